@@ -1,0 +1,75 @@
+import { tap } from 'rxjs';
+import { defineReporter } from '../contracts/manifest.js';
+import type { Reporter } from '../contracts/reporter.js';
+import type { EngineEvent, StudySummary } from '../events/engine-event.js';
+
+export interface ConsoleReporterOptions {
+  /** Print a line per finished trial (default true); the summary is always printed. */
+  readonly trials?: boolean;
+  readonly stream?: 'stdout' | 'stderr';
+}
+
+const format = (value: unknown): string => (typeof value === 'number' ? String(Number(value.toPrecision(6))) : JSON.stringify(value));
+const formatParams = (params: Readonly<Record<string, unknown>>): string =>
+  Object.entries(params).map(([name, value]) => `${name}=${format(value)}`).join(' ');
+
+/** The final summary as printed: counts, the best trial and its params. */
+export const formatSummary = (summary: StudySummary, reason?: string): string => {
+  const lines = [
+    `Study ${summary.study}${reason === undefined ? '' : ` stopped (${reason})`}: ${summary.complete} complete, ${summary.failed} failed` +
+      (summary.running > 0 ? `, ${summary.running} running` : ''),
+  ];
+  if (summary.best === undefined) lines.push('No trial completed.');
+  else lines.push(`Best trial #${summary.best.number}: loss ${format(summary.best.value)}  ${formatParams(summary.bestParams ?? {})}`);
+  return lines.join('\n');
+};
+
+const describe = (event: EngineEvent): string | undefined => {
+  switch (event.type) {
+    case 'trial.finished': {
+      const { trial } = event;
+      const head = `trial #${trial.number}`;
+      if (trial.state === 'complete') return `${head} loss ${format(trial.value)}  ${formatParams(event.values)}`;
+      if (trial.state === 'failed') return `${head} failed (${trial.error.code}): ${trial.error.message}`;
+      return `${head} ${trial.state}`;
+    }
+    case 'study.started':
+      return event.resumed ? `Resuming study ${event.study.name} with ${event.existingTrials} trials` : `Starting study ${event.study.name}`;
+    case 'plugin.failed':
+      return `plugin ${event.plugin} failed during ${event.phase}: ${event.error.message}`;
+    default:
+      return undefined;
+  }
+};
+
+/** A line per trial and a final summary with the best params and loss. */
+export const createConsoleReporter = (options: ConsoleReporterOptions = {}): Reporter => {
+  const write = (line: string) => (options.stream === 'stderr' ? process.stderr : process.stdout).write(`${line}\n`);
+  return {
+    name: 'console',
+    connect: (events$) =>
+      events$.pipe(
+        tap((event) => {
+          if (event.type === 'study.finished') write(formatSummary(event.summary, event.reason));
+          else if (event.type !== 'trial.finished' || options.trials !== false) {
+            const line = describe(event);
+            if (line !== undefined) write(line);
+          }
+        }),
+      ),
+  };
+};
+
+export const consoleReporterManifest = defineReporter<ConsoleReporterOptions>({
+  name: 'console',
+  description: 'Prints a line per trial and a summary at the end.',
+  optionsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      trials: { type: 'boolean', default: true, description: 'Print a line per finished trial.' },
+      stream: { enum: ['stdout', 'stderr'], default: 'stdout' },
+    },
+  },
+  create: (options) => createConsoleReporter(options),
+});

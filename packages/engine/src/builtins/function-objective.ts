@@ -1,0 +1,42 @@
+import { defineObjective } from '../contracts/manifest.js';
+import type { EvaluationContext, ObjectiveAdapter } from '../contracts/objective.js';
+import type { ExternalParams } from '../domain/params.js';
+import { interpretObjectiveValue, thrownErrorInfo } from '../runtime/interpret-result.js';
+
+/** A plain function as objective: gets the params, returns a number or `{ loss, ... }`, maybe async. */
+export type ObjectiveFunction<P = ExternalParams> = (params: P, context: EvaluationContext) => unknown;
+
+/** Wraps a function as an objective adapter; throws and bad return values become failed trials. */
+export const createFunctionObjective = <P = ExternalParams>(fn: ObjectiveFunction<P>, name = 'function'): ObjectiveAdapter => ({
+  name,
+  async evaluate(params, context) {
+    try {
+      return interpretObjectiveValue(await fn(params as P, context));
+    } catch (error) {
+      return { status: 'failed', error: thrownErrorInfo(error) };
+    }
+  },
+});
+
+export interface FunctionObjectiveOptions {
+  /** The key of the function in the registry given to `runExperiment` (`functions`). */
+  readonly name: string;
+}
+
+/** Looks up functions registered in code, so a JSON config can say `{ "use": "function", "options": { "name": "heart" } }`. */
+export const functionObjectiveManifest = (functions: Readonly<Record<string, ObjectiveFunction>>) =>
+  defineObjective<FunctionObjectiveOptions>({
+    name: 'function',
+    description: 'Calls a function registered in code by name.',
+    optionsSchema: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name'],
+      properties: { name: { type: 'string', enum: Object.keys(functions).length > 0 ? Object.keys(functions) : [''] } },
+    },
+    create: (options) => {
+      const fn = functions[options.name];
+      if (fn === undefined) throw new Error(`No function named \`${options.name}\` was registered.`);
+      return createFunctionObjective(fn, options.name);
+    },
+  });

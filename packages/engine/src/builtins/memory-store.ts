@@ -1,0 +1,87 @@
+import type { CreateTrialOptions, TrialStore } from '../contracts/store.js';
+import { defineStore } from '../contracts/manifest.js';
+import type { ParamAssignment } from '../domain/params.js';
+import type { StudyRecord, StudySpec } from '../domain/study.js';
+import type { FinishedTrial, Lease, RunningTrial, Trial, TrialOutcome } from '../domain/trial.js';
+import { studyNotFound, trialAlreadyFinished, trialNotFound } from '../errors.js';
+import { checkSameStudy } from './check-same-study.js';
+
+interface StudyState {
+  readonly record: StudyRecord;
+  readonly trials: Trial[];
+}
+
+/**
+ * A store in memory: nothing survives the process. For tests, quick experiments and `fmin` calls that
+ * keep their trials in the returned result.
+ */
+export const createMemoryStore = (): TrialStore => {
+  const studies = new Map<string, StudyState>();
+  const state = (name: string): StudyState => {
+    const found = studies.get(name);
+    if (found === undefined) throw studyNotFound(name);
+    return found;
+  };
+  const running = (study: string, number: number): RunningTrial => {
+    const trial = state(study).trials[number];
+    if (trial === undefined) throw trialNotFound(study, number);
+    if (trial.state !== 'running') throw trialAlreadyFinished(study, number);
+    return trial;
+  };
+  const replace = (study: string, trial: Trial): void => {
+    state(study).trials[trial.number] = Object.freeze(trial);
+  };
+  return {
+    name: 'memory',
+    async openStudy(spec: StudySpec) {
+      const existing = studies.get(spec.name);
+      if (existing !== undefined) {
+        checkSameStudy(existing.record, spec);
+        return { study: existing.record, resumed: true };
+      }
+      const record: StudyRecord = Object.freeze({ ...spec, createdAt: new Date().toISOString() });
+      studies.set(spec.name, { record, trials: [] });
+      return { study: record, resumed: false };
+    },
+    async getStudy(name) {
+      return state(name).record;
+    },
+    async createTrial(study: string, options: CreateTrialOptions = {}) {
+      const trials = state(study).trials;
+      if (options.limit !== undefined && trials.length >= options.limit) return undefined;
+      const trial: RunningTrial = {
+        study,
+        number: trials.length,
+        state: 'running',
+        params: {},
+        startedAt: new Date().toISOString(),
+        ...(options.lease === undefined ? {} : { lease: options.lease }),
+      };
+      replace(study, trial);
+      return trial;
+    },
+    async setParams(study: string, number: number, params: ParamAssignment) {
+      replace(study, { ...running(study, number), params: Object.freeze({ ...params }) });
+    },
+    async renewLease(study: string, number: number, lease: Lease) {
+      replace(study, { ...running(study, number), lease });
+    },
+    async finishTrial(study: string, number: number, outcome: TrialOutcome) {
+      const { lease: _lease, state: _state, ...base } = running(study, number);
+      const finished: FinishedTrial = { ...base, ...outcome, finishedAt: new Date().toISOString() };
+      replace(study, finished);
+      return finished;
+    },
+    async listTrials(study: string) {
+      return [...state(study).trials];
+    },
+    async close() {},
+  };
+};
+
+export const memoryStoreManifest = defineStore<Record<string, never>>({
+  name: 'memory',
+  description: 'Keeps trials in memory; nothing is saved.',
+  optionsSchema: { type: 'object', additionalProperties: false, properties: {} },
+  create: () => createMemoryStore(),
+});

@@ -1,0 +1,86 @@
+import { spaceJsonSchema } from '../domain/space-definition.js';
+import type { PluginKind } from '../contracts/manifest.js';
+import type { PluginRegistry } from '../di/registry.js';
+
+const pluginChoiceSchema = {
+  type: 'object',
+  required: ['use'],
+  additionalProperties: false,
+  properties: { use: { type: 'string', minLength: 1 }, options: { type: 'object' } },
+};
+
+const budgetSchema = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    maxTrials: { type: 'integer', minimum: 1, description: 'Stop when the study has this many trials (all runs and failures count).' },
+    moreTrials: { type: 'integer', minimum: 1, description: 'Run this many trials beyond those the study already has.' },
+    maxSeconds: { type: 'number', exclusiveMinimum: 0, description: 'Wall-clock limit of one run.' },
+    lossThreshold: { type: 'number', description: 'Stop once the best loss reaches this value.' },
+    patience: { type: 'integer', minimum: 1, description: 'Stop after this many trials without improvement.' },
+  },
+};
+
+/**
+ * The JSON Schema of the config's base (plugin options are `object` here; each is checked against its
+ * plugin's own schema once the plugin is known). The space is checked by `compileSpace`.
+ */
+export const baseConfigSchema = {
+  type: 'object',
+  required: ['name', 'space', 'objective', 'budget'],
+  additionalProperties: false,
+  properties: {
+    $schema: { type: 'string' },
+    name: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' },
+    seed: { type: 'integer', default: 0 },
+    direction: { enum: ['minimize', 'maximize'], default: 'minimize' },
+    space: { type: 'object' },
+    objective: pluginChoiceSchema,
+    suggester: pluginChoiceSchema,
+    store: pluginChoiceSchema,
+    reporters: { type: 'array', items: pluginChoiceSchema },
+    budget: budgetSchema,
+    concurrency: { type: 'integer', minimum: 1, default: 1 },
+    plugins: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
+    trialTimeoutSeconds: { type: 'number', exclusiveMinimum: 0 },
+    leaseSeconds: { type: 'number', exclusiveMinimum: 0, default: 60 },
+    gracePeriodSeconds: { type: 'number', minimum: 0, default: 30 },
+    explain: { type: 'boolean', default: false },
+  },
+} as const;
+
+const pluginSlotSchema = (registry: PluginRegistry, kind: PluginKind) => ({
+  oneOf: registry.names(kind).map((name) => {
+    const manifest = registry.get(kind, name);
+    return {
+      type: 'object',
+      required: ['use'],
+      additionalProperties: false,
+      ...(manifest?.description === undefined ? {} : { description: manifest.description }),
+      properties: { use: { const: name }, options: manifest?.optionsSchema ?? { type: 'object' } },
+    };
+  }),
+});
+
+/**
+ * The whole config schema with every loaded plugin's options and the full space grammar, for editors
+ * (`parzen schema`). Validation itself goes through `validateConfig`, which gives sharper messages.
+ */
+export const composeConfigSchema = (registry: PluginRegistry): Record<string, unknown> => {
+  const space = spaceJsonSchema() as { $defs: Record<string, unknown> };
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    title: 'Parzen experiment',
+    ...baseConfigSchema,
+    $defs: space.$defs,
+    properties: {
+      ...baseConfigSchema.properties,
+      space: { $ref: '#/$defs/space' },
+      objective: pluginSlotSchema(registry, 'objective'),
+      suggester: pluginSlotSchema(registry, 'suggester'),
+      store: pluginSlotSchema(registry, 'store'),
+      reporters: { type: 'array', items: pluginSlotSchema(registry, 'reporter') },
+    },
+  };
+};

@@ -1,0 +1,78 @@
+import type { ValidateFunction } from 'ajv';
+import type { PluginKind } from '../contracts/manifest.js';
+import type { PluginRegistry } from '../di/registry.js';
+import { compileSpace } from '../domain/compile-space.js';
+import { type ConfigIssue, invalidConfig, ParzenError } from '../errors.js';
+import { createAjv, validateWith } from './ajv-issues.js';
+import type { ExperimentConfig, PluginChoice } from './experiment-config.js';
+import { baseConfigSchema } from './experiment-schema.js';
+
+const ajv = createAjv();
+const validateBase = ajv.compile(baseConfigSchema);
+const optionValidators = new WeakMap<object, ValidateFunction>();
+
+const optionsValidator = (schema: object, plugin: string): ValidateFunction => {
+  let validate = optionValidators.get(schema);
+  if (validate === undefined) {
+    try {
+      validate = ajv.compile(schema);
+    } catch (error) {
+      throw new ParzenError('PLUGIN_INVALID', `Plugin \`${plugin}\` has an options schema ajv cannot compile: ${(error as Error).message}`, {
+        plugin,
+      });
+    }
+    optionValidators.set(schema, validate);
+  }
+  return validate;
+};
+
+/** Defaults for the plugin slots a config may leave out. */
+export interface ConfigDefaults {
+  readonly suggester?: PluginChoice;
+  readonly store?: PluginChoice;
+  readonly reporters?: readonly PluginChoice[];
+}
+
+const checkChoice = (registry: PluginRegistry, kind: PluginKind, choice: PluginChoice, pointer: string, issues: ConfigIssue[]): PluginChoice => {
+  const manifest = registry.get(kind, choice.use);
+  if (manifest === undefined) {
+    const known = registry.names(kind);
+    issues.push({ pointer: `${pointer}/use`, expected: `one of the ${kind} plugins: ${known.join(', ') || '(none loaded)'}`, found: JSON.stringify(choice.use) });
+    return choice;
+  }
+  const options = structuredClone(choice.options ?? {}) as Record<string, unknown>;
+  issues.push(...validateWith(optionsValidator(manifest.optionsSchema, manifest.name), options, `${pointer}/options`));
+  return { use: choice.use, options };
+};
+
+/**
+ * Checks a raw config against the base schema, the space grammar and each chosen plugin's options
+ * schema, and fills in defaults. Throws `CONFIG_INVALID` listing every problem with its JSON pointer,
+ * what was expected and what was found; an unknown plugin name lists the known ones.
+ */
+export const validateConfig = (raw: unknown, registry: PluginRegistry, defaults: ConfigDefaults = {}): ExperimentConfig => {
+  const config = structuredClone(raw) as Record<string, unknown>;
+  const issues = validateWith(validateBase, config);
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw invalidConfig('config', issues);
+  if (config.space !== undefined && issues.every((issue) => !issue.pointer.startsWith('/space'))) {
+    try {
+      compileSpace(config.space, '/space');
+    } catch (error) {
+      if (!(error instanceof ParzenError)) throw error;
+      issues.push(...error.issues);
+    }
+  }
+  const valid = (pointer: string) => issues.every((issue) => !issue.pointer.startsWith(pointer));
+  const slots: [PluginKind, string, PluginChoice | undefined][] = [
+    ['objective', 'objective', config.objective as PluginChoice | undefined],
+    ['suggester', 'suggester', (config.suggester as PluginChoice | undefined) ?? defaults.suggester ?? { use: 'random' }],
+    ['store', 'store', (config.store as PluginChoice | undefined) ?? defaults.store ?? { use: 'memory' }],
+  ];
+  for (const [kind, key, choice] of slots) {
+    if (choice !== undefined && valid(`/${key}`)) config[key] = checkChoice(registry, kind, choice, `/${key}`, issues);
+  }
+  const reporters = (config.reporters as PluginChoice[] | undefined) ?? defaults.reporters ?? [{ use: 'console' }];
+  if (valid('/reporters')) config.reporters = reporters.map((choice, index) => checkChoice(registry, 'reporter', choice, `/reporters/${index}`, issues));
+  if (issues.length > 0) throw invalidConfig('config', issues);
+  return config as unknown as ExperimentConfig;
+};

@@ -1,0 +1,46 @@
+import type { ObjectiveAdapter } from './objective.js';
+import type { MaybePromise } from './maybe-promise.js';
+import type { Reporter } from './reporter.js';
+import type { TrialStore } from './store.js';
+import type { Suggester } from './suggester.js';
+
+/** The instance each plugin kind creates. */
+export interface PluginInstances {
+  suggester: Suggester;
+  store: TrialStore;
+  objective: ObjectiveAdapter;
+  reporter: Reporter;
+}
+
+export type PluginKind = keyof PluginInstances;
+export const PLUGIN_KINDS: readonly PluginKind[] = ['suggester', 'store', 'objective', 'reporter'];
+
+/** What a plugin's factory gets besides its options. */
+export interface PluginContext {
+  /** Folder that relative paths in options resolve against (the config file's folder). */
+  readonly baseDir: string;
+  /** The study's name. */
+  readonly study: string;
+}
+
+/**
+ * One plugin: its kind, the name a config's `use` picks it by, the JSON Schema of its options (with
+ * defaults, which the engine fills in before calling `create`) and its factory.
+ */
+export interface PluginManifest<K extends PluginKind = PluginKind, O = unknown> {
+  readonly kind: K;
+  readonly name: string;
+  readonly description?: string;
+  readonly optionsSchema: Readonly<Record<string, unknown>>;
+  create(options: O, context: PluginContext): MaybePromise<PluginInstances[K]>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds manifests whatever their option types.
+export type AnyPluginManifest = { [K in PluginKind]: PluginManifest<K, any> }[PluginKind];
+
+type ManifestInput<K extends PluginKind, O> = Omit<PluginManifest<K, O>, 'kind'>;
+
+export const defineSuggester = <O>(manifest: ManifestInput<'suggester', O>): PluginManifest<'suggester', O> => ({ kind: 'suggester', ...manifest });
+export const defineStore = <O>(manifest: ManifestInput<'store', O>): PluginManifest<'store', O> => ({ kind: 'store', ...manifest });
+export const defineObjective = <O>(manifest: ManifestInput<'objective', O>): PluginManifest<'objective', O> => ({ kind: 'objective', ...manifest });
+export const defineReporter = <O>(manifest: ManifestInput<'reporter', O>): PluginManifest<'reporter', O> => ({ kind: 'reporter', ...manifest });

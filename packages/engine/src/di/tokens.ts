@@ -1,0 +1,4 @@
+/** A plugin manifest; multi-bound, one binding per plugin (the contribution point). */
+export const PLUGIN_MANIFEST: unique symbol = Symbol.for('parzen.PluginManifest');
+/** The registry built from every bound manifest. */
+export const PLUGIN_REGISTRY: unique symbol = Symbol.for('parzen.PluginRegistry');

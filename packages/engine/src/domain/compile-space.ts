@@ -1,0 +1,250 @@
+import { type ConfigIssue, describeValue, invalidSpace } from '../errors.js';
+import type { Distribution } from './distribution.js';
+import {
+  type ChoiceLiteral,
+  type ChoiceOptionDefinition,
+  PARAMETER_FIELDS,
+  type ParameterDefinition,
+  type ParameterType,
+  type SpaceDefinition,
+} from './space-definition.js';
+
+/** A parameter is active when any one of its conditions holds (and its parent is itself active). */
+export interface ActivationCondition {
+  readonly parent: string;
+  readonly index: number;
+}
+
+/** One parameter of a compiled space. */
+export interface ParamNode {
+  readonly name: string;
+  readonly distribution: Distribution;
+  readonly definition: ParameterDefinition;
+  /** Empty for top-level parameters. Otherwise active when some listed parent option is chosen. */
+  readonly conditions: readonly ActivationCondition[];
+  /** The values a categorical parameter gives the objective, by option index. */
+  readonly optionValues?: readonly ChoiceLiteral[];
+}
+
+/**
+ * A validated, flattened space. `params` is in evaluation order: a choice comes before the parameters of
+ * its sub-spaces, so walking it in order decides every parent before its children.
+ */
+export interface CompiledSpace {
+  readonly definition: SpaceDefinition;
+  readonly params: readonly ParamNode[];
+  readonly byName: ReadonlyMap<string, ParamNode>;
+}
+
+const PARAMETER_TYPES = Object.keys(PARAMETER_FIELDS) as ParameterType[];
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const isLiteral = (value: unknown): value is ChoiceLiteral =>
+  value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+
+const escapePointer = (segment: string): string => segment.replaceAll('~', '~0').replaceAll('/', '~1');
+
+interface Walk {
+  readonly issues: ConfigIssue[];
+  readonly params: ParamNode[];
+  readonly byName: Map<string, ParamNode>;
+  readonly pointers: Map<string, string>;
+}
+
+/**
+ * Validates a JSON space and flattens it. Throws a `SPACE_INVALID` {@link ParzenError} listing every
+ * problem with its JSON pointer (prefixed by `pointerPrefix`, e.g. `/space` in a config).
+ */
+export const compileSpace = (definition: unknown, pointerPrefix = ''): CompiledSpace => {
+  const walk: Walk = { issues: [], params: [], byName: new Map(), pointers: new Map() };
+  if (!isRecord(definition)) {
+    throw invalidSpace([{ pointer: pointerPrefix, expected: 'an object of parameters', found: describeValue(definition) }]);
+  }
+  if (Object.keys(definition).length === 0) {
+    walk.issues.push({ pointer: pointerPrefix, expected: 'at least one parameter', found: 'an empty space' });
+  }
+  walkSpace(definition, pointerPrefix, undefined, walk);
+  if (walk.issues.length > 0) throw invalidSpace(walk.issues);
+  return { definition: definition as SpaceDefinition, params: walk.params, byName: walk.byName };
+};
+
+const walkSpace = (space: Record<string, unknown>, pointer: string, condition: ActivationCondition | undefined, walk: Walk): void => {
+  for (const [name, raw] of Object.entries(space)) {
+    const here = `${pointer}/${escapePointer(name)}`;
+    if (name.length === 0) walk.issues.push({ pointer: here, expected: 'a non-empty parameter name', found: '""' });
+    const checked = checkParameter(raw, here, walk.issues);
+    if (checked === undefined) continue;
+    addParam(name, checked, here, condition, walk);
+  }
+};
+
+const addParam = (
+  name: string,
+  checked: CheckedParameter,
+  pointer: string,
+  condition: ActivationCondition | undefined,
+  walk: Walk,
+): void => {
+  const existing = walk.byName.get(name);
+  if (existing !== undefined) {
+    const sameDefinition = JSON.stringify(existing.definition) === JSON.stringify(checked.definition);
+    if (!sameDefinition || condition === undefined || existing.conditions.length === 0) {
+      walk.issues.push({
+        pointer,
+        expected: `a parameter name not used elsewhere (names are global), or the same definition in another branch`,
+        found: `\`${name}\` already defined at ${walk.pointers.get(name)}`,
+      });
+      return;
+    }
+    const merged: ParamNode = { ...existing, conditions: [...existing.conditions, condition] };
+    walk.byName.set(name, merged);
+    walk.params[walk.params.indexOf(existing)] = merged;
+    return;
+  }
+  const node: ParamNode = {
+    name,
+    distribution: checked.distribution,
+    definition: checked.definition,
+    conditions: condition === undefined ? [] : [condition],
+    ...(checked.optionValues === undefined ? {} : { optionValues: checked.optionValues }),
+  };
+  walk.params.push(node);
+  walk.byName.set(name, node);
+  walk.pointers.set(name, pointer);
+  checked.subSpaces.forEach((subSpace, index) => {
+    if (subSpace !== undefined) walkSpace(subSpace, `${pointer}/options/${index}/space`, { parent: name, index }, walk);
+  });
+};
+
+interface CheckedParameter {
+  readonly definition: ParameterDefinition;
+  readonly distribution: Distribution;
+  readonly optionValues?: readonly ChoiceLiteral[];
+  readonly subSpaces: readonly (Record<string, unknown> | undefined)[];
+}
+
+const checkParameter = (raw: unknown, pointer: string, issues: ConfigIssue[]): CheckedParameter | undefined => {
+  if (!isRecord(raw)) {
+    issues.push({ pointer, expected: 'a parameter object with a "type"', found: describeValue(raw) });
+    return undefined;
+  }
+  const type = raw.type;
+  if (typeof type !== 'string' || !PARAMETER_TYPES.includes(type as ParameterType)) {
+    issues.push({ pointer: `${pointer}/type`, expected: `one of ${PARAMETER_TYPES.join(', ')}`, found: describeValue(type) });
+    return undefined;
+  }
+  const fields = PARAMETER_FIELDS[type as ParameterType];
+  const before = issues.length;
+  for (const key of Object.keys(raw)) {
+    if (key !== 'type' && !(key in fields)) {
+      issues.push({ pointer: `${pointer}/${escapePointer(key)}`, expected: `only the fields type, ${Object.keys(fields).join(', ')} for "${type}"`, found: `an unknown field \`${key}\`` });
+    }
+  }
+  for (const [field, required] of Object.entries(fields)) {
+    if (field === 'options') continue;
+    const value = raw[field];
+    if (value === undefined) {
+      if (required) issues.push({ pointer: `${pointer}/${field}`, expected: `a number (required by "${type}")`, found: 'nothing' });
+    } else if (typeof value !== 'number' || !Number.isFinite(value)) {
+      issues.push({ pointer: `${pointer}/${field}`, expected: 'a finite number', found: describeValue(value) });
+    }
+  }
+  if (issues.length > before) return undefined;
+  if (type === 'choice' || type === 'pchoice') return checkChoice(raw, type, pointer, issues);
+  const distribution = numericDistribution(raw as ParameterDefinition, pointer, issues);
+  return distribution === undefined ? undefined : { definition: raw as ParameterDefinition, distribution, subSpaces: [] };
+};
+
+const numericDistribution = (definition: ParameterDefinition, pointer: string, issues: ConfigIssue[]): Distribution | undefined => {
+  const fail = (field: string, expected: string, found: unknown): undefined => {
+    issues.push({ pointer: `${pointer}/${field}`, expected, found: describeValue(found) });
+    return undefined;
+  };
+  switch (definition.type) {
+    case 'uniform':
+    case 'quniform':
+    case 'loguniform':
+    case 'qloguniform': {
+      const { low, high } = definition;
+      if (!(high > low)) return fail('high', `a number greater than low (${low})`, high);
+      if ((definition.type === 'loguniform' || definition.type === 'qloguniform') && !(low > 0)) {
+        return fail('low', 'a number greater than 0 (bounds are real values, not logs)', low);
+      }
+      if ('q' in definition && !(definition.q > 0)) return fail('q', 'a number greater than 0', definition.q);
+      return { ...definition, kind: definition.type } as unknown as Distribution;
+    }
+    case 'normal':
+    case 'qnormal':
+    case 'lognormal':
+    case 'qlognormal': {
+      if (!(definition.sigma > 0)) return fail('sigma', 'a number greater than 0', definition.sigma);
+      if ('q' in definition && !(definition.q > 0)) return fail('q', 'a number greater than 0', definition.q);
+      return { ...definition, kind: definition.type } as unknown as Distribution;
+    }
+    case 'randint':
+    case 'uniformint': {
+      const low = definition.low ?? 0;
+      if (!Number.isInteger(low)) return fail('low', 'an integer', low);
+      if (!Number.isInteger(definition.high)) return fail('high', 'an integer', definition.high);
+      const ok = definition.type === 'randint' ? definition.high > low : definition.high >= low;
+      if (!ok) return fail('high', `an integer ${definition.type === 'randint' ? 'greater than' : 'at least'} low (${low}); randint's high is exclusive`, definition.high);
+      return { kind: definition.type, low, high: definition.high };
+    }
+    default:
+      return undefined;
+  }
+};
+
+const checkChoice = (raw: Record<string, unknown>, type: 'choice' | 'pchoice', pointer: string, issues: ConfigIssue[]): CheckedParameter | undefined => {
+  const options = raw.options;
+  if (!Array.isArray(options) || options.length === 0) {
+    issues.push({ pointer: `${pointer}/options`, expected: 'a non-empty array of options', found: describeValue(options) });
+    return undefined;
+  }
+  const before = issues.length;
+  const values: ChoiceLiteral[] = [];
+  const subSpaces: (Record<string, unknown> | undefined)[] = [];
+  const probabilities: number[] = [];
+  options.forEach((option: unknown, index) => {
+    const here = `${pointer}/options/${index}`;
+    if (type === 'choice' && isLiteral(option)) {
+      values.push(option);
+      subSpaces.push(undefined);
+      return;
+    }
+    if (!isRecord(option) || !isLiteral(option.value)) {
+      const expected = type === 'choice' ? 'a string, number, boolean, null or { "value", "space" }' : '{ "p", "value", "space"? }';
+      issues.push({ pointer: here, expected, found: describeValue(option) });
+      return;
+    }
+    const allowed = type === 'choice' ? ['value', 'space'] : ['p', 'value', 'space'];
+    for (const key of Object.keys(option)) {
+      if (!allowed.includes(key)) issues.push({ pointer: `${here}/${escapePointer(key)}`, expected: `only ${allowed.join(', ')}`, found: `an unknown field \`${key}\`` });
+    }
+    if (type === 'pchoice') {
+      const p = option.p;
+      if (typeof p !== 'number' || !(p >= 0 && p <= 1)) issues.push({ pointer: `${here}/p`, expected: 'a probability in [0, 1]', found: describeValue(p) });
+      else probabilities.push(p);
+    }
+    if (option.space !== undefined && !isRecord(option.space)) {
+      issues.push({ pointer: `${here}/space`, expected: 'an object of parameters', found: describeValue(option.space) });
+    }
+    values.push(option.value);
+    subSpaces.push(isRecord(option.space) ? option.space : undefined);
+  });
+  const seen = new Set(values.map((value) => JSON.stringify(value)));
+  if (seen.size !== values.length) issues.push({ pointer: `${pointer}/options`, expected: 'distinct option values', found: describeValue(values) });
+  if (type === 'pchoice' && probabilities.length === options.length) {
+    const total = probabilities.reduce((sum, p) => sum + p, 0);
+    if (Math.abs(total - 1) > 1e-6) issues.push({ pointer: `${pointer}/options`, expected: 'probabilities p that sum to 1', found: `a sum of ${total}` });
+  }
+  if (issues.length > before) return undefined;
+  const distribution: Distribution =
+    type === 'pchoice' ? { kind: 'categorical', size: options.length, probabilities } : { kind: 'categorical', size: options.length };
+  return { definition: raw as ParameterDefinition, distribution, optionValues: values, subSpaces };
+};
+
+/** A check that `options` is non-empty literals; exported for the builder's runtime guard. */
+export const optionValue = (option: ChoiceOptionDefinition): ChoiceLiteral => (isLiteral(option) ? option : option.value);

@@ -1,0 +1,70 @@
+import { roundHalfEven } from './rounding.js';
+
+/**
+ * What a suggester sees of one parameter: every hyperopt primitive with its own kind, so TPE can give
+ * each the right prior (normal priors are unbounded, log kinds work in log space, quantised kinds keep
+ * their grid). Bounds are real values (a `loguniform` from 1e-5 to 1 has `low: 1e-5`).
+ * A choice is `categorical`: suggesters work with option indices, never with option values.
+ */
+export type Distribution =
+  | { readonly kind: 'uniform'; readonly low: number; readonly high: number }
+  | { readonly kind: 'quniform'; readonly low: number; readonly high: number; readonly q: number }
+  | { readonly kind: 'loguniform'; readonly low: number; readonly high: number }
+  | { readonly kind: 'qloguniform'; readonly low: number; readonly high: number; readonly q: number }
+  | { readonly kind: 'normal'; readonly mu: number; readonly sigma: number }
+  | { readonly kind: 'qnormal'; readonly mu: number; readonly sigma: number; readonly q: number }
+  | { readonly kind: 'lognormal'; readonly mu: number; readonly sigma: number }
+  | { readonly kind: 'qlognormal'; readonly mu: number; readonly sigma: number; readonly q: number }
+  /** Integers in [low, high): high is exclusive, as in hyperopt and numpy. */
+  | { readonly kind: 'randint'; readonly low: number; readonly high: number }
+  /** Integers in [low, high] drawn as hyperopt's quniform(low, high, 1): the ends get half the mass. */
+  | { readonly kind: 'uniformint'; readonly low: number; readonly high: number }
+  /** An option index in [0, size); `probabilities` is set for pchoice. */
+  | { readonly kind: 'categorical'; readonly size: number; readonly probabilities?: readonly number[] };
+
+export type DistributionKind = Distribution['kind'];
+
+/** Relative slack when checking that a quantised value sits on its grid. */
+const GRID_TOLERANCE = 1e-9;
+
+const onGrid = (value: number, q: number): boolean => {
+  const steps = value / q;
+  return Math.abs(steps - roundHalfEven(steps)) <= GRID_TOLERANCE * Math.max(1, Math.abs(steps));
+};
+
+/**
+ * Whether `value` is one the distribution can produce (the internal value: an index for categorical).
+ * Quantised kinds may round past a bound by up to q/2, as in hyperopt.
+ */
+export const isInSupport = (distribution: Distribution, value: number): boolean => {
+  if (!Number.isFinite(value)) return false;
+  switch (distribution.kind) {
+    case 'uniform':
+    case 'loguniform':
+      return value >= distribution.low && value <= distribution.high;
+    case 'quniform':
+    case 'qloguniform': {
+      const { low, high, q } = distribution;
+      const lowest = distribution.kind === 'qloguniform' ? 0 : low - q / 2;
+      return onGrid(value, q) && value >= lowest - GRID_TOLERANCE * q && value <= high + q / 2 + GRID_TOLERANCE * q;
+    }
+    case 'normal':
+      return true;
+    case 'lognormal':
+      return value >= 0;
+    case 'qnormal':
+      return onGrid(value, distribution.q);
+    case 'qlognormal':
+      return value >= 0 && onGrid(value, distribution.q);
+    case 'randint':
+      return Number.isInteger(value) && value >= distribution.low && value < distribution.high;
+    case 'uniformint':
+      return Number.isInteger(value) && value >= distribution.low && value <= distribution.high;
+    case 'categorical':
+      return Number.isInteger(value) && value >= 0 && value < distribution.size;
+  }
+};
+
+/** True for kinds whose values are integers (their internal and external value is an integer). */
+export const isIntegerKind = (distribution: Distribution): boolean =>
+  distribution.kind === 'randint' || distribution.kind === 'uniformint' || distribution.kind === 'categorical';

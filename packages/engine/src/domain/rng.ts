@@ -1,0 +1,43 @@
+import seedrandom from 'seedrandom';
+
+/** A seeded source of uniform numbers in [0, 1). Never shared between trials: derive one with {@link deriveRng}. */
+export interface Rng {
+  next(): number;
+}
+
+/** A reproducible RNG (seedrandom's alea) for a seed string. */
+export const createRng = (seed: string): Rng => {
+  const alea = seedrandom.alea(seed);
+  return { next: () => alea() };
+};
+
+/**
+ * The RNG of one purpose within one trial: the same (study seed, trial number, purpose) always gives the
+ * same stream, whatever the order in which trials run, so seeds reproduce studies under concurrency and
+ * a resumed study continues rather than replays.
+ */
+export const deriveRng = (studySeed: number | string, trialNumber: number, purpose: string): Rng =>
+  createRng(`parzen:${studySeed}:${trialNumber}:${purpose}`);
+
+/** A standard normal draw (Box-Muller, one value per call). */
+export const standardNormal = (rng: Rng): number => {
+  let u = rng.next();
+  while (u <= Number.EPSILON) u = rng.next();
+  const v = rng.next();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+};
+
+/** A uniform draw in [low, high). */
+export const uniformBetween = (rng: Rng, low: number, high: number): number => low + rng.next() * (high - low);
+
+/** An index drawn with the given (not necessarily normalised) non-negative weights. */
+export const weightedIndex = (rng: Rng, weights: ArrayLike<number>): number => {
+  let total = 0;
+  for (let i = 0; i < weights.length; i++) total += weights[i] ?? 0;
+  let target = rng.next() * total;
+  for (let i = 0; i < weights.length; i++) {
+    target -= weights[i] ?? 0;
+    if (target < 0) return i;
+  }
+  return weights.length - 1;
+};

@@ -1,0 +1,112 @@
+/**
+ * The plain JSON form of a search space, as written in experiment configs. The typed builder in
+ * `space-builder.ts` produces exactly these objects, so the two forms round-trip through JSON.
+ *
+ * Bounds are real values: `{ "type": "loguniform", "low": 1e-5, "high": 1 }` gives values in [1e-5, 1]
+ * (hyperopt's `hp.loguniform` takes log-space bounds; see `hyperoptLoguniform` in the builder).
+ * `randint` high is exclusive as in hyperopt; `{ "type": "randint", "high": 5 }` means 0..4.
+ */
+
+/** A value a choice can give the objective. */
+export type ChoiceLiteral = string | number | boolean | null;
+
+/** A choice option: a literal, or a value whose sub-space is active only when the option is chosen. */
+export type ChoiceOptionDefinition = ChoiceLiteral | { readonly value: ChoiceLiteral; readonly space?: SpaceDefinition };
+
+export interface WeightedOptionDefinition {
+  readonly p: number;
+  readonly value: ChoiceLiteral;
+  readonly space?: SpaceDefinition;
+}
+
+export type ParameterDefinition =
+  | { readonly type: 'uniform'; readonly low: number; readonly high: number }
+  | { readonly type: 'quniform'; readonly low: number; readonly high: number; readonly q: number }
+  | { readonly type: 'loguniform'; readonly low: number; readonly high: number }
+  | { readonly type: 'qloguniform'; readonly low: number; readonly high: number; readonly q: number }
+  | { readonly type: 'normal'; readonly mu: number; readonly sigma: number }
+  | { readonly type: 'qnormal'; readonly mu: number; readonly sigma: number; readonly q: number }
+  | { readonly type: 'lognormal'; readonly mu: number; readonly sigma: number }
+  | { readonly type: 'qlognormal'; readonly mu: number; readonly sigma: number; readonly q: number }
+  | { readonly type: 'randint'; readonly low?: number; readonly high: number }
+  | { readonly type: 'uniformint'; readonly low: number; readonly high: number }
+  | { readonly type: 'choice'; readonly options: readonly ChoiceOptionDefinition[] }
+  | { readonly type: 'pchoice'; readonly options: readonly WeightedOptionDefinition[] };
+
+export type ParameterType = ParameterDefinition['type'];
+
+/** Parameter name → definition. Names are global across nested sub-spaces, like hyperopt labels. */
+export type SpaceDefinition = { readonly [name: string]: ParameterDefinition };
+
+/** The fields each parameter type takes, with whether each is required. */
+export const PARAMETER_FIELDS: Readonly<Record<ParameterType, Readonly<Record<string, boolean>>>> = {
+  uniform: { low: true, high: true },
+  quniform: { low: true, high: true, q: true },
+  loguniform: { low: true, high: true },
+  qloguniform: { low: true, high: true, q: true },
+  normal: { mu: true, sigma: true },
+  qnormal: { mu: true, sigma: true, q: true },
+  lognormal: { mu: true, sigma: true },
+  qlognormal: { mu: true, sigma: true, q: true },
+  randint: { low: false, high: true },
+  uniformint: { low: true, high: true },
+  choice: { options: true },
+  pchoice: { options: true },
+};
+
+const numberFields = (fields: Readonly<Record<string, boolean>>): Record<string, unknown> =>
+  Object.fromEntries(Object.keys(fields).map((field) => [field, { type: field === 'options' ? 'array' : 'number' }]));
+
+/**
+ * JSON Schema (draft 2020-12 subset understood by ajv and editors) of a space. The engine checks spaces
+ * with its own walker (`compileSpace`), which gives sharper messages; this schema is for editors.
+ */
+export const spaceJsonSchema = (): Record<string, unknown> => {
+  const literal = { type: ['string', 'number', 'boolean', 'null'] };
+  const parameterVariants = (Object.keys(PARAMETER_FIELDS) as ParameterType[]).map((type) => {
+    const fields = PARAMETER_FIELDS[type];
+    const properties: Record<string, unknown> = { type: { const: type }, ...numberFields(fields) };
+    if (type === 'choice') {
+      properties.options = {
+        type: 'array',
+        minItems: 1,
+        items: {
+          anyOf: [
+            literal,
+            {
+              type: 'object',
+              required: ['value'],
+              additionalProperties: false,
+              properties: { value: literal, space: { $ref: '#/$defs/space' } },
+            },
+          ],
+        },
+      };
+    }
+    if (type === 'pchoice') {
+      properties.options = {
+        type: 'array',
+        minItems: 1,
+        items: {
+          type: 'object',
+          required: ['p', 'value'],
+          additionalProperties: false,
+          properties: { p: { type: 'number', minimum: 0, maximum: 1 }, value: literal, space: { $ref: '#/$defs/space' } },
+        },
+      };
+    }
+    return {
+      type: 'object',
+      additionalProperties: false,
+      required: ['type', ...Object.entries(fields).filter(([, required]) => required).map(([field]) => field)],
+      properties,
+    };
+  });
+  return {
+    $defs: {
+      space: { type: 'object', additionalProperties: { $ref: '#/$defs/parameter' } },
+      parameter: { oneOf: parameterVariants },
+    },
+    $ref: '#/$defs/space',
+  };
+};

@@ -1,0 +1,82 @@
+import type { ParamAssignment } from './params.js';
+
+/** Whether lower (minimize) or higher (maximize) objective values are better. */
+export type Direction = 'minimize' | 'maximize';
+
+export type TrialState = 'running' | 'complete' | 'failed' | 'pruned';
+
+/** Why a trial failed: a stable code (`OBJECTIVE_THREW`, `OBJECTIVE_NOT_A_NUMBER`, `TIMEOUT`, ...) and a message. */
+export interface ErrorInfo {
+  readonly code: string;
+  readonly message: string;
+  /** Extra facts, e.g. a command's exit code and the tail of its stderr. */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** A claim on a running trial by one worker; a trial whose lease expired belongs to a dead worker. */
+export interface Lease {
+  readonly owner: string;
+  /** ISO time after which the trial is stale. */
+  readonly expiresAt: string;
+}
+
+interface TrialBase {
+  readonly study: string;
+  /** 0-based, allocated by the store before sampling; unique within the study. */
+  readonly number: number;
+  /** Internal values of the active parameters (option indices for choices); empty until set. */
+  readonly params: ParamAssignment;
+  readonly startedAt: string;
+}
+
+export interface RunningTrial extends TrialBase {
+  readonly state: 'running';
+  readonly lease?: Lease;
+}
+
+export interface CompleteTrial extends TrialBase {
+  readonly state: 'complete';
+  /** The value the objective returned (its "loss"; higher is better in a maximize study). */
+  readonly value: number;
+  /** Extra fields the objective returned next to its loss. */
+  readonly attributes?: Readonly<Record<string, unknown>>;
+  readonly finishedAt: string;
+}
+
+export interface FailedTrial extends TrialBase {
+  readonly state: 'failed';
+  readonly error: ErrorInfo;
+  readonly finishedAt: string;
+}
+
+/** Reserved for early stopping; stores accept it, the run loop does not produce it yet. */
+export interface PrunedTrial extends TrialBase {
+  readonly state: 'pruned';
+  readonly value?: number;
+  readonly finishedAt: string;
+}
+
+export type Trial = RunningTrial | CompleteTrial | FailedTrial | PrunedTrial;
+export type FinishedTrial = CompleteTrial | FailedTrial | PrunedTrial;
+
+/** How a trial ends, as given to `TrialStore.finishTrial`. */
+export type TrialOutcome =
+  | { readonly state: 'complete'; readonly value: number; readonly attributes?: Readonly<Record<string, unknown>> }
+  | { readonly state: 'failed'; readonly error: ErrorInfo }
+  | { readonly state: 'pruned'; readonly value?: number };
+
+/** The value to minimise: the objective's value in a minimize study, its negation in a maximize study. */
+export const lossToMinimize = (value: number, direction: Direction): number => (direction === 'maximize' ? -value : value);
+
+/** Whether `candidate` is strictly better than `incumbent` in the study's direction. */
+export const isBetter = (candidate: number, incumbent: number | undefined, direction: Direction): boolean =>
+  incumbent === undefined || (direction === 'maximize' ? candidate > incumbent : candidate < incumbent);
+
+/** The best complete trial (lowest number on ties), or undefined. */
+export const bestTrial = (trials: readonly Trial[], direction: Direction): CompleteTrial | undefined => {
+  let best: CompleteTrial | undefined;
+  for (const trial of trials) {
+    if (trial.state === 'complete' && isBetter(trial.value, best?.value, direction)) best = trial;
+  }
+  return best;
+};

@@ -1,0 +1,89 @@
+/**
+ * Every error Parzen raises on purpose is a {@link ParzenError} with a stable `code`, so callers can
+ * branch on it and users get a message that says what was expected, what was found and where.
+ */
+
+/** The stable codes of {@link ParzenError}. */
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'CONFIG_UNKNOWN_PLUGIN'
+  | 'PLUGIN_INVALID'
+  | 'PLUGIN_LOAD_FAILED'
+  | 'PLUGIN_DUPLICATE'
+  | 'SPACE_INVALID'
+  | 'SUGGESTER_FAILED'
+  | 'SUGGESTER_OUT_OF_SPACE'
+  | 'STORE_CORRUPT'
+  | 'STORE_FAILED'
+  | 'STUDY_MISMATCH'
+  | 'TRIAL_NOT_FOUND'
+  | 'TRIAL_ALREADY_FINISHED'
+  | 'STUDY_NOT_FOUND';
+
+/** One problem found in a config or a space: where, what was expected and what was found. */
+export interface ConfigIssue {
+  /** JSON pointer into the config, e.g. `/suggester/options/gamma`. */
+  readonly pointer: string;
+  readonly expected: string;
+  readonly found: string;
+}
+
+export interface ParzenErrorDetails {
+  readonly plugin?: string;
+  readonly issues?: readonly ConfigIssue[];
+  readonly cause?: unknown;
+}
+
+/** The error class of Parzen. `code` is stable; `issues` lists config problems when there are any. */
+export class ParzenError extends Error {
+  readonly code: ErrorCode;
+  readonly plugin: string | undefined;
+  readonly issues: readonly ConfigIssue[];
+
+  constructor(code: ErrorCode, message: string, details: ParzenErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'ParzenError';
+    this.code = code;
+    this.plugin = details.plugin;
+    this.issues = details.issues ?? [];
+  }
+}
+
+/** Formats issues one per line: `/path: expected X, found Y`. */
+export const formatIssues = (issues: readonly ConfigIssue[]): string =>
+  issues.map((issue) => `  ${issue.pointer || '/'}: expected ${issue.expected}, found ${issue.found}`).join('\n');
+
+/** A config or space that failed validation; lists every problem. */
+export const invalidConfig = (what: string, issues: readonly ConfigIssue[]): ParzenError =>
+  new ParzenError('CONFIG_INVALID', `Invalid ${what}:\n${formatIssues(issues)}`, { issues });
+
+export const invalidSpace = (issues: readonly ConfigIssue[]): ParzenError =>
+  new ParzenError('SPACE_INVALID', `Invalid search space:\n${formatIssues(issues)}`, { issues });
+
+export const unknownPlugin = (kind: string, name: string, known: readonly string[], pointer: string): ParzenError => {
+  const issue = { pointer, expected: `one of the ${kind} plugins: ${known.join(', ') || '(none loaded)'}`, found: JSON.stringify(name) };
+  return new ParzenError(
+    'CONFIG_UNKNOWN_PLUGIN',
+    `No ${kind} plugin named \`${name}\` at ${pointer}. Known ${kind} plugins: ${known.join(', ') || '(none)'}. ` +
+      'Is its package listed in "plugins"?',
+    { plugin: name, issues: [issue] },
+  );
+};
+
+export const trialAlreadyFinished = (study: string, number: number): ParzenError =>
+  new ParzenError('TRIAL_ALREADY_FINISHED', `Trial #${number} of study \`${study}\` has already finished.`);
+
+export const trialNotFound = (study: string, number: number): ParzenError =>
+  new ParzenError('TRIAL_NOT_FOUND', `Study \`${study}\` has no trial #${number}.`);
+
+export const studyNotFound = (study: string): ParzenError =>
+  new ParzenError('STUDY_NOT_FOUND', `The store has no study named \`${study}\`. Run it first.`);
+
+/** Short description of a value for "found ..." parts of messages. */
+export const describeValue = (value: unknown): string => {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  const text = JSON.stringify(value);
+  if (text === undefined) return typeof value;
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+};

@@ -1,0 +1,41 @@
+import { filter, type OperatorFunction } from 'rxjs';
+import type { ExternalParams, ParamAssignment } from '../domain/params.js';
+import type { StudyRecord } from '../domain/study.js';
+import type { CompleteTrial, ErrorInfo, FinishedTrial } from '../domain/trial.js';
+
+/** Why a run stopped. */
+export type StopReason = 'max-trials' | 'max-seconds' | 'loss-threshold' | 'patience' | 'aborted' | 'error';
+
+/** Counts and best trial of a study, as reported at its end. */
+export interface StudySummary {
+  readonly study: string;
+  readonly direction: StudyRecord['direction'];
+  readonly complete: number;
+  readonly failed: number;
+  readonly pruned: number;
+  readonly running: number;
+  readonly best: CompleteTrial | undefined;
+  readonly bestParams: ExternalParams | undefined;
+}
+
+interface At {
+  /** ISO time of the event. */
+  readonly at: string;
+}
+
+/** Everything the engine tells reporters. Reporters only listen; nothing they do steers the run. */
+export type EngineEvent =
+  | (At & { readonly type: 'study.started'; readonly study: StudyRecord; readonly resumed: boolean; readonly existingTrials: number; readonly maxTrials?: number })
+  | (At & { readonly type: 'trial.started'; readonly study: string; readonly number: number; readonly params: ParamAssignment; readonly values: ExternalParams })
+  | (At & { readonly type: 'trial.finished'; readonly trial: FinishedTrial; readonly values: ExternalParams })
+  | (At & { readonly type: 'study.improved'; readonly best: CompleteTrial; readonly values: ExternalParams })
+  | (At & { readonly type: 'suggestion.explained'; readonly study: string; readonly number: number; readonly explanation: unknown })
+  | (At & { readonly type: 'study.finished'; readonly reason: StopReason; readonly summary: StudySummary })
+  | (At & { readonly type: 'plugin.failed'; readonly plugin: string; readonly phase: string; readonly error: ErrorInfo });
+
+export type EngineEventType = EngineEvent['type'];
+export type EventOf<T extends EngineEventType> = Extract<EngineEvent, { type: T }>;
+
+/** Narrows a stream of events to the given types. */
+export const ofType = <T extends EngineEventType>(...types: [T, ...T[]]): OperatorFunction<EngineEvent, EventOf<T>> =>
+  filter((event): event is EventOf<T> => (types as readonly string[]).includes(event.type));

@@ -1,0 +1,52 @@
+import type { EvaluationResult, ObjectiveAdapter } from '../contracts/objective.js';
+import type { ExternalParams } from '../domain/params.js';
+import { thrownErrorInfo } from './interpret-result.js';
+
+export interface EvaluateOptions {
+  readonly trialNumber: number;
+  /** Per-trial time limit; the evaluation's signal aborts and the trial fails with `TIMEOUT`. */
+  readonly timeoutMs?: number;
+  /** Aborts the evaluation from outside (an interrupted run); the trial fails with `INTERRUPTED`. */
+  readonly interrupt?: AbortSignal;
+}
+
+/**
+ * Runs one evaluation and always resolves: a throw, a timeout or an interruption is a failed result.
+ * An adapter that ignores its signal is abandoned when the signal fires (its late answer is dropped).
+ */
+export const evaluateTrial = async (
+  objective: ObjectiveAdapter,
+  params: ExternalParams,
+  options: EvaluateOptions,
+): Promise<EvaluationResult> => {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  let onInterrupt: (() => void) | undefined;
+  const stopped = new Promise<EvaluationResult>((resolve) => {
+    if (options.timeoutMs !== undefined && Number.isFinite(options.timeoutMs)) {
+      timer = setTimeout(() => {
+        controller.abort(new Error('timeout'));
+        resolve({ status: 'failed', error: { code: 'TIMEOUT', message: `The objective took longer than ${options.timeoutMs} ms.` } });
+      }, options.timeoutMs);
+    }
+    onInterrupt = () => {
+      controller.abort(new Error('interrupted'));
+      resolve({ status: 'failed', error: { code: 'INTERRUPTED', message: 'The run was interrupted while this trial was running.' } });
+    };
+    if (options.interrupt?.aborted) onInterrupt();
+    else options.interrupt?.addEventListener('abort', onInterrupt, { once: true });
+  });
+  const evaluation = (async (): Promise<EvaluationResult> => {
+    try {
+      return await objective.evaluate(params, { trialNumber: options.trialNumber, signal: controller.signal });
+    } catch (error) {
+      return { status: 'failed', error: thrownErrorInfo(error) };
+    }
+  })();
+  try {
+    return await Promise.race([evaluation, stopped]);
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+    if (onInterrupt !== undefined) options.interrupt?.removeEventListener('abort', onInterrupt);
+  }
+};

@@ -1,0 +1,150 @@
+import type { ObjectiveAdapter } from '../contracts/objective.js';
+import type { Reporter } from '../contracts/reporter.js';
+import type { TrialStore } from '../contracts/store.js';
+import type { Suggester } from '../contracts/suggester.js';
+import type { CompiledSpace } from '../domain/compile-space.js';
+import { toExternalParams } from '../domain/params.js';
+import type { StudySpec } from '../domain/study.js';
+import { bestTrial, type Lease, type Trial } from '../domain/trial.js';
+import type { StopReason, StudySummary } from '../events/engine-event.js';
+import { connectReporters, createEventBus } from '../events/event-bus.js';
+import { type Budget, BudgetTracker, trialLimit } from './budget.js';
+import { evaluateTrial } from './evaluate-trial.js';
+import { createWorkerId, failStaleTrials } from './stale-trials.js';
+import { type AskedTrial, askTrial, type StudySession, tellTrial } from './study-session.js';
+import { summarize } from './summarize.js';
+
+export interface RunStudyOptions {
+  readonly spec: StudySpec;
+  readonly space: CompiledSpace;
+  readonly store: TrialStore;
+  readonly suggester: Suggester;
+  readonly objective: ObjectiveAdapter;
+  readonly reporters?: readonly Reporter[];
+  readonly budget: Budget;
+  /** Trials evaluated at once by this process (default 1). A trial is asked only when a slot is free. */
+  readonly concurrency?: number;
+  /** Stops asking for trials. Running trials get `gracePeriodMs` to finish, then fail as `INTERRUPTED`. */
+  readonly signal?: AbortSignal;
+  /** Default: running trials may finish however long they take. */
+  readonly gracePeriodMs?: number;
+  /** Aborts the run at once: running trials are recorded as `INTERRUPTED` (a second Ctrl-C). */
+  readonly forceSignal?: AbortSignal;
+  readonly trialTimeoutMs?: number;
+  /** How long a running trial's lease lasts without renewal; it is renewed every third of it. Default 60 s. */
+  readonly leaseMs?: number;
+  readonly explain?: boolean;
+}
+
+export interface RunResult {
+  readonly reason: StopReason;
+  readonly resumed: boolean;
+  readonly summary: StudySummary;
+  readonly trials: readonly Trial[];
+}
+
+const now = (): string => new Date().toISOString();
+
+/**
+ * Runs a study to its budget: `concurrency` workers each ask, evaluate and tell in turn. Every finished
+ * trial is in the store before its worker asks again. Objective failures are failed trials; suggester
+ * and store failures stop the run (running trials still finish) and are rethrown after `study.finished`.
+ */
+export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => {
+  const { spec, store, budget } = options;
+  const bus = createEventBus();
+  const reportersDone = connectReporters(options.reporters ?? [], bus);
+  const workerId = createWorkerId();
+  const leaseMs = options.leaseMs ?? 60_000;
+  const session: StudySession = {
+    spec,
+    space: options.space,
+    store,
+    suggester: options.suggester,
+    emit: bus.emit,
+    ...(options.explain === undefined ? {} : { explain: options.explain }),
+  };
+  let reason: StopReason | undefined;
+  let fatal: unknown;
+  let result: RunResult | undefined;
+  const interrupt = new AbortController();
+  const onStop = () => {
+    reason ??= 'aborted';
+    if (options.gracePeriodMs !== undefined) setTimeout(() => interrupt.abort(), options.gracePeriodMs).unref();
+  };
+  const onForce = () => {
+    reason ??= 'aborted';
+    interrupt.abort();
+  };
+  try {
+    const { study, resumed } = await store.openStudy(spec);
+    const existing = await store.listTrials(spec.name);
+    await failStaleTrials(store, spec.name, existing, workerId);
+    const limit = trialLimit(budget, existing.length);
+    bus.emit({ type: 'study.started', at: now(), study, resumed, existingTrials: existing.length, ...(limit === undefined ? {} : { maxTrials: limit }) });
+    if (options.signal?.aborted) onStop();
+    else options.signal?.addEventListener('abort', onStop, { once: true });
+    if (options.forceSignal?.aborted) onForce();
+    else options.forceSignal?.addEventListener('abort', onForce, { once: true });
+    const tracker = new BudgetTracker(budget, spec.direction, bestTrial(existing, spec.direction)?.value);
+
+    const runOne = async (asked: AskedTrial) => {
+      const lease = (): Lease => ({ owner: workerId, expiresAt: new Date(Date.now() + leaseMs).toISOString() });
+      const renewal = setInterval(() => {
+        store.renewLease(spec.name, asked.number, lease()).catch(() => undefined);
+      }, leaseMs / 3);
+      try {
+        const evaluation = await evaluateTrial(options.objective, asked.values, {
+          trialNumber: asked.number,
+          interrupt: interrupt.signal,
+          ...(options.trialTimeoutMs === undefined ? {} : { timeoutMs: options.trialTimeoutMs }),
+        });
+        return await tellTrial(session, asked.number, evaluation);
+      } finally {
+        clearInterval(renewal);
+      }
+    };
+
+    const worker = async () => {
+      while (reason === undefined) {
+        const stop = tracker.stopReason();
+        if (stop !== undefined) {
+          reason ??= stop;
+          break;
+        }
+        const lease = { owner: workerId, expiresAt: new Date(Date.now() + leaseMs).toISOString() };
+        const asked = await askTrial(session, lease, limit);
+        if (asked === undefined) {
+          reason ??= 'max-trials';
+          break;
+        }
+        const finished = await runOne(asked);
+        if (tracker.record(finished.state === 'complete' ? finished.value : undefined) && finished.state === 'complete') {
+          bus.emit({ type: 'study.improved', at: now(), best: finished, values: toExternalParams(options.space, finished.params) });
+        }
+      }
+    };
+    const guarded = async () => {
+      try {
+        await worker();
+      } catch (error) {
+        fatal ??= error;
+        reason ??= 'error';
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 1) }, guarded));
+    const trials = await store.listTrials(spec.name);
+    const summary = summarize(spec.name, spec.direction, options.space, trials);
+    bus.emit({ type: 'study.finished', at: now(), reason: reason ?? 'max-trials', summary });
+    result = { reason: reason ?? 'max-trials', resumed, summary, trials };
+  } catch (error) {
+    fatal ??= error;
+  } finally {
+    options.signal?.removeEventListener('abort', onStop);
+    options.forceSignal?.removeEventListener('abort', onForce);
+    bus.complete();
+    await reportersDone;
+  }
+  if (fatal !== undefined || result === undefined) throw fatal;
+  return result;
+};

@@ -1,0 +1,88 @@
+import type { EvaluationResult } from '../contracts/objective.js';
+import type { TrialStore } from '../contracts/store.js';
+import type { Suggester } from '../contracts/suggester.js';
+import type { CompiledSpace } from '../domain/compile-space.js';
+import { type ExternalParams, type ParamAssignment, toExternalParams } from '../domain/params.js';
+import { deriveRng } from '../domain/rng.js';
+import type { StudySpec } from '../domain/study.js';
+import type { FinishedTrial, Lease, RunningTrial, Trial } from '../domain/trial.js';
+import { ParzenError } from '../errors.js';
+import type { EngineEvent } from '../events/engine-event.js';
+import { suggestParams } from './suggest-params.js';
+
+/** What asking and telling need: the study, its space and the plugins that serve it. */
+export interface StudySession {
+  readonly spec: StudySpec;
+  readonly space: CompiledSpace;
+  readonly store: TrialStore;
+  readonly suggester: Suggester;
+  readonly emit: (event: EngineEvent) => void;
+  /** Publish suggesters' explanations as `suggestion.explained` events. */
+  readonly explain?: boolean;
+}
+
+export interface AskedTrial {
+  readonly number: number;
+  /** Internal values (option indices for choices). */
+  readonly params: ParamAssignment;
+  /** What the objective receives. */
+  readonly values: ExternalParams;
+}
+
+const now = (): string => new Date().toISOString();
+
+/** Every trial of the study but `number`, as the suggester's history. */
+const historyWithout = (trials: readonly Trial[], number: number): readonly Trial[] => trials.filter((trial) => trial.number !== number);
+
+/**
+ * Allocates a trial in the store, samples its parameters and records them. Returns undefined when the
+ * study already has `limit` trials. If the suggester fails, the trial is recorded as failed and a
+ * `SUGGESTER_FAILED` error is thrown.
+ */
+export const askTrial = async (session: StudySession, lease?: Lease, limit?: number): Promise<AskedTrial | undefined> => {
+  const { spec, store, suggester } = session;
+  const options = { ...(lease === undefined ? {} : { lease }), ...(limit === undefined ? {} : { limit }) };
+  const trial: RunningTrial | undefined = await store.createTrial(spec.name, options);
+  if (trial === undefined) return undefined;
+  const history = historyWithout(await store.listTrials(spec.name), trial.number);
+  const explain = session.explain
+    ? (explanation: unknown) =>
+        session.emit({ type: 'suggestion.explained', at: now(), study: spec.name, number: trial.number, explanation })
+    : undefined;
+  let params: ParamAssignment;
+  try {
+    params = await suggestParams(suggester, {
+      study: spec.name,
+      direction: spec.direction,
+      seed: spec.seed,
+      trialNumber: trial.number,
+      space: session.space,
+      trials: history,
+      rng: deriveRng(spec.seed, trial.number, suggester.name),
+      ...(explain === undefined ? {} : { explain }),
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await store.finishTrial(spec.name, trial.number, { state: 'failed', error: { code: 'SUGGESTER_FAILED', message } });
+    if (error instanceof ParzenError) throw error;
+    throw new ParzenError('SUGGESTER_FAILED', `Suggester \`${suggester.name}\` failed on trial #${trial.number}: ${message}`, {
+      plugin: suggester.name,
+      cause: error,
+    });
+  }
+  await store.setParams(spec.name, trial.number, params);
+  const values = toExternalParams(session.space, params);
+  session.emit({ type: 'trial.started', at: now(), study: spec.name, number: trial.number, params, values });
+  return { number: trial.number, params, values };
+};
+
+/** Records a trial's result in the store and announces it. */
+export const tellTrial = async (session: StudySession, number: number, result: EvaluationResult): Promise<FinishedTrial> => {
+  const outcome =
+    result.status === 'ok'
+      ? { state: 'complete' as const, value: result.value, ...(result.attributes === undefined ? {} : { attributes: result.attributes }) }
+      : { state: 'failed' as const, error: result.error };
+  const finished = await session.store.finishTrial(session.spec.name, number, outcome);
+  session.emit({ type: 'trial.finished', at: now(), trial: finished, values: toExternalParams(session.space, finished.params) });
+  return finished;
+};

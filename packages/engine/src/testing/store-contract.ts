@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import type { TrialStore } from '../contracts/store.js';
+import type { StudySpec } from '../domain/study.js';
+
+export interface StoreContractOptions {
+  /** A fresh, empty store for one test. */
+  readonly create: () => TrialStore | Promise<TrialStore>;
+  /** For persistent stores: a second store over the same data as `store` (same file, same database). */
+  readonly reopen?: (store: TrialStore) => TrialStore | Promise<TrialStore>;
+}
+
+const spec: StudySpec = { name: 'contract', direction: 'minimize', seed: 7, space: { x: { type: 'uniform', low: 0, high: 1 } } };
+const codeOf = async (promise: Promise<unknown>): Promise<string | undefined> =>
+  promise.then(
+    () => undefined,
+    (error: { code?: string }) => error.code,
+  );
+
+/**
+ * The behaviour every {@link TrialStore} must have. Call it in a vitest file:
+ * `describeStoreContract('sqlite', { create: () => createSqliteStore({ path: tmp() }) })`.
+ */
+export const describeStoreContract = (name: string, options: StoreContractOptions): void => {
+  const open = async () => {
+    const store = await options.create();
+    await store.openStudy(spec);
+    return store;
+  };
+
+  describe(`${name} satisfies the TrialStore contract`, () => {
+    it('creates a study, then resumes it', async () => {
+      const store = await options.create();
+      const first = await store.openStudy(spec);
+      expect(first.resumed).toBe(false);
+      expect(first.study).toMatchObject(spec);
+      const again = await store.openStudy(spec);
+      expect(again.resumed).toBe(true);
+      expect((await store.getStudy(spec.name)).direction).toBe('minimize');
+      await store.close();
+    });
+
+    it('rejects a study with another direction or space as STUDY_MISMATCH, and unknown studies', async () => {
+      const store = await open();
+      expect(await codeOf(store.openStudy({ ...spec, direction: 'maximize' }))).toBe('STUDY_MISMATCH');
+      expect(await codeOf(store.openStudy({ ...spec, space: { y: { type: 'uniform', low: 0, high: 2 } } }))).toBe('STUDY_MISMATCH');
+      expect(await codeOf(store.getStudy('nope'))).toBe('STUDY_NOT_FOUND');
+      await store.close();
+    });
+
+    it('allocates consecutive trial numbers, also when asked concurrently', async () => {
+      const store = await open();
+      const trials = await Promise.all(Array.from({ length: 20 }, () => store.createTrial(spec.name)));
+      const numbers = trials.map((trial) => trial?.number).sort((a, b) => (a ?? 0) - (b ?? 0));
+      expect(numbers).toEqual(Array.from({ length: 20 }, (_, i) => i));
+      expect(trials.every((trial) => trial?.state === 'running')).toBe(true);
+      await store.close();
+    });
+
+    it('refuses to create trials past the limit, atomically', async () => {
+      const store = await open();
+      const made = await Promise.all(Array.from({ length: 8 }, () => store.createTrial(spec.name, { limit: 5 })));
+      expect(made.filter((trial) => trial !== undefined)).toHaveLength(5);
+      expect(await store.createTrial(spec.name, { limit: 5 })).toBeUndefined();
+      expect(await store.listTrials(spec.name)).toHaveLength(5);
+      await store.close();
+    });
+
+    it('records params, leases and outcomes, and lists trials in number order', async () => {
+      const store = await open();
+      const lease = { owner: 'host:1:a', expiresAt: new Date(Date.now() + 60_000).toISOString() };
+      for (let i = 0; i < 3; i++) await store.createTrial(spec.name, { lease });
+      await store.setParams(spec.name, 0, { x: 0.25 });
+      await store.setParams(spec.name, 1, { x: 0.5 });
+      await store.setParams(spec.name, 2, { x: 0.75 });
+      const renewed = { owner: 'host:1:a', expiresAt: new Date(Date.now() + 120_000).toISOString() };
+      await store.renewLease(spec.name, 2, renewed);
+      const complete = await store.finishTrial(spec.name, 0, { state: 'complete', value: -1.5, attributes: { accuracy: 0.9 } });
+      expect(complete).toMatchObject({ state: 'complete', value: -1.5, number: 0, params: { x: 0.25 }, attributes: { accuracy: 0.9 } });
+      const failed = await store.finishTrial(spec.name, 1, { state: 'failed', error: { code: 'OBJECTIVE_THREW', message: 'boom', details: { exitCode: 3 } } });
+      expect(failed).toMatchObject({ state: 'failed', error: { code: 'OBJECTIVE_THREW', message: 'boom', details: { exitCode: 3 } } });
+      const trials = await store.listTrials(spec.name);
+      expect(trials.map((trial) => trial.number)).toEqual([0, 1, 2]);
+      expect(trials.map((trial) => trial.state)).toEqual(['complete', 'failed', 'running']);
+      const running = trials[2];
+      expect(running?.state === 'running' ? running.lease : undefined).toEqual(renewed);
+      expect(running?.params).toEqual({ x: 0.75 });
+      expect(typeof trials[0]?.startedAt).toBe('string');
+      await store.close();
+    });
+
+    it('keeps finished trials immutable: finishing twice is TRIAL_ALREADY_FINISHED', async () => {
+      const store = await open();
+      await store.createTrial(spec.name);
+      await store.finishTrial(spec.name, 0, { state: 'complete', value: 1 });
+      expect(await codeOf(store.finishTrial(spec.name, 0, { state: 'complete', value: 2 }))).toBe('TRIAL_ALREADY_FINISHED');
+      expect(await codeOf(store.setParams(spec.name, 0, { x: 0.1 }))).toBe('TRIAL_ALREADY_FINISHED');
+      expect(await codeOf(store.finishTrial(spec.name, 9, { state: 'complete', value: 2 }))).toBe('TRIAL_NOT_FOUND');
+      const [trial] = await store.listTrials(spec.name);
+      expect(trial).toMatchObject({ state: 'complete', value: 1 });
+      await store.close();
+    });
+
+    it('returns snapshots that later writes do not change', async () => {
+      const store = await open();
+      await store.createTrial(spec.name);
+      const before = await store.listTrials(spec.name);
+      await store.setParams(spec.name, 0, { x: 0.3 });
+      await store.finishTrial(spec.name, 0, { state: 'complete', value: 3 });
+      expect(before[0]?.state).toBe('running');
+      expect(before[0]?.params).toEqual({});
+      await store.close();
+    });
+
+    if (options.reopen !== undefined) {
+      const reopen = options.reopen;
+      it('keeps everything across a reopen, and continues numbering', async () => {
+        const store = await open();
+        await store.createTrial(spec.name);
+        await store.setParams(spec.name, 0, { x: 0.4 });
+        await store.finishTrial(spec.name, 0, { state: 'complete', value: 0.16 });
+        await store.createTrial(spec.name);
+        await store.close();
+        const second = await reopen(store);
+        const { resumed } = await second.openStudy(spec);
+        expect(resumed).toBe(true);
+        const trials = await second.listTrials(spec.name);
+        expect(trials).toHaveLength(2);
+        expect(trials[0]).toMatchObject({ state: 'complete', value: 0.16, params: { x: 0.4 } });
+        expect(trials[1]?.state).toBe('running');
+        expect((await second.createTrial(spec.name))?.number).toBe(2);
+        await second.close();
+      });
+    }
+  });
+};

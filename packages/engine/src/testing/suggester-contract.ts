@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { createFunctionObjective } from '../builtins/function-objective.js';
+import { createMemoryStore } from '../builtins/memory-store.js';
+import type { Suggester } from '../contracts/suggester.js';
+import { compileSpace } from '../domain/compile-space.js';
+import { isInSupport } from '../domain/distribution.js';
+import { activeParamNames } from '../domain/params.js';
+import type { SpaceDefinition } from '../domain/space-definition.js';
+import type { Direction, Trial } from '../domain/trial.js';
+import { runStudy } from '../runtime/run-study.js';
+
+export interface SuggesterContractOptions {
+  /** A fresh suggester (one per study). */
+  readonly create: () => Suggester;
+  /** Trials per study; enough to get past any start-up phase. Default 40. */
+  readonly trials?: number;
+}
+
+/** A space with every primitive and a nested conditional choice. */
+export const contractSpace: SpaceDefinition = {
+  u: { type: 'uniform', low: -2, high: 2 },
+  q: { type: 'quniform', low: 0, high: 10, q: 0.5 },
+  lu: { type: 'loguniform', low: 1e-4, high: 1 },
+  qlu: { type: 'qloguniform', low: 1, high: 100, q: 1 },
+  n: { type: 'normal', mu: 0, sigma: 1 },
+  qn: { type: 'qnormal', mu: 5, sigma: 2, q: 1 },
+  ln: { type: 'lognormal', mu: 0, sigma: 0.5 },
+  qln: { type: 'qlognormal', mu: 1, sigma: 0.5, q: 0.5 },
+  ri: { type: 'randint', low: 2, high: 7 },
+  ri1: { type: 'randint', high: 3 },
+  ui: { type: 'uniformint', low: 1, high: 5 },
+  flag: { type: 'choice', options: [true, false] },
+  weighted: { type: 'pchoice', options: [{ p: 0.2, value: 'a' }, { p: 0.8, value: 'b' }] },
+  model: {
+    type: 'choice',
+    options: [
+      { value: 'svm', space: { C: { type: 'loguniform', low: 0.01, high: 100 }, kernel: { type: 'choice', options: ['rbf', { value: 'poly', space: { degree: { type: 'randint', low: 2, high: 5 } } }] } } },
+      { value: 'tree', space: { depth: { type: 'randint', low: 1, high: 10 } } },
+      'none',
+    ],
+  },
+};
+
+const objective = (params: Readonly<Record<string, unknown>>): number => {
+  let loss = 0;
+  for (const value of Object.values(params)) if (typeof value === 'number') loss += Math.abs(value) / 10;
+  if (params.model === 'tree') loss -= 1;
+  if (params.flag === true) loss -= 0.5;
+  if ((params.u as number) > 1.9) throw new Error('a failing region');
+  return loss;
+};
+
+const run = async (options: SuggesterContractOptions, seed: number, direction: Direction = 'minimize'): Promise<readonly Trial[]> => {
+  const result = await runStudy({
+    spec: { name: 'contract', direction, seed, space: contractSpace },
+    space: compileSpace(contractSpace),
+    store: createMemoryStore(),
+    suggester: options.create(),
+    objective: createFunctionObjective(objective),
+    budget: { maxTrials: options.trials ?? 40 },
+  });
+  return result.trials;
+};
+
+/**
+ * The behaviour every {@link Suggester} must have: values in their support, only active parameters,
+ * the same trials for the same seed, and no trouble with failed trials or a maximize study.
+ */
+export const describeSuggesterContract = (name: string, options: SuggesterContractOptions): void => {
+  const space = compileSpace(contractSpace);
+  describe(`${name} satisfies the Suggester contract`, () => {
+    it('suggests only active parameters, each in its support', async () => {
+      const trials = await run(options, 1);
+      expect(trials.length).toBe(options.trials ?? 40);
+      for (const trial of trials) {
+        expect(Object.keys(trial.params).sort()).toEqual(activeParamNames(space, trial.params).sort());
+        for (const [param, value] of Object.entries(trial.params)) {
+          const node = space.byName.get(param);
+          expect(node, param).toBeDefined();
+          if (node !== undefined) expect(isInSupport(node.distribution, value), `${param}=${value}`).toBe(true);
+        }
+      }
+      expect(new Set(trials.map((trial) => trial.params.model)).size).toBeGreaterThan(1);
+    });
+
+    it('gives the same trials for the same seed, and other trials for another seed', async () => {
+      const first = (await run(options, 5)).map((trial) => trial.params);
+      const second = (await run(options, 5)).map((trial) => trial.params);
+      const other = (await run(options, 6)).map((trial) => trial.params);
+      expect(second).toEqual(first);
+      expect(other).not.toEqual(first);
+    });
+
+    it('copes with failed trials and a maximize study', async () => {
+      const trials = await run(options, 3, 'maximize');
+      expect(trials.filter((trial) => trial.state === 'complete').length).toBeGreaterThan(0);
+      expect(trials.every((trial) => trial.state !== 'running')).toBe(true);
+    });
+  });
+};

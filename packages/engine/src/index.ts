@@ -89,3 +89,4 @@ export { type AskedTrial, askTrial, type StudySession, tellTrial } from './runti
 export { suggestParams } from './runtime/suggest-params.js';
 export { summarize } from './runtime/summarize.js';
 export { Study, type StudyOptions } from './study.js';
+export { type InterruptHandlers, installInterruptHandlers, SIGNAL_EXIT_CODES } from './runtime/interrupts.js';

@@ -1,0 +1,48 @@
+/** Exit codes for a run stopped by a signal: 128 + the signal number, as shells report them. */
+export const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+
+export interface InterruptHandlers {
+  /** Aborts on the first SIGINT or SIGTERM: stop asking, let running trials finish within the grace period. */
+  readonly signal: AbortSignal;
+  /** Aborts on the second signal: record running trials as interrupted now. */
+  readonly forceSignal: AbortSignal;
+  /** The signal received first, if any. */
+  received(): keyof typeof SIGNAL_EXIT_CODES | undefined;
+  /** 130 after SIGINT, 143 after SIGTERM, else undefined. */
+  exitCode(): number | undefined;
+  /** Removes the handlers (Node's default behaviour returns). */
+  dispose(): void;
+}
+
+/**
+ * Ctrl-C and SIGTERM handling for a run: the first signal stops the study gracefully, the second forces
+ * running trials to end as `INTERRUPTED` (the store still gets them, so it stays readable and complete).
+ * `onSignal` is told each time (to print "finishing running trials, press Ctrl-C again to stop now").
+ */
+export const installInterruptHandlers = (onSignal?: (name: string, count: number) => void): InterruptHandlers => {
+  const stop = new AbortController();
+  const force = new AbortController();
+  let first: keyof typeof SIGNAL_EXIT_CODES | undefined;
+  let count = 0;
+  const handle = (name: keyof typeof SIGNAL_EXIT_CODES) => {
+    count += 1;
+    first ??= name;
+    onSignal?.(name, count);
+    if (count === 1) stop.abort(new Error(name));
+    else force.abort(new Error(name));
+  };
+  const onInt = () => handle('SIGINT');
+  const onTerm = () => handle('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  return {
+    signal: stop.signal,
+    forceSignal: force.signal,
+    received: () => first,
+    exitCode: () => (first === undefined ? undefined : SIGNAL_EXIT_CODES[first]),
+    dispose: () => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    },
+  };
+};

@@ -1,0 +1,118 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { ParzenError } from '../errors.js';
+import { compileSpace } from './compile-space.js';
+import { activeParamNames, toExternalParams } from './params.js';
+import { createRng } from './rng.js';
+import { sampleDistribution } from './sample-distribution.js';
+import { choice, defineSpace, hyperoptLoguniform, loguniform, option, type ParamsOf, randint, uniform } from './space-builder.js';
+import type { SpaceDefinition } from './space-definition.js';
+
+const nested = defineSpace({
+  x: uniform(-2, 2),
+  model: choice([
+    option('svm', { C: loguniform(0.01, 100), kernel: choice(['rbf', option('poly', { degree: randint(2, 5) })]) }),
+    option('tree', { depth: randint(1, 10) }),
+    'none',
+  ]),
+  flag: choice([true, false]),
+});
+
+const issuesOf = (space: unknown): { pointer: string; expected: string; found: string }[] => {
+  try {
+    compileSpace(space, '/space');
+  } catch (error) {
+    if (error instanceof ParzenError) return [...error.issues];
+    throw error;
+  }
+  return [];
+};
+
+/** Walks the space like the engine: decide each active parameter in order. */
+const sampleTree = (seed: string) => {
+  const space = compileSpace(nested);
+  const rng = createRng(seed);
+  const params: Record<string, number> = {};
+  for (const name of space.params.map((param) => param.name)) {
+    const param = space.byName.get(name);
+    if (param === undefined || !activeParamNames(space, params).includes(name)) continue;
+    params[name] = sampleDistribution(param.distribution, rng);
+  }
+  return { space, params };
+};
+
+describe('compileSpace', () => {
+  it('flattens nested choices in evaluation order with their conditions', () => {
+    const space = compileSpace(nested);
+    expect(space.params.map((param) => param.name)).toEqual(['x', 'model', 'C', 'kernel', 'degree', 'depth', 'flag']);
+    expect(space.byName.get('degree')?.conditions).toEqual([{ parent: 'kernel', index: 1 }]);
+    expect(space.byName.get('model')?.optionValues).toEqual(['svm', 'tree', 'none']);
+  });
+
+  test.prop([fc.string()], { numRuns: 200 })('nested choices yield only active parameters', (seed) => {
+    const { space, params } = sampleTree(seed);
+    const external = toExternalParams(space, params);
+    const model = external.model;
+    const expected = ['x', 'model', 'flag'];
+    if (model === 'svm') expected.push('C', 'kernel', ...(external.kernel === 'poly' ? ['degree'] : []));
+    if (model === 'tree') expected.push('depth');
+    expect(Object.keys(external).sort()).toEqual(expected.sort());
+    expect(['svm', 'tree', 'none']).toContain(model);
+    expect(typeof external.flag).toBe('boolean');
+    if (external.depth !== undefined) expect(Number.isInteger(external.depth)).toBe(true);
+  });
+
+  it('round-trips: the builder gives plain JSON that compiles to the same space', () => {
+    const json = JSON.parse(JSON.stringify(nested)) as SpaceDefinition;
+    expect(json).toEqual(nested);
+    expect(compileSpace(json).params).toEqual(compileSpace(nested).params);
+  });
+
+  it("converts hyperopt's log-space bounds to real bounds", () => {
+    const converted = hyperoptLoguniform(Math.log(1e-5), 0);
+    expect(converted.low).toBeCloseTo(1e-5, 15);
+    expect(converted.high).toBe(1);
+  });
+
+  it('infers the params type from the space', () => {
+    const params: ParamsOf<typeof nested> = { x: 1, model: 'tree', depth: 3, flag: true };
+    // @ts-expect-error a choice gives one of its option values only
+    const wrong: ParamsOf<typeof nested> = { x: 1, model: 'forest', flag: true };
+    expect(params.model).toBe('tree');
+    expect(wrong.x).toBe(1);
+  });
+
+  it('allows the same parameter in two branches when the definitions agree', () => {
+    const space = compileSpace({
+      kind: { type: 'choice', options: [{ value: 'a', space: { lr: { type: 'uniform', low: 0, high: 1 } } }, { value: 'b', space: { lr: { type: 'uniform', low: 0, high: 1 } } }] },
+    });
+    expect(space.byName.get('lr')?.conditions).toEqual([{ parent: 'kind', index: 0 }, { parent: 'kind', index: 1 }]);
+  });
+
+  it.each([
+    [{ x: { type: 'uniform', low: 2, high: 1 } }, '/space/x/high'],
+    [{ x: { type: 'uniform', low: 0 } }, '/space/x/high'],
+    [{ x: { type: 'gaussian', mu: 0 } }, '/space/x/type'],
+    [{ x: { type: 'loguniform', low: 0, high: 1 } }, '/space/x/low'],
+    [{ x: { type: 'quniform', low: 0, high: 1, q: 0 } }, '/space/x/q'],
+    [{ x: { type: 'normal', mu: 0, sigma: -1 } }, '/space/x/sigma'],
+    [{ x: { type: 'randint', low: 1.5, high: 4 } }, '/space/x/low'],
+    [{ x: { type: 'randint', low: 4, high: 4 } }, '/space/x/high'],
+    [{ x: { type: 'uniform', low: 0, high: 1, step: 2 } }, '/space/x/step'],
+    [{ x: { type: 'choice', options: [] } }, '/space/x/options'],
+    [{ x: { type: 'choice', options: ['a', 'a'] } }, '/space/x/options'],
+    [{ x: { type: 'choice', options: [{ nope: 1 }] } }, '/space/x/options/0'],
+    [{ x: { type: 'pchoice', options: [{ p: 0.5, value: 'a' }, { p: 0.2, value: 'b' }] } }, '/space/x/options'],
+    [{ m: { type: 'choice', options: [{ value: 'a', space: { y: { type: 'uniform', low: 1, high: 0 } } }] } }, '/space/m/options/0/space/y/high'],
+    [{ x: { type: 'uniform', low: 0, high: 1 }, m: { type: 'choice', options: [{ value: 'a', space: { x: { type: 'normal', mu: 0, sigma: 1 } } }] } }, '/space/m/options/0/space/x'],
+    [{ x: 3 }, '/space/x'],
+    [{}, '/space'],
+  ])('rejects %j naming %s', (space, pointer) => {
+    const issues = issuesOf(space);
+    expect(issues.map((issue) => issue.pointer)).toContain(pointer);
+    for (const issue of issues) {
+      expect(issue.expected.length).toBeGreaterThan(0);
+      expect(issue.found.length).toBeGreaterThan(0);
+    }
+  });
+});

@@ -1,0 +1,256 @@
+import { fc, test } from '@fast-check/vitest';
+import { Observable, tap } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { createFunctionObjective, type ObjectiveFunction } from '../builtins/function-objective.js';
+import { createMemoryStore } from '../builtins/memory-store.js';
+import type { Reporter } from '../contracts/reporter.js';
+import type { Suggester } from '../contracts/suggester.js';
+import { compileSpace } from '../domain/compile-space.js';
+import { sampleDistribution } from '../domain/sample-distribution.js';
+import type { SpaceDefinition } from '../domain/space-definition.js';
+import type { EngineEvent } from '../events/engine-event.js';
+import type { Budget } from './budget.js';
+import { type RunStudyOptions, runStudy } from './run-study.js';
+
+/** Prior draws only: the smallest suggester, so these tests need no algorithm package. */
+const priorSuggester: Suggester = { name: 'prior', sampleIndependent: (context, param) => sampleDistribution(param.distribution, context.rng) };
+
+const space: SpaceDefinition = {
+  x: { type: 'uniform', low: -2, high: 2 },
+  y: { type: 'uniform', low: -2, high: 2 },
+  model: { type: 'choice', options: [{ value: 'a', space: { depth: { type: 'randint', low: 1, high: 5 } } }, 'b'] },
+};
+const heart = (p: Readonly<Record<string, unknown>>) => {
+  const x = p.x as number;
+  const y = p.y as number;
+  return -((x ** 2 + y ** 2 - 1) ** 3 - x ** 2 * y ** 3);
+};
+
+const run = (objective: ObjectiveFunction, budget: Budget, extra: Partial<RunStudyOptions> = {}) =>
+  runStudy({
+    spec: { name: 'test', direction: 'minimize', seed: 42, space },
+    space: compileSpace(space),
+    store: createMemoryStore(),
+    suggester: priorSuggester,
+    objective: createFunctionObjective(objective),
+    budget,
+    ...extra,
+  });
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('runStudy', () => {
+  it('runs to maxTrials and reports the best trial', async () => {
+    const result = await run(heart, { maxTrials: 30 });
+    expect(result.trials).toHaveLength(30);
+    expect(result.reason).toBe('max-trials');
+    const best = Math.min(...result.trials.map((trial) => (trial.state === 'complete' ? trial.value : Infinity)));
+    expect(result.summary.best?.value).toBe(best);
+    expect(result.summary.complete).toBe(30);
+  });
+
+  test.prop([fc.integer({ min: 0, max: 1000 })], { numRuns: 5 })('the same seed gives identical trials, also with concurrency 4', async (seed) => {
+    const once = async (concurrency: number) => {
+      const result = await run(
+        async (p) => {
+          await sleep(Math.floor(((p.x as number) + 2) * 2));
+          return heart(p);
+        },
+        { maxTrials: 16 },
+        { concurrency, spec: { name: 'test', direction: 'minimize', seed, space } },
+      );
+      return result.trials.map((trial) => [trial.number, trial.params, trial.state === 'complete' ? trial.value : undefined]);
+    };
+    const serial = await once(1);
+    expect(await once(4)).toEqual(serial);
+    expect(await once(4)).toEqual(serial);
+  });
+
+  it('never evaluates more trials at once than the concurrency', async () => {
+    let inFlight = 0;
+    let most = 0;
+    await run(
+      async () => {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        await sleep(3);
+        inFlight -= 1;
+        return 1;
+      },
+      { maxTrials: 20 },
+      { concurrency: 3 },
+    );
+    expect(most).toBe(3);
+  });
+
+  it.each([
+    ['a throw', () => { throw new Error('boom'); }, 'OBJECTIVE_THREW'],
+    ['NaN', () => Number.NaN, 'OBJECTIVE_NAN'],
+    ['Infinity', () => Number.POSITIVE_INFINITY, 'OBJECTIVE_INFINITE'],
+    ['-Infinity', () => Number.NEGATIVE_INFINITY, 'OBJECTIVE_INFINITE'],
+    ['a string', () => '0.5', 'OBJECTIVE_NOT_A_NUMBER'],
+    ['undefined', () => undefined, 'OBJECTIVE_NOT_A_NUMBER'],
+    ['a NaN loss', () => ({ loss: Number.NaN }), 'OBJECTIVE_NAN'],
+    ['a rejected promise', () => Promise.reject(new Error('async boom')), 'OBJECTIVE_THREW'],
+  ])('turns %s from the objective into a failed trial and goes on', async (_name, bad, code) => {
+    let calls = 0;
+    const result = await run(
+      (p) => {
+        calls += 1;
+        return calls % 2 === 0 ? (bad as () => unknown)() : heart(p);
+      },
+      { maxTrials: 10 },
+    );
+    expect(result.trials).toHaveLength(10);
+    const failed = result.trials.filter((trial) => trial.state === 'failed');
+    expect(failed).toHaveLength(5);
+    for (const trial of failed) if (trial.state === 'failed') expect(trial.error.code).toBe(code);
+    expect(result.summary.complete).toBe(5);
+  });
+
+  it('keeps extra fields of { loss, ... } as attributes', async () => {
+    const result = await run(() => ({ loss: 1, accuracy: 0.75 }), { maxTrials: 1 });
+    expect(result.trials[0]).toMatchObject({ state: 'complete', value: 1, attributes: { accuracy: 0.75 } });
+  });
+
+  it('fails a trial that exceeds the time limit, and goes on', async () => {
+    const result = await run(async (p) => ((p.x as number) > 0 ? new Promise(() => {}) : 1), { maxTrials: 8 }, { trialTimeoutMs: 20 });
+    const timedOut = result.trials.filter((trial) => trial.state === 'failed');
+    expect(timedOut.length).toBeGreaterThan(0);
+    for (const trial of timedOut) if (trial.state === 'failed') expect(trial.error.code).toBe('TIMEOUT');
+    expect(result.trials).toHaveLength(8);
+  });
+
+  it('isolates a throwing reporter: one plugin.failed, the others and the study go on', async () => {
+    const seen: EngineEvent[] = [];
+    const listener: Reporter = { name: 'listener', connect: (events$) => events$.pipe(tap((event) => seen.push(event))) };
+    const thrower: Reporter = {
+      name: 'thrower',
+      connect: (events$) =>
+        events$.pipe(
+          tap((event) => {
+            if (event.type === 'trial.finished') throw new Error('reporter bug');
+          }),
+        ),
+    };
+    const brokenConnect: Reporter = { name: 'broken', connect: () => { throw new Error('cannot connect'); } };
+    const result = await run(heart, { maxTrials: 5 }, { reporters: [listener, thrower, brokenConnect] });
+    expect(result.trials).toHaveLength(5);
+    const failures = seen.filter((event) => event.type === 'plugin.failed');
+    expect(failures.map((event) => event.type === 'plugin.failed' && event.plugin).sort()).toEqual(['broken', 'thrower']);
+    expect(seen.filter((event) => event.type === 'trial.finished')).toHaveLength(5);
+    expect(seen.at(-1)?.type).toBe('study.finished');
+  });
+
+  it('waits for reporters to flush before resolving', async () => {
+    let flushed = false;
+    const slow: Reporter = {
+      name: 'slow',
+      connect: (events$) =>
+        new Observable((subscriber) => {
+          const inner = events$.subscribe({
+            complete: () => setTimeout(() => {
+              flushed = true;
+              subscriber.complete();
+            }, 20),
+          });
+          return () => inner.unsubscribe();
+        }),
+    };
+    await run(heart, { maxTrials: 2 }, { reporters: [slow] });
+    expect(flushed).toBe(true);
+  });
+
+  it('emits started, finished, improved and study events in order', async () => {
+    const seen: EngineEvent[] = [];
+    await run(heart, { maxTrials: 6 }, { reporters: [{ name: 'r', connect: (events$) => events$.pipe(tap((event) => seen.push(event))) }] });
+    expect(seen[0]?.type).toBe('study.started');
+    expect(seen.filter((event) => event.type === 'trial.started')).toHaveLength(6);
+    expect(seen.filter((event) => event.type === 'study.improved').length).toBeGreaterThan(0);
+    const started = seen.find((event) => event.type === 'trial.started');
+    if (started?.type === 'trial.started') expect(['a', 'b']).toContain(started.values.model);
+  });
+
+  it('stops at a loss threshold, after K trials without improvement, and after moreTrials', async () => {
+    expect((await run(heart, { maxTrials: 500, lossThreshold: 0 })).reason).toBe('loss-threshold');
+    const patient = await run(() => 1, { maxTrials: 100, patience: 5 });
+    expect(patient.reason).toBe('patience');
+    expect(patient.trials).toHaveLength(6);
+    const store = createMemoryStore();
+    await run(heart, { maxTrials: 4 }, { store });
+    const more = await run(heart, { moreTrials: 3 }, { store });
+    expect(more.trials).toHaveLength(7);
+    expect(more.resumed).toBe(true);
+  });
+
+  it('stops after maxSeconds of wall clock', async () => {
+    const result = await run(async () => { await sleep(5); return 1; }, { maxSeconds: 0.05 });
+    expect(result.reason).toBe('max-seconds');
+    expect(result.trials.length).toBeGreaterThan(0);
+    expect(result.trials.every((trial) => trial.state === 'complete')).toBe(true);
+  });
+
+  it('resumes without replaying: 10 + 10 trials equal 20 trials straight', async () => {
+    const straight = await run(heart, { maxTrials: 20 });
+    const store = createMemoryStore();
+    await run(heart, { maxTrials: 10 }, { store });
+    const resumed = await run(heart, { maxTrials: 20 }, { store });
+    expect(resumed.trials.map((trial) => trial.params)).toEqual(straight.trials.map((trial) => trial.params));
+  });
+
+  it('on abort stops asking, lets running trials finish and closes cleanly', async () => {
+    const controller = new AbortController();
+    let calls = 0;
+    const result = await run(
+      async () => {
+        calls += 1;
+        if (calls === 3) controller.abort();
+        await sleep(10);
+        return 1;
+      },
+      { maxTrials: 1000 },
+      { signal: controller.signal, concurrency: 2 },
+    );
+    expect(result.reason).toBe('aborted');
+    expect(result.trials.length).toBeLessThanOrEqual(4);
+    expect(result.trials.every((trial) => trial.state === 'complete')).toBe(true);
+  });
+
+  it('after the grace period records running trials as interrupted', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 20);
+    const result = await run(() => new Promise(() => {}), { maxTrials: 10 }, { signal: controller.signal, gracePeriodMs: 10, concurrency: 2 });
+    expect(result.trials).toHaveLength(2);
+    for (const trial of result.trials) expect(trial.state === 'failed' && trial.error.code).toBe('INTERRUPTED');
+  });
+
+  it('stops on a suggester failure, records the trial as failed and rethrows', async () => {
+    const broken: Suggester = { name: 'broken', sampleIndependent: () => { throw new Error('no idea'); } };
+    const store = createMemoryStore();
+    await expect(run(heart, { maxTrials: 5 }, { suggester: broken, store })).rejects.toMatchObject({ code: 'SUGGESTER_FAILED' });
+    const trials = await store.listTrials('test');
+    expect(trials).toHaveLength(1);
+    expect(trials[0]?.state === 'failed' && trials[0].error.code).toBe('SUGGESTER_FAILED');
+  });
+
+  it('rejects a value outside the space from a suggester', async () => {
+    const wild: Suggester = { name: 'wild', sampleIndependent: () => 99 };
+    await expect(run(heart, { maxTrials: 1 }, { suggester: wild })).rejects.toMatchObject({ code: 'SUGGESTER_OUT_OF_SPACE' });
+  });
+
+  it('marks trials left running by a dead worker as failed (STALE_TRIAL) at the start of a run', async () => {
+    const store = createMemoryStore();
+    const spec = { name: 'test', direction: 'minimize' as const, seed: 42, space };
+    await store.openStudy(spec);
+    await store.createTrial('test', { lease: { owner: 'elsewhere:1:x', expiresAt: new Date(Date.now() - 1000).toISOString() } });
+    const result = await run(heart, { maxTrials: 3 }, { store });
+    expect(result.trials[0]?.state === 'failed' && result.trials[0].error.code).toBe('STALE_TRIAL');
+    expect(result.trials).toHaveLength(3);
+  });
+
+  it('maximizes when asked', async () => {
+    const result = await run(heart, { maxTrials: 30 }, { spec: { name: 'test', direction: 'maximize', seed: 1, space } });
+    const values = result.trials.map((trial) => (trial.state === 'complete' ? trial.value : -Infinity));
+    expect(result.summary.best?.value).toBe(Math.max(...values));
+  });
+});

@@ -1,0 +1,86 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defineSuggester } from './contracts/manifest.js';
+import { pluginModule } from './di/plugin-module.js';
+import { sampleDistribution } from './domain/sample-distribution.js';
+import { loadExperiment, runExperiment } from './run-experiment.js';
+
+const prior = defineSuggester<Record<string, never>>({
+  name: 'prior',
+  optionsSchema: { type: 'object', additionalProperties: false, properties: {} },
+  create: () => ({ name: 'prior', sampleIndependent: (context, param) => sampleDistribution(param.distribution, context.rng) }),
+});
+
+const config = {
+  name: 'heart',
+  seed: 3,
+  space: { x: { type: 'uniform', low: -2, high: 2 }, y: { type: 'uniform', low: -2, high: 2 } },
+  objective: { use: 'function', options: { name: 'heart' } },
+  suggester: { use: 'prior' },
+  reporters: [],
+  budget: { maxTrials: 25 },
+};
+const functions = {
+  heart: (p: Readonly<Record<string, unknown>>) => {
+    const x = p.x as number;
+    const y = p.y as number;
+    return -((x ** 2 + y ** 2 - 1) ** 3 - x ** 2 * y ** 3);
+  },
+};
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 'parzen-engine-'));
+
+describe('runExperiment (the composition root)', () => {
+  it('turns a plain config into a finished study', async () => {
+    const result = await runExperiment(config, { modules: [pluginModule(prior)], functions });
+    expect(result.trials).toHaveLength(25);
+    expect(result.summary.best?.value).toBeLessThan(0);
+  });
+
+  it('switches plugins by name only: an unknown one lists the known names', async () => {
+    await expect(loadExperiment({ ...config, suggester: { use: 'tpe' } }, { modules: [pluginModule(prior)], functions })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      issues: [{ pointer: '/suggester/use', expected: 'one of the suggester plugins: prior', found: '"tpe"' }],
+    });
+  });
+
+  it('loads a third-party plugin module named in "plugins", relative to the config folder', async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'plugin.mjs'),
+      `export const manifests = [{ kind: 'suggester', name: 'lowest', optionsSchema: { type: 'object' },
+        create: () => ({ name: 'lowest', sampleIndependent: (context, param) => param.distribution.low ?? 0 }) }];`,
+    );
+    const result = await runExperiment({ ...config, plugins: ['./plugin.mjs'], suggester: { use: 'lowest' }, budget: { maxTrials: 2 } }, { baseDir: dir, functions });
+    expect(result.trials.map((trial) => trial.params)).toEqual([{ x: -2, y: -2 }, { x: -2, y: -2 }]);
+    expect(result.summary.best?.value).toBe(-375);
+  });
+
+  it('reports a broken plugin module clearly', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'none.mjs'), 'export const other = 1;');
+    writeFileSync(join(dir, 'bad.mjs'), "export const manifests = [{ kind: 'algorithm', name: 'x' }];");
+    await expect(loadExperiment({ ...config, plugins: ['./missing.mjs'] }, { baseDir: dir })).rejects.toMatchObject({
+      code: 'PLUGIN_LOAD_FAILED',
+      message: expect.stringContaining(join(dir, 'missing.mjs')),
+    });
+    await expect(loadExperiment({ ...config, plugins: ['./none.mjs'] }, { baseDir: dir })).rejects.toMatchObject({
+      code: 'PLUGIN_INVALID',
+      message: expect.stringContaining('must export `manifests`'),
+    });
+    await expect(loadExperiment({ ...config, plugins: ['./bad.mjs'] }, { baseDir: dir })).rejects.toMatchObject({
+      code: 'PLUGIN_INVALID',
+      message: expect.stringContaining('"kind" must be one of suggester, store, objective, reporter'),
+    });
+    await expect(loadExperiment({ ...config, plugins: ['no-such-package-xyz'] }, { baseDir: dir })).rejects.toMatchObject({
+      code: 'PLUGIN_LOAD_FAILED',
+      message: expect.stringContaining('no-such-package-xyz'),
+    });
+  });
+
+  it('rejects two plugins with one name', async () => {
+    await expect(loadExperiment(config, { modules: [pluginModule(prior), pluginModule(prior)], functions })).rejects.toMatchObject({ code: 'PLUGIN_DUPLICATE' });
+  });
+});

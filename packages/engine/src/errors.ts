@@ -61,7 +61,11 @@ export const invalidSpace = (issues: readonly ConfigIssue[]): ParzenError =>
   new ParzenError('SPACE_INVALID', `Invalid search space:\n${formatIssues(issues)}`, { issues });
 
 export const unknownPlugin = (kind: string, name: string, known: readonly string[], pointer: string): ParzenError => {
-  const issue = { pointer, expected: `one of the ${kind} plugins: ${known.join(', ') || '(none loaded)'}`, found: JSON.stringify(name) };
+  const issue = {
+    pointer,
+    expected: `one of the ${kind} plugins: ${known.join(', ') || '(none loaded)'}`,
+    found: JSON.stringify(name),
+  };
   return new ParzenError(
     'CONFIG_UNKNOWN_PLUGIN',
     `No ${kind} plugin named \`${name}\` at ${pointer}. Known ${kind} plugins: ${known.join(', ') || '(none)'}. ` +

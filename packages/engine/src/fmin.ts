@@ -42,9 +42,17 @@ export interface FminResult<S extends SpaceDefinition> {
  * and returns the best params (as the objective saw them), its loss and every trial.
  */
 export const fmin = async <S extends SpaceDefinition>(options: FminOptions<S>): Promise<FminResult<S>> => {
-  const budget: Budget = { ...options.budget, ...(options.maxTrials === undefined ? {} : { maxTrials: options.maxTrials }) };
+  const budget: Budget = {
+    ...options.budget,
+    ...(options.maxTrials === undefined ? {} : { maxTrials: options.maxTrials }),
+  };
   const result = await runStudy({
-    spec: { name: options.name ?? 'fmin', direction: options.direction ?? 'minimize', seed: options.seed ?? 0, space: options.space },
+    spec: {
+      name: options.name ?? 'fmin',
+      direction: options.direction ?? 'minimize',
+      seed: options.seed ?? 0,
+      space: options.space,
+    },
     space: compileSpace(options.space),
     store: options.store ?? createMemoryStore(),
     suggester: options.algorithm,

@@ -3,9 +3,19 @@
  * The Parzen engine: search spaces, trials, plugin contracts, the run loop, the event bus and the
  * composition root that turns a JSON config into a running study.
  */
-export { consoleReporterManifest, createConsoleReporter, formatSummary, type ConsoleReporterOptions } from './builtins/console-reporter.js';
+
 export { checkSameStudy } from './builtins/check-same-study.js';
-export { createFunctionObjective, functionObjectiveManifest, type ObjectiveFunction } from './builtins/function-objective.js';
+export {
+  type ConsoleReporterOptions,
+  consoleReporterManifest,
+  createConsoleReporter,
+  formatSummary,
+} from './builtins/console-reporter.js';
+export {
+  createFunctionObjective,
+  functionObjectiveManifest,
+  type ObjectiveFunction,
+} from './builtins/function-objective.js';
 export { createMemoryStore, memoryStoreManifest } from './builtins/memory-store.js';
 export { ajvIssues, createAjv } from './config/ajv-issues.js';
 export type { ExperimentConfig, PluginChoice } from './config/experiment-config.js';
@@ -34,7 +44,13 @@ export { createRegistry, manifestProblem, type PluginRegistry } from './di/regis
 export { PLUGIN_MANIFEST, PLUGIN_REGISTRY } from './di/tokens.js';
 export { type ActivationCondition, type CompiledSpace, compileSpace, type ParamNode } from './domain/compile-space.js';
 export { type Distribution, type DistributionKind, isInSupport, isIntegerKind } from './domain/distribution.js';
-export { activeParamNames, type ExternalParams, isActive, type ParamAssignment, toExternalParams } from './domain/params.js';
+export {
+  activeParamNames,
+  type ExternalParams,
+  isActive,
+  type ParamAssignment,
+  toExternalParams,
+} from './domain/params.js';
 export { createRng, deriveRng, type Rng, standardNormal, uniformBetween, weightedIndex } from './domain/rng.js';
 export { quantize, roundHalfEven } from './domain/rounding.js';
 export { sampleDistribution } from './domain/sample-distribution.js';
@@ -66,27 +82,34 @@ export {
   type TrialState,
 } from './domain/trial.js';
 export { type ConfigIssue, type ErrorCode, formatIssues, ParzenError } from './errors.js';
-export { type EngineEvent, type EngineEventType, type EventOf, ofType, type StopReason, type StudySummary } from './events/engine-event.js';
+export {
+  type EngineEvent,
+  type EngineEventType,
+  type EventOf,
+  ofType,
+  type StopReason,
+  type StudySummary,
+} from './events/engine-event.js';
 export { connectReporters, createEventBus, type EventBus } from './events/event-bus.js';
 export { type FminOptions, type FminResult, fmin } from './fmin.js';
 export {
   createPlugin,
   engineBuiltinsModule,
-  type LoadedExperiment,
   type LoadExperimentOptions,
+  type LoadedExperiment,
   loadExperiment,
-  resolveConfigPath,
   type RunControls,
+  resolveConfigPath,
   runExperiment,
   runLoadedExperiment,
 } from './run-experiment.js';
 export { type Budget, BudgetTracker, trialLimit } from './runtime/budget.js';
 export { evaluateTrial } from './runtime/evaluate-trial.js';
 export { interpretObjectiveValue } from './runtime/interpret-result.js';
+export { type InterruptHandlers, installInterruptHandlers, SIGNAL_EXIT_CODES } from './runtime/interrupts.js';
 export { type RunResult, type RunStudyOptions, runStudy } from './runtime/run-study.js';
 export { createWorkerId, failStaleTrials, isStale } from './runtime/stale-trials.js';
 export { type AskedTrial, askTrial, type StudySession, tellTrial } from './runtime/study-session.js';
 export { suggestParams } from './runtime/suggest-params.js';
 export { summarize } from './runtime/summarize.js';
 export { Study, type StudyOptions } from './study.js';
-export { type InterruptHandlers, installInterruptHandlers, SIGNAL_EXIT_CODES } from './runtime/interrupts.js';

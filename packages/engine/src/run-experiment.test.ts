@@ -10,7 +10,10 @@ import { loadExperiment, runExperiment } from './run-experiment.js';
 const prior = defineSuggester<Record<string, never>>({
   name: 'prior',
   optionsSchema: { type: 'object', additionalProperties: false, properties: {} },
-  create: () => ({ name: 'prior', sampleIndependent: (context, param) => sampleDistribution(param.distribution, context.rng) }),
+  create: () => ({
+    name: 'prior',
+    sampleIndependent: (context, param) => sampleDistribution(param.distribution, context.rng),
+  }),
 });
 
 const config = {
@@ -40,7 +43,9 @@ describe('runExperiment (the composition root)', () => {
   });
 
   it('switches plugins by name only: an unknown one lists the known names', async () => {
-    await expect(loadExperiment({ ...config, suggester: { use: 'tpe' } }, { modules: [pluginModule(prior)], functions })).rejects.toMatchObject({
+    await expect(
+      loadExperiment({ ...config, suggester: { use: 'tpe' } }, { modules: [pluginModule(prior)], functions }),
+    ).rejects.toMatchObject({
       code: 'CONFIG_INVALID',
       issues: [{ pointer: '/suggester/use', expected: 'one of the suggester plugins: prior', found: '"tpe"' }],
     });
@@ -53,8 +58,14 @@ describe('runExperiment (the composition root)', () => {
       `export const manifests = [{ kind: 'suggester', name: 'lowest', optionsSchema: { type: 'object' },
         create: () => ({ name: 'lowest', sampleIndependent: (context, param) => param.distribution.low ?? 0 }) }];`,
     );
-    const result = await runExperiment({ ...config, plugins: ['./plugin.mjs'], suggester: { use: 'lowest' }, budget: { maxTrials: 2 } }, { baseDir: dir, functions });
-    expect(result.trials.map((trial) => trial.params)).toEqual([{ x: -2, y: -2 }, { x: -2, y: -2 }]);
+    const result = await runExperiment(
+      { ...config, plugins: ['./plugin.mjs'], suggester: { use: 'lowest' }, budget: { maxTrials: 2 } },
+      { baseDir: dir, functions },
+    );
+    expect(result.trials.map((trial) => trial.params)).toEqual([
+      { x: -2, y: -2 },
+      { x: -2, y: -2 },
+    ]);
     expect(result.summary.best?.value).toBe(-375);
   });
 
@@ -74,13 +85,17 @@ describe('runExperiment (the composition root)', () => {
       code: 'PLUGIN_INVALID',
       message: expect.stringContaining('"kind" must be one of suggester, store, objective, reporter'),
     });
-    await expect(loadExperiment({ ...config, plugins: ['no-such-package-xyz'] }, { baseDir: dir })).rejects.toMatchObject({
+    await expect(
+      loadExperiment({ ...config, plugins: ['no-such-package-xyz'] }, { baseDir: dir }),
+    ).rejects.toMatchObject({
       code: 'PLUGIN_LOAD_FAILED',
       message: expect.stringContaining('no-such-package-xyz'),
     });
   });
 
   it('rejects two plugins with one name', async () => {
-    await expect(loadExperiment(config, { modules: [pluginModule(prior), pluginModule(prior)], functions })).rejects.toMatchObject({ code: 'PLUGIN_DUPLICATE' });
+    await expect(
+      loadExperiment(config, { modules: [pluginModule(prior), pluginModule(prior)], functions }),
+    ).rejects.toMatchObject({ code: 'PLUGIN_DUPLICATE' });
   });
 });

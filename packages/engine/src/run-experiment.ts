@@ -3,9 +3,9 @@ import { Container, type ContainerModule } from 'inversify';
 import { consoleReporterManifest } from './builtins/console-reporter.js';
 import { functionObjectiveManifest, type ObjectiveFunction } from './builtins/function-objective.js';
 import { memoryStoreManifest } from './builtins/memory-store.js';
+import type { ExperimentConfig, PluginChoice } from './config/experiment-config.js';
 import type { ConfigDefaults } from './config/validate-config.js';
 import { validateConfig } from './config/validate-config.js';
-import type { ExperimentConfig, PluginChoice } from './config/experiment-config.js';
 import type { PluginContext, PluginInstances, PluginKind } from './contracts/manifest.js';
 import { importPluginManifests } from './di/import-plugins.js';
 import { engineModule, pluginModule } from './di/plugin-module.js';
@@ -41,7 +41,9 @@ const pluginSpecifiers = (raw: unknown): readonly string[] => {
   const plugins = (raw as { plugins?: unknown } | null)?.plugins;
   if (plugins === undefined) return [];
   if (!Array.isArray(plugins) || plugins.some((plugin) => typeof plugin !== 'string')) {
-    throw invalidConfig('config', [{ pointer: '/plugins', expected: 'an array of module specifiers (strings)', found: describeValue(plugins) }]);
+    throw invalidConfig('config', [
+      { pointer: '/plugins', expected: 'an array of module specifiers (strings)', found: describeValue(plugins) },
+    ]);
   }
   return plugins as string[];
 };
@@ -71,31 +73,42 @@ export const createPlugin = async <K extends PluginKind>(
   context: PluginContext,
 ): Promise<PluginInstances[K]> => {
   const manifest = registry.get(kind, choice.use);
-  if (manifest === undefined) throw new ParzenError('CONFIG_UNKNOWN_PLUGIN', `No ${kind} plugin named \`${choice.use}\`.`);
+  if (manifest === undefined)
+    throw new ParzenError('CONFIG_UNKNOWN_PLUGIN', `No ${kind} plugin named \`${choice.use}\`.`);
   try {
     return (await manifest.create(choice.options ?? {}, context)) as PluginInstances[K];
   } catch (error) {
-    throw new ParzenError('PLUGIN_INVALID', `The ${kind} plugin \`${choice.use}\` could not start: ${(error as Error).message}`, {
-      plugin: choice.use,
-      cause: error,
-    });
+    throw new ParzenError(
+      'PLUGIN_INVALID',
+      `The ${kind} plugin \`${choice.use}\` could not start: ${(error as Error).message}`,
+      {
+        plugin: choice.use,
+        cause: error,
+      },
+    );
   }
 };
 
 /** Resolves a path from a config against the config's folder. */
-export const resolveConfigPath = (baseDir: string, path: string): string => (isAbsolute(path) ? path : resolve(baseDir, path));
+export const resolveConfigPath = (baseDir: string, path: string): string =>
+  isAbsolute(path) ? path : resolve(baseDir, path);
 
 export type RunControls = Pick<RunStudyOptions, 'signal' | 'forceSignal'>;
 
 /** Runs a loaded experiment: creates its plugins, runs the study, closes the store and objective. */
-export const runLoadedExperiment = async (experiment: LoadedExperiment, controls: RunControls = {}): Promise<RunResult> => {
+export const runLoadedExperiment = async (
+  experiment: LoadedExperiment,
+  controls: RunControls = {},
+): Promise<RunResult> => {
   const { config, registry, baseDir } = experiment;
   const context: PluginContext = { baseDir, study: config.name };
   const store = await createPlugin(registry, 'store', config.store, context);
   try {
     const objective = await createPlugin(registry, 'objective', config.objective, context);
     const suggester = await createPlugin(registry, 'suggester', config.suggester, context);
-    const reporters = await Promise.all(config.reporters.map((choice) => createPlugin(registry, 'reporter', choice, context)));
+    const reporters = await Promise.all(
+      config.reporters.map((choice) => createPlugin(registry, 'reporter', choice, context)),
+    );
     try {
       return await runStudy({
         spec: { name: config.name, direction: config.direction, seed: config.seed, space: config.space },
@@ -121,8 +134,14 @@ export const runLoadedExperiment = async (experiment: LoadedExperiment, controls
 };
 
 /** Loads, validates and runs an experiment config in one call. */
-export const runExperiment = async (raw: unknown, options: LoadExperimentOptions & RunControls = {}): Promise<RunResult> => {
+export const runExperiment = async (
+  raw: unknown,
+  options: LoadExperimentOptions & RunControls = {},
+): Promise<RunResult> => {
   const experiment = await loadExperiment(raw, options);
-  const controls = { ...(options.signal === undefined ? {} : { signal: options.signal }), ...(options.forceSignal === undefined ? {} : { forceSignal: options.forceSignal }) };
+  const controls = {
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.forceSignal === undefined ? {} : { forceSignal: options.forceSignal }),
+  };
   return runLoadedExperiment(experiment, controls);
 };

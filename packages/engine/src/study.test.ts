@@ -5,11 +5,18 @@ import { choice, loguniform, option, uniform } from './domain/space-builder.js';
 import { fmin } from './fmin.js';
 import { Study } from './study.js';
 
-const prior: Suggester = { name: 'prior', sampleIndependent: (context, param) => sampleDistribution(param.distribution, context.rng) };
+const prior: Suggester = {
+  name: 'prior',
+  sampleIndependent: (context, param) => sampleDistribution(param.distribution, context.rng),
+};
 
 describe('Study (ask/tell)', () => {
   it('asks trials with option values and records results and failures', async () => {
-    const study = await Study.open({ space: { x: uniform(-1, 1), kind: choice(['a', 'b']) }, suggester: prior, seed: 9 });
+    const study = await Study.open({
+      space: { x: uniform(-1, 1), kind: choice(['a', 'b']) },
+      suggester: prior,
+      seed: 9,
+    });
     const first = await study.ask();
     expect(first.number).toBe(0);
     expect(['a', 'b']).toContain(first.values.kind);

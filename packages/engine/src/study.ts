@@ -41,7 +41,12 @@ export class Study {
   static async open(options: StudyOptions): Promise<Study> {
     const space: CompiledSpace = compileSpace(options.space);
     const store = options.store ?? createMemoryStore();
-    const spec = { name: options.name ?? 'study', direction: options.direction ?? 'minimize', seed: options.seed ?? 0, space: options.space };
+    const spec = {
+      name: options.name ?? 'study',
+      direction: options.direction ?? 'minimize',
+      seed: options.seed ?? 0,
+      space: options.space,
+    };
     await store.openStudy(spec);
     const session = {
       spec,
@@ -66,7 +71,10 @@ export class Study {
    * or an Error fails it with the reason.
    */
   async tell(number: number, result: unknown): Promise<FinishedTrial> {
-    const evaluation = result instanceof Error ? { status: 'failed' as const, error: thrownErrorInfo(result) } : interpretObjectiveValue(result);
+    const evaluation =
+      result instanceof Error
+        ? { status: 'failed' as const, error: thrownErrorInfo(result) }
+        : interpretObjectiveValue(result);
     return tellTrial(this.session, number, evaluation);
   }
 

@@ -9,9 +9,12 @@ export interface ConsoleReporterOptions {
   readonly stream?: 'stdout' | 'stderr';
 }
 
-const format = (value: unknown): string => (typeof value === 'number' ? String(Number(value.toPrecision(6))) : JSON.stringify(value));
+const format = (value: unknown): string =>
+  typeof value === 'number' ? String(Number(value.toPrecision(6))) : JSON.stringify(value);
 const formatParams = (params: Readonly<Record<string, unknown>>): string =>
-  Object.entries(params).map(([name, value]) => `${name}=${format(value)}`).join(' ');
+  Object.entries(params)
+    .map(([name, value]) => `${name}=${format(value)}`)
+    .join(' ');
 
 /** The final summary as printed: counts, the best trial and its params. */
 export const formatSummary = (summary: StudySummary, reason?: string): string => {
@@ -20,7 +23,10 @@ export const formatSummary = (summary: StudySummary, reason?: string): string =>
       (summary.running > 0 ? `, ${summary.running} running` : ''),
   ];
   if (summary.best === undefined) lines.push('No trial completed.');
-  else lines.push(`Best trial #${summary.best.number}: loss ${format(summary.best.value)}  ${formatParams(summary.bestParams ?? {})}`);
+  else
+    lines.push(
+      `Best trial #${summary.best.number}: loss ${format(summary.best.value)}  ${formatParams(summary.bestParams ?? {})}`,
+    );
   return lines.join('\n');
 };
 
@@ -34,7 +40,9 @@ const describe = (event: EngineEvent): string | undefined => {
       return `${head} ${trial.state}`;
     }
     case 'study.started':
-      return event.resumed ? `Resuming study ${event.study.name} with ${event.existingTrials} trials` : `Starting study ${event.study.name}`;
+      return event.resumed
+        ? `Resuming study ${event.study.name} with ${event.existingTrials} trials`
+        : `Starting study ${event.study.name}`;
     case 'plugin.failed':
       return `plugin ${event.plugin} failed during ${event.phase}: ${event.error.message}`;
     default:

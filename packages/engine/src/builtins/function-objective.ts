@@ -7,7 +7,10 @@ import { interpretObjectiveValue, thrownErrorInfo } from '../runtime/interpret-r
 export type ObjectiveFunction<P = ExternalParams> = (params: P, context: EvaluationContext) => unknown;
 
 /** Wraps a function as an objective adapter; throws and bad return values become failed trials. */
-export const createFunctionObjective = <P = ExternalParams>(fn: ObjectiveFunction<P>, name = 'function'): ObjectiveAdapter => ({
+export const createFunctionObjective = <P = ExternalParams>(
+  fn: ObjectiveFunction<P>,
+  name = 'function',
+): ObjectiveAdapter => ({
   name,
   async evaluate(params, context) {
     try {

@@ -1,5 +1,5 @@
-import type { CreateTrialOptions, TrialStore } from '../contracts/store.js';
 import { defineStore } from '../contracts/manifest.js';
+import type { CreateTrialOptions, TrialStore } from '../contracts/store.js';
 import type { ParamAssignment } from '../domain/params.js';
 import type { StudyRecord, StudySpec } from '../domain/study.js';
 import type { FinishedTrial, Lease, RunningTrial, Trial, TrialOutcome } from '../domain/trial.js';

@@ -1,6 +1,6 @@
-import { spaceJsonSchema } from '../domain/space-definition.js';
 import type { PluginKind } from '../contracts/manifest.js';
 import type { PluginRegistry } from '../di/registry.js';
+import { spaceJsonSchema } from '../domain/space-definition.js';
 
 const pluginChoiceSchema = {
   type: 'object',
@@ -14,8 +14,16 @@ const budgetSchema = {
   additionalProperties: false,
   minProperties: 1,
   properties: {
-    maxTrials: { type: 'integer', minimum: 1, description: 'Stop when the study has this many trials (all runs and failures count).' },
-    moreTrials: { type: 'integer', minimum: 1, description: 'Run this many trials beyond those the study already has.' },
+    maxTrials: {
+      type: 'integer',
+      minimum: 1,
+      description: 'Stop when the study has this many trials (all runs and failures count).',
+    },
+    moreTrials: {
+      type: 'integer',
+      minimum: 1,
+      description: 'Run this many trials beyond those the study already has.',
+    },
     maxSeconds: { type: 'number', exclusiveMinimum: 0, description: 'Wall-clock limit of one run.' },
     lossThreshold: { type: 'number', description: 'Stop once the best loss reaches this value.' },
     patience: { type: 'integer', minimum: 1, description: 'Stop after this many trials without improvement.' },

@@ -1,23 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { defineSuggester } from '../contracts/manifest.js';
-import { createRegistry } from '../di/registry.js';
-import { ParzenError } from '../errors.js';
 import { consoleReporterManifest } from '../builtins/console-reporter.js';
 import { functionObjectiveManifest } from '../builtins/function-objective.js';
 import { memoryStoreManifest } from '../builtins/memory-store.js';
-import { validateConfig } from './validate-config.js';
+import { defineSuggester } from '../contracts/manifest.js';
+import { createRegistry } from '../di/registry.js';
+import { ParzenError } from '../errors.js';
 import { composeConfigSchema } from './experiment-schema.js';
+import { validateConfig } from './validate-config.js';
 
 const fakeTpe = defineSuggester<{ gamma: number; startupTrials: number }>({
   name: 'tpe',
   optionsSchema: {
     type: 'object',
     additionalProperties: false,
-    properties: { gamma: { type: 'number', minimum: 0, maximum: 1, default: 0.25 }, startupTrials: { type: 'integer', minimum: 0, default: 10 } },
+    properties: {
+      gamma: { type: 'number', minimum: 0, maximum: 1, default: 0.25 },
+      startupTrials: { type: 'integer', minimum: 0, default: 10 },
+    },
   },
   create: () => ({ name: 'tpe', sampleIndependent: () => 0 }),
 });
-const registry = createRegistry([fakeTpe, memoryStoreManifest, consoleReporterManifest, functionObjectiveManifest({ heart: () => 0 })]);
+const registry = createRegistry([
+  fakeTpe,
+  memoryStoreManifest,
+  consoleReporterManifest,
+  functionObjectiveManifest({ heart: () => 0 }),
+]);
 
 const valid = {
   name: 'heart',
@@ -61,14 +69,29 @@ describe('validateConfig', () => {
     ['an empty budget', { budget: {} }, '/budget', 'at least 1 field'],
     ['a negative maxTrials', { budget: { maxTrials: -1 } }, '/budget/maxTrials', '>= 1'],
     ['an unknown suggester', { suggester: { use: 'tpee' } }, '/suggester/use', 'tpe'],
-    ['a bad suggester option', { suggester: { use: 'tpe', options: { gamma: 2 } } }, '/suggester/options/gamma', '<= 1'],
-    ['an unknown suggester option', { suggester: { use: 'tpe', options: { gama: 0.1 } } }, '/suggester/options/gama', 'only the fields gamma, startupTrials'],
+    [
+      'a bad suggester option',
+      { suggester: { use: 'tpe', options: { gamma: 2 } } },
+      '/suggester/options/gamma',
+      '<= 1',
+    ],
+    [
+      'an unknown suggester option',
+      { suggester: { use: 'tpe', options: { gama: 0.1 } } },
+      '/suggester/options/gama',
+      'only the fields gamma, startupTrials',
+    ],
     ['a plugin choice without use', { store: { options: {} } }, '/store/use', 'required'],
     ['an unknown reporter', { reporters: [{ use: 'console' }, { use: 'html' }] }, '/reporters/1/use', 'console'],
     ['a bad space', { space: { x: { type: 'uniform', low: 3, high: 2 } } }, '/space/x/high', 'greater than low'],
     ['a space that is not an object', { space: [] }, '/space', 'object'],
     ['a missing objective', { objective: undefined }, '/objective', 'required'],
-    ['an unknown function', { objective: { use: 'function', options: { name: 'nope' } } }, '/objective/options/name', '"heart"'],
+    [
+      'an unknown function',
+      { objective: { use: 'function', options: { name: 'nope' } } },
+      '/objective/options/name',
+      '"heart"',
+    ],
   ])('rejects %s with its JSON pointer', (_what, change, pointer, expected) => {
     const { code, issues, message } = issuesOf(withChange(change));
     expect(code).toBe('CONFIG_INVALID');
@@ -80,7 +103,9 @@ describe('validateConfig', () => {
 
   it('lists every problem at once', () => {
     const { issues } = issuesOf(withChange({ seed: 'x', concurrency: 0, suggester: { use: 'nope' } }));
-    expect(issues.map((issue) => issue.pointer)).toEqual(expect.arrayContaining(['/seed', '/concurrency', '/suggester/use']));
+    expect(issues.map((issue) => issue.pointer)).toEqual(
+      expect.arrayContaining(['/seed', '/concurrency', '/suggester/use']),
+    );
   });
 
   it('rejects a config that is not an object', () => {
@@ -88,7 +113,10 @@ describe('validateConfig', () => {
   });
 
   it('composes a JSON Schema with every plugin and the space grammar', () => {
-    const schema = composeConfigSchema(registry) as { properties: Record<string, { oneOf?: unknown[] }>; $defs: Record<string, unknown> };
+    const schema = composeConfigSchema(registry) as {
+      properties: Record<string, { oneOf?: unknown[] }>;
+      $defs: Record<string, unknown>;
+    };
     expect(schema.properties.suggester?.oneOf).toHaveLength(1);
     expect(JSON.stringify(schema.properties.suggester)).toContain('startupTrials');
     expect(Object.keys(schema.$defs)).toEqual(['space', 'parameter']);

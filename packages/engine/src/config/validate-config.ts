@@ -17,9 +17,13 @@ const optionsValidator = (schema: object, plugin: string): ValidateFunction => {
     try {
       validate = ajv.compile(schema);
     } catch (error) {
-      throw new ParzenError('PLUGIN_INVALID', `Plugin \`${plugin}\` has an options schema ajv cannot compile: ${(error as Error).message}`, {
-        plugin,
-      });
+      throw new ParzenError(
+        'PLUGIN_INVALID',
+        `Plugin \`${plugin}\` has an options schema ajv cannot compile: ${(error as Error).message}`,
+        {
+          plugin,
+        },
+      );
     }
     optionValidators.set(schema, validate);
   }
@@ -33,11 +37,21 @@ export interface ConfigDefaults {
   readonly reporters?: readonly PluginChoice[];
 }
 
-const checkChoice = (registry: PluginRegistry, kind: PluginKind, choice: PluginChoice, pointer: string, issues: ConfigIssue[]): PluginChoice => {
+const checkChoice = (
+  registry: PluginRegistry,
+  kind: PluginKind,
+  choice: PluginChoice,
+  pointer: string,
+  issues: ConfigIssue[],
+): PluginChoice => {
   const manifest = registry.get(kind, choice.use);
   if (manifest === undefined) {
     const known = registry.names(kind);
-    issues.push({ pointer: `${pointer}/use`, expected: `one of the ${kind} plugins: ${known.join(', ') || '(none loaded)'}`, found: JSON.stringify(choice.use) });
+    issues.push({
+      pointer: `${pointer}/use`,
+      expected: `one of the ${kind} plugins: ${known.join(', ') || '(none loaded)'}`,
+      found: JSON.stringify(choice.use),
+    });
     return choice;
   }
   const options = structuredClone(choice.options ?? {}) as Record<string, unknown>;
@@ -50,7 +64,11 @@ const checkChoice = (registry: PluginRegistry, kind: PluginKind, choice: PluginC
  * schema, and fills in defaults. Throws `CONFIG_INVALID` listing every problem with its JSON pointer,
  * what was expected and what was found; an unknown plugin name lists the known ones.
  */
-export const validateConfig = (raw: unknown, registry: PluginRegistry, defaults: ConfigDefaults = {}): ExperimentConfig => {
+export const validateConfig = (
+  raw: unknown,
+  registry: PluginRegistry,
+  defaults: ConfigDefaults = {},
+): ExperimentConfig => {
   const config = structuredClone(raw) as Record<string, unknown>;
   const issues = validateWith(validateBase, config);
   if (typeof config !== 'object' || config === null || Array.isArray(config)) throw invalidConfig('config', issues);
@@ -65,14 +83,21 @@ export const validateConfig = (raw: unknown, registry: PluginRegistry, defaults:
   const valid = (pointer: string) => issues.every((issue) => !issue.pointer.startsWith(pointer));
   const slots: [PluginKind, string, PluginChoice | undefined][] = [
     ['objective', 'objective', config.objective as PluginChoice | undefined],
-    ['suggester', 'suggester', (config.suggester as PluginChoice | undefined) ?? defaults.suggester ?? { use: 'random' }],
+    [
+      'suggester',
+      'suggester',
+      (config.suggester as PluginChoice | undefined) ?? defaults.suggester ?? { use: 'random' },
+    ],
     ['store', 'store', (config.store as PluginChoice | undefined) ?? defaults.store ?? { use: 'memory' }],
   ];
   for (const [kind, key, choice] of slots) {
     if (choice !== undefined && valid(`/${key}`)) config[key] = checkChoice(registry, kind, choice, `/${key}`, issues);
   }
   const reporters = (config.reporters as PluginChoice[] | undefined) ?? defaults.reporters ?? [{ use: 'console' }];
-  if (valid('/reporters')) config.reporters = reporters.map((choice, index) => checkChoice(registry, 'reporter', choice, `/reporters/${index}`, issues));
+  if (valid('/reporters'))
+    config.reporters = reporters.map((choice, index) =>
+      checkChoice(registry, 'reporter', choice, `/reporters/${index}`, issues),
+    );
   if (issues.length > 0) throw invalidConfig('config', issues);
   return config as unknown as ExperimentConfig;
 };

@@ -1,5 +1,5 @@
-import type { ObjectiveAdapter } from './objective.js';
 import type { MaybePromise } from './maybe-promise.js';
+import type { ObjectiveAdapter } from './objective.js';
 import type { Reporter } from './reporter.js';
 import type { TrialStore } from './store.js';
 import type { Suggester } from './suggester.js';
@@ -40,7 +40,19 @@ export type AnyPluginManifest = { [K in PluginKind]: PluginManifest<K, any> }[Pl
 
 type ManifestInput<K extends PluginKind, O> = Omit<PluginManifest<K, O>, 'kind'>;
 
-export const defineSuggester = <O>(manifest: ManifestInput<'suggester', O>): PluginManifest<'suggester', O> => ({ kind: 'suggester', ...manifest });
-export const defineStore = <O>(manifest: ManifestInput<'store', O>): PluginManifest<'store', O> => ({ kind: 'store', ...manifest });
-export const defineObjective = <O>(manifest: ManifestInput<'objective', O>): PluginManifest<'objective', O> => ({ kind: 'objective', ...manifest });
-export const defineReporter = <O>(manifest: ManifestInput<'reporter', O>): PluginManifest<'reporter', O> => ({ kind: 'reporter', ...manifest });
+export const defineSuggester = <O>(manifest: ManifestInput<'suggester', O>): PluginManifest<'suggester', O> => ({
+  kind: 'suggester',
+  ...manifest,
+});
+export const defineStore = <O>(manifest: ManifestInput<'store', O>): PluginManifest<'store', O> => ({
+  kind: 'store',
+  ...manifest,
+});
+export const defineObjective = <O>(manifest: ManifestInput<'objective', O>): PluginManifest<'objective', O> => ({
+  kind: 'objective',
+  ...manifest,
+});
+export const defineReporter = <O>(manifest: ManifestInput<'reporter', O>): PluginManifest<'reporter', O> => ({
+  kind: 'reporter',
+  ...manifest,
+});

@@ -7,12 +7,16 @@ import { ParzenError } from '../errors.js';
 import { manifestProblem } from './registry.js';
 
 const loadFailed = (specifier: string, message: string, cause?: unknown) =>
-  new ParzenError('PLUGIN_LOAD_FAILED', `Could not load plugin module \`${specifier}\`: ${message}`, { plugin: specifier, cause });
+  new ParzenError('PLUGIN_LOAD_FAILED', `Could not load plugin module \`${specifier}\`: ${message}`, {
+    plugin: specifier,
+    cause,
+  });
 
 const resolveSpecifier = (specifier: string, baseDir: string): string => {
   if (specifier.startsWith('.') || isAbsolute(specifier)) {
     const path = isAbsolute(specifier) ? specifier : resolve(baseDir, specifier);
-    if (!existsSync(path)) throw loadFailed(specifier, `no file at ${path} (relative paths resolve against ${baseDir}).`);
+    if (!existsSync(path))
+      throw loadFailed(specifier, `no file at ${path} (relative paths resolve against ${baseDir}).`);
     return pathToFileURL(path).href;
   }
   try {
@@ -26,7 +30,10 @@ const resolveSpecifier = (specifier: string, baseDir: string): string => {
  * Imports a third-party plugin module and returns its manifests. The module exports `manifests` (an
  * array of plugin manifests), or a default export with that field. Every manifest is checked first.
  */
-export const importPluginManifests = async (specifier: string, baseDir: string): Promise<readonly AnyPluginManifest[]> => {
+export const importPluginManifests = async (
+  specifier: string,
+  baseDir: string,
+): Promise<readonly AnyPluginManifest[]> => {
   const url = resolveSpecifier(specifier, baseDir);
   let loaded: Record<string, unknown>;
   try {
@@ -38,11 +45,18 @@ export const importPluginManifests = async (specifier: string, baseDir: string):
   const fromDefault = (loaded.default as Record<string, unknown> | undefined)?.manifests;
   const manifests = loaded.manifests ?? fromDefault;
   if (!Array.isArray(manifests)) {
-    throw new ParzenError('PLUGIN_INVALID', `Plugin module \`${specifier}\` must export \`manifests\`, an array of plugin manifests; it exports ${Object.keys(loaded).join(', ') || 'nothing'}.`, { plugin: specifier });
+    throw new ParzenError(
+      'PLUGIN_INVALID',
+      `Plugin module \`${specifier}\` must export \`manifests\`, an array of plugin manifests; it exports ${Object.keys(loaded).join(', ') || 'nothing'}.`,
+      { plugin: specifier },
+    );
   }
   manifests.forEach((manifest, index) => {
     const problem = manifestProblem(manifest);
-    if (problem !== undefined) throw new ParzenError('PLUGIN_INVALID', `Plugin module \`${specifier}\`, manifests[${index}]: ${problem}.`, { plugin: specifier });
+    if (problem !== undefined)
+      throw new ParzenError('PLUGIN_INVALID', `Plugin module \`${specifier}\`, manifests[${index}]: ${problem}.`, {
+        plugin: specifier,
+      });
   });
   return manifests as AnyPluginManifest[];
 };

@@ -12,8 +12,9 @@ export const pluginModule = (...manifests: readonly AnyPluginManifest[]): Contai
 /** Binds the registry, built from every contributed manifest. Load it once, with the plugin modules. */
 export const engineModule = new ContainerModule(({ bind }) => {
   bind<PluginRegistry>(PLUGIN_REGISTRY)
-    .toResolvedValue((manifests: AnyPluginManifest[]) => createRegistry(manifests), [
-      { serviceIdentifier: PLUGIN_MANIFEST, isMultiple: true },
-    ])
+    .toResolvedValue(
+      (manifests: AnyPluginManifest[]) => createRegistry(manifests),
+      [{ serviceIdentifier: PLUGIN_MANIFEST, isMultiple: true }],
+    )
     .inSingletonScope();
 });

@@ -37,9 +37,13 @@ export const createRegistry = (manifests: readonly unknown[]): PluginRegistry =>
     const manifest = value as AnyPluginManifest;
     const key = `${manifest.kind}:${manifest.name}`;
     if (byKey.has(key)) {
-      throw new ParzenError('PLUGIN_DUPLICATE', `Two ${manifest.kind} plugins are named \`${manifest.name}\`; a config could not tell them apart.`, {
-        plugin: manifest.name,
-      });
+      throw new ParzenError(
+        'PLUGIN_DUPLICATE',
+        `Two ${manifest.kind} plugins are named \`${manifest.name}\`; a config could not tell them apart.`,
+        {
+          plugin: manifest.name,
+        },
+      );
     }
     byKey.set(key, manifest);
   }

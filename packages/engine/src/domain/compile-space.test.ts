@@ -5,7 +5,16 @@ import { compileSpace } from './compile-space.js';
 import { activeParamNames, toExternalParams } from './params.js';
 import { createRng } from './rng.js';
 import { sampleDistribution } from './sample-distribution.js';
-import { choice, defineSpace, hyperoptLoguniform, loguniform, option, type ParamsOf, randint, uniform } from './space-builder.js';
+import {
+  choice,
+  defineSpace,
+  hyperoptLoguniform,
+  loguniform,
+  option,
+  type ParamsOf,
+  randint,
+  uniform,
+} from './space-builder.js';
 import type { SpaceDefinition } from './space-definition.js';
 
 const nested = defineSpace({
@@ -84,9 +93,18 @@ describe('compileSpace', () => {
 
   it('allows the same parameter in two branches when the definitions agree', () => {
     const space = compileSpace({
-      kind: { type: 'choice', options: [{ value: 'a', space: { lr: { type: 'uniform', low: 0, high: 1 } } }, { value: 'b', space: { lr: { type: 'uniform', low: 0, high: 1 } } }] },
+      kind: {
+        type: 'choice',
+        options: [
+          { value: 'a', space: { lr: { type: 'uniform', low: 0, high: 1 } } },
+          { value: 'b', space: { lr: { type: 'uniform', low: 0, high: 1 } } },
+        ],
+      },
     });
-    expect(space.byName.get('lr')?.conditions).toEqual([{ parent: 'kind', index: 0 }, { parent: 'kind', index: 1 }]);
+    expect(space.byName.get('lr')?.conditions).toEqual([
+      { parent: 'kind', index: 0 },
+      { parent: 'kind', index: 1 },
+    ]);
   });
 
   it.each([
@@ -102,9 +120,29 @@ describe('compileSpace', () => {
     [{ x: { type: 'choice', options: [] } }, '/space/x/options'],
     [{ x: { type: 'choice', options: ['a', 'a'] } }, '/space/x/options'],
     [{ x: { type: 'choice', options: [{ nope: 1 }] } }, '/space/x/options/0'],
-    [{ x: { type: 'pchoice', options: [{ p: 0.5, value: 'a' }, { p: 0.2, value: 'b' }] } }, '/space/x/options'],
-    [{ m: { type: 'choice', options: [{ value: 'a', space: { y: { type: 'uniform', low: 1, high: 0 } } }] } }, '/space/m/options/0/space/y/high'],
-    [{ x: { type: 'uniform', low: 0, high: 1 }, m: { type: 'choice', options: [{ value: 'a', space: { x: { type: 'normal', mu: 0, sigma: 1 } } }] } }, '/space/m/options/0/space/x'],
+    [
+      {
+        x: {
+          type: 'pchoice',
+          options: [
+            { p: 0.5, value: 'a' },
+            { p: 0.2, value: 'b' },
+          ],
+        },
+      },
+      '/space/x/options',
+    ],
+    [
+      { m: { type: 'choice', options: [{ value: 'a', space: { y: { type: 'uniform', low: 1, high: 0 } } }] } },
+      '/space/m/options/0/space/y/high',
+    ],
+    [
+      {
+        x: { type: 'uniform', low: 0, high: 1 },
+        m: { type: 'choice', options: [{ value: 'a', space: { x: { type: 'normal', mu: 0, sigma: 1 } } }] },
+      },
+      '/space/m/options/0/space/x',
+    ],
     [{ x: 3 }, '/space/x'],
     [{}, '/space'],
   ])('rejects %j naming %s', (space, pointer) => {

@@ -42,7 +42,10 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const isLiteral = (value: unknown): value is ChoiceLiteral =>
-  value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+  value === null ||
+  typeof value === 'string' ||
+  typeof value === 'boolean' ||
+  (typeof value === 'number' && Number.isFinite(value));
 
 const escapePointer = (segment: string): string => segment.replaceAll('~', '~0').replaceAll('/', '~1');
 
@@ -60,7 +63,9 @@ interface Walk {
 export const compileSpace = (definition: unknown, pointerPrefix = ''): CompiledSpace => {
   const walk: Walk = { issues: [], params: [], byName: new Map(), pointers: new Map() };
   if (!isRecord(definition)) {
-    throw invalidSpace([{ pointer: pointerPrefix, expected: 'an object of parameters', found: describeValue(definition) }]);
+    throw invalidSpace([
+      { pointer: pointerPrefix, expected: 'an object of parameters', found: describeValue(definition) },
+    ]);
   }
   if (Object.keys(definition).length === 0) {
     walk.issues.push({ pointer: pointerPrefix, expected: 'at least one parameter', found: 'an empty space' });
@@ -70,7 +75,12 @@ export const compileSpace = (definition: unknown, pointerPrefix = ''): CompiledS
   return { definition: definition as SpaceDefinition, params: walk.params, byName: walk.byName };
 };
 
-const walkSpace = (space: Record<string, unknown>, pointer: string, condition: ActivationCondition | undefined, walk: Walk): void => {
+const walkSpace = (
+  space: Record<string, unknown>,
+  pointer: string,
+  condition: ActivationCondition | undefined,
+  walk: Walk,
+): void => {
   for (const [name, raw] of Object.entries(space)) {
     const here = `${pointer}/${escapePointer(name)}`;
     if (name.length === 0) walk.issues.push({ pointer: here, expected: 'a non-empty parameter name', found: '""' });
@@ -132,21 +142,30 @@ const checkParameter = (raw: unknown, pointer: string, issues: ConfigIssue[]): C
   }
   const type = raw.type;
   if (typeof type !== 'string' || !PARAMETER_TYPES.includes(type as ParameterType)) {
-    issues.push({ pointer: `${pointer}/type`, expected: `one of ${PARAMETER_TYPES.join(', ')}`, found: describeValue(type) });
+    issues.push({
+      pointer: `${pointer}/type`,
+      expected: `one of ${PARAMETER_TYPES.join(', ')}`,
+      found: describeValue(type),
+    });
     return undefined;
   }
   const fields = PARAMETER_FIELDS[type as ParameterType];
   const before = issues.length;
   for (const key of Object.keys(raw)) {
     if (key !== 'type' && !(key in fields)) {
-      issues.push({ pointer: `${pointer}/${escapePointer(key)}`, expected: `only the fields type, ${Object.keys(fields).join(', ')} for "${type}"`, found: `an unknown field \`${key}\`` });
+      issues.push({
+        pointer: `${pointer}/${escapePointer(key)}`,
+        expected: `only the fields type, ${Object.keys(fields).join(', ')} for "${type}"`,
+        found: `an unknown field \`${key}\``,
+      });
     }
   }
   for (const [field, required] of Object.entries(fields)) {
     if (field === 'options') continue;
     const value = raw[field];
     if (value === undefined) {
-      if (required) issues.push({ pointer: `${pointer}/${field}`, expected: `a number (required by "${type}")`, found: 'nothing' });
+      if (required)
+        issues.push({ pointer: `${pointer}/${field}`, expected: `a number (required by "${type}")`, found: 'nothing' });
     } else if (typeof value !== 'number' || !Number.isFinite(value)) {
       issues.push({ pointer: `${pointer}/${field}`, expected: 'a finite number', found: describeValue(value) });
     }
@@ -154,10 +173,16 @@ const checkParameter = (raw: unknown, pointer: string, issues: ConfigIssue[]): C
   if (issues.length > before) return undefined;
   if (type === 'choice' || type === 'pchoice') return checkChoice(raw, type, pointer, issues);
   const distribution = numericDistribution(raw as ParameterDefinition, pointer, issues);
-  return distribution === undefined ? undefined : { definition: raw as ParameterDefinition, distribution, subSpaces: [] };
+  return distribution === undefined
+    ? undefined
+    : { definition: raw as ParameterDefinition, distribution, subSpaces: [] };
 };
 
-const numericDistribution = (definition: ParameterDefinition, pointer: string, issues: ConfigIssue[]): Distribution | undefined => {
+const numericDistribution = (
+  definition: ParameterDefinition,
+  pointer: string,
+  issues: ConfigIssue[],
+): Distribution | undefined => {
   const fail = (field: string, expected: string, found: unknown): undefined => {
     issues.push({ pointer: `${pointer}/${field}`, expected, found: describeValue(found) });
     return undefined;
@@ -189,7 +214,12 @@ const numericDistribution = (definition: ParameterDefinition, pointer: string, i
       if (!Number.isInteger(low)) return fail('low', 'an integer', low);
       if (!Number.isInteger(definition.high)) return fail('high', 'an integer', definition.high);
       const ok = definition.type === 'randint' ? definition.high > low : definition.high >= low;
-      if (!ok) return fail('high', `an integer ${definition.type === 'randint' ? 'greater than' : 'at least'} low (${low}); randint's high is exclusive`, definition.high);
+      if (!ok)
+        return fail(
+          'high',
+          `an integer ${definition.type === 'randint' ? 'greater than' : 'at least'} low (${low}); randint's high is exclusive`,
+          definition.high,
+        );
       return { kind: definition.type, low, high: definition.high };
     }
     default:
@@ -197,10 +227,19 @@ const numericDistribution = (definition: ParameterDefinition, pointer: string, i
   }
 };
 
-const checkChoice = (raw: Record<string, unknown>, type: 'choice' | 'pchoice', pointer: string, issues: ConfigIssue[]): CheckedParameter | undefined => {
+const checkChoice = (
+  raw: Record<string, unknown>,
+  type: 'choice' | 'pchoice',
+  pointer: string,
+  issues: ConfigIssue[],
+): CheckedParameter | undefined => {
   const options = raw.options;
   if (!Array.isArray(options) || options.length === 0) {
-    issues.push({ pointer: `${pointer}/options`, expected: 'a non-empty array of options', found: describeValue(options) });
+    issues.push({
+      pointer: `${pointer}/options`,
+      expected: 'a non-empty array of options',
+      found: describeValue(options),
+    });
     return undefined;
   }
   const before = issues.length;
@@ -215,36 +254,56 @@ const checkChoice = (raw: Record<string, unknown>, type: 'choice' | 'pchoice', p
       return;
     }
     if (!isRecord(option) || !isLiteral(option.value)) {
-      const expected = type === 'choice' ? 'a string, number, boolean, null or { "value", "space" }' : '{ "p", "value", "space"? }';
+      const expected =
+        type === 'choice' ? 'a string, number, boolean, null or { "value", "space" }' : '{ "p", "value", "space"? }';
       issues.push({ pointer: here, expected, found: describeValue(option) });
       return;
     }
     const allowed = type === 'choice' ? ['value', 'space'] : ['p', 'value', 'space'];
     for (const key of Object.keys(option)) {
-      if (!allowed.includes(key)) issues.push({ pointer: `${here}/${escapePointer(key)}`, expected: `only ${allowed.join(', ')}`, found: `an unknown field \`${key}\`` });
+      if (!allowed.includes(key))
+        issues.push({
+          pointer: `${here}/${escapePointer(key)}`,
+          expected: `only ${allowed.join(', ')}`,
+          found: `an unknown field \`${key}\``,
+        });
     }
     if (type === 'pchoice') {
       const p = option.p;
-      if (typeof p !== 'number' || !(p >= 0 && p <= 1)) issues.push({ pointer: `${here}/p`, expected: 'a probability in [0, 1]', found: describeValue(p) });
+      if (typeof p !== 'number' || !(p >= 0 && p <= 1))
+        issues.push({ pointer: `${here}/p`, expected: 'a probability in [0, 1]', found: describeValue(p) });
       else probabilities.push(p);
     }
     if (option.space !== undefined && !isRecord(option.space)) {
-      issues.push({ pointer: `${here}/space`, expected: 'an object of parameters', found: describeValue(option.space) });
+      issues.push({
+        pointer: `${here}/space`,
+        expected: 'an object of parameters',
+        found: describeValue(option.space),
+      });
     }
     values.push(option.value);
     subSpaces.push(isRecord(option.space) ? option.space : undefined);
   });
   const seen = new Set(values.map((value) => JSON.stringify(value)));
-  if (seen.size !== values.length) issues.push({ pointer: `${pointer}/options`, expected: 'distinct option values', found: describeValue(values) });
+  if (seen.size !== values.length)
+    issues.push({ pointer: `${pointer}/options`, expected: 'distinct option values', found: describeValue(values) });
   if (type === 'pchoice' && probabilities.length === options.length) {
     const total = probabilities.reduce((sum, p) => sum + p, 0);
-    if (Math.abs(total - 1) > 1e-6) issues.push({ pointer: `${pointer}/options`, expected: 'probabilities p that sum to 1', found: `a sum of ${total}` });
+    if (Math.abs(total - 1) > 1e-6)
+      issues.push({
+        pointer: `${pointer}/options`,
+        expected: 'probabilities p that sum to 1',
+        found: `a sum of ${total}`,
+      });
   }
   if (issues.length > before) return undefined;
   const distribution: Distribution =
-    type === 'pchoice' ? { kind: 'categorical', size: options.length, probabilities } : { kind: 'categorical', size: options.length };
+    type === 'pchoice'
+      ? { kind: 'categorical', size: options.length, probabilities }
+      : { kind: 'categorical', size: options.length };
   return { definition: raw as ParameterDefinition, distribution, optionValues: values, subSpaces };
 };
 
 /** A check that `options` is non-empty literals; exported for the builder's runtime guard. */
-export const optionValue = (option: ChoiceOptionDefinition): ChoiceLiteral => (isLiteral(option) ? option : option.value);
+export const optionValue = (option: ChoiceOptionDefinition): ChoiceLiteral =>
+  isLiteral(option) ? option : option.value;

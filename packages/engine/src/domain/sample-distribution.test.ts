@@ -8,9 +8,7 @@ import { sampleDistribution } from './sample-distribution.js';
 const finite = (min: number, max: number) => fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
 const q = fc.constantFrom(0.1, 0.25, 0.5, 1, 2, 5);
 
-const bounded = fc
-  .tuple(finite(-1e3, 1e3), finite(1e-3, 1e3))
-  .map(([low, width]) => ({ low, high: low + width }));
+const bounded = fc.tuple(finite(-1e3, 1e3), finite(1e-3, 1e3)).map(([low, width]) => ({ low, high: low + width }));
 const positiveBounded = fc
   .tuple(finite(1e-6, 1e2), finite(1.001, 1e4))
   .map(([low, factor]) => ({ low, high: low * factor }));
@@ -25,25 +23,37 @@ const distribution: fc.Arbitrary<Distribution> = fc.oneof(
   normalParams.map((p) => ({ kind: 'normal' as const, ...p })),
   fc.tuple(normalParams, q).map(([p, step]) => ({ kind: 'qnormal' as const, ...p, q: step })),
   fc.record({ mu: finite(-3, 3), sigma: finite(1e-3, 2) }).map((p) => ({ kind: 'lognormal' as const, ...p })),
-  fc.tuple(fc.record({ mu: finite(-3, 3), sigma: finite(1e-3, 2) }), q).map(([p, step]) => ({ kind: 'qlognormal' as const, ...p, q: step })),
+  fc
+    .tuple(fc.record({ mu: finite(-3, 3), sigma: finite(1e-3, 2) }), q)
+    .map(([p, step]) => ({ kind: 'qlognormal' as const, ...p, q: step })),
   intBounds.map(([low, width]) => ({ kind: 'randint' as const, low, high: low + width })),
   intBounds.map(([low, width]) => ({ kind: 'uniformint' as const, low, high: low + width })),
   fc.integer({ min: 1, max: 20 }).map((size) => ({ kind: 'categorical' as const, size })),
 );
 
 describe('sampleDistribution', () => {
-  test.prop([distribution, fc.string()], { numRuns: 300 })('every sample lies in its support and on its grid', (dist, seed) => {
-    const rng = createRng(seed);
-    for (let i = 0; i < 50; i++) {
-      const value = sampleDistribution(dist, rng);
-      expect(isInSupport(dist, value), `${JSON.stringify(dist)} gave ${value}`).toBe(true);
-      if ('q' in dist) expect(Math.abs(value / dist.q - roundHalfEven(value / dist.q))).toBeLessThan(1e-6);
-    }
-  });
+  test.prop([distribution, fc.string()], { numRuns: 300 })(
+    'every sample lies in its support and on its grid',
+    (dist, seed) => {
+      const rng = createRng(seed);
+      for (let i = 0; i < 50; i++) {
+        const value = sampleDistribution(dist, rng);
+        expect(isInSupport(dist, value), `${JSON.stringify(dist)} gave ${value}`).toBe(true);
+        if ('q' in dist) expect(Math.abs(value / dist.q - roundHalfEven(value / dist.q))).toBeLessThan(1e-6);
+      }
+    },
+  );
 
   it('is reproducible for a seed', () => {
     const dist: Distribution = { kind: 'normal', mu: 0, sigma: 1 };
-    const draw = (seed: string) => Array.from({ length: 5 }, ((rng) => () => sampleDistribution(dist, rng))(createRng(seed)));
+    const draw = (seed: string) =>
+      Array.from(
+        { length: 5 },
+        (
+          (rng) => () =>
+            sampleDistribution(dist, rng)
+        )(createRng(seed)),
+      );
     expect(draw('a')).toEqual(draw('a'));
     expect(draw('a')).not.toEqual(draw('b'));
   });
@@ -63,7 +73,8 @@ describe('sampleDistribution', () => {
   it('draws pchoice options with their probabilities', () => {
     const rng = createRng('p');
     let ones = 0;
-    for (let i = 0; i < 20_000; i++) ones += sampleDistribution({ kind: 'categorical', size: 2, probabilities: [0.2, 0.8] }, rng);
+    for (let i = 0; i < 20_000; i++)
+      ones += sampleDistribution({ kind: 'categorical', size: 2, probabilities: [0.2, 0.8] }, rng);
     expect(ones / 20_000).toBeCloseTo(0.8, 1);
   });
 

@@ -22,7 +22,10 @@ export const lognormal = (mu: number, sigma: number) => ({ type: 'lognormal', mu
 export const qlognormal = (mu: number, sigma: number, q: number) => ({ type: 'qlognormal', mu, sigma, q }) as const;
 /** Integers in [0, high) with one bound, in [low, high) with two: high is exclusive, as in hyperopt. */
 export function randint(high: number): { readonly type: 'randint'; readonly high: number };
-export function randint(low: number, high: number): { readonly type: 'randint'; readonly low: number; readonly high: number };
+export function randint(
+  low: number,
+  high: number,
+): { readonly type: 'randint'; readonly low: number; readonly high: number };
 export function randint(a: number, b?: number) {
   return b === undefined ? ({ type: 'randint', high: a } as const) : ({ type: 'randint', low: a, high: b } as const);
 }
@@ -48,7 +51,9 @@ type AnyOption = ChoiceLiteral | { readonly value: ChoiceLiteral; readonly space
 export const choice = <const O extends readonly AnyOption[]>(options: O) => ({ type: 'choice', options }) as const;
 
 /** A choice with probabilities `p` (they must sum to 1). */
-export const pchoice = <const O extends readonly { readonly p: number; readonly value: ChoiceLiteral; readonly space?: SpaceDefinition }[]>(
+export const pchoice = <
+  const O extends readonly { readonly p: number; readonly value: ChoiceLiteral; readonly space?: SpaceDefinition }[],
+>(
   options: O,
 ) => ({ type: 'pchoice', options }) as const;
 
@@ -67,7 +72,11 @@ type SubSpacesOf<D> = D extends { readonly type: 'choice' | 'pchoice'; readonly 
   : never;
 
 type NestedParams<S> = {
-  [K in keyof S]: SubSpacesOf<S[K]> extends infer Sub ? (Sub extends SpaceDefinition ? Partial<ParamsOf<Sub>> : never) : never;
+  [K in keyof S]: SubSpacesOf<S[K]> extends infer Sub
+    ? Sub extends SpaceDefinition
+      ? Partial<ParamsOf<Sub>>
+      : never
+    : never;
 }[keyof S];
 
 /**
@@ -75,8 +84,8 @@ type NestedParams<S> = {
  * sub-spaces as optional (present only when their option is chosen).
  */
 export type ParamsOf<S> = { -readonly [K in keyof S]: ValueOf<S[K]> } & ([NestedParams<S>] extends [never]
-    ? unknown
-    : UnionToIntersection<NestedParams<S>>);
+  ? unknown
+  : UnionToIntersection<NestedParams<S>>);
 
 /** Identity with a type check: gives a space literal its precise type. */
 export const defineSpace = <const S extends SpaceDefinition>(space: S): S => space;

@@ -11,7 +11,9 @@
 export type ChoiceLiteral = string | number | boolean | null;
 
 /** A choice option: a literal, or a value whose sub-space is active only when the option is chosen. */
-export type ChoiceOptionDefinition = ChoiceLiteral | { readonly value: ChoiceLiteral; readonly space?: SpaceDefinition };
+export type ChoiceOptionDefinition =
+  | ChoiceLiteral
+  | { readonly value: ChoiceLiteral; readonly space?: SpaceDefinition };
 
 export interface WeightedOptionDefinition {
   readonly p: number;
@@ -91,14 +93,23 @@ export const spaceJsonSchema = (): Record<string, unknown> => {
           type: 'object',
           required: ['p', 'value'],
           additionalProperties: false,
-          properties: { p: { type: 'number', minimum: 0, maximum: 1 }, value: literal, space: { $ref: '#/$defs/space' } },
+          properties: {
+            p: { type: 'number', minimum: 0, maximum: 1 },
+            value: literal,
+            space: { $ref: '#/$defs/space' },
+          },
         },
       };
     }
     return {
       type: 'object',
       additionalProperties: false,
-      required: ['type', ...Object.entries(fields).filter(([, required]) => required).map(([field]) => field)],
+      required: [
+        'type',
+        ...Object.entries(fields)
+          .filter(([, required]) => required)
+          .map(([field]) => field),
+      ],
       properties,
     };
   });

@@ -66,7 +66,8 @@ export type TrialOutcome =
   | { readonly state: 'pruned'; readonly value?: number };
 
 /** The value to minimise: the objective's value in a minimize study, its negation in a maximize study. */
-export const lossToMinimize = (value: number, direction: Direction): number => (direction === 'maximize' ? -value : value);
+export const lossToMinimize = (value: number, direction: Direction): number =>
+  direction === 'maximize' ? -value : value;
 
 /** Whether `candidate` is strictly better than `incumbent` in the study's direction. */
 export const isBetter = (candidate: number, incumbent: number | undefined, direction: Direction): boolean =>

@@ -25,13 +25,35 @@ interface At {
 
 /** Everything the engine tells reporters. Reporters only listen; nothing they do steers the run. */
 export type EngineEvent =
-  | (At & { readonly type: 'study.started'; readonly study: StudyRecord; readonly resumed: boolean; readonly existingTrials: number; readonly maxTrials?: number })
-  | (At & { readonly type: 'trial.started'; readonly study: string; readonly number: number; readonly params: ParamAssignment; readonly values: ExternalParams })
+  | (At & {
+      readonly type: 'study.started';
+      readonly study: StudyRecord;
+      readonly resumed: boolean;
+      readonly existingTrials: number;
+      readonly maxTrials?: number;
+    })
+  | (At & {
+      readonly type: 'trial.started';
+      readonly study: string;
+      readonly number: number;
+      readonly params: ParamAssignment;
+      readonly values: ExternalParams;
+    })
   | (At & { readonly type: 'trial.finished'; readonly trial: FinishedTrial; readonly values: ExternalParams })
   | (At & { readonly type: 'study.improved'; readonly best: CompleteTrial; readonly values: ExternalParams })
-  | (At & { readonly type: 'suggestion.explained'; readonly study: string; readonly number: number; readonly explanation: unknown })
+  | (At & {
+      readonly type: 'suggestion.explained';
+      readonly study: string;
+      readonly number: number;
+      readonly explanation: unknown;
+    })
   | (At & { readonly type: 'study.finished'; readonly reason: StopReason; readonly summary: StudySummary })
-  | (At & { readonly type: 'plugin.failed'; readonly plugin: string; readonly phase: string; readonly error: ErrorInfo });
+  | (At & {
+      readonly type: 'plugin.failed';
+      readonly plugin: string;
+      readonly phase: string;
+      readonly error: ErrorInfo;
+    });
 
 export type EngineEventType = EngineEvent['type'];
 export type EventOf<T extends EngineEventType> = Extract<EngineEvent, { type: T }>;

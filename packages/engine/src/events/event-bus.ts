@@ -32,7 +32,13 @@ const errorInfo = (error: unknown) => ({
 export const connectReporters = (reporters: readonly Reporter[], bus: EventBus): Promise<void> => {
   const streams = reporters.map((reporter) => {
     const fail = (error: unknown) => {
-      bus.emit({ type: 'plugin.failed', at: new Date().toISOString(), plugin: reporter.name, phase: 'report', error: errorInfo(error) });
+      bus.emit({
+        type: 'plugin.failed',
+        at: new Date().toISOString(),
+        plugin: reporter.name,
+        phase: 'report',
+        error: errorInfo(error),
+      });
       return EMPTY;
     };
     try {

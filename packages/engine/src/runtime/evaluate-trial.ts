@@ -26,12 +26,18 @@ export const evaluateTrial = async (
     if (options.timeoutMs !== undefined && Number.isFinite(options.timeoutMs)) {
       timer = setTimeout(() => {
         controller.abort(new Error('timeout'));
-        resolve({ status: 'failed', error: { code: 'TIMEOUT', message: `The objective took longer than ${options.timeoutMs} ms.` } });
+        resolve({
+          status: 'failed',
+          error: { code: 'TIMEOUT', message: `The objective took longer than ${options.timeoutMs} ms.` },
+        });
       }, options.timeoutMs);
     }
     onInterrupt = () => {
       controller.abort(new Error('interrupted'));
-      resolve({ status: 'failed', error: { code: 'INTERRUPTED', message: 'The run was interrupted while this trial was running.' } });
+      resolve({
+        status: 'failed',
+        error: { code: 'INTERRUPTED', message: 'The run was interrupted while this trial was running.' },
+      });
     };
     if (options.interrupt?.aborted) onInterrupt();
     else options.interrupt?.addEventListener('abort', onInterrupt, { once: true });

@@ -5,7 +5,10 @@ const failed = (code: string, message: string): EvaluationResult => ({ status: '
 
 const checkNumber = (value: unknown, where: string): EvaluationResult | number => {
   if (typeof value !== 'number') {
-    return failed('OBJECTIVE_NOT_A_NUMBER', `The objective returned ${where}${describeValue(value)}; expected a number or { "loss": number }.`);
+    return failed(
+      'OBJECTIVE_NOT_A_NUMBER',
+      `The objective returned ${where}${describeValue(value)}; expected a number or { "loss": number }.`,
+    );
   }
   if (Number.isNaN(value)) return failed('OBJECTIVE_NAN', `The objective returned ${where}NaN.`);
   if (!Number.isFinite(value)) return failed('OBJECTIVE_INFINITE', `The objective returned ${where}${value}.`);
@@ -22,7 +25,9 @@ export const interpretObjectiveValue = (raw: unknown): EvaluationResult => {
     const { loss, ...attributes } = raw as Record<string, unknown>;
     const checked = checkNumber(loss, 'a loss of ');
     if (typeof checked !== 'number') return checked;
-    return Object.keys(attributes).length === 0 ? { status: 'ok', value: checked } : { status: 'ok', value: checked, attributes };
+    return Object.keys(attributes).length === 0
+      ? { status: 'ok', value: checked }
+      : { status: 'ok', value: checked, attributes };
   }
   const checked = checkNumber(raw, '');
   return typeof checked === 'number' ? { status: 'ok', value: checked } : checked;

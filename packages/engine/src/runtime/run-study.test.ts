@@ -13,7 +13,10 @@ import type { Budget } from './budget.js';
 import { type RunStudyOptions, runStudy } from './run-study.js';
 
 /** Prior draws only: the smallest suggester, so these tests need no algorithm package. */
-const priorSuggester: Suggester = { name: 'prior', sampleIndependent: (context, param) => sampleDistribution(param.distribution, context.rng) };
+const priorSuggester: Suggester = {
+  name: 'prior',
+  sampleIndependent: (context, param) => sampleDistribution(param.distribution, context.rng),
+};
 
 const space: SpaceDefinition = {
   x: { type: 'uniform', low: -2, high: 2 },
@@ -49,22 +52,29 @@ describe('runStudy', () => {
     expect(result.summary.complete).toBe(30);
   });
 
-  test.prop([fc.integer({ min: 0, max: 1000 })], { numRuns: 5 })('the same seed gives identical trials, also with concurrency 4', async (seed) => {
-    const once = async (concurrency: number) => {
-      const result = await run(
-        async (p) => {
-          await sleep(Math.floor(((p.x as number) + 2) * 2));
-          return heart(p);
-        },
-        { maxTrials: 16 },
-        { concurrency, spec: { name: 'test', direction: 'minimize', seed, space } },
-      );
-      return result.trials.map((trial) => [trial.number, trial.params, trial.state === 'complete' ? trial.value : undefined]);
-    };
-    const serial = await once(1);
-    expect(await once(4)).toEqual(serial);
-    expect(await once(4)).toEqual(serial);
-  });
+  test.prop([fc.integer({ min: 0, max: 1000 })], { numRuns: 5 })(
+    'the same seed gives identical trials, also with concurrency 4',
+    async (seed) => {
+      const once = async (concurrency: number) => {
+        const result = await run(
+          async (p) => {
+            await sleep(Math.floor(((p.x as number) + 2) * 2));
+            return heart(p);
+          },
+          { maxTrials: 16 },
+          { concurrency, spec: { name: 'test', direction: 'minimize', seed, space } },
+        );
+        return result.trials.map((trial) => [
+          trial.number,
+          trial.params,
+          trial.state === 'complete' ? trial.value : undefined,
+        ]);
+      };
+      const serial = await once(1);
+      expect(await once(4)).toEqual(serial);
+      expect(await once(4)).toEqual(serial);
+    },
+  );
 
   it('never evaluates more trials at once than the concurrency', async () => {
     let inFlight = 0;
@@ -84,7 +94,13 @@ describe('runStudy', () => {
   });
 
   it.each([
-    ['a throw', () => { throw new Error('boom'); }, 'OBJECTIVE_THREW'],
+    [
+      'a throw',
+      () => {
+        throw new Error('boom');
+      },
+      'OBJECTIVE_THREW',
+    ],
     ['NaN', () => Number.NaN, 'OBJECTIVE_NAN'],
     ['Infinity', () => Number.POSITIVE_INFINITY, 'OBJECTIVE_INFINITE'],
     ['-Infinity', () => Number.NEGATIVE_INFINITY, 'OBJECTIVE_INFINITE'],
@@ -114,7 +130,11 @@ describe('runStudy', () => {
   });
 
   it('fails a trial that exceeds the time limit, and goes on', async () => {
-    const result = await run(async (p) => ((p.x as number) > 0 ? new Promise(() => {}) : 1), { maxTrials: 8 }, { trialTimeoutMs: 20 });
+    const result = await run(
+      async (p) => ((p.x as number) > 0 ? new Promise(() => {}) : 1),
+      { maxTrials: 8 },
+      { trialTimeoutMs: 20 },
+    );
     const timedOut = result.trials.filter((trial) => trial.state === 'failed');
     expect(timedOut.length).toBeGreaterThan(0);
     for (const trial of timedOut) if (trial.state === 'failed') expect(trial.error.code).toBe('TIMEOUT');
@@ -123,7 +143,10 @@ describe('runStudy', () => {
 
   it('isolates a throwing reporter: one plugin.failed, the others and the study go on', async () => {
     const seen: EngineEvent[] = [];
-    const listener: Reporter = { name: 'listener', connect: (events$) => events$.pipe(tap((event) => seen.push(event))) };
+    const listener: Reporter = {
+      name: 'listener',
+      connect: (events$) => events$.pipe(tap((event) => seen.push(event))),
+    };
     const thrower: Reporter = {
       name: 'thrower',
       connect: (events$) =>
@@ -133,11 +156,19 @@ describe('runStudy', () => {
           }),
         ),
     };
-    const brokenConnect: Reporter = { name: 'broken', connect: () => { throw new Error('cannot connect'); } };
+    const brokenConnect: Reporter = {
+      name: 'broken',
+      connect: () => {
+        throw new Error('cannot connect');
+      },
+    };
     const result = await run(heart, { maxTrials: 5 }, { reporters: [listener, thrower, brokenConnect] });
     expect(result.trials).toHaveLength(5);
     const failures = seen.filter((event) => event.type === 'plugin.failed');
-    expect(failures.map((event) => event.type === 'plugin.failed' && event.plugin).sort()).toEqual(['broken', 'thrower']);
+    expect(failures.map((event) => event.type === 'plugin.failed' && event.plugin).sort()).toEqual([
+      'broken',
+      'thrower',
+    ]);
     expect(seen.filter((event) => event.type === 'trial.finished')).toHaveLength(5);
     expect(seen.at(-1)?.type).toBe('study.finished');
   });
@@ -149,10 +180,11 @@ describe('runStudy', () => {
       connect: (events$) =>
         new Observable((subscriber) => {
           const inner = events$.subscribe({
-            complete: () => setTimeout(() => {
-              flushed = true;
-              subscriber.complete();
-            }, 20),
+            complete: () =>
+              setTimeout(() => {
+                flushed = true;
+                subscriber.complete();
+              }, 20),
           });
           return () => inner.unsubscribe();
         }),
@@ -163,7 +195,11 @@ describe('runStudy', () => {
 
   it('emits started, finished, improved and study events in order', async () => {
     const seen: EngineEvent[] = [];
-    await run(heart, { maxTrials: 6 }, { reporters: [{ name: 'r', connect: (events$) => events$.pipe(tap((event) => seen.push(event))) }] });
+    await run(
+      heart,
+      { maxTrials: 6 },
+      { reporters: [{ name: 'r', connect: (events$) => events$.pipe(tap((event) => seen.push(event))) }] },
+    );
     expect(seen[0]?.type).toBe('study.started');
     expect(seen.filter((event) => event.type === 'trial.started')).toHaveLength(6);
     expect(seen.filter((event) => event.type === 'study.improved').length).toBeGreaterThan(0);
@@ -184,7 +220,13 @@ describe('runStudy', () => {
   });
 
   it('stops after maxSeconds of wall clock', async () => {
-    const result = await run(async () => { await sleep(5); return 1; }, { maxSeconds: 0.05 });
+    const result = await run(
+      async () => {
+        await sleep(5);
+        return 1;
+      },
+      { maxSeconds: 0.05 },
+    );
     expect(result.reason).toBe('max-seconds');
     expect(result.trials.length).toBeGreaterThan(0);
     expect(result.trials.every((trial) => trial.state === 'complete')).toBe(true);
@@ -219,15 +261,26 @@ describe('runStudy', () => {
   it('after the grace period records running trials as interrupted', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 20);
-    const result = await run(() => new Promise(() => {}), { maxTrials: 10 }, { signal: controller.signal, gracePeriodMs: 10, concurrency: 2 });
+    const result = await run(
+      () => new Promise(() => {}),
+      { maxTrials: 10 },
+      { signal: controller.signal, gracePeriodMs: 10, concurrency: 2 },
+    );
     expect(result.trials).toHaveLength(2);
     for (const trial of result.trials) expect(trial.state === 'failed' && trial.error.code).toBe('INTERRUPTED');
   });
 
   it('stops on a suggester failure, records the trial as failed and rethrows', async () => {
-    const broken: Suggester = { name: 'broken', sampleIndependent: () => { throw new Error('no idea'); } };
+    const broken: Suggester = {
+      name: 'broken',
+      sampleIndependent: () => {
+        throw new Error('no idea');
+      },
+    };
     const store = createMemoryStore();
-    await expect(run(heart, { maxTrials: 5 }, { suggester: broken, store })).rejects.toMatchObject({ code: 'SUGGESTER_FAILED' });
+    await expect(run(heart, { maxTrials: 5 }, { suggester: broken, store })).rejects.toMatchObject({
+      code: 'SUGGESTER_FAILED',
+    });
     const trials = await store.listTrials('test');
     expect(trials).toHaveLength(1);
     expect(trials[0]?.state === 'failed' && trials[0].error.code).toBe('SUGGESTER_FAILED');
@@ -235,21 +288,29 @@ describe('runStudy', () => {
 
   it('rejects a value outside the space from a suggester', async () => {
     const wild: Suggester = { name: 'wild', sampleIndependent: () => 99 };
-    await expect(run(heart, { maxTrials: 1 }, { suggester: wild })).rejects.toMatchObject({ code: 'SUGGESTER_OUT_OF_SPACE' });
+    await expect(run(heart, { maxTrials: 1 }, { suggester: wild })).rejects.toMatchObject({
+      code: 'SUGGESTER_OUT_OF_SPACE',
+    });
   });
 
   it('marks trials left running by a dead worker as failed (STALE_TRIAL) at the start of a run', async () => {
     const store = createMemoryStore();
     const spec = { name: 'test', direction: 'minimize' as const, seed: 42, space };
     await store.openStudy(spec);
-    await store.createTrial('test', { lease: { owner: 'elsewhere:1:x', expiresAt: new Date(Date.now() - 1000).toISOString() } });
+    await store.createTrial('test', {
+      lease: { owner: 'elsewhere:1:x', expiresAt: new Date(Date.now() - 1000).toISOString() },
+    });
     const result = await run(heart, { maxTrials: 3 }, { store });
     expect(result.trials[0]?.state === 'failed' && result.trials[0].error.code).toBe('STALE_TRIAL');
     expect(result.trials).toHaveLength(3);
   });
 
   it('maximizes when asked', async () => {
-    const result = await run(heart, { maxTrials: 30 }, { spec: { name: 'test', direction: 'maximize', seed: 1, space } });
+    const result = await run(
+      heart,
+      { maxTrials: 30 },
+      { spec: { name: 'test', direction: 'maximize', seed: 1, space } },
+    );
     const values = result.trials.map((trial) => (trial.state === 'complete' ? trial.value : -Infinity));
     expect(result.summary.best?.value).toBe(Math.max(...values));
   });

@@ -81,7 +81,14 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     const existing = await store.listTrials(spec.name);
     await failStaleTrials(store, spec.name, existing, workerId);
     const limit = trialLimit(budget, existing.length);
-    bus.emit({ type: 'study.started', at: now(), study, resumed, existingTrials: existing.length, ...(limit === undefined ? {} : { maxTrials: limit }) });
+    bus.emit({
+      type: 'study.started',
+      at: now(),
+      study,
+      resumed,
+      existingTrials: existing.length,
+      ...(limit === undefined ? {} : { maxTrials: limit }),
+    });
     if (options.signal?.aborted) onStop();
     else options.signal?.addEventListener('abort', onStop, { once: true });
     if (options.forceSignal?.aborted) onForce();
@@ -119,8 +126,16 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           break;
         }
         const finished = await runOne(asked);
-        if (tracker.record(finished.state === 'complete' ? finished.value : undefined) && finished.state === 'complete') {
-          bus.emit({ type: 'study.improved', at: now(), best: finished, values: toExternalParams(options.space, finished.params) });
+        if (
+          tracker.record(finished.state === 'complete' ? finished.value : undefined) &&
+          finished.state === 'complete'
+        ) {
+          bus.emit({
+            type: 'study.improved',
+            at: now(),
+            best: finished,
+            values: toExternalParams(options.space, finished.params),
+          });
         }
       }
     };

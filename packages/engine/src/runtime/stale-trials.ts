@@ -3,7 +3,8 @@ import type { TrialStore } from '../contracts/store.js';
 import type { Lease, Trial } from '../domain/trial.js';
 
 /** The owner string of this process's leases: `host:pid:random`. */
-export const createWorkerId = (): string => `${hostname()}:${process.pid}:${Math.floor(performance.now() * 1000).toString(36)}`;
+export const createWorkerId = (): string =>
+  `${hostname()}:${process.pid}:${Math.floor(performance.now() * 1000).toString(36)}`;
 
 const processIsAlive = (pid: number): boolean => {
   try {
@@ -31,7 +32,13 @@ export const isStale = (lease: Lease | undefined, now: Date, ownWorker: string):
  * a trial whose worker died is never counted as complete and never waited on). Returns their numbers.
  * Two processes may race here; the loser's `TRIAL_ALREADY_FINISHED` is ignored.
  */
-export const failStaleTrials = async (store: TrialStore, study: string, trials: readonly Trial[], ownWorker: string, now = new Date()): Promise<number[]> => {
+export const failStaleTrials = async (
+  store: TrialStore,
+  study: string,
+  trials: readonly Trial[],
+  ownWorker: string,
+  now = new Date(),
+): Promise<number[]> => {
   const stale = trials.filter((trial) => trial.state === 'running' && isStale(trial.lease, now, ownWorker));
   const failed: number[] = [];
   for (const trial of stale) {
@@ -39,7 +46,10 @@ export const failStaleTrials = async (store: TrialStore, study: string, trials: 
     try {
       await store.finishTrial(study, trial.number, {
         state: 'failed',
-        error: { code: 'STALE_TRIAL', message: `Trial #${trial.number} was left running by worker ${owner}, which stopped without finishing it.` },
+        error: {
+          code: 'STALE_TRIAL',
+          message: `Trial #${trial.number} was left running by worker ${owner}, which stopped without finishing it.`,
+        },
       });
       failed.push(trial.number);
     } catch (error) {

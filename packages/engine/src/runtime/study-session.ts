@@ -32,14 +32,19 @@ export interface AskedTrial {
 const now = (): string => new Date().toISOString();
 
 /** Every trial of the study but `number`, as the suggester's history. */
-const historyWithout = (trials: readonly Trial[], number: number): readonly Trial[] => trials.filter((trial) => trial.number !== number);
+const historyWithout = (trials: readonly Trial[], number: number): readonly Trial[] =>
+  trials.filter((trial) => trial.number !== number);
 
 /**
  * Allocates a trial in the store, samples its parameters and records them. Returns undefined when the
  * study already has `limit` trials. If the suggester fails, the trial is recorded as failed and a
  * `SUGGESTER_FAILED` error is thrown.
  */
-export const askTrial = async (session: StudySession, lease?: Lease, limit?: number): Promise<AskedTrial | undefined> => {
+export const askTrial = async (
+  session: StudySession,
+  lease?: Lease,
+  limit?: number,
+): Promise<AskedTrial | undefined> => {
   const { spec, store, suggester } = session;
   const options = { ...(lease === undefined ? {} : { lease }), ...(limit === undefined ? {} : { limit }) };
   const trial: RunningTrial | undefined = await store.createTrial(spec.name, options);
@@ -65,10 +70,14 @@ export const askTrial = async (session: StudySession, lease?: Lease, limit?: num
     const message = error instanceof Error ? error.message : String(error);
     await store.finishTrial(spec.name, trial.number, { state: 'failed', error: { code: 'SUGGESTER_FAILED', message } });
     if (error instanceof ParzenError) throw error;
-    throw new ParzenError('SUGGESTER_FAILED', `Suggester \`${suggester.name}\` failed on trial #${trial.number}: ${message}`, {
-      plugin: suggester.name,
-      cause: error,
-    });
+    throw new ParzenError(
+      'SUGGESTER_FAILED',
+      `Suggester \`${suggester.name}\` failed on trial #${trial.number}: ${message}`,
+      {
+        plugin: suggester.name,
+        cause: error,
+      },
+    );
   }
   await store.setParams(spec.name, trial.number, params);
   const values = toExternalParams(session.space, params);
@@ -77,12 +86,25 @@ export const askTrial = async (session: StudySession, lease?: Lease, limit?: num
 };
 
 /** Records a trial's result in the store and announces it. */
-export const tellTrial = async (session: StudySession, number: number, result: EvaluationResult): Promise<FinishedTrial> => {
+export const tellTrial = async (
+  session: StudySession,
+  number: number,
+  result: EvaluationResult,
+): Promise<FinishedTrial> => {
   const outcome =
     result.status === 'ok'
-      ? { state: 'complete' as const, value: result.value, ...(result.attributes === undefined ? {} : { attributes: result.attributes }) }
+      ? {
+          state: 'complete' as const,
+          value: result.value,
+          ...(result.attributes === undefined ? {} : { attributes: result.attributes }),
+        }
       : { state: 'failed' as const, error: result.error };
   const finished = await session.store.finishTrial(session.spec.name, number, outcome);
-  session.emit({ type: 'trial.finished', at: now(), trial: finished, values: toExternalParams(session.space, finished.params) });
+  session.emit({
+    type: 'trial.finished',
+    at: now(),
+    trial: finished,
+    values: toExternalParams(session.space, finished.params),
+  });
   return finished;
 };

@@ -1,4 +1,4 @@
-import type { Suggester, SuggestContext } from '../contracts/suggester.js';
+import type { SuggestContext, Suggester } from '../contracts/suggester.js';
 import { isInSupport } from '../domain/distribution.js';
 import type { ParamAssignment } from '../domain/params.js';
 import { isActive } from '../domain/params.js';

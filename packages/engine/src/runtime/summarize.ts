@@ -4,7 +4,12 @@ import { bestTrial, type Direction, type Trial } from '../domain/trial.js';
 import type { StudySummary } from '../events/engine-event.js';
 
 /** Counts by state and the best complete trial with the params the objective saw. */
-export const summarize = (study: string, direction: Direction, space: CompiledSpace, trials: readonly Trial[]): StudySummary => {
+export const summarize = (
+  study: string,
+  direction: Direction,
+  space: CompiledSpace,
+  trials: readonly Trial[],
+): StudySummary => {
   const count = (state: Trial['state']) => trials.filter((trial) => trial.state === state).length;
   const best = bestTrial(trials, direction);
   return {

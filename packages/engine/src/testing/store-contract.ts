@@ -9,7 +9,12 @@ export interface StoreContractOptions {
   readonly reopen?: (store: TrialStore) => TrialStore | Promise<TrialStore>;
 }
 
-const spec: StudySpec = { name: 'contract', direction: 'minimize', seed: 7, space: { x: { type: 'uniform', low: 0, high: 1 } } };
+const spec: StudySpec = {
+  name: 'contract',
+  direction: 'minimize',
+  seed: 7,
+  space: { x: { type: 'uniform', low: 0, high: 1 } },
+};
 const codeOf = async (promise: Promise<unknown>): Promise<string | undefined> =>
   promise.then(
     () => undefined,
@@ -42,7 +47,9 @@ export const describeStoreContract = (name: string, options: StoreContractOption
     it('rejects a study with another direction or space as STUDY_MISMATCH, and unknown studies', async () => {
       const store = await open();
       expect(await codeOf(store.openStudy({ ...spec, direction: 'maximize' }))).toBe('STUDY_MISMATCH');
-      expect(await codeOf(store.openStudy({ ...spec, space: { y: { type: 'uniform', low: 0, high: 2 } } }))).toBe('STUDY_MISMATCH');
+      expect(await codeOf(store.openStudy({ ...spec, space: { y: { type: 'uniform', low: 0, high: 2 } } }))).toBe(
+        'STUDY_MISMATCH',
+      );
       expect(await codeOf(store.getStudy('nope'))).toBe('STUDY_NOT_FOUND');
       await store.close();
     });
@@ -74,10 +81,26 @@ export const describeStoreContract = (name: string, options: StoreContractOption
       await store.setParams(spec.name, 2, { x: 0.75 });
       const renewed = { owner: 'host:1:a', expiresAt: new Date(Date.now() + 120_000).toISOString() };
       await store.renewLease(spec.name, 2, renewed);
-      const complete = await store.finishTrial(spec.name, 0, { state: 'complete', value: -1.5, attributes: { accuracy: 0.9 } });
-      expect(complete).toMatchObject({ state: 'complete', value: -1.5, number: 0, params: { x: 0.25 }, attributes: { accuracy: 0.9 } });
-      const failed = await store.finishTrial(spec.name, 1, { state: 'failed', error: { code: 'OBJECTIVE_THREW', message: 'boom', details: { exitCode: 3 } } });
-      expect(failed).toMatchObject({ state: 'failed', error: { code: 'OBJECTIVE_THREW', message: 'boom', details: { exitCode: 3 } } });
+      const complete = await store.finishTrial(spec.name, 0, {
+        state: 'complete',
+        value: -1.5,
+        attributes: { accuracy: 0.9 },
+      });
+      expect(complete).toMatchObject({
+        state: 'complete',
+        value: -1.5,
+        number: 0,
+        params: { x: 0.25 },
+        attributes: { accuracy: 0.9 },
+      });
+      const failed = await store.finishTrial(spec.name, 1, {
+        state: 'failed',
+        error: { code: 'OBJECTIVE_THREW', message: 'boom', details: { exitCode: 3 } },
+      });
+      expect(failed).toMatchObject({
+        state: 'failed',
+        error: { code: 'OBJECTIVE_THREW', message: 'boom', details: { exitCode: 3 } },
+      });
       const trials = await store.listTrials(spec.name);
       expect(trials.map((trial) => trial.number)).toEqual([0, 1, 2]);
       expect(trials.map((trial) => trial.state)).toEqual(['complete', 'failed', 'running']);
@@ -92,7 +115,9 @@ export const describeStoreContract = (name: string, options: StoreContractOption
       const store = await open();
       await store.createTrial(spec.name);
       await store.finishTrial(spec.name, 0, { state: 'complete', value: 1 });
-      expect(await codeOf(store.finishTrial(spec.name, 0, { state: 'complete', value: 2 }))).toBe('TRIAL_ALREADY_FINISHED');
+      expect(await codeOf(store.finishTrial(spec.name, 0, { state: 'complete', value: 2 }))).toBe(
+        'TRIAL_ALREADY_FINISHED',
+      );
       expect(await codeOf(store.setParams(spec.name, 0, { x: 0.1 }))).toBe('TRIAL_ALREADY_FINISHED');
       expect(await codeOf(store.finishTrial(spec.name, 9, { state: 'complete', value: 2 }))).toBe('TRIAL_NOT_FOUND');
       const [trial] = await store.listTrials(spec.name);

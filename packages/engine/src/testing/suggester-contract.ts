@@ -30,11 +30,26 @@ export const contractSpace: SpaceDefinition = {
   ri1: { type: 'randint', high: 3 },
   ui: { type: 'uniformint', low: 1, high: 5 },
   flag: { type: 'choice', options: [true, false] },
-  weighted: { type: 'pchoice', options: [{ p: 0.2, value: 'a' }, { p: 0.8, value: 'b' }] },
+  weighted: {
+    type: 'pchoice',
+    options: [
+      { p: 0.2, value: 'a' },
+      { p: 0.8, value: 'b' },
+    ],
+  },
   model: {
     type: 'choice',
     options: [
-      { value: 'svm', space: { C: { type: 'loguniform', low: 0.01, high: 100 }, kernel: { type: 'choice', options: ['rbf', { value: 'poly', space: { degree: { type: 'randint', low: 2, high: 5 } } }] } } },
+      {
+        value: 'svm',
+        space: {
+          C: { type: 'loguniform', low: 0.01, high: 100 },
+          kernel: {
+            type: 'choice',
+            options: ['rbf', { value: 'poly', space: { degree: { type: 'randint', low: 2, high: 5 } } }],
+          },
+        },
+      },
       { value: 'tree', space: { depth: { type: 'randint', low: 1, high: 10 } } },
       'none',
     ],
@@ -50,7 +65,11 @@ const objective = (params: Readonly<Record<string, unknown>>): number => {
   return loss;
 };
 
-const run = async (options: SuggesterContractOptions, seed: number, direction: Direction = 'minimize'): Promise<readonly Trial[]> => {
+const run = async (
+  options: SuggesterContractOptions,
+  seed: number,
+  direction: Direction = 'minimize',
+): Promise<readonly Trial[]> => {
   const result = await runStudy({
     spec: { name: 'contract', direction, seed, space: contractSpace },
     space: compileSpace(contractSpace),

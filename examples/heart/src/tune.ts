@@ -1,1 +1,107 @@
-export {};
+/**
+ * The tuner for the heart program: a separate module, so `heart.ts` stays free of tuning code. It loads
+ * `heart.experiment.json`, registers the program's error as the `heart` objective and runs the study.
+ *
+ *   node examples/heart/dist/tune.js [--seed N] [--max-trials N] [--suggester tpe|random] [--json]
+ *
+ * Trials are written to `heart.parzen.jsonl` beside the config as they finish; running again resumes.
+ * Ctrl-C stops asking, lets the running trial finish, prints the summary and exits 130.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomModule } from '@parzen/algo-random';
+import { tpeModule } from '@parzen/algo-tpe';
+import { installInterruptHandlers, ParzenError, type RunResult, runExperiment } from '@parzen/engine';
+import { jsonlStoreModule } from '@parzen/store-file';
+import { HyperParameters } from './heart.js';
+
+interface Flags {
+  readonly seed?: number;
+  readonly maxTrials?: number;
+  readonly suggester?: string;
+  readonly json: boolean;
+}
+
+const parseFlags = (argv: readonly string[]): Flags => {
+  const value = (name: string): string | undefined => {
+    const index = argv.indexOf(name);
+    return index >= 0 ? argv[index + 1] : undefined;
+  };
+  const integer = (name: string): number | undefined => {
+    const text = value(name);
+    if (text === undefined) return undefined;
+    const parsed = Number(text);
+    if (!Number.isInteger(parsed)) throw new Error(`${name} expects an integer, found ${JSON.stringify(text)}`);
+    return parsed;
+  };
+  const seed = integer('--seed');
+  const maxTrials = integer('--max-trials');
+  const suggester = value('--suggester');
+  return {
+    json: argv.includes('--json'),
+    ...(seed === undefined ? {} : { seed }),
+    ...(maxTrials === undefined ? {} : { maxTrials }),
+    ...(suggester === undefined ? {} : { suggester }),
+  };
+};
+
+/** The objective: set the program's hyperparameters from the trial's params and run it. */
+const objective = (params: Readonly<Record<string, unknown>>): number => {
+  const hyperparameters = new HyperParameters();
+  Object.assign(hyperparameters, params);
+  return hyperparameters.runAndGetError();
+};
+
+/** The one-line JSON result printed last with `--json`. */
+const jsonResult = (result: RunResult) => ({
+  best:
+    result.summary.best === undefined
+      ? null
+      : { number: result.summary.best.number, loss: result.summary.best.value, params: result.summary.bestParams },
+  trials: { complete: result.summary.complete, failed: result.summary.failed },
+});
+
+const main = async (): Promise<number> => {
+  const flags = parseFlags(process.argv.slice(2));
+  const configDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const config = JSON.parse(readFileSync(join(configDir, 'heart.experiment.json'), 'utf8')) as Record<string, unknown>;
+  const seed = flags.seed ?? (config.seed as number);
+  const suggester = flags.suggester ?? (config.suggester as { use: string }).use;
+  const tuned = {
+    ...config,
+    seed,
+    // One study per seed and algorithm, so `--seed 2` starts its own study instead of resuming seed 1's.
+    name: `${config.name as string}-${suggester}-seed${seed}`,
+    suggester: flags.suggester === undefined ? config.suggester : { use: flags.suggester },
+    budget: flags.maxTrials === undefined ? config.budget : { maxTrials: flags.maxTrials },
+    reporters: flags.json ? [{ use: 'console', options: { trials: false, stream: 'stderr' } }] : config.reporters,
+  };
+  const interrupts = installInterruptHandlers((_signal, count) => {
+    if (count === 1) process.stderr.write('\nStopping: finishing the running trial (Ctrl-C again to stop at once)\n');
+  });
+  try {
+    const result = await runExperiment(tuned, {
+      modules: [randomModule, tpeModule, jsonlStoreModule],
+      functions: { heart: objective },
+      baseDir: configDir,
+      signal: interrupts.signal,
+      forceSignal: interrupts.forceSignal,
+    });
+    if (flags.json) process.stdout.write(`${JSON.stringify(jsonResult(result))}\n`);
+    return interrupts.exitCode() ?? 0;
+  } finally {
+    interrupts.dispose();
+  }
+};
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof ParzenError ? error.message : String((error as Error)?.stack ?? error)}\n`);
+    process.exitCode = error instanceof ParzenError && error.code.startsWith('CONFIG') ? 2 : 1;
+  },
+);
+

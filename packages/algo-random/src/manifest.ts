@@ -1,4 +1,5 @@
 import { defineSuggester, pluginModule } from '@parzen/engine';
+import { createQuasiRandomSuggester, type QuasiRandomOptions } from './quasi-random-suggester.js';
 import { createRandomSuggester } from './random-suggester.js';
 
 /** `{ "use": "random" }`: random search; it takes no options. */
@@ -9,5 +10,19 @@ export const randomSuggesterManifest = defineSuggester<Record<string, never>>({
   create: () => createRandomSuggester(),
 });
 
-/** The package's ContainerModule: contributes the `random` suggester. */
-export const randomModule = pluginModule(randomSuggesterManifest);
+/** `{ "use": "quasi-random" }`: a scrambled Halton sequence mapped onto the priors. */
+export const quasiRandomSuggesterManifest = defineSuggester<QuasiRandomOptions>({
+  name: 'quasi-random',
+  description: 'Quasi-random search: a scrambled Halton sequence, even coverage from the first trials.',
+  optionsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      scramble: { type: 'boolean', default: true, description: 'Permute digits and shift, seeded by the study seed.' },
+    },
+  },
+  create: (options) => createQuasiRandomSuggester(options),
+});
+
+/** The package's ContainerModule: contributes the `random` and `quasi-random` suggesters. */
+export const randomModule = pluginModule(randomSuggesterManifest, quasiRandomSuggesterManifest);

@@ -44,6 +44,7 @@ export { createRegistry, manifestProblem, type PluginRegistry } from './di/regis
 export { PLUGIN_MANIFEST, PLUGIN_REGISTRY } from './di/tokens.js';
 export { type ActivationCondition, type CompiledSpace, compileSpace, type ParamNode } from './domain/compile-space.js';
 export { type Distribution, type DistributionKind, isInSupport, isIntegerKind } from './domain/distribution.js';
+export { normalQuantile } from './domain/normal-quantile.js';
 export {
   activeParamNames,
   type ExternalParams,
@@ -54,6 +55,7 @@ export {
 export { createRng, deriveRng, type Rng, standardNormal, uniformBetween, weightedIndex } from './domain/rng.js';
 export { quantize, roundHalfEven } from './domain/rounding.js';
 export { sampleDistribution } from './domain/sample-distribution.js';
+export { sampleFromUnit } from './domain/sample-from-unit.js';
 export * from './domain/space-builder.js';
 export {
   type ChoiceLiteral,

@@ -1,0 +1,48 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { type Distribution, isInSupport } from './distribution.js';
+import { normalQuantile } from './normal-quantile.js';
+import { sampleFromUnit } from './sample-from-unit.js';
+
+const distributions: Distribution[] = [
+  { kind: 'uniform', low: -2, high: 3 },
+  { kind: 'quniform', low: 0.3, high: 7.1, q: 0.5 },
+  { kind: 'loguniform', low: 1e-5, high: 1 },
+  { kind: 'qloguniform', low: 1, high: 1000, q: 10 },
+  { kind: 'normal', mu: 1, sigma: 2 },
+  { kind: 'qnormal', mu: 1, sigma: 2, q: 0.25 },
+  { kind: 'lognormal', mu: 0, sigma: 1 },
+  { kind: 'qlognormal', mu: 0, sigma: 1, q: 0.1 },
+  { kind: 'randint', low: -3, high: 4 },
+  { kind: 'uniformint', low: 1, high: 5 },
+  { kind: 'categorical', size: 4 },
+  { kind: 'categorical', size: 3, probabilities: [0.2, 0.3, 0.5] },
+];
+
+describe('sampleFromUnit', () => {
+  test.prop([fc.constantFrom(...distributions), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true })])(
+    'maps every u in [0, 1) into the support',
+    (distribution, u) => {
+      expect(isInSupport(distribution, sampleFromUnit(distribution, u))).toBe(true);
+    },
+  );
+
+  it('is monotone in u for ordered kinds and follows pchoice probabilities', () => {
+    expect(sampleFromUnit({ kind: 'uniform', low: 0, high: 10 }, 0.25)).toBe(2.5);
+    expect(sampleFromUnit({ kind: 'loguniform', low: 1e-4, high: 1 }, 0.5)).toBeCloseTo(1e-2, 12);
+    expect(sampleFromUnit({ kind: 'randint', low: 0, high: 4 }, 0.99)).toBe(3);
+    expect(
+      [0.1, 0.3, 0.9].map((u) => sampleFromUnit({ kind: 'categorical', size: 3, probabilities: [0.2, 0.3, 0.5] }, u)),
+    ).toEqual([0, 1, 2]);
+  });
+});
+
+describe('normalQuantile', () => {
+  it('matches known quantiles', () => {
+    expect(normalQuantile(0.5)).toBeCloseTo(0, 9);
+    expect(normalQuantile(0.975)).toBeCloseTo(1.959963984540054, 8);
+    expect(normalQuantile(0.001)).toBeCloseTo(-3.090232306167813, 7);
+    expect(normalQuantile(0.8413447460685429)).toBeCloseTo(1, 8);
+    expect(normalQuantile(0)).toBe(Number.NEGATIVE_INFINITY);
+  });
+});

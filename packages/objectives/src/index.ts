@@ -1,1 +1,30 @@
-export {};
+/**
+ * @packageDocumentation
+ * Objective adapters for Parzen configs: `module` (a function exported by a JS/TS file or a package) and
+ * `command` (any program; params in on stdin, env and argv, the loss out on stdout).
+ */
+import { pluginModule } from '@parzen/engine';
+import { commandObjectiveManifest } from './command-objective.js';
+import { moduleObjectiveManifest } from './module-objective.js';
+
+export { expandArgv, formatValue, type TemplateContext, TemplateError } from './argv-template.js';
+export { commandEnv, paramEnvName } from './command-env.js';
+export {
+  type CommandObjectiveOptions,
+  commandObjectiveManifest,
+  commandObjectiveOptionsSchema,
+  createCommandObjective,
+  interpretCommandOutcome,
+} from './command-objective.js';
+export { loadModuleExport } from './load-module-export.js';
+export {
+  createModuleObjective,
+  type ModuleObjectiveOptions,
+  moduleObjectiveManifest,
+  moduleObjectiveOptionsSchema,
+} from './module-objective.js';
+export { findLossLine } from './parse-loss.js';
+export { type CommandOutcome, type RunCommandOptions, runCommand } from './run-command.js';
+
+/** The package's ContainerModule: contributes the `module` and `command` objectives. */
+export const objectivesModule = pluginModule(moduleObjectiveManifest, commandObjectiveManifest);

@@ -1,0 +1,59 @@
+import type { ExternalParams } from '@parzen/engine';
+
+/** What placeholders in a command template can refer to besides the trial's parameters. */
+export interface TemplateContext {
+  readonly params: ExternalParams;
+  readonly trialNumber: number;
+  readonly study: string;
+}
+
+/** A placeholder that names nothing in this trial; the trial fails with this message. */
+export class TemplateError extends Error {
+  override readonly name = 'TemplateError';
+}
+
+const PLACEHOLDER = /\{\{|\}\}|\{([A-Za-z0-9_.$-]+)(\?)?\}/g;
+
+/** How a parameter value is written into argv and environment variables. */
+export const formatValue = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+
+const lookup = (name: string, context: TemplateContext): string | undefined => {
+  if (Object.hasOwn(context.params, name)) return formatValue(context.params[name]);
+  if (name === 'trial') return String(context.trialNumber);
+  if (name === 'study') return context.study;
+  if (name === 'params') return JSON.stringify(context.params);
+  return undefined;
+};
+
+/**
+ * Expands one argv element. `{name}` is the parameter's value (parameters win over the reserved
+ * `{trial}`, `{study}` and `{params}`, the latter the JSON of all parameters); `{{` and `}}` are literal
+ * braces. `{name?}` marks a conditional parameter: the element is left out when it is not active.
+ * Returns undefined for an element to leave out; throws {@link TemplateError} for an unknown name.
+ */
+export const expandElement = (element: string, index: number, context: TemplateContext): string | undefined => {
+  let omit = false;
+  const expanded = element.replace(PLACEHOLDER, (match, name: string | undefined, optional: string | undefined) => {
+    if (match === '{{') return '{';
+    if (match === '}}') return '}';
+    const value = lookup(name as string, context);
+    if (value !== undefined) return value;
+    if (optional === '?') {
+      omit = true;
+      return '';
+    }
+    const active = Object.keys(context.params).join(', ') || 'none';
+    throw new TemplateError(
+      `command[${index}] ${JSON.stringify(element)}: \`{${name}}\` names no parameter of trial #${context.trialNumber} ` +
+        `(active: ${active}; reserved: trial, study, params). Write \`{${name}?}\` if it is conditional.`,
+    );
+  });
+  return omit ? undefined : expanded;
+};
+
+/** Expands a command template into the argv of one trial. */
+export const expandArgv = (template: readonly string[], context: TemplateContext): string[] =>
+  template.flatMap((element, index) => {
+    const expanded = expandElement(element, index, context);
+    return expanded === undefined ? [] : [expanded];
+  });

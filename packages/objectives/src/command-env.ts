@@ -1,0 +1,29 @@
+import type { ExternalParams } from '@parzen/engine';
+import { formatValue } from './argv-template.js';
+
+/** The environment variable a parameter is passed in: `PARZEN_PARAM_` plus its name upper-cased, other characters as `_`. */
+export const paramEnvName = (name: string): string => `PARZEN_PARAM_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+
+export interface CommandEnvInput {
+  readonly params: ExternalParams;
+  readonly trialNumber: number;
+  readonly study: string;
+  /** The variables set in the config's `env`. */
+  readonly extra: Readonly<Record<string, string>>;
+  /** Start from the parent's environment (PATH, HOME, virtualenvs ...). */
+  readonly inherit: boolean;
+}
+
+/**
+ * The environment of one trial's process: the parent's (unless `inherit` is false), then the config's
+ * `env`, then `PARZEN_TRIAL`, `PARZEN_STUDY`, `PARZEN_PARAMS` (JSON of all parameters) and one
+ * `PARZEN_PARAM_<NAME>` per active parameter.
+ */
+export const commandEnv = (input: CommandEnvInput): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = { ...(input.inherit ? process.env : {}), ...input.extra };
+  env.PARZEN_TRIAL = String(input.trialNumber);
+  env.PARZEN_STUDY = input.study;
+  env.PARZEN_PARAMS = JSON.stringify(input.params);
+  for (const [name, value] of Object.entries(input.params)) env[paramEnvName(name)] = formatValue(value);
+  return env;
+};

@@ -1,0 +1,175 @@
+import {
+  defineObjective,
+  type EvaluationResult,
+  type ExternalParams,
+  interpretObjectiveValue,
+  type ObjectiveAdapter,
+  resolveConfigPath,
+} from '@parzen/engine';
+import { expandArgv, TemplateError } from './argv-template.js';
+import { commandEnv } from './command-env.js';
+import { findExecutable } from './find-executable.js';
+import { findLossLine } from './parse-loss.js';
+import { type CommandOutcome, runCommand } from './run-command.js';
+
+/** Options of the `command` objective (after the schema's defaults are filled in). */
+export interface CommandObjectiveOptions {
+  /** The argv template, e.g. `["python3", "train.py", "--lr", "{lr}"]`. */
+  readonly command: readonly string[];
+  /** Working folder of the program; relative to the config's folder. */
+  readonly cwd: string;
+  /** Extra environment variables. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Start from Parzen's own environment (PATH, HOME, a virtualenv ...). */
+  readonly inheritEnv: boolean;
+  /** `json`: the params as one JSON line on standard input; `none`: empty stdin. */
+  readonly stdin: 'json' | 'none';
+  /** Kill the program (its whole process group) after this many seconds; the trial fails with `TIMEOUT`. */
+  readonly timeoutSeconds?: number;
+  /** How many characters of stderr a failed trial keeps in `error.details.stderrTail`. */
+  readonly stderrTailChars: number;
+}
+
+/** The options' JSON Schema; ajv fills the defaults. */
+export const commandObjectiveOptionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['command'],
+  properties: {
+    command: {
+      type: 'array',
+      minItems: 1,
+      items: { type: 'string' },
+      description:
+        'argv template: {name} is a parameter, {name?} a conditional one, {trial}, {study}, {params} (JSON).',
+    },
+    cwd: {
+      type: 'string',
+      default: '.',
+      description: "The program's working folder, relative to the config's folder.",
+    },
+    env: {
+      type: 'object',
+      additionalProperties: { type: 'string' },
+      default: {},
+      description: 'Extra environment variables.',
+    },
+    inheritEnv: { type: 'boolean', default: true, description: "Start from Parzen's environment." },
+    stdin: { enum: ['json', 'none'], default: 'json', description: 'Params as one JSON line on standard input.' },
+    timeoutSeconds: { type: 'number', exclusiveMinimum: 0, description: 'Per-trial limit; kills the process group.' },
+    stderrTailChars: { type: 'integer', minimum: 0, default: 4000, description: 'Stderr kept in a failed trial.' },
+  },
+} as const;
+
+const failed = (code: string, message: string, details: Record<string, unknown>): EvaluationResult => ({
+  status: 'failed',
+  error: { code, message, details },
+});
+
+const describeEnd = (outcome: CommandOutcome): string =>
+  outcome.signal === null ? `exited with code ${outcome.exitCode}` : `was killed by ${outcome.signal}`;
+
+/** Turns a finished command into a trial result: a loss, or a failure with exit code and stderr tail. */
+export const interpretCommandOutcome = (
+  outcome: CommandOutcome,
+  argv: readonly string[],
+  timeoutSeconds?: number,
+): EvaluationResult => {
+  const shown = argv.join(' ');
+  const details = {
+    command: argv,
+    exitCode: outcome.exitCode,
+    signal: outcome.signal,
+    stderrTail: outcome.stderr,
+    durationMs: outcome.durationMs,
+  };
+  if (outcome.startError !== undefined)
+    return failed('COMMAND_NOT_STARTED', `\`${shown}\` could not start: ${outcome.startError.message}`, details);
+  if (outcome.timedOut) {
+    return failed(
+      'TIMEOUT',
+      `\`${shown}\` ran longer than ${timeoutSeconds} s; its process group was killed.`,
+      details,
+    );
+  }
+  if (outcome.aborted) return failed('INTERRUPTED', `\`${shown}\` was stopped; its process group was killed.`, details);
+  if (outcome.exitCode !== 0) return failed('COMMAND_FAILED', `\`${shown}\` ${describeEnd(outcome)}.`, details);
+  const found = findLossLine(outcome.stdout);
+  if (found === undefined) {
+    return failed(
+      'COMMAND_NO_LOSS',
+      `\`${shown}\` printed no loss: expected a last line that is a JSON object with "loss" or a bare number.`,
+      { ...details, stdoutTail: outcome.stdout.slice(-1000) },
+    );
+  }
+  const result = interpretObjectiveValue(found);
+  return result.status === 'ok' ? result : { status: 'failed', error: { ...result.error, details } };
+};
+
+/**
+ * Runs any program as the objective, once per trial: the params go in as JSON on stdin, as environment
+ * variables (`PARZEN_PARAM_<NAME>`, `PARZEN_PARAMS`, `PARZEN_TRIAL`, `PARZEN_STUDY`) and through the argv
+ * template; the loss comes back on stdout. See {@link CommandObjectiveOptions}.
+ */
+export const createCommandObjective = (
+  options: CommandObjectiveOptions,
+  context: { baseDir: string; study: string },
+): ObjectiveAdapter => {
+  const cwd = resolveConfigPath(context.baseDir, options.cwd);
+  const env = (params: ExternalParams, trialNumber: number) =>
+    commandEnv({ params, trialNumber, study: context.study, extra: options.env, inherit: options.inheritEnv });
+  const running = new Set<AbortController>();
+  return {
+    name: 'command',
+    async evaluate(params, evaluation) {
+      let argv: string[];
+      try {
+        argv = expandArgv(options.command, { params, trialNumber: evaluation.trialNumber, study: context.study });
+      } catch (error) {
+        if (error instanceof TemplateError)
+          return failed('COMMAND_TEMPLATE', error.message, { command: options.command });
+        throw error;
+      }
+      const stop = new AbortController();
+      running.add(stop);
+      try {
+        const outcome = await runCommand({
+          argv,
+          cwd,
+          env: env(params, evaluation.trialNumber),
+          signal: AbortSignal.any([evaluation.signal, stop.signal]),
+          stderrTail: options.stderrTailChars,
+          ...(options.stdin === 'json' ? { input: `${JSON.stringify(params)}\n` } : {}),
+          ...(options.timeoutSeconds === undefined ? {} : { timeoutMs: options.timeoutSeconds * 1000 }),
+        });
+        return interpretCommandOutcome(outcome, argv, options.timeoutSeconds);
+      } finally {
+        running.delete(stop);
+      }
+    },
+    async close() {
+      for (const stop of running) stop.abort();
+    },
+  };
+};
+
+/** Checks, before any trial runs, that the program exists; throws a message saying where it looked. */
+const checkProgram = (options: CommandObjectiveOptions, baseDir: string): void => {
+  const program = options.command[0] as string;
+  if (/\{[^}]*\}/.test(program)) return; // a templated program name can only be checked per trial
+  const cwd = resolveConfigPath(baseDir, options.cwd);
+  const env = options.inheritEnv ? { ...process.env, ...options.env } : options.env;
+  const result = findExecutable(program, cwd, env.PATH);
+  if ('problem' in result) throw new Error(`the program of "command" cannot be run: ${result.problem}.`);
+};
+
+/** `{ "use": "command", "options": { "command": ["python3", "train.py", "--lr", "{lr}"] } }`. */
+export const commandObjectiveManifest = defineObjective<CommandObjectiveOptions>({
+  name: 'command',
+  description: 'Runs a program per trial (params on stdin, in env and argv); reads the loss from its last stdout line.',
+  optionsSchema: commandObjectiveOptionsSchema,
+  create: (options, context) => {
+    checkProgram(options, context.baseDir);
+    return createCommandObjective(options, context);
+  },
+});

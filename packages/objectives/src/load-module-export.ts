@@ -1,0 +1,82 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const SOURCE_FILE = /\.[cm]?[jt]sx?$/;
+const TYPESCRIPT = /\.[cm]?tsx?$/;
+
+/** Whether a specifier names a file (rather than a package): it starts with `.` or `/`, or has a JS/TS extension. */
+export const isFileSpecifier = (specifier: string): boolean =>
+  specifier.startsWith('.') || isAbsolute(specifier) || SOURCE_FILE.test(specifier);
+
+const importModule = async (specifier: string, baseDir: string): Promise<Record<string, unknown>> => {
+  if (isFileSpecifier(specifier)) {
+    const path = resolve(baseDir, specifier);
+    if (!existsSync(path))
+      throw new Error(`Objective module \`${specifier}\` not found: no file at ${path} (resolved against ${baseDir}).`);
+    if (!TYPESCRIPT.test(path)) return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  }
+  // tsx compiles TypeScript on the fly and resolves packages from the config's folder.
+  const { tsImport } = await import('tsx/esm/api');
+  try {
+    return (await tsImport(isFileSpecifier(specifier) ? pathToFileURL(resolve(baseDir, specifier)).href : specifier, {
+      parentURL: pathToFileURL(`${baseDir}/`).href,
+    })) as Record<string, unknown>;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && !isFileSpecifier(specifier)) {
+      throw new Error(
+        `Objective module \`${specifier}\` not found: no package of that name in node_modules of ${baseDir} or its parent folders.`,
+      );
+    }
+    throw error;
+  }
+};
+
+/** CommonJS and transpiled modules put their exports under `default`; look there too. */
+const pickExport = (loaded: Record<string, unknown>, name: string): unknown => {
+  let value = loaded[name];
+  const inner = loaded.default as Record<string, unknown> | undefined;
+  if (value === undefined && typeof inner === 'object' && inner !== null) value = inner[name];
+  if (
+    name === 'default' &&
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Record<string, unknown>).default === 'function'
+  ) {
+    value = (value as Record<string, unknown>).default;
+  }
+  return value;
+};
+
+/**
+ * Imports a JS or TS file (resolved against `baseDir`) or a package (resolved from `baseDir`'s
+ * node_modules) and returns the named export, which must be a function. Errors name the specifier, where
+ * it was looked for, and what the module exports instead.
+ */
+export const loadModuleExport = async (
+  specifier: string,
+  exportName: string,
+  baseDir: string,
+): Promise<(...args: unknown[]) => unknown> => {
+  let loaded: Record<string, unknown>;
+  try {
+    loaded = await importModule(specifier, baseDir);
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new Error(
+      message.startsWith('Objective module') ? message : `Objective module \`${specifier}\` failed to load: ${message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const value = pickExport(loaded, exportName);
+  if (typeof value !== 'function') {
+    const names = Object.keys(loaded).sort().join(', ') || 'nothing';
+    const found = value === undefined ? 'has no such export' : `is a ${typeof value}`;
+    throw new Error(
+      `Export \`${exportName}\` of objective module \`${specifier}\` ${found}; expected a function. The module exports: ${names}.`,
+    );
+  }
+  return value as (...args: unknown[]) => unknown;
+};

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { findLossLine } from './parse-loss.js';
+
+describe('findLossLine', () => {
+  it('takes the last line that is a bare number or a JSON object with loss', () => {
+    expect(findLossLine('epoch 1\n0.5\nepoch 2\n0.25\n')).toBe(0.25);
+    expect(findLossLine('{"loss": 1}\n{"loss": -3.5, "acc": 0.9}\ndone\n')).toEqual({ loss: -3.5, acc: 0.9 });
+    expect(findLossLine('1e-3\r\n')).toBe(0.001);
+  });
+
+  it('skips JSON without loss, arrays and broken JSON', () => {
+    expect(findLossLine('2\n{"accuracy": 1}\n[1]\n{"loss": 3\n')).toBe(2);
+  });
+
+  it('reads Python spellings of NaN and infinity as numbers', () => {
+    expect(findLossLine('nan')).toBeNaN();
+    expect(findLossLine('-inf')).toBe(Number.NEGATIVE_INFINITY);
+  });
+
+  it('finds nothing in garbage', () => {
+    expect(findLossLine('hello\nworld 42\n')).toBeUndefined();
+    expect(findLossLine('')).toBeUndefined();
+  });
+});

@@ -1,0 +1,27 @@
+/** Process groups of running trial commands, killed when the Parzen process exits however it exits. */
+const live = new Set<number>();
+let hooked = false;
+
+/** Kills a whole process group (the leader and everything it started); a gone group is fine. */
+export const killGroup = (pid: number): void => {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // ESRCH: the group has already gone.
+  }
+};
+
+/** Tracks a spawned group leader until `release`; at process exit every tracked group is killed. */
+export const trackGroup = (pid: number): void => {
+  live.add(pid);
+  if (!hooked) {
+    hooked = true;
+    process.on('exit', () => {
+      for (const group of live) killGroup(group);
+    });
+  }
+};
+
+export const releaseGroup = (pid: number): void => {
+  live.delete(pid);
+};

@@ -1,1 +1,13 @@
-export {};
+/**
+ * @packageDocumentation
+ * The JSONL journal store for Parzen: a study in one append-only file beside the config, shared safely
+ * by several processes on one machine.
+ */
+export type { FsyncPolicy } from './journal-file.js';
+export { createJsonlStore, type JsonlStore, type JsonlStoreOptions } from './jsonl-store.js';
+export {
+  type JsonlStoreManifestOptions,
+  jsonlStoreManifest,
+  jsonlStoreModule,
+  jsonlStoreOptionsSchema,
+} from './manifest.js';

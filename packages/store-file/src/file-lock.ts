@@ -1,0 +1,160 @@
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { journalFailed } from './journal-errors.js';
+
+/** What a lock file holds: who took the lock and when. */
+interface LockHolder {
+  readonly pid: number;
+  readonly host: string;
+  readonly token: string;
+  readonly at: string;
+}
+
+export interface FileLockOptions {
+  /** The lock file, e.g. `study.parzen.jsonl.lock`. */
+  readonly path: string;
+  /** Give up (`STORE_FAILED`) after waiting this long for another holder. */
+  readonly timeoutMs: number;
+  /** A lock older than this is broken whoever holds it (its holder hung or runs on another host). */
+  readonly staleMs: number;
+}
+
+const HOST = hostname();
+let tokens = 0;
+
+const errno = (error: unknown): string | undefined => (error as NodeJS.ErrnoException).code;
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errno(error) === 'EPERM';
+  }
+};
+
+const readHolder = (path: string): LockHolder | undefined => {
+  try {
+    const holder = JSON.parse(readFileSync(path, 'utf8')) as LockHolder;
+    return typeof holder.pid === 'number' && typeof holder.host === 'string' ? holder : undefined;
+  } catch {
+    return undefined; // gone, or its holder died between creating and writing it
+  }
+};
+
+/** Back-off between attempts: grows to 16 ms, spread by pid so waiting processes do not retry in step. */
+const backoffMs = (attempt: number): number => Math.min(16, 1 + attempt) + ((process.pid + attempt) % 4);
+
+/**
+ * An exclusive lock between processes on one host: a lock file created with `O_CREAT | O_EXCL` that
+ * holds the holder's pid, host and a token. A lock whose holder is a dead process on this host is broken
+ * at once; any lock older than `staleMs` is broken too. Breaking happens under a second `.break` lock, so
+ * two processes that both find a lock stale cannot delete each other's fresh lock.
+ *
+ * @remarks `O_EXCL` is atomic on local file systems and on NFSv3+; the pid check works only on the holder's
+ * own host, so on a shared file system a crashed holder on another machine blocks others for `staleMs`.
+ */
+export class FileLock {
+  private token: string | undefined;
+
+  constructor(private readonly options: FileLockOptions) {}
+
+  /** Takes the lock, waiting (asynchronously) while another process holds it. */
+  async acquire(): Promise<void> {
+    const deadline = Date.now() + this.options.timeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      if (this.tryCreate()) return;
+      if (this.breakIfStale()) continue;
+      if (Date.now() > deadline) throw this.timedOut();
+      await sleep(backoffMs(attempt));
+    }
+  }
+
+  /** Releases the lock, unless it was broken and taken by another process meanwhile. */
+  release(): void {
+    const token = this.token;
+    this.token = undefined;
+    if (token === undefined || readHolder(this.options.path)?.token !== token) return;
+    try {
+      unlinkSync(this.options.path);
+    } catch (error) {
+      if (errno(error) !== 'ENOENT') throw journalFailed(this.options.path, 'could not remove the lock file', error);
+    }
+  }
+
+  private tryCreate(): boolean {
+    const token = `${process.pid}.${++tokens}.${process.hrtime.bigint()}`;
+    let fd: number;
+    try {
+      fd = openSync(this.options.path, 'wx');
+    } catch (error) {
+      if (errno(error) === 'EEXIST') return false;
+      throw journalFailed(this.options.path, 'could not create the lock file', error);
+    }
+    try {
+      writeSync(
+        fd,
+        JSON.stringify({ pid: process.pid, host: HOST, token, at: new Date().toISOString() } satisfies LockHolder),
+      );
+    } finally {
+      closeSync(fd);
+    }
+    this.token = token;
+    return true;
+  }
+
+  private isStale(holder: LockHolder | undefined, mtimeMs: number): boolean {
+    if (Date.now() - mtimeMs > this.options.staleMs) return true;
+    return holder !== undefined && holder.host === HOST && holder.pid !== process.pid && !isAlive(holder.pid);
+  }
+
+  /** Removes a stale lock; true when the lock is gone (retry at once), false when it is live. */
+  private breakIfStale(): boolean {
+    const { path, staleMs } = this.options;
+    let seen: { ino: number; mtimeMs: number };
+    try {
+      seen = statSync(path);
+    } catch (error) {
+      if (errno(error) === 'ENOENT') return true;
+      throw journalFailed(path, 'could not inspect the lock file', error);
+    }
+    if (!this.isStale(readHolder(path), seen.mtimeMs)) return false;
+    const breaker = `${path}.break`;
+    try {
+      closeSync(openSync(breaker, 'wx'));
+    } catch (error) {
+      if (errno(error) !== 'EEXIST') throw journalFailed(breaker, 'could not create the lock breaker file', error);
+      // Another process is breaking the lock; its breaker is stale only if it died doing so.
+      if (Date.now() - (statSync(breaker, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > staleMs)
+        unlinkQuietly(breaker);
+      return false;
+    }
+    try {
+      const now = statSync(path, { throwIfNoEntry: false });
+      if (now !== undefined && now.ino === seen.ino && now.mtimeMs === seen.mtimeMs) unlinkQuietly(path);
+    } finally {
+      unlinkQuietly(breaker);
+    }
+    return true;
+  }
+
+  private timedOut(): Error {
+    const holder = readHolder(this.options.path);
+    const who =
+      holder === undefined ? 'an unknown process' : `process ${holder.pid} on ${holder.host} since ${holder.at}`;
+    return journalFailed(
+      this.options.path,
+      `gave up after waiting ${this.options.timeoutMs} ms for the lock held by ${who}. ` +
+        'If no Parzen process uses this journal any more, delete the lock file',
+    );
+  }
+}
+
+const unlinkQuietly = (path: string): void => {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone: another process removed it first
+  }
+};

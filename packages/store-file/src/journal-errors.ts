@@ -1,0 +1,25 @@
+import { ParzenError } from '@parzen/engine';
+
+const MAX_SHOWN = 60;
+
+/** A line shortened for a message, with control characters (NUL padding after a power loss) visible. */
+export const showLine = (text: string): string => {
+  const shown = JSON.stringify(text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}...` : text);
+  return `${shown} (${text.length} characters)`;
+};
+
+/** A line in the middle of the journal that is not a record: the file was edited or damaged. */
+export const corruptLine = (path: string, line: number, problem: string): ParzenError =>
+  new ParzenError(
+    'STORE_CORRUPT',
+    `Journal \`${path}\` is corrupt at line ${line}: ${problem}. ` +
+      'Later lines depend on it, so the journal cannot be read. Restore the file from a backup, or remove the study.',
+  );
+
+/** Any other failure of the journal's file operations. */
+export const journalFailed = (path: string, what: string, cause?: unknown): ParzenError =>
+  new ParzenError(
+    'STORE_FAILED',
+    `Journal \`${path}\`: ${what}${cause instanceof Error ? ` (${cause.message})` : ''}`,
+    cause === undefined ? {} : { cause },
+  );

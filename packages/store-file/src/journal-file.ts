@@ -1,0 +1,71 @@
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { journalFailed } from './journal-errors.js';
+
+/**
+ * When the journal calls `fsync`:
+ * - `'finish'` (default): after each finished trial and each new study, before the call resolves. A
+ *   finished trial survives a crash of the process or the machine; the lines written before it (trial
+ *   created, params, leases) are flushed with it. Lines after the last fsync survive a process crash but
+ *   may be lost with the machine: only running trials, which would have been stale anyway.
+ * - `'always'`: after every line. Running trials survive a power loss too; costs a disk flush per write.
+ * - `'never'`: leaves flushing to the operating system. Survives process crashes, not power loss.
+ */
+export type FsyncPolicy = 'finish' | 'always' | 'never';
+
+/** The journal file open for reading and appending (`O_APPEND`: every write lands at the current end). */
+export class JournalFile {
+  readonly fd: number;
+
+  private constructor(
+    readonly path: string,
+    fd: number,
+  ) {
+    this.fd = fd;
+  }
+
+  /** Opens (or creates, with its folder) the journal; a new file's folder entry is flushed unless `never`. */
+  static open(path: string, fsync: FsyncPolicy): JournalFile {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      const created = !existsSync(path);
+      const file = new JournalFile(path, openSync(path, 'a+'));
+      if (created && fsync !== 'never') syncFolder(dirname(path));
+      return file;
+    } catch (error) {
+      throw journalFailed(path, 'could not open the journal file', error);
+    }
+  }
+
+  /** Appends text in one `write` call (looping only if the kernel writes part of it). */
+  append(text: string): void {
+    const bytes = Buffer.from(text, 'utf8');
+    let done = 0;
+    try {
+      while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done);
+    } catch (error) {
+      throw journalFailed(this.path, `could not append ${bytes.length} bytes (disk full?)`, error);
+    }
+  }
+
+  sync(): void {
+    try {
+      fsyncSync(this.fd);
+    } catch (error) {
+      throw journalFailed(this.path, 'fsync failed', error);
+    }
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+const syncFolder = (folder: string): void => {
+  const fd = openSync(folder, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+};

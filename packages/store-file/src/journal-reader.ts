@@ -1,0 +1,146 @@
+import { fstatSync, readSync } from 'node:fs';
+import { ParzenError } from '@parzen/engine';
+import { corruptLine, journalFailed, showLine } from './journal-errors.js';
+import { decodeRecord, encodeRecord, JOURNAL_VERSION, type JournalRecord } from './journal-records.js';
+import { ReplayError, type Replica } from './replica.js';
+
+const NEWLINE = 0x0a;
+
+/** A line that was not fully written: where it is and what it holds. */
+interface TornLine {
+  readonly line: number;
+  readonly text: string;
+}
+
+const readAt = (fd: number, position: number, length: number): Buffer => {
+  const buffer = Buffer.allocUnsafe(length);
+  let done = 0;
+  while (done < length) {
+    const read = readSync(fd, buffer, done, length - done, position + done);
+    if (read === 0) break;
+    done += read;
+  }
+  return buffer.subarray(0, done);
+};
+
+/**
+ * Reads a journal incrementally: each call applies only the complete lines appended since the last one
+ * (from the byte offset it reached), so keeping up with other processes costs what they wrote, not the
+ * size of the file.
+ *
+ * @remarks A torn last line (a crash or power loss in the middle of a write) is reported through `warn`
+ * and skipped. An invalid line with valid lines after it is `STORE_CORRUPT`, unless the line right after
+ * it is the `repair` record a writer appends when it finds a torn line at the end.
+ */
+export class JournalReader {
+  private offset = 0;
+  private lines = 0;
+  private corrupt: TornLine | undefined;
+  private failure: unknown;
+  private readonly warned = new Set<number>();
+
+  constructor(
+    private readonly path: string,
+    private readonly replica: Replica,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  /** Applies the complete lines appended since the last call; an unterminated last line is left unread. */
+  catchUp(fd: number): void {
+    if (this.failure !== undefined) throw this.failure;
+    try {
+      const size = fstatSync(fd).size;
+      if (size < this.offset) {
+        throw journalFailed(
+          this.path,
+          `the file shrank from ${this.offset} to ${size} bytes while open; it must only grow`,
+        );
+      }
+      if (size === this.offset) return;
+      const chunk = readAt(fd, this.offset, size - this.offset);
+      const end = chunk.lastIndexOf(NEWLINE);
+      if (end < 0) return;
+      this.offset += end + 1;
+      for (const line of chunk.toString('utf8', 0, end).split('\n')) this.consume(line);
+      if (this.corrupt !== undefined) this.warnTorn(this.corrupt);
+    } catch (error) {
+      this.failure = error;
+      throw error;
+    }
+  }
+
+  /**
+   * Call under the lock, after {@link catchUp}: the text an append must start with. That is the format
+   * header in an empty file, and after a torn last line a newline and a `repair` record naming it, so new
+   * lines are never glued onto the torn one. Empty when the journal ends cleanly.
+   */
+  appendPrefix(fd: number): string {
+    const size = fstatSync(fd).size;
+    if (size === 0) return `${encodeRecord({ op: 'journal', format: 'parzen-jsonl', version: JOURNAL_VERSION })}\n`;
+    const fragment = this.unterminatedTail(fd, size);
+    if (fragment !== undefined) {
+      if (decodeRecord(fragment) !== undefined) return '\n'; // a whole record that only lacks its newline
+      const torn = { line: this.lines + 1, text: fragment };
+      this.warnTorn(torn);
+      return `\n${this.repairLine(torn)}`;
+    }
+    return this.corrupt === undefined ? '' : this.repairLine(this.corrupt);
+  }
+
+  /** Call under the lock: reports a torn unterminated last line (no writer can be in the middle of it). */
+  checkTail(fd: number): void {
+    const fragment = this.unterminatedTail(fd, fstatSync(fd).size);
+    if (fragment !== undefined && decodeRecord(fragment) === undefined)
+      this.warnTorn({ line: this.lines + 1, text: fragment });
+  }
+
+  private unterminatedTail(fd: number, size: number): string | undefined {
+    return size > this.offset ? readAt(fd, this.offset, size - this.offset).toString('utf8') : undefined;
+  }
+
+  private repairLine(torn: TornLine): string {
+    const record: JournalRecord = { op: 'repair', line: torn.line, reason: 'torn write' };
+    return `${encodeRecord(record)}\n`;
+  }
+
+  private consume(line: string): void {
+    this.lines += 1;
+    const record = decodeRecord(line);
+    const pending = this.corrupt;
+    if (pending !== undefined) {
+      this.corrupt = undefined;
+      // A repaired line was reported by the process that found it; skip it quietly.
+      if (record?.op === 'repair' && record.line === pending.line) return;
+      throw corruptLine(this.path, pending.line, `expected a JSON journal record, found ${showLine(pending.text)}`);
+    }
+    if (record === undefined) {
+      this.corrupt = { line: this.lines, text: line };
+      return;
+    }
+    this.apply(record);
+  }
+
+  private apply(record: JournalRecord): void {
+    if (record.op === 'journal' && record.version > JOURNAL_VERSION) {
+      throw new ParzenError(
+        'STORE_FAILED',
+        `Journal \`${this.path}\` has format version ${record.version}; this Parzen reads version ${JOURNAL_VERSION}. Upgrade Parzen.`,
+      );
+    }
+    try {
+      this.replica.apply(record);
+    } catch (error) {
+      if (error instanceof ReplayError) throw corruptLine(this.path, this.lines, `found ${error.message}`);
+      throw error;
+    }
+  }
+
+  private warnTorn(torn: TornLine): void {
+    if (this.warned.has(torn.line)) return;
+    this.warned.add(torn.line);
+    this.warn(
+      `Journal \`${this.path}\`: line ${torn.line} is torn or corrupt (an interrupted write?) and was skipped: ${showLine(torn.text)}. ` +
+        'The lines before it are intact.',
+    );
+  }
+}

@@ -1,0 +1,218 @@
+import {
+  type CreateTrialOptions,
+  checkSameStudy,
+  type FinishedTrial,
+  type Lease,
+  type ParamAssignment,
+  ParzenError,
+  type RunningTrial,
+  type StudyRecord,
+  type StudySpec,
+  type Trial,
+  type TrialOutcome,
+  type TrialStore,
+} from '@parzen/engine';
+import { FileLock } from './file-lock.js';
+import { type FsyncPolicy, JournalFile } from './journal-file.js';
+import { JournalReader } from './journal-reader.js';
+import { encodeRecord, type JournalRecord } from './journal-records.js';
+import { Replica, type ReplicaStudy } from './replica.js';
+import { createSerialQueue } from './serial-queue.js';
+import { studyNotFound, trialAlreadyFinished, trialNotFound } from './trial-errors.js';
+
+export interface JsonlStoreOptions {
+  /** The journal file; created with its folder if missing. One file may hold several studies. */
+  readonly path: string;
+  /** When to fsync; see {@link FsyncPolicy}. Default `'finish'`. */
+  readonly fsync?: FsyncPolicy;
+  /** Told about torn lines that were skipped. Default: a line on stderr. Also kept in `warnings`. */
+  readonly onWarning?: (message: string) => void;
+  /** How long to wait for another process's lock before failing. Default 30 s. */
+  readonly lockTimeoutMs?: number;
+  /** A lock held longer than this is broken (its holder hung, or died on another host). Default 10 s. */
+  readonly staleLockMs?: number;
+}
+
+/** A {@link TrialStore} over a JSONL journal, with the file's path and the warnings reading it gave. */
+export interface JsonlStore extends TrialStore {
+  readonly path: string;
+  readonly warnings: readonly string[];
+}
+
+type Append = (record: JournalRecord, durable: boolean) => void;
+
+const defaultWarning = (message: string): void => {
+  process.stderr.write(`parzen: warning: ${message}\n`);
+};
+
+class JsonlTrialStore implements JsonlStore {
+  readonly name = 'jsonl';
+  readonly warnings: string[] = [];
+  private file: JournalFile | undefined;
+  private closed = false;
+  private readonly fsync: FsyncPolicy;
+  private readonly replica = new Replica();
+  private readonly reader: JournalReader;
+  private readonly lock: FileLock;
+  private readonly queue = createSerialQueue();
+
+  constructor(
+    readonly path: string,
+    options: JsonlStoreOptions,
+  ) {
+    this.fsync = options.fsync ?? 'finish';
+    const onWarning = options.onWarning ?? defaultWarning;
+    this.reader = new JournalReader(path, this.replica, (message) => {
+      this.warnings.push(message);
+      onWarning(message);
+    });
+    this.lock = new FileLock({
+      path: `${path}.lock`,
+      timeoutMs: options.lockTimeoutMs ?? 30_000,
+      staleMs: options.staleLockMs ?? 10_000,
+    });
+  }
+
+  async openStudy(spec: StudySpec): Promise<{ readonly study: StudyRecord; readonly resumed: boolean }> {
+    return this.write((append, file) => {
+      this.reader.checkTail(file.fd);
+      const existing = this.replica.study(spec.name);
+      if (existing !== undefined) {
+        checkSameStudy(existing.record, spec);
+        return { study: existing.record, resumed: true };
+      }
+      const { name, direction, seed, space } = spec;
+      append({ op: 'study', study: { name, direction, seed, space, createdAt: new Date().toISOString() } }, true);
+      return { study: this.study(spec.name).record, resumed: false };
+    });
+  }
+
+  async getStudy(name: string): Promise<StudyRecord> {
+    this.refresh();
+    return this.study(name).record;
+  }
+
+  async createTrial(study: string, options: CreateTrialOptions = {}): Promise<RunningTrial | undefined> {
+    return this.write((append) => {
+      const { trials } = this.study(study);
+      if (options.limit !== undefined && trials.length >= options.limit) return undefined;
+      const number = trials.length;
+      const startedAt = new Date().toISOString();
+      append(
+        { op: 'trial', study, number, startedAt, ...(options.lease === undefined ? {} : { lease: options.lease }) },
+        false,
+      );
+      return trials[number] as RunningTrial;
+    });
+  }
+
+  async setParams(study: string, number: number, params: ParamAssignment): Promise<void> {
+    await this.write((append) => {
+      this.running(study, number);
+      append({ op: 'params', study, number, params }, false);
+    });
+  }
+
+  async renewLease(study: string, number: number, lease: Lease): Promise<void> {
+    await this.write((append) => {
+      this.running(study, number);
+      append({ op: 'lease', study, number, lease }, false);
+    });
+  }
+
+  async finishTrial(study: string, number: number, outcome: TrialOutcome): Promise<FinishedTrial> {
+    return this.write((append) => {
+      this.running(study, number);
+      append({ op: 'finish', study, number, finishedAt: new Date().toISOString(), outcome }, true);
+      return this.study(study).trials[number] as FinishedTrial;
+    });
+  }
+
+  async listTrials(study: string): Promise<readonly Trial[]> {
+    this.refresh();
+    return [...this.study(study).trials];
+  }
+
+  async close(): Promise<void> {
+    await this.queue(() => {
+      this.closed = true;
+      this.file?.close();
+      this.file = undefined;
+    });
+  }
+
+  private open(): JournalFile {
+    if (this.closed) throw new ParzenError('STORE_FAILED', `The journal store for \`${this.path}\` is closed.`);
+    this.file ??= JournalFile.open(this.path, this.fsync);
+    return this.file;
+  }
+
+  /** Applies what other processes appended since the last look; no lock needed to read whole lines. */
+  private refresh(): void {
+    this.reader.catchUp(this.open().fd);
+  }
+
+  /**
+   * Runs a change under the in-process queue and the file lock, after catching up with every other
+   * process's lines: checks happen against the latest state, so numbers are never allocated twice.
+   * The lock is released before fsync; the call resolves after it.
+   */
+  private write<T>(task: (append: Append, file: JournalFile) => T): Promise<T> {
+    return this.queue(async () => {
+      const file = this.open();
+      await this.lock.acquire();
+      let sync = false;
+      let result: T;
+      try {
+        this.reader.catchUp(file.fd);
+        const append: Append = (record, durable) => {
+          file.append(`${this.reader.appendPrefix(file.fd)}${encodeRecord(record)}\n`);
+          this.reader.catchUp(file.fd);
+          sync ||= this.fsync === 'always' || (durable && this.fsync === 'finish');
+        };
+        result = task(append, file);
+      } finally {
+        this.lock.release();
+      }
+      if (sync) file.sync();
+      return result;
+    });
+  }
+
+  private study(name: string): ReplicaStudy {
+    const found = this.replica.study(name);
+    if (found === undefined) throw studyNotFound(name);
+    return found;
+  }
+
+  private running(study: string, number: number): RunningTrial {
+    const trial = this.study(study).trials[number];
+    if (trial === undefined) throw trialNotFound(study, number);
+    if (trial.state !== 'running') throw trialAlreadyFinished(study, number);
+    return trial;
+  }
+}
+
+/**
+ * A store that keeps studies in an append-only JSONL journal: one line per operation (study created,
+ * trial created with its number and lease, params set, lease renewed, trial finished). The file is the
+ * study; each store keeps an in-memory replica and reads only the bytes appended since it last looked.
+ *
+ * @remarks
+ * - Several processes on one host may share a journal: every write happens under a lock file
+ *   (`<path>.lock`, see {@link FileLock}) after replaying what the others appended, so trial numbers are
+ *   allocated once and `limit` holds across processes.
+ * - A finished trial is on disk before `finishTrial` resolves (with the default fsync policy).
+ * - A torn last line (a crash in the middle of a write) is skipped with a warning; the next append first
+ *   terminates it and records a `repair` line. Any other unreadable line is `STORE_CORRUPT`, naming it.
+ * - Network file systems: not supported for several writers. NFS does not make `O_APPEND` atomic across
+ *   clients and caches file sizes, so lines can overlap or be missed; the dead-process check only works on
+ *   the lock holder's own host. Use one process per journal there, or the SQLite store on a local disk.
+ *
+ * @example
+ * ```ts
+ * const store = createJsonlStore({ path: 'heart.parzen.jsonl' });
+ * const { resumed } = await store.openStudy({ name: 'heart', direction: 'minimize', seed: 1, space });
+ * ```
+ */
+export const createJsonlStore = (options: JsonlStoreOptions): JsonlStore => new JsonlTrialStore(options.path, options);

@@ -1,0 +1,90 @@
+import type { FinishedTrial, RunningTrial, StudyRecord, Trial } from '@parzen/engine';
+import type { JournalRecord } from './journal-records.js';
+
+/** A study as replayed from the journal. */
+export interface ReplicaStudy {
+  readonly record: StudyRecord;
+  /** Indexed by trial number; every element is a frozen snapshot, replaced (never changed) on update. */
+  readonly trials: Trial[];
+}
+
+/** A record that cannot be applied: the journal contradicts itself. The reader adds file and line. */
+export class ReplayError extends Error {}
+
+/**
+ * The in-memory state the journal describes: every study and trial, rebuilt by applying records in
+ * order. It only grows, so a store applies just the lines appended since it last looked.
+ *
+ * @remarks Under the lock protocol writers validate before appending, so conflicts cannot occur; should
+ * one slip in (a lock broken wrongly), the first finish of a trial wins and later updates are ignored.
+ */
+export class Replica {
+  private readonly studies = new Map<string, ReplicaStudy>();
+  /** Format version the journal declared, if it has a header line. */
+  version: number | undefined;
+
+  study(name: string): ReplicaStudy | undefined {
+    return this.studies.get(name);
+  }
+
+  apply(record: JournalRecord): void {
+    switch (record.op) {
+      case 'journal':
+        this.version = record.version;
+        return;
+      case 'repair':
+        return;
+      case 'study':
+        if (!this.studies.has(record.study.name)) {
+          this.studies.set(record.study.name, { record: Object.freeze({ ...record.study }), trials: [] });
+        }
+        return;
+      case 'trial':
+        this.addTrial(record);
+        return;
+      default:
+        this.update(record);
+    }
+  }
+
+  private require(study: string): ReplicaStudy {
+    const found = this.studies.get(study);
+    if (found === undefined) throw new ReplayError(`an operation on study \`${study}\`, which no earlier line created`);
+    return found;
+  }
+
+  private addTrial(record: Extract<JournalRecord, { op: 'trial' }>): void {
+    const { trials } = this.require(record.study);
+    if (record.number < trials.length) return; // a duplicate allocation: the first one stands
+    if (record.number > trials.length) {
+      throw new ReplayError(
+        `trial #${record.number} of \`${record.study}\` where trial #${trials.length} was expected next`,
+      );
+    }
+    const trial: RunningTrial = {
+      study: record.study,
+      number: record.number,
+      state: 'running',
+      params: Object.freeze({}),
+      startedAt: record.startedAt,
+      ...(record.lease === undefined ? {} : { lease: record.lease }),
+    };
+    trials.push(Object.freeze(trial));
+  }
+
+  private update(record: Extract<JournalRecord, { op: 'params' | 'lease' | 'finish' }>): void {
+    const { trials } = this.require(record.study);
+    const trial = trials[record.number];
+    if (trial === undefined)
+      throw new ReplayError(`an update of trial #${record.number} of \`${record.study}\`, which was never created`);
+    if (trial.state !== 'running') return;
+    if (record.op === 'params')
+      trials[record.number] = Object.freeze({ ...trial, params: Object.freeze({ ...record.params }) });
+    else if (record.op === 'lease') trials[record.number] = Object.freeze({ ...trial, lease: record.lease });
+    else {
+      const { lease: _lease, state: _state, ...base } = trial;
+      const finished: FinishedTrial = { ...base, ...record.outcome, finishedAt: record.finishedAt };
+      trials[record.number] = Object.freeze(finished);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { FileLock } from './file-lock.js';
+import { useTempDir } from './test-fixtures/temp-dir.js';
+
+const tempPath = useTempDir('lock');
+const lockOptions = (path: string) => ({ path, timeoutMs: 2_000, staleMs: 5_000 });
+const holder = (pid: number) =>
+  JSON.stringify({ pid, host: hostname(), token: 'theirs', at: new Date().toISOString() });
+
+/** The pid of a process that has exited. */
+const deadPid = (): number => {
+  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  return Number(child.stdout);
+};
+
+describe('FileLock', () => {
+  it('lets one holder in at a time and hands over on release', async () => {
+    const path = tempPath('a.lock');
+    const first = new FileLock(lockOptions(path));
+    const second = new FileLock(lockOptions(path));
+    await first.acquire();
+    const order: string[] = [];
+    const waiting = second.acquire().then(() => order.push('second acquired'));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    order.push('first releases');
+    first.release();
+    await waiting;
+    expect(order).toEqual(['first releases', 'second acquired']);
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ pid: process.pid, host: hostname() });
+    second.release();
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('breaks a lock whose holder is a dead process on this host', async () => {
+    const path = tempPath('dead.lock');
+    writeFileSync(path, holder(deadPid()));
+    const lock = new FileLock(lockOptions(path));
+    await lock.acquire();
+    expect(JSON.parse(readFileSync(path, 'utf8')).pid).toBe(process.pid);
+    lock.release();
+  });
+
+  it('breaks a lock older than staleMs even when its holder lives', async () => {
+    const path = tempPath('old.lock');
+    writeFileSync(path, holder(process.ppid));
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(path, past, past);
+    const lock = new FileLock(lockOptions(path));
+    await lock.acquire();
+    lock.release();
+  });
+
+  it('waits for a live holder, then fails with STORE_FAILED naming it', async () => {
+    const path = tempPath('live.lock');
+    writeFileSync(path, holder(process.ppid));
+    const lock = new FileLock({ path, timeoutMs: 150, staleMs: 60_000 });
+    const error = await lock.acquire().then(
+      () => undefined,
+      (failure: { code?: string; message?: string }) => failure,
+    );
+    expect(error?.code).toBe('STORE_FAILED');
+    expect(error?.message).toContain(`process ${process.ppid} on ${hostname()}`);
+    expect(existsSync(path)).toBe(true);
+  });
+
+  it('does not remove a lock another process took after breaking ours', async () => {
+    const path = tempPath('taken.lock');
+    const lock = new FileLock(lockOptions(path));
+    await lock.acquire();
+    writeFileSync(path, holder(process.ppid));
+    lock.release();
+    expect(JSON.parse(readFileSync(path, 'utf8')).token).toBe('theirs');
+  });
+});

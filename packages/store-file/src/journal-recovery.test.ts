@@ -1,0 +1,200 @@
+import { appendFileSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import type { StudySpec } from '@parzen/engine';
+import { describe, expect, it } from 'vitest';
+import { createJsonlStore, type JsonlStore } from './jsonl-store.js';
+import { useTempDir } from './test-fixtures/temp-dir.js';
+
+const tempPath = useTempDir('jsonl-recovery');
+const spec: StudySpec = {
+  name: 'recovery',
+  direction: 'minimize',
+  seed: 3,
+  space: { x: { type: 'uniform', low: 0, high: 1 } },
+};
+
+const open = (path: string) => {
+  const warnings: string[] = [];
+  const store = createJsonlStore({ path, onWarning: (message) => warnings.push(message) });
+  return { store, warnings };
+};
+
+/** A journal with a study and three trials: #0 complete, #1 failed, #2 running. */
+const writeJournal = async (): Promise<string> => {
+  const path = tempPath('study.parzen.jsonl');
+  const { store } = open(path);
+  await store.openStudy(spec);
+  for (let i = 0; i < 3; i++) {
+    await store.createTrial(spec.name);
+    await store.setParams(spec.name, i, { x: i / 10 });
+  }
+  await store.finishTrial(spec.name, 0, { state: 'complete', value: 0.5 });
+  await store.finishTrial(spec.name, 1, { state: 'failed', error: { code: 'OBJECTIVE_THREW', message: 'no' } });
+  await store.close();
+  return path;
+};
+
+const lineCount = (path: string): number => readFileSync(path, 'utf8').split('\n').length - 1;
+const errorOf = async (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: { code?: string; message?: string }) => error,
+  );
+
+const expectIntact = async (store: JsonlStore) => {
+  const trials = await store.listTrials(spec.name);
+  expect(trials.map((trial) => trial.state)).toEqual(['complete', 'failed', 'running']);
+  expect(trials[0]).toMatchObject({ value: 0.5, params: { x: 0 } });
+};
+
+describe('jsonl journal recovery', () => {
+  it.each([
+    ['an unterminated half-written line', '{"op":"finish","study":"recovery","numb'],
+    ['NUL padding left by a power loss', '\0'.repeat(64)],
+    ['a complete line of garbage', '{"op":"finish", garbage\n'],
+  ])('skips a torn last line (%s) with a warning, and never glues later lines onto it', async (_case, tail) => {
+    const path = await writeJournal();
+    const tornLine = lineCount(path) + 1;
+    appendFileSync(path, tail);
+    const first = open(path);
+    expect((await first.store.openStudy(spec)).resumed).toBe(true);
+    expect(first.warnings).toHaveLength(1);
+    expect(first.warnings[0]).toContain(`line ${tornLine} is torn`);
+    expect(first.store.warnings).toEqual(first.warnings);
+    await expectIntact(first.store);
+    expect((await first.store.createTrial(spec.name))?.number).toBe(3);
+    await first.store.finishTrial(spec.name, 3, { state: 'complete', value: 0.25 });
+    await first.store.close();
+
+    const lines = readFileSync(path, 'utf8').split('\n');
+    expect(lines[tornLine - 1]).toBe(tail.replace('\n', ''));
+    expect(JSON.parse(lines[tornLine] ?? '')).toMatchObject({ op: 'repair', line: tornLine });
+    const second = open(path);
+    await second.store.openStudy(spec);
+    expect(second.warnings).toEqual([]);
+    const trials = await second.store.listTrials(spec.name);
+    expect(trials.map((trial) => trial.number)).toEqual([0, 1, 2, 3]);
+    expect(trials[3]).toMatchObject({ state: 'complete', value: 0.25 });
+    await second.store.close();
+  });
+
+  it('completes a last record that only lacks its newline, without a warning', async () => {
+    const path = await writeJournal();
+    const finish = {
+      op: 'finish',
+      study: spec.name,
+      number: 2,
+      finishedAt: new Date().toISOString(),
+      outcome: { state: 'complete', value: 2 },
+    };
+    appendFileSync(path, JSON.stringify(finish));
+    const { store, warnings } = open(path);
+    await store.openStudy(spec);
+    await store.createTrial(spec.name);
+    expect(warnings).toEqual([]);
+    expect((await store.listTrials(spec.name)).map((trial) => trial.state)).toEqual([
+      'complete',
+      'failed',
+      'complete',
+      'running',
+    ]);
+    await store.close();
+  });
+
+  it('fails with STORE_CORRUPT naming the file and line when a line in the middle is damaged', async () => {
+    const path = await writeJournal();
+    const lines = readFileSync(path, 'utf8').split('\n');
+    lines[4] = '{"op":"params","study":"recovery","number":1,"par#ms":{}}';
+    writeFileSync(path, lines.join('\n'));
+    const { store } = open(path);
+    const error = await errorOf(store.openStudy(spec));
+    expect(error?.code).toBe('STORE_CORRUPT');
+    expect(error?.message).toContain(path);
+    expect(error?.message).toContain('line 5');
+    expect(error?.message).toContain('par#ms');
+    expect((await errorOf(store.listTrials(spec.name)))?.code).toBe('STORE_CORRUPT');
+  });
+
+  it('fails with STORE_CORRUPT when the lines contradict each other (a skipped trial number)', async () => {
+    const path = await writeJournal();
+    appendFileSync(
+      path,
+      `${JSON.stringify({ op: 'trial', study: spec.name, number: 7, startedAt: new Date().toISOString() })}\n`,
+    );
+    const error = await errorOf(open(path).store.openStudy(spec));
+    expect(error?.code).toBe('STORE_CORRUPT');
+    expect(error?.message).toMatch(/line 11: found trial #7 .* where trial #3 was expected next/);
+  });
+
+  it('refuses a journal written by a newer format version', async () => {
+    const path = tempPath('newer.parzen.jsonl');
+    writeFileSync(path, `${JSON.stringify({ op: 'journal', format: 'parzen-jsonl', version: 99 })}\n`);
+    const error = await errorOf(open(path).store.openStudy(spec));
+    expect(error).toMatchObject({ code: 'STORE_FAILED' });
+    expect(error?.message).toContain('version 99');
+  });
+
+  it('fails when the file shrinks under an open store', async () => {
+    const path = await writeJournal();
+    const { store } = open(path);
+    await store.openStudy(spec);
+    truncateSync(path, 10);
+    const error = await errorOf(store.listTrials(spec.name));
+    expect(error).toMatchObject({ code: 'STORE_FAILED' });
+    expect(error?.message).toContain('shrank');
+  });
+
+  it('keeps non-finite values, which JSON cannot write as numbers', async () => {
+    const path = await writeJournal();
+    const { store } = open(path);
+    await store.openStudy(spec);
+    await store.finishTrial(spec.name, 2, { state: 'pruned', value: Number.NEGATIVE_INFINITY });
+    await store.close();
+    const again = open(path).store;
+    expect((await again.listTrials(spec.name))[2]).toMatchObject({ state: 'pruned', value: Number.NEGATIVE_INFINITY });
+    await again.close();
+  });
+});
+
+describe('jsonl journal shared by two stores', () => {
+  it('reads only what was appended since it last looked, and allocates after the other store', async () => {
+    const path = await writeJournal();
+    const a = open(path).store;
+    const b = open(path).store;
+    await a.openStudy(spec);
+    await b.openStudy(spec);
+    // Damage the first line in place (same length): a reader that re-parsed the file would now fail.
+    const text = readFileSync(path, 'utf8');
+    const firstEnd = text.indexOf('\n');
+    writeFileSync(path, `${'x'.repeat(firstEnd)}${text.slice(firstEnd)}`);
+    expect((await a.createTrial(spec.name))?.number).toBe(3);
+    expect((await b.createTrial(spec.name))?.number).toBe(4);
+    await b.finishTrial(spec.name, 3, { state: 'complete', value: 1 });
+    const seenByA = await a.listTrials(spec.name);
+    expect(seenByA.map((trial) => [trial.number, trial.state])).toEqual([
+      [0, 'complete'],
+      [1, 'failed'],
+      [2, 'running'],
+      [3, 'complete'],
+      [4, 'running'],
+    ]);
+    expect(await b.listTrials(spec.name)).toEqual(seenByA);
+    expect((await errorOf(a.finishTrial(spec.name, 3, { state: 'complete', value: 2 })))?.code).toBe(
+      'TRIAL_ALREADY_FINISHED',
+    );
+    await a.close();
+    await b.close();
+  });
+
+  it('keeps several studies in one file', async () => {
+    const path = tempPath('two.parzen.jsonl');
+    const store = open(path).store;
+    await store.openStudy(spec);
+    await store.openStudy({ ...spec, name: 'other' });
+    await store.createTrial('other');
+    await store.createTrial(spec.name);
+    await store.createTrial('other');
+    expect((await store.listTrials('other')).map((trial) => trial.number)).toEqual([0, 1]);
+    expect((await store.listTrials(spec.name)).map((trial) => trial.number)).toEqual([0]);
+    await store.close();
+  });
+});

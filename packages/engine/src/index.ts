@@ -16,7 +16,7 @@ export {
   functionObjectiveManifest,
   type ObjectiveFunction,
 } from './builtins/function-objective.js';
-export { createMemoryStore, memoryStoreManifest } from './builtins/memory-store.js';
+export { copyParams, createMemoryStore, finishedTrial, memoryStoreManifest } from './builtins/memory-store.js';
 export { ajvIssues, createAjv } from './config/ajv-issues.js';
 export type { ExperimentConfig, PluginChoice } from './config/experiment-config.js';
 export { baseConfigSchema, composeConfigSchema } from './config/experiment-schema.js';

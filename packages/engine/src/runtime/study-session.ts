@@ -31,9 +31,14 @@ export interface AskedTrial {
 
 const now = (): string => new Date().toISOString();
 
-/** Every trial of the study but `number`, as the suggester's history. */
-const historyWithout = (trials: readonly Trial[], number: number): readonly Trial[] =>
-  trials.filter((trial) => trial.number !== number);
+/**
+ * Every trial of the study but `number`, as the suggester's history. Stores list trials by number, so
+ * trial k is usually at index k: slicing around it avoids touching every trial (this runs per trial).
+ */
+const historyWithout = (trials: readonly Trial[], number: number): readonly Trial[] => {
+  const index = trials[number]?.number === number ? number : trials.findIndex((trial) => trial.number === number);
+  return index < 0 ? trials : [...trials.slice(0, index), ...trials.slice(index + 1)];
+};
 
 /**
  * Allocates a trial in the store, samples its parameters and records them. Returns undefined when the

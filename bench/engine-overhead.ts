@@ -1,0 +1,42 @@
+/**
+ * Run-loop overhead per trial (ask: create + history + suggest + set params; tell: finish + events) with
+ * the memory store, random search and a trivial objective, at growing study sizes.
+ *
+ *   node --conditions=@parzen/source --import tsx bench/engine-overhead.ts
+ */
+import { cpus } from 'node:os';
+import { createRandomSuggester } from '@parzen/algo-random';
+import {
+  compileSpace,
+  createFunctionObjective,
+  createMemoryStore,
+  runStudy,
+  type SpaceDefinition,
+} from '@parzen/engine';
+
+const space: SpaceDefinition = Object.fromEntries(
+  Array.from({ length: 10 }, (_, i) => [`x${i}`, { type: 'uniform', low: 0, high: 1 }]),
+) as SpaceDefinition;
+
+const measure = async (existing: number, extra: number): Promise<number> => {
+  const store = createMemoryStore();
+  const common = {
+    spec: { name: 'bench', direction: 'minimize' as const, seed: 1, space },
+    space: compileSpace(space),
+    store,
+    suggester: createRandomSuggester(),
+    objective: createFunctionObjective((p) => p.x0 as number),
+  };
+  await runStudy({ ...common, budget: { maxTrials: existing } });
+  const start = performance.now();
+  await runStudy({ ...common, budget: { moreTrials: extra } });
+  return (performance.now() - start) / extra;
+};
+
+console.log(`machine: ${cpus().length} cores, ${cpus()[0]?.model}, node ${process.version}`);
+for (const existing of [100, 1_000, 10_000]) {
+  const perTrial = await measure(existing, 200);
+  console.log(
+    `${existing} trials in the study: ${perTrial.toFixed(3)} ms per trial (ask + tell, random search, memory store)`,
+  );
+}

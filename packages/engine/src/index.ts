@@ -13,6 +13,7 @@ export {
 } from './builtins/console-reporter.js';
 export {
   createFunctionObjective,
+  type FunctionObjectiveOptions,
   functionObjectiveManifest,
   type ObjectiveFunction,
 } from './builtins/function-objective.js';
@@ -27,6 +28,7 @@ export {
   defineReporter,
   defineStore,
   defineSuggester,
+  type ManifestInput,
   PLUGIN_KINDS,
   type PluginContext,
   type PluginInstances,
@@ -83,8 +85,9 @@ export {
   type TrialOutcome,
   type TrialState,
 } from './domain/trial.js';
-export { type ConfigIssue, type ErrorCode, formatIssues, ParzenError } from './errors.js';
+export { type ConfigIssue, type ErrorCode, formatIssues, ParzenError, type ParzenErrorDetails } from './errors.js';
 export {
+  type At,
   type EngineEvent,
   type EngineEventType,
   type EventOf,
@@ -106,7 +109,7 @@ export {
   runLoadedExperiment,
 } from './run-experiment.js';
 export { type Budget, BudgetTracker, trialLimit } from './runtime/budget.js';
-export { evaluateTrial } from './runtime/evaluate-trial.js';
+export { type EvaluateOptions, evaluateTrial } from './runtime/evaluate-trial.js';
 export { interpretObjectiveValue } from './runtime/interpret-result.js';
 export { type InterruptHandlers, installInterruptHandlers, SIGNAL_EXIT_CODES } from './runtime/interrupts.js';
 export { type RunResult, type RunStudyOptions, runStudy } from './runtime/run-study.js';

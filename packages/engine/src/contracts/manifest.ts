@@ -38,7 +38,7 @@ export interface PluginManifest<K extends PluginKind = PluginKind, O = unknown> 
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds manifests whatever their option types.
 export type AnyPluginManifest = { [K in PluginKind]: PluginManifest<K, any> }[PluginKind];
 
-type ManifestInput<K extends PluginKind, O> = Omit<PluginManifest<K, O>, 'kind'>;
+export type ManifestInput<K extends PluginKind, O> = Omit<PluginManifest<K, O>, 'kind'>;
 
 export const defineSuggester = <O>(manifest: ManifestInput<'suggester', O>): PluginManifest<'suggester', O> => ({
   kind: 'suggester',

@@ -46,7 +46,7 @@ export const hyperoptQloguniform = (logLow: number, logHigh: number, q: number) 
 export const option = <const V extends ChoiceLiteral, const S extends SpaceDefinition>(value: V, space: S) =>
   ({ value, space }) as const;
 
-type AnyOption = ChoiceLiteral | { readonly value: ChoiceLiteral; readonly space?: SpaceDefinition };
+export type AnyOption = ChoiceLiteral | { readonly value: ChoiceLiteral; readonly space?: SpaceDefinition };
 
 export const choice = <const O extends readonly AnyOption[]>(options: O) => ({ type: 'choice', options }) as const;
 
@@ -57,21 +57,23 @@ export const pchoice = <
   options: O,
 ) => ({ type: 'pchoice', options }) as const;
 
-type OptionValue<O> = O extends { readonly value: infer V } ? V : O;
-type OptionSpace<O> = O extends { readonly space: infer S } ? S : never;
+export type OptionValue<O> = O extends { readonly value: infer V } ? V : O;
+export type OptionSpace<O> = O extends { readonly space: infer S } ? S : never;
 
-type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+export type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void
+  ? I
+  : never;
 
 /** The value type one parameter definition gives the objective. */
 export type ValueOf<D> = D extends { readonly type: 'choice' | 'pchoice'; readonly options: readonly (infer O)[] }
   ? OptionValue<O>
   : number;
 
-type SubSpacesOf<D> = D extends { readonly type: 'choice' | 'pchoice'; readonly options: readonly (infer O)[] }
+export type SubSpacesOf<D> = D extends { readonly type: 'choice' | 'pchoice'; readonly options: readonly (infer O)[] }
   ? OptionSpace<O>
   : never;
 
-type NestedParams<S> = {
+export type NestedParams<S> = {
   [K in keyof S]: SubSpacesOf<S[K]> extends infer Sub
     ? Sub extends SpaceDefinition
       ? Partial<ParamsOf<Sub>>

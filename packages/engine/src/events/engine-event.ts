@@ -18,7 +18,7 @@ export interface StudySummary {
   readonly bestParams: ExternalParams | undefined;
 }
 
-interface At {
+export interface At {
   /** ISO time of the event. */
   readonly at: string;
 }

@@ -1,1 +1,14 @@
-export {};
+/**
+ * @packageDocumentation
+ * The SQLite store for Parzen: a study in one database file beside the config, shared safely by many
+ * worker processes on one machine.
+ */
+
+export {
+  type SqliteStoreManifestOptions,
+  sqliteStoreManifest,
+  sqliteStoreModule,
+  sqliteStoreOptionsSchema,
+} from './manifest.js';
+export { MIGRATIONS, type Migration, migrate } from './schema.js';
+export { createSqliteStore, type FsyncPolicy, type SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';

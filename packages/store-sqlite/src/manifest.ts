@@ -1,0 +1,53 @@
+import { defineStore, pluginModule, resolveConfigPath } from '@parzen/engine';
+import { defaultDatabaseName } from './default-path.js';
+import { createSqliteStore, type FsyncPolicy } from './sqlite-store.js';
+
+/** Options of `{ "use": "sqlite" }`. */
+export interface SqliteStoreManifestOptions {
+  /** Database file, relative to the config's folder. Default `<study>.parzen.db` beside the config. */
+  readonly path?: string;
+  readonly busyTimeoutMs?: number;
+  readonly fsync?: FsyncPolicy;
+}
+
+/** JSON Schema of {@link SqliteStoreManifestOptions}, with defaults. */
+export const sqliteStoreOptionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    path: {
+      type: 'string',
+      minLength: 1,
+      description:
+        'Database file; relative paths resolve against the config folder. Default: <study>.parzen.db beside the config.',
+    },
+    busyTimeoutMs: {
+      type: 'integer',
+      minimum: 0,
+      default: 30_000,
+      description: 'How long a write waits for other processes before failing.',
+    },
+    fsync: {
+      enum: ['finish', 'always', 'never'],
+      default: 'finish',
+      description:
+        'finish: fsync commits that finish trials (survives power loss); always: every commit; never: leave it to the OS.',
+    },
+  },
+} as const;
+
+/** `{ "use": "sqlite" }`: a SQLite database beside the config; many processes may share it. */
+export const sqliteStoreManifest = defineStore<SqliteStoreManifestOptions>({
+  name: 'sqlite',
+  description: 'SQLite database file (WAL); safe for many processes on one machine.',
+  optionsSchema: sqliteStoreOptionsSchema,
+  create: (options, context) =>
+    createSqliteStore({
+      path: resolveConfigPath(context.baseDir, options.path ?? defaultDatabaseName(context.study)),
+      ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
+      ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
+    }),
+});
+
+/** The package's ContainerModule: contributes the `sqlite` store. */
+export const sqliteStoreModule = pluginModule(sqliteStoreManifest);

@@ -1,0 +1,84 @@
+import { ParzenError } from '@parzen/engine';
+import type { Database } from 'better-sqlite3';
+
+/** One step of the schema: applied once, in a transaction, to databases at the previous version. */
+export interface Migration {
+  readonly version: number;
+  readonly description: string;
+  readonly sql: string;
+}
+
+/**
+ * The schema's history; append, never edit. `updated_seq` grows with every change of a study's trials
+ * (allocated inside the write transaction), so a reader fetches only rows changed since its last look.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'studies and trials',
+    sql: `
+      CREATE TABLE studies (
+        name TEXT PRIMARY KEY,
+        direction TEXT NOT NULL CHECK (direction IN ('minimize', 'maximize')),
+        seed REAL NOT NULL,
+        space TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE trials (
+        study TEXT NOT NULL REFERENCES studies (name),
+        number INTEGER NOT NULL CHECK (number >= 0),
+        state TEXT NOT NULL CHECK (state IN ('running', 'complete', 'failed', 'pruned')),
+        params TEXT NOT NULL,
+        value REAL,
+        attributes TEXT,
+        error TEXT,
+        lease_owner TEXT,
+        lease_expires_at TEXT,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        updated_seq INTEGER NOT NULL,
+        PRIMARY KEY (study, number)
+      ) WITHOUT ROWID;
+      -- listTrials: the rows of a study changed since a sequence number; createTrial: the next sequence number.
+      CREATE UNIQUE INDEX trials_by_update ON trials (study, updated_seq);
+    `,
+  },
+];
+
+const readVersion = (db: Database): number | undefined => {
+  try {
+    return (db.prepare('SELECT version FROM parzen_schema').pluck().get() as number | undefined) ?? 0;
+  } catch {
+    return undefined; // no schema table yet
+  }
+};
+
+const tooNew = (path: string, version: number, latest: number): ParzenError =>
+  new ParzenError(
+    'STORE_FAILED',
+    `SQLite store \`${path}\` has schema version ${version}; this Parzen knows versions up to ${latest}. Upgrade Parzen to open it.`,
+  );
+
+/**
+ * Brings a database to the latest schema version: a read when it is current, else one `BEGIN IMMEDIATE`
+ * transaction that re-reads the version (another process may have migrated meanwhile) and applies the
+ * missing steps. A database from a newer Parzen is refused, never downgraded.
+ *
+ * @throws {@link ParzenError} `STORE_FAILED` when the database's version is newer than `migrations`.
+ */
+export const migrate = (db: Database, path: string, migrations: readonly Migration[] = MIGRATIONS): number => {
+  const latest = migrations.at(-1)?.version ?? 0;
+  const seen = readVersion(db);
+  if (seen !== undefined && seen > latest) throw tooNew(path, seen, latest);
+  if (seen === latest) return latest;
+  db.transaction(() => {
+    db.exec('CREATE TABLE IF NOT EXISTS parzen_schema (version INTEGER NOT NULL)');
+    const version = readVersion(db) ?? 0;
+    if (version > latest) throw tooNew(path, version, latest);
+    if (db.prepare('SELECT COUNT(*) FROM parzen_schema').pluck().get() === 0)
+      db.exec('INSERT INTO parzen_schema (version) VALUES (0)');
+    for (const migration of migrations) if (migration.version > version) db.exec(migration.sql);
+    db.prepare('UPDATE parzen_schema SET version = ?').run(latest);
+  }).immediate();
+  return latest;
+};

@@ -1,0 +1,276 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  type CreateTrialOptions,
+  checkSameStudy,
+  type Direction,
+  type FinishedTrial,
+  type Lease,
+  type ParamAssignment,
+  type RunningTrial,
+  type StudyRecord,
+  type StudySpec,
+  type Trial,
+  type TrialOutcome,
+  type TrialStore,
+} from '@parzen/engine';
+import Database from 'better-sqlite3';
+import { retryBusy, retryBusySync } from './busy-retry.js';
+import { migrate } from './schema.js';
+import { storeError } from './sqlite-errors.js';
+import { prepareStatements, type Statements } from './statements.js';
+import { studyNotFound, trialAlreadyFinished, trialNotFound } from './trial-errors.js';
+import { outcomeColumns, rowToTrial, type TrialRow } from './trial-rows.js';
+
+/**
+ * When SQLite flushes to disk (the WAL is always used):
+ * - `'finish'` (default): commits that finish a trial or create a study run with `synchronous = FULL`
+ *   (the WAL is fsynced, with every change before it); other commits with `NORMAL`.
+ * - `'always'`: every commit is fsynced. `'never'`: `NORMAL` throughout; survives process crashes, a
+ *   power loss may undo the last commits (the database stays consistent).
+ */
+export type FsyncPolicy = 'finish' | 'always' | 'never';
+
+export interface SqliteStoreOptions {
+  /** The database file; created with its folder if missing. `-wal` and `-shm` files appear beside it. */
+  readonly path: string;
+  /** How long a write waits for other processes' transactions before failing. Default 30 s. */
+  readonly busyTimeoutMs?: number;
+  readonly fsync?: FsyncPolicy;
+}
+
+/** A {@link TrialStore} over a SQLite database, with the file's path. */
+export interface SqliteStore extends TrialStore {
+  readonly path: string;
+}
+
+interface StudyRow {
+  readonly name: string;
+  readonly direction: Direction;
+  readonly seed: number;
+  readonly space: string;
+  readonly created_at: string;
+}
+
+/** What this connection has read of a study's trials: snapshots by number, and the last change seen. */
+interface TrialCache {
+  readonly trials: Trial[];
+  seq: number;
+}
+
+const openDatabase = (path: string, busyTimeoutMs: number, fsync: FsyncPolicy): Database.Database => {
+  mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path, { timeout: busyTimeoutMs });
+  try {
+    retryBusySync(() => {
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${fsync === 'always' ? 'FULL' : 'NORMAL'}`);
+      db.pragma('foreign_keys = ON');
+      migrate(db, path);
+    }, busyTimeoutMs);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+};
+
+class SqliteTrialStore implements SqliteStore {
+  readonly name = 'sqlite';
+  private readonly db: Database.Database;
+  private readonly sql: Statements;
+  private readonly busyTimeoutMs: number;
+  private readonly fsync: FsyncPolicy;
+  private readonly studies = new Map<string, StudyRecord>();
+  private readonly caches = new Map<string, TrialCache>();
+
+  constructor(
+    readonly path: string,
+    options: SqliteStoreOptions,
+  ) {
+    this.busyTimeoutMs = options.busyTimeoutMs ?? 30_000;
+    this.fsync = options.fsync ?? 'finish';
+    try {
+      this.db = openDatabase(path, this.busyTimeoutMs, this.fsync);
+      this.sql = prepareStatements(this.db);
+    } catch (error) {
+      throw storeError(path, error, 'opening it');
+    }
+  }
+
+  async openStudy(spec: StudySpec): Promise<{ readonly study: StudyRecord; readonly resumed: boolean }> {
+    return this.write('opening the study', true, () => {
+      const existing = this.findStudy(spec.name);
+      if (existing !== undefined) {
+        checkSameStudy(existing, spec);
+        return { study: existing, resumed: true };
+      }
+      const study: StudyRecord = Object.freeze({ ...spec, createdAt: new Date().toISOString() });
+      this.sql.insertStudy.run({ ...study, space: JSON.stringify(spec.space) });
+      return { study, resumed: false };
+    });
+  }
+
+  async getStudy(name: string): Promise<StudyRecord> {
+    return this.read('reading the study', () => this.requireStudy(name));
+  }
+
+  async createTrial(study: string, options: CreateTrialOptions = {}): Promise<RunningTrial | undefined> {
+    return this.write('creating a trial', false, () => {
+      this.requireStudy(study);
+      const number = this.sql.nextNumber.get(study) as number;
+      if (options.limit !== undefined && number >= options.limit) return undefined;
+      const { lease } = options;
+      const startedAt = new Date().toISOString();
+      const seq = this.sql.nextSeq.get(study);
+      this.sql.insertTrial.run({
+        study,
+        number,
+        owner: lease?.owner ?? null,
+        expiresAt: lease?.expiresAt ?? null,
+        startedAt,
+        seq,
+      });
+      const trial: RunningTrial = {
+        study,
+        number,
+        state: 'running',
+        params: Object.freeze({}),
+        startedAt,
+        ...(lease === undefined ? {} : { lease }),
+      };
+      return Object.freeze(trial);
+    });
+  }
+
+  async setParams(study: string, number: number, params: ParamAssignment): Promise<void> {
+    await this.write('setting params', false, () => {
+      this.runningRow(study, number);
+      this.sql.setParams.run({ study, number, params: JSON.stringify(params), seq: this.sql.nextSeq.get(study) });
+    });
+  }
+
+  async renewLease(study: string, number: number, lease: Lease): Promise<void> {
+    await this.write('renewing a lease', false, () => {
+      this.runningRow(study, number);
+      this.sql.setLease.run({ study, number, ...lease, seq: this.sql.nextSeq.get(study) });
+    });
+  }
+
+  async finishTrial(study: string, number: number, outcome: TrialOutcome): Promise<FinishedTrial> {
+    return this.write('finishing a trial', true, () => {
+      const row = this.runningRow(study, number);
+      const columns = outcomeColumns(outcome);
+      const finishedAt = new Date().toISOString();
+      const seq = this.sql.nextSeq.get(study) as number;
+      this.sql.finish.run({ study, number, ...columns, finishedAt, seq });
+      const finished: TrialRow = {
+        ...row,
+        ...columns,
+        lease_owner: null,
+        lease_expires_at: null,
+        finished_at: finishedAt,
+        updated_seq: seq,
+      };
+      return rowToTrial(finished) as FinishedTrial;
+    });
+  }
+
+  /** Fetches only the rows changed since this connection last looked (by `updated_seq`). */
+  async listTrials(study: string): Promise<readonly Trial[]> {
+    return this.read('listing trials', () => {
+      let cache = this.caches.get(study);
+      if (cache === undefined) {
+        this.requireStudy(study);
+        cache = { trials: [], seq: 0 };
+        this.caches.set(study, cache);
+      }
+      for (const row of this.sql.changedSince.iterate(study, cache.seq) as IterableIterator<TrialRow>) {
+        cache.trials[row.number] = rowToTrial(row);
+        cache.seq = row.updated_seq;
+      }
+      return [...cache.trials];
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private findStudy(name: string): StudyRecord | undefined {
+    const cached = this.studies.get(name);
+    if (cached !== undefined) return cached;
+    const row = this.sql.study.get(name) as StudyRow | undefined;
+    if (row === undefined) return undefined;
+    const { created_at: createdAt, space, ...rest } = row;
+    const record: StudyRecord = Object.freeze({ ...rest, space: JSON.parse(space), createdAt });
+    this.studies.set(name, record);
+    return record;
+  }
+
+  private requireStudy(name: string): StudyRecord {
+    const found = this.findStudy(name);
+    if (found === undefined) throw studyNotFound(name);
+    return found;
+  }
+
+  private runningRow(study: string, number: number): TrialRow {
+    const row = this.sql.trial.get(study, number) as TrialRow | undefined;
+    if (row === undefined) {
+      this.requireStudy(study);
+      throw trialNotFound(study, number);
+    }
+    if (row.state !== 'running') throw trialAlreadyFinished(study, number);
+    return row;
+  }
+
+  private async read<T>(doing: string, task: () => T): Promise<T> {
+    try {
+      return await retryBusy(task, this.busyTimeoutMs);
+    } catch (error) {
+      throw storeError(this.path, error, doing);
+    }
+  }
+
+  /** Runs `task` in a `BEGIN IMMEDIATE` transaction (the write lock first: no deadlocks between readers). */
+  private async write<T>(doing: string, durable: boolean, task: () => T): Promise<T> {
+    const flush = durable && this.fsync === 'finish';
+    return this.read(doing, () => {
+      if (flush) this.sql.syncFull.run();
+      this.sql.begin.run();
+      try {
+        const result = task();
+        this.sql.commit.run();
+        return result;
+      } catch (error) {
+        if (this.db.inTransaction) this.sql.rollback.run();
+        throw error;
+      } finally {
+        if (flush) this.sql.syncNormal.run();
+      }
+    });
+  }
+}
+
+/**
+ * A store in a SQLite database (WAL mode), shared safely by many processes on one machine.
+ *
+ * @remarks
+ * - Trial numbers are allocated in a `BEGIN IMMEDIATE` transaction that also checks `limit`, so two
+ *   processes never share a number and `maxTrials` holds across processes.
+ * - Every write takes the write lock first and waits up to `busyTimeoutMs` for it (plus a retry loop for
+ *   the `SQLITE_BUSY` cases SQLite's busy handler does not cover), so parallel workers do not see
+ *   "database is locked".
+ * - `listTrials` reads only rows changed since the last call (a per-study `updated_seq`).
+ * - Network file systems: SQLite's WAL needs shared memory between processes on one host; do not put the
+ *   database on NFS or SMB.
+ *
+ * @throws {@link ParzenError} `STORE_CORRUPT` when the file is not a SQLite database, `STORE_FAILED` when
+ * its schema is newer than this version knows.
+ * @example
+ * ```ts
+ * const store = createSqliteStore({ path: 'heart.parzen.db' });
+ * ```
+ */
+export const createSqliteStore = (options: SqliteStoreOptions): SqliteStore =>
+  new SqliteTrialStore(options.path, options);

@@ -1,0 +1,67 @@
+import type { FinishedTrial, Lease, Trial, TrialOutcome, TrialState } from '@parzen/engine';
+
+/** A row of the `trials` table as better-sqlite3 returns it. */
+export interface TrialRow {
+  readonly study: string;
+  readonly number: number;
+  readonly state: TrialState;
+  readonly params: string;
+  readonly value: number | null;
+  readonly attributes: string | null;
+  readonly error: string | null;
+  readonly lease_owner: string | null;
+  readonly lease_expires_at: string | null;
+  readonly started_at: string;
+  readonly finished_at: string | null;
+  readonly updated_seq: number;
+}
+
+/** The columns an outcome sets. */
+export interface OutcomeColumns {
+  readonly state: TrialState;
+  readonly value: number | null;
+  readonly attributes: string | null;
+  readonly error: string | null;
+}
+
+/** Maps an outcome to its columns (JSON for attributes and the error). */
+export const outcomeColumns = (outcome: TrialOutcome): OutcomeColumns => ({
+  state: outcome.state,
+  value: outcome.state === 'failed' ? null : (outcome.value ?? null),
+  attributes:
+    outcome.state === 'complete' && outcome.attributes !== undefined ? JSON.stringify(outcome.attributes) : null,
+  error: outcome.state === 'failed' ? JSON.stringify(outcome.error) : null,
+});
+
+const leaseOf = (row: TrialRow): Lease | undefined =>
+  row.lease_owner === null || row.lease_expires_at === null
+    ? undefined
+    : { owner: row.lease_owner, expiresAt: row.lease_expires_at };
+
+const finishedOf = (row: TrialRow, base: Omit<FinishedTrial, 'state' | 'finishedAt'>): FinishedTrial => {
+  const finishedAt = row.finished_at ?? '';
+  if (row.state === 'complete') {
+    return {
+      ...base,
+      state: 'complete',
+      value: row.value ?? Number.NaN,
+      finishedAt,
+      ...(row.attributes === null ? {} : { attributes: JSON.parse(row.attributes) }),
+    };
+  }
+  if (row.state === 'failed') return { ...base, state: 'failed', error: JSON.parse(row.error ?? '{}'), finishedAt };
+  return { ...base, state: 'pruned', finishedAt, ...(row.value === null ? {} : { value: row.value }) };
+};
+
+/** A frozen {@link Trial} snapshot of a row. */
+export const rowToTrial = (row: TrialRow): Trial => {
+  const base = {
+    study: row.study,
+    number: row.number,
+    params: Object.freeze(JSON.parse(row.params)),
+    startedAt: row.started_at,
+  };
+  if (row.state !== 'running') return Object.freeze(finishedOf(row, base));
+  const lease = leaseOf(row);
+  return Object.freeze({ ...base, state: 'running', ...(lease === undefined ? {} : { lease }) });
+};

@@ -1,0 +1,78 @@
+import { writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../../store-file/src/test-fixtures/temp-dir.js';
+import { MIGRATIONS, migrate } from './schema.js';
+import { createSqliteStore } from './sqlite-store.js';
+
+const tempPath = useTempDir('sqlite-schema');
+const versionOf = (db: Database.Database) => db.prepare('SELECT version FROM parzen_schema').pluck().get();
+const errorOf = (run: () => unknown) => {
+  try {
+    run();
+  } catch (error) {
+    return error as { code?: string; message?: string };
+  }
+  return undefined;
+};
+
+describe('sqlite schema', () => {
+  it('creates the latest schema in WAL mode and records its version', async () => {
+    const path = tempPath('fresh.db');
+    await createSqliteStore({ path }).close();
+    const db = new Database(path);
+    expect(versionOf(db)).toBe(MIGRATIONS.at(-1)?.version);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  it('applies only the missing steps, once, and leaves a current database alone', () => {
+    const path = tempPath('upgrade.db');
+    const db = new Database(path);
+    expect(migrate(db, path)).toBe(1);
+    const next = [...MIGRATIONS, { version: 2, description: 'test step', sql: 'CREATE TABLE extra (x INTEGER)' }];
+    expect(migrate(db, path, next)).toBe(2);
+    expect(migrate(db, path, next)).toBe(2); // would fail with "table extra already exists" if re-applied
+    expect(versionOf(db)).toBe(2);
+    expect(db.prepare("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'extra'").pluck().get()).toBe(1);
+    db.close();
+  });
+
+  it('refuses a database from a newer version with STORE_FAILED', () => {
+    const path = tempPath('newer.db');
+    const db = new Database(path);
+    migrate(db, path);
+    db.prepare('UPDATE parzen_schema SET version = 99').run();
+    db.close();
+    const error = errorOf(() => createSqliteStore({ path }));
+    expect(error?.code).toBe('STORE_FAILED');
+    expect(error?.message).toContain('schema version 99');
+  });
+
+  it('reports a file that is not a database as STORE_CORRUPT naming it', () => {
+    const path = tempPath('garbage.db');
+    writeFileSync(path, 'this is not a database, just text that is long enough to have a header '.repeat(20));
+    const error = errorOf(() => createSqliteStore({ path }));
+    expect(error?.code).toBe('STORE_CORRUPT');
+    expect(error?.message).toContain(path);
+  });
+
+  it("serves the loop's queries from indexes, not table scans", () => {
+    const path = tempPath('plan.db');
+    const db = new Database(path);
+    migrate(db, path);
+    const plan = (sql: string) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('s', 0) as { detail: string }[]).map((row) => row.detail).join('; ');
+    expect(plan('SELECT * FROM trials WHERE study = ? AND updated_seq > ? ORDER BY updated_seq')).toMatch(
+      /USING INDEX trials_by_update/,
+    );
+    expect(plan('SELECT MAX(updated_seq) FROM trials WHERE study = ? AND ? = 0')).toMatch(
+      /USING COVERING INDEX trials_by_update/,
+    );
+    expect(plan('SELECT MAX(number) FROM trials WHERE study = ? AND ? = 0')).toMatch(/USING PRIMARY KEY/);
+    expect(plan('SELECT * FROM trials WHERE study = ? AND number = ?')).toMatch(
+      /USING PRIMARY KEY \(study=\? AND number=\?\)/,
+    );
+    db.close();
+  });
+});

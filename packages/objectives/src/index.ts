@@ -24,6 +24,7 @@ export {
   moduleObjectiveOptionsSchema,
 } from './module-objective.js';
 export { findLossLine } from './parse-loss.js';
+export { registerTypeScript } from './register-typescript.js';
 export { type CommandOutcome, type RunCommandOptions, runCommand } from './run-command.js';
 
 /** The package's ContainerModule: contributes the `module` and `command` objectives. */

@@ -1,0 +1,38 @@
+import { dirname, resolve } from 'node:path';
+import { composeConfigSchema, loadExperiment } from '@parzen/engine';
+import type { Output } from '../output.js';
+import { cliLoadOptions } from '../prepare-runs.js';
+import { readConfigFile } from '../read-config-file.js';
+
+/** The `matrix` key the CLI adds to configs (it is expanded before the engine sees a config). */
+export const matrixSchema = {
+  type: 'object',
+  description:
+    'Batch: run one variant per combination of these values (cartesian product). Keys are config keys or slash paths (budget/maxTrials); runs that differ only in seed form one row of the comparison.',
+  minProperties: 1,
+  additionalProperties: { type: 'array', minItems: 1 },
+};
+
+/**
+ * `parzen schema [config]`: the composed JSON Schema of a config (base, space grammar, every built-in
+ * plugin's options, and those of the plugins the given config lists) plus `matrix`, for editors.
+ */
+export const printSchema = async (path: string | undefined, output: Output): Promise<number> => {
+  const plugins = path === undefined ? [] : ((readConfigFile(resolve(path)) as { plugins?: unknown }).plugins ?? []);
+  // The registry comes from the composition root; it needs a valid config, so give it a minimal one.
+  const probe = {
+    name: 'schema',
+    space: { x: { type: 'uniform', low: 0, high: 1 } },
+    objective: { use: 'module', options: { path: 'schema-probe' } },
+    budget: { maxTrials: 1 },
+    plugins,
+  };
+  const { registry } = await loadExperiment(
+    probe,
+    cliLoadOptions(path === undefined ? process.cwd() : dirname(resolve(path))),
+  );
+  const schema = composeConfigSchema(registry);
+  const properties = { ...(schema.properties as Record<string, unknown>), matrix: matrixSchema };
+  output.result(JSON.stringify({ ...schema, properties }, null, 2));
+  return 0;
+};

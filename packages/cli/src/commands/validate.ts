@@ -1,0 +1,25 @@
+import type { Output } from '../output.js';
+import { prepareRuns } from '../prepare-runs.js';
+
+/**
+ * `parzen validate <config...>`: checks each config like `run` does (schema, space, plugin options, the
+ * objective's module or program) without running a trial, and says what would run.
+ */
+export const validateConfigs = async (paths: readonly string[], output: Output): Promise<number> => {
+  const runs = await prepareRuns(paths, { preflight: true, progress: { force: 'off' } });
+  for (const path of paths) {
+    const mine = runs.filter((run) => run.configPath === path);
+    const first = mine[0]?.experiment;
+    if (first === undefined) continue;
+    const { config, space } = first;
+    const what =
+      `${space.params.length} parameter(s), objective ${config.objective.use}, suggester ${config.suggester.use}, ` +
+      `store ${config.store.use}, budget ${JSON.stringify(config.budget)}`;
+    const studies =
+      mine.length > 1
+        ? `${mine.length} matrix variants (${mine.map((run) => run.experiment.config.name).join(', ')})`
+        : `study ${config.name}`;
+    output.result(`${path}: valid: ${studies}; ${what}`);
+  }
+  return 0;
+};

@@ -1,0 +1,56 @@
+import { ParzenError } from '@parzen/engine';
+
+/** The exit codes of `parzen` (documented in the README). */
+export const EXIT = {
+  /** The command did what was asked (a study ran to its budget). */
+  ok: 0,
+  /** A study could not run or finish: a store, suggester or study error (such as resuming a missing study). */
+  studyError: 1,
+  /** Bad input: unreadable or invalid config, unknown plugin, missing objective module, bad flags. */
+  badInput: 2,
+  /** Stopped by Ctrl-C (SIGINT) / SIGTERM; the summary was printed and the store is complete. */
+  sigint: 130,
+  sigterm: 143,
+} as const;
+
+/** An error of the CLI itself (a file it cannot read, a flag it cannot use) with its exit code. */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.badInput,
+    readonly code = 'CLI_INPUT',
+  ) {
+    super(message);
+  }
+}
+
+const BAD_INPUT_CODES = new Set([
+  'CONFIG_INVALID',
+  'CONFIG_UNKNOWN_PLUGIN',
+  'SPACE_INVALID',
+  'PLUGIN_INVALID',
+  'PLUGIN_LOAD_FAILED',
+  'PLUGIN_DUPLICATE',
+]);
+
+const causes = (error: unknown): unknown[] => {
+  const chain: unknown[] = [];
+  for (
+    let current = error;
+    current !== undefined && chain.length < 10;
+    current = (current as { cause?: unknown }).cause
+  ) {
+    chain.push(current);
+  }
+  return chain;
+};
+
+/** The exit code for an error: 2 for bad input (unless a store or study error lies beneath), else 1. */
+export const exitCodeFor = (error: unknown): number => {
+  if (error instanceof CliError) return error.exitCode;
+  const chain = causes(error);
+  const storeTrouble = chain.some((item) => item instanceof ParzenError && /^(STORE|STUDY|TRIAL)_/.test(item.code));
+  if (!storeTrouble && error instanceof ParzenError && BAD_INPUT_CODES.has(error.code)) return EXIT.badInput;
+  return EXIT.studyError;
+};

@@ -1,0 +1,112 @@
+import { type ConfigIssue, formatIssues, ParzenError } from '@parzen/engine';
+
+/** One run of a batch: a config with the matrix expanded, its study name and the variant it belongs to. */
+export interface Variant {
+  /** The config for this run, without `matrix`. */
+  readonly config: Record<string, unknown>;
+  /** The study name: the config's `name`, plus `.key-value` per matrix entry. */
+  readonly study: string;
+  /** Runs that differ only in `seed` share a variant; the comparison table has a row per variant. */
+  readonly variant: string;
+  /** What the matrix set, by key. */
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+const describeValue = (value: unknown): string =>
+  value === undefined ? 'nothing' : (JSON.stringify(value) ?? typeof value);
+
+const RESERVED = new Set(['name', 'matrix', 'plugins', '$schema']);
+
+const segments = (key: string): string[] =>
+  key
+    .replace(/^\//, '')
+    .split('/')
+    .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'));
+
+const setPath = (target: Record<string, unknown>, path: readonly string[], value: unknown): void => {
+  let node = target;
+  for (const part of path.slice(0, -1)) {
+    const next = node[part];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[part] = {};
+    node = node[part] as Record<string, unknown>;
+  }
+  node[path.at(-1) as string] = structuredClone(value);
+};
+
+const rawLabel = (value: unknown, index: number): string => {
+  if (typeof value === 'object' && value !== null && typeof (value as { use?: unknown }).use === 'string')
+    return (value as { use: string }).use;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return `v${index + 1}`;
+};
+
+/** Short, name-safe labels for a key's values; made unique with their position when they collide. */
+const labelsOf = (values: readonly unknown[]): string[] => {
+  const labels = values.map((value, index) => rawLabel(value, index).replace(/[^A-Za-z0-9._-]+/g, '_'));
+  return new Set(labels).size === labels.length ? labels : labels.map((label, index) => `${label}${index + 1}`);
+};
+
+const checkMatrix = (matrix: unknown): [string, unknown[]][] => {
+  const issues: ConfigIssue[] = [];
+  if (typeof matrix !== 'object' || matrix === null || Array.isArray(matrix)) {
+    issues.push({
+      pointer: '/matrix',
+      expected: 'an object of config keys to arrays of values',
+      found: describeValue(matrix),
+    });
+  } else {
+    if (Object.keys(matrix).length === 0)
+      issues.push({ pointer: '/matrix', expected: 'at least one key', found: '{}' });
+    for (const [key, values] of Object.entries(matrix)) {
+      const pointer = `/matrix/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+      if (RESERVED.has(segments(key)[0] ?? '')) {
+        issues.push({
+          pointer,
+          expected: `a config key other than ${[...RESERVED].join(', ')}`,
+          found: JSON.stringify(key),
+        });
+      } else if (!Array.isArray(values) || values.length === 0) {
+        issues.push({ pointer, expected: 'a non-empty array of values', found: describeValue(values) });
+      }
+    }
+  }
+  if (issues.length > 0)
+    throw new ParzenError('CONFIG_INVALID', `Invalid config:\n${formatIssues(issues)}`, { issues });
+  return Object.entries(matrix as Record<string, unknown[]>);
+};
+
+const product = (axes: readonly (readonly number[])[]): number[][] =>
+  axes.reduce<number[][]>((combos, axis) => combos.flatMap((combo) => axis.map((index) => [...combo, index])), [[]]);
+
+/**
+ * Expands a config's `matrix` into one config per combination (the cartesian product), in order. Keys
+ * are top-level config keys (`suggester`, `seed`) or slash paths into the config (`budget/maxTrials`,
+ * `suggester/options/gamma`); each value replaces what the config has there. A config without `matrix`
+ * is one variant. A malformed matrix throws `CONFIG_INVALID` with JSON pointers.
+ */
+export const expandMatrix = (raw: unknown): Variant[] => {
+  const base = (typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
+  const name = typeof base.name === 'string' ? base.name : 'study';
+  if (!('matrix' in base)) return [{ config: base, study: name, variant: name, values: {} }];
+  const { matrix, ...rest } = base;
+  const axes = checkMatrix(matrix);
+  const labels = axes.map(([, values]) => labelsOf(values));
+  return product(axes.map(([, values]) => values.map((_, index) => index))).map((combo) => {
+    const config = structuredClone(rest);
+    const values: Record<string, unknown> = {};
+    const parts: string[] = [];
+    const group: string[] = [];
+    combo.forEach((index, axis) => {
+      const [key, options] = axes[axis] as [string, unknown[]];
+      const path = segments(key);
+      setPath(config, path, options[index]);
+      values[key] = options[index];
+      const label = labels[axis]?.[index] as string;
+      parts.push(`${path.at(-1)}-${label}`);
+      if (key !== 'seed') group.push(`${key}=${label}`);
+    });
+    const study = [name, ...parts].join('.');
+    config.name = study;
+    return { config, study, variant: [name, ...group].join(' '), values };
+  });
+};

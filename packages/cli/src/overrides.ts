@@ -1,0 +1,31 @@
+import type { PluginChoice } from '@parzen/engine';
+
+/** What run-time flags change in a config. */
+export interface ConfigOverrides {
+  readonly seed?: number;
+  readonly maxTrials?: number;
+  readonly moreTrials?: number;
+  readonly concurrency?: number;
+  readonly store?: PluginChoice;
+}
+
+/**
+ * Applies command-line overrides to a raw config (before validation, so the result is still checked).
+ * They apply to the config as written; a `matrix` entry for the same key wins over them.
+ */
+export const applyOverrides = (raw: unknown, overrides: ConfigOverrides): unknown => {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  const config = { ...(raw as Record<string, unknown>) };
+  if (overrides.seed !== undefined) config.seed = overrides.seed;
+  if (overrides.concurrency !== undefined) config.concurrency = overrides.concurrency;
+  if (overrides.store !== undefined) config.store = overrides.store;
+  if (overrides.maxTrials !== undefined || overrides.moreTrials !== undefined) {
+    const budget = typeof config.budget === 'object' && config.budget !== null ? { ...(config.budget as object) } : {};
+    config.budget = {
+      ...budget,
+      ...(overrides.maxTrials === undefined ? {} : { maxTrials: overrides.maxTrials }),
+      ...(overrides.moreTrials === undefined ? {} : { moreTrials: overrides.moreTrials }),
+    };
+  }
+  return config;
+};

@@ -1,0 +1,15 @@
+import { InvalidArgumentError } from 'commander';
+
+/** Commander parser for an integer flag (`--seed -3`). */
+export const integer = (value: string): number => {
+  if (!/^[-+]?\d+$/.test(value.trim()))
+    throw new InvalidArgumentError(`expected an integer, found ${JSON.stringify(value)}.`);
+  return Number(value);
+};
+
+/** Commander parser for a positive integer flag (`--max-trials 50`). */
+export const positiveInteger = (value: string): number => {
+  const parsed = integer(value);
+  if (parsed < 1) throw new InvalidArgumentError(`expected an integer of at least 1, found ${value}.`);
+  return parsed;
+};

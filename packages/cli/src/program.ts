@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { listTrials, showBest } from './commands/inspect.js';
+import { type RunFlags, runConfigs } from './commands/run.js';
+import { printSchema } from './commands/schema.js';
+import { validateConfigs } from './commands/validate.js';
+import { EXIT } from './exit-codes.js';
+import { type Output, processOutput } from './output.js';
+import { integer, positiveInteger } from './parse-flags.js';
+import { reportError } from './report-error.js';
+
+const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
+
+const runOptions = (command: Command): Command =>
+  command
+    .option('--seed <n>', 'study seed (overrides the config)', integer)
+    .option('--max-trials <n>', 'stop when the study has this many trials, earlier runs included', positiveInteger)
+    .option('--more-trials <n>', 'run this many trials beyond those the study already has', positiveInteger)
+    .option('--concurrency <n>', 'trials evaluated at once', positiveInteger)
+    .option(
+      '--store <spec>',
+      'store to use: memory, jsonl[:PATH], sqlite:PATH (paths relative to the working directory)',
+    )
+    .option('--json', 'print the result as one JSON line last on stdout')
+    .option('--quiet', 'print only the summary (no progress)');
+
+/** Builds the `parzen` program; each action stores its exit code in `exit.code`. */
+export const buildProgram = (output: Output, exit: { code: number }): Command => {
+  const program = new Command('parzen')
+    .description(
+      'Declarative hyperparameter optimization: run and inspect experiments described by a JSON or YAML config.',
+    )
+    .version(version)
+    .exitOverride()
+    .showHelpAfterError('(run `parzen --help` for usage)');
+  runOptions(
+    program
+      .command('run')
+      .argument('<config...>', 'experiment configs (JSON or YAML); several, or a matrix, run as a batch'),
+  )
+    .description('Run (or continue) the experiments; several configs or a matrix print a comparison table.')
+    .action(async (configs: string[], flags: RunFlags) => {
+      exit.code = await runConfigs(configs, flags, output);
+    });
+  runOptions(program.command('resume').argument('<config>', 'experiment config of a study that exists in its store'))
+    .description('Continue an existing study to its budget (fails if the store has no such study).')
+    .action(async (config: string, flags: RunFlags) => {
+      exit.code = await runConfigs([config], flags, output, true);
+    });
+  program
+    .command('validate')
+    .argument('<config...>', 'experiment configs')
+    .description('Check configs (schema, space, plugin options, objective module or program) without running.')
+    .action(async (configs: string[]) => {
+      exit.code = await validateConfigs(configs, output);
+    });
+  program
+    .command('trials')
+    .argument('<config>', 'experiment config')
+    .addOption(new Option('--json', 'one JSON array').conflicts('csv'))
+    .addOption(new Option('--csv', 'CSV with a header').conflicts('json'))
+    .option('--store <spec>', "read this store instead of the config's")
+    .description("List the study's trials.")
+    .action(async (config: string, flags) => {
+      exit.code = await listTrials(config, flags, output);
+    });
+  program
+    .command('best')
+    .argument('<config>', 'experiment config')
+    .option('--json', 'one JSON line')
+    .option('--store <spec>', "read this store instead of the config's")
+    .description("Show the study's best trial.")
+    .action(async (config: string, flags) => {
+      exit.code = await showBest(config, flags, output);
+    });
+  program
+    .command('schema')
+    .argument('[config]', 'also include the options of the plugins this config lists')
+    .description('Print the JSON Schema of experiment configs (for editors: "$schema").')
+    .action(async (config: string | undefined) => {
+      exit.code = await printSchema(config, output);
+    });
+  return program;
+};
+
+/** Runs the CLI on `argv` (as `process.argv`) and returns the exit code; never throws. */
+export const runCli = async (argv: readonly string[], output: Output = processOutput): Promise<number> => {
+  const exit = { code: EXIT.ok as number };
+  try {
+    await buildProgram(output, exit).parseAsync([...argv]);
+    return exit.code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const done = ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code);
+      return done ? EXIT.ok : EXIT.badInput;
+    }
+    return reportError(error, argv.includes('--json'), output);
+  }
+};

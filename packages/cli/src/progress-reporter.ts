@@ -1,0 +1,149 @@
+import { type Direction, defineReporter, type EngineEvent, isBetter, type Reporter } from '@parzen/engine';
+import { Presets, SingleBar } from 'cli-progress';
+import { formatNumber } from './format-number.js';
+import { observeEvents } from './observe-events.js';
+
+/** `auto`: a bar on a terminal, plain lines otherwise; `off` prints nothing. */
+export type ProgressMode = 'auto' | 'bar' | 'lines' | 'off';
+
+export interface ProgressOptions {
+  readonly mode: ProgressMode;
+}
+
+/** What the CLI decides for every progress reporter of a run (`--quiet` forces `off`). */
+export interface ProgressSettings {
+  readonly force?: ProgressMode;
+  readonly stream?: NodeJS.WriteStream;
+}
+
+interface ProgressState {
+  total: number | undefined;
+  done: number;
+  failed: number;
+  direction: Direction;
+  bestValue: number | undefined;
+  best: string;
+}
+
+const initialState = (): ProgressState => ({
+  total: undefined,
+  done: 0,
+  failed: 0,
+  direction: 'minimize',
+  bestValue: undefined,
+  best: '-',
+});
+
+const describeTrial = (event: Extract<EngineEvent, { type: 'trial.finished' }>): string => {
+  const { trial } = event;
+  if (trial.state === 'complete') return `trial #${trial.number} complete, loss ${formatNumber(trial.value)}`;
+  if (trial.state === 'failed') return `trial #${trial.number} failed (${trial.error.code}): ${trial.error.message}`;
+  return `trial #${trial.number} ${trial.state}`;
+};
+
+const counts = (state: ProgressState): string =>
+  `[${state.done}${state.total === undefined ? '' : `/${state.total}`} trials, ${state.failed} failed, best ${state.best}]`;
+
+const update = (state: ProgressState, event: EngineEvent): void => {
+  if (event.type === 'study.started') {
+    state.total = event.maxTrials;
+    state.done = event.existingTrials;
+    state.direction = event.study.direction;
+  } else if (event.type === 'trial.finished') {
+    const { trial } = event;
+    state.done += 1;
+    if (trial.state === 'failed') state.failed += 1;
+    // Tracked here rather than from `study.improved`, which comes after the trial's line.
+    if (trial.state === 'complete' && isBetter(trial.value, state.bestValue, state.direction)) {
+      state.bestValue = trial.value;
+      state.best = `${formatNumber(trial.value)} (#${trial.number})`;
+    }
+  }
+};
+
+const linesReporter = (stream: NodeJS.WriteStream): Reporter => ({
+  name: 'progress',
+  connect: (events$) => {
+    const state = initialState();
+    const write = (line: string) => stream.write(`${line}\n`);
+    return observeEvents(
+      events$,
+      (event) => {
+        update(state, event);
+        if (event.type === 'study.started') {
+          const limit = state.total === undefined ? '' : `, up to ${state.total} trials`;
+          write(
+            `${event.resumed ? 'Resuming' : 'Starting'} study ${event.study.name} (${event.existingTrials} trials so far${limit})`,
+          );
+        } else if (event.type === 'trial.finished') write(`${describeTrial(event)}  ${counts(state)}`);
+        else if (event.type === 'plugin.failed')
+          write(`plugin ${event.plugin} failed during ${event.phase}: ${event.error.message}`);
+      },
+      () => undefined,
+    );
+  },
+});
+
+const barReporter = (stream: NodeJS.WriteStream): Reporter => ({
+  name: 'progress',
+  connect: (events$) => {
+    const state = initialState();
+    const bar = new SingleBar(
+      {
+        stream,
+        format: '{bar} {value}/{total} trials | {failed} failed | best {best} | ETA {eta_formatted}',
+        hideCursor: true,
+      },
+      Presets.shades_classic,
+    );
+    let started = false;
+    const payload = () => ({ failed: state.failed, best: state.best });
+    return observeEvents(
+      events$,
+      (event) => {
+        update(state, event);
+        if (event.type === 'study.started') {
+          started = true;
+          bar.start(state.total ?? 0, state.done, payload());
+        } else if (event.type === 'trial.finished') {
+          if (state.total !== undefined && state.done > state.total) bar.setTotal(state.done);
+          bar.update(state.done, payload());
+        } else if (event.type === 'plugin.failed')
+          stream.write(`\nplugin ${event.plugin} failed during ${event.phase}: ${event.error.message}\n`);
+      },
+      () => {
+        if (started) bar.stop();
+        started = false;
+      },
+    );
+  },
+});
+
+/** The progress reporter: a cli-progress bar (done/total, failures, best loss, ETA) or one line per trial. */
+export const createProgressReporter = (mode: ProgressMode, stream: NodeJS.WriteStream = process.stderr): Reporter => {
+  if (mode === 'off')
+    return {
+      name: 'progress',
+      connect: (events$) =>
+        observeEvents(
+          events$,
+          () => undefined,
+          () => undefined,
+        ),
+    };
+  const bar = mode === 'bar' || (mode === 'auto' && stream.isTTY === true);
+  return bar ? barReporter(stream) : linesReporter(stream);
+};
+
+/** `{ "use": "progress", "options": { "mode": "auto" } }`, with the CLI's `--quiet` applied. */
+export const progressReporterManifest = (settings: ProgressSettings = {}) =>
+  defineReporter<ProgressOptions>({
+    name: 'progress',
+    description: 'Progress on stderr: a bar on a terminal (trials, failures, best loss, ETA), else a line per trial.',
+    optionsSchema: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { mode: { enum: ['auto', 'bar', 'lines', 'off'], default: 'auto' } },
+    },
+    create: (options) => createProgressReporter(settings.force ?? options.mode, settings.stream),
+  });

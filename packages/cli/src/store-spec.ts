@@ -1,0 +1,18 @@
+import { resolve } from 'node:path';
+import type { PluginChoice } from '@parzen/engine';
+import { CliError } from './exit-codes.js';
+
+/**
+ * Parses `--store SPEC`: `memory`, `jsonl`, `jsonl:./x.jsonl`, `sqlite:./x.db`, or `<plugin>:<path>` for
+ * any store plugin taking a `path`. A relative path is relative to the working directory (where the
+ * user typed it), not to the config.
+ */
+export const parseStoreSpec = (spec: string, cwd: string = process.cwd()): PluginChoice => {
+  const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)(?::(.+))?$/.exec(spec.trim());
+  if (match === null)
+    throw new CliError(
+      `--store ${JSON.stringify(spec)}: expected NAME or NAME:PATH, e.g. sqlite:./study.db, jsonl:./study.jsonl or memory.`,
+    );
+  const [, use, path] = match as unknown as [string, string, string | undefined];
+  return path === undefined ? { use } : { use, options: { path: resolve(cwd, path) } };
+};

@@ -1,0 +1,16 @@
+import { createPlugin, type LoadedExperiment, type Trial } from '@parzen/engine';
+
+/**
+ * Reads a study's trials from its store without running anything. Throws `STUDY_NOT_FOUND` when the
+ * store has no such study (a `memory` store never has one: it lives only while a run does).
+ */
+export const openStudyTrials = async (experiment: LoadedExperiment): Promise<readonly Trial[]> => {
+  const { config, registry, baseDir } = experiment;
+  const store = await createPlugin(registry, 'store', config.store, { baseDir, study: config.name });
+  try {
+    await store.getStudy(config.name);
+    return await store.listTrials(config.name);
+  } finally {
+    await store.close();
+  }
+};

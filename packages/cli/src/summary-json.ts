@@ -1,0 +1,16 @@
+import type { StopReason, StudySummary } from '@parzen/engine';
+
+/**
+ * The one-line JSON result of a study, as `run --json` and `best --json` print it:
+ * `{"study": "heart", "trials": {"complete": 98, "failed": 2}, "best": {"number": 41, "loss": -371.2, "params": {...}}}`
+ * (`best` is null when no trial completed; `stopped` says why a run ended).
+ */
+export const summaryJson = (summary: StudySummary, stopped?: StopReason): Record<string, unknown> => ({
+  study: summary.study,
+  trials: { complete: summary.complete, failed: summary.failed },
+  best:
+    summary.best === undefined
+      ? null
+      : { number: summary.best.number, loss: summary.best.value, params: summary.bestParams ?? {} },
+  ...(stopped === undefined ? {} : { stopped }),
+});

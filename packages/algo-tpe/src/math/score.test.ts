@@ -1,0 +1,12 @@
+import { describe, expect, it } from 'vitest';
+import { argmax, scoreCandidates } from './score.js';
+
+describe('scoring', () => {
+  it('scores log l − log g and picks the first of tied maxima', () => {
+    expect(Array.from(scoreCandidates([-1, -2, 0], [-2, -2, -1]))).toEqual([1, 0, 1]);
+    expect(argmax([1, 0, 1])).toBe(0);
+    expect(argmax([-Infinity, -Infinity])).toBe(0);
+    expect(argmax([Number.NaN, 2, Number.NaN, 3])).toBe(3);
+    expect(argmax([])).toBe(-1);
+  });
+});

@@ -1,0 +1,17 @@
+/** The TPE acquisition: log l(x) − log g(x) per candidate (the log of the EI-proportional ratio l/g). */
+export const scoreCandidates = (logL: ArrayLike<number>, logG: ArrayLike<number>): Float64Array =>
+  Float64Array.from({ length: logL.length }, (_, i) => (logL[i] as number) - (logG[i] as number));
+
+/** Index of the largest score; the first wins ties, and NaN never wins (−1 for no candidates). */
+export const argmax = (scores: ArrayLike<number>): number => {
+  let best = -1;
+  let bestScore = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < scores.length; i++) {
+    const score = scores[i] as number;
+    if (score > bestScore || (best === -1 && !Number.isNaN(score))) {
+      best = i;
+      bestScore = score;
+    }
+  }
+  return best;
+};

@@ -15,6 +15,9 @@ export interface Variant {
 const describeValue = (value: unknown): string =>
   value === undefined ? 'nothing' : (JSON.stringify(value) ?? typeof value);
 
+const invalid = (issues: readonly ConfigIssue[]): ParzenError =>
+  new ParzenError('CONFIG_INVALID', `Invalid config:\n${formatIssues(issues)}`, { issues });
+
 const RESERVED = new Set(['name', 'matrix', 'plugins', '$schema']);
 
 const segments = (key: string): string[] =>
@@ -85,7 +88,13 @@ const product = (axes: readonly (readonly number[])[]): number[][] =>
  * is one variant. A malformed matrix throws `CONFIG_INVALID` with JSON pointers.
  */
 export const expandMatrix = (raw: unknown): Variant[] => {
-  const base = (typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    const found = Array.isArray(raw) ? 'an array' : describeValue(raw);
+    throw invalid([
+      { pointer: '', expected: 'an object (the experiment config, with name, space, objective, budget ...)', found },
+    ]);
+  }
+  const base = raw as Record<string, unknown>;
   const name = typeof base.name === 'string' ? base.name : 'study';
   if (!('matrix' in base)) return [{ config: base, study: name, variant: name, values: {} }];
   const { matrix, ...rest } = base;

@@ -65,7 +65,7 @@ const preflightObjective = async (experiment: LoadedExperiment): Promise<void> =
 
 const prepareFile = async (path: string, options: PrepareOptions): Promise<PreparedRun[]> => {
   const absolute = resolve(path);
-  const raw = applyOverrides(readConfigFile(absolute), options.overrides ?? {});
+  const raw = applyOverrides(readConfigFile(path), options.overrides ?? {});
   await enableTypeScriptPlugins(raw);
   const runs: PreparedRun[] = [];
   for (const variant of expandMatrix(raw)) {

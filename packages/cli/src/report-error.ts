@@ -19,7 +19,8 @@ export const reportError = (error: unknown, json: boolean, output: Output): numb
   const problems = error instanceof ConfigProblems ? error.problems : [{ path: undefined, error }];
   for (const problem of problems) {
     const message = problem.error instanceof Error ? problem.error.message : String(problem.error);
-    output.note(`parzen: ${problem.path === undefined ? '' : `${problem.path}: `}${message}`);
+    const where = problem.path === undefined || message.startsWith(problem.path) ? '' : `${problem.path}: `;
+    output.note(`parzen: ${where}${message}`);
     if (
       !(problem.error instanceof ParzenError || problem.error instanceof CliError) &&
       problem.error instanceof Error

@@ -1,0 +1,165 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { heartConfig, heartModule, lastJsonLine, requireBuiltCli, runParzen, tempDir, writeIn } from './cli-harness.js';
+
+interface ErrorLine {
+  errors: {
+    file?: string;
+    code: string;
+    message: string;
+    issues?: { pointer: string; expected: string; found: string }[];
+  }[];
+}
+
+let dir: string;
+beforeAll(() => {
+  requireBuiltCli();
+  dir = tempDir('parzen-bad-');
+  writeIn(dir, 'heart.mjs', heartModule);
+});
+
+const reject = async (name: string, config: unknown, args: string[] = []) => {
+  const path = writeIn(dir, `${name}.json`, config);
+  const run = await runParzen(['run', path, '--json', ...args], { cwd: dir });
+  expect(run.code, run.stderr).toBe(2);
+  const { errors } = lastJsonLine(run.stdout) as ErrorLine;
+  expect(errors).toHaveLength(1);
+  return { run, error: errors[0] as ErrorLine['errors'][number] };
+};
+
+const without = (key: string) => {
+  const config = heartConfig();
+  delete config[key];
+  return config;
+};
+
+/** [case, config, the JSON pointer that must be reported, a fragment of what was expected]. */
+const cases: [string, unknown, string, RegExp][] = [
+  ['missing name', without('name'), '/name', /required/],
+  ['name with a space', heartConfig({ name: 'my study' }), '/name', /matching/],
+  ['fractional seed', heartConfig({ seed: 1.5 }), '/seed', /integer/],
+  ['misspelt top-level key', heartConfig({ budgett: { maxTrials: 3 } }), '/budgett', /only the fields/],
+  ['empty budget', heartConfig({ budget: {} }), '/budget', /at least 1 field/],
+  ['zero maxTrials', heartConfig({ budget: { maxTrials: 0 } }), '/budget/maxTrials', />= 1/],
+  ['unknown parameter type', heartConfig({ space: { x: { type: 'gaussian', low: 0, high: 1 } } }), '/space/x', /./],
+  ['loguniform from zero', heartConfig({ space: { lr: { type: 'loguniform', low: 0, high: 1 } } }), '/space/lr', /./],
+  ['choice without options', heartConfig({ space: { m: { type: 'choice', options: [] } } }), '/space/m/options', /./],
+  ['unknown suggester', heartConfig({ suggester: { use: 'tpee' } }), '/suggester/use', /suggester plugins: .*random/],
+  ['unknown objective', heartConfig({ objective: { use: 'modul', options: {} } }), '/objective/use', /module, command/],
+  [
+    'module without path',
+    heartConfig({ objective: { use: 'module', options: {} } }),
+    '/objective/options/path',
+    /required/,
+  ],
+  [
+    'unknown module option',
+    heartConfig({ objective: { use: 'module', options: { path: './heart.mjs', file: 'x' } } }),
+    '/objective/options/file',
+    /only the fields path, export/,
+  ],
+  [
+    'empty command',
+    heartConfig({ objective: { use: 'command', options: { command: [] } } }),
+    '/objective/options/command',
+    /at least 1 item/,
+  ],
+  [
+    'negative command timeout',
+    heartConfig({ objective: { use: 'command', options: { command: ['node'], timeoutSeconds: -1 } } }),
+    '/objective/options/timeoutSeconds',
+    /> 0/,
+  ],
+  [
+    'options for random search',
+    heartConfig({ suggester: { use: 'random', options: { gamma: 0.2 } } }),
+    '/suggester/options/gamma',
+    /no other fields|only the fields/,
+  ],
+  ['unknown store', heartConfig({ store: { use: 'postgres' } }), '/store/use', /store plugins: .*memory/],
+  [
+    'unknown reporter',
+    heartConfig({ reporters: [{ use: 'console' }, { use: 'tensorboard' }] }),
+    '/reporters/1/use',
+    /reporter plugins: .*progress/,
+  ],
+  [
+    'bad progress mode',
+    heartConfig({ reporters: [{ use: 'progress', options: { mode: 'fancy' } }] }),
+    '/reporters/0/options/mode',
+    /"auto"/,
+  ],
+  ['plugins not an array', heartConfig({ plugins: 'anneal' }), '/plugins', /array/],
+  ['empty matrix axis', heartConfig({ matrix: { seed: [] } }), '/matrix/seed', /non-empty array/],
+  ['matrix over the name', heartConfig({ matrix: { name: ['a', 'b'] } }), '/matrix/name', /other than name/],
+  ['config not an object', [1, 2], '', /an object .* an array/],
+];
+
+describe('bad configs are rejected before anything runs, with exit 2 and a JSON pointer', () => {
+  it.concurrent.each(cases)('%s', async (name, config, pointer, expected) => {
+    const { error } = await reject(name.replaceAll(' ', '-'), config);
+    expect(error.code).toBe('CONFIG_INVALID');
+    const issue =
+      error.issues?.find((item) => item.pointer === pointer) ??
+      error.issues?.find((item) => item.pointer.startsWith(`${pointer}/`));
+    expect(issue, JSON.stringify(error.issues)).toBeDefined();
+    expect(`${issue?.expected} ${issue?.found}`).toMatch(expected);
+  });
+
+  it('lists every problem of a config, each on its own line on stderr', async () => {
+    const { run, error } = await reject(
+      'three-problems',
+      heartConfig({ seed: 'one', concurrency: -1, direction: 'sideways' }),
+    );
+    expect(error.issues?.map((issue) => issue.pointer).sort()).toEqual(['/concurrency', '/direction', '/seed']);
+    expect(run.stderr).toMatch(/\/seed: expected a value of type integer, found "one"/);
+    expect(run.stderr).toMatch(/\/concurrency: expected a number >= 1, found -1/);
+  });
+
+  it('names the specifier and where it looked for a missing objective module', async () => {
+    const { error } = await reject(
+      'missing-module',
+      heartConfig({ objective: { use: 'module', options: { path: './nowhere.mjs' } } }),
+    );
+    expect(error.message).toContain(`Objective module \`./nowhere.mjs\` not found: no file at ${dir}/nowhere.mjs`);
+  });
+
+  it('says where it looked for a missing program of a command objective', async () => {
+    const { error } = await reject(
+      'missing-program',
+      heartConfig({ objective: { use: 'command', options: { command: ['no-such-tool-xyz'] } } }),
+    );
+    expect(error.message).toMatch(/`no-such-tool-xyz` is not on PATH \(searched /);
+  });
+
+  it('rejects a file that is not JSON, naming the line', async () => {
+    const path = writeIn(dir, 'broken.json', '{\n  "name": "x",\n  "seed": ,\n}');
+    const run = await runParzen(['validate', path], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/broken\.json: not valid JSON.*"seed": ,/);
+  });
+
+  it('rejects bad YAML and a missing file', async () => {
+    const yaml = writeIn(dir, 'broken.yaml', 'name: x\nspace: [a\n');
+    expect((await runParzen(['run', yaml], { cwd: dir })).stderr).toMatch(/broken\.yaml: not valid YAML/);
+    const missing = await runParzen(['run', 'nope.json'], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/nope\.json: no such config file/);
+  });
+
+  it('rejects bad flags with exit 2', async () => {
+    const path = writeIn(dir, 'ok.json', heartConfig());
+    const run = await runParzen(['run', path, '--max-trials', 'many'], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/expected an integer/);
+    expect((await runParzen(['frobnicate'], { cwd: dir })).code).toBe(2);
+  });
+
+  it('validates every config of a batch before running any', async () => {
+    const good = writeIn(dir, 'good.json', heartConfig({ name: 'good' }));
+    const bad = writeIn(dir, 'bad.json', heartConfig({ name: 'bad', budget: { maxTrials: -1 } }));
+    const run = await runParzen(['run', good, bad, '--json'], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).not.toMatch(/trial #0/);
+    expect((lastJsonLine(run.stdout) as ErrorLine).errors.map((error) => error.file)).toEqual([bad]);
+  });
+});

@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root and the built CLI the tests spawn. */
+export const repoRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+export const cliPath = join(repoRoot, 'packages/cli/dist/main.js');
+
+/** Fails with instructions when the CLI has not been built (the README's test command builds first). */
+export const requireBuiltCli = (): void => {
+  if (!existsSync(cliPath)) {
+    throw new Error(
+      `The end-to-end tests spawn the built CLI, but ${cliPath} does not exist. Build first: \`pnpm build\` (or \`npx tsc -b packages/cli\`).`,
+    );
+  }
+};
+
+export interface CliRun {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface SpawnOptions {
+  readonly cwd: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Called once the process has started (to send it signals). */
+  readonly onStart?: (child: ReturnType<typeof spawn>) => void;
+  readonly timeoutMs?: number;
+}
+
+/** Runs `node packages/cli/dist/main.js ...args` in `cwd` and collects its output. */
+export const runParzen = (args: readonly string[], options: SpawnOptions): Promise<CliRun> =>
+  new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [cliPath, ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env },
+      stdio: 'pipe',
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new Error(
+          `parzen ${args.join(' ')} did not finish in ${options.timeoutMs ?? 30_000} ms.\nstdout: ${stdout}\nstderr: ${stderr}`,
+        ),
+      );
+    }, options.timeoutMs ?? 30_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ code, signal, stdout, stderr });
+    });
+    options.onStart?.(child);
+  });
+
+/** A fresh temporary folder. */
+export const tempDir = (prefix = 'parzen-e2e-'): string => mkdtempSync(join(tmpdir(), prefix));
+
+/** Writes a file (JSON-encoding non-strings) into `dir` and returns its path. */
+export const writeIn = (dir: string, name: string, content: unknown): string => {
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  return path;
+};
+
+/** Parses the last non-empty line of stdout as JSON. */
+export const lastJsonLine = (stdout: string): unknown => {
+  const lines = stdout.trim().split('\n');
+  return JSON.parse(lines.at(-1) ?? '');
+};
+
+/** The seed's heart function as a module objective (knows nothing of Parzen). */
+export const heartModule = 'export default ({ x, y }) => -((x ** 2 + y ** 2 - 1) ** 3 - x ** 2 * y ** 3);\n';
+
+/** A small valid config: random search on the heart function in memory. */
+export const heartConfig = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+  name: 'heart',
+  seed: 1,
+  space: { x: { type: 'uniform', low: -2, high: 2 }, y: { type: 'uniform', low: -2, high: 2 } },
+  objective: { use: 'module', options: { path: './heart.mjs' } },
+  suggester: { use: 'random' },
+  store: { use: 'memory' },
+  budget: { maxTrials: 8 },
+  ...overrides,
+});

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,3 +94,12 @@ export const heartConfig = (overrides: Record<string, unknown> = {}): Record<str
   budget: { maxTrials: 8 },
   ...overrides,
 });
+
+/** Whether a process is alive and not a zombie (a killed orphan may wait for a reaper that never comes in a container). */
+export const isAlive = (pid: number): boolean => {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};

@@ -1,0 +1,92 @@
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  heartConfig,
+  heartModule,
+  lastJsonLine,
+  repoRoot,
+  requireBuiltCli,
+  runParzen,
+  tempDir,
+  writeIn,
+} from './cli-harness.js';
+
+interface Row {
+  variant: string;
+  runs: number;
+  medianBest: number | null;
+  bestOfRuns: number | null;
+  worstOfRuns: number | null;
+  studies: string[];
+}
+interface BatchJson {
+  comparison: Row[];
+  runs: { study: string; best: { loss: number } | null }[];
+}
+
+let dir: string;
+beforeAll(() => {
+  requireBuiltCli();
+  dir = tempDir('parzen-batch-');
+  writeIn(dir, 'heart.mjs', heartModule);
+});
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
+
+describe('batch experiments', () => {
+  it('runs a matrix (suggesters x seeds) and compares median best per variant', async () => {
+    const plugin = join(repoRoot, 'examples/anneal-suggester/src/index.ts');
+    const config = heartConfig({
+      name: 'cmp',
+      plugins: [plugin],
+      budget: { maxTrials: 12 },
+      matrix: { suggester: [{ use: 'random' }, { use: 'anneal' }], seed: [1, 2, 3] },
+    });
+    const run = await runParzen(['run', writeIn(dir, 'cmp.json', config), '--json'], { cwd: dir, timeoutMs: 60_000 });
+    expect(run.code, run.stderr).toBe(0);
+    const batch = lastJsonLine(run.stdout) as BatchJson;
+    expect(batch.runs.map((item) => item.study)).toEqual([
+      'cmp.suggester-random.seed-1',
+      'cmp.suggester-random.seed-2',
+      'cmp.suggester-random.seed-3',
+      'cmp.suggester-anneal.seed-1',
+      'cmp.suggester-anneal.seed-2',
+      'cmp.suggester-anneal.seed-3',
+    ]);
+    expect(batch.comparison.map((row) => row.variant).sort()).toEqual(['cmp suggester=anneal', 'cmp suggester=random']);
+    for (const row of batch.comparison) {
+      const bests = batch.runs
+        .filter((item) => row.studies.includes(item.study))
+        .map((item) => item.best?.loss as number);
+      expect(row.runs).toBe(3);
+      expect(row.medianBest).toBe(median(bests));
+      expect(row.bestOfRuns).toBe(Math.min(...bests));
+      expect(row.worstOfRuns).toBe(Math.max(...bests));
+    }
+    const [first, second] = batch.comparison;
+    expect((first?.medianBest as number) <= (second?.medianBest as number)).toBe(true);
+  });
+
+  it('runs several configs in turn and prints a comparison table', async () => {
+    const a = writeIn(dir, 'a.json', heartConfig({ name: 'alpha', budget: { maxTrials: 5 } }));
+    const b = writeIn(dir, 'b.json', heartConfig({ name: 'beta', budget: { maxTrials: 5 }, matrix: { seed: [4, 5] } }));
+    const run = await runParzen(['run', a, b], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.match(/^Study (alpha|beta\.seed-4|beta\.seed-5): 5 complete, 0 failed$/gm)).toHaveLength(3);
+    const table = run.stdout.slice(run.stdout.lastIndexOf('variant'));
+    const lines = table.trim().split('\n');
+    expect(lines[0]).toMatch(/^variant\s+runs\s+median best\s+best\s+worst\s+complete\s+failed$/);
+    expect(lines.slice(1).map((line) => line.split(/\s{2,}/).slice(0, 2))).toEqual(
+      expect.arrayContaining([
+        ['alpha', '1'],
+        ['beta', '2'],
+      ]),
+    );
+  });
+});

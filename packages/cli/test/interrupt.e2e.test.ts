@@ -1,0 +1,108 @@
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { heartConfig, isAlive, lastJsonLine, requireBuiltCli, runParzen, tempDir, writeIn } from './cli-harness.js';
+
+interface TrialJson {
+  state: string;
+  error?: { code: string };
+}
+
+let dir: string;
+beforeAll(() => {
+  requireBuiltCli();
+  dir = tempDir('parzen-interrupt-');
+  writeIn(
+    dir,
+    'slow.mjs',
+    'export default async ({ x }) => { await new Promise((r) => setTimeout(r, 150)); return x * x; };\n',
+  );
+  writeIn(
+    dir,
+    'hang.mjs',
+    `import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+writeFileSync('hang.pid', String(child.pid));
+console.error('hanging');
+setInterval(() => {}, 1000);\n`,
+  );
+});
+
+/** Sends `signals` (one after another) once stderr matches `when`. */
+const signalWhen = (when: RegExp, signals: NodeJS.Signals[]) => (child: ChildProcess) => {
+  let stderr = '';
+  let sent = false;
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (!sent && when.test(stderr)) {
+      sent = true;
+      signals.forEach((signal, index) => setTimeout(() => child.kill(signal), 300 * index));
+    }
+  });
+};
+
+const slowConfig = (name: string) =>
+  writeIn(
+    dir,
+    `${name}.json`,
+    heartConfig({
+      name,
+      objective: { use: 'module', options: { path: './slow.mjs' } },
+      store: { use: 'jsonl', options: { path: `./${name}.jsonl` } },
+      budget: { maxTrials: 1000 },
+    }),
+  );
+
+const listTrials = async (path: string) =>
+  lastJsonLine((await runParzen(['trials', path, '--json'], { cwd: dir })).stdout) as TrialJson[];
+
+describe('Ctrl-C and SIGTERM', () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s stops after the running trial, prints the summary and exits %i', async (signal, code) => {
+    const path = slowConfig(`stop-${signal}`);
+    const run = await runParzen(['run', path, '--json'], {
+      cwd: dir,
+      onStart: signalWhen(/trial #1 complete/, [signal]),
+    });
+    expect(run.code, run.stderr).toBe(code);
+    expect(run.stderr).toMatch(new RegExp(`${signal}: letting running trials finish`));
+    expect(run.stderr).toMatch(/Study stop-SIG\w+ stopped \(interrupted\): \d+ complete, 0 failed/);
+    const summary = lastJsonLine(run.stdout) as { trials: { complete: number; failed: number }; stopped: string };
+    expect(summary.stopped).toBe('aborted');
+    const trials = await listTrials(path);
+    expect(trials.every((trial) => trial.state === 'complete')).toBe(true);
+    expect(trials.length).toBe(summary.trials.complete);
+    expect(trials.length).toBeGreaterThanOrEqual(2);
+    expect(trials.length).toBeLessThan(1000);
+  });
+
+  it('a second Ctrl-C stops at once: the hanging trial is recorded as interrupted and its processes are killed', async () => {
+    const path = writeIn(
+      dir,
+      'hang.json',
+      heartConfig({
+        name: 'hang',
+        objective: { use: 'command', options: { command: ['node', 'hang.mjs'] } },
+        store: { use: 'jsonl', options: { path: './hang.jsonl' } },
+        budget: { maxTrials: 5 },
+      }),
+    );
+    const started = Date.now();
+    const run = await runParzen(['run', path], {
+      cwd: dir,
+      onStart: signalWhen(/Starting study hang/, ['SIGINT', 'SIGINT']),
+    });
+    expect(run.code, run.stderr).toBe(130);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(run.stdout).toMatch(/Study hang stopped \(interrupted\): 0 complete, 1 failed/);
+    const trials = await listTrials(path);
+    expect(trials.map((trial) => [trial.state, trial.error?.code])).toEqual([['failed', 'INTERRUPTED']]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const grandchild = Number(readFileSync(join(dir, 'hang.pid'), 'utf8'));
+    expect(isAlive(grandchild)).toBe(false);
+  });
+});

@@ -1,0 +1,93 @@
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  heartConfig,
+  heartModule,
+  lastJsonLine,
+  repoRoot,
+  requireBuiltCli,
+  runParzen,
+  tempDir,
+  writeIn,
+} from './cli-harness.js';
+
+let dir: string;
+beforeAll(() => {
+  requireBuiltCli();
+  dir = tempDir('parzen-plugins-');
+  writeIn(dir, 'heart.mjs', heartModule);
+  // A third-party plugin in plain JavaScript: no Parzen import at all, just manifests.
+  writeIn(
+    dir,
+    'centre-suggester.mjs',
+    `const centre = (d) => ('low' in d && 'high' in d ? (d.low + d.high) / 2 : 0);
+export const manifests = [{
+  kind: 'suggester',
+  name: 'centre',
+  optionsSchema: { type: 'object', additionalProperties: false, properties: { offset: { type: 'number', default: 0.25 } } },
+  create: (options) => ({ name: 'centre', sampleIndependent: (context, param) => centre(param.distribution) + options.offset * context.trialNumber }),
+}];\n`,
+  );
+  writeIn(dir, 'no-manifests.mjs', 'export const plugin = {};\n');
+  writeIn(
+    dir,
+    'bad-manifest.mjs',
+    "export const manifests = [{ kind: 'suggester', name: 'broken', optionsSchema: {} }];\n",
+  );
+});
+
+describe('third-party plugins', () => {
+  it('loads a suggester from a path relative to the config, with its options checked and defaulted', async () => {
+    const config = heartConfig({
+      name: 'centred',
+      plugins: ['./centre-suggester.mjs'],
+      suggester: { use: 'centre' },
+      budget: { maxTrials: 3 },
+    });
+    const path = writeIn(dir, 'centred.json', config);
+    const run = await runParzen(['run', path, '--json'], { cwd: '/' });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/trial #2 complete/);
+    expect(lastJsonLine(run.stdout)).toMatchObject({ best: { number: 2, params: { x: 0.5, y: 0.5 } } });
+
+    const bad = writeIn(dir, 'centred-bad.json', {
+      ...config,
+      suggester: { use: 'centre', options: { offset: 'far' } },
+    });
+    const rejected = await runParzen(['run', bad, '--json'], { cwd: dir });
+    expect(rejected.code).toBe(2);
+    expect(rejected.stderr).toMatch(/\/suggester\/options\/offset: expected a value of type number, found "far"/);
+
+    const schema = JSON.parse((await runParzen(['schema', path], { cwd: dir })).stdout) as {
+      properties: { suggester: { oneOf: { properties: { use: { const: string } } }[] } };
+    };
+    expect(schema.properties.suggester.oneOf.map((option) => option.properties.use.const)).toContain('centre');
+  });
+
+  it('reports a broken plugin clearly, with exit 2', async () => {
+    const cases: [string, RegExp][] = [
+      ['./no-manifests.mjs', /must export `manifests`.*it exports plugin/],
+      ['./bad-manifest.mjs', /manifests\[0\]: plugin `broken`: "create" must be a function/],
+      ['./missing-plugin.mjs', new RegExp(`no file at ${join(dir, 'missing-plugin.mjs')}`)],
+      ['parzen-no-such-plugin-package', /Could not load plugin module `parzen-no-such-plugin-package`/],
+    ];
+    await Promise.all(
+      cases.map(async ([plugin, message]) => {
+        const path = writeIn(dir, `broken-${plugin.replace(/\W/g, '')}.json`, heartConfig({ plugins: [plugin] }));
+        const run = await runParzen(['validate', path], { cwd: dir });
+        expect(run.code, plugin).toBe(2);
+        expect(run.stderr).toMatch(message);
+      }),
+    );
+  });
+
+  it('runs the anneal example package, loaded only through its config', async () => {
+    const path = join(repoRoot, 'examples/anneal-suggester/experiment.json');
+    const run = await runParzen(['run', path, '--max-trials', '40', '--json'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    const summary = lastJsonLine(run.stdout) as { study: string; trials: { complete: number }; best: { loss: number } };
+    expect(summary.study).toBe('heart-anneal');
+    expect(summary.trials.complete).toBe(40);
+    expect(summary.best.loss).toBeLessThan(-100);
+  });
+});

@@ -1,0 +1,218 @@
+import { compileSpace, createFunctionObjective, runStudy, type Trial, type TrialStore } from '@parzen/engine';
+import { describe, expect, it } from 'vitest';
+import { createRandomSuggester } from '../../../algo-random/src/index.js';
+import { finishedTrials, spawnWorker, type WorkerHandle } from './spawn-worker.js';
+import { useTempDir } from './temp-dir.js';
+import { type WorkerOptions, workerLoss, workerSpace } from './worker-spec.js';
+
+export interface DurabilitySuiteOptions {
+  readonly kind: WorkerOptions['store'];
+  /** Opens the store in the test process, to inspect what the workers left. */
+  readonly open: (path: string) => TrialStore;
+  /** File name extension of the store, e.g. `.parzen.jsonl`. */
+  readonly extension: string;
+}
+
+const KILL_ROUNDS = 5;
+const VICTIMS = 4;
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const listWith = async (open: (path: string) => TrialStore, path: string, study: string): Promise<readonly Trial[]> => {
+  const store = open(path);
+  try {
+    return await store.listTrials(study);
+  } finally {
+    await store.close();
+  }
+};
+
+/** Numbers 0..n-1 each exactly once, in order. */
+const expectDenseNumbers = (trials: readonly Trial[]) => {
+  expect(trials.map((trial) => trial.number)).toEqual(trials.map((_, index) => index));
+};
+
+const expectFinishedKept = (trials: readonly Trial[], finished: ReadonlyMap<number, number | null>) => {
+  for (const [number, value] of finished) {
+    const trial = trials[number];
+    expect(trial?.state, `trial #${number}`).toBe('complete');
+    expect(trial?.state === 'complete' ? trial.value : undefined, `trial #${number}`).toBe(value);
+  }
+};
+
+const runTo = async (worker: WorkerHandle) => {
+  const { code } = await worker.exited;
+  expect(code, worker.stderr()).toBe(0);
+};
+
+/**
+ * Tests with real worker processes and real files: kill -9 and resume, several processes on one store,
+ * Ctrl-C and SIGTERM, and resume semantics of `runStudy`. Both durable stores run it.
+ */
+export const describeDurability = ({ kind, open, extension }: DurabilitySuiteOptions): void => {
+  const tempPath = useTempDir(`${kind}-durability`);
+  const worker = (path: string, study: string, options: Partial<WorkerOptions>) =>
+    spawnWorker({ store: kind, path, study, seed: 5, budget: { maxTrials: 10_000 }, sleepMs: 10, ...options });
+
+  describe(`${kind} store with real processes`, () => {
+    it(`keeps every finished trial through ${KILL_ROUNDS * VICTIMS} kill -9s and resumes without duplicates`, {
+      timeout: 240_000,
+    }, async () => {
+      const path = tempPath(`crash${extension}`);
+      const finishedBeforeKills = new Map<number, number | null>();
+      for (let round = 0; round < KILL_ROUNDS; round++) {
+        // Four victims share the store; each is killed at its own random moment (while allocating,
+        // writing, evaluating or finishing), while the others may still be running.
+        const victims = Array.from({ length: VICTIMS }, () =>
+          worker(path, 'crash', { sleepMs: 2 + Math.floor(Math.random() * 15), concurrency: 2 }),
+        );
+        await Promise.all(
+          victims.map(async (victim) => {
+            await victim.waitFor((event) => event.event === 'ready');
+            await delay(Math.random() * 600);
+            victim.child.kill('SIGKILL');
+            expect((await victim.exited).signal).toBe('SIGKILL');
+          }),
+        );
+        for (const [number, value] of victims.flatMap((victim) => [...finishedTrials(victim.events)])) {
+          expect(finishedBeforeKills.has(number), `trial #${number} announced twice`).toBe(false);
+          finishedBeforeKills.set(number, value);
+        }
+        const trials = await listWith(open, path, 'crash').catch(() => [] as Trial[]);
+        expectDenseNumbers(trials);
+        expectFinishedKept(trials, finishedBeforeKills);
+      }
+      const before = await listWith(open, path, 'crash');
+      const leftRunning = before.filter((trial) => trial.state === 'running').map((trial) => trial.number);
+      const resumed = worker(path, 'crash', { budget: { moreTrials: 5 } });
+      await runTo(resumed);
+      const trials = await listWith(open, path, 'crash');
+      expect(trials).toHaveLength(before.length + 5);
+      expectDenseNumbers(trials);
+      expectFinishedKept(trials, finishedBeforeKills);
+      expect(trials.filter((trial) => trial.state === 'running')).toEqual([]);
+      for (const number of leftRunning)
+        expect(trials[number]).toMatchObject({ state: 'failed', error: { code: 'STALE_TRIAL' } });
+      // Every trial is either complete or a stale one a killed worker left behind.
+      for (const trial of trials.filter((t) => t.state !== 'complete'))
+        expect(trial).toMatchObject({ error: { code: 'STALE_TRIAL' } });
+      expect(finishedBeforeKills.size).toBeGreaterThan(0);
+    });
+
+    it('runs 4 processes x 50 trials on one file: 200 unique numbers, all complete', { timeout: 120_000 }, async () => {
+      const path = tempPath(`parallel${extension}`);
+      const workers = Array.from({ length: 4 }, () =>
+        worker(path, 'parallel', { budget: { maxTrials: 200 }, sleepMs: 15, waitForGo: true, reportHistory: true }),
+      );
+      await Promise.all(workers.map((w) => w.waitFor((event) => event.event === 'ready')));
+      for (const w of workers) w.child.stdin?.write('go\n');
+      await Promise.all(workers.map(runTo));
+      const trials = await listWith(open, path, 'parallel');
+      expect(trials).toHaveLength(200);
+      expectDenseNumbers(trials);
+      expect(trials.every((trial) => trial.state === 'complete')).toBe(true);
+      const perWorker = workers.map((w) => finishedTrials(w.events));
+      expect(perWorker.reduce((sum, done) => sum + done.size, 0)).toBe(200);
+      expect(new Set(perWorker.flatMap((done) => [...done.keys()])).size).toBe(200);
+      for (const [index, done] of perWorker.entries()) {
+        expect(done.size, `worker ${index}`).toBeGreaterThan(0);
+        expectFinishedKept(trials, done);
+        // Its suggester saw more finished trials than this worker finished itself: the others' trials.
+        const seen = Math.max(
+          ...(workers[index]?.events ?? []).filter((e) => e.event === 'saw').map((e) => e.finished ?? 0),
+        );
+        expect(seen).toBeGreaterThan(done.size);
+      }
+      const sawRunning = workers.some((w) =>
+        w.events.some((event) => event.event === 'saw' && (event.running ?? 0) > 0),
+      );
+      expect(sawRunning).toBe(true);
+      for (const trial of trials) {
+        if (trial.state === 'complete')
+          expect(trial.value).toBe(workerLoss(trial.params.x ?? Number.NaN, trial.params.y ?? Number.NaN));
+      }
+    });
+
+    it('on Ctrl-C stops asking, lets running trials finish, prints the summary and exits 130', {
+      timeout: 60_000,
+    }, async () => {
+      const path = tempPath(`sigint${extension}`);
+      const run = worker(path, 'sigint', { interrupts: true, concurrency: 2, sleepMs: 300, gracePeriodMs: 20_000 });
+      await run.waitFor((_, all) => all.filter((event) => event.event === 'finished').length >= 2);
+      await run.waitFor(
+        (event, all) =>
+          event.event === 'started' && event.number === all.filter((e) => e.event === 'finished').length + 1,
+      );
+      const startedBeforeSignal = run.events.filter((event) => event.event === 'started').length;
+      run.child.kill('SIGINT');
+      expect((await run.exited).code).toBe(130);
+      expect(run.text()).toMatch(/Study sigint stopped \(aborted\): \d+ complete, 0 failed/);
+      expect(run.text()).toMatch(/Best trial #\d+: loss /);
+      const trials = await listWith(open, path, 'sigint');
+      expect(trials.length).toBe(run.events.filter((event) => event.event === 'started').length);
+      expect(trials.length).toBeLessThanOrEqual(startedBeforeSignal + 1);
+      expect(trials.every((trial) => trial.state === 'complete')).toBe(true);
+      expect(trials.length).toBe(finishedTrials(run.events).size);
+    });
+
+    it('on a second Ctrl-C exits at once, recording running trials as interrupted', { timeout: 60_000 }, async () => {
+      const path = tempPath(`sigint2${extension}`);
+      const run = worker(path, 'sigint2', { interrupts: true, concurrency: 2, sleepMs: 30_000 });
+      await run.waitFor((_, all) => all.filter((event) => event.event === 'started').length === 2);
+      const signalledAt = Date.now();
+      run.child.kill('SIGINT');
+      await delay(200);
+      run.child.kill('SIGINT');
+      expect((await run.exited).code).toBe(130);
+      expect(Date.now() - signalledAt).toBeLessThan(15_000); // the objective would still be sleeping
+      expect(run.text()).toMatch(/Study sigint2 stopped \(aborted\): 0 complete, 2 failed/);
+      const trials = await listWith(open, path, 'sigint2');
+      expect(trials.map((trial) => trial.state)).toEqual(['failed', 'failed']);
+      for (const trial of trials) expect(trial).toMatchObject({ error: { code: 'INTERRUPTED' } });
+    });
+
+    it('on SIGTERM stops the same way and exits 143', { timeout: 60_000 }, async () => {
+      const path = tempPath(`sigterm${extension}`);
+      const run = worker(path, 'sigterm', { interrupts: true, sleepMs: 100, gracePeriodMs: 20_000 });
+      await run.waitFor((event) => event.event === 'finished');
+      run.child.kill('SIGTERM');
+      expect((await run.exited).code).toBe(143);
+      expect(run.text()).toMatch(/Study sigterm stopped \(aborted\)/);
+      const trials = await listWith(open, path, 'sigterm');
+      expect(trials.length).toBeGreaterThan(0);
+      expect(trials.every((trial) => trial.state === 'complete')).toBe(true);
+    });
+  });
+
+  describe(`${kind} store resume`, () => {
+    const study = async (path: string, budget: { maxTrials?: number; moreTrials?: number }) => {
+      const store = open(path);
+      try {
+        return await runStudy({
+          spec: { name: 'resume', direction: 'minimize', seed: 9, space: workerSpace },
+          space: compileSpace(workerSpace),
+          store,
+          suggester: createRandomSuggester(),
+          objective: createFunctionObjective((params) => workerLoss(params.x as number, params.y as number)),
+          budget,
+        });
+      } finally {
+        await store.close();
+      }
+    };
+
+    it('continues numbering and random streams: 15 + resumed 15 equals 30 straight', async () => {
+      const straight = await study(tempPath(`straight${extension}`), { maxTrials: 30 });
+      const path = tempPath(`resumed${extension}`);
+      const first = await study(path, { maxTrials: 15 });
+      const second = await study(path, { maxTrials: 30 });
+      expect(first.resumed).toBe(false);
+      expect(second.resumed).toBe(true);
+      expect(second.trials.map((trial) => trial.number)).toEqual(straight.trials.map((trial) => trial.number));
+      expect(second.trials.map((trial) => trial.params)).toEqual(straight.trials.map((trial) => trial.params));
+      const third = await study(path, { moreTrials: 4 });
+      expect(third.trials.map((trial) => trial.number)).toEqual(Array.from({ length: 34 }, (_, i) => i));
+      const again = await study(path, { maxTrials: 30 });
+      expect(again.trials).toHaveLength(34); // the budget counts every trial of the study: nothing to do
+    });
+  });
+};

@@ -1,0 +1,87 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { WorkerOptions } from './worker-spec.js';
+
+/** A `@ {json}` line a worker printed. */
+export interface WorkerEvent {
+  readonly event: 'ready' | 'saw' | 'started' | 'finished';
+  readonly number?: number;
+  readonly state?: string;
+  readonly value?: number | null;
+  readonly finished?: number;
+  readonly running?: number;
+  readonly pid?: number;
+}
+
+/** A running worker process and what it has printed so far. */
+export interface WorkerHandle {
+  readonly child: ChildProcess;
+  readonly events: WorkerEvent[];
+  /** Everything on stdout that is not an event line (the summary). */
+  readonly text: () => string;
+  readonly stderr: () => string;
+  /** Resolves when an event matching `predicate` has been printed (or rejects if the worker exits first). */
+  waitFor(predicate: (event: WorkerEvent, all: readonly WorkerEvent[]) => boolean): Promise<void>;
+  readonly exited: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>;
+}
+
+const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
+
+/** The finished trials a worker announced: number → value (null for failed trials). */
+export const finishedTrials = (events: readonly WorkerEvent[]): Map<number, number | null> =>
+  new Map(
+    events.filter((event) => event.event === 'finished').map((event) => [event.number ?? -1, event.value ?? null]),
+  );
+
+/** Starts the fixture worker as a real Node process (workspace packages resolved from source via tsx). */
+export const spawnWorker = (options: WorkerOptions): WorkerHandle => {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@parzen/source', '--import', 'tsx', WORKER, JSON.stringify(options)],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
+  const events: WorkerEvent[] = [];
+  let text = '';
+  let stderr = '';
+  let partial = '';
+  const waiters = new Set<() => void>();
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.startsWith('@ ')) events.push(JSON.parse(line.slice(2)) as WorkerEvent);
+      else text += `${line}\n`;
+    }
+    for (const wake of waiters) wake();
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('close', (code, signal) => {
+      for (const wake of waiters) wake();
+      resolve({ code, signal });
+    });
+  });
+  const waitFor = (predicate: (event: WorkerEvent, all: readonly WorkerEvent[]) => boolean) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (events.some((event) => predicate(event, events))) {
+          waiters.delete(check);
+          resolve();
+        } else if (child.exitCode !== null || child.signalCode !== null) {
+          waiters.delete(check);
+          reject(
+            new Error(
+              `worker exited (${child.exitCode ?? child.signalCode}) before the awaited event; stderr: ${stderr}`,
+            ),
+          );
+        }
+      };
+      waiters.add(check);
+      check();
+    });
+  return { child, events, text: () => text, stderr: () => stderr, waitFor, exited };
+};

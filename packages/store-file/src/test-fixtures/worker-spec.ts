@@ -1,0 +1,29 @@
+import type { Budget, SpaceDefinition } from '@parzen/engine';
+
+/** What the fixture worker runs; passed as its one JSON argument. */
+export interface WorkerOptions {
+  readonly store: 'jsonl' | 'sqlite';
+  readonly path: string;
+  readonly study: string;
+  readonly seed: number;
+  readonly budget: Budget;
+  readonly sleepMs: number;
+  readonly concurrency?: number;
+  readonly leaseMs?: number;
+  readonly gracePeriodMs?: number;
+  /** Install the Ctrl-C / SIGTERM handlers and pass their signals to the run. */
+  readonly interrupts?: boolean;
+  /** Wait for a line on stdin before running (to start several workers together). */
+  readonly waitForGo?: boolean;
+  /** Print `saw` lines: what the suggester's history held when it sampled each trial. */
+  readonly reportHistory?: boolean;
+}
+
+/** The space of the fixture study. */
+export const workerSpace: SpaceDefinition = {
+  x: { type: 'uniform', low: -1, high: 1 },
+  y: { type: 'uniform', low: -1, high: 1 },
+};
+
+/** The fixture objective's value: a bowl with its minimum at (0.3, -0.1). */
+export const workerLoss = (x: number, y: number): number => (x - 0.3) ** 2 + (y + 0.1) ** 2;

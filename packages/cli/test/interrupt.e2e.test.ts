@@ -38,7 +38,9 @@ const signalWhen = (when: RegExp, signals: NodeJS.Signals[]) => (child: ChildPro
     stderr += chunk.toString();
     if (!sent && when.test(stderr)) {
       sent = true;
-      signals.forEach((signal, index) => setTimeout(() => child.kill(signal), 300 * index));
+      signals.forEach((signal, index) => {
+        setTimeout(() => child.kill(signal), 300 * index);
+      });
     }
   });
 };

@@ -83,6 +83,9 @@ export const lastJsonLine = (stdout: string): unknown => {
 /** The seed's heart function as a module objective (knows nothing of Parzen). */
 export const heartModule = 'export default ({ x, y }) => -((x ** 2 + y ** 2 - 1) ** 3 - x ** 2 * y ** 3);\n';
 
+/** The same function, to check reported losses. */
+export const heart = (x: number, y: number): number => -((x ** 2 + y ** 2 - 1) ** 3 - x ** 2 * y ** 3);
+
 /** A small valid config: random search on the heart function in memory. */
 export const heartConfig = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
   name: 'heart',

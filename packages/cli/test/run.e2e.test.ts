@@ -1,7 +1,17 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { heartConfig, heartModule, lastJsonLine, requireBuiltCli, runParzen, tempDir, writeIn } from './cli-harness.js';
+import {
+  heart,
+  heartConfig,
+  heartModule,
+  lastJsonLine,
+  repoRoot,
+  requireBuiltCli,
+  runParzen,
+  tempDir,
+  writeIn,
+} from './cli-harness.js';
 
 interface Summary {
   study: string;
@@ -41,9 +51,7 @@ describe('parzen run', () => {
     expect(trials.map((trial) => trial.state)).toEqual(Array(8).fill('complete'));
     const best = trials.reduce((a, b) => ((a.loss ?? 0) <= (b.loss ?? 0) ? a : b));
     expect(summary.best).toEqual({ number: best.number, loss: best.loss, params: best.params });
-    const heart = ({ x, y }: Record<string, number>) =>
-      -(((x as number) ** 2 + (y as number) ** 2 - 1) ** 3 - (x as number) ** 2 * (y as number) ** 3);
-    expect(best.loss).toBeCloseTo(heart(best.params), 10);
+    expect(best.loss).toBeCloseTo(heart(best.params.x ?? 0, best.params.y ?? 0), 10);
 
     const bestRun = await runParzen(['best', path, '--json'], { cwd: dir });
     expect(lastJsonLine(bestRun.stdout)).toEqual({
@@ -154,5 +162,17 @@ describe('parzen run', () => {
     expect(names('suggester')).toEqual(expect.arrayContaining(['random']));
     expect(names('store')).toEqual(expect.arrayContaining(['memory', 'jsonl', 'sqlite']));
     expect(schema.properties.matrix).toBeDefined();
+  });
+});
+
+describe('the python-command example', () => {
+  it.each(['experiment.json', 'experiment-env.yaml'])('%s tunes heart.py through argv or env', async (file) => {
+    const path = join(repoRoot, 'examples/python-command', file);
+    const run = await runParzen(['run', path, '--max-trials', '4', '--store', 'memory', '--json'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    const summary = lastJsonLine(run.stdout) as Summary;
+    expect(summary.trials).toEqual({ complete: 4, failed: 0 });
+    const { learning_rate: x = 0, size_of_hidden_layer: y = 0 } = summary.best?.params ?? {};
+    expect(summary.best?.loss).toBeCloseTo(heart(x, y), 9);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expandArgv, TemplateError } from './argv-template.js';
+import { expandArgv, expandEnv, TemplateError } from './argv-template.js';
 
 const context = {
   params: { lr: 0.001, units: 64, model: 'svm', flag: true, trial: 'mine' },
@@ -29,5 +29,13 @@ describe('expandArgv', () => {
     expect(() => expandArgv(['run', '--lr={lrr}'], context)).toThrow(
       /command\[1\].*\{lrr\}.*active: lr, units, model, flag, trial/,
     );
+  });
+
+  it('expands env values the same way, leaving out inactive optional ones', () => {
+    expect(expandEnv({ LEARNING_RATE: '{lr}', DEPTH: '{depth?}', FIXED: 'yes' }, context)).toEqual({
+      LEARNING_RATE: '0.001',
+      FIXED: 'yes',
+    });
+    expect(() => expandEnv({ X: '{nope}' }, context)).toThrow(/env\.X "\{nope\}"/);
   });
 });

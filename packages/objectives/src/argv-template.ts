@@ -31,7 +31,7 @@ const lookup = (name: string, context: TemplateContext): string | undefined => {
  * braces. `{name?}` marks a conditional parameter: the element is left out when it is not active.
  * Returns undefined for an element to leave out; throws {@link TemplateError} for an unknown name.
  */
-export const expandElement = (element: string, index: number, context: TemplateContext): string | undefined => {
+export const expandElement = (element: string, where: string, context: TemplateContext): string | undefined => {
   let omit = false;
   const expanded = element.replace(PLACEHOLDER, (match, name: string | undefined, optional: string | undefined) => {
     if (match === '{{') return '{';
@@ -44,7 +44,7 @@ export const expandElement = (element: string, index: number, context: TemplateC
     }
     const active = Object.keys(context.params).join(', ') || 'none';
     throw new TemplateError(
-      `command[${index}] ${JSON.stringify(element)}: \`{${name}}\` names no parameter of trial #${context.trialNumber} ` +
+      `${where} ${JSON.stringify(element)}: \`{${name}}\` names no parameter of trial #${context.trialNumber} ` +
         `(active: ${active}; reserved: trial, study, params). Write \`{${name}?}\` if it is conditional.`,
     );
   });
@@ -54,6 +54,19 @@ export const expandElement = (element: string, index: number, context: TemplateC
 /** Expands a command template into the argv of one trial. */
 export const expandArgv = (template: readonly string[], context: TemplateContext): string[] =>
   template.flatMap((element, index) => {
-    const expanded = expandElement(element, index, context);
+    const expanded = expandElement(element, `command[${index}]`, context);
     return expanded === undefined ? [] : [expanded];
   });
+
+/**
+ * Expands the values of a config's `env` like argv elements (`{"LEARNING_RATE": "{lr}"}`), so a program
+ * that reads its own variable names needs no change; a variable whose `{name?}` is inactive is left out.
+ */
+export const expandEnv = (env: Readonly<Record<string, string>>, context: TemplateContext): Record<string, string> => {
+  const expanded: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const result = expandElement(value, `env.${name}`, context);
+    if (result !== undefined) expanded[name] = result;
+  }
+  return expanded;
+};

@@ -6,7 +6,7 @@ import {
   type ObjectiveAdapter,
   resolveConfigPath,
 } from '@parzen/engine';
-import { expandArgv, TemplateError } from './argv-template.js';
+import { expandArgv, expandEnv, TemplateError } from './argv-template.js';
 import { commandEnv } from './command-env.js';
 import { findExecutable } from './find-executable.js';
 import { findLossLine } from './parse-loss.js';
@@ -18,7 +18,7 @@ export interface CommandObjectiveOptions {
   readonly command: readonly string[];
   /** Working folder of the program; relative to the config's folder. */
   readonly cwd: string;
-  /** Extra environment variables. */
+  /** Extra environment variables; values may hold placeholders like argv (`{"LR": "{lr}"}`). */
   readonly env: Readonly<Record<string, string>>;
   /** Start from Parzen's own environment (PATH, HOME, a virtualenv ...). */
   readonly inheritEnv: boolean;
@@ -52,7 +52,7 @@ export const commandObjectiveOptionsSchema = {
       type: 'object',
       additionalProperties: { type: 'string' },
       default: {},
-      description: 'Extra environment variables.',
+      description: 'Extra environment variables; values may use the argv placeholders ({lr}, {depth?}, {trial}).',
     },
     inheritEnv: { type: 'boolean', default: true, description: "Start from Parzen's environment." },
     stdin: { enum: ['json', 'none'], default: 'json', description: 'Params as one JSON line on standard input.' },
@@ -116,15 +116,18 @@ export const createCommandObjective = (
   context: { baseDir: string; study: string },
 ): ObjectiveAdapter => {
   const cwd = resolveConfigPath(context.baseDir, options.cwd);
-  const env = (params: ExternalParams, trialNumber: number) =>
-    commandEnv({ params, trialNumber, study: context.study, extra: options.env, inherit: options.inheritEnv });
+  const env = (params: ExternalParams, trialNumber: number, extra: Readonly<Record<string, string>>) =>
+    commandEnv({ params, trialNumber, study: context.study, extra, inherit: options.inheritEnv });
   const running = new Set<AbortController>();
   return {
     name: 'command',
     async evaluate(params, evaluation) {
       let argv: string[];
+      let extraEnv: Record<string, string>;
       try {
-        argv = expandArgv(options.command, { params, trialNumber: evaluation.trialNumber, study: context.study });
+        const template = { params, trialNumber: evaluation.trialNumber, study: context.study };
+        argv = expandArgv(options.command, template);
+        extraEnv = expandEnv(options.env, template);
       } catch (error) {
         if (error instanceof TemplateError)
           return failed('COMMAND_TEMPLATE', error.message, { command: options.command });
@@ -136,7 +139,7 @@ export const createCommandObjective = (
         const outcome = await runCommand({
           argv,
           cwd,
-          env: env(params, evaluation.trialNumber),
+          env: env(params, evaluation.trialNumber, extraEnv),
           signal: AbortSignal.any([evaluation.signal, stop.signal]),
           stderrTail: options.stderrTailChars,
           ...(options.stdin === 'json' ? { input: `${JSON.stringify(params)}\n` } : {}),

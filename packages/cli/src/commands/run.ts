@@ -109,7 +109,7 @@ export const runConfigs = async (
   }
   const rows = compareOutcomes(outcomes);
   if (batch) {
-    if (flags.json !== true) output.result(`\n${formatComparison(rows)}`);
+    if (flags.json !== true) output.result(`${flags.quiet === true ? '' : '\n'}${formatComparison(rows)}`);
     else {
       const summaries = outcomes.map((outcome) =>
         outcome.result === undefined

@@ -1,0 +1,43 @@
+import type { DistributionKind } from '@parzen/engine';
+import type { ComponentsDescription } from '../model/param-density.js';
+import type { TpeCompat } from '../options.js';
+
+/** Values and their log l, log g (−∞ serialises as null in JSON). */
+export interface DensityCurve {
+  readonly x: readonly number[];
+  readonly logL: readonly number[];
+  readonly logG: readonly number[];
+}
+
+/** How TPE decided one parameter: enough to draw l (green), g (red), log l − log g (black) and the pick. */
+export interface ParamExplanation {
+  readonly name: string;
+  readonly kind: DistributionKind;
+  /** Trial numbers whose values built l(x) and g(x) (only trials where the parameter was active). */
+  readonly below: readonly number[];
+  readonly above: readonly number[];
+  readonly l: ComponentsDescription;
+  readonly g: ComponentsDescription;
+  /** log l and log g over a grid of the parameter's range (all options for categorical ones). */
+  readonly grid: DensityCurve;
+  /** The candidates drawn from l(x), with their log l, log g and scores. */
+  readonly candidates: DensityCurve & { readonly score: readonly number[] };
+  readonly winner: { readonly index: number; readonly value: number; readonly score: number };
+}
+
+/** The explanation of one suggestion, handed to `context.explain` (a `suggestion.explained` event). */
+export interface TpeExplanation {
+  readonly algorithm: 'tpe';
+  readonly compat: TpeCompat;
+  readonly trialNumber: number;
+  /** `startup`: drawn by the start-up sampler; `model`: by TPE. */
+  readonly phase: 'startup' | 'model';
+  /** Observed trials (what γ and the start-up phase count). */
+  readonly observed: number;
+  readonly startupTrials: number;
+  /** The global split: size and trial numbers of the below set (empty during start-up). */
+  readonly nBelow: number;
+  readonly below: readonly number[];
+  /** One entry per parameter TPE decided, in evaluation order (empty during start-up). */
+  readonly params: readonly ParamExplanation[];
+}

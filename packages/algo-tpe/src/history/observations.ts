@@ -1,0 +1,106 @@
+import type { ObservationSet } from '../model/param-density.js';
+import type { HistorySplit } from './history-split.js';
+import type { TrialHistory } from './trial-history.js';
+
+/** One parameter's below and above observations. */
+export interface ParamObservations {
+  readonly below: ObservationSet;
+  readonly above: ObservationSet;
+}
+
+const belowSet = (history: TrialHistory, split: HistorySplit, name: string): ObservationSet => {
+  const values: number[] = [];
+  const numbers: number[] = [];
+  for (const number of split.below) {
+    const value = history.byNumber[number]?.params[name];
+    if (value === undefined) continue;
+    values.push(value);
+    numbers.push(number);
+  }
+  return { values: Float64Array.from(values), numbers: Int32Array.from(numbers) };
+};
+
+interface Extra {
+  readonly number: number;
+  readonly value: number;
+}
+
+/**
+ * The above set in O(n): the column's values minus the below trials, merged with the extras (failed or
+ * running trials) that have the parameter; arrival order by number and value order with arrival ranks.
+ */
+const aboveSet = (history: TrialHistory, split: HistorySplit, name: string): ObservationSet => {
+  const { byNumber, byValue } = history.column(name);
+  const extras: Extra[] = split.extras.flatMap((trial) => {
+    const value = trial.params[name];
+    return value === undefined ? [] : [{ number: trial.number, value }];
+  });
+  const size = byNumber.size - countBelow(byNumber, split) + extras.length;
+  const values = new Float64Array(size);
+  const numbers = new Int32Array(size);
+  const rank = new Int32Array(history.numberLimit + 1);
+  let out = 0;
+  const emitArrival = (number: number, value: number) => {
+    values[out] = value;
+    numbers[out] = number;
+    rank[number] = out++;
+  };
+  let j = 0;
+  for (let i = 0; i < byNumber.size; i++) {
+    const number = byNumber.keys[i] as number;
+    for (; j < extras.length && (extras[j] as Extra).number < number; j++)
+      emitArrival((extras[j] as Extra).number, (extras[j] as Extra).value);
+    if (split.isBelow[number] !== 1) emitArrival(number, byNumber.tags[i] as number);
+  }
+  for (; j < extras.length; j++) emitArrival((extras[j] as Extra).number, (extras[j] as Extra).value);
+
+  const byValueExtras = [...extras].sort((a, b) => a.value - b.value || a.number - b.number);
+  const sortedValues = new Float64Array(size);
+  const order = new Int32Array(size);
+  out = 0;
+  const emitSorted = (number: number, value: number) => {
+    sortedValues[out] = value;
+    order[out++] = rank[number] as number;
+  };
+  j = 0;
+  for (let i = 0; i < byValue.size; i++) {
+    const value = byValue.keys[i] as number;
+    const number = byValue.tags[i] as number;
+    for (; j < byValueExtras.length && precedes(byValueExtras[j] as Extra, value, number); j++) {
+      emitSorted((byValueExtras[j] as Extra).number, (byValueExtras[j] as Extra).value);
+    }
+    if (split.isBelow[number] !== 1) emitSorted(number, value);
+  }
+  for (; j < byValueExtras.length; j++)
+    emitSorted((byValueExtras[j] as Extra).number, (byValueExtras[j] as Extra).value);
+  return { values, numbers, sorted: { values: sortedValues, order } };
+};
+
+const precedes = (extra: Extra, value: number, number: number): boolean =>
+  extra.value < value || (extra.value === value && extra.number < number);
+
+const countBelow = (byNumber: { size: number; keys: Float64Array }, split: HistorySplit): number => {
+  let count = 0;
+  for (const number of split.below) {
+    const at = lowerBound(byNumber.keys, byNumber.size, number);
+    if (at < byNumber.size && byNumber.keys[at] === number) count++;
+  }
+  return count;
+};
+
+const lowerBound = (keys: Float64Array, size: number, key: number): number => {
+  let lo = 0;
+  let hi = size;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((keys[mid] as number) < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+};
+
+/** The below and above observations of parameter `name` under a split. */
+export const paramObservations = (history: TrialHistory, split: HistorySplit, name: string): ParamObservations => ({
+  below: belowSet(history, split, name),
+  above: aboveSet(history, split, name),
+});

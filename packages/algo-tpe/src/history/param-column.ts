@@ -1,0 +1,23 @@
+import { SortedPairs } from './sorted-pairs.js';
+
+/**
+ * The values one parameter took in finished trials, kept twice: as (trial number, value) in arrival
+ * order, for linear forgetting, and as (value, trial number) in value order, for the Parzen widths.
+ * Finished trials never change, so a column only grows.
+ */
+export class ParamColumn {
+  readonly byNumber = new SortedPairs();
+  readonly byValue = new SortedPairs();
+
+  /** Records that trial `number` had `value`. */
+  insert(number: number, value: number): void {
+    this.byNumber.insert(number, value);
+    this.byValue.insert(value, number);
+  }
+
+  /** The value of trial `number`, or undefined when the parameter was not active in it. */
+  valueOf(number: number): number | undefined {
+    const at = this.byNumber.lowerBound(number);
+    return at < this.byNumber.size && this.byNumber.keys[at] === number ? this.byNumber.tags[at] : undefined;
+  }
+}

@@ -1,0 +1,132 @@
+import { type Direction, lossToMinimize, type Trial } from '@parzen/engine';
+import { ParamColumn } from './param-column.js';
+import { SortedPairs } from './sorted-pairs.js';
+
+const UNKNOWN = 0;
+const COMPLETE = 1;
+const FAILED = 2;
+const PRUNED = 3;
+
+const codeOf = (trial: Trial): number =>
+  trial.state === 'complete'
+    ? COMPLETE
+    : trial.state === 'failed'
+      ? FAILED
+      : trial.state === 'pruned'
+        ? PRUNED
+        : UNKNOWN;
+
+/**
+ * What TPE remembers of a study between suggestions. Finished trials are immutable, so each one is
+ * folded in once, keyed by its number and state (never by object identity): losses in sorted order and
+ * every parameter's values in sorted columns. Running trials change, so they are re-read every call.
+ *
+ * @remarks `sync` checks the context against what it holds (count and loss of every finished trial) and
+ * rebuilds from scratch when they disagree, so results depend only on the trials passed in.
+ */
+export class TrialHistory {
+  private study: string | undefined;
+  private direction: Direction = 'minimize';
+  private states = new Uint8Array(64);
+  private losses = new Float64Array(64);
+  private finished = 0;
+  /** Complete trials as (loss, number). */
+  complete = new SortedPairs();
+  /** Pruned trials as (loss or +∞, number). */
+  pruned = new SortedPairs();
+  /** Failed trials, in number order. */
+  failed: Trial[] = [];
+  /** Running trials of the last sync, in number order. */
+  running: readonly Trial[] = [];
+  /** Trials of the last sync by number (sparse; the trial being sampled is missing). */
+  byNumber: (Trial | undefined)[] = [];
+  /** The largest trial number seen, + 1. */
+  numberLimit = 0;
+  readonly columns = new Map<string, ParamColumn>();
+
+  /** Brings the history up to date with `trials` (a study's other trials, ordered by number). */
+  sync(study: string, direction: Direction, trials: readonly Trial[]): void {
+    if (study !== this.study || direction !== this.direction) this.reset(study, direction);
+    if (!this.tryExtend(trials)) {
+      this.reset(study, direction);
+      this.tryExtend(trials);
+    }
+  }
+
+  /** The column of a parameter's finished values (empty when never seen). */
+  column(name: string): ParamColumn {
+    let column = this.columns.get(name);
+    if (column === undefined) {
+      column = new ParamColumn();
+      this.columns.set(name, column);
+    }
+    return column;
+  }
+
+  private tryExtend(trials: readonly Trial[]): boolean {
+    const running: Trial[] = [];
+    const byNumber: (Trial | undefined)[] = [];
+    let seenFinished = 0;
+    for (const trial of trials) {
+      byNumber[trial.number] = trial;
+      if (trial.number >= this.numberLimit) this.numberLimit = trial.number + 1;
+      const code = codeOf(trial);
+      if (code === UNKNOWN) {
+        running.push(trial);
+        continue;
+      }
+      seenFinished++;
+      this.ensureCapacity(trial.number);
+      const known = this.states[trial.number];
+      if (known === UNKNOWN) this.add(trial, code);
+      else if (known !== code || !Object.is(this.losses[trial.number], this.lossOf(trial))) return false;
+    }
+    this.running = running;
+    this.byNumber = byNumber;
+    return seenFinished === this.finished;
+  }
+
+  private lossOf(trial: Trial): number {
+    if (trial.state === 'complete') return lossToMinimize(trial.value, this.direction);
+    if (trial.state === 'pruned' && trial.value !== undefined) return lossToMinimize(trial.value, this.direction);
+    return Number.POSITIVE_INFINITY;
+  }
+
+  private add(trial: Trial, code: number): void {
+    const loss = this.lossOf(trial);
+    this.states[trial.number] = code;
+    this.losses[trial.number] = loss;
+    this.finished++;
+    if (code === FAILED) {
+      const at = this.failed.findIndex((other) => other.number > trial.number);
+      this.failed.splice(at < 0 ? this.failed.length : at, 0, trial);
+      return;
+    }
+    (code === COMPLETE ? this.complete : this.pruned).insert(loss, trial.number);
+    for (const [name, value] of Object.entries(trial.params)) this.column(name).insert(trial.number, value);
+  }
+
+  private ensureCapacity(number: number): void {
+    if (number < this.states.length) return;
+    const size = Math.max(number + 1, this.states.length * 2);
+    const states = new Uint8Array(size);
+    states.set(this.states);
+    const losses = new Float64Array(size);
+    losses.set(this.losses);
+    this.states = states;
+    this.losses = losses;
+  }
+
+  private reset(study: string, direction: Direction): void {
+    this.study = study;
+    this.direction = direction;
+    this.states = new Uint8Array(64);
+    this.losses = new Float64Array(64);
+    this.finished = 0;
+    this.numberLimit = 0;
+    this.complete = new SortedPairs();
+    this.pruned = new SortedPairs();
+    this.failed = [];
+    this.columns.clear();
+  }
+}

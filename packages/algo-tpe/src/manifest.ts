@@ -1,0 +1,15 @@
+import { defineSuggester, pluginModule } from '@parzen/engine';
+import type { TpeOptions } from './options.js';
+import { tpeOptionsSchema } from './options-schema.js';
+import { createTpeSuggester } from './tpe-suggester.js';
+
+/** `{ "use": "tpe", "options": { "compat": "hyperopt" } }`: the Tree-structured Parzen Estimator. */
+export const tpeSuggesterManifest = defineSuggester<TpeOptions>({
+  name: 'tpe',
+  description: 'Tree-structured Parzen Estimator: hyperopt- and Optuna-compatible profiles and our default.',
+  optionsSchema: tpeOptionsSchema,
+  create: (options) => createTpeSuggester(options),
+});
+
+/** The package's ContainerModule: contributes the `tpe` suggester. */
+export const tpeModule = pluginModule(tpeSuggesterManifest);

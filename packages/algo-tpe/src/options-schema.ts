@@ -1,0 +1,99 @@
+import { TPE_PROFILES, type TpeCompat } from './options.js';
+
+type ProfileKey = keyof (typeof TPE_PROFILES)['parzen'];
+
+/** The fields whose default depends on `compat`, with their JSON Schema (no default: the profile's goes in). */
+const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknown>>>> = {
+  startupTrials: {
+    type: 'integer',
+    minimum: 0,
+    description:
+      'Trials drawn by the start-up sampler before the model takes over (parzen 10, hyperopt 20, optuna 10).',
+  },
+  candidates: { type: 'integer', minimum: 1, description: 'Candidates drawn from l(x) per parameter (24).' },
+  gamma: {
+    type: 'number',
+    exclusiveMinimum: 0,
+    description:
+      'Below-set coefficient: ceil(gamma·√n) with split "sqrt" (hyperopt 0.25), ceil(gamma·n) with "linear" (0.1).',
+  },
+  split: { enum: ['sqrt', 'linear'], description: 'How the below set grows with n (hyperopt sqrt, optuna linear).' },
+  maxBelow: { type: 'integer', minimum: 1, description: 'Cap on the below-set size (25).' },
+  priorWeight: {
+    type: 'number',
+    exclusiveMinimum: 0,
+    description: 'Weight of the prior kernel and pseudo-counts (1).',
+  },
+  kernel: {
+    enum: ['hyperopt', 'optuna'],
+    description: 'hyperopt: adaptive Parzen widths, truncated mixture. optuna: Optuna 5.0 widths, truncated kernels.',
+  },
+  forgetting: {
+    type: 'integer',
+    minimum: 0,
+    description: 'Linear forgetting: observations older than the newest N get ramped weights; 0 turns it off (25).',
+  },
+  bandwidthFloor: {
+    type: 'number',
+    minimum: 0,
+    maximum: 1,
+    description: 'optuna kernel: smallest width is range·max(floor, (n+2)^-exponent) (Optuna 0.01).',
+  },
+  bandwidthExponent: {
+    type: 'number',
+    exclusiveMinimum: 0,
+    description: 'optuna kernel: the exponent of that rule (Optuna 1).',
+  },
+  failed: { enum: ['worst', 'ignore'], description: 'Failed trials: loss +∞ and counted (hyperopt), or ignored.' },
+  running: {
+    enum: ['worst', 'liar', 'ignore'],
+    description: "Running trials: loss +∞ and counted (hyperopt), always in g (Optuna's constant liar), or ignored.",
+  },
+};
+
+const COMPATS: readonly TpeCompat[] = ['parzen', 'hyperopt', 'optuna'];
+
+/**
+ * One `if compat = X then defaults of X` clause per profile. ajv fills `allOf` defaults before the
+ * `compat` default itself, so the `parzen` clause also matches a missing `compat`.
+ */
+const profileDefaults = (compat: TpeCompat): Record<string, unknown> => ({
+  if:
+    compat === 'parzen'
+      ? { properties: { compat: { const: compat } } }
+      : { required: ['compat'], properties: { compat: { const: compat } } },
+  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable.
+  then: {
+    properties: Object.fromEntries(
+      Object.entries(TPE_PROFILES[compat]).map(([key, value]) => [key, { default: value }]),
+    ),
+  },
+});
+
+/**
+ * JSON Schema of the `tpe` plugin's options. Every option has its default: fixed ones on the property,
+ * profile-dependent ones in one `if/then` clause per `compat` value (ajv's `useDefaults` fills them).
+ */
+export const tpeOptionsSchema: Readonly<Record<string, unknown>> = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    compat: {
+      enum: COMPATS,
+      default: 'parzen',
+      description:
+        'Settings profile: parzen (ours, chosen by benchmark), hyperopt (0.3.0 tpe.suggest), optuna (5.0 univariate).',
+    },
+    startup: { enum: ['random'], default: 'random', description: 'Start-up sampler (random search; pluggable).' },
+    ...PROFILE_FIELDS,
+    explain: { type: 'boolean', default: false, description: 'Publish an explanation of every suggestion on the bus.' },
+    explainGrid: {
+      type: 'integer',
+      minimum: 2,
+      maximum: 10_000,
+      default: 101,
+      description: 'Grid points per parameter in explanations.',
+    },
+  },
+  allOf: COMPATS.map(profileDefaults),
+};

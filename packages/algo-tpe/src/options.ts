@@ -1,0 +1,113 @@
+/** The named settings bundles: hyperopt's TPE, Optuna's univariate TPE (5.0 line), and ours. */
+export type TpeCompat = 'parzen' | 'hyperopt' | 'optuna';
+
+/** How the below-set size grows with the number of observed trials n: `ceil(γ√n)` or `ceil(γn)`. */
+export type TpeSplitRule = 'sqrt' | 'linear';
+
+/**
+ * The density family. `hyperopt`: adaptive Parzen widths (prior as a neighbour) and one truncation of the
+ * whole mixture (tpe-spec 3.4–3.6). `optuna`: Optuna 5.0-line widths (bounds as neighbours) and a mixture
+ * of individually truncated kernels (tpe-spec 4.4–4.6).
+ */
+export type TpeKernel = 'hyperopt' | 'optuna';
+
+/** What failed trials are: `worst` = loss +∞, counted in n and modelled in g (hyperopt); `ignore` (Optuna). */
+export type FailedTrialPolicy = 'worst' | 'ignore';
+
+/**
+ * What running trials of other workers are: `worst` = loss +∞ and counted (hyperopt); `liar` = always in
+ * g but not counted (Optuna's constant liar); `ignore`.
+ */
+export type RunningTrialPolicy = 'worst' | 'liar' | 'ignore';
+
+/** The start-up sampler: `random` draws every active parameter from its prior (random search). */
+export type StartupSamplerName = 'random';
+
+/** Every setting of the TPE suggester, as resolved from options and the `compat` profile. */
+export interface TpeSettings {
+  readonly compat: TpeCompat;
+  /** Trials drawn by the start-up sampler before the model takes over. */
+  readonly startupTrials: number;
+  readonly startup: StartupSamplerName;
+  /** Candidates drawn from l(x) per parameter. */
+  readonly candidates: number;
+  readonly gamma: number;
+  readonly split: TpeSplitRule;
+  /** Cap on the below-set size. */
+  readonly maxBelow: number;
+  readonly priorWeight: number;
+  readonly kernel: TpeKernel;
+  /** Linear forgetting: observations older than the newest `forgetting` get ramped weights (0 = off). */
+  readonly forgetting: number;
+  /** Smallest kernel width, `range · max(floor, (n+2)^−exponent)` (optuna kernel only). */
+  readonly bandwidthFloor: number;
+  readonly bandwidthExponent: number;
+  readonly failed: FailedTrialPolicy;
+  readonly running: RunningTrialPolicy;
+  /** Hand an explanation of every suggestion to the engine (published as `suggestion.explained`). */
+  readonly explain: boolean;
+  /** Grid points per parameter in explanations. */
+  readonly explainGrid: number;
+}
+
+/** Options of the `tpe` plugin: every field optional; missing ones come from the `compat` profile. */
+export type TpeOptions = Partial<TpeSettings>;
+
+type ProfileSettings = Omit<TpeSettings, 'compat' | 'explain' | 'explainGrid' | 'startup'>;
+
+/**
+ * The profiles. `hyperopt` = hyperopt 0.3.0 `tpe.suggest` defaults; `optuna` = Optuna's univariate
+ * TPESampler on the 5.0 line (constant liar on, as 5.0 defaults); `parzen` = our default, chosen by the
+ * quality benchmark (bench/results/tpe-quality.md).
+ */
+export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
+  hyperopt: {
+    startupTrials: 20,
+    candidates: 24,
+    gamma: 0.25,
+    split: 'sqrt',
+    maxBelow: 25,
+    priorWeight: 1,
+    kernel: 'hyperopt',
+    forgetting: 25,
+    bandwidthFloor: 0.01,
+    bandwidthExponent: 1,
+    failed: 'worst',
+    running: 'worst',
+  },
+  optuna: {
+    startupTrials: 10,
+    candidates: 24,
+    gamma: 0.1,
+    split: 'linear',
+    maxBelow: 25,
+    priorWeight: 1,
+    kernel: 'optuna',
+    forgetting: 25,
+    bandwidthFloor: 0.01,
+    bandwidthExponent: 1,
+    failed: 'ignore',
+    running: 'liar',
+  },
+  parzen: {
+    startupTrials: 10,
+    candidates: 24,
+    gamma: 0.1,
+    split: 'linear',
+    maxBelow: 25,
+    priorWeight: 1,
+    kernel: 'optuna',
+    forgetting: 25,
+    bandwidthFloor: 0.01,
+    bandwidthExponent: 1,
+    failed: 'ignore',
+    running: 'liar',
+  },
+};
+
+/** Fills every missing option from the `compat` profile (default `parzen`). */
+export const resolveTpeSettings = (options: TpeOptions = {}): TpeSettings => {
+  const compat = options.compat ?? 'parzen';
+  const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  return { ...TPE_PROFILES[compat], startup: 'random', explain: false, explainGrid: 101, ...defined, compat };
+};

@@ -51,9 +51,10 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
   program
     .command('validate')
     .argument('<config...>', 'experiment configs')
+    .option('--json', 'print {"valid": [...]} or {"errors": [...]} as the last stdout line')
     .description('Check configs (schema, space, plugin options, objective module or program) without running.')
-    .action(async (configs: string[]) => {
-      exit.code = await validateConfigs(configs, output);
+    .action(async (configs: string[], flags: { json?: boolean }) => {
+      exit.code = await validateConfigs(configs, output, flags.json === true);
     });
   program
     .command('trials')

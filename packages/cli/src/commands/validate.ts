@@ -5,8 +5,9 @@ import { prepareRuns } from '../prepare-runs.js';
  * `parzen validate <config...>`: checks each config like `run` does (schema, space, plugin options, the
  * objective's module or program) without running a trial, and says what would run.
  */
-export const validateConfigs = async (paths: readonly string[], output: Output): Promise<number> => {
+export const validateConfigs = async (paths: readonly string[], output: Output, json = false): Promise<number> => {
   const runs = await prepareRuns(paths, { preflight: true, progress: { force: 'off' } });
+  const valid: { file: string; studies: string[] }[] = [];
   for (const path of paths) {
     const mine = runs.filter((run) => run.configPath === path);
     const first = mine[0]?.experiment;
@@ -19,7 +20,10 @@ export const validateConfigs = async (paths: readonly string[], output: Output):
       mine.length > 1
         ? `${mine.length} matrix variants (${mine.map((run) => run.experiment.config.name).join(', ')})`
         : `study ${config.name}`;
-    output.result(`${path}: valid: ${studies}; ${what}`);
+    valid.push({ file: path, studies: mine.map((run) => run.experiment.config.name) });
+    if (json) output.note(`${path}: valid: ${studies}; ${what}`);
+    else output.result(`${path}: valid: ${studies}; ${what}`);
   }
+  if (json) output.result(JSON.stringify({ valid }));
   return 0;
 };

@@ -1,0 +1,64 @@
+import type { RunResult, StudySummary } from '@parzen/engine';
+import { describe, expect, it } from 'vitest';
+import { type BatchOutcome, compareOutcomes, formatComparison } from './comparison.js';
+
+const outcome = (
+  variant: string,
+  study: string,
+  best: number | undefined,
+  direction: 'minimize' | 'maximize' = 'minimize',
+): BatchOutcome => {
+  const summary = {
+    study,
+    direction,
+    complete: 4,
+    failed: 1,
+    pruned: 0,
+    running: 0,
+    best: best === undefined ? undefined : { value: best, number: 0 },
+    bestParams: {},
+  } as unknown as StudySummary;
+  return {
+    variant,
+    study,
+    direction,
+    result: { summary, reason: 'max-trials', resumed: false, trials: [] } as RunResult,
+  };
+};
+
+describe('compareOutcomes', () => {
+  it('takes the median best per variant and sorts the best variant first', () => {
+    const rows = compareOutcomes([
+      outcome('random', 'r1', 3),
+      outcome('random', 'r2', 1),
+      outcome('random', 'r3', 2),
+      outcome('tpe', 't1', 0.5),
+      outcome('tpe', 't2', 1.5),
+    ]);
+    expect(rows.map((row) => [row.variant, row.runs, row.medianBest, row.bestOfRuns, row.worstOfRuns])).toEqual([
+      ['tpe', 2, 1, 0.5, 1.5],
+      ['random', 3, 2, 1, 3],
+    ]);
+    expect(rows[1]).toMatchObject({ completeTrials: 12, failedTrials: 3, studies: ['r1', 'r2', 'r3'], erroredRuns: 0 });
+  });
+
+  it('ranks by the highest median when maximizing, and puts variants without results last', () => {
+    const rows = compareOutcomes([
+      outcome('a', 'a1', 1, 'maximize'),
+      { variant: 'broken', study: 'b1', direction: 'maximize', error: new Error('store failed') },
+      outcome('c', 'c1', 5, 'maximize'),
+      outcome('c', 'c2', undefined, 'maximize'),
+    ]);
+    expect(rows.map((row) => [row.variant, row.medianBest, row.bestOfRuns, row.erroredRuns])).toEqual([
+      ['c', 5, 5, 0],
+      ['a', 1, 1, 0],
+      ['broken', null, null, 1],
+    ]);
+    expect(formatComparison(rows).split('\n')).toEqual([
+      'variant           runs  median best  best  worst  complete  failed',
+      'c                    2            5     5      5         8       2',
+      'a                    1            1     1      1         4       1',
+      'broken   1 (1 errored)            -     -      -         0       0',
+    ]);
+  });
+});

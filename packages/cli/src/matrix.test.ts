@@ -1,0 +1,74 @@
+import { ParzenError } from '@parzen/engine';
+import { describe, expect, it } from 'vitest';
+import { expandMatrix } from './matrix.js';
+
+const base = { name: 'cmp', seed: 0, budget: { maxTrials: 10 }, suggester: { use: 'random' } };
+
+describe('expandMatrix', () => {
+  it('gives one variant for a config without matrix', () => {
+    expect(expandMatrix(base)).toEqual([{ config: base, study: 'cmp', variant: 'cmp', values: {} }]);
+  });
+
+  it('expands the cartesian product in order, naming studies and grouping runs that differ only in seed', () => {
+    const variants = expandMatrix({
+      ...base,
+      matrix: { suggester: [{ use: 'random' }, { use: 'tpe', options: { gamma: 0.2 } }], seed: [1, 2] },
+    });
+    expect(variants.map((variant) => variant.study)).toEqual([
+      'cmp.suggester-random.seed-1',
+      'cmp.suggester-random.seed-2',
+      'cmp.suggester-tpe.seed-1',
+      'cmp.suggester-tpe.seed-2',
+    ]);
+    expect(variants.map((variant) => variant.variant)).toEqual([
+      'cmp suggester=random',
+      'cmp suggester=random',
+      'cmp suggester=tpe',
+      'cmp suggester=tpe',
+    ]);
+    expect(variants[3]?.config).toEqual({
+      name: 'cmp.suggester-tpe.seed-2',
+      seed: 2,
+      budget: { maxTrials: 10 },
+      suggester: { use: 'tpe', options: { gamma: 0.2 } },
+    });
+    expect('matrix' in (variants[0]?.config ?? {})).toBe(false);
+  });
+
+  it('sets slash paths inside the config without touching the original', () => {
+    const raw = { ...base, matrix: { 'budget/maxTrials': [5, 20], 'suggester/options/gamma': [0.1] } };
+    const variants = expandMatrix(raw);
+    expect(variants.map((variant) => variant.config.budget)).toEqual([{ maxTrials: 5 }, { maxTrials: 20 }]);
+    expect(variants[0]?.config.suggester).toEqual({ use: 'random', options: { gamma: 0.1 } });
+    expect(variants[1]?.study).toBe('cmp.maxTrials-20.gamma-0.1');
+    expect(raw.budget).toEqual({ maxTrials: 10 });
+  });
+
+  it('makes colliding labels unique by position', () => {
+    const variants = expandMatrix({
+      ...base,
+      matrix: { suggester: [{ use: 'tpe' }, { use: 'tpe', options: { gamma: 0.5 } }] },
+    });
+    expect(variants.map((variant) => variant.study)).toEqual(['cmp.suggester-tpe1', 'cmp.suggester-tpe2']);
+  });
+
+  it('reports a malformed matrix with JSON pointers', () => {
+    const issues = (raw: unknown) => {
+      try {
+        expandMatrix(raw);
+      } catch (error) {
+        return (error as ParzenError).issues.map((issue) => issue.pointer);
+      }
+      return [];
+    };
+    expect(issues({ ...base, matrix: [] })).toEqual(['/matrix']);
+    expect(issues({ ...base, matrix: {} })).toEqual(['/matrix']);
+    expect(issues({ ...base, matrix: { seed: 3, name: ['a'], 'a/b': [] } })).toEqual([
+      '/matrix/seed',
+      '/matrix/name',
+      '/matrix/a~1b',
+    ]);
+    expect(issues('text')).toEqual(['']);
+    expect(() => expandMatrix(null)).toThrow(ParzenError);
+  });
+});

@@ -1,0 +1,80 @@
+import { connectReporters, createEventBus, type EngineEvent } from '@parzen/engine';
+import { describe, expect, it } from 'vitest';
+import { createProgressReporter, type ProgressMode } from './progress-reporter.js';
+
+const at = '2026-01-01T00:00:00.000Z';
+const study = { name: 'demo', direction: 'minimize', seed: 0, space: {}, createdAt: at } as const;
+const complete = (number: number, value: number): EngineEvent => ({
+  type: 'trial.finished',
+  at,
+  trial: { study: 'demo', number, state: 'complete', value, params: {}, startedAt: at, finishedAt: at },
+  values: {},
+});
+const events: EngineEvent[] = [
+  { type: 'study.started', at, study, resumed: false, existingTrials: 0, maxTrials: 3 },
+  complete(0, 2.5),
+  {
+    type: 'trial.finished',
+    at,
+    trial: {
+      study: 'demo',
+      number: 1,
+      state: 'failed',
+      error: { code: 'COMMAND_FAILED', message: 'exited with code 3' },
+      params: {},
+      startedAt: at,
+      finishedAt: at,
+    },
+    values: {},
+  },
+  complete(2, 1.25),
+];
+
+/** A stream that records what is written; `isTTY` decides what `auto` picks. */
+const fakeStream = (isTTY: boolean) => {
+  const chunks: string[] = [];
+  const stream = {
+    isTTY,
+    columns: 120,
+    write: (chunk: string) => chunks.push(chunk) > 0,
+    cursorTo: () => true,
+    clearLine: () => true,
+    moveCursor: () => true,
+    clearScreenDown: () => true,
+    on: () => stream,
+    removeListener: () => stream,
+  };
+  return { stream: stream as unknown as NodeJS.WriteStream, text: () => chunks.join('') };
+};
+
+const play = async (mode: ProgressMode, isTTY: boolean) => {
+  const { stream, text } = fakeStream(isTTY);
+  const bus = createEventBus();
+  const done = connectReporters([createProgressReporter(mode, stream)], bus);
+  for (const event of events) bus.emit(event);
+  bus.complete();
+  await done;
+  return text();
+};
+
+describe('progress reporter', () => {
+  it('prints a line per trial with counts and the best loss when not on a terminal', async () => {
+    expect((await play('auto', false)).split('\n')).toEqual([
+      'Starting study demo (0 trials so far, up to 3 trials)',
+      'trial #0 complete, loss 2.5  [1/3 trials, 0 failed, best 2.5 (#0)]',
+      'trial #1 failed (COMMAND_FAILED): exited with code 3  [2/3 trials, 1 failed, best 2.5 (#0)]',
+      'trial #2 complete, loss 1.25  [3/3 trials, 1 failed, best 1.25 (#2)]',
+      '',
+    ]);
+  });
+
+  it('draws a bar with done/total, failures and the best loss on a terminal', async () => {
+    const text = await play('auto', true);
+    expect(text).toContain('3/3 trials | 1 failed | best 1.25 (#2) | ETA');
+    expect(text).not.toContain('trial #1 failed');
+  });
+
+  it('prints nothing when off', async () => {
+    expect(await play('off', true)).toBe('');
+  });
+});

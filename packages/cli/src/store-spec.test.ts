@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { CliError } from './exit-codes.js';
+import { parseStoreSpec } from './store-spec.js';
+
+describe('parseStoreSpec', () => {
+  it('reads a plugin name and an optional path relative to the working directory', () => {
+    expect(parseStoreSpec('memory', '/work')).toEqual({ use: 'memory' });
+    expect(parseStoreSpec('sqlite:./runs/x.db', '/work')).toEqual({
+      use: 'sqlite',
+      options: { path: '/work/runs/x.db' },
+    });
+    expect(parseStoreSpec('jsonl:/abs/x.jsonl', '/work')).toEqual({ use: 'jsonl', options: { path: '/abs/x.jsonl' } });
+    expect(parseStoreSpec('jsonl:C:x', '/work')).toEqual({ use: 'jsonl', options: { path: '/work/C:x' } });
+  });
+
+  it('rejects a spec that is not NAME or NAME:PATH', () => {
+    expect(() => parseStoreSpec(':x.db')).toThrow(CliError);
+    expect(() => parseStoreSpec('sql ite')).toThrow(/expected NAME or NAME:PATH/);
+  });
+});

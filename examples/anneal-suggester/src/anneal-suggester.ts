@@ -9,6 +9,7 @@ export interface AnnealOptions {
   readonly shrinkCoefficient: number;
 }
 
+/** hyperopt's defaults: `avg_best_idx` 2, `shrink_coef` 0.1. */
 export const defaultAnnealOptions: AnnealOptions = { avgBestIndex: 2, shrinkCoefficient: 0.1 };
 
 /** A geometric draw on 1, 2, 3, ... with mean `mean` (>= 1). */

@@ -54,7 +54,8 @@ export const formatTrialsTable = (rows: readonly TrialRow[]): string => {
       ...cells(row, names, withStudy),
       row.error === undefined ? '' : `${row.error.code}: ${row.error.message}`,
     ]),
-    new Set(withStudy ? [1, 3] : [0, 2]),
+    // Right-align the number, the loss and the parameters (numbers, mostly).
+    new Set([0, 2, ...names.map((_, index) => 3 + index)].map((column) => column + (withStudy ? 1 : 0))),
   );
 };
 

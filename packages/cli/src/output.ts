@@ -6,6 +6,7 @@ export interface Output {
   note(line: string): void;
 }
 
+/** The real streams: stdout for results, stderr for notes. */
 export const processOutput: Output = {
   result: (line) => {
     process.stdout.write(`${line}\n`);

@@ -20,6 +20,7 @@ export interface PreparedRun {
   readonly experiment: LoadedExperiment;
 }
 
+/** How {@link prepareRuns} treats the configs. */
 export interface PrepareOptions {
   readonly overrides?: ConfigOverrides;
   readonly progress?: ProgressSettings;

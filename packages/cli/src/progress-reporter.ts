@@ -6,6 +6,7 @@ import { observeEvents } from './observe-events.js';
 /** `auto`: a bar on a terminal, plain lines otherwise; `off` prints nothing. */
 export type ProgressMode = 'auto' | 'bar' | 'lines' | 'off';
 
+/** Options of `{ "use": "progress" }` in a config. */
 export interface ProgressOptions {
   readonly mode: ProgressMode;
 }

@@ -1,4 +1,4 @@
-import { createPlugin, type LoadedExperiment, type Trial } from '@parzen/engine';
+import { createPlugin, type LoadedExperiment, ParzenError, type Trial } from '@parzen/engine';
 
 /**
  * Reads a study's trials from its store without running anything. Throws `STUDY_NOT_FOUND` when the
@@ -10,6 +10,14 @@ export const openStudyTrials = async (experiment: LoadedExperiment): Promise<rea
   try {
     await store.getStudy(config.name);
     return await store.listTrials(config.name);
+  } catch (error) {
+    if (error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND' && config.store.use === 'memory') {
+      throw new ParzenError(
+        'STUDY_NOT_FOUND',
+        `${error.message} (A \`memory\` store keeps nothing after its run; use jsonl or sqlite.)`,
+      );
+    }
+    throw error;
   } finally {
     await store.close();
   }

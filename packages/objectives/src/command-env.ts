@@ -4,6 +4,7 @@ import { formatValue } from './argv-template.js';
 /** The environment variable a parameter is passed in: `PARZEN_PARAM_` plus its name upper-cased, other characters as `_`. */
 export const paramEnvName = (name: string): string => `PARZEN_PARAM_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 
+/** What {@link commandEnv} builds a trial's environment from. */
 export interface CommandEnvInput {
   readonly params: ExternalParams;
   readonly trialNumber: number;

@@ -22,6 +22,7 @@ export const trackGroup = (pid: number): void => {
   }
 };
 
+/** Stops tracking a group whose leader has ended. */
 export const releaseGroup = (pid: number): void => {
   live.delete(pid);
 };

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { OutputTail } from './output-tail.js';
 import { killGroup, releaseGroup, trackGroup } from './process-groups.js';
 
+/** One program run: argv, folder, environment, input and limits. */
 export interface RunCommandOptions {
   readonly argv: readonly string[];
   readonly cwd: string;

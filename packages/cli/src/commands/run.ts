@@ -26,6 +26,7 @@ export interface RunFlags {
   readonly quiet?: boolean;
 }
 
+/** The config overrides the run flags ask for (`--store` parsed against the working directory). */
 export const overridesFrom = (flags: RunFlags): ConfigOverrides => ({
   ...(flags.seed === undefined ? {} : { seed: flags.seed }),
   ...(flags.maxTrials === undefined ? {} : { maxTrials: flags.maxTrials }),

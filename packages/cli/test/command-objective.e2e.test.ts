@@ -132,7 +132,7 @@ describe('the command objective with real child processes', () => {
     const started = Date.now();
     const { trials } = await runAndList(
       'hang',
-      { command: ['node', 'hang.mjs'], timeoutSeconds: 0.5 },
+      { command: ['node', 'hang.mjs'], timeoutSeconds: 1.5 },
       { budget: { maxTrials: 2 } },
     );
     expect(Date.now() - started).toBeLessThan(20_000);

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { heartConfig, isAlive, lastJsonLine, requireBuiltCli, runParzen, tempDir, writeIn } from './cli-harness.js';
@@ -29,6 +29,18 @@ console.error('hanging');
 setInterval(() => {}, 1000);\n`,
   );
 });
+
+/** Sends `signals` (300 ms apart) once `file` exists (polling), so the trial's program is surely running. */
+const signalWhenFile = (file: string, signals: NodeJS.Signals[]) => (child: ChildProcess) => {
+  const poll = setInterval(() => {
+    if (!existsSync(file)) return;
+    clearInterval(poll);
+    signals.forEach((signal, index) => {
+      setTimeout(() => child.kill(signal), 300 * index);
+    });
+  }, 50);
+  child.on('close', () => clearInterval(poll));
+};
 
 /** Sends `signals` (one after another) once stderr matches `when`. */
 const signalWhen = (when: RegExp, signals: NodeJS.Signals[]) => (child: ChildProcess) => {
@@ -96,7 +108,7 @@ describe('Ctrl-C and SIGTERM', () => {
     const started = Date.now();
     const run = await runParzen(['run', path], {
       cwd: dir,
-      onStart: signalWhen(/Starting study hang/, ['SIGINT', 'SIGINT']),
+      onStart: signalWhenFile(join(dir, 'hang.pid'), ['SIGINT', 'SIGINT']),
     });
     expect(run.code, run.stderr).toBe(130);
     expect(Date.now() - started).toBeLessThan(15_000);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EvaluationResult } from '@parzen/engine';
@@ -108,7 +108,7 @@ describe('command objective', () => {
   it('kills the whole process group on timeout', async () => {
     const pidFile = join(dir, 'timeout.pid');
     const started = Date.now();
-    const result = await evaluate(options([process.execPath, 'spawner.mjs', pidFile], { timeoutSeconds: 0.5 }));
+    const result = await evaluate(options([process.execPath, 'spawner.mjs', pidFile], { timeoutSeconds: 1.5 }));
     expect(Date.now() - started).toBeLessThan(5000);
     expect(result.status === 'failed' && result.error.code).toBe('TIMEOUT');
     expect(details(result)).toMatchObject({ signal: 'SIGKILL' });
@@ -120,7 +120,12 @@ describe('command objective', () => {
   it('kills the process group when the evaluation is aborted', async () => {
     const pidFile = join(dir, 'abort.pid');
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 400);
+    const poll = setInterval(() => {
+      if (existsSync(pidFile)) {
+        clearInterval(poll);
+        controller.abort();
+      }
+    }, 50);
     const result = await evaluate(options([process.execPath, 'spawner.mjs', pidFile]), { x: 1 }, controller.signal);
     expect(result.status === 'failed' && result.error.code).toBe('INTERRUPTED');
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -132,6 +132,12 @@ describe('command objective', () => {
     expect(isAlive(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
   });
 
+  it('fails a trial whose program cannot start (a templated program name)', async () => {
+    const result = await evaluate(options(['{tool}']), { tool: 'no-such-program-xyz' });
+    expect(result.status === 'failed' && result.error.code).toBe('COMMAND_NOT_STARTED');
+    expect(result.status === 'failed' && result.error.message).toMatch(/ENOENT/);
+  });
+
   it('fails a trial whose template names an unknown parameter', async () => {
     const result = await evaluate(options([process.execPath, '{nope}']));
     expect(result.status === 'failed' && result.error.code).toBe('COMMAND_TEMPLATE');

@@ -7,8 +7,7 @@ import { useTempDir } from './test-fixtures/temp-dir.js';
 
 const tempPath = useTempDir('lock');
 const lockOptions = (path: string) => ({ path, timeoutMs: 2_000, staleMs: 5_000 });
-const holder = (pid: number) =>
-  JSON.stringify({ pid, host: hostname(), token: 'theirs', at: new Date().toISOString() });
+const holder = (pid: number) => JSON.stringify({ pid, host: hostname(), at: new Date().toISOString() });
 
 /** The pid of a process that has exited. */
 const deadPid = (): number => {
@@ -70,8 +69,9 @@ describe('FileLock', () => {
     const path = tempPath('taken.lock');
     const lock = new FileLock(lockOptions(path));
     await lock.acquire();
+    await new Promise((resolve) => setTimeout(resolve, 5)); // a later modification time, as a new holder's file would have
     writeFileSync(path, holder(process.ppid));
     lock.release();
-    expect(JSON.parse(readFileSync(path, 'utf8')).token).toBe('theirs');
+    expect(JSON.parse(readFileSync(path, 'utf8')).pid).toBe(process.ppid);
   });
 });

@@ -1,4 +1,13 @@
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  type BigIntStats,
+  closeSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { journalFailed } from './journal-errors.js';
@@ -7,7 +16,6 @@ import { journalFailed } from './journal-errors.js';
 interface LockHolder {
   readonly pid: number;
   readonly host: string;
-  readonly token: string;
   readonly at: string;
 }
 
@@ -21,7 +29,9 @@ export interface FileLockOptions {
 }
 
 const HOST = hostname();
-let tokens = 0;
+
+/** Inode plus modification time in ns: a new lock file differs even if it reuses a freed inode number. */
+const identity = (stats: BigIntStats): string => `${stats.ino}:${stats.mtimeNs}`;
 
 const errno = (error: unknown): string | undefined => (error as NodeJS.ErrnoException).code;
 
@@ -48,7 +58,7 @@ const backoffMs = (attempt: number): number => Math.min(16, 1 + attempt) + ((pro
 
 /**
  * An exclusive lock between processes on one host: a lock file created with `O_CREAT | O_EXCL` that
- * holds the holder's pid, host and a token. A lock whose holder is a dead process on this host is broken
+ * holds the holder's pid, host and the time. A lock whose holder is a dead process on this host is broken
  * at once; any lock older than `staleMs` is broken too. Breaking happens under a second `.break` lock, so
  * two processes that both find a lock stale cannot delete each other's fresh lock.
  *
@@ -56,7 +66,8 @@ const backoffMs = (attempt: number): number => Math.min(16, 1 + attempt) + ((pro
  * own host, so on a shared file system a crashed holder on another machine blocks others for `staleMs`.
  */
 export class FileLock {
-  private token: string | undefined;
+  /** Identity (inode and modification time) of the lock file this process created, while it holds it. */
+  private held: string | undefined;
 
   constructor(private readonly options: FileLockOptions) {}
 
@@ -71,11 +82,12 @@ export class FileLock {
     }
   }
 
-  /** Releases the lock, unless it was broken and taken by another process meanwhile. */
+  /** Releases the lock, unless it was broken and taken by another process meanwhile (another file). */
   release(): void {
-    const token = this.token;
-    this.token = undefined;
-    if (token === undefined || readHolder(this.options.path)?.token !== token) return;
+    const held = this.held;
+    this.held = undefined;
+    const current = statSync(this.options.path, { bigint: true, throwIfNoEntry: false });
+    if (held === undefined || current === undefined || identity(current) !== held) return;
     try {
       unlinkSync(this.options.path);
     } catch (error) {
@@ -84,7 +96,6 @@ export class FileLock {
   }
 
   private tryCreate(): boolean {
-    const token = `${process.pid}.${++tokens}.${process.hrtime.bigint()}`;
     let fd: number;
     try {
       fd = openSync(this.options.path, 'wx');
@@ -95,12 +106,12 @@ export class FileLock {
     try {
       writeSync(
         fd,
-        JSON.stringify({ pid: process.pid, host: HOST, token, at: new Date().toISOString() } satisfies LockHolder),
+        JSON.stringify({ pid: process.pid, host: HOST, at: new Date().toISOString() } satisfies LockHolder),
       );
+      this.held = identity(fstatSync(fd, { bigint: true }));
     } finally {
       closeSync(fd);
     }
-    this.token = token;
     return true;
   }
 

@@ -34,6 +34,8 @@ const readAt = (fd: number, position: number, length: number): Buffer => {
  */
 export class JournalReader {
   private offset = 0;
+  /** The file's size when last looked at (under the lock, no one else can have changed it since). */
+  private size = 0;
   private lines = 0;
   private corrupt: TornLine | undefined;
   private failure: unknown;
@@ -50,6 +52,7 @@ export class JournalReader {
     if (this.failure !== undefined) throw this.failure;
     try {
       const size = fstatSync(fd).size;
+      this.size = size;
       if (size < this.offset) {
         throw journalFailed(
           this.path,
@@ -75,7 +78,7 @@ export class JournalReader {
    * lines are never glued onto the torn one. Empty when the journal ends cleanly.
    */
   appendPrefix(fd: number): string {
-    const size = fstatSync(fd).size;
+    const size = this.size;
     if (size === 0) return `${encodeRecord({ op: 'journal', format: 'parzen-jsonl', version: JOURNAL_VERSION })}\n`;
     const fragment = this.unterminatedTail(fd, size);
     if (fragment !== undefined) {
@@ -85,6 +88,21 @@ export class JournalReader {
       return `\n${this.repairLine(torn)}`;
     }
     return this.corrupt === undefined ? '' : this.repairLine(this.corrupt);
+  }
+
+  /**
+   * Call under the lock right after appending `prefix` (from {@link appendPrefix}) and `line`: applies
+   * the record without reading it back, as nothing else can have been written in between.
+   */
+  appended(fd: number, prefix: string, line: string): void {
+    if (prefix !== '') {
+      this.catchUp(fd);
+      return;
+    }
+    const bytes = Buffer.byteLength(line);
+    this.offset += bytes;
+    this.size += bytes;
+    this.consume(line.slice(0, -1));
   }
 
   /** Call under the lock: reports a torn unterminated last line (no writer can be in the middle of it). */

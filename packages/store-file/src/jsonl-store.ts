@@ -166,8 +166,10 @@ class JsonlTrialStore implements JsonlStore {
       try {
         this.reader.catchUp(file.fd);
         const append: Append = (record, durable) => {
-          file.append(`${this.reader.appendPrefix(file.fd)}${encodeRecord(record)}\n`);
-          this.reader.catchUp(file.fd);
+          const prefix = this.reader.appendPrefix(file.fd);
+          const line = `${encodeRecord(record)}\n`;
+          file.append(prefix + line);
+          this.reader.appended(file.fd, prefix, line);
           sync ||= this.fsync === 'always' || (durable && this.fsync === 'finish');
         };
         result = task(append, file);

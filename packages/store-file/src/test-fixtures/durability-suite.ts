@@ -1,103 +1,29 @@
 import { compileSpace, createFunctionObjective, runStudy, type Trial, type TrialStore } from '@parzen/engine';
 import { describe, expect, it } from 'vitest';
 import { createRandomSuggester } from '../../../algo-random/src/index.js';
-import { finishedTrials, spawnWorker, type WorkerHandle } from './spawn-worker.js';
+import { finishedTrials, spawnWorker } from './spawn-worker.js';
+import { delay, expectDenseNumbers, expectFinishedKept, listWith, runTo } from './store-checks.js';
 import { useTempDir } from './temp-dir.js';
-import { type WorkerOptions, workerLoss, workerSpace } from './worker-spec.js';
+import { type StoreKind, type WorkerOptions, workerLoss, workerSpace } from './worker-spec.js';
 
 export interface DurabilitySuiteOptions {
-  readonly kind: WorkerOptions['store'];
+  readonly kind: StoreKind;
   /** Opens the store in the test process, to inspect what the workers left. */
   readonly open: (path: string) => TrialStore;
   /** File name extension of the store, e.g. `.parzen.jsonl`. */
   readonly extension: string;
 }
 
-const KILL_ROUNDS = 5;
-const VICTIMS = 4;
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const listWith = async (open: (path: string) => TrialStore, path: string, study: string): Promise<readonly Trial[]> => {
-  const store = open(path);
-  try {
-    return await store.listTrials(study);
-  } finally {
-    await store.close();
-  }
-};
-
-/** Numbers 0..n-1 each exactly once, in order. */
-const expectDenseNumbers = (trials: readonly Trial[]) => {
-  expect(trials.map((trial) => trial.number)).toEqual(trials.map((_, index) => index));
-};
-
-const expectFinishedKept = (trials: readonly Trial[], finished: ReadonlyMap<number, number | null>) => {
-  for (const [number, value] of finished) {
-    const trial = trials[number];
-    expect(trial?.state, `trial #${number}`).toBe('complete');
-    expect(trial?.state === 'complete' ? trial.value : undefined, `trial #${number}`).toBe(value);
-  }
-};
-
-const runTo = async (worker: WorkerHandle) => {
-  const { code } = await worker.exited;
-  expect(code, worker.stderr()).toBe(0);
-};
-
 /**
- * Tests with real worker processes and real files: kill -9 and resume, several processes on one store,
- * Ctrl-C and SIGTERM, and resume semantics of `runStudy`. Both durable stores run it.
+ * Tests with real worker processes and real files: several processes on one store, Ctrl-C and SIGTERM,
+ * and resume semantics of `runStudy`. Both durable stores run it (the kill -9 test is in crash.test.ts).
  */
 export const describeDurability = ({ kind, open, extension }: DurabilitySuiteOptions): void => {
   const tempPath = useTempDir(`${kind}-durability`);
   const worker = (path: string, study: string, options: Partial<WorkerOptions>) =>
-    spawnWorker({ store: kind, path, study, seed: 5, budget: { maxTrials: 10_000 }, sleepMs: 10, ...options });
+    spawnWorker({ stores: [{ kind, path }], study, seed: 5, budget: { maxTrials: 10_000 }, sleepMs: 10, ...options });
 
   describe(`${kind} store with real processes`, () => {
-    it(`keeps every finished trial through ${KILL_ROUNDS * VICTIMS} kill -9s and resumes without duplicates`, {
-      timeout: 240_000,
-    }, async () => {
-      const path = tempPath(`crash${extension}`);
-      const finishedBeforeKills = new Map<number, number | null>();
-      for (let round = 0; round < KILL_ROUNDS; round++) {
-        // Four victims share the store; each is killed at its own random moment (while allocating,
-        // writing, evaluating or finishing), while the others may still be running.
-        const victims = Array.from({ length: VICTIMS }, () =>
-          worker(path, 'crash', { sleepMs: 2 + Math.floor(Math.random() * 15), concurrency: 2 }),
-        );
-        await Promise.all(
-          victims.map(async (victim) => {
-            await victim.waitFor((event) => event.event === 'ready');
-            await delay(Math.random() * 600);
-            victim.child.kill('SIGKILL');
-            expect((await victim.exited).signal).toBe('SIGKILL');
-          }),
-        );
-        for (const [number, value] of victims.flatMap((victim) => [...finishedTrials(victim.events)])) {
-          expect(finishedBeforeKills.has(number), `trial #${number} announced twice`).toBe(false);
-          finishedBeforeKills.set(number, value);
-        }
-        const trials = await listWith(open, path, 'crash').catch(() => [] as Trial[]);
-        expectDenseNumbers(trials);
-        expectFinishedKept(trials, finishedBeforeKills);
-      }
-      const before = await listWith(open, path, 'crash');
-      const leftRunning = before.filter((trial) => trial.state === 'running').map((trial) => trial.number);
-      const resumed = worker(path, 'crash', { budget: { moreTrials: 5 } });
-      await runTo(resumed);
-      const trials = await listWith(open, path, 'crash');
-      expect(trials).toHaveLength(before.length + 5);
-      expectDenseNumbers(trials);
-      expectFinishedKept(trials, finishedBeforeKills);
-      expect(trials.filter((trial) => trial.state === 'running')).toEqual([]);
-      for (const number of leftRunning)
-        expect(trials[number]).toMatchObject({ state: 'failed', error: { code: 'STALE_TRIAL' } });
-      // Every trial is either complete or a stale one a killed worker left behind.
-      for (const trial of trials.filter((t) => t.state !== 'complete'))
-        expect(trial).toMatchObject({ error: { code: 'STALE_TRIAL' } });
-      expect(finishedBeforeKills.size).toBeGreaterThan(0);
-    });
-
     it('runs 4 processes x 50 trials on one file: 200 unique numbers, all complete', { timeout: 120_000 }, async () => {
       const path = tempPath(`parallel${extension}`);
       const workers = Array.from({ length: 4 }, () =>

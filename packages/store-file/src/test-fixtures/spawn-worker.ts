@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { WorkerOptions } from './worker-spec.js';
+import type { StoreKind, WorkerOptions } from './worker-spec.js';
 
 /** A `@ {json}` line a worker printed. */
 export interface WorkerEvent {
   readonly event: 'ready' | 'saw' | 'started' | 'finished';
+  readonly store?: StoreKind;
   readonly number?: number;
   readonly state?: string;
   readonly value?: number | null;
@@ -27,10 +28,12 @@ export interface WorkerHandle {
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
-/** The finished trials a worker announced: number → value (null for failed trials). */
-export const finishedTrials = (events: readonly WorkerEvent[]): Map<number, number | null> =>
+/** The finished trials a worker announced (on one store): number → value (null for failed trials). */
+export const finishedTrials = (events: readonly WorkerEvent[], store?: StoreKind): Map<number, number | null> =>
   new Map(
-    events.filter((event) => event.event === 'finished').map((event) => [event.number ?? -1, event.value ?? null]),
+    events
+      .filter((event) => event.event === 'finished' && (store === undefined || event.store === store))
+      .map((event) => [event.number ?? -1, event.value ?? null]),
   );
 
 /** Starts the fixture worker as a real Node process (workspace packages resolved from source via tsx). */

@@ -1,9 +1,17 @@
 import type { Budget, SpaceDefinition } from '@parzen/engine';
 
 /** What the fixture worker runs; passed as its one JSON argument. */
-export interface WorkerOptions {
-  readonly store: 'jsonl' | 'sqlite';
+export type StoreKind = 'jsonl' | 'sqlite';
+
+/** A store a worker runs the study on. */
+export interface StoreTarget {
+  readonly kind: StoreKind;
   readonly path: string;
+}
+
+export interface WorkerOptions {
+  /** The study runs on each of these stores at once, each with its own run loop (one kill hits all). */
+  readonly stores: readonly StoreTarget[];
   readonly study: string;
   readonly seed: number;
   readonly budget: Budget;

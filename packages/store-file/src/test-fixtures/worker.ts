@@ -11,6 +11,7 @@ import {
   createFunctionObjective,
   type EngineEvent,
   formatSummary,
+  type InterruptHandlers,
   installInterruptHandlers,
   type Reporter,
   runStudy,
@@ -18,44 +19,40 @@ import {
   type TrialStore,
 } from '@parzen/engine';
 import { createRandomSuggester } from '../../../algo-random/src/index.js';
-import { type WorkerOptions, workerLoss, workerSpace } from './worker-spec.js';
+import { type StoreKind, type StoreTarget, type WorkerOptions, workerLoss, workerSpace } from './worker-spec.js';
 
 const emit = (line: Record<string, unknown>): void => {
   process.stdout.write(`@ ${JSON.stringify(line)}\n`);
 };
 
-const createStore = async (options: WorkerOptions): Promise<TrialStore> => {
-  if (options.store === 'jsonl') return (await import('../index.js')).createJsonlStore({ path: options.path });
-  return (await import('../../../store-sqlite/src/index.js')).createSqliteStore({ path: options.path });
+const createStore = async (target: StoreTarget): Promise<TrialStore> => {
+  if (target.kind === 'jsonl') return (await import('../index.js')).createJsonlStore({ path: target.path });
+  return (await import('../../../store-sqlite/src/index.js')).createSqliteStore({ path: target.path });
 };
 
 /** Announces trials after the store has them (events follow the store writes). */
-const lineReporter: Reporter = {
+const lineReporter = (store: StoreKind): Reporter => ({
   name: 'lines',
   connect: (events$) => {
     events$.subscribe((event: EngineEvent) => {
-      if (event.type === 'trial.started') emit({ event: 'started', number: event.number });
+      if (event.type === 'trial.started') emit({ event: 'started', store, number: event.number });
       if (event.type === 'trial.finished') {
         const { trial } = event;
-        emit({
-          event: 'finished',
-          number: trial.number,
-          state: trial.state,
-          value: trial.state === 'complete' ? trial.value : null,
-        });
+        const value = trial.state === 'complete' ? trial.value : null;
+        emit({ event: 'finished', store, number: trial.number, state: trial.state, value });
       }
     });
     return events$;
   },
-};
+});
 
 /** Random search that also reports what it was shown (other processes' trials included). */
-const reportingSuggester = (inner: Suggester): Suggester => ({
+const reportingSuggester = (inner: Suggester, store: StoreKind): Suggester => ({
   name: inner.name,
   sampleIndependent: (context, param, decided) => {
     if (param.name === 'x') {
       const finished = context.trials.filter((trial) => trial.state !== 'running').length;
-      emit({ event: 'saw', number: context.trialNumber, finished, running: context.trials.length - finished });
+      emit({ event: 'saw', store, number: context.trialNumber, finished, running: context.trials.length - finished });
     }
     return inner.sampleIndependent(context, param, decided);
   },
@@ -69,34 +66,48 @@ const waitForGo = (): Promise<void> =>
     });
   });
 
-const main = async (options: WorkerOptions): Promise<number> => {
-  const handlers = options.interrupts ? installInterruptHandlers() : undefined;
-  const store = await createStore(options);
-  emit({ event: 'ready', pid: process.pid });
-  if (options.waitForGo) await waitForGo();
-  const random = createRandomSuggester();
-  const objective = createFunctionObjective(async (params) => {
-    await new Promise((resolve) => setTimeout(resolve, options.sleepMs));
+const objective = (sleepMs: number) =>
+  createFunctionObjective(async (params) => {
+    await new Promise((resolve) => setTimeout(resolve, sleepMs));
     return workerLoss(params.x as number, params.y as number);
   });
+
+const run = async (
+  options: WorkerOptions,
+  target: StoreTarget,
+  store: TrialStore,
+  controls: Partial<InterruptHandlers>,
+) => {
+  const random = createRandomSuggester();
   try {
     const result = await runStudy({
       spec: { name: options.study, direction: 'minimize', seed: options.seed, space: workerSpace },
       space: compileSpace(workerSpace),
       store,
-      suggester: options.reportHistory ? reportingSuggester(random) : random,
-      objective,
-      reporters: [lineReporter],
+      suggester: options.reportHistory ? reportingSuggester(random, target.kind) : random,
+      objective: objective(options.sleepMs),
+      reporters: [lineReporter(target.kind)],
       budget: options.budget,
       concurrency: options.concurrency ?? 1,
       leaseMs: options.leaseMs ?? 60_000,
       ...(options.gracePeriodMs === undefined ? {} : { gracePeriodMs: options.gracePeriodMs }),
-      ...(handlers === undefined ? {} : { signal: handlers.signal, forceSignal: handlers.forceSignal }),
+      ...(controls.signal === undefined ? {} : { signal: controls.signal }),
+      ...(controls.forceSignal === undefined ? {} : { forceSignal: controls.forceSignal }),
     });
     process.stdout.write(`${formatSummary(result.summary, result.reason)}\n`);
   } finally {
     await store.close();
   }
+};
+
+const main = async (options: WorkerOptions): Promise<number> => {
+  const handlers = options.interrupts ? installInterruptHandlers() : undefined;
+  const stores = await Promise.all(options.stores.map(createStore));
+  emit({ event: 'ready', pid: process.pid });
+  if (options.waitForGo) await waitForGo();
+  await Promise.all(
+    options.stores.map((target, index) => run(options, target, stores[index] as TrialStore, handlers ?? {})),
+  );
   return handlers?.exitCode() ?? 0;
 };
 

@@ -1,0 +1,43 @@
+/** Helpers shared by the store benchmarks: the machine description and writing a results file. */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { TrialStore } from '@parzen/engine';
+import { createJsonlStore } from '@parzen/store-file';
+import { createSqliteStore } from '@parzen/store-sqlite';
+
+/** The stores under test, by plugin name. */
+export const STORES = {
+  jsonl: { extension: '.parzen.jsonl', open: (path: string): TrialStore => createJsonlStore({ path }) },
+  sqlite: { extension: '.parzen.db', open: (path: string): TrialStore => createSqliteStore({ path }) },
+} as const;
+
+export type StoreKind = keyof typeof STORES;
+
+/** `nproc`, Node version and CPU model, as one markdown line. */
+export const machineLine = (): string => {
+  const model =
+    readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? cpus()[0]?.model ?? 'unknown CPU';
+  return `Machine: nproc ${availableParallelism()}, Node ${process.version}, ${model}, ${new Date().toISOString().slice(0, 10)}.`;
+};
+
+/** A temporary folder for one benchmark run; removed by the returned cleanup. */
+export const tempFolder = (name: string): { readonly path: (file: string) => string; readonly remove: () => void } => {
+  const dir = mkdtempSync(join(tmpdir(), `parzen-${name}-`));
+  return { path: (file) => join(dir, file), remove: () => rmSync(dir, { recursive: true, force: true }) };
+};
+
+/** Prints the report, and writes it to the file given with `--out <path>`. */
+export const publish = (report: string): void => {
+  process.stdout.write(`${report}\n`);
+  const index = process.argv.indexOf('--out');
+  const out = index >= 0 ? process.argv[index + 1] : undefined;
+  if (out === undefined) return;
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${report}\n`);
+};
+
+export const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};

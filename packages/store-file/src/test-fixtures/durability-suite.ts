@@ -1,4 +1,4 @@
-import { compileSpace, createFunctionObjective, runStudy, type Trial, type TrialStore } from '@parzen/engine';
+import { compileSpace, createFunctionObjective, runStudy, type TrialStore } from '@parzen/engine';
 import { describe, expect, it } from 'vitest';
 import { createRandomSuggester } from '../../../algo-random/src/index.js';
 import { finishedTrials, spawnWorker } from './spawn-worker.js';

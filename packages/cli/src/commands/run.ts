@@ -1,5 +1,6 @@
 import {
   formatSummary,
+  type InterruptHandlers,
   installInterruptHandlers,
   ParzenError,
   type RunResult,
@@ -56,6 +57,47 @@ const checkStudiesExist = async (runs: readonly PreparedRun[]): Promise<void> =>
   }
 };
 
+/** Runs the prepared runs in turn until done or interrupted; in a batch a failing run does not stop the rest. */
+const executeRuns = async (
+  runs: readonly PreparedRun[],
+  interrupts: InterruptHandlers,
+  report: (result: RunResult) => void,
+  output: Output,
+): Promise<BatchOutcome[]> => {
+  const outcomes: BatchOutcome[] = [];
+  for (const run of runs) {
+    if (interrupts.signal.aborted) break;
+    const { config } = run.experiment;
+    const base = { variant: run.variant.variant, study: config.name, direction: config.direction };
+    try {
+      const controls = { signal: interrupts.signal, forceSignal: interrupts.forceSignal };
+      const result = await runLoadedExperiment(run.experiment, controls);
+      outcomes.push({ ...base, result });
+      report(result);
+    } catch (error) {
+      if (runs.length === 1) throw error;
+      outcomes.push({ ...base, error });
+      output.note(`parzen: study ${base.study} stopped with an error: ${(error as Error).message}`);
+    }
+  }
+  return outcomes;
+};
+
+/** After a batch: the comparison table, or with `--json` one line `{"comparison": [...], "runs": [...]}`. */
+const printComparison = (outcomes: readonly BatchOutcome[], flags: RunFlags, output: Output): void => {
+  const rows = compareOutcomes(outcomes);
+  if (flags.json !== true) {
+    output.result(`${flags.quiet === true ? '' : '\n'}${formatComparison(rows)}`);
+    return;
+  }
+  const runs = outcomes.map((outcome) =>
+    outcome.result === undefined
+      ? { study: outcome.study, error: (outcome.error as Error).message }
+      : summaryJson(outcome.result.summary, outcome.result.reason),
+  );
+  output.result(JSON.stringify({ comparison: rows, runs }));
+};
+
 /**
  * `parzen run <config...>` and `parzen resume <config>`: validates every config (and matrix variant)
  * first, then runs them in turn. One run prints its summary (with `--json`, one JSON line last); several
@@ -82,45 +124,21 @@ export const runConfigs = async (
     );
   });
   const batch = runs.length > 1;
-  const outcomes: BatchOutcome[] = [];
-  const human = (line: string) => (flags.json === true ? output.note(line) : output.result(line));
+  // A run's summary is for people: on stdout, or on stderr when stdout carries JSON; a quiet batch shows only the table.
+  const report = (result: RunResult) => {
+    if (flags.quiet === true && batch) return;
+    if (flags.json === true) output.note(humanSummary(result));
+    else output.result(humanSummary(result));
+  };
+  let outcomes: BatchOutcome[];
   try {
-    for (const run of runs) {
-      if (interrupts.signal.aborted) break;
-      const base = {
-        variant: run.variant.variant,
-        study: run.experiment.config.name,
-        direction: run.experiment.config.direction,
-      };
-      try {
-        const result = await runLoadedExperiment(run.experiment, {
-          signal: interrupts.signal,
-          forceSignal: interrupts.forceSignal,
-        });
-        outcomes.push({ ...base, result });
-        if (flags.quiet !== true || !batch) human(humanSummary(result));
-      } catch (error) {
-        if (!batch) throw error;
-        outcomes.push({ ...base, error });
-        output.note(`parzen: study ${base.study} stopped with an error: ${(error as Error).message}`);
-      }
-    }
+    outcomes = await executeRuns(runs, interrupts, report, output);
   } finally {
     interrupts.dispose();
   }
-  const rows = compareOutcomes(outcomes);
-  if (batch) {
-    if (flags.json !== true) output.result(`${flags.quiet === true ? '' : '\n'}${formatComparison(rows)}`);
-    else {
-      const summaries = outcomes.map((outcome) =>
-        outcome.result === undefined
-          ? { study: outcome.study, error: (outcome.error as Error).message }
-          : summaryJson(outcome.result.summary, outcome.result.reason),
-      );
-      output.result(JSON.stringify({ comparison: rows, runs: summaries }));
-    }
-  } else if (flags.json === true && outcomes[0]?.result !== undefined) {
-    output.result(JSON.stringify(summaryJson(outcomes[0].result.summary, outcomes[0].result.reason)));
-  }
+  const single = outcomes[0]?.result;
+  if (batch) printComparison(outcomes, flags, output);
+  else if (flags.json === true && single !== undefined)
+    output.result(JSON.stringify(summaryJson(single.summary, single.reason)));
   return interrupts.exitCode() ?? (outcomes.some((outcome) => outcome.error !== undefined) ? EXIT.studyError : EXIT.ok);
 };

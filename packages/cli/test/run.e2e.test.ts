@@ -154,6 +154,11 @@ describe('parzen run', () => {
     expect(valid.stdout).toMatch(
       /valid\.json: valid: study valid; 2 parameter\(s\), objective module, suggester random, store memory/,
     );
+    const bare = heartConfig({ name: 'bare' });
+    delete bare.suggester;
+    delete bare.store;
+    const defaults = await runParzen(['validate', writeIn(dir, 'bare.json', bare)], { cwd: dir });
+    expect(defaults.stdout).toMatch(/study bare; 2 parameter\(s\), objective module, suggester tpe, store jsonl/);
     const schema = JSON.parse((await runParzen(['schema'], { cwd: dir })).stdout) as {
       properties: Record<string, { oneOf?: { properties: { use: { const: string } } }[] }>;
     };

@@ -2,7 +2,8 @@
  * The tuner for the heart program: a separate module, so `heart.ts` stays free of tuning code. It loads
  * `heart.experiment.json`, registers the program's error as the `heart` objective and runs the study.
  *
- *   node examples/heart/dist/tune.js [--seed N] [--max-trials N] [--suggester tpe|random] [--json]
+ *   node examples/heart/dist/tune.js [--seed N] [--max-trials N] [--suggester tpe|random|quasi-random]
+ *                                    [--store path.jsonl] [--json]
  *
  * Trials are written to `heart.parzen.jsonl` beside the config as they finish; running again resumes.
  * Ctrl-C stops asking, lets the running trial finish, prints the summary and exits 130.
@@ -20,6 +21,7 @@ interface Flags {
   readonly seed?: number;
   readonly maxTrials?: number;
   readonly suggester?: string;
+  readonly store?: string;
   readonly json: boolean;
 }
 
@@ -38,7 +40,9 @@ const parseFlags = (argv: readonly string[]): Flags => {
   const seed = integer('--seed');
   const maxTrials = integer('--max-trials');
   const suggester = value('--suggester');
+  const store = value('--store');
   return {
+    ...(store === undefined ? {} : { store }),
     json: argv.includes('--json'),
     ...(seed === undefined ? {} : { seed }),
     ...(maxTrials === undefined ? {} : { maxTrials }),
@@ -74,6 +78,7 @@ const main = async (): Promise<number> => {
     // One study per seed and algorithm, so `--seed 2` starts its own study instead of resuming seed 1's.
     name: `${config.name as string}-${suggester}-seed${seed}`,
     suggester: flags.suggester === undefined ? config.suggester : { use: flags.suggester },
+    store: flags.store === undefined ? config.store : { use: 'jsonl', options: { path: flags.store } },
     budget: flags.maxTrials === undefined ? config.budget : { maxTrials: flags.maxTrials },
     reporters: flags.json ? [{ use: 'console', options: { trials: false, stream: 'stderr' } }] : config.reporters,
   };
@@ -100,8 +105,9 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`${error instanceof ParzenError ? error.message : String((error as Error)?.stack ?? error)}\n`);
+    process.stderr.write(
+      `${error instanceof ParzenError ? error.message : String((error as Error)?.stack ?? error)}\n`,
+    );
     process.exitCode = error instanceof ParzenError && error.code.startsWith('CONFIG') ? 2 : 1;
   },
 );
-

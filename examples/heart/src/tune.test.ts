@@ -1,0 +1,51 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { heart } from './heart.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const tuner = join(here, '..', 'dist', 'tune.js');
+
+interface HeartResult {
+  best: { number: number; loss: number; params: { learningRate: number; sizeOfHiddenLayer: number } };
+  trials: { complete: number; failed: number };
+}
+
+const tune = (args: string[]) => {
+  if (!existsSync(tuner)) throw new Error(`${tuner} is missing: build first (npx pnpm build)`);
+  const result = spawnSync(process.execPath, [tuner, ...args], { encoding: 'utf8', timeout: 60_000 });
+  const lines = result.stdout.trim().split('\n');
+  return { status: result.status, stderr: result.stderr, json: JSON.parse(lines.at(-1) ?? '{}') as HeartResult };
+};
+
+describe('the heart example', () => {
+  it('keeps the program free of tuning code', () => {
+    expect(readFileSync(join(here, 'heart.ts'), 'utf8')).not.toMatch(/from '@parzen//);
+    expect(heart(2, -2)).toBe(-375);
+  });
+
+  it('prints its best trial as JSON, stores every trial and resumes', () => {
+    const store = join(mkdtempSync(join(tmpdir(), 'parzen-heart-')), 'heart.jsonl');
+    const first = tune(['--seed', '5', '--max-trials', '25', '--store', store, '--json']);
+    expect(first.status).toBe(0);
+    expect(first.json.trials).toEqual({ complete: 25, failed: 0 });
+    const { learningRate, sizeOfHiddenLayer } = first.json.best.params;
+    expect(first.json.best.loss).toBe(heart(learningRate, sizeOfHiddenLayer));
+    expect(first.stderr).toContain(`Best trial #${first.json.best.number}`);
+    const lines = readFileSync(store, 'utf8').trim().split('\n');
+    expect(lines.length).toBeGreaterThan(25);
+    const resumed = tune(['--seed', '5', '--max-trials', '40', '--store', store, '--json']);
+    expect(resumed.json.trials.complete).toBe(40);
+    expect(resumed.json.best.loss).toBeLessThanOrEqual(first.json.best.loss);
+  });
+
+  it('reproduces a study from its seed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parzen-heart-'));
+    const a = tune(['--seed', '9', '--max-trials', '15', '--suggester', 'random', '--store', join(dir, 'a.jsonl'), '--json']);
+    const b = tune(['--seed', '9', '--max-trials', '15', '--suggester', 'random', '--store', join(dir, 'b.jsonl'), '--json']);
+    expect(b.json).toEqual(a.json);
+  });
+});

@@ -23,7 +23,7 @@ const tune = (args: string[]) => {
 
 describe('the heart example', () => {
   it('keeps the program free of tuning code', () => {
-    expect(readFileSync(join(here, 'heart.ts'), 'utf8')).not.toMatch(/from '@parzen//);
+    expect(readFileSync(join(here, 'heart.ts'), 'utf8')).not.toContain("from '@parzen/");
     expect(heart(2, -2)).toBe(-375);
   });
 

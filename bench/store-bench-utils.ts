@@ -1,6 +1,6 @@
 /** Helpers shared by the store benchmarks: the machine description and writing a results file. */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { TrialStore } from '@parzen/engine';
 import { createJsonlStore } from '@parzen/store-file';
@@ -14,11 +14,15 @@ export const STORES = {
 
 export type StoreKind = keyof typeof STORES;
 
-/** `nproc`, Node version and CPU model, as one markdown line. */
+/** `nproc`, Node version, CPU model and the current load, as one markdown line. */
 export const machineLine = (): string => {
   const model =
     readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? cpus()[0]?.model ?? 'unknown CPU';
-  return `Machine: nproc ${availableParallelism()}, Node ${process.version}, ${model}, ${new Date().toISOString().slice(0, 10)}.`;
+  const load = loadavg()[0]?.toFixed(1) ?? '?';
+  return (
+    `Machine: nproc ${availableParallelism()}, Node ${process.version}, ${model}, ${new Date().toISOString().slice(0, 10)}; ` +
+    `load average ${load} when the report was written (the machine is shared with other jobs).`
+  );
 };
 
 /** A temporary folder for one benchmark run; removed by the returned cleanup. */

@@ -58,6 +58,18 @@ const enableTypeScriptPlugins = async (raw: unknown): Promise<void> => {
     await registerTypeScript();
 };
 
+/**
+ * A matrix without a `store` keeps all its studies in one journal beside the config,
+ * `<name>.parzen.jsonl`, instead of one file per variant.
+ */
+const withBatchStore = (raw: unknown): unknown => {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  const config = raw as Record<string, unknown>;
+  if (!('matrix' in config) || 'store' in config || typeof config.name !== 'string') return raw;
+  const path = `./${config.name.replace(/[^\w.-]+/g, '_')}.parzen.jsonl`;
+  return { ...config, store: { ...defaultStore, options: { path } } };
+};
+
 const preflightObjective = async (experiment: LoadedExperiment): Promise<void> => {
   const { config, registry, baseDir } = experiment;
   const objective = await createPlugin(registry, 'objective', config.objective, { baseDir, study: config.name });
@@ -66,7 +78,7 @@ const preflightObjective = async (experiment: LoadedExperiment): Promise<void> =
 
 const prepareFile = async (path: string, options: PrepareOptions): Promise<PreparedRun[]> => {
   const absolute = resolve(path);
-  const raw = applyOverrides(readConfigFile(path), options.overrides ?? {});
+  const raw = withBatchStore(applyOverrides(readConfigFile(path), options.overrides ?? {}));
   await enableTypeScriptPlugins(raw);
   const runs: PreparedRun[] = [];
   for (const variant of expandMatrix(raw)) {

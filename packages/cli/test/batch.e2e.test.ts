@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -88,5 +89,21 @@ describe('batch experiments', () => {
         ['beta', '2'],
       ]),
     );
+  });
+
+  it('keeps the studies of a matrix without a store in one journal, and best reports each', async () => {
+    const config = heartConfig({ name: 'mx', budget: { maxTrials: 3 }, matrix: { seed: [1, 2] } });
+    delete config.store;
+    const path = writeIn(dir, 'mx.json', config);
+    expect((await runParzen(['run', path, '--quiet'], { cwd: dir })).code).toBe(0);
+    expect(readdirSync(dir).filter((file) => file.endsWith('.jsonl'))).toEqual(['mx.parzen.jsonl']);
+    const best = lastJsonLine((await runParzen(['best', path, '--json'], { cwd: dir })).stdout) as {
+      study: string;
+      trials: unknown;
+    }[];
+    expect(best.map((item) => [item.study, item.trials])).toEqual([
+      ['mx.seed-1', { complete: 3, failed: 0 }],
+      ['mx.seed-2', { complete: 3, failed: 0 }],
+    ]);
   });
 });

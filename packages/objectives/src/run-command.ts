@@ -32,6 +32,44 @@ export interface CommandOutcome {
   readonly durationMs: number;
 }
 
+/** Why a group was killed: its time ran out, or the evaluation was aborted. */
+interface KillSwitch {
+  readonly timedOut: () => boolean;
+  readonly aborted: () => boolean;
+  readonly disarm: () => void;
+}
+
+/** Kills the group when the timeout passes or the signal fires, remembering which happened. */
+const armKillSwitch = (
+  kill: () => void,
+  timeoutMs: number | undefined,
+  signal: AbortSignal | undefined,
+): KillSwitch => {
+  let timedOut = false;
+  let aborted = false;
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          kill();
+        }, timeoutMs);
+  const onAbort = () => {
+    aborted = true;
+    kill();
+  };
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  return {
+    timedOut: () => timedOut,
+    aborted: () => aborted,
+    disarm: () => {
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    },
+  };
+};
+
 /**
  * Runs a program in its own process group and resolves when it has ended and its output is read. A
  * timeout or an abort kills the whole group (the program and every process it started) with SIGKILL;
@@ -45,27 +83,13 @@ export const runCommand = (options: RunCommandOptions): Promise<CommandOutcome> 
     const stderr = new OutputTail(options.stderrTail);
     const [program, ...args] = options.argv;
     const child = spawn(program as string, args, { cwd: options.cwd, env: options.env, detached: true, stdio: 'pipe' });
-    let timedOut = false;
-    let aborted = false;
-    let startError: Error | undefined;
     const pid = child.pid;
     if (pid !== undefined) trackGroup(pid);
     const kill = () => {
       if (pid !== undefined) killGroup(pid);
     };
-    const timer =
-      options.timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            kill();
-          }, options.timeoutMs);
-    const onAbort = () => {
-      aborted = true;
-      kill();
-    };
-    if (options.signal?.aborted) onAbort();
-    else options.signal?.addEventListener('abort', onAbort, { once: true });
+    const killSwitch = armKillSwitch(kill, options.timeoutMs, options.signal);
+    let startError: Error | undefined;
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => stdout.push(chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
     child.stdin.on('error', () => undefined); // a program that never reads its stdin closes the pipe early
@@ -75,16 +99,15 @@ export const runCommand = (options: RunCommandOptions): Promise<CommandOutcome> 
       startError = error;
     });
     child.on('close', (exitCode, signal) => {
-      if (timer !== undefined) clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
+      killSwitch.disarm();
       if (pid !== undefined) releaseGroup(pid);
       resolve({
         exitCode,
         signal,
         stdout: stdout.value(),
         stderr: stderr.value(),
-        timedOut,
-        aborted,
+        timedOut: killSwitch.timedOut(),
+        aborted: killSwitch.aborted(),
         durationMs: Date.now() - started,
         ...(startError === undefined ? {} : { startError }),
       });

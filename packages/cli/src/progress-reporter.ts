@@ -1,7 +1,13 @@
-import { type Direction, defineReporter, type EngineEvent, isBetter, type Reporter } from '@parzen/engine';
+import {
+  type Direction,
+  defineReporter,
+  type EngineEvent,
+  isBetter,
+  observeEvents,
+  type Reporter,
+} from '@parzen/engine';
 import { Presets, SingleBar } from 'cli-progress';
 import { formatNumber } from './format-number.js';
-import { observeEvents } from './observe-events.js';
 
 /** `auto`: a bar on a terminal, plain lines otherwise; `off` prints nothing. */
 export type ProgressMode = 'auto' | 'bar' | 'lines' | 'off';

@@ -96,6 +96,7 @@ export {
   type StudySummary,
 } from './events/engine-event.js';
 export { connectReporters, createEventBus, type EventBus } from './events/event-bus.js';
+export { observeEvents } from './events/observe-events.js';
 export { type FminOptions, type FminResult, fmin } from './fmin.js';
 export {
   createPlugin,

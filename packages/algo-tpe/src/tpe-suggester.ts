@@ -18,7 +18,12 @@ import { suggestParam, suggestTrial } from './suggest/suggest-trial.js';
  */
 export const createTpeSuggester = (options: TpeOptions = {}): Suggester => {
   const settings = resolveTpeSettings(options);
-  const state = { history: new TrialHistory(), settings, startup: startupSampler(settings.startup) };
+  const state = {
+    history: new TrialHistory(),
+    settings,
+    startup: startupSampler(settings.startup),
+    caches: new WeakMap(),
+  };
   return {
     name: 'tpe',
     sampleJoint: (context) => {

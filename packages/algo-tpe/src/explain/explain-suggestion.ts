@@ -23,7 +23,12 @@ export interface ExplainSuggestionInput {
  */
 export const explainSuggestion = (input: ExplainSuggestionInput): Required<Suggestion> => {
   const settings = resolveTpeSettings(input.options);
-  const state = { history: new TrialHistory(), settings, startup: startupSampler(settings.startup) };
+  const state = {
+    history: new TrialHistory(),
+    settings,
+    startup: startupSampler(settings.startup),
+    caches: new WeakMap(),
+  };
   const context = {
     study: 'explain',
     direction: input.direction ?? 'minimize',

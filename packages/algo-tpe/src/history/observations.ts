@@ -8,7 +8,8 @@ export interface ParamObservations {
   readonly above: ObservationSet;
 }
 
-const belowSet = (history: TrialHistory, split: HistorySplit, name: string): ObservationSet => {
+/** The below observations of parameter `name` (at most the below-set size, read from the trials). */
+export const belowObservations = (history: TrialHistory, split: HistorySplit, name: string): ObservationSet => {
   const values: number[] = [];
   const numbers: number[] = [];
   for (const number of split.below) {
@@ -46,11 +47,12 @@ const aboveSet = (history: TrialHistory, split: HistorySplit, name: string): Obs
     rank[number] = out++;
   };
   let j = 0;
-  for (let i = 0; i < byNumber.size; i++) {
-    const number = byNumber.keys[i] as number;
+  const [arrivalSize, arrivalKeys, arrivalTags] = [byNumber.size, byNumber.keys, byNumber.tags];
+  for (let i = 0; i < arrivalSize; i++) {
+    const number = arrivalKeys[i] as number;
     for (; j < extras.length && (extras[j] as Extra).number < number; j++)
       emitArrival((extras[j] as Extra).number, (extras[j] as Extra).value);
-    if (split.isBelow[number] !== 1) emitArrival(number, byNumber.tags[i] as number);
+    if (split.isBelow[number] !== 1) emitArrival(number, arrivalTags[i] as number);
   }
   for (; j < extras.length; j++) emitArrival((extras[j] as Extra).number, (extras[j] as Extra).value);
 
@@ -63,9 +65,10 @@ const aboveSet = (history: TrialHistory, split: HistorySplit, name: string): Obs
     order[out++] = rank[number] as number;
   };
   j = 0;
-  for (let i = 0; i < byValue.size; i++) {
-    const value = byValue.keys[i] as number;
-    const number = byValue.tags[i] as number;
+  const [valueSize, valueKeys, valueTags] = [byValue.size, byValue.keys, byValue.tags];
+  for (let i = 0; i < valueSize; i++) {
+    const value = valueKeys[i] as number;
+    const number = valueTags[i] as number;
     for (; j < byValueExtras.length && precedes(byValueExtras[j] as Extra, value, number); j++) {
       emitSorted((byValueExtras[j] as Extra).number, (byValueExtras[j] as Extra).value);
     }
@@ -101,6 +104,6 @@ const lowerBound = (keys: Float64Array, size: number, key: number): number => {
 
 /** The below and above observations of parameter `name` under a split. */
 export const paramObservations = (history: TrialHistory, split: HistorySplit, name: string): ParamObservations => ({
-  below: belowSet(history, split, name),
+  below: belowObservations(history, split, name),
   above: aboveSet(history, split, name),
 });

@@ -8,16 +8,22 @@ import { SortedPairs } from './sorted-pairs.js';
 export class ParamColumn {
   readonly byNumber = new SortedPairs();
   readonly byValue = new SortedPairs();
+  /** Trial numbers and values in the order they were inserted, for caches that follow the column. */
+  readonly insertedNumbers: number[] = [];
+  readonly insertedValues: number[] = [];
 
   /** Records that trial `number` had `value`. */
   insert(number: number, value: number): void {
     this.byNumber.insert(number, value);
     this.byValue.insert(value, number);
+    this.insertedNumbers.push(number);
+    this.insertedValues.push(value);
   }
 
   /** The value of trial `number`, or undefined when the parameter was not active in it. */
   valueOf(number: number): number | undefined {
     const at = this.byNumber.lowerBound(number);
-    return at < this.byNumber.size && this.byNumber.keys[at] === number ? this.byNumber.tags[at] : undefined;
+    const { size, keys, tags } = this.byNumber;
+    return at < size && keys[at] === number ? tags[at] : undefined;
   }
 }

@@ -1,42 +1,115 @@
 /**
- * A growable list of (key, tag) pairs kept sorted by key, then tag: typed arrays with binary-search
- * insertion, so a history of 10,000 trials grows one trial at a time with one memmove.
+ * A growable list of (key, tag) pairs kept sorted by key, then tag, in typed arrays. Inserts are queued
+ * and merged in on the next read: one insert costs one memmove, a thousand (a study loaded at once) one
+ * sort and one merge, so building from n trials is O(n log n), not O(n²).
  */
 export class SortedPairs {
-  size = 0;
-  keys = new Float64Array(16);
-  tags = new Float64Array(16);
+  private count = 0;
+  private keyArray = new Float64Array(16);
+  private tagArray = new Float64Array(16);
+  private pendingKeys: number[] = [];
+  private pendingTags: number[] = [];
 
-  /** Inserts after every pair with a smaller key, or an equal key and a smaller tag. */
+  /** Number of pairs. */
+  get size(): number {
+    this.flush();
+    return this.count;
+  }
+
+  /** The keys in order (valid up to `size`; read `size` first or after any insert). */
+  get keys(): Float64Array {
+    this.flush();
+    return this.keyArray;
+  }
+
+  /** The tags, aligned with `keys`. */
+  get tags(): Float64Array {
+    this.flush();
+    return this.tagArray;
+  }
+
+  /** Queues a pair. */
   insert(key: number, tag: number): void {
-    if (this.size === this.keys.length) this.grow();
-    const at = this.lowerBound(key, tag);
-    this.keys.copyWithin(at + 1, at, this.size);
-    this.tags.copyWithin(at + 1, at, this.size);
-    this.keys[at] = key;
-    this.tags[at] = tag;
-    this.size++;
+    this.pendingKeys.push(key);
+    this.pendingTags.push(tag);
   }
 
   /** The first index whose pair is not smaller than (key, tag). */
   lowerBound(key: number, tag = Number.NEGATIVE_INFINITY): number {
+    this.flush();
+    return this.lowerBoundBefore(key, tag, this.count);
+  }
+
+  private flush(): void {
+    const m = this.pendingKeys.length;
+    if (m === 0) return;
+    const keys = this.pendingKeys;
+    const tags = this.pendingTags;
+    this.pendingKeys = [];
+    this.pendingTags = [];
+    if (m === 1) {
+      this.insertOne(keys[0] as number, tags[0] as number);
+      return;
+    }
+    const order = Array.from({ length: m }, (_, i) => i).sort(
+      (a, b) => (keys[a] as number) - (keys[b] as number) || (tags[a] as number) - (tags[b] as number),
+    );
+    this.merge(
+      order.map((i) => keys[i] as number),
+      order.map((i) => tags[i] as number),
+    );
+  }
+
+  private insertOne(key: number, tag: number): void {
+    this.reserve(this.count + 1);
+    this.count++;
+    const at = this.lowerBoundBefore(key, tag, this.count - 1);
+    this.keyArray.copyWithin(at + 1, at, this.count - 1);
+    this.tagArray.copyWithin(at + 1, at, this.count - 1);
+    this.keyArray[at] = key;
+    this.tagArray[at] = tag;
+  }
+
+  /** Merges sorted pairs in from the back, in place. */
+  private merge(keys: readonly number[], tags: readonly number[]): void {
+    const old = this.count;
+    this.reserve(old + keys.length);
+    let i = old - 1;
+    let j = keys.length - 1;
+    for (let out = old + keys.length - 1; j >= 0; out--) {
+      const k = keys[j] as number;
+      const t = tags[j] as number;
+      const takeOld =
+        i >= 0 &&
+        ((this.keyArray[i] as number) > k || ((this.keyArray[i] as number) === k && (this.tagArray[i] as number) > t));
+      this.keyArray[out] = takeOld ? (this.keyArray[i] as number) : k;
+      this.tagArray[out] = takeOld ? (this.tagArray[i] as number) : t;
+      if (takeOld) i--;
+      else j--;
+    }
+    this.count = old + keys.length;
+  }
+
+  private lowerBoundBefore(key: number, tag: number, end: number): number {
     let lo = 0;
-    let hi = this.size;
+    let hi = end;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const k = this.keys[mid] as number;
-      if (k < key || (k === key && (this.tags[mid] as number) < tag)) lo = mid + 1;
+      const k = this.keyArray[mid] as number;
+      if (k < key || (k === key && (this.tagArray[mid] as number) < tag)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 
-  private grow(): void {
-    const keys = new Float64Array(this.keys.length * 2);
-    keys.set(this.keys);
-    const tags = new Float64Array(this.tags.length * 2);
-    tags.set(this.tags);
-    this.keys = keys;
-    this.tags = tags;
+  private reserve(capacity: number): void {
+    if (capacity <= this.keyArray.length) return;
+    const size = Math.max(capacity, this.keyArray.length * 2);
+    const keys = new Float64Array(size);
+    keys.set(this.keyArray.subarray(0, this.count));
+    const tags = new Float64Array(size);
+    tags.set(this.tagArray.subarray(0, this.count));
+    this.keyArray = keys;
+    this.tagArray = tags;
   }
 }

@@ -15,7 +15,8 @@ const LN2_64_LOW = 1.9082149292705877e-10 / 64;
  */
 export const fastExpNonPositive = (t: number): number => {
   if (t < -745) return 0;
-  const j = Math.round(t * SCALE);
+  // Round to nearest by truncating t·SCALE − ½ (t ≤ 0); an off-by-one j only widens |r| a little.
+  const j = (t * SCALE - 0.5) | 0;
   const r = t - j * LN2_64_HIGH - j * LN2_64_LOW;
   const p = 1 + r * (1 + r * (0.5 + r * (0.16666666666666666 + r * (0.041666666666666664 + r * 0.008333333333333333))));
   return (FRACTION_POWERS[j & 63] as number) * (INTEGER_POWERS[(j >> 6) + 1100] as number) * p;

@@ -28,7 +28,11 @@ describe('logGaussianSum', () => {
     const mus = sorted.map((c) => c[0]);
     const sigmas = sorted.map((c) => c[1]);
     const logCoefs = sorted.map((c) => c[2]);
-    const sum = prepareGaussianSum(Float64Array.from(mus), Float64Array.from(sigmas), Float64Array.from(logCoefs));
+    const sum = prepareGaussianSum(
+      Float64Array.from(mus),
+      Float64Array.from(sigmas),
+      Float64Array.from(logCoefs, Math.exp),
+    );
     const expected = direct(mus, sigmas, logCoefs, x);
     expect(Math.abs(logGaussianSum(sum, x) - expected)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(expected)));
   });
@@ -38,7 +42,7 @@ describe('logGaussianSum', () => {
     const mus = Float64Array.from({ length: n }, (_, i) => i / n);
     const sigmas = new Float64Array(n).fill(0.01);
     const logCoefs = new Float64Array(n).fill(-Math.log(n));
-    const sum = prepareGaussianSum(mus, sigmas, logCoefs);
+    const sum = prepareGaussianSum(mus, sigmas, logCoefs.map(Math.exp));
     expect(Math.abs(logGaussianSum(sum, 0.5) - direct([...mus], [...sigmas], [...logCoefs], 0.5))).toBeLessThan(1e-12);
   });
 });

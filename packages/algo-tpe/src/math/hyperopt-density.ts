@@ -1,7 +1,7 @@
 import { erf } from './erf.js';
 import { type GaussianSum, logGaussianSum, prepareGaussianSum } from './gaussian-sum.js';
 import type { GaussianMixture } from './mixture.js';
-import { LOG_SQRT_2PI } from './normal.js';
+import { SQRT_2PI } from './normal.js';
 
 /** hyperopt's floor for widths and for log arguments. */
 export const EPS = 1e-12;
@@ -42,13 +42,13 @@ export const logAcceptance = (mixture: GaussianMixture, support: HyperoptSupport
 export const gaussianSumOf = (mixture: GaussianMixture): GaussianSum => {
   const size = mixture.mus.length;
   const sigmas = new Float64Array(size);
-  const logCoefs = new Float64Array(size);
+  const coefs = new Float64Array(size);
   for (let k = 0; k < size; k++) {
     const sigma = Math.max(mixture.sigmas[k] as number, EPS);
     sigmas[k] = sigma;
-    logCoefs[k] = Math.log(mixture.weights[k] as number) - Math.log(sigma) - LOG_SQRT_2PI;
+    coefs[k] = (mixture.weights[k] as number) / (sigma * SQRT_2PI);
   }
-  return prepareGaussianSum(mixture.mus, sigmas, logCoefs);
+  return prepareGaussianSum(mixture.mus, sigmas, coefs);
 };
 
 const binLogMass = (

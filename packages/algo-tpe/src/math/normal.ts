@@ -3,6 +3,8 @@ import { erfc, logErfc } from './erf.js';
 const SQRT1_2 = Math.SQRT1_2;
 /** log(√(2π)). */
 export const LOG_SQRT_2PI = 0.9189385332046728;
+/** √(2π). */
+export const SQRT_2PI = 2.5066282746310002;
 
 /** The standard normal CDF Φ(z) = ½·erfc(−z/√2). */
 export const normalCdf = (z: number): number => 0.5 * erfc(-z * SQRT1_2);

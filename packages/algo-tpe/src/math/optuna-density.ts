@@ -1,7 +1,7 @@
 import { type GaussianSum, logGaussianSum, prepareGaussianSum } from './gaussian-sum.js';
 import { logSumExp } from './log-sum-exp.js';
 import type { GaussianMixture } from './mixture.js';
-import { LOG_SQRT_2PI, logGaussMass } from './normal.js';
+import { LOG_SQRT_2PI, logGaussMass, SQRT_2PI } from './normal.js';
 import type { KernelBounds } from './optuna-kernels.js';
 
 /**
@@ -27,12 +27,11 @@ export const logKernelMass = (mu: number, sigma: number, bounds: KernelBounds): 
 export const truncatedGaussianSum = (mixture: GaussianMixture, bounds: KernelBounds): GaussianSum => {
   const size = mixture.mus.length;
   const upper = new Float64Array(size);
-  for (let k = 0; k < size; k++) {
-    upper[k] = Math.log(mixture.weights[k] as number) - Math.log(mixture.sigmas[k] as number) - LOG_SQRT_2PI;
-  }
-  const fill = (start: number, end: number, logCoefs: Float64Array): void => {
+  for (let k = 0; k < size; k++) upper[k] = (mixture.weights[k] as number) / ((mixture.sigmas[k] as number) * SQRT_2PI);
+  const fill = (start: number, end: number, coefs: Float64Array): void => {
     for (let k = start; k < end; k++) {
-      logCoefs[k] = (upper[k] as number) - logKernelMass(mixture.mus[k] as number, mixture.sigmas[k] as number, bounds);
+      const logMass = logKernelMass(mixture.mus[k] as number, mixture.sigmas[k] as number, bounds);
+      if (logMass !== 0) coefs[k] = (upper[k] as number) * Math.exp(-logMass);
     }
   };
   return prepareGaussianSum(mixture.mus, mixture.sigmas, upper, fill, NORMALISER_SLACK);

@@ -33,16 +33,20 @@ export const optunaSigmasSorted = (
 ): Float64Array => {
   const n = sorted.length;
   const { low, high } = bounds;
-  const at = (i: number): number => (i < 0 ? low : i >= n ? high : (sorted[i] as number));
-  const sigmas = new Float64Array(n);
-  for (let i = 0; i < n; i++) sigmas[i] = Math.max(at(i) - at(i - 1), at(i + 1) - at(i));
-  if (n >= 2 && settings.considerEndpoints !== true) {
-    sigmas[0] = at(1) - at(0);
-    sigmas[n - 1] = at(n - 1) - at(n - 2);
-  }
   const range = high - low;
   const minSigma = range * Math.max(settings.clipFloor ?? 0.01, (n + 2) ** -(settings.clipExponent ?? 1));
-  for (let i = 0; i < n; i++) sigmas[i] = Math.min(range, Math.max(minSigma, sigmas[i] as number));
+  const inner = n >= 2 && settings.considerEndpoints !== true;
+  const sigmas = new Float64Array(n);
+  let previous = low;
+  for (let i = 0; i < n; i++) {
+    const x = sorted[i] as number;
+    const next = i + 1 < n ? (sorted[i + 1] as number) : high;
+    const left = x - previous;
+    const right = next - x;
+    const gap = inner && i === 0 ? right : inner && i === n - 1 ? left : Math.max(left, right);
+    sigmas[i] = Math.min(range, Math.max(minSigma, gap));
+    previous = x;
+  }
   return sigmas;
 };
 

@@ -8,6 +8,7 @@ import { buildParamModel } from '../model/param-model.js';
 import type { TpeSettings } from '../options.js';
 import type { StartupSampler } from '../startup.js';
 import { decideParam } from './decide-param.js';
+import { type KdeCaches, modelOf } from './param-models.js';
 
 /** A suggestion: the values of every active parameter, and its explanation when one was asked for. */
 export interface Suggestion {
@@ -15,11 +16,12 @@ export interface Suggestion {
   readonly explanation?: TpeExplanation;
 }
 
-/** What one suggestion works with: the synced history, the settings and the start-up sampler. */
+/** What one suggestion works with: the synced history, the settings, the start-up sampler and caches. */
 export interface SuggestState {
   readonly history: TrialHistory;
   readonly settings: TpeSettings;
   readonly startup: StartupSampler;
+  readonly caches: KdeCaches;
 }
 
 const decide = (
@@ -29,12 +31,15 @@ const decide = (
   param: ParamNode,
   explained?: ParamExplanation[],
 ): number => {
+  if (explained === undefined) {
+    const model = modelOf(state.history, split, param, state.settings, state.caches);
+    return decideParam(model, context.rng, state.settings.candidates).value;
+  }
   const observations = paramObservations(state.history, split, param.name);
   const model = buildParamModel(param.distribution, observations.below, observations.above, state.settings);
   const decision = decideParam(model, context.rng, state.settings.candidates);
-  explained?.push(
-    describeDecision(param.name, param.distribution, model, observations, decision, state.settings.explainGrid),
-  );
+  const { explainGrid } = state.settings;
+  explained.push(describeDecision(param.name, param.distribution, model, observations, decision, explainGrid));
   return decision.value;
 };
 

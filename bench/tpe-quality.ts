@@ -1,0 +1,130 @@
+/**
+ * Quality of TPE: median simple regret (best loss − known minimum) after 25, 50 and 100 evaluations over
+ * 20 seeds, for random search and the three TPE profiles on every problem of bench/problems.json, next
+ * to the peers' numbers in bench/peer-results.json (hyperopt 0.3.0, Optuna 3.1 and the 5.0 line).
+ *
+ *   node --conditions=@parzen/source --import tsx bench/tpe-quality.ts [--seeds 20] [--evals 100] [--write]
+ *        [--only random,hyperopt,optuna,parzen] [--tpe 'name={"startupTrials":5}' ...] [--problems heart,branin]
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { createRandomSuggester } from '@parzen/algo-random';
+import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
+import { type ExternalParams, fmin, type Suggester } from '@parzen/engine';
+import { loadProblems, type Problem } from './tpe-problems.js';
+
+const argument = (name: string): string | undefined => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at < 0 ? undefined : process.argv[at + 1];
+};
+const SEEDS = Number(argument('seeds') ?? 20);
+const EVALS = Number(argument('evals') ?? 100);
+const BUDGETS = [25, 50, 100, 200].filter((b) => b <= EVALS);
+
+const algorithms = new Map<string, () => Suggester>([
+  ['random', () => createRandomSuggester()],
+  ['hyperopt', () => createTpeSuggester({ compat: 'hyperopt' })],
+  ['optuna', () => createTpeSuggester({ compat: 'optuna' })],
+  ['parzen', () => createTpeSuggester()],
+]);
+process.argv.forEach((value, i) => {
+  if (process.argv[i - 1] !== '--tpe') return;
+  const [name, json] = [value.slice(0, value.indexOf('=')), value.slice(value.indexOf('=') + 1)];
+  const options = JSON.parse(json) as TpeOptions;
+  algorithms.set(name, () => createTpeSuggester(options));
+});
+const only = argument('only')?.split(',');
+const names = [...algorithms.keys()].filter((name) => only === undefined || only.includes(name));
+
+/** Peers shown next to ours (keys of peer-results.json). */
+const PEERS = ['hyperopt_rand', 'hyperopt_tpe', 'optuna_tpe', 'optuna5_tpe_univariate', 'optuna5_tpe'] as const;
+interface PeerStats {
+  readonly median: number;
+  readonly q25: number;
+  readonly q75: number;
+}
+const peers = JSON.parse(readFileSync(new URL('./peer-results.json', import.meta.url), 'utf8')) as {
+  problems: Record<string, Record<string, { regret_at: Record<string, Record<string, PeerStats>> }>>;
+};
+
+const quantile = (values: readonly number[], q: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const position = q * (sorted.length - 1);
+  const low = Math.floor(position);
+  const high = Math.ceil(position);
+  return (sorted[low] as number) + ((sorted[high] as number) - (sorted[low] as number)) * (position - low);
+};
+
+/** Regret after each budget for one run. */
+const run = async (problem: Problem, make: () => Suggester, seed: number): Promise<number[]> => {
+  const result = await fmin({
+    objective: (params: ExternalParams) => problem.loss(params),
+    space: problem.space,
+    algorithm: make(),
+    maxTrials: EVALS,
+    seed,
+    name: problem.name,
+  });
+  let best = Number.POSITIVE_INFINITY;
+  const bestSoFar = result.trials.map((trial) => {
+    if (trial.state === 'complete') best = Math.min(best, trial.value);
+    return best;
+  });
+  return BUDGETS.map((budget) => (bestSoFar[budget - 1] ?? best) - problem.minimum);
+};
+
+const format = (x: number | undefined): string => {
+  if (x === undefined || Number.isNaN(x)) return '–';
+  if (x === 0) return '0';
+  return Math.abs(x) >= 100 ? x.toFixed(1) : Math.abs(x) >= 0.01 ? x.toPrecision(3) : x.toExponential(2);
+};
+
+const problems = loadProblems().filter((p) => argument('problems')?.split(',').includes(p.name) ?? true);
+console.log(`test points reproduced for ${problems.map((p) => p.name).join(', ')}`);
+const lines: string[] = [];
+const results: Record<string, Record<string, number[][]>> = {};
+const started = performance.now();
+for (const problem of problems) {
+  results[problem.name] = {};
+  for (const name of names) {
+    const make = algorithms.get(name) as () => Suggester;
+    const regrets: number[][] = [];
+    for (let seed = 0; seed < SEEDS; seed++) regrets.push(await run(problem, make, seed));
+    (results[problem.name] as Record<string, number[][]>)[name] = regrets;
+    const medians = BUDGETS.map((_, b) =>
+      quantile(
+        regrets.map((r) => r[b] as number),
+        0.5,
+      ),
+    );
+    console.log(`${problem.name.padEnd(18)} ${name.padEnd(10)} ${medians.map(format).join('  ')}`);
+  }
+  const peer = peers.problems[problem.name]?.evals_100?.regret_at ?? {};
+  lines.push(`\n### ${problem.name}\n`);
+  lines.push(`| evals | ${names.map((n) => `**${n}**`).join(' | ')} | ${PEERS.join(' | ')} |`);
+  lines.push(`|---|${names.map(() => '---').join('|')}|${PEERS.map(() => '---').join('|')}|`);
+  BUDGETS.forEach((budget, b) => {
+    const ours = names.map((name) => {
+      const values = (results[problem.name]?.[name] ?? []).map((r) => r[b] as number);
+      return `${format(quantile(values, 0.5))} (${format(quantile(values, 0.25))}–${format(quantile(values, 0.75))})`;
+    });
+    const theirs = PEERS.map((p) => format(peer[p]?.[String(budget)]?.median));
+    lines.push(`| ${budget} | ${ours.join(' | ')} | ${theirs.join(' | ')} |`);
+  });
+}
+const seconds = (performance.now() - started) / 1000;
+console.log(lines.join('\n'));
+console.log(`\n${seconds.toFixed(0)} s`);
+
+if (process.argv.includes('--write')) {
+  const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), node ${process.version}`;
+  writeFileSync(
+    new URL('./results/tpe-quality.md', import.meta.url),
+    `# TPE quality\n\nMedian simple regret (best loss − known minimum; lower is better) over ${SEEDS} seeds × ${EVALS} ` +
+      `evaluations, with the interquartile range in parentheses; peers' medians from bench/peer-results.json ` +
+      '(hyperopt 0.3.0; optuna_tpe = Optuna 3.1 univariate; optuna5_* = Optuna 5.0.0.dev). Every problem ' +
+      `reproduces its test points to 1e-9. Machine: ${machine}; ${seconds.toFixed(0)} s.\n\n` +
+      'Command: `node --conditions=@parzen/source --import tsx bench/tpe-quality.ts --write`.\n' +
+      `${lines.join('\n')}\n`,
+  );
+}

@@ -1,0 +1,104 @@
+import { fastExpNonPositive } from './fast-exp.js';
+
+/**
+ * Terms of the Hermite expansion per bin. Bins are 2h wide, so |t| ≤ 1/√2 and the tail after 30 terms is
+ * below Σ (√2|t|)^n/√(n!) ≈ 6e-17 of the bin's mass (Cramér's bound on Hermite functions).
+ */
+export const HERMITE_TERMS = 30;
+/** Blocks farther than this (in units of h√2) from x are left out: e^−49 of their mass. */
+const REACH = 7;
+
+/**
+ * Σ_k c_k · exp(−(x − μ_k)²/(2h²)) for many kernels of one width h, as a fast Gauss transform: kernels
+ * are binned on a fixed grid of width 2h over [low, high] and each bin keeps the moments
+ * A_n = Σ c_k t_k^n / n!, t_k = (μ_k − m)/(h√2) around its centre m; then, with s = (x − m)/(h√2),
+ * e^{−(s−t)²} = Σ_n t^n/n! · H_n(s)·e^{−s²} (Hermite functions) turns the sum into 30 terms per bin.
+ *
+ * @remarks Kernels are added and removed one at a time (O(30) each), so the moments can follow a growing
+ * history; evaluation costs O(30) per bin within 7·h√2 of x (about 10 bins), whatever the number of kernels.
+ */
+export class HermiteMoments {
+  readonly h: number;
+  readonly low: number;
+  readonly width: number;
+  readonly bins: number;
+  readonly moments: Float64Array;
+  readonly counts: Int32Array;
+  private readonly scale: number;
+
+  constructor(low: number, high: number, h: number) {
+    this.h = h;
+    this.low = low;
+    this.width = 2 * h;
+    this.bins = Math.max(1, Math.ceil((high - low) / this.width));
+    this.moments = new Float64Array(this.bins * HERMITE_TERMS);
+    this.counts = new Int32Array(this.bins);
+    this.scale = 1 / (h * Math.SQRT2);
+  }
+
+  /** The bin of μ (clamped into the grid). */
+  binOf(mu: number): number {
+    return Math.min(this.bins - 1, Math.max(0, Math.floor((mu - this.low) / this.width)));
+  }
+
+  /** Adds c·exp(−(x − μ)²/(2h²)) (a negative c removes a kernel added with −c). */
+  add(mu: number, c: number): void {
+    const b = this.binOf(mu);
+    const t = (mu - (this.low + (b + 0.5) * this.width)) * this.scale;
+    let term = c;
+    const base = b * HERMITE_TERMS;
+    for (let n = 0; n < HERMITE_TERMS; n++) {
+      this.moments[base + n] = (this.moments[base + n] as number) + term;
+      term *= t / (n + 1);
+    }
+    this.counts[b] = (this.counts[b] as number) + (c < 0 ? -1 : 1);
+  }
+
+  /** The sum at x. Two bins run their Hermite recurrences side by side, which the CPU overlaps. */
+  evaluate(x: number): number {
+    const reach = REACH / this.scale;
+    const last = this.binOf(x + reach);
+    let total = 0;
+    let pending = -1;
+    for (let b = this.binOf(x - reach); b <= last; b++) {
+      if (this.counts[b] === 0) continue;
+      if (pending < 0) {
+        pending = b;
+        continue;
+      }
+      total += this.pair(x, pending, b);
+      pending = -1;
+    }
+    return pending < 0 ? total : total + this.pair(x, pending, -1);
+  }
+
+  /** Bins a and b (b = −1: none) at x. */
+  private pair(x: number, a: number, b: number): number {
+    const { moments, scale } = this;
+    const twoS = 2 * (x - (this.low + (a + 0.5) * this.width)) * scale;
+    const twoT = b < 0 ? 0 : 2 * (x - (this.low + (b + 0.5) * this.width)) * scale;
+    const baseA = a * HERMITE_TERMS;
+    const baseB = b < 0 ? baseA : b * HERMITE_TERMS;
+    const weightB = b < 0 ? 0 : 1;
+    let previousA = 1;
+    let currentA = twoS;
+    let sumA = (moments[baseA] as number) + (moments[baseA + 1] as number) * twoS;
+    let previousB = 1;
+    let currentB = twoT;
+    let sumB = (moments[baseB] as number) + (moments[baseB + 1] as number) * twoT;
+    for (let n = 1; n < HERMITE_TERMS - 1; n++) {
+      const twoN = 2 * n;
+      const nextA = twoS * currentA - twoN * previousA;
+      const nextB = twoT * currentB - twoN * previousB;
+      previousA = currentA;
+      currentA = nextA;
+      previousB = currentB;
+      currentB = nextB;
+      sumA += (moments[baseA + n + 1] as number) * nextA;
+      sumB += (moments[baseB + n + 1] as number) * nextB;
+    }
+    const halfS = 0.5 * twoS;
+    const halfT = 0.5 * twoT;
+    return sumA * fastExpNonPositive(-halfS * halfS) + weightB * sumB * fastExpNonPositive(-halfT * halfT);
+  }
+}

@@ -45,3 +45,22 @@ export const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 };
+
+/**
+ * A markdown table laid out as Biome formats it (cells padded to the column width), so a freshly
+ * written results file passes `biome check`. `right` marks right-aligned (numeric) columns.
+ */
+export const markdownTable = (
+  header: readonly string[],
+  right: readonly boolean[],
+  rows: readonly (readonly string[])[],
+): string => {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, 3, ...rows.map((row) => row[column]?.length ?? 0)),
+  );
+  const cell = (text: string, column: number) =>
+    right[column] ? text.padStart(widths[column] ?? 0) : text.padEnd(widths[column] ?? 0);
+  const line = (cells: readonly string[]) => `| ${cells.map(cell).join(' | ')} |`;
+  const rule = widths.map((width, column) => (right[column] ? `${'-'.repeat(width - 1)}:` : '-'.repeat(width)));
+  return [line(header), `| ${rule.join(' | ')} |`, ...rows.map(line)].join('\n');
+};

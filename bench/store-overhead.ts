@@ -10,7 +10,15 @@ import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import type { TrialStore } from '@parzen/engine';
 import { createJsonlStore } from '@parzen/store-file';
 import { createSqliteStore } from '@parzen/store-sqlite';
-import { machineLine, median, publish, STORES, type StoreKind, tempFolder } from './store-bench-utils.js';
+import {
+  machineLine,
+  markdownTable,
+  median,
+  publish,
+  STORES,
+  type StoreKind,
+  tempFolder,
+} from './store-bench-utils.js';
 
 type Fsync = 'finish' | 'never';
 const openWith = (kind: StoreKind, path: string, fsync: Fsync): TrialStore =>
@@ -89,7 +97,7 @@ const rawFsyncMs = (): number => {
 };
 
 const fsyncBefore = rawFsyncMs();
-const rows: string[] = [];
+const rows: string[][] = [];
 for (const kind of Object.keys(STORES) as StoreKind[]) {
   for (const fsync of ['finish', 'never'] as const) {
     for (const size of SIZES) {
@@ -100,9 +108,17 @@ for (const kind of Object.keys(STORES) as StoreKind[]) {
         const growth = await grow(store, size);
         await store.close();
         const loadMs = await load(kind, path, size);
-        const row = `| ${kind} | ${fsync} | ${size.toLocaleString('en')} | ${growth.mean.toFixed(3)} | ${growth.tailMean.toFixed(3)} | ${growth.tailMedian.toFixed(3)} | ${loadMs.toFixed(1)} |`;
+        const row = [
+          kind,
+          fsync,
+          size.toLocaleString('en'),
+          growth.mean.toFixed(3),
+          growth.tailMean.toFixed(3),
+          growth.tailMedian.toFixed(3),
+          loadMs.toFixed(1),
+        ];
         rows.push(row);
-        process.stderr.write(`${row}\n`);
+        process.stderr.write(`${row.join(' | ')}\n`);
       } finally {
         folder.remove();
       }
@@ -126,8 +142,10 @@ publish(
     `A bare 100-byte append + fsync on this disk took ${fsyncBefore.toFixed(3)} ms (median) before the runs and`,
     `${fsyncAfter.toFixed(3)} ms after; the \`finish\` rows pay about one of those per trial on top of the \`never\` rows.`,
     '',
-    '| store | fsync | trials N | mean ms/trial | mean ms/trial at N | median ms/trial at N | load ms |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
-    ...rows,
+    markdownTable(
+      ['store', 'fsync', 'trials N', 'mean ms/trial', 'mean ms/trial at N', 'median ms/trial at N', 'load ms'],
+      [false, false, true, true, true, true, true],
+      rows,
+    ),
   ].join('\n'),
 );

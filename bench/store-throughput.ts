@@ -9,7 +9,7 @@
  */
 import type { Trial } from '@parzen/engine';
 import { spawnWorker } from '../packages/store-file/src/test-fixtures/spawn-worker.js';
-import { machineLine, publish, STORES, type StoreKind, tempFolder } from './store-bench-utils.js';
+import { machineLine, markdownTable, publish, STORES, type StoreKind, tempFolder } from './store-bench-utils.js';
 
 const PROCESSES = [1, 2, 4] as const;
 const TRIALS_PER_PROCESS = 30;
@@ -61,15 +61,16 @@ const measure = async (kind: StoreKind, processes: number): Promise<Run> => {
   }
 };
 
-const rows: string[] = [];
+const rows: string[][] = [];
 for (const kind of Object.keys(STORES) as StoreKind[]) {
   let single: number | undefined;
   for (const processes of PROCESSES) {
     const run = await measure(kind, processes);
     single ??= run.perSecond;
-    const row = `| ${kind} | ${processes} | ${run.trials} | ${run.perSecond.toFixed(2)} | ${(run.perSecond / single).toFixed(2)}x | ${run.wallSeconds.toFixed(2)} |`;
+    const speedUp = `${(run.perSecond / single).toFixed(2)}x`;
+    const row = [kind, `${processes}`, `${run.trials}`, run.perSecond.toFixed(2), speedUp, run.wallSeconds.toFixed(2)];
     rows.push(row);
-    process.stderr.write(`${row}\n`);
+    process.stderr.write(`${row.join(' | ')}\n`);
   }
 }
 
@@ -85,8 +86,10 @@ publish(
     'from the store\'s timestamps (first start to last finish); "wall" is from releasing the loaded workers to the',
     'last exit. The ideal with a 100 ms objective is 10 trials/s per process.',
     '',
-    '| store | processes | trials | trials/s | speed-up | wall s |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
-    ...rows,
+    markdownTable(
+      ['store', 'processes', 'trials', 'trials/s', 'speed-up', 'wall s'],
+      [false, true, true, true, true, true],
+      rows,
+    ),
   ].join('\n'),
 );

@@ -202,7 +202,7 @@ class JsonlTrialStore implements JsonlStore {
  *
  * @remarks
  * - Several processes on one host may share a journal: every write happens under a lock file
- *   (`<path>.lock`, see {@link FileLock}) after replaying what the others appended, so trial numbers are
+ *   (`<path>.lock`, see the README) after replaying what the others appended, so trial numbers are
  *   allocated once and `limit` holds across processes.
  * - A finished trial is on disk before `finishTrial` resolves (with the default fsync policy).
  * - A torn last line (a crash in the middle of a write) is skipped with a warning; the next append first

@@ -64,7 +64,7 @@ const tooNew = (path: string, version: number, latest: number): ParzenError =>
  * transaction that re-reads the version (another process may have migrated meanwhile) and applies the
  * missing steps. A database from a newer Parzen is refused, never downgraded.
  *
- * @throws {@link ParzenError} `STORE_FAILED` when the database's version is newer than `migrations`.
+ * @throws `ParzenError` `STORE_FAILED` when the database's version is newer than `migrations`.
  */
 export const migrate = (db: Database, path: string, migrations: readonly Migration[] = MIGRATIONS): number => {
   const latest = migrations.at(-1)?.version ?? 0;

@@ -265,7 +265,7 @@ class SqliteTrialStore implements SqliteStore {
  * - Network file systems: SQLite's WAL needs shared memory between processes on one host; do not put the
  *   database on NFS or SMB.
  *
- * @throws {@link ParzenError} `STORE_CORRUPT` when the file is not a SQLite database, `STORE_FAILED` when
+ * @throws `ParzenError` `STORE_CORRUPT` when the file is not a SQLite database, `STORE_FAILED` when
  * its schema is newer than this version knows.
  * @example
  * ```ts

@@ -17,7 +17,7 @@ export {
   functionObjectiveManifest,
   type ObjectiveFunction,
 } from './builtins/function-objective.js';
-export { copyParams, createMemoryStore, finishedTrial, memoryStoreManifest } from './builtins/memory-store.js';
+export { createMemoryStore, memoryStoreManifest } from './builtins/memory-store.js';
 export { ajvIssues, createAjv } from './config/ajv-issues.js';
 export type { ExperimentConfig, PluginChoice } from './config/experiment-config.js';
 export { baseConfigSchema, composeConfigSchema } from './config/experiment-schema.js';
@@ -85,7 +85,18 @@ export {
   type TrialOutcome,
   type TrialState,
 } from './domain/trial.js';
-export { type ConfigIssue, type ErrorCode, formatIssues, ParzenError, type ParzenErrorDetails } from './errors.js';
+export { copyParams, finishedTrial, runningTrial } from './domain/trial-builders.js';
+export {
+  type ConfigIssue,
+  describeValue,
+  type ErrorCode,
+  formatIssues,
+  ParzenError,
+  type ParzenErrorDetails,
+  studyNotFound,
+  trialAlreadyFinished,
+  trialNotFound,
+} from './errors.js';
 export {
   type At,
   type EngineEvent,

@@ -8,9 +8,12 @@ import {
   type RunningTrial,
   type StudyRecord,
   type StudySpec,
+  studyNotFound,
   type Trial,
   type TrialOutcome,
   type TrialStore,
+  trialAlreadyFinished,
+  trialNotFound,
 } from '@parzen/engine';
 import { FileLock } from './file-lock.js';
 import { type FsyncPolicy, JournalFile } from './journal-file.js';
@@ -18,7 +21,6 @@ import { JournalReader } from './journal-reader.js';
 import { encodeRecord, type JournalRecord } from './journal-records.js';
 import { Replica, type ReplicaStudy } from './replica.js';
 import { createSerialQueue } from './serial-queue.js';
-import { studyNotFound, trialAlreadyFinished, trialNotFound } from './trial-errors.js';
 
 export interface JsonlStoreOptions {
   /** The journal file; created with its folder if missing. One file may hold several studies. */

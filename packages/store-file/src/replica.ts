@@ -1,4 +1,4 @@
-import type { FinishedTrial, RunningTrial, StudyRecord, Trial } from '@parzen/engine';
+import { copyParams, finishedTrial, runningTrial, type StudyRecord, type Trial } from '@parzen/engine';
 import type { JournalRecord } from './journal-records.js';
 
 /** A study as replayed from the journal. */
@@ -61,15 +61,8 @@ export class Replica {
         `trial #${record.number} of \`${record.study}\` where trial #${trials.length} was expected next`,
       );
     }
-    const trial: RunningTrial = {
-      study: record.study,
-      number: record.number,
-      state: 'running',
-      params: Object.freeze({}),
-      startedAt: record.startedAt,
-      ...(record.lease === undefined ? {} : { lease: record.lease }),
-    };
-    trials.push(Object.freeze(trial));
+    const { study, number, startedAt, lease } = record;
+    trials.push(Object.freeze(runningTrial({ study, number, params: Object.freeze({}), startedAt, lease })));
   }
 
   private update(record: Extract<JournalRecord, { op: 'params' | 'lease' | 'finish' }>): void {
@@ -78,13 +71,10 @@ export class Replica {
     if (trial === undefined)
       throw new ReplayError(`an update of trial #${record.number} of \`${record.study}\`, which was never created`);
     if (trial.state !== 'running') return;
+    // Built by the engine's builders, never by spread, so every trial of a state shares one shape.
     if (record.op === 'params')
-      trials[record.number] = Object.freeze({ ...trial, params: Object.freeze({ ...record.params }) });
-    else if (record.op === 'lease') trials[record.number] = Object.freeze({ ...trial, lease: record.lease });
-    else {
-      const { lease: _lease, state: _state, ...base } = trial;
-      const finished: FinishedTrial = { ...base, ...record.outcome, finishedAt: record.finishedAt };
-      trials[record.number] = Object.freeze(finished);
-    }
+      trials[record.number] = Object.freeze(runningTrial(trial, { params: copyParams(record.params) }));
+    else if (record.op === 'lease') trials[record.number] = Object.freeze(runningTrial(trial, { lease: record.lease }));
+    else trials[record.number] = Object.freeze(finishedTrial(trial, record.outcome, record.finishedAt));
   }
 }

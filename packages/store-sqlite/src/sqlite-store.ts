@@ -10,16 +10,19 @@ import {
   type RunningTrial,
   type StudyRecord,
   type StudySpec,
+  studyNotFound,
   type Trial,
   type TrialOutcome,
   type TrialStore,
+  trialAlreadyFinished,
+  trialNotFound,
 } from '@parzen/engine';
 import Database from 'better-sqlite3';
 import { retryBusy, retryBusySync } from './busy-retry.js';
 import { migrate } from './schema.js';
 import { storeError } from './sqlite-errors.js';
 import { prepareStatements, type Statements } from './statements.js';
-import { studyNotFound, trialAlreadyFinished, trialNotFound } from './trial-errors.js';
+
 import { outcomeColumns, rowToTrial, type TrialRow } from './trial-rows.js';
 
 /**

@@ -1,4 +1,11 @@
-import type { FinishedTrial, Lease, Trial, TrialOutcome, TrialState } from '@parzen/engine';
+import {
+  finishedTrial,
+  type Lease,
+  runningTrial,
+  type Trial,
+  type TrialOutcome,
+  type TrialState,
+} from '@parzen/engine';
 
 /** A row of the `trials` table as better-sqlite3 returns it. */
 export interface TrialRow {
@@ -38,30 +45,28 @@ const leaseOf = (row: TrialRow): Lease | undefined =>
     ? undefined
     : { owner: row.lease_owner, expiresAt: row.lease_expires_at };
 
-const finishedOf = (row: TrialRow, base: Omit<FinishedTrial, 'state' | 'finishedAt'>): FinishedTrial => {
-  const finishedAt = row.finished_at ?? '';
+/** The outcome a finished row records. */
+const outcomeOf = (row: TrialRow): TrialOutcome => {
   if (row.state === 'complete') {
-    return {
-      ...base,
-      state: 'complete',
-      value: row.value ?? Number.NaN,
-      finishedAt,
-      ...(row.attributes === null ? {} : { attributes: JSON.parse(row.attributes) }),
-    };
+    const value = row.value ?? Number.NaN;
+    return row.attributes === null
+      ? { state: 'complete', value }
+      : { state: 'complete', value, attributes: JSON.parse(row.attributes) };
   }
-  if (row.state === 'failed') return { ...base, state: 'failed', error: JSON.parse(row.error ?? '{}'), finishedAt };
-  return { ...base, state: 'pruned', finishedAt, ...(row.value === null ? {} : { value: row.value }) };
+  if (row.state === 'failed') return { state: 'failed', error: JSON.parse(row.error ?? '{}') };
+  return row.value === null ? { state: 'pruned' } : { state: 'pruned', value: row.value };
 };
 
 /** A frozen {@link Trial} snapshot of a row. */
 export const rowToTrial = (row: TrialRow): Trial => {
-  const base = {
+  // Built by the engine's builders, never by spread, so every trial of a state shares one shape.
+  const running = runningTrial({
     study: row.study,
     number: row.number,
     params: Object.freeze(JSON.parse(row.params)),
     startedAt: row.started_at,
-  };
-  if (row.state !== 'running') return Object.freeze(finishedOf(row, base));
-  const lease = leaseOf(row);
-  return Object.freeze({ ...base, state: 'running', ...(lease === undefined ? {} : { lease }) });
+    lease: leaseOf(row),
+  });
+  if (row.state === 'running') return Object.freeze(running);
+  return Object.freeze(finishedTrial(running, outcomeOf(row), row.finished_at ?? ''));
 };

@@ -3,56 +3,9 @@ import type { CreateTrialOptions, TrialStore } from '../contracts/store.js';
 import type { ParamAssignment } from '../domain/params.js';
 import type { StudyRecord, StudySpec } from '../domain/study.js';
 import type { FinishedTrial, Lease, RunningTrial, Trial, TrialOutcome } from '../domain/trial.js';
+import { copyParams, finishedTrial, runningTrial } from '../domain/trial-builders.js';
 import { studyNotFound, trialAlreadyFinished, trialNotFound } from '../errors.js';
 import { checkSameStudy } from './check-same-study.js';
-
-/*
- * Trials are built field by field in one order, never by object spread: objects that share a shape let
- * suggesters read thousands of trials per suggestion without megamorphic property lookups (spread
- * copies measured 20-40x slower to read at 10,000 trials).
- */
-
-/** A frozen copy of params with keys in insertion order. */
-export const copyParams = (params: ParamAssignment): ParamAssignment => {
-  const copy: Record<string, number> = {};
-  for (const name in params) copy[name] = params[name] as number;
-  return Object.freeze(copy);
-};
-
-const withRunning = (trial: RunningTrial, change: { params?: ParamAssignment; lease?: Lease }): RunningTrial => {
-  const lease = change.lease ?? trial.lease;
-  const { study, number, startedAt } = trial;
-  const params = change.params ?? trial.params;
-  return lease === undefined
-    ? { study, number, state: 'running', params, startedAt }
-    : { study, number, state: 'running', params, startedAt, lease };
-};
-
-/** The finished form of a running trial, with a consistent field order per state. */
-export const finishedTrial = (trial: RunningTrial, outcome: TrialOutcome, finishedAt: string): FinishedTrial => {
-  const { study, number, params, startedAt } = trial;
-  switch (outcome.state) {
-    case 'complete':
-      return outcome.attributes === undefined
-        ? { study, number, state: 'complete', params, startedAt, value: outcome.value, finishedAt }
-        : {
-            study,
-            number,
-            state: 'complete',
-            params,
-            startedAt,
-            value: outcome.value,
-            finishedAt,
-            attributes: outcome.attributes,
-          };
-    case 'failed':
-      return { study, number, state: 'failed', params, startedAt, error: outcome.error, finishedAt };
-    case 'pruned':
-      return outcome.value === undefined
-        ? { study, number, state: 'pruned', params, startedAt, finishedAt }
-        : { study, number, state: 'pruned', params, startedAt, value: outcome.value, finishedAt };
-  }
-};
 
 interface StudyState {
   readonly record: StudyRecord;
@@ -97,18 +50,18 @@ export const createMemoryStore = (): TrialStore => {
     async createTrial(study: string, options: CreateTrialOptions = {}) {
       const trials = state(study).trials;
       if (options.limit !== undefined && trials.length >= options.limit) return undefined;
-      const trial = withRunning(
-        { study, number: trials.length, state: 'running', params: {}, startedAt: new Date().toISOString() },
-        options.lease === undefined ? {} : { lease: options.lease },
+      const trial = runningTrial(
+        { study, number: trials.length, params: {}, startedAt: new Date().toISOString() },
+        options,
       );
       replace(study, trial);
       return trial;
     },
     async setParams(study: string, number: number, params: ParamAssignment) {
-      replace(study, withRunning(running(study, number), { params: copyParams(params) }));
+      replace(study, runningTrial(running(study, number), { params: copyParams(params) }));
     },
     async renewLease(study: string, number: number, lease: Lease) {
-      replace(study, withRunning(running(study, number), { lease }));
+      replace(study, runningTrial(running(study, number), { lease }));
     },
     async finishTrial(study: string, number: number, outcome: TrialOutcome) {
       const finished = finishedTrial(running(study, number), outcome, new Date().toISOString());

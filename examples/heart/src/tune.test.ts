@@ -44,8 +44,28 @@ describe('the heart example', () => {
 
   it('reproduces a study from its seed', () => {
     const dir = mkdtempSync(join(tmpdir(), 'parzen-heart-'));
-    const a = tune(['--seed', '9', '--max-trials', '15', '--suggester', 'random', '--store', join(dir, 'a.jsonl'), '--json']);
-    const b = tune(['--seed', '9', '--max-trials', '15', '--suggester', 'random', '--store', join(dir, 'b.jsonl'), '--json']);
+    const a = tune([
+      '--seed',
+      '9',
+      '--max-trials',
+      '15',
+      '--suggester',
+      'random',
+      '--store',
+      join(dir, 'a.jsonl'),
+      '--json',
+    ]);
+    const b = tune([
+      '--seed',
+      '9',
+      '--max-trials',
+      '15',
+      '--suggester',
+      'random',
+      '--store',
+      join(dir, 'b.jsonl'),
+      '--json',
+    ]);
     expect(b.json).toEqual(a.json);
   });
 });

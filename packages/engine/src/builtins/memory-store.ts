@@ -2,7 +2,7 @@ import { defineStore } from '../contracts/manifest.js';
 import type { CreateTrialOptions, TrialStore } from '../contracts/store.js';
 import type { ParamAssignment } from '../domain/params.js';
 import type { StudyRecord, StudySpec } from '../domain/study.js';
-import type { FinishedTrial, Lease, RunningTrial, Trial, TrialOutcome } from '../domain/trial.js';
+import type { Lease, RunningTrial, Trial, TrialOutcome } from '../domain/trial.js';
 import { copyParams, finishedTrial, runningTrial } from '../domain/trial-builders.js';
 import { studyNotFound, trialAlreadyFinished, trialNotFound } from '../errors.js';
 import { checkSameStudy } from './check-same-study.js';

@@ -2,19 +2,10 @@ import { fastExpNonPositive } from '../math/fast-exp.js';
 import type { ParamDensity } from '../model/param-density.js';
 import type { AboveKdeCache } from './above-kde-cache.js';
 
-/** A kernel evaluated directly: centre, width and signed coefficient (negative = taken out of the sum). */
-interface DirectKernel {
-  readonly mu: number;
-  readonly sigma: number;
-  readonly coef: number;
-}
-
 /** What one suggestion changes against the cache: trials taken out (below) and added (running, failed). */
 export interface AboveChanges {
-  /** 1 at the trial numbers of the below set. */
-  readonly isBelow: Uint8Array;
-  /** How many below trials the cache holds (they leave the sum). */
-  readonly removed: number;
+  /** The below observations the cache holds (they leave the sum), as (internal value, number). */
+  readonly removed: readonly { readonly number: number; readonly value: number }[];
   /** Observations that join the above set without being in the cache, as (internal value, number). */
   readonly added: readonly { readonly number: number; readonly value: number }[];
   readonly priorWeight: number;
@@ -25,82 +16,150 @@ export interface AboveChanges {
 /** Cancellation guard: beyond this ratio of removed to remaining mass the slow path is used. */
 const CANCELLATION = 1e6;
 
-/** Direct kernels split by sign into typed arrays: centres, 1/σ and |coefficients|. */
-interface KernelArrays {
-  readonly mus: Float64Array;
-  readonly invSigmas: Float64Array;
-  readonly coefs: Float64Array;
+/** Kernels evaluated directly, in growable typed arrays: centres, 1/σ and coefficients. */
+class KernelList {
+  size = 0;
+  mus = new Float64Array(64);
+  invSigmas = new Float64Array(64);
+  coefs = new Float64Array(64);
+
+  push(mu: number, sigma: number, coef: number): void {
+    if (this.size === this.mus.length) {
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.mus = grow(this.mus);
+      this.invSigmas = grow(this.invSigmas);
+      this.coefs = grow(this.coefs);
+    }
+    this.mus[this.size] = mu;
+    this.invSigmas[this.size] = 1 / sigma;
+    this.coefs[this.size++] = coef;
+  }
+
+  /** Σ_k c_k · exp(−½((y − μ_k)/σ_k)²). */
+  sum(y: number): number {
+    const { mus, invSigmas, coefs } = this;
+    let total = 0;
+    for (let k = 0; k < this.size; k++) {
+      const z = (y - (mus[k] as number)) * (invSigmas[k] as number);
+      total += (coefs[k] as number) * fastExpNonPositive(-0.5 * z * z);
+    }
+    return total;
+  }
 }
 
-const toArrays = (kernels: readonly DirectKernel[]): KernelArrays => ({
-  mus: Float64Array.from(kernels, (k) => k.mu),
-  invSigmas: Float64Array.from(kernels, (k) => 1 / k.sigma),
-  coefs: Float64Array.from(kernels, (k) => Math.abs(k.coef)),
-});
+/** The direct corrections of one suggestion: kernels added to and taken out of the cached sum. */
+interface Corrections {
+  readonly added: KernelList;
+  readonly removed: KernelList;
+}
 
-const directSum = ({ mus, invSigmas, coefs }: KernelArrays, y: number): number => {
-  let total = 0;
-  for (let k = 0; k < mus.length; k++) {
-    const z = (y - (mus[k] as number)) * (invSigmas[k] as number);
-    total += (coefs[k] as number) * fastExpNonPositive(-0.5 * z * z);
-  }
-  return total;
+/** The kernels of one above observation that differ from the cache (none when its width is h). */
+const correct = (
+  kernels: Corrections,
+  cache: AboveKdeCache,
+  gap: number,
+  y: number,
+  cached: boolean,
+  range: number,
+): void => {
+  const { h } = cache;
+  if (gap > h) {
+    const sigma = Math.min(gap, range);
+    kernels.added.push(y, sigma, cache.coefficient(y, sigma));
+    if (cached) kernels.removed.push(y, h, cache.coefficient(y, h));
+  } else if (!cached) kernels.added.push(y, h, cache.coefficient(y, h));
 };
 
-/** Optuna's width of an above kernel from its neighbours (ends use their inner gap when n ≥ 2). */
-const widthOf = (index: number, n: number, previous: number, current: number, next: number): number => {
-  if (n === 1) return Math.max(current - previous, next - current);
-  if (index === 0) return next - current;
-  if (index === n - 1) return current - previous;
-  return Math.max(current - previous, next - current);
+/** The observations of this suggestion in model space: sorted values, which are added, which leave. */
+interface Merged {
+  readonly values: Float64Array;
+  readonly size: number;
+  /** 1 where the observation is added (not in the cache); empty when none is. */
+  readonly isAdded: Uint8Array;
+  /** Ascending positions (in `values`) of the below observations, then `size` as a sentinel. */
+  readonly skips: Int32Array;
+}
+
+/** Where the below observations sit in the cache's sorted observations (binary search each). */
+const belowPositions = (cache: AboveKdeCache, changes: AboveChanges): number[] =>
+  changes.removed
+    .map((entry) => cache.sorted.lowerBound(cache.encoding.toModel(entry.value), entry.number))
+    .sort((a, b) => a - b);
+
+/** The cached observations merged with the added ones (a copy only when some are added). */
+const mergedObservations = (cache: AboveKdeCache, changes: AboveChanges): Merged => {
+  const { sorted, encoding } = cache;
+  const size = sorted.size;
+  const positions = belowPositions(cache, changes);
+  if (changes.added.length === 0) {
+    return { values: sorted.keys, size, isAdded: new Uint8Array(0), skips: Int32Array.from([...positions, size]) };
+  }
+  const added = changes.added.map((entry) => encoding.toModel(entry.value)).sort((a, b) => a - b);
+  const total = size + added.length;
+  const values = new Float64Array(total);
+  const isAdded = new Uint8Array(total);
+  const skips: number[] = [];
+  const keys = sorted.keys;
+  let a = 0;
+  let p = 0;
+  let out = 0;
+  for (let i = 0; i <= size; i++) {
+    const y = i < size ? (keys[i] as number) : Number.POSITIVE_INFINITY;
+    for (; a < added.length && (added[a] as number) < y; a++, out++) {
+      values[out] = added[a] as number;
+      isAdded[out] = 1;
+    }
+    if (i === size) break;
+    if (positions[p] === i) {
+      skips.push(out);
+      p++;
+    }
+    values[out++] = y;
+  }
+  return { values, size: total, isAdded, skips: Int32Array.from([...skips, total]) };
 };
 
 /**
  * The kernels that differ from the cached fixed-width sum in this suggestion: every below observation
  * out, every above kernel whose width is not h swapped for its real width, every added one in. One pass
- * over the sorted observations, O(n) comparisons and no allocation per observation.
+ * over the sorted observations; a kernel's width can only exceed h where its two neighbours are more than
+ * h apart, so most observations cost one subtraction and one comparison.
  */
-const corrections = (cache: AboveKdeCache, changes: AboveChanges, n: number): DirectKernel[] => {
-  const { sorted, h, encoding } = cache;
-  const { low, high } = encoding.bounds;
+const corrections = (cache: AboveKdeCache, changes: AboveChanges, n: number): Corrections => {
+  const { h } = cache;
+  const { low, high } = cache.encoding.bounds;
   const range = high - low;
-  const added = changes.added
-    .map((entry) => ({ y: encoding.toModel(entry.value), number: entry.number }))
-    .sort((a, b) => a.y - b.y || a.number - b.number);
-  const kernels: DirectKernel[] = [];
-  const coefH = (mu: number) => cache.coefficient(mu, h);
-  let index = -1;
+  const { values, size, isAdded, skips } = mergedObservations(cache, changes);
+  const anyAdded = isAdded.length > 0;
+  const kernels: Corrections = { added: new KernelList(), removed: new KernelList() };
   let previous = low;
   let current = Number.NaN;
-  let currentCached = false;
-  const visit = (next: number, nextCached: boolean) => {
-    if (index >= 0) {
-      const gap = widthOf(index, n, previous, current, next);
-      if (gap > h) {
-        const sigma = Math.min(gap, range);
-        kernels.push({ mu: current, sigma, coef: cache.coefficient(current, sigma) });
-        if (currentCached) kernels.push({ mu: current, sigma: h, coef: -coefH(current) });
-      } else if (!currentCached) kernels.push({ mu: current, sigma: h, coef: coefH(current) });
-      previous = current;
-    }
-    index++;
-    current = next;
-    currentCached = nextCached;
-  };
-  let a = 0;
-  const size = sorted.size;
-  const keys = sorted.keys;
-  const tags = sorted.tags;
-  const { isBelow } = changes;
+  let currentCached = true;
+  let seen = 0;
+  let skip = 0;
+  let nextSkip = skips[0] as number;
   for (let i = 0; i < size; i++) {
-    const y = keys[i] as number;
-    const number = tags[i] as number;
-    for (; a < added.length && (added[a]?.y as number) < y; a++) visit(added[a]?.y as number, false);
-    if (isBelow[number] === 1) kernels.push({ mu: y, sigma: h, coef: -coefH(y) });
-    else visit(y, true);
+    const next = values[i] as number;
+    if (i === nextSkip) {
+      kernels.removed.push(next, h, cache.coefficient(next, h));
+      nextSkip = skips[++skip] as number;
+      continue;
+    }
+    if (seen === 1 && n > 1) correct(kernels, cache, next - current, current, currentCached, range);
+    else if (seen > 1 && (next - previous > h || !currentCached)) {
+      correct(kernels, cache, Math.max(current - previous, next - current), current, currentCached, range);
+    }
+    if (seen > 0) previous = current;
+    current = next;
+    currentCached = !anyAdded || isAdded[i] === 0;
+    seen++;
   }
-  for (; a < added.length; a++) visit(added[a]?.y as number, false);
-  visit(high, false);
+  const gap = n === 1 ? Math.max(current - low, high - current) : current - previous;
+  if (seen > 0) correct(kernels, cache, gap, current, currentCached, range);
   return kernels;
 };
 
@@ -118,14 +177,12 @@ export const fastAboveDensity = (
 ): ParamDensity | undefined => {
   const { encoding, sorted, h } = cache;
   const { low, high } = encoding.bounds;
-  const n = sorted.size - changes.removed + changes.added.length;
+  const n = sorted.size - changes.removed.length + changes.added.length;
   const range = high - low;
   if (n < 2 || range * Math.max(changes.clipFloor, (n + 2) ** -changes.clipExponent) !== h) return undefined;
-  const kernels = corrections(cache, changes, n);
+  const { added, removed } = corrections(cache, changes, n);
   const mid = 0.5 * (low + high);
-  kernels.push({ mu: mid, sigma: range, coef: changes.priorWeight * cache.coefficient(mid, range) });
-  const added = toArrays(kernels.filter((k) => k.coef > 0));
-  const removed = toArrays(kernels.filter((k) => k.coef < 0));
+  added.push(mid, range, changes.priorWeight * cache.coefficient(mid, range));
   const logTotal = Math.log(n + changes.priorWeight);
   let exact: ParamDensity | undefined;
   const fallback = () => {
@@ -137,8 +194,8 @@ export const fastAboveDensity = (
       const out = new Float64Array(values.length);
       for (let i = 0; i < values.length; i++) {
         const y = encoding.toModel(values[i] as number);
-        const negative = directSum(removed, y);
-        const raw = cache.moments.evaluate(y) + directSum(added, y) - negative;
+        const negative = removed.sum(y);
+        const raw = cache.moments.evaluate(y) + added.sum(y) - negative;
         if (!(raw > 0) || negative > CANCELLATION * raw) return fallback().logPdf(values, isExact);
         out[i] = Math.log(raw) - logTotal;
       }

@@ -13,7 +13,7 @@ export const belowObservations = (history: TrialHistory, split: HistorySplit, na
   const values: number[] = [];
   const numbers: number[] = [];
   for (const number of split.below) {
-    const value = history.byNumber[number]?.params[name];
+    const value = history.valueOf(name, number);
     if (value === undefined) continue;
     values.push(value);
     numbers.push(number);

@@ -38,8 +38,6 @@ export class TrialHistory {
   failed: Trial[] = [];
   /** Running trials of the last sync, in number order. */
   running: readonly Trial[] = [];
-  /** Trials of the last sync by number (sparse; the trial being sampled is missing). */
-  byNumber: (Trial | undefined)[] = [];
   /** The largest trial number seen, + 1. */
   numberLimit = 0;
   readonly columns = new Map<string, ParamColumn>();
@@ -63,26 +61,41 @@ export class TrialHistory {
     return column;
   }
 
+  /**
+   * The value of parameter `name` in trial `number`: from the columns for finished trials, from the trial
+   * itself for failed and running ones (they are not in the columns).
+   */
+  valueOf(name: string, number: number): number | undefined {
+    const code = number < this.states.length ? this.states[number] : UNKNOWN;
+    if (code === COMPLETE || code === PRUNED) return this.column(name).valueOf(number);
+    const trial = this.running.find((t) => t.number === number) ?? this.failed.find((t) => t.number === number);
+    return trial?.params[name];
+  }
+
+  /**
+   * Folds the new finished trials in. A finished trial already known must have the same state, and the
+   * count of finished trials must match; otherwise the caller rebuilds (another study's or a rewritten
+   * history). Losses are not re-read: finished trials are immutable.
+   */
   private tryExtend(trials: readonly Trial[]): boolean {
     const running: Trial[] = [];
-    const byNumber: (Trial | undefined)[] = [];
     let seenFinished = 0;
-    for (const trial of trials) {
-      byNumber[trial.number] = trial;
-      if (trial.number >= this.numberLimit) this.numberLimit = trial.number + 1;
+    for (let i = 0; i < trials.length; i++) {
+      const trial = trials[i] as Trial;
+      const { number } = trial;
+      if (number >= this.numberLimit) this.numberLimit = number + 1;
       const code = codeOf(trial);
       if (code === UNKNOWN) {
         running.push(trial);
         continue;
       }
       seenFinished++;
-      this.ensureCapacity(trial.number);
-      const known = this.states[trial.number];
+      if (number >= this.states.length) this.ensureCapacity(number);
+      const known = this.states[number];
       if (known === UNKNOWN) this.add(trial, code);
-      else if (known !== code || !Object.is(this.losses[trial.number], this.lossOf(trial))) return false;
+      else if (known !== code) return false;
     }
     this.running = running;
-    this.byNumber = byNumber;
     return seenFinished === this.finished;
   }
 

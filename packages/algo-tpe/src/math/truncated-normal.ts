@@ -23,18 +23,16 @@ export const truncatedNormalQuantile = (u: number, a: number, b: number): number
   return Math.min(b, Math.max(a, x));
 };
 
-/** Beyond 8.5σ on both sides the truncation removes less than 1e-17 of the mass. */
-const FAR = 8.5;
-
 /**
- * One draw from N(μ, σ) truncated to [low, high]: by inverse CDF with one uniform from `rng` (exact in
- * the tails); a kernel whose truncation is negligible (both bounds beyond 8.5σ) takes a plain normal draw,
- * redrawn in the rare case it lands outside.
+ * One draw from N(μ, σ) truncated to [low, high]. When the interval keeps most of the mass (both bounds
+ * at least 1σ away, so ≥ 68%), plain normal draws are redrawn until one lands inside (1.5 tries at worst
+ * on average, far cheaper than a quantile); otherwise exact inverse CDF with one uniform, so narrow or
+ * far-tail intervals cost no more.
  */
 export const sampleTruncatedNormal = (rng: Rng, mu: number, sigma: number, low: number, high: number): number => {
   const a = (low - mu) / sigma;
   const b = (high - mu) / sigma;
-  if (a < -FAR && b > FAR) {
+  if (a <= -1 && b >= 1) {
     for (;;) {
       const z = standardNormal(rng);
       if (z >= a && z <= b) return mu + sigma * z;

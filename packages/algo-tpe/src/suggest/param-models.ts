@@ -39,8 +39,10 @@ export const fastModel = (
   });
   const below = belowObservations(history, split, param.name);
   const changes = {
-    isBelow: split.isBelow,
-    removed: below.numbers.filter((number) => column.valueOf(number) !== undefined).length,
+    removed: Array.from(below.numbers).flatMap((number) => {
+      const value = column.valueOf(number);
+      return value === undefined ? [] : [{ number, value }];
+    }),
     added,
     priorWeight: settings.priorWeight,
     clipFloor: settings.bandwidthFloor,

@@ -5,6 +5,7 @@
  *
  *   node --conditions=@parzen/source --import tsx bench/tpe-quality.ts [--seeds 20] [--evals 100] [--write]
  *        [--only random,hyperopt,optuna,parzen] [--tpe 'name={"startupTrials":5}' ...] [--problems heart,branin]
+ *        [--out results/tpe-defaults.md]   (with --write: where the table goes; default results/tpe-quality.md)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -118,13 +119,16 @@ console.log(`\n${seconds.toFixed(0)} s`);
 
 if (process.argv.includes('--write')) {
   const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), node ${process.version}`;
+  const variants = process.argv.flatMap((value, i) => (process.argv[i - 1] === '--tpe' ? [`- \`${value}\``] : []));
+  const command = `node --conditions=@parzen/source --import tsx bench/tpe-quality.ts ${process.argv.slice(2).join(' ')}`;
   writeFileSync(
-    new URL('./results/tpe-quality.md', import.meta.url),
+    new URL(`./${argument('out') ?? 'results/tpe-quality.md'}`, import.meta.url),
     `# TPE quality\n\nMedian simple regret (best loss − known minimum; lower is better) over ${SEEDS} seeds × ${EVALS} ` +
       `evaluations, with the interquartile range in parentheses; peers' medians from bench/peer-results.json ` +
       '(hyperopt 0.3.0; optuna_tpe = Optuna 3.1 univariate; optuna5_* = Optuna 5.0.0.dev). Every problem ' +
       `reproduces its test points to 1e-9. Machine: ${machine}; ${seconds.toFixed(0)} s.\n\n` +
-      'Command: `node --conditions=@parzen/source --import tsx bench/tpe-quality.ts --write`.\n' +
+      `Command: \`${command}\`.\n` +
+      (variants.length > 0 ? `\nTPE variants (options over the parzen profile):\n${variants.join('\n')}\n` : '') +
       `${lines.join('\n')}\n`,
   );
 }

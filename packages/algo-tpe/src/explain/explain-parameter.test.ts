@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { expectClose, vectors } from '../math/fixtures/vectors.js';
+import { explainParameter } from './explain-parameter.js';
+
+const e2e = vectors.hyperopt_end_to_end_uniform;
+const xs: number[] = e2e.xs;
+const best = 4; // 0.55, the one below point (tpe-spec §8)
+
+describe('explainParameter', () => {
+  const explanation = explainParameter({
+    name: 'x',
+    distribution: { kind: 'uniform', low: -2, high: 2 },
+    below: { values: Float64Array.of(xs[best] as number), numbers: Int32Array.of(best) },
+    above: {
+      values: Float64Array.from(xs.filter((_, i) => i !== best)),
+      numbers: Int32Array.from(xs.flatMap((_, i) => (i === best ? [] : [i]))),
+    },
+    candidates: e2e.candidates,
+    options: { compat: 'hyperopt' },
+  });
+
+  it("scores hyperopt's injected candidates exactly and names the winner (index 18)", () => {
+    expectClose(explanation.candidates.logL, e2e.log_l);
+    expectClose(explanation.candidates.logG, e2e.log_g);
+    expectClose(explanation.candidates.score, e2e.score, 1e-8);
+    expect(explanation.winner).toEqual({ index: 18, value: e2e.chosen, score: explanation.candidates.score[18] });
+  });
+
+  it('reports the split and the mixture components of l and g', () => {
+    expect(explanation.below).toEqual([4]);
+    expect(explanation.above).toEqual([0, 1, 2, 3, 5, 6, 7, 8, 9]);
+    expect(explanation.l).toMatchObject({ kind: 'gaussian', space: 'linear', truncation: 'mixture', low: -2, high: 2 });
+    if (explanation.l.kind !== 'gaussian' || explanation.g.kind !== 'gaussian') throw new Error('numeric');
+    expectClose(explanation.l.mus, vectors.hyperopt.uniform_n10.below_model.mus);
+    expectClose(explanation.l.sigmas, vectors.hyperopt.uniform_n10.below_model.sigmas);
+    expect(explanation.l.trials).toEqual([null, 4]);
+    expectClose(explanation.g.weights, vectors.hyperopt.uniform_n10.above_model.weights);
+  });
+
+  it('evaluates log l and log g on a grid over the range, matching the vectors at the shared points', () => {
+    expect(explanation.grid.x).toHaveLength(101);
+    expect(explanation.grid.x[0]).toBe(-2);
+    expect(explanation.grid.x[100]).toBe(2);
+    const at = (x: number) => explanation.grid.x.findIndex((g) => Math.abs(g - x) < 1e-12);
+    const points = [-2, -1, 0, 0.4, 1];
+    const reference = vectors.hyperopt.uniform_n10;
+    for (const x of points) {
+      const i = at(x);
+      const j = (reference.points as number[]).indexOf(x);
+      expectClose(
+        [explanation.grid.logL[i] as number, explanation.grid.logG[i] as number],
+        [reference.log_l[j], reference.log_g[j]],
+      );
+    }
+  });
+
+  it('explains a categorical parameter with its option probabilities', () => {
+    const choice = explainParameter({
+      name: 'c',
+      distribution: { kind: 'categorical', size: 3 },
+      below: { values: Float64Array.of(1), numbers: Int32Array.of(4) },
+      above: { values: Float64Array.of(0, 1, 2, 1, 0, 2, 2, 1, 0), numbers: Int32Array.of(0, 1, 2, 3, 5, 6, 7, 8, 9) },
+      candidates: [0, 1, 2],
+      options: { compat: 'hyperopt' },
+    });
+    expect(choice.l).toEqual({ kind: 'categorical', offset: 0, probabilities: vectors.hyperopt.choice3.p_below });
+    expect(choice.grid.x).toEqual([0, 1, 2]);
+    expect(choice.winner.value).toBe(1);
+    expectClose(choice.candidates.score, vectors.hyperopt.choice3.score_per_index, 1e-8);
+  });
+});

@@ -1,0 +1,114 @@
+import {
+  compileSpace,
+  createFunctionObjective,
+  createMemoryStore,
+  createRng,
+  type EngineEvent,
+  type Reporter,
+  runStudy,
+  type Trial,
+} from '@parzen/engine';
+import { describe, expect, it } from 'vitest';
+import { vectors } from '../math/fixtures/vectors.js';
+import { createTpeSuggester } from '../tpe-suggester.js';
+import { explainSuggestion } from './explain-suggestion.js';
+import type { TpeExplanation } from './explanation.js';
+
+const conditional = vectors.hyperopt_conditional_split;
+const space = compileSpace({
+  c: {
+    type: 'choice',
+    options: [
+      { value: 'A', space: { a: { type: 'uniform', low: 0, high: 1 } } },
+      { value: 'B', space: { b: { type: 'uniform', low: 0, high: 1 } } },
+    ],
+  },
+});
+const trials: Trial[] = conditional.points.map((params: Record<string, number>, number: number) => ({
+  study: 's',
+  number,
+  state: 'complete',
+  params,
+  value: conditional.losses[number],
+  startedAt: '',
+  finishedAt: '',
+}));
+
+describe('explainSuggestion', () => {
+  const { params, explanation } = explainSuggestion({
+    space,
+    trials,
+    rng: createRng('explain'),
+    options: { compat: 'hyperopt', startupTrials: 10 },
+  });
+
+  it('splits all 17 trials once (n_below = 2: trials 8 and 16) and decides c before its branch', () => {
+    expect(explanation).toMatchObject({
+      algorithm: 'tpe',
+      compat: 'hyperopt',
+      phase: 'model',
+      observed: 17,
+      nBelow: 2,
+    });
+    expect(explanation.below).toEqual([8, 16]);
+    expect(explanation.params.map((p) => p.name)).toEqual(['c', params.c === 0 ? 'a' : 'b']);
+    expect(explanation.params[0]?.winner.value).toBe(params.c);
+  });
+
+  it("models a only from the trials where a was active (the vectors' a below/above)", () => {
+    // c = 0 scores log(.75/.47) against log(.25/.53) for 1, so any candidate 0 wins (as in the vectors).
+    expect(params.c).toBe(0);
+    const a = explanation.params.find((p) => p.name === 'a');
+    if (a === undefined) throw new Error('a was decided');
+    expect(a.below.map((n) => conditional.points[n].a)).toEqual(conditional.a_below);
+    expect(a.above.map((n) => conditional.points[n].a)).toEqual(conditional.a_above);
+    expect(a.candidates.x).toHaveLength(24);
+    expect(a.winner.score).toBe(Math.max(...a.candidates.score));
+  });
+
+  it('reports the start-up phase while too few trials are observed', () => {
+    const early = explainSuggestion({
+      space,
+      trials: trials.slice(0, 5),
+      rng: createRng('early'),
+      options: { compat: 'hyperopt' },
+    });
+    expect(early.explanation).toMatchObject({ phase: 'startup', observed: 5, startupTrials: 20, params: [] });
+  });
+});
+
+describe('the explain option', () => {
+  it('publishes one suggestion.explained event per trial when the run asks for explanations', async () => {
+    const events: EngineEvent[] = [];
+    const collector: Reporter = {
+      name: 'collector',
+      connect: (events$) => {
+        events$.subscribe((event) => events.push(event));
+        return events$;
+      },
+    };
+    const spec = {
+      name: 'x',
+      direction: 'minimize' as const,
+      seed: 3,
+      space: { x: { type: 'uniform', low: -2, high: 2 } } as const,
+    };
+    await runStudy({
+      spec,
+      space: compileSpace(spec.space),
+      store: createMemoryStore(),
+      suggester: createTpeSuggester({ explain: true, startupTrials: 3 }),
+      objective: createFunctionObjective((p) => ((p.x as number) - 0.4) ** 2),
+      budget: { maxTrials: 8 },
+      explain: true,
+      reporters: [collector],
+    });
+    const explained = events.flatMap((e) => (e.type === 'suggestion.explained' ? [e] : []));
+    expect(explained.map((e) => e.number)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    const phases = explained.map((e) => (e.explanation as TpeExplanation).phase);
+    expect(phases).toEqual(['startup', 'startup', 'startup', 'model', 'model', 'model', 'model', 'model']);
+    const last = explained[7]?.explanation as TpeExplanation;
+    expect(last.params[0]?.grid.x).toHaveLength(101);
+    expect(last.params[0]?.candidates.x).toHaveLength(24);
+  });
+});

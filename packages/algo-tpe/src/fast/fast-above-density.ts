@@ -16,17 +16,19 @@ export interface AboveChanges {
 /** Cancellation guard: beyond this ratio of removed to remaining mass the slow path is used. */
 const CANCELLATION = 1e6;
 
+const EMPTY = new Float64Array(0);
+
 /** Kernels evaluated directly, in growable typed arrays: centres, 1/σ and coefficients. */
 class KernelList {
   size = 0;
-  mus = new Float64Array(64);
-  invSigmas = new Float64Array(64);
-  coefs = new Float64Array(64);
+  mus = EMPTY;
+  invSigmas = EMPTY;
+  coefs = EMPTY;
 
   push(mu: number, sigma: number, coef: number): void {
     if (this.size === this.mus.length) {
       const grow = (a: Float64Array) => {
-        const b = new Float64Array(a.length * 2);
+        const b = new Float64Array(Math.max(32, a.length * 2));
         b.set(a);
         return b;
       };
@@ -129,37 +131,49 @@ const mergedObservations = (cache: AboveKdeCache, changes: AboveChanges): Merged
  * over the sorted observations; a kernel's width can only exceed h where its two neighbours are more than
  * h apart, so most observations cost one subtraction and one comparison.
  */
-const corrections = (cache: AboveKdeCache, changes: AboveChanges, n: number): Corrections => {
+const corrections = (cache: AboveKdeCache, changes: AboveChanges): Corrections => {
   const { h } = cache;
   const { low, high } = cache.encoding.bounds;
   const range = high - low;
   const { values, size, isAdded, skips } = mergedObservations(cache, changes);
   const anyAdded = isAdded.length > 0;
   const kernels: Corrections = { added: new KernelList(), removed: new KernelList() };
-  let previous = low;
-  let current = Number.NaN;
-  let currentCached = true;
-  let seen = 0;
   let skip = 0;
   let nextSkip = skips[0] as number;
-  for (let i = 0; i < size; i++) {
-    const next = values[i] as number;
-    if (i === nextSkip) {
-      kernels.removed.push(next, h, cache.coefficient(next, h));
+  const removeUntil = (i: number): number => {
+    let at = i;
+    while (at === nextSkip && at < size) {
+      const y = values[at] as number;
+      kernels.removed.push(y, h, cache.coefficient(y, h));
       nextSkip = skips[++skip] as number;
-      continue;
+      at++;
     }
-    if (seen === 1 && n > 1) correct(kernels, cache, next - current, current, currentCached, range);
-    else if (seen > 1 && (next - previous > h || !currentCached)) {
+    return at;
+  };
+  let i = removeUntil(0);
+  if (i >= size) return kernels;
+  // The first above observation: its width is its inner gap (or its larger gap to a bound when alone).
+  let previous = values[i] as number;
+  const previousCached = !anyAdded || isAdded[i] === 0;
+  i = removeUntil(i + 1);
+  if (i >= size) {
+    correct(kernels, cache, Math.max(previous - low, high - previous), previous, previousCached, range);
+    return kernels;
+  }
+  let current = values[i] as number;
+  let currentCached = !anyAdded || isAdded[i] === 0;
+  correct(kernels, cache, current - previous, previous, previousCached, range);
+  for (i = removeUntil(i + 1); i < size; i = i + 1 === nextSkip ? removeUntil(i + 1) : i + 1) {
+    const next = values[i] as number;
+    // Its width exceeds h only if one of its gaps does, so the two gaps together must.
+    if (next - previous > h || !currentCached) {
       correct(kernels, cache, Math.max(current - previous, next - current), current, currentCached, range);
     }
-    if (seen > 0) previous = current;
+    previous = current;
     current = next;
     currentCached = !anyAdded || isAdded[i] === 0;
-    seen++;
   }
-  const gap = n === 1 ? Math.max(current - low, high - current) : current - previous;
-  if (seen > 0) correct(kernels, cache, gap, current, currentCached, range);
+  correct(kernels, cache, current - previous, current, currentCached, range);
   return kernels;
 };
 
@@ -180,7 +194,7 @@ export const fastAboveDensity = (
   const n = sorted.size - changes.removed.length + changes.added.length;
   const range = high - low;
   if (n < 2 || range * Math.max(changes.clipFloor, (n + 2) ** -changes.clipExponent) !== h) return undefined;
-  const { added, removed } = corrections(cache, changes, n);
+  const { added, removed } = corrections(cache, changes);
   const mid = 0.5 * (low + high);
   added.push(mid, range, changes.priorWeight * cache.coefficient(mid, range));
   const logTotal = Math.log(n + changes.priorWeight);

@@ -61,6 +61,12 @@ export class TrialHistory {
     return column;
   }
 
+  /** Whether trial `number` is complete or pruned, i.e. its values are in the columns. */
+  inColumns(number: number): boolean {
+    const code = number < this.states.length ? this.states[number] : UNKNOWN;
+    return code === COMPLETE || code === PRUNED;
+  }
+
   /**
    * The value of parameter `name` in trial `number`: from the columns for finished trials, from the trial
    * itself for failed and running ones (they are not in the columns).

@@ -87,6 +87,17 @@ const exactLogSum = (sum: GaussianSum, x: number): number => {
   return logSumExp(terms);
 };
 
+/** Direct sum in linear space for a few components; log space only if it underflows. */
+const smallLogSum = (sum: GaussianSum, x: number): number => {
+  let total = 0;
+  for (let b = 0; b < sum.bounds.length; b++) ensureFilled(sum, b);
+  for (let k = 0; k < sum.size; k++) {
+    const z = (x - (sum.mus[k] as number)) * (sum.invSigmas[k] as number);
+    total += (sum.coefs[k] as number) * fastExpNonPositive(-0.5 * z * z);
+  }
+  return total > 1e-280 ? Math.log(total) : exactLogSum(sum, x);
+};
+
 /** Fills `sum.bounds` with each block's log bound at x and returns the largest. */
 const blockBounds = (sum: GaussianSum, x: number): number => {
   const { bounds, mus, blockMaxSigma, blockLogMaxCoef, size } = sum;
@@ -110,6 +121,8 @@ const blockBounds = (sum: GaussianSum, x: number): number => {
  */
 export const logGaussianSum = (sum: GaussianSum, x: number): number => {
   if (sum.size === 0) return Number.NEGATIVE_INFINITY;
+  // A couple of blocks (the below set, small studies) are cheaper to sum directly.
+  if (sum.size <= 2 * BLOCK) return smallLogSum(sum, x);
   const reference = blockBounds(sum, x);
   if (!Number.isFinite(reference)) return exactLogSum(sum, x);
   const { bounds, blockLogMaxCoef, blockInvMaxCoef } = sum;

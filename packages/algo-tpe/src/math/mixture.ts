@@ -9,11 +9,29 @@ export interface GaussianMixture {
   readonly sources: Int32Array;
 }
 
-/** Stable ascending order of `values` (ties keep the earlier index first). */
+/**
+ * Stable ascending order of `values` (ties keep the earlier index first). Insertion sort for short inputs
+ * (the below set: at most 25), a plain array sort otherwise; typed-array sorts with a comparator are slow.
+ */
 export const sortedOrder = (values: ArrayLike<number>): Int32Array => {
-  const order = Int32Array.from({ length: values.length }, (_, i) => i);
-  order.sort((a, b) => (values[a] as number) - (values[b] as number) || a - b);
-  return order;
+  const n = values.length;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  if (n <= 32) {
+    for (let i = 1; i < n; i++) {
+      const index = order[i] as number;
+      const value = values[index] as number;
+      let j = i - 1;
+      while (j >= 0 && (values[order[j] as number] as number) > value) {
+        order[j + 1] = order[j] as number;
+        j--;
+      }
+      order[j + 1] = index;
+    }
+    return order;
+  }
+  const sorted = Array.from(order).sort((a, b) => (values[a] as number) - (values[b] as number) || a - b);
+  return Int32Array.from(sorted);
 };
 
 /** Divides `weights` by their sum in place and returns them. */

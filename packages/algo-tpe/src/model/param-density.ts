@@ -1,4 +1,5 @@
 import type { Rng } from '@parzen/engine';
+import { sortedOrder } from '../math/mixture.js';
 
 /** The observations of one parameter on one side of the split. */
 export interface ObservationSet {
@@ -54,9 +55,7 @@ export const sortedModelValues = (
   if (obs.sorted !== undefined) {
     return { values: obs.sorted.values.map(toModel), order: obs.sorted.order };
   }
-  const order = Int32Array.from(obs.values, (_, i) => i).sort(
-    (a, b) => (obs.values[a] as number) - (obs.values[b] as number) || a - b,
-  );
+  const order = sortedOrder(obs.values);
   return { values: Float64Array.from(order, (i) => toModel(obs.values[i] as number)), order };
 };
 

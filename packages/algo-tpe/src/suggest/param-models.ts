@@ -1,12 +1,24 @@
-import type { ParamNode } from '@parzen/engine';
+import type { Distribution, ParamNode } from '@parzen/engine';
 import { AboveKdeCache } from '../fast/above-kde-cache.js';
 import { fastAboveDensity } from '../fast/fast-above-density.js';
 import type { HistorySplit } from '../history/history-split.js';
 import { belowObservations, paramObservations } from '../history/observations.js';
 import type { TrialHistory } from '../history/trial-history.js';
-import { optunaEncoding } from '../model/encoding.js';
+import { type OptunaEncoding, optunaEncoding } from '../model/encoding.js';
 import { buildDensity, buildParamModel, type ParamModel } from '../model/param-model.js';
 import type { TpeSettings } from '../options.js';
+
+const encodings = new WeakMap<Distribution, OptunaEncoding>();
+
+/** The Optuna encoding of a distribution, built once per distribution object. */
+const encodingOf = (distribution: Distribution): OptunaEncoding => {
+  let encoding = encodings.get(distribution);
+  if (encoding === undefined) {
+    encoding = optunaEncoding(distribution);
+    encodings.set(distribution, encoding);
+  }
+  return encoding;
+};
 
 /** The caches of the fast path, one per parameter column (a new column after a history reset). */
 export type KdeCaches = WeakMap<object, AboveKdeCache>;
@@ -24,7 +36,7 @@ export const fastModel = (
   caches: KdeCaches,
 ): ParamModel | undefined => {
   if (settings.kernel !== 'optuna' || settings.forgetting !== 0 || !(settings.bandwidthFloor > 0)) return undefined;
-  const encoding = optunaEncoding(param.distribution);
+  const encoding = encodingOf(param.distribution);
   if (encoding.kind !== 'optuna' || encoding.bin !== undefined) return undefined;
   const column = history.column(param.name);
   let cache = caches.get(column);
@@ -39,10 +51,9 @@ export const fastModel = (
   });
   const below = belowObservations(history, split, param.name);
   const changes = {
-    removed: Array.from(below.numbers).flatMap((number) => {
-      const value = column.valueOf(number);
-      return value === undefined ? [] : [{ number, value }];
-    }),
+    removed: Array.from(below.numbers).flatMap((number, i) =>
+      history.inColumns(number) ? [{ number, value: below.values[i] as number }] : [],
+    ),
     added,
     priorWeight: settings.priorWeight,
     clipFloor: settings.bandwidthFloor,

@@ -7,15 +7,14 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
   startupTrials: {
     type: 'integer',
     minimum: 0,
-    description:
-      'Trials drawn by the start-up sampler before the model takes over (parzen 10, hyperopt 20, optuna 10).',
+    description: 'Trials drawn by the start-up sampler before the model takes over (parzen 5, hyperopt 20, optuna 10).',
   },
   candidates: { type: 'integer', minimum: 1, description: 'Candidates drawn from l(x) per parameter (24).' },
   gamma: {
     type: 'number',
     exclusiveMinimum: 0,
     description:
-      'Below-set coefficient: ceil(gamma·√n) with split "sqrt" (hyperopt 0.25), ceil(gamma·n) with "linear" (0.1).',
+      'Below-set coefficient: ceil(gamma·√n) with split "sqrt" (hyperopt 0.25), ceil(gamma·n) with "linear" (optuna 0.1, parzen 0.15).',
   },
   split: { enum: ['sqrt', 'linear'], description: 'How the below set grows with n (hyperopt sqrt, optuna linear).' },
   maxBelow: { type: 'integer', minimum: 1, description: 'Cap on the below-set size (25).' },
@@ -31,7 +30,8 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
   forgetting: {
     type: 'integer',
     minimum: 0,
-    description: 'Linear forgetting: observations older than the newest N get ramped weights; 0 turns it off (25).',
+    description:
+      'Linear forgetting: observations older than the newest N get ramped weights; 0 turns it off (hyperopt, optuna 25; parzen 0).',
   },
   bandwidthFloor: {
     type: 'number',

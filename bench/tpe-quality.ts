@@ -120,7 +120,8 @@ console.log(`\n${seconds.toFixed(0)} s`);
 if (process.argv.includes('--write')) {
   const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), node ${process.version}`;
   const variants = process.argv.flatMap((value, i) => (process.argv[i - 1] === '--tpe' ? [`- \`${value}\``] : []));
-  const command = `node --conditions=@parzen/source --import tsx bench/tpe-quality.ts ${process.argv.slice(2).join(' ')}`;
+  const quote = (arg: string) => (/^[\w.,=/-]+$/.test(arg) ? arg : `'${arg}'`);
+  const command = `node --conditions=@parzen/source --import tsx bench/tpe-quality.ts ${process.argv.slice(2).map(quote).join(' ')}`;
   writeFileSync(
     new URL(`./${argument('out') ?? 'results/tpe-quality.md'}`, import.meta.url),
     `# TPE quality\n\nMedian simple regret (best loss − known minimum; lower is better) over ${SEEDS} seeds × ${EVALS} ` +

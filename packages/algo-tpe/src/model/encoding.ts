@@ -33,7 +33,9 @@ export interface OptunaNumericEncoding {
   readonly fromModel: (y: number) => number;
 }
 
+/** How hyperopt's TPE models a distribution: numeric (GMM / LGMM) or categorical. */
 export type HyperoptEncoding = HyperoptNumericEncoding | CategoricalEncoding;
+/** How the Optuna kernels model a distribution: numeric (transformed, maybe binned) or categorical. */
 export type OptunaEncoding = OptunaNumericEncoding | CategoricalEncoding;
 
 /** Normal priors have no bounds; the Optuna kernels need some: μ ± this many σ (tpe-spec 1.3). */

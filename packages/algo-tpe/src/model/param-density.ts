@@ -33,6 +33,7 @@ export interface CategoricalComponents {
   readonly probabilities: readonly number[];
 }
 
+/** The mixture of one side of a model, as explanations show it. */
 export type ComponentsDescription = GaussianComponents | CategoricalComponents;
 
 /** One side of a parameter's model: l(x) from the below set or g(x) from the above set. */

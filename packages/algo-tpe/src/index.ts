@@ -17,6 +17,7 @@ export { adaptiveParzenNormal, adaptiveParzenSorted, type ParzenPrior } from './
 export { erf, erfc, erfcx, logErfc } from './math/erf.js';
 export { fastExpNonPositive } from './math/fast-exp.js';
 export { type GaussianSum, logGaussianSum, prepareGaussianSum } from './math/gaussian-sum.js';
+export { HERMITE_TERMS, HermiteMoments } from './math/hermite-moments.js';
 export { hyperoptCategorical } from './math/hyperopt-categorical.js';
 export {
   EPS,

@@ -1,0 +1,123 @@
+import { fc, test } from '@fast-check/vitest';
+import type { Trial } from '@parzen/engine';
+import { describe, expect, it } from 'vitest';
+import { resolveTpeSettings } from '../options.js';
+import { observedCount, splitHistory } from './history-split.js';
+import { paramObservations } from './observations.js';
+import { TrialHistory } from './trial-history.js';
+
+const complete = (number: number, value: number, x = value): Trial => ({
+  study: 's',
+  number,
+  state: 'complete',
+  params: { x },
+  value,
+  startedAt: '',
+  finishedAt: '',
+});
+const failed = (number: number, x: number): Trial => ({
+  study: 's',
+  number,
+  state: 'failed',
+  params: { x },
+  error: { code: 'OBJECTIVE_THREW', message: 'boom' },
+  startedAt: '',
+  finishedAt: '',
+});
+const running = (number: number, params: Record<string, number> = {}): Trial => ({
+  study: 's',
+  number,
+  state: 'running',
+  params,
+  startedAt: '',
+});
+
+const history = (trials: Trial[], direction: 'minimize' | 'maximize' = 'minimize') => {
+  const h = new TrialHistory();
+  h.sync('s', direction, trials);
+  return h;
+};
+
+describe('splitHistory', () => {
+  const trials = [complete(0, 5), failed(1, 0.1), complete(2, 1), running(3, { x: 0.7 }), complete(4, 3), running(5)];
+
+  it('hyperopt: failed and running trials count in n and join g with loss +∞', () => {
+    const settings = resolveTpeSettings({ compat: 'hyperopt' });
+    const h = history(trials);
+    expect(observedCount(h, settings)).toBe(6);
+    const split = splitHistory(h, settings);
+    expect(split).toMatchObject({ n: 6, nBelow: 1, below: [2] });
+    expect(split.extras.map((t) => t.number)).toEqual([1, 3, 5]);
+    const x = paramObservations(h, split, 'x');
+    expect(Array.from(x.above.numbers)).toEqual([0, 1, 3, 4]);
+    expect(Array.from(x.above.values)).toEqual([5, 0.1, 0.7, 3]);
+  });
+
+  it('optuna: failed trials are ignored, running ones are in g (constant liar) but not counted', () => {
+    const settings = resolveTpeSettings({ compat: 'optuna' });
+    const h = history(trials);
+    const split = splitHistory(h, settings);
+    expect(split).toMatchObject({ n: 3, nBelow: 1, below: [2] });
+    expect(Array.from(paramObservations(h, split, 'x').above.numbers)).toEqual([0, 3, 4]);
+    const ignore = splitHistory(h, { ...settings, running: 'ignore' });
+    expect(Array.from(paramObservations(h, ignore, 'x').above.numbers)).toEqual([0, 4]);
+  });
+
+  it('fills the below set with +∞ trials only when too few have losses (hyperopt)', () => {
+    const settings = { ...resolveTpeSettings({ compat: 'hyperopt' }), gamma: 2 };
+    const split = splitHistory(history(trials), settings);
+    expect(split.nBelow).toBe(5);
+    expect(split.below).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('maximizes by negating the value', () => {
+    const split = splitHistory(
+      history([complete(0, 1), complete(1, 9), complete(2, 4)], 'maximize'),
+      resolveTpeSettings({ compat: 'optuna' }),
+    );
+    expect(split.below).toEqual([1]);
+  });
+});
+
+describe('TrialHistory', () => {
+  it('rebuilds when a known finished trial changes, and follows a new study', () => {
+    const h = history([complete(0, 1), complete(1, 2)]);
+    h.sync('s', 'minimize', [complete(0, 1), failed(1, 0.5)]);
+    expect(h.complete.size).toBe(1);
+    expect(h.failed.map((t) => t.number)).toEqual([1]);
+    h.sync('other', 'minimize', [complete(0, 7)]);
+    expect(h.complete.size).toBe(1);
+    expect(h.column('x').valueOf(0)).toBe(7);
+  });
+
+  test.prop([
+    fc.array(
+      fc.tuple(fc.double({ min: -3, max: 3, noNaN: true }), fc.double({ min: 0, max: 10, noNaN: true }), fc.boolean()),
+      {
+        minLength: 1,
+        maxLength: 60,
+      },
+    ),
+    fc.nat({ max: 60 }),
+  ])(
+    'gives the same above set, arrival ranks and sorted order as a direct computation, however the trials arrive',
+    (rows, cut) => {
+      const trials = rows.map(([x, value, active], number) =>
+        active ? complete(number, value, x) : { ...complete(number, value), params: {} as Record<string, number> },
+      );
+      const h = new TrialHistory();
+      h.sync('s', 'minimize', trials.slice(0, Math.min(cut, trials.length)));
+      h.sync('s', 'minimize', trials);
+      const split = splitHistory(h, resolveTpeSettings({ compat: 'optuna' }));
+      const { above } = paramObservations(h, split, 'x');
+      const expected = trials.filter((t) => !split.below.includes(t.number) && t.params.x !== undefined);
+      expect(Array.from(above.numbers)).toEqual(expected.map((t) => t.number));
+      expect(Array.from(above.values)).toEqual(expected.map((t) => t.params.x));
+      const sorted = above.sorted;
+      expect(sorted).toBeDefined();
+      if (sorted === undefined) return;
+      expect(Array.from(sorted.order, (rank) => above.values[rank])).toEqual(Array.from(sorted.values));
+      expect(Array.from(sorted.values)).toEqual(expected.map((t) => t.params.x as number).sort((a, b) => a - b));
+    },
+  );
+});

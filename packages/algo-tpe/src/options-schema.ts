@@ -44,6 +44,10 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
     exclusiveMinimum: 0,
     description: 'optuna kernel: the exponent of that rule (Optuna 1).',
   },
+  multivariate: {
+    type: 'boolean',
+    description: 'Decide the parameters every trial has jointly (multivariate TPE, optuna kernel only); default false.',
+  },
   failed: { enum: ['worst', 'ignore'], description: 'Failed trials: loss +∞ and counted (hyperopt), or ignored.' },
   running: {
     enum: ['worst', 'liar', 'ignore'],

@@ -44,6 +44,11 @@ export interface TpeSettings {
   readonly bandwidthExponent: number;
   readonly failed: FailedTrialPolicy;
   readonly running: RunningTrialPolicy;
+  /**
+   * Decide the parameters every observed trial has jointly (multivariate TPE, Optuna 5.0's kernels with a
+   * shared component index); the others, e.g. conditional ones, stay univariate. Needs the optuna kernel.
+   */
+  readonly multivariate: boolean;
   /** Hand an explanation of every suggestion to the engine (published as `suggestion.explained`). */
   readonly explain: boolean;
   /** Grid points per parameter in explanations. */
@@ -84,6 +89,7 @@ export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
     bandwidthExponent: 1,
     failed: 'worst',
     running: 'worst',
+    multivariate: false,
   },
   optuna: {
     startupTrials: 10,
@@ -98,6 +104,7 @@ export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
     bandwidthExponent: 1,
     failed: 'ignore',
     running: 'liar',
+    multivariate: false,
   },
   parzen: {
     startupTrials: 5,
@@ -112,6 +119,7 @@ export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
     bandwidthExponent: 1,
     failed: 'ignore',
     running: 'liar',
+    multivariate: false,
   },
 };
 

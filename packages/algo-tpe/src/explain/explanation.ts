@@ -38,6 +38,8 @@ export interface TpeExplanation {
   /** The global split: size and trial numbers of the below set (empty during start-up). */
   readonly nBelow: number;
   readonly below: readonly number[];
-  /** One entry per parameter TPE decided, in evaluation order (empty during start-up). */
+  /** Parameters decided jointly (multivariate); they have no per-parameter entry. */
+  readonly joint?: readonly string[];
+  /** One entry per parameter TPE decided alone, in evaluation order (empty during start-up). */
   readonly params: readonly ParamExplanation[];
 }

@@ -8,6 +8,7 @@ import { buildParamModel } from '../model/param-model.js';
 import type { TpeSettings } from '../options.js';
 import type { StartupSampler } from '../startup.js';
 import { decideParam } from './decide-param.js';
+import { decideJoint, relativeSearchSpace } from './joint-decision.js';
 import { type KdeCaches, modelOf } from './param-models.js';
 
 /** A suggestion: the values of every active parameter, and its explanation when one was asked for. */
@@ -71,12 +72,18 @@ export const suggestTrial = (state: SuggestState, context: SuggestContext, expla
   const split = splitHistory(history, settings);
   const explained: ParamExplanation[] | undefined = explain ? [] : undefined;
   const decided: Record<string, number> = {};
+  const group =
+    settings.multivariate && settings.kernel === 'optuna' ? relativeSearchSpace(history, context.space.params) : [];
+  if (group.length > 1) Object.assign(decided, decideJoint(history, split, group, settings, context.rng));
   for (const param of context.space.params) {
-    if (isActive(param, decided)) decided[param.name] = decide(state, split, context, param, explained);
+    if (!(param.name in decided) && isActive(param, decided)) {
+      decided[param.name] = decide(state, split, context, param, explained);
+    }
   }
   if (explained === undefined) return { params: decided };
   const explanation: TpeExplanation = {
     ...base,
+    ...(group.length > 1 ? { joint: group.map((param) => param.name) } : {}),
     phase: 'model',
     observed,
     nBelow: split.nBelow,

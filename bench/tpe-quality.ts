@@ -1,10 +1,11 @@
 /**
  * Quality of TPE: median simple regret (best loss − known minimum) after 25, 50 and 100 evaluations over
- * 20 seeds, for random search and the three TPE profiles on every problem of bench/problems.json, next
+ * 20 seeds, for random search, the three TPE profiles and the default with `multivariate: true` on every
+ * problem of bench/problems.json, next
  * to the peers' numbers in bench/peer-results.json (hyperopt 0.3.0, Optuna 3.1 and the 5.0 line).
  *
  *   node --conditions=@parzen/source --import tsx bench/tpe-quality.ts [--seeds 20] [--evals 100] [--write]
- *        [--only random,hyperopt,optuna,parzen] [--tpe 'name={"startupTrials":5}' ...] [--problems heart,branin]
+ *        [--only random,hyperopt,optuna,parzen,parzen-mv] [--tpe 'name={"startupTrials":5}' ...] [--problems heart,branin]
  *        [--out results/tpe-defaults.md]   (with --write: where the table goes; default results/tpe-quality.md)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ const algorithms = new Map<string, () => Suggester>([
   ['hyperopt', () => createTpeSuggester({ compat: 'hyperopt' })],
   ['optuna', () => createTpeSuggester({ compat: 'optuna' })],
   ['parzen', () => createTpeSuggester()],
+  ['parzen-mv', () => createTpeSuggester({ multivariate: true })],
 ]);
 process.argv.forEach((value, i) => {
   if (process.argv[i - 1] !== '--tpe') return;

@@ -2,6 +2,7 @@ import type { ParamNode, Rng, Trial } from '@parzen/engine';
 import type { HistorySplit } from '../history/history-split.js';
 import type { TrialHistory } from '../history/trial-history.js';
 import { argmax, scoreCandidates } from '../math/score.js';
+import { jointAbove } from '../model/joint-above.js';
 import { jointDensity } from '../model/joint-density.js';
 import type { TpeSettings } from '../options.js';
 
@@ -27,6 +28,16 @@ const groupValues = (
   return group.map((_, j) => Float64Array.from(rows, (row) => row.values[j] as number));
 };
 
+/** Complete and pruned trials outside the below set. */
+const observedNumbers = (history: TrialHistory, split: HistorySplit): number[] => {
+  const numbers: number[] = [];
+  for (const pairs of [history.complete, history.pruned]) {
+    const tags = pairs.tags;
+    for (let i = 0; i < pairs.size; i++) if (split.isBelow[tags[i] as number] !== 1) numbers.push(tags[i] as number);
+  }
+  return numbers;
+};
+
 const fromTrial = (trial: Trial) => ({ number: trial.number, read: (name: string) => trial.params[name] });
 
 /**
@@ -43,16 +54,15 @@ export const decideJoint = (
 ): Record<string, number> => {
   const finished = (number: number) => ({ number, read: (name: string) => history.valueOf(name, number) });
   const below = groupValues(group, split.below.map(finished));
-  const observedNumbers: number[] = [];
-  for (const pairs of [history.complete, history.pruned]) {
-    const tags = pairs.tags;
-    for (let i = 0; i < pairs.size; i++)
-      if (split.isBelow[tags[i] as number] !== 1) observedNumbers.push(tags[i] as number);
-  }
-  const above = groupValues(group, [...observedNumbers.map(finished), ...split.extras.map(fromTrial)]);
   const distributions = group.map((param) => param.distribution);
   const l = jointDensity(distributions, below, settings);
-  const g = jointDensity(distributions, above, settings);
+  const g =
+    jointAbove(history, split, group, settings) ??
+    jointDensity(
+      distributions,
+      groupValues(group, [...observedNumbers(history, split).map(finished), ...split.extras.map(fromTrial)]),
+      settings,
+    );
   const candidates = l.sample(rng, settings.candidates);
   const best = Math.max(0, argmax(scoreCandidates(l.logPdf(candidates), g.logPdf(candidates))));
   return Object.fromEntries(group.map((param, j) => [param.name, candidates[j]?.[best] as number]));

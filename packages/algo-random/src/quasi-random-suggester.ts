@@ -1,6 +1,4 @@
-import type { CompiledSpace, Suggester } from '@parzen/engine';
-import { sampleFromUnit } from '@parzen/engine';
-import { createHaltonScramble, firstPrimes, type HaltonScramble, haltonCoordinate } from './halton.js';
+import { type CompiledSpace, createHaltonSampler, type HaltonSampler, type Suggester } from '@parzen/engine';
 
 export interface QuasiRandomOptions {
   /** Random digit permutations and shift, seeded by the study seed (default true). */
@@ -14,26 +12,15 @@ export interface QuasiRandomOptions {
  * same across parallel workers. It spreads early trials evenly, which makes it a good start-up sampler.
  */
 export const createQuasiRandomSuggester = (options: QuasiRandomOptions = {}): Suggester => {
-  let cached: { space: CompiledSpace; seed: number; bases: number[]; scramble: HaltonScramble | undefined } | undefined;
-  const layout = (space: CompiledSpace, seed: number) => {
+  let cached: { space: CompiledSpace; seed: number; sampler: HaltonSampler } | undefined;
+  const samplerFor = (space: CompiledSpace, seed: number): HaltonSampler => {
     if (cached === undefined || cached.space !== space || cached.seed !== seed) {
-      const dimensions = space.params.length;
-      cached = {
-        space,
-        seed,
-        bases: firstPrimes(dimensions),
-        scramble: options.scramble === false ? undefined : createHaltonScramble(dimensions, String(seed)),
-      };
+      cached = { space, seed, sampler: createHaltonSampler(space, seed, options.scramble !== false) };
     }
-    return cached;
+    return cached.sampler;
   };
   return {
     name: 'quasi-random',
-    sampleIndependent: (context, param) => {
-      const { bases, scramble } = layout(context.space, context.seed);
-      const dimension = context.space.params.indexOf(param);
-      const u = haltonCoordinate(context.trialNumber, dimension, bases, scramble);
-      return sampleFromUnit(param.distribution, u);
-    },
+    sampleIndependent: (context, param) => samplerFor(context.space, context.seed).sample(context.trialNumber, param),
   };
 };

@@ -88,9 +88,17 @@ export const tpeOptionsSchema: Readonly<Record<string, unknown>> = {
       description:
         'Settings profile: parzen (ours, chosen by benchmark), hyperopt (0.3.0 tpe.suggest), optuna (5.0 univariate).',
     },
-    startup: { enum: ['random'], default: 'random', description: 'Start-up sampler (random search; pluggable).' },
+    startup: {
+      enum: ['random', 'quasi-random'],
+      default: 'random',
+      description: 'Start-up sampler: random search, or a scrambled Halton sequence (even coverage of the space).',
+    },
     ...PROFILE_FIELDS,
-    explain: { type: 'boolean', default: false, description: 'Publish an explanation of every suggestion on the bus.' },
+    explain: {
+      type: 'boolean',
+      default: true,
+      description: 'Explain suggestions when the run asks for explanations (config "explain": true); false never does.',
+    },
     explainGrid: {
       type: 'integer',
       minimum: 2,

@@ -21,7 +21,7 @@ export type FailedTrialPolicy = 'worst' | 'ignore';
 export type RunningTrialPolicy = 'worst' | 'liar' | 'ignore';
 
 /** The start-up sampler: `random` draws every active parameter from its prior (random search). */
-export type StartupSamplerName = 'random';
+export type StartupSamplerName = 'random' | 'quasi-random';
 
 /** Every setting of the TPE suggester, as resolved from options and the `compat` profile. */
 export interface TpeSettings {
@@ -49,7 +49,7 @@ export interface TpeSettings {
    * shared component index); the others, e.g. conditional ones, stay univariate. Needs the optuna kernel.
    */
   readonly multivariate: boolean;
-  /** Hand an explanation of every suggestion to the engine (published as `suggestion.explained`). */
+  /** Explain suggestions when the run asks for them (published as `suggestion.explained`); default true. */
   readonly explain: boolean;
   /** Grid points per parameter in explanations. */
   readonly explainGrid: number;
@@ -127,5 +127,5 @@ export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
 export const resolveTpeSettings = (options: TpeOptions = {}): TpeSettings => {
   const compat = options.compat ?? 'parzen';
   const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
-  return { ...TPE_PROFILES[compat], startup: 'random', explain: false, explainGrid: 101, ...defined, compat };
+  return { ...TPE_PROFILES[compat], startup: 'random', explain: true, explainGrid: 101, ...defined, compat };
 };

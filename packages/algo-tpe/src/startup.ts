@@ -1,4 +1,7 @@
 import {
+  type CompiledSpace,
+  createHaltonSampler,
+  type HaltonSampler,
   isActive,
   type ParamAssignment,
   type ParamNode,
@@ -31,7 +34,32 @@ export const randomStartup: StartupSampler = {
   sampleParam: (context, param) => sampleDistribution(param.distribution, context.rng),
 };
 
-const STARTUP_SAMPLERS: Readonly<Record<StartupSamplerName, StartupSampler>> = { random: randomStartup };
+/**
+ * Quasi-random start-up: trial k takes point k of the study's scrambled Halton sequence (the engine's
+ * `createHaltonSampler`), so the first trials cover the space evenly instead of clumping.
+ */
+export const createQuasiRandomStartup = (): StartupSampler => {
+  let cached: { space: CompiledSpace; seed: number; sampler: HaltonSampler } | undefined;
+  const samplerFor = (context: SuggestContext): HaltonSampler => {
+    if (cached === undefined || cached.space !== context.space || cached.seed !== context.seed) {
+      cached = { space: context.space, seed: context.seed, sampler: createHaltonSampler(context.space, context.seed) };
+    }
+    return cached.sampler;
+  };
+  return {
+    name: 'quasi-random',
+    sample: (context) => {
+      const sampler = samplerFor(context);
+      const decided: Record<string, number> = {};
+      for (const param of context.space.params) {
+        if (isActive(param, decided)) decided[param.name] = sampler.sample(context.trialNumber, param);
+      }
+      return decided;
+    },
+    sampleParam: (context, param) => samplerFor(context).sample(context.trialNumber, param),
+  };
+};
 
-/** The start-up sampler of a name (the options schema only lets known names through). */
-export const startupSampler = (name: StartupSamplerName): StartupSampler => STARTUP_SAMPLERS[name];
+/** A start-up sampler of a name (the options schema only lets known names through); one per suggester. */
+export const startupSampler = (name: StartupSamplerName): StartupSampler =>
+  name === 'quasi-random' ? createQuasiRandomStartup() : randomStartup;

@@ -1,7 +1,66 @@
+import {
+  compileSpace,
+  createFunctionObjective,
+  createHaltonSampler,
+  createMemoryStore,
+  type EngineEvent,
+  observeEvents,
+  runStudy,
+} from '@parzen/engine';
 import { describeSuggesterContract } from '@parzen/engine/testing';
+import { describe, expect, it } from 'vitest';
 import { createTpeSuggester } from './tpe-suggester.js';
 
 describeSuggesterContract('tpe (parzen)', { create: () => createTpeSuggester() });
 describeSuggesterContract('tpe (hyperopt)', { create: () => createTpeSuggester({ compat: 'hyperopt' }), trials: 40 });
 describeSuggesterContract('tpe (optuna)', { create: () => createTpeSuggester({ compat: 'optuna' }) });
 describeSuggesterContract('tpe (parzen, multivariate)', { create: () => createTpeSuggester({ multivariate: true }) });
+
+describeSuggesterContract('tpe (parzen, quasi-random start-up)', {
+  create: () => createTpeSuggester({ startup: 'quasi-random' }),
+});
+
+describe('quasi-random start-up', () => {
+  it("takes the study's Halton points for the start-up trials, then models", async () => {
+    const space = { x: { type: 'uniform', low: -2, high: 2 }, y: { type: 'uniform', low: -2, high: 2 } } as const;
+    const compiled = compileSpace(space);
+    const result = await runStudy({
+      spec: { name: 'q', direction: 'minimize', seed: 11, space },
+      space: compiled,
+      store: createMemoryStore(),
+      suggester: createTpeSuggester({ startup: 'quasi-random', startupTrials: 6 }),
+      objective: createFunctionObjective((p) => (p.x as number) ** 2 + (p.y as number) ** 2),
+      budget: { maxTrials: 10 },
+    });
+    const halton = createHaltonSampler(compiled, 11);
+    const expected = (number: number) =>
+      Object.fromEntries(compiled.params.map((param) => [param.name, halton.sample(number, param)]));
+    const params = result.trials.map((trial) => trial.params);
+    expect(params.slice(0, 6)).toEqual([0, 1, 2, 3, 4, 5].map(expected));
+    expect(params.slice(6)).not.toEqual([6, 7, 8, 9].map(expected));
+  });
+});
+
+describe('explanations', () => {
+  const run = async (options: Parameters<typeof createTpeSuggester>[0], explain: boolean) => {
+    const events: EngineEvent[] = [];
+    const space = { x: { type: 'uniform', low: -2, high: 2 } } as const;
+    await runStudy({
+      spec: { name: 'e', direction: 'minimize', seed: 2, space },
+      space: compileSpace(space),
+      store: createMemoryStore(),
+      suggester: createTpeSuggester(options),
+      objective: createFunctionObjective((p) => p.x as number),
+      budget: { maxTrials: 7 },
+      explain,
+      reporters: [{ name: 'collect', connect: (events$) => observeEvents(events$, (event) => events.push(event)) }],
+    });
+    return events.filter((event) => event.type === 'suggestion.explained').length;
+  };
+
+  it('are published when the run asks, without a TPE option, and never with explain: false', async () => {
+    expect(await run({}, true)).toBe(7);
+    expect(await run({ explain: false }, true)).toBe(0);
+    expect(await run({}, false)).toBe(0);
+  });
+});

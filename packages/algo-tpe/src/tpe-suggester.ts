@@ -10,8 +10,9 @@ import { suggestParam, suggestTrial } from './suggest/suggest-trial.js';
  * decided in `sampleJoint`, parameter by parameter in evaluation order.
  *
  * @remarks Keeps an incremental history between calls (finished trials are immutable, keyed by number
- * and state); results depend only on the context, so a seed reproduces a study. With `explain: true`
- * each suggestion's {@link TpeExplanation} goes to `context.explain` (the run must ask for explanations).
+ * and state); results depend only on the context, so a seed reproduces a study. When the run asks for
+ * explanations (the config's `"explain": true` gives suggesters `context.explain`), each suggestion's
+ * {@link TpeExplanation} goes there, unless the option `explain` is false.
  *
  * @example
  * const result = await fmin({ objective, space, algorithm: createTpeSuggester({ compat: 'hyperopt' }), maxTrials: 100 });

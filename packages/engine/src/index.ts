@@ -46,6 +46,14 @@ export { createRegistry, manifestProblem, type PluginRegistry } from './di/regis
 export { PLUGIN_MANIFEST, PLUGIN_REGISTRY } from './di/tokens.js';
 export { type ActivationCondition, type CompiledSpace, compileSpace, type ParamNode } from './domain/compile-space.js';
 export { type Distribution, type DistributionKind, isInSupport, isIntegerKind } from './domain/distribution.js';
+export {
+  createHaltonSampler,
+  createHaltonScramble,
+  firstPrimes,
+  type HaltonSampler,
+  type HaltonScramble,
+  haltonCoordinate,
+} from './domain/halton.js';
 export { normalQuantile } from './domain/normal-quantile.js';
 export {
   activeParamNames,

@@ -1,8 +1,6 @@
-import { createRng } from '@parzen/engine';
-import { describeSuggesterContract } from '@parzen/engine/testing';
 import { describe, expect, it } from 'vitest';
 import { createHaltonScramble, firstPrimes, haltonCoordinate } from './halton.js';
-import { createQuasiRandomSuggester } from './quasi-random-suggester.js';
+import { createRng } from './rng.js';
 
 /** Centred L2-style discrepancy proxy: the largest empty-box gap count over a grid of cells. */
 const emptyCells = (points: readonly (readonly [number, number])[], cells: number): number => {
@@ -42,5 +40,3 @@ describe('Halton sequence', () => {
     for (const u of point(a)) expect(u >= 0 && u < 1).toBe(true);
   });
 });
-
-describeSuggesterContract('quasi-random', { create: createQuasiRandomSuggester });

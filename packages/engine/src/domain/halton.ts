@@ -1,4 +1,6 @@
-import { createRng } from '@parzen/engine';
+import type { CompiledSpace, ParamNode } from './compile-space.js';
+import { createRng } from './rng.js';
+import { sampleFromUnit } from './sample-from-unit.js';
 
 /** The first `count` primes (the Halton bases). */
 export const firstPrimes = (count: number): number[] => {
@@ -59,4 +61,29 @@ export const haltonCoordinate = (
   }
   const shifted = value + (scramble?.shifts[dimension] ?? 0);
   return shifted - Math.floor(shifted);
+};
+
+/** Draws parameter values from the Halton point of a trial; see {@link createHaltonSampler}. */
+export interface HaltonSampler {
+  /** The value of `param` in point `trialNumber`, mapped onto its prior. */
+  sample(trialNumber: number, param: ParamNode): number;
+}
+
+/**
+ * Quasi-random values for a space: trial n takes point n of a Halton sequence with one dimension per
+ * parameter (conditional ones included), scrambled from the study seed unless `scramble` is false, and
+ * mapped onto each prior by its inverse CDF. The value depends only on (seed, trial number, parameter),
+ * so it is reproducible, resumable and the same in every worker process.
+ */
+export const createHaltonSampler = (space: CompiledSpace, seed: number | string, scramble = true): HaltonSampler => {
+  const bases = firstPrimes(space.params.length);
+  const scrambling = scramble ? createHaltonScramble(space.params.length, String(seed)) : undefined;
+  const dimensions = new Map(space.params.map((param, index) => [param.name, index]));
+  return {
+    sample: (trialNumber, param) => {
+      const dimension = dimensions.get(param.name);
+      if (dimension === undefined) throw new RangeError(`Parameter \`${param.name}\` is not in the space`);
+      return sampleFromUnit(param.distribution, haltonCoordinate(trialNumber, dimension, bases, scrambling));
+    },
+  };
 };

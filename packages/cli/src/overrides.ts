@@ -11,7 +11,8 @@ export interface ConfigOverrides {
 
 /**
  * Applies command-line overrides to a raw config (before validation, so the result is still checked).
- * They apply to the config as written; a `matrix` entry for the same key wins over them.
+ * They apply to the config as written; a `matrix` entry for the same key wins over them. `--max-trials`
+ * and `--more-trials` replace both trial-count rules of the config's budget (its other rules stay).
  */
 export const applyOverrides = (raw: unknown, overrides: ConfigOverrides): unknown => {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
@@ -20,7 +21,13 @@ export const applyOverrides = (raw: unknown, overrides: ConfigOverrides): unknow
   if (overrides.concurrency !== undefined) config.concurrency = overrides.concurrency;
   if (overrides.store !== undefined) config.store = overrides.store;
   if (overrides.maxTrials !== undefined || overrides.moreTrials !== undefined) {
-    const budget = typeof config.budget === 'object' && config.budget !== null ? { ...(config.budget as object) } : {};
+    // A trial-count flag replaces the config's trial-count rules: `--more-trials 20` on a study that
+    // reached the config's maxTrials must run 20 more, not stop at the old limit.
+    const {
+      maxTrials: _max,
+      moreTrials: _more,
+      ...budget
+    } = typeof config.budget === 'object' && config.budget !== null ? (config.budget as Record<string, unknown>) : {};
     config.budget = {
       ...budget,
       ...(overrides.maxTrials === undefined ? {} : { maxTrials: overrides.maxTrials }),

@@ -18,6 +18,9 @@ export class AboveKdeCache {
   /** (model value, trial number) of every folded observation. */
   readonly sorted = new SortedPairs();
   private folded = 0;
+  /** Sizes the next suggestion's correction lists start with (the last ones' plus a margin). */
+  addedCapacity = 32;
+  removedCapacity = 32;
 
   constructor(
     readonly encoding: OptunaNumericEncoding,

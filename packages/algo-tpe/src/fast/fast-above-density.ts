@@ -16,38 +16,42 @@ export interface AboveChanges {
 /** Cancellation guard: beyond this ratio of removed to remaining mass the slow path is used. */
 const CANCELLATION = 1e6;
 
-const EMPTY = new Float64Array(0);
+/** Room the correction lists get beyond the last suggestion's sizes before they grow. */
+const CAPACITY_MARGIN = 16;
 
-/** Kernels evaluated directly, in growable typed arrays: centres, 1/σ and coefficients. */
+const NO_ADDED = new Uint8Array(0);
+
+/** Kernels evaluated directly, in one growable typed array of (centre, 1/σ, coefficient) triples. */
 class KernelList {
   size = 0;
-  mus = EMPTY;
-  invSigmas = EMPTY;
-  coefs = EMPTY;
+  data: Float64Array;
+
+  /** `capacity`: the expected number of kernels (the last suggestion's), so most lists never grow. */
+  constructor(capacity: number) {
+    this.data = new Float64Array(3 * capacity);
+  }
 
   push(mu: number, sigma: number, coef: number): void {
-    if (this.size === this.mus.length) {
-      const grow = (a: Float64Array) => {
-        const b = new Float64Array(Math.max(32, a.length * 2));
-        b.set(a);
-        return b;
-      };
-      this.mus = grow(this.mus);
-      this.invSigmas = grow(this.invSigmas);
-      this.coefs = grow(this.coefs);
+    let at = 3 * this.size;
+    if (at === this.data.length) {
+      const data = new Float64Array(Math.max(96, 2 * this.data.length));
+      data.set(this.data);
+      this.data = data;
     }
-    this.mus[this.size] = mu;
-    this.invSigmas[this.size] = 1 / sigma;
-    this.coefs[this.size++] = coef;
+    this.data[at++] = mu;
+    this.data[at++] = 1 / sigma;
+    this.data[at] = coef;
+    this.size++;
   }
 
   /** Σ_k c_k · exp(−½((y − μ_k)/σ_k)²). */
   sum(y: number): number {
-    const { mus, invSigmas, coefs } = this;
+    const { data } = this;
+    const end = 3 * this.size;
     let total = 0;
-    for (let k = 0; k < this.size; k++) {
-      const z = (y - (mus[k] as number)) * (invSigmas[k] as number);
-      total += (coefs[k] as number) * fastExpNonPositive(-0.5 * z * z);
+    for (let k = 0; k < end; k += 3) {
+      const z = (y - (data[k] as number)) * (data[k + 1] as number);
+      total += (data[k + 2] as number) * fastExpNonPositive(-0.5 * z * z);
     }
     return total;
   }
@@ -86,25 +90,32 @@ interface Merged {
   readonly skips: Int32Array;
 }
 
-/** Where the below observations sit in the cache's sorted observations (binary search each). */
-const belowPositions = (cache: AboveKdeCache, changes: AboveChanges): number[] =>
-  changes.removed
-    .map((entry) => cache.sorted.lowerBound(cache.encoding.toModel(entry.value), entry.number))
-    .sort((a, b) => a - b);
+/** Where the below observations sit in the cache's sorted observations (binary search each), then `size`. */
+const belowPositions = (cache: AboveKdeCache, changes: AboveChanges, size: number): Int32Array => {
+  const { removed } = changes;
+  const { sorted, encoding } = cache;
+  const positions = new Int32Array(removed.length + 1);
+  for (let i = 0; i < removed.length; i++) {
+    const entry = removed[i] as { readonly number: number; readonly value: number };
+    positions[i] = sorted.lowerBound(encoding.toModel(entry.value), entry.number);
+  }
+  positions[removed.length] = size;
+  // Positions are below `size`, so the sentinel stays last.
+  return positions.sort();
+};
 
 /** The cached observations merged with the added ones (a copy only when some are added). */
 const mergedObservations = (cache: AboveKdeCache, changes: AboveChanges): Merged => {
   const { sorted, encoding } = cache;
   const size = sorted.size;
-  const positions = belowPositions(cache, changes);
-  if (changes.added.length === 0) {
-    return { values: sorted.keys, size, isAdded: new Uint8Array(0), skips: Int32Array.from([...positions, size]) };
-  }
+  const positions = belowPositions(cache, changes, size);
+  if (changes.added.length === 0) return { values: sorted.keys, size, isAdded: NO_ADDED, skips: positions };
   const added = changes.added.map((entry) => encoding.toModel(entry.value)).sort((a, b) => a - b);
   const total = size + added.length;
   const values = new Float64Array(total);
   const isAdded = new Uint8Array(total);
-  const skips: number[] = [];
+  const skips = new Int32Array(positions.length);
+  let skipCount = 0;
   const keys = sorted.keys;
   let a = 0;
   let p = 0;
@@ -117,12 +128,13 @@ const mergedObservations = (cache: AboveKdeCache, changes: AboveChanges): Merged
     }
     if (i === size) break;
     if (positions[p] === i) {
-      skips.push(out);
+      skips[skipCount++] = out;
       p++;
     }
     values[out++] = y;
   }
-  return { values, size: total, isAdded, skips: Int32Array.from([...skips, total]) };
+  skips[skipCount] = total;
+  return { values, size: total, isAdded, skips };
 };
 
 /**
@@ -137,25 +149,30 @@ const corrections = (cache: AboveKdeCache, changes: AboveChanges): Corrections =
   const range = high - low;
   const { values, size, isAdded, skips } = mergedObservations(cache, changes);
   const anyAdded = isAdded.length > 0;
-  const kernels: Corrections = { added: new KernelList(), removed: new KernelList() };
+  const kernels: Corrections = {
+    added: new KernelList(cache.addedCapacity),
+    removed: new KernelList(cache.removedCapacity),
+  };
+  const removed = kernels.removed;
+  // The below observations leave the sum where the walk meets them (skips[skip] is the next one).
   let skip = 0;
   let nextSkip = skips[0] as number;
-  const removeUntil = (i: number): number => {
-    let at = i;
-    while (at === nextSkip && at < size) {
-      const y = values[at] as number;
-      kernels.removed.push(y, h, cache.coefficient(y, h));
-      nextSkip = skips[++skip] as number;
-      at++;
-    }
-    return at;
-  };
-  let i = removeUntil(0);
+  let i = 0;
+  while (i === nextSkip && i < size) {
+    const y = values[i++] as number;
+    removed.push(y, h, cache.coefficient(y, h));
+    nextSkip = skips[++skip] as number;
+  }
   if (i >= size) return kernels;
   // The first above observation: its width is its inner gap (or its larger gap to a bound when alone).
   let previous = values[i] as number;
   const previousCached = !anyAdded || isAdded[i] === 0;
-  i = removeUntil(i + 1);
+  i++;
+  while (i === nextSkip && i < size) {
+    const y = values[i++] as number;
+    removed.push(y, h, cache.coefficient(y, h));
+    nextSkip = skips[++skip] as number;
+  }
   if (i >= size) {
     correct(kernels, cache, Math.max(previous - low, high - previous), previous, previousCached, range);
     return kernels;
@@ -163,7 +180,14 @@ const corrections = (cache: AboveKdeCache, changes: AboveChanges): Corrections =
   let current = values[i] as number;
   let currentCached = !anyAdded || isAdded[i] === 0;
   correct(kernels, cache, current - previous, previous, previousCached, range);
-  for (i = removeUntil(i + 1); i < size; i = i + 1 === nextSkip ? removeUntil(i + 1) : i + 1) {
+  i++;
+  for (;;) {
+    while (i === nextSkip && i < size) {
+      const y = values[i++] as number;
+      removed.push(y, h, cache.coefficient(y, h));
+      nextSkip = skips[++skip] as number;
+    }
+    if (i >= size) break;
     const next = values[i] as number;
     // Its width exceeds h only if one of its gaps does, so the two gaps together must.
     if (next - previous > h || !currentCached) {
@@ -172,6 +196,7 @@ const corrections = (cache: AboveKdeCache, changes: AboveChanges): Corrections =
     previous = current;
     current = next;
     currentCached = !anyAdded || isAdded[i] === 0;
+    i++;
   }
   correct(kernels, cache, current - previous, current, currentCached, range);
   return kernels;
@@ -197,6 +222,8 @@ export const fastAboveDensity = (
   const { added, removed } = corrections(cache, changes);
   const mid = 0.5 * (low + high);
   added.push(mid, range, changes.priorWeight * cache.coefficient(mid, range));
+  cache.addedCapacity = added.size + CAPACITY_MARGIN;
+  cache.removedCapacity = removed.size + CAPACITY_MARGIN;
   const logTotal = Math.log(n + changes.priorWeight);
   let exact: ParamDensity | undefined;
   const fallback = () => {
@@ -206,10 +233,11 @@ export const fastAboveDensity = (
   return {
     logPdf: (values, isExact) => {
       const out = new Float64Array(values.length);
+      const { moments } = cache;
       for (let i = 0; i < values.length; i++) {
         const y = encoding.toModel(values[i] as number);
         const negative = removed.sum(y);
-        const raw = cache.moments.evaluate(y) + added.sum(y) - negative;
+        const raw = moments.evaluate(y) + added.sum(y) - negative;
         if (!(raw > 0) || negative > CANCELLATION * raw) return fallback().logPdf(values, isExact);
         out[i] = Math.log(raw) - logTotal;
       }

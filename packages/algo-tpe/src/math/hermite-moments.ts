@@ -25,6 +25,8 @@ export class HermiteMoments {
   readonly moments: Float64Array;
   readonly counts: Int32Array;
   private readonly scale: number;
+  /** How far from x the bins that count lie: REACH / scale. */
+  private readonly reach: number;
 
   constructor(low: number, high: number, h: number) {
     this.h = h;
@@ -34,6 +36,7 @@ export class HermiteMoments {
     this.moments = new Float64Array(this.bins * HERMITE_TERMS);
     this.counts = new Int32Array(this.bins);
     this.scale = 1 / (h * Math.SQRT2);
+    this.reach = REACH / this.scale;
   }
 
   /** The bin of μ (clamped into the grid). */
@@ -56,12 +59,12 @@ export class HermiteMoments {
 
   /** The sum at x. Two bins run their Hermite recurrences side by side, which the CPU overlaps. */
   evaluate(x: number): number {
-    const reach = REACH / this.scale;
+    const { reach, counts } = this;
     const last = this.binOf(x + reach);
     let total = 0;
     let pending = -1;
     for (let b = this.binOf(x - reach); b <= last; b++) {
-      if (this.counts[b] === 0) continue;
+      if (counts[b] === 0) continue;
       if (pending < 0) {
         pending = b;
         continue;

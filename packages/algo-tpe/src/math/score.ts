@@ -1,6 +1,9 @@
 /** The TPE acquisition: log l(x) − log g(x) per candidate (the log of the EI-proportional ratio l/g). */
-export const scoreCandidates = (logL: ArrayLike<number>, logG: ArrayLike<number>): Float64Array =>
-  Float64Array.from({ length: logL.length }, (_, i) => (logL[i] as number) - (logG[i] as number));
+export const scoreCandidates = (logL: ArrayLike<number>, logG: ArrayLike<number>): Float64Array => {
+  const scores = new Float64Array(logL.length);
+  for (let i = 0; i < scores.length; i++) scores[i] = (logL[i] as number) - (logG[i] as number);
+  return scores;
+};
 
 /** Index of the largest score; the first wins ties, and NaN never wins (−1 for no candidates). */
 export const argmax = (scores: ArrayLike<number>): number => {

@@ -26,8 +26,12 @@ export const optunaNumericDensity = (
   });
   const sum = bin === undefined ? truncatedGaussianSum(mixture, bounds) : undefined;
   const logPdf = (values: ArrayLike<number>): Float64Array => {
-    const model = Float64Array.from({ length: values.length }, (_, i) => encoding.toModel(values[i] as number));
-    if (sum !== undefined) return model.map((y) => truncatedLogPdfAt(sum, bounds, y));
+    const model = new Float64Array(values.length);
+    for (let i = 0; i < values.length; i++) model[i] = encoding.toModel(values[i] as number);
+    if (sum !== undefined) {
+      for (let i = 0; i < model.length; i++) model[i] = truncatedLogPdfAt(sum, bounds, model[i] as number);
+      return model;
+    }
     const edges = Array.from(model, (y) => bin?.(y) ?? [y, y]);
     return optunaBinLogPdf(
       mixture,
@@ -49,7 +53,11 @@ export const optunaNumericDensity = (
   };
   return {
     logPdf,
-    sample: (rng, count) => Float64Array.from({ length: count }, () => sampleOne(rng)),
+    sample: (rng, count) => {
+      const samples = new Float64Array(count);
+      for (let i = 0; i < count; i++) samples[i] = sampleOne(rng);
+      return samples;
+    },
     describe: () => ({
       kind: 'gaussian',
       space: encoding.log ? 'log' : 'linear',

@@ -54,7 +54,10 @@ export const sortedModelValues = (
   toModel: (x: number) => number,
 ): { readonly values: Float64Array; readonly order: Int32Array } => {
   if (obs.sorted !== undefined) {
-    return { values: obs.sorted.values.map(toModel), order: obs.sorted.order };
+    const { values, order } = obs.sorted;
+    const model = new Float64Array(values.length);
+    for (let i = 0; i < values.length; i++) model[i] = toModel(values[i] as number);
+    return { values: model, order };
   }
   const order = sortedOrder(obs.values);
   return { values: Float64Array.from(order, (i) => toModel(obs.values[i] as number)), order };

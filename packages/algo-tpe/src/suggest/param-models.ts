@@ -45,15 +45,19 @@ export const fastModel = (
     caches.set(column, cache);
   }
   cache.follow(column);
-  const added = split.extras.flatMap((trial) => {
+  const added: { number: number; value: number }[] = [];
+  for (const trial of split.extras) {
     const value = trial.params[param.name];
-    return value === undefined ? [] : [{ number: trial.number, value }];
-  });
+    if (value !== undefined) added.push({ number: trial.number, value });
+  }
   const below = belowObservations(history, split, param.name);
+  const removed: { number: number; value: number }[] = [];
+  for (let i = 0; i < below.numbers.length; i++) {
+    const number = below.numbers[i] as number;
+    if (history.inColumns(number)) removed.push({ number, value: below.values[i] as number });
+  }
   const changes = {
-    removed: Array.from(below.numbers).flatMap((number, i) =>
-      history.inColumns(number) ? [{ number, value: below.values[i] as number }] : [],
-    ),
+    removed,
     added,
     priorWeight: settings.priorWeight,
     clipFloor: settings.bandwidthFloor,

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
+import { exitAfterFlush } from './flush-streams.js';
 import { runCli } from './program.js';
 
 // process.exit, not exitCode: an objective that ignores its abort signal must not keep a stopped run alive.
-process.exit(await runCli(process.argv));
+// But only once stdout and stderr have drained: a pipe that reads slowly must still get every byte.
+await exitAfterFlush(await runCli(process.argv));

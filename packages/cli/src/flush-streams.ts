@@ -1,0 +1,30 @@
+import type { Writable } from 'node:stream';
+
+/**
+ * Resolves once everything written so far to `stream` has been handed to the operating system.
+ * `process.stdout` on a pipe queues what the pipe cannot take at once (64 KiB on Linux) and writes it
+ * as the reader drains it; `process.exit` drops that queue. A zero-length write completes after every
+ * write before it, so its callback is the moment the queue is empty. A stream that is closed or broken
+ * (the reader went away: EPIPE) resolves at once; there is nobody left to write to.
+ */
+export const flushStream = (stream: Writable): Promise<void> =>
+  new Promise((resolve) => {
+    if (stream.destroyed || stream.writableEnded) {
+      resolve();
+      return;
+    }
+    const done = (): void => {
+      stream.off('error', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.once('error', done);
+    stream.once('close', done);
+    stream.write('', () => done());
+  });
+
+/** Exits with `code` after stdout and stderr have written everything queued on them. */
+export const exitAfterFlush = async (code: number): Promise<never> => {
+  await Promise.all([flushStream(process.stdout), flushStream(process.stderr)]);
+  process.exit(code);
+};

@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Output } from '../src/output.js';
+import { runCli } from '../src/program.js';
+import { cliPath, heartConfig, heartModule, requireBuiltCli, tempDir, writeIn } from './cli-harness.js';
+
+// Process behaviour is the point here: a pipe whose reader is slow. Node queues what a full pipe cannot
+// take, and an exit before that queue drains loses the rest while still exiting 0.
+
+const captured = (): Output & { text: () => string } => {
+  const lines: string[] = [];
+  return { result: (line) => lines.push(line), note: () => {}, text: () => lines.map((line) => `${line}\n`).join('') };
+};
+
+/** Spawns the built CLI and reads its stdout slowly: nothing for 400 ms, then 16 KiB chunks with pauses. */
+const readSlowly = (args: readonly string[], cwd: string): Promise<{ code: number | null; stdout: string }> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliPath, ...args], { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
+    const chunks: Buffer[] = [];
+    child.stdout.pause();
+    const pump = (): void => {
+      let chunk = child.stdout.read(16 * 1024) as Buffer | null;
+      if (chunk === null) chunk = child.stdout.read() as Buffer | null;
+      if (chunk !== null) chunks.push(chunk);
+    };
+    let timer: NodeJS.Timeout | undefined;
+    setTimeout(() => {
+      timer = setInterval(pump, 5);
+    }, 400);
+    const deadline = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`parzen ${args.join(' ')} did not finish`));
+    }, 60_000);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(deadline);
+      // The child is gone; whatever it wrote is in the pipe now: read the rest at once.
+      child.stdout.on('end', () => {
+        clearInterval(timer);
+        resolve({ code, stdout: Buffer.concat(chunks).toString('utf8') });
+      });
+      child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+      child.stdout.resume();
+    });
+  });
+
+let dir: string;
+let config: string;
+beforeAll(async () => {
+  requireBuiltCli();
+  dir = tempDir('parzen-pipe-');
+  writeIn(dir, 'heart.mjs', heartModule);
+  config = writeIn(
+    dir,
+    'heart.json',
+    heartConfig({ store: { use: 'jsonl', options: { path: './heart.jsonl' } }, budget: { maxTrials: 5000 } }),
+  );
+  const code = await runCli(['node', 'parzen', 'run', config, '--quiet'], captured());
+  expect(code).toBe(0);
+}, 120_000);
+
+describe('output to a slow pipe', () => {
+  for (const format of ['--json', '--csv', 'table'] as const) {
+    it(`parzen trials ${format} writes every byte of a 5,000-trial study`, async () => {
+      const args = ['trials', config, ...(format === 'table' ? [] : [format])];
+      const expected = captured();
+      expect(await runCli(['node', 'parzen', ...args], expected)).toBe(0);
+      expect(expected.text().length).toBeGreaterThan(200_000);
+      const piped = await readSlowly(args, dir);
+      expect(piped.code).toBe(0);
+      expect(piped.stdout.length).toBe(expected.text().length);
+      expect(piped.stdout).toBe(expected.text());
+    });
+  }
+});

@@ -10,7 +10,14 @@
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
-import { type CompleteTrial, compileSpace, createRng, type SpaceDefinition, type SuggestContext } from '@parzen/engine';
+import {
+  type CompleteTrial,
+  compileSpace,
+  createRng,
+  type SpaceDefinition,
+  type SuggestContext,
+  suggestParams,
+} from '@parzen/engine';
 
 const DIMENSIONS = 10;
 /** Untimed steps after the cold call, so the JIT and the collector settle. */
@@ -38,7 +45,8 @@ const context = (trials: readonly CompleteTrial[]): SuggestContext => ({
   seed: 1,
   trialNumber: trials.length,
   space: compiled,
-  trials,
+  history: trials,
+  running: [],
   rng: createRng(`latency:${trials.length}`),
 });
 
@@ -65,14 +73,14 @@ interface Measurement {
   readonly cpu: number;
 }
 
-const measure = (profile: Profile, size: number, steps: number): Measurement => {
+const measure = async (profile: Profile, size: number, steps: number): Promise<Measurement> => {
   const suggester = createTpeSuggester({ ...PROFILES[profile], startupTrials: 0 });
   const rng = createRng(`history:${size}`);
   const trials: CompleteTrial[] = Array.from({ length: size }, (_, number) =>
     finished(number, Object.fromEntries(compiled.params.map((p) => [p.name, rng.next()]))),
   );
   let start = performance.now();
-  let params = suggester.sampleJoint?.(context(trials)) as Readonly<Record<string, number>>;
+  let params = await suggestParams(suggester, context(trials));
   const cold = performance.now() - start;
   const times: number[] = [];
   const cpuTimes: number[] = [];
@@ -81,7 +89,7 @@ const measure = (profile: Profile, size: number, steps: number): Measurement => 
     const ctx = context([...trials]);
     const cpu = process.cpuUsage();
     start = performance.now();
-    params = suggester.sampleJoint?.(ctx) as Readonly<Record<string, number>>;
+    params = await suggestParams(suggester, ctx);
     if (step < 0) continue;
     times.push(performance.now() - start);
     const used = process.cpuUsage(cpu);
@@ -101,9 +109,9 @@ const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), 
 console.log(`machine: ${machine}`);
 const rows: Measurement[] = [];
 for (const compat of Object.keys(PROFILES) as Profile[]) {
-  measure(compat, 200, 20); // JIT warm-up
+  await measure(compat, 200, 20); // JIT warm-up
   for (const size of [100, 1_000, 10_000]) {
-    const row = measure(compat, size, 100);
+    const row = await measure(compat, size, 100);
     rows.push(row);
     console.log(
       `${compat.padEnd(8)} ${String(size).padStart(6)} trials: median ${row.median.toFixed(3)} ms, p90 ${row.p90.toFixed(3)} ms, ` +

@@ -34,19 +34,24 @@ export const createAnnealSuggester = (options: Partial<AnnealOptions> = {}): Sug
   const { avgBestIndex, shrinkCoefficient } = { ...defaultAnnealOptions, ...options };
   return {
     name: 'anneal',
-    sampleIndependent: (context, param) => {
-      const observed = context.trials
-        .filter((trial): trial is CompleteTrial => trial.state === 'complete' && trial.params[param.name] !== undefined)
+    beginTrial: (context) => {
+      const complete = context.history
+        .filter((trial): trial is CompleteTrial => trial.state === 'complete')
         .sort(
           (a, b) =>
             lossToMinimize(a.value, context.direction) - lossToMinimize(b.value, context.direction) ||
             a.number - b.number,
         );
-      if (observed.length === 0) return sampleDistribution(param.distribution, context.rng);
-      const rank = Math.min(observed.length, geometric(context.rng, avgBestIndex)) - 1;
-      const good = observed[rank]?.params[param.name] as number;
-      const shrinking = 1 / (1 + observed.length * shrinkCoefficient);
-      return sampleNeighbour(param.distribution, good, shrinking, context.rng);
+      return {
+        sampleParam: (param) => {
+          const observed = complete.filter((trial) => trial.params[param.name] !== undefined);
+          if (observed.length === 0) return sampleDistribution(param.distribution, context.rng);
+          const rank = Math.min(observed.length, geometric(context.rng, avgBestIndex)) - 1;
+          const good = observed[rank]?.params[param.name] as number;
+          const shrinking = 1 / (1 + observed.length * shrinkCoefficient);
+          return sampleNeighbour(param.distribution, good, shrinking, context.rng);
+        },
+      };
     },
   };
 };

@@ -21,6 +21,9 @@ export const createQuasiRandomSuggester = (options: QuasiRandomOptions = {}): Su
   };
   return {
     name: 'quasi-random',
-    sampleIndependent: (context, param) => samplerFor(context.space, context.seed).sample(context.trialNumber, param),
+    beginTrial: (context) => {
+      const sampler = samplerFor(context.space, context.seed);
+      return { sampleParam: (param) => sampler.sample(context.trialNumber, param) };
+    },
   };
 };

@@ -7,5 +7,5 @@ import { type Suggester, sampleDistribution } from '@parzen/engine';
  */
 export const createRandomSuggester = (): Suggester => ({
   name: 'random',
-  sampleIndependent: (context, param) => sampleDistribution(param.distribution, context.rng),
+  beginTrial: (context) => ({ sampleParam: (param) => sampleDistribution(param.distribution, context.rng) }),
 });

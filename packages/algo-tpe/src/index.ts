@@ -97,7 +97,6 @@ export {
   type TpeSplitRule,
 } from './options.js';
 export { tpeOptionsSchema } from './options-schema.js';
-export { randomStartup, type StartupSampler, startupSampler } from './startup.js';
 export { decideParam, type ParamDecision, scoreParamCandidates } from './suggest/decide-param.js';
-export { type Suggestion, type SuggestState, suggestParam, suggestTrial } from './suggest/suggest-trial.js';
-export { createTpeSuggester } from './tpe-suggester.js';
+export { beginTpeTrial, type Suggestion, type SuggestState } from './suggest/suggest-trial.js';
+export { createSuggestState, createTpeSuggester } from './tpe-suggester.js';

@@ -1,13 +1,22 @@
+import { createQuasiRandomSuggester, createRandomSuggester } from '@parzen/algo-random';
 import type { Suggester } from '@parzen/engine';
 import { TrialHistory } from './history/trial-history.js';
-import { resolveTpeSettings, type TpeOptions } from './options.js';
-import { startupSampler } from './startup.js';
-import { suggestParam, suggestTrial } from './suggest/suggest-trial.js';
+import { resolveTpeSettings, type TpeOptions, type TpeSettings } from './options.js';
+import { beginTpeTrial, type SuggestState } from './suggest/suggest-trial.js';
+
+/** Fresh per-suggester state: an empty history, the start-up suggester, empty caches. */
+export const createSuggestState = (settings: TpeSettings): SuggestState => ({
+  history: new TrialHistory(),
+  settings,
+  startup: settings.startup === 'quasi-random' ? createQuasiRandomSuggester() : createRandomSuggester(),
+  caches: new WeakMap(),
+});
 
 /**
  * The Tree-structured Parzen Estimator. `compat` picks hyperopt's TPE, Optuna's univariate TPE (5.0 line)
- * or our default; every other option overrides the profile (see `tpeOptionsSchema`). The whole trial is
- * decided in `sampleJoint`, parameter by parameter in evaluation order.
+ * or our default; every other option overrides the profile (see `tpeOptionsSchema`). Each trial begins
+ * once: the start-up suggester (`random` or `quasi-random`) draws the first trials, then TPE decides
+ * each parameter as the engine walks the space.
  *
  * @remarks Keeps an incremental history between calls (finished trials are immutable, keyed by number
  * and state); results depend only on the context, so a seed reproduces a study. When the run asks for
@@ -18,21 +27,12 @@ import { suggestParam, suggestTrial } from './suggest/suggest-trial.js';
  * const result = await fmin({ objective, space, algorithm: createTpeSuggester({ compat: 'hyperopt' }), maxTrials: 100 });
  */
 export const createTpeSuggester = (options: TpeOptions = {}): Suggester => {
-  const settings = resolveTpeSettings(options);
-  const state = {
-    history: new TrialHistory(),
-    settings,
-    startup: startupSampler(settings.startup),
-    caches: new WeakMap(),
-  };
+  const state = createSuggestState(resolveTpeSettings(options));
   return {
     name: 'tpe',
-    sampleJoint: (context) => {
-      const explain = settings.explain && context.explain !== undefined;
-      const suggestion = suggestTrial(state, context, explain);
-      if (suggestion.explanation !== undefined) context.explain?.(suggestion.explanation);
-      return suggestion.params;
+    beginTrial: (context) => {
+      const explain = state.settings.explain ? context.explain : undefined;
+      return beginTpeTrial(state, context, explain);
     },
-    sampleIndependent: (context, param) => suggestParam(state, context, param),
   };
 };

@@ -25,7 +25,7 @@ export const manifests = [{
   kind: 'suggester',
   name: 'centre',
   optionsSchema: { type: 'object', additionalProperties: false, properties: { offset: { type: 'number', default: 0.25 } } },
-  create: (options) => ({ name: 'centre', sampleIndependent: (context, param) => centre(param.distribution) + options.offset * context.trialNumber }),
+  create: (options) => ({ name: 'centre', beginTrial: (context) => ({ sampleParam: (param) => centre(param.distribution) + options.offset * context.trialNumber }) }),
 }];\n`,
   );
   writeIn(dir, 'no-manifests.mjs', 'export const plugin = {};\n');

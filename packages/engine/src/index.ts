@@ -39,7 +39,7 @@ export type { MaybePromise } from './contracts/maybe-promise.js';
 export type { EvaluationContext, EvaluationResult, ObjectiveAdapter } from './contracts/objective.js';
 export type { Reporter } from './contracts/reporter.js';
 export type { CreateTrialOptions, TrialStore } from './contracts/store.js';
-export type { SuggestContext, Suggester } from './contracts/suggester.js';
+export type { SuggestContext, Suggester, TrialSampler } from './contracts/suggester.js';
 export { importPluginManifests } from './di/import-plugins.js';
 export { engineModule, pluginModule } from './di/plugin-module.js';
 export { createRegistry, manifestProblem, type PluginRegistry } from './di/registry.js';

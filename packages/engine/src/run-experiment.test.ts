@@ -12,7 +12,7 @@ const prior = defineSuggester<Record<string, never>>({
   optionsSchema: { type: 'object', additionalProperties: false, properties: {} },
   create: () => ({
     name: 'prior',
-    sampleIndependent: (context, param) => sampleDistribution(param.distribution, context.rng),
+    beginTrial: (context) => ({ sampleParam: (param) => sampleDistribution(param.distribution, context.rng) }),
   }),
 });
 
@@ -56,7 +56,7 @@ describe('runExperiment (the composition root)', () => {
     writeFileSync(
       join(dir, 'plugin.mjs'),
       `export const manifests = [{ kind: 'suggester', name: 'lowest', optionsSchema: { type: 'object' },
-        create: () => ({ name: 'lowest', sampleIndependent: (context, param) => param.distribution.low ?? 0 }) }];`,
+        create: () => ({ name: 'lowest', beginTrial: () => ({ sampleParam: (param) => param.distribution.low ?? 0 }) }) }];`,
     );
     const result = await runExperiment(
       { ...config, plugins: ['./plugin.mjs'], suggester: { use: 'lowest' }, budget: { maxTrials: 2 } },

@@ -7,7 +7,7 @@ import { Study } from './study.js';
 
 const prior: Suggester = {
   name: 'prior',
-  sampleIndependent: (context, param) => sampleDistribution(param.distribution, context.rng),
+  beginTrial: (context) => ({ sampleParam: (param) => sampleDistribution(param.distribution, context.rng) }),
 };
 
 describe('Study (ask/tell)', () => {

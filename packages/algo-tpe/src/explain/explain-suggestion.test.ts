@@ -34,8 +34,8 @@ const trials: Trial[] = conditional.points.map((params: Record<string, number>, 
   finishedAt: '',
 }));
 
-describe('explainSuggestion', () => {
-  const { params, explanation } = explainSuggestion({
+describe('explainSuggestion', async () => {
+  const { params, explanation } = await explainSuggestion({
     space,
     trials,
     rng: createRng('explain'),
@@ -66,8 +66,8 @@ describe('explainSuggestion', () => {
     expect(a.winner.score).toBe(Math.max(...a.candidates.score));
   });
 
-  it('reports the start-up phase while too few trials are observed', () => {
-    const early = explainSuggestion({
+  it('reports the start-up phase while too few trials are observed', async () => {
+    const early = await explainSuggestion({
       space,
       trials: trials.slice(0, 5),
       rng: createRng('early'),

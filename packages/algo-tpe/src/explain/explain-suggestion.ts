@@ -1,13 +1,21 @@
-import type { CompiledSpace, Direction, Rng, Trial } from '@parzen/engine';
-import { TrialHistory } from '../history/trial-history.js';
-import { resolveTpeSettings, type TpeOptions } from '../options.js';
-import { startupSampler } from '../startup.js';
-import { type Suggestion, suggestTrial } from '../suggest/suggest-trial.js';
+import {
+  type CompiledSpace,
+  type Direction,
+  type FinishedTrial,
+  type Rng,
+  type RunningTrial,
+  suggestParams,
+  type Trial,
+} from '@parzen/engine';
+import type { TpeOptions } from '../options.js';
+import type { Suggestion } from '../suggest/suggest-trial.js';
+import { createTpeSuggester } from '../tpe-suggester.js';
+import type { TpeExplanation } from './explanation.js';
 
 /** The inputs of one suggestion, as a suggester context carries them. */
 export interface ExplainSuggestionInput {
   readonly space: CompiledSpace;
-  /** The study's other trials, ordered by number. */
+  /** The study's other trials, ordered by number (finished and running). */
   readonly trials: readonly Trial[];
   readonly direction?: Direction;
   /** The candidates' random stream (the trial's RNG to replay a study's suggestion). */
@@ -19,24 +27,24 @@ export interface ExplainSuggestionInput {
 /**
  * Replays one TPE suggestion from its inputs and explains it: per parameter the below/above trial
  * numbers, the mixture components, log l and log g on a grid and at every candidate, and the winner.
- * The suggester publishes the same object when its `explain` option is on.
+ * The suggester publishes the same object when its `explain` option is on. The engine's own walk
+ * decides the parameters, so the replay is the suggestion a study would have made.
  */
-export const explainSuggestion = (input: ExplainSuggestionInput): Required<Suggestion> => {
-  const settings = resolveTpeSettings(input.options);
-  const state = {
-    history: new TrialHistory(),
-    settings,
-    startup: startupSampler(settings.startup),
-    caches: new WeakMap(),
-  };
-  const context = {
+export const explainSuggestion = async (input: ExplainSuggestionInput): Promise<Required<Suggestion>> => {
+  const suggester = createTpeSuggester({ ...input.options, explain: true });
+  let explanation: TpeExplanation | undefined;
+  const params = await suggestParams(suggester, {
     study: 'explain',
     direction: input.direction ?? 'minimize',
     seed: 0,
     trialNumber: input.trialNumber ?? input.trials.length,
     space: input.space,
-    trials: input.trials,
+    history: input.trials.filter((trial): trial is FinishedTrial => trial.state !== 'running'),
+    running: input.trials.filter((trial): trial is RunningTrial => trial.state === 'running'),
     rng: input.rng,
-  } as const;
-  return suggestTrial(state, context, true) as Required<Suggestion>;
+    explain: (value) => {
+      explanation = value as TpeExplanation;
+    },
+  });
+  return { params, explanation: explanation as TpeExplanation };
 };

@@ -1,4 +1,13 @@
-import { isActive, type ParamAssignment, type ParamNode, type SuggestContext } from '@parzen/engine';
+import type {
+  FinishedTrial,
+  ParamAssignment,
+  ParamNode,
+  RunningTrial,
+  SuggestContext,
+  Suggester,
+  Trial,
+  TrialSampler,
+} from '@parzen/engine';
 import { describeDecision } from '../explain/explain-parameter.js';
 import type { ParamExplanation, TpeExplanation } from '../explain/explanation.js';
 import { type HistorySplit, observedCount, splitHistory } from '../history/history-split.js';
@@ -6,31 +15,45 @@ import { paramObservations } from '../history/observations.js';
 import type { TrialHistory } from '../history/trial-history.js';
 import { buildParamModel } from '../model/param-model.js';
 import type { TpeSettings } from '../options.js';
-import type { StartupSampler } from '../startup.js';
 import { decideParam } from './decide-param.js';
 import { decideJoint, relativeSearchSpace } from './joint-decision.js';
 import { type KdeCaches, modelOf } from './param-models.js';
 
-/** A suggestion: the values of every active parameter, and its explanation when one was asked for. */
-export interface Suggestion {
-  readonly params: ParamAssignment;
-  readonly explanation?: TpeExplanation;
-}
-
-/** What one suggestion works with: the synced history, the settings, the start-up sampler and caches. */
+/** What TPE keeps between trials: the synced history, the settings, the start-up suggester and caches. */
 export interface SuggestState {
   readonly history: TrialHistory;
   readonly settings: TpeSettings;
-  readonly startup: StartupSampler;
+  /** The suggester of the start-up trials (`random` or `quasi-random`). */
+  readonly startup: Suggester;
   readonly caches: KdeCaches;
 }
+
+/** The history and the running trials as one list ordered by number (both come ordered). */
+const mergeByNumber = (history: readonly FinishedTrial[], running: readonly RunningTrial[]): readonly Trial[] => {
+  if (running.length === 0) return history;
+  const merged: Trial[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < history.length || j < running.length) {
+    const next = history[i];
+    const other = running[j];
+    if (other === undefined || (next !== undefined && next.number < other.number)) {
+      merged.push(next as Trial);
+      i++;
+    } else {
+      merged.push(other);
+      j++;
+    }
+  }
+  return merged;
+};
 
 const decide = (
   state: SuggestState,
   split: HistorySplit,
   context: SuggestContext,
   param: ParamNode,
-  explained?: ParamExplanation[],
+  explained: ParamExplanation[] | undefined,
 ): number => {
   if (explained === undefined) {
     const model = modelOf(state.history, split, param, state.settings, state.caches);
@@ -44,57 +67,65 @@ const decide = (
   return decision.value;
 };
 
-const inStartup = (state: SuggestState, context: SuggestContext): boolean => {
-  state.history.sync(context.study, context.direction, context.trials);
-  return observedCount(state.history, state.settings) < state.settings.startupTrials;
-};
-
 /**
- * One TPE suggestion (hyperopt's `tpe.suggest` walk): sync the history, fall back to the start-up sampler
- * while too few trials are observed, else split once and decide every active parameter in evaluation
- * order, each from the trials where it was active, so a choice is decided before its sub-space.
+ * Begins one TPE trial (hyperopt's `tpe.suggest`, as a sampler the engine walks): sync the history;
+ * while too few trials are observed, hand the trial to the start-up suggester; else split once and
+ * decide each parameter from the trials where it was active (with `multivariate`, the parameters every
+ * trial has as one joint group). `onExplanation`, when given, receives the trial's explanation at its end.
  */
-export const suggestTrial = (state: SuggestState, context: SuggestContext, explain: boolean): Suggestion => {
+export const beginTpeTrial = async (
+  state: SuggestState,
+  context: SuggestContext,
+  onExplanation?: (explanation: TpeExplanation) => void,
+): Promise<TrialSampler> => {
   const { settings, history } = state;
-  const startup = inStartup(state, context);
+  history.sync(context.study, context.direction, mergeByNumber(context.history, context.running));
+  const observed = observedCount(history, settings);
   const base = {
     algorithm: 'tpe',
     compat: settings.compat,
     trialNumber: context.trialNumber,
     startupTrials: settings.startupTrials,
+    observed,
   } as const;
-  const observed = observedCount(history, settings);
-  if (startup) {
-    const params = state.startup.sample(context);
-    const explanation: TpeExplanation = { ...base, phase: 'startup', observed, nBelow: 0, below: [], params: [] };
-    return explain ? { params, explanation } : { params };
+  if (observed < settings.startupTrials) {
+    const sampler = await state.startup.beginTrial(context);
+    if (onExplanation === undefined) return sampler;
+    return {
+      ...sampler,
+      end: (params) => {
+        sampler.end?.(params);
+        onExplanation({ ...base, phase: 'startup', nBelow: 0, below: [], params: [] });
+      },
+    };
   }
   const split = splitHistory(history, settings);
-  const explained: ParamExplanation[] | undefined = explain ? [] : undefined;
-  const decided: Record<string, number> = {};
+  const explained: ParamExplanation[] | undefined = onExplanation === undefined ? undefined : [];
   const group =
-    settings.multivariate && settings.kernel === 'optuna' ? relativeSearchSpace(history, context.space.params) : [];
-  if (group.length > 1) Object.assign(decided, decideJoint(history, split, group, settings, context.rng));
-  for (const param of context.space.params) {
-    if (!(param.name in decided) && isActive(param, decided)) {
-      decided[param.name] = decide(state, split, context, param, explained);
-    }
-  }
-  if (explained === undefined) return { params: decided };
-  const explanation: TpeExplanation = {
-    ...base,
-    ...(group.length > 1 ? { joint: group.map((param) => param.name) } : {}),
-    phase: 'model',
-    observed,
-    nBelow: split.nBelow,
-    below: split.below,
-    params: explained,
+    settings.multivariate && settings.kernel === 'optuna'
+      ? relativeSearchSpace(history, context.space.params).filter((param) => param.conditions.length === 0)
+      : [];
+  const joint = group.length > 1;
+  return {
+    groups: joint ? [group.map((param) => param.name)] : [],
+    sampleGroup: (members) => decideJoint(history, split, members, settings, context.rng),
+    sampleParam: (param) => decide(state, split, context, param, explained),
+    end: () => {
+      if (onExplanation === undefined) return;
+      onExplanation({
+        ...base,
+        ...(joint ? { joint: group.map((param) => param.name) } : {}),
+        phase: 'model',
+        nBelow: split.nBelow,
+        below: split.below,
+        params: explained ?? [],
+      });
+    },
   };
-  return { params: decided, explanation };
 };
 
-/** One parameter the engine asks for on its own (outside the joint sample). */
-export const suggestParam = (state: SuggestState, context: SuggestContext, param: ParamNode): number => {
-  if (inStartup(state, context)) return state.startup.sampleParam(context, param);
-  return decide(state, splitHistory(state.history, state.settings), context, param);
-};
+/** The parameters of one trial and, when asked for, its explanation. */
+export interface Suggestion {
+  readonly params: ParamAssignment;
+  readonly explanation?: TpeExplanation;
+}

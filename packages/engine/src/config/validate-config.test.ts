@@ -18,7 +18,7 @@ const fakeTpe = defineSuggester<{ gamma: number; startupTrials: number }>({
       startupTrials: { type: 'integer', minimum: 0, default: 10 },
     },
   },
-  create: () => ({ name: 'tpe', sampleIndependent: () => 0 }),
+  create: () => ({ name: 'tpe', beginTrial: () => ({ sampleParam: () => 0 }) }),
 });
 const registry = createRegistry([
   fakeTpe,

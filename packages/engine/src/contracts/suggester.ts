@@ -1,10 +1,10 @@
 import type { CompiledSpace, ParamNode } from '../domain/compile-space.js';
 import type { ParamAssignment } from '../domain/params.js';
 import type { Rng } from '../domain/rng.js';
-import type { Direction, Trial } from '../domain/trial.js';
+import type { Direction, FinishedTrial, RunningTrial } from '../domain/trial.js';
 import type { MaybePromise } from './maybe-promise.js';
 
-/** What a suggester knows when it samples one trial. Plain data; the suggester never touches the store. */
+/** What a suggester knows when it begins a trial. Plain data; the suggester never touches the store. */
 export interface SuggestContext {
   readonly study: string;
   readonly direction: Direction;
@@ -12,32 +12,53 @@ export interface SuggestContext {
   /** The number of the trial being sampled. */
   readonly trialNumber: number;
   readonly space: CompiledSpace;
+  /** The study's finished trials (complete, failed, pruned), ordered by number. Immutable. */
+  readonly history: readonly FinishedTrial[];
   /**
-   * Every other trial of the study ordered by number: finished ones (immutable) and running ones (their
-   * params may still be empty), including trials of other worker processes.
+   * The other trials running now, from this process and from other workers, ordered by number. Their
+   * params are the values they were given (empty while a trial is still being sampled).
    */
-  readonly trials: readonly Trial[];
+  readonly running: readonly RunningTrial[];
   /** The RNG of this trial, derived from (study seed, trial number, suggester name). */
   readonly rng: Rng;
   /**
-   * Set when the run asked for explanations: the suggester may hand one per decision here and the engine
+   * Set when the run asked for explanations: the suggester may hand one per trial here and the engine
    * publishes it as a `suggestion.explained` event. Never required.
    */
   readonly explain?: (explanation: unknown) => void;
 }
 
 /**
- * A search algorithm. The engine walks the space in evaluation order; parameters the joint sample
- * covers come from it, every other active parameter from `sampleIndependent`. Values are internal:
- * numbers in the distribution's support, option indices for choices.
+ * How one trial's parameters are decided, returned by {@link Suggester.beginTrial}. The engine walks the
+ * space in evaluation order (a choice before its sub-space) and asks the sampler for each active
+ * parameter: a whole group at once when the walk reaches the group's first parameter, every other
+ * parameter on its own. Values are internal: numbers in the distribution's support, option indices for
+ * choices.
+ */
+export interface TrialSampler {
+  /**
+   * Parameters decided jointly, as groups of names. Each group's parameters must be active together
+   * (the same activation conditions), such as the parameters every trial has, or the parameters of one
+   * branch. A parameter belongs to at most one group.
+   */
+  readonly groups?: readonly (readonly string[])[];
+  /** Values for every parameter of `group` (active ones, in evaluation order), given the values decided so far. */
+  sampleGroup?(group: readonly ParamNode[], decided: ParamAssignment): MaybePromise<ParamAssignment>;
+  /** A value for one active parameter outside every group, given the values decided so far. */
+  sampleParam(param: ParamNode, decided: ParamAssignment): MaybePromise<number>;
+  /** Called once with the trial's parameters after the walk (to publish an explanation, say). */
+  end?(params: ParamAssignment): void;
+}
+
+/**
+ * A search algorithm. The engine begins each trial once with the study's history and the running
+ * trials; the suggester returns the {@link TrialSampler} that decides that trial's parameters while the
+ * engine walks the space.
  *
- * @remarks A suggester may keep caches between calls (finished trials are immutable), but its results
+ * @remarks A suggester may keep caches between trials (finished trials are immutable), but its results
  * must depend only on the context, so seeds reproduce studies.
  */
 export interface Suggester {
   readonly name: string;
-  /** Values for several parameters at once (multivariate models). Omit for independent algorithms. */
-  sampleJoint?(context: SuggestContext): MaybePromise<ParamAssignment>;
-  /** A value for one active parameter, given the values already decided in this trial. */
-  sampleIndependent(context: SuggestContext, param: ParamNode, decided: ParamAssignment): MaybePromise<number>;
+  beginTrial(context: SuggestContext): MaybePromise<TrialSampler>;
 }

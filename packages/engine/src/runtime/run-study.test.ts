@@ -15,7 +15,7 @@ import { type RunStudyOptions, runStudy } from './run-study.js';
 /** Prior draws only: the smallest suggester, so these tests need no algorithm package. */
 const priorSuggester: Suggester = {
   name: 'prior',
-  sampleIndependent: (context, param) => sampleDistribution(param.distribution, context.rng),
+  beginTrial: (context) => ({ sampleParam: (param) => sampleDistribution(param.distribution, context.rng) }),
 };
 
 const space: SpaceDefinition = {
@@ -273,9 +273,11 @@ describe('runStudy', () => {
   it('stops on a suggester failure, records the trial as failed and rethrows', async () => {
     const broken: Suggester = {
       name: 'broken',
-      sampleIndependent: () => {
-        throw new Error('no idea');
-      },
+      beginTrial: () => ({
+        sampleParam: () => {
+          throw new Error('no idea');
+        },
+      }),
     };
     const store = createMemoryStore();
     await expect(run(heart, { maxTrials: 5 }, { suggester: broken, store })).rejects.toMatchObject({
@@ -287,7 +289,7 @@ describe('runStudy', () => {
   });
 
   it('rejects a value outside the space from a suggester', async () => {
-    const wild: Suggester = { name: 'wild', sampleIndependent: () => 99 };
+    const wild: Suggester = { name: 'wild', beginTrial: () => ({ sampleParam: () => 99 }) };
     await expect(run(heart, { maxTrials: 1 }, { suggester: wild })).rejects.toMatchObject({
       code: 'SUGGESTER_OUT_OF_SPACE',
     });

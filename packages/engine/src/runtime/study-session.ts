@@ -32,12 +32,21 @@ export interface AskedTrial {
 const now = (): string => new Date().toISOString();
 
 /**
- * Every trial of the study but `number`, as the suggester's history. Stores list trials by number, so
- * trial k is usually at index k: slicing around it avoids touching every trial (this runs per trial).
+ * The study's trials but `number`, split into the finished ones (the history) and the running ones.
+ * Stores list trials by number, so one pass suffices.
  */
-const historyWithout = (trials: readonly Trial[], number: number): readonly Trial[] => {
-  const index = trials[number]?.number === number ? number : trials.findIndex((trial) => trial.number === number);
-  return index < 0 ? trials : [...trials.slice(0, index), ...trials.slice(index + 1)];
+const historyWithout = (
+  trials: readonly Trial[],
+  number: number,
+): { history: FinishedTrial[]; running: RunningTrial[] } => {
+  const history: FinishedTrial[] = [];
+  const running: RunningTrial[] = [];
+  for (const trial of trials) {
+    if (trial.number === number) continue;
+    if (trial.state === 'running') running.push(trial);
+    else history.push(trial);
+  }
+  return { history, running };
 };
 
 /**
@@ -54,7 +63,7 @@ export const askTrial = async (
   const options = { ...(lease === undefined ? {} : { lease }), ...(limit === undefined ? {} : { limit }) };
   const trial: RunningTrial | undefined = await store.createTrial(spec.name, options);
   if (trial === undefined) return undefined;
-  const history = historyWithout(await store.listTrials(spec.name), trial.number);
+  const { history, running } = historyWithout(await store.listTrials(spec.name), trial.number);
   const explain = session.explain
     ? (explanation: unknown) =>
         session.emit({ type: 'suggestion.explained', at: now(), study: spec.name, number: trial.number, explanation })
@@ -67,7 +76,8 @@ export const askTrial = async (
       seed: spec.seed,
       trialNumber: trial.number,
       space: session.space,
-      trials: history,
+      history,
+      running,
       rng: deriveRng(spec.seed, trial.number, suggester.name),
       ...(explain === undefined ? {} : { explain }),
     });

@@ -1,30 +1,78 @@
-import type { SuggestContext, Suggester } from '../contracts/suggester.js';
+import type { SuggestContext, Suggester, TrialSampler } from '../contracts/suggester.js';
+import type { ParamNode } from '../domain/compile-space.js';
 import { isInSupport } from '../domain/distribution.js';
 import type { ParamAssignment } from '../domain/params.js';
 import { isActive } from '../domain/params.js';
 import { describeValue, ParzenError } from '../errors.js';
 
+const outOfSpace = (suggester: string, param: ParamNode, value: unknown): ParzenError =>
+  new ParzenError(
+    'SUGGESTER_OUT_OF_SPACE',
+    `Suggester \`${suggester}\` gave parameter \`${param.name}\` the value ${describeValue(value)}, ` +
+      `outside its ${param.distribution.kind} distribution.`,
+    { plugin: suggester },
+  );
+
+const badGroup = (suggester: string, message: string): ParzenError =>
+  new ParzenError('SUGGESTER_BAD_GROUP', `Suggester \`${suggester}\`: ${message}`, { plugin: suggester });
+
+/** The group index of every grouped parameter; a name in two groups, or not in the space, is an error. */
+const groupIndex = (suggester: string, sampler: TrialSampler, context: SuggestContext): Map<string, number> => {
+  const index = new Map<string, number>();
+  (sampler.groups ?? []).forEach((group, g) => {
+    for (const name of group) {
+      if (!context.space.byName.has(name)) throw badGroup(suggester, `its group names \`${name}\`, not in the space.`);
+      if (index.has(name)) throw badGroup(suggester, `parameter \`${name}\` is in two groups.`);
+      index.set(name, g);
+    }
+  });
+  if (index.size > 0 && sampler.sampleGroup === undefined)
+    throw badGroup(suggester, 'it has groups but no sampleGroup.');
+  return index;
+};
+
 /**
- * Samples one trial's parameters: the suggester's joint sample first, then `sampleIndependent` for every
- * other active parameter, walking the space so a choice is decided before its sub-space. Values of
- * inactive parameters in the joint sample are dropped. A value outside its distribution's support is a
- * `SUGGESTER_OUT_OF_SPACE` error naming the suggester and the parameter.
+ * Samples one trial's parameters: begins the trial with the suggester once, then walks the space in
+ * evaluation order (a choice before its sub-space). A group is sampled when the walk reaches its first
+ * active parameter; its members must be active together. Every other active parameter comes from
+ * `sampleParam`. A value outside its distribution's support is a `SUGGESTER_OUT_OF_SPACE` error naming
+ * the suggester and the parameter.
  */
 export const suggestParams = async (suggester: Suggester, context: SuggestContext): Promise<ParamAssignment> => {
-  const joint = suggester.sampleJoint === undefined ? {} : await suggester.sampleJoint(context);
+  const sampler = await suggester.beginTrial(context);
+  const groups = groupIndex(suggester.name, sampler, context);
+  const sampledGroups = new Set<number>();
   const decided: Record<string, number> = {};
+  const accept = (param: ParamNode, value: unknown): void => {
+    if (typeof value !== 'number' || !isInSupport(param.distribution, value))
+      throw outOfSpace(suggester.name, param, value);
+    decided[param.name] = value;
+  };
   for (const param of context.space.params) {
-    if (!isActive(param, decided)) continue;
-    const value = joint[param.name] ?? (await suggester.sampleIndependent(context, param, decided));
-    if (typeof value !== 'number' || !isInSupport(param.distribution, value)) {
-      throw new ParzenError(
-        'SUGGESTER_OUT_OF_SPACE',
-        `Suggester \`${suggester.name}\` gave parameter \`${param.name}\` the value ${describeValue(value)}, ` +
-          `outside its ${param.distribution.kind} distribution.`,
-        { plugin: suggester.name },
+    if (param.name in decided || !isActive(param, decided)) continue;
+    const g = groups.get(param.name);
+    if (g === undefined) {
+      accept(param, await sampler.sampleParam(param, decided));
+      continue;
+    }
+    if (sampledGroups.has(g)) {
+      throw badGroup(
+        suggester.name,
+        `parameter \`${param.name}\` became active after the rest of its group was sampled.`,
       );
     }
-    decided[param.name] = value;
+    sampledGroups.add(g);
+    const members = context.space.params.filter((other) => groups.get(other.name) === g);
+    const inactive = members.find((member) => !isActive(member, decided));
+    if (inactive !== undefined) {
+      throw badGroup(
+        suggester.name,
+        `\`${inactive.name}\` is not active together with \`${param.name}\` in its group.`,
+      );
+    }
+    const values = await (sampler.sampleGroup as NonNullable<TrialSampler['sampleGroup']>)(members, decided);
+    for (const member of members) accept(member, values[member.name]);
   }
+  sampler.end?.(decided);
   return decided;
 };

@@ -65,20 +65,40 @@ const objective = (params: Readonly<Record<string, unknown>>): number => {
   return loss;
 };
 
+/** Counts the trials a suggester begins and the largest number of running trials it was shown. */
+const counted = (suggester: Suggester) => {
+  const seen = { begun: 0, maxRunning: 0 };
+  const wrapped: Suggester = {
+    name: suggester.name,
+    beginTrial: (context) => {
+      seen.begun++;
+      seen.maxRunning = Math.max(seen.maxRunning, context.running.length);
+      return suggester.beginTrial(context);
+    },
+  };
+  return { wrapped, seen };
+};
+
 const run = async (
   options: SuggesterContractOptions,
   seed: number,
   direction: Direction = 'minimize',
-): Promise<readonly Trial[]> => {
+  concurrency = 1,
+): Promise<{ trials: readonly Trial[]; begun: number; maxRunning: number }> => {
+  const { wrapped, seen } = counted(options.create());
   const result = await runStudy({
     spec: { name: 'contract', direction, seed, space: contractSpace },
     space: compileSpace(contractSpace),
     store: createMemoryStore(),
-    suggester: options.create(),
-    objective: createFunctionObjective(objective),
+    suggester: wrapped,
+    objective: createFunctionObjective(async (params) => {
+      if (concurrency > 1) await new Promise((resolve) => setTimeout(resolve, 1));
+      return objective(params);
+    }),
     budget: { maxTrials: options.trials ?? 40 },
+    concurrency,
   });
-  return result.trials;
+  return { trials: result.trials, ...seen };
 };
 
 /**
@@ -89,8 +109,9 @@ export const describeSuggesterContract = (name: string, options: SuggesterContra
   const space = compileSpace(contractSpace);
   describe(`${name} satisfies the Suggester contract`, () => {
     it('suggests only active parameters, each in its support', async () => {
-      const trials = await run(options, 1);
+      const { trials, begun } = await run(options, 1);
       expect(trials.length).toBe(options.trials ?? 40);
+      expect(begun, 'beginTrial is called once per trial').toBe(trials.length);
       for (const trial of trials) {
         expect(Object.keys(trial.params).sort()).toEqual(activeParamNames(space, trial.params).sort());
         for (const [param, value] of Object.entries(trial.params)) {
@@ -103,17 +124,29 @@ export const describeSuggesterContract = (name: string, options: SuggesterContra
     });
 
     it('gives the same trials for the same seed, and other trials for another seed', async () => {
-      const first = (await run(options, 5)).map((trial) => trial.params);
-      const second = (await run(options, 5)).map((trial) => trial.params);
-      const other = (await run(options, 6)).map((trial) => trial.params);
+      const first = (await run(options, 5)).trials.map((trial) => trial.params);
+      const second = (await run(options, 5)).trials.map((trial) => trial.params);
+      const other = (await run(options, 6)).trials.map((trial) => trial.params);
       expect(second).toEqual(first);
       expect(other).not.toEqual(first);
     });
 
     it('copes with failed trials and a maximize study', async () => {
-      const trials = await run(options, 3, 'maximize');
+      const { trials } = await run(options, 3, 'maximize');
       expect(trials.filter((trial) => trial.state === 'complete').length).toBeGreaterThan(0);
       expect(trials.every((trial) => trial.state !== 'running')).toBe(true);
+    });
+
+    it('copes with running trials (concurrency 4): sees them, suggests valid values', async () => {
+      const { trials, begun, maxRunning } = await run(options, 7, 'minimize', 4);
+      expect(begun).toBe(trials.length);
+      expect(maxRunning).toBeGreaterThan(0);
+      for (const trial of trials) {
+        for (const [param, value] of Object.entries(trial.params)) {
+          const node = space.byName.get(param);
+          if (node !== undefined) expect(isInSupport(node.distribution, value), `${param}=${value}`).toBe(true);
+        }
+      }
     });
   });
 };

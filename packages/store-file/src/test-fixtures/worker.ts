@@ -49,12 +49,10 @@ const lineReporter = (store: StoreKind): Reporter => ({
 /** Random search that also reports what it was shown (other processes' trials included). */
 const reportingSuggester = (inner: Suggester, store: StoreKind): Suggester => ({
   name: inner.name,
-  sampleIndependent: (context, param, decided) => {
-    if (param.name === 'x') {
-      const finished = context.trials.filter((trial) => trial.state !== 'running').length;
-      emit({ event: 'saw', store, number: context.trialNumber, finished, running: context.trials.length - finished });
-    }
-    return inner.sampleIndependent(context, param, decided);
+  beginTrial: (context) => {
+    const { history, running } = context;
+    emit({ event: 'saw', store, number: context.trialNumber, finished: history.length, running: running.length });
+    return inner.beginTrial(context);
   },
 });
 

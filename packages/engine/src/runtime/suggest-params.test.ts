@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import type { SuggestContext, Suggester, TrialSampler } from '../contracts/suggester.js';
+import { compileSpace } from '../domain/compile-space.js';
+import type { ParamAssignment } from '../domain/params.js';
+import { createRng } from '../domain/rng.js';
+import type { SpaceDefinition } from '../domain/space-definition.js';
+import { suggestParams } from './suggest-params.js';
+
+const space: SpaceDefinition = {
+  x: { type: 'uniform', low: 0, high: 1 },
+  y: { type: 'uniform', low: 0, high: 1 },
+  model: {
+    type: 'choice',
+    options: [
+      { value: 'svm', space: { c: { type: 'uniform', low: 0, high: 1 }, k: { type: 'uniform', low: 0, high: 1 } } },
+      { value: 'tree', space: { depth: { type: 'randint', low: 1, high: 5 } } },
+    ],
+  },
+};
+const compiled = compileSpace(space);
+
+const context = (): SuggestContext => ({
+  study: 's',
+  direction: 'minimize',
+  seed: 1,
+  trialNumber: 0,
+  space: compiled,
+  history: [],
+  running: [],
+  rng: createRng('walk'),
+});
+
+/** A sampler that records the engine's calls and gives fixed values. */
+const recording = (sampler: Partial<TrialSampler>, model = 0) => {
+  const calls: string[] = [];
+  let begun = 0;
+  let ended: ParamAssignment | undefined;
+  const suggester: Suggester = {
+    name: 'rec',
+    beginTrial: () => {
+      begun++;
+      return {
+        ...sampler,
+        sampleParam: (param, decided) => {
+          calls.push(`param ${param.name} after [${Object.keys(decided).join(',')}]`);
+          return param.name === 'model' ? model : param.name === 'depth' ? 2 : 0.5;
+        },
+        ...(sampler.sampleGroup === undefined
+          ? {}
+          : {
+              sampleGroup: (group, decided) => {
+                calls.push(`group ${group.map((p) => p.name).join('+')} after [${Object.keys(decided).join(',')}]`);
+                return (sampler.sampleGroup as NonNullable<TrialSampler['sampleGroup']>)(group, decided);
+              },
+            }),
+        end: (params) => {
+          ended = params;
+        },
+      };
+    },
+  };
+  return { suggester, calls, begun: () => begun, ended: () => ended };
+};
+
+describe('suggestParams: the engine walks the space, the suggester begins the trial once', () => {
+  it('asks every active parameter once, a choice before its sub-space, and ends the trial', async () => {
+    const r = recording({}, 1);
+    const params = await suggestParams(r.suggester, context());
+    expect(params).toEqual({ x: 0.5, y: 0.5, model: 1, depth: 2 });
+    expect(r.begun()).toBe(1);
+    expect(r.calls).toEqual([
+      'param x after []',
+      'param y after [x]',
+      'param model after [x,y]',
+      'param depth after [x,y,model]',
+    ]);
+    expect(r.ended()).toEqual(params);
+  });
+
+  it('samples a group once, when the walk reaches its first parameter, and the rest one by one', async () => {
+    const r = recording({ groups: [['y', 'model']], sampleGroup: () => ({ y: 0.25, model: 0 }) });
+    const params = await suggestParams(r.suggester, context());
+    expect(params).toEqual({ x: 0.5, y: 0.25, model: 0, c: 0.5, k: 0.5 });
+    expect(r.calls).toEqual([
+      'param x after []',
+      'group y+model after [x]',
+      'param c after [x,y,model]',
+      'param k after [x,y,model,c]',
+    ]);
+  });
+
+  it('samples a conditional group only when its branch is chosen', async () => {
+    const svm = recording({ groups: [['c', 'k']], sampleGroup: () => ({ c: 0.1, k: 0.2 }) }, 0);
+    expect(await suggestParams(svm.suggester, context())).toEqual({ x: 0.5, y: 0.5, model: 0, c: 0.1, k: 0.2 });
+    const tree = recording({ groups: [['c', 'k']], sampleGroup: () => ({ c: 0.1, k: 0.2 }) }, 1);
+    expect(await suggestParams(tree.suggester, context())).toEqual({ x: 0.5, y: 0.5, model: 1, depth: 2 });
+    expect(tree.calls.some((call) => call.startsWith('group'))).toBe(false);
+  });
+
+  it('rejects a group whose parameters are not active together, naming them', async () => {
+    const r = recording({ groups: [['x', 'c']], sampleGroup: () => ({ x: 0.1, c: 0.2 }) });
+    await expect(suggestParams(r.suggester, context())).rejects.toMatchObject({
+      code: 'SUGGESTER_BAD_GROUP',
+      message: expect.stringContaining('`c` is not active together with `x`'),
+    });
+  });
+
+  it('rejects unknown and duplicated group members and a group without sampleGroup', async () => {
+    const unknown = recording({ groups: [['x', 'nope']], sampleGroup: () => ({}) });
+    await expect(suggestParams(unknown.suggester, context())).rejects.toMatchObject({ code: 'SUGGESTER_BAD_GROUP' });
+    const twice = recording({ groups: [['x'], ['x', 'y']], sampleGroup: () => ({}) });
+    await expect(suggestParams(twice.suggester, context())).rejects.toThrow('in two groups');
+    const noSampler: Suggester = { name: 'bad', beginTrial: () => ({ groups: [['x']], sampleParam: () => 0 }) };
+    await expect(suggestParams(noSampler, context())).rejects.toThrow('no sampleGroup');
+  });
+
+  it('rejects a group value outside the support or missing', async () => {
+    const wild = recording({ groups: [['x', 'y']], sampleGroup: () => ({ x: 3, y: 0.5 }) });
+    await expect(suggestParams(wild.suggester, context())).rejects.toMatchObject({
+      code: 'SUGGESTER_OUT_OF_SPACE',
+      message: expect.stringContaining('`x` the value 3'),
+    });
+    const missing = recording({ groups: [['x', 'y']], sampleGroup: () => ({ x: 0.5 }) });
+    await expect(suggestParams(missing.suggester, context())).rejects.toMatchObject({ code: 'SUGGESTER_OUT_OF_SPACE' });
+  });
+});

@@ -1,15 +1,31 @@
 /** Helpers shared by the store benchmarks: the machine description and writing a results file. */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { TrialStore } from '@parzen/engine';
 import { createJsonlStore } from '@parzen/store-file';
 import { createSqliteStore } from '@parzen/store-sqlite';
 
-/** The stores under test, by plugin name. */
+const require = createRequire(import.meta.url);
+
+/**
+ * The stores under test, by plugin name: how this process opens one, and how a worker process does
+ * (the package's built entry and factory, for the test kit's worker).
+ */
 export const STORES = {
-  jsonl: { extension: '.parzen.jsonl', open: (path: string): TrialStore => createJsonlStore({ path }) },
-  sqlite: { extension: '.parzen.db', open: (path: string): TrialStore => createSqliteStore({ path }) },
+  jsonl: {
+    extension: '.parzen.jsonl',
+    open: (path: string): TrialStore => createJsonlStore({ path }),
+    module: require.resolve('@parzen/store-file'),
+    factory: 'createJsonlStore',
+  },
+  sqlite: {
+    extension: '.parzen.db',
+    open: (path: string): TrialStore => createSqliteStore({ path }),
+    module: require.resolve('@parzen/store-sqlite'),
+    factory: 'createSqliteStore',
+  },
 } as const;
 
 export type StoreKind = keyof typeof STORES;

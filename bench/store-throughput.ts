@@ -8,7 +8,7 @@
  *   node --conditions=@parzen/source --import tsx bench/store-throughput.ts [--out bench/results/store-throughput.md]
  */
 import type { Trial } from '@parzen/engine';
-import { spawnWorker } from '../packages/store-file/src/test-fixtures/spawn-worker.js';
+import { spawnWorker } from '@parzen/test-kit';
 import { machineLine, markdownTable, publish, STORES, type StoreKind, tempFolder } from './store-bench-utils.js';
 
 const PROCESSES = [1, 2, 4] as const;
@@ -34,7 +34,7 @@ const measure = async (kind: StoreKind, processes: number): Promise<Run> => {
     const budget = { maxTrials: TRIALS_PER_PROCESS * processes };
     const workers = Array.from({ length: processes }, () =>
       spawnWorker({
-        stores: [{ kind, path }],
+        stores: [{ kind, path, module: STORES[kind].module, factory: STORES[kind].factory }],
         study: 'throughput',
         seed: 1,
         budget,

@@ -1,8 +1,11 @@
+import { fileURLToPath } from 'node:url';
+import { describeDurability } from '@parzen/test-kit';
 import { createJsonlStore } from './jsonl-store.js';
-import { describeDurability } from './test-fixtures/durability-suite.js';
 
 describeDurability({
   kind: 'jsonl',
   open: (path) => createJsonlStore({ path, onWarning: () => undefined }),
   extension: '.parzen.jsonl',
+  module: fileURLToPath(new URL('../dist/index.js', import.meta.url)),
+  factory: 'createJsonlStore',
 });

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { useTempDir } from '@parzen/test-kit';
 import { describe, expect, it } from 'vitest';
 import { FileLock } from './file-lock.js';
-import { useTempDir } from './test-fixtures/temp-dir.js';
 
 const tempPath = useTempDir('lock');
 const lockOptions = (path: string) => ({ path, timeoutMs: 2_000, staleMs: 5_000 });

@@ -1,8 +1,8 @@
 import { appendFileSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import type { StudySpec } from '@parzen/engine';
+import { useTempDir } from '@parzen/test-kit';
 import { describe, expect, it } from 'vitest';
 import { createJsonlStore, type JsonlStore } from './jsonl-store.js';
-import { useTempDir } from './test-fixtures/temp-dir.js';
 
 const tempPath = useTempDir('jsonl-recovery');
 const spec: StudySpec = {

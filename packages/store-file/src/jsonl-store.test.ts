@@ -1,6 +1,6 @@
 import { describeStoreContract } from '@parzen/engine/testing';
+import { useTempDir } from '@parzen/test-kit';
 import { createJsonlStore, type JsonlStore } from './jsonl-store.js';
-import { useTempDir } from './test-fixtures/temp-dir.js';
 
 const tempPath = useTempDir('jsonl-contract');
 

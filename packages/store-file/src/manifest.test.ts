@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { randomModule } from '@parzen/algo-random';
 import { type ExternalParams, runExperiment } from '@parzen/engine';
+import { useTempDir } from '@parzen/test-kit';
 import { describe, expect, it } from 'vitest';
-import { randomModule } from '../../algo-random/src/index.js';
 import type { JsonlStore } from './jsonl-store.js';
 import { jsonlStoreManifest, jsonlStoreModule } from './manifest.js';
-import { useTempDir } from './test-fixtures/temp-dir.js';
 
 const tempPath = useTempDir('jsonl-manifest');
 const options = (baseDir: string) => ({

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
+import { useTempDir } from '@parzen/test-kit';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { useTempDir } from '../../store-file/src/test-fixtures/temp-dir.js';
 import { MIGRATIONS, migrate } from './schema.js';
 import { createSqliteStore } from './sqlite-store.js';
 

@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import type { StudySpec } from '@parzen/engine';
+import { useTempDir } from '@parzen/test-kit';
 import { describe, expect, it } from 'vitest';
-import { useTempDir } from '../../store-file/src/test-fixtures/temp-dir.js';
 import type { SqliteStore } from './index.js';
 import { sqliteStoreManifest } from './manifest.js';
 import { createSqliteStore } from './sqlite-store.js';

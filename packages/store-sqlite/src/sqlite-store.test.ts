@@ -1,5 +1,5 @@
 import { describeStoreContract } from '@parzen/engine/testing';
-import { useTempDir } from '../../store-file/src/test-fixtures/temp-dir.js';
+import { useTempDir } from '@parzen/test-kit';
 import { createSqliteStore, type SqliteStore } from './sqlite-store.js';
 
 const tempPath = useTempDir('sqlite-contract');

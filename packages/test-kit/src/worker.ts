@@ -4,8 +4,12 @@
  * `WorkerOptions` (worker-spec.ts). It prints machine-readable lines `@ {json}` (ready, saw, started, finished) and,
  * at the end, the engine's summary; it exits with the interrupt handlers' code (130, 143) or 0.
  *
- *   node --conditions=@parzen/source --import tsx worker.ts '{"store":"jsonl","path":"/tmp/s.jsonl",...}'
+ *   node packages/test-kit/dist/worker.js '{"stores":[{"kind":"jsonl","path":"/tmp/s.jsonl","module":...,"factory":...}],...}'
+ *
+ * It runs as plain JavaScript (built with the workspace), so a spawn costs only Node's start-up.
  */
+
+import { createRandomSuggester } from '@parzen/algo-random';
 import {
   compileSpace,
   createFunctionObjective,
@@ -18,20 +22,21 @@ import {
   type Suggester,
   type TrialStore,
 } from '@parzen/engine';
-import { createRandomSuggester } from '../../../algo-random/src/index.js';
-import { type StoreKind, type StoreTarget, type WorkerOptions, workerLoss, workerSpace } from './worker-spec.js';
+import { type StoreTarget, type WorkerOptions, workerLoss, workerSpace } from './worker-spec.js';
 
 const emit = (line: Record<string, unknown>): void => {
   process.stdout.write(`@ ${JSON.stringify(line)}\n`);
 };
 
 const createStore = async (target: StoreTarget): Promise<TrialStore> => {
-  if (target.kind === 'jsonl') return (await import('../index.js')).createJsonlStore({ path: target.path });
-  return (await import('../../../store-sqlite/src/index.js')).createSqliteStore({ path: target.path });
+  const module = (await import(target.module)) as Record<string, unknown>;
+  const factory = module[target.factory];
+  if (typeof factory !== 'function') throw new Error(`${target.module} has no function export ${target.factory}`);
+  return (await factory({ path: target.path, ...target.options })) as TrialStore;
 };
 
 /** Announces trials after the store has them (events follow the store writes). */
-const lineReporter = (store: StoreKind): Reporter => ({
+const lineReporter = (store: string): Reporter => ({
   name: 'lines',
   connect: (events$) => {
     events$.subscribe((event: EngineEvent) => {
@@ -47,7 +52,7 @@ const lineReporter = (store: StoreKind): Reporter => ({
 });
 
 /** Random search that also reports what it was shown (other processes' trials included). */
-const reportingSuggester = (inner: Suggester, store: StoreKind): Suggester => ({
+const reportingSuggester = (inner: Suggester, store: string): Suggester => ({
   name: inner.name,
   beginTrial: (context) => {
     const { history, running } = context;

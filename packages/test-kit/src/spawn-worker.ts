@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { StoreKind, WorkerOptions } from './worker-spec.js';
+import type { WorkerOptions } from './worker-spec.js';
 
 /** A `@ {json}` line a worker printed. */
 export interface WorkerEvent {
   readonly event: 'ready' | 'saw' | 'started' | 'finished';
-  readonly store?: StoreKind;
+  readonly store?: string;
   readonly number?: number;
   readonly state?: string;
   readonly value?: number | null;
@@ -26,25 +27,23 @@ export interface WorkerHandle {
   readonly exited: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>;
 }
 
-const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
+/** The built worker: `../dist/worker.js` from both `src/` (tests run from source) and `dist/`. */
+const WORKER = fileURLToPath(new URL('../dist/worker.js', import.meta.url));
 
 /** The finished trials a worker announced (on one store): number → value (null for failed trials). */
-export const finishedTrials = (events: readonly WorkerEvent[], store?: StoreKind): Map<number, number | null> =>
+export const finishedTrials = (events: readonly WorkerEvent[], store?: string): Map<number, number | null> =>
   new Map(
     events
       .filter((event) => event.event === 'finished' && (store === undefined || event.store === store))
       .map((event) => [event.number ?? -1, event.value ?? null]),
   );
 
-/** Starts the fixture worker as a real Node process (workspace packages resolved from source via tsx). */
+/** Starts the fixture worker as a real Node process, from the built kit (plain JavaScript). */
 export const spawnWorker = (options: WorkerOptions): WorkerHandle => {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@parzen/source', '--import', 'tsx', WORKER, JSON.stringify(options)],
-    {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
-  );
+  if (!existsSync(WORKER)) {
+    throw new Error(`The durability tests spawn ${WORKER}, which is not built yet: run \`pnpm build\` first.`);
+  }
+  const child = spawn(process.execPath, [WORKER, JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'pipe'] });
   const events: WorkerEvent[] = [];
   let text = '';
   let stderr = '';

@@ -1,27 +1,107 @@
-import { compileSpace, createFunctionObjective, runStudy, type TrialStore } from '@parzen/engine';
+import { createRandomSuggester } from '@parzen/algo-random';
+import { compileSpace, createFunctionObjective, runStudy, type Trial, type TrialStore } from '@parzen/engine';
 import { describe, expect, it } from 'vitest';
-import { createRandomSuggester } from '../../../algo-random/src/index.js';
-import { finishedTrials, spawnWorker } from './spawn-worker.js';
+import { finishedTrials, spawnWorker, type WorkerHandle } from './spawn-worker.js';
 import { delay, expectDenseNumbers, expectFinishedKept, listWith, runTo } from './store-checks.js';
 import { useTempDir } from './temp-dir.js';
-import { type StoreKind, type WorkerOptions, workerLoss, workerSpace } from './worker-spec.js';
+import { type StoreTarget, type WorkerOptions, workerLoss, workerSpace } from './worker-spec.js';
 
+/** A durable store as the suite runs it: in the test process and in worker processes. */
 export interface DurabilitySuiteOptions {
-  readonly kind: StoreKind;
+  /** A label: `jsonl`, `sqlite`, ... */
+  readonly kind: string;
   /** Opens the store in the test process, to inspect what the workers left. */
   readonly open: (path: string) => TrialStore;
   /** File name extension of the store, e.g. `.parzen.jsonl`. */
   readonly extension: string;
+  /** How a worker process opens the store: the built module and its factory (see {@link StoreTarget}). */
+  readonly module: string;
+  readonly factory: string;
+  readonly options?: Readonly<Record<string, unknown>>;
+  /**
+   * Rounds of the kill -9 test (4 workers killed at random moments per round). Default 3, or the
+   * environment's `PARZEN_KILL_ROUNDS` (a longer soak: `PARZEN_KILL_ROUNDS=25`).
+   */
+  readonly killRounds?: number;
 }
 
 /**
- * Tests with real worker processes and real files: several processes on one store, Ctrl-C and SIGTERM,
- * and resume semantics of `runStudy`. Both durable stores run it (the kill -9 test is in crash.test.ts).
+ * Tests with real worker processes and real files: kill -9 at random moments and resume, several
+ * processes on one store, Ctrl-C and SIGTERM, and resume semantics of `runStudy`. Every durable store
+ * runs it.
  */
-export const describeDurability = ({ kind, open, extension }: DurabilitySuiteOptions): void => {
+export const describeDurability = (suite: DurabilitySuiteOptions): void => {
+  const { kind, open, extension } = suite;
   const tempPath = useTempDir(`${kind}-durability`);
+  const target = (path: string): StoreTarget => ({
+    kind,
+    path,
+    module: suite.module,
+    factory: suite.factory,
+    ...(suite.options === undefined ? {} : { options: suite.options }),
+  });
   const worker = (path: string, study: string, options: Partial<WorkerOptions>) =>
-    spawnWorker({ stores: [{ kind, path }], study, seed: 5, budget: { maxTrials: 10_000 }, sleepMs: 10, ...options });
+    spawnWorker({ stores: [target(path)], study, seed: 5, budget: { maxTrials: 10_000 }, sleepMs: 10, ...options });
+
+  describe(`${kind} store through kill -9`, () => {
+    const rounds = suite.killRounds ?? Number(process.env.PARZEN_KILL_ROUNDS ?? 3);
+    const victims = 4;
+    /** Starts a victim and kills it with SIGKILL at a random moment after it has loaded. */
+    const killAtRandom = async (path: string): Promise<WorkerHandle> => {
+      const victim = worker(path, 'crash', {
+        budget: { maxTrials: 100_000 },
+        sleepMs: 2 + Math.floor(Math.random() * 15),
+        concurrency: 2,
+      });
+      await victim.waitFor((event) => event.event === 'ready');
+      await delay(100 + Math.random() * 500);
+      victim.child.kill('SIGKILL');
+      expect((await victim.exited).signal).toBe('SIGKILL');
+      return victim;
+    };
+
+    it(`keeps every finished trial through ${rounds * victims} kill -9s, without duplicates, and fails the stale trials on resume`, {
+      timeout: 240_000,
+    }, async () => {
+      const path = tempPath(`crash${extension}`);
+      const announced = new Map<number, number | null>();
+      const list = () =>
+        listWith(open, path, 'crash').catch((error: { code?: string }): Trial[] => {
+          if (error.code === 'STUDY_NOT_FOUND') return []; // killed before it created the study
+          throw error;
+        });
+      for (let round = 0; round < rounds; round++) {
+        // Four victims share the store and are killed independently: some die while the others run, at
+        // any point: allocating, writing params, evaluating or finishing.
+        const killed = await Promise.all(Array.from({ length: victims }, () => killAtRandom(path)));
+        for (const [number, value] of killed.flatMap((victim) => [...finishedTrials(victim.events)])) {
+          expect(announced.has(number), `${kind} trial #${number} announced twice`).toBe(false);
+          announced.set(number, value);
+        }
+        const trials = await list();
+        expectDenseNumbers(trials);
+        expectFinishedKept(trials, announced);
+      }
+      const before = await list();
+      await runTo(worker(path, 'crash', { budget: { moreTrials: 5 }, sleepMs: 1 }));
+      const trials = await list();
+      expect(trials).toHaveLength(before.length + 5);
+      expectDenseNumbers(trials);
+      expectFinishedKept(trials, announced);
+      expect(trials.filter((trial) => trial.state === 'running')).toEqual([]);
+      for (const trial of before.filter((t) => t.state === 'running')) {
+        expect(trials[trial.number], `${kind} #${trial.number}`).toMatchObject({
+          state: 'failed',
+          error: { code: 'STALE_TRIAL' },
+        });
+      }
+      // A trial is complete, or a stale one that a killed worker left running.
+      for (const trial of trials.filter((t) => t.state !== 'complete')) {
+        expect(trial).toMatchObject({ error: { code: 'STALE_TRIAL' } });
+      }
+      expect(announced.size).toBeGreaterThan(0);
+    });
+  });
 
   describe(`${kind} store with real processes`, () => {
     it('runs 4 processes x 50 trials on one file: 200 unique numbers, all complete', { timeout: 120_000 }, async () => {

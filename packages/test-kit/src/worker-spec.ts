@@ -1,14 +1,20 @@
 import type { Budget, SpaceDefinition } from '@parzen/engine';
 
-/** What the fixture worker runs; passed as its one JSON argument. */
-export type StoreKind = 'jsonl' | 'sqlite';
-
-/** A store a worker runs the study on. */
+/**
+ * A store a worker runs the study on: the worker imports `module` (the store package's built entry, a
+ * path or file URL) and calls its export `factory` with `{ path, ...options }`. The kit knows no store
+ * package, so any store can run the suite.
+ */
 export interface StoreTarget {
-  readonly kind: StoreKind;
+  /** A label for the store in events and messages (`jsonl`, `sqlite`, ...). */
+  readonly kind: string;
   readonly path: string;
+  readonly module: string;
+  readonly factory: string;
+  readonly options?: Readonly<Record<string, unknown>>;
 }
 
+/** What the fixture worker runs; passed as its one JSON argument. */
 export interface WorkerOptions {
   /** The study runs on each of these stores at once, each with its own run loop (one kill hits all). */
   readonly stores: readonly StoreTarget[];

@@ -1,0 +1,11 @@
+/**
+ * @packageDocumentation
+ * Parzen's private test kit: the durability suite every durable store runs (real worker processes,
+ * kill -9, Ctrl-C, SIGTERM, resume), the worker it spawns (prebuilt: `dist/worker.js`), temp folders and
+ * store checks. Not published; packages list it as a devDependency.
+ */
+export { type DurabilitySuiteOptions, describeDurability } from './durability-suite.js';
+export { finishedTrials, spawnWorker, type WorkerEvent, type WorkerHandle } from './spawn-worker.js';
+export { delay, expectDenseNumbers, expectFinishedKept, listWith, runTo } from './store-checks.js';
+export { useTempDir } from './temp-dir.js';
+export { type StoreTarget, type WorkerOptions, workerLoss, workerSpace } from './worker-spec.js';

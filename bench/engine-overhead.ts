@@ -6,13 +6,8 @@
  */
 import { cpus } from 'node:os';
 import { createRandomSuggester } from '@parzen/algo-random';
-import {
-  compileSpace,
-  createFunctionObjective,
-  createMemoryStore,
-  runStudy,
-  type SpaceDefinition,
-} from '@parzen/engine';
+import { createMemoryStore, type SpaceDefinition } from '@parzen/engine';
+import { compileSpace, createFunctionObjective, runStudy } from '@parzen/engine/plugin';
 
 const space: SpaceDefinition = Object.fromEntries(
   Array.from({ length: 10 }, (_, i) => [`x${i}`, { type: 'uniform', low: 0, high: 1 }]),

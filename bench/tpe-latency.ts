@@ -10,14 +10,8 @@
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
-import {
-  type CompleteTrial,
-  compileSpace,
-  createRng,
-  type SpaceDefinition,
-  type SuggestContext,
-  suggestParams,
-} from '@parzen/engine';
+import type { CompleteTrial, SpaceDefinition } from '@parzen/engine';
+import { compileSpace, createRng, type SuggestContext, suggestParams } from '@parzen/engine/plugin';
 
 const DIMENSIONS = 10;
 /** Untimed steps after the cold call, so the JIT and the collector settle. */

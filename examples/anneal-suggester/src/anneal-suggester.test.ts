@@ -1,4 +1,5 @@
-import { createRng, fmin } from '@parzen/engine';
+import { fmin } from '@parzen/engine';
+import { createRng } from '@parzen/engine/plugin';
 import { describeSuggesterContract } from '@parzen/engine/testing';
 import { describe, expect, it } from 'vitest';
 import { createAnnealSuggester } from './anneal-suggester.js';

@@ -1,4 +1,10 @@
-import { type CompleteTrial, lossToMinimize, type Rng, type Suggester, sampleDistribution } from '@parzen/engine';
+import {
+  type CompleteTrial,
+  lossToMinimize,
+  type Rng,
+  type Suggester,
+  sampleDistribution,
+} from '@parzen/engine/plugin';
 import { sampleNeighbour } from './neighbour.js';
 
 /** Options of the `anneal` suggester (hyperopt's names in brackets). */

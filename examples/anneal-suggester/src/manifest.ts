@@ -1,4 +1,4 @@
-import { type AnyPluginManifest, defineSuggester } from '@parzen/engine';
+import { type AnyPluginManifest, defineSuggester } from '@parzen/engine/plugin';
 import { type AnnealOptions, createAnnealSuggester, defaultAnnealOptions } from './anneal-suggester.js';
 
 /** `{ "use": "anneal", "options": { "avgBestIndex": 2, "shrinkCoefficient": 0.1 } }`. */

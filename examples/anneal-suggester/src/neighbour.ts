@@ -5,7 +5,7 @@ import {
   sampleDistribution,
   standardNormal,
   uniformBetween,
-} from '@parzen/engine';
+} from '@parzen/engine/plugin';
 
 /** A draw in [low, high] of width `shrinking` times the range, centred on `centre` and cut at the bounds. */
 const window = (rng: Rng, centre: number, low: number, high: number, shrinking: number): number => {

@@ -11,10 +11,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { randomModule } from '@parzen/algo-random';
-import { tpeModule } from '@parzen/algo-tpe';
+import * as random from '@parzen/algo-random';
+import * as tpe from '@parzen/algo-tpe';
 import { installInterruptHandlers, ParzenError, type RunResult, runExperiment } from '@parzen/engine';
-import { jsonlStoreModule } from '@parzen/store-file';
+import * as jsonl from '@parzen/store-file';
 import { HyperParameters } from './heart.js';
 
 interface Flags {
@@ -87,7 +87,7 @@ const main = async (): Promise<number> => {
   });
   try {
     const result = await runExperiment(tuned, {
-      modules: [randomModule, tpeModule, jsonlStoreModule],
+      plugins: [random, tpe, jsonl],
       functions: { heart: objective },
       baseDir: configDir,
       signal: interrupts.signal,

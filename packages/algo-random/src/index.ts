@@ -2,6 +2,6 @@
  * @packageDocumentation
  * Random and quasi-random search for Parzen.
  */
-export { quasiRandomSuggesterManifest, randomModule, randomSuggesterManifest } from './manifest.js';
+export { manifests, quasiRandomSuggesterManifest, randomSuggesterManifest } from './manifest.js';
 export { createQuasiRandomSuggester, type QuasiRandomOptions } from './quasi-random-suggester.js';
 export { createRandomSuggester } from './random-suggester.js';

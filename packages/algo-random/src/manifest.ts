@@ -1,4 +1,4 @@
-import { defineSuggester, pluginModule } from '@parzen/engine';
+import { type AnyPluginManifest, defineSuggester } from '@parzen/engine/plugin';
 import { createQuasiRandomSuggester, type QuasiRandomOptions } from './quasi-random-suggester.js';
 import { createRandomSuggester } from './random-suggester.js';
 
@@ -24,5 +24,5 @@ export const quasiRandomSuggesterManifest = defineSuggester<QuasiRandomOptions>(
   create: (options) => createQuasiRandomSuggester(options),
 });
 
-/** The package's ContainerModule: contributes the `random` and `quasi-random` suggesters. */
-export const randomModule = pluginModule(randomSuggesterManifest, quasiRandomSuggesterManifest);
+/** The package's plugins, for a config's composition root: the `random` and `quasi-random` suggesters. */
+export const manifests: readonly AnyPluginManifest[] = [randomSuggesterManifest, quasiRandomSuggesterManifest];

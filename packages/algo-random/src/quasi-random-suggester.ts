@@ -1,4 +1,4 @@
-import { type CompiledSpace, createHaltonSampler, type HaltonSampler, type Suggester } from '@parzen/engine';
+import { type CompiledSpace, createHaltonSampler, type HaltonSampler, type Suggester } from '@parzen/engine/plugin';
 
 export interface QuasiRandomOptions {
   /** Random digit permutations and shift, seeded by the study seed (default true). */

@@ -1,4 +1,4 @@
-import { type Suggester, sampleDistribution } from '@parzen/engine';
+import { type Suggester, sampleDistribution } from '@parzen/engine/plugin';
 
 /**
  * Random search with hyperopt's `rand` semantics: each active parameter is drawn from its prior with the

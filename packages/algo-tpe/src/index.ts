@@ -12,7 +12,7 @@ export type { DensityCurve, ParamExplanation, TpeExplanation } from './explain/e
 export { belowCount, type HistorySplit, observedCount, splitHistory } from './history/history-split.js';
 export { type ParamObservations, paramObservations } from './history/observations.js';
 export { TrialHistory } from './history/trial-history.js';
-export { tpeModule, tpeSuggesterManifest } from './manifest.js';
+export { manifests, tpeSuggesterManifest } from './manifest.js';
 export { adaptiveParzenNormal, adaptiveParzenSorted, type ParzenPrior } from './math/adaptive-parzen.js';
 export { erf, erfc, erfcx, logErfc } from './math/erf.js';
 export { fastExpNonPositive } from './math/fast-exp.js';

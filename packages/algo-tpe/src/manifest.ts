@@ -1,4 +1,4 @@
-import { defineSuggester, pluginModule } from '@parzen/engine';
+import { type AnyPluginManifest, defineSuggester } from '@parzen/engine/plugin';
 import type { TpeOptions } from './options.js';
 import { tpeOptionsSchema } from './options-schema.js';
 import { createTpeSuggester } from './tpe-suggester.js';
@@ -11,5 +11,5 @@ export const tpeSuggesterManifest = defineSuggester<TpeOptions>({
   create: (options) => createTpeSuggester(options),
 });
 
-/** The package's ContainerModule: contributes the `tpe` suggester. */
-export const tpeModule = pluginModule(tpeSuggesterManifest);
+/** The package's plugins, for a config's composition root: the `tpe` suggester. */
+export const manifests: readonly AnyPluginManifest[] = [tpeSuggesterManifest];

@@ -1,13 +1,16 @@
-import { createAjv } from '@parzen/engine';
+import { validatePluginOptions } from '@parzen/engine/testing';
 import { describe, expect, it } from 'vitest';
 import { resolveTpeSettings, TPE_PROFILES } from './options.js';
 import { tpeOptionsSchema } from './options-schema.js';
 
 const validate = (options: Record<string, unknown>) => {
-  const check = createAjv().compile(tpeOptionsSchema);
-  const copy = structuredClone(options);
-  const ok = check(copy);
-  return { ok, options: copy, errors: (check.errors ?? []).map((e) => `${e.instancePath} ${e.keyword}`) };
+  const { value, issues } = validatePluginOptions({ optionsSchema: tpeOptionsSchema }, options);
+  return {
+    ok: issues.length === 0,
+    options: (value ?? {}) as Record<string, unknown>,
+    errors: issues.map((issue) => issue.pointer.replace(/^\/options/, '')),
+    expected: issues.map((issue) => `${issue.expected} (found ${issue.found})`).join('; '),
+  };
 };
 
 describe('tpe options', () => {
@@ -41,10 +44,16 @@ describe('tpe options', () => {
   });
 
   it('rejects bad options with their path', () => {
-    expect(validate({ gamma: 0 }).errors).toContain('/gamma exclusiveMinimum');
-    expect(validate({ compat: 'tpe' }).errors).toContain('/compat enum');
-    expect(validate({ startupTrials: 2.5 }).errors).toContain('/startupTrials type');
-    expect(validate({ nCandidates: 3 }).errors).toContain(' additionalProperties');
-    expect(validate({ running: 'lie' }).errors).toContain('/running enum');
+    expect(validate({ gamma: 0 }).errors).toContain('/gamma');
+    expect(validate({ compat: 'tpe' })).toMatchObject({
+      errors: ['/compat'],
+      expected: expect.stringContaining('hyperopt'),
+    });
+    expect(validate({ startupTrials: 2.5 })).toMatchObject({
+      errors: ['/startupTrials'],
+      expected: expect.stringContaining('integer'),
+    });
+    expect(validate({ nCandidates: 3 }).expected).toContain('nCandidates');
+    expect(validate({ running: 'lie' }).errors).toContain('/running');
   });
 });

@@ -1,12 +1,11 @@
+import { createMemoryStore } from '@parzen/engine';
 import {
   compileSpace,
   createFunctionObjective,
   createHaltonSampler,
-  createMemoryStore,
   type EngineEvent,
-  observeEvents,
   runStudy,
-} from '@parzen/engine';
+} from '@parzen/engine/plugin';
 import { describeSuggesterContract } from '@parzen/engine/testing';
 import { describe, expect, it } from 'vitest';
 import { createTpeSuggester } from './tpe-suggester.js';
@@ -53,7 +52,7 @@ describe('explanations', () => {
       objective: createFunctionObjective((p) => p.x as number),
       budget: { maxTrials: 7 },
       explain,
-      reporters: [{ name: 'collect', connect: (events$) => observeEvents(events$, (event) => events.push(event)) }],
+      reporters: [{ name: 'collect', onEvent: (event) => events.push(event) }],
     });
     return events.filter((event) => event.type === 'suggestion.explained').length;
   };

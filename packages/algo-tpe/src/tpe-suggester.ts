@@ -1,5 +1,5 @@
 import { createQuasiRandomSuggester, createRandomSuggester } from '@parzen/algo-random';
-import type { Suggester } from '@parzen/engine';
+import type { Suggester } from '@parzen/engine/plugin';
 import { TrialHistory } from './history/trial-history.js';
 import { resolveTpeSettings, type TpeOptions, type TpeSettings } from './options.js';
 import { beginTpeTrial, type SuggestState } from './suggest/suggest-trial.js';

@@ -1,4 +1,5 @@
-import { type Direction, isBetter, type RunResult } from '@parzen/engine';
+import type { Direction, RunResult } from '@parzen/engine';
+import { isBetter } from '@parzen/engine/plugin';
 import { formatNumber } from './format-number.js';
 import { formatTable } from './text-table.js';
 

@@ -1,4 +1,5 @@
-import { type Trial, toExternalParams } from '@parzen/engine';
+import type { Trial } from '@parzen/engine';
+import { toExternalParams } from '@parzen/engine/plugin';
 import { formatNumber } from './format-number.js';
 import type { PreparedRun } from './prepare-runs.js';
 import { formatTable } from './text-table.js';

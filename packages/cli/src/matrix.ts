@@ -1,4 +1,5 @@
-import { type ConfigIssue, formatIssues, ParzenError } from '@parzen/engine';
+import { type ConfigIssue, ParzenError } from '@parzen/engine';
+import { formatIssues } from '@parzen/engine/plugin';
 
 /** One run of a batch: a config with the matrix expanded, its study name and the variant it belongs to. */
 export interface Variant {

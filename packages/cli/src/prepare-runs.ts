@@ -1,13 +1,7 @@
 import { dirname, resolve } from 'node:path';
-import {
-  createPlugin,
-  type LoadExperimentOptions,
-  type LoadedExperiment,
-  loadExperiment,
-  pluginModule,
-} from '@parzen/engine';
-import { registerTypeScript } from '@parzen/objectives';
-import { builtinModules, defaultStore, defaultSuggester } from './builtin-modules.js';
+import { type LoadExperimentOptions, type LoadedExperiment, loadExperiment, openStudyScope } from '@parzen/engine';
+import { defaultStore, defaultSuggester, loadBuiltinPlugins } from './builtin-plugins.js';
+import { type ConfigProblem, ConfigProblems } from './config-problems.js';
 import { expandMatrix, type Variant } from './matrix.js';
 import { applyOverrides, type ConfigOverrides } from './overrides.js';
 import { type ProgressSettings, progressReporterManifest } from './progress-reporter.js';
@@ -28,23 +22,12 @@ export interface PrepareOptions {
   readonly preflight?: boolean;
 }
 
-/** A config file that could not be prepared, with the error. */
-export interface ConfigProblem {
-  readonly path: string;
-  readonly error: unknown;
-}
-
-/** Every config problem of a command, reported together before anything runs. */
-export class ConfigProblems extends Error {
-  override readonly name = 'ConfigProblems';
-  constructor(readonly problems: readonly ConfigProblem[]) {
-    super(problems.map((problem) => `${problem.path}: ${(problem.error as Error).message}`).join('\n'));
-  }
-}
-
 /** What `loadExperiment` gets from the CLI: the built-in plugins, the progress reporter and the defaults. */
-export const cliLoadOptions = (baseDir: string, progress: ProgressSettings = {}): LoadExperimentOptions => ({
-  modules: [...builtinModules, pluginModule(progressReporterManifest(progress))],
+export const cliLoadOptions = async (
+  baseDir: string,
+  progress: ProgressSettings = {},
+): Promise<LoadExperimentOptions> => ({
+  plugins: [...(await loadBuiltinPlugins()), { manifests: [progressReporterManifest(progress)] }],
   baseDir,
   defaults: { suggester: defaultSuggester, store: defaultStore, reporters: [{ use: 'progress' }] },
 });
@@ -55,7 +38,7 @@ const TS_FILE = /\.[cm]?tsx?$/;
 const enableTypeScriptPlugins = async (raw: unknown): Promise<void> => {
   const plugins = (raw as { plugins?: unknown } | null)?.plugins;
   if (Array.isArray(plugins) && plugins.some((plugin) => typeof plugin === 'string' && TS_FILE.test(plugin)))
-    await registerTypeScript();
+    await (await import('@parzen/objectives')).registerTypeScript();
 };
 
 /**
@@ -71,8 +54,7 @@ const withBatchStore = (raw: unknown): unknown => {
 };
 
 const preflightObjective = async (experiment: LoadedExperiment): Promise<void> => {
-  const { config, registry, baseDir } = experiment;
-  const objective = await createPlugin(registry, 'objective', config.objective, { baseDir, study: config.name });
+  const objective = await (await openStudyScope(experiment)).create('objective', experiment.config.objective);
   await objective.close?.();
 };
 
@@ -82,7 +64,7 @@ const prepareFile = async (path: string, options: PrepareOptions): Promise<Prepa
   await enableTypeScriptPlugins(raw);
   const runs: PreparedRun[] = [];
   for (const variant of expandMatrix(raw)) {
-    const experiment = await loadExperiment(variant.config, cliLoadOptions(dirname(absolute), options.progress));
+    const experiment = await loadExperiment(variant.config, await cliLoadOptions(dirname(absolute), options.progress));
     runs.push({ configPath: path, variant, experiment });
   }
   if (options.preflight === true) {

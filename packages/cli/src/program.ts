@@ -1,9 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { listTrials, showBest } from './commands/inspect.js';
-import { type RunFlags, runConfigs } from './commands/run.js';
-import { printSchema } from './commands/schema.js';
-import { validateConfigs } from './commands/validate.js';
+import type { RunFlags } from './commands/run.js';
 import { EXIT } from './exit-codes.js';
 import { type Output, processOutput } from './output.js';
 import { integer, positiveInteger } from './parse-flags.js';
@@ -41,12 +38,12 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
   )
     .description('Run (or continue) the experiments; several configs or a matrix print a comparison table.')
     .action(async (configs: string[], flags: RunFlags) => {
-      exit.code = await runConfigs(configs, flags, output);
+      exit.code = await (await import('./commands/run.js')).runConfigs(configs, flags, output);
     });
   runOptions(program.command('resume').argument('<config>', 'experiment config of a study that exists in its store'))
     .description('Continue an existing study to its budget (fails if the store has no such study).')
     .action(async (config: string, flags: RunFlags) => {
-      exit.code = await runConfigs([config], flags, output, true);
+      exit.code = await (await import('./commands/run.js')).runConfigs([config], flags, output, true);
     });
   program
     .command('validate')
@@ -54,7 +51,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .option('--json', 'print {"valid": [...]} or {"errors": [...]} as the last stdout line')
     .description('Check configs (schema, space, plugin options, objective module or program) without running.')
     .action(async (configs: string[], flags: { json?: boolean }) => {
-      exit.code = await validateConfigs(configs, output, flags.json === true);
+      exit.code = await (await import('./commands/validate.js')).validateConfigs(configs, output, flags.json === true);
     });
   program
     .command('trials')
@@ -64,7 +61,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .option('--store <spec>', "read this store instead of the config's")
     .description("List the study's trials.")
     .action(async (config: string, flags) => {
-      exit.code = await listTrials(config, flags, output);
+      exit.code = await (await import('./commands/inspect.js')).listTrials(config, flags, output);
     });
   program
     .command('best')
@@ -73,14 +70,14 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .option('--store <spec>', "read this store instead of the config's")
     .description("Show the study's best trial.")
     .action(async (config: string, flags) => {
-      exit.code = await showBest(config, flags, output);
+      exit.code = await (await import('./commands/inspect.js')).showBest(config, flags, output);
     });
   program
     .command('schema')
     .argument('[config]', 'also include the options of the plugins this config lists')
     .description('Print the JSON Schema of experiment configs (for editors: "$schema").')
     .action(async (config: string | undefined) => {
-      exit.code = await printSchema(config, output);
+      exit.code = await (await import('./commands/schema.js')).printSchema(config, output);
     });
   return program;
 };

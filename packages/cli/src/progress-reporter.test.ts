@@ -1,4 +1,4 @@
-import { connectReporters, createEventBus, type EngineEvent } from '@parzen/engine';
+import type { EngineEvent } from '@parzen/engine';
 import { describe, expect, it } from 'vitest';
 import { createProgressReporter, type ProgressMode } from './progress-reporter.js';
 
@@ -49,11 +49,9 @@ const fakeStream = (isTTY: boolean) => {
 
 const play = async (mode: ProgressMode, isTTY: boolean) => {
   const { stream, text } = fakeStream(isTTY);
-  const bus = createEventBus();
-  const done = connectReporters([createProgressReporter(mode, stream)], bus);
-  for (const event of events) bus.emit(event);
-  bus.complete();
-  await done;
+  const reporter = createProgressReporter(mode, stream);
+  for (const event of events) reporter.onEvent(event);
+  await reporter.end?.();
   return text();
 };
 

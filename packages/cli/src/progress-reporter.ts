@@ -1,11 +1,5 @@
-import {
-  type Direction,
-  defineReporter,
-  type EngineEvent,
-  isBetter,
-  observeEvents,
-  type Reporter,
-} from '@parzen/engine';
+import type { Direction, EngineEvent, Reporter } from '@parzen/engine';
+import { defineReporter, isBetter } from '@parzen/engine/plugin';
 import { Presets, SingleBar } from 'cli-progress';
 import { formatNumber } from './format-number.js';
 
@@ -68,76 +62,60 @@ const update = (state: ProgressState, event: EngineEvent): void => {
   }
 };
 
-const linesReporter = (stream: NodeJS.WriteStream): Reporter => ({
-  name: 'progress',
-  connect: (events$) => {
-    const state = initialState();
-    const write = (line: string) => stream.write(`${line}\n`);
-    return observeEvents(
-      events$,
-      (event) => {
-        update(state, event);
-        if (event.type === 'study.started') {
-          const limit = state.total === undefined ? '' : `, up to ${state.total} trials`;
-          write(
-            `${event.resumed ? 'Resuming' : 'Starting'} study ${event.study.name} (${event.existingTrials} trials so far${limit})`,
-          );
-        } else if (event.type === 'trial.finished') write(`${describeTrial(event)}  ${counts(state)}`);
-        else if (event.type === 'plugin.failed')
-          write(`plugin ${event.plugin} failed during ${event.phase}: ${event.error.message}`);
-      },
-      () => undefined,
-    );
-  },
-});
+const linesReporter = (stream: NodeJS.WriteStream): Reporter => {
+  const state = initialState();
+  const write = (line: string) => stream.write(`${line}\n`);
+  return {
+    name: 'progress',
+    onEvent: (event) => {
+      update(state, event);
+      if (event.type === 'study.started') {
+        const limit = state.total === undefined ? '' : `, up to ${state.total} trials`;
+        write(
+          `${event.resumed ? 'Resuming' : 'Starting'} study ${event.study.name} (${event.existingTrials} trials so far${limit})`,
+        );
+      } else if (event.type === 'trial.finished') write(`${describeTrial(event)}  ${counts(state)}`);
+      else if (event.type === 'plugin.failed')
+        write(`plugin ${event.plugin} failed during ${event.phase}: ${event.error.message}`);
+    },
+  };
+};
 
-const barReporter = (stream: NodeJS.WriteStream): Reporter => ({
-  name: 'progress',
-  connect: (events$) => {
-    const state = initialState();
-    const bar = new SingleBar(
-      {
-        stream,
-        format: '{bar} {value}/{total} trials | {failed} failed | best {best} | ETA {eta_formatted}',
-        hideCursor: true,
-      },
-      Presets.shades_classic,
-    );
-    let started = false;
-    const payload = () => ({ failed: state.failed, best: state.best });
-    return observeEvents(
-      events$,
-      (event) => {
-        update(state, event);
-        if (event.type === 'study.started') {
-          started = true;
-          bar.start(state.total ?? 0, state.done, payload());
-        } else if (event.type === 'trial.finished') {
-          if (state.total !== undefined && state.done > state.total) bar.setTotal(state.done);
-          bar.update(state.done, payload());
-        } else if (event.type === 'plugin.failed')
-          stream.write(`\nplugin ${event.plugin} failed during ${event.phase}: ${event.error.message}\n`);
-      },
-      () => {
-        if (started) bar.stop();
-        started = false;
-      },
-    );
-  },
-});
+const barReporter = (stream: NodeJS.WriteStream): Reporter => {
+  const state = initialState();
+  const bar = new SingleBar(
+    {
+      stream,
+      format: '{bar} {value}/{total} trials | {failed} failed | best {best} | ETA {eta_formatted}',
+      hideCursor: true,
+    },
+    Presets.shades_classic,
+  );
+  let started = false;
+  const payload = () => ({ failed: state.failed, best: state.best });
+  return {
+    name: 'progress',
+    onEvent: (event) => {
+      update(state, event);
+      if (event.type === 'study.started') {
+        started = true;
+        bar.start(state.total ?? 0, state.done, payload());
+      } else if (event.type === 'trial.finished') {
+        if (state.total !== undefined && state.done > state.total) bar.setTotal(state.done);
+        bar.update(state.done, payload());
+      } else if (event.type === 'plugin.failed')
+        stream.write(`\nplugin ${event.plugin} failed during ${event.phase}: ${event.error.message}\n`);
+    },
+    end: () => {
+      if (started) bar.stop();
+      started = false;
+    },
+  };
+};
 
 /** The progress reporter: a cli-progress bar (done/total, failures, best loss, ETA) or one line per trial. */
 export const createProgressReporter = (mode: ProgressMode, stream: NodeJS.WriteStream = process.stderr): Reporter => {
-  if (mode === 'off')
-    return {
-      name: 'progress',
-      connect: (events$) =>
-        observeEvents(
-          events$,
-          () => undefined,
-          () => undefined,
-        ),
-    };
+  if (mode === 'off') return { name: 'progress', onEvent: () => undefined };
   const bar = mode === 'bar' || (mode === 'auto' && stream.isTTY === true);
   return bar ? barReporter(stream) : linesReporter(stream);
 };

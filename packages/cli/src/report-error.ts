@@ -1,7 +1,7 @@
 import { ParzenError } from '@parzen/engine';
+import { ConfigProblems } from './config-problems.js';
 import { CliError, exitCodeFor } from './exit-codes.js';
 import type { Output } from './output.js';
-import { ConfigProblems } from './prepare-runs.js';
 
 const errorEntry = (error: unknown, file?: string): Record<string, unknown> => ({
   ...(file === undefined ? {} : { file }),

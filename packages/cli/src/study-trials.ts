@@ -1,12 +1,12 @@
-import { createPlugin, type LoadedExperiment, ParzenError, type Trial } from '@parzen/engine';
+import { type LoadedExperiment, openStudyScope, ParzenError, type Trial } from '@parzen/engine';
 
 /**
  * Reads a study's trials from its store without running anything. Throws `STUDY_NOT_FOUND` when the
  * store has no such study (a `memory` store never has one: it lives only while a run does).
  */
 export const openStudyTrials = async (experiment: LoadedExperiment): Promise<readonly Trial[]> => {
-  const { config, registry, baseDir } = experiment;
-  const store = await createPlugin(registry, 'store', config.store, { baseDir, study: config.name });
+  const { config } = experiment;
+  const store = await (await openStudyScope(experiment)).create('store', config.store);
   try {
     await store.getStudy(config.name);
     return await store.listTrials(config.name);

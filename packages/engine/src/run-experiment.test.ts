@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defineSuggester } from './contracts/manifest.js';
-import { pluginModule } from './di/plugin-module.js';
 import { sampleDistribution } from './domain/sample-distribution.js';
-import { loadExperiment, runExperiment } from './run-experiment.js';
+import { loadExperiment, runExperiment } from './experiment.js';
 
 const prior = defineSuggester<Record<string, never>>({
   name: 'prior',
@@ -37,14 +36,14 @@ const tempDir = () => mkdtempSync(join(tmpdir(), 'parzen-engine-'));
 
 describe('runExperiment (the composition root)', () => {
   it('turns a plain config into a finished study', async () => {
-    const result = await runExperiment(config, { modules: [pluginModule(prior)], functions });
+    const result = await runExperiment(config, { plugins: [{ manifests: [prior] }], functions });
     expect(result.trials).toHaveLength(25);
     expect(result.summary.best?.value).toBeLessThan(0);
   });
 
   it('switches plugins by name only: an unknown one lists the known names', async () => {
     await expect(
-      loadExperiment({ ...config, suggester: { use: 'tpe' } }, { modules: [pluginModule(prior)], functions }),
+      loadExperiment({ ...config, suggester: { use: 'tpe' } }, { plugins: [{ manifests: [prior] }], functions }),
     ).rejects.toMatchObject({
       code: 'CONFIG_INVALID',
       issues: [{ pointer: '/suggester/use', expected: 'one of the suggester plugins: prior', found: '"tpe"' }],
@@ -95,7 +94,7 @@ describe('runExperiment (the composition root)', () => {
 
   it('rejects two plugins with one name', async () => {
     await expect(
-      loadExperiment(config, { modules: [pluginModule(prior), pluginModule(prior)], functions }),
+      loadExperiment(config, { plugins: [{ manifests: [prior] }, { manifests: [prior] }], functions }),
     ).rejects.toMatchObject({ code: 'PLUGIN_DUPLICATE' });
   });
 });

@@ -1,4 +1,4 @@
-import type { ExternalParams } from '@parzen/engine';
+import type { ExternalParams } from '@parzen/engine/plugin';
 
 /** What placeholders in a command template can refer to besides the trial's parameters. */
 export interface TemplateContext {

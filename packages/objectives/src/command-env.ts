@@ -1,4 +1,4 @@
-import type { ExternalParams } from '@parzen/engine';
+import type { ExternalParams } from '@parzen/engine/plugin';
 import { formatValue } from './argv-template.js';
 
 /** The environment variable a parameter is passed in: `PARZEN_PARAM_` plus its name upper-cased, other characters as `_`. */

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EvaluationResult } from '@parzen/engine';
+import type { EvaluationResult } from '@parzen/engine/plugin';
+import { testPluginContext } from '@parzen/engine/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type CommandObjectiveOptions, commandObjectiveManifest, createCommandObjective } from './command-objective.js';
 
@@ -145,9 +146,13 @@ describe('command objective', () => {
 
   it('refuses to start when the program is not found, saying where it looked', () => {
     const create = () =>
-      commandObjectiveManifest.create(options(['no-such-program-xyz']), { baseDir: dir, study: 's' });
+      commandObjectiveManifest.create(
+        options(['no-such-program-xyz']),
+        testPluginContext({ baseDir: dir, study: 's' }),
+      );
     expect(create).toThrow(/`no-such-program-xyz` is not on PATH \(searched /);
-    const relative = () => commandObjectiveManifest.create(options(['./missing.sh']), { baseDir: dir, study: 's' });
+    const relative = () =>
+      commandObjectiveManifest.create(options(['./missing.sh']), testPluginContext({ baseDir: dir, study: 's' }));
     expect(relative).toThrow(`no executable file at ${join(dir, 'missing.sh')}`);
   });
 });

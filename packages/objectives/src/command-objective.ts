@@ -5,7 +5,7 @@ import {
   interpretObjectiveValue,
   type ObjectiveAdapter,
   resolveConfigPath,
-} from '@parzen/engine';
+} from '@parzen/engine/plugin';
 import { expandArgv, expandEnv, TemplateError } from './argv-template.js';
 import { commandEnv } from './command-env.js';
 import { findExecutable } from './find-executable.js';

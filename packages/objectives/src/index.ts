@@ -3,7 +3,7 @@
  * Objective adapters for Parzen configs: `module` (a function exported by a JS/TS file or a package) and
  * `command` (any program; params in on stdin, env and argv, the loss out on stdout).
  */
-import { pluginModule } from '@parzen/engine';
+import type { AnyPluginManifest } from '@parzen/engine/plugin';
 import { commandObjectiveManifest } from './command-objective.js';
 import { moduleObjectiveManifest } from './module-objective.js';
 
@@ -27,5 +27,5 @@ export { findLossLine } from './parse-loss.js';
 export { registerTypeScript } from './register-typescript.js';
 export { type CommandOutcome, type RunCommandOptions, runCommand } from './run-command.js';
 
-/** The package's ContainerModule: contributes the `module` and `command` objectives. */
-export const objectivesModule = pluginModule(moduleObjectiveManifest, commandObjectiveManifest);
+/** The package's plugins, for a config's composition root: the `module` and `command` objectives. */
+export const manifests: readonly AnyPluginManifest[] = [moduleObjectiveManifest, commandObjectiveManifest];

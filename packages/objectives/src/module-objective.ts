@@ -1,4 +1,4 @@
-import { createFunctionObjective, defineObjective, type ObjectiveAdapter } from '@parzen/engine';
+import { createFunctionObjective, defineObjective, type ObjectiveAdapter } from '@parzen/engine/plugin';
 import { loadModuleExport } from './load-module-export.js';
 
 /** Options of the `module` objective. */

@@ -8,6 +8,6 @@ export { createJsonlStore, type JsonlStore, type JsonlStoreOptions } from './jso
 export {
   type JsonlStoreManifestOptions,
   jsonlStoreManifest,
-  jsonlStoreModule,
   jsonlStoreOptionsSchema,
+  manifests,
 } from './manifest.js';

@@ -1,4 +1,4 @@
-import { ParzenError } from '@parzen/engine';
+import { ParzenError } from '@parzen/engine/plugin';
 
 const MAX_SHOWN = 60;
 

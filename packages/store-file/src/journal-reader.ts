@@ -1,5 +1,5 @@
 import { fstatSync, readSync } from 'node:fs';
-import { ParzenError } from '@parzen/engine';
+import { ParzenError } from '@parzen/engine/plugin';
 import { corruptLine, journalFailed, showLine } from './journal-errors.js';
 import { decodeRecord, encodeRecord, JOURNAL_VERSION, type JournalRecord } from './journal-records.js';
 import { ReplayError, type Replica } from './replica.js';

@@ -1,4 +1,4 @@
-import type { Lease, ParamAssignment, StudyRecord, TrialOutcome } from '@parzen/engine';
+import type { Lease, ParamAssignment, StudyRecord, TrialOutcome } from '@parzen/engine/plugin';
 
 /** The journal's format version; a newer file is refused rather than misread. */
 export const JOURNAL_VERSION = 1;

@@ -1,5 +1,5 @@
 import { appendFileSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
-import type { StudySpec } from '@parzen/engine';
+import type { StudySpec } from '@parzen/engine/plugin';
 import { useTempDir } from '@parzen/test-kit';
 import { describe, expect, it } from 'vitest';
 import { createJsonlStore, type JsonlStore } from './jsonl-store.js';

@@ -14,7 +14,7 @@ import {
   type TrialStore,
   trialAlreadyFinished,
   trialNotFound,
-} from '@parzen/engine';
+} from '@parzen/engine/plugin';
 import { FileLock } from './file-lock.js';
 import { type FsyncPolicy, JournalFile } from './journal-file.js';
 import { JournalReader } from './journal-reader.js';

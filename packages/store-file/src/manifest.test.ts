@@ -1,15 +1,18 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { randomModule } from '@parzen/algo-random';
-import { type ExternalParams, runExperiment } from '@parzen/engine';
+import * as random from '@parzen/algo-random';
+import { runExperiment } from '@parzen/engine';
+import type { ExternalParams } from '@parzen/engine/plugin';
+import { testPluginContext } from '@parzen/engine/testing';
 import { useTempDir } from '@parzen/test-kit';
 import { describe, expect, it } from 'vitest';
+import * as jsonl from './index.js';
 import type { JsonlStore } from './jsonl-store.js';
-import { jsonlStoreManifest, jsonlStoreModule } from './manifest.js';
+import { jsonlStoreManifest } from './manifest.js';
 
 const tempPath = useTempDir('jsonl-manifest');
 const options = (baseDir: string) => ({
-  modules: [randomModule, jsonlStoreModule],
+  plugins: [random, jsonl],
   baseDir,
   functions: { square: (params: ExternalParams) => (params.x as number) ** 2 },
 });
@@ -26,11 +29,20 @@ const minimalConfig = {
 describe('jsonl store manifest', () => {
   it('puts <study>.parzen.jsonl beside the config by default, and resolves relative paths against it', async () => {
     const baseDir = dirname(tempPath('x'));
-    const byDefault = (await jsonlStoreManifest.create({}, { baseDir, study: 'my study/1' })) as JsonlStore;
+    const byDefault = (await jsonlStoreManifest.create(
+      {},
+      testPluginContext({ baseDir, study: 'my study/1' }),
+    )) as JsonlStore;
     expect(byDefault.path).toBe(join(baseDir, 'my_study_1.parzen.jsonl'));
-    const relative = (await jsonlStoreManifest.create({ path: 'runs/a.jsonl' }, { baseDir, study: 's' })) as JsonlStore;
+    const relative = (await jsonlStoreManifest.create(
+      { path: 'runs/a.jsonl' },
+      testPluginContext({ baseDir, study: 's' }),
+    )) as JsonlStore;
     expect(relative.path).toBe(join(baseDir, 'runs/a.jsonl'));
-    const absolute = (await jsonlStoreManifest.create({ path: '/tmp/b.jsonl' }, { baseDir, study: 's' })) as JsonlStore;
+    const absolute = (await jsonlStoreManifest.create(
+      { path: '/tmp/b.jsonl' },
+      testPluginContext({ baseDir, study: 's' }),
+    )) as JsonlStore;
     expect(absolute.path).toBe('/tmp/b.jsonl');
   });
 

@@ -1,4 +1,4 @@
-import { defineStore, pluginModule, resolveConfigPath } from '@parzen/engine';
+import { type AnyPluginManifest, defineStore, resolveConfigPath, SERVICES } from '@parzen/engine/plugin';
 import { defaultJournalName } from './default-path.js';
 import type { FsyncPolicy } from './journal-file.js';
 import { createJsonlStore } from './jsonl-store.js';
@@ -35,12 +35,16 @@ export const jsonlStoreManifest = defineStore<JsonlStoreManifestOptions>({
   name: 'jsonl',
   description: 'Append-only JSONL journal file; safe for several processes on one machine.',
   optionsSchema: jsonlStoreOptionsSchema,
-  create: (options, context) =>
-    createJsonlStore({
+  create: (options, context) => {
+    // Journal warnings (a repaired torn line, say) go to the study's logger service.
+    const logger = context.services.get(SERVICES.logger);
+    return createJsonlStore({
       path: resolveConfigPath(context.baseDir, options.path ?? defaultJournalName(context.study)),
       ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
-    }),
+      onWarning: (message) => logger.warn(message),
+    });
+  },
 });
 
-/** The package's ContainerModule: contributes the `jsonl` store. */
-export const jsonlStoreModule = pluginModule(jsonlStoreManifest);
+/** The package's plugins, for a config's composition root: the `jsonl` store. */
+export const manifests: readonly AnyPluginManifest[] = [jsonlStoreManifest];

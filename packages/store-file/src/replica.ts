@@ -1,4 +1,4 @@
-import { copyParams, finishedTrial, runningTrial, type StudyRecord, type Trial } from '@parzen/engine';
+import { copyParams, finishedTrial, runningTrial, type StudyRecord, type Trial } from '@parzen/engine/plugin';
 import type { JournalRecord } from './journal-records.js';
 
 /** A study as replayed from the journal. */

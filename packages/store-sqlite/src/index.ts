@@ -5,9 +5,9 @@
  */
 
 export {
+  manifests,
   type SqliteStoreManifestOptions,
   sqliteStoreManifest,
-  sqliteStoreModule,
   sqliteStoreOptionsSchema,
 } from './manifest.js';
 export { MIGRATIONS, type Migration, migrate } from './schema.js';

@@ -1,4 +1,4 @@
-import { defineStore, pluginModule, resolveConfigPath } from '@parzen/engine';
+import { type AnyPluginManifest, defineStore, resolveConfigPath } from '@parzen/engine/plugin';
 import { defaultDatabaseName } from './default-path.js';
 import { createSqliteStore, type FsyncPolicy } from './sqlite-store.js';
 
@@ -49,5 +49,5 @@ export const sqliteStoreManifest = defineStore<SqliteStoreManifestOptions>({
     }),
 });
 
-/** The package's ContainerModule: contributes the `sqlite` store. */
-export const sqliteStoreModule = pluginModule(sqliteStoreManifest);
+/** The package's plugins, for a config's composition root: the `sqlite` store. */
+export const manifests: readonly AnyPluginManifest[] = [sqliteStoreManifest];

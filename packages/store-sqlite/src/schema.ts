@@ -1,4 +1,4 @@
-import { ParzenError } from '@parzen/engine';
+import { ParzenError } from '@parzen/engine/plugin';
 import type { Database } from 'better-sqlite3';
 
 /** One step of the schema: applied once, in a transaction, to databases at the previous version. */

@@ -1,4 +1,4 @@
-import { ParzenError } from '@parzen/engine';
+import { ParzenError } from '@parzen/engine/plugin';
 
 const CORRUPT_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
 const BUSY_CODES = new Set([

@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
-import type { StudySpec } from '@parzen/engine';
+import type { StudySpec } from '@parzen/engine/plugin';
+import { testPluginContext } from '@parzen/engine/testing';
 import { useTempDir } from '@parzen/test-kit';
 import { describe, expect, it } from 'vitest';
 import type { SqliteStore } from './index.js';
@@ -56,12 +57,15 @@ describe('sqlite store shared by two connections', () => {
 describe('sqlite store manifest', () => {
   it('puts <study>.parzen.db beside the config by default, and resolves relative paths against it', async () => {
     const baseDir = dirname(tempPath('x'));
-    const byDefault = (await sqliteStoreManifest.create({}, { baseDir, study: 'heart v2' })) as SqliteStore;
+    const byDefault = (await sqliteStoreManifest.create(
+      {},
+      testPluginContext({ baseDir, study: 'heart v2' }),
+    )) as SqliteStore;
     expect(byDefault.path).toBe(join(baseDir, 'heart_v2.parzen.db'));
     await byDefault.close();
     const relative = (await sqliteStoreManifest.create(
       { path: 'runs/x.db', busyTimeoutMs: 100 },
-      { baseDir, study: 's' },
+      testPluginContext({ baseDir, study: 's' }),
     )) as SqliteStore;
     expect(relative.path).toBe(join(baseDir, 'runs/x.db'));
     await relative.close();

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import {
   type CreateTrialOptions,
@@ -16,8 +17,18 @@ import {
   type TrialStore,
   trialAlreadyFinished,
   trialNotFound,
-} from '@parzen/engine';
-import Database from 'better-sqlite3';
+} from '@parzen/engine/plugin';
+import type BetterSqlite3 from 'better-sqlite3';
+
+// better-sqlite3 is a native module: loaded on the first open, so importing this package (the CLI does,
+// to list its plugins) costs nothing until a SQLite store is used.
+const require = createRequire(import.meta.url);
+let loaded: typeof BetterSqlite3 | undefined;
+const database = (): typeof BetterSqlite3 => {
+  loaded ??= require('better-sqlite3') as typeof BetterSqlite3;
+  return loaded;
+};
+
 import { retryBusy, retryBusySync } from './busy-retry.js';
 import { migrate } from './schema.js';
 import { storeError } from './sqlite-errors.js';
@@ -61,8 +72,9 @@ interface TrialCache {
   seq: number;
 }
 
-const openDatabase = (path: string, busyTimeoutMs: number, fsync: FsyncPolicy): Database.Database => {
+const openDatabase = (path: string, busyTimeoutMs: number, fsync: FsyncPolicy): BetterSqlite3.Database => {
   mkdirSync(dirname(path), { recursive: true });
+  const Database = database();
   const db = new Database(path, { timeout: busyTimeoutMs });
   try {
     retryBusySync(() => {
@@ -80,7 +92,7 @@ const openDatabase = (path: string, busyTimeoutMs: number, fsync: FsyncPolicy): 
 
 class SqliteTrialStore implements SqliteStore {
   readonly name = 'sqlite';
-  private readonly db: Database.Database;
+  private readonly db: BetterSqlite3.Database;
   private readonly sql: Statements;
   private readonly busyTimeoutMs: number;
   private readonly fsync: FsyncPolicy;

@@ -5,7 +5,7 @@ import {
   type Trial,
   type TrialOutcome,
   type TrialState,
-} from '@parzen/engine';
+} from '@parzen/engine/plugin';
 
 /** A row of the `trials` table as better-sqlite3 returns it. */
 export interface TrialRow {

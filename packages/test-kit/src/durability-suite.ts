@@ -1,5 +1,5 @@
 import { createRandomSuggester } from '@parzen/algo-random';
-import { compileSpace, createFunctionObjective, runStudy, type Trial, type TrialStore } from '@parzen/engine';
+import { compileSpace, createFunctionObjective, runStudy, type Trial, type TrialStore } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
 import { finishedTrials, spawnWorker, type WorkerHandle } from './spawn-worker.js';
 import { delay, expectDenseNumbers, expectFinishedKept, listWith, runTo } from './store-checks.js';
@@ -46,15 +46,19 @@ export const describeDurability = (suite: DurabilitySuiteOptions): void => {
   describe(`${kind} store through kill -9`, () => {
     const rounds = suite.killRounds ?? Number(process.env.PARZEN_KILL_ROUNDS ?? 3);
     const victims = 4;
-    /** Starts a victim and kills it with SIGKILL at a random moment after it has loaded. */
-    const killAtRandom = async (path: string): Promise<WorkerHandle> => {
+    /**
+     * Starts a victim and kills it with SIGKILL at a random moment after it has loaded (or, with
+     * `afterFinish`, after its first finished trial, so every round has finished trials to keep even on a
+     * slow machine).
+     */
+    const killAtRandom = async (path: string, afterFinish: boolean): Promise<WorkerHandle> => {
       const victim = worker(path, 'crash', {
         budget: { maxTrials: 100_000 },
         sleepMs: 2 + Math.floor(Math.random() * 15),
         concurrency: 2,
       });
-      await victim.waitFor((event) => event.event === 'ready');
-      await delay(100 + Math.random() * 500);
+      await victim.waitFor((event) => event.event === (afterFinish ? 'finished' : 'ready'));
+      await delay(Math.random() * 400);
       victim.child.kill('SIGKILL');
       expect((await victim.exited).signal).toBe('SIGKILL');
       return victim;
@@ -73,7 +77,7 @@ export const describeDurability = (suite: DurabilitySuiteOptions): void => {
       for (let round = 0; round < rounds; round++) {
         // Four victims share the store and are killed independently: some die while the others run, at
         // any point: allocating, writing params, evaluating or finishing.
-        const killed = await Promise.all(Array.from({ length: victims }, () => killAtRandom(path)));
+        const killed = await Promise.all(Array.from({ length: victims }, (_, i) => killAtRandom(path, i === 0)));
         for (const [number, value] of killed.flatMap((victim) => [...finishedTrials(victim.events)])) {
           expect(announced.has(number), `${kind} trial #${number} announced twice`).toBe(false);
           announced.set(number, value);

@@ -1,4 +1,4 @@
-import type { Trial, TrialStore } from '@parzen/engine';
+import type { Trial, TrialStore } from '@parzen/engine/plugin';
 import { expect } from 'vitest';
 import type { WorkerHandle } from './spawn-worker.js';
 

@@ -1,4 +1,5 @@
-import type { Budget, SpaceDefinition } from '@parzen/engine';
+import type { Budget } from '@parzen/engine';
+import type { SpaceDefinition } from '@parzen/engine/plugin';
 
 /**
  * A store a worker runs the study on: the worker imports `module` (the store package's built entry, a

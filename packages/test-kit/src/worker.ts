@@ -10,18 +10,16 @@
  */
 
 import { createRandomSuggester } from '@parzen/algo-random';
+import { formatSummary, type InterruptHandlers, installInterruptHandlers } from '@parzen/engine';
 import {
   compileSpace,
   createFunctionObjective,
   type EngineEvent,
-  formatSummary,
-  type InterruptHandlers,
-  installInterruptHandlers,
   type Reporter,
   runStudy,
   type Suggester,
   type TrialStore,
-} from '@parzen/engine';
+} from '@parzen/engine/plugin';
 import { type StoreTarget, type WorkerOptions, workerLoss, workerSpace } from './worker-spec.js';
 
 const emit = (line: Record<string, unknown>): void => {
@@ -38,16 +36,13 @@ const createStore = async (target: StoreTarget): Promise<TrialStore> => {
 /** Announces trials after the store has them (events follow the store writes). */
 const lineReporter = (store: string): Reporter => ({
   name: 'lines',
-  connect: (events$) => {
-    events$.subscribe((event: EngineEvent) => {
-      if (event.type === 'trial.started') emit({ event: 'started', store, number: event.number });
-      if (event.type === 'trial.finished') {
-        const { trial } = event;
-        const value = trial.state === 'complete' ? trial.value : null;
-        emit({ event: 'finished', store, number: trial.number, state: trial.state, value });
-      }
-    });
-    return events$;
+  onEvent: (event: EngineEvent) => {
+    if (event.type === 'trial.started') emit({ event: 'started', store, number: event.number });
+    if (event.type === 'trial.finished') {
+      const { trial } = event;
+      const value = trial.state === 'complete' ? trial.value : null;
+      emit({ event: 'finished', store, number: trial.number, state: trial.state, value });
+    }
   },
 });
 

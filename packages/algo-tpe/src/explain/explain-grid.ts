@@ -1,4 +1,4 @@
-import { type Distribution, roundHalfEven } from '@parzen/engine';
+import { type Distribution, roundHalfEven } from '@parzen/engine/plugin';
 
 /** Normal priors are drawn over μ ± 4σ. */
 const NORMAL_SPAN = 4;

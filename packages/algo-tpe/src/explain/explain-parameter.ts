@@ -1,4 +1,4 @@
-import type { Distribution } from '@parzen/engine';
+import type { Distribution } from '@parzen/engine/plugin';
 import type { ObservationSet } from '../model/param-density.js';
 import { buildParamModel, type ParamModel } from '../model/param-model.js';
 import { resolveTpeSettings, type TpeOptions } from '../options.js';

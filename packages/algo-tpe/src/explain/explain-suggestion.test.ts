@@ -1,13 +1,13 @@
+import { createMemoryStore } from '@parzen/engine';
 import {
   compileSpace,
   createFunctionObjective,
-  createMemoryStore,
   createRng,
   type EngineEvent,
   type Reporter,
   runStudy,
   type Trial,
-} from '@parzen/engine';
+} from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
 import { vectors } from '../math/fixtures/vectors.js';
 import { createTpeSuggester } from '../tpe-suggester.js';
@@ -82,10 +82,7 @@ describe('the explain option', () => {
     const events: EngineEvent[] = [];
     const collector: Reporter = {
       name: 'collector',
-      connect: (events$) => {
-        events$.subscribe((event) => events.push(event));
-        return events$;
-      },
+      onEvent: (event) => events.push(event),
     };
     const spec = {
       name: 'x',

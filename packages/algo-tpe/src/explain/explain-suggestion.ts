@@ -6,7 +6,7 @@ import {
   type RunningTrial,
   suggestParams,
   type Trial,
-} from '@parzen/engine';
+} from '@parzen/engine/plugin';
 import type { TpeOptions } from '../options.js';
 import type { Suggestion } from '../suggest/suggest-trial.js';
 import { createTpeSuggester } from '../tpe-suggester.js';

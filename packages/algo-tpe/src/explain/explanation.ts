@@ -1,4 +1,4 @@
-import type { DistributionKind } from '@parzen/engine';
+import type { DistributionKind } from '@parzen/engine/plugin';
 import type { ComponentsDescription } from '../model/param-density.js';
 import type { TpeCompat } from '../options.js';
 

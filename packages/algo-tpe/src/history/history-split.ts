@@ -1,4 +1,4 @@
-import type { Trial } from '@parzen/engine';
+import type { Trial } from '@parzen/engine/plugin';
 import { hyperoptBelowCount, optunaBelowCount } from '../math/split.js';
 import type { TpeSettings } from '../options.js';
 import type { TrialHistory } from './trial-history.js';

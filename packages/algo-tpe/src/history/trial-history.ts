@@ -1,4 +1,4 @@
-import { type Direction, lossToMinimize, type Trial } from '@parzen/engine';
+import { type Direction, lossToMinimize, type Trial } from '@parzen/engine/plugin';
 import { ParamColumn } from './param-column.js';
 import { SortedPairs } from './sorted-pairs.js';
 

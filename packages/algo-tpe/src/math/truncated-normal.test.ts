@@ -1,5 +1,5 @@
 import { fc, test } from '@fast-check/vitest';
-import { createRng } from '@parzen/engine';
+import { createRng } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
 import { normalCdf } from './normal.js';
 import { sampleTruncatedNormal, truncatedNormalQuantile } from './truncated-normal.js';

@@ -1,4 +1,4 @@
-import { type Rng, standardNormal } from '@parzen/engine';
+import { type Rng, standardNormal } from '@parzen/engine/plugin';
 import { ndtriExp } from './ndtri.js';
 import { logGaussMass, logNormalCdf } from './normal.js';
 

@@ -1,4 +1,4 @@
-import { type Rng, weightedIndex } from '@parzen/engine';
+import { type Rng, weightedIndex } from '@parzen/engine/plugin';
 import { hyperoptCategorical } from '../math/hyperopt-categorical.js';
 import { categoricalMixtureProbabilities, optunaCategoricalKernels } from '../math/optuna-categorical.js';
 import type { TpeSettings } from '../options.js';

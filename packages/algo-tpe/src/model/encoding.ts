@@ -1,4 +1,4 @@
-import { type Distribution, roundHalfEven } from '@parzen/engine';
+import { type Distribution, roundHalfEven } from '@parzen/engine/plugin';
 import { EPS, type HyperoptSupport } from '../math/hyperopt-density.js';
 import type { KernelBounds } from '../math/optuna-kernels.js';
 

@@ -1,4 +1,4 @@
-import { type Rng, roundHalfEven, standardNormal, weightedIndex } from '@parzen/engine';
+import { type Rng, roundHalfEven, standardNormal, weightedIndex } from '@parzen/engine/plugin';
 import { adaptiveParzenSorted } from '../math/adaptive-parzen.js';
 import { logGaussianSum } from '../math/gaussian-sum.js';
 import { gaussianSumOf, gmmLogPdf, lgmmLogPdf, logAcceptance } from '../math/hyperopt-density.js';

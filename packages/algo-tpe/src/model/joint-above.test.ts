@@ -1,5 +1,5 @@
 import { fc, test } from '@fast-check/vitest';
-import { compileSpace, type Trial } from '@parzen/engine';
+import { compileSpace, type Trial } from '@parzen/engine/plugin';
 import { describe, expect } from 'vitest';
 import { splitHistory } from '../history/history-split.js';
 import { TrialHistory } from '../history/trial-history.js';

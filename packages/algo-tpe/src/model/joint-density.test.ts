@@ -1,4 +1,4 @@
-import { createRng } from '@parzen/engine';
+import { createRng } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
 import { expectClose, vectors } from '../math/fixtures/vectors.js';
 import { resolveTpeSettings } from '../options.js';

@@ -1,4 +1,4 @@
-import { type Distribution, type Rng, weightedIndex } from '@parzen/engine';
+import { type Distribution, type Rng, weightedIndex } from '@parzen/engine/plugin';
 import { linearForgettingWeight } from '../math/linear-forgetting.js';
 import { logSumExp } from '../math/log-sum-exp.js';
 import { sortedOrder } from '../math/mixture.js';

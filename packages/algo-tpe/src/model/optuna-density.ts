@@ -1,4 +1,4 @@
-import { type Rng, weightedIndex } from '@parzen/engine';
+import { type Rng, weightedIndex } from '@parzen/engine/plugin';
 import { optunaBinLogPdf, truncatedGaussianSum, truncatedLogPdfAt } from '../math/optuna-density.js';
 import { optunaKernelsSorted } from '../math/optuna-kernels.js';
 import { sampleTruncatedNormal } from '../math/truncated-normal.js';

@@ -1,4 +1,4 @@
-import type { Rng } from '@parzen/engine';
+import type { Rng } from '@parzen/engine/plugin';
 import { sortedOrder } from '../math/mixture.js';
 
 /** The observations of one parameter on one side of the split. */

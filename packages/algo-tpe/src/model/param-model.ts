@@ -1,4 +1,4 @@
-import type { Distribution } from '@parzen/engine';
+import type { Distribution } from '@parzen/engine/plugin';
 import type { TpeSettings } from '../options.js';
 import { categoricalDensity } from './categorical-density.js';
 import { hyperoptEncoding, optunaEncoding } from './encoding.js';

@@ -1,4 +1,4 @@
-import type { Rng } from '@parzen/engine';
+import type { Rng } from '@parzen/engine/plugin';
 import { argmax, scoreCandidates } from '../math/score.js';
 import type { ParamModel } from '../model/param-model.js';
 

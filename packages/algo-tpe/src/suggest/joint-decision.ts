@@ -1,4 +1,4 @@
-import type { ParamNode, Rng, Trial } from '@parzen/engine';
+import type { ParamNode, Rng, Trial } from '@parzen/engine/plugin';
 import type { HistorySplit } from '../history/history-split.js';
 import type { TrialHistory } from '../history/trial-history.js';
 import { argmax, scoreCandidates } from '../math/score.js';

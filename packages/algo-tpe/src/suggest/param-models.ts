@@ -1,4 +1,4 @@
-import type { Distribution, ParamNode } from '@parzen/engine';
+import type { Distribution, ParamNode } from '@parzen/engine/plugin';
 import { AboveKdeCache } from '../fast/above-kde-cache.js';
 import { fastAboveDensity } from '../fast/fast-above-density.js';
 import type { HistorySplit } from '../history/history-split.js';

@@ -7,7 +7,7 @@ import type {
   Suggester,
   Trial,
   TrialSampler,
-} from '@parzen/engine';
+} from '@parzen/engine/plugin';
 import { describeDecision } from '../explain/explain-parameter.js';
 import type { ParamExplanation, TpeExplanation } from '../explain/explanation.js';
 import { type HistorySplit, observedCount, splitHistory } from '../history/history-split.js';

@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
-import { composeConfigSchema, loadExperiment } from '@parzen/engine';
+import { loadExperiment } from '@parzen/engine';
+import { composeConfigSchema } from '@parzen/engine/plugin';
 import type { Output } from '../output.js';
 import { cliLoadOptions } from '../prepare-runs.js';
 import { readConfigFile } from '../read-config-file.js';
@@ -29,7 +30,7 @@ export const printSchema = async (path: string | undefined, output: Output): Pro
   };
   const { registry } = await loadExperiment(
     probe,
-    cliLoadOptions(path === undefined ? process.cwd() : dirname(resolve(path))),
+    await cliLoadOptions(path === undefined ? process.cwd() : dirname(resolve(path))),
   );
   const schema = composeConfigSchema(registry);
   const properties = { ...(schema.properties as Record<string, unknown>), matrix: matrixSchema };

@@ -1,4 +1,3 @@
-import { tap } from 'rxjs';
 import { defineReporter } from '../contracts/manifest.js';
 import type { Reporter } from '../contracts/reporter.js';
 import type { EngineEvent, StudySummary } from '../events/engine-event.js';
@@ -55,16 +54,13 @@ export const createConsoleReporter = (options: ConsoleReporterOptions = {}): Rep
   const write = (line: string) => (options.stream === 'stderr' ? process.stderr : process.stdout).write(`${line}\n`);
   return {
     name: 'console',
-    connect: (events$) =>
-      events$.pipe(
-        tap((event) => {
-          if (event.type === 'study.finished') write(formatSummary(event.summary, event.reason));
-          else if (event.type !== 'trial.finished' || options.trials !== false) {
-            const line = describe(event);
-            if (line !== undefined) write(line);
-          }
-        }),
-      ),
+    onEvent: (event) => {
+      if (event.type === 'study.finished') write(formatSummary(event.summary, event.reason));
+      else if (event.type !== 'trial.finished' || options.trials !== false) {
+        const line = describe(event);
+        if (line !== undefined) write(line);
+      }
+    },
   };
 };
 

@@ -1,6 +1,7 @@
 import type { MaybePromise } from './maybe-promise.js';
 import type { ObjectiveAdapter } from './objective.js';
 import type { Reporter } from './reporter.js';
+import type { ServiceProvider, Services } from './services.js';
 import type { TrialStore } from './store.js';
 import type { Suggester } from './suggester.js';
 
@@ -21,6 +22,8 @@ export interface PluginContext {
   readonly baseDir: string;
   /** The study's name. */
   readonly study: string;
+  /** The study's services (clock, logger, RNG factory, bus, store, and those plugin packages contribute). */
+  readonly services: Services;
 }
 
 /**
@@ -56,3 +59,12 @@ export const defineReporter = <O>(manifest: ManifestInput<'reporter', O>): Plugi
   kind: 'reporter',
   ...manifest,
 });
+
+/**
+ * What a plugin package (built-in or third-party, listed in a config's `plugins`) exports: its
+ * manifests, and optionally services it contributes to every study.
+ */
+export interface PluginPackage {
+  readonly manifests: readonly AnyPluginManifest[];
+  readonly services?: readonly ServiceProvider[];
+}

@@ -1,12 +1,14 @@
-import type { Observable } from 'rxjs';
 import type { EngineEvent } from '../events/engine-event.js';
+import type { MaybePromise } from './maybe-promise.js';
 
 /**
- * Listens to the run. `connect` returns a stream the engine subscribes to; when the run ends the event
- * stream completes and the engine waits for the reporter's stream to complete (its flush). An error in
- * it becomes a `plugin.failed` event and never stops the study.
+ * Listens to a run: `onEvent` gets every event in order, `end` is awaited once after the last one (to
+ * flush). A reporter never steers the study: a throw in `onEvent` or `end` cuts that reporter off and
+ * becomes a `plugin.failed` event; the study and the other reporters go on. For a reporter written as
+ * an rxjs stream, see `streamReporter` in `@parzen/engine/plugin`.
  */
 export interface Reporter {
   readonly name: string;
-  connect(events$: Observable<EngineEvent>): Observable<unknown>;
+  onEvent(event: EngineEvent): void;
+  end?(): MaybePromise<void>;
 }

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { AnyPluginManifest } from '../contracts/manifest.js';
+import type { AnyPluginManifest, PluginPackage } from '../contracts/manifest.js';
+import type { ServiceProvider } from '../contracts/services.js';
 import { ParzenError } from '../errors.js';
 import { manifestProblem } from './registry.js';
 
@@ -27,13 +28,11 @@ const resolveSpecifier = (specifier: string, baseDir: string): string => {
 };
 
 /**
- * Imports a third-party plugin module and returns its manifests. The module exports `manifests` (an
- * array of plugin manifests), or a default export with that field. Every manifest is checked first.
+ * Imports a third-party plugin package: the module exports `manifests` (an array of plugin manifests)
+ * and maybe `services` (service providers), or a default export with those fields. Every manifest is
+ * checked before anything of it runs.
  */
-export const importPluginManifests = async (
-  specifier: string,
-  baseDir: string,
-): Promise<readonly AnyPluginManifest[]> => {
+export const importPluginPackage = async (specifier: string, baseDir: string): Promise<PluginPackage> => {
   const url = resolveSpecifier(specifier, baseDir);
   let loaded: Record<string, unknown>;
   try {
@@ -42,8 +41,9 @@ export const importPluginManifests = async (
     const message = error instanceof Error ? error.message : String(error);
     throw loadFailed(specifier, `${message} (looked for it from ${baseDir}).`, error);
   }
-  const fromDefault = (loaded.default as Record<string, unknown> | undefined)?.manifests;
-  const manifests = loaded.manifests ?? fromDefault;
+  const fallback = loaded.default as Record<string, unknown> | undefined;
+  const manifests = loaded.manifests ?? fallback?.manifests;
+  const services = loaded.services ?? fallback?.services;
   if (!Array.isArray(manifests)) {
     throw new ParzenError(
       'PLUGIN_INVALID',
@@ -58,5 +58,20 @@ export const importPluginManifests = async (
         plugin: specifier,
       });
   });
-  return manifests as AnyPluginManifest[];
+  if (services !== undefined) {
+    const bad =
+      !Array.isArray(services) ||
+      services.some((s) => typeof s?.create !== 'function' || typeof s?.token?.id !== 'symbol');
+    if (bad) {
+      throw new ParzenError(
+        'PLUGIN_INVALID',
+        `Plugin module \`${specifier}\` exports \`services\`, which must be an array of { token, create } service providers.`,
+        { plugin: specifier },
+      );
+    }
+  }
+  return {
+    manifests: manifests as AnyPluginManifest[],
+    ...(services === undefined ? {} : { services: services as ServiceProvider[] }),
+  };
 };

@@ -1,4 +1,10 @@
-import seedrandom from 'seedrandom';
+// seedrandom's alea alone: the package's main module also loads five other generators and Node's crypto.
+// @ts-expect-error: @types/seedrandom types only the package root; this file exports the same alea function.
+
+import type seedrandom from 'seedrandom';
+import aleaImport from 'seedrandom/lib/alea.js';
+
+const aleaGenerator = aleaImport as typeof seedrandom.alea;
 
 /** A seeded source of uniform numbers in [0, 1). Never shared between trials: derive one with {@link deriveRng}. */
 export interface Rng {
@@ -7,7 +13,7 @@ export interface Rng {
 
 /** A reproducible RNG (seedrandom's alea) for a seed string. */
 export const createRng = (seed: string): Rng => {
-  const alea = seedrandom.alea(seed);
+  const alea = aleaGenerator(seed);
   return { next: () => alea() };
 };
 

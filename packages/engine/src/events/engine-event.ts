@@ -1,4 +1,3 @@
-import { filter, type OperatorFunction } from 'rxjs';
 import type { ExternalParams, ParamAssignment } from '../domain/params.js';
 import type { StudyRecord } from '../domain/study.js';
 import type { CompleteTrial, ErrorInfo, FinishedTrial } from '../domain/trial.js';
@@ -57,7 +56,3 @@ export type EngineEvent =
 
 export type EngineEventType = EngineEvent['type'];
 export type EventOf<T extends EngineEventType> = Extract<EngineEvent, { type: T }>;
-
-/** Narrows a stream of events to the given types. */
-export const ofType = <T extends EngineEventType>(...types: [T, ...T[]]): OperatorFunction<EngineEvent, EventOf<T>> =>
-  filter((event): event is EventOf<T> => (types as readonly string[]).includes(event.type));

@@ -1,15 +1,20 @@
-import { catchError, EMPTY, ignoreElements, lastValueFrom, merge, type Observable, Subject } from 'rxjs';
+import { filter, type Observable, type OperatorFunction, Subject, type Subscription } from 'rxjs';
 import type { Reporter } from '../contracts/reporter.js';
-import type { EngineEvent } from './engine-event.js';
+import type { EngineEvent, EngineEventType, EventOf } from './engine-event.js';
 
-/** The only Subject of the engine. The run loop sees `emit`; reporters see a read-only stream. */
+/**
+ * The study's event bus: the only Subject of the engine. The run loop sees `emit`; reporters and
+ * plugins that asked for the bus see a read-only stream. Loaded only by runs that have listeners, so
+ * `fmin` without reporters never loads rxjs.
+ */
 export interface EventBus {
   emit(event: EngineEvent): void;
   readonly events$: Observable<EngineEvent>;
-  /** Ends the stream; reporters flush and complete. */
+  /** Ends the stream. */
   complete(): void;
 }
 
+/** A new bus (a plain rxjs Subject behind `emit`). */
 export const createEventBus = (): EventBus => {
   const subject = new Subject<EngineEvent>();
   return {
@@ -19,34 +24,59 @@ export const createEventBus = (): EventBus => {
   };
 };
 
-const errorInfo = (error: unknown) => ({
-  code: 'REPORTER_FAILED',
-  message: error instanceof Error ? error.message : String(error),
+/** Narrows a stream of events to the given types. */
+export const ofType = <T extends EngineEventType>(...types: [T, ...T[]]): OperatorFunction<EngineEvent, EventOf<T>> =>
+  filter((event): event is EventOf<T> => (types as readonly string[]).includes(event.type));
+
+const failure = (reporter: Reporter, error: unknown): EngineEvent => ({
+  type: 'plugin.failed',
+  at: new Date().toISOString(),
+  plugin: reporter.name,
+  phase: 'report',
+  error: { code: 'REPORTER_FAILED', message: error instanceof Error ? error.message : String(error) },
 });
 
+/** The reporters of one run, subscribed to its bus. */
+export interface ConnectedReporters {
+  /** Awaits every live reporter's `end` (a failure there is a `plugin.failed` event), then completes the bus. */
+  close(): Promise<void>;
+}
+
 /**
- * Subscribes every reporter before the first event. A reporter whose stream errors (or whose `connect`
- * throws) is cut off and reported as `plugin.failed`; the others and the study go on. Resolves when all
- * reporters have completed after the bus completes.
+ * Subscribes every reporter before the first event. A reporter that throws is cut off and reported as
+ * `plugin.failed`; the others and the study go on.
  */
-export const connectReporters = (reporters: readonly Reporter[], bus: EventBus): Promise<void> => {
-  const streams = reporters.map((reporter) => {
-    const fail = (error: unknown) => {
-      bus.emit({
-        type: 'plugin.failed',
-        at: new Date().toISOString(),
-        plugin: reporter.name,
-        phase: 'report',
-        error: errorInfo(error),
-      });
-      return EMPTY;
-    };
-    try {
-      return reporter.connect(bus.events$).pipe(ignoreElements(), catchError(fail));
-    } catch (error) {
-      queueMicrotask(() => fail(error));
-      return EMPTY;
-    }
-  });
-  return lastValueFrom(merge(...streams), { defaultValue: undefined }).then(() => undefined);
+export const connectReporters = (reporters: readonly Reporter[], bus: EventBus): ConnectedReporters => {
+  const live = new Map<Reporter, Subscription>();
+  const fail = (reporter: Reporter, error: unknown) => {
+    live.get(reporter)?.unsubscribe();
+    live.delete(reporter);
+    bus.emit(failure(reporter, error));
+  };
+  for (const reporter of reporters) {
+    live.set(
+      reporter,
+      bus.events$.subscribe((event) => {
+        if (!live.has(reporter)) return;
+        try {
+          reporter.onEvent(event);
+        } catch (error) {
+          fail(reporter, error);
+        }
+      }),
+    );
+  }
+  return {
+    close: async () => {
+      for (const reporter of reporters) {
+        if (!live.has(reporter)) continue;
+        try {
+          await reporter.end?.();
+        } catch (error) {
+          fail(reporter, error);
+        }
+      }
+      bus.complete();
+    },
+  };
 };

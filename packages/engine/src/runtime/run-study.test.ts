@@ -1,5 +1,5 @@
 import { fc, test } from '@fast-check/vitest';
-import { Observable, tap } from 'rxjs';
+import { tap } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { createFunctionObjective, type ObjectiveFunction } from '../builtins/function-objective.js';
 import { createMemoryStore } from '../builtins/memory-store.js';
@@ -9,6 +9,7 @@ import { compileSpace } from '../domain/compile-space.js';
 import { sampleDistribution } from '../domain/sample-distribution.js';
 import type { SpaceDefinition } from '../domain/space-definition.js';
 import type { EngineEvent } from '../events/engine-event.js';
+import { streamReporter } from '../events/stream-reporter.js';
 import type { Budget } from './budget.js';
 import { type RunStudyOptions, runStudy } from './run-study.js';
 
@@ -145,49 +146,54 @@ describe('runStudy', () => {
     const seen: EngineEvent[] = [];
     const listener: Reporter = {
       name: 'listener',
-      connect: (events$) => events$.pipe(tap((event) => seen.push(event))),
+      onEvent: (event) => seen.push(event),
     };
     const thrower: Reporter = {
       name: 'thrower',
-      connect: (events$) =>
-        events$.pipe(
-          tap((event) => {
-            if (event.type === 'trial.finished') throw new Error('reporter bug');
-          }),
-        ),
-    };
-    const brokenConnect: Reporter = {
-      name: 'broken',
-      connect: () => {
-        throw new Error('cannot connect');
+      onEvent: (event) => {
+        if (event.type === 'trial.finished') throw new Error('reporter bug');
       },
     };
-    const result = await run(heart, { maxTrials: 5 }, { reporters: [listener, thrower, brokenConnect] });
+    const brokenEnd: Reporter = {
+      name: 'broken',
+      onEvent: () => {},
+      end: () => {
+        throw new Error('cannot flush');
+      },
+    };
+    const stream = await streamReporter('stream', (events$) =>
+      events$.pipe(
+        tap((event) => {
+          if (event.type === 'trial.started' && event.number === 2) throw new Error('stream bug');
+        }),
+      ),
+    );
+    const result = await run(heart, { maxTrials: 5 }, { reporters: [listener, thrower, brokenEnd, stream] });
     expect(result.trials).toHaveLength(5);
     const failures = seen.filter((event) => event.type === 'plugin.failed');
     expect(failures.map((event) => event.type === 'plugin.failed' && event.plugin).sort()).toEqual([
       'broken',
+      'stream',
       'thrower',
     ]);
     expect(seen.filter((event) => event.type === 'trial.finished')).toHaveLength(5);
-    expect(seen.at(-1)?.type).toBe('study.finished');
+    // The failure of a reporter's end comes after the study's last event; the listener still hears it.
+    expect(seen.at(-2)?.type).toBe('study.finished');
+    expect(seen.at(-1)).toMatchObject({ type: 'plugin.failed', plugin: 'broken', error: { message: 'cannot flush' } });
   });
 
   it('waits for reporters to flush before resolving', async () => {
     let flushed = false;
     const slow: Reporter = {
       name: 'slow',
-      connect: (events$) =>
-        new Observable((subscriber) => {
-          const inner = events$.subscribe({
-            complete: () =>
-              setTimeout(() => {
-                flushed = true;
-                subscriber.complete();
-              }, 20),
-          });
-          return () => inner.unsubscribe();
-        }),
+      onEvent: () => {},
+      end: () =>
+        new Promise<void>((resolve) =>
+          setTimeout(() => {
+            flushed = true;
+            resolve();
+          }, 20),
+        ),
     };
     await run(heart, { maxTrials: 2 }, { reporters: [slow] });
     expect(flushed).toBe(true);
@@ -195,11 +201,7 @@ describe('runStudy', () => {
 
   it('emits started, finished, improved and study events in order', async () => {
     const seen: EngineEvent[] = [];
-    await run(
-      heart,
-      { maxTrials: 6 },
-      { reporters: [{ name: 'r', connect: (events$) => events$.pipe(tap((event) => seen.push(event))) }] },
-    );
+    await run(heart, { maxTrials: 6 }, { reporters: [{ name: 'r', onEvent: (event) => seen.push(event) }] });
     expect(seen[0]?.type).toBe('study.started');
     expect(seen.filter((event) => event.type === 'trial.started')).toHaveLength(6);
     expect(seen.filter((event) => event.type === 'study.improved').length).toBeGreaterThan(0);

@@ -7,7 +7,7 @@ import { toExternalParams } from '../domain/params.js';
 import type { StudySpec } from '../domain/study.js';
 import { bestTrial, type Lease, type Trial } from '../domain/trial.js';
 import type { StopReason, StudySummary } from '../events/engine-event.js';
-import { connectReporters, createEventBus } from '../events/event-bus.js';
+import type { EventBus } from '../events/event-bus.js';
 import { type Budget, BudgetTracker, trialLimit } from './budget.js';
 import { evaluateTrial } from './evaluate-trial.js';
 import { createWorkerId, failStaleTrials } from './stale-trials.js';
@@ -21,6 +21,11 @@ export interface RunStudyOptions {
   readonly suggester: Suggester;
   readonly objective: ObjectiveAdapter;
   readonly reporters?: readonly Reporter[];
+  /**
+   * The study's event bus (the composition root's per-study service). Default: one is made when there
+   * are reporters; with none, events go nowhere and rxjs is never loaded.
+   */
+  readonly bus?: EventBus;
   readonly budget: Budget;
   /** Trials evaluated at once by this process (default 1). A trial is asked only when a slot is free. */
   readonly concurrency?: number;
@@ -52,8 +57,12 @@ const now = (): string => new Date().toISOString();
  */
 export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => {
   const { spec, store, budget } = options;
-  const bus = createEventBus();
-  const reportersDone = connectReporters(options.reporters ?? [], bus);
+  const reporters = options.reporters ?? [];
+  const events =
+    reporters.length === 0 && options.bus === undefined ? undefined : await import('../events/event-bus.js');
+  const bus = options.bus ?? events?.createEventBus();
+  const connected = events === undefined || bus === undefined ? undefined : events.connectReporters(reporters, bus);
+  const emit = bus === undefined ? () => {} : bus.emit;
   const workerId = createWorkerId();
   const leaseMs = options.leaseMs ?? 60_000;
   const session: StudySession = {
@@ -61,7 +70,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     space: options.space,
     store,
     suggester: options.suggester,
-    emit: bus.emit,
+    emit,
     ...(options.explain === undefined ? {} : { explain: options.explain }),
   };
   let reason: StopReason | undefined;
@@ -81,7 +90,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     const existing = await store.listTrials(spec.name);
     await failStaleTrials(store, spec.name, existing, workerId);
     const limit = trialLimit(budget, existing.length);
-    bus.emit({
+    emit({
       type: 'study.started',
       at: now(),
       study,
@@ -130,7 +139,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           tracker.record(finished.state === 'complete' ? finished.value : undefined) &&
           finished.state === 'complete'
         ) {
-          bus.emit({
+          emit({
             type: 'study.improved',
             at: now(),
             best: finished,
@@ -150,15 +159,14 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 1) }, guarded));
     const trials = await store.listTrials(spec.name);
     const summary = summarize(spec.name, spec.direction, options.space, trials);
-    bus.emit({ type: 'study.finished', at: now(), reason: reason ?? 'max-trials', summary });
+    emit({ type: 'study.finished', at: now(), reason: reason ?? 'max-trials', summary });
     result = { reason: reason ?? 'max-trials', resumed, summary, trials };
   } catch (error) {
     fatal ??= error;
   } finally {
     options.signal?.removeEventListener('abort', onStop);
     options.forceSignal?.removeEventListener('abort', onForce);
-    bus.complete();
-    await reportersDone;
+    await connected?.close();
   }
   if (fatal !== undefined || result === undefined) throw fatal;
   return result;

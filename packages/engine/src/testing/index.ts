@@ -1,3 +1,6 @@
 /** Contract suites for plugin authors: run them against your suggester or store with vitest. */
+
+export { type TestPluginContextOptions, testPluginContext } from './plugin-context.js';
 export { describeStoreContract } from './store-contract.js';
 export { describeSuggesterContract, type SuggesterContractOptions } from './suggester-contract.js';
+export { validatePluginOptions } from './validate-options.js';

@@ -1,0 +1,22 @@
+import type { PluginChoice, PluginPackage } from '@parzen/engine/plugin';
+
+/**
+ * The plugin packages the CLI always offers: suggesters `random`, `quasi-random` and `tpe`, stores
+ * `jsonl` and `sqlite`, objectives `module` and `command` (plus the engine's own `memory` store and
+ * `console` reporter, and the CLI's `progress` reporter). Imported when a command needs them, so
+ * `--version` and `--help` load none. The one place to add a built-in.
+ */
+export const loadBuiltinPlugins = async (): Promise<readonly PluginPackage[]> =>
+  Promise.all([
+    import('@parzen/algo-random'),
+    import('@parzen/algo-tpe'),
+    import('@parzen/store-file'),
+    import('@parzen/store-sqlite'),
+    import('@parzen/objectives'),
+  ]);
+
+/** The suggester a config without `suggester` gets. */
+export const defaultSuggester: PluginChoice = { use: 'tpe' };
+
+/** The store a config without `store` gets: a JSONL journal `<name>.parzen.jsonl` beside the config. */
+export const defaultStore: PluginChoice = { use: 'jsonl' };

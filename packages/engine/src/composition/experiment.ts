@@ -1,0 +1,145 @@
+import type { Container } from 'inversify';
+import { consoleReporterManifest } from '../builtins/console-reporter.js';
+import { functionObjectiveManifest, type ObjectiveFunction } from '../builtins/function-objective.js';
+import { memoryStoreManifest } from '../builtins/memory-store.js';
+import type { ExperimentConfig } from '../config/experiment-config.js';
+import type { ConfigDefaults } from '../config/validate-config.js';
+import { validateConfig } from '../config/validate-config.js';
+import type { PluginPackage } from '../contracts/manifest.js';
+import { type Logger, SERVICES } from '../contracts/services.js';
+import { importPluginPackage } from '../di/import-plugins.js';
+import type { PluginRegistry } from '../di/registry.js';
+import { PLUGIN_REGISTRY } from '../di/tokens.js';
+import { type CompiledSpace, compileSpace } from '../domain/compile-space.js';
+import { describeValue, invalidConfig } from '../errors.js';
+import { type RunResult, type RunStudyOptions, runStudy } from '../runtime/run-study.js';
+import { createRootContainer, createStudyScope, type StudyScope } from './study-scope.js';
+
+/** The engine's own plugins: the memory store and the console reporter. */
+export const enginePlugins: PluginPackage = {
+  manifests: [memoryStoreManifest, consoleReporterManifest as PluginPackage['manifests'][number]],
+};
+
+/** How {@link loadExperiment} reads a config. */
+export interface LoadExperimentOptions {
+  /** The plugin packages to offer (each exports `manifests`, and maybe `services`). */
+  readonly plugins?: readonly PluginPackage[];
+  /** Folder that relative paths in the config resolve against; default the working directory. */
+  readonly baseDir?: string;
+  /** Functions a config may pick with `{ "use": "function", "options": { "name": ... } }`. */
+  readonly functions?: Readonly<Record<string, ObjectiveFunction>>;
+  /** Defaults for plugin slots the config leaves out. */
+  readonly defaults?: ConfigDefaults;
+  /** Where notes go (default: stderr). */
+  readonly logger?: Logger;
+}
+
+/** A validated experiment, ready to run. */
+export interface LoadedExperiment {
+  readonly config: ExperimentConfig;
+  readonly space: CompiledSpace;
+  readonly registry: PluginRegistry;
+  readonly baseDir: string;
+  /** The composition root's container (plugins and contributed services); each study gets a child of it. */
+  readonly container: Container;
+  readonly logger?: Logger;
+}
+
+const pluginSpecifiers = (raw: unknown): readonly string[] => {
+  const plugins = (raw as { plugins?: unknown } | null)?.plugins;
+  if (plugins === undefined) return [];
+  if (!Array.isArray(plugins) || plugins.some((plugin) => typeof plugin !== 'string')) {
+    throw invalidConfig('config', [
+      { pointer: '/plugins', expected: 'an array of module specifiers (strings)', found: describeValue(plugins) },
+    ]);
+  }
+  return plugins as string[];
+};
+
+/**
+ * The composition root: loads the plugin packages (given ones and the config's `plugins`) into an
+ * inversify container, builds the registry and validates the config against it. Nothing runs yet.
+ */
+export const loadExperiment = async (raw: unknown, options: LoadExperimentOptions = {}): Promise<LoadedExperiment> => {
+  const baseDir = options.baseDir ?? process.cwd();
+  const packages: PluginPackage[] = [enginePlugins, ...(options.plugins ?? [])];
+  if (options.functions !== undefined) packages.push({ manifests: [functionObjectiveManifest(options.functions)] });
+  for (const specifier of pluginSpecifiers(raw)) packages.push(await importPluginPackage(specifier, baseDir));
+  const container = createRootContainer(packages);
+  const registry = container.get<PluginRegistry>(PLUGIN_REGISTRY);
+  const config = validateConfig(raw, registry, options.defaults);
+  return {
+    config,
+    space: compileSpace(config.space, '/space'),
+    registry,
+    baseDir,
+    container,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  };
+};
+
+/** A child container for one study of a loaded experiment, to create its plugins with their services. */
+export const openStudyScope = (experiment: LoadedExperiment): StudyScope =>
+  createStudyScope(experiment.container, {
+    study: experiment.config.name,
+    seed: experiment.config.seed,
+    baseDir: experiment.baseDir,
+    ...(experiment.logger === undefined ? {} : { logger: experiment.logger }),
+  });
+
+/** Signals that stop a run: `signal` gracefully (finish running trials), `forceSignal` at once. */
+export type RunControls = Pick<RunStudyOptions, 'signal' | 'forceSignal'>;
+
+/**
+ * Runs a loaded experiment in a study scope of its own: creates the store first (and offers it as a
+ * service), then the objective, suggester and reporters; runs the study; closes the store and objective.
+ */
+export const runLoadedExperiment = async (
+  experiment: LoadedExperiment,
+  controls: RunControls = {},
+): Promise<RunResult> => {
+  const { config } = experiment;
+  const scope = openStudyScope(experiment);
+  const store = await scope.create('store', config.store);
+  scope.provideStore(store);
+  try {
+    const objective = await scope.create('objective', config.objective);
+    const suggester = await scope.create('suggester', config.suggester);
+    const reporters = await Promise.all(config.reporters.map((choice) => scope.create('reporter', choice)));
+    try {
+      return await runStudy({
+        spec: { name: config.name, direction: config.direction, seed: config.seed, space: config.space },
+        space: experiment.space,
+        store,
+        suggester,
+        objective,
+        reporters,
+        bus: scope.services.get(SERVICES.bus),
+        budget: config.budget,
+        concurrency: config.concurrency,
+        leaseMs: config.leaseSeconds * 1000,
+        gracePeriodMs: config.gracePeriodSeconds * 1000,
+        explain: config.explain,
+        ...(config.trialTimeoutSeconds === undefined ? {} : { trialTimeoutMs: config.trialTimeoutSeconds * 1000 }),
+        ...controls,
+      });
+    } finally {
+      await objective.close?.();
+    }
+  } finally {
+    await store.close();
+  }
+};
+
+/** Loads, validates and runs an experiment config in one call. */
+export const runExperiment = async (
+  raw: unknown,
+  options: LoadExperimentOptions & RunControls = {},
+): Promise<RunResult> => {
+  const experiment = await loadExperiment(raw, options);
+  const controls = {
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.forceSignal === undefined ? {} : { forceSignal: options.forceSignal }),
+  };
+  return runLoadedExperiment(experiment, controls);
+};

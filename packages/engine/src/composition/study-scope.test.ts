@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { defineReporter, defineSuggester } from '../contracts/manifest.js';
+import { defineService, SERVICES, serviceToken } from '../contracts/services.js';
+import type { EngineEvent } from '../events/engine-event.js';
+import { loadExperiment, runLoadedExperiment } from './experiment.js';
+
+/** A service a third-party package contributes: a counter of trials begun, one per study. */
+const COUNTER = serviceToken<{ count: number }>('test.counter');
+const counterService = defineService({ token: COUNTER, create: () => ({ count: 0 }) });
+
+const created: { counter: { count: number }; storeName: string; rngFirst: number }[] = [];
+const counting = defineSuggester<Record<string, never>>({
+  name: 'counting',
+  optionsSchema: { type: 'object', properties: {} },
+  create: (_options, context) => {
+    const counter = context.services.get(COUNTER);
+    const store = context.services.get(SERVICES.store);
+    const rng = context.services.get(SERVICES.rng)('counting');
+    created.push({ counter, storeName: store.name, rngFirst: rng.next() });
+    return {
+      name: 'counting',
+      beginTrial: (trial) => {
+        counter.count++;
+        return { sampleParam: () => trial.rng.next() };
+      },
+    };
+  },
+});
+const seen: EngineEvent['type'][] = [];
+const busListener = defineReporter<Record<string, never>>({
+  name: 'bus-listener',
+  optionsSchema: { type: 'object', properties: {} },
+  // A plugin that asks for the study's bus (the rxjs stream) instead of being a callback reporter.
+  create: (_options, context) => {
+    context.services.get(SERVICES.bus).events$.subscribe((event) => seen.push(event.type));
+    return { name: 'bus-listener', onEvent: () => {} };
+  },
+});
+
+const config = (name: string, seed: number) => ({
+  name,
+  seed,
+  space: { x: { type: 'uniform', low: 0, high: 1 } },
+  objective: { use: 'function', options: { name: 'id' } },
+  suggester: { use: 'counting' },
+  store: { use: 'memory' },
+  reporters: [{ use: 'bus-listener' }],
+  budget: { maxTrials: 4 },
+});
+
+describe('dependency injection: one child container per study', () => {
+  it('gives plugin factories the study services, contributed services once per study, and the store', async () => {
+    created.length = 0;
+    const options = {
+      plugins: [{ manifests: [counting, busListener], services: [counterService] }],
+      functions: { id: (params: Readonly<Record<string, unknown>>) => params.x as number },
+    };
+    const a = await loadExperiment(config('a', 1), options);
+    const b = await loadExperiment(config('b', 1), options);
+    await runLoadedExperiment(a);
+    await runLoadedExperiment(b);
+    await runLoadedExperiment(a);
+    expect(created).toHaveLength(3);
+    // Each run is its own study scope: its own counter, which saw that run's 4 trials (resumes do not share).
+    expect(created.map((c) => c.counter.count)).toEqual([4, 4, 4]);
+    expect(new Set(created.map((c) => c.counter)).size).toBe(3);
+    expect(created.every((c) => c.storeName === 'memory')).toBe(true);
+    // The RNG factory is derived from the study seed: same seed and purpose, same stream.
+    expect(created[0]?.rngFirst).toBe(created[1]?.rngFirst);
+    expect(seen.filter((type) => type === 'trial.finished')).toHaveLength(12);
+    expect(seen.filter((type) => type === 'study.finished')).toHaveLength(3);
+  });
+
+  it('refuses a service nobody provides, naming it', async () => {
+    const needy = defineSuggester<Record<string, never>>({
+      name: 'needy',
+      optionsSchema: { type: 'object', properties: {} },
+      create: (_options, context) => {
+        context.services.get(serviceToken('nobody.provides.this'));
+        return { name: 'needy', beginTrial: () => ({ sampleParam: () => 0 }) };
+      },
+    });
+    const experiment = await loadExperiment(
+      { ...config('c', 2), suggester: { use: 'needy' }, reporters: [] },
+      { plugins: [{ manifests: [needy] }], functions: { id: () => 0 } },
+    );
+    await expect(runLoadedExperiment(experiment)).rejects.toThrow(/needy.*could not start.*nobody\.provides\.this/);
+  });
+});

@@ -1,0 +1,119 @@
+import { Container } from 'inversify';
+import type { PluginChoice } from '../config/experiment-config.js';
+import type {
+  AnyPluginManifest,
+  PluginContext,
+  PluginInstances,
+  PluginKind,
+  PluginPackage,
+} from '../contracts/manifest.js';
+import {
+  type Logger,
+  SERVICES,
+  type ServiceProvider,
+  type Services,
+  type ServiceToken,
+} from '../contracts/services.js';
+import { createRegistry, type PluginRegistry } from '../di/registry.js';
+import { PLUGIN_MANIFEST, PLUGIN_REGISTRY, SERVICE_PROVIDER } from '../di/tokens.js';
+import { deriveRng } from '../domain/rng.js';
+import { ParzenError } from '../errors.js';
+import { createEventBus } from '../events/event-bus.js';
+
+/** The root container: every plugin package's manifests and service providers, and the registry built from them. */
+export const createRootContainer = (packages: readonly PluginPackage[]): Container => {
+  const root = new Container();
+  for (const pkg of packages) {
+    for (const manifest of pkg.manifests) root.bind<AnyPluginManifest>(PLUGIN_MANIFEST).toConstantValue(manifest);
+    for (const provider of pkg.services ?? []) root.bind<ServiceProvider>(SERVICE_PROVIDER).toConstantValue(provider);
+  }
+  root
+    .bind<PluginRegistry>(PLUGIN_REGISTRY)
+    .toResolvedValue(
+      (manifests: AnyPluginManifest[]) => createRegistry(manifests),
+      [{ serviceIdentifier: PLUGIN_MANIFEST, isMultiple: true }],
+    )
+    .inSingletonScope();
+  return root;
+};
+
+/** The engine's logger: notes on stderr. */
+export const stderrLogger: Logger = {
+  info: (message) => process.stderr.write(`${message}\n`),
+  warn: (message) => process.stderr.write(`parzen: warning: ${message}\n`),
+};
+
+/** One study's child container and what is created in it. */
+export interface StudyScope {
+  readonly services: Services;
+  /** Creates the plugin a config slot picked, with the study's services; a throwing factory is an error naming it. */
+  create<K extends PluginKind>(kind: K, choice: PluginChoice): Promise<PluginInstances[K]>;
+  /** Binds the study's store as the `store` service (done once it is created). */
+  provideStore(store: PluginInstances['store']): void;
+}
+
+/** What a study scope needs to know of its study. */
+export interface StudyScopeOptions {
+  readonly study: string;
+  readonly seed: number;
+  readonly baseDir: string;
+  readonly logger?: Logger;
+}
+
+/**
+ * A child container per study: the clock, the logger, the RNG factory (derived from the study seed), the
+ * event bus (created on first use) and every contributed service, each once per study. Plugins of the
+ * study are created with these services in their context.
+ */
+export const createStudyScope = (root: Container, options: StudyScopeOptions): StudyScope => {
+  const child = new Container({ parent: root });
+  const services: Services = {
+    get: <T>(token: ServiceToken<T>): T => {
+      if (!child.isBound(token.id)) {
+        throw new ParzenError(
+          'PLUGIN_INVALID',
+          `No service \`${token.id.description ?? 'unknown'}\` is bound in this study.`,
+        );
+      }
+      return child.get<T>(token.id);
+    },
+    has: (token) => child.isBound(token.id),
+  };
+  child.bind(SERVICES.clock.id).toConstantValue({ now: () => new Date() });
+  child.bind(SERVICES.logger.id).toConstantValue(options.logger ?? stderrLogger);
+  child.bind(SERVICES.rng.id).toConstantValue((purpose: string) => deriveRng(options.seed, -1, `service:${purpose}`));
+  child
+    .bind(SERVICES.bus.id)
+    .toDynamicValue(() => createEventBus())
+    .inSingletonScope();
+  const providers = root.isBound(SERVICE_PROVIDER) ? root.getAll<ServiceProvider>(SERVICE_PROVIDER) : [];
+  for (const provider of providers) {
+    child
+      .bind(provider.token.id)
+      .toDynamicValue(() => provider.create(services))
+      .inSingletonScope();
+  }
+  const registry = root.get<PluginRegistry>(PLUGIN_REGISTRY);
+  const context: PluginContext = { baseDir: options.baseDir, study: options.study, services };
+  return {
+    services,
+    provideStore: (store) => {
+      child.bind(SERVICES.store.id).toConstantValue(store);
+    },
+    create: async (kind, choice) => {
+      const manifest = registry.get(kind, choice.use);
+      if (manifest === undefined) {
+        throw new ParzenError('CONFIG_UNKNOWN_PLUGIN', `No ${kind} plugin named \`${choice.use}\`.`);
+      }
+      try {
+        return (await manifest.create(choice.options ?? {}, context)) as PluginInstances[typeof kind];
+      } catch (error) {
+        throw new ParzenError(
+          'PLUGIN_INVALID',
+          `The ${kind} plugin \`${choice.use}\` could not start: ${(error as Error).message}`,
+          { plugin: choice.use, cause: error },
+        );
+      }
+    },
+  };
+};

@@ -1,0 +1,58 @@
+import type { Rng } from '../domain/rng.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { TrialStore } from './store.js';
+
+/** Names a service a plugin can ask for (or contribute); `T` is the service's type. */
+export interface ServiceToken<T> {
+  readonly id: symbol;
+  /** Never set: carries the type. */
+  readonly type?: T;
+}
+
+/** A token for a service named `name` (one name, one token, across packages). */
+export const serviceToken = <T>(name: string): ServiceToken<T> => ({ id: Symbol.for(`parzen.service.${name}`) });
+
+/** What time it is; tests and replays can inject their own. */
+export interface Clock {
+  now(): Date;
+}
+
+/** Notes for people (stderr in the CLI); never the study's results. */
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** A seeded random stream for `purpose`, derived from the study seed: the same seed gives the same stream. */
+export type RngFactory = (purpose: string) => Rng;
+
+/**
+ * The services every study offers its plugins. The store is there once it has been created (store
+ * plugins are created first); the bus is the study's event bus (asking for it loads rxjs).
+ */
+export const SERVICES = {
+  clock: serviceToken<Clock>('clock'),
+  logger: serviceToken<Logger>('logger'),
+  rng: serviceToken<RngFactory>('rng'),
+  bus: serviceToken<EventBus>('bus'),
+  store: serviceToken<TrialStore>('store'),
+} as const;
+
+/** How a plugin factory gets services: from the study's own container. */
+export interface Services {
+  get<T>(token: ServiceToken<T>): T;
+  /** Whether a service is bound (the store, say, while the store itself is being created). */
+  has(token: ServiceToken<unknown>): boolean;
+}
+
+/**
+ * A service a plugin package contributes to every study (exported as `services`): created once per
+ * study, on first use, from the study's other services.
+ */
+export interface ServiceProvider<T = unknown> {
+  readonly token: ServiceToken<T>;
+  create(services: Services): T;
+}
+
+/** Types a {@link ServiceProvider}. */
+export const defineService = <T>(provider: ServiceProvider<T>): ServiceProvider<T> => provider;

@@ -1,0 +1,35 @@
+import type { LoadExperimentOptions, LoadedExperiment, RunControls } from './composition/experiment.js';
+import type { StudyScope } from './composition/study-scope.js';
+import type { RunResult } from './runtime/run-study.js';
+
+// The composition root loads inversify and ajv (and the bus, rxjs); these wrappers load it on first use,
+// so a program that only calls `fmin` or asks `--version` never does.
+const composition = () => import('./composition/experiment.js');
+
+/**
+ * The composition root: loads the plugin packages (given ones and the config's `plugins`), builds the
+ * registry with inversify, and validates the config against it. Nothing runs yet.
+ */
+export const loadExperiment = async (raw: unknown, options?: LoadExperimentOptions): Promise<LoadedExperiment> =>
+  (await composition()).loadExperiment(raw, options);
+
+/**
+ * Runs a loaded experiment in a study scope of its own (a child container with the study's services):
+ * creates its plugins, runs the study, closes the store and objective.
+ */
+export const runLoadedExperiment = async (experiment: LoadedExperiment, controls?: RunControls): Promise<RunResult> =>
+  (await composition()).runLoadedExperiment(experiment, controls);
+
+/** Loads, validates and runs an experiment config in one call. */
+export const runExperiment = async (raw: unknown, options?: LoadExperimentOptions & RunControls): Promise<RunResult> =>
+  (await composition()).runExperiment(raw, options);
+
+/** A study scope of a loaded experiment: create its plugins (a store to read, say) with the study's services. */
+export const openStudyScope = async (experiment: LoadedExperiment): Promise<StudyScope> =>
+  (await composition()).openStudyScope(experiment);
+
+/** The JSON Schema of configs with the loaded plugins' options (for `parzen schema`). */
+export const configSchemaFor = async (registry: LoadedExperiment['registry']): Promise<object> =>
+  (await import('./config/experiment-schema.js')).composeConfigSchema(registry);
+
+export type { LoadExperimentOptions, LoadedExperiment, RunControls, StudyScope };

@@ -1,0 +1,98 @@
+/**
+ * @packageDocumentation
+ * For plugin authors (suggesters, stores, objectives, reporters) and hosts: the contracts, the
+ * manifest helpers, the study's services, and the helpers the built-in plugins use (sampling,
+ * spaces, trial builders, store errors, the run loop). Loads neither inversify, rxjs nor ajv.
+ */
+
+export { checkSameStudy } from './builtins/check-same-study.js';
+export { consoleReporterManifest } from './builtins/console-reporter.js';
+export {
+  createFunctionObjective,
+  type FunctionObjectiveOptions,
+  functionObjectiveManifest,
+  type ObjectiveFunction,
+} from './builtins/function-objective.js';
+export { memoryStoreManifest } from './builtins/memory-store.js';
+export type { ExperimentConfig, PluginChoice } from './config/experiment-config.js';
+export { baseConfigSchema, composeConfigSchema } from './config/experiment-schema.js';
+export { resolveConfigPath } from './config/paths.js';
+export type { ConfigDefaults } from './config/validate-config.js';
+export {
+  type AnyPluginManifest,
+  defineObjective,
+  defineReporter,
+  defineStore,
+  defineSuggester,
+  type ManifestInput,
+  PLUGIN_KINDS,
+  type PluginContext,
+  type PluginInstances,
+  type PluginKind,
+  type PluginManifest,
+  type PluginPackage,
+} from './contracts/manifest.js';
+export type { MaybePromise } from './contracts/maybe-promise.js';
+export type { EvaluationContext, EvaluationResult, ObjectiveAdapter } from './contracts/objective.js';
+export type { Reporter } from './contracts/reporter.js';
+export {
+  type Clock,
+  defineService,
+  type Logger,
+  type RngFactory,
+  SERVICES,
+  type ServiceProvider,
+  type Services,
+  type ServiceToken,
+  serviceToken,
+} from './contracts/services.js';
+export type { CreateTrialOptions, TrialStore } from './contracts/store.js';
+export type { SuggestContext, Suggester, TrialSampler } from './contracts/suggester.js';
+export { manifestProblem, type PluginRegistry } from './di/registry.js';
+export { type ActivationCondition, type CompiledSpace, compileSpace, type ParamNode } from './domain/compile-space.js';
+export { type Distribution, type DistributionKind, isInSupport, isIntegerKind } from './domain/distribution.js';
+export { createHaltonSampler, type HaltonSampler } from './domain/halton.js';
+export { normalQuantile } from './domain/normal-quantile.js';
+export {
+  activeParamNames,
+  type ExternalParams,
+  isActive,
+  type ParamAssignment,
+  toExternalParams,
+} from './domain/params.js';
+export { createRng, deriveRng, type Rng, standardNormal, uniformBetween, weightedIndex } from './domain/rng.js';
+export { quantize, roundHalfEven } from './domain/rounding.js';
+export { sampleDistribution } from './domain/sample-distribution.js';
+export { sampleFromUnit } from './domain/sample-from-unit.js';
+export type { SpaceDefinition } from './domain/space-definition.js';
+export type { StudyRecord, StudySpec } from './domain/study.js';
+export {
+  type CompleteTrial,
+  type Direction,
+  type FailedTrial,
+  type FinishedTrial,
+  isBetter,
+  type Lease,
+  lossToMinimize,
+  type PrunedTrial,
+  type RunningTrial,
+  type Trial,
+  type TrialOutcome,
+  type TrialState,
+} from './domain/trial.js';
+export { copyParams, finishedTrial, runningTrial } from './domain/trial-builders.js';
+export {
+  type ConfigIssue,
+  describeValue,
+  formatIssues,
+  ParzenError,
+  studyNotFound,
+  trialAlreadyFinished,
+  trialNotFound,
+} from './errors.js';
+export type { EngineEvent, StudySummary } from './events/engine-event.js';
+export type { EventBus } from './events/event-bus.js';
+export { streamReporter } from './events/stream-reporter.js';
+export { interpretObjectiveValue } from './runtime/interpret-result.js';
+export { type RunResult, type RunStudyOptions, runStudy } from './runtime/run-study.js';
+export { suggestParams } from './runtime/suggest-params.js';

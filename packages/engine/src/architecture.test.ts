@@ -58,3 +58,77 @@ describe('architecture', () => {
     expect(offenders.map((path) => relative(packagesDir, path))).toEqual([]);
   });
 });
+
+/** The modules a file loads when imported: static imports and re-exports, type-only ones excluded. */
+const staticImports = (file: string): string[] => {
+  const text = readFileSync(file, 'utf8');
+  const specifiers: string[] = [];
+  for (const match of text.matchAll(/^(?:import|export)\s+(?!type\b)(?:[^'";]*?\s+from\s+)?'([^']+)';/gm)) {
+    specifiers.push(match[1] as string);
+  }
+  return specifiers;
+};
+
+const workspaceEntry = (specifier: string): string | undefined => {
+  const match = /^@parzen\/([\w-]+)(?:\/([\w-]+))?$/.exec(specifier);
+  if (match === null) return undefined;
+  const [, name, subpath] = match;
+  const src = join(packagesDir, name as string, 'src');
+  if (subpath === undefined) return join(src, 'index.ts');
+  return subpath === 'testing' ? join(src, 'testing', 'index.ts') : join(src, `${subpath}.ts`);
+};
+
+/** Every bare (npm) module reached from `entry` through static imports, following workspace packages. */
+const reachedPackages = (entry: string): Set<string> => {
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const specifier of staticImports(file)) {
+      if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier).replace(/\.js$/, '.ts'));
+      else if (specifier.startsWith('node:')) continue;
+      else {
+        const workspace = workspaceEntry(specifier);
+        if (workspace !== undefined) visit(workspace);
+        else
+          packages.add(
+            specifier
+              .split('/')
+              .slice(0, specifier.startsWith('@') ? 2 : 1)
+              .join('/'),
+          );
+      }
+    }
+  };
+  visit(entry);
+  return packages;
+};
+
+describe('what an import costs', () => {
+  const heavy = ['inversify', 'rxjs', 'ajv', 'ajv-formats', 'better-sqlite3', 'yaml', 'cli-progress', 'tsx'];
+  it('the engine root (fmin, ask/tell) and /plugin load none of inversify, rxjs, ajv', () => {
+    for (const entry of ['index.ts', 'plugin.ts']) {
+      const reached = [...reachedPackages(join(packagesDir, 'engine', 'src', entry))];
+      expect(
+        reached.filter((name) => heavy.includes(name)),
+        entry,
+      ).toEqual([]);
+    }
+  });
+
+  it('the parzen command loads only commander before it knows the command (--version, --help)', () => {
+    const reached = [...reachedPackages(join(packagesDir, 'cli', 'src', 'main.ts'))].sort();
+    expect(reached).toEqual(['commander', 'seedrandom']);
+  });
+
+  it('random search, TPE and the stores load nothing heavy when imported', () => {
+    for (const name of ['algo-random', 'algo-tpe', 'store-file', 'store-sqlite', 'objectives']) {
+      const reached = [...reachedPackages(join(packagesDir, name, 'src', 'index.ts'))];
+      expect(
+        reached.filter((pkg) => heavy.includes(pkg)),
+        name,
+      ).toEqual([]);
+    }
+  });
+});

@@ -3,6 +3,7 @@ import { tpeModule } from '@parzen/algo-tpe';
 import type { LoadExperimentOptions, PluginChoice } from '@parzen/engine';
 import { objectivesModule } from '@parzen/objectives';
 import { jsonlStoreModule } from '@parzen/store-file';
+import { postgresStoreModule } from '@parzen/store-postgres';
 import { sqliteStoreModule } from '@parzen/store-sqlite';
 
 /** An inversify ContainerModule as `loadExperiment` takes it. */
@@ -10,7 +11,7 @@ export type PluginPackageModule = NonNullable<LoadExperimentOptions['modules']>[
 
 /**
  * The plugin packages the CLI always offers: suggesters `random`, `quasi-random` and `tpe`, stores
- * `jsonl` and `sqlite`, objectives `module` and `command` (plus the engine's own `memory` store and
+ * `jsonl`, `sqlite` and `postgres`, objectives `module` and `command` (plus the engine's own `memory` store and
  * `console` reporter, and the CLI's `progress` reporter). The one place to add a built-in.
  */
 export const builtinModules: readonly PluginPackageModule[] = [
@@ -18,6 +19,7 @@ export const builtinModules: readonly PluginPackageModule[] = [
   tpeModule,
   jsonlStoreModule,
   sqliteStoreModule,
+  postgresStoreModule,
   objectivesModule,
 ];
 

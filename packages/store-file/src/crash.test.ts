@@ -10,7 +10,8 @@ import type { StoreKind, StoreTarget } from './test-fixtures/worker-spec.js';
 const ROUNDS = 5;
 const VICTIMS = 4;
 const tempPath = useTempDir('crash');
-const openers: Readonly<Record<StoreKind, (path: string) => TrialStore>> = {
+type FileTarget = StoreTarget & { readonly kind: 'jsonl' | 'sqlite' };
+const openers: Readonly<Record<FileTarget['kind'], (path: string) => TrialStore>> = {
   jsonl: (path) => createJsonlStore({ path, onWarning: () => undefined }),
   sqlite: (path) => createSqliteStore({ path }),
 };
@@ -39,12 +40,12 @@ describe('kill -9 and resume, on the jsonl and the sqlite store', () => {
   it(`keeps every finished trial through ${ROUNDS * VICTIMS} kill -9s, without duplicates, and fails the stale trials on resume`, {
     timeout: 240_000,
   }, async () => {
-    const targets: StoreTarget[] = [
+    const targets: FileTarget[] = [
       { kind: 'jsonl', path: tempPath('crash.parzen.jsonl') },
       { kind: 'sqlite', path: tempPath('crash.parzen.db') },
     ];
     const announced = new Map<StoreKind, Map<number, number | null>>(targets.map((target) => [target.kind, new Map()]));
-    const list = (target: StoreTarget) => listWith(openers[target.kind], target.path, 'crash');
+    const list = (target: FileTarget) => listWith(openers[target.kind], target.path, 'crash');
     for (let round = 0; round < ROUNDS; round++) {
       // Four victims share the stores and are killed independently: some die while the others run.
       const victims = await Promise.all(Array.from({ length: VICTIMS }, () => killAtRandom(targets)));

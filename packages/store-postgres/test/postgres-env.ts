@@ -11,7 +11,9 @@ import type { ClusterInfo } from './pg-cluster.js';
 const server = inject('postgres');
 
 /** `describe`, or `describe.skip` when there is no PostgreSQL to test against. */
-export const describePostgres: typeof describe = server.state === 'ready' ? describe : describe.skip;
+export const describePostgres = (name: string, body: () => void): void => {
+  describe.skipIf(server.state !== 'ready')(name, body);
+};
 
 /** The throwaway cluster, when the tests started one (undefined with `PARZEN_TEST_POSTGRES_URL`). */
 export const cluster: ClusterInfo | undefined = server.state === 'ready' ? server.cluster : undefined;

@@ -1,11 +1,12 @@
 import type { Budget, SpaceDefinition } from '@parzen/engine';
 
 /** What the fixture worker runs; passed as its one JSON argument. */
-export type StoreKind = 'jsonl' | 'sqlite';
+export type StoreKind = 'jsonl' | 'sqlite' | 'postgres';
 
 /** A store a worker runs the study on. */
 export interface StoreTarget {
   readonly kind: StoreKind;
+  /** The store's file, or for `postgres` its URL. */
   readonly path: string;
 }
 

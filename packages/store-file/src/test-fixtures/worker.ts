@@ -1,6 +1,6 @@
 /**
- * A worker process for the durability tests and the throughput benchmark: runs one study on a journal
- * or SQLite store with random search and a sleeping objective. Its single argument is a JSON
+ * A worker process for the durability tests and the throughput benchmark: runs one study on a journal,
+ * SQLite or PostgreSQL store with random search and a sleeping objective. Its single argument is a JSON
  * `WorkerOptions` (worker-spec.ts). It prints machine-readable lines `@ {json}` (ready, saw, started, finished) and,
  * at the end, the engine's summary; it exits with the interrupt handlers' code (130, 143) or 0.
  *
@@ -27,6 +27,8 @@ const emit = (line: Record<string, unknown>): void => {
 
 const createStore = async (target: StoreTarget): Promise<TrialStore> => {
   if (target.kind === 'jsonl') return (await import('../index.js')).createJsonlStore({ path: target.path });
+  if (target.kind === 'postgres')
+    return (await import('../../../store-postgres/src/index.js')).createPostgresStore({ url: target.path });
   return (await import('../../../store-sqlite/src/index.js')).createSqliteStore({ path: target.path });
 };
 

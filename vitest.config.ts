@@ -1,7 +1,8 @@
 import { defaultServerConditions } from 'vite';
 import { configDefaults, defineConfig } from 'vitest/config';
 
-const POSTGRES_TESTS = 'packages/store-postgres/test/**/*.test.ts';
+// Tests that need a PostgreSQL server: they run in the `postgres` project, which starts one.
+const POSTGRES_TESTS = ['packages/store-postgres/test/**/*.test.ts', 'packages/cli/test/postgres-*.test.ts'];
 
 export default defineConfig({
   oxc: { decorator: { legacy: true } },
@@ -15,7 +16,7 @@ export default defineConfig({
         test: {
           name: 'parzen',
           include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'examples/*/src/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, POSTGRES_TESTS],
+          exclude: [...configDefaults.exclude, ...POSTGRES_TESTS],
         },
       },
       {
@@ -23,7 +24,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'postgres',
-          include: [POSTGRES_TESTS],
+          include: POSTGRES_TESTS,
           globalSetup: ['packages/store-postgres/test/global-setup.ts'],
         },
       },

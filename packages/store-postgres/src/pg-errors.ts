@@ -54,8 +54,7 @@ const hint = (plan: ConnectionPlan, error: unknown): string => {
     return `Authentication of role \`${plan.user}\` failed (${password} was used): check the password.`;
   if (code === '28000')
     return `The server refuses role \`${plan.user}\`: check the user name in the URL and the server's pg_hba.conf.`;
-  if (code === '3D000')
-    return `Database \`${plan.database}\` does not exist: create it (\`createdb -O ${plan.user} ${plan.database}\`) or fix the URL.`;
+  if (code === '3D000') return `Create it (\`createdb -O ${plan.user} ${plan.database}\`) or fix the URL.`;
   if (code === '42501')
     return (
       `Role \`${plan.user}\` lacks a privilege Parzen needs in \`${plan.database}\`. Make the role the database's ` +

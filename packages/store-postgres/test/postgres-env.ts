@@ -67,7 +67,7 @@ let shared: Promise<{ readonly name: string; readonly url: string }> | undefined
 export const freshSchema = async (prefix: string): Promise<string> => {
   shared ??= freshDatabase('schemas');
   const database = await shared;
-  const schema = `${prefix}_${randomBytes(4).toString('hex')}`;
+  const schema = `${prefix.replace(/\W/g, '_')}_${randomBytes(4).toString('hex')}`;
   await adminQuery(`CREATE SCHEMA ${schema}`, database.name);
   const url = new URL(database.url);
   url.searchParams.set('options', `-c search_path=${schema}`);

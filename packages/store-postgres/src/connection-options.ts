@@ -13,6 +13,8 @@ export interface PostgresStoreOptions {
   readonly connectTimeoutMs?: number;
   /** How long an operation keeps retrying transient errors (server restarting, connection reset). Default 60 s. */
   readonly retryTimeoutMs?: number;
+  /** Which writes wait for the server to flush them: `'finish'` (default), `'always'` or `'never'`. */
+  readonly fsync?: 'finish' | 'always' | 'never';
 }
 
 /** The pool's settings and a password-free description of the server for messages. */

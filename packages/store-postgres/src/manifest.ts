@@ -1,14 +1,9 @@
 import { defineStore, pluginModule } from '@parzen/engine';
+import type { PostgresStoreOptions } from './connection-options.js';
+import type { createPostgresStore } from './postgres-store.js';
 
-/** Options of `{ "use": "postgres" }`. */
-export interface PostgresStoreManifestOptions {
-  /** `postgres://user@host:port/database`; never with a password. */
-  readonly url: string;
-  readonly passwordEnv?: string;
-  readonly poolSize?: number;
-  readonly connectTimeoutMs?: number;
-  readonly retryTimeoutMs?: number;
-}
+/** Options of `{ "use": "postgres" }`: those of {@link createPostgresStore}. */
+export type PostgresStoreManifestOptions = PostgresStoreOptions;
 
 /** JSON Schema of {@link PostgresStoreManifestOptions}, with defaults. */
 export const postgresStoreOptionsSchema = {
@@ -44,6 +39,12 @@ export const postgresStoreOptionsSchema = {
       minimum: 0,
       default: 60_000,
       description: 'How long an operation retries transient errors (server restarting, connection reset).',
+    },
+    fsync: {
+      enum: ['finish', 'always', 'never'],
+      default: 'finish',
+      description:
+        "finish: commits that finish a trial or create a study wait for the server's flush, others do not; always: every commit; never: none.",
     },
   },
 } as const;

@@ -53,6 +53,14 @@ interface TrialCache {
 
 const NO_LIMIT = 2_147_483_647;
 
+const lostTrial = (where: string, study: string, number: number): ParzenError =>
+  new ParzenError(
+    'STORE_FAILED',
+    `Trial #${number} of study \`${study}\` in PostgreSQL store \`${where}\` is no longer the one this worker ` +
+      'created: the server lost its creation (a crash before the commit was flushed) and gave the number to ' +
+      'another trial. This worker stops; run it again to continue the study.',
+  );
+
 const toKnown = (row: StudyRow): KnownStudy => ({
   id: row.id,
   record: Object.freeze({
@@ -64,19 +72,37 @@ const toKnown = (row: StudyRow): KnownStudy => ({
   }),
 });
 
+/** A trial this process created and is running: who created it, and the params it set (as JSON). */
+interface OwnTrial {
+  readonly createdBy: string;
+  params?: string;
+}
+
+/** `synchronous_commit` of a write: `off`, or null for the server's own setting. */
+type Sync = 'off' | null;
+
 class PostgresTrialStore implements PostgresStore {
   readonly name = 'postgres';
   readonly where: string;
   private readonly studies = new Map<string, KnownStudy>();
   private readonly caches = new Map<string, TrialCache>();
+  private readonly own = new Map<string, OwnTrial>();
+  private readonly retryTimeoutMs: number;
+  /** Durability of the writes that finish trials or create studies, and of the others. */
+  private readonly durable: Sync;
+  private readonly cheap: Sync;
   private closed = false;
 
   constructor(
     private readonly pool: Pool,
     private readonly plan: ConnectionPlan,
-    private readonly retryTimeoutMs: number,
+    options: PostgresStoreOptions,
   ) {
     this.where = plan.where;
+    this.retryTimeoutMs = options.retryTimeoutMs ?? 60_000;
+    const fsync = options.fsync ?? 'finish';
+    this.durable = fsync === 'never' ? 'off' : null;
+    this.cheap = fsync === 'always' ? null : 'off';
   }
 
   async openStudy(spec: StudySpec): Promise<{ readonly study: StudyRecord; readonly resumed: boolean }> {
@@ -84,7 +110,7 @@ class PostgresTrialStore implements PostgresStore {
     return this.retrying('opening the study', async () => {
       let known = await this.findStudy(spec.name);
       if (known === undefined) {
-        const values = [spec.name, spec.direction, spec.seed, JSON.stringify(spec.space), createdAt];
+        const values = [spec.name, spec.direction, spec.seed, JSON.stringify(spec.space), createdAt, this.durable];
         await this.query('insertStudy', values);
         known = await this.findStudy(spec.name); // ours, or a concurrent worker's that won the insert
       }
@@ -103,25 +129,44 @@ class PostgresTrialStore implements PostgresStore {
     const { id } = await this.requireStudy(study);
     const { lease, limit } = options;
     const writeId = randomUUID();
-    const values = [id, limit ?? NO_LIMIT, lease?.owner ?? null, lease?.expiresAt ?? null, new Date(), writeId];
+    // Trial numbers are 32-bit: a larger limit is no limit.
+    const values = [
+      id,
+      Math.min(limit ?? NO_LIMIT, NO_LIMIT),
+      this.cheap,
+      writeId,
+      lease?.owner ?? null,
+      lease?.expiresAt ?? null,
+      new Date(),
+    ];
     const row = await this.retrying('creating a trial', async (attempt) => {
       const earlier = attempt > 0 ? await this.query<TrialRow>('trialByWrite', [id, writeId]) : [];
       return earlier[0] ?? (await this.query<TrialRow>('createTrial', values))[0];
     });
-    return row === undefined ? undefined : (rowToTrial(study, row) as RunningTrial);
+    if (row === undefined) return undefined;
+    this.own.set(`${id}:${row.number}`, { createdBy: writeId });
+    return rowToTrial(study, row) as RunningTrial;
   }
 
   async setParams(study: string, number: number, params: ParamAssignment): Promise<void> {
-    await this.update(study, number, 'setParams', [JSON.stringify(params)], 'setting params');
+    const json = JSON.stringify(params);
+    const own = await this.update(study, number, 'setParams', this.cheap, [json], 'setting params');
+    if (own !== undefined) own.params = json;
   }
 
   async renewLease(study: string, number: number, lease: Lease): Promise<void> {
-    await this.update(study, number, 'setLease', [lease.owner, lease.expiresAt], 'renewing a lease');
+    await this.update(study, number, 'setLease', this.cheap, [lease.owner, lease.expiresAt], 'renewing a lease');
   }
 
   async finishTrial(study: string, number: number, outcome: TrialOutcome): Promise<FinishedTrial> {
-    const values = [...outcomeValues(outcome), new Date()];
-    return rowToTrial(study, await this.update(study, number, 'finish', values, 'finishing a trial')) as FinishedTrial;
+    const key = `${(await this.requireStudy(study)).id}:${number}`;
+    const values = [...outcomeValues(outcome), new Date(), this.own.get(key)?.params ?? null];
+    try {
+      const row = await this.updateRow(study, number, 'finish', this.durable, values, 'finishing a trial');
+      return rowToTrial(study, row) as FinishedTrial;
+    } finally {
+      this.own.delete(key);
+    }
   }
 
   /** Fetches only the rows changed since this process last looked (by `updated_seq`). */
@@ -147,28 +192,46 @@ class PostgresTrialStore implements PostgresStore {
     await this.pool.end();
   }
 
-  /**
-   * One write to a running trial, tagged with a fresh `write_id`. A retry first reads the row: if it
-   * carries this write's id, the lost first try committed and its row is the answer.
-   */
+  /** {@link updateRow}, returning what this process knows of the trial it created (if it did). */
   private async update(
     study: string,
     number: number,
     name: StatementName,
+    sync: Sync,
+    values: readonly unknown[],
+    doing: string,
+  ): Promise<OwnTrial | undefined> {
+    await this.updateRow(study, number, name, sync, values, doing);
+    return this.own.get(`${(await this.requireStudy(study)).id}:${number}`);
+  }
+
+  /**
+   * One write to a running trial, tagged with a fresh `write_id`. A retry first reads the row: if it
+   * carries this write's id, the lost first try committed and its row is the answer. A trial this
+   * process created is written only while it is still that trial (`created_by`): after a server crash
+   * undid its creation, its number may belong to another worker's trial.
+   */
+  private async updateRow(
+    study: string,
+    number: number,
+    name: StatementName,
+    sync: Sync,
     values: readonly unknown[],
     doing: string,
   ): Promise<TrialRow> {
     const { id } = await this.requireStudy(study);
+    const createdBy = this.own.get(`${id}:${number}`)?.createdBy ?? null;
     const writeId = randomUUID();
     return this.retrying(doing, async (attempt) => {
       if (attempt > 0) {
         const [current] = await this.query<TrialRow>('trial', [id, number]);
         if (current?.write_id === writeId) return current;
       }
-      const [updated] = await this.query<TrialRow>(name, [id, number, ...values, writeId]);
+      const [updated] = await this.query<TrialRow>(name, [id, number, sync, writeId, createdBy, ...values]);
       if (updated !== undefined) return updated;
       const [current] = await this.query<TrialRow>('trial', [id, number]);
       if (current === undefined) throw trialNotFound(study, number);
+      if (current.state === 'running') throw lostTrial(this.where, study, number);
       throw trialAlreadyFinished(study, number);
     });
   }
@@ -239,6 +302,11 @@ const openPool = async (options: PostgresStoreOptions): Promise<{ pool: Pool; pl
  *   `listTrials` fetches only rows changed since the last call (index `parzen_trials_by_update`).
  * - Transient errors (connection reset or refused, the server restarting, serialization failures) are
  *   retried with backoff for `retryTimeoutMs`; a retried write checks whether its first try committed.
+ * - `fsync: 'finish'` (default): finishing a trial and creating a study wait for the server's flush
+ *   (`synchronous_commit` as the server sets it); creating a trial, setting params and renewing a lease
+ *   do not. A server crash may undo those: finishing writes the params again, and a trial whose creation
+ *   was undone is never written to (the worker stops with `STORE_FAILED`). `'always'`: every write waits;
+ *   `'never'`: none does (a server crash may lose the last finished trials).
  * - `pg` is loaded on the first call, so importing this package costs nothing until a store is opened.
  *
  * @throws `ParzenError` `CONFIG_INVALID` for a bad URL, a password in it, failed authentication, a
@@ -251,5 +319,5 @@ const openPool = async (options: PostgresStoreOptions): Promise<{ pool: Pool; pl
  */
 export const createPostgresStore = async (options: PostgresStoreOptions): Promise<PostgresStore> => {
   const { pool, plan } = await openPool(options);
-  return new PostgresTrialStore(pool, plan, options.retryTimeoutMs ?? 60_000);
+  return new PostgresTrialStore(pool, plan, options);
 };

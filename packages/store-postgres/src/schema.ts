@@ -12,7 +12,8 @@ export interface Migration {
  * The schema's history; append, never edit. Every change of a study's trials takes the study's row lock
  * and the next `last_seq` (so changes commit in sequence order), and a reader fetches only the rows
  * changed since its last look. `write_id` names the write that last changed a row, so a write retried
- * after a lost connection can tell whether its first try committed.
+ * after a lost connection can tell whether its first try committed; `created_by` names the write that
+ * created it, so a process never writes to a trial that a server crash took from it and gave to another.
  */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -43,6 +44,7 @@ export const MIGRATIONS: readonly Migration[] = [
         finished_at timestamptz,
         updated_seq bigint NOT NULL,
         write_id uuid NOT NULL,
+        created_by uuid NOT NULL,
         PRIMARY KEY (study_id, number)
       );
       -- listTrials: the rows of a study changed since a sequence number.

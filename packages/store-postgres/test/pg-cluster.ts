@@ -35,6 +35,8 @@ export interface ClusterInfo {
   readonly asUser: readonly string[];
   /** A superuser URL (trust auth on 127.0.0.1). */
   readonly adminUrl: string;
+  /** Server settings (`-c name=value`) given at every start. */
+  readonly settings: readonly string[];
 }
 
 const freePort = (): Promise<number> =>
@@ -59,7 +61,8 @@ host all all 127.0.0.1/32 trust
 
 /** `pg_ctl start` on the cluster's port; resolves once the server accepts connections. */
 export const startServer = async (info: ClusterInfo): Promise<void> => {
-  const options = `-p ${info.port} -k '' -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+  const settings = ['listen_addresses=127.0.0.1', 'max_connections=200', ...info.settings];
+  const options = [`-p ${info.port}`, "-k ''", ...settings.map((setting) => `-c ${setting}`)].join(' ');
   await tool(info, 'pg_ctl', ['-D', info.dataDir, '-o', options, '-l', info.logFile, '-w', '-t', '30', 'start']);
 };
 
@@ -68,8 +71,11 @@ export const stopServer = async (info: ClusterInfo, mode: 'fast' | 'immediate' =
   await tool(info, 'pg_ctl', ['-D', info.dataDir, '-m', mode, '-w', 'stop']);
 };
 
-/** Creates, configures and starts a cluster in a new temp folder. */
-export const startCluster = async (bin: string): Promise<ClusterInfo> => {
+/**
+ * Creates, configures and starts a cluster in a new temp folder. Tests run it with `fsync=off` (the
+ * default here: nothing they check survives a power loss); the benchmark passes `[]` for real flushes.
+ */
+export const startCluster = async (bin: string, settings: readonly string[] = ['fsync=off']): Promise<ClusterInfo> => {
   const root = userInfo().uid === 0;
   const dir = mkdtempSync(join(tmpdir(), 'parzen-pg-'));
   if (root) chownSync(dir, uidOf('postgres'), gidOf('postgres'));
@@ -83,6 +89,7 @@ export const startCluster = async (bin: string): Promise<ClusterInfo> => {
     port,
     asUser,
     adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    settings,
   };
   await tool(info, 'initdb', ['-D', info.dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   writeFileSync(join(info.dataDir, 'pg_hba.conf'), HBA);
@@ -93,6 +100,11 @@ export const startCluster = async (bin: string): Promise<ClusterInfo> => {
     throw new Error(`PostgreSQL did not start on port ${port}: ${(error as Error).message}\n${log}`);
   }
   return info;
+};
+
+/** `createdb NAME` on the cluster, owned by the superuser. */
+export const createDatabase = async (info: ClusterInfo, name: string): Promise<void> => {
+  await tool(info, 'createdb', ['-h', '127.0.0.1', '-p', String(info.port), '-U', 'postgres', name]);
 };
 
 /** Stops the server at once and removes its folder. */

@@ -19,11 +19,23 @@ const versionIn = async (url: string): Promise<number> =>
 // Sample arguments for each statement, so EXPLAIN EXECUTE can plan it.
 const SAMPLE: Readonly<Record<StatementName, readonly unknown[]>> = {
   study: ['s'],
-  insertStudy: ['s', 'minimize', 1, '{}', new Date()],
-  createTrial: [1, 10, 'w', new Date(), new Date(), '00000000-0000-4000-8000-000000000000'],
-  setParams: [1, 2, '{}', '00000000-0000-4000-8000-000000000000'],
-  setLease: [1, 2, 'w', new Date(), '00000000-0000-4000-8000-000000000000'],
-  finish: [1, 2, 'complete', 1, null, null, new Date(), '00000000-0000-4000-8000-000000000000'],
+  insertStudy: ['s', 'minimize', 1, '{}', new Date(), null],
+  createTrial: [1, 10, 'off', '00000000-0000-4000-8000-000000000000', 'w', new Date(), new Date()],
+  setParams: [1, 2, 'off', '00000000-0000-4000-8000-000000000000', '00000000-0000-4000-8000-000000000000', '{}'],
+  setLease: [1, 2, null, '00000000-0000-4000-8000-000000000000', null, 'w', new Date()],
+  finish: [
+    1,
+    2,
+    null,
+    '00000000-0000-4000-8000-000000000000',
+    '00000000-0000-4000-8000-000000000000',
+    'complete',
+    1,
+    null,
+    null,
+    new Date(),
+    '{}',
+  ],
   trial: [1, 2],
   trialByWrite: [1, '00000000-0000-4000-8000-000000000000'],
   changedSince: [1, 19_990],
@@ -85,8 +97,9 @@ describePostgres('postgres schema', () => {
         // fitting index shows a Seq Scan, or an index scan that reads and drops the study's other rows.
         await client.query(`INSERT INTO parzen_studies (name, direction, seed, space, created_at, next_number, last_seq)
           VALUES ('s', 'minimize', 1, '{}', now(), 20000, 20000)`);
-        await client.query(`INSERT INTO parzen_trials (study_id, number, state, params, started_at, updated_seq, write_id)
-          SELECT 1, n, 'running', '{}', now(), n + 1, gen_random_uuid() FROM generate_series(0, 19999) AS n`);
+        await client.query(`INSERT INTO parzen_trials (study_id, number, state, params, started_at, updated_seq, write_id, created_by)
+          SELECT 1, n, 'running', '{}', now(), n + 1, gen_random_uuid(), '00000000-0000-4000-8000-000000000000'
+          FROM generate_series(0, 19999) AS n`);
         await client.query('ANALYZE');
         await client.query('SET enable_seqscan = off');
         for (const [name, sql] of Object.entries(STATEMENTS)) {

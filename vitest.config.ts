@@ -1,12 +1,33 @@
 import { defaultServerConditions } from 'vite';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+// Tests that need a PostgreSQL server: they run in the `postgres` project, which starts one.
+const POSTGRES_TESTS = ['packages/store-postgres/test/**/*.test.ts', 'packages/cli/test/postgres-*.test.ts'];
 
 export default defineConfig({
   oxc: { decorator: { legacy: true } },
   ssr: { resolve: { conditions: ['@parzen/source', ...defaultServerConditions] } },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'examples/*/src/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'parzen',
+          include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'examples/*/src/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...POSTGRES_TESTS],
+        },
+      },
+      {
+        // Its global setup starts one throwaway PostgreSQL server, only when these tests are selected.
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: POSTGRES_TESTS,
+          globalSetup: ['packages/store-postgres/test/global-setup.ts'],
+        },
+      },
+    ],
   },
 });

@@ -1,11 +1,15 @@
-/** Helpers shared by the store benchmarks: the machine description and writing a results file. */
+/**
+ * Helpers shared by the store benchmarks: the machine description, writing a results file, the per-trial
+ * overhead and load-time measurements, and the throughput of parallel worker processes.
+ */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { TrialStore } from '@parzen/engine';
+import type { Trial, TrialStore } from '@parzen/engine';
 import { createJsonlStore } from '@parzen/store-file';
 import { createSqliteStore } from '@parzen/store-sqlite';
+import { type StoreTarget, spawnWorker } from '@parzen/test-kit';
 
 const require = createRequire(import.meta.url);
 
@@ -79,4 +83,119 @@ export const markdownTable = (
   const line = (cells: readonly string[]) => `| ${cells.map(cell).join(' | ')} |`;
   const rule = widths.map((width, column) => (right[column] ? `${'-'.repeat(width - 1)}:` : '-'.repeat(width)));
   return [line(header), `| ${rule.join(' | ')} |`, ...rows.map(line)].join('\n');
+};
+
+const space = { x: { type: 'uniform', low: 0, high: 1 }, y: { type: 'uniform', low: 0, high: 1 } } as const;
+
+/** The study the overhead benchmarks grow (two uniform parameters). */
+export const overheadSpec = (name = 'bench') => ({ name, direction: 'minimize', seed: 1, space }) as const;
+
+/** How long trials took while a study grew. */
+export interface Growth {
+  /** Mean ms per trial over the whole study. */
+  readonly mean: number;
+  /** Mean and median ms per trial over the last `tail` trials (the cost at the study's final size). */
+  readonly tailMean: number;
+  readonly tailMedian: number;
+}
+
+/** One trial as the run loop stores it: createTrial (lease, limit) + setParams + finishTrial + listTrials. */
+const oneTrial = async (store: TrialStore, study: string, i: number): Promise<void> => {
+  const lease = { owner: `bench:${process.pid}:a`, expiresAt: new Date(Date.now() + 60_000).toISOString() };
+  const trial = await store.createTrial(study, { lease, limit: Number.MAX_SAFE_INTEGER });
+  if (trial === undefined) throw new Error('createTrial refused');
+  await store.setParams(study, trial.number, { x: (i % 97) / 97, y: (i % 89) / 89 });
+  await store.finishTrial(study, trial.number, { state: 'complete', value: i / 7 });
+  await store.listTrials(study);
+};
+
+/** Opens the study and grows it to `size` trials, timing each one. */
+export const grow = async (store: TrialStore, size: number, study = 'bench', tail = 1_000): Promise<Growth> => {
+  await store.openStudy(overheadSpec(study));
+  const times: number[] = [];
+  const start = performance.now();
+  for (let i = 0; i < size; i++) {
+    const before = performance.now();
+    await oneTrial(store, study, i);
+    if (i >= size - tail) times.push(performance.now() - before);
+  }
+  const total = performance.now() - start;
+  return {
+    mean: total / size,
+    tailMean: times.reduce((sum, ms) => sum + ms, 0) / times.length,
+    tailMedian: median(times),
+  };
+};
+
+/** Median of 3 loads of a grown study: open a new store, openStudy, listTrials of all `size` trials. */
+export const loadMs = async (
+  open: () => TrialStore | Promise<TrialStore>,
+  size: number,
+  study = 'bench',
+): Promise<number> => {
+  const times: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    const start = performance.now();
+    const store = await open();
+    await store.openStudy(overheadSpec(study));
+    const trials = await store.listTrials(study);
+    times.push(performance.now() - start);
+    if (trials.length !== size) throw new Error(`loaded ${trials.length} trials, expected ${size}`);
+    await store.close();
+  }
+  return median(times);
+};
+
+/** A throughput run: how many trials, per second, and the wall time. */
+export interface ThroughputRun {
+  readonly trials: number;
+  readonly perSecond: number;
+  readonly wallSeconds: number;
+}
+
+const span = (trials: readonly Trial[]): number => {
+  const starts = trials.map((trial) => Date.parse(trial.startedAt));
+  const ends = trials.map((trial) => ('finishedAt' in trial ? Date.parse(trial.finishedAt) : Number.NaN));
+  return (Math.max(...ends) - Math.min(...starts)) / 1000;
+};
+
+export interface ThroughputOptions {
+  readonly target: StoreTarget;
+  readonly study: string;
+  readonly processes: number;
+  readonly trialsPerProcess: number;
+  readonly sleepMs: number;
+  /** Reads the study's trials once the workers are done. */
+  readonly list: () => Promise<readonly Trial[]>;
+}
+
+/**
+ * Starts `processes` fixture workers (random search, a sleeping objective) on one study, releases them
+ * together once loaded, and measures trials / (last finish - first start) from the store's timestamps, so
+ * process start-up is not counted; the wall time from release to the last exit is returned too.
+ */
+export const measureThroughput = async (options: ThroughputOptions): Promise<ThroughputRun> => {
+  const budget = { maxTrials: options.trialsPerProcess * options.processes };
+  const workers = Array.from({ length: options.processes }, () =>
+    spawnWorker({
+      stores: [options.target],
+      study: options.study,
+      seed: 1,
+      budget,
+      sleepMs: options.sleepMs,
+      waitForGo: true,
+    }),
+  );
+  await Promise.all(workers.map((worker) => worker.waitFor((event) => event.event === 'ready')));
+  const go = performance.now();
+  for (const worker of workers) worker.child.stdin?.write('go\n');
+  const exits = await Promise.all(workers.map((worker) => worker.exited));
+  const wallSeconds = (performance.now() - go) / 1000;
+  if (exits.some((exit) => exit.code !== 0))
+    throw new Error(`a worker failed: ${workers.map((w) => w.stderr()).join('\n')}`);
+  const trials = await options.list();
+  if (trials.length !== budget.maxTrials || trials.some((trial) => trial.state !== 'complete')) {
+    throw new Error(`expected ${budget.maxTrials} complete trials, found ${trials.length}`);
+  }
+  return { trials: trials.length, perSecond: trials.length / span(trials), wallSeconds };
 };

@@ -11,6 +11,8 @@ import type { TrialStore } from '@parzen/engine';
 import { createJsonlStore } from '@parzen/store-file';
 import { createSqliteStore } from '@parzen/store-sqlite';
 import {
+  grow,
+  loadMs,
   machineLine,
   markdownTable,
   median,
@@ -25,57 +27,6 @@ const openWith = (kind: StoreKind, path: string, fsync: Fsync): TrialStore =>
   kind === 'jsonl' ? createJsonlStore({ path, fsync }) : createSqliteStore({ path, fsync });
 
 const SIZES = [1_000, 10_000] as const;
-const TAIL = 1_000;
-const space = { x: { type: 'uniform', low: 0, high: 1 }, y: { type: 'uniform', low: 0, high: 1 } } as const;
-const spec = { name: 'bench', direction: 'minimize', seed: 1, space } as const;
-
-interface Growth {
-  /** Mean ms per trial over the whole study. */
-  readonly mean: number;
-  /** Mean and median ms per trial over the last 1,000 trials (the cost at the study's final size). */
-  readonly tailMean: number;
-  readonly tailMedian: number;
-}
-
-const oneTrial = async (store: TrialStore, i: number): Promise<void> => {
-  const lease = { owner: `bench:${process.pid}:a`, expiresAt: new Date(Date.now() + 60_000).toISOString() };
-  const trial = await store.createTrial(spec.name, { lease, limit: Number.MAX_SAFE_INTEGER });
-  if (trial === undefined) throw new Error('createTrial refused');
-  await store.setParams(spec.name, trial.number, { x: (i % 97) / 97, y: (i % 89) / 89 });
-  await store.finishTrial(spec.name, trial.number, { state: 'complete', value: i / 7 });
-  await store.listTrials(spec.name);
-};
-
-const grow = async (store: TrialStore, size: number): Promise<Growth> => {
-  await store.openStudy(spec);
-  const tail: number[] = [];
-  const start = performance.now();
-  for (let i = 0; i < size; i++) {
-    const before = performance.now();
-    await oneTrial(store, i);
-    if (i >= size - TAIL) tail.push(performance.now() - before);
-  }
-  const total = performance.now() - start;
-  return {
-    mean: total / size,
-    tailMean: tail.reduce((sum, ms) => sum + ms, 0) / tail.length,
-    tailMedian: median(tail),
-  };
-};
-
-const load = async (kind: StoreKind, path: string, size: number): Promise<number> => {
-  const times: number[] = [];
-  for (let run = 0; run < 3; run++) {
-    const start = performance.now();
-    const store = STORES[kind].open(path);
-    await store.openStudy(spec);
-    const trials = await store.listTrials(spec.name);
-    times.push(performance.now() - start);
-    if (trials.length !== size) throw new Error(`loaded ${trials.length} trials, expected ${size}`);
-    await store.close();
-  }
-  return median(times);
-};
 
 /** Median time of a 100-byte append plus fsync on the temp folder's disk: the floor of fsync 'finish'. */
 const rawFsyncMs = (): number => {
@@ -107,7 +58,7 @@ for (const kind of Object.keys(STORES) as StoreKind[]) {
         const store = openWith(kind, path, fsync);
         const growth = await grow(store, size);
         await store.close();
-        const loadMs = await load(kind, path, size);
+        const load = await loadMs(() => STORES[kind].open(path), size);
         const row = [
           kind,
           fsync,
@@ -115,7 +66,7 @@ for (const kind of Object.keys(STORES) as StoreKind[]) {
           growth.mean.toFixed(3),
           growth.tailMean.toFixed(3),
           growth.tailMedian.toFixed(3),
-          loadMs.toFixed(1),
+          load.toFixed(1),
         ];
         rows.push(row);
         process.stderr.write(`${row.join(' | ')}\n`);

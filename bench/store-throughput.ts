@@ -7,55 +7,35 @@
  *
  *   node --conditions=@parzen/source --import tsx bench/store-throughput.ts [--out bench/results/store-throughput.md]
  */
-import type { Trial } from '@parzen/engine';
-import { spawnWorker } from '@parzen/test-kit';
-import { machineLine, markdownTable, publish, STORES, type StoreKind, tempFolder } from './store-bench-utils.js';
+import {
+  machineLine,
+  markdownTable,
+  measureThroughput,
+  publish,
+  STORES,
+  type StoreKind,
+  type ThroughputRun,
+  tempFolder,
+} from './store-bench-utils.js';
 
 const PROCESSES = [1, 2, 4] as const;
-const TRIALS_PER_PROCESS = 30;
-const SLEEP_MS = 100;
+const trialsPerProcess = 30;
+const sleepMs = 100;
 
-interface Run {
-  readonly trials: number;
-  readonly perSecond: number;
-  readonly wallSeconds: number;
-}
-
-const span = (trials: readonly Trial[]): number => {
-  const starts = trials.map((trial) => Date.parse(trial.startedAt));
-  const ends = trials.map((trial) => ('finishedAt' in trial ? Date.parse(trial.finishedAt) : Number.NaN));
-  return (Math.max(...ends) - Math.min(...starts)) / 1000;
-};
-
-const measure = async (kind: StoreKind, processes: number): Promise<Run> => {
+const measure = async (kind: StoreKind, processes: number): Promise<ThroughputRun> => {
   const folder = tempFolder('store-throughput');
   try {
     const path = folder.path(`bench${STORES[kind].extension}`);
-    const budget = { maxTrials: TRIALS_PER_PROCESS * processes };
-    const workers = Array.from({ length: processes }, () =>
-      spawnWorker({
-        stores: [{ kind, path, module: STORES[kind].module, factory: STORES[kind].factory }],
-        study: 'throughput',
-        seed: 1,
-        budget,
-        sleepMs: SLEEP_MS,
-        waitForGo: true,
-      }),
-    );
-    await Promise.all(workers.map((worker) => worker.waitFor((event) => event.event === 'ready')));
-    const go = performance.now();
-    for (const worker of workers) worker.child.stdin?.write('go\n');
-    const exits = await Promise.all(workers.map((worker) => worker.exited));
-    const wallSeconds = (performance.now() - go) / 1000;
-    if (exits.some((exit) => exit.code !== 0))
-      throw new Error(`a worker failed: ${workers.map((w) => w.stderr()).join('\n')}`);
-    const store = STORES[kind].open(path);
-    const trials = await store.listTrials('throughput');
-    await store.close();
-    if (trials.length !== budget.maxTrials || trials.some((trial) => trial.state !== 'complete')) {
-      throw new Error(`expected ${budget.maxTrials} complete trials, found ${trials.length}`);
-    }
-    return { trials: trials.length, perSecond: trials.length / span(trials), wallSeconds };
+    const list = async () => {
+      const store = STORES[kind].open(path);
+      try {
+        return await store.listTrials('throughput');
+      } finally {
+        await store.close();
+      }
+    };
+    const target = { kind, path, module: STORES[kind].module, factory: STORES[kind].factory };
+    return await measureThroughput({ target, study: 'throughput', processes, trialsPerProcess, sleepMs, list });
   } finally {
     folder.remove();
   }
@@ -81,8 +61,8 @@ publish(
     machineLine(),
     '',
     'Command: `node --conditions=@parzen/source --import tsx bench/store-throughput.ts`. Each process runs the',
-    `engine loop (random search, concurrency 1) on one shared study; the objective sleeps ${SLEEP_MS} ms; the budget is`,
-    `${TRIALS_PER_PROCESS} trials per process (maxTrials, enforced by the store across processes). Trials/s is measured`,
+    `engine loop (random search, concurrency 1) on one shared study; the objective sleeps ${sleepMs} ms; the budget is`,
+    `${trialsPerProcess} trials per process (maxTrials, enforced by the store across processes). Trials/s is measured`,
     'from the store\'s timestamps (first start to last finish); "wall" is from releasing the loaded workers to the',
     'last exit. The ideal with a 100 ms objective is 10 trials/s per process.',
     '',

@@ -2,7 +2,7 @@ import type { PluginChoice, PluginPackage } from '@parzen/engine/plugin';
 
 /**
  * The plugin packages the CLI always offers: suggesters `random`, `quasi-random` and `tpe`, stores
- * `jsonl` and `sqlite`, objectives `module` and `command` (plus the engine's own `memory` store and
+ * `jsonl`, `sqlite` and `postgres`, objectives `module` and `command` (plus the engine's own `memory` store and
  * `console` reporter, and the CLI's `progress` reporter). Imported when a command needs them, so
  * `--version` and `--help` load none. The one place to add a built-in.
  */
@@ -12,6 +12,7 @@ export const loadBuiltinPlugins = async (): Promise<readonly PluginPackage[]> =>
     import('@parzen/algo-tpe'),
     import('@parzen/store-file'),
     import('@parzen/store-sqlite'),
+    import('@parzen/store-postgres'),
     import('@parzen/objectives'),
   ]);
 

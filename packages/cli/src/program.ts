@@ -17,7 +17,7 @@ const runOptions = (command: Command): Command =>
     .option('--concurrency <n>', 'trials evaluated at once', positiveInteger)
     .option(
       '--store <spec>',
-      'store to use: memory, jsonl[:PATH], sqlite:PATH (paths relative to the working directory)',
+      'store to use: memory, jsonl[:PATH], sqlite:PATH (paths relative to the working directory), postgres:URL',
     )
     .option('--json', 'print the result as one JSON line last on stdout')
     .option('--quiet', 'print only the summary (no progress)');

@@ -13,6 +13,17 @@ describe('parseStoreSpec', () => {
     expect(parseStoreSpec('jsonl:C:x', '/work')).toEqual({ use: 'jsonl', options: { path: '/work/C:x' } });
   });
 
+  it('reads a postgres URL, alone or after postgres:, without resolving it as a path', () => {
+    const url = 'postgres://parzen@db.example:5433/studies';
+    const expected = { use: 'postgres', options: { url } };
+    expect(parseStoreSpec(url, '/work')).toEqual(expected);
+    expect(parseStoreSpec(`postgres:${url}`, '/work')).toEqual(expected);
+    expect(parseStoreSpec('postgresql://parzen@db/s', '/work')).toEqual({
+      use: 'postgres',
+      options: { url: 'postgresql://parzen@db/s' },
+    });
+  });
+
   it('rejects a spec that is not NAME or NAME:PATH', () => {
     expect(() => parseStoreSpec(':x.db')).toThrow(CliError);
     expect(() => parseStoreSpec('sql ite')).toThrow(/expected NAME or NAME:PATH/);

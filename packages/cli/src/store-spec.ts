@@ -2,16 +2,21 @@ import { resolve } from 'node:path';
 import type { PluginChoice } from '@parzen/engine';
 import { CliError } from './exit-codes.js';
 
+const POSTGRES_URL = /^postgres(?:ql)?:\/\//;
+
 /**
- * Parses `--store SPEC`: `memory`, `jsonl`, `jsonl:./x.jsonl`, `sqlite:./x.db`, or `<plugin>:<path>` for
- * any store plugin taking a `path`. A relative path is relative to the working directory (where the
- * user typed it), not to the config.
+ * Parses `--store SPEC`: `memory`, `jsonl`, `jsonl:./x.jsonl`, `sqlite:./x.db`, `postgres:URL` (or the
+ * URL alone, `postgres://user@host/db`), or `<plugin>:<path>` for any store plugin taking a `path`. A
+ * relative path is relative to the working directory (where the user typed it), not to the config.
  */
 export const parseStoreSpec = (spec: string, cwd: string = process.cwd()): PluginChoice => {
+  const trimmed = spec.trim();
+  if (POSTGRES_URL.test(trimmed)) return { use: 'postgres', options: { url: trimmed } };
+  if (trimmed.startsWith('postgres:')) return { use: 'postgres', options: { url: trimmed.slice('postgres:'.length) } };
   const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)(?::(.+))?$/.exec(spec.trim());
   if (match === null)
     throw new CliError(
-      `--store ${JSON.stringify(spec)}: expected NAME or NAME:PATH, e.g. sqlite:./study.db, jsonl:./study.jsonl or memory.`,
+      `--store ${JSON.stringify(spec)}: expected NAME or NAME:PATH, e.g. sqlite:./study.db, jsonl:./study.jsonl, postgres:postgres://user@host/db or memory.`,
     );
   const [, use, path] = match as unknown as [string, string, string | undefined];
   return path === undefined ? { use } : { use, options: { path: resolve(cwd, path) } };

@@ -1,10 +1,5 @@
 // seedrandom's alea alone: the package's main module also loads five other generators and Node's crypto.
-// @ts-expect-error: @types/seedrandom types only the package root; this file exports the same alea function.
-
-import type seedrandom from 'seedrandom';
-import aleaImport from 'seedrandom/lib/alea.js';
-
-const aleaGenerator = aleaImport as typeof seedrandom.alea;
+import aleaGenerator from 'seedrandom/lib/alea.js';
 
 /** A seeded source of uniform numbers in [0, 1). Never shared between trials: derive one with {@link deriveRng}. */
 export interface Rng {

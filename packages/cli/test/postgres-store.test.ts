@@ -1,0 +1,149 @@
+// Runs in vitest's `postgres` project, whose global setup starts the PostgreSQL server these tests use.
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { PASSWORD_ROLE } from '../../store-postgres/test/pg-cluster.js';
+import {
+  adminQuery,
+  cluster,
+  describePostgres,
+  freshDatabase,
+  urlFor,
+} from '../../store-postgres/test/postgres-env.js';
+import type { Output } from '../src/output.js';
+import { runCli } from '../src/program.js';
+import { heartConfig, heartModule, tempDir, writeIn } from './cli-harness.js';
+
+interface Captured extends Output {
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+}
+const captured = (): Captured => {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    result: (line) => out.push(line),
+    note: (line) => err.push(line),
+    stdout: () => out.join('\n'),
+    stderr: () => err.join('\n'),
+  };
+};
+
+let dir: string;
+beforeAll(() => {
+  dir = tempDir('parzen-pg-cli-');
+  writeIn(dir, 'heart.mjs', heartModule);
+});
+const PASSWORD_VAR = 'PARZEN_TEST_PG_PASSWORD';
+const PGPASSWORD = process.env.PGPASSWORD;
+beforeAll(() => {
+  delete process.env.PGPASSWORD; // the password tests decide where the password comes from
+});
+afterAll(() => {
+  if (PGPASSWORD !== undefined) process.env.PGPASSWORD = PGPASSWORD;
+});
+afterEach(() => {
+  delete process.env[PASSWORD_VAR];
+});
+
+/** A config on the postgres store; returns its path. */
+const configOn = (name: string, options: Record<string, unknown>, extra: Record<string, unknown> = {}): string =>
+  writeIn(dir, `${name}.json`, heartConfig({ name, store: { use: 'postgres', options }, ...extra }));
+
+const parzen = async (...args: string[]) => {
+  const output = captured();
+  const started = Date.now();
+  const code = await runCli(['node', 'parzen', ...args], output);
+  return { code, ms: Date.now() - started, stdout: output.stdout(), stderr: output.stderr() };
+};
+
+describePostgres('parzen on the postgres store', () => {
+  it('runs, lists, shows the best and resumes a study in PostgreSQL, also through --store postgres:URL', async () => {
+    const { url } = await freshDatabase('cli');
+    const config = configOn('heart', { url });
+    const run = await parzen('run', config, '--quiet', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout.split('\n').at(-1) ?? '')).toMatchObject({ trials: { complete: 8, failed: 0 } });
+    const trials = JSON.parse((await parzen('trials', config, '--json')).stdout) as { number: number; state: string }[];
+    expect(trials.map((trial) => trial.number)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    const best = await parzen('best', config, '--json');
+    expect(best.code).toBe(0);
+    expect(JSON.parse(best.stdout)).toMatchObject({ study: 'heart', trials: { complete: 8 } });
+    const resumed = await parzen('resume', config, '--more-trials', '3', '--quiet');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/Study heart: 11 complete, 0 failed/);
+    // Another config (memory store) pointed at the same study with the flag.
+    const elsewhere = writeIn(dir, 'other.json', heartConfig());
+    const listed = await parzen('trials', elsewhere, '--csv', '--store', `postgres:${url}`);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout.trim().split('\n')).toHaveLength(12); // header + 11 trials
+    expect((await parzen('resume', configOn('absent', { url }))).code).toBe(1); // no such study: exit 1
+  });
+
+  it('exits 2 with a clear message for a bad URL, a password in it, or a port where no server listens', async () => {
+    const bad = await parzen('run', configOn('bad-url', { url: 'mysql://alice@127.0.0.1/x' }));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/must start with postgres:\/\/ or postgresql:\/\//);
+
+    const secret = await parzen('run', configOn('secret', { url: 'postgres://alice:hunter2@127.0.0.1/x' }));
+    expect(secret.code).toBe(2);
+    expect(secret.stderr).toMatch(/contains a password.*PGPASSWORD/s);
+    expect(secret.stderr).not.toContain('hunter2');
+
+    const { url } = await freshDatabase('noport');
+    const closed = new URL(url);
+    closed.port = '1'; // nothing listens on port 1
+    const refused = await parzen('run', configOn('refused', { url: closed.toString() }));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/ECONNREFUSED.*is the server running/s);
+    expect(refused.ms).toBeLessThan(10_000);
+  });
+
+  it('exits 2 for a missing database and for a role without the privileges it needs', async () => {
+    const { name } = await freshDatabase('perm');
+    const missing = await parzen('run', configOn('missing-db', { url: urlFor(`${name}_nope`) }));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(new RegExp(`database "${name}_nope" does not exist\\. Create it \\(\`createdb`));
+
+    // PostgreSQL 15 gives PUBLIC no CREATE on schema public: a plain role cannot make Parzen's tables.
+    await adminQuery('DROP ROLE IF EXISTS parzen_noperm; CREATE ROLE parzen_noperm LOGIN');
+    const denied = await parzen('run', configOn('denied', { url: urlFor(name, 'parzen_noperm') }));
+    expect(denied.code).toBe(2);
+    expect(denied.stderr).toMatch(/permission denied.*Role `parzen_noperm` lacks a privilege/s);
+
+    await adminQuery(`REVOKE CONNECT ON DATABASE ${name} FROM PUBLIC`);
+    const noConnect = await parzen('trials', configOn('no-connect', { url: urlFor(name, 'parzen_noperm') }));
+    expect(noConnect.code).toBe(2);
+    expect(noConnect.stderr).toMatch(/permission denied for database/);
+  });
+
+  // Needs the tests' own cluster, where this role alone authenticates with a password.
+  it.skipIf(cluster === undefined)(
+    'exits 2 for a wrong or a missing password, and runs with the right one',
+    async () => {
+      const { url, name } = await freshDatabase('auth');
+      await adminQuery(`DROP ROLE IF EXISTS ${PASSWORD_ROLE}; CREATE ROLE ${PASSWORD_ROLE} LOGIN PASSWORD 'right'`);
+      await adminQuery(`ALTER DATABASE ${name} OWNER TO ${PASSWORD_ROLE}`);
+      await adminQuery(`ALTER SCHEMA public OWNER TO ${PASSWORD_ROLE}`, name);
+      const options = { url: urlFor(name, PASSWORD_ROLE), passwordEnv: PASSWORD_VAR };
+
+      process.env[PASSWORD_VAR] = 'wrong';
+      const wrong = await parzen('run', configOn('wrong-pw', options));
+      expect(wrong.code).toBe(2);
+      expect(wrong.stderr).toMatch(
+        new RegExp(
+          `password authentication failed.*Authentication of role \`${PASSWORD_ROLE}\` failed \\(the password from ${PASSWORD_VAR}`,
+          's',
+        ),
+      );
+      expect(wrong.stderr).not.toContain("'wrong'");
+
+      const none = await parzen('run', configOn('no-pw', { url: options.url }));
+      expect(none.code).toBe(2);
+      expect(none.stderr).toMatch(/asks role `parzen_pw` for a password: set PGPASSWORD/);
+
+      process.env[PASSWORD_VAR] = 'right';
+      const right = await parzen('run', configOn('right-pw', options), '--quiet');
+      expect(right.code, right.stderr).toBe(0);
+      expect(url).not.toContain('right');
+    },
+  );
+});

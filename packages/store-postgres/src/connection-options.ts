@@ -1,0 +1,132 @@
+import { type ConfigIssue, ParzenError } from '@parzen/engine/plugin';
+import type { ClientConfig, PoolConfig } from 'pg';
+
+/** Options of {@link createPostgresStore}. */
+export interface PostgresStoreOptions {
+  /** `postgres://user@host:port/database`, without a password (rejected if it has one). */
+  readonly url: string;
+  /** The environment variable that holds the password; default `PGPASSWORD`. */
+  readonly passwordEnv?: string;
+  /** Connections this process keeps open at most. Default 4. */
+  readonly poolSize?: number;
+  /** How long connecting may take before it counts as failed. Default 10 s. */
+  readonly connectTimeoutMs?: number;
+  /** How long an operation keeps retrying transient errors (server restarting, connection reset). Default 60 s. */
+  readonly retryTimeoutMs?: number;
+  /** Which writes wait for the server to flush them: `'finish'` (default), `'always'` or `'never'`. */
+  readonly fsync?: 'finish' | 'always' | 'never';
+}
+
+/** The pool's settings and a password-free description of the server for messages. */
+export interface ConnectionPlan {
+  readonly pool: PoolConfig;
+  /** `user@host:port/database`, for messages (never a password). */
+  readonly where: string;
+  readonly user: string;
+  readonly database: string;
+  /** Where the password came from (`PGPASSWORD`, or the `passwordEnv` variable), if any. */
+  readonly passwordSource: string | undefined;
+}
+
+const URL_POINTER = '/store/options/url';
+const EXPECTED_URL = 'postgres://USER@HOST[:PORT]/DATABASE, without a password';
+
+const badOption = (pointer: string, expected: string, found: string, message: string): ParzenError => {
+  const issue: ConfigIssue = { pointer, expected, found };
+  return new ParzenError('CONFIG_INVALID', message, { issues: [issue] });
+};
+const badUrl = (expected: string, found: string, message: string): ParzenError =>
+  badOption(URL_POINTER, expected, found, `Invalid postgres store URL: ${message}`);
+
+/** The URL with any password masked, for messages. */
+export const redactUrl = (url: string): string => {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    if (parsed.searchParams.has('password')) parsed.searchParams.set('password', '***');
+    return parsed.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+};
+
+const parseUrl = (url: string): URL => {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw badUrl(EXPECTED_URL, JSON.stringify(url), `\`${url}\` is not a URL; expected ${EXPECTED_URL}.`);
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw badUrl(EXPECTED_URL, parsed.protocol, `\`${redactUrl(url)}\` must start with postgres:// or postgresql://.`);
+  }
+  if (parsed.password !== '' || parsed.searchParams.has('password')) {
+    throw badUrl(
+      'a URL without a password',
+      redactUrl(url),
+      `\`${redactUrl(url)}\` contains a password. Passwords never go in the config: remove it from the URL and ` +
+        'set PGPASSWORD in the environment of each worker (or name another variable in the `passwordEnv` option).',
+    );
+  }
+  return parsed;
+};
+
+const readPassword = (
+  passwordEnv: string | undefined,
+  env: NodeJS.ProcessEnv,
+): { readonly password?: string; readonly source?: string } => {
+  if (passwordEnv !== undefined) {
+    const password = env[passwordEnv];
+    if (password === undefined) {
+      throw badOption(
+        '/store/options/passwordEnv',
+        `an environment variable named ${passwordEnv} holding the password`,
+        `no variable ${passwordEnv} in the environment`,
+        `The postgres store reads its password from \`${passwordEnv}\` (option passwordEnv), but that environment variable is not set.`,
+      );
+    }
+    return { password, source: passwordEnv };
+  }
+  const password = env.PGPASSWORD;
+  return password === undefined ? {} : { password, source: 'PGPASSWORD' };
+};
+
+/**
+ * Checks the store's URL (postgres:// or postgresql://, no password in it) and reads the password from
+ * the environment. Nothing connects yet. `parse` is pg-connection-string's `parseIntoClientConfig` (loaded
+ * by the caller, with `pg`, only when a store is opened).
+ *
+ * @throws `ParzenError` `CONFIG_INVALID` for a malformed URL, a URL with a password, or a missing
+ * `passwordEnv` variable.
+ */
+export const planConnection = (
+  options: PostgresStoreOptions,
+  parse: (url: string) => ClientConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): ConnectionPlan => {
+  parseUrl(options.url);
+  const { password, source } = readPassword(options.passwordEnv, env);
+  const client = parse(options.url);
+  const user = client.user || env.PGUSER || env.USER || 'postgres';
+  const database = client.database || env.PGDATABASE || user;
+  const host = client.host || env.PGHOST || 'localhost';
+  const port = client.port ?? env.PGPORT ?? 5432;
+  const { password: _fromUrl, ...rest } = client;
+  return {
+    pool: {
+      ...rest,
+      user,
+      database,
+      ...(password === undefined ? {} : { password }),
+      max: options.poolSize ?? 4,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+      idleTimeoutMillis: 30_000,
+      keepAlive: true,
+      application_name: client.application_name ?? 'parzen',
+    },
+    where: `${user}@${host}:${port}/${database}`,
+    user,
+    database,
+    passwordSource: source,
+  };
+};

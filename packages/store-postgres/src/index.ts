@@ -1,0 +1,14 @@
+/**
+ * @packageDocumentation
+ * The PostgreSQL store for Parzen: one study shared by worker processes on many machines.
+ */
+
+export { type PostgresStoreOptions, redactUrl } from './connection-options.js';
+export {
+  manifests,
+  type PostgresStoreManifestOptions,
+  postgresStoreManifest,
+  postgresStoreOptionsSchema,
+} from './manifest.js';
+export { createPostgresStore, type PostgresStore } from './postgres-store.js';
+export { MIGRATIONS, type Migration, migrate } from './schema.js';

@@ -1,0 +1,64 @@
+import { type AnyPluginManifest, defineStore } from '@parzen/engine/plugin';
+import type { PostgresStoreOptions } from './connection-options.js';
+import type { createPostgresStore } from './postgres-store.js';
+
+/** Options of `{ "use": "postgres" }`: those of {@link createPostgresStore}. */
+export type PostgresStoreManifestOptions = PostgresStoreOptions;
+
+/** JSON Schema of {@link PostgresStoreManifestOptions}, with defaults. */
+export const postgresStoreOptionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['url'],
+  properties: {
+    url: {
+      type: 'string',
+      minLength: 1,
+      description:
+        'postgres://USER@HOST[:PORT]/DATABASE. No password here: it comes from PGPASSWORD or the variable named by passwordEnv.',
+    },
+    passwordEnv: {
+      type: 'string',
+      minLength: 1,
+      description: 'Environment variable holding the password (default: PGPASSWORD).',
+    },
+    poolSize: {
+      type: 'integer',
+      minimum: 1,
+      default: 4,
+      description: 'Connections this process keeps open at most.',
+    },
+    connectTimeoutMs: {
+      type: 'integer',
+      minimum: 1,
+      default: 10_000,
+      description: 'How long connecting may take before it fails.',
+    },
+    retryTimeoutMs: {
+      type: 'integer',
+      minimum: 0,
+      default: 60_000,
+      description: 'How long an operation retries transient errors (server restarting, connection reset).',
+    },
+    fsync: {
+      enum: ['finish', 'always', 'never'],
+      default: 'finish',
+      description:
+        "finish: commits that finish a trial or create a study wait for the server's flush, others do not; always: every commit; never: none.",
+    },
+  },
+} as const;
+
+/**
+ * `{ "use": "postgres" }`: a study in a PostgreSQL database, shared by workers on many machines. `pg` is
+ * imported only when the store is created, so other commands never load it.
+ */
+export const postgresStoreManifest = defineStore<PostgresStoreManifestOptions>({
+  name: 'postgres',
+  description: 'PostgreSQL database; safe for many worker processes on many machines.',
+  optionsSchema: postgresStoreOptionsSchema,
+  create: async (options) => (await import('./postgres-store.js')).createPostgresStore(options),
+});
+
+/** The package's plugins, for a config's composition root: the `postgres` store. */
+export const manifests: readonly AnyPluginManifest[] = [postgresStoreManifest];

@@ -1,0 +1,93 @@
+import { ParzenError } from '@parzen/engine/plugin';
+import type { ConnectionPlan } from './connection-options.js';
+
+/** What went wrong with the server, as far as retrying and exit codes go. */
+export type Trouble = 'transient' | 'input' | 'other';
+
+// Node's socket errors: the server went away, restarts, or the network hiccupped.
+const TRANSIENT_ERRNO = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EAI_AGAIN',
+]);
+// SQLSTATEs worth another try: serialization failure, deadlock, too many connections, and the server
+// shutting down (admin or crash) or starting up.
+const TRANSIENT_SQLSTATE = new Set(['40001', '40P01', '53300', '57P01', '57P02', '57P03']);
+// node-postgres's own words for a connection that died or never came up in time.
+const TRANSIENT_MESSAGE =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable|Connection closed/i;
+// Authentication, a missing database or role, no permission: the config (or the grants) must change.
+const INPUT_SQLSTATE = new Set(['28000', '28P01', '3D000', '42501', '3F000']);
+
+const codeOf = (error: unknown): string | undefined => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+};
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const isPasswordMissing = (error: unknown): boolean =>
+  /client password must be a (non-empty )?string/.test(messageOf(error));
+
+/** Sorts an error of node-postgres: retry it, blame the config, or report it as a store failure. */
+export const classify = (error: unknown): Trouble => {
+  if (error instanceof ParzenError) return 'other';
+  const code = codeOf(error);
+  if (code !== undefined && (TRANSIENT_ERRNO.has(code) || TRANSIENT_SQLSTATE.has(code) || code.startsWith('08')))
+    return 'transient';
+  if ((code !== undefined && INPUT_SQLSTATE.has(code)) || code === 'ENOTFOUND' || isPasswordMissing(error))
+    return 'input';
+  return TRANSIENT_MESSAGE.test(messageOf(error)) ? 'transient' : 'other';
+};
+
+const hint = (plan: ConnectionPlan, error: unknown): string => {
+  const code = codeOf(error);
+  const password =
+    plan.passwordSource === undefined ? 'no password was given' : `the password from ${plan.passwordSource}`;
+  if (isPasswordMissing(error))
+    return `The server asks role \`${plan.user}\` for a password: set PGPASSWORD (or the variable named by \`passwordEnv\`).`;
+  if (code === '28P01')
+    return `Authentication of role \`${plan.user}\` failed (${password} was used): check the password.`;
+  if (code === '28000')
+    return `The server refuses role \`${plan.user}\`: check the user name in the URL and the server's pg_hba.conf.`;
+  if (code === '3D000') return `Create it (\`createdb -O ${plan.user} ${plan.database}\`) or fix the URL.`;
+  if (code === '42501')
+    return (
+      `Role \`${plan.user}\` lacks a privilege Parzen needs in \`${plan.database}\`. Make the role the database's ` +
+      `owner, or grant it CONNECT on the database, CREATE and USAGE on schema public, and SELECT, INSERT, UPDATE on the parzen_ tables.`
+    );
+  if (code === 'ENOTFOUND') return 'The host name in the URL does not resolve: check it.';
+  if (code === 'ECONNREFUSED')
+    return 'Nothing accepts connections there: is the server running, and are the host and port in the URL right?';
+  return 'Check that the server is running and that the URL is right.';
+};
+
+/**
+ * A connection that cannot work as configured (wrong host or port, authentication, missing database, no
+ * permission): `CONFIG_INVALID`, so the CLI exits 2, with what to do and the server's own words.
+ */
+export const unusableConnection = (plan: ConnectionPlan, error: unknown): ParzenError =>
+  new ParzenError(
+    'CONFIG_INVALID',
+    `Cannot use PostgreSQL at \`${plan.where}\`: ${messageOf(error)}. ${hint(plan, error)}`,
+    {
+      cause: error,
+      issues: [{ pointer: '/store/options/url', expected: 'a reachable database the role may use', found: plan.where }],
+    },
+  );
+
+/** Turns an error of node-postgres into a {@link ParzenError} naming the server and what the store was doing. */
+export const storeError = (plan: ConnectionPlan, error: unknown, doing: string): ParzenError => {
+  if (error instanceof ParzenError) return error;
+  if (classify(error) === 'input') return unusableConnection(plan, error);
+  const code = codeOf(error);
+  return new ParzenError(
+    'STORE_FAILED',
+    `PostgreSQL store \`${plan.where}\` failed while ${doing}: ${code === undefined ? '' : `${code}: `}${messageOf(error)}`,
+    { cause: error },
+  );
+};

@@ -1,0 +1,323 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type CreateTrialOptions,
+  checkSameStudy,
+  type Direction,
+  type FinishedTrial,
+  type Lease,
+  type ParamAssignment,
+  ParzenError,
+  type RunningTrial,
+  type StudyRecord,
+  type StudySpec,
+  studyNotFound,
+  type Trial,
+  type TrialOutcome,
+  type TrialStore,
+  trialAlreadyFinished,
+  trialNotFound,
+} from '@parzen/engine/plugin';
+import type { Pool, QueryResultRow } from 'pg';
+import { type ConnectionPlan, type PostgresStoreOptions, planConnection } from './connection-options.js';
+import { classify, storeError, unusableConnection } from './pg-errors.js';
+import { withRetry } from './retry.js';
+import { migrate } from './schema.js';
+import { type StatementName, statement } from './statements.js';
+import { outcomeValues, rowToTrial, type TrialRow } from './trial-rows.js';
+
+/** A {@link TrialStore} over a PostgreSQL database, with a password-free description of the server. */
+export interface PostgresStore extends TrialStore {
+  /** `user@host:port/database`. */
+  readonly where: string;
+}
+
+interface StudyRow {
+  readonly id: number;
+  readonly name: string;
+  readonly direction: Direction;
+  readonly seed: number;
+  readonly space: StudySpec['space'];
+  readonly created_at: Date;
+}
+
+interface KnownStudy {
+  readonly id: number;
+  readonly record: StudyRecord;
+}
+
+/** What this process has read of a study's trials: snapshots by number, and the last change seen. */
+interface TrialCache {
+  readonly trials: Trial[];
+  seq: string;
+}
+
+const NO_LIMIT = 2_147_483_647;
+
+const lostTrial = (where: string, study: string, number: number): ParzenError =>
+  new ParzenError(
+    'STORE_FAILED',
+    `Trial #${number} of study \`${study}\` in PostgreSQL store \`${where}\` is no longer the one this worker ` +
+      'created: the server lost its creation (a crash before the commit was flushed) and gave the number to ' +
+      'another trial. This worker stops; run it again to continue the study.',
+  );
+
+const toKnown = (row: StudyRow): KnownStudy => ({
+  id: row.id,
+  record: Object.freeze({
+    name: row.name,
+    direction: row.direction,
+    seed: row.seed,
+    space: row.space,
+    createdAt: row.created_at.toISOString(),
+  }),
+});
+
+/** A trial this process created and is running: who created it, and the params it set (as JSON). */
+interface OwnTrial {
+  readonly createdBy: string;
+  params?: string;
+}
+
+/** `synchronous_commit` of a write: `off`, or null for the server's own setting. */
+type Sync = 'off' | null;
+
+class PostgresTrialStore implements PostgresStore {
+  readonly name = 'postgres';
+  readonly where: string;
+  private readonly studies = new Map<string, KnownStudy>();
+  private readonly caches = new Map<string, TrialCache>();
+  private readonly own = new Map<string, OwnTrial>();
+  private readonly retryTimeoutMs: number;
+  /** Durability of the writes that finish trials or create studies, and of the others. */
+  private readonly durable: Sync;
+  private readonly cheap: Sync;
+  private closed = false;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly plan: ConnectionPlan,
+    options: PostgresStoreOptions,
+  ) {
+    this.where = plan.where;
+    this.retryTimeoutMs = options.retryTimeoutMs ?? 60_000;
+    const fsync = options.fsync ?? 'finish';
+    this.durable = fsync === 'never' ? 'off' : null;
+    this.cheap = fsync === 'always' ? null : 'off';
+  }
+
+  async openStudy(spec: StudySpec): Promise<{ readonly study: StudyRecord; readonly resumed: boolean }> {
+    const createdAt = new Date().toISOString();
+    return this.retrying('opening the study', async () => {
+      let known = await this.findStudy(spec.name);
+      if (known === undefined) {
+        const values = [spec.name, spec.direction, spec.seed, JSON.stringify(spec.space), createdAt, this.durable];
+        await this.query('insertStudy', values);
+        known = await this.findStudy(spec.name); // ours, or a concurrent worker's that won the insert
+      }
+      if (known === undefined) throw new ParzenError('STORE_FAILED', `Study \`${spec.name}\` vanished while opening.`);
+      checkSameStudy(known.record, spec);
+      // A retry after a lost reply may find the study this call created: the timestamp tells.
+      return { study: known.record, resumed: known.record.createdAt !== createdAt };
+    });
+  }
+
+  async getStudy(name: string): Promise<StudyRecord> {
+    return (await this.requireStudy(name)).record;
+  }
+
+  async createTrial(study: string, options: CreateTrialOptions = {}): Promise<RunningTrial | undefined> {
+    const { id } = await this.requireStudy(study);
+    const { lease, limit } = options;
+    const writeId = randomUUID();
+    // Trial numbers are 32-bit: a larger limit is no limit.
+    const values = [
+      id,
+      Math.min(limit ?? NO_LIMIT, NO_LIMIT),
+      this.cheap,
+      writeId,
+      lease?.owner ?? null,
+      lease?.expiresAt ?? null,
+      new Date(),
+    ];
+    const row = await this.retrying('creating a trial', async (attempt) => {
+      const earlier = attempt > 0 ? await this.query<TrialRow>('trialByWrite', [id, writeId]) : [];
+      return earlier[0] ?? (await this.query<TrialRow>('createTrial', values))[0];
+    });
+    if (row === undefined) return undefined;
+    this.own.set(`${id}:${row.number}`, { createdBy: writeId });
+    return rowToTrial(study, row) as RunningTrial;
+  }
+
+  async setParams(study: string, number: number, params: ParamAssignment): Promise<void> {
+    const json = JSON.stringify(params);
+    const own = await this.update(study, number, 'setParams', this.cheap, [json], 'setting params');
+    if (own !== undefined) own.params = json;
+  }
+
+  async renewLease(study: string, number: number, lease: Lease): Promise<void> {
+    await this.update(study, number, 'setLease', this.cheap, [lease.owner, lease.expiresAt], 'renewing a lease');
+  }
+
+  async finishTrial(study: string, number: number, outcome: TrialOutcome): Promise<FinishedTrial> {
+    const key = `${(await this.requireStudy(study)).id}:${number}`;
+    const values = [...outcomeValues(outcome), new Date(), this.own.get(key)?.params ?? null];
+    try {
+      const row = await this.updateRow(study, number, 'finish', this.durable, values, 'finishing a trial');
+      return rowToTrial(study, row) as FinishedTrial;
+    } finally {
+      this.own.delete(key);
+    }
+  }
+
+  /** Fetches only the rows changed since this process last looked (by `updated_seq`). */
+  async listTrials(study: string): Promise<readonly Trial[]> {
+    const { id } = await this.requireStudy(study);
+    let cache = this.caches.get(study);
+    if (cache === undefined) {
+      cache = { trials: [], seq: '0' };
+      this.caches.set(study, cache);
+    }
+    const since = cache.seq;
+    const rows = await this.retrying('listing trials', () => this.query<TrialRow>('changedSince', [id, since]));
+    for (const row of rows) {
+      cache.trials[row.number] = rowToTrial(study, row);
+      cache.seq = row.updated_seq;
+    }
+    return [...cache.trials];
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+
+  /** {@link updateRow}, returning what this process knows of the trial it created (if it did). */
+  private async update(
+    study: string,
+    number: number,
+    name: StatementName,
+    sync: Sync,
+    values: readonly unknown[],
+    doing: string,
+  ): Promise<OwnTrial | undefined> {
+    await this.updateRow(study, number, name, sync, values, doing);
+    return this.own.get(`${(await this.requireStudy(study)).id}:${number}`);
+  }
+
+  /**
+   * One write to a running trial, tagged with a fresh `write_id`. A retry first reads the row: if it
+   * carries this write's id, the lost first try committed and its row is the answer. A trial this
+   * process created is written only while it is still that trial (`created_by`): after a server crash
+   * undid its creation, its number may belong to another worker's trial.
+   */
+  private async updateRow(
+    study: string,
+    number: number,
+    name: StatementName,
+    sync: Sync,
+    values: readonly unknown[],
+    doing: string,
+  ): Promise<TrialRow> {
+    const { id } = await this.requireStudy(study);
+    const createdBy = this.own.get(`${id}:${number}`)?.createdBy ?? null;
+    const writeId = randomUUID();
+    return this.retrying(doing, async (attempt) => {
+      if (attempt > 0) {
+        const [current] = await this.query<TrialRow>('trial', [id, number]);
+        if (current?.write_id === writeId) return current;
+      }
+      const [updated] = await this.query<TrialRow>(name, [id, number, sync, writeId, createdBy, ...values]);
+      if (updated !== undefined) return updated;
+      const [current] = await this.query<TrialRow>('trial', [id, number]);
+      if (current === undefined) throw trialNotFound(study, number);
+      if (current.state === 'running') throw lostTrial(this.where, study, number);
+      throw trialAlreadyFinished(study, number);
+    });
+  }
+
+  private async findStudy(name: string): Promise<KnownStudy | undefined> {
+    const cached = this.studies.get(name);
+    if (cached !== undefined) return cached;
+    const [row] = await this.query<StudyRow>('study', [name]);
+    if (row === undefined) return undefined;
+    const known = toKnown(row);
+    this.studies.set(name, known);
+    return known;
+  }
+
+  private async requireStudy(name: string): Promise<KnownStudy> {
+    const found = this.studies.get(name) ?? (await this.retrying('reading the study', () => this.findStudy(name)));
+    if (found === undefined) throw studyNotFound(name);
+    return found;
+  }
+
+  private async query<R extends QueryResultRow>(name: StatementName, values: readonly unknown[]): Promise<R[]> {
+    if (this.closed) throw new ParzenError('STORE_FAILED', `PostgreSQL store \`${this.where}\` is closed.`);
+    return (await this.pool.query<R>(statement(name, values))).rows;
+  }
+
+  private async retrying<T>(doing: string, task: (attempt: number) => Promise<T>): Promise<T> {
+    try {
+      return await withRetry(task, this.retryTimeoutMs);
+    } catch (error) {
+      throw storeError(this.plan, error, doing);
+    }
+  }
+}
+
+// At open, only the server's "not now" answers are retried (starting up, too many connections): a
+// refused or timed-out connection is a wrong URL or a stopped server, reported at once.
+const retryAtOpen = (error: unknown): boolean =>
+  classify(error) === 'transient' && /^(57P03|53300|40001|40P01)$/.test((error as { code?: string }).code ?? '');
+
+const openPool = async (options: PostgresStoreOptions): Promise<{ pool: Pool; plan: ConnectionPlan }> => {
+  const [{ default: pg }, { parseIntoClientConfig }] = await Promise.all([
+    import('pg'),
+    import('pg-connection-string'),
+  ]);
+  const plan = planConnection(options, parseIntoClientConfig);
+  const pool = new pg.Pool(plan.pool);
+  // An idle connection that the server closes (a restart) errors on the pool: the pool drops it and the
+  // next query opens a new one. Without a listener, Node would treat the event as an uncaught error.
+  pool.on('error', () => undefined);
+  try {
+    await withRetry(() => migrate(pool, plan.where), options.connectTimeoutMs ?? 10_000, retryAtOpen);
+    return { pool, plan };
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    if (error instanceof ParzenError) throw error;
+    throw classify(error) === 'other' ? storeError(plan, error, 'opening it') : unusableConnection(plan, error);
+  }
+};
+
+/**
+ * A store in a PostgreSQL database, shared by worker processes on any number of machines. Connects,
+ * checks the schema version and applies missing migrations before it resolves.
+ *
+ * @remarks
+ * - Trial numbers come from the study's row (`next_number`), incremented in the statement that inserts
+ *   the trial and checks `limit`: numbers are dense and unique across processes, and `maxTrials` holds.
+ * - Every write to a study's trials takes the study's row lock and its next change number, so
+ *   `listTrials` fetches only rows changed since the last call (index `parzen_trials_by_update`).
+ * - Transient errors (connection reset or refused, the server restarting, serialization failures) are
+ *   retried with backoff for `retryTimeoutMs`; a retried write checks whether its first try committed.
+ * - `fsync: 'finish'` (default): finishing a trial and creating a study wait for the server's flush
+ *   (`synchronous_commit` as the server sets it); creating a trial, setting params and renewing a lease
+ *   do not. A server crash may undo those: finishing writes the params again, and a trial whose creation
+ *   was undone is never written to (the worker stops with `STORE_FAILED`). `'always'`: every write waits;
+ *   `'never'`: none does (a server crash may lose the last finished trials).
+ * - `pg` is loaded on the first call, so importing this package costs nothing until a store is opened.
+ *
+ * @throws `ParzenError` `CONFIG_INVALID` for a bad URL, a password in it, failed authentication, a
+ * missing database, a refused connection or missing privileges; `STORE_FAILED` for a schema from a
+ * newer Parzen.
+ * @example
+ * ```ts
+ * const store = await createPostgresStore({ url: 'postgres://parzen@db.example/parzen' }); // PGPASSWORD set
+ * ```
+ */
+export const createPostgresStore = async (options: PostgresStoreOptions): Promise<PostgresStore> => {
+  const { pool, plan } = await openPool(options);
+  return new PostgresTrialStore(pool, plan, options);
+};

@@ -1,0 +1,119 @@
+import { ParzenError } from '@parzen/engine/plugin';
+import type { Pool, PoolClient } from 'pg';
+
+/** One step of the schema: applied once, in a transaction, to databases at the previous version. */
+export interface Migration {
+  readonly version: number;
+  readonly description: string;
+  readonly sql: string;
+}
+
+/**
+ * The schema's history; append, never edit. Every change of a study's trials takes the study's row lock
+ * and the next `last_seq` (so changes commit in sequence order), and a reader fetches only the rows
+ * changed since its last look. `write_id` names the write that last changed a row, so a write retried
+ * after a lost connection can tell whether its first try committed; `created_by` names the write that
+ * created it, so a process never writes to a trial that a server crash took from it and gave to another.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'studies and trials',
+    sql: `
+      CREATE TABLE parzen_studies (
+        id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        name text NOT NULL UNIQUE,
+        direction text NOT NULL CHECK (direction IN ('minimize', 'maximize')),
+        seed double precision NOT NULL,
+        space json NOT NULL,
+        created_at timestamptz NOT NULL,
+        next_number integer NOT NULL DEFAULT 0,
+        last_seq bigint NOT NULL DEFAULT 0
+      );
+      CREATE TABLE parzen_trials (
+        study_id integer NOT NULL REFERENCES parzen_studies (id),
+        number integer NOT NULL CHECK (number >= 0),
+        state text NOT NULL CHECK (state IN ('running', 'complete', 'failed', 'pruned')),
+        params json NOT NULL,
+        value double precision,
+        attributes json,
+        error json,
+        lease_owner text,
+        lease_expires_at timestamptz,
+        started_at timestamptz NOT NULL,
+        finished_at timestamptz,
+        updated_seq bigint NOT NULL,
+        write_id uuid NOT NULL,
+        created_by uuid NOT NULL,
+        PRIMARY KEY (study_id, number)
+      );
+      -- listTrials: the rows of a study changed since a sequence number.
+      CREATE UNIQUE INDEX parzen_trials_by_update ON parzen_trials (study_id, updated_seq);
+      -- A retried createTrial: did the lost first try commit?
+      CREATE INDEX parzen_trials_by_write ON parzen_trials (study_id, write_id);
+    `,
+  },
+];
+
+// Serializes migrations between processes (pg_advisory_xact_lock key; "parz" in ASCII).
+const MIGRATION_LOCK = 0x7061727a;
+
+type Queryable = Pool | PoolClient;
+
+const readVersion = async (db: Queryable): Promise<number | undefined> => {
+  try {
+    const { rows } = await db.query<{ version: number }>('SELECT version FROM parzen_schema');
+    return rows[0]?.version ?? 0;
+  } catch (error) {
+    if ((error as { code?: string }).code === '42P01') return undefined; // no schema table yet
+    throw error;
+  }
+};
+
+const tooNew = (where: string, version: number, latest: number): ParzenError =>
+  new ParzenError(
+    'STORE_FAILED',
+    `PostgreSQL store \`${where}\` has schema version ${version}; this Parzen knows versions up to ${latest}. Upgrade Parzen to open it.`,
+  );
+
+const applyMissing = async (client: PoolClient, where: string, migrations: readonly Migration[]): Promise<void> => {
+  const latest = migrations.at(-1)?.version ?? 0;
+  await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+  await client.query('CREATE TABLE IF NOT EXISTS parzen_schema (version integer NOT NULL)');
+  const version = (await readVersion(client)) ?? 0;
+  if (version > latest) throw tooNew(where, version, latest);
+  const { rowCount } = await client.query('SELECT 1 FROM parzen_schema');
+  if (rowCount === 0) await client.query('INSERT INTO parzen_schema (version) VALUES (0)');
+  for (const migration of migrations) if (migration.version > version) await client.query(migration.sql);
+  await client.query('UPDATE parzen_schema SET version = $1', [latest]);
+};
+
+/**
+ * Brings a database to the latest schema version: one read when it is current (every open checks), else
+ * one transaction that takes an advisory lock, re-reads the version (another worker may have migrated
+ * meanwhile) and applies the missing steps. A database from a newer Parzen is refused, never downgraded.
+ *
+ * @throws `ParzenError` `STORE_FAILED` when the database's version is newer than `migrations`.
+ */
+export const migrate = async (
+  pool: Pool,
+  where: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<number> => {
+  const latest = migrations.at(-1)?.version ?? 0;
+  const seen = await readVersion(pool);
+  if (seen !== undefined && seen > latest) throw tooNew(where, seen, latest);
+  if (seen === latest) return latest;
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await applyMissing(client, where, migrations);
+    await client.query('COMMIT');
+    return latest;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+};

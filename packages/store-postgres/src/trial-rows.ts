@@ -1,0 +1,65 @@
+import type { ErrorInfo } from '@parzen/engine';
+import {
+  finishedTrial,
+  type Lease,
+  type ParamAssignment,
+  runningTrial,
+  type Trial,
+  type TrialOutcome,
+  type TrialState,
+} from '@parzen/engine/plugin';
+
+/** A row of `parzen_trials` as node-postgres returns it (json parsed, timestamps as Dates, bigint as text). */
+export interface TrialRow {
+  readonly number: number;
+  readonly state: TrialState;
+  readonly params: ParamAssignment;
+  readonly value: number | null;
+  readonly attributes: Readonly<Record<string, unknown>> | null;
+  readonly error: ErrorInfo | null;
+  readonly lease_owner: string | null;
+  readonly lease_expires_at: Date | null;
+  readonly started_at: Date;
+  readonly finished_at: Date | null;
+  readonly updated_seq: string;
+  readonly write_id: string;
+}
+
+/** The columns an outcome sets, as query parameters (JSON columns as text). */
+export const outcomeValues = (
+  outcome: TrialOutcome,
+): readonly [TrialState, number | null, string | null, string | null] => [
+  outcome.state,
+  outcome.state === 'failed' ? null : (outcome.value ?? null),
+  outcome.state === 'complete' && outcome.attributes !== undefined ? JSON.stringify(outcome.attributes) : null,
+  outcome.state === 'failed' ? JSON.stringify(outcome.error) : null,
+];
+
+const leaseOf = (row: TrialRow): Lease | undefined =>
+  row.lease_owner === null || row.lease_expires_at === null
+    ? undefined
+    : { owner: row.lease_owner, expiresAt: row.lease_expires_at.toISOString() };
+
+const outcomeOf = (row: TrialRow): TrialOutcome => {
+  if (row.state === 'complete') {
+    const value = row.value ?? Number.NaN;
+    return row.attributes === null
+      ? { state: 'complete', value }
+      : { state: 'complete', value, attributes: row.attributes };
+  }
+  if (row.state === 'failed') return { state: 'failed', error: row.error ?? { code: 'UNKNOWN', message: '' } };
+  return row.value === null ? { state: 'pruned' } : { state: 'pruned', value: row.value };
+};
+
+/** A frozen {@link Trial} snapshot of a row, built by the engine's builders (one shape per state). */
+export const rowToTrial = (study: string, row: TrialRow): Trial => {
+  const running = runningTrial({
+    study,
+    number: row.number,
+    params: Object.freeze(row.params),
+    startedAt: row.started_at.toISOString(),
+    lease: leaseOf(row),
+  });
+  if (row.state === 'running') return Object.freeze(running);
+  return Object.freeze(finishedTrial(running, outcomeOf(row), row.finished_at?.toISOString() ?? ''));
+};

@@ -1,0 +1,75 @@
+/**
+ * What the postgres test files share: the server the global setup started (or `PARZEN_TEST_POSTGRES_URL`),
+ * a fresh database per call, and admin SQL. Test files wrap their suites in `describePostgres`, which skips
+ * them (the global setup said why) when no server is available outside CI.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, inject } from 'vitest';
+import type { ClusterInfo } from './pg-cluster.js';
+
+const server = inject('postgres');
+
+/** `describe`, or `describe.skip` when there is no PostgreSQL to test against. */
+export const describePostgres = (name: string, body: () => void): void => {
+  describe.skipIf(server.state !== 'ready')(name, body);
+};
+
+/** The throwaway cluster, when the tests started one (undefined with `PARZEN_TEST_POSTGRES_URL`). */
+export const cluster: ClusterInfo | undefined = server.state === 'ready' ? server.cluster : undefined;
+
+const adminUrl = server.state === 'ready' ? server.adminUrl : 'postgres://unavailable';
+
+/** A URL of the test server with another database and, optionally, another user (no password). */
+export const urlFor = (database: string, user?: string, base: string = adminUrl): string => {
+  const url = new URL(base);
+  url.pathname = `/${database}`;
+  url.password = '';
+  if (user !== undefined) url.username = user;
+  return url.toString();
+};
+
+/** Runs SQL as the admin role, on the admin database or on `database`. */
+export const adminQuery = async (sql: string, database?: string): Promise<pg.QueryResult> => {
+  const url = new URL(adminUrl);
+  const client = new pg.Client({
+    connectionString: database === undefined ? adminUrl : urlFor(database),
+    ...(url.password === '' ? {} : { password: decodeURIComponent(url.password) }),
+  });
+  await client.connect();
+  try {
+    return await client.query(sql);
+  } finally {
+    await client.end();
+  }
+};
+
+const created: string[] = [];
+afterAll(async () => {
+  if (cluster !== undefined || server.state !== 'ready') return; // the throwaway cluster goes as a whole
+  for (const name of created.splice(0)) await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+});
+
+/** A new, empty database (name `parzen_<prefix>_<random>`); returns its name and URL as the admin role. */
+export const freshDatabase = async (prefix: string): Promise<{ readonly name: string; readonly url: string }> => {
+  const name = `parzen_${prefix}_${randomBytes(4).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${name}`);
+  created.push(name);
+  return { name, url: urlFor(name) };
+};
+
+let shared: Promise<{ readonly name: string; readonly url: string }> | undefined;
+
+/**
+ * A new, empty schema in a database shared by the calling test file, as a URL whose `options` put the
+ * schema first on the search path: the store's tables land there. Much cheaper than a database.
+ */
+export const freshSchema = async (prefix: string): Promise<string> => {
+  shared ??= freshDatabase('schemas');
+  const database = await shared;
+  const schema = `${prefix.replace(/\W/g, '_')}_${randomBytes(4).toString('hex')}`;
+  await adminQuery(`CREATE SCHEMA ${schema}`, database.name);
+  const url = new URL(database.url);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return url.toString();
+};

@@ -1,0 +1,123 @@
+import pg from 'pg';
+import { expect, it } from 'vitest';
+import { createPostgresStore, MIGRATIONS, migrate } from '../src/index.js';
+import { STATEMENTS, type StatementName } from '../src/statements.js';
+import { adminQuery, describePostgres, freshSchema } from './postgres-env.js';
+
+const withPool = async <T>(url: string, task: (pool: pg.Pool) => Promise<T>): Promise<T> => {
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  try {
+    return await task(pool);
+  } finally {
+    await pool.end();
+  }
+};
+const schemaOf = (url: string): string => /search_path=(\w+)/.exec(decodeURIComponent(url))?.[1] ?? '';
+const versionIn = async (url: string): Promise<number> =>
+  withPool(url, async (pool) => (await pool.query('SELECT version FROM parzen_schema')).rows[0]?.version);
+
+// Sample arguments for each statement, so EXPLAIN EXECUTE can plan it.
+const SAMPLE: Readonly<Record<StatementName, readonly unknown[]>> = {
+  study: ['s'],
+  insertStudy: ['s', 'minimize', 1, '{}', new Date(), null],
+  createTrial: [1, 10, 'off', '00000000-0000-4000-8000-000000000000', 'w', new Date(), new Date()],
+  setParams: [1, 2, 'off', '00000000-0000-4000-8000-000000000000', '00000000-0000-4000-8000-000000000000', '{}'],
+  setLease: [1, 2, null, '00000000-0000-4000-8000-000000000000', null, 'w', new Date()],
+  finish: [
+    1,
+    2,
+    null,
+    '00000000-0000-4000-8000-000000000000',
+    '00000000-0000-4000-8000-000000000000',
+    'complete',
+    1,
+    null,
+    null,
+    new Date(),
+    '{}',
+  ],
+  trial: [1, 2],
+  trialByWrite: [1, '00000000-0000-4000-8000-000000000000'],
+  changedSince: [1, 19_990],
+};
+
+describePostgres('postgres schema', () => {
+  it('creates the latest schema at open and records its version', async () => {
+    const url = await freshSchema('fresh');
+    await (await createPostgresStore({ url })).close();
+    expect(await versionIn(url)).toBe(MIGRATIONS.at(-1)?.version);
+    const tables = await adminQuery(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = '${schemaOf(url)}' ORDER BY 1`,
+      new URL(url).pathname.slice(1),
+    );
+    expect(tables.rows.map((row) => row.table_name)).toEqual(['parzen_schema', 'parzen_studies', 'parzen_trials']);
+  });
+
+  it('migrates once when many workers open a new database at the same moment', async () => {
+    const url = await freshSchema('race');
+    const stores = await Promise.all(Array.from({ length: 6 }, () => createPostgresStore({ url, poolSize: 1 })));
+    await Promise.all(stores.map((store) => store.close()));
+    expect(await versionIn(url)).toBe(1);
+    expect(
+      await withPool(
+        url,
+        async (pool) => (await pool.query('SELECT count(*)::int AS n FROM parzen_schema')).rows[0]?.n,
+      ),
+    ).toBe(1);
+  });
+
+  it('applies only the missing steps, once, and leaves a current database alone', async () => {
+    const url = await freshSchema('upgrade');
+    await withPool(url, async (pool) => {
+      expect(await migrate(pool, 'test')).toBe(1);
+      const next = [...MIGRATIONS, { version: 2, description: 'test step', sql: 'CREATE TABLE extra (x integer)' }];
+      expect(await migrate(pool, 'test', next)).toBe(2);
+      expect(await migrate(pool, 'test', next)).toBe(2); // would fail with "relation extra already exists"
+      expect((await pool.query('SELECT version FROM parzen_schema')).rows).toEqual([{ version: 2 }]);
+    });
+  });
+
+  it('refuses a database from a newer version with STORE_FAILED', async () => {
+    const url = await freshSchema('newer');
+    await (await createPostgresStore({ url })).close();
+    await withPool(url, (pool) => pool.query('UPDATE parzen_schema SET version = 99'));
+    await expect(createPostgresStore({ url })).rejects.toMatchObject({
+      code: 'STORE_FAILED',
+      message: expect.stringContaining('schema version 99'),
+    });
+  });
+
+  it('serves every query of the loop from an index that finds its rows, never a scan', async () => {
+    const url = await freshSchema('plans');
+    await (await createPostgresStore({ url })).close();
+    await withPool(url, async (pool) => {
+      const client = await pool.connect();
+      try {
+        // A study with 20,000 trials, analysed, and sequential scans priced out. A statement without a
+        // fitting index shows a Seq Scan, or an index scan that reads and drops the study's other rows.
+        await client.query(`INSERT INTO parzen_studies (name, direction, seed, space, created_at, next_number, last_seq)
+          VALUES ('s', 'minimize', 1, '{}', now(), 20000, 20000)`);
+        await client.query(`INSERT INTO parzen_trials (study_id, number, state, params, started_at, updated_seq, write_id, created_by)
+          SELECT 1, n, 'running', '{}', now(), n + 1, gen_random_uuid(), '00000000-0000-4000-8000-000000000000'
+          FROM generate_series(0, 19999) AS n`);
+        await client.query('ANALYZE');
+        await client.query('SET enable_seqscan = off');
+        for (const [name, sql] of Object.entries(STATEMENTS)) {
+          await client.query(`PREPARE ${name} AS ${sql}`);
+          const values = (SAMPLE[name as StatementName] ?? []).map((value) =>
+            value instanceof Date ? `'${value.toISOString()}'` : value === null ? 'NULL' : `'${value}'`,
+          );
+          await client.query('BEGIN');
+          const plan = await client.query(`EXPLAIN ANALYZE EXECUTE ${name}(${values.join(', ')})`);
+          await client.query('ROLLBACK');
+          const text = plan.rows.map((row) => row['QUERY PLAN']).join('\n');
+          expect(text, `${name}:\n${text}`).not.toMatch(/Seq Scan/);
+          const dropped = [...text.matchAll(/Rows Removed by Filter: (\d+)/g)].map((match) => Number(match[1]));
+          expect(Math.max(0, ...dropped), `${name}:\n${text}`).toBeLessThanOrEqual(1);
+        }
+      } finally {
+        client.release();
+      }
+    });
+  });
+});

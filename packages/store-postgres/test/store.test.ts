@@ -1,0 +1,143 @@
+import type { StudySpec } from '@parzen/engine/plugin';
+import { testPluginContext } from '@parzen/engine/testing';
+import type { Pool } from 'pg';
+import { describe, expect, it } from 'vitest';
+import { createPostgresStore, type PostgresStore, postgresStoreManifest } from '../src/index.js';
+import { adminQuery, describePostgres, freshSchema } from './postgres-env.js';
+
+const spec: StudySpec = {
+  name: 'shared',
+  direction: 'maximize',
+  seed: 11,
+  space: { x: { type: 'uniform', low: 0, high: 1 } },
+};
+const errorOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: { code?: string; message?: string; issues?: { pointer: string }[] }) => error,
+  );
+
+/** The store's pool, to inject network faults at its boundary. */
+const poolOf = (store: PostgresStore): Pool => (store as unknown as { pool: Pool }).pool;
+
+describe('postgres store options', () => {
+  it('rejects a URL with a password, naming the fix and never printing the password', async () => {
+    for (const url of [
+      'postgres://alice:s3cret@db.example/studies',
+      'postgres://alice@db.example/studies?password=s3cret',
+    ]) {
+      const error = await errorOf(createPostgresStore({ url }));
+      expect(error).toMatchObject({ code: 'CONFIG_INVALID', issues: [{ pointer: '/store/options/url' }] });
+      expect(error?.message).toContain('PGPASSWORD');
+      expect(error?.message).not.toContain('s3cret');
+    }
+  });
+
+  it('rejects what is not a postgres URL, and a passwordEnv variable that is not set', async () => {
+    expect(await errorOf(createPostgresStore({ url: 'mysql://alice@db/x' }))).toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('postgres://'),
+    });
+    expect(await errorOf(createPostgresStore({ url: 'db.example/studies' }))).toMatchObject({ code: 'CONFIG_INVALID' });
+    const missing = await errorOf(
+      createPostgresStore({ url: 'postgres://alice@db.example/x', passwordEnv: 'PARZEN_TEST_NO_SUCH_VAR' }),
+    );
+    expect(missing).toMatchObject({ code: 'CONFIG_INVALID', issues: [{ pointer: '/store/options/passwordEnv' }] });
+    expect(missing?.message).toContain('PARZEN_TEST_NO_SUCH_VAR');
+  });
+});
+
+describePostgres('postgres store shared by two connections', () => {
+  it('sees the other store’s changes and allocates after them', async () => {
+    const url = await freshSchema('sharing');
+    const a = await createPostgresStore({ url });
+    const b = await createPostgresStore({ url });
+    expect((await a.openStudy(spec)).resumed).toBe(false);
+    expect((await b.openStudy(spec)).resumed).toBe(true);
+    expect((await a.createTrial(spec.name))?.number).toBe(0);
+    expect((await b.createTrial(spec.name))?.number).toBe(1);
+    expect(await a.listTrials(spec.name)).toHaveLength(2);
+    await b.setParams(spec.name, 0, { x: 0.5 });
+    await b.finishTrial(spec.name, 0, { state: 'complete', value: 2, attributes: { note: 'by b' } });
+    const lease = { owner: 'elsewhere:1:x', expiresAt: new Date(Date.now() + 1000).toISOString() };
+    await b.renewLease(spec.name, 1, lease);
+    const seen = await a.listTrials(spec.name);
+    expect(seen[0]).toMatchObject({ state: 'complete', value: 2, params: { x: 0.5 }, attributes: { note: 'by b' } });
+    expect(seen[1]).toMatchObject({ state: 'running', lease });
+    expect(await b.listTrials(spec.name)).toEqual(seen);
+    await expect(a.finishTrial(spec.name, 0, { state: 'complete', value: 3 })).rejects.toMatchObject({
+      code: 'TRIAL_ALREADY_FINISHED',
+    });
+    await a.close();
+    await b.close();
+  });
+
+  it('keeps non-finite values and JSON key order, and reports a closed store as STORE_FAILED', async () => {
+    const url = await freshSchema('values');
+    const store = await createPostgresStore({ url });
+    const space = { z: { type: 'uniform', low: 0, high: 1 }, a: { type: 'uniform', low: 0, high: 1 } } as const;
+    await store.openStudy({ ...spec, space });
+    await store.createTrial(spec.name);
+    await store.finishTrial(spec.name, 0, { state: 'pruned', value: Number.NEGATIVE_INFINITY });
+    await store.close();
+    await expect(store.listTrials(spec.name)).rejects.toMatchObject({ code: 'STORE_FAILED' });
+    const again = await createPostgresStore({ url });
+    expect((await again.openStudy({ ...spec, space })).resumed).toBe(true); // space compared as JSON text
+    expect((await again.listTrials(spec.name))[0]).toMatchObject({ state: 'pruned', value: Number.NEGATIVE_INFINITY });
+    await again.close();
+  });
+
+  it('reconnects when the server ends its sessions, without the caller noticing', async () => {
+    const url = await freshSchema('terminate');
+    const store = await createPostgresStore({ url });
+    await store.openStudy(spec);
+    await store.createTrial(spec.name);
+    const database = new URL(url).pathname.slice(1);
+    const killed = await adminQuery(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'parzen' AND datname = '${database}'`,
+    );
+    expect(killed.rowCount).toBeGreaterThan(0);
+    await store.finishTrial(spec.name, 0, { state: 'complete', value: 1 });
+    expect((await store.createTrial(spec.name))?.number).toBe(1);
+    await store.close();
+  });
+
+  it('retries a write whose reply was lost without doing it twice', async () => {
+    const url = await freshSchema('lost-reply');
+    const store = await createPostgresStore({ url });
+    await store.openStudy(spec);
+    const pool = poolOf(store);
+    const query = pool.query.bind(pool) as (config: { name?: string }) => Promise<unknown>;
+    let lost = 0;
+    // The write commits, then the connection drops before the reply arrives (ECONNRESET).
+    (pool as unknown as { query: unknown }).query = async (config: { name?: string }) => {
+      const result = await query(config);
+      if (lost < 3 && /createTrial|finish|setParams/.test(config.name ?? '')) {
+        lost++;
+        throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+      }
+      return result;
+    };
+    const trial = await store.createTrial(spec.name);
+    await store.setParams(spec.name, 0, { x: 0.25 });
+    const finished = await store.finishTrial(spec.name, 0, { state: 'complete', value: 4 });
+    expect(lost).toBe(3);
+    expect(trial?.number).toBe(0);
+    expect(finished).toMatchObject({ number: 0, state: 'complete', value: 4, params: { x: 0.25 } });
+    const trials = await store.listTrials(spec.name);
+    expect(trials).toHaveLength(1); // one trial, not one per try
+    expect((await store.createTrial(spec.name))?.number).toBe(1);
+    await store.close();
+  });
+
+  it('is created by its manifest from the config options', async () => {
+    const url = await freshSchema('manifest');
+    const store = (await postgresStoreManifest.create(
+      { url, poolSize: 2 },
+      testPluginContext({ baseDir: '/', study: 's' }),
+    )) as PostgresStore;
+    expect(store.name).toBe('postgres');
+    expect(store.where).toMatch(/^postgres@127\.0\.0\.1:\d+\/parzen_schemas_/);
+    await store.close();
+  });
+});

@@ -6,7 +6,6 @@ import {
   heartConfig,
   heartModule,
   lastJsonLine,
-  repoRoot,
   requireBuiltCli,
   runParzen,
   tempDir,
@@ -167,17 +166,5 @@ describe('parzen run', () => {
     expect(names('suggester')).toEqual(expect.arrayContaining(['random']));
     expect(names('store')).toEqual(expect.arrayContaining(['memory', 'jsonl', 'sqlite']));
     expect(schema.properties.matrix).toBeDefined();
-  });
-});
-
-describe('the python-command example', () => {
-  it.each(['experiment.json', 'experiment-env.yaml'])('%s tunes heart.py through argv or env', async (file) => {
-    const path = join(repoRoot, 'examples/python-command', file);
-    const run = await runParzen(['run', path, '--max-trials', '4', '--store', 'memory', '--json'], { cwd: dir });
-    expect(run.code, run.stderr).toBe(0);
-    const summary = lastJsonLine(run.stdout) as Summary;
-    expect(summary.trials).toEqual({ complete: 4, failed: 0 });
-    const { learning_rate: x = 0, size_of_hidden_layer: y = 0 } = summary.best?.params ?? {};
-    expect(summary.best?.loss).toBeCloseTo(heart(x, y), 9);
   });
 });

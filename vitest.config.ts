@@ -25,7 +25,7 @@ export default defineConfig({
         test: {
           name: 'postgres',
           include: POSTGRES_TESTS,
-          globalSetup: ['packages/store-postgres/test/global-setup.ts'],
+          globalSetup: ['packages/test-kit/src/postgres/global-setup.ts'],
         },
       },
     ],

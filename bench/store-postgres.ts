@@ -18,7 +18,7 @@ import {
   findPostgresBin,
   removeCluster,
   startCluster,
-} from '../packages/store-postgres/test/pg-cluster.js';
+} from '@parzen/test-kit/postgres';
 import { grow, loadMs, machineLine, markdownTable, measureThroughput, publish } from './store-bench-utils.js';
 
 const SIZES = process.argv.includes('--quick') ? [1_000, 10_000] : [10_000, 100_000];

@@ -1,13 +1,7 @@
 // Runs in vitest's `postgres` project, whose global setup starts the PostgreSQL server these tests use.
+
+import { adminQuery, cluster, describePostgres, freshDatabase, PASSWORD_ROLE, urlFor } from '@parzen/test-kit/postgres';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { PASSWORD_ROLE } from '../../store-postgres/test/pg-cluster.js';
-import {
-  adminQuery,
-  cluster,
-  describePostgres,
-  freshDatabase,
-  urlFor,
-} from '../../store-postgres/test/postgres-env.js';
 import type { Output } from '../src/output.js';
 import { runCli } from '../src/program.js';
 import { heartConfig, heartModule, tempDir, writeIn } from './cli-harness.js';

@@ -1,6 +1,6 @@
 import { describeStoreContract } from '@parzen/engine/testing';
+import { describePostgres, freshSchema } from '@parzen/test-kit/postgres';
 import { createPostgresStore, type PostgresStore } from '../src/index.js';
-import { describePostgres, freshSchema } from './postgres-env.js';
 
 const urls = new WeakMap<PostgresStore, string>();
 

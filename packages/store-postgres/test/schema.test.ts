@@ -1,8 +1,8 @@
+import { adminQuery, describePostgres, freshSchema } from '@parzen/test-kit/postgres';
 import pg from 'pg';
 import { expect, it } from 'vitest';
 import { createPostgresStore, MIGRATIONS, migrate } from '../src/index.js';
 import { STATEMENTS, type StatementName } from '../src/statements.js';
-import { adminQuery, describePostgres, freshSchema } from './postgres-env.js';
 
 const withPool = async <T>(url: string, task: (pool: pg.Pool) => Promise<T>): Promise<T> => {
   const pool = new pg.Pool({ connectionString: url, max: 2 });

@@ -1,9 +1,9 @@
 import type { StudySpec } from '@parzen/engine/plugin';
 import { testPluginContext } from '@parzen/engine/testing';
+import { adminQuery, describePostgres, freshSchema } from '@parzen/test-kit/postgres';
 import type { Pool } from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createPostgresStore, type PostgresStore, postgresStoreManifest } from '../src/index.js';
-import { adminQuery, describePostgres, freshSchema } from './postgres-env.js';
 
 const spec: StudySpec = {
   name: 'shared',

@@ -11,17 +11,18 @@ import {
   type WorkerOptions,
   workerLoss,
 } from '@parzen/test-kit';
-import { afterAll, expect, it } from 'vitest';
-import { createPostgresStore } from '../src/index.js';
 import {
   type ClusterInfo,
+  describePostgres,
   findPostgresBin,
+  freshDatabase,
   removeCluster,
   startCluster,
   startServer,
   stopServer,
-} from './pg-cluster.js';
-import { describePostgres, freshDatabase } from './postgres-env.js';
+} from '@parzen/test-kit/postgres';
+import { afterAll, expect, it } from 'vitest';
+import { createPostgresStore } from '../src/index.js';
 
 const worker = (url: string, study: string, options: Partial<WorkerOptions>): WorkerHandle =>
   spawnWorker({

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { listTrials, showBest } from './commands/inspect.js';
+import { type ReportFlags, reportConfigs } from './commands/report.js';
 import { type RunFlags, runConfigs } from './commands/run.js';
 import { printSchema } from './commands/schema.js';
 import { validateConfigs } from './commands/validate.js';
@@ -74,6 +75,32 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .description("Show the study's best trial.")
     .action(async (config: string, flags) => {
       exit.code = await showBest(config, flags, output);
+    });
+  program
+    .command('report')
+    .argument('<config...>', 'experiment configs; several, or a matrix, give a comparison page')
+    .option(
+      '-o, --output <path>',
+      'the HTML file (default report.html), or the folder for --format svg (default report-svg)',
+    )
+    .option('--store <spec>', "read this store instead of the config's")
+    .option('--format <format>', 'html (one self-contained file) or svg (one file per chart)', 'html')
+    .option(
+      '--contour [file#export]',
+      "draw the objective's contours under the pair plots: the config's module objective, or a cheap function of the params",
+    )
+    .option(
+      '--pair <x,y>',
+      'a pair of numeric parameters to plot (repeat for more; default: pairs of the 4 most important)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option('--every <n>', 'replay TPE after every n trials (default: about 10 snapshots)', positiveInteger)
+    .option('--serve', 'serve the page on 127.0.0.1 and update it as trials finish (Ctrl-C stops)')
+    .option('--port <n>', 'port for --serve (default: any free port)', integer)
+    .option('--interval <ms>', 'how often --serve reads the store (default 1000)', positiveInteger)
+    .description("Write the study's report: what TPE saw, the optimization history, importance, slices and the trials.")
+    .action(async (configs: string[], flags: ReportFlags) => {
+      exit.code = await reportConfigs(configs, flags, output);
     });
   program
     .command('schema')

@@ -99,7 +99,11 @@ const contourFor = async (
   const grid = await evaluateGrid(fn, study.space, [pair[0].name, pair[1].name], fixed, resolution);
   const levels = contourLevels(grid, 10);
   const others = study.space.params.length > 2 ? 'other params at the best trial’s values; ' : '';
-  return { segments: contourSegments(grid, levels), levels, note: `${others}${resolution}×${resolution} grid, 10 levels at quantiles` };
+  return {
+    segments: contourSegments(grid, levels),
+    levels,
+    note: `${others}${resolution}×${resolution} grid, 10 levels at quantiles`,
+  };
 };
 
 /**
@@ -142,11 +146,14 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
   const pairIdx = downsampleIndices(all.length, maxPairPoints, (i) => all[i]?.improved === true);
   const pairPoints = pairIdx.map((i) => all[i] as TrialPoint).filter((p) => p.state !== 'running');
   if (pairIdx.length < all.length && pairs.length > 0)
-    notes.push(`The pair plots draw ${pairIdx.length} of ${all.length} trials as numbers (every new best, the rest evenly spaced).`);
+    notes.push(
+      `The pair plots draw ${pairIdx.length} of ${all.length} trials as numbers (every new best, the rest evenly spaced).`,
+    );
   const resolution = options.contourResolution ?? 40;
   const pairCharts: Chart[] = [];
   for (const pair of pairs) {
-    const contour = options.contour === undefined ? undefined : await contourFor(study, options.contour, pair, resolution);
+    const contour =
+      options.contour === undefined ? undefined : await contourFor(study, options.contour, pair, resolution);
     pairCharts.push(pairChart(pairPoints, pair[0], pair[1], contour, best?.number));
   }
 
@@ -186,7 +193,10 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
     {
       id: 'tpe',
       title: 'What TPE saw',
-      text: replay.snapshots.length === 0 ? ['Not enough trials past TPE’s start-up phase to replay.'] : replayText(study, replay),
+      text:
+        replay.snapshots.length === 0
+          ? ['Not enough trials past TPE’s start-up phase to replay.']
+          : replayText(study, replay),
       charts: tpeCharts,
     },
     {

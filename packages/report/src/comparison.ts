@@ -69,7 +69,12 @@ export const regretBands = (runs: readonly ComparisonRun[], options: ComparisonO
   const steps =
     longest <= maxSteps
       ? Array.from({ length: longest }, (_, i) => i + 1)
-      : [...new Set([...Array.from({ length: maxSteps }, (_, k) => Math.max(1, Math.round(((k + 1) * longest) / maxSteps))), longest])];
+      : [
+          ...new Set([
+            ...Array.from({ length: maxSteps }, (_, k) => Math.max(1, Math.round(((k + 1) * longest) / maxSteps))),
+            longest,
+          ]),
+        ];
   const rows: { variant: string; trials: number; median: number; q25: number; q75: number; runs: number }[] = [];
   for (const variant of variants) {
     const own = curves.filter((c) => c.run.variant === variant);

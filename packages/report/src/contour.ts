@@ -60,7 +60,10 @@ export const evaluateGrid = async (
  * not squeeze every line into one corner), without repeats.
  */
 export const contourLevels = (grid: ContourGrid, count: number): number[] => {
-  const values = grid.z.flat().filter(Number.isFinite).sort((a, b) => a - b);
+  const values = grid.z
+    .flat()
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   if (values.length === 0) return [];
   const levels = Array.from(
     { length: count },
@@ -92,7 +95,7 @@ export const contourSegments = (grid: ContourGrid, levels: readonly number[]): C
         const x1 = xs[i + 1] as number;
         const y0 = ys[j] as number;
         const y1 = ys[j + 1] as number;
-        const cross = (p: number, q: number) => (p > level) !== (q > level);
+        const cross = (p: number, q: number) => p > level !== q > level;
         const lerp = (p: number, q: number, from: number, to: number) => from + ((level - p) / (q - p)) * (to - from);
         const bottom: Point | undefined = cross(a, b) ? [lerp(a, b, x0, x1), y0] : undefined;
         const right: Point | undefined = cross(b, c) ? [x1, lerp(b, c, y0, y1)] : undefined;

@@ -115,7 +115,9 @@ export const scottParzenPdf = (counts: Float64Array, priorWeight: number): Float
   const add = (component: Float64Array, weight: number) => {
     for (let i = 0; i < n; i++) pdf[i] = (pdf[i] as number) + weight * (component[i] as number);
   };
-  mus.forEach((mu, k) => add(discreteNormal(mu, sigma, n), (weights[k] as number) / (total + priorWeight)));
+  mus.forEach((mu, k) => {
+    add(discreteNormal(mu, sigma, n), (weights[k] as number) / (total + priorWeight));
+  });
   add(discreteNormal((n - 1) / 2, n, n), priorWeight / (total + priorWeight));
   return pdf;
 };
@@ -128,7 +130,8 @@ const categoricalPdf = (counts: Float64Array, priorWeight: number): Float64Array
   counts.forEach((count, c) => {
     if (count === 0) return;
     const weight = count / (total + priorWeight);
-    for (let i = 0; i < n; i++) pdf[i] = (pdf[i] as number) + (weight * (priorWeight / n + (i === c ? 1 : 0))) / (1 + priorWeight);
+    for (let i = 0; i < n; i++)
+      pdf[i] = (pdf[i] as number) + (weight * (priorWeight / n + (i === c ? 1 : 0))) / (1 + priorWeight);
   });
   return pdf;
 };
@@ -179,7 +182,9 @@ export const pedAnova = (
     minTop,
   );
   const raw = params.map((param) => {
-    const all = observations.flatMap((o) => (o.params[param.name] === undefined ? [] : [o.params[param.name] as number]));
+    const all = observations.flatMap((o) =>
+      o.params[param.name] === undefined ? [] : [o.params[param.name] as number],
+    );
     const top = observations.flatMap((o) =>
       o.loss <= cutoff && o.params[param.name] !== undefined ? [o.params[param.name] as number] : [],
     );

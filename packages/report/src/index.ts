@@ -5,13 +5,13 @@
  * standalone SVGs, or served live while the study runs.
  */
 
-export { type ReportOptions, buildReport, trialsVersion } from './build-report.js';
-export { categoricalChart, densityChart, type PairContour, pairChart } from './charts/tpe-charts.js';
+export { buildReport, type ReportOptions, trialsVersion } from './build-report.js';
 export { ecdfChart, historyChart, importanceChart, parallelChart, sliceChart } from './charts/study-charts.js';
+export { categoricalChart, densityChart, type PairContour, pairChart } from './charts/tpe-charts.js';
 export {
+  buildComparison,
   type ComparisonOptions,
   type ComparisonRun,
-  buildComparison,
   comparisonRunFromTrials,
 } from './comparison.js';
 export { type ContourGrid, type ContourSegment, contourLevels, contourSegments, evaluateGrid } from './contour.js';

@@ -44,7 +44,13 @@ export const trialsBefore = (trials: readonly Trial[], target: Trial): Trial[] =
     .filter((trial) => trial.number < target.number)
     .map((trial) =>
       trial.state !== 'running' && trial.finishedAt > target.startedAt
-        ? { study: trial.study, number: trial.number, params: trial.params, startedAt: trial.startedAt, state: 'running' }
+        ? {
+            study: trial.study,
+            number: trial.number,
+            params: trial.params,
+            startedAt: trial.startedAt,
+            state: 'running',
+          }
         : trial,
     );
 

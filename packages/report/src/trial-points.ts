@@ -55,7 +55,11 @@ export const downsampleIndices = (count: number, max: number, keep: (index: numb
   const rest: number[] = [];
   for (let i = 0; i < count; i++) (keep(i) ? kept : rest).push(i);
   const even = (items: readonly number[], n: number): number[] =>
-    n <= 0 ? [] : n >= items.length ? [...items] : Array.from({ length: n }, (_, k) => items[Math.floor((k * items.length) / n)] as number);
+    n <= 0
+      ? []
+      : n >= items.length
+        ? [...items]
+        : Array.from({ length: n }, (_, k) => items[Math.floor((k * items.length) / n)] as number);
   const chosen = kept.length >= max ? even(kept, max) : [...kept, ...even(rest, max - kept.length)];
   return chosen.sort((a, b) => a - b);
 };

@@ -43,3 +43,6 @@ export const chartId = (...parts: readonly string[]): string =>
     .join('-')
     .replace(/[^A-Za-z0-9_-]+/g, '_')
     .toLowerCase();
+
+/** A number rounded to `digits` significant digits, to keep inline data small. */
+export const sig = (value: number, digits = 5): number => Number(value.toPrecision(digits));

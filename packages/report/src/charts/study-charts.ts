@@ -2,7 +2,7 @@ import type { CompiledSpace, Direction } from '@parzen/engine';
 import type { ParamImportance } from '../importance.js';
 import type { TrialPoint } from '../trial-points.js';
 import type { Chart } from '../types.js';
-import { base, optionLabel, paramScale } from './common.js';
+import { base, optionLabel, paramScale, sig } from './common.js';
 
 const STATE_COLORS = { domain: ['complete', 'pruned', 'failed'], range: ['#1f77b4', '#ff7f0e', '#d62728'] };
 
@@ -15,7 +15,12 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
   const valued = finished.filter((p) => p.value !== null);
   const values = valued.map((p) => p.value as number);
   const top = values.length === 0 ? 0 : direction === 'minimize' ? Math.max(...values) : Math.min(...values);
-  const rows = finished.map((p) => ({ number: p.number, state: p.state, value: p.value ?? top, valued: p.value !== null }));
+  const rows = finished.map((p) => ({
+    number: p.number,
+    state: p.state,
+    value: p.value ?? top,
+    valued: p.value !== null,
+  }));
   const best = points.filter((p) => p.best !== null).map((p) => ({ number: p.number, best: p.best }));
   return {
     id: 'history',
@@ -39,11 +44,7 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
               scale: { domain: [true, false], range: ['circle', 'cross'] },
               legend: null,
             },
-            tooltip: [
-              { field: 'number', title: 'trial' },
-              { field: 'state' },
-              { field: 'value', format: '.6g' },
-            ],
+            tooltip: [{ field: 'number', title: 'trial' }, { field: 'state' }, { field: 'value', format: '.6g' }],
           },
         },
         {
@@ -89,18 +90,28 @@ export const sliceChart = (points: readonly TrialPoint[], space: CompiledSpace):
       mark: { type: 'point', filled: true, size: 25, opacity: 0.7 },
       encoding: {
         x: categorical
-          ? { field: 'x', type: 'nominal', title: param.name, scale: { domain: (param.optionValues ?? []).map(optionLabel) } }
+          ? {
+              field: 'x',
+              type: 'nominal',
+              title: param.name,
+              scale: { domain: (param.optionValues ?? []).map(optionLabel) },
+            }
           : { field: 'x', type: 'quantitative', title: param.name, scale: paramScale(param.distribution) },
         y: { field: 'value', type: 'quantitative', title: 'value', scale: { zero: false } },
         color: { field: 'number', type: 'quantitative', title: 'trial', scale: { scheme: 'viridis' } },
-        tooltip: [{ field: 'number', title: 'trial' }, { field: 'x', title: param.name }, { field: 'value', format: '.6g' }],
+        tooltip: [
+          { field: 'number', title: 'trial' },
+          { field: 'x', title: param.name },
+          { field: 'value', format: '.6g' },
+        ],
       },
     };
   });
   return {
     id: 'slice',
     title: 'Slice plots',
-    description: 'Per parameter: the value of each complete trial against that parameter, coloured by trial number (late trials yellow).',
+    description:
+      'Per parameter: the value of each complete trial against that parameter, coloured by trial number (late trials yellow).',
     spec: { ...base('Slice plots'), columns: 3, concat: panels, resolve: { scale: { color: 'shared' } } },
     marks: [{ mark: 'symbol', count }],
   };
@@ -117,7 +128,8 @@ export const parallelChart = (points: readonly TrialPoint[], space: CompiledSpac
   const labels: Record<string, unknown>[] = [];
   axes.forEach((axis, position) => {
     const param = space.byName.get(axis);
-    const log = param !== undefined && ['loguniform', 'qloguniform', 'lognormal', 'qlognormal'].includes(param.distribution.kind);
+    const log =
+      param !== undefined && ['loguniform', 'qloguniform', 'lognormal', 'qlognormal'].includes(param.distribution.kind);
     const raw = (p: TrialPoint): number | undefined => {
       if (param === undefined) return p.value ?? undefined;
       const v = p.internal[axis];
@@ -135,9 +147,17 @@ export const parallelChart = (points: readonly TrialPoint[], space: CompiledSpac
         : Math.max(...present.map((e) => e.v));
     const span = high - low;
     for (const { p, v } of present) {
-      rows.push({ number: p.number, axis, position, y: span > 0 ? (v - low) / span : 0.5, value: p.value, raw: categorical ? optionLabel(p.params[axis]) : p.params[axis] ?? p.value });
+      rows.push({
+        number: p.number,
+        axis,
+        position,
+        y: span > 0 ? sig((v - low) / span, 4) : 0.5,
+        value: p.value,
+        raw: categorical ? optionLabel(p.params[axis]) : (p.params[axis] ?? p.value),
+      });
     }
-    const show = (v: number) => (categorical ? optionLabel(param?.optionValues?.[v]) : Number((log ? Math.exp(v) : v).toPrecision(4)).toString());
+    const show = (v: number) =>
+      categorical ? optionLabel(param?.optionValues?.[v]) : Number((log ? Math.exp(v) : v).toPrecision(4)).toString();
     if (present.length > 0) {
       labels.push({ axis, position, y: 1, label: show(high) }, { axis, position, y: 0, label: show(low) });
     }
@@ -147,7 +167,8 @@ export const parallelChart = (points: readonly TrialPoint[], space: CompiledSpac
   return {
     id: 'parallel',
     title: 'Parallel coordinates',
-    description: 'One line per complete trial through every parameter and its value (each axis scaled to its range; log for log parameters). Dark lines are the good trials.',
+    description:
+      'One line per complete trial through every parameter and its value (each axis scaled to its range; log for log parameters). Dark lines are the good trials.',
     spec: {
       ...base('Parallel coordinates'),
       width: Math.max(400, 110 * axes.length),
@@ -160,9 +181,17 @@ export const parallelChart = (points: readonly TrialPoint[], space: CompiledSpac
             x,
             y: { field: 'y', type: 'quantitative', axis: null, scale: { domain: [0, 1] } },
             detail: { field: 'number', type: 'nominal' },
-            color: { field: 'value', type: 'quantitative', scale: { scheme: 'viridis', reverse: true }, title: 'value' },
+            color: {
+              field: 'value',
+              type: 'quantitative',
+              scale: { scheme: 'viridis', reverse: true },
+              title: 'value',
+            },
             order: { field: 'position', type: 'quantitative' },
-            tooltip: [{ field: 'number', title: 'trial' }, { field: 'value', format: '.6g' }],
+            tooltip: [
+              { field: 'number', title: 'trial' },
+              { field: 'value', format: '.6g' },
+            ],
           },
         },
         {
@@ -233,4 +262,3 @@ export const importanceChart = (importances: readonly ParamImportance[]): Chart 
   },
   marks: [{ mark: 'rect', count: importances.length }],
 });
-

@@ -3,7 +3,7 @@ import type { ContourSegment } from '../contour.js';
 import type { ReplaySnapshot } from '../replay.js';
 import type { TrialPoint } from '../trial-points.js';
 import type { Chart } from '../types.js';
-import { base, chartId, optionLabel, paramScale, SERIES, SERIES_COLORS } from './common.js';
+import { base, chartId, optionLabel, paramScale, SERIES, SERIES_COLORS, sig } from './common.js';
 
 /** A contour under the trials: its segments and levels, or nothing when no function was given. */
 export interface PairContour {
@@ -36,7 +36,15 @@ export const pairChart = (
   const layers: Record<string, unknown>[] = [];
   if (contour !== undefined) {
     layers.push({
-      data: { values: contour.segments.map((s) => ({ x: s.x1, y: s.y1, x2: s.x2, y2: s.y2, level: s.level })) },
+      data: {
+        values: contour.segments.map((s) => ({
+          x: sig(s.x1),
+          y: sig(s.y1),
+          x2: sig(s.x2),
+          y2: sig(s.y2),
+          level: s.level,
+        })),
+      },
       mark: { type: 'rule', strokeWidth: 1.2, opacity: 0.8 },
       encoding: {
         x: xEnc,
@@ -60,7 +68,12 @@ export const pairChart = (
       y: yEnc,
       text: { field: 'number' },
       color: { condition: { test: 'datum.best', value: '#d62728' }, value: '#222' },
-      tooltip: [{ field: 'number', title: 'trial' }, { field: 'x', title: x.name }, { field: 'y', title: y.name }, { field: 'value', format: '.6g' }],
+      tooltip: [
+        { field: 'number', title: 'trial' },
+        { field: 'x', title: x.name },
+        { field: 'y', title: y.name },
+        { field: 'value', format: '.6g' },
+      ],
     },
   });
   const title = `${x.name} × ${y.name}`;
@@ -95,9 +108,10 @@ export const densityChart = (param: ParamNode, snapshots: readonly ReplaySnapsho
     x.forEach((value, i) => {
       const l = logL[i];
       const g = logG[i];
-      if (finite(l)) rows.push({ after, kind: 'curve', x: value, series: SERIES.below, y: l });
-      if (finite(g)) rows.push({ after, kind: 'curve', x: value, series: SERIES.above, y: g });
-      if (finite(l) && finite(g)) rows.push({ after, kind: 'curve', x: value, series: SERIES.difference, y: l - g });
+      const at = sig(value);
+      if (finite(l)) rows.push({ after, kind: 'curve', x: at, series: SERIES.below, y: sig(l) });
+      if (finite(g)) rows.push({ after, kind: 'curve', x: at, series: SERIES.above, y: sig(g) });
+      if (finite(l) && finite(g)) rows.push({ after, kind: 'curve', x: at, series: SERIES.difference, y: sig(l - g) });
     });
     rows.push({ after, kind: 'winner', x: explained.winner.value });
   }
@@ -110,7 +124,9 @@ export const densityChart = (param: ParamNode, snapshots: readonly ReplaySnapsho
     spec: {
       ...base(`What TPE saw: ${param.name}`),
       data: { values: rows },
-      facet: { row: { field: 'after', type: 'ordinal', title: 'trials so far', header: { labelAngle: 0, labelAlign: 'left' } } },
+      facet: {
+        row: { field: 'after', type: 'ordinal', title: 'trials so far', header: { labelAngle: 0, labelAlign: 'left' } },
+      },
       spec: {
         width: 520,
         height: 90,
@@ -166,7 +182,9 @@ export const categoricalChart = (param: ParamNode, snapshots: readonly ReplaySna
     spec: {
       ...base(`What TPE saw: ${param.name}`),
       data: { values: rows },
-      facet: { row: { field: 'after', type: 'ordinal', title: 'trials so far', header: { labelAngle: 0, labelAlign: 'left' } } },
+      facet: {
+        row: { field: 'after', type: 'ordinal', title: 'trials so far', header: { labelAngle: 0, labelAlign: 'left' } },
+      },
       spec: {
         width: Math.max(240, 60 * options.length),
         height: 90,
@@ -177,7 +195,13 @@ export const categoricalChart = (param: ParamNode, snapshots: readonly ReplaySna
               x,
               xOffset: { field: 'set', type: 'nominal' },
               y: { field: 'p', type: 'quantitative', title: 'probability', scale: { domain: [0, 1] } },
-              color: { field: 'set', type: 'nominal', scale: { domain: ['below: l(x)', 'above: g(x)'], range: ['#2ca02c', '#d62728'] }, title: null, legend: { orient: 'top' } },
+              color: {
+                field: 'set',
+                type: 'nominal',
+                scale: { domain: ['below: l(x)', 'above: g(x)'], range: ['#2ca02c', '#d62728'] },
+                title: null,
+                legend: { orient: 'top' },
+              },
             },
           },
           {

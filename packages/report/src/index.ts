@@ -13,6 +13,7 @@ export {
   type ComparisonOptions,
   type ComparisonRun,
   comparisonRunFromTrials,
+  regretBands,
 } from './comparison.js';
 export { type ContourGrid, type ContourSegment, contourLevels, contourSegments, evaluateGrid } from './contour.js';
 export { type HtmlOptions, renderHtml } from './html.js';

@@ -56,6 +56,8 @@ export const serveReport = async (options: ServeOptions): Promise<ReportServer> 
       clients.add(response);
       request.on('close', () => clients.delete(response));
       if (url.searchParams.get('version') !== page.version) send(response, page);
+    } else if (url.pathname === '/favicon.ico') {
+      response.writeHead(204).end();
     } else {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     }

@@ -49,3 +49,17 @@ export const runTpeStudy = async (
     suggester: { use: 'tpe', options: tpe as Record<string, unknown> },
   };
 };
+
+/** A mixed space: a uniform, a log-uniform and a choice. */
+export const mixedSpace: SpaceDefinition = {
+  x: { type: 'uniform', low: -2, high: 2 },
+  lr: { type: 'loguniform', low: 1e-4, high: 1 },
+  kind: { type: 'choice', options: ['a', 'b', 'c'] },
+};
+
+/** Depends on all three; throws (a failed trial) for x > 1.7. */
+export const mixedObjective: ObjectiveFunction = (p) => {
+  const x = p.x as number;
+  if (x > 1.7) throw new Error('diverged');
+  return (x - 0.3) ** 2 + Math.log10(p.lr as number) ** 2 / 10 + (p.kind === 'b' ? 0 : 1);
+};

@@ -1,0 +1,75 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+
+/** Debian's Chromium; the browser tests never download a browser. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Skip the browser tests when Chromium is missing, except in CI (env `CI`), where they must run. */
+export const skipBrowser = !existsSync(CHROMIUM) && !process.env.CI;
+if (skipBrowser) {
+  console.warn(`Browser tests skipped: no ${CHROMIUM}. Install it with: apt-get update && apt-get install -y chromium`);
+}
+
+/** Where the browser tests save their screenshots (ignored by git). */
+export const SCREENSHOTS = join(import.meta.dirname, '..', 'tmp', 'browser');
+
+/** A headless Chromium with a fresh profile, offline-minded flags, and a way to close and clean up. */
+export const launchChromium = async (): Promise<{ context: BrowserContext; close: () => Promise<void> }> => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is missing at ${CHROMIUM}; CI installs it with apt-get install -y chromium (.ci/run).`);
+  }
+  const profile = mkdtempSync(join(tmpdir(), 'parzen-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1200, height: 900 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+};
+
+/** Console errors, page errors and requests that left the machine, collected while a page is open. */
+export const watchPage = (page: Page) => {
+  const errors: string[] = [];
+  const external: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('request', (request) => {
+    const url = request.url();
+    if (!url.startsWith('file:') && !url.startsWith('http://127.0.0.1') && !url.startsWith('data:')) external.push(url);
+  });
+  return { errors, external };
+};
+
+/** Rendered item counts per chart id and mark type (`g.mark-<type>.role-mark` children in Vega's SVG). */
+export const renderedMarks = (page: Page): Promise<Record<string, Record<string, number>>> =>
+  page.evaluate(() => {
+    const result: Record<string, Record<string, number>> = {};
+    for (const div of Array.from(document.querySelectorAll('[data-chart]'))) {
+      const counts: Record<string, number> = {};
+      for (const mark of ['text', 'symbol', 'rect', 'line', 'rule', 'area']) {
+        counts[mark] = div.querySelectorAll(`g.mark-${mark}.role-mark > *`).length;
+      }
+      result[div.getAttribute('data-chart') as string] = counts;
+    }
+    return result;
+  });

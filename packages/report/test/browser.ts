@@ -63,6 +63,8 @@ export const watchPage = (page: Page) => {
 /** Rendered item counts per chart id and mark type (`g.mark-<type>.role-mark` children in Vega's SVG). */
 export const renderedMarks = (page: Page): Promise<Record<string, Record<string, number>>> =>
   page.evaluate(() => {
+    type Node = { getAttribute(name: string): string | null; querySelectorAll(selector: string): ArrayLike<Node> };
+    const document = (globalThis as unknown as { document: Node }).document;
     const result: Record<string, Record<string, number>> = {};
     for (const div of Array.from(document.querySelectorAll('[data-chart]'))) {
       const counts: Record<string, number> = {};

@@ -140,7 +140,7 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
       await page.waitForSelector('body[data-rendered]', { timeout: 30_000 });
       expect(await page.locator('#trial-table tbody tr').count()).toBe(12);
       await page.evaluate(() => {
-        (window as unknown as { notReloaded: boolean }).notReloaded = true;
+        (globalThis as unknown as { notReloaded: boolean }).notReloaded = true;
       });
 
       const trial = await store.createTrial('live');
@@ -148,11 +148,16 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
       await store.setParams('live', trial.number, { x: 0.01, y: -0.02 });
       await store.finishTrial('live', trial.number, { state: 'complete', value: 0.0005 });
 
-      await page.waitForFunction(() => document.querySelectorAll('#trial-table tbody tr').length === 13, null, {
-        timeout: 15_000,
-      });
+      await page.waitForFunction(
+        () =>
+          (
+            globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }
+          ).document.querySelectorAll('#trial-table tbody tr').length === 13,
+        null,
+        { timeout: 15_000 },
+      );
       await page.waitForSelector(`body[data-rendered="${latest?.version}"]`, { timeout: 15_000 });
-      expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+      expect(await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
       expect(await page.locator('#best td').first().textContent()).toBe('12');
       expectAllMarks(latest as ReportPage, await renderedMarks(page));
       expect(seen.errors).toEqual([]);

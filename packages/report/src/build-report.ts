@@ -19,8 +19,10 @@ export interface ReportOptions {
   /** Replay TPE after every `every` trials (default: about 10 snapshots, as the seed's figure). */
   readonly every?: number;
   readonly snapshots?: number;
-  /** Trials drawn in the history, slice and parallel plots, at most (default 2,000; new bests always). */
+  /** Trials drawn in the history and slice plots, at most (default 1,000; new bests always). */
   readonly maxPoints?: number;
+  /** Trials drawn as lines in the parallel coordinates, at most (default 500; new bests always). */
+  readonly maxLines?: number;
   /** Trials drawn as numbers in the pair plots, at most (default 300). */
   readonly maxPairPoints?: number;
   readonly title?: string;
@@ -114,7 +116,8 @@ const contourFor = async (
  * page says how).
  */
 export const buildReport = async (study: ReportStudy, options: ReportOptions = {}): Promise<ReportPage> => {
-  const maxPoints = options.maxPoints ?? 2000;
+  const maxPoints = options.maxPoints ?? 1000;
+  const maxLines = options.maxLines ?? 500;
   const maxPairPoints = options.maxPairPoints ?? 300;
   const all = trialPoints(study);
   const notes: string[] = [];
@@ -125,9 +128,12 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
   );
   const shownIdx = downsampleIndices(all.length, maxPoints, (i) => all[i]?.improved === true);
   const shown = shownIdx.map((i) => all[i] as TrialPoint);
+  const lines = downsampleIndices(all.length, maxLines, (i) => all[i]?.improved === true).map(
+    (i) => all[i] as TrialPoint,
+  );
   if (shown.length < all.length)
     notes.push(
-      `Downsampled: the history, slice and parallel-coordinate plots draw ${shown.length} of ${all.length} trials (every new best, and the rest evenly spaced by trial number); the value distribution, importance and table use all trials.`,
+      `Downsampled: the history and slice plots draw ${shown.length} of ${all.length} trials, the parallel coordinates ${lines.length} (every new best, and the rest evenly spaced by trial number); the value distribution is drawn at ${Math.min(all.length, maxPoints)} steps; importance, the TPE replay and the table use all trials.`,
     );
   const importances = pedAnova(
     study.space,
@@ -203,7 +209,7 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
       id: 'params',
       title: 'Each parameter',
       text: [],
-      charts: complete.length === 0 ? [] : [sliceChart(shown, study.space), parallelChart(shown, study.space)],
+      charts: complete.length === 0 ? [] : [sliceChart(shown, study.space), parallelChart(lines, study.space)],
     },
   ];
   return {

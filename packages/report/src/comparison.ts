@@ -195,7 +195,11 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
         : []),
     ],
     sections: [{ id: 'comparison', title: 'Comparison', text: [], charts: [regret, box] }],
-    table: { columns: ['variant', 'runs', 'median best', 'q25', 'q75'], rows: tableRows },
+    table: {
+      title: 'Final best value per variant',
+      columns: ['variant', 'runs', 'median best', 'q25', 'q75'],
+      rows: tableRows,
+    },
     version: `${runs.length}:${runs.reduce((sum, r) => sum + r.values.length, 0)}`,
   };
 };

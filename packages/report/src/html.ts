@@ -34,6 +34,8 @@ const escapeHtml = (text: string): string =>
 export interface HtmlOptions {
   /** Follow `events` (server-sent events) and re-render on every update: what `--serve` serves. */
   readonly live?: boolean;
+  /** Vega's renderer in the page: `canvas` (default; fastest for large studies) or `svg`. */
+  readonly renderer?: 'canvas' | 'svg';
 }
 
 /**
@@ -41,7 +43,11 @@ export interface HtmlOptions {
  * inline JSON and a small script that renders it. It opens from disk and needs no network.
  */
 export const renderHtml = (page: ReportPage, options: HtmlOptions = {}): string => {
-  const data = { ...page, ...(options.live === true ? { live: true } : {}) };
+  const data = {
+    ...page,
+    ...(options.live === true ? { live: true } : {}),
+    ...(options.renderer === undefined ? {} : { renderer: options.renderer }),
+  };
   const scripts = vegaBundles()
     .map((code) => `<script>${scriptSafe(code)}</script>`)
     .join('\n');

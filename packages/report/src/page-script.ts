@@ -1,6 +1,6 @@
 /**
  * The page's own script (plain browser JavaScript, inlined after the data): renders the report data
- * into sections, charts (vega-embed, SVG renderer), the best trial and a sortable, filterable trial
+ * into sections, charts (vega-embed; canvas renderer unless the data says `renderer: 'svg'`), the best trial and a sortable, filterable trial
  * table; with `live`, follows server-sent events and re-renders when the study changes.
  */
 export const PAGE_SCRIPT = String.raw`
@@ -77,13 +77,14 @@ export const PAGE_SCRIPT = String.raw`
         r.forEach(function (c) { tr.appendChild(h('td', { text: show(c) })); });
         body.appendChild(tr);
       });
-      count.textContent = ' ' + Math.min(rows.length, state.limit) + ' of ' + rows.length + ' matching trials shown';
+      count.textContent = ' ' + Math.min(rows.length, state.limit) + ' of ' + rows.length + ' matching rows shown';
       more.hidden = rows.length <= state.limit;
     }
     input.addEventListener('input', function () { state.filter = input.value; state.limit = 200; fill(); });
     select.addEventListener('change', function () { state.stateFilter = select.value; state.limit = 200; fill(); });
     more.addEventListener('click', function () { state.limit += 1000; fill(); });
-    container.appendChild(h('div', { class: 'table-controls' }, input, select, count));
+    var byState = t.columns[1] === 'state';
+    container.appendChild(h('div', { class: 'table-controls' }, input, byState ? select : null, count));
     container.appendChild(h('div', { class: 'table-wrap' }, table));
     container.appendChild(more);
     fill();
@@ -104,7 +105,8 @@ export const PAGE_SCRIPT = String.raw`
     var nav = h('nav');
     page.sections.forEach(function (s) { if (s.charts.length || s.text.length) nav.appendChild(h('a', { href: '#' + s.id, text: s.title })); });
     if (page.best) nav.appendChild(h('a', { href: '#best', text: 'Best trial' }));
-    if (page.table) nav.appendChild(h('a', { href: '#trials', text: 'Trials' }));
+    var tableTitle = (page.table && page.table.title) || 'Trials';
+    if (page.table) nav.appendChild(h('a', { href: '#trials', text: tableTitle }));
     root.appendChild(nav);
     if (page.best) {
       var dl = h('table', { class: 'best' });
@@ -128,14 +130,21 @@ export const PAGE_SCRIPT = String.raw`
       root.appendChild(sec);
     });
     var tableBox = h('div');
-    root.appendChild(h('section', { id: 'trials' }, h('h2', { text: 'Trials' }), tableBox));
+    root.appendChild(h('section', { id: 'trials' }, h('h2', { text: tableTitle }), tableBox));
     renderTable(page, tableBox);
     var started = performance.now();
-    return Promise.all(jobs.map(function (job) {
-      return vegaEmbed(job.div, job.chart.spec, { renderer: 'svg', actions: false }).then(function (result) {
-        window.parzenViews[job.chart.id] = result.view;
+    // One chart after another, yielding between them, so the page stays responsive and each is timed.
+    var chain = Promise.resolve();
+    jobs.forEach(function (job) {
+      chain = chain.then(function () {
+        var t0 = performance.now();
+        return vegaEmbed(job.div, job.chart.spec, { renderer: page.renderer || 'canvas', actions: false }).then(function (result) {
+          window.parzenViews[job.chart.id] = result.view;
+          job.div.setAttribute('data-render-ms', String(Math.round(performance.now() - t0)));
+        });
       });
-    })).then(function () {
+    });
+    return chain.then(function () {
       document.body.setAttribute('data-rendered', page.version);
       document.body.setAttribute('data-render-ms', String(Math.round(performance.now() - started)));
     }, function (error) {

@@ -33,6 +33,8 @@ export interface Section {
 
 /** The trial table: columns, then one row of cells per trial (numbers stay numbers, for sorting). */
 export interface TrialTable {
+  /** The heading (default "Trials"). */
+  readonly title?: string;
   readonly columns: readonly string[];
   readonly rows: readonly (readonly (string | number | boolean | null)[])[];
 }

@@ -60,18 +60,28 @@ export const watchPage = (page: Page) => {
   return { errors, external };
 };
 
-/** Rendered item counts per chart id and mark type (`g.mark-<type>.role-mark` children in Vega's SVG). */
+/**
+ * Rendered items per chart id and mark type, read from each Vega view's scene graph (the page renders to
+ * canvas): a line or area mark counts once (one path), every other mark once per item.
+ */
 export const renderedMarks = (page: Page): Promise<Record<string, Record<string, number>>> =>
   page.evaluate(() => {
-    type Node = { getAttribute(name: string): string | null; querySelectorAll(selector: string): ArrayLike<Node> };
-    const document = (globalThis as unknown as { document: Node }).document;
+    type SceneMark = { marktype: string; role: string; items: { items?: SceneMark[] }[] };
+    type View = { scenegraph(): { root: SceneMark } };
+    const views = (globalThis as unknown as { parzenViews: Record<string, View> }).parzenViews;
     const result: Record<string, Record<string, number>> = {};
-    for (const div of Array.from(document.querySelectorAll('[data-chart]'))) {
-      const counts: Record<string, number> = {};
-      for (const mark of ['text', 'symbol', 'rect', 'line', 'rule', 'area']) {
-        counts[mark] = div.querySelectorAll(`g.mark-${mark}.role-mark > *`).length;
-      }
-      result[div.getAttribute('data-chart') as string] = counts;
+    for (const [id, view] of Object.entries(views)) {
+      const counts: Record<string, number> = { text: 0, symbol: 0, rect: 0, line: 0, rule: 0, area: 0 };
+      const walk = (mark: SceneMark) => {
+        if (mark.role === 'mark' && mark.items.length > 0 && mark.marktype in counts) {
+          counts[mark.marktype] =
+            (counts[mark.marktype] as number) +
+            (mark.marktype === 'line' || mark.marktype === 'area' ? 1 : mark.items.length);
+        }
+        for (const item of mark.items) for (const child of item.items ?? []) walk(child);
+      };
+      walk(view.scenegraph().root);
+      result[id] = counts;
     }
     return result;
   });

@@ -36,10 +36,10 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     expect(marks(x, 'line')).toBe(3 * 6);
     expect(marks(x, 'rule')).toBe(6);
     const data = (x.spec as { data: { values: Record<string, unknown>[] } }).data.values;
-    expect(new Set(data.map((r) => r.after))).toEqual(new Set([10, 15, 20, 25, 30, 35]));
-    const winners = data.filter((r) => r.kind === 'winner');
-    const stored = winners.map((r) => study.trials[r.after as number]?.params.x);
-    expect(winners.map((r) => r.x)).toEqual(stored);
+    expect(new Set(data.map((r) => r.a))).toEqual(new Set([10, 15, 20, 25, 30, 35]));
+    const winners = data.filter((r) => r.w !== undefined);
+    const stored = winners.map((r) => study.trials[r.a as number]?.params.x);
+    expect(winners.map((r) => r.w)).toEqual(stored);
     const lr = chart(page, 'density-lr');
     expect(
       (lr.spec as { spec: { layer: { encoding: { x: { scale: { type?: string } } } }[] } }).spec.layer[0]?.encoding.x
@@ -130,11 +130,12 @@ describe('downsampling', () => {
     }));
     const page = await buildReport(
       { name: 'big', direction: 'minimize', seed: 1, space, trials, suggester: { use: 'random' } },
-      { maxPoints: 500 },
+      { maxPoints: 500, maxLines: 200 },
     );
     expect(marks(chart(page, 'history'), 'symbol')).toBe(500);
-    expect(marks(chart(page, 'parallel'), 'line')).toBe(500);
-    expect(page.notes.join(' ')).toContain('draw 500 of 3000 trials');
+    expect(marks(chart(page, 'slice'), 'symbol')).toBe(1000);
+    expect(marks(chart(page, 'parallel'), 'line')).toBe(200);
+    expect(page.notes.join(' ')).toContain('draw 500 of 3000 trials, the parallel coordinates 200');
     expect(page.table?.rows).toHaveLength(3000);
     const tpe = page.sections.find((s) => s.id === 'tpe');
     expect(tpe?.text.join(' ')).toContain('not TPE');

@@ -97,26 +97,25 @@ const finite = (v: number | null | undefined): v is number => typeof v === 'numb
  * at the value TPE chose.
  */
 export const densityChart = (param: ParamNode, snapshots: readonly ReplaySnapshot[]): Chart | undefined => {
+  // Compact rows (a: snapshot, x, l = log l, g = log g; w: the chosen value); the spec folds them into curves.
   const rows: Record<string, unknown>[] = [];
   let shown = 0;
   for (const snapshot of snapshots) {
     const explained = snapshot.explanation.params.find((p) => p.name === param.name);
     if (explained === undefined) continue;
     shown++;
-    const after = snapshot.trialNumber;
+    const a = snapshot.trialNumber;
     const { x, logL, logG } = explained.grid;
     x.forEach((value, i) => {
       const l = logL[i];
       const g = logG[i];
-      const at = sig(value);
-      if (finite(l)) rows.push({ after, kind: 'curve', x: at, series: SERIES.below, y: sig(l) });
-      if (finite(g)) rows.push({ after, kind: 'curve', x: at, series: SERIES.above, y: sig(g) });
-      if (finite(l) && finite(g)) rows.push({ after, kind: 'curve', x: at, series: SERIES.difference, y: sig(l - g) });
+      rows.push({ a, x: sig(value), l: finite(l) ? sig(l) : null, g: finite(g) ? sig(g) : null });
     });
-    rows.push({ after, kind: 'winner', x: explained.winner.value });
+    rows.push({ a, w: explained.winner.value });
   }
   if (shown === 0) return undefined;
   const x = { field: 'x', type: 'quantitative', title: param.name, scale: paramScale(param.distribution) };
+  const label = `datum.key === 'l' ? '${SERIES.below}' : datum.key === 'g' ? '${SERIES.above}' : '${SERIES.difference}'`;
   return {
     id: chartId('density', param.name),
     title: `What TPE saw: ${param.name}`,
@@ -125,25 +124,31 @@ export const densityChart = (param: ParamNode, snapshots: readonly ReplaySnapsho
       ...base(`What TPE saw: ${param.name}`),
       data: { values: rows },
       facet: {
-        row: { field: 'after', type: 'ordinal', title: 'trials so far', header: { labelAngle: 0, labelAlign: 'left' } },
+        row: { field: 'a', type: 'ordinal', title: 'trials so far', header: { labelAngle: 0, labelAlign: 'left' } },
       },
       spec: {
         width: 520,
         height: 90,
         layer: [
           {
-            transform: [{ filter: "datum.kind === 'curve'" }],
+            transform: [
+              { filter: '!isValid(datum.w)' },
+              { calculate: 'isValid(datum.l) && isValid(datum.g) ? datum.l - datum.g : null', as: 'd' },
+              { fold: ['l', 'g', 'd'] },
+              { filter: 'isValid(datum.value)' },
+              { calculate: label, as: 'series' },
+            ],
             mark: { type: 'line', strokeWidth: 1.5 },
             encoding: {
               x,
-              y: { field: 'y', type: 'quantitative', title: 'log density', scale: { zero: false } },
+              y: { field: 'value', type: 'quantitative', title: 'log density', scale: { zero: false } },
               color: { field: 'series', type: 'nominal', scale: SERIES_COLORS, title: null, legend: { orient: 'top' } },
             },
           },
           {
-            transform: [{ filter: "datum.kind === 'winner'" }],
+            transform: [{ filter: 'isValid(datum.w)' }],
             mark: { type: 'rule', color: '#000', strokeDash: [4, 2] },
-            encoding: { x },
+            encoding: { x: { ...x, field: 'w' } },
           },
         ],
       },

@@ -85,7 +85,7 @@ const replayText = (study: ReportStudy, replay: Replay): string[] => {
   const joint = replay.snapshots.find((s) => s.explanation.joint !== undefined)?.explanation.joint;
   if (joint !== undefined)
     text.push(
-      `Parameters decided jointly by multivariate TPE (${joint.join(', ')}) have no one-dimensional l(x) and g(x), so they are not drawn here.`,
+      `Multivariate TPE decided ${joint.join(', ')} jointly: their curves are slices of the joint l and g along each parameter, the others fixed at the chosen point.`,
     );
   return text;
 };

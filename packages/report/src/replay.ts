@@ -1,4 +1,10 @@
-import { explainSuggestion, type TpeExplanation, type TpeOptions } from '@parzen/algo-tpe';
+import {
+  explainJoint,
+  explainSuggestion,
+  type JointExplanation,
+  type TpeExplanation,
+  type TpeOptions,
+} from '@parzen/algo-tpe';
 import { deriveRng, type ParamAssignment, type Trial } from '@parzen/engine';
 import type { ReportStudy } from './types.js';
 
@@ -7,6 +13,8 @@ export interface ReplaySnapshot {
   /** The trial whose suggestion is explained; the model was built from the trials before it. */
   readonly trialNumber: number;
   readonly explanation: TpeExplanation;
+  /** Multivariate TPE: the jointly decided parameters, sliced through the chosen point. */
+  readonly joint?: JointExplanation;
   /** The params the study stored for that trial. */
   readonly stored: ParamAssignment;
   /** Whether every replayed winner equals the stored value (the replay reproduced the run exactly). */
@@ -59,8 +67,13 @@ const tpeOptionsOf = (study: ReportStudy): { options: TpeOptions; sameSuggester:
   return { options: { ...(study.suggester.options ?? {}), explain: true } as TpeOptions, sameSuggester: true };
 };
 
-const reproduces = (explanation: TpeExplanation, stored: ParamAssignment): boolean =>
-  explanation.params.every((param) => stored[param.name] === param.winner.value);
+const reproduces = (
+  explanation: TpeExplanation,
+  joint: JointExplanation | undefined,
+  stored: ParamAssignment,
+): boolean =>
+  explanation.params.every((param) => stored[param.name] === param.winner.value) &&
+  Object.entries(joint?.chosen ?? {}).every(([name, value]) => stored[name] === value);
 
 /**
  * Replays TPE over the stored study, in order: for trial k (after every `every` trials), what TPE's
@@ -77,23 +90,29 @@ export const replaySuggestions = (study: ReportStudy, options: ReplayOptions = {
   let startupSkipped = 0;
   for (const target of withParams) {
     if (target.number === 0 || target.number % every !== 0) continue;
-    const { explanation } = explainSuggestion({
+    const input = {
       space: study.space,
       trials: trialsBefore(trials, target),
       direction: study.direction,
       rng: deriveRng(study.seed, target.number, 'tpe'),
       trialNumber: target.number,
       options: tpeOptions,
-    });
+    };
+    const { explanation } = explainSuggestion(input);
     if (explanation.phase === 'startup') {
       startupSkipped++;
       continue;
     }
+    const joint =
+      explanation.joint === undefined
+        ? undefined
+        : explainJoint({ ...input, rng: deriveRng(study.seed, target.number, 'tpe') });
     snapshots.push({
       trialNumber: target.number,
       explanation,
+      ...(joint === undefined ? {} : { joint }),
       stored: target.params,
-      reproduced: reproduces(explanation, target.params),
+      reproduced: reproduces(explanation, joint, target.params),
     });
   }
   return { snapshots, options: tpeOptions, sameSuggester, startupSkipped, every };

@@ -1,6 +1,6 @@
 import type { Trial } from '@parzen/engine';
 import { describe, expect, it } from 'vitest';
-import { replaySuggestions, trialsBefore } from '../src/index.js';
+import { buildReport, pageCharts, replaySuggestions, trialsBefore } from '../src/index.js';
 import { mixedObjective, mixedSpace, runTpeStudy } from './fixtures.js';
 
 describe('replaySuggestions', () => {
@@ -17,6 +17,24 @@ describe('replaySuggestions', () => {
       expect(snapshot.explanation.params.map((p) => p.name).sort()).toEqual(['kind', 'lr', 'x']);
       for (const param of snapshot.explanation.params) expect(param.winner.value).toBe(snapshot.stored[param.name]);
     }
+  });
+
+  it('replays multivariate TPE: joint choices reproduced, curves sliced through the chosen point', async () => {
+    const tpe = { startupTrials: 8, multivariate: true };
+    const study = await runTpeStudy(30, { space: mixedSpace, objective: mixedObjective, tpe });
+    const replay = replaySuggestions(study, { every: 10 });
+    expect(replay.snapshots.map((s) => s.trialNumber)).toEqual([10, 20]);
+    for (const snapshot of replay.snapshots) {
+      expect(snapshot.joint?.names.length).toBeGreaterThan(1);
+      expect(snapshot.reproduced).toBe(true);
+    }
+    const page = await buildReport(study, { every: 10 });
+    const joint = replay.snapshots[0]?.joint?.names ?? [];
+    for (const name of joint) {
+      const chart = pageCharts(page).find((c) => [`density-${name}`, `categorical-${name}`].includes(c.id));
+      expect(chart?.description).toContain('Decided jointly');
+    }
+    expect(page.sections.find((s) => s.id === 'tpe')?.text.join(' ')).toContain('2 of 2 replayed suggestions');
   });
 
   it('replays with TPE defaults, and says so, when the study used another suggester', async () => {

@@ -89,6 +89,14 @@ export const pairChart = (
   };
 };
 
+/** A parameter's curves in one snapshot: its own explanation, or its slice of the joint model. */
+const curvesOf = (snapshot: ReplaySnapshot, name: string) => {
+  const own = snapshot.explanation.params.find((p) => p.name === name);
+  if (own !== undefined) return { grid: own.grid, value: own.winner.value, joint: false };
+  const slice = snapshot.joint?.slices.find((s) => s.name === name);
+  return slice === undefined ? undefined : { grid: slice.grid, value: slice.value, joint: true };
+};
+
 const finite = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /**
@@ -100,18 +108,20 @@ export const densityChart = (param: ParamNode, snapshots: readonly ReplaySnapsho
   // Compact rows (a: snapshot, x, l = log l, g = log g; w: the chosen value); the spec folds them into curves.
   const rows: Record<string, unknown>[] = [];
   let shown = 0;
+  let joint = false;
   for (const snapshot of snapshots) {
-    const explained = snapshot.explanation.params.find((p) => p.name === param.name);
-    if (explained === undefined) continue;
+    const curves = curvesOf(snapshot, param.name);
+    if (curves === undefined) continue;
     shown++;
+    joint ||= curves.joint;
     const a = snapshot.trialNumber;
-    const { x, logL, logG } = explained.grid;
+    const { x, logL, logG } = curves.grid;
     x.forEach((value, i) => {
       const l = logL[i];
       const g = logG[i];
       rows.push({ a, x: sig(value), l: finite(l) ? sig(l) : null, g: finite(g) ? sig(g) : null });
     });
-    rows.push({ a, w: explained.winner.value });
+    rows.push({ a, w: curves.value });
   }
   if (shown === 0) return undefined;
   const x = { field: 'x', type: 'quantitative', title: param.name, scale: paramScale(param.distribution) };
@@ -119,7 +129,7 @@ export const densityChart = (param: ParamNode, snapshots: readonly ReplaySnapsho
   return {
     id: chartId('density', param.name),
     title: `What TPE saw: ${param.name}`,
-    description: `After every few trials: log l(${param.name}) over the good trials (green), log g(${param.name}) over the rest (red), their difference (black), and the value TPE chose (vertical line: the largest difference among the candidates drawn from l).`,
+    description: `After every few trials: log l(${param.name}) over the good trials (green), log g(${param.name}) over the rest (red), their difference (black), and the value TPE chose (vertical line: the largest difference among the candidates drawn from l).${joint ? ' Decided jointly (multivariate TPE): the curves are slices of the joint l and g along this parameter, the others fixed at the chosen point.' : ''}`,
     spec: {
       ...base(`What TPE saw: ${param.name}`),
       data: { values: rows },
@@ -166,16 +176,27 @@ export const categoricalChart = (param: ParamNode, snapshots: readonly ReplaySna
   const rows: Record<string, unknown>[] = [];
   const options = (param.optionValues ?? []).map(optionLabel);
   let shown = 0;
+  let joint = false;
   for (const snapshot of snapshots) {
-    const explained = snapshot.explanation.params.find((p) => p.name === param.name);
-    if (explained === undefined) continue;
+    const curves = curvesOf(snapshot, param.name);
+    if (curves === undefined) continue;
     shown++;
+    joint ||= curves.joint;
     const after = snapshot.trialNumber;
-    explained.grid.x.forEach((index, i) => {
+    const { x, logL, logG } = curves.grid;
+    // A joint slice is a density through the chosen point: normalise it over the options.
+    const norm = (values: readonly number[]) => {
+      const p = values.map((v) => Math.exp(v ?? -Infinity));
+      const total = curves.joint ? p.reduce((sum, v) => sum + v, 0) : 1;
+      return p.map((v) => (total > 0 ? v / total : 0));
+    };
+    const pl = norm(logL);
+    const pg = norm(logG);
+    x.forEach((index, i) => {
       const option = options[index] ?? String(index);
-      const chosen = index === explained.winner.value;
-      rows.push({ after, option, set: 'below: l(x)', p: Math.exp(explained.grid.logL[i] ?? -Infinity), chosen });
-      rows.push({ after, option, set: 'above: g(x)', p: Math.exp(explained.grid.logG[i] ?? -Infinity), chosen });
+      const chosen = index === curves.value;
+      rows.push({ after, option, set: 'below: l(x)', p: pl[i], chosen });
+      rows.push({ after, option, set: 'above: g(x)', p: pg[i], chosen });
     });
   }
   if (shown === 0) return undefined;
@@ -183,7 +204,7 @@ export const categoricalChart = (param: ParamNode, snapshots: readonly ReplaySna
   return {
     id: chartId('categorical', param.name),
     title: `What TPE saw: ${param.name}`,
-    description: `After every few trials: the probability of each option of ${param.name} under the good trials' model l (green) and the rest's model g (red); ▼ marks the option TPE chose.`,
+    description: `After every few trials: the probability of each option of ${param.name} under the good trials' model l (green) and the rest's model g (red); ▼ marks the option TPE chose.${joint ? ' Decided jointly (multivariate TPE): probabilities of the joint l and g with the other parameters at the chosen point.' : ''}`,
     spec: {
       ...base(`What TPE saw: ${param.name}`),
       data: { values: rows },

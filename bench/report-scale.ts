@@ -18,7 +18,7 @@ import {
   runStudy,
 } from '@parzen/engine';
 import { buildReport, pageCharts, type ReportStudy, renderHtml } from '@parzen/report';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '@parzen/report/testing';
 
 const argument = (name: string): string | undefined => {
   const at = process.argv.indexOf(`--${name}`);
@@ -68,21 +68,7 @@ const median = (values: readonly number[]): number => {
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'parzen-report-scale-'));
-const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  viewport: { width: 1200, height: 900 },
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const { context, close } = await launchChromium();
 
 const rows: string[] = [];
 for (const trials of [100, TRIALS]) {
@@ -117,7 +103,7 @@ for (const trials of [100, TRIALS]) {
   console.log(line, `(study generated in ${((built - generated) / 1000).toFixed(1)} s)`);
   rows.push(line);
 }
-await context.close();
+await close();
 rmSync(dir, { recursive: true, force: true });
 
 if (process.argv.includes('--write')) {

@@ -7,34 +7,16 @@
  *   node --import tsx packages/report/scripts/screenshots.ts report.html examples/heart \
  *     pair-learningrate-sizeofhiddenlayer=report-trials.png density-learningrate=report-tpe.png history=report-history.png
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../src/testing/index.js';
 
 const [file, outDir, ...shots] = process.argv.slice(2);
 if (file === undefined || outDir === undefined || shots.length === 0) {
   console.error('usage: screenshots.ts <report.html> <out-dir> <chart-id>=<file.png> ...');
   process.exit(2);
 }
-const profile = mkdtempSync(join(tmpdir(), 'parzen-shots-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  deviceScaleFactor: 1,
-  viewport: { width: 1100, height: 900 },
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const { context, close } = await launchChromium({ viewport: { width: 1100, height: 900 } });
 try {
   const page = await context.newPage();
   await page.goto(pathToFileURL(resolve(file)).href);
@@ -46,6 +28,5 @@ try {
     console.log(`wrote ${path}`);
   }
 } finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
+  await close();
 }

@@ -1,49 +1,20 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { CHROMIUM_PATH } from '../src/testing/index.js';
 
-/** Debian's Chromium; the browser tests never download a browser. */
-export const CHROMIUM = '/usr/bin/chromium';
+export { launchChromium } from '../src/testing/index.js';
 
 /** Skip the browser tests when Chromium is missing, except in CI (env `CI`), where they must run. */
-export const skipBrowser = !existsSync(CHROMIUM) && !process.env.CI;
+export const skipBrowser = !existsSync(CHROMIUM_PATH) && !process.env.CI;
 if (skipBrowser) {
-  console.warn(`Browser tests skipped: no ${CHROMIUM}. Install it with: apt-get update && apt-get install -y chromium`);
+  console.warn(
+    `Browser tests skipped: no ${CHROMIUM_PATH}. Install it with: apt-get update && apt-get install -y chromium`,
+  );
 }
 
 /** Where the browser tests save their screenshots (ignored by git). */
 export const SCREENSHOTS = join(import.meta.dirname, '..', 'tmp', 'browser');
-
-/** A headless Chromium with a fresh profile, offline-minded flags, and a way to close and clean up. */
-export const launchChromium = async (): Promise<{ context: BrowserContext; close: () => Promise<void> }> => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM}; CI installs it with apt-get install -y chromium (.ci/run).`);
-  }
-  const profile = mkdtempSync(join(tmpdir(), 'parzen-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1200, height: 900 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  return {
-    context,
-    close: async () => {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
-};
 
 /** Console errors, page errors and requests that left the machine, collected while a page is open. */
 export const watchPage = (page: Page) => {

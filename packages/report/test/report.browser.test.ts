@@ -33,6 +33,19 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
   let context: BrowserContext;
   let close: () => Promise<void>;
   const dir = mkdtempSync(join(tmpdir(), 'parzen-report-'));
+  /** Writes the page, opens it from disk, waits for every chart and checks marks, console and network. */
+  const openFile = async (report: ReportPage, name: string) => {
+    const file = join(dir, name);
+    writeFileSync(file, renderHtml(report));
+    const page = await context.newPage();
+    const seen = watchPage(page);
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForSelector(`body[data-rendered="${report.version}"]`, { timeout: 30_000 });
+    expectAllMarks(report, await renderedMarks(page));
+    expect(seen.errors).toEqual([]);
+    expect(seen.external).toEqual([]);
+    return page;
+  };
   beforeAll(async () => {
     ({ context, close } = await launchChromium());
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -52,15 +65,7 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
     expect(pageCharts(report).some((c) => c.marks.some((m) => m.mark === 'rule' && c.id.startsWith('pair')))).toBe(
       true,
     );
-    const file = join(dir, 'report.html');
-    writeFileSync(file, renderHtml(report));
-    const page = await context.newPage();
-    const seen = watchPage(page);
-    await page.goto(pathToFileURL(file).href);
-    await page.waitForSelector(`body[data-rendered="${report.version}"]`, { timeout: 30_000 });
-    expectAllMarks(report, await renderedMarks(page));
-    expect(seen.errors).toEqual([]);
-    expect(seen.external).toEqual([]);
+    const page = await openFile(report, 'report.html');
 
     // The trial table sorts and filters.
     expect(await page.locator('#trial-table tbody tr').count()).toBe(40);
@@ -90,14 +95,7 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
       }
     }
     const report = buildComparison(runs);
-    const file = join(dir, 'comparison.html');
-    writeFileSync(file, renderHtml(report));
-    const page = await context.newPage();
-    const seen = watchPage(page);
-    await page.goto(pathToFileURL(file).href);
-    await page.waitForSelector(`body[data-rendered="${report.version}"]`, { timeout: 30_000 });
-    expectAllMarks(report, await renderedMarks(page));
-    expect(seen.errors).toEqual([]);
+    const page = await openFile(report, 'comparison.html');
     await page.screenshot({ path: join(SCREENSHOTS, 'comparison.png'), fullPage: true });
     await page.close();
   });

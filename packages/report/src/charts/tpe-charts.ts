@@ -97,6 +97,15 @@ const curvesOf = (snapshot: ReplaySnapshot, name: string) => {
   return slice === undefined ? undefined : { grid: slice.grid, value: slice.value, joint: true };
 };
 
+/** The snapshots that have curves for a parameter, and whether any of them came from the joint model. */
+const snapshotCurves = (param: ParamNode, snapshots: readonly ReplaySnapshot[]) => {
+  const found = snapshots.flatMap((snapshot) => {
+    const curves = curvesOf(snapshot, param.name);
+    return curves === undefined ? [] : [{ after: snapshot.trialNumber, ...curves }];
+  });
+  return { found, joint: found.some((f) => f.joint) };
+};
+
 const finite = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /**
@@ -107,14 +116,10 @@ const finite = (v: number | null | undefined): v is number => typeof v === 'numb
 export const densityChart = (param: ParamNode, snapshots: readonly ReplaySnapshot[]): Chart | undefined => {
   // Compact rows (a: snapshot, x, l = log l, g = log g; w: the chosen value); the spec folds them into curves.
   const rows: Record<string, unknown>[] = [];
-  let shown = 0;
-  let joint = false;
-  for (const snapshot of snapshots) {
-    const curves = curvesOf(snapshot, param.name);
-    if (curves === undefined) continue;
-    shown++;
-    joint ||= curves.joint;
-    const a = snapshot.trialNumber;
+  const { found, joint } = snapshotCurves(param, snapshots);
+  const shown = found.length;
+  for (const curves of found) {
+    const a = curves.after;
     const { x, logL, logG } = curves.grid;
     x.forEach((value, i) => {
       const l = logL[i];
@@ -175,14 +180,10 @@ export const densityChart = (param: ParamNode, snapshots: readonly ReplaySnapsho
 export const categoricalChart = (param: ParamNode, snapshots: readonly ReplaySnapshot[]): Chart | undefined => {
   const rows: Record<string, unknown>[] = [];
   const options = (param.optionValues ?? []).map(optionLabel);
-  let shown = 0;
-  let joint = false;
-  for (const snapshot of snapshots) {
-    const curves = curvesOf(snapshot, param.name);
-    if (curves === undefined) continue;
-    shown++;
-    joint ||= curves.joint;
-    const after = snapshot.trialNumber;
+  const { found, joint } = snapshotCurves(param, snapshots);
+  const shown = found.length;
+  for (const curves of found) {
+    const { after } = curves;
     const { x, logL, logG } = curves.grid;
     // A joint slice is a density through the chosen point: normalise it over the options.
     const norm = (values: readonly number[]) => {

@@ -28,6 +28,7 @@ export const SERIES = {
   above: 'log g(x) (the rest)',
   difference: 'log l(x) − log g(x)',
 } as const;
+/** The colour scale for {@link SERIES}: green, red, black. */
 export const SERIES_COLORS = { domain: Object.values(SERIES), range: ['#2ca02c', '#d62728', '#000000'] };
 
 /** Common top-level settings of every spec (no `$schema` fetch; the page never goes online). */

@@ -5,7 +5,7 @@
  *
  *   node --conditions=@parzen/source --import tsx bench/report-scale.ts [--trials 10000] [--repeat 3] [--write]
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -62,6 +62,30 @@ const study = async (trials: number): Promise<ReportStudy> => {
   return { ...spec, space: compiled, trials: result.trials, suggester: { use: 'random' } };
 };
 
+/** CPU seconds (user + system) used so far by every descendant process of this one: the Chromium processes. */
+const chromiumCpuSeconds = (): number => {
+  const parents = new Map<number, number>();
+  const ticks = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parents.set(Number(entry), Number(fields[1]));
+      ticks.set(Number(entry), Number(fields[11]) + Number(fields[12]));
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  const isDescendant = (pid: number): boolean => {
+    for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p)) if (p === process.pid) return true;
+    return false;
+  };
+  let total = 0;
+  for (const [pid, t] of ticks) if (isDescendant(pid)) total += t;
+  return total / 100;
+};
+
 const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] as number;
@@ -82,6 +106,7 @@ for (const trials of [100, TRIALS]) {
   writeFileSync(file, html);
   const total: number[] = [];
   const embed: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < REPEAT; i++) {
     const tab = await context.newPage();
     const errors: string[] = [];
@@ -89,17 +114,19 @@ for (const trials of [100, TRIALS]) {
     tab.on('console', (message) => {
       if (message.type() === 'error') errors.push(message.text());
     });
+    const before = chromiumCpuSeconds();
     const started = performance.now();
     await tab.goto(pathToFileURL(file).href);
     await tab.waitForSelector(`body[data-rendered="${page.version}"]`, { timeout: 120_000 });
     total.push(performance.now() - started);
+    cpu.push(chromiumCpuSeconds() - before);
     embed.push(Number(await tab.getAttribute('body', 'data-render-ms')));
     if (errors.length > 0) throw new Error(`console errors: ${errors.join('; ')}`);
     await tab.close();
   }
   const mb = Buffer.byteLength(html) / 1e6;
   const marks = pageCharts(page).reduce((sum, c) => sum + c.marks.reduce((s, m) => s + m.count, 0), 0);
-  const line = `| ${trials} | ${(mb).toFixed(2)} | ${(median(total) / 1000).toFixed(2)} (${total.map((t) => (t / 1000).toFixed(2)).join(', ')}) | ${(median(embed) / 1000).toFixed(2)} | ${(buildMs / 1000).toFixed(2)} | ${pageCharts(page).length} | ${marks} |`;
+  const line = `| ${trials} | ${mb.toFixed(2)} | ${median(cpu).toFixed(2)} | ${(median(total) / 1000).toFixed(2)} (${total.map((t) => (t / 1000).toFixed(2)).join(', ')}) | ${(median(embed) / 1000).toFixed(2)} | ${(buildMs / 1000).toFixed(2)} | ${pageCharts(page).length} | ${marks} |`;
   console.log(line, `(study generated in ${((built - generated) / 1000).toFixed(1)} s)`);
   rows.push(line);
 }
@@ -114,11 +141,13 @@ if (process.argv.includes('--write')) {
     new URL('./results/report-scale.md', import.meta.url),
     `# Report scale\n\n` +
       `\`parzen report\` on a random-search study over 5 parameters (2 uniform, log-uniform, randint, choice; ~1 % failed trials). ` +
-      `Render time: headless Chromium (Debian's, playwright-core) from navigation of the file:// page to every chart rendered ` +
-      `(median of ${REPEAT}, each run in parentheses); "charts" is the Vega embedding alone. Build: \`buildReport\` in Node ` +
+      `Render time: headless Chromium (Debian's, playwright-core), from navigation of the file:// page to every chart rendered. ` +
+      `"Chromium CPU" is the user + system CPU time all Chromium processes used over that span (from /proc): what the page ` +
+      `costs, whatever else the machine runs; on an idle machine the wall time is about this. "Wall" is the elapsed time (median of ${REPEAT}, each run in parentheses) ` +
+      `and depends on the load average noted below; "charts wall" is the Vega embedding alone. Build: \`buildReport\` in Node ` +
       `(importance, TPE replay of 10 snapshots, downsampling). Marks: items the page must draw. Goals: < 3 s and < 5 MB at 10,000 trials.\n\n` +
       `Machine: ${machine}.\n\nCommand: \`node --conditions=@parzen/source --import tsx bench/report-scale.ts ${process.argv.slice(2).join(' ')}\`\n\n` +
-      `| trials | HTML MB | render s | charts s | build s | charts | marks |\n|---|---|---|---|---|---|---|\n${rows.join('\n')}\n\n` +
+      `| trials | HTML MB | Chromium CPU s | wall s | charts wall s | build s | charts | marks |\n|---|---|---|---|---|---|---|---|\n${rows.join('\n')}\n\n` +
       `Downsampling (said on the page): history, slice and parallel-coordinate plots draw at most 2,000 trials (every new best, the rest evenly spaced); ` +
       `pair plots draw at most 300 trials as numbers; the value distribution draws at most 2,000 steps; the table holds every trial and shows 200 rows at a time.\n`,
   );

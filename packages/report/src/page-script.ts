@@ -152,6 +152,7 @@ export const PAGE_SCRIPT = String.raw`
     });
   }
 
+  document.body.setAttribute('data-script-ms', String(Math.round(performance.now())));
   var page = JSON.parse(document.getElementById('parzen-data').textContent);
   render(page);
   if (page.live && window.EventSource) {

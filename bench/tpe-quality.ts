@@ -7,12 +7,16 @@
  *   node --conditions=@parzen/source --import tsx bench/tpe-quality.ts [--seeds 20] [--evals 100] [--write]
  *        [--only random,hyperopt,optuna,parzen,parzen-mv] [--tpe 'name={"startupTrials":5}' ...] [--problems heart,branin]
  *        [--out results/tpe-defaults.md]   (with --write: where the table goes; default results/tpe-quality.md)
+ *        [--report DIR]   (also write DIR/<problem>.html: regret curves with interquartile bands and final-value
+ *                          box plots per algorithm, from @parzen/report's comparison page)
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { createRandomSuggester } from '@parzen/algo-random';
 import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
 import { type ExternalParams, fmin, type Suggester } from '@parzen/engine';
+import { buildComparison, type ComparisonRun, renderHtml } from '@parzen/report';
 import { loadProblems, type Problem } from './tpe-problems.js';
 
 const argument = (name: string): string | undefined => {
@@ -58,8 +62,11 @@ const quantile = (values: readonly number[], q: number): number => {
   return (sorted[low] as number) + ((sorted[high] as number) - (sorted[low] as number)) * (position - low);
 };
 
+/** Every run's values by trial, per problem, for the comparison pages of `--report`. */
+const traces = new Map<string, ComparisonRun[]>();
+
 /** Regret after each budget for one run. */
-const run = async (problem: Problem, make: () => Suggester, seed: number): Promise<number[]> => {
+const run = async (problem: Problem, make: () => Suggester, seed: number, variant: string): Promise<number[]> => {
   const result = await fmin({
     objective: (params: ExternalParams) => problem.loss(params),
     space: problem.space,
@@ -68,6 +75,8 @@ const run = async (problem: Problem, make: () => Suggester, seed: number): Promi
     seed,
     name: problem.name,
   });
+  const values = result.trials.map((trial) => (trial.state === 'complete' ? trial.value : null));
+  traces.set(problem.name, [...(traces.get(problem.name) ?? []), { variant, seed, direction: 'minimize', values }]);
   let best = Number.POSITIVE_INFINITY;
   const bestSoFar = result.trials.map((trial) => {
     if (trial.state === 'complete') best = Math.min(best, trial.value);
@@ -92,7 +101,7 @@ for (const problem of problems) {
   for (const name of names) {
     const make = algorithms.get(name) as () => Suggester;
     const regrets: number[][] = [];
-    for (let seed = 0; seed < SEEDS; seed++) regrets.push(await run(problem, make, seed));
+    for (let seed = 0; seed < SEEDS; seed++) regrets.push(await run(problem, make, seed, name));
     (results[problem.name] as Record<string, number[][]>)[name] = regrets;
     const medians = BUDGETS.map((_, b) =>
       quantile(
@@ -118,6 +127,19 @@ for (const problem of problems) {
 const seconds = (performance.now() - started) / 1000;
 console.log(lines.join('\n'));
 console.log(`\n${seconds.toFixed(0)} s`);
+
+const reportDir = argument('report');
+if (reportDir !== undefined) {
+  mkdirSync(reportDir, { recursive: true });
+  for (const problem of problems) {
+    const page = buildComparison(traces.get(problem.name) ?? [], {
+      optimum: problem.minimum,
+      title: `TPE quality: ${problem.name} (${SEEDS} seeds × ${EVALS} evaluations)`,
+    });
+    writeFileSync(join(reportDir, `${problem.name}.html`), renderHtml(page));
+  }
+  console.log(`comparison pages in ${reportDir}`);
+}
 
 if (process.argv.includes('--write')) {
   const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), node ${process.version}`;

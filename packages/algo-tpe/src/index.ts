@@ -6,6 +6,7 @@
  */
 
 export { explainGrid } from './explain/explain-grid.js';
+export { explainJoint, type JointExplanation, type JointSlice } from './explain/explain-joint.js';
 export { describeDecision, type ExplainParameterInput, explainParameter } from './explain/explain-parameter.js';
 export { type ExplainSuggestionInput, explainSuggestion } from './explain/explain-suggestion.js';
 export type { DensityCurve, ParamExplanation, TpeExplanation } from './explain/explanation.js';

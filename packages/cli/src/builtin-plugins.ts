@@ -1,4 +1,5 @@
-import type { PluginChoice, PluginPackage } from '@parzen/engine/plugin';
+import type { PluginChoice } from '@parzen/engine';
+import type { PluginPackage } from '@parzen/engine/plugin';
 
 /**
  * The plugin packages the CLI always offers: suggesters `random`, `quasi-random` and `tpe`, stores

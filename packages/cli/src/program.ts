@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import type { ReportFlags } from './commands/report.js';
 import type { RunFlags } from './commands/run.js';
 import { EXIT } from './exit-codes.js';
 import { type Output, processOutput } from './output.js';
@@ -71,6 +72,32 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .description("Show the study's best trial.")
     .action(async (config: string, flags) => {
       exit.code = await (await import('./commands/inspect.js')).showBest(config, flags, output);
+    });
+  program
+    .command('report')
+    .argument('<config...>', 'experiment configs; several, or a matrix, give a comparison page')
+    .option(
+      '-o, --output <path>',
+      'the HTML file (default report.html), or the folder for --format svg (default report-svg)',
+    )
+    .option('--store <spec>', "read this store instead of the config's")
+    .option('--format <format>', 'html (one self-contained file) or svg (one file per chart)', 'html')
+    .option(
+      '--contour [file#export]',
+      "draw the objective's contours under the pair plots: the config's module objective, or a cheap function of the params",
+    )
+    .option(
+      '--pair <x,y>',
+      'a pair of numeric parameters to plot (repeat for more; default: pairs of the 4 most important)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option('--every <n>', 'replay TPE after every n trials (default: about 10 snapshots)', positiveInteger)
+    .option('--serve', 'serve the page on 127.0.0.1 and update it as trials finish (Ctrl-C stops)')
+    .option('--port <n>', 'port for --serve (default: any free port)', integer)
+    .option('--interval <ms>', 'how often --serve reads the store (default 1000)', positiveInteger)
+    .description("Write the study's report: what TPE saw, the optimization history, importance, slices and the trials.")
+    .action(async (configs: string[], flags: ReportFlags) => {
+      exit.code = await (await import('./commands/report.js')).reportConfigs(configs, flags, output);
     });
   program
     .command('schema')

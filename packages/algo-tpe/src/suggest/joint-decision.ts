@@ -3,7 +3,7 @@ import type { HistorySplit } from '../history/history-split.js';
 import type { TrialHistory } from '../history/trial-history.js';
 import { argmax, scoreCandidates } from '../math/score.js';
 import { jointAbove } from '../model/joint-above.js';
-import { jointDensity } from '../model/joint-density.js';
+import { type JointDensity, jointDensity } from '../model/joint-density.js';
 import type { TpeSettings } from '../options.js';
 
 /**
@@ -40,6 +40,27 @@ const observedNumbers = (history: TrialHistory, split: HistorySplit): number[] =
 
 const fromTrial = (trial: Trial) => ({ number: trial.number, read: (name: string) => trial.params[name] });
 
+/** The joint l (over the below trials) and g (over the rest) of a group, as {@link decideJoint} builds them. */
+export const jointModels = (
+  history: TrialHistory,
+  split: HistorySplit,
+  group: readonly ParamNode[],
+  settings: TpeSettings,
+): { readonly l: JointDensity; readonly g: Pick<JointDensity, 'logPdf'> } => {
+  const finished = (number: number) => ({ number, read: (name: string) => history.valueOf(name, number) });
+  const below = groupValues(group, split.below.map(finished));
+  const distributions = group.map((param) => param.distribution);
+  const l = jointDensity(distributions, below, settings);
+  const g =
+    jointAbove(history, split, group, settings) ??
+    jointDensity(
+      distributions,
+      groupValues(group, [...observedNumbers(history, split).map(finished), ...split.extras.map(fromTrial)]),
+      settings,
+    );
+  return { l, g };
+};
+
 /**
  * Decides the group's parameters together (multivariate TPE, Optuna 5.0 line): joint kernels over the
  * below and above trials that have every group parameter, candidates drawn with one shared component
@@ -52,17 +73,7 @@ export const decideJoint = (
   settings: TpeSettings,
   rng: Rng,
 ): Record<string, number> => {
-  const finished = (number: number) => ({ number, read: (name: string) => history.valueOf(name, number) });
-  const below = groupValues(group, split.below.map(finished));
-  const distributions = group.map((param) => param.distribution);
-  const l = jointDensity(distributions, below, settings);
-  const g =
-    jointAbove(history, split, group, settings) ??
-    jointDensity(
-      distributions,
-      groupValues(group, [...observedNumbers(history, split).map(finished), ...split.extras.map(fromTrial)]),
-      settings,
-    );
+  const { l, g } = jointModels(history, split, group, settings);
   const candidates = l.sample(rng, settings.candidates);
   const best = Math.max(0, argmax(scoreCandidates(l.logPdf(candidates), g.logPdf(candidates))));
   return Object.fromEntries(group.map((param, j) => [param.name, candidates[j]?.[best] as number]));

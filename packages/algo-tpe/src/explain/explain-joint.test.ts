@@ -1,0 +1,56 @@
+import { compileSpace, createRng, type Trial } from '@parzen/engine/plugin';
+import { describe, expect, it } from 'vitest';
+import { explainJoint } from './explain-joint.js';
+import { explainSuggestion } from './explain-suggestion.js';
+
+const space = compileSpace({
+  x: { type: 'uniform', low: -2, high: 2 },
+  y: { type: 'uniform', low: -2, high: 2 },
+  c: { type: 'choice', options: ['a', 'b'] },
+});
+const rng = createRng('points');
+const trials: Trial[] = Array.from({ length: 30 }, (_, number) => {
+  const x = -2 + 4 * rng.next();
+  const y = -2 + 4 * rng.next();
+  const c = rng.next() < 0.5 ? 0 : 1;
+  return {
+    study: 's',
+    number,
+    state: 'complete',
+    params: { x, y, c },
+    value: (x - 1) ** 2 + (y + 1) ** 2 + c,
+    startedAt: '',
+    finishedAt: '',
+  };
+});
+
+describe('explainJoint', () => {
+  const options = { multivariate: true, startupTrials: 5 };
+  const input = { space, trials, rng: createRng('joint'), options };
+  const joint = explainJoint(input);
+
+  it('replays the joint choice: the same values the suggestion made with the same random stream', async () => {
+    const { params, explanation } = await explainSuggestion({ ...input, rng: createRng('joint') });
+    expect(explanation.joint).toEqual(['x', 'y', 'c']);
+    expect(joint?.names).toEqual(['x', 'y', 'c']);
+    expect(joint?.chosen).toEqual(params);
+  });
+
+  it('slices l and g through the chosen point along each parameter', () => {
+    const x = joint?.slices.find((s) => s.name === 'x');
+    expect(x?.grid.x).toHaveLength(101);
+    expect(x?.grid.logL.every(Number.isFinite)).toBe(true);
+    expect(x?.value).toBe(joint?.chosen.x);
+    const c = joint?.slices.find((s) => s.name === 'c');
+    expect(c?.grid.x).toEqual([0, 1]);
+    // Good trials have c = 0 (it adds 1 to the loss): l favours option 0 more than g does.
+    const [l0, l1] = c?.grid.logL ?? [];
+    const [g0, g1] = c?.grid.logG ?? [];
+    expect((l0 as number) - (l1 as number)).toBeGreaterThan((g0 as number) - (g1 as number));
+  });
+
+  it('is undefined for univariate TPE and during start-up', () => {
+    expect(explainJoint({ ...input, options: { startupTrials: 5 } })).toBeUndefined();
+    expect(explainJoint({ ...input, trials: trials.slice(0, 3) })).toBeUndefined();
+  });
+});

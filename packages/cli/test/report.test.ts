@@ -1,0 +1,171 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Output } from '../src/output.js';
+import { runCli } from '../src/program.js';
+import { heartConfig, heartModule, requireBuiltCli, runParzen, tempDir, writeIn } from './cli-harness.js';
+
+const collect = () => {
+  const out = { stdout: [] as string[], stderr: [] as string[] };
+  const output: Output = { result: (line) => out.stdout.push(line), note: (line) => out.stderr.push(line) };
+  return { out, output };
+};
+
+const cli = async (...args: string[]) => {
+  const { out, output } = collect();
+  const code = await runCli(['node', 'parzen', ...args], output);
+  return { code, stdout: out.stdout.join('\n'), stderr: out.stderr.join('\n') };
+};
+
+const pageData = (html: string) =>
+  JSON.parse(html.split('<script type="application/json" id="parzen-data">')[1]?.split('</script>')[0] ?? '') as {
+    sections: { id: string; charts: { id: string; marks: { mark: string; count: number }[] }[] }[];
+    table: { rows: unknown[][] };
+  };
+
+let dir: string;
+let config: string;
+beforeAll(async () => {
+  dir = tempDir('parzen-report-');
+  writeIn(dir, 'heart.mjs', heartModule);
+  config = writeIn(
+    dir,
+    'heart.json',
+    heartConfig({
+      suggester: { use: 'tpe', options: { startupTrials: 5 } },
+      store: { use: 'jsonl', options: { path: './heart.parzen.jsonl' } },
+      budget: { maxTrials: 30 },
+    }),
+  );
+  const run = await cli('run', config, '--quiet');
+  expect(run.code, run.stderr).toBe(0);
+});
+
+describe('parzen report', () => {
+  it("writes one HTML file with the seed's figures, contours from the config's module objective", async () => {
+    const out = join(dir, 'report.html');
+    const result = await cli('report', config, '-o', out, '--contour');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe(`Wrote ${out}`);
+    const data = pageData(readFileSync(out, 'utf8'));
+    const charts = data.sections.flatMap((s) => s.charts);
+    const pair = charts.find((c) => c.id === 'pair-x-y');
+    expect(pair?.marks.find((m) => m.mark === 'text')?.count).toBe(30);
+    expect(pair?.marks.find((m) => m.mark === 'rule')?.count).toBeGreaterThan(100);
+    expect(charts.map((c) => c.id)).toEqual(expect.arrayContaining(['history', 'density-x', 'density-y', 'slice']));
+    expect(data.table.rows).toHaveLength(30);
+  });
+
+  it('writes each chart as an SVG with --format svg, and reads another store with --store', async () => {
+    const out = join(dir, 'svg');
+    const result = await cli(
+      'report',
+      config,
+      '--format',
+      'svg',
+      '-o',
+      out,
+      '--store',
+      `jsonl:${join(dir, 'heart.parzen.jsonl')}`,
+      '--pair',
+      'y,x',
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const files = readdirSync(out);
+    expect(files).toEqual(expect.arrayContaining(['history.svg', 'pair-y-x.svg', 'density-x.svg']));
+    expect(readFileSync(join(out, 'history.svg'), 'utf8').startsWith('<svg')).toBe(true);
+  });
+
+  it('gives a comparison page for a matrix', async () => {
+    // No `store`: a matrix keeps its studies in one journal beside the config.
+    const { store: _memory, ...base } = heartConfig({
+      name: 'cmp',
+      budget: { maxTrials: 10 },
+      matrix: { suggester: [{ use: 'random' }, { use: 'tpe' }], seed: [1, 2] },
+    });
+    const matrix = writeIn(dir, 'cmp.json', base);
+    expect((await cli('run', matrix, '--quiet')).code).toBe(0);
+    const out = join(dir, 'cmp.html');
+    const result = await cli('report', matrix, '-o', out);
+    expect(result.code, result.stderr).toBe(0);
+    const charts = pageData(readFileSync(out, 'utf8')).sections.flatMap((s) => s.charts);
+    expect(charts.map((c) => c.id)).toEqual(['regret', 'final']);
+    expect(charts[1]?.marks).toEqual([{ mark: 'symbol', count: 4 }]);
+  });
+
+  it('is bad input (exit 2) when the contour function cannot be loaded or a pair is not numeric', async () => {
+    const missing = await cli('report', config, '-o', join(dir, 'x.html'), '--contour', './nowhere.mjs#f');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--contour: Objective module `\.\/nowhere\.mjs` not found/);
+    const pair = await cli('report', config, '-o', join(dir, 'x.html'), '--pair', 'x,z');
+    expect(pair.code).toBe(2);
+    expect(pair.stderr).toContain('`z` is not a numeric parameter of the space (it has x, y)');
+    expect(existsSync(join(dir, 'x.html'))).toBe(false);
+  });
+
+  it('fails with STUDY_NOT_FOUND (exit 1) for a study that was never run', async () => {
+    const fresh = writeIn(
+      dir,
+      'fresh.json',
+      heartConfig({ name: 'fresh', store: { use: 'jsonl', options: { path: './fresh.jsonl' } } }),
+    );
+    const result = await cli('report', fresh, '-o', join(dir, 'fresh.html'));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/fresh/);
+  });
+});
+
+describe('parzen report --serve (a real process)', () => {
+  it('serves on 127.0.0.1, pushes new trials as server-sent events, and Ctrl-C leaves the study as it is', async () => {
+    requireBuiltCli();
+    let url = '';
+    let child: { kill: (signal: NodeJS.Signals) => boolean } | undefined;
+    const started = new Promise<void>((resolve) => {
+      void runParzen(['report', config, '--serve', '--interval', '100'], {
+        cwd: dir,
+        timeoutMs: 60_000,
+        onStart: (process) => {
+          child = process;
+          process.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+            const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(chunk);
+            if (match !== null && url === '') {
+              url = match[0];
+              resolve();
+            }
+          });
+        },
+      }).then((run) => {
+        finished(run);
+      });
+    });
+    let finished: (run: { code: number | null; stderr: string }) => void = () => {};
+    const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      finished = resolve;
+    });
+    await started;
+    const html = await (await fetch(url)).text();
+    expect(html).toContain('"live":true');
+    const events = await fetch(`${url}events?version=stale`);
+    const reader = (events.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    const nextReport = async () => {
+      let text = '';
+      while (!text.includes('event: report')) text += decoder.decode((await reader.read()).value);
+      while (!text.endsWith('\n\n')) text += decoder.decode((await reader.read()).value);
+      const data = text.split('\n').find((line) => line.startsWith('data: '));
+      return JSON.parse(data?.slice(6) ?? '') as { table: { rows: unknown[] } };
+    };
+    expect((await nextReport()).table.rows).toHaveLength(30);
+    expect((await cli('run', config, '--quiet', '--more-trials', '2')).code).toBe(0);
+    let rows = 0;
+    while (rows < 32) rows = (await nextReport()).table.rows.length;
+    expect(rows).toBe(32);
+    await reader.cancel();
+    child?.kill('SIGINT');
+    const run = await exited;
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('report server stopped (SIGINT)');
+    const after = await cli('trials', config, '--json');
+    expect((JSON.parse(after.stdout) as unknown[]).length).toBe(32);
+  });
+});

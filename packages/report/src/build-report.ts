@@ -1,0 +1,226 @@
+import { bestTrial } from '@parzen/engine';
+import { lossToMinimize, type ParamNode, toExternalParams } from '@parzen/engine/plugin';
+import { numericParams } from './charts/common.js';
+import { ecdfChart, historyChart, importanceChart, parallelChart, sliceChart } from './charts/study-charts.js';
+import { categoricalChart, densityChart, type PairContour, pairChart } from './charts/tpe-charts.js';
+import { contourLevels, contourSegments, evaluateGrid } from './contour.js';
+import { type ParamImportance, pedAnova } from './importance.js';
+import { type Replay, replaySuggestions } from './replay.js';
+import { downsampleIndices, type TrialPoint, trialPoints } from './trial-points.js';
+import type { Chart, ContourFunction, ReportPage, ReportStudy, Section, TrialTable } from './types.js';
+
+/** What {@link buildReport} draws, and how much. */
+export interface ReportOptions {
+  /** A cheap function of the params for contour lines under the pair plots (e.g. the objective itself). */
+  readonly contour?: ContourFunction;
+  /** Grid points per axis for the contour (default 40: 1,600 calls per pair). */
+  readonly contourResolution?: number;
+  /** Pairs of numeric parameters to plot; default all pairs of the (up to) 4 most important ones. */
+  readonly pairs?: readonly (readonly [string, string])[];
+  /** Replay TPE after every `every` trials (default: about 10 snapshots, as the seed's figure). */
+  readonly every?: number;
+  readonly snapshots?: number;
+  /** Trials drawn in the history and slice plots, at most (default 1,000; new bests always). */
+  readonly maxPoints?: number;
+  /** Trials drawn as lines in the parallel coordinates, at most (default 500; new bests always). */
+  readonly maxLines?: number;
+  /** Trials drawn as numbers in the pair plots, at most (default 300). */
+  readonly maxPairPoints?: number;
+  readonly title?: string;
+}
+
+const pairsOf = (params: readonly ParamNode[], importances: readonly ParamImportance[]): [ParamNode, ParamNode][] => {
+  const numeric = numericParams(params);
+  const rank = new Map(importances.map((imp, i) => [imp.name, i]));
+  const chosen = [...numeric].sort((a, b) => (rank.get(a.name) ?? 0) - (rank.get(b.name) ?? 0)).slice(0, 4);
+  const ordered = numeric.filter((p) => chosen.includes(p));
+  return ordered.flatMap((a, i) => ordered.slice(i + 1).map((b): [ParamNode, ParamNode] => [a, b]));
+};
+
+/** A string that changes whenever a trial is added or finishes. */
+export const trialsVersion = (study: ReportStudy): string => {
+  let finished = 0;
+  let last = '';
+  for (const trial of study.trials) {
+    if (trial.state === 'running') continue;
+    finished++;
+    if (trial.finishedAt > last) last = trial.finishedAt;
+  }
+  return `${study.trials.length}:${finished}:${last}`;
+};
+
+const table = (study: ReportStudy, points: readonly TrialPoint[]): TrialTable => {
+  const names = study.space.params.map((p) => p.name);
+  return {
+    columns: ['trial', 'state', 'value', 'seconds', ...names],
+    rows: points.map((p) => [
+      p.number,
+      p.state,
+      p.value,
+      p.seconds === null ? null : Number(p.seconds.toFixed(3)),
+      ...names.map((name) => {
+        const v = p.params[name];
+        return v === undefined ? null : v;
+      }),
+    ]),
+  };
+};
+
+const replayText = (study: ReportStudy, replay: Replay): string[] => {
+  const text = [
+    'TPE splits the trials so far into good ones (the best few) and the rest, fits a density to each: l(x) to the good trials and g(x) to the rest, draws candidates from l(x) and keeps the one with the largest l(x)/g(x). The rows below replay that for the trials named on the left, from the stored trials alone.',
+  ];
+  if (!replay.sameSuggester) {
+    text.push(
+      `This study's suggester is \`${study.suggester?.use ?? 'unknown'}\`, not TPE: these figures replay TPE with its default options over the same trials — what TPE would have done, not what happened.`,
+    );
+  } else {
+    const reproduced = replay.snapshots.filter((s) => s.reproduced).length;
+    text.push(
+      `Replayed with the study's TPE options and each trial's own random stream: ${reproduced} of ${replay.snapshots.length} replayed suggestions equal the stored params exactly.`,
+    );
+  }
+  text.push(
+    `One snapshot after every ${replay.every} trials${replay.startupSkipped > 0 ? `; ${replay.startupSkipped} fell in TPE's start-up phase (random draws, nothing to explain) and are left out` : ''}.`,
+  );
+  const joint = replay.snapshots.find((s) => s.explanation.joint !== undefined)?.explanation.joint;
+  if (joint !== undefined)
+    text.push(
+      `Multivariate TPE decided ${joint.join(', ')} jointly: their curves are slices of the joint l and g along each parameter, the others fixed at the chosen point.`,
+    );
+  return text;
+};
+
+const contourFor = async (
+  study: ReportStudy,
+  fn: ContourFunction,
+  pair: readonly [ParamNode, ParamNode],
+  resolution: number,
+): Promise<PairContour> => {
+  const best = bestTrial(study.trials, study.direction);
+  const fixed = best === undefined ? {} : toExternalParams(study.space, best.params);
+  const grid = await evaluateGrid(fn, study.space, [pair[0].name, pair[1].name], fixed, resolution);
+  const levels = contourLevels(grid, 10);
+  const others = study.space.params.length > 2 ? 'other params at the best trial’s values; ' : '';
+  return {
+    segments: contourSegments(grid, levels),
+    levels,
+    note: `${others}${resolution}×${resolution} grid, 10 levels at quantiles`,
+  };
+};
+
+/**
+ * Builds the report page of a study as plain data: optimization history, value distribution,
+ * PED-ANOVA importance, the seed's figures (trials as numbers over the objective's contours; l, g and
+ * their difference per parameter after every few trials, replayed from the stored trials), slice and
+ * parallel-coordinate plots, the trial table and the best trial. Large studies are downsampled (the
+ * page says how).
+ */
+export const buildReport = async (study: ReportStudy, options: ReportOptions = {}): Promise<ReportPage> => {
+  const maxPoints = options.maxPoints ?? 1000;
+  const maxLines = options.maxLines ?? 500;
+  const maxPairPoints = options.maxPairPoints ?? 300;
+  const all = trialPoints(study);
+  const notes: string[] = [];
+  const complete = all.filter((p) => p.state === 'complete');
+  const count = (state: string) => all.filter((p) => p.state === state).length;
+  notes.push(
+    `Study \`${study.name}\` (${study.direction}, seed ${study.seed}, suggester ${study.suggester?.use ?? 'unknown'}): ${all.length} trials — ${complete.length} complete, ${count('failed')} failed, ${count('pruned')} pruned, ${count('running')} running.`,
+  );
+  const shownIdx = downsampleIndices(all.length, maxPoints, (i) => all[i]?.improved === true);
+  const shown = shownIdx.map((i) => all[i] as TrialPoint);
+  const lines = downsampleIndices(all.length, maxLines, (i) => all[i]?.improved === true).map(
+    (i) => all[i] as TrialPoint,
+  );
+  if (shown.length < all.length)
+    notes.push(
+      `Downsampled: the history and slice plots draw ${shown.length} of ${all.length} trials, the parallel coordinates ${lines.length} (every new best, and the rest evenly spaced by trial number); the value distribution is drawn at ${Math.min(all.length, maxPoints)} steps; importance, the TPE replay and the table use all trials.`,
+    );
+  const importances = pedAnova(
+    study.space,
+    complete.map((p) => ({ params: p.internal, loss: lossToMinimize(p.value as number, study.direction) })),
+  );
+  const best = bestTrial(study.trials, study.direction);
+  const overview: Chart[] = [historyChart(shown, study.direction), ecdfChart(all, maxPoints)];
+  if (complete.length > 0) overview.push(importanceChart(importances));
+
+  const pairs =
+    options.pairs?.map((pair): [ParamNode, ParamNode] => {
+      const [a, b] = pair.map((name) => study.space.byName.get(name));
+      if (a === undefined || b === undefined) throw new Error(`pair ${pair.join(',')}: no such parameter`);
+      return [a, b];
+    }) ?? pairsOf(study.space.params, importances);
+  const pairIdx = downsampleIndices(all.length, maxPairPoints, (i) => all[i]?.improved === true);
+  const pairPoints = pairIdx.map((i) => all[i] as TrialPoint).filter((p) => p.state !== 'running');
+  if (pairIdx.length < all.length && pairs.length > 0)
+    notes.push(
+      `The pair plots draw ${pairIdx.length} of ${all.length} trials as numbers (every new best, the rest evenly spaced).`,
+    );
+  const resolution = options.contourResolution ?? 40;
+  const pairCharts: Chart[] = [];
+  for (const pair of pairs) {
+    const contour =
+      options.contour === undefined ? undefined : await contourFor(study, options.contour, pair, resolution);
+    pairCharts.push(pairChart(pairPoints, pair[0], pair[1], contour, best?.number));
+  }
+
+  const replay = await replaySuggestions(study, {
+    ...(options.every === undefined ? {} : { every: options.every }),
+    ...(options.snapshots === undefined ? {} : { count: options.snapshots }),
+  });
+  const tpeCharts = study.space.params.flatMap((param) => {
+    const chart =
+      param.distribution.kind === 'categorical'
+        ? categoricalChart(param, replay.snapshots)
+        : densityChart(param, replay.snapshots);
+    return chart === undefined ? [] : [chart];
+  });
+
+  const sections: Section[] = [
+    {
+      id: 'overview',
+      title: 'The study',
+      text: [
+        'Importance is PED-ANOVA (Watanabe et al. 2023): for each parameter, the Pearson divergence between the density of its values among the best 10 % of trials and among all trials — the same good-versus-all view TPE takes. It is local: it says what mattered within the region this study explored.',
+      ],
+      charts: overview,
+    },
+    {
+      id: 'pairs',
+      title: 'Where the trials went',
+      text: [
+        pairCharts.length === 0
+          ? 'The space has fewer than two numeric parameters: no pair plots.'
+          : options.contour === undefined
+            ? 'Each trial drawn as its number. Give a cheap function (`parzen report --contour`) to draw the objective’s contours underneath.'
+            : 'Each trial drawn as its number over contour lines of the objective (darker: lower).',
+      ],
+      charts: pairCharts,
+    },
+    {
+      id: 'tpe',
+      title: 'What TPE saw',
+      text:
+        replay.snapshots.length === 0
+          ? ['Not enough trials past TPE’s start-up phase to replay.']
+          : replayText(study, replay),
+      charts: tpeCharts,
+    },
+    {
+      id: 'params',
+      title: 'Each parameter',
+      text: [],
+      charts: complete.length === 0 ? [] : [sliceChart(shown, study.space), parallelChart(lines, study.space)],
+    },
+  ];
+  return {
+    title: options.title ?? `Parzen report: ${study.name}`,
+    notes,
+    sections,
+    table: table(study, all),
+    ...(best === undefined
+      ? {}
+      : { best: { number: best.number, value: best.value, params: toExternalParams(study.space, best.params) } }),
+    version: trialsVersion(study),
+  };
+};

@@ -1,0 +1,49 @@
+import type { Distribution, ParamNode } from '@parzen/engine/plugin';
+
+/** The x/y scale of a parameter: log for log kinds, and the distribution's range when it has one. */
+export const paramScale = (distribution: Distribution): Record<string, unknown> => {
+  const log = ['loguniform', 'qloguniform', 'lognormal', 'qlognormal'].includes(distribution.kind);
+  const bounded =
+    distribution.kind === 'uniform' ||
+    distribution.kind === 'loguniform' ||
+    distribution.kind === 'quniform' ||
+    distribution.kind === 'qloguniform' ||
+    distribution.kind === 'uniformint';
+  return {
+    ...(log ? { type: 'log' } : { zero: false }),
+    ...(bounded ? { domain: [distribution.low, distribution.high], nice: false } : {}),
+  };
+};
+
+/** Numeric (non-categorical) parameters, in evaluation order. */
+export const numericParams = (params: readonly ParamNode[]): ParamNode[] =>
+  params.filter((param) => param.distribution.kind !== 'categorical');
+
+/** A label for an option value: strings as they are, everything else as JSON. */
+export const optionLabel = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+
+/** Colours of the seed's figure: log l(x) green, log g(x) red, their difference black. */
+export const SERIES = {
+  below: 'log l(x) (good trials)',
+  above: 'log g(x) (the rest)',
+  difference: 'log l(x) − log g(x)',
+} as const;
+/** The colour scale for {@link SERIES}: green, red, black. */
+export const SERIES_COLORS = { domain: Object.values(SERIES), range: ['#2ca02c', '#d62728', '#000000'] };
+
+/** Common top-level settings of every spec (no `$schema` fetch; the page never goes online). */
+export const base = (title: string): Record<string, unknown> => ({
+  $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+  title,
+  config: { view: { stroke: '#ddd' }, axis: { labelFontSize: 11, titleFontSize: 12 } },
+});
+
+/** A chart id safe in HTML ids and file names. */
+export const chartId = (...parts: readonly string[]): string =>
+  parts
+    .join('-')
+    .replace(/[^A-Za-z0-9_-]+/g, '_')
+    .toLowerCase();
+
+/** A number rounded to `digits` significant digits, to keep inline data small. */
+export const sig = (value: number, digits = 5): number => Number(value.toPrecision(digits));

@@ -1,0 +1,264 @@
+import type { CompiledSpace, Direction } from '@parzen/engine/plugin';
+import type { ParamImportance } from '../importance.js';
+import type { TrialPoint } from '../trial-points.js';
+import type { Chart } from '../types.js';
+import { base, optionLabel, paramScale, sig } from './common.js';
+
+const STATE_COLORS = { domain: ['complete', 'pruned', 'failed'], range: ['#1f77b4', '#ff7f0e', '#d62728'] };
+
+/**
+ * Optimization history: every shown trial's value (pruned ones orange), failed trials as red crosses
+ * along the top, and the best value so far as a step line.
+ */
+export const historyChart = (points: readonly TrialPoint[], direction: Direction): Chart => {
+  const finished = points.filter((p) => p.state !== 'running');
+  const valued = finished.filter((p) => p.value !== null);
+  const values = valued.map((p) => p.value as number);
+  const top = values.length === 0 ? 0 : direction === 'minimize' ? Math.max(...values) : Math.min(...values);
+  const rows = finished.map((p) => ({
+    number: p.number,
+    state: p.state,
+    value: p.value ?? top,
+    valued: p.value !== null,
+  }));
+  const best = points.filter((p) => p.best !== null).map((p) => ({ number: p.number, best: p.best }));
+  return {
+    id: 'history',
+    title: 'Optimization history',
+    description: `Each trial's value by trial number; the line is the best value so far (${direction}). Failed trials (no value) are red crosses at the worst value shown.`,
+    spec: {
+      ...base('Optimization history'),
+      width: 640,
+      height: 280,
+      layer: [
+        {
+          data: { values: rows },
+          mark: { type: 'point', filled: true, size: 30, opacity: 0.75 },
+          encoding: {
+            x: { field: 'number', type: 'quantitative', title: 'trial' },
+            y: { field: 'value', type: 'quantitative', title: 'value', scale: { zero: false } },
+            color: { field: 'state', type: 'nominal', scale: STATE_COLORS, title: 'state' },
+            shape: {
+              field: 'valued',
+              type: 'nominal',
+              scale: { domain: [true, false], range: ['circle', 'cross'] },
+              legend: null,
+            },
+            tooltip: [{ field: 'number', title: 'trial' }, { field: 'state' }, { field: 'value', format: '.6g' }],
+          },
+        },
+        {
+          data: { values: best },
+          mark: { type: 'line', interpolate: 'step-after', color: '#333', strokeWidth: 1.5 },
+          encoding: {
+            x: { field: 'number', type: 'quantitative' },
+            y: { field: 'best', type: 'quantitative' },
+          },
+        },
+      ],
+    },
+    marks: [
+      { mark: 'symbol', count: rows.length },
+      { mark: 'line', count: best.length > 0 ? 1 : 0 },
+    ],
+  };
+};
+
+/** Slice plots: per parameter, each complete trial's value against the parameter's value, coloured by trial. */
+export const sliceChart = (points: readonly TrialPoint[], space: CompiledSpace): Chart => {
+  const complete = points.filter((p) => p.state === 'complete');
+  let count = 0;
+  const panels = space.params.map((param) => {
+    const rows = complete.flatMap((p) =>
+      p.params[param.name] === undefined
+        ? []
+        : [
+            {
+              number: p.number,
+              value: p.value,
+              x: param.distribution.kind === 'categorical' ? optionLabel(p.params[param.name]) : p.params[param.name],
+            },
+          ],
+    );
+    count += rows.length;
+    const categorical = param.distribution.kind === 'categorical';
+    return {
+      data: { values: rows },
+      width: 220,
+      height: 180,
+      title: param.name,
+      mark: { type: 'point', filled: true, size: 25, opacity: 0.7 },
+      encoding: {
+        x: categorical
+          ? {
+              field: 'x',
+              type: 'nominal',
+              title: param.name,
+              scale: { domain: (param.optionValues ?? []).map(optionLabel) },
+            }
+          : { field: 'x', type: 'quantitative', title: param.name, scale: paramScale(param.distribution) },
+        y: { field: 'value', type: 'quantitative', title: 'value', scale: { zero: false } },
+        color: { field: 'number', type: 'quantitative', title: 'trial', scale: { scheme: 'viridis' } },
+        tooltip: [
+          { field: 'number', title: 'trial' },
+          { field: 'x', title: param.name },
+          { field: 'value', format: '.6g' },
+        ],
+      },
+    };
+  });
+  return {
+    id: 'slice',
+    title: 'Slice plots',
+    description:
+      'Per parameter: the value of each complete trial against that parameter, coloured by trial number (late trials yellow).',
+    spec: { ...base('Slice plots'), columns: 3, concat: panels, resolve: { scale: { color: 'shared' } } },
+    marks: [{ mark: 'symbol', count }],
+  };
+};
+
+/**
+ * Parallel coordinates: one line per complete trial across every parameter axis and the value axis,
+ * each axis scaled to [0, 1] (log for log kinds, option index for choices), coloured by value.
+ */
+export const parallelChart = (points: readonly TrialPoint[], space: CompiledSpace): Chart => {
+  const complete = points.filter((p) => p.state === 'complete');
+  const axes = [...space.params.map((param) => param.name), 'value'];
+  const rows: Record<string, unknown>[] = [];
+  const labels: Record<string, unknown>[] = [];
+  axes.forEach((axis, position) => {
+    const param = space.byName.get(axis);
+    const log =
+      param !== undefined && ['loguniform', 'qloguniform', 'lognormal', 'qlognormal'].includes(param.distribution.kind);
+    const raw = (p: TrialPoint): number | undefined => {
+      if (param === undefined) return p.value ?? undefined;
+      const v = p.internal[axis];
+      return v === undefined ? undefined : log ? Math.log(v) : v;
+    };
+    const present = complete.flatMap((p) => {
+      const v = raw(p);
+      return v === undefined || !Number.isFinite(v) ? [] : [{ p, v }];
+    });
+    const categorical = param?.distribution.kind === 'categorical';
+    const low = categorical ? 0 : Math.min(...present.map((e) => e.v));
+    const high =
+      categorical && param.distribution.kind === 'categorical'
+        ? param.distribution.size - 1
+        : Math.max(...present.map((e) => e.v));
+    const span = high - low;
+    for (const { p, v } of present) {
+      rows.push({
+        number: p.number,
+        axis,
+        position,
+        y: span > 0 ? sig((v - low) / span, 4) : 0.5,
+        value: p.value,
+        raw: categorical ? optionLabel(p.params[axis]) : (p.params[axis] ?? p.value),
+      });
+    }
+    const show = (v: number) =>
+      categorical ? optionLabel(param?.optionValues?.[v]) : Number((log ? Math.exp(v) : v).toPrecision(4)).toString();
+    if (present.length > 0) {
+      labels.push({ axis, position, y: 1, label: show(high) }, { axis, position, y: 0, label: show(low) });
+    }
+  });
+  const axisRows = axes.map((axis, position) => ({ axis, position }));
+  const x = { field: 'axis', type: 'nominal', sort: axes, title: null, axis: { orient: 'top', labelAngle: 0 } };
+  return {
+    id: 'parallel',
+    title: 'Parallel coordinates',
+    description:
+      'One line per complete trial through every parameter and its value (each axis scaled to its range; log for log parameters). Dark lines are the good trials.',
+    spec: {
+      ...base('Parallel coordinates'),
+      width: Math.max(400, 110 * axes.length),
+      height: 300,
+      layer: [
+        {
+          data: { values: rows },
+          mark: { type: 'line', strokeWidth: 1, opacity: 0.5 },
+          encoding: {
+            x,
+            y: { field: 'y', type: 'quantitative', axis: null, scale: { domain: [0, 1] } },
+            detail: { field: 'number', type: 'nominal' },
+            color: {
+              field: 'value',
+              type: 'quantitative',
+              scale: { scheme: 'viridis', reverse: true },
+              title: 'value',
+            },
+            order: { field: 'position', type: 'quantitative' },
+            tooltip: [
+              { field: 'number', title: 'trial' },
+              { field: 'value', format: '.6g' },
+            ],
+          },
+        },
+        {
+          data: { values: axisRows },
+          mark: { type: 'rule', color: '#888' },
+          encoding: { x, y: { datum: 0 }, y2: { datum: 1 } },
+        },
+        {
+          data: { values: labels },
+          mark: { type: 'text', dy: 0, dx: 4, align: 'left', fontSize: 10, color: '#444' },
+          encoding: { x, y: { field: 'y', type: 'quantitative' }, text: { field: 'label' } },
+        },
+      ],
+    },
+    marks: [
+      { mark: 'line', count: new Set(rows.map((r) => r.number)).size },
+      { mark: 'rule', count: axes.length },
+      { mark: 'text', count: labels.length },
+    ],
+  };
+};
+
+/** The empirical distribution of the complete trials' values (at most `max` steps drawn). */
+export const ecdfChart = (points: readonly TrialPoint[], max: number): Chart => {
+  const values = points
+    .filter((p) => p.state === 'complete')
+    .map((p) => p.value as number)
+    .sort((a, b) => a - b);
+  const n = values.length;
+  const step = Math.max(1, Math.ceil(n / max));
+  const rows = values.flatMap((value, i) => (i % step === 0 || i === n - 1 ? [{ value, fraction: (i + 1) / n }] : []));
+  return {
+    id: 'ecdf',
+    title: 'Empirical distribution of the value',
+    description: 'The share of complete trials with a value at or below x.',
+    spec: {
+      ...base('Empirical distribution of the value'),
+      width: 420,
+      height: 220,
+      data: { values: rows },
+      mark: { type: 'line', interpolate: 'step-after' },
+      encoding: {
+        x: { field: 'value', type: 'quantitative', scale: { zero: false } },
+        y: { field: 'fraction', type: 'quantitative', title: 'fraction of trials', scale: { domain: [0, 1] } },
+      },
+    },
+    marks: [{ mark: 'line', count: rows.length > 0 ? 1 : 0 }],
+  };
+};
+
+/** PED-ANOVA importances as horizontal bars, largest on top. */
+export const importanceChart = (importances: readonly ParamImportance[]): Chart => ({
+  id: 'importance',
+  title: 'Parameter importance (PED-ANOVA)',
+  description:
+    'How much each parameter matters for reaching the best 10 % of values: the Pearson divergence between the density of its values among those trials and among all trials (normalised to sum to 1).',
+  spec: {
+    ...base('Parameter importance (PED-ANOVA)'),
+    width: 420,
+    height: { step: 22 },
+    data: { values: importances.map((i) => ({ name: i.name, importance: i.importance })) },
+    mark: { type: 'bar', color: '#4c78a8' },
+    encoding: {
+      y: { field: 'name', type: 'nominal', sort: '-x', title: null },
+      x: { field: 'importance', type: 'quantitative', scale: { domain: [0, 1] } },
+      tooltip: [{ field: 'name' }, { field: 'importance', format: '.3f' }],
+    },
+  },
+  marks: [{ mark: 'rect', count: importances.length }],
+});

@@ -1,0 +1,247 @@
+import type { ParamNode } from '@parzen/engine/plugin';
+import type { ContourSegment } from '../contour.js';
+import type { ReplaySnapshot } from '../replay.js';
+import type { TrialPoint } from '../trial-points.js';
+import type { Chart } from '../types.js';
+import { base, chartId, optionLabel, paramScale, SERIES, SERIES_COLORS, sig } from './common.js';
+
+/** A contour under the trials: its segments and levels, or nothing when no function was given. */
+export interface PairContour {
+  readonly segments: readonly ContourSegment[];
+  readonly levels: readonly number[];
+  /** What the function was evaluated with (e.g. "other params at the best trial's values"). */
+  readonly note: string;
+}
+
+/**
+ * The seed's first figure: trials drawn as their numbers at their (x, y) values, over contour lines of
+ * the objective when a cheap function is given. The best trial's number is red.
+ */
+export const pairChart = (
+  points: readonly TrialPoint[],
+  x: ParamNode,
+  y: ParamNode,
+  contour: PairContour | undefined,
+  bestNumber: number | undefined,
+): Chart => {
+  const rows = points.flatMap((p) => {
+    const a = p.params[x.name];
+    const b = p.params[y.name];
+    return typeof a === 'number' && typeof b === 'number'
+      ? [{ number: p.number, x: a, y: b, value: p.value, best: p.number === bestNumber }]
+      : [];
+  });
+  const xEnc = { field: 'x', type: 'quantitative', title: x.name, scale: paramScale(x.distribution) };
+  const yEnc = { field: 'y', type: 'quantitative', title: y.name, scale: paramScale(y.distribution) };
+  const layers: Record<string, unknown>[] = [];
+  if (contour !== undefined) {
+    layers.push({
+      data: {
+        values: contour.segments.map((s) => ({
+          x: sig(s.x1),
+          y: sig(s.y1),
+          x2: sig(s.x2),
+          y2: sig(s.y2),
+          level: s.level,
+        })),
+      },
+      mark: { type: 'rule', strokeWidth: 1.2, opacity: 0.8 },
+      encoding: {
+        x: xEnc,
+        y: yEnc,
+        x2: { field: 'x2' },
+        y2: { field: 'y2' },
+        color: {
+          field: 'level',
+          type: 'quantitative',
+          title: 'objective',
+          scale: { type: 'quantile', scheme: 'blues', reverse: true, domain: contour.levels },
+        },
+      },
+    });
+  }
+  layers.push({
+    data: { values: rows },
+    mark: { type: 'text', fontSize: 11 },
+    encoding: {
+      x: xEnc,
+      y: yEnc,
+      text: { field: 'number' },
+      color: { condition: { test: 'datum.best', value: '#d62728' }, value: '#222' },
+      tooltip: [
+        { field: 'number', title: 'trial' },
+        { field: 'x', title: x.name },
+        { field: 'y', title: y.name },
+        { field: 'value', format: '.6g' },
+      ],
+    },
+  });
+  const title = `${x.name} × ${y.name}`;
+  return {
+    id: chartId('pair', x.name, y.name),
+    title: `Trials over ${title}`,
+    description: `Each trial drawn as its number at its (${x.name}, ${y.name}); the best is red.${contour === undefined ? '' : ` Lines: contours of the objective (${contour.note}).`}`,
+    spec: { ...base(title), width: 420, height: 420, layer: layers },
+    marks: [
+      { mark: 'text', count: rows.length },
+      ...(contour === undefined ? [] : [{ mark: 'rule' as const, count: contour.segments.length }]),
+    ],
+  };
+};
+
+/** A parameter's curves in one snapshot: its own explanation, or its slice of the joint model. */
+const curvesOf = (snapshot: ReplaySnapshot, name: string) => {
+  const own = snapshot.explanation.params.find((p) => p.name === name);
+  if (own !== undefined) return { grid: own.grid, value: own.winner.value, joint: false };
+  const slice = snapshot.joint?.slices.find((s) => s.name === name);
+  return slice === undefined ? undefined : { grid: slice.grid, value: slice.value, joint: true };
+};
+
+/** The snapshots that have curves for a parameter, and whether any of them came from the joint model. */
+const snapshotCurves = (param: ParamNode, snapshots: readonly ReplaySnapshot[]) => {
+  const found = snapshots.flatMap((snapshot) => {
+    const curves = curvesOf(snapshot, param.name);
+    return curves === undefined ? [] : [{ after: snapshot.trialNumber, ...curves }];
+  });
+  return { found, joint: found.some((f) => f.joint) };
+};
+
+const finite = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/**
+ * The seed's second figure for one numeric parameter: per replayed snapshot (a row per "after k trials"),
+ * log l(x) green, log g(x) red and log l − log g black over the parameter's range, and a vertical line
+ * at the value TPE chose.
+ */
+export const densityChart = (param: ParamNode, snapshots: readonly ReplaySnapshot[]): Chart | undefined => {
+  // Compact rows (a: snapshot, x, l = log l, g = log g; w: the chosen value); the spec folds them into curves.
+  const rows: Record<string, unknown>[] = [];
+  const { found, joint } = snapshotCurves(param, snapshots);
+  const shown = found.length;
+  for (const curves of found) {
+    const a = curves.after;
+    const { x, logL, logG } = curves.grid;
+    x.forEach((value, i) => {
+      const l = logL[i];
+      const g = logG[i];
+      rows.push({ a, x: sig(value), l: finite(l) ? sig(l) : null, g: finite(g) ? sig(g) : null });
+    });
+    rows.push({ a, w: curves.value });
+  }
+  if (shown === 0) return undefined;
+  const x = { field: 'x', type: 'quantitative', title: param.name, scale: paramScale(param.distribution) };
+  const label = `datum.key === 'l' ? '${SERIES.below}' : datum.key === 'g' ? '${SERIES.above}' : '${SERIES.difference}'`;
+  return {
+    id: chartId('density', param.name),
+    title: `What TPE saw: ${param.name}`,
+    description: `After every few trials: log l(${param.name}) over the good trials (green), log g(${param.name}) over the rest (red), their difference (black), and the value TPE chose (vertical line: the largest difference among the candidates drawn from l).${joint ? ' Decided jointly (multivariate TPE): the curves are slices of the joint l and g along this parameter, the others fixed at the chosen point.' : ''}`,
+    spec: {
+      ...base(`What TPE saw: ${param.name}`),
+      data: { values: rows },
+      facet: {
+        row: { field: 'a', type: 'ordinal', title: 'trials so far', header: { labelAngle: 0, labelAlign: 'left' } },
+      },
+      spec: {
+        width: 520,
+        height: 90,
+        layer: [
+          {
+            transform: [
+              { filter: '!isValid(datum.w)' },
+              { calculate: 'isValid(datum.l) && isValid(datum.g) ? datum.l - datum.g : null', as: 'd' },
+              { fold: ['l', 'g', 'd'] },
+              { filter: 'isValid(datum.value)' },
+              { calculate: label, as: 'series' },
+            ],
+            mark: { type: 'line', strokeWidth: 1.5 },
+            encoding: {
+              x,
+              y: { field: 'value', type: 'quantitative', title: 'log density', scale: { zero: false } },
+              color: { field: 'series', type: 'nominal', scale: SERIES_COLORS, title: null, legend: { orient: 'top' } },
+            },
+          },
+          {
+            transform: [{ filter: 'isValid(datum.w)' }],
+            mark: { type: 'rule', color: '#000', strokeDash: [4, 2] },
+            encoding: { x: { ...x, field: 'w' } },
+          },
+        ],
+      },
+      resolve: { scale: { y: 'independent' } },
+    },
+    marks: [
+      { mark: 'line', count: 3 * shown },
+      { mark: 'rule', count: shown },
+    ],
+  };
+};
+
+/** The seed's figure for a choice: per snapshot, the below (l) and above (g) probability of every option. */
+export const categoricalChart = (param: ParamNode, snapshots: readonly ReplaySnapshot[]): Chart | undefined => {
+  const rows: Record<string, unknown>[] = [];
+  const options = (param.optionValues ?? []).map(optionLabel);
+  const { found, joint } = snapshotCurves(param, snapshots);
+  const shown = found.length;
+  for (const curves of found) {
+    const { after } = curves;
+    const { x, logL, logG } = curves.grid;
+    // A joint slice is a density through the chosen point: normalise it over the options.
+    const norm = (values: readonly number[]) => {
+      const p = values.map((v) => Math.exp(v ?? -Infinity));
+      const total = curves.joint ? p.reduce((sum, v) => sum + v, 0) : 1;
+      return p.map((v) => (total > 0 ? v / total : 0));
+    };
+    const pl = norm(logL);
+    const pg = norm(logG);
+    x.forEach((index, i) => {
+      const option = options[index] ?? String(index);
+      const chosen = index === curves.value;
+      rows.push({ after, option, set: 'below: l(x)', p: pl[i], chosen });
+      rows.push({ after, option, set: 'above: g(x)', p: pg[i], chosen });
+    });
+  }
+  if (shown === 0) return undefined;
+  const x = { field: 'option', type: 'nominal', title: param.name, sort: options, axis: { labelAngle: 0 } };
+  return {
+    id: chartId('categorical', param.name),
+    title: `What TPE saw: ${param.name}`,
+    description: `After every few trials: the probability of each option of ${param.name} under the good trials' model l (green) and the rest's model g (red); ▼ marks the option TPE chose.${joint ? ' Decided jointly (multivariate TPE): probabilities of the joint l and g with the other parameters at the chosen point.' : ''}`,
+    spec: {
+      ...base(`What TPE saw: ${param.name}`),
+      data: { values: rows },
+      facet: {
+        row: { field: 'after', type: 'ordinal', title: 'trials so far', header: { labelAngle: 0, labelAlign: 'left' } },
+      },
+      spec: {
+        width: Math.max(240, 60 * options.length),
+        height: 90,
+        layer: [
+          {
+            mark: 'bar',
+            encoding: {
+              x,
+              xOffset: { field: 'set', type: 'nominal' },
+              y: { field: 'p', type: 'quantitative', title: 'probability', scale: { domain: [0, 1] } },
+              color: {
+                field: 'set',
+                type: 'nominal',
+                scale: { domain: ['below: l(x)', 'above: g(x)'], range: ['#2ca02c', '#d62728'] },
+                title: null,
+                legend: { orient: 'top' },
+              },
+            },
+          },
+          {
+            transform: [{ filter: "datum.chosen && datum.set === 'below: l(x)'" }],
+            mark: { type: 'text', text: '▼', dy: -4, baseline: 'bottom' },
+            encoding: { x, y: { datum: 1 } },
+          },
+        ],
+      },
+    },
+    marks: [
+      { mark: 'rect', count: rows.length },
+      { mark: 'text', count: shown },
+    ],
+  };
+};

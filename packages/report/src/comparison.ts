@@ -1,0 +1,205 @@
+import { type Direction, lossToMinimize, type Trial } from '@parzen/engine/plugin';
+import { base } from './charts/common.js';
+import type { Chart, ReportPage } from './types.js';
+
+/** One run of a batch: its variant, seed and objective value per trial in number order (null: no value). */
+export interface ComparisonRun {
+  readonly variant: string;
+  readonly seed: number | string;
+  readonly direction: Direction;
+  readonly values: readonly (number | null)[];
+}
+
+/** How {@link buildComparison} measures regret and how much it draws. */
+export interface ComparisonOptions {
+  readonly title?: string;
+  /** The known optimum (objective value); default: the best value any run found. */
+  readonly optimum?: number;
+  /** Trial counts drawn per curve, at most (default 200, evenly spaced, the last always). */
+  readonly maxSteps?: number;
+}
+
+/** A comparison run from a study's trials (complete trials' values; everything else is null). */
+export const comparisonRunFromTrials = (
+  variant: string,
+  seed: number | string,
+  direction: Direction,
+  trials: readonly Trial[],
+): ComparisonRun => ({
+  variant,
+  seed,
+  direction,
+  values: [...trials].sort((a, b) => a.number - b.number).map((t) => (t.state === 'complete' ? t.value : null)),
+});
+
+/** The q-quantile of sorted values, linearly interpolated. */
+const quantile = (sorted: readonly number[], q: number): number => {
+  const position = q * (sorted.length - 1);
+  const low = Math.floor(position);
+  const high = Math.ceil(position);
+  return (sorted[low] as number) + ((sorted[high] as number) - (sorted[low] as number)) * (position - low);
+};
+
+/** Best loss so far after each trial (null before the first value). */
+const bestSoFar = (run: ComparisonRun): (number | null)[] => {
+  let best: number | null = null;
+  return run.values.map((v) => {
+    if (v !== null && Number.isFinite(v)) {
+      const loss = lossToMinimize(v, run.direction);
+      if (best === null || loss < best) best = loss;
+    }
+    return best;
+  });
+};
+
+/** Median and interquartile band of best-so-far regret per variant and trial count. */
+export const regretBands = (runs: readonly ComparisonRun[], options: ComparisonOptions = {}) => {
+  const curves = runs.map((run) => ({ run, best: bestSoFar(run) }));
+  const direction = runs[0]?.direction ?? 'minimize';
+  const finals = curves.flatMap((c) => c.best.filter((b): b is number => b !== null));
+  const reference =
+    options.optimum === undefined
+      ? finals.length === 0
+        ? 0
+        : Math.min(...finals)
+      : lossToMinimize(options.optimum, direction);
+  const variants = [...new Set(runs.map((r) => r.variant))];
+  const longest = Math.max(0, ...runs.map((r) => r.values.length));
+  const maxSteps = options.maxSteps ?? 200;
+  const steps =
+    longest <= maxSteps
+      ? Array.from({ length: longest }, (_, i) => i + 1)
+      : [
+          ...new Set([
+            ...Array.from({ length: maxSteps }, (_, k) => Math.max(1, Math.round(((k + 1) * longest) / maxSteps))),
+            longest,
+          ]),
+        ];
+  const rows: { variant: string; trials: number; median: number; q25: number; q75: number; runs: number }[] = [];
+  for (const variant of variants) {
+    const own = curves.filter((c) => c.run.variant === variant);
+    for (const step of steps) {
+      const regrets = own
+        .flatMap((c) => {
+          const b = c.best[Math.min(step, c.best.length) - 1];
+          return b === null || b === undefined || c.best.length < step ? [] : [b - reference];
+        })
+        .sort((a, b) => a - b);
+      if (regrets.length === 0) continue;
+      rows.push({
+        variant,
+        trials: step,
+        median: quantile(regrets, 0.5),
+        q25: quantile(regrets, 0.25),
+        q75: quantile(regrets, 0.75),
+        runs: regrets.length,
+      });
+    }
+  }
+  return { rows, reference, variants };
+};
+
+/**
+ * A comparison page for a batch (a matrix, several configs, or benchmark traces): best-so-far regret per
+ * variant across seeds (median line, interquartile band) and a box plot of each run's final best value,
+ * plus a table of the final values per variant.
+ */
+export const buildComparison = (runs: readonly ComparisonRun[], options: ComparisonOptions = {}): ReportPage => {
+  const { rows, variants } = regretBands(runs, options);
+  const direction = runs[0]?.direction ?? 'minimize';
+  const finals = runs.flatMap((run) => {
+    const best = bestSoFar(run).at(-1);
+    return best === null || best === undefined
+      ? []
+      : [{ variant: run.variant, seed: String(run.seed), value: lossToMinimize(best, run.direction) }];
+  });
+  const regretTitle =
+    options.optimum === undefined ? 'regret (best so far − best any run found)' : 'regret (best so far − optimum)';
+  const drawn = new Set(rows.map((r) => r.variant)).size;
+  const regret: Chart = {
+    id: 'regret',
+    title: 'Best-so-far regret',
+    description: `Median over seeds (line) and interquartile range (band) of ${regretTitle}, by number of trials. Symlog scale.`,
+    spec: {
+      ...base('Best-so-far regret'),
+      width: 640,
+      height: 320,
+      data: { values: rows },
+      encoding: {
+        x: { field: 'trials', type: 'quantitative', title: 'trials' },
+        color: { field: 'variant', type: 'nominal', sort: variants },
+      },
+      layer: [
+        {
+          mark: { type: 'area', opacity: 0.2 },
+          encoding: {
+            y: { field: 'q25', type: 'quantitative', title: regretTitle, scale: { type: 'symlog' } },
+            y2: { field: 'q75' },
+          },
+        },
+        {
+          mark: { type: 'line', strokeWidth: 2 },
+          encoding: {
+            y: { field: 'median', type: 'quantitative' },
+            tooltip: [{ field: 'variant' }, { field: 'trials' }, { field: 'median', format: '.4g' }, { field: 'runs' }],
+          },
+        },
+      ],
+    },
+    marks: [
+      { mark: 'area', count: drawn },
+      { mark: 'line', count: drawn },
+    ],
+  };
+  const box: Chart = {
+    id: 'final',
+    title: 'Final best value per run',
+    description: `Each run's best value at its end (points), with each variant's box (quartiles, whiskers to min and max; ${direction}).`,
+    spec: {
+      ...base('Final best value per run'),
+      width: { step: 80 },
+      height: 300,
+      data: { values: finals },
+      encoding: { x: { field: 'variant', type: 'nominal', sort: variants, axis: { labelAngle: -20 } } },
+      layer: [
+        {
+          mark: { type: 'boxplot', extent: 'min-max', opacity: 0.5 },
+          encoding: { y: { field: 'value', type: 'quantitative', scale: { zero: false }, title: 'best value' } },
+        },
+        {
+          mark: { type: 'point', filled: true, color: '#333', size: 20 },
+          encoding: {
+            y: { field: 'value', type: 'quantitative' },
+            tooltip: [{ field: 'variant' }, { field: 'seed' }, { field: 'value', format: '.6g' }],
+          },
+        },
+      ],
+    },
+    marks: [{ mark: 'symbol', count: finals.length }],
+  };
+  const tableRows = variants.map((variant) => {
+    const values = finals
+      .filter((f) => f.variant === variant)
+      .map((f) => f.value)
+      .sort((a, b) => a - b);
+    return values.length === 0
+      ? [variant, 0, null, null, null]
+      : [variant, values.length, quantile(values, 0.5), quantile(values, 0.25), quantile(values, 0.75)];
+  });
+  return {
+    title: options.title ?? 'Parzen comparison',
+    notes: [
+      `${runs.length} runs in ${variants.length} variants (${direction}).`,
+      ...(rows.length > 0 && Math.max(...runs.map((r) => r.values.length)) > (options.maxSteps ?? 200)
+        ? [`Curves drawn at ${options.maxSteps ?? 200} evenly spaced trial counts.`]
+        : []),
+    ],
+    sections: [{ id: 'comparison', title: 'Comparison', text: [], charts: [regret, box] }],
+    table: {
+      title: 'Final best value per variant',
+      columns: ['variant', 'runs', 'median best', 'q25', 'q75'],
+      rows: tableRows,
+    },
+    version: `${runs.length}:${runs.reduce((sum, r) => sum + r.values.length, 0)}`,
+  };
+};

@@ -1,0 +1,124 @@
+import { explainGrid } from '@parzen/algo-tpe';
+import type { CompiledSpace, ExternalParams } from '@parzen/engine/plugin';
+import type { ContourFunction } from './types.js';
+
+/** A function sampled on a grid: `z[j][i]` is its value at `(xs[i], ys[j])` (NaN where it failed). */
+export interface ContourGrid {
+  readonly xs: readonly number[];
+  readonly ys: readonly number[];
+  readonly z: readonly (readonly number[])[];
+}
+
+/** One straight piece of a contour line at `level`. */
+export interface ContourSegment {
+  readonly level: number;
+  readonly x1: number;
+  readonly y1: number;
+  readonly x2: number;
+  readonly y2: number;
+}
+
+/**
+ * Evaluates `fn` on a `resolution`² grid over two numeric parameters (log-spaced for log kinds, the grid
+ * values of quantised and integer kinds), the other params fixed at `fixed` (e.g. the best trial's).
+ * A throw or a non-finite value gives NaN there.
+ */
+export const evaluateGrid = async (
+  fn: ContourFunction,
+  space: CompiledSpace,
+  pair: readonly [string, string],
+  fixed: ExternalParams,
+  resolution: number,
+): Promise<ContourGrid> => {
+  const axis = (name: string) => {
+    const param = space.byName.get(name);
+    if (param === undefined || param.distribution.kind === 'categorical')
+      throw new Error(`\`${name}\` is not a numeric parameter of the space`);
+    return explainGrid(param.distribution, resolution);
+  };
+  const xs = axis(pair[0]);
+  const ys = axis(pair[1]);
+  const z: number[][] = [];
+  for (const y of ys) {
+    const row: number[] = [];
+    for (const x of xs) {
+      let value: number;
+      try {
+        value = Number(await fn({ ...fixed, [pair[0]]: x, [pair[1]]: y }));
+      } catch {
+        value = Number.NaN;
+      }
+      row.push(Number.isFinite(value) ? value : Number.NaN);
+    }
+    z.push(row);
+  }
+  return { xs, ys, z };
+};
+
+/**
+ * `count` contour levels at evenly spaced quantiles of the finite grid values (so a few huge values do
+ * not squeeze every line into one corner), without repeats.
+ */
+export const contourLevels = (grid: ContourGrid, count: number): number[] => {
+  const values = grid.z
+    .flat()
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
+  if (values.length === 0) return [];
+  const levels = Array.from(
+    { length: count },
+    (_, k) => values[Math.min(values.length - 1, Math.floor(((k + 0.5) / count) * values.length))] as number,
+  );
+  return [...new Set(levels)];
+};
+
+type Point = readonly [number, number];
+
+/**
+ * Contour lines of a grid by marching squares: per cell and level, the edges the level crosses (linear
+ * interpolation along each edge), joined in pairs; saddles are split by the cell centre's value. Cells
+ * with a NaN corner are skipped.
+ */
+export const contourSegments = (grid: ContourGrid, levels: readonly number[]): ContourSegment[] => {
+  const { xs, ys, z } = grid;
+  const segments: ContourSegment[] = [];
+  const at = (i: number, j: number) => z[j]?.[i] as number;
+  for (const level of levels) {
+    for (let j = 0; j + 1 < ys.length; j++) {
+      for (let i = 0; i + 1 < xs.length; i++) {
+        const a = at(i, j);
+        const b = at(i + 1, j);
+        const c = at(i + 1, j + 1);
+        const d = at(i, j + 1);
+        if (![a, b, c, d].every(Number.isFinite)) continue;
+        const x0 = xs[i] as number;
+        const x1 = xs[i + 1] as number;
+        const y0 = ys[j] as number;
+        const y1 = ys[j + 1] as number;
+        const cross = (p: number, q: number) => p > level !== q > level;
+        const lerp = (p: number, q: number, from: number, to: number) => from + ((level - p) / (q - p)) * (to - from);
+        const bottom: Point | undefined = cross(a, b) ? [lerp(a, b, x0, x1), y0] : undefined;
+        const right: Point | undefined = cross(b, c) ? [x1, lerp(b, c, y0, y1)] : undefined;
+        const top: Point | undefined = cross(d, c) ? [lerp(d, c, x0, x1), y1] : undefined;
+        const left: Point | undefined = cross(a, d) ? [x0, lerp(a, d, y0, y1)] : undefined;
+        const push = (p: Point | undefined, q: Point | undefined) => {
+          if (p !== undefined && q !== undefined) segments.push({ level, x1: p[0], y1: p[1], x2: q[0], y2: q[1] });
+        };
+        const crossings = [bottom, right, top, left].filter((p) => p !== undefined);
+        if (crossings.length === 2) {
+          push(crossings[0], crossings[1]);
+        } else if (crossings.length === 4) {
+          const centre = (a + b + c + d) / 4;
+          if (centre > level === a > level) {
+            push(bottom, right);
+            push(top, left);
+          } else {
+            push(left, bottom);
+            push(right, top);
+          }
+        }
+      }
+    }
+  }
+  return segments;
+};

@@ -1,0 +1,70 @@
+import { vegaBundles } from './bundles.js';
+import { PAGE_SCRIPT } from './page-script.js';
+import type { ReportPage } from './types.js';
+
+const STYLE = `
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #222; }
+#report { max-width: 1100px; margin: 0 auto; padding: 16px 24px 64px; }
+h1 { font-size: 22px; margin: 8px 0; } h2 { font-size: 18px; margin-top: 32px; border-bottom: 1px solid #ddd; }
+nav { display: flex; gap: 14px; flex-wrap: wrap; margin: 8px 0 16px; } nav a { color: #1f5fa8; }
+ul.notes { color: #555; padding-left: 18px; } code { background: #f3f3f3; padding: 0 3px; border-radius: 3px; }
+figure { margin: 16px 0 24px; } figcaption { color: #555; max-width: 760px; }
+table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+th, td { padding: 2px 10px; border-bottom: 1px solid #eee; text-align: right; }
+#trial-table th { cursor: pointer; background: #fafafa; position: sticky; top: 0; }
+.table-wrap { max-height: 520px; overflow: auto; border: 1px solid #eee; margin: 8px 0; }
+.table-controls { display: flex; gap: 8px; align-items: center; } .table-controls input { width: 260px; }
+table.best th { text-align: left; } .live { color: #2ca02c; font-weight: 600; }
+`;
+
+/** Keeps a string from closing or confusing the `<script>` element it is inlined in. */
+const scriptSafe = (code: string): string => code.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
+
+/** JSON for a `<script type="application/json">` element (`<` escaped, so no text can end the element). */
+const jsonInScript = (value: unknown): string =>
+  JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+
+const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
+
+/** How {@link renderHtml} writes the page. */
+export interface HtmlOptions {
+  /** Follow `events` (server-sent events) and re-render on every update: what `--serve` serves. */
+  readonly live?: boolean;
+  /** Vega's renderer in the page: `canvas` (default; fastest for large studies) or `svg`. */
+  readonly renderer?: 'canvas' | 'svg';
+}
+
+/**
+ * The report as one self-contained HTML file: vega, vega-lite and vega-embed inlined, the page data as
+ * inline JSON and a small script that renders it. It opens from disk and needs no network.
+ */
+export const renderHtml = (page: ReportPage, options: HtmlOptions = {}): string => {
+  const data = {
+    ...page,
+    ...(options.live === true ? { live: true } : {}),
+    ...(options.renderer === undefined ? {} : { renderer: options.renderer }),
+  };
+  const scripts = vegaBundles()
+    .map((code) => `<script>${scriptSafe(code)}</script>`)
+    .join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(page.title)}</title>
+<style>${STYLE}</style>
+${scripts}
+</head>
+<body>
+<main id="report"><p>Rendering…</p></main>
+<script type="application/json" id="parzen-data">${jsonInScript(data)}</script>
+<script>${scriptSafe(PAGE_SCRIPT)}</script>
+</body>
+</html>
+`;
+};

@@ -1,0 +1,170 @@
+/**
+ * The page's own script (plain browser JavaScript, inlined after the data): renders the report data
+ * into sections, charts (vega-embed; canvas renderer unless the data says `renderer: 'svg'`), the best trial and a sortable, filterable trial
+ * table; with `live`, follows server-sent events and re-renders when the study changes.
+ */
+export const PAGE_SCRIPT = String.raw`
+(function () {
+  'use strict';
+  var state = { sort: 0, asc: true, filter: '', stateFilter: '', limit: 200 };
+  var current = null;
+  window.parzenViews = {};
+
+  function h(tag, attrs) {
+    var node = document.createElement(tag);
+    if (attrs) for (var k in attrs) {
+      if (k === 'text') node.textContent = attrs[k];
+      else if (k === 'html') node.innerHTML = attrs[k];
+      else node.setAttribute(k, attrs[k]);
+    }
+    for (var i = 2; i < arguments.length; i++) if (arguments[i]) node.appendChild(arguments[i]);
+    return node;
+  }
+  function escapeHtml(s) {
+    return String(s).replace(/[&<>"]/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]; });
+  }
+  function prose(s) { return escapeHtml(s).replace(/\x60([^\x60]+)\x60/g, '<code>$1</code>'); }
+  function show(v) {
+    if (v === null || v === undefined) return '';
+    if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
+    return typeof v === 'string' ? v : JSON.stringify(v);
+  }
+
+  function renderTable(page, container) {
+    var t = page.table;
+    container.replaceChildren();
+    if (!t) return;
+    var input = h('input', { type: 'search', placeholder: 'filter: text in any cell', id: 'table-filter', value: state.filter });
+    var select = h('select', { id: 'table-state' });
+    ['', 'complete', 'failed', 'pruned', 'running'].forEach(function (s) {
+      var o = h('option', { value: s, text: s === '' ? 'all states' : s });
+      if (s === state.stateFilter) o.selected = true;
+      select.appendChild(o);
+    });
+    var count = h('span', { class: 'count' });
+    var table = h('table', { id: 'trial-table' });
+    var head = h('tr');
+    t.columns.forEach(function (c, i) {
+      var th = h('th', { text: c + (state.sort === i ? (state.asc ? ' ▲' : ' ▼') : ''), 'data-col': String(i) });
+      th.addEventListener('click', function () {
+        if (state.sort === i) state.asc = !state.asc; else { state.sort = i; state.asc = true; }
+        renderTable(page, container);
+      });
+      head.appendChild(th);
+    });
+    table.appendChild(h('thead', null, head));
+    var body = h('tbody');
+    table.appendChild(body);
+    var more = h('button', { type: 'button', text: 'show more' });
+    function fill() {
+      var q = state.filter.toLowerCase();
+      var rows = t.rows.filter(function (r) {
+        if (state.stateFilter && r[1] !== state.stateFilter) return false;
+        if (!q) return true;
+        return r.some(function (c) { return show(c).toLowerCase().indexOf(q) >= 0; });
+      });
+      var col = state.sort, dir = state.asc ? 1 : -1;
+      rows.sort(function (a, b) {
+        var x = a[col], y = b[col];
+        if (x === null || x === undefined) return (y === null || y === undefined) ? 0 : 1;
+        if (y === null || y === undefined) return -1;
+        if (typeof x === 'number' && typeof y === 'number') return (x - y) * dir;
+        return String(x).localeCompare(String(y)) * dir;
+      });
+      body.replaceChildren();
+      rows.slice(0, state.limit).forEach(function (r) {
+        var tr = h('tr');
+        r.forEach(function (c) { tr.appendChild(h('td', { text: show(c) })); });
+        body.appendChild(tr);
+      });
+      count.textContent = ' ' + Math.min(rows.length, state.limit) + ' of ' + rows.length + ' matching rows shown';
+      more.hidden = rows.length <= state.limit;
+    }
+    input.addEventListener('input', function () { state.filter = input.value; state.limit = 200; fill(); });
+    select.addEventListener('change', function () { state.stateFilter = select.value; state.limit = 200; fill(); });
+    more.addEventListener('click', function () { state.limit += 1000; fill(); });
+    var byState = t.columns[1] === 'state';
+    container.appendChild(h('div', { class: 'table-controls' }, input, byState ? select : null, count));
+    container.appendChild(h('div', { class: 'table-wrap' }, table));
+    container.appendChild(more);
+    fill();
+  }
+
+  function render(page) {
+    current = page;
+    Object.keys(window.parzenViews).forEach(function (k) { window.parzenViews[k].finalize(); });
+    window.parzenViews = {};
+    document.title = page.title;
+    var root = document.getElementById('report');
+    root.replaceChildren();
+    root.appendChild(h('h1', { text: page.title }));
+    if (page.live) root.appendChild(h('p', { id: 'live-status', class: 'live', text: 'Live: updates as trials finish.' }));
+    var notes = h('ul', { class: 'notes' });
+    page.notes.forEach(function (n) { notes.appendChild(h('li', { html: prose(n) })); });
+    root.appendChild(notes);
+    var nav = h('nav');
+    page.sections.forEach(function (s) { if (s.charts.length || s.text.length) nav.appendChild(h('a', { href: '#' + s.id, text: s.title })); });
+    if (page.best) nav.appendChild(h('a', { href: '#best', text: 'Best trial' }));
+    var tableTitle = (page.table && page.table.title) || 'Trials';
+    if (page.table) nav.appendChild(h('a', { href: '#trials', text: tableTitle }));
+    root.appendChild(nav);
+    if (page.best) {
+      var dl = h('table', { class: 'best' });
+      dl.appendChild(h('tr', null, h('th', { text: 'trial' }), h('td', { text: String(page.best.number) })));
+      dl.appendChild(h('tr', null, h('th', { text: 'value' }), h('td', { text: show(page.best.value) })));
+      Object.keys(page.best.params).forEach(function (k) {
+        dl.appendChild(h('tr', null, h('th', { text: k }), h('td', { text: show(page.best.params[k]) })));
+      });
+      root.appendChild(h('section', { id: 'best' }, h('h2', { text: 'Best trial' }), dl));
+    }
+    var jobs = [];
+    page.sections.forEach(function (s) {
+      if (!s.charts.length && !s.text.length) return;
+      var sec = h('section', { id: s.id }, h('h2', { text: s.title }));
+      s.text.forEach(function (p) { sec.appendChild(h('p', { html: prose(p) })); });
+      s.charts.forEach(function (c) {
+        var div = h('div', { id: 'chart-' + c.id, class: 'chart', 'data-chart': c.id });
+        sec.appendChild(h('figure', null, div, h('figcaption', { html: prose(c.description) })));
+        jobs.push({ chart: c, div: div });
+      });
+      root.appendChild(sec);
+    });
+    var tableBox = h('div');
+    root.appendChild(h('section', { id: 'trials' }, h('h2', { text: tableTitle }), tableBox));
+    renderTable(page, tableBox);
+    var started = performance.now();
+    // One chart after another, yielding between them, so the page stays responsive and each is timed.
+    var chain = Promise.resolve();
+    jobs.forEach(function (job) {
+      chain = chain.then(function () {
+        var t0 = performance.now();
+        return vegaEmbed(job.div, job.chart.spec, { renderer: page.renderer || 'canvas', actions: false }).then(function (result) {
+          window.parzenViews[job.chart.id] = result.view;
+          job.div.setAttribute('data-render-ms', String(Math.round(performance.now() - t0)));
+        });
+      });
+    });
+    return chain.then(function () {
+      document.body.setAttribute('data-rendered', page.version);
+      document.body.setAttribute('data-render-ms', String(Math.round(performance.now() - started)));
+    }, function (error) {
+      console.error('parzen report: a chart failed to render: ' + (error && error.message ? error.message : error));
+    });
+  }
+
+  document.body.setAttribute('data-script-ms', String(Math.round(performance.now())));
+  var page = JSON.parse(document.getElementById('parzen-data').textContent);
+  render(page);
+  if (page.live && window.EventSource) {
+    var source = new EventSource('events?version=' + encodeURIComponent(page.version));
+    source.addEventListener('report', function (event) {
+      var next = JSON.parse(event.data);
+      next.live = true;
+      render(next).then(function () {
+        var status = document.getElementById('live-status');
+        if (status) status.textContent = 'Live: updated ' + new Date().toLocaleTimeString() + '.';
+      });
+    });
+  }
+})();
+`;

@@ -1,0 +1,119 @@
+import {
+  explainJoint,
+  explainSuggestion,
+  type JointExplanation,
+  type TpeExplanation,
+  type TpeOptions,
+} from '@parzen/algo-tpe';
+import { deriveRng, type ParamAssignment, type Trial } from '@parzen/engine/plugin';
+import type { ReportStudy } from './types.js';
+
+/** One replayed suggestion: what TPE's model looked like when it chose trial `trialNumber`'s params. */
+export interface ReplaySnapshot {
+  /** The trial whose suggestion is explained; the model was built from the trials before it. */
+  readonly trialNumber: number;
+  readonly explanation: TpeExplanation;
+  /** Multivariate TPE: the jointly decided parameters, sliced through the chosen point. */
+  readonly joint?: JointExplanation;
+  /** The params the study stored for that trial. */
+  readonly stored: ParamAssignment;
+  /** Whether every replayed winner equals the stored value (the replay reproduced the run exactly). */
+  readonly reproduced: boolean;
+}
+
+/** The replayed snapshots and what the page should say about them. */
+export interface Replay {
+  readonly snapshots: readonly ReplaySnapshot[];
+  /** The TPE options the replay used. */
+  readonly options: TpeOptions;
+  /** False when the study's suggester was not TPE (the replay then shows what TPE's defaults would do). */
+  readonly sameSuggester: boolean;
+  /** Trials after which a snapshot was taken but TPE was still in its start-up phase. */
+  readonly startupSkipped: number;
+  /** The snapshot spacing: one after every `every` trials. */
+  readonly every: number;
+}
+
+/** How {@link replaySuggestions} picks trials. */
+export interface ReplayOptions {
+  /** A snapshot after every `every` trials; default: spaced so there are about `count` of them. */
+  readonly every?: number;
+  /** Default 10, as the seed's figure. */
+  readonly count?: number;
+}
+
+/**
+ * The trials as the suggester saw them when trial `target` was suggested: the ones with lower numbers,
+ * those that finished only after `target` started shown as still running (so a parallel study replays
+ * with the view each worker had).
+ */
+export const trialsBefore = (trials: readonly Trial[], target: Trial): Trial[] =>
+  trials
+    .filter((trial) => trial.number < target.number)
+    .map((trial) =>
+      trial.state !== 'running' && trial.finishedAt > target.startedAt
+        ? {
+            study: trial.study,
+            number: trial.number,
+            params: trial.params,
+            startedAt: trial.startedAt,
+            state: 'running',
+          }
+        : trial,
+    );
+
+const tpeOptionsOf = (study: ReportStudy): { options: TpeOptions; sameSuggester: boolean } => {
+  if (study.suggester?.use !== 'tpe') return { options: {}, sameSuggester: false };
+  return { options: { ...(study.suggester.options ?? {}), explain: true } as TpeOptions, sameSuggester: true };
+};
+
+const reproduces = (
+  explanation: TpeExplanation,
+  joint: JointExplanation | undefined,
+  stored: ParamAssignment,
+): boolean =>
+  explanation.params.every((param) => stored[param.name] === param.winner.value) &&
+  Object.entries(joint?.chosen ?? {}).every(([name, value]) => stored[name] === value);
+
+/**
+ * Replays TPE over the stored study, in order: for trial k (after every `every` trials), what TPE's
+ * model was given the trials before k, with k's own random stream derived from the study seed as the run
+ * derived it. With the study's TPE options, the replayed choices are the stored ones (`reproduced`).
+ * Needs nothing beyond the stored trials. Snapshots of trials still in TPE's start-up phase are dropped.
+ */
+export const replaySuggestions = async (study: ReportStudy, options: ReplayOptions = {}): Promise<Replay> => {
+  const trials = [...study.trials].sort((a, b) => a.number - b.number);
+  const { options: tpeOptions, sameSuggester } = tpeOptionsOf(study);
+  const withParams = trials.filter((trial) => Object.keys(trial.params).length > 0);
+  const every = Math.max(1, options.every ?? Math.ceil(withParams.length / (options.count ?? 10)));
+  const snapshots: ReplaySnapshot[] = [];
+  let startupSkipped = 0;
+  for (const target of withParams) {
+    if (target.number === 0 || target.number % every !== 0) continue;
+    const input = {
+      space: study.space,
+      trials: trialsBefore(trials, target),
+      direction: study.direction,
+      rng: deriveRng(study.seed, target.number, 'tpe'),
+      trialNumber: target.number,
+      options: tpeOptions,
+    };
+    const { explanation } = await explainSuggestion(input);
+    if (explanation.phase === 'startup') {
+      startupSkipped++;
+      continue;
+    }
+    const joint =
+      explanation.joint === undefined
+        ? undefined
+        : explainJoint({ ...input, rng: deriveRng(study.seed, target.number, 'tpe') });
+    snapshots.push({
+      trialNumber: target.number,
+      explanation,
+      ...(joint === undefined ? {} : { joint }),
+      stored: target.params,
+      reproduced: reproduces(explanation, joint, target.params),
+    });
+  }
+  return { snapshots, options: tpeOptions, sameSuggester, startupSkipped, every };
+};

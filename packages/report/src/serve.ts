@@ -1,0 +1,106 @@
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { trialsVersion } from './build-report.js';
+import { renderHtml } from './html.js';
+import type { ReportPage, ReportStudy } from './types.js';
+
+/** What {@link serveReport} reads, builds and where it listens (always 127.0.0.1). */
+export interface ServeOptions {
+  /** Reads the study from its store (called once per poll; it must only read). */
+  readonly load: () => Promise<ReportStudy>;
+  /** Builds the page of a study (the same `buildReport` the file report uses). */
+  readonly build: (study: ReportStudy) => Promise<ReportPage>;
+  /** 0 (default) picks a free port. */
+  readonly port?: number;
+  /** How often the store is read, in ms (default 1000). */
+  readonly intervalMs?: number;
+  /** Told about a failed poll; the server keeps going. */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** A running report server. */
+export interface ReportServer {
+  readonly url: string;
+  readonly port: number;
+  /** Stops polling, ends the event streams and closes the server. The study is never touched. */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the report page on 127.0.0.1 and keeps it current: it polls the store, and when a trial was
+ * added or finished, rebuilds the page and pushes it to every open page over server-sent events
+ * (`GET /events`, event `report`). It only reads the store, so workers may run meanwhile, and closing
+ * the page or the server leaves the study as it is.
+ */
+export const serveReport = async (options: ServeOptions): Promise<ReportServer> => {
+  let page = await options.build(await options.load());
+  let version = page.version;
+  const clients = new Set<ServerResponse>();
+  const send = (client: ServerResponse, current: ReportPage) =>
+    client.write(`event: report\ndata: ${JSON.stringify(current)}\n\n`);
+
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    if (request.method !== 'GET') {
+      response.writeHead(405).end();
+    } else if (url.pathname === '/' || url.pathname === '/index.html') {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      response.end(renderHtml(page, { live: true }));
+    } else if (url.pathname === '/events') {
+      response.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+      });
+      response.write(': parzen report\n\n');
+      clients.add(response);
+      request.on('close', () => clients.delete(response));
+      if (url.searchParams.get('version') !== page.version) send(response, page);
+    } else if (url.pathname === '/favicon.ico') {
+      response.writeHead(204).end();
+    } else {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    }
+  });
+
+  let busy = false;
+  const poll = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const study = await options.load();
+      const next = trialsVersion(study);
+      if (next !== version) {
+        version = next;
+        page = await options.build(study);
+        for (const client of clients) send(client, page);
+      }
+    } catch (error) {
+      options.onError?.(error);
+    } finally {
+      busy = false;
+    }
+  };
+  const timer = setInterval(() => void poll(), options.intervalMs ?? 1000);
+  const keepAlive = setInterval(() => {
+    for (const client of clients) client.write(': keep-alive\n\n');
+  }, 15_000);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    port,
+    close: async () => {
+      clearInterval(timer);
+      clearInterval(keepAlive);
+      for (const client of clients) client.end();
+      clients.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+};

@@ -1,0 +1,71 @@
+import {
+  type ExternalParams,
+  isBetter,
+  type ParamAssignment,
+  type Trial,
+  toExternalParams,
+} from '@parzen/engine/plugin';
+import type { ReportStudy } from './types.js';
+
+/** One trial as the charts use it: its value (complete and valued pruned trials) and the best so far. */
+export interface TrialPoint {
+  readonly number: number;
+  readonly state: Trial['state'];
+  /** The objective's value, or null (running, failed, pruned without a value). */
+  readonly value: number | null;
+  /** The best complete value among trials up to this one (by number), or null before the first. */
+  readonly best: number | null;
+  /** Whether this trial set a new best. */
+  readonly improved: boolean;
+  readonly params: ExternalParams;
+  readonly internal: ParamAssignment;
+  /** Seconds from start to finish, or null while running. */
+  readonly seconds: number | null;
+}
+
+const secondsBetween = (trial: Trial): number | null => {
+  if (trial.state === 'running') return null;
+  const ms = Date.parse(trial.finishedAt) - Date.parse(trial.startedAt);
+  return Number.isFinite(ms) ? ms / 1000 : null;
+};
+
+/** The study's trials in number order with their values and the best so far (in the study's direction). */
+export const trialPoints = (study: ReportStudy): TrialPoint[] => {
+  let best: number | undefined;
+  return [...study.trials]
+    .sort((a, b) => a.number - b.number)
+    .map((trial) => {
+      const value = trial.state === 'complete' ? trial.value : trial.state === 'pruned' ? (trial.value ?? null) : null;
+      const improved = trial.state === 'complete' && isBetter(trial.value, best, study.direction);
+      if (improved) best = (trial as { value: number }).value;
+      return {
+        number: trial.number,
+        state: trial.state,
+        value,
+        best: best ?? null,
+        improved,
+        params: toExternalParams(study.space, trial.params),
+        internal: trial.params,
+        seconds: secondsBetween(trial),
+      };
+    });
+};
+
+/**
+ * Indices of at most `max` items out of `count` to draw: every index `keep` marks (new bests, say) and an
+ * evenly spaced share of the rest. When the kept ones alone exceed `max`, they are thinned evenly too.
+ */
+export const downsampleIndices = (count: number, max: number, keep: (index: number) => boolean): number[] => {
+  if (count <= max) return Array.from({ length: count }, (_, i) => i);
+  const kept: number[] = [];
+  const rest: number[] = [];
+  for (let i = 0; i < count; i++) (keep(i) ? kept : rest).push(i);
+  const even = (items: readonly number[], n: number): number[] =>
+    n <= 0
+      ? []
+      : n >= items.length
+        ? [...items]
+        : Array.from({ length: n }, (_, k) => items[Math.floor((k * items.length) / n)] as number);
+  const chosen = kept.length >= max ? even(kept, max) : [...kept, ...even(rest, max - kept.length)];
+  return chosen.sort((a, b) => a - b);
+};

@@ -1,0 +1,75 @@
+import type { CompiledSpace, Direction, ExternalParams, Trial } from '@parzen/engine/plugin';
+
+/** A Vega-Lite spec as plain JSON data (validated by Vega-Lite when rendered). */
+export type VlSpec = Readonly<Record<string, unknown>>;
+
+/** Mark types whose rendered items a test can count (`g.mark-<type>` in Vega's SVG output). */
+export type MarkType = 'text' | 'symbol' | 'rect' | 'line' | 'rule' | 'area';
+
+/** How many items of one mark type a chart must render: what a browser test checks. */
+export interface MarkCount {
+  readonly mark: MarkType;
+  readonly count: number;
+}
+
+/** One chart of a report: a Vega-Lite spec and the marks it should render. */
+export interface Chart {
+  /** Unique in the page; also the SVG file name with `--format svg`. */
+  readonly id: string;
+  readonly title: string;
+  /** One or two sentences under the chart: what it shows. */
+  readonly description: string;
+  readonly spec: VlSpec;
+  readonly marks: readonly MarkCount[];
+}
+
+/** A titled group of charts with explanatory paragraphs. */
+export interface Section {
+  readonly id: string;
+  readonly title: string;
+  readonly text: readonly string[];
+  readonly charts: readonly Chart[];
+}
+
+/** The trial table: columns, then one row of cells per trial (numbers stay numbers, for sorting). */
+export interface TrialTable {
+  /** The heading (default "Trials"). */
+  readonly title?: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly (string | number | boolean | null)[])[];
+}
+
+/** The best trial as the page shows it. */
+export interface BestTrialView {
+  readonly number: number;
+  readonly value: number;
+  readonly params: ExternalParams;
+}
+
+/** Everything a report page shows, as plain data: the HTML writer and the SVG writer render it. */
+export interface ReportPage {
+  readonly title: string;
+  /** Facts about the study and about what the page left out (downsampling, replay settings). */
+  readonly notes: readonly string[];
+  readonly sections: readonly Section[];
+  readonly table?: TrialTable;
+  readonly best?: BestTrialView;
+  /** Changes whenever the trials do; `--serve` pushes a new page when it changes. */
+  readonly version: string;
+}
+
+/** A study as the report reads it: the config's facts and the stored trials. */
+export interface ReportStudy {
+  readonly name: string;
+  readonly direction: Direction;
+  /** The study seed: the replay derives each trial's random stream from it, as the run did. */
+  readonly seed: number;
+  readonly space: CompiledSpace;
+  /** Every trial of the study, ordered by number. */
+  readonly trials: readonly Trial[];
+  /** The config's suggester; the TPE figures replay its options when it is `tpe`. */
+  readonly suggester?: { readonly use: string; readonly options?: Readonly<Record<string, unknown>> };
+}
+
+/** A cheap function of the params (the objective, or a stand-in) to draw contours under the trials. */
+export type ContourFunction = (params: ExternalParams) => number | Promise<number>;

@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { CHROMIUM_PATH } from '../src/testing/index.js';
+
+export { launchChromium } from '../src/testing/index.js';
+
+/** Skip the browser tests when Chromium is missing, except in CI (env `CI`), where they must run. */
+export const skipBrowser = !existsSync(CHROMIUM_PATH) && !process.env.CI;
+if (skipBrowser) {
+  console.warn(
+    `Browser tests skipped: no ${CHROMIUM_PATH}. Install it with: apt-get update && apt-get install -y chromium`,
+  );
+}
+
+/** Where the browser tests save their screenshots (ignored by git). */
+export const SCREENSHOTS = join(import.meta.dirname, '..', 'tmp', 'browser');
+
+/** Console errors, page errors and requests that left the machine, collected while a page is open. */
+export const watchPage = (page: Page) => {
+  const errors: string[] = [];
+  const external: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('request', (request) => {
+    const url = request.url();
+    if (!url.startsWith('file:') && !url.startsWith('http://127.0.0.1') && !url.startsWith('data:')) external.push(url);
+  });
+  return { errors, external };
+};
+
+/**
+ * Rendered items per chart id and mark type, read from each Vega view's scene graph (the page renders to
+ * canvas): a line or area mark counts once (one path), every other mark once per item.
+ */
+export const renderedMarks = (page: Page): Promise<Record<string, Record<string, number>>> =>
+  page.evaluate(() => {
+    type SceneMark = { marktype: string; role: string; items: { items?: SceneMark[] }[] };
+    type View = { scenegraph(): { root: SceneMark } };
+    const views = (globalThis as unknown as { parzenViews: Record<string, View> }).parzenViews;
+    const result: Record<string, Record<string, number>> = {};
+    for (const [id, view] of Object.entries(views)) {
+      const counts: Record<string, number> = { text: 0, symbol: 0, rect: 0, line: 0, rule: 0, area: 0 };
+      const walk = (mark: SceneMark) => {
+        if (mark.role === 'mark' && mark.items.length > 0 && mark.marktype in counts) {
+          counts[mark.marktype] =
+            (counts[mark.marktype] as number) +
+            (mark.marktype === 'line' || mark.marktype === 'area' ? 1 : mark.items.length);
+        }
+        for (const item of mark.items) for (const child of item.items ?? []) walk(child);
+      };
+      walk(view.scenegraph().root);
+      result[id] = counts;
+    }
+    return result;
+  });

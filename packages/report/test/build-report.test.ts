@@ -1,0 +1,145 @@
+import type { Trial } from '@parzen/engine';
+import { compileSpace } from '@parzen/engine/plugin';
+import { describe, expect, it } from 'vitest';
+import { buildReport, type Chart, downsampleIndices, pageCharts, type ReportPage, renderHtml } from '../src/index.js';
+import { heart, mixedObjective, mixedSpace, runTpeStudy } from './fixtures.js';
+
+const chart = (page: ReportPage, id: string): Chart => {
+  const found = pageCharts(page).find((c) => c.id === id);
+  if (found === undefined) throw new Error(`no chart ${id}: ${pageCharts(page).map((c) => c.id)}`);
+  return found;
+};
+const marks = (c: Chart, mark: string) => c.marks.find((m) => m.mark === mark)?.count;
+type Layer = { data?: { values: Record<string, unknown>[] }; mark: unknown };
+const layers = (c: Chart) => (c.spec as { layer: Layer[] }).layer;
+
+describe('buildReport on a mixed study (uniform, log-uniform, choice; failed trials)', async () => {
+  const study = await runTpeStudy(40, { space: mixedSpace, objective: mixedObjective, tpe: { startupTrials: 8 } });
+  const page = await buildReport(study, { every: 5 });
+  const complete = study.trials.filter((t) => t.state === 'complete');
+  const failed = study.trials.filter((t) => t.state === 'failed');
+
+  it('has failed trials to show', () => {
+    expect(failed.length).toBeGreaterThan(0);
+  });
+
+  it('draws every finished trial in the history and one best-so-far line', () => {
+    const history = chart(page, 'history');
+    expect(marks(history, 'symbol')).toBe(40);
+    const rows = layers(history)[0]?.data?.values ?? [];
+    expect(rows.filter((r) => r.state === 'failed' && r.valued === false)).toHaveLength(failed.length);
+    const best = layers(history)[1]?.data?.values ?? [];
+    expect(best.at(-1)?.best).toBe(Math.min(...complete.map((t) => (t as { value: number }).value)));
+  });
+
+  it("draws the seed's l/g curves for numeric parameters and bars for the choice, one row per snapshot", () => {
+    const x = chart(page, 'density-x');
+    expect(marks(x, 'line')).toBe(3 * 6);
+    expect(marks(x, 'rule')).toBe(6);
+    const data = (x.spec as { data: { values: Record<string, unknown>[] } }).data.values;
+    expect(new Set(data.map((r) => r.a))).toEqual(new Set([10, 15, 20, 25, 30, 35]));
+    const winners = data.filter((r) => r.w !== undefined);
+    const stored = winners.map((r) => study.trials[r.a as number]?.params.x);
+    expect(winners.map((r) => r.w)).toEqual(stored);
+    const lr = chart(page, 'density-lr');
+    expect(
+      (lr.spec as { spec: { layer: { encoding: { x: { scale: { type?: string } } } }[] } }).spec.layer[0]?.encoding.x
+        .scale.type,
+    ).toBe('log');
+    const kind = chart(page, 'categorical-kind');
+    expect(marks(kind, 'rect')).toBe(6 * 3 * 2);
+    expect(marks(kind, 'text')).toBe(6);
+    const bars = (kind.spec as { data: { values: { after: number; p: number; set: string }[] } }).data.values;
+    for (const after of [10, 35]) {
+      const below = bars.filter((b) => b.after === after && b.set.startsWith('below'));
+      expect(below.reduce((sum, b) => sum + b.p, 0)).toBeCloseTo(1, 6);
+    }
+  });
+
+  it('plots the numeric pair with every finished trial as its number, and no contour without a function', () => {
+    const pair = chart(page, 'pair-x-lr');
+    expect(marks(pair, 'text')).toBe(40 - failed.filter((t) => t.params.x === undefined).length);
+    expect(marks(pair, 'rule')).toBeUndefined();
+    expect(pageCharts(page).filter((c) => c.id.startsWith('pair-'))).toHaveLength(1);
+  });
+
+  it('ranks importance and lists every trial in the table, with the best trial', () => {
+    expect(marks(chart(page, 'importance'), 'rect')).toBe(3);
+    expect(page.table?.rows).toHaveLength(40);
+    expect(page.table?.columns).toEqual(['trial', 'state', 'value', 'seconds', 'x', 'lr', 'kind']);
+    const best = complete.reduce((a, b) => ((a as { value: number }).value <= (b as { value: number }).value ? a : b));
+    expect(page.best?.number).toBe(best.number);
+    expect(['a', 'b', 'c']).toContain(page.best?.params.kind);
+  });
+
+  it('draws slices per parameter and a parallel-coordinates line per complete trial', () => {
+    const perParam = complete.length * 3;
+    expect(marks(chart(page, 'slice'), 'symbol')).toBe(perParam);
+    expect(marks(chart(page, 'parallel'), 'line')).toBe(complete.length);
+    expect(marks(chart(page, 'parallel'), 'rule')).toBe(4);
+  });
+
+  it('writes one self-contained HTML page: inline scripts and data, nothing fetched', () => {
+    const html = renderHtml(page);
+    expect(html).not.toMatch(/<script[^>]+src=/);
+    expect(html).not.toMatch(/<link/);
+    expect(html.match(/<script>/g)?.length).toBe(4);
+    expect(html).toContain('id="parzen-data"');
+    const data = JSON.parse(
+      html.split('<script type="application/json" id="parzen-data">')[1]?.split('</script>')[0] ?? '',
+    );
+    expect(data.sections.map((s: { id: string }) => s.id)).toEqual(['overview', 'pairs', 'tpe', 'params']);
+  });
+});
+
+describe('buildReport with a contour function', async () => {
+  const study = await runTpeStudy(25, { tpe: { startupTrials: 5 } });
+  const page = await buildReport(study, { contour: (p) => heart(p.x as number, p.y as number), contourResolution: 30 });
+
+  it('draws the contour segments under the trial numbers', () => {
+    const pair = chart(page, 'pair-x-y');
+    expect(marks(pair, 'text')).toBe(25);
+    const segments = layers(pair)[0]?.data?.values ?? [];
+    expect(segments.length).toBeGreaterThan(100);
+    expect(marks(pair, 'rule')).toBe(segments.length);
+  });
+
+  it('says the replay reproduced the stored suggestions', () => {
+    const tpe = page.sections.find((s) => s.id === 'tpe');
+    expect(tpe?.text.join(' ')).toMatch(/(\d+) of \1 replayed suggestions equal the stored params exactly/);
+  });
+});
+
+describe('downsampling', () => {
+  it('keeps every flagged index and fills the rest evenly', () => {
+    const kept = downsampleIndices(10_000, 100, (i) => i % 1000 === 7);
+    expect(kept).toHaveLength(100);
+    for (let i = 7; i < 10_000; i += 1000) expect(kept).toContain(i);
+    expect(downsampleIndices(50, 100, () => false)).toHaveLength(50);
+  });
+
+  it('draws at most maxPoints trials in a large study and says so on the page', async () => {
+    const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 }, y: { type: 'uniform', low: 0, high: 1 } });
+    const trials: Trial[] = Array.from({ length: 3000 }, (_, number) => ({
+      study: 'big',
+      number,
+      state: 'complete',
+      params: { x: (number * 0.618) % 1, y: (number * 0.382) % 1 },
+      value: Math.abs(((number * 0.618) % 1) - 0.5),
+      startedAt: new Date(Date.UTC(2026, 0, 1) + 1000 * number).toISOString(),
+      finishedAt: new Date(Date.UTC(2026, 0, 1) + 1000 * number + 500).toISOString(),
+    }));
+    const page = await buildReport(
+      { name: 'big', direction: 'minimize', seed: 1, space, trials, suggester: { use: 'random' } },
+      { maxPoints: 500, maxLines: 200 },
+    );
+    expect(marks(chart(page, 'history'), 'symbol')).toBe(500);
+    expect(marks(chart(page, 'slice'), 'symbol')).toBe(1000);
+    expect(marks(chart(page, 'parallel'), 'line')).toBe(200);
+    expect(page.notes.join(' ')).toContain('draw 500 of 3000 trials, the parallel coordinates 200');
+    expect(page.table?.rows).toHaveLength(3000);
+    const tpe = page.sections.find((s) => s.id === 'tpe');
+    expect(tpe?.text.join(' ')).toContain('not TPE');
+    expect(marks(chart(page, 'density-x'), 'rule')).toBe(9); // after 300, 600, ..., 2700 trials
+  });
+});

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { buildComparison, type ComparisonRun, comparisonRunFromTrials, regretBands } from '../src/comparison.js';
+
+const run = (variant: string, seed: number, values: (number | null)[]): ComparisonRun => ({
+  variant,
+  seed,
+  direction: 'minimize',
+  values,
+});
+
+describe('comparison', () => {
+  const runs = [
+    run('a', 1, [5, 3, 4, 1]),
+    run('a', 2, [6, 2, 2, 2]),
+    run('a', 3, [null, 4, 0.5, 3]),
+    run('b', 1, [9, 8, 7, 6]),
+  ];
+
+  it('computes best-so-far regret against the best any run found, with median and quartiles per variant', () => {
+    const { rows, reference } = regretBands(runs);
+    expect(reference).toBe(0.5);
+    const a = rows.filter((r) => r.variant === 'a');
+    // After 1 trial: regrets 4.5 and 5.5 (seed 3 has no value yet).
+    expect(a[0]).toMatchObject({ trials: 1, median: 5, q25: 4.75, q75: 5.25, runs: 2 });
+    // After 4 trials: best 1, 2, 0.5 → regrets 0.5, 1.5, 0.
+    expect(a[3]).toMatchObject({ trials: 4, median: 0.5, q25: 0.25, q75: 1, runs: 3 });
+    expect(rows.filter((r) => r.variant === 'b').map((r) => r.median)).toEqual([8.5, 7.5, 6.5, 5.5]);
+  });
+
+  it('measures regret against a known optimum, maximizing too', () => {
+    const up = [{ ...run('m', 1, [1, 3, 2]), direction: 'maximize' as const }];
+    expect(regretBands(up, { optimum: 4 }).rows.map((r) => r.median)).toEqual([3, 1, 1]);
+  });
+
+  it('builds a page with a regret chart (band and line per variant) and a final-value box plot', () => {
+    const page = buildComparison(runs);
+    const [regret, final] = page.sections[0]?.charts ?? [];
+    expect(regret?.marks).toEqual([
+      { mark: 'area', count: 2 },
+      { mark: 'line', count: 2 },
+    ]);
+    expect(final?.marks).toEqual([{ mark: 'symbol', count: 4 }]);
+    expect(page.table?.rows).toEqual([
+      ['a', 3, 1, 0.75, 1.5],
+      ['b', 1, 6, 6, 6],
+    ]);
+  });
+
+  it('thins long curves to maxSteps trial counts, keeping the last', () => {
+    const long = [
+      run(
+        'a',
+        1,
+        Array.from({ length: 1000 }, (_, i) => 1000 - i),
+      ),
+    ];
+    const { rows } = regretBands(long, { maxSteps: 50 });
+    expect(rows).toHaveLength(50);
+    expect(rows.at(-1)?.trials).toBe(1000);
+  });
+
+  it('reads complete trials from a study', () => {
+    const at = '2026-01-01T00:00:00.000Z';
+    const converted = comparisonRunFromTrials('v', 7, 'minimize', [
+      {
+        study: 's',
+        number: 1,
+        state: 'failed',
+        params: {},
+        error: { code: 'X', message: 'x' },
+        startedAt: at,
+        finishedAt: at,
+      },
+      { study: 's', number: 0, state: 'complete', params: {}, value: 3, startedAt: at, finishedAt: at },
+    ]);
+    expect(converted.values).toEqual([3, null]);
+  });
+});

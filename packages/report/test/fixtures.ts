@@ -1,0 +1,59 @@
+import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
+import { createMemoryStore, type ObjectiveFunction, type SpaceDefinition } from '@parzen/engine';
+import { compileSpace, createFunctionObjective, runStudy } from '@parzen/engine/plugin';
+import type { ReportStudy } from '../src/index.js';
+
+/** The seed's heart: -((x² + y² − 1)³ − x²·y³). */
+export const heart = (x: number, y: number): number => -((x ** 2 + y ** 2 - 1) ** 3 - x ** 2 * y ** 3);
+
+export const heartSpace: SpaceDefinition = {
+  x: { type: 'uniform', low: -2, high: 2 },
+  y: { type: 'uniform', low: -2, high: 2 },
+};
+
+/** Runs a real TPE study in memory and returns it as the report reads it. */
+export const runTpeStudy = async (
+  trials: number,
+  options: {
+    space?: SpaceDefinition;
+    objective?: ObjectiveFunction;
+    tpe?: TpeOptions;
+    seed?: number;
+    name?: string;
+  } = {},
+): Promise<ReportStudy> => {
+  const space = options.space ?? heartSpace;
+  const spec = { name: options.name ?? 'heart', direction: 'minimize' as const, seed: options.seed ?? 1, space };
+  const compiled = compileSpace(space);
+  const tpe = options.tpe ?? { startupTrials: 5 };
+  const result = await runStudy({
+    spec,
+    space: compiled,
+    store: createMemoryStore(),
+    suggester: createTpeSuggester(tpe),
+    objective: createFunctionObjective(options.objective ?? ((p) => heart(p.x as number, p.y as number))),
+    budget: { maxTrials: trials },
+  });
+  return {
+    name: spec.name,
+    direction: spec.direction,
+    seed: spec.seed,
+    space: compiled,
+    trials: result.trials,
+    suggester: { use: 'tpe', options: tpe as Record<string, unknown> },
+  };
+};
+
+/** A mixed space: a uniform, a log-uniform and a choice. */
+export const mixedSpace: SpaceDefinition = {
+  x: { type: 'uniform', low: -2, high: 2 },
+  lr: { type: 'loguniform', low: 1e-4, high: 1 },
+  kind: { type: 'choice', options: ['a', 'b', 'c'] },
+};
+
+/** Depends on all three; throws (a failed trial) for x > 1.7. */
+export const mixedObjective: ObjectiveFunction = (p) => {
+  const x = p.x as number;
+  if (x > 1.7) throw new Error('diverged');
+  return (x - 0.3) ** 2 + Math.log10(p.lr as number) ** 2 / 10 + (p.kind === 'b' ? 0 : 1);
+};

@@ -1,0 +1,102 @@
+import { compileSpace, createRng } from '@parzen/engine/plugin';
+import { describe, expect, it } from 'vitest';
+import { type ImportanceObservation, pedAnova, scottParzenPdf } from '../src/index.js';
+
+const sample = (
+  n: number,
+  seed: string,
+  loss: (x: number, y: number, c: number) => number,
+): ImportanceObservation[] => {
+  const rng = createRng(seed);
+  return Array.from({ length: n }, () => {
+    const x = -5 + 10 * rng.next();
+    const y = -5 + 10 * rng.next();
+    const c = Math.floor(3 * rng.next());
+    return { params: { x, y, c }, loss: loss(x, y, c) };
+  });
+};
+
+const space = compileSpace({
+  x: { type: 'uniform', low: -5, high: 5 },
+  y: { type: 'uniform', low: -5, high: 5 },
+  c: { type: 'choice', options: ['a', 'b', 'c'] },
+});
+
+const byName = (result: { name: string; importance: number }[]) =>
+  Object.fromEntries(result.map((r) => [r.name, r.importance]));
+
+describe('pedAnova', () => {
+  it('gives x nearly all the importance when the loss depends on x only', () => {
+    const result = byName(
+      pedAnova(
+        space,
+        sample(400, 'x-only', (x) => x * x),
+      ),
+    );
+    expect(result.x).toBeGreaterThan(0.8);
+    expect(result.x).toBeGreaterThan(10 * (result.y as number));
+    expect(result.x).toBeGreaterThan(10 * (result.c as number));
+  });
+
+  it('finds a categorical parameter that decides the loss', () => {
+    const result = byName(
+      pedAnova(
+        space,
+        sample(400, 'c-only', (_x, _y, c) => (c === 1 ? 0 : 1) + 0.01 * Math.random()),
+      ),
+    );
+    expect(result.c).toBeGreaterThan(0.8);
+  });
+
+  it('ranks a strong and a weak parameter in order, importances summing to 1', () => {
+    const result = pedAnova(
+      space,
+      sample(400, 'both', (x, y) => x * x + 0.1 * y * y),
+    );
+    expect(result.map((r) => r.name).slice(0, 2)).toEqual(['x', 'y']);
+    expect(result.reduce((sum, r) => sum + r.importance, 0)).toBeCloseTo(1, 10);
+  });
+
+  it('shares importance equally when there are too few trials', () => {
+    const result = pedAnova(
+      space,
+      sample(2, 'few', (x) => x),
+    );
+    expect(result.map((r) => r.importance)).toEqual([1 / 3, 1 / 3, 1 / 3]);
+  });
+
+  it('uses only trials where a conditional parameter was active', () => {
+    const conditional = compileSpace({
+      m: {
+        type: 'choice',
+        options: [
+          { value: 'a', space: { u: { type: 'uniform', low: 0, high: 1 } } },
+          { value: 'b', space: { v: { type: 'uniform', low: 0, high: 1 } } },
+        ],
+      },
+    });
+    const rng = createRng('cond');
+    const observations = Array.from({ length: 300 }, () => {
+      const m = rng.next() < 0.5 ? 0 : 1;
+      const w = rng.next();
+      return m === 0 ? { params: { m, u: w }, loss: (w - 0.2) ** 2 } : { params: { m, v: w }, loss: 1 + rng.next() };
+    });
+    const result = byName(pedAnova(conditional, observations));
+    expect(Object.keys(result).sort()).toEqual(['m', 'u', 'v']);
+    expect(result.v).toBe(0); // no good trial ever had v
+    expect(result.u).toBeGreaterThan(0);
+  });
+});
+
+describe('scottParzenPdf', () => {
+  it('is a distribution over the bins that peaks where the counts are', () => {
+    const counts = new Float64Array(50);
+    counts[10] = 20;
+    counts[11] = 10;
+    const pdf = scottParzenPdf(counts, 1);
+    expect(pdf.reduce((sum, p) => sum + p, 0)).toBeCloseTo(1, 10);
+    const peak = pdf.indexOf(Math.max(...pdf));
+    expect(peak).toBe(10);
+    expect(pdf[40]).toBeGreaterThan(0); // the prior keeps every bin possible
+  });
+});

@@ -1,0 +1,80 @@
+import type { Trial } from '@parzen/engine';
+import { describe, expect, it } from 'vitest';
+import { buildReport, pageCharts, replaySuggestions, trialsBefore } from '../src/index.js';
+import { mixedObjective, mixedSpace, runTpeStudy } from './fixtures.js';
+
+describe('replaySuggestions', () => {
+  it("reproduces every stored TPE suggestion from the stored trials and each trial's random stream", async () => {
+    const study = await runTpeStudy(40, { space: mixedSpace, objective: mixedObjective, tpe: { startupTrials: 8 } });
+    const replay = await replaySuggestions(study, { every: 5 });
+    expect(replay.sameSuggester).toBe(true);
+    expect(replay.every).toBe(5);
+    // Trials 5 was in the start-up phase (8 start-up trials); 10, 15, ..., 35 were TPE's.
+    expect(replay.startupSkipped).toBe(1);
+    expect(replay.snapshots.map((s) => s.trialNumber)).toEqual([10, 15, 20, 25, 30, 35]);
+    for (const snapshot of replay.snapshots) {
+      expect(snapshot.reproduced).toBe(true);
+      expect(snapshot.explanation.params.map((p) => p.name).sort()).toEqual(['kind', 'lr', 'x']);
+      for (const param of snapshot.explanation.params) expect(param.winner.value).toBe(snapshot.stored[param.name]);
+    }
+  });
+
+  it('replays multivariate TPE: joint choices reproduced, curves sliced through the chosen point', async () => {
+    const tpe = { startupTrials: 8, multivariate: true };
+    const study = await runTpeStudy(30, { space: mixedSpace, objective: mixedObjective, tpe });
+    const replay = await replaySuggestions(study, { every: 10 });
+    expect(replay.snapshots.map((s) => s.trialNumber)).toEqual([10, 20]);
+    for (const snapshot of replay.snapshots) {
+      expect(snapshot.joint?.names.length).toBeGreaterThan(1);
+      expect(snapshot.reproduced).toBe(true);
+    }
+    const page = await buildReport(study, { every: 10 });
+    const joint = replay.snapshots[0]?.joint?.names ?? [];
+    for (const name of joint) {
+      const chart = pageCharts(page).find((c) => [`density-${name}`, `categorical-${name}`].includes(c.id));
+      expect(chart?.description).toContain('Decided jointly');
+    }
+    expect(page.sections.find((s) => s.id === 'tpe')?.text.join(' ')).toContain('2 of 2 replayed suggestions');
+  });
+
+  it('replays with TPE defaults, and says so, when the study used another suggester', async () => {
+    const study = await runTpeStudy(30, { tpe: { startupTrials: 5 } });
+    const replay = await replaySuggestions({ ...study, suggester: { use: 'random' } });
+    expect(replay.sameSuggester).toBe(false);
+    expect(replay.options).toEqual({});
+    expect(replay.snapshots.length).toBeGreaterThan(0);
+  });
+
+  it('shows trials that finished after the target started as running (what a parallel worker saw)', () => {
+    const finished = (number: number, finishedAt: string): Trial => ({
+      study: 's',
+      number,
+      state: 'complete',
+      params: { x: number },
+      value: number,
+      startedAt: '2026-01-01T00:00:00.000Z',
+      finishedAt,
+    });
+    const target: Trial = {
+      study: 's',
+      number: 2,
+      state: 'running',
+      params: {},
+      startedAt: '2026-01-01T00:00:05.000Z',
+    };
+    const view = trialsBefore(
+      [
+        finished(0, '2026-01-01T00:00:01.000Z'),
+        finished(1, '2026-01-01T00:00:09.000Z'),
+        target,
+        finished(3, '2026-01-01T00:00:03.000Z'),
+      ],
+      target,
+    );
+    expect(view.map((t) => [t.number, t.state])).toEqual([
+      [0, 'complete'],
+      [1, 'running'],
+    ]);
+    expect(view[1]?.params).toEqual({ x: 1 });
+  });
+});

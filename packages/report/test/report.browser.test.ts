@@ -1,0 +1,171 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createTpeSuggester } from '@parzen/algo-tpe';
+import { createMemoryStore } from '@parzen/engine';
+import { compileSpace, createFunctionObjective, runStudy } from '@parzen/engine/plugin';
+import type { BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildComparison,
+  buildReport,
+  comparisonRunFromTrials,
+  pageCharts,
+  type ReportPage,
+  type ReportStudy,
+  renderHtml,
+  serveReport,
+} from '../src/index.js';
+import { launchChromium, renderedMarks, SCREENSHOTS, skipBrowser, watchPage } from './browser.js';
+import { mixedObjective, mixedSpace, runTpeStudy } from './fixtures.js';
+
+const expectAllMarks = (page: ReportPage, rendered: Record<string, Record<string, number>>) => {
+  const charts = pageCharts(page);
+  expect(Object.keys(rendered).sort()).toEqual(charts.map((c) => c.id).sort());
+  for (const chart of charts) {
+    for (const { mark, count } of chart.marks) {
+      expect({ chart: chart.id, mark, count: rendered[chart.id]?.[mark] }).toEqual({ chart: chart.id, mark, count });
+    }
+  }
+};
+
+describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
+  let context: BrowserContext;
+  let close: () => Promise<void>;
+  const dir = mkdtempSync(join(tmpdir(), 'parzen-report-'));
+  /** Writes the page, opens it from disk, waits for every chart and checks marks, console and network. */
+  const openFile = async (report: ReportPage, name: string) => {
+    const file = join(dir, name);
+    writeFileSync(file, renderHtml(report));
+    const page = await context.newPage();
+    const seen = watchPage(page);
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForSelector(`body[data-rendered="${report.version}"]`, { timeout: 30_000 });
+    expectAllMarks(report, await renderedMarks(page));
+    expect(seen.errors).toEqual([]);
+    expect(seen.external).toEqual([]);
+    return page;
+  };
+  beforeAll(async () => {
+    ({ context, close } = await launchChromium());
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await close?.();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('renders every chart of a study report from disk with the right number of marks and no console error', async () => {
+    const study = await runTpeStudy(40, { space: mixedSpace, objective: mixedObjective, tpe: { startupTrials: 8 } });
+    const report = await buildReport(study, {
+      every: 5,
+      contour: mixedObjective as (p: Record<string, unknown>) => number,
+      contourResolution: 25,
+    });
+    expect(pageCharts(report).some((c) => c.marks.some((m) => m.mark === 'rule' && c.id.startsWith('pair')))).toBe(
+      true,
+    );
+    const page = await openFile(report, 'report.html');
+
+    // The trial table sorts and filters.
+    expect(await page.locator('#trial-table tbody tr').count()).toBe(40);
+    await page.locator('#trial-table th', { hasText: 'value' }).click();
+    const best = study.trials.reduce((a, b) =>
+      b.state === 'complete' && (a.state !== 'complete' || b.value < a.value) ? b : a,
+    );
+    expect(await page.locator('#trial-table tbody tr').first().locator('td').first().textContent()).toBe(
+      String(best.number),
+    );
+    await page.selectOption('#table-state', 'failed');
+    const failed = study.trials.filter((t) => t.state === 'failed').length;
+    expect(await page.locator('#trial-table tbody tr').count()).toBe(failed);
+    await page.screenshot({ path: join(SCREENSHOTS, 'report.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('renders a comparison page (regret bands, box plot)', async () => {
+    const runs = [];
+    for (const [variant, startupTrials] of [
+      ['tpe-5', 5],
+      ['tpe-20', 20],
+    ] as const) {
+      for (const seed of [1, 2, 3]) {
+        const study = await runTpeStudy(25, { seed, tpe: { startupTrials } });
+        runs.push(comparisonRunFromTrials(variant, seed, 'minimize', study.trials));
+      }
+    }
+    const report = buildComparison(runs);
+    const page = await openFile(report, 'comparison.html');
+    await page.screenshot({ path: join(SCREENSHOTS, 'comparison.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('--serve: a trial finished while the page is open appears without a reload', async () => {
+    const space = { x: { type: 'uniform', low: -2, high: 2 }, y: { type: 'uniform', low: -2, high: 2 } } as const;
+    const spec = { name: 'live', direction: 'minimize' as const, seed: 4, space };
+    const compiled = compileSpace(space);
+    const store = createMemoryStore();
+    await runStudy({
+      spec,
+      space: compiled,
+      store,
+      suggester: createTpeSuggester({ startupTrials: 5 }),
+      objective: createFunctionObjective((p) => (p.x as number) ** 2 + (p.y as number) ** 2),
+      budget: { maxTrials: 12 },
+    });
+    const load = async (): Promise<ReportStudy> => ({
+      name: spec.name,
+      direction: spec.direction,
+      seed: spec.seed,
+      space: compiled,
+      trials: await store.listTrials('live'),
+      suggester: { use: 'tpe', options: { startupTrials: 5 } },
+    });
+    let latest: ReportPage | undefined;
+    const server = await serveReport({
+      load,
+      build: async (study) => {
+        latest = await buildReport(study);
+        return latest;
+      },
+      intervalMs: 100,
+    });
+    try {
+      expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      const page = await context.newPage();
+      const seen = watchPage(page);
+      await page.goto(server.url);
+      await page.waitForSelector('body[data-rendered]', { timeout: 30_000 });
+      expect(await page.locator('#trial-table tbody tr').count()).toBe(12);
+      await page.evaluate(() => {
+        (globalThis as unknown as { notReloaded: boolean }).notReloaded = true;
+      });
+
+      const trial = await store.createTrial('live');
+      if (trial === undefined) throw new Error('no trial');
+      await store.setParams('live', trial.number, { x: 0.01, y: -0.02 });
+      await store.finishTrial('live', trial.number, { state: 'complete', value: 0.0005 });
+
+      await page.waitForFunction(
+        () =>
+          (
+            globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }
+          ).document.querySelectorAll('#trial-table tbody tr').length === 13,
+        null,
+        { timeout: 15_000 },
+      );
+      await page.waitForSelector(`body[data-rendered="${latest?.version}"]`, { timeout: 15_000 });
+      expect(await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+      expect(await page.locator('#best td').first().textContent()).toBe('12');
+      expectAllMarks(latest as ReportPage, await renderedMarks(page));
+      expect(seen.errors).toEqual([]);
+      await page.screenshot({ path: join(SCREENSHOTS, 'serve.png') });
+      await page.close();
+    } finally {
+      await server.close();
+    }
+    // The server only read the study.
+    expect((await store.listTrials('live')).length).toBe(13);
+  });
+});

@@ -1,0 +1,35 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildReport, pageCharts, specToSvg, writeSvgs } from '../src/index.js';
+import { heart, runTpeStudy } from './fixtures.js';
+
+describe('SVG writer (vega in Node)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parzen-svg-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const study = await runTpeStudy(20, { tpe: { startupTrials: 5 } });
+  const page = await buildReport(study, { contour: (p) => heart(p.x as number, p.y as number), contourResolution: 20 });
+
+  it('writes every chart as a standalone SVG file named by its id', async () => {
+    const paths = await writeSvgs(page, dir);
+    expect(readdirSync(dir).sort()).toEqual(
+      pageCharts(page)
+        .map((c) => `${c.id}.svg`)
+        .sort(),
+    );
+    expect(paths).toHaveLength(pageCharts(page).length);
+    for (const path of paths) {
+      const svg = readFileSync(path, 'utf8');
+      expect(svg.startsWith('<svg')).toBe(true);
+      expect(svg).toContain('xmlns="http://www.w3.org/2000/svg"');
+    }
+  });
+
+  it('renders the trials as their numbers in the pair plot', async () => {
+    const pair = pageCharts(page).find((c) => c.id === 'pair-x-y');
+    const svg = await specToSvg(pair?.spec ?? {});
+    const numbers = [...svg.matchAll(/<text[^>]*>(\d+)<\/text>/g)].map((m) => Number(m[1]));
+    for (let n = 0; n < 20; n++) expect(numbers).toContain(n);
+  });
+});

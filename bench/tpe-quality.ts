@@ -70,7 +70,7 @@ const run = async (problem: Problem, make: () => Suggester, seed: number, varian
   const result = await fmin({
     objective: (params: ExternalParams) => problem.loss(params),
     space: problem.space,
-    algorithm: make(),
+    suggester: make(),
     maxTrials: EVALS,
     seed,
     name: problem.name,

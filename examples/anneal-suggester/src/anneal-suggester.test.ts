@@ -22,7 +22,7 @@ describe('anneal', () => {
     const result = await fmin({
       objective: ({ x }: { x: number }) => (x - 1.3) ** 2,
       space: { x: { type: 'uniform', low: -10, high: 10 } },
-      algorithm: createAnnealSuggester(),
+      suggester: createAnnealSuggester(),
       maxTrials: 80,
       seed: 7,
     });

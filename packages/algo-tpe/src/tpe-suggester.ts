@@ -24,7 +24,7 @@ export const createSuggestState = (settings: TpeSettings): SuggestState => ({
  * {@link TpeExplanation} goes there, unless the option `explain` is false.
  *
  * @example
- * const result = await fmin({ objective, space, algorithm: createTpeSuggester({ compat: 'hyperopt' }), maxTrials: 100 });
+ * const result = await fmin({ objective, space, suggester: createTpeSuggester({ compat: 'hyperopt' }), maxTrials: 100 });
  */
 export const createTpeSuggester = (options: TpeOptions = {}): Suggester => {
   const state = createSuggestState(resolveTpeSettings(options));

@@ -15,7 +15,7 @@ import { runStudy } from './runtime/run-study.js';
 export interface FminOptions<S extends SpaceDefinition> {
   readonly objective: ObjectiveFunction<ParamsOf<S>>;
   readonly space: S;
-  readonly algorithm: Suggester;
+  readonly suggester: Suggester;
   /** Stop when the study has this many trials (earlier runs in a persistent store count). */
   readonly maxTrials?: number;
   /** Other stopping rules; `maxTrials` above is merged in. */
@@ -38,7 +38,7 @@ export interface FminResult<S extends SpaceDefinition> {
 }
 
 /**
- * hyperopt's `fmin` in one call: minimizes (or maximizes) `objective` over `space` with `algorithm`
+ * hyperopt's `fmin` in one call: minimizes (or maximizes) `objective` over `space` with `suggester`
  * and returns the best params (as the objective saw them), its loss and every trial.
  */
 export const fmin = async <S extends SpaceDefinition>(options: FminOptions<S>): Promise<FminResult<S>> => {
@@ -55,7 +55,7 @@ export const fmin = async <S extends SpaceDefinition>(options: FminOptions<S>): 
     },
     space: compileSpace(options.space),
     store: options.store ?? createMemoryStore(),
-    suggester: options.algorithm,
+    suggester: options.suggester,
     objective: createFunctionObjective(options.objective as ObjectiveFunction<ExternalParams>),
     budget,
     ...(options.reporters === undefined ? {} : { reporters: options.reporters }),

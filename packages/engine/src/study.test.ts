@@ -38,7 +38,7 @@ describe('fmin', () => {
     const space = { lr: loguniform(1e-4, 1), model: choice([option('deep', { layers: uniform(1, 8) }), 'shallow']) };
     const result = await fmin({
       space,
-      algorithm: prior,
+      suggester: prior,
       maxTrials: 40,
       seed: 4,
       objective: (params) => Math.abs(Math.log10(params.lr) + 2) + (params.model === 'deep' ? 0 : 1),

@@ -18,10 +18,10 @@ import {
   trialNotFound,
 } from '@parzen/engine/plugin';
 import type { Pool, QueryResultRow } from 'pg';
-import { type ConnectionPlan, type PostgresStoreOptions, planConnection } from './connection-options.js';
-import { classify, storeError, unusableConnection } from './pg-errors.js';
+import type { ConnectionPlan, PostgresStoreOptions } from './connection-options.js';
+import { openPool } from './open-pool.js';
+import { storeError } from './pg-errors.js';
 import { withRetry } from './retry.js';
-import { migrate } from './schema.js';
 import { type StatementName, statement } from './statements.js';
 import { outcomeValues, rowToTrial, type TrialRow } from './trial-rows.js';
 
@@ -150,12 +150,13 @@ class PostgresTrialStore implements PostgresStore {
 
   async setParams(study: string, number: number, params: ParamAssignment): Promise<void> {
     const json = JSON.stringify(params);
-    const own = await this.update(study, number, 'setParams', this.cheap, [json], 'setting params');
+    await this.updateRow(study, number, 'setParams', this.cheap, [json], 'setting params');
+    const own = this.own.get(`${(await this.requireStudy(study)).id}:${number}`);
     if (own !== undefined) own.params = json;
   }
 
   async renewLease(study: string, number: number, lease: Lease): Promise<void> {
-    await this.update(study, number, 'setLease', this.cheap, [lease.owner, lease.expiresAt], 'renewing a lease');
+    await this.updateRow(study, number, 'setLease', this.cheap, [lease.owner, lease.expiresAt], 'renewing a lease');
   }
 
   async finishTrial(study: string, number: number, outcome: TrialOutcome): Promise<FinishedTrial> {
@@ -190,19 +191,6 @@ class PostgresTrialStore implements PostgresStore {
     if (this.closed) return;
     this.closed = true;
     await this.pool.end();
-  }
-
-  /** {@link updateRow}, returning what this process knows of the trial it created (if it did). */
-  private async update(
-    study: string,
-    number: number,
-    name: StatementName,
-    sync: Sync,
-    values: readonly unknown[],
-    doing: string,
-  ): Promise<OwnTrial | undefined> {
-    await this.updateRow(study, number, name, sync, values, doing);
-    return this.own.get(`${(await this.requireStudy(study)).id}:${number}`);
   }
 
   /**
@@ -265,31 +253,6 @@ class PostgresTrialStore implements PostgresStore {
     }
   }
 }
-
-// At open, only the server's "not now" answers are retried (starting up, too many connections): a
-// refused or timed-out connection is a wrong URL or a stopped server, reported at once.
-const retryAtOpen = (error: unknown): boolean =>
-  classify(error) === 'transient' && /^(57P03|53300|40001|40P01)$/.test((error as { code?: string }).code ?? '');
-
-const openPool = async (options: PostgresStoreOptions): Promise<{ pool: Pool; plan: ConnectionPlan }> => {
-  const [{ default: pg }, { parseIntoClientConfig }] = await Promise.all([
-    import('pg'),
-    import('pg-connection-string'),
-  ]);
-  const plan = planConnection(options, parseIntoClientConfig);
-  const pool = new pg.Pool(plan.pool);
-  // An idle connection that the server closes (a restart) errors on the pool: the pool drops it and the
-  // next query opens a new one. Without a listener, Node would treat the event as an uncaught error.
-  pool.on('error', () => undefined);
-  try {
-    await withRetry(() => migrate(pool, plan.where), options.connectTimeoutMs ?? 10_000, retryAtOpen);
-    return { pool, plan };
-  } catch (error) {
-    await pool.end().catch(() => undefined);
-    if (error instanceof ParzenError) throw error;
-    throw classify(error) === 'other' ? storeError(plan, error, 'opening it') : unusableConnection(plan, error);
-  }
-};
 
 /**
  * A store in a PostgreSQL database, shared by worker processes on any number of machines. Connects,

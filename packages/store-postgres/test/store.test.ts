@@ -4,6 +4,8 @@ import { adminQuery, describePostgres, freshSchema } from '@parzen/test-kit/post
 import type { Pool } from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createPostgresStore, type PostgresStore, postgresStoreManifest } from '../src/index.js';
+import { classify } from '../src/pg-errors.js';
+import { backoffMs } from '../src/retry.js';
 
 const spec: StudySpec = {
   name: 'shared',
@@ -44,6 +46,27 @@ describe('postgres store options', () => {
     );
     expect(missing).toMatchObject({ code: 'CONFIG_INVALID', issues: [{ pointer: '/store/options/passwordEnv' }] });
     expect(missing?.message).toContain('PARZEN_TEST_NO_SUCH_VAR');
+  });
+});
+
+describe('postgres store error handling', () => {
+  const pgError = (code: string, message = 'x') => Object.assign(new Error(message), { code });
+
+  it('retries lost connections, restarts and serialization failures; blames the config for auth and grants', () => {
+    for (const code of ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', '57P01', '57P03', '40001', '40P01', '08006', '53300'])
+      expect(classify(pgError(code)), code).toBe('transient');
+    expect(classify(new Error('Connection terminated unexpectedly'))).toBe('transient');
+    for (const code of ['28P01', '28000', '3D000', '42501', 'ENOTFOUND'])
+      expect(classify(pgError(code)), code).toBe('input');
+    expect(classify(new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string'))).toBe('input');
+    for (const code of ['23505', '42P01', '22003']) expect(classify(pgError(code)), code).toBe('other');
+  });
+
+  it('backs off from 25-75 ms up to at most 3 s', () => {
+    expect(backoffMs(0, () => 0)).toBe(25);
+    expect(backoffMs(0, () => 1)).toBe(75);
+    expect(backoffMs(3, () => 0.5)).toBe(400);
+    expect(backoffMs(30, () => 1)).toBe(3_000);
   });
 });
 

@@ -1,0 +1,35 @@
+import { ParzenError } from '@parzen/engine';
+import type { Pool } from 'pg';
+import { type ConnectionPlan, type PostgresStoreOptions, planConnection } from './connection-options.js';
+import { classify, storeError, unusableConnection } from './pg-errors.js';
+import { withRetry } from './retry.js';
+import { migrate } from './schema.js';
+
+// At open, only the server's "not now" answers are retried (starting up, too many connections): a
+// refused or timed-out connection is a wrong URL or a stopped server, reported at once.
+const retryAtOpen = (error: unknown): boolean =>
+  classify(error) === 'transient' && /^(57P03|53300|40001|40P01)$/.test((error as { code?: string }).code ?? '');
+
+/**
+ * Loads `pg`, opens a pool on the planned connection and brings the schema up to date; a failure closes
+ * the pool and says whether the config (exit 2) or the store is to blame.
+ */
+export const openPool = async (options: PostgresStoreOptions): Promise<{ pool: Pool; plan: ConnectionPlan }> => {
+  const [{ default: pg }, { parseIntoClientConfig }] = await Promise.all([
+    import('pg'),
+    import('pg-connection-string'),
+  ]);
+  const plan = planConnection(options, parseIntoClientConfig);
+  const pool = new pg.Pool(plan.pool);
+  // An idle connection that the server closes (a restart) errors on the pool: the pool drops it and the
+  // next query opens a new one. Without a listener, Node would treat the event as an uncaught error.
+  pool.on('error', () => undefined);
+  try {
+    await withRetry(() => migrate(pool, plan.where), options.connectTimeoutMs ?? 10_000, retryAtOpen);
+    return { pool, plan };
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    if (error instanceof ParzenError) throw error;
+    throw classify(error) === 'other' ? storeError(plan, error, 'opening it') : unusableConnection(plan, error);
+  }
+};

@@ -1,5 +1,5 @@
 import type { DistributionKind } from '@parzen/engine';
-import type { ComponentsDescription } from '../model/param-density.js';
+import type { ComponentsDescription } from '../estimator/density.js';
 import type { TpeCompat } from '../options.js';
 
 /** Values and their log l, log g (−∞ serialises as null in JSON). */

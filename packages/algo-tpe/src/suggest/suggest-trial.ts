@@ -13,11 +13,9 @@ import type { ParamExplanation, TpeExplanation } from '../explain/explanation.js
 import { type HistorySplit, observedCount, splitHistory } from '../history/history-split.js';
 import { paramObservations } from '../history/observations.js';
 import type { TrialHistory } from '../history/trial-history.js';
-import { buildParamModel } from '../model/param-model.js';
 import type { TpeSettings } from '../options.js';
-import { decideParam } from './decide-param.js';
-import { decideJoint, relativeSearchSpace } from './joint-decision.js';
-import { type KdeCaches, modelOf } from './param-models.js';
+import { decide } from './decide.js';
+import { buildParamModel, groupModel, type ModelCaches, paramModel } from './models.js';
 
 /** What TPE keeps between trials: the synced history, the settings, the start-up suggester and caches. */
 export interface SuggestState {
@@ -25,7 +23,7 @@ export interface SuggestState {
   readonly settings: TpeSettings;
   /** The suggester of the start-up trials (`random` or `quasi-random`). */
   readonly startup: Suggester;
-  readonly caches: KdeCaches;
+  readonly caches: ModelCaches;
 }
 
 /** The history and the running trials as one list ordered by number (both come ordered). */
@@ -48,7 +46,17 @@ const mergeByNumber = (history: readonly FinishedTrial[], running: readonly Runn
   return merged;
 };
 
-const decide = (
+/**
+ * Optuna's relative search space: the parameters every observed (complete or pruned) trial has, in
+ * evaluation order. Conditional parameters drop out as soon as one trial lacked them.
+ */
+export const relativeSearchSpace = (history: TrialHistory, params: readonly ParamNode[]): ParamNode[] => {
+  const observed = history.complete.size + history.pruned.size;
+  if (observed === 0) return [];
+  return params.filter((param) => history.column(param.name).byNumber.size === observed);
+};
+
+const decideParam = (
   state: SuggestState,
   split: HistorySplit,
   context: SuggestContext,
@@ -56,15 +64,14 @@ const decide = (
   explained: ParamExplanation[] | undefined,
 ): number => {
   if (explained === undefined) {
-    const model = modelOf(state.history, split, param, state.settings, state.caches);
-    return decideParam(model, context.rng, state.settings.candidates).value;
+    const model = paramModel(state.history, split, param, state.settings, state.caches);
+    return decide(model, context.rng, state.settings.candidates).values[0] as number;
   }
   const observations = paramObservations(state.history, split, param.name);
-  const model = buildParamModel(param.distribution, observations.below, observations.above, state.settings);
-  const decision = decideParam(model, context.rng, state.settings.candidates);
-  const { explainGrid } = state.settings;
-  explained.push(describeDecision(param.name, param.distribution, model, observations, decision, explainGrid));
-  return decision.value;
+  const model = buildParamModel(param, observations.below, observations.above, state.settings);
+  const decision = decide(model, context.rng, state.settings.candidates);
+  explained.push(describeDecision(model, observations, decision, state.settings.explainGrid));
+  return decision.values[0] as number;
 };
 
 /**
@@ -108,8 +115,11 @@ export const beginTpeTrial = async (
   const joint = group.length > 1;
   return {
     groups: joint ? [group.map((param) => param.name)] : [],
-    sampleGroup: (members) => decideJoint(history, split, members, settings, context.rng),
-    sampleParam: (param) => decide(state, split, context, param, explained),
+    sampleGroup: (members) => {
+      const decision = decide(groupModel(history, split, members, settings), context.rng, settings.candidates);
+      return Object.fromEntries(members.map((param, j) => [param.name, decision.values[j] as number]));
+    },
+    sampleParam: (param) => decideParam(state, split, context, param, explained),
     end: () => {
       if (onExplanation === undefined) return;
       onExplanation({

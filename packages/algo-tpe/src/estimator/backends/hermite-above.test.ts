@@ -1,12 +1,11 @@
 import { fc, test } from '@fast-check/vitest';
 import { compileSpace, type Trial } from '@parzen/engine';
 import { describe, expect, it } from 'vitest';
-import { splitHistory } from '../history/history-split.js';
-import { paramObservations } from '../history/observations.js';
-import { TrialHistory } from '../history/trial-history.js';
-import { buildDensity } from '../model/param-model.js';
-import { resolveTpeSettings } from '../options.js';
-import { fastModel, type KdeCaches, modelOf } from '../suggest/param-models.js';
+import { splitHistory } from '../../history/history-split.js';
+import { paramObservations } from '../../history/observations.js';
+import { TrialHistory } from '../../history/trial-history.js';
+import { resolveTpeSettings } from '../../options.js';
+import { buildParamModel, hermiteAbove, type ModelCaches } from '../../suggest/models.js';
 
 const space = compileSpace({
   x: { type: 'uniform', low: -2, high: 2 },
@@ -29,16 +28,17 @@ const trial = (number: number, x: number, lr: number, state: 'complete' | 'runni
 
 const compare = (trials: Trial[], points: number[]) => {
   const history = new TrialHistory();
-  const caches: KdeCaches = new WeakMap();
+  const caches: ModelCaches = new WeakMap();
   history.sync('s', 'minimize', trials);
   const split = splitHistory(history, settings);
   for (const param of space.params) {
-    expect(fastModel(history, split, param, settings, caches), 'the fast path applies').toBeDefined();
-    const fast = modelOf(history, split, param, settings, caches).above;
-    const slow = buildDensity(param.distribution, paramObservations(history, split, param.name).above, settings);
+    const fast = hermiteAbove(history, split, param, settings, caches);
+    expect(fast, 'the Hermite backend applies').toBeDefined();
+    const observations = paramObservations(history, split, param.name);
+    const slow = buildParamModel(param, observations.below, observations.above, settings).above;
     const xs = param.name === 'x' ? points : points.map((p) => 10 ** (2 * p - 4) * 0.999);
-    const a = fast.logPdf(xs, true);
-    const b = slow.logPdf(xs, true);
+    const a = fast?.logPdf([xs], true) ?? new Float64Array();
+    const b = slow.logPdf([xs], true);
     xs.forEach((_, i) => {
       expect(Math.abs((a[i] as number) - (b[i] as number))).toBeLessThanOrEqual(
         1e-10 * Math.max(1, Math.abs(b[i] as number)),
@@ -47,7 +47,7 @@ const compare = (trials: Trial[], points: number[]) => {
   }
 };
 
-describe('fast above density (Hermite cache + corrections)', () => {
+describe('Hermite above backend (incremental cache + corrections) equals the reference estimator', () => {
   test.prop(
     [
       fc.array(fc.tuple(fc.double({ min: -2, max: 2, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })), {

@@ -1,5 +1,6 @@
-import { fastExpNonPositive } from '../math/fast-exp.js';
-import type { ParamDensity } from '../model/param-density.js';
+import { fastExpNonPositive } from '../../math/fast-exp.js';
+import type { Density } from '../density.js';
+import type { NumericEncoding } from '../encoding.js';
 import type { AboveKdeCache } from './above-kde-cache.js';
 
 /** What one suggestion changes against the cache: trials taken out (below) and added (running, failed). */
@@ -145,7 +146,7 @@ const mergedObservations = (cache: AboveKdeCache, changes: AboveChanges): Merged
  */
 const corrections = (cache: AboveKdeCache, changes: AboveChanges): Corrections => {
   const { h } = cache;
-  const { low, high } = cache.encoding.bounds;
+  const { low, high } = cache.encoding;
   const range = high - low;
   const { values, size, isAdded, skips } = mergedObservations(cache, changes);
   const anyAdded = isAdded.length > 0;
@@ -209,13 +210,13 @@ const corrections = (cache: AboveKdeCache, changes: AboveChanges): Corrections =
  * than two above observations); `slow` supplies the exact density when cancellation would cost accuracy
  * and for sampling and describing.
  */
-export const fastAboveDensity = (
+export const hermiteAboveDensity = (
   cache: AboveKdeCache,
   changes: AboveChanges,
-  slow: () => ParamDensity,
-): ParamDensity | undefined => {
+  slow: () => Density,
+): Density | undefined => {
   const { encoding, sorted, h } = cache;
-  const { low, high } = encoding.bounds;
+  const { low, high } = encoding;
   const n = sorted.size - changes.removed.length + changes.added.length;
   const range = high - low;
   if (n < 2 || range * Math.max(changes.clipFloor, (n + 2) ** -changes.clipExponent) !== h) return undefined;
@@ -225,17 +226,23 @@ export const fastAboveDensity = (
   cache.addedCapacity = added.size + CAPACITY_MARGIN;
   cache.removedCapacity = removed.size + CAPACITY_MARGIN;
   const logTotal = Math.log(n + changes.priorWeight);
-  let exact: ParamDensity | undefined;
+  let exact: Density | undefined;
   const fallback = () => {
     exact ??= slow();
     return exact;
   };
   return {
     logPdf: (values, isExact) => {
-      const out = new Float64Array(values.length);
+      const column = values[0] as ArrayLike<number>;
+      const out = new Float64Array(column.length);
       const { moments } = cache;
-      for (let i = 0; i < values.length; i++) {
-        const y = encoding.toModel(values[i] as number);
+      const toModel = (encoding as NumericEncoding).toModel;
+      for (let i = 0; i < column.length; i++) {
+        const y = toModel(column[i] as number);
+        if (y < low || y > high) {
+          out[i] = Number.NEGATIVE_INFINITY;
+          continue;
+        }
         const negative = removed.sum(y);
         const raw = moments.evaluate(y) + added.sum(y) - negative;
         if (!(raw > 0) || negative > CANCELLATION * raw) return fallback().logPdf(values, isExact);
@@ -244,6 +251,6 @@ export const fastAboveDensity = (
       return out;
     },
     sample: (rng, count) => fallback().sample(rng, count),
-    describe: () => fallback().describe(),
+    estimator: () => fallback().estimator(),
   };
 };

@@ -59,7 +59,7 @@ const PROFILES = {
   parzen: { compat: 'parzen' },
   hyperopt: { compat: 'hyperopt' },
   optuna: { compat: 'optuna' },
-  'parzen-mv': { compat: 'parzen', multivariate: true },
+  'parzen-mv': { compat: 'parzen', grouping: 'joint' },
 } as const satisfies Record<string, TpeOptions>;
 type Profile = keyof typeof PROFILES;
 

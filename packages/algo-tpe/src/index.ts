@@ -20,12 +20,13 @@ export { tpeModule, tpeSuggesterManifest } from './manifest.js';
 /** The standard normal CDF (kept at the root for the report package; also under `/plugin`). */
 export { normalCdf } from './math/normal.js';
 export {
+  type ConstantLiar,
   type FailedTrialPolicy,
-  type RunningTrialPolicy,
   resolveTpeSettings,
   type StartupSamplerName,
   TPE_PROFILES,
   type TpeCompat,
+  type TpeGrouping,
   type TpeKernel,
   type TpeOptions,
   type TpeSettings,

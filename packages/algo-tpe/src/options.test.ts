@@ -18,7 +18,7 @@ describe('tpe options', () => {
     expect(options.startupTrials).toBe(TPE_PROFILES.parzen.startupTrials);
   });
 
-  for (const compat of ['hyperopt', 'optuna', 'parzen'] as const) {
+  for (const compat of ['hyperopt', 'optuna', 'optuna5', 'parzen'] as const) {
     it(`fills the ${compat} profile's defaults and keeps given values`, () => {
       const { ok, options } = validate({ compat, candidates: 7 });
       expect(ok).toBe(true);
@@ -36,8 +36,29 @@ describe('tpe options', () => {
       priorWeight: 1,
       kernel: 'hyperopt',
       failed: 'worst',
-      running: 'worst',
+      constantLiar: 'infinite',
     });
+  });
+
+  it("gives optuna5 Optuna 5's default sampler: multivariate (joint), constant liar, 10 start-up, ⌈0.1n⌉", () => {
+    expect(resolveTpeSettings({ compat: 'optuna5' })).toMatchObject({
+      startupTrials: 10,
+      gamma: 0.1,
+      split: 'linear',
+      kernel: 'optuna',
+      forgetting: 25,
+      failed: 'ignore',
+      constantLiar: 'worst',
+      grouping: 'joint',
+    });
+  });
+
+  it('refuses joint decisions with the univariate hyperopt kernel, in the schema and in code', () => {
+    expect(validate({ compat: 'hyperopt', grouping: 'joint' }).errors).toContain('/grouping const');
+    expect(() => resolveTpeSettings({ kernel: 'hyperopt', grouping: 'groups' })).toThrow(
+      /\/grouping: expected "independent"/,
+    );
+    expect(validate({ compat: 'parzen', grouping: 'groups', constantLiar: 0.5 }).ok).toBe(true);
   });
 
   it('rejects bad options with their path', () => {
@@ -45,6 +66,7 @@ describe('tpe options', () => {
     expect(validate({ compat: 'tpe' }).errors).toContain('/compat enum');
     expect(validate({ startupTrials: 2.5 }).errors).toContain('/startupTrials type');
     expect(validate({ nCandidates: 3 }).errors).toContain(' additionalProperties');
-    expect(validate({ running: 'lie' }).errors).toContain('/running enum');
+    expect(validate({ constantLiar: 'lie' }).errors).toContain('/constantLiar anyOf');
+    expect(validate({ multivariate: true }).errors).toContain(' additionalProperties');
   });
 });

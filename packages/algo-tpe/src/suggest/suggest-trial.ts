@@ -56,6 +56,38 @@ export const relativeSearchSpace = (history: TrialHistory, params: readonly Para
   return params.filter((param) => history.column(param.name).byNumber.size === observed);
 };
 
+/** The condition signature of a parameter: parameters with the same one are always active together. */
+const signature = (param: ParamNode): string =>
+  JSON.stringify(
+    [...param.conditions].sort((a, b) => (a.parent < b.parent ? -1 : a.parent > b.parent ? 1 : a.index - b.index)),
+  );
+
+/**
+ * The groups of parameters decided jointly under a grouping (groups of one are left to `sampleParam`):
+ * `joint`, the unconditional parameters every observed trial has (Optuna's relative search space);
+ * `groups`, the space partitioned by activation conditions (the top level, each branch of a choice), so
+ * each group's parameters are always active together.
+ */
+export const jointGroups = (
+  grouping: TpeSettings['grouping'],
+  history: TrialHistory,
+  params: readonly ParamNode[],
+): ParamNode[][] => {
+  if (grouping === 'independent') return [];
+  if (grouping === 'joint') {
+    const group = relativeSearchSpace(history, params).filter((param) => param.conditions.length === 0);
+    return group.length > 1 ? [group] : [];
+  }
+  const bySignature = new Map<string, ParamNode[]>();
+  for (const param of params) {
+    const key = signature(param);
+    const group = bySignature.get(key);
+    if (group === undefined) bySignature.set(key, [param]);
+    else group.push(param);
+  }
+  return [...bySignature.values()].filter((group) => group.length > 1);
+};
+
 const decideParam = (
   state: SuggestState,
   split: HistorySplit,
@@ -77,8 +109,8 @@ const decideParam = (
 /**
  * Begins one TPE trial (hyperopt's `tpe.suggest`, as a sampler the engine walks): sync the history;
  * while too few trials are observed, hand the trial to the start-up suggester; else split once and
- * decide each parameter from the trials where it was active (with `multivariate`, the parameters every
- * trial has as one joint group). `onExplanation`, when given, receives the trial's explanation at its end.
+ * decide each parameter from the trials where it was active, or each group of parameters jointly (the
+ * `grouping` option). `onExplanation`, when given, receives the trial's explanation at its end.
  */
 export const beginTpeTrial = async (
   state: SuggestState,
@@ -108,13 +140,13 @@ export const beginTpeTrial = async (
   }
   const split = splitHistory(history, settings);
   const explained: ParamExplanation[] | undefined = onExplanation === undefined ? undefined : [];
-  const group =
-    settings.multivariate && settings.kernel === 'optuna'
-      ? relativeSearchSpace(history, context.space.params).filter((param) => param.conditions.length === 0)
-      : [];
-  const joint = group.length > 1;
+  const groups = jointGroups(settings.grouping, history, context.space.params).map((group) =>
+    group.map((param) => param.name),
+  );
+  const grouped =
+    groups.length === 0 ? {} : settings.grouping === 'joint' ? { joint: groups[0] as string[] } : { groups };
   return {
-    groups: joint ? [group.map((param) => param.name)] : [],
+    groups,
     sampleGroup: (members) => {
       const decision = decide(groupModel(history, split, members, settings), context.rng, settings.candidates);
       return Object.fromEntries(members.map((param, j) => [param.name, decision.values[j] as number]));
@@ -124,7 +156,7 @@ export const beginTpeTrial = async (
       if (onExplanation === undefined) return;
       onExplanation({
         ...base,
-        ...(joint ? { joint: group.map((param) => param.name) } : {}),
+        ...grouped,
         phase: 'model',
         nBelow: split.nBelow,
         below: split.below,

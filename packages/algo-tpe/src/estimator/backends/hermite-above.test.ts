@@ -11,7 +11,7 @@ const space = compileSpace({
   x: { type: 'uniform', low: -2, high: 2 },
   lr: { type: 'loguniform', low: 1e-4, high: 1 },
 });
-const settings = resolveTpeSettings({ compat: 'parzen', forgetting: 0, running: 'liar' });
+const settings = resolveTpeSettings({ compat: 'parzen', forgetting: 0, constantLiar: 'worst' });
 
 const trial = (number: number, x: number, lr: number, state: 'complete' | 'running' = 'complete'): Trial =>
   state === 'running'

@@ -73,6 +73,23 @@ export type TpeOptions = Partial<TpeSettings>;
 
 type ProfileSettings = Omit<TpeSettings, 'compat' | 'explain' | 'explainGrid' | 'startup'>;
 
+/** Optuna's TPESampler on the 5.0 line, univariate (`multivariate=False`). */
+const OPTUNA: ProfileSettings = {
+  startupTrials: 10,
+  candidates: 24,
+  gamma: 0.1,
+  split: 'linear',
+  maxBelow: 25,
+  priorWeight: 1,
+  kernel: 'optuna',
+  forgetting: 25,
+  bandwidthFloor: 0.01,
+  bandwidthExponent: 1,
+  failed: 'ignore',
+  constantLiar: 'worst',
+  grouping: 'independent',
+  };
+
 /**
  * The profiles.
  *
@@ -108,36 +125,8 @@ export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
     constantLiar: 'infinite',
     grouping: 'independent',
   },
-  optuna: {
-    startupTrials: 10,
-    candidates: 24,
-    gamma: 0.1,
-    split: 'linear',
-    maxBelow: 25,
-    priorWeight: 1,
-    kernel: 'optuna',
-    forgetting: 25,
-    bandwidthFloor: 0.01,
-    bandwidthExponent: 1,
-    failed: 'ignore',
-    constantLiar: 'worst',
-    grouping: 'independent',
-  },
-  optuna5: {
-    startupTrials: 10,
-    candidates: 24,
-    gamma: 0.1,
-    split: 'linear',
-    maxBelow: 25,
-    priorWeight: 1,
-    kernel: 'optuna',
-    forgetting: 25,
-    bandwidthFloor: 0.01,
-    bandwidthExponent: 1,
-    failed: 'ignore',
-    constantLiar: 'worst',
-    grouping: 'joint',
-  },
+  optuna: OPTUNA,
+  optuna5: { ...OPTUNA, grouping: 'joint' },
   parzen: {
     startupTrials: 5,
     candidates: 24,

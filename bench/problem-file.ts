@@ -73,7 +73,9 @@ export const checkTestPoints = (
     ];
     for (const [what, got, expected] of checks) {
       if (expected !== undefined && !reproduces(got, expected)) {
-        throw new Error(`${name}: test point ${JSON.stringify(point.params)} gives ${what} ${got}, expected ${expected}`);
+        throw new Error(
+          `${name}: test point ${JSON.stringify(point.params)} gives ${what} ${got}, expected ${expected}`,
+        );
       }
     }
   }

@@ -554,6 +554,7 @@ const mlRidge: Template = (p) => {
     sse += err * err;
   }
   const mse = sse / val.length;
+  // biome-ignore lint/complexity/useMathMinMax: a NaN must become the cap, as in objectives.py (Math.min keeps NaN)
   return mse < RIDGE_CAP ? mse : RIDGE_CAP;
 };
 
@@ -686,7 +687,9 @@ export const suiteLosses = (
   const clean = (params: ExternalParams) => template(params, constants);
   const { noise } = definition;
   const loss =
-    noise === undefined ? clean : (params: ExternalParams) => clean(params) + noise.sigma * standardNoise(params, noise.seed);
+    noise === undefined
+      ? clean
+      : (params: ExternalParams) => clean(params) + noise.sigma * standardNoise(params, noise.seed);
   return { clean, loss };
 };
 

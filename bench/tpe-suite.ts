@@ -4,6 +4,10 @@
  *   node --conditions=@parzen/source --import tsx bench/tpe-suite.ts --half train|heldout|all
  *        [--seeds 30] [--evals 100] [--variants 'name={json},name2={json}'] [--variant 'name={json}' ...]
  *        [--problems a,b] [--concurrency 1] [--workers 2] [--write] [--out results/tpe-suite-<half>.md]
+ *   node --conditions=@parzen/source --import tsx bench/tpe-suite.ts --from results/tpe-suite-<half>.json [--write]
+ *
+ * With --write, the tables go to bench/results/tpe-suite-<half>.md and our per-seed regrets at each budget
+ * to the .json beside it; --from re-renders such a file against the current peer results without rerunning.
  *
  * Each study runs the way a CLI user's does: an experiment config (space, objective as the module
  * bench/suite/objective.ts, suggester `{ use: 'tpe', options }`, memory store, budget, concurrency)
@@ -196,7 +200,36 @@ async function runAll(tasks: readonly Task[], workers: number): Promise<TaskResu
   return results;
 }
 
+/** Our side of a run, as saved next to the report: per-seed regrets at each budget. */
+interface SavedRun {
+  readonly half: Half | 'all';
+  readonly seeds: number;
+  readonly evals: number;
+  readonly concurrency: number;
+  readonly workers: number;
+  readonly seconds: number;
+  readonly machine: string;
+  readonly command: string;
+  readonly problems: readonly string[];
+  readonly variants: Readonly<Record<string, Record<string, unknown>>>;
+  readonly budgets: readonly number[];
+  /** `problem/variant` → per seed, the regret after each budget. */
+  readonly regrets: Readonly<Record<string, number[][]>>;
+}
+
+const machineNote = (): string =>
+  `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), node ${process.version}`;
+
 async function main(): Promise<void> {
+  const from = argument('from');
+  const saved =
+    from === undefined
+      ? await runSide()
+      : (JSON.parse(readFileSync(new URL(`./${from}`, import.meta.url), 'utf8')) as SavedRun);
+  report(saved, from);
+}
+
+async function runSide(): Promise<SavedRun> {
   const half = argument('half') as Half | 'all' | undefined;
   if (half !== 'train' && half !== 'heldout' && half !== 'all') {
     console.error('give --half train|heldout|all');
@@ -231,14 +264,45 @@ async function main(): Promise<void> {
   const started = performance.now();
   const results = await runAll(tasks, workers);
   const seconds = (performance.now() - started) / 1000;
-
-  const ours = new Map<string, number[][]>();
+  const regrets: Record<string, number[][]> = {};
   for (const { task, trace } of results) {
-    const key = `${task.problem}/${task.variant}`;
-    const list = ours.get(key) ?? [];
-    list[task.seed] = trace;
-    ours.set(key, list);
+    const list = (regrets[`${task.problem}/${task.variant}`] ??= []);
+    list[task.seed] = budgets.map((b) => Number((trace[b - 1] as number).toPrecision(12)));
   }
+  const quote = (arg: string) => (/^[\w.,=/-]+$/.test(arg) ? arg : `'${arg}'`);
+  return {
+    half,
+    seeds,
+    evals,
+    concurrency,
+    workers,
+    seconds,
+    machine: machineNote(),
+    command: `node --conditions=@parzen/source --import tsx bench/tpe-suite.ts ${process.argv.slice(2).map(quote).join(' ')}`,
+    problems: problems.map((p) => p.name),
+    variants: Object.fromEntries(variants),
+    budgets,
+    regrets,
+  };
+}
+
+function report(run: SavedRun, from: string | undefined): void {
+  const { half, seeds, evals, concurrency, workers, seconds, budgets } = run;
+  const problems = loadSuite(run.problems);
+  const variants = new Map(Object.entries(run.variants));
+  /** Per seed, a sparse trace holding the regret after each budget. */
+  const ours = new Map<string, number[][]>(
+    Object.entries(run.regrets).map(([key, perSeed]) => [
+      key,
+      perSeed.map((values) => {
+        const trace: number[] = [];
+        budgets.forEach((b, i) => {
+          trace[b - 1] = values[i] as number;
+        });
+        return trace;
+      }),
+    ]),
+  );
 
   const names = [...variants.keys()];
   const lines: string[] = [];
@@ -310,13 +374,13 @@ async function main(): Promise<void> {
   }
   console.log(lines.join('\n'));
   console.log(head.join('\n'));
-  console.log(`\n${tasks.length} studies in ${seconds.toFixed(0)} s`);
+  console.log(`\n${problems.length * names.length * seeds} studies in ${seconds.toFixed(0)} s`);
 
   if (process.argv.includes('--write')) {
-    const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), node ${process.version}`;
-    const quote = (arg: string) => (/^[\w.,=/-]+$/.test(arg) ? arg : `'${arg}'`);
-    const command = `node --conditions=@parzen/source --import tsx bench/tpe-suite.ts ${process.argv.slice(2).map(quote).join(' ')}`;
     const out = argument('out') ?? `results/tpe-suite-${half}.md`;
+    if (from === undefined) {
+      writeFileSync(new URL(`./${out.replace(/\.md$/, '')}.json`, import.meta.url), `${JSON.stringify(run)}\n`);
+    }
     const variantList = [...variants].map(([n, o]) => `- \`${n}\`: \`{ use: 'tpe', options: ${JSON.stringify(o)} }\``);
     writeFileSync(
       new URL(`./${out}`, import.meta.url),
@@ -325,10 +389,12 @@ async function main(): Promise<void> {
         `${problems.length} problems of bench/suite/problems.json (half: ${half}). Regret = noise-free loss of the ` +
         'trial with the lowest observed loss among the first b, minus the known minimum. "ratio" = our median ÷ ' +
         "the best peer's median after the full budget (both floored at 1e-12). Peers from bench/suite/peer-results/ " +
-        '(hyperopt 0.3.0, Optuna 3.1 = optuna_tpe, Optuna 5.0.0.dev = optuna5_*; 30 seeds, same regret rule).\n\n' +
-        `Our studies ran through the CLI's config path (module objective, \`tpe\` suggester, memory store). ` +
-        `Machine: ${machine}; ${seconds.toFixed(0)} s on ${workers} worker processes (the machine is shared).\n\n` +
-        `Command: \`${command}\`\n\nVariants:\n${variantList.join('\n')}\n${head.join('\n')}\n\n## Per problem\n${lines.join('\n')}\n`,
+        '(hyperopt 0.3.0, Optuna 3.1 = optuna_tpe, Optuna 5.0.0.dev = optuna5_*; 30 seeds, same regret rule); ' +
+        'a peer missing from a table had not been run on that problem yet.\n\n' +
+        "Our studies ran through the CLI's config path (module objective, `tpe` suggester, memory store). " +
+        `Machine: ${run.machine}; ${seconds.toFixed(0)} s on ${workers} worker processes (the machine is shared)` +
+        `${from === undefined ? '' : `; tables rendered again on ${machineNote()} from ${from}`}.\n\n` +
+        `Command: \`${run.command}\`\n\nVariants:\n${variantList.join('\n')}\n${head.join('\n')}\n\n## Per problem\n${lines.join('\n')}\n`,
     );
     console.log(`wrote bench/${out}`);
   }

@@ -88,7 +88,7 @@ const OPTUNA: ProfileSettings = {
   failed: 'ignore',
   constantLiar: 'worst',
   grouping: 'independent',
-  };
+};
 
 /**
  * The profiles.

@@ -1,8 +1,9 @@
 import type { Distribution, ParamNode } from '@parzen/engine';
 import { AboveKdeCache } from '../estimator/backends/above-kde-cache.js';
 import { hermiteAboveDensity } from '../estimator/backends/hermite-above.js';
+import { IncrementalAbove } from '../estimator/backends/incremental-above.js';
 import { buildDensity, type Density, type ObservationSet } from '../estimator/density.js';
-import type { Encoding } from '../estimator/encoding.js';
+import type { Encoding, NumericEncoding } from '../estimator/encoding.js';
 import { DENSITY_FAMILIES } from '../estimator/families.js';
 import type { DensityFamily, ObservationColumn } from '../estimator/family.js';
 import type { HistorySplit } from '../history/history-split.js';
@@ -24,7 +25,15 @@ export interface Model {
 }
 
 /** The caches of the incremental backends, keyed by history column (a new column after a history reset). */
-export type ModelCaches = WeakMap<object, unknown>;
+export interface ModelCaches {
+  /** Univariate g(x): the Hermite cache of each parameter's column. */
+  readonly hermite: WeakMap<object, AboveKdeCache>;
+  /** Joint g(x): per first member's column, the cache of each group (by its names). */
+  readonly joint: WeakMap<object, Map<string, IncrementalAbove>>;
+}
+
+/** Empty caches. */
+export const createModelCaches = (): ModelCaches => ({ hermite: new WeakMap(), joint: new WeakMap() });
 
 /** The configured density family. */
 export const familyOf = (settings: Pick<TpeSettings, 'kernel'>): DensityFamily => DENSITY_FAMILIES[settings.kernel];
@@ -80,10 +89,10 @@ export const hermiteAbove = (
   const encoding = encodingOf(family, param.distribution);
   if (encoding.kind !== 'numeric' || encoding.binned) return undefined;
   const column = history.column(param.name);
-  let cache = caches.get(column) as AboveKdeCache | undefined;
+  let cache = caches.hermite.get(column);
   if (cache === undefined) {
     cache = new AboveKdeCache(encoding, (encoding.high - encoding.low) * settings.bandwidthFloor);
-    caches.set(column, cache);
+    caches.hermite.set(column, cache);
   }
   cache.follow(column);
   const added: { number: number; value: number }[] = [];
@@ -174,13 +183,54 @@ export const groupModel = (
   split: HistorySplit,
   group: readonly ParamNode[],
   settings: TpeSettings,
+  caches?: ModelCaches,
 ): Model => {
   const family = familyOf(settings);
   const encodings = group.map((param) => encodingOf(family, param.distribution));
+  const slow = () =>
+    buildDensity(family, encodings, groupColumns(history, group, aboveNumbers(history, split)), settings);
+  const above = caches === undefined ? undefined : incrementalAbove(history, split, group, encodings, settings, caches);
   return {
     params: group,
     encodings,
     below: buildDensity(family, encodings, groupColumns(history, group, split.below), settings),
-    above: buildDensity(family, encodings, groupColumns(history, group, aboveNumbers(history, split)), settings),
+    above: above ?? slow(),
   };
+};
+
+/**
+ * Joint g(x) from the incremental cache when its capability fits: Optuna's family, continuous
+ * parameters, a positive bandwidth floor. Undefined otherwise.
+ */
+export const incrementalAbove = (
+  history: TrialHistory,
+  split: HistorySplit,
+  group: readonly ParamNode[],
+  encodings: readonly Encoding[],
+  settings: TpeSettings,
+  caches: ModelCaches,
+): Density | undefined => {
+  if (settings.kernel !== 'optuna' || !(settings.bandwidthFloor > 0)) return undefined;
+  if (!encodings.every((encoding) => encoding.kind === 'numeric' && !encoding.binned)) return undefined;
+  const first = history.column((group[0] as ParamNode).name);
+  let byGroup = caches.joint.get(first);
+  if (byGroup === undefined) {
+    byGroup = new Map();
+    caches.joint.set(first, byGroup);
+  }
+  const key = group.map((param) => param.name).join('\u0000');
+  let cache = byGroup.get(key);
+  if (cache === undefined) {
+    cache = new IncrementalAbove(
+      group.map((param) => param.name),
+      encodings as NumericEncoding[],
+      settings,
+    );
+    byGroup.set(key, cache);
+  }
+  cache.follow(history);
+  const family = familyOf(settings);
+  return cache.density(split, split.extras, () =>
+    buildDensity(family, encodings, groupColumns(history, group, aboveNumbers(history, split)), settings),
+  );
 };

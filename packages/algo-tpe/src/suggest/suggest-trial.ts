@@ -148,7 +148,11 @@ export const beginTpeTrial = async (
   return {
     groups,
     sampleGroup: (members) => {
-      const decision = decide(groupModel(history, split, members, settings), context.rng, settings.candidates);
+      const decision = decide(
+        groupModel(history, split, members, settings, state.caches),
+        context.rng,
+        settings.candidates,
+      );
       return Object.fromEntries(members.map((param, j) => [param.name, decision.values[j] as number]));
     },
     sampleParam: (param) => decideParam(state, split, context, param, explained),

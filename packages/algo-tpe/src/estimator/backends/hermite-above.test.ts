@@ -5,7 +5,7 @@ import { splitHistory } from '../../history/history-split.js';
 import { paramObservations } from '../../history/observations.js';
 import { TrialHistory } from '../../history/trial-history.js';
 import { resolveTpeSettings } from '../../options.js';
-import { buildParamModel, hermiteAbove, type ModelCaches } from '../../suggest/models.js';
+import { buildParamModel, createModelCaches, hermiteAbove } from '../../suggest/models.js';
 
 const space = compileSpace({
   x: { type: 'uniform', low: -2, high: 2 },
@@ -28,7 +28,7 @@ const trial = (number: number, x: number, lr: number, state: 'complete' | 'runni
 
 const compare = (trials: Trial[], points: number[]) => {
   const history = new TrialHistory();
-  const caches: ModelCaches = new WeakMap();
+  const caches = createModelCaches();
   history.sync('s', 'minimize', trials);
   const split = splitHistory(history, settings);
   for (const param of space.params) {

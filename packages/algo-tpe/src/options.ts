@@ -140,7 +140,7 @@ export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
     bandwidthExponent: 1,
     failed: 'ignore',
     constantLiar: 'worst',
-    grouping: 'independent',
+    grouping: 'groups',
   },
 };
 

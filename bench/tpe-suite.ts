@@ -315,13 +315,15 @@ function report(run: SavedRun, from: string | undefined): void {
       ...names.map((n): [string, number[][]] => [`**${n}**`, ours.get(`${problem.name}/${n}`) ?? []]),
       ...[...peers],
     ];
-    lines.push(`\n### ${problem.name} (${problem.family}${problem.coupled ? ', coupled' : ''})\n`);
+    const peerMedians = [...peers]
+      .filter(([, traces]) => traces.length > 0 && traces.every((t) => t.length >= evals))
+      .map(([peer, traces]): [string, number] => [peer, quantile(at(traces, evals), 0.5)])
+      .sort((a, b) => a[1] - b[1]);
+    const best = peerMedians[0]?.[1] ?? Number.NaN;
+    const bestNote = peerMedians[0] === undefined ? 'no peer results yet' : `best peer: ${peerMedians[0][0]}`;
+    lines.push(`\n### ${problem.name} (${problem.family}${problem.coupled ? ', coupled' : ''}; ${bestNote})\n`);
     lines.push(`| algorithm | ${budgets.map((b) => `regret @${b}: median (q25–q75)`).join(' | ')} | ratio @${evals} |`);
     lines.push(`|---|${budgets.map(() => '---').join('|')}|---|`);
-    const peerMedians = [...peers.values()]
-      .filter((traces) => traces.length > 0 && traces.every((t) => t.length >= evals))
-      .map((traces) => quantile(at(traces, evals), 0.5));
-    const best = peerMedians.length > 0 ? Math.min(...peerMedians) : Number.NaN;
     for (const [name, traces] of rows) {
       const cells = budgets.map((b) => {
         const values = at(traces, b);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Merges the peers' per-problem result files into bench/suite/peer-results.json, keeping what the suite needs.
 
-    /usr/bin/python3 bench/suite/compact_peers.py [bench/suite/peer-results]
+    /usr/bin/python3 bench/suite/compact_peers.py [DIR ...]     (default: bench/suite/peer-results and its subfolders)
 
 The harness's files (one <problem>.json per problem, written by run_peers_suite.py) hold every seed's
 trace over all evaluations (megabytes for the suite); they stay out of git. The merged file keeps, per
@@ -20,9 +20,12 @@ BUDGETS = [25, 50, 100]
 
 
 def main():
-    src = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "peer-results")
+    dirs = sys.argv[1:] or [os.path.join(HERE, "peer-results")]
+    paths = []
+    for d in dirs:  # a folder and its subfolders (runs that went to separate folders, e.g. in parallel)
+        paths += sorted(glob.glob(os.path.join(d, "*.json")) + glob.glob(os.path.join(d, "*", "*.json")))
     out = {}
-    for path in sorted(glob.glob(os.path.join(src, "*.json"))):
+    for path in paths:
         with open(path) as f:
             doc = json.load(f)
         algos = {}
@@ -34,7 +37,12 @@ def main():
                 "wall_seconds_per_run_median": data["wall_seconds_per_run"]["median"],
                 "environment": data["environment"],
             }
-        out[doc["problem"]] = {"evals": doc["evals"], "created": doc["created"], "algorithms": algos}
+        entry = out.setdefault(doc["problem"], {"evals": doc["evals"], "algorithms": {}})
+        if entry["evals"] != doc["evals"]:
+            sys.exit("%s: %d evaluations, other files of %s have %d" % (path, doc["evals"], doc["problem"], entry["evals"]))
+        for name, data in algos.items():
+            data["created"] = doc["created"]
+            entry["algorithms"][name] = data
     result = {
         "description": "Peers on bench/suite/problems.json (run_peers_suite.py over the shared harness, 30 seeds x "
                        "100 evaluations, --jobs 2 on a shared 2-core machine). incumbent_at[b][i] = noise-free loss "

@@ -17,7 +17,7 @@
  *
  * Regret after b evaluations = noise-free loss of the trial with the lowest observed loss among the first
  * b (by trial number) − known minimum; for a noise-free problem that is the usual best-so-far regret.
- * The peers' per-seed traces (bench/suite/peer-results/, same rule) give theirs. Win/tie/loss: two-sided
+ * The peers' per-seed values (bench/suite/peer-results.json, same rule) give theirs. Win/tie/loss: two-sided
  * Mann–Whitney at p < 0.05 on the per-seed regrets after the full budget.
  */
 import { fork } from 'node:child_process';
@@ -130,24 +130,33 @@ function parseVariants(): Map<string, Record<string, unknown>> {
   return variants;
 }
 
+/** bench/suite/peer-results.json (written by suite/compact_peers.py). */
 interface PeerFile {
-  readonly evals: number;
-  readonly algorithms: Record<string, { readonly seeds: number[]; readonly best_so_far: number[][] }>;
+  readonly problems: Record<
+    string,
+    { readonly algorithms: Record<string, { readonly incumbent_at: Record<string, number[]> }> }
+  >;
 }
 
-/** The peers' per-seed regret traces for a problem (their incumbents' noise-free values − the known minimum). */
-function peerTraces(problem: SuiteProblem, seeds: number): Map<string, number[][]> {
-  const path = `${SUITE_DIR}peer-results/${problem.name}.json`;
+const peerFile = (): PeerFile => {
+  const path = `${SUITE_DIR}peer-results.json`;
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as PeerFile) : { problems: {} };
+};
+
+/** The peers' per-seed regrets (their incumbents' noise-free values − the known minimum) as sparse traces. */
+function peerTraces(file: PeerFile, problem: SuiteProblem, seeds: number): Map<string, number[][]> {
   const out = new Map<string, number[][]>();
-  if (!existsSync(path)) return out;
-  const file = JSON.parse(readFileSync(path, 'utf8')) as PeerFile;
   for (const peer of PEERS) {
-    const data = file.algorithms[peer];
+    const data = file.problems[problem.name]?.algorithms[peer];
     if (data === undefined) continue;
-    out.set(
-      peer,
-      data.best_so_far.slice(0, seeds).map((trace) => trace.map((value) => value - problem.minimum)),
-    );
+    const traces: number[][] = [];
+    for (const [budget, values] of Object.entries(data.incumbent_at)) {
+      values.slice(0, seeds).forEach((value, seed) => {
+        const trace = (traces[seed] ??= []);
+        trace[Number(budget) - 1] = value - problem.minimum;
+      });
+    }
+    out.set(peer, traces);
   }
   return out;
 }
@@ -309,19 +318,22 @@ function report(run: SavedRun, from: string | undefined): void {
   const summary = new Map(names.map((n) => [n, { ratios: [] as number[], atOrBelow: 0, coupled: 0, coupledOk: 0 }]));
   const wtl = new Map(names.map((n) => [n, new Map(PEERS.map((p) => [p, { win: 0, tie: 0, loss: 0 }]))]));
   const at = (traces: number[][], budget: number) => traces.map((t) => t[budget - 1] as number);
+  const peersOnFile = peerFile();
   for (const problem of problems) {
-    const peers = peerTraces(problem, seeds);
+    const peers = peerTraces(peersOnFile, problem, seeds);
     const rows: [string, number[][]][] = [
       ...names.map((n): [string, number[][]] => [`**${n}**`, ours.get(`${problem.name}/${n}`) ?? []]),
       ...[...peers],
     ];
-    lines.push(`\n### ${problem.name} (${problem.family}${problem.coupled ? ', coupled' : ''})\n`);
+    const peerMedians = [...peers]
+      .filter(([, traces]) => traces.length > 0 && traces.every((t) => t[evals - 1] !== undefined))
+      .map(([peer, traces]): [string, number] => [peer, quantile(at(traces, evals), 0.5)])
+      .sort((a, b) => a[1] - b[1]);
+    const best = peerMedians[0]?.[1] ?? Number.NaN;
+    const bestNote = peerMedians[0] === undefined ? 'no peer results yet' : `best peer: ${peerMedians[0][0]}`;
+    lines.push(`\n### ${problem.name} (${problem.family}${problem.coupled ? ', coupled' : ''}; ${bestNote})\n`);
     lines.push(`| algorithm | ${budgets.map((b) => `regret @${b}: median (q25–q75)`).join(' | ')} | ratio @${evals} |`);
     lines.push(`|---|${budgets.map(() => '---').join('|')}|---|`);
-    const peerMedians = [...peers.values()]
-      .filter((traces) => traces.length > 0 && traces.every((t) => t.length >= evals))
-      .map((traces) => quantile(at(traces, evals), 0.5));
-    const best = peerMedians.length > 0 ? Math.min(...peerMedians) : Number.NaN;
     for (const [name, traces] of rows) {
       const cells = budgets.map((b) => {
         const values = at(traces, b);
@@ -388,7 +400,7 @@ function report(run: SavedRun, from: string | undefined): void {
         `${seeds} seeds × ${evals} evaluations${concurrency > 1 ? `, ${concurrency} trials at a time` : ''}, ` +
         `${problems.length} problems of bench/suite/problems.json (half: ${half}). Regret = noise-free loss of the ` +
         'trial with the lowest observed loss among the first b, minus the known minimum. "ratio" = our median ÷ ' +
-        "the best peer's median after the full budget (both floored at 1e-12). Peers from bench/suite/peer-results/ " +
+        "the best peer's median after the full budget (both floored at 1e-12). Peers from bench/suite/peer-results.json " +
         '(hyperopt 0.3.0, Optuna 3.1 = optuna_tpe, Optuna 5.0.0.dev = optuna5_*; 30 seeds, same regret rule); ' +
         'a peer missing from a table had not been run on that problem yet.\n\n' +
         "Our studies ran through the CLI's config path (module objective, `tpe` suggester, memory store). " +

@@ -15,7 +15,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'parzen',
-          include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'examples/*/src/**/*.test.ts'],
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'packages/*/test/**/*.test.ts',
+            'examples/*/src/**/*.test.ts',
+            'bench/**/*.test.ts',
+          ],
           exclude: [...configDefaults.exclude, ...POSTGRES_TESTS],
         },
       },

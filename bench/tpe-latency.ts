@@ -1,11 +1,12 @@
 /**
  * Latency of one TPE suggestion at 100, 1,000 and 10,000 finished trials in a 10-D uniform space, for
- * each profile. Steady state, as in a running study: the suggester has seen the study so far, one more
+ * every profile (parzen, hyperopt, optuna, optuna5) and the grouping variants of the default. Steady state, as in a running study: the suggester has seen the study so far, one more
  * trial finishes, and it suggests the next one (history sync + split + 10 parameters × 24 candidates);
  * the study grows by the measured steps (20 untimed, then 100 timed: 1.2% at 10,000).
  * The first, cold call (history built from scratch) is reported too.
  *
- *   node --conditions=@parzen/source --import tsx bench/tpe-latency.ts [--write]
+ *   node --conditions=@parzen/source --import tsx bench/tpe-latency.ts [--write] [--only parzen,optuna5]
+ *        [--sizes 100,1000,10000] [--steps 100]
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -53,9 +54,18 @@ const PROFILES = {
   parzen: { compat: 'parzen' },
   hyperopt: { compat: 'hyperopt' },
   optuna: { compat: 'optuna' },
-  'parzen-mv': { compat: 'parzen', multivariate: true },
+  optuna5: { compat: 'optuna5' },
+  'parzen-joint': { compat: 'parzen', grouping: 'joint' },
+  'parzen-groups': { compat: 'parzen', grouping: 'groups' },
 } as const satisfies Record<string, TpeOptions>;
 type Profile = keyof typeof PROFILES;
+const argument = (name: string): string | undefined => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at < 0 ? undefined : process.argv[at + 1];
+};
+const only = argument('only')?.split(',');
+const SIZES = (argument('sizes') ?? '100,1000,10000').split(',').map(Number);
+const STEPS = Number(argument('steps') ?? 100);
 
 interface Measurement {
   readonly compat: Profile;
@@ -102,13 +112,13 @@ const measure = async (profile: Profile, size: number, steps: number): Promise<M
 const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), node ${process.version}`;
 console.log(`machine: ${machine}`);
 const rows: Measurement[] = [];
-for (const compat of Object.keys(PROFILES) as Profile[]) {
+for (const compat of (Object.keys(PROFILES) as Profile[]).filter((p) => only === undefined || only.includes(p))) {
   await measure(compat, 200, 20); // JIT warm-up
-  for (const size of [100, 1_000, 10_000]) {
-    const row = await measure(compat, size, 100);
+  for (const size of SIZES) {
+    const row = await measure(compat, size, STEPS);
     rows.push(row);
     console.log(
-      `${compat.padEnd(8)} ${String(size).padStart(6)} trials: median ${row.median.toFixed(3)} ms, p90 ${row.p90.toFixed(3)} ms, ` +
+      `${compat.padEnd(14)} ${String(size).padStart(6)} trials: median ${row.median.toFixed(3)} ms, p90 ${row.p90.toFixed(3)} ms, ` +
         `cpu ${row.cpu.toFixed(3)} ms, cold ${row.cold.toFixed(1)} ms`,
     );
   }

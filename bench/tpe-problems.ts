@@ -3,19 +3,8 @@
  * spaces and objectives, with a check that each reproduces the file's test points.
  */
 import { readFileSync } from 'node:fs';
-import type { ExternalParams, ParameterDefinition, SpaceDefinition } from '@parzen/engine';
-
-interface ProblemParameter {
-  readonly name: string;
-  readonly kind: 'uniform' | 'loguniform' | 'quniform' | 'qloguniform' | 'randint' | 'choice' | 'normal';
-  readonly low?: number;
-  readonly high?: number;
-  readonly q?: number;
-  readonly mu?: number;
-  readonly sigma?: number;
-  readonly options?: readonly string[];
-  readonly branches?: Readonly<Record<string, readonly ProblemParameter[]>>;
-}
+import type { ExternalParams, SpaceDefinition } from '@parzen/engine';
+import { checkTestPoints, type ProblemParameter, spaceOf, type TestPoint } from './problem-file.js';
 
 interface ProblemFile {
   readonly problems: readonly {
@@ -23,10 +12,7 @@ interface ProblemFile {
     readonly space: readonly ProblemParameter[];
     readonly known_min: { readonly value: number };
     readonly constants?: { readonly alpha: number[]; readonly A: number[][]; readonly P: number[][] };
-    readonly test_points: readonly {
-      readonly params: Readonly<Record<string, number | string>>;
-      readonly loss: number;
-    }[];
+    readonly test_points: readonly TestPoint[];
   }[];
 }
 
@@ -39,33 +25,6 @@ export interface Problem {
 }
 
 const file = JSON.parse(readFileSync(new URL('./problems.json', import.meta.url), 'utf8')) as ProblemFile;
-
-const parameter = (p: ProblemParameter): ParameterDefinition => {
-  const { low = 0, high = 1, q = 1, mu = 0, sigma = 1 } = p;
-  switch (p.kind) {
-    case 'uniform':
-    case 'loguniform':
-      return { type: p.kind, low, high };
-    case 'quniform':
-    case 'qloguniform':
-      return { type: p.kind, low, high, q };
-    case 'randint':
-      return { type: 'randint', low, high };
-    case 'normal':
-      return { type: 'normal', mu, sigma };
-    case 'choice':
-      return {
-        type: 'choice',
-        options: (p.options ?? []).map((value) => {
-          const branch = p.branches?.[value];
-          return branch === undefined ? value : { value, space: spaceOf(branch) };
-        }),
-      };
-  }
-};
-
-const spaceOf = (parameters: readonly ProblemParameter[]): SpaceDefinition =>
-  Object.fromEntries(parameters.map((p) => [p.name, parameter(p)]));
 
 const num = (params: ExternalParams, name: string): number => params[name] as number;
 
@@ -134,13 +93,6 @@ export const loadProblems = (): Problem[] =>
     const make = losses[definition.name];
     if (make === undefined) throw new Error(`No implementation for problem \`${definition.name}\`.`);
     const loss = make(definition.constants);
-    for (const point of definition.test_points) {
-      const got = loss(point.params);
-      if (!(Math.abs(got - point.loss) <= 1e-9 * Math.max(1, Math.abs(point.loss)))) {
-        throw new Error(
-          `${definition.name}: test point ${JSON.stringify(point.params)} gives ${got}, expected ${point.loss}`,
-        );
-      }
-    }
+    checkTestPoints(definition.name, definition.test_points, loss);
     return { name: definition.name, space: spaceOf(definition.space), loss, minimum: definition.known_min.value };
   });

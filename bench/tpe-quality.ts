@@ -32,7 +32,7 @@ const algorithms = new Map<string, () => Suggester>([
   ['hyperopt', () => createTpeSuggester({ compat: 'hyperopt' })],
   ['optuna', () => createTpeSuggester({ compat: 'optuna' })],
   ['parzen', () => createTpeSuggester()],
-  ['parzen-mv', () => createTpeSuggester({ multivariate: true })],
+  ['parzen-mv', () => createTpeSuggester({ grouping: 'joint' })],
 ]);
 process.argv.forEach((value, i) => {
   if (process.argv[i - 1] !== '--tpe') return;

@@ -44,18 +44,31 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
     exclusiveMinimum: 0,
     description: 'optuna kernel: the exponent of that rule (Optuna 1).',
   },
-  multivariate: {
-    type: 'boolean',
-    description: 'Decide the parameters every trial has jointly (multivariate TPE, optuna kernel only); default false.',
+  grouping: {
+    enum: ['independent', 'joint', 'groups'],
+    description:
+      'Which parameters are decided together: independent (univariate TPE), joint (the parameters every trial has, ' +
+      "Optuna's multivariate TPE; optuna5), groups (one joint model per set of parameters always active together, " +
+      "Optuna's group decomposition). joint and groups need kernel optuna.",
   },
   failed: { enum: ['worst', 'ignore'], description: 'Failed trials: loss +∞ and counted (hyperopt), or ignored.' },
-  running: {
-    enum: ['worst', 'liar', 'ignore'],
-    description: "Running trials: loss +∞ and counted (hyperopt), always in g (Optuna's constant liar), or ignored.",
+  constantLiar: {
+    anyOf: [{ enum: [false, 'worst', 'infinite', 'mean', 'best'] }, { type: 'number' }],
+    description:
+      'What running trials (this process and other workers) count as, so parallel suggestions spread out: false ' +
+      "(ignored), worst (always in g, not counted: Optuna's constant liar), infinite (loss +∞, counted: hyperopt), " +
+      'mean / best (the mean or best complete loss) or a number (that loss), ranked with the complete trials.',
   },
 };
 
-const COMPATS: readonly TpeCompat[] = ['parzen', 'hyperopt', 'optuna'];
+const COMPATS: readonly TpeCompat[] = ['parzen', 'hyperopt', 'optuna', 'optuna5'];
+
+/** Joint decisions need a joint density family: hyperopt's kernel is univariate. */
+const univariateKernel = {
+  if: { required: ['kernel'], properties: { kernel: { const: 'hyperopt' } } },
+  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable.
+  then: { properties: { grouping: { const: 'independent' } } },
+};
 
 /**
  * One `if compat = X then defaults of X` clause per profile. ajv fills `allOf` defaults before the
@@ -86,7 +99,8 @@ export const tpeOptionsSchema: Readonly<Record<string, unknown>> = {
       enum: COMPATS,
       default: 'parzen',
       description:
-        'Settings profile: parzen (ours, chosen by benchmark), hyperopt (0.3.0 tpe.suggest), optuna (5.0 univariate).',
+        'Settings profile: parzen (ours, chosen by benchmark), hyperopt (0.3.0 tpe.suggest), optuna (5.0 univariate), ' +
+        "optuna5 (Optuna 5's default TPESampler: multivariate, constant liar).",
     },
     startup: {
       enum: ['random', 'quasi-random'],
@@ -107,5 +121,5 @@ export const tpeOptionsSchema: Readonly<Record<string, unknown>> = {
       description: 'Grid points per parameter in explanations.',
     },
   },
-  allOf: COMPATS.map(profileDefaults),
+  allOf: [...COMPATS.map(profileDefaults), univariateKernel],
 };

@@ -1,16 +1,14 @@
-import { validatePluginOptions } from '@parzen/engine/testing';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { resolveTpeSettings, TPE_PROFILES } from './options.js';
 import { tpeOptionsSchema } from './options-schema.js';
 
 const validate = (options: Record<string, unknown>) => {
-  const { value, issues } = validatePluginOptions({ optionsSchema: tpeOptionsSchema }, options);
-  return {
-    ok: issues.length === 0,
-    options: (value ?? {}) as Record<string, unknown>,
-    errors: issues.map((issue) => issue.pointer.replace(/^\/options/, '')),
-    expected: issues.map((issue) => `${issue.expected} (found ${issue.found})`).join('; '),
-  };
+  // The engine validates a config's options with ajv in this mode (allErrors, defaults filled in).
+  const check = new Ajv({ allErrors: true, useDefaults: true, strict: false }).compile(tpeOptionsSchema);
+  const copy = structuredClone(options);
+  const ok = check(copy);
+  return { ok, options: copy, errors: (check.errors ?? []).map((e) => `${e.instancePath} ${e.keyword}`) };
 };
 
 describe('tpe options', () => {
@@ -21,7 +19,7 @@ describe('tpe options', () => {
     expect(options.startupTrials).toBe(TPE_PROFILES.parzen.startupTrials);
   });
 
-  for (const compat of ['hyperopt', 'optuna', 'parzen'] as const) {
+  for (const compat of ['hyperopt', 'optuna', 'optuna5', 'parzen'] as const) {
     it(`fills the ${compat} profile's defaults and keeps given values`, () => {
       const { ok, options } = validate({ compat, candidates: 7 });
       expect(ok).toBe(true);
@@ -39,21 +37,37 @@ describe('tpe options', () => {
       priorWeight: 1,
       kernel: 'hyperopt',
       failed: 'worst',
-      running: 'worst',
+      constantLiar: 'infinite',
     });
   });
 
+  it("gives optuna5 Optuna 5's default sampler: multivariate (joint), constant liar, 10 start-up, ⌈0.1n⌉", () => {
+    expect(resolveTpeSettings({ compat: 'optuna5' })).toMatchObject({
+      startupTrials: 10,
+      gamma: 0.1,
+      split: 'linear',
+      kernel: 'optuna',
+      forgetting: 25,
+      failed: 'ignore',
+      constantLiar: 'worst',
+      grouping: 'joint',
+    });
+  });
+
+  it('refuses joint decisions with the univariate hyperopt kernel, in the schema and in code', () => {
+    expect(validate({ compat: 'hyperopt', grouping: 'joint' }).errors).toContain('/grouping const');
+    expect(() => resolveTpeSettings({ kernel: 'hyperopt', grouping: 'groups' })).toThrow(
+      /\/grouping: expected "independent"/,
+    );
+    expect(validate({ compat: 'parzen', grouping: 'groups', constantLiar: 0.5 }).ok).toBe(true);
+  });
+
   it('rejects bad options with their path', () => {
-    expect(validate({ gamma: 0 }).errors).toContain('/gamma');
-    expect(validate({ compat: 'tpe' })).toMatchObject({
-      errors: ['/compat'],
-      expected: expect.stringContaining('hyperopt'),
-    });
-    expect(validate({ startupTrials: 2.5 })).toMatchObject({
-      errors: ['/startupTrials'],
-      expected: expect.stringContaining('integer'),
-    });
-    expect(validate({ nCandidates: 3 }).expected).toContain('nCandidates');
-    expect(validate({ running: 'lie' }).errors).toContain('/running');
+    expect(validate({ gamma: 0 }).errors).toContain('/gamma exclusiveMinimum');
+    expect(validate({ compat: 'tpe' }).errors).toContain('/compat enum');
+    expect(validate({ startupTrials: 2.5 }).errors).toContain('/startupTrials type');
+    expect(validate({ nCandidates: 3 }).errors).toContain(' additionalProperties');
+    expect(validate({ constantLiar: 'lie' }).errors).toContain('/constantLiar anyOf');
+    expect(validate({ multivariate: true }).errors).toContain(' additionalProperties');
   });
 });

@@ -1,5 +1,10 @@
-/** The named settings bundles: hyperopt's TPE, Optuna's univariate TPE (5.0 line), and ours. */
-export type TpeCompat = 'parzen' | 'hyperopt' | 'optuna';
+import { formatIssues, ParzenError } from '@parzen/engine/plugin';
+import { DENSITY_FAMILIES } from './estimator/families.js';
+/**
+ * The named settings bundles: hyperopt's TPE, Optuna's univariate TPE (5.0 line), Optuna 5's default
+ * sampler (multivariate, constant liar), and ours.
+ */
+export type TpeCompat = 'parzen' | 'hyperopt' | 'optuna' | 'optuna5';
 
 /** How the below-set size grows with the number of observed trials n: `ceil(γ√n)` or `ceil(γn)`. */
 export type TpeSplitRule = 'sqrt' | 'linear';
@@ -15,10 +20,21 @@ export type TpeKernel = 'hyperopt' | 'optuna';
 export type FailedTrialPolicy = 'worst' | 'ignore';
 
 /**
- * What running trials of other workers are: `worst` = loss +∞ and counted (hyperopt); `liar` = always in
- * g but not counted (Optuna's constant liar); `ignore`.
+ * The constant liar: what the running trials (of this process and of other workers) count as while
+ * they run, so that parallel suggestions spread out. `false`: ignored. `worst`: always in g(x), never
+ * counted in n (Optuna's constant liar). `infinite`: loss +∞, counted in n, filling the below set only
+ * when too few trials have losses (hyperopt's pending documents). `mean`, `best` or a number: that loss
+ * (the mean or best loss of the complete trials), ranked with the complete trials and counted in n.
  */
-export type RunningTrialPolicy = 'worst' | 'liar' | 'ignore';
+export type ConstantLiar = false | 'worst' | 'infinite' | 'mean' | 'best' | number;
+
+/**
+ * Which parameters are decided together. `independent`: each on its own (univariate TPE). `joint`: the
+ * parameters every observed trial has as one group (Optuna's multivariate TPE), the others on their own.
+ * `groups`: one joint model per set of parameters that are always active together (the same activation
+ * conditions: the top level, each branch of a choice), as Optuna's `group=True` decomposes the space.
+ */
+export type TpeGrouping = 'independent' | 'joint' | 'groups';
 
 /** The start-up sampler: `random` draws every active parameter from its prior (random search). */
 export type StartupSamplerName = 'random' | 'quasi-random';
@@ -43,12 +59,9 @@ export interface TpeSettings {
   readonly bandwidthFloor: number;
   readonly bandwidthExponent: number;
   readonly failed: FailedTrialPolicy;
-  readonly running: RunningTrialPolicy;
-  /**
-   * Decide the parameters every observed trial has jointly (multivariate TPE, Optuna 5.0's kernels with a
-   * shared component index); the others, e.g. conditional ones, stay univariate. Needs the optuna kernel.
-   */
-  readonly multivariate: boolean;
+  readonly constantLiar: ConstantLiar;
+  /** Which parameters are decided together; `joint` and `groups` need the optuna kernel. */
+  readonly grouping: TpeGrouping;
   /** Explain suggestions when the run asks for them (published as `suggestion.explained`); default true. */
   readonly explain: boolean;
   /** Grid points per parameter in explanations. */
@@ -60,6 +73,23 @@ export type TpeOptions = Partial<TpeSettings>;
 
 type ProfileSettings = Omit<TpeSettings, 'compat' | 'explain' | 'explainGrid' | 'startup'>;
 
+/** Optuna's TPESampler on the 5.0 line, univariate (`multivariate=False`). */
+const OPTUNA: ProfileSettings = {
+  startupTrials: 10,
+  candidates: 24,
+  gamma: 0.1,
+  split: 'linear',
+  maxBelow: 25,
+  priorWeight: 1,
+  kernel: 'optuna',
+  forgetting: 25,
+  bandwidthFloor: 0.01,
+  bandwidthExponent: 1,
+  failed: 'ignore',
+  constantLiar: 'worst',
+  grouping: 'independent',
+};
+
 /**
  * The profiles.
  *
@@ -69,6 +99,10 @@ type ProfileSettings = Omit<TpeSettings, 'compat' | 'explain' | 'explainGrid' | 
  * - `optuna`: Optuna's univariate `TPESampler` on the current 5.0 line (10 start-up, ⌈0.1n⌉ capped at
  *   25, neighbour widths with the bounds as neighbours, magic clip, individually truncated kernels,
  *   constant liar on as 5.0 defaults, failed trials ignored) — not 3.1's truncated-normal formula.
+ * - `optuna5`: Optuna 5's default `TPESampler()` for one objective: the `optuna` profile with
+ *   `multivariate=True` (the parameters every trial has decided jointly, per-dimension neighbour widths)
+ *   and the constant liar (running trials always in g), so comparisons with Optuna's defaults are like
+ *   for like.
  * - `parzen`: our default. The Optuna 5.0 kernels with Watanabe 2023's linear split ⌈0.15n⌉ and uniform
  *   weights, and 5 start-up trials. Chosen on 100 seeds × 100 evaluations of every benchmark problem
  *   (bench/results/tpe-defaults.md): it keeps the largest worst-case margin over hyperopt's own TPE
@@ -88,24 +122,11 @@ export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
     bandwidthFloor: 0.01,
     bandwidthExponent: 1,
     failed: 'worst',
-    running: 'worst',
-    multivariate: false,
+    constantLiar: 'infinite',
+    grouping: 'independent',
   },
-  optuna: {
-    startupTrials: 10,
-    candidates: 24,
-    gamma: 0.1,
-    split: 'linear',
-    maxBelow: 25,
-    priorWeight: 1,
-    kernel: 'optuna',
-    forgetting: 25,
-    bandwidthFloor: 0.01,
-    bandwidthExponent: 1,
-    failed: 'ignore',
-    running: 'liar',
-    multivariate: false,
-  },
+  optuna: OPTUNA,
+  optuna5: { ...OPTUNA, grouping: 'joint' },
   parzen: {
     startupTrials: 5,
     candidates: 24,
@@ -118,14 +139,36 @@ export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
     bandwidthFloor: 0.01,
     bandwidthExponent: 1,
     failed: 'ignore',
-    running: 'liar',
-    multivariate: false,
+    constantLiar: 'worst',
+    grouping: 'groups',
   },
 };
 
-/** Fills every missing option from the `compat` profile (default `parzen`). */
+/**
+ * Fills every missing option from the `compat` profile (default `parzen`). Joint decisions need a joint
+ * density family: `grouping` other than `independent` with `kernel: "hyperopt"` is a `CONFIG_INVALID`
+ * error naming `/grouping`.
+ */
 export const resolveTpeSettings = (options: TpeOptions = {}): TpeSettings => {
   const compat = options.compat ?? 'parzen';
   const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
-  return { ...TPE_PROFILES[compat], startup: 'random', explain: true, explainGrid: 101, ...defined, compat };
+  const settings: TpeSettings = {
+    ...TPE_PROFILES[compat],
+    startup: 'random',
+    explain: true,
+    explainGrid: 101,
+    ...defined,
+    compat,
+  };
+  if (settings.grouping !== 'independent' && !DENSITY_FAMILIES[settings.kernel].joint) {
+    const issues = [
+      {
+        pointer: '/grouping',
+        expected: `"independent" with kernel "${settings.kernel}" (it models one parameter at a time), or kernel "optuna"`,
+        found: JSON.stringify(settings.grouping),
+      },
+    ];
+    throw new ParzenError('CONFIG_INVALID', `Invalid tpe options:\n${formatIssues(issues)}`, { plugin: 'tpe', issues });
+  }
+  return settings;
 };

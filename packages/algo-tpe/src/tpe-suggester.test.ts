@@ -13,7 +13,11 @@ import { createTpeSuggester } from './tpe-suggester.js';
 describeSuggesterContract('tpe (parzen)', { create: () => createTpeSuggester() });
 describeSuggesterContract('tpe (hyperopt)', { create: () => createTpeSuggester({ compat: 'hyperopt' }), trials: 40 });
 describeSuggesterContract('tpe (optuna)', { create: () => createTpeSuggester({ compat: 'optuna' }) });
-describeSuggesterContract('tpe (parzen, multivariate)', { create: () => createTpeSuggester({ multivariate: true }) });
+describeSuggesterContract('tpe (optuna5)', { create: () => createTpeSuggester({ compat: 'optuna5' }) });
+describeSuggesterContract('tpe (parzen, grouping joint)', { create: () => createTpeSuggester({ grouping: 'joint' }) });
+describeSuggesterContract('tpe (parzen, grouping groups, mean lie)', {
+  create: () => createTpeSuggester({ grouping: 'groups', constantLiar: 'mean' }),
+});
 
 describeSuggesterContract('tpe (parzen, quasi-random start-up)', {
   create: () => createTpeSuggester({ startup: 'quasi-random' }),

@@ -2,6 +2,7 @@ import { createQuasiRandomSuggester, createRandomSuggester } from '@parzen/algo-
 import type { Suggester } from '@parzen/engine/plugin';
 import { TrialHistory } from './history/trial-history.js';
 import { resolveTpeSettings, type TpeOptions, type TpeSettings } from './options.js';
+import { createModelCaches } from './suggest/models.js';
 import { beginTpeTrial, type SuggestState } from './suggest/suggest-trial.js';
 
 /** Fresh per-suggester state: an empty history, the start-up suggester, empty caches. */
@@ -9,7 +10,7 @@ export const createSuggestState = (settings: TpeSettings): SuggestState => ({
   history: new TrialHistory(),
   settings,
   startup: settings.startup === 'quasi-random' ? createQuasiRandomSuggester() : createRandomSuggester(),
-  caches: new WeakMap(),
+  caches: createModelCaches(),
 });
 
 /**

@@ -6,5 +6,6 @@
  */
 export { CliError, EXIT, exitCodeFor } from './exit-codes.js';
 export type { Output } from './output.js';
+export { cliLoadOptions } from './prepare-runs.js';
 export { buildProgram, runCli } from './program.js';
 export { createProgressReporter, type ProgressMode, progressReporterManifest } from './progress-reporter.js';

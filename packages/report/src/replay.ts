@@ -104,9 +104,9 @@ export const replaySuggestions = async (study: ReportStudy, options: ReplayOptio
       continue;
     }
     const joint =
-      explanation.joint === undefined
+      explanation.joint === undefined && explanation.groups === undefined
         ? undefined
-        : explainJoint({ ...input, rng: deriveRng(study.seed, target.number, 'tpe') });
+        : await explainJoint({ ...input, rng: deriveRng(study.seed, target.number, 'tpe') });
     snapshots.push({
       trialNumber: target.number,
       explanation,

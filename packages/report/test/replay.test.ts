@@ -5,7 +5,9 @@ import { mixedObjective, mixedSpace, runTpeStudy } from './fixtures.js';
 
 describe('replaySuggestions', () => {
   it("reproduces every stored TPE suggestion from the stored trials and each trial's random stream", async () => {
-    const study = await runTpeStudy(40, { space: mixedSpace, objective: mixedObjective, tpe: { startupTrials: 8 } });
+    // Univariate TPE: one explanation per parameter (the default decides these top-level ones as one group).
+    const tpe = { startupTrials: 8, grouping: 'independent' } as const;
+    const study = await runTpeStudy(40, { space: mixedSpace, objective: mixedObjective, tpe });
     const replay = await replaySuggestions(study, { every: 5 });
     expect(replay.sameSuggester).toBe(true);
     expect(replay.every).toBe(5);
@@ -20,7 +22,7 @@ describe('replaySuggestions', () => {
   });
 
   it('replays multivariate TPE: joint choices reproduced, curves sliced through the chosen point', async () => {
-    const tpe = { startupTrials: 8, multivariate: true };
+    const tpe = { startupTrials: 8, grouping: 'joint' } as const;
     const study = await runTpeStudy(30, { space: mixedSpace, objective: mixedObjective, tpe });
     const replay = await replaySuggestions(study, { every: 10 });
     expect(replay.snapshots.map((s) => s.trialNumber)).toEqual([10, 20]);

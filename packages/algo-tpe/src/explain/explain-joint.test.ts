@@ -25,18 +25,20 @@ const trials: Trial[] = Array.from({ length: 30 }, (_, number) => {
 });
 
 describe('explainJoint', () => {
-  const options = { multivariate: true, startupTrials: 5 };
+  const options = { grouping: 'joint', startupTrials: 5 } as const;
   const input = { space, trials, rng: createRng('joint'), options };
-  const joint = explainJoint(input);
 
   it('replays the joint choice: the same values the suggestion made with the same random stream', async () => {
+    const joint = await explainJoint(input);
     const { params, explanation } = await explainSuggestion({ ...input, rng: createRng('joint') });
     expect(explanation.joint).toEqual(['x', 'y', 'c']);
     expect(joint?.names).toEqual(['x', 'y', 'c']);
     expect(joint?.chosen).toEqual(params);
   });
 
-  it('slices l and g through the chosen point along each parameter', () => {
+  it('slices l and g through the chosen point along each parameter', async () => {
+    const joint = await explainJoint(input);
+    expect(joint?.slices.every((slice) => slice.group.join() === 'x,y,c')).toBe(true);
     const x = joint?.slices.find((s) => s.name === 'x');
     expect(x?.grid.x).toHaveLength(101);
     expect(x?.grid.logL.every(Number.isFinite)).toBe(true);
@@ -49,8 +51,8 @@ describe('explainJoint', () => {
     expect((l0 as number) - (l1 as number)).toBeGreaterThan((g0 as number) - (g1 as number));
   });
 
-  it('is undefined for univariate TPE and during start-up', () => {
-    expect(explainJoint({ ...input, options: { startupTrials: 5 } })).toBeUndefined();
-    expect(explainJoint({ ...input, trials: trials.slice(0, 3) })).toBeUndefined();
+  it('is undefined for univariate TPE and during start-up', async () => {
+    expect(await explainJoint({ ...input, options: { grouping: 'independent', startupTrials: 5 } })).toBeUndefined();
+    expect(await explainJoint({ ...input, trials: trials.slice(0, 3) })).toBeUndefined();
   });
 });

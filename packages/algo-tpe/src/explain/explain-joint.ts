@@ -1,55 +1,71 @@
 import { observedCount, splitHistory } from '../history/history-split.js';
 import { TrialHistory } from '../history/trial-history.js';
 import { resolveTpeSettings } from '../options.js';
-import { decideJoint, jointModels, relativeSearchSpace } from '../suggest/joint-decision.js';
+import { groupModel } from '../suggest/models.js';
+import { jointGroups } from '../suggest/suggest-trial.js';
 import { explainGrid } from './explain-grid.js';
-import type { ExplainSuggestionInput } from './explain-suggestion.js';
+import { type ExplainSuggestionInput, explainSuggestion } from './explain-suggestion.js';
 import type { DensityCurve } from './explanation.js';
 
-/** One jointly decided parameter: log l and log g along it, the other group parameters at the chosen point. */
+/** One jointly decided parameter: log l and log g along it, the rest of its group at the chosen point. */
 export interface JointSlice {
   readonly name: string;
   readonly kind: string;
   readonly grid: DensityCurve;
   /** The value chosen for this parameter. */
   readonly value: number;
+  /** The names of the group it was decided with. */
+  readonly group: readonly string[];
 }
 
-/** How multivariate TPE decided its group: the chosen point and a slice of l and g through it per parameter. */
+/** How TPE decided its joint groups: the chosen point and a slice of l and g through it per parameter. */
 export interface JointExplanation {
+  /** Every jointly decided parameter, group by group. */
   readonly names: readonly string[];
   readonly chosen: Readonly<Record<string, number>>;
   readonly slices: readonly JointSlice[];
 }
 
 /**
- * Explains a multivariate TPE suggestion (the same inputs as `explainSuggestion`): replays the joint
- * decision with the same random stream, then evaluates the joint l and g along each group parameter
- * with the others fixed at the chosen point. Undefined when the suggestion had no joint group (start-up
- * phase, univariate settings, or fewer than two parameters every observed trial has).
+ * Explains the joint part of a TPE suggestion (the same inputs as `explainSuggestion`): replays the
+ * suggestion with the same random stream, then evaluates each group's joint l and g along each of its
+ * parameters with the group's other parameters fixed at the chosen point. Undefined when the suggestion
+ * decided no group jointly (start-up phase, `grouping: "independent"`, or no group of two or more).
  */
-export const explainJoint = (input: ExplainSuggestionInput): JointExplanation | undefined => {
+export const explainJoint = async (input: ExplainSuggestionInput): Promise<JointExplanation | undefined> => {
   const settings = resolveTpeSettings(input.options);
-  if (!settings.multivariate || settings.kernel !== 'optuna') return undefined;
+  if (settings.grouping === 'independent') return undefined;
   const history = new TrialHistory();
   history.sync('explain', input.direction ?? 'minimize', input.trials);
   if (observedCount(history, settings) < settings.startupTrials) return undefined;
+  const groups = jointGroups(settings.grouping, history, input.space.params);
+  if (groups.length === 0) return undefined;
+  const { params: chosen } = await explainSuggestion(input);
   const split = splitHistory(history, settings);
-  const group = relativeSearchSpace(history, input.space.params);
-  if (group.length < 2) return undefined;
-  const chosen = decideJoint(history, split, group, settings, input.rng);
-  const { l, g } = jointModels(history, split, group, settings);
-  const slices = group.map((param, j) => {
-    const x = explainGrid(param.distribution, settings.explainGrid);
-    const points = group.map((other, k) =>
-      k === j ? Float64Array.from(x) : new Float64Array(x.length).fill(chosen[other.name] as number),
-    );
-    return {
-      name: param.name,
-      kind: param.distribution.kind,
-      grid: { x, logL: Array.from(l.logPdf(points)), logG: Array.from(g.logPdf(points)) },
-      value: chosen[param.name] as number,
-    };
-  });
-  return { names: group.map((param) => param.name), chosen, slices };
+  const slices: JointSlice[] = [];
+  for (const group of groups) {
+    if (group.some((param) => chosen[param.name] === undefined)) continue; // a branch this trial did not take
+    const model = groupModel(history, split, group, settings);
+    const names = group.map((param) => param.name);
+    group.forEach((param, j) => {
+      const x = explainGrid(param.distribution, settings.explainGrid);
+      const points = group.map((other, k) =>
+        k === j ? Float64Array.from(x) : new Float64Array(x.length).fill(chosen[other.name] as number),
+      );
+      slices.push({
+        name: param.name,
+        kind: param.distribution.kind,
+        grid: {
+          x,
+          logL: Array.from(model.below.logPdf(points, true)),
+          logG: Array.from(model.above.logPdf(points, true)),
+        },
+        value: chosen[param.name] as number,
+        group: names,
+      });
+    });
+  }
+  if (slices.length === 0) return undefined;
+  const names = slices.map((slice) => slice.name);
+  return { names, chosen: Object.fromEntries(names.map((name) => [name, chosen[name] as number])), slices };
 };

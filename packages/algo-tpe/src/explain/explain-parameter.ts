@@ -1,8 +1,8 @@
 import type { Distribution } from '@parzen/engine/plugin';
-import type { ObservationSet } from '../model/param-density.js';
-import { buildParamModel, type ParamModel } from '../model/param-model.js';
+import { describeEstimator, type ObservationSet } from '../estimator/density.js';
 import { resolveTpeSettings, type TpeOptions } from '../options.js';
-import { type ParamDecision, scoreParamCandidates } from '../suggest/decide-param.js';
+import { type Decision, scoreModelCandidates } from '../suggest/decide.js';
+import { buildParamModel, type Model } from '../suggest/models.js';
 import { explainGrid } from './explain-grid.js';
 import type { ParamExplanation } from './explanation.js';
 
@@ -19,34 +19,42 @@ export interface ExplainParameterInput {
 
 /** Builds a parameter's explanation from a model and a decision already made with it. */
 export const describeDecision = (
-  name: string,
-  distribution: Distribution,
-  model: ParamModel,
+  model: Model,
   observations: { readonly below: ObservationSet; readonly above: ObservationSet },
-  decision: ParamDecision,
+  decision: Decision,
   gridSize: number,
 ): ParamExplanation => {
-  const exact = scoreParamCandidates(model, decision.candidates, true);
+  const [param] = model.params;
+  const [encoding] = model.encodings;
+  if (param === undefined || encoding === undefined || model.params.length !== 1) {
+    throw new Error('describeDecision explains one parameter');
+  }
+  const { distribution } = param;
+  const exact = scoreModelCandidates(model, decision.candidates, true);
   const grid = explainGrid(distribution, gridSize);
   return {
-    name,
+    name: param.name,
     kind: distribution.kind,
     below: Array.from(observations.below.numbers),
     above: Array.from(observations.above.numbers),
-    l: model.below.describe(),
-    g: model.above.describe(),
+    l: describeEstimator(model.below.estimator(), encoding, observations.below.numbers),
+    g: describeEstimator(model.above.estimator(), encoding, observations.above.numbers),
     grid: {
       x: grid,
-      logL: Array.from(model.below.logPdf(grid, true)),
-      logG: Array.from(model.above.logPdf(grid, true)),
+      logL: Array.from(model.below.logPdf([grid], true)),
+      logG: Array.from(model.above.logPdf([grid], true)),
     },
     candidates: {
-      x: Array.from(exact.candidates),
+      x: Array.from(exact.candidates[0] as Float64Array),
       logL: Array.from(exact.logL),
       logG: Array.from(exact.logG),
       score: Array.from(exact.scores),
     },
-    winner: { index: decision.index, value: decision.value, score: exact.scores[decision.index] as number },
+    winner: {
+      index: decision.index,
+      value: decision.values[0] as number,
+      score: exact.scores[decision.index] as number,
+    },
   };
 };
 
@@ -65,7 +73,7 @@ export const describeDecision = (
  */
 export const explainParameter = (input: ExplainParameterInput): ParamExplanation => {
   const settings = resolveTpeSettings(input.options);
-  const model = buildParamModel(input.distribution, input.below, input.above, settings);
-  const decision = scoreParamCandidates(model, Float64Array.from(input.candidates), true);
-  return describeDecision(input.name, input.distribution, model, input, decision, settings.explainGrid);
+  const model = buildParamModel(input, input.below, input.above, settings);
+  const decision = scoreModelCandidates(model, [Float64Array.from(input.candidates)], true);
+  return describeDecision(model, input, decision, settings.explainGrid);
 };

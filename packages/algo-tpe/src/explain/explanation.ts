@@ -1,5 +1,5 @@
 import type { DistributionKind } from '@parzen/engine/plugin';
-import type { ComponentsDescription } from '../model/param-density.js';
+import type { ComponentsDescription } from '../estimator/density.js';
 import type { TpeCompat } from '../options.js';
 
 /** Values and their log l, log g (−∞ serialises as null in JSON). */
@@ -38,8 +38,10 @@ export interface TpeExplanation {
   /** The global split: size and trial numbers of the below set (empty during start-up). */
   readonly nBelow: number;
   readonly below: readonly number[];
-  /** Parameters decided jointly (multivariate); they have no per-parameter entry. */
+  /** Parameters decided jointly (`grouping: "joint"`, multivariate TPE); they have no per-parameter entry. */
   readonly joint?: readonly string[];
+  /** Groups of parameters each decided jointly (`grouping: "groups"`); they have no per-parameter entry. */
+  readonly groups?: readonly (readonly string[])[];
   /** One entry per parameter TPE decided alone, in evaluation order (empty during start-up). */
   readonly params: readonly ParamExplanation[];
 }

@@ -59,8 +59,22 @@ describe('splitHistory', () => {
     const split = splitHistory(h, settings);
     expect(split).toMatchObject({ n: 3, nBelow: 1, below: [2] });
     expect(Array.from(paramObservations(h, split, 'x').above.numbers)).toEqual([0, 3, 4]);
-    const ignore = splitHistory(h, { ...settings, running: 'ignore' });
+    const ignore = splitHistory(h, { ...settings, constantLiar: false });
     expect(Array.from(paramObservations(h, ignore, 'x').above.numbers)).toEqual([0, 4]);
+  });
+
+  it('a finite lie ranks running trials with the complete ones and counts them in n', () => {
+    const h = history(trials);
+    const base = { ...resolveTpeSettings({ compat: 'parzen' }), gamma: 0.5 };
+    // Complete losses 5, 1, 3: best 1, mean 3. Running trials 3 and 5 take the lie.
+    const best = splitHistory(h, { ...base, constantLiar: 'best' });
+    expect(best).toMatchObject({ n: 5, nBelow: 3, below: [2, 3, 5] });
+    const mean = splitHistory(h, { ...base, constantLiar: 'mean' });
+    expect(mean.below).toEqual([2, 3, 4]);
+    expect(mean.extras.map((t) => t.number)).toEqual([5]);
+    const number = splitHistory(h, { ...base, constantLiar: 10 });
+    expect(number.below).toEqual([0, 2, 4]);
+    expect(number.extras.map((t) => t.number)).toEqual([3, 5]);
   });
 
   it('fills the below set with +∞ trials only when too few have losses (hyperopt)', () => {

@@ -1,9 +1,9 @@
 import type { Trial } from '@parzen/engine/plugin';
 import { hyperoptBelowCount, optunaBelowCount } from '../math/split.js';
-import type { TpeSettings } from '../options.js';
+import type { ConstantLiar, TpeSettings } from '../options.js';
 import type { TrialHistory } from './trial-history.js';
 
-type SplitSettings = Pick<TpeSettings, 'failed' | 'running' | 'gamma' | 'split' | 'maxBelow'>;
+type SplitSettings = Pick<TpeSettings, 'failed' | 'constantLiar' | 'gamma' | 'split' | 'maxBelow'>;
 
 /** The split of a history for one suggestion (tpe-spec 3.2–3.3 and 4.2). */
 export interface HistorySplit {
@@ -18,12 +18,15 @@ export interface HistorySplit {
   readonly extras: readonly Trial[];
 }
 
-/** The number of trials that count as observed under the failed/running policies. */
-export const observedCount = (history: TrialHistory, settings: Pick<TpeSettings, 'failed' | 'running'>): number =>
+/** Whether running trials are counted in n under the constant liar (all lies but Optuna's `worst`). */
+const runningCounted = (lie: ConstantLiar): boolean => lie !== false && lie !== 'worst';
+
+/** The number of trials that count as observed under the failed and constant-liar policies. */
+export const observedCount = (history: TrialHistory, settings: Pick<TpeSettings, 'failed' | 'constantLiar'>): number =>
   history.complete.size +
   history.pruned.size +
   (settings.failed === 'worst' ? history.failed.length : 0) +
-  (settings.running === 'worst' ? history.running.length : 0);
+  (runningCounted(settings.constantLiar) ? history.running.length : 0);
 
 /** The below-set size for n observed trials under the split rule. */
 export const belowCount = (n: number, settings: Pick<TpeSettings, 'gamma' | 'split' | 'maxBelow'>): number =>
@@ -31,31 +34,80 @@ export const belowCount = (n: number, settings: Pick<TpeSettings, 'gamma' | 'spl
     ? hyperoptBelowCount(n, settings.gamma, settings.maxBelow)
     : optunaBelowCount(n, settings.gamma, settings.maxBelow);
 
-const takeNumbers = (pairs: { size: number; tags: Float64Array }, count: number, into: number[]): void => {
-  for (let i = 0; i < pairs.size && into.length < count; i++) into.push(pairs.tags[i] as number);
+/** The loss a running trial is given by a finite lie (`mean`, `best`, a number); undefined for the others. */
+export const lieLoss = (history: TrialHistory, lie: ConstantLiar): number | undefined => {
+  if (typeof lie === 'number') return lie;
+  if (lie !== 'mean' && lie !== 'best') return undefined;
+  const { complete } = history;
+  const size = complete.size;
+  if (size === 0) return undefined;
+  if (lie === 'best') return complete.keys[0] as number;
+  let total = 0;
+  let finite = 0;
+  for (let i = 0; i < size; i++) {
+    const loss = complete.keys[i] as number;
+    if (Number.isFinite(loss)) {
+      total += loss;
+      finite++;
+    }
+  }
+  return finite === 0 ? undefined : total / finite;
 };
 
 /**
- * Splits the history: complete trials by loss (stable by number), then pruned ones, then the trials that
- * count as +∞ (failed and running under the `worst` policy, by number) fill the below set; everything
- * else, plus running trials under `liar`, is above.
+ * The first `count` complete trials by loss (stable by number), with the running trials merged in at
+ * the lied loss when the lie is finite (ties: smaller number first).
+ */
+const takeComplete = (history: TrialHistory, count: number, lied: number | undefined, into: number[]): void => {
+  const { complete } = history;
+  const size = complete.size;
+  const keys = complete.keys;
+  const tags = complete.tags;
+  const running = lied === undefined ? [] : history.running;
+  let r = 0;
+  for (let i = 0; (i < size || r < running.length) && into.length < count; ) {
+    const other = running[r];
+    const takeRunning =
+      other !== undefined &&
+      (i >= size ||
+        (lied as number) < (keys[i] as number) ||
+        ((lied as number) === keys[i] && other.number < (tags[i] as number)));
+    if (takeRunning) {
+      into.push(other.number);
+      r++;
+    } else {
+      into.push(tags[i] as number);
+      i++;
+    }
+  }
+};
+
+/**
+ * Splits the history: complete trials by loss (stable by number; running trials among them at a finite
+ * lie), then pruned ones, then the trials that count as +∞ (failed under `failed: "worst"`, running under
+ * the `infinite` lie, by number) fill the below set; everything else, plus running trials under the
+ * `worst` lie, is above.
  */
 export const splitHistory = (history: TrialHistory, settings: SplitSettings): HistorySplit => {
+  const lie = settings.constantLiar;
   const n = observedCount(history, settings);
   const nBelow = belowCount(n, settings);
+  const lied = lieLoss(history, lie);
+  // A finite lie with no complete trial to take it from leaves the running trials at +∞.
+  const infiniteRunning = lie === 'infinite' || (runningCounted(lie) && lied === undefined);
   const worst = [
     ...(settings.failed === 'worst' ? history.failed : []),
-    ...(settings.running === 'worst' ? history.running : []),
+    ...(infiniteRunning ? history.running : []),
   ].sort((a, b) => a.number - b.number);
   const below: number[] = [];
-  takeNumbers(history.complete, nBelow, below);
-  takeNumbers(history.pruned, nBelow, below);
+  takeComplete(history, nBelow, lied, below);
+  const pruned = history.pruned;
+  for (let i = 0; i < pruned.size && below.length < nBelow; i++) below.push(pruned.tags[i] as number);
   for (const trial of worst) if (below.length < nBelow) below.push(trial.number);
   below.sort((a, b) => a - b);
   const isBelow = new Uint8Array(history.numberLimit + 1);
   for (const number of below) isBelow[number] = 1;
-  const joining =
-    settings.running === 'ignore' ? worst : [...worst, ...(settings.running === 'liar' ? history.running : [])];
+  const joining = lie === false || infiniteRunning ? worst : [...worst, ...history.running];
   const extras = joining.filter((trial) => isBelow[trial.number] !== 1).sort((a, b) => a.number - b.number);
   return { n, nBelow, below, isBelow, extras };
 };

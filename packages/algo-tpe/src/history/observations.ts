@@ -1,4 +1,4 @@
-import type { ObservationSet } from '../model/param-density.js';
+import type { ObservationSet } from '../estimator/density.js';
 import type { HistorySplit } from './history-split.js';
 import type { TrialHistory } from './trial-history.js';
 

@@ -13,11 +13,9 @@ import type { ParamExplanation, TpeExplanation } from '../explain/explanation.js
 import { type HistorySplit, observedCount, splitHistory } from '../history/history-split.js';
 import { paramObservations } from '../history/observations.js';
 import type { TrialHistory } from '../history/trial-history.js';
-import { buildParamModel } from '../model/param-model.js';
 import type { TpeSettings } from '../options.js';
-import { decideParam } from './decide-param.js';
-import { decideJoint, relativeSearchSpace } from './joint-decision.js';
-import { type KdeCaches, modelOf } from './param-models.js';
+import { decide } from './decide.js';
+import { buildParamModel, groupModel, type ModelCaches, paramModel } from './models.js';
 
 /** What TPE keeps between trials: the synced history, the settings, the start-up suggester and caches. */
 export interface SuggestState {
@@ -25,7 +23,7 @@ export interface SuggestState {
   readonly settings: TpeSettings;
   /** The suggester of the start-up trials (`random` or `quasi-random`). */
   readonly startup: Suggester;
-  readonly caches: KdeCaches;
+  readonly caches: ModelCaches;
 }
 
 /** The history and the running trials as one list ordered by number (both come ordered). */
@@ -48,7 +46,49 @@ const mergeByNumber = (history: readonly FinishedTrial[], running: readonly Runn
   return merged;
 };
 
-const decide = (
+/**
+ * Optuna's relative search space: the parameters every observed (complete or pruned) trial has, in
+ * evaluation order. Conditional parameters drop out as soon as one trial lacked them.
+ */
+export const relativeSearchSpace = (history: TrialHistory, params: readonly ParamNode[]): ParamNode[] => {
+  const observed = history.complete.size + history.pruned.size;
+  if (observed === 0) return [];
+  return params.filter((param) => history.column(param.name).byNumber.size === observed);
+};
+
+/** The condition signature of a parameter: parameters with the same one are always active together. */
+const signature = (param: ParamNode): string =>
+  JSON.stringify(
+    [...param.conditions].sort((a, b) => (a.parent < b.parent ? -1 : a.parent > b.parent ? 1 : a.index - b.index)),
+  );
+
+/**
+ * The groups of parameters decided jointly under a grouping (groups of one are left to `sampleParam`):
+ * `joint`, the unconditional parameters every observed trial has (Optuna's relative search space);
+ * `groups`, the space partitioned by activation conditions (the top level, each branch of a choice), so
+ * each group's parameters are always active together.
+ */
+export const jointGroups = (
+  grouping: TpeSettings['grouping'],
+  history: TrialHistory,
+  params: readonly ParamNode[],
+): ParamNode[][] => {
+  if (grouping === 'independent') return [];
+  if (grouping === 'joint') {
+    const group = relativeSearchSpace(history, params).filter((param) => param.conditions.length === 0);
+    return group.length > 1 ? [group] : [];
+  }
+  const bySignature = new Map<string, ParamNode[]>();
+  for (const param of params) {
+    const key = signature(param);
+    const group = bySignature.get(key);
+    if (group === undefined) bySignature.set(key, [param]);
+    else group.push(param);
+  }
+  return [...bySignature.values()].filter((group) => group.length > 1);
+};
+
+const decideParam = (
   state: SuggestState,
   split: HistorySplit,
   context: SuggestContext,
@@ -56,22 +96,21 @@ const decide = (
   explained: ParamExplanation[] | undefined,
 ): number => {
   if (explained === undefined) {
-    const model = modelOf(state.history, split, param, state.settings, state.caches);
-    return decideParam(model, context.rng, state.settings.candidates).value;
+    const model = paramModel(state.history, split, param, state.settings, state.caches);
+    return decide(model, context.rng, state.settings.candidates).values[0] as number;
   }
   const observations = paramObservations(state.history, split, param.name);
-  const model = buildParamModel(param.distribution, observations.below, observations.above, state.settings);
-  const decision = decideParam(model, context.rng, state.settings.candidates);
-  const { explainGrid } = state.settings;
-  explained.push(describeDecision(param.name, param.distribution, model, observations, decision, explainGrid));
-  return decision.value;
+  const model = buildParamModel(param, observations.below, observations.above, state.settings);
+  const decision = decide(model, context.rng, state.settings.candidates);
+  explained.push(describeDecision(model, observations, decision, state.settings.explainGrid));
+  return decision.values[0] as number;
 };
 
 /**
  * Begins one TPE trial (hyperopt's `tpe.suggest`, as a sampler the engine walks): sync the history;
  * while too few trials are observed, hand the trial to the start-up suggester; else split once and
- * decide each parameter from the trials where it was active (with `multivariate`, the parameters every
- * trial has as one joint group). `onExplanation`, when given, receives the trial's explanation at its end.
+ * decide each parameter from the trials where it was active, or each group of parameters jointly (the
+ * `grouping` option). `onExplanation`, when given, receives the trial's explanation at its end.
  */
 export const beginTpeTrial = async (
   state: SuggestState,
@@ -101,20 +140,27 @@ export const beginTpeTrial = async (
   }
   const split = splitHistory(history, settings);
   const explained: ParamExplanation[] | undefined = onExplanation === undefined ? undefined : [];
-  const group =
-    settings.multivariate && settings.kernel === 'optuna'
-      ? relativeSearchSpace(history, context.space.params).filter((param) => param.conditions.length === 0)
-      : [];
-  const joint = group.length > 1;
+  const groups = jointGroups(settings.grouping, history, context.space.params).map((group) =>
+    group.map((param) => param.name),
+  );
+  const grouped =
+    groups.length === 0 ? {} : settings.grouping === 'joint' ? { joint: groups[0] as string[] } : { groups };
   return {
-    groups: joint ? [group.map((param) => param.name)] : [],
-    sampleGroup: (members) => decideJoint(history, split, members, settings, context.rng),
-    sampleParam: (param) => decide(state, split, context, param, explained),
+    groups,
+    sampleGroup: (members) => {
+      const decision = decide(
+        groupModel(history, split, members, settings, state.caches),
+        context.rng,
+        settings.candidates,
+      );
+      return Object.fromEntries(members.map((param, j) => [param.name, decision.values[j] as number]));
+    },
+    sampleParam: (param) => decideParam(state, split, context, param, explained),
     end: () => {
       if (onExplanation === undefined) return;
       onExplanation({
         ...base,
-        ...(joint ? { joint: group.map((param) => param.name) } : {}),
+        ...grouped,
         phase: 'model',
         nBelow: split.nBelow,
         below: split.below,

@@ -1,0 +1,553 @@
+"""Writes bench/suite/problems.json: spaces, constants, the train/held-out split, known minima and test points.
+
+    /usr/bin/python3 bench/suite/make_problems.py            # needs numpy and scipy (Debian packages)
+
+Run once; the output is committed. Known minima: analytic where the formula was built around a known
+argmin (then known_min.value is the formula evaluated there); otherwise a documented dense search plus
+local refinement (scipy), recorded in known_min.how. Test points: the argmin(s) and random points of the
+space (numpy default_rng(<problem index>)), evaluated by objectives.py.
+
+The split is decided here, before anything runs, by a fixed rule: within each family, in the order the
+problems are listed below, the 1st, 3rd, 5th... problem is "train" and the 2nd, 4th... is "heldout".
+"""
+
+import itertools
+import json
+import math
+import os
+import sys
+
+import numpy as np
+from scipy import optimize
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import objectives as O  # noqa: E402
+
+
+# --------------------------------------------------------------------------
+# Space helpers
+# --------------------------------------------------------------------------
+
+def U(name, low, high):
+    return {"name": name, "kind": "uniform", "low": low, "high": high}
+
+
+def LU(name, low, high):
+    return {"name": name, "kind": "loguniform", "low": low, "high": high}
+
+
+def QU(name, low, high, q):
+    return {"name": name, "kind": "quniform", "low": low, "high": high, "q": q}
+
+
+def QLU(name, low, high, q):
+    return {"name": name, "kind": "qloguniform", "low": low, "high": high, "q": q}
+
+
+def RI(name, low, high):
+    return {"name": name, "kind": "randint", "low": low, "high": high}
+
+
+def C(name, options, branches=None):
+    par = {"name": name, "kind": "choice", "options": options}
+    if branches:
+        par["branches"] = branches
+    return par
+
+
+def box(d, low, high, prefix="x"):
+    return [U("%s%d" % (prefix, i + 1), low, high) for i in range(d)]
+
+
+def sample(space, rng):
+    """A random point of a space (hyperopt's semantics), only active parameters."""
+    out = {}
+    for par in space:
+        k = par["kind"]
+        if k == "uniform":
+            out[par["name"]] = float(rng.uniform(par["low"], par["high"]))
+        elif k == "loguniform":
+            out[par["name"]] = float(math.exp(rng.uniform(math.log(par["low"]), math.log(par["high"]))))
+        elif k == "quniform":
+            out[par["name"]] = float(np.round(rng.uniform(par["low"], par["high"]) / par["q"]) * par["q"])
+        elif k == "qloguniform":
+            v = math.exp(rng.uniform(math.log(par["low"]), math.log(par["high"])))
+            out[par["name"]] = float(np.round(v / par["q"]) * par["q"])
+        elif k == "randint":
+            out[par["name"]] = int(rng.integers(par["low"], par["high"]))
+        elif k == "choice":
+            v = par["options"][int(rng.integers(0, len(par["options"])))]
+            out[par["name"]] = v
+            out.update(sample(par.get("branches", {}).get(v, []) if isinstance(v, str) else [], rng))
+    return out
+
+
+# --------------------------------------------------------------------------
+# Problem definitions (family order matters: it decides the split)
+# --------------------------------------------------------------------------
+
+def rotation(d, seed):
+    q, r = np.linalg.qr(np.random.default_rng(seed).normal(size=(d, d)))
+    q = q * np.sign(np.diag(r))
+    return [[round(float(v), 9) for v in row] for row in q]
+
+
+def bumps_constants(d, seed, narrow_width):
+    rng = np.random.default_rng(seed)
+    k = 9
+    centers = rng.uniform(0.05, 0.95, size=(k, d)).round(4).tolist()
+    depth = rng.uniform(0.3, 1.0, size=k).round(4).tolist()
+    width = rng.uniform(0.1, 0.25, size=k).round(4).tolist()
+    narrow = rng.uniform(0.8, 0.95, size=d).round(4).tolist()
+    return {"d": d, "bowl": 1.0, "bowl_center": rng.uniform(0.3, 0.6, size=d).round(4).tolist(),
+            "centers": centers + [narrow], "depth": depth + [1.8], "width": width + [narrow_width]}
+
+
+def shift(d, seed, low, high):
+    return np.random.default_rng(seed).uniform(low, high, size=d).round(4).tolist()
+
+
+QLEARN_SPACE = [
+    LU("lr", 1e-5, 1.0), C("double_q", [True, False]), QU("batch_size", 16, 256, 16),
+    U("discount", 0.5, 0.99), LU("eps_decay", 1e-4, 1e-1), QLU("memory", 1000, 100000, 1000),
+    QU("hidden", 32, 512, 32), QU("target_update", 100, 2000, 100), RI("epochs", 1, 11),
+    QU("warmup", 0, 5000, 500),
+]
+
+TRAINER_SPACE = [
+    C("optimizer", ["sgd", "adam", "rmsprop"], {
+        "sgd": [LU("sgd_lr", 1e-4, 1.0), C("sgd_momentum", ["none", "classic", "nesterov"], {
+            "classic": [U("classic_momentum", 0.5, 0.99)],
+            "nesterov": [U("nesterov_momentum", 0.5, 0.99)]})],
+        "adam": [LU("adam_lr", 1e-5, 1e-1), U("adam_beta1", 0.8, 0.99), LU("adam_eps", 1e-10, 1e-4)],
+        "rmsprop": [LU("rms_lr", 1e-5, 1e-1), U("rms_rho", 0.8, 0.99), C("rms_centered", ["no", "yes"])],
+    }),
+    QU("batch_size", 16, 256, 16), LU("weight_decay", 1e-6, 1e-2),
+]
+
+
+def qlearn_constants(**kw):
+    return dict(kw)
+
+
+def qlearn_argmin(k):
+    dq = k["discount_dq"] is not None and k["plain_cost"] >= 0
+    b = 2.0
+    n = k["epochs"]
+    return {"lr": 10 ** (k["lr0"] + k["lr_slope"] * b), "double_q": dq, "batch_size": 16.0 * 2 ** b,
+            "discount": k["discount_dq"] if dq else k["discount_plain"],
+            "eps_decay": 10 ** (k["eps0"] + 0.2 * n), "memory": float(round(10 ** k["memory_log10"])),
+            "hidden": 32.0 * round(2 ** k["hidden_log2"]), "target_update": 1000.0 * k["target"],
+            "epochs": n, "warmup": 1000.0 * k["warmup"]}
+
+
+def trainer_argmin(k):
+    best = min(("sgd", k["sgd_base"]), ("adam", k["adam_base"]), ("rmsprop", k["rms_base"] - 0.01),
+               key=lambda t: t[1])[0]
+    p = {"optimizer": best, "batch_size": 64.0, "weight_decay": 10 ** k["wd_opt"]}
+    if best == "sgd":
+        p.update({"sgd_lr": 10 ** (k["sgd_eff"] + math.log10(1.0 - 0.9)), "sgd_momentum": "nesterov",
+                  "nesterov_momentum": 0.9})
+    elif best == "adam":
+        p.update({"adam_lr": 10 ** k["adam_lr"], "adam_beta1": 0.9, "adam_eps": 1e-8})
+    else:
+        p.update({"rms_lr": 1e-3, "rms_rho": 0.95, "rms_centered": "yes"})
+    return p
+
+
+def problems():
+    P = []
+
+    def add(name, family, template, space, coupled, how=None, argmin=None, constants=None, noise=None,
+            formula=None):
+        P.append({"name": name, "family": family, "template": template, "formula": formula or template,
+                  "space": space, "coupled": coupled, "constants": constants, "noise": noise,
+                  "argmin": argmin, "how": how})
+
+    # ---- ill-conditioned (all coupled)
+    k = {"d": 4, "c": 0.7, "a": 30.0, "s": 0.5}
+    x = [0.7]
+    for _ in range(3):
+        x.append(x[-1] * x[-1] - 0.5 * x[-1])
+    add("banana_chain_4d", "ill-conditioned", "banana_chain", box(4, -2.0, 2.0), True,
+        "analytic: every term is a square, all zero on the chain x1 = c, x_{i+1} = x_i^2 - s x_i (inside the box)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(x)}], k,
+        formula="(x1 - c)^2 + a * sum_i (x_{i+1} - (x_i^2 - s x_i))^2")
+    k = {"d": 5, "exponent": 4.0, "R": rotation(5, 7), "center": shift(5, 8, -2.0, 2.0)}
+    add("rotated_ellipsoid_5d", "ill-conditioned", "rotated_ellipsoid", box(5, -5.0, 5.0), True,
+        "analytic: a positive definite quadratic form in x - center (R orthogonal), zero at the center",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["center"])}], k,
+        formula="sum_i 10^(exponent i/(d-1)) (R (x - center))_i^2, condition number 1e4")
+    add("narrow_valley_2d", "ill-conditioned", "narrow_valley", [U("x", -3.0, 3.0), U("y", -3.0, 3.0)], True,
+        "analytic: both squares vanish at x + y = 1, x - 2y = -0.4, i.e. (1.6/3, 1.4/3)",
+        [{"x": 1.6 / 3.0, "y": 1.4 / 3.0}], formula="500 (x + y - 1)^2 + (x - 2y + 0.4)^2")
+    add("log_product_valley_3d", "ill-conditioned", "log_product_valley",
+        [LU("lr", 1e-5, 1.0), LU("batch", 1.0, 1024.0), LU("decay", 1e-6, 1e-1)], True,
+        "analytic: with u, b, w the log10 of lr, batch, decay all three squares vanish at b = 2, u = -2.4, w = -1.6",
+        [{"lr": 10 ** -2.4, "batch": 100.0, "decay": 10 ** -1.6}],
+        formula="20 (u - 0.8 b + 4)^2 + 5 (w + u + 4)^2 + 0.1 (b - 2)^2, u/b/w = log10 lr/batch/decay")
+
+    # ---- multimodal
+    add("bumps_3d", "multimodal", "bumps", box(3, 0.0, 1.0), False, constants=bumps_constants(3, 31, 0.04),
+        formula="bowl |x - bowl_center|^2 - sum_k depth_k exp(-|x - c_k|^2 / (2 width_k^2)); the last bump is narrow and deep")
+    add("bumps_5d", "multimodal", "bumps", box(5, 0.0, 1.0), False, constants=bumps_constants(5, 32, 0.08),
+        formula="bowl |x - bowl_center|^2 - sum_k depth_k exp(-|x - c_k|^2 / (2 width_k^2)); the last bump is narrow and deep")
+    k = {"d": 4, "shift": shift(4, 41, -3.0, 3.0)}
+    add("rastrigin_shift_4d", "multimodal", "rastrigin_shift", box(4, -5.12, 5.12), False,
+        "analytic: Rastrigin is 0 only at z = x - shift = 0 (shift inside the box)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="10 d + sum (z^2 - 10 cos(2 pi z)), z = x - shift")
+    k = {"d": 5, "shift": shift(5, 42, -10.0, 10.0)}
+    add("ackley_shift_5d", "multimodal", "ackley_shift", box(5, -15.0, 15.0), False,
+        "analytic: Ackley is 0 only at z = x - shift = 0 (up to rounding, ~4e-16)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="-20 exp(-0.2 sqrt(mean z^2)) - exp(mean cos(2 pi z)) + 20 + e, z = x - shift")
+
+    # ---- low-dimensional classics
+    add("six_hump_camel", "classic", "six_hump_camel", [U("x", -3.0, 3.0), U("y", -2.0, 2.0)], False,
+        formula="(4 - 2.1 x^2 + x^4/3) x^2 + x y + (-4 + 4 y^2) y^2")
+    add("beale", "classic", "beale", [U("x", -4.5, 4.5), U("y", -4.5, 4.5)], True,
+        "analytic: all three squares vanish at (3, 0.5)", [{"x": 3.0, "y": 0.5}],
+        formula="(1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2")
+    add("goldstein_price", "classic", "goldstein_price", [U("x", -2.0, 2.0), U("y", -2.0, 2.0)], False,
+        "analytic: the known global minimum 3 at (0, -1)", [{"x": 0.0, "y": -1.0}],
+        formula="Goldstein-Price")
+    add("himmelblau", "classic", "himmelblau", [U("x", -5.0, 5.0), U("y", -5.0, 5.0)], False,
+        "analytic: both squares vanish at (3, 2) (and three other points)", [{"x": 3.0, "y": 2.0}],
+        formula="(x^2 + y - 11)^2 + (x + y^2 - 7)^2")
+
+    # ---- 10-20 dimensions
+    add("levy_10d", "high-dim", "levy", box(10, -10.0, 10.0), False,
+        "analytic: Levy is 0 at x = 1", [{"x%d" % (i + 1): 1.0 for i in range(10)}], {"d": 10}, formula="Levy")
+    k = {"d": 12, "shift": shift(12, 52, -2.0, 4.0)}
+    add("zakharov_shift_12d", "high-dim", "zakharov_shift", box(12, -5.0, 10.0), True,
+        "analytic: sum z^2 + s^2 + s^4 >= 0, zero at z = x - shift = 0",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="sum z^2 + s^2 + s^4, s = sum 0.5 i z_i, z = x - shift")
+    add("rosenbrock_14d", "high-dim", "rosenbrock", box(14, -2.0, 2.0), True,
+        "analytic: Rosenbrock is 0 at x = 1", [{"x%d" % (i + 1): 1.0 for i in range(14)}], {"d": 14},
+        formula="sum 100 (x_{i+1} - x_i^2)^2 + (1 - x_i)^2")
+    k = {"d": 20, "exponent": 3.0, "shift": shift(20, 54, -3.0, 3.0)}
+    add("ellipsoid_shift_20d", "high-dim", "ellipsoid_shift", box(20, -5.0, 5.0), False,
+        "analytic: a sum of weighted squares of z = x - shift, zero at the shift",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="sum_i 10^(exponent i/(d-1)) z_i^2, z = x - shift")
+
+    # ---- mixed integer / log / quantized / categorical
+    qa = {"lr0": -3.5, "lr_slope": 0.5, "lr_width": 0.3, "discount_dq": 0.97, "discount_plain": 0.9,
+          "eps0": -3.2, "memory_log10": 4.0, "hidden_log2": 2.0, "target": 0.8, "warmup": 1.0,
+          "base": 0.1, "plain_cost": 0.03, "epochs": 6}
+    add("qlearn_a", "mixed", "qlearn", QLEARN_SPACE, True,
+        "analytic: loss = base(double_q, epochs) + 0.8 mean_i (1 - exp(-q_i/2)), every q_i a square that is zero on the grid "
+        "at the argmin (lr is continuous, so its batch-dependent optimum is reachable)", [qlearn_argmin(qa)], qa,
+        formula="wells(base + plain_cost [not double_q] + 0.02 |epochs - E|, 0.8, terms); wells(b, d, q) = b + d mean(1 - exp(-q_i/2)); the terms couple lr with batch size and eps_decay with epochs")
+    add("qlearn_product", "mixed", "qlearn_product", [
+        LU("lr", 1e-6, 1e-1), C("prioritized", [True, False]), QU("batch_size", 32, 512, 32),
+        U("discount", 0.5, 0.99), LU("eps_increment", 1e-5, 1e-2), QLU("memory", 500, 50000, 500),
+        QLU("hidden", 16, 1024, 16), RI("n_step", 1, 6), RI("epochs", 1, 11), LU("tau", 1e-3, 1.0)], True,
+        "analytic: 1 - product of scores in (0, 1]; every score is 1 at the argmin (a grid point for the quantized ones)",
+        [{"lr": 10 ** (-4.2 + 0.4 * 2.0 + 0.3), "prioritized": True, "batch_size": 128.0, "discount": 0.99 - 0.04 * 3,
+          "eps_increment": 10 ** (-3.5 + 0.25 * 4), "memory": 10000.0, "hidden": 256.0, "n_step": 3, "epochs": 4,
+          "tau": 0.01}],
+        formula="1 - prod of Gaussian scores; lr's optimum moves with batch size and prioritized, discount's with n_step")
+    add("mixed_int_cat", "mixed", "mixed_int_cat", [
+        C("kernel", ["rbf", "poly", "linear", "sigmoid"]), RI("degree", 1, 7), LU("C", 1e-3, 1e3),
+        QU("units", 8, 256, 8), RI("layers", 1, 6), C("activation", ["relu", "tanh", "gelu"])], False,
+        "analytic: base table minimum (rbf, relu) = 0.10 with every square zero at C = 10, degree 1, units 64, layers 3",
+        [{"kernel": "rbf", "degree": 1, "C": 10.0, "units": 64.0, "layers": 3, "activation": "relu"}],
+        formula="wells(base[kernel] + base[activation], 0.7, terms)")
+    add("quantized_grid", "mixed", "quantized_grid", [
+        QU("x1", -5.0, 5.0, 0.5), QLU("x2", 1.0, 1000.0, 1.0), RI("x3", 0, 21), C("x4", ["a", "b", "c", "d", "e"]),
+        U("x5", -1.0, 3.0)], False,
+        "analytic: base['b'] = 0 and every square vanishes at x1 = 2, x2 = 100, x3 = 7, x5 = 0.7",
+        [{"x1": 2.0, "x2": 100.0, "x3": 7, "x4": "b", "x5": 0.7}],
+        formula="(x1 - 1.5 - shift[x4])^2 + 4 (log10 x2 - 2 + 0.1 (x1 - 2))^2 + ((x3 - 7)/3)^2 + (x5 - 0.1 x3)^2 + base[x4]")
+    qb = {"lr0": -4.0, "lr_slope": 0.6, "lr_width": 0.25, "discount_dq": 0.95, "discount_plain": 0.9,
+          "eps0": -3.4, "memory_log10": math.log10(50000.0), "hidden_log2": math.log2(6.0), "target": 1.5,
+          "warmup": 2.5, "base": 0.05, "plain_cost": 0.04, "epochs": 3}
+    add("qlearn_b", "mixed", "qlearn", QLEARN_SPACE, True,
+        "analytic: as qlearn_a (memory 50000 and hidden 192 are grid points)", [qlearn_argmin(qb)], qb,
+        formula="as qlearn_a with other constants")
+
+    # ---- conditional (two levels or more)
+    ta = {"wd_opt": -4.0, "sgd_base": 0.05, "sgd_eff": -0.5, "adam_lr": -3.3, "adam_base": 0.07, "rms_base": 0.09}
+    add("trainer_a", "conditional", "trainer", TRAINER_SPACE, True,
+        "analytic: the best branch's base (sgd with nesterov momentum) with every square zero", [trainer_argmin(ta)], ta,
+        formula="optimizer -> own parameters; sgd -> momentum kind -> momentum; wells(base[branch], 0.6, terms)")
+    tb = {"wd_opt": -3.0, "sgd_base": 0.09, "sgd_eff": -1.0, "adam_lr": -3.0, "adam_base": 0.06, "rms_base": 0.075}
+    add("trainer_b", "conditional", "trainer", TRAINER_SPACE, True,
+        "analytic: the best branch's base (adam) with every square zero", [trainer_argmin(tb)], tb,
+        formula="as trainer_a with other constants")
+    add("scheduled_trainer", "conditional", "scheduled_trainer", [
+        LU("lr", 1e-5, 1.0),
+        C("optimizer", ["sgd", "adam", "adagrad"], {"sgd": [U("sgd_momentum", 0.0, 0.99)]}),
+        C("schedule", ["constant", "step", "cosine"], {
+            "step": [RI("step_size", 1, 51), U("step_gamma", 0.05, 0.95)],
+            "cosine": [QU("warmup", 0, 1000, 50), LU("min_lr_ratio", 1e-4, 1e-1),
+                       C("restarts", ["no", "yes"], {"yes": [RI("cycle", 2, 31)]})]})], False,
+        "analytic: adam (0.09) with cosine and restarts (-0.02) and every square zero",
+        [{"lr": 10 ** -3.2, "optimizer": "adam", "schedule": "cosine", "warmup": 300.0,
+          "min_lr_ratio": 10 ** -2.5, "restarts": "yes", "cycle": 12}],
+        formula="wells(base[optimizer] + schedule costs, 0.7, terms); cosine -> restarts -> cycle")
+    add("nested_models", "conditional", "nested_models", [
+        C("model", ["linear", "tree", "net"], {
+            "linear": [LU("alpha", 1e-6, 10.0),
+                       C("penalty", ["l1", "l2", "elasticnet"], {"elasticnet": [U("l1_ratio", 0.0, 1.0)]})],
+            "tree": [QLU("n_trees", 10, 1000, 10), RI("depth", 2, 17), C("criterion", ["gini", "entropy"])],
+            "net": [RI("layers", 1, 6), LU("net_lr", 1e-5, 1e-1), U("dropout", 0.0, 0.8),
+                    C("activation", ["relu", "tanh", "leaky"], {"leaky": [LU("slope", 1e-3, 0.5)]})]})], False,
+        "analytic: net with leaky activation, base 0.07, every square zero (layers 2)",
+        [{"model": "net", "layers": 2, "net_lr": 1e-3, "dropout": 0.4, "activation": "leaky", "slope": 10 ** -1.3}],
+        formula="model -> own parameters; linear -> penalty -> l1_ratio; net -> activation -> slope")
+    add("pipeline", "conditional", "pipeline", [
+        C("preprocess", ["none", "pca", "poly"], {
+            "pca": [RI("n_components", 2, 31), C("whiten", ["no", "yes"])],
+            "poly": [RI("poly_degree", 2, 5), C("interaction_only", ["no", "yes"])]}),
+        C("classifier", ["svm", "knn"], {
+            "svm": [LU("svm_C", 1e-3, 1e3), C("svm_kernel", ["rbf", "poly"], {
+                "rbf": [LU("rbf_gamma", 1e-5, 10.0)],
+                "poly": [RI("poly_kernel_degree", 2, 6), U("coef0", 0.0, 3.0)]})],
+            "knn": [QLU("k", 1, 128, 1), C("knn_weights", ["uniform", "distance"])]})], True,
+        "analytic: pca with whitening (0) + svm rbf (0.06), every square zero at n_components 12, C 10, gamma 0.01",
+        [{"preprocess": "pca", "n_components": 12, "whiten": "yes", "classifier": "svm", "svm_C": 10.0,
+          "svm_kernel": "rbf", "rbf_gamma": 0.01}],
+        formula="preprocess -> options; classifier -> svm -> kernel -> its parameters; rbf's gamma optimum moves with C")
+
+    # ---- noisy (seeded noise; regret on the noise-free value)
+    k = {"d": 3, "c": -0.5, "a": 20.0, "s": -0.3}
+    x = [-0.5]
+    for _ in range(2):
+        x.append(x[-1] * x[-1] + 0.3 * x[-1])
+    add("noisy_banana_3d", "noisy", "banana_chain", box(3, -2.0, 2.0), True,
+        "analytic (noise-free): zero on the chain", [{"x%d" % (i + 1): v for i, v in enumerate(x)}], k,
+        noise={"sigma": 0.1, "seed": 101}, formula="banana_chain (d = 3) + 0.1 * noise")
+    add("noisy_bumps_4d", "noisy", "bumps", box(4, 0.0, 1.0), False, constants=bumps_constants(4, 33, 0.06),
+        noise={"sigma": 0.1, "seed": 102}, formula="bumps (d = 4) + 0.1 * noise")
+    qn = {"lr0": -3.0, "lr_slope": 0.4, "lr_width": 0.3, "discount_dq": 0.93, "discount_plain": 0.96,
+          "eps0": -3.0, "memory_log10": math.log10(5000.0), "hidden_log2": 3.0, "target": 0.4,
+          "warmup": 0.5, "base": 0.08, "plain_cost": -0.02, "epochs": 8}
+    add("noisy_qlearn", "noisy", "qlearn", QLEARN_SPACE, True,
+        "analytic (noise-free): as qlearn_a; here double_q = false is better", [qlearn_argmin(qn)], qn,
+        noise={"sigma": 0.03, "seed": 103}, formula="qlearn with other constants + 0.03 * noise")
+    tn = {"wd_opt": -5.0, "sgd_base": 0.06, "sgd_eff": 0.0, "adam_lr": -2.8, "adam_base": 0.08, "rms_base": 0.1}
+    add("noisy_trainer", "noisy", "trainer", TRAINER_SPACE, True,
+        "analytic (noise-free): sgd with nesterov momentum, every square zero", [trainer_argmin(tn)], tn,
+        noise={"sigma": 0.03, "seed": 104}, formula="trainer with other constants + 0.03 * noise")
+
+    # ---- small ML tasks on fixed data
+    add("ml_ridge", "ml", "ml_ridge", [
+        LU("lr", 1e-3, 3.0), LU("l2", 1e-6, 10.0), U("momentum", 0.0, 0.95), QU("epochs", 5, 100, 5),
+        C("features", ["linear", "quadratic", "interactions", "full"])], True,
+        formula="validation MSE of ridge regression trained by full-batch gradient descent with heavy-ball "
+                "momentum from w = 0 (data/ridge.json), capped at 10 (divergence)")
+    add("ml_knn", "ml", "ml_knn", [
+        RI("k", 1, 41), C("metric", ["l1", "l2", "linf"]),
+        C("weighting", ["uniform", "inverse", "gaussian"], {"gaussian": [LU("bandwidth", 0.03, 30.0)]}),
+        C("scaling", ["none", "standard", "minmax"])], False,
+        formula="validation Brier score of a k-nearest-neighbour classifier (data/knn.json)")
+    return P
+
+
+# --------------------------------------------------------------------------
+# Numerical minima
+# --------------------------------------------------------------------------
+
+def continuous_min(prob, names, bounds, starts):
+    """Best of L-BFGS-B runs from the given starts and a differential-evolution run."""
+    f = lambda v: O.clean(dict(zip(names, map(float, v))), prob)  # noqa: E731
+    best = None
+    for s in starts:
+        r = optimize.minimize(f, s, method="L-BFGS-B", bounds=bounds, options={"ftol": 1e-15, "gtol": 1e-12})
+        if best is None or r.fun < best.fun:
+            best = r
+    de = optimize.differential_evolution(f, bounds, seed=0, tol=1e-12, maxiter=3000, polish=True)
+    if de.fun < best.fun:
+        best = de
+    return dict(zip(names, map(float, best.x))), float(best.fun)
+
+
+def bumps_min(prob):
+    k = prob["constants"]
+    d = k["d"]
+    names = ["x%d" % (i + 1) for i in range(d)]
+    rng = np.random.default_rng(0)
+    starts = [list(c) for c in k["centers"]] + [list(k["bowl_center"])] + rng.uniform(0, 1, (300, d)).tolist()
+    argmin, value = continuous_min(prob, names, [(0.0, 1.0)] * d, starts)
+    how = ("numerical: L-BFGS-B from every bump centre, the bowl centre and 300 random points, plus "
+           "differential evolution (scipy, seed 0); the best is the narrow deep bump")
+    return argmin, value, how
+
+
+def camel_min(prob):
+    starts = [[0.0898, -0.7126], [-0.0898, 0.7126]] + np.random.default_rng(0).uniform(
+        [-3, -2], [3, 2], (200, 2)).tolist()
+    argmin, value = continuous_min(prob, ["x", "y"], [(-3.0, 3.0), (-2.0, 2.0)], starts)
+    mirror = {"x": -argmin["x"], "y": -argmin["y"]}
+    return [argmin, mirror], value, ("numerical: L-BFGS-B from 202 starts plus differential evolution; "
+                                     "the two symmetric minimizers near (+-0.0898, -+0.7126), value -1.0316284534898774")
+
+
+def ridge_min(prob):
+    """Dense grid over (lr, l2, momentum) for every feature set, all epochs at once (numpy), then refinement."""
+    d = O._data("ridge.json")
+    lrs = np.exp(np.linspace(math.log(1e-3), math.log(3.0), 61))
+    l2s = np.exp(np.linspace(math.log(1e-6), math.log(10.0), 36))
+    moms = np.linspace(0.0, 0.95, 20)
+    best = []
+    for kind in ["linear", "quadratic", "interactions", "full"]:
+        xt = np.array([O.ridge_features(r, kind) for r in d["x_train"]])
+        xv = np.array([O.ridge_features(r, kind) for r in d["x_val"]])
+        yt, yv = np.array(d["y_train"]), np.array(d["y_val"])
+        gram, xty = xt.T @ xt / len(yt), xt.T @ yt / len(yt)
+        lr, l2, mom = [a.ravel() for a in np.meshgrid(lrs, l2s, moms, indexing="ij")]
+        w = np.zeros((lr.size, xt.shape[1]))
+        v = np.zeros_like(w)
+        dead = np.zeros(lr.size, dtype=bool)
+        with np.errstate(all="ignore"):
+            for epoch in range(1, 101):
+                grad = 2.0 * (w @ gram - xty) + 2.0 * l2[:, None] * w
+                v = mom[:, None] * v - lr[:, None] * grad
+                w = w + v
+                dead |= ~(np.abs(w) < 1e6).all(axis=1)
+                if epoch % 5 == 0:
+                    mse = ((w @ xv.T - yv) ** 2).mean(axis=1)
+                    mse[dead | ~(mse < 10.0)] = 10.0
+                    for i in np.argsort(mse)[:3]:
+                        best.append((float(mse[i]), kind, epoch, float(lr[i]), float(l2[i]), float(mom[i])))
+    best.sort()
+    out = None
+    for _, kind, epoch, lr0, l20, mom0 in best[:25]:
+        def f(v):
+            if not (-0.0 <= v[2] <= 0.95):
+                return 10.0
+            return O.clean({"lr": math.exp(v[0]), "l2": math.exp(v[1]), "momentum": float(v[2]),
+                            "epochs": float(epoch), "features": kind}, {"template": "ml_ridge"})
+        r = optimize.minimize(f, [math.log(lr0), math.log(l20), mom0], method="Nelder-Mead",
+                              options={"xatol": 1e-10, "fatol": 1e-14, "maxiter": 4000})
+        lr1 = min(max(math.exp(r.x[0]), 1e-3), 3.0)
+        l21 = min(max(math.exp(r.x[1]), 1e-6), 10.0)
+        p = {"lr": lr1, "l2": l21, "momentum": float(r.x[2]), "epochs": float(epoch), "features": kind}
+        val = O.clean(p, {"template": "ml_ridge"})
+        if out is None or val < out[1]:
+            out = (p, val)
+    how = ("numerical: a dense grid (61 log-spaced lr x 36 log-spaced l2 x 20 momenta, every feature set, "
+           "every epoch count 5..100) computed with numpy, then Nelder-Mead on (log lr, log l2, momentum) from "
+           "the 25 best grid cells with the exact objective")
+    return out[0], out[1], how
+
+
+def knn_min(prob):
+    best = (float("inf"), None)
+    combos = list(itertools.product(range(1, 41), ["l1", "l2", "linf"], ["none", "standard", "minmax"]))
+    gauss = []
+    for k, metric, scaling in combos:
+        for weighting in ["uniform", "inverse"]:
+            p = {"k": k, "metric": metric, "weighting": weighting, "scaling": scaling}
+            v = O.clean(p, prob)
+            if v < best[0]:
+                best = (v, p)
+        grid = np.exp(np.linspace(math.log(0.03), math.log(30.0), 120))
+        vals = [O.clean({"k": k, "metric": metric, "weighting": "gaussian", "scaling": scaling,
+                         "bandwidth": float(h)}, prob) for h in grid]
+        i = int(np.argmin(vals))
+        gauss.append((vals[i], k, metric, scaling, i))
+    gauss.sort()
+    grid = np.exp(np.linspace(math.log(0.03), math.log(30.0), 120))
+    for _, k, metric, scaling, i in gauss[:20]:
+        lo, hi = math.log(grid[max(i - 1, 0)]), math.log(grid[min(i + 1, len(grid) - 1)])
+        f = lambda t: O.clean({"k": k, "metric": metric, "weighting": "gaussian", "scaling": scaling,  # noqa: E731
+                               "bandwidth": math.exp(t)}, prob)
+        r = optimize.minimize_scalar(f, bounds=(lo, hi), method="bounded", options={"xatol": 1e-12})
+        for t in np.linspace(lo, hi, 401).tolist() + [float(r.x)]:
+            v = f(t)
+            if v < best[0]:
+                best = (v, {"k": k, "metric": metric, "weighting": "gaussian", "scaling": scaling,
+                            "bandwidth": math.exp(t)})
+    how = ("numerical: every k, metric and scaling with uniform and inverse weights (exhaustive); for gaussian "
+           "weights a 120-point log grid of bandwidths per combination, then for the 20 best a bounded scalar "
+           "minimization and a 401-point grid between the neighbouring grid points")
+    return best[1], best[0], how
+
+
+# --------------------------------------------------------------------------
+
+def main():
+    out = []
+    seen = {}
+    for index, spec in enumerate(problems()):
+        family = spec["family"]
+        seen[family] = seen.get(family, 0) + 1
+        half = "train" if seen[family] % 2 == 1 else "heldout"
+        prob = {"name": spec["name"], "template": spec["template"], "constants": spec["constants"]}
+        clean_prob = dict(prob)
+        argmin, how = spec["argmin"], spec["how"]
+        if spec["template"] == "bumps":
+            a, value, how = bumps_min(clean_prob)
+            argmin = [a]
+        elif spec["template"] == "six_hump_camel":
+            argmin, value, how = camel_min(clean_prob)
+        elif spec["template"] == "ml_ridge":
+            a, value, how = ridge_min(clean_prob)
+            argmin = [a]
+        elif spec["template"] == "ml_knn":
+            a, value, how = knn_min(clean_prob)
+            argmin = [a]
+        else:
+            value = min(O.clean(a, clean_prob) for a in argmin)
+        prob["noise"] = spec["noise"]
+        rng = np.random.default_rng(index)
+        points = [dict(a) for a in argmin] + [sample(spec["space"], rng) for _ in range(9)]
+        if spec["template"] == "ml_ridge":
+            points.append({"lr": 3.0, "l2": 1e-6, "momentum": 0.9, "epochs": 100.0, "features": "full"})
+        tests = []
+        for pt in points:
+            t = {"params": pt, "loss": O.observed(pt, prob)}
+            if spec["noise"]:
+                t["clean"] = O.clean(pt, prob)
+            tests.append(t)
+        entry = {
+            "name": spec["name"], "family": family, "half": half, "coupled": spec["coupled"],
+            "template": spec["template"], "formula": spec["formula"],
+            "loss": "the formula" + (" plus noise: sigma x standard_noise(params, seed); regret is measured on the "
+                                     "noise-free formula" if spec["noise"] else ""),
+            "conditional": any("branches" in p for p in spec["space"]),
+            "space": spec["space"],
+            "known_min": {"value": value, "argmin": argmin, "how": how},
+            "test_points": tests,
+        }
+        if spec["constants"] is not None:
+            entry["constants"] = spec["constants"]
+        if spec["noise"] is not None:
+            entry["noise"] = spec["noise"]
+        out.append(entry)
+        print("%-24s %-16s %-8s %s  min %.12g" % (spec["name"], family, half, spec["coupled"], value), flush=True)
+    with open(os.path.join(HERE, "..", "problems.json")) as f:
+        schema = json.load(f)["schema"]
+    schema = dict(schema)
+    schema["problem"] = dict(schema["problem"])
+    schema["problem"].update({
+        "family": "ill-conditioned | multimodal | classic | high-dim | mixed | conditional | noisy | ml",
+        "half": "train (defaults may be tuned on it) | heldout (reported only; never looked at while tuning)",
+        "coupled": "true when parameters interact strongly (rotated or curved valleys, products): the goal there is 0.7x the best peer",
+        "template": "the formula's implementation (objectives.py TEMPLATES / problems.ts), applied to 'constants'",
+        "noise": "{sigma, seed}: the optimizer sees formula + sigma * standard_noise(params, seed) (objectives.py); "
+                 "test points then also carry 'clean', the noise-free value",
+    })
+    doc = {
+        "version": 1,
+        "description": "Parzen's benchmark suite (bench/suite/README.md): problems of eight families, split into a "
+                       "train half and a held-out half by a fixed rule (within each family, in file order, "
+                       "1st/3rd/... train, 2nd/4th/... heldout). Every problem is a MINIMIZATION. Generated by "
+                       "make_problems.py; objectives.py (Python) and problems.ts (TypeScript) reproduce the test "
+                       "points to 1e-9.",
+        "schema": schema,
+        "problems": out,
+    }
+    with open(os.path.join(HERE, "problems.json"), "w") as f:
+        json.dump(doc, f, indent=1)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { checkTestPoints } from '../problem-file.js';
+import { loadProblems } from '../tpe-problems.js';
+import { loadSuite, standardNoise, suiteDefinitions, suiteLosses } from './problems.js';
+
+describe('bench suite problems', () => {
+  it('reproduce every test point of problems.json to 1e-9 (observed and noise-free losses)', () => {
+    const suite = loadSuite();
+    expect(suite.length).toBeGreaterThanOrEqual(22);
+    expect(suite.map((p) => p.name)).toEqual(suiteDefinitions().map((d) => d.name));
+  });
+
+  it('refuses an implementation that misses a test point', () => {
+    const definition = suiteDefinitions().find((d) => d.name === 'ml_ridge');
+    if (definition === undefined) throw new Error('ml_ridge missing');
+    const { loss } = suiteLosses(definition);
+    expect(() => checkTestPoints(definition.name, definition.test_points, (p) => loss(p) * (1 + 1e-8))).toThrow(
+      /ml_ridge: test point .* expected/,
+    );
+  });
+
+  it('split every family across both halves, and the noisy problems really are noisy', () => {
+    const definitions = suiteDefinitions();
+    for (const family of new Set(definitions.map((d) => d.family))) {
+      const halves = new Set(definitions.filter((d) => d.family === family).map((d) => d.half));
+      expect([family, [...halves].sort()]).toEqual([family, ['heldout', 'train']]);
+    }
+    const noisy = definitions.filter((d) => d.noise !== undefined);
+    expect(noisy.length).toBeGreaterThanOrEqual(2);
+    for (const d of noisy) {
+      const point = d.test_points[1];
+      expect(point?.clean).toBeDefined();
+      expect(point?.loss).not.toBe(point?.clean);
+    }
+  });
+
+  it('seeded noise is a fixed function of params and seed with unit variance', () => {
+    const draws = Array.from({ length: 1000 }, (_, i) => standardNoise({ x: i / 7, flag: i % 2 === 0, kind: 'a' }, 3));
+    const mean = draws.reduce((s, v) => s + v, 0) / draws.length;
+    const variance = draws.reduce((s, v) => s + (v - mean) ** 2, 0) / draws.length;
+    expect(Math.abs(mean)).toBeLessThan(0.1);
+    expect(variance).toBeGreaterThan(0.85);
+    expect(variance).toBeLessThan(1.15);
+    expect(standardNoise({ x: 0.25 }, 3)).toBe(standardNoise({ x: 0.25 }, 3));
+    expect(standardNoise({ x: 0.25 }, 3)).not.toBe(standardNoise({ x: 0.25 }, 4));
+  });
+
+  it('the original four problems still reproduce their test points through the shared loader', () => {
+    expect(loadProblems().map((p) => p.name)).toEqual(['heart', 'branin', 'hartmann6', 'conditional_models']);
+  });
+});

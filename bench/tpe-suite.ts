@@ -1,0 +1,433 @@
+/**
+ * The benchmark suite (bench/suite/): our TPE variants against the peers, per half.
+ *
+ *   node --conditions=@parzen/source --import tsx bench/tpe-suite.ts --half train|heldout|all
+ *        [--seeds 30] [--evals 100] [--variants 'name={json},name2={json}'] [--variant 'name={json}' ...]
+ *        [--problems a,b] [--concurrency 1] [--workers 2] [--write] [--out results/tpe-suite-<half>.md]
+ *   node --conditions=@parzen/source --import tsx bench/tpe-suite.ts --from results/tpe-suite-<half>.json [--write]
+ *
+ * With --write, the tables go to bench/results/tpe-suite-<half>.md and our per-seed regrets at each budget
+ * to the .json beside it; --from re-renders such a file against the current peer results without rerunning.
+ *
+ * Each study runs the way a CLI user's does: an experiment config (space, objective as the module
+ * bench/suite/objective.ts, suggester `{ use: 'tpe', options }`, memory store, budget, concurrency)
+ * loaded with the CLI's own load options (`cliLoadOptions`: the built-in plugin packages) and run by
+ * `runLoadedExperiment`, like `parzen run`. Seeds are spread over `--workers` child processes (one per
+ * core), each running many studies in-process.
+ *
+ * Regret after b evaluations = noise-free loss of the trial with the lowest observed loss among the first
+ * b (by trial number) − known minimum; for a noise-free problem that is the usual best-so-far regret.
+ * The peers' per-seed values (bench/suite/peer-results.json, same rule) give theirs. Win/tie/loss: two-sided
+ * Mann–Whitney at p < 0.05 on the per-seed regrets after the full budget.
+ */
+import { fork } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { cliLoadOptions } from '@parzen/cli';
+import { loadExperiment, runLoadedExperiment, type Trial } from '@parzen/engine';
+import { type CompiledSpace, toExternalParams } from '@parzen/engine/plugin';
+import { type Half, loadSuite, type SuiteProblem } from './suite/problems.js';
+import { compareSamples, geometricMean, incumbentIndices, quantile } from './suite/stats.js';
+
+const SUITE_DIR = fileURLToPath(new URL('./suite/', import.meta.url));
+
+/** Peers shown and tested against (keys of the peers' result files). */
+const PEERS = [
+  'hyperopt_tpe',
+  'hyperopt_rand',
+  'optuna_tpe',
+  'optuna5_tpe',
+  'optuna5_tpe_univariate',
+  'optuna5_tpe_multivariate_group',
+] as const;
+
+interface Task {
+  readonly problem: string;
+  readonly variant: string;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly seed: number;
+  readonly evals: number;
+  readonly concurrency: number;
+}
+
+interface TaskResult {
+  readonly task: Task;
+  /** Regret after each evaluation 1..evals. */
+  readonly trace: number[];
+}
+
+/** The experiment config of one study, as a user would write it. */
+const studyConfig = (problem: SuiteProblem, task: Task) => ({
+  name: `${problem.name}-${task.variant}-${task.seed}`,
+  seed: task.seed,
+  direction: 'minimize',
+  space: problem.space,
+  objective: { use: 'module', options: { path: './objective.mjs', export: problem.name } },
+  suggester: { use: 'tpe', options: task.options },
+  store: { use: 'memory' },
+  reporters: [],
+  budget: { maxTrials: task.evals },
+  concurrency: task.concurrency,
+});
+
+/** Regret after each trial: noise-free loss of the lowest observed loss so far, minus the known minimum. */
+const incumbentRegrets = (trials: readonly Trial[], space: CompiledSpace, problem: SuiteProblem): number[] => {
+  const ordered = [...trials].sort((a, b) => a.number - b.number);
+  const regrets = ordered.map((trial) => problem.clean(toExternalParams(space, trial.params)) - problem.minimum);
+  return incumbentIndices(ordered.map((trial) => (trial.state === 'complete' ? trial.value : undefined))).map((i) =>
+    i < 0 ? Number.NaN : (regrets[i] as number),
+  );
+};
+
+const runTask = async (problems: ReadonlyMap<string, SuiteProblem>, task: Task): Promise<TaskResult> => {
+  const problem = problems.get(task.problem);
+  if (problem === undefined) throw new Error(`unknown problem ${task.problem}`);
+  const experiment = await loadExperiment(
+    studyConfig(problem, task),
+    await cliLoadOptions(SUITE_DIR, { force: 'off' }),
+  );
+  const result = await runLoadedExperiment(experiment);
+  return { task, trace: incumbentRegrets(result.trials, experiment.space, problem) };
+};
+
+// ---------------------------------------------------------------- main process
+
+function argument(name: string): string | undefined {
+  const at = process.argv.indexOf(`--${name}`);
+  return at < 0 ? undefined : process.argv[at + 1];
+}
+
+/** Splits `a={...},b={...}` at the commas outside braces. */
+function splitVariants(list: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i];
+    if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(list.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(list.slice(start));
+  return out.filter((s) => s.length > 0);
+}
+
+function parseVariants(): Map<string, Record<string, unknown>> {
+  const specs = [
+    ...splitVariants(argument('variants') ?? ''),
+    ...process.argv.flatMap((value, i) => (process.argv[i - 1] === '--variant' ? [value] : [])),
+  ];
+  const variants = new Map<string, Record<string, unknown>>();
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    if (eq <= 0) throw new Error(`--variants: expected name={json}, got ${spec}`);
+    variants.set(spec.slice(0, eq), JSON.parse(spec.slice(eq + 1)) as Record<string, unknown>);
+  }
+  if (variants.size === 0) {
+    variants.set('parzen', {});
+    variants.set('parzen-mv', { multivariate: true });
+  }
+  return variants;
+}
+
+/** bench/suite/peer-results.json (written by suite/compact_peers.py). */
+interface PeerFile {
+  readonly problems: Record<
+    string,
+    { readonly algorithms: Record<string, { readonly incumbent_at: Record<string, number[]> }> }
+  >;
+}
+
+const peerFile = (): PeerFile => {
+  const path = `${SUITE_DIR}peer-results.json`;
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as PeerFile) : { problems: {} };
+};
+
+/** The peers' per-seed regrets (their incumbents' noise-free values − the known minimum) as sparse traces. */
+function peerTraces(file: PeerFile, problem: SuiteProblem, seeds: number): Map<string, number[][]> {
+  const out = new Map<string, number[][]>();
+  for (const peer of PEERS) {
+    const data = file.problems[problem.name]?.algorithms[peer];
+    if (data === undefined) continue;
+    const traces: number[][] = [];
+    for (const [budget, values] of Object.entries(data.incumbent_at)) {
+      values.slice(0, seeds).forEach((value, seed) => {
+        const trace = (traces[seed] ??= []);
+        trace[Number(budget) - 1] = value - problem.minimum;
+      });
+    }
+    out.set(peer, traces);
+  }
+  return out;
+}
+
+const format = (x: number | undefined): string => {
+  if (x === undefined || Number.isNaN(x)) return '–';
+  if (x === 0) return '0';
+  if (!Number.isFinite(x)) return '∞';
+  const a = Math.abs(x);
+  return a >= 100 ? x.toFixed(1) : a >= 0.01 ? x.toPrecision(3) : x.toExponential(2);
+};
+
+/** ours / best, with both floored at 1e-12 so that two exact zeros compare as 1. */
+const ratio = (ours: number, best: number): number => Math.max(ours, 1e-12) / Math.max(best, 1e-12);
+
+async function runAll(tasks: readonly Task[], workers: number): Promise<TaskResult[]> {
+  const results: TaskResult[] = [];
+  let next = 0;
+  let done = 0;
+  const started = performance.now();
+  const one = () =>
+    new Promise<void>((resolve, reject) => {
+      const child = fork(fileURLToPath(import.meta.url), [], {
+        env: { ...process.env, PARZEN_SUITE_WORKER: '1' },
+        execArgv: process.execArgv,
+      });
+      const feed = () => {
+        const task = tasks[next++];
+        child.send(task ?? { stop: true });
+      };
+      child.on('message', (message: { ready?: boolean; result?: TaskResult; error?: string }) => {
+        if (message.error !== undefined) {
+          reject(new Error(message.error));
+          child.kill();
+          return;
+        }
+        if (message.result !== undefined) {
+          results.push(message.result);
+          done++;
+          if (done % 50 === 0 || done === tasks.length) {
+            const seconds = (performance.now() - started) / 1000;
+            process.stderr.write(`  ${done}/${tasks.length} studies, ${seconds.toFixed(0)} s\n`);
+          }
+        }
+        feed();
+      });
+      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker exited with ${code}`))));
+    });
+  await Promise.all(Array.from({ length: Math.max(1, workers) }, one));
+  return results;
+}
+
+/** Our side of a run, as saved next to the report: per-seed regrets at each budget. */
+interface SavedRun {
+  readonly half: Half | 'all';
+  readonly seeds: number;
+  readonly evals: number;
+  readonly concurrency: number;
+  readonly workers: number;
+  readonly seconds: number;
+  readonly machine: string;
+  readonly command: string;
+  readonly problems: readonly string[];
+  readonly variants: Readonly<Record<string, Record<string, unknown>>>;
+  readonly budgets: readonly number[];
+  /** `problem/variant` → per seed, the regret after each budget. */
+  readonly regrets: Readonly<Record<string, number[][]>>;
+}
+
+const machineNote = (): string =>
+  `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), node ${process.version}`;
+
+async function main(): Promise<void> {
+  const from = argument('from');
+  const saved =
+    from === undefined
+      ? await runSide()
+      : (JSON.parse(readFileSync(new URL(`./${from}`, import.meta.url), 'utf8')) as SavedRun);
+  report(saved, from);
+}
+
+async function runSide(): Promise<SavedRun> {
+  const half = argument('half') as Half | 'all' | undefined;
+  if (half !== 'train' && half !== 'heldout' && half !== 'all') {
+    console.error('give --half train|heldout|all');
+    process.exit(2);
+  }
+  const seeds = Number(argument('seeds') ?? 30);
+  const evals = Number(argument('evals') ?? 100);
+  const concurrency = Number(argument('concurrency') ?? 1);
+  const workers = Number(argument('workers') ?? 2);
+  const only = argument('problems')?.split(',');
+  const variants = parseVariants();
+  const budgets = [25, 50, 100, 200].filter((b) => b < evals).concat([evals]);
+
+  const problems = loadSuite().filter(
+    (p) => (half === 'all' || p.half === half) && (only === undefined || only.includes(p.name)),
+  );
+  console.log(
+    `test points reproduced; ${problems.length} problems (${half}): ${problems.map((p) => p.name).join(', ')}`,
+  );
+  const tasks: Task[] = problems.flatMap((problem) =>
+    [...variants].flatMap(([variant, options]) =>
+      Array.from({ length: seeds }, (_, seed) => ({
+        problem: problem.name,
+        variant,
+        options,
+        seed,
+        evals,
+        concurrency,
+      })),
+    ),
+  );
+  const started = performance.now();
+  const results = await runAll(tasks, workers);
+  const seconds = (performance.now() - started) / 1000;
+  const regrets: Record<string, number[][]> = {};
+  for (const { task, trace } of results) {
+    const list = (regrets[`${task.problem}/${task.variant}`] ??= []);
+    list[task.seed] = budgets.map((b) => Number((trace[b - 1] as number).toPrecision(12)));
+  }
+  const quote = (arg: string) => (/^[\w.,=/-]+$/.test(arg) ? arg : `'${arg}'`);
+  return {
+    half,
+    seeds,
+    evals,
+    concurrency,
+    workers,
+    seconds,
+    machine: machineNote(),
+    command: `node --conditions=@parzen/source --import tsx bench/tpe-suite.ts ${process.argv.slice(2).map(quote).join(' ')}`,
+    problems: problems.map((p) => p.name),
+    variants: Object.fromEntries(variants),
+    budgets,
+    regrets,
+  };
+}
+
+function report(run: SavedRun, from: string | undefined): void {
+  const { half, seeds, evals, concurrency, workers, seconds, budgets } = run;
+  const problems = loadSuite(run.problems);
+  const variants = new Map(Object.entries(run.variants));
+  /** Per seed, a sparse trace holding the regret after each budget. */
+  const ours = new Map<string, number[][]>(
+    Object.entries(run.regrets).map(([key, perSeed]) => [
+      key,
+      perSeed.map((values) => {
+        const trace: number[] = [];
+        budgets.forEach((b, i) => {
+          trace[b - 1] = values[i] as number;
+        });
+        return trace;
+      }),
+    ]),
+  );
+
+  const names = [...variants.keys()];
+  const lines: string[] = [];
+  const summary = new Map(names.map((n) => [n, { ratios: [] as number[], atOrBelow: 0, coupled: 0, coupledOk: 0 }]));
+  const wtl = new Map(names.map((n) => [n, new Map(PEERS.map((p) => [p, { win: 0, tie: 0, loss: 0 }]))]));
+  const at = (traces: number[][], budget: number) => traces.map((t) => t[budget - 1] as number);
+  const peersOnFile = peerFile();
+  for (const problem of problems) {
+    const peers = peerTraces(peersOnFile, problem, seeds);
+    const rows: [string, number[][]][] = [
+      ...names.map((n): [string, number[][]] => [`**${n}**`, ours.get(`${problem.name}/${n}`) ?? []]),
+      ...[...peers],
+    ];
+    const peerMedians = [...peers]
+      .filter(([, traces]) => traces.length > 0 && traces.every((t) => t[evals - 1] !== undefined))
+      .map(([peer, traces]): [string, number] => [peer, quantile(at(traces, evals), 0.5)])
+      .sort((a, b) => a[1] - b[1]);
+    const best = peerMedians[0]?.[1] ?? Number.NaN;
+    const bestNote = peerMedians[0] === undefined ? 'no peer results yet' : `best peer: ${peerMedians[0][0]}`;
+    lines.push(`\n### ${problem.name} (${problem.family}${problem.coupled ? ', coupled' : ''}; ${bestNote})\n`);
+    lines.push(`| algorithm | ${budgets.map((b) => `regret @${b}: median (q25–q75)`).join(' | ')} | ratio @${evals} |`);
+    lines.push(`|---|${budgets.map(() => '---').join('|')}|---|`);
+    for (const [name, traces] of rows) {
+      const cells = budgets.map((b) => {
+        const values = at(traces, b);
+        return `${format(quantile(values, 0.5))} (${format(quantile(values, 0.25))}–${format(quantile(values, 0.75))})`;
+      });
+      const r = ratio(quantile(at(traces, evals), 0.5), best);
+      lines.push(`| ${name} | ${cells.join(' | ')} | ${format(r)} |`);
+    }
+    for (const name of names) {
+      const mine = at(ours.get(`${problem.name}/${name}`) ?? [], evals);
+      const r = ratio(quantile(mine, 0.5), best);
+      const s = summary.get(name);
+      if (s !== undefined && !Number.isNaN(best)) {
+        s.ratios.push(r);
+        if (r <= 1) s.atOrBelow++;
+        if (problem.coupled) {
+          s.coupled++;
+          if (r <= 0.7) s.coupledOk++;
+        }
+      }
+      for (const [peer, traces] of peers) {
+        const counts = wtl.get(name)?.get(peer as (typeof PEERS)[number]);
+        if (counts !== undefined) counts[compareSamples(mine, at(traces, evals))]++;
+      }
+    }
+  }
+
+  const head: string[] = [];
+  head.push(`\n## Summary (${problems.length} problems, regret after ${evals} evaluations)\n`);
+  head.push(
+    '| variant | geometric mean ratio to best peer | worst ratio | at/below best peer | coupled at/below 0.7× |',
+  );
+  head.push('|---|---|---|---|---|');
+  for (const name of names) {
+    const s = summary.get(name);
+    if (s === undefined || s.ratios.length === 0) continue;
+    head.push(
+      `| ${name} | ${format(geometricMean(s.ratios))} | ${format(Math.max(...s.ratios))} | ${s.atOrBelow}/${s.ratios.length} | ${s.coupledOk}/${s.coupled} |`,
+    );
+  }
+  head.push('\nWin / tie / loss against each peer (two-sided Mann–Whitney U, p < 0.05, per-seed regrets):\n');
+  head.push(`| variant | ${PEERS.join(' | ')} |`);
+  head.push(`|---|${PEERS.map(() => '---').join('|')}|`);
+  for (const name of names) {
+    const cells = PEERS.map((peer) => {
+      const c = wtl.get(name)?.get(peer);
+      return c === undefined ? '–' : `${c.win}/${c.tie}/${c.loss}`;
+    });
+    head.push(`| ${name} | ${cells.join(' | ')} |`);
+  }
+  console.log(lines.join('\n'));
+  console.log(head.join('\n'));
+  console.log(`\n${problems.length * names.length * seeds} studies in ${seconds.toFixed(0)} s`);
+
+  if (process.argv.includes('--write')) {
+    const out = argument('out') ?? `results/tpe-suite-${half}.md`;
+    if (from === undefined) {
+      writeFileSync(new URL(`./${out.replace(/\.md$/, '')}.json`, import.meta.url), `${JSON.stringify(run)}\n`);
+    }
+    const variantList = [...variants].map(([n, o]) => `- \`${n}\`: \`{ use: 'tpe', options: ${JSON.stringify(o)} }\``);
+    writeFileSync(
+      new URL(`./${out}`, import.meta.url),
+      `# TPE on the benchmark suite: ${half} half\n\n` +
+        `${seeds} seeds × ${evals} evaluations${concurrency > 1 ? `, ${concurrency} trials at a time` : ''}, ` +
+        `${problems.length} problems of bench/suite/problems.json (half: ${half}). Regret = noise-free loss of the ` +
+        'trial with the lowest observed loss among the first b, minus the known minimum. "ratio" = our median ÷ ' +
+        "the best peer's median after the full budget (both floored at 1e-12). Peers from bench/suite/peer-results.json " +
+        '(hyperopt 0.3.0, Optuna 3.1 = optuna_tpe, Optuna 5.0.0.dev = optuna5_*; 30 seeds, same regret rule); ' +
+        'a peer missing from a table had not been run on that problem yet.\n\n' +
+        "Our studies ran through the CLI's config path (module objective, `tpe` suggester, memory store). " +
+        `Machine: ${run.machine}; ${seconds.toFixed(0)} s on ${workers} worker processes (the machine is shared)` +
+        `${from === undefined ? '' : `; tables rendered again on ${machineNote()} from ${from}`}.\n\n` +
+        `Command: \`${run.command}\`\n\nVariants:\n${variantList.join('\n')}\n${head.join('\n')}\n\n## Per problem\n${lines.join('\n')}\n`,
+    );
+    console.log(`wrote bench/${out}`);
+  }
+}
+
+// ---------------------------------------------------------------- worker process
+
+if (process.env.PARZEN_SUITE_WORKER === '1') {
+  const problems = new Map(loadSuite().map((p) => [p.name, p]));
+  process.on('message', (task: Task | { stop: true }) => {
+    if ('stop' in task) process.exit(0);
+    runTask(problems, task).then(
+      (result) => process.send?.({ result }),
+      (error: unknown) => process.send?.({ error: String((error as Error).stack ?? error) }),
+    );
+  });
+  process.send?.({ ready: true });
+} else {
+  await main();
+}

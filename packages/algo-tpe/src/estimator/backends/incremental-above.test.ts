@@ -1,0 +1,63 @@
+import { fc, test } from '@fast-check/vitest';
+import { compileSpace, type Trial } from '@parzen/engine/plugin';
+import { describe, expect } from 'vitest';
+import { splitHistory } from '../../history/history-split.js';
+import { TrialHistory } from '../../history/trial-history.js';
+import { resolveTpeSettings } from '../../options.js';
+import { createModelCaches, groupModel } from '../../suggest/models.js';
+
+const space = compileSpace({
+  x: { type: 'uniform', low: -2, high: 2 },
+  lr: { type: 'loguniform', low: 1e-4, high: 1 },
+  y: { type: 'normal', mu: 0, sigma: 1 },
+});
+
+const row = fc.tuple(
+  fc.double({ min: -2, max: 2, noNaN: true }),
+  fc.double({ min: 0, max: 1, noNaN: true }),
+  fc.double({ min: -4, max: 4, noNaN: true }),
+);
+
+describe('incremental joint above backend (multivariate g(x) updated per finished trial)', () => {
+  test.prop(
+    [
+      fc.array(row, { minLength: 2, maxLength: 260 }),
+      fc.array(fc.nat({ max: 259 }), { maxLength: 4 }),
+      fc.nat({ max: 3 }),
+      fc.constantFrom(0, 25),
+      fc.constantFrom(0.5, 1),
+      fc.array(row, { minLength: 1, maxLength: 6 }),
+    ],
+    { numRuns: 30 },
+  )(
+    'equals the reference estimator built from scratch, as the study grows, with running trials in g',
+    (rows, cuts, running, forgetting, gamma, points) => {
+      const settings = resolveTpeSettings({ compat: 'parzen', grouping: 'joint', forgetting, gamma });
+      const trials: Trial[] = rows.map(([x, u, y], number) => {
+        const params = { x, lr: 10 ** (4 * u - 4), y };
+        return number >= rows.length - running
+          ? { study: 's', number, state: 'running', params, startedAt: '' }
+          : { study: 's', number, state: 'complete', params, value: x * x + y * y, startedAt: '', finishedAt: '' };
+      });
+      const history = new TrialHistory();
+      const caches = createModelCaches();
+      const xs = [
+        Float64Array.from(points, (p) => p[0]),
+        Float64Array.from(points, (p) => 10 ** (4 * p[1] - 4)),
+        Float64Array.from(points, (p) => Math.max(-3, Math.min(3, p[2]))),
+      ];
+      // The cache follows the study through several syncs (trials arrive in batches).
+      for (const cut of [...cuts.map((c) => Math.min(c, rows.length)).sort((a, b) => a - b), rows.length]) {
+        history.sync('s', 'minimize', trials.slice(0, cut));
+        const split = splitHistory(history, settings);
+        const fast = groupModel(history, split, space.params, settings, caches).above;
+        const slow = groupModel(history, split, space.params, settings).above;
+        const a = fast.logPdf(xs, true);
+        const b = slow.logPdf(xs, true);
+        b.forEach((value, i) => {
+          expect(Math.abs((a[i] as number) - value)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(value)));
+        });
+      }
+    },
+  );
+});

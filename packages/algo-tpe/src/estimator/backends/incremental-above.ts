@@ -1,0 +1,531 @@
+import type { Trial } from '@parzen/engine/plugin';
+import type { HistorySplit } from '../../history/history-split.js';
+import type { TrialHistory } from '../../history/trial-history.js';
+import { linearForgettingWeight } from '../../math/linear-forgetting.js';
+import { LOG_SQRT_2PI } from '../../math/normal.js';
+import type { Density } from '../density.js';
+import type { NumericEncoding } from '../encoding.js';
+import { minimumBandwidth } from '../families/optuna.js';
+import type { FamilySettings } from '../family.js';
+import { logKernelMass } from '../parzen-estimator.js';
+import { evaluateProduct, type ProductKernels } from './pruned-product.js';
+
+/** log of one kernel's normaliser in one dimension: −log σ − log √(2π) − log Z (its mass inside the bounds). */
+const logNormaliser = (mu: number, sigma: number, low: number, high: number): number =>
+  -Math.log(sigma) - LOG_SQRT_2PI - logKernelMass(mu, sigma, low, high);
+
+/** Growable typed arrays. */
+const grown = <T extends Float64Array | Int32Array>(array: T, size: number): T => {
+  if (size <= array.length) return array;
+  const next = new (array.constructor as new (n: number) => T)(Math.max(size, 2 * array.length));
+  next.set(array);
+  return next;
+};
+
+/** The neighbour width (Optuna 5.0 line) of the element at `pos` of `n` sorted ones, given its neighbours. */
+const neighbourSigma = (
+  y: number,
+  previous: number | undefined,
+  next: number | undefined,
+  n: number,
+  low: number,
+  high: number,
+  minSigma: number,
+): number => {
+  const left = y - (previous ?? low);
+  const right = (next ?? high) - y;
+  const gap = n >= 2 && previous === undefined ? right : n >= 2 && next === undefined ? left : Math.max(left, right);
+  return Math.min(high - low, Math.max(minSigma, gap));
+};
+
+/** The added trials' indices in dimension j's order: by value, then trial number. */
+const addedOrder = (j: number, d: number, added: readonly Trial[], mus: Float64Array): number[] =>
+  added
+    .map((_, a) => a)
+    .sort(
+      (a, b) =>
+        (mus[a * d + j] as number) - (mus[b * d + j] as number) ||
+        (added[a] as Trial).number - (added[b] as Trial).number,
+    );
+
+/** Log mixture weights of one suggestion's above set: cached slots, added trials, the prior. */
+interface LogWeights {
+  readonly slot: Float64Array;
+  readonly added: Float64Array;
+  readonly prior: number;
+}
+
+/** One suggestion's changes against the cache, as the walks read and fill them. */
+interface WalkInput {
+  /** Size of the above set. */
+  readonly n: number;
+  readonly removed: Uint8Array;
+  readonly removedSlots: readonly number[];
+  readonly added: readonly Trial[];
+  /** Model values of the added trials, comp-major. */
+  readonly addedMus: Float64Array;
+  /** Filled: their widths. */
+  readonly addedSigmas: Float64Array;
+  /** Filled: the cached widths that differ. */
+  readonly patches: Patch[];
+}
+
+/** A width that differs from the cache in this suggestion. */
+interface Patch {
+  readonly k: number;
+  readonly j: number;
+  readonly sigma: number;
+}
+
+/**
+ * g(x) of a group of continuous parameters (multivariate TPE with Optuna's family), kept up to date one
+ * finished trial at a time instead of rebuilt: every finished trial with all group parameters is a
+ * kernel slot whose centres, widths and normalisers are cached in comp-major layout, next to each
+ * dimension's values in sorted order. Inserting a trial costs one sorted insert per dimension and the
+ * widths of its two neighbours. Per suggestion one walk per dimension over the sorted values (minus the
+ * below trials, plus the running and failed trials that join g) finds the few widths that differ from
+ * the cache; they are patched for the evaluation, which prunes kernels far from each candidate.
+ */
+export class IncrementalAbove {
+  readonly d: number;
+  private size = 0;
+  private capacity = 64;
+  private followed = 0;
+  /** The trial number of each slot, and each trial number's slot (−1: none). */
+  private numbers = new Int32Array(64);
+  private slotOf = new Int32Array(64).fill(-1);
+  /** Slots in trial-number order (for linear forgetting). */
+  private byNumber = new Int32Array(64);
+  /** Per dimension: model values in sorted order (ties by trial number) and their slots. */
+  private readonly keys: Float64Array[];
+  private readonly sorted: Int32Array[];
+  /** Comp-major kernel data: centre, width, 1/width and log normaliser of slot k in dimension j at k·d + j. */
+  private mus: Float64Array;
+  private sigmas: Float64Array;
+  private invSigmas: Float64Array;
+  private logDims: Float64Array;
+  /** Σ_j logDims of each slot. */
+  private logKernels: Float64Array;
+  /** The clip the cached widths were computed with (their count). */
+  private clipCount = -1;
+
+  constructor(
+    readonly names: readonly string[],
+    readonly encodings: readonly NumericEncoding[],
+    readonly settings: FamilySettings,
+  ) {
+    this.d = names.length;
+    this.keys = names.map(() => new Float64Array(64));
+    this.sorted = names.map(() => new Int32Array(64));
+    this.mus = new Float64Array(64 * this.d);
+    this.sigmas = new Float64Array(64 * this.d);
+    this.invSigmas = new Float64Array(64 * this.d);
+    this.logDims = new Float64Array(64 * this.d);
+    this.logKernels = new Float64Array(64);
+  }
+
+  /** Folds in the finished trials the history gained since the last call (those with every group parameter). */
+  follow(history: TrialHistory): void {
+    const driver = history.column(this.names[0] as string);
+    const columns = this.names.map((name) => history.column(name));
+    const inserted = driver.insertedNumbers;
+    const values = new Float64Array(this.d);
+    for (; this.followed < inserted.length; this.followed++) {
+      const number = inserted[this.followed] as number;
+      let complete = true;
+      for (let j = 0; j < this.d && complete; j++) {
+        const value = (columns[j] as (typeof columns)[number]).valueOf(number);
+        if (value === undefined) complete = false;
+        else values[j] = value;
+      }
+      if (complete) this.insert(number, values);
+    }
+    const clipChanged = this.encodings.some((_, j) => this.minSigma(j, this.size) !== this.minSigma(j, this.clipCount));
+    if (this.clipCount < 0 || clipChanged) this.recomputeAll();
+  }
+
+  /** Dimension j's sorted values and slots, its bounds and the smallest width for n observations. */
+  private view(j: number, n: number) {
+    const { low, high } = this.encodings[j] as NumericEncoding;
+    const keys = this.keys[j] as Float64Array;
+    const sorted = this.sorted[j] as Int32Array;
+    return { keys, sorted, low, high, minSigma: this.minSigma(j, n) };
+  }
+
+  private minSigma(j: number, n: number): number {
+    const { low, high } = this.encodings[j] as NumericEncoding;
+    return minimumBandwidth(n, high - low, this.settings);
+  }
+
+  private reserve(slots: number): void {
+    if (slots + 1 <= this.capacity) return;
+    const capacity = Math.max(slots + 1, 2 * this.capacity);
+    const { d } = this;
+    this.numbers = grown(this.numbers, capacity);
+    this.byNumber = grown(this.byNumber, capacity);
+    for (let j = 0; j < d; j++) {
+      this.keys[j] = grown(this.keys[j] as Float64Array, capacity);
+      this.sorted[j] = grown(this.sorted[j] as Int32Array, capacity);
+    }
+    this.mus = grown(this.mus, capacity * d);
+    this.sigmas = grown(this.sigmas, capacity * d);
+    this.invSigmas = grown(this.invSigmas, capacity * d);
+    this.logDims = grown(this.logDims, capacity * d);
+    this.logKernels = grown(this.logKernels, capacity);
+    this.capacity = capacity;
+  }
+
+  /** Position of (y, number) in dimension j's sorted values. */
+  private lowerBound(j: number, y: number, number: number): number {
+    const keys = this.keys[j] as Float64Array;
+    const sorted = this.sorted[j] as Int32Array;
+    let lo = 0;
+    let hi = this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const key = keys[mid] as number;
+      if (key < y || (key === y && (this.numbers[sorted[mid] as number] as number) < number)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private insert(number: number, values: Float64Array): void {
+    const { d } = this;
+    const k = this.size;
+    this.reserve(k + 1);
+    if (number >= this.slotOf.length) {
+      const slotOf = new Int32Array(Math.max(number + 1, 2 * this.slotOf.length)).fill(-1);
+      slotOf.set(this.slotOf);
+      this.slotOf = slotOf;
+    }
+    this.numbers[k] = number;
+    this.slotOf[number] = k;
+    let at = k;
+    while (at > 0 && (this.numbers[this.byNumber[at - 1] as number] as number) > number) {
+      this.byNumber[at] = this.byNumber[at - 1] as number;
+      at--;
+    }
+    this.byNumber[at] = k;
+    const positions: number[] = [];
+    for (let j = 0; j < d; j++) {
+      const y = (this.encodings[j] as NumericEncoding).toModel(values[j] as number);
+      this.mus[k * d + j] = y;
+      const p = this.lowerBound(j, y, number);
+      const keys = this.keys[j] as Float64Array;
+      const sorted = this.sorted[j] as Int32Array;
+      keys.copyWithin(p + 1, p, this.size);
+      sorted.copyWithin(p + 1, p, this.size);
+      keys[p] = y;
+      sorted[p] = k;
+      positions.push(p);
+    }
+    this.size++;
+    // Until the first full computation, and whenever the clip changes, follow() recomputes everything.
+    if (this.clipCount < 0) return;
+    for (let j = 0; j < d; j++) {
+      const p = positions[j] as number;
+      for (let q = Math.max(0, p - 1); q <= Math.min(this.size - 1, p + 1); q++) this.updateWidth(j, q, false);
+    }
+  }
+
+  /** Recomputes the cached width of the element at sorted position `pos` of dimension j. */
+  private updateWidth(j: number, pos: number, force: boolean): void {
+    const { d, size } = this;
+    const keys = this.keys[j] as Float64Array;
+    const k = (this.sorted[j] as Int32Array)[pos] as number;
+    const { low, high } = this.encodings[j] as NumericEncoding;
+    const y = keys[pos] as number;
+    const sigma = neighbourSigma(
+      y,
+      pos > 0 ? keys[pos - 1] : undefined,
+      pos < size - 1 ? keys[pos + 1] : undefined,
+      size,
+      low,
+      high,
+      this.minSigma(j, this.clipCount),
+    );
+    const at = k * d + j;
+    if (this.sigmas[at] === sigma && !force) return;
+    this.sigmas[at] = sigma;
+    this.invSigmas[at] = 1 / sigma;
+    this.logDims[at] = logNormaliser(y, sigma, low, high);
+    let total = 0;
+    for (let i = k * d; i < k * d + d; i++) total += this.logDims[i] as number;
+    this.logKernels[k] = total;
+  }
+
+  private recomputeAll(): void {
+    this.clipCount = this.size;
+    for (let j = 0; j < this.d; j++) for (let pos = 0; pos < this.size; pos++) this.updateWidth(j, pos, true);
+  }
+
+  /**
+   * g(x) for one suggestion: the cached kernels minus the below trials, plus `extras` (running or failed
+   * trials with every group parameter), with the widths that differ patched; `slow` gives the estimator
+   * itself (for explanations). Undefined when fewer than two trials are above (the reference is cheap).
+   */
+  density(split: HistorySplit, extras: readonly Trial[], slow: () => Density): Density | undefined {
+    const { d, size } = this;
+    const removed = new Uint8Array(size);
+    const removedSlots: number[] = [];
+    for (const number of split.below) {
+      const k = number < this.slotOf.length ? (this.slotOf[number] as number) : -1;
+      if (k >= 0) {
+        removed[k] = 1;
+        removedSlots.push(k);
+      }
+    }
+    const removedCount = removedSlots.length;
+    const added = extras.filter((trial) => this.names.every((name) => trial.params[name] !== undefined));
+    const n = size - removedCount + added.length;
+    if (n < 2) return undefined;
+    const addedMus = new Float64Array(added.length * d);
+    added.forEach((trial, a) => {
+      this.names.forEach((name, j) => {
+        addedMus[a * d + j] = (this.encodings[j] as NumericEncoding).toModel(trial.params[name] as number);
+      });
+    });
+    const addedSigmas = new Float64Array(added.length * d);
+    const patches: Patch[] = [];
+    // Cached widths hold for the above set except near the trials taken out or added, unless the clip or
+    // the end rule differ (small studies): then every width is walked.
+    const full = size < 2 || this.encodings.some((_, j) => this.minSigma(j, n) !== this.minSigma(j, this.clipCount));
+    const input: WalkInput = { n, removed, removedSlots, added, addedMus, addedSigmas, patches };
+    for (let j = 0; j < d; j++) {
+      if (full) this.walk(j, input);
+      else this.sparseWalk(j, input);
+    }
+    const weights = this.logWeights(n, removed, added);
+    const kernels = this.kernels(weights, removed, patches);
+    const extra = this.addedKernels(weights.added, addedMus, addedSigmas);
+    const bounds = this.encodings.map(({ low, high }) => ({ low, high }));
+    return {
+      logPdf: (values) => {
+        const points = this.encodings.map((encoding, j) => {
+          const column = values[j] as ArrayLike<number>;
+          const at = new Float64Array(column.length);
+          for (let i = 0; i < at.length; i++) at[i] = encoding.toModel(column[i] as number);
+          return { at };
+        });
+        const saved = patches.map(({ k, j, sigma }) => {
+          const at = k * d + j;
+          const old = this.invSigmas[at] as number;
+          this.invSigmas[at] = 1 / sigma;
+          return old;
+        });
+        kernels.invSigmas = this.invSigmas;
+        kernels.mus = this.mus;
+        try {
+          return evaluateProduct(kernels, bounds, points, extra);
+        } finally {
+          patches.forEach(({ k, j }, i) => {
+            this.invSigmas[k * d + j] = saved[i] as number;
+          });
+        }
+      },
+      sample: (rng, count) => slow().sample(rng, count),
+      estimator: () => slow().estimator(),
+    };
+  }
+
+  /**
+   * One walk over dimension j's above values in sorted order (cached minus removed, merged with the
+   * added ones by value then trial number): the width of every element by the neighbour rule, patched
+   * where it differs from the cache, stored for the added ones.
+   */
+  private walk(j: number, input: WalkInput): void {
+    const { n, removed, added, addedMus, addedSigmas, patches } = input;
+    const { d, size } = this;
+    const { keys, sorted, low, high, minSigma } = this.view(j, n);
+    const order = addedOrder(j, d, added, addedMus);
+    let pos = 0;
+    let next = 0;
+    /** The next element: a slot (≥ 0), an added one (−1 − a), or undefined at the end; its value in `value`. */
+    let value = 0;
+    const advance = (): number | undefined => {
+      while (pos < size && removed[sorted[pos] as number] === 1) pos++;
+      const slotValue = pos < size ? (keys[pos] as number) : Number.POSITIVE_INFINITY;
+      const a = order[next];
+      if (a !== undefined) {
+        const addedValue = addedMus[a * d + j] as number;
+        const slotNumber = pos < size ? (this.numbers[sorted[pos] as number] as number) : Number.POSITIVE_INFINITY;
+        if (addedValue < slotValue || (addedValue === slotValue && (added[a] as Trial).number < slotNumber)) {
+          next++;
+          value = addedValue;
+          return -1 - a;
+        }
+      }
+      if (pos >= size) return undefined;
+      value = slotValue;
+      return sorted[pos++] as number;
+    };
+    let previous: number | undefined;
+    let current = advance();
+    let currentValue = value;
+    while (current !== undefined) {
+      const following = advance();
+      const followingValue = value;
+      const sigma = neighbourSigma(
+        currentValue,
+        previous,
+        following === undefined ? undefined : followingValue,
+        n,
+        low,
+        high,
+        minSigma,
+      );
+      if (current < 0) addedSigmas[(-1 - current) * d + j] = sigma;
+      else if (this.sigmas[current * d + j] !== sigma) patches.push({ k: current, j, sigma });
+      previous = currentValue;
+      current = following;
+      currentValue = followingValue;
+    }
+  }
+
+  /**
+   * The widths of dimension j that can differ from the cache: the above neighbours of every removed and
+   * added trial, the added trials themselves and the two ends; O((removed + added) · log n).
+   */
+  private sparseWalk(j: number, input: WalkInput): void {
+    const { n, removed, removedSlots, added, addedMus, addedSigmas, patches } = input;
+    const { d, size } = this;
+    const { keys, sorted, low, high, minSigma } = this.view(j, n);
+    const order = addedOrder(j, d, added, addedMus);
+    const addedValue = (rank: number) => addedMus[(order[rank] as number) * d + j] as number;
+    const addedNumber = (rank: number) => (added[order[rank] as number] as Trial).number;
+    const previousKept = (position: number): number => {
+      let q = position - 1;
+      while (q >= 0 && removed[sorted[q] as number] === 1) q--;
+      return q;
+    };
+    const nextKept = (position: number): number => {
+      let q = position + 1;
+      while (q < size && removed[sorted[q] as number] === 1) q++;
+      return q;
+    };
+    /** The ranks of the added trials around (value, number): last one before and first one after. */
+    const addedAround = (value: number, number: number, self: boolean): [number, number] => {
+      let before = -1;
+      for (let r = 0; r < order.length; r++) {
+        const v = addedValue(r);
+        if (v < value || (v === value && addedNumber(r) < number)) before = r;
+      }
+      return [before, self ? before + 2 : before + 1];
+    };
+    const widthAt = (value: number, number: number, position: number, after: number, self: boolean): number => {
+      const [before, next] = addedAround(value, number, self);
+      const keptBefore = previousKept(position);
+      const keptAfter = after;
+      let previous = keptBefore >= 0 ? (keys[keptBefore] as number) : undefined;
+      if (before >= 0 && (previous === undefined || addedValue(before) > previous)) previous = addedValue(before);
+      let following = keptAfter < size ? (keys[keptAfter] as number) : undefined;
+      if (next < order.length && (following === undefined || addedValue(next) < following))
+        following = addedValue(next);
+      return neighbourSigma(value, previous, following, n, low, high, minSigma);
+    };
+    const touched = new Set<number>();
+    const touch = (position: number) => {
+      if (position >= 0 && position < size) touched.add(position);
+    };
+    touch(nextKept(-1));
+    touch(previousKept(size));
+    for (const k of removedSlots) {
+      const position = this.lowerBound(j, this.mus[k * d + j] as number, this.numbers[k] as number);
+      touch(previousKept(position));
+      touch(nextKept(position));
+    }
+    for (let r = 0; r < order.length; r++) {
+      const value = addedValue(r);
+      const insertion = this.lowerBound(j, value, addedNumber(r));
+      touch(previousKept(insertion));
+      touch(nextKept(insertion - 1));
+      const a = order[r] as number;
+      addedSigmas[a * d + j] = widthAt(value, addedNumber(r), insertion, nextKept(insertion - 1), true);
+    }
+    for (const position of touched) {
+      const k = sorted[position] as number;
+      const sigma = widthAt(keys[position] as number, this.numbers[k] as number, position, nextKept(position), false);
+      if (this.sigmas[k * d + j] !== sigma) patches.push({ k, j, sigma });
+    }
+  }
+
+  /** Log weights of the above observations by trial number: uniform, or linear forgetting by rank. */
+  private logWeights(n: number, removed: Uint8Array, added: readonly Trial[]): LogWeights {
+    const { forgetting, priorWeight } = this.settings;
+    const slot = new Float64Array(this.size);
+    const addedWeights = new Float64Array(added.length);
+    if (forgetting === 0 || n <= forgetting) {
+      const log = -Math.log(n + priorWeight);
+      slot.fill(log);
+      addedWeights.fill(log);
+      return { slot, added: addedWeights, prior: Math.log(priorWeight) + log };
+    }
+    const addedOrder = added.map((_, a) => a).sort((a, b) => (added[a] as Trial).number - (added[b] as Trial).number);
+    const weights = new Float64Array(this.size);
+    let total = priorWeight;
+    let rank = 0;
+    let next = 0;
+    for (let i = 0; i <= this.size; i++) {
+      const k = i < this.size ? (this.byNumber[i] as number) : -1;
+      const number = k >= 0 ? (this.numbers[k] as number) : Number.POSITIVE_INFINITY;
+      for (; next < addedOrder.length && (added[addedOrder[next] as number] as Trial).number < number; next++) {
+        const w = linearForgettingWeight(rank++, n, forgetting);
+        addedWeights[addedOrder[next] as number] = w;
+        total += w;
+      }
+      if (k < 0 || removed[k] === 1) continue;
+      const w = linearForgettingWeight(rank++, n, forgetting);
+      weights[k] = w;
+      total += w;
+    }
+    const logTotal = Math.log(total);
+    for (let k = 0; k < this.size; k++) slot[k] = Math.log(weights[k] as number) - logTotal;
+    for (let a = 0; a < added.length; a++) addedWeights[a] = Math.log(addedWeights[a] as number) - logTotal;
+    return { slot, added: addedWeights, prior: Math.log(priorWeight) - logTotal };
+  }
+
+  /** The cached kernels for this suggestion: log coefficients with removed slots at −∞, patches applied, the prior last. */
+  private kernels(weights: LogWeights, removed: Uint8Array, patches: readonly Patch[]): ProductKernels {
+    const { d, size } = this;
+    this.reserve(size + 1);
+    const logCoefs = new Float64Array(size + 1);
+    for (let k = 0; k < size; k++) {
+      logCoefs[k] =
+        removed[k] === 1 ? Number.NEGATIVE_INFINITY : (weights.slot[k] as number) + (this.logKernels[k] as number);
+    }
+    for (const { k, j, sigma } of patches) {
+      const at = k * d + j;
+      const { low, high } = this.encodings[j] as NumericEncoding;
+      logCoefs[k] =
+        (logCoefs[k] as number) -
+        (this.logDims[at] as number) +
+        logNormaliser(this.mus[at] as number, sigma, low, high);
+    }
+    let prior = weights.prior;
+    this.encodings.forEach(({ low, high }, j) => {
+      const mid = 0.5 * (low + high);
+      this.mus[size * d + j] = mid;
+      this.invSigmas[size * d + j] = 1 / (high - low);
+      prior += logNormaliser(mid, high - low, low, high);
+    });
+    logCoefs[size] = prior;
+    return { d, size: size + 1, mus: this.mus, invSigmas: this.invSigmas, logCoefs };
+  }
+
+  /** The kernels of the added (running or failed) trials. */
+  private addedKernels(weights: Float64Array, mus: Float64Array, sigmas: Float64Array): ProductKernels {
+    const { d } = this;
+    const count = weights.length;
+    const logCoefs = new Float64Array(count);
+    for (let a = 0; a < count; a++) {
+      let total = weights[a] as number;
+      for (let j = 0; j < d; j++) {
+        const { low, high } = this.encodings[j] as NumericEncoding;
+        total += logNormaliser(mus[a * d + j] as number, sigmas[a * d + j] as number, low, high);
+      }
+      logCoefs[a] = total;
+    }
+    return { d, size: count, mus, invSigmas: sigmas.map((s) => 1 / s), logCoefs };
+  }
+}

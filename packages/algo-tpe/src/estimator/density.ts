@@ -1,0 +1,169 @@
+import type { Rng } from '@parzen/engine/plugin';
+import { prunedProductApplies, prunedProductBackend } from './backends/pruned-product.js';
+import { sortedSumApplies, sortedSumBackend } from './backends/sorted-sum.js';
+import { categoricalPoints, type Encoding } from './encoding.js';
+import type { DensityFamily, FamilySettings, ObservationColumn } from './family.js';
+import { type DimensionPoints, estimatorLogPdf, type ParzenEstimator, sampleEstimator } from './parzen-estimator.js';
+
+/** The observations of one parameter on one side of the split. */
+export interface ObservationSet extends ObservationColumn {
+  /** Their trial numbers. */
+  readonly numbers: Int32Array;
+}
+
+/** A mixture of Gaussian kernels as an explanation shows it (model space: log for log kinds). */
+export interface GaussianComponents {
+  readonly kind: 'gaussian';
+  readonly space: 'linear' | 'log';
+  /** `mixture`: hyperopt cuts the whole mixture at the bounds; `kernel`: Optuna cuts every kernel. */
+  readonly truncation: 'mixture' | 'kernel' | 'none';
+  readonly low?: number;
+  readonly high?: number;
+  readonly weights: readonly number[];
+  readonly mus: readonly number[];
+  readonly sigmas: readonly number[];
+  /** The trial each kernel comes from; null for the prior kernel. */
+  readonly trials: readonly (number | null)[];
+}
+
+/** A categorical model as an explanation shows it: the probability of each option (value = offset + index). */
+export interface CategoricalComponents {
+  readonly kind: 'categorical';
+  readonly offset: number;
+  readonly probabilities: readonly number[];
+}
+
+/** The mixture of one side of a model, as explanations show it. */
+export type ComponentsDescription = GaussianComponents | CategoricalComponents;
+
+/**
+ * One side of a TPE model over d ≥ 1 parameters (l(x) from the below trials or g(x) from the above
+ * ones), in internal values: a {@link ParzenEstimator} and the backend that evaluates it.
+ */
+export interface Density {
+  /**
+   * log density at points (`values[j][i]`: parameter j of point i). With `exact` false a
+   * candidate-independent constant may be left out (hyperopt's truncation normaliser and log Jacobian),
+   * which does not move the argmax.
+   */
+  logPdf(values: readonly ArrayLike<number>[], exact: boolean): Float64Array;
+  /** `count` points drawn from the density, one array of internal values per parameter. */
+  sample(rng: Rng, count: number): Float64Array[];
+  /** The estimator (built on demand by incremental backends). */
+  estimator(): ParzenEstimator;
+}
+
+/** Candidates → evaluation points of each dimension. */
+export const pointsOf = (encodings: readonly Encoding[], values: readonly ArrayLike<number>[]): DimensionPoints[] =>
+  encodings.map((encoding, j) => {
+    const column = values[j] ?? [];
+    return encoding.kind === 'categorical' ? categoricalPoints(encoding, column) : encoding.points(column);
+  });
+
+/** Model-space draws → internal values. */
+export const valuesOf = (encodings: readonly Encoding[], draws: Float64Array[]): Float64Array[] =>
+  draws.map((column, j) => {
+    const encoding = encodings[j] as Encoding;
+    if (encoding.kind === 'categorical') return column.map((index) => index + encoding.offset);
+    return column.map(encoding.fromModel);
+  });
+
+/** Σ_j −ln x_j over the dimensions whose exact density carries the Jacobian (hyperopt's continuous log kinds). */
+const jacobian = (encodings: readonly Encoding[], values: readonly ArrayLike<number>[], out: Float64Array): void => {
+  encodings.forEach((encoding, j) => {
+    if (encoding.kind !== 'numeric' || !encoding.jacobian) return;
+    const column = values[j] as ArrayLike<number>;
+    for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) - Math.log(column[i] as number);
+  });
+};
+
+/** Σ_k w_k row_k of a one-dimensional categorical estimator: its option probabilities. */
+export const categoricalProbabilities = (estimator: ParzenEstimator): Float64Array => {
+  const dimension = estimator.dimensions[0];
+  if (dimension?.kind !== 'categorical') throw new Error('categoricalProbabilities needs one categorical dimension');
+  const { prior, options, keep } = dimension;
+  const probabilities = new Float64Array(prior.length);
+  estimator.weights.forEach((w, k) => {
+    const option = options[k] as number;
+    const spread = option < 0 ? w : w * (1 - keep);
+    for (let c = 0; c < prior.length; c++)
+      probabilities[c] = (probabilities[c] as number) + spread * (prior[c] as number);
+    if (option >= 0) probabilities[option] = (probabilities[option] as number) + w * keep;
+  });
+  return probabilities;
+};
+
+type Evaluate = (points: readonly DimensionPoints[], exact: boolean) => Float64Array;
+
+/**
+ * The fastest backend whose capability fits the estimator and the points: sorted sum (one continuous
+ * dimension), collapsed probabilities (one categorical dimension), pruned product (continuous
+ * dimensions, truncated kernels), else the reference direct sum. Every backend equals the reference
+ * (estimator.test.ts).
+ */
+export const chooseBackend = (estimator: ParzenEstimator, points: readonly DimensionPoints[]): Evaluate => {
+  if (sortedSumApplies(estimator, points)) return sortedSumBackend(estimator);
+  const [first] = estimator.dimensions;
+  if (estimator.dimensions.length === 1 && first?.kind === 'categorical') {
+    const logProbabilities = categoricalProbabilities(estimator).map(Math.log);
+    return (at) => (at[0] as DimensionPoints).at.map((c) => logProbabilities[c] ?? Number.NEGATIVE_INFINITY);
+  }
+  if (estimator.dimensions.length > 1 && prunedProductApplies(estimator, points)) {
+    const backend = prunedProductBackend(estimator);
+    return (at) => backend(at);
+  }
+  return (at) => estimatorLogPdf(estimator, at);
+};
+
+/** A density from a built estimator; the backend is chosen on the first evaluation and kept. */
+export const estimatorDensity = (estimator: ParzenEstimator, encodings: readonly Encoding[]): Density => {
+  let evaluate: Evaluate | undefined;
+  return {
+    logPdf: (values, exact) => {
+      const points = pointsOf(encodings, values);
+      evaluate ??= chooseBackend(estimator, points);
+      const out = evaluate(points, exact);
+      if (exact) jacobian(encodings, values, out);
+      return out;
+    },
+    sample: (rng, count) => valuesOf(encodings, sampleEstimator(estimator, rng, count)),
+    estimator: () => estimator,
+  };
+};
+
+/** The density a family builds from observation columns (one per parameter). */
+export const buildDensity = (
+  family: DensityFamily,
+  encodings: readonly Encoding[],
+  columns: readonly ObservationColumn[],
+  settings: FamilySettings,
+): Density => estimatorDensity(family.build(encodings, columns, settings), encodings);
+
+/** An explanation's view of a one-dimensional estimator. */
+export const describeEstimator = (
+  estimator: ParzenEstimator,
+  encoding: Encoding,
+  numbers: Int32Array,
+): ComponentsDescription => {
+  if (encoding.kind === 'categorical') {
+    return {
+      kind: 'categorical',
+      offset: encoding.offset,
+      probabilities: Array.from(categoricalProbabilities(estimator)),
+    };
+  }
+  const dimension = estimator.dimensions[0];
+  if (dimension?.kind !== 'numeric') throw new Error('describeEstimator: a numeric encoding needs a numeric dimension');
+  const bounded = Number.isFinite(dimension.low);
+  return {
+    kind: 'gaussian',
+    space: encoding.log ? 'log' : 'linear',
+    truncation: estimator.truncation === 'kernel' ? 'kernel' : bounded ? 'mixture' : 'none',
+    ...(bounded ? { low: dimension.low } : {}),
+    ...(Number.isFinite(dimension.high) ? { high: dimension.high } : {}),
+    weights: Array.from(estimator.weights),
+    mus: Array.from(dimension.mus),
+    sigmas: Array.from(dimension.sigmas),
+    trials: Array.from(estimator.sources, (source) => (source < 0 ? null : (numbers[source] ?? null))),
+  };
+};

@@ -1,0 +1,87 @@
+import type { Distribution } from '@parzen/engine/plugin';
+import { adaptiveParzenSorted } from '../../math/adaptive-parzen.js';
+import { linearForgettingWeight } from '../../math/linear-forgetting.js';
+import { normalise, sortedOrder } from '../../math/mixture.js';
+import {
+  type CategoricalEncoding,
+  categoricalOptions,
+  type Encoding,
+  hyperoptEncoding,
+  type NumericEncoding,
+} from '../encoding.js';
+import type { DensityFamily, FamilySettings, ObservationColumn } from '../family.js';
+import type { ParzenEstimator } from '../parzen-estimator.js';
+
+const lfOf = (settings: FamilySettings): number =>
+  settings.forgetting === 0 ? Number.POSITIVE_INFINITY : settings.forgetting;
+
+/** hyperopt's numeric posterior: the adaptive Parzen estimator (tpe-spec 3.4) cut at the bounds (3.6). */
+const numeric = (encoding: NumericEncoding, column: ObservationColumn, settings: FamilySettings): ParzenEstimator => {
+  let sorted: Float64Array;
+  let order: Int32Array;
+  if (column.sorted !== undefined) {
+    sorted = column.sorted.values.map(encoding.toModel);
+    order = column.sorted.order;
+  } else {
+    const model = column.values.map(encoding.toModel);
+    order = sortedOrder(model);
+    sorted = Float64Array.from(order, (i) => model[i] as number);
+  }
+  const mixture = adaptiveParzenSorted(
+    sorted,
+    order,
+    { ...encoding.prior, weight: settings.priorWeight },
+    lfOf(settings),
+  );
+  const { low, high } = encoding;
+  return {
+    weights: mixture.weights,
+    dimensions: [{ kind: 'numeric', mus: mixture.mus, sigmas: mixture.sigmas, low, high }],
+    // hyperopt renormalises by the accepted mass except for its continuous log kinds.
+    truncation: encoding.jacobian ? 'none' : 'mixture',
+    sources: mixture.sources,
+  };
+};
+
+/**
+ * hyperopt's categorical posterior (tpe-spec 3.7) as a mixture: each observation a one-hot kernel with
+ * its linear-forgetting weight, the prior a kernel p0 with weight C · priorWeight (the pseudo-counts).
+ */
+const categorical = (
+  encoding: CategoricalEncoding,
+  column: ObservationColumn,
+  settings: FamilySettings,
+): ParzenEstimator => {
+  const n = column.values.length;
+  const { prior, options } = categoricalOptions(encoding, column.values);
+  const weights = new Float64Array(n + 1);
+  const lf = lfOf(settings);
+  for (let i = 0; i < n; i++) weights[i] = linearForgettingWeight(i, n, lf);
+  weights[n] = encoding.size * settings.priorWeight;
+  return {
+    weights: normalise(weights),
+    dimensions: [{ kind: 'categorical', prior, options, keep: 1 }],
+    truncation: 'mixture',
+    sources: Int32Array.from({ length: n + 1 }, (_, i) => (i === n ? -1 : i)),
+  };
+};
+
+/**
+ * hyperopt 0.3.0's densities: adaptive Parzen widths with the prior as a neighbour, linear forgetting,
+ * the truncated mixture; categorical counts with pseudo-counts. Univariate only.
+ */
+export const hyperoptFamily: DensityFamily = {
+  name: 'hyperopt',
+  joint: false,
+  encode: (distribution: Distribution) => hyperoptEncoding(distribution),
+  build: (encodings: readonly Encoding[], columns: readonly ObservationColumn[], settings: FamilySettings) => {
+    const [encoding] = encodings;
+    if (encodings.length !== 1 || encoding === undefined) {
+      throw new Error('the hyperopt density family is univariate: build it with one dimension');
+    }
+    const column = columns[0] as ObservationColumn;
+    return encoding.kind === 'categorical'
+      ? categorical(encoding, column, settings)
+      : numeric(encoding, column, settings);
+  },
+};

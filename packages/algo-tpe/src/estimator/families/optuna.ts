@@ -1,0 +1,175 @@
+import type { Distribution } from '@parzen/engine/plugin';
+import { linearForgettingWeight } from '../../math/linear-forgetting.js';
+import { normalise, sortedOrder } from '../../math/mixture.js';
+import {
+  type CategoricalEncoding,
+  categoricalOptions,
+  type Encoding,
+  type NumericEncoding,
+  optunaEncoding,
+} from '../encoding.js';
+import type { DensityFamily, FamilySettings, ObservationColumn } from '../family.js';
+import type { CategoricalKernels, KernelDimension, NumericKernels, ParzenEstimator } from '../parzen-estimator.js';
+
+/** Kernel support in model space (log for log kinds, widened by step/2 for discrete ones). */
+export interface KernelBounds {
+  readonly low: number;
+  readonly high: number;
+}
+
+/** The width settings of Optuna's numeric kernels (tpe-spec 4.4). */
+export interface BandwidthSettings {
+  readonly bandwidthFloor: number;
+  readonly bandwidthExponent: number;
+  /** Let the first and last observations measure their gap to the bounds (Optuna's `consider_endpoints`). */
+  readonly considerEndpoints?: boolean;
+}
+
+/** The smallest width Optuna's magic clip allows for n observations: range · max(floor, (n+2)^−exponent). */
+export const minimumBandwidth = (n: number, range: number, settings: BandwidthSettings): number =>
+  range * Math.max(settings.bandwidthFloor, (n + 2) ** -settings.bandwidthExponent);
+
+/**
+ * Optuna ≥ 4.9 widths (5.0 line) for observations sorted ascending: the larger gap to a neighbour in
+ * [low, ...sorted, high]; the first and last use their inner neighbour only when n ≥ 2 (unless
+ * `considerEndpoints`); then clipped to [range · max(floor, (n+2)^−exponent), range].
+ */
+export const optunaSigmasSorted = (
+  sorted: Float64Array,
+  bounds: KernelBounds,
+  settings: BandwidthSettings,
+): Float64Array => {
+  const n = sorted.length;
+  const { low, high } = bounds;
+  const range = high - low;
+  const minSigma = minimumBandwidth(n, range, settings);
+  const inner = n >= 2 && settings.considerEndpoints !== true;
+  const sigmas = new Float64Array(n);
+  let previous = low;
+  for (let i = 0; i < n; i++) {
+    const x = sorted[i] as number;
+    const next = i + 1 < n ? (sorted[i + 1] as number) : high;
+    const left = x - previous;
+    const right = next - x;
+    const gap = inner && i === 0 ? right : inner && i === n - 1 ? left : Math.max(left, right);
+    sigmas[i] = Math.min(range, Math.max(minSigma, gap));
+    previous = x;
+  }
+  return sigmas;
+};
+
+/** Mixture weights by arrival: linear forgetting (or 1) per observation, the prior weight, normalised later. */
+const arrivalWeight = (rank: number, n: number, settings: FamilySettings): number =>
+  linearForgettingWeight(rank, n, settings.forgetting === 0 ? Number.POSITIVE_INFINITY : settings.forgetting);
+
+/** Model-space values of a column, sorted, with arrival ranks. */
+const sortedModel = (encoding: NumericEncoding, column: ObservationColumn) => {
+  if (column.sorted !== undefined) {
+    const { values, order } = column.sorted;
+    return { values: values.map(encoding.toModel), order };
+  }
+  const model = column.values.map(encoding.toModel);
+  const order = sortedOrder(model);
+  return { values: Float64Array.from(order, (i) => model[i] as number), order };
+};
+
+/** One numeric dimension with components sorted by μ and the prior inserted at its place, plus weights. */
+const sortedNumeric = (
+  encoding: NumericEncoding,
+  column: ObservationColumn,
+  settings: FamilySettings,
+): ParzenEstimator => {
+  const sorted = sortedModel(encoding, column);
+  const n = sorted.values.length;
+  const { low, high } = encoding;
+  const sigmasObs = optunaSigmasSorted(sorted.values, encoding, settings);
+  const priorMu = 0.5 * (low + high);
+  let p = 0;
+  while (p < n && (sorted.values[p] as number) < priorMu) p++;
+  const mus = new Float64Array(n + 1);
+  const sigmas = new Float64Array(n + 1);
+  const weights = new Float64Array(n + 1);
+  const sources = new Int32Array(n + 1);
+  for (let i = 0; i <= n; i++) {
+    if (i === p) {
+      mus[i] = priorMu;
+      sigmas[i] = high - low;
+      weights[i] = n === 0 ? 1 : settings.priorWeight;
+      sources[i] = -1;
+      continue;
+    }
+    const j = i < p ? i : i - 1;
+    const rank = sorted.order[j] as number;
+    mus[i] = sorted.values[j] as number;
+    sigmas[i] = sigmasObs[j] as number;
+    weights[i] = arrivalWeight(rank, n, settings);
+    sources[i] = rank;
+  }
+  const dimension: NumericKernels = { kind: 'numeric', mus, sigmas, low, high };
+  return { weights: normalise(weights), dimensions: [dimension], truncation: 'kernel', sources };
+};
+
+/** A numeric dimension in arrival layout: observation i is component i, the prior last. */
+const arrivalNumeric = (
+  encoding: NumericEncoding,
+  column: ObservationColumn,
+  settings: FamilySettings,
+): NumericKernels => {
+  const n = column.values.length;
+  const sorted = sortedModel(encoding, column);
+  const sortedSigmas = optunaSigmasSorted(sorted.values, encoding, settings);
+  const mus = new Float64Array(n + 1);
+  const sigmas = new Float64Array(n + 1);
+  for (let rank = 0; rank < n; rank++) {
+    const i = sorted.order[rank] as number;
+    mus[i] = sorted.values[rank] as number;
+    sigmas[i] = sortedSigmas[rank] as number;
+  }
+  mus[n] = 0.5 * (encoding.low + encoding.high);
+  sigmas[n] = encoding.high - encoding.low;
+  return { kind: 'numeric', mus, sigmas, low: encoding.low, high: encoding.high };
+};
+
+/**
+ * Optuna's categorical kernels (tpe-spec 4.5, 5.0 line): with n observations, k = n + 1 kernels; the row
+ * of observation i is `priorWeight · C · p0 / k` plus 1 at the observed option, normalised, i.e. keep
+ * 1 / (priorWeight · C / k + 1); the prior row is p0 (uniform unless the parameter has prior
+ * probabilities, an extension for pchoice).
+ */
+const categoricalKernels = (
+  encoding: CategoricalEncoding,
+  column: ObservationColumn,
+  priorWeight: number,
+): CategoricalKernels => {
+  const { prior, options } = categoricalOptions(encoding, column.values);
+  const keep = 1 / ((priorWeight * encoding.size) / (column.values.length + 1) + 1);
+  return { kind: 'categorical', prior, options, keep };
+};
+
+/**
+ * Optuna's Parzen estimator on the 5.0 line (tpe-spec 4.3–4.7): one kernel per observation with a
+ * component index shared by all dimensions, per-dimension neighbour widths with the bounds as
+ * neighbours and the magic clip, every kernel truncated to the bounds, the prior kernel (mid-range,
+ * width = range) with weight `priorWeight`, weights by linear forgetting or uniform.
+ */
+export const optunaFamily: DensityFamily = {
+  name: 'optuna',
+  joint: true,
+  encode: (distribution: Distribution) => optunaEncoding(distribution),
+  build: (encodings: readonly Encoding[], columns: readonly ObservationColumn[], settings: FamilySettings) => {
+    const first = encodings[0];
+    const column = columns[0] as ObservationColumn;
+    if (encodings.length === 1 && first?.kind === 'numeric') return sortedNumeric(first, column, settings);
+    const n = column.values.length;
+    const weights = Float64Array.from({ length: n + 1 }, (_, i) =>
+      i === n ? (n === 0 ? 1 : settings.priorWeight) : arrivalWeight(i, n, settings),
+    );
+    const dimensions: KernelDimension[] = encodings.map((encoding, j) =>
+      encoding.kind === 'categorical'
+        ? categoricalKernels(encoding, columns[j] as ObservationColumn, settings.priorWeight)
+        : arrivalNumeric(encoding, columns[j] as ObservationColumn, settings),
+    );
+    const sources = Int32Array.from({ length: n + 1 }, (_, i) => (i === n ? -1 : i));
+    return { weights: normalise(weights), dimensions, truncation: 'kernel', sources };
+  },
+};

@@ -1,0 +1,207 @@
+import { type Rng, standardNormal, weightedIndex } from '@parzen/engine/plugin';
+import { logSumExp } from '../math/log-sum-exp.js';
+import { LOG_SQRT_2PI, logGaussMass } from '../math/normal.js';
+import { sampleTruncatedNormal } from '../math/truncated-normal.js';
+
+/** One numeric dimension of a Parzen estimator: a Gaussian kernel per component, in model space. */
+export interface NumericKernels {
+  readonly kind: 'numeric';
+  readonly mus: Float64Array;
+  readonly sigmas: Float64Array;
+  /** Support in model space (log for log kinds); ±∞ when unbounded. */
+  readonly low: number;
+  readonly high: number;
+}
+
+/**
+ * One categorical dimension: component k's row is `keep` at its option plus `(1 − keep) · prior`; the
+ * prior component (option −1) is `prior` itself. hyperopt's counts are `keep = 1`; Optuna's kernels are
+ * `keep = 1 / (priorWeight · C / (n + 1) + 1)`.
+ */
+export interface CategoricalKernels {
+  readonly kind: 'categorical';
+  readonly prior: Float64Array;
+  /** The option index of each component, −1 for the prior component. */
+  readonly options: Int32Array;
+  readonly keep: number;
+}
+
+/** One dimension of a Parzen estimator. */
+export type KernelDimension = NumericKernels | CategoricalKernels;
+
+/**
+ * How the estimator meets the bounds of its numeric dimensions: `kernel` = every kernel truncated and
+ * renormalised on its own (Optuna); `mixture` = the whole mixture cut and renormalised once (hyperopt);
+ * `none` = full Gaussians, draws redrawn until inside (hyperopt's continuous log kinds).
+ */
+export type Truncation = 'kernel' | 'mixture' | 'none';
+
+/**
+ * The Parzen estimator: a mixture of product kernels over d ≥ 1 dimensions with one shared component
+ * index. Univariate TPE is d = 1; multivariate and grouped TPE are d = the group size. Plain data.
+ */
+export interface ParzenEstimator {
+  /** Normalised component weights. */
+  readonly weights: Float64Array;
+  readonly dimensions: readonly KernelDimension[];
+  readonly truncation: Truncation;
+  /** The observation (arrival index) each component comes from; −1 for the prior component. */
+  readonly sources: Int32Array;
+}
+
+/**
+ * Points at which an estimator is evaluated, one entry per dimension, in model space: `at` alone is a
+ * point (continuous) or an option index (categorical); with `upper`, the bin [at, upper] (discrete).
+ */
+export interface DimensionPoints {
+  readonly at: Float64Array;
+  readonly upper?: Float64Array;
+}
+
+/** Beyond 8.5σ from both bounds a kernel's truncated mass differs from 1 by less than 1e-17. */
+const FAR = 8.5;
+
+/** log of the mass N(μ, σ) keeps inside [low, high] (0 well inside them). */
+export const logKernelMass = (mu: number, sigma: number, low: number, high: number): number => {
+  const a = (low - mu) / sigma;
+  const b = (high - mu) / sigma;
+  return a < -FAR && b > FAR ? 0 : logGaussMass(a, b);
+};
+
+/** log Σ_k w_k Π_j Z_kj: the mass the untruncated mixture keeps inside the bounds (hyperopt's p_accept). */
+export const logMixtureMass = (estimator: ParzenEstimator): number => {
+  const terms = Float64Array.from(estimator.weights, Math.log);
+  for (const dimension of estimator.dimensions) {
+    if (dimension.kind !== 'numeric') continue;
+    const { mus, sigmas, low, high } = dimension;
+    if (low === Number.NEGATIVE_INFINITY && high === Number.POSITIVE_INFINITY) continue;
+    for (let k = 0; k < terms.length; k++) {
+      terms[k] = (terms[k] as number) + logKernelMass(mus[k] as number, sigmas[k] as number, low, high);
+    }
+  }
+  return logSumExp(terms);
+};
+
+/** Per-component constant of the log density: log w_k, kernel normalisers, truncation masses. */
+const componentBase = (estimator: ParzenEstimator, points: readonly DimensionPoints[]): Float64Array => {
+  const base = Float64Array.from(estimator.weights, Math.log);
+  estimator.dimensions.forEach((dimension, j) => {
+    if (dimension.kind !== 'numeric') return;
+    const binned = points[j]?.upper !== undefined;
+    const { mus, sigmas, low, high } = dimension;
+    for (let k = 0; k < base.length; k++) {
+      const sigma = sigmas[k] as number;
+      let term = base[k] as number;
+      if (!binned) term -= Math.log(sigma) + LOG_SQRT_2PI;
+      if (estimator.truncation === 'kernel') term -= logKernelMass(mus[k] as number, sigma, low, high);
+      base[k] = term;
+    }
+  });
+  return base;
+};
+
+/** log of component k's kernel in one dimension at point i (without the constants of the base). */
+const logKernelAt = (
+  dimension: KernelDimension,
+  truncation: Truncation,
+  points: DimensionPoints,
+  k: number,
+  i: number,
+): number => {
+  const at = points.at[i] as number;
+  if (dimension.kind === 'categorical') {
+    const option = dimension.options[k] as number;
+    const p = dimension.prior[at] ?? 0;
+    const row = option < 0 ? p : (at === option ? dimension.keep : 0) + (1 - dimension.keep) * p;
+    return Math.log(row);
+  }
+  const mu = dimension.mus[k] as number;
+  const sigma = dimension.sigmas[k] as number;
+  if (points.upper !== undefined) {
+    const upper = points.upper[i] as number;
+    if (!(upper > at)) return Number.NEGATIVE_INFINITY;
+    return logGaussMass((at - mu) / sigma, (upper - mu) / sigma);
+  }
+  if (truncation === 'kernel' && (at < dimension.low || at > dimension.high)) return Number.NEGATIVE_INFINITY;
+  const z = (at - mu) / sigma;
+  return -0.5 * z * z;
+};
+
+/**
+ * The reference log density: log Σ_k w_k Π_j K_kj(x_j), by direct log-sum-exp over every component,
+ * with the truncation the estimator declares (−∞ outside the bounds under `kernel` truncation). Every
+ * faster backend is tested against it.
+ */
+export const estimatorLogPdf = (estimator: ParzenEstimator, points: readonly DimensionPoints[]): Float64Array => {
+  const size = estimator.weights.length;
+  const count = points[0]?.at.length ?? 0;
+  const base = componentBase(estimator, points);
+  const shift = estimator.truncation === 'mixture' ? logMixtureMass(estimator) : 0;
+  const { dimensions, truncation } = estimator;
+  const terms = new Float64Array(size);
+  const out = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    for (let k = 0; k < size; k++) {
+      let term = base[k] as number;
+      for (let j = 0; j < dimensions.length && term > Number.NEGATIVE_INFINITY; j++) {
+        term += logKernelAt(dimensions[j] as KernelDimension, truncation, points[j] as DimensionPoints, k, i);
+      }
+      terms[k] = term;
+    }
+    out[i] = logSumExp(terms) - shift;
+  }
+  return out;
+};
+
+/** Rejection draws before giving up on a mixture cut at its bounds (its kernels all sit inside, so never reached). */
+const MAX_REJECTIONS = 100_000;
+
+const sampleCategorical = (dimension: CategoricalKernels, k: number, rng: Rng): number => {
+  const option = dimension.options[k] as number;
+  if (option >= 0 && (dimension.keep === 1 || rng.next() < dimension.keep)) return option;
+  return weightedIndex(rng, dimension.prior);
+};
+
+/**
+ * `count` draws from the estimator in model space, one array per dimension: a component by weight, then
+ * each dimension from that component's kernel. `kernel` truncation draws each numeric value from its
+ * truncated kernel (exact inverse CDF near a bound); `mixture` and `none` redraw the whole point until
+ * every numeric value lies in [low, high), as hyperopt does.
+ */
+export const sampleEstimator = (estimator: ParzenEstimator, rng: Rng, count: number): Float64Array[] => {
+  const { dimensions, weights } = estimator;
+  const out = dimensions.map(() => new Float64Array(count));
+  for (let i = 0; i < count; i++) {
+    if (estimator.truncation === 'kernel') {
+      const k = weightedIndex(rng, weights);
+      dimensions.forEach((dimension, j) => {
+        (out[j] as Float64Array)[i] =
+          dimension.kind === 'categorical'
+            ? sampleCategorical(dimension, k, rng)
+            : sampleTruncatedNormal(
+                rng,
+                dimension.mus[k] as number,
+                dimension.sigmas[k] as number,
+                dimension.low,
+                dimension.high,
+              );
+      });
+      continue;
+    }
+    for (let attempt = 0; attempt < MAX_REJECTIONS; attempt++) {
+      const k = weightedIndex(rng, weights);
+      let inside = true;
+      dimensions.forEach((dimension, j) => {
+        if (dimension.kind === 'categorical') {
+          (out[j] as Float64Array)[i] = sampleCategorical(dimension, k, rng);
+          return;
+        }
+        const draw = (dimension.mus[k] as number) + (dimension.sigmas[k] as number) * standardNormal(rng);
+        (out[j] as Float64Array)[i] = draw;
+        if (!(draw >= dimension.low && draw < dimension.high)) inside = false;
+      });
+      if (inside) break;
+    }
+  }
+  return out;
+};

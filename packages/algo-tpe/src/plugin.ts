@@ -1,0 +1,86 @@
+/**
+ * @packageDocumentation
+ * For plugin authors: TPE's Parzen estimator (one mixture of product kernels over d ≥ 1 dimensions),
+ * its density families and evaluation backends, the history and split, and the pure math, so a new
+ * variant (a density family, a split rule) can be written against them.
+ */
+
+export { evaluateProduct, type ProductKernels, productKernels } from './estimator/backends/pruned-product.js';
+export { sortedSumBackend } from './estimator/backends/sorted-sum.js';
+export {
+  buildDensity,
+  categoricalProbabilities,
+  chooseBackend,
+  type Density,
+  describeEstimator,
+  estimatorDensity,
+  pointsOf,
+  valuesOf,
+} from './estimator/density.js';
+export {
+  type CategoricalEncoding,
+  type Encoding,
+  hyperoptEncoding,
+  NORMAL_SPAN,
+  type NumericEncoding,
+  optunaEncoding,
+} from './estimator/encoding.js';
+export { hyperoptFamily } from './estimator/families/hyperopt.js';
+export {
+  type BandwidthSettings,
+  type KernelBounds,
+  minimumBandwidth,
+  optunaFamily,
+  optunaSigmasSorted,
+} from './estimator/families/optuna.js';
+export { DENSITY_FAMILIES, type DensityFamilyName } from './estimator/families.js';
+export type { DensityFamily, FamilySettings, ObservationColumn } from './estimator/family.js';
+export {
+  type CategoricalKernels,
+  type DimensionPoints,
+  estimatorLogPdf,
+  type KernelDimension,
+  logKernelMass,
+  logMixtureMass,
+  type NumericKernels,
+  type ParzenEstimator,
+  sampleEstimator,
+  type Truncation,
+} from './estimator/parzen-estimator.js';
+export { describeDecision } from './explain/explain-parameter.js';
+export { belowCount, type HistorySplit, observedCount, splitHistory } from './history/history-split.js';
+export { type ParamObservations, paramObservations } from './history/observations.js';
+export { TrialHistory } from './history/trial-history.js';
+export { adaptiveParzenNormal, adaptiveParzenSorted, type ParzenPrior } from './math/adaptive-parzen.js';
+export { erf, erfc, erfcx, logErfc } from './math/erf.js';
+export { type GaussianSum, logGaussianSum, prepareGaussianSum } from './math/gaussian-sum.js';
+export { HERMITE_TERMS, HermiteMoments } from './math/hermite-moments.js';
+export { DEFAULT_FORGETTING, linearForgettingWeight, linearForgettingWeights } from './math/linear-forgetting.js';
+export { logSumExp } from './math/log-sum-exp.js';
+export { type GaussianMixture, normalise, sortedOrder } from './math/mixture.js';
+export { ndtri, ndtriExp } from './math/ndtri.js';
+export { LOG_SQRT_2PI, logGaussMass, logNormalCdf, normalCdf, normalLogPdf } from './math/normal.js';
+export { argmax, scoreCandidates } from './math/score.js';
+export {
+  compareLoss,
+  hyperoptBelowCount,
+  type LossEntry,
+  type OptunaSplitEntry,
+  optunaBelowCount,
+  type Split,
+  splitByLoss,
+  splitOptuna,
+} from './math/split.js';
+export { sampleTruncatedNormal, truncatedNormalQuantile } from './math/truncated-normal.js';
+export { type Decision, decide, scoreModelCandidates } from './suggest/decide.js';
+export {
+  buildParamModel,
+  encodingOf,
+  familyOf,
+  groupModel,
+  type Model,
+  type ModelParam,
+  paramModel,
+} from './suggest/models.js';
+export { beginTpeTrial, type SuggestState } from './suggest/suggest-trial.js';
+export { createSuggestState } from './tpe-suggester.js';

@@ -1,0 +1,236 @@
+import type { Distribution, ParamNode } from '@parzen/engine/plugin';
+import { AboveKdeCache } from '../estimator/backends/above-kde-cache.js';
+import { hermiteAboveDensity } from '../estimator/backends/hermite-above.js';
+import { IncrementalAbove } from '../estimator/backends/incremental-above.js';
+import { buildDensity, type Density, type ObservationSet } from '../estimator/density.js';
+import type { Encoding, NumericEncoding } from '../estimator/encoding.js';
+import { DENSITY_FAMILIES } from '../estimator/families.js';
+import type { DensityFamily, ObservationColumn } from '../estimator/family.js';
+import type { HistorySplit } from '../history/history-split.js';
+import { belowObservations, paramObservations } from '../history/observations.js';
+import type { TrialHistory } from '../history/trial-history.js';
+import type { TpeSettings } from '../options.js';
+
+/** What a model needs of a parameter. */
+export type ModelParam = Pick<ParamNode, 'name' | 'distribution'>;
+
+/** l and g of one group of parameters (one parameter for univariate TPE). */
+export interface Model {
+  readonly params: readonly ModelParam[];
+  readonly encodings: readonly Encoding[];
+  /** l(x), from the below (good) trials. */
+  readonly below: Density;
+  /** g(x), from the above (other) trials. */
+  readonly above: Density;
+}
+
+/** The caches of the incremental backends, keyed by history column (a new column after a history reset). */
+export interface ModelCaches {
+  /** Univariate g(x): the Hermite cache of each parameter's column. */
+  readonly hermite: WeakMap<object, AboveKdeCache>;
+  /** Joint g(x): per first member's column, the cache of each group (by its names). */
+  readonly joint: WeakMap<object, Map<string, IncrementalAbove>>;
+}
+
+/** Empty caches. */
+export const createModelCaches = (): ModelCaches => ({ hermite: new WeakMap(), joint: new WeakMap() });
+
+/** The configured density family. */
+export const familyOf = (settings: Pick<TpeSettings, 'kernel'>): DensityFamily => DENSITY_FAMILIES[settings.kernel];
+
+const encodingCache = new WeakMap<DensityFamily, WeakMap<Distribution, Encoding>>();
+
+/** A family's encoding of a distribution, built once per distribution object. */
+export const encodingOf = (family: DensityFamily, distribution: Distribution): Encoding => {
+  let byDistribution = encodingCache.get(family);
+  if (byDistribution === undefined) {
+    byDistribution = new WeakMap();
+    encodingCache.set(family, byDistribution);
+  }
+  let encoding = byDistribution.get(distribution);
+  if (encoding === undefined) {
+    encoding = family.encode(distribution);
+    byDistribution.set(distribution, encoding);
+  }
+  return encoding;
+};
+
+/** l and g of one parameter from its below and above observations. */
+export const buildParamModel = (
+  param: ModelParam,
+  below: ObservationColumn,
+  above: ObservationColumn,
+  settings: TpeSettings,
+): Model => {
+  const family = familyOf(settings);
+  const encodings = [encodingOf(family, param.distribution)];
+  return {
+    params: [param],
+    encodings,
+    below: buildDensity(family, encodings, [below], settings),
+    above: buildDensity(family, encodings, [above], settings),
+  };
+};
+
+/**
+ * g(x) of one parameter from the incremental Hermite cache, when its capability fits: Optuna's family,
+ * uniform weights (`forgetting: 0`), a continuous parameter and a positive bandwidth floor. Undefined
+ * otherwise (and when the cache cannot serve this split).
+ */
+export const hermiteAbove = (
+  history: TrialHistory,
+  split: HistorySplit,
+  param: ParamNode,
+  settings: TpeSettings,
+  caches: ModelCaches,
+): Density | undefined => {
+  if (settings.kernel !== 'optuna' || settings.forgetting !== 0 || !(settings.bandwidthFloor > 0)) return undefined;
+  const family = familyOf(settings);
+  const encoding = encodingOf(family, param.distribution);
+  if (encoding.kind !== 'numeric' || encoding.binned) return undefined;
+  const column = history.column(param.name);
+  let cache = caches.hermite.get(column);
+  if (cache === undefined) {
+    cache = new AboveKdeCache(encoding, (encoding.high - encoding.low) * settings.bandwidthFloor);
+    caches.hermite.set(column, cache);
+  }
+  cache.follow(column);
+  const added: { number: number; value: number }[] = [];
+  for (const trial of split.extras) {
+    const value = trial.params[param.name];
+    if (value !== undefined) added.push({ number: trial.number, value });
+  }
+  const below = belowObservations(history, split, param.name);
+  const removed: { number: number; value: number }[] = [];
+  for (let i = 0; i < below.numbers.length; i++) {
+    const number = below.numbers[i] as number;
+    if (history.inColumns(number)) removed.push({ number, value: below.values[i] as number });
+  }
+  const changes = {
+    removed,
+    added,
+    priorWeight: settings.priorWeight,
+    clipFloor: settings.bandwidthFloor,
+    clipExponent: settings.bandwidthExponent,
+  };
+  const slow = () => buildDensity(family, [encoding], [paramObservations(history, split, param.name).above], settings);
+  return hermiteAboveDensity(cache, changes, slow);
+};
+
+/**
+ * l and g of one parameter for one suggestion: g from the incremental cache when possible, else both
+ * built from the split observations (always so when the observations are wanted, for explaining).
+ */
+export const paramModel = (
+  history: TrialHistory,
+  split: HistorySplit,
+  param: ParamNode,
+  settings: TpeSettings,
+  caches: ModelCaches,
+): Model => {
+  const above = hermiteAbove(history, split, param, settings, caches);
+  if (above !== undefined) {
+    const family = familyOf(settings);
+    const encodings = [encodingOf(family, param.distribution)];
+    const below = buildDensity(family, encodings, [belowObservations(history, split, param.name)], settings);
+    return { params: [param], encodings, below, above };
+  }
+  const observations = paramObservations(history, split, param.name);
+  return buildParamModel(param, observations.below, observations.above, settings);
+};
+
+/** Columns (one per parameter, arrival order) of the given trials that have every group parameter. */
+const groupColumns = (
+  history: TrialHistory,
+  group: readonly ParamNode[],
+  numbers: readonly number[],
+): ObservationSet[] => {
+  const rows: { number: number; values: number[] }[] = [];
+  for (const number of numbers) {
+    const values: number[] = [];
+    for (const param of group) {
+      const value = history.valueOf(param.name, number);
+      if (value === undefined) break;
+      values.push(value);
+    }
+    if (values.length === group.length) rows.push({ number, values });
+  }
+  rows.sort((a, b) => a.number - b.number);
+  const trialNumbers = Int32Array.from(rows, (row) => row.number);
+  return group.map((_, j) => ({
+    values: Float64Array.from(rows, (row) => row.values[j] as number),
+    numbers: trialNumbers,
+  }));
+};
+
+/** Trial numbers of the above set: complete and pruned trials outside the below set, plus the extras. */
+export const aboveNumbers = (history: TrialHistory, split: HistorySplit): number[] => {
+  const numbers: number[] = [];
+  for (const pairs of [history.complete, history.pruned]) {
+    const tags = pairs.tags;
+    for (let i = 0; i < pairs.size; i++) if (split.isBelow[tags[i] as number] !== 1) numbers.push(tags[i] as number);
+  }
+  for (const trial of split.extras) numbers.push(trial.number);
+  return numbers;
+};
+
+/**
+ * l and g of a group of parameters decided jointly (multivariate TPE, Optuna 5.0 line): the split over
+ * all trials, then each side filtered to the trials that have every group parameter (tpe-spec 4.8).
+ */
+export const groupModel = (
+  history: TrialHistory,
+  split: HistorySplit,
+  group: readonly ParamNode[],
+  settings: TpeSettings,
+  caches?: ModelCaches,
+): Model => {
+  const family = familyOf(settings);
+  const encodings = group.map((param) => encodingOf(family, param.distribution));
+  const slow = () =>
+    buildDensity(family, encodings, groupColumns(history, group, aboveNumbers(history, split)), settings);
+  const above = caches === undefined ? undefined : incrementalAbove(history, split, group, encodings, settings, caches);
+  return {
+    params: group,
+    encodings,
+    below: buildDensity(family, encodings, groupColumns(history, group, split.below), settings),
+    above: above ?? slow(),
+  };
+};
+
+/**
+ * Joint g(x) from the incremental cache when its capability fits: Optuna's family, continuous
+ * parameters, a positive bandwidth floor. Undefined otherwise.
+ */
+export const incrementalAbove = (
+  history: TrialHistory,
+  split: HistorySplit,
+  group: readonly ParamNode[],
+  encodings: readonly Encoding[],
+  settings: TpeSettings,
+  caches: ModelCaches,
+): Density | undefined => {
+  if (settings.kernel !== 'optuna' || !(settings.bandwidthFloor > 0)) return undefined;
+  if (!encodings.every((encoding) => encoding.kind === 'numeric' && !encoding.binned)) return undefined;
+  const first = history.column((group[0] as ParamNode).name);
+  let byGroup = caches.joint.get(first);
+  if (byGroup === undefined) {
+    byGroup = new Map();
+    caches.joint.set(first, byGroup);
+  }
+  const key = group.map((param) => param.name).join('\u0000');
+  let cache = byGroup.get(key);
+  if (cache === undefined) {
+    cache = new IncrementalAbove(
+      group.map((param) => param.name),
+      encodings as NumericEncoding[],
+      settings,
+    );
+    byGroup.set(key, cache);
+  }
+  cache.follow(history);
+  const family = familyOf(settings);
+  return cache.density(split, split.extras, () =>
+    buildDensity(family, encodings, groupColumns(history, group, aboveNumbers(history, split)), settings),
+  );
+};

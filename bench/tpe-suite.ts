@@ -156,7 +156,8 @@ function peerTraces(file: PeerFile, problem: SuiteProblem, seeds: number): Map<s
     const traces: number[][] = [];
     for (const [budget, values] of Object.entries(data.incumbent_at)) {
       values.slice(0, seeds).forEach((value, seed) => {
-        const trace = (traces[seed] ??= []);
+        const trace = traces[seed] ?? [];
+        traces[seed] = trace;
         trace[Number(budget) - 1] = value - problem.minimum;
       });
     }
@@ -279,7 +280,9 @@ async function runSide(): Promise<SavedRun> {
   const seconds = (performance.now() - started) / 1000;
   const regrets: Record<string, number[][]> = {};
   for (const { task, trace } of results) {
-    const list = (regrets[`${task.problem}/${task.variant}`] ??= []);
+    const key = `${task.problem}/${task.variant}`;
+    const list = regrets[key] ?? [];
+    regrets[key] = list;
     list[task.seed] = budgets.map((b) => Number((trace[b - 1] as number).toPrecision(12)));
   }
   const quote = (arg: string) => (/^[\w.,=/-]+$/.test(arg) ? arg : `'${arg}'`);

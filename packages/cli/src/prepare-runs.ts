@@ -51,8 +51,8 @@ export const cliLoadOptions = (baseDir: string, progress: ProgressSettings = {})
 
 const TS_FILE = /\.[cm]?tsx?$/;
 
-/** A config listing a `.ts` plugin gets TypeScript imports turned on first. */
-const enableTypeScriptPlugins = async (raw: unknown): Promise<void> => {
+/** A config listing a `.ts` plugin gets TypeScript imports turned on first (`run`, `validate`, `schema`). */
+export const enableTypeScriptPlugins = async (raw: unknown): Promise<void> => {
   const plugins = (raw as { plugins?: unknown } | null)?.plugins;
   if (Array.isArray(plugins) && plugins.some((plugin) => typeof plugin === 'string' && TS_FILE.test(plugin)))
     await registerTypeScript();

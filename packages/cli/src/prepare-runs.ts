@@ -71,8 +71,12 @@ const withBatchStore = (raw: unknown): unknown => {
 };
 
 const preflightObjective = async (experiment: LoadedExperiment): Promise<void> => {
-  const { config, registry, baseDir } = experiment;
-  const objective = await createPlugin(registry, 'objective', config.objective, { baseDir, study: config.name });
+  const { config, registry, baseDir, space } = experiment;
+  const objective = await createPlugin(registry, 'objective', config.objective, {
+    baseDir,
+    study: config.name,
+    space,
+  });
   await objective.close?.();
 };
 

@@ -101,7 +101,7 @@ export const runLoadedExperiment = async (
   controls: RunControls = {},
 ): Promise<RunResult> => {
   const { config, registry, baseDir } = experiment;
-  const context: PluginContext = { baseDir, study: config.name };
+  const context: PluginContext = { baseDir, study: config.name, space: experiment.space };
   const store = await createPlugin(registry, 'store', config.store, context);
   try {
     const objective = await createPlugin(registry, 'objective', config.objective, context);

@@ -1,3 +1,4 @@
+import type { CompiledSpace } from '../domain/compile-space.js';
 import type { MaybePromise } from './maybe-promise.js';
 import type { ObjectiveAdapter } from './objective.js';
 import type { Reporter } from './reporter.js';
@@ -21,6 +22,13 @@ export interface PluginContext {
   readonly baseDir: string;
   /** The study's name. */
   readonly study: string;
+  /** The study's search space, when known: an objective can check its options against it up front. */
+  readonly space?: CompiledSpace;
+  /**
+   * Inspection only (`parzen trials`, `parzen best`): a store opens what exists for reading, never
+   * creates, locks or writes anything, and fails with `STUDY_NOT_FOUND` when there is nothing to read.
+   */
+  readonly readOnly?: boolean;
 }
 
 /**

@@ -39,6 +39,8 @@ export interface RunStudyOptions {
 export interface RunResult {
   readonly reason: StopReason;
   readonly resumed: boolean;
+  /** How many trials the study had when this run began (the rest of `trials` came after). */
+  readonly existingTrials: number;
   readonly summary: StudySummary;
   readonly trials: readonly Trial[];
 }
@@ -151,7 +153,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     const trials = await store.listTrials(spec.name);
     const summary = summarize(spec.name, spec.direction, options.space, trials);
     bus.emit({ type: 'study.finished', at: now(), reason: reason ?? 'max-trials', summary });
-    result = { reason: reason ?? 'max-trials', resumed, summary, trials };
+    result = { reason: reason ?? 'max-trials', resumed, existingTrials: existing.length, summary, trials };
   } catch (error) {
     fatal ??= error;
   } finally {

@@ -62,7 +62,7 @@ export const enableTypeScriptPlugins = async (raw: unknown): Promise<void> => {
  * A matrix without a `store` keeps all its studies in one journal beside the config,
  * `<name>.parzen.jsonl`, instead of one file per variant.
  */
-const withBatchStore = (raw: unknown): unknown => {
+export const withBatchStore = (raw: unknown): unknown => {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
   const config = raw as Record<string, unknown>;
   if (!('matrix' in config) || 'store' in config || typeof config.name !== 'string') return raw;

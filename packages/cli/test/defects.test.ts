@@ -1,16 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Output } from '../src/output.js';
-import { runCli } from '../src/program.js';
 import { heartConfig, tempDir, writeIn } from './cli-harness.js';
-
-/** Runs the CLI in-process and collects what it writes. */
-const cli = async (...args: string[]) => {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const output: Output = { result: (line) => stdout.push(line), note: (line) => stderr.push(line) };
-  const code = await runCli(['node', 'parzen', ...args], output);
-  return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
-};
+import { cli } from './cli-in-process.js';
 
 let dir: string;
 beforeAll(() => {

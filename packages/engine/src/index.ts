@@ -20,7 +20,13 @@ export {
 export { createMemoryStore, memoryStoreManifest } from './builtins/memory-store.js';
 export { ajvIssues, createAjv } from './config/ajv-issues.js';
 export type { ExperimentConfig, PluginChoice } from './config/experiment-config.js';
-export { baseConfigSchema, composeConfigSchema } from './config/experiment-schema.js';
+export {
+  baseConfigSchema,
+  composeConfigSchema,
+  MAX_CONCURRENCY,
+  MAX_SECONDS,
+  MAX_TRIALS,
+} from './config/experiment-schema.js';
 export { type ConfigDefaults, validateConfig } from './config/validate-config.js';
 export {
   type AnyPluginManifest,
@@ -44,6 +50,7 @@ export { importPluginManifests } from './di/import-plugins.js';
 export { engineModule, pluginModule } from './di/plugin-module.js';
 export { createRegistry, manifestProblem, type PluginRegistry } from './di/registry.js';
 export { PLUGIN_MANIFEST, PLUGIN_REGISTRY } from './di/tokens.js';
+export { canonicalJson } from './domain/canonical-json.js';
 export { type ActivationCondition, type CompiledSpace, compileSpace, type ParamNode } from './domain/compile-space.js';
 export { type Distribution, type DistributionKind, isInSupport, isIntegerKind } from './domain/distribution.js';
 export {

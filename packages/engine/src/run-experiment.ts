@@ -78,6 +78,8 @@ export const createPlugin = async <K extends PluginKind>(
   try {
     return (await manifest.create(choice.options ?? {}, context)) as PluginInstances[K];
   } catch (error) {
+    // A read-only store with nothing to read says so plainly (`parzen trials` on a missing store).
+    if (error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND') throw error;
     throw new ParzenError(
       'PLUGIN_INVALID',
       `The ${kind} plugin \`${choice.use}\` could not start: ${(error as Error).message}`,

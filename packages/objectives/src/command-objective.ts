@@ -57,7 +57,12 @@ export const commandObjectiveOptionsSchema = {
     },
     inheritEnv: { type: 'boolean', default: true, description: "Start from Parzen's environment." },
     stdin: { enum: ['json', 'none'], default: 'json', description: 'Params as one JSON line on standard input.' },
-    timeoutSeconds: { type: 'number', exclusiveMinimum: 0, description: 'Per-trial limit; kills the process group.' },
+    timeoutSeconds: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      maximum: 1_000_000,
+      description: 'Per-trial limit; kills the process group.',
+    },
     stderrTailChars: { type: 'integer', minimum: 0, default: 4000, description: 'Stderr kept in a failed trial.' },
   },
 } as const;

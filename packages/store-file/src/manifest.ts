@@ -39,6 +39,7 @@ export const jsonlStoreManifest = defineStore<JsonlStoreManifestOptions>({
     createJsonlStore({
       path: resolveConfigPath(context.baseDir, options.path ?? defaultJournalName(context.study)),
       ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
+      ...(context.readOnly === true ? { readOnly: true } : {}),
     }),
 });
 

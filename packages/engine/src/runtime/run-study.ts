@@ -1,3 +1,4 @@
+import { MAX_CONCURRENCY } from '../config/experiment-schema.js';
 import type { ObjectiveAdapter } from '../contracts/objective.js';
 import type { Reporter } from '../contracts/reporter.js';
 import type { TrialStore } from '../contracts/store.js';
@@ -22,7 +23,10 @@ export interface RunStudyOptions {
   readonly objective: ObjectiveAdapter;
   readonly reporters?: readonly Reporter[];
   readonly budget: Budget;
-  /** Trials evaluated at once by this process (default 1). A trial is asked only when a slot is free. */
+  /**
+   * Trials evaluated at once by this process (default 1). A trial is asked only when a slot is free. Never
+   * more than the budget has trials left, nor more than `MAX_CONCURRENCY`.
+   */
   readonly concurrency?: number;
   /** Stops asking for trials. Running trials get `gracePeriodMs` to finish, then fail as `INTERRUPTED`. */
   readonly signal?: AbortSignal;
@@ -149,7 +153,10 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         reason ??= 'error';
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 1) }, guarded));
+    // No more workers than trials left to run: `concurrency: 1000` with 3 trials starts 3.
+    const left = limit === undefined ? Number.POSITIVE_INFINITY : limit - existing.length;
+    const workers = Math.max(1, Math.min(options.concurrency ?? 1, left, MAX_CONCURRENCY));
+    await Promise.all(Array.from({ length: workers }, guarded));
     const trials = await store.listTrials(spec.name);
     const summary = summarize(spec.name, spec.direction, options.space, trials);
     bus.emit({ type: 'study.finished', at: now(), reason: reason ?? 'max-trials', summary });

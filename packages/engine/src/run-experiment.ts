@@ -95,7 +95,7 @@ export const createPlugin = async <K extends PluginKind>(
 export const resolveConfigPath = (baseDir: string, path: string): string =>
   isAbsolute(path) ? path : resolve(baseDir, path);
 
-export type RunControls = Pick<RunStudyOptions, 'signal' | 'forceSignal'>;
+export type RunControls = Pick<RunStudyOptions, 'signal' | 'forceSignal' | 'onWarning'>;
 
 /** Runs a loaded experiment: creates its plugins, runs the study, closes the store and objective. */
 export const runLoadedExperiment = async (
@@ -144,6 +144,7 @@ export const runExperiment = async (
   const controls = {
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.forceSignal === undefined ? {} : { forceSignal: options.forceSignal }),
+    ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
   };
   return runLoadedExperiment(experiment, controls);
 };

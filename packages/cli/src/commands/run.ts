@@ -76,7 +76,11 @@ const executeRuns = async (
     const { config } = run.experiment;
     const base = { variant: run.variant.variant, study: config.name, direction: config.direction };
     try {
-      const controls = { signal: interrupts.signal, forceSignal: interrupts.forceSignal };
+      const controls = {
+        signal: interrupts.signal,
+        forceSignal: interrupts.forceSignal,
+        onWarning: (message: string) => output.note(`parzen: warning: ${message}`),
+      };
       const result = await runLoadedExperiment(run.experiment, controls);
       outcomes.push({ ...base, result });
       report(result);

@@ -38,6 +38,8 @@ export interface RunStudyOptions {
   /** How long a running trial's lease lasts without renewal; it is renewed every third of it. Default 60 s. */
   readonly leaseMs?: number;
   readonly explain?: boolean;
+  /** Told about things that do not stop the run but may surprise (default: a line on stderr). */
+  readonly onWarning?: (message: string) => void;
 }
 
 export interface RunResult {
@@ -50,6 +52,10 @@ export interface RunResult {
 }
 
 const now = (): string => new Date().toISOString();
+
+const defaultWarning = (message: string): void => {
+  process.stderr.write(`parzen: warning: ${message}\n`);
+};
 
 /**
  * Runs a study to its budget: `concurrency` workers each ask, evaluate and tell in turn. Every finished
@@ -84,6 +90,12 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
   };
   try {
     const { study, resumed } = await store.openStudy(spec);
+    if (resumed && study.seed !== spec.seed) {
+      (options.onWarning ?? defaultWarning)(
+        `study ${spec.name} was started with seed ${study.seed}; this run uses seed ${spec.seed}, so its trials ` +
+          `draw from other random streams than the earlier ones (run with seed ${study.seed} to continue them).`,
+      );
+    }
     const existing = await store.listTrials(spec.name);
     await failStaleTrials(store, spec.name, existing, workerId);
     const limit = trialLimit(budget, existing.length);

@@ -43,6 +43,8 @@ export interface JsonlStoreOptions {
 /** A {@link TrialStore} over a JSONL journal, with the file's path and the warnings reading it gave. */
 export interface JsonlStore extends TrialStore {
   readonly path: string;
+  /** Every study the journal holds, in the order they were created. */
+  listStudies(): Promise<readonly StudyRecord[]>;
   readonly warnings: readonly string[];
 }
 

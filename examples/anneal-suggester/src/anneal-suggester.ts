@@ -1,10 +1,5 @@
-import {
-  type CompleteTrial,
-  lossToMinimize,
-  type Rng,
-  type Suggester,
-  sampleDistribution,
-} from '@parzen/engine/plugin';
+import type { CompleteTrial, Suggester } from '@parzen/engine';
+import { lossToMinimize, type Rng, sampleDistribution } from '@parzen/engine/plugin';
 import { sampleNeighbour } from './neighbour.js';
 
 /** Options of the `anneal` suggester (hyperopt's names in brackets). */

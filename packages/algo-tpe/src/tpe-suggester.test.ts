@@ -1,11 +1,5 @@
-import { createMemoryStore } from '@parzen/engine';
-import {
-  compileSpace,
-  createFunctionObjective,
-  createHaltonSampler,
-  type EngineEvent,
-  runStudy,
-} from '@parzen/engine/plugin';
+import { createMemoryStore, type EngineEvent } from '@parzen/engine';
+import { compileSpace, createFunctionObjective, createHaltonSampler, runStudy } from '@parzen/engine/plugin';
 import { describeSuggesterContract } from '@parzen/engine/testing';
 import { describe, expect, it } from 'vitest';
 import { createTpeSuggester } from './tpe-suggester.js';

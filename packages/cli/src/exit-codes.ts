@@ -4,7 +4,10 @@ import { ParzenError } from '@parzen/engine';
 export const EXIT = {
   /** The command did what was asked (a study ran to its budget). */
   ok: 0,
-  /** A study could not run or finish: a store, suggester or study error (such as resuming a missing study). */
+  /**
+   * A study could not run or finish: a store, suggester or study error (such as resuming a missing
+   * study), or every trial the run started failed.
+   */
   studyError: 1,
   /** Bad input: unreadable or invalid config, unknown plugin, missing objective module, bad flags. */
   badInput: 2,

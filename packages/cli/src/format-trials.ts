@@ -1,7 +1,6 @@
 import type { Trial } from '@parzen/engine';
-import { toExternalParams } from '@parzen/engine/plugin';
+import { type CompiledSpace, toExternalParams } from '@parzen/engine/plugin';
 import { formatNumber } from './format-number.js';
-import type { PreparedRun } from './prepare-runs.js';
 import { formatTable } from './text-table.js';
 
 /** A trial as `parzen trials` shows it: the params the objective saw, the loss, or the error. */
@@ -17,16 +16,16 @@ export interface TrialRow {
   readonly finishedAt?: string;
 }
 
-/** Turns stored trials into rows with external params (choice values, not indices). */
-export const trialRows = (run: PreparedRun, trials: readonly Trial[]): TrialRow[] =>
+/** Turns stored trials into rows with external params (choice values of `space`, not indices). */
+export const trialRows = (study: string, space: CompiledSpace, trials: readonly Trial[]): TrialRow[] =>
   trials.map((trial) => ({
-    study: run.experiment.config.name,
+    study,
     number: trial.number,
     state: trial.state,
     ...(trial.state === 'complete' || (trial.state === 'pruned' && trial.value !== undefined)
       ? { loss: trial.value as number }
       : {}),
-    params: toExternalParams(run.experiment.space, trial.params),
+    params: toExternalParams(space, trial.params),
     ...(trial.state === 'complete' && trial.attributes !== undefined ? { attributes: trial.attributes } : {}),
     ...(trial.state === 'failed' ? { error: trial.error } : {}),
     startedAt: trial.startedAt,

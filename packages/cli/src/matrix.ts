@@ -79,6 +79,23 @@ const checkMatrix = (matrix: unknown): [string, unknown[]][] => {
   return Object.entries(matrix as Record<string, unknown[]>);
 };
 
+/** The most variants a matrix may expand to; each is validated before anything runs. */
+export const MAX_VARIANTS = 1000;
+
+const checkSize = (axes: readonly [string, unknown[]][]): void => {
+  const count = axes.reduce((total, [, values]) => total * values.length, 1);
+  if (count <= MAX_VARIANTS) return;
+  const sizes = axes.map(([, values]) => values.length).join(' × ');
+  const issues = [
+    { pointer: '/matrix', expected: `at most ${MAX_VARIANTS} combinations`, found: `${sizes} = ${count} variants` },
+  ];
+  throw new ParzenError(
+    'CONFIG_INVALID',
+    `The matrix expands to ${count} variants (${sizes}); at most ${MAX_VARIANTS} are allowed.\n${formatIssues(issues)}`,
+    { issues },
+  );
+};
+
 const product = (axes: readonly (readonly number[])[]): number[][] =>
   axes.reduce<number[][]>((combos, axis) => combos.flatMap((combo) => axis.map((index) => [...combo, index])), [[]]);
 
@@ -100,6 +117,7 @@ export const expandMatrix = (raw: unknown): Variant[] => {
   if (!('matrix' in base)) return [{ config: base, study: name, variant: name, values: {} }];
   const { matrix, ...rest } = base;
   const axes = checkMatrix(matrix);
+  checkSize(axes);
   const labels = axes.map(([, values]) => labelsOf(values));
   return product(axes.map(([, values]) => values.map((_, index) => index))).map((combo) => {
     const config = structuredClone(rest);

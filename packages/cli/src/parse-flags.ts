@@ -4,7 +4,10 @@ import { InvalidArgumentError } from 'commander';
 export const integer = (value: string): number => {
   if (!/^[-+]?\d+$/.test(value.trim()))
     throw new InvalidArgumentError(`expected an integer, found ${JSON.stringify(value)}.`);
-  return Number(value);
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed))
+    throw new InvalidArgumentError(`expected an integer of at most 2^53 - 1 in size, found ${value}.`);
+  return parsed;
 };
 
 /** Commander parser for a positive integer flag (`--max-trials 50`). */

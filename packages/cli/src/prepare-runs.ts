@@ -34,8 +34,8 @@ export const cliLoadOptions = async (
 
 const TS_FILE = /\.[cm]?tsx?$/;
 
-/** A config listing a `.ts` plugin gets TypeScript imports turned on first. */
-const enableTypeScriptPlugins = async (raw: unknown): Promise<void> => {
+/** A config listing a `.ts` plugin gets TypeScript imports turned on first (`run`, `validate`, `schema`). */
+export const enableTypeScriptPlugins = async (raw: unknown): Promise<void> => {
   const plugins = (raw as { plugins?: unknown } | null)?.plugins;
   if (Array.isArray(plugins) && plugins.some((plugin) => typeof plugin === 'string' && TS_FILE.test(plugin)))
     await (await import('@parzen/objectives')).registerTypeScript();
@@ -45,7 +45,7 @@ const enableTypeScriptPlugins = async (raw: unknown): Promise<void> => {
  * A matrix without a `store` keeps all its studies in one journal beside the config,
  * `<name>.parzen.jsonl`, instead of one file per variant.
  */
-const withBatchStore = (raw: unknown): unknown => {
+export const withBatchStore = (raw: unknown): unknown => {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
   const config = raw as Record<string, unknown>;
   if (!('matrix' in config) || 'store' in config || typeof config.name !== 'string') return raw;

@@ -56,21 +56,23 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     });
   program
     .command('trials')
-    .argument('<config>', 'experiment config')
+    .argument('[config]', 'experiment config (optional with --store)')
     .addOption(new Option('--json', 'one JSON array').conflicts('csv'))
     .addOption(new Option('--csv', 'CSV with a header').conflicts('json'))
-    .option('--store <spec>', "read this store instead of the config's")
-    .description("List the study's trials.")
-    .action(async (config: string, flags) => {
+    .option('--store <spec>', "read this store instead of the config's (enough on its own: no config needed)")
+    .option('--study <name>', "the study to read (default: the config's, or the store's only study)")
+    .description("List the study's trials (read-only; values decoded with the space stored with the study).")
+    .action(async (config: string | undefined, flags) => {
       exit.code = await (await import('./commands/inspect.js')).listTrials(config, flags, output);
     });
   program
     .command('best')
-    .argument('<config>', 'experiment config')
+    .argument('[config]', 'experiment config (optional with --store)')
     .option('--json', 'one JSON line')
-    .option('--store <spec>', "read this store instead of the config's")
-    .description("Show the study's best trial.")
-    .action(async (config: string, flags) => {
+    .option('--store <spec>', "read this store instead of the config's (enough on its own: no config needed)")
+    .option('--study <name>', "the study to read (default: the config's, or the store's only study)")
+    .description("Show the study's best trial (read-only).")
+    .action(async (config: string | undefined, flags) => {
       exit.code = await (await import('./commands/inspect.js')).showBest(config, flags, output);
     });
   program

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { parse as parseYaml } from 'yaml';
 import { CliError } from './exit-codes.js';
+import { duplicateKey, MAX_DEPTH, tooDeep } from './json-checks.js';
 
 const lineAndColumn = (text: string, position: number): string => {
   const before = text.slice(0, position).split('\n');
@@ -9,29 +10,51 @@ const lineAndColumn = (text: string, position: number): string => {
 };
 
 const parseJson = (text: string, path: string): unknown => {
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    parsed = JSON.parse(text) as unknown;
   } catch (error) {
     const message = (error as Error).message;
     const position = /position (\d+)/.exec(message)?.[1];
     const where = position === undefined ? '' : ` at ${lineAndColumn(text, Number(position))}`;
     throw new CliError(`${path}: not valid JSON${where}: ${message}`);
   }
+  checkDepth(parsed, path);
+  const duplicate = duplicateKey(text);
+  if (duplicate !== undefined)
+    throw new CliError(
+      `${path}: the key at ${duplicate.pointer} appears twice (${lineAndColumn(text, duplicate.position)}); JSON keeps only the last value, so remove one.`,
+    );
+  return parsed;
 };
 
+/** Nesting past {@link MAX_DEPTH} levels is refused before anything walks the config recursively. */
+const checkDepth = (parsed: unknown, path: string): void => {
+  const pointer = tooDeep(parsed);
+  if (pointer !== undefined)
+    throw new CliError(`${path}: nested deeper than ${MAX_DEPTH} levels (at ${pointer.slice(0, 200)}).`);
+};
+
+/**
+ * YAML: duplicate keys are errors, and an alias bomb stops at yaml's alias limit; any error the parser
+ * raises (its own, or a stack overflow on absurd nesting) is bad input, not a crash.
+ */
 const parseYamlText = (text: string, path: string): unknown => {
+  let parsed: unknown;
   try {
-    return parseYaml(text, { prettyErrors: true }) as unknown;
+    parsed = parseYaml(text, { prettyErrors: true, maxAliasCount: 100, uniqueKeys: true }) as unknown;
   } catch (error) {
-    if (error instanceof YAMLParseError) throw new CliError(`${path}: not valid YAML: ${error.message}`);
-    throw error;
+    throw new CliError(`${path}: not valid YAML: ${error instanceof Error ? error.message : String(error)}`);
   }
+  checkDepth(parsed, path);
+  return parsed;
 };
 
 /**
  * Reads an experiment config: `.json` as JSON, `.yaml`/`.yml` as YAML, anything else as JSON if it
  * parses, else YAML. A missing file or a syntax error is a {@link CliError} (exit 2) naming the file and
- * the line and column.
+ * the line and column; so are duplicate keys, nesting deeper than {@link MAX_DEPTH} levels and a YAML
+ * alias bomb. A UTF-8 byte order mark is ignored.
  */
 export const readConfigFile = (path: string): unknown => {
   let text: string;
@@ -43,12 +66,14 @@ export const readConfigFile = (path: string): unknown => {
       code === 'ENOENT' ? `${path}: no such config file.` : `${path}: cannot read: ${(error as Error).message}`,
     );
   }
+  text = text.replace(/^\uFEFF/, ''); // a UTF-8 byte order mark (Windows editors) is not content
   const extension = extname(path).toLowerCase();
   if (extension === '.json') return parseJson(text, path);
   if (extension === '.yaml' || extension === '.yml') return parseYamlText(text, path);
   try {
-    return JSON.parse(text) as unknown;
+    JSON.parse(text);
   } catch {
     return parseYamlText(text, path);
   }
+  return parseJson(text, path);
 };

@@ -1,24 +1,28 @@
 import { type LoadedExperiment, openStudyScope, ParzenError, type Trial } from '@parzen/engine';
 
 /**
- * Reads a study's trials from its store without running anything. Throws `STUDY_NOT_FOUND` when the
- * store has no such study (a `memory` store never has one: it lives only while a run does).
+ * Reads a study's trials from its store without running anything, creating or writing anything (the
+ * store is opened read-only). Throws `STUDY_NOT_FOUND` when the store has no such study (a `memory`
+ * store never has one: it lives only while a run does).
  */
 export const openStudyTrials = async (experiment: LoadedExperiment): Promise<readonly Trial[]> => {
   const { config } = experiment;
-  const store = await (await openStudyScope(experiment)).create('store', config.store);
+  const store = await (await openStudyScope(experiment, { readOnly: true })).create('store', config.store);
   try {
     await store.getStudy(config.name);
     return await store.listTrials(config.name);
   } catch (error) {
-    if (error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND' && config.store.use === 'memory') {
-      throw new ParzenError(
-        'STUDY_NOT_FOUND',
-        `${error.message} (A \`memory\` store keeps nothing after its run; use jsonl or sqlite.)`,
-      );
-    }
-    throw error;
+    throw memoryHint(error, config.store.use);
   } finally {
     await store.close();
   }
 };
+
+/** A `STUDY_NOT_FOUND` from a `memory` store says why: it keeps nothing after its run. */
+export const memoryHint = (error: unknown, store: string): unknown =>
+  error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND' && store === 'memory'
+    ? new ParzenError(
+        'STUDY_NOT_FOUND',
+        `${error.message} (A \`memory\` store keeps nothing after its run; use jsonl or sqlite.)`,
+      )
+    : error;

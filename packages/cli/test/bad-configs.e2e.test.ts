@@ -75,7 +75,7 @@ const cases: [string, unknown, string, RegExp][] = [
     '/suggester/options/gamma',
     /no other fields|only the fields/,
   ],
-  ['unknown store', heartConfig({ store: { use: 'postgres' } }), '/store/use', /store plugins: .*memory/],
+  ['unknown store', heartConfig({ store: { use: 'mongodb' } }), '/store/use', /store plugins: .*memory/],
   [
     'unknown reporter',
     heartConfig({ reporters: [{ use: 'console' }, { use: 'tensorboard' }] }),

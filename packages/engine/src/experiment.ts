@@ -25,8 +25,10 @@ export const runExperiment = async (raw: unknown, options?: LoadExperimentOption
   (await composition()).runExperiment(raw, options);
 
 /** A study scope of a loaded experiment: create its plugins (a store to read, say) with the study's services. */
-export const openStudyScope = async (experiment: LoadedExperiment): Promise<StudyScope> =>
-  (await composition()).openStudyScope(experiment);
+export const openStudyScope = async (
+  experiment: LoadedExperiment,
+  options?: { readonly readOnly?: boolean },
+): Promise<StudyScope> => (await composition()).openStudyScope(experiment, options);
 
 /** The JSON Schema of configs with the loaded plugins' options (for `parzen schema`). */
 export const configSchemaFor = async (registry: LoadedExperiment['registry']): Promise<object> =>

@@ -15,7 +15,13 @@ export {
 } from './builtins/function-objective.js';
 export { memoryStoreManifest } from './builtins/memory-store.js';
 export type { ExperimentConfig, PluginChoice } from './config/experiment-config.js';
-export { baseConfigSchema, composeConfigSchema } from './config/experiment-schema.js';
+export {
+  baseConfigSchema,
+  composeConfigSchema,
+  MAX_CONCURRENCY,
+  MAX_SECONDS,
+  MAX_TRIALS,
+} from './config/experiment-schema.js';
 export { resolveConfigPath } from './config/paths.js';
 export type { ConfigDefaults } from './config/validate-config.js';
 export {
@@ -49,6 +55,7 @@ export {
 export type { CreateTrialOptions, TrialStore } from './contracts/store.js';
 export type { SuggestContext, Suggester, TrialSampler } from './contracts/suggester.js';
 export { manifestProblem, type PluginRegistry } from './di/registry.js';
+export { canonicalJson } from './domain/canonical-json.js';
 export { type ActivationCondition, type CompiledSpace, compileSpace, type ParamNode } from './domain/compile-space.js';
 export { type Distribution, type DistributionKind, isInSupport, isIntegerKind } from './domain/distribution.js';
 export { createHaltonSampler, type HaltonSampler } from './domain/halton.js';

@@ -51,6 +51,39 @@ export const expandElement = (element: string, where: string, context: TemplateC
   return omit ? undefined : expanded;
 };
 
+const RESERVED_NAMES = ['trial', 'study', 'params'];
+
+/**
+ * Checks a command template (argv and `env` values) against the space before any trial runs: every
+ * `{name}` must be a parameter of the space or a reserved name. Returns one problem per unknown name,
+ * each starting with its JSON pointer (`/command/3`, `/env/LR`) under `prefix`.
+ */
+export const templateProblems = (
+  template: readonly string[],
+  env: Readonly<Record<string, string>>,
+  paramNames: readonly string[],
+  prefix = '',
+): string[] => {
+  const known = new Set([...paramNames, ...RESERVED_NAMES]);
+  const problems: string[] = [];
+  const check = (element: string, pointer: string) => {
+    for (const match of element.matchAll(PLACEHOLDER)) {
+      const name = match[1];
+      if (name === undefined || known.has(name)) continue;
+      problems.push(
+        `${pointer} ${JSON.stringify(element)}: \`{${name}${match[2] ?? ''}}\` names no parameter of the space ` +
+          `(parameters: ${paramNames.join(', ') || 'none'}; reserved: ${RESERVED_NAMES.join(', ')})`,
+      );
+    }
+  };
+  template.forEach((element, index) => {
+    check(element, `${prefix}/command/${index}`);
+  });
+  for (const [name, value] of Object.entries(env))
+    check(value, `${prefix}/env/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`);
+  return problems;
+};
+
 /** Expands a command template into the argv of one trial. */
 export const expandArgv = (template: readonly string[], context: TemplateContext): string[] =>
   template.flatMap((element, index) => {

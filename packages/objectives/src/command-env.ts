@@ -4,6 +4,21 @@ import { formatValue } from './argv-template.js';
 /** The environment variable a parameter is passed in: `PARZEN_PARAM_` plus its name upper-cased, other characters as `_`. */
 export const paramEnvName = (name: string): string => `PARZEN_PARAM_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 
+/**
+ * Parameters whose names map to the same `PARZEN_PARAM_` variable (`a-b` and `a_b`, `lr` and `LR`):
+ * one message per variable that several names share. One of their values would be lost.
+ */
+export const envNameCollisions = (names: readonly string[]): string[] => {
+  const byVariable = new Map<string, string[]>();
+  for (const name of names) byVariable.set(paramEnvName(name), [...(byVariable.get(paramEnvName(name)) ?? []), name]);
+  return [...byVariable]
+    .filter(([, shared]) => shared.length > 1)
+    .map(
+      ([variable, shared]) =>
+        `parameters ${shared.map((name) => `\`${name}\``).join(' and ')} would all be passed as ${variable}; rename one of them`,
+    );
+};
+
 /** What {@link commandEnv} builds a trial's environment from. */
 export interface CommandEnvInput {
   readonly params: ExternalParams;

@@ -1,4 +1,5 @@
 import {
+  type CompiledSpace,
   defineObjective,
   type EvaluationResult,
   type ExternalParams,
@@ -6,8 +7,8 @@ import {
   type ObjectiveAdapter,
   resolveConfigPath,
 } from '@parzen/engine/plugin';
-import { expandArgv, expandEnv, TemplateError } from './argv-template.js';
-import { commandEnv } from './command-env.js';
+import { expandArgv, expandEnv, TemplateError, templateProblems } from './argv-template.js';
+import { commandEnv, envNameCollisions } from './command-env.js';
 import { findExecutable } from './find-executable.js';
 import { findLossLine } from './parse-loss.js';
 import { type CommandOutcome, runCommand } from './run-command.js';
@@ -56,7 +57,12 @@ export const commandObjectiveOptionsSchema = {
     },
     inheritEnv: { type: 'boolean', default: true, description: "Start from Parzen's environment." },
     stdin: { enum: ['json', 'none'], default: 'json', description: 'Params as one JSON line on standard input.' },
-    timeoutSeconds: { type: 'number', exclusiveMinimum: 0, description: 'Per-trial limit; kills the process group.' },
+    timeoutSeconds: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      maximum: 1_000_000,
+      description: 'Per-trial limit; kills the process group.',
+    },
     stderrTailChars: { type: 'integer', minimum: 0, default: 4000, description: 'Stderr kept in a failed trial.' },
   },
 } as const;
@@ -166,12 +172,27 @@ const checkProgram = (options: CommandObjectiveOptions, baseDir: string): void =
   if ('problem' in result) throw new Error(`the program of "command" cannot be run: ${result.problem}.`);
 };
 
+/**
+ * Checks, before any trial runs, the template against the space (every `{name}` is a parameter or a
+ * reserved name) and that no two parameters share a `PARZEN_PARAM_` variable.
+ */
+const checkAgainstSpace = (options: CommandObjectiveOptions, space: CompiledSpace | undefined): void => {
+  if (space === undefined) return;
+  const names = space.params.map((param) => param.name);
+  const problems = [
+    ...templateProblems(options.command, options.env, names, '/objective/options'),
+    ...envNameCollisions(names),
+  ];
+  if (problems.length > 0) throw new Error(`its options do not fit the space:\n  ${problems.join('\n  ')}`);
+};
+
 /** `{ "use": "command", "options": { "command": ["python3", "train.py", "--lr", "{lr}"] } }`. */
 export const commandObjectiveManifest = defineObjective<CommandObjectiveOptions>({
   name: 'command',
   description: 'Runs a program per trial (params on stdin, in env and argv); reads the loss from its last stdout line.',
   optionsSchema: commandObjectiveOptionsSchema,
   create: (options, context) => {
+    checkAgainstSpace(options, context.space);
     checkProgram(options, context.baseDir);
     return createCommandObjective(options, context);
   },

@@ -15,6 +15,8 @@ describe('findLossLine', () => {
   it('reads Python spellings of NaN and infinity as numbers', () => {
     expect(findLossLine('nan')).toBeNaN();
     expect(findLossLine('-inf')).toBe(Number.NEGATIVE_INFINITY);
+    expect(findLossLine('{"loss": NaN, "tag": "Infinity"}')).toEqual({ loss: Number.NaN, tag: 'Infinity' });
+    expect(findLossLine('{"loss": -Infinity}')).toEqual({ loss: Number.NEGATIVE_INFINITY });
   });
 
   it('finds nothing in garbage', () => {

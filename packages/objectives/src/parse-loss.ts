@@ -9,6 +9,44 @@ const SPECIAL: Readonly<Record<string, number>> = {
   '-infinity': Number.NEGATIVE_INFINITY,
 };
 
+/** Python's `json.dumps` writes these bare tokens for non-finite floats; JSON has no such numbers. */
+const NON_FINITE_TOKEN = /^(NaN|-?Infinity)/;
+const TOKEN_VALUES: Readonly<Record<string, number>> = {
+  NaN: Number.NaN,
+  Infinity: Number.POSITIVE_INFINITY,
+  '-Infinity': Number.NEGATIVE_INFINITY,
+};
+
+/**
+ * `JSON.parse`, but also reading the bare `NaN`, `Infinity` and `-Infinity` that Python writes
+ * (`{"loss": NaN}`), so such a loss fails the trial as NaN or infinite rather than as missing. Tokens
+ * inside strings are left alone.
+ */
+const parseJsonWithNonFinite = (text: string): unknown => {
+  let marked = '';
+  let inString = false;
+  for (let at = 0; at < text.length; at++) {
+    const char = text[at] as string;
+    if (inString) {
+      marked += char;
+      if (char === '\\') marked += text[++at] ?? '';
+      else if (char === '"') inString = false;
+      continue;
+    }
+    const token = NON_FINITE_TOKEN.exec(text.slice(at, at + 9))?.[1];
+    if (token !== undefined) {
+      marked += JSON.stringify(`\u0000${token}`);
+      at += token.length - 1;
+      continue;
+    }
+    if (char === '"') inString = true;
+    marked += char;
+  }
+  return JSON.parse(marked, (_key, value: unknown) =>
+    typeof value === 'string' && value.startsWith('\u0000') ? TOKEN_VALUES[value.slice(1)] : value,
+  );
+};
+
 const parseLine = (line: string): unknown => {
   const text = line.trim();
   if (NUMBER.test(text)) return Number(text);
@@ -16,7 +54,7 @@ const parseLine = (line: string): unknown => {
   if (special !== undefined) return special;
   if (!text.startsWith('{')) return undefined;
   try {
-    const value = JSON.parse(text) as unknown;
+    const value = parseJsonWithNonFinite(text);
     return typeof value === 'object' && value !== null && !Array.isArray(value) && 'loss' in value ? value : undefined;
   } catch {
     return undefined;

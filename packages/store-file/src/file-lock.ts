@@ -76,7 +76,8 @@ export class FileLock {
     const deadline = Date.now() + this.options.timeoutMs;
     for (let attempt = 0; ; attempt++) {
       if (this.tryCreate()) return;
-      if (this.breakIfStale()) continue;
+      // Retry at once after breaking a stale lock, but never past the deadline.
+      if (this.breakIfStale() && Date.now() <= deadline) continue;
       if (Date.now() > deadline) throw this.timedOut();
       await sleep(backoffMs(attempt));
     }
@@ -123,12 +124,18 @@ export class FileLock {
   /** Removes a stale lock; true when the lock is gone (retry at once), false when it is live. */
   private breakIfStale(): boolean {
     const { path, staleMs } = this.options;
-    let seen: { ino: number; mtimeMs: number };
+    let seen: { ino: number; mtimeMs: number; isDirectory(): boolean };
     try {
       seen = statSync(path);
     } catch (error) {
       if (errno(error) === 'ENOENT') return true;
       throw journalFailed(path, 'could not inspect the lock file', error);
+    }
+    if (seen.isDirectory()) {
+      throw journalFailed(
+        path,
+        'the lock path is a directory (EISDIR), not a lock file; remove it (or move it away) and run again',
+      );
     }
     if (!this.isStale(readHolder(path), seen.mtimeMs)) return false;
     const breaker = `${path}.break`;
@@ -147,7 +154,9 @@ export class FileLock {
     } finally {
       unlinkQuietly(breaker);
     }
-    return true;
+    // Gone, or replaced by another process's fresh lock; still the same file means it could not be removed.
+    const after = statSync(path, { throwIfNoEntry: false });
+    return after === undefined || after.ino !== seen.ino || after.mtimeMs !== seen.mtimeMs;
   }
 
   private timedOut(): Error {

@@ -1,5 +1,6 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { ParzenError } from '@parzen/engine/plugin';
 import { journalFailed } from './journal-errors.js';
 
 /**
@@ -34,6 +35,17 @@ export class JournalFile {
       return file;
     } catch (error) {
       throw journalFailed(path, 'could not open the journal file', error);
+    }
+  }
+
+  /** Opens an existing journal for reading only; a missing file is `STUDY_NOT_FOUND` ("no study at"). */
+  static openForReading(path: string): JournalFile {
+    try {
+      return new JournalFile(path, openSync(path, 'r'));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new ParzenError('STUDY_NOT_FOUND', `No study at ${path}: the journal file does not exist.`);
+      throw journalFailed(path, 'could not open the journal file for reading', error);
     }
   }
 

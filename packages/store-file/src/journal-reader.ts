@@ -6,6 +6,9 @@ import { ReplayError, type Replica } from './replica.js';
 
 const NEWLINE = 0x0a;
 
+/** The first line of every journal. */
+const HEADER = encodeRecord({ op: 'journal', format: 'parzen-jsonl', version: JOURNAL_VERSION });
+
 /** A line that was not fully written: where it is and what it holds. */
 interface TornLine {
   readonly line: number;
@@ -61,6 +64,7 @@ export class JournalReader {
       }
       if (size === this.offset) return;
       const chunk = readAt(fd, this.offset, size - this.offset);
+      if (this.offset === 0) this.checkFirstLine(chunk);
       const end = chunk.lastIndexOf(NEWLINE);
       if (end < 0) return;
       this.offset += end + 1;
@@ -79,7 +83,7 @@ export class JournalReader {
    */
   appendPrefix(fd: number): string {
     const size = this.size;
-    if (size === 0) return `${encodeRecord({ op: 'journal', format: 'parzen-jsonl', version: JOURNAL_VERSION })}\n`;
+    if (size === 0) return `${HEADER}\n`;
     const fragment = this.unterminatedTail(fd, size);
     if (fragment !== undefined) {
       if (decodeRecord(fragment) !== undefined) return '\n'; // a whole record that only lacks its newline
@@ -110,6 +114,22 @@ export class JournalReader {
     const fragment = this.unterminatedTail(fd, fstatSync(fd).size);
     if (fragment !== undefined && decodeRecord(fragment) === undefined)
       this.warnTorn({ line: this.lines + 1, text: fragment });
+  }
+
+  /**
+   * A non-empty file must start like a journal: its first line a record (the header, as every journal
+   * this version writes begins), or the start of the header cut short by a crash. Anything else (a config, notes) is someone else's file: refused, never repaired or appended to.
+   */
+  private checkFirstLine(chunk: Buffer): void {
+    const newline = chunk.indexOf(NEWLINE);
+    const first = chunk.toString('utf8', 0, newline < 0 ? chunk.length : newline);
+    if (decodeRecord(first) !== undefined) return;
+    if (first.length > 0 && HEADER.startsWith(first)) return; // a header torn by a crash (maybe repaired since)
+    throw new ParzenError(
+      'STORE_FAILED',
+      `\`${this.path}\` is not a Parzen journal: its first line is ${showLine(first)}, not a journal record. ` +
+        'It is left as it is; point the store at another file (a journal ends in .parzen.jsonl by default).',
+    );
   }
 
   private unterminatedTail(fd: number, size: number): string | undefined {

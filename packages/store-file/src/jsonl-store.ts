@@ -33,11 +33,18 @@ export interface JsonlStoreOptions {
   readonly lockTimeoutMs?: number;
   /** A lock held longer than this is broken (its holder hung, or died on another host). Default 10 s. */
   readonly staleLockMs?: number;
+  /**
+   * Inspection only: open an existing journal for reading (no lock, no append handle, nothing created);
+   * a missing file is `STUDY_NOT_FOUND`, and every write is refused.
+   */
+  readonly readOnly?: boolean;
 }
 
 /** A {@link TrialStore} over a JSONL journal, with the file's path and the warnings reading it gave. */
 export interface JsonlStore extends TrialStore {
   readonly path: string;
+  /** Every study the journal holds, in the order they were created. */
+  listStudies(): Promise<readonly StudyRecord[]>;
   readonly warnings: readonly string[];
 }
 
@@ -57,12 +64,14 @@ class JsonlTrialStore implements JsonlStore {
   private readonly reader: JournalReader;
   private readonly lock: FileLock;
   private readonly queue = createSerialQueue();
+  private readonly readOnly: boolean;
 
   constructor(
     readonly path: string,
     options: JsonlStoreOptions,
   ) {
     this.fsync = options.fsync ?? 'finish';
+    this.readOnly = options.readOnly === true;
     const onWarning = options.onWarning ?? defaultWarning;
     this.reader = new JournalReader(path, this.replica, (message) => {
       this.warnings.push(message);
@@ -130,6 +139,11 @@ class JsonlTrialStore implements JsonlStore {
     });
   }
 
+  async listStudies(): Promise<readonly StudyRecord[]> {
+    this.refresh();
+    return this.replica.studies();
+  }
+
   async listTrials(study: string): Promise<readonly Trial[]> {
     this.refresh();
     return [...this.study(study).trials];
@@ -145,7 +159,7 @@ class JsonlTrialStore implements JsonlStore {
 
   private open(): JournalFile {
     if (this.closed) throw new ParzenError('STORE_FAILED', `The journal store for \`${this.path}\` is closed.`);
-    this.file ??= JournalFile.open(this.path, this.fsync);
+    this.file ??= this.readOnly ? JournalFile.openForReading(this.path) : JournalFile.open(this.path, this.fsync);
     return this.file;
   }
 
@@ -160,6 +174,8 @@ class JsonlTrialStore implements JsonlStore {
    * The lock is released before fsync; the call resolves after it.
    */
   private write<T>(task: (append: Append, file: JournalFile) => T): Promise<T> {
+    if (this.readOnly)
+      return Promise.reject(new ParzenError('STORE_FAILED', `The journal \`${this.path}\` was opened read-only.`));
     return this.queue(async () => {
       const file = this.open();
       await this.lock.acquire();

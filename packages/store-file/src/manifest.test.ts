@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as random from '@parzen/algo-random';
-import { runExperiment } from '@parzen/engine';
-import type { ExternalParams } from '@parzen/engine/plugin';
+import { type ExternalParams, runExperiment } from '@parzen/engine';
 import { testPluginContext } from '@parzen/engine/testing';
 import { useTempDir } from '@parzen/test-kit';
 import { describe, expect, it } from 'vitest';

@@ -42,6 +42,7 @@ export const jsonlStoreManifest = defineStore<JsonlStoreManifestOptions>({
       path: resolveConfigPath(context.baseDir, options.path ?? defaultJournalName(context.study)),
       ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
       onWarning: (message) => logger.warn(message),
+      ...(context.readOnly === true ? { readOnly: true } : {}),
     });
   },
 });

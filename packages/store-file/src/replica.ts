@@ -19,12 +19,17 @@ export class ReplayError extends Error {}
  * one slip in (a lock broken wrongly), the first finish of a trial wins and later updates are ignored.
  */
 export class Replica {
-  private readonly studies = new Map<string, ReplicaStudy>();
+  private readonly byName = new Map<string, ReplicaStudy>();
   /** Format version the journal declared, if it has a header line. */
   version: number | undefined;
 
   study(name: string): ReplicaStudy | undefined {
-    return this.studies.get(name);
+    return this.byName.get(name);
+  }
+
+  /** Every study's record, in the order they were created. */
+  studies(): StudyRecord[] {
+    return [...this.byName.values()].map((study) => study.record);
   }
 
   apply(record: JournalRecord): void {
@@ -35,8 +40,8 @@ export class Replica {
       case 'repair':
         return;
       case 'study':
-        if (!this.studies.has(record.study.name)) {
-          this.studies.set(record.study.name, { record: Object.freeze({ ...record.study }), trials: [] });
+        if (!this.byName.has(record.study.name)) {
+          this.byName.set(record.study.name, { record: Object.freeze({ ...record.study }), trials: [] });
         }
         return;
       case 'trial':
@@ -48,7 +53,7 @@ export class Replica {
   }
 
   private require(study: string): ReplicaStudy {
-    const found = this.studies.get(study);
+    const found = this.byName.get(study);
     if (found === undefined) throw new ReplayError(`an operation on study \`${study}\`, which no earlier line created`);
     return found;
   }

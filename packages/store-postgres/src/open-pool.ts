@@ -1,4 +1,4 @@
-import { ParzenError } from '@parzen/engine';
+import { ParzenError } from '@parzen/engine/plugin';
 import type { Pool } from 'pg';
 import { type ConnectionPlan, type PostgresStoreOptions, planConnection } from './connection-options.js';
 import { classify, storeError, unusableConnection } from './pg-errors.js';

@@ -24,6 +24,7 @@ export const sqliteStoreOptionsSchema = {
     busyTimeoutMs: {
       type: 'integer',
       minimum: 0,
+      maximum: 2_147_483_647,
       default: 30_000,
       description: 'How long a write waits for other processes before failing.',
     },
@@ -46,6 +47,7 @@ export const sqliteStoreManifest = defineStore<SqliteStoreManifestOptions>({
       path: resolveConfigPath(context.baseDir, options.path ?? defaultDatabaseName(context.study)),
       ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
       ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
+      ...(context.readOnly === true ? { readOnly: true } : {}),
     }),
 });
 

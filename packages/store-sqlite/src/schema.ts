@@ -60,6 +60,24 @@ const tooNew = (path: string, version: number, latest: number): ParzenError =>
   );
 
 /**
+ * For reading without migrating: the database must be a Parzen store at exactly the latest version.
+ *
+ * @throws `ParzenError` `STORE_FAILED` naming what was found.
+ */
+export const checkSchema = (db: Database, path: string, migrations: readonly Migration[] = MIGRATIONS): void => {
+  const latest = migrations.at(-1)?.version ?? 0;
+  const seen = readVersion(db);
+  if (seen === undefined)
+    throw new ParzenError('STORE_FAILED', `\`${path}\` is not a Parzen SQLite store (it has no parzen_schema table).`);
+  if (seen > latest) throw tooNew(path, seen, latest);
+  if (seen < latest)
+    throw new ParzenError(
+      'STORE_FAILED',
+      `SQLite store \`${path}\` has schema version ${seen}; run a study on it once to upgrade it to ${latest}.`,
+    );
+};
+
+/**
  * Brings a database to the latest schema version: a read when it is current, else one `BEGIN IMMEDIATE`
  * transaction that re-reads the version (another process may have migrated meanwhile) and applies the
  * missing steps. A database from a newer Parzen is refused, never downgraded.

@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import {
   type CreateTrialOptions,
   checkSameStudy,
@@ -8,6 +9,7 @@ import {
   type FinishedTrial,
   type Lease,
   type ParamAssignment,
+  ParzenError,
   type RunningTrial,
   type StudyRecord,
   type StudySpec,
@@ -30,7 +32,7 @@ const database = (): typeof BetterSqlite3 => {
 };
 
 import { retryBusy, retryBusySync } from './busy-retry.js';
-import { migrate } from './schema.js';
+import { checkSchema, migrate } from './schema.js';
 import { storeError } from './sqlite-errors.js';
 import { prepareStatements, type Statements } from './statements.js';
 
@@ -51,6 +53,12 @@ export interface SqliteStoreOptions {
   /** How long a write waits for other processes' transactions before failing. Default 30 s. */
   readonly busyTimeoutMs?: number;
   readonly fsync?: FsyncPolicy;
+  /**
+   * Inspection only: open an existing database read-only (nothing created or migrated); a missing file is
+   * `STUDY_NOT_FOUND`. A database in a folder this process cannot write is read from a temporary copy
+   * (SQLite's WAL needs a writable `-shm` file beside the database).
+   */
+  readonly readOnly?: boolean;
 }
 
 /** A {@link TrialStore} over a SQLite database, with the file's path. */
@@ -90,6 +98,36 @@ const openDatabase = (path: string, busyTimeoutMs: number, fsync: FsyncPolicy): 
   }
 };
 
+const UNWRITABLE_FOLDER = new Set(['SQLITE_READONLY_DIRECTORY', 'SQLITE_CANTOPEN', 'SQLITE_READONLY_CANTINIT']);
+
+/** Opens an existing database for reading; `copyDir` is set when it had to be copied to be read. */
+const openReadOnly = (path: string, busyTimeoutMs: number): { db: BetterSqlite3.Database; copyDir?: string } => {
+  if (!existsSync(path))
+    throw new ParzenError('STUDY_NOT_FOUND', `No study at ${path}: the database file does not exist.`);
+  const open = (file: string) => {
+    const Database = database();
+    const db = new Database(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
+    try {
+      db.prepare('SELECT COUNT(*) FROM sqlite_master').get(); // fails here when the folder is not writable
+      checkSchema(db, path);
+      return db;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  };
+  try {
+    return { db: open(path) };
+  } catch (error) {
+    if (!UNWRITABLE_FOLDER.has((error as { code?: string }).code ?? '')) throw error;
+  }
+  const copyDir = mkdtempSync(join(tmpdir(), 'parzen-sqlite-read-'));
+  const copy = join(copyDir, basename(path));
+  copyFileSync(path, copy);
+  if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${copy}-wal`);
+  return { db: open(copy), copyDir };
+};
+
 class SqliteTrialStore implements SqliteStore {
   readonly name = 'sqlite';
   private readonly db: BetterSqlite3.Database;
@@ -98,6 +136,7 @@ class SqliteTrialStore implements SqliteStore {
   private readonly fsync: FsyncPolicy;
   private readonly studies = new Map<string, StudyRecord>();
   private readonly caches = new Map<string, TrialCache>();
+  private readonly copyDir: string | undefined;
 
   constructor(
     readonly path: string,
@@ -106,7 +145,11 @@ class SqliteTrialStore implements SqliteStore {
     this.busyTimeoutMs = options.busyTimeoutMs ?? 30_000;
     this.fsync = options.fsync ?? 'finish';
     try {
-      this.db = openDatabase(path, this.busyTimeoutMs, this.fsync);
+      if (options.readOnly === true) {
+        const opened = openReadOnly(path, this.busyTimeoutMs);
+        this.db = opened.db;
+        this.copyDir = opened.copyDir;
+      } else this.db = openDatabase(path, this.busyTimeoutMs, this.fsync);
       this.sql = prepareStatements(this.db);
     } catch (error) {
       throw storeError(path, error, 'opening it');
@@ -208,8 +251,15 @@ class SqliteTrialStore implements SqliteStore {
     });
   }
 
+  async listStudies(): Promise<readonly StudyRecord[]> {
+    return this.read('listing studies', () =>
+      (this.sql.studies.all() as StudyRow[]).map((row) => this.findStudy(row.name) as StudyRecord),
+    );
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+    if (this.copyDir !== undefined) rmSync(this.copyDir, { recursive: true, force: true });
   }
 
   private findStudy(name: string): StudyRecord | undefined {

@@ -7,6 +7,7 @@ const SQL = {
   syncFull: 'PRAGMA synchronous = FULL',
   syncNormal: 'PRAGMA synchronous = NORMAL',
   study: 'SELECT name, direction, seed, space, created_at FROM studies WHERE name = ?',
+  studies: 'SELECT name FROM studies ORDER BY created_at, name',
   insertStudy:
     'INSERT INTO studies (name, direction, seed, space, created_at) VALUES (@name, @direction, @seed, @space, @createdAt)',
   // Both seek the primary key or trials_by_update: constant cost, whatever the number of trials.

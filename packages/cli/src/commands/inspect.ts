@@ -1,9 +1,24 @@
-import { formatSummary, summarize } from '@parzen/engine';
+import { dirname, resolve } from 'node:path';
+import {
+  formatSummary,
+  type LoadedExperiment,
+  loadExperiment,
+  openStudyScope,
+  type PluginChoice,
+  summarize,
+  type Trial,
+} from '@parzen/engine';
+import { type CompiledSpace, canonicalJson, compileSpace, type StudyRecord } from '@parzen/engine/plugin';
+import { defaultStore } from '../builtin-plugins.js';
+import { CliError } from '../exit-codes.js';
 import { formatTrialsCsv, formatTrialsTable, type TrialRow, trialRows } from '../format-trials.js';
+import { expandMatrix } from '../matrix.js';
 import type { Output } from '../output.js';
-import { prepareRuns } from '../prepare-runs.js';
+import { applyOverrides } from '../overrides.js';
+import { cliLoadOptions, enableTypeScriptPlugins, withBatchStore } from '../prepare-runs.js';
+import { readConfigFile } from '../read-config-file.js';
 import { parseStoreSpec } from '../store-spec.js';
-import { openStudyTrials } from '../study-trials.js';
+import { memoryHint } from '../study-trials.js';
 import { summaryJson } from '../summary-json.js';
 
 /** Flags of `parzen trials` and `parzen best`. */
@@ -11,33 +26,137 @@ export interface InspectFlags {
   readonly json?: boolean;
   readonly csv?: boolean;
   readonly store?: string;
+  readonly study?: string;
 }
 
-const loadStudies = async (path: string, flags: InspectFlags) => {
-  const runs = await prepareRuns([path], {
-    progress: { force: 'off' },
-    ...(flags.store === undefined ? {} : { overrides: { store: parseStoreSpec(flags.store) } }),
-  });
-  const studies = [];
-  for (const run of runs) studies.push({ run, trials: await openStudyTrials(run.experiment) });
+/** The stores the CLI knows without loading a config's `plugins`. */
+const BUILTIN_STORES = new Set(['jsonl', 'sqlite', 'postgres', 'memory']);
+
+/** Where to read one study: its store (validated), and what the config says of it, if there is one. */
+interface InspectTarget {
+  readonly study: string | undefined;
+  readonly store: PluginChoice;
+  /** The probe experiment that validated the store choice; its container creates the store. */
+  readonly experiment: LoadedExperiment;
+  readonly baseDir: string;
+  /** The config file and the space it describes, to warn when the stored study's space differs. */
+  readonly config?: { readonly path: string; readonly space: unknown };
+}
+
+/** A study read from its store: the stored record (space, direction) and its trials. */
+interface InspectedStudy {
+  readonly record: StudyRecord;
+  readonly space: CompiledSpace;
+  readonly trials: readonly Trial[];
+}
+
+/**
+ * Validates a store choice and loads the plugins it needs: only a store that is not built in brings the
+ * config's `plugins` in. Nothing else of the config is imported or run (objective modules, suggesters).
+ */
+const storeRegistry = async (store: PluginChoice, plugins: unknown, baseDir: string, name: string) => {
+  const needsPlugins = !BUILTIN_STORES.has(store.use);
+  if (needsPlugins) await enableTypeScriptPlugins({ plugins });
+  const probe = {
+    name,
+    space: { x: { type: 'uniform', low: 0, high: 1 } },
+    objective: { use: 'module', options: { path: 'inspect-probe' } },
+    budget: { maxTrials: 1 },
+    store,
+    ...(needsPlugins ? { plugins } : {}),
+  };
+  const experiment = await loadExperiment(probe, await cliLoadOptions(baseDir));
+  return { store: experiment.config.store, experiment };
+};
+
+const configTargets = async (path: string, flags: InspectFlags): Promise<InspectTarget[]> => {
+  const baseDir = dirname(resolve(path));
+  const overrides = flags.store === undefined ? {} : { store: parseStoreSpec(flags.store) };
+  const raw = withBatchStore(applyOverrides(readConfigFile(path), overrides));
+  const targets: InspectTarget[] = [];
+  for (const variant of expandMatrix(raw)) {
+    const config = variant.config;
+    const study = flags.study ?? (typeof config.name === 'string' ? config.name : variant.study);
+    const choice = (config.store as PluginChoice | undefined) ?? defaultStore;
+    const { store, experiment } = await storeRegistry(choice, config.plugins, baseDir, study);
+    targets.push({ study, store, experiment, baseDir, config: { path, space: config.space } });
+  }
+  return targets;
+};
+
+const storeTarget = async (spec: string, flags: InspectFlags): Promise<InspectTarget> => {
+  const choice = parseStoreSpec(spec);
+  const baseDir = process.cwd();
+  const { store, experiment } = await storeRegistry(choice, [], baseDir, flags.study ?? 'inspect');
+  return { study: flags.study, store, experiment, baseDir };
+};
+
+/** The study a store without a named study holds: its only one, else a list to pick from. */
+const onlyStudy = (studies: readonly StudyRecord[] | undefined, store: string): StudyRecord => {
+  if (studies === undefined)
+    throw new CliError(`The ${store} store cannot list its studies: name one with --study NAME.`);
+  if (studies.length === 1) return studies[0] as StudyRecord;
+  if (studies.length === 0) throw new CliError(`The store holds no study yet.`, 1, 'STUDY_NOT_FOUND');
+  throw new CliError(
+    `The store holds ${studies.length} studies (${studies.map((study) => study.name).join(', ')}); pick one with --study NAME.`,
+  );
+};
+
+const inspect = async (target: InspectTarget, output: Output): Promise<InspectedStudy> => {
+  const store = await (await openStudyScope(target.experiment, { readOnly: true })).create('store', target.store);
+  try {
+    const record =
+      target.study === undefined
+        ? onlyStudy(await store.listStudies?.(), target.store.use)
+        : await store.getStudy(target.study);
+    const trials = await store.listTrials(record.name);
+    const { config } = target;
+    if (config !== undefined && canonicalJson(config.space) !== canonicalJson(record.space)) {
+      output.note(
+        `parzen: warning: study ${record.name} was run with another space than ${config.path} describes now; ` +
+          'its trials are shown with the stored space.',
+      );
+    }
+    return { record, space: compileSpace(record.space), trials };
+  } catch (error) {
+    throw memoryHint(error, target.store.use);
+  } finally {
+    await store.close();
+  }
+};
+
+/**
+ * The studies `trials` and `best` show: the config's (each matrix variant's) or, with `--store` and no
+ * config, the store's study (`--study NAME`, or the only one it holds). Stores are opened read-only:
+ * nothing is created, locked or written, and the config's objective and plugins are not loaded (a store
+ * plugin named in `plugins` is). Trials are decoded with the space stored with the study.
+ */
+const loadStudies = async (path: string | undefined, flags: InspectFlags, output: Output) => {
+  if (path === undefined && flags.store === undefined)
+    throw new CliError('Give a config, or --store SPEC (e.g. --store jsonl:./study.parzen.jsonl).');
+  const targets =
+    path === undefined ? [await storeTarget(flags.store as string, flags)] : await configTargets(path, flags);
+  const studies: InspectedStudy[] = [];
+  for (const target of targets) studies.push(await inspect(target, output));
   return studies;
 };
 
-/** `parzen trials <config>`: every trial of the config's study (each matrix variant's), as a table, CSV or JSON. */
-export const listTrials = async (path: string, flags: InspectFlags, output: Output): Promise<number> => {
-  const rows: TrialRow[] = (await loadStudies(path, flags)).flatMap(({ run, trials }) => trialRows(run, trials));
+/** `parzen trials [config]`: every trial of the study (each matrix variant's), as a table, CSV or JSON. */
+export const listTrials = async (path: string | undefined, flags: InspectFlags, output: Output): Promise<number> => {
+  const rows: TrialRow[] = (await loadStudies(path, flags, output)).flatMap(({ record, space, trials }) =>
+    trialRows(record.name, space, trials),
+  );
   if (flags.json === true) output.result(JSON.stringify(rows));
   else if (flags.csv === true) output.result(formatTrialsCsv(rows));
   else output.result(rows.length === 0 ? 'No trials yet.' : formatTrialsTable(rows));
   return 0;
 };
 
-/** `parzen best <config>`: the best trial of the study (of each matrix variant), as text or one JSON line. */
-export const showBest = async (path: string, flags: InspectFlags, output: Output): Promise<number> => {
-  const summaries = (await loadStudies(path, flags)).map(({ run, trials }) => {
-    const { config, space } = run.experiment;
-    return summarize(config.name, config.direction, space, trials);
-  });
+/** `parzen best [config]`: the best trial of the study (of each matrix variant), as text or one JSON line. */
+export const showBest = async (path: string | undefined, flags: InspectFlags, output: Output): Promise<number> => {
+  const summaries = (await loadStudies(path, flags, output)).map(({ record, space, trials }) =>
+    summarize(record.name, record.direction, space, trials),
+  );
   if (flags.json === true) {
     const json = summaries.map((summary) => summaryJson(summary));
     output.result(JSON.stringify(json.length === 1 ? json[0] : json));

@@ -41,6 +41,12 @@ const humanSummary = (result: RunResult): string =>
 
 const describeStop = (reason: StopReason): string => (reason === 'aborted' ? 'interrupted' : reason);
 
+/** The run started trials and every one of them failed: a broken objective, not a finished study. */
+const everyTrialFailed = (result: RunResult): boolean => {
+  const mine = result.trials.filter((trial) => trial.number >= result.existingTrials);
+  return mine.length > 0 && mine.every((trial) => trial.state === 'failed');
+};
+
 const checkStudiesExist = async (runs: readonly PreparedRun[]): Promise<void> => {
   for (const run of runs) {
     try {
@@ -70,10 +76,18 @@ const executeRuns = async (
     const { config } = run.experiment;
     const base = { variant: run.variant.variant, study: config.name, direction: config.direction };
     try {
-      const controls = { signal: interrupts.signal, forceSignal: interrupts.forceSignal };
+      const controls = {
+        signal: interrupts.signal,
+        forceSignal: interrupts.forceSignal,
+        onWarning: (message: string) => output.note(`parzen: warning: ${message}`),
+      };
       const result = await runLoadedExperiment(run.experiment, controls);
       outcomes.push({ ...base, result });
       report(result);
+      if (everyTrialFailed(result) && !interrupts.signal.aborted)
+        output.note(
+          `parzen: every trial of study ${base.study} in this run failed; see \`parzen trials ${run.configPath}\`.`,
+        );
     } catch (error) {
       if (runs.length === 1) throw error;
       outcomes.push({ ...base, error });
@@ -140,5 +154,8 @@ export const runConfigs = async (
   if (batch) printComparison(outcomes, flags, output);
   else if (flags.json === true && single !== undefined)
     output.result(JSON.stringify(summaryJson(single.summary, single.reason)));
-  return interrupts.exitCode() ?? (outcomes.some((outcome) => outcome.error !== undefined) ? EXIT.studyError : EXIT.ok);
+  const failed = outcomes.some(
+    (outcome) => outcome.error !== undefined || (outcome.result !== undefined && everyTrialFailed(outcome.result)),
+  );
+  return interrupts.exitCode() ?? (failed ? EXIT.studyError : EXIT.ok);
 };

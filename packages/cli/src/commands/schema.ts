@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { loadExperiment } from '@parzen/engine';
 import { composeConfigSchema } from '@parzen/engine/plugin';
 import type { Output } from '../output.js';
-import { cliLoadOptions } from '../prepare-runs.js';
+import { cliLoadOptions, enableTypeScriptPlugins } from '../prepare-runs.js';
 import { readConfigFile } from '../read-config-file.js';
 
 /** The `matrix` key the CLI adds to configs (it is expanded before the engine sees a config). */
@@ -20,6 +20,7 @@ export const matrixSchema = {
  */
 export const printSchema = async (path: string | undefined, output: Output): Promise<number> => {
   const plugins = path === undefined ? [] : ((readConfigFile(resolve(path)) as { plugins?: unknown }).plugins ?? []);
+  await enableTypeScriptPlugins({ plugins });
   // The registry comes from the composition root; it needs a valid config, so give it a minimal one.
   const probe = {
     name: 'schema',

@@ -1,8 +1,10 @@
+import { canonicalJson } from '../domain/canonical-json.js';
 import type { StudyRecord, StudySpec } from '../domain/study.js';
 import { ParzenError } from '../errors.js';
 
 /**
- * A resumed study must be the same study: same direction and same space (compared as JSON). The seed may
+ * A resumed study must be the same study: same direction and same space (compared as JSON
+ * with sorted keys, so reordering a definition's keys is not a change). The seed may
  * differ (a new seed continues with other streams). Stores call this in `openStudy`.
  */
 export const checkSameStudy = (stored: StudyRecord, spec: StudySpec): void => {
@@ -13,7 +15,7 @@ export const checkSameStudy = (stored: StudyRecord, spec: StudySpec): void => {
         'Use another study name or another store.',
     );
   }
-  if (JSON.stringify(stored.space) !== JSON.stringify(spec.space)) {
+  if (canonicalJson(stored.space) !== canonicalJson(spec.space)) {
     throw new ParzenError(
       'STUDY_MISMATCH',
       `Study \`${spec.name}\` in the store was run with a different search space. ` +

@@ -47,6 +47,9 @@ export const createMemoryStore = (): TrialStore => {
     async getStudy(name) {
       return state(name).record;
     },
+    async listStudies() {
+      return [...studies.values()].map((study) => study.record);
+    },
     async createTrial(study: string, options: CreateTrialOptions = {}) {
       const trials = state(study).trials;
       if (options.limit !== undefined && trials.length >= options.limit) return undefined;

@@ -79,16 +79,18 @@ export const loadExperiment = async (raw: unknown, options: LoadExperimentOption
 };
 
 /** A child container for one study of a loaded experiment, to create its plugins with their services. */
-export const openStudyScope = (experiment: LoadedExperiment): StudyScope =>
+export const openStudyScope = (experiment: LoadedExperiment, options: { readOnly?: boolean } = {}): StudyScope =>
   createStudyScope(experiment.container, {
     study: experiment.config.name,
     seed: experiment.config.seed,
     baseDir: experiment.baseDir,
+    space: experiment.space,
+    ...(options.readOnly === true ? { readOnly: true } : {}),
     ...(experiment.logger === undefined ? {} : { logger: experiment.logger }),
   });
 
 /** Signals that stop a run: `signal` gracefully (finish running trials), `forceSignal` at once. */
-export type RunControls = Pick<RunStudyOptions, 'signal' | 'forceSignal'>;
+export type RunControls = Pick<RunStudyOptions, 'signal' | 'forceSignal' | 'onWarning'>;
 
 /**
  * Runs a loaded experiment in a study scope of its own: creates the store first (and offers it as a
@@ -121,6 +123,8 @@ export const runLoadedExperiment = async (
         gracePeriodMs: config.gracePeriodSeconds * 1000,
         explain: config.explain,
         ...(config.trialTimeoutSeconds === undefined ? {} : { trialTimeoutMs: config.trialTimeoutSeconds * 1000 }),
+        // Warnings about the study (a resume with another seed, say) go to the study's logger by default.
+        onWarning: (message: string) => scope.services.get(SERVICES.logger).warn(message),
         ...controls,
       });
     } finally {
@@ -140,6 +144,7 @@ export const runExperiment = async (
   const controls = {
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.forceSignal === undefined ? {} : { forceSignal: options.forceSignal }),
+    ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
   };
   return runLoadedExperiment(experiment, controls);
 };

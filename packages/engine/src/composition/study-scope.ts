@@ -16,6 +16,7 @@ import {
 } from '../contracts/services.js';
 import { createRegistry, type PluginRegistry } from '../di/registry.js';
 import { PLUGIN_MANIFEST, PLUGIN_REGISTRY, SERVICE_PROVIDER } from '../di/tokens.js';
+import type { CompiledSpace } from '../domain/compile-space.js';
 import { deriveRng } from '../domain/rng.js';
 import { ParzenError } from '../errors.js';
 import { createEventBus } from '../events/event-bus.js';
@@ -58,6 +59,10 @@ export interface StudyScopeOptions {
   readonly seed: number;
   readonly baseDir: string;
   readonly logger?: Logger;
+  /** The study's space, given to plugin factories (an objective checks its templates against it). */
+  readonly space?: CompiledSpace;
+  /** Inspection only: stores open what exists for reading and never write (see {@link PluginContext}). */
+  readonly readOnly?: boolean;
 }
 
 /**
@@ -94,7 +99,13 @@ export const createStudyScope = (root: Container, options: StudyScopeOptions): S
       .inSingletonScope();
   }
   const registry = root.get<PluginRegistry>(PLUGIN_REGISTRY);
-  const context: PluginContext = { baseDir: options.baseDir, study: options.study, services };
+  const context: PluginContext = {
+    baseDir: options.baseDir,
+    study: options.study,
+    services,
+    ...(options.space === undefined ? {} : { space: options.space }),
+    ...(options.readOnly === true ? { readOnly: true } : {}),
+  };
   return {
     services,
     provideStore: (store) => {
@@ -108,6 +119,8 @@ export const createStudyScope = (root: Container, options: StudyScopeOptions): S
       try {
         return (await manifest.create(choice.options ?? {}, context)) as PluginInstances[typeof kind];
       } catch (error) {
+        // A read-only store with nothing to read says so plainly (`parzen trials` on a missing store).
+        if (error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND') throw error;
         throw new ParzenError(
           'PLUGIN_INVALID',
           `The ${kind} plugin \`${choice.use}\` could not start: ${(error as Error).message}`,

@@ -2,6 +2,13 @@ import type { PluginKind } from '../contracts/manifest.js';
 import type { PluginRegistry } from '../di/registry.js';
 import { spaceJsonSchema } from '../domain/space-definition.js';
 
+/** The largest trial count a budget may name (`maxTrials`, `moreTrials`, `patience`). */
+export const MAX_TRIALS = 1_000_000_000;
+/** The most trials one process evaluates at once; a run also never uses more than its budget has left. */
+export const MAX_CONCURRENCY = 1000;
+/** The longest time a config may give in seconds (timers past about 24 days misfire in Node). */
+export const MAX_SECONDS = 1_000_000;
+
 const pluginChoiceSchema = {
   type: 'object',
   required: ['use'],
@@ -17,16 +24,28 @@ const budgetSchema = {
     maxTrials: {
       type: 'integer',
       minimum: 1,
+      maximum: MAX_TRIALS,
       description: 'Stop when the study has this many trials (all runs and failures count).',
     },
     moreTrials: {
       type: 'integer',
       minimum: 1,
+      maximum: MAX_TRIALS,
       description: 'Run this many trials beyond those the study already has.',
     },
-    maxSeconds: { type: 'number', exclusiveMinimum: 0, description: 'Wall-clock limit of one run.' },
+    maxSeconds: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      maximum: MAX_SECONDS * 1000,
+      description: 'Wall-clock limit of one run.',
+    },
     lossThreshold: { type: 'number', description: 'Stop once the best loss reaches this value.' },
-    patience: { type: 'integer', minimum: 1, description: 'Stop after this many trials without improvement.' },
+    patience: {
+      type: 'integer',
+      minimum: 1,
+      maximum: MAX_TRIALS,
+      description: 'Stop after this many trials without improvement.',
+    },
   },
 };
 
@@ -41,7 +60,7 @@ export const baseConfigSchema = {
   properties: {
     $schema: { type: 'string' },
     name: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' },
-    seed: { type: 'integer', default: 0 },
+    seed: { type: 'integer', minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER, default: 0 },
     direction: { enum: ['minimize', 'maximize'], default: 'minimize' },
     space: { type: 'object' },
     objective: pluginChoiceSchema,
@@ -49,11 +68,11 @@ export const baseConfigSchema = {
     store: pluginChoiceSchema,
     reporters: { type: 'array', items: pluginChoiceSchema },
     budget: budgetSchema,
-    concurrency: { type: 'integer', minimum: 1, default: 1 },
+    concurrency: { type: 'integer', minimum: 1, maximum: MAX_CONCURRENCY, default: 1 },
     plugins: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
-    trialTimeoutSeconds: { type: 'number', exclusiveMinimum: 0 },
-    leaseSeconds: { type: 'number', exclusiveMinimum: 0, default: 60 },
-    gracePeriodSeconds: { type: 'number', minimum: 0, default: 30 },
+    trialTimeoutSeconds: { type: 'number', exclusiveMinimum: 0, maximum: MAX_SECONDS },
+    leaseSeconds: { type: 'number', exclusiveMinimum: 0, maximum: MAX_SECONDS, default: 60 },
+    gracePeriodSeconds: { type: 'number', minimum: 0, maximum: MAX_SECONDS, default: 30 },
     explain: { type: 'boolean', default: false },
   },
 } as const;

@@ -30,6 +30,19 @@ const optionsValidator = (schema: object, plugin: string): ValidateFunction => {
   return validate;
 };
 
+/**
+ * Non-finite numbers (`1e400` in JSON, `.inf` and `.nan` in YAML) anywhere in a config, by JSON pointer:
+ * JSON cannot store them (a journal would get `null`), and no option means anything by them.
+ */
+const nonFiniteIssues = (value: unknown, pointer: string, issues: ConfigIssue[], depth = 0): void => {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) issues.push({ pointer, expected: 'a finite number', found: String(value) });
+  } else if (typeof value === 'object' && value !== null && depth < 200) {
+    for (const [key, inner] of Object.entries(value))
+      nonFiniteIssues(inner, `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`, issues, depth + 1);
+  }
+};
+
 /** Defaults for the plugin slots a config may leave out. */
 export interface ConfigDefaults {
   readonly suggester?: PluginChoice;
@@ -70,6 +83,9 @@ export const validateConfig = (
   defaults: ConfigDefaults = {},
 ): ExperimentConfig => {
   const config = structuredClone(raw) as Record<string, unknown>;
+  const nonFinite: ConfigIssue[] = [];
+  nonFiniteIssues(config, '', nonFinite);
+  if (nonFinite.length > 0) throw invalidConfig('config', nonFinite);
   const issues = validateWith(validateBase, config);
   if (typeof config !== 'object' || config === null || Array.isArray(config)) throw invalidConfig('config', issues);
   if (config.space !== undefined && issues.every((issue) => !issue.pointer.startsWith('/space'))) {

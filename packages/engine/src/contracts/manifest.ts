@@ -1,3 +1,4 @@
+import type { CompiledSpace } from '../domain/compile-space.js';
 import type { MaybePromise } from './maybe-promise.js';
 import type { ObjectiveAdapter } from './objective.js';
 import type { Reporter } from './reporter.js';
@@ -24,6 +25,13 @@ export interface PluginContext {
   readonly study: string;
   /** The study's services (clock, logger, RNG factory, bus, store, and those plugin packages contribute). */
   readonly services: Services;
+  /** The study's search space, when known: an objective can check its options against it up front. */
+  readonly space?: CompiledSpace;
+  /**
+   * Inspection only (`parzen trials`, `parzen best`): a store opens what exists for reading, never
+   * creates, locks or writes anything, and fails with `STUDY_NOT_FOUND` when there is nothing to read.
+   */
+  readonly readOnly?: boolean;
 }
 
 /**

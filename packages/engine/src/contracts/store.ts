@@ -25,6 +25,8 @@ export interface TrialStore {
   openStudy(spec: StudySpec): Promise<{ readonly study: StudyRecord; readonly resumed: boolean }>;
   /** Reads a study without creating it (`STUDY_NOT_FOUND` if absent). */
   getStudy(name: string): Promise<StudyRecord>;
+  /** Every study the store holds, by name (optional: lets `parzen trials --store` find the study). */
+  listStudies?(): Promise<readonly StudyRecord[]>;
   createTrial(study: string, options?: CreateTrialOptions): Promise<RunningTrial | undefined>;
   setParams(study: string, number: number, params: ParamAssignment): Promise<void>;
   renewLease(study: string, number: number, lease: Lease): Promise<void>;

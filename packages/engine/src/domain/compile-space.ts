@@ -84,6 +84,15 @@ const walkSpace = (
   for (const [name, raw] of Object.entries(space)) {
     const here = `${pointer}/${escapePointer(name)}`;
     if (name.length === 0) walk.issues.push({ pointer: here, expected: 'a non-empty parameter name', found: '""' });
+    if (Object.hasOwn(Object.prototype, name)) {
+      walk.issues.push({
+        pointer: here,
+        expected:
+          'a parameter name that is not reserved (names of Object.prototype members, such as constructor or __proto__, are)',
+        found: `the reserved name \`${name}\``,
+      });
+      continue;
+    }
     const checked = checkParameter(raw, here, walk.issues);
     if (checked === undefined) continue;
     addParam(name, checked, here, condition, walk);

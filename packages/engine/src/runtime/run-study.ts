@@ -1,3 +1,4 @@
+import { MAX_CONCURRENCY } from '../config/experiment-schema.js';
 import type { ObjectiveAdapter } from '../contracts/objective.js';
 import type { Reporter } from '../contracts/reporter.js';
 import type { TrialStore } from '../contracts/store.js';
@@ -27,7 +28,10 @@ export interface RunStudyOptions {
    */
   readonly bus?: EventBus;
   readonly budget: Budget;
-  /** Trials evaluated at once by this process (default 1). A trial is asked only when a slot is free. */
+  /**
+   * Trials evaluated at once by this process (default 1). A trial is asked only when a slot is free. Never
+   * more than the budget has trials left, nor more than `MAX_CONCURRENCY`.
+   */
   readonly concurrency?: number;
   /** Stops asking for trials. Running trials get `gracePeriodMs` to finish, then fail as `INTERRUPTED`. */
   readonly signal?: AbortSignal;
@@ -39,16 +43,24 @@ export interface RunStudyOptions {
   /** How long a running trial's lease lasts without renewal; it is renewed every third of it. Default 60 s. */
   readonly leaseMs?: number;
   readonly explain?: boolean;
+  /** Told about things that do not stop the run but may surprise (default: a line on stderr). */
+  readonly onWarning?: (message: string) => void;
 }
 
 export interface RunResult {
   readonly reason: StopReason;
   readonly resumed: boolean;
+  /** How many trials the study had when this run began (the rest of `trials` came after). */
+  readonly existingTrials: number;
   readonly summary: StudySummary;
   readonly trials: readonly Trial[];
 }
 
 const now = (): string => new Date().toISOString();
+
+const defaultWarning = (message: string): void => {
+  process.stderr.write(`parzen: warning: ${message}\n`);
+};
 
 /**
  * Runs a study to its budget: `concurrency` workers each ask, evaluate and tell in turn. Every finished
@@ -87,6 +99,12 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
   };
   try {
     const { study, resumed } = await store.openStudy(spec);
+    if (resumed && study.seed !== spec.seed) {
+      (options.onWarning ?? defaultWarning)(
+        `study ${spec.name} was started with seed ${study.seed}; this run uses seed ${spec.seed}, so its trials ` +
+          `draw from other random streams than the earlier ones (run with seed ${study.seed} to continue them).`,
+      );
+    }
     const existing = await store.listTrials(spec.name);
     await failStaleTrials(store, spec.name, existing, workerId);
     const limit = trialLimit(budget, existing.length);
@@ -156,11 +174,14 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         reason ??= 'error';
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 1) }, guarded));
+    // No more workers than trials left to run: `concurrency: 1000` with 3 trials starts 3.
+    const left = limit === undefined ? Number.POSITIVE_INFINITY : limit - existing.length;
+    const workers = Math.max(1, Math.min(options.concurrency ?? 1, left, MAX_CONCURRENCY));
+    await Promise.all(Array.from({ length: workers }, guarded));
     const trials = await store.listTrials(spec.name);
     const summary = summarize(spec.name, spec.direction, options.space, trials);
     emit({ type: 'study.finished', at: now(), reason: reason ?? 'max-trials', summary });
-    result = { reason: reason ?? 'max-trials', resumed, summary, trials };
+    result = { reason: reason ?? 'max-trials', resumed, existingTrials: existing.length, summary, trials };
   } catch (error) {
     fatal ??= error;
   } finally {

@@ -1,0 +1,213 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir, writeIn } from './cli-harness.js';
+import { cli } from './cli-in-process.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = tempDir('parzen-adversarial-config-');
+});
+
+const base = (name: string) => ({
+  name,
+  seed: 1,
+  space: { x: { type: 'uniform', low: 0, high: 1 } },
+  objective: { use: 'command', options: { command: [process.execPath, '-e', 'console.log(1)'] } },
+  store: { use: 'memory' },
+  budget: { maxTrials: 3 },
+});
+
+/** A JSON config written as text (so `1e400` stays as written), with `replace` applied to the text. */
+const jsonText = (name: string, replace: [string, string][]) => {
+  let text = JSON.stringify(base(name));
+  for (const [from, to] of replace) text = text.replace(from, to);
+  const path = join(dir, `${name}.json`);
+  writeFileSync(path, text);
+  return path;
+};
+
+const yamlText = (name: string, text: string) => {
+  const path = join(dir, `${name}.yaml`);
+  writeFileSync(
+    path,
+    `name: ${name}\nobjective: {use: command, options: {command: ["${process.execPath}", "-e", "1"]}}\nstore: {use: memory}\n${text}`,
+  );
+  return path;
+};
+
+const expectBadInput = async (path: string, ...patterns: RegExp[]) => {
+  const result = await cli('validate', path);
+  expect(result.code, result.stderr).toBe(2);
+  expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  for (const pattern of patterns) expect(result.stderr).toMatch(pattern);
+};
+
+describe('non-finite numbers are rejected with their JSON pointer', () => {
+  it.each([
+    ['seed', '"seed":1', '"seed":1e400', '/seed'],
+    ['maxTrials', '"maxTrials":3', '"maxTrials":1e400', '/budget/maxTrials'],
+    ['leaseSeconds', '"seed":1', '"seed":1,"leaseSeconds":1e400', '/leaseSeconds'],
+    ['concurrency', '"seed":1', '"seed":1,"concurrency":-1e400', '/concurrency'],
+    ['a space bound', '"high":1', '"high":1e999', '/space/x/high'],
+    ['an objective option', '"store"', '"gracePeriodSeconds":1e400,"store"', '/gracePeriodSeconds'],
+  ])('JSON %s', async (_what, from, to, pointer) => {
+    await expectBadInput(
+      jsonText(`nf-${pointer.replace(/\W/g, '')}`, [[from, to]]),
+      new RegExp(`${pointer}: expected a finite number, found -?Infinity`),
+    );
+  });
+
+  it.each([
+    ['seed .nan', 'seed: .nan\nbudget: {maxTrials: 3}\nspace: {x: {type: uniform, low: 0, high: 1}}\n', '/seed', 'NaN'],
+    [
+      'maxTrials .inf',
+      'budget: {maxTrials: .inf}\nspace: {x: {type: uniform, low: 0, high: 1}}\n',
+      '/budget/maxTrials',
+      'Infinity',
+    ],
+    [
+      'concurrency .inf',
+      'concurrency: .inf\nbudget: {maxTrials: 3}\nspace: {x: {type: uniform, low: 0, high: 1}}\n',
+      '/concurrency',
+      'Infinity',
+    ],
+    [
+      'timeout -.inf',
+      'trialTimeoutSeconds: -.inf\nbudget: {maxTrials: 3}\nspace: {x: {type: uniform, low: 0, high: 1}}\n',
+      '/trialTimeoutSeconds',
+      '-Infinity',
+    ],
+  ])('YAML %s', async (what, text, pointer, found) => {
+    await expectBadInput(
+      yamlText(`nf-${what.replace(/\W/g, '')}`, text),
+      new RegExp(`${pointer}: expected a finite number, found ${found}`),
+    );
+  });
+
+  it('bounds integers: a seed past 2^53 and maxTrials past 1e9', async () => {
+    await expectBadInput(
+      jsonText('big-seed', [['"seed":1', '"seed":9007199254740993']]),
+      /\/seed: expected a number <= 9007199254740991/,
+    );
+    await expectBadInput(
+      jsonText('big-max', [['"maxTrials":3', '"maxTrials":10000000000']]),
+      /\/budget\/maxTrials: expected a number <= 1000000000/,
+    );
+  });
+
+  it('rejects flags that are not safe integers', async () => {
+    const path = jsonText('flags', []);
+    for (const flag of ['--seed', '--max-trials', '--concurrency']) {
+      const result = await cli('run', path, flag, '9'.repeat(400));
+      expect(result.code, flag).toBe(2);
+    }
+  });
+});
+
+describe('parameter names that are Object.prototype members are rejected clearly', () => {
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'])(
+    '%s',
+    async (name) => {
+      const path = jsonText(`proto-${name.replace(/_/g, 'u')}`, [['"x":{', `"${name}":{`]]);
+      await expectBadInput(
+        path,
+        new RegExp(
+          `/space/${name}: expected a parameter name that is not reserved .* found the reserved name \`${name}\``,
+        ),
+      );
+    },
+  );
+
+  it('in a nested sub-space and in YAML', async () => {
+    const nested = yamlText(
+      'proto-nested',
+      'budget: {maxTrials: 3}\nspace:\n  model:\n    type: choice\n    options:\n      - value: a\n        space: {toString: {type: uniform, low: 0, high: 1}}\n',
+    );
+    await expectBadInput(
+      nested,
+      /\/space\/model\/options\/0\/space\/toString: expected a parameter name that is not reserved/,
+    );
+  });
+});
+
+describe('fan-out is bounded', () => {
+  it('a huge concurrency is refused with its limit', async () => {
+    await expectBadInput(
+      jsonText('fan-1e9', [['"seed":1', '"seed":1,"concurrency":1000000000']]),
+      /\/concurrency: expected a number <= 1000/,
+    );
+  });
+
+  it('concurrency beyond the budget runs only what the budget has left, and finishes', async () => {
+    const path = jsonText('fan-clamped', [['"seed":1', '"seed":1,"concurrency":1000']]);
+    const result = await cli('run', path, '--quiet');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/3 complete, 0 failed/);
+  });
+
+  it('a matrix of a million variants is refused at once, naming the count', async () => {
+    const values = Array.from({ length: 10 }, (_, index) => index);
+    const matrix = {
+      seed: values,
+      'budget/maxTrials': values.map((v) => v + 1),
+      'budget/patience': values.map((v) => v + 1),
+      'suggester/options/a': values,
+      'suggester/options/b': values,
+      'suggester/options/c': values,
+    };
+    const path = writeIn(dir, 'million.json', { ...base('million'), matrix });
+    const started = Date.now();
+    await expectBadInput(path, /The matrix expands to 1000000 variants \(10 × 10 × 10 × 10 × 10 × 10\); at most 1000/);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('hostile inputs are bad input (exit 2 with a message), not crashes', () => {
+  it('a YAML alias bomb', async () => {
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (const [index, name] of ['b', 'c', 'd', 'e', 'f', 'g', 'h'].entries())
+      levels.push(
+        `${name}: &${name} [${Array(9)
+          .fill(`*${String.fromCharCode(97 + index)}`)
+          .join(',')}]`,
+      );
+    const path = join(dir, 'bomb.yaml');
+    writeFileSync(path, `${levels.join('\n')}\n`);
+    await expectBadInput(path, /not valid YAML: .*alias/i);
+  });
+
+  it.each([
+    ['JSON', 'deep.json', `{"name":"deep","x":${'['.repeat(3000)}${']'.repeat(3000)}}`],
+    ['YAML', 'deep.yaml', `name: deep\nx: ${'['.repeat(3000)}${']'.repeat(3000)}\n`],
+    ['a JSON object chain', 'chain.json', `${'{"a":'.repeat(150)}1${'}'.repeat(150)}`],
+  ])('nesting past the limit in %s', async (_what, file, text) => {
+    const path = join(dir, file);
+    writeFileSync(path, text);
+    const result = await cli('validate', path);
+    expect(result.code).toBe(2);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stderr).toMatch(/nested deeper than 100 levels|not valid YAML/);
+  });
+
+  it('a UTF-8 byte order mark in JSON is accepted, as in YAML', async () => {
+    const path = join(dir, 'bom.json');
+    writeFileSync(path, `\uFEFF${JSON.stringify(base('bom'))}`);
+    const result = await cli('validate', path);
+    expect(result.code, result.stderr).toBe(0);
+  });
+
+  it.each([
+    ['at the top level', '"seed":1', '"seed":1,"seed":2', '/seed'],
+    ['inside the space', '"low":0', '"low":0,"low":0.5', '/space/x/low'],
+    ['inside an array element', '"console.log(1)"]', '"console.log(1)"],"options":{"a":1,"a":2}', '/objective/options'],
+  ])('a duplicate JSON key %s names its pointer and line', async (_what, from, to, pointer) => {
+    const path = jsonText(`dup-${pointer.replace(/\W/g, '')}`, [[from, to]]);
+    await expectBadInput(
+      path,
+      new RegExp(
+        `the key at ${pointer.replace('/options', '(/options)?')}\\S* appears twice \\(line 1, column \\d+\\)`,
+      ),
+    );
+  });
+});

@@ -1,0 +1,95 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir, writeIn } from './cli-harness.js';
+import { cli } from './cli-in-process.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = tempDir('parzen-adversarial-mismatch-');
+});
+
+const space = {
+  x: { type: 'uniform', low: 0, high: 1 },
+  model: { type: 'choice', options: ['svm', 'tree'] },
+};
+
+const config = (name: string, extra: Record<string, unknown> = {}) =>
+  writeIn(dir, `${name}-${Math.random().toString(36).slice(2)}.json`, {
+    name,
+    seed: 1,
+    space,
+    objective: { use: 'command', options: { command: [process.execPath, '-e', 'console.log(1)'] } },
+    suggester: { use: 'random' },
+    store: { use: 'jsonl', options: { path: `./${name}.jsonl` } },
+    budget: { maxTrials: 2 },
+    ...extra,
+  });
+
+describe('resuming with another seed warns, naming both seeds', () => {
+  it('warns on another seed and not on the same one', async () => {
+    expect((await cli('run', config('seeded'), '--quiet')).code).toBe(0);
+    const same = await cli('run', config('seeded'), '--quiet', '--max-trials', '3');
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stderr).not.toMatch(/warning/);
+    const other = await cli('run', config('seeded', { seed: 7 }), '--quiet', '--max-trials', '4');
+    expect(other.code, other.stderr).toBe(0);
+    expect(other.stderr).toMatch(/warning: study seeded was started with seed 1; this run uses seed 7/);
+    const flag = await cli('run', config('seeded'), '--quiet', '--seed', '9', '--max-trials', '5');
+    expect(flag.stderr).toMatch(/started with seed 1; this run uses seed 9/);
+  });
+});
+
+describe('spaces are compared canonically', () => {
+  it('reordered keys (of the space and of a definition) resume the same study', async () => {
+    expect((await cli('run', config('ordered'), '--quiet')).code).toBe(0);
+    const reordered = {
+      model: { options: ['svm', 'tree'], type: 'choice' },
+      x: { high: 1, type: 'uniform', low: 0 },
+    };
+    const again = await cli('run', config('ordered', { space: reordered }), '--quiet', '--max-trials', '3');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/3 complete/);
+  });
+
+  it('reordered choice options are another space (their indices are stored)', async () => {
+    expect((await cli('run', config('options'), '--quiet')).code).toBe(0);
+    const swapped = { ...space, model: { type: 'choice', options: ['tree', 'svm'] } };
+    const again = await cli('run', config('options', { space: swapped }), '--quiet', '--max-trials', '3');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/different search space/);
+  });
+});
+
+describe('parameters that share an environment variable are rejected', () => {
+  it.each([
+    ['a-b', 'a_b', 'PARZEN_PARAM_A_B'],
+    ['lr', 'LR', 'PARZEN_PARAM_LR'],
+    ['x.y', 'x y', 'PARZEN_PARAM_X_Y'],
+  ])('%s and %s', async (first, second, variable) => {
+    const path = config('env', {
+      space: { [first]: space.x, [second]: space.x },
+    });
+    const result = await cli('validate', path);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`parameters \`${first}\` and \`${second}\` would all be passed as ${variable}`);
+  });
+});
+
+describe("a loss line with Python's NaN and Infinity tokens", () => {
+  it.each([
+    ['{"loss": NaN}', 'OBJECTIVE_NAN'],
+    ['{"loss": Infinity, "note": "NaN"}', 'OBJECTIVE_INFINITE'],
+    ['{"loss": -Infinity}', 'OBJECTIVE_INFINITE'],
+  ])('%s fails the trial with %s, not as missing', async (line, code) => {
+    const name = `nan-${code}-${line.length}`;
+    const path = config(name, {
+      objective: {
+        use: 'command',
+        options: { command: [process.execPath, '-e', `console.log(${JSON.stringify(line)})`] },
+      },
+      budget: { maxTrials: 1 },
+    });
+    expect((await cli('run', path, '--quiet')).code).toBe(1);
+    const trials = JSON.parse((await cli('trials', path, '--json')).stdout) as { error: { code: string } }[];
+    expect(trials.map((trial) => trial.error.code)).toEqual([code]);
+  });
+});

@@ -1,0 +1,63 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRandomSuggester } from '@parzen/algo-random';
+import { fmin, type TrialStore } from '@parzen/engine';
+import { createJsonlStore } from '@parzen/store-file';
+import { createSqliteStore } from '@parzen/store-sqlite';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cliPath, requireBuiltCli, tempDir, writeIn } from './cli-harness.js';
+
+// An archived study: the files and their folder are read-only. Root ignores permissions, so as root the
+// CLI runs as `nobody` (uid 65534); otherwise as the current user. Spawned: file permissions are per process.
+const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+
+const fill = async (store: TrialStore) => {
+  await fmin({
+    name: 'archived',
+    space: { x: { type: 'uniform', low: 0, high: 1 } },
+    objective: ({ x }) => x,
+    suggester: createRandomSuggester(),
+    maxTrials: 3,
+    store,
+  });
+  await store.close();
+};
+
+let dir: string;
+let configs: string;
+beforeAll(async () => {
+  requireBuiltCli();
+  dir = tempDir('parzen-archive-');
+  await fill(createJsonlStore({ path: join(dir, 'archived.jsonl') }));
+  await fill(createSqliteStore({ path: join(dir, 'archived.db') }));
+  for (const file of ['archived.jsonl', 'archived.db']) chmodSync(join(dir, file), 0o444);
+  chmodSync(dir, 0o555);
+  configs = tempDir('parzen-archive-configs-');
+  chmodSync(configs, 0o755);
+});
+
+const parzen = (...args: string[]) =>
+  spawnSync(process.execPath, [cliPath, ...args], { cwd: '/', encoding: 'utf8', timeout: 30_000, ...asUser });
+
+describe('read-only commands on an archived (read-only) study', () => {
+  it.each(['jsonl', 'sqlite'])('trials (config) and best (--store) read a %s store', (use) => {
+    const file = join(dir, use === 'jsonl' ? 'archived.jsonl' : 'archived.db');
+    const before = readFileSync(file);
+    const config = writeIn(configs, `${use}.json`, {
+      name: 'archived',
+      space: { x: { type: 'uniform', low: 0, high: 1 } },
+      objective: { use: 'module', options: { path: './objective.mjs' } },
+      store: { use, options: { path: file } },
+      budget: { maxTrials: 3 },
+    });
+    chmodSync(config, 0o644);
+    const trials = parzen('trials', config, '--json');
+    expect(trials.status, trials.stderr).toBe(0);
+    expect(JSON.parse(trials.stdout)).toHaveLength(3);
+    const best = parzen('best', '--store', `${use}:${file}`, '--study', 'archived');
+    expect(best.status, best.stderr).toBe(0);
+    expect(best.stdout).toMatch(/Study archived: 3 complete, 0 failed/);
+    expect(readFileSync(file)).toEqual(before);
+  });
+});

@@ -1,0 +1,39 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { heartConfig, requireBuiltCli, runParzen, tempDir, writeIn } from './cli-harness.js';
+
+let dir: string;
+beforeAll(() => {
+  requireBuiltCli();
+  dir = tempDir('parzen-defects-');
+  writeIn(dir, 'package.json', { type: 'module' });
+});
+
+// Only the built CLI shows this: vitest's module runner imports `.ts` files by itself.
+describe('schema with a TypeScript plugin (issue 9, defect 2)', () => {
+  it('prints the schema of a config whose plugin is a .ts file, as run and validate accept it', async () => {
+    writeIn(
+      dir,
+      'middle.ts',
+      `const middle = (low: number, high: number): number => (low + high) / 2;
+export const manifests = [{
+  kind: 'suggester' as const,
+  name: 'middle',
+  optionsSchema: { type: 'object', additionalProperties: false, properties: { shift: { type: 'number', default: 0 } } },
+  create: () => ({ name: 'middle', beginTrial: () => ({ sampleParam: () => middle(-1, 1) }) }),
+}];\n`,
+    );
+    writeIn(dir, 'heart.mjs', 'export default ({ x, y }) => x + y;\n');
+    const path = writeIn(
+      dir,
+      'ts-plugin.json',
+      heartConfig({ plugins: ['./middle.ts'], suggester: { use: 'middle' } }),
+    );
+    const validate = await runParzen(['validate', path], { cwd: dir });
+    expect(validate.code, validate.stderr).toBe(0);
+    const schema = await runParzen(['schema', path], { cwd: dir });
+    expect(schema.code, schema.stderr).toBe(0);
+    expect(schema.stderr).not.toMatch(/Unknown file extension/);
+    const parsed = JSON.parse(schema.stdout) as { properties: { suggester: { oneOf: { properties: object }[] } } };
+    expect(JSON.stringify(parsed.properties.suggester)).toContain('"const":"middle"');
+  });
+});

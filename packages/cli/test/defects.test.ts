@@ -1,0 +1,60 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { heartConfig, tempDir, writeIn } from './cli-harness.js';
+import { cli } from './cli-in-process.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = tempDir('parzen-defects-');
+});
+
+const commandConfig = (name: string, options: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+  writeIn(
+    dir,
+    `${name}.json`,
+    heartConfig({ name, objective: { use: 'command', options }, budget: { maxTrials: 3 }, ...extra }),
+  );
+
+describe('command templates are checked against the space (issue 9, defect 4)', () => {
+  it.each([
+    [
+      'an argv element',
+      { command: [process.execPath, '-e', '1', '--lr={lrr}'] },
+      '/objective/options/command/3',
+      '{lrr}',
+    ],
+    ['an optional placeholder', { command: [process.execPath, '-e', '1', '{depth?}'] }, '/command/3', '{depth?}'],
+    ['an env value', { command: [process.execPath, '-e', '1'], env: { LR: '{rate}' } }, '/env/LR', '{rate}'],
+  ])('validate rejects %s naming a parameter the space does not have (exit 2)', async (_what, options, where, name) => {
+    const path = commandConfig(`template-${name.replace(/\W/g, '')}`, options);
+    const result = await cli('validate', path);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain(where);
+    expect(result.stderr).toContain(`\`${name}\` names no parameter of the space (parameters: x, y;`);
+  });
+
+  it('accepts parameters, conditional markers and the reserved names', async () => {
+    const path = commandConfig('template-ok', {
+      command: [process.execPath, '-e', '1', '{x}', '--y={y?}', '{trial}', '{study}', '{params}', '{{literal}}'],
+      env: { X: '{x}' },
+    });
+    const result = await cli('validate', path);
+    expect(result.code, result.stderr).toBe(0);
+  });
+
+  it('a run in which every trial failed exits 1 and says so', async () => {
+    const path = commandConfig('all-fail', { command: [process.execPath, '-e', 'process.exit(3)'] });
+    const result = await cli('run', path, '--quiet');
+    expect(result.stdout).toMatch(/0 complete, 3 failed/);
+    expect(result.stderr).toMatch(/every trial of study all-fail in this run failed/);
+    expect(result.code).toBe(1);
+  });
+
+  it('a run in which some trials complete exits 0', async () => {
+    const path = commandConfig('some-fail', {
+      command: [process.execPath, '-e', 'if (process.env.PARZEN_TRIAL === "1") process.exit(3); console.log(1)'],
+    });
+    const result = await cli('run', path, '--quiet');
+    expect(result.stdout).toMatch(/2 complete, 1 failed/);
+    expect(result.code, result.stderr).toBe(0);
+  });
+});

@@ -1,0 +1,147 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRandomSuggester } from '@parzen/algo-random';
+import { fmin, type SpaceDefinition, type TrialStore } from '@parzen/engine';
+import { createJsonlStore } from '@parzen/store-file';
+import { createSqliteStore } from '@parzen/store-sqlite';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir, writeIn } from './cli-harness.js';
+import { cli } from './cli-in-process.js';
+
+const space = {
+  x: { type: 'uniform', low: 0, high: 1 },
+  model: { type: 'choice', options: ['svm', 'tree', 'knn'] },
+} as const satisfies SpaceDefinition;
+
+/** Fills a store with a study of `trials` trials whose loss is x, in-process. */
+const fill = async (store: TrialStore, name: string, trials: number) => {
+  await fmin({
+    name,
+    space,
+    objective: ({ x }) => x,
+    suggester: createRandomSuggester(),
+    maxTrials: trials,
+    store,
+    seed: 3,
+  });
+  await store.close();
+};
+
+let dir: string;
+let journal: string;
+let database: string;
+beforeAll(async () => {
+  dir = tempDir('parzen-inspect-');
+  journal = join(dir, 'studies.parzen.jsonl');
+  database = join(dir, 'studies.parzen.db');
+  await fill(createJsonlStore({ path: journal }), 'first', 4);
+  await fill(createJsonlStore({ path: journal }), 'second', 2);
+  await fill(createSqliteStore({ path: database }), 'only', 3);
+  // Code that must not run when a study is only inspected.
+  writeIn(
+    dir,
+    'evil-plugin.mjs',
+    "import { writeFileSync } from 'node:fs';\nwriteFileSync(new URL('./plugin-ran', import.meta.url), 'x');\nexport const manifests = [];\n",
+  );
+  writeIn(
+    dir,
+    'evil-objective.mjs',
+    "import { writeFileSync } from 'node:fs';\nwriteFileSync(new URL('./objective-ran', import.meta.url), 'x');\nexport default () => 1;\n",
+  );
+});
+
+const config = (name: string, extra: Record<string, unknown> = {}) =>
+  writeIn(dir, `${name}.json`, {
+    name,
+    space,
+    objective: { use: 'module', options: { path: './evil-objective.mjs' } },
+    store: { use: 'jsonl', options: { path: './studies.parzen.jsonl' } },
+    budget: { maxTrials: 4 },
+    ...extra,
+  });
+
+describe('the store keeps the study space; inspection reads it (issue 9, defect 5)', () => {
+  it('decodes choices with the stored space and warns when the config describes another', async () => {
+    const reordered = { ...space, model: { type: 'choice', options: ['knn', 'svm'] } };
+    const path = config('first', { space: reordered });
+    const result = await cli('trials', path, '--json');
+    expect(result.code, result.stderr).toBe(0);
+    const rows = JSON.parse(result.stdout) as { params: { model: unknown } }[];
+    expect(rows).toHaveLength(4);
+    for (const row of rows) expect(['svm', 'tree', 'knn']).toContain(row.params.model);
+    expect(result.stderr).toMatch(/warning: study first was run with another space than .*first\.json describes now/);
+  });
+
+  it('does not warn when the config only reorders keys of the space', async () => {
+    const path = config('first', { space: { model: space.model, x: { high: 1, low: 0, type: 'uniform' } } });
+    const result = await cli('trials', path, '--json');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toBe('');
+  });
+
+  it('works from --store alone: the only study, or --study when the store holds several', async () => {
+    const only = await cli('trials', '--store', `sqlite:${database}`, '--json');
+    expect(only.code, only.stderr).toBe(0);
+    expect((JSON.parse(only.stdout) as { study: string }[]).map((row) => row.study)).toEqual(['only', 'only', 'only']);
+
+    const several = await cli('trials', '--store', `jsonl:${journal}`);
+    expect(several.code).toBe(2);
+    expect(several.stderr).toMatch(/holds 2 studies \(first, second\); pick one with --study NAME/);
+
+    const picked = await cli('best', '--store', `jsonl:${journal}`, '--study', 'second', '--json');
+    expect(picked.code, picked.stderr).toBe(0);
+    expect(JSON.parse(picked.stdout)).toMatchObject({ study: 'second', trials: { complete: 2 } });
+    expect((JSON.parse(picked.stdout) as { best: { params: { model: unknown } } }).best.params.model).toMatch(
+      /svm|tree|knn/,
+    );
+
+    const neither = await cli('trials');
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toMatch(/Give a config, or --store SPEC/);
+  });
+});
+
+describe('read-only commands do not write or run anything', () => {
+  it.each([
+    [
+      'a missing journal',
+      (missing: string) => ['trials', '--store', `jsonl:${missing}/x.parzen.jsonl`, '--study', 's'],
+    ],
+    ['a missing database', (missing: string) => ['best', '--store', `sqlite:${missing}/x.parzen.db`]],
+    [
+      'a config whose default store is missing',
+      (missing: string) => [
+        'trials',
+        config('nowhere', { store: { use: 'jsonl', options: { path: `${missing}/n.jsonl` } } }),
+      ],
+    ],
+  ])('%s: says there is no study and creates nothing, folders included', async (_what, args) => {
+    const missing = join(dir, `missing-${Math.random().toString(36).slice(2)}`);
+    const result = await cli(...args(missing));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/No study at .*missing-/);
+    expect(existsSync(missing)).toBe(false);
+  });
+
+  it('neither imports the config plugins nor the objective, nor changes the journal or takes its lock', async () => {
+    const before = readFileSync(journal);
+    const mtime = statSync(journal).mtimeMs;
+    const path = config('first', { plugins: ['./evil-plugin.mjs'] });
+    expect((await cli('trials', path)).code).toBe(0);
+    expect((await cli('best', path)).code).toBe(0);
+    expect(existsSync(join(dir, 'plugin-ran'))).toBe(false);
+    expect(existsSync(join(dir, 'objective-ran'))).toBe(false);
+    expect(existsSync(`${journal}.lock`)).toBe(false);
+    expect(readFileSync(journal)).toEqual(before);
+    expect(statSync(journal).mtimeMs).toBe(mtime);
+  });
+
+  it('resume of a missing study creates no store either', async () => {
+    const missing = join(dir, 'resume-missing');
+    const path = config('resumed', { store: { use: 'sqlite', options: { path: `${missing}/r.db` } } });
+    const result = await cli('resume', path);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/Nothing to resume: No study at/);
+    expect(existsSync(missing)).toBe(false);
+  });
+});

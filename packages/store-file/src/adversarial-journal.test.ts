@@ -1,0 +1,75 @@
+import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { StudySpec } from '@parzen/engine/plugin';
+import { describe, expect, it } from 'vitest';
+import { createJsonlStore } from './jsonl-store.js';
+
+const spec: StudySpec = {
+  name: 'study',
+  direction: 'minimize',
+  seed: 1,
+  space: { x: { type: 'uniform', low: 0, high: 1 } },
+};
+const dir = mkdtempSync(join(tmpdir(), 'parzen-adversarial-journal-'));
+const quiet = { onWarning: () => undefined, lockTimeoutMs: 1000 };
+
+describe('the journal store refuses files that are not journals (issue 9)', () => {
+  it.each([
+    [
+      'a one-line JSON config without a trailing newline',
+      'config.json',
+      '{"name":"heart","space":{},"budget":{"maxTrials":3}}',
+    ],
+    ['a one-line notes file', 'notes.txt', 'remember to tune the learning rate'],
+    ['a notes file with lines', 'notes.md', '# Notes\n\nsome text\n'],
+    ['a JSON line that is not a record', 'data.jsonl', '{"a":1}\n{"a":2}\n'],
+    ['a YAML config', 'experiment.yaml', 'name: heart\nbudget: {maxTrials: 3}\n'],
+    ['a file starting with a blank line', 'blank.txt', '\nhello'],
+  ])('%s: left untouched, with STORE_FAILED naming it', async (_what, name, content) => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    const store = createJsonlStore({ path, ...quiet });
+    await expect(store.openStudy(spec)).rejects.toMatchObject({
+      code: 'STORE_FAILED',
+      message: expect.stringContaining('is not a Parzen journal'),
+    });
+    await store.close();
+    const reader = createJsonlStore({ path, ...quiet, readOnly: true });
+    await expect(reader.listStudies()).rejects.toThrow(/is not a Parzen journal/);
+    await reader.close();
+    expect(readFileSync(path, 'utf8')).toBe(content);
+  });
+
+  it('still accepts an empty file and a journal whose header a crash cut short', async () => {
+    const empty = join(dir, 'empty.jsonl');
+    writeFileSync(empty, '');
+    const torn = join(dir, 'torn.jsonl');
+    writeFileSync(torn, '{"op":"journal","form');
+    for (const path of [empty, torn]) {
+      const store = createJsonlStore({ path, ...quiet });
+      expect((await store.openStudy(spec)).resumed).toBe(false);
+      await store.close();
+      const again = createJsonlStore({ path, ...quiet });
+      expect((await again.openStudy(spec)).resumed).toBe(true);
+      await again.close();
+    }
+  });
+});
+
+describe('a lock path that is a directory (issue 9)', () => {
+  it.each([
+    ['fresh', 0],
+    ['old enough to look stale', 3600],
+  ])('fails at once with a clear error when the directory is %s, instead of spinning', async (_what, ageSeconds) => {
+    const path = join(dir, `locked-${ageSeconds}.jsonl`);
+    mkdirSync(`${path}.lock`);
+    const old = Date.now() / 1000 - ageSeconds;
+    utimesSync(`${path}.lock`, old, old);
+    const store = createJsonlStore({ path, ...quiet, lockTimeoutMs: 30_000, staleLockMs: 1000 });
+    const started = Date.now();
+    await expect(store.openStudy(spec)).rejects.toThrow(/lock path is a directory \(EISDIR\)/);
+    expect(Date.now() - started).toBeLessThan(5000);
+    await store.close();
+  });
+});

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -67,5 +67,45 @@ describe('the heart example', () => {
       '--json',
     ]);
     expect(b.json).toEqual(a.json);
+  });
+
+  it('stops on Ctrl-C: the summary, exit 130, every trial in the store finished (issue 9)', async () => {
+    if (!existsSync(tuner)) throw new Error(`${tuner} is missing: build first (npx pnpm build)`);
+    const store = join(mkdtempSync(join(tmpdir(), 'parzen-heart-')), 'heart.jsonl');
+    const child = spawn(process.execPath, [
+      tuner,
+      '--max-trials',
+      '1000000',
+      '--suggester',
+      'random',
+      '--store',
+      store,
+    ]);
+    let stdout = '';
+    let stderr = '';
+    let sent = false;
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (!sent && /trial #20 loss/.test(stdout)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearTimeout(timer);
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(/Stopping: finishing the running trial/);
+    expect(stdout).toMatch(/Study heart-random-seed1 stopped \(aborted\): \d+ complete, 0 failed/);
+    const records = readFileSync(store, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { op: string });
+    const created = records.filter((record) => record.op === 'trial').length;
+    expect(records.filter((record) => record.op === 'finish').length).toBe(created);
+    expect(created).toBeLessThan(100_000);
   });
 });

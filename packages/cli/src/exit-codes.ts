@@ -14,6 +14,8 @@ export const EXIT = {
   /** Stopped by Ctrl-C (SIGINT) / SIGTERM; the summary was printed and the store is complete. */
   sigint: 130,
   sigterm: 143,
+  /** SIGHUP (the terminal or ssh session closed): handled like SIGTERM. */
+  sighup: 129,
 } as const;
 
 /** An error of the CLI itself (a file it cannot read, a flag it cannot use) with its exit code. */

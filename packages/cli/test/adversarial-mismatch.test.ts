@@ -5,6 +5,7 @@ import { cli } from './cli-in-process.js';
 let dir: string;
 beforeAll(() => {
   dir = tempDir('parzen-adversarial-mismatch-');
+  writeIn(dir, 'one.mjs', 'export default () => 1;\n');
 });
 
 const space = {
@@ -17,7 +18,8 @@ const config = (name: string, extra: Record<string, unknown> = {}) =>
     name,
     seed: 1,
     space,
-    objective: { use: 'command', options: { command: [process.execPath, '-e', 'console.log(1)'] } },
+    // On this thread: these tests are about the study, not about isolating the objective.
+    objective: { use: 'module', options: { path: './one.mjs', isolate: 'none' } },
     suggester: { use: 'random' },
     store: { use: 'jsonl', options: { path: `./${name}.jsonl` } },
     budget: { maxTrials: 2 },
@@ -67,6 +69,7 @@ describe('parameters that share an environment variable are rejected', () => {
   ])('%s and %s', async (first, second, variable) => {
     const path = config('env', {
       space: { [first]: space.x, [second]: space.x },
+      objective: { use: 'command', options: { command: [process.execPath, '-e', 'console.log(1)'] } },
     });
     const result = await cli('validate', path);
     expect(result.code).toBe(2);

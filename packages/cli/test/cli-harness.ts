@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -105,4 +105,39 @@ export const isAlive = (pid: number): boolean => {
   } catch {
     return false;
   }
+};
+
+/** A program that starts a grandchild, writes its pid to `hang.pid` and never ends (for interrupt tests). */
+export const hangModule = `import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+writeFileSync('hang.pid', String(child.pid));
+console.error('hanging');
+setInterval(() => {}, 1000);\n`;
+
+/** Sends `signals` (300 ms apart) once `file` exists (polling), so the trial's program is surely running. */
+export const signalWhenFile = (file: string, signals: NodeJS.Signals[]) => (child: ChildProcess) => {
+  const poll = setInterval(() => {
+    if (!existsSync(file)) return;
+    clearInterval(poll);
+    signals.forEach((signal, index) => {
+      setTimeout(() => child.kill(signal), 300 * index);
+    });
+  }, 50);
+  child.on('close', () => clearInterval(poll));
+};
+
+/** Sends `signals` (one after another) once stderr matches `when`. */
+export const signalWhen = (when: RegExp, signals: NodeJS.Signals[]) => (child: ChildProcess) => {
+  let stderr = '';
+  let sent = false;
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (!sent && when.test(stderr)) {
+      sent = true;
+      signals.forEach((signal, index) => {
+        setTimeout(() => child.kill(signal), 300 * index);
+      });
+    }
+  });
 };

@@ -14,6 +14,20 @@ const commandConfig = (name: string, options: Record<string, unknown>, extra: Re
     heartConfig({ name, objective: { use: 'command', options }, budget: { maxTrials: 3 }, ...extra }),
   );
 
+/** A config whose objective is a module run on this thread (fast: no worker, no process per trial). */
+const moduleConfig = (name: string, source: string) => {
+  writeIn(dir, `${name}.mjs`, source);
+  return writeIn(
+    dir,
+    `${name}.json`,
+    heartConfig({
+      name,
+      objective: { use: 'module', options: { path: `./${name}.mjs`, isolate: 'none' } },
+      budget: { maxTrials: 3 },
+    }),
+  );
+};
+
 describe('command templates are checked against the space (issue 9, defect 4)', () => {
   it.each([
     [
@@ -42,7 +56,7 @@ describe('command templates are checked against the space (issue 9, defect 4)', 
   });
 
   it('a run in which every trial failed exits 1 and says so', async () => {
-    const path = commandConfig('all-fail', { command: [process.execPath, '-e', 'process.exit(3)'] });
+    const path = moduleConfig('all-fail', 'export default () => { throw new Error("broken"); };');
     const result = await cli('run', path, '--quiet');
     expect(result.stdout).toMatch(/0 complete, 3 failed/);
     expect(result.stderr).toMatch(/every trial of study all-fail in this run failed/);
@@ -50,9 +64,10 @@ describe('command templates are checked against the space (issue 9, defect 4)', 
   });
 
   it('a run in which some trials complete exits 0', async () => {
-    const path = commandConfig('some-fail', {
-      command: [process.execPath, '-e', 'if (process.env.PARZEN_TRIAL === "1") process.exit(3); console.log(1)'],
-    });
+    const path = moduleConfig(
+      'some-fail',
+      'export default (_, { trialNumber }) => { if (trialNumber === 1) throw new Error("one"); return 1; };',
+    );
     const result = await cli('run', path, '--quiet');
     expect(result.stdout).toMatch(/2 complete, 1 failed/);
     expect(result.code, result.stderr).toBe(0);

@@ -1,8 +1,18 @@
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { heartConfig, isAlive, lastJsonLine, requireBuiltCli, runParzen, tempDir, writeIn } from './cli-harness.js';
+import {
+  hangModule,
+  heartConfig,
+  isAlive,
+  lastJsonLine,
+  requireBuiltCli,
+  runParzen,
+  signalWhen,
+  signalWhenFile,
+  tempDir,
+  writeIn,
+} from './cli-harness.js';
 
 interface TrialJson {
   state: string;
@@ -18,44 +28,8 @@ beforeAll(() => {
     'slow.mjs',
     'export default async ({ x }) => { await new Promise((r) => setTimeout(r, 150)); return x * x; };\n',
   );
-  writeIn(
-    dir,
-    'hang.mjs',
-    `import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-writeFileSync('hang.pid', String(child.pid));
-console.error('hanging');
-setInterval(() => {}, 1000);\n`,
-  );
+  writeIn(dir, 'hang.mjs', hangModule);
 });
-
-/** Sends `signals` (300 ms apart) once `file` exists (polling), so the trial's program is surely running. */
-const signalWhenFile = (file: string, signals: NodeJS.Signals[]) => (child: ChildProcess) => {
-  const poll = setInterval(() => {
-    if (!existsSync(file)) return;
-    clearInterval(poll);
-    signals.forEach((signal, index) => {
-      setTimeout(() => child.kill(signal), 300 * index);
-    });
-  }, 50);
-  child.on('close', () => clearInterval(poll));
-};
-
-/** Sends `signals` (one after another) once stderr matches `when`. */
-const signalWhen = (when: RegExp, signals: NodeJS.Signals[]) => (child: ChildProcess) => {
-  let stderr = '';
-  let sent = false;
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    if (!sent && when.test(stderr)) {
-      sent = true;
-      signals.forEach((signal, index) => {
-        setTimeout(() => child.kill(signal), 300 * index);
-      });
-    }
-  });
-};
 
 const slowConfig = (name: string) =>
   writeIn(

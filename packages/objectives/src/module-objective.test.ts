@@ -13,6 +13,18 @@ beforeAll(() => {
     join(dir, 'objective.mjs'),
     'export default ({ x }) => x * 2;\nexport const slow = async ({ x }) => ({ loss: x, note: "hi" });\nexport const notFn = 3;\n',
   );
+  writeFileSync(
+    join(dir, 'unruly.mjs'),
+    `export default async ({ mode, x }, { signal }) => {
+  if (mode === 'exit') process.exit(7);
+  if (mode === 'timer') { setTimeout(() => { throw new Error('late boom'); }, 1); await new Promise((r) => setTimeout(r, 1000)); }
+  if (mode === 'spin') for (;;) {}
+  if (mode === 'throw') throw new Error('plain boom');
+  if (mode === 'function') return { loss: x, callback: () => 1 };
+  if (mode === 'polite') await new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('stopped politely'))));
+  return x * 2;
+};\n`,
+  );
   writeFileSync(join(dir, 'typed.ts'), 'export const train = (p: { x: number }): number => p.x + 0.5;\n');
   writeFileSync(join(dir, 'legacy.cjs'), 'module.exports = { default: (p) => p.x - 1, other: (p) => -p.x };\n');
   mkdirSync(join(dir, 'node_modules', 'my-objective'), { recursive: true });
@@ -23,8 +35,13 @@ beforeAll(() => {
   writeFileSync(join(dir, 'node_modules', 'my-objective', 'index.js'), 'export default ({ x }) => x ** 2;\n');
 });
 
+// Loading is the same code in both modes; these run on this thread (`isolate: "none"`), and the worker
+// thread has its own tests below (from sources each worker thread starts tsx, which takes a while).
 const run = async (path: string, exportName = 'default', params = { x: 3 }) =>
-  (await createModuleObjective({ path, export: exportName }, dir)).evaluate(params, { trialNumber: 0, signal });
+  (await createModuleObjective({ path, export: exportName, isolate: 'none' }, dir)).evaluate(params, {
+    trialNumber: 0,
+    signal,
+  });
 
 describe('module objective', () => {
   it('calls a JS export, sync or async, with the params', async () => {
@@ -57,5 +74,48 @@ describe('module objective', () => {
       /`train` .* has no such export; expected a function\. The module exports: default, notFn, slow/,
     );
     await expect(run('./objective.mjs', 'notFn')).rejects.toThrow(/is a number/);
+  });
+});
+
+describe('module objective in a worker thread (the default)', () => {
+  const abortAfter = (ms: number) => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), ms);
+    return controller.signal;
+  };
+
+  it('isolates the objective: exits, stray throws and endless loops fail only their trial', async () => {
+    const objective = await createModuleObjective({ path: './unruly.mjs', export: 'default' }, dir);
+    const evaluate = (params: Record<string, unknown>, trialSignal = signal) =>
+      objective.evaluate(params as { x: number }, { trialNumber: 1, signal: trialSignal });
+    try {
+      expect(await evaluate({ mode: 'ok', x: 4 })).toEqual({ status: 'ok', value: 8 });
+      expect(await evaluate({ mode: 'throw', x: 1 })).toMatchObject({
+        error: { code: 'OBJECTIVE_THREW', message: 'plain boom' },
+      });
+      expect(await evaluate({ mode: 'function', x: 1 })).toMatchObject({
+        error: { message: /cannot leave its worker thread/ },
+      });
+      expect(await evaluate({ mode: 'exit', x: 1 })).toMatchObject({ error: { code: 'OBJECTIVE_EXITED' } });
+      expect(await evaluate({ mode: 'ok', x: 5 })).toEqual({ status: 'ok', value: 10 });
+      expect(await evaluate({ mode: 'timer', x: 1 })).toMatchObject({
+        error: { code: 'OBJECTIVE_CRASHED', message: /late boom/ },
+      });
+      const started = Date.now();
+      expect(await evaluate({ mode: 'spin', x: 1 }, abortAfter(200))).toMatchObject({ error: { code: 'INTERRUPTED' } });
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(await evaluate({ mode: 'polite', x: 1 }, abortAfter(50))).toMatchObject({
+        error: { code: 'OBJECTIVE_THREW', message: 'stopped politely' },
+      });
+      expect(await evaluate({ mode: 'ok', x: 6 })).toEqual({ status: 'ok', value: 12 });
+    } finally {
+      await objective.close?.();
+    }
+  });
+
+  it('reports a missing export before any trial, as on this thread', async () => {
+    await expect(createModuleObjective({ path: './objective.mjs', export: 'train' }, dir)).rejects.toThrow(
+      /`train` .* has no such export; expected a function/,
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { createFunctionObjective, defineObjective, type ObjectiveAdapter } from '@parzen/engine/plugin';
 import { loadModuleExport } from './load-module-export.js';
+import { createWorkerObjective } from './worker-objective.js';
 
 /** Options of the `module` objective. */
 export interface ModuleObjectiveOptions {
@@ -7,6 +8,13 @@ export interface ModuleObjectiveOptions {
   readonly path: string;
   /** The export to call; default `default`. */
   readonly export: string;
+  /**
+   * Where the function runs: `worker` (default), a worker thread that Ctrl-C, SIGTERM and timeouts can
+   * stop mid-trial and that `process.exit()` or a stray throw cannot take the run down with; `none`,
+   * Parzen's own thread (no start-up cost, closures and non-cloneable results work, but a synchronous
+   * trial can only be stopped between trials).
+   */
+  readonly isolate?: 'worker' | 'none';
 }
 
 /** The options' JSON Schema; ajv fills the defaults. */
@@ -21,6 +29,12 @@ export const moduleObjectiveOptionsSchema = {
       description: "A .js/.mjs/.cjs/.ts/.mts file relative to the config's folder, or a package name.",
     },
     export: { type: 'string', minLength: 1, default: 'default', description: 'The exported function to call.' },
+    isolate: {
+      enum: ['worker', 'none'],
+      default: 'worker',
+      description:
+        "worker: run it in a worker thread (stoppable mid-trial; process.exit ends only the trial); none: in Parzen's thread.",
+    },
   },
 } as const;
 
@@ -32,7 +46,9 @@ export const createModuleObjective = async (
   options: ModuleObjectiveOptions,
   baseDir: string,
 ): Promise<ObjectiveAdapter> =>
-  createFunctionObjective(await loadModuleExport(options.path, options.export, baseDir), 'module');
+  options.isolate === 'none'
+    ? createFunctionObjective(await loadModuleExport(options.path, options.export, baseDir), 'module')
+    : createWorkerObjective({ path: options.path, exportName: options.export, baseDir });
 
 /** `{ "use": "module", "options": { "path": "./objective.mjs", "export": "default" } }`. */
 export const moduleObjectiveManifest = defineObjective<ModuleObjectiveOptions>({

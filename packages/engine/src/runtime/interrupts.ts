@@ -1,21 +1,21 @@
 /** Exit codes for a run stopped by a signal: 128 + the signal number, as shells report them. */
-export const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+export const SIGNAL_EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
 
 export interface InterruptHandlers {
-  /** Aborts on the first SIGINT or SIGTERM: stop asking, let running trials finish within the grace period. */
+  /** Aborts on the first SIGINT, SIGTERM or SIGHUP: stop asking, let running trials finish within the grace period. */
   readonly signal: AbortSignal;
   /** Aborts on the second signal: record running trials as interrupted now. */
   readonly forceSignal: AbortSignal;
   /** The signal received first, if any. */
   received(): keyof typeof SIGNAL_EXIT_CODES | undefined;
-  /** 130 after SIGINT, 143 after SIGTERM, else undefined. */
+  /** 130 after SIGINT, 143 after SIGTERM, 129 after SIGHUP, else undefined. */
   exitCode(): number | undefined;
   /** Removes the handlers (Node's default behaviour returns). */
   dispose(): void;
 }
 
 /**
- * Ctrl-C and SIGTERM handling for a run: the first signal stops the study gracefully, the second forces
+ * Ctrl-C, SIGTERM and SIGHUP (a closed terminal or ssh session) handling for a run: the first signal stops the study gracefully, the second forces
  * running trials to end as `INTERRUPTED` (the store still gets them, so it stays readable and complete).
  * `onSignal` is told each time (to print "finishing running trials, press Ctrl-C again to stop now").
  */
@@ -33,8 +33,10 @@ export const installInterruptHandlers = (onSignal?: (name: string, count: number
   };
   const onInt = () => handle('SIGINT');
   const onTerm = () => handle('SIGTERM');
+  const onHup = () => handle('SIGHUP');
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
+  process.on('SIGHUP', onHup);
   return {
     signal: stop.signal,
     forceSignal: force.signal,
@@ -43,6 +45,7 @@ export const installInterruptHandlers = (onSignal?: (name: string, count: number
     dispose: () => {
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
+      process.off('SIGHUP', onHup);
     },
   };
 };

@@ -153,6 +153,9 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           break;
         }
         const finished = await runOne(asked);
+        // Let the event loop turn between trials: with a synchronous in-process objective and a store
+        // that answers at once, the loop would otherwise never yield, and Ctrl-C would never be handled.
+        await new Promise((resolve) => setImmediate(resolve));
         if (
           tracker.record(finished.state === 'complete' ? finished.value : undefined) &&
           finished.state === 'complete'

@@ -1,0 +1,136 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  hangModule,
+  heartConfig,
+  isAlive,
+  lastJsonLine,
+  requireBuiltCli,
+  runParzen,
+  signalWhen,
+  signalWhenFile,
+  tempDir,
+  writeIn,
+} from './cli-harness.js';
+import { cli } from './cli-in-process.js';
+
+interface TrialJson {
+  number: number;
+  state: string;
+  error?: { code: string };
+}
+
+let dir: string;
+beforeAll(() => {
+  requireBuiltCli();
+  dir = tempDir('parzen-adversarial-signals-');
+  // 500 ms of synchronous work per trial: the event loop of the thread running it never turns meanwhile.
+  writeIn(
+    dir,
+    'busy.mjs',
+    'export default ({ x }) => { const end = Date.now() + 500; while (Date.now() < end) {} return x; };\n',
+  );
+  writeIn(
+    dir,
+    'unruly.mjs',
+    `export default async ({ x }, { trialNumber }) => {
+  if (trialNumber === 0) { setTimeout(() => { throw new Error('thrown in a timer'); }, 1); await new Promise((r) => setTimeout(r, 2000)); }
+  if (trialNumber === 1) process.exit(0);
+  if (trialNumber === 2) for (;;) {}
+  return x;
+};\n`,
+  );
+  writeIn(dir, 'hang.mjs', hangModule);
+});
+
+const trialsOf = async (path: string) => JSON.parse((await cli('trials', path, '--json')).stdout) as TrialJson[];
+
+describe('signals reach a run whose module objective is synchronous (a worker thread runs it)', () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)(
+    '%s stops a run of 500 ms synchronous trials after the running one, with the summary, exit %i',
+    async (signal, code) => {
+      const path = writeIn(
+        dir,
+        `busy-${signal}.json`,
+        heartConfig({
+          name: `busy-${signal}`,
+          objective: { use: 'module', options: { path: './busy.mjs' } },
+          store: { use: 'jsonl', options: { path: `./busy-${signal}.jsonl` } },
+          budget: { maxTrials: 30 },
+        }),
+      );
+      const run = await runParzen(['run', path, '--json'], {
+        cwd: dir,
+        onStart: signalWhen(/trial #0 complete/, [signal]),
+      });
+      expect(run.code, run.stderr).toBe(code);
+      expect(run.stderr).toMatch(new RegExp(`Study busy-${signal} stopped \\(interrupted\\): \\d+ complete, 0 failed`));
+      expect(lastJsonLine(run.stdout)).toMatchObject({ stopped: 'aborted' });
+      const trials = await trialsOf(path);
+      expect(trials.length).toBeLessThan(5);
+      expect(trials.every((trial) => trial.state === 'complete')).toBe(true);
+    },
+  );
+});
+
+describe('an objective cannot take the study down', () => {
+  it('a throw in a timer, process.exit(0) and an endless loop past the trial timeout fail only their trials', async () => {
+    const path = writeIn(
+      dir,
+      'unruly.json',
+      heartConfig({
+        name: 'unruly',
+        objective: { use: 'module', options: { path: './unruly.mjs' } },
+        store: { use: 'jsonl', options: { path: './unruly.jsonl' } },
+        budget: { maxTrials: 5 },
+        trialTimeoutSeconds: 1,
+      }),
+    );
+    const run = await runParzen(['run', path, '--json'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(lastJsonLine(run.stdout)).toMatchObject({ trials: { complete: 2, failed: 3 } });
+    const trials = await trialsOf(path);
+    expect(trials.map((trial) => trial.error?.code ?? trial.state)).toEqual([
+      'OBJECTIVE_CRASHED',
+      'OBJECTIVE_EXITED',
+      'TIMEOUT',
+      'complete',
+      'complete',
+    ]);
+  });
+});
+
+describe('SIGHUP (a closed ssh session)', () => {
+  it('records the running trial as interrupted after the grace period, kills its process group and exits 129', async () => {
+    const path = writeIn(
+      dir,
+      'hup.json',
+      heartConfig({
+        name: 'hup',
+        objective: { use: 'command', options: { command: [process.execPath, 'hang.mjs'] } },
+        store: { use: 'jsonl', options: { path: './hup.jsonl' } },
+        budget: { maxTrials: 5 },
+        gracePeriodSeconds: 1,
+      }),
+    );
+    const pidFile = join(dir, 'hang.pid');
+    const run = await runParzen(['run', path], {
+      cwd: dir,
+      onStart: signalWhenFile(pidFile, ['SIGHUP']),
+    });
+    expect(run.code, run.stderr).toBe(129);
+    expect(run.stderr).toMatch(/SIGHUP: letting running trials finish/);
+    expect(run.stdout).toMatch(/Study hup stopped \(interrupted\): 0 complete, 1 failed/);
+    expect((await trialsOf(path)).map((trial) => [trial.state, trial.error?.code])).toEqual([
+      ['failed', 'INTERRUPTED'],
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(isAlive(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
+  });
+});

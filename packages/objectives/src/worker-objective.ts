@@ -1,0 +1,172 @@
+import { Worker } from 'node:worker_threads';
+import { type EvaluationResult, interpretObjectiveValue, type ObjectiveAdapter } from '@parzen/engine';
+import type { ModuleWorkerData, ModuleWorkerReply, ModuleWorkerRequest } from './module-worker.js';
+
+/** How long an aborted objective has to honour its signal before its thread is terminated. */
+const ABORT_GRACE_MS = 250;
+
+/**
+ * Starts the worker thread. Built code runs `module-worker.js`; from sources (the test runner) the
+ * worker has no TypeScript loader, so it imports `module-worker.ts` through tsx.
+ */
+const startWorker = (data: ModuleWorkerData): Worker => {
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./module-worker.js', import.meta.url), { workerData: data });
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const script = JSON.stringify(new URL('./module-worker.ts', import.meta.url).href);
+  const parent = JSON.stringify(import.meta.url);
+  return new Worker(`import(${tsx}).then((api) => (api.tsImport ?? api.default.tsImport)(${script}, ${parent}))`, {
+    eval: true,
+    workerData: data,
+  });
+};
+
+const failed = (code: string, message: string): EvaluationResult => ({ status: 'failed', error: { code, message } });
+
+/** One worker thread with the objective loaded; it runs one trial at a time. */
+class ObjectiveThread {
+  private readonly worker: Worker;
+  /** Resolves once the objective is loaded; rejects with the loader's message. */
+  readonly ready: Promise<void>;
+  private readonly waiting = new Map<number, (reply: ModuleWorkerReply) => void>();
+  private ended: ((how: { code: string; message: string }) => void) | undefined;
+  private crash: Error | undefined;
+  alive = true;
+
+  constructor(data: ModuleWorkerData) {
+    this.worker = startWorker(data);
+    this.worker.unref();
+    let loaded: (() => void) | undefined;
+    let loadFailed: ((error: Error) => void) | undefined;
+    this.ready = new Promise<void>((resolve, reject) => {
+      loaded = resolve;
+      loadFailed = reject;
+    });
+    this.ready.catch(() => undefined);
+    this.worker.on('message', (reply: ModuleWorkerReply) => {
+      if (reply.type === 'ready') loaded?.();
+      else if (reply.type === 'load-failed') loadFailed?.(new Error(reply.message));
+      else this.waiting.get(reply.id)?.(reply);
+    });
+    this.worker.on('error', (error) => {
+      this.crash = error;
+      loadFailed?.(new Error(`Objective module \`${data.path}\` failed to load: ${error.message}`));
+    });
+    this.worker.on('exit', (exitCode) => {
+      this.alive = false;
+      loadFailed?.(
+        new Error(`Objective module \`${data.path}\` ended its thread while loading (exit code ${exitCode}).`),
+      );
+      this.ended?.(
+        this.crash === undefined
+          ? {
+              code: 'OBJECTIVE_EXITED',
+              message: `The objective ended its worker thread (process.exit(${exitCode})?) during the trial; only the trial failed.`,
+            }
+          : {
+              code: 'OBJECTIVE_CRASHED',
+              message: `The objective threw outside the trial's call (in a timer or callback?): ${this.crash.message}`,
+            },
+      );
+    });
+  }
+
+  /** Runs one trial; always resolves. An abort terminates the thread if the objective ignores its signal. */
+  evaluate(id: number, params: unknown, trialNumber: number, signal: AbortSignal): Promise<EvaluationResult> {
+    return new Promise((resolve) => {
+      let grace: NodeJS.Timeout | undefined;
+      const settle = (result: EvaluationResult) => {
+        this.waiting.delete(id);
+        this.ended = undefined;
+        if (grace !== undefined) clearTimeout(grace);
+        signal.removeEventListener('abort', onAbort);
+        this.worker.unref();
+        resolve(result);
+      };
+      const onAbort = () => {
+        this.post({ type: 'abort', id });
+        grace = setTimeout(() => {
+          this.terminate();
+          settle(failed('INTERRUPTED', 'The objective was stopped: its worker thread was terminated.'));
+        }, ABORT_GRACE_MS);
+      };
+      this.waiting.set(id, (reply) => {
+        if (reply.type === 'result') settle(interpretObjectiveValue(reply.value));
+        else if (reply.type === 'threw') {
+          const error = reply.error;
+          const message =
+            error instanceof Error ? error.message : `The objective threw ${JSON.stringify(error) ?? String(error)}`;
+          settle(failed('OBJECTIVE_THREW', message));
+        }
+      });
+      this.ended = (how) => settle(failed(how.code, how.message));
+      this.worker.ref();
+      this.post({ type: 'evaluate', id, params, trialNumber });
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  terminate(): void {
+    this.alive = false;
+    void this.worker.terminate();
+  }
+
+  private post(request: ModuleWorkerRequest): void {
+    this.worker.postMessage(request);
+  }
+}
+
+/**
+ * A `module` objective run in worker threads (the default, `isolate: "worker"`): the function is loaded
+ * in a thread, reused across trials (one thread per trial running at once). Because the objective does
+ * not run on Parzen's own thread, Ctrl-C, SIGTERM and the trial timeout are handled while it computes,
+ * even in a synchronous loop; a timeout or a second Ctrl-C terminates its thread. `process.exit()` inside
+ * the objective ends only its thread (the trial fails with `OBJECTIVE_EXITED`), and an uncaught throw in
+ * a timer fails the trial (`OBJECTIVE_CRASHED`), not the run. A thread that ended is replaced for the next
+ * trial. Params go in and results come back by structured clone (plain data).
+ */
+export const createWorkerObjective = async (data: ModuleWorkerData): Promise<ObjectiveAdapter> => {
+  const idle: ObjectiveThread[] = [];
+  const all = new Set<ObjectiveThread>();
+  let nextId = 0;
+  const spawn = () => {
+    const thread = new ObjectiveThread(data);
+    all.add(thread);
+    return thread;
+  };
+  // The first thread loads the module now, so a missing file or export is an error before any trial.
+  const first = spawn();
+  try {
+    await first.ready;
+  } catch (error) {
+    first.terminate();
+    throw error;
+  }
+  idle.push(first);
+  return {
+    name: 'module',
+    async evaluate(params, context) {
+      let thread = idle.pop();
+      while (thread !== undefined && !thread.alive) thread = idle.pop();
+      if (thread === undefined) {
+        thread = spawn();
+        try {
+          await thread.ready;
+        } catch (error) {
+          all.delete(thread);
+          return failed('OBJECTIVE_LOAD_FAILED', (error as Error).message);
+        }
+      }
+      const result = await thread.evaluate(nextId++, params, context.trialNumber, context.signal);
+      if (thread.alive) idle.push(thread);
+      else all.delete(thread);
+      return result;
+    },
+    async close() {
+      for (const thread of all) thread.terminate();
+      all.clear();
+      idle.length = 0;
+    },
+  };
+};

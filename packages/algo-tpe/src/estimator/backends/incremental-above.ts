@@ -281,7 +281,6 @@ export class IncrementalAbove {
     const { d, size } = this;
     const keys = this.keys[j] as Float64Array;
     const k = (this.sorted[j] as Int32Array)[pos] as number;
-    const { low, high } = this.encodings[j] as NumericEncoding;
     const y = keys[pos] as number;
     const sigma = this.width(
       j,
@@ -346,7 +345,7 @@ export class IncrementalAbove {
       else this.sparseWalk(j, input);
     }
     const weights = this.weightsOf(n, removed, added);
-    if (d === 1) return this.sortedSumDensity(weights, removed, added, addedMus, addedSigmas, patches, slow);
+    if (d === 1) return this.sortedSumDensity(weights, added, addedMus, addedSigmas, patches, slow);
     const kernels = this.kernels(weights, removed, patches);
     const extra = this.addedKernels(weights.added.map(Math.log), addedMus, addedSigmas);
     const bounds = this.encodings.map(({ low, high }) => ({ low, high }));
@@ -386,7 +385,6 @@ export class IncrementalAbove {
    */
   private sortedSumDensity(
     weights: Weights,
-    removed: Uint8Array,
     added: readonly Trial[],
     addedMus: Float64Array,
     addedSigmas: Float64Array,
@@ -495,7 +493,7 @@ export class IncrementalAbove {
   private walk(j: number, input: WalkInput): void {
     const { n, removed, added, addedMus, addedSigmas, patches } = input;
     const { d, size } = this;
-    const { keys, sorted, low, high, minSigma } = this.view(j, n);
+    const { keys, sorted, minSigma } = this.view(j, n);
     const order = addedOrder(j, d, added, addedMus);
     let pos = 0;
     let next = 0;
@@ -547,7 +545,7 @@ export class IncrementalAbove {
   private sparseWalk(j: number, input: WalkInput): void {
     const { n, removed, removedSlots, added, addedMus, addedSigmas, patches } = input;
     const { d, size } = this;
-    const { keys, sorted, low, high, minSigma } = this.view(j, n);
+    const { keys, sorted, minSigma } = this.view(j, n);
     const order = addedOrder(j, d, added, addedMus);
     const addedValue = (rank: number) => addedMus[(order[rank] as number) * d + j] as number;
     const addedNumber = (rank: number) => (added[order[rank] as number] as Trial).number;

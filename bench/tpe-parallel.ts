@@ -9,7 +9,7 @@
  * evaluate known params.
  *
  *   node --conditions=@parzen/source --import tsx bench/tpe-parallel.ts [--seeds 10] [--evals 100]
- *        [--problems a,b] [--half train] [--write]
+ *        [--problems a,b] [--half train] [--lies mean,best] [--write]
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -32,10 +32,17 @@ interface Setting {
   readonly concurrency: number;
   readonly options: TpeOptions;
 }
+/** Extra lies to try with 4 workers (`--lies mean,best,0.5`). */
+const lies = (argument('lies')?.split(',') ?? []).map((lie) => (Number.isNaN(Number(lie)) ? lie : Number(lie)));
 const SETTINGS: readonly Setting[] = [
   { name: 'sequential', concurrency: 1, options: {} },
   { name: '4 workers, constant liar (default)', concurrency: 4, options: {} },
   { name: '4 workers, no liar', concurrency: 4, options: { constantLiar: false } },
+  ...lies.map((lie) => ({
+    name: `4 workers, lie ${lie}`,
+    concurrency: 4,
+    options: { constantLiar: lie } as TpeOptions,
+  })),
 ];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

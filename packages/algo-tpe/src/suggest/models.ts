@@ -142,7 +142,8 @@ export const paramModel = (
 };
 
 /** Columns (one per parameter, arrival order) of the given trials that have every group parameter. */
-const groupColumns = (
+/** Columns (one per parameter, arrival order, with their trial numbers) of the trials that have every group parameter. */
+export const groupColumns = (
   history: TrialHistory,
   group: readonly ModelParam[],
   numbers: readonly number[],

@@ -133,11 +133,12 @@ if (process.argv.includes('--write')) {
     .join('\n');
   writeFileSync(
     new URL('./results/tpe-latency.md', import.meta.url),
-    `# TPE suggestion latency\n\nMachine: ${machine}. Command: \`node --conditions=@parzen/source --import tsx bench/tpe-latency.ts --write\`.\n\n` +
+    `# TPE suggestion latency\n\nMachine: ${machine}. Command: \`node --conditions=@parzen/source --import tsx bench/tpe-latency.ts ${process.argv.slice(2).join(' ')}\`.\n\n` +
       'One suggestion (history sync, split, 10 uniform parameters × 24 candidates) after one more trial finished, ' +
       'in a study the suggester has already seen; "cold" is the first call, which builds the history from scratch. ' +
       'Targets: ≤ 1 ms at 1,000 trials, ≤ 5 ms at 10,000 (hyperopt ≈ 21 ms and Optuna 3.1 ≈ 88 ms at 1,000 on this kind of machine).\n\n' +
-      '`parzen-mv` is the default profile with `multivariate: true` (joint kernels, not yet incremental: O(n·d) per suggestion).\n\n' +
+      '`parzen-joint` and `parzen-groups` are the default with `grouping: "joint"` and `"groups"` (on this flat space both decide the 10 parameters jointly, as `optuna5` does); the default itself is `grouping: "groups"`. ' +
+      'Mean CPU ms (user + system of the process, per suggestion) is less sensitive to other load on a shared machine than the wall-clock median.\n\n' +
       `| profile | finished trials | median ms | p90 ms | mean CPU ms | cold ms |\n|---|---|---|---|---|---|\n${table}\n`,
   );
 }

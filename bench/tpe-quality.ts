@@ -1,6 +1,6 @@
 /**
  * Quality of TPE: median simple regret (best loss − known minimum) after 25, 50 and 100 evaluations over
- * 20 seeds, for random search, the three TPE profiles and the default with `multivariate: true` on every
+ * 20 seeds, for random search, the TPE profiles and the default with `grouping: "joint"` (parzen-mv) on every
  * problem of bench/problems.json, next
  * to the peers' numbers in bench/peer-results.json (hyperopt 0.3.0, Optuna 3.1 and the 5.0 line).
  *

@@ -129,7 +129,7 @@ function parseVariants(): Map<string, Record<string, unknown>> {
   }
   if (variants.size === 0) {
     variants.set('parzen', {});
-    variants.set('parzen-mv', { multivariate: true });
+    variants.set('parzen-independent', { grouping: 'independent' });
   }
   return variants;
 }

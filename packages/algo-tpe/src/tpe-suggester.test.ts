@@ -8,7 +8,6 @@ describeSuggesterContract('tpe (parzen)', { create: () => createTpeSuggester() }
 describeSuggesterContract('tpe (hyperopt)', { create: () => createTpeSuggester({ compat: 'hyperopt' }), trials: 40 });
 describeSuggesterContract('tpe (optuna)', { create: () => createTpeSuggester({ compat: 'optuna' }) });
 describeSuggesterContract('tpe (optuna5)', { create: () => createTpeSuggester({ compat: 'optuna5' }) });
-describeSuggesterContract('tpe (parzen, grouping joint)', { create: () => createTpeSuggester({ grouping: 'joint' }) });
 describeSuggesterContract('tpe (parzen, grouping groups, mean lie)', {
   create: () => createTpeSuggester({ grouping: 'groups', constantLiar: 'mean' }),
 });

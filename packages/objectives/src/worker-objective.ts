@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { type EvaluationResult, interpretObjectiveValue, type ObjectiveAdapter } from '@parzen/engine';
+import { type EvaluationResult, interpretObjectiveValue, type ObjectiveAdapter } from '@parzen/engine/plugin';
 import type { ModuleWorkerData, ModuleWorkerReply, ModuleWorkerRequest } from './module-worker.js';
 
 /** How long an aborted objective has to honour its signal before its thread is terminated. */

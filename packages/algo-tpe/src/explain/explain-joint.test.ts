@@ -1,4 +1,5 @@
-import { compileSpace, createRng, type Trial } from '@parzen/engine/plugin';
+import type { Trial } from '@parzen/engine';
+import { compileSpace, createRng } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
 import { explainJoint } from './explain-joint.js';
 import { explainSuggestion } from './explain-suggestion.js';

@@ -1,5 +1,6 @@
 import type { Distribution } from '@parzen/engine/plugin';
-import { describeEstimator, type ObservationSet } from '../estimator/density.js';
+import { type Density, describeEstimator, estimatorDensity, type ObservationSet } from '../estimator/density.js';
+import type { ParzenEstimator } from '../estimator/parzen-estimator.js';
 import { resolveTpeSettings, type TpeOptions } from '../options.js';
 import { type Decision, scoreModelCandidates } from '../suggest/decide.js';
 import { buildParamModel, type Model } from '../suggest/models.js';
@@ -56,6 +57,58 @@ export const describeDecision = (
       score: exact.scores[decision.index] as number,
     },
   };
+};
+
+/** Dimension j of a joint estimator on its own: the same weights, that dimension's kernels (its marginal). */
+const marginal = (estimator: ParzenEstimator, j: number): ParzenEstimator => ({
+  weights: estimator.weights,
+  dimensions: [estimator.dimensions[j] as ParzenEstimator['dimensions'][number]],
+  truncation: estimator.truncation,
+  sources: estimator.sources,
+});
+
+/**
+ * Explains a group decided jointly, one entry per parameter: l and g are the marginals of the joint
+ * estimators in that parameter (the same weights, its kernels), the grid curves are those marginals, and
+ * the candidates' log l, log g and scores are the joint ones that decided (`group` names the group).
+ */
+export const describeGroupDecision = (
+  model: Model,
+  observations: { readonly below: ObservationSet; readonly above: ObservationSet },
+  decision: Decision,
+  gridSize: number,
+): ParamExplanation[] => {
+  const exact = scoreModelCandidates(model, decision.candidates, true);
+  const group = model.params.map((param) => param.name);
+  const below = model.below.estimator();
+  const above = model.above.estimator();
+  return model.params.map((param, j) => {
+    const encoding = model.encodings[j] as Model['encodings'][number];
+    const grid = explainGrid(param.distribution, gridSize);
+    const l: Density = estimatorDensity(marginal(below, j), [encoding]);
+    const g: Density = estimatorDensity(marginal(above, j), [encoding]);
+    return {
+      name: param.name,
+      kind: param.distribution.kind,
+      group,
+      below: Array.from(observations.below.numbers),
+      above: Array.from(observations.above.numbers),
+      l: describeEstimator(marginal(below, j), encoding, observations.below.numbers),
+      g: describeEstimator(marginal(above, j), encoding, observations.above.numbers),
+      grid: { x: grid, logL: Array.from(l.logPdf([grid], true)), logG: Array.from(g.logPdf([grid], true)) },
+      candidates: {
+        x: Array.from(exact.candidates[j] as Float64Array),
+        logL: Array.from(exact.logL),
+        logG: Array.from(exact.logG),
+        score: Array.from(exact.scores),
+      },
+      winner: {
+        index: decision.index,
+        value: decision.values[j] as number,
+        score: exact.scores[decision.index] as number,
+      },
+    };
+  });
 };
 
 /**

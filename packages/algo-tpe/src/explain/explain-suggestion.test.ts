@@ -1,13 +1,5 @@
-import { createMemoryStore } from '@parzen/engine';
-import {
-  compileSpace,
-  createFunctionObjective,
-  createRng,
-  type EngineEvent,
-  type Reporter,
-  runStudy,
-  type Trial,
-} from '@parzen/engine/plugin';
+import { createMemoryStore, type EngineEvent, type Reporter, type Trial } from '@parzen/engine';
+import { compileSpace, createFunctionObjective, createRng, runStudy } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
 import { vectors } from '../math/fixtures/vectors.js';
 import { createTpeSuggester } from '../tpe-suggester.js';
@@ -44,7 +36,7 @@ describe('explainSuggestion', async () => {
 
   it('splits all 17 trials once (n_below = 2: trials 8 and 16) and decides c before its branch', () => {
     expect(explanation).toMatchObject({
-      algorithm: 'tpe',
+      suggester: 'tpe',
       compat: 'hyperopt',
       phase: 'model',
       observed: 17,
@@ -107,5 +99,42 @@ describe('the explain option', () => {
     const last = explained[7]?.explanation as TpeExplanation;
     expect(last.params[0]?.grid.x).toHaveLength(101);
     expect(last.params[0]?.candidates.x).toHaveLength(24);
+  });
+});
+
+describe('explaining a group decided jointly (the default grouping)', () => {
+  it('gives every group member an entry: marginal l and g, the joint candidates and the same winner', async () => {
+    const flat = compileSpace({ x: { type: 'uniform', low: -2, high: 2 }, y: { type: 'uniform', low: 0, high: 1 } });
+    const rng = createRng('flat');
+    const history: Trial[] = Array.from({ length: 12 }, (_, number) => {
+      const params = { x: 4 * rng.next() - 2, y: rng.next() };
+      return {
+        study: 's',
+        number,
+        state: 'complete',
+        params,
+        value: params.x ** 2 + params.y,
+        startedAt: '',
+        finishedAt: '',
+      };
+    });
+    const { params, explanation } = await explainSuggestion({ space: flat, trials: history, rng: createRng('pick') });
+    expect(explanation.groups).toEqual([['x', 'y']]);
+    expect(explanation.params.map((p) => [p.name, p.group])).toEqual([
+      ['x', ['x', 'y']],
+      ['y', ['x', 'y']],
+    ]);
+    const [x, y] = explanation.params;
+    if (x === undefined || y === undefined || x.l.kind !== 'gaussian') throw new Error('two numeric entries');
+    expect(x.winner.value).toBe(params.x);
+    expect(y.winner.value).toBe(params.y);
+    expect(x.candidates.score).toEqual(y.candidates.score);
+    expect(x.winner.score).toBe(Math.max(...x.candidates.score));
+    // The marginal l(x) has one kernel per below trial plus the prior, and integrates to about 1 on the grid.
+    expect(x.l.trials.filter((t) => t !== null)).toHaveLength(explanation.nBelow);
+    const step = (x.grid.x[1] as number) - (x.grid.x[0] as number);
+    const mass = x.grid.logL.reduce((sum, v) => sum + Math.exp(v) * step, 0);
+    expect(mass).toBeGreaterThan(0.95);
+    expect(mass).toBeLessThan(1.05);
   });
 });

@@ -13,6 +13,12 @@ export interface DensityCurve {
 export interface ParamExplanation {
   readonly name: string;
   readonly kind: DistributionKind;
+  /**
+   * Set when the parameter was decided jointly with others (`grouping` joint or groups): the group's
+   * names. Then l and g are the marginals of the joint estimators in this parameter, and the candidates'
+   * log l, log g and scores are the joint ones that decided.
+   */
+  readonly group?: readonly string[];
   /** Trial numbers whose values built l(x) and g(x) (only trials where the parameter was active). */
   readonly below: readonly number[];
   readonly above: readonly number[];
@@ -27,7 +33,7 @@ export interface ParamExplanation {
 
 /** The explanation of one suggestion, handed to `context.explain` (a `suggestion.explained` event). */
 export interface TpeExplanation {
-  readonly algorithm: 'tpe';
+  readonly suggester: 'tpe';
   readonly compat: TpeCompat;
   readonly trialNumber: number;
   /** `startup`: drawn by the start-up sampler; `model`: by TPE. */
@@ -38,10 +44,10 @@ export interface TpeExplanation {
   /** The global split: size and trial numbers of the below set (empty during start-up). */
   readonly nBelow: number;
   readonly below: readonly number[];
-  /** Parameters decided jointly (`grouping: "joint"`, multivariate TPE); they have no per-parameter entry. */
+  /** Parameters decided jointly (`grouping: "joint"`, multivariate TPE); their entries carry `group`. */
   readonly joint?: readonly string[];
-  /** Groups of parameters each decided jointly (`grouping: "groups"`); they have no per-parameter entry. */
+  /** Groups of parameters each decided jointly (`grouping: "groups"`); their entries carry `group`. */
   readonly groups?: readonly (readonly string[])[];
-  /** One entry per parameter TPE decided alone, in evaluation order (empty during start-up). */
+  /** One entry per parameter TPE decided, in the order decided (empty during start-up). */
   readonly params: readonly ParamExplanation[];
 }

@@ -1,5 +1,5 @@
 import { fc, test } from '@fast-check/vitest';
-import type { Trial } from '@parzen/engine/plugin';
+import type { Trial } from '@parzen/engine';
 import { describe, expect, it } from 'vitest';
 import { resolveTpeSettings } from '../options.js';
 import { observedCount, splitHistory } from './history-split.js';

@@ -128,7 +128,9 @@ export const paramModel = (
   settings: TpeSettings,
   caches: ModelCaches,
 ): Model => {
-  const above = hermiteAbove(history, split, param, settings, caches);
+  const above =
+    hermiteAbove(history, split, param, settings, caches) ??
+    incrementalAbove(history, split, [param], [encodingOf(familyOf(settings), param.distribution)], settings, caches);
   if (above !== undefined) {
     const family = familyOf(settings);
     const encodings = [encodingOf(family, param.distribution)];
@@ -140,9 +142,10 @@ export const paramModel = (
 };
 
 /** Columns (one per parameter, arrival order) of the given trials that have every group parameter. */
-const groupColumns = (
+/** Columns (one per parameter, arrival order, with their trial numbers) of the trials that have every group parameter. */
+export const groupColumns = (
   history: TrialHistory,
-  group: readonly ParamNode[],
+  group: readonly ModelParam[],
   numbers: readonly number[],
 ): ObservationSet[] => {
   const rows: { number: number; values: number[] }[] = [];
@@ -199,32 +202,34 @@ export const groupModel = (
 };
 
 /**
- * Joint g(x) from the incremental cache when its capability fits: Optuna's family, continuous
- * parameters, a positive bandwidth floor. Undefined otherwise.
+ * g(x) of one parameter or a group from the incremental cache when its capability fits: continuous
+ * parameters; Optuna's family with a positive bandwidth floor, or hyperopt's for one parameter. Undefined
+ * otherwise.
  */
 export const incrementalAbove = (
   history: TrialHistory,
   split: HistorySplit,
-  group: readonly ParamNode[],
+  group: readonly ModelParam[],
   encodings: readonly Encoding[],
   settings: TpeSettings,
   caches: ModelCaches,
 ): Density | undefined => {
-  if (settings.kernel !== 'optuna' || !(settings.bandwidthFloor > 0)) return undefined;
+  if (settings.kernel === 'optuna' && !(settings.bandwidthFloor > 0)) return undefined;
   if (!encodings.every((encoding) => encoding.kind === 'numeric' && !encoding.binned)) return undefined;
-  const first = history.column((group[0] as ParamNode).name);
+  const first = history.column((group[0] as ModelParam).name);
   let byGroup = caches.joint.get(first);
   if (byGroup === undefined) {
     byGroup = new Map();
     caches.joint.set(first, byGroup);
   }
-  const key = group.map((param) => param.name).join('\u0000');
+  const key = `${settings.kernel}:${group.map((param) => param.name).join('\u0000')}`;
   let cache = byGroup.get(key);
   if (cache === undefined) {
     cache = new IncrementalAbove(
       group.map((param) => param.name),
       encodings as NumericEncoding[],
       settings,
+      settings.kernel,
     );
     byGroup.set(key, cache);
   }

@@ -8,14 +8,15 @@ import type {
   Trial,
   TrialSampler,
 } from '@parzen/engine/plugin';
-import { describeDecision } from '../explain/explain-parameter.js';
+import type { ObservationSet } from '../estimator/density.js';
+import { describeDecision, describeGroupDecision } from '../explain/explain-parameter.js';
 import type { ParamExplanation, TpeExplanation } from '../explain/explanation.js';
 import { type HistorySplit, observedCount, splitHistory } from '../history/history-split.js';
 import { paramObservations } from '../history/observations.js';
 import type { TrialHistory } from '../history/trial-history.js';
 import type { TpeSettings } from '../options.js';
 import { decide } from './decide.js';
-import { buildParamModel, groupModel, type ModelCaches, paramModel } from './models.js';
+import { aboveNumbers, buildParamModel, groupColumns, groupModel, type ModelCaches, paramModel } from './models.js';
 
 /** What TPE keeps between trials: the synced history, the settings, the start-up suggester and caches. */
 export interface SuggestState {
@@ -121,7 +122,7 @@ export const beginTpeTrial = async (
   history.sync(context.study, context.direction, mergeByNumber(context.history, context.running));
   const observed = observedCount(history, settings);
   const base = {
-    algorithm: 'tpe',
+    suggester: 'tpe',
     compat: settings.compat,
     trialNumber: context.trialNumber,
     startupTrials: settings.startupTrials,
@@ -148,11 +149,16 @@ export const beginTpeTrial = async (
   return {
     groups,
     sampleGroup: (members) => {
-      const decision = decide(
-        groupModel(history, split, members, settings, state.caches),
-        context.rng,
-        settings.candidates,
-      );
+      // Explanations need the estimators themselves: the reference path, never the incremental caches.
+      const model = groupModel(history, split, members, settings, explained === undefined ? state.caches : undefined);
+      const decision = decide(model, context.rng, settings.candidates);
+      if (explained !== undefined) {
+        const observations = {
+          below: groupColumns(history, members, split.below)[0] as ObservationSet,
+          above: groupColumns(history, members, aboveNumbers(history, split))[0] as ObservationSet,
+        };
+        explained.push(...describeGroupDecision(model, observations, decision, settings.explainGrid));
+      }
       return Object.fromEntries(members.map((param, j) => [param.name, decision.values[j] as number]));
     },
     sampleParam: (param) => decideParam(state, split, context, param, explained),

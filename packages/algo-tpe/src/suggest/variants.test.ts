@@ -1,12 +1,5 @@
-import { fmin } from '@parzen/engine';
-import {
-  type CompleteTrial,
-  compileSpace,
-  createRng,
-  type ParamAssignment,
-  type RunningTrial,
-  suggestParams,
-} from '@parzen/engine/plugin';
+import { type CompleteTrial, fmin, type ParamAssignment, type RunningTrial } from '@parzen/engine';
+import { compileSpace, createRng, suggestParams } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
 import type { TpeOptions } from '../options.js';
 import { createTpeSuggester } from '../tpe-suggester.js';

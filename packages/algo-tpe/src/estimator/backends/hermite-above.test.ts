@@ -1,5 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
-import { compileSpace, type Trial } from '@parzen/engine/plugin';
+import type { Trial } from '@parzen/engine';
+import { compileSpace } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
 import { splitHistory } from '../../history/history-split.js';
 import { paramObservations } from '../../history/observations.js';

@@ -1,6 +1,7 @@
 import type { Trial } from '@parzen/engine/plugin';
 import type { HistorySplit } from '../../history/history-split.js';
 import type { TrialHistory } from '../../history/trial-history.js';
+import { logGaussianSum, prepareGaussianSum } from '../../math/gaussian-sum.js';
 import { linearForgettingWeight } from '../../math/linear-forgetting.js';
 import { LOG_SQRT_2PI } from '../../math/normal.js';
 import type { Density } from '../density.js';
@@ -48,8 +49,10 @@ const addedOrder = (j: number, d: number, added: readonly Trial[], mus: Float64A
         (added[a] as Trial).number - (added[b] as Trial).number,
     );
 
-/** Log mixture weights of one suggestion's above set: cached slots, added trials, the prior. */
-interface LogWeights {
+/** Normalised mixture weights of one suggestion's above set: cached slots, added trials, the prior. */
+interface Weights {
+  /** The weight of every observation when they are uniform (then `slot` is not filled). */
+  readonly uniform?: number;
   readonly slot: Float64Array;
   readonly added: Float64Array;
   readonly prior: number;
@@ -104,8 +107,16 @@ export class IncrementalAbove {
   private sigmas: Float64Array;
   private invSigmas: Float64Array;
   private logDims: Float64Array;
-  /** Σ_j logDims of each slot. */
+  /** Σ_j logDims of each slot, and its exponential (the kernel's coefficient without its weight). */
   private logKernels: Float64Array;
+  private coefs: Float64Array;
+  /** Scratch: the removed slots and the slots' weights of the current suggestion. */
+  private removedMarks = new Uint8Array(64);
+  private slotWeights = new Float64Array(64);
+  /** Scratch of the one-dimensional sorted sum (valid until the next suggestion). */
+  private sumMus = new Float64Array(0);
+  private sumSigmas = new Float64Array(0);
+  private sumCoefs = new Float64Array(0);
   /** The clip the cached widths were computed with (their count). */
   private clipCount = -1;
 
@@ -113,6 +124,8 @@ export class IncrementalAbove {
     readonly names: readonly string[],
     readonly encodings: readonly NumericEncoding[],
     readonly settings: FamilySettings,
+    /** The width rule: Optuna's (bounds as neighbours, kernels truncated) or hyperopt's (the prior mean as a neighbour). */
+    readonly rule: 'optuna' | 'hyperopt' = 'optuna',
   ) {
     this.d = names.length;
     this.keys = names.map(() => new Float64Array(64));
@@ -122,6 +135,7 @@ export class IncrementalAbove {
     this.invSigmas = new Float64Array(64 * this.d);
     this.logDims = new Float64Array(64 * this.d);
     this.logKernels = new Float64Array(64);
+    this.coefs = new Float64Array(64);
   }
 
   /** Folds in the finished trials the history gained since the last call (those with every group parameter). */
@@ -153,8 +167,40 @@ export class IncrementalAbove {
   }
 
   private minSigma(j: number, n: number): number {
-    const { low, high } = this.encodings[j] as NumericEncoding;
+    const { low, high, prior } = this.encodings[j] as NumericEncoding;
+    if (this.rule === 'hyperopt') return prior.sigma / Math.min(100, n + 2);
     return minimumBandwidth(n, high - low, this.settings);
+  }
+
+  /**
+   * The width of a kernel at y with its above neighbours `previous` and `next` (undefined at an end):
+   * Optuna's rule takes the bounds as outer neighbours; hyperopt's takes the prior mean as one more
+   * neighbour (left of equal values) and no bounds (tpe-spec 3.4, 4.4).
+   */
+  private width(
+    j: number,
+    y: number,
+    previous: number | undefined,
+    next: number | undefined,
+    n: number,
+    minSigma: number,
+  ): number {
+    const { low, high, prior } = this.encodings[j] as NumericEncoding;
+    if (this.rule === 'optuna') return neighbourSigma(y, previous, next, n, low, high, minSigma);
+    let left = previous;
+    let right = next;
+    if (prior.mu <= y) left = left === undefined ? prior.mu : Math.max(left, prior.mu);
+    else right = right === undefined ? prior.mu : Math.min(right, prior.mu);
+    const gap =
+      left === undefined ? (right as number) - y : right === undefined ? y - left : Math.max(y - left, right - y);
+    return Math.min(prior.sigma, Math.max(minSigma, gap));
+  }
+
+  /** log of a kernel's normaliser in dimension j (its truncated mass too under Optuna's rule). */
+  private logNorm(j: number, mu: number, sigma: number): number {
+    if (this.rule === 'hyperopt') return -Math.log(sigma) - LOG_SQRT_2PI;
+    const { low, high } = this.encodings[j] as NumericEncoding;
+    return logNormaliser(mu, sigma, low, high);
   }
 
   private reserve(slots: number): void {
@@ -172,6 +218,7 @@ export class IncrementalAbove {
     this.invSigmas = grown(this.invSigmas, capacity * d);
     this.logDims = grown(this.logDims, capacity * d);
     this.logKernels = grown(this.logKernels, capacity);
+    this.coefs = grown(this.coefs, capacity);
     this.capacity = capacity;
   }
 
@@ -234,25 +281,24 @@ export class IncrementalAbove {
     const { d, size } = this;
     const keys = this.keys[j] as Float64Array;
     const k = (this.sorted[j] as Int32Array)[pos] as number;
-    const { low, high } = this.encodings[j] as NumericEncoding;
     const y = keys[pos] as number;
-    const sigma = neighbourSigma(
+    const sigma = this.width(
+      j,
       y,
       pos > 0 ? keys[pos - 1] : undefined,
       pos < size - 1 ? keys[pos + 1] : undefined,
       size,
-      low,
-      high,
       this.minSigma(j, this.clipCount),
     );
     const at = k * d + j;
     if (this.sigmas[at] === sigma && !force) return;
     this.sigmas[at] = sigma;
     this.invSigmas[at] = 1 / sigma;
-    this.logDims[at] = logNormaliser(y, sigma, low, high);
+    this.logDims[at] = this.logNorm(j, y, sigma);
     let total = 0;
     for (let i = k * d; i < k * d + d; i++) total += this.logDims[i] as number;
     this.logKernels[k] = total;
+    this.coefs[k] = Math.exp(total);
   }
 
   private recomputeAll(): void {
@@ -267,7 +313,9 @@ export class IncrementalAbove {
    */
   density(split: HistorySplit, extras: readonly Trial[], slow: () => Density): Density | undefined {
     const { d, size } = this;
-    const removed = new Uint8Array(size);
+    if (this.removedMarks.length < size) this.removedMarks = new Uint8Array(2 * size);
+    const removed = this.removedMarks;
+    removed.fill(0, 0, size);
     const removedSlots: number[] = [];
     for (const number of split.below) {
       const k = number < this.slotOf.length ? (this.slotOf[number] as number) : -1;
@@ -296,9 +344,10 @@ export class IncrementalAbove {
       if (full) this.walk(j, input);
       else this.sparseWalk(j, input);
     }
-    const weights = this.logWeights(n, removed, added);
+    const weights = this.weightsOf(n, removed, added);
+    if (d === 1) return this.sortedSumDensity(weights, added, addedMus, addedSigmas, patches, slow);
     const kernels = this.kernels(weights, removed, patches);
-    const extra = this.addedKernels(weights.added, addedMus, addedSigmas);
+    const extra = this.addedKernels(weights.added.map(Math.log), addedMus, addedSigmas);
     const bounds = this.encodings.map(({ low, high }) => ({ low, high }));
     return {
       logPdf: (values) => {
@@ -330,6 +379,113 @@ export class IncrementalAbove {
   }
 
   /**
+   * One dimension: the above kernels in sorted order (kept slots merged with the added trials, the prior
+   * at its place) as a windowed Gaussian sum, so each candidate visits only the nearby blocks. hyperopt's
+   * exact densities (mixture normaliser, log Jacobian) come from the reference.
+   */
+  private sortedSumDensity(
+    weights: Weights,
+    added: readonly Trial[],
+    addedMus: Float64Array,
+    addedSigmas: Float64Array,
+    patches: readonly Patch[],
+    slow: () => Density,
+  ): Density {
+    const { size } = this;
+    const encoding = this.encodings[0] as NumericEncoding;
+    const marks = this.removedMarks;
+    const patched = new Map<number, number>();
+    // Marks of patched slots (2), next to the removed ones (1), in the same scratch array.
+    for (const { k, sigma } of patches) {
+      patched.set(k, sigma);
+      marks[k] = 2;
+    }
+    const total = size + added.length + 1;
+    if (this.sumMus.length < total) {
+      this.sumMus = new Float64Array(2 * total);
+      this.sumSigmas = new Float64Array(2 * total);
+      this.sumCoefs = new Float64Array(2 * total);
+    }
+    const mus = this.sumMus;
+    const sigmas = this.sumSigmas;
+    const coefs = this.sumCoefs;
+    const keys = this.keys[0] as Float64Array;
+    const sorted = this.sorted[0] as Int32Array;
+    const cached = this.sigmas;
+    const cachedCoefs = this.coefs;
+    const order = addedOrder(0, 1, added, addedMus);
+    const prior = encoding.prior;
+    const priorCoef = weights.prior * Math.exp(this.logNorm(0, prior.mu, prior.sigma));
+    const { uniform, slot } = weights;
+    let out = 0;
+    let next = 0;
+    let priorDone = false;
+    for (let pos = 0; pos <= size; pos++) {
+      const k = pos < size ? (sorted[pos] as number) : -1;
+      const value = pos < size ? (keys[pos] as number) : Number.POSITIVE_INFINITY;
+      if (next < order.length) {
+        const number = k >= 0 ? (this.numbers[k] as number) : Number.POSITIVE_INFINITY;
+        for (; next < order.length; next++) {
+          const a = order[next] as number;
+          const v = addedMus[a] as number;
+          if (!(v < value || (v === value && (added[a] as Trial).number < number))) break;
+          if (!priorDone && prior.mu <= v) {
+            priorDone = true;
+            mus[out] = prior.mu;
+            sigmas[out] = prior.sigma;
+            coefs[out++] = priorCoef;
+          }
+          const sigma = addedSigmas[a] as number;
+          mus[out] = v;
+          sigmas[out] = sigma;
+          coefs[out++] = (weights.added[a] as number) * Math.exp(this.logNorm(0, v, sigma));
+        }
+      }
+      if (k < 0) break;
+      const mark = marks[k] as number;
+      if (mark === 1) continue;
+      if (!priorDone && prior.mu <= value) {
+        priorDone = true;
+        mus[out] = prior.mu;
+        sigmas[out] = prior.sigma;
+        coefs[out++] = priorCoef;
+      }
+      const w = uniform ?? (slot[k] as number);
+      mus[out] = value;
+      if (mark === 2) {
+        const sigma = patched.get(k) as number;
+        sigmas[out] = sigma;
+        coefs[out++] = w * Math.exp(this.logNorm(0, value, sigma));
+      } else {
+        sigmas[out] = cached[k] as number;
+        coefs[out++] = w * (cachedCoefs[k] as number);
+      }
+    }
+    if (!priorDone) {
+      mus[out] = prior.mu;
+      sigmas[out] = prior.sigma;
+      coefs[out++] = priorCoef;
+    }
+    const sum = prepareGaussianSum(mus.subarray(0, out), sigmas.subarray(0, out), coefs.subarray(0, out));
+    const truncated = this.rule === 'optuna';
+    return {
+      logPdf: (values, exact) => {
+        if (exact && !truncated) return slow().logPdf(values, exact);
+        const column = values[0] as ArrayLike<number>;
+        const result = new Float64Array(column.length);
+        for (let i = 0; i < column.length; i++) {
+          const y = encoding.toModel(column[i] as number);
+          result[i] =
+            truncated && (y < encoding.low || y > encoding.high) ? Number.NEGATIVE_INFINITY : logGaussianSum(sum, y);
+        }
+        return result;
+      },
+      sample: (rng, count) => slow().sample(rng, count),
+      estimator: () => slow().estimator(),
+    };
+  }
+
+  /**
    * One walk over dimension j's above values in sorted order (cached minus removed, merged with the
    * added ones by value then trial number): the width of every element by the neighbour rule, patched
    * where it differs from the cache, stored for the added ones.
@@ -337,7 +493,7 @@ export class IncrementalAbove {
   private walk(j: number, input: WalkInput): void {
     const { n, removed, added, addedMus, addedSigmas, patches } = input;
     const { d, size } = this;
-    const { keys, sorted, low, high, minSigma } = this.view(j, n);
+    const { keys, sorted, minSigma } = this.view(j, n);
     const order = addedOrder(j, d, added, addedMus);
     let pos = 0;
     let next = 0;
@@ -366,13 +522,12 @@ export class IncrementalAbove {
     while (current !== undefined) {
       const following = advance();
       const followingValue = value;
-      const sigma = neighbourSigma(
+      const sigma = this.width(
+        j,
         currentValue,
         previous,
         following === undefined ? undefined : followingValue,
         n,
-        low,
-        high,
         minSigma,
       );
       if (current < 0) addedSigmas[(-1 - current) * d + j] = sigma;
@@ -390,7 +545,7 @@ export class IncrementalAbove {
   private sparseWalk(j: number, input: WalkInput): void {
     const { n, removed, removedSlots, added, addedMus, addedSigmas, patches } = input;
     const { d, size } = this;
-    const { keys, sorted, low, high, minSigma } = this.view(j, n);
+    const { keys, sorted, minSigma } = this.view(j, n);
     const order = addedOrder(j, d, added, addedMus);
     const addedValue = (rank: number) => addedMus[(order[rank] as number) * d + j] as number;
     const addedNumber = (rank: number) => (added[order[rank] as number] as Trial).number;
@@ -422,7 +577,7 @@ export class IncrementalAbove {
       let following = keptAfter < size ? (keys[keptAfter] as number) : undefined;
       if (next < order.length && (following === undefined || addedValue(next) < following))
         following = addedValue(next);
-      return neighbourSigma(value, previous, following, n, low, high, minSigma);
+      return this.width(j, value, previous, following, n, minSigma);
     };
     const touched = new Set<number>();
     const touch = (position: number) => {
@@ -450,19 +605,18 @@ export class IncrementalAbove {
     }
   }
 
-  /** Log weights of the above observations by trial number: uniform, or linear forgetting by rank. */
-  private logWeights(n: number, removed: Uint8Array, added: readonly Trial[]): LogWeights {
+  /** Normalised weights of the above observations by trial number: uniform, or linear forgetting by rank. */
+  private weightsOf(n: number, removed: Uint8Array, added: readonly Trial[]): Weights {
     const { forgetting, priorWeight } = this.settings;
-    const slot = new Float64Array(this.size);
     const addedWeights = new Float64Array(added.length);
     if (forgetting === 0 || n <= forgetting) {
-      const log = -Math.log(n + priorWeight);
-      slot.fill(log);
-      addedWeights.fill(log);
-      return { slot, added: addedWeights, prior: Math.log(priorWeight) + log };
+      const uniform = 1 / (n + priorWeight);
+      addedWeights.fill(uniform);
+      return { uniform, slot: this.slotWeights, added: addedWeights, prior: priorWeight * uniform };
     }
+    this.slotWeights = grown(this.slotWeights, this.size);
+    const weights = this.slotWeights;
     const addedOrder = added.map((_, a) => a).sort((a, b) => (added[a] as Trial).number - (added[b] as Trial).number);
-    const weights = new Float64Array(this.size);
     let total = priorWeight;
     let rank = 0;
     let next = 0;
@@ -474,40 +628,41 @@ export class IncrementalAbove {
         addedWeights[addedOrder[next] as number] = w;
         total += w;
       }
-      if (k < 0 || removed[k] === 1) continue;
+      if (k < 0) continue;
+      if (removed[k] === 1) {
+        weights[k] = 0;
+        continue;
+      }
       const w = linearForgettingWeight(rank++, n, forgetting);
       weights[k] = w;
       total += w;
     }
-    const logTotal = Math.log(total);
-    for (let k = 0; k < this.size; k++) slot[k] = Math.log(weights[k] as number) - logTotal;
-    for (let a = 0; a < added.length; a++) addedWeights[a] = Math.log(addedWeights[a] as number) - logTotal;
-    return { slot, added: addedWeights, prior: Math.log(priorWeight) - logTotal };
+    const scale = 1 / total;
+    for (let k = 0; k < this.size; k++) weights[k] = (weights[k] as number) * scale;
+    for (let a = 0; a < added.length; a++) addedWeights[a] = (addedWeights[a] as number) * scale;
+    return { slot: weights, added: addedWeights, prior: priorWeight * scale };
   }
 
   /** The cached kernels for this suggestion: log coefficients with removed slots at −∞, patches applied, the prior last. */
-  private kernels(weights: LogWeights, removed: Uint8Array, patches: readonly Patch[]): ProductKernels {
+  private kernels(weights: Weights, removed: Uint8Array, patches: readonly Patch[]): ProductKernels {
     const { d, size } = this;
     this.reserve(size + 1);
     const logCoefs = new Float64Array(size + 1);
+    const uniformLog = weights.uniform === undefined ? undefined : Math.log(weights.uniform);
     for (let k = 0; k < size; k++) {
-      logCoefs[k] =
-        removed[k] === 1 ? Number.NEGATIVE_INFINITY : (weights.slot[k] as number) + (this.logKernels[k] as number);
+      const logWeight = uniformLog ?? Math.log(weights.slot[k] as number);
+      logCoefs[k] = removed[k] === 1 ? Number.NEGATIVE_INFINITY : logWeight + (this.logKernels[k] as number);
     }
     for (const { k, j, sigma } of patches) {
       const at = k * d + j;
-      const { low, high } = this.encodings[j] as NumericEncoding;
       logCoefs[k] =
-        (logCoefs[k] as number) -
-        (this.logDims[at] as number) +
-        logNormaliser(this.mus[at] as number, sigma, low, high);
+        (logCoefs[k] as number) - (this.logDims[at] as number) + this.logNorm(j, this.mus[at] as number, sigma);
     }
-    let prior = weights.prior;
-    this.encodings.forEach(({ low, high }, j) => {
-      const mid = 0.5 * (low + high);
-      this.mus[size * d + j] = mid;
-      this.invSigmas[size * d + j] = 1 / (high - low);
-      prior += logNormaliser(mid, high - low, low, high);
+    let prior = Math.log(weights.prior);
+    this.encodings.forEach(({ prior: kernel }, j) => {
+      this.mus[size * d + j] = kernel.mu;
+      this.invSigmas[size * d + j] = 1 / kernel.sigma;
+      prior += this.logNorm(j, kernel.mu, kernel.sigma);
     });
     logCoefs[size] = prior;
     return { d, size: size + 1, mus: this.mus, invSigmas: this.invSigmas, logCoefs };
@@ -520,10 +675,7 @@ export class IncrementalAbove {
     const logCoefs = new Float64Array(count);
     for (let a = 0; a < count; a++) {
       let total = weights[a] as number;
-      for (let j = 0; j < d; j++) {
-        const { low, high } = this.encodings[j] as NumericEncoding;
-        total += logNormaliser(mus[a * d + j] as number, sigmas[a * d + j] as number, low, high);
-      }
+      for (let j = 0; j < d; j++) total += this.logNorm(j, mus[a * d + j] as number, sigmas[a * d + j] as number);
       logCoefs[a] = total;
     }
     return { d, size: count, mus, invSigmas: sigmas.map((s) => 1 / s), logCoefs };

@@ -89,12 +89,16 @@ export const pairChart = (
   };
 };
 
-/** A parameter's curves in one snapshot: its own explanation, or its slice of the joint model. */
+/**
+ * A parameter's curves in one snapshot: for a parameter decided jointly, its slice of the joint model
+ * through the chosen point (what the decision used; its own entry holds only the marginals); otherwise
+ * its own explanation.
+ */
 const curvesOf = (snapshot: ReplaySnapshot, name: string) => {
-  const own = snapshot.explanation.params.find((p) => p.name === name);
-  if (own !== undefined) return { grid: own.grid, value: own.winner.value, joint: false };
   const slice = snapshot.joint?.slices.find((s) => s.name === name);
-  return slice === undefined ? undefined : { grid: slice.grid, value: slice.value, joint: true };
+  if (slice !== undefined) return { grid: slice.grid, value: slice.value, joint: true };
+  const own = snapshot.explanation.params.find((p) => p.name === name);
+  return own === undefined ? undefined : { grid: own.grid, value: own.winner.value, joint: false };
 };
 
 /** The snapshots that have curves for a parameter, and whether any of them came from the joint model. */

@@ -1,4 +1,5 @@
 // Runs in vitest's `postgres` project, whose global setup starts the PostgreSQL server these tests use.
+import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { PASSWORD_ROLE } from '../../store-postgres/test/pg-cluster.js';
 import {
@@ -39,6 +40,7 @@ beforeAll(() => {
 });
 afterAll(() => {
   if (PGPASSWORD !== undefined) process.env.PGPASSWORD = PGPASSWORD;
+  rmSync(dir, { recursive: true, force: true });
 });
 afterEach(() => {
   delete process.env[PASSWORD_VAR];

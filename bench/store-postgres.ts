@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { Trial } from '@parzen/engine';
 import { createPostgresStore } from '@parzen/store-postgres';
+import { createSqliteStore } from '@parzen/store-sqlite';
 import {
   type ClusterInfo,
   createDatabase,
@@ -19,7 +20,15 @@ import {
   removeCluster,
   startCluster,
 } from '@parzen/test-kit/postgres';
-import { grow, loadMs, machineLine, markdownTable, measureThroughput, publish } from './store-bench-utils.js';
+import {
+  grow,
+  loadMs,
+  machineLine,
+  markdownTable,
+  measureThroughput,
+  publish,
+  tempFolder,
+} from './store-bench-utils.js';
 
 const SIZES = process.argv.includes('--quick') ? [1_000, 10_000] : [10_000, 100_000];
 const PROCESSES = [1, 4, 8] as const;
@@ -41,6 +50,23 @@ const serverVersion = (cluster: ClusterInfo | undefined): string =>
     ? 'the server at PARZEN_BENCH_POSTGRES_URL'
     : execFileSync(`${cluster.bin}/postgres`, ['--version'], { encoding: 'utf8' }).trim();
 
+/**
+ * The SQLite store's median ms per trial over 1,000 trials (fsync 'finish'), measured now: the machine is
+ * shared, and this puts the PostgreSQL numbers next to a store whose quiet-machine cost is known
+ * (bench/results/store-overhead.md).
+ */
+const sqliteReference = async (): Promise<number> => {
+  const folder = tempFolder('store-postgres-reference');
+  try {
+    const store = createSqliteStore({ path: folder.path('reference.parzen.db') });
+    const growth = await grow(store, 1_000, 'reference', 500);
+    await store.close();
+    return growth.tailMedian;
+  } finally {
+    folder.remove();
+  }
+};
+
 const listOf = (url: string, study: string) => async (): Promise<readonly Trial[]> => {
   const store = await createPostgresStore({ url });
   try {
@@ -52,6 +78,7 @@ const listOf = (url: string, study: string) => async (): Promise<readonly Trial[
 
 const { url, cluster } = await server();
 try {
+  const referenceBefore = await sqliteReference();
   const overheadRows: string[][] = [];
   for (const size of SIZES) {
     const study = `overhead-${size}`;
@@ -100,6 +127,7 @@ try {
     process.stderr.write(`${row.join(' | ')}\n`);
   }
 
+  const referenceAfter = await sqliteReference();
   publish(
     [
       '# PostgreSQL store: overhead, load time and throughput',
@@ -116,6 +144,10 @@ try {
       'as the run loop calls them: four round trips, three of them commits. "At N": over the last 1,000 trials of',
       'a study growing to N trials. Load = open a new store (connect, check the schema) + openStudy + listTrials of',
       'all N trials (median of 3). Target: at most 5 ms per trial at 100,000 trials.',
+      '',
+      `Reference, the same machine at the same time: the SQLite store (fsync \`finish\`) took ${referenceBefore.toFixed(2)} ms`,
+      `per trial (median over 1,000 trials) before these runs and ${referenceAfter.toFixed(2)} ms after; on a quiet machine it`,
+      'takes about 0.45 ms (bench/results/store-overhead.md).',
       '',
       markdownTable(
         ['trials N', 'mean ms/trial', 'mean ms/trial at N', 'median ms/trial at N', 'load ms'],

@@ -1,5 +1,6 @@
 // Runs in vitest's `postgres` project, whose global setup starts the PostgreSQL server these tests use.
 
+import { rmSync } from 'node:fs';
 import { adminQuery, cluster, describePostgres, freshDatabase, PASSWORD_ROLE, urlFor } from '@parzen/test-kit/postgres';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { Output } from '../src/output.js';
@@ -33,6 +34,7 @@ beforeAll(() => {
 });
 afterAll(() => {
   if (PGPASSWORD !== undefined) process.env.PGPASSWORD = PGPASSWORD;
+  rmSync(dir, { recursive: true, force: true });
 });
 afterEach(() => {
   delete process.env[PASSWORD_VAR];

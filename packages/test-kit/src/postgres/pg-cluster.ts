@@ -3,7 +3,7 @@
  * port, TCP only (no Unix socket), stopped and removed at the end. As root (CI), the server tools run as
  * the `postgres` user through `runuser`, since `initdb` refuses to run as root.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
@@ -91,6 +91,7 @@ export const startCluster = async (bin: string, settings: readonly string[] = ['
     adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,
     settings,
   };
+  removeWhenGone(info, process.pid);
   await tool(info, 'initdb', ['-D', info.dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   writeFileSync(join(info.dataDir, 'pg_hba.conf'), HBA);
   try {
@@ -105,6 +106,18 @@ export const startCluster = async (bin: string, settings: readonly string[] = ['
 /** `createdb NAME` on the cluster, owned by the superuser. */
 export const createDatabase = async (info: ClusterInfo, name: string): Promise<void> => {
   await tool(info, 'createdb', ['-h', '127.0.0.1', '-p', String(info.port), '-U', 'postgres', name]);
+};
+
+/**
+ * A detached watcher that stops the server and removes its folder once process `owner` is gone, so a
+ * test run killed before its teardown leaves no server behind.
+ */
+const removeWhenGone = (info: ClusterInfo, owner: number): void => {
+  const stop = [...info.asUser, join(info.bin, 'pg_ctl'), '-D', info.dataDir, '-m', 'immediate', 'stop']
+    .map((word) => `'${word}'`)
+    .join(' ');
+  const script = `while kill -0 ${owner} 2>/dev/null; do sleep 2; done; [ -d '${info.dataDir}' ] && ${stop}; rm -rf '${info.dir}'`;
+  spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' }).unref();
 };
 
 /** Stops the server at once and removes its folder. */

@@ -152,8 +152,9 @@ function peerTraces(file: PeerFile, problem: SuiteProblem, seeds: number): Map<s
     const traces: number[][] = [];
     for (const [budget, values] of Object.entries(data.incumbent_at)) {
       values.slice(0, seeds).forEach((value, seed) => {
-        const trace = (traces[seed] ??= []);
+        const trace = traces[seed] ?? [];
         trace[Number(budget) - 1] = value - problem.minimum;
+        traces[seed] = trace;
       });
     }
     out.set(peer, traces);
@@ -275,8 +276,10 @@ async function runSide(): Promise<SavedRun> {
   const seconds = (performance.now() - started) / 1000;
   const regrets: Record<string, number[][]> = {};
   for (const { task, trace } of results) {
-    const list = (regrets[`${task.problem}/${task.variant}`] ??= []);
+    const key = `${task.problem}/${task.variant}`;
+    const list = regrets[key] ?? [];
     list[task.seed] = budgets.map((b) => Number((trace[b - 1] as number).toPrecision(12)));
+    regrets[key] = list;
   }
   const quote = (arg: string) => (/^[\w.,=/-]+$/.test(arg) ? arg : `'${arg}'`);
   return {

@@ -157,8 +157,8 @@ function peerTraces(file: PeerFile, problem: SuiteProblem, seeds: number): Map<s
     for (const [budget, values] of Object.entries(data.incumbent_at)) {
       values.slice(0, seeds).forEach((value, seed) => {
         const trace = traces[seed] ?? [];
-        traces[seed] = trace;
         trace[Number(budget) - 1] = value - problem.minimum;
+        traces[seed] = trace;
       });
     }
     out.set(peer, traces);
@@ -282,8 +282,8 @@ async function runSide(): Promise<SavedRun> {
   for (const { task, trace } of results) {
     const key = `${task.problem}/${task.variant}`;
     const list = regrets[key] ?? [];
-    regrets[key] = list;
     list[task.seed] = budgets.map((b) => Number((trace[b - 1] as number).toPrecision(12)));
+    regrets[key] = list;
   }
   const quote = (arg: string) => (/^[\w.,=/-]+$/.test(arg) ? arg : `'${arg}'`);
   return {

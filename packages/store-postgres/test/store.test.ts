@@ -70,31 +70,7 @@ describe('postgres store error handling', () => {
   });
 });
 
-describePostgres('postgres store shared by two connections', () => {
-  it('sees the other store’s changes and allocates after them', async () => {
-    const url = await freshSchema('sharing');
-    const a = await createPostgresStore({ url });
-    const b = await createPostgresStore({ url });
-    expect((await a.openStudy(spec)).resumed).toBe(false);
-    expect((await b.openStudy(spec)).resumed).toBe(true);
-    expect((await a.createTrial(spec.name))?.number).toBe(0);
-    expect((await b.createTrial(spec.name))?.number).toBe(1);
-    expect(await a.listTrials(spec.name)).toHaveLength(2);
-    await b.setParams(spec.name, 0, { x: 0.5 });
-    await b.finishTrial(spec.name, 0, { state: 'complete', value: 2, attributes: { note: 'by b' } });
-    const lease = { owner: 'elsewhere:1:x', expiresAt: new Date(Date.now() + 1000).toISOString() };
-    await b.renewLease(spec.name, 1, lease);
-    const seen = await a.listTrials(spec.name);
-    expect(seen[0]).toMatchObject({ state: 'complete', value: 2, params: { x: 0.5 }, attributes: { note: 'by b' } });
-    expect(seen[1]).toMatchObject({ state: 'running', lease });
-    expect(await b.listTrials(spec.name)).toEqual(seen);
-    await expect(a.finishTrial(spec.name, 0, { state: 'complete', value: 3 })).rejects.toMatchObject({
-      code: 'TRIAL_ALREADY_FINISHED',
-    });
-    await a.close();
-    await b.close();
-  });
-
+describePostgres('postgres store values and errors', () => {
   it('keeps non-finite values and JSON key order, and reports a closed store as STORE_FAILED', async () => {
     const url = await freshSchema('values');
     const store = await createPostgresStore({ url });

@@ -42,12 +42,15 @@ export class TrialHistory {
   numberLimit = 0;
   readonly columns = new Map<string, ParamColumn>();
 
-  /** Brings the history up to date with `trials` (a study's other trials, ordered by number). */
-  sync(study: string, direction: Direction, trials: readonly Trial[]): void {
+  /**
+   * Brings the history up to date with `trials` (a study's other trials, ordered by number; running ones
+   * may be among them) and `running` (running trials, ordered by number), without merging the two lists.
+   */
+  sync(study: string, direction: Direction, trials: readonly Trial[], running: readonly Trial[] = []): void {
     if (study !== this.study || direction !== this.direction) this.reset(study, direction);
-    if (!this.tryExtend(trials)) {
+    if (!this.tryExtend(trials, running)) {
       this.reset(study, direction);
-      this.tryExtend(trials);
+      this.tryExtend(trials, running);
     }
   }
 
@@ -83,11 +86,12 @@ export class TrialHistory {
    * count of finished trials must match; otherwise the caller rebuilds (another study's or a rewritten
    * history). Losses are not re-read: finished trials are immutable.
    */
-  private tryExtend(trials: readonly Trial[]): boolean {
+  private tryExtend(trials: readonly Trial[], runningTrials: readonly Trial[]): boolean {
     const running: Trial[] = [];
     let seenFinished = 0;
-    for (let i = 0; i < trials.length; i++) {
-      const trial = trials[i] as Trial;
+    const total = trials.length + runningTrials.length;
+    for (let i = 0; i < total; i++) {
+      const trial = (i < trials.length ? trials[i] : runningTrials[i - trials.length]) as Trial;
       const { number } = trial;
       if (number >= this.numberLimit) this.numberLimit = number + 1;
       const code = codeOf(trial);

@@ -1,13 +1,4 @@
-import type {
-  FinishedTrial,
-  ParamAssignment,
-  ParamNode,
-  RunningTrial,
-  SuggestContext,
-  Suggester,
-  Trial,
-  TrialSampler,
-} from '@parzen/engine/plugin';
+import type { ParamAssignment, ParamNode, SuggestContext, Suggester, TrialSampler } from '@parzen/engine/plugin';
 import type { ObservationSet } from '../estimator/density.js';
 import { describeDecision, describeGroupDecision } from '../explain/explain-parameter.js';
 import type { ParamExplanation, TpeExplanation } from '../explain/explanation.js';
@@ -26,26 +17,6 @@ export interface SuggestState {
   readonly startup: Suggester;
   readonly caches: ModelCaches;
 }
-
-/** The history and the running trials as one list ordered by number (both come ordered). */
-const mergeByNumber = (history: readonly FinishedTrial[], running: readonly RunningTrial[]): readonly Trial[] => {
-  if (running.length === 0) return history;
-  const merged: Trial[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < history.length || j < running.length) {
-    const next = history[i];
-    const other = running[j];
-    if (other === undefined || (next !== undefined && next.number < other.number)) {
-      merged.push(next as Trial);
-      i++;
-    } else {
-      merged.push(other);
-      j++;
-    }
-  }
-  return merged;
-};
 
 /**
  * Optuna's relative search space: the parameters every observed (complete or pruned) trial has, in
@@ -119,7 +90,7 @@ export const beginTpeTrial = async (
   onExplanation?: (explanation: TpeExplanation) => void,
 ): Promise<TrialSampler> => {
   const { settings, history } = state;
-  history.sync(context.study, context.direction, mergeByNumber(context.history, context.running));
+  history.sync(context.study, context.direction, context.history, context.running);
   const observed = observedCount(history, settings);
   const base = {
     suggester: 'tpe',

@@ -19,7 +19,12 @@ export type ErrorCode =
   | 'STUDY_MISMATCH'
   | 'TRIAL_NOT_FOUND'
   | 'TRIAL_ALREADY_FINISHED'
-  | 'STUDY_NOT_FOUND';
+  | 'STUDY_NOT_FOUND'
+  | 'STORE_UNSUPPORTED'
+  | 'PARAMS_INVALID'
+  | 'IMPORT_INVALID'
+  | 'PRUNER_FAILED'
+  | 'STOPPER_FAILED';
 
 /** One problem found in a config or a space: where, what was expected and what was found. */
 export interface ConfigIssue {
@@ -80,6 +85,13 @@ export const trialAlreadyFinished = (study: string, number: number): ParzenError
 
 export const trialNotFound = (study: string, number: number): ParzenError =>
   new ParzenError('TRIAL_NOT_FOUND', `Study \`${study}\` has no trial #${number}.`);
+
+/** A feature needs an optional store method the store does not have. */
+export const storeUnsupported = (store: string, feature: string, method: string): ParzenError =>
+  new ParzenError(
+    'STORE_UNSUPPORTED',
+    `The \`${store}\` store cannot ${feature}: it has no \`${method}\` method. Use a built-in store (memory, jsonl, sqlite, postgres).`,
+  );
 
 export const studyNotFound = (study: string): ParzenError =>
   new ParzenError('STUDY_NOT_FOUND', `The store has no study named \`${study}\`. Run it first.`);

@@ -33,6 +33,8 @@ export {
   type ErrorInfo,
   type FailedTrial,
   type FinishedTrial,
+  type IntermediateValue,
+  lastIntermediate,
   type PrunedTrial,
   type RunningTrial,
   type Trial,

@@ -52,7 +52,7 @@ export {
   type ServiceToken,
   serviceToken,
 } from './contracts/services.js';
-export type { CreateTrialOptions, TrialStore } from './contracts/store.js';
+export type { CreateTrialOptions, EnqueuedParams, NewFinishedTrial, TrialStore } from './contracts/store.js';
 export type { SuggestContext, Suggester, TrialSampler } from './contracts/suggester.js';
 export { manifestProblem, type PluginRegistry } from './di/registry.js';
 export { canonicalJson } from './domain/canonical-json.js';
@@ -78,8 +78,10 @@ export {
   type Direction,
   type FailedTrial,
   type FinishedTrial,
+  type IntermediateValue,
   isBetter,
   type Lease,
+  lastIntermediate,
   lossToMinimize,
   type PrunedTrial,
   type RunningTrial,
@@ -87,12 +89,13 @@ export {
   type TrialOutcome,
   type TrialState,
 } from './domain/trial.js';
-export { copyParams, finishedTrial, runningTrial } from './domain/trial-builders.js';
+export { addedTrial, copyParams, finishedTrial, runningTrial, withIntermediate } from './domain/trial-builders.js';
 export {
   type ConfigIssue,
   describeValue,
   formatIssues,
   ParzenError,
+  storeUnsupported,
   studyNotFound,
   trialAlreadyFinished,
   trialNotFound,

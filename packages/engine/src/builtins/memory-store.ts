@@ -1,15 +1,19 @@
 import { defineStore } from '../contracts/manifest.js';
-import type { CreateTrialOptions, TrialStore } from '../contracts/store.js';
+import type { CreateTrialOptions, EnqueuedParams, TrialStore } from '../contracts/store.js';
 import type { ParamAssignment } from '../domain/params.js';
 import type { StudyRecord, StudySpec } from '../domain/study.js';
 import type { Lease, RunningTrial, Trial, TrialOutcome } from '../domain/trial.js';
-import { copyParams, finishedTrial, runningTrial } from '../domain/trial-builders.js';
+import { addedTrial, copyParams, finishedTrial, runningTrial, withIntermediate } from '../domain/trial-builders.js';
 import { studyNotFound, trialAlreadyFinished, trialNotFound } from '../errors.js';
 import { checkSameStudy } from './check-same-study.js';
 
 interface StudyState {
   readonly record: StudyRecord;
   readonly trials: Trial[];
+  /** Enqueued entries in order; those before `taken` have been handed out. */
+  readonly queue: EnqueuedParams[];
+  readonly keys: Set<string>;
+  taken: number;
 }
 
 /**
@@ -41,7 +45,7 @@ export const createMemoryStore = (): TrialStore => {
         return { study: existing.record, resumed: true };
       }
       const record: StudyRecord = Object.freeze({ ...spec, createdAt: new Date().toISOString() });
-      studies.set(spec.name, { record, trials: [] });
+      studies.set(spec.name, { record, trials: [], queue: [], keys: new Set(), taken: 0 });
       return { study: record, resumed: false };
     },
     async getStudy(name) {
@@ -51,10 +55,14 @@ export const createMemoryStore = (): TrialStore => {
       return [...studies.values()].map((study) => study.record);
     },
     async createTrial(study: string, options: CreateTrialOptions = {}) {
-      const trials = state(study).trials;
+      const found = state(study);
+      const trials = found.trials;
       if (options.limit !== undefined && trials.length >= options.limit) return undefined;
+      const entry = found.queue[found.taken];
+      if (entry !== undefined) found.taken++;
+      const params = entry === undefined ? {} : copyParams(entry.params);
       const trial = runningTrial(
-        { study, number: trials.length, params: {}, startedAt: new Date().toISOString() },
+        { study, number: trials.length, params, startedAt: new Date().toISOString() },
         options,
       );
       replace(study, trial);
@@ -73,6 +81,30 @@ export const createMemoryStore = (): TrialStore => {
     },
     async listTrials(study: string) {
       return [...state(study).trials];
+    },
+    async reportIntermediate(study: string, number: number, step: number, value: number) {
+      const trial = running(study, number);
+      replace(study, runningTrial(trial, { intermediate: withIntermediate(trial.intermediate, step, value) }));
+    },
+    async enqueue(study: string, entries: readonly EnqueuedParams[]) {
+      const found = state(study);
+      let queued = 0;
+      for (const entry of entries) {
+        if (entry.key !== undefined) {
+          if (found.keys.has(entry.key)) continue;
+          found.keys.add(entry.key);
+        }
+        found.queue.push({ params: copyParams(entry.params) });
+        queued++;
+      }
+      return queued;
+    },
+    async addTrials(study: string, added) {
+      const trials = state(study).trials;
+      const now = new Date().toISOString();
+      const made = added.map((entry, i) => Object.freeze(addedTrial(study, trials.length + i, entry, now)));
+      trials.push(...made);
+      return made;
     },
     async close() {},
   };

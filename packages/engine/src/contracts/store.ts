@@ -1,6 +1,6 @@
 import type { ParamAssignment } from '../domain/params.js';
 import type { StudyRecord, StudySpec } from '../domain/study.js';
-import type { FinishedTrial, Lease, RunningTrial, Trial, TrialOutcome } from '../domain/trial.js';
+import type { FinishedTrial, IntermediateValue, Lease, RunningTrial, Trial, TrialOutcome } from '../domain/trial.js';
 
 export interface CreateTrialOptions {
   /** The worker's claim on the trial; renewed while it runs. */
@@ -18,7 +18,30 @@ export interface CreateTrialOptions {
  * - A finished trial is immutable: finishing it again rejects with `TRIAL_ALREADY_FINISHED`.
  * - Returned objects are snapshots; later writes never change them.
  * - A trial is durable once `finishTrial` resolves.
+ * - The optional methods (`reportIntermediate`, `enqueue`, `addTrials`) are implemented by every built-in
+ *   store; a feature that needs one fails with `STORE_UNSUPPORTED` on a store without it.
  */
+/** Params queued to run before any sampled trial (see {@link TrialStore.enqueue}). */
+export interface EnqueuedParams {
+  /** Internal values; may name only some parameters, the suggester samples the rest. */
+  readonly params: ParamAssignment;
+  /**
+   * When given, an entry whose key the study has already queued (taken or not) is skipped: a config's
+   * `enqueue` list is queued once however many workers start with it, and again on every resume.
+   */
+  readonly key?: string;
+}
+
+/** A finished trial brought in from elsewhere (an import, a warm start); see {@link TrialStore.addTrials}. */
+export interface NewFinishedTrial {
+  readonly params: ParamAssignment;
+  readonly outcome: TrialOutcome;
+  /** ISO times; default: the time of the import. */
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+  readonly intermediate?: readonly IntermediateValue[];
+}
+
 export interface TrialStore {
   readonly name: string;
   /** Creates the study, or loads it; a stored study with another direction or space is `STUDY_MISMATCH`. */
@@ -33,5 +56,22 @@ export interface TrialStore {
   finishTrial(study: string, number: number, outcome: TrialOutcome): Promise<FinishedTrial>;
   /** All trials of the study, ordered by number. */
   listTrials(study: string): Promise<readonly Trial[]>;
+  /**
+   * Records an intermediate value of a running trial, durably once the promise resolves. A step already
+   * reported keeps its first value (the new one is ignored). `TRIAL_ALREADY_FINISHED` for a finished trial.
+   * Optional for third-party stores; pruning needs it.
+   */
+  reportIntermediate?(study: string, number: number, step: number, value: number): Promise<void>;
+  /**
+   * Queues params for trials to come: `createTrial` hands out the oldest waiting entry first, as the
+   * trial's initial params, so each entry is taken by exactly one trial across all workers. Entries with a
+   * key already queued are skipped. Resolves to the number of entries queued. Optional; enqueue needs it.
+   */
+  enqueue?(study: string, entries: readonly EnqueuedParams[]): Promise<number>;
+  /**
+   * Adds finished trials with the next numbers, all or none (one transaction). Optional; import and
+   * warm start need it.
+   */
+  addTrials?(study: string, trials: readonly NewFinishedTrial[]): Promise<readonly FinishedTrial[]>;
   close(): Promise<void>;
 }

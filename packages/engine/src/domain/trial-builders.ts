@@ -1,5 +1,6 @@
+import type { NewFinishedTrial } from '../contracts/store.js';
 import type { ParamAssignment } from './params.js';
-import type { FinishedTrial, Lease, RunningTrial, TrialOutcome } from './trial.js';
+import type { FinishedTrial, IntermediateValue, Lease, RunningTrial, TrialOutcome } from './trial.js';
 
 /*
  * Trials are built field by field in one order, never by object spread: objects that share a shape let
@@ -15,22 +16,54 @@ export const copyParams = (params: ParamAssignment): ParamAssignment => {
 };
 
 /**
- * A running trial from its fields, with `change` applied (new params, a new lease).
+ * A running trial from its fields, with `change` applied (new params, a new lease, new intermediate values).
  */
 export const runningTrial = (
-  trial: Pick<RunningTrial, 'study' | 'number' | 'params' | 'startedAt'> & { readonly lease?: Lease | undefined },
-  change: { readonly params?: ParamAssignment; readonly lease?: Lease | undefined } = {},
+  trial: Pick<RunningTrial, 'study' | 'number' | 'params' | 'startedAt'> & {
+    readonly lease?: Lease | undefined;
+    readonly intermediate?: readonly IntermediateValue[] | undefined;
+  },
+  change: {
+    readonly params?: ParamAssignment;
+    readonly lease?: Lease | undefined;
+    readonly intermediate?: readonly IntermediateValue[];
+  } = {},
 ): RunningTrial => {
   const lease = change.lease ?? trial.lease;
   const { study, number, startedAt } = trial;
   const params = change.params ?? trial.params;
-  return lease === undefined
-    ? { study, number, state: 'running', params, startedAt }
-    : { study, number, state: 'running', params, startedAt, lease };
+  const intermediate = change.intermediate ?? trial.intermediate;
+  const base: RunningTrial =
+    lease === undefined
+      ? { study, number, state: 'running', params, startedAt }
+      : { study, number, state: 'running', params, startedAt, lease };
+  return intermediate === undefined || intermediate.length === 0 ? base : { ...base, intermediate };
+};
+
+/**
+ * `intermediate` with `{step, value}` added in step order; unchanged (the same array) when the step is
+ * already there, since a step keeps its first value.
+ */
+export const withIntermediate = (
+  intermediate: readonly IntermediateValue[] | undefined,
+  step: number,
+  value: number,
+): readonly IntermediateValue[] => {
+  const list = intermediate ?? [];
+  let at = list.length;
+  while (at > 0 && (list[at - 1] as IntermediateValue).step > step) at--;
+  if (at > 0 && (list[at - 1] as IntermediateValue).step === step) return list;
+  return Object.freeze([...list.slice(0, at), Object.freeze({ step, value }), ...list.slice(at)]);
 };
 
 /** The finished form of a running trial, with a consistent field order per state. */
 export const finishedTrial = (trial: RunningTrial, outcome: TrialOutcome, finishedAt: string): FinishedTrial => {
+  const finished = finishedFields(trial, outcome, finishedAt);
+  const { intermediate } = trial;
+  return intermediate === undefined || intermediate.length === 0 ? finished : { ...finished, intermediate };
+};
+
+const finishedFields = (trial: RunningTrial, outcome: TrialOutcome, finishedAt: string): FinishedTrial => {
   const { study, number, params, startedAt } = trial;
   switch (outcome.state) {
     case 'complete':
@@ -53,4 +86,20 @@ export const finishedTrial = (trial: RunningTrial, outcome: TrialOutcome, finish
         ? { study, number, state: 'pruned', params, startedAt, finishedAt }
         : { study, number, state: 'pruned', params, startedAt, value: outcome.value, finishedAt };
   }
+};
+
+/** The stored form of a trial brought in by `TrialStore.addTrials`, numbered `number`. */
+export const addedTrial = (study: string, number: number, added: NewFinishedTrial, now: string): FinishedTrial => {
+  const startedAt = added.startedAt ?? added.finishedAt ?? now;
+  const running = runningTrial(
+    { study, number, params: copyParams(added.params), startedAt },
+    added.intermediate === undefined
+      ? {}
+      : {
+          intermediate: Object.freeze(
+            added.intermediate.map((point) => Object.freeze({ step: point.step, value: point.value })),
+          ),
+        },
+  );
+  return finishedTrial(running, added.outcome, added.finishedAt ?? now);
 };

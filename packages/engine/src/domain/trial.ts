@@ -20,13 +20,28 @@ export interface Lease {
   readonly expiresAt: string;
 }
 
+/** One intermediate value an objective reported while it ran (a learning curve's point). */
+export interface IntermediateValue {
+  /** A non-negative integer: an epoch, an iteration, a budget used so far. */
+  readonly step: number;
+  readonly value: number;
+}
+
 interface TrialBase {
   readonly study: string;
   /** 0-based, allocated by the store before sampling; unique within the study. */
   readonly number: number;
-  /** Internal values of the active parameters (option indices for choices); empty until set. */
+  /**
+   * Internal values of the active parameters (option indices for choices); empty until set. A trial that
+   * took an enqueued entry starts with that entry's (possibly partial) params.
+   */
   readonly params: ParamAssignment;
   readonly startedAt: string;
+  /**
+   * The intermediate values reported so far, one per step, ordered by step. Absent when none was
+   * reported (or the store does not keep them).
+   */
+  readonly intermediate?: readonly IntermediateValue[];
 }
 
 export interface RunningTrial extends TrialBase {
@@ -49,12 +64,15 @@ export interface FailedTrial extends TrialBase {
   readonly finishedAt: string;
 }
 
-/** Reserved for early stopping; stores accept it, the run loop does not produce it yet. */
+/** A trial a pruner stopped early; its value is the last intermediate value it reported. */
 export interface PrunedTrial extends TrialBase {
   readonly state: 'pruned';
   readonly value?: number;
   readonly finishedAt: string;
 }
+
+/** The last intermediate value of a trial (the highest step), or undefined. */
+export const lastIntermediate = (trial: Trial): IntermediateValue | undefined => trial.intermediate?.at(-1);
 
 export type Trial = RunningTrial | CompleteTrial | FailedTrial | PrunedTrial;
 export type FinishedTrial = CompleteTrial | FailedTrial | PrunedTrial;

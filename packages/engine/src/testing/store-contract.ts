@@ -7,6 +7,11 @@ export interface StoreContractOptions {
   readonly create: () => TrialStore | Promise<TrialStore>;
   /** For persistent stores: a second store over the same data as `store` (same file, same database). */
   readonly reopen?: (store: TrialStore) => TrialStore | Promise<TrialStore>;
+  /**
+   * Optional methods the store leaves out (their tests are not run). Every built-in store has them all;
+   * a third-party store without them cannot prune, enqueue or import.
+   */
+  readonly without?: readonly ('reportIntermediate' | 'enqueue' | 'addTrials')[];
 }
 
 const spec: StudySpec = {
@@ -21,6 +26,12 @@ const codeOf = async (promise: Promise<unknown>): Promise<string | undefined> =>
     (error: { code?: string }) => error.code,
   );
 
+const must = <T>(method: T | undefined, name: string): T => {
+  if (method === undefined)
+    throw new Error(`The store has no \`${name}\` method (list it in \`without\` to skip its tests).`);
+  return method;
+};
+
 /**
  * The behaviour every {@link TrialStore} must have. Call it in a vitest file:
  * `describeStoreContract('sqlite', { create: () => createSqliteStore({ path: tmp() }) })`.
@@ -32,6 +43,7 @@ export const describeStoreContract = (name: string, options: StoreContractOption
     return store;
   };
 
+  const without = new Set(options.without ?? []);
   describe(`${name} satisfies the TrialStore contract`, () => {
     it('creates a study, then resumes it', async () => {
       const store = await options.create();
@@ -135,6 +147,112 @@ export const describeStoreContract = (name: string, options: StoreContractOption
       expect(before[0]?.params).toEqual({});
       await store.close();
     });
+
+    if (!without.has('reportIntermediate')) {
+      it('keeps intermediate values of running trials in step order, the first value of a step, and finishes with them', async () => {
+        const store = await open();
+        const report = must(store.reportIntermediate, 'reportIntermediate').bind(store);
+        await store.createTrial(spec.name);
+        await store.createTrial(spec.name);
+        await report(spec.name, 0, 2, 0.5);
+        await report(spec.name, 0, 0, 0.9);
+        await report(spec.name, 0, 1, 0.7);
+        await report(spec.name, 0, 1, 0.1); // a repeated step keeps its first value
+        await report(spec.name, 1, 0, 3);
+        let [first, second] = await store.listTrials(spec.name);
+        expect(first?.intermediate).toEqual([
+          { step: 0, value: 0.9 },
+          { step: 1, value: 0.7 },
+          { step: 2, value: 0.5 },
+        ]);
+        expect(second?.intermediate).toEqual([{ step: 0, value: 3 }]);
+        await store.setParams(spec.name, 0, { x: 0.2 });
+        const pruned = await store.finishTrial(spec.name, 0, { state: 'pruned', value: 0.5 });
+        expect(pruned).toMatchObject({ state: 'pruned', value: 0.5, params: { x: 0.2 } });
+        expect(pruned.intermediate).toHaveLength(3);
+        [first, second] = await store.listTrials(spec.name);
+        expect(first).toMatchObject({ state: 'pruned', value: 0.5 });
+        expect(first?.intermediate?.at(-1)).toEqual({ step: 2, value: 0.5 });
+        expect(await codeOf(report(spec.name, 0, 3, 0.4))).toBe('TRIAL_ALREADY_FINISHED');
+        expect(await codeOf(report(spec.name, 7, 0, 0.4))).toBe('TRIAL_NOT_FOUND');
+        expect(second?.state).toBe('running');
+        await store.close();
+        if (options.reopen !== undefined) {
+          const again = await options.reopen(store);
+          await again.openStudy(spec);
+          const [kept, running] = await again.listTrials(spec.name);
+          expect(kept?.intermediate).toEqual(first?.intermediate);
+          expect(running?.intermediate).toEqual([{ step: 0, value: 3 }]);
+          await again.close();
+        }
+      });
+    }
+
+    if (!without.has('enqueue')) {
+      it('hands enqueued params to new trials, oldest first, each entry once, skipping known keys', async () => {
+        const store = await open();
+        const enqueue = must(store.enqueue, 'enqueue').bind(store);
+        expect(await enqueue(spec.name, [{ params: { x: 0.1 }, key: 'a' }, { params: {} }])).toBe(2);
+        expect(
+          await enqueue(spec.name, [
+            { params: { x: 0.9 }, key: 'a' },
+            { params: { x: 0.3 }, key: 'b' },
+          ]),
+        ).toBe(1);
+        const made = await Promise.all(Array.from({ length: 5 }, () => store.createTrial(spec.name)));
+        const byNumber = made.sort((a, b) => (a?.number ?? 0) - (b?.number ?? 0)).map((trial) => trial?.params);
+        expect(byNumber).toEqual([{ x: 0.1 }, {}, { x: 0.3 }, {}, {}]);
+        expect(await enqueue(spec.name, [{ params: { x: 0.3 }, key: 'b' }])).toBe(0);
+        expect((await store.createTrial(spec.name))?.params).toEqual({});
+        await store.close();
+        if (options.reopen !== undefined) {
+          const again = await options.reopen(store);
+          await again.openStudy(spec);
+          expect(await must(again.enqueue, 'enqueue').call(again, spec.name, [{ params: { x: 0.5 }, key: 'a' }])).toBe(
+            0,
+          );
+          expect(await must(again.enqueue, 'enqueue').call(again, spec.name, [{ params: { x: 0.6 }, key: 'c' }])).toBe(
+            1,
+          );
+          expect((await again.createTrial(spec.name))?.params).toEqual({ x: 0.6 });
+          expect((await again.createTrial(spec.name))?.params).toEqual({});
+          await again.close();
+        }
+      });
+    }
+
+    if (!without.has('addTrials')) {
+      it('adds finished trials with the next numbers, in one piece', async () => {
+        const store = await open();
+        const addTrials = must(store.addTrials, 'addTrials').bind(store);
+        await store.createTrial(spec.name);
+        const added = await addTrials(spec.name, [
+          {
+            params: { x: 0.2 },
+            outcome: { state: 'complete', value: 1.5, attributes: { source: 'csv' } },
+            startedAt: '2020-01-01T00:00:00.000Z',
+            finishedAt: '2020-01-01T00:01:00.000Z',
+          },
+          { params: { x: 0.4 }, outcome: { state: 'pruned', value: 2 }, intermediate: [{ step: 0, value: 2 }] },
+          { params: { x: 0.6 }, outcome: { state: 'failed', error: { code: 'IMPORTED', message: 'failed before' } } },
+        ]);
+        expect(added.map((trial) => trial.number)).toEqual([1, 2, 3]);
+        const trials = await store.listTrials(spec.name);
+        expect(trials[1]).toMatchObject({
+          state: 'complete',
+          value: 1.5,
+          params: { x: 0.2 },
+          attributes: { source: 'csv' },
+          startedAt: '2020-01-01T00:00:00.000Z',
+          finishedAt: '2020-01-01T00:01:00.000Z',
+        });
+        expect(trials[2]).toMatchObject({ state: 'pruned', value: 2, intermediate: [{ step: 0, value: 2 }] });
+        expect(trials[3]).toMatchObject({ state: 'failed', error: { code: 'IMPORTED' } });
+        expect((await store.createTrial(spec.name))?.number).toBe(4);
+        expect(await addTrials(spec.name, [])).toEqual([]);
+        await store.close();
+      });
+    }
 
     if (options.reopen !== undefined) {
       const reopen = options.reopen;

@@ -21,7 +21,13 @@ const evaluate = (
   opts: CommandObjectiveOptions,
   params: Record<string, number | string> = { x: 2 },
   signal = new AbortController().signal,
-) => createCommandObjective(opts, { baseDir: dir, study: 'unit' }).evaluate(params, { trialNumber: 3, signal });
+) =>
+  createCommandObjective(opts, { baseDir: dir, study: 'unit' }).evaluate(params, {
+    trialNumber: 3,
+    signal,
+    report: async () => {},
+    shouldPrune: () => false,
+  });
 const details = (result: EvaluationResult) => (result.status === 'failed' ? (result.error.details ?? {}) : {});
 /** Alive and not a zombie (a killed orphan may wait for a reaper that never comes in a container). */
 const isAlive = (pid: number) => {

@@ -41,6 +41,8 @@ const run = async (path: string, exportName = 'default', params = { x: 3 }) =>
   (await createModuleObjective({ path, export: exportName, isolate: 'none' }, dir)).evaluate(params, {
     trialNumber: 0,
     signal,
+    report: async () => {},
+    shouldPrune: () => false,
   });
 
 describe('module objective', () => {
@@ -87,7 +89,12 @@ describe('module objective in a worker thread (the default)', () => {
   it('isolates the objective: exits, stray throws and endless loops fail only their trial', async () => {
     const objective = await createModuleObjective({ path: './unruly.mjs', export: 'default' }, dir);
     const evaluate = (params: Record<string, unknown>, trialSignal = signal) =>
-      objective.evaluate(params as { x: number }, { trialNumber: 1, signal: trialSignal });
+      objective.evaluate(params as { x: number }, {
+        trialNumber: 1,
+        signal: trialSignal,
+        report: async () => {},
+        shouldPrune: () => false,
+      });
     try {
       expect(await evaluate({ mode: 'ok', x: 4 })).toEqual({ status: 'ok', value: 8 });
       expect(await evaluate({ mode: 'throw', x: 1 })).toMatchObject({

@@ -5,6 +5,17 @@ export interface EvaluationContext {
   readonly trialNumber: number;
   /** Aborted on timeout or when the run stops; adapters kill their work when it fires. */
   readonly signal: AbortSignal;
+  /**
+   * Records an intermediate value (a point of a learning curve) at `step`, a non-negative integer such as
+   * an epoch. It is stored with the trial, and the study's pruner then decides whether the trial should
+   * stop; read that decision with {@link EvaluationContext.shouldPrune}. Resolves once stored.
+   */
+  readonly report: (step: number, value: number) => Promise<void>;
+  /**
+   * Whether the pruner, at the latest report, said this trial should stop. An objective that sees `true`
+   * stops its work and returns (or throws); the trial ends `pruned` with its last reported value.
+   */
+  readonly shouldPrune: () => boolean;
 }
 
 /** What an adapter reports. A failure is a value, not a throw (a throw is turned into one anyway). */

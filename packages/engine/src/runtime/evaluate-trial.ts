@@ -44,7 +44,13 @@ export const evaluateTrial = async (
   });
   const evaluation = (async (): Promise<EvaluationResult> => {
     try {
-      return await objective.evaluate(params, { trialNumber: options.trialNumber, signal: controller.signal });
+      return await objective.evaluate(params, {
+        trialNumber: options.trialNumber,
+        signal: controller.signal,
+        // Pruning is wired in by the run loop (issue 11); until then reports go nowhere.
+        report: async () => {},
+        shouldPrune: () => false,
+      });
     } catch (error) {
       return { status: 'failed', error: thrownErrorInfo(error) };
     }

@@ -14,6 +14,7 @@ export {
   type ObjectiveFunction,
 } from './builtins/function-objective.js';
 export { memoryStoreManifest } from './builtins/memory-store.js';
+export { nonePruner, nonePrunerManifest } from './builtins/none-pruner.js';
 export type { ExperimentConfig, PluginChoice } from './config/experiment-config.js';
 export {
   baseConfigSchema,
@@ -27,7 +28,9 @@ export type { ConfigDefaults } from './config/validate-config.js';
 export {
   type AnyPluginManifest,
   defineObjective,
+  definePruner,
   defineReporter,
+  defineStopper,
   defineStore,
   defineSuggester,
   type ManifestInput,
@@ -40,6 +43,7 @@ export {
 } from './contracts/manifest.js';
 export type { MaybePromise } from './contracts/maybe-promise.js';
 export type { EvaluationContext, EvaluationResult, ObjectiveAdapter } from './contracts/objective.js';
+export type { PruneContext, Pruner } from './contracts/pruner.js';
 export type { Reporter } from './contracts/reporter.js';
 export {
   type Clock,
@@ -52,6 +56,7 @@ export {
   type ServiceToken,
   serviceToken,
 } from './contracts/services.js';
+export type { StopContext, Stopper } from './contracts/stopper.js';
 export type { CreateTrialOptions, EnqueuedParams, NewFinishedTrial, TrialStore } from './contracts/store.js';
 export type { SuggestContext, Suggester, TrialSampler } from './contracts/suggester.js';
 export { manifestProblem, type PluginRegistry } from './di/registry.js';

@@ -2,6 +2,7 @@ import type { Container } from 'inversify';
 import { consoleReporterManifest } from '../builtins/console-reporter.js';
 import { functionObjectiveManifest, type ObjectiveFunction } from '../builtins/function-objective.js';
 import { memoryStoreManifest } from '../builtins/memory-store.js';
+import { nonePrunerManifest } from '../builtins/none-pruner.js';
 import type { ExperimentConfig } from '../config/experiment-config.js';
 import type { ConfigDefaults } from '../config/validate-config.js';
 import { validateConfig } from '../config/validate-config.js';
@@ -15,9 +16,9 @@ import { describeValue, invalidConfig } from '../errors.js';
 import { type RunResult, type RunStudyOptions, runStudy } from '../runtime/run-study.js';
 import { createRootContainer, createStudyScope, type StudyScope } from './study-scope.js';
 
-/** The engine's own plugins: the memory store and the console reporter. */
+/** The engine's own plugins: the memory store, the console reporter and the `none` pruner. */
 export const enginePlugins: PluginPackage = {
-  manifests: [memoryStoreManifest, consoleReporterManifest as PluginPackage['manifests'][number]],
+  manifests: [memoryStoreManifest, consoleReporterManifest as PluginPackage['manifests'][number], nonePrunerManifest],
 };
 
 /** How {@link loadExperiment} reads a config. */
@@ -108,6 +109,8 @@ export const runLoadedExperiment = async (
     const objective = await scope.create('objective', config.objective);
     const suggester = await scope.create('suggester', config.suggester);
     const reporters = await Promise.all(config.reporters.map((choice) => scope.create('reporter', choice)));
+    const pruner = config.pruner === undefined ? undefined : await scope.create('pruner', config.pruner);
+    const stopper = config.stopper === undefined ? undefined : await scope.create('stopper', config.stopper);
     try {
       return await runStudy({
         spec: { name: config.name, direction: config.direction, seed: config.seed, space: config.space },
@@ -116,6 +119,9 @@ export const runLoadedExperiment = async (
         suggester,
         objective,
         reporters,
+        ...(pruner === undefined ? {} : { pruner }),
+        ...(stopper === undefined ? {} : { stopper }),
+        ...(config.enqueue.length === 0 ? {} : { enqueue: config.enqueue }),
         bus: scope.services.get(SERVICES.bus),
         budget: config.budget,
         concurrency: config.concurrency,

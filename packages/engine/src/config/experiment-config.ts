@@ -10,8 +10,8 @@ export interface PluginChoice {
 
 /**
  * An experiment as written in a config file. The top-level names are a contract other tools rely on:
- * `name`, `seed`, `direction`, `space`, `objective`, `suggester`, `store`, `reporters`, `budget`,
- * `concurrency`, `plugins`.
+ * `name`, `seed`, `direction`, `space`, `objective`, `suggester`, `store`, `reporters`, `pruner`,
+ * `stopper`, `enqueue`, `budget`, `concurrency`, `plugins`.
  */
 export interface ExperimentConfig {
   readonly $schema?: string;
@@ -23,6 +23,15 @@ export interface ExperimentConfig {
   readonly suggester: PluginChoice;
   readonly store: PluginChoice;
   readonly reporters: readonly PluginChoice[];
+  /** Stops unpromising trials early from their intermediate values. None when absent (`{ "use": "none" }`). */
+  readonly pruner?: PluginChoice;
+  /** Ends the study on a rule of its own; none by default. */
+  readonly stopper?: PluginChoice;
+  /**
+   * Params (as the objective receives them, possibly only some parameters) to run first, each once across
+   * workers and resumes.
+   */
+  readonly enqueue: readonly Readonly<Record<string, unknown>>[];
   readonly budget: Budget;
   readonly concurrency: number;
   readonly plugins: readonly string[];

@@ -67,6 +67,15 @@ export const baseConfigSchema = {
     suggester: pluginChoiceSchema,
     store: pluginChoiceSchema,
     reporters: { type: 'array', items: pluginChoiceSchema },
+    pruner: pluginChoiceSchema,
+    stopper: pluginChoiceSchema,
+    enqueue: {
+      type: 'array',
+      maxItems: 100_000,
+      items: { type: 'object' },
+      description:
+        'Params to run first, in order, before any sampled trial; each is run once by one worker. An entry may name only some parameters: the suggester samples the rest.',
+    },
     budget: budgetSchema,
     concurrency: { type: 'integer', minimum: 1, maximum: MAX_CONCURRENCY, default: 1 },
     plugins: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
@@ -108,6 +117,8 @@ export const composeConfigSchema = (registry: PluginRegistry): Record<string, un
       suggester: pluginSlotSchema(registry, 'suggester'),
       store: pluginSlotSchema(registry, 'store'),
       reporters: { type: 'array', items: pluginSlotSchema(registry, 'reporter') },
+      pruner: pluginSlotSchema(registry, 'pruner'),
+      stopper: pluginSlotSchema(registry, 'stopper'),
     },
   };
 };

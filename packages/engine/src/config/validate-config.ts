@@ -105,6 +105,8 @@ export const validateConfig = (
       (config.suggester as PluginChoice | undefined) ?? defaults.suggester ?? { use: 'random' },
     ],
     ['store', 'store', (config.store as PluginChoice | undefined) ?? defaults.store ?? { use: 'memory' }],
+    ['pruner', 'pruner', config.pruner as PluginChoice | undefined],
+    ['stopper', 'stopper', config.stopper as PluginChoice | undefined],
   ];
   for (const [kind, key, choice] of slots) {
     if (choice !== undefined && valid(`/${key}`)) config[key] = checkChoice(registry, kind, choice, `/${key}`, issues);
@@ -114,6 +116,7 @@ export const validateConfig = (
     config.reporters = reporters.map((choice, index) =>
       checkChoice(registry, 'reporter', choice, `/reporters/${index}`, issues),
     );
+  config.enqueue ??= [];
   if (issues.length > 0) throw invalidConfig('config', issues);
   return config as unknown as ExperimentConfig;
 };

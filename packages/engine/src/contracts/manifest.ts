@@ -1,8 +1,10 @@
 import type { CompiledSpace } from '../domain/compile-space.js';
 import type { MaybePromise } from './maybe-promise.js';
 import type { ObjectiveAdapter } from './objective.js';
+import type { Pruner } from './pruner.js';
 import type { Reporter } from './reporter.js';
 import type { ServiceProvider, Services } from './services.js';
+import type { Stopper } from './stopper.js';
 import type { TrialStore } from './store.js';
 import type { Suggester } from './suggester.js';
 
@@ -12,10 +14,12 @@ export interface PluginInstances {
   store: TrialStore;
   objective: ObjectiveAdapter;
   reporter: Reporter;
+  pruner: Pruner;
+  stopper: Stopper;
 }
 
 export type PluginKind = keyof PluginInstances;
-export const PLUGIN_KINDS: readonly PluginKind[] = ['suggester', 'store', 'objective', 'reporter'];
+export const PLUGIN_KINDS: readonly PluginKind[] = ['suggester', 'store', 'objective', 'reporter', 'pruner', 'stopper'];
 
 /** What a plugin's factory gets besides its options. */
 export interface PluginContext {
@@ -65,6 +69,15 @@ export const defineObjective = <O>(manifest: ManifestInput<'objective', O>): Plu
 });
 export const defineReporter = <O>(manifest: ManifestInput<'reporter', O>): PluginManifest<'reporter', O> => ({
   kind: 'reporter',
+  ...manifest,
+});
+
+export const definePruner = <O>(manifest: ManifestInput<'pruner', O>): PluginManifest<'pruner', O> => ({
+  kind: 'pruner',
+  ...manifest,
+});
+export const defineStopper = <O>(manifest: ManifestInput<'stopper', O>): PluginManifest<'stopper', O> => ({
+  kind: 'stopper',
   ...manifest,
 });
 

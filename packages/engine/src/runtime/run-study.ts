@@ -1,6 +1,8 @@
 import { MAX_CONCURRENCY } from '../config/experiment-schema.js';
 import type { ObjectiveAdapter } from '../contracts/objective.js';
+import type { Pruner } from '../contracts/pruner.js';
 import type { Reporter } from '../contracts/reporter.js';
+import type { Stopper } from '../contracts/stopper.js';
 import type { TrialStore } from '../contracts/store.js';
 import type { Suggester } from '../contracts/suggester.js';
 import type { CompiledSpace } from '../domain/compile-space.js';
@@ -22,6 +24,15 @@ export interface RunStudyOptions {
   readonly suggester: Suggester;
   readonly objective: ObjectiveAdapter;
   readonly reporters?: readonly Reporter[];
+  /** Judges running trials at each intermediate report (default: never prunes). */
+  readonly pruner?: Pruner;
+  /** Ends the study on its own rule, asked after each finished trial. */
+  readonly stopper?: Stopper;
+  /**
+   * Params to run first (external values, possibly partial), queued in the store once per entry: each
+   * runs exactly once across workers and resumes.
+   */
+  readonly enqueue?: readonly Readonly<Record<string, unknown>>[];
   /**
    * The study's event bus (the composition root's per-study service). Default: one is made when there
    * are reporters; with none, events go nowhere and rxjs is never loaded.

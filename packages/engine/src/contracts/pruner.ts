@@ -1,0 +1,26 @@
+import type { Direction, RunningTrial, Trial } from '../domain/trial.js';
+
+/** What a pruner judges: one running trial that just reported, against the study's other trials. */
+export interface PruneContext {
+  readonly study: string;
+  readonly direction: Direction;
+  /** The trial being judged, with its intermediate values so far (the latest report included). */
+  readonly trial: RunningTrial;
+  /** The step of the latest report. */
+  readonly step: number;
+  /**
+   * Every trial of the study as the store has it (other processes' too), with their intermediate
+   * values; `trial` is among them.
+   */
+  readonly trials: readonly Trial[];
+}
+
+/**
+ * Decides, each time a running trial reports an intermediate value, whether it should stop early. A
+ * pruner is a pure function of its context (median, percentile, successive halving, ...); the engine
+ * asks it after every report and tells the objective through `EvaluationContext.shouldPrune()`.
+ */
+export interface Pruner {
+  readonly name: string;
+  shouldPrune(context: PruneContext): boolean;
+}

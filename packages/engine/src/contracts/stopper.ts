@@ -1,0 +1,23 @@
+import type { CompleteTrial, Direction, FinishedTrial, Trial } from '../domain/trial.js';
+
+/** What a stopper sees after each finished trial. */
+export interface StopContext {
+  readonly study: string;
+  readonly direction: Direction;
+  /** The trial that just finished (in this process). */
+  readonly trial: FinishedTrial;
+  /** Every trial of the study as the store has it (other processes' too), ordered by number. */
+  readonly trials: readonly Trial[];
+  /** The best complete trial so far, if any. */
+  readonly best: CompleteTrial | undefined;
+}
+
+/**
+ * A rule that ends a study early: after each finished trial the engine asks it, and a non-empty string is
+ * the reason to stop ("no improvement of 1% in 50 trials"), named in the summary and the JSON output.
+ * Running trials finish; no new trial starts.
+ */
+export interface Stopper {
+  readonly name: string;
+  shouldStop(context: StopContext): string | undefined;
+}

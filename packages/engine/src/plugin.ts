@@ -68,9 +68,11 @@ export { normalQuantile } from './domain/normal-quantile.js';
 export {
   activeParamNames,
   type ExternalParams,
+  type InternalParamsResult,
   isActive,
   type ParamAssignment,
   toExternalParams,
+  toInternalParams,
 } from './domain/params.js';
 export { createRng, deriveRng, type Rng, standardNormal, uniformBetween, weightedIndex } from './domain/rng.js';
 export { quantize, roundHalfEven } from './domain/rounding.js';

@@ -1,4 +1,6 @@
+import { type ConfigIssue, describeValue } from '../errors.js';
 import type { CompiledSpace, ParamNode } from './compile-space.js';
+import { isInSupport } from './distribution.js';
 import type { ChoiceLiteral } from './space-definition.js';
 
 /**
@@ -35,4 +37,112 @@ export const toExternalParams = (space: CompiledSpace, params: ParamAssignment):
     external[name] = param?.optionValues === undefined ? value : (param.optionValues[value] ?? null);
   }
   return external;
+};
+
+const describeSupport = (param: ParamNode): string => {
+  const d = param.distribution;
+  switch (d.kind) {
+    case 'categorical':
+      return `one of ${(param.optionValues ?? []).map((option) => JSON.stringify(option)).join(', ')}`;
+    case 'uniform':
+    case 'loguniform':
+      return `a number from ${d.low} to ${d.high}`;
+    case 'quniform':
+    case 'qloguniform':
+      return `a multiple of ${d.q} from ${d.low} to ${d.high}`;
+    case 'randint':
+      return `an integer from ${d.low} to ${d.high - 1}`;
+    case 'uniformint':
+      return `an integer from ${d.low} to ${d.high}`;
+    case 'normal':
+      return 'a finite number';
+    case 'lognormal':
+      return 'a number >= 0';
+    case 'qnormal':
+      return `a multiple of ${d.q}`;
+    case 'qlognormal':
+      return `a multiple of ${d.q} >= 0`;
+  }
+};
+
+const pointerTo = (pointer: string, name: string): string =>
+  `${pointer}/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+
+/** The result of {@link toInternalParams}: the internal values, and every problem found by JSON pointer. */
+export interface InternalParamsResult {
+  readonly params: ParamAssignment;
+  readonly issues: readonly ConfigIssue[];
+}
+
+/**
+ * Maps params as a user writes them (an option's value for a choice) to internal values, checking them
+ * against the space: unknown names, values out of a parameter's support, options that do not exist,
+ * values for parameters their parent choice leaves inactive, and (unless `partial`) missing active ones.
+ * With `partial`, an absent parameter is left for a suggester to sample, and so are the parameters under
+ * it. Issues point below `pointer` (`/enqueue/0/lr`).
+ */
+export const toInternalParams = (
+  space: CompiledSpace,
+  external: unknown,
+  pointer: string,
+  options: { readonly partial?: boolean } = {},
+): InternalParamsResult => {
+  const issues: ConfigIssue[] = [];
+  if (typeof external !== 'object' || external === null || Array.isArray(external)) {
+    issues.push({ pointer, expected: 'an object of parameter values', found: describeValue(external) });
+    return { params: {}, issues };
+  }
+  const given = external as Record<string, unknown>;
+  for (const name of Object.keys(given)) {
+    if (!space.byName.has(name))
+      issues.push({
+        pointer: pointerTo(pointer, name),
+        expected: `a parameter of the space (${space.params.map((param) => param.name).join(', ')})`,
+        found: `unknown parameter ${JSON.stringify(name)}`,
+      });
+  }
+  const params: Record<string, number> = {};
+  const undecided = new Set<string>();
+  for (const param of space.params) {
+    const value = given[param.name];
+    const where = pointerTo(pointer, param.name);
+    const unknownParent = param.conditions.find((condition) => undecided.has(condition.parent));
+    if (
+      unknownParent !== undefined &&
+      param.conditions.every((condition) => params[condition.parent] !== condition.index)
+    ) {
+      undecided.add(param.name);
+      if (value !== undefined)
+        issues.push({
+          pointer: where,
+          expected: `a value for \`${unknownParent.parent}\` too (it decides whether \`${param.name}\` is used)`,
+          found: 'none',
+        });
+      continue;
+    }
+    if (!isActive(param, params)) {
+      if (value !== undefined)
+        issues.push({
+          pointer: where,
+          expected: `no value: \`${param.name}\` is not used with the values given for ${param.conditions.map((condition) => `\`${condition.parent}\``).join(', ')}`,
+          found: describeValue(value),
+        });
+      continue;
+    }
+    if (value === undefined) {
+      if (options.partial) undecided.add(param.name);
+      else issues.push({ pointer: where, expected: describeSupport(param), found: 'none (the parameter is missing)' });
+      continue;
+    }
+    if (param.optionValues !== undefined) {
+      const index = param.optionValues.findIndex((option) => option === value);
+      if (index < 0) issues.push({ pointer: where, expected: describeSupport(param), found: describeValue(value) });
+      else params[param.name] = index;
+      continue;
+    }
+    if (typeof value !== 'number' || !isInSupport(param.distribution, value))
+      issues.push({ pointer: where, expected: describeSupport(param), found: describeValue(value) });
+    else params[param.name] = value;
+  }
+  return { params, issues };
 };

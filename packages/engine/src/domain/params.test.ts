@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { compileSpace } from './compile-space.js';
+import { toExternalParams, toInternalParams } from './params.js';
+import { choice, defineSpace, loguniform, option, quniform, randint, uniform } from './space-builder.js';
+
+const space = compileSpace(
+  defineSpace({
+    x: uniform(-2, 2),
+    model: choice([
+      option('svm', { C: loguniform(0.01, 100), kernel: choice(['rbf', option('poly', { degree: randint(2, 5) })]) }),
+      option('tree', { depth: randint(1, 10) }),
+      'none',
+    ]),
+    width: quniform(8, 64, 8),
+    flag: choice([true, false]),
+  }),
+);
+
+describe('toInternalParams', () => {
+  it('maps option values to indices and round-trips through toExternalParams', () => {
+    const external = { x: 0.5, model: 'svm', C: 1, kernel: 'poly', degree: 3, width: 16, flag: false };
+    const { params, issues } = toInternalParams(space, external, '/enqueue/0');
+    expect(issues).toEqual([]);
+    expect(params).toEqual({ x: 0.5, model: 0, C: 1, kernel: 1, degree: 3, width: 16, flag: 1 });
+    expect(toExternalParams(space, params)).toEqual(external);
+  });
+
+  it('names every problem by pointer: unknown names, out of support, bad options, inactive and missing', () => {
+    const { issues } = toInternalParams(
+      space,
+      { x: 5, model: 'tree', C: 1, width: 12, flag: 'yes', lr: 1 },
+      '/enqueue/2',
+    );
+    expect(issues.map((issue) => issue.pointer).sort()).toEqual(
+      [
+        '/enqueue/2/C',
+        '/enqueue/2/depth',
+        '/enqueue/2/flag',
+        '/enqueue/2/lr',
+        '/enqueue/2/width',
+        '/enqueue/2/x',
+      ].sort(),
+    );
+    const byPointer = Object.fromEntries(issues.map((issue) => [issue.pointer, issue]));
+    expect(byPointer['/enqueue/2/x']).toMatchObject({ expected: 'a number from -2 to 2', found: '5' });
+    expect(byPointer['/enqueue/2/flag']?.expected).toBe('one of true, false');
+    expect(byPointer['/enqueue/2/depth']?.found).toContain('missing');
+    expect(byPointer['/enqueue/2/C']?.expected).toContain('not used');
+  });
+
+  it('with partial, leaves absent parameters (and those under them) to the suggester', () => {
+    expect(toInternalParams(space, { x: 1 }, '', { partial: true })).toEqual({ params: { x: 1 }, issues: [] });
+    expect(toInternalParams(space, { model: 'tree' }, '', { partial: true }).params).toEqual({ model: 1 });
+    const orphan = toInternalParams(space, { degree: 3 }, '/e', { partial: true });
+    expect(orphan.issues).toHaveLength(1);
+    expect(orphan.issues[0]).toMatchObject({ pointer: '/e/degree' });
+    expect(toInternalParams(space, 'x=1', '/e').issues[0]).toMatchObject({
+      pointer: '/e',
+      expected: 'an object of parameter values',
+    });
+  });
+});

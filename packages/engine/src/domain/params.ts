@@ -135,7 +135,7 @@ export const toInternalParams = (
       continue;
     }
     if (param.optionValues !== undefined) {
-      const index = param.optionValues.findIndex((option) => option === value);
+      const index = param.optionValues.indexOf(value as ChoiceLiteral);
       if (index < 0) issues.push({ pointer: where, expected: describeSupport(param), found: describeValue(value) });
       else params[param.name] = index;
       continue;

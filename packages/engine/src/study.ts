@@ -1,4 +1,5 @@
 import { createMemoryStore } from './builtins/memory-store.js';
+import type { Pruner } from './contracts/pruner.js';
 import type { TrialStore } from './contracts/store.js';
 import type { Suggester } from './contracts/suggester.js';
 import { type CompiledSpace, compileSpace } from './domain/compile-space.js';
@@ -6,7 +7,8 @@ import type { SpaceDefinition } from './domain/space-definition.js';
 import { bestTrial, type CompleteTrial, type Direction, type FinishedTrial, type Trial } from './domain/trial.js';
 import type { EngineEvent } from './events/engine-event.js';
 import { interpretObjectiveValue, thrownErrorInfo } from './runtime/interpret-result.js';
-import { type AskedTrial, askTrial, tellTrial } from './runtime/study-session.js';
+import { createPruning, type Pruning } from './runtime/pruning.js';
+import { type AskedTrial, askTrial, finishAskedTrial, tellTrial } from './runtime/study-session.js';
 
 export interface StudyOptions {
   readonly name?: string;
@@ -19,6 +21,8 @@ export interface StudyOptions {
   /** Receives the study's events (trial.started, trial.finished, suggestion.explained). */
   readonly onEvent?: (event: EngineEvent) => void;
   readonly explain?: boolean;
+  /** Judges trials at each {@link Study.report} (default: never prunes). */
+  readonly pruner?: Pruner;
 }
 
 /**
@@ -35,6 +39,7 @@ export class Study {
   private constructor(
     private readonly session: Parameters<typeof askTrial>[0],
     readonly name: string,
+    private readonly pruning: Pruning,
   ) {}
 
   /** Opens (creates or resumes) a study in the store. */
@@ -56,7 +61,16 @@ export class Study {
       emit: options.onEvent ?? (() => {}),
       ...(options.explain === undefined ? {} : { explain: options.explain }),
     };
-    return new Study(session, spec.name);
+    const pruning = createPruning({
+      study: spec.name,
+      direction: spec.direction,
+      store,
+      emit: session.emit,
+      // Reports come one at a time from the caller: judge each on a fresh listing.
+      refreshMs: 0,
+      ...(options.pruner === undefined ? {} : { pruner: options.pruner }),
+    });
+    return new Study(session, spec.name, pruning);
   }
 
   /** A new trial with suggested params (`values` is what the objective should get). */
@@ -76,6 +90,26 @@ export class Study {
         ? { status: 'failed' as const, error: thrownErrorInfo(result) }
         : interpretObjectiveValue(result);
     return tellTrial(this.session, number, evaluation);
+  }
+
+  /**
+   * Records an intermediate value of running trial `number` (step: a non-negative integer such as an
+   * epoch) and asks the study's pruner; resolves to true when the trial should stop. Then end it with
+   * {@link Study.prune} (or {@link Study.tell} to complete it anyway).
+   */
+  report(number: number, step: number, value: number): Promise<boolean> {
+    return this.pruning.report(number, step, value);
+  }
+
+  /** Ends running trial `number` as pruned, with the last value it reported (a pruned trial is never best). */
+  async prune(number: number): Promise<FinishedTrial> {
+    const trial = (await this.trials()).find((t) => t.number === number);
+    const value = trial?.intermediate?.at(-1)?.value;
+    return finishAskedTrial(
+      this.session,
+      number,
+      value === undefined ? { state: 'pruned' } : { state: 'pruned', value },
+    );
   }
 
   trials(): Promise<readonly Trial[]> {

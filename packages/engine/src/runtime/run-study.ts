@@ -13,8 +13,9 @@ import type { StopReason, StudySummary } from '../events/engine-event.js';
 import type { EventBus } from '../events/event-bus.js';
 import { type Budget, BudgetTracker, trialLimit } from './budget.js';
 import { evaluateTrial } from './evaluate-trial.js';
+import { createPruning } from './pruning.js';
 import { createWorkerId, failStaleTrials } from './stale-trials.js';
-import { type AskedTrial, askTrial, type StudySession, tellTrial } from './study-session.js';
+import { type AskedTrial, askTrial, finishAskedTrial, type StudySession } from './study-session.js';
 import { summarize } from './summarize.js';
 
 export interface RunStudyOptions {
@@ -96,6 +97,13 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     emit,
     ...(options.explain === undefined ? {} : { explain: options.explain }),
   };
+  const pruning = createPruning({
+    study: spec.name,
+    direction: spec.direction,
+    store,
+    emit,
+    ...(options.pruner === undefined ? {} : { pruner: options.pruner }),
+  });
   let reason: StopReason | undefined;
   let fatal: unknown;
   let result: RunResult | undefined;
@@ -138,15 +146,18 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       const renewal = setInterval(() => {
         store.renewLease(spec.name, asked.number, lease()).catch(() => undefined);
       }, leaseMs / 3);
+      const trialPruning = pruning.begin(asked.number);
       try {
         const evaluation = await evaluateTrial(options.objective, asked.values, {
           trialNumber: asked.number,
           interrupt: interrupt.signal,
+          pruning: trialPruning,
           ...(options.trialTimeoutMs === undefined ? {} : { timeoutMs: options.trialTimeoutMs }),
         });
-        return await tellTrial(session, asked.number, evaluation);
+        return await finishAskedTrial(session, asked.number, trialPruning.outcome(evaluation));
       } finally {
         clearInterval(renewal);
+        trialPruning.end();
       }
     };
 

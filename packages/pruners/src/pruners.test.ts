@@ -38,7 +38,10 @@ describe('hyperband brackets', () => {
     const brackets = hyperbandBrackets(1, 81, 3);
     expect(bracketOf(brackets, 'ref', 7)).toBe(bracketOf(brackets, 'ref', 7));
     const counts = [0, 0, 0, 0, 0];
-    for (let n = 0; n < 14_300; n++) (counts as number[])[bracketOf(brackets, 'study', n)]++;
+    for (let n = 0; n < 14_300; n++) {
+      const bracket = bracketOf(brackets, 'study', n);
+      counts[bracket] = (counts[bracket] as number) + 1;
+    }
     counts.forEach((count, bracket) => {
       expect(count / 100).toBeCloseTo(brackets.budgets[bracket] as number, -1);
     });

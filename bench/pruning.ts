@@ -6,10 +6,11 @@
  * with their defaults. The metrics are defined in results/pruning.md.
  *
  *   node --conditions=@parzen/source --import tsx bench/pruning.ts [--seeds 10] [--trials 100] [--epochs 30]
- *     [--spread 3] [--max-trials 2000] [--write] [--out results/pruning.md]
+ *     [--spread 3] [--suggester tpe|random] [--max-trials 2000] [--write] [--out results/pruning.md]
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { createRandomSuggester } from '@parzen/algo-random';
 import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
 import { type EvaluationContext, fmin, type Trial } from '@parzen/engine';
 import { createRng, type Pruner, type Rng, standardNormal } from '@parzen/engine/plugin';
@@ -28,6 +29,11 @@ const SPREAD = flag('spread', 3);
 const OUT = (() => {
   const at = process.argv.indexOf('--out');
   return at < 0 ? 'results/pruning.md' : (process.argv[at + 1] as string);
+})();
+/** `tpe` (default profile) or `random` search. */
+const SUGGESTER = (() => {
+  const at = process.argv.indexOf('--suggester');
+  return at < 0 ? 'tpe' : (process.argv[at + 1] as string);
 })();
 /** A pruned study's cap on trials (its budget is in epochs). */
 const MAX_TRIALS = flag('max-trials', 2000);
@@ -192,7 +198,7 @@ const study = async (pruner: string, seed: number, budget?: number): Promise<Stu
       };
       return train(params as Params, counting);
     },
-    suggester: createTpeSuggester(variant?.tpe ?? {}),
+    suggester: SUGGESTER === 'random' ? createRandomSuggester() : createTpeSuggester(variant?.tpe ?? {}),
     maxTrials: budget === undefined ? TRIALS : MAX_TRIALS,
     seed,
     signal: stop.signal,
@@ -390,7 +396,7 @@ console.log(
 if (WRITE) {
   const text = `# Pruning: epochs saved at equal final regret
 
-Command: \`node --conditions=@parzen/source --import tsx bench/pruning.ts --seeds ${SEEDS} --trials ${TRIALS} --epochs ${EPOCHS} --spread ${SPREAD} --write --out ${OUT}\`
+Command: \`node --conditions=@parzen/source --import tsx bench/pruning.ts --seeds ${SEEDS} --trials ${TRIALS} --epochs ${EPOCHS} --spread ${SPREAD} --suggester ${SUGGESTER} --write --out ${OUT}\`
 
 Machine: ${machine}. Only epochs are counted, so the load does not change the numbers (wall times are for
 information only).
@@ -405,7 +411,7 @@ information only).
 - **Space**: \`lr\` loguniform [1e-5, 1], \`l2\` loguniform [1e-6, 0.1], \`momentum\` uniform [0, 0.99],
   \`batch\` choice {16, 32, 64, 128, 256}.
 - **Studies**: \`fmin\` with a function objective that calls \`context.report(epoch, loss)\` and stops when
-  \`context.shouldPrune()\`, TPE with its default profile (pruned trials ranked as Optuna ranks them),
+  \`context.shouldPrune()\`, ${SUGGESTER === 'random' ? 'random search (the TPE-option row is then the same as plain median)' : 'TPE with its default profile (pruned trials ranked as Optuna ranks them)'},
   one trial at a time, the memory store, seeds 1–${SEEDS}. **\`none\`** runs ${TRIALS} trials, so ${BUDGET} epochs.
   **Each pruner** gets the same budget in epochs: its study runs until it has spent as many epochs as
   the \`none\` study of the same seed (at most ${MAX_TRIALS} trials); a trial running when the budget is

@@ -77,6 +77,37 @@ describe('pruning in the run loop', () => {
     expect(result.summary.best === undefined || result.summary.best.state === 'complete').toBe(true);
   });
 
+  it('with 4 trials at a time, each trial is judged on its own curve and sees the others as they report', async () => {
+    const seen: PruneContext[] = [];
+    const slow: ObjectiveFunction = async (params, context) => {
+      const x = params.x as number;
+      for (let step = 0; step < 10; step++) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        await context.report(step, x * (step + 1));
+        if (context.shouldPrune()) return x * (step + 1);
+      }
+      return x * 10;
+    };
+    const result = await run(slow, { pruner: limitPruner(3, seen), concurrency: 4, budget: { maxTrials: 12 } });
+    expect(result.trials).toHaveLength(12);
+    for (const context of seen) {
+      const x = context.trial.params.x as number;
+      expect(context.trial.intermediate).toEqual(
+        Array.from({ length: context.step + 1 }, (_, step) => ({ step, value: x * (step + 1) })),
+      );
+    }
+    // Some decision saw another trial running with reports of its own.
+    expect(
+      seen.some((context) =>
+        context.trials.some((t) => t.state === 'running' && t.number !== context.trial.number && t.intermediate),
+      ),
+    ).toBe(true);
+    for (const trial of result.trials) {
+      const x = trial.params.x as number;
+      expect(trial.state).toBe(x * 10 > 3 ? 'pruned' : 'complete');
+    }
+  });
+
   it('asks the pruner with the study, direction, the trial and every trial of the store', async () => {
     const seen: PruneContext[] = [];
     await run(curve, { pruner: limitPruner(100, seen), spec: { name: 'ctx', direction: 'maximize', seed: 1, space } });

@@ -210,10 +210,10 @@ export const renderConfigReference = (schema: Schema): string => {
 
 const optionRow = (option: Option): string => {
   const defaultValue = option.defaultValue === undefined ? '' : code(option.defaultValue);
+  // commander keeps `conflictsWith` on the option at run time but does not declare it in its types.
+  const conflictsWith = (option as Option & { readonly conflictsWith?: readonly string[] }).conflictsWith ?? [];
   const conflicts =
-    option.conflictsWith.length === 0
-      ? ''
-      : ` Not with ${option.conflictsWith.map((name) => `\`--${name}\``).join(', ')}.`;
+    conflictsWith.length === 0 ? '' : ` Not with ${conflictsWith.map((name) => `\`--${name}\``).join(', ')}.`;
   return `| \`${cell(option.flags)}\` | ${cell(`${option.description}${conflicts}`)} | ${cell(defaultValue)} |`;
 };
 

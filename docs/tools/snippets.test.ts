@@ -1,0 +1,58 @@
+/**
+ * Runs every `ts` snippet of the guide (docs/*.md). Each is written to docs/.snippets/ (inside the
+ * repository, so `@parzen/*` imports resolve to the workspace packages from source) and imported: a
+ * snippet that throws, or whose `node:assert` checks fail, fails the test named `docs/FILE.md:LINE`.
+ * Snippets run in a fresh temporary working directory, so the files they write go nowhere.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { extractSnippets, type Snippet } from './snippets.js';
+
+const docs = fileURLToPath(new URL('..', import.meta.url));
+const out = join(docs, '.snippets');
+const pages = readdirSync(docs).filter((name) => name.endsWith('.md'));
+const snippets = pages.flatMap((page) => extractSnippets(readFileSync(join(docs, page), 'utf8'), `docs/${page}`));
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+const where = (snippet: Snippet) => `${snippet.file}:${snippet.line}`;
+
+/** Imports the snippet as a module from a temporary working directory; errors name the doc line. */
+const load = async (snippet: Snippet): Promise<void> => {
+  const path = join(out, `${snippet.file.replace(/^docs\//, '').replace(/\.md$/, '')}-${snippet.line}.ts`);
+  writeFileSync(path, `// ${where(snippet)}\n${snippet.code}`);
+  const home = process.cwd();
+  const cwd = mkdtempSync(join(tmpdir(), 'parzen-snippet-'));
+  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+  process.chdir(cwd);
+  try {
+    await import(pathToFileURL(path).href);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`${where(snippet)}: the snippet failed: ${message}`, { cause: error });
+  } finally {
+    process.chdir(home);
+    log.mockRestore();
+    rmSync(cwd, { recursive: true, force: true });
+  }
+};
+
+describe('the guide', () => {
+  it('has snippets, and few that do not run', () => {
+    expect(pages.length).toBeGreaterThanOrEqual(6);
+    const skipped = snippets.filter((snippet) => snippet.mode === 'no-run');
+    expect(snippets.length).toBeGreaterThanOrEqual(15);
+    expect(skipped.length / snippets.length).toBeLessThan(0.25);
+  });
+});
+
+for (const snippet of snippets) {
+  if (snippet.mode === 'run') it(`runs ${where(snippet)}`, () => load(snippet));
+  // A snippet that declares suites is imported while vitest collects them.
+  if (snippet.mode === 'test') describe(`suites of ${where(snippet)}`, () => load(snippet));
+}

@@ -1,0 +1,41 @@
+/**
+ * Finds the TypeScript snippets of the guide: fenced blocks whose info string starts with `ts`. The
+ * words after it say how the snippet runs: none (run it as a module), `test` (it declares vitest suites:
+ * import it while collecting tests) or `no-run` (only shown; keep these rare).
+ */
+
+/** How a snippet is run. */
+export type SnippetMode = 'run' | 'test' | 'no-run';
+
+/** One fenced `ts` block of a Markdown file. */
+export interface Snippet {
+  /** The Markdown file, relative to the repository root. */
+  readonly file: string;
+  /** The 1-based line of the opening fence. */
+  readonly line: number;
+  readonly mode: SnippetMode;
+  readonly code: string;
+}
+
+const FENCE = /^(`{3,}|~{3,})\s*(\S*)\s*(.*)$/;
+
+/** The `ts` snippets of one Markdown text, in order. */
+export const extractSnippets = (markdown: string, file: string): Snippet[] => {
+  const snippets: Snippet[] = [];
+  const lines = markdown.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const open = FENCE.exec(lines[i] ?? '');
+    if (open === null) continue;
+    const [, fence = '```', language, flags = ''] = open;
+    const body: string[] = [];
+    let j = i + 1;
+    while (j < lines.length && !(lines[j] ?? '').startsWith(fence)) body.push(lines[j++] ?? '');
+    if (language === 'ts' || language === 'typescript') {
+      const words = flags.split(/\s+/).filter(Boolean);
+      const mode: SnippetMode = words.includes('no-run') ? 'no-run' : words.includes('test') ? 'test' : 'run';
+      snippets.push({ file, line: i + 1, mode, code: `${body.join('\n')}\n` });
+    }
+    i = j;
+  }
+  return snippets;
+};

@@ -14,6 +14,9 @@ describe('extractSnippets', () => {
       '```ts no-run',
       'nope();',
       '```',
+      '```ts file=thing.ts',
+      'export const thing = 1;',
+      '```',
       '````ts test',
       'describe();',
       '```',
@@ -22,7 +25,8 @@ describe('extractSnippets', () => {
     expect(extractSnippets(markdown, 'docs/x.md')).toEqual([
       { file: 'docs/x.md', line: 2, mode: 'run', code: 'const a = 1;\n' },
       { file: 'docs/x.md', line: 8, mode: 'no-run', code: 'nope();\n' },
-      { file: 'docs/x.md', line: 11, mode: 'test', code: 'describe();\n```\n' },
+      { file: 'docs/x.md', line: 11, mode: 'run', name: 'thing.ts', code: 'export const thing = 1;\n' },
+      { file: 'docs/x.md', line: 14, mode: 'test', code: 'describe();\n```\n' },
     ]);
   });
 });

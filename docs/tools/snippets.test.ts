@@ -1,12 +1,13 @@
 /**
- * Runs every `ts` snippet of the guide (docs/*.md). Each is written to docs/.snippets/ (inside the
- * repository, so `@parzen/*` imports resolve to the workspace packages from source) and imported: a
+ * Runs every `ts` snippet of the guide (docs/*.md). Each is written to docs/.snippets/PAGE/ (inside the
+ * repository, so `@parzen/*` imports resolve to the workspace packages from source; a `file=NAME.ts`
+ * snippet under its name, so the page's other snippets can import it) and imported: a
  * snippet that throws, or whose `node:assert` checks fail, fails the test named `docs/FILE.md:LINE`.
  * Snippets run in a fresh temporary working directory, so the files they write go nowhere.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { extractSnippets, type Snippet } from './snippets.js';
@@ -21,11 +22,18 @@ mkdirSync(out, { recursive: true });
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 const where = (snippet: Snippet) => `${snippet.file}:${snippet.line}`;
+const pathOf = (snippet: Snippet) =>
+  join(out, snippet.file.replace(/^docs\//, '').replace(/\.md$/, ''), snippet.name ?? `snippet-${snippet.line}.ts`);
+
+// Every snippet is on disk before any runs, so a snippet can import a `file=` snippet of its page.
+for (const snippet of snippets) {
+  mkdirSync(dirname(pathOf(snippet)), { recursive: true });
+  writeFileSync(pathOf(snippet), `// ${where(snippet)}\n${snippet.code}`);
+}
 
 /** Imports the snippet as a module from a temporary working directory; errors name the doc line. */
 const load = async (snippet: Snippet): Promise<void> => {
-  const path = join(out, `${snippet.file.replace(/^docs\//, '').replace(/\.md$/, '')}-${snippet.line}.ts`);
-  writeFileSync(path, `// ${where(snippet)}\n${snippet.code}`);
+  const path = pathOf(snippet);
   const home = process.cwd();
   const cwd = mkdtempSync(join(tmpdir(), 'parzen-snippet-'));
   const log = vi.spyOn(console, 'log').mockImplementation(() => {});

@@ -1,7 +1,8 @@
 /**
  * Finds the TypeScript snippets of the guide: fenced blocks whose info string starts with `ts`. The
  * words after it say how the snippet runs: none (run it as a module), `test` (it declares vitest suites:
- * import it while collecting tests) or `no-run` (only shown; keep these rare).
+ * import it while collecting tests) or `no-run` (only shown; keep these rare). `file=NAME.ts` saves the
+ * snippet under that name, so later snippets of the same page can import it (`./NAME.js`).
  */
 
 /** How a snippet is run. */
@@ -14,6 +15,8 @@ export interface Snippet {
   /** The 1-based line of the opening fence. */
   readonly line: number;
   readonly mode: SnippetMode;
+  /** The module name other snippets of the page import it by (`file=NAME.ts`), if given. */
+  readonly name?: string;
   readonly code: string;
 }
 
@@ -33,7 +36,8 @@ export const extractSnippets = (markdown: string, file: string): Snippet[] => {
     if (language === 'ts' || language === 'typescript') {
       const words = flags.split(/\s+/).filter(Boolean);
       const mode: SnippetMode = words.includes('no-run') ? 'no-run' : words.includes('test') ? 'test' : 'run';
-      snippets.push({ file, line: i + 1, mode, code: `${body.join('\n')}\n` });
+      const name = words.find((word) => word.startsWith('file='))?.slice('file='.length);
+      snippets.push({ file, line: i + 1, mode, ...(name === undefined ? {} : { name }), code: `${body.join('\n')}\n` });
     }
     i = j;
   }

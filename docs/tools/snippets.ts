@@ -43,3 +43,31 @@ export const extractSnippets = (markdown: string, file: string): Snippet[] => {
   }
   return snippets;
 };
+
+/** A fenced block of any language saved under a name (`file=NAME`): a file the reader is asked to create. */
+export interface NamedFile {
+  readonly name: string;
+  readonly line: number;
+  readonly code: string;
+}
+
+/** The blocks of a Markdown text that carry `file=NAME`, whatever their language. */
+export const extractFiles = (markdown: string): NamedFile[] => {
+  const files: NamedFile[] = [];
+  const lines = markdown.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const open = FENCE.exec(lines[i] ?? '');
+    if (open === null) continue;
+    const [, fence = '```', , flags = ''] = open;
+    const body: string[] = [];
+    let j = i + 1;
+    while (j < lines.length && !(lines[j] ?? '').startsWith(fence)) body.push(lines[j++] ?? '');
+    const name = flags
+      .split(/\s+/)
+      .find((word) => word.startsWith('file='))
+      ?.slice('file='.length);
+    if (name !== undefined) files.push({ name, line: i + 1, code: `${body.join('\n')}\n` });
+    i = j;
+  }
+  return files;
+};

@@ -12,6 +12,7 @@ import type { StopReason } from './events/engine-event.js';
 import type { Budget } from './runtime/budget.js';
 import { runStudy } from './runtime/run-study.js';
 
+/** What {@link fmin} takes: the objective, the space, the suggester and the budget; the rest is optional. */
 export interface FminOptions<S extends SpaceDefinition> {
   readonly objective: ObjectiveFunction<ParamsOf<S>>;
   readonly space: S;
@@ -31,6 +32,7 @@ export interface FminOptions<S extends SpaceDefinition> {
   readonly trialTimeoutMs?: number;
 }
 
+/** What {@link fmin} returns: the best trial (params as the objective saw them), every trial and why it stopped. */
 export interface FminResult<S extends SpaceDefinition> {
   readonly best: { readonly number: number; readonly loss: number; readonly params: ParamsOf<S> } | undefined;
   readonly trials: readonly Trial[];

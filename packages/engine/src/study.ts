@@ -8,6 +8,7 @@ import type { EngineEvent } from './events/engine-event.js';
 import { interpretObjectiveValue, thrownErrorInfo } from './runtime/interpret-result.js';
 import { type AskedTrial, askTrial, tellTrial } from './runtime/study-session.js';
 
+/** What {@link Study.open} takes: the study name, space, suggester, store, seed and direction. */
 export interface StudyOptions {
   readonly name?: string;
   readonly space: SpaceDefinition;
@@ -78,10 +79,12 @@ export class Study {
     return tellTrial(this.session, number, evaluation);
   }
 
+  /** The study's trials as the store has them, ordered by number. */
   trials(): Promise<readonly Trial[]> {
     return this.session.store.listTrials(this.name);
   }
 
+  /** The best complete trial so far (lowest number on ties), or undefined. */
   async best(): Promise<CompleteTrial | undefined> {
     return bestTrial(await this.trials(), this.session.spec.direction);
   }

@@ -19,5 +19,6 @@ export interface StopContext {
  */
 export interface Stopper {
   readonly name: string;
+  /** The reason to stop the study now, or undefined to go on. */
   shouldStop(context: StopContext): string | undefined;
 }

@@ -17,6 +17,7 @@ export interface StudySummary {
   readonly bestParams: ExternalParams | undefined;
 }
 
+/** The time stamp every event carries. */
 export interface At {
   /** ISO time of the event. */
   readonly at: string;
@@ -54,5 +55,7 @@ export type EngineEvent =
       readonly error: ErrorInfo;
     });
 
+/** An event's `type`: `study.started`, `trial.finished`, ... */
 export type EngineEventType = EngineEvent['type'];
+/** The event of one `type`, narrowed from {@link EngineEvent}. */
 export type EventOf<T extends EngineEventType> = Extract<EngineEvent, { type: T }>;

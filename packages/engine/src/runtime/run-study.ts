@@ -17,6 +17,7 @@ import { createWorkerId, failStaleTrials } from './stale-trials.js';
 import { type AskedTrial, askTrial, type StudySession, tellTrial } from './study-session.js';
 import { summarize } from './summarize.js';
 
+/** What {@link runStudy} takes: the study, its space, its plugins, the budget and the run controls. */
 export interface RunStudyOptions {
   readonly spec: StudySpec;
   readonly space: CompiledSpace;
@@ -58,6 +59,7 @@ export interface RunStudyOptions {
   readonly onWarning?: (message: string) => void;
 }
 
+/** How a run ended: why it stopped, whether it resumed, the summary and every trial. */
 export interface RunResult {
   readonly reason: StopReason;
   readonly resumed: boolean;

@@ -21,6 +21,7 @@ export interface StudySession {
   readonly explain?: boolean;
 }
 
+/** A trial handed out by `Study.ask`: its number, its internal params and the values the objective gets. */
 export interface AskedTrial {
   readonly number: number;
   /** Internal values (option indices for choices). */

@@ -85,14 +85,33 @@ export const typeOf = (schema: Schema): string => {
   return `${type}${bounds(schema)}`;
 };
 
+/** The option that picks other options' defaults (`allOf: [{ if: { properties: { X: { const } } } }]`), if any. */
+const conditionKey = (schema: Schema): string | undefined => {
+  const first = (Array.isArray(schema.allOf) ? schema.allOf : []).map(asSchema)[0];
+  return Object.keys(asSchema(asSchema(first?.if).properties))[0];
+};
+
+/** Keys whose default depends on another option (they get a default only in an `allOf` branch). */
+const conditionalKeys = (schema: Schema): Set<string> =>
+  new Set(
+    (Array.isArray(schema.allOf) ? schema.allOf : []).map(asSchema).flatMap((entry) =>
+      Object.entries(asSchema(asSchema(entry.then).properties))
+        .filter(([, then]) => asSchema(then).default !== undefined)
+        .map(([key]) => key),
+    ),
+  );
+
 const propertyRows = (schema: Schema, prefix = ''): string[] => {
+  const byCondition = conditionalKeys(schema);
+  const condition = conditionKey(schema);
   const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
   const rows: string[] = [];
   for (const [key, value] of Object.entries(asSchema(schema.properties))) {
     const property = asSchema(value);
     const description = typeof property.description === 'string' ? property.description : (KEY_NOTES[key] ?? '');
     const fallback = prefix === '' ? description : typeof property.description === 'string' ? description : '';
-    const defaultValue = property.default === undefined ? '' : code(property.default);
+    const defaultValue =
+      property.default !== undefined ? code(property.default) : byCondition.has(key) ? `by \`${condition}\`` : '';
     rows.push(
       `| \`${prefix}${key}\` | ${cell(typeOf(property))} | ${cell(defaultValue)} | ${required.has(key) ? 'yes' : ''} | ${cell(fallback)} |`,
     );

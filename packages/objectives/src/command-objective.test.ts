@@ -66,6 +66,11 @@ const isAlive = (pid: number) => {
     return false;
   }
 };
+/** Waits a moment (a killed process takes a little while to go), then checks the pid in the file is gone. */
+const expectGone = async (pidFile: string) => {
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(isAlive(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
+};
 const hasPython = (() => {
   try {
     execFileSync('python3', ['--version']);
@@ -166,9 +171,7 @@ describe('command objective', () => {
     expect(Date.now() - started).toBeLessThan(5000);
     expect(result.status === 'failed' && result.error.code).toBe('TIMEOUT');
     expect(details(result)).toMatchObject({ signal: 'SIGKILL' });
-    const grandchild = Number(readFileSync(pidFile, 'utf8'));
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(isAlive(grandchild)).toBe(false);
+    await expectGone(pidFile);
   });
 
   it('kills the process group when the evaluation is aborted', async () => {
@@ -182,8 +185,7 @@ describe('command objective', () => {
     }, 50);
     const result = await evaluate(options([process.execPath, 'spawner.mjs', pidFile]), { x: 1 }, controller.signal);
     expect(result.status === 'failed' && result.error.code).toBe('INTERRUPTED');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(isAlive(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
+    await expectGone(pidFile);
   });
 
   it('fails a trial whose program cannot start (a templated program name)', async () => {
@@ -210,6 +212,21 @@ describe('command objective', () => {
   });
 });
 
+/** Runs `trainer.mjs` (in `mode`) with a context that prunes at `pruneAt`; times the stop from the decision. */
+const runTrainer = async (mode: string, pruneAt?: number, extra: Partial<CommandObjectiveOptions> = {}) => {
+  const pidFile = join(dir, `${mode}.pid`);
+  const fake = recorder(pruneAt);
+  const started = Date.now();
+  const result = await evaluate(
+    options([process.execPath, 'trainer.mjs', pidFile, mode], extra),
+    { x: 1 },
+    undefined,
+    fake.context,
+  );
+  const stopMs = Date.now() - (fake.prunedAtMs() ?? started);
+  return { result, stopMs, pidFile, reports: fake.reports };
+};
+
 describe('command objective: reports and pruning', () => {
   it('passes 10,000 report lines to the context in order, one at a time, and still reads the final loss', async () => {
     const program = `for (let step = 0; step < 10000; step++) {
@@ -227,37 +244,20 @@ console.log('bye');`;
   });
 
   it('stops the process group with SIGTERM when shouldPrune turns true, grandchild included', async () => {
-    const pidFile = join(dir, 'pruned.pid');
-    const fake = recorder(3);
-    const result = await evaluate(
-      options([process.execPath, 'trainer.mjs', pidFile]),
-      { x: 1 },
-      undefined,
-      fake.context,
-    );
-    const stopMs = Date.now() - (fake.prunedAtMs() ?? Number.NaN);
+    const { result, stopMs, pidFile, reports } = await runTrainer('polite', 3);
     expect(result.status === 'failed' && result.error.code).toBe('PRUNED');
     expect(result.status === 'failed' && result.error.message).toMatch(
       /^The pruner stopped the trial at step 3 \(value 0\.25\): `.*trainer\.mjs .*` got SIGTERM on its process group and exited with code 0\.$/,
     );
     expect(details(result)).toMatchObject({ step: 3, value: 0.25, exitCode: 0, signal: null });
     expect(details(result).stderrTail).toMatch(/^got SIGTERM at step \d+\n$/);
-    expect(fake.reports.map(([step]) => step)).toEqual([0, 1, 2, 3]); // later lines are not reports any more
+    expect(reports.map(([step]) => step)).toEqual([0, 1, 2, 3]); // later lines are not reports any more
     expect(stopMs).toBeLessThan(2000); // well within the 5 s grace period
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(isAlive(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
+    await expectGone(pidFile);
   });
 
   it('sends SIGKILL after the grace period to a program that ignores SIGTERM', async () => {
-    const pidFile = join(dir, 'stubborn.pid');
-    const fake = recorder(1);
-    const result = await evaluate(
-      options([process.execPath, 'trainer.mjs', pidFile, 'stubborn'], { pruneGraceSeconds: 0.6 }),
-      { x: 1 },
-      undefined,
-      fake.context,
-    );
-    const stopMs = Date.now() - (fake.prunedAtMs() ?? Number.NaN);
+    const { result, stopMs, pidFile } = await runTrainer('stubborn', 1, { pruneGraceSeconds: 0.6 });
     expect(result.status === 'failed' && result.error.code).toBe('PRUNED');
     expect(result.status === 'failed' && result.error.message).toMatch(
       /got SIGTERM on its process group and was killed by SIGKILL after the 0\.6 s grace period\.$/,
@@ -265,27 +265,19 @@ console.log('bye');`;
     expect(details(result)).toMatchObject({ step: 1, signal: 'SIGKILL' });
     expect(stopMs).toBeGreaterThanOrEqual(600);
     expect(stopMs).toBeLessThan(3000);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(isAlive(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
+    await expectGone(pidFile);
   });
 
   it('fails the trial on a malformed report line, quoting it, and stops the program', async () => {
-    const pidFile = join(dir, 'malformed.pid');
-    const fake = recorder();
-    const started = Date.now();
-    const result = await evaluate(
-      options([process.execPath, 'trainer.mjs', pidFile, 'malformed']),
-      { x: 1 },
-      undefined,
-      fake.context,
-    );
+    const { result, stopMs, pidFile, reports } = await runTrainer('malformed');
     expect(result.status === 'failed' && result.error.code).toBe('COMMAND_BAD_REPORT');
     expect(result.status === 'failed' && result.error.message).toMatch(
       /printed a malformed report line "\{\\"step\\":-1,\\"value\\":1\}": "step" must be a non-negative integer; found -1; its process group was stopped\.$/,
     );
     expect(details(result)).toMatchObject({ line: '{"step":-1,"value":1}', exitCode: 0 });
-    expect(fake.reports).toEqual([]);
-    expect(Date.now() - started).toBeLessThan(4000);
+    expect(reports).toEqual([]);
+    expect(stopMs).toBeLessThan(4000); // from the start: SIGTERM at the bad line, not a timeout
+    await expectGone(pidFile);
   });
 
   it('fails the trial when the context refuses a report', async () => {

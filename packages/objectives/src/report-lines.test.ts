@@ -26,25 +26,15 @@ describe('report lines', () => {
     }
   });
 
-  it('says what is wrong with a malformed report', () => {
-    expect(parseReportLine('{"step": -1, "value": 1}')).toEqual({
-      problem: '"step" must be a non-negative integer; found -1',
-    });
-    expect(parseReportLine('{"step": 1.5, "value": 1}')).toEqual({
-      problem: '"step" must be a non-negative integer; found 1.5',
-    });
-    expect(parseReportLine('{"step": "3", "value": 1}')).toEqual({
-      problem: '"step" must be a non-negative integer; found "3"',
-    });
-    expect(parseReportLine('{"step": 2, "value": NaN}')).toEqual({
-      problem: '"value" must be a finite number; found NaN',
-    });
-    expect(parseReportLine('{"step": 2, "value": -Infinity}')).toEqual({
-      problem: '"value" must be a finite number; found -Infinity',
-    });
-    expect(parseReportLine('{"step": 2, "value": null}')).toEqual({
-      problem: '"value" must be a finite number; found null',
-    });
+  it.each([
+    ['{"step": -1, "value": 1}', '"step" must be a non-negative integer; found -1'],
+    ['{"step": 1.5, "value": 1}', '"step" must be a non-negative integer; found 1.5'],
+    ['{"step": "3", "value": 1}', '"step" must be a non-negative integer; found "3"'],
+    ['{"step": 2, "value": NaN}', '"value" must be a finite number; found NaN'],
+    ['{"step": 2, "value": -Infinity}', '"value" must be a finite number; found -Infinity'],
+    ['{"step": 2, "value": null}', '"value" must be a finite number; found null'],
+  ])('says what is wrong with the malformed report %s', (line, problem) => {
+    expect(parseReportLine(line)).toEqual({ problem });
   });
 
   it('passes reports to the context in order, asks the pruner after each, and ignores lines after a stop', async () => {

@@ -2,15 +2,22 @@ import type { Readable } from 'node:stream';
 
 /** Lines waiting beyond this many pause the stream (the program then blocks on its next write). */
 const HIGH_WATER_LINES = 1024;
+/** A line longer than this is passed over rather than kept in memory until its end. */
+const MAX_LINE_CHARS = 1_000_000;
+/** `\n`, `\r\n`, or a lone `\r` (a progress bar redrawing its line). */
+const LINE_BREAK = /\r?\n|\r/;
 
 /**
  * Feeds a text stream's lines, in order and one at a time, to a handler that may be async: each line
  * waits for the previous one's handler to settle. While lines wait, the stream is paused, so a program
  * printing faster than they are handled is slowed down by its pipe instead of filling memory, and no line
- * is lost. The first handler failure is kept and the later lines are passed over.
+ * is lost. Lines end at `\n`, `\r\n` or a lone `\r`; a line longer than a million characters is passed
+ * over. The first handler failure is kept and the later lines are passed over.
  */
 export class LineFeed {
   private partial = '';
+  /** The current line grew too long: drop it up to its end. */
+  private overlong = false;
   private readonly queue: string[] = [];
   private pumping = false;
   private ended = false;
@@ -31,8 +38,16 @@ export class LineFeed {
 
   /** Takes a chunk of the stream's text. */
   push(chunk: string): void {
-    const lines = (this.partial + chunk).split(/\r?\n/);
+    const lines = (this.partial + chunk).split(LINE_BREAK);
     this.partial = lines.pop() ?? '';
+    if (this.overlong && lines.length > 0) {
+      lines.shift();
+      this.overlong = false;
+    }
+    if (this.partial.length > MAX_LINE_CHARS) {
+      this.partial = '';
+      this.overlong = true;
+    }
     this.queue.push(...lines);
     if (this.queue.length > HIGH_WATER_LINES) this.stream.pause();
     void this.pump();
@@ -40,7 +55,7 @@ export class LineFeed {
 
   /** The stream has ended: a last line without a newline is handled too. */
   end(): void {
-    if (this.partial !== '') this.queue.push(this.partial);
+    if (this.partial !== '' && !this.overlong) this.queue.push(this.partial);
     this.partial = '';
     this.ended = true;
     void this.pump();

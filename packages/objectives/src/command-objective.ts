@@ -132,10 +132,9 @@ export const interpretCommandOutcome = (
     return failed('COMMAND_NOT_STARTED', `\`${shown}\` could not start: ${outcome.startError.message}`, details);
   const pruned = reports.prunedAt;
   if (pruned !== undefined) {
-    const end =
-      outcome.signal === 'SIGKILL' && !outcome.timedOut && !outcome.aborted
-        ? `was killed by SIGKILL after the ${reports.graceSeconds ?? 5} s grace period`
-        : describeEnd(outcome);
+    const end = outcome.graceExpired
+      ? `was killed by SIGKILL after the ${reports.graceSeconds ?? 5} s grace period`
+      : describeEnd(outcome);
     return failed(
       'PRUNED',
       `The pruner stopped the trial at step ${pruned.step} (value ${pruned.value}): \`${shown}\` got SIGTERM on its process group and ${end}.`,

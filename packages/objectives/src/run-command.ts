@@ -41,6 +41,8 @@ export interface CommandOutcome {
   readonly aborted: boolean;
   /** The program was asked to stop (`terminate` fired, or a line handler failed): SIGTERM, then SIGKILL. */
   readonly terminated: boolean;
+  /** It was still running when the grace period after SIGTERM ran out, so its group got SIGKILL. */
+  readonly graceExpired: boolean;
   /** What `onStdoutLine` threw, when it did (`lineFailed` tells a thrown `undefined` apart). */
   readonly lineError?: unknown;
   readonly lineFailed: boolean;
@@ -54,6 +56,7 @@ interface KillSwitch {
   readonly timedOut: () => boolean;
   readonly aborted: () => boolean;
   readonly terminated: () => boolean;
+  readonly graceExpired: () => boolean;
   /** Asks the group to stop: SIGTERM now, SIGKILL after the grace period (once; later calls do nothing). */
   readonly terminate: () => void;
   readonly disarm: () => void;
@@ -76,6 +79,7 @@ const armKillSwitch = (options: KillSwitchOptions): KillSwitch => {
   let timedOut = false;
   let aborted = false;
   let terminated = false;
+  let graceExpired = false;
   let grace: NodeJS.Timeout | undefined;
   const kill = () => options.signalGroup('SIGKILL');
   const timer =
@@ -93,7 +97,10 @@ const armKillSwitch = (options: KillSwitchOptions): KillSwitch => {
     if (terminated) return;
     terminated = true;
     options.signalGroup('SIGTERM');
-    grace = setTimeout(kill, options.graceMs);
+    grace = setTimeout(() => {
+      graceExpired = true;
+      kill();
+    }, options.graceMs);
   };
   const listen = (signal: AbortSignal | undefined, listener: () => void) => {
     if (signal?.aborted) listener();
@@ -105,6 +112,7 @@ const armKillSwitch = (options: KillSwitchOptions): KillSwitch => {
     timedOut: () => timedOut,
     aborted: () => aborted,
     terminated: () => terminated,
+    graceExpired: () => graceExpired,
     terminate,
     disarm: () => {
       if (timer !== undefined) clearTimeout(timer);
@@ -169,6 +177,7 @@ export const runCommand = (options: RunCommandOptions): Promise<CommandOutcome> 
         timedOut: killSwitch.timedOut(),
         aborted: killSwitch.aborted(),
         terminated: killSwitch.terminated(),
+        graceExpired: killSwitch.graceExpired(),
         lineFailed: lines?.failed ?? false,
         ...(lines?.failed ? { lineError: lines.error } : {}),
         durationMs: Date.now() - started,

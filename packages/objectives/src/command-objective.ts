@@ -92,8 +92,8 @@ const describeEnd = (outcome: CommandOutcome): string =>
 export interface ReportOutcome {
   /** The report at which the pruner said stop (the program was then sent SIGTERM). */
   readonly prunedAt?: Report;
-  /** The grace period between SIGTERM and SIGKILL, for the message. */
-  readonly graceSeconds?: number;
+  /** The grace period between SIGTERM and SIGKILL (`pruneGraceSeconds`), for the message. */
+  readonly graceSeconds: number;
 }
 
 /** The failure of a command that printed a malformed report line, or whose report was not accepted. */
@@ -118,7 +118,7 @@ export const interpretCommandOutcome = (
   outcome: CommandOutcome,
   argv: readonly string[],
   timeoutSeconds?: number,
-  reports: ReportOutcome = {},
+  reports?: ReportOutcome,
 ): EvaluationResult => {
   const shown = argv.join(' ');
   const details = {
@@ -130,10 +130,10 @@ export const interpretCommandOutcome = (
   };
   if (outcome.startError !== undefined)
     return failed('COMMAND_NOT_STARTED', `\`${shown}\` could not start: ${outcome.startError.message}`, details);
-  const pruned = reports.prunedAt;
+  const pruned = reports?.prunedAt;
   if (pruned !== undefined) {
     const end = outcome.graceExpired
-      ? `was killed by SIGKILL after the ${reports.graceSeconds ?? 5} s grace period`
+      ? `was killed by SIGKILL after the ${reports?.graceSeconds} s grace period`
       : describeEnd(outcome);
     return failed(
       'PRUNED',

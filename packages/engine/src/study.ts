@@ -2,8 +2,10 @@ import { createMemoryStore } from './builtins/memory-store.js';
 import type { TrialStore } from './contracts/store.js';
 import type { Suggester } from './contracts/suggester.js';
 import { type CompiledSpace, compileSpace } from './domain/compile-space.js';
+import { toInternalParams } from './domain/params.js';
 import type { SpaceDefinition } from './domain/space-definition.js';
 import { bestTrial, type CompleteTrial, type Direction, type FinishedTrial, type Trial } from './domain/trial.js';
+import { formatIssues, ParzenError, storeUnsupported } from './errors.js';
 import type { EngineEvent } from './events/engine-event.js';
 import { interpretObjectiveValue, thrownErrorInfo } from './runtime/interpret-result.js';
 import { type AskedTrial, askTrial, tellTrial } from './runtime/study-session.js';
@@ -76,6 +78,24 @@ export class Study {
         ? { status: 'failed' as const, error: thrownErrorInfo(result) }
         : interpretObjectiveValue(result);
     return tellTrial(this.session, number, evaluation);
+  }
+
+  /**
+   * Queues params for the next trials, as the objective sees them (a choice by its option's value); they
+   * may name only some parameters, and the suggester samples the rest. Each entry is taken by exactly one
+   * trial (`ask()` here, or a worker sharing the store), before any sampled trial. With a `key`, params
+   * whose key the study has already queued are skipped. Resolves to whether the entry was queued.
+   *
+   * @throws `ParzenError` `PARAMS_INVALID` naming each value that does not fit the space.
+   */
+  async enqueue(params: Readonly<Record<string, unknown>>, options: { readonly key?: string } = {}): Promise<boolean> {
+    const { store, space } = this.session;
+    const { params: internal, issues } = toInternalParams(space, params, '', { partial: true });
+    if (issues.length > 0)
+      throw new ParzenError('PARAMS_INVALID', `Cannot enqueue these params:\n${formatIssues(issues)}`, { issues });
+    if (store.enqueue === undefined) throw storeUnsupported(store.name, 'enqueue params', 'enqueue');
+    const entry = { params: internal, ...(options.key === undefined ? {} : { key: options.key }) };
+    return (await store.enqueue(this.name, [entry])) === 1;
   }
 
   trials(): Promise<readonly Trial[]> {

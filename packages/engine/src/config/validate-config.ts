@@ -3,6 +3,7 @@ import type { PluginKind } from '../contracts/manifest.js';
 import type { PluginRegistry } from '../di/registry.js';
 import { compileSpace } from '../domain/compile-space.js';
 import { type ConfigIssue, invalidConfig, ParzenError } from '../errors.js';
+import { checkEnqueued } from '../runtime/enqueue.js';
 import { createAjv, validateWith } from './ajv-issues.js';
 import type { ExperimentConfig, PluginChoice } from './experiment-config.js';
 import { baseConfigSchema } from './experiment-schema.js';
@@ -90,7 +91,9 @@ export const validateConfig = (
   if (typeof config !== 'object' || config === null || Array.isArray(config)) throw invalidConfig('config', issues);
   if (config.space !== undefined && issues.every((issue) => !issue.pointer.startsWith('/space'))) {
     try {
-      compileSpace(config.space, '/space');
+      const space = compileSpace(config.space, '/space');
+      if (Array.isArray(config.enqueue) && issues.every((issue) => !issue.pointer.startsWith('/enqueue')))
+        issues.push(...checkEnqueued(space, config.enqueue).issues);
     } catch (error) {
       if (!(error instanceof ParzenError)) throw error;
       issues.push(...error.issues);

@@ -12,6 +12,7 @@ import { bestTrial, type Lease, type Trial } from '../domain/trial.js';
 import type { StopReason, StudySummary } from '../events/engine-event.js';
 import type { EventBus } from '../events/event-bus.js';
 import { type Budget, BudgetTracker, trialLimit } from './budget.js';
+import { enqueueConfigEntries } from './enqueue.js';
 import { evaluateTrial } from './evaluate-trial.js';
 import { createWorkerId, failStaleTrials } from './stale-trials.js';
 import { type AskedTrial, askTrial, type StudySession, tellTrial } from './study-session.js';
@@ -116,6 +117,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           `draw from other random streams than the earlier ones (run with seed ${study.seed} to continue them).`,
       );
     }
+    if (options.enqueue !== undefined) await enqueueConfigEntries(store, spec.name, options.space, options.enqueue);
     const existing = await store.listTrials(spec.name);
     await failStaleTrials(store, spec.name, existing, workerId);
     const limit = trialLimit(budget, existing.length);

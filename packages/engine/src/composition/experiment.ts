@@ -2,6 +2,7 @@ import type { Container } from 'inversify';
 import { consoleReporterManifest } from '../builtins/console-reporter.js';
 import { functionObjectiveManifest, type ObjectiveFunction } from '../builtins/function-objective.js';
 import { memoryStoreManifest } from '../builtins/memory-store.js';
+import { noImprovementStopperManifest } from '../builtins/no-improvement-stopper.js';
 import { nonePrunerManifest } from '../builtins/none-pruner.js';
 import type { ExperimentConfig } from '../config/experiment-config.js';
 import type { ConfigDefaults } from '../config/validate-config.js';
@@ -16,9 +17,14 @@ import { describeValue, invalidConfig } from '../errors.js';
 import { type RunResult, type RunStudyOptions, runStudy } from '../runtime/run-study.js';
 import { createRootContainer, createStudyScope, type StudyScope } from './study-scope.js';
 
-/** The engine's own plugins: the memory store, the console reporter and the `none` pruner. */
+/** The engine's own plugins: the memory store, the console reporter, the `none` pruner and the `no-improvement` stopper. */
 export const enginePlugins: PluginPackage = {
-  manifests: [memoryStoreManifest, consoleReporterManifest as PluginPackage['manifests'][number], nonePrunerManifest],
+  manifests: [
+    memoryStoreManifest,
+    consoleReporterManifest as PluginPackage['manifests'][number],
+    nonePrunerManifest,
+    noImprovementStopperManifest,
+  ],
 };
 
 /** How {@link loadExperiment} reads a config. */

@@ -55,13 +55,13 @@ describe('Study.optimize', () => {
       store,
       onEvent: (e) => events.push(e.type),
     });
-    const result = await again.optimize(
-      (params) => {
+    const result = await again.optimize({
+      objective: (params) => {
         seen.push(params.kind);
         return params.x ** 2 + (params.kind === 'a' ? 0 : 1);
       },
-      { maxTrials: 12 },
-    );
+      maxTrials: 12,
+    });
     expect(result.trials).toHaveLength(12);
     expect(seen).toHaveLength(11);
     expect(result.reason).toBe('max-trials');
@@ -70,10 +70,15 @@ describe('Study.optimize', () => {
     expect(best?.params.x).toBeGreaterThanOrEqual(-2);
     expect(['a', 'b']).toContain(best?.params.kind);
     expect(events).toContain('trial.finished');
-    const stopped = await (await open()).optimize(({ x: value }) => value, {
-      maxTrials: 100,
-      stopWhen: ({ trials }) => trials.length >= 15,
+    const withObjective = await Study.open({
+      name: 'typed',
+      space,
+      suggester: prior,
+      store,
+      objective: ({ x: v }) => v,
     });
+    const stopped = await withObjective.optimize({ maxTrials: 100, stopWhen: ({ trials }) => trials.length >= 15 });
+    await expect((await open()).optimize({ maxTrials: 20 })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
     expect(stopped).toMatchObject({ reason: 'stopper' });
     expect(stopped.trials).toHaveLength(15);
   });

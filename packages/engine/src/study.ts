@@ -20,6 +20,8 @@ export interface StudyOptions<S extends SpaceDefinition = SpaceDefinition> {
   readonly name?: string;
   readonly space: S;
   readonly suggester: Suggester;
+  /** What `optimize` runs when it is not given one. */
+  readonly objective?: ObjectiveFunction<ParamsOf<S>>;
   /** Default: a memory store. */
   readonly store?: TrialStore;
   readonly seed?: number;
@@ -35,7 +37,9 @@ const ignore = (): void => {};
 export type StudyTrial<S extends SpaceDefinition> = AskedTrial & { readonly values: ParamsOf<S> };
 
 /** How `study.optimize` runs: a budget (at least one limit) and run controls, as for `fmin`. */
-export interface OptimizeOptions {
+export interface OptimizeOptions<S extends SpaceDefinition = SpaceDefinition> {
+  /** Default: the study's `objective`. */
+  readonly objective?: ObjectiveFunction<ParamsOf<S>>;
   /** Stop when the study has this many trials (earlier ones count). */
   readonly maxTrials?: number;
   /** Other stopping rules; `maxTrials` above is merged in. */
@@ -63,13 +67,14 @@ export interface BestTrial<S extends SpaceDefinition> {
  * const study = await Study.open({ space: { x: uniform(-2, 2) }, suggester: createRandomSuggester() });
  * const trial = await study.ask();
  * await study.tell(trial.number, trial.values.x ** 2);
- * const { best } = await study.optimize(({ x }) => x ** 2, { maxTrials: 50 });
+ * const { best } = await study.optimize({ objective: ({ x }) => x ** 2, maxTrials: 50 });
  * ```
  */
 export class Study<S extends SpaceDefinition = SpaceDefinition> {
   private constructor(
     private readonly session: StudySession,
     readonly name: string,
+    private readonly objective: ObjectiveFunction<ParamsOf<S>> | undefined,
   ) {}
 
   /** Opens (creates or resumes) a study in the store. */
@@ -91,7 +96,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       emit: options.onEvent ?? ignore,
       ...(options.explain === undefined ? {} : { explain: options.explain }),
     };
-    return new Study<S>(session, spec.name);
+    return new Study<S>(session, spec.name, options.objective);
   }
 
   /** A new trial with suggested params (`values` is what the objective should get). */
@@ -102,12 +107,18 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
   }
 
   /**
-   * Runs `objective` on trials of this study until the budget says stop: what `fmin` does, on a study
+   * Runs the objective on trials of this study until the budget says stop: what `fmin` does, on a study
    * you can also ask and tell, resume and inspect. Resolves to the best trial, every trial and why the
    * run stopped.
    */
-  async optimize(objective: ObjectiveFunction<ParamsOf<S>>, options: OptimizeOptions): Promise<FminResult<S>> {
+  async optimize(options: OptimizeOptions<S>): Promise<FminResult<S>> {
     const { spec, space, store, suggester, emit } = this.session;
+    const objective = options.objective ?? this.objective;
+    if (objective === undefined)
+      throw new ParzenError(
+        'CONFIG_INVALID',
+        'study.optimize needs an objective: give `objective` to Study.open (or createStudy), or to optimize.',
+      );
     const budget: Budget = {
       ...options.budget,
       ...(options.maxTrials === undefined ? {} : { maxTrials: options.maxTrials }),

@@ -57,7 +57,7 @@ export const createConsoleReporter = (options: ConsoleReporterOptions = {}): Rep
   return {
     name: 'console',
     onEvent: (event) => {
-      if (event.type === 'study.finished') write(formatSummary(event.summary, event.reason));
+      if (event.type === 'study.finished') write(formatSummary(event.summary, event.stopMessage ?? event.reason));
       else if (event.type !== 'trial.finished' || options.trials !== false) {
         const line = describe(event);
         if (line !== undefined) write(line);

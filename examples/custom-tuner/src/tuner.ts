@@ -1,15 +1,5 @@
 import { createTpeSuggester } from '@parzen/algo-tpe';
-import {
-  bestTrial,
-  choice,
-  loguniform,
-  option,
-  type ParamsOf,
-  quniform,
-  Study,
-  type Trial,
-  uniform,
-} from '@parzen/engine';
+import { bestTrial, choice, loguniform, option, quniform, Study, type Trial, uniform } from '@parzen/engine';
 import { createSqliteStore } from '@parzen/store-sqlite';
 import { createLineReporter } from './line-reporter.js';
 import { trainAndScore } from './model.js';
@@ -92,10 +82,9 @@ export const tune = async (options: TuneOptions): Promise<TuneResult> => {
         break;
       }
       const asked = await study.ask();
-      const params = asked.values as ParamsOf<typeof space>;
       let result: unknown;
       try {
-        result = trainAndScore(params);
+        result = trainAndScore(asked.values); // typed by the space: ParamsOf<typeof space>
       } catch (error) {
         result = error instanceof Error ? error : new Error(String(error));
       }
@@ -104,8 +93,9 @@ export const tune = async (options: TuneOptions): Promise<TuneResult> => {
       trials = await study.trials();
       const best = bestTrial(trials, 'minimize');
       const reason = stopper.shouldStop({ study: study.name, direction: 'minimize', trial: finished, trials, best });
-      if (reason !== undefined) {
-        stopped = reason;
+      // A Stopper answers a reason (or `true`) to stop, `undefined` or `false` to go on.
+      if (reason !== undefined && reason !== false) {
+        stopped = reason === true ? stopper.name : reason;
         break;
       }
     }

@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import ts from 'typescript';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { extractSnippets, type Snippet } from './snippets.js';
 
@@ -50,7 +51,40 @@ const load = async (snippet: Snippet): Promise<void> => {
   }
 };
 
+/** Type errors in the snippet files, checked with the workspace's test compiler options. */
+const typeErrors = (): string[] => {
+  const root = join(docs, '..');
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(root, 'tsconfig.test.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+        throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+      },
+    },
+  );
+  if (config === undefined) throw new Error('tsconfig.test.json could not be read');
+  const files = snippets.filter((snippet) => snippet.mode !== 'no-run').map(pathOf);
+  const program = ts.createProgram(files, { ...config.options, noEmit: true });
+  return ts
+    .getPreEmitDiagnostics(program)
+    .filter((diagnostic) => diagnostic.file?.fileName.startsWith(out))
+    .map((diagnostic) => {
+      const file = diagnostic.file as ts.SourceFile;
+      const { line } = file.getLineAndCharacterOfPosition(diagnostic.start ?? 0);
+      const snippet = snippets.find((candidate) => pathOf(candidate) === file.fileName);
+      // Line 1 of the file is the `// docs/FILE.md:LINE` header; the snippet's first line follows its fence.
+      const at = snippet === undefined ? file.fileName : `${snippet.file}:${snippet.line + line}`;
+      return `${at}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')}`;
+    });
+};
+
 describe('the guide', () => {
+  it('has snippets that type-check, as a reader would compile them', () => {
+    expect(typeErrors()).toEqual([]);
+  });
+
   it('has snippets, and few that do not run', () => {
     expect(pages.length).toBeGreaterThanOrEqual(6);
     const skipped = snippets.filter((snippet) => snippet.mode === 'no-run');

@@ -2,6 +2,7 @@ import { createFunctionObjective, type ObjectiveFunction } from './builtins/func
 import { createMemoryStore } from './builtins/memory-store.js';
 import type { Pruner } from './contracts/pruner.js';
 import type { Reporter } from './contracts/reporter.js';
+import type { StopContext } from './contracts/stopper.js';
 import type { TrialStore } from './contracts/store.js';
 import type { Suggester } from './contracts/suggester.js';
 import { compileSpace } from './domain/compile-space.js';
@@ -13,6 +14,7 @@ import type { StopReason } from './events/engine-event.js';
 import type { Budget } from './runtime/budget.js';
 import { runStudy } from './runtime/run-study.js';
 
+/** What {@link fmin} takes: the objective, the space, the suggester and the budget; the rest is optional. */
 export interface FminOptions<S extends SpaceDefinition> {
   readonly objective: ObjectiveFunction<ParamsOf<S>>;
   readonly space: S;
@@ -35,12 +37,20 @@ export interface FminOptions<S extends SpaceDefinition> {
    * stops when `context.shouldPrune()` is true (e.g. `createMedianPruner()` from `@parzen/pruners`).
    */
   readonly pruner?: Pruner;
+  /**
+   * Your own stopping rule, asked after every finished trial with the study's trials and best trial: a
+   * string (the reason, shown in `stopMessage`) or `true` stops the run; `undefined` or `false` goes on.
+   */
+  readonly stopWhen?: (context: StopContext) => string | boolean | undefined;
 }
 
+/** What {@link fmin} returns: the best trial (params as the objective saw them), every trial and why it stopped. */
 export interface FminResult<S extends SpaceDefinition> {
   readonly best: { readonly number: number; readonly loss: number; readonly params: ParamsOf<S> } | undefined;
   readonly trials: readonly Trial[];
   readonly reason: StopReason;
+  /** What `stopWhen` answered when it stopped the run (`reason` is then `stopper`). */
+  readonly stopMessage?: string;
 }
 
 /**
@@ -69,11 +79,13 @@ export const fmin = async <S extends SpaceDefinition>(options: FminOptions<S>): 
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.trialTimeoutMs === undefined ? {} : { trialTimeoutMs: options.trialTimeoutMs }),
     ...(options.pruner === undefined ? {} : { pruner: options.pruner }),
+    ...(options.stopWhen === undefined ? {} : { stopper: { name: 'stopWhen', shouldStop: options.stopWhen } }),
   });
   const { best, bestParams } = result.summary;
   return {
     best: best === undefined ? undefined : { number: best.number, loss: best.value, params: bestParams as ParamsOf<S> },
     trials: result.trials,
     reason: result.reason,
+    ...(result.stopMessage === undefined ? {} : { stopMessage: result.stopMessage }),
   };
 };

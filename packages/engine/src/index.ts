@@ -60,4 +60,4 @@ export { type InterruptHandlers, installInterruptHandlers, SIGNAL_EXIT_CODES } f
 export type { RunResult } from './runtime/run-study.js';
 export type { AskedTrial } from './runtime/study-session.js';
 export { summarize } from './runtime/summarize.js';
-export { Study, type StudyOptions } from './study.js';
+export { type BestTrial, type OptimizeOptions, Study, type StudyOptions, type StudyTrial } from './study.js';

@@ -22,6 +22,7 @@ import { encodeRecord, type JournalRecord } from './journal-records.js';
 import { Replica, type ReplicaStudy } from './replica.js';
 import { createSerialQueue } from './serial-queue.js';
 
+/** Options of {@link createJsonlStore}. */
 export interface JsonlStoreOptions {
   /** The journal file; created with its folder if missing. One file may hold several studies. */
   readonly path: string;

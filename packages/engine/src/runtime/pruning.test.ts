@@ -271,6 +271,14 @@ describe('pruning from fmin and the ask/tell Study', () => {
     expect(result.best === undefined || result.best.loss <= 3).toBe(true);
   });
 
+  it("Study.optimize prunes with the study's pruner", async () => {
+    const study = await Study.open({ space, suggester: priorSuggester, pruner: limitPruner(3), objective: curve });
+    const result = await study.optimize({ maxTrials: 10 });
+    const pruned = result.trials.filter((trial) => trial.state === 'pruned');
+    expect(pruned.length).toBeGreaterThan(0);
+    for (const trial of pruned) expect(trial.intermediate?.length).toBeLessThan(10);
+  });
+
   it('Study.report resolves to the decision and Study.prune ends the trial with its last value', async () => {
     const events: EngineEvent[] = [];
     const study = await Study.open({

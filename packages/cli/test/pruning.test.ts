@@ -21,10 +21,27 @@ const trainer = `export default async ({ x }, context) => {
 };
 `;
 
+/** A trainer that overfits: its loss falls until epoch 10, then rises by 0.02 per epoch. */
+const overfitting = `export default async ({ x }, context) => {
+  let loss;
+  for (let step = 0; step < 20; step++) {
+    loss = x + Math.exp(-step / 4) + 0.02 * Math.max(0, step - 10);
+    await context.report(step, loss);
+    if (context.shouldPrune()) {
+      // Runs in the test's process (isolate: none): the test reads where trials were told to stop.
+      (globalThis.prunedAt ??= []).push(step);
+      break;
+    }
+  }
+  return loss;
+};
+`;
+
 let dir: string;
 beforeAll(() => {
   dir = tempDir('parzen-pruning-');
   writeIn(dir, 'trainer.mjs', trainer);
+  writeIn(dir, 'overfitting.mjs', overfitting);
 });
 
 describe('pruning from a config', () => {
@@ -47,6 +64,28 @@ describe('pruning from a config', () => {
     expect(match).not.toBeNull();
     expect(Number(match?.[1]) + Number(match?.[2])).toBe(30);
     expect(Number(match?.[2])).toBeGreaterThan(5);
+  });
+
+  it('"patient" wraps the pruner its options name: trials stop only once they stall', async () => {
+    const path = writeIn(dir, 'patient.json', {
+      name: 'patient',
+      seed: 4,
+      space,
+      objective: { use: 'module', options: { path: './overfitting.mjs', isolate: 'none' } },
+      suggester: { use: 'random' },
+      store: { use: 'memory' },
+      pruner: { use: 'patient', options: { patience: 2, minDelta: 0.01, pruner: { use: 'median' } } },
+      reporters: [{ use: 'console', options: { trials: false } }],
+      budget: { maxTrials: 20 },
+    });
+    const run = await cli('run', path);
+    expect(run.code).toBe(0);
+    // Every curve is lowest at epoch 10; its last 3 values are all worse than that by more than 0.01 only
+    // from epoch 15 on, so no trial stops before, and the median pruner stops the worse half after.
+    const steps = (globalThis as { prunedAt?: number[] }).prunedAt ?? [];
+    expect(steps.length).toBeGreaterThan(0);
+    expect(run.stdout).toContain(`, ${steps.length} pruned`);
+    for (const step of steps) expect(step).toBeGreaterThanOrEqual(15);
   });
 
   it('rejects unknown pruner options with their JSON pointer (exit code 2)', async () => {

@@ -137,7 +137,8 @@ const patientSchema = {
       type: 'number',
       minimum: 0,
       default: PATIENT_DEFAULTS.minDelta,
-      description: 'Improvements smaller than this do not count (default 0).',
+      description:
+        'Tolerance: stalled when the recent best is worse than the earlier best by more than this (default 0).',
     },
     pruner: {
       type: 'object',

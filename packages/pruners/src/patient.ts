@@ -5,7 +5,10 @@ import { bestOf, checkOptions, integerAtLeast } from './curve.js';
 export interface PatientPrunerOptions {
   /** Steps without improvement tolerated before the wrapped pruner is asked. Required. */
   readonly patience: number;
-  /** Improvements smaller than this do not count (default 0). */
+  /**
+   * Tolerance: a trial has stalled when its recent best is worse than its earlier best by more than this
+   * (default 0).
+   */
   readonly minDelta?: number;
 }
 
@@ -13,9 +16,9 @@ export interface PatientPrunerOptions {
 export const PATIENT_DEFAULTS = { minDelta: 0 } as const;
 
 /**
- * Optuna's PatientPruner: a trial whose best value of the last `patience` + 1 steps is no better (by more
- * than `minDelta`) than its best before them has stalled; only then is the wrapped pruner asked (without
- * one, a stalled trial is pruned).
+ * Optuna's PatientPruner: a trial has stalled when every one of its last `patience` + 1 values is worse
+ * than its best value before them by more than `minDelta` (it has not improved for `patience` + 1
+ * reports); only then is the wrapped pruner asked (without one, a stalled trial is pruned).
  */
 export const stalled = (settings: Required<PatientPrunerOptions>, context: PruneContext): boolean => {
   const curve = context.trial.intermediate ?? [];

@@ -53,9 +53,22 @@ export const hyperbandBrackets = (minResource: number, maxResource: number, eta:
   return { count, budgets, total: budgets.reduce((sum, budget) => sum + budget, 0) };
 };
 
+/** CRC-32 of `"<study>_<number>"`, remembered (every report hashes every trial of the study). */
+const hashes = new Map<string, number>();
+const trialHash = (study: string, number: number): number => {
+  const key = `${study}_${number}`;
+  let hash = hashes.get(key);
+  if (hash === undefined) {
+    if (hashes.size >= 100_000) hashes.clear();
+    hash = crc32(key);
+    hashes.set(key, hash);
+  }
+  return hash;
+};
+
 /** The bracket of trial `number`: CRC-32 of `"<study>_<number>"` modulo the total budget, as Optuna assigns it. */
 export const bracketOf = (brackets: HyperbandBrackets, study: string, number: number): number => {
-  let n = crc32(`${study}_${number}`) % brackets.total;
+  let n = trialHash(study, number) % brackets.total;
   for (let bracket = 0; bracket < brackets.count; bracket++) {
     n -= brackets.budgets[bracket] as number;
     if (n < 0) return bracket;

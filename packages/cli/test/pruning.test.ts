@@ -88,6 +88,27 @@ describe('pruning from a config', () => {
     for (const step of steps) expect(step).toBeGreaterThanOrEqual(15);
   });
 
+  it('run --json counts the pruned trials', async () => {
+    const path = writeIn(dir, 'json.json', {
+      name: 'json',
+      seed: 4,
+      space,
+      objective: { use: 'module', options: { path: './trainer.mjs', isolate: 'none' } },
+      suggester: { use: 'random' },
+      store: { use: 'memory' },
+      pruner: { use: 'median' },
+      reporters: [],
+      budget: { maxTrials: 20 },
+    });
+    const run = await cli('run', path, '--json');
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(run.stdout.split('\n').at(-1) as string) as {
+      trials: { complete: number; failed: number; pruned: number };
+    };
+    expect(summary.trials.pruned).toBeGreaterThan(0);
+    expect(summary.trials.complete + summary.trials.pruned).toBe(20);
+  });
+
   it('rejects unknown pruner options with their JSON pointer (exit code 2)', async () => {
     const path = writeIn(dir, 'bad.json', {
       name: 'bad',

@@ -1,18 +1,15 @@
-import { createFunctionObjective, type ObjectiveFunction } from './builtins/function-objective.js';
-import { createMemoryStore } from './builtins/memory-store.js';
+import type { ObjectiveFunction } from './builtins/function-objective.js';
 import type { Pruner } from './contracts/pruner.js';
 import type { Reporter } from './contracts/reporter.js';
 import type { StopContext } from './contracts/stopper.js';
 import type { TrialStore } from './contracts/store.js';
 import type { Suggester } from './contracts/suggester.js';
-import { compileSpace } from './domain/compile-space.js';
-import type { ExternalParams } from './domain/params.js';
 import type { ParamsOf } from './domain/space-builder.js';
 import type { SpaceDefinition } from './domain/space-definition.js';
 import type { Direction, Trial } from './domain/trial.js';
 import type { StopReason } from './events/engine-event.js';
 import type { Budget } from './runtime/budget.js';
-import { runStudy } from './runtime/run-study.js';
+import { Study } from './study.js';
 
 /** What {@link fmin} takes: the objective, the space, the suggester and the budget; the rest is optional. */
 export interface FminOptions<S extends SpaceDefinition> {
@@ -58,34 +55,23 @@ export interface FminResult<S extends SpaceDefinition> {
  * and returns the best params (as the objective saw them), its loss and every trial.
  */
 export const fmin = async <S extends SpaceDefinition>(options: FminOptions<S>): Promise<FminResult<S>> => {
-  const budget: Budget = {
-    ...options.budget,
-    ...(options.maxTrials === undefined ? {} : { maxTrials: options.maxTrials }),
-  };
-  const result = await runStudy({
-    spec: {
-      name: options.name ?? 'fmin',
-      direction: options.direction ?? 'minimize',
-      seed: options.seed ?? 0,
-      space: options.space,
-    },
-    space: compileSpace(options.space),
-    store: options.store ?? createMemoryStore(),
+  const study = await Study.open<S>({
+    name: options.name ?? 'fmin',
+    space: options.space,
     suggester: options.suggester,
-    objective: createFunctionObjective(options.objective as ObjectiveFunction<ExternalParams>),
-    budget,
+    objective: options.objective,
+    ...(options.store === undefined ? {} : { store: options.store }),
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.direction === undefined ? {} : { direction: options.direction }),
+    ...(options.pruner === undefined ? {} : { pruner: options.pruner }),
+  });
+  return study.optimize({
+    ...(options.maxTrials === undefined ? {} : { maxTrials: options.maxTrials }),
+    ...(options.budget === undefined ? {} : { budget: options.budget }),
     ...(options.reporters === undefined ? {} : { reporters: options.reporters }),
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.trialTimeoutMs === undefined ? {} : { trialTimeoutMs: options.trialTimeoutMs }),
-    ...(options.pruner === undefined ? {} : { pruner: options.pruner }),
-    ...(options.stopWhen === undefined ? {} : { stopper: { name: 'stopWhen', shouldStop: options.stopWhen } }),
+    ...(options.stopWhen === undefined ? {} : { stopWhen: options.stopWhen }),
   });
-  const { best, bestParams } = result.summary;
-  return {
-    best: best === undefined ? undefined : { number: best.number, loss: best.value, params: bestParams as ParamsOf<S> },
-    trials: result.trials,
-    reason: result.reason,
-    ...(result.stopMessage === undefined ? {} : { stopMessage: result.stopMessage }),
-  };
 };

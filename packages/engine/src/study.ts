@@ -1,6 +1,7 @@
 import { createFunctionObjective, type ObjectiveFunction } from './builtins/function-objective.js';
 import { createMemoryStore } from './builtins/memory-store.js';
 import type { Pruner } from './contracts/pruner.js';
+import type { Reporter } from './contracts/reporter.js';
 import type { StopContext } from './contracts/stopper.js';
 import type { TrialStore } from './contracts/store.js';
 import type { Suggester } from './contracts/suggester.js';
@@ -8,6 +9,7 @@ import { type CompiledSpace, compileSpace } from './domain/compile-space.js';
 import { type ExternalParams, toExternalParams, toInternalParams } from './domain/params.js';
 import type { ParamsOf } from './domain/space-builder.js';
 import type { SpaceDefinition } from './domain/space-definition.js';
+import type { StudyRecord } from './domain/study.js';
 import { bestTrial, type Direction, type FinishedTrial, type Trial } from './domain/trial.js';
 import { formatIssues, ParzenError, storeUnsupported } from './errors.js';
 import type { EngineEvent } from './events/engine-event.js';
@@ -52,6 +54,8 @@ export interface OptimizeOptions<S extends SpaceDefinition = SpaceDefinition> {
   readonly concurrency?: number;
   readonly signal?: AbortSignal;
   readonly trialTimeoutMs?: number;
+  /** Listen to the run's events (besides the study's `onEvent`). */
+  readonly reporters?: readonly Reporter[];
   /** Your own stopping rule (see `FminOptions.stopWhen`). */
   readonly stopWhen?: (context: StopContext) => string | boolean | undefined;
 }
@@ -81,6 +85,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     readonly name: string,
     private readonly objective: ObjectiveFunction<ParamsOf<S>> | undefined,
     private readonly pruner: Pruner | undefined,
+    private opened: { readonly study: StudyRecord; readonly resumed: boolean },
   ) {
     this.pruning = createPruning({
       study: session.spec.name,
@@ -105,7 +110,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       seed: options.seed ?? 0,
       space: options.space,
     };
-    await store.openStudy(spec);
+    const opened = await store.openStudy(spec);
     const session = {
       spec,
       space,
@@ -114,7 +119,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       emit: options.onEvent ?? ignore,
       ...(options.explain === undefined ? {} : { explain: options.explain }),
     };
-    return new Study<S>(session, spec.name, options.objective, options.pruner);
+    return new Study<S>(session, spec.name, options.objective, options.pruner, opened);
   }
 
   /** A new trial with suggested params (`values` is what the objective should get). */
@@ -148,14 +153,17 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       suggester,
       objective: createFunctionObjective(objective as ObjectiveFunction<ExternalParams>),
       budget,
-      ...(emit === ignore ? {} : { reporters: [{ name: 'study', onEvent: emit }] }),
+      reporters: [...(emit === ignore ? [] : [{ name: 'study', onEvent: emit }]), ...(options.reporters ?? [])],
       ...(this.session.explain === undefined ? {} : { explain: this.session.explain }),
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       ...(options.trialTimeoutMs === undefined ? {} : { trialTimeoutMs: options.trialTimeoutMs }),
       ...(options.stopWhen === undefined ? {} : { stopper: { name: 'stopWhen', shouldStop: options.stopWhen } }),
       ...(this.pruner === undefined ? {} : { pruner: this.pruner }),
+      opened: this.opened,
     });
+    // A later optimize continues the same study.
+    this.opened = { study: this.opened.study, resumed: true };
     const { best, bestParams } = result.summary;
     return {
       best:

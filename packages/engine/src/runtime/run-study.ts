@@ -7,7 +7,7 @@ import type { TrialStore } from '../contracts/store.js';
 import type { Suggester } from '../contracts/suggester.js';
 import type { CompiledSpace } from '../domain/compile-space.js';
 import { toExternalParams } from '../domain/params.js';
-import type { StudySpec } from '../domain/study.js';
+import type { StudyRecord, StudySpec } from '../domain/study.js';
 import { bestTrial, type Lease, type Trial } from '../domain/trial.js';
 import type { StopReason, StudySummary } from '../events/engine-event.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -28,6 +28,8 @@ export interface RunStudyOptions {
   readonly suggester: Suggester;
   readonly objective: ObjectiveAdapter;
   readonly reporters?: readonly Reporter[];
+  /** The study as the caller already opened it in `store` (a `Study`): the run does not open it again. */
+  readonly opened?: { readonly study: StudyRecord; readonly resumed: boolean };
   /** Judges running trials at each intermediate report (default: never prunes). */
   readonly pruner?: Pruner;
   /** Ends the study on its own rule, asked after each finished trial. */
@@ -124,7 +126,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     interrupt.abort();
   };
   try {
-    const { study, resumed } = await store.openStudy(spec);
+    const { study, resumed } = options.opened ?? (await store.openStudy(spec));
     if (resumed && study.seed !== spec.seed) {
       (options.onWarning ?? defaultWarning)(
         `study ${spec.name} was started with seed ${study.seed}; this run uses seed ${spec.seed}, so its trials ` +

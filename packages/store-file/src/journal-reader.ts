@@ -1,13 +1,13 @@
 import { fstatSync, readSync } from 'node:fs';
 import { ParzenError } from '@parzen/engine/plugin';
 import { corruptLine, journalFailed, showLine } from './journal-errors.js';
-import { decodeRecord, encodeRecord, JOURNAL_VERSION, type JournalRecord } from './journal-records.js';
+import { decodeRecord, encodeRecord, JOURNAL_VERSION, type JournalRecord, journalHeader } from './journal-records.js';
 import { ReplayError, type Replica } from './replica.js';
 
 const NEWLINE = 0x0a;
 
-/** The first line of every journal. */
-const HEADER = encodeRecord({ op: 'journal', format: 'parzen-jsonl', version: JOURNAL_VERSION });
+/** The first line of every journal (version 1: later versions are declared where their first record is). */
+const HEADER = journalHeader(1);
 
 /** A line that was not fully written: where it is and what it holds. */
 interface TornLine {

@@ -3,14 +3,18 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import {
+  addedTrial,
   type CreateTrialOptions,
   checkSameStudy,
   type Direction,
+  type EnqueuedParams,
   type FinishedTrial,
   type Lease,
+  type NewFinishedTrial,
   type ParamAssignment,
   ParzenError,
   type RunningTrial,
+  runningTrial,
   type StudyRecord,
   type StudySpec,
   studyNotFound,
@@ -32,7 +36,7 @@ const database = (): typeof BetterSqlite3 => {
 };
 
 import { retryBusy, retryBusySync } from './busy-retry.js';
-import { checkSchema, migrate } from './schema.js';
+import { checkSchema, MIGRATIONS, migrate } from './schema.js';
 import { storeError } from './sqlite-errors.js';
 import { prepareStatements, type Statements } from './statements.js';
 
@@ -61,9 +65,12 @@ export interface SqliteStoreOptions {
   readonly readOnly?: boolean;
 }
 
-/** A {@link TrialStore} over a SQLite database, with the file's path. */
+/** A {@link TrialStore} over a SQLite database, with every optional method and the file's path. */
 export interface SqliteStore extends TrialStore {
   readonly path: string;
+  reportIntermediate: NonNullable<TrialStore['reportIntermediate']>;
+  enqueue: NonNullable<TrialStore['enqueue']>;
+  addTrials: NonNullable<TrialStore['addTrials']>;
 }
 
 interface StudyRow {
@@ -100,7 +107,11 @@ const openDatabase = (path: string, busyTimeoutMs: number, fsync: FsyncPolicy): 
 
 const UNWRITABLE_FOLDER = new Set(['SQLITE_READONLY_DIRECTORY', 'SQLITE_CANTOPEN', 'SQLITE_READONLY_CANTINIT']);
 
-/** Opens an existing database for reading; `copyDir` is set when it had to be copied to be read. */
+/**
+ * Opens an existing database for reading; `copyDir` is set when it had to be copied to be read: its folder
+ * is not writable (SQLite's WAL needs a `-shm` file beside it), or its schema is older than this code's
+ * (the copy is migrated; the database itself is left as it is).
+ */
 const openReadOnly = (path: string, busyTimeoutMs: number): { db: BetterSqlite3.Database; copyDir?: string } => {
   if (!existsSync(path))
     throw new ParzenError('STUDY_NOT_FOUND', `No study at ${path}: the database file does not exist.`);
@@ -109,23 +120,30 @@ const openReadOnly = (path: string, busyTimeoutMs: number): { db: BetterSqlite3.
     const db = new Database(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
     try {
       db.prepare('SELECT COUNT(*) FROM sqlite_master').get(); // fails here when the folder is not writable
-      checkSchema(db, path);
-      return db;
+      return { db, current: checkSchema(db, path) === MIGRATIONS.at(-1)?.version };
     } catch (error) {
       db.close();
       throw error;
     }
   };
   try {
-    return { db: open(path) };
+    const opened = open(path);
+    if (opened.current) return { db: opened.db };
+    opened.db.close();
   } catch (error) {
     if (!UNWRITABLE_FOLDER.has((error as { code?: string }).code ?? '')) throw error;
   }
   const copyDir = mkdtempSync(join(tmpdir(), 'parzen-sqlite-read-'));
   const copy = join(copyDir, basename(path));
-  copyFileSync(path, copy);
-  if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${copy}-wal`);
-  return { db: open(copy), copyDir };
+  try {
+    copyFileSync(path, copy);
+    if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${copy}-wal`);
+    openDatabase(copy, busyTimeoutMs, 'never').close(); // brings the copy to the latest schema
+    return { db: open(copy).db, copyDir };
+  } catch (error) {
+    rmSync(copyDir, { recursive: true, force: true });
+    throw error;
+  }
 };
 
 class SqliteTrialStore implements SqliteStore {
@@ -181,23 +199,21 @@ class SqliteTrialStore implements SqliteStore {
       const { lease } = options;
       const startedAt = new Date().toISOString();
       const seq = this.sql.nextSeq.get(study);
+      const entry = this.sql.oldestWaiting.get(study) as { seq: number; params: string } | undefined;
+      if (entry !== undefined) this.sql.takeEntry.run({ study, seq: entry.seq, number });
+      const params = entry?.params ?? '{}';
       this.sql.insertTrial.run({
         study,
         number,
+        params,
         owner: lease?.owner ?? null,
         expiresAt: lease?.expiresAt ?? null,
         startedAt,
         seq,
       });
-      const trial: RunningTrial = {
-        study,
-        number,
-        state: 'running',
-        params: Object.freeze({}),
-        startedAt,
-        ...(lease === undefined ? {} : { lease }),
-      };
-      return Object.freeze(trial);
+      return Object.freeze(
+        runningTrial({ study, number, params: Object.freeze(JSON.parse(params)), startedAt, lease }),
+      );
     });
   }
 
@@ -225,12 +241,55 @@ class SqliteTrialStore implements SqliteStore {
       const finished: TrialRow = {
         ...row,
         ...columns,
+        intermediate: this.sql.intermediateOf.get(study, number) as string,
         lease_owner: null,
         lease_expires_at: null,
         finished_at: finishedAt,
         updated_seq: seq,
       };
       return rowToTrial(finished) as FinishedTrial;
+    });
+  }
+
+  async reportIntermediate(study: string, number: number, step: number, value: number): Promise<void> {
+    await this.write('reporting an intermediate value', true, () => {
+      this.runningRow(study, number);
+      const { changes } = this.sql.insertIntermediate.run({ study, number, step, value });
+      // A new value changes the trial: the next updated_seq makes readers fetch it again.
+      if (changes > 0) this.sql.touch.run({ study, number, seq: this.sql.nextSeq.get(study) });
+    });
+  }
+
+  async enqueue(study: string, entries: readonly EnqueuedParams[]): Promise<number> {
+    return this.write('enqueueing params', true, () => {
+      this.requireStudy(study);
+      let seq = this.sql.nextEntry.get(study) as number;
+      let queued = 0;
+      for (const { params, key } of entries) {
+        const { changes } = this.sql.insertEntry.run({ study, seq, key: key ?? null, params: JSON.stringify(params) });
+        seq += changes;
+        queued += changes;
+      }
+      return queued;
+    });
+  }
+
+  async addTrials(study: string, added: readonly NewFinishedTrial[]): Promise<readonly FinishedTrial[]> {
+    return this.write('adding trials', true, () => {
+      this.requireStudy(study);
+      const first = this.sql.nextNumber.get(study) as number;
+      const seq = this.sql.nextSeq.get(study) as number;
+      const now = new Date().toISOString();
+      for (const [index, entry] of added.entries()) {
+        const number = first + index;
+        const { startedAt, finishedAt } = addedTrial(study, number, entry, now);
+        const params = JSON.stringify(entry.params);
+        const row = { study, number, params, ...outcomeColumns(entry.outcome), startedAt, finishedAt };
+        this.sql.insertFinished.run({ ...row, seq: seq + index });
+        for (const { step, value } of entry.intermediate ?? [])
+          this.sql.insertIntermediate.run({ study, number, step, value });
+      }
+      return (this.sql.trialsFrom.all(study, first) as TrialRow[]).map((row) => rowToTrial(row) as FinishedTrial);
     });
   }
 

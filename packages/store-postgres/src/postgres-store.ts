@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
+  addedTrial,
   type CreateTrialOptions,
   checkSameStudy,
   type Direction,
+  type EnqueuedParams,
   type FinishedTrial,
   type Lease,
+  type NewFinishedTrial,
   type ParamAssignment,
   ParzenError,
   type RunningTrial,
@@ -17,7 +20,7 @@ import {
   trialAlreadyFinished,
   trialNotFound,
 } from '@parzen/engine/plugin';
-import type { Pool, QueryResultRow } from 'pg';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import type { ConnectionPlan, PostgresStoreOptions } from './connection-options.js';
 import { openPool } from './open-pool.js';
 import { storeError } from './pg-errors.js';
@@ -25,11 +28,20 @@ import { withRetry } from './retry.js';
 import { type StatementName, statement } from './statements.js';
 import { outcomeValues, rowToTrial, type TrialRow } from './trial-rows.js';
 
-/** A {@link TrialStore} over a PostgreSQL database, with a password-free description of the server. */
+/**
+ * A {@link TrialStore} over a PostgreSQL database, with every optional method and a password-free
+ * description of the server.
+ */
 export interface PostgresStore extends TrialStore {
   /** `user@host:port/database`. */
   readonly where: string;
+  reportIntermediate: NonNullable<TrialStore['reportIntermediate']>;
+  enqueue: NonNullable<TrialStore['enqueue']>;
+  addTrials: NonNullable<TrialStore['addTrials']>;
 }
+
+/** Runs one of the store's statements; inside a transaction, on the transaction's connection. */
+type Query = <R extends QueryResultRow>(name: StatementName, values: readonly unknown[]) => Promise<R[]>;
 
 interface StudyRow {
   readonly id: number;
@@ -72,10 +84,14 @@ const toKnown = (row: StudyRow): KnownStudy => ({
   }),
 });
 
-/** A trial this process created and is running: who created it, and the params it set (as JSON). */
+/**
+ * A trial this process created and is running: who created it, the params it set (as JSON), and whether
+ * it reported intermediate values (only then does finishing read them back).
+ */
 interface OwnTrial {
   readonly createdBy: string;
   params?: string;
+  reported?: boolean;
 }
 
 /** `synchronous_commit` of a write: `off`, or null for the server's own setting. */
@@ -141,11 +157,68 @@ class PostgresTrialStore implements PostgresStore {
     ];
     const row = await this.retrying('creating a trial', async (attempt) => {
       const earlier = attempt > 0 ? await this.query<TrialRow>('trialByWrite', [id, writeId]) : [];
-      return earlier[0] ?? (await this.query<TrialRow>('createTrial', values))[0];
+      return earlier[0] ?? (await this.query<TrialRow>('createTrial', values))[0] ?? (await this.takeEntry(values));
     });
     if (row === undefined) return undefined;
     this.own.set(`${id}:${row.number}`, { createdBy: writeId });
     return rowToTrial(study, row) as RunningTrial;
+  }
+
+  /**
+   * `createTrial` when the one-statement path returned nothing (an entry waits, or the limit is reached):
+   * in a transaction that holds the study's row lock, allocates the number and takes the oldest waiting
+   * entry, so every entry is taken once, in order. `values` are `createTrial`'s.
+   */
+  private takeEntry(values: readonly unknown[]): Promise<TrialRow | undefined> {
+    const [id, limit, sync, writeId, owner, expiresAt, startedAt] = values;
+    return this.transaction(async (query) => {
+      const [allocated] = await query<{ number: number; last_seq: string }>('allocateTrial', [id, limit, sync]);
+      if (allocated === undefined) return undefined; // the limit
+      const { number, last_seq: seq } = allocated;
+      return (await query<TrialRow>('takeEntry', [id, number, seq, writeId, owner, expiresAt, startedAt]))[0];
+    });
+  }
+
+  async reportIntermediate(study: string, number: number, step: number, value: number): Promise<void> {
+    await this.updateRow(study, number, 'report', this.durable, [step, value], 'reporting an intermediate value');
+    const own = this.own.get(`${(await this.requireStudy(study)).id}:${number}`);
+    if (own !== undefined) own.reported = true;
+  }
+
+  async enqueue(study: string, entries: readonly EnqueuedParams[]): Promise<number> {
+    const { id } = await this.requireStudy(study);
+    const json = JSON.stringify(entries.map(({ params, key }) => ({ key: key ?? null, params })));
+    const writeId = randomUUID();
+    return this.retrying('enqueueing params', async (attempt) => {
+      // A retry after a lost reply: the first try's entries, if it committed.
+      const [earlier] = attempt > 0 ? await this.query<{ queued: number }>('enqueuedByWrite', [id, writeId]) : [];
+      if (earlier !== undefined && earlier.queued > 0) return earlier.queued;
+      const [done] = await this.query<{ queued: number }>('enqueue', [id, json, this.durable, writeId]);
+      return done?.queued ?? 0;
+    });
+  }
+
+  async addTrials(study: string, added: readonly NewFinishedTrial[]): Promise<readonly FinishedTrial[]> {
+    if (added.length === 0) return [];
+    const { id } = await this.requireStudy(study);
+    const writeId = randomUUID();
+    const columns = addedColumns(study, added, new Date().toISOString());
+    const rows = await this.retrying('adding trials', async (attempt) => {
+      const earlier = attempt > 0 ? await this.query<TrialRow>('trialByWrite', [id, writeId]) : [];
+      if (earlier.length > 0) return earlier;
+      return this.transaction(async (query) => {
+        const [reserved] = await query<{ first: number; seq: string }>('reserveTrials', [
+          id,
+          added.length,
+          this.durable,
+        ]);
+        if (reserved === undefined) throw studyNotFound(study);
+        await query('insertAdded', [id, reserved.first, reserved.seq, writeId, ...columns.trials]);
+        await query('insertAddedIntermediate', [id, reserved.first, ...columns.points]);
+        return query<TrialRow>('trialByWrite', [id, writeId]);
+      });
+    });
+    return rows.map((row) => rowToTrial(study, row) as FinishedTrial);
   }
 
   async setParams(study: string, number: number, params: ParamAssignment): Promise<void> {
@@ -160,11 +233,19 @@ class PostgresTrialStore implements PostgresStore {
   }
 
   async finishTrial(study: string, number: number, outcome: TrialOutcome): Promise<FinishedTrial> {
-    const key = `${(await this.requireStudy(study)).id}:${number}`;
-    const values = [...outcomeValues(outcome), new Date(), this.own.get(key)?.params ?? null];
+    const { id } = await this.requireStudy(study);
+    const key = `${id}:${number}`;
+    const own = this.own.get(key);
+    const values = [...outcomeValues(outcome), new Date(), own?.params ?? null];
     try {
       const row = await this.updateRow(study, number, 'finish', this.durable, values, 'finishing a trial');
-      return rowToTrial(study, row) as FinishedTrial;
+      // Intermediate values are read back only when there may be some: the trial reported here, or
+      // another process ran it.
+      if (own !== undefined && own.reported !== true) return rowToTrial(study, row) as FinishedTrial;
+      const [read] = await this.retrying('finishing a trial', () =>
+        this.query<Pick<TrialRow, 'intermediate'>>('intermediateOf', [id, number]),
+      );
+      return rowToTrial(study, { ...row, intermediate: read?.intermediate ?? null }) as FinishedTrial;
     } finally {
       this.own.delete(key);
     }
@@ -245,6 +326,27 @@ class PostgresTrialStore implements PostgresStore {
     return (await this.pool.query<R>(statement(name, values))).rows;
   }
 
+  /** Runs `task` in a transaction on one pooled connection: committed if it resolves, else rolled back. */
+  private async transaction<T>(task: (query: Query) => Promise<T>): Promise<T> {
+    if (this.closed) throw new ParzenError('STORE_FAILED', `PostgreSQL store \`${this.where}\` is closed.`);
+    const client: PoolClient = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await task(async (name, values) => (await client.query(statement(name, values))).rows);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      broken = await client.query('ROLLBACK').then(
+        () => false,
+        () => true,
+      );
+      throw error;
+    } finally {
+      client.release(broken); // a connection that cannot roll back is dropped from the pool
+    }
+  }
+
   private async retrying<T>(doing: string, task: (attempt: number) => Promise<T>): Promise<T> {
     try {
       return await withRetry(task, this.retryTimeoutMs);
@@ -253,6 +355,24 @@ class PostgresTrialStore implements PostgresStore {
     }
   }
 }
+
+/** The columns of added trials as one array per column (`insertAdded`), and their intermediate values. */
+const addedColumns = (study: string, added: readonly NewFinishedTrial[], now: string) => {
+  const trials: unknown[][] = [[], [], [], [], [], [], []];
+  const points: unknown[][] = [[], [], []];
+  for (const [index, entry] of added.entries()) {
+    const { startedAt, finishedAt } = addedTrial(study, index, entry, now);
+    const row = [...outcomeValues(entry.outcome), startedAt, finishedAt];
+    row.splice(1, 0, JSON.stringify(entry.params));
+    for (const [column, value] of row.entries()) trials[column]?.push(value);
+    for (const { step, value } of entry.intermediate ?? []) {
+      points[0]?.push(index);
+      points[1]?.push(step);
+      points[2]?.push(value);
+    }
+  }
+  return { trials, points };
+};
 
 /**
  * A store in a PostgreSQL database, shared by worker processes on any number of machines. Connects,

@@ -1,6 +1,7 @@
 import type { ErrorInfo } from '@parzen/engine';
 import {
   finishedTrial,
+  type IntermediateValue,
   type Lease,
   type ParamAssignment,
   runningTrial,
@@ -23,6 +24,8 @@ export interface TrialRow {
   readonly finished_at: Date | null;
   readonly updated_seq: string;
   readonly write_id: string;
+  /** `[[step, value], ...]` ordered by step (non-finite values as the strings `NaN`, `Infinity`...), or null. */
+  readonly intermediate?: readonly (readonly [number, number | string])[] | null;
 }
 
 /** The columns an outcome sets, as query parameters (JSON columns as text). */
@@ -51,6 +54,13 @@ const outcomeOf = (row: TrialRow): TrialOutcome => {
   return row.value === null ? { state: 'pruned' } : { state: 'pruned', value: row.value };
 };
 
+/** The intermediate values of a row, frozen; undefined when there are none. */
+const intermediateOf = (row: TrialRow): readonly IntermediateValue[] | undefined => {
+  if (row.intermediate === undefined || row.intermediate === null) return undefined;
+  // PostgreSQL writes a non-finite float8 into JSON as a string: Number('NaN'), Number('-Infinity').
+  return Object.freeze(row.intermediate.map(([step, value]) => Object.freeze({ step, value: Number(value) })));
+};
+
 /** A frozen {@link Trial} snapshot of a row, built by the engine's builders (one shape per state). */
 export const rowToTrial = (study: string, row: TrialRow): Trial => {
   const running = runningTrial({
@@ -59,6 +69,7 @@ export const rowToTrial = (study: string, row: TrialRow): Trial => {
     params: Object.freeze(row.params),
     startedAt: row.started_at.toISOString(),
     lease: leaseOf(row),
+    intermediate: intermediateOf(row),
   });
   if (row.state === 'running') return Object.freeze(running);
   return Object.freeze(finishedTrial(running, outcomeOf(row), row.finished_at?.toISOString() ?? ''));

@@ -1,7 +1,7 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { StudySpec } from '@parzen/engine/plugin';
-import { expectEnqueuedTakenOnce, useTempDir } from '@parzen/test-kit';
+import { expectEnqueuedTakenOnce, expectReportsSeenIncrementally, useTempDir } from '@parzen/test-kit';
 import { describe, expect, it } from 'vitest';
 import { encodeRecord } from './journal-records.js';
 import { createJsonlStore } from './jsonl-store.js';
@@ -137,21 +137,9 @@ describe('jsonl journal format version 2 (intermediate values, enqueued entries,
     await again.store.close();
   });
 
-  it('shows another process its reports and added trials on its next look', async () => {
+  it('shows another store its reports and added trials on its next look', async () => {
     const path = tempPath('shared.parzen.jsonl');
-    const a = open(path).store;
-    const b = open(path).store;
-    await a.openStudy(spec);
-    await b.openStudy(spec);
-    await a.createTrial(spec.name);
-    expect((await b.listTrials(spec.name))[0]?.intermediate).toBeUndefined();
-    await a.reportIntermediate(spec.name, 0, 1, 0.5);
-    await a.addTrials(spec.name, [{ params: { x: 0.3 }, outcome: { state: 'complete', value: 3 } }]);
-    const seen = await b.listTrials(spec.name);
-    expect(seen[0]?.intermediate).toEqual([{ step: 1, value: 0.5 }]);
-    expect(seen[1]).toMatchObject({ state: 'complete', value: 3 });
-    await a.close();
-    await b.close();
+    await expectReportsSeenIncrementally(() => createJsonlStore({ path }));
   });
 
   it('hands each of 20 entries to exactly one trial across 4 processes', { timeout: 60_000 }, async () => {

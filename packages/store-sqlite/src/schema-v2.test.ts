@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { StudySpec } from '@parzen/engine/plugin';
-import { expectEnqueuedTakenOnce, useTempDir } from '@parzen/test-kit';
+import { expectEnqueuedTakenOnce, expectReportsSeenIncrementally, useTempDir } from '@parzen/test-kit';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrate } from './schema.js';
@@ -73,25 +73,9 @@ describe('sqlite schema version 2', () => {
     await again.close();
   });
 
-  it('shows another connection new intermediate values on its next incremental look', async () => {
+  it('shows another connection new intermediate values and imports on its next incremental look', async () => {
     const path = tempPath('shared.parzen.db');
-    const a = createSqliteStore({ path });
-    const b = createSqliteStore({ path });
-    await a.openStudy(spec);
-    await a.createTrial(spec.name);
-    await a.createTrial(spec.name);
-    expect((await b.listTrials(spec.name)).map((trial) => trial.intermediate)).toEqual([undefined, undefined]);
-    await a.reportIntermediate(spec.name, 1, 5, Number.NaN);
-    await a.reportIntermediate(spec.name, 1, 2, Number.NEGATIVE_INFINITY);
-    await a.reportIntermediate(spec.name, 1, 2, 7); // kept: the first value of step 2
-    const seen = await b.listTrials(spec.name);
-    expect(seen[0]?.intermediate).toBeUndefined();
-    expect(seen[1]?.intermediate).toEqual([
-      { step: 2, value: Number.NEGATIVE_INFINITY },
-      { step: 5, value: Number.NaN },
-    ]);
-    await a.close();
-    await b.close();
+    await expectReportsSeenIncrementally(() => createSqliteStore({ path }));
   });
 
   it('adds trials all or none: a trial that cannot be written rolls back the whole call', async () => {

@@ -69,6 +69,7 @@ export class JournalReader {
       if (end < 0) return;
       this.offset += end + 1;
       for (const line of chunk.toString('utf8', 0, end).split('\n')) this.consume(line);
+      this.replica.flush();
       if (this.corrupt !== undefined) this.warnTorn(this.corrupt);
     } catch (error) {
       this.failure = error;
@@ -107,6 +108,7 @@ export class JournalReader {
     this.offset += bytes;
     this.size += bytes;
     this.consume(line.slice(0, -1));
+    this.replica.flush();
   }
 
   /** Call under the lock: reports a torn unterminated last line (no writer can be in the middle of it). */

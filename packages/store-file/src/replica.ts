@@ -3,6 +3,7 @@ import {
   copyParams,
   type EnqueuedParams,
   finishedTrial,
+  type IntermediateValue,
   type ParamAssignment,
   runningTrial,
   type StudyRecord,
@@ -47,6 +48,11 @@ export class ReplayError extends Error {}
  */
 export class Replica {
   private readonly byName = new Map<string, ReplicaStudy>();
+  /**
+   * Intermediate values replayed but not yet in their trial's snapshot, by study and trial number: a
+   * batch of reports rebuilds each trial once, in {@link flush}, instead of once per report.
+   */
+  private readonly curves = new Map<ReplicaStudy, Map<number, readonly IntermediateValue[]>>();
   /** Format version the journal declared, if it has a header line. */
   version: number | undefined;
 
@@ -126,19 +132,46 @@ export class Replica {
       found.trials.push(Object.freeze(addedTrial(record.study, record.number + index, trial, record.at)));
   }
 
+  /** Call after applying a batch of records, before reading: puts pending intermediate values in their trials. */
+  flush(): void {
+    for (const [study, byNumber] of this.curves) for (const number of byNumber.keys()) this.settle(study, number);
+    this.curves.clear();
+  }
+
+  /** Trial `number` with its pending intermediate values, if any, in its snapshot. */
+  private settle(study: ReplicaStudy, number: number): Trial | undefined {
+    const trial = study.trials[number];
+    const intermediate = this.curves.get(study)?.get(number);
+    if (intermediate === undefined || trial?.state !== 'running') return trial;
+    this.curves.get(study)?.delete(number);
+    study.trials[number] = Object.freeze(runningTrial(trial, { intermediate }));
+    return study.trials[number];
+  }
+
   private update(record: Extract<JournalRecord, { op: 'params' | 'lease' | 'finish' | 'report' }>): void {
-    const { trials } = this.require(record.study);
-    const trial = trials[record.number];
-    if (trial === undefined)
+    const study = this.require(record.study);
+    const { trials } = study;
+    if (trials[record.number] === undefined)
       throw new ReplayError(`an update of trial #${record.number} of \`${record.study}\`, which was never created`);
-    if (trial.state !== 'running') return;
+    if (record.op === 'report') {
+      if (trials[record.number]?.state === 'running') this.report(study, record.number, record.step, record.value);
+      return;
+    }
+    const trial = this.settle(study, record.number);
+    if (trial?.state !== 'running') return;
     // Built by the engine's builders, never by spread, so every trial of a state shares one shape.
     if (record.op === 'params')
       trials[record.number] = Object.freeze(runningTrial(trial, { params: copyParams(record.params) }));
     else if (record.op === 'lease') trials[record.number] = Object.freeze(runningTrial(trial, { lease: record.lease }));
-    else if (record.op === 'report') {
-      const intermediate = withIntermediate(trial.intermediate, record.step, record.value);
-      trials[record.number] = Object.freeze(runningTrial(trial, { intermediate }));
-    } else trials[record.number] = Object.freeze(finishedTrial(trial, record.outcome, record.finishedAt));
+    else trials[record.number] = Object.freeze(finishedTrial(trial, record.outcome, record.finishedAt));
+  }
+
+  private report(study: ReplicaStudy, number: number, step: number, value: number): void {
+    let byNumber = this.curves.get(study);
+    if (byNumber === undefined) {
+      byNumber = new Map();
+      this.curves.set(study, byNumber);
+    }
+    byNumber.set(number, withIntermediate(byNumber.get(number) ?? study.trials[number]?.intermediate, step, value));
   }
 }

@@ -1,7 +1,6 @@
 import type { StudySpec, TrialStore } from '@parzen/engine/plugin';
 import { expect } from 'vitest';
 
-type Open = () => TrialStore | Promise<TrialStore>;
 const spec: StudySpec = {
   name: 'reports',
   direction: 'minimize',
@@ -13,7 +12,7 @@ const spec: StudySpec = {
  * Two stores over the same data: what one reports (non-finite values too) and imports, the other sees on
  * its next `listTrials`, however it reads incrementally (a report must mark its trial as changed).
  */
-export const expectReportsSeenIncrementally = async (open: Open): Promise<void> => {
+export const expectReportsSeenIncrementally = async (open: () => TrialStore | Promise<TrialStore>): Promise<void> => {
   const a = await open();
   const b = await open();
   try {

@@ -136,6 +136,21 @@ describe('parzen export and import', () => {
       ['complete', { x: 0.3, model: 1 }],
     ]);
     expect(trials[1]).toMatchObject({ value: 0.5, attributes: { auc: 0.9 } });
+
+    // Again, into the store --store names: the study there gets the next numbers.
+    const again = await cli(
+      'import',
+      target,
+      results,
+      '--on-invalid',
+      'skip',
+      '--store',
+      `sqlite:${join(dir, 'other.db')}`,
+    );
+    expect(again.stdout).toContain('Imported 2 trials into study heart (sqlite store) as #0-#1.');
+    const more = await cli('import', target, results, '--on-invalid=skip');
+    expect(more.stdout).toContain('as #2-#3.');
+    expect(await sqliteTrials(join(dir, 'results.parzen.db'))).toHaveLength(4);
   });
 
   it('reads a CSV with parameter, loss, state and attrs columns', async () => {

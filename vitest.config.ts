@@ -20,6 +20,7 @@ export default defineConfig({
             'packages/*/test/**/*.test.ts',
             'examples/*/src/**/*.test.ts',
             'bench/**/*.test.ts',
+            'docs/tools/**/*.test.ts',
           ],
           exclude: [...configDefaults.exclude, ...POSTGRES_TESTS],
         },

@@ -1,5 +1,6 @@
 import { type CompiledSpace, createHaltonSampler, type HaltonSampler, type Suggester } from '@parzen/engine/plugin';
 
+/** Options of the `quasi-random` suggester. */
 export interface QuasiRandomOptions {
   /** Random digit permutations and shift, seeded by the study seed (default true). */
   readonly scramble?: boolean;

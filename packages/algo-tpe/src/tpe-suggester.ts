@@ -22,7 +22,7 @@ export const createSuggestState = (settings: TpeSettings): SuggestState => ({
  * @remarks Keeps an incremental history between calls (finished trials are immutable, keyed by number
  * and state); results depend only on the context, so a seed reproduces a study. When the run asks for
  * explanations (the config's `"explain": true` gives suggesters `context.explain`), each suggestion's
- * {@link TpeExplanation} goes there, unless the option `explain` is false.
+ * `TpeExplanation` goes there, unless the option `explain` is false.
  *
  * @example
  * const result = await fmin({ objective, space, suggester: createTpeSuggester({ compat: 'hyperopt' }), maxTrials: 100 });

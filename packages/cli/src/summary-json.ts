@@ -3,9 +3,14 @@ import type { StopReason, StudySummary } from '@parzen/engine';
 /**
  * The one-line JSON result of a study, as `run --json` and `best --json` print it:
  * `{"study": "heart", "trials": {"complete": 98, "failed": 2}, "best": {"number": 41, "loss": -371.2, "params": {...}}}`
- * (`best` is null when no trial completed; `stopped` says why a run ended).
+ * (`best` is null when no trial completed; `stopped` says why a run ended, and `stopMessage` what a
+ * stopper said when `stopped` is `stopper`).
  */
-export const summaryJson = (summary: StudySummary, stopped?: StopReason): Record<string, unknown> => ({
+export const summaryJson = (
+  summary: StudySummary,
+  stopped?: StopReason,
+  stopMessage?: string,
+): Record<string, unknown> => ({
   study: summary.study,
   trials: { complete: summary.complete, failed: summary.failed },
   best:
@@ -13,4 +18,5 @@ export const summaryJson = (summary: StudySummary, stopped?: StopReason): Record
       ? null
       : { number: summary.best.number, loss: summary.best.value, params: summary.bestParams ?? {} },
   ...(stopped === undefined ? {} : { stopped }),
+  ...(stopMessage === undefined ? {} : { stopMessage }),
 });

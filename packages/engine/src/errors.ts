@@ -34,6 +34,7 @@ export interface ConfigIssue {
   readonly found: string;
 }
 
+/** The optional facts of a {@link ParzenError}: the plugin at fault, config issues, the cause. */
 export interface ParzenErrorDetails {
   readonly plugin?: string;
   readonly issues?: readonly ConfigIssue[];
@@ -80,9 +81,11 @@ export const unknownPlugin = (kind: string, name: string, known: readonly string
   );
 };
 
+/** The `TRIAL_ALREADY_FINISHED` error: a finished trial was written to again. */
 export const trialAlreadyFinished = (study: string, number: number): ParzenError =>
   new ParzenError('TRIAL_ALREADY_FINISHED', `Trial #${number} of study \`${study}\` has already finished.`);
 
+/** The `TRIAL_NOT_FOUND` error: the study has no trial with that number. */
 export const trialNotFound = (study: string, number: number): ParzenError =>
   new ParzenError('TRIAL_NOT_FOUND', `Study \`${study}\` has no trial #${number}.`);
 
@@ -93,6 +96,7 @@ export const storeUnsupported = (store: string, feature: string, method: string)
     `The \`${store}\` store cannot ${feature}: it has no \`${method}\` method. Use a built-in store (memory, jsonl, sqlite, postgres).`,
   );
 
+/** The `STUDY_NOT_FOUND` error: the store has no study with that name. */
 export const studyNotFound = (study: string): ParzenError =>
   new ParzenError('STUDY_NOT_FOUND', `The store has no study named \`${study}\`. Run it first.`);
 

@@ -1,6 +1,7 @@
 import { createFunctionObjective, type ObjectiveFunction } from './builtins/function-objective.js';
 import { createMemoryStore } from './builtins/memory-store.js';
 import type { Reporter } from './contracts/reporter.js';
+import type { StopContext } from './contracts/stopper.js';
 import type { TrialStore } from './contracts/store.js';
 import type { Suggester } from './contracts/suggester.js';
 import { compileSpace } from './domain/compile-space.js';
@@ -12,6 +13,7 @@ import type { StopReason } from './events/engine-event.js';
 import type { Budget } from './runtime/budget.js';
 import { runStudy } from './runtime/run-study.js';
 
+/** What {@link fmin} takes: the objective, the space, the suggester and the budget; the rest is optional. */
 export interface FminOptions<S extends SpaceDefinition> {
   readonly objective: ObjectiveFunction<ParamsOf<S>>;
   readonly space: S;
@@ -29,12 +31,20 @@ export interface FminOptions<S extends SpaceDefinition> {
   readonly reporters?: readonly Reporter[];
   readonly signal?: AbortSignal;
   readonly trialTimeoutMs?: number;
+  /**
+   * Your own stopping rule, asked after every finished trial with the study's trials and best trial: a
+   * string (the reason, shown in `stopMessage`) or `true` stops the run; `undefined` or `false` goes on.
+   */
+  readonly stopWhen?: (context: StopContext) => string | boolean | undefined;
 }
 
+/** What {@link fmin} returns: the best trial (params as the objective saw them), every trial and why it stopped. */
 export interface FminResult<S extends SpaceDefinition> {
   readonly best: { readonly number: number; readonly loss: number; readonly params: ParamsOf<S> } | undefined;
   readonly trials: readonly Trial[];
   readonly reason: StopReason;
+  /** What `stopWhen` answered when it stopped the run (`reason` is then `stopper`). */
+  readonly stopMessage?: string;
 }
 
 /**
@@ -62,11 +72,13 @@ export const fmin = async <S extends SpaceDefinition>(options: FminOptions<S>): 
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.trialTimeoutMs === undefined ? {} : { trialTimeoutMs: options.trialTimeoutMs }),
+    ...(options.stopWhen === undefined ? {} : { stopper: { name: 'stopWhen', shouldStop: options.stopWhen } }),
   });
   const { best, bestParams } = result.summary;
   return {
     best: best === undefined ? undefined : { number: best.number, loss: best.value, params: bestParams as ParamsOf<S> },
     trials: result.trials,
     reason: result.reason,
+    ...(result.stopMessage === undefined ? {} : { stopMessage: result.stopMessage }),
   };
 };

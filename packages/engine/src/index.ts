@@ -61,4 +61,11 @@ export { type InterruptHandlers, installInterruptHandlers, SIGNAL_EXIT_CODES } f
 export type { RunResult } from './runtime/run-study.js';
 export type { AskedTrial } from './runtime/study-session.js';
 export { summarize } from './runtime/summarize.js';
-export { type AddTrialsResult, Study, type StudyOptions } from './study.js';
+export {
+  type AddTrialsResult,
+  type BestTrial,
+  type OptimizeOptions,
+  Study,
+  type StudyOptions,
+  type StudyTrial,
+} from './study.js';

@@ -14,6 +14,11 @@ export {
   type ObjectiveFunction,
 } from './builtins/function-objective.js';
 export { memoryStoreManifest } from './builtins/memory-store.js';
+export {
+  createNoImprovementStopper,
+  type NoImprovementOptions,
+  noImprovementStopperManifest,
+} from './builtins/no-improvement-stopper.js';
 export { nonePruner, nonePrunerManifest } from './builtins/none-pruner.js';
 export type { ExperimentConfig, PluginChoice } from './config/experiment-config.js';
 export {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createMemoryStore } from './builtins/memory-store.js';
 import type { Suggester } from './contracts/suggester.js';
 import { sampleDistribution } from './domain/sample-distribution.js';
 import { choice, loguniform, option, uniform } from './domain/space-builder.js';
@@ -28,8 +29,58 @@ describe('Study (ask/tell)', () => {
     await study.tell(third.number, { loss: 0.25, epochs: 3 });
     const trials = await study.trials();
     expect(trials.map((trial) => trial.state)).toEqual(['complete', 'failed', 'complete']);
-    expect((await study.best())?.number).toBe(2);
+    expect(await study.best()).toEqual({ number: 2, loss: 0.25, params: third.values });
     await expect(study.tell(0, 1)).rejects.toMatchObject({ code: 'TRIAL_ALREADY_FINISHED' });
+  });
+});
+
+describe('Study.optimize', () => {
+  it('runs the objective on the same study that asks and tells, typed by its space, and resumes', async () => {
+    const store = createMemoryStore();
+    const space = { x: uniform(-2, 2), kind: choice(['a', 'b']) };
+    const open = () => Study.open({ name: 'typed', space, suggester: prior, seed: 2, store });
+    const study = await open();
+    const asked = await study.ask();
+    // Typed: `x` is a number and `kind` is 'a' | 'b' without casts.
+    const x: number = asked.values.x;
+    const kind: 'a' | 'b' = asked.values.kind;
+    await study.tell(asked.number, x ** 2 + (kind === 'a' ? 0 : 1));
+    const seen: string[] = [];
+    const events: string[] = [];
+    const again = await Study.open({
+      name: 'typed',
+      space,
+      suggester: prior,
+      seed: 2,
+      store,
+      onEvent: (e) => events.push(e.type),
+    });
+    const result = await again.optimize({
+      objective: (params) => {
+        seen.push(params.kind);
+        return params.x ** 2 + (params.kind === 'a' ? 0 : 1);
+      },
+      maxTrials: 12,
+    });
+    expect(result.trials).toHaveLength(12);
+    expect(seen).toHaveLength(11);
+    expect(result.reason).toBe('max-trials');
+    const best = await again.best();
+    expect(best).toEqual(result.best);
+    expect(best?.params.x).toBeGreaterThanOrEqual(-2);
+    expect(['a', 'b']).toContain(best?.params.kind);
+    expect(events).toContain('trial.finished');
+    const withObjective = await Study.open({
+      name: 'typed',
+      space,
+      suggester: prior,
+      store,
+      objective: ({ x: v }) => v,
+    });
+    const stopped = await withObjective.optimize({ maxTrials: 100, stopWhen: ({ trials }) => trials.length >= 15 });
+    await expect((await open()).optimize({ maxTrials: 20 })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    expect(stopped).toMatchObject({ reason: 'stopper' });
+    expect(stopped.trials).toHaveLength(15);
   });
 });
 

@@ -1,14 +1,21 @@
+import { createFunctionObjective, type ObjectiveFunction } from './builtins/function-objective.js';
 import { createMemoryStore } from './builtins/memory-store.js';
+import type { StopContext } from './contracts/stopper.js';
 import type { TrialStore } from './contracts/store.js';
 import type { Suggester } from './contracts/suggester.js';
 import { type CompiledSpace, compileSpace } from './domain/compile-space.js';
+import { type ExternalParams, toExternalParams, toInternalParams } from './domain/params.js';
+import type { ParamsOf } from './domain/space-builder.js';
 import type { SpaceDefinition } from './domain/space-definition.js';
-import { bestTrial, type CompleteTrial, type Direction, type FinishedTrial, type Trial } from './domain/trial.js';
-import { storeUnsupported } from './errors.js';
+import { bestTrial, type Direction, type FinishedTrial, type Trial } from './domain/trial.js';
+import { formatIssues, ParzenError, storeUnsupported } from './errors.js';
 import type { EngineEvent } from './events/engine-event.js';
+import type { FminResult } from './fmin.js';
+import type { Budget } from './runtime/budget.js';
 import { checkImportedRows, type ImportedTrialRow, type InvalidRow, importInvalid } from './runtime/imported-trials.js';
 import { interpretObjectiveValue, thrownErrorInfo } from './runtime/interpret-result.js';
-import { type AskedTrial, askTrial, tellTrial } from './runtime/study-session.js';
+import { runStudy } from './runtime/run-study.js';
+import { type AskedTrial, askTrial, type StudySession, tellTrial } from './runtime/study-session.js';
 
 /** What {@link Study.addTrials} did: the trials it added, and the rows it skipped with their problems. */
 export interface AddTrialsResult {
@@ -16,10 +23,13 @@ export interface AddTrialsResult {
   readonly skipped: readonly InvalidRow[];
 }
 
-export interface StudyOptions {
+/** What {@link Study.open} takes: the study name, space, suggester, store, seed and direction. */
+export interface StudyOptions<S extends SpaceDefinition = SpaceDefinition> {
   readonly name?: string;
-  readonly space: SpaceDefinition;
+  readonly space: S;
   readonly suggester: Suggester;
+  /** What `optimize` runs when it is not given one. */
+  readonly objective?: ObjectiveFunction<ParamsOf<S>>;
   /** Default: a memory store. */
   readonly store?: TrialStore;
   readonly seed?: number;
@@ -29,24 +39,54 @@ export interface StudyOptions {
   readonly explain?: boolean;
 }
 
+const ignore = (): void => {};
+
+/** A trial to evaluate, as `ask()` returns it: `values` are typed by the study's space. */
+export type StudyTrial<S extends SpaceDefinition> = AskedTrial & { readonly values: ParamsOf<S> };
+
+/** How `study.optimize` runs: a budget (at least one limit) and run controls, as for `fmin`. */
+export interface OptimizeOptions<S extends SpaceDefinition = SpaceDefinition> {
+  /** Default: the study's `objective`. */
+  readonly objective?: ObjectiveFunction<ParamsOf<S>>;
+  /** Stop when the study has this many trials (earlier ones count). */
+  readonly maxTrials?: number;
+  /** Other stopping rules; `maxTrials` above is merged in. */
+  readonly budget?: Budget;
+  readonly concurrency?: number;
+  readonly signal?: AbortSignal;
+  readonly trialTimeoutMs?: number;
+  /** Your own stopping rule (see `FminOptions.stopWhen`). */
+  readonly stopWhen?: (context: StopContext) => string | boolean | undefined;
+}
+
+/** The best trial as a user reads it: its number, loss and params as the objective saw them. */
+export interface BestTrial<S extends SpaceDefinition> {
+  readonly number: number;
+  readonly loss: number;
+  readonly params: ParamsOf<S>;
+}
+
 /**
- * The ask/tell interface: you run the objective, the study suggests and records.
+ * A study: ask/tell (you run the objective, the study suggests and records) or `optimize` (the study
+ * runs it), over one store. Typed by its space: `ask().values` and `best().params` are `ParamsOf<S>`.
  *
  * @example
  * ```ts
  * const study = await Study.open({ space: { x: uniform(-2, 2) }, suggester: createRandomSuggester() });
  * const trial = await study.ask();
- * await study.tell(trial.number, (trial.values.x as number) ** 2);
+ * await study.tell(trial.number, trial.values.x ** 2);
+ * const { best } = await study.optimize({ objective: ({ x }) => x ** 2, maxTrials: 50 });
  * ```
  */
-export class Study {
+export class Study<S extends SpaceDefinition = SpaceDefinition> {
   private constructor(
-    private readonly session: Parameters<typeof askTrial>[0],
+    private readonly session: StudySession,
     readonly name: string,
+    private readonly objective: ObjectiveFunction<ParamsOf<S>> | undefined,
   ) {}
 
   /** Opens (creates or resumes) a study in the store. */
-  static async open(options: StudyOptions): Promise<Study> {
+  static async open<const S extends SpaceDefinition>(options: StudyOptions<S>): Promise<Study<S>> {
     const space: CompiledSpace = compileSpace(options.space);
     const store = options.store ?? createMemoryStore();
     const spec = {
@@ -61,17 +101,58 @@ export class Study {
       space,
       store,
       suggester: options.suggester,
-      emit: options.onEvent ?? (() => {}),
+      emit: options.onEvent ?? ignore,
       ...(options.explain === undefined ? {} : { explain: options.explain }),
     };
-    return new Study(session, spec.name);
+    return new Study<S>(session, spec.name, options.objective);
   }
 
   /** A new trial with suggested params (`values` is what the objective should get). */
-  async ask(): Promise<AskedTrial> {
+  async ask(): Promise<StudyTrial<S>> {
     const asked = await askTrial(this.session);
     if (asked === undefined) throw new Error('unreachable: no limit was given');
-    return asked;
+    return asked as StudyTrial<S>;
+  }
+
+  /**
+   * Runs the objective on trials of this study until the budget says stop: what `fmin` does, on a study
+   * you can also ask and tell, resume and inspect. Resolves to the best trial, every trial and why the
+   * run stopped.
+   */
+  async optimize(options: OptimizeOptions<S>): Promise<FminResult<S>> {
+    const { spec, space, store, suggester, emit } = this.session;
+    const objective = options.objective ?? this.objective;
+    if (objective === undefined)
+      throw new ParzenError(
+        'CONFIG_INVALID',
+        'study.optimize needs an objective: give `objective` to Study.open (or createStudy), or to optimize.',
+      );
+    const budget: Budget = {
+      ...options.budget,
+      ...(options.maxTrials === undefined ? {} : { maxTrials: options.maxTrials }),
+    };
+    const result = await runStudy({
+      spec,
+      space,
+      store,
+      suggester,
+      objective: createFunctionObjective(objective as ObjectiveFunction<ExternalParams>),
+      budget,
+      ...(emit === ignore ? {} : { reporters: [{ name: 'study', onEvent: emit }] }),
+      ...(this.session.explain === undefined ? {} : { explain: this.session.explain }),
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.trialTimeoutMs === undefined ? {} : { trialTimeoutMs: options.trialTimeoutMs }),
+      ...(options.stopWhen === undefined ? {} : { stopper: { name: 'stopWhen', shouldStop: options.stopWhen } }),
+    });
+    const { best, bestParams } = result.summary;
+    return {
+      best:
+        best === undefined ? undefined : { number: best.number, loss: best.value, params: bestParams as ParamsOf<S> },
+      trials: result.trials,
+      reason: result.reason,
+      ...(result.stopMessage === undefined ? {} : { stopMessage: result.stopMessage }),
+    };
   }
 
   /**
@@ -113,11 +194,38 @@ export class Study {
     return { added, skipped: checked.invalid };
   }
 
+  /**
+   * Queues params for the next trials, as the objective sees them (a choice by its option's value); they
+   * may name only some parameters, and the suggester samples the rest. Each entry is taken by exactly one
+   * trial (`ask()` here, or a worker sharing the store), before any sampled trial. With a `key`, params
+   * whose key the study has already queued are skipped. Resolves to whether the entry was queued.
+   *
+   * @throws `ParzenError` `PARAMS_INVALID` naming each value that does not fit the space.
+   */
+  async enqueue(params: Readonly<Record<string, unknown>>, options: { readonly key?: string } = {}): Promise<boolean> {
+    const { store, space } = this.session;
+    const { params: internal, issues } = toInternalParams(space, params, '', { partial: true });
+    if (issues.length > 0)
+      throw new ParzenError('PARAMS_INVALID', `Cannot enqueue these params:\n${formatIssues(issues)}`, { issues });
+    if (store.enqueue === undefined) throw storeUnsupported(store.name, 'enqueue params', 'enqueue');
+    const entry = { params: internal, ...(options.key === undefined ? {} : { key: options.key }) };
+    return (await store.enqueue(this.name, [entry])) === 1;
+  }
+
+  /** The study's trials as the store has them, ordered by number. */
   trials(): Promise<readonly Trial[]> {
     return this.session.store.listTrials(this.name);
   }
 
-  async best(): Promise<CompleteTrial | undefined> {
-    return bestTrial(await this.trials(), this.session.spec.direction);
+  /** The best complete trial so far (its params as the objective saw them), or undefined. */
+  async best(): Promise<BestTrial<S> | undefined> {
+    const best = bestTrial(await this.trials(), this.session.spec.direction);
+    return best === undefined
+      ? undefined
+      : {
+          number: best.number,
+          loss: best.value,
+          params: toExternalParams(this.session.space, best.params) as ParamsOf<S>,
+        };
   }
 }

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EvaluationResult } from '@parzen/engine/plugin';
+import type { EvaluationContext, EvaluationResult } from '@parzen/engine/plugin';
 import { testPluginContext } from '@parzen/engine/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type CommandObjectiveOptions, commandObjectiveManifest, createCommandObjective } from './command-objective.js';
@@ -15,19 +15,48 @@ const options = (command: string[], extra: Partial<CommandObjectiveOptions> = {}
   inheritEnv: true,
   stdin: 'json',
   stderrTailChars: 4000,
+  pruneGraceSeconds: 5,
   ...extra,
 });
 const evaluate = (
   opts: CommandObjectiveOptions,
   params: Record<string, number | string> = { x: 2 },
   signal = new AbortController().signal,
+  context: Partial<EvaluationContext> = {},
 ) =>
   createCommandObjective(opts, { baseDir: dir, study: 'unit' }).evaluate(params, {
     trialNumber: 3,
     signal,
     report: async () => {},
     shouldPrune: () => false,
+    ...context,
   });
+
+/**
+ * A fake evaluation context that records reports (each taking a little time, to show they are awaited
+ * one at a time) and says "prune" once `pruneAt` has been reported.
+ */
+const recorder = (pruneAt = Number.POSITIVE_INFINITY) => {
+  const reports: [number, number][] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let prunedAtMs: number | undefined;
+  const context: Partial<EvaluationContext> = {
+    report: async (step, value) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await (step % 500 === 0 ? new Promise((resolve) => setTimeout(resolve, 2)) : Promise.resolve());
+      reports.push([step, value]);
+      inFlight--;
+    },
+    shouldPrune: () => {
+      const prune = (reports.at(-1)?.[0] ?? -1) >= pruneAt;
+      if (prune) prunedAtMs ??= Date.now();
+      return prune;
+    },
+  };
+  return { context, reports, maxInFlight: () => maxInFlight, prunedAtMs: () => prunedAtMs };
+};
 const details = (result: EvaluationResult) => (result.status === 'failed' ? (result.error.details ?? {}) : {});
 /** Alive and not a zombie (a killed orphan may wait for a reaper that never comes in a container). */
 const isAlive = (pid: number) => {
@@ -36,6 +65,11 @@ const isAlive = (pid: number) => {
   } catch {
     return false;
   }
+};
+/** Waits a moment (a killed process takes a little while to go), then checks the pid in the file is gone. */
+const expectGone = async (pidFile: string) => {
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(isAlive(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
 };
 const hasPython = (() => {
   try {
@@ -64,6 +98,24 @@ import { writeFileSync } from 'node:fs';
 const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
 writeFileSync(process.argv[2], String(child.pid));
 setInterval(() => {}, 1000);`,
+  );
+  // Reports one step every 20 ms forever, with a grandchild in its group; on SIGTERM it says so and exits
+  // 0 (unless told to ignore SIGTERM).
+  writeFileSync(
+    join(dir, 'trainer.mjs'),
+    `import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+const [pidFile, mode] = process.argv.slice(2);
+process.on('SIGTERM', () => {
+  if (mode === 'stubborn') return;
+  console.error('got SIGTERM at step ' + step);
+  process.exit(0);
+});
+const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+writeFileSync(pidFile, String(child.pid));
+let step = 0;
+if (mode === 'malformed') console.log(JSON.stringify({ step: -1, value: 1 }));
+setInterval(() => console.log(JSON.stringify({ step: step++, value: 1 / step })), 20);`,
   );
   writeFileSync(
     join(dir, 'heart.py'),
@@ -119,9 +171,7 @@ describe('command objective', () => {
     expect(Date.now() - started).toBeLessThan(5000);
     expect(result.status === 'failed' && result.error.code).toBe('TIMEOUT');
     expect(details(result)).toMatchObject({ signal: 'SIGKILL' });
-    const grandchild = Number(readFileSync(pidFile, 'utf8'));
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(isAlive(grandchild)).toBe(false);
+    await expectGone(pidFile);
   });
 
   it('kills the process group when the evaluation is aborted', async () => {
@@ -135,8 +185,7 @@ describe('command objective', () => {
     }, 50);
     const result = await evaluate(options([process.execPath, 'spawner.mjs', pidFile]), { x: 1 }, controller.signal);
     expect(result.status === 'failed' && result.error.code).toBe('INTERRUPTED');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(isAlive(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
+    await expectGone(pidFile);
   });
 
   it('fails a trial whose program cannot start (a templated program name)', async () => {
@@ -160,5 +209,89 @@ describe('command objective', () => {
     const relative = () =>
       commandObjectiveManifest.create(options(['./missing.sh']), testPluginContext({ baseDir: dir, study: 's' }));
     expect(relative).toThrow(`no executable file at ${join(dir, 'missing.sh')}`);
+  });
+});
+
+/** Runs `trainer.mjs` (in `mode`) with a context that prunes at `pruneAt`; times the stop from the decision. */
+const runTrainer = async (mode: string, pruneAt?: number, extra: Partial<CommandObjectiveOptions> = {}) => {
+  const pidFile = join(dir, `${mode}.pid`);
+  const fake = recorder(pruneAt);
+  const started = Date.now();
+  const result = await evaluate(
+    options([process.execPath, 'trainer.mjs', pidFile, mode], extra),
+    { x: 1 },
+    undefined,
+    fake.context,
+  );
+  const stopMs = Date.now() - (fake.prunedAtMs() ?? started);
+  return { result, stopMs, pidFile, reports: fake.reports };
+};
+
+describe('command objective: reports and pruning', () => {
+  it('passes 10,000 report lines to the context in order, one at a time, and still reads the final loss', async () => {
+    const program = `for (let step = 0; step < 10000; step++) {
+  console.log(JSON.stringify({ step, value: step / 10000 }));
+  if (step % 1000 === 0) console.log('epoch ' + step + ' done {"step"');
+}
+console.log(JSON.stringify({ step: 10000, value: 1, loss: 0.25, epochs: 10000 }));
+console.log('bye');`;
+    const fake = recorder();
+    const result = await evaluate(options([process.execPath, '-e', program]), { x: 1 }, undefined, fake.context);
+    expect(result).toEqual({ status: 'ok', value: 0.25, attributes: { step: 10000, value: 1, epochs: 10000 } });
+    expect(fake.reports).toHaveLength(10000);
+    expect(fake.reports.every(([step, value], index) => step === index && value === index / 10000)).toBe(true);
+    expect(fake.maxInFlight()).toBe(1);
+  });
+
+  it('stops the process group with SIGTERM when shouldPrune turns true, grandchild included', async () => {
+    const { result, stopMs, pidFile, reports } = await runTrainer('polite', 3);
+    expect(result.status === 'failed' && result.error.code).toBe('PRUNED');
+    expect(result.status === 'failed' && result.error.message).toMatch(
+      /^The pruner stopped the trial at step 3 \(value 0\.25\): `.*trainer\.mjs .*` got SIGTERM on its process group and exited with code 0\.$/,
+    );
+    expect(details(result)).toMatchObject({ step: 3, value: 0.25, exitCode: 0, signal: null });
+    expect(details(result).stderrTail).toMatch(/^got SIGTERM at step \d+\n$/);
+    expect(reports.map(([step]) => step)).toEqual([0, 1, 2, 3]); // later lines are not reports any more
+    expect(stopMs).toBeLessThan(2000); // well within the 5 s grace period
+    await expectGone(pidFile);
+  });
+
+  it('sends SIGKILL after the grace period to a program that ignores SIGTERM', async () => {
+    const { result, stopMs, pidFile } = await runTrainer('stubborn', 1, { pruneGraceSeconds: 0.6 });
+    expect(result.status === 'failed' && result.error.code).toBe('PRUNED');
+    expect(result.status === 'failed' && result.error.message).toMatch(
+      /got SIGTERM on its process group and was killed by SIGKILL after the 0\.6 s grace period\.$/,
+    );
+    expect(details(result)).toMatchObject({ step: 1, signal: 'SIGKILL' });
+    expect(stopMs).toBeGreaterThanOrEqual(600);
+    expect(stopMs).toBeLessThan(3000);
+    await expectGone(pidFile);
+  });
+
+  it('fails the trial on a malformed report line, quoting it, and stops the program', async () => {
+    const { result, stopMs, pidFile, reports } = await runTrainer('malformed');
+    expect(result.status === 'failed' && result.error.code).toBe('COMMAND_BAD_REPORT');
+    expect(result.status === 'failed' && result.error.message).toMatch(
+      /printed a malformed report line "\{\\"step\\":-1,\\"value\\":1\}": "step" must be a non-negative integer; found -1; its process group was stopped\.$/,
+    );
+    expect(details(result)).toMatchObject({ line: '{"step":-1,"value":1}', exitCode: 0 });
+    expect(reports).toEqual([]);
+    expect(stopMs).toBeLessThan(4000); // from the start: SIGTERM at the bad line, not a timeout
+    await expectGone(pidFile);
+  });
+
+  it('fails the trial when the context refuses a report', async () => {
+    const result = await evaluate(
+      options([process.execPath, '-e', 'console.log(JSON.stringify({ step: 1, value: 2 })); console.log(7)']),
+      { x: 1 },
+      undefined,
+      {
+        report: async () => {
+          throw new Error('the store is gone');
+        },
+      },
+    );
+    expect(result.status === 'failed' && result.error.code).toBe('REPORT_FAILED');
+    expect(result.status === 'failed' && result.error.message).toMatch(/was not accepted: the store is gone/);
   });
 });

@@ -11,6 +11,7 @@ import { expandArgv, expandEnv, TemplateError, templateProblems } from './argv-t
 import { commandEnv, envNameCollisions } from './command-env.js';
 import { findExecutable } from './find-executable.js';
 import { findLossLine } from './parse-loss.js';
+import { createReportReader, MalformedReportError, type Report } from './report-lines.js';
 import { type CommandOutcome, runCommand } from './run-command.js';
 
 /** Options of the `command` objective (after the schema's defaults are filled in). */
@@ -29,6 +30,11 @@ export interface CommandObjectiveOptions {
   readonly timeoutSeconds?: number;
   /** How many characters of stderr a failed trial keeps in `error.details.stderrTail`. */
   readonly stderrTailChars: number;
+  /**
+   * When the pruner stops a trial, its process group gets SIGTERM, then SIGKILL after this many seconds
+   * if the program is still running (default 5).
+   */
+  readonly pruneGraceSeconds: number;
 }
 
 /** The options' JSON Schema; ajv fills the defaults. */
@@ -64,6 +70,13 @@ export const commandObjectiveOptionsSchema = {
       description: 'Per-trial limit; kills the process group.',
     },
     stderrTailChars: { type: 'integer', minimum: 0, default: 4000, description: 'Stderr kept in a failed trial.' },
+    pruneGraceSeconds: {
+      type: 'number',
+      minimum: 0,
+      maximum: 3600,
+      default: 5,
+      description: 'A pruned trial gets SIGTERM on its process group, then SIGKILL after this many seconds.',
+    },
   },
 } as const;
 
@@ -75,11 +88,37 @@ const failed = (code: string, message: string, details: Record<string, unknown>)
 const describeEnd = (outcome: CommandOutcome): string =>
   outcome.signal === null ? `exited with code ${outcome.exitCode}` : `was killed by ${outcome.signal}`;
 
-/** Turns a finished command into a trial result: a loss, or a failure with exit code and stderr tail. */
+/** How the report protocol ended a command: pruned at a report, or not. */
+export interface ReportOutcome {
+  /** The report at which the pruner said stop (the program was then sent SIGTERM). */
+  readonly prunedAt?: Report;
+  /** The grace period between SIGTERM and SIGKILL (`pruneGraceSeconds`), for the message. */
+  readonly graceSeconds: number;
+}
+
+/** The failure of a command that printed a malformed report line, or whose report was not accepted. */
+const reportFailure = (error: unknown, shown: string, details: Record<string, unknown>): EvaluationResult =>
+  error instanceof MalformedReportError
+    ? failed('COMMAND_BAD_REPORT', `\`${shown}\` printed a ${error.message}; its process group was stopped.`, {
+        ...details,
+        line: error.line,
+      })
+    : failed(
+        'REPORT_FAILED',
+        `A report of \`${shown}\` was not accepted: ${error instanceof Error ? error.message : String(error)}; its process group was stopped.`,
+        details,
+      );
+
+/**
+ * Turns a finished command into a trial result: a loss, or a failure with exit code and stderr tail. A
+ * command the pruner stopped fails with `PRUNED` (the run loop records the trial as pruned at its last
+ * report), whatever it printed or how it ended.
+ */
 export const interpretCommandOutcome = (
   outcome: CommandOutcome,
   argv: readonly string[],
   timeoutSeconds?: number,
+  reports?: ReportOutcome,
 ): EvaluationResult => {
   const shown = argv.join(' ');
   const details = {
@@ -91,6 +130,18 @@ export const interpretCommandOutcome = (
   };
   if (outcome.startError !== undefined)
     return failed('COMMAND_NOT_STARTED', `\`${shown}\` could not start: ${outcome.startError.message}`, details);
+  const pruned = reports?.prunedAt;
+  if (pruned !== undefined) {
+    const end = outcome.graceExpired
+      ? `was killed by SIGKILL after the ${reports?.graceSeconds} s grace period`
+      : describeEnd(outcome);
+    return failed(
+      'PRUNED',
+      `The pruner stopped the trial at step ${pruned.step} (value ${pruned.value}): \`${shown}\` got SIGTERM on its process group and ${end}.`,
+      { ...details, step: pruned.step, value: pruned.value },
+    );
+  }
+  if (outcome.lineFailed) return reportFailure(outcome.lineError, shown, details);
   if (outcome.timedOut) {
     return failed(
       'TIMEOUT',
@@ -115,7 +166,10 @@ export const interpretCommandOutcome = (
 /**
  * Runs any program as the objective, once per trial: the params go in as JSON on stdin, as environment
  * variables (`PARZEN_PARAM_<NAME>`, `PARZEN_PARAMS`, `PARZEN_TRIAL`, `PARZEN_STUDY`) and through the argv
- * template; the loss comes back on stdout. See {@link CommandObjectiveOptions}.
+ * template; the loss comes back on stdout. A stdout line `{"step": n, "value": x}` is an intermediate
+ * report, passed to the run loop as it is printed; when the pruner says stop, the program's process group
+ * gets SIGTERM (SIGKILL after `pruneGraceSeconds`) and the trial fails with `PRUNED`. See
+ * {@link CommandObjectiveOptions} and the package README.
  */
 export const createCommandObjective = (
   options: CommandObjectiveOptions,
@@ -141,6 +195,7 @@ export const createCommandObjective = (
       }
       const stop = new AbortController();
       running.add(stop);
+      const reports = createReportReader(evaluation);
       try {
         const outcome = await runCommand({
           argv,
@@ -148,10 +203,17 @@ export const createCommandObjective = (
           env: env(params, evaluation.trialNumber, extraEnv),
           signal: AbortSignal.any([evaluation.signal, stop.signal]),
           stderrTail: options.stderrTailChars,
+          onStdoutLine: reports.onLine,
+          terminate: reports.prune,
+          terminateGraceMs: options.pruneGraceSeconds * 1000,
           ...(options.stdin === 'json' ? { input: `${JSON.stringify(params)}\n` } : {}),
           ...(options.timeoutSeconds === undefined ? {} : { timeoutMs: options.timeoutSeconds * 1000 }),
         });
-        return interpretCommandOutcome(outcome, argv, options.timeoutSeconds);
+        const prunedAt = reports.prunedAt();
+        return interpretCommandOutcome(outcome, argv, options.timeoutSeconds, {
+          graceSeconds: options.pruneGraceSeconds,
+          ...(prunedAt === undefined ? {} : { prunedAt }),
+        });
       } finally {
         running.delete(stop);
       }

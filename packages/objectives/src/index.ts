@@ -1,7 +1,8 @@
 /**
  * @packageDocumentation
  * Objective adapters for Parzen configs: `module` (a function exported by a JS/TS file or a package) and
- * `command` (any program; params in on stdin, env and argv, the loss out on stdout).
+ * `command` (any program; params in on stdin, env and argv, the loss out on stdout, intermediate values as
+ * `{"step": n, "value": x}` stdout lines).
  */
 import type { AnyPluginManifest } from '@parzen/engine/plugin';
 import { commandObjectiveManifest } from './command-objective.js';
@@ -15,6 +16,7 @@ export {
   commandObjectiveOptionsSchema,
   createCommandObjective,
   interpretCommandOutcome,
+  type ReportOutcome,
 } from './command-objective.js';
 export { loadModuleExport } from './load-module-export.js';
 export {
@@ -25,6 +27,7 @@ export {
 } from './module-objective.js';
 export { findLossLine } from './parse-loss.js';
 export { registerTypeScript } from './register-typescript.js';
+export { parseReportLine, type Report, type ReportLine } from './report-lines.js';
 export { type CommandOutcome, type RunCommandOptions, runCommand } from './run-command.js';
 
 /** The package's plugins, for a config's composition root: the `module` and `command` objectives. */

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { EvaluationContext } from '@parzen/engine/plugin';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createModuleObjective } from './module-objective.js';
 
@@ -23,6 +24,26 @@ beforeAll(() => {
   if (mode === 'function') return { loss: x, callback: () => 1 };
   if (mode === 'polite') await new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('stopped politely'))));
   return x * 2;
+};\n`,
+  );
+  writeFileSync(
+    join(dir, 'curve.mjs'),
+    `export default async ({ x, mode }, { report, shouldPrune }) => {
+  if (mode === 'unawaited') {
+    report(0, x); report(1, x + 1); report(2, x + 2);
+    return x;
+  }
+  if (mode === 'refused') {
+    try { await report(-1, 0); } catch (error) { return { loss: 99, refused: error.message }; }
+  }
+  for (let step = 0; step < 10; step++) {
+    await report(step, x / (step + 1));
+    if (shouldPrune()) {
+      if (mode === 'throw') throw new Error('stopped at step ' + step);
+      return { loss: x / (step + 1), stoppedAt: step };
+    }
+  }
+  return { loss: x / 10, stoppedAt: 10 };
 };\n`,
   );
   writeFileSync(join(dir, 'typed.ts'), 'export const train = (p: { x: number }): number => p.x + 0.5;\n');
@@ -124,5 +145,80 @@ describe('module objective in a worker thread (the default)', () => {
     await expect(createModuleObjective({ path: './objective.mjs', export: 'train' }, dir)).rejects.toThrow(
       /`train` .* has no such export; expected a function/,
     );
+  });
+});
+
+/**
+ * A fake evaluation context: records reports (each takes a few ms, so a report that resolved early would
+ * show), refuses a negative step, and says "prune" once `pruneAt` has been reported.
+ */
+const recorder = (pruneAt = Number.POSITIVE_INFINITY) => {
+  const reports: [number, number][] = [];
+  const context: EvaluationContext = {
+    trialNumber: 2,
+    signal,
+    report: async (step, value) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (step < 0) throw new Error(`step must be a non-negative integer; found ${step}`);
+      reports.push([step, value]);
+    },
+    shouldPrune: () => (reports.at(-1)?.[0] ?? -1) >= pruneAt,
+  };
+  return { context, reports };
+};
+
+describe.each(['none', 'worker'] as const)('module objective reports (isolate: %s)', (isolate) => {
+  it('passes report and shouldPrune to the function; a pruned function returns or throws as usual', async () => {
+    const objective = await createModuleObjective({ path: './curve.mjs', export: 'default', isolate }, dir);
+    try {
+      const pruned = recorder(3);
+      expect(await objective.evaluate({ x: 12 }, pruned.context)).toEqual({
+        status: 'ok',
+        value: 3,
+        attributes: { stoppedAt: 3 }, // shouldPrune() saw the decision of the report it had just awaited
+      });
+      expect(pruned.reports).toEqual([
+        [0, 12],
+        [1, 6],
+        [2, 4],
+        [3, 3],
+      ]);
+
+      const thrown = recorder(1);
+      expect(await objective.evaluate({ x: 1, mode: 'throw' }, thrown.context)).toMatchObject({
+        status: 'failed',
+        error: { code: 'OBJECTIVE_THREW', message: 'stopped at step 1' },
+      });
+
+      const full = recorder();
+      expect(await objective.evaluate({ x: 10 }, full.context)).toEqual({
+        status: 'ok',
+        value: 1,
+        attributes: { stoppedAt: 10 },
+      });
+      expect(full.reports.map(([step]) => step)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+
+      const unawaited = recorder();
+      expect(await objective.evaluate({ x: 5, mode: 'unawaited' }, unawaited.context)).toEqual({
+        status: 'ok',
+        value: 5,
+      });
+      if (isolate === 'worker') {
+        // Across the thread the trial's result waits for its reports, which arrive in order.
+        expect(unawaited.reports).toEqual([
+          [0, 5],
+          [1, 6],
+          [2, 7],
+        ]);
+      }
+
+      const refused = recorder();
+      expect(await objective.evaluate({ x: 1, mode: 'refused' }, refused.context)).toMatchObject({
+        status: 'ok',
+        attributes: { refused: 'step must be a non-negative integer; found -1' },
+      });
+    } finally {
+      await objective.close?.();
+    }
   });
 });

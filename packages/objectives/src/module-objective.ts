@@ -39,8 +39,11 @@ export const moduleObjectiveOptionsSchema = {
 } as const;
 
 /**
- * Loads the function and wraps it: it gets the params object (and `{ trialNumber, signal }`), returns a
- * number or `{ loss, ... }`, maybe async. A throw, NaN or a non-number is a failed trial.
+ * Loads the function and wraps it: it gets the params object and a context `{ trialNumber, signal,
+ * report, shouldPrune }`, returns a number or `{ loss, ... }`, maybe async. A throw, NaN or a non-number
+ * is a failed trial. `await report(step, value)` records a point of the learning curve (across a worker
+ * thread it resolves once Parzen's thread has stored it and asked the pruner); `shouldPrune()` then says,
+ * synchronously, whether the pruner wants the trial stopped, and the function returns or throws.
  */
 export const createModuleObjective = async (
   options: ModuleObjectiveOptions,

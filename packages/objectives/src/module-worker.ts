@@ -12,15 +12,27 @@ export interface ModuleWorkerData {
   readonly baseDir: string;
 }
 
-/** A message to the worker: evaluate params, or abort an evaluation (its signal fires). */
+/**
+ * A message to the worker: evaluate params, abort an evaluation (its signal fires), or answer a report
+ * (stored, with the pruner's decision; or refused, with why).
+ */
 export type ModuleWorkerRequest =
   | { readonly type: 'evaluate'; readonly id: number; readonly params: unknown; readonly trialNumber: number }
-  | { readonly type: 'abort'; readonly id: number };
+  | { readonly type: 'abort'; readonly id: number }
+  | { readonly type: 'reported'; readonly id: number; readonly seq: number; readonly prune: boolean }
+  | { readonly type: 'report-failed'; readonly id: number; readonly seq: number; readonly message: string };
 
 /** A message from the worker. */
 export type ModuleWorkerReply =
   | { readonly type: 'ready' }
   | { readonly type: 'load-failed'; readonly message: string }
+  | {
+      readonly type: 'report';
+      readonly id: number;
+      readonly seq: number;
+      readonly step: unknown;
+      readonly value: unknown;
+    }
   | { readonly type: 'result'; readonly id: number; readonly value: unknown }
   | { readonly type: 'threw'; readonly id: number; readonly error: unknown };
 
@@ -39,18 +51,69 @@ const send = (reply: ModuleWorkerReply): void => {
   }
 };
 
+/** One running trial in this thread: its signal, its reports waiting for an answer, the latest prune decision. */
+interface RunningTrial {
+  readonly controller: AbortController;
+  readonly waiting: Map<number, { resolve: () => void; reject: (error: Error) => void }>;
+  prune: boolean;
+}
+
+/**
+ * The second argument of the objective in this thread: `report` posts the value to Parzen's thread and
+ * resolves when it has been stored and judged; `shouldPrune()` returns the decision of the latest answered
+ * report, synchronously.
+ */
+const trialContext = (id: number, trialNumber: number, trial: RunningTrial) => {
+  let seq = 0;
+  return {
+    trialNumber,
+    signal: trial.controller.signal,
+    report: (step: number, value: number): Promise<void> =>
+      new Promise<void>((resolve, reject) => {
+        const at = seq++;
+        trial.waiting.set(at, { resolve, reject });
+        try {
+          port?.postMessage({ type: 'report', id, seq: at, step, value } satisfies ModuleWorkerReply);
+        } catch (error) {
+          trial.waiting.delete(at);
+          reject(error);
+        }
+      }),
+    shouldPrune: (): boolean => trial.prune,
+  };
+};
+
+/** Settles the report a `reported` or `report-failed` answer is for. */
+const answerReport = (
+  trial: RunningTrial | undefined,
+  answer: Extract<ModuleWorkerRequest, { type: 'reported' | 'report-failed' }>,
+): void => {
+  const waiting = trial?.waiting.get(answer.seq);
+  if (trial === undefined || waiting === undefined) return;
+  trial.waiting.delete(answer.seq);
+  if (answer.type === 'report-failed') waiting.reject(new Error(answer.message));
+  else {
+    trial.prune = answer.prune;
+    waiting.resolve();
+  }
+};
+
 try {
   const objective = await loadModuleExport(path, exportName, baseDir);
-  const running = new Map<number, AbortController>();
+  const running = new Map<number, RunningTrial>();
   port?.on('message', async (request: ModuleWorkerRequest) => {
     if (request.type === 'abort') {
-      running.get(request.id)?.abort(new Error('aborted'));
+      running.get(request.id)?.controller.abort(new Error('aborted'));
       return;
     }
-    const controller = new AbortController();
-    running.set(request.id, controller);
+    if (request.type === 'reported' || request.type === 'report-failed') {
+      answerReport(running.get(request.id), request);
+      return;
+    }
+    const trial: RunningTrial = { controller: new AbortController(), waiting: new Map(), prune: false };
+    running.set(request.id, trial);
     try {
-      const value = await objective(request.params, { trialNumber: request.trialNumber, signal: controller.signal });
+      const value = await objective(request.params, trialContext(request.id, request.trialNumber, trial));
       send({ type: 'result', id: request.id, value });
     } catch (error) {
       send({ type: 'threw', id: request.id, error });

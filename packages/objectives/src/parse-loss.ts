@@ -22,7 +22,7 @@ const TOKEN_VALUES: Readonly<Record<string, number>> = {
  * (`{"loss": NaN}`), so such a loss fails the trial as NaN or infinite rather than as missing. Tokens
  * inside strings are left alone.
  */
-const parseJsonWithNonFinite = (text: string): unknown => {
+export const parseJsonWithNonFinite = (text: string): unknown => {
   let marked = '';
   let inString = false;
   for (let at = 0; at < text.length; at++) {

@@ -2,10 +2,13 @@
 const live = new Set<number>();
 let hooked = false;
 
-/** Kills a whole process group (the leader and everything it started); a gone group is fine. */
-export const killGroup = (pid: number): void => {
+/**
+ * Sends a signal (SIGKILL unless told otherwise) to a whole process group: the leader and everything it
+ * started. A gone group is fine.
+ */
+export const killGroup = (pid: number, signal: NodeJS.Signals = 'SIGKILL'): void => {
   try {
-    process.kill(-pid, 'SIGKILL');
+    process.kill(-pid, signal);
   } catch {
     // ESRCH: the group has already gone.
   }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { LineFeed } from './line-feed.js';
 import { OutputTail } from './output-tail.js';
 import { killGroup, releaseGroup, trackGroup } from './process-groups.js';
 
@@ -16,6 +17,17 @@ export interface RunCommandOptions {
   readonly stderrTail: number;
   /** How much of stdout to keep (characters); the result is read from its last lines. */
   readonly stdoutTail?: number;
+  /**
+   * Called with every stdout line, in order, each after the previous one's promise settled (stdout is
+   * paused meanwhile, so nothing is lost however fast the program prints). A throw or rejection stops
+   * the program as `terminate` does, is kept as {@link CommandOutcome.lineError}, and the later lines are
+   * not passed on. The result resolves only after every line was handled.
+   */
+  readonly onStdoutLine?: (line: string) => unknown;
+  /** Asks the program to stop when it fires: SIGTERM to its process group, SIGKILL after `terminateGraceMs`. */
+  readonly terminate?: AbortSignal;
+  /** How long a program asked to stop has between SIGTERM and SIGKILL (default 5000 ms). */
+  readonly terminateGraceMs?: number;
 }
 
 /** How a command ended. */
@@ -27,54 +39,96 @@ export interface CommandOutcome {
   readonly stderr: string;
   readonly timedOut: boolean;
   readonly aborted: boolean;
+  /** The program was asked to stop (`terminate` fired, or a line handler failed): SIGTERM, then SIGKILL. */
+  readonly terminated: boolean;
+  /** It was still running when the grace period after SIGTERM ran out, so its group got SIGKILL. */
+  readonly graceExpired: boolean;
+  /** What `onStdoutLine` threw, when it did (`lineFailed` tells a thrown `undefined` apart). */
+  readonly lineError?: unknown;
+  readonly lineFailed: boolean;
   /** Set when the program could not be started at all (ENOENT, EACCES). */
   readonly startError?: Error;
   readonly durationMs: number;
 }
 
-/** Why a group was killed: its time ran out, or the evaluation was aborted. */
+/** Why a group was stopped: its time ran out, the evaluation was aborted, or it was asked to stop. */
 interface KillSwitch {
   readonly timedOut: () => boolean;
   readonly aborted: () => boolean;
+  readonly terminated: () => boolean;
+  readonly graceExpired: () => boolean;
+  /** Asks the group to stop: SIGTERM now, SIGKILL after the grace period (once; later calls do nothing). */
+  readonly terminate: () => void;
   readonly disarm: () => void;
 }
 
-/** Kills the group when the timeout passes or the signal fires, remembering which happened. */
-const armKillSwitch = (
-  kill: () => void,
-  timeoutMs: number | undefined,
-  signal: AbortSignal | undefined,
-): KillSwitch => {
+/** What {@link armKillSwitch} sends signals to, and when. */
+interface KillSwitchOptions {
+  readonly signalGroup: (signal: NodeJS.Signals) => void;
+  readonly timeoutMs: number | undefined;
+  readonly signal: AbortSignal | undefined;
+  readonly terminate: AbortSignal | undefined;
+  readonly graceMs: number;
+}
+
+/**
+ * Kills the group with SIGKILL when the timeout passes or the signal fires, and stops it gently (SIGTERM,
+ * then SIGKILL after the grace period) when `terminate` fires; remembers which happened.
+ */
+const armKillSwitch = (options: KillSwitchOptions): KillSwitch => {
   let timedOut = false;
   let aborted = false;
+  let terminated = false;
+  let graceExpired = false;
+  let grace: NodeJS.Timeout | undefined;
+  const kill = () => options.signalGroup('SIGKILL');
   const timer =
-    timeoutMs === undefined
+    options.timeoutMs === undefined
       ? undefined
       : setTimeout(() => {
           timedOut = true;
           kill();
-        }, timeoutMs);
+        }, options.timeoutMs);
   const onAbort = () => {
     aborted = true;
     kill();
   };
-  if (signal?.aborted) onAbort();
-  else signal?.addEventListener('abort', onAbort, { once: true });
+  const terminate = () => {
+    if (terminated) return;
+    terminated = true;
+    options.signalGroup('SIGTERM');
+    grace = setTimeout(() => {
+      graceExpired = true;
+      kill();
+    }, options.graceMs);
+  };
+  const listen = (signal: AbortSignal | undefined, listener: () => void) => {
+    if (signal?.aborted) listener();
+    else signal?.addEventListener('abort', listener, { once: true });
+  };
+  listen(options.signal, onAbort);
+  listen(options.terminate, terminate);
   return {
     timedOut: () => timedOut,
     aborted: () => aborted,
+    terminated: () => terminated,
+    graceExpired: () => graceExpired,
+    terminate,
     disarm: () => {
       if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      if (grace !== undefined) clearTimeout(grace);
+      options.signal?.removeEventListener('abort', onAbort);
+      options.terminate?.removeEventListener('abort', terminate);
     },
   };
 };
 
 /**
- * Runs a program in its own process group and resolves when it has ended and its output is read. A
- * timeout or an abort kills the whole group (the program and every process it started) with SIGKILL;
- * when the program exits, whatever it left running in its group is killed too, so no trial leaves
- * processes behind. Never rejects.
+ * Runs a program in its own process group and resolves when it has ended and its output is read (and,
+ * with `onStdoutLine`, handled). A timeout or an abort kills the whole group (the program and every
+ * process it started) with SIGKILL; `terminate` sends the group SIGTERM first and SIGKILL after a grace
+ * period; when the program exits, whatever it left running in its group is killed too, so no trial
+ * leaves processes behind. Never rejects.
  */
 export const runCommand = (options: RunCommandOptions): Promise<CommandOutcome> =>
   new Promise((resolve) => {
@@ -85,20 +139,34 @@ export const runCommand = (options: RunCommandOptions): Promise<CommandOutcome> 
     const child = spawn(program as string, args, { cwd: options.cwd, env: options.env, detached: true, stdio: 'pipe' });
     const pid = child.pid;
     if (pid !== undefined) trackGroup(pid);
-    const kill = () => {
-      if (pid !== undefined) killGroup(pid);
+    const signalGroup = (signal: NodeJS.Signals) => {
+      if (pid !== undefined) killGroup(pid, signal);
     };
-    const killSwitch = armKillSwitch(kill, options.timeoutMs, options.signal);
+    const killSwitch = armKillSwitch({
+      signalGroup,
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+      terminate: options.terminate,
+      graceMs: options.terminateGraceMs ?? 5000,
+    });
+    const handler = options.onStdoutLine;
+    const lines = handler === undefined ? undefined : new LineFeed(child.stdout, handler, killSwitch.terminate);
     let startError: Error | undefined;
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => stdout.push(chunk));
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout.push(chunk);
+      lines?.push(chunk);
+    });
+    child.stdout.on('end', () => lines?.end());
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
     child.stdin.on('error', () => undefined); // a program that never reads its stdin closes the pipe early
     child.stdin.end(options.input ?? '');
-    child.on('exit', kill); // stragglers in the group would hold the pipes open
+    child.on('exit', () => signalGroup('SIGKILL')); // stragglers in the group would hold the pipes open
     child.on('error', (error) => {
       startError = error;
+      lines?.end();
     });
-    child.on('close', (exitCode, signal) => {
+    child.on('close', async (exitCode, signal) => {
+      await lines?.drained;
       killSwitch.disarm();
       if (pid !== undefined) releaseGroup(pid);
       resolve({
@@ -108,6 +176,10 @@ export const runCommand = (options: RunCommandOptions): Promise<CommandOutcome> 
         stderr: stderr.value(),
         timedOut: killSwitch.timedOut(),
         aborted: killSwitch.aborted(),
+        terminated: killSwitch.terminated(),
+        graceExpired: killSwitch.graceExpired(),
+        lineFailed: lines?.failed ?? false,
+        ...(lines?.failed ? { lineError: lines.error } : {}),
         durationMs: Date.now() - started,
         ...(startError === undefined ? {} : { startError }),
       });

@@ -1,5 +1,10 @@
 import { Worker } from 'node:worker_threads';
-import { type EvaluationResult, interpretObjectiveValue, type ObjectiveAdapter } from '@parzen/engine/plugin';
+import {
+  type EvaluationContext,
+  type EvaluationResult,
+  interpretObjectiveValue,
+  type ObjectiveAdapter,
+} from '@parzen/engine/plugin';
 import type { ModuleWorkerData, ModuleWorkerReply, ModuleWorkerRequest } from './module-worker.js';
 
 /** How long an aborted objective has to honour its signal before its thread is terminated. */
@@ -71,11 +76,29 @@ class ObjectiveThread {
     });
   }
 
-  /** Runs one trial; always resolves. An abort terminates the thread if the objective ignores its signal. */
-  evaluate(id: number, params: unknown, trialNumber: number, signal: AbortSignal): Promise<EvaluationResult> {
+  /**
+   * Runs one trial; always resolves. An abort terminates the thread if the objective ignores its signal.
+   * The objective's reports are passed to `context.report` one at a time, in order; each is answered with
+   * `context.shouldPrune()` once stored. The result waits for the reports before it.
+   */
+  evaluate(id: number, params: unknown, context: EvaluationContext): Promise<EvaluationResult> {
+    const { trialNumber, signal } = context;
+    let reports = Promise.resolve();
+    const answer = async (reply: Extract<ModuleWorkerReply, { type: 'report' }>) => {
+      try {
+        await context.report(reply.step as number, reply.value as number);
+        this.post({ type: 'reported', id, seq: reply.seq, prune: context.shouldPrune() });
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        this.post({ type: 'report-failed', id, seq: reply.seq, message });
+      }
+    };
     return new Promise((resolve) => {
       let grace: NodeJS.Timeout | undefined;
+      let settled = false;
       const settle = (result: EvaluationResult) => {
+        if (settled) return; // a result waiting for reports can come after the thread was stopped
+        settled = true;
         this.waiting.delete(id);
         this.ended = undefined;
         if (grace !== undefined) clearTimeout(grace);
@@ -91,12 +114,13 @@ class ObjectiveThread {
         }, ABORT_GRACE_MS);
       };
       this.waiting.set(id, (reply) => {
-        if (reply.type === 'result') settle(interpretObjectiveValue(reply.value));
+        if (reply.type === 'report') reports = reports.then(() => answer(reply));
+        else if (reply.type === 'result') void reports.then(() => settle(interpretObjectiveValue(reply.value)));
         else if (reply.type === 'threw') {
           const error = reply.error;
           const message =
             error instanceof Error ? error.message : `The objective threw ${JSON.stringify(error) ?? String(error)}`;
-          settle(failed('OBJECTIVE_THREW', message));
+          void reports.then(() => settle(failed('OBJECTIVE_THREW', message)));
         }
       });
       this.ended = (how) => settle(failed(how.code, how.message));
@@ -158,7 +182,7 @@ export const createWorkerObjective = async (data: ModuleWorkerData): Promise<Obj
           return failed('OBJECTIVE_LOAD_FAILED', (error as Error).message);
         }
       }
-      const result = await thread.evaluate(nextId++, params, context.trialNumber, context.signal);
+      const result = await thread.evaluate(nextId++, params, context);
       if (thread.alive) idle.push(thread);
       else all.delete(thread);
       return result;

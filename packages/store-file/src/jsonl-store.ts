@@ -26,6 +26,7 @@ import { encodeRecord, type JournalRecord, journalHeader, recordVersion } from '
 import { acceptEntries, Replica, type ReplicaStudy } from './replica.js';
 import { createSerialQueue } from './serial-queue.js';
 
+/** Options of {@link createJsonlStore}. */
 export interface JsonlStoreOptions {
   /** The journal file; created with its folder if missing. One file may hold several studies. */
   readonly path: string;

@@ -51,6 +51,7 @@ import { outcomeColumns, rowToTrial, type TrialRow } from './trial-rows.js';
  */
 export type FsyncPolicy = 'finish' | 'always' | 'never';
 
+/** Options of {@link createSqliteStore}. */
 export interface SqliteStoreOptions {
   /** The database file; created with its folder if missing. `-wal` and `-shm` files appear beside it. */
   readonly path: string;

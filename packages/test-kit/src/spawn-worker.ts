@@ -21,6 +21,7 @@ export interface WorkerHandle {
   readonly events: WorkerEvent[];
   /** Everything on stdout that is not an event line (the summary). */
   readonly text: () => string;
+  /** The worker's stderr so far. */
   readonly stderr: () => string;
   /** Resolves when an event matching `predicate` has been printed (or rejects if the worker exits first). */
   waitFor(predicate: (event: WorkerEvent, all: readonly WorkerEvent[]) => boolean): Promise<void>;

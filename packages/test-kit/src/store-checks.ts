@@ -2,6 +2,7 @@ import type { Trial, TrialStore } from '@parzen/engine/plugin';
 import { expect } from 'vitest';
 import type { WorkerHandle } from './spawn-worker.js';
 
+/** Resolves after `ms` milliseconds. */
 export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The trials of `study` in the store at `path`, read by a store opened (and closed) for the purpose. */

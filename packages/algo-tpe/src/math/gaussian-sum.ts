@@ -23,6 +23,10 @@ export interface GaussianSum {
   /** exp(−blockLogMaxCoef): scales a block's terms back after the shift. */
   readonly blockInvMaxCoef: Float64Array;
   readonly filled: Uint8Array;
+  /**
+   * Completes the coefficients of components [start, end) on first use (see the remarks), or undefined
+   * when all are filled.
+   */
   readonly fillBlock: ((start: number, end: number, coefs: Float64Array) => void) | undefined;
   /** Scratch for block bounds, reused by every evaluation. */
   readonly bounds: Float64Array;

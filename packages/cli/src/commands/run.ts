@@ -5,7 +5,6 @@ import {
   ParzenError,
   type RunResult,
   runLoadedExperiment,
-  type StopReason,
 } from '@parzen/engine';
 import { type BatchOutcome, compareOutcomes, formatComparison } from '../comparison.js';
 import { EXIT } from '../exit-codes.js';
@@ -37,9 +36,10 @@ export const overridesFrom = (flags: RunFlags): ConfigOverrides => ({
 });
 
 const humanSummary = (result: RunResult): string =>
-  formatSummary(result.summary, result.reason === 'max-trials' ? undefined : describeStop(result.reason));
+  formatSummary(result.summary, result.reason === 'max-trials' ? undefined : describeStop(result));
 
-const describeStop = (reason: StopReason): string => (reason === 'aborted' ? 'interrupted' : reason);
+const describeStop = ({ reason, stopMessage }: RunResult): string =>
+  reason === 'aborted' ? 'interrupted' : reason === 'stopper' && stopMessage !== undefined ? stopMessage : reason;
 
 /** The run started trials and every one of them failed: a broken objective, not a finished study. */
 const everyTrialFailed = (result: RunResult): boolean => {
@@ -107,7 +107,7 @@ const printComparison = (outcomes: readonly BatchOutcome[], flags: RunFlags, out
   const runs = outcomes.map((outcome) =>
     outcome.result === undefined
       ? { study: outcome.study, error: (outcome.error as Error).message }
-      : summaryJson(outcome.result.summary, outcome.result.reason),
+      : summaryJson(outcome.result.summary, outcome.result.reason, outcome.result.stopMessage),
   );
   output.result(JSON.stringify({ comparison: rows, runs }));
 };
@@ -153,7 +153,7 @@ export const runConfigs = async (
   const single = outcomes[0]?.result;
   if (batch) printComparison(outcomes, flags, output);
   else if (flags.json === true && single !== undefined)
-    output.result(JSON.stringify(summaryJson(single.summary, single.reason)));
+    output.result(JSON.stringify(summaryJson(single.summary, single.reason, single.stopMessage)));
   const failed = outcomes.some(
     (outcome) => outcome.error !== undefined || (outcome.result !== undefined && everyTrialFailed(outcome.result)),
   );

@@ -2,9 +2,11 @@ import { defineReporter } from '../contracts/manifest.js';
 import type { Reporter } from '../contracts/reporter.js';
 import type { EngineEvent, StudySummary } from '../events/engine-event.js';
 
+/** Options of the `console` reporter. */
 export interface ConsoleReporterOptions {
   /** Print a line per finished trial (default true); the summary is always printed. */
   readonly trials?: boolean;
+  /** Where lines go (default `'stdout'`). */
   readonly stream?: 'stdout' | 'stderr';
 }
 
@@ -55,7 +57,7 @@ export const createConsoleReporter = (options: ConsoleReporterOptions = {}): Rep
   return {
     name: 'console',
     onEvent: (event) => {
-      if (event.type === 'study.finished') write(formatSummary(event.summary, event.reason));
+      if (event.type === 'study.finished') write(formatSummary(event.summary, event.stopMessage ?? event.reason));
       else if (event.type !== 'trial.finished' || options.trials !== false) {
         const line = describe(event);
         if (line !== undefined) write(line);
@@ -64,6 +66,7 @@ export const createConsoleReporter = (options: ConsoleReporterOptions = {}): Rep
   };
 };
 
+/** The `console` reporter plugin: a line per finished trial and a summary at the end. */
 export const consoleReporterManifest = defineReporter<ConsoleReporterOptions>({
   name: 'console',
   description: 'Prints a line per trial and a summary at the end.',

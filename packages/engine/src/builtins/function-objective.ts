@@ -21,6 +21,7 @@ export const createFunctionObjective = <P = ExternalParams>(
   },
 });
 
+/** Options of the `function` objective. */
 export interface FunctionObjectiveOptions {
   /** The key of the function in the registry given to `runExperiment` (`functions`). */
   readonly name: string;

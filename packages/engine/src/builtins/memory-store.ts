@@ -110,6 +110,7 @@ export const createMemoryStore = (): TrialStore => {
   };
 };
 
+/** The `memory` store plugin (no options). */
 export const memoryStoreManifest = defineStore<Record<string, never>>({
   name: 'memory',
   description: 'Keeps trials in memory; nothing is saved.',

@@ -2,23 +2,29 @@ import type { Container } from 'inversify';
 import { consoleReporterManifest } from '../builtins/console-reporter.js';
 import { functionObjectiveManifest, type ObjectiveFunction } from '../builtins/function-objective.js';
 import { memoryStoreManifest } from '../builtins/memory-store.js';
+import { noImprovementStopperManifest } from '../builtins/no-improvement-stopper.js';
 import { nonePrunerManifest } from '../builtins/none-pruner.js';
 import type { ExperimentConfig } from '../config/experiment-config.js';
 import type { ConfigDefaults } from '../config/validate-config.js';
-import { validateConfig } from '../config/validate-config.js';
+import { checkConfig } from '../config/validate-config.js';
 import type { PluginPackage } from '../contracts/manifest.js';
 import { type Logger, SERVICES } from '../contracts/services.js';
 import { importPluginPackage } from '../di/import-plugins.js';
 import type { PluginRegistry } from '../di/registry.js';
 import { PLUGIN_REGISTRY } from '../di/tokens.js';
-import { type CompiledSpace, compileSpace } from '../domain/compile-space.js';
+import type { CompiledSpace } from '../domain/compile-space.js';
 import { describeValue, invalidConfig } from '../errors.js';
 import { type RunResult, type RunStudyOptions, runStudy } from '../runtime/run-study.js';
 import { createRootContainer, createStudyScope, type StudyScope } from './study-scope.js';
 
-/** The engine's own plugins: the memory store, the console reporter and the `none` pruner. */
+/** The engine's own plugins: the memory store, the console reporter, the `none` pruner and the `no-improvement` stopper. */
 export const enginePlugins: PluginPackage = {
-  manifests: [memoryStoreManifest, consoleReporterManifest as PluginPackage['manifests'][number], nonePrunerManifest],
+  manifests: [
+    memoryStoreManifest,
+    consoleReporterManifest as PluginPackage['manifests'][number],
+    nonePrunerManifest,
+    noImprovementStopperManifest,
+  ],
 };
 
 /** How {@link loadExperiment} reads a config. */
@@ -68,10 +74,10 @@ export const loadExperiment = async (raw: unknown, options: LoadExperimentOption
   for (const specifier of pluginSpecifiers(raw)) packages.push(await importPluginPackage(specifier, baseDir));
   const container = createRootContainer(packages);
   const registry = container.get<PluginRegistry>(PLUGIN_REGISTRY);
-  const config = validateConfig(raw, registry, options.defaults);
+  const { config, space } = checkConfig(raw, registry, options.defaults);
   return {
     config,
-    space: compileSpace(config.space, '/space'),
+    space,
     registry,
     baseDir,
     container,

@@ -101,6 +101,19 @@ describe('validateConfig', () => {
     expect(message).toContain(pointer);
   });
 
+  it('checks enqueue entries against the space, by JSON pointer, and defaults the list to empty', () => {
+    expect(validateConfig(valid, registry).enqueue).toEqual([]);
+    expect(validateConfig(withChange({ enqueue: [{ x: 1 }, {}] }), registry).enqueue).toEqual([{ x: 1 }, {}]);
+    const { code, issues } = issuesOf(withChange({ enqueue: [{ x: 1 }, { x: 'a', y: 2 }, 3] }));
+    expect(code).toBe('CONFIG_INVALID');
+    expect(issues.map((issue) => issue.pointer)).toEqual(['/enqueue/2']);
+    const later = issuesOf(withChange({ enqueue: [{ x: 1 }, { x: 'a', y: 2 }] }));
+    expect(later.issues.map((issue) => [issue.pointer, issue.expected])).toEqual([
+      ['/enqueue/1/y', 'a parameter of the space (x)'],
+      ['/enqueue/1/x', 'a number from -2 to 2'],
+    ]);
+  });
+
   it('lists every problem at once', () => {
     const { issues } = issuesOf(withChange({ seed: 'x', concurrency: 0, suggester: { use: 'nope' } }));
     expect(issues.map((issue) => issue.pointer)).toEqual(

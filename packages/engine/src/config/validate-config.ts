@@ -1,8 +1,9 @@
 import type { ValidateFunction } from 'ajv';
 import type { PluginKind } from '../contracts/manifest.js';
 import type { PluginRegistry } from '../di/registry.js';
-import { compileSpace } from '../domain/compile-space.js';
+import { type CompiledSpace, compileSpace } from '../domain/compile-space.js';
 import { type ConfigIssue, invalidConfig, ParzenError } from '../errors.js';
+import { checkEnqueued } from '../runtime/enqueue.js';
 import { createAjv, validateWith } from './ajv-issues.js';
 import type { ExperimentConfig, PluginChoice } from './experiment-config.js';
 import { baseConfigSchema } from './experiment-schema.js';
@@ -81,7 +82,15 @@ export const validateConfig = (
   raw: unknown,
   registry: PluginRegistry,
   defaults: ConfigDefaults = {},
-): ExperimentConfig => {
+): ExperimentConfig => checkConfig(raw, registry, defaults).config;
+
+/** {@link validateConfig}, also giving the compiled space (compiled once, while checking). */
+export const checkConfig = (
+  raw: unknown,
+  registry: PluginRegistry,
+  defaults: ConfigDefaults = {},
+): { readonly config: ExperimentConfig; readonly space: CompiledSpace } => {
+  let compiled: CompiledSpace | undefined;
   const config = structuredClone(raw) as Record<string, unknown>;
   const nonFinite: ConfigIssue[] = [];
   nonFiniteIssues(config, '', nonFinite);
@@ -90,7 +99,10 @@ export const validateConfig = (
   if (typeof config !== 'object' || config === null || Array.isArray(config)) throw invalidConfig('config', issues);
   if (config.space !== undefined && issues.every((issue) => !issue.pointer.startsWith('/space'))) {
     try {
-      compileSpace(config.space, '/space');
+      const space = compileSpace(config.space, '/space');
+      compiled = space;
+      if (Array.isArray(config.enqueue) && issues.every((issue) => !issue.pointer.startsWith('/enqueue')))
+        issues.push(...checkEnqueued(space, config.enqueue).issues);
     } catch (error) {
       if (!(error instanceof ParzenError)) throw error;
       issues.push(...error.issues);
@@ -117,6 +129,6 @@ export const validateConfig = (
       checkChoice(registry, 'reporter', choice, `/reporters/${index}`, issues),
     );
   config.enqueue ??= [];
-  if (issues.length > 0) throw invalidConfig('config', issues);
-  return config as unknown as ExperimentConfig;
+  if (issues.length > 0 || compiled === undefined) throw invalidConfig('config', issues);
+  return { config: config as unknown as ExperimentConfig, space: compiled };
 };

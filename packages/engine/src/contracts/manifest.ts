@@ -18,7 +18,9 @@ export interface PluginInstances {
   stopper: Stopper;
 }
 
+/** The kinds of plugin: suggester, store, objective, reporter, pruner, stopper. */
 export type PluginKind = keyof PluginInstances;
+/** Every plugin kind, in the order a study creates them. */
 export const PLUGIN_KINDS: readonly PluginKind[] = ['suggester', 'store', 'objective', 'reporter', 'pruner', 'stopper'];
 
 /** What a plugin's factory gets besides its options. */
@@ -47,35 +49,44 @@ export interface PluginManifest<K extends PluginKind = PluginKind, O = unknown> 
   readonly name: string;
   readonly description?: string;
   readonly optionsSchema: Readonly<Record<string, unknown>>;
+  /** Makes the instance from the validated options (defaults filled in) and the study context. */
   create(options: O, context: PluginContext): MaybePromise<PluginInstances[K]>;
 }
 
+/** A manifest of any kind, whatever its option type (what registries and `manifests` arrays hold). */
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds manifests whatever their option types.
 export type AnyPluginManifest = { [K in PluginKind]: PluginManifest<K, any> }[PluginKind];
 
+/** What the `define*` helpers take: a manifest without its `kind`. */
 export type ManifestInput<K extends PluginKind, O> = Omit<PluginManifest<K, O>, 'kind'>;
 
+/** Declares a suggester plugin (adds `kind` and checks the types). */
 export const defineSuggester = <O>(manifest: ManifestInput<'suggester', O>): PluginManifest<'suggester', O> => ({
   kind: 'suggester',
   ...manifest,
 });
+/** Declares a store plugin. */
 export const defineStore = <O>(manifest: ManifestInput<'store', O>): PluginManifest<'store', O> => ({
   kind: 'store',
   ...manifest,
 });
+/** Declares an objective plugin. */
 export const defineObjective = <O>(manifest: ManifestInput<'objective', O>): PluginManifest<'objective', O> => ({
   kind: 'objective',
   ...manifest,
 });
+/** Declares a reporter plugin. */
 export const defineReporter = <O>(manifest: ManifestInput<'reporter', O>): PluginManifest<'reporter', O> => ({
   kind: 'reporter',
   ...manifest,
 });
 
+/** Declares a pruner plugin. */
 export const definePruner = <O>(manifest: ManifestInput<'pruner', O>): PluginManifest<'pruner', O> => ({
   kind: 'pruner',
   ...manifest,
 });
+/** Declares a stopper plugin. */
 export const defineStopper = <O>(manifest: ManifestInput<'stopper', O>): PluginManifest<'stopper', O> => ({
   kind: 'stopper',
   ...manifest,

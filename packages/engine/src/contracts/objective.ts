@@ -1,7 +1,12 @@
 import type { ExternalParams } from '../domain/params.js';
 import type { ErrorInfo } from '../domain/trial.js';
 
+/**
+ * What an objective gets besides the params: the trial number, an abort signal, and intermediate reports
+ * for pruning.
+ */
 export interface EvaluationContext {
+  /** The number of the trial being evaluated. */
   readonly trialNumber: number;
   /** Aborted on timeout or when the run stops; adapters kill their work when it fires. */
   readonly signal: AbortSignal;
@@ -26,6 +31,8 @@ export type EvaluationResult =
 /** Runs the user's program for one set of params and reads its loss. */
 export interface ObjectiveAdapter {
   readonly name: string;
+  /** Evaluates one set of params (as the objective sees them); a failure is a `failed` result, not a throw. */
   evaluate(params: ExternalParams, context: EvaluationContext): Promise<EvaluationResult>;
+  /** Releases what the adapter holds (workers, processes) once the run is over. */
   close?(): Promise<void>;
 }

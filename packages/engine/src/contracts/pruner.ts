@@ -22,5 +22,6 @@ export interface PruneContext {
  */
 export interface Pruner {
   readonly name: string;
+  /** Whether the reporting trial should stop now. */
   shouldPrune(context: PruneContext): boolean;
 }

@@ -9,6 +9,8 @@ import type { MaybePromise } from './maybe-promise.js';
  */
 export interface Reporter {
   readonly name: string;
+  /** Gets each event of the run, in order. */
   onEvent(event: EngineEvent): void;
+  /** Awaited once after the last event (flush files, close connections). */
   end?(): MaybePromise<void>;
 }

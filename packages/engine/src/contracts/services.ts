@@ -14,12 +14,15 @@ export const serviceToken = <T>(name: string): ServiceToken<T> => ({ id: Symbol.
 
 /** What time it is; tests and replays can inject their own. */
 export interface Clock {
+  /** The current time. */
   now(): Date;
 }
 
 /** Notes for people (stderr in the CLI); never the study's results. */
 export interface Logger {
+  /** A note for people. */
   info(message: string): void;
+  /** Something that may surprise the user but does not stop the run. */
   warn(message: string): void;
 }
 
@@ -40,6 +43,7 @@ export const SERVICES = {
 
 /** How a plugin factory gets services: from the study's own container. */
 export interface Services {
+  /** The service bound to `token`; throws when none is. */
   get<T>(token: ServiceToken<T>): T;
   /** Whether a service is bound (the store, say, while the store itself is being created). */
   has(token: ServiceToken<unknown>): boolean;
@@ -50,7 +54,9 @@ export interface Services {
  * study, on first use, from the study's other services.
  */
 export interface ServiceProvider<T = unknown> {
+  /** The token the service is bound to. */
   readonly token: ServiceToken<T>;
+  /** Makes the service from the study's other services. */
   create(services: Services): T;
 }
 

@@ -14,10 +14,12 @@ export interface StopContext {
 
 /**
  * A rule that ends a study early: after each finished trial the engine asks it, and a non-empty string is
- * the reason to stop ("no improvement of 1% in 50 trials"), named in the summary and the JSON output.
- * Running trials finish; no new trial starts.
+ * the reason to stop ("no improvement of 1% in 50 trials"), named in the summary and the JSON output
+ * (`true` stops with a plain message; `undefined` or `false` goes on). Running trials finish; no new
+ * trial starts. The run's stop reason is `stopper`.
  */
 export interface Stopper {
   readonly name: string;
-  shouldStop(context: StopContext): string | undefined;
+  /** The reason to stop now (a string, or `true`), or `undefined` / `false` to go on. */
+  shouldStop(context: StopContext): string | boolean | undefined;
 }

@@ -2,6 +2,7 @@ import type { ParamAssignment } from '../domain/params.js';
 import type { StudyRecord, StudySpec } from '../domain/study.js';
 import type { FinishedTrial, IntermediateValue, Lease, RunningTrial, Trial, TrialOutcome } from '../domain/trial.js';
 
+/** Options of {@link TrialStore.createTrial}. */
 export interface CreateTrialOptions {
   /** The worker's claim on the trial; renewed while it runs. */
   readonly lease?: Lease;
@@ -9,18 +10,6 @@ export interface CreateTrialOptions {
   readonly limit?: number;
 }
 
-/**
- * Where trials live. The store is the truth: the run loop keeps no state a store does not have, so a
- * study can be resumed, shared by processes, or inspected while it runs.
- *
- * @remarks
- * - `createTrial` allocates the next number atomically; two workers (or processes) never share one.
- * - A finished trial is immutable: finishing it again rejects with `TRIAL_ALREADY_FINISHED`.
- * - Returned objects are snapshots; later writes never change them.
- * - A trial is durable once `finishTrial` resolves.
- * - The optional methods (`reportIntermediate`, `enqueue`, `addTrials`) are implemented by every built-in
- *   store; a feature that needs one fails with `STORE_UNSUPPORTED` on a store without it.
- */
 /** Params queued to run before any sampled trial (see {@link TrialStore.enqueue}). */
 export interface EnqueuedParams {
   /** Internal values; may name only some parameters, the suggester samples the rest. */
@@ -42,7 +31,20 @@ export interface NewFinishedTrial {
   readonly intermediate?: readonly IntermediateValue[];
 }
 
+/**
+ * Where trials live. The store is the truth: the run loop keeps no state a store does not have, so a
+ * study can be resumed, shared by processes, or inspected while it runs.
+ *
+ * @remarks
+ * - `createTrial` allocates the next number atomically; two workers (or processes) never share one.
+ * - A finished trial is immutable: finishing it again rejects with `TRIAL_ALREADY_FINISHED`.
+ * - Returned objects are snapshots; later writes never change them.
+ * - A trial is durable once `finishTrial` resolves.
+ * - The optional methods (`reportIntermediate`, `enqueue`, `addTrials`) are implemented by every built-in
+ *   store; a feature that needs one fails with `STORE_UNSUPPORTED` on a store without it.
+ */
 export interface TrialStore {
+  /** The store plugin's name (`memory`, `jsonl`, `sqlite`, ...). */
   readonly name: string;
   /** Creates the study, or loads it; a stored study with another direction or space is `STUDY_MISMATCH`. */
   openStudy(spec: StudySpec): Promise<{ readonly study: StudyRecord; readonly resumed: boolean }>;
@@ -50,9 +52,16 @@ export interface TrialStore {
   getStudy(name: string): Promise<StudyRecord>;
   /** Every study the store holds, by name (optional: lets `parzen trials --store` find the study). */
   listStudies?(): Promise<readonly StudyRecord[]>;
+  /**
+   * Allocates the next trial number atomically and records a running trial (with any enqueued params);
+   * undefined past `limit`.
+   */
   createTrial(study: string, options?: CreateTrialOptions): Promise<RunningTrial | undefined>;
+  /** Records a running trial's sampled params (internal values). */
   setParams(study: string, number: number, params: ParamAssignment): Promise<void>;
+  /** Extends a running trial's lease (its worker is alive). */
   renewLease(study: string, number: number, lease: Lease): Promise<void>;
+  /** Finishes a running trial with its outcome, durably; `TRIAL_ALREADY_FINISHED` if it had finished. */
   finishTrial(study: string, number: number, outcome: TrialOutcome): Promise<FinishedTrial>;
   /** All trials of the study, ordered by number. */
   listTrials(study: string): Promise<readonly Trial[]>;
@@ -73,5 +82,6 @@ export interface TrialStore {
    * warm start need it.
    */
   addTrials?(study: string, trials: readonly NewFinishedTrial[]): Promise<readonly FinishedTrial[]>;
+  /** Releases the store (files, connections, locks); the data stays. */
   close(): Promise<void>;
 }

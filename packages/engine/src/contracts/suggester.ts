@@ -60,5 +60,6 @@ export interface TrialSampler {
  */
 export interface Suggester {
   readonly name: string;
+  /** Begins a trial: returns the sampler that decides this trial's params. */
   beginTrial(context: SuggestContext): MaybePromise<TrialSampler>;
 }

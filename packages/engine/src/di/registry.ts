@@ -3,8 +3,11 @@ import { describeValue, ParzenError } from '../errors.js';
 
 /** The loaded plugins, by kind and name. */
 export interface PluginRegistry {
+  /** The manifest of that kind and name, if loaded. */
   get(kind: PluginKind, name: string): AnyPluginManifest | undefined;
+  /** The names of the loaded plugins of a kind. */
   names(kind: PluginKind): readonly string[];
+  /** Every loaded manifest. */
   all(): readonly AnyPluginManifest[];
 }
 

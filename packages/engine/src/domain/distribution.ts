@@ -22,6 +22,7 @@ export type Distribution =
   /** An option index in [0, size); `probabilities` is set for pchoice. */
   | { readonly kind: 'categorical'; readonly size: number; readonly probabilities?: readonly number[] };
 
+/** A distribution's `kind`. */
 export type DistributionKind = Distribution['kind'];
 
 /** Relative slack when checking that a quantised value sits on its grid. */

@@ -16,6 +16,7 @@ const P_LOW = 0.02425;
 const polynomial = (coefficients: readonly number[], x: number): number =>
   coefficients.reduce((sum, c) => sum * x + c, 0);
 
+/** The standard normal quantile Φ⁻¹(p) (see the note above the coefficients). */
 export const normalQuantile = (p: number): number => {
   if (p <= 0) return Number.NEGATIVE_INFINITY;
   if (p >= 1) return Number.POSITIVE_INFINITY;

@@ -3,6 +3,7 @@ import aleaGenerator from 'seedrandom/lib/alea.js';
 
 /** A seeded source of uniform numbers in [0, 1). Never shared between trials: derive one with {@link deriveRng}. */
 export interface Rng {
+  /** The next uniform number in [0, 1). */
   next(): number;
 }
 

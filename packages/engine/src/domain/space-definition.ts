@@ -15,12 +15,14 @@ export type ChoiceOptionDefinition =
   | ChoiceLiteral
   | { readonly value: ChoiceLiteral; readonly space?: SpaceDefinition };
 
+/** A `pchoice` option: its probability `p`, its value and an optional sub-space. */
 export interface WeightedOptionDefinition {
   readonly p: number;
   readonly value: ChoiceLiteral;
   readonly space?: SpaceDefinition;
 }
 
+/** One parameter of a space, as JSON: a distribution (`uniform`, `loguniform`, ...) or a choice. */
 export type ParameterDefinition =
   | { readonly type: 'uniform'; readonly low: number; readonly high: number }
   | { readonly type: 'quniform'; readonly low: number; readonly high: number; readonly q: number }
@@ -35,6 +37,7 @@ export type ParameterDefinition =
   | { readonly type: 'choice'; readonly options: readonly ChoiceOptionDefinition[] }
   | { readonly type: 'pchoice'; readonly options: readonly WeightedOptionDefinition[] };
 
+/** A parameter definition's `type`: `uniform`, `quniform`, ..., `choice`, `pchoice`. */
 export type ParameterType = ParameterDefinition['type'];
 
 /** Parameter name → definition. Names are global across nested sub-spaces, like hyperopt labels. */

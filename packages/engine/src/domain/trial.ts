@@ -3,6 +3,7 @@ import type { ParamAssignment } from './params.js';
 /** Whether lower (minimize) or higher (maximize) objective values are better. */
 export type Direction = 'minimize' | 'maximize';
 
+/** A trial's lifecycle: `running`, then `complete`, `failed` or `pruned`. */
 export type TrialState = 'running' | 'complete' | 'failed' | 'pruned';
 
 /** Why a trial failed: a stable code (`OBJECTIVE_THREW`, `OBJECTIVE_NOT_A_NUMBER`, `TIMEOUT`, ...) and a message. */
@@ -44,11 +45,13 @@ interface TrialBase {
   readonly intermediate?: readonly IntermediateValue[];
 }
 
+/** A trial being evaluated; its params are set once the suggester has decided them. */
 export interface RunningTrial extends TrialBase {
   readonly state: 'running';
   readonly lease?: Lease;
 }
 
+/** A trial whose objective returned a value. */
 export interface CompleteTrial extends TrialBase {
   readonly state: 'complete';
   /** The value the objective returned (its "loss"; higher is better in a maximize study). */
@@ -58,6 +61,7 @@ export interface CompleteTrial extends TrialBase {
   readonly finishedAt: string;
 }
 
+/** A trial whose objective (or suggester) failed, with the reason. */
 export interface FailedTrial extends TrialBase {
   readonly state: 'failed';
   readonly error: ErrorInfo;
@@ -74,7 +78,9 @@ export interface PrunedTrial extends TrialBase {
 /** The last intermediate value of a trial (the highest step), or undefined. */
 export const lastIntermediate = (trial: Trial): IntermediateValue | undefined => trial.intermediate?.at(-1);
 
+/** A trial in any state. */
 export type Trial = RunningTrial | CompleteTrial | FailedTrial | PrunedTrial;
+/** A trial that has ended: complete, failed or pruned. Finished trials never change. */
 export type FinishedTrial = CompleteTrial | FailedTrial | PrunedTrial;
 
 /** How a trial ends, as given to `TrialStore.finishTrial`. */

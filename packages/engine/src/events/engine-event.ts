@@ -2,8 +2,8 @@ import type { ExternalParams, ParamAssignment } from '../domain/params.js';
 import type { StudyRecord } from '../domain/study.js';
 import type { CompleteTrial, ErrorInfo, FinishedTrial } from '../domain/trial.js';
 
-/** Why a run stopped. */
-export type StopReason = 'max-trials' | 'max-seconds' | 'loss-threshold' | 'patience' | 'aborted' | 'error';
+/** Why a run stopped (`stopper`: a stopper or `stopWhen` rule said so; its message says why). */
+export type StopReason = 'max-trials' | 'max-seconds' | 'loss-threshold' | 'patience' | 'stopper' | 'aborted' | 'error';
 
 /** Counts and best trial of a study, as reported at its end. */
 export interface StudySummary {
@@ -17,6 +17,7 @@ export interface StudySummary {
   readonly bestParams: ExternalParams | undefined;
 }
 
+/** The time stamp every event carries. */
 export interface At {
   /** ISO time of the event. */
   readonly at: string;
@@ -46,7 +47,13 @@ export type EngineEvent =
       readonly number: number;
       readonly explanation: unknown;
     })
-  | (At & { readonly type: 'study.finished'; readonly reason: StopReason; readonly summary: StudySummary })
+  | (At & {
+      readonly type: 'study.finished';
+      readonly reason: StopReason;
+      /** The stopper's own words when `reason` is `stopper` ("no improvement of 1% in 50 trials"). */
+      readonly stopMessage?: string;
+      readonly summary: StudySummary;
+    })
   | (At & {
       readonly type: 'plugin.failed';
       readonly plugin: string;
@@ -54,5 +61,7 @@ export type EngineEvent =
       readonly error: ErrorInfo;
     });
 
+/** An event's `type`: `study.started`, `trial.finished`, ... */
 export type EngineEventType = EngineEvent['type'];
+/** The event of one `type`, narrowed from {@link EngineEvent}. */
 export type EventOf<T extends EngineEventType> = Extract<EngineEvent, { type: T }>;

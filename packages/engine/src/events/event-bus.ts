@@ -8,6 +8,7 @@ import type { EngineEvent, EngineEventType, EventOf } from './engine-event.js';
  * `fmin` without reporters never loads rxjs.
  */
 export interface EventBus {
+  /** Sends an event to every subscriber, synchronously. */
   emit(event: EngineEvent): void;
   readonly events$: Observable<EngineEvent>;
   /** Ends the stream. */

@@ -15,16 +15,69 @@ const checkNumber = (value: unknown, where: string): EvaluationResult | number =
   return value;
 };
 
+const isPlainObject = (value: object): boolean => {
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+};
+
+/**
+ * Where `value` stops being JSON that survives a round trip (`attrs.model: a function`), or undefined
+ * when it is: finite numbers, strings, booleans, null, arrays and plain objects of those.
+ */
+export const notJson = (value: unknown, path: string, seen = new Set<object>()): string | undefined => {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : `${path} is ${value}`;
+  if (typeof value !== 'object') return `${path} is ${value === undefined ? 'undefined' : `a ${typeof value}`}`;
+  if (seen.has(value)) return `${path} refers back to itself`;
+  if (!Array.isArray(value) && !isPlainObject(value))
+    return `${path} is ${describeValue(value)} (a ${value.constructor?.name ?? 'class'} object)`;
+  if (seen.size > 100) return `${path} is nested more than 100 levels deep`;
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) {
+      for (let index = 0; index < value.length; index++) {
+        const found = notJson(value[index], `${path}[${index}]`, seen);
+        if (found !== undefined) return found;
+      }
+      return undefined;
+    }
+    for (const [key, inner] of Object.entries(value)) {
+      const found = notJson(inner, `${path}.${key}`, seen);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  } finally {
+    seen.delete(value);
+  }
+};
+
 /**
  * Turns whatever an objective function returned into a result: a finite number, or an object with a
- * finite `loss` (its other fields are kept as attributes). NaN, infinities, strings and anything else are
- * failed trials with a code and a message that shows what came back.
+ * finite `loss` and optional `attrs` (an object of JSON values stored with the trial; other fields next
+ * to `loss` are kept as attributes too). NaN, infinities, strings, attrs that are not JSON and anything
+ * else are failed trials with a code and a message that shows what came back.
  */
 export const interpretObjectiveValue = (raw: unknown): EvaluationResult => {
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
-    const { loss, ...attributes } = raw as Record<string, unknown>;
+    const { loss, attrs, ...rest } = raw as Record<string, unknown>;
     const checked = checkNumber(loss, 'a loss of ');
     if (typeof checked !== 'number') return checked;
+    if (attrs !== undefined && (typeof attrs !== 'object' || attrs === null || Array.isArray(attrs)))
+      return failed(
+        'OBJECTIVE_BAD_ATTRS',
+        `The objective returned attrs ${describeValue(attrs)}; expected an object of JSON values.`,
+      );
+    const problem =
+      (attrs === undefined ? undefined : notJson(attrs, 'attrs')) ??
+      Object.entries(rest)
+        .map(([key, value]) => notJson(value, key))
+        .find((found) => found !== undefined);
+    const attributes = { ...rest, ...(attrs as Record<string, unknown> | undefined) };
+    if (problem !== undefined)
+      return failed(
+        'OBJECTIVE_BAD_ATTRS',
+        `The objective returned attrs that are not JSON: ${problem}. Attributes are stored as JSON: give numbers, strings, booleans, null, arrays or plain objects.`,
+      );
     return Object.keys(attributes).length === 0
       ? { status: 'ok', value: checked }
       : { status: 'ok', value: checked, attributes };

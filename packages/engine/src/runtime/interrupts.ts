@@ -1,6 +1,7 @@
 /** Exit codes for a run stopped by a signal: 128 + the signal number, as shells report them. */
 export const SIGNAL_EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
 
+/** The abort signals of Ctrl-C handling, and the function that removes the handlers. */
 export interface InterruptHandlers {
   /** Aborts on the first SIGINT, SIGTERM or SIGHUP: stop asking, let running trials finish within the grace period. */
   readonly signal: AbortSignal;

@@ -12,11 +12,14 @@ import { bestTrial, type Lease, type Trial } from '../domain/trial.js';
 import type { StopReason, StudySummary } from '../events/engine-event.js';
 import type { EventBus } from '../events/event-bus.js';
 import { type Budget, BudgetTracker, trialLimit } from './budget.js';
+import { enqueueConfigEntries } from './enqueue.js';
 import { evaluateTrial } from './evaluate-trial.js';
 import { createWorkerId, failStaleTrials } from './stale-trials.js';
+import { askStopper } from './stopping.js';
 import { type AskedTrial, askTrial, type StudySession, tellTrial } from './study-session.js';
 import { summarize } from './summarize.js';
 
+/** What {@link runStudy} takes: the study, its space, its plugins, the budget and the run controls. */
 export interface RunStudyOptions {
   readonly spec: StudySpec;
   readonly space: CompiledSpace;
@@ -58,8 +61,11 @@ export interface RunStudyOptions {
   readonly onWarning?: (message: string) => void;
 }
 
+/** How a run ended: why it stopped, whether it resumed, the summary and every trial. */
 export interface RunResult {
   readonly reason: StopReason;
+  /** The stopper's own words when `reason` is `stopper`. */
+  readonly stopMessage?: string;
   readonly resumed: boolean;
   /** How many trials the study had when this run began (the rest of `trials` came after). */
   readonly existingTrials: number;
@@ -97,6 +103,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     ...(options.explain === undefined ? {} : { explain: options.explain }),
   };
   let reason: StopReason | undefined;
+  let stopMessage: string | undefined;
   let fatal: unknown;
   let result: RunResult | undefined;
   const interrupt = new AbortController();
@@ -116,6 +123,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           `draw from other random streams than the earlier ones (run with seed ${study.seed} to continue them).`,
       );
     }
+    if (options.enqueue !== undefined) await enqueueConfigEntries(store, spec.name, options.space, options.enqueue);
     const existing = await store.listTrials(spec.name);
     await failStaleTrials(store, spec.name, existing, workerId);
     const limit = trialLimit(budget, existing.length);
@@ -164,6 +172,13 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           break;
         }
         const finished = await runOne(asked);
+        if (options.stopper !== undefined && reason === undefined) {
+          const message = await askStopper(options.stopper, spec, store, finished);
+          if (message !== undefined) {
+            reason ??= 'stopper';
+            stopMessage ??= message;
+          }
+        }
         // Let the event loop turn between trials: with a synchronous in-process objective and a store
         // that answers at once, the loop would otherwise never yield, and Ctrl-C would never be handled.
         await new Promise((resolve) => setImmediate(resolve));
@@ -194,8 +209,9 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     await Promise.all(Array.from({ length: workers }, guarded));
     const trials = await store.listTrials(spec.name);
     const summary = summarize(spec.name, spec.direction, options.space, trials);
-    emit({ type: 'study.finished', at: now(), reason: reason ?? 'max-trials', summary });
-    result = { reason: reason ?? 'max-trials', resumed, existingTrials: existing.length, summary, trials };
+    const stopped = stopMessage === undefined ? {} : { stopMessage };
+    emit({ type: 'study.finished', at: now(), reason: reason ?? 'max-trials', ...stopped, summary });
+    result = { reason: reason ?? 'max-trials', ...stopped, resumed, existingTrials: existing.length, summary, trials };
   } catch (error) {
     fatal ??= error;
   } finally {

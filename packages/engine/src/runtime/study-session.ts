@@ -21,6 +21,7 @@ export interface StudySession {
   readonly explain?: boolean;
 }
 
+/** A trial handed out by `Study.ask`: its number, its internal params and the values the objective gets. */
 export interface AskedTrial {
   readonly number: number;
   /** Internal values (option indices for choices). */
@@ -70,17 +71,22 @@ export const askTrial = async (
     : undefined;
   let params: ParamAssignment;
   try {
-    params = await suggestParams(suggester, {
-      study: spec.name,
-      direction: spec.direction,
-      seed: spec.seed,
-      trialNumber: trial.number,
-      space: session.space,
-      history,
-      running,
-      rng: deriveRng(spec.seed, trial.number, suggester.name),
-      ...(explain === undefined ? {} : { explain }),
-    });
+    params = await suggestParams(
+      suggester,
+      {
+        study: spec.name,
+        direction: spec.direction,
+        seed: spec.seed,
+        trialNumber: trial.number,
+        space: session.space,
+        history,
+        running,
+        rng: deriveRng(spec.seed, trial.number, suggester.name),
+        ...(explain === undefined ? {} : { explain }),
+      },
+      // An enqueued entry's params, when the store handed this trial one.
+      trial.params,
+    );
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await store.finishTrial(spec.name, trial.number, { state: 'failed', error: { code: 'SUGGESTER_FAILED', message } });

@@ -37,12 +37,27 @@ const groupIndex = (suggester: string, sampler: TrialSampler, context: SuggestCo
  * active parameter; its members must be active together. Every other active parameter comes from
  * `sampleParam`. A value outside its distribution's support is a `SUGGESTER_OUT_OF_SPACE` error naming
  * the suggester and the parameter.
+ *
+ * `fixed` values (an enqueued entry, checked against the space beforehand) are taken as they are
+ * wherever the walk finds them active; the suggester samples the rest (a group without its fixed
+ * members). When every active parameter is fixed, the suggester is not asked at all.
  */
-export const suggestParams = async (suggester: Suggester, context: SuggestContext): Promise<ParamAssignment> => {
-  const sampler = await suggester.beginTrial(context);
-  const groups = groupIndex(suggester.name, sampler, context);
-  const sampledGroups = new Set<number>();
+export const suggestParams = async (
+  suggester: Suggester,
+  context: SuggestContext,
+  fixed: ParamAssignment = {},
+): Promise<ParamAssignment> => {
   const decided: Record<string, number> = {};
+  let sampler: TrialSampler | undefined;
+  let groups = new Map<string, number>();
+  const begin = async (): Promise<TrialSampler> => {
+    if (sampler === undefined) {
+      sampler = await suggester.beginTrial(context);
+      groups = groupIndex(suggester.name, sampler, context);
+    }
+    return sampler;
+  };
+  const sampledGroups = new Set<number>();
   const accept = (param: ParamNode, value: unknown): void => {
     if (typeof value !== 'number' || !isInSupport(param.distribution, value))
       throw outOfSpace(suggester.name, param, value);
@@ -50,9 +65,15 @@ export const suggestParams = async (suggester: Suggester, context: SuggestContex
   };
   for (const param of context.space.params) {
     if (param.name in decided || !isActive(param, decided)) continue;
+    const given = fixed[param.name];
+    if (given !== undefined) {
+      decided[param.name] = given;
+      continue;
+    }
+    const current = await begin();
     const g = groups.get(param.name);
     if (g === undefined) {
-      accept(param, await sampler.sampleParam(param, decided));
+      accept(param, await current.sampleParam(param, decided));
       continue;
     }
     if (sampledGroups.has(g)) {
@@ -62,7 +83,14 @@ export const suggestParams = async (suggester: Suggester, context: SuggestContex
       );
     }
     sampledGroups.add(g);
-    const members = context.space.params.filter((other) => groups.get(other.name) === g);
+    const members = context.space.params.filter(
+      (other) => groups.get(other.name) === g && fixed[other.name] === undefined,
+    );
+    for (const member of context.space.params) {
+      const value = fixed[member.name];
+      if (groups.get(member.name) === g && value !== undefined && isActive(member, decided))
+        decided[member.name] = value;
+    }
     const inactive = members.find((member) => !isActive(member, decided));
     if (inactive !== undefined) {
       throw badGroup(
@@ -70,9 +98,9 @@ export const suggestParams = async (suggester: Suggester, context: SuggestContex
         `\`${inactive.name}\` is not active together with \`${param.name}\` in its group.`,
       );
     }
-    const values = await (sampler.sampleGroup as NonNullable<TrialSampler['sampleGroup']>)(members, decided);
+    const values = await (current.sampleGroup as NonNullable<TrialSampler['sampleGroup']>)(members, decided);
     for (const member of members) accept(member, values[member.name]);
   }
-  sampler.end?.(decided);
+  sampler?.end?.(decided);
   return decided;
 };

@@ -9,6 +9,7 @@ import type { SpaceDefinition } from '../domain/space-definition.js';
 import type { Direction, Trial } from '../domain/trial.js';
 import { runStudy } from '../runtime/run-study.js';
 
+/** What {@link describeSuggesterContract} takes: a factory of fresh suggesters and the trials per study. */
 export interface SuggesterContractOptions {
   /** A fresh suggester (one per study). */
   readonly create: () => Suggester;

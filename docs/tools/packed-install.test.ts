@@ -1,0 +1,113 @@
+/**
+ * "Using Parzen from your project", as written: pack the packages with pnpm, install the tarballs with
+ * npm in a fresh folder outside the repository, run the page's experiment with `npx parzen run` and its
+ * `fmin` program with `node`. The files are the page's own `file=` blocks. Spawning processes is the
+ * point here: nothing else shows that the published packages resolve without the workspace.
+ *
+ * Needs the packages built (`pnpm build`, as the README's test command does first) and the npm registry
+ * for the third-party dependencies. One speed-up that the page does not need: better-sqlite3's install
+ * script first looks for a local prebuilt binary (prebuild-install's `local-prebuilds`), so the test hands
+ * it the one the workspace already compiled instead of compiling it again for a minute or two. Without
+ * that binary the install compiles, as it does for a user.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { extractFiles } from './snippets.js';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const page = readFileSync(join(root, 'docs/using-parzen-from-your-project.md'), 'utf8');
+const PACK = "-r --filter './packages/*' --filter '!@parzen/test-kit' pack --pack-destination";
+
+/** The environment of a user's shell: without the npm_* variables pnpm and vitest set for this process. */
+const userEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.toLowerCase().startsWith('npm_') || key === 'npm_config_nodedir') env[key] = value;
+  }
+  return { ...env, ...extra };
+};
+
+/** A prebuild-install archive of the workspace's compiled better-sqlite3, if there is one. */
+const localPrebuild = async (dir: string): Promise<Record<string, string>> => {
+  const require = createRequire(join(root, 'packages/store-sqlite/package.json'));
+  const packageJson = require.resolve('better-sqlite3/package.json');
+  const { version } = JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string };
+  const binary = join(dirname(packageJson), 'build/Release/better_sqlite3.node');
+  if (!existsSync(binary)) return {};
+  const archive = `better-sqlite3-v${version}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`;
+  mkdirSync(dir, { recursive: true });
+  await run('tar', ['-czf', join(dir, archive), '-C', dirname(packageJson), 'build/Release/better_sqlite3.node']);
+  return { npm_config_better_sqlite3_local_prebuilds: dir };
+};
+
+describe('using Parzen from a project outside the repository (packed tarballs, npm)', () => {
+  const work = mkdtempSync(join(tmpdir(), 'parzen-packed-'));
+  const tarballs = join(work, 'parzen-tarballs');
+  const project = join(work, 'my-study');
+  let env: NodeJS.ProcessEnv = {};
+  const inProject = (file: string, args: readonly string[]) =>
+    run(file, [...args], { cwd: project, env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 });
+
+  beforeAll(async () => {
+    env = userEnv(await localPrebuild(join(work, 'prebuilds')));
+    await run('npx', ['--yes', 'pnpm@12.4.2', ...PACK.replace(/'/g, '').split(' '), tarballs], {
+      cwd: root,
+      env,
+      timeout: 120_000,
+    });
+    mkdirSync(project);
+    await inProject('npm', ['init', '-y']);
+    const packed = readdirSync(tarballs).map((name) => join(tarballs, name));
+    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...packed], {
+      cwd: project,
+      env,
+      timeout: 240_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    for (const file of extractFiles(page)) writeFileSync(join(project, file.name), file.code);
+  }, 360_000);
+
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('packs one tarball per published package, with workspace dependencies rewritten to versions', () => {
+    expect(page).toContain(`npx --yes pnpm@12.4.2 ${PACK} ~/parzen-tarballs`);
+    expect(page).toContain('npm install ~/parzen-tarballs/*.tgz');
+    const published = readdirSync(join(root, 'packages'))
+      .map((dir) => JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')))
+      .filter((manifest: { private?: boolean }) => manifest.private !== true)
+      .map(
+        (manifest: { name: string; version: string }) =>
+          `${manifest.name.replace('@', '').replace('/', '-')}-${manifest.version}.tgz`,
+      );
+    expect(readdirSync(tarballs).sort()).toEqual(published.sort());
+    expect(published).toHaveLength(10); // "ten tarballs" on the page
+    const installed = JSON.parse(readFileSync(join(project, 'node_modules/@parzen/cli/package.json'), 'utf8'));
+    expect(installed.dependencies['@parzen/engine']).toBe(installed.version);
+  });
+
+  it("runs the page's experiment with `npx parzen run` into a SQLite store", async () => {
+    expect(page).toContain('npx parzen run parzen.config.json');
+    const { stdout } = await inProject('npx', ['parzen', 'run', 'parzen.config.json']);
+    expect(stdout).toContain('Study quadratic: 20 complete, 0 failed');
+    const best = /Best trial #(\d+): loss ([\d.e-]+)/.exec(stdout);
+    expect(Number(best?.[2])).toBeLessThan(0.5);
+    expect(existsSync(join(project, 'quadratic.parzen.db'))).toBe(true);
+  });
+
+  it("runs the page's fmin program with node, and finds the CLI's best trial (same seed)", async () => {
+    expect(page).toContain('node tune.mjs');
+    const { stdout } = await inProject('node', ['tune.mjs']);
+    const fromCode = JSON.parse(stdout.trim().split('\n').at(-1) ?? 'null');
+    const { stdout: bestJson } = await inProject('npx', ['parzen', 'best', 'parzen.config.json', '--json']);
+    const fromCli = JSON.parse(bestJson.trim().split('\n').at(-1) ?? 'null');
+    expect(fromCode.loss).toBeLessThan(0.5);
+    expect(fromCli.best).toEqual(fromCode);
+  });
+});

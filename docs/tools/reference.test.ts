@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { REGENERATE, renderReferences, typeOf } from './reference.js';
+
+const docs = fileURLToPath(new URL('..', import.meta.url));
+
+describe('the generated reference pages', () => {
+  it('are up to date with the schema and the CLI', async () => {
+    for (const { file, content } of await renderReferences()) {
+      const written = readFileSync(join(docs, file), 'utf8');
+      if (written !== content) {
+        expect.fail(`docs/${file} is stale: run \`${REGENERATE}\` and commit the result.`);
+      }
+    }
+  });
+
+  it('list every top-level config key, every built-in plugin and every command', async () => {
+    const [config, cli] = await renderReferences();
+    for (const key of ['name', 'space', 'objective', 'budget', 'enqueue', 'matrix']) {
+      expect(config?.content).toContain(`| \`${key}\` |`);
+    }
+    for (const plugin of ['module', 'command', 'tpe', 'random', 'jsonl', 'sqlite', 'console']) {
+      expect(config?.content).toContain(`### \`${plugin}\``);
+    }
+    expect(config?.content).toContain('| `options.startupTrials` |');
+    for (const command of ['run', 'resume', 'validate', 'trials', 'best', 'report', 'schema']) {
+      expect(cli?.content).toContain(`## \`parzen ${command}\``);
+    }
+    expect(cli?.content).toContain('`--max-trials <n>`');
+  });
+
+  it('summarises schema types', () => {
+    expect(typeOf({ type: 'integer', minimum: 1 })).toBe('integer (≥ 1)');
+    expect(typeOf({ enum: ['a', 'b'] })).toBe('`"a"` | `"b"`');
+    expect(typeOf({ oneOf: [{ properties: { use: { const: 'tpe' } } }] })).toBe('plugin choice: `"tpe"`');
+    expect(typeOf({ type: 'array', items: { type: 'string' } })).toBe('array of string');
+  });
+});

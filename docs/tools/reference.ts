@@ -1,0 +1,298 @@
+/**
+ * Renders the generated reference pages: `docs/config-reference.md` from the config's JSON Schema (the
+ * one `parzen schema` prints, with the CLI's built-in plugins) and `docs/cli-reference.md` from the
+ * commander definitions of `parzen`. `pnpm docs:reference` writes them; a test fails when they are stale.
+ */
+import { buildProgram, runCli } from '@parzen/cli';
+
+type Command = ReturnType<typeof buildProgram>;
+type Option = Command['options'][number];
+
+/** The command that rewrites the generated pages (named in the stale test's failure message). */
+export const REGENERATE = 'pnpm docs:reference';
+
+type Schema = Readonly<Record<string, unknown>>;
+
+const GENERATED_NOTE = (source: string) =>
+  `<!-- Generated from ${source} by \`${REGENERATE}\`; do not edit by hand. -->`;
+
+/**
+ * Descriptions for top-level config keys whose schema has none. The schema's own description wins as
+ * soon as it has one, so this only fills gaps.
+ */
+const KEY_NOTES: Readonly<Record<string, string>> = {
+  $schema: 'Path or URL of the schema, for editors (`parzen schema > parzen.schema.json`). Ignored by Parzen.',
+  name: 'The study name: the key under which the store keeps its trials. Running the same name again continues the study.',
+  seed: 'The study seed. Every trial draws from a random stream derived from (seed, trial number, suggester), so a seed reproduces a study.',
+  direction: 'Whether the objective is a loss to minimize or a score to maximize.',
+  space: 'The search space: parameter name → parameter definition (see [The space](#the-space)).',
+  objective: 'What evaluates params (see [Objectives](#objective)).',
+  suggester: 'The search algorithm (see [Suggesters](#suggester)). Default: `tpe`.',
+  store:
+    'Where trials are kept (see [Stores](#store)). Default: `jsonl`, a journal `<name>.parzen.jsonl` beside the config.',
+  reporters: 'Who listens to the run (see [Reporters](#reporters)). Default: the CLI’s `progress` reporter.',
+  pruner: 'Stops unpromising trials early from their intermediate reports (see [Pruners](#pruner)).',
+  stopper: 'A rule that ends the study early (see [Stoppers](#stopper)).',
+  budget: 'When the run stops (see [Budget](#budget)); at least one rule.',
+  concurrency: 'Trials evaluated at once by this process.',
+  plugins: 'Third-party plugin packages (or files) to load; each exports `manifests`.',
+  trialTimeoutSeconds: 'Per-trial time limit; a trial past it fails with `TIMEOUT`.',
+  leaseSeconds:
+    'How long a running trial’s lease lasts without renewal (renewed every third of it); a trial whose lease ran out is failed as `STALE_TRIAL` by the next run.',
+  gracePeriodSeconds: 'After Ctrl-C, how long running trials may finish before they fail as `INTERRUPTED`.',
+  explain:
+    'Ask the suggester to explain each suggestion (TPE publishes `suggestion.explained` events; the report draws them).',
+};
+
+const asSchema = (value: unknown): Schema =>
+  typeof value === 'object' && value !== null ? (value as Schema) : ({} as Schema);
+const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+const code = (value: unknown): string => `\`${JSON.stringify(value)}\``;
+
+const bounds = (schema: Schema): string => {
+  const parts: string[] = [];
+  if (schema.minimum !== undefined) parts.push(`≥ ${schema.minimum}`);
+  if (schema.exclusiveMinimum !== undefined) parts.push(`> ${schema.exclusiveMinimum}`);
+  if (schema.maximum !== undefined) parts.push(`≤ ${schema.maximum}`);
+  if (schema.minLength !== undefined) parts.push(`length ≥ ${schema.minLength}`);
+  if (schema.minItems !== undefined) parts.push(`≥ ${schema.minItems} items`);
+  if (schema.maxItems !== undefined) parts.push(`≤ ${schema.maxItems} items`);
+  if (schema.pattern !== undefined) parts.push(`matches \`${schema.pattern}\``);
+  return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
+};
+
+/** A short human form of a schema's type: `integer (≥ 1)`, `"a" \| "b"`, `array of string`. */
+export const typeOf = (schema: Schema): string => {
+  if (schema.const !== undefined) return code(schema.const);
+  if (Array.isArray(schema.enum)) return schema.enum.map(code).join(' | ');
+  if (typeof schema.$ref === 'string')
+    return `see [${schema.$ref.replace('#/$defs/', '')}](#the-${schema.$ref.replace('#/$defs/', '')})`;
+  const alternatives = schema.anyOf ?? schema.oneOf;
+  if (Array.isArray(alternatives)) {
+    const plugins = alternatives.map((entry) => asSchema(asSchema(asSchema(entry).properties).use).const);
+    if (plugins.every((name) => typeof name === 'string')) {
+      return plugins.length === 0 ? 'plugin choice (none built in)' : `plugin choice: ${plugins.map(code).join(', ')}`;
+    }
+    return alternatives.map((entry) => typeOf(asSchema(entry))).join(' | ');
+  }
+  const type = Array.isArray(schema.type) ? schema.type.join(' | ') : String(schema.type ?? 'any');
+  if (type === 'array' && schema.items !== undefined)
+    return `array of ${typeOf(asSchema(schema.items))}${bounds(schema)}`;
+  if (type === 'object' && schema.additionalProperties !== undefined && schema.additionalProperties !== false) {
+    const values = asSchema(schema.additionalProperties);
+    return `object of ${Object.keys(values).length === 0 ? 'any' : typeOf(values)}${bounds(schema)}`;
+  }
+  return `${type}${bounds(schema)}`;
+};
+
+/** The option that picks other options' defaults (`allOf: [{ if: { properties: { X: { const } } } }]`), if any. */
+const conditionKey = (schema: Schema): string | undefined => {
+  const first = (Array.isArray(schema.allOf) ? schema.allOf : []).map(asSchema)[0];
+  return Object.keys(asSchema(asSchema(first?.if).properties))[0];
+};
+
+/** Keys whose default depends on another option (they get a default only in an `allOf` branch). */
+const conditionalKeys = (schema: Schema): Set<string> =>
+  new Set(
+    (Array.isArray(schema.allOf) ? schema.allOf : []).map(asSchema).flatMap((entry) =>
+      Object.entries(asSchema(asSchema(entry.then).properties))
+        .filter(([, then]) => asSchema(then).default !== undefined)
+        .map(([key]) => key),
+    ),
+  );
+
+const propertyRows = (schema: Schema, prefix = ''): string[] => {
+  const byCondition = conditionalKeys(schema);
+  const condition = conditionKey(schema);
+  const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
+  const rows: string[] = [];
+  for (const [key, value] of Object.entries(asSchema(schema.properties))) {
+    const property = asSchema(value);
+    const description = typeof property.description === 'string' ? property.description : (KEY_NOTES[key] ?? '');
+    const fallback = prefix === '' ? description : typeof property.description === 'string' ? description : '';
+    const defaultValue =
+      property.default !== undefined ? code(property.default) : byCondition.has(key) ? `by \`${condition}\`` : '';
+    rows.push(
+      `| \`${prefix}${key}\` | ${cell(typeOf(property))} | ${cell(defaultValue)} | ${required.has(key) ? 'yes' : ''} | ${cell(fallback)} |`,
+    );
+  }
+  return rows;
+};
+
+const propertyTable = (schema: Schema, prefix = ''): string[] => {
+  const rows = propertyRows(schema, prefix);
+  if (rows.length === 0) return ['No options.'];
+  return ['| key | type | default | required | description |', '|---|---|---|---|---|', ...rows];
+};
+
+/** Defaults that depend on another option (`allOf: [{ if: { X: const }, then: { defaults } }]`), as one table. */
+const conditionalDefaults = (options: Schema): string[] => {
+  const cases = (Array.isArray(options.allOf) ? options.allOf : []).map(asSchema).flatMap((entry) => {
+    const [[key, condition] = []] = Object.entries(asSchema(asSchema(entry.if).properties));
+    const value = asSchema(condition).const;
+    const defaults = Object.entries(asSchema(asSchema(entry.then).properties)).filter(
+      ([, then]) => asSchema(then).default !== undefined,
+    );
+    return key === undefined || value === undefined || defaults.length === 0 ? [] : [{ key, value, defaults }];
+  });
+  const first = cases[0];
+  if (first === undefined) return [];
+  const names = first.defaults.map(([name]) => name);
+  const lines = [
+    '',
+    `Defaults by \`${first.key}\`:`,
+    '',
+    `| \`${first.key}\` | ${names.map((name) => `\`${name}\``).join(' | ')} |`,
+    `|---|${names.map(() => '---').join('|')}|`,
+  ];
+  for (const { value, defaults } of cases) {
+    const byName = new Map(defaults.map(([name, then]) => [name, asSchema(then).default]));
+    lines.push(`| ${code(value)} | ${names.map((name) => cell(code(byName.get(name)))).join(' | ')} |`);
+  }
+  return lines;
+};
+
+const SLOTS: readonly { key: string; title: string; intro: string }[] = [
+  { key: 'objective', title: 'Objectives', intro: 'The `objective` key: `{ "use": NAME, "options": {...} }`.' },
+  { key: 'suggester', title: 'Suggesters', intro: 'The `suggester` key (default `{ "use": "tpe" }`).' },
+  { key: 'store', title: 'Stores', intro: 'The `store` key (default `{ "use": "jsonl" }`).' },
+  { key: 'reporters', title: 'Reporters', intro: 'The `reporters` key: a list of plugin choices.' },
+  { key: 'pruner', title: 'Pruners', intro: 'The `pruner` key.' },
+  { key: 'stopper', title: 'Stoppers', intro: 'The `stopper` key.' },
+];
+
+const slotSection = (properties: Schema, slot: (typeof SLOTS)[number]): string[] => {
+  const property = asSchema(properties[slot.key]);
+  const choices = (asSchema(property.items ?? property).oneOf as unknown[] | undefined) ?? [];
+  const lines = ['', `## ${slot.title}`, '', `<a id="${slot.key}"></a>${slot.intro}`];
+  if (choices.length === 0)
+    lines.push('', 'The CLI has no built-in plugin of this kind; plugin packages can add some.');
+  for (const choice of choices.map(asSchema)) {
+    const name = String(asSchema(asSchema(choice.properties).use).const);
+    const options = asSchema(asSchema(choice.properties).options);
+    lines.push('', `### \`${name}\``, '');
+    if (typeof choice.description === 'string') lines.push(choice.description, '');
+    lines.push(...propertyTable(options, 'options.'), ...conditionalDefaults(options));
+  }
+  return lines;
+};
+
+const spaceSection = (defs: Schema): string[] => {
+  const lines = [
+    '',
+    '## The space',
+    '',
+    'Each parameter is one of these objects (required fields in bold). A `choice` option may be a plain value',
+    'or `{ "value": V, "space": {...} }`, whose sub-space is active only when that option is chosen.',
+    '',
+    '| `type` | fields |',
+    '|---|---|',
+  ];
+  for (const variant of ((asSchema(defs.parameter).oneOf as unknown[] | undefined) ?? []).map(asSchema)) {
+    const required = new Set((variant.required as string[] | undefined) ?? []);
+    const properties = Object.entries(asSchema(variant.properties));
+    const type = asSchema(properties.find(([key]) => key === 'type')?.[1]).const;
+    const fields = properties
+      .filter(([key]) => key !== 'type')
+      .map(([key, value]) => `${required.has(key) ? `**${key}**` : key}: ${typeOf(asSchema(value))}`);
+    lines.push(`| \`${String(type)}\` | ${cell(fields.join('; '))} |`);
+  }
+  return lines;
+};
+
+/** The config reference page for a composed config schema. */
+export const renderConfigReference = (schema: Schema): string => {
+  const properties = asSchema(schema.properties);
+  const lines = [
+    GENERATED_NOTE('the JSON Schema of `parzen schema` (the CLI with its built-in plugins)'),
+    '',
+    '# Config reference',
+    '',
+    'Every key of an experiment config (JSON or YAML), as `parzen run` reads it. Plugin options are checked',
+    'against each plugin’s own schema; a third-party plugin’s options appear in `parzen schema CONFIG` for a',
+    'config that lists it under `plugins`. Paths in options are relative to the config’s folder.',
+    '',
+    '## Top-level keys',
+    '',
+    ...propertyTable(schema),
+    ...spaceSection(asSchema(schema.$defs)),
+    '',
+    '## Budget',
+    '',
+    '<a id="budget"></a>The `budget` key; at least one rule. The run stops at the first rule reached; running trials finish.',
+    '',
+    ...propertyTable(asSchema(properties.budget), 'budget.'),
+    ...SLOTS.flatMap((slot) => slotSection(properties, slot)),
+  ];
+  return `${lines.join('\n')}\n`;
+};
+
+const optionRow = (option: Option): string => {
+  const defaultValue = option.defaultValue === undefined ? '' : code(option.defaultValue);
+  // commander keeps `conflictsWith` on the option at run time but does not declare it in its types.
+  const conflictsWith = (option as Option & { readonly conflictsWith?: readonly string[] }).conflictsWith ?? [];
+  const conflicts =
+    conflictsWith.length === 0 ? '' : ` Not with ${conflictsWith.map((name) => `\`--${name}\``).join(', ')}.`;
+  return `| \`${cell(option.flags)}\` | ${cell(`${option.description}${conflicts}`)} | ${cell(defaultValue)} |`;
+};
+
+const commandSection = (command: Command): string[] => {
+  const args = command.registeredArguments;
+  const usage = [
+    'parzen',
+    command.name(),
+    ...args.map((arg) => {
+      const name = `${arg.name()}${arg.variadic ? '...' : ''}`;
+      return arg.required ? `<${name}>` : `[${name}]`;
+    }),
+    ...(command.options.length > 0 ? ['[options]'] : []),
+  ].join(' ');
+  const lines = ['', `## \`parzen ${command.name()}\``, '', command.description(), '', '```', usage, '```'];
+  if (args.length > 0) {
+    lines.push('', '| argument | description |', '|---|---|');
+    for (const arg of args) lines.push(`| \`${arg.name()}\` | ${cell(arg.description)} |`);
+  }
+  if (command.options.length > 0) {
+    lines.push('', '| option | description | default |', '|---|---|---|', ...command.options.map(optionRow));
+  }
+  return lines;
+};
+
+/** The CLI reference page for the `parzen` program. */
+export const renderCliReference = (program: Command): string => {
+  const lines = [
+    GENERATED_NOTE('the commander definitions in `packages/cli/src/program.ts`'),
+    '',
+    '# CLI reference',
+    '',
+    program.description(),
+    '',
+    'Every command also takes `-h, --help`; `parzen --version` prints the version. Exit codes: 0 done, 1 study',
+    'error, 2 bad input (config, flags), 130 interrupted by Ctrl-C, 143 by SIGTERM, 129 by SIGHUP.',
+    '',
+    '| command | what it does |',
+    '|---|---|',
+    ...program.commands.map(
+      (command) => `| [\`${command.name()}\`](#parzen-${command.name()}) | ${cell(command.description())} |`,
+    ),
+    ...program.commands.flatMap(commandSection),
+  ];
+  return `${lines.join('\n')}\n`;
+};
+
+/** The schema `parzen schema` prints, read in-process. */
+export const cliSchema = async (): Promise<Schema> => {
+  const lines: string[] = [];
+  const status = await runCli(['node', 'parzen', 'schema'], { result: (line) => lines.push(line), note: () => {} });
+  if (status !== 0) throw new Error(`parzen schema exited ${status}`);
+  return JSON.parse(lines.join('\n')) as Schema;
+};
+
+/** Both generated pages, as paths relative to `docs/` and their content. */
+export const renderReferences = async (): Promise<readonly { file: string; content: string }[]> => [
+  { file: 'config-reference.md', content: renderConfigReference(await cliSchema()) },
+  {
+    file: 'cli-reference.md',
+    content: renderCliReference(buildProgram({ result: () => {}, note: () => {} }, { code: 0 })),
+  },
+];

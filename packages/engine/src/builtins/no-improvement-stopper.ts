@@ -1,0 +1,77 @@
+import { defineStopper } from '../contracts/manifest.js';
+import type { StopContext, Stopper } from '../contracts/stopper.js';
+import { lossToMinimize } from '../domain/trial.js';
+
+/** Options of the `no-improvement` stopper. */
+export interface NoImprovementOptions {
+  /** Finished trials (complete, failed or pruned) allowed without a real improvement. Default 50. */
+  readonly trials?: number;
+  /**
+   * The smallest improvement that counts: a fraction of the best loss's magnitude when `relative`
+   * (default 0.01, one per cent), or an absolute amount of loss otherwise.
+   */
+  readonly minDelta?: number;
+  /** Whether `minDelta` is relative to the best loss (default true). */
+  readonly relative?: boolean;
+}
+
+const format = (value: number): string => String(Number(value.toPrecision(6)));
+
+/**
+ * Stops a study once `trials` finished trials in a row have not improved the best loss by at least
+ * `minDelta` (relative to it by default). The budget's `patience` counts any improvement, however small;
+ * this one ignores improvements too small to matter. Trials of every worker count, in trial-number order.
+ */
+export const createNoImprovementStopper = (options: NoImprovementOptions = {}): Stopper => {
+  const patience = options.trials ?? 50;
+  const minDelta = options.minDelta ?? 0.01;
+  const relative = options.relative ?? true;
+  const describe = relative ? `${format(minDelta * 100)}%` : format(minDelta);
+  return {
+    name: 'no-improvement',
+    shouldStop({ trials, direction }: StopContext) {
+      let reference: number | undefined;
+      let since = 0;
+      for (const trial of trials) {
+        if (trial.state === 'running') continue;
+        since++;
+        if (trial.state !== 'complete') continue;
+        const loss = lossToMinimize(trial.value, direction);
+        const needed = reference === undefined ? 0 : relative ? minDelta * Math.abs(reference) : minDelta;
+        if (reference === undefined || loss < reference - needed || (needed === 0 && loss < reference)) {
+          reference = loss;
+          since = 0;
+        }
+      }
+      if (reference === undefined || since < patience) return undefined;
+      return `no improvement of ${describe} in ${patience} trials`;
+    },
+  };
+};
+
+/** `{ "use": "no-improvement", "options": { "trials": 50, "minDelta": 0.01 } }`. */
+export const noImprovementStopperManifest = defineStopper<NoImprovementOptions>({
+  name: 'no-improvement',
+  description: 'Stops once this many finished trials in a row have not improved the best loss by minDelta.',
+  optionsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      trials: {
+        type: 'integer',
+        minimum: 1,
+        maximum: 1_000_000_000,
+        default: 50,
+        description: 'Finished trials allowed without a real improvement.',
+      },
+      minDelta: {
+        type: 'number',
+        minimum: 0,
+        default: 0.01,
+        description: 'The smallest improvement that counts (a fraction of the best loss when relative).',
+      },
+      relative: { type: 'boolean', default: true, description: 'Whether minDelta is relative to the best loss.' },
+    },
+  },
+  create: (options) => createNoImprovementStopper(options),
+});

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { createFunctionObjective } from '../builtins/function-objective.js';
+import { createMemoryStore } from '../builtins/memory-store.js';
+import type { Suggester } from '../contracts/suggester.js';
+import { compileSpace } from '../domain/compile-space.js';
+import { sampleDistribution } from '../domain/sample-distribution.js';
+import type { SpaceDefinition } from '../domain/space-definition.js';
+import { Study } from '../study.js';
+import { runStudy } from './run-study.js';
+
+const space: SpaceDefinition = {
+  x: { type: 'uniform', low: -2, high: 2 },
+  model: { type: 'choice', options: [{ value: 'a', space: { depth: { type: 'randint', low: 1, high: 5 } } }, 'b'] },
+};
+
+/** Counts its beginTrial calls, to show that fully enqueued trials never reach the suggester. */
+const countingSuggester = () => {
+  const counter = { began: 0 };
+  const suggester: Suggester = {
+    name: 'prior',
+    beginTrial: (context) => {
+      counter.began++;
+      return { sampleParam: (param) => sampleDistribution(param.distribution, context.rng) };
+    },
+  };
+  return { suggester, counter };
+};
+
+describe('enqueue', () => {
+  it('runs a config enqueue list first, once, also across a resume; partial entries are completed by the suggester', async () => {
+    const store = createMemoryStore();
+    const seen: Record<string, unknown>[] = [];
+    const objective = createFunctionObjective((params) => {
+      seen.push({ ...params });
+      return params.x as number;
+    });
+    const enqueue = [{ x: 0.125, model: 'a', depth: 3 }, { model: 'b' }, { x: 0.125, model: 'a', depth: 3 }];
+    const { suggester, counter } = countingSuggester();
+    const options = {
+      spec: { name: 'q', direction: 'minimize' as const, seed: 1, space },
+      space: compileSpace(space),
+      store,
+      suggester,
+      objective,
+      enqueue,
+    };
+    await runStudy({ ...options, budget: { maxTrials: 5 } });
+    expect(seen.slice(0, 3).map((params) => params.model)).toEqual(['a', 'b', 'a']);
+    expect(seen[0]).toEqual({ x: 0.125, model: 'a', depth: 3 });
+    expect(seen[2]).toEqual({ x: 0.125, model: 'a', depth: 3 }); // listed twice, runs twice
+    expect(seen[1]?.model).toBe('b');
+    expect(typeof seen[1]?.x).toBe('number');
+    expect(seen[1]?.x).not.toBe(0.125);
+    // Trials 0 and 2 were fully given: the suggester began only trials 1, 3 and 4.
+    expect(counter.began).toBe(3);
+    await runStudy({ ...options, budget: { moreTrials: 3 } });
+    expect(seen).toHaveLength(8);
+    expect(seen.filter((params) => params.x === 0.125)).toHaveLength(2);
+  });
+
+  it('refuses values that do not fit the space, with JSON pointers, before anything runs', async () => {
+    const store = createMemoryStore();
+    const { suggester } = countingSuggester();
+    const run = runStudy({
+      spec: { name: 'bad', direction: 'minimize', seed: 1, space },
+      space: compileSpace(space),
+      store,
+      suggester,
+      objective: createFunctionObjective(() => 1),
+      budget: { maxTrials: 3 },
+      enqueue: [{ x: 0 }, { x: 9, model: 'c' }],
+    });
+    await expect(run).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      issues: [
+        { pointer: '/enqueue/1/x', expected: 'a number from -2 to 2', found: '9' },
+        { pointer: '/enqueue/1/model', expected: 'one of "a", "b"' },
+      ],
+    });
+    expect(await store.listTrials('bad')).toEqual([]);
+  });
+
+  it('study.enqueue hands params to the next ask, skips a known key, and checks the values', async () => {
+    const study = await Study.open({ space, suggester: countingSuggester().suggester, seed: 3 });
+    expect(await study.enqueue({ x: -1.5, model: 'b' }, { key: 'known' })).toBe(true);
+    expect(await study.enqueue({ x: 1.5, model: 'b' }, { key: 'known' })).toBe(false);
+    expect(await study.enqueue({ model: 'a' })).toBe(true);
+    const first = await study.ask();
+    expect(first.values).toEqual({ x: -1.5, model: 'b' });
+    const second = await study.ask();
+    expect(second.values.model).toBe('a');
+    expect(second.values.depth).toBeGreaterThanOrEqual(1);
+    expect((await study.ask()).values).not.toEqual(first.values);
+    await expect(study.enqueue({ x: 3 })).rejects.toMatchObject({
+      code: 'PARAMS_INVALID',
+      issues: [{ pointer: '/x', expected: 'a number from -2 to 2' }],
+    });
+    await expect(study.enqueue({ depth: 2 })).rejects.toMatchObject({ issues: [{ pointer: '/depth' }] });
+  });
+});

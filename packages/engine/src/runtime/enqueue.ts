@@ -1,0 +1,55 @@
+import type { EnqueuedParams, TrialStore } from '../contracts/store.js';
+import { canonicalJson } from '../domain/canonical-json.js';
+import type { CompiledSpace } from '../domain/compile-space.js';
+import { type ParamAssignment, toInternalParams } from '../domain/params.js';
+import { type ConfigIssue, invalidConfig, storeUnsupported } from '../errors.js';
+
+/**
+ * Checks params to enqueue (as the objective sees them, possibly partial) against the space: every
+ * problem with its JSON pointer below `pointer` (`/enqueue/3/lr`).
+ */
+export const checkEnqueued = (
+  space: CompiledSpace,
+  entries: readonly unknown[],
+  pointer = '/enqueue',
+): { readonly params: readonly ParamAssignment[]; readonly issues: readonly ConfigIssue[] } => {
+  const issues: ConfigIssue[] = [];
+  const params = entries.map((entry, index) => {
+    const result = toInternalParams(space, entry, `${pointer}/${index}`, { partial: true });
+    issues.push(...result.issues);
+    return result.params;
+  });
+  return { params, issues };
+};
+
+/**
+ * The store entries of a config's `enqueue` list. Each entry's key is its canonical JSON and its
+ * occurrence (a list naming the same params twice runs them twice), so however many workers start with
+ * the config, and however often it is resumed, each entry is queued once and run once.
+ */
+export const configEnqueueEntries = (
+  entries: readonly unknown[],
+  params: readonly ParamAssignment[],
+): EnqueuedParams[] => {
+  const seen = new Map<string, number>();
+  return entries.map((entry, index) => {
+    const json = canonicalJson(entry);
+    const occurrence = seen.get(json) ?? 0;
+    seen.set(json, occurrence + 1);
+    return { params: params[index] as ParamAssignment, key: `enqueue:${json}#${occurrence}` };
+  });
+};
+
+/** Queues a config's `enqueue` list in the store (see {@link configEnqueueEntries}). */
+export const enqueueConfigEntries = async (
+  store: TrialStore,
+  study: string,
+  space: CompiledSpace,
+  entries: readonly unknown[],
+): Promise<number> => {
+  if (entries.length === 0) return 0;
+  const { params, issues } = checkEnqueued(space, entries);
+  if (issues.length > 0) throw invalidConfig('enqueue list', issues);
+  if (store.enqueue === undefined) throw storeUnsupported(store.name, 'enqueue params', 'enqueue');
+  return store.enqueue(study, configEnqueueEntries(entries, params));
+};

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { interpretObjectiveValue } from './interpret-result.js';
+
+describe('interpretObjectiveValue', () => {
+  it('takes a number, or { loss, attrs } whose attrs (and other fields) become the trial attributes', () => {
+    expect(interpretObjectiveValue(1.5)).toEqual({ status: 'ok', value: 1.5 });
+    expect(interpretObjectiveValue({ loss: 2 })).toEqual({ status: 'ok', value: 2 });
+    expect(
+      interpretObjectiveValue({ loss: 2, attrs: { accuracy: 0.9, curve: [1, 0.5], model: { kind: 'svm' } } }),
+    ).toEqual({ status: 'ok', value: 2, attributes: { accuracy: 0.9, curve: [1, 0.5], model: { kind: 'svm' } } });
+    expect(interpretObjectiveValue({ loss: 2, epochs: 7, attrs: { note: null } })).toEqual({
+      status: 'ok',
+      value: 2,
+      attributes: { epochs: 7, note: null },
+    });
+  });
+
+  it('fails the trial, naming the place, when attrs are not JSON', () => {
+    const circular: Record<string, unknown> = { a: 1 };
+    circular.self = circular;
+    const cases: [unknown, string][] = [
+      [{ fn: () => 1 }, 'attrs.fn is a function'],
+      [{ big: 10n }, 'attrs.big is a bigint'],
+      [{ nested: { when: new Date(0) } }, 'attrs.nested.when is'],
+      [{ list: [1, Number.NaN] }, 'attrs.list[1] is NaN'],
+      [{ gone: undefined }, 'attrs.gone is undefined'],
+      [circular, 'attrs.self refers back to itself'],
+      [{ map: new Map() }, 'a Map object'],
+    ];
+    for (const [attrs, message] of cases) {
+      const result = interpretObjectiveValue({ loss: 1, attrs });
+      expect(result.status).toBe('failed');
+      if (result.status === 'failed') {
+        expect(result.error.code).toBe('OBJECTIVE_BAD_ATTRS');
+        expect(result.error.message).toContain(message);
+      }
+    }
+    expect(interpretObjectiveValue({ loss: 1, attrs: 'fast' })).toMatchObject({
+      status: 'failed',
+      error: { code: 'OBJECTIVE_BAD_ATTRS', message: expect.stringContaining('expected an object of JSON values') },
+    });
+  });
+
+  it('keeps shared (not circular) references', () => {
+    const shared = { k: 1 };
+    expect(interpretObjectiveValue({ loss: 0, attrs: { a: shared, b: shared } })).toMatchObject({ status: 'ok' });
+  });
+});

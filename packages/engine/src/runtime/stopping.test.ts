@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { createNoImprovementStopper } from '../builtins/no-improvement-stopper.js';
+import type { StopContext } from '../contracts/stopper.js';
+import type { Suggester } from '../contracts/suggester.js';
+import { sampleDistribution } from '../domain/sample-distribution.js';
+import type { Direction, Trial } from '../domain/trial.js';
+import { fmin } from '../fmin.js';
+
+const at = '2026-01-01T00:00:00.000Z';
+const trials = (losses: readonly (number | 'failed' | 'running')[]): Trial[] =>
+  losses.map((loss, number) =>
+    loss === 'failed'
+      ? {
+          study: 's',
+          number,
+          state: 'failed',
+          params: {},
+          startedAt: at,
+          finishedAt: at,
+          error: { code: 'X', message: 'x' },
+        }
+      : loss === 'running'
+        ? { study: 's', number, state: 'running', params: {}, startedAt: at }
+        : { study: 's', number, state: 'complete', params: {}, startedAt: at, finishedAt: at, value: loss },
+  );
+const context = (list: Trial[], direction: Direction = 'minimize'): StopContext => ({
+  study: 's',
+  direction,
+  trial: list.at(-1) as StopContext['trial'],
+  trials: list,
+  best: undefined,
+});
+
+describe('the no-improvement stopper', () => {
+  const stopper = createNoImprovementStopper({ trials: 3, minDelta: 0.1 });
+
+  it('stops after `trials` finished trials without an improvement of minDelta (relative), naming the rule', () => {
+    expect(stopper.shouldStop(context(trials([10, 9.5, 9.2, 9.1])))).toBe('no improvement of 10% in 3 trials');
+    // 8 improves on 10 by 20%: the count restarts there.
+    expect(stopper.shouldStop(context(trials([10, 9.5, 8, 7.5, 7.4])))).toBeUndefined();
+    // Failed trials count as trials without improvement; running ones do not count.
+    expect(stopper.shouldStop(context(trials([10, 'failed', 'running', 'failed', 'failed'])))).toBeDefined();
+    expect(stopper.shouldStop(context(trials([10, 'failed', 'running', 'running'])))).toBeUndefined();
+    // Nothing completed yet: never stops.
+    expect(stopper.shouldStop(context(trials(['failed', 'failed', 'failed', 'failed'])))).toBeUndefined();
+  });
+
+  it('takes minDelta as an amount of loss when not relative, and follows the direction', () => {
+    const absolute = createNoImprovementStopper({ trials: 2, minDelta: 1, relative: false });
+    expect(absolute.shouldStop(context(trials([10, 9.5, 9.1])))).toBe('no improvement of 1 in 2 trials');
+    expect(absolute.shouldStop(context(trials([10, 8.9, 8.5])))).toBeUndefined();
+    const maximize = createNoImprovementStopper({ trials: 2, minDelta: 0 });
+    expect(maximize.shouldStop(context(trials([1, 2, 3]), 'maximize'))).toBeUndefined();
+    expect(maximize.shouldStop(context(trials([3, 2, 1]), 'maximize'))).toBeDefined();
+  });
+});
+
+const prior: Suggester = {
+  name: 'prior',
+  beginTrial: (context) => ({ sampleParam: (param) => sampleDistribution(param.distribution, context.rng) }),
+};
+const space = { x: { type: 'uniform', low: -2, high: 2 } } as const;
+
+describe('stopping on your own rule', () => {
+  it('fmin stops when stopWhen answers, with reason `stopper` and its message; running trials finish', async () => {
+    const result = await fmin({
+      objective: (params) => params.x ** 2,
+      space,
+      suggester: prior,
+      maxTrials: 100,
+      concurrency: 2,
+      stopWhen: ({ trials: seen, best }) =>
+        seen.filter((trial) => trial.state === 'complete').length >= 7 && best !== undefined
+          ? `seven trials are enough (best ${best.value.toFixed(2)})`
+          : undefined,
+    });
+    expect(result.reason).toBe('stopper');
+    expect(result.stopMessage).toMatch(/^seven trials are enough/);
+    expect(result.trials.length).toBeGreaterThanOrEqual(7);
+    expect(result.trials.length).toBeLessThan(10);
+    expect(result.trials.every((trial) => trial.state === 'complete')).toBe(true);
+  });
+
+  it('`true` stops with a plain message; a throwing rule is STOPPER_FAILED', async () => {
+    const plain = await fmin({ objective: (p) => p.x, space, suggester: prior, maxTrials: 50, stopWhen: () => true });
+    expect(plain).toMatchObject({ reason: 'stopper', stopMessage: 'stopWhen said stop' });
+    expect(plain.trials).toHaveLength(1);
+    await expect(
+      fmin({
+        objective: (p) => p.x,
+        space,
+        suggester: prior,
+        maxTrials: 5,
+        stopWhen: () => {
+          throw new Error('my rule broke');
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'STOPPER_FAILED', message: expect.stringContaining('my rule broke') });
+  });
+});

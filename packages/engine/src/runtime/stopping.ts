@@ -1,0 +1,44 @@
+import type { Stopper } from '../contracts/stopper.js';
+import type { TrialStore } from '../contracts/store.js';
+import type { StudySpec } from '../domain/study.js';
+import { bestTrial, type FinishedTrial } from '../domain/trial.js';
+import { ParzenError } from '../errors.js';
+
+/**
+ * Asks the stopper after `finished`, with the study's trials as the store has them (other workers'
+ * too). Resolves to its reason to stop, or undefined. A stopper that throws, or answers with something
+ * other than a string or undefined, is a `STOPPER_FAILED` error (it stops the run like a suggester's).
+ */
+export const askStopper = async (
+  stopper: Stopper,
+  spec: StudySpec,
+  store: TrialStore,
+  finished: FinishedTrial,
+): Promise<string | undefined> => {
+  const trials = await store.listTrials(spec.name);
+  let answer: unknown;
+  try {
+    answer = stopper.shouldStop({
+      study: spec.name,
+      direction: spec.direction,
+      trial: finished,
+      trials,
+      best: bestTrial(trials, spec.direction),
+    });
+  } catch (error) {
+    throw new ParzenError(
+      'STOPPER_FAILED',
+      `Stopper \`${stopper.name}\` failed after trial #${finished.number}: ${error instanceof Error ? error.message : String(error)}`,
+      { plugin: stopper.name, cause: error },
+    );
+  }
+  if (answer === undefined || answer === '' || answer === false) return undefined;
+  if (answer === true) return `${stopper.name} said stop`;
+  if (typeof answer !== 'string')
+    throw new ParzenError(
+      'STOPPER_FAILED',
+      `Stopper \`${stopper.name}\` answered ${typeof answer}; expected a reason to stop (a string) or undefined.`,
+      { plugin: stopper.name },
+    );
+  return answer;
+};

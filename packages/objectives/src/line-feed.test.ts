@@ -1,0 +1,72 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { LineFeed } from './line-feed.js';
+
+/** A feed over a text stream whose handler records each line, then runs `handle`. */
+const feed = (handle: (line: string) => unknown = () => undefined) => {
+  const stream = new PassThrough({ encoding: 'utf8' });
+  const seen: string[] = [];
+  const failures: unknown[] = [];
+  const lines = new LineFeed(
+    stream,
+    (line) => {
+      seen.push(line);
+      return handle(line);
+    },
+    (error) => failures.push(error),
+  );
+  stream.on('data', (chunk: string) => lines.push(chunk));
+  stream.on('end', () => lines.end());
+  return { stream, lines, seen, failures };
+};
+
+describe('LineFeed', () => {
+  it('hands over lines in order across chunks, at \\n, \\r\\n and a lone \\r, the last one unterminated too', async () => {
+    const { stream, lines, seen } = feed();
+    stream.write('a\nb');
+    stream.write('c\r\nprogress 1%\rprogress 2%\r');
+    stream.end('\nlast');
+    await lines.drained;
+    expect(seen).toEqual(['a', 'bc', 'progress 1%', 'progress 2%', '', 'last']);
+  });
+
+  it('waits for each handler, and pauses the stream while too many lines wait', async () => {
+    let running = 0;
+    let overlap = false;
+    let pausedSeen = false;
+    const { stream, lines, seen } = feed(async () => {
+      overlap ||= running > 0;
+      running++;
+      pausedSeen ||= stream.isPaused();
+      await new Promise((resolve) => setImmediate(resolve));
+      running--;
+    });
+    stream.end(`${Array.from({ length: 5000 }, (_, index) => String(index)).join('\n')}\n`);
+    await lines.drained;
+    expect(seen).toEqual(Array.from({ length: 5000 }, (_, index) => String(index)));
+    expect(overlap).toBe(false);
+    expect(pausedSeen).toBe(true);
+    expect(stream.isPaused()).toBe(false);
+  });
+
+  it('passes over a line longer than a million characters, up to its end', async () => {
+    const { stream, lines, seen } = feed();
+    stream.write('before\n');
+    for (let index = 0; index < 20; index++) stream.write('x'.repeat(65_536));
+    stream.end('{"step": 1, "value": 2}\nafter\n');
+    await lines.drained;
+    expect(seen).toEqual(['before', 'after']);
+  });
+
+  it('keeps the first failure, tells the owner once, and passes over the later lines', async () => {
+    const { stream, lines, seen, failures } = feed((line) => {
+      if (line.startsWith('bad')) throw new Error(line);
+    });
+    stream.end('ok\nbad 1\nbad 2\nok again\n');
+    await lines.drained;
+    expect(seen).toEqual(['ok', 'bad 1']);
+    expect(lines.failed).toBe(true);
+    expect((lines.error as Error).message).toBe('bad 1');
+    expect(failures).toHaveLength(1);
+  });
+});

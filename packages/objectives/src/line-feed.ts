@@ -1,0 +1,81 @@
+import type { Readable } from 'node:stream';
+
+/** Lines waiting beyond this many pause the stream (the program then blocks on its next write). */
+const HIGH_WATER_LINES = 1024;
+/** A line longer than this is passed over rather than kept in memory until its end. */
+const MAX_LINE_CHARS = 1_000_000;
+/** `\n`, `\r\n`, or a lone `\r` (a progress bar redrawing its line). */
+const LINE_BREAK = /\r?\n|\r/;
+
+/**
+ * Feeds a text stream's lines, in order and one at a time, to a handler that may be async: each line
+ * waits for the previous one's handler to settle. While lines wait, the stream is paused, so a program
+ * printing faster than they are handled is slowed down by its pipe instead of filling memory, and no line
+ * is lost. Lines end at `\n`, `\r\n` or a lone `\r`; a line longer than a million characters is passed
+ * over. The first handler failure is kept and the later lines are passed over.
+ */
+export class LineFeed {
+  private partial = '';
+  /** The current line grew too long: drop it up to its end. */
+  private overlong = false;
+  private readonly queue: string[] = [];
+  private pumping = false;
+  private ended = false;
+  private finish: () => void = () => undefined;
+  /** Resolves once the stream has ended and every line has been handled. */
+  readonly drained = new Promise<void>((resolve) => {
+    this.finish = resolve;
+  });
+  /** The first error a handler threw, if any (`failed` tells a thrown `undefined` apart). */
+  error: unknown;
+  failed = false;
+
+  constructor(
+    private readonly stream: Readable,
+    private readonly handle: (line: string) => unknown,
+    private readonly onFailure: (error: unknown) => void,
+  ) {}
+
+  /** Takes a chunk of the stream's text. */
+  push(chunk: string): void {
+    const lines = (this.partial + chunk).split(LINE_BREAK);
+    this.partial = lines.pop() ?? '';
+    if (this.overlong && lines.length > 0) {
+      lines.shift();
+      this.overlong = false;
+    }
+    if (this.partial.length > MAX_LINE_CHARS) {
+      this.partial = '';
+      this.overlong = true;
+    }
+    this.queue.push(...lines);
+    if (this.queue.length > HIGH_WATER_LINES) this.stream.pause();
+    void this.pump();
+  }
+
+  /** The stream has ended: a last line without a newline is handled too. */
+  end(): void {
+    if (this.partial !== '' && !this.overlong) this.queue.push(this.partial);
+    this.partial = '';
+    this.ended = true;
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    for (let line = this.queue.shift(); line !== undefined; line = this.queue.shift()) {
+      if (this.failed) continue;
+      try {
+        await this.handle(line);
+      } catch (error) {
+        this.failed = true;
+        this.error = error;
+        this.onFailure(error);
+      }
+    }
+    this.pumping = false;
+    if (this.stream.isPaused()) this.stream.resume();
+    if (this.ended) this.finish();
+  }
+}

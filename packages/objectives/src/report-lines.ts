@@ -1,0 +1,87 @@
+import type { EvaluationContext } from '@parzen/engine/plugin';
+import { parseJsonWithNonFinite } from './parse-loss.js';
+
+/** An intermediate value a program printed: `{"step": 3, "value": 0.41}`. */
+export interface Report {
+  readonly step: number;
+  readonly value: number;
+}
+
+/** What a stdout line is to the report protocol: a report, a malformed report (why), or neither. */
+export type ReportLine = { readonly report: Report } | { readonly problem: string } | undefined;
+
+const shown = (value: unknown): string => {
+  if (typeof value === 'number') return String(value);
+  return JSON.stringify(value) ?? String(value);
+};
+
+/**
+ * Reads one stdout line as a report. A report is a line holding one JSON object with both a `step` and
+ * a `value` field and no `loss` field (a `loss` line is the result, never a report); its other fields
+ * are ignored. `step` must be a non-negative integer and `value` a finite number, otherwise the line is
+ * a malformed report (`problem` says what is wrong). Any other line is not a report (undefined).
+ */
+export const parseReportLine = (line: string): ReportLine => {
+  const text = line.trim();
+  if (!text.startsWith('{') || !text.includes('"step"') || !text.includes('"value"')) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = parseJsonWithNonFinite(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  const fields = parsed as Record<string, unknown>;
+  if (!('step' in fields) || !('value' in fields) || 'loss' in fields) return undefined;
+  const { step, value } = fields;
+  if (typeof step !== 'number' || !Number.isSafeInteger(step) || step < 0)
+    return { problem: `"step" must be a non-negative integer; found ${shown(step)}` };
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    return { problem: `"value" must be a finite number; found ${shown(value)}` };
+  return { report: { step, value } };
+};
+
+/** A stdout line that looked like a report but was not a valid one; it fails the trial. */
+export class MalformedReportError extends Error {
+  constructor(
+    readonly line: string,
+    readonly problem: string,
+  ) {
+    super(`malformed report line ${JSON.stringify(line.length > 200 ? `${line.slice(0, 200)}…` : line)}: ${problem}`);
+  }
+}
+
+/** Reads a program's report lines for one trial and passes them to its evaluation context. */
+export interface ReportReader {
+  /** Handles one stdout line; resolves after a report is stored and the prune decision read. */
+  readonly onLine: (line: string) => Promise<void>;
+  /** Fires when the pruner says stop (the program is then sent SIGTERM). */
+  readonly prune: AbortSignal;
+  /** The report at which the pruner said stop, if it did. */
+  readonly prunedAt: () => Report | undefined;
+}
+
+/**
+ * The report side of the `command` objective: each report line is passed to `context.report` (awaited),
+ * then `context.shouldPrune()` is asked; when it says stop, `prune` fires and later lines are ignored.
+ * A malformed report line throws {@link MalformedReportError}.
+ */
+export const createReportReader = (context: EvaluationContext): ReportReader => {
+  const prune = new AbortController();
+  let prunedAt: Report | undefined;
+  return {
+    prune: prune.signal,
+    prunedAt: () => prunedAt,
+    onLine: async (line) => {
+      if (prune.signal.aborted) return;
+      const read = parseReportLine(line);
+      if (read === undefined) return;
+      if ('problem' in read) throw new MalformedReportError(line, read.problem);
+      await context.report(read.report.step, read.report.value);
+      if (context.shouldPrune()) {
+        prunedAt = read.report;
+        prune.abort();
+      }
+    },
+  };
+};

@@ -1,0 +1,28 @@
+import { createTpeSuggester } from '@parzen/algo-tpe';
+import { Study } from '@parzen/engine';
+import { describe, expect, it } from 'vitest';
+import { choice, createRandomSuggester, createStudy, fmin, uniform } from './index.js';
+
+const space = { x: uniform(-2, 2), kind: choice(['a', 'b']) };
+const objective = ({ x, kind }: { x: number; kind: 'a' | 'b' }) => x ** 2 + (kind === 'a' ? 0 : 1);
+
+describe('parzen (the umbrella)', () => {
+  it('createStudy runs TPE by default: the same trials as an explicit TPE study', async () => {
+    const study = await createStudy({ space, objective, seed: 11 });
+    const result = await study.optimize({ maxTrials: 25 });
+    const explicit = await Study.open({ space, objective, seed: 11, suggester: createTpeSuggester() });
+    const same = await explicit.optimize({ maxTrials: 25 });
+    expect(result.trials.map((trial) => trial.params)).toEqual(same.trials.map((trial) => trial.params));
+    const random = await createStudy({ space, objective, seed: 11, suggester: createRandomSuggester() });
+    const other = await random.optimize({ maxTrials: 25 });
+    expect(other.trials.map((trial) => trial.params)).not.toEqual(same.trials.map((trial) => trial.params));
+    expect(result.best?.params.kind).toBe('a');
+  });
+
+  it('fmin defaults to TPE and is typed by the space', async () => {
+    const result = await fmin({ space, objective, maxTrials: 20, seed: 3 });
+    const kind: 'a' | 'b' | undefined = result.best?.params.kind;
+    expect(['a', 'b']).toContain(kind);
+    expect(result.trials).toHaveLength(20);
+  });
+});

@@ -1,0 +1,51 @@
+/**
+ * @packageDocumentation
+ * Parzen in one import: everything of `@parzen/engine`'s user API (spaces, studies, trials, configs,
+ * events), plus `createStudy` and `fmin` with TPE as the default suggester, the suggesters and the
+ * file stores.
+ *
+ * @example
+ * ```ts
+ * import { createStudy, uniform, choice } from 'parzen';
+ *
+ * const study = await createStudy({
+ *   space: { x: uniform(-2, 2), kind: choice(['a', 'b']) },
+ *   objective: ({ x, kind }) => x ** 2 + (kind === 'a' ? 0 : 1),
+ * });
+ * const { best } = await study.optimize({ maxTrials: 50 });
+ * ```
+ */
+
+import { createTpeSuggester } from '@parzen/algo-tpe';
+import {
+  type FminOptions,
+  type FminResult,
+  fmin as fminWith,
+  type SpaceDefinition,
+  Study,
+  type StudyOptions,
+  type Suggester,
+} from '@parzen/engine';
+
+export { createQuasiRandomSuggester, createRandomSuggester } from '@parzen/algo-random';
+export { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
+export * from '@parzen/engine';
+export { createJsonlStore } from '@parzen/store-file';
+export { createSqliteStore } from '@parzen/store-sqlite';
+
+/** {@link StudyOptions} with the suggester optional: TPE (our default profile) when not given. */
+export type CreateStudyOptions<S extends SpaceDefinition> = Omit<StudyOptions<S>, 'suggester'> & {
+  readonly suggester?: Suggester;
+};
+
+/**
+ * Opens a study (created, or resumed from its store) with TPE unless you pick another suggester: ask and
+ * tell on it, or give it an objective and call `optimize`. Typed by its space.
+ */
+export const createStudy = <const S extends SpaceDefinition>(options: CreateStudyOptions<S>): Promise<Study<S>> =>
+  Study.open<S>({ ...options, suggester: options.suggester ?? createTpeSuggester() });
+
+/** `fmin` with TPE as the default suggester. */
+export const fmin = <const S extends SpaceDefinition>(
+  options: Omit<FminOptions<S>, 'suggester'> & { readonly suggester?: Suggester },
+): Promise<FminResult<S>> => fminWith<S>({ ...options, suggester: options.suggester ?? createTpeSuggester() });

@@ -89,11 +89,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .command('import')
     .argument('<config>', 'experiment config: the trials go to its study, in its store')
     .argument('<file>', 'a `parzen export` file, results JSONL ({"params": {...}, "loss": n} a line) or a CSV')
-    .option(
-      '--on-invalid <mode>',
-      'reject: any invalid line imports nothing (default); skip: import the rest',
-      'reject',
-    )
+    .option('--on-invalid <mode>', 'reject: any invalid line imports nothing; skip: import the other lines', 'reject')
     .option('--store <spec>', "import into this store instead of the config's")
     .description("Add finished trials to the config's study (created if needed), all or none.")
     .action(async (config: string, file: string, flags) => {

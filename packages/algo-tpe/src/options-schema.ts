@@ -108,6 +108,13 @@ export const tpeOptionsSchema: Readonly<Record<string, unknown>> = {
       description: 'Start-up sampler: random search, or a scrambled Halton sequence (even coverage of the space).',
     },
     ...PROFILE_FIELDS,
+    pruned: {
+      enum: ['rank', 'ignore'],
+      default: 'rank',
+      description:
+        'Pruned trials: rank (observed, after the complete trials: deepest last step first, then the value ' +
+        "reported there, as Optuna's TPE) or ignore (left out of the split and the densities).",
+    },
     explain: {
       type: 'boolean',
       default: true,

@@ -36,6 +36,12 @@ export type ConstantLiar = false | 'worst' | 'infinite' | 'mean' | 'best' | numb
  */
 export type TpeGrouping = 'independent' | 'joint' | 'groups';
 
+/**
+ * What pruned trials are: `rank` = observed, ranked after the complete trials by their last step (deepest
+ * first) and then the value reported there, as Optuna's TPE; `ignore` = left out entirely.
+ */
+export type PrunedTrialPolicy = 'rank' | 'ignore';
+
 /** The start-up sampler: `random` draws every active parameter from its prior (random search). */
 export type StartupSamplerName = 'random' | 'quasi-random';
 
@@ -59,6 +65,8 @@ export interface TpeSettings {
   readonly bandwidthFloor: number;
   readonly bandwidthExponent: number;
   readonly failed: FailedTrialPolicy;
+  /** Pruned trials: ranked after the complete ones (Optuna), or ignored. Default `rank` in every profile. */
+  readonly pruned: PrunedTrialPolicy;
   readonly constantLiar: ConstantLiar;
   /** Which parameters are decided together; `joint` and `groups` need the optuna kernel. */
   readonly grouping: TpeGrouping;
@@ -71,7 +79,7 @@ export interface TpeSettings {
 /** Options of the `tpe` plugin: every field optional; missing ones come from the `compat` profile. */
 export type TpeOptions = Partial<TpeSettings>;
 
-type ProfileSettings = Omit<TpeSettings, 'compat' | 'explain' | 'explainGrid' | 'startup'>;
+type ProfileSettings = Omit<TpeSettings, 'compat' | 'explain' | 'explainGrid' | 'startup' | 'pruned'>;
 
 /** Optuna's TPESampler on the 5.0 line, univariate (`multivariate=False`). */
 const OPTUNA: ProfileSettings = {
@@ -155,6 +163,7 @@ export const resolveTpeSettings = (options: TpeOptions = {}): TpeSettings => {
   const settings: TpeSettings = {
     ...TPE_PROFILES[compat],
     startup: 'random',
+    pruned: 'rank',
     explain: true,
     explainGrid: 101,
     ...defined,

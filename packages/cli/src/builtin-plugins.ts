@@ -3,9 +3,10 @@ import type { PluginPackage } from '@parzen/engine/plugin';
 
 /**
  * The plugin packages the CLI always offers: suggesters `random`, `quasi-random` and `tpe`, stores
- * `jsonl`, `sqlite` and `postgres`, objectives `module` and `command` (plus the engine's own `memory` store and
- * `console` reporter, and the CLI's `progress` reporter). Imported when a command needs them, so
- * `--version` and `--help` load none. The one place to add a built-in.
+ * `jsonl`, `sqlite` and `postgres`, objectives `module` and `command`, pruners `median`, `percentile`,
+ * `successive-halving`, `hyperband`, `threshold` and `patient` (plus the engine's own `memory` store,
+ * `console` reporter and `none` pruner, and the CLI's `progress` reporter). Imported when a command
+ * needs them, so `--version` and `--help` load none. The one place to add a built-in.
  */
 export const loadBuiltinPlugins = async (): Promise<readonly PluginPackage[]> =>
   Promise.all([
@@ -15,6 +16,7 @@ export const loadBuiltinPlugins = async (): Promise<readonly PluginPackage[]> =>
     import('@parzen/store-sqlite'),
     import('@parzen/store-postgres'),
     import('@parzen/objectives'),
+    import('@parzen/pruners'),
   ]);
 
 /** The suggester a config without `suggester` gets. */

@@ -9,6 +9,8 @@ export interface TrialRow {
   readonly number: number;
   readonly state: Trial['state'];
   readonly loss?: number;
+  /** The last step the trial reported an intermediate value at (absent when it reported none). */
+  readonly step?: number;
   readonly params: Readonly<Record<string, unknown>>;
   readonly attributes?: Readonly<Record<string, unknown>>;
   readonly error?: { readonly code: string; readonly message: string; readonly details?: unknown };
@@ -25,6 +27,9 @@ export const trialRows = (study: string, space: CompiledSpace, trials: readonly 
     ...(trial.state === 'complete' || (trial.state === 'pruned' && trial.value !== undefined)
       ? { loss: trial.value as number }
       : {}),
+    ...(trial.intermediate === undefined || trial.intermediate.length === 0
+      ? {}
+      : { step: (trial.intermediate.at(-1) as { step: number }).step }),
     params: toExternalParams(space, trial.params),
     ...(trial.state === 'complete' && trial.attributes !== undefined ? { attributes: trial.attributes } : {}),
     ...(trial.state === 'failed' ? { error: trial.error } : {}),
@@ -36,39 +41,54 @@ const paramNames = (rows: readonly TrialRow[]): string[] => [
   ...new Set(rows.flatMap((row) => Object.keys(row.params))),
 ];
 
-const cells = (row: TrialRow, names: readonly string[], withStudy: boolean): string[] => [
+/** Whether any trial reported intermediate values: only then do tables and CSV get a `step` column. */
+const hasSteps = (rows: readonly TrialRow[]): boolean => rows.some((row) => row.step !== undefined);
+
+const cells = (row: TrialRow, names: readonly string[], withStudy: boolean, withStep: boolean): string[] => [
   ...(withStudy ? [row.study] : []),
   String(row.number),
   row.state,
   row.loss === undefined ? '' : formatNumber(row.loss),
+  ...(withStep ? [row.step === undefined ? '' : String(row.step)] : []),
   ...names.map((name) => (name in row.params ? formatNumber(row.params[name]) : '')),
 ];
 
-/** A text table: number, state, loss, one column per parameter, and the error code of failed trials. */
+/**
+ * A text table: number, state, loss, the last step reported (when any trial reported), one column per
+ * parameter, and the error code of failed trials.
+ */
 export const formatTrialsTable = (rows: readonly TrialRow[]): string => {
   const names = paramNames(rows);
   const withStudy = new Set(rows.map((row) => row.study)).size > 1;
+  const withStep = hasSteps(rows);
+  const shift = (withStudy ? 1 : 0) + (withStep ? 1 : 0);
   return formatTable(
-    [...(withStudy ? ['study'] : []), '#', 'state', 'loss', ...names, 'error'],
+    [...(withStudy ? ['study'] : []), '#', 'state', 'loss', ...(withStep ? ['step'] : []), ...names, 'error'],
     rows.map((row) => [
-      ...cells(row, names, withStudy),
+      ...cells(row, names, withStudy, withStep),
       row.error === undefined ? '' : `${row.error.code}: ${row.error.message}`,
     ]),
-    // Right-align the number, the loss and the parameters (numbers, mostly).
-    new Set([0, 2, ...names.map((_, index) => 3 + index)].map((column) => column + (withStudy ? 1 : 0))),
+    // Right-align the number, the loss, the step and the parameters (numbers, mostly).
+    new Set([
+      ...[0, 2].map((column) => column + (withStudy ? 1 : 0)),
+      ...(withStep ? [3 + (withStudy ? 1 : 0)] : []),
+      ...names.map((_, index) => 3 + index + shift),
+    ]),
   );
 };
 
 const csvField = (value: string): string => (/[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
 
-/** CSV (RFC 4180): study, number, state, loss, the parameters, error code and message, times. */
+/** CSV (RFC 4180): study, number, state, loss, last step (when any), the parameters, error code and message, times. */
 export const formatTrialsCsv = (rows: readonly TrialRow[]): string => {
   const names = paramNames(rows);
+  const withStep = hasSteps(rows);
   const header = [
     'study',
     'number',
     'state',
     'loss',
+    ...(withStep ? ['step'] : []),
     ...names,
     'error_code',
     'error_message',
@@ -80,6 +100,7 @@ export const formatTrialsCsv = (rows: readonly TrialRow[]): string => {
     String(row.number),
     row.state,
     row.loss === undefined ? '' : String(row.loss),
+    ...(withStep ? [row.step === undefined ? '' : String(row.step)] : []),
     ...names.map((name) => (name in row.params ? String(row.params[name]) : '')),
     row.error?.code ?? '',
     row.error?.message ?? '',

@@ -3,7 +3,7 @@ import type { StopReason, StudySummary } from '@parzen/engine';
 /**
  * The one-line JSON result of a study, as `run --json` and `best --json` print it:
  * `{"study": "heart", "trials": {"complete": 98, "failed": 2}, "best": {"number": 41, "loss": -371.2, "params": {...}}}`
- * (`best` is null when no trial completed; `stopped` says why a run ended, and `stopMessage` what a
+ * (`trials.pruned` when a pruner stopped trials; `best` is null when no trial completed; `stopped` says why a run ended, and `stopMessage` what a
  * stopper said when `stopped` is `stopper`).
  */
 export const summaryJson = (
@@ -12,7 +12,11 @@ export const summaryJson = (
   stopMessage?: string,
 ): Record<string, unknown> => ({
   study: summary.study,
-  trials: { complete: summary.complete, failed: summary.failed },
+  trials: {
+    complete: summary.complete,
+    failed: summary.failed,
+    ...(summary.pruned === 0 ? {} : { pruned: summary.pruned }),
+  },
   best:
     summary.best === undefined
       ? null

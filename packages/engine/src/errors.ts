@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'PARAMS_INVALID'
   | 'IMPORT_INVALID'
   | 'PRUNER_FAILED'
+  | 'REPORT_INVALID'
   | 'STOPPER_FAILED';
 
 /** One problem found in a config or a space: where, what was expected and what was found. */

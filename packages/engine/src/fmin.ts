@@ -1,5 +1,6 @@
 import { createFunctionObjective, type ObjectiveFunction } from './builtins/function-objective.js';
 import { createMemoryStore } from './builtins/memory-store.js';
+import type { Pruner } from './contracts/pruner.js';
 import type { Reporter } from './contracts/reporter.js';
 import type { StopContext } from './contracts/stopper.js';
 import type { TrialStore } from './contracts/store.js';
@@ -31,6 +32,11 @@ export interface FminOptions<S extends SpaceDefinition> {
   readonly reporters?: readonly Reporter[];
   readonly signal?: AbortSignal;
   readonly trialTimeoutMs?: number;
+  /**
+   * Stops bad trials early: the objective reports a learning curve with `context.report(step, value)` and
+   * stops when `context.shouldPrune()` is true (e.g. `createMedianPruner()` from `@parzen/pruners`).
+   */
+  readonly pruner?: Pruner;
   /**
    * Your own stopping rule, asked after every finished trial with the study's trials and best trial: a
    * string (the reason, shown in `stopMessage`) or `true` stops the run; `undefined` or `false` goes on.
@@ -72,6 +78,7 @@ export const fmin = async <S extends SpaceDefinition>(options: FminOptions<S>): 
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.trialTimeoutMs === undefined ? {} : { trialTimeoutMs: options.trialTimeoutMs }),
+    ...(options.pruner === undefined ? {} : { pruner: options.pruner }),
     ...(options.stopWhen === undefined ? {} : { stopper: { name: 'stopWhen', shouldStop: options.stopWhen } }),
   });
   const { best, bestParams } = result.summary;

@@ -1,5 +1,6 @@
 import { createFunctionObjective, type ObjectiveFunction } from './builtins/function-objective.js';
 import { createMemoryStore } from './builtins/memory-store.js';
+import type { Pruner } from './contracts/pruner.js';
 import type { StopContext } from './contracts/stopper.js';
 import type { TrialStore } from './contracts/store.js';
 import type { Suggester } from './contracts/suggester.js';
@@ -14,8 +15,9 @@ import type { FminResult } from './fmin.js';
 import type { Budget } from './runtime/budget.js';
 import { checkImportedRows, type ImportedTrialRow, type InvalidRow, importInvalid } from './runtime/imported-trials.js';
 import { interpretObjectiveValue, thrownErrorInfo } from './runtime/interpret-result.js';
+import { createPruning, type Pruning } from './runtime/pruning.js';
 import { runStudy } from './runtime/run-study.js';
-import { type AskedTrial, askTrial, type StudySession, tellTrial } from './runtime/study-session.js';
+import { type AskedTrial, askTrial, finishAskedTrial, type StudySession, tellTrial } from './runtime/study-session.js';
 
 /** What {@link Study.addTrials} did: the trials it added, and the rows it skipped with their problems. */
 export interface AddTrialsResult {
@@ -37,6 +39,8 @@ export interface StudyOptions<S extends SpaceDefinition = SpaceDefinition> {
   /** Receives the study's events (trial.started, trial.finished, suggestion.explained). */
   readonly onEvent?: (event: EngineEvent) => void;
   readonly explain?: boolean;
+  /** Judges trials at each {@link Study.report} and in `optimize` (default: never prunes). */
+  readonly pruner?: Pruner;
 }
 
 const ignore = (): void => {};
@@ -83,7 +87,20 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     private readonly session: StudySession,
     readonly name: string,
     private readonly objective: ObjectiveFunction<ParamsOf<S>> | undefined,
-  ) {}
+    private readonly pruner: Pruner | undefined,
+  ) {
+    this.pruning = createPruning({
+      study: session.spec.name,
+      direction: session.spec.direction,
+      store: session.store,
+      emit: session.emit,
+      refreshMs: 0,
+      ...(pruner === undefined ? {} : { pruner }),
+    });
+  }
+
+  /** Reports through `report` are judged one at a time, each on a fresh listing of the study's trials. */
+  private readonly pruning: Pruning;
 
   /** Opens (creates or resumes) a study in the store. */
   static async open<const S extends SpaceDefinition>(options: StudyOptions<S>): Promise<Study<S>> {
@@ -104,7 +121,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       emit: options.onEvent ?? ignore,
       ...(options.explain === undefined ? {} : { explain: options.explain }),
     };
-    return new Study<S>(session, spec.name, options.objective);
+    return new Study<S>(session, spec.name, options.objective, options.pruner);
   }
 
   /** A new trial with suggested params (`values` is what the objective should get). */
@@ -144,6 +161,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       ...(options.trialTimeoutMs === undefined ? {} : { trialTimeoutMs: options.trialTimeoutMs }),
       ...(options.stopWhen === undefined ? {} : { stopper: { name: 'stopWhen', shouldStop: options.stopWhen } }),
+      ...(this.pruner === undefined ? {} : { pruner: this.pruner }),
     });
     const { best, bestParams } = result.summary;
     return {
@@ -192,6 +210,26 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     if (checked.invalid.length > 0 && options.onInvalid !== 'skip') throw importInvalid(checked.invalid, rows.length);
     const added = checked.trials.length === 0 ? [] : await store.addTrials(this.name, checked.trials);
     return { added, skipped: checked.invalid };
+  }
+
+  /**
+   * Records an intermediate value of running trial `number` (step: a non-negative integer such as an
+   * epoch) and asks the study's pruner; resolves to true when the trial should stop. Then end it with
+   * {@link Study.prune} (or {@link Study.tell} to complete it anyway).
+   */
+  report(number: number, step: number, value: number): Promise<boolean> {
+    return this.pruning.report(number, step, value);
+  }
+
+  /** Ends running trial `number` as pruned, with the last value it reported (a pruned trial is never best). */
+  async prune(number: number): Promise<FinishedTrial> {
+    const trial = (await this.trials()).find((t) => t.number === number);
+    const value = trial?.intermediate?.at(-1)?.value;
+    return finishAskedTrial(
+      this.session,
+      number,
+      value === undefined ? { state: 'pruned' } : { state: 'pruned', value },
+    );
   }
 
   /**

@@ -1,7 +1,7 @@
 import { createTpeSuggester } from '@parzen/algo-tpe';
 import { Study } from '@parzen/engine';
 import { describe, expect, it } from 'vitest';
-import { choice, createRandomSuggester, createStudy, fmin, uniform } from './index.js';
+import { choice, createMedianPruner, createRandomSuggester, createStudy, fmin, uniform } from './index.js';
 
 const space = { x: uniform(-2, 2), kind: choice(['a', 'b']) };
 const objective = ({ x, kind }: { x: number; kind: 'a' | 'b' }) => x ** 2 + (kind === 'a' ? 0 : 1);
@@ -17,6 +17,22 @@ describe('parzen (the umbrella)', () => {
     const other = await random.optimize({ maxTrials: 25 });
     expect(other.trials.map((trial) => trial.params)).not.toEqual(same.trials.map((trial) => trial.params));
     expect(result.best?.params.kind).toBe('a');
+  });
+
+  it('prunes with a pruner from the same import', async () => {
+    const study = await createStudy({ space, seed: 4, pruner: createMedianPruner({ startupTrials: 2 }) });
+    const result = await study.optimize({
+      maxTrials: 12,
+      objective: async ({ x, kind }, context) => {
+        const loss = objective({ x, kind });
+        for (let step = 0; step < 10; step++) {
+          await context.report(step, loss + 1 / (step + 1));
+          if (context.shouldPrune()) return loss;
+        }
+        return loss;
+      },
+    });
+    expect(result.trials.some((trial) => trial.state === 'pruned')).toBe(true);
   });
 
   it('fmin defaults to TPE and is typed by the space', async () => {

@@ -1,8 +1,8 @@
 /**
  * @packageDocumentation
  * Parzen in one import: everything of `@parzen/engine`'s user API (spaces, studies, trials, configs,
- * events), plus `createStudy` and `fmin` with TPE as the default suggester, the suggesters and the
- * file stores.
+ * events), plus `createStudy` and `fmin` with TPE as the default suggester, the suggesters, the
+ * pruners and the file stores.
  *
  * @example
  * ```ts
@@ -30,6 +30,14 @@ import {
 export { createQuasiRandomSuggester, createRandomSuggester } from '@parzen/algo-random';
 export { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
 export * from '@parzen/engine';
+export {
+  createHyperbandPruner,
+  createMedianPruner,
+  createPatientPruner,
+  createPercentilePruner,
+  createSuccessiveHalvingPruner,
+  createThresholdPruner,
+} from '@parzen/pruners';
 export { createJsonlStore } from '@parzen/store-file';
 export { createSqliteStore } from '@parzen/store-sqlite';
 

@@ -1,6 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import type { Trial } from '@parzen/engine';
 import { describe, expect, it } from 'vitest';
+import { vectors } from '../math/fixtures/vectors.js';
 import { resolveTpeSettings } from '../options.js';
 import { observedCount, splitHistory } from './history-split.js';
 import { paramObservations } from './observations.js';
@@ -134,4 +135,70 @@ describe('TrialHistory', () => {
       expect(Array.from(sorted.values)).toEqual(expected.map((t) => t.params.x as number).sort((a, b) => a - b));
     },
   );
+});
+
+describe('pruned trials', () => {
+  /** Optuna's own split of a study with complete, pruned, failed and running trials (tpe-spec §8 vectors). */
+  const data = vectors.optuna_split_current_and_3_1_identical;
+  const trials: Trial[] = data.trials.map(
+    (t: { number: number; state: string; value: number | null; intermediate: Record<string, number | string> }) => {
+      const base = { study: 's', number: t.number, params: { x: t.number / 10 }, startedAt: '' };
+      const intermediate = Object.entries(t.intermediate)
+        .map(([step, value]) => ({ step: Number(step), value: typeof value === 'number' ? value : Number.NaN }))
+        .sort((a, b) => a.step - b.step);
+      if (t.state === 'COMPLETE') return { ...base, state: 'complete', value: t.value as number, finishedAt: '' };
+      if (t.state === 'RUNNING') return { ...base, state: 'running' };
+      if (t.state === 'FAIL')
+        return { ...base, state: 'failed', error: { code: 'OBJECTIVE_THREW', message: '' }, finishedAt: '' };
+      return {
+        ...base,
+        state: 'pruned',
+        finishedAt: '',
+        ...(intermediate.length === 0 ? {} : { intermediate, value: (intermediate.at(-1) as { value: number }).value }),
+      };
+    },
+  );
+  const optuna = resolveTpeSettings({ compat: 'optuna' });
+
+  for (const nBelow of [2, 4, 6, 8]) {
+    it(`rank as Optuna's TPE ranks them (after the complete trials, deepest step, then value): n_below = ${nBelow}`, () => {
+      const h = history(trials);
+      expect(observedCount(h, optuna)).toBe(data.n_for_gamma);
+      // ⌈γ·10⌉ = nBelow.
+      const split = splitHistory(h, { ...optuna, gamma: (nBelow - 0.5) / 10 });
+      expect(split.below).toEqual(data[`n_below=${nBelow}`].below);
+      expect(Array.from(paramObservations(h, split, 'x').above.numbers)).toEqual(data[`n_below=${nBelow}`].above);
+    });
+  }
+
+  it('a pruned trial that got deeper ranks before one that stopped earlier with a better value', () => {
+    const pruned = (number: number, curve: number[]): Trial => ({
+      study: 's',
+      number,
+      state: 'pruned',
+      params: { x: number },
+      intermediate: curve.map((value, step) => ({ step, value })),
+      value: curve.at(-1) as number,
+      startedAt: '',
+      finishedAt: '',
+    });
+    const study = [complete(0, 5), pruned(1, [9, 8, 7]), pruned(2, [9, 1]), pruned(3, [9, 8, 6]), complete(4, 4)];
+    const settings = { ...optuna, gamma: 0.5 }; // n = 5, 3 below: both complete trials, then the best pruned one
+    expect(splitHistory(history(study), settings).below).toEqual([0, 3, 4]);
+    // Maximizing, the deeper trials' larger value (7 over 6) ranks first.
+    expect(splitHistory(history(study, 'maximize'), settings).below).toEqual([0, 1, 4]);
+  });
+
+  it('`pruned: "ignore"` leaves them out of n, the below set and the above set', () => {
+    const h = new TrialHistory();
+    h.sync('s', 'minimize', trials, [], true);
+    const settings = { ...optuna, pruned: 'ignore' as const, gamma: 0.75 };
+    expect(observedCount(h, settings)).toBe(5);
+    const split = splitHistory(h, settings);
+    expect(split.below).toEqual([0, 2, 8, 10]);
+    expect(Array.from(paramObservations(h, split, 'x').above.numbers)).toEqual([5, 6]);
+    // And back to ranking them: the same history object rebuilds.
+    h.sync('s', 'minimize', trials);
+    expect(observedCount(h, optuna)).toBe(10);
+  });
 });

@@ -84,7 +84,7 @@ const takeComplete = (history: TrialHistory, count: number, lied: number | undef
 
 /**
  * Splits the history: complete trials by loss (stable by number; running trials among them at a finite
- * lie), then pruned ones, then the trials that count as +∞ (failed under `failed: "worst"`, running under
+ * lie), then pruned ones (deepest last step first, then the value there: Optuna's ranking), then the trials that count as +∞ (failed under `failed: "worst"`, running under
  * the `infinite` lie, by number) fill the below set; everything else, plus running trials under the
  * `worst` lie, is above.
  */

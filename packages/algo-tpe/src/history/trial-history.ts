@@ -1,5 +1,6 @@
 import { type Direction, lossToMinimize, type Trial } from '@parzen/engine/plugin';
 import { ParamColumn } from './param-column.js';
+import { PrunedRanking } from './pruned-ranking.js';
 import { SortedPairs } from './sorted-pairs.js';
 
 const UNKNOWN = 0;
@@ -32,8 +33,8 @@ export class TrialHistory {
   private finished = 0;
   /** Complete trials as (loss, number). */
   complete = new SortedPairs();
-  /** Pruned trials as (loss or +∞, number). */
-  pruned = new SortedPairs();
+  /** Pruned trials, ranked as Optuna's TPE ranks them (deepest last step, then its value). */
+  pruned = new PrunedRanking();
   /** Failed trials, in number order. */
   failed: Trial[] = [];
   /** Running trials of the last sync, in number order. */
@@ -42,12 +43,25 @@ export class TrialHistory {
   numberLimit = 0;
   readonly columns = new Map<string, ParamColumn>();
 
+  /** Whether pruned trials are left out (the `pruned: "ignore"` option). */
+  private ignorePruned = false;
+
   /**
    * Brings the history up to date with `trials` (a study's other trials, ordered by number; running ones
    * may be among them) and `running` (running trials, ordered by number), without merging the two lists.
+   * With `ignorePruned`, pruned trials are left out as if they did not exist.
    */
-  sync(study: string, direction: Direction, trials: readonly Trial[], running: readonly Trial[] = []): void {
-    if (study !== this.study || direction !== this.direction) this.reset(study, direction);
+  sync(
+    study: string,
+    direction: Direction,
+    trials: readonly Trial[],
+    running: readonly Trial[] = [],
+    ignorePruned = false,
+  ): void {
+    if (study !== this.study || direction !== this.direction || ignorePruned !== this.ignorePruned) {
+      this.ignorePruned = ignorePruned;
+      this.reset(study, direction);
+    }
     if (!this.tryExtend(trials, running)) {
       this.reset(study, direction);
       this.tryExtend(trials, running);
@@ -99,6 +113,7 @@ export class TrialHistory {
         running.push(trial);
         continue;
       }
+      if (code === PRUNED && this.ignorePruned) continue;
       seenFinished++;
       if (number >= this.states.length) this.ensureCapacity(number);
       const known = this.states[number];
@@ -125,7 +140,8 @@ export class TrialHistory {
       this.failed.splice(at < 0 ? this.failed.length : at, 0, trial);
       return;
     }
-    (code === COMPLETE ? this.complete : this.pruned).insert(loss, trial.number);
+    if (code === COMPLETE) this.complete.insert(loss, trial.number);
+    else this.pruned.insert(trial, this.direction);
     for (const [name, value] of Object.entries(trial.params)) this.column(name).insert(trial.number, value);
   }
 
@@ -148,7 +164,7 @@ export class TrialHistory {
     this.finished = 0;
     this.numberLimit = 0;
     this.complete = new SortedPairs();
-    this.pruned = new SortedPairs();
+    this.pruned = new PrunedRanking();
     this.failed = [];
     this.columns.clear();
   }

@@ -21,6 +21,7 @@ const formatParams = (params: Readonly<Record<string, unknown>>): string =>
 export const formatSummary = (summary: StudySummary, reason?: string): string => {
   const lines = [
     `Study ${summary.study}${reason === undefined ? '' : ` stopped (${reason})`}: ${summary.complete} complete, ${summary.failed} failed` +
+      (summary.pruned > 0 ? `, ${summary.pruned} pruned` : '') +
       (summary.running > 0 ? `, ${summary.running} running` : ''),
   ];
   if (summary.best === undefined) lines.push('No trial completed.');
@@ -38,7 +39,8 @@ const describe = (event: EngineEvent): string | undefined => {
       const head = `trial #${trial.number}`;
       if (trial.state === 'complete') return `${head} loss ${format(trial.value)}  ${formatParams(event.values)}`;
       if (trial.state === 'failed') return `${head} failed (${trial.error.code}): ${trial.error.message}`;
-      return `${head} ${trial.state}`;
+      const step = trial.intermediate?.at(-1)?.step;
+      return `${head} pruned${step === undefined ? '' : ` at step ${step}`}${trial.value === undefined ? '' : ` loss ${format(trial.value)}`}`;
     }
     case 'study.started':
       return event.resumed

@@ -39,6 +39,15 @@ export type EngineEvent =
       readonly params: ParamAssignment;
       readonly values: ExternalParams;
     })
+  | (At & {
+      /** A running trial reported an intermediate value; `prune` is the pruner's decision at that report. */
+      readonly type: 'trial.reported';
+      readonly study: string;
+      readonly number: number;
+      readonly step: number;
+      readonly value: number;
+      readonly prune: boolean;
+    })
   | (At & { readonly type: 'trial.finished'; readonly trial: FinishedTrial; readonly values: ExternalParams })
   | (At & { readonly type: 'study.improved'; readonly best: CompleteTrial; readonly values: ExternalParams })
   | (At & {

@@ -1,4 +1,4 @@
-import type { EvaluationResult, ObjectiveAdapter } from '../contracts/objective.js';
+import type { EvaluationContext, EvaluationResult, ObjectiveAdapter } from '../contracts/objective.js';
 import type { ExternalParams } from '../domain/params.js';
 import { thrownErrorInfo } from './interpret-result.js';
 
@@ -8,6 +8,8 @@ export interface EvaluateOptions {
   readonly timeoutMs?: number;
   /** Aborts the evaluation from outside (an interrupted run); the trial fails with `INTERRUPTED`. */
   readonly interrupt?: AbortSignal;
+  /** The trial's `report` and `shouldPrune` (see runtime/pruning.ts); default: reports go nowhere. */
+  readonly pruning?: Pick<EvaluationContext, 'report' | 'shouldPrune'>;
 }
 
 /**
@@ -47,9 +49,8 @@ export const evaluateTrial = async (
       return await objective.evaluate(params, {
         trialNumber: options.trialNumber,
         signal: controller.signal,
-        // Pruning is wired in by the run loop (issue 11); until then reports go nowhere.
-        report: async () => {},
-        shouldPrune: () => false,
+        report: options.pruning?.report ?? (async () => {}),
+        shouldPrune: options.pruning?.shouldPrune ?? (() => false),
       });
     } catch (error) {
       return { status: 'failed', error: thrownErrorInfo(error) };

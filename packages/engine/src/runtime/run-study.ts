@@ -14,9 +14,10 @@ import type { EventBus } from '../events/event-bus.js';
 import { type Budget, BudgetTracker, trialLimit } from './budget.js';
 import { enqueueConfigEntries } from './enqueue.js';
 import { evaluateTrial } from './evaluate-trial.js';
+import { createPruning } from './pruning.js';
 import { createWorkerId, failStaleTrials } from './stale-trials.js';
 import { askStopper } from './stopping.js';
-import { type AskedTrial, askTrial, type StudySession, tellTrial } from './study-session.js';
+import { type AskedTrial, askTrial, finishAskedTrial, type StudySession } from './study-session.js';
 import { summarize } from './summarize.js';
 
 /** What {@link runStudy} takes: the study, its space, its plugins, the budget and the run controls. */
@@ -102,6 +103,13 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     emit,
     ...(options.explain === undefined ? {} : { explain: options.explain }),
   };
+  const pruning = createPruning({
+    study: spec.name,
+    direction: spec.direction,
+    store,
+    emit,
+    ...(options.pruner === undefined ? {} : { pruner: options.pruner }),
+  });
   let reason: StopReason | undefined;
   let stopMessage: string | undefined;
   let fatal: unknown;
@@ -146,15 +154,18 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       const renewal = setInterval(() => {
         store.renewLease(spec.name, asked.number, lease()).catch(() => undefined);
       }, leaseMs / 3);
+      const trialPruning = pruning.begin(asked.number);
       try {
         const evaluation = await evaluateTrial(options.objective, asked.values, {
           trialNumber: asked.number,
           interrupt: interrupt.signal,
+          pruning: trialPruning,
           ...(options.trialTimeoutMs === undefined ? {} : { timeoutMs: options.trialTimeoutMs }),
         });
-        return await tellTrial(session, asked.number, evaluation);
+        return await finishAskedTrial(session, asked.number, trialPruning.outcome(evaluation));
       } finally {
         clearInterval(renewal);
+        trialPruning.end();
       }
     };
 

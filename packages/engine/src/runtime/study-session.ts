@@ -5,7 +5,7 @@ import type { CompiledSpace } from '../domain/compile-space.js';
 import { type ExternalParams, type ParamAssignment, toExternalParams } from '../domain/params.js';
 import { deriveRng } from '../domain/rng.js';
 import type { StudySpec } from '../domain/study.js';
-import type { FinishedTrial, Lease, RunningTrial, Trial } from '../domain/trial.js';
+import type { FinishedTrial, Lease, RunningTrial, Trial, TrialOutcome } from '../domain/trial.js';
 import { ParzenError } from '../errors.js';
 import type { EngineEvent } from '../events/engine-event.js';
 import { suggestParams } from './suggest-params.js';
@@ -106,20 +106,22 @@ export const askTrial = async (
   return { number: trial.number, params, values };
 };
 
-/** Records a trial's result in the store and announces it. */
-export const tellTrial = async (
+/** The outcome a result records: `ok` completes the trial (with its attributes), `failed` fails it. */
+export const outcomeOf = (result: EvaluationResult): TrialOutcome =>
+  result.status === 'ok'
+    ? {
+        state: 'complete' as const,
+        value: result.value,
+        ...(result.attributes === undefined ? {} : { attributes: result.attributes }),
+      }
+    : { state: 'failed' as const, error: result.error };
+
+/** Records how a trial ended (complete, failed or pruned) in the store and announces it. */
+export const finishAskedTrial = async (
   session: StudySession,
   number: number,
-  result: EvaluationResult,
+  outcome: TrialOutcome,
 ): Promise<FinishedTrial> => {
-  const outcome =
-    result.status === 'ok'
-      ? {
-          state: 'complete' as const,
-          value: result.value,
-          ...(result.attributes === undefined ? {} : { attributes: result.attributes }),
-        }
-      : { state: 'failed' as const, error: result.error };
   const finished = await session.store.finishTrial(session.spec.name, number, outcome);
   session.emit({
     type: 'trial.finished',
@@ -129,3 +131,10 @@ export const tellTrial = async (
   });
   return finished;
 };
+
+/** Records a trial's result in the store and announces it. */
+export const tellTrial = async (
+  session: StudySession,
+  number: number,
+  result: EvaluationResult,
+): Promise<FinishedTrial> => finishAskedTrial(session, number, outcomeOf(result));

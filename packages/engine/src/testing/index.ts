@@ -1,6 +1,7 @@
-/** Contract suites for plugin authors: run them against your suggester or store with vitest. */
+/** Contract suites for plugin authors: run them against your suggester, store or pruner with vitest. */
 
 export { type TestPluginContextOptions, testPluginContext } from './plugin-context.js';
+export { describePrunerContract, type PrunerContractOptions } from './pruner-contract.js';
 export { describeStoreContract } from './store-contract.js';
 export { describeSuggesterContract, type SuggesterContractOptions } from './suggester-contract.js';
 export { validatePluginOptions } from './validate-options.js';

@@ -1,0 +1,156 @@
+import { createRandomSuggester } from '@parzen/algo-random';
+import { fmin, type SpaceDefinition } from '@parzen/engine';
+import { compileSpace } from '@parzen/engine/plugin';
+import { createMedianPruner } from '@parzen/pruners';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { formatTrialsCsv, formatTrialsTable, trialRows } from '../src/format-trials.js';
+import { tempDir, writeIn } from './cli-harness.js';
+import { cli } from './cli-in-process.js';
+
+const space = { x: { type: 'uniform', low: 0, high: 1 } } as const satisfies SpaceDefinition;
+
+/** A module objective that trains for 20 epochs, reporting each, and stops when told. */
+const trainer = `export default async ({ x }, context) => {
+  let loss;
+  for (let step = 0; step < 20; step++) {
+    loss = x + Math.exp(-step / 4);
+    await context.report(step, loss);
+    if (context.shouldPrune()) break;
+  }
+  return loss;
+};
+`;
+
+/** A trainer that overfits: its loss falls until epoch 10, then rises by 0.02 per epoch. */
+const overfitting = `export default async ({ x }, context) => {
+  let loss;
+  for (let step = 0; step < 20; step++) {
+    loss = x + Math.exp(-step / 4) + 0.02 * Math.max(0, step - 10);
+    await context.report(step, loss);
+    if (context.shouldPrune()) {
+      // Runs in the test's process (isolate: none): the test reads where trials were told to stop.
+      (globalThis.prunedAt ??= []).push(step);
+      break;
+    }
+  }
+  return loss;
+};
+`;
+
+let dir: string;
+beforeAll(() => {
+  dir = tempDir('parzen-pruning-');
+  writeIn(dir, 'trainer.mjs', trainer);
+  writeIn(dir, 'overfitting.mjs', overfitting);
+});
+
+describe('pruning from a config', () => {
+  it('"pruner": {"use": "median"} stops trials early and the summary counts them', async () => {
+    const path = writeIn(dir, 'prune.json', {
+      name: 'prune',
+      seed: 4,
+      space,
+      objective: { use: 'module', options: { path: './trainer.mjs', isolate: 'none' } },
+      suggester: { use: 'random' },
+      store: { use: 'memory' },
+      pruner: { use: 'median' },
+      reporters: [{ use: 'console', options: { trials: false } }],
+      budget: { maxTrials: 30 },
+    });
+    const run = await cli('run', path);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const match = /(\d+) complete, 0 failed, (\d+) pruned/.exec(run.stdout);
+    expect(match).not.toBeNull();
+    expect(Number(match?.[1]) + Number(match?.[2])).toBe(30);
+    expect(Number(match?.[2])).toBeGreaterThan(5);
+  });
+
+  it('"patient" wraps the pruner its options name: trials stop only once they stall', async () => {
+    const path = writeIn(dir, 'patient.json', {
+      name: 'patient',
+      seed: 4,
+      space,
+      objective: { use: 'module', options: { path: './overfitting.mjs', isolate: 'none' } },
+      suggester: { use: 'random' },
+      store: { use: 'memory' },
+      pruner: { use: 'patient', options: { patience: 2, minDelta: 0.01, pruner: { use: 'median' } } },
+      reporters: [{ use: 'console', options: { trials: false } }],
+      budget: { maxTrials: 20 },
+    });
+    const run = await cli('run', path);
+    expect(run.code).toBe(0);
+    // Every curve is lowest at epoch 10; its last 3 values are all worse than that by more than 0.01 only
+    // from epoch 15 on, so no trial stops before, and the median pruner stops the worse half after.
+    const steps = (globalThis as { prunedAt?: number[] }).prunedAt ?? [];
+    expect(steps.length).toBeGreaterThan(0);
+    expect(run.stdout).toContain(`, ${steps.length} pruned`);
+    for (const step of steps) expect(step).toBeGreaterThanOrEqual(15);
+  });
+
+  it('run --json counts the pruned trials', async () => {
+    const path = writeIn(dir, 'json.json', {
+      name: 'json',
+      seed: 4,
+      space,
+      objective: { use: 'module', options: { path: './trainer.mjs', isolate: 'none' } },
+      suggester: { use: 'random' },
+      store: { use: 'memory' },
+      pruner: { use: 'median' },
+      reporters: [],
+      budget: { maxTrials: 20 },
+    });
+    const run = await cli('run', path, '--json');
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(run.stdout.split('\n').at(-1) as string) as {
+      trials: { complete: number; failed: number; pruned: number };
+    };
+    expect(summary.trials.pruned).toBeGreaterThan(0);
+    expect(summary.trials.complete + summary.trials.pruned).toBe(20);
+  });
+
+  it('rejects unknown pruner options with their JSON pointer (exit code 2)', async () => {
+    const path = writeIn(dir, 'bad.json', {
+      name: 'bad',
+      space,
+      objective: { use: 'module', options: { path: './trainer.mjs' } },
+      store: { use: 'memory' },
+      pruner: { use: 'successive-halving', options: { reductionFactor: 1 } },
+      budget: { maxTrials: 3 },
+    });
+    const run = await cli('run', path);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('/pruner/options/reductionFactor');
+  });
+});
+
+describe('parzen trials shows the last step', () => {
+  it('as a column of the table, the CSV and a field of the JSON rows', async () => {
+    const result = await fmin({
+      space,
+      suggester: createRandomSuggester(),
+      pruner: createMedianPruner(),
+      maxTrials: 12,
+      seed: 2,
+      objective: async ({ x }, context) => {
+        let loss = 0;
+        for (let step = 0; step < 20; step++) {
+          loss = x + Math.exp(-step / 4);
+          await context.report(step, loss);
+          if (context.shouldPrune()) break;
+        }
+        return loss;
+      },
+    });
+    const rows = trialRows('fmin', compileSpace(space), result.trials);
+    const pruned = rows.find((row) => row.state === 'pruned');
+    expect(pruned?.step).toBeLessThan(19);
+    expect(rows.filter((row) => row.state === 'complete').every((row) => row.step === 19)).toBe(true);
+    const table = formatTrialsTable(rows).split('\n');
+    expect(table[0]).toMatch(/#\s+state\s+loss\s+step\s+x/);
+    const csv = formatTrialsCsv(rows).split('\n');
+    expect(csv[0]).toBe('study,number,state,loss,step,x,error_code,error_message,started_at,finished_at');
+    expect(csv[(pruned?.number ?? 0) + 1]?.split(',')[4]).toBe(String(pruned?.step));
+    expect(JSON.parse(JSON.stringify(rows))[pruned?.number ?? 0].step).toBe(pruned?.step);
+  });
+});

@@ -1,0 +1,310 @@
+import { describe, expect, it } from 'vitest';
+import { createFunctionObjective, type ObjectiveFunction } from '../builtins/function-objective.js';
+import { createMemoryStore } from '../builtins/memory-store.js';
+import type { ObjectiveAdapter } from '../contracts/objective.js';
+import type { PruneContext, Pruner } from '../contracts/pruner.js';
+import type { TrialStore } from '../contracts/store.js';
+import type { Suggester } from '../contracts/suggester.js';
+import { compileSpace } from '../domain/compile-space.js';
+import { sampleDistribution } from '../domain/sample-distribution.js';
+import type { SpaceDefinition } from '../domain/space-definition.js';
+import type { EngineEvent } from '../events/engine-event.js';
+import { fmin } from '../fmin.js';
+import { Study } from '../study.js';
+import { type RunStudyOptions, runStudy } from './run-study.js';
+
+const priorSuggester: Suggester = {
+  name: 'prior',
+  beginTrial: (context) => ({ sampleParam: (param) => sampleDistribution(param.distribution, context.rng) }),
+};
+
+const space: SpaceDefinition = { x: { type: 'uniform', low: 0, high: 1 } };
+
+/** Prunes a trial whose latest value is above `limit`; records every context it was given. */
+const limitPruner = (limit: number, seen: PruneContext[] = []): Pruner => ({
+  name: 'limit',
+  shouldPrune: (context) => {
+    seen.push(context);
+    return (context.trial.intermediate?.at(-1)?.value ?? 0) > limit;
+  },
+});
+
+const run = (objective: ObjectiveFunction | ObjectiveAdapter, extra: Partial<RunStudyOptions> = {}) =>
+  runStudy({
+    spec: { name: 'prune', direction: 'minimize', seed: 7, space },
+    space: compileSpace(space),
+    store: createMemoryStore(),
+    suggester: priorSuggester,
+    objective: typeof objective === 'function' ? createFunctionObjective(objective) : objective,
+    budget: { maxTrials: 10 },
+    ...extra,
+  });
+
+/** Reports x·(step + 1) for 10 steps and stops when told; returns the last value. */
+const curve: ObjectiveFunction = async (params, context) => {
+  const x = params.x as number;
+  let value = 0;
+  for (let step = 0; step < 10; step++) {
+    value = x * (step + 1);
+    await context.report(step, value);
+    if (context.shouldPrune()) return value;
+  }
+  return value;
+};
+
+describe('pruning in the run loop', () => {
+  it('stores every report, stops told trials early and ends them pruned with their last value', async () => {
+    const result = await run(curve, { pruner: limitPruner(3) });
+    for (const trial of result.trials) {
+      const steps = trial.intermediate?.map((point) => point.step) ?? [];
+      expect(steps).toEqual(steps.map((_, i) => i));
+      const x = trial.params.x as number;
+      if (x * 10 > 3) {
+        expect(trial.state).toBe('pruned');
+        const last = trial.intermediate?.at(-1);
+        expect(last?.value).toBeGreaterThan(3);
+        expect(steps.length).toBeLessThan(10);
+        expect(trial.state === 'pruned' && trial.value).toBe(last?.value);
+      } else {
+        expect(trial.state).toBe('complete');
+        expect(steps).toHaveLength(10);
+      }
+    }
+    const pruned = result.trials.filter((trial) => trial.state === 'pruned').length;
+    expect(pruned).toBeGreaterThan(0);
+    expect(result.summary.pruned).toBe(pruned);
+    expect(result.summary.complete + result.summary.pruned).toBe(10);
+    expect(result.summary.best === undefined || result.summary.best.state === 'complete').toBe(true);
+  });
+
+  it('with 4 trials at a time, each trial is judged on its own curve and sees the others as they report', async () => {
+    const seen: PruneContext[] = [];
+    const slow: ObjectiveFunction = async (params, context) => {
+      const x = params.x as number;
+      for (let step = 0; step < 10; step++) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        await context.report(step, x * (step + 1));
+        if (context.shouldPrune()) return x * (step + 1);
+      }
+      return x * 10;
+    };
+    const result = await run(slow, { pruner: limitPruner(3, seen), concurrency: 4, budget: { maxTrials: 12 } });
+    expect(result.trials).toHaveLength(12);
+    for (const context of seen) {
+      const x = context.trial.params.x as number;
+      expect(context.trial.intermediate).toEqual(
+        Array.from({ length: context.step + 1 }, (_, step) => ({ step, value: x * (step + 1) })),
+      );
+    }
+    // Some decision saw another trial running with reports of its own.
+    expect(
+      seen.some((context) =>
+        context.trials.some((t) => t.state === 'running' && t.number !== context.trial.number && t.intermediate),
+      ),
+    ).toBe(true);
+    for (const trial of result.trials) {
+      const x = trial.params.x as number;
+      expect(trial.state).toBe(x * 10 > 3 ? 'pruned' : 'complete');
+    }
+  });
+
+  it('asks the pruner with the study, direction, the trial and every trial of the store', async () => {
+    const seen: PruneContext[] = [];
+    await run(curve, { pruner: limitPruner(100, seen), spec: { name: 'ctx', direction: 'maximize', seed: 1, space } });
+    expect(seen).toHaveLength(100);
+    for (const context of seen) {
+      expect(context.study).toBe('ctx');
+      expect(context.direction).toBe('maximize');
+      expect(context.trial.state).toBe('running');
+      expect(context.trial.intermediate?.at(-1)?.step).toBe(context.step);
+      expect(context.trials.find((t) => t.number === context.trial.number)).toEqual(context.trial);
+      // Every earlier trial has finished and is seen with its whole curve.
+      const earlier = context.trials.filter((t) => t.number < context.trial.number);
+      expect(earlier).toHaveLength(context.trial.number);
+      for (const trial of earlier) expect(trial.intermediate).toHaveLength(10);
+    }
+  });
+
+  it('sees trials other processes add to the store', async () => {
+    const store = createMemoryStore();
+    const spec = { name: 'shared', direction: 'minimize' as const, seed: 1, space };
+    const other = await Study.open({ name: 'shared', space, suggester: priorSuggester, store });
+    const foreign = await other.ask();
+    await other.report(foreign.number, 0, 0.5);
+    const seen: PruneContext[] = [];
+    await run(curve, { store, spec, budget: { maxTrials: 2 }, pruner: limitPruner(100, seen) });
+    expect(seen[0]?.trials.find((t) => t.number === foreign.number)?.intermediate).toEqual([{ step: 0, value: 0.5 }]);
+  });
+
+  it('publishes trial.reported with the decision', async () => {
+    const events: EngineEvent[] = [];
+    const reporter = { name: 'collect', onEvent: (event: EngineEvent) => void events.push(event) };
+    await run(curve, { pruner: limitPruner(3), reporters: [reporter], budget: { maxTrials: 3 } });
+    const reported = events.filter((event) => event.type === 'trial.reported');
+    const finished = events.filter((event) => event.type === 'trial.finished');
+    expect(reported.length).toBe(
+      finished.reduce(
+        (sum, event) => sum + (event.type === 'trial.finished' ? (event.trial.intermediate?.length ?? 0) : 0),
+        0,
+      ),
+    );
+    for (const event of reported) {
+      if (event.type !== 'trial.reported') continue;
+      expect(event.prune).toBe(event.value > 3);
+      expect(event.study).toBe('prune');
+    }
+  });
+
+  it('ends a told trial pruned whether the objective then returns, throws or fails', async () => {
+    const throwing: ObjectiveFunction = async (_params, context) => {
+      await context.report(0, 5);
+      if (context.shouldPrune()) throw new Error('stopped');
+      return 1;
+    };
+    const killed: ObjectiveAdapter = {
+      name: 'killed',
+      evaluate: async (_params, context) => {
+        await context.report(0, 7);
+        await context.report(1, 6);
+        return { status: 'failed', error: { code: 'PRUNED', message: 'killed on request' } };
+      },
+    };
+    const threw = await run(throwing, { pruner: limitPruner(3), budget: { maxTrials: 1 } });
+    expect(threw.trials[0]).toMatchObject({ state: 'pruned', value: 5 });
+    const failed = await run(killed, { pruner: limitPruner(3), budget: { maxTrials: 1 } });
+    expect(failed.trials[0]).toMatchObject({ state: 'pruned', value: 6 });
+    // Without a prune decision a throw is a failure, as before.
+    const untold = await run(throwing, { pruner: limitPruner(10), budget: { maxTrials: 1 } });
+    expect(untold.trials[0]?.state).toBe('complete');
+  });
+
+  it('keeps a trial pruned once told, and judges no more of its reports', async () => {
+    const seen: PruneContext[] = [];
+    const stubborn: ObjectiveFunction = async (_params, context) => {
+      for (let step = 0; step < 5; step++) await context.report(step, step === 1 ? 9 : 0);
+      return context.shouldPrune() ? 'ignored' : 0;
+    };
+    const result = await run(stubborn, { pruner: limitPruner(3, seen), budget: { maxTrials: 1 } });
+    expect(seen.map((context) => context.step)).toEqual([0, 1]);
+    expect(result.trials[0]).toMatchObject({ state: 'pruned', value: 0 });
+    expect(result.trials[0]?.intermediate).toHaveLength(5);
+  });
+
+  it('stores reports without a pruner, and never prunes', async () => {
+    const result = await run(curve, { budget: { maxTrials: 3 } });
+    for (const trial of result.trials) {
+      expect(trial.state).toBe('complete');
+      expect(trial.intermediate).toHaveLength(10);
+    }
+  });
+
+  it('rejects a bad step or value with REPORT_INVALID, thrown to the objective', async () => {
+    const errors: unknown[] = [];
+    const bad: ObjectiveFunction = async (_params, context) => {
+      for (const [step, value] of [
+        [-1, 1],
+        [1.5, 1],
+        [0, Number.NaN],
+        [0, Number.POSITIVE_INFINITY],
+        ['0', 1],
+      ] as const) {
+        await context.report(step as number, value).catch((error: unknown) => errors.push(error));
+      }
+      return 1;
+    };
+    const result = await run(bad, { budget: { maxTrials: 1 } });
+    expect(errors.map((error) => (error as { code: string }).code)).toEqual(Array(5).fill('REPORT_INVALID'));
+    expect((errors[0] as Error).message).toMatch(/step must be a non-negative integer.*-1/);
+    expect((errors[2] as Error).message).toMatch(/value must be a finite number.*NaN/);
+    expect(result.trials[0]?.intermediate).toBeUndefined();
+  });
+
+  it('fails reports with STORE_UNSUPPORTED on a store without reportIntermediate', async () => {
+    const { reportIntermediate: _, ...rest } = createMemoryStore();
+    const store: TrialStore = rest;
+    let code: string | undefined;
+    const objective: ObjectiveFunction = async (_params, context) => {
+      await context.report(0, 1).catch((error: { code: string }) => {
+        code = error.code;
+      });
+      return 1;
+    };
+    await run(objective, { store, budget: { maxTrials: 1 } });
+    expect(code).toBe('STORE_UNSUPPORTED');
+  });
+
+  it('stops the run with PRUNER_FAILED when the pruner throws, the trial failed with that code', async () => {
+    const broken: Pruner = {
+      name: 'broken',
+      shouldPrune: () => {
+        throw new Error('boom');
+      },
+    };
+    const store = createMemoryStore();
+    await expect(run(curve, { pruner: broken, store })).rejects.toMatchObject({ code: 'PRUNER_FAILED' });
+    const trials = await store.listTrials('prune');
+    expect(trials).toHaveLength(1);
+    expect(trials[0]).toMatchObject({ state: 'failed', error: { code: 'PRUNER_FAILED' } });
+  });
+
+  it('counts pruned trials in the budget, never as best, and in patience', async () => {
+    const result = await run(curve, { pruner: limitPruner(-1), budget: { maxTrials: 50, patience: 4 } });
+    expect(result.reason).toBe('patience');
+    expect(result.trials).toHaveLength(4);
+    expect(result.summary).toMatchObject({ pruned: 4, complete: 0, best: undefined });
+  });
+});
+
+describe('pruning from fmin and the ask/tell Study', () => {
+  it('fmin takes a pruner and gives a function objective report and shouldPrune', async () => {
+    const result = await fmin({
+      space,
+      suggester: priorSuggester,
+      objective: curve,
+      maxTrials: 10,
+      pruner: limitPruner(3),
+      seed: 3,
+    });
+    const pruned = result.trials.filter((trial) => trial.state === 'pruned');
+    expect(pruned.length).toBeGreaterThan(0);
+    for (const trial of pruned) expect(trial.intermediate?.length).toBeLessThan(10);
+    expect(result.best === undefined || result.best.loss <= 3).toBe(true);
+  });
+
+  it("Study.optimize prunes with the study's pruner", async () => {
+    const study = await Study.open({ space, suggester: priorSuggester, pruner: limitPruner(3), objective: curve });
+    const result = await study.optimize({ maxTrials: 10 });
+    const pruned = result.trials.filter((trial) => trial.state === 'pruned');
+    expect(pruned.length).toBeGreaterThan(0);
+    for (const trial of pruned) expect(trial.intermediate?.length).toBeLessThan(10);
+  });
+
+  it('Study.report resolves to the decision and Study.prune ends the trial with its last value', async () => {
+    const events: EngineEvent[] = [];
+    const study = await Study.open({
+      space,
+      suggester: priorSuggester,
+      pruner: limitPruner(3),
+      onEvent: (event) => events.push(event),
+    });
+    const trial = await study.ask();
+    expect(await study.report(trial.number, 0, 1)).toBe(false);
+    expect(await study.report(trial.number, 1, 4)).toBe(true);
+    const pruned = await study.prune(trial.number);
+    expect(pruned).toMatchObject({
+      state: 'pruned',
+      value: 4,
+      intermediate: [
+        { step: 0, value: 1 },
+        { step: 1, value: 4 },
+      ],
+    });
+    expect(
+      events
+        .filter((event) => event.type === 'trial.reported')
+        .map((event) => event.type === 'trial.reported' && event.prune),
+    ).toEqual([false, true]);
+    await expect(study.report(trial.number, 2, 1)).rejects.toMatchObject({ code: 'TRIAL_ALREADY_FINISHED' });
+    expect(await study.best()).toBeUndefined();
+  });
+});

@@ -1,0 +1,163 @@
+import type { EvaluationContext, EvaluationResult } from '../contracts/objective.js';
+import type { Pruner } from '../contracts/pruner.js';
+import type { TrialStore } from '../contracts/store.js';
+import type { Direction, IntermediateValue, RunningTrial, Trial, TrialOutcome } from '../domain/trial.js';
+import { withIntermediate } from '../domain/trial-builders.js';
+import { describeValue, ParzenError, storeUnsupported } from '../errors.js';
+import type { EngineEvent } from '../events/engine-event.js';
+import { outcomeOf } from './study-session.js';
+
+/** What the run loop's pruning needs: the study, its store, its pruner and where events go. */
+export interface PruningOptions {
+  readonly study: string;
+  readonly direction: Direction;
+  readonly store: TrialStore;
+  /** Default: never prunes (reports are still stored). */
+  readonly pruner?: Pruner;
+  readonly emit: (event: EngineEvent) => void;
+  /**
+   * How long a listing of the study's trials may be reused for pruning decisions, in ms (default 1000).
+   * A listing is always re-read after a trial of this process started or finished, so a single-process
+   * run decides from exactly what the store holds; trials of other processes are at most this old.
+   */
+  readonly refreshMs?: number;
+}
+
+/** One running trial's side of pruning: the context's `report`/`shouldPrune`, and how the trial ends. */
+export interface TrialPruning {
+  readonly report: EvaluationContext['report'];
+  readonly shouldPrune: EvaluationContext['shouldPrune'];
+  /**
+   * How the trial ends: `pruned` with its last reported value when the pruner told it to stop (whatever
+   * the objective then returned or threw) or when the adapter says it was pruned (error code `PRUNED`);
+   * failed with `PRUNER_FAILED` when the pruner threw; otherwise the result's own outcome.
+   */
+  outcome(result: EvaluationResult): TrialOutcome;
+  /** Call once the trial is finished; rethrows a pruner failure (it stops the run, as a suggester failure does). */
+  end(): void;
+}
+
+/** The pruning of a run or an ask/tell study: starts a {@link TrialPruning} per trial. */
+export interface Pruning {
+  begin(number: number): TrialPruning;
+  /**
+   * Reports for a trial not begun here (ask/tell): stores, asks the pruner on a listing that has the
+   * report (pass `refreshMs: 0` so that it is always fresh), resolves to its decision.
+   */
+  report(number: number, step: number, value: number): Promise<boolean>;
+}
+
+const now = (): string => new Date().toISOString();
+
+/** Checks a report's arguments; a bad one is a `REPORT_INVALID` error thrown to the objective. */
+export const checkReport = (step: unknown, value: unknown): void => {
+  if (typeof step !== 'number' || !Number.isSafeInteger(step) || step < 0) {
+    throw new ParzenError(
+      'REPORT_INVALID',
+      `report(step, value): step must be a non-negative integer (an epoch, an iteration); found ${describeValue(step)}.`,
+    );
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new ParzenError(
+      'REPORT_INVALID',
+      `report(step, value): value must be a finite number; found ${describeValue(value)} at step ${step}.`,
+    );
+  }
+};
+
+/**
+ * Pruning for one process: every report is stored with `store.reportIntermediate`, then the pruner
+ * judges the trial against the study's trials as the store lists them (other processes' included).
+ * Listings are cached (see {@link PruningOptions.refreshMs}) and the intermediate values this process
+ * reported are laid over them, so a cached listing never hides this process's own reports.
+ */
+export const createPruning = (options: PruningOptions): Pruning => {
+  const { store, pruner, study } = options;
+  const refreshMs = options.refreshMs ?? 1000;
+  /** Intermediate values of this process's trials that are running (or were reported through `report`). */
+  const local = new Map<number, readonly IntermediateValue[]>();
+  let version = 0;
+  let listing: { trials: readonly Trial[]; at: number; version: number } | undefined;
+
+  const listTrials = async (fresh: boolean): Promise<readonly Trial[]> => {
+    const time = Date.now();
+    if (fresh || listing === undefined || listing.version !== version || time - listing.at >= refreshMs) {
+      const listed = version;
+      listing = { trials: await store.listTrials(study), at: time, version: listed };
+    }
+    if (local.size === 0) return listing.trials;
+    return listing.trials.map((trial) => {
+      const mine = trial.state === 'running' ? local.get(trial.number) : undefined;
+      return mine === undefined || (trial.intermediate?.length ?? 0) >= mine.length
+        ? trial
+        : { ...trial, intermediate: mine };
+    });
+  };
+
+  const judge = async (number: number, step: number): Promise<boolean> => {
+    if (pruner === undefined || pruner.name === 'none') return false;
+    let trials = await listTrials(false);
+    let trial = trials.find((t) => t.number === number);
+    if (trial === undefined) {
+      trials = await listTrials(true);
+      trial = trials.find((t) => t.number === number);
+    }
+    if (trial === undefined || trial.state !== 'running') return false;
+    try {
+      return pruner.shouldPrune({ study, direction: options.direction, trial: trial as RunningTrial, step, trials });
+    } catch (error) {
+      throw new ParzenError(
+        'PRUNER_FAILED',
+        `Pruner \`${pruner.name}\` failed on trial #${number} at step ${step}: ${(error as Error).message ?? String(error)}`,
+        { plugin: pruner.name, cause: error },
+      );
+    }
+  };
+
+  const report = async (number: number, step: number, value: number, told = false, begun = false): Promise<boolean> => {
+    checkReport(step, value);
+    if (store.reportIntermediate === undefined) {
+      throw storeUnsupported(store.name, 'store intermediate values (report)', 'reportIntermediate');
+    }
+    await store.reportIntermediate(study, number, step, value);
+    if (begun) local.set(number, withIntermediate(local.get(number), step, value));
+    const prune = told || (await judge(number, step));
+    options.emit({ type: 'trial.reported', at: now(), study, number, step, value, prune });
+    return prune;
+  };
+
+  return {
+    report: (number, step, value) => report(number, step, value),
+    begin: (number) => {
+      version++;
+      let told = false;
+      let failure: ParzenError | undefined;
+      const lastValue = () => local.get(number)?.at(-1)?.value;
+      return {
+        report: async (step, value) => {
+          const prune = await report(number, step, value, told, true).catch((error: unknown) => {
+            if (error instanceof ParzenError && error.code === 'PRUNER_FAILED') failure ??= error;
+            throw error;
+          });
+          // Once told to stop, a trial stays pruned: later reports are stored but not judged again.
+          told ||= prune;
+        },
+        shouldPrune: () => told,
+        outcome: (result) => {
+          if (failure !== undefined)
+            return { state: 'failed', error: { code: failure.code, message: failure.message } };
+          const value = lastValue();
+          if (told || (result.status === 'failed' && result.error.code === 'PRUNED')) {
+            return value === undefined ? { state: 'pruned' } : { state: 'pruned', value };
+          }
+          return outcomeOf(result);
+        },
+        end: () => {
+          local.delete(number);
+          version++;
+          if (failure !== undefined) throw failure;
+        },
+      };
+    },
+  };
+};

@@ -1,0 +1,126 @@
+import type { PruneContext, Pruner, Trial } from '@parzen/engine/plugin';
+import { crc32 } from './crc32.js';
+import { checkOptions, integerAtLeast, lastStep } from './curve.js';
+import { checkSuccessiveHalving, successiveHalvingShouldPrune } from './successive-halving.js';
+
+/** Options of the `hyperband` pruner. */
+export interface HyperbandOptions {
+  /** r: steps before the first rung of the most aggressive bracket (default 1). */
+  readonly minResource?: number;
+  /**
+   * R: the steps of a full trial (default `"auto"`: the highest step of the complete trials + 1; no
+   * pruning until a trial completes).
+   */
+  readonly maxResource?: number | 'auto';
+  /** η of every bracket's successive halving (default 3). */
+  readonly reductionFactor?: number;
+  /** As successive halving's, per bracket (default 0). */
+  readonly bootstrapCount?: number;
+}
+
+/** Optuna's defaults (`min_resource=1, max_resource="auto", reduction_factor=3, bootstrap_count=0`). */
+export const HYPERBAND_DEFAULTS = {
+  minResource: 1,
+  maxResource: 'auto',
+  reductionFactor: 3,
+  bootstrapCount: 0,
+} as const;
+
+type Settings = { readonly [K in keyof HyperbandOptions]-?: Exclude<HyperbandOptions[K], undefined> };
+
+/** How Hyperband splits trials between its brackets. */
+export interface HyperbandBrackets {
+  /** Number of brackets: ⌊log_η(R/r)⌋ + 1. */
+  readonly count: number;
+  /** Relative trial budget of each bracket: ⌈count·η^s / (s + 1)⌉ with s = count − 1 − bracket. */
+  readonly budgets: readonly number[];
+  readonly total: number;
+}
+
+/**
+ * The brackets of Hyperband (Li et al. 2017, Algorithm 1) for R = `maxResource`, r = `minResource`, as
+ * Optuna's HyperbandPruner sizes them. ⌊log_η(R/r)⌋ is computed exactly (the largest s with r·η^s ≤ R),
+ * where Optuna's floating-point logarithm can come out one lower at exact powers (R/r = 243, η = 3).
+ */
+export const hyperbandBrackets = (minResource: number, maxResource: number, eta: number): HyperbandBrackets => {
+  let s = 0;
+  while (minResource * eta ** (s + 1) <= maxResource) s++;
+  const count = s + 1;
+  const budgets = Array.from({ length: count }, (_, bracket) => {
+    const sb = count - 1 - bracket;
+    return Math.ceil((count * eta ** sb) / (sb + 1));
+  });
+  return { count, budgets, total: budgets.reduce((sum, budget) => sum + budget, 0) };
+};
+
+/** CRC-32 of `"<study>_<number>"`, remembered (every report hashes every trial of the study). */
+const hashes = new Map<string, number>();
+const trialHash = (study: string, number: number): number => {
+  const key = `${study}_${number}`;
+  let hash = hashes.get(key);
+  if (hash === undefined) {
+    if (hashes.size >= 100_000) hashes.clear();
+    hash = crc32(key);
+    hashes.set(key, hash);
+  }
+  return hash;
+};
+
+/** The bracket of trial `number`: CRC-32 of `"<study>_<number>"` modulo the total budget, as Optuna assigns it. */
+export const bracketOf = (brackets: HyperbandBrackets, study: string, number: number): number => {
+  let n = trialHash(study, number) % brackets.total;
+  for (let bracket = 0; bracket < brackets.count; bracket++) {
+    n -= brackets.budgets[bracket] as number;
+    if (n < 0) return bracket;
+  }
+  return brackets.count - 1;
+};
+
+/** The highest step of the complete trials + 1 (Optuna's `max_resource="auto"`). */
+const estimateMaxResource = (trials: readonly Trial[]): number | undefined => {
+  let highest: number | undefined;
+  for (const trial of trials) {
+    const step = trial.state === 'complete' ? lastStep(trial) : undefined;
+    if (step !== undefined && (highest === undefined || step > highest)) highest = step;
+  }
+  return highest === undefined ? undefined : highest + 1;
+};
+
+/**
+ * Hyperband (Li et al. 2017) run asynchronously, as Optuna's HyperbandPruner: trials are spread over
+ * brackets by a hash of the study name and trial number, and each bracket is a successive halving whose
+ * first rung is at r·η^bracket, judged only against the trials of the same bracket.
+ */
+export const hyperbandShouldPrune = (settings: Settings, context: PruneContext): boolean => {
+  const maxResource =
+    settings.maxResource === 'auto' ? estimateMaxResource(context.trials) : (settings.maxResource as number);
+  if (maxResource === undefined) return false;
+  const brackets = hyperbandBrackets(settings.minResource, maxResource, settings.reductionFactor);
+  const bracket = bracketOf(brackets, context.study, context.trial.number);
+  const same = context.trials.filter((trial) => bracketOf(brackets, context.study, trial.number) === bracket);
+  return successiveHalvingShouldPrune(
+    {
+      minResource: settings.minResource,
+      reductionFactor: settings.reductionFactor,
+      minEarlyStoppingRate: bracket,
+      bootstrapCount: settings.bootstrapCount,
+    },
+    context,
+    same,
+  );
+};
+
+/** The `hyperband` pruner (Optuna's HyperbandPruner: successive-halving brackets). */
+export const createHyperbandPruner = (options: HyperbandOptions = {}): Pruner => {
+  const settings: Settings = { ...HYPERBAND_DEFAULTS, ...options };
+  checkSuccessiveHalving('hyperband', { ...settings, minEarlyStoppingRate: 0 });
+  checkOptions('hyperband', [
+    settings.maxResource === 'auto'
+      ? undefined
+      : integerAtLeast(settings.maxResource, settings.minResource, '/maxResource'),
+    settings.bootstrapCount > 0 && settings.maxResource === 'auto'
+      ? { pointer: '/bootstrapCount', expected: '0 when maxResource is "auto"', found: String(settings.bootstrapCount) }
+      : undefined,
+  ]);
+  return { name: 'hyperband', shouldPrune: (context) => hyperbandShouldPrune(settings, context) };
+};

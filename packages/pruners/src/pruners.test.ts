@@ -1,0 +1,116 @@
+import { ParzenError } from '@parzen/engine/plugin';
+import { validatePluginOptions } from '@parzen/engine/testing';
+import { describe, expect, it } from 'vitest';
+import { crc32 } from './crc32.js';
+import { percentileOf } from './curve.js';
+import { bracketOf, createHyperbandPruner, hyperbandBrackets } from './hyperband.js';
+import { manifests, patientPrunerManifest, successiveHalvingPrunerManifest } from './manifest.js';
+import { createPatientPruner } from './patient.js';
+import { createMedianPruner, createPercentilePruner } from './percentile.js';
+import { createSuccessiveHalvingPruner } from './successive-halving.js';
+import { createThresholdPruner } from './threshold.js';
+
+describe('numbers shared with Python', () => {
+  it('crc32 is zlib’s (binascii.crc32)', () => {
+    expect(crc32('123456789')).toBe(3421780262);
+    expect(crc32('ref_7')).toBe(2148274309);
+  });
+
+  it('percentileOf interpolates linearly as numpy.percentile', () => {
+    expect(percentileOf([3, 1, 2, 10], 25)).toBe(1.75);
+    expect(percentileOf([3, 1, 2, 10], 70)).toBe(3.6999999999999975);
+    expect(percentileOf([0.1, 0.2, 0.3], 50)).toBe(0.2);
+    expect(percentileOf([5], 30)).toBe(5);
+  });
+});
+
+describe('hyperband brackets', () => {
+  it('sizes brackets as Optuna: R = 81, r = 1, η = 3 gives 5 brackets with budgets ⌈5·3^s/(s+1)⌉', () => {
+    expect(hyperbandBrackets(1, 81, 3)).toEqual({ count: 5, budgets: [81, 34, 15, 8, 5], total: 143 });
+  });
+
+  it('counts brackets exactly at powers of η (Optuna’s float log gives 5 for R = 243)', () => {
+    expect(hyperbandBrackets(1, 243, 3).count).toBe(6);
+    expect(hyperbandBrackets(2, 20, 3).count).toBe(3);
+  });
+
+  it('assigns a trial to a bracket by the hash of study name and number, spread as the budgets', () => {
+    const brackets = hyperbandBrackets(1, 81, 3);
+    expect(bracketOf(brackets, 'ref', 7)).toBe(bracketOf(brackets, 'ref', 7));
+    const counts = [0, 0, 0, 0, 0];
+    for (let n = 0; n < 14_300; n++) {
+      const bracket = bracketOf(brackets, 'study', n);
+      counts[bracket] = (counts[bracket] as number) + 1;
+    }
+    counts.forEach((count, bracket) => {
+      expect(count / 100).toBeCloseTo(brackets.budgets[bracket] as number, -1);
+    });
+  });
+});
+
+describe('options', () => {
+  it('rejects bad options with a CONFIG_INVALID error naming each', () => {
+    const bad = [
+      () => createPercentilePruner({ percentile: 120 }),
+      () => createMedianPruner({ intervalSteps: 0 }),
+      () => createSuccessiveHalvingPruner({ reductionFactor: 1 }),
+      () => createSuccessiveHalvingPruner({ bootstrapCount: 2 }),
+      () => createHyperbandPruner({ minResource: 5, maxResource: 3 }),
+      () => createThresholdPruner({}),
+      () => createThresholdPruner({ lower: 2, upper: 1 }),
+      () => createPatientPruner({ patience: -1 }),
+    ];
+    for (const create of bad) {
+      expect(create).toThrow(ParzenError);
+      try {
+        create();
+      } catch (error) {
+        expect((error as ParzenError).code).toBe('CONFIG_INVALID');
+        expect((error as ParzenError).issues.length).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('states every default in the schema, as Optuna’s', () => {
+    expect(validatePluginOptions(successiveHalvingPrunerManifest, {}).value).toEqual({
+      minResource: 'auto',
+      reductionFactor: 4,
+      minEarlyStoppingRate: 0,
+      bootstrapCount: 0,
+    });
+    const byName = Object.fromEntries(manifests.map((m) => [m.name, m]));
+    expect(validatePluginOptions(byName.median as never, {}).value).toEqual({
+      startupTrials: 5,
+      warmupSteps: 0,
+      intervalSteps: 1,
+      minTrials: 1,
+    });
+    expect(validatePluginOptions(byName.hyperband as never, {}).value).toEqual({
+      minResource: 1,
+      maxResource: 'auto',
+      reductionFactor: 3,
+      bootstrapCount: 0,
+    });
+    expect(validatePluginOptions(byName.threshold as never, {}).issues.length).toBeGreaterThan(0);
+  });
+
+  it('patient validates the wrapped pruner’s options against that pruner’s schema', () => {
+    const ok = validatePluginOptions(patientPrunerManifest, {
+      patience: 2,
+      pruner: { use: 'percentile', options: { percentile: 30 } },
+    });
+    expect(ok.issues).toEqual([]);
+    const bad = validatePluginOptions(patientPrunerManifest, {
+      patience: 2,
+      pruner: { use: 'percentile', options: { percentile: 300 } },
+    });
+    expect(bad.issues.map((issue) => issue.pointer)).toContain('/options/pruner/options/percentile');
+    const unknown = validatePluginOptions(patientPrunerManifest, { patience: 2, pruner: { use: 'nope' } });
+    expect(unknown.issues.map((issue) => issue.pointer)).toContain('/options/pruner/use');
+  });
+
+  it('patient wraps the named pruner', async () => {
+    const pruner = await patientPrunerManifest.create({ patience: 1, pruner: { use: 'median' } }, undefined as never);
+    expect(pruner.name).toBe('patient(median)');
+  });
+});

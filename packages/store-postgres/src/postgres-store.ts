@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import {
-  addedTrial,
   type CreateTrialOptions,
   checkSameStudy,
   type Direction,
@@ -20,13 +19,14 @@ import {
   trialAlreadyFinished,
   trialNotFound,
 } from '@parzen/engine/plugin';
-import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import type { Pool, QueryResultRow } from 'pg';
 import type { ConnectionPlan, PostgresStoreOptions } from './connection-options.js';
 import { openPool } from './open-pool.js';
 import { storeError } from './pg-errors.js';
 import { withRetry } from './retry.js';
 import { type StatementName, statement } from './statements.js';
-import { outcomeValues, rowToTrial, type TrialRow } from './trial-rows.js';
+import { inTransaction, type Query } from './transaction.js';
+import { addedColumns, outcomeValues, rowToTrial, type TrialRow } from './trial-rows.js';
 
 /**
  * A {@link TrialStore} over a PostgreSQL database, with every optional method and a password-free
@@ -39,9 +39,6 @@ export interface PostgresStore extends TrialStore {
   enqueue: NonNullable<TrialStore['enqueue']>;
   addTrials: NonNullable<TrialStore['addTrials']>;
 }
-
-/** Runs one of the store's statements; inside a transaction, on the transaction's connection. */
-type Query = <R extends QueryResultRow>(name: StatementName, values: readonly unknown[]) => Promise<R[]>;
 
 interface StudyRow {
   readonly id: number;
@@ -326,25 +323,9 @@ class PostgresTrialStore implements PostgresStore {
     return (await this.pool.query<R>(statement(name, values))).rows;
   }
 
-  /** Runs `task` in a transaction on one pooled connection: committed if it resolves, else rolled back. */
-  private async transaction<T>(task: (query: Query) => Promise<T>): Promise<T> {
+  private transaction<T>(task: (query: Query) => Promise<T>): Promise<T> {
     if (this.closed) throw new ParzenError('STORE_FAILED', `PostgreSQL store \`${this.where}\` is closed.`);
-    const client: PoolClient = await this.pool.connect();
-    let broken = false;
-    try {
-      await client.query('BEGIN');
-      const result = await task(async (name, values) => (await client.query(statement(name, values))).rows);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      broken = await client.query('ROLLBACK').then(
-        () => false,
-        () => true,
-      );
-      throw error;
-    } finally {
-      client.release(broken); // a connection that cannot roll back is dropped from the pool
-    }
+    return inTransaction(this.pool, task);
   }
 
   private async retrying<T>(doing: string, task: (attempt: number) => Promise<T>): Promise<T> {
@@ -355,24 +336,6 @@ class PostgresTrialStore implements PostgresStore {
     }
   }
 }
-
-/** The columns of added trials as one array per column (`insertAdded`), and their intermediate values. */
-const addedColumns = (study: string, added: readonly NewFinishedTrial[], now: string) => {
-  const trials: unknown[][] = [[], [], [], [], [], [], []];
-  const points: unknown[][] = [[], [], []];
-  for (const [index, entry] of added.entries()) {
-    const { startedAt, finishedAt } = addedTrial(study, index, entry, now);
-    const row = [...outcomeValues(entry.outcome), startedAt, finishedAt];
-    row.splice(1, 0, JSON.stringify(entry.params));
-    for (const [column, value] of row.entries()) trials[column]?.push(value);
-    for (const { step, value } of entry.intermediate ?? []) {
-      points[0]?.push(index);
-      points[1]?.push(step);
-      points[2]?.push(value);
-    }
-  }
-  return { trials, points };
-};
 
 /**
  * A store in a PostgreSQL database, shared by worker processes on any number of machines. Connects,

@@ -1,8 +1,10 @@
 import type { ErrorInfo } from '@parzen/engine';
 import {
+  addedTrial,
   finishedTrial,
   type IntermediateValue,
   type Lease,
+  type NewFinishedTrial,
   type ParamAssignment,
   runningTrial,
   type Trial,
@@ -73,4 +75,22 @@ export const rowToTrial = (study: string, row: TrialRow): Trial => {
   });
   if (row.state === 'running') return Object.freeze(running);
   return Object.freeze(finishedTrial(running, outcomeOf(row), row.finished_at?.toISOString() ?? ''));
+};
+
+/** The columns of added trials as one array per column (`insertAdded`), and their intermediate values. */
+export const addedColumns = (study: string, added: readonly NewFinishedTrial[], now: string) => {
+  const trials: unknown[][] = [[], [], [], [], [], [], []];
+  const points: unknown[][] = [[], [], []];
+  for (const [index, entry] of added.entries()) {
+    const { startedAt, finishedAt } = addedTrial(study, index, entry, now);
+    const row = [...outcomeValues(entry.outcome), startedAt, finishedAt];
+    row.splice(1, 0, JSON.stringify(entry.params));
+    for (const [column, value] of row.entries()) trials[column]?.push(value);
+    for (const { step, value } of entry.intermediate ?? []) {
+      points[0]?.push(index);
+      points[1]?.push(step);
+      points[2]?.push(value);
+    }
+  }
+  return { trials, points };
 };

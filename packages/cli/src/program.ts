@@ -76,6 +76,26 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
       exit.code = await (await import('./commands/inspect.js')).showBest(config, flags, output);
     });
   program
+    .command('export')
+    .argument('[config]', 'experiment config (optional with --store)')
+    .option('-o, --output <file>', 'write the JSONL here (default: stdout)')
+    .option('--store <spec>', "read this store instead of the config's (enough on its own: no config needed)")
+    .option('--study <name>', "the study to export (default: the config's, or the store's only study)")
+    .description("Write the study's finished trials as JSONL (read-only), to import them elsewhere.")
+    .action(async (config: string | undefined, flags) => {
+      exit.code = await (await import('./commands/export.js')).exportStudy(config, flags, output);
+    });
+  program
+    .command('import')
+    .argument('<config>', 'experiment config: the trials go to its study, in its store')
+    .argument('<file>', 'a `parzen export` file, results JSONL ({"params": {...}, "loss": n} a line) or a CSV')
+    .option('--on-invalid <mode>', 'reject: any invalid line imports nothing; skip: import the other lines', 'reject')
+    .option('--store <spec>', "import into this store instead of the config's")
+    .description("Add finished trials to the config's study (created if needed), all or none.")
+    .action(async (config: string, file: string, flags) => {
+      exit.code = await (await import('./commands/import.js')).importTrials(config, file, flags, output);
+    });
+  program
     .command('report')
     .argument('<config...>', 'experiment configs; several, or a matrix, give a comparison page')
     .option(

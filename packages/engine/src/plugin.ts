@@ -115,6 +115,15 @@ export {
 export type { EngineEvent, StudySummary } from './events/engine-event.js';
 export type { EventBus } from './events/event-bus.js';
 export { streamReporter } from './events/stream-reporter.js';
+export {
+  checkImportedRows,
+  formatInvalidRows,
+  type ImportCheck,
+  type ImportedTrialRow,
+  type InvalidRow,
+  importInvalid,
+  trialToRow,
+} from './runtime/imported-trials.js';
 export { interpretObjectiveValue } from './runtime/interpret-result.js';
 export { type RunResult, type RunStudyOptions, runStudy } from './runtime/run-study.js';
 export { suggestParams } from './runtime/suggest-params.js';

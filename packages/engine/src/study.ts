@@ -15,10 +15,17 @@ import { formatIssues, ParzenError, storeUnsupported } from './errors.js';
 import type { EngineEvent } from './events/engine-event.js';
 import type { FminResult } from './fmin.js';
 import type { Budget } from './runtime/budget.js';
+import { checkImportedRows, type ImportedTrialRow, type InvalidRow, importInvalid } from './runtime/imported-trials.js';
 import { interpretObjectiveValue, thrownErrorInfo } from './runtime/interpret-result.js';
 import { createPruning, type Pruning } from './runtime/pruning.js';
 import { runStudy } from './runtime/run-study.js';
 import { type AskedTrial, askTrial, finishAskedTrial, type StudySession, tellTrial } from './runtime/study-session.js';
+
+/** What {@link Study.addTrials} did: the trials it added, and the rows it skipped with their problems. */
+export interface AddTrialsResult {
+  readonly added: readonly FinishedTrial[];
+  readonly skipped: readonly InvalidRow[];
+}
 
 /** What {@link Study.open} takes: the study name, space, suggester, store, seed and direction. */
 export interface StudyOptions<S extends SpaceDefinition = SpaceDefinition> {
@@ -184,6 +191,33 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
         ? { status: 'failed' as const, error: thrownErrorInfo(result) }
         : interpretObjectiveValue(result);
     return tellTrial(this.session, number, evaluation);
+  }
+
+  /**
+   * Adds finished trials run elsewhere (earlier work, another tool), so the suggester learns from them:
+   * they get the next numbers and are ordinary finished trials from then on. Each row is checked against
+   * the space (params as the objective sees them; a complete row needs a finite `loss`, see
+   * {@link ImportedTrialRow}). Nothing is half-imported: the valid rows are added in one store call.
+   *
+   * @param options `onInvalid: 'reject'` (default): any invalid row rejects the whole call; `'skip'`:
+   *   invalid rows are left out and returned in `skipped`. Row numbers count from 0.
+   * @throws {@link ParzenError} `IMPORT_INVALID` listing every invalid row and what was expected and
+   *   found; `STORE_UNSUPPORTED` for a store without `addTrials`.
+   * @example
+   * ```ts
+   * await study.addTrials([{ params: { x: 0.5, kernel: 'rbf' }, loss: 0.12 }, { params: { x: 1, kernel: 'linear' }, loss: 0.3 }]);
+   * ```
+   */
+  async addTrials(
+    rows: readonly ImportedTrialRow[],
+    options: { readonly onInvalid?: 'reject' | 'skip' } = {},
+  ): Promise<AddTrialsResult> {
+    const { store, space } = this.session;
+    if (store.addTrials === undefined) throw storeUnsupported(store.name, 'import trials', 'addTrials');
+    const checked = checkImportedRows(space, rows);
+    if (checked.invalid.length > 0 && options.onInvalid !== 'skip') throw importInvalid(checked.invalid, rows.length);
+    const added = checked.trials.length === 0 ? [] : await store.addTrials(this.name, checked.trials);
+    return { added, skipped: checked.invalid };
   }
 
   /**

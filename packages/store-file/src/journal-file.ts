@@ -5,7 +5,8 @@ import { journalFailed } from './journal-errors.js';
 
 /**
  * When the journal calls `fsync`:
- * - `'finish'` (default): after each finished trial and each new study, before the call resolves. A
+ * - `'finish'` (default): after each finished trial, new study, intermediate value, enqueue and import,
+ *   before the call resolves. A
  *   finished trial survives a crash of the process or the machine; the lines written before it (trial
  *   created, params, leases) are flushed with it. Lines after the last fsync survive a process crash but
  *   may be lost with the machine: only running trials, which would have been stale anyway.

@@ -1,13 +1,13 @@
 import { fstatSync, readSync } from 'node:fs';
 import { ParzenError } from '@parzen/engine/plugin';
 import { corruptLine, journalFailed, showLine } from './journal-errors.js';
-import { decodeRecord, encodeRecord, JOURNAL_VERSION, type JournalRecord } from './journal-records.js';
+import { decodeRecord, encodeRecord, JOURNAL_VERSION, type JournalRecord, journalHeader } from './journal-records.js';
 import { ReplayError, type Replica } from './replica.js';
 
 const NEWLINE = 0x0a;
 
-/** The first line of every journal. */
-const HEADER = encodeRecord({ op: 'journal', format: 'parzen-jsonl', version: JOURNAL_VERSION });
+/** The first line of every journal (version 1: later versions are declared where their first record is). */
+const HEADER = journalHeader(1);
 
 /** A line that was not fully written: where it is and what it holds. */
 interface TornLine {
@@ -69,6 +69,7 @@ export class JournalReader {
       if (end < 0) return;
       this.offset += end + 1;
       for (const line of chunk.toString('utf8', 0, end).split('\n')) this.consume(line);
+      this.replica.flush();
       if (this.corrupt !== undefined) this.warnTorn(this.corrupt);
     } catch (error) {
       this.failure = error;
@@ -107,6 +108,7 @@ export class JournalReader {
     this.offset += bytes;
     this.size += bytes;
     this.consume(line.slice(0, -1));
+    this.replica.flush();
   }
 
   /** Call under the lock: reports a torn unterminated last line (no writer can be in the middle of it). */

@@ -1,7 +1,20 @@
-import type { Lease, ParamAssignment, StudyRecord, TrialOutcome } from '@parzen/engine/plugin';
+import type {
+  EnqueuedParams,
+  IntermediateValue,
+  Lease,
+  NewFinishedTrial,
+  ParamAssignment,
+  StudyRecord,
+  TrialOutcome,
+} from '@parzen/engine/plugin';
 
-/** The journal's format version; a newer file is refused rather than misread. */
-export const JOURNAL_VERSION = 1;
+/**
+ * The newest format version this code reads; a newer file is refused rather than misread. A new journal
+ * starts with a version 1 header; the first record of a later version (see {@link recordVersion}) is
+ * preceded by a header line with that version, so an older Parzen refuses the file from there on instead
+ * of misreading it.
+ */
+export const JOURNAL_VERSION = 2;
 
 /**
  * One line of the journal: an operation on a study. Replaying the lines in order rebuilds every study.
@@ -18,6 +31,8 @@ export type JournalRecord =
       readonly number: number;
       readonly startedAt: string;
       readonly lease?: Lease;
+      /** The index in the study's queue of the enqueued entry the trial took (its initial params). */
+      readonly entry?: number;
     }
   | { readonly op: 'params'; readonly study: string; readonly number: number; readonly params: ParamAssignment }
   | { readonly op: 'lease'; readonly study: string; readonly number: number; readonly lease: Lease }
@@ -28,7 +43,33 @@ export type JournalRecord =
       readonly finishedAt: string;
       readonly outcome: TrialOutcome;
     }
-  | { readonly op: 'repair'; readonly line: number; readonly reason: string };
+  | { readonly op: 'repair'; readonly line: number; readonly reason: string }
+  | {
+      readonly op: 'report';
+      readonly study: string;
+      readonly number: number;
+      readonly step: number;
+      readonly value: number;
+    }
+  | { readonly op: 'enqueue'; readonly study: string; readonly entries: readonly EnqueuedParams[] }
+  | {
+      readonly op: 'add';
+      readonly study: string;
+      /** The number of the first trial; the others follow. */
+      readonly number: number;
+      /** The time of the import: the default start and finish of trials without their own. */
+      readonly at: string;
+      readonly trials: readonly NewFinishedTrial[];
+    };
+
+/** The format version a record needs: 2 for intermediate values, enqueued entries and added trials. */
+export const recordVersion = (record: JournalRecord): number =>
+  record.op === 'report' ||
+  record.op === 'enqueue' ||
+  record.op === 'add' ||
+  (record.op === 'trial' && record.entry !== undefined)
+    ? 2
+    : 1;
 
 type Fields = Readonly<Record<string, unknown>>;
 
@@ -45,6 +86,7 @@ const NON_FINITE: Readonly<Record<string, number>> = {
 };
 const isValue = (value: unknown): boolean =>
   typeof value === 'number' || (isString(value) && Object.hasOwn(NON_FINITE, value));
+const isIntermediate = (value: unknown): boolean => isObject(value) && isNumber(value.step) && isValue(value.value);
 const isOutcome = (value: unknown): boolean =>
   isObject(value) &&
   ((value.state === 'complete' && isValue(value.value)) ||
@@ -58,18 +100,79 @@ const isStudy = (value: unknown): boolean =>
   isObject(value.space);
 
 const trialOp = (record: Fields): boolean => isString(record.study) && isNumber(record.number);
+const isEntry = (value: unknown): boolean =>
+  isObject(value) && isObject(value.params) && (value.key === undefined || isString(value.key));
+const isAdded = (value: unknown): boolean =>
+  isObject(value) &&
+  isObject(value.params) &&
+  isOutcome(value.outcome) &&
+  (value.startedAt === undefined || isString(value.startedAt)) &&
+  (value.finishedAt === undefined || isString(value.finishedAt)) &&
+  (value.intermediate === undefined || (Array.isArray(value.intermediate) && value.intermediate.every(isIntermediate)));
 
 /** Checks the fields each operation needs; anything else is not a record this version wrote. */
 const validators: Readonly<Record<string, (record: Fields) => boolean>> = {
   journal: (record) => record.format === 'parzen-jsonl' && isNumber(record.version),
   study: (record) => isStudy(record.study),
   trial: (record) =>
-    trialOp(record) && isString(record.startedAt) && (record.lease === undefined || isLease(record.lease)),
+    trialOp(record) &&
+    isString(record.startedAt) &&
+    (record.lease === undefined || isLease(record.lease)) &&
+    (record.entry === undefined || isNumber(record.entry)),
   params: (record) => trialOp(record) && isObject(record.params),
   lease: (record) => trialOp(record) && isLease(record.lease),
   finish: (record) => trialOp(record) && isString(record.finishedAt) && isOutcome(record.outcome),
   repair: (record) => isNumber(record.line) && isString(record.reason),
+  report: (record) => trialOp(record) && isNumber(record.step) && isValue(record.value),
+  enqueue: (record) => isString(record.study) && Array.isArray(record.entries) && record.entries.every(isEntry),
+  add: (record) =>
+    trialOp(record) && isString(record.at) && Array.isArray(record.trials) && record.trials.every(isAdded),
 };
+
+/** A value as JSON holds it: non-finite numbers as strings (see {@link NON_FINITE}), and back. */
+const toJson = (value: number): number | string => (Number.isFinite(value) ? value : String(value));
+const fromJson = (value: unknown): number =>
+  typeof value === 'string' ? (NON_FINITE[value] as number) : (value as number);
+
+type Numbers = (value: unknown) => unknown;
+
+/** The outcome with its value mapped (non-finite values are the only numbers JSON cannot hold). */
+const mapOutcome = (outcome: TrialOutcome, map: Numbers): TrialOutcome =>
+  outcome.state === 'failed' || outcome.value === undefined
+    ? outcome
+    : ({ ...outcome, value: map(outcome.value) } as TrialOutcome);
+
+const mapIntermediate = (points: readonly IntermediateValue[], map: Numbers): IntermediateValue[] =>
+  points.map((point) => ({ step: point.step, value: map(point.value) as number }));
+
+const mapAdded = (trial: NewFinishedTrial, map: Numbers): NewFinishedTrial => ({
+  ...trial,
+  outcome: mapOutcome(trial.outcome, map),
+  ...(trial.intermediate === undefined ? {} : { intermediate: mapIntermediate(trial.intermediate, map) }),
+});
+
+/** The record with every value (outcomes, intermediate values) mapped; other records unchanged. */
+const mapValues = (record: JournalRecord, map: Numbers): JournalRecord => {
+  switch (record.op) {
+    case 'finish':
+      return { ...record, outcome: mapOutcome(record.outcome, map) };
+    case 'report':
+      return { ...record, value: map(record.value) as number };
+    case 'add':
+      return { ...record, trials: record.trials.map((trial) => mapAdded(trial, map)) };
+    default:
+      return record;
+  }
+};
+
+/** Whether `record` holds a value that `plain` rejects (an `add` record may hold many: always mapped). */
+const needsMapping = (record: JournalRecord, plain: (value: unknown) => boolean): boolean =>
+  record.op === 'add' ||
+  (record.op === 'report' && !plain(record.value)) ||
+  (record.op === 'finish' && 'value' in record.outcome && !plain(record.outcome.value));
+
+const isFiniteNumber = (value: unknown): boolean => Number.isFinite(value);
+const isPlainNumber = (value: unknown): boolean => typeof value === 'number';
 
 /** Parses one line; undefined when it is not valid JSON or not a well-formed record. */
 export const decodeRecord = (line: string): JournalRecord | undefined => {
@@ -82,16 +185,14 @@ export const decodeRecord = (line: string): JournalRecord | undefined => {
   if (!isObject(parsed) || !isString(parsed.op)) return undefined;
   const valid = validators[parsed.op];
   if (!valid?.(parsed)) return undefined;
-  const outcome = parsed.outcome as Fields | undefined;
-  if (outcome !== undefined && isString(outcome.value)) {
-    return { ...parsed, outcome: { ...outcome, value: NON_FINITE[outcome.value] } } as unknown as JournalRecord;
-  }
-  return parsed as unknown as JournalRecord;
+  const record = parsed as unknown as JournalRecord;
+  return needsMapping(record, isPlainNumber) ? mapValues(record, fromJson) : record;
 };
 
-/** One line of JSON, without the newline; an outcome's non-finite value is written as a string. */
-export const encodeRecord = (record: JournalRecord): string => {
-  if (record.op !== 'finish' || !('value' in record.outcome) || Number.isFinite(record.outcome.value))
-    return JSON.stringify(record);
-  return JSON.stringify({ ...record, outcome: { ...record.outcome, value: String(record.outcome.value) } });
-};
+/** One line of JSON, without the newline; non-finite values are written as strings. */
+export const encodeRecord = (record: JournalRecord): string =>
+  JSON.stringify(needsMapping(record, isFiniteNumber) ? mapValues(record, (value) => toJson(value as number)) : record);
+
+/** The header line (without the newline) declaring format `version`; a new journal starts with version 1. */
+export const journalHeader = (version: number): string =>
+  encodeRecord({ op: 'journal', format: 'parzen-jsonl', version });

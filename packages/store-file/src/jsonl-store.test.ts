@@ -7,6 +7,4 @@ const tempPath = useTempDir('jsonl-contract');
 describeStoreContract('jsonl', {
   create: () => createJsonlStore({ path: tempPath('study.parzen.jsonl') }),
   reopen: (store) => createJsonlStore({ path: (store as JsonlStore).path }),
-  // TODO(issue 11): the stores' reportIntermediate, enqueue and addTrials are being written.
-  without: ['reportIntermediate', 'enqueue', 'addTrials'],
 });

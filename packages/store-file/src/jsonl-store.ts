@@ -1,8 +1,11 @@
 import {
   type CreateTrialOptions,
   checkSameStudy,
+  type EnqueuedParams,
   type FinishedTrial,
+  type IntermediateValue,
   type Lease,
+  type NewFinishedTrial,
   type ParamAssignment,
   ParzenError,
   type RunningTrial,
@@ -14,12 +17,13 @@ import {
   type TrialStore,
   trialAlreadyFinished,
   trialNotFound,
+  withIntermediate,
 } from '@parzen/engine/plugin';
 import { FileLock } from './file-lock.js';
 import { type FsyncPolicy, JournalFile } from './journal-file.js';
 import { JournalReader } from './journal-reader.js';
-import { encodeRecord, type JournalRecord } from './journal-records.js';
-import { Replica, type ReplicaStudy } from './replica.js';
+import { encodeRecord, type JournalRecord, journalHeader, recordVersion } from './journal-records.js';
+import { acceptEntries, Replica, type ReplicaStudy } from './replica.js';
 import { createSerialQueue } from './serial-queue.js';
 
 /** Options of {@link createJsonlStore}. */
@@ -41,8 +45,14 @@ export interface JsonlStoreOptions {
   readonly readOnly?: boolean;
 }
 
-/** A {@link TrialStore} over a JSONL journal, with the file's path and the warnings reading it gave. */
+/**
+ * A {@link TrialStore} over a JSONL journal, with every optional method, the file's path and the warnings
+ * reading it gave.
+ */
 export interface JsonlStore extends TrialStore {
+  reportIntermediate: NonNullable<TrialStore['reportIntermediate']>;
+  enqueue: NonNullable<TrialStore['enqueue']>;
+  addTrials: NonNullable<TrialStore['addTrials']>;
   readonly path: string;
   /** Every study the journal holds, in the order they were created. */
   listStudies(): Promise<readonly StudyRecord[]>;
@@ -106,12 +116,19 @@ class JsonlTrialStore implements JsonlStore {
 
   async createTrial(study: string, options: CreateTrialOptions = {}): Promise<RunningTrial | undefined> {
     return this.write((append) => {
-      const { trials } = this.study(study);
+      const { trials, queue, taken } = this.study(study);
       if (options.limit !== undefined && trials.length >= options.limit) return undefined;
       const number = trials.length;
       const startedAt = new Date().toISOString();
       append(
-        { op: 'trial', study, number, startedAt, ...(options.lease === undefined ? {} : { lease: options.lease }) },
+        {
+          op: 'trial',
+          study,
+          number,
+          startedAt,
+          ...(options.lease === undefined ? {} : { lease: options.lease }),
+          ...(taken < queue.length ? { entry: taken } : {}),
+        },
         false,
       );
       return trials[number] as RunningTrial;
@@ -137,6 +154,37 @@ class JsonlTrialStore implements JsonlStore {
       this.running(study, number);
       append({ op: 'finish', study, number, finishedAt: new Date().toISOString(), outcome }, true);
       return this.study(study).trials[number] as FinishedTrial;
+    });
+  }
+
+  async reportIntermediate(study: string, number: number, step: number, value: number): Promise<void> {
+    await this.write((append) => {
+      const trial = this.running(study, number);
+      // A step already reported keeps its first value: nothing to write.
+      if (withIntermediate(trial.intermediate, step, value) === trial.intermediate) return;
+      append({ op: 'report', study, number, step, value }, true);
+    });
+  }
+
+  async enqueue(study: string, entries: readonly EnqueuedParams[]): Promise<number> {
+    return this.write((append) => {
+      const accepted = acceptEntries(new Set(this.study(study).keys), entries).map(({ params, key }) =>
+        key === undefined ? { params } : { params, key },
+      );
+      if (accepted.length > 0) append({ op: 'enqueue', study, entries: accepted }, true);
+      return accepted.length;
+    });
+  }
+
+  /** One `add` line holds every trial: a torn line loses them all, so the import is all or none. */
+  async addTrials(study: string, added: readonly NewFinishedTrial[]): Promise<readonly FinishedTrial[]> {
+    return this.write((append) => {
+      const { trials } = this.study(study);
+      const number = trials.length;
+      if (added.length === 0) return [];
+      const at = new Date().toISOString();
+      append({ op: 'add', study, number, at, trials: added.map(normalized) }, true);
+      return trials.slice(number) as FinishedTrial[];
     });
   }
 
@@ -185,7 +233,10 @@ class JsonlTrialStore implements JsonlStore {
       try {
         this.reader.catchUp(file.fd);
         const append: Append = (record, durable) => {
-          const prefix = this.reader.appendPrefix(file.fd);
+          const version = recordVersion(record);
+          // The first record of a newer format version comes after a header naming that version.
+          const header = version > (this.replica.version ?? 1) ? `${journalHeader(version)}\n` : '';
+          const prefix = this.reader.appendPrefix(file.fd) + header;
           const line = `${encodeRecord(record)}\n`;
           file.append(prefix + line);
           this.reader.appended(file.fd, prefix, line);
@@ -213,6 +264,14 @@ class JsonlTrialStore implements JsonlStore {
     return trial;
   }
 }
+
+/** An added trial as the journal keeps it: its intermediate values in step order, one per step. */
+const normalized = (trial: NewFinishedTrial): NewFinishedTrial => {
+  if (trial.intermediate === undefined) return trial;
+  let intermediate: readonly IntermediateValue[] = [];
+  for (const point of trial.intermediate) intermediate = withIntermediate(intermediate, point.step, point.value);
+  return { ...trial, intermediate };
+};
 
 /**
  * A store that keeps studies in an append-only JSONL journal: one line per operation (study created,

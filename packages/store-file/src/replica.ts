@@ -1,4 +1,15 @@
-import { copyParams, finishedTrial, runningTrial, type StudyRecord, type Trial } from '@parzen/engine/plugin';
+import {
+  addedTrial,
+  copyParams,
+  type EnqueuedParams,
+  finishedTrial,
+  type IntermediateValue,
+  type ParamAssignment,
+  runningTrial,
+  type StudyRecord,
+  type Trial,
+  withIntermediate,
+} from '@parzen/engine/plugin';
 import type { JournalRecord } from './journal-records.js';
 
 /** A study as replayed from the journal. */
@@ -6,7 +17,24 @@ export interface ReplicaStudy {
   readonly record: StudyRecord;
   /** Indexed by trial number; every element is a frozen snapshot, replaced (never changed) on update. */
   readonly trials: Trial[];
+  /** The params of every enqueued entry, in queue order; entries before `taken` were handed to trials. */
+  readonly queue: ParamAssignment[];
+  /** The keys of the entries ever queued. */
+  readonly keys: Set<string>;
+  taken: number;
 }
+
+/**
+ * The entries of `entries` that a study with `keys` queues: those without a key, or with a key neither
+ * queued before nor earlier in `entries`. Adds their keys to `keys`.
+ */
+export const acceptEntries = (keys: Set<string>, entries: readonly EnqueuedParams[]): EnqueuedParams[] =>
+  entries.filter((entry) => {
+    if (entry.key === undefined) return true;
+    if (keys.has(entry.key)) return false;
+    keys.add(entry.key);
+    return true;
+  });
 
 /** A record that cannot be applied: the journal contradicts itself. The reader adds file and line. */
 export class ReplayError extends Error {}
@@ -20,6 +48,11 @@ export class ReplayError extends Error {}
  */
 export class Replica {
   private readonly byName = new Map<string, ReplicaStudy>();
+  /**
+   * Intermediate values replayed but not yet in their trial's snapshot, by study and trial number: a
+   * batch of reports rebuilds each trial once, in {@link flush}, instead of once per report.
+   */
+  private readonly curves = new Map<ReplicaStudy, Map<number, readonly IntermediateValue[]>>();
   /** Format version the journal declared, if it has a header line. */
   version: number | undefined;
 
@@ -41,11 +74,20 @@ export class Replica {
         return;
       case 'study':
         if (!this.byName.has(record.study.name)) {
-          this.byName.set(record.study.name, { record: Object.freeze({ ...record.study }), trials: [] });
+          const study = Object.freeze({ ...record.study });
+          this.byName.set(record.study.name, { record: study, trials: [], queue: [], keys: new Set(), taken: 0 });
         }
         return;
       case 'trial':
         this.addTrial(record);
+        return;
+      case 'enqueue': {
+        const study = this.require(record.study);
+        for (const entry of acceptEntries(study.keys, record.entries)) study.queue.push(copyParams(entry.params));
+        return;
+      }
+      case 'add':
+        this.addTrials(record);
         return;
       default:
         this.update(record);
@@ -58,28 +100,78 @@ export class Replica {
     return found;
   }
 
-  private addTrial(record: Extract<JournalRecord, { op: 'trial' }>): void {
-    const { trials } = this.require(record.study);
-    if (record.number < trials.length) return; // a duplicate allocation: the first one stands
-    if (record.number > trials.length) {
-      throw new ReplayError(
-        `trial #${record.number} of \`${record.study}\` where trial #${trials.length} was expected next`,
-      );
-    }
-    const { study, number, startedAt, lease } = record;
-    trials.push(Object.freeze(runningTrial({ study, number, params: Object.freeze({}), startedAt, lease })));
+  /** Whether trials numbered from `number` come next (false for a duplicate: the first one stands). */
+  private isNext(study: ReplicaStudy, record: { readonly study: string; readonly number: number }): boolean {
+    const next = study.trials.length;
+    if (record.number > next)
+      throw new ReplayError(`trial #${record.number} of \`${record.study}\` where trial #${next} was expected next`);
+    return record.number === next;
   }
 
-  private update(record: Extract<JournalRecord, { op: 'params' | 'lease' | 'finish' }>): void {
-    const { trials } = this.require(record.study);
-    const trial = trials[record.number];
-    if (trial === undefined)
+  private addTrial(record: Extract<JournalRecord, { op: 'trial' }>): void {
+    const found = this.require(record.study);
+    if (!this.isNext(found, record)) return;
+    const { study, number, startedAt, lease, entry } = record;
+    let params: ParamAssignment = Object.freeze({});
+    if (entry !== undefined) {
+      const queued = found.queue[entry];
+      if (queued === undefined)
+        throw new ReplayError(
+          `trial #${number} of \`${study}\` taking enqueued entry ${entry}, which was never queued`,
+        );
+      params = queued;
+      found.taken = Math.max(found.taken, entry + 1);
+    }
+    found.trials.push(Object.freeze(runningTrial({ study, number, params, startedAt, lease })));
+  }
+
+  private addTrials(record: Extract<JournalRecord, { op: 'add' }>): void {
+    const found = this.require(record.study);
+    if (!this.isNext(found, record)) return;
+    for (const [index, trial] of record.trials.entries())
+      found.trials.push(Object.freeze(addedTrial(record.study, record.number + index, trial, record.at)));
+  }
+
+  /** Call after applying a batch of records, before reading: puts pending intermediate values in their trials. */
+  flush(): void {
+    for (const [study, byNumber] of this.curves) for (const number of byNumber.keys()) this.settle(study, number);
+    this.curves.clear();
+  }
+
+  /** Trial `number` with its pending intermediate values, if any, in its snapshot. */
+  private settle(study: ReplicaStudy, number: number): Trial | undefined {
+    const trial = study.trials[number];
+    const intermediate = this.curves.get(study)?.get(number);
+    if (intermediate === undefined || trial?.state !== 'running') return trial;
+    this.curves.get(study)?.delete(number);
+    study.trials[number] = Object.freeze(runningTrial(trial, { intermediate }));
+    return study.trials[number];
+  }
+
+  private update(record: Extract<JournalRecord, { op: 'params' | 'lease' | 'finish' | 'report' }>): void {
+    const study = this.require(record.study);
+    const { trials } = study;
+    if (trials[record.number] === undefined)
       throw new ReplayError(`an update of trial #${record.number} of \`${record.study}\`, which was never created`);
-    if (trial.state !== 'running') return;
+    if (record.op === 'report') {
+      if (trials[record.number]?.state === 'running') this.report(study, record.number, record.step, record.value);
+      return;
+    }
+    const trial = this.settle(study, record.number);
+    if (trial?.state !== 'running') return;
     // Built by the engine's builders, never by spread, so every trial of a state shares one shape.
     if (record.op === 'params')
       trials[record.number] = Object.freeze(runningTrial(trial, { params: copyParams(record.params) }));
     else if (record.op === 'lease') trials[record.number] = Object.freeze(runningTrial(trial, { lease: record.lease }));
     else trials[record.number] = Object.freeze(finishedTrial(trial, record.outcome, record.finishedAt));
+  }
+
+  private report(study: ReplicaStudy, number: number, step: number, value: number): void {
+    let byNumber = this.curves.get(study);
+    if (byNumber === undefined) {
+      byNumber = new Map();
+      this.curves.set(study, byNumber);
+    }
+    byNumber.set(number, withIntermediate(byNumber.get(number) ?? study.trials[number]?.intermediate, step, value));
   }
 }

@@ -3,8 +3,10 @@ import {
   type CreateTrialOptions,
   checkSameStudy,
   type Direction,
+  type EnqueuedParams,
   type FinishedTrial,
   type Lease,
+  type NewFinishedTrial,
   type ParamAssignment,
   ParzenError,
   type RunningTrial,
@@ -23,12 +25,19 @@ import { openPool } from './open-pool.js';
 import { storeError } from './pg-errors.js';
 import { withRetry } from './retry.js';
 import { type StatementName, statement } from './statements.js';
-import { outcomeValues, rowToTrial, type TrialRow } from './trial-rows.js';
+import { inTransaction, type Query } from './transaction.js';
+import { addedColumns, outcomeValues, rowToTrial, type TrialRow } from './trial-rows.js';
 
-/** A {@link TrialStore} over a PostgreSQL database, with a password-free description of the server. */
+/**
+ * A {@link TrialStore} over a PostgreSQL database, with every optional method and a password-free
+ * description of the server.
+ */
 export interface PostgresStore extends TrialStore {
   /** `user@host:port/database`. */
   readonly where: string;
+  reportIntermediate: NonNullable<TrialStore['reportIntermediate']>;
+  enqueue: NonNullable<TrialStore['enqueue']>;
+  addTrials: NonNullable<TrialStore['addTrials']>;
 }
 
 interface StudyRow {
@@ -72,10 +81,14 @@ const toKnown = (row: StudyRow): KnownStudy => ({
   }),
 });
 
-/** A trial this process created and is running: who created it, and the params it set (as JSON). */
+/**
+ * A trial this process created and is running: who created it, the params it set (as JSON), and whether
+ * it reported intermediate values (only then does finishing read them back).
+ */
 interface OwnTrial {
   readonly createdBy: string;
   params?: string;
+  reported?: boolean;
 }
 
 /** `synchronous_commit` of a write: `off`, or null for the server's own setting. */
@@ -141,11 +154,68 @@ class PostgresTrialStore implements PostgresStore {
     ];
     const row = await this.retrying('creating a trial', async (attempt) => {
       const earlier = attempt > 0 ? await this.query<TrialRow>('trialByWrite', [id, writeId]) : [];
-      return earlier[0] ?? (await this.query<TrialRow>('createTrial', values))[0];
+      return earlier[0] ?? (await this.query<TrialRow>('createTrial', values))[0] ?? (await this.takeEntry(values));
     });
     if (row === undefined) return undefined;
     this.own.set(`${id}:${row.number}`, { createdBy: writeId });
     return rowToTrial(study, row) as RunningTrial;
+  }
+
+  /**
+   * `createTrial` when the one-statement path returned nothing (an entry waits, or the limit is reached):
+   * in a transaction that holds the study's row lock, allocates the number and takes the oldest waiting
+   * entry, so every entry is taken once, in order. `values` are `createTrial`'s.
+   */
+  private takeEntry(values: readonly unknown[]): Promise<TrialRow | undefined> {
+    const [id, limit, sync, writeId, owner, expiresAt, startedAt] = values;
+    return this.transaction(async (query) => {
+      const [allocated] = await query<{ number: number; last_seq: string }>('allocateTrial', [id, limit, sync]);
+      if (allocated === undefined) return undefined; // the limit
+      const { number, last_seq: seq } = allocated;
+      return (await query<TrialRow>('takeEntry', [id, number, seq, writeId, owner, expiresAt, startedAt]))[0];
+    });
+  }
+
+  async reportIntermediate(study: string, number: number, step: number, value: number): Promise<void> {
+    await this.updateRow(study, number, 'report', this.durable, [step, value], 'reporting an intermediate value');
+    const own = this.own.get(`${(await this.requireStudy(study)).id}:${number}`);
+    if (own !== undefined) own.reported = true;
+  }
+
+  async enqueue(study: string, entries: readonly EnqueuedParams[]): Promise<number> {
+    const { id } = await this.requireStudy(study);
+    const json = JSON.stringify(entries.map(({ params, key }) => ({ key: key ?? null, params })));
+    const writeId = randomUUID();
+    return this.retrying('enqueueing params', async (attempt) => {
+      // A retry after a lost reply: the first try's entries, if it committed.
+      const [earlier] = attempt > 0 ? await this.query<{ queued: number }>('enqueuedByWrite', [id, writeId]) : [];
+      if (earlier !== undefined && earlier.queued > 0) return earlier.queued;
+      const [done] = await this.query<{ queued: number }>('enqueue', [id, json, this.durable, writeId]);
+      return done?.queued ?? 0;
+    });
+  }
+
+  async addTrials(study: string, added: readonly NewFinishedTrial[]): Promise<readonly FinishedTrial[]> {
+    if (added.length === 0) return [];
+    const { id } = await this.requireStudy(study);
+    const writeId = randomUUID();
+    const columns = addedColumns(study, added, new Date().toISOString());
+    const rows = await this.retrying('adding trials', async (attempt) => {
+      const earlier = attempt > 0 ? await this.query<TrialRow>('trialByWrite', [id, writeId]) : [];
+      if (earlier.length > 0) return earlier;
+      return this.transaction(async (query) => {
+        const [reserved] = await query<{ first: number; seq: string }>('reserveTrials', [
+          id,
+          added.length,
+          this.durable,
+        ]);
+        if (reserved === undefined) throw studyNotFound(study);
+        await query('insertAdded', [id, reserved.first, reserved.seq, writeId, ...columns.trials]);
+        await query('insertAddedIntermediate', [id, reserved.first, ...columns.points]);
+        return query<TrialRow>('trialByWrite', [id, writeId]);
+      });
+    });
+    return rows.map((row) => rowToTrial(study, row) as FinishedTrial);
   }
 
   async setParams(study: string, number: number, params: ParamAssignment): Promise<void> {
@@ -160,11 +230,19 @@ class PostgresTrialStore implements PostgresStore {
   }
 
   async finishTrial(study: string, number: number, outcome: TrialOutcome): Promise<FinishedTrial> {
-    const key = `${(await this.requireStudy(study)).id}:${number}`;
-    const values = [...outcomeValues(outcome), new Date(), this.own.get(key)?.params ?? null];
+    const { id } = await this.requireStudy(study);
+    const key = `${id}:${number}`;
+    const own = this.own.get(key);
+    const values = [...outcomeValues(outcome), new Date(), own?.params ?? null];
     try {
       const row = await this.updateRow(study, number, 'finish', this.durable, values, 'finishing a trial');
-      return rowToTrial(study, row) as FinishedTrial;
+      // Intermediate values are read back only when there may be some: the trial reported here, or
+      // another process ran it.
+      if (own !== undefined && own.reported !== true) return rowToTrial(study, row) as FinishedTrial;
+      const [read] = await this.retrying('finishing a trial', () =>
+        this.query<Pick<TrialRow, 'intermediate'>>('intermediateOf', [id, number]),
+      );
+      return rowToTrial(study, { ...row, intermediate: read?.intermediate ?? null }) as FinishedTrial;
     } finally {
       this.own.delete(key);
     }
@@ -243,6 +321,11 @@ class PostgresTrialStore implements PostgresStore {
   private async query<R extends QueryResultRow>(name: StatementName, values: readonly unknown[]): Promise<R[]> {
     if (this.closed) throw new ParzenError('STORE_FAILED', `PostgreSQL store \`${this.where}\` is closed.`);
     return (await this.pool.query<R>(statement(name, values))).rows;
+  }
+
+  private transaction<T>(task: (query: Query) => Promise<T>): Promise<T> {
+    if (this.closed) throw new ParzenError('STORE_FAILED', `PostgreSQL store \`${this.where}\` is closed.`);
+    return inTransaction(this.pool, task);
   }
 
   private async retrying<T>(doing: string, task: (attempt: number) => Promise<T>): Promise<T> {

@@ -53,6 +53,41 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX parzen_trials_by_write ON parzen_trials (study_id, write_id);
     `,
   },
+  {
+    version: 2,
+    description: 'intermediate values and enqueued params',
+    sql: `
+      -- Reported while a trial runs, one row per step (the first value kept); a report also gives the
+      -- trial the next updated_seq, so readers fetch it again.
+      CREATE TABLE parzen_intermediate (
+        study_id integer NOT NULL,
+        number integer NOT NULL,
+        step bigint NOT NULL CHECK (step >= 0),
+        value double precision NOT NULL,
+        PRIMARY KEY (study_id, number, step),
+        FOREIGN KEY (study_id, number) REFERENCES parzen_trials (study_id, number)
+      );
+      -- Params queued for trials to come, oldest (lowest seq) first; taken_by is the trial that took one.
+      -- write_id names the enqueue call, so a retried call can tell whether its first try committed.
+      CREATE TABLE parzen_enqueued (
+        study_id integer NOT NULL REFERENCES parzen_studies (id),
+        seq bigint GENERATED ALWAYS AS IDENTITY,
+        key text,
+        params json NOT NULL,
+        taken_by integer,
+        write_id uuid NOT NULL,
+        PRIMARY KEY (study_id, seq)
+      );
+      -- An entry whose key the study has queued before is skipped (ON CONFLICT DO NOTHING).
+      CREATE UNIQUE INDEX parzen_enqueued_by_key ON parzen_enqueued (study_id, key) WHERE key IS NOT NULL;
+      -- createTrial: is an entry waiting, and which is the oldest.
+      CREATE INDEX parzen_enqueued_waiting ON parzen_enqueued (study_id, seq) WHERE taken_by IS NULL;
+      CREATE INDEX parzen_enqueued_by_write ON parzen_enqueued (study_id, write_id);
+      -- How many of the study's entries wait, kept under the study's row lock: while none does, a trial
+      -- is created in one statement.
+      ALTER TABLE parzen_studies ADD COLUMN waiting integer NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 // Serializes migrations between processes (pg_advisory_xact_lock key; "parz" in ASCII).

@@ -12,6 +12,10 @@ const SYNC = "set_config('synchronous_commit', COALESCE($3, current_setting('syn
 const NEXT_SEQ = `WITH s AS (UPDATE parzen_studies SET last_seq = last_seq + 1 WHERE id = $1 AND ${SYNC} RETURNING last_seq)`;
 const TRIAL_COLUMNS =
   'number, state, params, value, attributes, error, lease_owner, lease_expires_at, started_at, finished_at, updated_seq, write_id';
+/** A trial's intermediate values as a JSON array of `[step, value]` (NULL when none); `t` is the trial. */
+const INTERMEDIATE = `(SELECT json_agg(json_build_array(i.step, i.value) ORDER BY i.step) FROM parzen_intermediate i
+  WHERE i.study_id = t.study_id AND i.number = t.number) AS intermediate`;
+const T_COLUMNS = TRIAL_COLUMNS.replace(/(\w+)/g, 't.$1');
 // A running trial, and when this process created it, still the one it created ($5: created_by or NULL).
 const OURS_RUNNING =
   "t.study_id = $1 AND t.number = $2 AND t.state = 'running' AND ($5::uuid IS NULL OR t.created_by = $5::uuid)";
@@ -24,10 +28,12 @@ const SQL = {
     SELECT $1, $2, $3, $4, $5 WHERE set_config('synchronous_commit', COALESCE($6, current_setting('synchronous_commit')), true) IS NOT NULL
     ON CONFLICT (name) DO NOTHING RETURNING id`,
   // Allocates the next number and inserts the trial in one statement: the study's row lock serializes
-  // allocations, and the limit ($2) is checked under it. $4 is both the write id and created_by.
+  // allocations, and the limit ($2) is checked under it. $4 is both the write id and created_by. Only
+  // while no enqueued entry waits: else (or at the limit) it returns nothing and the store takes the entry
+  // in a transaction (allocateTrial, takeEntry).
   createTrial: `WITH s AS (
       UPDATE parzen_studies SET next_number = next_number + 1, last_seq = last_seq + 1
-      WHERE id = $1 AND next_number < $2 AND ${SYNC} RETURNING next_number - 1 AS number, last_seq)
+      WHERE id = $1 AND next_number < $2 AND waiting = 0 AND ${SYNC} RETURNING next_number - 1 AS number, last_seq)
     INSERT INTO parzen_trials
       (study_id, number, state, params, lease_owner, lease_expires_at, started_at, updated_seq, write_id, created_by)
     SELECT $1, number, 'running', '{}', $5, $6, $7, last_seq, $4, $4 FROM s RETURNING ${TRIAL_COLUMNS}`,
@@ -39,10 +45,55 @@ const SQL = {
   finish: `${NEXT_SEQ} UPDATE parzen_trials t SET state = $6, value = $7, attributes = $8, error = $9,
     lease_owner = NULL, lease_expires_at = NULL, finished_at = $10, params = COALESCE($11::json, t.params),
     updated_seq = s.last_seq, write_id = $4
-    FROM s WHERE ${OURS_RUNNING} RETURNING ${TRIAL_COLUMNS.replace(/(\w+)/g, 't.$1')}`,
-  trial: `SELECT ${TRIAL_COLUMNS} FROM parzen_trials WHERE study_id = $1 AND number = $2`,
-  trialByWrite: `SELECT ${TRIAL_COLUMNS} FROM parzen_trials WHERE study_id = $1 AND write_id = $2`,
-  changedSince: `SELECT ${TRIAL_COLUMNS} FROM parzen_trials WHERE study_id = $1 AND updated_seq > $2 ORDER BY updated_seq`,
+    FROM s WHERE ${OURS_RUNNING} RETURNING ${T_COLUMNS}`,
+  // $6 step, $7 value: a step already reported keeps its first value (the trial is touched all the same).
+  report: `${NEXT_SEQ}, touched AS (UPDATE parzen_trials t SET updated_seq = s.last_seq, write_id = $4
+      FROM s WHERE ${OURS_RUNNING} RETURNING t.number),
+    stored AS (INSERT INTO parzen_intermediate (study_id, number, step, value)
+      SELECT $1, number, $6::bigint, $7::float8 FROM touched ON CONFLICT DO NOTHING)
+    SELECT number FROM touched`,
+  trial: `SELECT ${T_COLUMNS}, ${INTERMEDIATE} FROM parzen_trials t WHERE t.study_id = $1 AND t.number = $2`,
+  intermediateOf: `SELECT ${INTERMEDIATE} FROM parzen_trials t WHERE t.study_id = $1 AND t.number = $2`,
+  trialByWrite: `SELECT ${T_COLUMNS}, ${INTERMEDIATE} FROM parzen_trials t WHERE t.study_id = $1 AND t.write_id = $2
+    ORDER BY t.number`,
+  changedSince: `SELECT ${T_COLUMNS}, ${INTERMEDIATE} FROM parzen_trials t WHERE t.study_id = $1 AND t.updated_seq > $2
+    ORDER BY t.updated_seq`,
+  // In a transaction: $1 study id, $2 limit, $3 synchronous_commit. Holds the study's row lock until the
+  // commit, so the entry the next statement (with a snapshot taken after the lock) takes is the oldest one
+  // no other trial took; it takes one exactly when one waits.
+  allocateTrial: `UPDATE parzen_studies SET next_number = next_number + 1, last_seq = last_seq + 1,
+      waiting = GREATEST(waiting - 1, 0)
+    WHERE id = $1 AND next_number < $2 AND ${SYNC} RETURNING next_number - 1 AS number, last_seq`,
+  // $2 number, $3 its updated_seq, $4 write id and created_by, $5 lease owner, $6 lease expiry, $7 start.
+  takeEntry: `WITH e AS (UPDATE parzen_enqueued SET taken_by = $2 WHERE study_id = $1 AND seq =
+      (SELECT seq FROM parzen_enqueued WHERE study_id = $1 AND taken_by IS NULL ORDER BY seq LIMIT 1) RETURNING params)
+    INSERT INTO parzen_trials
+      (study_id, number, state, params, lease_owner, lease_expires_at, started_at, updated_seq, write_id, created_by)
+    SELECT $1, $2, 'running', COALESCE((SELECT params FROM e), '{}'::json), $5, $6, $7, $3, $4, $4
+    RETURNING ${TRIAL_COLUMNS}`,
+  // $2: the entries as a JSON array of {key, params}, queued in order; $3 synchronous_commit; $4 write id.
+  // The study's waiting count grows by the entries queued, under its row lock.
+  enqueue: `WITH queued AS (INSERT INTO parzen_enqueued (study_id, key, params, write_id)
+      SELECT $1, e.entry->>'key', e.entry->'params', $4 FROM json_array_elements($2::json) WITH ORDINALITY AS e(entry, n)
+      WHERE ${SYNC} ORDER BY e.n
+      ON CONFLICT (study_id, key) WHERE key IS NOT NULL DO NOTHING RETURNING 1)
+    UPDATE parzen_studies SET waiting = waiting + (SELECT count(*) FROM queued) WHERE id = $1
+    RETURNING (SELECT count(*) FROM queued)::int AS queued`,
+  enqueuedByWrite: 'SELECT count(*)::int AS queued FROM parzen_enqueued WHERE study_id = $1 AND write_id = $2',
+  // In a transaction: $2 how many trials, $3 synchronous_commit. Numbers and change numbers for them all.
+  reserveTrials: `UPDATE parzen_studies SET next_number = next_number + $2, last_seq = last_seq + $2
+    WHERE id = $1 AND ${SYNC} RETURNING next_number - $2 AS first, last_seq - $2 AS seq`,
+  // $2 first number, $3 first updated_seq minus one, $4 write id, then one array per column.
+  insertAdded: `INSERT INTO parzen_trials (study_id, number, state, params, value, attributes, error, started_at,
+      finished_at, updated_seq, write_id, created_by)
+    SELECT $1, $2::int + a.n::int - 1, a.state, a.params, a.value, a.attributes, a.error, a.started_at, a.finished_at,
+      $3::bigint + a.n, $4, $4
+    FROM unnest($5::text[], $6::json[], $7::float8[], $8::json[], $9::json[], $10::timestamptz[], $11::timestamptz[])
+      WITH ORDINALITY AS a(state, params, value, attributes, error, started_at, finished_at, n)`,
+  // $2 first number; then each point's trial (counted from $2), step and value.
+  insertAddedIntermediate: `INSERT INTO parzen_intermediate (study_id, number, step, value)
+    SELECT $1, $2::int + p.trial, p.step, p.value FROM unnest($3::int[], $4::bigint[], $5::float8[]) AS p(trial, step, value)
+    ON CONFLICT DO NOTHING`,
 } as const;
 
 /** The store's statement names. */

@@ -1,7 +1,10 @@
 import type { ErrorInfo } from '@parzen/engine';
 import {
+  addedTrial,
   finishedTrial,
+  type IntermediateValue,
   type Lease,
+  type NewFinishedTrial,
   type ParamAssignment,
   runningTrial,
   type Trial,
@@ -23,6 +26,8 @@ export interface TrialRow {
   readonly finished_at: Date | null;
   readonly updated_seq: string;
   readonly write_id: string;
+  /** `[[step, value], ...]` ordered by step (non-finite values as the strings `NaN`, `Infinity`...), or null. */
+  readonly intermediate?: readonly (readonly [number, number | string])[] | null;
 }
 
 /** The columns an outcome sets, as query parameters (JSON columns as text). */
@@ -51,6 +56,13 @@ const outcomeOf = (row: TrialRow): TrialOutcome => {
   return row.value === null ? { state: 'pruned' } : { state: 'pruned', value: row.value };
 };
 
+/** The intermediate values of a row, frozen; undefined when there are none. */
+const intermediateOf = (row: TrialRow): readonly IntermediateValue[] | undefined => {
+  if (row.intermediate === undefined || row.intermediate === null) return undefined;
+  // PostgreSQL writes a non-finite float8 into JSON as a string: Number('NaN'), Number('-Infinity').
+  return Object.freeze(row.intermediate.map(([step, value]) => Object.freeze({ step, value: Number(value) })));
+};
+
 /** A frozen {@link Trial} snapshot of a row, built by the engine's builders (one shape per state). */
 export const rowToTrial = (study: string, row: TrialRow): Trial => {
   const running = runningTrial({
@@ -59,7 +71,26 @@ export const rowToTrial = (study: string, row: TrialRow): Trial => {
     params: Object.freeze(row.params),
     startedAt: row.started_at.toISOString(),
     lease: leaseOf(row),
+    intermediate: intermediateOf(row),
   });
   if (row.state === 'running') return Object.freeze(running);
   return Object.freeze(finishedTrial(running, outcomeOf(row), row.finished_at?.toISOString() ?? ''));
+};
+
+/** The columns of added trials as one array per column (`insertAdded`), and their intermediate values. */
+export const addedColumns = (study: string, added: readonly NewFinishedTrial[], now: string) => {
+  const trials: unknown[][] = [[], [], [], [], [], [], []];
+  const points: unknown[][] = [[], [], []];
+  for (const [index, entry] of added.entries()) {
+    const { startedAt, finishedAt } = addedTrial(study, index, entry, now);
+    const row = [...outcomeValues(entry.outcome), startedAt, finishedAt];
+    row.splice(1, 0, JSON.stringify(entry.params));
+    for (const [column, value] of row.entries()) trials[column]?.push(value);
+    for (const { step, value } of entry.intermediate ?? []) {
+      points[0]?.push(index);
+      points[1]?.push(step);
+      points[2]?.push(value);
+    }
+  }
+  return { trials, points };
 };

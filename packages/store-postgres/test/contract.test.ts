@@ -13,7 +13,5 @@ describePostgres('postgres store', () => {
       return store;
     },
     reopen: (store) => createPostgresStore({ url: urls.get(store as PostgresStore) ?? '' }),
-    // TODO(issue 11): the stores' reportIntermediate, enqueue and addTrials are being written.
-    without: ['reportIntermediate', 'enqueue', 'addTrials'],
   });
 });

@@ -39,6 +39,27 @@ const SAMPLE: Readonly<Record<StatementName, readonly unknown[]>> = {
   trial: [1, 2],
   trialByWrite: [1, '00000000-0000-4000-8000-000000000000'],
   changedSince: [1, 19_990],
+  intermediateOf: [1, 2],
+  report: [1, 2, null, '00000000-0000-4000-8000-000000000000', null, 3, 0.5],
+  allocateTrial: [1, 30_000, 'off'],
+  takeEntry: [1, 20_000, 20_001, '00000000-0000-4000-8000-000000000000', 'w', new Date(), new Date()],
+  enqueue: [1, '[{"key":"k","params":{}}]', null, '00000000-0000-4000-8000-000000000000'],
+  enqueuedByWrite: [1, '00000000-0000-4000-8000-000000000000'],
+  reserveTrials: [1, 2, null],
+  insertAdded: [
+    1,
+    20_000,
+    20_000,
+    '00000000-0000-4000-8000-000000000000',
+    '{complete}',
+    '{"{}"}',
+    '{1}',
+    '{NULL}',
+    '{NULL}',
+    `{"${new Date().toISOString()}"}`,
+    `{"${new Date().toISOString()}"}`,
+  ],
+  insertAddedIntermediate: [1, 2, '{0}', '{1}', '{0.5}'],
 };
 
 describePostgres('postgres schema', () => {
@@ -50,14 +71,20 @@ describePostgres('postgres schema', () => {
       `SELECT table_name FROM information_schema.tables WHERE table_schema = '${schemaOf(url)}' ORDER BY 1`,
       new URL(url).pathname.slice(1),
     );
-    expect(tables.rows.map((row) => row.table_name)).toEqual(['parzen_schema', 'parzen_studies', 'parzen_trials']);
+    expect(tables.rows.map((row) => row.table_name)).toEqual([
+      'parzen_enqueued',
+      'parzen_intermediate',
+      'parzen_schema',
+      'parzen_studies',
+      'parzen_trials',
+    ]);
   });
 
   it('migrates once when many workers open a new database at the same moment', async () => {
     const url = await freshSchema('race');
     const stores = await Promise.all(Array.from({ length: 6 }, () => createPostgresStore({ url, poolSize: 1 })));
     await Promise.all(stores.map((store) => store.close()));
-    expect(await versionIn(url)).toBe(1);
+    expect(await versionIn(url)).toBe(MIGRATIONS.at(-1)?.version);
     expect(
       await withPool(
         url,
@@ -69,11 +96,11 @@ describePostgres('postgres schema', () => {
   it('applies only the missing steps, once, and leaves a current database alone', async () => {
     const url = await freshSchema('upgrade');
     await withPool(url, async (pool) => {
-      expect(await migrate(pool, 'test')).toBe(1);
-      const next = [...MIGRATIONS, { version: 2, description: 'test step', sql: 'CREATE TABLE extra (x integer)' }];
-      expect(await migrate(pool, 'test', next)).toBe(2);
-      expect(await migrate(pool, 'test', next)).toBe(2); // would fail with "relation extra already exists"
-      expect((await pool.query('SELECT version FROM parzen_schema')).rows).toEqual([{ version: 2 }]);
+      expect(await migrate(pool, 'test')).toBe(2);
+      const next = [...MIGRATIONS, { version: 3, description: 'test step', sql: 'CREATE TABLE extra (x integer)' }];
+      expect(await migrate(pool, 'test', next)).toBe(3);
+      expect(await migrate(pool, 'test', next)).toBe(3); // would fail with "relation extra already exists"
+      expect((await pool.query('SELECT version FROM parzen_schema')).rows).toEqual([{ version: 3 }]);
     });
   });
 
@@ -100,6 +127,11 @@ describePostgres('postgres schema', () => {
         await client.query(`INSERT INTO parzen_trials (study_id, number, state, params, started_at, updated_seq, write_id, created_by)
           SELECT 1, n, 'running', '{}', now(), n + 1, gen_random_uuid(), '00000000-0000-4000-8000-000000000000'
           FROM generate_series(0, 19999) AS n`);
+        // 20,000 enqueued entries, the last 10 waiting; 5 intermediate values per trial.
+        await client.query(`INSERT INTO parzen_enqueued (study_id, key, params, taken_by, write_id)
+          SELECT 1, 'k' || n, '{}', CASE WHEN n < 19990 THEN n END, gen_random_uuid() FROM generate_series(0, 19999) AS n`);
+        await client.query(`INSERT INTO parzen_intermediate (study_id, number, step, value)
+          SELECT 1, n, s, 0.5 FROM generate_series(0, 19999) AS n, generate_series(0, 4) AS s`);
         await client.query('ANALYZE');
         await client.query('SET enable_seqscan = off');
         for (const [name, sql] of Object.entries(STATEMENTS)) {

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrate } from './schema.js';
 import { createSqliteStore } from './sqlite-store.js';
+import { STATEMENTS } from './statements.js';
 
 const tempPath = useTempDir('sqlite-schema');
 const versionOf = (db: Database.Database) => db.prepare('SELECT version FROM parzen_schema').pluck().get();
@@ -29,11 +30,11 @@ describe('sqlite schema', () => {
   it('applies only the missing steps, once, and leaves a current database alone', () => {
     const path = tempPath('upgrade.db');
     const db = new Database(path);
-    expect(migrate(db, path)).toBe(1);
-    const next = [...MIGRATIONS, { version: 2, description: 'test step', sql: 'CREATE TABLE extra (x INTEGER)' }];
-    expect(migrate(db, path, next)).toBe(2);
-    expect(migrate(db, path, next)).toBe(2); // would fail with "table extra already exists" if re-applied
-    expect(versionOf(db)).toBe(2);
+    expect(migrate(db, path)).toBe(2);
+    const next = [...MIGRATIONS, { version: 3, description: 'test step', sql: 'CREATE TABLE extra (x INTEGER)' }];
+    expect(migrate(db, path, next)).toBe(3);
+    expect(migrate(db, path, next)).toBe(3); // would fail with "table extra already exists" if re-applied
+    expect(versionOf(db)).toBe(3);
     expect(db.prepare("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'extra'").pluck().get()).toBe(1);
     db.close();
   });
@@ -73,6 +74,19 @@ describe('sqlite schema', () => {
     expect(plan('SELECT * FROM trials WHERE study = ? AND number = ?')).toMatch(
       /USING PRIMARY KEY \(study=\? AND number=\?\)/,
     );
+    // Version 2, the store's own statements: the oldest waiting entry, the next entry number, the
+    // intermediate values of a trial and of the changed trials.
+    const planOf = (name: keyof typeof STATEMENTS, ...args: unknown[]) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${STATEMENTS[name]}`).all(...args) as { detail: string }[])
+        .map((row) => row.detail)
+        .join('; ');
+    expect(planOf('oldestWaiting', 's')).toMatch(/USING INDEX enqueued_waiting \(study=\?\)/);
+    expect(planOf('nextEntry', 's')).toMatch(/USING PRIMARY KEY/);
+    expect(planOf('intermediateOf', 's', 0)).toMatch(/SEARCH i USING PRIMARY KEY \(study=\? AND number=\?\)/);
+    expect(planOf('changedSince', 's', 0)).toMatch(
+      /USING INDEX trials_by_update .*SEARCH i USING PRIMARY KEY \(study=\? AND number=\?\)/,
+    );
+    expect(planOf('changedSince', 's', 0)).not.toMatch(/SCAN/);
     db.close();
   });
 });

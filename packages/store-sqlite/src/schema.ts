@@ -43,6 +43,35 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX trials_by_update ON trials (study, updated_seq);
     `,
   },
+  {
+    version: 2,
+    description: 'intermediate values and enqueued params',
+    sql: `
+      -- Reported while a trial runs; a report also gives the trial the next updated_seq, so readers see it.
+      -- value is NULL for NaN (SQLite stores NaN as NULL).
+      CREATE TABLE intermediate (
+        study TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        step INTEGER NOT NULL CHECK (step >= 0),
+        value REAL,
+        PRIMARY KEY (study, number, step),
+        FOREIGN KEY (study, number) REFERENCES trials (study, number)
+      ) WITHOUT ROWID;
+      -- Params queued for trials to come, in seq order; taken_by is the trial that took the entry.
+      CREATE TABLE enqueued (
+        study TEXT NOT NULL REFERENCES studies (name),
+        seq INTEGER NOT NULL,
+        key TEXT,
+        params TEXT NOT NULL,
+        taken_by INTEGER,
+        PRIMARY KEY (study, seq)
+      ) WITHOUT ROWID;
+      -- An entry whose key the study has queued before is skipped (INSERT OR IGNORE).
+      CREATE UNIQUE INDEX enqueued_by_key ON enqueued (study, key) WHERE key IS NOT NULL;
+      -- createTrial: the oldest waiting entry.
+      CREATE INDEX enqueued_waiting ON enqueued (study, seq) WHERE taken_by IS NULL;
+    `,
+  },
 ];
 
 const readVersion = (db: Database): number | undefined => {
@@ -60,21 +89,18 @@ const tooNew = (path: string, version: number, latest: number): ParzenError =>
   );
 
 /**
- * For reading without migrating: the database must be a Parzen store at exactly the latest version.
+ * For reading without migrating: the database must be a Parzen store at a version this code knows.
+ * Returns its version; an older one is read from a migrated copy (see `createSqliteStore`'s `readOnly`).
  *
  * @throws `ParzenError` `STORE_FAILED` naming what was found.
  */
-export const checkSchema = (db: Database, path: string, migrations: readonly Migration[] = MIGRATIONS): void => {
+export const checkSchema = (db: Database, path: string, migrations: readonly Migration[] = MIGRATIONS): number => {
   const latest = migrations.at(-1)?.version ?? 0;
   const seen = readVersion(db);
   if (seen === undefined)
     throw new ParzenError('STORE_FAILED', `\`${path}\` is not a Parzen SQLite store (it has no parzen_schema table).`);
   if (seen > latest) throw tooNew(path, seen, latest);
-  if (seen < latest)
-    throw new ParzenError(
-      'STORE_FAILED',
-      `SQLite store \`${path}\` has schema version ${seen}; run a study on it once to upgrade it to ${latest}.`,
-    );
+  return seen;
 };
 
 /**

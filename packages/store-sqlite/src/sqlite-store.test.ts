@@ -7,6 +7,4 @@ const tempPath = useTempDir('sqlite-contract');
 describeStoreContract('sqlite', {
   create: () => createSqliteStore({ path: tempPath('study.parzen.db') }),
   reopen: (store) => createSqliteStore({ path: (store as SqliteStore).path }),
-  // TODO(issue 11): the stores' reportIntermediate, enqueue and addTrials are being written.
-  without: ['reportIntermediate', 'enqueue', 'addTrials'],
 });

@@ -1,16 +1,16 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { rmSync } from 'node:fs';
 import {
+  addedTrial,
   type CreateTrialOptions,
   checkSameStudy,
   type Direction,
+  type EnqueuedParams,
   type FinishedTrial,
   type Lease,
+  type NewFinishedTrial,
   type ParamAssignment,
-  ParzenError,
   type RunningTrial,
+  runningTrial,
   type StudyRecord,
   type StudySpec,
   studyNotFound,
@@ -22,30 +22,14 @@ import {
 } from '@parzen/engine/plugin';
 import type BetterSqlite3 from 'better-sqlite3';
 
-// better-sqlite3 is a native module: loaded on the first open, so importing this package (the CLI does,
-// to list its plugins) costs nothing until a SQLite store is used.
-const require = createRequire(import.meta.url);
-let loaded: typeof BetterSqlite3 | undefined;
-const database = (): typeof BetterSqlite3 => {
-  loaded ??= require('better-sqlite3') as typeof BetterSqlite3;
-  return loaded;
-};
-
-import { retryBusy, retryBusySync } from './busy-retry.js';
-import { checkSchema, migrate } from './schema.js';
+import { retryBusy } from './busy-retry.js';
+import { type FsyncPolicy, openDatabase, openReadOnly } from './open-database.js';
 import { storeError } from './sqlite-errors.js';
 import { prepareStatements, type Statements } from './statements.js';
 
 import { outcomeColumns, rowToTrial, type TrialRow } from './trial-rows.js';
 
-/**
- * When SQLite flushes to disk (the WAL is always used):
- * - `'finish'` (default): commits that finish a trial or create a study run with `synchronous = FULL`
- *   (the WAL is fsynced, with every change before it); other commits with `NORMAL`.
- * - `'always'`: every commit is fsynced. `'never'`: `NORMAL` throughout; survives process crashes, a
- *   power loss may undo the last commits (the database stays consistent).
- */
-export type FsyncPolicy = 'finish' | 'always' | 'never';
+export type { FsyncPolicy } from './open-database.js';
 
 /** Options of {@link createSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -62,9 +46,12 @@ export interface SqliteStoreOptions {
   readonly readOnly?: boolean;
 }
 
-/** A {@link TrialStore} over a SQLite database, with the file's path. */
+/** A {@link TrialStore} over a SQLite database, with every optional method and the file's path. */
 export interface SqliteStore extends TrialStore {
   readonly path: string;
+  reportIntermediate: NonNullable<TrialStore['reportIntermediate']>;
+  enqueue: NonNullable<TrialStore['enqueue']>;
+  addTrials: NonNullable<TrialStore['addTrials']>;
 }
 
 interface StudyRow {
@@ -80,54 +67,6 @@ interface TrialCache {
   readonly trials: Trial[];
   seq: number;
 }
-
-const openDatabase = (path: string, busyTimeoutMs: number, fsync: FsyncPolicy): BetterSqlite3.Database => {
-  mkdirSync(dirname(path), { recursive: true });
-  const Database = database();
-  const db = new Database(path, { timeout: busyTimeoutMs });
-  try {
-    retryBusySync(() => {
-      db.pragma('journal_mode = WAL');
-      db.pragma(`synchronous = ${fsync === 'always' ? 'FULL' : 'NORMAL'}`);
-      db.pragma('foreign_keys = ON');
-      migrate(db, path);
-    }, busyTimeoutMs);
-    return db;
-  } catch (error) {
-    db.close();
-    throw error;
-  }
-};
-
-const UNWRITABLE_FOLDER = new Set(['SQLITE_READONLY_DIRECTORY', 'SQLITE_CANTOPEN', 'SQLITE_READONLY_CANTINIT']);
-
-/** Opens an existing database for reading; `copyDir` is set when it had to be copied to be read. */
-const openReadOnly = (path: string, busyTimeoutMs: number): { db: BetterSqlite3.Database; copyDir?: string } => {
-  if (!existsSync(path))
-    throw new ParzenError('STUDY_NOT_FOUND', `No study at ${path}: the database file does not exist.`);
-  const open = (file: string) => {
-    const Database = database();
-    const db = new Database(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
-    try {
-      db.prepare('SELECT COUNT(*) FROM sqlite_master').get(); // fails here when the folder is not writable
-      checkSchema(db, path);
-      return db;
-    } catch (error) {
-      db.close();
-      throw error;
-    }
-  };
-  try {
-    return { db: open(path) };
-  } catch (error) {
-    if (!UNWRITABLE_FOLDER.has((error as { code?: string }).code ?? '')) throw error;
-  }
-  const copyDir = mkdtempSync(join(tmpdir(), 'parzen-sqlite-read-'));
-  const copy = join(copyDir, basename(path));
-  copyFileSync(path, copy);
-  if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${copy}-wal`);
-  return { db: open(copy), copyDir };
-};
 
 class SqliteTrialStore implements SqliteStore {
   readonly name = 'sqlite';
@@ -182,23 +121,21 @@ class SqliteTrialStore implements SqliteStore {
       const { lease } = options;
       const startedAt = new Date().toISOString();
       const seq = this.sql.nextSeq.get(study);
+      const entry = this.sql.oldestWaiting.get(study) as { seq: number; params: string } | undefined;
+      if (entry !== undefined) this.sql.takeEntry.run({ study, seq: entry.seq, number });
+      const params = entry?.params ?? '{}';
       this.sql.insertTrial.run({
         study,
         number,
+        params,
         owner: lease?.owner ?? null,
         expiresAt: lease?.expiresAt ?? null,
         startedAt,
         seq,
       });
-      const trial: RunningTrial = {
-        study,
-        number,
-        state: 'running',
-        params: Object.freeze({}),
-        startedAt,
-        ...(lease === undefined ? {} : { lease }),
-      };
-      return Object.freeze(trial);
+      return Object.freeze(
+        runningTrial({ study, number, params: Object.freeze(JSON.parse(params)), startedAt, lease }),
+      );
     });
   }
 
@@ -226,12 +163,55 @@ class SqliteTrialStore implements SqliteStore {
       const finished: TrialRow = {
         ...row,
         ...columns,
+        intermediate: this.sql.intermediateOf.get(study, number) as string,
         lease_owner: null,
         lease_expires_at: null,
         finished_at: finishedAt,
         updated_seq: seq,
       };
       return rowToTrial(finished) as FinishedTrial;
+    });
+  }
+
+  async reportIntermediate(study: string, number: number, step: number, value: number): Promise<void> {
+    await this.write('reporting an intermediate value', true, () => {
+      this.runningRow(study, number);
+      const { changes } = this.sql.insertIntermediate.run({ study, number, step, value });
+      // A new value changes the trial: the next updated_seq makes readers fetch it again.
+      if (changes > 0) this.sql.touch.run({ study, number, seq: this.sql.nextSeq.get(study) });
+    });
+  }
+
+  async enqueue(study: string, entries: readonly EnqueuedParams[]): Promise<number> {
+    return this.write('enqueueing params', true, () => {
+      this.requireStudy(study);
+      let seq = this.sql.nextEntry.get(study) as number;
+      let queued = 0;
+      for (const { params, key } of entries) {
+        const { changes } = this.sql.insertEntry.run({ study, seq, key: key ?? null, params: JSON.stringify(params) });
+        seq += changes;
+        queued += changes;
+      }
+      return queued;
+    });
+  }
+
+  async addTrials(study: string, added: readonly NewFinishedTrial[]): Promise<readonly FinishedTrial[]> {
+    return this.write('adding trials', true, () => {
+      this.requireStudy(study);
+      const first = this.sql.nextNumber.get(study) as number;
+      const seq = this.sql.nextSeq.get(study) as number;
+      const now = new Date().toISOString();
+      for (const [index, entry] of added.entries()) {
+        const number = first + index;
+        const { startedAt, finishedAt } = addedTrial(study, number, entry, now);
+        const params = JSON.stringify(entry.params);
+        const row = { study, number, params, ...outcomeColumns(entry.outcome), startedAt, finishedAt };
+        this.sql.insertFinished.run({ ...row, seq: seq + index });
+        for (const { step, value } of entry.intermediate ?? [])
+          this.sql.insertIntermediate.run({ study, number, step, value });
+      }
+      return (this.sql.trialsFrom.all(study, first) as TrialRow[]).map((row) => rowToTrial(row) as FinishedTrial);
     });
   }
 

@@ -1,5 +1,9 @@
 import type { Database, Statement } from 'better-sqlite3';
 
+/** A trial's intermediate values as a JSON array of `[step, value]`, `[]` when none (`t` is the trial). */
+const INTERMEDIATE = `(SELECT json_group_array(json_array(i.step, i.value) ORDER BY i.step) FROM intermediate i
+  WHERE i.study = t.study AND i.number = t.number)`;
+
 const SQL = {
   begin: 'BEGIN IMMEDIATE',
   commit: 'COMMIT',
@@ -14,18 +18,38 @@ const SQL = {
   nextNumber: 'SELECT COALESCE(MAX(number) + 1, 0) FROM trials WHERE study = ?',
   nextSeq: 'SELECT COALESCE(MAX(updated_seq) + 1, 1) FROM trials WHERE study = ?',
   insertTrial: `INSERT INTO trials (study, number, state, params, lease_owner, lease_expires_at, started_at, updated_seq)
-    VALUES (@study, @number, 'running', '{}', @owner, @expiresAt, @startedAt, @seq)`,
+    VALUES (@study, @number, 'running', @params, @owner, @expiresAt, @startedAt, @seq)`,
+  insertFinished: `INSERT INTO trials (study, number, state, params, value, attributes, error, started_at, finished_at, updated_seq)
+    VALUES (@study, @number, @state, @params, @value, @attributes, @error, @startedAt, @finishedAt, @seq)`,
+  // A step already reported keeps its first value.
+  insertIntermediate:
+    'INSERT OR IGNORE INTO intermediate (study, number, step, value) VALUES (@study, @number, @step, @value)',
+  touch: 'UPDATE trials SET updated_seq = @seq WHERE study = @study AND number = @number',
+  nextEntry: 'SELECT COALESCE(MAX(seq) + 1, 0) FROM enqueued WHERE study = ?',
+  insertEntry: 'INSERT OR IGNORE INTO enqueued (study, seq, key, params) VALUES (@study, @seq, @key, @params)',
+  // INDEXED BY: without statistics the planner would walk the primary key past every taken entry.
+  oldestWaiting:
+    'SELECT seq, params FROM enqueued INDEXED BY enqueued_waiting WHERE study = ? AND taken_by IS NULL ORDER BY seq LIMIT 1',
+  takeEntry: 'UPDATE enqueued SET taken_by = @number WHERE study = @study AND seq = @seq',
   trial: 'SELECT * FROM trials WHERE study = ? AND number = ?',
   setParams: 'UPDATE trials SET params = @params, updated_seq = @seq WHERE study = @study AND number = @number',
   setLease: `UPDATE trials SET lease_owner = @owner, lease_expires_at = @expiresAt, updated_seq = @seq
     WHERE study = @study AND number = @number`,
   finish: `UPDATE trials SET state = @state, value = @value, attributes = @attributes, error = @error, lease_owner = NULL,
     lease_expires_at = NULL, finished_at = @finishedAt, updated_seq = @seq WHERE study = @study AND number = @number`,
-  changedSince: 'SELECT * FROM trials WHERE study = ? AND updated_seq > ? ORDER BY updated_seq',
+  // Each changed trial with its intermediate values.
+  changedSince: `SELECT t.*, ${INTERMEDIATE} AS intermediate FROM trials t WHERE t.study = ? AND t.updated_seq > ?
+    ORDER BY t.updated_seq`,
+  trialsFrom: `SELECT t.*, ${INTERMEDIATE} AS intermediate FROM trials t WHERE t.study = ? AND t.number >= ?
+    ORDER BY t.number`,
+  intermediateOf: `SELECT ${INTERMEDIATE} FROM trials t WHERE t.study = ? AND t.number = ?`,
 } as const;
 
+/** The store's SQL by statement name, for the query plan checks in the tests. */
+export const STATEMENTS: Readonly<Record<keyof typeof SQL, string>> = SQL;
+
 /** Statements that return a single value instead of a row. */
-const PLUCKED: ReadonlySet<string> = new Set(['nextNumber', 'nextSeq']);
+const PLUCKED: ReadonlySet<string> = new Set(['nextNumber', 'nextSeq', 'nextEntry', 'intermediateOf']);
 
 /** The store's prepared statements, by name. */
 export type Statements = { readonly [K in keyof typeof SQL]: Statement };

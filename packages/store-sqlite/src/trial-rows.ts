@@ -1,5 +1,6 @@
 import {
   finishedTrial,
+  type IntermediateValue,
   type Lease,
   runningTrial,
   type Trial,
@@ -21,6 +22,8 @@ export interface TrialRow {
   readonly started_at: string;
   readonly finished_at: string | null;
   readonly updated_seq: number;
+  /** `[[step, value], ...]` as JSON (`[]` when none; a NaN value is null), from `changedSince` only. */
+  readonly intermediate?: string | null;
 }
 
 /** The columns an outcome sets. */
@@ -57,6 +60,13 @@ const outcomeOf = (row: TrialRow): TrialOutcome => {
   return row.value === null ? { state: 'pruned' } : { state: 'pruned', value: row.value };
 };
 
+/** The intermediate values `changedSince` aggregated, frozen; undefined when there are none. */
+const intermediateOf = (row: TrialRow): readonly IntermediateValue[] | undefined => {
+  if (row.intermediate === undefined || row.intermediate === null || row.intermediate === '[]') return undefined;
+  const points = JSON.parse(row.intermediate) as [number, number | null][];
+  return Object.freeze(points.map(([step, value]) => Object.freeze({ step, value: value ?? Number.NaN })));
+};
+
 /** A frozen {@link Trial} snapshot of a row. */
 export const rowToTrial = (row: TrialRow): Trial => {
   // Built by the engine's builders, never by spread, so every trial of a state shares one shape.
@@ -66,6 +76,7 @@ export const rowToTrial = (row: TrialRow): Trial => {
     params: Object.freeze(JSON.parse(row.params)),
     startedAt: row.started_at,
     lease: leaseOf(row),
+    intermediate: intermediateOf(row),
   });
   if (row.state === 'running') return Object.freeze(running);
   return Object.freeze(finishedTrial(running, outcomeOf(row), row.finished_at ?? ''));

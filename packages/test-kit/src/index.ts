@@ -5,6 +5,8 @@
  * store checks. Not published; packages list it as a devDependency.
  */
 export { type DurabilitySuiteOptions, describeDurability } from './durability-suite.js';
+export { type EnqueueRaceOptions, expectEnqueuedTakenOnce } from './enqueue-race.js';
+export { expectReportsSeenIncrementally } from './shared-reports.js';
 export { finishedTrials, spawnWorker, type WorkerEvent, type WorkerHandle } from './spawn-worker.js';
 export { delay, expectDenseNumbers, expectFinishedKept, listWith, runTo } from './store-checks.js';
 export { useTempDir } from './temp-dir.js';

@@ -131,7 +131,7 @@ const inspect = async (target: InspectTarget, output: Output): Promise<Inspected
  * nothing is created, locked or written, and the config's objective and plugins are not loaded (a store
  * plugin named in `plugins` is). Trials are decoded with the space stored with the study.
  */
-const loadStudies = async (path: string | undefined, flags: InspectFlags, output: Output) => {
+export const loadStudies = async (path: string | undefined, flags: InspectFlags, output: Output) => {
   if (path === undefined && flags.store === undefined)
     throw new CliError('Give a config, or --store SPEC (e.g. --store jsonl:./study.parzen.jsonl).');
   const targets =

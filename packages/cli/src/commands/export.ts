@@ -1,0 +1,82 @@
+import { writeFileSync } from 'node:fs';
+import { type CompiledSpace, type FinishedTrial, type ImportedTrialRow, trialToRow } from '@parzen/engine/plugin';
+import { CliError } from '../exit-codes.js';
+import type { Output } from '../output.js';
+import { EXPORT_VERSION, type ExportHeader } from '../trial-file.js';
+import { loadStudies } from './inspect.js';
+
+/** Flags of `parzen export`. */
+export interface ExportFlags {
+  readonly output?: string;
+  readonly store?: string;
+  readonly study?: string;
+}
+
+/** A row as JSON can hold it: a non-finite loss (a pruned trial's) or intermediate value is left out. */
+const finiteRow = (row: ImportedTrialRow): { row: ImportedTrialRow; dropped: number } => {
+  const intermediate = row.intermediate?.filter((point) => Number.isFinite(point.value));
+  const keepLoss = row.loss === undefined || Number.isFinite(row.loss);
+  const dropped = (keepLoss ? 0 : 1) + (row.intermediate?.length ?? 0) - (intermediate?.length ?? 0);
+  if (dropped === 0) return { row, dropped };
+  const { loss, intermediate: _, ...rest } = row;
+  return {
+    row: {
+      ...rest,
+      ...(keepLoss && loss !== undefined ? { loss } : {}),
+      ...(intermediate?.length ? { intermediate } : {}),
+    },
+    dropped,
+  };
+};
+
+const exportLines = (header: ExportHeader, space: CompiledSpace, trials: readonly FinishedTrial[]) => {
+  let dropped = 0;
+  const lines = [JSON.stringify(header)];
+  for (const trial of trials) {
+    const finite = finiteRow(trialToRow(space, trial));
+    dropped += finite.dropped;
+    lines.push(JSON.stringify(finite.row));
+  }
+  return { lines, dropped };
+};
+
+/**
+ * `parzen export [config] [-o file]`: the study's finished trials as JSONL, to move them to another store
+ * (`parzen import`). The first line describes the study (`{"parzen":"export","version":1,"study":...}`);
+ * then one line per finished trial, params as the objective sees them. Running trials are left out. The
+ * store is opened read-only, as for `parzen trials`.
+ */
+export const exportStudy = async (path: string | undefined, flags: ExportFlags, output: Output): Promise<number> => {
+  const { store, study } = flags;
+  const studies = await loadStudies(
+    path,
+    { ...(store === undefined ? {} : { store }), ...(study === undefined ? {} : { study }) },
+    output,
+  );
+  if (studies.length !== 1)
+    throw new CliError(
+      `The config describes ${studies.length} studies (a matrix); export one at a time with --store SPEC --study NAME.`,
+    );
+  const { record, space, trials } = studies[0] as (typeof studies)[number];
+  const finished = trials.filter((trial): trial is FinishedTrial => trial.state !== 'running');
+  const { name, direction, seed } = record;
+  const header: ExportHeader = {
+    parzen: 'export',
+    version: EXPORT_VERSION,
+    study: { name, direction, seed, space: record.space },
+  };
+  const { lines, dropped } = exportLines(header, space, finished);
+  const running = trials.filter((trial) => trial.state === 'running').map((trial) => `#${trial.number}`);
+  if (running.length > 0)
+    output.note(
+      `parzen: left out ${running.length} running trial(s) (${running.join(', ')}): only finished trials are exported.`,
+    );
+  if (dropped > 0) output.note(`parzen: left out ${dropped} non-finite value(s) (JSON has no NaN or Infinity).`);
+  if (flags.output === undefined) {
+    for (const line of lines) output.result(line);
+    return 0;
+  }
+  writeFileSync(flags.output, `${lines.join('\n')}\n`);
+  output.note(`Exported ${finished.length} trials of study ${name} to ${flags.output}.`);
+  return 0;
+};

@@ -1,0 +1,85 @@
+import { openStudyScope } from '@parzen/engine';
+import {
+  canonicalJson,
+  checkImportedRows,
+  type FinishedTrial,
+  formatInvalidRows,
+  type InvalidRow,
+  importInvalid,
+  storeUnsupported,
+} from '@parzen/engine/plugin';
+import { CliError } from '../exit-codes.js';
+import type { Output } from '../output.js';
+import { prepareRuns } from '../prepare-runs.js';
+import { parseStoreSpec } from '../store-spec.js';
+import { readTrialFile, type TrialFile } from '../trial-file.js';
+
+/** Flags of `parzen import`. */
+export interface ImportFlags {
+  readonly onInvalid?: string;
+  readonly store?: string;
+}
+
+/** An export of a study whose space is not the config's is refused: its params would mean other things. */
+const checkSameSpace = (path: string, file: TrialFile, config: string, space: unknown): void => {
+  const found = file.header?.study.space;
+  if (found === undefined || canonicalJson(found) === canonicalJson(space)) return;
+  throw new CliError(
+    `${path} is an export of study \`${file.header?.study.name}\` with another space than ${config}: ` +
+      `expected the config's space ${canonicalJson(space)}, found ${canonicalJson(found)}. ` +
+      'Import it with a config that has the space it was run with.',
+  );
+};
+
+const numbers = (trials: readonly FinishedTrial[]): string => {
+  const first = trials[0]?.number;
+  const last = trials.at(-1)?.number;
+  return first === last ? `#${first}` : `#${first}-#${last}`;
+};
+
+/**
+ * `parzen import <config> <file>`: adds the finished trials of a `parzen export` file, a results JSONL
+ * (`{"params": {...}, "loss": n}` a line) or a CSV (parameters and `loss` columns) to the config's study
+ * in its store (creating the study if needed), in one store call: all rows or none. Rows that do not fit
+ * the space are bad input (exit 2, naming their lines), unless `--on-invalid skip` leaves them out.
+ */
+export const importTrials = async (config: string, path: string, flags: ImportFlags, output: Output) => {
+  const onInvalid = flags.onInvalid ?? 'reject';
+  if (onInvalid !== 'reject' && onInvalid !== 'skip')
+    throw new CliError(`--on-invalid ${JSON.stringify(onInvalid)}: expected reject or skip.`);
+  const overrides = flags.store === undefined ? {} : { store: parseStoreSpec(flags.store) };
+  const runs = await prepareRuns([config], { overrides });
+  if (runs.length !== 1)
+    throw new CliError(`${config} describes ${runs.length} studies (a matrix); import into one study at a time.`);
+  const { experiment } = runs[0] as (typeof runs)[number];
+  const { name, direction, seed, space, store: choice } = experiment.config;
+  if (choice.use === 'memory')
+    throw new CliError(`${config} keeps its study in a memory store, which keeps nothing: pick another with --store.`);
+  const file = readTrialFile(path, experiment.space);
+  checkSameSpace(path, file, config, space);
+  const checked = checkImportedRows(experiment.space, file.rows, (index) => file.lines[index] ?? index);
+  const invalid: InvalidRow[] = [...file.bad, ...checked.invalid].sort((a, b) => a.row - b.row);
+  const total = file.rows.length + file.bad.length;
+  if (invalid.length > 0 && onInvalid === 'reject')
+    throw new CliError(`${path}: ${importInvalid(invalid, total, 'line').message}`, 2, 'IMPORT_INVALID');
+  const store = await (await openStudyScope(experiment)).create('store', choice);
+  let added: readonly FinishedTrial[] = [];
+  try {
+    if (store.addTrials === undefined) throw storeUnsupported(store.name, 'import trials', 'addTrials');
+    await store.openStudy({ name, direction, seed, space });
+    if (checked.trials.length > 0) added = await store.addTrials(name, checked.trials);
+  } finally {
+    await store.close();
+  }
+  const into = `study ${name} (${choice.use} store)`;
+  output.result(
+    added.length === 0
+      ? `Imported no trials into ${into}.`
+      : `Imported ${added.length} trials into ${into} as ${numbers(added)}.`,
+  );
+  if (invalid.length > 0) {
+    output.result(`Skipped ${invalid.length} of ${total} lines (${invalid.map(({ row }) => row).join(', ')}):`);
+    output.note(formatInvalidRows(invalid, 'line'));
+  }
+  return 0;
+};

@@ -1,0 +1,167 @@
+import { readFileSync } from 'node:fs';
+import type { CompiledSpace, ConfigIssue, StudySpec } from '@parzen/engine/plugin';
+import { CliError } from './exit-codes.js';
+
+/** The first line of a `parzen export` file: what it is, its format version and the study it came from. */
+export interface ExportHeader {
+  readonly parzen: 'export';
+  readonly version: number;
+  readonly study: Pick<StudySpec, 'name' | 'direction' | 'seed' | 'space'>;
+}
+
+/** The format version `parzen export` writes and `parzen import` reads. */
+export const EXPORT_VERSION = 1;
+
+/** Rows read from a file, each with the line it starts on; `bad` are lines that are not rows at all. */
+export interface TrialFile {
+  readonly kind: 'export' | 'results' | 'csv';
+  readonly header?: ExportHeader;
+  readonly rows: readonly unknown[];
+  readonly lines: readonly number[];
+  readonly bad: readonly { readonly row: number; readonly issues: readonly ConfigIssue[] }[];
+}
+
+const isExportHeader = (value: unknown): value is ExportHeader =>
+  typeof value === 'object' && value !== null && (value as { parzen?: unknown }).parzen === 'export';
+
+/** A JSONL file: a `parzen export` (its header first) or results, one `{"params": ..., "loss": ...}` a line. */
+const readJsonLines = (path: string, text: string): TrialFile => {
+  const rows: unknown[] = [];
+  const lines: number[] = [];
+  const bad: TrialFile['bad'][number][] = [];
+  let header: ExportHeader | undefined;
+  for (const [index, line] of text.split('\n').entries()) {
+    if (line.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      bad.push({
+        row: index + 1,
+        issues: [{ pointer: '', expected: 'one JSON object', found: `invalid JSON (${(error as Error).message})` }],
+      });
+      continue;
+    }
+    if (rows.length === 0 && bad.length === 0 && header === undefined && isExportHeader(value)) {
+      if (value.version !== EXPORT_VERSION)
+        throw new CliError(
+          `${path}: a Parzen export of format version ${String(value.version)}; this Parzen reads version ${EXPORT_VERSION}.`,
+        );
+      header = value;
+      continue;
+    }
+    rows.push(value);
+    lines.push(index + 1);
+  }
+  return { kind: header === undefined ? 'results' : 'export', ...(header ? { header } : {}), rows, lines, bad };
+};
+
+/** Splits CSV text into records of fields (RFC 4180: quoted fields may hold commas, quotes and newlines). */
+const parseCsv = (text: string): { readonly fields: string[]; readonly line: number }[] => {
+  const records: { fields: string[]; line: number }[] = [];
+  let fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  let line = 1;
+  let start = 1;
+  const endRecord = () => {
+    fields.push(field);
+    if (fields.length > 1 || fields[0] !== '') records.push({ fields, line: start });
+    fields = [];
+    field = '';
+  };
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i] as string;
+    if (quoted) {
+      if (char === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (char === '"') quoted = false;
+      else field += char;
+      if (char === '\n') line++;
+    } else if (char === '"' && field === '') quoted = true;
+    else if (char === ',') {
+      fields.push(field);
+      field = '';
+    } else if (char === '\n' || char === '\r') {
+      if (char === '\r' && text[i + 1] === '\n') i++;
+      endRecord();
+      line++;
+      start = line;
+    } else field += char;
+  }
+  if (field !== '' || fields.length > 0) endRecord();
+  return records;
+};
+
+/** The columns a CSV may have besides the parameters (`attrs.NAME` columns go into `attrs`). */
+const CSV_COLUMNS = ['loss', 'state', 'startedAt', 'finishedAt'];
+
+/** A parameter's cell as the objective would see it: the option whose text it is, or a number. */
+const cellValue = (space: CompiledSpace, name: string, cell: string): unknown => {
+  const options = space.byName.get(name)?.optionValues;
+  if (options !== undefined) return options.find((option) => String(option) === cell) ?? cell;
+  const number = Number(cell);
+  return cell.trim() === '' || Number.isNaN(number) ? cell : number;
+};
+
+const attrValue = (cell: string): unknown => {
+  const number = Number(cell);
+  return cell.trim() !== '' && !Number.isNaN(number) ? number : cell;
+};
+
+/** One CSV record as a row: empty cells are left out (an inactive parameter, a failed trial's loss). */
+const csvRow = (space: CompiledSpace, header: readonly string[], fields: readonly string[]) => {
+  const params: Record<string, unknown> = {};
+  const attrs: Record<string, unknown> = {};
+  const row: Record<string, unknown> = { params };
+  for (const [index, column] of header.entries()) {
+    const cell = fields[index] ?? '';
+    if (cell === '') continue;
+    if (column.startsWith('attrs.')) attrs[column.slice('attrs.'.length)] = attrValue(cell);
+    else if (column === 'loss') row.loss = attrValue(cell);
+    else if (CSV_COLUMNS.includes(column)) row[column] = cell;
+    else params[column] = cellValue(space, column, cell);
+  }
+  if (Object.keys(attrs).length > 0) row.attrs = attrs;
+  return row;
+};
+
+/** A CSV file: a header naming the parameters, a `loss` column and the optional columns. */
+const readCsv = (path: string, text: string, space: CompiledSpace): TrialFile => {
+  const [first, ...records] = parseCsv(text);
+  const header = (first?.fields ?? []).map((column) => column.trim());
+  const unknown = header.filter(
+    (column) => !space.byName.has(column) && !CSV_COLUMNS.includes(column) && !column.startsWith('attrs.'),
+  );
+  if (!header.includes('loss') || unknown.length > 0)
+    throw new CliError(
+      `${path}: the CSV header must name the study's parameters (${[...space.byName.keys()].join(', ')}), a \`loss\` ` +
+        `column and optionally ${CSV_COLUMNS.slice(1).join(', ')} and attrs.NAME columns; found ${JSON.stringify(header)}` +
+        `${unknown.length > 0 ? ` (unknown: ${unknown.join(', ')})` : ' (no loss column)'}.`,
+    );
+  const rows: unknown[] = [];
+  const lines: number[] = [];
+  const bad: TrialFile['bad'][number][] = [];
+  for (const record of records) {
+    if (record.fields.length !== header.length) {
+      const found = `${record.fields.length} fields`;
+      bad.push({ row: record.line, issues: [{ pointer: '', expected: `${header.length} fields`, found }] });
+      continue;
+    }
+    rows.push(csvRow(space, header, record.fields));
+    lines.push(record.line);
+  }
+  return { kind: 'csv', rows, lines, bad };
+};
+
+/** Reads a trial file: a CSV (by its `.csv` extension), else JSONL (a `parzen export`, or results). */
+export const readTrialFile = (path: string, space: CompiledSpace): TrialFile => {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new CliError(`Cannot read ${path}: ${(error as Error).message}`);
+  }
+  return /\.csv$/i.test(path) ? readCsv(path, text, space) : readJsonLines(path, text);
+};

@@ -1,0 +1,192 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SpaceDefinition, Trial } from '@parzen/engine';
+import { createJsonlStore } from '@parzen/store-file';
+import { createSqliteStore } from '@parzen/store-sqlite';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir, writeIn } from './cli-harness.js';
+import { cli } from './cli-in-process.js';
+
+const space = {
+  x: { type: 'uniform', low: 0, high: 1 },
+  model: { type: 'choice', options: ['svm', 'tree'] },
+} as const satisfies SpaceDefinition;
+const study = { name: 'heart', direction: 'minimize', seed: 7, space } as const;
+
+let dir: string;
+/** A config of study `heart` on the given store, its objective never loaded by import or export. */
+const config = (file: string, store: unknown, extra: Record<string, unknown> = {}) =>
+  writeIn(dir, file, {
+    name: 'heart',
+    seed: 7,
+    space,
+    objective: { use: 'module', options: { path: './missing-objective.mjs' } },
+    store,
+    budget: { maxTrials: 10 },
+    ...extra,
+  });
+const sqliteTrials = async (path: string): Promise<readonly Trial[]> => {
+  const store = createSqliteStore({ path, readOnly: true });
+  try {
+    return await store.listTrials('heart');
+  } finally {
+    await store.close();
+  }
+};
+/** What survives a move between stores: everything but the trial's number. */
+const portable = (trial: Trial) => {
+  const { number: _, study: __, ...rest } = trial as Trial & { lease?: unknown };
+  return rest;
+};
+
+let journal: string;
+beforeAll(async () => {
+  dir = tempDir('parzen-import-export-');
+  journal = join(dir, 'heart.parzen.jsonl');
+  const store = createJsonlStore({ path: journal });
+  await store.openStudy(study);
+  const finish = async (params: Record<string, number>, outcome: Parameters<typeof store.finishTrial>[2]) => {
+    const trial = await store.createTrial('heart');
+    const number = trial?.number ?? -1;
+    await store.setParams('heart', number, params);
+    if (outcome.state === 'pruned') {
+      await store.reportIntermediate('heart', number, 0, 0.9);
+      await store.reportIntermediate('heart', number, 3, 0.6);
+    }
+    await store.finishTrial('heart', number, outcome);
+  };
+  await finish({ x: 0.25, model: 1 }, { state: 'complete', value: 0.5, attributes: { epochs: 12, note: 'ok' } });
+  await finish({ x: 0.75, model: 0 }, { state: 'pruned', value: 0.6 });
+  await store.createTrial('heart'); // still running: not exported
+  await finish({ x: 0.5, model: 0 }, { state: 'failed', error: { code: 'OBJECTIVE_THREW', message: 'diverged' } });
+  await finish({ x: 0.125, model: 1 }, { state: 'complete', value: 0.25 });
+  await store.close();
+});
+
+describe('parzen export and import', () => {
+  it('moves a study from jsonl to sqlite keeping params, losses, states, attrs, intermediate values and times', async () => {
+    const from = config('from.json', { use: 'jsonl', options: { path: './heart.parzen.jsonl' } });
+    const exported = join(dir, 'heart-export.jsonl');
+    const out = await cli('export', from, '-o', exported);
+    expect(out.code).toBe(0);
+    expect(out.stderr).toContain('left out 1 running trial(s) (#2)');
+    const lines = readFileSync(exported, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines[0]).toEqual({ parzen: 'export', version: 1, study });
+    expect(lines[1]).toMatchObject({
+      params: { x: 0.25, model: 'tree' },
+      loss: 0.5,
+      state: 'complete',
+      attrs: { epochs: 12 },
+    });
+    expect(lines).toHaveLength(5);
+
+    const to = config('to.json', { use: 'sqlite', options: { path: './heart.parzen.db' } });
+    const imported = await cli('import', to, exported);
+    expect(imported.stderr).toBe('');
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toBe('Imported 4 trials into study heart (sqlite store) as #0-#3.');
+    const source = createJsonlStore({ path: journal, readOnly: true });
+    const original = (await source.listTrials('heart')).filter((trial) => trial.state !== 'running');
+    await source.close();
+    const moved = await sqliteTrials(join(dir, 'heart.parzen.db'));
+    expect(moved.map(portable)).toEqual(original.map(portable));
+    expect(moved[1]?.intermediate).toEqual([
+      { step: 0, value: 0.9 },
+      { step: 3, value: 0.6 },
+    ]);
+    // The same export printed on stdout.
+    const printed = await cli('export', '--store', `jsonl:${journal}`);
+    expect(printed.stdout.split('\n')).toEqual(readFileSync(exported, 'utf8').trim().split('\n'));
+  });
+
+  it('names every bad line of a results file and imports nothing (exit 2); --on-invalid skip imports the rest', async () => {
+    const results = writeIn(
+      dir,
+      'results.jsonl',
+      [
+        '{"params": {"x": 0.1, "model": "svm"}, "loss": 1.5}',
+        '{"params": {"x": 3, "model": "svm"}, "loss": 1}',
+        '',
+        'not json',
+        '{"params": {"x": 0.2, "model": "forest"}, "loss": 2}',
+        '{"params": {"x": 0.3, "model": "tree"}, "loss": 0.5, "attrs": {"auc": 0.9}}',
+      ].join('\n'),
+    );
+    const target = config('results.json', { use: 'sqlite', options: { path: './results.parzen.db' } });
+    const rejected = await cli('import', target, results);
+    expect(rejected.code).toBe(2);
+    expect(rejected.stderr).toContain('3 of 5 lines cannot be imported, so nothing was imported');
+    expect(rejected.stderr).toMatch(/line 2: \/params\/x: expected a number from 0 to 1, found 3/);
+    expect(rejected.stderr).toMatch(/line 4: \/: expected one JSON object, found invalid JSON/);
+    expect(rejected.stderr).toMatch(/line 5: \/params\/model: expected one of "svm", "tree", found "forest"/);
+    await expect(sqliteTrials(join(dir, 'results.parzen.db'))).rejects.toMatchObject({ code: 'STUDY_NOT_FOUND' });
+
+    const skipped = await cli('import', target, results, '--on-invalid', 'skip');
+    expect(skipped.code).toBe(0);
+    expect(skipped.stdout).toBe(
+      'Imported 2 trials into study heart (sqlite store) as #0-#1.\nSkipped 3 of 5 lines (2, 4, 5):',
+    );
+    expect(skipped.stderr).toMatch(/line 5: \/params\/model/);
+    const trials = await sqliteTrials(join(dir, 'results.parzen.db'));
+    expect(trials.map((trial) => [trial.state, trial.params])).toEqual([
+      ['complete', { x: 0.1, model: 0 }],
+      ['complete', { x: 0.3, model: 1 }],
+    ]);
+    expect(trials[1]).toMatchObject({ value: 0.5, attributes: { auc: 0.9 } });
+
+    // Again, into the store --store names: the study there gets the next numbers.
+    const again = await cli(
+      'import',
+      target,
+      results,
+      '--on-invalid',
+      'skip',
+      '--store',
+      `sqlite:${join(dir, 'other.db')}`,
+    );
+    expect(again.stdout).toContain('Imported 2 trials into study heart (sqlite store) as #0-#1.');
+    const more = await cli('import', target, results, '--on-invalid=skip');
+    expect(more.stdout).toContain('as #2-#3.');
+    expect(await sqliteTrials(join(dir, 'results.parzen.db'))).toHaveLength(4);
+  });
+
+  it('reads a CSV with parameter, loss, state and attrs columns', async () => {
+    const csv = writeIn(
+      dir,
+      'results.csv',
+      'x,model,loss,state,attrs.epochs\n0.5,tree,0.75,,10\n"0.25",svm,,failed,\n0.125,svm,0.5,pruned,\n',
+    );
+    const target = config('csv.json', { use: 'sqlite', options: { path: './csv.parzen.db' } });
+    const out = await cli('import', target, csv);
+    expect(out.code).toBe(0);
+    const trials = await sqliteTrials(join(dir, 'csv.parzen.db'));
+    expect(trials.map((trial) => trial.state)).toEqual(['complete', 'failed', 'pruned']);
+    expect(trials[0]).toMatchObject({ params: { x: 0.5, model: 1 }, value: 0.75, attributes: { epochs: 10 } });
+    expect(trials[2]).toMatchObject({ params: { x: 0.125, model: 0 }, value: 0.5 });
+
+    const bad = writeIn(dir, 'bad.csv', 'x,model,loss\n0.5,tree,oops\n');
+    const refused = await cli('import', target, bad);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/line 2: \/loss: expected a finite number \(a complete trial\), found "oops"/);
+    const header = writeIn(dir, 'header.csv', 'x,model,lr\n0.5,tree,0.1\n');
+    expect((await cli('import', target, header)).stderr).toMatch(/header must name .*unknown: lr/);
+    expect((await sqliteTrials(join(dir, 'csv.parzen.db'))).length).toBe(3);
+  });
+
+  it('refuses an export whose study has another space, saying what was expected and found', async () => {
+    const other = writeIn(
+      dir,
+      'other-export.jsonl',
+      `${JSON.stringify({ parzen: 'export', version: 1, study: { ...study, space: { x: space.x } } })}\n` +
+        `${JSON.stringify({ params: { x: 0.5 }, loss: 1 })}\n`,
+    );
+    const target = config('other.json', { use: 'sqlite', options: { path: './other.parzen.db' } });
+    const out = await cli('import', target, other);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('with another space than');
+    expect(out.stderr).toMatch(/expected the config's space .*"model".*, found \{"x":/);
+  });
+});

@@ -1,0 +1,233 @@
+import type { NewFinishedTrial } from '../contracts/store.js';
+import type { CompiledSpace } from '../domain/compile-space.js';
+import { toExternalParams, toInternalParams } from '../domain/params.js';
+import type { ErrorInfo, FinishedTrial, IntermediateValue, TrialOutcome } from '../domain/trial.js';
+import { type ConfigIssue, describeValue, ParzenError } from '../errors.js';
+
+/**
+ * A finished trial as a user writes it, to import it (`parzen import`, `Study.addTrials`): params as the
+ * objective sees them (a choice's option value, not its index), and the loss.
+ *
+ * @remarks The state defaults to `complete`, which needs a finite `loss`; a `pruned` trial may have one;
+ * a `failed` trial has none (an `error` may say why). `attrs` (the extra fields an objective returned next
+ * to its loss) belong to complete trials. Times are ISO dates; by default the time of the import.
+ */
+export interface ImportedTrialRow {
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly loss?: number;
+  readonly state?: 'complete' | 'pruned' | 'failed';
+  readonly attrs?: Readonly<Record<string, unknown>>;
+  readonly intermediate?: readonly IntermediateValue[];
+  readonly error?: { readonly code: string; readonly message: string };
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+  /** The trial's number where it came from (an export); ignored: imported trials get the next numbers. */
+  readonly number?: number;
+}
+
+/** The problems of one row: its number (as the caller counts rows) and each problem, pointing into it. */
+export interface InvalidRow {
+  readonly row: number;
+  /** Pointers are relative to the row: `/params/lr`, `/loss`. */
+  readonly issues: readonly ConfigIssue[];
+}
+
+/** What {@link checkImportedRows} made of the rows: the trials of the valid rows, and the invalid rows. */
+export interface ImportCheck {
+  readonly trials: readonly NewFinishedTrial[];
+  /** The row number of each trial in `trials`. */
+  readonly rows: readonly number[];
+  readonly invalid: readonly InvalidRow[];
+}
+
+const FIELDS = ['params', 'loss', 'state', 'attrs', 'intermediate', 'error', 'startedAt', 'finishedAt', 'number'];
+const STATES = ['complete', 'pruned', 'failed'];
+
+type Fields = Readonly<Record<string, unknown>>;
+const isObject = (value: unknown): value is Fields =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const issue = (pointer: string, expected: string, value: unknown): ConfigIssue => ({
+  pointer,
+  expected,
+  found: value === undefined ? 'none' : describeValue(value),
+});
+
+/** The row's intermediate values in step order, or the problems with them. */
+const checkIntermediate = (value: unknown, issues: ConfigIssue[]): IntermediateValue[] | undefined => {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) {
+    issues.push(issue('/intermediate', 'an array of {"step", "value"}', value));
+    return undefined;
+  }
+  const points: IntermediateValue[] = [];
+  const steps = new Set<number>();
+  for (const [index, point] of value.entries()) {
+    const at = `/intermediate/${index}`;
+    if (!isObject(point) || !Number.isInteger(point.step) || (point.step as number) < 0) {
+      issues.push(issue(`${at}/step`, 'a step: an integer >= 0', isObject(point) ? point.step : point));
+    } else if (typeof point.value !== 'number' || !Number.isFinite(point.value)) {
+      issues.push(issue(`${at}/value`, 'a finite number', point.value));
+    } else if (steps.has(point.step as number)) {
+      issues.push(issue(`${at}/step`, 'each step once', point.step));
+    } else {
+      steps.add(point.step as number);
+      points.push({ step: point.step as number, value: point.value });
+    }
+  }
+  return points.sort((a, b) => a.step - b.step);
+};
+
+const checkTime = (row: Fields, field: 'startedAt' | 'finishedAt', issues: ConfigIssue[]): string | undefined => {
+  const value = row[field];
+  if (value === undefined) return undefined;
+  const time = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  if (!Number.isNaN(time)) return new Date(time).toISOString();
+  issues.push(issue(`/${field}`, 'an ISO date and time (2026-01-31T12:00:00Z)', value));
+  return undefined;
+};
+
+/** The outcome a row describes, or undefined with the problems added to `issues`. */
+const checkOutcome = (row: Fields, issues: ConfigIssue[]): TrialOutcome | undefined => {
+  const state = row.state ?? 'complete';
+  const { loss, attrs, error } = row;
+  const before = issues.length;
+  if (!STATES.includes(state as string)) issues.push(issue('/state', `one of ${STATES.join(', ')}`, state));
+  const finite = typeof loss === 'number' && Number.isFinite(loss);
+  if (state === 'complete' && !finite) issues.push(issue('/loss', 'a finite number (a complete trial)', loss));
+  if (state === 'pruned' && loss !== undefined && !finite) issues.push(issue('/loss', 'a finite number or none', loss));
+  if (state === 'failed' && loss !== undefined) issues.push(issue('/loss', 'none (a failed trial has no loss)', loss));
+  if (attrs !== undefined && (state !== 'complete' || !isObject(attrs)))
+    issues.push(issue('/attrs', state === 'complete' ? 'an object' : 'none (only complete trials have attrs)', attrs));
+  const validError = isObject(error) && typeof error.code === 'string' && typeof error.message === 'string';
+  if (error !== undefined && (state !== 'failed' || !validError))
+    issues.push(
+      issue('/error', state === 'failed' ? '{"code", "message"}' : 'none (only failed trials have one)', error),
+    );
+  if (issues.length > before) return undefined;
+  if (state === 'failed') {
+    const info: ErrorInfo = validError
+      ? { code: error.code as string, message: error.message as string }
+      : { code: 'IMPORTED_FAILED', message: 'The trial had failed before it was imported.' };
+    return { state: 'failed', error: info };
+  }
+  if (state === 'pruned') return loss === undefined ? { state: 'pruned' } : { state: 'pruned', value: loss as number };
+  return attrs === undefined
+    ? { state: 'complete', value: loss as number }
+    : { state: 'complete', value: loss as number, attributes: attrs as Fields };
+};
+
+/** One row as a trial to add, or its problems. */
+const checkRow = (space: CompiledSpace, row: unknown): { trial?: NewFinishedTrial; issues: ConfigIssue[] } => {
+  if (!isObject(row)) return { issues: [issue('', 'an object with "params" and "loss"', row)] };
+  const issues: ConfigIssue[] = [];
+  for (const field of Object.keys(row))
+    if (!FIELDS.includes(field))
+      issues.push(issue(`/${field}`, `no such field (known: ${FIELDS.join(', ')})`, row[field]));
+  const { params, issues: paramIssues } = toInternalParams(space, row.params, '/params');
+  issues.push(...paramIssues);
+  const outcome = checkOutcome(row, issues);
+  const intermediate = checkIntermediate(row.intermediate, issues);
+  const startedAt = checkTime(row, 'startedAt', issues);
+  const finishedAt = checkTime(row, 'finishedAt', issues);
+  if (issues.length > 0 || outcome === undefined) return { issues };
+  return {
+    trial: {
+      params,
+      outcome,
+      ...(startedAt === undefined ? {} : { startedAt }),
+      ...(finishedAt === undefined ? {} : { finishedAt }),
+      ...(intermediate === undefined || intermediate.length === 0 ? {} : { intermediate }),
+    },
+    issues,
+  };
+};
+
+/**
+ * Checks rows as a user writes them ({@link ImportedTrialRow}) against the study's space, and turns the
+ * valid ones into trials for `TrialStore.addTrials`. Pure: reads nothing, writes nothing. `rowNumber`
+ * gives each row's number in messages (default: its index, as a JSON pointer into the array would).
+ */
+export const checkImportedRows = (
+  space: CompiledSpace,
+  rows: readonly unknown[],
+  rowNumber: (index: number) => number = (index) => index,
+): ImportCheck => {
+  const trials: NewFinishedTrial[] = [];
+  const numbers: number[] = [];
+  const invalid: InvalidRow[] = [];
+  for (const [index, row] of rows.entries()) {
+    const checked = checkRow(space, row);
+    if (checked.trial === undefined) invalid.push({ row: rowNumber(index), issues: checked.issues });
+    else {
+      trials.push(checked.trial);
+      numbers.push(rowNumber(index));
+    }
+  }
+  return { trials, rows: numbers, invalid };
+};
+
+/** Formats invalid rows one problem per line: `  row 3: /params/lr: expected X, found Y`. */
+export const formatInvalidRows = (invalid: readonly InvalidRow[], word = 'row'): string =>
+  invalid
+    .flatMap(({ row, issues }) =>
+      issues.map(
+        (problem) =>
+          `  ${word} ${row}: ${problem.pointer || '/'}: expected ${problem.expected}, found ${problem.found}`,
+      ),
+    )
+    .join('\n');
+
+/**
+ * `IMPORT_INVALID`: rows that do not fit the study, so nothing was imported. Its issues point into the
+ * rows (`/3/params/lr`).
+ */
+export const importInvalid = (invalid: readonly InvalidRow[], total: number, word = 'row'): ParzenError =>
+  new ParzenError(
+    'IMPORT_INVALID',
+    `${invalid.length} of ${total} ${word}s cannot be imported, so nothing was imported:\n${formatInvalidRows(invalid, word)}`,
+    {
+      issues: invalid.flatMap(({ row, issues }) =>
+        issues.map((problem) => ({ ...problem, pointer: `/${row}${problem.pointer}` })),
+      ),
+    },
+  );
+
+/**
+ * A finished trial as an export writes it (the inverse of {@link checkImportedRows}): params as the
+ * objective sees them, `loss`, `state`, `attrs`, `error`, intermediate values and times.
+ */
+export const trialToRow = (space: CompiledSpace, trial: FinishedTrial): ImportedTrialRow => {
+  const base = {
+    number: trial.number,
+    params: toExternalParams(space, trial.params) as Readonly<Record<string, unknown>>,
+  };
+  const times = { startedAt: trial.startedAt, finishedAt: trial.finishedAt };
+  const intermediate = trial.intermediate === undefined ? {} : { intermediate: trial.intermediate };
+  switch (trial.state) {
+    case 'complete':
+      return {
+        ...base,
+        state: 'complete',
+        loss: trial.value,
+        ...(trial.attributes === undefined ? {} : { attrs: trial.attributes }),
+        ...intermediate,
+        ...times,
+      };
+    case 'pruned':
+      return {
+        ...base,
+        state: 'pruned',
+        ...(trial.value === undefined ? {} : { loss: trial.value }),
+        ...intermediate,
+        ...times,
+      };
+    case 'failed':
+      return {
+        ...base,
+        state: 'failed',
+        error: { code: trial.error.code, message: trial.error.message },
+        ...intermediate,
+        ...times,
+      };
+  }
+};

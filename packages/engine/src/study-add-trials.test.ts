@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryStore } from './builtins/memory-store.js';
+import type { TrialStore } from './contracts/store.js';
+import type { Suggester } from './contracts/suggester.js';
+import { sampleDistribution } from './domain/sample-distribution.js';
+import { choice, option, uniform } from './domain/space-builder.js';
+import type { FinishedTrial } from './domain/trial.js';
+import { Study } from './study.js';
+
+const space = { x: uniform(-1, 1), kernel: choice([option('rbf', { gamma: uniform(0, 1) }), 'linear']) };
+
+/** Samples from the prior and keeps what each suggestion was shown. */
+const watching = (): Suggester & { readonly seen: (readonly FinishedTrial[])[] } => {
+  const seen: (readonly FinishedTrial[])[] = [];
+  return {
+    name: 'watching',
+    seen,
+    beginTrial: (context) => {
+      seen.push(context.history);
+      return { sampleParam: (param) => sampleDistribution(param.distribution, context.rng) };
+    },
+  };
+};
+
+const errorOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: { code?: string; message?: string; issues?: { pointer: string }[] }) => error,
+  );
+
+describe('Study.addTrials', () => {
+  it('adds rows as ordinary finished trials with the next numbers: option values, states, attrs, curves, times', async () => {
+    const study = await Study.open({ space, suggester: watching(), seed: 1 });
+    const asked = await study.ask();
+    await study.tell(asked.number, 0.9);
+    const { added, skipped } = await study.addTrials([
+      { params: { x: 0.5, kernel: 'rbf', gamma: 0.25 }, loss: 0.1, attrs: { epochs: 3 } },
+      {
+        params: { x: -0.5, kernel: 'linear' },
+        state: 'pruned',
+        loss: 0.7,
+        intermediate: [
+          { step: 2, value: 0.7 },
+          { step: 0, value: 0.95 },
+        ],
+        startedAt: '2026-01-01T10:00:00Z',
+        finishedAt: '2026-01-01T10:05:00Z',
+      },
+      { params: { x: 0, kernel: 'linear' }, state: 'failed', error: { code: 'OOM', message: 'out of memory' } },
+    ]);
+    expect(skipped).toEqual([]);
+    expect(added.map((trial) => trial.number)).toEqual([1, 2, 3]);
+    const trials = await study.trials();
+    expect(trials[1]).toMatchObject({
+      state: 'complete',
+      value: 0.1,
+      params: { x: 0.5, kernel: 0, gamma: 0.25 },
+      attributes: { epochs: 3 },
+    });
+    expect(trials[2]).toMatchObject({
+      state: 'pruned',
+      value: 0.7,
+      params: { x: -0.5, kernel: 1 },
+      intermediate: [
+        { step: 0, value: 0.95 },
+        { step: 2, value: 0.7 },
+      ],
+      startedAt: '2026-01-01T10:00:00.000Z',
+      finishedAt: '2026-01-01T10:05:00.000Z',
+    });
+    expect(trials[3]).toMatchObject({ state: 'failed', error: { code: 'OOM' } });
+    expect((await study.best())?.number).toBe(1);
+    expect((await study.ask()).number).toBe(4);
+  });
+
+  it('rejects the whole call when a row does not fit, naming every row and what was expected and found', async () => {
+    const study = await Study.open({ space, suggester: watching() });
+    const error = await errorOf(
+      study.addTrials([
+        { params: { x: 0.5, kernel: 'linear' }, loss: 1 },
+        { params: { x: 2, kernel: 'rbf', gamma: 0.5 }, loss: 1 },
+        { params: { x: 0.5, kernel: 'poly' }, loss: Number.NaN },
+        { params: { x: 0.5, kernel: 'linear' } },
+        { params: { x: 0.5, kernel: 'linear' }, state: 'failed', loss: 3, attrs: { a: 1 } },
+      ]),
+    );
+    expect(error?.code).toBe('IMPORT_INVALID');
+    expect(error?.message).toContain('4 of 5 rows cannot be imported, so nothing was imported');
+    expect(error?.message).toMatch(/row 1: \/params\/x: expected a number from -1 to 1, found 2/);
+    expect(error?.message).toMatch(/row 2: \/params\/kernel: expected one of "rbf", "linear", found "poly"/);
+    expect(error?.message).toMatch(/row 2: \/loss: expected a finite number \(a complete trial\)/);
+    expect(error?.message).toMatch(/row 3: \/loss: expected a finite number \(a complete trial\), found none/);
+    expect(error?.message).toMatch(/row 4: \/loss: expected none/);
+    expect(error?.message).toMatch(/row 4: \/attrs: expected none/);
+    expect(error?.issues?.map((problem) => problem.pointer)).toContain('/1/params/x');
+    expect(await study.trials()).toEqual([]);
+  });
+
+  it("with onInvalid 'skip', adds the valid rows and returns the skipped ones with their problems", async () => {
+    const study = await Study.open({ space, suggester: watching() });
+    const { added, skipped } = await study.addTrials(
+      [
+        { params: { x: 0.5, kernel: 'linear' }, loss: 1 },
+        { params: { x: 0.5, kernel: 'linear', y: 3 }, loss: 2 },
+        { params: { x: 0.25, kernel: 'linear' }, loss: 3 },
+      ],
+      { onInvalid: 'skip' },
+    );
+    expect(added.map((trial) => [trial.number, trial.state === 'complete' ? trial.value : undefined])).toEqual([
+      [0, 1],
+      [1, 3],
+    ]);
+    expect(skipped).toEqual([
+      { row: 1, issues: [expect.objectContaining({ pointer: '/params/y', found: 'unknown parameter "y"' })] },
+    ]);
+  });
+
+  it('fails with STORE_UNSUPPORTED on a store without addTrials, and adds nothing for no rows', async () => {
+    const { addTrials: _, ...rest } = createMemoryStore();
+    const store: TrialStore = rest;
+    const study = await Study.open({ space, suggester: watching(), store });
+    expect(await errorOf(study.addTrials([{ params: { x: 0, kernel: 'linear' }, loss: 1 }]))).toMatchObject({
+      code: 'STORE_UNSUPPORTED',
+      message: expect.stringContaining('addTrials'),
+    });
+    const other = await Study.open({ space, suggester: watching() });
+    expect(await other.addTrials([])).toEqual({ added: [], skipped: [] });
+  });
+
+  it('puts imported trials in the history the suggester learns from', async () => {
+    const suggester = watching();
+    const study = await Study.open({ space, suggester });
+    await study.addTrials([
+      { params: { x: 0.5, kernel: 'linear' }, loss: 0.2 },
+      { params: { x: -0.5, kernel: 'rbf', gamma: 0.1 }, loss: 0.4 },
+    ]);
+    await study.ask();
+    const history = suggester.seen.at(-1) ?? [];
+    expect(history.map((trial) => [trial.number, trial.state, trial.params])).toEqual([
+      [0, 'complete', { x: 0.5, kernel: 1 }],
+      [1, 'complete', { x: -0.5, kernel: 0, gamma: 0.1 }],
+    ]);
+  });
+});

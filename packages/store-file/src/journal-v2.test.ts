@@ -1,0 +1,157 @@
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { StudySpec } from '@parzen/engine/plugin';
+import { expectEnqueuedTakenOnce, expectReportsSeenIncrementally, useTempDir } from '@parzen/test-kit';
+import { describe, expect, it } from 'vitest';
+import { encodeRecord } from './journal-records.js';
+import { createJsonlStore } from './jsonl-store.js';
+
+const tempPath = useTempDir('jsonl-v2');
+const spec: StudySpec = {
+  name: 'v2',
+  direction: 'minimize',
+  seed: 3,
+  space: { x: { type: 'uniform', low: 0, high: 1 } },
+};
+
+const open = (path: string) => {
+  const warnings: string[] = [];
+  const store = createJsonlStore({ path, onWarning: (message) => warnings.push(message) });
+  return { store, warnings };
+};
+const records = (path: string): Record<string, unknown>[] =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+/** A journal exactly as Parzen wrote it before format version 2: a complete trial and a running one. */
+const versionOneJournal = (): string => {
+  const path = tempPath('old.parzen.jsonl');
+  const at = '2026-01-01T00:00:00.000Z';
+  const lines = [
+    { op: 'journal', format: 'parzen-jsonl', version: 1 },
+    { op: 'study', study: { ...spec, createdAt: at } },
+    { op: 'trial', study: spec.name, number: 0, startedAt: at },
+    { op: 'params', study: spec.name, number: 0, params: { x: 0.25 } },
+    { op: 'finish', study: spec.name, number: 0, finishedAt: at, outcome: { state: 'complete', value: 1.5 } },
+    { op: 'trial', study: spec.name, number: 1, startedAt: at, lease: { owner: 'w', expiresAt: at } },
+  ];
+  writeFileSync(path, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
+  return path;
+};
+
+describe('jsonl journal format version 2 (intermediate values, enqueued entries, added trials)', () => {
+  it('reads a version 1 journal, and declares version 2 just before its first version 2 record', async () => {
+    const path = versionOneJournal();
+    const { store, warnings } = open(path);
+    expect((await store.openStudy(spec)).resumed).toBe(true);
+    expect((await store.listTrials(spec.name)).map((trial) => trial.state)).toEqual(['complete', 'running']);
+    await store.setParams(spec.name, 1, { x: 0.5 });
+    expect(records(path).filter((record) => record.op === 'journal')).toHaveLength(1); // nothing new yet
+    await store.reportIntermediate(spec.name, 1, 0, 0.9);
+    await store.enqueue(spec.name, [{ params: { x: 0.75 }, key: 'k' }]);
+    expect((await store.createTrial(spec.name))?.params).toEqual({ x: 0.75 });
+    await store.close();
+
+    const ops = records(path).map((record) => (record.op === 'journal' ? `journal ${record.version}` : record.op));
+    expect(ops).toEqual([
+      'journal 1',
+      'study',
+      'trial',
+      'params',
+      'finish',
+      'trial',
+      'params',
+      'journal 2',
+      'report',
+      'enqueue',
+      'trial',
+    ]);
+    const again = open(path).store;
+    const trials = await again.listTrials(spec.name);
+    expect(trials[0]).toMatchObject({ state: 'complete', value: 1.5, params: { x: 0.25 } });
+    expect(trials[1]).toMatchObject({ state: 'running', params: { x: 0.5 }, intermediate: [{ step: 0, value: 0.9 }] });
+    expect(trials[2]).toMatchObject({ state: 'running', params: { x: 0.75 } });
+    expect(await again.enqueue(spec.name, [{ params: { x: 0.1 }, key: 'k' }])).toBe(0);
+    await again.close();
+    expect(warnings).toEqual([]);
+  });
+
+  it('writes nothing for a step already reported, and keeps non-finite values', async () => {
+    const path = tempPath('values.parzen.jsonl');
+    const { store } = open(path);
+    await store.openStudy(spec);
+    await store.createTrial(spec.name);
+    await store.reportIntermediate(spec.name, 0, 0, Number.POSITIVE_INFINITY);
+    await store.reportIntermediate(spec.name, 0, 0, 2);
+    await store.addTrials(spec.name, [
+      {
+        params: { x: 0.1 },
+        outcome: { state: 'pruned', value: Number.NEGATIVE_INFINITY },
+        intermediate: [
+          { step: 3, value: Number.NaN },
+          { step: 1, value: 4 },
+          { step: 3, value: 5 },
+        ],
+      },
+    ]);
+    await store.close();
+    expect(records(path).filter((record) => record.op === 'report')).toHaveLength(1);
+    const trials = await open(path).store.listTrials(spec.name);
+    expect(trials[0]?.intermediate).toEqual([{ step: 0, value: Number.POSITIVE_INFINITY }]);
+    expect(trials[1]).toMatchObject({ state: 'pruned', value: Number.NEGATIVE_INFINITY });
+    expect(trials[1]?.intermediate).toEqual([
+      { step: 1, value: 4 },
+      { step: 3, value: Number.NaN },
+    ]);
+  });
+
+  it('adds all trials of a call or none: a torn `add` line is skipped whole, then repaired', async () => {
+    const path = tempPath('torn.parzen.jsonl');
+    const first = open(path).store;
+    await first.openStudy(spec);
+    await first.addTrials(spec.name, [{ params: { x: 0.2 }, outcome: { state: 'complete', value: 1 } }]);
+    await first.close();
+    const add = encodeRecord({
+      op: 'add',
+      study: spec.name,
+      number: 1,
+      at: new Date().toISOString(),
+      trials: Array.from({ length: 50 }, (_, i) => ({
+        params: { x: i / 50 },
+        outcome: { state: 'complete', value: i },
+      })),
+    });
+    appendFileSync(path, add.slice(0, Math.floor(add.length / 2))); // the process died mid-write
+    const { store, warnings } = open(path);
+    await store.openStudy(spec);
+    expect(warnings).toHaveLength(1);
+    expect((await store.listTrials(spec.name)).map((trial) => trial.number)).toEqual([0]);
+    const added = await store.addTrials(spec.name, [{ params: { x: 0.9 }, outcome: { state: 'complete', value: 9 } }]);
+    expect(added.map((trial) => trial.number)).toEqual([1]);
+    await store.close();
+    const again = open(path);
+    expect((await again.store.listTrials(spec.name)).map((trial) => trial.params.x)).toEqual([0.2, 0.9]);
+    expect(again.warnings).toEqual([]);
+    await again.store.close();
+  });
+
+  it('shows another store its reports and added trials on its next look', async () => {
+    const path = tempPath('shared.parzen.jsonl');
+    await expectReportsSeenIncrementally(() => createJsonlStore({ path }));
+  });
+
+  it('hands each of 20 entries to exactly one trial across 4 processes', { timeout: 60_000 }, async () => {
+    const path = tempPath('race.parzen.jsonl');
+    await expectEnqueuedTakenOnce({
+      target: {
+        kind: 'jsonl',
+        path,
+        module: fileURLToPath(new URL('../dist/index.js', import.meta.url)),
+        factory: 'createJsonlStore',
+      },
+      open: () => createJsonlStore({ path }),
+    });
+  });
+});

@@ -1,0 +1,119 @@
+import { fileURLToPath } from 'node:url';
+import type { StudySpec } from '@parzen/engine/plugin';
+import { expectEnqueuedTakenOnce, expectReportsSeenIncrementally } from '@parzen/test-kit';
+import { describePostgres, freshDatabase, freshSchema } from '@parzen/test-kit/postgres';
+import pg from 'pg';
+import { expect, it } from 'vitest';
+import { createPostgresStore, MIGRATIONS, migrate, type PostgresStore } from '../src/index.js';
+
+const spec: StudySpec = {
+  name: 'v2',
+  direction: 'minimize',
+  seed: 4,
+  space: { x: { type: 'uniform', low: 0, high: 1 } },
+};
+
+const withPool = async <T>(url: string, task: (pool: pg.Pool) => Promise<T>): Promise<T> => {
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    return await task(pool);
+  } finally {
+    await pool.end();
+  }
+};
+
+/** The store's pool, to inject network faults at its boundary. */
+const poolOf = (store: PostgresStore): pg.Pool => (store as unknown as { pool: pg.Pool }).pool;
+const reset = () => Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+
+describePostgres('postgres store schema version 2', () => {
+  it('upgrades a version 1 database with trials on open and keeps them', async () => {
+    const url = await freshSchema('v1');
+    await withPool(url, async (pool) => {
+      expect(await migrate(pool, 'test', MIGRATIONS.slice(0, 1))).toBe(1);
+      await pool.query(`INSERT INTO parzen_studies (name, direction, seed, space, created_at, next_number, last_seq)
+        VALUES ('v2', 'minimize', 4, '{"x":{"type":"uniform","low":0,"high":1}}', now(), 2, 3)`);
+      await pool.query(`INSERT INTO parzen_trials
+        (study_id, number, state, params, value, started_at, finished_at, updated_seq, write_id, created_by) VALUES
+        (1, 0, 'complete', '{"x":0.25}', 1.5, now(), now(), 2, gen_random_uuid(), gen_random_uuid()),
+        (1, 1, 'running', '{"x":0.5}', NULL, now(), NULL, 3, gen_random_uuid(), gen_random_uuid())`);
+    });
+    const store = await createPostgresStore({ url });
+    expect(await withPool(url, async (pool) => (await pool.query('SELECT version FROM parzen_schema')).rows)).toEqual([
+      { version: 2 },
+    ]);
+    expect((await store.openStudy(spec)).resumed).toBe(true);
+    const before = await store.listTrials(spec.name);
+    expect(before[0]).toMatchObject({ state: 'complete', value: 1.5, params: { x: 0.25 } });
+    expect(before[1]).toMatchObject({ state: 'running', params: { x: 0.5 } });
+    await store.reportIntermediate(spec.name, 1, 0, 0.75);
+    expect(await store.enqueue(spec.name, [{ params: { x: 0.9 } }])).toBe(1);
+    expect((await store.createTrial(spec.name))?.params).toEqual({ x: 0.9 });
+    expect((await store.listTrials(spec.name))[1]?.intermediate).toEqual([{ step: 0, value: 0.75 }]);
+    await store.close();
+  });
+
+  it('shows another store new intermediate values and imports on its next incremental look', async () => {
+    const url = await freshSchema('reports');
+    await expectReportsSeenIncrementally(() => createPostgresStore({ url }));
+  });
+
+  it('retries an enqueue and an import whose reply was lost without doing them twice', async () => {
+    const url = await freshSchema('lost-v2');
+    const store = await createPostgresStore({ url });
+    await store.openStudy(spec);
+    const pool = poolOf(store);
+    const query = pool.query.bind(pool) as (config: { name?: string }) => Promise<unknown>;
+    let lost = 0;
+    (pool as unknown as { query: unknown }).query = async (config: { name?: string }) => {
+      const result = await query(config);
+      if (lost === 0 && /enqueue$/.test(config.name ?? '')) {
+        lost++;
+        throw reset();
+      }
+      return result;
+    };
+    // The import's transaction commits, then the connection drops before the reply to COMMIT arrives.
+    const connect = pool.connect.bind(pool) as (...callback: unknown[]) => Promise<pg.PoolClient>;
+    (pool as unknown as { connect: unknown }).connect = async (...callback: unknown[]) => {
+      if (callback.length > 0) return connect(...callback); // pool.query's own use
+      const client = await connect();
+      const clientQuery = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+      (client as unknown as { query: unknown }).query = (...args: unknown[]) => {
+        if (args[0] !== 'COMMIT' || lost !== 1) return clientQuery(...args);
+        return clientQuery('COMMIT').then(() => {
+          lost++;
+          throw reset();
+        });
+      };
+      return client;
+    };
+    expect(await store.enqueue(spec.name, [{ params: { x: 0.1 } }, { params: { x: 0.2 } }])).toBe(2);
+    const added = await store.addTrials(spec.name, [
+      { params: { x: 0.3 }, outcome: { state: 'complete', value: 3 }, intermediate: [{ step: 0, value: 4 }] },
+      { params: { x: 0.4 }, outcome: { state: 'failed', error: { code: 'IMPORTED', message: 'x' } } },
+    ]);
+    expect(lost).toBe(2);
+    expect(added.map((trial) => trial.number)).toEqual([0, 1]);
+    expect(added[0]).toMatchObject({ state: 'complete', value: 3, intermediate: [{ step: 0, value: 4 }] });
+    expect((await store.listTrials(spec.name)).map((trial) => trial.number)).toEqual([0, 1]);
+    expect((await store.createTrial(spec.name))?.params).toEqual({ x: 0.1 });
+    expect((await store.createTrial(spec.name))?.params).toEqual({ x: 0.2 });
+    expect((await store.createTrial(spec.name))?.params).toEqual({}); // two entries, not four
+    await store.close();
+  });
+
+  it('hands each of 20 entries to exactly one trial across 4 processes', { timeout: 60_000 }, async () => {
+    const { url } = await freshDatabase('race');
+    await expectEnqueuedTakenOnce({
+      target: {
+        kind: 'postgres',
+        path: url,
+        module: fileURLToPath(new URL('../dist/index.js', import.meta.url)),
+        factory: 'createPostgresStore',
+        options: { url },
+      },
+      open: () => createPostgresStore({ url }),
+    });
+  });
+});

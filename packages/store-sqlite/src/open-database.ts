@@ -1,0 +1,86 @@
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { ParzenError } from '@parzen/engine/plugin';
+import type BetterSqlite3 from 'better-sqlite3';
+import { retryBusySync } from './busy-retry.js';
+import { checkSchema, MIGRATIONS, migrate } from './schema.js';
+
+/**
+ * When SQLite flushes to disk (the WAL is always used):
+ * - `'finish'` (default): commits that finish a trial or create a study run with `synchronous = FULL`
+ *   (the WAL is fsynced, with every change before it); other commits with `NORMAL`.
+ * - `'always'`: every commit is fsynced. `'never'`: `NORMAL` throughout; survives process crashes, a
+ *   power loss may undo the last commits (the database stays consistent).
+ */
+export type FsyncPolicy = 'finish' | 'always' | 'never';
+
+// better-sqlite3 is a native module: loaded on the first open, so importing this package (the CLI does,
+// to list its plugins) costs nothing until a SQLite store is used.
+const require = createRequire(import.meta.url);
+let loaded: typeof BetterSqlite3 | undefined;
+const database = (): typeof BetterSqlite3 => {
+  loaded ??= require('better-sqlite3') as typeof BetterSqlite3;
+  return loaded;
+};
+
+/** Opens (or creates, with its folder) the database in WAL mode and brings its schema up to date. */
+export const openDatabase = (path: string, busyTimeoutMs: number, fsync: FsyncPolicy): BetterSqlite3.Database => {
+  mkdirSync(dirname(path), { recursive: true });
+  const Database = database();
+  const db = new Database(path, { timeout: busyTimeoutMs });
+  try {
+    retryBusySync(() => {
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${fsync === 'always' ? 'FULL' : 'NORMAL'}`);
+      db.pragma('foreign_keys = ON');
+      migrate(db, path);
+    }, busyTimeoutMs);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+};
+
+const UNWRITABLE_FOLDER = new Set(['SQLITE_READONLY_DIRECTORY', 'SQLITE_CANTOPEN', 'SQLITE_READONLY_CANTINIT']);
+
+/**
+ * Opens an existing database for reading; `copyDir` is set when it had to be copied to be read: its folder
+ * is not writable (SQLite's WAL needs a `-shm` file beside it), or its schema is older than this code's
+ * (the copy is migrated; the database itself is left as it is).
+ */
+export const openReadOnly = (path: string, busyTimeoutMs: number): { db: BetterSqlite3.Database; copyDir?: string } => {
+  if (!existsSync(path))
+    throw new ParzenError('STUDY_NOT_FOUND', `No study at ${path}: the database file does not exist.`);
+  const open = (file: string) => {
+    const Database = database();
+    const db = new Database(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
+    try {
+      db.prepare('SELECT COUNT(*) FROM sqlite_master').get(); // fails here when the folder is not writable
+      return { db, current: checkSchema(db, path) === MIGRATIONS.at(-1)?.version };
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  };
+  try {
+    const opened = open(path);
+    if (opened.current) return { db: opened.db };
+    opened.db.close();
+  } catch (error) {
+    if (!UNWRITABLE_FOLDER.has((error as { code?: string }).code ?? '')) throw error;
+  }
+  const copyDir = mkdtempSync(join(tmpdir(), 'parzen-sqlite-read-'));
+  const copy = join(copyDir, basename(path));
+  try {
+    copyFileSync(path, copy);
+    if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${copy}-wal`);
+    openDatabase(copy, busyTimeoutMs, 'never').close(); // brings the copy to the latest schema
+    return { db: open(copy).db, copyDir };
+  } catch (error) {
+    rmSync(copyDir, { recursive: true, force: true });
+    throw error;
+  }
+};

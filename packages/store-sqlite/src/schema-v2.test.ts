@@ -1,0 +1,109 @@
+import { fileURLToPath } from 'node:url';
+import type { StudySpec } from '@parzen/engine/plugin';
+import { expectEnqueuedTakenOnce, expectReportsSeenIncrementally, useTempDir } from '@parzen/test-kit';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { MIGRATIONS, migrate } from './schema.js';
+import { createSqliteStore } from './sqlite-store.js';
+
+const tempPath = useTempDir('sqlite-v2');
+const spec: StudySpec = {
+  name: 'v1',
+  direction: 'minimize',
+  seed: 4,
+  space: { x: { type: 'uniform', low: 0, high: 1 } },
+};
+const versionOf = (path: string): number => {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.prepare('SELECT version FROM parzen_schema').pluck().get() as number;
+  } finally {
+    db.close();
+  }
+};
+
+/** A database made by migration 1 alone (Parzen before version 2), with a complete and a running trial. */
+const versionOneDatabase = (): string => {
+  const path = tempPath('v1.parzen.db');
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  expect(migrate(db, path, MIGRATIONS.slice(0, 1))).toBe(1);
+  const at = '2026-01-01T00:00:00.000Z';
+  db.prepare('INSERT INTO studies VALUES (?, ?, ?, ?, ?)').run(
+    spec.name,
+    'minimize',
+    4,
+    JSON.stringify(spec.space),
+    at,
+  );
+  const insert = db.prepare(
+    `INSERT INTO trials (study, number, state, params, value, started_at, finished_at, updated_seq)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  insert.run(spec.name, 0, 'complete', '{"x":0.25}', 1.5, at, at, 2);
+  insert.run(spec.name, 1, 'running', '{"x":0.5}', null, at, null, 3);
+  db.close();
+  return path;
+};
+
+describe('sqlite schema version 2', () => {
+  it('upgrades a version 1 database with trials on open and keeps them', async () => {
+    const path = versionOneDatabase();
+    // Read-only inspection (`parzen trials`) reads it from a migrated copy and leaves the file as it is.
+    const reader = createSqliteStore({ path, readOnly: true });
+    expect((await reader.listTrials(spec.name)).map((trial) => trial.state)).toEqual(['complete', 'running']);
+    await reader.close();
+    expect(versionOf(path)).toBe(1);
+
+    const store = createSqliteStore({ path });
+    expect(versionOf(path)).toBe(2);
+    expect((await store.openStudy(spec)).resumed).toBe(true);
+    const before = await store.listTrials(spec.name);
+    expect(before[0]).toMatchObject({ state: 'complete', value: 1.5, params: { x: 0.25 } });
+    expect(before[1]).toMatchObject({ state: 'running', params: { x: 0.5 } });
+    await store.reportIntermediate(spec.name, 1, 0, 0.75);
+    expect(await store.enqueue(spec.name, [{ params: { x: 0.9 } }])).toBe(1);
+    expect((await store.createTrial(spec.name))?.params).toEqual({ x: 0.9 });
+    await store.close();
+
+    const again = createSqliteStore({ path, readOnly: true });
+    const trials = await again.listTrials(spec.name);
+    expect(trials.map((trial) => trial.number)).toEqual([0, 1, 2]);
+    expect(trials[1]?.intermediate).toEqual([{ step: 0, value: 0.75 }]);
+    await again.close();
+  });
+
+  it('shows another connection new intermediate values and imports on its next incremental look', async () => {
+    const path = tempPath('shared.parzen.db');
+    await expectReportsSeenIncrementally(() => createSqliteStore({ path }));
+  });
+
+  it('adds trials all or none: a trial that cannot be written rolls back the whole call', async () => {
+    const path = tempPath('atomic.parzen.db');
+    const store = createSqliteStore({ path });
+    await store.openStudy(spec);
+    const unwritable = { n: 10n } as unknown as Record<string, unknown>; // JSON.stringify throws on a BigInt
+    await expect(
+      store.addTrials(spec.name, [
+        { params: { x: 0.1 }, outcome: { state: 'complete', value: 1 }, intermediate: [{ step: 0, value: 1 }] },
+        { params: { x: 0.2 }, outcome: { state: 'complete', value: 2, attributes: unwritable } },
+      ]),
+    ).rejects.toThrow();
+    expect(await store.listTrials(spec.name)).toEqual([]);
+    expect((await store.createTrial(spec.name))?.number).toBe(0);
+    await store.close();
+  });
+
+  it('hands each of 20 entries to exactly one trial across 4 processes', { timeout: 60_000 }, async () => {
+    const path = tempPath('race.parzen.db');
+    await expectEnqueuedTakenOnce({
+      target: {
+        kind: 'sqlite',
+        path,
+        module: fileURLToPath(new URL('../dist/index.js', import.meta.url)),
+        factory: 'createSqliteStore',
+      },
+      open: () => createSqliteStore({ path }),
+    });
+  });
+});

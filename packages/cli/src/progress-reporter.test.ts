@@ -11,7 +11,7 @@ const complete = (number: number, value: number): EngineEvent => ({
   values: {},
 });
 const events: EngineEvent[] = [
-  { type: 'study.started', at, study, resumed: false, existingTrials: 0, maxTrials: 3 },
+  { type: 'study.started', at, study, resumed: false, existingTrials: 0, maxTrials: 4 },
   complete(0, 2.5),
   {
     type: 'trial.finished',
@@ -28,6 +28,24 @@ const events: EngineEvent[] = [
     values: {},
   },
   complete(2, 1.25),
+  {
+    type: 'trial.finished',
+    at,
+    trial: {
+      study: 'demo',
+      number: 3,
+      state: 'pruned',
+      value: 4,
+      params: {},
+      startedAt: at,
+      finishedAt: at,
+      intermediate: [
+        { step: 0, value: 5 },
+        { step: 1, value: 4 },
+      ],
+    },
+    values: {},
+  },
 ];
 
 /** A stream that records what is written; `isTTY` decides what `auto` picks. */
@@ -58,17 +76,18 @@ const play = async (mode: ProgressMode, isTTY: boolean) => {
 describe('progress reporter', () => {
   it('prints a line per trial with counts and the best loss when not on a terminal', async () => {
     expect((await play('auto', false)).split('\n')).toEqual([
-      'Starting study demo (0 trials so far, up to 3 trials)',
-      'trial #0 complete, loss 2.5  [1/3 trials, 0 failed, best 2.5 (#0)]',
-      'trial #1 failed (COMMAND_FAILED): exited with code 3  [2/3 trials, 1 failed, best 2.5 (#0)]',
-      'trial #2 complete, loss 1.25  [3/3 trials, 1 failed, best 1.25 (#2)]',
+      'Starting study demo (0 trials so far, up to 4 trials)',
+      'trial #0 complete, loss 2.5  [1/4 trials, 0 failed, best 2.5 (#0)]',
+      'trial #1 failed (COMMAND_FAILED): exited with code 3  [2/4 trials, 1 failed, best 2.5 (#0)]',
+      'trial #2 complete, loss 1.25  [3/4 trials, 1 failed, best 1.25 (#2)]',
+      'trial #3 pruned at step 1, loss 4  [4/4 trials, 1 failed, 1 pruned, best 1.25 (#2)]',
       '',
     ]);
   });
 
   it('draws a bar with done/total, failures and the best loss on a terminal', async () => {
     const text = await play('auto', true);
-    expect(text).toContain('3/3 trials | 1 failed | best 1.25 (#2) | ETA');
+    expect(text).toContain('4/4 trials | 1 failed | best 1.25 (#2) | ETA');
     expect(text).not.toContain('trial #1 failed');
   });
 

@@ -21,6 +21,7 @@ interface ProgressState {
   total: number | undefined;
   done: number;
   failed: number;
+  pruned: number;
   direction: Direction;
   bestValue: number | undefined;
   best: string;
@@ -30,6 +31,7 @@ const initialState = (): ProgressState => ({
   total: undefined,
   done: 0,
   failed: 0,
+  pruned: 0,
   direction: 'minimize',
   bestValue: undefined,
   best: '-',
@@ -39,11 +41,12 @@ const describeTrial = (event: Extract<EngineEvent, { type: 'trial.finished' }>):
   const { trial } = event;
   if (trial.state === 'complete') return `trial #${trial.number} complete, loss ${formatNumber(trial.value)}`;
   if (trial.state === 'failed') return `trial #${trial.number} failed (${trial.error.code}): ${trial.error.message}`;
-  return `trial #${trial.number} ${trial.state}`;
+  const step = trial.intermediate?.at(-1)?.step;
+  return `trial #${trial.number} pruned${step === undefined ? '' : ` at step ${step}`}${trial.value === undefined ? '' : `, loss ${formatNumber(trial.value)}`}`;
 };
 
 const counts = (state: ProgressState): string =>
-  `[${state.done}${state.total === undefined ? '' : `/${state.total}`} trials, ${state.failed} failed, best ${state.best}]`;
+  `[${state.done}${state.total === undefined ? '' : `/${state.total}`} trials, ${state.failed} failed${state.pruned > 0 ? `, ${state.pruned} pruned` : ''}, best ${state.best}]`;
 
 const update = (state: ProgressState, event: EngineEvent): void => {
   if (event.type === 'study.started') {
@@ -54,6 +57,7 @@ const update = (state: ProgressState, event: EngineEvent): void => {
     const { trial } = event;
     state.done += 1;
     if (trial.state === 'failed') state.failed += 1;
+    if (trial.state === 'pruned') state.pruned += 1;
     // Tracked here rather than from `study.improved`, which comes after the trial's line.
     if (trial.state === 'complete' && isBetter(trial.value, state.bestValue, state.direction)) {
       state.bestValue = trial.value;

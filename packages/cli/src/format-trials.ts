@@ -12,7 +12,7 @@ export interface TrialRow {
   /** The last step the trial reported an intermediate value at (absent when it reported none). */
   readonly step?: number;
   readonly params: Readonly<Record<string, unknown>>;
-  readonly attributes?: Readonly<Record<string, unknown>>;
+  readonly attrs?: Readonly<Record<string, unknown>>;
   readonly error?: { readonly code: string; readonly message: string; readonly details?: unknown };
   readonly startedAt: string;
   readonly finishedAt?: string;
@@ -31,7 +31,7 @@ export const trialRows = (study: string, space: CompiledSpace, trials: readonly 
       ? {}
       : { step: (trial.intermediate.at(-1) as { step: number }).step }),
     params: toExternalParams(space, trial.params),
-    ...(trial.state === 'complete' && trial.attributes !== undefined ? { attributes: trial.attributes } : {}),
+    ...(trial.state === 'complete' && trial.attrs !== undefined ? { attrs: trial.attrs } : {}),
     ...(trial.state === 'failed' ? { error: trial.error } : {}),
     startedAt: trial.startedAt,
     ...(trial.state === 'running' ? {} : { finishedAt: trial.finishedAt }),
@@ -79,9 +79,18 @@ export const formatTrialsTable = (rows: readonly TrialRow[]): string => {
 
 const csvField = (value: string): string => (/[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
 
-/** CSV (RFC 4180): study, number, state, loss, last step (when any), the parameters, error code and message, times. */
+/** An attribute as a CSV cell: strings and numbers as they are, anything else as JSON. */
+const attrCell = (value: unknown): string =>
+  value === undefined
+    ? ''
+    : typeof value === 'string' || typeof value === 'number'
+      ? String(value)
+      : JSON.stringify(value);
+
+/** CSV (RFC 4180): study, number, state, loss, last step (when any), the parameters, `attrs.NAME` columns, error code and message, times. */
 export const formatTrialsCsv = (rows: readonly TrialRow[]): string => {
   const names = paramNames(rows);
+  const attrNames = [...new Set(rows.flatMap((row) => Object.keys(row.attrs ?? {})))];
   const withStep = hasSteps(rows);
   const header = [
     'study',
@@ -90,6 +99,7 @@ export const formatTrialsCsv = (rows: readonly TrialRow[]): string => {
     'loss',
     ...(withStep ? ['step'] : []),
     ...names,
+    ...attrNames.map((name) => `attrs.${name}`),
     'error_code',
     'error_message',
     'started_at',
@@ -102,6 +112,7 @@ export const formatTrialsCsv = (rows: readonly TrialRow[]): string => {
     row.loss === undefined ? '' : String(row.loss),
     ...(withStep ? [row.step === undefined ? '' : String(row.step)] : []),
     ...names.map((name) => (name in row.params ? String(row.params[name]) : '')),
+    ...attrNames.map((name) => attrCell(row.attrs?.[name])),
     row.error?.code ?? '',
     row.error?.message ?? '',
     row.startedAt,

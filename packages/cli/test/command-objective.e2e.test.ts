@@ -9,7 +9,7 @@ interface TrialJson {
   state: string;
   loss?: number;
   params: Record<string, number>;
-  attributes?: Record<string, unknown>;
+  attrs?: Record<string, unknown>;
   error?: { code: string; message: string; details?: Record<string, unknown> };
 }
 
@@ -89,7 +89,7 @@ describe('the command objective with real child processes', () => {
     for (const trial of trials) {
       expect(trial.state).toBe('complete');
       expect(trial.loss).toBeCloseTo(((trial.params.x as number) - 1) ** 2, 12);
-      expect(trial.attributes).toEqual({ trial: trial.number });
+      expect(trial.attrs).toEqual({ trial: trial.number });
     }
   });
 

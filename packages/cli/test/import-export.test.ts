@@ -55,7 +55,7 @@ beforeAll(async () => {
     }
     await store.finishTrial('heart', number, outcome);
   };
-  await finish({ x: 0.25, model: 1 }, { state: 'complete', value: 0.5, attributes: { epochs: 12, note: 'ok' } });
+  await finish({ x: 0.25, model: 1 }, { state: 'complete', value: 0.5, attrs: { epochs: 12, note: 'ok' } });
   await finish({ x: 0.75, model: 0 }, { state: 'pruned', value: 0.6 });
   await store.createTrial('heart'); // still running: not exported
   await finish({ x: 0.5, model: 0 }, { state: 'failed', error: { code: 'OBJECTIVE_THREW', message: 'diverged' } });
@@ -135,7 +135,7 @@ describe('parzen export and import', () => {
       ['complete', { x: 0.1, model: 0 }],
       ['complete', { x: 0.3, model: 1 }],
     ]);
-    expect(trials[1]).toMatchObject({ value: 0.5, attributes: { auc: 0.9 } });
+    expect(trials[1]).toMatchObject({ value: 0.5, attrs: { auc: 0.9 } });
 
     // Again, into the store --store names: the study there gets the next numbers.
     const again = await cli(
@@ -164,7 +164,7 @@ describe('parzen export and import', () => {
     expect(out.code).toBe(0);
     const trials = await sqliteTrials(join(dir, 'csv.parzen.db'));
     expect(trials.map((trial) => trial.state)).toEqual(['complete', 'failed', 'pruned']);
-    expect(trials[0]).toMatchObject({ params: { x: 0.5, model: 1 }, value: 0.75, attributes: { epochs: 10 } });
+    expect(trials[0]).toMatchObject({ params: { x: 0.5, model: 1 }, value: 0.75, attrs: { epochs: 10 } });
     expect(trials[2]).toMatchObject({ params: { x: 0.125, model: 0 }, value: 0.5 });
 
     const bad = writeIn(dir, 'bad.csv', 'x,model,loss\n0.5,tree,oops\n');

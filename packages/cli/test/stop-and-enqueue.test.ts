@@ -58,3 +58,37 @@ describe('a config stopper and enqueue list', () => {
     expect(join(dir, 'bad-enqueue.parzen.jsonl')).toBeDefined();
   });
 });
+
+describe('attrs', () => {
+  it("stores an objective's attrs and lists them in --json and --csv; attrs that are not JSON fail that trial only", async () => {
+    writeIn(
+      dir,
+      'attrs.mjs',
+      'export default ({ x }) => (x > 0.9 ? { loss: x, attrs: { when: () => 1 } } : { loss: x, attrs: { acc: 1 - x, tags: ["a", "b"] } });\n',
+    );
+    const path = config('attrs', {
+      objective: { use: 'module', options: { path: './attrs.mjs', isolate: 'none' } },
+      enqueue: [
+        { x: 0.25, kind: 'a' },
+        { x: 0.95, kind: 'a' },
+      ],
+      budget: { maxTrials: 4 },
+    });
+    const run = await cli('run', path, '--quiet');
+    expect(run.code).toBe(0);
+    const trials = JSON.parse((await cli('trials', path, '--json')).stdout) as {
+      state: string;
+      attrs?: unknown;
+      error?: { code: string; message: string };
+    }[];
+    expect(trials[0]).toMatchObject({ state: 'complete', attrs: { acc: 0.75, tags: ['a', 'b'] } });
+    expect(trials[1]).toMatchObject({ state: 'failed', error: { code: 'OBJECTIVE_BAD_ATTRS' } });
+    expect(trials[1]?.error?.message).toContain('attrs.when is a function');
+    const csv = (await cli('trials', path, '--csv')).stdout.split('\n');
+    const header = csv[0]?.split(',') ?? [];
+    expect(header).toContain('attrs.acc');
+    expect(header).toContain('attrs.tags');
+    const first = csv[1]?.split(',') ?? [];
+    expect(first[header.indexOf('attrs.acc')]).toBe('0.75');
+  });
+});

@@ -55,7 +55,7 @@ describe('Study.addTrials', () => {
       state: 'complete',
       value: 0.1,
       params: { x: 0.5, kernel: 0, gamma: 0.25 },
-      attributes: { epochs: 3 },
+      attrs: { epochs: 3 },
     });
     expect(trials[2]).toMatchObject({
       state: 'pruned',

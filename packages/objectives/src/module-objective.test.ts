@@ -69,7 +69,7 @@ const run = async (path: string, exportName = 'default', params = { x: 3 }) =>
 describe('module objective', () => {
   it('calls a JS export, sync or async, with the params', async () => {
     expect(await run('./objective.mjs')).toEqual({ status: 'ok', value: 6 });
-    expect(await run('objective.mjs', 'slow')).toEqual({ status: 'ok', value: 3, attributes: { note: 'hi' } });
+    expect(await run('objective.mjs', 'slow')).toEqual({ status: 'ok', value: 3, attrs: { note: 'hi' } });
   });
 
   it('compiles a TypeScript file on the fly', async () => {
@@ -175,7 +175,7 @@ describe.each(['none', 'worker'] as const)('module objective reports (isolate: %
       expect(await objective.evaluate({ x: 12 }, pruned.context)).toEqual({
         status: 'ok',
         value: 3,
-        attributes: { stoppedAt: 3 }, // shouldPrune() saw the decision of the report it had just awaited
+        attrs: { stoppedAt: 3 }, // shouldPrune() saw the decision of the report it had just awaited
       });
       expect(pruned.reports).toEqual([
         [0, 12],
@@ -194,7 +194,7 @@ describe.each(['none', 'worker'] as const)('module objective reports (isolate: %
       expect(await objective.evaluate({ x: 10 }, full.context)).toEqual({
         status: 'ok',
         value: 1,
-        attributes: { stoppedAt: 10 },
+        attrs: { stoppedAt: 10 },
       });
       expect(full.reports.map(([step]) => step)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
 
@@ -215,7 +215,7 @@ describe.each(['none', 'worker'] as const)('module objective reports (isolate: %
       const refused = recorder();
       expect(await objective.evaluate({ x: 1, mode: 'refused' }, refused.context)).toMatchObject({
         status: 'ok',
-        attributes: { refused: 'step must be a non-negative integer; found -1' },
+        attrs: { refused: 'step must be a non-negative integer; found -1' },
       });
     } finally {
       await objective.close?.();

@@ -185,8 +185,24 @@ export const decodeRecord = (line: string): JournalRecord | undefined => {
   if (!isObject(parsed) || !isString(parsed.op)) return undefined;
   const valid = validators[parsed.op];
   if (!valid?.(parsed)) return undefined;
-  const record = parsed as unknown as JournalRecord;
+  const record = withAttrs(parsed as unknown as JournalRecord);
   return needsMapping(record, isPlainNumber) ? mapValues(record, fromJson) : record;
+};
+
+/** Journals written before attributes were called `attrs` hold them as `outcome.attributes`. */
+const renamedAttrs = (outcome: TrialOutcome): TrialOutcome => {
+  if (outcome.state !== 'complete' || !('attributes' in outcome)) return outcome;
+  const { attributes, ...rest } = outcome as { readonly attributes?: Fields; readonly value: number };
+  return attributes === undefined
+    ? { state: 'complete', value: rest.value }
+    : { state: 'complete', value: rest.value, attrs: attributes };
+};
+
+const withAttrs = (record: JournalRecord): JournalRecord => {
+  if (record.op === 'finish') return { ...record, outcome: renamedAttrs(record.outcome) };
+  if (record.op === 'add')
+    return { ...record, trials: record.trials.map((trial) => ({ ...trial, outcome: renamedAttrs(trial.outcome) })) };
+  return record;
 };
 
 /** One line of JSON, without the newline; non-finite values are written as strings. */

@@ -34,7 +34,7 @@ const versionOneJournal = (): string => {
     { op: 'study', study: { ...spec, createdAt: at } },
     { op: 'trial', study: spec.name, number: 0, startedAt: at },
     { op: 'params', study: spec.name, number: 0, params: { x: 0.25 } },
-    { op: 'finish', study: spec.name, number: 0, finishedAt: at, outcome: { state: 'complete', value: 1.5 } },
+    { op: 'finish', study: spec.name, number: 0, finishedAt: at, outcome: { state: 'complete', value: 1.5, attributes: { acc: 0.9 } } },
     { op: 'trial', study: spec.name, number: 1, startedAt: at, lease: { owner: 'w', expiresAt: at } },
   ];
   writeFileSync(path, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
@@ -70,7 +70,9 @@ describe('jsonl journal format version 2 (intermediate values, enqueued entries,
     ]);
     const again = open(path).store;
     const trials = await again.listTrials(spec.name);
-    expect(trials[0]).toMatchObject({ state: 'complete', value: 1.5, params: { x: 0.25 } });
+    // Written before attributes were called attrs: read as attrs.
+    expect(trials[0]).toMatchObject({ state: 'complete', value: 1.5, params: { x: 0.25 }, attrs: { acc: 0.9 } });
+    expect(trials[0]).not.toHaveProperty('attributes');
     expect(trials[1]).toMatchObject({ state: 'running', params: { x: 0.5 }, intermediate: [{ step: 0, value: 0.9 }] });
     expect(trials[2]).toMatchObject({ state: 'running', params: { x: 0.75 } });
     expect(await again.enqueue(spec.name, [{ params: { x: 0.1 }, key: 'k' }])).toBe(0);

@@ -36,7 +36,7 @@ export const outcomeValues = (
 ): readonly [TrialState, number | null, string | null, string | null] => [
   outcome.state,
   outcome.state === 'failed' ? null : (outcome.value ?? null),
-  outcome.state === 'complete' && outcome.attributes !== undefined ? JSON.stringify(outcome.attributes) : null,
+  outcome.state === 'complete' && outcome.attrs !== undefined ? JSON.stringify(outcome.attrs) : null,
   outcome.state === 'failed' ? JSON.stringify(outcome.error) : null,
 ];
 
@@ -50,7 +50,7 @@ const outcomeOf = (row: TrialRow): TrialOutcome => {
     const value = row.value ?? Number.NaN;
     return row.attributes === null
       ? { state: 'complete', value }
-      : { state: 'complete', value, attributes: row.attributes };
+      : { state: 'complete', value, attrs: row.attributes };
   }
   if (row.state === 'failed') return { state: 'failed', error: row.error ?? { code: 'UNKNOWN', message: '' } };
   return row.value === null ? { state: 'pruned' } : { state: 'pruned', value: row.value };

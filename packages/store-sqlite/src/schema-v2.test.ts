@@ -86,7 +86,7 @@ describe('sqlite schema version 2', () => {
     await expect(
       store.addTrials(spec.name, [
         { params: { x: 0.1 }, outcome: { state: 'complete', value: 1 }, intermediate: [{ step: 0, value: 1 }] },
-        { params: { x: 0.2 }, outcome: { state: 'complete', value: 2, attributes: unwritable } },
+        { params: { x: 0.2 }, outcome: { state: 'complete', value: 2, attrs: unwritable } },
       ]),
     ).rejects.toThrow();
     expect(await store.listTrials(spec.name)).toEqual([]);

@@ -39,7 +39,7 @@ export const outcomeColumns = (outcome: TrialOutcome): OutcomeColumns => ({
   state: outcome.state,
   value: outcome.state === 'failed' ? null : (outcome.value ?? null),
   attributes:
-    outcome.state === 'complete' && outcome.attributes !== undefined ? JSON.stringify(outcome.attributes) : null,
+    outcome.state === 'complete' && outcome.attrs !== undefined ? JSON.stringify(outcome.attrs) : null,
   error: outcome.state === 'failed' ? JSON.stringify(outcome.error) : null,
 });
 
@@ -54,7 +54,7 @@ const outcomeOf = (row: TrialRow): TrialOutcome => {
     const value = row.value ?? Number.NaN;
     return row.attributes === null
       ? { state: 'complete', value }
-      : { state: 'complete', value, attributes: JSON.parse(row.attributes) };
+      : { state: 'complete', value, attrs: JSON.parse(row.attributes) };
   }
   if (row.state === 'failed') return { state: 'failed', error: JSON.parse(row.error ?? '{}') };
   return row.value === null ? { state: 'pruned' } : { state: 'pruned', value: row.value };

@@ -67,7 +67,7 @@ const finishedFields = (trial: RunningTrial, outcome: TrialOutcome, finishedAt: 
   const { study, number, params, startedAt } = trial;
   switch (outcome.state) {
     case 'complete':
-      return outcome.attributes === undefined
+      return outcome.attrs === undefined
         ? { study, number, state: 'complete', params, startedAt, value: outcome.value, finishedAt }
         : {
             study,
@@ -77,7 +77,7 @@ const finishedFields = (trial: RunningTrial, outcome: TrialOutcome, finishedAt: 
             startedAt,
             value: outcome.value,
             finishedAt,
-            attributes: outcome.attributes,
+            attrs: outcome.attrs,
           };
     case 'failed':
       return { study, number, state: 'failed', params, startedAt, error: outcome.error, finishedAt };

@@ -57,7 +57,7 @@ export interface CompleteTrial extends TrialBase {
   /** The value the objective returned (its "loss"; higher is better in a maximize study). */
   readonly value: number;
   /** Extra fields the objective returned next to its loss. */
-  readonly attributes?: Readonly<Record<string, unknown>>;
+  readonly attrs?: Readonly<Record<string, unknown>>;
   readonly finishedAt: string;
 }
 
@@ -85,7 +85,7 @@ export type FinishedTrial = CompleteTrial | FailedTrial | PrunedTrial;
 
 /** How a trial ends, as given to `TrialStore.finishTrial`. */
 export type TrialOutcome =
-  | { readonly state: 'complete'; readonly value: number; readonly attributes?: Readonly<Record<string, unknown>> }
+  | { readonly state: 'complete'; readonly value: number; readonly attrs?: Readonly<Record<string, unknown>> }
   | { readonly state: 'failed'; readonly error: ErrorInfo }
   | { readonly state: 'pruned'; readonly value?: number };
 

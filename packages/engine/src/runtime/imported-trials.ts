@@ -113,7 +113,7 @@ const checkOutcome = (row: Fields, issues: ConfigIssue[]): TrialOutcome | undefi
   if (state === 'pruned') return loss === undefined ? { state: 'pruned' } : { state: 'pruned', value: loss as number };
   return attrs === undefined
     ? { state: 'complete', value: loss as number }
-    : { state: 'complete', value: loss as number, attributes: attrs as Fields };
+    : { state: 'complete', value: loss as number, attrs: attrs as Fields };
 };
 
 /** One row as a trial to add, or its problems. */
@@ -209,7 +209,7 @@ export const trialToRow = (space: CompiledSpace, trial: FinishedTrial): Imported
         ...base,
         state: 'complete',
         loss: trial.value,
-        ...(trial.attributes === undefined ? {} : { attrs: trial.attributes }),
+        ...(trial.attrs === undefined ? {} : { attrs: trial.attrs }),
         ...intermediate,
         ...times,
       };

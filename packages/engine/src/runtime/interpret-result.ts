@@ -54,7 +54,7 @@ export const notJson = (value: unknown, path: string, seen = new Set<object>()):
 /**
  * Turns whatever an objective function returned into a result: a finite number, or an object with a
  * finite `loss` and optional `attrs` (an object of JSON values stored with the trial; other fields next
- * to `loss` are kept as attributes too). NaN, infinities, strings, attrs that are not JSON and anything
+ * to `loss` are kept as attrs too). NaN, infinities, strings, attrs that are not JSON and anything
  * else are failed trials with a code and a message that shows what came back.
  */
 export const interpretObjectiveValue = (raw: unknown): EvaluationResult => {
@@ -72,15 +72,15 @@ export const interpretObjectiveValue = (raw: unknown): EvaluationResult => {
       Object.entries(rest)
         .map(([key, value]) => notJson(value, key))
         .find((found) => found !== undefined);
-    const attributes = { ...rest, ...(attrs as Record<string, unknown> | undefined) };
+    const merged = { ...rest, ...(attrs as Record<string, unknown> | undefined) };
     if (problem !== undefined)
       return failed(
         'OBJECTIVE_BAD_ATTRS',
-        `The objective returned attrs that are not JSON: ${problem}. Attributes are stored as JSON: give numbers, strings, booleans, null, arrays or plain objects.`,
+        `The objective returned attrs that are not JSON: ${problem}. Attrs are stored as JSON: give numbers, strings, booleans, null, arrays or plain objects.`,
       );
-    return Object.keys(attributes).length === 0
+    return Object.keys(merged).length === 0
       ? { status: 'ok', value: checked }
-      : { status: 'ok', value: checked, attributes };
+      : { status: 'ok', value: checked, attrs: merged };
   }
   const checked = checkNumber(raw, '');
   return typeof checked === 'number' ? { status: 'ok', value: checked } : checked;

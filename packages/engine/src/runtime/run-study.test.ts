@@ -125,9 +125,9 @@ describe('runStudy', () => {
     expect(result.summary.complete).toBe(5);
   });
 
-  it('keeps extra fields of { loss, ... } as attributes', async () => {
+  it('keeps extra fields of { loss, ... } as attrs', async () => {
     const result = await run(() => ({ loss: 1, accuracy: 0.75 }), { maxTrials: 1 });
-    expect(result.trials[0]).toMatchObject({ state: 'complete', value: 1, attributes: { accuracy: 0.75 } });
+    expect(result.trials[0]).toMatchObject({ state: 'complete', value: 1, attrs: { accuracy: 0.75 } });
   });
 
   it('fails a trial that exceeds the time limit, and goes on', async () => {

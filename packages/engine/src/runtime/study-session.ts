@@ -106,13 +106,13 @@ export const askTrial = async (
   return { number: trial.number, params, values };
 };
 
-/** The outcome a result records: `ok` completes the trial (with its attributes), `failed` fails it. */
+/** The outcome a result records: `ok` completes the trial (with its attrs), `failed` fails it. */
 export const outcomeOf = (result: EvaluationResult): TrialOutcome =>
   result.status === 'ok'
     ? {
         state: 'complete' as const,
         value: result.value,
-        ...(result.attributes === undefined ? {} : { attributes: result.attributes }),
+        ...(result.attrs === undefined ? {} : { attrs: result.attrs }),
       }
     : { state: 'failed' as const, error: result.error };
 

@@ -96,14 +96,14 @@ export const describeStoreContract = (name: string, options: StoreContractOption
       const complete = await store.finishTrial(spec.name, 0, {
         state: 'complete',
         value: -1.5,
-        attributes: { accuracy: 0.9 },
+        attrs: { accuracy: 0.9 },
       });
       expect(complete).toMatchObject({
         state: 'complete',
         value: -1.5,
         number: 0,
         params: { x: 0.25 },
-        attributes: { accuracy: 0.9 },
+        attrs: { accuracy: 0.9 },
       });
       const failed = await store.finishTrial(spec.name, 1, {
         state: 'failed',
@@ -229,7 +229,7 @@ export const describeStoreContract = (name: string, options: StoreContractOption
         const added = await addTrials(spec.name, [
           {
             params: { x: 0.2 },
-            outcome: { state: 'complete', value: 1.5, attributes: { source: 'csv' } },
+            outcome: { state: 'complete', value: 1.5, attrs: { source: 'csv' } },
             startedAt: '2020-01-01T00:00:00.000Z',
             finishedAt: '2020-01-01T00:01:00.000Z',
           },
@@ -242,7 +242,7 @@ export const describeStoreContract = (name: string, options: StoreContractOption
           state: 'complete',
           value: 1.5,
           params: { x: 0.2 },
-          attributes: { source: 'csv' },
+          attrs: { source: 'csv' },
           startedAt: '2020-01-01T00:00:00.000Z',
           finishedAt: '2020-01-01T00:01:00.000Z',
         });
@@ -282,7 +282,7 @@ export const describeStoreContract = (name: string, options: StoreContractOption
         expect((await b.createTrial(spec.name))?.number).toBe(1);
         expect(await a.listTrials(spec.name)).toHaveLength(2);
         await b.setParams(spec.name, 0, { x: 0.5 });
-        await b.finishTrial(spec.name, 0, { state: 'complete', value: 2, attributes: { note: 'by b' } });
+        await b.finishTrial(spec.name, 0, { state: 'complete', value: 2, attrs: { note: 'by b' } });
         const lease = { owner: 'elsewhere:1:x', expiresAt: new Date(Date.now() + 1000).toISOString() };
         await b.renewLease(spec.name, 1, lease);
         const seen = await a.listTrials(spec.name);
@@ -290,7 +290,7 @@ export const describeStoreContract = (name: string, options: StoreContractOption
           state: 'complete',
           value: 2,
           params: { x: 0.5 },
-          attributes: { note: 'by b' },
+          attrs: { note: 'by b' },
         });
         expect(seen[1]).toMatchObject({ state: 'running', lease });
         expect(await b.listTrials(spec.name)).toEqual(seen);

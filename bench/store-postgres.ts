@@ -19,7 +19,7 @@ import {
   findPostgresBin,
   removeCluster,
   startCluster,
-} from '@parzen/test-kit/postgres';
+} from '@parzen/test-kit/postgres/cluster';
 import {
   grow,
   loadMs,

@@ -110,4 +110,59 @@ describe('using Parzen from a project outside the repository (packed tarballs, n
     expect(fromCode.loss).toBeLessThan(0.5);
     expect(fromCli.best).toEqual(fromCode);
   });
+
+  it('type-checks a TypeScript consumer of every package root with skipLibCheck false', async () => {
+    // What a TypeScript user's project does: strict, NodeNext, the packages' own .d.ts files checked.
+    writeFileSync(
+      join(project, 'consumer.ts'),
+      [
+        "import { createStudy, createMedianPruner, uniform, choice, type Trial } from 'parzen';",
+        "import { defineSuggester, type Suggester } from '@parzen/engine/plugin';",
+        "import { createTpeSuggester } from '@parzen/algo-tpe';",
+        "import { createRandomSuggester } from '@parzen/algo-random';",
+        "import { createJsonlStore } from '@parzen/store-file';",
+        "import { createSqliteStore } from '@parzen/store-sqlite';",
+        "import { createPostgresStore } from '@parzen/store-postgres';",
+        "import { createMedianPruner as median } from '@parzen/pruners';",
+        "import { createCommandObjective } from '@parzen/objectives';",
+        "import { buildReport } from '@parzen/report';",
+        "import { runCli } from '@parzen/cli';",
+        "const space = { x: uniform(-2, 2), kind: choice(['a', 'b']) };",
+        "const study = await createStudy({ space, pruner: createMedianPruner(), store: createJsonlStore({ path: 's.jsonl' }) });",
+        'const asked = await study.ask();',
+        "const kind: 'a' | 'b' = asked.values.kind;",
+        'const suggesters: Suggester[] = [createTpeSuggester(), createRandomSuggester()];',
+        'export const all: unknown[] = [kind, suggesters, defineSuggester, createSqliteStore, createPostgresStore, median, createCommandObjective, buildReport, runCli];',
+        'export type Seen = Trial;',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          skipLibCheck: false,
+          noEmit: true,
+          types: ['node'],
+          typeRoots: [join(root, 'node_modules/@types')],
+        },
+        files: ['consumer.ts'],
+      }),
+    );
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ ...JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')), type: 'module' }, null, 2),
+    );
+    const tsc = join(root, 'node_modules/.bin/tsc');
+    const result = await inProject(tsc, ['-p', 'tsconfig.json']).then(
+      () => ({ ok: true, out: '' }),
+      (error: { stdout?: string }) => ({ ok: false, out: error.stdout ?? String(error) }),
+    );
+    expect(result.out).toBe('');
+    expect(result.ok).toBe(true);
+  });
 });

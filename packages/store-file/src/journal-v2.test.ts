@@ -34,7 +34,13 @@ const versionOneJournal = (): string => {
     { op: 'study', study: { ...spec, createdAt: at } },
     { op: 'trial', study: spec.name, number: 0, startedAt: at },
     { op: 'params', study: spec.name, number: 0, params: { x: 0.25 } },
-    { op: 'finish', study: spec.name, number: 0, finishedAt: at, outcome: { state: 'complete', value: 1.5, attributes: { acc: 0.9 } } },
+    {
+      op: 'finish',
+      study: spec.name,
+      number: 0,
+      finishedAt: at,
+      outcome: { state: 'complete', value: 1.5, attributes: { acc: 0.9 } },
+    },
     { op: 'trial', study: spec.name, number: 1, startedAt: at, lease: { owner: 'w', expiresAt: at } },
   ];
   writeFileSync(path, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));

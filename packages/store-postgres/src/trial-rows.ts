@@ -48,9 +48,7 @@ const leaseOf = (row: TrialRow): Lease | undefined =>
 const outcomeOf = (row: TrialRow): TrialOutcome => {
   if (row.state === 'complete') {
     const value = row.value ?? Number.NaN;
-    return row.attributes === null
-      ? { state: 'complete', value }
-      : { state: 'complete', value, attrs: row.attributes };
+    return row.attributes === null ? { state: 'complete', value } : { state: 'complete', value, attrs: row.attributes };
   }
   if (row.state === 'failed') return { state: 'failed', error: row.error ?? { code: 'UNKNOWN', message: '' } };
   return row.value === null ? { state: 'pruned' } : { state: 'pruned', value: row.value };

@@ -38,8 +38,7 @@ export interface OutcomeColumns {
 export const outcomeColumns = (outcome: TrialOutcome): OutcomeColumns => ({
   state: outcome.state,
   value: outcome.state === 'failed' ? null : (outcome.value ?? null),
-  attributes:
-    outcome.state === 'complete' && outcome.attrs !== undefined ? JSON.stringify(outcome.attrs) : null,
+  attributes: outcome.state === 'complete' && outcome.attrs !== undefined ? JSON.stringify(outcome.attrs) : null,
   error: outcome.state === 'failed' ? JSON.stringify(outcome.error) : null,
 });
 

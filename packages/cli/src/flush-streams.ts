@@ -28,3 +28,20 @@ export const exitAfterFlush = async (code: number): Promise<never> => {
   await Promise.all([flushStream(process.stdout), flushStream(process.stderr)]);
   process.exit(code);
 };
+
+/** Errors of writing to a reader that went away (`parzen trials | head -1`), and of writing after it. */
+const READER_GONE = new Set(['EPIPE', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_AFTER_END']);
+
+/**
+ * Lets the reader of stdout or stderr go away quietly: `parzen trials --csv | head -1` closes the pipe
+ * after one line, and what is left to print has nobody to read it. The command goes on (a study keeps
+ * running and keeps its trials in its store) and exits with its own code, without a stack trace. Any
+ * other stream error is rethrown.
+ */
+export const tolerateClosedReaders = (streams: readonly Writable[] = [process.stdout, process.stderr]): void => {
+  for (const stream of streams) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (!READER_GONE.has(error.code ?? '')) throw error;
+    });
+  }
+};

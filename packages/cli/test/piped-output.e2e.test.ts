@@ -73,3 +73,34 @@ describe('output to a slow pipe', () => {
     });
   }
 });
+
+describe('output to a reader that goes away', () => {
+  it('parzen trials --csv | head -1: exits 0 without a stack when the reader closes the pipe early', async () => {
+    const result = await new Promise<{ code: number | null; stderr: string; first: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [cliPath, 'trials', config, '--csv'], { cwd: dir, stdio: 'pipe' });
+      let stderr = '';
+      let first = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+      });
+      // Read the first chunk, then close the pipe as `head -1` does.
+      child.stdout.once('data', (chunk: Buffer) => {
+        first = chunk.toString('utf8').split('\n')[0] ?? '';
+        child.stdout.destroy();
+      });
+      const deadline = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error('parzen trials did not finish after its reader went away'));
+      }, 30_000);
+      child.on('error', reject);
+      child.on('exit', (code) => {
+        clearTimeout(deadline);
+        resolve({ code, stderr, first });
+      });
+    });
+    expect(result.first).toMatch(/^study,number,state,loss/);
+    expect(result.stderr).not.toContain('EPIPE');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.code).toBe(0);
+  });
+});

@@ -19,6 +19,23 @@ export const loadBuiltinPlugins = async (): Promise<readonly PluginPackage[]> =>
     import('@parzen/pruners'),
   ]);
 
+/**
+ * The plugin package of a built-in store alone (none for the engine's `memory` store), for commands that
+ * only read a store (`trials`, `best`, `export`): they need not load suggesters, objectives or pruners.
+ */
+export const loadBuiltinStore = async (use: string): Promise<readonly PluginPackage[]> => {
+  switch (use) {
+    case 'jsonl':
+      return [await import('@parzen/store-file')];
+    case 'sqlite':
+      return [await import('@parzen/store-sqlite')];
+    case 'postgres':
+      return [await import('@parzen/store-postgres')];
+    default:
+      return [];
+  }
+};
+
 /** The suggester a config without `suggester` gets. */
 export const defaultSuggester: PluginChoice = { use: 'tpe' };
 

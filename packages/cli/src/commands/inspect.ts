@@ -8,8 +8,15 @@ import {
   summarize,
   type Trial,
 } from '@parzen/engine';
-import { type CompiledSpace, canonicalJson, compileSpace, type StudyRecord } from '@parzen/engine/plugin';
-import { defaultStore } from '../builtin-plugins.js';
+import {
+  type CompiledSpace,
+  canonicalJson,
+  compileSpace,
+  defineSuggester,
+  type PluginPackage,
+  type StudyRecord,
+} from '@parzen/engine/plugin';
+import { defaultStore, loadBuiltinStore } from '../builtin-plugins.js';
 import { CliError } from '../exit-codes.js';
 import { formatTrialsCsv, formatTrialsTable, type TrialRow, trialRows } from '../format-trials.js';
 import { expandMatrix } from '../matrix.js';
@@ -60,13 +67,40 @@ const storeRegistry = async (store: PluginChoice, plugins: unknown, baseDir: str
   const probe = {
     name,
     space: { x: { type: 'uniform', low: 0, high: 1 } },
-    objective: { use: 'module', options: { path: 'inspect-probe' } },
+    objective: { use: 'function', options: { name: 'inspect-probe' } },
+    suggester: { use: PROBE },
+    reporters: [],
     budget: { maxTrials: 1 },
     store,
     ...(needsPlugins ? { plugins } : {}),
   };
-  const experiment = await loadExperiment(probe, await cliLoadOptions(baseDir));
+  // A built-in store needs only its own package: suggesters, objectives and pruners stay unloaded.
+  const options = needsPlugins
+    ? await cliLoadOptions(baseDir)
+    : { baseDir, plugins: await loadBuiltinStore(store.use), defaults: { store: defaultStore } };
+  const experiment = await loadExperiment(probe, {
+    ...options,
+    plugins: [...(options.plugins ?? []), probeSuggester],
+    functions: { 'inspect-probe': () => 0 },
+  });
   return { store: experiment.config.store, experiment };
+};
+
+/** The probe config's suggester: validation needs one; it never runs. */
+const PROBE = 'inspect-probe';
+const probeSuggester: PluginPackage = {
+  manifests: [
+    defineSuggester({
+      name: PROBE,
+      optionsSchema: { type: 'object' },
+      create: () => ({
+        name: PROBE,
+        beginTrial: () => {
+          throw new Error('the inspection probe never samples');
+        },
+      }),
+    }),
+  ],
 };
 
 const configTargets = async (path: string, flags: InspectFlags): Promise<InspectTarget[]> => {

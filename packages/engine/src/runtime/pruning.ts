@@ -49,6 +49,12 @@ export interface Pruning {
 
 const now = (): string => new Date().toISOString();
 
+/** Trial `number` of a listing: stores list trials by number, so it is usually at index `number`. */
+const findTrial = (trials: readonly Trial[], number: number): Trial | undefined => {
+  const at = trials[number];
+  return at?.number === number ? at : trials.find((trial) => trial.number === number);
+};
+
 /** Checks a report's arguments; a bad one is a `REPORT_INVALID` error thrown to the objective. */
 export const checkReport = (step: unknown, value: unknown): void => {
   if (typeof step !== 'number' || !Number.isSafeInteger(step) || step < 0) {
@@ -97,10 +103,10 @@ export const createPruning = (options: PruningOptions): Pruning => {
   const judge = async (number: number, step: number): Promise<boolean> => {
     if (pruner === undefined || pruner.name === 'none') return false;
     let trials = await listTrials(false);
-    let trial = trials.find((t) => t.number === number);
+    let trial = findTrial(trials, number);
     if (trial === undefined) {
       trials = await listTrials(true);
-      trial = trials.find((t) => t.number === number);
+      trial = findTrial(trials, number);
     }
     if (trial === undefined || trial.state !== 'running') return false;
     try {

@@ -23,6 +23,8 @@ const runOptions = (command: Command): Command =>
     .option('--json', 'print the result as one JSON line last on stdout')
     .option('--quiet', 'print only the summary (no progress)');
 
+const chomp = (text: string): string => (text.endsWith('\n') ? text.slice(0, -1) : text);
+
 /** Builds the `parzen` program; each action stores its exit code in `exit.code`. */
 export const buildProgram = (output: Output, exit: { code: number }): Command => {
   const program = new Command('parzen')
@@ -31,6 +33,8 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     )
     .version(version)
     .exitOverride()
+    // Help, the version and flag errors go through `output` too, so an in-process caller gets them all.
+    .configureOutput({ writeOut: (text) => output.result(chomp(text)), writeErr: (text) => output.note(chomp(text)) })
     .showHelpAfterError('(run `parzen --help` for usage)');
   runOptions(
     program

@@ -11,6 +11,7 @@ import {
   tempDir,
   writeIn,
 } from './cli-harness.js';
+import { cli } from './cli-in-process.js';
 
 interface Summary {
   study: string;
@@ -39,20 +40,20 @@ describe('parzen run', () => {
       'heart.json',
       heartConfig({ store: { use: 'jsonl', options: { path: './heart.jsonl' } } }),
     );
-    const run = await runParzen(['run', path, '--json'], { cwd: dir });
+    const run = await cli('run', path, '--json');
     expect(run.code, run.stderr).toBe(0);
     const summary = lastJsonLine(run.stdout) as Summary;
     expect(summary).toMatchObject({ study: 'heart', trials: { complete: 8, failed: 0 }, stopped: 'max-trials' });
     expect(Object.keys(summary.best?.params ?? {}).sort()).toEqual(['x', 'y']);
     expect(run.stdout.trim().split('\n')).toHaveLength(1);
 
-    const trials = lastJsonLine((await runParzen(['trials', path, '--json'], { cwd: dir })).stdout) as TrialJson[];
+    const trials = lastJsonLine((await cli('trials', path, '--json')).stdout) as TrialJson[];
     expect(trials.map((trial) => trial.state)).toEqual(Array(8).fill('complete'));
     const best = trials.reduce((a, b) => ((a.loss ?? 0) <= (b.loss ?? 0) ? a : b));
     expect(summary.best).toEqual({ number: best.number, loss: best.loss, params: best.params });
     expect(best.loss).toBeCloseTo(heart(best.params.x ?? 0, best.params.y ?? 0), 10);
 
-    const bestRun = await runParzen(['best', path, '--json'], { cwd: dir });
+    const bestRun = await cli('best', path, '--json');
     expect(lastJsonLine(bestRun.stdout)).toEqual({
       study: 'heart',
       trials: { complete: 8, failed: 0 },
@@ -80,9 +81,7 @@ describe('parzen run', () => {
   });
 
   it('with --quiet prints only the summary', async () => {
-    const run = await runParzen(['run', writeIn(dir, 'quiet.json', heartConfig({ name: 'quiet' })), '--quiet'], {
-      cwd: dir,
-    });
+    const run = await cli('run', writeIn(dir, 'quiet.json', heartConfig({ name: 'quiet' })), '--quiet');
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/^Study quiet: 8 complete, 0 failed\nBest trial/);
@@ -91,11 +90,7 @@ describe('parzen run', () => {
   it('reproduces a study with the same --seed and differs with another', async () => {
     const path = writeIn(dir, 'seeded.json', heartConfig({ name: 'seeded' }));
     const best = async (seed: string) =>
-      (
-        lastJsonLine(
-          (await runParzen(['run', path, '--seed', seed, '--json', '--quiet'], { cwd: dir })).stdout,
-        ) as Summary
-      ).best;
+      (lastJsonLine((await cli('run', path, '--seed', seed, '--json', '--quiet')).stdout) as Summary).best;
     const [a, b, c] = await Promise.all([best('11'), best('11'), best('12')]);
     expect(a).toEqual(b);
     expect(a).not.toEqual(c);
@@ -111,21 +106,21 @@ describe('parzen run', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/Nothing to resume: .*durable/);
 
-    expect((await runParzen(['run', path, '--max-trials', '3', '--quiet'], { cwd: dir })).code).toBe(0);
+    expect((await cli('run', path, '--max-trials', '3', '--quiet')).code).toBe(0);
     expect(existsSync(join(sub, 'durable.parzen.jsonl'))).toBe(true);
     const resumed = await runParzen(['resume', path, '--max-trials', '5', '--json'], { cwd: dir });
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(/Resuming study durable \(3 trials so far, up to 5 trials\)/);
     expect((lastJsonLine(resumed.stdout) as Summary).trials.complete).toBe(5);
-    const more = await runParzen(['run', path, '--more-trials', '2', '--json', '--quiet'], { cwd: dir });
+    const more = await cli('run', path, '--more-trials', '2', '--json', '--quiet');
     expect((lastJsonLine(more.stdout) as Summary).trials.complete).toBe(7);
 
-    const csv = (await runParzen(['trials', path, '--csv'], { cwd: dir })).stdout.trim().split('\n');
+    const csv = (await cli('trials', path, '--csv')).stdout.trim().split('\n');
     expect(csv[0]).toBe('study,number,state,loss,x,y,error_code,error_message,started_at,finished_at');
     expect(csv.slice(1).map((line) => line.split(',').slice(0, 3).join(','))).toEqual(
       [0, 1, 2, 3, 4, 5, 6].map((n) => `durable,${n},complete`),
     );
-    const table = (await runParzen(['trials', path], { cwd: dir })).stdout;
+    const table = (await cli('trials', path)).stdout;
     expect(table.split('\n')[0]).toMatch(/^#\s+state\s+loss\s+x\s+y\s+error$/);
   });
 
@@ -148,7 +143,7 @@ describe('parzen run', () => {
 
   it('validate checks without running, and schema prints the composed schema', async () => {
     const path = writeIn(dir, 'valid.json', heartConfig({ name: 'valid' }));
-    const valid = await runParzen(['validate', path], { cwd: dir });
+    const valid = await cli('validate', path);
     expect(valid.code).toBe(0);
     expect(valid.stdout).toMatch(
       /valid\.json: valid: study valid; 2 parameter\(s\), objective module, suggester random, store memory/,
@@ -156,9 +151,9 @@ describe('parzen run', () => {
     const bare = heartConfig({ name: 'bare' });
     delete bare.suggester;
     delete bare.store;
-    const defaults = await runParzen(['validate', writeIn(dir, 'bare.json', bare)], { cwd: dir });
+    const defaults = await cli('validate', writeIn(dir, 'bare.json', bare));
     expect(defaults.stdout).toMatch(/study bare; 2 parameter\(s\), objective module, suggester tpe, store jsonl/);
-    const schema = JSON.parse((await runParzen(['schema'], { cwd: dir })).stdout) as {
+    const schema = JSON.parse((await cli('schema')).stdout) as {
       properties: Record<string, { oneOf?: { properties: { use: { const: string } } }[] }>;
     };
     const names = (slot: string) => schema.properties[slot]?.oneOf?.map((option) => option.properties.use.const);

@@ -1,16 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  heartConfig,
-  heartModule,
-  lastJsonLine,
-  repoRoot,
-  requireBuiltCli,
-  runParzen,
-  tempDir,
-  writeIn,
-} from './cli-harness.js';
+import { heartConfig, heartModule, lastJsonLine, repoRoot, requireBuiltCli, tempDir, writeIn } from './cli-harness.js';
+import { cli } from './cli-in-process.js';
 
 interface Row {
   variant: string;
@@ -49,7 +41,7 @@ describe('batch experiments', () => {
       budget: { maxTrials: 12 },
       matrix: { suggester: [{ use: 'random' }, { use: 'anneal' }], seed: [1, 2, 3] },
     });
-    const run = await runParzen(['run', writeIn(dir, 'cmp.json', config), '--json'], { cwd: dir, timeoutMs: 60_000 });
+    const run = await cli('run', writeIn(dir, 'cmp.json', config), '--json');
     expect(run.code, run.stderr).toBe(0);
     const batch = lastJsonLine(run.stdout) as BatchJson;
     expect(batch.runs.map((item) => item.study)).toEqual([
@@ -77,7 +69,7 @@ describe('batch experiments', () => {
   it('runs several configs in turn and prints a comparison table', async () => {
     const a = writeIn(dir, 'a.json', heartConfig({ name: 'alpha', budget: { maxTrials: 5 } }));
     const b = writeIn(dir, 'b.json', heartConfig({ name: 'beta', budget: { maxTrials: 5 }, matrix: { seed: [4, 5] } }));
-    const run = await runParzen(['run', a, b], { cwd: dir });
+    const run = await cli('run', a, b);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout.match(/^Study (alpha|beta\.seed-4|beta\.seed-5): 5 complete, 0 failed$/gm)).toHaveLength(3);
     const table = run.stdout.slice(run.stdout.lastIndexOf('variant'));
@@ -95,9 +87,9 @@ describe('batch experiments', () => {
     const config = heartConfig({ name: 'mx', budget: { maxTrials: 3 }, matrix: { seed: [1, 2] } });
     delete config.store;
     const path = writeIn(dir, 'mx.json', config);
-    expect((await runParzen(['run', path, '--quiet'], { cwd: dir })).code).toBe(0);
+    expect((await cli('run', path, '--quiet')).code).toBe(0);
     expect(readdirSync(dir).filter((file) => file.endsWith('.jsonl'))).toEqual(['mx.parzen.jsonl']);
-    const best = lastJsonLine((await runParzen(['best', path, '--json'], { cwd: dir })).stdout) as {
+    const best = lastJsonLine((await cli('best', path, '--json')).stdout) as {
       study: string;
       trials: unknown;
     }[];

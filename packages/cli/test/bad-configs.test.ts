@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { heartConfig, heartModule, lastJsonLine, requireBuiltCli, runParzen, tempDir, writeIn } from './cli-harness.js';
+import { heartConfig, heartModule, lastJsonLine, tempDir, writeIn } from './cli-harness.js';
+import { cli } from './cli-in-process.js';
 
 interface ErrorLine {
   errors: {
@@ -12,14 +14,13 @@ interface ErrorLine {
 
 let dir: string;
 beforeAll(() => {
-  requireBuiltCli();
   dir = tempDir('parzen-bad-');
   writeIn(dir, 'heart.mjs', heartModule);
 });
 
 const reject = async (name: string, config: unknown, args: string[] = []) => {
   const path = writeIn(dir, `${name}.json`, config);
-  const run = await runParzen(['run', path, '--json', ...args], { cwd: dir });
+  const run = await cli('run', path, '--json', ...args);
   expect(run.code, run.stderr).toBe(2);
   const { errors } = lastJsonLine(run.stdout) as ErrorLine;
   expect(errors).toHaveLength(1);
@@ -133,31 +134,31 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
 
   it('rejects a file that is not JSON, naming the line', async () => {
     const path = writeIn(dir, 'broken.json', '{\n  "name": "x",\n  "seed": ,\n}');
-    const run = await runParzen(['validate', path], { cwd: dir });
+    const run = await cli('validate', path);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/broken\.json: not valid JSON.*"seed": ,/);
   });
 
   it('rejects bad YAML and a missing file', async () => {
     const yaml = writeIn(dir, 'broken.yaml', 'name: x\nspace: [a\n');
-    expect((await runParzen(['run', yaml], { cwd: dir })).stderr).toMatch(/broken\.yaml: not valid YAML/);
-    const missing = await runParzen(['run', 'nope.json'], { cwd: dir });
+    expect((await cli('run', yaml)).stderr).toMatch(/broken\.yaml: not valid YAML/);
+    const missing = await cli('run', join(dir, 'nope.json'));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/nope\.json: no such config file/);
   });
 
   it('rejects bad flags with exit 2', async () => {
     const path = writeIn(dir, 'ok.json', heartConfig());
-    const run = await runParzen(['run', path, '--max-trials', 'many'], { cwd: dir });
+    const run = await cli('run', path, '--max-trials', 'many');
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/expected an integer/);
-    expect((await runParzen(['frobnicate'], { cwd: dir })).code).toBe(2);
+    expect((await cli('frobnicate')).code).toBe(2);
   });
 
   it('validates every config of a batch before running any', async () => {
     const good = writeIn(dir, 'good.json', heartConfig({ name: 'good' }));
     const bad = writeIn(dir, 'bad.json', heartConfig({ name: 'bad', budget: { maxTrials: -1 } }));
-    const run = await runParzen(['run', good, bad, '--json'], { cwd: dir });
+    const run = await cli('run', good, bad, '--json');
     expect(run.code).toBe(2);
     expect(run.stderr).not.toMatch(/trial #0/);
     expect((lastJsonLine(run.stdout) as ErrorLine).errors.map((error) => error.file)).toEqual([bad]);

@@ -208,7 +208,7 @@ const study = async (pruner: string, seed: number, budget?: number): Promise<Stu
   let best = Number.POSITIVE_INFINITY;
   const curve = result.trials.map((trial: Trial) => {
     epochs += trial.intermediate?.length ?? 0;
-    if (trial.state === 'complete') best = Math.min(best, trial.value);
+    if (trial.state === 'complete') best = Math.min(best, trial.loss);
     return { epochs, best };
   });
   const pruned = result.trials.filter((trial) => trial.state === 'pruned').length;

@@ -105,7 +105,7 @@ const oneTrial = async (store: TrialStore, study: string, i: number): Promise<vo
   const trial = await store.createTrial(study, { lease, limit: Number.MAX_SAFE_INTEGER });
   if (trial === undefined) throw new Error('createTrial refused');
   await store.setParams(study, trial.number, { x: (i % 97) / 97, y: (i % 89) / 89 });
-  await store.finishTrial(study, trial.number, { state: 'complete', value: i / 7 });
+  await store.finishTrial(study, trial.number, { state: 'complete', loss: i / 7 });
   await store.listTrials(study);
 };
 

@@ -63,7 +63,7 @@ const run = async (problem: SuiteProblem, setting: Setting, seed: number): Promi
     name: problem.name,
   });
   const trials = [...result.trials].sort((a, b) => a.number - b.number);
-  const incumbents = incumbentIndices(trials.map((t) => (t.state === 'complete' ? t.value : undefined)));
+  const incumbents = incumbentIndices(trials.map((t) => (t.state === 'complete' ? t.loss : undefined)));
   const last = incumbents[incumbents.length - 1] ?? -1;
   const incumbent = trials[last];
   if (incumbent === undefined) return Number.NaN;

@@ -75,11 +75,11 @@ const run = async (problem: Problem, make: () => Suggester, seed: number, varian
     seed,
     name: problem.name,
   });
-  const values = result.trials.map((trial) => (trial.state === 'complete' ? trial.value : null));
+  const values = result.trials.map((trial) => (trial.state === 'complete' ? trial.loss : null));
   traces.set(problem.name, [...(traces.get(problem.name) ?? []), { variant, seed, direction: 'minimize', values }]);
   let best = Number.POSITIVE_INFINITY;
   const bestSoFar = result.trials.map((trial) => {
-    if (trial.state === 'complete') best = Math.min(best, trial.value);
+    if (trial.state === 'complete') best = Math.min(best, trial.loss);
     return best;
   });
   return BUDGETS.map((budget) => (bestSoFar[budget - 1] ?? best) - problem.minimum);

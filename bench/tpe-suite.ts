@@ -75,7 +75,7 @@ const studyConfig = (problem: SuiteProblem, task: Task) => ({
 const incumbentRegrets = (trials: readonly Trial[], space: CompiledSpace, problem: SuiteProblem): number[] => {
   const ordered = [...trials].sort((a, b) => a.number - b.number);
   const regrets = ordered.map((trial) => problem.clean(toExternalParams(space, trial.params)) - problem.minimum);
-  return incumbentIndices(ordered.map((trial) => (trial.state === 'complete' ? trial.value : undefined))).map((i) =>
+  return incumbentIndices(ordered.map((trial) => (trial.state === 'complete' ? trial.loss : undefined))).map((i) =>
     i < 0 ? Number.NaN : (regrets[i] as number),
   );
 };

@@ -40,7 +40,7 @@ export const createAnnealSuggester = (options: Partial<AnnealOptions> = {}): Sug
         .filter((trial): trial is CompleteTrial => trial.state === 'complete')
         .sort(
           (a, b) =>
-            lossToMinimize(a.value, context.direction) - lossToMinimize(b.value, context.direction) ||
+            lossToMinimize(a.loss, context.direction) - lossToMinimize(b.loss, context.direction) ||
             a.number - b.number,
         );
       return {

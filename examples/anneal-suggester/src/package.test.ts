@@ -64,6 +64,6 @@ describe('the package layout', () => {
       { functions: { square: ({ x }) => ((x as number) - 3) ** 2 }, baseDir: project },
     );
     expect(result.summary.complete).toBe(30);
-    expect(result.summary.best?.value).toBeLessThan(0.5);
+    expect(result.summary.best?.loss).toBeLessThan(0.5);
   });
 });

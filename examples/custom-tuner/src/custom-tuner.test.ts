@@ -32,7 +32,7 @@ const complete = (number: number, value: number): CompleteTrial => ({
   startedAt: '',
   finishedAt: '',
   state: 'complete',
-  value,
+  loss: value,
 });
 
 describe('the custom tuner', () => {
@@ -55,8 +55,8 @@ describe('the custom tuner', () => {
     // The reporter knows the resumed study's best: a star marks only trials that beat it.
     let runningBest = run1.best?.loss ?? Number.POSITIVE_INFINITY;
     const expected = run2.trials.slice(6).map((trial) => {
-      const improved = trial.state === 'complete' && trial.value < runningBest;
-      if (improved) runningBest = trial.value;
+      const improved = trial.state === 'complete' && trial.loss < runningBest;
+      if (improved) runningBest = trial.loss;
       return improved;
     });
     const trialLines = second.lines.filter((line) => /^#\d+ /.test(line));
@@ -69,7 +69,7 @@ describe('the custom tuner', () => {
     const best = await study.best();
     await store.close();
     expect(best?.loss).toBe(run2.best?.loss);
-    expect(last.value).toBeGreaterThan(0);
+    expect(last.loss).toBeGreaterThan(0);
   });
 
   it('fails a trial left running by a killed run when it resumes', async () => {
@@ -90,7 +90,7 @@ describe('the custom tuner', () => {
     const run = await tune({ db: tempDb(), maxTrials: 200, patience: 3, write: () => {} });
     expect(run.stopped).toBe('no improvement of 1% in the last 3 trials');
     expect(run.ran).toBeLessThan(200);
-    const losses = run.trials.map((trial) => (trial.state === 'complete' ? trial.value : Number.POSITIVE_INFINITY));
+    const losses = run.trials.map((trial) => (trial.state === 'complete' ? trial.loss : Number.POSITIVE_INFINITY));
     const before = Math.min(...losses.slice(0, -3));
     expect(Math.min(...losses.slice(-3))).toBeGreaterThan(before * 0.99);
   });

@@ -25,12 +25,12 @@ export const createLineReporter = (
         write(`#${trial.number} ${trial.state}${trial.state === 'failed' ? `: ${trial.error.message}` : ''}`);
         return;
       }
-      const improved = best === undefined || trial.value < best;
-      if (improved) best = trial.value;
+      const improved = best === undefined || trial.loss < best;
+      if (improved) best = trial.loss;
       const params = Object.entries(values)
         .map(([name, value]) => `${name}=${typeof value === 'number' ? Number(value.toPrecision(3)) : value}`)
         .join(' ');
-      write(`#${trial.number} loss ${format(trial.value)}${improved ? ' *' : '  '} ${params}`);
+      write(`#${trial.number} loss ${format(trial.loss)}${improved ? ' *' : '  '} ${params}`);
     },
     end: () => {
       write(`${finished} trials this run, best loss ${best === undefined ? 'none' : format(best)}`);

@@ -19,9 +19,7 @@ export const noImprovementStopper = (options: NoImprovementOptions): Stopper => 
     const finished = trials.filter((trial) => trial.state !== 'running');
     if (finished.length <= options.patience) return undefined;
     const sign = direction === 'maximize' ? -1 : 1;
-    const losses = finished.map((trial) =>
-      trial.state === 'complete' ? sign * trial.value : Number.POSITIVE_INFINITY,
-    );
+    const losses = finished.map((trial) => (trial.state === 'complete' ? sign * trial.loss : Number.POSITIVE_INFINITY));
     const before = Math.min(...losses.slice(0, -options.patience));
     const recent = Math.min(...losses.slice(-options.patience));
     const needed = before - Math.abs(before) * options.minRelativeImprovement;

@@ -43,7 +43,7 @@ export interface TuneResult {
 
 const describeBest = (trials: readonly Trial[]): string => {
   const best = bestTrial(trials, 'minimize');
-  return best === undefined ? 'none yet' : `#${best.number}, loss ${best.value.toFixed(4)}`;
+  return best === undefined ? 'none yet' : `#${best.number}, loss ${best.loss.toFixed(4)}`;
 };
 
 /** Opens (or resumes) the study in the SQLite file and runs ask → train → tell until a rule stops it. */
@@ -63,7 +63,7 @@ export const tune = async (options: TuneOptions): Promise<TuneResult> => {
     });
     let trials = await study.trials();
     const existing = trials.length;
-    reporter = createLineReporter(write, bestTrial(trials, 'minimize')?.value);
+    reporter = createLineReporter(write, bestTrial(trials, 'minimize')?.loss);
     // A run killed mid-trial leaves that trial running, and ask/tell trials have no lease that expires:
     // close them as failed so the history is whole.
     for (const trial of trials) {
@@ -106,7 +106,7 @@ export const tune = async (options: TuneOptions): Promise<TuneResult> => {
       existing,
       ran,
       stopped,
-      best: best === undefined ? undefined : { number: best.number, loss: best.value },
+      best: best === undefined ? undefined : { number: best.number, loss: best.loss },
       trials,
     };
   } finally {

@@ -62,7 +62,7 @@ const jsonResult = (result: RunResult) => ({
   best:
     result.summary.best === undefined
       ? null
-      : { number: result.summary.best.number, loss: result.summary.best.value, params: result.summary.bestParams },
+      : { number: result.summary.best.number, loss: result.summary.best.loss, params: result.summary.bestParams },
   trials: { complete: result.summary.complete, failed: result.summary.failed },
 });
 

@@ -107,7 +107,7 @@ describe('the pruning example in Python', () => {
       expect(steps.length).toBeGreaterThan(0);
       expect(steps.length).toBeLessThan(EPOCHS);
       expect(steps.map((point) => point.step)).toEqual([...steps.keys()]);
-      expect(trial.state === 'pruned' && trial.value).toBe(steps.at(-1)?.value);
+      expect(trial.state === 'pruned' && trial.loss).toBe(steps.at(-1)?.value);
     }
   });
 });

@@ -49,7 +49,7 @@ export const compareOutcomes = (outcomes: readonly BatchOutcome[]): ComparisonRo
   const direction = outcomes[0]?.direction ?? 'minimize';
   const rows = [...groups.entries()].map(([variant, runs]): ComparisonRow => {
     const summaries = runs.flatMap((run) => (run.result === undefined ? [] : [run.result.summary]));
-    const bests = summaries.flatMap((summary) => (summary.best === undefined ? [] : [summary.best.value]));
+    const bests = summaries.flatMap((summary) => (summary.best === undefined ? [] : [summary.best.loss]));
     return {
       variant,
       runs: runs.length,

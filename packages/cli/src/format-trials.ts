@@ -24,8 +24,8 @@ export const trialRows = (study: string, space: CompiledSpace, trials: readonly 
     study,
     number: trial.number,
     state: trial.state,
-    ...(trial.state === 'complete' || (trial.state === 'pruned' && trial.value !== undefined)
-      ? { loss: trial.value as number }
+    ...(trial.state === 'complete' || (trial.state === 'pruned' && trial.loss !== undefined)
+      ? { loss: trial.loss as number }
       : {}),
     ...(trial.intermediate === undefined || trial.intermediate.length === 0
       ? {}

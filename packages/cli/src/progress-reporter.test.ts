@@ -7,7 +7,7 @@ const study = { name: 'demo', direction: 'minimize', seed: 0, space: {}, created
 const complete = (number: number, value: number): EngineEvent => ({
   type: 'trial.finished',
   at,
-  trial: { study: 'demo', number, state: 'complete', value, params: {}, startedAt: at, finishedAt: at },
+  trial: { study: 'demo', number, state: 'complete', loss: value, params: {}, startedAt: at, finishedAt: at },
   values: {},
 });
 const events: EngineEvent[] = [
@@ -35,7 +35,7 @@ const events: EngineEvent[] = [
       study: 'demo',
       number: 3,
       state: 'pruned',
-      value: 4,
+      loss: 4,
       params: {},
       startedAt: at,
       finishedAt: at,

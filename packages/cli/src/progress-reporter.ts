@@ -39,10 +39,10 @@ const initialState = (): ProgressState => ({
 
 const describeTrial = (event: Extract<EngineEvent, { type: 'trial.finished' }>): string => {
   const { trial } = event;
-  if (trial.state === 'complete') return `trial #${trial.number} complete, loss ${formatNumber(trial.value)}`;
+  if (trial.state === 'complete') return `trial #${trial.number} complete, loss ${formatNumber(trial.loss)}`;
   if (trial.state === 'failed') return `trial #${trial.number} failed (${trial.error.code}): ${trial.error.message}`;
   const step = trial.intermediate?.at(-1)?.step;
-  return `trial #${trial.number} pruned${step === undefined ? '' : ` at step ${step}`}${trial.value === undefined ? '' : `, loss ${formatNumber(trial.value)}`}`;
+  return `trial #${trial.number} pruned${step === undefined ? '' : ` at step ${step}`}${trial.loss === undefined ? '' : `, loss ${formatNumber(trial.loss)}`}`;
 };
 
 const counts = (state: ProgressState): string =>
@@ -59,9 +59,9 @@ const update = (state: ProgressState, event: EngineEvent): void => {
     if (trial.state === 'failed') state.failed += 1;
     if (trial.state === 'pruned') state.pruned += 1;
     // Tracked here rather than from `study.improved`, which comes after the trial's line.
-    if (trial.state === 'complete' && isBetter(trial.value, state.bestValue, state.direction)) {
-      state.bestValue = trial.value;
-      state.best = `${formatNumber(trial.value)} (#${trial.number})`;
+    if (trial.state === 'complete' && isBetter(trial.loss, state.bestValue, state.direction)) {
+      state.bestValue = trial.loss;
+      state.best = `${formatNumber(trial.loss)} (#${trial.number})`;
     }
   }
 };

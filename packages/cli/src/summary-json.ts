@@ -20,7 +20,7 @@ export const summaryJson = (
   best:
     summary.best === undefined
       ? null
-      : { number: summary.best.number, loss: summary.best.value, params: summary.bestParams ?? {} },
+      : { number: summary.best.number, loss: summary.best.loss, params: summary.bestParams ?? {} },
   ...(stopped === undefined ? {} : { stopped }),
   ...(stopMessage === undefined ? {} : { stopMessage }),
 });

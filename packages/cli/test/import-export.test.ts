@@ -55,11 +55,11 @@ beforeAll(async () => {
     }
     await store.finishTrial('heart', number, outcome);
   };
-  await finish({ x: 0.25, model: 1 }, { state: 'complete', value: 0.5, attrs: { epochs: 12, note: 'ok' } });
-  await finish({ x: 0.75, model: 0 }, { state: 'pruned', value: 0.6 });
+  await finish({ x: 0.25, model: 1 }, { state: 'complete', loss: 0.5, attrs: { epochs: 12, note: 'ok' } });
+  await finish({ x: 0.75, model: 0 }, { state: 'pruned', loss: 0.6 });
   await store.createTrial('heart'); // still running: not exported
   await finish({ x: 0.5, model: 0 }, { state: 'failed', error: { code: 'OBJECTIVE_THREW', message: 'diverged' } });
-  await finish({ x: 0.125, model: 1 }, { state: 'complete', value: 0.25 });
+  await finish({ x: 0.125, model: 1 }, { state: 'complete', loss: 0.25 });
   await store.close();
 });
 

@@ -38,7 +38,7 @@ describe('runExperiment (the composition root)', () => {
   it('turns a plain config into a finished study', async () => {
     const result = await runExperiment(config, { plugins: [{ manifests: [prior] }], functions });
     expect(result.trials).toHaveLength(25);
-    expect(result.summary.best?.value).toBeLessThan(0);
+    expect(result.summary.best?.loss).toBeLessThan(0);
   });
 
   it('switches plugins by name only: an unknown one lists the known names', async () => {
@@ -65,7 +65,7 @@ describe('runExperiment (the composition root)', () => {
       { x: -2, y: -2 },
       { x: -2, y: -2 },
     ]);
-    expect(result.summary.best?.value).toBe(-375);
+    expect(result.summary.best?.loss).toBe(-375);
   });
 
   it('reports a broken plugin module clearly', async () => {

@@ -106,7 +106,7 @@ describe('Study.addTrials', () => {
       ],
       { onInvalid: 'skip' },
     );
-    expect(added.map((trial) => [trial.number, trial.state === 'complete' ? trial.value : undefined])).toEqual([
+    expect(added.map((trial) => [trial.number, trial.state === 'complete' ? trial.loss : undefined])).toEqual([
       [0, 1],
       [1, 3],
     ]);

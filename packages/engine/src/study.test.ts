@@ -95,7 +95,7 @@ describe('fmin', () => {
       objective: (params) => Math.abs(Math.log10(params.lr) + 2) + (params.model === 'deep' ? 0 : 1),
     });
     expect(result.trials).toHaveLength(40);
-    const losses = result.trials.map((trial) => (trial.state === 'complete' ? trial.value : Infinity));
+    const losses = result.trials.map((trial) => (trial.state === 'complete' ? trial.loss : Infinity));
     expect(result.best?.loss).toBe(Math.min(...losses));
     expect(result.best?.params.lr).toBeGreaterThanOrEqual(1e-4);
     expect(['deep', 'shallow']).toContain(result.best?.params.model);

@@ -174,7 +174,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     const { best, bestParams } = result.summary;
     return {
       best:
-        best === undefined ? undefined : { number: best.number, loss: best.value, params: bestParams as ParamsOf<S> },
+        best === undefined ? undefined : { number: best.number, loss: best.loss, params: bestParams as ParamsOf<S> },
       trials: result.trials,
       reason: result.reason,
       ...(result.stopMessage === undefined ? {} : { stopMessage: result.stopMessage }),
@@ -236,7 +236,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     return finishAskedTrial(
       this.session,
       number,
-      value === undefined ? { state: 'pruned' } : { state: 'pruned', value },
+      value === undefined ? { state: 'pruned' } : { state: 'pruned', loss: value },
     );
   }
 
@@ -270,7 +270,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       ? undefined
       : {
           number: best.number,
-          loss: best.value,
+          loss: best.loss,
           params: toExternalParams(this.session.space, best.params) as ParamsOf<S>,
         };
   }

@@ -73,7 +73,7 @@ const simulate = (
     const base = { study: 'ref', number, params: {}, startedAt: '', finishedAt: '', intermediate };
     const last = (intermediate.at(-1) as IntermediateValue).value;
     trials.push(
-      stopped === null ? { ...base, state: 'complete', value: last } : { ...base, state: 'pruned', value: last },
+      stopped === null ? { ...base, state: 'complete', loss: last } : { ...base, state: 'pruned', loss: last },
     );
     prunedAt.push(stopped);
   });

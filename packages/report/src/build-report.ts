@@ -220,7 +220,7 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
     table: table(study, all),
     ...(best === undefined
       ? {}
-      : { best: { number: best.number, value: best.value, params: toExternalParams(study.space, best.params) } }),
+      : { best: { number: best.number, value: best.loss, params: toExternalParams(study.space, best.params) } }),
     version: trialsVersion(study),
   };
 };

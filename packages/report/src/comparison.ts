@@ -29,7 +29,7 @@ export const comparisonRunFromTrials = (
   variant,
   seed,
   direction,
-  values: [...trials].sort((a, b) => a.number - b.number).map((t) => (t.state === 'complete' ? t.value : null)),
+  values: [...trials].sort((a, b) => a.number - b.number).map((t) => (t.state === 'complete' ? t.loss : null)),
 });
 
 /** The q-quantile of sorted values, linearly interpolated. */

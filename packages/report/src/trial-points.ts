@@ -35,9 +35,9 @@ export const trialPoints = (study: ReportStudy): TrialPoint[] => {
   return [...study.trials]
     .sort((a, b) => a.number - b.number)
     .map((trial) => {
-      const value = trial.state === 'complete' ? trial.value : trial.state === 'pruned' ? (trial.value ?? null) : null;
-      const improved = trial.state === 'complete' && isBetter(trial.value, best, study.direction);
-      if (improved) best = (trial as { value: number }).value;
+      const value = trial.state === 'complete' ? trial.loss : trial.state === 'pruned' ? (trial.loss ?? null) : null;
+      const improved = trial.state === 'complete' && isBetter(trial.loss, best, study.direction);
+      if (improved) best = trial.loss;
       return {
         number: trial.number,
         state: trial.state,

@@ -29,7 +29,7 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     const rows = layers(history)[0]?.data?.values ?? [];
     expect(rows.filter((r) => r.state === 'failed' && r.valued === false)).toHaveLength(failed.length);
     const best = layers(history)[1]?.data?.values ?? [];
-    expect(best.at(-1)?.best).toBe(Math.min(...complete.map((t) => (t as { value: number }).value)));
+    expect(best.at(-1)?.best).toBe(Math.min(...complete.map((t) => (t as { loss: number }).loss)));
   });
 
   it("draws the seed's l/g curves for numeric parameters and bars for the choice, one row per snapshot", () => {
@@ -67,7 +67,7 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     expect(marks(chart(page, 'importance'), 'rect')).toBe(3);
     expect(page.table?.rows).toHaveLength(40);
     expect(page.table?.columns).toEqual(['trial', 'state', 'value', 'seconds', 'x', 'lr', 'kind']);
-    const best = complete.reduce((a, b) => ((a as { value: number }).value <= (b as { value: number }).value ? a : b));
+    const best = complete.reduce((a, b) => ((a as { loss: number }).loss <= (b as { loss: number }).loss ? a : b));
     expect(page.best?.number).toBe(best.number);
     expect(['a', 'b', 'c']).toContain(page.best?.params.kind);
   });
@@ -125,7 +125,7 @@ describe('downsampling', () => {
       number,
       state: 'complete',
       params: { x: (number * 0.618) % 1, y: (number * 0.382) % 1 },
-      value: Math.abs(((number * 0.618) % 1) - 0.5),
+      loss: Math.abs(((number * 0.618) % 1) - 0.5),
       startedAt: new Date(Date.UTC(2026, 0, 1) + 1000 * number).toISOString(),
       finishedAt: new Date(Date.UTC(2026, 0, 1) + 1000 * number + 500).toISOString(),
     }));

@@ -71,7 +71,7 @@ describe('comparison', () => {
         startedAt: at,
         finishedAt: at,
       },
-      { study: 's', number: 0, state: 'complete', params: {}, value: 3, startedAt: at, finishedAt: at },
+      { study: 's', number: 0, state: 'complete', params: {}, loss: 3, startedAt: at, finishedAt: at },
     ]);
     expect(converted.values).toEqual([3, null]);
   });

@@ -53,7 +53,7 @@ describe('replaySuggestions', () => {
       number,
       state: 'complete',
       params: { x: number },
-      value: number,
+      loss: number,
       startedAt: '2026-01-01T00:00:00.000Z',
       finishedAt,
     });

@@ -72,7 +72,7 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
     expect(await page.locator('#trial-table tbody tr').count()).toBe(40);
     await page.locator('#trial-table th', { hasText: 'value' }).click();
     const best = study.trials.reduce((a, b) =>
-      b.state === 'complete' && (a.state !== 'complete' || b.value < a.value) ? b : a,
+      b.state === 'complete' && (a.state !== 'complete' || b.loss < a.loss) ? b : a,
     );
     expect(await page.locator('#trial-table tbody tr').first().locator('td').first().textContent()).toBe(
       String(best.number),
@@ -145,7 +145,7 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
       const trial = await store.createTrial('live');
       if (trial === undefined) throw new Error('no trial');
       await store.setParams('live', trial.number, { x: 0.01, y: -0.02 });
-      await store.finishTrial('live', trial.number, { state: 'complete', value: 0.0005 });
+      await store.finishTrial('live', trial.number, { state: 'complete', loss: 0.0005 });
 
       await page.waitForFunction(
         () =>

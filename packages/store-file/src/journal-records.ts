@@ -89,9 +89,9 @@ const isValue = (value: unknown): boolean =>
 const isIntermediate = (value: unknown): boolean => isObject(value) && isNumber(value.step) && isValue(value.value);
 const isOutcome = (value: unknown): boolean =>
   isObject(value) &&
-  ((value.state === 'complete' && isValue(value.value)) ||
+  ((value.state === 'complete' && isValue(value.loss)) ||
     (value.state === 'failed' && isObject(value.error) && isString(value.error.code)) ||
-    (value.state === 'pruned' && (value.value === undefined || isValue(value.value))));
+    (value.state === 'pruned' && (value.loss === undefined || isValue(value.loss))));
 const isStudy = (value: unknown): boolean =>
   isObject(value) &&
   isString(value.name) &&
@@ -138,9 +138,9 @@ type Numbers = (value: unknown) => unknown;
 
 /** The outcome with its value mapped (non-finite values are the only numbers JSON cannot hold). */
 const mapOutcome = (outcome: TrialOutcome, map: Numbers): TrialOutcome =>
-  outcome.state === 'failed' || outcome.value === undefined
+  outcome.state === 'failed' || outcome.loss === undefined
     ? outcome
-    : ({ ...outcome, value: map(outcome.value) } as TrialOutcome);
+    : ({ ...outcome, loss: map(outcome.loss) } as TrialOutcome);
 
 const mapIntermediate = (points: readonly IntermediateValue[], map: Numbers): IntermediateValue[] =>
   points.map((point) => ({ step: point.step, value: map(point.value) as number }));
@@ -169,10 +169,36 @@ const mapValues = (record: JournalRecord, map: Numbers): JournalRecord => {
 const needsMapping = (record: JournalRecord, plain: (value: unknown) => boolean): boolean =>
   record.op === 'add' ||
   (record.op === 'report' && !plain(record.value)) ||
-  (record.op === 'finish' && 'value' in record.outcome && !plain(record.outcome.value));
+  (record.op === 'finish' && 'loss' in record.outcome && !plain(record.outcome.loss));
 
 const isFiniteNumber = (value: unknown): boolean => Number.isFinite(value);
 const isPlainNumber = (value: unknown): boolean => typeof value === 'number';
+
+/**
+ * An outcome as journals written before the renames hold it: the loss as `value`, the attrs as
+ * `attributes`. Read as the current names; what is written uses only the current ones.
+ */
+const currentOutcome = (outcome: unknown): unknown => {
+  if (!isObject(outcome)) return outcome;
+  const { value, attributes, ...rest } = outcome;
+  return {
+    ...rest,
+    ...(value === undefined || 'loss' in rest ? {} : { loss: value }),
+    ...(attributes === undefined || 'attrs' in rest ? {} : { attrs: attributes }),
+  };
+};
+
+const withCurrentNames = (parsed: Fields): Fields => {
+  if (parsed.op === 'finish') return { ...parsed, outcome: currentOutcome(parsed.outcome) };
+  if (parsed.op === 'add' && Array.isArray(parsed.trials))
+    return {
+      ...parsed,
+      trials: parsed.trials.map((trial: unknown) =>
+        isObject(trial) ? { ...trial, outcome: currentOutcome(trial.outcome) } : trial,
+      ),
+    };
+  return parsed;
+};
 
 /** Parses one line; undefined when it is not valid JSON or not a well-formed record. */
 export const decodeRecord = (line: string): JournalRecord | undefined => {
@@ -183,26 +209,11 @@ export const decodeRecord = (line: string): JournalRecord | undefined => {
     return undefined;
   }
   if (!isObject(parsed) || !isString(parsed.op)) return undefined;
+  const current = withCurrentNames(parsed);
   const valid = validators[parsed.op];
-  if (!valid?.(parsed)) return undefined;
-  const record = withAttrs(parsed as unknown as JournalRecord);
+  if (!valid?.(current)) return undefined;
+  const record = current as unknown as JournalRecord;
   return needsMapping(record, isPlainNumber) ? mapValues(record, fromJson) : record;
-};
-
-/** Journals written before attributes were called `attrs` hold them as `outcome.attributes`. */
-const renamedAttrs = (outcome: TrialOutcome): TrialOutcome => {
-  if (outcome.state !== 'complete' || !('attributes' in outcome)) return outcome;
-  const { attributes, ...rest } = outcome as { readonly attributes?: Fields; readonly value: number };
-  return attributes === undefined
-    ? { state: 'complete', value: rest.value }
-    : { state: 'complete', value: rest.value, attrs: attributes };
-};
-
-const withAttrs = (record: JournalRecord): JournalRecord => {
-  if (record.op === 'finish') return { ...record, outcome: renamedAttrs(record.outcome) };
-  if (record.op === 'add')
-    return { ...record, trials: record.trials.map((trial) => ({ ...trial, outcome: renamedAttrs(trial.outcome) })) };
-  return record;
 };
 
 /** One line of JSON, without the newline; non-finite values are written as strings. */

@@ -27,7 +27,7 @@ const writeJournal = async (): Promise<string> => {
     await store.createTrial(spec.name);
     await store.setParams(spec.name, i, { x: i / 10 });
   }
-  await store.finishTrial(spec.name, 0, { state: 'complete', value: 0.5 });
+  await store.finishTrial(spec.name, 0, { state: 'complete', loss: 0.5 });
   await store.finishTrial(spec.name, 1, { state: 'failed', error: { code: 'OBJECTIVE_THREW', message: 'no' } });
   await store.close();
   return path;
@@ -62,7 +62,7 @@ describe('jsonl journal recovery', () => {
     expect(first.store.warnings).toEqual(first.warnings);
     await expectIntact(first.store);
     expect((await first.store.createTrial(spec.name))?.number).toBe(3);
-    await first.store.finishTrial(spec.name, 3, { state: 'complete', value: 0.25 });
+    await first.store.finishTrial(spec.name, 3, { state: 'complete', loss: 0.25 });
     await first.store.close();
 
     const lines = readFileSync(path, 'utf8').split('\n');
@@ -147,7 +147,7 @@ describe('jsonl journal recovery', () => {
     const path = await writeJournal();
     const { store } = open(path);
     await store.openStudy(spec);
-    await store.finishTrial(spec.name, 2, { state: 'pruned', value: Number.NEGATIVE_INFINITY });
+    await store.finishTrial(spec.name, 2, { state: 'pruned', loss: Number.NEGATIVE_INFINITY });
     await store.close();
     const again = open(path).store;
     expect((await again.listTrials(spec.name))[2]).toMatchObject({ state: 'pruned', value: Number.NEGATIVE_INFINITY });
@@ -168,7 +168,7 @@ describe('jsonl journal shared by two stores', () => {
     writeFileSync(path, `${'x'.repeat(firstEnd)}${text.slice(firstEnd)}`);
     expect((await a.createTrial(spec.name))?.number).toBe(3);
     expect((await b.createTrial(spec.name))?.number).toBe(4);
-    await b.finishTrial(spec.name, 3, { state: 'complete', value: 1 });
+    await b.finishTrial(spec.name, 3, { state: 'complete', loss: 1 });
     const seenByA = await a.listTrials(spec.name);
     expect(seenByA.map((trial) => [trial.number, trial.state])).toEqual([
       [0, 'complete'],
@@ -178,7 +178,7 @@ describe('jsonl journal shared by two stores', () => {
       [4, 'running'],
     ]);
     expect(await b.listTrials(spec.name)).toEqual(seenByA);
-    expect((await errorOf(a.finishTrial(spec.name, 3, { state: 'complete', value: 2 })))?.code).toBe(
+    expect((await errorOf(a.finishTrial(spec.name, 3, { state: 'complete', loss: 2 })))?.code).toBe(
       'TRIAL_ALREADY_FINISHED',
     );
     await a.close();

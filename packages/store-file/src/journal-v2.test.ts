@@ -96,7 +96,7 @@ describe('jsonl journal format version 2 (intermediate values, enqueued entries,
     await store.addTrials(spec.name, [
       {
         params: { x: 0.1 },
-        outcome: { state: 'pruned', value: Number.NEGATIVE_INFINITY },
+        outcome: { state: 'pruned', loss: Number.NEGATIVE_INFINITY },
         intermediate: [
           { step: 3, value: Number.NaN },
           { step: 1, value: 4 },
@@ -119,7 +119,7 @@ describe('jsonl journal format version 2 (intermediate values, enqueued entries,
     const path = tempPath('torn.parzen.jsonl');
     const first = open(path).store;
     await first.openStudy(spec);
-    await first.addTrials(spec.name, [{ params: { x: 0.2 }, outcome: { state: 'complete', value: 1 } }]);
+    await first.addTrials(spec.name, [{ params: { x: 0.2 }, outcome: { state: 'complete', loss: 1 } }]);
     await first.close();
     const add = encodeRecord({
       op: 'add',
@@ -128,7 +128,7 @@ describe('jsonl journal format version 2 (intermediate values, enqueued entries,
       at: new Date().toISOString(),
       trials: Array.from({ length: 50 }, (_, i) => ({
         params: { x: i / 50 },
-        outcome: { state: 'complete', value: i },
+        outcome: { state: 'complete', loss: i },
       })),
     });
     appendFileSync(path, add.slice(0, Math.floor(add.length / 2))); // the process died mid-write
@@ -136,7 +136,7 @@ describe('jsonl journal format version 2 (intermediate values, enqueued entries,
     await store.openStudy(spec);
     expect(warnings).toHaveLength(1);
     expect((await store.listTrials(spec.name)).map((trial) => trial.number)).toEqual([0]);
-    const added = await store.addTrials(spec.name, [{ params: { x: 0.9 }, outcome: { state: 'complete', value: 9 } }]);
+    const added = await store.addTrials(spec.name, [{ params: { x: 0.9 }, outcome: { state: 'complete', loss: 9 } }]);
     expect(added.map((trial) => trial.number)).toEqual([1]);
     await store.close();
     const again = open(path);

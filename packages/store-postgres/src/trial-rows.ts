@@ -35,7 +35,7 @@ export const outcomeValues = (
   outcome: TrialOutcome,
 ): readonly [TrialState, number | null, string | null, string | null] => [
   outcome.state,
-  outcome.state === 'failed' ? null : (outcome.value ?? null),
+  outcome.state === 'failed' ? null : (outcome.loss ?? null),
   outcome.state === 'complete' && outcome.attrs !== undefined ? JSON.stringify(outcome.attrs) : null,
   outcome.state === 'failed' ? JSON.stringify(outcome.error) : null,
 ];
@@ -48,10 +48,12 @@ const leaseOf = (row: TrialRow): Lease | undefined =>
 const outcomeOf = (row: TrialRow): TrialOutcome => {
   if (row.state === 'complete') {
     const value = row.value ?? Number.NaN;
-    return row.attributes === null ? { state: 'complete', value } : { state: 'complete', value, attrs: row.attributes };
+    return row.attributes === null
+      ? { state: 'complete', loss: value }
+      : { state: 'complete', loss: value, attrs: row.attributes };
   }
   if (row.state === 'failed') return { state: 'failed', error: row.error ?? { code: 'UNKNOWN', message: '' } };
-  return row.value === null ? { state: 'pruned' } : { state: 'pruned', value: row.value };
+  return row.value === null ? { state: 'pruned' } : { state: 'pruned', loss: row.value };
 };
 
 /** The intermediate values of a row, frozen; undefined when there are none. */

@@ -90,7 +90,7 @@ describePostgres('postgres store schema version 2', () => {
     };
     expect(await store.enqueue(spec.name, [{ params: { x: 0.1 } }, { params: { x: 0.2 } }])).toBe(2);
     const added = await store.addTrials(spec.name, [
-      { params: { x: 0.3 }, outcome: { state: 'complete', value: 3 }, intermediate: [{ step: 0, value: 4 }] },
+      { params: { x: 0.3 }, outcome: { state: 'complete', loss: 3 }, intermediate: [{ step: 0, value: 4 }] },
       { params: { x: 0.4 }, outcome: { state: 'failed', error: { code: 'IMPORTED', message: 'x' } } },
     ]);
     expect(lost).toBe(2);

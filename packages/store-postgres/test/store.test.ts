@@ -77,7 +77,7 @@ describePostgres('postgres store values and errors', () => {
     const space = { z: { type: 'uniform', low: 0, high: 1 }, a: { type: 'uniform', low: 0, high: 1 } } as const;
     await store.openStudy({ ...spec, space });
     await store.createTrial(spec.name);
-    await store.finishTrial(spec.name, 0, { state: 'pruned', value: Number.NEGATIVE_INFINITY });
+    await store.finishTrial(spec.name, 0, { state: 'pruned', loss: Number.NEGATIVE_INFINITY });
     await store.close();
     await expect(store.listTrials(spec.name)).rejects.toMatchObject({ code: 'STORE_FAILED' });
     const again = await createPostgresStore({ url });
@@ -96,7 +96,7 @@ describePostgres('postgres store values and errors', () => {
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'parzen' AND datname = '${database}'`,
     );
     expect(killed.rowCount).toBeGreaterThan(0);
-    await store.finishTrial(spec.name, 0, { state: 'complete', value: 1 });
+    await store.finishTrial(spec.name, 0, { state: 'complete', loss: 1 });
     expect((await store.createTrial(spec.name))?.number).toBe(1);
     await store.close();
   });
@@ -119,7 +119,7 @@ describePostgres('postgres store values and errors', () => {
     };
     const trial = await store.createTrial(spec.name);
     await store.setParams(spec.name, 0, { x: 0.25 });
-    const finished = await store.finishTrial(spec.name, 0, { state: 'complete', value: 4 });
+    const finished = await store.finishTrial(spec.name, 0, { state: 'complete', loss: 4 });
     expect(lost).toBe(3);
     expect(trial?.number).toBe(0);
     expect(finished).toMatchObject({ number: 0, state: 'complete', value: 4, params: { x: 0.25 } });

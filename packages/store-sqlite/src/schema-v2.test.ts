@@ -85,8 +85,8 @@ describe('sqlite schema version 2', () => {
     const unwritable = { n: 10n } as unknown as Record<string, unknown>; // JSON.stringify throws on a BigInt
     await expect(
       store.addTrials(spec.name, [
-        { params: { x: 0.1 }, outcome: { state: 'complete', value: 1 }, intermediate: [{ step: 0, value: 1 }] },
-        { params: { x: 0.2 }, outcome: { state: 'complete', value: 2, attrs: unwritable } },
+        { params: { x: 0.1 }, outcome: { state: 'complete', loss: 1 }, intermediate: [{ step: 0, value: 1 }] },
+        { params: { x: 0.2 }, outcome: { state: 'complete', loss: 2, attrs: unwritable } },
       ]),
     ).rejects.toThrow();
     expect(await store.listTrials(spec.name)).toEqual([]);

@@ -21,7 +21,7 @@ describe('sqlite store values, errors and manifest', () => {
     const store = createSqliteStore({ path });
     await store.openStudy(spec);
     await store.createTrial(spec.name);
-    await store.finishTrial(spec.name, 0, { state: 'pruned', value: Number.NEGATIVE_INFINITY });
+    await store.finishTrial(spec.name, 0, { state: 'pruned', loss: Number.NEGATIVE_INFINITY });
     await store.close();
     await expect(store.listTrials(spec.name)).rejects.toMatchObject({ code: 'STORE_FAILED' });
     const again = createSqliteStore({ path });

@@ -37,7 +37,7 @@ export interface OutcomeColumns {
 /** Maps an outcome to its columns (JSON for attributes and the error). */
 export const outcomeColumns = (outcome: TrialOutcome): OutcomeColumns => ({
   state: outcome.state,
-  value: outcome.state === 'failed' ? null : (outcome.value ?? null),
+  value: outcome.state === 'failed' ? null : (outcome.loss ?? null),
   attributes: outcome.state === 'complete' && outcome.attrs !== undefined ? JSON.stringify(outcome.attrs) : null,
   error: outcome.state === 'failed' ? JSON.stringify(outcome.error) : null,
 });
@@ -52,11 +52,11 @@ const outcomeOf = (row: TrialRow): TrialOutcome => {
   if (row.state === 'complete') {
     const value = row.value ?? Number.NaN;
     return row.attributes === null
-      ? { state: 'complete', value }
-      : { state: 'complete', value, attrs: JSON.parse(row.attributes) };
+      ? { state: 'complete', loss: value }
+      : { state: 'complete', loss: value, attrs: JSON.parse(row.attributes) };
   }
   if (row.state === 'failed') return { state: 'failed', error: JSON.parse(row.error ?? '{}') };
-  return row.value === null ? { state: 'pruned' } : { state: 'pruned', value: row.value };
+  return row.value === null ? { state: 'pruned' } : { state: 'pruned', loss: row.value };
 };
 
 /** The intermediate values `changedSince` aggregated, frozen; undefined when there are none. */

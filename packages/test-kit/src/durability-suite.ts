@@ -138,7 +138,7 @@ export const describeDurability = (suite: DurabilitySuiteOptions): void => {
       expect(sawRunning).toBe(true);
       for (const trial of trials) {
         if (trial.state === 'complete')
-          expect(trial.value).toBe(workerLoss(trial.params.x ?? Number.NaN, trial.params.y ?? Number.NaN));
+          expect(trial.loss).toBe(workerLoss(trial.params.x ?? Number.NaN, trial.params.y ?? Number.NaN));
       }
     });
 

@@ -29,7 +29,7 @@ export const expectFinishedKept = (trials: readonly Trial[], finished: ReadonlyM
   for (const [number, value] of finished) {
     const trial = trials[number];
     expect(trial?.state, `trial #${number}`).toBe('complete');
-    expect(trial?.state === 'complete' ? trial.value : undefined, `trial #${number}`).toBe(value);
+    expect(trial?.state === 'complete' ? trial.loss : undefined, `trial #${number}`).toBe(value);
   }
 };
 

@@ -40,7 +40,7 @@ const lineReporter = (store: string): Reporter => ({
     if (event.type === 'trial.started') emit({ event: 'started', store, number: event.number });
     if (event.type === 'trial.finished') {
       const { trial } = event;
-      const value = trial.state === 'complete' ? trial.value : null;
+      const value = trial.state === 'complete' ? trial.loss : null;
       emit({ event: 'finished', store, number: trial.number, state: trial.state, value });
     }
   },

@@ -19,7 +19,7 @@ const trials: Trial[] = Array.from({ length: 30 }, (_, number) => {
     number,
     state: 'complete',
     params: { x, y, c },
-    value: (x - 1) ** 2 + (y + 1) ** 2 + c,
+    loss: (x - 1) ** 2 + (y + 1) ** 2 + c,
     startedAt: '',
     finishedAt: '',
   };

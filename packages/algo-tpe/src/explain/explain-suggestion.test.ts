@@ -21,7 +21,7 @@ const trials: Trial[] = conditional.points.map((params: Record<string, number>, 
   number,
   state: 'complete',
   params,
-  value: conditional.losses[number],
+  loss: conditional.losses[number],
   startedAt: '',
   finishedAt: '',
 }));
@@ -113,7 +113,7 @@ describe('explaining a group decided jointly (the default grouping)', () => {
         number,
         state: 'complete',
         params,
-        value: params.x ** 2 + params.y,
+        loss: params.x ** 2 + params.y,
         startedAt: '',
         finishedAt: '',
       };

@@ -12,7 +12,7 @@ const complete = (number: number, value: number, x = value): Trial => ({
   number,
   state: 'complete',
   params: { x },
-  value,
+  loss: value,
   startedAt: '',
   finishedAt: '',
 });
@@ -178,7 +178,7 @@ describe('pruned trials', () => {
       state: 'pruned',
       params: { x: number },
       intermediate: curve.map((value, step) => ({ step, value })),
-      value: curve.at(-1) as number,
+      loss: curve.at(-1) as number,
       startedAt: '',
       finishedAt: '',
     });

@@ -125,8 +125,8 @@ export class TrialHistory {
   }
 
   private lossOf(trial: Trial): number {
-    if (trial.state === 'complete') return lossToMinimize(trial.value, this.direction);
-    if (trial.state === 'pruned' && trial.value !== undefined) return lossToMinimize(trial.value, this.direction);
+    if (trial.state === 'complete') return lossToMinimize(trial.loss, this.direction);
+    if (trial.state === 'pruned' && trial.loss !== undefined) return lossToMinimize(trial.loss, this.direction);
     return Number.POSITIVE_INFINITY;
   }
 

@@ -30,7 +30,7 @@ describe('grouping: "joint" (multivariate TPE)', () => {
           seed,
           name: 'valley',
         });
-        out.push(Math.min(...result.trials.map((t) => (t.state === 'complete' ? t.value : Number.POSITIVE_INFINITY))));
+        out.push(Math.min(...result.trials.map((t) => (t.state === 'complete' ? t.loss : Number.POSITIVE_INFINITY))));
       }
       return out;
     };
@@ -46,7 +46,7 @@ const finished = (number: number, params: ParamAssignment, value: number): Compl
   number,
   state: 'complete',
   params,
-  value,
+  loss: value,
   startedAt: '',
   finishedAt: '',
 });

@@ -27,7 +27,7 @@ export const formatSummary = (summary: StudySummary, reason?: string): string =>
   if (summary.best === undefined) lines.push('No trial completed.');
   else
     lines.push(
-      `Best trial #${summary.best.number}: loss ${format(summary.best.value)}  ${formatParams(summary.bestParams ?? {})}`,
+      `Best trial #${summary.best.number}: loss ${format(summary.best.loss)}  ${formatParams(summary.bestParams ?? {})}`,
     );
   return lines.join('\n');
 };
@@ -37,10 +37,10 @@ const describe = (event: EngineEvent): string | undefined => {
     case 'trial.finished': {
       const { trial } = event;
       const head = `trial #${trial.number}`;
-      if (trial.state === 'complete') return `${head} loss ${format(trial.value)}  ${formatParams(event.values)}`;
+      if (trial.state === 'complete') return `${head} loss ${format(trial.loss)}  ${formatParams(event.values)}`;
       if (trial.state === 'failed') return `${head} failed (${trial.error.code}): ${trial.error.message}`;
       const step = trial.intermediate?.at(-1)?.step;
-      return `${head} pruned${step === undefined ? '' : ` at step ${step}`}${trial.value === undefined ? '' : ` loss ${format(trial.value)}`}`;
+      return `${head} pruned${step === undefined ? '' : ` at step ${step}`}${trial.loss === undefined ? '' : ` loss ${format(trial.loss)}`}`;
     }
     case 'study.started':
       return event.resumed

@@ -36,7 +36,7 @@ export const createNoImprovementStopper = (options: NoImprovementOptions = {}): 
         if (trial.state === 'running') continue;
         since++;
         if (trial.state !== 'complete') continue;
-        const loss = lossToMinimize(trial.value, direction);
+        const loss = lossToMinimize(trial.loss, direction);
         const needed = reference === undefined ? 0 : relative ? minDelta * Math.abs(reference) : minDelta;
         if (reference === undefined || loss < reference - needed || (needed === 0 && loss < reference)) {
           reference = loss;

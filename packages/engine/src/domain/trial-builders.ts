@@ -68,23 +68,23 @@ const finishedFields = (trial: RunningTrial, outcome: TrialOutcome, finishedAt: 
   switch (outcome.state) {
     case 'complete':
       return outcome.attrs === undefined
-        ? { study, number, state: 'complete', params, startedAt, value: outcome.value, finishedAt }
+        ? { study, number, state: 'complete', params, startedAt, loss: outcome.loss, finishedAt }
         : {
             study,
             number,
             state: 'complete',
             params,
             startedAt,
-            value: outcome.value,
+            loss: outcome.loss,
             finishedAt,
             attrs: outcome.attrs,
           };
     case 'failed':
       return { study, number, state: 'failed', params, startedAt, error: outcome.error, finishedAt };
     case 'pruned':
-      return outcome.value === undefined
+      return outcome.loss === undefined
         ? { study, number, state: 'pruned', params, startedAt, finishedAt }
-        : { study, number, state: 'pruned', params, startedAt, value: outcome.value, finishedAt };
+        : { study, number, state: 'pruned', params, startedAt, loss: outcome.loss, finishedAt };
   }
 };
 

@@ -55,7 +55,7 @@ export interface RunningTrial extends TrialBase {
 export interface CompleteTrial extends TrialBase {
   readonly state: 'complete';
   /** The value the objective returned (its "loss"; higher is better in a maximize study). */
-  readonly value: number;
+  readonly loss: number;
   /** Extra fields the objective returned next to its loss. */
   readonly attrs?: Readonly<Record<string, unknown>>;
   readonly finishedAt: string;
@@ -71,7 +71,7 @@ export interface FailedTrial extends TrialBase {
 /** A trial a pruner stopped early; its value is the last intermediate value it reported. */
 export interface PrunedTrial extends TrialBase {
   readonly state: 'pruned';
-  readonly value?: number;
+  readonly loss?: number;
   readonly finishedAt: string;
 }
 
@@ -85,9 +85,9 @@ export type FinishedTrial = CompleteTrial | FailedTrial | PrunedTrial;
 
 /** How a trial ends, as given to `TrialStore.finishTrial`. */
 export type TrialOutcome =
-  | { readonly state: 'complete'; readonly value: number; readonly attrs?: Readonly<Record<string, unknown>> }
+  | { readonly state: 'complete'; readonly loss: number; readonly attrs?: Readonly<Record<string, unknown>> }
   | { readonly state: 'failed'; readonly error: ErrorInfo }
-  | { readonly state: 'pruned'; readonly value?: number };
+  | { readonly state: 'pruned'; readonly loss?: number };
 
 /** The value to minimise: the objective's value in a minimize study, its negation in a maximize study. */
 export const lossToMinimize = (value: number, direction: Direction): number =>
@@ -101,7 +101,7 @@ export const isBetter = (candidate: number, incumbent: number | undefined, direc
 export const bestTrial = (trials: readonly Trial[], direction: Direction): CompleteTrial | undefined => {
   let best: CompleteTrial | undefined;
   for (const trial of trials) {
-    if (trial.state === 'complete' && isBetter(trial.value, best?.value, direction)) best = trial;
+    if (trial.state === 'complete' && isBetter(trial.loss, best?.loss, direction)) best = trial;
   }
   return best;
 };

@@ -110,10 +110,10 @@ const checkOutcome = (row: Fields, issues: ConfigIssue[]): TrialOutcome | undefi
       : { code: 'IMPORTED_FAILED', message: 'The trial had failed before it was imported.' };
     return { state: 'failed', error: info };
   }
-  if (state === 'pruned') return loss === undefined ? { state: 'pruned' } : { state: 'pruned', value: loss as number };
+  if (state === 'pruned') return loss === undefined ? { state: 'pruned' } : { state: 'pruned', loss: loss as number };
   return attrs === undefined
-    ? { state: 'complete', value: loss as number }
-    : { state: 'complete', value: loss as number, attrs: attrs as Fields };
+    ? { state: 'complete', loss: loss as number }
+    : { state: 'complete', loss: loss as number, attrs: attrs as Fields };
 };
 
 /** One row as a trial to add, or its problems. */
@@ -208,7 +208,7 @@ export const trialToRow = (space: CompiledSpace, trial: FinishedTrial): Imported
       return {
         ...base,
         state: 'complete',
-        loss: trial.value,
+        loss: trial.loss,
         ...(trial.attrs === undefined ? {} : { attrs: trial.attrs }),
         ...intermediate,
         ...times,
@@ -217,7 +217,7 @@ export const trialToRow = (space: CompiledSpace, trial: FinishedTrial): Imported
       return {
         ...base,
         state: 'pruned',
-        ...(trial.value === undefined ? {} : { loss: trial.value }),
+        ...(trial.loss === undefined ? {} : { loss: trial.loss }),
         ...intermediate,
         ...times,
       };

@@ -64,7 +64,7 @@ describe('pruning in the run loop', () => {
         const last = trial.intermediate?.at(-1);
         expect(last?.value).toBeGreaterThan(3);
         expect(steps.length).toBeLessThan(10);
-        expect(trial.state === 'pruned' && trial.value).toBe(last?.value);
+        expect(trial.state === 'pruned' && trial.loss).toBe(last?.value);
       } else {
         expect(trial.state).toBe('complete');
         expect(steps).toHaveLength(10);

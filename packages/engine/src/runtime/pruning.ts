@@ -154,7 +154,7 @@ export const createPruning = (options: PruningOptions): Pruning => {
             return { state: 'failed', error: { code: failure.code, message: failure.message } };
           const value = lastValue();
           if (told || (result.status === 'failed' && result.error.code === 'PRUNED')) {
-            return value === undefined ? { state: 'pruned' } : { state: 'pruned', value };
+            return value === undefined ? { state: 'pruned' } : { state: 'pruned', loss: value };
           }
           return outcomeOf(result);
         },

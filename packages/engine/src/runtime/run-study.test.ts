@@ -48,8 +48,8 @@ describe('runStudy', () => {
     const result = await run(heart, { maxTrials: 30 });
     expect(result.trials).toHaveLength(30);
     expect(result.reason).toBe('max-trials');
-    const best = Math.min(...result.trials.map((trial) => (trial.state === 'complete' ? trial.value : Infinity)));
-    expect(result.summary.best?.value).toBe(best);
+    const best = Math.min(...result.trials.map((trial) => (trial.state === 'complete' ? trial.loss : Infinity)));
+    expect(result.summary.best?.loss).toBe(best);
     expect(result.summary.complete).toBe(30);
   });
 
@@ -68,7 +68,7 @@ describe('runStudy', () => {
         return result.trials.map((trial) => [
           trial.number,
           trial.params,
-          trial.state === 'complete' ? trial.value : undefined,
+          trial.state === 'complete' ? trial.loss : undefined,
         ]);
       };
       const serial = await once(1);
@@ -315,7 +315,7 @@ describe('runStudy', () => {
       { maxTrials: 30 },
       { spec: { name: 'test', direction: 'maximize', seed: 1, space } },
     );
-    const values = result.trials.map((trial) => (trial.state === 'complete' ? trial.value : -Infinity));
-    expect(result.summary.best?.value).toBe(Math.max(...values));
+    const values = result.trials.map((trial) => (trial.state === 'complete' ? trial.loss : -Infinity));
+    expect(result.summary.best?.loss).toBe(Math.max(...values));
   });
 });

@@ -149,7 +149,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     else options.signal?.addEventListener('abort', onStop, { once: true });
     if (options.forceSignal?.aborted) onForce();
     else options.forceSignal?.addEventListener('abort', onForce, { once: true });
-    const tracker = new BudgetTracker(budget, spec.direction, bestTrial(existing, spec.direction)?.value);
+    const tracker = new BudgetTracker(budget, spec.direction, bestTrial(existing, spec.direction)?.loss);
 
     const runOne = async (asked: AskedTrial) => {
       const lease = (): Lease => ({ owner: workerId, expiresAt: new Date(Date.now() + leaseMs).toISOString() });
@@ -196,7 +196,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         // that answers at once, the loop would otherwise never yield, and Ctrl-C would never be handled.
         await new Promise((resolve) => setImmediate(resolve));
         if (
-          tracker.record(finished.state === 'complete' ? finished.value : undefined) &&
+          tracker.record(finished.state === 'complete' ? finished.loss : undefined) &&
           finished.state === 'complete'
         ) {
           emit({

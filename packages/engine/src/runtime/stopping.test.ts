@@ -21,7 +21,7 @@ const trials = (losses: readonly (number | 'failed' | 'running')[]): Trial[] =>
         }
       : loss === 'running'
         ? { study: 's', number, state: 'running', params: {}, startedAt: at }
-        : { study: 's', number, state: 'complete', params: {}, startedAt: at, finishedAt: at, value: loss },
+        : { study: 's', number, state: 'complete', params: {}, startedAt: at, finishedAt: at, loss },
   );
 const context = (list: Trial[], direction: Direction = 'minimize'): StopContext => ({
   study: 's',
@@ -71,7 +71,7 @@ describe('stopping on your own rule', () => {
       concurrency: 2,
       stopWhen: ({ trials: seen, best }) =>
         seen.filter((trial) => trial.state === 'complete').length >= 7 && best !== undefined
-          ? `seven trials are enough (best ${best.value.toFixed(2)})`
+          ? `seven trials are enough (best ${best.loss.toFixed(2)})`
           : undefined,
     });
     expect(result.reason).toBe('stopper');

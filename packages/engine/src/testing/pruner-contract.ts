@@ -32,7 +32,7 @@ const completeTrial = (number: number, curve: readonly IntermediateValue[]): Tri
   Object.freeze({
     ...base(number),
     state: 'complete' as const,
-    value: (curve.at(-1) as IntermediateValue).value,
+    loss: (curve.at(-1) as IntermediateValue).value,
     finishedAt: '',
     intermediate: Object.freeze([...curve]),
   });

@@ -95,7 +95,7 @@ export const describeStoreContract = (name: string, options: StoreContractOption
       await store.renewLease(spec.name, 2, renewed);
       const complete = await store.finishTrial(spec.name, 0, {
         state: 'complete',
-        value: -1.5,
+        loss: -1.5,
         attrs: { accuracy: 0.9 },
       });
       expect(complete).toMatchObject({
@@ -126,12 +126,12 @@ export const describeStoreContract = (name: string, options: StoreContractOption
     it('keeps finished trials immutable: finishing twice is TRIAL_ALREADY_FINISHED', async () => {
       const store = await open();
       await store.createTrial(spec.name);
-      await store.finishTrial(spec.name, 0, { state: 'complete', value: 1 });
-      expect(await codeOf(store.finishTrial(spec.name, 0, { state: 'complete', value: 2 }))).toBe(
+      await store.finishTrial(spec.name, 0, { state: 'complete', loss: 1 });
+      expect(await codeOf(store.finishTrial(spec.name, 0, { state: 'complete', loss: 2 }))).toBe(
         'TRIAL_ALREADY_FINISHED',
       );
       expect(await codeOf(store.setParams(spec.name, 0, { x: 0.1 }))).toBe('TRIAL_ALREADY_FINISHED');
-      expect(await codeOf(store.finishTrial(spec.name, 9, { state: 'complete', value: 2 }))).toBe('TRIAL_NOT_FOUND');
+      expect(await codeOf(store.finishTrial(spec.name, 9, { state: 'complete', loss: 2 }))).toBe('TRIAL_NOT_FOUND');
       const [trial] = await store.listTrials(spec.name);
       expect(trial).toMatchObject({ state: 'complete', value: 1 });
       await store.close();
@@ -142,7 +142,7 @@ export const describeStoreContract = (name: string, options: StoreContractOption
       await store.createTrial(spec.name);
       const before = await store.listTrials(spec.name);
       await store.setParams(spec.name, 0, { x: 0.3 });
-      await store.finishTrial(spec.name, 0, { state: 'complete', value: 3 });
+      await store.finishTrial(spec.name, 0, { state: 'complete', loss: 3 });
       expect(before[0]?.state).toBe('running');
       expect(before[0]?.params).toEqual({});
       await store.close();
@@ -167,7 +167,7 @@ export const describeStoreContract = (name: string, options: StoreContractOption
         ]);
         expect(second?.intermediate).toEqual([{ step: 0, value: 3 }]);
         await store.setParams(spec.name, 0, { x: 0.2 });
-        const pruned = await store.finishTrial(spec.name, 0, { state: 'pruned', value: 0.5 });
+        const pruned = await store.finishTrial(spec.name, 0, { state: 'pruned', loss: 0.5 });
         expect(pruned).toMatchObject({ state: 'pruned', value: 0.5, params: { x: 0.2 } });
         expect(pruned.intermediate).toHaveLength(3);
         [first, second] = await store.listTrials(spec.name);
@@ -229,11 +229,11 @@ export const describeStoreContract = (name: string, options: StoreContractOption
         const added = await addTrials(spec.name, [
           {
             params: { x: 0.2 },
-            outcome: { state: 'complete', value: 1.5, attrs: { source: 'csv' } },
+            outcome: { state: 'complete', loss: 1.5, attrs: { source: 'csv' } },
             startedAt: '2020-01-01T00:00:00.000Z',
             finishedAt: '2020-01-01T00:01:00.000Z',
           },
-          { params: { x: 0.4 }, outcome: { state: 'pruned', value: 2 }, intermediate: [{ step: 0, value: 2 }] },
+          { params: { x: 0.4 }, outcome: { state: 'pruned', loss: 2 }, intermediate: [{ step: 0, value: 2 }] },
           { params: { x: 0.6 }, outcome: { state: 'failed', error: { code: 'IMPORTED', message: 'failed before' } } },
         ]);
         expect(added.map((trial) => trial.number)).toEqual([1, 2, 3]);
@@ -260,7 +260,7 @@ export const describeStoreContract = (name: string, options: StoreContractOption
         const store = await open();
         await store.createTrial(spec.name);
         await store.setParams(spec.name, 0, { x: 0.4 });
-        await store.finishTrial(spec.name, 0, { state: 'complete', value: 0.16 });
+        await store.finishTrial(spec.name, 0, { state: 'complete', loss: 0.16 });
         await store.createTrial(spec.name);
         await store.close();
         const second = await reopen(store);
@@ -282,7 +282,7 @@ export const describeStoreContract = (name: string, options: StoreContractOption
         expect((await b.createTrial(spec.name))?.number).toBe(1);
         expect(await a.listTrials(spec.name)).toHaveLength(2);
         await b.setParams(spec.name, 0, { x: 0.5 });
-        await b.finishTrial(spec.name, 0, { state: 'complete', value: 2, attrs: { note: 'by b' } });
+        await b.finishTrial(spec.name, 0, { state: 'complete', loss: 2, attrs: { note: 'by b' } });
         const lease = { owner: 'elsewhere:1:x', expiresAt: new Date(Date.now() + 1000).toISOString() };
         await b.renewLease(spec.name, 1, lease);
         const seen = await a.listTrials(spec.name);
@@ -294,7 +294,7 @@ export const describeStoreContract = (name: string, options: StoreContractOption
         });
         expect(seen[1]).toMatchObject({ state: 'running', lease });
         expect(await b.listTrials(spec.name)).toEqual(seen);
-        await expect(a.finishTrial(spec.name, 0, { state: 'complete', value: 3 })).rejects.toMatchObject({
+        await expect(a.finishTrial(spec.name, 0, { state: 'complete', loss: 3 })).rejects.toMatchObject({
           code: 'TRIAL_ALREADY_FINISHED',
         });
         await a.close();

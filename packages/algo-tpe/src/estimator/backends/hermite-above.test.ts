@@ -22,7 +22,7 @@ const trial = (number: number, x: number, lr: number, state: 'complete' | 'runni
         number,
         state,
         params: { x, lr },
-        value: (x - 0.3) ** 2 + Math.log10(lr) ** 2 / 10,
+        loss: (x - 0.3) ** 2 + Math.log10(lr) ** 2 / 10,
         startedAt: '',
         finishedAt: '',
       };

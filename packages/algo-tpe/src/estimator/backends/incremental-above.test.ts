@@ -39,7 +39,7 @@ describe('incremental joint above backend (multivariate g(x) updated per finishe
         const params = { x, lr: 10 ** (4 * u - 4), y };
         return number >= rows.length - running
           ? { study: 's', number, state: 'running', params, startedAt: '' }
-          : { study: 's', number, state: 'complete', params, value: x * x + y * y, startedAt: '', finishedAt: '' };
+          : { study: 's', number, state: 'complete', params, loss: x * x + y * y, startedAt: '', finishedAt: '' };
       });
       const history = new TrialHistory();
       const caches = createModelCaches();
@@ -82,7 +82,7 @@ describe('incremental univariate above backend (sorted sum over the cached sorte
         const params = { x, lr: 10 ** (4 * u - 4), y };
         return number >= rows.length - running
           ? { study: 's', number, state: 'running', params, startedAt: '' }
-          : { study: 's', number, state: 'complete', params, value: x * x + y * y, startedAt: '', finishedAt: '' };
+          : { study: 's', number, state: 'complete', params, loss: x * x + y * y, startedAt: '', finishedAt: '' };
       });
       const history = new TrialHistory();
       const caches = createModelCaches();

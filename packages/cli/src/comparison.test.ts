@@ -15,7 +15,7 @@ const outcome = (
     failed: 1,
     pruned: 0,
     running: 0,
-    best: best === undefined ? undefined : { value: best, number: 0 },
+    best: best === undefined ? undefined : { loss: best, number: 0 },
     bestParams: {},
   } as unknown as StudySummary;
   return {

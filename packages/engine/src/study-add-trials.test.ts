@@ -53,13 +53,13 @@ describe('Study.addTrials', () => {
     const trials = await study.trials();
     expect(trials[1]).toMatchObject({
       state: 'complete',
-      value: 0.1,
+      loss: 0.1,
       params: { x: 0.5, kernel: 0, gamma: 0.25 },
       attrs: { epochs: 3 },
     });
     expect(trials[2]).toMatchObject({
       state: 'pruned',
-      value: 0.7,
+      loss: 0.7,
       params: { x: -0.5, kernel: 1 },
       intermediate: [
         { step: 0, value: 0.95 },

@@ -52,11 +52,11 @@ export const trialsVersion = (study: ReportStudy): string => {
 const table = (study: ReportStudy, points: readonly TrialPoint[]): TrialTable => {
   const names = study.space.params.map((p) => p.name);
   return {
-    columns: ['trial', 'state', 'value', 'seconds', ...names],
+    columns: ['trial', 'state', 'loss', 'seconds', ...names],
     rows: points.map((p) => [
       p.number,
       p.state,
-      p.value,
+      p.loss,
       p.seconds === null ? null : Number(p.seconds.toFixed(3)),
       ...names.map((name) => {
         const v = p.params[name];
@@ -138,7 +138,7 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
     );
   const importances = pedAnova(
     study.space,
-    complete.map((p) => ({ params: p.internal, loss: lossToMinimize(p.value as number, study.direction) })),
+    complete.map((p) => ({ params: p.internal, loss: lossToMinimize(p.loss as number, study.direction) })),
   );
   const best = bestTrial(study.trials, study.direction);
   const overview: Chart[] = [historyChart(shown, study.direction), ecdfChart(all, maxPoints)];
@@ -220,7 +220,7 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
     table: table(study, all),
     ...(best === undefined
       ? {}
-      : { best: { number: best.number, value: best.loss, params: toExternalParams(study.space, best.params) } }),
+      : { best: { number: best.number, loss: best.loss, params: toExternalParams(study.space, best.params) } }),
     version: trialsVersion(study),
   };
 };

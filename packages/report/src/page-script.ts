@@ -111,7 +111,7 @@ export const PAGE_SCRIPT = String.raw`
     if (page.best) {
       var dl = h('table', { class: 'best' });
       dl.appendChild(h('tr', null, h('th', { text: 'trial' }), h('td', { text: String(page.best.number) })));
-      dl.appendChild(h('tr', null, h('th', { text: 'value' }), h('td', { text: show(page.best.value) })));
+      dl.appendChild(h('tr', null, h('th', { text: 'loss' }), h('td', { text: show(page.best.loss) })));
       Object.keys(page.best.params).forEach(function (k) {
         dl.appendChild(h('tr', null, h('th', { text: k }), h('td', { text: show(page.best.params[k]) })));
       });

@@ -12,7 +12,7 @@ export interface TrialPoint {
   readonly number: number;
   readonly state: Trial['state'];
   /** The objective's value, or null (running, failed, pruned without a value). */
-  readonly value: number | null;
+  readonly loss: number | null;
   /** The best complete value among trials up to this one (by number), or null before the first. */
   readonly best: number | null;
   /** Whether this trial set a new best. */
@@ -35,13 +35,13 @@ export const trialPoints = (study: ReportStudy): TrialPoint[] => {
   return [...study.trials]
     .sort((a, b) => a.number - b.number)
     .map((trial) => {
-      const value = trial.state === 'complete' ? trial.loss : trial.state === 'pruned' ? (trial.loss ?? null) : null;
+      const loss = trial.state === 'complete' ? trial.loss : trial.state === 'pruned' ? (trial.loss ?? null) : null;
       const improved = trial.state === 'complete' && isBetter(trial.loss, best, study.direction);
       if (improved) best = trial.loss;
       return {
         number: trial.number,
         state: trial.state,
-        value,
+        loss,
         best: best ?? null,
         improved,
         params: toExternalParams(study.space, trial.params),

@@ -42,7 +42,7 @@ export interface TrialTable {
 /** The best trial as the page shows it. */
 export interface BestTrialView {
   readonly number: number;
-  readonly value: number;
+  readonly loss: number;
   readonly params: ExternalParams;
 }
 

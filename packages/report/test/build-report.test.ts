@@ -66,7 +66,7 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
   it('ranks importance and lists every trial in the table, with the best trial', () => {
     expect(marks(chart(page, 'importance'), 'rect')).toBe(3);
     expect(page.table?.rows).toHaveLength(40);
-    expect(page.table?.columns).toEqual(['trial', 'state', 'value', 'seconds', 'x', 'lr', 'kind']);
+    expect(page.table?.columns).toEqual(['trial', 'state', 'loss', 'seconds', 'x', 'lr', 'kind']);
     const best = complete.reduce((a, b) => ((a as { loss: number }).loss <= (b as { loss: number }).loss ? a : b));
     expect(page.best?.number).toBe(best.number);
     expect(['a', 'b', 'c']).toContain(page.best?.params.kind);

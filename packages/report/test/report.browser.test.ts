@@ -70,7 +70,7 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
 
     // The trial table sorts and filters.
     expect(await page.locator('#trial-table tbody tr').count()).toBe(40);
-    await page.locator('#trial-table th', { hasText: 'value' }).click();
+    await page.locator('#trial-table th', { hasText: 'loss' }).click();
     const best = study.trials.reduce((a, b) =>
       b.state === 'complete' && (a.state !== 'complete' || b.loss < a.loss) ? b : a,
     );

@@ -73,7 +73,7 @@ describe('jsonl journal recovery', () => {
     expect(second.warnings).toEqual([]);
     const trials = await second.store.listTrials(spec.name);
     expect(trials.map((trial) => trial.number)).toEqual([0, 1, 2, 3]);
-    expect(trials[3]).toMatchObject({ state: 'complete', value: 0.25 });
+    expect(trials[3]).toMatchObject({ state: 'complete', loss: 0.25 });
     await second.store.close();
   });
 
@@ -84,7 +84,7 @@ describe('jsonl journal recovery', () => {
       study: spec.name,
       number: 2,
       finishedAt: new Date().toISOString(),
-      outcome: { state: 'complete', value: 2 },
+      outcome: { state: 'complete', loss: 2 },
     };
     appendFileSync(path, JSON.stringify(finish));
     const { store, warnings } = open(path);
@@ -150,7 +150,7 @@ describe('jsonl journal recovery', () => {
     await store.finishTrial(spec.name, 2, { state: 'pruned', loss: Number.NEGATIVE_INFINITY });
     await store.close();
     const again = open(path).store;
-    expect((await again.listTrials(spec.name))[2]).toMatchObject({ state: 'pruned', value: Number.NEGATIVE_INFINITY });
+    expect((await again.listTrials(spec.name))[2]).toMatchObject({ state: 'pruned', loss: Number.NEGATIVE_INFINITY });
     await again.close();
   });
 });

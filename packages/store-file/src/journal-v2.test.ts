@@ -39,7 +39,7 @@ const versionOneJournal = (): string => {
       study: spec.name,
       number: 0,
       finishedAt: at,
-      outcome: { state: 'complete', value: 1.5, attributes: { acc: 0.9 } },
+      outcome: { state: 'complete', loss: 1.5, attributes: { acc: 0.9 } },
     },
     { op: 'trial', study: spec.name, number: 1, startedAt: at, lease: { owner: 'w', expiresAt: at } },
   ];
@@ -76,14 +76,26 @@ describe('jsonl journal format version 2 (intermediate values, enqueued entries,
     ]);
     const again = open(path).store;
     const trials = await again.listTrials(spec.name);
-    // Written before attributes were called attrs: read as attrs.
-    expect(trials[0]).toMatchObject({ state: 'complete', value: 1.5, params: { x: 0.25 }, attrs: { acc: 0.9 } });
+    // Written before the loss and the attrs had these names (`value`, `attributes`): read as loss and attrs.
+    expect(trials[0]).toMatchObject({ state: 'complete', loss: 1.5, params: { x: 0.25 }, attrs: { acc: 0.9 } });
     expect(trials[0]).not.toHaveProperty('attributes');
+    expect(trials[0]).not.toHaveProperty('value');
     expect(trials[1]).toMatchObject({ state: 'running', params: { x: 0.5 }, intermediate: [{ step: 0, value: 0.9 }] });
     expect(trials[2]).toMatchObject({ state: 'running', params: { x: 0.75 } });
     expect(await again.enqueue(spec.name, [{ params: { x: 0.1 }, key: 'k' }])).toBe(0);
     await again.close();
     expect(warnings).toEqual([]);
+  });
+
+  it('writes the loss as `loss` (journals from before the rename said `value`)', async () => {
+    const path = tempPath('loss.parzen.jsonl');
+    const { store } = open(path);
+    await store.openStudy(spec);
+    await store.createTrial(spec.name);
+    await store.finishTrial(spec.name, 0, { state: 'complete', loss: 0.5, attrs: { acc: 1 } });
+    await store.close();
+    const finish = records(path).find((record) => record.op === 'finish');
+    expect(finish?.outcome).toEqual({ state: 'complete', loss: 0.5, attrs: { acc: 1 } });
   });
 
   it('writes nothing for a step already reported, and keeps non-finite values', async () => {
@@ -108,7 +120,7 @@ describe('jsonl journal format version 2 (intermediate values, enqueued entries,
     expect(records(path).filter((record) => record.op === 'report')).toHaveLength(1);
     const trials = await open(path).store.listTrials(spec.name);
     expect(trials[0]?.intermediate).toEqual([{ step: 0, value: Number.POSITIVE_INFINITY }]);
-    expect(trials[1]).toMatchObject({ state: 'pruned', value: Number.NEGATIVE_INFINITY });
+    expect(trials[1]).toMatchObject({ state: 'pruned', loss: Number.NEGATIVE_INFINITY });
     expect(trials[1]?.intermediate).toEqual([
       { step: 1, value: 4 },
       { step: 3, value: Number.NaN },

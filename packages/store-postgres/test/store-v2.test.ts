@@ -44,7 +44,7 @@ describePostgres('postgres store schema version 2', () => {
     ]);
     expect((await store.openStudy(spec)).resumed).toBe(true);
     const before = await store.listTrials(spec.name);
-    expect(before[0]).toMatchObject({ state: 'complete', value: 1.5, params: { x: 0.25 } });
+    expect(before[0]).toMatchObject({ state: 'complete', loss: 1.5, params: { x: 0.25 } });
     expect(before[1]).toMatchObject({ state: 'running', params: { x: 0.5 } });
     await store.reportIntermediate(spec.name, 1, 0, 0.75);
     expect(await store.enqueue(spec.name, [{ params: { x: 0.9 } }])).toBe(1);
@@ -95,7 +95,7 @@ describePostgres('postgres store schema version 2', () => {
     ]);
     expect(lost).toBe(2);
     expect(added.map((trial) => trial.number)).toEqual([0, 1]);
-    expect(added[0]).toMatchObject({ state: 'complete', value: 3, intermediate: [{ step: 0, value: 4 }] });
+    expect(added[0]).toMatchObject({ state: 'complete', loss: 3, intermediate: [{ step: 0, value: 4 }] });
     expect((await store.listTrials(spec.name)).map((trial) => trial.number)).toEqual([0, 1]);
     expect((await store.createTrial(spec.name))?.params).toEqual({ x: 0.1 });
     expect((await store.createTrial(spec.name))?.params).toEqual({ x: 0.2 });

@@ -82,7 +82,7 @@ describePostgres('postgres store values and errors', () => {
     await expect(store.listTrials(spec.name)).rejects.toMatchObject({ code: 'STORE_FAILED' });
     const again = await createPostgresStore({ url });
     expect((await again.openStudy({ ...spec, space })).resumed).toBe(true); // space compared as JSON text
-    expect((await again.listTrials(spec.name))[0]).toMatchObject({ state: 'pruned', value: Number.NEGATIVE_INFINITY });
+    expect((await again.listTrials(spec.name))[0]).toMatchObject({ state: 'pruned', loss: Number.NEGATIVE_INFINITY });
     await again.close();
   });
 
@@ -122,7 +122,7 @@ describePostgres('postgres store values and errors', () => {
     const finished = await store.finishTrial(spec.name, 0, { state: 'complete', loss: 4 });
     expect(lost).toBe(3);
     expect(trial?.number).toBe(0);
-    expect(finished).toMatchObject({ number: 0, state: 'complete', value: 4, params: { x: 0.25 } });
+    expect(finished).toMatchObject({ number: 0, state: 'complete', loss: 4, params: { x: 0.25 } });
     const trials = await store.listTrials(spec.name);
     expect(trials).toHaveLength(1); // one trial, not one per try
     expect((await store.createTrial(spec.name))?.number).toBe(1);

@@ -59,7 +59,7 @@ describe('sqlite schema version 2', () => {
     expect(versionOf(path)).toBe(2);
     expect((await store.openStudy(spec)).resumed).toBe(true);
     const before = await store.listTrials(spec.name);
-    expect(before[0]).toMatchObject({ state: 'complete', value: 1.5, params: { x: 0.25 } });
+    expect(before[0]).toMatchObject({ state: 'complete', loss: 1.5, params: { x: 0.25 } });
     expect(before[1]).toMatchObject({ state: 'running', params: { x: 0.5 } });
     await store.reportIntermediate(spec.name, 1, 0, 0.75);
     expect(await store.enqueue(spec.name, [{ params: { x: 0.9 } }])).toBe(1);

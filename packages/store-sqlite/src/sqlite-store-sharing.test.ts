@@ -25,7 +25,7 @@ describe('sqlite store values, errors and manifest', () => {
     await store.close();
     await expect(store.listTrials(spec.name)).rejects.toMatchObject({ code: 'STORE_FAILED' });
     const again = createSqliteStore({ path });
-    expect((await again.listTrials(spec.name))[0]).toMatchObject({ state: 'pruned', value: Number.NEGATIVE_INFINITY });
+    expect((await again.listTrials(spec.name))[0]).toMatchObject({ state: 'pruned', loss: Number.NEGATIVE_INFINITY });
     await again.close();
   });
 });

@@ -34,7 +34,7 @@ export const expectReportsSeenIncrementally = async (open: () => TrialStore | Pr
       { step: 2, value: Number.NEGATIVE_INFINITY },
       { step: 5, value: Number.NaN },
     ]);
-    expect(seen[2]).toMatchObject({ state: 'complete', value: 3, params: { x: 0.3 } });
+    expect(seen[2]).toMatchObject({ state: 'complete', loss: 3, params: { x: 0.3 } });
   } finally {
     await a.close();
     await b.close();

@@ -146,7 +146,7 @@ describe('pruned trials', () => {
       const intermediate = Object.entries(t.intermediate)
         .map(([step, value]) => ({ step: Number(step), value: typeof value === 'number' ? value : Number.NaN }))
         .sort((a, b) => a.step - b.step);
-      if (t.state === 'COMPLETE') return { ...base, state: 'complete', value: t.value as number, finishedAt: '' };
+      if (t.state === 'COMPLETE') return { ...base, state: 'complete', loss: t.value as number, finishedAt: '' };
       if (t.state === 'RUNNING') return { ...base, state: 'running' };
       if (t.state === 'FAIL')
         return { ...base, state: 'failed', error: { code: 'OBJECTIVE_THREW', message: '' }, finishedAt: '' };

@@ -51,10 +51,10 @@ export interface RunningTrial extends TrialBase {
   readonly lease?: Lease;
 }
 
-/** A trial whose objective returned a value. */
+/** A trial whose objective returned a loss. */
 export interface CompleteTrial extends TrialBase {
   readonly state: 'complete';
-  /** The value the objective returned (its "loss"; higher is better in a maximize study). */
+  /** The loss the objective returned (lower is better, or higher in a maximize study). */
   readonly loss: number;
   /** Extra fields the objective returned next to its loss. */
   readonly attrs?: Readonly<Record<string, unknown>>;
@@ -68,7 +68,7 @@ export interface FailedTrial extends TrialBase {
   readonly finishedAt: string;
 }
 
-/** A trial a pruner stopped early; its value is the last intermediate value it reported. */
+/** A trial a pruner stopped early; its loss is the last intermediate value it reported. */
 export interface PrunedTrial extends TrialBase {
   readonly state: 'pruned';
   readonly loss?: number;

@@ -170,9 +170,9 @@ describe('pruning in the run loop', () => {
       },
     };
     const threw = await run(throwing, { pruner: limitPruner(3), budget: { maxTrials: 1 } });
-    expect(threw.trials[0]).toMatchObject({ state: 'pruned', value: 5 });
+    expect(threw.trials[0]).toMatchObject({ state: 'pruned', loss: 5 });
     const failed = await run(killed, { pruner: limitPruner(3), budget: { maxTrials: 1 } });
-    expect(failed.trials[0]).toMatchObject({ state: 'pruned', value: 6 });
+    expect(failed.trials[0]).toMatchObject({ state: 'pruned', loss: 6 });
     // Without a prune decision a throw is a failure, as before.
     const untold = await run(throwing, { pruner: limitPruner(10), budget: { maxTrials: 1 } });
     expect(untold.trials[0]?.state).toBe('complete');
@@ -186,7 +186,7 @@ describe('pruning in the run loop', () => {
     };
     const result = await run(stubborn, { pruner: limitPruner(3, seen), budget: { maxTrials: 1 } });
     expect(seen.map((context) => context.step)).toEqual([0, 1]);
-    expect(result.trials[0]).toMatchObject({ state: 'pruned', value: 0 });
+    expect(result.trials[0]).toMatchObject({ state: 'pruned', loss: 0 });
     expect(result.trials[0]?.intermediate).toHaveLength(5);
   });
 
@@ -293,7 +293,7 @@ describe('pruning from fmin and the ask/tell Study', () => {
     const pruned = await study.prune(trial.number);
     expect(pruned).toMatchObject({
       state: 'pruned',
-      value: 4,
+      loss: 4,
       intermediate: [
         { step: 0, value: 1 },
         { step: 1, value: 4 },

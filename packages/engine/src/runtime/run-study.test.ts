@@ -127,7 +127,7 @@ describe('runStudy', () => {
 
   it('keeps extra fields of { loss, ... } as attrs', async () => {
     const result = await run(() => ({ loss: 1, accuracy: 0.75 }), { maxTrials: 1 });
-    expect(result.trials[0]).toMatchObject({ state: 'complete', value: 1, attrs: { accuracy: 0.75 } });
+    expect(result.trials[0]).toMatchObject({ state: 'complete', loss: 1, attrs: { accuracy: 0.75 } });
   });
 
   it('fails a trial that exceeds the time limit, and goes on', async () => {

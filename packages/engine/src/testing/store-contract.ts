@@ -100,7 +100,7 @@ export const describeStoreContract = (name: string, options: StoreContractOption
       });
       expect(complete).toMatchObject({
         state: 'complete',
-        value: -1.5,
+        loss: -1.5,
         number: 0,
         params: { x: 0.25 },
         attrs: { accuracy: 0.9 },
@@ -133,7 +133,7 @@ export const describeStoreContract = (name: string, options: StoreContractOption
       expect(await codeOf(store.setParams(spec.name, 0, { x: 0.1 }))).toBe('TRIAL_ALREADY_FINISHED');
       expect(await codeOf(store.finishTrial(spec.name, 9, { state: 'complete', loss: 2 }))).toBe('TRIAL_NOT_FOUND');
       const [trial] = await store.listTrials(spec.name);
-      expect(trial).toMatchObject({ state: 'complete', value: 1 });
+      expect(trial).toMatchObject({ state: 'complete', loss: 1 });
       await store.close();
     });
 
@@ -168,10 +168,10 @@ export const describeStoreContract = (name: string, options: StoreContractOption
         expect(second?.intermediate).toEqual([{ step: 0, value: 3 }]);
         await store.setParams(spec.name, 0, { x: 0.2 });
         const pruned = await store.finishTrial(spec.name, 0, { state: 'pruned', loss: 0.5 });
-        expect(pruned).toMatchObject({ state: 'pruned', value: 0.5, params: { x: 0.2 } });
+        expect(pruned).toMatchObject({ state: 'pruned', loss: 0.5, params: { x: 0.2 } });
         expect(pruned.intermediate).toHaveLength(3);
         [first, second] = await store.listTrials(spec.name);
-        expect(first).toMatchObject({ state: 'pruned', value: 0.5 });
+        expect(first).toMatchObject({ state: 'pruned', loss: 0.5 });
         expect(first?.intermediate?.at(-1)).toEqual({ step: 2, value: 0.5 });
         expect(await codeOf(report(spec.name, 0, 3, 0.4))).toBe('TRIAL_ALREADY_FINISHED');
         expect(await codeOf(report(spec.name, 7, 0, 0.4))).toBe('TRIAL_NOT_FOUND');
@@ -240,13 +240,13 @@ export const describeStoreContract = (name: string, options: StoreContractOption
         const trials = await store.listTrials(spec.name);
         expect(trials[1]).toMatchObject({
           state: 'complete',
-          value: 1.5,
+          loss: 1.5,
           params: { x: 0.2 },
           attrs: { source: 'csv' },
           startedAt: '2020-01-01T00:00:00.000Z',
           finishedAt: '2020-01-01T00:01:00.000Z',
         });
-        expect(trials[2]).toMatchObject({ state: 'pruned', value: 2, intermediate: [{ step: 0, value: 2 }] });
+        expect(trials[2]).toMatchObject({ state: 'pruned', loss: 2, intermediate: [{ step: 0, value: 2 }] });
         expect(trials[3]).toMatchObject({ state: 'failed', error: { code: 'IMPORTED' } });
         expect((await store.createTrial(spec.name))?.number).toBe(4);
         expect(await addTrials(spec.name, [])).toEqual([]);
@@ -268,7 +268,7 @@ export const describeStoreContract = (name: string, options: StoreContractOption
         expect(resumed).toBe(true);
         const trials = await second.listTrials(spec.name);
         expect(trials).toHaveLength(2);
-        expect(trials[0]).toMatchObject({ state: 'complete', value: 0.16, params: { x: 0.4 } });
+        expect(trials[0]).toMatchObject({ state: 'complete', loss: 0.16, params: { x: 0.4 } });
         expect(trials[1]?.state).toBe('running');
         expect((await second.createTrial(spec.name))?.number).toBe(2);
         await second.close();
@@ -288,7 +288,7 @@ export const describeStoreContract = (name: string, options: StoreContractOption
         const seen = await a.listTrials(spec.name);
         expect(seen[0]).toMatchObject({
           state: 'complete',
-          value: 2,
+          loss: 2,
           params: { x: 0.5 },
           attrs: { note: 'by b' },
         });

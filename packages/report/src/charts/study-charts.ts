@@ -7,25 +7,25 @@ import { base, optionLabel, paramScale, sig } from './common.js';
 const STATE_COLORS = { domain: ['complete', 'pruned', 'failed'], range: ['#1f77b4', '#ff7f0e', '#d62728'] };
 
 /**
- * Optimization history: every shown trial's value (pruned ones orange), failed trials as red crosses
- * along the top, and the best value so far as a step line.
+ * Optimization history: every shown trial's loss (pruned ones orange), failed trials as red crosses
+ * along the top, and the best loss so far as a step line.
  */
 export const historyChart = (points: readonly TrialPoint[], direction: Direction): Chart => {
   const finished = points.filter((p) => p.state !== 'running');
-  const valued = finished.filter((p) => p.value !== null);
-  const values = valued.map((p) => p.value as number);
+  const valued = finished.filter((p) => p.loss !== null);
+  const values = valued.map((p) => p.loss as number);
   const top = values.length === 0 ? 0 : direction === 'minimize' ? Math.max(...values) : Math.min(...values);
   const rows = finished.map((p) => ({
     number: p.number,
     state: p.state,
-    value: p.value ?? top,
-    valued: p.value !== null,
+    loss: p.loss ?? top,
+    valued: p.loss !== null,
   }));
   const best = points.filter((p) => p.best !== null).map((p) => ({ number: p.number, best: p.best }));
   return {
     id: 'history',
     title: 'Optimization history',
-    description: `Each trial's value by trial number; the line is the best value so far (${direction}). Failed trials (no value) are red crosses at the worst value shown.`,
+    description: `Each trial's loss by trial number; the line is the best loss so far (${direction}). Failed trials (no loss) are red crosses at the worst loss shown.`,
     spec: {
       ...base('Optimization history'),
       width: 640,
@@ -36,7 +36,7 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
           mark: { type: 'point', filled: true, size: 30, opacity: 0.75 },
           encoding: {
             x: { field: 'number', type: 'quantitative', title: 'trial' },
-            y: { field: 'value', type: 'quantitative', title: 'value', scale: { zero: false } },
+            y: { field: 'loss', type: 'quantitative', title: 'loss', scale: { zero: false } },
             color: { field: 'state', type: 'nominal', scale: STATE_COLORS, title: 'state' },
             shape: {
               field: 'valued',
@@ -44,7 +44,7 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
               scale: { domain: [true, false], range: ['circle', 'cross'] },
               legend: null,
             },
-            tooltip: [{ field: 'number', title: 'trial' }, { field: 'state' }, { field: 'value', format: '.6g' }],
+            tooltip: [{ field: 'number', title: 'trial' }, { field: 'state' }, { field: 'loss', format: '.6g' }],
           },
         },
         {
@@ -64,7 +64,7 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
   };
 };
 
-/** Slice plots: per parameter, each complete trial's value against the parameter's value, coloured by trial. */
+/** Slice plots: per parameter, each complete trial's loss against the parameter's value, coloured by trial. */
 export const sliceChart = (points: readonly TrialPoint[], space: CompiledSpace): Chart => {
   const complete = points.filter((p) => p.state === 'complete');
   let count = 0;
@@ -75,7 +75,7 @@ export const sliceChart = (points: readonly TrialPoint[], space: CompiledSpace):
         : [
             {
               number: p.number,
-              value: p.value,
+              loss: p.loss,
               x: param.distribution.kind === 'categorical' ? optionLabel(p.params[param.name]) : p.params[param.name],
             },
           ],
@@ -97,12 +97,12 @@ export const sliceChart = (points: readonly TrialPoint[], space: CompiledSpace):
               scale: { domain: (param.optionValues ?? []).map(optionLabel) },
             }
           : { field: 'x', type: 'quantitative', title: param.name, scale: paramScale(param.distribution) },
-        y: { field: 'value', type: 'quantitative', title: 'value', scale: { zero: false } },
+        y: { field: 'loss', type: 'quantitative', title: 'loss', scale: { zero: false } },
         color: { field: 'number', type: 'quantitative', title: 'trial', scale: { scheme: 'viridis' } },
         tooltip: [
           { field: 'number', title: 'trial' },
           { field: 'x', title: param.name },
-          { field: 'value', format: '.6g' },
+          { field: 'loss', format: '.6g' },
         ],
       },
     };
@@ -111,19 +111,19 @@ export const sliceChart = (points: readonly TrialPoint[], space: CompiledSpace):
     id: 'slice',
     title: 'Slice plots',
     description:
-      'Per parameter: the value of each complete trial against that parameter, coloured by trial number (late trials yellow).',
+      'Per parameter: the loss of each complete trial against that parameter, coloured by trial number (late trials yellow).',
     spec: { ...base('Slice plots'), columns: 3, concat: panels, resolve: { scale: { color: 'shared' } } },
     marks: [{ mark: 'symbol', count }],
   };
 };
 
 /**
- * Parallel coordinates: one line per complete trial across every parameter axis and the value axis,
- * each axis scaled to [0, 1] (log for log kinds, option index for choices), coloured by value.
+ * Parallel coordinates: one line per complete trial across every parameter axis and the loss axis,
+ * each axis scaled to [0, 1] (log for log kinds, option index for choices), coloured by loss.
  */
 export const parallelChart = (points: readonly TrialPoint[], space: CompiledSpace): Chart => {
   const complete = points.filter((p) => p.state === 'complete');
-  const axes = [...space.params.map((param) => param.name), 'value'];
+  const axes = [...space.params.map((param) => param.name), 'loss'];
   const rows: Record<string, unknown>[] = [];
   const labels: Record<string, unknown>[] = [];
   axes.forEach((axis, position) => {
@@ -131,7 +131,7 @@ export const parallelChart = (points: readonly TrialPoint[], space: CompiledSpac
     const log =
       param !== undefined && ['loguniform', 'qloguniform', 'lognormal', 'qlognormal'].includes(param.distribution.kind);
     const raw = (p: TrialPoint): number | undefined => {
-      if (param === undefined) return p.value ?? undefined;
+      if (param === undefined) return p.loss ?? undefined;
       const v = p.internal[axis];
       return v === undefined ? undefined : log ? Math.log(v) : v;
     };
@@ -152,8 +152,8 @@ export const parallelChart = (points: readonly TrialPoint[], space: CompiledSpac
         axis,
         position,
         y: span > 0 ? sig((v - low) / span, 4) : 0.5,
-        value: p.value,
-        raw: categorical ? optionLabel(p.params[axis]) : (p.params[axis] ?? p.value),
+        loss: p.loss,
+        raw: categorical ? optionLabel(p.params[axis]) : (p.params[axis] ?? p.loss),
       });
     }
     const show = (v: number) =>
@@ -168,7 +168,7 @@ export const parallelChart = (points: readonly TrialPoint[], space: CompiledSpac
     id: 'parallel',
     title: 'Parallel coordinates',
     description:
-      'One line per complete trial through every parameter and its value (each axis scaled to its range; log for log parameters). Dark lines are the good trials.',
+      'One line per complete trial through every parameter and its loss (each axis scaled to its range; log for log parameters). Dark lines are the good trials.',
     spec: {
       ...base('Parallel coordinates'),
       width: Math.max(400, 110 * axes.length),
@@ -182,15 +182,15 @@ export const parallelChart = (points: readonly TrialPoint[], space: CompiledSpac
             y: { field: 'y', type: 'quantitative', axis: null, scale: { domain: [0, 1] } },
             detail: { field: 'number', type: 'nominal' },
             color: {
-              field: 'value',
+              field: 'loss',
               type: 'quantitative',
               scale: { scheme: 'viridis', reverse: true },
-              title: 'value',
+              title: 'loss',
             },
             order: { field: 'position', type: 'quantitative' },
             tooltip: [
               { field: 'number', title: 'trial' },
-              { field: 'value', format: '.6g' },
+              { field: 'loss', format: '.6g' },
             ],
           },
         },
@@ -214,27 +214,29 @@ export const parallelChart = (points: readonly TrialPoint[], space: CompiledSpac
   };
 };
 
-/** The empirical distribution of the complete trials' values (at most `max` steps drawn). */
+/** The empirical distribution of the complete trials' losses (at most `max` steps drawn). */
 export const ecdfChart = (points: readonly TrialPoint[], max: number): Chart => {
   const values = points
     .filter((p) => p.state === 'complete')
-    .map((p) => p.value as number)
+    .map((p) => p.loss as number)
     .sort((a, b) => a - b);
   const n = values.length;
   const step = Math.max(1, Math.ceil(n / max));
-  const rows = values.flatMap((value, i) => (i % step === 0 || i === n - 1 ? [{ value, fraction: (i + 1) / n }] : []));
+  const rows = values.flatMap((value, i) =>
+    i % step === 0 || i === n - 1 ? [{ loss: value, fraction: (i + 1) / n }] : [],
+  );
   return {
     id: 'ecdf',
-    title: 'Empirical distribution of the value',
-    description: 'The share of complete trials with a value at or below x.',
+    title: 'Empirical distribution of the loss',
+    description: 'The share of complete trials with a loss at or below x.',
     spec: {
-      ...base('Empirical distribution of the value'),
+      ...base('Empirical distribution of the loss'),
       width: 420,
       height: 220,
       data: { values: rows },
       mark: { type: 'line', interpolate: 'step-after' },
       encoding: {
-        x: { field: 'value', type: 'quantitative', scale: { zero: false } },
+        x: { field: 'loss', type: 'quantitative', scale: { zero: false } },
         y: { field: 'fraction', type: 'quantitative', title: 'fraction of trials', scale: { domain: [0, 1] } },
       },
     },
@@ -247,7 +249,7 @@ export const importanceChart = (importances: readonly ParamImportance[]): Chart 
   id: 'importance',
   title: 'Parameter importance (PED-ANOVA)',
   description:
-    'How much each parameter matters for reaching the best 10 % of values: the Pearson divergence between the density of its values among those trials and among all trials (normalised to sum to 1).',
+    'How much each parameter matters for reaching the best 10 % of losses: the Pearson divergence between the density of its values among those trials and among all trials (normalised to sum to 1).',
   spec: {
     ...base('Parameter importance (PED-ANOVA)'),
     width: 420,

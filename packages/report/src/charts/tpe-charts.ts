@@ -28,7 +28,7 @@ export const pairChart = (
     const a = p.params[x.name];
     const b = p.params[y.name];
     return typeof a === 'number' && typeof b === 'number'
-      ? [{ number: p.number, x: a, y: b, value: p.value, best: p.number === bestNumber }]
+      ? [{ number: p.number, x: a, y: b, loss: p.loss, best: p.number === bestNumber }]
       : [];
   });
   const xEnc = { field: 'x', type: 'quantitative', title: x.name, scale: paramScale(x.distribution) };
@@ -72,7 +72,7 @@ export const pairChart = (
         { field: 'number', title: 'trial' },
         { field: 'x', title: x.name },
         { field: 'y', title: y.name },
-        { field: 'value', format: '.6g' },
+        { field: 'loss', format: '.6g' },
       ],
     },
   });

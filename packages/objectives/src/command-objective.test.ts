@@ -130,13 +130,13 @@ describe('command objective', () => {
     );
     expect(result.status).toBe('ok');
     if (result.status !== 'ok') return;
-    expect(result.value).toBe(20);
+    expect(result.loss).toBe(20);
     expect(result.attrs).toEqual({ argv: ['--x', '2', '3'], env: ['2', '3', 'unit', '{"x":2}', 'e'], cwd: dir });
   });
 
   it.runIf(hasPython)('runs a python3 program and reads a bare number', async () => {
     const result = await evaluate(options(['python3', 'heart.py', '{x}']));
-    expect(result).toEqual({ status: 'ok', value: -27 });
+    expect(result).toEqual({ status: 'ok', loss: -27 });
   });
 
   it('fails a non-zero exit with the exit code and the tail of stderr', async () => {
@@ -237,7 +237,7 @@ console.log(JSON.stringify({ step: 10000, value: 1, loss: 0.25, epochs: 10000 })
 console.log('bye');`;
     const fake = recorder();
     const result = await evaluate(options([process.execPath, '-e', program]), { x: 1 }, undefined, fake.context);
-    expect(result).toEqual({ status: 'ok', value: 0.25, attrs: { step: 10000, value: 1, epochs: 10000 } });
+    expect(result).toEqual({ status: 'ok', loss: 0.25, attrs: { step: 10000, value: 1, epochs: 10000 } });
     expect(fake.reports).toHaveLength(10000);
     expect(fake.reports.every(([step, value], index) => step === index && value === index / 10000)).toBe(true);
     expect(fake.maxInFlight()).toBe(1);

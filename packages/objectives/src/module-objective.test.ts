@@ -68,21 +68,21 @@ const run = async (path: string, exportName = 'default', params = { x: 3 }) =>
 
 describe('module objective', () => {
   it('calls a JS export, sync or async, with the params', async () => {
-    expect(await run('./objective.mjs')).toEqual({ status: 'ok', value: 6 });
-    expect(await run('objective.mjs', 'slow')).toEqual({ status: 'ok', value: 3, attrs: { note: 'hi' } });
+    expect(await run('./objective.mjs')).toEqual({ status: 'ok', loss: 6 });
+    expect(await run('objective.mjs', 'slow')).toEqual({ status: 'ok', loss: 3, attrs: { note: 'hi' } });
   });
 
   it('compiles a TypeScript file on the fly', async () => {
-    expect(await run('./typed.ts', 'train')).toEqual({ status: 'ok', value: 3.5 });
+    expect(await run('./typed.ts', 'train')).toEqual({ status: 'ok', loss: 3.5 });
   });
 
   it('reads CommonJS exports', async () => {
-    expect(await run('./legacy.cjs')).toEqual({ status: 'ok', value: 2 });
-    expect(await run('./legacy.cjs', 'other')).toEqual({ status: 'ok', value: -3 });
+    expect(await run('./legacy.cjs')).toEqual({ status: 'ok', loss: 2 });
+    expect(await run('./legacy.cjs', 'other')).toEqual({ status: 'ok', loss: -3 });
   });
 
   it('resolves a package from the config folder', async () => {
-    expect(await run('my-objective')).toEqual({ status: 'ok', value: 9 });
+    expect(await run('my-objective')).toEqual({ status: 'ok', loss: 9 });
   });
 
   it('names the specifier and where it looked when the module is missing', async () => {
@@ -117,7 +117,7 @@ describe('module objective in a worker thread (the default)', () => {
         shouldPrune: () => false,
       });
     try {
-      expect(await evaluate({ mode: 'ok', x: 4 })).toEqual({ status: 'ok', value: 8 });
+      expect(await evaluate({ mode: 'ok', x: 4 })).toEqual({ status: 'ok', loss: 8 });
       expect(await evaluate({ mode: 'throw', x: 1 })).toMatchObject({
         error: { code: 'OBJECTIVE_THREW', message: 'plain boom' },
       });
@@ -125,7 +125,7 @@ describe('module objective in a worker thread (the default)', () => {
         error: { message: /cannot leave its worker thread/ },
       });
       expect(await evaluate({ mode: 'exit', x: 1 })).toMatchObject({ error: { code: 'OBJECTIVE_EXITED' } });
-      expect(await evaluate({ mode: 'ok', x: 5 })).toEqual({ status: 'ok', value: 10 });
+      expect(await evaluate({ mode: 'ok', x: 5 })).toEqual({ status: 'ok', loss: 10 });
       expect(await evaluate({ mode: 'timer', x: 1 })).toMatchObject({
         error: { code: 'OBJECTIVE_CRASHED', message: /late boom/ },
       });
@@ -135,7 +135,7 @@ describe('module objective in a worker thread (the default)', () => {
       expect(await evaluate({ mode: 'polite', x: 1 }, abortAfter(50))).toMatchObject({
         error: { code: 'OBJECTIVE_THREW', message: 'stopped politely' },
       });
-      expect(await evaluate({ mode: 'ok', x: 6 })).toEqual({ status: 'ok', value: 12 });
+      expect(await evaluate({ mode: 'ok', x: 6 })).toEqual({ status: 'ok', loss: 12 });
     } finally {
       await objective.close?.();
     }
@@ -174,7 +174,7 @@ describe.each(['none', 'worker'] as const)('module objective reports (isolate: %
       const pruned = recorder(3);
       expect(await objective.evaluate({ x: 12 }, pruned.context)).toEqual({
         status: 'ok',
-        value: 3,
+        loss: 3,
         attrs: { stoppedAt: 3 }, // shouldPrune() saw the decision of the report it had just awaited
       });
       expect(pruned.reports).toEqual([
@@ -193,7 +193,7 @@ describe.each(['none', 'worker'] as const)('module objective reports (isolate: %
       const full = recorder();
       expect(await objective.evaluate({ x: 10 }, full.context)).toEqual({
         status: 'ok',
-        value: 1,
+        loss: 1,
         attrs: { stoppedAt: 10 },
       });
       expect(full.reports.map(([step]) => step)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -201,7 +201,7 @@ describe.each(['none', 'worker'] as const)('module objective reports (isolate: %
       const unawaited = recorder();
       expect(await objective.evaluate({ x: 5, mode: 'unawaited' }, unawaited.context)).toEqual({
         status: 'ok',
-        value: 5,
+        loss: 5,
       });
       if (isolate === 'worker') {
         // Across the thread the trial's result waits for its reports, which arrive in order.

@@ -25,7 +25,7 @@ export interface EvaluationContext {
 
 /** What an adapter reports. A failure is a value, not a throw (a throw is turned into one anyway). */
 export type EvaluationResult =
-  | { readonly status: 'ok'; readonly value: number; readonly attrs?: Readonly<Record<string, unknown>> }
+  | { readonly status: 'ok'; readonly loss: number; readonly attrs?: Readonly<Record<string, unknown>> }
   | { readonly status: 'failed'; readonly error: ErrorInfo };
 
 /** Runs the user's program for one set of params and reads its loss. */

@@ -3,14 +3,14 @@ import { interpretObjectiveValue } from './interpret-result.js';
 
 describe('interpretObjectiveValue', () => {
   it('takes a number, or { loss, attrs } whose attrs (and other fields) become the trial attrs', () => {
-    expect(interpretObjectiveValue(1.5)).toEqual({ status: 'ok', value: 1.5 });
-    expect(interpretObjectiveValue({ loss: 2 })).toEqual({ status: 'ok', value: 2 });
+    expect(interpretObjectiveValue(1.5)).toEqual({ status: 'ok', loss: 1.5 });
+    expect(interpretObjectiveValue({ loss: 2 })).toEqual({ status: 'ok', loss: 2 });
     expect(
       interpretObjectiveValue({ loss: 2, attrs: { accuracy: 0.9, curve: [1, 0.5], model: { kind: 'svm' } } }),
-    ).toEqual({ status: 'ok', value: 2, attrs: { accuracy: 0.9, curve: [1, 0.5], model: { kind: 'svm' } } });
+    ).toEqual({ status: 'ok', loss: 2, attrs: { accuracy: 0.9, curve: [1, 0.5], model: { kind: 'svm' } } });
     expect(interpretObjectiveValue({ loss: 2, epochs: 7, attrs: { note: null } })).toEqual({
       status: 'ok',
-      value: 2,
+      loss: 2,
       attrs: { epochs: 7, note: null },
     });
   });

@@ -79,11 +79,11 @@ export const interpretObjectiveValue = (raw: unknown): EvaluationResult => {
         `The objective returned attrs that are not JSON: ${problem}. Attrs are stored as JSON: give numbers, strings, booleans, null, arrays or plain objects.`,
       );
     return Object.keys(merged).length === 0
-      ? { status: 'ok', value: checked }
-      : { status: 'ok', value: checked, attrs: merged };
+      ? { status: 'ok', loss: checked }
+      : { status: 'ok', loss: checked, attrs: merged };
   }
   const checked = checkNumber(raw, '');
-  return typeof checked === 'number' ? { status: 'ok', value: checked } : checked;
+  return typeof checked === 'number' ? { status: 'ok', loss: checked } : checked;
 };
 
 /** The error info of a thrown value. */

@@ -111,7 +111,7 @@ export const outcomeOf = (result: EvaluationResult): TrialOutcome =>
   result.status === 'ok'
     ? {
         state: 'complete' as const,
-        loss: result.value,
+        loss: result.loss,
         ...(result.attrs === undefined ? {} : { attrs: result.attrs }),
       }
     : { state: 'failed' as const, error: result.error };

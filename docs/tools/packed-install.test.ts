@@ -130,7 +130,7 @@ describe('using Parzen from a project outside the repository (packed tarballs, n
         "const space = { x: uniform(-2, 2), kind: choice(['a', 'b']) };",
         "const study = await createStudy({ space, pruner: createMedianPruner(), store: createJsonlStore({ path: 's.jsonl' }) });",
         'const asked = await study.ask();',
-        "const kind: 'a' | 'b' = asked.values.kind;",
+        "const kind: 'a' | 'b' = asked.params.kind;",
         'const suggesters: Suggester[] = [createTpeSuggester(), createRandomSuggester()];',
         'export const all: unknown[] = [kind, suggesters, defineSuggester, createSqliteStore, createPostgresStore, median, createCommandObjective, buildReport, runCli];',
         'export type Seen = Trial;',

@@ -20,7 +20,7 @@ export const createLineReporter = (
     onEvent: (event: EngineEvent) => {
       if (event.type !== 'trial.finished') return;
       finished++;
-      const { trial, values } = event;
+      const { trial, params: values } = event;
       if (trial.state !== 'complete') {
         write(`#${trial.number} ${trial.state}${trial.state === 'failed' ? `: ${trial.error.message}` : ''}`);
         return;

@@ -84,7 +84,7 @@ export const tune = async (options: TuneOptions): Promise<TuneResult> => {
       const asked = await study.ask();
       let result: unknown;
       try {
-        result = trainAndScore(asked.values); // typed by the space: ParamsOf<typeof space>
+        result = trainAndScore(asked.params); // typed by the space: ParamsOf<typeof space>
       } catch (error) {
         result = error instanceof Error ? error : new Error(String(error));
       }

@@ -8,7 +8,7 @@ const complete = (number: number, value: number): EngineEvent => ({
   type: 'trial.finished',
   at,
   trial: { study: 'demo', number, state: 'complete', loss: value, params: {}, startedAt: at, finishedAt: at },
-  values: {},
+  params: {},
 });
 const events: EngineEvent[] = [
   { type: 'study.started', at, study, resumed: false, existingTrials: 0, maxTrials: 4 },
@@ -25,7 +25,7 @@ const events: EngineEvent[] = [
       startedAt: at,
       finishedAt: at,
     },
-    values: {},
+    params: {},
   },
   complete(2, 1.25),
   {
@@ -44,7 +44,7 @@ const events: EngineEvent[] = [
         { step: 1, value: 4 },
       ],
     },
-    values: {},
+    params: {},
   },
 ];
 

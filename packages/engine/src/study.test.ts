@@ -20,8 +20,8 @@ describe('Study (ask/tell)', () => {
     });
     const first = await study.ask();
     expect(first.number).toBe(0);
-    expect(['a', 'b']).toContain(first.values.kind);
-    expect(typeof first.params.kind).toBe('number');
+    expect(['a', 'b']).toContain(first.params.kind);
+    expect(typeof first.internal.kind).toBe('number');
     await study.tell(first.number, 0.5);
     const second = await study.ask();
     await study.tell(second.number, new Error('diverged'));
@@ -29,7 +29,7 @@ describe('Study (ask/tell)', () => {
     await study.tell(third.number, { loss: 0.25, epochs: 3 });
     const trials = await study.trials();
     expect(trials.map((trial) => trial.state)).toEqual(['complete', 'failed', 'complete']);
-    expect(await study.best()).toEqual({ number: 2, loss: 0.25, params: third.values });
+    expect(await study.best()).toEqual({ number: 2, loss: 0.25, params: third.params });
     await expect(study.tell(0, 1)).rejects.toMatchObject({ code: 'TRIAL_ALREADY_FINISHED' });
   });
 });
@@ -42,8 +42,8 @@ describe('Study.optimize', () => {
     const study = await open();
     const asked = await study.ask();
     // Typed: `x` is a number and `kind` is 'a' | 'b' without casts.
-    const x: number = asked.values.x;
-    const kind: 'a' | 'b' = asked.values.kind;
+    const x: number = asked.params.x;
+    const kind: 'a' | 'b' = asked.params.kind;
     await study.tell(asked.number, x ** 2 + (kind === 'a' ? 0 : 1));
     const seen: string[] = [];
     const events: string[] = [];

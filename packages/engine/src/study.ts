@@ -47,8 +47,8 @@ export interface StudyOptions<S extends SpaceDefinition = SpaceDefinition> {
 
 const ignore = (): void => {};
 
-/** A trial to evaluate, as `ask()` returns it: `values` are typed by the study's space. */
-export type StudyTrial<S extends SpaceDefinition> = AskedTrial & { readonly values: ParamsOf<S> };
+/** A trial to evaluate, as `ask()` returns it: its `params` are typed by the study's space. */
+export type StudyTrial<S extends SpaceDefinition> = AskedTrial & { readonly params: ParamsOf<S> };
 
 /** How `study.optimize` runs: a budget (at least one limit) and run controls, as for `fmin`. */
 export interface OptimizeOptions<S extends SpaceDefinition = SpaceDefinition> {
@@ -76,13 +76,13 @@ export interface BestTrial<S extends SpaceDefinition> {
 
 /**
  * A study: ask/tell (you run the objective, the study suggests and records) or `optimize` (the study
- * runs it), over one store. Typed by its space: `ask().values` and `best().params` are `ParamsOf<S>`.
+ * runs it), over one store. Typed by its space: `ask().params` and `best().params` are `ParamsOf<S>`.
  *
  * @example
  * ```ts
  * const study = await Study.open({ space: { x: uniform(-2, 2) }, suggester: createRandomSuggester() });
  * const trial = await study.ask();
- * await study.tell(trial.number, trial.values.x ** 2);
+ * await study.tell(trial.number, trial.params.x ** 2);
  * const { best } = await study.optimize({ objective: ({ x }) => x ** 2, maxTrials: 50 });
  * ```
  */
@@ -129,7 +129,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     return new Study<S>(session, spec.name, options.objective, options.pruner, opened);
   }
 
-  /** A new trial with suggested params (`values` is what the objective should get). */
+  /** A new trial with suggested `params` (what the objective should get). */
   async ask(): Promise<StudyTrial<S>> {
     const asked = await askTrial(this.session);
     if (asked === undefined) throw new Error('unreachable: no limit was given');

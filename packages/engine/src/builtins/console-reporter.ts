@@ -37,7 +37,7 @@ const describe = (event: EngineEvent): string | undefined => {
     case 'trial.finished': {
       const { trial } = event;
       const head = `trial #${trial.number}`;
-      if (trial.state === 'complete') return `${head} loss ${format(trial.loss)}  ${formatParams(event.values)}`;
+      if (trial.state === 'complete') return `${head} loss ${format(trial.loss)}  ${formatParams(event.params)}`;
       if (trial.state === 'failed') return `${head} failed (${trial.error.code}): ${trial.error.message}`;
       const step = trial.intermediate?.at(-1)?.step;
       return `${head} pruned${step === undefined ? '' : ` at step ${step}`}${trial.loss === undefined ? '' : ` loss ${format(trial.loss)}`}`;

@@ -36,8 +36,10 @@ export type EngineEvent =
       readonly type: 'trial.started';
       readonly study: string;
       readonly number: number;
-      readonly params: ParamAssignment;
-      readonly values: ExternalParams;
+      /** What the objective receives. */
+      readonly params: ExternalParams;
+      /** The params' internal form, as the store keeps them (option indices for choices). */
+      readonly internal: ParamAssignment;
     })
   | (At & {
       /** A running trial reported an intermediate value; `prune` is the pruner's decision at that report. */
@@ -48,8 +50,9 @@ export type EngineEvent =
       readonly value: number;
       readonly prune: boolean;
     })
-  | (At & { readonly type: 'trial.finished'; readonly trial: FinishedTrial; readonly values: ExternalParams })
-  | (At & { readonly type: 'study.improved'; readonly best: CompleteTrial; readonly values: ExternalParams })
+  /** `params` are what the objective received; `trial.params` is their internal form. */
+  | (At & { readonly type: 'trial.finished'; readonly trial: FinishedTrial; readonly params: ExternalParams })
+  | (At & { readonly type: 'study.improved'; readonly best: CompleteTrial; readonly params: ExternalParams })
   | (At & {
       readonly type: 'suggestion.explained';
       readonly study: string;

@@ -86,11 +86,11 @@ describe('enqueue', () => {
     expect(await study.enqueue({ x: 1.5, model: 'b' }, { key: 'known' })).toBe(false);
     expect(await study.enqueue({ model: 'a' })).toBe(true);
     const first = await study.ask();
-    expect(first.values).toEqual({ x: -1.5, model: 'b' });
+    expect(first.params).toEqual({ x: -1.5, model: 'b' });
     const second = await study.ask();
-    expect(second.values.model).toBe('a');
-    expect(second.values.depth).toBeGreaterThanOrEqual(1);
-    expect((await study.ask()).values).not.toEqual(first.values);
+    expect(second.params.model).toBe('a');
+    expect(second.params.depth).toBeGreaterThanOrEqual(1);
+    expect((await study.ask()).params).not.toEqual(first.params);
     await expect(study.enqueue({ x: 3 })).rejects.toMatchObject({
       code: 'PARAMS_INVALID',
       issues: [{ pointer: '/x', expected: 'a number from -2 to 2' }],

@@ -206,7 +206,7 @@ describe('runStudy', () => {
     expect(seen.filter((event) => event.type === 'trial.started')).toHaveLength(6);
     expect(seen.filter((event) => event.type === 'study.improved').length).toBeGreaterThan(0);
     const started = seen.find((event) => event.type === 'trial.started');
-    if (started?.type === 'trial.started') expect(['a', 'b']).toContain(started.values.model);
+    if (started?.type === 'trial.started') expect(['a', 'b']).toContain(started.params.model);
   });
 
   it('stops at a loss threshold, after K trials without improvement, and after moreTrials', async () => {

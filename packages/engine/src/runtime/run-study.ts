@@ -158,7 +158,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       }, leaseMs / 3);
       const trialPruning = pruning.begin(asked.number);
       try {
-        const evaluation = await evaluateTrial(options.objective, asked.values, {
+        const evaluation = await evaluateTrial(options.objective, asked.params, {
           trialNumber: asked.number,
           interrupt: interrupt.signal,
           pruning: trialPruning,
@@ -203,7 +203,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
             type: 'study.improved',
             at: now(),
             best: finished,
-            values: toExternalParams(options.space, finished.params),
+            params: toExternalParams(options.space, finished.params),
           });
         }
       }

@@ -21,13 +21,13 @@ export interface StudySession {
   readonly explain?: boolean;
 }
 
-/** A trial handed out by `Study.ask`: its number, its internal params and the values the objective gets. */
+/** A trial handed out by `Study.ask`: its number, the params the objective gets, and their internal form. */
 export interface AskedTrial {
   readonly number: number;
-  /** Internal values (option indices for choices). */
-  readonly params: ParamAssignment;
+  /** The params' internal form, as the store keeps them (option indices for choices). */
+  readonly internal: ParamAssignment;
   /** What the objective receives. */
-  readonly values: ExternalParams;
+  readonly params: ExternalParams;
 }
 
 const now = (): string => new Date().toISOString();
@@ -69,9 +69,9 @@ export const askTrial = async (
     ? (explanation: unknown) =>
         session.emit({ type: 'suggestion.explained', at: now(), study: spec.name, number: trial.number, explanation })
     : undefined;
-  let params: ParamAssignment;
+  let internal: ParamAssignment;
   try {
-    params = await suggestParams(
+    internal = await suggestParams(
       suggester,
       {
         study: spec.name,
@@ -100,10 +100,10 @@ export const askTrial = async (
       },
     );
   }
-  await store.setParams(spec.name, trial.number, params);
-  const values = toExternalParams(session.space, params);
-  session.emit({ type: 'trial.started', at: now(), study: spec.name, number: trial.number, params, values });
-  return { number: trial.number, params, values };
+  await store.setParams(spec.name, trial.number, internal);
+  const params = toExternalParams(session.space, internal);
+  session.emit({ type: 'trial.started', at: now(), study: spec.name, number: trial.number, params, internal });
+  return { number: trial.number, params, internal };
 };
 
 /** The outcome a result records: `ok` completes the trial (with its attrs), `failed` fails it. */
@@ -127,7 +127,7 @@ export const finishAskedTrial = async (
     type: 'trial.finished',
     at: now(),
     trial: finished,
-    values: toExternalParams(session.space, finished.params),
+    params: toExternalParams(session.space, finished.params),
   });
   return finished;
 };

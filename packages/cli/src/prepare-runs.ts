@@ -1,5 +1,11 @@
 import { dirname, resolve } from 'node:path';
-import { type LoadExperimentOptions, type LoadedExperiment, loadExperiment, openStudyScope } from '@parzen/engine';
+import {
+  type LoadExperimentOptions,
+  type LoadedExperiment,
+  loadExperiment,
+  type StartedObjective,
+  startObjective,
+} from '@parzen/engine';
 import { defaultStore, defaultSuggester, loadBuiltinPlugins } from './builtin-plugins.js';
 import { type ConfigProblem, ConfigProblems } from './config-problems.js';
 import { expandMatrix, type Variant } from './matrix.js';
@@ -12,6 +18,11 @@ export interface PreparedRun {
   readonly configPath: string;
   readonly variant: Variant;
   readonly experiment: LoadedExperiment;
+  /**
+   * Its objective, created by the preflight in the study scope the run then uses (so it is built once);
+   * absent without preflight, and for a variant whose objective an earlier run already checked.
+   */
+  readonly started?: StartedObjective;
 }
 
 /** How {@link prepareRuns} treats the configs. */
@@ -53,9 +64,9 @@ export const withBatchStore = (raw: unknown): unknown => {
   return { ...config, store: { ...defaultStore, options: { path } } };
 };
 
-const preflightObjective = async (experiment: LoadedExperiment): Promise<void> => {
-  const objective = await (await openStudyScope(experiment)).create('objective', experiment.config.objective);
-  await objective.close?.();
+/** Closes the objectives the preflight started and no run took (validate, or a run that stopped early). */
+export const closeStarted = async (runs: readonly PreparedRun[]): Promise<void> => {
+  for (const run of runs) await run.started?.objective.close?.();
 };
 
 const prepareFile = async (path: string, options: PrepareOptions): Promise<PreparedRun[]> => {
@@ -67,15 +78,20 @@ const prepareFile = async (path: string, options: PrepareOptions): Promise<Prepa
     const experiment = await loadExperiment(variant.config, await cliLoadOptions(dirname(absolute), options.progress));
     runs.push({ configPath: path, variant, experiment });
   }
-  if (options.preflight === true) {
-    const seen = new Set<string>();
+  if (options.preflight !== true) return runs;
+  const seen = new Set<string>();
+  const checked: PreparedRun[] = [];
+  try {
     for (const run of runs) {
       const key = JSON.stringify(run.experiment.config.objective);
-      if (!seen.has(key)) await preflightObjective(run.experiment);
+      checked.push(seen.has(key) ? run : { ...run, started: await startObjective(run.experiment) });
       seen.add(key);
     }
+  } catch (error) {
+    await closeStarted(checked);
+    throw error;
   }
-  return runs;
+  return checked;
 };
 
 /**
@@ -92,6 +108,9 @@ export const prepareRuns = async (paths: readonly string[], options: PrepareOpti
       problems.push({ path, error });
     }
   }
-  if (problems.length > 0) throw new ConfigProblems(problems);
+  if (problems.length > 0) {
+    await closeStarted(runs);
+    throw new ConfigProblems(problems);
+  }
   return runs;
 };

@@ -1,4 +1,9 @@
-import type { LoadExperimentOptions, LoadedExperiment, RunControls } from './composition/experiment.js';
+import type {
+  LoadExperimentOptions,
+  LoadedExperiment,
+  RunControls,
+  StartedObjective,
+} from './composition/experiment.js';
 import type { StudyScope } from './composition/study-scope.js';
 import type { RunResult } from './runtime/run-study.js';
 
@@ -20,6 +25,13 @@ export const loadExperiment = async (raw: unknown, options?: LoadExperimentOptio
 export const runLoadedExperiment = async (experiment: LoadedExperiment, controls?: RunControls): Promise<RunResult> =>
   (await composition()).runLoadedExperiment(experiment, controls);
 
+/**
+ * Opens a study scope of a loaded experiment and creates its objective there, so a missing module or
+ * program is found before anything runs; pass the result to {@link runLoadedExperiment} as `started`.
+ */
+export const startObjective = async (experiment: LoadedExperiment): Promise<StartedObjective> =>
+  (await composition()).startObjective(experiment);
+
 /** Loads, validates and runs an experiment config in one call. */
 export const runExperiment = async (raw: unknown, options?: LoadExperimentOptions & RunControls): Promise<RunResult> =>
   (await composition()).runExperiment(raw, options);
@@ -34,4 +46,4 @@ export const openStudyScope = async (
 export const configSchemaFor = async (registry: LoadedExperiment['registry']): Promise<object> =>
   (await import('./config/experiment-schema.js')).composeConfigSchema(registry);
 
-export type { LoadExperimentOptions, LoadedExperiment, RunControls, StudyScope };
+export type { LoadExperimentOptions, LoadedExperiment, RunControls, StartedObjective, StudyScope };

@@ -52,7 +52,9 @@ export {
   type RunControls,
   runExperiment,
   runLoadedExperiment,
+  type StartedObjective,
   type StudyScope,
+  startObjective,
 } from './experiment.js';
 export { type FminOptions, type FminResult, fmin } from './fmin.js';
 export type { Budget } from './runtime/budget.js';

@@ -10,7 +10,7 @@ import { type BatchOutcome, compareOutcomes, formatComparison } from '../compari
 import { EXIT } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import type { ConfigOverrides } from '../overrides.js';
-import { type PreparedRun, prepareRuns } from '../prepare-runs.js';
+import { closeStarted, type PreparedRun, prepareRuns } from '../prepare-runs.js';
 import { parseStoreSpec } from '../store-spec.js';
 import { openStudyTrials } from '../study-trials.js';
 import { summaryJson } from '../summary-json.js';
@@ -71,8 +71,11 @@ const executeRuns = async (
   output: Output,
 ): Promise<BatchOutcome[]> => {
   const outcomes: BatchOutcome[] = [];
-  for (const run of runs) {
-    if (interrupts.signal.aborted) break;
+  for (const [index, run] of runs.entries()) {
+    if (interrupts.signal.aborted) {
+      await closeStarted(runs.slice(index));
+      break;
+    }
     const { config } = run.experiment;
     const base = { variant: run.variant.variant, study: config.name, direction: config.direction };
     try {
@@ -80,6 +83,8 @@ const executeRuns = async (
         signal: interrupts.signal,
         forceSignal: interrupts.forceSignal,
         onWarning: (message: string) => output.note(`parzen: warning: ${message}`),
+        // The objective the preflight built, so it is not built twice.
+        ...(run.started === undefined ? {} : { started: run.started }),
       };
       const result = await runLoadedExperiment(run.experiment, controls);
       outcomes.push({ ...base, result });
@@ -129,7 +134,14 @@ export const runConfigs = async (
     preflight: true,
     ...(flags.quiet === true ? { progress: { force: 'off' as const } } : {}),
   });
-  if (resume) await checkStudiesExist(runs);
+  if (resume) {
+    try {
+      await checkStudiesExist(runs);
+    } catch (error) {
+      await closeStarted(runs);
+      throw error;
+    }
+  }
   const interrupts = installInterruptHandlers((name, count) => {
     output.note(
       count === 1

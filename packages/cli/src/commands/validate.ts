@@ -1,5 +1,5 @@
 import type { Output } from '../output.js';
-import { prepareRuns } from '../prepare-runs.js';
+import { closeStarted, prepareRuns } from '../prepare-runs.js';
 
 /**
  * `parzen validate <config...>`: checks each config like `run` does (schema, space, plugin options, the
@@ -7,6 +7,7 @@ import { prepareRuns } from '../prepare-runs.js';
  */
 export const validateConfigs = async (paths: readonly string[], output: Output, json = false): Promise<number> => {
   const runs = await prepareRuns(paths, { preflight: true, progress: { force: 'off' } });
+  await closeStarted(runs);
   const valid: { file: string; studies: string[] }[] = [];
   for (const path of paths) {
     const mine = runs.filter((run) => run.configPath === path);

@@ -7,7 +7,7 @@ import { nonePrunerManifest } from '../builtins/none-pruner.js';
 import type { ExperimentConfig } from '../config/experiment-config.js';
 import type { ConfigDefaults } from '../config/validate-config.js';
 import { checkConfig } from '../config/validate-config.js';
-import type { PluginPackage } from '../contracts/manifest.js';
+import type { PluginInstances, PluginPackage } from '../contracts/manifest.js';
 import { type Logger, SERVICES } from '../contracts/services.js';
 import { importPluginPackage } from '../di/import-plugins.js';
 import type { PluginRegistry } from '../di/registry.js';
@@ -96,8 +96,26 @@ export const openStudyScope = (experiment: LoadedExperiment, options: { readOnly
     ...(experiment.logger === undefined ? {} : { logger: experiment.logger }),
   });
 
-/** Signals that stop a run: `signal` gracefully (finish running trials), `forceSignal` at once. */
-export type RunControls = Pick<RunStudyOptions, 'signal' | 'forceSignal' | 'onWarning'>;
+/**
+ * Signals that stop a run: `signal` gracefully (finish running trials), `forceSignal` at once. `started`:
+ * the study scope and the objective a caller already created in it (to check the config up front, as
+ * `parzen run` does), so the run uses them instead of building the objective a second time.
+ */
+export type RunControls = Pick<RunStudyOptions, 'signal' | 'forceSignal' | 'onWarning'> & {
+  readonly started?: StartedObjective;
+};
+
+/** An objective created ahead of its run, in the study scope the run then uses. */
+export interface StartedObjective {
+  readonly scope: StudyScope;
+  readonly objective: PluginInstances['objective'];
+}
+
+/** Opens a study scope and creates the config's objective in it (a missing module or program fails here). */
+export const startObjective = async (experiment: LoadedExperiment): Promise<StartedObjective> => {
+  const scope = openStudyScope(experiment);
+  return { scope, objective: await scope.create('objective', experiment.config.objective) };
+};
 
 /**
  * Runs a loaded experiment in a study scope of its own: creates the store first (and offers it as a
@@ -105,19 +123,25 @@ export type RunControls = Pick<RunStudyOptions, 'signal' | 'forceSignal' | 'onWa
  */
 export const runLoadedExperiment = async (
   experiment: LoadedExperiment,
-  controls: RunControls = {},
+  { started, ...controls }: RunControls = {},
 ): Promise<RunResult> => {
   const { config } = experiment;
-  const scope = openStudyScope(experiment);
-  const store = await scope.create('store', config.store);
+  const scope = started?.scope ?? openStudyScope(experiment);
+  let store: PluginInstances['store'];
+  try {
+    store = await scope.create('store', config.store);
+  } catch (error) {
+    await started?.objective.close?.();
+    throw error;
+  }
   scope.provideStore(store);
   try {
-    const objective = await scope.create('objective', config.objective);
-    const suggester = await scope.create('suggester', config.suggester);
-    const reporters = await Promise.all(config.reporters.map((choice) => scope.create('reporter', choice)));
-    const pruner = config.pruner === undefined ? undefined : await scope.create('pruner', config.pruner);
-    const stopper = config.stopper === undefined ? undefined : await scope.create('stopper', config.stopper);
+    const objective = started?.objective ?? (await scope.create('objective', config.objective));
     try {
+      const suggester = await scope.create('suggester', config.suggester);
+      const reporters = await Promise.all(config.reporters.map((choice) => scope.create('reporter', choice)));
+      const pruner = config.pruner === undefined ? undefined : await scope.create('pruner', config.pruner);
+      const stopper = config.stopper === undefined ? undefined : await scope.create('stopper', config.stopper);
       return await runStudy({
         spec: { name: config.name, direction: config.direction, seed: config.seed, space: config.space },
         space: experiment.space,

@@ -99,24 +99,33 @@ export interface Growth {
   readonly tailMedian: number;
 }
 
-/** One trial as the run loop stores it: createTrial (lease, limit) + setParams + finishTrial + listTrials. */
-const oneTrial = async (store: TrialStore, study: string, i: number): Promise<void> => {
-  const lease = { owner: `bench:${process.pid}:a`, expiresAt: new Date(Date.now() + 60_000).toISOString() };
-  const trial = await store.createTrial(study, { lease, limit: Number.MAX_SAFE_INTEGER });
-  if (trial === undefined) throw new Error('createTrial refused');
-  await store.setParams(study, trial.number, { x: (i % 97) / 97, y: (i % 89) / 89 });
-  await store.finishTrial(study, trial.number, { state: 'complete', loss: i / 7 });
-  await store.listTrials(study);
+/**
+ * One trial as the run loop stores it: createTrial (lease, limit), then the read that refreshes the loop's
+ * copy of the study before the suggestion (`listTrialsSince` from the last cursor when the store has it,
+ * else `listTrials`), setParams, finishTrial.
+ */
+const trialLoop = (store: TrialStore, study: string) => {
+  let cursor: string | undefined;
+  return async (i: number): Promise<void> => {
+    const lease = { owner: `bench:${process.pid}:a`, expiresAt: new Date(Date.now() + 60_000).toISOString() };
+    const trial = await store.createTrial(study, { lease, limit: Number.MAX_SAFE_INTEGER });
+    if (trial === undefined) throw new Error('createTrial refused');
+    if (store.listTrialsSince === undefined) await store.listTrials(study);
+    else cursor = (await store.listTrialsSince(study, cursor)).cursor;
+    await store.setParams(study, trial.number, { x: (i % 97) / 97, y: (i % 89) / 89 });
+    await store.finishTrial(study, trial.number, { state: 'complete', loss: i / 7 });
+  };
 };
 
 /** Opens the study and grows it to `size` trials, timing each one. */
 export const grow = async (store: TrialStore, size: number, study = 'bench', tail = 1_000): Promise<Growth> => {
   await store.openStudy(overheadSpec(study));
   const times: number[] = [];
+  const oneTrial = trialLoop(store, study);
   const start = performance.now();
   for (let i = 0; i < size; i++) {
     const before = performance.now();
-    await oneTrial(store, study, i);
+    await oneTrial(i);
     if (i >= size - tail) times.push(performance.now() - before);
   }
   const total = performance.now() - start;

@@ -1,5 +1,5 @@
 /**
- * Store overhead per trial (createTrial + setParams + finishTrial + listTrials, as the run loop calls
+ * Store overhead per trial (createTrial + the run loop's read of the study (listTrialsSince when the store has it, else listTrials) + setParams + finishTrial, as the run loop calls
  * them) while a study grows to 1,000 and 10,000 trials, and the time to load a study of that size
  * (open the store, openStudy, listTrials), for the JSONL journal and the SQLite store, with their default
  * fsync policy ('finish': one fsync per finished trial) and with 'never' (the store's own cost, no disk flush).
@@ -85,7 +85,7 @@ publish(
     machineLine(),
     '',
     'Command: `node --conditions=@parzen/source --import tsx bench/store-overhead.ts`. One trial = createTrial (with a',
-    'lease and a limit) + setParams + finishTrial + listTrials, in one process. fsync `finish` is the default (an fsync',
+    'lease and a limit) + the read that refreshes the run loop's copy of the study (listTrialsSince when the store has it, else listTrials) + setParams + finishTrial, in one process. fsync `finish` is the default (an fsync',
     'per finished trial; its cost is the disk\'s); `never` shows the store\'s own cost. "At N": over the last 1,000',
     "trials of a study growing to N trials (the median is robust to other jobs' disk flushes). Load =",
     'open a new store on the file + openStudy + listTrials of all N trials (median of 3).',

@@ -62,7 +62,13 @@ export {
   serviceToken,
 } from './contracts/services.js';
 export type { StopContext, Stopper } from './contracts/stopper.js';
-export type { CreateTrialOptions, EnqueuedParams, NewFinishedTrial, TrialStore } from './contracts/store.js';
+export type {
+  CreateTrialOptions,
+  EnqueuedParams,
+  NewFinishedTrial,
+  TrialChanges,
+  TrialStore,
+} from './contracts/store.js';
 export type { SuggestContext, Suggester, TrialSampler } from './contracts/suggester.js';
 export { manifestProblem, type PluginRegistry } from './di/registry.js';
 export { canonicalJson } from './domain/canonical-json.js';

@@ -14,6 +14,7 @@ import {
   type StudySpec,
   studyNotFound,
   type Trial,
+  type TrialChanges,
   type TrialOutcome,
   type TrialStore,
   trialAlreadyFinished,
@@ -263,6 +264,14 @@ class PostgresTrialStore implements PostgresStore {
       cache.seq = row.updated_seq;
     }
     return [...cache.trials];
+  }
+
+  /** The rows changed since `cursor` (an `updated_seq`), without touching the listing cache. */
+  async listTrialsSince(study: string, cursor?: string): Promise<TrialChanges> {
+    const { id } = await this.requireStudy(study);
+    const rows = await this.retrying('listing trials', () => this.query<TrialRow>('changedSince', [id, cursor ?? '0']));
+    const trials = rows.map((row) => rowToTrial(study, row)).sort((a, b) => a.number - b.number);
+    return { trials, cursor: rows.at(-1)?.updated_seq ?? cursor ?? '0' };
   }
 
   async close(): Promise<void> {

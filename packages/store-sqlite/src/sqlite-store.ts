@@ -15,6 +15,7 @@ import {
   type StudySpec,
   studyNotFound,
   type Trial,
+  type TrialChanges,
   type TrialOutcome,
   type TrialStore,
   trialAlreadyFinished,
@@ -229,6 +230,20 @@ class SqliteTrialStore implements SqliteStore {
         cache.seq = row.updated_seq;
       }
       return [...cache.trials];
+    });
+  }
+
+  /** The rows changed since `cursor` (an `updated_seq`), without touching the listing cache. */
+  async listTrialsSince(study: string, cursor?: string): Promise<TrialChanges> {
+    return this.read('listing trials', () => {
+      this.requireStudy(study);
+      let seq = cursor === undefined ? 0 : Number(cursor);
+      const trials: Trial[] = [];
+      for (const row of this.sql.changedSince.iterate(study, seq) as IterableIterator<TrialRow>) {
+        trials.push(rowToTrial(row));
+        seq = row.updated_seq;
+      }
+      return { trials: trials.sort((a, b) => a.number - b.number), cursor: String(seq) };
     });
   }
 

@@ -14,6 +14,8 @@ interface StudyState {
   readonly queue: EnqueuedParams[];
   readonly keys: Set<string>;
   taken: number;
+  /** The number of every trial written, in write order: `listTrialsSince`'s cursor is a position in it. */
+  readonly changes: number[];
 }
 
 /**
@@ -34,7 +36,9 @@ export const createMemoryStore = (): TrialStore => {
     return trial;
   };
   const replace = (study: string, trial: Trial): void => {
-    state(study).trials[trial.number] = Object.freeze(trial);
+    const found = state(study);
+    found.trials[trial.number] = Object.freeze(trial);
+    found.changes.push(trial.number);
   };
   return {
     name: 'memory',
@@ -45,7 +49,7 @@ export const createMemoryStore = (): TrialStore => {
         return { study: existing.record, resumed: true };
       }
       const record: StudyRecord = Object.freeze({ ...spec, createdAt: new Date().toISOString() });
-      studies.set(spec.name, { record, trials: [], queue: [], keys: new Set(), taken: 0 });
+      studies.set(spec.name, { record, trials: [], queue: [], keys: new Set(), taken: 0, changes: [] });
       return { study: record, resumed: false };
     },
     async getStudy(name) {
@@ -82,6 +86,12 @@ export const createMemoryStore = (): TrialStore => {
     async listTrials(study: string) {
       return [...state(study).trials];
     },
+    async listTrialsSince(study: string, cursor?: string) {
+      const found = state(study);
+      const since = cursor === undefined ? 0 : Number(cursor);
+      const numbers = [...new Set(found.changes.slice(since))].sort((a, b) => a - b);
+      return { trials: numbers.map((number) => found.trials[number] as Trial), cursor: String(found.changes.length) };
+    },
     async reportIntermediate(study: string, number: number, step: number, value: number) {
       const trial = running(study, number);
       replace(study, runningTrial(trial, { intermediate: withIntermediate(trial.intermediate, step, value) }));
@@ -104,6 +114,7 @@ export const createMemoryStore = (): TrialStore => {
       const now = new Date().toISOString();
       const made = added.map((entry, i) => Object.freeze(addedTrial(study, trials.length + i, entry, now)));
       trials.push(...made);
+      state(study).changes.push(...made.map((trial) => trial.number));
       return made;
     },
     async close() {},

@@ -31,6 +31,13 @@ export interface NewFinishedTrial {
   readonly intermediate?: readonly IntermediateValue[];
 }
 
+/** What {@link TrialStore.listTrialsSince} returns. */
+export interface TrialChanges {
+  readonly trials: readonly Trial[];
+  /** Opaque; pass it to the next call to get only what changed after this one. */
+  readonly cursor: string;
+}
+
 /**
  * Where trials live. The store is the truth: the run loop keeps no state a store does not have, so a
  * study can be resumed, shared by processes, or inspected while it runs.
@@ -42,6 +49,7 @@ export interface NewFinishedTrial {
  * - A trial is durable once `finishTrial` resolves.
  * - The optional methods (`reportIntermediate`, `enqueue`, `addTrials`) are implemented by every built-in
  *   store; a feature that needs one fails with `STORE_UNSUPPORTED` on a store without it.
+ *   `listTrialsSince` (memory, sqlite, postgres) only makes the run loop cheaper on large studies.
  */
 export interface TrialStore {
   /** The store plugin's name (`memory`, `jsonl`, `sqlite`, ...). */
@@ -65,6 +73,12 @@ export interface TrialStore {
   finishTrial(study: string, number: number, outcome: TrialOutcome): Promise<FinishedTrial>;
   /** All trials of the study, ordered by number. */
   listTrials(study: string): Promise<readonly Trial[]>;
+  /**
+   * The trials created or changed since `cursor` (every trial when it is absent), ordered by number, and
+   * the cursor for the next call. Optional: the run loop keeps its own copy of the study up to date with
+   * it instead of listing every trial before each suggestion (which costs O(study size) per trial).
+   */
+  listTrialsSince?(study: string, cursor?: string): Promise<TrialChanges>;
   /**
    * Records an intermediate value of a running trial, durably once the promise resolves. A step already
    * reported keeps its first value (the new one is ignored). `TRIAL_ALREADY_FINISHED` for a finished trial.

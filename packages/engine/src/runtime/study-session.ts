@@ -5,9 +5,10 @@ import type { CompiledSpace } from '../domain/compile-space.js';
 import { type ExternalParams, type ParamAssignment, toExternalParams } from '../domain/params.js';
 import { deriveRng } from '../domain/rng.js';
 import type { StudySpec } from '../domain/study.js';
-import type { FinishedTrial, Lease, RunningTrial, Trial, TrialOutcome } from '../domain/trial.js';
+import type { FinishedTrial, Lease, RunningTrial, TrialOutcome } from '../domain/trial.js';
 import { ParzenError } from '../errors.js';
 import type { EngineEvent } from '../events/engine-event.js';
+import { StudyMirror } from './study-mirror.js';
 import { suggestParams } from './suggest-params.js';
 
 /** What asking and telling need: the study, its space and the plugins that serve it. */
@@ -32,22 +33,15 @@ export interface AskedTrial {
 
 const now = (): string => new Date().toISOString();
 
-/**
- * The study's trials but `number`, split into the finished ones (the history) and the running ones.
- * Stores list trials by number, so one pass suffices.
- */
-const historyWithout = (
-  trials: readonly Trial[],
-  number: number,
-): { history: FinishedTrial[]; running: RunningTrial[] } => {
-  const history: FinishedTrial[] = [];
-  const running: RunningTrial[] = [];
-  for (const trial of trials) {
-    if (trial.number === number) continue;
-    if (trial.state === 'running') running.push(trial);
-    else history.push(trial);
+/** Each session's mirror of its study (see {@link StudyMirror}), made on its first suggestion. */
+const mirrors = new WeakMap<StudySession, StudyMirror>();
+const mirrorOf = (session: StudySession): StudyMirror => {
+  let mirror = mirrors.get(session);
+  if (mirror === undefined) {
+    mirror = new StudyMirror(session.store, session.spec.name);
+    mirrors.set(session, mirror);
   }
-  return { history, running };
+  return mirror;
 };
 
 /**
@@ -64,14 +58,14 @@ export const askTrial = async (
   const options = { ...(lease === undefined ? {} : { lease }), ...(limit === undefined ? {} : { limit }) };
   const trial: RunningTrial | undefined = await store.createTrial(spec.name, options);
   if (trial === undefined) return undefined;
-  const { history, running } = historyWithout(await store.listTrials(spec.name), trial.number);
   const explain = session.explain
     ? (explanation: unknown) =>
         session.emit({ type: 'suggestion.explained', at: now(), study: spec.name, number: trial.number, explanation })
     : undefined;
-  let internal: ParamAssignment;
-  try {
-    internal = await suggestParams(
+  // The suggester is shown the study as the loop's mirror has it, refreshed from the store (a store error
+  // is thrown as it is); a suggester that fails fails this trial.
+  const suggested = await mirrorOf(session).whileStable(trial.number, ({ history, running }) =>
+    suggestParams(
       suggester,
       {
         study: spec.name,
@@ -86,8 +80,13 @@ export const askTrial = async (
       },
       // An enqueued entry's params, when the store handed this trial one.
       trial.params,
-    );
-  } catch (error) {
+    ).then(
+      (internal) => ({ internal }),
+      (error: unknown) => ({ error }),
+    ),
+  );
+  if ('error' in suggested) {
+    const { error } = suggested;
     const message = error instanceof Error ? error.message : String(error);
     await store.finishTrial(spec.name, trial.number, { state: 'failed', error: { code: 'SUGGESTER_FAILED', message } });
     if (error instanceof ParzenError) throw error;
@@ -100,6 +99,7 @@ export const askTrial = async (
       },
     );
   }
+  const { internal } = suggested;
   await store.setParams(spec.name, trial.number, internal);
   const params = toExternalParams(session.space, internal);
   session.emit({ type: 'trial.started', at: now(), study: spec.name, number: trial.number, params, internal });

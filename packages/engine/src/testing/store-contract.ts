@@ -11,7 +11,7 @@ export interface StoreContractOptions {
    * Optional methods the store leaves out (their tests are not run). Every built-in store has them all;
    * a third-party store without them cannot prune, enqueue or import.
    */
-  readonly without?: readonly ('reportIntermediate' | 'enqueue' | 'addTrials')[];
+  readonly without?: readonly ('reportIntermediate' | 'enqueue' | 'addTrials' | 'listTrialsSince')[];
 }
 
 const spec: StudySpec = {
@@ -218,6 +218,46 @@ export const describeStoreContract = (name: string, options: StoreContractOption
           expect((await again.createTrial(spec.name))?.params).toEqual({});
           await again.close();
         }
+      });
+    }
+
+    if (!without.has('listTrialsSince')) {
+      it('lists every trial, then only those created or changed since the cursor, in number order', async () => {
+        const store = await open();
+        const since = must(store.listTrialsSince, 'listTrialsSince').bind(store);
+        for (let i = 0; i < 3; i++) await store.createTrial(spec.name);
+        await store.finishTrial(spec.name, 0, { state: 'complete', loss: 1 });
+        const first = await since(spec.name);
+        expect(first.trials.map((trial) => [trial.number, trial.state])).toEqual([
+          [0, 'complete'],
+          [1, 'running'],
+          [2, 'running'],
+        ]);
+        expect((await since(spec.name, first.cursor)).trials).toEqual([]);
+        await store.finishTrial(spec.name, 2, { state: 'failed', error: { code: 'X', message: 'x' } });
+        await store.setParams(spec.name, 1, { x: 0.5 });
+        await store.createTrial(spec.name);
+        const next = await since(spec.name, first.cursor);
+        expect(next.trials.map((trial) => [trial.number, trial.state])).toEqual([
+          [1, 'running'],
+          [2, 'failed'],
+          [3, 'running'],
+        ]);
+        expect(next.trials[0]?.params).toEqual({ x: 0.5 });
+        expect((await since(spec.name, next.cursor)).trials).toEqual([]);
+        if (options.reopen !== undefined) {
+          // Another store over the same data (another worker) sees this one's writes after its cursor.
+          const other = await options.reopen(store);
+          const seen = must(other.listTrialsSince, 'listTrialsSince').bind(other);
+          const before = await seen(spec.name);
+          expect(before.trials).toHaveLength(4);
+          await store.finishTrial(spec.name, 3, { state: 'complete', loss: 2 });
+          expect((await seen(spec.name, before.cursor)).trials).toMatchObject([
+            { number: 3, state: 'complete', loss: 2 },
+          ]);
+          await other.close();
+        }
+        await store.close();
       });
     }
 

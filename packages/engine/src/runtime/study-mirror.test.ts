@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryStore } from '../builtins/memory-store.js';
+import type { TrialStore } from '../contracts/store.js';
+import type { StudySpec } from '../domain/study.js';
+import { StudyMirror, type TrialViews } from './study-mirror.js';
+
+const spec: StudySpec = {
+  name: 'mirror',
+  direction: 'minimize',
+  seed: 1,
+  space: { x: { type: 'uniform', low: 0, high: 1 } },
+};
+
+/** The memory store, counting full listings; `incremental: false` hides `listTrialsSince`. */
+const countingStore = async (incremental: boolean) => {
+  const inner = createMemoryStore();
+  await inner.openStudy(spec);
+  const calls = { full: 0, since: 0 };
+  const { listTrialsSince, ...rest } = inner;
+  const listTrials = (study: string) => {
+    calls.full++;
+    return inner.listTrials(study);
+  };
+  const store: TrialStore = incremental
+    ? {
+        ...rest,
+        listTrials,
+        listTrialsSince: (study: string, cursor?: string) => {
+          calls.since++;
+          return (listTrialsSince as NonNullable<TrialStore['listTrialsSince']>)(study, cursor);
+        },
+      }
+    : { ...rest, listTrials };
+  return { store, calls };
+};
+
+const shape = (views: TrialViews) => ({
+  history: views.history.map((trial) => [trial.number, trial.state]),
+  running: views.running.map((trial) => trial.number),
+});
+
+describe.each([true, false])('StudyMirror (store lists changes: %s)', (incremental) => {
+  it('shows finished trials in number order, however they finished, and running ones without the asked one', async () => {
+    const { store, calls } = await countingStore(incremental);
+    const mirror = new StudyMirror(store, spec.name);
+    for (let i = 0; i < 4; i++) await store.createTrial(spec.name);
+    await store.finishTrial(spec.name, 2, { state: 'complete', loss: 2 });
+    expect(await mirror.whileStable(3, async (views) => shape(views))).toEqual({
+      history: [[2, 'complete']],
+      running: [0, 1],
+    });
+    await store.finishTrial(spec.name, 0, { state: 'failed', error: { code: 'X', message: 'x' } });
+    await store.finishTrial(spec.name, 3, { state: 'complete', loss: 3 });
+    await store.createTrial(spec.name);
+    expect(await mirror.whileStable(4, async (views) => shape(views))).toEqual({
+      history: [
+        [0, 'failed'],
+        [2, 'complete'],
+        [3, 'complete'],
+      ],
+      running: [1],
+    });
+    // A changes-listing store is never listed in full; the others are listed once per refresh.
+    expect(calls).toEqual(incremental ? { full: 0, since: 2 } : { full: 2, since: 0 });
+  });
+
+  it('keeps the views unchanged while a task runs: the next refresh waits for it', async () => {
+    const { store } = await countingStore(incremental);
+    const mirror = new StudyMirror(store, spec.name);
+    await store.createTrial(spec.name);
+    await store.createTrial(spec.name);
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let started: () => void = () => {};
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const first = mirror.whileStable(1, async (views) => {
+      const before = shape(views);
+      started();
+      await gate; // meanwhile trial 0 finishes and a second task asks for a refresh
+      return { before, after: shape(views) };
+    });
+    await running;
+    await store.finishTrial(spec.name, 0, { state: 'complete', loss: 1 });
+    const second = mirror.whileStable(1, async (views) => shape(views));
+    release();
+    const { before, after } = await first;
+    expect(after).toEqual(before);
+    expect(before).toEqual({ history: [], running: [0] });
+    expect(await second).toEqual({ history: [[0, 'complete']], running: [] });
+  });
+
+  it('lets a failed task pass: the next one still runs', async () => {
+    const { store } = await countingStore(incremental);
+    const mirror = new StudyMirror(store, spec.name);
+    await expect(mirror.whileStable(0, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await mirror.whileStable(0, async (views) => views.history.length)).toBe(0);
+  });
+});

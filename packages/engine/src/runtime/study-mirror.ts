@@ -1,0 +1,99 @@
+import type { TrialStore } from '../contracts/store.js';
+import type { FinishedTrial, RunningTrial, Trial } from '../domain/trial.js';
+
+/** What a suggester is shown: the study's finished trials and its running ones, each in number order. */
+export interface TrialViews {
+  readonly history: readonly FinishedTrial[];
+  readonly running: readonly RunningTrial[];
+}
+
+/** Inserts `trial` into `finished` (ordered by number); most trials finish in order, so usually a push. */
+const insertByNumber = (finished: FinishedTrial[], trial: FinishedTrial): void => {
+  const last = finished.at(-1);
+  if (last === undefined || last.number < trial.number) {
+    finished.push(trial);
+    return;
+  }
+  let low = 0;
+  let high = finished.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((finished[middle] as FinishedTrial).number < trial.number) low = middle + 1;
+    else high = middle;
+  }
+  finished.splice(low, 0, trial);
+};
+
+/**
+ * The run loop's own copy of one study, kept up to date from the store. With a store that lists changes
+ * (`listTrialsSince`) a refresh reads only what changed, and the finished trials are kept in one array
+ * that grows in place: showing them to a suggester costs nothing, where a full listing copies the whole
+ * study (at 100,000 trials a fresh array of that size costs milliseconds). Other stores are listed in full.
+ *
+ * Refreshes and the suggestions that read the views run one at a time ({@link StudyMirror.whileStable}),
+ * so the arrays a suggester is shown do not change while it decides.
+ */
+export class StudyMirror {
+  private readonly byNumber: (Trial | undefined)[] = [];
+  private finished: FinishedTrial[] = [];
+  private readonly runningNumbers = new Set<number>();
+  private cursor: string | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly store: TrialStore,
+    private readonly study: string,
+  ) {}
+
+  /**
+   * Runs `task` with the views refreshed from the store, after any earlier task has finished; the views
+   * stay unchanged until `task` settles. `without` leaves that (running) trial out of `running`.
+   */
+  whileStable<T>(without: number, task: (views: TrialViews) => Promise<T>): Promise<T> {
+    const run = this.queue.then(async () => {
+      await this.refresh();
+      return task({ history: this.finished, running: this.runningWithout(without) });
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async refresh(): Promise<void> {
+    const { store, study } = this;
+    if (store.listTrialsSince === undefined) {
+      this.rebuild(await store.listTrials(study));
+      return;
+    }
+    const changes = await store.listTrialsSince(study, this.cursor);
+    for (const trial of changes.trials) this.apply(trial);
+    this.cursor = changes.cursor;
+  }
+
+  private rebuild(trials: readonly Trial[]): void {
+    this.byNumber.length = 0;
+    this.runningNumbers.clear();
+    this.finished = [];
+    for (const trial of trials) this.apply(trial);
+  }
+
+  private apply(trial: Trial): void {
+    const before = this.byNumber[trial.number];
+    this.byNumber[trial.number] = trial;
+    if (trial.state === 'running') {
+      this.runningNumbers.add(trial.number);
+      return;
+    }
+    this.runningNumbers.delete(trial.number);
+    // Finished trials never change: one seen finished before is already in place.
+    if (before === undefined || before.state === 'running') insertByNumber(this.finished, trial);
+  }
+
+  private runningWithout(number: number): RunningTrial[] {
+    const running: RunningTrial[] = [];
+    for (const other of this.runningNumbers) {
+      if (other === number) continue;
+      running.push(this.byNumber[other] as RunningTrial);
+    }
+    return running.sort((a, b) => a.number - b.number);
+  }
+}

@@ -85,7 +85,7 @@ publish(
     machineLine(),
     '',
     'Command: `node --conditions=@parzen/source --import tsx bench/store-overhead.ts`. One trial = createTrial (with a',
-    'lease and a limit) + the read that refreshes the run loop's copy of the study (listTrialsSince when the store has it, else listTrials) + setParams + finishTrial, in one process. fsync `finish` is the default (an fsync',
+    "lease and a limit) + the read that refreshes the run loop's copy of the study (listTrialsSince when the store has it, else listTrials) + setParams + finishTrial, in one process. fsync `finish` is the default (an fsync",
     'per finished trial; its cost is the disk\'s); `never` shows the store\'s own cost. "At N": over the last 1,000',
     "trials of a study growing to N trials (the median is robust to other jobs' disk flushes). Load =",
     'open a new store on the file + openStudy + listTrials of all N trials (median of 3).',

@@ -7,6 +7,4 @@ const tempPath = useTempDir('jsonl-contract');
 describeStoreContract('jsonl', {
   create: () => createJsonlStore({ path: tempPath('study.parzen.jsonl') }),
   reopen: (store) => createJsonlStore({ path: (store as JsonlStore).path }),
-  // The run loop lists a journal in full before each suggestion (see the store's README).
-  without: ['listTrialsSince'],
 });

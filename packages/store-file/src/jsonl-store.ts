@@ -13,6 +13,7 @@ import {
   type StudySpec,
   studyNotFound,
   type Trial,
+  type TrialChanges,
   type TrialOutcome,
   type TrialStore,
   trialAlreadyFinished,
@@ -196,6 +197,15 @@ class JsonlTrialStore implements JsonlStore {
   async listTrials(study: string): Promise<readonly Trial[]> {
     this.refresh();
     return [...this.study(study).trials];
+  }
+
+  /** The trials this store's replica created or replaced since `cursor` (a position in its change log). */
+  async listTrialsSince(study: string, cursor?: string): Promise<TrialChanges> {
+    this.refresh();
+    const found = this.study(study);
+    const since = cursor === undefined ? 0 : Number(cursor);
+    const numbers = [...new Set(found.changes.slice(since))].sort((a, b) => a - b);
+    return { trials: numbers.map((number) => found.trials[number] as Trial), cursor: String(found.changes.length) };
   }
 
   async close(): Promise<void> {

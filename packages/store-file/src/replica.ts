@@ -22,6 +22,8 @@ export interface ReplicaStudy {
   /** The keys of the entries ever queued. */
   readonly keys: Set<string>;
   taken: number;
+  /** The number of every trial created or replaced, in replay order (`listTrialsSince`'s cursor indexes it). */
+  readonly changes: number[];
 }
 
 /**
@@ -75,7 +77,14 @@ export class Replica {
       case 'study':
         if (!this.byName.has(record.study.name)) {
           const study = Object.freeze({ ...record.study });
-          this.byName.set(record.study.name, { record: study, trials: [], queue: [], keys: new Set(), taken: 0 });
+          this.byName.set(record.study.name, {
+            record: study,
+            trials: [],
+            queue: [],
+            keys: new Set(),
+            taken: 0,
+            changes: [],
+          });
         }
         return;
       case 'trial':
@@ -123,13 +132,16 @@ export class Replica {
       found.taken = Math.max(found.taken, entry + 1);
     }
     found.trials.push(Object.freeze(runningTrial({ study, number, params, startedAt, lease })));
+    found.changes.push(number);
   }
 
   private addTrials(record: Extract<JournalRecord, { op: 'add' }>): void {
     const found = this.require(record.study);
     if (!this.isNext(found, record)) return;
-    for (const [index, trial] of record.trials.entries())
+    for (const [index, trial] of record.trials.entries()) {
       found.trials.push(Object.freeze(addedTrial(record.study, record.number + index, trial, record.at)));
+      found.changes.push(record.number + index);
+    }
   }
 
   /** Call after applying a batch of records, before reading: puts pending intermediate values in their trials. */
@@ -145,6 +157,7 @@ export class Replica {
     if (intermediate === undefined || trial?.state !== 'running') return trial;
     this.curves.get(study)?.delete(number);
     study.trials[number] = Object.freeze(runningTrial(trial, { intermediate }));
+    study.changes.push(number);
     return study.trials[number];
   }
 
@@ -164,6 +177,7 @@ export class Replica {
       trials[record.number] = Object.freeze(runningTrial(trial, { params: copyParams(record.params) }));
     else if (record.op === 'lease') trials[record.number] = Object.freeze(runningTrial(trial, { lease: record.lease }));
     else trials[record.number] = Object.freeze(finishedTrial(trial, record.outcome, record.finishedAt));
+    study.changes.push(record.number);
   }
 
   private report(study: ReplicaStudy, number: number, step: number, value: number): void {

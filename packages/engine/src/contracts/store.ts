@@ -47,9 +47,9 @@ export interface TrialChanges {
  * - A finished trial is immutable: finishing it again rejects with `TRIAL_ALREADY_FINISHED`.
  * - Returned objects are snapshots; later writes never change them.
  * - A trial is durable once `finishTrial` resolves.
- * - The optional methods (`reportIntermediate`, `enqueue`, `addTrials`) are implemented by every built-in
- *   store; a feature that needs one fails with `STORE_UNSUPPORTED` on a store without it.
- *   `listTrialsSince` (memory, sqlite, postgres) only makes the run loop cheaper on large studies.
+ * - The optional methods (`reportIntermediate`, `enqueue`, `addTrials`, `listTrialsSince`) are implemented
+ *   by every built-in store; a feature that needs one fails with `STORE_UNSUPPORTED` on a store without
+ *   it. Without `listTrialsSince` the run loop lists the whole study before each suggestion instead.
  */
 export interface TrialStore {
   /** The store plugin's name (`memory`, `jsonl`, `sqlite`, ...). */

@@ -12,7 +12,12 @@ export interface SuggestContext {
   /** The number of the trial being sampled. */
   readonly trialNumber: number;
   readonly space: CompiledSpace;
-  /** The study's finished trials (complete, failed, pruned), ordered by number. Immutable. */
+  /**
+   * The study's finished trials (complete, failed, pruned), ordered by number. The trials are immutable;
+   * the array does not change while `beginTrial` and its sampler run, but the run loop grows it in place
+   * afterwards (copying a large study for every trial would cost more than the suggestion), so a suggester
+   * that keeps it for a later trial keeps a copy.
+   */
   readonly history: readonly FinishedTrial[];
   /**
    * The other trials running now, from this process and from other workers, ordered by number. Their

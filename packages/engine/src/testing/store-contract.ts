@@ -9,7 +9,8 @@ export interface StoreContractOptions {
   readonly reopen?: (store: TrialStore) => TrialStore | Promise<TrialStore>;
   /**
    * Optional methods the store leaves out (their tests are not run). Every built-in store has them all;
-   * a third-party store without them cannot prune, enqueue or import.
+   * a third-party store without them cannot prune, enqueue or import, and without `listTrialsSince` the
+   * run loop lists the whole study before each suggestion.
    */
   readonly without?: readonly ('reportIntermediate' | 'enqueue' | 'addTrials' | 'listTrialsSince')[];
 }

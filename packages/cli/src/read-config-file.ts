@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { CliError } from './exit-codes.js';
 import { duplicateKey, MAX_DEPTH, tooDeep } from './json-checks.js';
 
@@ -42,7 +42,9 @@ const checkDepth = (parsed: unknown, path: string): void => {
 const parseYamlText = (text: string, path: string): unknown => {
   let parsed: unknown;
   try {
-    parsed = parseYaml(text, { prettyErrors: true, maxAliasCount: 100, uniqueKeys: true }) as unknown;
+    // Loaded for YAML configs only (its Node build is CommonJS), so JSON configs never load the parser.
+    const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+    parsed = parse(text, { prettyErrors: true, maxAliasCount: 100, uniqueKeys: true }) as unknown;
   } catch (error) {
     throw new CliError(`${path}: not valid YAML: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -1,4 +1,4 @@
-import { type LoadedExperiment, openStudyScope, ParzenError, type Trial } from '@parzen/engine';
+import { type LoadedExperiment, openStoreForReading, ParzenError, type Trial } from '@parzen/engine';
 
 /**
  * Reads a study's trials from its store without running anything, creating or writing anything (the
@@ -7,7 +7,7 @@ import { type LoadedExperiment, openStudyScope, ParzenError, type Trial } from '
  */
 export const openStudyTrials = async (experiment: LoadedExperiment): Promise<readonly Trial[]> => {
   const { config } = experiment;
-  const store = await (await openStudyScope(experiment, { readOnly: true })).create('store', config.store);
+  const store = await openStoreForReading(experiment);
   try {
     await store.getStudy(config.name);
     return await store.listTrials(config.name);

@@ -122,6 +122,22 @@ describe('what an import costs', () => {
     expect(reached).toEqual(['commander', 'seedrandom']);
   });
 
+  it('loading a config and reading its store (parzen trials, best, export) load no inversify, rxjs or yaml', () => {
+    // composition/experiment.ts is what `loadExperiment` and `openStoreForReading` import (lazily); the
+    // container (study-scope.ts) is imported only when a study scope opens, for a run.
+    for (const entry of [
+      join(packagesDir, 'engine', 'src', 'composition', 'experiment.ts'),
+      join(packagesDir, 'cli', 'src', 'commands', 'inspect.ts'),
+      join(packagesDir, 'cli', 'src', 'commands', 'export.ts'),
+    ]) {
+      const reached = [...reachedPackages(entry)];
+      expect(
+        reached.filter((name) => ['inversify', 'rxjs', 'yaml'].includes(name)),
+        entry,
+      ).toEqual([]);
+    }
+  });
+
   it('random search, TPE and the stores load nothing heavy when imported', () => {
     for (const name of ['algo-random', 'algo-tpe', 'store-file', 'store-sqlite', 'objectives']) {
       const reached = [...reachedPackages(join(packagesDir, name, 'src', 'index.ts'))];

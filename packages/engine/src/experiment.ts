@@ -5,6 +5,8 @@ import type {
   StartedObjective,
 } from './composition/experiment.js';
 import type { StudyScope } from './composition/study-scope.js';
+import type { PluginChoice } from './config/experiment-config.js';
+import type { TrialStore } from './contracts/store.js';
 import type { RunResult } from './runtime/run-study.js';
 
 // The composition root loads inversify and ajv (and the bus, rxjs); these wrappers load it on first use,
@@ -36,11 +38,16 @@ export const startObjective = async (experiment: LoadedExperiment): Promise<Star
 export const runExperiment = async (raw: unknown, options?: LoadExperimentOptions & RunControls): Promise<RunResult> =>
   (await composition()).runExperiment(raw, options);
 
-/** A study scope of a loaded experiment: create its plugins (a store to read, say) with the study's services. */
-export const openStudyScope = async (
-  experiment: LoadedExperiment,
-  options?: { readonly readOnly?: boolean },
-): Promise<StudyScope> => (await composition()).openStudyScope(experiment, options);
+/** A study scope of a loaded experiment (a child container): create its plugins with the study's services. */
+export const openStudyScope = async (experiment: LoadedExperiment): Promise<StudyScope> =>
+  (await composition()).openStudyScope(experiment);
+
+/**
+ * Opens a loaded experiment's store (or `choice`, another store) for reading only: it never creates, locks
+ * or writes anything, and fails with `STUDY_NOT_FOUND` when there is nothing to read. Needs no container.
+ */
+export const openStoreForReading = async (experiment: LoadedExperiment, choice?: PluginChoice): Promise<TrialStore> =>
+  (await composition()).openStoreForReading(experiment, choice);
 
 /** The JSON Schema of configs with the loaded plugins' options (for `parzen schema`). */
 export const configSchemaFor = async (registry: LoadedExperiment['registry']): Promise<object> =>

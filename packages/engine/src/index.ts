@@ -48,6 +48,7 @@ export {
   type LoadExperimentOptions,
   type LoadedExperiment,
   loadExperiment,
+  openStoreForReading,
   openStudyScope,
   type RunControls,
   runExperiment,

@@ -3,7 +3,7 @@ import {
   formatSummary,
   type LoadedExperiment,
   loadExperiment,
-  openStudyScope,
+  openStoreForReading,
   type PluginChoice,
   summarize,
   type Trial,
@@ -137,7 +137,7 @@ const onlyStudy = (studies: readonly StudyRecord[] | undefined, store: string): 
 };
 
 const inspect = async (target: InspectTarget, output: Output): Promise<InspectedStudy> => {
-  const store = await (await openStudyScope(target.experiment, { readOnly: true })).create('store', target.store);
+  const store = await openStoreForReading(target.experiment, target.store);
   try {
     const record =
       target.study === undefined

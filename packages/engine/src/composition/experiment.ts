@@ -4,18 +4,18 @@ import { functionObjectiveManifest, type ObjectiveFunction } from '../builtins/f
 import { memoryStoreManifest } from '../builtins/memory-store.js';
 import { noImprovementStopperManifest } from '../builtins/no-improvement-stopper.js';
 import { nonePrunerManifest } from '../builtins/none-pruner.js';
-import type { ExperimentConfig } from '../config/experiment-config.js';
+import type { ExperimentConfig, PluginChoice } from '../config/experiment-config.js';
 import type { ConfigDefaults } from '../config/validate-config.js';
 import { checkConfig } from '../config/validate-config.js';
 import type { PluginInstances, PluginPackage } from '../contracts/manifest.js';
 import { type Logger, SERVICES } from '../contracts/services.js';
 import { importPluginPackage } from '../di/import-plugins.js';
-import type { PluginRegistry } from '../di/registry.js';
-import { PLUGIN_REGISTRY } from '../di/tokens.js';
+import { createRegistry, type PluginRegistry } from '../di/registry.js';
 import type { CompiledSpace } from '../domain/compile-space.js';
 import { describeValue, invalidConfig } from '../errors.js';
 import { type RunResult, type RunStudyOptions, runStudy } from '../runtime/run-study.js';
-import { createRootContainer, createStudyScope, type StudyScope } from './study-scope.js';
+import { createStoreForReading } from './create-plugin.js';
+import type { StudyScope } from './study-scope.js';
 
 /** The engine's own plugins: the memory store, the console reporter, the `none` pruner and the `no-improvement` stopper. */
 export const enginePlugins: PluginPackage = {
@@ -47,8 +47,8 @@ export interface LoadedExperiment {
   readonly space: CompiledSpace;
   readonly registry: PluginRegistry;
   readonly baseDir: string;
-  /** The composition root's container (plugins and contributed services); each study gets a child of it. */
-  readonly container: Container;
+  /** The plugin packages; the composition root's container is made from them when a study first runs. */
+  readonly packages: readonly PluginPackage[];
   readonly logger?: Logger;
 }
 
@@ -72,29 +72,59 @@ export const loadExperiment = async (raw: unknown, options: LoadExperimentOption
   const packages: PluginPackage[] = [enginePlugins, ...(options.plugins ?? [])];
   if (options.functions !== undefined) packages.push({ manifests: [functionObjectiveManifest(options.functions)] });
   for (const specifier of pluginSpecifiers(raw)) packages.push(await importPluginPackage(specifier, baseDir));
-  const container = createRootContainer(packages);
-  const registry = container.get<PluginRegistry>(PLUGIN_REGISTRY);
+  const registry = createRegistry(packages.flatMap((pkg) => pkg.manifests));
   const { config, space } = checkConfig(raw, registry, options.defaults);
   return {
     config,
     space,
     registry,
     baseDir,
-    container,
+    packages,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   };
 };
 
-/** A child container for one study of a loaded experiment, to create its plugins with their services. */
-export const openStudyScope = (experiment: LoadedExperiment, options: { readOnly?: boolean } = {}): StudyScope =>
-  createStudyScope(experiment.container, {
+/** Each loaded experiment's root container (inversify), made when its first study scope opens. */
+const containers = new WeakMap<LoadedExperiment, Container>();
+
+/**
+ * A child container for one study of a loaded experiment, to create its plugins with their services.
+ * The first one loads inversify and makes the experiment's root container.
+ */
+export const openStudyScope = async (experiment: LoadedExperiment): Promise<StudyScope> => {
+  const { createRootContainer, createStudyScope } = await import('./study-scope.js');
+  let container = containers.get(experiment);
+  if (container === undefined) {
+    container = createRootContainer(experiment.packages);
+    containers.set(experiment, container);
+  }
+  return createStudyScope(container, {
     study: experiment.config.name,
     seed: experiment.config.seed,
     baseDir: experiment.baseDir,
     space: experiment.space,
-    ...(options.readOnly === true ? { readOnly: true } : {}),
     ...(experiment.logger === undefined ? {} : { logger: experiment.logger }),
   });
+};
+
+/**
+ * Opens the store of a loaded experiment for reading only (`parzen trials`, `best`, `export`): it never
+ * creates, locks or writes anything, and this path needs no container (see {@link createStoreForReading}).
+ */
+export const openStoreForReading = (
+  experiment: LoadedExperiment,
+  choice: PluginChoice = experiment.config.store,
+): Promise<PluginInstances['store']> =>
+  createStoreForReading(
+    experiment.registry,
+    {
+      study: experiment.config.name,
+      seed: experiment.config.seed,
+      baseDir: experiment.baseDir,
+      ...(experiment.logger === undefined ? {} : { logger: experiment.logger }),
+    },
+    choice,
+  );
 
 /**
  * Signals that stop a run: `signal` gracefully (finish running trials), `forceSignal` at once. `started`:
@@ -113,7 +143,7 @@ export interface StartedObjective {
 
 /** Opens a study scope and creates the config's objective in it (a missing module or program fails here). */
 export const startObjective = async (experiment: LoadedExperiment): Promise<StartedObjective> => {
-  const scope = openStudyScope(experiment);
+  const scope = await openStudyScope(experiment);
   return { scope, objective: await scope.create('objective', experiment.config.objective) };
 };
 
@@ -126,7 +156,7 @@ export const runLoadedExperiment = async (
   { started, ...controls }: RunControls = {},
 ): Promise<RunResult> => {
   const { config } = experiment;
-  const scope = started?.scope ?? openStudyScope(experiment);
+  const scope = started?.scope ?? (await openStudyScope(experiment));
   let store: PluginInstances['store'];
   try {
     store = await scope.create('store', config.store);

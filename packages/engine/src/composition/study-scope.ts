@@ -20,6 +20,7 @@ import type { CompiledSpace } from '../domain/compile-space.js';
 import { deriveRng } from '../domain/rng.js';
 import { ParzenError } from '../errors.js';
 import { createEventBus } from '../events/event-bus.js';
+import { createPlugin, stderrLogger } from './create-plugin.js';
 
 /** The root container: every plugin package's manifests and service providers, and the registry built from them. */
 export const createRootContainer = (packages: readonly PluginPackage[]): Container => {
@@ -36,12 +37,6 @@ export const createRootContainer = (packages: readonly PluginPackage[]): Contain
     )
     .inSingletonScope();
   return root;
-};
-
-/** The engine's logger: notes on stderr. */
-export const stderrLogger: Logger = {
-  info: (message) => process.stderr.write(`${message}\n`),
-  warn: (message) => process.stderr.write(`parzen: warning: ${message}\n`),
 };
 
 /** One study's child container and what is created in it. */
@@ -61,8 +56,6 @@ export interface StudyScopeOptions {
   readonly logger?: Logger;
   /** The study's space, given to plugin factories (an objective checks its templates against it). */
   readonly space?: CompiledSpace;
-  /** Inspection only: stores open what exists for reading and never write (see {@link PluginContext}). */
-  readonly readOnly?: boolean;
 }
 
 /**
@@ -104,29 +97,12 @@ export const createStudyScope = (root: Container, options: StudyScopeOptions): S
     study: options.study,
     services,
     ...(options.space === undefined ? {} : { space: options.space }),
-    ...(options.readOnly === true ? { readOnly: true } : {}),
   };
   return {
     services,
     provideStore: (store) => {
       child.bind(SERVICES.store.id).toConstantValue(store);
     },
-    create: async (kind, choice) => {
-      const manifest = registry.get(kind, choice.use);
-      if (manifest === undefined) {
-        throw new ParzenError('CONFIG_UNKNOWN_PLUGIN', `No ${kind} plugin named \`${choice.use}\`.`);
-      }
-      try {
-        return (await manifest.create(choice.options ?? {}, context)) as PluginInstances[typeof kind];
-      } catch (error) {
-        // A read-only store with nothing to read says so plainly (`parzen trials` on a missing store).
-        if (error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND') throw error;
-        throw new ParzenError(
-          'PLUGIN_INVALID',
-          `The ${kind} plugin \`${choice.use}\` could not start: ${(error as Error).message}`,
-          { plugin: choice.use, cause: error },
-        );
-      }
-    },
+    create: (kind, choice) => createPlugin(registry, context, kind, choice),
   };
 };

@@ -1,11 +1,11 @@
-import { filter, type Observable, type OperatorFunction, Subject, type Subscription } from 'rxjs';
+import { createRequire } from 'node:module';
+import type { Observable, OperatorFunction, Subscription } from 'rxjs';
 import type { Reporter } from '../contracts/reporter.js';
 import type { EngineEvent, EngineEventType, EventOf } from './engine-event.js';
 
 /**
  * The study's event bus: the only Subject of the engine. The run loop sees `emit`; reporters and
- * plugins that asked for the bus see a read-only stream. Loaded only by runs that have listeners, so
- * `fmin` without reporters never loads rxjs.
+ * plugins that asked for the bus see a read-only stream. rxjs loads with the first bus.
  */
 export interface EventBus {
   /** Sends an event to every subscriber, synchronously. */
@@ -15,9 +15,21 @@ export interface EventBus {
   complete(): void;
 }
 
+type Rx = typeof import('rxjs');
+let loaded: Rx | undefined;
+/**
+ * rxjs, loaded on first use: a study scope offers the bus as a service, but paths that never ask for it
+ * (`parzen best`, `trials`, `--version`) never load rxjs. Its Node build is CommonJS, so a synchronous
+ * require gives the same module instance as an `import` elsewhere.
+ */
+const rx = (): Rx => {
+  loaded ??= createRequire(import.meta.url)('rxjs') as Rx;
+  return loaded;
+};
+
 /** A new bus (a plain rxjs Subject behind `emit`). */
 export const createEventBus = (): EventBus => {
-  const subject = new Subject<EngineEvent>();
+  const subject = new (rx().Subject)<EngineEvent>();
   return {
     emit: (event) => subject.next(event),
     events$: subject.asObservable(),
@@ -27,7 +39,7 @@ export const createEventBus = (): EventBus => {
 
 /** Narrows a stream of events to the given types. */
 export const ofType = <T extends EngineEventType>(...types: [T, ...T[]]): OperatorFunction<EngineEvent, EventOf<T>> =>
-  filter((event): event is EventOf<T> => (types as readonly string[]).includes(event.type));
+  rx().filter((event): event is EventOf<T> => (types as readonly string[]).includes(event.type));
 
 const failure = (reporter: Reporter, error: unknown): EngineEvent => ({
   type: 'plugin.failed',

@@ -12,6 +12,7 @@ export const createFunctionObjective = <P = ExternalParams>(
   name = 'function',
 ): ObjectiveAdapter => ({
   name,
+  sharesThread: true,
   async evaluate(params, context) {
     try {
       return interpretObjectiveValue(await fn(params as P, context));

@@ -31,6 +31,12 @@ export type EvaluationResult =
 /** Runs the user's program for one set of params and reads its loss. */
 export interface ObjectiveAdapter {
   readonly name: string;
+  /**
+   * True when the objective's code runs on Parzen's own thread (a function; a module with `isolate:
+   * "none"`): an error it throws outside its call (a timer, a callback) then fails the trials running at
+   * that moment (`OBJECTIVE_CRASHED`) instead of ending the process.
+   */
+  readonly sharesThread?: boolean;
   /** Evaluates one set of params (as the objective sees them); a failure is a `failed` result, not a throw. */
   evaluate(params: ExternalParams, context: EvaluationContext): Promise<EvaluationResult>;
   /** Releases what the adapter holds (workers, processes) once the run is over. */

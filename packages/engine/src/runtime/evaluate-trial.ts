@@ -1,6 +1,7 @@
 import type { EvaluationContext, EvaluationResult, ObjectiveAdapter } from '../contracts/objective.js';
 import type { ExternalParams } from '../domain/params.js';
 import { thrownErrorInfo } from './interpret-result.js';
+import { watchStrayErrors } from './stray-errors.js';
 
 export interface EvaluateOptions {
   readonly trialNumber: number;
@@ -24,7 +25,21 @@ export const evaluateTrial = async (
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let onInterrupt: (() => void) | undefined;
+  let unwatch: (() => void) | undefined;
   const stopped = new Promise<EvaluationResult>((resolve) => {
+    if (objective.sharesThread === true) {
+      unwatch = watchStrayErrors((error) => {
+        controller.abort(new Error('crashed'));
+        const { message } = thrownErrorInfo(error);
+        resolve({
+          status: 'failed',
+          error: {
+            code: 'OBJECTIVE_CRASHED',
+            message: `The objective threw outside its call (in a timer or a callback) while this trial ran: ${message}`,
+          },
+        });
+      });
+    }
     if (options.timeoutMs !== undefined && Number.isFinite(options.timeoutMs)) {
       timer = setTimeout(() => {
         controller.abort(new Error('timeout'));
@@ -60,6 +75,7 @@ export const evaluateTrial = async (
     return await Promise.race([evaluation, stopped]);
   } finally {
     if (timer !== undefined) clearTimeout(timer);
+    unwatch?.();
     if (onInterrupt !== undefined) options.interrupt?.removeEventListener('abort', onInterrupt);
   }
 };

@@ -14,9 +14,11 @@ import type { EventBus } from '../events/event-bus.js';
 import { type Budget, BudgetTracker, trialLimit } from './budget.js';
 import { enqueueConfigEntries } from './enqueue.js';
 import { evaluateTrial } from './evaluate-trial.js';
+import { thrownErrorInfo } from './interpret-result.js';
 import { createPruning } from './pruning.js';
 import { createWorkerId, failStaleTrials } from './stale-trials.js';
 import { askStopper } from './stopping.js';
+import { watchStrayErrorsBetweenTrials } from './stray-errors.js';
 import { type AskedTrial, askTrial, finishAskedTrial, type StudySession } from './study-session.js';
 import { summarize } from './summarize.js';
 
@@ -219,7 +221,19 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     // No more workers than trials left to run: `concurrency: 1000` with 3 trials starts 3.
     const left = limit === undefined ? Number.POSITIVE_INFINITY : limit - existing.length;
     const workers = Math.max(1, Math.min(options.concurrency ?? 1, left, MAX_CONCURRENCY));
-    await Promise.all(Array.from({ length: workers }, guarded));
+    // An objective on this thread may throw from a timer after its trial ended: a warning, not a crash.
+    const unwatch = options.objective.sharesThread
+      ? watchStrayErrorsBetweenTrials((error) =>
+          (options.onWarning ?? defaultWarning)(
+            `the objective threw outside its call (in a timer or a callback) between trials: ${thrownErrorInfo(error).message}`,
+          ),
+        )
+      : undefined;
+    try {
+      await Promise.all(Array.from({ length: workers }, guarded));
+    } finally {
+      unwatch?.();
+    }
     const trials = await store.listTrials(spec.name);
     const summary = summarize(spec.name, spec.direction, options.space, trials);
     const stopped = stopMessage === undefined ? {} : { stopMessage };

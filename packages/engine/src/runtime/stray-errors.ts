@@ -1,0 +1,29 @@
+/**
+ * Errors an objective on Parzen's own thread throws outside its call (in a timer, a callback, an
+ * unawaited promise). Node would end the process with a stack trace; instead each trial evaluating at
+ * that moment fails with the error, and one thrown between trials is a warning. One process-wide
+ * listener, present only while a run of such an objective is in progress, so an error at any other time
+ * ends the process as usual.
+ */
+const trials = new Set<(error: unknown) => void>();
+const runs = new Set<(error: unknown) => void>();
+
+const onStray = (error: unknown): void => {
+  const targets = trials.size > 0 ? trials : runs;
+  for (const handle of [...targets]) handle(error);
+};
+
+const watch = (set: Set<(error: unknown) => void>, handle: (error: unknown) => void): (() => void) => {
+  if (trials.size === 0 && runs.size === 0) process.on('uncaughtException', onStray);
+  set.add(handle);
+  return () => {
+    if (!set.delete(handle)) return;
+    if (trials.size === 0 && runs.size === 0) process.off('uncaughtException', onStray);
+  };
+};
+
+/** While a trial evaluates: `fail` gets the first stray error. Call the returned function when it ends. */
+export const watchStrayErrors = (fail: (error: unknown) => void): (() => void) => watch(trials, fail);
+
+/** While a run is in progress: `warn` gets stray errors thrown when no trial is evaluating. */
+export const watchStrayErrorsBetweenTrials = (warn: (error: unknown) => void): (() => void) => watch(runs, warn);

@@ -1,0 +1,72 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+// An uncaught exception is process behaviour (Node ends the process), so this runs fmin in a child
+// process, on the built packages.
+const packages = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const built = (name: string) => pathToFileURL(join(packages, name, 'dist', 'index.js')).href;
+
+let dir: string;
+beforeAll(() => {
+  for (const name of ['engine', 'algo-random'])
+    if (!existsSync(join(packages, name, 'dist', 'index.js')))
+      throw new Error(`packages/${name} is not built: run \`pnpm build\` first.`);
+  dir = mkdtempSync(join(tmpdir(), 'parzen-stray-'));
+});
+
+const run = (objective: string) => {
+  const script = join(dir, `run-${Math.random().toString(36).slice(2)}.mjs`);
+  writeFileSync(
+    script,
+    `import { fmin } from '${built('engine')}';
+import { createRandomSuggester } from '${built('algo-random')}';
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const result = await fmin({
+  space: { x: { type: 'uniform', low: 0, high: 1 } },
+  suggester: createRandomSuggester(),
+  maxTrials: 4,
+  objective: ${objective},
+});
+console.log(JSON.stringify({ trials: result.trials.map((t) => [t.number, t.state, t.error?.code ?? null, t.error?.message ?? null]) }));
+`,
+  );
+  return spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 30_000 });
+};
+
+describe('an error an in-code objective throws outside its call', () => {
+  it('fails the trial running when a timer throws, and the study goes on', () => {
+    const child = run(`async ({ x }, context) => {
+      if (context.trialNumber === 1) setTimeout(() => { throw new Error('late boom'); }, 0);
+      await sleep(30);
+      return x;
+    }`);
+    expect(child.status, child.stderr).toBe(0);
+    const { trials } = JSON.parse(child.stdout.trim().split('\n').at(-1) as string) as { trials: unknown[][] };
+    expect(trials.map((trial) => trial.slice(0, 3))).toEqual([
+      [0, 'complete', null],
+      [1, 'failed', 'OBJECTIVE_CRASHED'],
+      [2, 'complete', null],
+      [3, 'complete', null],
+    ]);
+    expect(trials[1]?.[3]).toMatch(
+      /threw outside its call \(in a timer or a callback\) while this trial ran: late boom/,
+    );
+  });
+
+  it('fails the trial on a rejected promise nobody awaits, too', () => {
+    const child = run(`async ({ x }, context) => {
+      if (context.trialNumber === 2) Promise.reject(new Error('lost promise'));
+      await sleep(30);
+      return x;
+    }`);
+    expect(child.status, child.stderr).toBe(0);
+    const { trials } = JSON.parse(child.stdout.trim().split('\n').at(-1) as string) as { trials: unknown[][] };
+    expect(trials[2]?.slice(0, 3)).toEqual([2, 'failed', 'OBJECTIVE_CRASHED']);
+    expect(trials[2]?.[3]).toMatch(/lost promise/);
+    expect(trials.filter((trial) => trial[1] === 'complete')).toHaveLength(3);
+  });
+});

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -92,5 +94,41 @@ describe('Ctrl-C and SIGTERM', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     const grandchild = Number(readFileSync(join(dir, 'hang.pid'), 'utf8'));
     expect(isAlive(grandchild)).toBe(false);
+  });
+
+  it('Ctrl-C while another live process holds the journal lock stops at once, writing nothing', async () => {
+    // The holder: a live process on this host, so the lock is not stale until its 10 s age.
+    const holder = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      const path = writeIn(
+        dir,
+        'locked.json',
+        heartConfig({
+          name: 'locked',
+          objective: { use: 'module', options: { path: './slow.mjs' } },
+          store: { use: 'jsonl', options: { path: './locked.jsonl' } },
+        }),
+      );
+      writeFileSync(
+        join(dir, 'locked.jsonl.lock'),
+        JSON.stringify({ pid: holder.pid, host: hostname(), at: new Date().toISOString() }),
+      );
+      const run = await runParzen(['run', path], {
+        cwd: dir,
+        // The store says it is waiting after a second; Ctrl-C then.
+        onStart: signalWhen(/waiting for the lock .*locked\.jsonl\.lock \(held by pid \d+.*\); Ctrl-C stops/, [
+          'SIGINT',
+        ]),
+      });
+      expect(run.code, run.stderr).toBe(130);
+      // Before, the run went on waiting until the lock was 10 s old and broken as stale.
+      expect(run.stderr).not.toMatch(/Starting study locked/);
+      expect(run.stderr).toMatch(
+        /study locked: Stopped while waiting for the lock .*locked\.jsonl\.lock \(held by pid \d+/,
+      );
+      expect(readFileSync(join(dir, 'locked.jsonl'), 'utf8')).toBe('');
+    } finally {
+      holder.kill();
+    }
   });
 });

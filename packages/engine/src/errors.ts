@@ -25,7 +25,8 @@ export type ErrorCode =
   | 'IMPORT_INVALID'
   | 'PRUNER_FAILED'
   | 'REPORT_INVALID'
-  | 'STOPPER_FAILED';
+  | 'STOPPER_FAILED'
+  | 'INTERRUPTED';
 
 /** One problem found in a config or a space: where, what was expected and what was found. */
 export interface ConfigIssue {

@@ -59,6 +59,7 @@ export {
   type ServiceProvider,
   type Services,
   type ServiceToken,
+  type Stopping,
   serviceToken,
 } from './contracts/services.js';
 export type { StopContext, Stopper } from './contracts/stopper.js';

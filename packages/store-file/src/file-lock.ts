@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ParzenError } from '@parzen/engine/plugin';
 import { journalFailed } from './journal-errors.js';
 
 /** What a lock file holds: who took the lock and when. */
@@ -26,6 +27,8 @@ export interface FileLockOptions {
   readonly timeoutMs: number;
   /** A lock older than this is broken whoever holds it (its holder hung or runs on another host). */
   readonly staleMs: number;
+  /** Told once when a wait passes a second (a person may wonder why nothing happens). */
+  readonly onLongWait?: (message: string) => void;
 }
 
 const HOST = hostname();
@@ -71,16 +74,42 @@ export class FileLock {
 
   constructor(private readonly options: FileLockOptions) {}
 
-  /** Takes the lock, waiting (asynchronously) while another process holds it. */
-  async acquire(): Promise<void> {
-    const deadline = Date.now() + this.options.timeoutMs;
+  /**
+   * Takes the lock, waiting (asynchronously) while another process holds it. When `giveUp` aborts during
+   * the wait (Ctrl-C), throws `INTERRUPTED` without taking it.
+   */
+  async acquire(giveUp?: AbortSignal): Promise<void> {
+    const started = Date.now();
+    const deadline = started + this.options.timeoutMs;
+    let told = false;
     for (let attempt = 0; ; attempt++) {
+      if (!told && Date.now() - started > 1_000) {
+        told = true;
+        this.options.onLongWait?.(`waiting for the lock ${this.options.path}${this.holderText()}`);
+      }
       if (this.tryCreate()) return;
       // Retry at once after breaking a stale lock, but never past the deadline.
       if (this.breakIfStale() && Date.now() <= deadline) continue;
       if (Date.now() > deadline) throw this.timedOut();
-      await sleep(backoffMs(attempt));
+      if (giveUp?.aborted) throw this.interrupted();
+      try {
+        await sleep(backoffMs(attempt), undefined, giveUp === undefined ? {} : { signal: giveUp });
+      } catch {
+        throw this.interrupted();
+      }
     }
+  }
+
+  private holderText(): string {
+    const holder = readHolder(this.options.path);
+    return holder === undefined ? '' : ` (held by pid ${holder.pid} on ${holder.host})`;
+  }
+
+  private interrupted(): ParzenError {
+    return new ParzenError(
+      'INTERRUPTED',
+      `Stopped while waiting for the lock ${this.options.path}${this.holderText()}.`,
+    );
   }
 
   /** Releases the lock, unless it was broken and taken by another process meanwhile (another file). */

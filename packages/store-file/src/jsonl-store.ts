@@ -9,6 +9,7 @@ import {
   type ParamAssignment,
   ParzenError,
   type RunningTrial,
+  type Stopping,
   type StudyRecord,
   type StudySpec,
   studyNotFound,
@@ -39,6 +40,11 @@ export interface JsonlStoreOptions {
   readonly lockTimeoutMs?: number;
   /** A lock held longer than this is broken (its holder hung, or died on another host). Default 10 s. */
   readonly staleLockMs?: number;
+  /**
+   * The run's stop signals: a wait for the lock gives up (`INTERRUPTED`) at the first Ctrl-C when the
+   * write saves nothing (a new trial, params, a lease), and at the second one for any write.
+   */
+  readonly stopping?: Stopping;
   /**
    * Inspection only: open an existing journal for reading (no lock, no append handle, nothing created);
    * a missing file is `STUDY_NOT_FOUND`, and every write is refused.
@@ -77,6 +83,7 @@ class JsonlTrialStore implements JsonlStore {
   private readonly lock: FileLock;
   private readonly queue = createSerialQueue();
   private readonly readOnly: boolean;
+  private readonly stopping: Stopping | undefined;
 
   constructor(
     readonly path: string,
@@ -84,6 +91,7 @@ class JsonlTrialStore implements JsonlStore {
   ) {
     this.fsync = options.fsync ?? 'finish';
     this.readOnly = options.readOnly === true;
+    this.stopping = options.stopping;
     const onWarning = options.onWarning ?? defaultWarning;
     this.reader = new JournalReader(path, this.replica, (message) => {
       this.warnings.push(message);
@@ -93,6 +101,7 @@ class JsonlTrialStore implements JsonlStore {
       path: `${path}.lock`,
       timeoutMs: options.lockTimeoutMs ?? 30_000,
       staleMs: options.staleLockMs ?? 10_000,
+      onLongWait: (message) => onWarning(`${message}; Ctrl-C stops`),
     });
   }
 
@@ -155,7 +164,7 @@ class JsonlTrialStore implements JsonlStore {
       this.running(study, number);
       append({ op: 'finish', study, number, finishedAt: new Date().toISOString(), outcome }, true);
       return this.study(study).trials[number] as FinishedTrial;
-    });
+    }, true);
   }
 
   async reportIntermediate(study: string, number: number, step: number, value: number): Promise<void> {
@@ -164,7 +173,7 @@ class JsonlTrialStore implements JsonlStore {
       // A step already reported keeps its first value: nothing to write.
       if (withIntermediate(trial.intermediate, step, value) === trial.intermediate) return;
       append({ op: 'report', study, number, step, value }, true);
-    });
+    }, true);
   }
 
   async enqueue(study: string, entries: readonly EnqueuedParams[]): Promise<number> {
@@ -186,7 +195,7 @@ class JsonlTrialStore implements JsonlStore {
       const at = new Date().toISOString();
       append({ op: 'add', study, number, at, trials: added.map(normalized) }, true);
       return trials.slice(number) as FinishedTrial[];
-    });
+    }, true);
   }
 
   async listStudies(): Promise<readonly StudyRecord[]> {
@@ -232,12 +241,12 @@ class JsonlTrialStore implements JsonlStore {
    * process's lines: checks happen against the latest state, so numbers are never allocated twice.
    * The lock is released before fsync; the call resolves after it.
    */
-  private write<T>(task: (append: Append, file: JournalFile) => T): Promise<T> {
+  private write<T>(task: (append: Append, file: JournalFile) => T, saves = false): Promise<T> {
     if (this.readOnly)
       return Promise.reject(new ParzenError('STORE_FAILED', `The journal \`${this.path}\` was opened read-only.`));
     return this.queue(async () => {
       const file = this.open();
-      await this.lock.acquire();
+      await this.lock.acquire(saves ? this.stopping?.force : this.stopping?.stop);
       let sync = false;
       let result: T;
       try {

@@ -43,6 +43,8 @@ export const jsonlStoreManifest = defineStore<JsonlStoreManifestOptions>({
       ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
       onWarning: (message) => logger.warn(message),
       ...(context.readOnly === true ? { readOnly: true } : {}),
+      // A wait for another process's lock gives up at Ctrl-C (see JsonlStoreOptions.stopping).
+      ...(context.services.has(SERVICES.stopping) ? { stopping: context.services.get(SERVICES.stopping) } : {}),
     });
   },
 });

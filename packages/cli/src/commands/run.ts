@@ -94,6 +94,12 @@ const executeRuns = async (
           `parzen: every trial of study ${base.study} in this run failed; see \`parzen trials ${run.configPath}\`.`,
         );
     } catch (error) {
+      // Told to stop while the store waited for another process's lock: nothing ran, nothing is lost.
+      if (interrupts.signal.aborted && error instanceof ParzenError && error.code === 'INTERRUPTED') {
+        output.note(`parzen: study ${base.study}: ${error.message}`);
+        await closeStarted(runs.slice(runs.indexOf(run) + 1));
+        break;
+      }
       if (runs.length === 1) throw error;
       outcomes.push({ ...base, error });
       output.note(`parzen: study ${base.study} stopped with an error: ${(error as Error).message}`);

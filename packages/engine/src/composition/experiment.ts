@@ -157,6 +157,8 @@ export const runLoadedExperiment = async (
 ): Promise<RunResult> => {
   const { config } = experiment;
   const scope = started?.scope ?? (await openStudyScope(experiment));
+  // Plugins that wait (a store waiting for a lock) see Ctrl-C through the `stopping` service.
+  scope.followStops(controls);
   let store: PluginInstances['store'];
   try {
     store = await scope.create('store', config.store);

@@ -39,6 +39,13 @@ export const createRootContainer = (packages: readonly PluginPackage[]): Contain
   return root;
 };
 
+/** Aborts `controller` when `signal` does (at once if it already has). */
+const follow = (signal: AbortSignal | undefined, controller: AbortController): void => {
+  if (signal === undefined) return;
+  if (signal.aborted) controller.abort(signal.reason);
+  else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+};
+
 /** One study's child container and what is created in it. */
 export interface StudyScope {
   readonly services: Services;
@@ -46,6 +53,8 @@ export interface StudyScope {
   create<K extends PluginKind>(kind: K, choice: PluginChoice): Promise<PluginInstances[K]>;
   /** Binds the study's store as the `store` service (done once it is created). */
   provideStore(store: PluginInstances['store']): void;
+  /** Makes the `stopping` service follow a run's stop signals (see {@link Stopping}). */
+  followStops(signals: { readonly signal?: AbortSignal; readonly forceSignal?: AbortSignal }): void;
 }
 
 /** What a study scope needs to know of its study. */
@@ -78,6 +87,9 @@ export const createStudyScope = (root: Container, options: StudyScopeOptions): S
     has: (token) => child.isBound(token.id),
   };
   child.bind(SERVICES.clock.id).toConstantValue({ now: () => new Date() });
+  const stop = new AbortController();
+  const force = new AbortController();
+  child.bind(SERVICES.stopping.id).toConstantValue({ stop: stop.signal, force: force.signal });
   child.bind(SERVICES.logger.id).toConstantValue(options.logger ?? stderrLogger);
   child.bind(SERVICES.rng.id).toConstantValue((purpose: string) => deriveRng(options.seed, -1, `service:${purpose}`));
   child
@@ -102,6 +114,10 @@ export const createStudyScope = (root: Container, options: StudyScopeOptions): S
     services,
     provideStore: (store) => {
       child.bind(SERVICES.store.id).toConstantValue(store);
+    },
+    followStops: ({ signal, forceSignal }) => {
+      follow(signal, stop);
+      follow(forceSignal, force);
     },
     create: (kind, choice) => createPlugin(registry, context, kind, choice),
   };

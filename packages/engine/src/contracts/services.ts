@@ -26,6 +26,16 @@ export interface Logger {
   warn(message: string): void;
 }
 
+/**
+ * The run's stop signals, for plugins that wait (a store waiting for a lock, say): `stop` aborts at the
+ * first Ctrl-C or SIGTERM (a wait with nothing to save may give up), `force` at the second (any wait may).
+ * A plugin that gives up throws a `ParzenError` with code `INTERRUPTED`.
+ */
+export interface Stopping {
+  readonly stop: AbortSignal;
+  readonly force: AbortSignal;
+}
+
 /** A seeded random stream for `purpose`, derived from the study seed: the same seed gives the same stream. */
 export type RngFactory = (purpose: string) => Rng;
 
@@ -38,6 +48,7 @@ export const SERVICES = {
   logger: serviceToken<Logger>('logger'),
   rng: serviceToken<RngFactory>('rng'),
   bus: serviceToken<EventBus>('bus'),
+  stopping: serviceToken<Stopping>('stopping'),
   store: serviceToken<TrialStore>('store'),
 } as const;
 

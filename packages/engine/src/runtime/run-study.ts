@@ -9,6 +9,7 @@ import type { CompiledSpace } from '../domain/compile-space.js';
 import { toExternalParams } from '../domain/params.js';
 import type { StudyRecord, StudySpec } from '../domain/study.js';
 import { bestTrial, type Lease, type Trial } from '../domain/trial.js';
+import { ParzenError } from '../errors.js';
 import type { StopReason, StudySummary } from '../events/engine-event.js';
 import type { EventBus } from '../events/event-bus.js';
 import { type Budget, BudgetTracker, trialLimit } from './budget.js';
@@ -214,6 +215,8 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       try {
         await worker();
       } catch (error) {
+        // A store that gave up waiting (for a lock, say) because the run was told to stop: a stop, not a failure.
+        if (reason === 'aborted' && error instanceof ParzenError && error.code === 'INTERRUPTED') return;
         fatal ??= error;
         reason ??= 'error';
       }

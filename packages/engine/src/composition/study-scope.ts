@@ -53,7 +53,7 @@ export interface StudyScope {
   create<K extends PluginKind>(kind: K, choice: PluginChoice): Promise<PluginInstances[K]>;
   /** Binds the study's store as the `store` service (done once it is created). */
   provideStore(store: PluginInstances['store']): void;
-  /** Makes the `stopping` service follow a run's stop signals (see {@link Stopping}). */
+  /** Makes the `stopping` service (the run's Ctrl-C signals, for plugins that wait) follow a run's stop signals. */
   followStops(signals: { readonly signal?: AbortSignal; readonly forceSignal?: AbortSignal }): void;
 }
 

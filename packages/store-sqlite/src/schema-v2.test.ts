@@ -56,7 +56,7 @@ describe('sqlite schema version 2', () => {
     expect(versionOf(path)).toBe(1);
 
     const store = createSqliteStore({ path });
-    expect(versionOf(path)).toBe(2);
+    expect(versionOf(path)).toBe(3); // through version 2 and version 3 (columns named loss and attrs)
     expect((await store.openStudy(spec)).resumed).toBe(true);
     const before = await store.listTrials(spec.name);
     expect(before[0]).toMatchObject({ state: 'complete', loss: 1.5, params: { x: 0.25 } });
@@ -71,6 +71,14 @@ describe('sqlite schema version 2', () => {
     expect(trials.map((trial) => trial.number)).toEqual([0, 1, 2]);
     expect(trials[1]?.intermediate).toEqual([{ step: 0, value: 0.75 }]);
     await again.close();
+
+    // Version 3 names the columns as the domain does.
+    const db = new Database(path, { readonly: true });
+    const columns = (db.prepare('PRAGMA table_info(trials)').all() as { name: string }[]).map((column) => column.name);
+    db.close();
+    expect(columns).toEqual(expect.arrayContaining(['loss', 'attrs']));
+    expect(columns).not.toContain('value');
+    expect(columns).not.toContain('attributes');
   });
 
   it('shows another connection new intermediate values and imports on its next incremental look', async () => {

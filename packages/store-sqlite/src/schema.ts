@@ -72,6 +72,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX enqueued_waiting ON enqueued (study, seq) WHERE taken_by IS NULL;
     `,
   },
+  {
+    version: 3,
+    description: "a trial's loss and attrs under those names",
+    sql: `
+      -- The domain calls them loss and attrs; the columns now say so too.
+      ALTER TABLE trials RENAME COLUMN value TO loss;
+      ALTER TABLE trials RENAME COLUMN attributes TO attrs;
+    `,
+  },
 ];
 
 const readVersion = (db: Database): number | undefined => {

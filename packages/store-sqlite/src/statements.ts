@@ -19,8 +19,8 @@ const SQL = {
   nextSeq: 'SELECT COALESCE(MAX(updated_seq) + 1, 1) FROM trials WHERE study = ?',
   insertTrial: `INSERT INTO trials (study, number, state, params, lease_owner, lease_expires_at, started_at, updated_seq)
     VALUES (@study, @number, 'running', @params, @owner, @expiresAt, @startedAt, @seq)`,
-  insertFinished: `INSERT INTO trials (study, number, state, params, value, attributes, error, started_at, finished_at, updated_seq)
-    VALUES (@study, @number, @state, @params, @value, @attributes, @error, @startedAt, @finishedAt, @seq)`,
+  insertFinished: `INSERT INTO trials (study, number, state, params, loss, attrs, error, started_at, finished_at, updated_seq)
+    VALUES (@study, @number, @state, @params, @loss, @attrs, @error, @startedAt, @finishedAt, @seq)`,
   // A step already reported keeps its first value.
   insertIntermediate:
     'INSERT OR IGNORE INTO intermediate (study, number, step, value) VALUES (@study, @number, @step, @value)',
@@ -35,7 +35,7 @@ const SQL = {
   setParams: 'UPDATE trials SET params = @params, updated_seq = @seq WHERE study = @study AND number = @number',
   setLease: `UPDATE trials SET lease_owner = @owner, lease_expires_at = @expiresAt, updated_seq = @seq
     WHERE study = @study AND number = @number`,
-  finish: `UPDATE trials SET state = @state, value = @value, attributes = @attributes, error = @error, lease_owner = NULL,
+  finish: `UPDATE trials SET state = @state, loss = @loss, attrs = @attrs, error = @error, lease_owner = NULL,
     lease_expires_at = NULL, finished_at = @finishedAt, updated_seq = @seq WHERE study = @study AND number = @number`,
   // Each changed trial with its intermediate values.
   changedSince: `SELECT t.*, ${INTERMEDIATE} AS intermediate FROM trials t WHERE t.study = ? AND t.updated_seq > ?

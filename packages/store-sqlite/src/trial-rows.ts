@@ -14,8 +14,8 @@ export interface TrialRow {
   readonly number: number;
   readonly state: TrialState;
   readonly params: string;
-  readonly value: number | null;
-  readonly attributes: string | null;
+  readonly loss: number | null;
+  readonly attrs: string | null;
   readonly error: string | null;
   readonly lease_owner: string | null;
   readonly lease_expires_at: string | null;
@@ -29,16 +29,16 @@ export interface TrialRow {
 /** The columns an outcome sets. */
 export interface OutcomeColumns {
   readonly state: TrialState;
-  readonly value: number | null;
-  readonly attributes: string | null;
+  readonly loss: number | null;
+  readonly attrs: string | null;
   readonly error: string | null;
 }
 
-/** Maps an outcome to its columns (JSON for attributes and the error). */
+/** Maps an outcome to its columns (JSON for the attrs and the error). */
 export const outcomeColumns = (outcome: TrialOutcome): OutcomeColumns => ({
   state: outcome.state,
-  value: outcome.state === 'failed' ? null : (outcome.loss ?? null),
-  attributes: outcome.state === 'complete' && outcome.attrs !== undefined ? JSON.stringify(outcome.attrs) : null,
+  loss: outcome.state === 'failed' ? null : (outcome.loss ?? null),
+  attrs: outcome.state === 'complete' && outcome.attrs !== undefined ? JSON.stringify(outcome.attrs) : null,
   error: outcome.state === 'failed' ? JSON.stringify(outcome.error) : null,
 });
 
@@ -50,13 +50,11 @@ const leaseOf = (row: TrialRow): Lease | undefined =>
 /** The outcome a finished row records. */
 const outcomeOf = (row: TrialRow): TrialOutcome => {
   if (row.state === 'complete') {
-    const value = row.value ?? Number.NaN;
-    return row.attributes === null
-      ? { state: 'complete', loss: value }
-      : { state: 'complete', loss: value, attrs: JSON.parse(row.attributes) };
+    const loss = row.loss ?? Number.NaN;
+    return row.attrs === null ? { state: 'complete', loss } : { state: 'complete', loss, attrs: JSON.parse(row.attrs) };
   }
   if (row.state === 'failed') return { state: 'failed', error: JSON.parse(row.error ?? '{}') };
-  return row.value === null ? { state: 'pruned' } : { state: 'pruned', loss: row.value };
+  return row.loss === null ? { state: 'pruned' } : { state: 'pruned', loss: row.loss };
 };
 
 /** The intermediate values `changedSince` aggregated, frozen; undefined when there are none. */

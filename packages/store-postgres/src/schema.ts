@@ -88,6 +88,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE parzen_studies ADD COLUMN waiting integer NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 3,
+    description: "a trial's loss and attrs under those names",
+    sql: `
+      -- The domain calls them loss and attrs; the columns now say so too.
+      ALTER TABLE parzen_trials RENAME COLUMN value TO loss;
+      ALTER TABLE parzen_trials RENAME COLUMN attributes TO attrs;
+    `,
+  },
 ];
 
 // Serializes migrations between processes (pg_advisory_xact_lock key; "parz" in ASCII).

@@ -11,7 +11,7 @@ import type { QueryConfig } from 'pg';
 const SYNC = "set_config('synchronous_commit', COALESCE($3, current_setting('synchronous_commit')), true) IS NOT NULL";
 const NEXT_SEQ = `WITH s AS (UPDATE parzen_studies SET last_seq = last_seq + 1 WHERE id = $1 AND ${SYNC} RETURNING last_seq)`;
 const TRIAL_COLUMNS =
-  'number, state, params, value, attributes, error, lease_owner, lease_expires_at, started_at, finished_at, updated_seq, write_id';
+  'number, state, params, loss, attrs, error, lease_owner, lease_expires_at, started_at, finished_at, updated_seq, write_id';
 /** A trial's intermediate values as a JSON array of `[step, value]` (NULL when none); `t` is the trial. */
 const INTERMEDIATE = `(SELECT json_agg(json_build_array(i.step, i.value) ORDER BY i.step) FROM parzen_intermediate i
   WHERE i.study_id = t.study_id AND i.number = t.number) AS intermediate`;
@@ -42,7 +42,7 @@ const SQL = {
   setLease: `${NEXT_SEQ} UPDATE parzen_trials t SET lease_owner = $6, lease_expires_at = $7, updated_seq = s.last_seq,
     write_id = $4 FROM s WHERE ${OURS_RUNNING} RETURNING t.number`,
   // $11: the params this process set, written again (NULL: keep the row's), so a lost setParams is repaired.
-  finish: `${NEXT_SEQ} UPDATE parzen_trials t SET state = $6, value = $7, attributes = $8, error = $9,
+  finish: `${NEXT_SEQ} UPDATE parzen_trials t SET state = $6, loss = $7, attrs = $8, error = $9,
     lease_owner = NULL, lease_expires_at = NULL, finished_at = $10, params = COALESCE($11::json, t.params),
     updated_seq = s.last_seq, write_id = $4
     FROM s WHERE ${OURS_RUNNING} RETURNING ${T_COLUMNS}`,
@@ -84,12 +84,12 @@ const SQL = {
   reserveTrials: `UPDATE parzen_studies SET next_number = next_number + $2, last_seq = last_seq + $2
     WHERE id = $1 AND ${SYNC} RETURNING next_number - $2 AS first, last_seq - $2 AS seq`,
   // $2 first number, $3 first updated_seq minus one, $4 write id, then one array per column.
-  insertAdded: `INSERT INTO parzen_trials (study_id, number, state, params, value, attributes, error, started_at,
+  insertAdded: `INSERT INTO parzen_trials (study_id, number, state, params, loss, attrs, error, started_at,
       finished_at, updated_seq, write_id, created_by)
-    SELECT $1, $2::int + a.n::int - 1, a.state, a.params, a.value, a.attributes, a.error, a.started_at, a.finished_at,
+    SELECT $1, $2::int + a.n::int - 1, a.state, a.params, a.loss, a.attrs, a.error, a.started_at, a.finished_at,
       $3::bigint + a.n, $4, $4
     FROM unnest($5::text[], $6::json[], $7::float8[], $8::json[], $9::json[], $10::timestamptz[], $11::timestamptz[])
-      WITH ORDINALITY AS a(state, params, value, attributes, error, started_at, finished_at, n)`,
+      WITH ORDINALITY AS a(state, params, loss, attrs, error, started_at, finished_at, n)`,
   // $2 first number; then each point's trial (counted from $2), step and value.
   insertAddedIntermediate: `INSERT INTO parzen_intermediate (study_id, number, step, value)
     SELECT $1, $2::int + p.trial, p.step, p.value FROM unnest($3::int[], $4::bigint[], $5::float8[]) AS p(trial, step, value)

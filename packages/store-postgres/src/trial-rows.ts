@@ -17,8 +17,8 @@ export interface TrialRow {
   readonly number: number;
   readonly state: TrialState;
   readonly params: ParamAssignment;
-  readonly value: number | null;
-  readonly attributes: Readonly<Record<string, unknown>> | null;
+  readonly loss: number | null;
+  readonly attrs: Readonly<Record<string, unknown>> | null;
   readonly error: ErrorInfo | null;
   readonly lease_owner: string | null;
   readonly lease_expires_at: Date | null;
@@ -47,13 +47,11 @@ const leaseOf = (row: TrialRow): Lease | undefined =>
 
 const outcomeOf = (row: TrialRow): TrialOutcome => {
   if (row.state === 'complete') {
-    const value = row.value ?? Number.NaN;
-    return row.attributes === null
-      ? { state: 'complete', loss: value }
-      : { state: 'complete', loss: value, attrs: row.attributes };
+    const loss = row.loss ?? Number.NaN;
+    return row.attrs === null ? { state: 'complete', loss } : { state: 'complete', loss, attrs: row.attrs };
   }
   if (row.state === 'failed') return { state: 'failed', error: row.error ?? { code: 'UNKNOWN', message: '' } };
-  return row.value === null ? { state: 'pruned' } : { state: 'pruned', loss: row.value };
+  return row.loss === null ? { state: 'pruned' } : { state: 'pruned', loss: row.loss };
 };
 
 /** The intermediate values of a row, frozen; undefined when there are none. */

@@ -39,9 +39,20 @@ describePostgres('postgres store schema version 2', () => {
         (1, 1, 'running', '{"x":0.5}', NULL, now(), NULL, 3, gen_random_uuid(), gen_random_uuid())`);
     });
     const store = await createPostgresStore({ url });
+    // Through version 2 and version 3 (the columns named loss and attrs).
     expect(await withPool(url, async (pool) => (await pool.query('SELECT version FROM parzen_schema')).rows)).toEqual([
-      { version: 2 },
+      { version: 3 },
     ]);
+    const columns = await withPool(url, async (pool) =>
+      (
+        await pool.query<{ column_name: string }>(
+          "SELECT column_name FROM information_schema.columns WHERE table_name = 'parzen_trials'",
+        )
+      ).rows.map((row) => row.column_name),
+    );
+    expect(columns).toEqual(expect.arrayContaining(['loss', 'attrs']));
+    expect(columns).not.toContain('value');
+    expect(columns).not.toContain('attributes');
     expect((await store.openStudy(spec)).resumed).toBe(true);
     const before = await store.listTrials(spec.name);
     expect(before[0]).toMatchObject({ state: 'complete', loss: 1.5, params: { x: 0.25 } });

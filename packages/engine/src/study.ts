@@ -10,7 +10,14 @@ import { type ExternalParams, toExternalParams, toInternalParams } from './domai
 import type { ParamsOf } from './domain/space-builder.js';
 import type { SpaceDefinition } from './domain/space-definition.js';
 import type { StudyRecord } from './domain/study.js';
-import { bestTrial, type Direction, type FinishedTrial, type Trial } from './domain/trial.js';
+import {
+  bestTrial,
+  type Direction,
+  type FinishedTrial,
+  lastIntermediate,
+  prunedOutcome,
+  type Trial,
+} from './domain/trial.js';
 import { formatIssues, ParzenError, storeUnsupported } from './errors.js';
 import type { EngineEvent } from './events/engine-event.js';
 import type { FminResult } from './fmin.js';
@@ -232,12 +239,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
   /** Ends running trial `number` as pruned, with the last value it reported (a pruned trial is never best). */
   async prune(number: number): Promise<FinishedTrial> {
     const trial = (await this.trials()).find((t) => t.number === number);
-    const value = trial?.intermediate?.at(-1)?.value;
-    return finishAskedTrial(
-      this.session,
-      number,
-      value === undefined ? { state: 'pruned' } : { state: 'pruned', loss: value },
-    );
+    return finishAskedTrial(this.session, number, prunedOutcome(trial && lastIntermediate(trial)?.value));
   }
 
   /**

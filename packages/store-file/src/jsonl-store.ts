@@ -19,6 +19,7 @@ import {
   type TrialStore,
   trialAlreadyFinished,
   trialNotFound,
+  trialsChangedSince,
   withIntermediate,
 } from '@parzen/engine/plugin';
 import { FileLock } from './file-lock.js';
@@ -212,9 +213,7 @@ class JsonlTrialStore implements JsonlStore {
   async listTrialsSince(study: string, cursor?: string): Promise<TrialChanges> {
     this.refresh();
     const found = this.study(study);
-    const since = cursor === undefined ? 0 : Number(cursor);
-    const numbers = [...new Set(found.changes.slice(since))].sort((a, b) => a - b);
-    return { trials: numbers.map((number) => found.trials[number] as Trial), cursor: String(found.changes.length) };
+    return trialsChangedSince(found.changes, found.trials, cursor);
   }
 
   async close(): Promise<void> {

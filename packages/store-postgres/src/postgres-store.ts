@@ -251,17 +251,16 @@ class PostgresTrialStore implements PostgresStore {
 
   /** Fetches only the rows changed since this process last looked (by `updated_seq`). */
   async listTrials(study: string): Promise<readonly Trial[]> {
-    const { id } = await this.requireStudy(study);
     let cache = this.caches.get(study);
     if (cache === undefined) {
       cache = { trials: [], seq: '0' };
       this.caches.set(study, cache);
     }
-    const since = cache.seq;
-    const rows = await this.retrying('listing trials', () => this.query<TrialRow>('changedSince', [id, since]));
-    for (const row of rows) {
-      cache.trials[row.number] = rowToTrial(study, row);
-      cache.seq = row.updated_seq;
+    const changes = await this.listTrialsSince(study, cache.seq);
+    // A call that read less than one already applied (they overlap) has nothing newer to add.
+    if (BigInt(changes.cursor) > BigInt(cache.seq)) {
+      for (const trial of changes.trials) cache.trials[trial.number] = trial;
+      cache.seq = changes.cursor;
     }
     return [...cache.trials];
   }

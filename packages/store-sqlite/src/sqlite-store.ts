@@ -218,19 +218,18 @@ class SqliteTrialStore implements SqliteStore {
 
   /** Fetches only the rows changed since this connection last looked (by `updated_seq`). */
   async listTrials(study: string): Promise<readonly Trial[]> {
-    return this.read('listing trials', () => {
-      let cache = this.caches.get(study);
-      if (cache === undefined) {
-        this.requireStudy(study);
-        cache = { trials: [], seq: 0 };
-        this.caches.set(study, cache);
-      }
-      for (const row of this.sql.changedSince.iterate(study, cache.seq) as IterableIterator<TrialRow>) {
-        cache.trials[row.number] = rowToTrial(row);
-        cache.seq = row.updated_seq;
-      }
-      return [...cache.trials];
-    });
+    let cache = this.caches.get(study);
+    if (cache === undefined) {
+      cache = { trials: [], seq: 0 };
+      this.caches.set(study, cache);
+    }
+    const changes = await this.listTrialsSince(study, String(cache.seq));
+    // A call that read less than one already applied (they overlap) has nothing newer to add.
+    if (Number(changes.cursor) > cache.seq) {
+      for (const trial of changes.trials) cache.trials[trial.number] = trial;
+      cache.seq = Number(changes.cursor);
+    }
+    return [...cache.trials];
   }
 
   /** The rows changed since `cursor` (an `updated_seq`), without touching the listing cache. */

@@ -5,6 +5,7 @@ import type { StudyRecord, StudySpec } from '../domain/study.js';
 import type { Lease, RunningTrial, Trial, TrialOutcome } from '../domain/trial.js';
 import { addedTrial, copyParams, finishedTrial, runningTrial, withIntermediate } from '../domain/trial-builders.js';
 import { studyNotFound, trialAlreadyFinished, trialNotFound } from '../errors.js';
+import { trialsChangedSince } from './change-log.js';
 import { checkSameStudy } from './check-same-study.js';
 
 interface StudyState {
@@ -88,9 +89,7 @@ export const createMemoryStore = (): TrialStore => {
     },
     async listTrialsSince(study: string, cursor?: string) {
       const found = state(study);
-      const since = cursor === undefined ? 0 : Number(cursor);
-      const numbers = [...new Set(found.changes.slice(since))].sort((a, b) => a - b);
-      return { trials: numbers.map((number) => found.trials[number] as Trial), cursor: String(found.changes.length) };
+      return trialsChangedSince(found.changes, found.trials, cursor);
     },
     async reportIntermediate(study: string, number: number, step: number, value: number) {
       const trial = running(study, number);

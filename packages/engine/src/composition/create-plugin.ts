@@ -37,6 +37,14 @@ export const createPlugin = async <K extends PluginKind>(
   }
 };
 
+/** The services every study has, whether it runs or is only read: the clock, the logger, the RNG factory. */
+export const coreServices = (seed: number, logger: Logger = stderrLogger): Map<symbol, unknown> =>
+  new Map<symbol, unknown>([
+    [SERVICES.clock.id, { now: () => new Date() }],
+    [SERVICES.logger.id, logger],
+    [SERVICES.rng.id, (purpose: string) => deriveRng(seed, -1, `service:${purpose}`)],
+  ]);
+
 /** What a store opened for reading needs to know of its study. */
 export interface ReadScopeOptions {
   readonly study: string;
@@ -56,11 +64,7 @@ export const createStoreForReading = (
   options: ReadScopeOptions,
   choice: PluginChoice,
 ): Promise<PluginInstances['store']> => {
-  const bound = new Map<symbol, unknown>([
-    [SERVICES.clock.id, { now: () => new Date() }],
-    [SERVICES.logger.id, options.logger ?? stderrLogger],
-    [SERVICES.rng.id, (purpose: string) => deriveRng(options.seed, -1, `service:${purpose}`)],
-  ]);
+  const bound = coreServices(options.seed, options.logger);
   const services: Services = {
     get: <T>(token: ServiceToken<T>): T => {
       if (!bound.has(token.id)) {

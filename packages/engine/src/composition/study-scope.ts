@@ -17,10 +17,9 @@ import {
 import { createRegistry, type PluginRegistry } from '../di/registry.js';
 import { PLUGIN_MANIFEST, PLUGIN_REGISTRY, SERVICE_PROVIDER } from '../di/tokens.js';
 import type { CompiledSpace } from '../domain/compile-space.js';
-import { deriveRng } from '../domain/rng.js';
 import { ParzenError } from '../errors.js';
 import { createEventBus } from '../events/event-bus.js';
-import { createPlugin, stderrLogger } from './create-plugin.js';
+import { coreServices, createPlugin } from './create-plugin.js';
 
 /** The root container: every plugin package's manifests and service providers, and the registry built from them. */
 export const createRootContainer = (packages: readonly PluginPackage[]): Container => {
@@ -86,12 +85,10 @@ export const createStudyScope = (root: Container, options: StudyScopeOptions): S
     },
     has: (token) => child.isBound(token.id),
   };
-  child.bind(SERVICES.clock.id).toConstantValue({ now: () => new Date() });
+  for (const [id, service] of coreServices(options.seed, options.logger)) child.bind(id).toConstantValue(service);
   const stop = new AbortController();
   const force = new AbortController();
   child.bind(SERVICES.stopping.id).toConstantValue({ stop: stop.signal, force: force.signal });
-  child.bind(SERVICES.logger.id).toConstantValue(options.logger ?? stderrLogger);
-  child.bind(SERVICES.rng.id).toConstantValue((purpose: string) => deriveRng(options.seed, -1, `service:${purpose}`));
   child
     .bind(SERVICES.bus.id)
     .toDynamicValue(() => createEventBus())

@@ -89,6 +89,10 @@ export type TrialOutcome =
   | { readonly state: 'failed'; readonly error: ErrorInfo }
   | { readonly state: 'pruned'; readonly loss?: number };
 
+/** How a pruned trial ends: with the last value it reported as its loss, if it reported any. */
+export const prunedOutcome = (lastValue: number | undefined): TrialOutcome =>
+  lastValue === undefined ? { state: 'pruned' } : { state: 'pruned', loss: lastValue };
+
 /** The value to minimise: the objective's value in a minimize study, its negation in a maximize study. */
 export const lossToMinimize = (value: number, direction: Direction): number =>
   direction === 'maximize' ? -value : value;

@@ -1,7 +1,14 @@
 import type { EvaluationContext, EvaluationResult } from '../contracts/objective.js';
 import type { Pruner } from '../contracts/pruner.js';
 import type { TrialStore } from '../contracts/store.js';
-import type { Direction, IntermediateValue, RunningTrial, Trial, TrialOutcome } from '../domain/trial.js';
+import {
+  type Direction,
+  type IntermediateValue,
+  prunedOutcome,
+  type RunningTrial,
+  type Trial,
+  type TrialOutcome,
+} from '../domain/trial.js';
 import { withIntermediate } from '../domain/trial-builders.js';
 import { describeValue, ParzenError, storeUnsupported } from '../errors.js';
 import type { EngineEvent } from '../events/engine-event.js';
@@ -152,10 +159,7 @@ export const createPruning = (options: PruningOptions): Pruning => {
         outcome: (result) => {
           if (failure !== undefined)
             return { state: 'failed', error: { code: failure.code, message: failure.message } };
-          const value = lastValue();
-          if (told || (result.status === 'failed' && result.error.code === 'PRUNED')) {
-            return value === undefined ? { state: 'pruned' } : { state: 'pruned', loss: value };
-          }
+          if (told || (result.status === 'failed' && result.error.code === 'PRUNED')) return prunedOutcome(lastValue());
           return outcomeOf(result);
         },
         end: () => {

@@ -1,4 +1,4 @@
-import { type ConfigIssue, ParzenError } from '@parzen/engine/plugin';
+import { type ConfigIssue, ParzenError, type Stopping } from '@parzen/engine/plugin';
 import type { ClientConfig, PoolConfig } from 'pg';
 
 /** Options of {@link createPostgresStore}. */
@@ -15,6 +15,12 @@ export interface PostgresStoreOptions {
   readonly retryTimeoutMs?: number;
   /** Which writes wait for the server to flush them: `'finish'` (default), `'always'` or `'never'`. */
   readonly fsync?: 'finish' | 'always' | 'never';
+  /**
+   * The run's stop signals (the `stopping` service): a retry gives up at the first Ctrl-C (`INTERRUPTED`),
+   * except for writes that save a result (finishing a trial, reporting a value, adding trials), which
+   * give up only at the second.
+   */
+  readonly stopping?: Stopping;
 }
 
 /** The pool's settings and a password-free description of the server for messages. */

@@ -1,4 +1,4 @@
-import { type AnyPluginManifest, defineStore } from '@parzen/engine/plugin';
+import { type AnyPluginManifest, defineStore, SERVICES } from '@parzen/engine/plugin';
 import type { PostgresStoreOptions } from './connection-options.js';
 import type { createPostgresStore } from './postgres-store.js';
 
@@ -57,7 +57,12 @@ export const postgresStoreManifest = defineStore<PostgresStoreManifestOptions>({
   name: 'postgres',
   description: 'PostgreSQL database; safe for many worker processes on many machines.',
   optionsSchema: postgresStoreOptionsSchema,
-  create: async (options) => (await import('./postgres-store.js')).createPostgresStore(options),
+  create: async (options, context) =>
+    (await import('./postgres-store.js')).createPostgresStore({
+      ...options,
+      // Retries (a server restarting, a lost connection) give up at Ctrl-C.
+      ...(context.services.has(SERVICES.stopping) ? { stopping: context.services.get(SERVICES.stopping) } : {}),
+    }),
 });
 
 /** The package's plugins, for a config's composition root: the `postgres` store. */

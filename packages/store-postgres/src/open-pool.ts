@@ -1,7 +1,7 @@
 import { ParzenError } from '@parzen/engine/plugin';
 import type { Pool } from 'pg';
 import { type ConnectionPlan, type PostgresStoreOptions, planConnection } from './connection-options.js';
-import { classify, storeError, unusableConnection } from './pg-errors.js';
+import { classify, interrupted, storeError, unusableConnection } from './pg-errors.js';
 import { withRetry } from './retry.js';
 import { migrate } from './schema.js';
 
@@ -25,7 +25,11 @@ export const openPool = async (options: PostgresStoreOptions): Promise<{ pool: P
   // next query opens a new one. Without a listener, Node would treat the event as an uncaught error.
   pool.on('error', () => undefined);
   try {
-    await withRetry(() => migrate(pool, plan.where), options.connectTimeoutMs ?? 10_000, retryAtOpen);
+    await withRetry(() => migrate(pool, plan.where), options.connectTimeoutMs ?? 10_000, {
+      retryable: retryAtOpen,
+      giveUp: options.stopping?.stop,
+      stopped: (error) => interrupted(plan, 'opening it', error),
+    });
     return { pool, plan };
   } catch (error) {
     await pool.end().catch(() => undefined);

@@ -91,3 +91,11 @@ export const storeError = (plan: ConnectionPlan, error: unknown, doing: string):
     { cause: error },
   );
 };
+
+/** The run was stopped (Ctrl-C) while the store waited to retry: `INTERRUPTED`, with the last failure. */
+export const interrupted = (plan: ConnectionPlan, doing: string, error: unknown): ParzenError =>
+  new ParzenError(
+    'INTERRUPTED',
+    `Stopped while PostgreSQL store \`${plan.where}\` was retrying (${doing}) after: ${messageOf(error)}.`,
+    { cause: error },
+  );

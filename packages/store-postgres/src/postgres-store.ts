@@ -10,6 +10,7 @@ import {
   type ParamAssignment,
   ParzenError,
   type RunningTrial,
+  type Stopping,
   type StudyRecord,
   type StudySpec,
   studyNotFound,
@@ -23,7 +24,7 @@ import {
 import type { Pool, QueryResultRow } from 'pg';
 import type { ConnectionPlan, PostgresStoreOptions } from './connection-options.js';
 import { openPool } from './open-pool.js';
-import { storeError } from './pg-errors.js';
+import { interrupted, storeError } from './pg-errors.js';
 import { withRetry } from './retry.js';
 import { type StatementName, statement } from './statements.js';
 import { inTransaction, type Query } from './transaction.js';
@@ -92,6 +93,9 @@ interface OwnTrial {
   reported?: boolean;
 }
 
+/** The writes that save a result: only a second Ctrl-C gives up their retries. */
+const SAVES: ReadonlySet<StatementName> = new Set(['finish', 'report']);
+
 /** `synchronous_commit` of a write: `off`, or null for the server's own setting. */
 type Sync = 'off' | null;
 
@@ -102,6 +106,7 @@ class PostgresTrialStore implements PostgresStore {
   private readonly caches = new Map<string, TrialCache>();
   private readonly own = new Map<string, OwnTrial>();
   private readonly retryTimeoutMs: number;
+  private readonly stopping: Stopping | undefined;
   /** Durability of the writes that finish trials or create studies, and of the others. */
   private readonly durable: Sync;
   private readonly cheap: Sync;
@@ -114,6 +119,7 @@ class PostgresTrialStore implements PostgresStore {
   ) {
     this.where = plan.where;
     this.retryTimeoutMs = options.retryTimeoutMs ?? 60_000;
+    this.stopping = options.stopping;
     const fsync = options.fsync ?? 'finish';
     this.durable = fsync === 'never' ? 'off' : null;
     this.cheap = fsync === 'always' ? null : 'off';
@@ -201,21 +207,25 @@ class PostgresTrialStore implements PostgresStore {
     const { id } = await this.requireStudy(study);
     const writeId = randomUUID();
     const columns = addedColumns(study, added, new Date().toISOString());
-    const rows = await this.retrying('adding trials', async (attempt) => {
-      const earlier = attempt > 0 ? await this.query<TrialRow>('trialByWrite', [id, writeId]) : [];
-      if (earlier.length > 0) return earlier;
-      return this.transaction(async (query) => {
-        const [reserved] = await query<{ first: number; seq: string }>('reserveTrials', [
-          id,
-          added.length,
-          this.durable,
-        ]);
-        if (reserved === undefined) throw studyNotFound(study);
-        await query('insertAdded', [id, reserved.first, reserved.seq, writeId, ...columns.trials]);
-        await query('insertAddedIntermediate', [id, reserved.first, ...columns.points]);
-        return query<TrialRow>('trialByWrite', [id, writeId]);
-      });
-    });
+    const rows = await this.retrying(
+      'adding trials',
+      async (attempt) => {
+        const earlier = attempt > 0 ? await this.query<TrialRow>('trialByWrite', [id, writeId]) : [];
+        if (earlier.length > 0) return earlier;
+        return this.transaction(async (query) => {
+          const [reserved] = await query<{ first: number; seq: string }>('reserveTrials', [
+            id,
+            added.length,
+            this.durable,
+          ]);
+          if (reserved === undefined) throw studyNotFound(study);
+          await query('insertAdded', [id, reserved.first, reserved.seq, writeId, ...columns.trials]);
+          await query('insertAddedIntermediate', [id, reserved.first, ...columns.points]);
+          return query<TrialRow>('trialByWrite', [id, writeId]);
+        });
+      },
+      true,
+    );
     return rows.map((row) => rowToTrial(study, row) as FinishedTrial);
   }
 
@@ -240,8 +250,10 @@ class PostgresTrialStore implements PostgresStore {
       // Intermediate values are read back only when there may be some: the trial reported here, or
       // another process ran it.
       if (own !== undefined && own.reported !== true) return rowToTrial(study, row) as FinishedTrial;
-      const [read] = await this.retrying('finishing a trial', () =>
-        this.query<Pick<TrialRow, 'intermediate'>>('intermediateOf', [id, number]),
+      const [read] = await this.retrying(
+        'finishing a trial',
+        () => this.query<Pick<TrialRow, 'intermediate'>>('intermediateOf', [id, number]),
+        true,
       );
       return rowToTrial(study, { ...row, intermediate: read?.intermediate ?? null }) as FinishedTrial;
     } finally {
@@ -296,18 +308,22 @@ class PostgresTrialStore implements PostgresStore {
     const { id } = await this.requireStudy(study);
     const createdBy = this.own.get(`${id}:${number}`)?.createdBy ?? null;
     const writeId = randomUUID();
-    return this.retrying(doing, async (attempt) => {
-      if (attempt > 0) {
+    return this.retrying(
+      doing,
+      async (attempt) => {
+        if (attempt > 0) {
+          const [current] = await this.query<TrialRow>('trial', [id, number]);
+          if (current?.write_id === writeId) return current;
+        }
+        const [updated] = await this.query<TrialRow>(name, [id, number, sync, writeId, createdBy, ...values]);
+        if (updated !== undefined) return updated;
         const [current] = await this.query<TrialRow>('trial', [id, number]);
-        if (current?.write_id === writeId) return current;
-      }
-      const [updated] = await this.query<TrialRow>(name, [id, number, sync, writeId, createdBy, ...values]);
-      if (updated !== undefined) return updated;
-      const [current] = await this.query<TrialRow>('trial', [id, number]);
-      if (current === undefined) throw trialNotFound(study, number);
-      if (current.state === 'running') throw lostTrial(this.where, study, number);
-      throw trialAlreadyFinished(study, number);
-    });
+        if (current === undefined) throw trialNotFound(study, number);
+        if (current.state === 'running') throw lostTrial(this.where, study, number);
+        throw trialAlreadyFinished(study, number);
+      },
+      SAVES.has(name),
+    );
   }
 
   private async findStudy(name: string): Promise<KnownStudy | undefined> {
@@ -336,9 +352,13 @@ class PostgresTrialStore implements PostgresStore {
     return inTransaction(this.pool, task);
   }
 
-  private async retrying<T>(doing: string, task: (attempt: number) => Promise<T>): Promise<T> {
+  /** Runs `task` with retries; Ctrl-C ends the retries (the second one, for a write that `saves` a result). */
+  private async retrying<T>(doing: string, task: (attempt: number) => Promise<T>, saves = false): Promise<T> {
     try {
-      return await withRetry(task, this.retryTimeoutMs);
+      return await withRetry(task, this.retryTimeoutMs, {
+        giveUp: saves ? this.stopping?.force : this.stopping?.stop,
+        stopped: (error) => interrupted(this.plan, doing, error),
+      });
     } catch (error) {
       throw storeError(this.plan, error, doing);
     }

@@ -5,6 +5,16 @@ import { classify } from './pg-errors.js';
 export const backoffMs = (attempt: number, random: () => number = Math.random): number =>
   Math.min(2_000, 50 * 2 ** attempt) * (0.5 + random());
 
+/** How {@link withRetry} decides to try again, and when it gives up early. */
+export interface RetryOptions {
+  /** Whether a failure is worth another try; default: a transient server or connection error. */
+  readonly retryable?: (error: unknown) => boolean;
+  /** Gives up the retries when it aborts (Ctrl-C): the wait ends at once with `stopped(lastError)`. */
+  readonly giveUp?: AbortSignal | undefined;
+  /** The error thrown when `giveUp` ends the retries; it gets the last failure. */
+  readonly stopped?: (error: unknown) => Error;
+}
+
 /**
  * Runs `task`, retrying with backoff while it fails with a transient error (connection reset or refused,
  * the server shutting down or starting up, a serialization failure) and `timeoutMs` has not passed.
@@ -13,8 +23,10 @@ export const backoffMs = (attempt: number, random: () => number = Math.random): 
 export const withRetry = async <T>(
   task: (attempt: number) => Promise<T>,
   timeoutMs: number,
-  retryable: (error: unknown) => boolean = (error) => classify(error) === 'transient',
+  options: RetryOptions = {},
 ): Promise<T> => {
+  const { retryable = (error: unknown) => classify(error) === 'transient', giveUp, stopped } = options;
+  const stop = (error: unknown): unknown => (stopped === undefined ? error : stopped(error));
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; ; attempt++) {
     try {
@@ -22,7 +34,12 @@ export const withRetry = async <T>(
     } catch (error) {
       const pause = backoffMs(attempt);
       if (!retryable(error) || Date.now() + pause > deadline) throw error;
-      await sleep(pause);
+      if (giveUp?.aborted) throw stop(error);
+      try {
+        await sleep(pause, undefined, giveUp === undefined ? {} : { signal: giveUp });
+      } catch {
+        throw stop(error);
+      }
     }
   }
 };

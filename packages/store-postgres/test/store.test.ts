@@ -1,4 +1,4 @@
-import type { StudySpec } from '@parzen/engine/plugin';
+import { SERVICES, type StudySpec } from '@parzen/engine/plugin';
 import { testPluginContext } from '@parzen/engine/testing';
 import { adminQuery, describePostgres, freshSchema } from '@parzen/test-kit/postgres';
 import type { Pool } from 'pg';
@@ -126,6 +126,48 @@ describePostgres('postgres store values and errors', () => {
     const trials = await store.listTrials(spec.name);
     expect(trials).toHaveLength(1); // one trial, not one per try
     expect((await store.createTrial(spec.name))?.number).toBe(1);
+    await store.close();
+  });
+
+  it('gives up its retries at Ctrl-C: the first stop for most operations, the second for saving a result', async () => {
+    const url = await freshSchema('stopping');
+    const stop = new AbortController();
+    const force = new AbortController();
+    const store = (await postgresStoreManifest.create(
+      { url, retryTimeoutMs: 60_000 },
+      testPluginContext({
+        baseDir: '/',
+        study: 's',
+        services: [[SERVICES.stopping, { stop: stop.signal, force: force.signal }]],
+      }),
+    )) as PostgresStore;
+    await store.openStudy(spec);
+    await store.createTrial(spec.name);
+    await store.createTrial(spec.name);
+    await store.setParams(spec.name, 0, { x: 0.5 });
+    const pool = poolOf(store);
+    const query = pool.query.bind(pool) as (config: unknown) => Promise<unknown>;
+    let failures = Number.POSITIVE_INFINITY; // the server is gone (a restart that takes its time)
+    (pool as unknown as { query: unknown }).query = async (config: unknown) => {
+      if (failures-- > 0) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+      return query(config);
+    };
+    const started = Date.now();
+    setTimeout(() => stop.abort(), 300);
+    const creating = await errorOf(store.createTrial(spec.name));
+    expect(creating).toMatchObject({ code: 'INTERRUPTED' });
+    expect(creating?.message).toMatch(/creating a trial.*ECONNREFUSED/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+
+    // After the first stop, a finished trial is still saved once the server is back.
+    failures = 3;
+    expect(await store.finishTrial(spec.name, 0, { state: 'complete', loss: 1 })).toMatchObject({ state: 'complete' });
+    // Saving waits on until the second stop.
+    failures = Number.POSITIVE_INFINITY;
+    setTimeout(() => force.abort(), 300);
+    expect(await errorOf(store.reportIntermediate(spec.name, 1, 1, 2))).toMatchObject({ code: 'INTERRUPTED' });
+    failures = 0;
+    expect((await store.listTrials(spec.name)).map((trial) => trial.state)).toEqual(['complete', 'running']);
     await store.close();
   });
 

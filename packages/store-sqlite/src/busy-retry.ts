@@ -4,6 +4,13 @@ import { isBusy } from './sqlite-errors.js';
 const pause = new Int32Array(new SharedArrayBuffer(4));
 const backoffMs = (attempt: number): number => Math.min(50, 2 * (attempt + 1)) + (process.pid % 5);
 
+/**
+ * How long one SQLite call may wait inside SQLite's busy handler (which blocks the thread) before it
+ * returns `SQLITE_BUSY` to the retry loop. The loop waits asynchronously up to the store's whole
+ * `busyTimeoutMs`, so timers, signal handlers and Ctrl-C run at least this often while a write waits.
+ */
+export const BUSY_SLICE_MS = 200;
+
 /** One try: the result, or undefined when SQLite was busy and there is time left to retry. */
 const tryOnce = <T>(task: () => T, deadline: number): { readonly value: T } | undefined => {
   try {
@@ -15,16 +22,26 @@ const tryOnce = <T>(task: () => T, deadline: number): { readonly value: T } | un
 };
 
 /**
- * Runs `task`, retrying while SQLite reports the database busy, until `timeoutMs` has passed. SQLite's
- * busy timeout already waits inside most calls; this covers the cases where it returns `SQLITE_BUSY` at
- * once (WAL recovery after a crash, changing the journal mode while another process opens the file).
+ * Runs `task`, retrying while SQLite reports the database busy, until `timeoutMs` has passed: each try
+ * waits up to {@link BUSY_SLICE_MS} in SQLite's busy handler, and the pauses between tries are
+ * asynchronous. When `giveUp` aborts (Ctrl-C), the wait ends at once with `stopped()`.
  */
-export const retryBusy = async <T>(task: () => T, timeoutMs: number): Promise<T> => {
+export const retryBusy = async <T>(
+  task: () => T,
+  timeoutMs: number,
+  giveUp?: AbortSignal,
+  stopped: () => Error = () => new Error('stopped'),
+): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; ; attempt++) {
     const done = tryOnce(task, deadline);
     if (done !== undefined) return done.value;
-    await sleep(backoffMs(attempt));
+    if (giveUp?.aborted) throw stopped();
+    try {
+      await sleep(backoffMs(attempt), undefined, giveUp === undefined ? {} : { signal: giveUp });
+    } catch {
+      throw stopped();
+    }
   }
 };
 

@@ -1,4 +1,4 @@
-import { type AnyPluginManifest, defineStore, resolveConfigPath } from '@parzen/engine/plugin';
+import { type AnyPluginManifest, defineStore, resolveConfigPath, SERVICES } from '@parzen/engine/plugin';
 import { defaultDatabaseName } from './default-path.js';
 import { createSqliteStore, type FsyncPolicy } from './sqlite-store.js';
 
@@ -48,6 +48,8 @@ export const sqliteStoreManifest = defineStore<SqliteStoreManifestOptions>({
       ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
       ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
       ...(context.readOnly === true ? { readOnly: true } : {}),
+      // A wait for another process's write gives up at Ctrl-C.
+      ...(context.services.has(SERVICES.stopping) ? { stopping: context.services.get(SERVICES.stopping) } : {}),
     }),
 });
 

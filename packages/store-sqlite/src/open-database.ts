@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { ParzenError } from '@parzen/engine/plugin';
 import type BetterSqlite3 from 'better-sqlite3';
-import { retryBusySync } from './busy-retry.js';
+import { BUSY_SLICE_MS, retryBusySync } from './busy-retry.js';
 import { checkSchema, MIGRATIONS, migrate } from './schema.js';
 
 /**
@@ -29,7 +29,8 @@ const database = (): typeof BetterSqlite3 => {
 export const openDatabase = (path: string, busyTimeoutMs: number, fsync: FsyncPolicy): BetterSqlite3.Database => {
   mkdirSync(dirname(path), { recursive: true });
   const Database = database();
-  const db = new Database(path, { timeout: busyTimeoutMs });
+  // Each call waits a slice in SQLite's busy handler; the retry loops wait out the rest of busyTimeoutMs.
+  const db = new Database(path, { timeout: Math.min(busyTimeoutMs, BUSY_SLICE_MS) });
   try {
     retryBusySync(() => {
       db.pragma('journal_mode = WAL');

@@ -9,8 +9,10 @@ import {
   type Lease,
   type NewFinishedTrial,
   type ParamAssignment,
+  ParzenError,
   type RunningTrial,
   runningTrial,
+  type Stopping,
   type StudyRecord,
   type StudySpec,
   studyNotFound,
@@ -45,6 +47,12 @@ export interface SqliteStoreOptions {
    * (SQLite's WAL needs a writable `-shm` file beside the database).
    */
   readonly readOnly?: boolean;
+  /**
+   * The run's stop signals (the `stopping` service): a wait for another process's write gives up at the
+   * first Ctrl-C (`INTERRUPTED`), except for writes that save a result (finishing a trial, reporting a
+   * value, adding trials), which give up only at the second.
+   */
+  readonly stopping?: Stopping;
 }
 
 /** A {@link TrialStore} over a SQLite database, with every optional method and the file's path. */
@@ -74,6 +82,7 @@ class SqliteTrialStore implements SqliteStore {
   private readonly db: BetterSqlite3.Database;
   private readonly sql: Statements;
   private readonly busyTimeoutMs: number;
+  private readonly stopping: Stopping | undefined;
   private readonly fsync: FsyncPolicy;
   private readonly studies = new Map<string, StudyRecord>();
   private readonly caches = new Map<string, TrialCache>();
@@ -84,6 +93,7 @@ class SqliteTrialStore implements SqliteStore {
     options: SqliteStoreOptions,
   ) {
     this.busyTimeoutMs = options.busyTimeoutMs ?? 30_000;
+    this.stopping = options.stopping;
     this.fsync = options.fsync ?? 'finish';
     try {
       if (options.readOnly === true) {
@@ -155,32 +165,42 @@ class SqliteTrialStore implements SqliteStore {
   }
 
   async finishTrial(study: string, number: number, outcome: TrialOutcome): Promise<FinishedTrial> {
-    return this.write('finishing a trial', true, () => {
-      const row = this.runningRow(study, number);
-      const columns = outcomeColumns(outcome);
-      const finishedAt = new Date().toISOString();
-      const seq = this.sql.nextSeq.get(study) as number;
-      this.sql.finish.run({ study, number, ...columns, finishedAt, seq });
-      const finished: TrialRow = {
-        ...row,
-        ...columns,
-        intermediate: this.sql.intermediateOf.get(study, number) as string,
-        lease_owner: null,
-        lease_expires_at: null,
-        finished_at: finishedAt,
-        updated_seq: seq,
-      };
-      return rowToTrial(finished) as FinishedTrial;
-    });
+    return this.write(
+      'finishing a trial',
+      true,
+      () => {
+        const row = this.runningRow(study, number);
+        const columns = outcomeColumns(outcome);
+        const finishedAt = new Date().toISOString();
+        const seq = this.sql.nextSeq.get(study) as number;
+        this.sql.finish.run({ study, number, ...columns, finishedAt, seq });
+        const finished: TrialRow = {
+          ...row,
+          ...columns,
+          intermediate: this.sql.intermediateOf.get(study, number) as string,
+          lease_owner: null,
+          lease_expires_at: null,
+          finished_at: finishedAt,
+          updated_seq: seq,
+        };
+        return rowToTrial(finished) as FinishedTrial;
+      },
+      true,
+    );
   }
 
   async reportIntermediate(study: string, number: number, step: number, value: number): Promise<void> {
-    await this.write('reporting an intermediate value', true, () => {
-      this.runningRow(study, number);
-      const { changes } = this.sql.insertIntermediate.run({ study, number, step, value });
-      // A new value changes the trial: the next updated_seq makes readers fetch it again.
-      if (changes > 0) this.sql.touch.run({ study, number, seq: this.sql.nextSeq.get(study) });
-    });
+    await this.write(
+      'reporting an intermediate value',
+      true,
+      () => {
+        this.runningRow(study, number);
+        const { changes } = this.sql.insertIntermediate.run({ study, number, step, value });
+        // A new value changes the trial: the next updated_seq makes readers fetch it again.
+        if (changes > 0) this.sql.touch.run({ study, number, seq: this.sql.nextSeq.get(study) });
+      },
+      true,
+    );
   }
 
   async enqueue(study: string, entries: readonly EnqueuedParams[]): Promise<number> {
@@ -198,22 +218,27 @@ class SqliteTrialStore implements SqliteStore {
   }
 
   async addTrials(study: string, added: readonly NewFinishedTrial[]): Promise<readonly FinishedTrial[]> {
-    return this.write('adding trials', true, () => {
-      this.requireStudy(study);
-      const first = this.sql.nextNumber.get(study) as number;
-      const seq = this.sql.nextSeq.get(study) as number;
-      const now = new Date().toISOString();
-      for (const [index, entry] of added.entries()) {
-        const number = first + index;
-        const { startedAt, finishedAt } = addedTrial(study, number, entry, now);
-        const params = JSON.stringify(entry.params);
-        const row = { study, number, params, ...outcomeColumns(entry.outcome), startedAt, finishedAt };
-        this.sql.insertFinished.run({ ...row, seq: seq + index });
-        for (const { step, value } of entry.intermediate ?? [])
-          this.sql.insertIntermediate.run({ study, number, step, value });
-      }
-      return (this.sql.trialsFrom.all(study, first) as TrialRow[]).map((row) => rowToTrial(row) as FinishedTrial);
-    });
+    return this.write(
+      'adding trials',
+      true,
+      () => {
+        this.requireStudy(study);
+        const first = this.sql.nextNumber.get(study) as number;
+        const seq = this.sql.nextSeq.get(study) as number;
+        const now = new Date().toISOString();
+        for (const [index, entry] of added.entries()) {
+          const number = first + index;
+          const { startedAt, finishedAt } = addedTrial(study, number, entry, now);
+          const params = JSON.stringify(entry.params);
+          const row = { study, number, params, ...outcomeColumns(entry.outcome), startedAt, finishedAt };
+          this.sql.insertFinished.run({ ...row, seq: seq + index });
+          for (const { step, value } of entry.intermediate ?? [])
+            this.sql.insertIntermediate.run({ study, number, step, value });
+        }
+        return (this.sql.trialsFrom.all(study, first) as TrialRow[]).map((row) => rowToTrial(row) as FinishedTrial);
+      },
+      true,
+    );
   }
 
   /** Fetches only the rows changed since this connection last looked (by `updated_seq`). */
@@ -284,31 +309,41 @@ class SqliteTrialStore implements SqliteStore {
     return row;
   }
 
-  private async read<T>(doing: string, task: () => T): Promise<T> {
+  /** Runs `task`, retrying while the database is busy; Ctrl-C ends the wait (the second, if it `saves`). */
+  private async read<T>(doing: string, task: () => T, saves = false): Promise<T> {
+    const stopped = () =>
+      new ParzenError(
+        'INTERRUPTED',
+        `Stopped while SQLite store \`${this.path}\` waited for another process (${doing}).`,
+      );
     try {
-      return await retryBusy(task, this.busyTimeoutMs);
+      return await retryBusy(task, this.busyTimeoutMs, saves ? this.stopping?.force : this.stopping?.stop, stopped);
     } catch (error) {
       throw storeError(this.path, error, doing);
     }
   }
 
   /** Runs `task` in a `BEGIN IMMEDIATE` transaction (the write lock first: no deadlocks between readers). */
-  private async write<T>(doing: string, durable: boolean, task: () => T): Promise<T> {
+  private async write<T>(doing: string, durable: boolean, task: () => T, saves = false): Promise<T> {
     const flush = durable && this.fsync === 'finish';
-    return this.read(doing, () => {
-      if (flush) this.sql.syncFull.run();
-      this.sql.begin.run();
-      try {
-        const result = task();
-        this.sql.commit.run();
-        return result;
-      } catch (error) {
-        if (this.db.inTransaction) this.sql.rollback.run();
-        throw error;
-      } finally {
-        if (flush) this.sql.syncNormal.run();
-      }
-    });
+    return this.read(
+      doing,
+      () => {
+        if (flush) this.sql.syncFull.run();
+        this.sql.begin.run();
+        try {
+          const result = task();
+          this.sql.commit.run();
+          return result;
+        } catch (error) {
+          if (this.db.inTransaction) this.sql.rollback.run();
+          throw error;
+        } finally {
+          if (flush) this.sql.syncNormal.run();
+        }
+      },
+      saves,
+    );
   }
 }
 

@@ -1,0 +1,99 @@
+import { SERVICES } from '@parzen/engine/plugin';
+import { testPluginContext } from '@parzen/engine/testing';
+import { useTempDir } from '@parzen/test-kit';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { sqliteStoreManifest } from './manifest.js';
+import { createSqliteStore, type SqliteStore } from './sqlite-store.js';
+
+const tempPath = useTempDir('sqlite-stopping');
+const spec = { name: 's', direction: 'minimize', seed: 1, space: { x: { type: 'uniform', low: 0, high: 1 } } } as const;
+
+/** Another connection that holds the database's write lock until `release()`. */
+const holdWriteLock = (path: string) => {
+  const other = new Database(path);
+  other.exec('BEGIN IMMEDIATE');
+  return {
+    release: () => {
+      other.exec('COMMIT');
+      other.close();
+    },
+  };
+};
+
+const settle = <T>(promise: Promise<T>) =>
+  promise.then(
+    (value) => ({ value, error: undefined }),
+    (error: { code?: string; message?: string }) => ({ value: undefined, error }),
+  );
+
+describe('sqlite store waits and Ctrl-C', () => {
+  it('gives up a wait for another process at the first stop, long before its busy timeout', async () => {
+    const path = tempPath('stop.db');
+    const stop = new AbortController();
+    const force = new AbortController();
+    const store = (await sqliteStoreManifest.create(
+      { path, busyTimeoutMs: 60_000 },
+      testPluginContext({ services: [[SERVICES.stopping, { stop: stop.signal, force: force.signal }]] }),
+    )) as SqliteStore;
+    await store.openStudy(spec);
+    const lock = holdWriteLock(path);
+    const started = Date.now();
+    let ticks = 0;
+    const ticking = setInterval(() => ticks++, 50);
+    const creating = settle(store.createTrial(spec.name));
+    setTimeout(() => stop.abort(), 600);
+    const { error } = await creating;
+    clearInterval(ticking);
+    expect(error).toMatchObject({ code: 'INTERRUPTED' });
+    expect(error?.message).toContain(path);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // The wait was asynchronous: timers ran while it lasted (SQLite's own wait blocks the thread).
+    expect(ticks).toBeGreaterThan(3);
+    lock.release();
+    expect(await store.listTrials(spec.name)).toEqual([]);
+    await store.close();
+  });
+
+  it('keeps waiting to save a result at the first stop, and gives up at the second', async () => {
+    const path = tempPath('save.db');
+    const stop = new AbortController();
+    const force = new AbortController();
+    const store = createSqliteStore({
+      path,
+      busyTimeoutMs: 60_000,
+      stopping: { stop: stop.signal, force: force.signal },
+    });
+    await store.openStudy(spec);
+    await store.createTrial(spec.name);
+    await store.createTrial(spec.name);
+    await store.setParams(spec.name, 0, { x: 0.5 });
+    await store.setParams(spec.name, 1, { x: 0.25 });
+
+    let lock = holdWriteLock(path);
+    stop.abort();
+    const saving = settle(store.finishTrial(spec.name, 0, { state: 'complete', loss: 1 }));
+    setTimeout(() => lock.release(), 500);
+    expect((await saving).value).toMatchObject({ number: 0, state: 'complete', loss: 1 });
+
+    lock = holdWriteLock(path);
+    const forced = settle(store.finishTrial(spec.name, 1, { state: 'complete', loss: 2 }));
+    setTimeout(() => force.abort(), 300);
+    expect((await forced).error).toMatchObject({ code: 'INTERRUPTED' });
+    lock.release();
+    const trials = await store.listTrials(spec.name);
+    expect(trials.map((trial) => trial.state)).toEqual(['complete', 'running']);
+    await store.close();
+  });
+
+  it('without stop signals, waits for the lock and then writes', async () => {
+    const path = tempPath('wait.db');
+    const store = createSqliteStore({ path, busyTimeoutMs: 60_000 });
+    await store.openStudy(spec);
+    const lock = holdWriteLock(path);
+    setTimeout(() => lock.release(), 700);
+    const trial = await store.createTrial(spec.name);
+    expect(trial?.number).toBe(0);
+    await store.close();
+  });
+});

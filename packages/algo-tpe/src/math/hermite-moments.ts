@@ -44,8 +44,12 @@ export class HermiteMoments {
     return Math.min(this.bins - 1, Math.max(0, Math.floor((mu - this.low) / this.width)));
   }
 
-  /** Adds c·exp(−(x − μ)²/(2h²)) (a negative c removes a kernel added with −c). */
-  add(mu: number, c: number): void {
+  /**
+   * Adds c·exp(−(x − μ)²/(2h²)) (a negative c removes a kernel added with −c). `kernels` is how the bin's
+   * kernel count changes (bins without kernels are skipped): by default one more, or one less for a
+   * negative c; 0 re-weights a kernel already counted.
+   */
+  add(mu: number, c: number, kernels: number = c < 0 ? -1 : 1): void {
     const b = this.binOf(mu);
     const t = (mu - (this.low + (b + 0.5) * this.width)) * this.scale;
     let term = c;
@@ -54,7 +58,17 @@ export class HermiteMoments {
       this.moments[base + n] = (this.moments[base + n] as number) + term;
       term *= t / (n + 1);
     }
-    this.counts[b] = (this.counts[b] as number) + (c < 0 ? -1 : 1);
+    this.counts[b] = (this.counts[b] as number) + kernels;
+  }
+
+  /** Sets these moments to a·A + b·(B − C) of three sums on the same grid, with A's kernel counts. */
+  combine(a: number, first: HermiteMoments, b: number, second: HermiteMoments, third: HermiteMoments): void {
+    const out = this.moments;
+    const m0 = first.moments;
+    const m1 = second.moments;
+    const m2 = third.moments;
+    for (let i = 0; i < out.length; i++) out[i] = a * (m0[i] as number) + b * ((m1[i] as number) - (m2[i] as number));
+    this.counts.set(first.counts);
   }
 
   /** The sum at x. Two bins run their Hermite recurrences side by side, which the CPU overlaps. */

@@ -35,6 +35,9 @@ export interface ModelCaches {
 /** Empty caches. */
 export const createModelCaches = (): ModelCaches => ({ hermite: new WeakMap(), joint: new WeakMap() });
 
+/** hyperopt's width floor is the prior's width over min(100, n + 2). */
+const HYPEROPT_CLIP_COUNT = 100;
+
 /** The configured density family. */
 export const familyOf = (settings: Pick<TpeSettings, 'kernel'>): DensityFamily => DENSITY_FAMILIES[settings.kernel];
 
@@ -73,8 +76,9 @@ export const buildParamModel = (
 };
 
 /**
- * g(x) of one parameter from the incremental Hermite cache, when its capability fits: Optuna's family,
- * uniform weights (`forgetting: 0`), a continuous parameter and a positive bandwidth floor. Undefined
+ * g(x) of one parameter from the incremental Hermite cache, when its capability fits: uniform weights or
+ * linear forgetting, a continuous parameter; Optuna's family with a positive bandwidth floor, or
+ * hyperopt's for a uniform or log-uniform parameter (its observations stay inside the bounds). Undefined
  * otherwise (and when the cache cannot serve this split).
  */
 export const hermiteAbove = (
@@ -84,14 +88,21 @@ export const hermiteAbove = (
   settings: TpeSettings,
   caches: ModelCaches,
 ): Density | undefined => {
-  if (settings.kernel !== 'optuna' || settings.forgetting !== 0 || !(settings.bandwidthFloor > 0)) return undefined;
+  const { kind } = param.distribution;
+  if (settings.kernel === 'optuna' && !(settings.bandwidthFloor > 0)) return undefined;
+  if (settings.kernel === 'hyperopt' && kind !== 'uniform' && kind !== 'loguniform') return undefined;
   const family = familyOf(settings);
   const encoding = encodingOf(family, param.distribution);
   if (encoding.kind !== 'numeric' || encoding.binned) return undefined;
   const column = history.column(param.name);
   let cache = caches.hermite.get(column);
   if (cache === undefined) {
-    cache = new AboveKdeCache(encoding, (encoding.high - encoding.low) * settings.bandwidthFloor);
+    // The smallest width the clip allows once n is large (tpe-spec 3.4, 4.4): almost every kernel's.
+    const h =
+      settings.kernel === 'hyperopt'
+        ? encoding.prior.sigma / HYPEROPT_CLIP_COUNT
+        : (encoding.high - encoding.low) * settings.bandwidthFloor;
+    cache = new AboveKdeCache(encoding, h, settings.forgetting > 0, settings.kernel);
     caches.hermite.set(column, cache);
   }
   cache.follow(column);
@@ -112,6 +123,11 @@ export const hermiteAbove = (
     priorWeight: settings.priorWeight,
     clipFloor: settings.bandwidthFloor,
     clipExponent: settings.bandwidthExponent,
+    forgetting: settings.forgetting,
+    minSigma: (n: number) =>
+      settings.kernel === 'hyperopt'
+        ? encoding.prior.sigma / Math.min(HYPEROPT_CLIP_COUNT, n + 2)
+        : (encoding.high - encoding.low) * Math.max(settings.bandwidthFloor, (n + 2) ** -settings.bandwidthExponent),
   };
   const slow = () => buildDensity(family, [encoding], [paramObservations(history, split, param.name).above], settings);
   return hermiteAboveDensity(cache, changes, slow);

@@ -4,19 +4,109 @@ import { HermiteMoments } from '../../math/hermite-moments.js';
 import { SQRT_2PI } from '../../math/normal.js';
 import type { NumericEncoding } from '../encoding.js';
 import { logKernelMass } from '../parzen-estimator.js';
+import type { WidthRule } from './widths.js';
+
+/** Growable typed arrays. */
+export const grown = <T extends Float64Array | Int32Array>(array: T, size: number): T => {
+  if (size <= array.length) return array;
+  const next = new (array.constructor as new (n: number) => T)(Math.max(size, 2 * array.length));
+  next.set(array);
+  return next;
+};
+
+/** The first index of `sorted[0, size)` whose number is greater than `number`. */
+export const countAtMost = (sorted: Int32Array, size: number, number: number): number => {
+  let lo = 0;
+  let hi = size;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) <= number) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+};
+
+/**
+ * The cache's observations in trial-number order, for weights by arrival rank (linear forgetting). Two
+ * more fixed-width sums next to the plain one: Σ idx_k·c_k·K_k, idx_k the observation's position in
+ * number order, and Σ s_k·c_k·K_k, s_k how many of the current boundaries lie before it (a below trial
+ * counts +1, a running or failed trial that joins g counts −1). An observation's rank in the above set
+ * is then idx_k − s_k, so a weight affine in the rank is a combination of the three sums.
+ */
+export class RankedObservations {
+  size = 0;
+  /** Trial numbers ascending, and each one's model value and fixed-width coefficient. */
+  numbers = new Int32Array(64);
+  ys = new Float64Array(64);
+  coefs = new Float64Array(64);
+  readonly byIndex: HermiteMoments;
+  readonly byShift: HermiteMoments;
+  /** The boundaries `byShift` holds: trial number → net count (+1 below, −1 joining g). */
+  private boundaries = new Map<number, number>();
+
+  constructor(low: number, high: number, h: number) {
+    this.byIndex = new HermiteMoments(low, high, h);
+    this.byShift = new HermiteMoments(low, high, h);
+  }
+
+  /** Adds an observation: later numbers move up one index (usually none: trials finish in order). */
+  insert(number: number, y: number, coef: number): void {
+    const size = this.size;
+    this.numbers = grown(this.numbers, size + 1);
+    this.ys = grown(this.ys, size + 1);
+    this.coefs = grown(this.coefs, size + 1);
+    let at = size;
+    while (at > 0 && (this.numbers[at - 1] as number) > number) {
+      this.numbers[at] = this.numbers[at - 1] as number;
+      this.ys[at] = this.ys[at - 1] as number;
+      this.coefs[at] = this.coefs[at - 1] as number;
+      this.byIndex.add(this.ys[at] as number, this.coefs[at] as number, 0);
+      at--;
+    }
+    this.numbers[at] = number;
+    this.ys[at] = y;
+    this.coefs[at] = coef;
+    this.size = size + 1;
+    this.byIndex.add(y, at * coef, 1);
+    let shift = 0;
+    for (const [boundary, count] of this.boundaries) if (boundary < number) shift += count;
+    this.byShift.add(y, shift * coef, 1);
+  }
+
+  /**
+   * Moves `byShift` to the given boundaries: for each boundary whose count changed, the observations after
+   * it are re-weighted. Boundaries come and go near the end of the study (new best trials, running ones),
+   * so this is usually a few kernels.
+   */
+  setBoundaries(next: ReadonlyMap<number, number>): void {
+    const changes = new Map<number, number>();
+    for (const [number, count] of next) changes.set(number, count - (this.boundaries.get(number) ?? 0));
+    for (const [number, count] of this.boundaries) if (!next.has(number)) changes.set(number, -count);
+    for (const [number, delta] of changes) {
+      if (delta === 0) continue;
+      for (let q = countAtMost(this.numbers, this.size, number); q < this.size; q++)
+        this.byShift.add(this.ys[q] as number, delta * (this.coefs[q] as number), 0);
+    }
+    this.boundaries = new Map(next);
+  }
+}
 
 /**
  * A parameter's finished observations as one fixed-width kernel sum, kept up to date one trial at a time:
  * every observation as a truncated kernel of width h (the smallest width the clip allows, which almost
  * every kernel has once n ≥ 98) in Hermite moments, plus the observations sorted in model space. Per
  * suggestion the above density is this sum minus the below kernels, with the few kernels whose width
- * differs from h corrected directly ({@link hermiteAboveDensity}).
+ * differs from h corrected directly ({@link hermiteAboveDensity}). With `ranked`, the observations are
+ * also kept by trial number for weights by rank ({@link RankedObservations}).
  */
 export class AboveKdeCache {
   readonly h: number;
   readonly moments: HermiteMoments;
   /** (model value, trial number) of every folded observation. */
   readonly sorted = new SortedPairs();
+  readonly ranked: RankedObservations | undefined;
+  /** Scratch: one suggestion's combination of the sums (weights by rank). */
+  readonly combined: HermiteMoments | undefined;
   private folded = 0;
   /** Sizes the next suggestion's correction lists start with (the last ones' plus a margin). */
   addedCapacity = 32;
@@ -25,13 +115,22 @@ export class AboveKdeCache {
   constructor(
     readonly encoding: NumericEncoding,
     h: number,
+    ranked = false,
+    /** The width rule and kernels: Optuna's (truncated kernels) or hyperopt's (plain normals). */
+    readonly rule: WidthRule = 'optuna',
   ) {
     this.h = h;
     this.moments = new HermiteMoments(encoding.low, encoding.high, h);
+    this.ranked = ranked ? new RankedObservations(encoding.low, encoding.high, h) : undefined;
+    this.combined = ranked ? new HermiteMoments(encoding.low, encoding.high, h) : undefined;
   }
 
-  /** The coefficient of a kernel of width σ at μ: 1/(σ√(2π)·Z), Z its mass inside the bounds. */
+  /**
+   * The coefficient of a kernel of width σ at μ: 1/(σ√(2π)·Z), Z its mass inside the bounds (Optuna's
+   * kernels), or 1/(σ√(2π)) (hyperopt's, whose mixture is cut as a whole).
+   */
   coefficient(mu: number, sigma: number): number {
+    if (this.rule === 'hyperopt') return 1 / (sigma * SQRT_2PI);
     return Math.exp(-logKernelMass(mu, sigma, this.encoding.low, this.encoding.high)) / (sigma * SQRT_2PI);
   }
 
@@ -39,8 +138,11 @@ export class AboveKdeCache {
   follow(column: ParamColumn): void {
     for (; this.folded < column.insertedNumbers.length; this.folded++) {
       const y = this.encoding.toModel(column.insertedValues[this.folded] as number);
-      this.moments.add(y, this.coefficient(y, this.h));
-      this.sorted.insert(y, column.insertedNumbers[this.folded] as number);
+      const number = column.insertedNumbers[this.folded] as number;
+      const coef = this.coefficient(y, this.h);
+      this.moments.add(y, coef);
+      this.sorted.insert(y, number);
+      this.ranked?.insert(number, y, coef);
     }
   }
 }

@@ -1,7 +1,9 @@
 import { fastExpNonPositive } from '../../math/fast-exp.js';
+import type { HermiteMoments } from '../../math/hermite-moments.js';
+import { linearForgettingWeight } from '../../math/linear-forgetting.js';
 import type { Density } from '../density.js';
-import type { NumericEncoding } from '../encoding.js';
-import type { AboveKdeCache } from './above-kde-cache.js';
+import { type AboveKdeCache, countAtMost, type RankedObservations } from './above-kde-cache.js';
+import { neighbourWidth } from './widths.js';
 
 /** What one suggestion changes against the cache: trials taken out (below) and added (running, failed). */
 export interface AboveChanges {
@@ -10,8 +12,10 @@ export interface AboveChanges {
   /** Observations that join the above set without being in the cache, as (internal value, number). */
   readonly added: readonly { readonly number: number; readonly value: number }[];
   readonly priorWeight: number;
-  readonly clipFloor: number;
-  readonly clipExponent: number;
+  /** The family's smallest width for n above observations (the cache applies when it is h). */
+  minSigma(n: number): number;
+  /** Linear forgetting's constant: the newest this many weigh 1, older ones ramp (0: uniform weights). */
+  readonly forgetting: number;
 }
 
 /** Cancellation guard: beyond this ratio of removed to remaining mass the slow path is used. */
@@ -62,28 +66,47 @@ class KernelList {
 interface Corrections {
   readonly added: KernelList;
   readonly removed: KernelList;
+  /** With weights by rank: the cached observations already corrected here (by trial number). */
+  readonly widened: Set<number> | undefined;
 }
 
-/** The kernels of one above observation that differ from the cache (none when its width is h). */
+/**
+ * The mixture weights of one suggestion, relative (normalised by `total`): `bulk` is the weight the
+ * cached sum gives a cached observation's fixed-width kernel, `actual` its real weight in g.
+ */
+interface Weighting {
+  readonly uniform: boolean;
+  bulk(number: number): number;
+  actual(number: number): number;
+  /** Σ of the above weights plus the prior's. */
+  readonly total: number;
+}
+
+/** The kernels of one above observation of width σ that differ from the cache (none when σ = h and cached). */
 const correct = (
   kernels: Corrections,
   cache: AboveKdeCache,
-  gap: number,
+  weighting: Weighting,
+  sigma: number,
   y: number,
+  number: number,
   cached: boolean,
-  range: number,
 ): void => {
   const { h } = cache;
-  if (gap > h) {
-    const sigma = Math.min(gap, range);
-    kernels.added.push(y, sigma, cache.coefficient(y, sigma));
-    if (cached) kernels.removed.push(y, h, cache.coefficient(y, h));
-  } else if (!cached) kernels.added.push(y, h, cache.coefficient(y, h));
+  if (sigma !== h) {
+    kernels.added.push(y, sigma, weighting.actual(number) * cache.coefficient(y, sigma));
+    if (cached) {
+      kernels.removed.push(y, h, weighting.bulk(number) * cache.coefficient(y, h));
+      kernels.widened?.add(number);
+    }
+  } else if (!cached) kernels.added.push(y, h, weighting.actual(number) * cache.coefficient(y, h));
 };
 
 /** The observations of this suggestion in model space: sorted values, which are added, which leave. */
 interface Merged {
   readonly values: Float64Array;
+  /** Their trial numbers. */
+  readonly numbers: Float64Array;
   readonly size: number;
   /** 1 where the observation is added (not in the cache); empty when none is. */
   readonly isAdded: Uint8Array;
@@ -110,21 +133,27 @@ const mergedObservations = (cache: AboveKdeCache, changes: AboveChanges): Merged
   const { sorted, encoding } = cache;
   const size = sorted.size;
   const positions = belowPositions(cache, changes, size);
-  if (changes.added.length === 0) return { values: sorted.keys, size, isAdded: NO_ADDED, skips: positions };
-  const added = changes.added.map((entry) => encoding.toModel(entry.value)).sort((a, b) => a - b);
+  if (changes.added.length === 0)
+    return { values: sorted.keys, numbers: sorted.tags, size, isAdded: NO_ADDED, skips: positions };
+  const added = changes.added
+    .map((entry) => ({ y: encoding.toModel(entry.value), number: entry.number }))
+    .sort((a, b) => a.y - b.y || a.number - b.number);
   const total = size + added.length;
   const values = new Float64Array(total);
+  const numbers = new Float64Array(total);
   const isAdded = new Uint8Array(total);
   const skips = new Int32Array(positions.length);
   let skipCount = 0;
   const keys = sorted.keys;
+  const tags = sorted.tags;
   let a = 0;
   let p = 0;
   let out = 0;
   for (let i = 0; i <= size; i++) {
     const y = i < size ? (keys[i] as number) : Number.POSITIVE_INFINITY;
-    for (; a < added.length && (added[a] as number) < y; a++, out++) {
-      values[out] = added[a] as number;
+    for (; a < added.length && (added[a] as { y: number }).y < y; a++, out++) {
+      values[out] = (added[a] as { y: number }).y;
+      numbers[out] = (added[a] as { number: number }).number;
       isAdded[out] = 1;
     }
     if (i === size) break;
@@ -132,10 +161,11 @@ const mergedObservations = (cache: AboveKdeCache, changes: AboveChanges): Merged
       skips[skipCount++] = out;
       p++;
     }
+    numbers[out] = tags[i] as number;
     values[out++] = y;
   }
   skips[skipCount] = total;
-  return { values, size: total, isAdded, skips };
+  return { values, numbers, size: total, isAdded, skips };
 };
 
 /**
@@ -144,67 +174,144 @@ const mergedObservations = (cache: AboveKdeCache, changes: AboveChanges): Merged
  * over the sorted observations; a kernel's width can only exceed h where its two neighbours are more than
  * h apart, so most observations cost one subtraction and one comparison.
  */
-const corrections = (cache: AboveKdeCache, changes: AboveChanges): Corrections => {
-  const { h } = cache;
-  const { low, high } = cache.encoding;
-  const range = high - low;
-  const { values, size, isAdded, skips } = mergedObservations(cache, changes);
+const corrections = (cache: AboveKdeCache, changes: AboveChanges, weighting: Weighting, n: number): Corrections => {
+  const { h, encoding, rule } = cache;
+  const { values, numbers, size, isAdded, skips } = mergedObservations(cache, changes);
   const anyAdded = isAdded.length > 0;
   const kernels: Corrections = {
     added: new KernelList(cache.addedCapacity),
     removed: new KernelList(cache.removedCapacity),
+    widened: weighting.uniform ? undefined : new Set(),
   };
   const removed = kernels.removed;
+  const fix = (at: number, previous: number | undefined, next: number | undefined, cached: boolean) => {
+    const y = values[at] as number;
+    const sigma = neighbourWidth(rule, encoding, y, previous, next, n, h);
+    correct(kernels, cache, weighting, sigma, y, numbers[at] as number, cached);
+  };
   // The below observations leave the sum where the walk meets them (skips[skip] is the next one).
   let skip = 0;
   let nextSkip = skips[0] as number;
   let i = 0;
-  while (i === nextSkip && i < size) {
-    const y = values[i++] as number;
-    removed.push(y, h, cache.coefficient(y, h));
-    nextSkip = skips[++skip] as number;
-  }
+  const skipBelow = () => {
+    while (i === nextSkip && i < size) {
+      const y = values[i] as number;
+      removed.push(y, h, weighting.bulk(numbers[i] as number) * cache.coefficient(y, h));
+      i++;
+      nextSkip = skips[++skip] as number;
+    }
+  };
+  skipBelow();
   if (i >= size) return kernels;
-  // The first above observation: its width is its inner gap (or its larger gap to a bound when alone).
+  // The first above observation: no neighbour before it.
+  let previousAt = i;
   let previous = values[i] as number;
   const previousCached = !anyAdded || isAdded[i] === 0;
   i++;
-  while (i === nextSkip && i < size) {
-    const y = values[i++] as number;
-    removed.push(y, h, cache.coefficient(y, h));
-    nextSkip = skips[++skip] as number;
-  }
+  skipBelow();
   if (i >= size) {
-    correct(kernels, cache, Math.max(previous - low, high - previous), previous, previousCached, range);
+    fix(previousAt, undefined, undefined, previousCached);
     return kernels;
   }
+  let currentAt = i;
   let current = values[i] as number;
   let currentCached = !anyAdded || isAdded[i] === 0;
-  correct(kernels, cache, current - previous, previous, previousCached, range);
+  fix(previousAt, undefined, current, previousCached);
   i++;
   for (;;) {
-    while (i === nextSkip && i < size) {
-      const y = values[i++] as number;
-      removed.push(y, h, cache.coefficient(y, h));
-      nextSkip = skips[++skip] as number;
-    }
+    skipBelow();
     if (i >= size) break;
     const next = values[i] as number;
-    // Its width exceeds h only if one of its gaps does, so the two gaps together must.
-    if (next - previous > h || !currentCached) {
-      correct(kernels, cache, Math.max(current - previous, next - current), current, currentCached, range);
-    }
+    // Its width exceeds h only if one of its gaps does, so the two gaps together must (both rules: a
+    // prior mean between its neighbours only shortens a gap).
+    if (next - previous > h || !currentCached) fix(currentAt, previous, next, currentCached);
+    previousAt = currentAt;
     previous = current;
+    currentAt = i;
     current = next;
     currentCached = !anyAdded || isAdded[i] === 0;
     i++;
   }
-  correct(kernels, cache, current - previous, current, currentCached, range);
+  fix(currentAt, previous, undefined, currentCached);
   return kernels;
 };
 
+const UNIFORM = (n: number, priorWeight: number): Weighting => ({
+  uniform: true,
+  bulk: () => 1,
+  actual: () => 1,
+  total: n + priorWeight,
+});
+
+/** How many of `sorted` (ascending integers) are below `number`. */
+const countBelow = (sorted: Int32Array, size: number, number: number): number => countAtMost(sorted, size, number - 1);
+
 /**
- * The above density g(x) of the optuna kernel with uniform weights, from the cache in O(bins + changes)
+ * Weights by linear forgetting (tpe-spec 3.5): rank r in trial-number order among the n above
+ * observations weighs 1/n + r·c while r < n − lf − 1 (c = (1 − 1/n)/(n − lf − 1)), else 1. The cached
+ * sum holds every observation at the affine weight (its three sums combined into `cache.combined`); the
+ * newest (weight 1) are corrected directly. Undefined when the ramp is too short for that (n ≤ lf + 1).
+ */
+interface RankWeighting extends Weighting {
+  rankOf(number: number): number;
+  /** The below trials' numbers. */
+  readonly below: ReadonlySet<number>;
+  /** The first rank that weighs 1 by the rule rather than by the ramp. */
+  readonly firstNewest: number;
+}
+
+const rankedWeighting = (cache: AboveKdeCache, changes: AboveChanges, n: number): RankWeighting | undefined => {
+  const ranked = cache.ranked as RankedObservations;
+  const lf = changes.forgetting;
+  const ramp = n - lf;
+  if (ramp < 2) return undefined;
+  const slope = (1 - 1 / n) / (ramp - 1);
+  const removed = Int32Array.from(changes.removed, (entry) => entry.number).sort();
+  const added = Int32Array.from(changes.added, (entry) => entry.number).sort();
+  const boundaries = new Map<number, number>();
+  for (const number of removed) boundaries.set(number, (boundaries.get(number) ?? 0) + 1);
+  for (const number of added) boundaries.set(number, (boundaries.get(number) ?? 0) - 1);
+  ranked.setBoundaries(boundaries);
+  (cache.combined as HermiteMoments).combine(1 / n, cache.moments, slope, ranked.byIndex, ranked.byShift);
+  const rankOf = (number: number): number =>
+    countBelow(ranked.numbers, ranked.size, number) -
+    countBelow(removed, removed.length, number) +
+    countBelow(added, added.length, number);
+  // Σ_r w(r): the ramp below its last step, its last step (1) and the newest lf (1 each).
+  const total = (ramp - 1) / n + (slope * (ramp - 1) * (ramp - 2)) / 2 + 1 + lf + changes.priorWeight;
+  return {
+    uniform: false,
+    bulk: (number) => 1 / n + slope * rankOf(number),
+    actual: (number) => linearForgettingWeight(rankOf(number), n, lf),
+    total,
+    rankOf,
+    below: new Set(removed),
+    firstNewest: ramp,
+  };
+};
+
+/**
+ * The cached observations of rank n − lf and above (weight 1, not the affine weight the cached sum gives
+ * them) that the walk did not correct already: their fixed-width kernels are re-weighted directly.
+ */
+const correctNewest = (cache: AboveKdeCache, weighting: RankWeighting, kernels: Corrections): void => {
+  const ranked = cache.ranked as RankedObservations;
+  const { h } = cache;
+  for (let q = ranked.size - 1; q >= 0; q--) {
+    const number = ranked.numbers[q] as number;
+    if (weighting.below.has(number)) continue;
+    if (weighting.rankOf(number) < weighting.firstNewest) break;
+    if (kernels.widened?.has(number)) continue;
+    const y = ranked.ys[q] as number;
+    const delta = weighting.actual(number) - weighting.bulk(number);
+    const coef = cache.coefficient(y, h);
+    if (delta > 0) kernels.added.push(y, h, delta * coef);
+    else if (delta < 0) kernels.removed.push(y, h, -delta * coef);
+  }
+};
+
+/**
+ * The above density g(x) of either family with uniform weights or linear forgetting, from the cache in O(bins + changes)
  * per point instead of O(n): Hermite sum of all cached kernels, corrected by the direct kernels of this
  * suggestion, plus the prior. Returns undefined when the cache does not apply (another width h, fewer
  * than two above observations); `slow` supplies the exact density when cancellation would cost accuracy
@@ -219,13 +326,23 @@ export const hermiteAboveDensity = (
   const { low, high } = encoding;
   const n = sorted.size - changes.removed.length + changes.added.length;
   const range = high - low;
-  if (n < 2 || range * Math.max(changes.clipFloor, (n + 2) ** -changes.clipExponent) !== h) return undefined;
-  const { added, removed } = corrections(cache, changes);
-  const mid = 0.5 * (low + high);
-  added.push(mid, range, changes.priorWeight * cache.coefficient(mid, range));
+  if (n < 2 || changes.minSigma(n) !== h) return undefined;
+  const byRank = changes.forgetting > 0 && n > changes.forgetting;
+  if (byRank && cache.ranked === undefined) return undefined;
+  const ranked = byRank ? rankedWeighting(cache, changes, n) : undefined;
+  if (byRank && ranked === undefined) return undefined;
+  const weighting = ranked ?? UNIFORM(n, changes.priorWeight);
+  const kernels = corrections(cache, changes, weighting, n);
+  if (ranked !== undefined) correctNewest(cache, ranked, kernels);
+  const { added, removed } = kernels;
+  // The prior kernel: mid-range and range wide (Optuna), or the encoding's prior (hyperopt).
+  const hyperopt = cache.rule === 'hyperopt';
+  const prior = hyperopt ? encoding.prior : { mu: 0.5 * (low + high), sigma: range };
+  added.push(prior.mu, prior.sigma, changes.priorWeight * cache.coefficient(prior.mu, prior.sigma));
   cache.addedCapacity = added.size + CAPACITY_MARGIN;
   cache.removedCapacity = removed.size + CAPACITY_MARGIN;
-  const logTotal = Math.log(n + changes.priorWeight);
+  const logTotal = Math.log(weighting.total);
+  const moments = ranked === undefined ? cache.moments : (cache.combined as HermiteMoments);
   let exact: Density | undefined;
   const fallback = () => {
     exact ??= slow();
@@ -233,13 +350,16 @@ export const hermiteAboveDensity = (
   };
   return {
     logPdf: (values, isExact) => {
-      const column = values[0] as ArrayLike<number>;
-      const out = new Float64Array(column.length);
-      const { moments } = cache;
-      const toModel = (encoding as NumericEncoding).toModel;
-      for (let i = 0; i < column.length; i++) {
-        const y = toModel(column[i] as number);
+      // hyperopt's exact density (mixture normaliser, log Jacobian) comes from the reference; its
+      // non-exact one leaves out the same constant, as the other backends do.
+      if (hyperopt && isExact) return fallback().logPdf(values, isExact);
+      // The points in model space as the reference maps them (hyperopt's toModel clamps at the floor).
+      const at = encoding.points(values[0] as ArrayLike<number>).at;
+      const out = new Float64Array(at.length);
+      for (let i = 0; i < at.length; i++) {
+        const y = at[i] as number;
         if (y < low || y > high) {
+          if (hyperopt) return fallback().logPdf(values, isExact);
           out[i] = Number.NEGATIVE_INFINITY;
           continue;
         }

@@ -1,7 +1,7 @@
 import type { Trial } from '@parzen/engine/plugin';
 import type { HistorySplit } from '../../history/history-split.js';
 import type { TrialHistory } from '../../history/trial-history.js';
-import { logGaussianSum, prepareGaussianSum } from '../../math/gaussian-sum.js';
+import { GaussianSumScratch, logGaussianSum, prepareGaussianSum } from '../../math/gaussian-sum.js';
 import { linearForgettingWeight } from '../../math/linear-forgetting.js';
 import { LOG_SQRT_2PI } from '../../math/normal.js';
 import type { Density } from '../density.js';
@@ -9,35 +9,13 @@ import type { NumericEncoding } from '../encoding.js';
 import { minimumBandwidth } from '../families/optuna.js';
 import type { FamilySettings } from '../family.js';
 import { logKernelMass } from '../parzen-estimator.js';
+import { grown } from './above-kde-cache.js';
 import { evaluateProduct, type ProductKernels } from './pruned-product.js';
+import { neighbourWidth, type WidthRule } from './widths.js';
 
 /** log of one kernel's normaliser in one dimension: −log σ − log √(2π) − log Z (its mass inside the bounds). */
 const logNormaliser = (mu: number, sigma: number, low: number, high: number): number =>
   -Math.log(sigma) - LOG_SQRT_2PI - logKernelMass(mu, sigma, low, high);
-
-/** Growable typed arrays. */
-const grown = <T extends Float64Array | Int32Array>(array: T, size: number): T => {
-  if (size <= array.length) return array;
-  const next = new (array.constructor as new (n: number) => T)(Math.max(size, 2 * array.length));
-  next.set(array);
-  return next;
-};
-
-/** The neighbour width (Optuna 5.0 line) of the element at `pos` of `n` sorted ones, given its neighbours. */
-const neighbourSigma = (
-  y: number,
-  previous: number | undefined,
-  next: number | undefined,
-  n: number,
-  low: number,
-  high: number,
-  minSigma: number,
-): number => {
-  const left = y - (previous ?? low);
-  const right = (next ?? high) - y;
-  const gap = n >= 2 && previous === undefined ? right : n >= 2 && next === undefined ? left : Math.max(left, right);
-  return Math.min(high - low, Math.max(minSigma, gap));
-};
 
 /** The added trials' indices in dimension j's order: by value, then trial number. */
 const addedOrder = (j: number, d: number, added: readonly Trial[], mus: Float64Array): number[] =>
@@ -117,6 +95,7 @@ export class IncrementalAbove {
   private sumMus = new Float64Array(0);
   private sumSigmas = new Float64Array(0);
   private sumCoefs = new Float64Array(0);
+  private readonly sumScratch = new GaussianSumScratch();
   /** The clip the cached widths were computed with (their count). */
   private clipCount = -1;
 
@@ -125,7 +104,7 @@ export class IncrementalAbove {
     readonly encodings: readonly NumericEncoding[],
     readonly settings: FamilySettings,
     /** The width rule: Optuna's (bounds as neighbours, kernels truncated) or hyperopt's (the prior mean as a neighbour). */
-    readonly rule: 'optuna' | 'hyperopt' = 'optuna',
+    readonly rule: WidthRule = 'optuna',
   ) {
     this.d = names.length;
     this.keys = names.map(() => new Float64Array(64));
@@ -172,11 +151,7 @@ export class IncrementalAbove {
     return minimumBandwidth(n, high - low, this.settings);
   }
 
-  /**
-   * The width of a kernel at y with its above neighbours `previous` and `next` (undefined at an end):
-   * Optuna's rule takes the bounds as outer neighbours; hyperopt's takes the prior mean as one more
-   * neighbour (left of equal values) and no bounds (tpe-spec 3.4, 4.4).
-   */
+  /** The width of a kernel at y in dimension j with its above neighbours (undefined at an end). */
   private width(
     j: number,
     y: number,
@@ -185,15 +160,7 @@ export class IncrementalAbove {
     n: number,
     minSigma: number,
   ): number {
-    const { low, high, prior } = this.encodings[j] as NumericEncoding;
-    if (this.rule === 'optuna') return neighbourSigma(y, previous, next, n, low, high, minSigma);
-    let left = previous;
-    let right = next;
-    if (prior.mu <= y) left = left === undefined ? prior.mu : Math.max(left, prior.mu);
-    else right = right === undefined ? prior.mu : Math.min(right, prior.mu);
-    const gap =
-      left === undefined ? (right as number) - y : right === undefined ? y - left : Math.max(y - left, right - y);
-    return Math.min(prior.sigma, Math.max(minSigma, gap));
+    return neighbourWidth(this.rule, this.encodings[j] as NumericEncoding, y, previous, next, n, minSigma);
   }
 
   /** log of a kernel's normaliser in dimension j (its truncated mass too under Optuna's rule). */
@@ -466,7 +433,14 @@ export class IncrementalAbove {
       sigmas[out] = prior.sigma;
       coefs[out++] = priorCoef;
     }
-    const sum = prepareGaussianSum(mus.subarray(0, out), sigmas.subarray(0, out), coefs.subarray(0, out));
+    const sum = prepareGaussianSum(
+      mus.subarray(0, out),
+      sigmas.subarray(0, out),
+      coefs.subarray(0, out),
+      undefined,
+      0,
+      this.sumScratch,
+    );
     const truncated = this.rule === 'optuna';
     return {
       logPdf: (values, exact) => {

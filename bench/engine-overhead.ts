@@ -25,7 +25,7 @@ const measure = async (existing: number, extra: number): Promise<number> => {
   // The study's first trials are imported (addTrials) rather than run, so a large study is quick to set up.
   await store.openStudy(common.spec);
   const rows = Array.from({ length: existing }, (_, i) => ({
-    params: Object.fromEntries(Array.from({ length: 10 }, (_, j) => [`x${j}`, ((i * (j + 3)) % 101) / 101])),
+    internal: Object.fromEntries(Array.from({ length: 10 }, (_, j) => [`x${j}`, ((i * (j + 3)) % 101) / 101])),
     outcome: { state: 'complete' as const, loss: ((i * 7) % 101) / 101 },
   }));
   await store.addTrials?.('bench', rows);

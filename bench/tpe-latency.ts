@@ -28,7 +28,7 @@ const finished = (number: number, params: Readonly<Record<string, number>>): Com
   study: 'latency',
   number,
   state: 'complete',
-  params,
+  internal: params,
   loss: objective(params),
   startedAt: '2026-01-01T00:00:00.000Z',
   finishedAt: '2026-01-01T00:00:01.000Z',

@@ -67,7 +67,7 @@ const run = async (problem: SuiteProblem, setting: Setting, seed: number): Promi
   const last = incumbents[incumbents.length - 1] ?? -1;
   const incumbent = trials[last];
   if (incumbent === undefined) return Number.NaN;
-  return problem.clean(toExternalParams(compileSpace(problem.space), incumbent.params)) - problem.minimum;
+  return problem.clean(toExternalParams(compileSpace(problem.space), incumbent.internal)) - problem.minimum;
 };
 
 const problems = loadSuite().filter((p) => p.half === HALF && (only === undefined || only.includes(p.name)));

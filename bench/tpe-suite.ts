@@ -74,7 +74,7 @@ const studyConfig = (problem: SuiteProblem, task: Task) => ({
 /** Regret after each trial: noise-free loss of the lowest observed loss so far, minus the known minimum. */
 const incumbentRegrets = (trials: readonly Trial[], space: CompiledSpace, problem: SuiteProblem): number[] => {
   const ordered = [...trials].sort((a, b) => a.number - b.number);
-  const regrets = ordered.map((trial) => problem.clean(toExternalParams(space, trial.params)) - problem.minimum);
+  const regrets = ordered.map((trial) => problem.clean(toExternalParams(space, trial.internal)) - problem.minimum);
   return incumbentIndices(ordered.map((trial) => (trial.state === 'complete' ? trial.loss : undefined))).map((i) =>
     i < 0 ? Number.NaN : (regrets[i] as number),
   );

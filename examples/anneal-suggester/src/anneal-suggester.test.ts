@@ -26,7 +26,7 @@ describe('anneal', () => {
       maxTrials: 80,
       seed: 7,
     });
-    const xs = result.trials.map((trial) => trial.params.x as number);
+    const xs = result.trials.map((trial) => trial.internal.x as number);
     const spread = (values: number[]) => values.reduce((sum, x) => sum + Math.abs(x - 1.3), 0) / values.length;
     expect(spread(xs.slice(-20))).toBeLessThan(spread(xs.slice(0, 20)) / 3);
     expect(result.best?.loss).toBeLessThan(0.05);

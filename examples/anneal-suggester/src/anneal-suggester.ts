@@ -45,10 +45,10 @@ export const createAnnealSuggester = (options: Partial<AnnealOptions> = {}): Sug
         );
       return {
         sampleParam: (param) => {
-          const observed = complete.filter((trial) => trial.params[param.name] !== undefined);
+          const observed = complete.filter((trial) => trial.internal[param.name] !== undefined);
           if (observed.length === 0) return sampleDistribution(param.distribution, context.rng);
           const rank = Math.min(observed.length, geometric(context.rng, avgBestIndex)) - 1;
-          const good = observed[rank]?.params[param.name] as number;
+          const good = observed[rank]?.internal[param.name] as number;
           const shrinking = 1 / (1 + observed.length * shrinkCoefficient);
           return sampleNeighbour(param.distribution, good, shrinking, context.rng);
         },

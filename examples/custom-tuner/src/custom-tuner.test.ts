@@ -28,7 +28,7 @@ const quiet = () => {
 const complete = (number: number, value: number): CompleteTrial => ({
   study: 's',
   number,
-  params: {},
+  internal: {},
   startedAt: '',
   finishedAt: '',
   state: 'complete',

@@ -31,7 +31,7 @@ describe('quasi-random start-up', () => {
     const halton = createHaltonSampler(compiled, 11);
     const expected = (number: number) =>
       Object.fromEntries(compiled.params.map((param) => [param.name, halton.sample(number, param)]));
-    const params = result.trials.map((trial) => trial.params);
+    const params = result.trials.map((trial) => trial.internal);
     expect(params.slice(0, 6)).toEqual([0, 1, 2, 3, 4, 5].map(expected));
     expect(params.slice(6)).not.toEqual([6, 7, 8, 9].map(expected));
   });

@@ -30,7 +30,7 @@ export const trialRows = (study: string, space: CompiledSpace, trials: readonly 
     ...(trial.intermediate === undefined || trial.intermediate.length === 0
       ? {}
       : { step: (trial.intermediate.at(-1) as { step: number }).step }),
-    params: toExternalParams(space, trial.params),
+    params: toExternalParams(space, trial.internal),
     ...(trial.state === 'complete' && trial.attrs !== undefined ? { attrs: trial.attrs } : {}),
     ...(trial.state === 'failed' ? { error: trial.error } : {}),
     startedAt: trial.startedAt,

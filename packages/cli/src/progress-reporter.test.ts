@@ -7,7 +7,7 @@ const study = { name: 'demo', direction: 'minimize', seed: 0, space: {}, created
 const complete = (number: number, value: number): EngineEvent => ({
   type: 'trial.finished',
   at,
-  trial: { study: 'demo', number, state: 'complete', loss: value, params: {}, startedAt: at, finishedAt: at },
+  trial: { study: 'demo', number, state: 'complete', loss: value, internal: {}, startedAt: at, finishedAt: at },
   params: {},
 });
 const events: EngineEvent[] = [
@@ -21,7 +21,7 @@ const events: EngineEvent[] = [
       number: 1,
       state: 'failed',
       error: { code: 'COMMAND_FAILED', message: 'exited with code 3' },
-      params: {},
+      internal: {},
       startedAt: at,
       finishedAt: at,
     },
@@ -36,7 +36,7 @@ const events: EngineEvent[] = [
       number: 3,
       state: 'pruned',
       loss: 4,
-      params: {},
+      internal: {},
       startedAt: at,
       finishedAt: at,
       intermediate: [

@@ -131,7 +131,7 @@ describe('parzen export and import', () => {
     );
     expect(skipped.stderr).toMatch(/line 5: \/params\/model/);
     const trials = await sqliteTrials(join(dir, 'results.parzen.db'));
-    expect(trials.map((trial) => [trial.state, trial.params])).toEqual([
+    expect(trials.map((trial) => [trial.state, trial.internal])).toEqual([
       ['complete', { x: 0.1, model: 0 }],
       ['complete', { x: 0.3, model: 1 }],
     ]);
@@ -164,8 +164,8 @@ describe('parzen export and import', () => {
     expect(out.code).toBe(0);
     const trials = await sqliteTrials(join(dir, 'csv.parzen.db'));
     expect(trials.map((trial) => trial.state)).toEqual(['complete', 'failed', 'pruned']);
-    expect(trials[0]).toMatchObject({ params: { x: 0.5, model: 1 }, loss: 0.75, attrs: { epochs: 10 } });
-    expect(trials[2]).toMatchObject({ params: { x: 0.125, model: 0 }, loss: 0.5 });
+    expect(trials[0]).toMatchObject({ internal: { x: 0.5, model: 1 }, loss: 0.75, attrs: { epochs: 10 } });
+    expect(trials[2]).toMatchObject({ internal: { x: 0.125, model: 0 }, loss: 0.5 });
 
     const bad = writeIn(dir, 'bad.csv', 'x,model,loss\n0.5,tree,oops\n');
     const refused = await cli('import', target, bad);

@@ -6,10 +6,10 @@ import type { TrialStore } from './contracts/store.js';
 import type { Suggester } from './contracts/suggester.js';
 import type { ParamsOf } from './domain/space-builder.js';
 import type { SpaceDefinition } from './domain/space-definition.js';
-import type { Direction, Trial } from './domain/trial.js';
+import type { Direction } from './domain/trial.js';
 import type { StopReason } from './events/engine-event.js';
 import type { Budget } from './runtime/budget.js';
-import { Study } from './study.js';
+import { Study, type TrialView } from './study.js';
 
 /** What {@link fmin} takes: the objective, the space, the suggester and the budget; the rest is optional. */
 export interface FminOptions<S extends SpaceDefinition> {
@@ -44,7 +44,8 @@ export interface FminOptions<S extends SpaceDefinition> {
 /** What {@link fmin} returns: the best trial (params as the objective saw them), every trial and why it stopped. */
 export interface FminResult<S extends SpaceDefinition> {
   readonly best: { readonly number: number; readonly loss: number; readonly params: ParamsOf<S> } | undefined;
-  readonly trials: readonly Trial[];
+  /** Every trial of the study, with its params as the objective saw them. */
+  readonly trials: readonly TrialView<S>[];
   readonly reason: StopReason;
   /** What `stopWhen` answered when it stopped the run (`reason` is then `stopper`). */
   readonly stopMessage?: string;

@@ -71,4 +71,5 @@ export {
   Study,
   type StudyOptions,
   type StudyTrial,
+  type TrialView,
 } from './study.js';

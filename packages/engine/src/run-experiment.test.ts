@@ -61,7 +61,7 @@ describe('runExperiment (the composition root)', () => {
       { ...config, plugins: ['./plugin.mjs'], suggester: { use: 'lowest' }, budget: { maxTrials: 2 } },
       { baseDir: dir, functions },
     );
-    expect(result.trials.map((trial) => trial.params)).toEqual([
+    expect(result.trials.map((trial) => trial.internal)).toEqual([
       { x: -2, y: -2 },
       { x: -2, y: -2 },
     ]);

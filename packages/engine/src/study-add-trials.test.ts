@@ -54,13 +54,15 @@ describe('Study.addTrials', () => {
     expect(trials[1]).toMatchObject({
       state: 'complete',
       loss: 0.1,
-      params: { x: 0.5, kernel: 0, gamma: 0.25 },
+      params: { x: 0.5, kernel: 'rbf', gamma: 0.25 },
+      internal: { x: 0.5, kernel: 0, gamma: 0.25 },
       attrs: { epochs: 3 },
     });
     expect(trials[2]).toMatchObject({
       state: 'pruned',
       loss: 0.7,
-      params: { x: -0.5, kernel: 1 },
+      params: { x: -0.5, kernel: 'linear' },
+      internal: { x: -0.5, kernel: 1 },
       intermediate: [
         { step: 0, value: 0.95 },
         { step: 2, value: 0.7 },
@@ -136,7 +138,7 @@ describe('Study.addTrials', () => {
     ]);
     await study.ask();
     const history = suggester.seen.at(-1) ?? [];
-    expect(history.map((trial) => [trial.number, trial.state, trial.params])).toEqual([
+    expect(history.map((trial) => [trial.number, trial.state, trial.internal])).toEqual([
       [0, 'complete', { x: 0.5, kernel: 1 }],
       [1, 'complete', { x: -0.5, kernel: 0, gamma: 0.1 }],
     ]);

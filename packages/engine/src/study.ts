@@ -16,6 +16,7 @@ import {
   type FinishedTrial,
   lastIntermediate,
   prunedOutcome,
+  type RunningTrial,
   type Trial,
 } from './domain/trial.js';
 import { formatIssues, ParzenError, storeUnsupported } from './errors.js';
@@ -29,8 +30,8 @@ import { runStudy } from './runtime/run-study.js';
 import { type AskedTrial, askTrial, finishAskedTrial, type StudySession, tellTrial } from './runtime/study-session.js';
 
 /** What {@link Study.addTrials} did: the trials it added, and the rows it skipped with their problems. */
-export interface AddTrialsResult {
-  readonly added: readonly FinishedTrial[];
+export interface AddTrialsResult<S extends SpaceDefinition = SpaceDefinition> {
+  readonly added: readonly TrialView<S>[];
   readonly skipped: readonly InvalidRow[];
 }
 
@@ -56,6 +57,19 @@ const ignore = (): void => {};
 
 /** A trial to evaluate, as `ask()` returns it: its `params` are typed by the study's space. */
 export type StudyTrial<S extends SpaceDefinition> = AskedTrial & { readonly params: ParamsOf<S> };
+
+/**
+ * A trial as `study.trials()` and `fmin` list it: the store's trial (state, loss, `internal` values, times)
+ * with its `params` as the objective saw them (a choice by its option's value). A running trial's params
+ * are empty until the suggester has decided them.
+ */
+export type TrialView<S extends SpaceDefinition = SpaceDefinition> =
+  | (FinishedTrial & { readonly params: ParamsOf<S> })
+  | (RunningTrial & { readonly params: Partial<ParamsOf<S>> });
+
+/** The trials with their params as the objective saw them (see {@link TrialView}). */
+export const viewTrials = <S extends SpaceDefinition>(space: CompiledSpace, trials: readonly Trial[]): TrialView<S>[] =>
+  trials.map((trial) => ({ ...trial, params: toExternalParams(space, trial.internal) }) as TrialView<S>);
 
 /** How `study.optimize` runs: a budget (at least one limit) and run controls, as for `fmin`. */
 export interface OptimizeOptions<S extends SpaceDefinition = SpaceDefinition> {
@@ -182,7 +196,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     return {
       best:
         best === undefined ? undefined : { number: best.number, loss: best.loss, params: bestParams as ParamsOf<S> },
-      trials: result.trials,
+      trials: viewTrials<S>(this.session.space, result.trials),
       reason: result.reason,
       ...(result.stopMessage === undefined ? {} : { stopMessage: result.stopMessage }),
     };
@@ -218,13 +232,13 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
   async addTrials(
     rows: readonly ImportedTrialRow[],
     options: { readonly onInvalid?: 'reject' | 'skip' } = {},
-  ): Promise<AddTrialsResult> {
+  ): Promise<AddTrialsResult<S>> {
     const { store, space } = this.session;
     if (store.addTrials === undefined) throw storeUnsupported(store.name, 'import trials', 'addTrials');
     const checked = checkImportedRows(space, rows);
     if (checked.invalid.length > 0 && options.onInvalid !== 'skip') throw importInvalid(checked.invalid, rows.length);
     const added = checked.trials.length === 0 ? [] : await store.addTrials(this.name, checked.trials);
-    return { added, skipped: checked.invalid };
+    return { added: viewTrials<S>(space, added), skipped: checked.invalid };
   }
 
   /**
@@ -238,7 +252,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
 
   /** Ends running trial `number` as pruned, with the last value it reported (a pruned trial is never best). */
   async prune(number: number): Promise<FinishedTrial> {
-    const trial = (await this.trials()).find((t) => t.number === number);
+    const trial = (await this.storedTrials()).find((t) => t.number === number);
     return finishAskedTrial(this.session, number, prunedOutcome(trial && lastIntermediate(trial)?.value));
   }
 
@@ -252,28 +266,33 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    */
   async enqueue(params: Readonly<Record<string, unknown>>, options: { readonly key?: string } = {}): Promise<boolean> {
     const { store, space } = this.session;
-    const { params: internal, issues } = toInternalParams(space, params, '', { partial: true });
+    const { internal, issues } = toInternalParams(space, params, '', { partial: true });
     if (issues.length > 0)
       throw new ParzenError('PARAMS_INVALID', `Cannot enqueue these params:\n${formatIssues(issues)}`, { issues });
     if (store.enqueue === undefined) throw storeUnsupported(store.name, 'enqueue params', 'enqueue');
-    const entry = { params: internal, ...(options.key === undefined ? {} : { key: options.key }) };
+    const entry = { internal, ...(options.key === undefined ? {} : { key: options.key }) };
     return (await store.enqueue(this.name, [entry])) === 1;
   }
 
-  /** The study's trials as the store has them, ordered by number. */
-  trials(): Promise<readonly Trial[]> {
+  /** The study's trials as the store has them, ordered by number, with their params as the objective saw them. */
+  async trials(): Promise<readonly TrialView<S>[]> {
+    return viewTrials<S>(this.session.space, await this.storedTrials());
+  }
+
+  /** The store's trials (internal values only). */
+  private storedTrials(): Promise<readonly Trial[]> {
     return this.session.store.listTrials(this.name);
   }
 
   /** The best complete trial so far (its params as the objective saw them), or undefined. */
   async best(): Promise<BestTrial<S> | undefined> {
-    const best = bestTrial(await this.trials(), this.session.spec.direction);
+    const best = bestTrial(await this.storedTrials(), this.session.spec.direction);
     return best === undefined
       ? undefined
       : {
           number: best.number,
           loss: best.loss,
-          params: toExternalParams(this.session.space, best.params) as ParamsOf<S>,
+          params: toExternalParams(this.session.space, best.internal) as ParamsOf<S>,
         };
   }
 }

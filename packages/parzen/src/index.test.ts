@@ -12,10 +12,10 @@ describe('parzen (the umbrella)', () => {
     const result = await study.optimize({ maxTrials: 25 });
     const explicit = await Study.open({ space, objective, seed: 11, suggester: createTpeSuggester() });
     const same = await explicit.optimize({ maxTrials: 25 });
-    expect(result.trials.map((trial) => trial.params)).toEqual(same.trials.map((trial) => trial.params));
+    expect(result.trials.map((trial) => trial.internal)).toEqual(same.trials.map((trial) => trial.internal));
     const random = await createStudy({ space, objective, seed: 11, suggester: createRandomSuggester() });
     const other = await random.optimize({ maxTrials: 25 });
-    expect(other.trials.map((trial) => trial.params)).not.toEqual(same.trials.map((trial) => trial.params));
+    expect(other.trials.map((trial) => trial.internal)).not.toEqual(same.trials.map((trial) => trial.internal));
     expect(result.best?.params.kind).toBe('a');
   });
 

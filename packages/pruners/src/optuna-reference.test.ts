@@ -53,7 +53,7 @@ const simulate = (
         study: 'ref',
         number,
         state: 'running',
-        params: {},
+        internal: {},
         startedAt: '',
         intermediate: [...intermediate],
       };
@@ -70,7 +70,7 @@ const simulate = (
         break;
       }
     }
-    const base = { study: 'ref', number, params: {}, startedAt: '', finishedAt: '', intermediate };
+    const base = { study: 'ref', number, internal: {}, startedAt: '', finishedAt: '', intermediate };
     const last = (intermediate.at(-1) as IntermediateValue).value;
     trials.push(
       stopped === null ? { ...base, state: 'complete', loss: last } : { ...base, state: 'pruned', loss: last },

@@ -45,7 +45,7 @@ describe('a pruned run really stops early', () => {
     for (const trial of pruned) expect(steps(trial)).toBeLessThan(STEPS);
     for (const trial of complete) expect(steps(trial)).toBe(STEPS);
     // A trial better than every complete trial before it is never pruned, a pruned one is worse than one.
-    const x = (trial: Trial) => trial.params.x as number;
+    const x = (trial: Trial) => trial.internal.x as number;
     for (const trial of result.trials) {
       const before = complete.filter((other) => other.number < trial.number).map(x);
       if (before.length >= 5 && x(trial) < Math.min(...before)) expect(trial.state).toBe('complete');

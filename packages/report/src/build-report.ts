@@ -98,7 +98,7 @@ const contourFor = async (
   resolution: number,
 ): Promise<PairContour> => {
   const best = bestTrial(study.trials, study.direction);
-  const fixed = best === undefined ? {} : toExternalParams(study.space, best.params);
+  const fixed = best === undefined ? {} : toExternalParams(study.space, best.internal);
   const grid = await evaluateGrid(fn, study.space, [pair[0].name, pair[1].name], fixed, resolution);
   const levels = contourLevels(grid, 10);
   const others = study.space.params.length > 2 ? 'other params at the best trial’s values; ' : '';
@@ -220,7 +220,7 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
     table: table(study, all),
     ...(best === undefined
       ? {}
-      : { best: { number: best.number, loss: best.loss, params: toExternalParams(study.space, best.params) } }),
+      : { best: { number: best.number, loss: best.loss, params: toExternalParams(study.space, best.internal) } }),
     version: trialsVersion(study),
   };
 };

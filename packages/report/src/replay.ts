@@ -55,7 +55,7 @@ export const trialsBefore = (trials: readonly Trial[], target: Trial): Trial[] =
         ? {
             study: trial.study,
             number: trial.number,
-            params: trial.params,
+            internal: trial.internal,
             startedAt: trial.startedAt,
             state: 'running',
           }
@@ -84,7 +84,7 @@ const reproduces = (
 export const replaySuggestions = async (study: ReportStudy, options: ReplayOptions = {}): Promise<Replay> => {
   const trials = [...study.trials].sort((a, b) => a.number - b.number);
   const { options: tpeOptions, sameSuggester } = tpeOptionsOf(study);
-  const withParams = trials.filter((trial) => Object.keys(trial.params).length > 0);
+  const withParams = trials.filter((trial) => Object.keys(trial.internal).length > 0);
   const every = Math.max(1, options.every ?? Math.ceil(withParams.length / (options.count ?? 10)));
   const snapshots: ReplaySnapshot[] = [];
   let startupSkipped = 0;
@@ -111,8 +111,8 @@ export const replaySuggestions = async (study: ReportStudy, options: ReplayOptio
       trialNumber: target.number,
       explanation,
       ...(joint === undefined ? {} : { joint }),
-      stored: target.params,
-      reproduced: reproduces(explanation, joint, target.params),
+      stored: target.internal,
+      reproduced: reproduces(explanation, joint, target.internal),
     });
   }
   return { snapshots, options: tpeOptions, sameSuggester, startupSkipped, every };

@@ -44,8 +44,8 @@ export const trialPoints = (study: ReportStudy): TrialPoint[] => {
         loss,
         best: best ?? null,
         improved,
-        params: toExternalParams(study.space, trial.params),
-        internal: trial.params,
+        params: toExternalParams(study.space, trial.internal),
+        internal: trial.internal,
         seconds: secondsBetween(trial),
       };
     });

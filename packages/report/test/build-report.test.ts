@@ -39,7 +39,7 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     const data = (x.spec as { data: { values: Record<string, unknown>[] } }).data.values;
     expect(new Set(data.map((r) => r.a))).toEqual(new Set([10, 15, 20, 25, 30, 35]));
     const winners = data.filter((r) => r.w !== undefined);
-    const stored = winners.map((r) => study.trials[r.a as number]?.params.x);
+    const stored = winners.map((r) => study.trials[r.a as number]?.internal.x);
     expect(winners.map((r) => r.w)).toEqual(stored);
     const lr = chart(page, 'density-lr');
     expect(
@@ -58,7 +58,7 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
 
   it('plots the numeric pair with every finished trial as its number, and no contour without a function', () => {
     const pair = chart(page, 'pair-x-lr');
-    expect(marks(pair, 'text')).toBe(40 - failed.filter((t) => t.params.x === undefined).length);
+    expect(marks(pair, 'text')).toBe(40 - failed.filter((t) => t.internal.x === undefined).length);
     expect(marks(pair, 'rule')).toBeUndefined();
     expect(pageCharts(page).filter((c) => c.id.startsWith('pair-'))).toHaveLength(1);
   });
@@ -124,7 +124,7 @@ describe('downsampling', () => {
       study: 'big',
       number,
       state: 'complete',
-      params: { x: (number * 0.618) % 1, y: (number * 0.382) % 1 },
+      internal: { x: (number * 0.618) % 1, y: (number * 0.382) % 1 },
       loss: Math.abs(((number * 0.618) % 1) - 0.5),
       startedAt: new Date(Date.UTC(2026, 0, 1) + 1000 * number).toISOString(),
       finishedAt: new Date(Date.UTC(2026, 0, 1) + 1000 * number + 500).toISOString(),

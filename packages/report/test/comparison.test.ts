@@ -66,12 +66,12 @@ describe('comparison', () => {
         study: 's',
         number: 1,
         state: 'failed',
-        params: {},
+        internal: {},
         error: { code: 'X', message: 'x' },
         startedAt: at,
         finishedAt: at,
       },
-      { study: 's', number: 0, state: 'complete', params: {}, loss: 3, startedAt: at, finishedAt: at },
+      { study: 's', number: 0, state: 'complete', internal: {}, loss: 3, startedAt: at, finishedAt: at },
     ]);
     expect(converted.values).toEqual([3, null]);
   });

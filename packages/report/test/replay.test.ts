@@ -52,7 +52,7 @@ describe('replaySuggestions', () => {
       study: 's',
       number,
       state: 'complete',
-      params: { x: number },
+      internal: { x: number },
       loss: number,
       startedAt: '2026-01-01T00:00:00.000Z',
       finishedAt,
@@ -61,7 +61,7 @@ describe('replaySuggestions', () => {
       study: 's',
       number: 2,
       state: 'running',
-      params: {},
+      internal: {},
       startedAt: '2026-01-01T00:00:05.000Z',
     };
     const view = trialsBefore(
@@ -77,6 +77,6 @@ describe('replaySuggestions', () => {
       [0, 'complete'],
       [1, 'running'],
     ]);
-    expect(view[1]?.params).toEqual({ x: 1 });
+    expect(view[1]?.internal).toEqual({ x: 1 });
   });
 });

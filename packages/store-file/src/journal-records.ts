@@ -51,7 +51,7 @@ export type JournalRecord =
       readonly step: number;
       readonly value: number;
     }
-  | { readonly op: 'enqueue'; readonly study: string; readonly entries: readonly EnqueuedParams[] }
+  | { readonly op: 'enqueue'; readonly study: string; readonly entries: readonly JournalEntry[] }
   | {
       readonly op: 'add';
       readonly study: string;
@@ -59,8 +59,17 @@ export type JournalRecord =
       readonly number: number;
       /** The time of the import: the default start and finish of trials without their own. */
       readonly at: string;
-      readonly trials: readonly NewFinishedTrial[];
+      readonly trials: readonly JournalAddedTrial[];
     };
+
+/** An enqueued entry as the journal keeps it: its internal values under `params` (the format's name). */
+export interface JournalEntry {
+  readonly params: ParamAssignment;
+  readonly key?: string;
+}
+
+/** An added trial as the journal keeps it: its internal values under `params` (the format's name). */
+export type JournalAddedTrial = Omit<NewFinishedTrial, 'internal'> & { readonly params: ParamAssignment };
 
 /** The format version a record needs: 2 for intermediate values, enqueued entries and added trials. */
 export const recordVersion = (record: JournalRecord): number =>
@@ -145,7 +154,7 @@ const mapOutcome = (outcome: TrialOutcome, map: Numbers): TrialOutcome =>
 const mapIntermediate = (points: readonly IntermediateValue[], map: Numbers): IntermediateValue[] =>
   points.map((point) => ({ step: point.step, value: map(point.value) as number }));
 
-const mapAdded = (trial: NewFinishedTrial, map: Numbers): NewFinishedTrial => ({
+const mapAdded = (trial: JournalAddedTrial, map: Numbers): JournalAddedTrial => ({
   ...trial,
   outcome: mapOutcome(trial.outcome, map),
   ...(trial.intermediate === undefined ? {} : { intermediate: mapIntermediate(trial.intermediate, map) }),

@@ -43,7 +43,7 @@ const errorOf = async (promise: Promise<unknown>) =>
 const expectIntact = async (store: JsonlStore) => {
   const trials = await store.listTrials(spec.name);
   expect(trials.map((trial) => trial.state)).toEqual(['complete', 'failed', 'running']);
-  expect(trials[0]).toMatchObject({ loss: 0.5, params: { x: 0 } });
+  expect(trials[0]).toMatchObject({ loss: 0.5, internal: { x: 0 } });
 };
 
 describe('jsonl journal recovery', () => {

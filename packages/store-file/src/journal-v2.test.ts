@@ -56,8 +56,8 @@ describe('jsonl journal format version 2 (intermediate values, enqueued entries,
     await store.setParams(spec.name, 1, { x: 0.5 });
     expect(records(path).filter((record) => record.op === 'journal')).toHaveLength(1); // nothing new yet
     await store.reportIntermediate(spec.name, 1, 0, 0.9);
-    await store.enqueue(spec.name, [{ params: { x: 0.75 }, key: 'k' }]);
-    expect((await store.createTrial(spec.name))?.params).toEqual({ x: 0.75 });
+    await store.enqueue(spec.name, [{ internal: { x: 0.75 }, key: 'k' }]);
+    expect((await store.createTrial(spec.name))?.internal).toEqual({ x: 0.75 });
     await store.close();
 
     const ops = records(path).map((record) => (record.op === 'journal' ? `journal ${record.version}` : record.op));
@@ -77,12 +77,12 @@ describe('jsonl journal format version 2 (intermediate values, enqueued entries,
     const again = open(path).store;
     const trials = await again.listTrials(spec.name);
     // Written before the loss and the attrs had these names (`value`, `attributes`): read as loss and attrs.
-    expect(trials[0]).toMatchObject({ state: 'complete', loss: 1.5, params: { x: 0.25 }, attrs: { acc: 0.9 } });
+    expect(trials[0]).toMatchObject({ state: 'complete', loss: 1.5, internal: { x: 0.25 }, attrs: { acc: 0.9 } });
     expect(trials[0]).not.toHaveProperty('attributes');
     expect(trials[0]).not.toHaveProperty('value');
-    expect(trials[1]).toMatchObject({ state: 'running', params: { x: 0.5 }, intermediate: [{ step: 0, value: 0.9 }] });
-    expect(trials[2]).toMatchObject({ state: 'running', params: { x: 0.75 } });
-    expect(await again.enqueue(spec.name, [{ params: { x: 0.1 }, key: 'k' }])).toBe(0);
+    expect(trials[1]).toMatchObject({ state: 'running', internal: { x: 0.5 }, intermediate: [{ step: 0, value: 0.9 }] });
+    expect(trials[2]).toMatchObject({ state: 'running', internal: { x: 0.75 } });
+    expect(await again.enqueue(spec.name, [{ internal: { x: 0.1 }, key: 'k' }])).toBe(0);
     await again.close();
     expect(warnings).toEqual([]);
   });
@@ -107,7 +107,7 @@ describe('jsonl journal format version 2 (intermediate values, enqueued entries,
     await store.reportIntermediate(spec.name, 0, 0, 2);
     await store.addTrials(spec.name, [
       {
-        params: { x: 0.1 },
+        internal: { x: 0.1 },
         outcome: { state: 'pruned', loss: Number.NEGATIVE_INFINITY },
         intermediate: [
           { step: 3, value: Number.NaN },
@@ -131,7 +131,7 @@ describe('jsonl journal format version 2 (intermediate values, enqueued entries,
     const path = tempPath('torn.parzen.jsonl');
     const first = open(path).store;
     await first.openStudy(spec);
-    await first.addTrials(spec.name, [{ params: { x: 0.2 }, outcome: { state: 'complete', loss: 1 } }]);
+    await first.addTrials(spec.name, [{ internal: { x: 0.2 }, outcome: { state: 'complete', loss: 1 } }]);
     await first.close();
     const add = encodeRecord({
       op: 'add',
@@ -148,11 +148,11 @@ describe('jsonl journal format version 2 (intermediate values, enqueued entries,
     await store.openStudy(spec);
     expect(warnings).toHaveLength(1);
     expect((await store.listTrials(spec.name)).map((trial) => trial.number)).toEqual([0]);
-    const added = await store.addTrials(spec.name, [{ params: { x: 0.9 }, outcome: { state: 'complete', loss: 9 } }]);
+    const added = await store.addTrials(spec.name, [{ internal: { x: 0.9 }, outcome: { state: 'complete', loss: 9 } }]);
     expect(added.map((trial) => trial.number)).toEqual([1]);
     await store.close();
     const again = open(path);
-    expect((await again.store.listTrials(spec.name)).map((trial) => trial.params.x)).toEqual([0.2, 0.9]);
+    expect((await again.store.listTrials(spec.name)).map((trial) => trial.internal.x)).toEqual([0.2, 0.9]);
     expect(again.warnings).toEqual([]);
     await again.store.close();
   });

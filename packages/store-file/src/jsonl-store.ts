@@ -25,7 +25,13 @@ import {
 import { FileLock } from './file-lock.js';
 import { type FsyncPolicy, JournalFile } from './journal-file.js';
 import { JournalReader } from './journal-reader.js';
-import { encodeRecord, type JournalRecord, journalHeader, recordVersion } from './journal-records.js';
+import {
+  encodeRecord,
+  type JournalAddedTrial,
+  type JournalRecord,
+  journalHeader,
+  recordVersion,
+} from './journal-records.js';
 import { acceptEntries, Replica, type ReplicaStudy } from './replica.js';
 import { createSerialQueue } from './serial-queue.js';
 
@@ -179,7 +185,7 @@ class JsonlTrialStore implements JsonlStore {
 
   async enqueue(study: string, entries: readonly EnqueuedParams[]): Promise<number> {
     return this.write((append) => {
-      const accepted = acceptEntries(new Set(this.study(study).keys), entries).map(({ params, key }) =>
+      const accepted = acceptEntries(new Set(this.study(study).keys), entries).map(({ internal: params, key }) =>
         key === undefined ? { params } : { params, key },
       );
       if (accepted.length > 0) append({ op: 'enqueue', study, entries: accepted }, true);
@@ -194,7 +200,7 @@ class JsonlTrialStore implements JsonlStore {
       const number = trials.length;
       if (added.length === 0) return [];
       const at = new Date().toISOString();
-      append({ op: 'add', study, number, at, trials: added.map(normalized) }, true);
+      append({ op: 'add', study, number, at, trials: added.map(journalAdded) }, true);
       return trials.slice(number) as FinishedTrial[];
     }, true);
   }
@@ -283,12 +289,12 @@ class JsonlTrialStore implements JsonlStore {
   }
 }
 
-/** An added trial as the journal keeps it: its intermediate values in step order, one per step. */
-const normalized = (trial: NewFinishedTrial): NewFinishedTrial => {
-  if (trial.intermediate === undefined) return trial;
+/** An added trial as the journal keeps it: its internal values as `params`, its intermediate values in step order, one per step. */
+const journalAdded = ({ internal, ...trial }: NewFinishedTrial): JournalAddedTrial => {
+  if (trial.intermediate === undefined) return { ...trial, params: internal };
   let intermediate: readonly IntermediateValue[] = [];
   for (const point of trial.intermediate) intermediate = withIntermediate(intermediate, point.step, point.value);
-  return { ...trial, intermediate };
+  return { ...trial, params: internal, intermediate };
 };
 
 /**

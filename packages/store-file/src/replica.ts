@@ -30,7 +30,7 @@ export interface ReplicaStudy {
  * The entries of `entries` that a study with `keys` queues: those without a key, or with a key neither
  * queued before nor earlier in `entries`. Adds their keys to `keys`.
  */
-export const acceptEntries = (keys: Set<string>, entries: readonly EnqueuedParams[]): EnqueuedParams[] =>
+export const acceptEntries = <E extends { readonly key?: string }>(keys: Set<string>, entries: readonly E[]): E[] =>
   entries.filter((entry) => {
     if (entry.key === undefined) return true;
     if (keys.has(entry.key)) return false;
@@ -131,15 +131,16 @@ export class Replica {
       params = queued;
       found.taken = Math.max(found.taken, entry + 1);
     }
-    found.trials.push(Object.freeze(runningTrial({ study, number, params, startedAt, lease })));
+    found.trials.push(Object.freeze(runningTrial({ study, number, internal: params, startedAt, lease })));
     found.changes.push(number);
   }
 
   private addTrials(record: Extract<JournalRecord, { op: 'add' }>): void {
     const found = this.require(record.study);
     if (!this.isNext(found, record)) return;
-    for (const [index, trial] of record.trials.entries()) {
-      found.trials.push(Object.freeze(addedTrial(record.study, record.number + index, trial, record.at)));
+    for (const [index, { params, ...trial }] of record.trials.entries()) {
+      const added = { ...trial, internal: params };
+      found.trials.push(Object.freeze(addedTrial(record.study, record.number + index, added, record.at)));
       found.changes.push(record.number + index);
     }
   }
@@ -174,7 +175,7 @@ export class Replica {
     if (trial?.state !== 'running') return;
     // Built by the engine's builders, never by spread, so every trial of a state shares one shape.
     if (record.op === 'params')
-      trials[record.number] = Object.freeze(runningTrial(trial, { params: copyParams(record.params) }));
+      trials[record.number] = Object.freeze(runningTrial(trial, { internal: copyParams(record.params) }));
     else if (record.op === 'lease') trials[record.number] = Object.freeze(runningTrial(trial, { lease: record.lease }));
     else trials[record.number] = Object.freeze(finishedTrial(trial, record.outcome, record.finishedAt));
     study.changes.push(record.number);

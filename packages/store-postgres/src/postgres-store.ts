@@ -191,7 +191,7 @@ class PostgresTrialStore implements PostgresStore {
 
   async enqueue(study: string, entries: readonly EnqueuedParams[]): Promise<number> {
     const { id } = await this.requireStudy(study);
-    const json = JSON.stringify(entries.map(({ params, key }) => ({ key: key ?? null, params })));
+    const json = JSON.stringify(entries.map(({ internal: params, key }) => ({ key: key ?? null, params })));
     const writeId = randomUUID();
     return this.retrying('enqueueing params', async (attempt) => {
       // A retry after a lost reply: the first try's entries, if it committed.

@@ -66,7 +66,7 @@ export const rowToTrial = (study: string, row: TrialRow): Trial => {
   const running = runningTrial({
     study,
     number: row.number,
-    params: Object.freeze(row.params),
+    internal: Object.freeze(row.params),
     startedAt: row.started_at.toISOString(),
     lease: leaseOf(row),
     intermediate: intermediateOf(row),
@@ -82,7 +82,7 @@ export const addedColumns = (study: string, added: readonly NewFinishedTrial[], 
   for (const [index, entry] of added.entries()) {
     const { startedAt, finishedAt } = addedTrial(study, index, entry, now);
     const row = [...outcomeValues(entry.outcome), startedAt, finishedAt];
-    row.splice(1, 0, JSON.stringify(entry.params));
+    row.splice(1, 0, JSON.stringify(entry.internal));
     for (const [column, value] of row.entries()) trials[column]?.push(value);
     for (const { step, value } of entry.intermediate ?? []) {
       points[0]?.push(index);

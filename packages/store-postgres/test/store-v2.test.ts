@@ -55,11 +55,11 @@ describePostgres('postgres store schema version 2', () => {
     expect(columns).not.toContain('attributes');
     expect((await store.openStudy(spec)).resumed).toBe(true);
     const before = await store.listTrials(spec.name);
-    expect(before[0]).toMatchObject({ state: 'complete', loss: 1.5, params: { x: 0.25 } });
-    expect(before[1]).toMatchObject({ state: 'running', params: { x: 0.5 } });
+    expect(before[0]).toMatchObject({ state: 'complete', loss: 1.5, internal: { x: 0.25 } });
+    expect(before[1]).toMatchObject({ state: 'running', internal: { x: 0.5 } });
     await store.reportIntermediate(spec.name, 1, 0, 0.75);
-    expect(await store.enqueue(spec.name, [{ params: { x: 0.9 } }])).toBe(1);
-    expect((await store.createTrial(spec.name))?.params).toEqual({ x: 0.9 });
+    expect(await store.enqueue(spec.name, [{ internal: { x: 0.9 } }])).toBe(1);
+    expect((await store.createTrial(spec.name))?.internal).toEqual({ x: 0.9 });
     expect((await store.listTrials(spec.name))[1]?.intermediate).toEqual([{ step: 0, value: 0.75 }]);
     await store.close();
   });
@@ -99,18 +99,18 @@ describePostgres('postgres store schema version 2', () => {
       };
       return client;
     };
-    expect(await store.enqueue(spec.name, [{ params: { x: 0.1 } }, { params: { x: 0.2 } }])).toBe(2);
+    expect(await store.enqueue(spec.name, [{ internal: { x: 0.1 } }, { internal: { x: 0.2 } }])).toBe(2);
     const added = await store.addTrials(spec.name, [
-      { params: { x: 0.3 }, outcome: { state: 'complete', loss: 3 }, intermediate: [{ step: 0, value: 4 }] },
-      { params: { x: 0.4 }, outcome: { state: 'failed', error: { code: 'IMPORTED', message: 'x' } } },
+      { internal: { x: 0.3 }, outcome: { state: 'complete', loss: 3 }, intermediate: [{ step: 0, value: 4 }] },
+      { internal: { x: 0.4 }, outcome: { state: 'failed', error: { code: 'IMPORTED', message: 'x' } } },
     ]);
     expect(lost).toBe(2);
     expect(added.map((trial) => trial.number)).toEqual([0, 1]);
     expect(added[0]).toMatchObject({ state: 'complete', loss: 3, intermediate: [{ step: 0, value: 4 }] });
     expect((await store.listTrials(spec.name)).map((trial) => trial.number)).toEqual([0, 1]);
-    expect((await store.createTrial(spec.name))?.params).toEqual({ x: 0.1 });
-    expect((await store.createTrial(spec.name))?.params).toEqual({ x: 0.2 });
-    expect((await store.createTrial(spec.name))?.params).toEqual({}); // two entries, not four
+    expect((await store.createTrial(spec.name))?.internal).toEqual({ x: 0.1 });
+    expect((await store.createTrial(spec.name))?.internal).toEqual({ x: 0.2 });
+    expect((await store.createTrial(spec.name))?.internal).toEqual({}); // two entries, not four
     await store.close();
   });
 

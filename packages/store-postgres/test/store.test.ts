@@ -122,7 +122,7 @@ describePostgres('postgres store values and errors', () => {
     const finished = await store.finishTrial(spec.name, 0, { state: 'complete', loss: 4 });
     expect(lost).toBe(3);
     expect(trial?.number).toBe(0);
-    expect(finished).toMatchObject({ number: 0, state: 'complete', loss: 4, params: { x: 0.25 } });
+    expect(finished).toMatchObject({ number: 0, state: 'complete', loss: 4, internal: { x: 0.25 } });
     const trials = await store.listTrials(spec.name);
     expect(trials).toHaveLength(1); // one trial, not one per try
     expect((await store.createTrial(spec.name))?.number).toBe(1);

@@ -88,7 +88,8 @@ describePostgres('postgres store with real worker processes', () => {
     for (const [index, handle] of workers.entries())
       expect(finishedTrials(handle.events).size, `worker ${index}`).toBeGreaterThan(0);
     for (const trial of trials)
-      if (trial.state === 'complete') expect(trial.loss).toBe(workerLoss(trial.params.x ?? NaN, trial.params.y ?? NaN));
+      if (trial.state === 'complete')
+        expect(trial.loss).toBe(workerLoss(trial.internal.x ?? NaN, trial.internal.y ?? NaN));
   });
 
   it('kill -9 of a worker: its leases stop being renewed, expire, and the next run fails its trials as STALE_TRIAL', {

@@ -59,11 +59,11 @@ describe('sqlite schema version 2', () => {
     expect(versionOf(path)).toBe(3); // through version 2 and version 3 (columns named loss and attrs)
     expect((await store.openStudy(spec)).resumed).toBe(true);
     const before = await store.listTrials(spec.name);
-    expect(before[0]).toMatchObject({ state: 'complete', loss: 1.5, params: { x: 0.25 } });
-    expect(before[1]).toMatchObject({ state: 'running', params: { x: 0.5 } });
+    expect(before[0]).toMatchObject({ state: 'complete', loss: 1.5, internal: { x: 0.25 } });
+    expect(before[1]).toMatchObject({ state: 'running', internal: { x: 0.5 } });
     await store.reportIntermediate(spec.name, 1, 0, 0.75);
-    expect(await store.enqueue(spec.name, [{ params: { x: 0.9 } }])).toBe(1);
-    expect((await store.createTrial(spec.name))?.params).toEqual({ x: 0.9 });
+    expect(await store.enqueue(spec.name, [{ internal: { x: 0.9 } }])).toBe(1);
+    expect((await store.createTrial(spec.name))?.internal).toEqual({ x: 0.9 });
     await store.close();
 
     const again = createSqliteStore({ path, readOnly: true });
@@ -93,8 +93,8 @@ describe('sqlite schema version 2', () => {
     const unwritable = { n: 10n } as unknown as Record<string, unknown>; // JSON.stringify throws on a BigInt
     await expect(
       store.addTrials(spec.name, [
-        { params: { x: 0.1 }, outcome: { state: 'complete', loss: 1 }, intermediate: [{ step: 0, value: 1 }] },
-        { params: { x: 0.2 }, outcome: { state: 'complete', loss: 2, attrs: unwritable } },
+        { internal: { x: 0.1 }, outcome: { state: 'complete', loss: 1 }, intermediate: [{ step: 0, value: 1 }] },
+        { internal: { x: 0.2 }, outcome: { state: 'complete', loss: 2, attrs: unwritable } },
       ]),
     ).rejects.toThrow();
     expect(await store.listTrials(spec.name)).toEqual([]);

@@ -145,7 +145,7 @@ class SqliteTrialStore implements SqliteStore {
         seq,
       });
       return Object.freeze(
-        runningTrial({ study, number, params: Object.freeze(JSON.parse(params)), startedAt, lease }),
+        runningTrial({ study, number, internal: Object.freeze(JSON.parse(params)), startedAt, lease }),
       );
     });
   }
@@ -208,7 +208,7 @@ class SqliteTrialStore implements SqliteStore {
       this.requireStudy(study);
       let seq = this.sql.nextEntry.get(study) as number;
       let queued = 0;
-      for (const { params, key } of entries) {
+      for (const { internal: params, key } of entries) {
         const { changes } = this.sql.insertEntry.run({ study, seq, key: key ?? null, params: JSON.stringify(params) });
         seq += changes;
         queued += changes;
@@ -229,7 +229,7 @@ class SqliteTrialStore implements SqliteStore {
         for (const [index, entry] of added.entries()) {
           const number = first + index;
           const { startedAt, finishedAt } = addedTrial(study, number, entry, now);
-          const params = JSON.stringify(entry.params);
+          const params = JSON.stringify(entry.internal);
           const row = { study, number, params, ...outcomeColumns(entry.outcome), startedAt, finishedAt };
           this.sql.insertFinished.run({ ...row, seq: seq + index });
           for (const { step, value } of entry.intermediate ?? [])

@@ -70,7 +70,7 @@ export const rowToTrial = (row: TrialRow): Trial => {
   const running = runningTrial({
     study: row.study,
     number: row.number,
-    params: Object.freeze(JSON.parse(row.params)),
+    internal: Object.freeze(JSON.parse(row.params)),
     startedAt: row.started_at,
     lease: leaseOf(row),
     intermediate: intermediateOf(row),

@@ -138,7 +138,7 @@ export const describeDurability = (suite: DurabilitySuiteOptions): void => {
       expect(sawRunning).toBe(true);
       for (const trial of trials) {
         if (trial.state === 'complete')
-          expect(trial.loss).toBe(workerLoss(trial.params.x ?? Number.NaN, trial.params.y ?? Number.NaN));
+          expect(trial.loss).toBe(workerLoss(trial.internal.x ?? Number.NaN, trial.internal.y ?? Number.NaN));
       }
     });
 
@@ -218,7 +218,7 @@ export const describeDurability = (suite: DurabilitySuiteOptions): void => {
       expect(first.resumed).toBe(false);
       expect(second.resumed).toBe(true);
       expect(second.trials.map((trial) => trial.number)).toEqual(straight.trials.map((trial) => trial.number));
-      expect(second.trials.map((trial) => trial.params)).toEqual(straight.trials.map((trial) => trial.params));
+      expect(second.trials.map((trial) => trial.internal)).toEqual(straight.trials.map((trial) => trial.internal));
       const third = await study(path, { moreTrials: 4 });
       expect(third.trials.map((trial) => trial.number)).toEqual(Array.from({ length: 34 }, (_, i) => i));
       const again = await study(path, { maxTrials: 30 });

@@ -7,7 +7,7 @@ import type { StoreTarget } from './worker-spec.js';
 /** What one racing process did: how many entries its `enqueue` queued, and the trials it created. */
 interface Claims {
   readonly queued: number;
-  readonly trials: readonly { readonly number: number; readonly params: ParamAssignment }[];
+  readonly trials: readonly { readonly number: number; readonly internal: ParamAssignment }[];
 }
 
 /*
@@ -28,7 +28,7 @@ const trials = [];
 for (;;) {
   const trial = await store.createTrial(spec.name, { limit });
   if (trial === undefined) break;
-  trials.push({ number: trial.number, params: trial.params });
+  trials.push({ number: trial.number, internal: trial.internal });
   await new Promise((resolve) => setTimeout(resolve, 2)); // an evaluation: lets the others in
 }
 await store.close();
@@ -78,7 +78,7 @@ export const expectEnqueuedTakenOnce = async (options: EnqueueRaceOptions): Prom
   const processes = options.processes ?? 4;
   const count = options.entries ?? 20;
   const spec = { name: 'race', direction: 'minimize', seed: 1, space: { x: { type: 'uniform', low: 0, high: 1 } } };
-  const entries = Array.from({ length: count }, (_, i) => ({ params: { x: i / count }, key: `entry-${i}` }));
+  const entries = Array.from({ length: count }, (_, i) => ({ internal: { x: i / count }, key: `entry-${i}` }));
   const limit = count + processes;
   const racers = Array.from({ length: processes }, () => race({ target: options.target, spec, entries, limit }));
   await Promise.all(racers.map((racer) => racer.ready));
@@ -87,8 +87,8 @@ export const expectEnqueuedTakenOnce = async (options: EnqueueRaceOptions): Prom
   expect(claims.reduce((sum, claim) => sum + claim.queued, 0)).toBe(count);
   const created = claims.flatMap((claim) => claim.trials).sort((a, b) => a.number - b.number);
   expect(created.map((trial) => trial.number)).toEqual(Array.from({ length: limit }, (_, i) => i));
-  expect(created.map((trial) => trial.params)).toEqual([
-    ...entries.map((entry) => entry.params),
+  expect(created.map((trial) => trial.internal)).toEqual([
+    ...entries.map((entry) => entry.internal),
     ...racers.map(() => ({})),
   ]);
   expect(claims.filter((claim) => claim.trials.length > 0).length).toBeGreaterThan(1); // they did race
@@ -96,7 +96,7 @@ export const expectEnqueuedTakenOnce = async (options: EnqueueRaceOptions): Prom
   try {
     const trials: readonly Trial[] = await store.listTrials(spec.name);
     expectDenseNumbers(trials);
-    expect(trials.map((trial) => trial.params)).toEqual(created.map((trial) => trial.params));
+    expect(trials.map((trial) => trial.internal)).toEqual(created.map((trial) => trial.internal));
   } finally {
     await store.close();
   }

@@ -27,14 +27,14 @@ export const expectReportsSeenIncrementally = async (open: () => TrialStore | Pr
     await report(spec.name, 1, 5, Number.NaN);
     await report(spec.name, 1, 2, Number.NEGATIVE_INFINITY);
     await report(spec.name, 1, 2, 7); // kept: the first value of step 2
-    await addTrials(spec.name, [{ params: { x: 0.3 }, outcome: { state: 'complete', loss: 3 } }]);
+    await addTrials(spec.name, [{ internal: { x: 0.3 }, outcome: { state: 'complete', loss: 3 } }]);
     const seen = await b.listTrials(spec.name);
     expect(seen[0]?.intermediate).toBeUndefined();
     expect(seen[1]?.intermediate).toEqual([
       { step: 2, value: Number.NEGATIVE_INFINITY },
       { step: 5, value: Number.NaN },
     ]);
-    expect(seen[2]).toMatchObject({ state: 'complete', loss: 3, params: { x: 0.3 } });
+    expect(seen[2]).toMatchObject({ state: 'complete', loss: 3, internal: { x: 0.3 } });
   } finally {
     await a.close();
     await b.close();

@@ -18,7 +18,7 @@ const trials: Trial[] = Array.from({ length: 30 }, (_, number) => {
     study: 's',
     number,
     state: 'complete',
-    params: { x, y, c },
+    internal: { x, y, c },
     loss: (x - 1) ** 2 + (y + 1) ** 2 + c,
     startedAt: '',
     finishedAt: '',

@@ -112,7 +112,7 @@ describe('explaining a group decided jointly (the default grouping)', () => {
         study: 's',
         number,
         state: 'complete',
-        params,
+        internal: params,
         loss: params.x ** 2 + params.y,
         startedAt: '',
         finishedAt: '',

@@ -11,7 +11,7 @@ const complete = (number: number, value: number, x = value): Trial => ({
   study: 's',
   number,
   state: 'complete',
-  params: { x },
+  internal: { x },
   loss: value,
   startedAt: '',
   finishedAt: '',
@@ -20,7 +20,7 @@ const failed = (number: number, x: number): Trial => ({
   study: 's',
   number,
   state: 'failed',
-  params: { x },
+  internal: { x },
   error: { code: 'OBJECTIVE_THREW', message: 'boom' },
   startedAt: '',
   finishedAt: '',
@@ -29,7 +29,7 @@ const running = (number: number, params: Record<string, number> = {}): Trial => 
   study: 's',
   number,
   state: 'running',
-  params,
+  internal: params,
   startedAt: '',
 });
 
@@ -118,21 +118,21 @@ describe('TrialHistory', () => {
     'gives the same above set, arrival ranks and sorted order as a direct computation, however the trials arrive',
     (rows, cut) => {
       const trials = rows.map(([x, value, active], number) =>
-        active ? complete(number, value, x) : { ...complete(number, value), params: {} as Record<string, number> },
+        active ? complete(number, value, x) : { ...complete(number, value), internal: {} as Record<string, number> },
       );
       const h = new TrialHistory();
       h.sync('s', 'minimize', trials.slice(0, Math.min(cut, trials.length)));
       h.sync('s', 'minimize', trials);
       const split = splitHistory(h, resolveTpeSettings({ compat: 'optuna' }));
       const { above } = paramObservations(h, split, 'x');
-      const expected = trials.filter((t) => !split.below.includes(t.number) && t.params.x !== undefined);
+      const expected = trials.filter((t) => !split.below.includes(t.number) && t.internal.x !== undefined);
       expect(Array.from(above.numbers)).toEqual(expected.map((t) => t.number));
-      expect(Array.from(above.values)).toEqual(expected.map((t) => t.params.x));
+      expect(Array.from(above.values)).toEqual(expected.map((t) => t.internal.x));
       const sorted = above.sorted;
       expect(sorted).toBeDefined();
       if (sorted === undefined) return;
       expect(Array.from(sorted.order, (rank) => above.values[rank])).toEqual(Array.from(sorted.values));
-      expect(Array.from(sorted.values)).toEqual(expected.map((t) => t.params.x as number).sort((a, b) => a - b));
+      expect(Array.from(sorted.values)).toEqual(expected.map((t) => t.internal.x as number).sort((a, b) => a - b));
     },
   );
 });
@@ -142,7 +142,7 @@ describe('pruned trials', () => {
   const data = vectors.optuna_split_current_and_3_1_identical;
   const trials: Trial[] = data.trials.map(
     (t: { number: number; state: string; value: number | null; intermediate: Record<string, number | string> }) => {
-      const base = { study: 's', number: t.number, params: { x: t.number / 10 }, startedAt: '' };
+      const base = { study: 's', number: t.number, internal: { x: t.number / 10 }, startedAt: '' };
       const intermediate = Object.entries(t.intermediate)
         .map(([step, value]) => ({ step: Number(step), value: typeof value === 'number' ? value : Number.NaN }))
         .sort((a, b) => a.step - b.step);
@@ -176,7 +176,7 @@ describe('pruned trials', () => {
       study: 's',
       number,
       state: 'pruned',
-      params: { x: number },
+      internal: { x: number },
       intermediate: curve.map((value, step) => ({ step, value })),
       loss: curve.at(-1) as number,
       startedAt: '',

@@ -33,7 +33,7 @@ interface Extra {
 const aboveSet = (history: TrialHistory, split: HistorySplit, name: string): ObservationSet => {
   const { byNumber, byValue } = history.column(name);
   const extras: Extra[] = split.extras.flatMap((trial) => {
-    const value = trial.params[name];
+    const value = trial.internal[name];
     return value === undefined ? [] : [{ number: trial.number, value }];
   });
   const size = byNumber.size - countBelow(byNumber, split) + extras.length;

@@ -92,7 +92,7 @@ export class TrialHistory {
     const code = number < this.states.length ? this.states[number] : UNKNOWN;
     if (code === COMPLETE || code === PRUNED) return this.column(name).valueOf(number);
     const trial = this.running.find((t) => t.number === number) ?? this.failed.find((t) => t.number === number);
-    return trial?.params[name];
+    return trial?.internal[name];
   }
 
   /**
@@ -142,7 +142,7 @@ export class TrialHistory {
     }
     if (code === COMPLETE) this.complete.insert(loss, trial.number);
     else this.pruned.insert(trial, this.direction);
-    for (const [name, value] of Object.entries(trial.params)) this.column(name).insert(trial.number, value);
+    for (const [name, value] of Object.entries(trial.internal)) this.column(name).insert(trial.number, value);
   }
 
   private ensureCapacity(number: number): void {

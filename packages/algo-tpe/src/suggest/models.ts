@@ -108,7 +108,7 @@ export const hermiteAbove = (
   cache.follow(column);
   const added: { number: number; value: number }[] = [];
   for (const trial of split.extras) {
-    const value = trial.params[param.name];
+    const value = trial.internal[param.name];
     if (value !== undefined) added.push({ number: trial.number, value });
   }
   const below = belowObservations(history, split, param.name);

@@ -45,7 +45,7 @@ const finished = (number: number, params: ParamAssignment, value: number): Compl
   study: 's',
   number,
   state: 'complete',
-  params,
+  internal: params,
   loss: value,
   startedAt: '',
   finishedAt: '',
@@ -109,9 +109,9 @@ describe('grouping: "groups" (group decomposition)', () => {
     });
     expect(result.trials).toHaveLength(30);
     for (const trial of result.trials) {
-      const names = Object.keys(trial.params).sort();
+      const names = Object.keys(trial.internal).sort();
       const branch = { 0: ['momentum', 'nesterov'], 1: ['beta1', 'beta2', 'eps'], 2: ['decay'] }[
-        trial.params.optimizer as 0 | 1 | 2
+        trial.internal.optimizer as 0 | 1 | 2
       ];
       expect(names).toEqual([...['layers', 'lr', 'optimizer'], ...(branch ?? [])].sort());
     }
@@ -143,15 +143,15 @@ describe('the constant liar', () => {
         running: [...running],
         rng: createRng(`trial:${seed}:${number}`),
       });
-      running.push({ study: 's', number, state: 'running', params, startedAt: '' });
+      running.push({ study: 's', number, state: 'running', internal: params, startedAt: '' });
     }
     let total = 0;
     let pairs = 0;
     for (const [i, a] of running.entries()) {
       for (const b of running.slice(i + 1)) {
         total += Math.hypot(
-          (a.params.x as number) - (b.params.x as number),
-          (a.params.y as number) - (b.params.y as number),
+          (a.internal.x as number) - (b.internal.x as number),
+          (a.internal.y as number) - (b.internal.y as number),
         );
         pairs++;
       }

@@ -65,16 +65,16 @@ export const createMemoryStore = (): TrialStore => {
       if (options.limit !== undefined && trials.length >= options.limit) return undefined;
       const entry = found.queue[found.taken];
       if (entry !== undefined) found.taken++;
-      const params = entry === undefined ? {} : copyParams(entry.params);
+      const params = entry === undefined ? {} : copyParams(entry.internal);
       const trial = runningTrial(
-        { study, number: trials.length, params, startedAt: new Date().toISOString() },
+        { study, number: trials.length, internal: params, startedAt: new Date().toISOString() },
         options,
       );
       replace(study, trial);
       return trial;
     },
     async setParams(study: string, number: number, params: ParamAssignment) {
-      replace(study, runningTrial(running(study, number), { params: copyParams(params) }));
+      replace(study, runningTrial(running(study, number), { internal: copyParams(params) }));
     },
     async renewLease(study: string, number: number, lease: Lease) {
       replace(study, runningTrial(running(study, number), { lease }));
@@ -103,7 +103,7 @@ export const createMemoryStore = (): TrialStore => {
           if (found.keys.has(entry.key)) continue;
           found.keys.add(entry.key);
         }
-        found.queue.push({ params: copyParams(entry.params) });
+        found.queue.push({ internal: copyParams(entry.internal) });
         queued++;
       }
       return queued;

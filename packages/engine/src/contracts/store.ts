@@ -13,7 +13,7 @@ export interface CreateTrialOptions {
 /** Params queued to run before any sampled trial (see {@link TrialStore.enqueue}). */
 export interface EnqueuedParams {
   /** Internal values; may name only some parameters, the suggester samples the rest. */
-  readonly params: ParamAssignment;
+  readonly internal: ParamAssignment;
   /**
    * When given, an entry whose key the study has already queued (taken or not) is skipped: a config's
    * `enqueue` list is queued once however many workers start with it, and again on every resume.
@@ -23,7 +23,7 @@ export interface EnqueuedParams {
 
 /** A finished trial brought in from elsewhere (an import, a warm start); see {@link TrialStore.addTrials}. */
 export interface NewFinishedTrial {
-  readonly params: ParamAssignment;
+  readonly internal: ParamAssignment;
   readonly outcome: TrialOutcome;
   /** ISO times; default: the time of the import. */
   readonly startedAt?: string;

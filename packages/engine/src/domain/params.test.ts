@@ -19,7 +19,7 @@ const space = compileSpace(
 describe('toInternalParams', () => {
   it('maps option values to indices and round-trips through toExternalParams', () => {
     const external = { x: 0.5, model: 'svm', C: 1, kernel: 'poly', degree: 3, width: 16, flag: false };
-    const { params, issues } = toInternalParams(space, external, '/enqueue/0');
+    const { internal: params, issues } = toInternalParams(space, external, '/enqueue/0');
     expect(issues).toEqual([]);
     expect(params).toEqual({ x: 0.5, model: 0, C: 1, kernel: 1, degree: 3, width: 16, flag: 1 });
     expect(toExternalParams(space, params)).toEqual(external);
@@ -49,8 +49,8 @@ describe('toInternalParams', () => {
   });
 
   it('with partial, leaves absent parameters (and those under them) to the suggester', () => {
-    expect(toInternalParams(space, { x: 1 }, '', { partial: true })).toEqual({ params: { x: 1 }, issues: [] });
-    expect(toInternalParams(space, { model: 'tree' }, '', { partial: true }).params).toEqual({ model: 1 });
+    expect(toInternalParams(space, { x: 1 }, '', { partial: true })).toEqual({ internal: { x: 1 }, issues: [] });
+    expect(toInternalParams(space, { model: 'tree' }, '', { partial: true }).internal).toEqual({ model: 1 });
     const orphan = toInternalParams(space, { degree: 3 }, '/e', { partial: true });
     expect(orphan.issues).toHaveLength(1);
     expect(orphan.issues[0]).toMatchObject({ pointer: '/e/degree' });

@@ -70,7 +70,7 @@ const pointerTo = (pointer: string, name: string): string =>
 
 /** The result of {@link toInternalParams}: the internal values, and every problem found by JSON pointer. */
 export interface InternalParamsResult {
-  readonly params: ParamAssignment;
+  readonly internal: ParamAssignment;
   readonly issues: readonly ConfigIssue[];
 }
 
@@ -90,7 +90,7 @@ export const toInternalParams = (
   const issues: ConfigIssue[] = [];
   if (typeof external !== 'object' || external === null || Array.isArray(external)) {
     issues.push({ pointer, expected: 'an object of parameter values', found: describeValue(external) });
-    return { params: {}, issues };
+    return { internal: {}, issues };
   }
   const given = external as Record<string, unknown>;
   for (const name of Object.keys(given)) {
@@ -144,5 +144,5 @@ export const toInternalParams = (
       issues.push({ pointer: where, expected: describeSupport(param), found: describeValue(value) });
     else params[param.name] = value;
   }
-  return { params, issues };
+  return { internal: params, issues };
 };

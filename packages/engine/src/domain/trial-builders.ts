@@ -19,24 +19,24 @@ export const copyParams = (params: ParamAssignment): ParamAssignment => {
  * A running trial from its fields, with `change` applied (new params, a new lease, new intermediate values).
  */
 export const runningTrial = (
-  trial: Pick<RunningTrial, 'study' | 'number' | 'params' | 'startedAt'> & {
+  trial: Pick<RunningTrial, 'study' | 'number' | 'internal' | 'startedAt'> & {
     readonly lease?: Lease | undefined;
     readonly intermediate?: readonly IntermediateValue[] | undefined;
   },
   change: {
-    readonly params?: ParamAssignment;
+    readonly internal?: ParamAssignment;
     readonly lease?: Lease | undefined;
     readonly intermediate?: readonly IntermediateValue[];
   } = {},
 ): RunningTrial => {
   const lease = change.lease ?? trial.lease;
   const { study, number, startedAt } = trial;
-  const params = change.params ?? trial.params;
+  const params = change.internal ?? trial.internal;
   const intermediate = change.intermediate ?? trial.intermediate;
   const base: RunningTrial =
     lease === undefined
-      ? { study, number, state: 'running', params, startedAt }
-      : { study, number, state: 'running', params, startedAt, lease };
+      ? { study, number, state: 'running', internal: params, startedAt }
+      : { study, number, state: 'running', internal: params, startedAt, lease };
   return intermediate === undefined || intermediate.length === 0 ? base : { ...base, intermediate };
 };
 
@@ -64,27 +64,27 @@ export const finishedTrial = (trial: RunningTrial, outcome: TrialOutcome, finish
 };
 
 const finishedFields = (trial: RunningTrial, outcome: TrialOutcome, finishedAt: string): FinishedTrial => {
-  const { study, number, params, startedAt } = trial;
+  const { study, number, internal: params, startedAt } = trial;
   switch (outcome.state) {
     case 'complete':
       return outcome.attrs === undefined
-        ? { study, number, state: 'complete', params, startedAt, loss: outcome.loss, finishedAt }
+        ? { study, number, state: 'complete', internal: params, startedAt, loss: outcome.loss, finishedAt }
         : {
             study,
             number,
             state: 'complete',
-            params,
+            internal: params,
             startedAt,
             loss: outcome.loss,
             finishedAt,
             attrs: outcome.attrs,
           };
     case 'failed':
-      return { study, number, state: 'failed', params, startedAt, error: outcome.error, finishedAt };
+      return { study, number, state: 'failed', internal: params, startedAt, error: outcome.error, finishedAt };
     case 'pruned':
       return outcome.loss === undefined
-        ? { study, number, state: 'pruned', params, startedAt, finishedAt }
-        : { study, number, state: 'pruned', params, startedAt, loss: outcome.loss, finishedAt };
+        ? { study, number, state: 'pruned', internal: params, startedAt, finishedAt }
+        : { study, number, state: 'pruned', internal: params, startedAt, loss: outcome.loss, finishedAt };
   }
 };
 
@@ -92,7 +92,7 @@ const finishedFields = (trial: RunningTrial, outcome: TrialOutcome, finishedAt: 
 export const addedTrial = (study: string, number: number, added: NewFinishedTrial, now: string): FinishedTrial => {
   const startedAt = added.startedAt ?? added.finishedAt ?? now;
   const running = runningTrial(
-    { study, number, params: copyParams(added.params), startedAt },
+    { study, number, internal: copyParams(added.internal), startedAt },
     added.intermediate === undefined
       ? {}
       : {

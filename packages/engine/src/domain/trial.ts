@@ -36,7 +36,7 @@ interface TrialBase {
    * Internal values of the active parameters (option indices for choices); empty until set. A trial that
    * took an enqueued entry starts with that entry's (possibly partial) params.
    */
-  readonly params: ParamAssignment;
+  readonly internal: ParamAssignment;
   readonly startedAt: string;
   /**
    * The intermediate values reported so far, one per step, ordered by step. Absent when none was

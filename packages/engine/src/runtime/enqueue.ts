@@ -17,7 +17,7 @@ export const checkEnqueued = (
   const params = entries.map((entry, index) => {
     const result = toInternalParams(space, entry, `${pointer}/${index}`, { partial: true });
     issues.push(...result.issues);
-    return result.params;
+    return result.internal;
   });
   return { params, issues };
 };
@@ -36,7 +36,7 @@ export const configEnqueueEntries = (
     const json = canonicalJson(entry);
     const occurrence = seen.get(json) ?? 0;
     seen.set(json, occurrence + 1);
-    return { params: params[index] as ParamAssignment, key: `enqueue:${json}#${occurrence}` };
+    return { internal: params[index] as ParamAssignment, key: `enqueue:${json}#${occurrence}` };
   });
 };
 

@@ -123,7 +123,7 @@ const checkRow = (space: CompiledSpace, row: unknown): { trial?: NewFinishedTria
   for (const field of Object.keys(row))
     if (!FIELDS.includes(field))
       issues.push(issue(`/${field}`, `no such field (known: ${FIELDS.join(', ')})`, row[field]));
-  const { params, issues: paramIssues } = toInternalParams(space, row.params, '/params');
+  const { internal: params, issues: paramIssues } = toInternalParams(space, row.params, '/params');
   issues.push(...paramIssues);
   const outcome = checkOutcome(row, issues);
   const intermediate = checkIntermediate(row.intermediate, issues);
@@ -132,7 +132,7 @@ const checkRow = (space: CompiledSpace, row: unknown): { trial?: NewFinishedTria
   if (issues.length > 0 || outcome === undefined) return { issues };
   return {
     trial: {
-      params,
+      internal: params,
       outcome,
       ...(startedAt === undefined ? {} : { startedAt }),
       ...(finishedAt === undefined ? {} : { finishedAt }),
@@ -199,7 +199,7 @@ export const importInvalid = (invalid: readonly InvalidRow[], total: number, wor
 export const trialToRow = (space: CompiledSpace, trial: FinishedTrial): ImportedTrialRow => {
   const base = {
     number: trial.number,
-    params: toExternalParams(space, trial.params) as Readonly<Record<string, unknown>>,
+    params: toExternalParams(space, trial.internal) as Readonly<Record<string, unknown>>,
   };
   const times = { startedAt: trial.startedAt, finishedAt: trial.finishedAt };
   const intermediate = trial.intermediate === undefined ? {} : { intermediate: trial.intermediate };

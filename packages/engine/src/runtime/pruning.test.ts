@@ -58,7 +58,7 @@ describe('pruning in the run loop', () => {
     for (const trial of result.trials) {
       const steps = trial.intermediate?.map((point) => point.step) ?? [];
       expect(steps).toEqual(steps.map((_, i) => i));
-      const x = trial.params.x as number;
+      const x = trial.internal.x as number;
       if (x * 10 > 3) {
         expect(trial.state).toBe('pruned');
         const last = trial.intermediate?.at(-1);
@@ -91,7 +91,7 @@ describe('pruning in the run loop', () => {
     const result = await run(slow, { pruner: limitPruner(3, seen), concurrency: 4, budget: { maxTrials: 12 } });
     expect(result.trials).toHaveLength(12);
     for (const context of seen) {
-      const x = context.trial.params.x as number;
+      const x = context.trial.internal.x as number;
       expect(context.trial.intermediate).toEqual(
         Array.from({ length: context.step + 1 }, (_, step) => ({ step, value: x * (step + 1) })),
       );
@@ -103,7 +103,7 @@ describe('pruning in the run loop', () => {
       ),
     ).toBe(true);
     for (const trial of result.trials) {
-      const x = trial.params.x as number;
+      const x = trial.internal.x as number;
       expect(trial.state).toBe(x * 10 > 3 ? 'pruned' : 'complete');
     }
   });

@@ -67,7 +67,7 @@ describe('runStudy', () => {
         );
         return result.trials.map((trial) => [
           trial.number,
-          trial.params,
+          trial.internal,
           trial.state === 'complete' ? trial.loss : undefined,
         ]);
       };
@@ -239,7 +239,7 @@ describe('runStudy', () => {
     const store = createMemoryStore();
     await run(heart, { maxTrials: 10 }, { store });
     const resumed = await run(heart, { maxTrials: 20 }, { store });
-    expect(resumed.trials.map((trial) => trial.params)).toEqual(straight.trials.map((trial) => trial.params));
+    expect(resumed.trials.map((trial) => trial.internal)).toEqual(straight.trials.map((trial) => trial.internal));
   });
 
   it('on abort stops asking, lets running trials finish and closes cleanly', async () => {

@@ -206,7 +206,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
             type: 'study.improved',
             at: now(),
             best: finished,
-            params: toExternalParams(options.space, finished.params),
+            params: toExternalParams(options.space, finished.internal),
           });
         }
       }

@@ -14,14 +14,14 @@ const trials = (losses: readonly (number | 'failed' | 'running')[]): Trial[] =>
           study: 's',
           number,
           state: 'failed',
-          params: {},
+          internal: {},
           startedAt: at,
           finishedAt: at,
           error: { code: 'X', message: 'x' },
         }
       : loss === 'running'
-        ? { study: 's', number, state: 'running', params: {}, startedAt: at }
-        : { study: 's', number, state: 'complete', params: {}, startedAt: at, finishedAt: at, loss },
+        ? { study: 's', number, state: 'running', internal: {}, startedAt: at }
+        : { study: 's', number, state: 'complete', internal: {}, startedAt: at, finishedAt: at, loss },
   );
 const context = (list: Trial[], direction: Direction = 'minimize'): StopContext => ({
   study: 's',

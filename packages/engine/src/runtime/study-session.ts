@@ -79,7 +79,7 @@ export const askTrial = async (
         ...(explain === undefined ? {} : { explain }),
       },
       // An enqueued entry's params, when the store handed this trial one.
-      trial.params,
+      trial.internal,
     ).then(
       (internal) => ({ internal }),
       (error: unknown) => ({ error }),
@@ -127,7 +127,7 @@ export const finishAskedTrial = async (
     type: 'trial.finished',
     at: now(),
     trial: finished,
-    params: toExternalParams(session.space, finished.params),
+    params: toExternalParams(session.space, finished.internal),
   });
   return finished;
 };

@@ -20,6 +20,6 @@ export const summarize = (
     pruned: count('pruned'),
     running: count('running'),
     best,
-    bestParams: best === undefined ? undefined : toExternalParams(space, best.params),
+    bestParams: best === undefined ? undefined : toExternalParams(space, best.internal),
   };
 };

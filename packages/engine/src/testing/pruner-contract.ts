@@ -26,7 +26,7 @@ const point = (step: number, value: number): IntermediateValue => Object.freeze(
 const decaying = (start: number, floor: number, rate: number, steps = STEPS): IntermediateValue[] =>
   Array.from({ length: steps }, (_, step) => point(step, floor + (start - floor) * Math.exp(-rate * step)));
 
-const base = (number: number) => ({ study: 'contract', number, params: Object.freeze({}), startedAt: '' });
+const base = (number: number) => ({ study: 'contract', number, internal: Object.freeze({}), startedAt: '' });
 
 const completeTrial = (number: number, curve: readonly IntermediateValue[]): Trial =>
   Object.freeze({

@@ -103,7 +103,7 @@ export const describeStoreContract = (name: string, options: StoreContractOption
         state: 'complete',
         loss: -1.5,
         number: 0,
-        params: { x: 0.25 },
+        internal: { x: 0.25 },
         attrs: { accuracy: 0.9 },
       });
       const failed = await store.finishTrial(spec.name, 1, {
@@ -119,7 +119,7 @@ export const describeStoreContract = (name: string, options: StoreContractOption
       expect(trials.map((trial) => trial.state)).toEqual(['complete', 'failed', 'running']);
       const running = trials[2];
       expect(running?.state === 'running' ? running.lease : undefined).toEqual(renewed);
-      expect(running?.params).toEqual({ x: 0.75 });
+      expect(running?.internal).toEqual({ x: 0.75 });
       expect(typeof trials[0]?.startedAt).toBe('string');
       await store.close();
     });
@@ -145,7 +145,7 @@ export const describeStoreContract = (name: string, options: StoreContractOption
       await store.setParams(spec.name, 0, { x: 0.3 });
       await store.finishTrial(spec.name, 0, { state: 'complete', loss: 3 });
       expect(before[0]?.state).toBe('running');
-      expect(before[0]?.params).toEqual({});
+      expect(before[0]?.internal).toEqual({});
       await store.close();
     });
 
@@ -169,7 +169,7 @@ export const describeStoreContract = (name: string, options: StoreContractOption
         expect(second?.intermediate).toEqual([{ step: 0, value: 3 }]);
         await store.setParams(spec.name, 0, { x: 0.2 });
         const pruned = await store.finishTrial(spec.name, 0, { state: 'pruned', loss: 0.5 });
-        expect(pruned).toMatchObject({ state: 'pruned', loss: 0.5, params: { x: 0.2 } });
+        expect(pruned).toMatchObject({ state: 'pruned', loss: 0.5, internal: { x: 0.2 } });
         expect(pruned.intermediate).toHaveLength(3);
         [first, second] = await store.listTrials(spec.name);
         expect(first).toMatchObject({ state: 'pruned', loss: 0.5 });
@@ -193,30 +193,30 @@ export const describeStoreContract = (name: string, options: StoreContractOption
       it('hands enqueued params to new trials, oldest first, each entry once, skipping known keys', async () => {
         const store = await open();
         const enqueue = must(store.enqueue, 'enqueue').bind(store);
-        expect(await enqueue(spec.name, [{ params: { x: 0.1 }, key: 'a' }, { params: {} }])).toBe(2);
+        expect(await enqueue(spec.name, [{ internal: { x: 0.1 }, key: 'a' }, { internal: {} }])).toBe(2);
         expect(
           await enqueue(spec.name, [
-            { params: { x: 0.9 }, key: 'a' },
-            { params: { x: 0.3 }, key: 'b' },
+            { internal: { x: 0.9 }, key: 'a' },
+            { internal: { x: 0.3 }, key: 'b' },
           ]),
         ).toBe(1);
         const made = await Promise.all(Array.from({ length: 5 }, () => store.createTrial(spec.name)));
-        const byNumber = made.sort((a, b) => (a?.number ?? 0) - (b?.number ?? 0)).map((trial) => trial?.params);
+        const byNumber = made.sort((a, b) => (a?.number ?? 0) - (b?.number ?? 0)).map((trial) => trial?.internal);
         expect(byNumber).toEqual([{ x: 0.1 }, {}, { x: 0.3 }, {}, {}]);
-        expect(await enqueue(spec.name, [{ params: { x: 0.3 }, key: 'b' }])).toBe(0);
-        expect((await store.createTrial(spec.name))?.params).toEqual({});
+        expect(await enqueue(spec.name, [{ internal: { x: 0.3 }, key: 'b' }])).toBe(0);
+        expect((await store.createTrial(spec.name))?.internal).toEqual({});
         await store.close();
         if (options.reopen !== undefined) {
           const again = await options.reopen(store);
           await again.openStudy(spec);
-          expect(await must(again.enqueue, 'enqueue').call(again, spec.name, [{ params: { x: 0.5 }, key: 'a' }])).toBe(
-            0,
-          );
-          expect(await must(again.enqueue, 'enqueue').call(again, spec.name, [{ params: { x: 0.6 }, key: 'c' }])).toBe(
-            1,
-          );
-          expect((await again.createTrial(spec.name))?.params).toEqual({ x: 0.6 });
-          expect((await again.createTrial(spec.name))?.params).toEqual({});
+          expect(
+            await must(again.enqueue, 'enqueue').call(again, spec.name, [{ internal: { x: 0.5 }, key: 'a' }]),
+          ).toBe(0);
+          expect(
+            await must(again.enqueue, 'enqueue').call(again, spec.name, [{ internal: { x: 0.6 }, key: 'c' }]),
+          ).toBe(1);
+          expect((await again.createTrial(spec.name))?.internal).toEqual({ x: 0.6 });
+          expect((await again.createTrial(spec.name))?.internal).toEqual({});
           await again.close();
         }
       });
@@ -244,7 +244,7 @@ export const describeStoreContract = (name: string, options: StoreContractOption
           [2, 'failed'],
           [3, 'running'],
         ]);
-        expect(next.trials[0]?.params).toEqual({ x: 0.5 });
+        expect(next.trials[0]?.internal).toEqual({ x: 0.5 });
         expect((await since(spec.name, next.cursor)).trials).toEqual([]);
         if (options.reopen !== undefined) {
           // Another store over the same data (another worker) sees this one's writes after its cursor.
@@ -269,20 +269,20 @@ export const describeStoreContract = (name: string, options: StoreContractOption
         await store.createTrial(spec.name);
         const added = await addTrials(spec.name, [
           {
-            params: { x: 0.2 },
+            internal: { x: 0.2 },
             outcome: { state: 'complete', loss: 1.5, attrs: { source: 'csv' } },
             startedAt: '2020-01-01T00:00:00.000Z',
             finishedAt: '2020-01-01T00:01:00.000Z',
           },
-          { params: { x: 0.4 }, outcome: { state: 'pruned', loss: 2 }, intermediate: [{ step: 0, value: 2 }] },
-          { params: { x: 0.6 }, outcome: { state: 'failed', error: { code: 'IMPORTED', message: 'failed before' } } },
+          { internal: { x: 0.4 }, outcome: { state: 'pruned', loss: 2 }, intermediate: [{ step: 0, value: 2 }] },
+          { internal: { x: 0.6 }, outcome: { state: 'failed', error: { code: 'IMPORTED', message: 'failed before' } } },
         ]);
         expect(added.map((trial) => trial.number)).toEqual([1, 2, 3]);
         const trials = await store.listTrials(spec.name);
         expect(trials[1]).toMatchObject({
           state: 'complete',
           loss: 1.5,
-          params: { x: 0.2 },
+          internal: { x: 0.2 },
           attrs: { source: 'csv' },
           startedAt: '2020-01-01T00:00:00.000Z',
           finishedAt: '2020-01-01T00:01:00.000Z',
@@ -309,7 +309,7 @@ export const describeStoreContract = (name: string, options: StoreContractOption
         expect(resumed).toBe(true);
         const trials = await second.listTrials(spec.name);
         expect(trials).toHaveLength(2);
-        expect(trials[0]).toMatchObject({ state: 'complete', loss: 0.16, params: { x: 0.4 } });
+        expect(trials[0]).toMatchObject({ state: 'complete', loss: 0.16, internal: { x: 0.4 } });
         expect(trials[1]?.state).toBe('running');
         expect((await second.createTrial(spec.name))?.number).toBe(2);
         await second.close();
@@ -330,7 +330,7 @@ export const describeStoreContract = (name: string, options: StoreContractOption
         expect(seen[0]).toMatchObject({
           state: 'complete',
           loss: 2,
-          params: { x: 0.5 },
+          internal: { x: 0.5 },
           attrs: { note: 'by b' },
         });
         expect(seen[1]).toMatchObject({ state: 'running', lease });

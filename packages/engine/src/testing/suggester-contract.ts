@@ -114,20 +114,20 @@ export const describeSuggesterContract = (name: string, options: SuggesterContra
       expect(trials.length).toBe(options.trials ?? 40);
       expect(begun, 'beginTrial is called once per trial').toBe(trials.length);
       for (const trial of trials) {
-        expect(Object.keys(trial.params).sort()).toEqual(activeParamNames(space, trial.params).sort());
-        for (const [param, value] of Object.entries(trial.params)) {
+        expect(Object.keys(trial.internal).sort()).toEqual(activeParamNames(space, trial.internal).sort());
+        for (const [param, value] of Object.entries(trial.internal)) {
           const node = space.byName.get(param);
           expect(node, param).toBeDefined();
           if (node !== undefined) expect(isInSupport(node.distribution, value), `${param}=${value}`).toBe(true);
         }
       }
-      expect(new Set(trials.map((trial) => trial.params.model)).size).toBeGreaterThan(1);
+      expect(new Set(trials.map((trial) => trial.internal.model)).size).toBeGreaterThan(1);
     });
 
     it('gives the same trials for the same seed, and other trials for another seed', async () => {
-      const first = (await run(options, 5)).trials.map((trial) => trial.params);
-      const second = (await run(options, 5)).trials.map((trial) => trial.params);
-      const other = (await run(options, 6)).trials.map((trial) => trial.params);
+      const first = (await run(options, 5)).trials.map((trial) => trial.internal);
+      const second = (await run(options, 5)).trials.map((trial) => trial.internal);
+      const other = (await run(options, 6)).trials.map((trial) => trial.internal);
       expect(second).toEqual(first);
       expect(other).not.toEqual(first);
     });
@@ -143,7 +143,7 @@ export const describeSuggesterContract = (name: string, options: SuggesterContra
       expect(begun).toBe(trials.length);
       expect(maxRunning).toBeGreaterThan(0);
       for (const trial of trials) {
-        for (const [param, value] of Object.entries(trial.params)) {
+        for (const [param, value] of Object.entries(trial.internal)) {
           const node = space.byName.get(param);
           if (node !== undefined) expect(isInSupport(node.distribution, value), `${param}=${value}`).toBe(true);
         }

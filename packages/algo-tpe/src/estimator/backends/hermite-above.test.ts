@@ -20,12 +20,12 @@ const hyperopt = resolveTpeSettings({ compat: 'hyperopt' });
 
 const trial = (number: number, x: number, lr: number, state: 'complete' | 'running' = 'complete'): Trial =>
   state === 'running'
-    ? { study: 's', number, state, params: { x, lr }, startedAt: '' }
+    ? { study: 's', number, state, internal: { x, lr }, startedAt: '' }
     : {
         study: 's',
         number,
         state,
-        params: { x, lr },
+        internal: { x, lr },
         loss: (x - 0.3) ** 2 + Math.log10(lr) ** 2 / 10,
         startedAt: '',
         finishedAt: '',
@@ -109,7 +109,7 @@ describe('Hermite above backend (incremental cache + corrections) equals the ref
       const finishing = n % 3 === 2 ? [n, n - 2, n - 1] : [];
       for (const number of finishing) {
         const running = trials[number] as Trial;
-        trials[number] = trial(number, running.params.x as number, running.params.lr as number);
+        trials[number] = trial(number, running.internal.x as number, running.internal.lr as number);
       }
       if (n > 110 && n % 41 === 0) compare(trials, [0, 0.1, 0.45, 0.575, 0.6, 0.9, 1], forgetting, state);
     }

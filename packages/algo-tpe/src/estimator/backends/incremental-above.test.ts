@@ -20,6 +20,15 @@ const row = fc.tuple(
   fc.double({ min: -4, max: 4, noNaN: true }),
 );
 
+/** The rows as trials, the last `running` of them still running. */
+const studyOf = (rows: readonly (readonly [number, number, number])[], running: number): Trial[] =>
+  rows.map(([x, u, y], number) => {
+    const internal = { x, lr: 10 ** (4 * u - 4), y };
+    return number >= rows.length - running
+      ? { study: 's', number, state: 'running', internal, startedAt: '' }
+      : { study: 's', number, state: 'complete', internal, loss: x * x + y * y, startedAt: '', finishedAt: '' };
+  });
+
 describe('incremental joint above backend (multivariate g(x) updated per finished trial)', () => {
   test.prop(
     [
@@ -35,12 +44,7 @@ describe('incremental joint above backend (multivariate g(x) updated per finishe
     'equals the reference estimator built from scratch, as the study grows, with running trials in g',
     (rows, cuts, running, forgetting, gamma, points) => {
       const settings = resolveTpeSettings({ compat: 'parzen', grouping: 'joint', forgetting, gamma });
-      const trials: Trial[] = rows.map(([x, u, y], number) => {
-        const params = { x, lr: 10 ** (4 * u - 4), y };
-        return number >= rows.length - running
-          ? { study: 's', number, state: 'running', params, startedAt: '' }
-          : { study: 's', number, state: 'complete', params, loss: x * x + y * y, startedAt: '', finishedAt: '' };
-      });
+      const trials = studyOf(rows, running);
       const history = new TrialHistory();
       const caches = createModelCaches();
       const xs = [
@@ -78,12 +82,7 @@ describe('incremental univariate above backend (sorted sum over the cached sorte
     'equals the reference estimator for both families, with linear forgetting and running trials',
     (rows, cuts, running, compat, points) => {
       const settings = resolveTpeSettings({ compat });
-      const trials: Trial[] = rows.map(([x, u, y], number) => {
-        const params = { x, lr: 10 ** (4 * u - 4), y };
-        return number >= rows.length - running
-          ? { study: 's', number, state: 'running', params, startedAt: '' }
-          : { study: 's', number, state: 'complete', params, loss: x * x + y * y, startedAt: '', finishedAt: '' };
-      });
+      const trials = studyOf(rows, running);
       const history = new TrialHistory();
       const caches = createModelCaches();
       const xs = [

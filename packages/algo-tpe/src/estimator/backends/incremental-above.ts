@@ -292,13 +292,13 @@ export class IncrementalAbove {
       }
     }
     const removedCount = removedSlots.length;
-    const added = extras.filter((trial) => this.names.every((name) => trial.params[name] !== undefined));
+    const added = extras.filter((trial) => this.names.every((name) => trial.internal[name] !== undefined));
     const n = size - removedCount + added.length;
     if (n < 2) return undefined;
     const addedMus = new Float64Array(added.length * d);
     added.forEach((trial, a) => {
       this.names.forEach((name, j) => {
-        addedMus[a * d + j] = (this.encodings[j] as NumericEncoding).toModel(trial.params[name] as number);
+        addedMus[a * d + j] = (this.encodings[j] as NumericEncoding).toModel(trial.internal[name] as number);
       });
     });
     const addedSigmas = new Float64Array(added.length * d);

@@ -1,5 +1,4 @@
 import type {
-  EnqueuedParams,
   IntermediateValue,
   Lease,
   NewFinishedTrial,

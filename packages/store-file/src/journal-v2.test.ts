@@ -80,7 +80,11 @@ describe('jsonl journal format version 2 (intermediate values, enqueued entries,
     expect(trials[0]).toMatchObject({ state: 'complete', loss: 1.5, internal: { x: 0.25 }, attrs: { acc: 0.9 } });
     expect(trials[0]).not.toHaveProperty('attributes');
     expect(trials[0]).not.toHaveProperty('value');
-    expect(trials[1]).toMatchObject({ state: 'running', internal: { x: 0.5 }, intermediate: [{ step: 0, value: 0.9 }] });
+    expect(trials[1]).toMatchObject({
+      state: 'running',
+      internal: { x: 0.5 },
+      intermediate: [{ step: 0, value: 0.9 }],
+    });
     expect(trials[2]).toMatchObject({ state: 'running', internal: { x: 0.75 } });
     expect(await again.enqueue(spec.name, [{ internal: { x: 0.1 }, key: 'k' }])).toBe(0);
     await again.close();

@@ -1,7 +1,6 @@
 import {
   addedTrial,
   copyParams,
-  type EnqueuedParams,
   finishedTrial,
   type IntermediateValue,
   type ParamAssignment,

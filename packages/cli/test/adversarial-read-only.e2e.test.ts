@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRandomSuggester } from '@parzen/algo-random';
@@ -37,6 +37,19 @@ beforeAll(async () => {
   chmodSync(configs, 0o755);
 });
 
+/** A config (readable by the CLI's user) naming the archived study in `file`. */
+const archivedConfig = (name: string, use: string, file: string): string => {
+  const config = writeIn(configs, name, {
+    name: 'archived',
+    space: { x: { type: 'uniform', low: 0, high: 1 } },
+    objective: { use: 'module', options: { path: './objective.mjs' } },
+    store: { use, options: { path: file } },
+    budget: { maxTrials: 3 },
+  });
+  chmodSync(config, 0o644);
+  return config;
+};
+
 const parzen = (...args: string[]) =>
   spawnSync(process.execPath, [cliPath, ...args], { cwd: '/', encoding: 'utf8', timeout: 30_000, ...asUser });
 
@@ -44,20 +57,44 @@ describe('read-only commands on an archived (read-only) study', () => {
   it.each(['jsonl', 'sqlite'])('trials (config) and best (--store) read a %s store', (use) => {
     const file = join(dir, use === 'jsonl' ? 'archived.jsonl' : 'archived.db');
     const before = readFileSync(file);
-    const config = writeIn(configs, `${use}.json`, {
-      name: 'archived',
-      space: { x: { type: 'uniform', low: 0, high: 1 } },
-      objective: { use: 'module', options: { path: './objective.mjs' } },
-      store: { use, options: { path: file } },
-      budget: { maxTrials: 3 },
-    });
-    chmodSync(config, 0o644);
+    const config = archivedConfig(`${use}.json`, use, file);
     const trials = parzen('trials', config, '--json');
     expect(trials.status, trials.stderr).toBe(0);
     expect(JSON.parse(trials.stdout)).toHaveLength(3);
     const best = parzen('best', '--store', `${use}:${file}`, '--study', 'archived');
     expect(best.status, best.stderr).toBe(0);
     expect(best.stdout).toMatch(/Study archived: 3 complete, 0 failed/);
+    expect(readFileSync(file)).toEqual(before);
+  });
+
+  it.each(['jsonl', 'sqlite'])('report --serve serves a %s study and writes nothing', async (use) => {
+    const file = join(dir, use === 'jsonl' ? 'archived.jsonl' : 'archived.db');
+    const before = readFileSync(file);
+    const config = archivedConfig(`serve-${use}.json`, use, file);
+    const child = spawn(process.execPath, [cliPath, 'report', config, '--serve', '--interval', '100'], {
+      cwd: '/',
+      ...asUser,
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        out += chunk;
+        const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
+        if (match !== null) resolve(match[0]);
+      });
+      void exited.then((code) => reject(new Error(`report --serve exited ${code}: ${stderr}`)));
+    });
+    const html = await (await fetch(url)).text();
+    expect(html).toContain('"live":true');
+    expect(html).toContain('archived');
+    child.kill('SIGINT');
+    expect(await exited, stderr).toBe(0);
+    expect(stderr).toContain('report server stopped (SIGINT)');
     expect(readFileSync(file)).toEqual(before);
   });
 });

@@ -1,6 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type ExternalParams, type LoadedExperiment, openStudyScope, ParzenError, type Trial } from '@parzen/engine';
+import {
+  type ExternalParams,
+  type LoadedExperiment,
+  openStoreForReading,
+  ParzenError,
+  type Trial,
+} from '@parzen/engine';
 import { loadModuleExport } from '@parzen/objectives';
 import type { ContourFunction, ReportOptions, ReportStudy } from '@parzen/report';
 import { CliError } from '../exit-codes.js';
@@ -110,7 +116,8 @@ const serve = async (run: PreparedRun, options: ReportOptions, flags: ReportFlag
   const report = await import('@parzen/report');
   const { config } = run.experiment;
   await openStudyTrials(run.experiment);
-  const store = await (await openStudyScope(run.experiment)).create('store', config.store);
+  // Opened for reading: an archived (read-only) study can be served, and nothing is written or locked.
+  const store = await openStoreForReading(run.experiment);
   const server = await report.serveReport({
     load: async () => studyOf(run, await store.listTrials(config.name)),
     build: (study) => report.buildReport(study, options),

@@ -24,23 +24,36 @@ const readSlowly = (args: readonly string[], cwd: string): Promise<{ code: numbe
       if (chunk !== null) chunks.push(chunk);
     };
     let timer: NodeJS.Timeout | undefined;
+    let settled = false;
     setTimeout(() => {
-      timer = setInterval(pump, 5);
+      if (!settled) timer = setInterval(pump, 5);
     }, 400);
     const deadline = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`parzen ${args.join(' ')} did not finish`));
     }, 60_000);
     child.on('error', reject);
-    child.on('exit', (code) => {
+    // Done when the child has exited and its stdout has ended, in either order (under load the pump may
+    // read the last bytes, and the stream end, before the exit event arrives).
+    let exitCode: number | null | undefined;
+    let ended = false;
+    const settle = (): void => {
+      if (exitCode === undefined || !ended) return;
+      settled = true;
       clearTimeout(deadline);
+      clearInterval(timer);
+      resolve({ code: exitCode, stdout: Buffer.concat(chunks).toString('utf8') });
+    };
+    child.stdout.on('end', () => {
+      ended = true;
+      settle();
+    });
+    child.on('exit', (code) => {
+      exitCode = code;
       // The child is gone; whatever it wrote is in the pipe now: read the rest at once.
-      child.stdout.on('end', () => {
-        clearInterval(timer);
-        resolve({ code, stdout: Buffer.concat(chunks).toString('utf8') });
-      });
       child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
       child.stdout.resume();
+      settle();
     });
   });
 

@@ -1,8 +1,8 @@
 import { fastExpNonPositive } from '../../math/fast-exp.js';
 import type { HermiteMoments } from '../../math/hermite-moments.js';
-import { linearForgettingWeight } from '../../math/linear-forgetting.js';
 import type { Density } from '../density.js';
-import { type AboveKdeCache, countAtMost, type RankedObservations } from './above-kde-cache.js';
+import type { AboveKdeCache, RankedObservations } from './above-kde-cache.js';
+import { type RankWeighting, rankedWeighting, uniformWeighting, type Weighting } from './rank-weights.js';
 import { neighbourWidth } from './widths.js';
 
 /** What one suggestion changes against the cache: trials taken out (below) and added (running, failed). */
@@ -68,18 +68,6 @@ interface Corrections {
   readonly removed: KernelList;
   /** With weights by rank: the cached observations already corrected here (by trial number). */
   readonly widened: Set<number> | undefined;
-}
-
-/**
- * The mixture weights of one suggestion, relative (normalised by `total`): `bulk` is the weight the
- * cached sum gives a cached observation's fixed-width kernel, `actual` its real weight in g.
- */
-interface Weighting {
-  readonly uniform: boolean;
-  bulk(number: number): number;
-  actual(number: number): number;
-  /** Σ of the above weights plus the prior's. */
-  readonly total: number;
 }
 
 /** The kernels of one above observation of width σ that differ from the cache (none when σ = h and cached). */
@@ -236,60 +224,6 @@ const corrections = (cache: AboveKdeCache, changes: AboveChanges, weighting: Wei
   return kernels;
 };
 
-const UNIFORM = (n: number, priorWeight: number): Weighting => ({
-  uniform: true,
-  bulk: () => 1,
-  actual: () => 1,
-  total: n + priorWeight,
-});
-
-/** How many of `sorted` (ascending integers) are below `number`. */
-const countBelow = (sorted: Int32Array, size: number, number: number): number => countAtMost(sorted, size, number - 1);
-
-/**
- * Weights by linear forgetting (tpe-spec 3.5): rank r in trial-number order among the n above
- * observations weighs 1/n + r·c while r < n − lf − 1 (c = (1 − 1/n)/(n − lf − 1)), else 1. The cached
- * sum holds every observation at the affine weight (its three sums combined into `cache.combined`); the
- * newest (weight 1) are corrected directly. Undefined when the ramp is too short for that (n ≤ lf + 1).
- */
-interface RankWeighting extends Weighting {
-  rankOf(number: number): number;
-  /** The below trials' numbers. */
-  readonly below: ReadonlySet<number>;
-  /** The first rank that weighs 1 by the rule rather than by the ramp. */
-  readonly firstNewest: number;
-}
-
-const rankedWeighting = (cache: AboveKdeCache, changes: AboveChanges, n: number): RankWeighting | undefined => {
-  const ranked = cache.ranked as RankedObservations;
-  const lf = changes.forgetting;
-  const ramp = n - lf;
-  if (ramp < 2) return undefined;
-  const slope = (1 - 1 / n) / (ramp - 1);
-  const removed = Int32Array.from(changes.removed, (entry) => entry.number).sort();
-  const added = Int32Array.from(changes.added, (entry) => entry.number).sort();
-  const boundaries = new Map<number, number>();
-  for (const number of removed) boundaries.set(number, (boundaries.get(number) ?? 0) + 1);
-  for (const number of added) boundaries.set(number, (boundaries.get(number) ?? 0) - 1);
-  ranked.setBoundaries(boundaries);
-  (cache.combined as HermiteMoments).combine(1 / n, cache.moments, slope, ranked.byIndex, ranked.byShift);
-  const rankOf = (number: number): number =>
-    countBelow(ranked.numbers, ranked.size, number) -
-    countBelow(removed, removed.length, number) +
-    countBelow(added, added.length, number);
-  // Σ_r w(r): the ramp below its last step, its last step (1) and the newest lf (1 each).
-  const total = (ramp - 1) / n + (slope * (ramp - 1) * (ramp - 2)) / 2 + 1 + lf + changes.priorWeight;
-  return {
-    uniform: false,
-    bulk: (number) => 1 / n + slope * rankOf(number),
-    actual: (number) => linearForgettingWeight(rankOf(number), n, lf),
-    total,
-    rankOf,
-    below: new Set(removed),
-    firstNewest: ramp,
-  };
-};
-
 /**
  * The cached observations of rank n − lf and above (weight 1, not the affine weight the cached sum gives
  * them) that the walk did not correct already: their fixed-width kernels are re-weighted directly.
@@ -331,7 +265,7 @@ export const hermiteAboveDensity = (
   if (byRank && cache.ranked === undefined) return undefined;
   const ranked = byRank ? rankedWeighting(cache, changes, n) : undefined;
   if (byRank && ranked === undefined) return undefined;
-  const weighting = ranked ?? UNIFORM(n, changes.priorWeight);
+  const weighting = ranked ?? uniformWeighting(n, changes.priorWeight);
   const kernels = corrections(cache, changes, weighting, n);
   if (ranked !== undefined) correctNewest(cache, ranked, kernels);
   const { added, removed } = kernels;

@@ -65,8 +65,8 @@ export interface TrialStore {
    * undefined past `limit`.
    */
   createTrial(study: string, options?: CreateTrialOptions): Promise<RunningTrial | undefined>;
-  /** Records a running trial's sampled params (internal values). */
-  setParams(study: string, number: number, params: ParamAssignment): Promise<void>;
+  /** Records a running trial's sampled params, as internal values (the trial's `internal`). */
+  setParams(study: string, number: number, internal: ParamAssignment): Promise<void>;
   /** Extends a running trial's lease (its worker is alive). */
   renewLease(study: string, number: number, lease: Lease): Promise<void>;
   /** Finishes a running trial with its outcome, durably; `TRIAL_ALREADY_FINISHED` if it had finished. */

@@ -21,7 +21,7 @@ export interface SuggestContext {
   readonly history: readonly FinishedTrial[];
   /**
    * The other trials running now, from this process and from other workers, ordered by number. Their
-   * params are the values they were given (empty while a trial is still being sampled).
+   * `internal` values are the ones they were given (empty while a trial is still being sampled).
    */
   readonly running: readonly RunningTrial[];
   /** The RNG of this trial, derived from (study seed, trial number, suggester name). */
@@ -51,8 +51,8 @@ export interface TrialSampler {
   sampleGroup?(group: readonly ParamNode[], decided: ParamAssignment): MaybePromise<ParamAssignment>;
   /** A value for one active parameter outside every group, given the values decided so far. */
   sampleParam(param: ParamNode, decided: ParamAssignment): MaybePromise<number>;
-  /** Called once with the trial's parameters after the walk (to publish an explanation, say). */
-  end?(params: ParamAssignment): void;
+  /** Called once with the trial's internal values after the walk (to publish an explanation, say). */
+  end?(internal: ParamAssignment): void;
 }
 
 /**

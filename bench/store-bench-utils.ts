@@ -3,15 +3,19 @@
  * overhead and load-time measurements, and the throughput of parallel worker processes.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Trial, TrialStore } from '@parzen/engine';
 import { createJsonlStore } from '@parzen/store-file';
 import { createSqliteStore } from '@parzen/store-sqlite';
 import { type StoreTarget, spawnWorker } from '@parzen/test-kit';
 
-const require = createRequire(import.meta.url);
+/**
+ * A package's built entry, for worker processes: they run plain Node, so they need the build even when
+ * this process runs the sources (`--conditions=@parzen/source` would resolve the package to its .ts).
+ */
+const builtEntry = (dir: string): string => fileURLToPath(new URL(`../packages/${dir}/dist/index.js`, import.meta.url));
 
 /**
  * The stores under test, by plugin name: how this process opens one, and how a worker process does
@@ -21,13 +25,13 @@ export const STORES = {
   jsonl: {
     extension: '.parzen.jsonl',
     open: (path: string): TrialStore => createJsonlStore({ path }),
-    module: require.resolve('@parzen/store-file'),
+    module: builtEntry('store-file'),
     factory: 'createJsonlStore',
   },
   sqlite: {
     extension: '.parzen.db',
     open: (path: string): TrialStore => createSqliteStore({ path }),
-    module: require.resolve('@parzen/store-sqlite'),
+    module: builtEntry('store-sqlite'),
     factory: 'createSqliteStore',
   },
 } as const;

@@ -53,7 +53,7 @@ export { type ParamObservations, paramObservations } from './history/observation
 export { TrialHistory } from './history/trial-history.js';
 export { adaptiveParzenNormal, adaptiveParzenSorted, type ParzenPrior } from './math/adaptive-parzen.js';
 export { erf, erfc, erfcx, logErfc } from './math/erf.js';
-export { type GaussianSum, GaussianSumScratch, logGaussianSum, prepareGaussianSum } from './math/gaussian-sum.js';
+export { type GaussianSum, logGaussianSum, prepareGaussianSum } from './math/gaussian-sum.js';
 export { HERMITE_TERMS, HermiteMoments } from './math/hermite-moments.js';
 export { DEFAULT_FORGETTING, linearForgettingWeight, linearForgettingWeights } from './math/linear-forgetting.js';
 export { logSumExp } from './math/log-sum-exp.js';

@@ -62,6 +62,7 @@ export {
   type ServiceToken,
   type Stopping,
   serviceToken,
+  stopSignal,
 } from './contracts/services.js';
 export type { StopContext, Stopper } from './contracts/stopper.js';
 export type {

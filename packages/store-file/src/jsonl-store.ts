@@ -12,6 +12,7 @@ import {
   type Stopping,
   type StudyRecord,
   type StudySpec,
+  stopSignal,
   studyNotFound,
   type Trial,
   type TrialChanges,
@@ -251,7 +252,7 @@ class JsonlTrialStore implements JsonlStore {
       return Promise.reject(new ParzenError('STORE_FAILED', `The journal \`${this.path}\` was opened read-only.`));
     return this.queue(async () => {
       const file = this.open();
-      await this.lock.acquire(saves ? this.stopping?.force : this.stopping?.stop);
+      await this.lock.acquire(stopSignal(this.stopping, saves));
       let sync = false;
       let result: T;
       try {

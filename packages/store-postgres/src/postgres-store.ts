@@ -13,6 +13,7 @@ import {
   type Stopping,
   type StudyRecord,
   type StudySpec,
+  stopSignal,
   studyNotFound,
   type Trial,
   type TrialChanges,
@@ -356,7 +357,7 @@ class PostgresTrialStore implements PostgresStore {
   private async retrying<T>(doing: string, task: (attempt: number) => Promise<T>, saves = false): Promise<T> {
     try {
       return await withRetry(task, this.retryTimeoutMs, {
-        giveUp: saves ? this.stopping?.force : this.stopping?.stop,
+        giveUp: stopSignal(this.stopping, saves),
         stopped: (error) => interrupted(this.plan, doing, error),
       });
     } catch (error) {

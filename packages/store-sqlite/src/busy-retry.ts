@@ -29,8 +29,8 @@ const tryOnce = <T>(task: () => T, deadline: number): { readonly value: T } | un
 export const retryBusy = async <T>(
   task: () => T,
   timeoutMs: number,
-  giveUp?: AbortSignal,
-  stopped: () => Error = () => new Error('stopped'),
+  giveUp: AbortSignal | undefined,
+  stopped: () => Error,
 ): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; ; attempt++) {

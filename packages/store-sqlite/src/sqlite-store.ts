@@ -15,6 +15,7 @@ import {
   type Stopping,
   type StudyRecord,
   type StudySpec,
+  stopSignal,
   studyNotFound,
   type Trial,
   type TrialChanges,
@@ -317,7 +318,7 @@ class SqliteTrialStore implements SqliteStore {
         `Stopped while SQLite store \`${this.path}\` waited for another process (${doing}).`,
       );
     try {
-      return await retryBusy(task, this.busyTimeoutMs, saves ? this.stopping?.force : this.stopping?.stop, stopped);
+      return await retryBusy(task, this.busyTimeoutMs, stopSignal(this.stopping, saves), stopped);
     } catch (error) {
       throw storeError(this.path, error, doing);
     }

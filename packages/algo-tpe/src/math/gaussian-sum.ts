@@ -32,69 +32,19 @@ export interface GaussianSum {
   readonly bounds: Float64Array;
 }
 
-/**
- * Buffers a caller that prepares a sum per suggestion hands back each time, so the arrays of the previous
- * sum are reused instead of allocated again (a sum prepared with them is valid until the next one is).
- */
-export class GaussianSumScratch {
-  private invSigmas = new Float64Array(0);
-  private blockMaxSigma = new Float64Array(0);
-  private blockMaxCoef = new Float64Array(0);
-  private blockLogMaxCoef = new Float64Array(0);
-  private blockInvMaxCoef = new Float64Array(0);
-  private bounds = new Float64Array(0);
-
-  /** Views of the reused buffers for `size` components in `blocks` blocks; the block maxima zeroed. */
-  take(size: number, blocks: number) {
-    if (this.invSigmas.length < size) this.invSigmas = new Float64Array(2 * size);
-    if (this.bounds.length < blocks) {
-      const capacity = 2 * blocks;
-      this.blockMaxSigma = new Float64Array(capacity);
-      this.blockMaxCoef = new Float64Array(capacity);
-      this.blockLogMaxCoef = new Float64Array(capacity);
-      this.blockInvMaxCoef = new Float64Array(capacity);
-      this.bounds = new Float64Array(capacity);
-    }
-    const blockMaxSigma = this.blockMaxSigma.subarray(0, blocks);
-    const blockMaxCoef = this.blockMaxCoef.subarray(0, blocks);
-    blockMaxSigma.fill(0);
-    blockMaxCoef.fill(0);
-    return {
-      invSigmas: this.invSigmas.subarray(0, size),
-      blockMaxSigma,
-      blockMaxCoef,
-      blockLogMaxCoef: this.blockLogMaxCoef.subarray(0, blocks),
-      blockInvMaxCoef: this.blockInvMaxCoef.subarray(0, blocks),
-      bounds: this.bounds.subarray(0, blocks),
-    };
-  }
-}
-
-const freshBuffers = (size: number, blocks: number) => ({
-  invSigmas: new Float64Array(size),
-  blockMaxSigma: new Float64Array(blocks),
-  blockMaxCoef: new Float64Array(blocks),
-  blockLogMaxCoef: new Float64Array(blocks),
-  blockInvMaxCoef: new Float64Array(blocks),
-  bounds: new Float64Array(blocks),
-});
-
-/**
- * Prepares a {@link GaussianSum}; `mus` must be sorted ascending (ties in any order). With `scratch`, its
- * buffers are reused (see {@link GaussianSumScratch}).
- */
+/** Prepares a {@link GaussianSum}; `mus` must be sorted ascending (ties in any order). */
 export const prepareGaussianSum = (
   mus: Float64Array,
   sigmas: Float64Array,
   upperCoefs: Float64Array,
   fillBlock?: (start: number, end: number, coefs: Float64Array) => void,
   coefSlack = 0,
-  scratch?: GaussianSumScratch,
 ): GaussianSum => {
   const size = mus.length;
   const blocks = Math.ceil(size / BLOCK);
-  const { invSigmas, blockMaxSigma, blockMaxCoef, blockLogMaxCoef, blockInvMaxCoef, bounds } =
-    scratch === undefined ? freshBuffers(size, blocks) : scratch.take(size, blocks);
+  const invSigmas = new Float64Array(size);
+  const blockMaxSigma = new Float64Array(blocks);
+  const blockMaxCoef = new Float64Array(blocks);
   for (let k = 0; k < size; k++) {
     const sigma = sigmas[k] as number;
     invSigmas[k] = 1 / sigma;
@@ -102,13 +52,11 @@ export const prepareGaussianSum = (
     if (sigma > (blockMaxSigma[b] as number)) blockMaxSigma[b] = sigma;
     if ((upperCoefs[k] as number) > (blockMaxCoef[b] as number)) blockMaxCoef[b] = upperCoefs[k] as number;
   }
-  for (let b = 0; b < blocks; b++) {
-    const log = Math.log(blockMaxCoef[b] as number) + coefSlack;
-    blockLogMaxCoef[b] = log;
-    blockInvMaxCoef[b] = Math.exp(-log);
-  }
+  const blockLogMaxCoef = blockMaxCoef.map((c) => Math.log(c) + coefSlack);
+  const blockInvMaxCoef = blockLogMaxCoef.map((c) => Math.exp(-c));
   const coefs = fillBlock === undefined ? upperCoefs : upperCoefs.slice();
   const filled = new Uint8Array(fillBlock === undefined ? 0 : blocks);
+  const bounds = new Float64Array(blocks);
   return { size, mus, invSigmas, coefs, blockMaxSigma, blockLogMaxCoef, blockInvMaxCoef, filled, fillBlock, bounds };
 };
 

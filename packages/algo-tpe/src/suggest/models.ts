@@ -2,6 +2,7 @@ import type { Distribution, ParamNode } from '@parzen/engine/plugin';
 import { AboveKdeCache } from '../estimator/backends/above-kde-cache.js';
 import { hermiteAboveDensity } from '../estimator/backends/hermite-above.js';
 import { IncrementalAbove } from '../estimator/backends/incremental-above.js';
+import { minimumWidth } from '../estimator/backends/widths.js';
 import { buildDensity, type Density, type ObservationSet } from '../estimator/density.js';
 import type { Encoding, NumericEncoding } from '../estimator/encoding.js';
 import { DENSITY_FAMILIES } from '../estimator/families.js';
@@ -34,9 +35,6 @@ export interface ModelCaches {
 
 /** Empty caches. */
 export const createModelCaches = (): ModelCaches => ({ hermite: new WeakMap(), joint: new WeakMap() });
-
-/** hyperopt's width floor is the prior's width over min(100, n + 2). */
-const HYPEROPT_CLIP_COUNT = 100;
 
 /** The configured density family. */
 export const familyOf = (settings: Pick<TpeSettings, 'kernel'>): DensityFamily => DENSITY_FAMILIES[settings.kernel];
@@ -98,10 +96,7 @@ export const hermiteAbove = (
   let cache = caches.hermite.get(column);
   if (cache === undefined) {
     // The smallest width the clip allows once n is large (tpe-spec 3.4, 4.4): almost every kernel's.
-    const h =
-      settings.kernel === 'hyperopt'
-        ? encoding.prior.sigma / HYPEROPT_CLIP_COUNT
-        : (encoding.high - encoding.low) * settings.bandwidthFloor;
+    const h = minimumWidth(settings.kernel, encoding, Number.POSITIVE_INFINITY, settings);
     cache = new AboveKdeCache(encoding, h, settings.forgetting > 0, settings.kernel);
     caches.hermite.set(column, cache);
   }
@@ -121,13 +116,8 @@ export const hermiteAbove = (
     removed,
     added,
     priorWeight: settings.priorWeight,
-    clipFloor: settings.bandwidthFloor,
-    clipExponent: settings.bandwidthExponent,
     forgetting: settings.forgetting,
-    minSigma: (n: number) =>
-      settings.kernel === 'hyperopt'
-        ? encoding.prior.sigma / Math.min(HYPEROPT_CLIP_COUNT, n + 2)
-        : (encoding.high - encoding.low) * Math.max(settings.bandwidthFloor, (n + 2) ** -settings.bandwidthExponent),
+    minSigma: (n: number) => minimumWidth(settings.kernel, encoding, n, settings),
   };
   const slow = () => buildDensity(family, [encoding], [paramObservations(history, split, param.name).above], settings);
   return hermiteAboveDensity(cache, changes, slow);

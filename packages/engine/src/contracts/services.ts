@@ -36,6 +36,10 @@ export interface Stopping {
   readonly force: AbortSignal;
 }
 
+/** The signal a wait gives up on: the first stop, or only the second (`force`) for a write that `saves` a result. */
+export const stopSignal = (stopping: Stopping | undefined, saves: boolean): AbortSignal | undefined =>
+  saves ? stopping?.force : stopping?.stop;
+
 /** A seeded random stream for `purpose`, derived from the study seed: the same seed gives the same stream. */
 export type RngFactory = (purpose: string) => Rng;
 

@@ -261,8 +261,8 @@ export const hermiteAboveDensity = (
   const n = sorted.size - changes.removed.length + changes.added.length;
   const range = high - low;
   if (n < 2 || changes.minSigma(n) !== h) return undefined;
+  // Linear forgetting weighs by rank once n exceeds its constant; below that every weight is 1.
   const byRank = changes.forgetting > 0 && n > changes.forgetting;
-  if (byRank && cache.ranked === undefined) return undefined;
   const ranked = byRank ? rankedWeighting(cache, changes, n) : undefined;
   if (byRank && ranked === undefined) return undefined;
   const weighting = ranked ?? uniformWeighting(n, changes.priorWeight);

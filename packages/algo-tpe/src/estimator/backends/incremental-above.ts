@@ -1,17 +1,16 @@
 import type { Trial } from '@parzen/engine/plugin';
 import type { HistorySplit } from '../../history/history-split.js';
 import type { TrialHistory } from '../../history/trial-history.js';
-import { GaussianSumScratch, logGaussianSum, prepareGaussianSum } from '../../math/gaussian-sum.js';
+import { logGaussianSum, prepareGaussianSum } from '../../math/gaussian-sum.js';
 import { linearForgettingWeight } from '../../math/linear-forgetting.js';
 import { LOG_SQRT_2PI } from '../../math/normal.js';
 import type { Density } from '../density.js';
 import type { NumericEncoding } from '../encoding.js';
-import { minimumBandwidth } from '../families/optuna.js';
 import type { FamilySettings } from '../family.js';
 import { logKernelMass } from '../parzen-estimator.js';
 import { grown } from './above-kde-cache.js';
 import { evaluateProduct, type ProductKernels } from './pruned-product.js';
-import { neighbourWidth, type WidthRule } from './widths.js';
+import { minimumWidth, neighbourWidth, type WidthRule } from './widths.js';
 
 /** log of one kernel's normaliser in one dimension: −log σ − log √(2π) − log Z (its mass inside the bounds). */
 const logNormaliser = (mu: number, sigma: number, low: number, high: number): number =>
@@ -95,7 +94,6 @@ export class IncrementalAbove {
   private sumMus = new Float64Array(0);
   private sumSigmas = new Float64Array(0);
   private sumCoefs = new Float64Array(0);
-  private readonly sumScratch = new GaussianSumScratch();
   /** The clip the cached widths were computed with (their count). */
   private clipCount = -1;
 
@@ -146,9 +144,7 @@ export class IncrementalAbove {
   }
 
   private minSigma(j: number, n: number): number {
-    const { low, high, prior } = this.encodings[j] as NumericEncoding;
-    if (this.rule === 'hyperopt') return prior.sigma / Math.min(100, n + 2);
-    return minimumBandwidth(n, high - low, this.settings);
+    return minimumWidth(this.rule, this.encodings[j] as NumericEncoding, n, this.settings);
   }
 
   /** The width of a kernel at y in dimension j with its above neighbours (undefined at an end). */
@@ -433,14 +429,7 @@ export class IncrementalAbove {
       sigmas[out] = prior.sigma;
       coefs[out++] = priorCoef;
     }
-    const sum = prepareGaussianSum(
-      mus.subarray(0, out),
-      sigmas.subarray(0, out),
-      coefs.subarray(0, out),
-      undefined,
-      0,
-      this.sumScratch,
-    );
+    const sum = prepareGaussianSum(mus.subarray(0, out), sigmas.subarray(0, out), coefs.subarray(0, out));
     const truncated = this.rule === 'optuna';
     return {
       logPdf: (values, exact) => {

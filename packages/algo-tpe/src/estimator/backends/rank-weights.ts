@@ -1,6 +1,6 @@
 import type { HermiteMoments } from '../../math/hermite-moments.js';
 import { linearForgettingWeight } from '../../math/linear-forgetting.js';
-import { type AboveKdeCache, countAtMost, type RankedObservations } from './above-kde-cache.js';
+import { type AboveKdeCache, countAtMost } from './above-kde-cache.js';
 
 /** What the weights of one suggestion depend on: who leaves the cached sum, who joins it, the rule. */
 export interface RankChanges {
@@ -34,12 +34,7 @@ export const uniformWeighting = (n: number, priorWeight: number): Weighting => (
 /** How many of `sorted` (ascending integers) are below `number`. */
 const countBelow = (sorted: Int32Array, size: number, number: number): number => countAtMost(sorted, size, number - 1);
 
-/**
- * Weights by linear forgetting (tpe-spec 3.5): rank r in trial-number order among the n above
- * observations weighs 1/n + r·c while r < n − lf − 1 (c = (1 − 1/n)/(n − lf − 1)), else 1. The cached
- * sum holds every observation at the affine weight (its three sums combined into `cache.combined`); the
- * newest (weight 1) are corrected directly. Undefined when the ramp is too short for that (n ≤ lf + 1).
- */
+/** Weights by arrival rank, with what the corrections of the newest observations need. */
 export interface RankWeighting extends Weighting {
   rankOf(number: number): number;
   /** The below trials' numbers. */
@@ -48,8 +43,16 @@ export interface RankWeighting extends Weighting {
   readonly firstNewest: number;
 }
 
+/**
+ * Weights by linear forgetting (tpe-spec 3.5): rank r in trial-number order among the n above
+ * observations weighs 1/n + r·c while r < n − lf − 1 (c = (1 − 1/n)/(n − lf − 1)), else 1. The cached
+ * sum holds every observation at the affine weight (its three sums combined into `cache.combined`); the
+ * newest (weight 1) are corrected directly. Undefined when the cache does not keep ranks, or the ramp is
+ * too short for that (n ≤ lf + 1).
+ */
 export const rankedWeighting = (cache: AboveKdeCache, changes: RankChanges, n: number): RankWeighting | undefined => {
-  const ranked = cache.ranked as RankedObservations;
+  const { ranked } = cache;
+  if (ranked === undefined) return undefined;
   const lf = changes.forgetting;
   const ramp = n - lf;
   if (ramp < 2) return undefined;

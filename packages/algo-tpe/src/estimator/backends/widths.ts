@@ -1,4 +1,6 @@
 import type { NumericEncoding } from '../encoding.js';
+import { minimumBandwidth } from '../families/optuna.js';
+import type { FamilySettings } from '../family.js';
 
 /** Which neighbour rule sets a kernel's width: Optuna's or hyperopt's (tpe-spec 3.4, 4.4). */
 export type WidthRule = 'optuna' | 'hyperopt';
@@ -33,3 +35,17 @@ export const neighbourWidth = (
     left === undefined ? (right as number) - y : right === undefined ? y - left : Math.max(y - left, right - y);
   return Math.min(prior.sigma, Math.max(minSigma, gap));
 };
+
+/**
+ * The smallest width a kernel may have among n observations: hyperopt's prior width over min(100, n + 2),
+ * or Optuna's clip, range · max(floor, (n + 2)^−exponent). With n = ∞ it is the floor the widths settle on.
+ */
+export const minimumWidth = (
+  rule: WidthRule,
+  encoding: NumericEncoding,
+  n: number,
+  settings: FamilySettings,
+): number =>
+  rule === 'hyperopt'
+    ? encoding.prior.sigma / Math.min(100, n + 2)
+    : minimumBandwidth(n, encoding.high - encoding.low, settings);

@@ -1,4 +1,5 @@
 import type { Distribution } from '@parzen/engine/plugin';
+import { sortedOrder } from '../math/mixture.js';
 import type { Encoding } from './encoding.js';
 import type { ParzenEstimator } from './parzen-estimator.js';
 
@@ -18,6 +19,35 @@ export interface ObservationColumn {
   /** The same values sorted ascending with each one's arrival index (ties by arrival), when known. */
   readonly sorted?: { readonly values: Float64Array; readonly order: Int32Array };
 }
+
+/**
+ * A column's values in model space (`toModel`, monotone), sorted ascending, with each one's arrival index;
+ * ties in model space by arrival. Values that differ in the column can round to one model value (a
+ * logarithm near 1e-4 loses the last bits); they are ordered by arrival then, as the incremental backends
+ * order them, so that a width rule and arrival weights see the same order on every path.
+ */
+export const sortedInModelSpace = (
+  column: ObservationColumn,
+  toModel: (value: number) => number,
+): { readonly values: Float64Array; readonly order: Int32Array } => {
+  if (column.sorted === undefined) {
+    const model = column.values.map(toModel);
+    const order = sortedOrder(model);
+    return { values: Float64Array.from(order, (i) => model[i] as number), order };
+  }
+  const values = column.sorted.values.map(toModel);
+  let order = column.sorted.order;
+  for (let start = 0; start < values.length; ) {
+    let end = start + 1;
+    while (end < values.length && values[end] === values[start]) end++;
+    if (end - start > 1) {
+      if (order === column.sorted.order) order = Int32Array.from(order);
+      order.subarray(start, end).sort();
+    }
+    start = end;
+  }
+  return { values, order };
+};
 
 /**
  * A density family: how observations become a {@link ParzenEstimator} (kernel centres, widths, weights,

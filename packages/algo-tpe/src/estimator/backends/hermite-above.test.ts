@@ -90,6 +90,20 @@ describe('Hermite above backend (incremental cache + corrections) equals the ref
     },
   );
 
+  it('orders values that round to one model value by arrival, as the reference does (linear forgetting)', () => {
+    // A shrunk counterexample of the property above: log-uniform values a few ulps apart at 1e-4 have one
+    // logarithm, and hyperopt's widths give the last of equal values a wide kernel. Its weight (arrival
+    // rank) differed when the reference ordered the tie by raw value and the cache by arrival.
+    const tiny = new Map([
+      [60, 5.551115123125784e-17],
+      [120, 1.6653345369377348e-16],
+      [122, 1.6653345369377348e-16],
+      [128, 1.6653345369377348e-16],
+    ]);
+    const trials = Array.from({ length: 135 }, (_, n) => trial(n, 0, 10 ** (4 * (tiny.get(n) ?? 0) - 4)));
+    for (const using of [hyperopt, forgetting]) compare(trials, [0.5, 0.2, 0.9], using);
+  });
+
   it('follows a growing study and clustered data (many kernels wider than h)', () => {
     const trials: Trial[] = [];
     for (let n = 0; n < 600; n++) {

@@ -1,7 +1,7 @@
 import type { Distribution } from '@parzen/engine/plugin';
 import { adaptiveParzenSorted } from '../../math/adaptive-parzen.js';
 import { linearForgettingWeight } from '../../math/linear-forgetting.js';
-import { normalise, sortedOrder } from '../../math/mixture.js';
+import { normalise } from '../../math/mixture.js';
 import {
   type CategoricalEncoding,
   categoricalOptions,
@@ -9,7 +9,7 @@ import {
   hyperoptEncoding,
   type NumericEncoding,
 } from '../encoding.js';
-import type { DensityFamily, FamilySettings, ObservationColumn } from '../family.js';
+import { type DensityFamily, type FamilySettings, type ObservationColumn, sortedInModelSpace } from '../family.js';
 import type { ParzenEstimator } from '../parzen-estimator.js';
 
 const lfOf = (settings: FamilySettings): number =>
@@ -17,16 +17,7 @@ const lfOf = (settings: FamilySettings): number =>
 
 /** hyperopt's numeric posterior: the adaptive Parzen estimator (tpe-spec 3.4) cut at the bounds (3.6). */
 const numeric = (encoding: NumericEncoding, column: ObservationColumn, settings: FamilySettings): ParzenEstimator => {
-  let sorted: Float64Array;
-  let order: Int32Array;
-  if (column.sorted !== undefined) {
-    sorted = column.sorted.values.map(encoding.toModel);
-    order = column.sorted.order;
-  } else {
-    const model = column.values.map(encoding.toModel);
-    order = sortedOrder(model);
-    sorted = Float64Array.from(order, (i) => model[i] as number);
-  }
+  const { values: sorted, order } = sortedInModelSpace(column, encoding.toModel);
   const mixture = adaptiveParzenSorted(
     sorted,
     order,

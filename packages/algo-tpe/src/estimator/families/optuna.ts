@@ -8,7 +8,7 @@ import {
   type NumericEncoding,
   optunaEncoding,
 } from '../encoding.js';
-import type { DensityFamily, FamilySettings, ObservationColumn } from '../family.js';
+import { type DensityFamily, type FamilySettings, type ObservationColumn, sortedInModelSpace } from '../family.js';
 import type { CategoricalKernels, KernelDimension, NumericKernels, ParzenEstimator } from '../parzen-estimator.js';
 
 /** Kernel support in model space (log for log kinds, widened by step/2 for discrete ones). */
@@ -62,24 +62,13 @@ export const optunaSigmasSorted = (
 const arrivalWeight = (rank: number, n: number, settings: FamilySettings): number =>
   linearForgettingWeight(rank, n, settings.forgetting === 0 ? Number.POSITIVE_INFINITY : settings.forgetting);
 
-/** Model-space values of a column, sorted, with arrival ranks. */
-const sortedModel = (encoding: NumericEncoding, column: ObservationColumn) => {
-  if (column.sorted !== undefined) {
-    const { values, order } = column.sorted;
-    return { values: values.map(encoding.toModel), order };
-  }
-  const model = column.values.map(encoding.toModel);
-  const order = sortedOrder(model);
-  return { values: Float64Array.from(order, (i) => model[i] as number), order };
-};
-
 /** One numeric dimension with components sorted by μ and the prior inserted at its place, plus weights. */
 const sortedNumeric = (
   encoding: NumericEncoding,
   column: ObservationColumn,
   settings: FamilySettings,
 ): ParzenEstimator => {
-  const sorted = sortedModel(encoding, column);
+  const sorted = sortedInModelSpace(column, encoding.toModel);
   const n = sorted.values.length;
   const { low, high } = encoding;
   const sigmasObs = optunaSigmasSorted(sorted.values, encoding, settings);
@@ -116,7 +105,7 @@ const arrivalNumeric = (
   settings: FamilySettings,
 ): NumericKernels => {
   const n = column.values.length;
-  const sorted = sortedModel(encoding, column);
+  const sorted = sortedInModelSpace(column, encoding.toModel);
   const sortedSigmas = optunaSigmasSorted(sorted.values, encoding, settings);
   const mus = new Float64Array(n + 1);
   const sigmas = new Float64Array(n + 1);

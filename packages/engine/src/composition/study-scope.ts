@@ -1,4 +1,3 @@
-import { Container } from 'inversify';
 import type { PluginChoice } from '../config/experiment-config.js';
 import type {
   AnyPluginManifest,
@@ -19,6 +18,7 @@ import { PLUGIN_MANIFEST, PLUGIN_REGISTRY, SERVICE_PROVIDER } from '../di/tokens
 import type { CompiledSpace } from '../domain/compile-space.js';
 import { ParzenError } from '../errors.js';
 import { createEventBus } from '../events/event-bus.js';
+import { Container } from '../vendor/inversify.js';
 import { coreServices, createPlugin } from './create-plugin.js';
 
 /** The root container: every plugin package's manifests and service providers, and the registry built from them. */

@@ -1,5 +1,6 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { type ConfigIssue, describeValue } from '../errors.js';
+import { Ajv } from '../vendor/ajv.js';
 
 /** One ajv instance: all errors, defaults filled in, strict about schemas. */
 export const createAjv = (): Ajv => new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: false });

@@ -1,11 +1,13 @@
-import { createRequire } from 'node:module';
 import type { Observable, OperatorFunction, Subscription } from 'rxjs';
 import type { Reporter } from '../contracts/reporter.js';
+import { filter, Subject } from '../vendor/rxjs.js';
 import type { EngineEvent, EngineEventType, EventOf } from './engine-event.js';
 
 /**
  * The study's event bus: the only Subject of the engine. The run loop sees `emit`; reporters and
- * plugins that asked for the bus see a read-only stream. rxjs loads with the first bus.
+ * plugins that asked for the bus see a read-only stream. Only code that makes a bus imports this module
+ * (dynamically), so paths that never ask for one (`parzen best`, `trials`, `--version`, `fmin`) never load
+ * rxjs.
  */
 export interface EventBus {
   /** Sends an event to every subscriber, synchronously. */
@@ -15,21 +17,9 @@ export interface EventBus {
   complete(): void;
 }
 
-type Rx = typeof import('rxjs');
-let loaded: Rx | undefined;
-/**
- * rxjs, loaded on first use: a study scope offers the bus as a service, but paths that never ask for it
- * (`parzen best`, `trials`, `--version`) never load rxjs. Its Node build is CommonJS, so a synchronous
- * require gives the same module instance as an `import` elsewhere.
- */
-const rx = (): Rx => {
-  loaded ??= createRequire(import.meta.url)('rxjs') as Rx;
-  return loaded;
-};
-
 /** A new bus (a plain rxjs Subject behind `emit`). */
 export const createEventBus = (): EventBus => {
-  const subject = new (rx().Subject)<EngineEvent>();
+  const subject = new Subject<EngineEvent>();
   return {
     emit: (event) => subject.next(event),
     events$: subject.asObservable(),
@@ -39,7 +29,7 @@ export const createEventBus = (): EventBus => {
 
 /** Narrows a stream of events to the given types. */
 export const ofType = <T extends EngineEventType>(...types: [T, ...T[]]): OperatorFunction<EngineEvent, EventOf<T>> =>
-  rx().filter((event): event is EventOf<T> => (types as readonly string[]).includes(event.type));
+  filter((event): event is EventOf<T> => (types as readonly string[]).includes(event.type));
 
 const failure = (reporter: Reporter, error: unknown): EngineEvent => ({
   type: 'plugin.failed',

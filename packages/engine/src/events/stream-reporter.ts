@@ -16,7 +16,7 @@ export const streamReporter = async (
   name: string,
   connect: (events$: Observable<EngineEvent>) => Observable<unknown>,
 ): Promise<Reporter> => {
-  const { Subject } = await import('rxjs');
+  const { Subject } = await import('../vendor/rxjs.js');
   const events = new Subject<EngineEvent>();
   let error: unknown;
   const done = new Promise<void>((resolve) => {

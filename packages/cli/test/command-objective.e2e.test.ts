@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isAlive, lastJsonLine, requireBuiltCli, runParzen, tempDir, writeIn } from './cli-harness.js';
+import { cli } from './cli-in-process.js';
 
 interface TrialJson {
   number: number;
@@ -73,10 +74,18 @@ const config = (name: string, objective: Record<string, unknown>, extra: Record<
   ...extra,
 });
 
-const runAndList = async (name: string, objective: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
+const runAndList = async (
+  name: string,
+  objective: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+  spawned = false,
+) => {
   const path = writeIn(dir, `${name}.json`, config(name, objective, extra));
-  const run = await runParzen(['run', path, '--json'], { cwd: dir });
-  const trials = lastJsonLine((await runParzen(['trials', path, '--json'], { cwd: dir })).stdout) as TrialJson[];
+  // The CLI runs in-process unless the test reads what a trial prints on stderr (the command's working
+  // directory is the config's folder either way); the objectives are real child processes, which is what
+  // this file tests.
+  const run = spawned ? await runParzen(['run', path, '--json'], { cwd: dir }) : await cli('run', path, '--json');
+  const trials = lastJsonLine((await cli('trials', path, '--json')).stdout) as TrialJson[];
   // A run in which every trial failed exits 1 (issue 9); otherwise 0.
   expect(run.code, run.stderr).toBe(trials.every((trial) => trial.state === 'failed') ? 1 : 0);
   return { run, trials };
@@ -109,7 +118,7 @@ describe('the command objective with real child processes', () => {
   });
 
   it('records a non-zero exit as a failed trial with the exit code and the tail of stderr', async () => {
-    const { run, trials } = await runAndList('crash', { command: ['node', 'crash.mjs'] });
+    const { run, trials } = await runAndList('crash', { command: ['node', 'crash.mjs'] }, {}, true);
     expect(lastJsonLine(run.stdout)).toMatchObject({ trials: { complete: 0, failed: 3 }, best: null });
     expect(run.stderr).toMatch(/trial #0 failed \(COMMAND_FAILED\): `node crash.mjs` exited with code 3/);
     expect(trials[0]?.error).toMatchObject({

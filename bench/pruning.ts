@@ -21,6 +21,10 @@ const flag = (name: string, fallback: number): number => {
   return at < 0 ? fallback : Number(process.argv[at + 1]);
 };
 const SEEDS = flag('seeds', 10);
+/** The first seed: 1 for the seeds options are chosen on, 11 for held-out ones. */
+const FIRST_SEED = flag('first-seed', 1);
+/** `--sweep`: the pruners' option grid (chosen on seeds 1–10) instead of the default rows. */
+const SWEEP = process.argv.includes('--sweep');
 const TRIALS = flag('trials', 100);
 const EPOCHS = flag('epochs', 30);
 const WRITE = process.argv.includes('--write');
@@ -154,7 +158,7 @@ const train = async (params: Params, context: EvaluationContext): Promise<number
 // ---- The studies -------------------------------------------------------------------------------------
 
 /** The studies compared: a pruner (with its options) and TPE's options. The first four use defaults. */
-const PRUNERS: Readonly<Record<string, { pruner: () => Pruner | undefined; tpe?: TpeOptions }>> = {
+const DEFAULT_ROWS: Readonly<Record<string, { pruner: () => Pruner | undefined; tpe?: TpeOptions }>> = {
   none: { pruner: () => undefined },
   median: { pruner: () => createMedianPruner() },
   'successive-halving': { pruner: () => createSuccessiveHalvingPruner() },
@@ -162,6 +166,56 @@ const PRUNERS: Readonly<Record<string, { pruner: () => Pruner | undefined; tpe?:
   'median, warm-up 10 epochs': { pruner: () => createMedianPruner({ warmupSteps: 10 }) },
   'median, TPE ignores pruned trials': { pruner: () => createMedianPruner(), tpe: { pruned: 'ignore' } },
 };
+
+/** The option grid: r (steps before the first rung) and η for successive halving and hyperband. */
+const SWEEP_ROWS: Readonly<Record<string, { pruner: () => Pruner | undefined; tpe?: TpeOptions }>> = {
+  none: { pruner: () => undefined },
+  ...Object.fromEntries(
+    [
+      [1, 4],
+      [1, 3],
+      [1, 2],
+      [2, 3],
+      [2, 2],
+      [3, 3],
+      [3, 2],
+      [5, 2],
+    ].map(([r, eta]) => [
+      `successive-halving r=${r} η=${eta}`,
+      { pruner: () => createSuccessiveHalvingPruner({ minResource: r as number, reductionFactor: eta as number }) },
+    ]),
+  ),
+  ...Object.fromEntries(
+    [
+      [1, 3],
+      [1, 2],
+      [3, 3],
+      [3, 2],
+      [5, 2],
+    ].map(([r, eta]) => [
+      `hyperband r=${r} η=${eta}`,
+      { pruner: () => createHyperbandPruner({ minResource: r as number, reductionFactor: eta as number }) },
+    ]),
+  ),
+};
+
+/**
+ * `--chosen`: the defaults beside the settings the sweep chose on seeds 1–10 (the highest median savings
+ * with at least 9 of 10 seeds reaching `none`'s final regret), for the held-out seeds.
+ */
+const CHOSEN = process.argv.includes('--chosen');
+const CHOSEN_ROWS: Readonly<Record<string, { pruner: () => Pruner | undefined; tpe?: TpeOptions }>> = {
+  none: { pruner: () => undefined },
+  median: { pruner: () => createMedianPruner() },
+  'successive-halving': { pruner: () => createSuccessiveHalvingPruner() },
+  hyperband: { pruner: () => createHyperbandPruner() },
+  'successive-halving r=5 η=2': {
+    pruner: () => createSuccessiveHalvingPruner({ minResource: 5, reductionFactor: 2 }),
+  },
+  'hyperband r=5 η=2': { pruner: () => createHyperbandPruner({ minResource: 5, reductionFactor: 2 }) },
+};
+
+const PRUNERS = SWEEP ? SWEEP_ROWS : CHOSEN ? CHOSEN_ROWS : DEFAULT_ROWS;
 
 interface StudyResult {
   readonly epochs: number;
@@ -239,8 +293,8 @@ console.log(`${SEEDS} seeds × ${TRIALS} trials × up to ${EPOCHS} epochs; prune
 const results: Record<string, StudyResult[]> = {};
 for (const pruner of Object.keys(PRUNERS)) {
   results[pruner] = [];
-  for (let seed = 1; seed <= SEEDS; seed++) {
-    const budget = pruner === 'none' ? undefined : results.none?.[seed - 1]?.epochs;
+  for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
+    const budget = pruner === 'none' ? undefined : results.none?.[seed - FIRST_SEED]?.epochs;
     const result = await study(pruner, seed, budget);
     (results[pruner] as StudyResult[]).push(result);
     const best = result.curve.at(-1)?.best ?? Number.NaN;
@@ -386,7 +440,7 @@ const perSeed = [
       const reach = firstReach(run, target);
       return `${fmt(bestAt(run, (none[i] as StudyResult).epochs) - optimum)} / ${reach ?? 'not reached'}`;
     });
-    return `| ${i + 1} | ${cells.join(' | ')} |`;
+    return `| ${i + FIRST_SEED} | ${cells.join(' | ')} |`;
   }),
 ].join('\n');
 console.log(
@@ -396,7 +450,7 @@ console.log(
 if (WRITE) {
   const text = `# Pruning: epochs saved at equal final regret
 
-Command: \`node --conditions=@parzen/source --import tsx bench/pruning.ts --seeds ${SEEDS} --trials ${TRIALS} --epochs ${EPOCHS} --spread ${SPREAD} --suggester ${SUGGESTER} --write --out ${OUT}\`
+Command: \`node --conditions=@parzen/source --import tsx bench/pruning.ts --seeds ${SEEDS} --first-seed ${FIRST_SEED}${SWEEP ? ' --sweep' : ''}${CHOSEN ? ' --chosen' : ''} --trials ${TRIALS} --epochs ${EPOCHS} --spread ${SPREAD} --suggester ${SUGGESTER} --write --out ${OUT}\`
 
 Machine: ${machine}. Only epochs are counted, so the load does not change the numbers (wall times are for
 information only).
@@ -412,7 +466,7 @@ information only).
   \`batch\` choice {16, 32, 64, 128, 256}.
 - **Studies**: \`fmin\` with a function objective that calls \`context.report(epoch, loss)\` and stops when
   \`context.shouldPrune()\`, ${SUGGESTER === 'random' ? 'random search (the TPE-option row is then the same as plain median)' : 'TPE with its default profile (pruned trials ranked as Optuna ranks them)'},
-  one trial at a time, the memory store, seeds 1–${SEEDS}. **\`none\`** runs ${TRIALS} trials, so ${BUDGET} epochs.
+  one trial at a time, the memory store, seeds ${FIRST_SEED}–${FIRST_SEED + SEEDS - 1}. **\`none\`** runs ${TRIALS} trials, so ${BUDGET} epochs.
   **Each pruner** gets the same budget in epochs: its study runs until it has spent as many epochs as
   the \`none\` study of the same seed (at most ${MAX_TRIALS} trials); a trial running when the budget is
   spent finishes. Pruners with their defaults: \`median\` (5 start-up trials, no warm-up),

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { basename, dirname } from 'node:path';
 import { useTempDir } from '@parzen/test-kit';
 import { describe, expect, it } from 'vitest';
 import { FileLock } from './file-lock.js';
@@ -73,5 +74,52 @@ describe('FileLock', () => {
     writeFileSync(path, holder(process.ppid));
     lock.release();
     expect(JSON.parse(readFileSync(path, 'utf8')).pid).toBe(process.ppid);
+  });
+
+  // A process killed with SIGKILL while it breaks a stale lock leaves the breaker file behind. Its holder
+  // is dead, so the next taker removes it at once instead of waiting out staleMs (10 s in the journal
+  // store: under load the durability suite's kill -9 rounds hit this window and stalled 10 s each time).
+  it('is not held up by a breaker file that a killed process left behind', async () => {
+    const path = tempPath('breaker.lock');
+    const dead = deadPid();
+    writeFileSync(path, holder(dead));
+    writeFileSync(`${path}.break`, holder(dead));
+    const lock = new FileLock({ path, timeoutMs: 1_000, staleMs: 60_000 });
+    await lock.acquire();
+    expect(JSON.parse(readFileSync(path, 'utf8')).pid).toBe(process.pid);
+    expect(existsSync(`${path}.break`)).toBe(false);
+    lock.release();
+  });
+
+  it('a breaker file of a live process still waits (someone is breaking the lock right now)', async () => {
+    const path = tempPath('live-breaker.lock');
+    writeFileSync(path, holder(deadPid()));
+    writeFileSync(`${path}.break`, holder(process.ppid));
+    const lock = new FileLock({ path, timeoutMs: 150, staleMs: 60_000 });
+    await expect(lock.acquire()).rejects.toMatchObject({ code: 'STORE_FAILED' });
+  });
+
+  it('never shows a lock file without its holder: it is written aside, then linked into place; no draft stays', async () => {
+    const path = tempPath('drafted.lock');
+    const lock = new FileLock(lockOptions(path));
+    await lock.acquire();
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ pid: process.pid, host: hostname() });
+    expect(readdirSync(dirname(path)).filter((name) => name.startsWith(basename(path)))).toEqual([basename(path)]);
+    lock.release();
+  });
+
+  it("removes the drafts of a killed process when it breaks that process's lock, and keeps a live one's", async () => {
+    const path = tempPath('drafts.lock');
+    const dead = deadPid();
+    writeFileSync(path, holder(dead));
+    const deadDraft = `${path}.${hostname()}.${dead}.0.draft`;
+    const liveDraft = `${path}.${hostname()}.${process.ppid}.3.draft`;
+    writeFileSync(deadDraft, holder(dead));
+    writeFileSync(liveDraft, holder(process.ppid));
+    const lock = new FileLock(lockOptions(path));
+    await lock.acquire();
+    expect(existsSync(deadDraft)).toBe(false);
+    expect(existsSync(liveDraft)).toBe(true);
+    lock.release();
   });
 });

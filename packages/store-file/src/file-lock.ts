@@ -2,13 +2,16 @@ import {
   type BigIntStats,
   closeSync,
   fstatSync,
+  linkSync,
   openSync,
+  readdirSync,
   readFileSync,
   statSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ParzenError } from '@parzen/engine/plugin';
 import { journalFailed } from './journal-errors.js';
@@ -38,6 +41,10 @@ const identity = (stats: BigIntStats): string => `${stats.ino}:${stats.mtimeNs}`
 
 const errno = (error: unknown): string | undefined => (error as NodeJS.ErrnoException).code;
 
+/** Whether `holder` is a process of this host that no longer exists. */
+const isDeadHere = (holder: LockHolder | undefined): holder is LockHolder =>
+  holder !== undefined && holder.host === HOST && holder.pid !== process.pid && !isAlive(holder.pid);
+
 const isAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
@@ -52,7 +59,57 @@ const readHolder = (path: string): LockHolder | undefined => {
     const holder = JSON.parse(readFileSync(path, 'utf8')) as LockHolder;
     return typeof holder.pid === 'number' && typeof holder.host === 'string' ? holder : undefined;
   } catch {
-    return undefined; // gone, or its holder died between creating and writing it
+    return undefined; // gone, or not a lock this version wrote
+  }
+};
+
+let drafts = 0;
+
+/**
+ * Creates `path` holding this process's {@link LockHolder}; undefined when it exists. The holder is
+ * written to a draft file first and the draft hard-linked to `path` (`link` fails when `path` exists,
+ * atomically, as `O_EXCL` does, and on NFS too), so `path` never exists without its holder: a process
+ * killed at any moment leaves no lock or a lock naming a dead pid (broken at once), never an empty one
+ * that only its age could break. Returns the identity of the file created.
+ */
+const createHeld = (path: string): string | undefined => {
+  const draft = `${path}.${HOST}.${process.pid}.${drafts++}.draft`;
+  const fd = openSync(draft, 'w');
+  let created: string;
+  try {
+    writeSync(fd, JSON.stringify({ pid: process.pid, host: HOST, at: new Date().toISOString() } satisfies LockHolder));
+    created = identity(fstatSync(fd, { bigint: true }));
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    linkSync(draft, path);
+    return created;
+  } catch (error) {
+    if (errno(error) === 'EEXIST') return undefined;
+    throw error;
+  } finally {
+    unlinkQuietly(draft);
+  }
+};
+
+const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Removes the drafts that processes of this host left beside `path` (and its breaker) when they were
+ * killed between writing a draft and removing it; a draft of a live process, or of another host, stays.
+ */
+const removeDeadDrafts = (path: string): void => {
+  const pattern = new RegExp(`^${escaped(basename(path))}(?:\\.break)?\\.${escaped(HOST)}\\.(\\d+)\\.\\d+\\.draft$`);
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(pattern.exec(name)?.[1]);
+    if (Number.isSafeInteger(pid) && pid !== process.pid && !isAlive(pid)) unlinkQuietly(join(dirname(path), name));
   }
 };
 
@@ -126,33 +183,24 @@ export class FileLock {
   }
 
   private tryCreate(): boolean {
-    let fd: number;
+    let created: string | undefined;
     try {
-      fd = openSync(this.options.path, 'wx');
+      created = createHeld(this.options.path);
     } catch (error) {
-      if (errno(error) === 'EEXIST') return false;
       throw journalFailed(this.options.path, 'could not create the lock file', error);
     }
-    try {
-      writeSync(
-        fd,
-        JSON.stringify({ pid: process.pid, host: HOST, at: new Date().toISOString() } satisfies LockHolder),
-      );
-      this.held = identity(fstatSync(fd, { bigint: true }));
-    } finally {
-      closeSync(fd);
-    }
+    if (created === undefined) return false;
+    this.held = created;
     return true;
   }
 
   private isStale(holder: LockHolder | undefined, mtimeMs: number): boolean {
-    if (Date.now() - mtimeMs > this.options.staleMs) return true;
-    return holder !== undefined && holder.host === HOST && holder.pid !== process.pid && !isAlive(holder.pid);
+    return Date.now() - mtimeMs > this.options.staleMs || isDeadHere(holder);
   }
 
   /** Removes a stale lock; true when the lock is gone (retry at once), false when it is live. */
   private breakIfStale(): boolean {
-    const { path, staleMs } = this.options;
+    const { path } = this.options;
     let seen: { ino: number; mtimeMs: number; isDirectory(): boolean };
     try {
       seen = statSync(path);
@@ -166,17 +214,25 @@ export class FileLock {
         'the lock path is a directory (EISDIR), not a lock file; remove it (or move it away) and run again',
       );
     }
-    if (!this.isStale(readHolder(path), seen.mtimeMs)) return false;
+    const holder = readHolder(path);
+    if (!this.isStale(holder, seen.mtimeMs)) return false;
     const breaker = `${path}.break`;
+    let breaking: string | undefined;
     try {
-      closeSync(openSync(breaker, 'wx'));
+      breaking = createHeld(breaker);
     } catch (error) {
-      if (errno(error) !== 'EEXIST') throw journalFailed(breaker, 'could not create the lock breaker file', error);
-      // Another process is breaking the lock; its breaker is stale only if it died doing so.
-      if (Date.now() - (statSync(breaker, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > staleMs)
-        unlinkQuietly(breaker);
+      throw journalFailed(breaker, 'could not create the lock breaker file', error);
+    }
+    if (breaking === undefined) {
+      // Another process is breaking the lock; its breaker is stale if that process died doing so.
+      const other = statSync(breaker, { throwIfNoEntry: false });
+      if (other !== undefined && this.isStale(readHolder(breaker), other.mtimeMs)) {
+        const still = statSync(breaker, { throwIfNoEntry: false });
+        if (still?.ino === other.ino && still.mtimeMs === other.mtimeMs) unlinkQuietly(breaker);
+      }
       return false;
     }
+    if (isDeadHere(holder)) removeDeadDrafts(path);
     try {
       const now = statSync(path, { throwIfNoEntry: false });
       if (now !== undefined && now.ino === seen.ino && now.mtimeMs === seen.mtimeMs) unlinkQuietly(path);

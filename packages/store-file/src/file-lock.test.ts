@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { basename, dirname } from 'node:path';
 import { useTempDir } from '@parzen/test-kit';
 import { describe, expect, it } from 'vitest';
-import { FileLock } from './file-lock.js';
+import { createHeld, FileLock } from './file-lock.js';
 
 const tempPath = useTempDir('lock');
 const lockOptions = (path: string) => ({ path, timeoutMs: 2_000, staleMs: 5_000 });
@@ -121,5 +121,16 @@ describe('FileLock', () => {
     expect(existsSync(deadDraft)).toBe(false);
     expect(existsSync(liveDraft)).toBe(true);
     lock.release();
+  });
+
+  it('falls back on an exclusive create where the file system has no hard links (FAT, some shares)', () => {
+    const path = tempPath('no-links.lock');
+    const noLinks = (): never => {
+      throw Object.assign(new Error('operation not permitted'), { code: 'EPERM' });
+    };
+    expect(createHeld(path, noLinks)).toEqual(expect.any(String));
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ pid: process.pid, host: hostname() });
+    expect(createHeld(path, noLinks)).toBeUndefined(); // taken: the exclusive create fails too
+    expect(readdirSync(dirname(path)).filter((name) => name.startsWith(basename(path)))).toEqual([basename(path)]);
   });
 });

@@ -65,28 +65,57 @@ const readHolder = (path: string): LockHolder | undefined => {
 
 let drafts = 0;
 
+const holderText = (): string =>
+  JSON.stringify({ pid: process.pid, host: HOST, at: new Date().toISOString() } satisfies LockHolder);
+
+/** `link` errors of file systems without hard links (FAT, exFAT, some network shares). */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
+
+/**
+ * Where hard links are not supported: creates `path` with `O_CREAT | O_EXCL`, then writes the holder. A
+ * process killed between the two leaves an empty lock that only `staleMs` breaks.
+ */
+const createExclusive = (path: string): string | undefined => {
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx');
+  } catch (error) {
+    if (errno(error) === 'EEXIST') return undefined;
+    throw error;
+  }
+  try {
+    writeSync(fd, holderText());
+    return identity(fstatSync(fd, { bigint: true }));
+  } finally {
+    closeSync(fd);
+  }
+};
+
 /**
  * Creates `path` holding this process's {@link LockHolder}; undefined when it exists. The holder is
  * written to a draft file first and the draft hard-linked to `path` (`link` fails when `path` exists,
  * atomically, as `O_EXCL` does, and on NFS too), so `path` never exists without its holder: a process
  * killed at any moment leaves no lock or a lock naming a dead pid (broken at once), never an empty one
- * that only its age could break. Returns the identity of the file created.
+ * that only its age could break. Returns the identity of the file created. On a file system without
+ * hard links it falls back on {@link createExclusive}. `link` is a parameter for the tests.
  */
-const createHeld = (path: string): string | undefined => {
+export const createHeld = (path: string, link: (from: string, to: string) => void = linkSync): string | undefined => {
   const draft = `${path}.${HOST}.${process.pid}.${drafts++}.draft`;
   const fd = openSync(draft, 'w');
   let created: string;
   try {
-    writeSync(fd, JSON.stringify({ pid: process.pid, host: HOST, at: new Date().toISOString() } satisfies LockHolder));
+    writeSync(fd, holderText());
     created = identity(fstatSync(fd, { bigint: true }));
   } finally {
     closeSync(fd);
   }
   try {
-    linkSync(draft, path);
+    link(draft, path);
     return created;
   } catch (error) {
-    if (errno(error) === 'EEXIST') return undefined;
+    const code = errno(error);
+    if (code === 'EEXIST') return undefined;
+    if (code !== undefined && NO_HARD_LINKS.has(code)) return createExclusive(path);
     throw error;
   } finally {
     unlinkQuietly(draft);

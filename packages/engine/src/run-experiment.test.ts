@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +40,21 @@ describe('runExperiment (the composition root)', () => {
     const result = await runExperiment(config, { plugins: [{ manifests: [prior] }], functions });
     expect(result.trials).toHaveLength(25);
     expect(result.summary.best?.loss).toBeLessThan(0);
+  });
+
+  // A batch runs many studies on one Ctrl-C signal: a listener left per study warned of a leak
+  // (MaxListenersExceededWarning) from the eleventh study of `parzen run` with a matrix on.
+  it("leaves no listener on the run's stop signals once a study ends (a batch shares them)", async () => {
+    const stop = new AbortController();
+    const force = new AbortController();
+    for (let seed = 1; seed <= 12; seed++) {
+      await runExperiment(
+        { ...config, seed, budget: { maxTrials: 2 } },
+        { plugins: [{ manifests: [prior] }], functions, signal: stop.signal, forceSignal: force.signal },
+      );
+    }
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(0);
+    expect(getEventListeners(force.signal, 'abort')).toHaveLength(0);
   });
 
   it('switches plugins by name only: an unknown one lists the known names', async () => {

@@ -158,7 +158,21 @@ export const runLoadedExperiment = async (
   const { config } = experiment;
   const scope = started?.scope ?? (await openStudyScope(experiment));
   // Plugins that wait (a store waiting for a lock) see Ctrl-C through the `stopping` service.
-  scope.followStops(controls);
+  const unfollow = scope.followStops(controls);
+  try {
+    return await runInScope(experiment, scope, started, controls);
+  } finally {
+    unfollow();
+  }
+};
+
+const runInScope = async (
+  experiment: LoadedExperiment,
+  scope: StudyScope,
+  started: RunControls['started'],
+  controls: Omit<RunControls, 'started'>,
+): Promise<RunResult> => {
+  const { config } = experiment;
   let store: PluginInstances['store'];
   try {
     store = await scope.create('store', config.store);

@@ -38,11 +38,19 @@ export const createRootContainer = (packages: readonly PluginPackage[]): Contain
   return root;
 };
 
-/** Aborts `controller` when `signal` does (at once if it already has). */
-const follow = (signal: AbortSignal | undefined, controller: AbortController): void => {
-  if (signal === undefined) return;
-  if (signal.aborted) controller.abort(signal.reason);
-  else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+/**
+ * Aborts `controller` when `signal` does (at once if it already has); returns what stops following. A
+ * run's signal outlives its studies (a batch runs many on one Ctrl-C), so each study removes its listener.
+ */
+const follow = (signal: AbortSignal | undefined, controller: AbortController): (() => void) => {
+  if (signal === undefined) return () => undefined;
+  if (signal.aborted) {
+    controller.abort(signal.reason);
+    return () => undefined;
+  }
+  const onAbort = () => controller.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  return () => signal.removeEventListener('abort', onAbort);
 };
 
 /** One study's child container and what is created in it. */
@@ -52,8 +60,11 @@ export interface StudyScope {
   create<K extends PluginKind>(kind: K, choice: PluginChoice): Promise<PluginInstances[K]>;
   /** Binds the study's store as the `store` service (done once it is created). */
   provideStore(store: PluginInstances['store']): void;
-  /** Makes the `stopping` service (the run's Ctrl-C signals, for plugins that wait) follow a run's stop signals. */
-  followStops(signals: { readonly signal?: AbortSignal; readonly forceSignal?: AbortSignal }): void;
+  /**
+   * Makes the `stopping` service (the run's Ctrl-C signals, for plugins that wait) follow a run's stop
+   * signals, until the returned function is called (when the study ends).
+   */
+  followStops(signals: { readonly signal?: AbortSignal; readonly forceSignal?: AbortSignal }): () => void;
 }
 
 /** What a study scope needs to know of its study. */
@@ -113,8 +124,10 @@ export const createStudyScope = (root: Container, options: StudyScopeOptions): S
       child.bind(SERVICES.store.id).toConstantValue(store);
     },
     followStops: ({ signal, forceSignal }) => {
-      follow(signal, stop);
-      follow(forceSignal, force);
+      const unfollow = [follow(signal, stop), follow(forceSignal, force)];
+      return () => {
+        for (const stopFollowing of unfollow) stopFollowing();
+      };
     },
     create: (kind, choice) => createPlugin(registry, context, kind, choice),
   };

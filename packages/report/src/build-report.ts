@@ -1,7 +1,14 @@
 import { bestTrial } from '@parzen/engine';
-import { lossToMinimize, type ParamNode, toExternalParams } from '@parzen/engine/plugin';
+import { lossToMinimize, type ParamNode, type Trial, toExternalParams } from '@parzen/engine/plugin';
 import { numericParams } from './charts/common.js';
-import { ecdfChart, historyChart, importanceChart, parallelChart, sliceChart } from './charts/study-charts.js';
+import {
+  ecdfChart,
+  historyChart,
+  importanceChart,
+  learningCurvesChart,
+  parallelChart,
+  sliceChart,
+} from './charts/study-charts.js';
 import { categoricalChart, densityChart, type PairContour, pairChart } from './charts/tpe-charts.js';
 import { contourLevels, contourSegments, evaluateGrid } from './contour.js';
 import { type ParamImportance, pedAnova } from './importance.js';
@@ -143,6 +150,18 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
   const best = bestTrial(study.trials, study.direction);
   const overview: Chart[] = [historyChart(shown, study.direction), ecdfChart(all, maxPoints)];
   if (complete.length > 0) overview.push(importanceChart(importances));
+  // The trials that reported intermediate values, as many as the parallel coordinates draw.
+  const reporting = [...study.trials]
+    .filter((trial) => (trial.intermediate?.length ?? 0) > 0)
+    .sort((a, b) => a.number - b.number);
+  const improved = new Set(all.filter((p) => p.improved).map((p) => p.number));
+  const curveIdx = downsampleIndices(reporting.length, maxLines, (i) => improved.has(reporting[i]?.number ?? -1));
+  const curves = learningCurvesChart(curveIdx.map((i) => reporting[i] as Trial));
+  if (curves !== undefined) overview.push(curves);
+  if (curveIdx.length < reporting.length)
+    notes.push(
+      `The learning curves draw ${curveIdx.length} of the ${reporting.length} trials that reported (every new best, the rest evenly spaced).`,
+    );
 
   const pairs =
     options.pairs?.map((pair): [ParamNode, ParamNode] => {

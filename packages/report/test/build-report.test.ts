@@ -2,7 +2,7 @@ import type { Trial } from '@parzen/engine';
 import { compileSpace } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
 import { buildReport, type Chart, downsampleIndices, pageCharts, type ReportPage, renderHtml } from '../src/index.js';
-import { heart, mixedObjective, mixedSpace, runTpeStudy } from './fixtures.js';
+import { everyThirdPruner, heart, mixedObjective, mixedSpace, mixedTraining, runTpeStudy } from './fixtures.js';
 
 const chart = (page: ReportPage, id: string): Chart => {
   const found = pageCharts(page).find((c) => c.id === id);
@@ -141,5 +141,48 @@ describe('downsampling', () => {
     const tpe = page.sections.find((s) => s.id === 'tpe');
     expect(tpe?.text.join(' ')).toContain('not TPE');
     expect(marks(chart(page, 'density-x'), 'rule')).toBe(9); // after 300, 600, ..., 2700 trials
+  });
+});
+
+describe('buildReport on a study whose trials report learning curves (some pruned)', async () => {
+  const study = await runTpeStudy(30, {
+    space: mixedSpace,
+    objective: mixedTraining,
+    tpe: { startupTrials: 8 },
+    pruner: everyThirdPruner,
+  });
+  const reporting = study.trials.filter((t) => (t.intermediate?.length ?? 0) > 0);
+  const points = reporting.reduce((sum, t) => sum + (t.intermediate?.length ?? 0), 0);
+
+  it('draws one line per trial that reported and a point per report, pruned trials ending early', async () => {
+    const page = await buildReport(study, { every: 5 });
+    const curves = chart(page, 'learning-curves');
+    expect(marks(curves, 'line')).toBe(reporting.length);
+    expect(marks(curves, 'symbol')).toBe(points);
+    const rows = layers(curves)[0]?.data?.values ?? [];
+    const pruned = study.trials.filter((t) => t.state === 'pruned');
+    expect(pruned.length).toBeGreaterThan(0);
+    for (const trial of pruned) {
+      expect(rows.filter((r) => r.number === trial.number).map((r) => r.step)).toEqual([0, 1]);
+      expect(rows.find((r) => r.number === trial.number)?.state).toBe('pruned');
+    }
+    const complete = study.trials.find((t) => t.state === 'complete');
+    expect(rows.filter((r) => r.number === complete?.number)).toHaveLength(5);
+  });
+
+  it('draws at most maxLines curves, every new best among them, and says so', async () => {
+    const page = await buildReport(study, { every: 5, maxLines: 6 });
+    const rows = layers(chart(page, 'learning-curves'))[0]?.data?.values ?? [];
+    const drawn = new Set(rows.map((r) => r.number));
+    expect(drawn.size).toBe(6);
+    expect(page.notes.some((note) => note.includes(`draw 6 of the ${reporting.length} trials that reported`))).toBe(
+      true,
+    );
+  });
+
+  it('has no learning-curves chart when no trial reported', async () => {
+    const plain = await runTpeStudy(12, { space: mixedSpace, objective: mixedObjective });
+    const page = await buildReport(plain, { every: 5 });
+    expect(pageCharts(page).some((c) => c.id === 'learning-curves')).toBe(false);
   });
 });

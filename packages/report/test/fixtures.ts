@@ -1,6 +1,6 @@
 import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
 import { createMemoryStore, type ObjectiveFunction, type SpaceDefinition } from '@parzen/engine';
-import { compileSpace, createFunctionObjective, runStudy } from '@parzen/engine/plugin';
+import { compileSpace, createFunctionObjective, type Pruner, runStudy } from '@parzen/engine/plugin';
 import type { ReportStudy } from '../src/index.js';
 
 /** The seed's heart: -((x² + y² − 1)³ − x²·y³). */
@@ -20,6 +20,7 @@ export const runTpeStudy = async (
     tpe?: TpeOptions;
     seed?: number;
     name?: string;
+    pruner?: Pruner;
   } = {},
 ): Promise<ReportStudy> => {
   const space = options.space ?? heartSpace;
@@ -33,6 +34,7 @@ export const runTpeStudy = async (
     suggester: createTpeSuggester(tpe),
     objective: createFunctionObjective(options.objective ?? ((p) => heart(p.x as number, p.y as number))),
     budget: { maxTrials: trials },
+    ...(options.pruner === undefined ? {} : { pruner: options.pruner }),
   });
   return {
     name: spec.name,
@@ -56,4 +58,22 @@ export const mixedObjective: ObjectiveFunction = (p) => {
   const x = p.x as number;
   if (x > 1.7) throw new Error('diverged');
   return (x - 0.3) ** 2 + Math.log10(p.lr as number) ** 2 / 10 + (p.kind === 'b' ? 0 : 1);
+};
+
+/** {@link mixedObjective} as a training loop: reports 5 steps that approach it, and stops when pruned. */
+export const mixedTraining: ObjectiveFunction = async (p, context) => {
+  const final = mixedObjective(p, context) as number;
+  let value = final;
+  for (let step = 0; step < 5; step++) {
+    value = final + 1 / (step + 1);
+    await context.report(step, value);
+    if (context.shouldPrune()) break;
+  }
+  return value;
+};
+
+/** Prunes every third trial at its second step: pruned trials of known lengths for the learning curves. */
+export const everyThirdPruner: Pruner = {
+  name: 'every-third',
+  shouldPrune: ({ trial, step }) => trial.number % 3 === 0 && step >= 1,
 };

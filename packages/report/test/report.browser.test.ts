@@ -18,7 +18,7 @@ import {
   serveReport,
 } from '../src/index.js';
 import { launchChromium, renderedMarks, SCREENSHOTS, skipBrowser, watchPage } from './browser.js';
-import { mixedObjective, mixedSpace, runTpeStudy } from './fixtures.js';
+import { everyThirdPruner, mixedObjective, mixedSpace, mixedTraining, runTpeStudy } from './fixtures.js';
 
 const expectAllMarks = (page: ReportPage, rendered: Record<string, Record<string, number>>) => {
   const charts = pageCharts(page);
@@ -57,7 +57,14 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
   });
 
   it('renders every chart of a study report from disk with the right number of marks and no console error', async () => {
-    const study = await runTpeStudy(40, { space: mixedSpace, objective: mixedObjective, tpe: { startupTrials: 8 } });
+    // A training objective (reports, some trials pruned) so that every chart, learning curves included, is drawn.
+    const study = await runTpeStudy(40, {
+      space: mixedSpace,
+      objective: mixedTraining,
+      tpe: { startupTrials: 8 },
+      pruner: everyThirdPruner,
+    });
+    expect(pageCharts(await buildReport(study, { every: 5 })).some((c) => c.id === 'learning-curves')).toBe(true);
     const report = await buildReport(study, {
       every: 5,
       contour: mixedObjective as (p: Record<string, unknown>) => number,

@@ -1,10 +1,15 @@
-import type { CompiledSpace, Direction } from '@parzen/engine/plugin';
+import type { CompiledSpace, Direction, Trial } from '@parzen/engine/plugin';
 import type { ParamImportance } from '../importance.js';
 import type { TrialPoint } from '../trial-points.js';
 import type { Chart } from '../types.js';
 import { base, optionLabel, paramScale, sig } from './common.js';
 
 const STATE_COLORS = { domain: ['complete', 'pruned', 'failed'], range: ['#1f77b4', '#ff7f0e', '#d62728'] };
+/** The same, with running trials in grey (the learning curves show them). */
+const CURVE_COLORS = {
+  domain: [...STATE_COLORS.domain, 'running'],
+  range: [...STATE_COLORS.range, '#999999'],
+};
 
 /**
  * Optimization history: every shown trial's loss (pruned ones orange), failed trials as red crosses
@@ -264,3 +269,61 @@ export const importanceChart = (importances: readonly ParamImportance[]): Chart 
   },
   marks: [{ mark: 'rect', count: importances.length }],
 });
+
+/**
+ * Learning curves (Optuna's intermediate-values plot): the values each trial reported, by step, one line
+ * per trial coloured by how it ended, so pruned trials show where the pruner stopped them. Only the
+ * trials given (the caller downsamples), and only those that reported.
+ */
+export const learningCurvesChart = (trials: readonly Trial[]): Chart | undefined => {
+  const rows = trials.flatMap((trial) =>
+    (trial.intermediate ?? []).map((point) => ({
+      number: trial.number,
+      state: trial.state,
+      step: point.step,
+      value: sig(point.value),
+    })),
+  );
+  if (rows.length === 0) return undefined;
+  const lines = new Set(rows.map((row) => row.number)).size;
+  const encoding = {
+    x: { field: 'step', type: 'quantitative', title: 'step', axis: { format: 'd', tickMinStep: 1 } },
+    y: { field: 'value', type: 'quantitative', title: 'reported value', scale: { zero: false } },
+    color: { field: 'state', type: 'nominal', scale: CURVE_COLORS, title: 'state' },
+  };
+  return {
+    id: 'learning-curves',
+    title: 'Learning curves',
+    description:
+      'The values each trial reported (`context.report(step, value)`, or a `{"step", "value"}` line of a command), by step: one line per trial, pruned trials in orange end where the pruner stopped them.',
+    spec: {
+      ...base('Learning curves'),
+      width: 640,
+      height: 280,
+      layer: [
+        {
+          data: { values: rows },
+          mark: { type: 'line', strokeWidth: 1, opacity: 0.6 },
+          encoding: { ...encoding, detail: { field: 'number', type: 'nominal' }, order: { field: 'step' } },
+        },
+        {
+          data: { values: rows },
+          mark: { type: 'point', filled: true, size: 12, opacity: 0.7 },
+          encoding: {
+            ...encoding,
+            tooltip: [
+              { field: 'number', title: 'trial' },
+              { field: 'state' },
+              { field: 'step' },
+              { field: 'value', format: '.6g' },
+            ],
+          },
+        },
+      ],
+    },
+    marks: [
+      { mark: 'line', count: lines },
+      { mark: 'symbol', count: rows.length },
+    ],
+  };
+};

@@ -8,6 +8,9 @@ trace over all evaluations (megabytes for the suite); they stay out of git. The 
 problem and algorithm, each seed's incumbent value (noise-free, see README.md) after 25, 50 and 100
 evaluations, the seeds, and the environment the harness recorded. Regret = value - known_min, computed by
 the reader from problems.json, so a corrected known minimum needs no rerun.
+
+The per-problem files are not kept, so the merge starts from the current peer-results.json: a problem or
+algorithm with no file here keeps its entry as it is; one with a file is replaced by what the file holds.
 """
 
 import glob
@@ -24,7 +27,11 @@ def main():
     paths = []
     for d in dirs:  # a folder and its subfolders (runs that went to separate folders, e.g. in parallel)
         paths += sorted(glob.glob(os.path.join(d, "*.json")) + glob.glob(os.path.join(d, "*", "*.json")))
+    merged = os.path.join(HERE, "peer-results.json")
     out = {}
+    if os.path.exists(merged):
+        with open(merged) as f:
+            out = json.load(f)["problems"]
     for path in paths:
         with open(path) as f:
             doc = json.load(f)

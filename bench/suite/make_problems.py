@@ -9,6 +9,8 @@ space (numpy default_rng(<problem index>)), evaluated by objectives.py.
 
 The split is decided here, before anything runs, by a fixed rule: within each family, in the order the
 problems are listed below, the 1st, 3rd, 5th... problem is "train" and the 2nd, 4th... is "heldout".
+The 10 "fresh" problems were appended later (after the defaults had been tuned on train and heldout had been
+read), with their half set explicitly; appending keeps every earlier problem's index and test points.
 """
 
 import itertools
@@ -160,10 +162,10 @@ def problems():
     P = []
 
     def add(name, family, template, space, coupled, how=None, argmin=None, constants=None, noise=None,
-            formula=None):
+            formula=None, half=None, search=None):
         P.append({"name": name, "family": family, "template": template, "formula": formula or template,
                   "space": space, "coupled": coupled, "constants": constants, "noise": noise,
-                  "argmin": argmin, "how": how})
+                  "argmin": argmin, "how": how, "half": half, "search": search})
 
     # ---- ill-conditioned (all coupled)
     k = {"d": 4, "c": 0.7, "a": 30.0, "s": 0.5}
@@ -346,6 +348,62 @@ def problems():
         C("weighting", ["uniform", "inverse", "gaussian"], {"gaussian": [LU("bandwidth", 0.03, 30.0)]}),
         C("scaling", ["none", "standard", "minmax"])], False,
         formula="validation Brier score of a k-nearest-neighbour classifier (data/knn.json)")
+
+    # ==== the fresh half: added after the suite's defaults had been tuned on train and heldout had been
+    # read; new instances of the templates above (new seeds, constants, dimensions), never tuned on.
+    # Appended, so every problem above keeps its index (and so its test points).
+    k = {"d": 8, "exponent": 3.0, "R": rotation(8, 9), "center": shift(8, 10, -2.0, 2.0)}
+    add("rotated_ellipsoid_8d", "ill-conditioned", "rotated_ellipsoid", box(8, -5.0, 5.0), True,
+        "analytic: a positive definite quadratic form in x - center (R orthogonal), zero at the center",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["center"])}], k,
+        formula="sum_i 10^(exponent i/(d-1)) (R (x - center))_i^2, condition number 1e3", half="fresh")
+    add("bumps_6d", "multimodal", "bumps", box(6, 0.0, 1.0), False, constants=bumps_constants(6, 34, 0.1),
+        how="numerical: L-BFGS-B from every bump centre, the bowl centre and 300 random points, plus differential "
+            "evolution (scipy, seed 0); here the best is not the narrow deep bump (it lies far from the bowl centre "
+            "in 6-D) but the 6th bump (depth 0.99, width 0.18), 0.4 from the bowl centre",
+        formula="bowl |x - bowl_center|^2 - sum_k depth_k exp(-|x - c_k|^2 / (2 width_k^2)); the last bump is narrow and deep",
+        half="fresh")
+    k = {"d": 6, "shift": shift(6, 43, -3.0, 3.0)}
+    add("rastrigin_shift_6d", "multimodal", "rastrigin_shift", box(6, -5.12, 5.12), False,
+        "analytic: Rastrigin is 0 only at z = x - shift = 0 (shift inside the box)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="10 d + sum (z^2 - 10 cos(2 pi z)), z = x - shift", half="fresh")
+    add("rosenbrock_2d", "classic", "rosenbrock", box(2, -2.0, 2.0), True,
+        "analytic: Rosenbrock is 0 at x = 1", [{"x1": 1.0, "x2": 1.0}], {"d": 2},
+        formula="100 (x2 - x1^2)^2 + (1 - x1)^2", half="fresh")
+    add("levy_16d", "high-dim", "levy", box(16, -10.0, 10.0), False,
+        "analytic: Levy is 0 at x = 1", [{"x%d" % (i + 1): 1.0 for i in range(16)}], {"d": 16}, formula="Levy",
+        half="fresh")
+    k = {"d": 10, "shift": shift(10, 56, -2.0, 4.0)}
+    add("zakharov_shift_10d", "high-dim", "zakharov_shift", box(10, -5.0, 10.0), True,
+        "analytic: sum z^2 + s^2 + s^4 >= 0, zero at z = x - shift = 0",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="sum z^2 + s^2 + s^4, s = sum 0.5 i z_i, z = x - shift", half="fresh")
+    qc = {"lr0": -2.5, "lr_slope": 0.3, "lr_width": 0.35, "discount_dq": 0.98, "discount_plain": 0.92,
+          "eps0": -3.6, "memory_log10": math.log10(20000.0), "hidden_log2": math.log2(10.0), "target": 1.2,
+          "warmup": 1.5, "base": 0.12, "plain_cost": 0.05, "epochs": 9}
+    add("qlearn_c", "mixed", "qlearn", QLEARN_SPACE, True,
+        "analytic: as qlearn_a (memory 20000, hidden 320, target 1200 and warm-up 1500 are grid points)",
+        [qlearn_argmin(qc)], qc, formula="as qlearn_a with other constants", half="fresh")
+    tc = {"wd_opt": -2.5, "sgd_base": 0.08, "sgd_eff": -0.8, "adam_lr": -3.6, "adam_base": 0.075, "rms_base": 0.07}
+    add("trainer_c", "conditional", "trainer", TRAINER_SPACE, True,
+        "analytic: the best branch's base (rmsprop, centered) with every square zero", [trainer_argmin(tc)], tc,
+        formula="as trainer_a with other constants (here rmsprop is best)", half="fresh")
+    k = {"d": 4, "exponent": 2.0, "R": rotation(4, 11), "center": shift(4, 12, -2.0, 2.0)}
+    add("noisy_rotated_ellipsoid_4d", "noisy", "rotated_ellipsoid", box(4, -5.0, 5.0), True,
+        "analytic (noise-free): a positive definite quadratic form in x - center, zero at the center",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["center"])}], k, noise={"sigma": 0.5, "seed": 105},
+        formula="rotated_ellipsoid (d = 4, condition number 1e2) + 0.5 * noise", half="fresh")
+    add("ml_ridge_wide", "ml", "ml_ridge", [
+        LU("lr", 1e-4, 3.0), LU("l2", 1e-7, 1.0), U("momentum", 0.0, 0.99), QU("epochs", 10, 200, 10),
+        C("features", ["linear", "quadratic", "interactions", "full"])], True,
+        "numerical: as ml_ridge over this space: a dense grid (61 log-spaced lr in 1e-4..3 x 36 log-spaced l2 in "
+        "1e-7..1 x 20 momenta in 0..0.99, every feature set, every epoch count 10..200) computed with numpy, then "
+        "Nelder-Mead on (log lr, log l2, momentum) from the 25 best grid cells with the exact objective",
+        formula="ml_ridge (the same data) over a wider space: lr down to 1e-4, l2 1e-7..1, momentum up to 0.99, "
+                "up to 200 epochs", half="fresh",
+        search={"lr_range": (1e-4, 3.0), "l2_range": (1e-7, 1.0), "mom_max": 0.99, "epoch_step": 10,
+                "epoch_max": 200})
     return P
 
 
@@ -388,12 +446,14 @@ def camel_min(prob):
                                      "the two symmetric minimizers near (+-0.0898, -+0.7126), value -1.0316284534898774")
 
 
-def ridge_min(prob):
-    """Dense grid over (lr, l2, momentum) for every feature set, all epochs at once (numpy), then refinement."""
+def ridge_min(prob, lr_range=(1e-3, 3.0), l2_range=(1e-6, 10.0), mom_max=0.95, epoch_step=5, epoch_max=100):
+    """Dense grid over (lr, l2, momentum) for every feature set, all epochs at once (numpy), then refinement.
+
+    The ranges are the problem's space (the defaults: ml_ridge's)."""
     d = O._data("ridge.json")
-    lrs = np.exp(np.linspace(math.log(1e-3), math.log(3.0), 61))
-    l2s = np.exp(np.linspace(math.log(1e-6), math.log(10.0), 36))
-    moms = np.linspace(0.0, 0.95, 20)
+    lrs = np.exp(np.linspace(math.log(lr_range[0]), math.log(lr_range[1]), 61))
+    l2s = np.exp(np.linspace(math.log(l2_range[0]), math.log(l2_range[1]), 36))
+    moms = np.linspace(0.0, mom_max, 20)
     best = []
     for kind in ["linear", "quadratic", "interactions", "full"]:
         xt = np.array([O.ridge_features(r, kind) for r in d["x_train"]])
@@ -405,12 +465,12 @@ def ridge_min(prob):
         v = np.zeros_like(w)
         dead = np.zeros(lr.size, dtype=bool)
         with np.errstate(all="ignore"):
-            for epoch in range(1, 101):
+            for epoch in range(1, epoch_max + 1):
                 grad = 2.0 * (w @ gram - xty) + 2.0 * l2[:, None] * w
                 v = mom[:, None] * v - lr[:, None] * grad
                 w = w + v
                 dead |= ~(np.abs(w) < 1e6).all(axis=1)
-                if epoch % 5 == 0:
+                if epoch % epoch_step == 0:
                     mse = ((w @ xv.T - yv) ** 2).mean(axis=1)
                     mse[dead | ~(mse < 10.0)] = 10.0
                     for i in np.argsort(mse)[:3]:
@@ -419,14 +479,14 @@ def ridge_min(prob):
     out = None
     for _, kind, epoch, lr0, l20, mom0 in best[:25]:
         def f(v):
-            if not (-0.0 <= v[2] <= 0.95):
+            if not (-0.0 <= v[2] <= mom_max):
                 return 10.0
             return O.clean({"lr": math.exp(v[0]), "l2": math.exp(v[1]), "momentum": float(v[2]),
                             "epochs": float(epoch), "features": kind}, {"template": "ml_ridge"})
         r = optimize.minimize(f, [math.log(lr0), math.log(l20), mom0], method="Nelder-Mead",
                               options={"xatol": 1e-10, "fatol": 1e-14, "maxiter": 4000})
-        lr1 = min(max(math.exp(r.x[0]), 1e-3), 3.0)
-        l21 = min(max(math.exp(r.x[1]), 1e-6), 10.0)
+        lr1 = min(max(math.exp(r.x[0]), lr_range[0]), lr_range[1])
+        l21 = min(max(math.exp(r.x[1]), l2_range[0]), l2_range[1])
         p = {"lr": lr1, "l2": l21, "momentum": float(r.x[2]), "epochs": float(epoch), "features": kind}
         val = O.clean(p, {"template": "ml_ridge"})
         if out is None or val < out[1]:
@@ -478,17 +538,19 @@ def main():
     for index, spec in enumerate(problems()):
         family = spec["family"]
         seen[family] = seen.get(family, 0) + 1
-        half = "train" if seen[family] % 2 == 1 else "heldout"
+        half = spec["half"] or ("train" if seen[family] % 2 == 1 else "heldout")
         prob = {"name": spec["name"], "template": spec["template"], "constants": spec["constants"]}
         clean_prob = dict(prob)
         argmin, how = spec["argmin"], spec["how"]
         if spec["template"] == "bumps":
             a, value, how = bumps_min(clean_prob)
+            how = spec["how"] or how
             argmin = [a]
         elif spec["template"] == "six_hump_camel":
             argmin, value, how = camel_min(clean_prob)
         elif spec["template"] == "ml_ridge":
-            a, value, how = ridge_min(clean_prob)
+            a, value, how = ridge_min(clean_prob, **(spec["search"] or {}))
+            how = spec["how"] or how
             argmin = [a]
         elif spec["template"] == "ml_knn":
             a, value, how = knn_min(clean_prob)
@@ -528,7 +590,8 @@ def main():
     schema["problem"] = dict(schema["problem"])
     schema["problem"].update({
         "family": "ill-conditioned | multimodal | classic | high-dim | mixed | conditional | noisy | ml",
-        "half": "train (defaults may be tuned on it) | heldout (reported only; never looked at while tuning)",
+        "half": "train (defaults may be tuned on it) | heldout (reported only; never looked at while tuning) | "
+                "fresh (added after the defaults were tuned and heldout had been read; reported only, never tuned on)",
         "coupled": "true when parameters interact strongly (rotated or curved valleys, products): the goal there is 0.7x the best peer",
         "template": "the formula's implementation (objectives.py TEMPLATES / problems.ts), applied to 'constants'",
         "noise": "{sigma, seed}: the optimizer sees formula + sigma * standard_noise(params, seed) (objectives.py); "
@@ -538,7 +601,9 @@ def main():
         "version": 1,
         "description": "Parzen's benchmark suite (bench/suite/README.md): problems of eight families, split into a "
                        "train half and a held-out half by a fixed rule (within each family, in file order, "
-                       "1st/3rd/... train, 2nd/4th/... heldout). Every problem is a MINIMIZATION. Generated by "
+                       "1st/3rd/... train, 2nd/4th/... heldout), and a fresh half appended later (new instances "
+                       "of the same templates, half set explicitly, never tuned on). Every problem is a "
+                       "MINIMIZATION. Generated by "
                        "make_problems.py; objectives.py (Python) and problems.ts (TypeScript) reproduce the test "
                        "points to 1e-9.",
         "schema": schema,

@@ -19,11 +19,14 @@ describe('bench suite problems', () => {
     );
   });
 
-  it('split every family across both halves, and the noisy problems really are noisy', () => {
+  it('split every family across train and heldout, add a fresh problem to every family after them, and the noisy problems really are noisy', () => {
     const definitions = suiteDefinitions();
+    const firstFresh = definitions.findIndex((d) => d.half === 'fresh');
+    expect(firstFresh).toBe(32);
+    expect(definitions.slice(firstFresh).every((d) => d.half === 'fresh')).toBe(true);
     for (const family of new Set(definitions.map((d) => d.family))) {
       const halves = new Set(definitions.filter((d) => d.family === family).map((d) => d.half));
-      expect([family, [...halves].sort()]).toEqual([family, ['heldout', 'train']]);
+      expect([family, [...halves].sort()]).toEqual([family, ['fresh', 'heldout', 'train']]);
     }
     const noisy = definitions.filter((d) => d.noise !== undefined);
     expect(noisy.length).toBeGreaterThanOrEqual(2);

@@ -6,8 +6,11 @@ import { readFileSync } from 'node:fs';
 import type { ExternalParams, SpaceDefinition } from '@parzen/engine';
 import { checkTestPoints, type ProblemParameter, spaceOf, type TestPoint } from '../problem-file.js';
 
-/** The halves of the suite: defaults are chosen on `train`; `heldout` is only reported. */
-export type Half = 'train' | 'heldout';
+/**
+ * The halves of the suite: defaults are chosen on `train`; `heldout` is only reported; `fresh` (appended after
+ * the defaults were tuned and `heldout` had been read) is only reported and was never tuned on.
+ */
+export type Half = 'train' | 'heldout' | 'fresh';
 
 /** One entry of bench/suite/problems.json (the fields the TypeScript side reads). */
 export interface SuiteDefinition {

@@ -1,3 +1,4 @@
+import { checkApiOptions } from './api-options.js';
 import type { ObjectiveFunction } from './builtins/function-objective.js';
 import type { Pruner } from './contracts/pruner.js';
 import type { Reporter } from './contracts/reporter.js';
@@ -56,6 +57,7 @@ export interface FminResult<S extends SpaceDefinition> {
  * and returns the best params (as the objective saw them), its loss and every trial.
  */
 export const fmin = async <S extends SpaceDefinition>(options: FminOptions<S>): Promise<FminResult<S>> => {
+  checkApiOptions('fmin', options);
   const study = await Study.open<S>({
     name: options.name ?? 'fmin',
     space: options.space,

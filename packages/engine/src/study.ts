@@ -1,3 +1,4 @@
+import { checkApiOptions } from './api-options.js';
 import { createFunctionObjective, type ObjectiveFunction } from './builtins/function-objective.js';
 import { createMemoryStore } from './builtins/memory-store.js';
 import type { Pruner } from './contracts/pruner.js';
@@ -130,6 +131,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
 
   /** Opens (creates or resumes) a study in the store. */
   static async open<const S extends SpaceDefinition>(options: StudyOptions<S>): Promise<Study<S>> {
+    checkApiOptions('Study.open', options);
     const space: CompiledSpace = compileSpace(options.space);
     const store = options.store ?? createMemoryStore();
     const spec = {
@@ -163,6 +165,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    * run stopped.
    */
   async optimize(options: OptimizeOptions<S>): Promise<FminResult<S>> {
+    checkApiOptions('study.optimize', options);
     const { spec, space, store, suggester, emit } = this.session;
     const objective = options.objective ?? this.objective;
     if (objective === undefined)

@@ -14,7 +14,15 @@ const importModule = async (specifier: string, baseDir: string): Promise<Record<
     const path = resolve(baseDir, specifier);
     if (!existsSync(path))
       throw new Error(`Objective module \`${specifier}\` not found: no file at ${path} (resolved against ${baseDir}).`);
-    if (!TYPESCRIPT.test(path)) return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    if (!TYPESCRIPT.test(path)) {
+      try {
+        return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+      } catch (error) {
+        // A JavaScript module that imports a TypeScript file: Node refuses the `.ts` while loading the
+        // graph, before any of it runs, so loading it again through tsx runs it once.
+        if ((error as { code?: string }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
+      }
+    }
   }
   // tsx compiles TypeScript on the fly and resolves packages from the config's folder.
   const { tsImport } = await import('tsx/esm/api');

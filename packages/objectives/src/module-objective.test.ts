@@ -47,6 +47,10 @@ beforeAll(() => {
 };\n`,
   );
   writeFileSync(join(dir, 'typed.ts'), 'export const train = (p: { x: number }): number => p.x + 0.5;\n');
+  writeFileSync(
+    join(dir, 'uses-typed.mjs'),
+    "import { train } from './typed.ts';\nexport default (p) => train(p) * 10;\n",
+  );
   writeFileSync(join(dir, 'legacy.cjs'), 'module.exports = { default: (p) => p.x - 1, other: (p) => -p.x };\n');
   mkdirSync(join(dir, 'node_modules', 'my-objective'), { recursive: true });
   writeFileSync(
@@ -136,6 +140,20 @@ describe('module objective in a worker thread (the default)', () => {
         error: { code: 'OBJECTIVE_THREW', message: 'stopped politely' },
       });
       expect(await evaluate({ mode: 'ok', x: 6 })).toEqual({ status: 'ok', loss: 12 });
+    } finally {
+      await objective.close?.();
+    }
+  });
+
+  it('loads a JavaScript objective that imports a TypeScript file (through tsx, as a .ts objective)', async () => {
+    const objective = await createModuleObjective({ path: './uses-typed.mjs', export: 'default' }, dir);
+    try {
+      expect(
+        await objective.evaluate(
+          { x: 1 },
+          { trialNumber: 0, signal, report: async () => {}, shouldPrune: () => false },
+        ),
+      ).toEqual({ status: 'ok', loss: 15 });
     } finally {
       await objective.close?.();
     }

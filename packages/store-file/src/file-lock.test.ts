@@ -123,6 +123,16 @@ describe('FileLock', () => {
     lock.release();
   });
 
+  it('removes, at its first take, the draft of a process killed before it linked it (no lock to break)', async () => {
+    const path = tempPath('unlinked-draft.lock');
+    const deadDraft = `${path}.${hostname()}.${deadPid()}.0.draft`;
+    writeFileSync(deadDraft, holder(1));
+    const lock = new FileLock(lockOptions(path));
+    await lock.acquire();
+    expect(existsSync(deadDraft)).toBe(false);
+    lock.release();
+  });
+
   it('falls back on an exclusive create where the file system has no hard links (FAT, some shares)', () => {
     const path = tempPath('no-links.lock');
     const noLinks = (): never => {

@@ -127,6 +127,7 @@ const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\
 /**
  * Removes the drafts that processes of this host left beside `path` (and its breaker) when they were
  * killed between writing a draft and removing it; a draft of a live process, or of another host, stays.
+ * Done when a dead process's lock is broken, and once at a lock's first take.
  */
 const removeDeadDrafts = (path: string): void => {
   const pattern = new RegExp(`^${escaped(basename(path))}(?:\\.break)?\\.${escaped(HOST)}\\.(\\d+)\\.\\d+\\.draft$`);
@@ -157,6 +158,8 @@ const backoffMs = (attempt: number): number => Math.min(16, 1 + attempt) + ((pro
 export class FileLock {
   /** Identity (inode and modification time) of the lock file this process created, while it holds it. */
   private held: string | undefined;
+  /** Whether this lock has looked for drafts that killed processes left (once, at its first take). */
+  private swept = false;
 
   constructor(private readonly options: FileLockOptions) {}
 
@@ -220,6 +223,11 @@ export class FileLock {
     }
     if (created === undefined) return false;
     this.held = created;
+    if (!this.swept) {
+      // A process killed before its draft was linked left the draft behind, and no lock to break.
+      this.swept = true;
+      removeDeadDrafts(this.options.path);
+    }
     return true;
   }
 

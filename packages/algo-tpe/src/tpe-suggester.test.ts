@@ -60,3 +60,38 @@ describe('explanations', () => {
     expect(await run({}, false)).toBe(0);
   });
 });
+
+describe('createTpeSuggester checks options given in code against the plugin schema', () => {
+  const issues = (options: unknown) => {
+    try {
+      createTpeSuggester(options as never);
+    } catch (error) {
+      expect(error).toMatchObject({ code: 'CONFIG_INVALID', plugin: 'tpe' });
+      return (error as { issues: unknown[] }).issues;
+    }
+    return [];
+  };
+
+  it('a typo, a wrong kind, an out-of-range number and an unknown lie, each by path', () => {
+    expect(issues({ gama: 0.2, gamma: '0.2', candidates: 0, grouping: 'jiont', constantLiar: 'sometimes' })).toEqual([
+      {
+        pointer: '/gama',
+        expected: expect.stringContaining('one of compat, startup, startupTrials'),
+        found: 'an unknown option `gama`',
+      },
+      { pointer: '/gamma', expected: 'a value of type number > 0', found: '"0.2"' },
+      { pointer: '/candidates', expected: 'a number ≥ 1', found: '0' },
+      { pointer: '/grouping', expected: 'one of "independent", "joint", "groups"', found: '"jiont"' },
+      {
+        pointer: '/constantLiar',
+        expected: 'one of false, "worst", "infinite", "mean", "best", or a value of type number',
+        found: '"sometimes"',
+      },
+    ]);
+  });
+
+  it('accepts every profile, a numeric lie and undefined options', () => {
+    expect(issues({ compat: 'hyperopt', constantLiar: 0.5, gamma: undefined })).toEqual([]);
+    expect(issues({ compat: 'optuna5', startup: 'quasi-random', explainGrid: 51 })).toEqual([]);
+  });
+});

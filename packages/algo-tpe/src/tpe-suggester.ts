@@ -1,7 +1,8 @@
 import { createQuasiRandomSuggester, createRandomSuggester } from '@parzen/algo-random';
-import type { Suggester } from '@parzen/engine/plugin';
+import { formatIssues, optionIssues, ParzenError, type Suggester } from '@parzen/engine/plugin';
 import { TrialHistory } from './history/trial-history.js';
 import { resolveTpeSettings, type TpeOptions, type TpeSettings } from './options.js';
+import { tpeOptionsSchema } from './options-schema.js';
 import { createModelCaches } from './suggest/models.js';
 import { beginTpeTrial, type SuggestState } from './suggest/suggest-trial.js';
 
@@ -28,6 +29,11 @@ export const createSuggestState = (settings: TpeSettings): SuggestState => ({
  * const result = await fmin({ objective, space, suggester: createTpeSuggester({ compat: 'hyperopt' }), maxTrials: 100 });
  */
 export const createTpeSuggester = (options: TpeOptions = {}): Suggester => {
+  // Configs are checked against the schema before they get here; options given in code are checked
+  // here, so a typo (`gama`) or a wrong kind (`gamma: "0.2"`) is an error, not a silent default.
+  const issues = optionIssues(tpeOptionsSchema, options);
+  if (issues.length > 0)
+    throw new ParzenError('CONFIG_INVALID', `Invalid tpe options:\n${formatIssues(issues)}`, { plugin: 'tpe', issues });
   const state = createSuggestState(resolveTpeSettings(options));
   return {
     name: 'tpe',

@@ -125,3 +125,76 @@ export const checkApiOptions = (where: keyof typeof API_OPTIONS, options: unknow
     check(budget as Record<string, unknown>, BUDGET, '/budget', issues);
   if (issues.length > 0) throw invalidConfig(`${where} options`, issues);
 };
+
+/** A JSON Schema, as plugins write their `optionsSchema`; {@link optionIssues} reads a few keywords. */
+type SchemaNode = Readonly<Record<string, unknown>>;
+
+const JSON_TYPES: Readonly<Record<string, (value: unknown) => boolean>> = {
+  number: (value) => typeof value === 'number' && Number.isFinite(value),
+  integer: (value) => typeof value === 'number' && Number.isSafeInteger(value),
+  string: (value) => typeof value === 'string',
+  boolean: (value) => typeof value === 'boolean',
+  object: (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+  array: (value) => Array.isArray(value),
+};
+
+/** What `schema` expects, in words, or undefined when `value` satisfies the keywords read here. */
+const schemaExpectation = (schema: SchemaNode, value: unknown): string | undefined => {
+  if (Array.isArray(schema.anyOf)) {
+    const branches = schema.anyOf as SchemaNode[];
+    const failed = branches.map((branch) => schemaExpectation(branch, value));
+    if (failed.some((expected) => expected === undefined)) return undefined;
+    return failed.join(', or ');
+  }
+  if (Array.isArray(schema.enum) && !schema.enum.includes(value))
+    return `one of ${schema.enum.map((option) => JSON.stringify(option)).join(', ')}`;
+  if ('const' in schema && schema.const !== value) return `exactly ${JSON.stringify(schema.const)}`;
+  const type = schema.type;
+  if (typeof type === 'string' && JSON_TYPES[type]?.(value) === false) {
+    const range = [
+      typeof schema.minimum === 'number' ? `≥ ${schema.minimum}` : undefined,
+      typeof schema.exclusiveMinimum === 'number' ? `> ${schema.exclusiveMinimum}` : undefined,
+      typeof schema.maximum === 'number' ? `≤ ${schema.maximum}` : undefined,
+    ].filter((part) => part !== undefined);
+    return `a value of type ${type}${range.length > 0 ? ` ${range.join(' and ')}` : ''}`;
+  }
+  if (typeof value === 'number') {
+    if (typeof schema.minimum === 'number' && value < schema.minimum) return `a number ≥ ${schema.minimum}`;
+    if (typeof schema.exclusiveMinimum === 'number' && value <= schema.exclusiveMinimum)
+      return `a number > ${schema.exclusiveMinimum}`;
+    if (typeof schema.maximum === 'number' && value > schema.maximum) return `a number ≤ ${schema.maximum}`;
+    if (typeof schema.exclusiveMaximum === 'number' && value >= schema.exclusiveMaximum)
+      return `a number < ${schema.exclusiveMaximum}`;
+  }
+  return undefined;
+};
+
+/**
+ * The problems of a plugin's options given in code, read from its own `optionsSchema` (an object schema
+ * with `properties`): unknown keys when `additionalProperties` is false, and for each given property its
+ * `type`, `enum`, `const`, range and `anyOf`. Other keywords (`if`/`then`, `allOf`, `required`, nested
+ * objects) are left to the config path's full validation: this never loads a JSON Schema validator, so
+ * `fmin` and the factories stay light. `undefined` values count as not given.
+ */
+export const optionIssues = (schema: SchemaNode, options: unknown): ConfigIssue[] => {
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    return [{ pointer: '', expected: 'an options object', found: describeValue(options) }];
+  const properties = (schema.properties ?? {}) as Readonly<Record<string, SchemaNode>>;
+  const issues: ConfigIssue[] = [];
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined) continue;
+    const property = properties[key];
+    if (property === undefined) {
+      if (schema.additionalProperties === false)
+        issues.push({
+          pointer: `/${key}`,
+          expected: `one of ${Object.keys(properties).join(', ')}`,
+          found: `an unknown option \`${key}\``,
+        });
+      continue;
+    }
+    const expected = schemaExpectation(property, value);
+    if (expected !== undefined) issues.push({ pointer: `/${key}`, expected, found: describeValue(value) });
+  }
+  return issues;
+};

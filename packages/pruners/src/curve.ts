@@ -3,6 +3,7 @@ import {
   type Direction,
   formatIssues,
   type IntermediateValue,
+  optionIssues,
   ParzenError,
   type Trial,
 } from '@parzen/engine/plugin';
@@ -80,6 +81,13 @@ export const checkOptions = (pruner: string, issues: readonly (ConfigIssue | und
     });
   }
 };
+
+/**
+ * Issues for the keys of `options` that are not `known`: from code (JavaScript, `any`) a typo such as
+ * `warmupStep` would otherwise leave the default in place without a word. Configs are checked by schema.
+ */
+export const unknownOptions = (options: object, known: readonly string[]): ConfigIssue[] =>
+  optionIssues({ additionalProperties: false, properties: Object.fromEntries(known.map((key) => [key, {}])) }, options);
 
 /** An issue unless `value` is an integer of at least `min`. */
 export const integerAtLeast = (value: number, min: number, pointer: string): ConfigIssue | undefined =>

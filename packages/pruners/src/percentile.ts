@@ -6,6 +6,7 @@ import {
   isFirstInIntervalStep,
   lastStep,
   percentileOf,
+  unknownOptions,
   valueAt,
 } from './curve.js';
 
@@ -71,6 +72,7 @@ const resolve = (options: PercentilePrunerOptions, name: string): Settings => {
 
 /** The `percentile` pruner (Optuna's PercentilePruner). */
 export const createPercentilePruner = (options: PercentilePrunerOptions): Pruner => {
+  checkOptions('percentile', unknownOptions(options, ['percentile', ...Object.keys(PERCENTILE_DEFAULTS)]));
   const settings = resolve(options, 'percentile');
   return { name: 'percentile', shouldPrune: (context) => percentileShouldPrune(settings, context) };
 };
@@ -84,6 +86,7 @@ export type MedianPrunerOptions = Omit<PercentilePrunerOptions, 'percentile'>;
  * same step.
  */
 export const createMedianPruner = (options: MedianPrunerOptions = {}): Pruner => {
+  checkOptions('median', unknownOptions(options, Object.keys(PERCENTILE_DEFAULTS)));
   const settings = resolve({ ...options, percentile: 50 }, 'median');
   return { name: 'median', shouldPrune: (context) => percentileShouldPrune(settings, context) };
 };

@@ -114,3 +114,36 @@ describe('options', () => {
     expect(pruner.name).toBe('patient(median)');
   });
 });
+
+describe('options given in code (JavaScript, `any`): a typo is an error, not a silent default', () => {
+  const unknown = (make: () => unknown) => {
+    try {
+      make();
+    } catch (error) {
+      return error as ParzenError;
+    }
+    return undefined;
+  };
+
+  it.each([
+    ['median', () => createMedianPruner({ warmupStep: 3 } as never), '/warmupStep'],
+    ['median', () => createMedianPruner({ percentile: 30 } as never), '/percentile'],
+    ['percentile', () => createPercentilePruner({ percentile: 25, startupTrial: 2 } as never), '/startupTrial'],
+    ['successive-halving', () => createSuccessiveHalvingPruner({ eta: 3 } as never), '/eta'],
+    ['hyperband', () => createHyperbandPruner({ maxResources: 30 } as never), '/maxResources'],
+    ['patient', () => createPatientPruner({ patience: 2, min_delta: 0.1 } as never), '/min_delta'],
+  ])('%s names the unknown option', (name, make, pointer) => {
+    const error = unknown(make);
+    expect(error).toBeInstanceOf(ParzenError);
+    expect(error?.code).toBe('CONFIG_INVALID');
+    expect(error?.issues).toEqual([
+      expect.objectContaining({ pointer, found: `an unknown option \`${pointer.slice(1)}\`` }),
+    ]);
+    expect(error?.message).toContain(`Invalid ${name} pruner options`);
+  });
+
+  it('the known options still pass', () => {
+    expect(createMedianPruner({ warmupSteps: 3 }).name).toBe('median');
+    expect(createHyperbandPruner({ maxResource: 30, reductionFactor: 2 }).name).toBe('hyperband');
+  });
+});

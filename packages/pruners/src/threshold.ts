@@ -1,5 +1,5 @@
 import type { PruneContext, Pruner } from '@parzen/engine/plugin';
-import { checkOptions, integerAtLeast, isFirstInIntervalStep, lastStep, valueAt } from './curve.js';
+import { checkOptions, integerAtLeast, isFirstInIntervalStep, lastStep, unknownOptions, valueAt } from './curve.js';
 
 /** Options of the `threshold` pruner: at least one of `lower` and `upper`. */
 export interface ThresholdPrunerOptions {
@@ -36,6 +36,7 @@ export const thresholdShouldPrune = (settings: Settings, context: PruneContext):
 
 /** The `threshold` pruner (Optuna's ThresholdPruner). */
 export const createThresholdPruner = (options: ThresholdPrunerOptions): Pruner => {
+  checkOptions('threshold', unknownOptions(options, ['lower', 'upper', ...Object.keys(THRESHOLD_DEFAULTS)]));
   const settings: Settings = {
     ...THRESHOLD_DEFAULTS,
     ...options,

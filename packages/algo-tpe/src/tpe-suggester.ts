@@ -1,5 +1,5 @@
 import { createQuasiRandomSuggester, createRandomSuggester } from '@parzen/algo-random';
-import { formatIssues, optionIssues, ParzenError, type Suggester } from '@parzen/engine/plugin';
+import { assertOptions, type Suggester } from '@parzen/engine/plugin';
 import { TrialHistory } from './history/trial-history.js';
 import { resolveTpeSettings, type TpeOptions, type TpeSettings } from './options.js';
 import { tpeOptionsSchema } from './options-schema.js';
@@ -31,9 +31,7 @@ export const createSuggestState = (settings: TpeSettings): SuggestState => ({
 export const createTpeSuggester = (options: TpeOptions = {}): Suggester => {
   // Configs are checked against the schema before they get here; options given in code are checked
   // here, so a typo (`gama`) or a wrong kind (`gamma: "0.2"`) is an error, not a silent default.
-  const issues = optionIssues(tpeOptionsSchema, options);
-  if (issues.length > 0)
-    throw new ParzenError('CONFIG_INVALID', `Invalid tpe options:\n${formatIssues(issues)}`, { plugin: 'tpe', issues });
+  assertOptions(tpeOptionsSchema, options, 'tpe', 'tpe');
   const state = createSuggestState(resolveTpeSettings(options));
   return {
     name: 'tpe',

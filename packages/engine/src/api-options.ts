@@ -1,5 +1,5 @@
 import { MAX_CONCURRENCY, MAX_SECONDS, MAX_TRIALS } from './config/experiment-schema.js';
-import { type ConfigIssue, describeValue, invalidConfig } from './errors.js';
+import { type ConfigIssue, describeValue, formatIssues, invalidConfig, ParzenError } from './errors.js';
 
 /**
  * The checks of the API's option objects (`fmin`, `Study.open`, `study.optimize`): what a config gets
@@ -158,6 +158,8 @@ const schemaExpectation = (schema: SchemaNode, value: unknown): string | undefin
     ].filter((part) => part !== undefined);
     return `a value of type ${type}${range.length > 0 ? ` ${range.join(' and ')}` : ''}`;
   }
+  if (typeof value === 'string' && typeof schema.minLength === 'number' && value.length < schema.minLength)
+    return schema.minLength === 1 ? 'a non-empty string' : `a string of at least ${schema.minLength} characters`;
   if (typeof value === 'number') {
     if (typeof schema.minimum === 'number' && value < schema.minimum) return `a number ≥ ${schema.minimum}`;
     if (typeof schema.exclusiveMinimum === 'number' && value <= schema.exclusiveMinimum)
@@ -171,8 +173,8 @@ const schemaExpectation = (schema: SchemaNode, value: unknown): string | undefin
 
 /**
  * The problems of a plugin's options given in code, read from its own `optionsSchema` (an object schema
- * with `properties`): unknown keys when `additionalProperties` is false, and for each given property its
- * `type`, `enum`, `const`, range and `anyOf`. Other keywords (`if`/`then`, `allOf`, `required`, nested
+ * with `properties`): the `required` ones missing, unknown keys when `additionalProperties` is false, and
+ * for each given property its `type`, `enum`, `const`, range, `minLength` and `anyOf`. Other keywords (`if`/`then`, `allOf`, `required`, nested
  * objects) are left to the config path's full validation: this never loads a JSON Schema validator, so
  * `fmin` and the factories stay light. `undefined` values count as not given.
  */
@@ -181,6 +183,10 @@ export const optionIssues = (schema: SchemaNode, options: unknown): ConfigIssue[
     return [{ pointer: '', expected: 'an options object', found: describeValue(options) }];
   const properties = (schema.properties ?? {}) as Readonly<Record<string, SchemaNode>>;
   const issues: ConfigIssue[] = [];
+  for (const key of Array.isArray(schema.required) ? (schema.required as string[]) : []) {
+    if ((options as Record<string, unknown>)[key] === undefined)
+      issues.push({ pointer: `/${key}`, expected: 'a value (required)', found: 'nothing' });
+  }
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined) continue;
     const property = properties[key];
@@ -197,4 +203,14 @@ export const optionIssues = (schema: SchemaNode, options: unknown): ConfigIssue[
     if (expected !== undefined) issues.push({ pointer: `/${key}`, expected, found: describeValue(value) });
   }
   return issues;
+};
+
+/**
+ * Throws `CONFIG_INVALID` (`Invalid <what> options: ...`, naming `plugin`) when {@link optionIssues} finds
+ * anything: what a plugin's factory calls on the options it was given in code.
+ */
+export const assertOptions = (schema: SchemaNode, options: unknown, what: string, plugin: string): void => {
+  const issues = optionIssues(schema, options);
+  if (issues.length > 0)
+    throw new ParzenError('CONFIG_INVALID', `Invalid ${what} options:\n${formatIssues(issues)}`, { plugin, issues });
 };

@@ -1,5 +1,6 @@
 import { describeStoreContract } from '@parzen/engine/testing';
 import { useTempDir } from '@parzen/test-kit';
+import { describe, expect, it } from 'vitest';
 import { createJsonlStore, type JsonlStore } from './jsonl-store.js';
 
 const tempPath = useTempDir('jsonl-contract');
@@ -7,4 +8,33 @@ const tempPath = useTempDir('jsonl-contract');
 describeStoreContract('jsonl', {
   create: () => createJsonlStore({ path: tempPath('study.parzen.jsonl') }),
   reopen: (store) => createJsonlStore({ path: (store as JsonlStore).path }),
+});
+
+describe('createJsonlStore checks options given in code', () => {
+  const thrown = (options: unknown) => {
+    try {
+      createJsonlStore(options as never);
+    } catch (error) {
+      return error as { code?: string; message?: string; issues?: unknown[] };
+    }
+    return undefined;
+  };
+
+  it('a missing path, a misspelt option and a wrong fsync policy, by path (a missing path was "Journal `undefined`")', () => {
+    const error = thrown({ pth: 'x.jsonl', fsync: 'sometimes' });
+    expect(error?.code).toBe('CONFIG_INVALID');
+    expect(error?.message).toMatch(/^Invalid jsonl store options:/);
+    expect(error?.issues).toEqual([
+      { pointer: '/path', expected: 'a value (required)', found: 'nothing' },
+      { pointer: '/pth', expected: expect.stringContaining('one of path, fsync'), found: 'an unknown option `pth`' },
+      { pointer: '/fsync', expected: 'one of "finish", "always", "never"', found: '"sometimes"' },
+    ]);
+    expect(thrown({ path: '' })?.issues).toEqual([{ pointer: '/path', expected: 'a non-empty string', found: '""' }]);
+  });
+
+  it('takes the options of code (a warning callback) that a config has no word for', () => {
+    expect(thrown({ path: tempPath('fine.parzen.jsonl'), onWarning: () => undefined, lockTimeoutMs: 500 })).toBe(
+      undefined,
+    );
+  });
 });

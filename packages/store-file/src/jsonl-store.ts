@@ -1,4 +1,5 @@
 import {
+  assertOptions,
   type CreateTrialOptions,
   checkSameStudy,
   type EnqueuedParams,
@@ -298,6 +299,21 @@ const journalAdded = ({ internal, ...trial }: NewFinishedTrial): JournalAddedTri
   return { ...trial, params: internal, intermediate };
 };
 
+/** The options `createJsonlStore` takes in code (a config's are the plugin schema's, a subset). */
+const JSONL_API_OPTIONS = {
+  additionalProperties: false,
+  required: ['path'],
+  properties: {
+    path: { type: 'string', minLength: 1 },
+    fsync: { enum: ['finish', 'always', 'never'] },
+    onWarning: {},
+    lockTimeoutMs: { type: 'number', exclusiveMinimum: 0 },
+    staleLockMs: { type: 'number', exclusiveMinimum: 0 },
+    stopping: {},
+    readOnly: { type: 'boolean' },
+  },
+};
+
 /**
  * A store that keeps studies in an append-only JSONL journal: one line per operation (study created,
  * trial created with its number and lease, params set, lease renewed, trial finished). The file is the
@@ -320,4 +336,9 @@ const journalAdded = ({ internal, ...trial }: NewFinishedTrial): JournalAddedTri
  * const { resumed } = await store.openStudy({ name: 'heart', direction: 'minimize', seed: 1, space });
  * ```
  */
-export const createJsonlStore = (options: JsonlStoreOptions): JsonlStore => new JsonlTrialStore(options.path, options);
+export const createJsonlStore = (options: JsonlStoreOptions): JsonlStore => {
+  // Checked here for callers TypeScript does not check: without it a missing path surfaced as "Journal
+  // `undefined`" at the first write. A config's options are checked against the plugin schema first.
+  assertOptions(JSONL_API_OPTIONS, options, 'jsonl store', 'jsonl');
+  return new JsonlTrialStore(options.path, options);
+};

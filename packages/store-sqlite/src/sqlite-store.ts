@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import {
   addedTrial,
+  assertOptions,
   type CreateTrialOptions,
   checkSameStudy,
   type Direction,
@@ -348,6 +349,19 @@ class SqliteTrialStore implements SqliteStore {
   }
 }
 
+/** The options `createSqliteStore` takes in code (a config's are the plugin schema's, a subset). */
+const SQLITE_API_OPTIONS = {
+  additionalProperties: false,
+  required: ['path'],
+  properties: {
+    path: { type: 'string', minLength: 1 },
+    busyTimeoutMs: { type: 'number', minimum: 0 },
+    fsync: { enum: ['finish', 'always', 'never'] },
+    readOnly: { type: 'boolean' },
+    stopping: {},
+  },
+};
+
 /**
  * A store in a SQLite database (WAL mode), shared safely by many processes on one machine.
  *
@@ -368,5 +382,9 @@ class SqliteTrialStore implements SqliteStore {
  * const store = createSqliteStore({ path: 'heart.parzen.db' });
  * ```
  */
-export const createSqliteStore = (options: SqliteStoreOptions): SqliteStore =>
-  new SqliteTrialStore(options.path, options);
+export const createSqliteStore = (options: SqliteStoreOptions): SqliteStore => {
+  // Options given in code are checked here (a config's against the plugin schema first): a missing path
+  // was a Node argument error from inside the driver.
+  assertOptions(SQLITE_API_OPTIONS, options, 'sqlite store', 'sqlite');
+  return new SqliteTrialStore(options.path, options);
+};

@@ -1,4 +1,10 @@
-import { type CompiledSpace, createHaltonSampler, type HaltonSampler, type Suggester } from '@parzen/engine/plugin';
+import {
+  assertOptions,
+  type CompiledSpace,
+  createHaltonSampler,
+  type HaltonSampler,
+  type Suggester,
+} from '@parzen/engine/plugin';
 
 /** Options of the `quasi-random` suggester. */
 export interface QuasiRandomOptions {
@@ -13,6 +19,12 @@ export interface QuasiRandomOptions {
  * same across parallel workers. It spreads early trials evenly, which makes it a good start-up sampler.
  */
 export const createQuasiRandomSuggester = (options: QuasiRandomOptions = {}): Suggester => {
+  assertOptions(
+    { additionalProperties: false, properties: { scramble: { type: 'boolean' } } },
+    options,
+    'quasi-random',
+    'quasi-random',
+  );
   let cached: { space: CompiledSpace; seed: number; sampler: HaltonSampler } | undefined;
   const samplerFor = (space: CompiledSpace, seed: number): HaltonSampler => {
     if (cached === undefined || cached.space !== space || cached.seed !== seed) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  assertOptions,
   type CreateTrialOptions,
   checkSameStudy,
   type Direction,
@@ -366,6 +367,21 @@ class PostgresTrialStore implements PostgresStore {
   }
 }
 
+/** The options `createPostgresStore` takes in code (a config's are the plugin schema's, a subset). */
+const POSTGRES_API_OPTIONS = {
+  additionalProperties: false,
+  required: ['url'],
+  properties: {
+    url: { type: 'string', minLength: 1 },
+    passwordEnv: { type: 'string', minLength: 1 },
+    poolSize: { type: 'integer', minimum: 1 },
+    connectTimeoutMs: { type: 'number', exclusiveMinimum: 0 },
+    retryTimeoutMs: { type: 'number', minimum: 0 },
+    fsync: { enum: ['finish', 'always', 'never'] },
+    stopping: {},
+  },
+};
+
 /**
  * A store in a PostgreSQL database, shared by worker processes on any number of machines. Connects,
  * checks the schema version and applies missing migrations before it resolves.
@@ -393,6 +409,8 @@ class PostgresTrialStore implements PostgresStore {
  * ```
  */
 export const createPostgresStore = async (options: PostgresStoreOptions): Promise<PostgresStore> => {
+  // Options given in code are checked before connecting (a config's against the plugin schema first).
+  assertOptions(POSTGRES_API_OPTIONS, options, 'postgres store', 'postgres');
   const { pool, plan } = await openPool(options);
   return new PostgresTrialStore(pool, plan, options);
 };

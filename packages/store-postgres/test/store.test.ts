@@ -35,6 +35,18 @@ describe('postgres store options', () => {
     }
   });
 
+  it('checks options given in code before connecting: a missing url, a misspelt option, a pool of 0', async () => {
+    expect(await errorOf(createPostgresStore({ URL: 'postgres://a@b/c', poolSize: 0 } as never))).toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringMatching(/^Invalid postgres store options:/),
+      issues: [
+        { pointer: '/url', expected: 'a value (required)', found: 'nothing' },
+        expect.objectContaining({ pointer: '/URL', found: 'an unknown option `URL`' }),
+        { pointer: '/poolSize', expected: 'a number ≥ 1', found: '0' },
+      ],
+    });
+  });
+
   it('rejects what is not a postgres URL, and a passwordEnv variable that is not set', async () => {
     expect(await errorOf(createPostgresStore({ url: 'mysql://alice@db/x' }))).toMatchObject({
       code: 'CONFIG_INVALID',

@@ -18,7 +18,7 @@ interface Claims {
 const RACER = `
 const options = JSON.parse(process.argv[1]);
 const { target, spec, entries, limit } = options;
-const store = await (await import(target.module))[target.factory]({ path: target.path, ...target.options });
+const store = await (await import(target.module))[target.factory](target.options ?? { path: target.path });
 await store.openStudy(spec);
 const queued = await store.enqueue(spec.name, entries);
 process.stdout.write('ready\\n');

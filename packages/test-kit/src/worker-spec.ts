@@ -3,7 +3,8 @@ import type { SpaceDefinition } from '@parzen/engine/plugin';
 
 /**
  * A store a worker runs the study on: the worker imports `module` (the store package's built entry, a
- * path or file URL) and calls its export `factory` with `{ path, ...options }`. The kit knows no store
+ * path or file URL) and calls its export `factory` with `options` when given (a store located otherwise,
+ * as PostgreSQL by `url`; `path` is then only its label), else `{ path }`. The kit knows no store
  * package, so any store can run the suite.
  */
 export interface StoreTarget {

@@ -30,7 +30,8 @@ const createStore = async (target: StoreTarget): Promise<TrialStore> => {
   const module = (await import(target.module)) as Record<string, unknown>;
   const factory = module[target.factory];
   if (typeof factory !== 'function') throw new Error(`${target.module} has no function export ${target.factory}`);
-  return (await factory({ path: target.path, ...target.options })) as TrialStore;
+  // A store located by other options (PostgreSQL's `url`) gets those alone: factories refuse unknown options.
+  return (await factory(target.options ?? { path: target.path })) as TrialStore;
 };
 
 /** Announces trials after the store has them (events follow the store writes). */

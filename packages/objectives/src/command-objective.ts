@@ -1,4 +1,5 @@
 import {
+  assertOptions,
   type CompiledSpace,
   defineObjective,
   type EvaluationResult,
@@ -175,6 +176,8 @@ export const createCommandObjective = (
   options: CommandObjectiveOptions,
   context: { baseDir: string; study: string },
 ): ObjectiveAdapter => {
+  // Options given in code are checked here (a config's against the schema first).
+  assertOptions(commandObjectiveOptionsSchema, options, 'command objective', 'command');
   const cwd = resolveConfigPath(context.baseDir, options.cwd);
   const env = (params: ExternalParams, trialNumber: number, extra: Readonly<Record<string, string>>) =>
     commandEnv({ params, trialNumber, study: context.study, extra, inherit: options.inheritEnv });

@@ -159,6 +159,21 @@ describe('module objective in a worker thread (the default)', () => {
     }
   });
 
+  it('checks options given in code: a misspelt option and a wrong isolate are CONFIG_INVALID by path', async () => {
+    await expect(
+      createModuleObjective(
+        { path: './objective.mjs', export: 'default', isolated: true, isolate: 'thread' } as never,
+        dir,
+      ),
+    ).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      issues: [
+        expect.objectContaining({ pointer: '/isolated', found: 'an unknown option `isolated`' }),
+        { pointer: '/isolate', expected: 'one of "worker", "none"', found: '"thread"' },
+      ],
+    });
+  });
+
   it('reports a missing export before any trial, as on this thread', async () => {
     await expect(createModuleObjective({ path: './objective.mjs', export: 'train' }, dir)).rejects.toThrow(
       /`train` .* has no such export; expected a function/,

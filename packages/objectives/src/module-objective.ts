@@ -1,4 +1,4 @@
-import { createFunctionObjective, defineObjective, type ObjectiveAdapter } from '@parzen/engine/plugin';
+import { assertOptions, createFunctionObjective, defineObjective, type ObjectiveAdapter } from '@parzen/engine/plugin';
 import { loadModuleExport } from './load-module-export.js';
 import { createWorkerObjective } from './worker-objective.js';
 
@@ -48,10 +48,13 @@ export const moduleObjectiveOptionsSchema = {
 export const createModuleObjective = async (
   options: ModuleObjectiveOptions,
   baseDir: string,
-): Promise<ObjectiveAdapter> =>
-  options.isolate === 'none'
+): Promise<ObjectiveAdapter> => {
+  // Options given in code are checked here (a config's against the schema first).
+  assertOptions(moduleObjectiveOptionsSchema, options, 'module objective', 'module');
+  return options.isolate === 'none'
     ? createFunctionObjective(await loadModuleExport(options.path, options.export, baseDir), 'module')
     : createWorkerObjective({ path: options.path, exportName: options.export, baseDir });
+};
 
 /** `{ "use": "module", "options": { "path": "./objective.mjs", "export": "default" } }`. */
 export const moduleObjectiveManifest = defineObjective<ModuleObjectiveOptions>({

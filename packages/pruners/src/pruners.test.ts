@@ -142,8 +142,9 @@ describe('options given in code (JavaScript, `any`): a typo is an error, not a s
     expect(error?.message).toContain(`Invalid ${name} pruner options`);
   });
 
-  it('the known options still pass', () => {
-    expect(createMedianPruner({ warmupSteps: 3 }).name).toBe('median');
+  it('the known options still pass, and one given as undefined keeps its default', () => {
+    expect(createMedianPruner({ warmupSteps: 3, startupTrials: undefined } as never).name).toBe('median');
+    expect(createSuccessiveHalvingPruner({ reductionFactor: undefined } as never).name).toBe('successive-halving');
     expect(createHyperbandPruner({ maxResource: 30, reductionFactor: 2 }).name).toBe('hyperband');
   });
 });

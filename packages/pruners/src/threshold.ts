@@ -1,5 +1,13 @@
 import type { PruneContext, Pruner } from '@parzen/engine/plugin';
-import { checkOptions, integerAtLeast, isFirstInIntervalStep, lastStep, unknownOptions, valueAt } from './curve.js';
+import {
+  checkOptions,
+  given,
+  integerAtLeast,
+  isFirstInIntervalStep,
+  lastStep,
+  unknownOptions,
+  valueAt,
+} from './curve.js';
 
 /** Options of the `threshold` pruner: at least one of `lower` and `upper`. */
 export interface ThresholdPrunerOptions {
@@ -39,7 +47,7 @@ export const createThresholdPruner = (options: ThresholdPrunerOptions): Pruner =
   checkOptions('threshold', unknownOptions(options, ['lower', 'upper', ...Object.keys(THRESHOLD_DEFAULTS)]));
   const settings: Settings = {
     ...THRESHOLD_DEFAULTS,
-    ...options,
+    ...given(options),
     lower: options.lower ?? Number.NEGATIVE_INFINITY,
     upper: options.upper ?? Number.POSITIVE_INFINITY,
   };

@@ -87,6 +87,10 @@ const replayText = (study: ReportStudy, replay: Replay): string[] => {
       `Replayed with the study's TPE options and each trial's own random stream: ${reproduced} of ${replay.snapshots.length} replayed suggestions equal the stored params exactly.`,
     );
   }
+  if (replay.unknownOptions.length > 0)
+    text.push(
+      `The study's stored TPE options include ${replay.unknownOptions.map((key) => `\`${key}\``).join(', ')}, which this version does not know (an older version stored the study); the replay leaves them out, so some replayed suggestions may differ from the stored ones.`,
+    );
   text.push(
     `One snapshot after every ${replay.every} trials${replay.startupSkipped > 0 ? `; ${replay.startupSkipped} fell in TPE's start-up phase (random draws, nothing to explain) and are left out` : ''}.`,
   );

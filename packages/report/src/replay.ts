@@ -4,6 +4,7 @@ import {
   type JointExplanation,
   type TpeExplanation,
   type TpeOptions,
+  tpeOptionsSchema,
 } from '@parzen/algo-tpe';
 import { deriveRng, type ParamAssignment, type Trial } from '@parzen/engine/plugin';
 import type { ReportStudy } from './types.js';
@@ -32,6 +33,8 @@ export interface Replay {
   readonly startupSkipped: number;
   /** The snapshot spacing: one after every `every` trials. */
   readonly every: number;
+  /** Stored TPE options this version does not know (a study from an older one), left out of the replay. */
+  readonly unknownOptions: readonly string[];
 }
 
 /** How {@link replaySuggestions} picks trials. */
@@ -62,9 +65,25 @@ export const trialsBefore = (trials: readonly Trial[], target: Trial): Trial[] =
         : trial,
     );
 
-const tpeOptionsOf = (study: ReportStudy): { options: TpeOptions; sameSuggester: boolean } => {
-  if (study.suggester?.use !== 'tpe') return { options: {}, sameSuggester: false };
-  return { options: { ...(study.suggester.options ?? {}), explain: true } as TpeOptions, sameSuggester: true };
+const KNOWN_TPE_OPTIONS = new Set(Object.keys(tpeOptionsSchema.properties as object));
+
+/**
+ * The options to replay with: the study's own TPE options, without any this version does not know (a
+ * study stored by an older version would otherwise fail the replay, since TPE refuses unknown options).
+ */
+const tpeOptionsOf = (
+  study: ReportStudy,
+): { options: TpeOptions; sameSuggester: boolean; unknownOptions: string[] } => {
+  if (study.suggester?.use !== 'tpe') return { options: {}, sameSuggester: false, unknownOptions: [] };
+  const stored = Object.entries(study.suggester.options ?? {});
+  return {
+    options: {
+      ...Object.fromEntries(stored.filter(([key]) => KNOWN_TPE_OPTIONS.has(key))),
+      explain: true,
+    } as TpeOptions,
+    sameSuggester: true,
+    unknownOptions: stored.map(([key]) => key).filter((key) => !KNOWN_TPE_OPTIONS.has(key)),
+  };
 };
 
 const reproduces = (
@@ -83,7 +102,7 @@ const reproduces = (
  */
 export const replaySuggestions = async (study: ReportStudy, options: ReplayOptions = {}): Promise<Replay> => {
   const trials = [...study.trials].sort((a, b) => a.number - b.number);
-  const { options: tpeOptions, sameSuggester } = tpeOptionsOf(study);
+  const { options: tpeOptions, sameSuggester, unknownOptions } = tpeOptionsOf(study);
   const withParams = trials.filter((trial) => Object.keys(trial.internal).length > 0);
   const every = Math.max(1, options.every ?? Math.ceil(withParams.length / (options.count ?? 10)));
   const snapshots: ReplaySnapshot[] = [];
@@ -115,5 +134,5 @@ export const replaySuggestions = async (study: ReportStudy, options: ReplayOptio
       reproduced: reproduces(explanation, joint, target.internal),
     });
   }
-  return { snapshots, options: tpeOptions, sameSuggester, startupSkipped, every };
+  return { snapshots, options: tpeOptions, sameSuggester, startupSkipped, every, unknownOptions };
 };

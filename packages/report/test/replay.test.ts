@@ -21,6 +21,18 @@ describe('replaySuggestions', () => {
     }
   });
 
+  it('replays a study stored with a TPE option this version does not know, leaving it out and saying so', async () => {
+    const tpe = { startupTrials: 8, grouping: 'independent' } as const;
+    const study = await runTpeStudy(20, { space: mixedSpace, objective: mixedObjective, tpe });
+    const older = { ...study, suggester: { use: 'tpe', options: { ...tpe, multivariate: true } } };
+    const replay = await replaySuggestions(older, { every: 10 });
+    expect(replay.unknownOptions).toEqual(['multivariate']);
+    expect(replay.options).toEqual({ ...tpe, explain: true });
+    expect(replay.snapshots.map((s) => s.reproduced)).toEqual([true]);
+    const page = await buildReport(older, { every: 10 });
+    expect(page.sections.find((s) => s.id === 'tpe')?.text.join(' ')).toContain('include `multivariate`');
+  });
+
   it('replays multivariate TPE: joint choices reproduced, curves sliced through the chosen point', async () => {
     const tpe = { startupTrials: 8, grouping: 'joint' } as const;
     const study = await runTpeStudy(30, { space: mixedSpace, objective: mixedObjective, tpe });

@@ -1,4 +1,4 @@
-import { formatIssues, ParzenError } from '@parzen/engine/plugin';
+import { definedOptions, formatIssues, ParzenError } from '@parzen/engine/plugin';
 import { DENSITY_FAMILIES } from './estimator/families.js';
 /**
  * The named settings bundles: hyperopt's TPE, Optuna's univariate TPE (5.0 line), Optuna 5's default
@@ -159,7 +159,7 @@ export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
  */
 export const resolveTpeSettings = (options: TpeOptions = {}): TpeSettings => {
   const compat = options.compat ?? 'parzen';
-  const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  const defined = definedOptions(options);
   const settings: TpeSettings = {
     ...TPE_PROFILES[compat],
     startup: 'random',

@@ -79,28 +79,50 @@ export const API_OPTIONS = {
   'study.optimize': { rules: RUN, required: [] },
 } as const satisfies Record<string, { rules: Readonly<Record<string, Rule>>; required: readonly string[] }>;
 
-const unknown = (key: string, known: readonly string[], inBudget: boolean): ConfigIssue => ({
-  pointer: `/${inBudget ? 'budget/' : ''}${key}`,
-  expected: `one of ${known.join(', ')}${!inBudget && key in BUDGET ? ` (\`${key}\` goes in \`budget\`)` : ''}`,
-  found: `an unknown option \`${key}\``,
+/** The issue of options that are not an object at all. */
+const notAnObject = (options: unknown): ConfigIssue => ({
+  pointer: '',
+  expected: 'an options object',
+  found: describeValue(options),
 });
 
-const check = (
-  value: Readonly<Record<string, unknown>>,
+/**
+ * The issues of one options object against per-key rules: the `required` keys missing, then each given
+ * key in order: unknown (when `closed`; `hint` may add where it belongs) or failing its rule. `undefined`
+ * values count as not given. The API entry points and {@link optionIssues} both check through it.
+ */
+const ruleIssues = (
+  options: Readonly<Record<string, unknown>>,
   rules: Readonly<Record<string, Rule>>,
-  prefix: string,
-  issues: ConfigIssue[],
-): void => {
-  for (const [key, given] of Object.entries(value)) {
+  how: {
+    readonly required?: readonly string[];
+    readonly prefix?: string;
+    readonly closed?: boolean;
+    readonly hint?: (key: string) => string;
+  } = {},
+): ConfigIssue[] => {
+  const { required = [], prefix = '', closed = true, hint } = how;
+  const issues: ConfigIssue[] = [];
+  for (const key of required) {
+    if (options[key] === undefined)
+      issues.push({ pointer: `${prefix}/${key}`, expected: 'a value (required)', found: 'nothing' });
+  }
+  for (const [key, given] of Object.entries(options)) {
     if (given === undefined) continue;
     const rule = rules[key];
     if (rule === undefined) {
-      issues.push(unknown(key, Object.keys(rules), prefix !== ''));
+      if (closed)
+        issues.push({
+          pointer: `${prefix}/${key}`,
+          expected: `one of ${Object.keys(rules).join(', ')}${hint?.(key) ?? ''}`,
+          found: `an unknown option \`${key}\``,
+        });
       continue;
     }
     const expected = rule(given);
     if (expected !== undefined) issues.push({ pointer: `${prefix}/${key}`, expected, found: describeValue(given) });
   }
+  return issues;
 };
 
 /**
@@ -109,20 +131,15 @@ const check = (
  */
 export const checkApiOptions = (where: keyof typeof API_OPTIONS, options: unknown): void => {
   const { rules, required } = API_OPTIONS[where];
-  if (typeof options !== 'object' || options === null) {
-    throw invalidConfig(`${where} options`, [
-      { pointer: '', expected: 'an options object', found: describeValue(options) },
-    ]);
-  }
+  if (typeof options !== 'object' || options === null) throw invalidConfig(`${where} options`, [notAnObject(options)]);
   const given = options as Readonly<Record<string, unknown>>;
-  const issues: ConfigIssue[] = [];
-  for (const key of required) {
-    if (given[key] === undefined) issues.push({ pointer: `/${key}`, expected: 'a value (required)', found: 'nothing' });
-  }
-  check(given, rules, '', issues);
+  const issues = ruleIssues(given, rules, {
+    required,
+    hint: (key) => (key in BUDGET ? ` (\`${key}\` goes in \`budget\`)` : ''),
+  });
   const budget = given.budget;
   if (typeof budget === 'object' && budget !== null)
-    check(budget as Record<string, unknown>, BUDGET, '/budget', issues);
+    issues.push(...ruleIssues(budget as Record<string, unknown>, BUDGET, { prefix: '/budget' }));
   if (issues.length > 0) throw invalidConfig(`${where} options`, issues);
 };
 
@@ -179,30 +196,18 @@ const schemaExpectation = (schema: SchemaNode, value: unknown): string | undefin
  * `fmin` and the factories stay light. `undefined` values count as not given.
  */
 export const optionIssues = (schema: SchemaNode, options: unknown): ConfigIssue[] => {
-  if (typeof options !== 'object' || options === null || Array.isArray(options))
-    return [{ pointer: '', expected: 'an options object', found: describeValue(options) }];
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return [notAnObject(options)];
   const properties = (schema.properties ?? {}) as Readonly<Record<string, SchemaNode>>;
-  const issues: ConfigIssue[] = [];
-  for (const key of Array.isArray(schema.required) ? (schema.required as string[]) : []) {
-    if ((options as Record<string, unknown>)[key] === undefined)
-      issues.push({ pointer: `/${key}`, expected: 'a value (required)', found: 'nothing' });
-  }
-  for (const [key, value] of Object.entries(options)) {
-    if (value === undefined) continue;
-    const property = properties[key];
-    if (property === undefined) {
-      if (schema.additionalProperties === false)
-        issues.push({
-          pointer: `/${key}`,
-          expected: `one of ${Object.keys(properties).join(', ')}`,
-          found: `an unknown option \`${key}\``,
-        });
-      continue;
-    }
-    const expected = schemaExpectation(property, value);
-    if (expected !== undefined) issues.push({ pointer: `/${key}`, expected, found: describeValue(value) });
-  }
-  return issues;
+  const rules = Object.fromEntries(
+    Object.entries(properties).map(([key, property]): [string, Rule] => [
+      key,
+      (value) => schemaExpectation(property, value),
+    ]),
+  );
+  return ruleIssues(options as Readonly<Record<string, unknown>>, rules, {
+    required: Array.isArray(schema.required) ? (schema.required as string[]) : [],
+    closed: schema.additionalProperties === false,
+  });
 };
 
 /**
@@ -214,3 +219,10 @@ export const assertOptions = (schema: SchemaNode, options: unknown, what: string
   if (issues.length > 0)
     throw new ParzenError('CONFIG_INVALID', `Invalid ${what} options:\n${formatIssues(issues)}`, { plugin, issues });
 };
+
+/**
+ * `options` without its `undefined` values, so that spreading it over defaults keeps a default for an
+ * option given as `undefined` (the rule of every check above: `undefined` counts as not given).
+ */
+export const definedOptions = <T extends object>(options: T): T =>
+  Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as T;

@@ -5,7 +5,7 @@
  * spaces, trial builders, store errors, the run loop). Loads neither inversify, rxjs nor ajv.
  */
 
-export { assertOptions, optionIssues } from './api-options.js';
+export { assertOptions, definedOptions, optionIssues } from './api-options.js';
 export { trialsChangedSince } from './builtins/change-log.js';
 export { checkSameStudy } from './builtins/check-same-study.js';
 export { consoleReporterManifest } from './builtins/console-reporter.js';

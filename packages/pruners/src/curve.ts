@@ -89,10 +89,6 @@ export const checkOptions = (pruner: string, issues: readonly (ConfigIssue | und
 export const unknownOptions = (options: object, known: readonly string[]): ConfigIssue[] =>
   optionIssues({ additionalProperties: false, properties: Object.fromEntries(known.map((key) => [key, {}])) }, options);
 
-/** `options` without its `undefined` values: an option given as `undefined` keeps its default. */
-export const given = <T extends object>(options: T): T =>
-  Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as T;
-
 /** An issue unless `value` is an integer of at least `min`. */
 export const integerAtLeast = (value: number, min: number, pointer: string): ConfigIssue | undefined =>
   Number.isSafeInteger(value) && value >= min

@@ -1,6 +1,6 @@
-import type { PruneContext, Pruner, Trial } from '@parzen/engine/plugin';
+import { definedOptions, type PruneContext, type Pruner, type Trial } from '@parzen/engine/plugin';
 import { crc32 } from './crc32.js';
-import { checkOptions, given, integerAtLeast, lastStep, unknownOptions } from './curve.js';
+import { checkOptions, integerAtLeast, lastStep, unknownOptions } from './curve.js';
 import { checkSuccessiveHalving, successiveHalvingShouldPrune } from './successive-halving.js';
 
 /** Options of the `hyperband` pruner. */
@@ -113,7 +113,7 @@ export const hyperbandShouldPrune = (settings: Settings, context: PruneContext):
 /** The `hyperband` pruner (Optuna's HyperbandPruner: successive-halving brackets). */
 export const createHyperbandPruner = (options: HyperbandOptions = {}): Pruner => {
   checkOptions('hyperband', unknownOptions(options, Object.keys(HYPERBAND_DEFAULTS)));
-  const settings: Settings = { ...HYPERBAND_DEFAULTS, ...given(options) };
+  const settings: Settings = { ...HYPERBAND_DEFAULTS, ...definedOptions(options) };
   checkSuccessiveHalving('hyperband', { ...settings, minEarlyStoppingRate: 0 });
   checkOptions('hyperband', [
     settings.maxResource === 'auto'

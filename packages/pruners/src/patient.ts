@@ -1,5 +1,5 @@
-import type { PruneContext, Pruner } from '@parzen/engine/plugin';
-import { bestOf, checkOptions, given, integerAtLeast, unknownOptions } from './curve.js';
+import { definedOptions, type PruneContext, type Pruner } from '@parzen/engine/plugin';
+import { bestOf, checkOptions, integerAtLeast, unknownOptions } from './curve.js';
 
 /** Options of the `patient` wrapper (the wrapped pruner is given as an instance in code). */
 export interface PatientPrunerOptions {
@@ -38,7 +38,7 @@ export const stalled = (settings: Required<PatientPrunerOptions>, context: Prune
 /** The `patient` wrapper (Optuna's PatientPruner) around `wrapped` (none: prune on patience alone). */
 export const createPatientPruner = (options: PatientPrunerOptions, wrapped?: Pruner): Pruner => {
   checkOptions('patient', unknownOptions(options, ['patience', ...Object.keys(PATIENT_DEFAULTS)]));
-  const settings = { ...PATIENT_DEFAULTS, ...given(options) };
+  const settings = { ...PATIENT_DEFAULTS, ...definedOptions(options) };
   checkOptions('patient', [
     integerAtLeast(settings.patience, 0, '/patience'),
     Number.isFinite(settings.minDelta) && settings.minDelta >= 0

@@ -1,8 +1,7 @@
-import type { PruneContext, Pruner } from '@parzen/engine/plugin';
+import { definedOptions, type PruneContext, type Pruner } from '@parzen/engine/plugin';
 import {
   bestOf,
   checkOptions,
-  given,
   integerAtLeast,
   isFirstInIntervalStep,
   lastStep,
@@ -58,7 +57,7 @@ export const percentileShouldPrune = (settings: Settings, context: PruneContext)
 };
 
 const resolve = (options: PercentilePrunerOptions, name: string): Settings => {
-  const settings = { ...PERCENTILE_DEFAULTS, ...given(options) };
+  const settings = { ...PERCENTILE_DEFAULTS, ...definedOptions(options) };
   checkOptions(name, [
     Number.isFinite(settings.percentile) && settings.percentile >= 0 && settings.percentile <= 100
       ? undefined

@@ -1,5 +1,5 @@
-import type { PruneContext, Pruner, Trial } from '@parzen/engine/plugin';
-import { checkOptions, given, integerAtLeast, lastStep, unknownOptions, valueAt, valueFrom } from './curve.js';
+import { definedOptions, type PruneContext, type Pruner, type Trial } from '@parzen/engine/plugin';
+import { checkOptions, integerAtLeast, lastStep, unknownOptions, valueAt, valueFrom } from './curve.js';
 
 /** Options of the `successive-halving` pruner. */
 export interface SuccessiveHalvingOptions {
@@ -106,7 +106,7 @@ export const checkSuccessiveHalving = (name: string, settings: SuccessiveHalving
 /** The `successive-halving` pruner (asynchronous successive halving, as Optuna's). */
 export const createSuccessiveHalvingPruner = (options: SuccessiveHalvingOptions = {}): Pruner => {
   checkOptions('successive-halving', unknownOptions(options, Object.keys(SUCCESSIVE_HALVING_DEFAULTS)));
-  const settings: SuccessiveHalvingSettings = { ...SUCCESSIVE_HALVING_DEFAULTS, ...given(options) };
+  const settings: SuccessiveHalvingSettings = { ...SUCCESSIVE_HALVING_DEFAULTS, ...definedOptions(options) };
   checkSuccessiveHalving('successive-halving', settings);
   return { name: 'successive-halving', shouldPrune: (context) => successiveHalvingShouldPrune(settings, context) };
 };

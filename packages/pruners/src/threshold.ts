@@ -1,13 +1,5 @@
-import type { PruneContext, Pruner } from '@parzen/engine/plugin';
-import {
-  checkOptions,
-  given,
-  integerAtLeast,
-  isFirstInIntervalStep,
-  lastStep,
-  unknownOptions,
-  valueAt,
-} from './curve.js';
+import { definedOptions, type PruneContext, type Pruner } from '@parzen/engine/plugin';
+import { checkOptions, integerAtLeast, isFirstInIntervalStep, lastStep, unknownOptions, valueAt } from './curve.js';
 
 /** Options of the `threshold` pruner: at least one of `lower` and `upper`. */
 export interface ThresholdPrunerOptions {
@@ -47,7 +39,7 @@ export const createThresholdPruner = (options: ThresholdPrunerOptions): Pruner =
   checkOptions('threshold', unknownOptions(options, ['lower', 'upper', ...Object.keys(THRESHOLD_DEFAULTS)]));
   const settings: Settings = {
     ...THRESHOLD_DEFAULTS,
-    ...given(options),
+    ...definedOptions(options),
     lower: options.lower ?? Number.NEGATIVE_INFINITY,
     upper: options.upper ?? Number.POSITIVE_INFINITY,
   };

@@ -65,8 +65,15 @@ const readHolder = (path: string): LockHolder | undefined => {
 
 let drafts = 0;
 
-const holderText = (): string =>
-  JSON.stringify({ pid: process.pid, host: HOST, at: new Date().toISOString() } satisfies LockHolder);
+/** Writes this process's {@link LockHolder} into the open file `fd`, closes it, returns the file's identity. */
+const writeHolder = (fd: number): string => {
+  try {
+    writeSync(fd, JSON.stringify({ pid: process.pid, host: HOST, at: new Date().toISOString() } satisfies LockHolder));
+    return identity(fstatSync(fd, { bigint: true }));
+  } finally {
+    closeSync(fd);
+  }
+};
 
 /** `link` errors of file systems without hard links (FAT, exFAT, some network shares). */
 const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
@@ -83,12 +90,7 @@ const createExclusive = (path: string): string | undefined => {
     if (errno(error) === 'EEXIST') return undefined;
     throw error;
   }
-  try {
-    writeSync(fd, holderText());
-    return identity(fstatSync(fd, { bigint: true }));
-  } finally {
-    closeSync(fd);
-  }
+  return writeHolder(fd);
 };
 
 /**
@@ -101,14 +103,7 @@ const createExclusive = (path: string): string | undefined => {
  */
 export const createHeld = (path: string, link: (from: string, to: string) => void = linkSync): string | undefined => {
   const draft = `${path}.${HOST}.${process.pid}.${drafts++}.draft`;
-  const fd = openSync(draft, 'w');
-  let created: string;
-  try {
-    writeSync(fd, holderText());
-    created = identity(fstatSync(fd, { bigint: true }));
-  } finally {
-    closeSync(fd);
-  }
+  const created = writeHolder(openSync(draft, 'w'));
   try {
     link(draft, path);
     return created;

@@ -34,6 +34,7 @@ import {
   journalHeader,
   recordVersion,
 } from './journal-records.js';
+import { jsonlStoreOptionsSchema } from './options-schema.js';
 import { acceptEntries, Replica, type ReplicaStudy } from './replica.js';
 import { createSerialQueue } from './serial-queue.js';
 
@@ -299,13 +300,13 @@ const journalAdded = ({ internal, ...trial }: NewFinishedTrial): JournalAddedTri
   return { ...trial, params: internal, intermediate };
 };
 
-/** The options `createJsonlStore` takes in code (a config's are the plugin schema's, a subset). */
+/** The options `createJsonlStore` takes in code: a config's (the plugin schema), the path required, and
+ * those only code can give. */
 const JSONL_API_OPTIONS = {
-  additionalProperties: false,
+  ...jsonlStoreOptionsSchema,
   required: ['path'],
   properties: {
-    path: { type: 'string', minLength: 1 },
-    fsync: { enum: ['finish', 'always', 'never'] },
+    ...jsonlStoreOptionsSchema.properties,
     onWarning: {},
     lockTimeoutMs: { type: 'number', exclusiveMinimum: 0 },
     staleLockMs: { type: 'number', exclusiveMinimum: 0 },

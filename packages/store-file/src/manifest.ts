@@ -2,6 +2,7 @@ import { type AnyPluginManifest, defineStore, resolveConfigPath, SERVICES } from
 import { defaultJournalName } from './default-path.js';
 import type { FsyncPolicy } from './journal-file.js';
 import { createJsonlStore } from './jsonl-store.js';
+import { jsonlStoreOptionsSchema } from './options-schema.js';
 
 /** Options of `{ "use": "jsonl" }`. */
 export interface JsonlStoreManifestOptions {
@@ -10,25 +11,7 @@ export interface JsonlStoreManifestOptions {
   readonly fsync?: FsyncPolicy;
 }
 
-/** JSON Schema of {@link JsonlStoreManifestOptions}, with defaults. */
-export const jsonlStoreOptionsSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    path: {
-      type: 'string',
-      minLength: 1,
-      description:
-        'Journal file; relative paths resolve against the config folder. Default: <study>.parzen.jsonl beside the config.',
-    },
-    fsync: {
-      enum: ['finish', 'always', 'never'],
-      default: 'finish',
-      description:
-        'finish: fsync after each finished trial (survives power loss); always: after every line; never: leave it to the OS.',
-    },
-  },
-} as const;
+export { jsonlStoreOptionsSchema };
 
 /** `{ "use": "jsonl" }`: an append-only JSONL journal beside the config; several processes may share it. */
 export const jsonlStoreManifest = defineStore<JsonlStoreManifestOptions>({

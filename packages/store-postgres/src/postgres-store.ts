@@ -25,6 +25,7 @@ import {
 } from '@parzen/engine/plugin';
 import type { Pool, QueryResultRow } from 'pg';
 import type { ConnectionPlan, PostgresStoreOptions } from './connection-options.js';
+import { postgresStoreOptionsSchema } from './manifest.js';
 import { openPool } from './open-pool.js';
 import { interrupted, storeError } from './pg-errors.js';
 import { withRetry } from './retry.js';
@@ -367,19 +368,10 @@ class PostgresTrialStore implements PostgresStore {
   }
 }
 
-/** The options `createPostgresStore` takes in code (a config's are the plugin schema's, a subset). */
+/** The options `createPostgresStore` takes in code: a config's (the plugin schema) and the stop signals. */
 const POSTGRES_API_OPTIONS = {
-  additionalProperties: false,
-  required: ['url'],
-  properties: {
-    url: { type: 'string', minLength: 1 },
-    passwordEnv: { type: 'string', minLength: 1 },
-    poolSize: { type: 'integer', minimum: 1 },
-    connectTimeoutMs: { type: 'number', exclusiveMinimum: 0 },
-    retryTimeoutMs: { type: 'number', minimum: 0 },
-    fsync: { enum: ['finish', 'always', 'never'] },
-    stopping: {},
-  },
+  ...postgresStoreOptionsSchema,
+  properties: { ...postgresStoreOptionsSchema.properties, stopping: {} },
 };
 
 /**

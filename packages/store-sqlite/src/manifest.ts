@@ -1,5 +1,6 @@
 import { type AnyPluginManifest, defineStore, resolveConfigPath, SERVICES } from '@parzen/engine/plugin';
 import { defaultDatabaseName } from './default-path.js';
+import { sqliteStoreOptionsSchema } from './options-schema.js';
 import { createSqliteStore, type FsyncPolicy } from './sqlite-store.js';
 
 /** Options of `{ "use": "sqlite" }`. */
@@ -10,32 +11,7 @@ export interface SqliteStoreManifestOptions {
   readonly fsync?: FsyncPolicy;
 }
 
-/** JSON Schema of {@link SqliteStoreManifestOptions}, with defaults. */
-export const sqliteStoreOptionsSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    path: {
-      type: 'string',
-      minLength: 1,
-      description:
-        'Database file; relative paths resolve against the config folder. Default: <study>.parzen.db beside the config.',
-    },
-    busyTimeoutMs: {
-      type: 'integer',
-      minimum: 0,
-      maximum: 2_147_483_647,
-      default: 30_000,
-      description: 'How long a write waits for other processes before failing.',
-    },
-    fsync: {
-      enum: ['finish', 'always', 'never'],
-      default: 'finish',
-      description:
-        'finish: fsync commits that finish trials (survives power loss); always: every commit; never: leave it to the OS.',
-    },
-  },
-} as const;
+export { sqliteStoreOptionsSchema };
 
 /** `{ "use": "sqlite" }`: a SQLite database beside the config; many processes may share it. */
 export const sqliteStoreManifest = defineStore<SqliteStoreManifestOptions>({

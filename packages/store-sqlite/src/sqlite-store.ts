@@ -29,6 +29,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 
 import { retryBusy } from './busy-retry.js';
 import { type FsyncPolicy, openDatabase, openReadOnly } from './open-database.js';
+import { sqliteStoreOptionsSchema } from './options-schema.js';
 import { storeError } from './sqlite-errors.js';
 import { prepareStatements, type Statements } from './statements.js';
 
@@ -349,17 +350,12 @@ class SqliteTrialStore implements SqliteStore {
   }
 }
 
-/** The options `createSqliteStore` takes in code (a config's are the plugin schema's, a subset). */
+/** The options `createSqliteStore` takes in code: a config's (the plugin schema), the path required, and
+ * those only code can give. */
 const SQLITE_API_OPTIONS = {
-  additionalProperties: false,
+  ...sqliteStoreOptionsSchema,
   required: ['path'],
-  properties: {
-    path: { type: 'string', minLength: 1 },
-    busyTimeoutMs: { type: 'number', minimum: 0 },
-    fsync: { enum: ['finish', 'always', 'never'] },
-    readOnly: { type: 'boolean' },
-    stopping: {},
-  },
+  properties: { ...sqliteStoreOptionsSchema.properties, readOnly: { type: 'boolean' }, stopping: {} },
 };
 
 /**

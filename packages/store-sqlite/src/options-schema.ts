@@ -1,0 +1,26 @@
+/** JSON Schema of the `sqlite` store's config options (`SqliteStoreManifestOptions`), with defaults. */
+export const sqliteStoreOptionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    path: {
+      type: 'string',
+      minLength: 1,
+      description:
+        'Database file; relative paths resolve against the config folder. Default: <study>.parzen.db beside the config.',
+    },
+    busyTimeoutMs: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 2_147_483_647,
+      default: 30_000,
+      description: 'How long a write waits for other processes before failing.',
+    },
+    fsync: {
+      enum: ['finish', 'always', 'never'],
+      default: 'finish',
+      description:
+        'finish: fsync commits that finish trials (survives power loss); always: every commit; never: leave it to the OS.',
+    },
+  },
+} as const;

@@ -10,6 +10,13 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
     description: 'Trials drawn by the start-up sampler before the model takes over (parzen 5, hyperopt 20, optuna 10).',
   },
   candidates: { type: 'integer', minimum: 1, description: 'Candidates drawn from l(x) per parameter (24).' },
+  aboveWeight: {
+    type: 'number',
+    minimum: 0,
+    description:
+      'w in the score log l(x) - w·log g(x) that picks among the candidates: 1 is the ratio l/g (hyperopt, optuna); ' +
+      'below 1 penalises well-sampled regions less, so TPE refines its best regions more (parzen 0.65).',
+  },
   gamma: {
     type: 'number',
     exclusiveMinimum: 0,

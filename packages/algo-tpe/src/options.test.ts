@@ -62,6 +62,16 @@ describe('tpe options', () => {
     expect(validate({ compat: 'parzen', grouping: 'groups', constantLiar: 0.5 }).ok).toBe(true);
   });
 
+  it('scores with w = 0.65 in the parzen profile and w = 1 (the ratio l/g) in the library profiles', () => {
+    expect(resolveTpeSettings({}).aboveWeight).toBe(0.65);
+    for (const compat of ['hyperopt', 'optuna', 'optuna5'] as const) {
+      expect(resolveTpeSettings({ compat }).aboveWeight).toBe(1);
+    }
+    expect(resolveTpeSettings({ compat: 'optuna', aboveWeight: 0.5 }).aboveWeight).toBe(0.5);
+    expect(validate({ aboveWeight: 0 }).ok).toBe(true);
+    expect(validate({ aboveWeight: -0.1 }).errors).toContain('/aboveWeight minimum');
+  });
+
   it('rejects bad options with their path', () => {
     expect(validate({ gamma: 0 }).errors).toContain('/gamma exclusiveMinimum');
     expect(validate({ compat: 'tpe' }).errors).toContain('/compat enum');

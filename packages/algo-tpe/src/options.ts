@@ -53,6 +53,11 @@ export interface TpeSettings {
   readonly startup: StartupSamplerName;
   /** Candidates drawn from l(x) per parameter. */
   readonly candidates: number;
+  /**
+   * w in the score log l(x) − w · log g(x) that picks among the candidates: 1 is the ratio l/g (hyperopt,
+   * Optuna); below 1 penalises well-sampled regions less, so TPE refines its best regions more.
+   */
+  readonly aboveWeight: number;
   readonly gamma: number;
   readonly split: TpeSplitRule;
   /** Cap on the below-set size. */
@@ -85,6 +90,7 @@ type ProfileSettings = Omit<TpeSettings, 'compat' | 'explain' | 'explainGrid' | 
 const OPTUNA: ProfileSettings = {
   startupTrials: 10,
   candidates: 24,
+  aboveWeight: 1,
   gamma: 0.1,
   split: 'linear',
   maxBelow: 25,
@@ -116,11 +122,15 @@ const OPTUNA: ProfileSettings = {
  *   (bench/results/tpe-defaults.md): it keeps the largest worst-case margin over hyperopt's own TPE
  *   across problems and budgets (5 start-up trials: ≥ 1.3× lower median regret everywhere, 10: 1.1×),
  *   and uniform weights let the above density follow the study incrementally (bench/tpe-latency.ts).
+ *   Grouped decisions (`groups`) were chosen later on the suite's train half
+ *   (bench/results/tpe-defaults-suite.md), and the score log l − 0.65 · log g on that half too
+ *   (bench/results/tpe-above-weight.md).
  */
 export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
   hyperopt: {
     startupTrials: 20,
     candidates: 24,
+    aboveWeight: 1,
     gamma: 0.25,
     split: 'sqrt',
     maxBelow: 25,
@@ -138,6 +148,7 @@ export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
   parzen: {
     startupTrials: 5,
     candidates: 24,
+    aboveWeight: 0.65,
     gamma: 0.15,
     split: 'linear',
     maxBelow: 25,

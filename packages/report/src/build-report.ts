@@ -75,7 +75,7 @@ const table = (study: ReportStudy, points: readonly TrialPoint[]): TrialTable =>
 
 const replayText = (study: ReportStudy, replay: Replay): string[] => {
   const text = [
-    'TPE splits the trials so far into good ones (the best few) and the rest, fits a density to each: l(x) to the good trials and g(x) to the rest, draws candidates from l(x) and keeps the one with the largest l(x)/g(x). The rows below replay that for the trials named on the left, from the stored trials alone.',
+    'TPE splits the trials so far into good ones (the best few) and the rest, fits a density to each: l(x) to the good trials and g(x) to the rest, draws candidates from l(x) and keeps the one with the largest l(x)/g(x)^w (w: the aboveWeight option, 0.65 by default). The rows below replay that for the trials named on the left, from the stored trials alone.',
   ];
   if (!replay.sameSuggester) {
     text.push(

@@ -51,6 +51,29 @@ describe('replaySuggestions', () => {
     expect(page.sections.find((s) => s.id === 'tpe')?.text.join(' ')).toContain('2 of 2 replayed suggestions');
   });
 
+  it("draws the score TPE used: log l − w · log g with the study's aboveWeight", async () => {
+    const spec = (aboveWeight?: number) => async () => {
+      const tpe = {
+        startupTrials: 8,
+        grouping: 'independent' as const,
+        ...(aboveWeight === undefined ? {} : { aboveWeight }),
+      };
+      const study = await runTpeStudy(20, { space: mixedSpace, objective: mixedObjective, tpe });
+      const replay = await replaySuggestions(study, { every: 10 });
+      expect(replay.snapshots.every((snapshot) => snapshot.reproduced)).toBe(true);
+      const chart = pageCharts(await buildReport(study, { every: 10 })).find((c) => c.id === 'density-x');
+      return JSON.stringify(chart);
+    };
+    const byDefault = await spec()();
+    expect(byDefault).toContain('datum.l - 0.65 * datum.g');
+    expect(byDefault).toContain('log l(x) − 0.65·log g(x)');
+    expect(byDefault).toContain('the score log l − 0.65·log g (black)');
+    const classic = await spec(1)();
+    expect(classic).toContain('datum.l - 1 * datum.g');
+    expect(classic).toContain('log l(x) − log g(x)');
+    expect(classic).toContain('their difference (black)');
+  });
+
   it('replays with TPE defaults, and says so, when the study used another suggester', async () => {
     const study = await runTpeStudy(30, { tpe: { startupTrials: 5 } });
     const replay = await replaySuggestions({ ...study, suggester: { use: 'random' } });

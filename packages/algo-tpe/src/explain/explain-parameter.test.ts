@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { expectClose, vectors } from '../math/fixtures/vectors.js';
+import type { TpeOptions } from '../options.js';
 import { explainParameter } from './explain-parameter.js';
 
 const e2e = vectors.hyperopt_end_to_end_uniform;
 const xs: number[] = e2e.xs;
 const best = 4; // 0.55, the one below point (tpe-spec §8)
 
-describe('explainParameter', () => {
-  const explanation = explainParameter({
+/** The vectors' end-to-end case: one below point, the rest above, hyperopt's injected candidates. */
+const explainWith = (options: TpeOptions) =>
+  explainParameter({
     name: 'x',
     distribution: { kind: 'uniform', low: -2, high: 2 },
     below: { values: Float64Array.of(xs[best] as number), numbers: Int32Array.of(best) },
@@ -16,14 +18,36 @@ describe('explainParameter', () => {
       numbers: Int32Array.from(xs.flatMap((_, i) => (i === best ? [] : [i]))),
     },
     candidates: e2e.candidates,
-    options: { compat: 'hyperopt' },
+    options,
   });
+
+describe('explainParameter', () => {
+  const explanation = explainWith({ compat: 'hyperopt' });
 
   it("scores hyperopt's injected candidates exactly and names the winner (index 18)", () => {
     expectClose(explanation.candidates.logL, e2e.log_l);
     expectClose(explanation.candidates.logG, e2e.log_g);
     expectClose(explanation.candidates.score, e2e.score, 1e-8);
     expect(explanation.winner).toEqual({ index: 18, value: e2e.chosen, score: explanation.candidates.score[18] });
+  });
+
+  it('scores log l − w · log g with the aboveWeight option; the densities stay the same', () => {
+    const weighted = (aboveWeight: number) => explainWith({ compat: 'hyperopt', aboveWeight });
+    for (const w of [0, 0.5]) {
+      const { candidates, winner } = weighted(w);
+      expectClose(candidates.logL, e2e.log_l);
+      expectClose(candidates.logG, e2e.log_g);
+      expectClose(
+        candidates.score,
+        e2e.log_l.map((l: number, i: number) => l - w * (e2e.log_g[i] as number)),
+        1e-8,
+      );
+      expect(winner.score).toBe(Math.max(...candidates.score));
+    }
+    // With w = 0 the candidate most like the good trial wins, not the one the ratio picks (index 18).
+    const nearest = weighted(0).winner;
+    expect(nearest.index).toBe(e2e.log_l.indexOf(Math.max(...e2e.log_l)));
+    expect(nearest.index).not.toBe(18);
   });
 
   it('reports the split and the mixture components of l and g', () => {

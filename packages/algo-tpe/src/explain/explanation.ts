@@ -9,7 +9,10 @@ export interface DensityCurve {
   readonly logG: readonly number[];
 }
 
-/** How TPE decided one parameter: enough to draw l (green), g (red), log l − log g (black) and the pick. */
+/**
+ * How TPE decided one parameter: enough to draw l (green), g (red), the score log l − w · log g (black; w
+ * is the explanation's `aboveWeight`) and the pick.
+ */
 export interface ParamExplanation {
   readonly name: string;
   readonly kind: DistributionKind;
@@ -41,6 +44,8 @@ export interface TpeExplanation {
   /** Observed trials (what γ and the start-up phase count). */
   readonly observed: number;
   readonly startupTrials: number;
+  /** w in the score log l − w · log g that picked among the candidates (1 = the ratio l/g). */
+  readonly aboveWeight: number;
   /** The global split: size and trial numbers of the below set (empty during start-up). */
   readonly nBelow: number;
   readonly below: readonly number[];

@@ -9,4 +9,10 @@ describe('scoring', () => {
     expect(argmax([Number.NaN, 2, Number.NaN, 3])).toBe(3);
     expect(argmax([])).toBe(-1);
   });
+
+  it('weighs log g by w: log l − w · log g (w = 1 by default, 0 keeps log l alone)', () => {
+    expect(Array.from(scoreCandidates([-1, -2], [-2, -4], 0.5))).toEqual([0, 0]);
+    expect(Array.from(scoreCandidates([-1, -2], [-2, -4], 0))).toEqual([-1, -2]);
+    expect(Array.from(scoreCandidates([-1, -2], [-2, -4]))).toEqual([1, 2]);
+  });
 });

@@ -1,7 +1,11 @@
-/** The TPE acquisition: log l(x) − log g(x) per candidate (the log of the EI-proportional ratio l/g). */
-export const scoreCandidates = (logL: ArrayLike<number>, logG: ArrayLike<number>): Float64Array => {
+/**
+ * The TPE acquisition per candidate: log l(x) − w · log g(x), the log of l/g^w. With w = 1 (hyperopt,
+ * Optuna) it is the log of the EI-proportional ratio l/g; w < 1 penalises well-sampled regions less (more
+ * exploitation), w > 1 more.
+ */
+export const scoreCandidates = (logL: ArrayLike<number>, logG: ArrayLike<number>, aboveWeight = 1): Float64Array => {
   const scores = new Float64Array(logL.length);
-  for (let i = 0; i < scores.length; i++) scores[i] = (logL[i] as number) - (logG[i] as number);
+  for (let i = 0; i < scores.length; i++) scores[i] = (logL[i] as number) - aboveWeight * (logG[i] as number);
   return scores;
 };
 

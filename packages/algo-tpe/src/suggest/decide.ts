@@ -22,11 +22,11 @@ export interface Decision {
 export const scoreModelCandidates = (model: Model, candidates: readonly Float64Array[], exact = false): Decision => {
   const logL = model.below.logPdf(candidates, exact);
   const logG = model.above.logPdf(candidates, exact);
-  const scores = scoreCandidates(logL, logG);
+  const scores = scoreCandidates(logL, logG, model.aboveWeight);
   const index = Math.max(0, argmax(scores));
   return { candidates, logL, logG, scores, index, values: candidates.map((column) => column[index] as number) };
 };
 
-/** A full TPE step: `count` candidates drawn from l(x), then the argmax of log l − log g. */
+/** A full TPE step: `count` candidates drawn from l(x), then the argmax of log l − w · log g. */
 export const decide = (model: Model, rng: Rng, count: number, exact = false): Decision =>
   scoreModelCandidates(model, model.below.sample(rng, count), exact);

@@ -23,6 +23,8 @@ export interface Model {
   readonly below: Density;
   /** g(x), from the above (other) trials. */
   readonly above: Density;
+  /** w in the score log l − w · log g (the `aboveWeight` setting). */
+  readonly aboveWeight: number;
 }
 
 /** The caches of the incremental backends, keyed by history column (a new column after a history reset). */
@@ -70,6 +72,7 @@ export const buildParamModel = (
     encodings,
     below: buildDensity(family, encodings, [below], settings),
     above: buildDensity(family, encodings, [above], settings),
+    aboveWeight: settings.aboveWeight,
   };
 };
 
@@ -141,7 +144,7 @@ export const paramModel = (
     const family = familyOf(settings);
     const encodings = [encodingOf(family, param.distribution)];
     const below = buildDensity(family, encodings, [belowObservations(history, split, param.name)], settings);
-    return { params: [param], encodings, below, above };
+    return { params: [param], encodings, below, above, aboveWeight: settings.aboveWeight };
   }
   const observations = paramObservations(history, split, param.name);
   return buildParamModel(param, observations.below, observations.above, settings);
@@ -204,6 +207,7 @@ export const groupModel = (
     encodings,
     below: buildDensity(family, encodings, groupColumns(history, group, split.below), settings),
     above: above ?? slow(),
+    aboveWeight: settings.aboveWeight,
   };
 };
 

@@ -97,6 +97,7 @@ export const beginTpeTrial = async (
     compat: settings.compat,
     trialNumber: context.trialNumber,
     startupTrials: settings.startupTrials,
+    aboveWeight: settings.aboveWeight,
     observed,
   } as const;
   if (observed < settings.startupTrials) {

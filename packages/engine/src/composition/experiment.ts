@@ -155,7 +155,6 @@ export const runLoadedExperiment = async (
   experiment: LoadedExperiment,
   { started, ...controls }: RunControls = {},
 ): Promise<RunResult> => {
-  const { config } = experiment;
   const scope = started?.scope ?? (await openStudyScope(experiment));
   // Plugins that wait (a store waiting for a lock) see Ctrl-C through the `stopping` service.
   const unfollow = scope.followStops(controls);

@@ -31,6 +31,12 @@ export const SERIES = {
 /** The colour scale for {@link SERIES}: green, red, black. */
 export const SERIES_COLORS = { domain: Object.values(SERIES), range: ['#2ca02c', '#d62728', '#000000'] };
 
+/** The black series when TPE scored log l − w · log g: its label and colour scale (w = 1: {@link SERIES}). */
+export const scoreSeries = (aboveWeight: number) => {
+  const label = aboveWeight === 1 ? SERIES.difference : `log l(x) − ${aboveWeight}·log g(x)`;
+  return { label, colors: { domain: [SERIES.below, SERIES.above, label], range: SERIES_COLORS.range } };
+};
+
 /** Common top-level settings of every spec (no `$schema` fetch; the page never goes online). */
 export const base = (title: string): Record<string, unknown> => ({
   $schema: 'https://vega.github.io/schema/vega-lite/v6.json',

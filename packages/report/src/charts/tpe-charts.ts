@@ -3,7 +3,7 @@ import type { ContourSegment } from '../contour.js';
 import type { ReplaySnapshot } from '../replay.js';
 import type { TrialPoint } from '../trial-points.js';
 import type { Chart } from '../types.js';
-import { base, chartId, optionLabel, paramScale, SERIES, SERIES_COLORS, sig } from './common.js';
+import { base, chartId, optionLabel, paramScale, SERIES, scoreSeries, sig } from './common.js';
 
 /** A contour under the trials: its segments and levels, or nothing when no function was given. */
 export interface PairContour {
@@ -114,8 +114,8 @@ const finite = (v: number | null | undefined): v is number => typeof v === 'numb
 
 /**
  * The seed's second figure for one numeric parameter: per replayed snapshot (a row per "after k trials"),
- * log l(x) green, log g(x) red and log l − log g black over the parameter's range, and a vertical line
- * at the value TPE chose.
+ * log l(x) green, log g(x) red and the score log l − w · log g black over the parameter's range (w: the
+ * study's `aboveWeight`), and a vertical line at the value TPE chose.
  */
 export const densityChart = (param: ParamNode, snapshots: readonly ReplaySnapshot[]): Chart | undefined => {
   // Compact rows (a: snapshot, x, l = log l, g = log g; w: the chosen value); the spec folds them into curves.
@@ -134,11 +134,14 @@ export const densityChart = (param: ParamNode, snapshots: readonly ReplaySnapsho
   }
   if (shown === 0) return undefined;
   const x = { field: 'x', type: 'quantitative', title: param.name, scale: paramScale(param.distribution) };
-  const label = `datum.key === 'l' ? '${SERIES.below}' : datum.key === 'g' ? '${SERIES.above}' : '${SERIES.difference}'`;
+  const weight = snapshots[0]?.explanation.aboveWeight ?? 1;
+  const score = scoreSeries(weight);
+  const label = `datum.key === 'l' ? '${SERIES.below}' : datum.key === 'g' ? '${SERIES.above}' : '${score.label}'`;
+  const difference = weight === 1 ? 'their difference' : `the score log l − ${weight}·log g`;
   return {
     id: chartId('density', param.name),
     title: `What TPE saw: ${param.name}`,
-    description: `After every few trials: log l(${param.name}) over the good trials (green), log g(${param.name}) over the rest (red), their difference (black), and the value TPE chose (vertical line: the largest difference among the candidates drawn from l).${joint ? ' Decided jointly (multivariate TPE): the curves are slices of the joint l and g along this parameter, the others fixed at the chosen point.' : ''}`,
+    description: `After every few trials: log l(${param.name}) over the good trials (green), log g(${param.name}) over the rest (red), ${difference} (black), and the value TPE chose (vertical line: the largest ${weight === 1 ? 'difference' : 'score'} among the candidates drawn from l).${joint ? ' Decided jointly (multivariate TPE): the curves are slices of the joint l and g along this parameter, the others fixed at the chosen point.' : ''}`,
     spec: {
       ...base(`What TPE saw: ${param.name}`),
       data: { values: rows },
@@ -152,7 +155,7 @@ export const densityChart = (param: ParamNode, snapshots: readonly ReplaySnapsho
           {
             transform: [
               { filter: '!isValid(datum.w)' },
-              { calculate: 'isValid(datum.l) && isValid(datum.g) ? datum.l - datum.g : null', as: 'd' },
+              { calculate: `isValid(datum.l) && isValid(datum.g) ? datum.l - ${weight} * datum.g : null`, as: 'd' },
               { fold: ['l', 'g', 'd'] },
               { filter: 'isValid(datum.value)' },
               { calculate: label, as: 'series' },
@@ -161,7 +164,7 @@ export const densityChart = (param: ParamNode, snapshots: readonly ReplaySnapsho
             encoding: {
               x,
               y: { field: 'value', type: 'quantitative', title: 'log density', scale: { zero: false } },
-              color: { field: 'series', type: 'nominal', scale: SERIES_COLORS, title: null, legend: { orient: 'top' } },
+              color: { field: 'series', type: 'nominal', scale: score.colors, title: null, legend: { orient: 'top' } },
             },
           },
           {

@@ -1,6 +1,6 @@
 import type { Distribution } from '@parzen/engine/plugin';
 import { linearForgettingWeight } from '../../math/linear-forgetting.js';
-import { normalise, sortedOrder } from '../../math/mixture.js';
+import { normalise } from '../../math/mixture.js';
 import {
   type CategoricalEncoding,
   categoricalOptions,

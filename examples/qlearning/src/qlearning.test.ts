@@ -106,7 +106,7 @@ describe('tuning it with the parzen CLI', () => {
     expect(run.last.best.loss).toBeLessThan(0);
   });
 
-  it('compare.json expands to random, TPE and joint TPE over ten seeds', async () => {
+  it('compare.json expands to random, univariate TPE and the default TPE over ten seeds', async () => {
     const check = await parzen('validate', join(example, 'compare.json'), '--json');
     expect(check.code).toBe(0);
     const studies = (check.last.valid as { studies: string[] }[])[0]?.studies;

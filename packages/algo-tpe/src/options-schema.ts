@@ -116,11 +116,13 @@ export const tpeOptionsSchema: Readonly<Record<string, unknown>> = {
     },
     ...PROFILE_FIELDS,
     pruned: {
-      enum: ['rank', 'ignore'],
+      enum: ['rank', 'impute', 'ignore'],
       default: 'rank',
       description:
         'Pruned trials: rank (observed, after the complete trials: deepest last step first, then the value ' +
-        "reported there, as Optuna's TPE) or ignore (left out of the split and the densities).",
+        "reported there, as Optuna's TPE), impute (observed, ranked among the complete trials at an estimated loss: " +
+        'the value at the last step plus the median of (loss − value at that step) over the complete trials) or ' +
+        'ignore (left out of the split and the densities).',
     },
     explain: {
       type: 'boolean',

@@ -79,5 +79,7 @@ describe('tpe options', () => {
     expect(validate({ nCandidates: 3 }).errors).toContain(' additionalProperties');
     expect(validate({ constantLiar: 'lie' }).errors).toContain('/constantLiar anyOf');
     expect(validate({ multivariate: true }).errors).toContain(' additionalProperties');
+    expect(validate({ pruned: 'drop' }).errors).toContain('/pruned enum');
+    expect(validate({ pruned: 'impute' }).ok).toBe(true);
   });
 });

@@ -38,9 +38,12 @@ export type TpeGrouping = 'independent' | 'joint' | 'groups';
 
 /**
  * What pruned trials are: `rank` = observed, ranked after the complete trials by their last step (deepest
- * first) and then the value reported there, as Optuna's TPE; `ignore` = left out entirely.
+ * first) and then the value reported there, as Optuna's TPE; `impute` = observed, ranked among the complete
+ * trials at an estimated loss (the value at the last step plus the median, over the complete trials that
+ * reported that step, of their loss minus their value there), ranked as `rank` while fewer than 3 complete
+ * trials reported that step; `ignore` = left out entirely.
  */
-export type PrunedTrialPolicy = 'rank' | 'ignore';
+export type PrunedTrialPolicy = 'rank' | 'impute' | 'ignore';
 
 /** The start-up sampler: `random` draws every active parameter from its prior (random search). */
 export type StartupSamplerName = 'random' | 'quasi-random';

@@ -36,7 +36,7 @@ export const explainJoint = async (input: ExplainSuggestionInput): Promise<Joint
   const settings = resolveTpeSettings(input.options);
   if (settings.grouping === 'independent') return undefined;
   const history = new TrialHistory();
-  history.sync('explain', input.direction ?? 'minimize', input.trials, [], settings.pruned === 'ignore');
+  history.sync('explain', input.direction ?? 'minimize', input.trials, [], settings.pruned);
   if (observedCount(history, settings) < settings.startupTrials) return undefined;
   const groups = jointGroups(settings.grouping, history, input.space.params);
   if (groups.length === 0) return undefined;

@@ -1,6 +1,7 @@
 import { createMemoryStore, type EngineEvent, type Reporter, type Trial } from '@parzen/engine';
 import { compileSpace, createFunctionObjective, createRng, runStudy } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
+import { curveTrial } from '../history/fixtures.js';
 import { vectors } from '../math/fixtures/vectors.js';
 import { createTpeSuggester } from '../tpe-suggester.js';
 import { explainSuggestion } from './explain-suggestion.js';
@@ -136,5 +137,29 @@ describe('explaining a group decided jointly (the default grouping)', () => {
     const mass = x.grid.logL.reduce((sum, v) => sum + Math.exp(v) * step, 0);
     expect(mass).toBeGreaterThan(0.95);
     expect(mass).toBeLessThan(1.05);
+  });
+});
+
+describe('pruned trials in a suggestion', () => {
+  // Three complete trials (offset at step 1: −3), and #3 pruned at step 1 while doing better than all.
+  const study = [
+    curveTrial(0, 'complete', [10, 8, 5], 0),
+    curveTrial(1, 'complete', [12, 9, 6], 0.1),
+    curveTrial(2, 'complete', [14, 10, 7], 0.2),
+    curveTrial(3, 'pruned', [11, 7], 0.3),
+  ];
+  const below = async (pruned: 'rank' | 'impute') =>
+    (
+      await explainSuggestion({
+        space: compileSpace({ x: { type: 'uniform', low: 0, high: 1 } }),
+        trials: study,
+        rng: createRng('pruned'),
+        options: { startupTrials: 0, gamma: 0.25, pruned },
+      })
+    ).explanation.below;
+
+  it('the best complete trial is the good one under Optuna’s ranking; the pruned one at its estimate', async () => {
+    expect(await below('rank')).toEqual([0]);
+    expect(await below('impute')).toEqual([3]);
   });
 });

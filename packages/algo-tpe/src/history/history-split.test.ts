@@ -3,6 +3,7 @@ import type { Trial } from '@parzen/engine';
 import { describe, expect, it } from 'vitest';
 import { vectors } from '../math/fixtures/vectors.js';
 import { resolveTpeSettings } from '../options.js';
+import { curveTrial } from './fixtures.js';
 import { observedCount, splitHistory } from './history-split.js';
 import { paramObservations } from './observations.js';
 import { TrialHistory } from './trial-history.js';
@@ -189,9 +190,34 @@ describe('pruned trials', () => {
     expect(splitHistory(history(study, 'maximize'), settings).below).toEqual([0, 1, 4]);
   });
 
+  it('`pruned: "impute"` ranks them among the complete trials at the value reached plus the median offset there', () => {
+    // Offsets (loss − value) at step 1: −3, −3, −3 (median −3); at step 0: −5, −6, −7 (median −6).
+    const study = [
+      curveTrial(0, 'complete', [10, 8, 5]),
+      curveTrial(1, 'complete', [12, 9, 6]),
+      curveTrial(2, 'complete', [14, 10, 7]),
+      curveTrial(3, 'pruned', [11, 7]), // estimated 7 − 3 = 4: better than every complete trial
+      curveTrial(4, 'pruned', [20]), // estimated 20 − 6 = 14: worse than every complete trial
+      curveTrial(5, 'pruned', [9, 9, 9, 9]), // no complete trial reported step 3: no estimate, ranked last
+    ];
+    const impute = (trials: Trial[], gamma: number) => {
+      const h = new TrialHistory();
+      h.sync('s', 'minimize', trials, [], 'impute');
+      return splitHistory(h, { ...optuna, pruned: 'impute' as const, gamma }).below;
+    };
+    expect(impute(study, 0.5)).toEqual([0, 1, 3]); // 3 below: #3 (4), #0 (5), #1 (6)
+    expect(splitHistory(history(study), { ...optuna, gamma: 0.5 }).below).toEqual([0, 1, 2]);
+    expect(impute(study, 0.8)).toEqual([0, 1, 2, 3, 4]); // 5 below: …, #2 (7), #4 (14); #5 last
+    // Optuna's ranking takes the deepest pruned trial (#5, step 3) first.
+    expect(splitHistory(history(study), { ...optuna, gamma: 0.8 }).below).toEqual([0, 1, 2, 3, 5]);
+    // With fewer than 3 complete trials at a step, nothing is estimated: Optuna's ranking.
+    const few = study.filter((trial) => trial.number !== 2);
+    expect(impute(few, 0.6)).toEqual(splitHistory(history(few), { ...optuna, gamma: 0.6 }).below);
+  });
+
   it('`pruned: "ignore"` leaves them out of n, the below set and the above set', () => {
     const h = new TrialHistory();
-    h.sync('s', 'minimize', trials, [], true);
+    h.sync('s', 'minimize', trials, [], 'ignore');
     const settings = { ...optuna, pruned: 'ignore' as const, gamma: 0.75 };
     expect(observedCount(h, settings)).toBe(5);
     const split = splitHistory(h, settings);

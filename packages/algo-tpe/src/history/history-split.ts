@@ -3,7 +3,8 @@ import { hyperoptBelowCount, optunaBelowCount } from '../math/split.js';
 import type { ConstantLiar, TpeSettings } from '../options.js';
 import type { TrialHistory } from './trial-history.js';
 
-type SplitSettings = Pick<TpeSettings, 'failed' | 'constantLiar' | 'gamma' | 'split' | 'maxBelow'>;
+type SplitSettings = Pick<TpeSettings, 'failed' | 'constantLiar' | 'gamma' | 'split' | 'maxBelow'> &
+  Partial<Pick<TpeSettings, 'pruned'>>;
 
 /** The split of a history for one suggestion (tpe-spec 3.2–3.3 and 4.2). */
 export interface HistorySplit {
@@ -54,18 +55,25 @@ export const lieLoss = (history: TrialHistory, lie: ConstantLiar): number | unde
   return finite === 0 ? undefined : total / finite;
 };
 
+/** Trials taken for the below set with the loss they were ranked at, in order. */
+interface Ranked {
+  readonly losses: number[];
+  readonly numbers: number[];
+}
+
 /**
  * The first `count` complete trials by loss (stable by number), with the running trials merged in at
  * the lied loss when the lie is finite (ties: smaller number first).
  */
-const takeComplete = (history: TrialHistory, count: number, lied: number | undefined, into: number[]): void => {
+const takeComplete = (history: TrialHistory, count: number, lied: number | undefined): Ranked => {
   const { complete } = history;
   const size = complete.size;
   const keys = complete.keys;
   const tags = complete.tags;
   const running = lied === undefined ? [] : history.running;
+  const taken: Ranked = { losses: [], numbers: [] };
   let r = 0;
-  for (let i = 0; (i < size || r < running.length) && into.length < count; ) {
+  for (let i = 0; (i < size || r < running.length) && taken.numbers.length < count; ) {
     const other = running[r];
     const takeRunning =
       other !== undefined &&
@@ -73,18 +81,57 @@ const takeComplete = (history: TrialHistory, count: number, lied: number | undef
         (lied as number) < (keys[i] as number) ||
         ((lied as number) === keys[i] && other.number < (tags[i] as number)));
     if (takeRunning) {
-      into.push(other.number);
+      taken.losses.push(lied as number);
+      taken.numbers.push(other.number);
       r++;
     } else {
-      into.push(tags[i] as number);
+      taken.losses.push(keys[i] as number);
+      taken.numbers.push(tags[i] as number);
       i++;
     }
   }
+  return taken;
+};
+
+/**
+ * The pruned trials in the order they join the below set. `rank`: Optuna's order, after every complete
+ * trial. `impute`: those whose loss can be estimated (value at the last step plus the median offset of
+ * the complete trials there) merged with the complete ones by loss (ties: complete first, then number),
+ * the rest after them in Optuna's order. Returns the below set's first `count` numbers.
+ */
+const takeWithPruned = (history: TrialHistory, complete: Ranked, count: number, impute: boolean): number[] => {
+  const pruned = history.pruned;
+  const estimated: { loss: number; number: number }[] = [];
+  const rest: number[] = [];
+  for (let i = 0; i < pruned.size; i++) {
+    const number = pruned.tags[i] as number;
+    const report = impute ? pruned.lastReport(i) : undefined;
+    const offset = report === undefined ? undefined : history.medianOffset(report.step);
+    if (report === undefined || offset === undefined || !Number.isFinite(report.loss + offset)) rest.push(number);
+    else estimated.push({ loss: report.loss + offset, number });
+  }
+  estimated.sort((a, b) => a.loss - b.loss || a.number - b.number);
+  const below: number[] = [];
+  let c = 0;
+  let e = 0;
+  while (below.length < count && (c < complete.numbers.length || e < estimated.length)) {
+    const next = estimated[e];
+    if (next !== undefined && (c >= complete.numbers.length || next.loss < (complete.losses[c] as number))) {
+      below.push(next.number);
+      e++;
+    } else {
+      below.push(complete.numbers[c] as number);
+      c++;
+    }
+  }
+  for (let i = 0; i < rest.length && below.length < count; i++) below.push(rest[i] as number);
+  return below;
 };
 
 /**
  * Splits the history: complete trials by loss (stable by number; running trials among them at a finite
- * lie), then pruned ones (deepest last step first, then the value there: Optuna's ranking), then the trials that count as +∞ (failed under `failed: "worst"`, running under
+ * lie), then pruned ones (deepest last step first, then the value there: Optuna's ranking; under
+ * `pruned: "impute"` those with an estimated loss are ranked among the complete ones by it), then the trials that count as +∞ (failed under `failed: "worst"`, running under
  * the `infinite` lie, by number) fill the below set; everything else, plus running trials under the
  * `worst` lie, is above.
  */
@@ -99,10 +146,7 @@ export const splitHistory = (history: TrialHistory, settings: SplitSettings): Hi
     ...(settings.failed === 'worst' ? history.failed : []),
     ...(infiniteRunning ? history.running : []),
   ].sort((a, b) => a.number - b.number);
-  const below: number[] = [];
-  takeComplete(history, nBelow, lied, below);
-  const pruned = history.pruned;
-  for (let i = 0; i < pruned.size && below.length < nBelow; i++) below.push(pruned.tags[i] as number);
+  const below = takeWithPruned(history, takeComplete(history, nBelow, lied), nBelow, settings.pruned === 'impute');
   for (const trial of worst) if (below.length < nBelow) below.push(trial.number);
   below.sort((a, b) => a - b);
   const isBelow = new Uint8Array(history.numberLimit + 1);

@@ -39,6 +39,13 @@ export class PrunedRanking {
     return this.numbers;
   }
 
+  /** Entry i's last reported step and the loss there (to minimise), undefined when it reported nothing. */
+  lastReport(i: number): { readonly step: number; readonly loss: number } | undefined {
+    this.flush();
+    const entry = this.ranked[i];
+    return entry === undefined || entry.first > 0 ? undefined : { step: -entry.first, loss: entry.second };
+  }
+
   /** Queues a pruned trial. */
   insert(trial: Trial, direction: Direction): void {
     this.pending.push(rankOf(trial, direction));

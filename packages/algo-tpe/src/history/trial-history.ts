@@ -1,4 +1,5 @@
 import { type Direction, lossToMinimize, type Trial } from '@parzen/engine/plugin';
+import type { PrunedTrialPolicy } from '../options.js';
 import { ParamColumn } from './param-column.js';
 import { PrunedRanking } from './pruned-ranking.js';
 import { SortedPairs } from './sorted-pairs.js';
@@ -7,6 +8,9 @@ const UNKNOWN = 0;
 const COMPLETE = 1;
 const FAILED = 2;
 const PRUNED = 3;
+
+/** Complete trials that must have reported a step before a pruned trial's loss is estimated from it. */
+const MIN_OFFSETS = 3;
 
 const codeOf = (trial: Trial): number =>
   trial.state === 'complete'
@@ -43,23 +47,28 @@ export class TrialHistory {
   numberLimit = 0;
   readonly columns = new Map<string, ParamColumn>();
 
-  /** Whether pruned trials are left out (the `pruned: "ignore"` option). */
-  private ignorePruned = false;
+  /** What pruned trials are (the `pruned` option). */
+  private prunedPolicy: PrunedTrialPolicy = 'rank';
+  /**
+   * With `pruned: "impute"`: per step, (loss − value reported at that step, number) of every complete trial
+   * that reported the step (both to minimise).
+   */
+  readonly stepOffsets = new Map<number, SortedPairs>();
 
   /**
    * Brings the history up to date with `trials` (a study's other trials, ordered by number; running ones
    * may be among them) and `running` (running trials, ordered by number), without merging the two lists.
-   * With `ignorePruned`, pruned trials are left out as if they did not exist.
+   * With `pruned: "ignore"`, pruned trials are left out as if they did not exist.
    */
   sync(
     study: string,
     direction: Direction,
     trials: readonly Trial[],
     running: readonly Trial[] = [],
-    ignorePruned = false,
+    pruned: PrunedTrialPolicy = 'rank',
   ): void {
-    if (study !== this.study || direction !== this.direction || ignorePruned !== this.ignorePruned) {
-      this.ignorePruned = ignorePruned;
+    if (study !== this.study || direction !== this.direction || pruned !== this.prunedPolicy) {
+      this.prunedPolicy = pruned;
       this.reset(study, direction);
     }
     if (!this.tryExtend(trials, running)) {
@@ -113,7 +122,7 @@ export class TrialHistory {
         running.push(trial);
         continue;
       }
-      if (code === PRUNED && this.ignorePruned) continue;
+      if (code === PRUNED && this.prunedPolicy === 'ignore') continue;
       seenFinished++;
       if (number >= this.states.length) this.ensureCapacity(number);
       const known = this.states[number];
@@ -140,9 +149,35 @@ export class TrialHistory {
       this.failed.splice(at < 0 ? this.failed.length : at, 0, trial);
       return;
     }
-    if (code === COMPLETE) this.complete.insert(loss, trial.number);
-    else this.pruned.insert(trial, this.direction);
+    if (code === COMPLETE) {
+      this.complete.insert(loss, trial.number);
+      if (this.prunedPolicy === 'impute') this.addOffsets(trial, loss);
+    } else this.pruned.insert(trial, this.direction);
     for (const [name, value] of Object.entries(trial.internal)) this.column(name).insert(trial.number, value);
+  }
+
+  /** The median of (loss − value at `step`) over the complete trials that reported it; undefined under 3. */
+  medianOffset(step: number): number | undefined {
+    const offsets = this.stepOffsets.get(step);
+    const size = offsets?.size ?? 0;
+    if (offsets === undefined || size < MIN_OFFSETS) return undefined;
+    const keys = offsets.keys;
+    const middle = size >> 1;
+    return size % 2 === 1 ? (keys[middle] as number) : 0.5 * ((keys[middle - 1] as number) + (keys[middle] as number));
+  }
+
+  private addOffsets(trial: Trial, loss: number): void {
+    if (!Number.isFinite(loss)) return;
+    for (const point of trial.intermediate ?? []) {
+      const value = lossToMinimize(point.value, this.direction);
+      if (!Number.isFinite(value)) continue;
+      let offsets = this.stepOffsets.get(point.step);
+      if (offsets === undefined) {
+        offsets = new SortedPairs();
+        this.stepOffsets.set(point.step, offsets);
+      }
+      offsets.insert(loss - value, trial.number);
+    }
   }
 
   private ensureCapacity(number: number): void {
@@ -167,5 +202,6 @@ export class TrialHistory {
     this.pruned = new PrunedRanking();
     this.failed = [];
     this.columns.clear();
+    this.stepOffsets.clear();
   }
 }

@@ -90,7 +90,7 @@ export const beginTpeTrial = async (
   onExplanation?: (explanation: TpeExplanation) => void,
 ): Promise<TrialSampler> => {
   const { settings, history } = state;
-  history.sync(context.study, context.direction, context.history, context.running, settings.pruned === 'ignore');
+  history.sync(context.study, context.direction, context.history, context.running, settings.pruned);
   const observed = observedCount(history, settings);
   const base = {
     suggester: 'tpe',

@@ -165,6 +165,12 @@ const DEFAULT_ROWS: Readonly<Record<string, { pruner: () => Pruner | undefined; 
   hyperband: { pruner: () => createHyperbandPruner() },
   'median, warm-up 10 epochs': { pruner: () => createMedianPruner({ warmupSteps: 10 }) },
   'median, TPE ignores pruned trials': { pruner: () => createMedianPruner(), tpe: { pruned: 'ignore' } },
+  'median, TPE imputes pruned losses': { pruner: () => createMedianPruner(), tpe: { pruned: 'impute' } },
+  'successive-halving, TPE imputes pruned losses': {
+    pruner: () => createSuccessiveHalvingPruner(),
+    tpe: { pruned: 'impute' },
+  },
+  'hyperband, TPE imputes pruned losses': { pruner: () => createHyperbandPruner(), tpe: { pruned: 'impute' } },
 };
 
 /** The option grid: r (steps before the first rung) and η for successive halving and hyperband. */

@@ -23,6 +23,7 @@ export { normalCdf } from './math/normal.js';
 export {
   type ConstantLiar,
   type FailedTrialPolicy,
+  type PrunedTrialPolicy,
   resolveTpeSettings,
   type StartupSamplerName,
   TPE_PROFILES,

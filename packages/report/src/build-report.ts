@@ -1,6 +1,6 @@
 import { bestTrial } from '@parzen/engine';
 import { lossToMinimize, type ParamNode, type Trial, toExternalParams } from '@parzen/engine/plugin';
-import { numericParams } from './charts/common.js';
+import { numericParams, sig } from './charts/common.js';
 import {
   ecdfChart,
   historyChart,
@@ -74,8 +74,10 @@ const table = (study: ReportStudy, points: readonly TrialPoint[]): TrialTable =>
 };
 
 const replayText = (study: ReportStudy, replay: Replay): string[] => {
+  const weight = replay.snapshots[0]?.explanation.aboveWeight ?? 1;
+  const ratio = weight === 1 ? 'l(x)/g(x)' : `l(x)/g(x)^${sig(weight)} (the aboveWeight option)`;
   const text = [
-    'TPE splits the trials so far into good ones (the best few) and the rest, fits a density to each: l(x) to the good trials and g(x) to the rest, draws candidates from l(x) and keeps the one with the largest l(x)/g(x)^w (w: the aboveWeight option, 0.65 by default). The rows below replay that for the trials named on the left, from the stored trials alone.',
+    `TPE splits the trials so far into good ones (the best few) and the rest, fits a density to each: l(x) to the good trials and g(x) to the rest, draws candidates from l(x) and keeps the one with the largest ${ratio}. The rows below replay that for the trials named on the left, from the stored trials alone.`,
   ];
   if (!replay.sameSuggester) {
     text.push(
@@ -123,7 +125,7 @@ const contourFor = async (
 /**
  * Builds the report page of a study as plain data: optimization history, value distribution,
  * PED-ANOVA importance, the seed's figures (trials as numbers over the objective's contours; l, g and
- * their difference per parameter after every few trials, replayed from the stored trials), slice and
+ * the score log l − w·log g per parameter after every few trials, replayed from the stored trials), slice and
  * parallel-coordinate plots, the trial table and the best trial. Large studies are downsampled (the
  * page says how).
  */

@@ -61,17 +61,21 @@ describe('replaySuggestions', () => {
       const study = await runTpeStudy(20, { space: mixedSpace, objective: mixedObjective, tpe });
       const replay = await replaySuggestions(study, { every: 10 });
       expect(replay.snapshots.every((snapshot) => snapshot.reproduced)).toBe(true);
-      const chart = pageCharts(await buildReport(study, { every: 10 })).find((c) => c.id === 'density-x');
-      return JSON.stringify(chart);
+      const page = await buildReport(study, { every: 10 });
+      const chart = pageCharts(page).find((c) => c.id === 'density-x');
+      const text = page.sections.find((s) => s.id === 'tpe')?.text.join(' ');
+      return JSON.stringify(chart) + (text ?? '');
     };
     const byDefault = await spec()();
     expect(byDefault).toContain('datum.l - 0.65 * datum.g');
     expect(byDefault).toContain('log l(x) − 0.65·log g(x)');
     expect(byDefault).toContain('the score log l − 0.65·log g (black)');
+    expect(byDefault).toContain('the largest l(x)/g(x)^0.65 (the aboveWeight option)');
     const classic = await spec(1)();
     expect(classic).toContain('datum.l - 1 * datum.g');
     expect(classic).toContain('log l(x) − log g(x)');
     expect(classic).toContain('their difference (black)');
+    expect(classic).toContain('the largest l(x)/g(x). ');
   });
 
   it('replays with TPE defaults, and says so, when the study used another suggester', async () => {

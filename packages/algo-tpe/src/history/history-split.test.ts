@@ -200,10 +200,10 @@ describe('pruned trials', () => {
       curveTrial(4, 'pruned', [20]), // estimated 20 − 6 = 14: worse than every complete trial
       curveTrial(5, 'pruned', [9, 9, 9, 9]), // no complete trial reported step 3: no estimate, ranked last
     ];
-    const impute = (trials: Trial[], gamma: number) => {
+    const impute = (trials: Trial[], gamma: number, direction: 'minimize' | 'maximize' = 'minimize') => {
       const h = new TrialHistory();
-      h.sync('s', 'minimize', trials, [], 'impute');
-      return splitHistory(h, { ...optuna, pruned: 'impute' as const, gamma }).below;
+      h.sync('s', direction, trials, [], 'impute');
+      return splitHistory(h, { ...optuna, gamma }).below;
     };
     expect(impute(study, 0.5)).toEqual([0, 1, 3]); // 3 below: #3 (4), #0 (5), #1 (6)
     expect(splitHistory(history(study), { ...optuna, gamma: 0.5 }).below).toEqual([0, 1, 2]);
@@ -213,6 +213,36 @@ describe('pruned trials', () => {
     // With fewer than 3 complete trials at a step, nothing is estimated: Optuna's ranking.
     const few = study.filter((trial) => trial.number !== 2);
     expect(impute(few, 0.6)).toEqual(splitHistory(history(few), { ...optuna, gamma: 0.6 }).below);
+    // Maximizing the negated curves is the same study: the same below set.
+    const negated = study.map((trial) =>
+      curveTrial(
+        trial.number,
+        trial.state as 'complete' | 'pruned',
+        (trial.intermediate ?? []).map((point) => -point.value),
+      ),
+    );
+    expect(impute(negated, 0.5, 'maximize')).toEqual([0, 1, 3]);
+    expect(impute(negated, 0.8, 'maximize')).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('follows the policy it was last synced with: rank → impute rebuilds the curves, true means ignore', () => {
+    const study = [
+      curveTrial(0, 'complete', [10, 8, 5]),
+      curveTrial(1, 'complete', [12, 9, 6]),
+      curveTrial(2, 'complete', [14, 10, 7]),
+      curveTrial(3, 'pruned', [11, 7]),
+    ];
+    const h = new TrialHistory();
+    const settings = { ...optuna, gamma: 0.25 }; // n = 4: 1 below
+    h.sync('s', 'minimize', study, [], 'rank');
+    expect(splitHistory(h, settings).below).toEqual([0]);
+    h.sync('s', 'minimize', study, [], 'impute');
+    expect(h.prunedPolicy).toBe('impute');
+    expect(splitHistory(h, settings).below).toEqual([3]);
+    h.sync('s', 'minimize', study, [], true);
+    expect(h.prunedPolicy).toBe('ignore');
+    expect(observedCount(h, settings)).toBe(3);
+    expect(() => h.sync('s', 'minimize', study, [], 'drop' as never)).toThrow(/"rank", "impute" or "ignore"/);
   });
 
   it('`pruned: "ignore"` leaves them out of n, the below set and the above set', () => {

@@ -3,8 +3,7 @@ import { hyperoptBelowCount, optunaBelowCount } from '../math/split.js';
 import type { ConstantLiar, TpeSettings } from '../options.js';
 import type { TrialHistory } from './trial-history.js';
 
-type SplitSettings = Pick<TpeSettings, 'failed' | 'constantLiar' | 'gamma' | 'split' | 'maxBelow'> &
-  Partial<Pick<TpeSettings, 'pruned'>>;
+type SplitSettings = Pick<TpeSettings, 'failed' | 'constantLiar' | 'gamma' | 'split' | 'maxBelow'>;
 
 /** The split of a history for one suggestion (tpe-spec 3.2–3.3 and 4.2). */
 export interface HistorySplit {
@@ -94,18 +93,24 @@ const takeComplete = (history: TrialHistory, count: number, lied: number | undef
 };
 
 /**
- * The pruned trials in the order they join the below set. `rank`: Optuna's order, after every complete
- * trial. `impute`: those whose loss can be estimated (value at the last step plus the median offset of
+ * The below set: the complete trials taken, and the pruned trials in the order they join it, as the
+ * history's `pruned` policy says. `rank`: Optuna's order, after every complete trial. `impute`: those
+ * whose loss can be estimated (value at the last step plus the median offset of
  * the complete trials there) merged with the complete ones by loss (ties: complete first, then number),
  * the rest after them in Optuna's order. Returns the below set's first `count` numbers.
  */
-const takeWithPruned = (history: TrialHistory, complete: Ranked, count: number, impute: boolean): number[] => {
+const takeWithPruned = (history: TrialHistory, complete: Ranked, count: number): number[] => {
   const pruned = history.pruned;
+  if (history.prunedPolicy !== 'impute') {
+    const below = [...complete.numbers];
+    for (let i = 0; i < pruned.size && below.length < count; i++) below.push(pruned.tags[i] as number);
+    return below;
+  }
   const estimated: { loss: number; number: number }[] = [];
   const rest: number[] = [];
   for (let i = 0; i < pruned.size; i++) {
     const number = pruned.tags[i] as number;
-    const report = impute ? pruned.lastReport(i) : undefined;
+    const report = pruned.lastReport(i);
     const offset = report === undefined ? undefined : history.medianOffset(report.step);
     if (report === undefined || offset === undefined || !Number.isFinite(report.loss + offset)) rest.push(number);
     else estimated.push({ loss: report.loss + offset, number });
@@ -146,7 +151,7 @@ export const splitHistory = (history: TrialHistory, settings: SplitSettings): Hi
     ...(settings.failed === 'worst' ? history.failed : []),
     ...(infiniteRunning ? history.running : []),
   ].sort((a, b) => a.number - b.number);
-  const below = takeWithPruned(history, takeComplete(history, nBelow, lied), nBelow, settings.pruned === 'impute');
+  const below = takeWithPruned(history, takeComplete(history, nBelow, lied), nBelow);
   for (const trial of worst) if (below.length < nBelow) below.push(trial.number);
   below.sort((a, b) => a - b);
   const isBelow = new Uint8Array(history.numberLimit + 1);

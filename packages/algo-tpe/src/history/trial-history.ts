@@ -47,8 +47,7 @@ export class TrialHistory {
   numberLimit = 0;
   readonly columns = new Map<string, ParamColumn>();
 
-  /** What pruned trials are (the `pruned` option). */
-  private prunedPolicy: PrunedTrialPolicy = 'rank';
+  private policy: PrunedTrialPolicy = 'rank';
   /**
    * With `pruned: "impute"`: per step, (loss − value reported at that step, number) of every complete trial
    * that reported the step (both to minimise).
@@ -58,23 +57,33 @@ export class TrialHistory {
   /**
    * Brings the history up to date with `trials` (a study's other trials, ordered by number; running ones
    * may be among them) and `running` (running trials, ordered by number), without merging the two lists.
-   * With `pruned: "ignore"`, pruned trials are left out as if they did not exist.
+   * With `pruned: "ignore"` (or `true`, as before the policy had three values), pruned trials are left out
+   * as if they did not exist; with `"impute"`, the complete trials' learning curves are kept for the split.
    */
   sync(
     study: string,
     direction: Direction,
     trials: readonly Trial[],
     running: readonly Trial[] = [],
-    pruned: PrunedTrialPolicy = 'rank',
+    pruned: PrunedTrialPolicy | boolean = 'rank',
   ): void {
-    if (study !== this.study || direction !== this.direction || pruned !== this.prunedPolicy) {
-      this.prunedPolicy = pruned;
+    const policy = pruned === true ? 'ignore' : pruned === false ? 'rank' : pruned;
+    if (policy !== 'rank' && policy !== 'impute' && policy !== 'ignore') {
+      throw new TypeError(`TrialHistory.sync: pruned must be "rank", "impute" or "ignore", got ${String(pruned)}`);
+    }
+    if (study !== this.study || direction !== this.direction || policy !== this.policy) {
+      this.policy = policy;
       this.reset(study, direction);
     }
     if (!this.tryExtend(trials, running)) {
       this.reset(study, direction);
       this.tryExtend(trials, running);
     }
+  }
+
+  /** What pruned trials are, as last synced (the `pruned` option); the split follows it. */
+  get prunedPolicy(): PrunedTrialPolicy {
+    return this.policy;
   }
 
   /** The column of a parameter's finished values (empty when never seen). */
@@ -122,7 +131,7 @@ export class TrialHistory {
         running.push(trial);
         continue;
       }
-      if (code === PRUNED && this.prunedPolicy === 'ignore') continue;
+      if (code === PRUNED && this.policy === 'ignore') continue;
       seenFinished++;
       if (number >= this.states.length) this.ensureCapacity(number);
       const known = this.states[number];
@@ -151,7 +160,7 @@ export class TrialHistory {
     }
     if (code === COMPLETE) {
       this.complete.insert(loss, trial.number);
-      if (this.prunedPolicy === 'impute') this.addOffsets(trial, loss);
+      if (this.policy === 'impute') this.addOffsets(trial, loss);
     } else this.pruned.insert(trial, this.direction);
     for (const [name, value] of Object.entries(trial.internal)) this.column(name).insert(trial.number, value);
   }

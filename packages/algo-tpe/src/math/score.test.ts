@@ -13,6 +13,7 @@ describe('scoring', () => {
   it('weighs log g by w: log l − w · log g (w = 1 by default, 0 keeps log l alone)', () => {
     expect(Array.from(scoreCandidates([-1, -2], [-2, -4], 0.5))).toEqual([0, 0]);
     expect(Array.from(scoreCandidates([-1, -2], [-2, -4], 0))).toEqual([-1, -2]);
+    expect(Array.from(scoreCandidates([-1, -2], [Number.NEGATIVE_INFINITY, -4], 0))).toEqual([-1, -2]);
     expect(Array.from(scoreCandidates([-1, -2], [-2, -4]))).toEqual([1, 2]);
   });
 });

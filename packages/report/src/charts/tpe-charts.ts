@@ -134,7 +134,7 @@ export const densityChart = (param: ParamNode, snapshots: readonly ReplaySnapsho
   }
   if (shown === 0) return undefined;
   const x = { field: 'x', type: 'quantitative', title: param.name, scale: paramScale(param.distribution) };
-  const weight = snapshots[0]?.explanation.aboveWeight ?? 1;
+  const weight = sig(snapshots[0]?.explanation.aboveWeight ?? 1);
   const score = scoreSeries(weight);
   const label = `datum.key === 'l' ? '${SERIES.below}' : datum.key === 'g' ? '${SERIES.above}' : '${score.label}'`;
   const difference = weight === 1 ? 'their difference' : `the score log l − ${weight}·log g`;

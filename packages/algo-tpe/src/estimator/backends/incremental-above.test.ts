@@ -108,3 +108,62 @@ describe('incremental univariate above backend (sorted sum over the cached sorte
     },
   );
 });
+
+/** The rows as finished trials with 3-step learning curves, every third one pruned after 1 or 2 steps. */
+const prunedStudyOf = (rows: readonly (readonly [number, number, number])[]): Trial[] =>
+  rows.map(([x, u, y], number) => {
+    const internal = { x, lr: 10 ** (4 * u - 4), y };
+    const loss = x * x + y * y;
+    const curve = [loss + 2 + u, loss + 1 + x / 4, loss].map((value, step) => ({ step, value }));
+    const base = { study: 's', number, internal, startedAt: '', finishedAt: '' };
+    return number % 3 === 2
+      ? { ...base, state: 'pruned', intermediate: curve.slice(0, 1 + (number % 2)), loss: curve[number % 2]?.value }
+      : { ...base, state: 'complete', intermediate: curve, loss };
+  }) as Trial[];
+
+describe('the incremental above backends with pruned trials in the below set', () => {
+  test.prop(
+    [
+      fc.array(row, { minLength: 6, maxLength: 200 }),
+      fc.array(fc.nat({ max: 199 }), { maxLength: 3 }),
+      fc.constantFrom('rank', 'impute'),
+      fc.constantFrom('minimize', 'maximize'),
+      fc.array(row, { minLength: 1, maxLength: 6 }),
+    ],
+    { numRuns: 30 },
+  )(
+    'equal the reference estimator, joint and one parameter at a time, under both pruned policies',
+    (rows, cuts, pruned, direction, points) => {
+      const trials = prunedStudyOf(rows);
+      const xs = [
+        Float64Array.from(points, (p) => p[0]),
+        Float64Array.from(points, (p) => 10 ** (4 * p[1] - 4)),
+        Float64Array.from(points, (p) => Math.max(-3, Math.min(3, p[2]))),
+      ];
+      const close = (a: Float64Array, b: Float64Array) =>
+        b.forEach((value, i) => {
+          expect(Math.abs((a[i] as number) - value)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(value)));
+        });
+      for (const grouping of ['joint', 'independent'] as const) {
+        const settings = resolveTpeSettings({ grouping, pruned, gamma: 0.5 });
+        const history = new TrialHistory();
+        const caches = createModelCaches();
+        for (const cut of [...cuts.map((c) => Math.min(c, rows.length)).sort((a, b) => a - b), rows.length]) {
+          history.sync('s', direction, trials.slice(0, cut), [], pruned);
+          const split = splitHistory(history, settings);
+          if (grouping === 'joint') {
+            const fast = groupModel(history, split, space.params, settings, caches).above;
+            close(fast.logPdf(xs, true), groupModel(history, split, space.params, settings).above.logPdf(xs, true));
+            continue;
+          }
+          space.params.forEach((param, j) => {
+            const fast = paramModel(history, split, param, settings, caches).above;
+            const observations = paramObservations(history, split, param.name);
+            const slow = buildParamModel(param, observations.below, observations.above, settings).above;
+            close(fast.logPdf([xs[j] as Float64Array], true), slow.logPdf([xs[j] as Float64Array], true));
+          });
+        }
+      }
+    },
+  );
+});

@@ -19,13 +19,15 @@ describe('bench suite problems', () => {
     );
   });
 
-  it('split every family across train and heldout, add a fresh problem to every family after them, and the noisy problems really are noisy', () => {
+  it('split every family across train and heldout, add a fresh problem to every family after them, then the fresh2 ones, and the noisy problems really are noisy', () => {
     const definitions = suiteDefinitions();
     const firstFresh = definitions.findIndex((d) => d.half === 'fresh');
-    expect(firstFresh).toBe(32);
-    expect(definitions.slice(firstFresh).every((d) => d.half === 'fresh')).toBe(true);
+    const firstFresh2 = definitions.findIndex((d) => d.half === 'fresh2');
+    expect([firstFresh, firstFresh2]).toEqual([32, 42]);
+    expect(definitions.slice(firstFresh, firstFresh2).every((d) => d.half === 'fresh')).toBe(true);
+    expect(definitions.slice(firstFresh2).every((d) => d.half === 'fresh2')).toBe(true);
     for (const family of new Set(definitions.map((d) => d.family))) {
-      const halves = new Set(definitions.filter((d) => d.family === family).map((d) => d.half));
+      const halves = new Set(definitions.filter((d) => d.family === family && d.half !== 'fresh2').map((d) => d.half));
       expect([family, [...halves].sort()]).toEqual([family, ['fresh', 'heldout', 'train']]);
     }
     const noisy = definitions.filter((d) => d.noise !== undefined);

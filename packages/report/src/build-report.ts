@@ -1,6 +1,6 @@
 import { bestTrial } from '@parzen/engine';
 import { lossToMinimize, type ParamNode, type Trial, toExternalParams } from '@parzen/engine/plugin';
-import { numericParams, sig } from './charts/common.js';
+import { numericParams, replayedWeight } from './charts/common.js';
 import {
   ecdfChart,
   historyChart,
@@ -74,8 +74,8 @@ const table = (study: ReportStudy, points: readonly TrialPoint[]): TrialTable =>
 };
 
 const replayText = (study: ReportStudy, replay: Replay): string[] => {
-  const weight = replay.snapshots[0]?.explanation.aboveWeight ?? 1;
-  const ratio = weight === 1 ? 'l(x)/g(x)' : `l(x)/g(x)^${sig(weight)} (the aboveWeight option)`;
+  const weight = replayedWeight(replay.snapshots);
+  const ratio = weight === 1 ? 'l(x)/g(x)' : `l(x)/g(x)^${weight} (the aboveWeight option)`;
   const text = [
     `TPE splits the trials so far into good ones (the best few) and the rest, fits a density to each: l(x) to the good trials and g(x) to the rest, draws candidates from l(x) and keeps the one with the largest ${ratio}. The rows below replay that for the trials named on the left, from the stored trials alone.`,
   ];

@@ -106,14 +106,20 @@ const takeWithPruned = (history: TrialHistory, complete: Ranked, count: number):
     for (let i = 0; i < pruned.size && below.length < count; i++) below.push(pruned.tags[i] as number);
     return below;
   }
+  // When the complete trials fill the below set, only an estimate below the last one taken can enter it
+  // (ties go to the complete trial), and the pruned trials without an estimate are never reached.
+  const full = complete.numbers.length >= count;
+  const cutoff = full ? (complete.losses[count - 1] as number) : Number.POSITIVE_INFINITY;
   const estimated: { loss: number; number: number }[] = [];
   const rest: number[] = [];
   for (let i = 0; i < pruned.size; i++) {
     const number = pruned.tags[i] as number;
     const report = pruned.lastReport(i);
     const offset = report === undefined ? undefined : history.medianOffset(report.step);
-    if (report === undefined || offset === undefined || !Number.isFinite(report.loss + offset)) rest.push(number);
-    else estimated.push({ loss: report.loss + offset, number });
+    const loss = report === undefined || offset === undefined ? Number.NaN : report.loss + offset;
+    if (!Number.isFinite(loss)) {
+      if (!full) rest.push(number);
+    } else if (loss < cutoff) estimated.push({ loss, number });
   }
   estimated.sort((a, b) => a.loss - b.loss || a.number - b.number);
   const below: number[] = [];

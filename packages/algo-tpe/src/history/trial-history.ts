@@ -52,7 +52,7 @@ export class TrialHistory {
    * With `pruned: "impute"`: per step, (loss − value reported at that step, number) of every complete trial
    * that reported the step (both to minimise).
    */
-  readonly stepOffsets = new Map<number, SortedPairs>();
+  private readonly stepOffsets = new Map<number, SortedPairs>();
 
   /**
    * Brings the history up to date with `trials` (a study's other trials, ordered by number; running ones

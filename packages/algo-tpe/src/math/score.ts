@@ -6,7 +6,7 @@
 export const scoreCandidates = (logL: ArrayLike<number>, logG: ArrayLike<number>, aboveWeight = 1): Float64Array => {
   const scores = new Float64Array(logL.length);
   // w = 0 leaves g out entirely (0 · −∞ would be NaN where g vanishes).
-  if (aboveWeight === 0) scores.set(Array.from(logL));
+  if (aboveWeight === 0) scores.set(logL);
   else for (let i = 0; i < scores.length; i++) scores[i] = (logL[i] as number) - aboveWeight * (logG[i] as number);
   return scores;
 };

@@ -1,4 +1,5 @@
 import type { Distribution, ParamNode } from '@parzen/engine/plugin';
+import type { ReplaySnapshot } from '../replay.js';
 
 /** The x/y scale of a parameter: log for log kinds, and the distribution's range when it has one. */
 export const paramScale = (distribution: Distribution): Record<string, unknown> => {
@@ -30,6 +31,10 @@ export const SERIES = {
 } as const;
 /** The colour scale for {@link SERIES}: green, red, black. */
 export const SERIES_COLORS = { domain: Object.values(SERIES), range: ['#2ca02c', '#d62728', '#000000'] };
+
+/** w in the score log l − w · log g the replayed suggestions used (1 when there are none), rounded for labels. */
+export const replayedWeight = (snapshots: readonly ReplaySnapshot[]): number =>
+  sig(snapshots[0]?.explanation.aboveWeight ?? 1);
 
 /** The black series when TPE scored log l − w · log g: its label and colour scale (w = 1: {@link SERIES}). */
 export const scoreSeries = (aboveWeight: number) => {

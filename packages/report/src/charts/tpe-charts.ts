@@ -3,7 +3,7 @@ import type { ContourSegment } from '../contour.js';
 import type { ReplaySnapshot } from '../replay.js';
 import type { TrialPoint } from '../trial-points.js';
 import type { Chart } from '../types.js';
-import { base, chartId, optionLabel, paramScale, SERIES, scoreSeries, sig } from './common.js';
+import { base, chartId, optionLabel, paramScale, replayedWeight, SERIES, scoreSeries, sig } from './common.js';
 
 /** A contour under the trials: its segments and levels, or nothing when no function was given. */
 export interface PairContour {
@@ -134,7 +134,7 @@ export const densityChart = (param: ParamNode, snapshots: readonly ReplaySnapsho
   }
   if (shown === 0) return undefined;
   const x = { field: 'x', type: 'quantitative', title: param.name, scale: paramScale(param.distribution) };
-  const weight = sig(snapshots[0]?.explanation.aboveWeight ?? 1);
+  const weight = replayedWeight(snapshots);
   const score = scoreSeries(weight);
   const label = `datum.key === 'l' ? '${SERIES.below}' : datum.key === 'g' ? '${SERIES.above}' : '${score.label}'`;
   const difference = weight === 1 ? 'their difference' : `the score log l − ${weight}·log g`;

@@ -57,6 +57,8 @@ const PROFILES = {
   optuna5: { compat: 'optuna5' },
   'parzen-joint': { compat: 'parzen', grouping: 'joint' },
   'parzen-groups': { compat: 'parzen', grouping: 'groups' },
+  // The default without its repeat check (the control for what `avoidRepeats` costs).
+  'parzen-repeats-allowed': { compat: 'parzen', avoidRepeats: false },
 } as const satisfies Record<string, TpeOptions>;
 type Profile = keyof typeof PROFILES;
 const argument = (name: string): string | undefined => {

@@ -17,6 +17,12 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
       'w in the score log l(x) - w·log g(x) that picks among the candidates: 1 is the ratio l/g (hyperopt, optuna); ' +
       'below 1 penalises well-sampled regions less, so TPE refines its best regions more (parzen 0.65).',
   },
+  avoidRepeats: {
+    type: 'boolean',
+    description:
+      'Skip candidates that would repeat a finished or running trial exactly (only choices, integers and quantized ' +
+      'values can); when every candidate repeats one, up to three more batches are drawn (parzen true; hyperopt, optuna false).',
+  },
   gamma: {
     type: 'number',
     exclusiveMinimum: 0,

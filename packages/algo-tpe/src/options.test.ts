@@ -72,6 +72,15 @@ describe('tpe options', () => {
     expect(validate({ aboveWeight: -0.1 }).errors).toContain('/aboveWeight minimum');
   });
 
+  it('avoids repeats in the parzen profile only; the library profiles repeat as their libraries do', () => {
+    expect(resolveTpeSettings({}).avoidRepeats).toBe(true);
+    for (const compat of ['hyperopt', 'optuna', 'optuna5'] as const) {
+      expect(resolveTpeSettings({ compat }).avoidRepeats).toBe(false);
+    }
+    expect(resolveTpeSettings({ compat: 'optuna', avoidRepeats: true }).avoidRepeats).toBe(true);
+    expect(validate({ avoidRepeats: 'yes' }).errors).toContain('/avoidRepeats type');
+  });
+
   it('rejects bad options with their path', () => {
     expect(validate({ gamma: 0 }).errors).toContain('/gamma exclusiveMinimum');
     expect(validate({ compat: 'tpe' }).errors).toContain('/compat enum');

@@ -61,6 +61,13 @@ export interface TpeSettings {
    * Optuna); below 1 penalises well-sampled regions less, so TPE refines its best regions more.
    */
   readonly aboveWeight: number;
+  /**
+   * Whether a decision skips candidates that would repeat a tried trial (finished or running) exactly:
+   * the best-scoring candidate that makes a new assignment wins, and when every candidate repeats one,
+   * up to three more batches are drawn before a repeat is accepted. Only discrete choices (choices,
+   * integers, quantized values) can repeat, so continuous decisions are unchanged.
+   */
+  readonly avoidRepeats: boolean;
   readonly gamma: number;
   readonly split: TpeSplitRule;
   /** Cap on the below-set size. */
@@ -94,6 +101,7 @@ const OPTUNA: ProfileSettings = {
   startupTrials: 10,
   candidates: 24,
   aboveWeight: 1,
+  avoidRepeats: false,
   gamma: 0.1,
   split: 'linear',
   maxBelow: 25,
@@ -134,6 +142,7 @@ export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
     startupTrials: 20,
     candidates: 24,
     aboveWeight: 1,
+    avoidRepeats: false,
     gamma: 0.25,
     split: 'sqrt',
     maxBelow: 25,
@@ -152,6 +161,7 @@ export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
     startupTrials: 5,
     candidates: 24,
     aboveWeight: 0.65,
+    avoidRepeats: true,
     gamma: 0.15,
     split: 'linear',
     maxBelow: 25,

@@ -96,6 +96,11 @@ const replayText = (study: ReportStudy, replay: Replay): string[] => {
   text.push(
     `One snapshot after every ${replay.every} trials${replay.startupSkipped > 0 ? `; ${replay.startupSkipped} fell in TPE's start-up phase (random draws, nothing to explain) and are left out` : ''}.`,
   );
+  const avoided = replay.snapshots.filter((s) => s.explanation.params.some((p) => (p.skippedRepeats ?? 0) > 0));
+  if (avoided.length > 0)
+    text.push(
+      `In ${avoided.length} of them (trial${avoided.length === 1 ? '' : 's'} ${avoided.map((s) => s.explanation.trialNumber).join(', ')}) the best-scoring candidate would have repeated a tried trial exactly, so TPE kept the best candidate that did not (the avoidRepeats option): the vertical line is then not at the score's highest candidate.`,
+    );
   const joint = replay.snapshots.find((s) => s.explanation.joint !== undefined)?.explanation.joint;
   if (joint !== undefined)
     text.push(

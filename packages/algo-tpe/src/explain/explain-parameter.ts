@@ -56,6 +56,7 @@ export const describeDecision = (
       value: decision.values[0] as number,
       score: exact.scores[decision.index] as number,
     },
+    ...(decision.skippedRepeats ? { skippedRepeats: decision.skippedRepeats } : {}),
   };
 };
 
@@ -107,6 +108,7 @@ export const describeGroupDecision = (
         value: decision.values[j] as number,
         score: exact.scores[decision.index] as number,
       },
+      ...(decision.skippedRepeats ? { skippedRepeats: decision.skippedRepeats } : {}),
     };
   });
 };

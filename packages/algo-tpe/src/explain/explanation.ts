@@ -32,6 +32,13 @@ export interface ParamExplanation {
   /** The candidates drawn from l(x), with their log l, log g and scores. */
   readonly candidates: DensityCurve & { readonly score: readonly number[] };
   readonly winner: { readonly index: number; readonly value: number; readonly score: number };
+  /**
+   * With `avoidRepeats`: how many candidates scored higher but were passed over because they would have
+   * repeated a finished or running trial exactly (absent when none was). Then the winner is not the
+   * candidates' best score, and more than one batch may have been drawn: the candidates listed are the
+   * winner's batch.
+   */
+  readonly skippedRepeats?: number;
 }
 
 /** The explanation of one suggestion, handed to `context.explain` (a `suggestion.explained` event). */

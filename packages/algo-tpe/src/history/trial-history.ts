@@ -1,4 +1,4 @@
-import { type Direction, lossToMinimize, type Trial } from '@parzen/engine/plugin';
+import { type Direction, lossToMinimize, type ParamAssignment, type Trial } from '@parzen/engine/plugin';
 import type { PrunedTrialPolicy } from '../options.js';
 import { ParamColumn } from './param-column.js';
 import { PrunedRanking } from './pruned-ranking.js';
@@ -11,6 +11,17 @@ const PRUNED = 3;
 
 /** Complete trials that must have reported a step before a pruned trial's loss is estimated from it. */
 const MIN_OFFSETS = 3;
+
+/**
+ * The key of an assignment (internal values by parameter name): equal keys mean the same parameters with
+ * the same values, whatever the order of the names.
+ */
+export const assignmentKey = (assignment: ParamAssignment): string =>
+  JSON.stringify(
+    Object.keys(assignment)
+      .sort()
+      .map((name) => [name, assignment[name]]),
+  );
 
 const codeOf = (trial: Trial): number =>
   trial.state === 'complete'
@@ -53,6 +64,10 @@ export class TrialHistory {
    * that reported the step (both to minimise).
    */
   private readonly stepOffsets = new Map<number, SortedPairs>();
+  /** The assignment keys of the finished trials held (complete, failed, and pruned unless ignored). */
+  private readonly finishedKeys = new Set<string>();
+  /** The assignment keys of the running trials of the last sync. */
+  private runningKeys = new Set<string>();
 
   /**
    * Brings the history up to date with `trials` (a study's other trials, ordered by number; running ones
@@ -139,6 +154,7 @@ export class TrialHistory {
       else if (known !== code) return false;
     }
     this.running = running;
+    this.runningKeys = new Set(running.map((trial) => assignmentKey(trial.internal)));
     return seenFinished === this.finished;
   }
 
@@ -153,6 +169,7 @@ export class TrialHistory {
     this.states[trial.number] = code;
     this.losses[trial.number] = loss;
     this.finished++;
+    this.finishedKeys.add(assignmentKey(trial.internal));
     if (code === FAILED) {
       const at = this.failed.findIndex((other) => other.number > trial.number);
       this.failed.splice(at < 0 ? this.failed.length : at, 0, trial);
@@ -163,6 +180,14 @@ export class TrialHistory {
       if (this.policy === 'impute') this.addOffsets(trial, loss);
     } else this.pruned.insert(trial, this.direction);
     for (const [name, value] of Object.entries(trial.internal)) this.column(name).insert(trial.number, value);
+  }
+
+  /**
+   * Whether a trial held (finished, or running at the last sync) has exactly the assignment of `key`
+   * ({@link assignmentKey}). Running trials still being sampled have no values yet and match nothing.
+   */
+  tried(key: string): boolean {
+    return this.finishedKeys.has(key) || this.runningKeys.has(key);
   }
 
   /** The median of (loss − value at `step`) over the complete trials that reported it; undefined under 3. */
@@ -212,5 +237,6 @@ export class TrialHistory {
     this.failed = [];
     this.columns.clear();
     this.stepOffsets.clear();
+    this.finishedKeys.clear();
   }
 }

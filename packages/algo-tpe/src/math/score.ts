@@ -24,3 +24,17 @@ export const argmax = (scores: ArrayLike<number>): number => {
   }
   return best;
 };
+
+/** The index of the highest score among the indices `allowed` accepts (the first of ties); −1 when none. */
+export const argmaxWhere = (scores: ArrayLike<number>, allowed: (index: number) => boolean): number => {
+  let best = -1;
+  let bestScore = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < scores.length; i++) {
+    const score = scores[i] as number;
+    if ((score > bestScore || (best === -1 && !Number.isNaN(score))) && allowed(i)) {
+      best = i;
+      bestScore = score;
+    }
+  }
+  return best;
+};

@@ -1,5 +1,5 @@
 import type { Rng } from '@parzen/engine/plugin';
-import { argmax, scoreCandidates } from '../math/score.js';
+import { argmax, argmaxWhere, scoreCandidates } from '../math/score.js';
 import type { Model } from './models.js';
 
 /** How a group of parameters was decided: the candidates, their log l, log g and scores, and the winner. */
@@ -13,6 +13,11 @@ export interface Decision {
   readonly index: number;
   /** The winner's value of each parameter. */
   readonly values: readonly number[];
+  /**
+   * With repeats avoided: the candidates passed over because they would repeat a tried trial (higher-scoring
+   * ones in the winner's batch, and every candidate of earlier batches); absent or 0 when none was.
+   */
+  readonly skippedRepeats?: number;
 }
 
 /**
@@ -30,3 +35,39 @@ export const scoreModelCandidates = (model: Model, candidates: readonly Float64A
 /** A full TPE step: `count` candidates drawn from l(x), then the argmax of log l − w · log g. */
 export const decide = (model: Model, rng: Rng, count: number, exact = false): Decision =>
   scoreModelCandidates(model, model.below.sample(rng, count), exact);
+
+/** Further batches of candidates drawn when every candidate of a batch would repeat a tried trial. */
+export const REPEAT_BATCHES = 3;
+
+/**
+ * A TPE step that does not repeat a tried trial: the best-scoring candidate for which `repeats` (given the
+ * candidate's values, one per parameter) is false. When every candidate of the batch repeats one, up to
+ * {@link REPEAT_BATCHES} more batches are drawn; when all of those repeat too, the first batch's winner
+ * stands. A first winner that repeats nothing is {@link decide}'s result, drawn from the same RNG calls,
+ * so decisions that cannot repeat (continuous values) are unchanged.
+ */
+export const decideAvoidingRepeats = (
+  model: Model,
+  rng: Rng,
+  count: number,
+  repeats: (values: readonly number[]) => boolean,
+  exact = false,
+): Decision => {
+  const first = decide(model, rng, count, exact);
+  if (!repeats(first.values)) return first;
+  let skipped = 0;
+  for (let batch = 0; batch <= REPEAT_BATCHES; batch++) {
+    const decision = batch === 0 ? first : decide(model, rng, count, exact);
+    const fresh = (j: number) => !repeats(decision.candidates.map((column) => column[j] as number));
+    const index = argmaxWhere(decision.scores, fresh);
+    if (index >= 0) {
+      const passed = Array.from(decision.scores).filter(
+        (score, j) => score > (decision.scores[index] as number) || (score === decision.scores[index] && j < index),
+      ).length;
+      const values = decision.candidates.map((column) => column[index] as number);
+      return { ...decision, index, values, skippedRepeats: skipped + passed };
+    }
+    skipped += count;
+  }
+  return { ...first, skippedRepeats: skipped };
+};

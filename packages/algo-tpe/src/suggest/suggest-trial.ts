@@ -1,13 +1,21 @@
-import type { ParamAssignment, ParamNode, SuggestContext, Suggester, TrialSampler } from '@parzen/engine/plugin';
+import type { ParamAssignment, ParamNode, Rng, SuggestContext, Suggester, TrialSampler } from '@parzen/engine/plugin';
 import type { ObservationSet } from '../estimator/density.js';
 import { describeDecision, describeGroupDecision } from '../explain/explain-parameter.js';
 import type { ParamExplanation, TpeExplanation } from '../explain/explanation.js';
 import { type HistorySplit, observedCount, splitHistory } from '../history/history-split.js';
 import { paramObservations } from '../history/observations.js';
-import type { TrialHistory } from '../history/trial-history.js';
+import { assignmentKey, type TrialHistory } from '../history/trial-history.js';
 import type { TpeSettings } from '../options.js';
-import { decide } from './decide.js';
-import { aboveNumbers, buildParamModel, groupColumns, groupModel, type ModelCaches, paramModel } from './models.js';
+import { type Decision, decide, decideAvoidingRepeats } from './decide.js';
+import {
+  aboveNumbers,
+  buildParamModel,
+  groupColumns,
+  groupModel,
+  type Model,
+  type ModelCaches,
+  paramModel,
+} from './models.js';
 
 /** What TPE keeps between trials: the synced history, the settings, the start-up suggester and caches. */
 export interface SuggestState {
@@ -60,20 +68,45 @@ export const jointGroups = (
   return [...bySignature.values()].filter((group) => group.length > 1);
 };
 
+/**
+ * One decision of `names` given the values `decided` before it: {@link decide}, or, with `avoidRepeats`,
+ * the best candidate that does not complete an assignment a tried trial has. Such a candidate makes the
+ * whole trial a repeat: the same values activate the same parameters, so nothing is left to decide.
+ */
+const decideNames = (
+  state: SuggestState,
+  model: Model,
+  rng: Rng,
+  names: readonly string[],
+  decided: ParamAssignment,
+): Decision => {
+  const { settings, history } = state;
+  if (!settings.avoidRepeats) return decide(model, rng, settings.candidates);
+  const repeats = (values: readonly number[]) => {
+    const assignment: Record<string, number> = { ...decided };
+    names.forEach((name, j) => {
+      assignment[name] = values[j] as number;
+    });
+    return history.tried(assignmentKey(assignment));
+  };
+  return decideAvoidingRepeats(model, rng, settings.candidates, repeats);
+};
+
 const decideParam = (
   state: SuggestState,
   split: HistorySplit,
   context: SuggestContext,
   param: ParamNode,
+  decided: ParamAssignment,
   explained: ParamExplanation[] | undefined,
 ): number => {
   if (explained === undefined) {
     const model = paramModel(state.history, split, param, state.settings, state.caches);
-    return decide(model, context.rng, state.settings.candidates).values[0] as number;
+    return decideNames(state, model, context.rng, [param.name], decided).values[0] as number;
   }
   const observations = paramObservations(state.history, split, param.name);
   const model = buildParamModel(param, observations.below, observations.above, state.settings);
-  const decision = decide(model, context.rng, state.settings.candidates);
+  const decision = decideNames(state, model, context.rng, [param.name], decided);
   explained.push(describeDecision(model, observations, decision, state.settings.explainGrid));
   return decision.values[0] as number;
 };
@@ -120,10 +153,11 @@ export const beginTpeTrial = async (
     groups.length === 0 ? {} : settings.grouping === 'joint' ? { joint: groups[0] as string[] } : { groups };
   return {
     groups,
-    sampleGroup: (members) => {
+    sampleGroup: (members, decided) => {
       // Explanations need the estimators themselves: the reference path, never the incremental caches.
       const model = groupModel(history, split, members, settings, explained === undefined ? state.caches : undefined);
-      const decision = decide(model, context.rng, settings.candidates);
+      const names = members.map((param) => param.name);
+      const decision = decideNames(state, model, context.rng, names, decided);
       if (explained !== undefined) {
         const observations = {
           below: groupColumns(history, members, split.below)[0] as ObservationSet,
@@ -133,7 +167,7 @@ export const beginTpeTrial = async (
       }
       return Object.fromEntries(members.map((param, j) => [param.name, decision.values[j] as number]));
     },
-    sampleParam: (param) => decideParam(state, split, context, param, explained),
+    sampleParam: (param, decided) => decideParam(state, split, context, param, decided, explained),
     end: () => {
       if (onExplanation === undefined) return;
       onExplanation({

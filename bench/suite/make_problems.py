@@ -456,7 +456,85 @@ def problems():
     add("noisy_rosenbrock_3d", "noisy", "rosenbrock", box(3, -2.0, 2.0), True,
         "analytic (noise-free): Rosenbrock is 0 at x = 1", [{"x%d" % (i + 1): 1.0 for i in range(3)}], {"d": 3},
         noise={"sigma": 0.5, "seed": 106}, formula="rosenbrock (d = 3) + 0.5 * noise", half="fresh2")
+
+    # ==== the fresh3 half: added on 2026-12-01 after TPE's `avoidRepeats` had been chosen on train and checked on
+    # heldout. Every parameter is discrete (choices of numbers on log grids, integers, quantized values), as in a
+    # grid a user writes down: the existing templates on new, finite spaces. Known minima by exhaustive
+    # enumeration. Never tuned on. Appended, so every problem above keeps its index.
+    decades = lambda lo, hi: [float("1e%d" % e) for e in range(lo, hi + 1)]  # noqa: E731
+    halves = lambda lo, hi: [float(("%se%d" % (m, e))) for e in range(lo, hi) for m in ("1", "3")] + [float("1e%d" % hi)]  # noqa: E731
+    add("nested_models_grid", "conditional", "nested_models", [
+        C("model", ["linear", "tree", "net"], {
+            "linear": [C("alpha", decades(-6, 1)),
+                       C("penalty", ["l1", "l2", "elasticnet"], {"elasticnet": [QU("l1_ratio", 0.0, 1.0, 0.1)]})],
+            "tree": [QLU("n_trees", 10, 1000, 10), RI("depth", 2, 17), C("criterion", ["gini", "entropy"])],
+            "net": [RI("layers", 1, 6), C("net_lr", halves(-5, -1)), QU("dropout", 0.0, 0.8, 0.1),
+                    C("activation", ["relu", "tanh", "leaky"], {"leaky": [C("slope", halves(-3, -1) + [0.3])]})]})],
+        False, "exhaustive: every point of the finite space", None,
+        formula="nested_models on a grid: alpha, net_lr and slope from log grids, l1_ratio and dropout in steps of 0.1",
+        half="fresh3")
+    add("pipeline_grid", "conditional", "pipeline", [
+        C("preprocess", ["none", "pca", "poly"], {
+            "pca": [RI("n_components", 2, 31), C("whiten", ["no", "yes"])],
+            "poly": [RI("poly_degree", 2, 5), C("interaction_only", ["no", "yes"])]}),
+        C("classifier", ["svm", "knn"], {
+            "svm": [C("svm_C", decades(-3, 3)), C("svm_kernel", ["rbf", "poly"], {
+                "rbf": [C("rbf_gamma", decades(-5, 1))],
+                "poly": [RI("poly_kernel_degree", 2, 6), QU("coef0", 0.0, 3.0, 0.5)]})],
+            "knn": [QLU("k", 1, 128, 1), C("knn_weights", ["uniform", "distance"])]})], True,
+        "exhaustive: every point of the finite space", None,
+        formula="pipeline on a grid: C and gamma from decades, coef0 in steps of 0.5", half="fresh3")
+    add("mixed_int_cat_grid", "mixed", "mixed_int_cat", [
+        C("kernel", ["rbf", "poly", "linear", "sigmoid"]), RI("degree", 1, 7), C("C", halves(-3, 3)),
+        QU("units", 8, 256, 8), RI("layers", 1, 6), C("activation", ["relu", "tanh", "gelu"])], False,
+        "exhaustive: every point of the finite space", None,
+        formula="mixed_int_cat with C from a half-decade grid (1e-3, 3e-3, ..., 1e3)", half="fresh3")
+    add("ml_knn_grid", "ml", "ml_knn", [
+        RI("k", 1, 41), C("metric", ["l1", "l2", "linf"]),
+        C("weighting", ["uniform", "inverse", "gaussian"], {"gaussian": [C("bandwidth", halves(-1, 1) + [30.0])]}),
+        C("scaling", ["none", "standard", "minmax"])], False,
+        "exhaustive: every point of the finite space", None,
+        formula="ml_knn with the gaussian bandwidth from a grid (0.1, 0.3, 1, 3, 10, 30)", half="fresh3")
     return P
+
+
+def grid_points(space):
+    """Every point of a finite space (choices, integers, quantized values), only active parameters."""
+    def values(par):
+        k = par["kind"]
+        if k == "randint":
+            return list(range(par["low"], par["high"]))
+        if k in ("quniform", "qloguniform"):
+            q = par["q"]
+            return [float(i * q) for i in range(int(round(par["low"] / q)), int(round(par["high"] / q)) + 1)]
+        if k == "choice":
+            return list(par["options"])
+        raise ValueError("not a finite parameter: %s" % par["name"])
+
+    def walk(pars):
+        if not pars:
+            yield {}
+            return
+        par, rest = pars[0], pars[1:]
+        for v in values(par):
+            branch = par.get("branches", {}).get(v, []) if isinstance(v, str) else []
+            for sub in walk(list(branch) + rest):
+                out = {par["name"]: v}
+                out.update(sub)
+                yield out
+
+    return walk(list(space))
+
+
+def grid_min(prob, space):
+    best = (float("inf"), None)
+    count = 0
+    for point in grid_points(space):
+        count += 1
+        v = O.clean(point, prob)
+        if v < best[0]:
+            best = (v, point)
+    return best[1], best[0], "exhaustive: all %d points of the finite space" % count
 
 
 # --------------------------------------------------------------------------
@@ -614,6 +692,9 @@ def main():
             a, value, how = ridge_min(clean_prob, **(spec["search"] or {}))
             how = spec["how"] or how
             argmin = [a]
+        elif spec["how"] is not None and spec["how"].startswith("exhaustive"):
+            a, value, how = grid_min(clean_prob, spec["space"])
+            argmin = [a]
         elif spec["template"] == "ml_knn":
             a, value, how = knn_min(clean_prob)
             argmin = [a]
@@ -654,7 +735,8 @@ def main():
         "family": "ill-conditioned | multimodal | classic | high-dim | mixed | conditional | noisy | ml",
         "half": "train (defaults may be tuned on it) | heldout (reported only; never looked at while tuning) | "
                 "fresh (added after the defaults were tuned and heldout had been read; reported only, never tuned on) | "
-                "fresh2 (added after the score weight was chosen and fresh had been read; reported only, never tuned on)",
+                "fresh2 (added after the score weight was chosen and fresh had been read; reported only, never tuned on) | "
+                "fresh3 (added after avoidRepeats was chosen; every parameter discrete; reported only, never tuned on)",
         "coupled": "true when parameters interact strongly (rotated or curved valleys, products): the goal there is 0.7x the best peer",
         "template": "the formula's implementation (objectives.py TEMPLATES / problems.ts), applied to 'constants'",
         "noise": "{sigma, seed}: the optimizer sees formula + sigma * standard_noise(params, seed) (objectives.py); "
@@ -665,7 +747,8 @@ def main():
         "description": "Parzen's benchmark suite (bench/suite/README.md): problems of eight families, split into a "
                        "train half and a held-out half by a fixed rule (within each family, in file order, "
                        "1st/3rd/... train, 2nd/4th/... heldout), and a fresh half appended later (new instances "
-                       "of the same templates, half set explicitly, never tuned on), then a fresh2 half the same way. Every problem is a "
+                       "of the same templates, half set explicitly, never tuned on), then a fresh2 half the same way, then a fresh3 "
+                       "half of fully discrete spaces. Every problem is a "
                        "MINIMIZATION. Generated by "
                        "make_problems.py; objectives.py (Python) and problems.ts (TypeScript) reproduce the test "
                        "points to 1e-9.",

@@ -19,16 +19,30 @@ describe('bench suite problems', () => {
     );
   });
 
-  it('split every family across train and heldout, add a fresh problem to every family after them, then the fresh2 ones, and the noisy problems really are noisy', () => {
+  it('split every family across train and heldout, add a fresh problem to every family after them, then the fresh2 and fresh3 ones, and the noisy problems really are noisy', () => {
     const definitions = suiteDefinitions();
     const firstFresh = definitions.findIndex((d) => d.half === 'fresh');
     const firstFresh2 = definitions.findIndex((d) => d.half === 'fresh2');
-    expect([firstFresh, firstFresh2]).toEqual([32, 42]);
+    const firstFresh3 = definitions.findIndex((d) => d.half === 'fresh3');
+    expect([firstFresh, firstFresh2, firstFresh3, definitions.length]).toEqual([32, 42, 52, 56]);
     expect(definitions.slice(firstFresh, firstFresh2).every((d) => d.half === 'fresh')).toBe(true);
-    expect(definitions.slice(firstFresh2).every((d) => d.half === 'fresh2')).toBe(true);
+    expect(definitions.slice(firstFresh2, firstFresh3).every((d) => d.half === 'fresh2')).toBe(true);
+    expect(definitions.slice(firstFresh3).every((d) => d.half === 'fresh3')).toBe(true);
     for (const family of new Set(definitions.map((d) => d.family))) {
-      const halves = new Set(definitions.filter((d) => d.family === family && d.half !== 'fresh2').map((d) => d.half));
+      const halves = new Set(
+        definitions.filter((d) => d.family === family && d.half !== 'fresh2' && d.half !== 'fresh3').map((d) => d.half),
+      );
       expect([family, [...halves].sort()]).toEqual([family, ['fresh', 'heldout', 'train']]);
+    }
+    // fresh3: every parameter discrete, so exact repeats are possible (what avoidRepeats is about).
+    const finite = new Set(['choice', 'randint', 'quniform', 'qloguniform']);
+    const params = (space: readonly Record<string, unknown>[]): Record<string, unknown>[] =>
+      space.flatMap((p) => [
+        p,
+        ...Object.values((p.branches ?? {}) as Record<string, Record<string, unknown>[]>).flatMap(params),
+      ]);
+    for (const d of definitions.slice(firstFresh3)) {
+      expect([d.name, params(d.space as never).every((p) => finite.has(p.kind as string))]).toEqual([d.name, true]);
     }
     const noisy = definitions.filter((d) => d.noise !== undefined);
     expect(noisy.length).toBeGreaterThanOrEqual(2);

@@ -9,12 +9,17 @@
  * evaluate known params.
  *
  *   node --conditions=@parzen/source --import tsx bench/tpe-parallel.ts [--seeds 10] [--evals 100]
- *        [--problems a,b] [--half train] [--lies mean,best] [--write]
+ *        [--problems a,b] [--half train] [--lies mean,best] [--lag 3] [--write]
+ *
+ * `--lag k` adds two sequential runs that see the study k trials late: trial n is suggested from trials
+ * 0 … n−k−1 only, the information a worker has when k others are in flight, with nothing running
+ * (`hidden`) or with the k hidden trials passed as running ones, for the liar (`as running`). They
+ * separate what parallel runs lose to late information from what the liar wins back, deterministically.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
-import { type ExternalParams, fmin } from '@parzen/engine';
+import { type ExternalParams, fmin, type RunningTrial, type Suggester } from '@parzen/engine';
 import { compileSpace, toExternalParams } from '@parzen/engine/plugin';
 import { type Half, loadSuite, paramHash, type SuiteProblem } from './suite/problems.js';
 import { incumbentIndices, quantile } from './suite/stats.js';
@@ -32,6 +37,8 @@ interface Setting {
   readonly name: string;
   readonly concurrency: number;
   readonly options: TpeOptions;
+  /** Sequential, but each trial sees the study this many trials late (`--lag`). */
+  readonly lag?: { readonly trials: number; readonly asRunning: boolean };
 }
 /** Extra lies to try with 4 workers (`--lies mean,best,0.5`). */
 const lies = (argument('lies')?.split(',') ?? []).map((lie) => (Number.isNaN(Number(lie)) ? lie : Number(lie)));
@@ -44,7 +51,34 @@ const SETTINGS: readonly Setting[] = [
     concurrency: 4,
     options: { constantLiar: lie } as TpeOptions,
   })),
+  ...(argument('lag') === undefined
+    ? []
+    : [false, true].map((asRunning) => ({
+        name: `sequential, last ${argument('lag')} trials ${asRunning ? 'as running' : 'hidden'}`,
+        concurrency: 1,
+        options: {},
+        lag: { trials: Number(argument('lag')), asRunning },
+      }))),
 ];
+
+/** `inner`, seeing only the trials numbered below n − lag when it suggests trial n (the rest as running, or not at all). */
+const lagged = (inner: Suggester, lag: NonNullable<Setting['lag']>): Suggester => ({
+  name: inner.name,
+  beginTrial: (context) => {
+    const cut = context.trialNumber - lag.trials;
+    const late = context.history.filter((trial) => trial.number >= cut);
+    const running: RunningTrial[] = lag.asRunning
+      ? late.map((trial) => ({
+          study: trial.study,
+          number: trial.number,
+          state: 'running',
+          internal: trial.internal,
+          startedAt: trial.startedAt,
+        }))
+      : [];
+    return inner.beginTrial({ ...context, history: context.history.filter((trial) => trial.number < cut), running });
+  },
+});
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -56,7 +90,10 @@ const run = async (problem: SuiteProblem, setting: Setting, seed: number): Promi
       return problem.loss(params);
     },
     space: problem.space,
-    suggester: createTpeSuggester(setting.options),
+    suggester:
+      setting.lag === undefined
+        ? createTpeSuggester(setting.options)
+        : lagged(createTpeSuggester(setting.options), setting.lag),
     maxTrials: EVALS,
     seed,
     concurrency: setting.concurrency,

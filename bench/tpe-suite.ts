@@ -248,7 +248,14 @@ async function main(): Promise<void> {
 
 async function runSide(): Promise<SavedRun> {
   const half = argument('half') as Half | 'all' | undefined;
-  if (half !== 'train' && half !== 'heldout' && half !== 'fresh' && half !== 'fresh2' && half !== 'fresh3' && half !== 'all') {
+  if (
+    half !== 'train' &&
+    half !== 'heldout' &&
+    half !== 'fresh' &&
+    half !== 'fresh2' &&
+    half !== 'fresh3' &&
+    half !== 'all'
+  ) {
     console.error('give --half train|heldout|fresh|fresh2|fresh3|all');
     process.exit(2);
   }

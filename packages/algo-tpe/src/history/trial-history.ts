@@ -184,7 +184,7 @@ export class TrialHistory {
 
   /**
    * Whether a trial held (finished, or running at the last sync) has exactly the assignment of `key`
-   * ({@link assignmentKey}). Running trials still being sampled have no values yet and match nothing.
+   * (`assignmentKey`). Running trials still being sampled have no values yet and match nothing.
    */
   tried(key: string): boolean {
     return this.finishedKeys.has(key) || this.runningKeys.has(key);

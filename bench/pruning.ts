@@ -89,6 +89,23 @@ const makeData = (rng: Rng): { train: Dataset; validation: Dataset } => {
 
 const data = makeData(createRng('pruning-bench-data'));
 
+// `--dump-data FILE`: write the dataset as JSON (for bench/pruning_optuna.py, the same trainer under Optuna) and stop.
+const DUMP = process.argv.indexOf('--dump-data');
+if (DUMP >= 0) {
+  const rows = (set: Dataset) =>
+    Array.from({ length: set.rows }, (_, i) => Array.from(set.x.subarray(i * FEATURES, (i + 1) * FEATURES)));
+  writeFileSync(
+    process.argv[DUMP + 1] as string,
+    JSON.stringify({
+      spread: SPREAD,
+      epochs: EPOCHS,
+      train: { x: rows(data.train), y: Array.from(data.train.y) },
+      validation: { x: rows(data.validation), y: Array.from(data.validation.y) },
+    }),
+  );
+  process.exit(0);
+}
+
 const logLoss = (w: Float64Array, set: Dataset): number => {
   let total = 0;
   for (let i = 0; i < set.rows; i++) {

@@ -14,7 +14,9 @@ as `none` (at most 2000 trials). Only the shuffling's random stream differs from
         [--seeds 10] [--first-seed 1] [--pruners none,median,successive-halving,hyperband] [--sampler tpe|random]
 
 --optuna-path: a source tree of Optuna (put first on sys.path), as the peers' harness takes it; without it
-the installed Optuna is used. Prints one JSON line per study and a summary table.
+the installed Optuna is used. Prints one JSON line per study (with `reach`, the epochs it took to reach the
+`none` study's final best, and `saving`) and a summary table; runs over disjoint seeds can be merged from
+their JSON lines.
 """
 
 import argparse
@@ -130,6 +132,12 @@ def main():
         return {"pruner": name, "seed": seed, "epochs": spent, "trials": len(study.trials), "pruned": pruned,
                 "seconds": time.perf_counter() - started, "curve": curve}
 
+    def first_reach(run_, target):
+        for spent, best in run_["curve"]:
+            if best <= target:
+                return spent
+        return None
+
     names = ["none"] + [name for name in args.pruners.split(",") if name != "none"]
     results = {name: [] for name in names}
     for seed in range(args.first_seed, args.first_seed + args.seeds):
@@ -141,14 +149,10 @@ def main():
             results[name].append(run(name, seed, none["epochs"]))
         for name in names:
             r = results[name][-1]
-            print(json.dumps({k: v for k, v in r.items() if k != "curve"} | {"best": r["curve"][-1][1]}),
-                  flush=True)
-
-    def first_reach(run_, target):
-        for spent, best in run_["curve"]:
-            if best <= target:
-                return spent
-        return None
+            reach = first_reach(r, none["curve"][-1][1])
+            print(json.dumps({k: v for k, v in r.items() if k != "curve"} | {
+                "best": r["curve"][-1][1], "reach": reach,
+                "saving": none["epochs"] / reach if reach else 0.0}), flush=True)
 
     print("\n| pruner | trials (median) | pruned (median) | seeds that reach none's final best | "
           "none's epochs ÷ epochs to reach it (median, 0 when not reached) | final best loss (median) |")

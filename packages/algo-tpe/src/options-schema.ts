@@ -20,7 +20,7 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
   avoidRepeats: {
     type: 'boolean',
     description:
-      'Skip candidates that would repeat a finished or running trial exactly (only choices, integers and quantized ' +
+      'Skip candidates that would repeat a tried trial exactly (complete, failed, running, and pruned unless pruned is ignore; only choices, integers and quantized ' +
       'values can); when every candidate repeats one, up to three more batches are drawn (parzen true; hyperopt, optuna false).',
   },
   gamma: {

@@ -62,7 +62,8 @@ export interface TpeSettings {
    */
   readonly aboveWeight: number;
   /**
-   * Whether a decision skips candidates that would repeat a tried trial (finished or running) exactly:
+   * Whether a decision skips candidates that would repeat a tried trial exactly (complete, failed, running,
+   * and pruned unless `pruned` is `ignore`):
    * the best-scoring candidate that makes a new assignment wins, and when every candidate repeats one,
    * up to three more batches are drawn before a repeat is accepted. Only discrete choices (choices,
    * integers, quantized values) can repeat, so continuous decisions are unchanged.

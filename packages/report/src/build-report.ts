@@ -12,7 +12,7 @@ import {
 import { categoricalChart, densityChart, type PairContour, pairChart } from './charts/tpe-charts.js';
 import { contourLevels, contourSegments, evaluateGrid } from './contour.js';
 import { type ParamImportance, pedAnova } from './importance.js';
-import { type Replay, replaySuggestions } from './replay.js';
+import { type Replay, type ReplaySnapshot, replaySuggestions } from './replay.js';
 import { downsampleIndices, type TrialPoint, trialPoints } from './trial-points.js';
 import type { Chart, ContourFunction, ReportPage, ReportStudy, Section, TrialTable } from './types.js';
 
@@ -96,10 +96,19 @@ const replayText = (study: ReportStudy, replay: Replay): string[] => {
   text.push(
     `One snapshot after every ${replay.every} trials${replay.startupSkipped > 0 ? `; ${replay.startupSkipped} fell in TPE's start-up phase (random draws, nothing to explain) and are left out` : ''}.`,
   );
-  const avoided = replay.snapshots.filter((s) => s.explanation.params.some((p) => (p.skippedRepeats ?? 0) > 0));
+  const trialsWhere = (test: (param: ReplaySnapshot['explanation']['params'][number]) => boolean) =>
+    replay.snapshots.filter((s) => s.explanation.params.some(test)).map((s) => s.explanation.trialNumber);
+  const trialList = (numbers: readonly number[]) =>
+    `${numbers.length} of them (trial${numbers.length === 1 ? '' : 's'} ${numbers.join(', ')})`;
+  const avoided = trialsWhere((p) => (p.skippedRepeats ?? 0) > 0);
   if (avoided.length > 0)
     text.push(
-      `In ${avoided.length} of them (trial${avoided.length === 1 ? '' : 's'} ${avoided.map((s) => s.explanation.trialNumber).join(', ')}) the best-scoring candidate would have repeated a tried trial exactly, so TPE kept the best candidate that did not (the avoidRepeats option): the vertical line is then not at the score's highest candidate.`,
+      `In ${trialList(avoided)} TPE passed over candidates that would have repeated a tried trial exactly (the avoidRepeats option), drawing more candidates when a whole batch did: the chosen value is then the best one that repeats nothing, not always the best score among the candidates shown.`,
+    );
+  const repeated = trialsWhere((p) => p.repeated === true);
+  if (repeated.length > 0)
+    text.push(
+      `In ${trialList(repeated)} every candidate TPE drew would have repeated a tried trial, so it kept its best one: that suggestion repeats an earlier trial.`,
     );
   const joint = replay.snapshots.find((s) => s.explanation.joint !== undefined)?.explanation.joint;
   if (joint !== undefined)

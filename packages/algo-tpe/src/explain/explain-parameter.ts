@@ -57,6 +57,7 @@ export const describeDecision = (
       score: exact.scores[decision.index] as number,
     },
     ...(decision.skippedRepeats ? { skippedRepeats: decision.skippedRepeats } : {}),
+    ...(decision.repeated ? { repeated: true as const } : {}),
   };
 };
 
@@ -109,6 +110,7 @@ export const describeGroupDecision = (
         score: exact.scores[decision.index] as number,
       },
       ...(decision.skippedRepeats ? { skippedRepeats: decision.skippedRepeats } : {}),
+      ...(decision.repeated ? { repeated: true as const } : {}),
     };
   });
 };

@@ -33,12 +33,13 @@ export interface ParamExplanation {
   readonly candidates: DensityCurve & { readonly score: readonly number[] };
   readonly winner: { readonly index: number; readonly value: number; readonly score: number };
   /**
-   * With `avoidRepeats`: how many candidates scored higher but were passed over because they would have
-   * repeated a finished or running trial exactly (absent when none was). Then the winner is not the
-   * candidates' best score, and more than one batch may have been drawn: the candidates listed are the
-   * winner's batch.
+   * With `avoidRepeats`: how many candidates were passed over because they would have repeated a finished
+   * or running trial exactly (every candidate of the batches drawn before the winner's, and those of the
+   * winner's batch that scored higher; the candidates listed are the winner's batch). Absent when none was.
    */
   readonly skippedRepeats?: number;
+  /** With `avoidRepeats`: every candidate drawn would have repeated a tried trial, so the chosen value does. */
+  readonly repeated?: true;
 }
 
 /** The explanation of one suggestion, handed to `context.explain` (a `suggestion.explained` event). */

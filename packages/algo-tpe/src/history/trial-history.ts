@@ -64,10 +64,20 @@ export class TrialHistory {
    * that reported the step (both to minimise).
    */
   private readonly stepOffsets = new Map<number, SortedPairs>();
-  /** The assignment keys of the finished trials held (complete, failed, and pruned unless ignored). */
+  /**
+   * What the repeat check (`avoidRepeats`) reads, kept lazily: the assignments of the finished trials held
+   * (complete, failed, and pruned unless ignored), in the order added; the values each parameter has had;
+   * and, built on first use, one key per different assignment. A study whose values never recur (a
+   * continuous space) never builds the keys.
+   */
+  private readonly finishedInternals: ParamAssignment[] = [];
+  private readonly seenValues = new Map<string, Set<number>>();
+  private keyed = 0;
   private readonly finishedKeys = new Set<string>();
-  /** The assignment keys of the running trials of the last sync. */
-  private runningKeys = new Set<string>();
+  /** One assignment per finished key, in the order first seen. */
+  private readonly finishedAssignments: ParamAssignment[] = [];
+  /** Keys and different assignments of the running trials of the last sync (no finished trial's), on first use. */
+  private runningIndex: { readonly keys: Set<string>; readonly assignments: ParamAssignment[] } | undefined;
 
   /**
    * Brings the history up to date with `trials` (a study's other trials, ordered by number; running ones
@@ -154,7 +164,7 @@ export class TrialHistory {
       else if (known !== code) return false;
     }
     this.running = running;
-    this.runningKeys = new Set(running.map((trial) => assignmentKey(trial.internal)));
+    this.runningIndex = undefined;
     return seenFinished === this.finished;
   }
 
@@ -169,7 +179,12 @@ export class TrialHistory {
     this.states[trial.number] = code;
     this.losses[trial.number] = loss;
     this.finished++;
-    this.finishedKeys.add(assignmentKey(trial.internal));
+    this.finishedInternals.push(trial.internal);
+    for (const [name, value] of Object.entries(trial.internal)) {
+      const seen = this.seenValues.get(name);
+      if (seen === undefined) this.seenValues.set(name, new Set([value]));
+      else seen.add(value);
+    }
     if (code === FAILED) {
       const at = this.failed.findIndex((other) => other.number > trial.number);
       this.failed.splice(at < 0 ? this.failed.length : at, 0, trial);
@@ -184,10 +199,60 @@ export class TrialHistory {
 
   /**
    * Whether a trial held (finished, or running at the last sync) has exactly the assignment of `key`
-   * (`assignmentKey`). Running trials still being sampled have no values yet and match nothing.
+   * (`assignmentKey`). A trial still being sampled has only some of its values (none, or an enqueued
+   * entry's): it matches only an assignment with those values alone.
    */
   tried(key: string): boolean {
-    return this.finishedKeys.has(key) || this.runningKeys.has(key);
+    return this.keyedFinished().has(key) || this.running_().keys.has(key);
+  }
+
+  /**
+   * Whether some tried trial (finished, or running at the last sync) has `value` for parameter `name`. A
+   * candidate with a value no trial has cannot repeat one: the cheap first test of the repeat check.
+   */
+  hadValue(name: string, value: number): boolean {
+    return (
+      this.seenValues.get(name)?.has(value) === true || this.running.some((trial) => trial.internal[name] === value)
+    );
+  }
+
+  /** How many different assignments the tried trials have (finished, and running at the last sync). */
+  get triedCount(): number {
+    return this.keyedFinished().size + this.running_().assignments.length;
+  }
+
+  /** The different assignments of the tried trials, each once: finished ones, then running ones. */
+  *triedAssignments(): IterableIterator<ParamAssignment> {
+    this.keyedFinished();
+    yield* this.finishedAssignments;
+    yield* this.running_().assignments;
+  }
+
+  /** The finished trials' keys, after keying the trials added since the last call. */
+  private keyedFinished(): Set<string> {
+    for (; this.keyed < this.finishedInternals.length; this.keyed++) {
+      const internal = this.finishedInternals[this.keyed] as ParamAssignment;
+      const key = assignmentKey(internal);
+      if (this.finishedKeys.has(key)) continue;
+      this.finishedKeys.add(key);
+      this.finishedAssignments.push(internal);
+    }
+    return this.finishedKeys;
+  }
+
+  private running_(): { readonly keys: Set<string>; readonly assignments: ParamAssignment[] } {
+    if (this.runningIndex !== undefined) return this.runningIndex;
+    const finished = this.keyedFinished();
+    const keys = new Set<string>();
+    const assignments: ParamAssignment[] = [];
+    for (const trial of this.running) {
+      const key = assignmentKey(trial.internal);
+      if (keys.has(key)) continue;
+      keys.add(key);
+      if (!finished.has(key)) assignments.push(trial.internal);
+    }
+    this.runningIndex = { keys, assignments };
+    return this.runningIndex;
   }
 
   /** The median of (loss − value at `step`) over the complete trials that reported it; undefined under 3. */
@@ -237,6 +302,11 @@ export class TrialHistory {
     this.failed = [];
     this.columns.clear();
     this.stepOffsets.clear();
+    this.finishedInternals.length = 0;
+    this.seenValues.clear();
+    this.keyed = 0;
     this.finishedKeys.clear();
+    this.finishedAssignments.length = 0;
+    this.runningIndex = undefined;
   }
 }

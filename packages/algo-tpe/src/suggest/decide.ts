@@ -14,10 +14,13 @@ export interface Decision {
   /** The winner's value of each parameter. */
   readonly values: readonly number[];
   /**
-   * With repeats avoided: the candidates passed over because they would repeat a tried trial (higher-scoring
-   * ones in the winner's batch, and every candidate of earlier batches); absent or 0 when none was.
+   * With repeats avoided: how many candidates were passed over because they would have repeated a tried
+   * trial: every candidate of the batches drawn before the winner's, and those of the winner's batch that
+   * scored higher. Absent when none was, and when every batch repeated (then `repeated` is set).
    */
   readonly skippedRepeats?: number;
+  /** With repeats avoided: every candidate of every batch would have repeated a tried trial, so the winner does. */
+  readonly repeated?: true;
 }
 
 /**
@@ -43,8 +46,8 @@ export const REPEAT_BATCHES = 3;
  * A TPE step that does not repeat a tried trial: the best-scoring candidate for which `repeats` (given the
  * candidate's values, one per parameter) is false. When every candidate of the batch repeats one, up to
  * {@link REPEAT_BATCHES} more batches are drawn; when all of those repeat too, the first batch's winner
- * stands. A first winner that repeats nothing is {@link decide}'s result, drawn from the same RNG calls,
- * so decisions that cannot repeat (continuous values) are unchanged.
+ * stands (`repeated`). A first winner that repeats nothing is {@link decide}'s result, drawn from the same
+ * RNG calls, so decisions that cannot repeat (continuous values) are unchanged.
  */
 export const decideAvoidingRepeats = (
   model: Model,
@@ -61,13 +64,14 @@ export const decideAvoidingRepeats = (
     const fresh = (j: number) => !repeats(decision.candidates.map((column) => column[j] as number));
     const index = argmaxWhere(decision.scores, fresh);
     if (index >= 0) {
+      const best = decision.scores[index] as number;
       const passed = Array.from(decision.scores).filter(
-        (score, j) => score > (decision.scores[index] as number) || (score === decision.scores[index] && j < index),
+        (score, j) => score > best || (score === best && j < index),
       ).length;
       const values = decision.candidates.map((column) => column[index] as number);
       return { ...decision, index, values, skippedRepeats: skipped + passed };
     }
     skipped += count;
   }
-  return { ...first, skippedRepeats: skipped };
+  return { ...first, repeated: true };
 };

@@ -1,7 +1,8 @@
 import { type FinishedTrial, fmin, type ParamAssignment, type Trial } from '@parzen/engine';
-import { compileSpace, createRng, suggestParams } from '@parzen/engine/plugin';
+import { type CompiledSpace, compileSpace, createRng, suggestParams } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
 import type { TpeExplanation } from '../explain/explanation.js';
+import { completionCount, finishesWalk } from '../history/completions.js';
 import { assignmentKey, TrialHistory } from '../history/trial-history.js';
 import { argmaxWhere } from '../math/score.js';
 import { createTpeSuggester } from '../tpe-suggester.js';
@@ -26,6 +27,35 @@ const firstRepeat = (trials: readonly Trial[], from: number): number | undefined
   return undefined;
 };
 
+/** Complete trials with the given (a, b) settings, loss a + b. */
+const settings = (pairs: readonly (readonly [number, number])[]): FinishedTrial[] =>
+  pairs.map(([a, b], number) => ({
+    study: 's',
+    number,
+    state: 'complete',
+    internal: { a, b },
+    loss: a + b,
+    startedAt: '',
+    finishedAt: '',
+  }));
+
+/** The context of the trial after `history`, with a seeded RNG. */
+const contextFor = (
+  space: CompiledSpace,
+  history: readonly FinishedTrial[],
+  seed: number,
+  trialNumber = history.length,
+) => ({
+  study: 's',
+  direction: 'minimize' as const,
+  seed,
+  trialNumber,
+  space,
+  history,
+  running: [],
+  rng: createRng(`repeats:${seed}`),
+});
+
 describe('avoidRepeats', () => {
   it('picks the best candidate that passes the test, or −1 when none does', () => {
     expect(argmaxWhere([3, 5, 4, 5], (i) => i !== 1)).toBe(3);
@@ -37,6 +67,31 @@ describe('avoidRepeats', () => {
     expect(assignmentKey({ a: 1, b: 2 })).toBe(assignmentKey({ b: 2, a: 1 }));
     expect(assignmentKey({ a: 1, b: 2 })).not.toBe(assignmentKey({ a: 1, b: 3 }));
     expect(assignmentKey({ a: 1 })).not.toBe(assignmentKey({ a: 1, b: 2 }));
+  });
+
+  it('counts the settings that complete a partial assignment, and knows when the walk is finished', () => {
+    const space = compileSpace({
+      model: {
+        type: 'choice',
+        options: [
+          {
+            value: 'knn',
+            space: { k: { type: 'randint', low: 1, high: 5 }, w: { type: 'choice', options: ['u', 'd'] } },
+          },
+          { value: 'tree', space: { depth: { type: 'quniform', low: 1, high: 3, q: 1 } } },
+        ],
+      },
+    });
+    // knn: 4 × 2; tree: 3 grid points (counted with a margin of 2 for rounding at the bounds).
+    expect(completionCount(space, {})).toBe(8 + 5);
+    expect(completionCount(space, { model: 0 })).toBe(8);
+    expect(completionCount(space, { model: 0, k: 2 })).toBe(2);
+    expect(completionCount(space, { model: 0, k: 2, w: 1 })).toBe(1);
+    expect(finishesWalk(space, { model: 0, k: 2, w: 1 })).toBe(true);
+    expect(finishesWalk(space, { model: 0, k: 2 })).toBe(false);
+    expect(finishesWalk(space, { model: 1, depth: 2 })).toBe(true);
+    const mixed = compileSpace({ a: { type: 'choice', options: [0, 1] }, x: { type: 'uniform', low: 0, high: 1 } });
+    expect(completionCount(mixed, { a: 1 })).toBe(Number.POSITIVE_INFINITY);
   });
 
   it('knows the finished and running trials it holds, and forgets another study', () => {
@@ -82,22 +137,129 @@ describe('avoidRepeats', () => {
     }
   });
 
-  it('does not repeat a running trial either: 4 workers, 30 trials', async () => {
-    for (let seed = 0; seed < 4; seed++) {
-      const { trials } = await fmin({
-        objective: async (params) => {
-          await new Promise((resolve) => setTimeout(resolve, 1 + (seed % 3)));
-          return loss(params);
-        },
-        space: discrete,
-        suggester: createTpeSuggester({}),
-        maxTrials: 30,
-        concurrency: 4,
-        seed,
-        name: 'd',
-      });
-      expect(firstRepeat(trials, 8)).toBeUndefined();
+  it('does not repeat a running trial either', async () => {
+    // Every setting but two is finished; a third trial runs with one of the two left.
+    const space = compileSpace({ a: { type: 'choice', options: [0, 1, 2] }, b: { type: 'choice', options: [0, 1] } });
+    const history = settings([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ]);
+    for (const [left, running] of [
+      [
+        { a: 2, b: 0 },
+        { a: 2, b: 1 },
+      ],
+      [
+        { a: 2, b: 1 },
+        { a: 2, b: 0 },
+      ],
+    ] as const) {
+      for (let seed = 0; seed < 5; seed++) {
+        const params = await suggestParams(createTpeSuggester({ startupTrials: 3 }), {
+          ...contextFor(space, history, seed),
+          running: [{ study: 's', number: history.length, state: 'running', internal: running, startedAt: '' }],
+          trialNumber: history.length + 1,
+        });
+        expect(params).toEqual(left);
+      }
     }
+  });
+
+  it('avoids repeats one parameter at a time too, in a conditional space (grouping "independent")', async () => {
+    const space = {
+      model: {
+        type: 'choice',
+        options: [
+          {
+            value: 'knn',
+            space: { k: { type: 'randint', low: 1, high: 21 }, w: { type: 'choice', options: ['u', 'd'] } },
+          },
+          { value: 'tree', space: { depth: { type: 'randint', low: 1, high: 11 } } },
+        ],
+      },
+    } as const;
+    const conditionalLoss = (p: Readonly<Record<string, unknown>>) =>
+      p.model === 'knn'
+        ? Math.abs((p.k as number) - 7) / 10 + (p.w === 'd' ? 0 : 0.05)
+        : 0.3 + (p.depth as number) / 50;
+    for (let seed = 0; seed < 6; seed++) {
+      const run = async (avoidRepeats: boolean) =>
+        (
+          await fmin({
+            objective: conditionalLoss,
+            space,
+            suggester: createTpeSuggester({ avoidRepeats, grouping: 'independent' }),
+            maxTrials: 30,
+            seed,
+            name: 'c',
+          })
+        ).trials;
+      expect(firstRepeat(await run(true), 5)).toBeUndefined();
+      expect(firstRepeat(await run(false), 5)).toBeDefined();
+    }
+  });
+
+  it('is not misled by a trial with only some of its values (a failed enqueued entry, a trial being sampled)', async () => {
+    // {model: knn} alone is not a setting of this space (knn needs k); it must not rule knn out.
+    const space = compileSpace({
+      model: {
+        type: 'choice',
+        options: [
+          { value: 'knn', space: { k: { type: 'randint', low: 1, high: 30 } } },
+          { value: 'svm', space: { C: { type: 'uniform', low: 0, high: 1 } } },
+        ],
+      },
+    });
+    const history: FinishedTrial[] = Array.from({ length: 12 }, (_, number) => ({
+      study: 's',
+      number,
+      state: 'complete',
+      internal: number % 2 === 0 ? { model: 0, k: number + 1 } : { model: 1, C: number / 12 },
+      loss: number % 2 === 0 ? 0.1 : 0.9,
+      startedAt: '',
+      finishedAt: '',
+    }));
+    const partial: FinishedTrial = {
+      study: 's',
+      number: 12,
+      state: 'failed',
+      internal: { model: 0 },
+      error: { code: 'SUGGESTER_FAILED', message: 'the sampler threw' },
+      startedAt: '',
+      finishedAt: '',
+    };
+    for (let seed = 0; seed < 10; seed++) {
+      const without = await suggestParams(createTpeSuggester({}), contextFor(space, history, seed, 13));
+      const withPartial = await suggestParams(
+        createTpeSuggester({}),
+        contextFor(space, [...history, partial], seed, 13),
+      );
+      expect(withPartial).toEqual(without);
+    }
+  });
+
+  it('keeps a repeat, and says so, when every candidate repeats a tried trial', async () => {
+    const space = compileSpace({ a: { type: 'choice', options: [0, 1] }, b: { type: 'choice', options: [0, 1] } });
+    const explanations: TpeExplanation[] = [];
+    const history = settings([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ]);
+    const params = await suggestParams(createTpeSuggester({ startupTrials: 3 }), {
+      ...contextFor(space, history, 0),
+      explain: (explanation) => {
+        explanations.push(explanation as TpeExplanation);
+      },
+    });
+    expect(history.some((trial) => assignmentKey(trial.internal) === assignmentKey(params))).toBe(true);
+    expect(explanations[0]?.params.map((param) => [param.repeated, param.skippedRepeats])).toEqual([
+      [true, undefined],
+      [true, undefined],
+    ]);
   });
 
   it('changes nothing where nothing can repeat: continuous parameters give the same trials either way', async () => {

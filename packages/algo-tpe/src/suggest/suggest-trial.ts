@@ -2,6 +2,7 @@ import type { ParamAssignment, ParamNode, Rng, SuggestContext, Suggester, TrialS
 import type { ObservationSet } from '../estimator/density.js';
 import { describeDecision, describeGroupDecision } from '../explain/explain-parameter.js';
 import type { ParamExplanation, TpeExplanation } from '../explain/explanation.js';
+import { completionCount, finishesWalk } from '../history/completions.js';
 import { type HistorySplit, observedCount, splitHistory } from '../history/history-split.js';
 import { paramObservations } from '../history/observations.js';
 import { assignmentKey, type TrialHistory } from '../history/trial-history.js';
@@ -69,12 +70,33 @@ export const jointGroups = (
 };
 
 /**
+ * Whether the values decided so far (`assignment`) leave only tried settings to complete: the number of
+ * complete assignments that extend it is finite and every one of them is a tried trial's.
+ */
+const exhausted = (history: TrialHistory, space: SuggestContext['space'], assignment: ParamAssignment): boolean => {
+  const remaining = completionCount(space, assignment);
+  if (!Number.isFinite(remaining) || remaining > history.triedCount) return false;
+  const names = Object.keys(assignment);
+  let found = 0;
+  for (const tried of history.triedAssignments()) {
+    if (names.every((name) => tried[name] === assignment[name]) && finishesWalk(space, tried)) {
+      found++;
+      if (found >= remaining) return true;
+    }
+  }
+  return false;
+};
+
+/**
  * One decision of `names` given the values `decided` before it: {@link decide}, or, with `avoidRepeats`,
- * the best candidate that does not complete an assignment a tried trial has. Such a candidate makes the
- * whole trial a repeat: the same values activate the same parameters, so nothing is left to decide.
+ * the best candidate that does not make the trial a repeat. A candidate does when it finishes the walk
+ * (no active parameter left undecided; the same values activate the same parameters) with the values of
+ * a tried trial, or when every setting that could complete it is a tried trial's. A trial with only some
+ * of its values (an enqueued entry being sampled, or one whose sampling failed) rules nothing out.
  */
 const decideNames = (
   state: SuggestState,
+  space: SuggestContext['space'],
   model: Model,
   rng: Rng,
   names: readonly string[],
@@ -83,11 +105,16 @@ const decideNames = (
   const { settings, history } = state;
   if (!settings.avoidRepeats) return decide(model, rng, settings.candidates);
   const repeats = (values: readonly number[]) => {
+    // A value no tried trial has makes the trial new: the common case, and the only one for continuous values.
+    if (names.some((name, j) => !history.hadValue(name, values[j] as number))) return false;
+    if (Object.entries(decided).some(([name, value]) => !history.hadValue(name, value))) return false;
     const assignment: Record<string, number> = { ...decided };
     names.forEach((name, j) => {
       assignment[name] = values[j] as number;
     });
-    return history.tried(assignmentKey(assignment));
+    return finishesWalk(space, assignment)
+      ? history.tried(assignmentKey(assignment))
+      : exhausted(history, space, assignment);
   };
   return decideAvoidingRepeats(model, rng, settings.candidates, repeats);
 };
@@ -102,11 +129,11 @@ const decideParam = (
 ): number => {
   if (explained === undefined) {
     const model = paramModel(state.history, split, param, state.settings, state.caches);
-    return decideNames(state, model, context.rng, [param.name], decided).values[0] as number;
+    return decideNames(state, context.space, model, context.rng, [param.name], decided).values[0] as number;
   }
   const observations = paramObservations(state.history, split, param.name);
   const model = buildParamModel(param, observations.below, observations.above, state.settings);
-  const decision = decideNames(state, model, context.rng, [param.name], decided);
+  const decision = decideNames(state, context.space, model, context.rng, [param.name], decided);
   explained.push(describeDecision(model, observations, decision, state.settings.explainGrid));
   return decision.values[0] as number;
 };
@@ -157,7 +184,7 @@ export const beginTpeTrial = async (
       // Explanations need the estimators themselves: the reference path, never the incremental caches.
       const model = groupModel(history, split, members, settings, explained === undefined ? state.caches : undefined);
       const names = members.map((param) => param.name);
-      const decision = decideNames(state, model, context.rng, names, decided);
+      const decision = decideNames(state, context.space, model, context.rng, names, decided);
       if (explained !== undefined) {
         const observations = {
           below: groupColumns(history, members, split.below)[0] as ObservationSet,

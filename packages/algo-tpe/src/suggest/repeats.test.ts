@@ -157,7 +157,8 @@ describe('avoidRepeats', () => {
       ],
     ] as const) {
       for (let seed = 0; seed < 5; seed++) {
-        const params = await suggestParams(createTpeSuggester({ startupTrials: 3 }), {
+        // No constant liar: only the repeat check keeps TPE off the running trial's setting.
+        const params = await suggestParams(createTpeSuggester({ startupTrials: 3, constantLiar: false }), {
           ...contextFor(space, history, seed),
           running: [{ study: 's', number: history.length, state: 'running', internal: running, startedAt: '' }],
           trialNumber: history.length + 1,

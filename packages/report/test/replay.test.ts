@@ -78,6 +78,32 @@ describe('replaySuggestions', () => {
     expect(classic).toContain('the largest l(x)/g(x). ');
   });
 
+  it('says where avoidRepeats passed over candidates, and where every candidate repeated a tried trial', async () => {
+    // 3 × 2 = 6 settings and 10 trials: TPE passes over tried settings, then, with all 6 tried, must repeat.
+    const space = {
+      a: { type: 'choice', options: [0, 1, 2] },
+      b: { type: 'choice', options: [0, 1] },
+    } as const;
+    const study = await runTpeStudy(10, {
+      space,
+      objective: (p) => (p.a as number) + (p.b as number),
+      tpe: { startupTrials: 2 },
+    });
+    const replay = await replaySuggestions(study, { every: 1 });
+    expect(replay.snapshots.every((snapshot) => snapshot.reproduced)).toBe(true);
+    const avoided = replay.snapshots.filter((s) => s.explanation.params.some((p) => (p.skippedRepeats ?? 0) > 0));
+    const repeated = replay.snapshots.filter((s) => s.explanation.params.some((p) => p.repeated === true));
+    expect(avoided.length).toBeGreaterThan(0);
+    expect(repeated.map((s) => s.trialNumber)).toEqual([6, 7, 8, 9]);
+    const text = (await buildReport(study, { every: 1 })).sections.find((s) => s.id === 'tpe')?.text.join(' ');
+    expect(text).toContain(
+      `In ${avoided.length} of them (trial${avoided.length === 1 ? '' : 's'} ${avoided.map((s) => s.trialNumber).join(', ')}) TPE passed over candidates that would have repeated a tried trial exactly`,
+    );
+    expect(text).toContain(
+      'In 4 of them (trials 6, 7, 8, 9) every candidate TPE drew would have repeated a tried trial, so it kept its best one',
+    );
+  });
+
   it('replays with TPE defaults, and says so, when the study used another suggester', async () => {
     const study = await runTpeStudy(30, { tpe: { startupTrials: 5 } });
     const replay = await replaySuggestions({ ...study, suggester: { use: 'random' } });

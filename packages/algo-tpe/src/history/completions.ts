@@ -1,4 +1,10 @@
-import { type CompiledSpace, isActive, type ParamAssignment, type ParamNode } from '@parzen/engine/plugin';
+import {
+  type CompiledSpace,
+  isActive,
+  type ParamAssignment,
+  type ParamNode,
+  roundHalfEven,
+} from '@parzen/engine/plugin';
 
 /**
  * How many values a parameter can take, at least (Infinity for a continuous or unbounded one). An
@@ -73,3 +79,16 @@ export const completionCount = (space: CompiledSpace, assignment: ParamAssignmen
 /** Whether no active parameter is left to decide after `assignment`. */
 export const finishesWalk = (space: CompiledSpace, assignment: ParamAssignment): boolean =>
   space.params.every((param) => assignment[param.name] !== undefined || !isActive(param, assignment));
+
+/**
+ * Whether `value` is one of the settings {@link completionCount} counts for `param`: for quantised
+ * parameters a grid point k·q as the samplers make it, with k between the rounded bounds (an enqueued or
+ * imported `0.3` for q = 0.1 is accepted by the space but is not the sampler's 0.30000000000000004);
+ * every in-support value otherwise.
+ */
+export const countedValue = (param: ParamNode, value: number): boolean => {
+  const d = param.distribution;
+  if (d.kind !== 'quniform' && d.kind !== 'qloguniform') return true;
+  const k = roundHalfEven(value / d.q);
+  return value === k * d.q && k >= roundHalfEven(d.low / d.q) && k <= roundHalfEven(d.high / d.q);
+};

@@ -241,6 +241,33 @@ describe('avoidRepeats', () => {
     }
   });
 
+  it('counts a quantized setting once, however an imported trial wrote it', async () => {
+    // Every (a, v) is tried but (0, 0.5); imported rows wrote 0.3 and 0.6, not the grid's 3 × 0.1 and 6 × 0.1.
+    const space = compileSpace({
+      a: { type: 'choice', options: [0, 1] },
+      v: { type: 'quniform', low: 0, high: 0.7, q: 0.1 },
+    });
+    const tried: ParamAssignment[] = [];
+    for (const a of [0, 1]) for (let k = 0; k <= 7; k++) if (a === 1 || k !== 5) tried.push({ a, v: k * 0.1 });
+    tried.push({ a: 0, v: 0.3 }, { a: 0, v: 0.6 });
+    const history: FinishedTrial[] = tried.map((internal, number) => ({
+      study: 's',
+      number,
+      state: 'complete',
+      internal,
+      loss: (internal.a as number) + Math.abs((internal.v as number) - 0.5),
+      startedAt: '',
+      finishedAt: '',
+    }));
+    for (let seed = 0; seed < 6; seed++) {
+      const params = await suggestParams(
+        createTpeSuggester({ grouping: 'independent' }),
+        contextFor(space, history, seed),
+      );
+      expect(params).toEqual({ a: 0, v: 0.5 });
+    }
+  });
+
   it('keeps a repeat, and says so, when every candidate repeats a tried trial', async () => {
     const space = compileSpace({ a: { type: 'choice', options: [0, 1] }, b: { type: 'choice', options: [0, 1] } });
     const explanations: TpeExplanation[] = [];

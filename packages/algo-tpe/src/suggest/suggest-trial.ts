@@ -2,7 +2,7 @@ import type { ParamAssignment, ParamNode, Rng, SuggestContext, Suggester, TrialS
 import type { ObservationSet } from '../estimator/density.js';
 import { describeDecision, describeGroupDecision } from '../explain/explain-parameter.js';
 import type { ParamExplanation, TpeExplanation } from '../explain/explanation.js';
-import { completionCount, finishesWalk } from '../history/completions.js';
+import { completionCount, countedValue, finishesWalk } from '../history/completions.js';
 import { type HistorySplit, observedCount, splitHistory } from '../history/history-split.js';
 import { paramObservations } from '../history/observations.js';
 import { assignmentKey, type TrialHistory } from '../history/trial-history.js';
@@ -77,9 +77,16 @@ const exhausted = (history: TrialHistory, space: SuggestContext['space'], assign
   const remaining = completionCount(space, assignment);
   if (!Number.isFinite(remaining) || remaining > history.triedCount) return false;
   const names = Object.keys(assignment);
+  // Only the settings the count covers count: a completion finishes the walk with counted values (an
+  // imported `0.3` beside the sampled 0.30000000000000004 would otherwise be one setting counted twice).
+  const counted = (tried: ParamAssignment) =>
+    Object.entries(tried).every(([name, value]) => {
+      const param = space.byName.get(name);
+      return param !== undefined && countedValue(param, value);
+    });
   let found = 0;
   for (const tried of history.triedAssignments()) {
-    if (names.every((name) => tried[name] === assignment[name]) && finishesWalk(space, tried)) {
+    if (names.every((name) => tried[name] === assignment[name]) && finishesWalk(space, tried) && counted(tried)) {
       found++;
       if (found >= remaining) return true;
     }
@@ -104,10 +111,11 @@ const decideNames = (
 ): Decision => {
   const { settings, history } = state;
   if (!settings.avoidRepeats) return decide(model, rng, settings.candidates);
-  const repeats = (values: readonly number[]) => {
-    // A value no tried trial has makes the trial new: the common case, and the only one for continuous values.
-    if (names.some((name, j) => !history.hadValue(name, values[j] as number))) return false;
-    if (Object.entries(decided).some(([name, value]) => !history.hadValue(name, value))) return false;
+  // A value no tried trial has makes the trial new: the common case, and the only one for continuous values.
+  if (Object.entries(decided).some(([name, value]) => !history.hadValue(name, value))) {
+    return decide(model, rng, settings.candidates);
+  }
+  const judge = (values: readonly number[]) => {
     const assignment: Record<string, number> = { ...decided };
     names.forEach((name, j) => {
       assignment[name] = values[j] as number;
@@ -115,6 +123,18 @@ const decideNames = (
     return finishesWalk(space, assignment)
       ? history.tried(assignmentKey(assignment))
       : exhausted(history, space, assignment);
+  };
+  // The candidates of a discrete decision are few different tuples: each is judged once.
+  const judged = new Map<string, boolean>();
+  const repeats = (values: readonly number[]) => {
+    if (names.some((name, j) => !history.hadValue(name, values[j] as number))) return false;
+    const key = values.join(',');
+    let verdict = judged.get(key);
+    if (verdict === undefined) {
+      verdict = judge(values);
+      judged.set(key, verdict);
+    }
+    return verdict;
   };
   return decideAvoidingRepeats(model, rng, settings.candidates, repeats);
 };

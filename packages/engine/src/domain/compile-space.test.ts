@@ -107,6 +107,23 @@ describe('compileSpace', () => {
     ]);
   });
 
+  it('places a parameter shared by branches of two different choices after both, so either can activate it', () => {
+    const space = compileSpace({
+      A: {
+        type: 'choice',
+        options: [{ value: 'a', space: { x: { type: 'uniform', low: 0, high: 1 } } }, 'b'],
+      },
+      B: {
+        type: 'choice',
+        options: ['c', { value: 'd', space: { x: { type: 'uniform', low: 0, high: 1 } } }],
+      },
+    });
+    expect(space.params.map((param) => param.name)).toEqual(['A', 'B', 'x']);
+    expect(activeParamNames(space, { A: 1, B: 1 })).toEqual(['A', 'B', 'x']);
+    expect(activeParamNames(space, { A: 0, B: 0 })).toEqual(['A', 'B', 'x']);
+    expect(activeParamNames(space, { A: 1, B: 0 })).toEqual(['A', 'B']);
+  });
+
   it.each([
     [{ x: { type: 'uniform', low: 2, high: 1 } }, '/space/x/high'],
     [{ x: { type: 'uniform', low: 0 } }, '/space/x/high'],

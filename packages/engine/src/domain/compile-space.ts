@@ -119,7 +119,20 @@ const addParam = (
     }
     const merged: ParamNode = { ...existing, conditions: [...existing.conditions, condition] };
     walk.byName.set(name, merged);
-    walk.params[walk.params.indexOf(existing)] = merged;
+    const at = walk.params.indexOf(existing);
+    walk.params[at] = merged;
+    // The walk decides a parameter where it stands in `params`, so it must come after every parent. Under
+    // a parent placed after it (another choice than the first one's), it moves to the end, with the
+    // parameters of its own sub-spaces, which follow it as one block.
+    if (walk.params.findIndex((param) => param.name === condition.parent) > at) {
+      const block = new Set([name]);
+      let end = at + 1;
+      while (end < walk.params.length && walk.params[end]?.conditions.some((c) => block.has(c.parent))) {
+        block.add((walk.params[end] as ParamNode).name);
+        end++;
+      }
+      walk.params.push(...walk.params.splice(at, end - at));
+    }
     return;
   }
   const node: ParamNode = {

@@ -66,13 +66,12 @@ export class TrialHistory {
   private readonly stepOffsets = new Map<number, SortedPairs>();
   /**
    * What the repeat check (`avoidRepeats`) reads, kept lazily: the assignments of the finished trials held
-   * (complete, failed, and pruned unless ignored), in the order added; the values each parameter has had;
-   * and, built on first use, one key per different assignment. A study whose values never recur (a
+   * (complete, failed, and pruned unless ignored) not keyed yet; the values each parameter has had; and,
+   * built on first use, one key per different assignment. A study whose values never recur (a
    * continuous space) never builds the keys.
    */
-  private readonly finishedInternals: ParamAssignment[] = [];
+  private unkeyed: ParamAssignment[] = [];
   private readonly seenValues = new Map<string, Set<number>>();
-  private keyed = 0;
   private readonly finishedKeys = new Set<string>();
   /** One assignment per finished key, in the order first seen. */
   private readonly finishedAssignments: ParamAssignment[] = [];
@@ -179,7 +178,7 @@ export class TrialHistory {
     this.states[trial.number] = code;
     this.losses[trial.number] = loss;
     this.finished++;
-    this.finishedInternals.push(trial.internal);
+    this.unkeyed.push(trial.internal);
     for (const [name, value] of Object.entries(trial.internal)) {
       const seen = this.seenValues.get(name);
       if (seen === undefined) this.seenValues.set(name, new Set([value]));
@@ -230,13 +229,13 @@ export class TrialHistory {
 
   /** The finished trials' keys, after keying the trials added since the last call. */
   private keyedFinished(): Set<string> {
-    for (; this.keyed < this.finishedInternals.length; this.keyed++) {
-      const internal = this.finishedInternals[this.keyed] as ParamAssignment;
+    for (const internal of this.unkeyed) {
       const key = assignmentKey(internal);
       if (this.finishedKeys.has(key)) continue;
       this.finishedKeys.add(key);
       this.finishedAssignments.push(internal);
     }
+    this.unkeyed = [];
     return this.finishedKeys;
   }
 
@@ -302,9 +301,8 @@ export class TrialHistory {
     this.failed = [];
     this.columns.clear();
     this.stepOffsets.clear();
-    this.finishedInternals.length = 0;
+    this.unkeyed = [];
     this.seenValues.clear();
-    this.keyed = 0;
     this.finishedKeys.clear();
     this.finishedAssignments.length = 0;
     this.runningIndex = undefined;

@@ -11,19 +11,10 @@ export const scoreCandidates = (logL: ArrayLike<number>, logG: ArrayLike<number>
   return scores;
 };
 
+const always = (): boolean => true;
+
 /** Index of the largest score; the first wins ties, and NaN never wins (−1 for no candidates). */
-export const argmax = (scores: ArrayLike<number>): number => {
-  let best = -1;
-  let bestScore = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < scores.length; i++) {
-    const score = scores[i] as number;
-    if (score > bestScore || (best === -1 && !Number.isNaN(score))) {
-      best = i;
-      bestScore = score;
-    }
-  }
-  return best;
-};
+export const argmax = (scores: ArrayLike<number>): number => argmaxWhere(scores, always);
 
 /** The index of the highest score among the indices `allowed` accepts (the first of ties); −1 when none. */
 export const argmaxWhere = (scores: ArrayLike<number>, allowed: (index: number) => boolean): number => {

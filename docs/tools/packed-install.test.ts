@@ -9,9 +9,26 @@
  * script first looks for a local prebuilt binary (prebuild-install's `local-prebuilds`), so the test hands
  * it the one the workspace already compiled instead of compiling it again for a minute or two. Without
  * that binary the install compiles, as it does for a user.
+ *
+ * The installed project is kept between runs, keyed by the tarballs' bytes (pnpm packs deterministically)
+ * and the Node and npm versions: while nothing published changes, a rerun reuses it instead of installing
+ * the same 189 packages again (about 11 s of CPU on 2 cores). A clean machine installs; any change to a
+ * package's files installs. `PARZEN_TEST_FRESH_INSTALL=1` always installs.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -47,6 +64,38 @@ const localPrebuild = async (dir: string): Promise<Record<string, string>> => {
   return { npm_config_better_sqlite3_local_prebuilds: dir };
 };
 
+/** The page's `npm init -y` and `npm install` of the tarballs in a folder of their own, kept between runs. */
+const cachedInstall = async (packed: readonly string[], env: NodeJS.ProcessEnv): Promise<string> => {
+  const { stdout: npmVersion } = await run('npm', ['--version'], { env });
+  const hash = createHash('sha256').update(
+    `${process.version} ${npmVersion.trim()} ${process.platform}-${process.arch}`,
+  );
+  for (const file of packed) hash.update(readFileSync(file));
+  const prefix = 'parzen-packed-install-';
+  const kept = join(tmpdir(), `${prefix}${hash.digest('hex').slice(0, 20)}`);
+  if (existsSync(join(kept, 'node_modules')) && process.env.PARZEN_TEST_FRESH_INSTALL !== '1') return kept;
+  const staging = mkdtempSync(join(tmpdir(), `${prefix}staging-`));
+  try {
+    const options = { cwd: staging, env, maxBuffer: 16 * 1024 * 1024 };
+    await run('npm', ['init', '-y'], { ...options, timeout: 60_000 });
+    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...packed], {
+      ...options,
+      timeout: 240_000,
+    });
+    // Older installs (of packages that have changed since) go; a concurrent run's rename wins.
+    for (const name of readdirSync(tmpdir())) {
+      if (name.startsWith(prefix) && !name.startsWith(`${prefix}staging-`)) {
+        rmSync(join(tmpdir(), name), { recursive: true, force: true });
+      }
+    }
+    renameSync(staging, kept);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    if (!existsSync(join(kept, 'node_modules'))) throw error;
+  }
+  return kept;
+};
+
 describe('using Parzen from a project outside the repository (packed tarballs, npm)', () => {
   const work = mkdtempSync(join(tmpdir(), 'parzen-packed-'));
   const tarballs = join(work, 'parzen-tarballs');
@@ -63,14 +112,14 @@ describe('using Parzen from a project outside the repository (packed tarballs, n
       timeout: 120_000,
     });
     mkdirSync(project);
-    await inProject('npm', ['init', '-y']);
-    const packed = readdirSync(tarballs).map((name) => join(tarballs, name));
-    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...packed], {
-      cwd: project,
-      env,
-      timeout: 240_000,
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    const packed = readdirSync(tarballs)
+      .sort()
+      .map((name) => join(tarballs, name));
+    const installed = await cachedInstall(packed, env);
+    // The project as `npm init -y` and `npm install` left it; node_modules is the kept install (a link:
+    // Node resolves it to its real path, outside the repository, as a plain install would be).
+    for (const file of ['package.json', 'package-lock.json']) copyFileSync(join(installed, file), join(project, file));
+    symlinkSync(join(installed, 'node_modules'), join(project, 'node_modules'), 'dir');
     for (const file of extractFiles(page)) writeFileSync(join(project, file.name), file.code);
   }, 360_000);
 

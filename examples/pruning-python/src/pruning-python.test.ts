@@ -91,11 +91,11 @@ describe('the pruning example in Python', () => {
   it('is pruned by `parzen.config.json` (median pruner): some trials stop early', async () => {
     const raw = JSON.parse(readFileSync(join(example, 'parzen.config.json'), 'utf8'));
     const experiment = await loadExperiment(
-      { ...raw, store: { use: 'memory' }, reporters: [], budget: { maxTrials: 12 } },
+      { ...raw, store: { use: 'memory' }, reporters: [], budget: { maxTrials: 8 } },
       await cliLoadOptions(example, { force: 'off' }),
     );
     const { trials } = await runLoadedExperiment(experiment);
-    expect(trials).toHaveLength(12);
+    expect(trials).toHaveLength(8);
     expect(trials.filter((trial) => trial.state === 'failed')).toEqual([]);
     const pruned = trials.filter((trial) => trial.state === 'pruned');
     const complete = trials.filter((trial) => trial.state === 'complete');

@@ -25,11 +25,12 @@ let dir: string;
 beforeAll(() => {
   requireBuiltCli();
   dir = tempDir('parzen-adversarial-signals-');
-  // 500 ms of synchronous work per trial: the event loop of the thread running it never turns meanwhile.
+  // 500 ms of synchronous blocking per trial: the event loop of the thread running it never turns
+  // meanwhile. Atomics.wait blocks the thread as a busy loop would, without spending the CPU.
   writeIn(
     dir,
     'busy.mjs',
-    'export default ({ x }) => { const end = Date.now() + 500; while (Date.now() < end) {} return x; };\n',
+    'export default ({ x }) => { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500); return x; };\n',
   );
   writeIn(
     dir,

@@ -11,7 +11,7 @@ import {
   tempDir,
   writeIn,
 } from './cli-harness.js';
-import { cli } from './cli-in-process.js';
+import { cli, cliIn } from './cli-in-process.js';
 
 interface Summary {
   study: string;
@@ -102,7 +102,7 @@ describe('parzen run', () => {
     const config = heartConfig({ name: 'durable' });
     delete config.store;
     const path = writeIn(sub, 'durable.json', config);
-    const missing = await runParzen(['resume', path], { cwd: dir });
+    const missing = await cliIn(dir, 'resume', path);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/Nothing to resume: .*durable/);
 
@@ -127,16 +127,14 @@ describe('parzen run', () => {
   it('takes --store SPEC, with paths relative to the working directory', async () => {
     const path = writeIn(dir, 'stored.json', heartConfig({ name: 'stored' }));
     for (const spec of ['sqlite:./spec.db', 'jsonl:./spec.jsonl']) {
-      const run = await runParzen(['run', path, '--store', spec, '--max-trials', '3', '--quiet'], { cwd: dir });
+      const run = await cliIn(dir, 'run', path, '--store', spec, '--max-trials', '3', '--quiet');
       expect(run.code, run.stderr).toBe(0);
-      const trials = lastJsonLine(
-        (await runParzen(['trials', path, '--store', spec, '--json'], { cwd: dir })).stdout,
-      ) as TrialJson[];
+      const trials = lastJsonLine((await cliIn(dir, 'trials', path, '--store', spec, '--json')).stdout) as TrialJson[];
       expect(trials).toHaveLength(3);
     }
     expect(existsSync(join(dir, 'spec.db'))).toBe(true);
     expect(existsSync(join(dir, 'spec.jsonl'))).toBe(true);
-    const bad = await runParzen(['run', path, '--store', 'a b'], { cwd: dir });
+    const bad = await cliIn(dir, 'run', path, '--store', 'a b');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--store "a b": expected NAME or NAME:PATH/);
   });

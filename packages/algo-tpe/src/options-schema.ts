@@ -17,6 +17,13 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
       'w in the score log l(x) - w·log g(x) that picks among the candidates: 1 is the ratio l/g (hyperopt, optuna); ' +
       'below 1 penalises well-sampled regions less, so TPE refines its best regions more (parzen 0.65).',
   },
+  discreteAboveWeight: {
+    type: 'number',
+    minimum: 0,
+    description:
+      'w for a decision whose parameters are all choices or integers (choice, randint): below 1 favours the options tried most, ' +
+      'so TPE locks onto a branch it sampled early (1 in every profile).',
+  },
   avoidRepeats: {
     type: 'boolean',
     description:

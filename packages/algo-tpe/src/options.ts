@@ -62,6 +62,12 @@ export interface TpeSettings {
    */
   readonly aboveWeight: number;
   /**
+   * w for a decision whose parameters are all choices or integers (`choice`, `randint`): in a discrete
+   * decision a w below 1 favours the options tried most (l and g both grow with the tries, and l/g^w with
+   * them), so TPE locks onto a branch it sampled early. 1 is the ratio l/g.
+   */
+  readonly discreteAboveWeight: number;
+  /**
    * Whether a decision skips candidates that would repeat a tried trial exactly (complete, failed, running,
    * and pruned unless `pruned` is `ignore`):
    * the best-scoring candidate that makes a new assignment wins, and when every candidate repeats one,
@@ -102,6 +108,7 @@ const OPTUNA: ProfileSettings = {
   startupTrials: 10,
   candidates: 24,
   aboveWeight: 1,
+  discreteAboveWeight: 1,
   avoidRepeats: false,
   gamma: 0.1,
   split: 'linear',
@@ -143,6 +150,7 @@ export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
     startupTrials: 20,
     candidates: 24,
     aboveWeight: 1,
+    discreteAboveWeight: 1,
     avoidRepeats: false,
     gamma: 0.25,
     split: 'sqrt',
@@ -162,6 +170,7 @@ export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
     startupTrials: 5,
     candidates: 24,
     aboveWeight: 0.65,
+    discreteAboveWeight: 1,
     avoidRepeats: true,
     gamma: 0.15,
     split: 'linear',

@@ -1,6 +1,6 @@
 import { bestTrial } from '@parzen/engine';
 import { lossToMinimize, type ParamNode, type Trial, toExternalParams } from '@parzen/engine/plugin';
-import { numericParams, replayedWeight } from './charts/common.js';
+import { numericParams, replayedWeight, sig } from './charts/common.js';
 import {
   ecdfChart,
   historyChart,
@@ -75,7 +75,15 @@ const table = (study: ReportStudy, points: readonly TrialPoint[]): TrialTable =>
 
 const replayText = (study: ReportStudy, replay: Replay): string[] => {
   const weight = replayedWeight(replay.snapshots);
-  const ratio = weight === 1 ? 'l(x)/g(x)' : `l(x)/g(x)^${weight} (the aboveWeight option)`;
+  const ratioOf = (w: number) => (w === 1 ? 'l(x)/g(x)' : `l(x)/g(x)^${w}`);
+  const discrete = replay.snapshots
+    .flatMap((snapshot) => snapshot.explanation.params)
+    .find((param) => param.aboveWeight !== undefined && sig(param.aboveWeight) !== weight)?.aboveWeight;
+  const ratio =
+    (weight === 1 ? ratioOf(weight) : `${ratioOf(weight)} (the aboveWeight option)`) +
+    (discrete === undefined
+      ? ''
+      : `, or ${ratioOf(sig(discrete))} for a decision over choices and integers only (the discreteAboveWeight option)`);
   const text = [
     `TPE splits the trials so far into good ones (the best few) and the rest, fits a density to each: l(x) to the good trials and g(x) to the rest, draws candidates from l(x) and keeps the one with the largest ${ratio}. The rows below replay that for the trials named on the left, from the stored trials alone.`,
   ];

@@ -70,7 +70,9 @@ describe('replaySuggestions', () => {
     expect(byDefault).toContain('datum.l - 0.65 * datum.g');
     expect(byDefault).toContain('log l(x) − 0.65·log g(x)');
     expect(byDefault).toContain('the score log l − 0.65·log g (black)');
-    expect(byDefault).toContain('the largest l(x)/g(x)^0.65 (the aboveWeight option)');
+    expect(byDefault).toContain(
+      'the largest l(x)/g(x)^0.65 (the aboveWeight option), or l(x)/g(x) for a decision over choices and integers only (the discreteAboveWeight option).',
+    );
     const classic = await spec(1)();
     expect(classic).toContain('datum.l - 1 * datum.g');
     expect(classic).toContain('log l(x) − log g(x)');

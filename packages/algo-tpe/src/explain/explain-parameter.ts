@@ -51,6 +51,7 @@ export const describeDecision = (
       logG: Array.from(exact.logG),
       score: Array.from(exact.scores),
     },
+    aboveWeight: model.aboveWeight,
     winner: {
       index: decision.index,
       value: decision.values[0] as number,
@@ -104,6 +105,7 @@ export const describeGroupDecision = (
         logG: Array.from(exact.logG),
         score: Array.from(exact.scores),
       },
+      aboveWeight: model.aboveWeight,
       winner: {
         index: decision.index,
         value: decision.values[j] as number,

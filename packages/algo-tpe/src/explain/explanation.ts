@@ -31,6 +31,8 @@ export interface ParamExplanation {
   readonly grid: DensityCurve;
   /** The candidates drawn from l(x), with their log l, log g and scores. */
   readonly candidates: DensityCurve & { readonly score: readonly number[] };
+  /** w in the score log l − w · log g of this decision (`discreteAboveWeight` when it is over choices and integers only). */
+  readonly aboveWeight: number;
   readonly winner: { readonly index: number; readonly value: number; readonly score: number };
   /**
    * With `avoidRepeats`: how many candidates were passed over because they would have repeated a finished
@@ -52,7 +54,7 @@ export interface TpeExplanation {
   /** Observed trials (what γ and the start-up phase count). */
   readonly observed: number;
   readonly startupTrials: number;
-  /** w in the score log l − w · log g that picked among the candidates (1 = the ratio l/g). */
+  /** `aboveWeight`: w in the score log l − w · log g of decisions with a continuous parameter (1 = the ratio l/g). */
   readonly aboveWeight: number;
   /** The global split: size and trial numbers of the below set (empty during start-up). */
   readonly nBelow: number;

@@ -58,6 +58,13 @@ export const encodingOf = (family: DensityFamily, distribution: Distribution): E
   return encoding;
 };
 
+/**
+ * w in log l − w · log g for a decision over these encodings: `discreteAboveWeight` when every parameter
+ * is a choice or an integer (categorical encodings), else `aboveWeight`.
+ */
+export const aboveWeightFor = (encodings: readonly Encoding[], settings: TpeSettings): number =>
+  encodings.every((encoding) => encoding.kind === 'categorical') ? settings.discreteAboveWeight : settings.aboveWeight;
+
 /** l and g of one parameter from its below and above observations. */
 export const buildParamModel = (
   param: ModelParam,
@@ -72,7 +79,7 @@ export const buildParamModel = (
     encodings,
     below: buildDensity(family, encodings, [below], settings),
     above: buildDensity(family, encodings, [above], settings),
-    aboveWeight: settings.aboveWeight,
+    aboveWeight: aboveWeightFor(encodings, settings),
   };
 };
 
@@ -144,7 +151,7 @@ export const paramModel = (
     const family = familyOf(settings);
     const encodings = [encodingOf(family, param.distribution)];
     const below = buildDensity(family, encodings, [belowObservations(history, split, param.name)], settings);
-    return { params: [param], encodings, below, above, aboveWeight: settings.aboveWeight };
+    return { params: [param], encodings, below, above, aboveWeight: aboveWeightFor(encodings, settings) };
   }
   const observations = paramObservations(history, split, param.name);
   return buildParamModel(param, observations.below, observations.above, settings);
@@ -207,7 +214,7 @@ export const groupModel = (
     encodings,
     below: buildDensity(family, encodings, groupColumns(history, group, split.below), settings),
     above: above ?? slow(),
-    aboveWeight: settings.aboveWeight,
+    aboveWeight: aboveWeightFor(encodings, settings),
   };
 };
 

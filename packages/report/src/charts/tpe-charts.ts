@@ -113,9 +113,21 @@ const snapshotCurves = (param: ParamNode, snapshots: readonly ReplaySnapshot[]) 
 const finite = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /**
+ * w in the score log l − w · log g of a parameter's decisions: its own entry's (`discreteAboveWeight` for a
+ * decision over choices and integers only), else the study's `aboveWeight`.
+ */
+const paramWeight = (name: string, snapshots: readonly ReplaySnapshot[]): number => {
+  for (const snapshot of snapshots) {
+    const own = snapshot.explanation.params.find((p) => p.name === name);
+    if (own?.aboveWeight !== undefined) return sig(own.aboveWeight);
+  }
+  return replayedWeight(snapshots);
+};
+
+/**
  * The seed's second figure for one numeric parameter: per replayed snapshot (a row per "after k trials"),
  * log l(x) green, log g(x) red and the score log l − w · log g black over the parameter's range (w: the
- * study's `aboveWeight`), and a vertical line at the value TPE chose.
+ * weight its decisions were scored with), and a vertical line at the value TPE chose.
  */
 export const densityChart = (param: ParamNode, snapshots: readonly ReplaySnapshot[]): Chart | undefined => {
   // Compact rows (a: snapshot, x, l = log l, g = log g; w: the chosen value); the spec folds them into curves.
@@ -134,7 +146,7 @@ export const densityChart = (param: ParamNode, snapshots: readonly ReplaySnapsho
   }
   if (shown === 0) return undefined;
   const x = { field: 'x', type: 'quantitative', title: param.name, scale: paramScale(param.distribution) };
-  const weight = replayedWeight(snapshots);
+  const weight = paramWeight(param.name, snapshots);
   const score = scoreSeries(weight);
   const label = `datum.key === 'l' ? '${SERIES.below}' : datum.key === 'g' ? '${SERIES.above}' : '${score.label}'`;
   const difference = weight === 1 ? 'their difference' : `the score log l − ${weight}·log g`;

@@ -78,12 +78,13 @@ const replayText = (study: ReportStudy, replay: Replay): string[] => {
   const ratioOf = (w: number) => (w === 1 ? 'l(x)/g(x)' : `l(x)/g(x)^${w}`);
   const discrete = replay.snapshots
     .flatMap((snapshot) => snapshot.explanation.params)
-    .find((param) => param.aboveWeight !== undefined && sig(param.aboveWeight) !== weight)?.aboveWeight;
+    .map((param) => sig(param.aboveWeight))
+    .find((w) => w !== weight);
   const ratio =
     (weight === 1 ? ratioOf(weight) : `${ratioOf(weight)} (the aboveWeight option)`) +
     (discrete === undefined
       ? ''
-      : `, or ${ratioOf(sig(discrete))} for a decision over choices and integers only (the discreteAboveWeight option)`);
+      : `, or ${ratioOf(discrete)} for a decision over choices and integers only (the discreteAboveWeight option)`);
   const text = [
     `TPE splits the trials so far into good ones (the best few) and the rest, fits a density to each: l(x) to the good trials and g(x) to the rest, draws candidates from l(x) and keeps the one with the largest ${ratio}. The rows below replay that for the trials named on the left, from the stored trials alone.`,
   ];

@@ -117,11 +117,8 @@ const finite = (v: number | null | undefined): v is number => typeof v === 'numb
  * decision over choices and integers only), else the study's `aboveWeight`.
  */
 const paramWeight = (name: string, snapshots: readonly ReplaySnapshot[]): number => {
-  for (const snapshot of snapshots) {
-    const own = snapshot.explanation.params.find((p) => p.name === name);
-    if (own?.aboveWeight !== undefined) return sig(own.aboveWeight);
-  }
-  return replayedWeight(snapshots);
+  const own = snapshots.flatMap((snapshot) => snapshot.explanation.params).find((p) => p.name === name);
+  return own === undefined ? replayedWeight(snapshots) : sig(own.aboveWeight);
 };
 
 /**

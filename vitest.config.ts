@@ -25,20 +25,24 @@ const SLOW_FIRST = [
 
 /**
  * Vitest's own order runs one project after the other (here the PostgreSQL files always last, one of
- * them 16 s long) and, on a clean clone with no timing cache, the files in the order found. This one
- * orders every file of both projects together: the list above first, then the rest by the duration the
- * cache remembers (longest first), then by size.
+ * them 16 s long) and, on a clean clone with no timing cache, the files in the order found. This one puts
+ * the PostgreSQL project's files first (its slowest file starts at once) and then the other project's,
+ * each: the list above first, then the rest by the duration the cache remembers (longest first), then by
+ * size. The projects are not interleaved: a worker that finishes a file is reused only when the next file
+ * in the queue is of the same project, and a new worker imports everything again (with the two mixed,
+ * a run started 9 worker processes; grouped, 4, with about 6 s less CPU in them).
  */
 class SlowFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const root = this.ctx.config.root;
     const relative = (spec: TestSpecification) => spec.moduleId.slice(root.length + 1);
     const weight = (spec: TestSpecification): number => {
+      const project = spec.project.name === 'postgres' ? 2e9 : 0;
       const listed = SLOW_FIRST.indexOf(relative(spec));
-      if (listed >= 0) return 1e9 - listed;
+      if (listed >= 0) return project + 1e9 - listed;
       const key = `${spec.project.name}:${relative(spec)}`;
       const duration = this.ctx.cache.getFileTestResults(key)?.duration;
-      return duration ?? (this.ctx.cache.getFileStats(key)?.size ?? 0) / 1e6;
+      return project + (duration ?? (this.ctx.cache.getFileStats(key)?.size ?? 0) / 1e6);
     };
     return [...files].sort((a, b) => weight(b) - weight(a));
   }

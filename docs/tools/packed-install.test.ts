@@ -101,6 +101,7 @@ describe('using Parzen from a project outside the repository (packed tarballs, n
   const tarballs = join(work, 'parzen-tarballs');
   const project = join(work, 'my-study');
   let env: NodeJS.ProcessEnv = {};
+  let installed = '';
   const inProject = (file: string, args: readonly string[]) =>
     run(file, [...args], { cwd: project, env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 });
 
@@ -115,7 +116,7 @@ describe('using Parzen from a project outside the repository (packed tarballs, n
     const packed = readdirSync(tarballs)
       .sort()
       .map((name) => join(tarballs, name));
-    const installed = await cachedInstall(packed, env);
+    installed = await cachedInstall(packed, env);
     // The project as `npm init -y` and `npm install` left it; node_modules is the kept install (a link:
     // Node resolves it to its real path, outside the repository, as a plain install would be).
     for (const file of ['package.json', 'package-lock.json']) copyFileSync(join(installed, file), join(project, file));
@@ -200,6 +201,10 @@ describe('using Parzen from a project outside the repository (packed tarballs, n
           strict: true,
           skipLibCheck: false,
           noEmit: true,
+          // Kept beside the kept install: while the packages and this file are unchanged, a rerun reuses
+          // the diagnostics of every .d.ts file instead of checking them again (tsc re-checks any changed file).
+          incremental: true,
+          tsBuildInfoFile: join(installed, 'consumer.tsbuildinfo'),
           types: ['node'],
           typeRoots: [join(root, 'node_modules/@types')],
         },

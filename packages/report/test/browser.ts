@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { CHROMIUM_PATH } from '../src/testing/index.js';
@@ -15,6 +15,17 @@ if (skipBrowser) {
 
 /** Where the browser tests save their screenshots (ignored by git). */
 export const SCREENSHOTS = join(import.meta.dirname, '..', 'tmp', 'browser');
+
+/**
+ * Saves a screenshot of the page to {@link SCREENSHOTS} when `PARZEN_SCREENSHOTS=1`, for a person to look
+ * at; otherwise does nothing. The pictures check nothing, and a full-page capture of the report costs about
+ * 4 s of CPU in Chromium, so the suite skips them.
+ */
+export const screenshot = async (page: Page, name: string, options: { readonly fullPage?: boolean } = {}) => {
+  if (process.env.PARZEN_SCREENSHOTS !== '1') return;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: options.fullPage ?? false });
+};
 
 /** Console errors, page errors and requests that left the machine, collected while a page is open. */
 export const watchPage = (page: Page) => {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,7 +17,7 @@ import {
   renderHtml,
   serveReport,
 } from '../src/index.js';
-import { launchChromium, renderedMarks, SCREENSHOTS, skipBrowser, watchPage } from './browser.js';
+import { launchChromium, renderedMarks, screenshot, skipBrowser, watchPage } from './browser.js';
 import { everyThirdPruner, mixedObjective, mixedSpace, mixedTraining, runTpeStudy } from './fixtures.js';
 
 const expectAllMarks = (page: ReportPage, rendered: Record<string, Record<string, number>>) => {
@@ -49,7 +49,6 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
   };
   beforeAll(async () => {
     ({ context, close } = await launchChromium());
-    mkdirSync(SCREENSHOTS, { recursive: true });
   });
   afterAll(async () => {
     await close?.();
@@ -87,7 +86,7 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
     await page.selectOption('#table-state', 'failed');
     const failed = study.trials.filter((t) => t.state === 'failed').length;
     expect(await page.locator('#trial-table tbody tr').count()).toBe(failed);
-    await page.screenshot({ path: join(SCREENSHOTS, 'report.png'), fullPage: true });
+    await screenshot(page, 'report.png', { fullPage: true });
     await page.close();
   });
 
@@ -104,7 +103,7 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
     }
     const report = buildComparison(runs);
     const page = await openFile(report, 'comparison.html');
-    await page.screenshot({ path: join(SCREENSHOTS, 'comparison.png'), fullPage: true });
+    await screenshot(page, 'comparison.png', { fullPage: true });
     await page.close();
   });
 
@@ -167,7 +166,7 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
       expect(await page.locator('#best td').first().textContent()).toBe('12');
       expectAllMarks(latest as ReportPage, await renderedMarks(page));
       expect(seen.errors).toEqual([]);
-      await page.screenshot({ path: join(SCREENSHOTS, 'serve.png') });
+      await screenshot(page, 'serve.png');
       await page.close();
     } finally {
       await server.close();

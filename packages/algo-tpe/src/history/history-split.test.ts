@@ -1,6 +1,6 @@
-import { fc, test } from '@fast-check/vitest';
 import type { Trial } from '@parzen/engine';
-import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { describe, expect, it, test } from 'vitest';
 import { vectors } from '../math/fixtures/vectors.js';
 import { resolveTpeSettings } from '../options.js';
 import { curveTrial } from './fixtures.js';
@@ -106,36 +106,44 @@ describe('TrialHistory', () => {
     expect(h.column('x').valueOf(0)).toBe(7);
   });
 
-  test.prop([
-    fc.array(
-      fc.tuple(fc.double({ min: -3, max: 3, noNaN: true }), fc.double({ min: 0, max: 10, noNaN: true }), fc.boolean()),
-      {
-        minLength: 1,
-        maxLength: 60,
-      },
-    ),
-    fc.nat({ max: 60 }),
-  ])(
-    'gives the same above set, arrival ranks and sorted order as a direct computation, however the trials arrive',
-    (rows, cut) => {
-      const trials = rows.map(([x, value, active], number) =>
-        active ? complete(number, value, x) : { ...complete(number, value), internal: {} as Record<string, number> },
-      );
-      const h = new TrialHistory();
-      h.sync('s', 'minimize', trials.slice(0, Math.min(cut, trials.length)));
-      h.sync('s', 'minimize', trials);
-      const split = splitHistory(h, resolveTpeSettings({ compat: 'optuna' }));
-      const { above } = paramObservations(h, split, 'x');
-      const expected = trials.filter((t) => !split.below.includes(t.number) && t.internal.x !== undefined);
-      expect(Array.from(above.numbers)).toEqual(expected.map((t) => t.number));
-      expect(Array.from(above.values)).toEqual(expected.map((t) => t.internal.x));
-      const sorted = above.sorted;
-      expect(sorted).toBeDefined();
-      if (sorted === undefined) return;
-      expect(Array.from(sorted.order, (rank) => above.values[rank])).toEqual(Array.from(sorted.values));
-      expect(Array.from(sorted.values)).toEqual(expected.map((t) => t.internal.x as number).sort((a, b) => a - b));
-    },
-  );
+  test('gives the same above set, arrival ranks and sorted order as a direct computation, however the trials arrive', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.double({ min: -3, max: 3, noNaN: true }),
+            fc.double({ min: 0, max: 10, noNaN: true }),
+            fc.boolean(),
+          ),
+          {
+            minLength: 1,
+            maxLength: 60,
+          },
+        ),
+        fc.nat({ max: 60 }),
+        (rows, cut) => {
+          const trials = rows.map(([x, value, active], number) =>
+            active
+              ? complete(number, value, x)
+              : { ...complete(number, value), internal: {} as Record<string, number> },
+          );
+          const h = new TrialHistory();
+          h.sync('s', 'minimize', trials.slice(0, Math.min(cut, trials.length)));
+          h.sync('s', 'minimize', trials);
+          const split = splitHistory(h, resolveTpeSettings({ compat: 'optuna' }));
+          const { above } = paramObservations(h, split, 'x');
+          const expected = trials.filter((t) => !split.below.includes(t.number) && t.internal.x !== undefined);
+          expect(Array.from(above.numbers)).toEqual(expected.map((t) => t.number));
+          expect(Array.from(above.values)).toEqual(expected.map((t) => t.internal.x));
+          const sorted = above.sorted;
+          expect(sorted).toBeDefined();
+          if (sorted === undefined) return;
+          expect(Array.from(sorted.order, (rank) => above.values[rank])).toEqual(Array.from(sorted.values));
+          expect(Array.from(sorted.values)).toEqual(expected.map((t) => t.internal.x as number).sort((a, b) => a - b));
+        },
+      ),
+    );
+  });
 });
 
 describe('pruned trials', () => {

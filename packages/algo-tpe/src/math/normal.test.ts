@@ -1,5 +1,5 @@
-import { fc, test } from '@fast-check/vitest';
-import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { describe, expect, it, test } from 'vitest';
 import { expectClose } from './fixtures/vectors.js';
 import { ndtri, ndtriExp } from './ndtri.js';
 import { logGaussMass, logNormalCdf, normalCdf } from './normal.js';
@@ -35,8 +35,12 @@ describe('ndtri', () => {
     expect(ndtriExp(Number.NEGATIVE_INFINITY)).toBe(Number.NEGATIVE_INFINITY);
   });
 
-  test.prop([fc.double({ min: -37, max: 8, noNaN: true })])('round-trips Φ(ndtriExp(log Φ(x))) = x', (x) => {
-    expect(Math.abs(ndtriExp(logNormalCdf(x)) - x)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(x)));
-    expect(normalCdf(x)).toBeGreaterThanOrEqual(0);
+  test('round-trips Φ(ndtriExp(log Φ(x))) = x', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -37, max: 8, noNaN: true }), (x) => {
+        expect(Math.abs(ndtriExp(logNormalCdf(x)) - x)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(x)));
+        expect(normalCdf(x)).toBeGreaterThanOrEqual(0);
+      }),
+    );
   });
 });

@@ -1,5 +1,5 @@
-import { fc, test } from '@fast-check/vitest';
-import { describe, expect } from 'vitest';
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
 import { chooseBackend } from '../density.js';
 import type { Encoding, NumericEncoding } from '../encoding.js';
 import { hyperoptFamily } from '../families/hyperopt.js';
@@ -27,50 +27,63 @@ const settingsArb = fc.record({
 }) as fc.Arbitrary<FamilySettings>;
 
 describe('every backend equals the reference direct sum', () => {
-  test.prop(
-    [
-      fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { maxLength: 300 }),
-      fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: 1, maxLength: 8 }),
-      settingsArb,
-      fc.constantFrom(optunaFamily, hyperoptFamily),
-    ],
-    { numRuns: 40 },
-  )('sorted sum (one continuous dimension), both families', (obs, xs, settings, family) => {
-    const encoding = family.encode({ kind: 'uniform', low: -2, high: 2 }) as NumericEncoding;
-    const estimator = family.build([encoding], [{ values: Float64Array.from(obs) }], settings);
-    const points: DimensionPoints[] = [encoding.points(xs)];
-    close(chooseBackend(estimator, points)(points, true), estimatorLogPdf(estimator, points), 1e-10);
+  test('sorted sum (one continuous dimension), both families', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { maxLength: 300 }),
+        fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: 1, maxLength: 8 }),
+        settingsArb,
+        fc.constantFrom(optunaFamily, hyperoptFamily),
+        (obs, xs, settings, family) => {
+          const encoding = family.encode({ kind: 'uniform', low: -2, high: 2 }) as NumericEncoding;
+          const estimator = family.build([encoding], [{ values: Float64Array.from(obs) }], settings);
+          const points: DimensionPoints[] = [encoding.points(xs)];
+          close(chooseBackend(estimator, points)(points, true), estimatorLogPdf(estimator, points), 1e-10);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
-  test.prop(
-    [
-      fc.array(fc.tuple(fc.double({ min: -2, max: 2, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })), {
-        maxLength: 200,
-      }),
-      fc.array(fc.tuple(fc.double({ min: -2, max: 2, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })), {
-        minLength: 1,
-        maxLength: 6,
-      }),
-      settingsArb,
-    ],
-    { numRuns: 40 },
-  )('pruned product (several continuous dimensions)', (rows, xs, settings) => {
-    const encodings = [unit, logScale];
-    const columns = [
-      { values: Float64Array.from(rows, (r) => r[0]) },
-      { values: Float64Array.from(rows, (r) => 10 ** (4 * r[1] - 4)) },
-    ];
-    const estimator = optunaFamily.build(encodings, columns, settings);
-    const points = [unit.points(xs.map((x) => x[0])), logScale.points(xs.map((x) => 10 ** (4 * x[1] - 4)))];
-    close(chooseBackend(estimator, points)(points, true), estimatorLogPdf(estimator, points), 1e-10);
+  test('pruned product (several continuous dimensions)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.double({ min: -2, max: 2, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })), {
+          maxLength: 200,
+        }),
+        fc.array(fc.tuple(fc.double({ min: -2, max: 2, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        settingsArb,
+        (rows, xs, settings) => {
+          const encodings = [unit, logScale];
+          const columns = [
+            { values: Float64Array.from(rows, (r) => r[0]) },
+            { values: Float64Array.from(rows, (r) => 10 ** (4 * r[1] - 4)) },
+          ];
+          const estimator = optunaFamily.build(encodings, columns, settings);
+          const points = [unit.points(xs.map((x) => x[0])), logScale.points(xs.map((x) => 10 ** (4 * x[1] - 4)))];
+          close(chooseBackend(estimator, points)(points, true), estimatorLogPdf(estimator, points), 1e-10);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
-  test.prop(
-    [fc.array(fc.nat({ max: 3 }), { maxLength: 100 }), settingsArb, fc.constantFrom(optunaFamily, hyperoptFamily)],
-    { numRuns: 30 },
-  )('collapsed probabilities (one categorical dimension), both families', (obs, settings, family) => {
-    const estimator = family.build([choice], [{ values: Float64Array.from(obs) }], settings);
-    const points: DimensionPoints[] = [{ at: Float64Array.of(0, 1, 2, 3) }];
-    close(chooseBackend(estimator, points)(points, true), estimatorLogPdf(estimator, points), 1e-12);
+  test('collapsed probabilities (one categorical dimension), both families', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat({ max: 3 }), { maxLength: 100 }),
+        settingsArb,
+        fc.constantFrom(optunaFamily, hyperoptFamily),
+        (obs, settings, family) => {
+          const estimator = family.build([choice], [{ values: Float64Array.from(obs) }], settings);
+          const points: DimensionPoints[] = [{ at: Float64Array.of(0, 1, 2, 3) }];
+          close(chooseBackend(estimator, points)(points, true), estimatorLogPdf(estimator, points), 1e-12);
+        },
+      ),
+      { numRuns: 30 },
+    );
   });
 });

@@ -1,7 +1,7 @@
-import { fc, test } from '@fast-check/vitest';
 import type { Trial } from '@parzen/engine';
 import { compileSpace } from '@parzen/engine/plugin';
-import { describe, expect } from 'vitest';
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
 import { splitHistory } from '../../history/history-split.js';
 import { paramObservations } from '../../history/observations.js';
 import { TrialHistory } from '../../history/trial-history.js';
@@ -30,83 +30,83 @@ const studyOf = (rows: readonly (readonly [number, number, number])[], running: 
   });
 
 describe('incremental joint above backend (multivariate g(x) updated per finished trial)', () => {
-  test.prop(
-    [
-      fc.array(row, { minLength: 2, maxLength: 260 }),
-      fc.array(fc.nat({ max: 259 }), { maxLength: 4 }),
-      fc.nat({ max: 3 }),
-      fc.constantFrom(0, 25),
-      fc.constantFrom(0.5, 1),
-      fc.array(row, { minLength: 1, maxLength: 6 }),
-    ],
-    { numRuns: 30 },
-  )(
-    'equals the reference estimator built from scratch, as the study grows, with running trials in g',
-    (rows, cuts, running, forgetting, gamma, points) => {
-      const settings = resolveTpeSettings({ compat: 'parzen', grouping: 'joint', forgetting, gamma });
-      const trials = studyOf(rows, running);
-      const history = new TrialHistory();
-      const caches = createModelCaches();
-      const xs = [
-        Float64Array.from(points, (p) => p[0]),
-        Float64Array.from(points, (p) => 10 ** (4 * p[1] - 4)),
-        Float64Array.from(points, (p) => Math.max(-3, Math.min(3, p[2]))),
-      ];
-      // The cache follows the study through several syncs (trials arrive in batches).
-      for (const cut of [...cuts.map((c) => Math.min(c, rows.length)).sort((a, b) => a - b), rows.length]) {
-        history.sync('s', 'minimize', trials.slice(0, cut));
-        const split = splitHistory(history, settings);
-        const fast = groupModel(history, split, space.params, settings, caches).above;
-        const slow = groupModel(history, split, space.params, settings).above;
-        const a = fast.logPdf(xs, true);
-        const b = slow.logPdf(xs, true);
-        b.forEach((value, i) => {
-          expect(Math.abs((a[i] as number) - value)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(value)));
-        });
-      }
-    },
-  );
+  test('equals the reference estimator built from scratch, as the study grows, with running trials in g', () => {
+    fc.assert(
+      fc.property(
+        fc.array(row, { minLength: 2, maxLength: 260 }),
+        fc.array(fc.nat({ max: 259 }), { maxLength: 4 }),
+        fc.nat({ max: 3 }),
+        fc.constantFrom(0, 25),
+        fc.constantFrom(0.5, 1),
+        fc.array(row, { minLength: 1, maxLength: 6 }),
+        (rows, cuts, running, forgetting, gamma, points) => {
+          const settings = resolveTpeSettings({ compat: 'parzen', grouping: 'joint', forgetting, gamma });
+          const trials = studyOf(rows, running);
+          const history = new TrialHistory();
+          const caches = createModelCaches();
+          const xs = [
+            Float64Array.from(points, (p) => p[0]),
+            Float64Array.from(points, (p) => 10 ** (4 * p[1] - 4)),
+            Float64Array.from(points, (p) => Math.max(-3, Math.min(3, p[2]))),
+          ];
+          // The cache follows the study through several syncs (trials arrive in batches).
+          for (const cut of [...cuts.map((c) => Math.min(c, rows.length)).sort((a, b) => a - b), rows.length]) {
+            history.sync('s', 'minimize', trials.slice(0, cut));
+            const split = splitHistory(history, settings);
+            const fast = groupModel(history, split, space.params, settings, caches).above;
+            const slow = groupModel(history, split, space.params, settings).above;
+            const a = fast.logPdf(xs, true);
+            const b = slow.logPdf(xs, true);
+            b.forEach((value, i) => {
+              expect(Math.abs((a[i] as number) - value)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(value)));
+            });
+          }
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
 });
 
 describe('incremental univariate above backend (sorted sum over the cached sorted kernels)', () => {
-  test.prop(
-    [
-      fc.array(row, { minLength: 2, maxLength: 260 }),
-      fc.array(fc.nat({ max: 259 }), { maxLength: 3 }),
-      fc.nat({ max: 3 }),
-      fc.constantFrom('optuna', 'hyperopt'),
-      fc.array(row, { minLength: 1, maxLength: 6 }),
-    ],
-    { numRuns: 30 },
-  )(
-    'equals the reference estimator for both families, with linear forgetting and running trials',
-    (rows, cuts, running, compat, points) => {
-      const settings = resolveTpeSettings({ compat });
-      const trials = studyOf(rows, running);
-      const history = new TrialHistory();
-      const caches = createModelCaches();
-      const xs = [
-        Float64Array.from(points, (p) => p[0]),
-        Float64Array.from(points, (p) => 10 ** (4 * p[1] - 4)),
-        Float64Array.from(points, (p) => Math.max(-3, Math.min(3, p[2]))),
-      ];
-      for (const cut of [...cuts.map((c) => Math.min(c, rows.length)).sort((a, b) => a - b), rows.length]) {
-        history.sync('s', 'minimize', trials.slice(0, cut));
-        const split = splitHistory(history, settings);
-        space.params.forEach((param, j) => {
-          const fast = paramModel(history, split, param, settings, caches).above;
-          const observations = paramObservations(history, split, param.name);
-          const slow = buildParamModel(param, observations.below, observations.above, settings).above;
-          // hyperopt's non-exact densities leave out the same constant on both paths.
-          const a = fast.logPdf([xs[j] as Float64Array], false);
-          const b = slow.logPdf([xs[j] as Float64Array], false);
-          b.forEach((value, i) => {
-            expect(Math.abs((a[i] as number) - value)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(value)));
-          });
-        });
-      }
-    },
-  );
+  test('equals the reference estimator for both families, with linear forgetting and running trials', () => {
+    fc.assert(
+      fc.property(
+        fc.array(row, { minLength: 2, maxLength: 260 }),
+        fc.array(fc.nat({ max: 259 }), { maxLength: 3 }),
+        fc.nat({ max: 3 }),
+        fc.constantFrom('optuna', 'hyperopt'),
+        fc.array(row, { minLength: 1, maxLength: 6 }),
+        (rows, cuts, running, compat, points) => {
+          const settings = resolveTpeSettings({ compat });
+          const trials = studyOf(rows, running);
+          const history = new TrialHistory();
+          const caches = createModelCaches();
+          const xs = [
+            Float64Array.from(points, (p) => p[0]),
+            Float64Array.from(points, (p) => 10 ** (4 * p[1] - 4)),
+            Float64Array.from(points, (p) => Math.max(-3, Math.min(3, p[2]))),
+          ];
+          for (const cut of [...cuts.map((c) => Math.min(c, rows.length)).sort((a, b) => a - b), rows.length]) {
+            history.sync('s', 'minimize', trials.slice(0, cut));
+            const split = splitHistory(history, settings);
+            space.params.forEach((param, j) => {
+              const fast = paramModel(history, split, param, settings, caches).above;
+              const observations = paramObservations(history, split, param.name);
+              const slow = buildParamModel(param, observations.below, observations.above, settings).above;
+              // hyperopt's non-exact densities leave out the same constant on both paths.
+              const a = fast.logPdf([xs[j] as Float64Array], false);
+              const b = slow.logPdf([xs[j] as Float64Array], false);
+              b.forEach((value, i) => {
+                expect(Math.abs((a[i] as number) - value)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(value)));
+              });
+            });
+          }
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
 });
 
 /** The rows as finished trials with 3-step learning curves, every third one pruned after 1 or 2 steps. */
@@ -122,48 +122,48 @@ const prunedStudyOf = (rows: readonly (readonly [number, number, number])[]): Tr
   }) as Trial[];
 
 describe('the incremental above backends with pruned trials in the below set', () => {
-  test.prop(
-    [
-      fc.array(row, { minLength: 6, maxLength: 200 }),
-      fc.array(fc.nat({ max: 199 }), { maxLength: 3 }),
-      fc.constantFrom('rank', 'impute'),
-      fc.constantFrom('minimize', 'maximize'),
-      fc.array(row, { minLength: 1, maxLength: 6 }),
-    ],
-    { numRuns: 30 },
-  )(
-    'equal the reference estimator, joint and one parameter at a time, under both pruned policies',
-    (rows, cuts, pruned, direction, points) => {
-      const trials = prunedStudyOf(rows);
-      const xs = [
-        Float64Array.from(points, (p) => p[0]),
-        Float64Array.from(points, (p) => 10 ** (4 * p[1] - 4)),
-        Float64Array.from(points, (p) => Math.max(-3, Math.min(3, p[2]))),
-      ];
-      const close = (a: Float64Array, b: Float64Array) =>
-        b.forEach((value, i) => {
-          expect(Math.abs((a[i] as number) - value)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(value)));
-        });
-      for (const grouping of ['joint', 'independent'] as const) {
-        const settings = resolveTpeSettings({ grouping, pruned, gamma: 0.5 });
-        const history = new TrialHistory();
-        const caches = createModelCaches();
-        for (const cut of [...cuts.map((c) => Math.min(c, rows.length)).sort((a, b) => a - b), rows.length]) {
-          history.sync('s', direction, trials.slice(0, cut), [], pruned);
-          const split = splitHistory(history, settings);
-          if (grouping === 'joint') {
-            const fast = groupModel(history, split, space.params, settings, caches).above;
-            close(fast.logPdf(xs, true), groupModel(history, split, space.params, settings).above.logPdf(xs, true));
-            continue;
+  test('equal the reference estimator, joint and one parameter at a time, under both pruned policies', () => {
+    fc.assert(
+      fc.property(
+        fc.array(row, { minLength: 6, maxLength: 200 }),
+        fc.array(fc.nat({ max: 199 }), { maxLength: 3 }),
+        fc.constantFrom('rank', 'impute'),
+        fc.constantFrom('minimize', 'maximize'),
+        fc.array(row, { minLength: 1, maxLength: 6 }),
+        (rows, cuts, pruned, direction, points) => {
+          const trials = prunedStudyOf(rows);
+          const xs = [
+            Float64Array.from(points, (p) => p[0]),
+            Float64Array.from(points, (p) => 10 ** (4 * p[1] - 4)),
+            Float64Array.from(points, (p) => Math.max(-3, Math.min(3, p[2]))),
+          ];
+          const close = (a: Float64Array, b: Float64Array) =>
+            b.forEach((value, i) => {
+              expect(Math.abs((a[i] as number) - value)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(value)));
+            });
+          for (const grouping of ['joint', 'independent'] as const) {
+            const settings = resolveTpeSettings({ grouping, pruned, gamma: 0.5 });
+            const history = new TrialHistory();
+            const caches = createModelCaches();
+            for (const cut of [...cuts.map((c) => Math.min(c, rows.length)).sort((a, b) => a - b), rows.length]) {
+              history.sync('s', direction, trials.slice(0, cut), [], pruned);
+              const split = splitHistory(history, settings);
+              if (grouping === 'joint') {
+                const fast = groupModel(history, split, space.params, settings, caches).above;
+                close(fast.logPdf(xs, true), groupModel(history, split, space.params, settings).above.logPdf(xs, true));
+                continue;
+              }
+              space.params.forEach((param, j) => {
+                const fast = paramModel(history, split, param, settings, caches).above;
+                const observations = paramObservations(history, split, param.name);
+                const slow = buildParamModel(param, observations.below, observations.above, settings).above;
+                close(fast.logPdf([xs[j] as Float64Array], true), slow.logPdf([xs[j] as Float64Array], true));
+              });
+            }
           }
-          space.params.forEach((param, j) => {
-            const fast = paramModel(history, split, param, settings, caches).above;
-            const observations = paramObservations(history, split, param.name);
-            const slow = buildParamModel(param, observations.below, observations.above, settings).above;
-            close(fast.logPdf([xs[j] as Float64Array], true), slow.logPdf([xs[j] as Float64Array], true));
-          });
-        }
-      }
-    },
-  );
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
 });

@@ -14,6 +14,13 @@ const space = compileSpace({
   y: { type: 'normal', mu: 0, sigma: 1 },
 });
 
+/** The points as the space's internal columns (x, lr, y), as the densities take them. */
+const columnsOf = (points: readonly (readonly [number, number, number])[]): Float64Array[] => [
+  Float64Array.from(points, (p) => p[0]),
+  Float64Array.from(points, (p) => 10 ** (4 * p[1] - 4)),
+  Float64Array.from(points, (p) => Math.max(-3, Math.min(3, p[2]))),
+];
+
 const row = fc.tuple(
   fc.double({ min: -2, max: 2, noNaN: true }),
   fc.double({ min: 0, max: 1, noNaN: true }),
@@ -44,11 +51,7 @@ describe('incremental joint above backend (multivariate g(x) updated per finishe
           const trials = studyOf(rows, running);
           const history = new TrialHistory();
           const caches = createModelCaches();
-          const xs = [
-            Float64Array.from(points, (p) => p[0]),
-            Float64Array.from(points, (p) => 10 ** (4 * p[1] - 4)),
-            Float64Array.from(points, (p) => Math.max(-3, Math.min(3, p[2]))),
-          ];
+          const xs = columnsOf(points);
           // The cache follows the study through several syncs (trials arrive in batches).
           for (const cut of [...cuts.map((c) => Math.min(c, rows.length)).sort((a, b) => a - b), rows.length]) {
             history.sync('s', 'minimize', trials.slice(0, cut));
@@ -82,11 +85,7 @@ describe('incremental univariate above backend (sorted sum over the cached sorte
           const trials = studyOf(rows, running);
           const history = new TrialHistory();
           const caches = createModelCaches();
-          const xs = [
-            Float64Array.from(points, (p) => p[0]),
-            Float64Array.from(points, (p) => 10 ** (4 * p[1] - 4)),
-            Float64Array.from(points, (p) => Math.max(-3, Math.min(3, p[2]))),
-          ];
+          const xs = columnsOf(points);
           for (const cut of [...cuts.map((c) => Math.min(c, rows.length)).sort((a, b) => a - b), rows.length]) {
             history.sync('s', 'minimize', trials.slice(0, cut));
             const split = splitHistory(history, settings);
@@ -132,11 +131,7 @@ describe('the incremental above backends with pruned trials in the below set', (
         fc.array(row, { minLength: 1, maxLength: 6 }),
         (rows, cuts, pruned, direction, points) => {
           const trials = prunedStudyOf(rows);
-          const xs = [
-            Float64Array.from(points, (p) => p[0]),
-            Float64Array.from(points, (p) => 10 ** (4 * p[1] - 4)),
-            Float64Array.from(points, (p) => Math.max(-3, Math.min(3, p[2]))),
-          ];
+          const xs = columnsOf(points);
           const close = (a: Float64Array, b: Float64Array) =>
             b.forEach((value, i) => {
               expect(Math.abs((a[i] as number) - value)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(value)));

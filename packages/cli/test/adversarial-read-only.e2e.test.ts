@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRandomSuggester } from '@parzen/algo-random';
@@ -50,18 +50,29 @@ const archivedConfig = (name: string, use: string, file: string): string => {
   return config;
 };
 
+/** The built CLI as the archive's reader (not blocking the worker, so the cases run side by side). */
 const parzen = (...args: string[]) =>
-  spawnSync(process.execPath, [cliPath, ...args], { cwd: '/', encoding: 'utf8', timeout: 30_000, ...asUser });
+  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      [cliPath, ...args],
+      { cwd: '/', encoding: 'utf8', timeout: 30_000, ...asUser },
+      (error, stdout, stderr) => {
+        const status = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+        resolve({ status, stdout, stderr });
+      },
+    );
+  });
 
-describe('read-only commands on an archived (read-only) study', () => {
-  it.each(['jsonl', 'sqlite'])('trials (config) and best (--store) read a %s store', (use) => {
+describe.concurrent('read-only commands on an archived (read-only) study', () => {
+  it.each(['jsonl', 'sqlite'])('trials (config) and best (--store) read a %s store', async (use) => {
     const file = join(dir, use === 'jsonl' ? 'archived.jsonl' : 'archived.db');
     const before = readFileSync(file);
     const config = archivedConfig(`${use}.json`, use, file);
-    const trials = parzen('trials', config, '--json');
+    const trials = await parzen('trials', config, '--json');
     expect(trials.status, trials.stderr).toBe(0);
     expect(JSON.parse(trials.stdout)).toHaveLength(3);
-    const best = parzen('best', '--store', `${use}:${file}`, '--study', 'archived');
+    const best = await parzen('best', '--store', `${use}:${file}`, '--study', 'archived');
     expect(best.status, best.stderr).toBe(0);
     expect(best.stdout).toMatch(/Study archived: 3 complete, 0 failed/);
     expect(readFileSync(file)).toEqual(before);

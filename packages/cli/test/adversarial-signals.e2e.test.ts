@@ -47,7 +47,7 @@ beforeAll(() => {
 
 const trialsOf = async (path: string) => JSON.parse((await cli('trials', path, '--json')).stdout) as TrialJson[];
 
-describe('signals reach a run whose module objective is synchronous (a worker thread runs it)', () => {
+describe.concurrent('signals reach a run whose module objective is synchronous (a worker thread runs it)', () => {
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
@@ -79,7 +79,7 @@ describe('signals reach a run whose module objective is synchronous (a worker th
   );
 });
 
-describe('an objective cannot take the study down', () => {
+describe.concurrent('an objective cannot take the study down', () => {
   it('a throw in a timer, process.exit(0) and an endless loop past the trial timeout fail only their trials', async () => {
     const path = writeIn(
       dir,
@@ -107,7 +107,7 @@ describe('an objective cannot take the study down', () => {
   });
 });
 
-describe('SIGHUP (a closed ssh session)', () => {
+describe.concurrent('SIGHUP (a closed ssh session)', () => {
   it('records the running trial as interrupted after the grace period, kills its process group and exits 129', async () => {
     const path = writeIn(
       dir,

@@ -91,7 +91,7 @@ const runAndList = async (
   return { run, trials };
 };
 
-describe('the command objective with real child processes', () => {
+describe.concurrent('the command objective with real child processes', () => {
   it('passes params on stdin, env and argv to a node script and reads its loss', async () => {
     const { trials } = await runAndList('node-ok', { command: ['node', 'quadratic.mjs', '--x', '{x}'] });
     expect(trials).toHaveLength(3);

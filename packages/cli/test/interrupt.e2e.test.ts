@@ -48,7 +48,7 @@ const slowConfig = (name: string) =>
 const listTrials = async (path: string) =>
   lastJsonLine((await runParzen(['trials', path, '--json'], { cwd: dir })).stdout) as TrialJson[];
 
-describe('Ctrl-C and SIGTERM', () => {
+describe.concurrent('Ctrl-C and SIGTERM', () => {
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],

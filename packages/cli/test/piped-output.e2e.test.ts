@@ -80,7 +80,7 @@ beforeAll(async () => {
   expect(summary.text()).toContain('5000 complete');
 }, 120_000);
 
-describe('output to a slow pipe', () => {
+describe.concurrent('output to a slow pipe', () => {
   for (const format of ['--json', '--csv', 'table'] as const) {
     it(`parzen trials ${format} writes every byte of a 5,000-trial study`, async () => {
       const args = ['trials', config, ...(format === 'table' ? [] : [format])];
@@ -95,7 +95,7 @@ describe('output to a slow pipe', () => {
   }
 });
 
-describe('output to a reader that goes away', () => {
+describe.concurrent('output to a reader that goes away', () => {
   it('parzen trials --csv | head -1: exits 0 without a stack when the reader closes the pipe early', async () => {
     const result = await new Promise<{ code: number | null; stderr: string; first: string }>((resolve, reject) => {
       const child = spawn(process.execPath, [cliPath, 'trials', config, '--csv'], { cwd: dir, stdio: 'pipe' });

@@ -36,7 +36,7 @@ export const manifests = [{
   );
 });
 
-describe('third-party plugins', () => {
+describe.concurrent('third-party plugins', () => {
   it('loads a suggester from a path relative to the config, with its options checked and defaulted', async () => {
     const config = heartConfig({
       name: 'centred',

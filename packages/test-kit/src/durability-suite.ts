@@ -43,7 +43,7 @@ export const describeDurability = (suite: DurabilitySuiteOptions): void => {
   const worker = (path: string, study: string, options: Partial<WorkerOptions>) =>
     spawnWorker({ stores: [target(path)], study, seed: 5, budget: { maxTrials: 10_000 }, sleepMs: 10, ...options });
 
-  describe(`${kind} store through kill -9`, () => {
+  describe.concurrent(`${kind} store through kill -9`, () => {
     const rounds = suite.killRounds ?? Number(process.env.PARZEN_KILL_ROUNDS ?? 3);
     const victims = 4;
     /**
@@ -107,7 +107,7 @@ export const describeDurability = (suite: DurabilitySuiteOptions): void => {
     });
   });
 
-  describe(`${kind} store with real processes`, () => {
+  describe.concurrent(`${kind} store with real processes`, () => {
     it('runs 4 processes x 50 trials on one file: 200 unique numbers, all complete', { timeout: 120_000 }, async () => {
       const path = tempPath(`parallel${extension}`);
       const workers = Array.from({ length: 4 }, () =>
@@ -193,7 +193,7 @@ export const describeDurability = (suite: DurabilitySuiteOptions): void => {
     });
   });
 
-  describe(`${kind} store resume`, () => {
+  describe.concurrent(`${kind} store resume`, () => {
     const study = async (path: string, budget: { maxTrials?: number; moreTrials?: number }) => {
       const store = open(path);
       try {

@@ -84,6 +84,24 @@ describe('runExperiment (the composition root)', () => {
     expect(result.summary.best?.loss).toBe(-375);
   });
 
+  it('refuses a plugin whose options schema is malformed, naming the plugin and the keyword', async () => {
+    // Schemas are not checked against the meta-schema first (it costs ~45 ms per process); compiling one
+    // still refuses a keyword whose value has the wrong type.
+    for (const [schema, keyword] of [
+      [{ type: 'object', properties: { step: { minimum: '3' } } }, 'minimum value must be ["number"]'],
+      [{ type: 'object', required: 'step' }, 'required value must be ["array"]'],
+      [{ type: 'strng' }, 'type must be JSONType'],
+    ] as const) {
+      const broken = { ...prior, name: 'broken', optionsSchema: schema } as unknown as typeof prior;
+      await expect(
+        loadExperiment({ ...config, suggester: { use: 'broken' } }, { plugins: [{ manifests: [broken] }], functions }),
+      ).rejects.toMatchObject({
+        code: 'PLUGIN_INVALID',
+        message: expect.stringContaining(`Plugin \`broken\` has an options schema ajv cannot compile: ${keyword}`),
+      });
+    }
+  });
+
   it('reports a broken plugin module clearly', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'none.mjs'), 'export const other = 1;');

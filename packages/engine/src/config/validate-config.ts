@@ -9,7 +9,7 @@ import type { ExperimentConfig, PluginChoice } from './experiment-config.js';
 import { baseConfigSchema } from './experiment-schema.js';
 
 const ajv = createAjv();
-const validateBase = createAjv({ trusted: true }).compile(baseConfigSchema);
+const validateBase = ajv.compile(baseConfigSchema);
 const optionValidators = new WeakMap<object, ValidateFunction>();
 
 const optionsValidator = (schema: object, plugin: string): ValidateFunction => {

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,13 +8,29 @@ import { describe, expect, it } from 'vitest';
 const example = join(dirname(fileURLToPath(import.meta.url)), '..');
 const heart = (x: number, y: number): number => -((x ** 2 + y ** 2 - 1) ** 3 - x ** 2 * y ** 3);
 
-/** Runs a Python file of the example (the point here is the program as a process). */
+/**
+ * Runs a Python file of the example (the point here is the program as a process), asynchronously so that
+ * the cases of this file run side by side.
+ */
 const python = (file: string, stdin = '') =>
-  spawnSync('python3', [file], { cwd: example, input: stdin, encoding: 'utf8', timeout: 10_000 });
+  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn('python3', [file], { cwd: example, timeout: 10_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
 
-describe('the seed’s program in Python', () => {
-  it('runs as a normal program and holds no tuner code', () => {
-    const run = python('heart.py');
+describe.concurrent('the seed’s program in Python', () => {
+  it('runs as a normal program and holds no tuner code', async () => {
+    const run = await python('heart.py');
     expect(run.status).toBe(0);
     expect(run.stdout).toBe('Training error: 0\n'); // heart(1, 1) with the defaults
     const source = readFileSync(join(example, 'heart.py'), 'utf8');
@@ -24,9 +40,12 @@ describe('the seed’s program in Python', () => {
     expect(source).not.toMatch(/^\s*(import|from)\s/m);
   });
 
-  it('is driven by the seed’s objective: params as JSON on stdin, the error on stdout', () => {
-    expect(python('objective.py', '{"learning_rate": 2, "size_of_hidden_layer": -2}\n').stdout).toBe('-375\n');
-    const typo = python('objective.py', '{"learning_rat": 2}\n');
+  it('is driven by the seed’s objective: params as JSON on stdin, the error on stdout', async () => {
+    const [run, typo] = await Promise.all([
+      python('objective.py', '{"learning_rate": 2, "size_of_hidden_layer": -2}\n'),
+      python('objective.py', '{"learning_rat": 2}\n'),
+    ]);
+    expect(run.stdout).toBe('-375\n');
     expect(typo.status).toBe(1);
     expect(typo.stderr).toContain("'learning_rat' is not a hyperparameter of heart.py");
   });

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -14,22 +14,28 @@ interface HeartResult {
   trials: { complete: number; failed: number };
 }
 
-const tune = (args: string[]) => {
+/** Runs the built example (asynchronously, so that the cases of this file run side by side). */
+const tune = async (args: string[]) => {
   if (!existsSync(tuner)) throw new Error(`${tuner} is missing: build first (npx pnpm build)`);
-  const result = spawnSync(process.execPath, [tuner, ...args], { encoding: 'utf8', timeout: 60_000 });
+  const result = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, [tuner, ...args], { encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
+      const status = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+      resolve({ status, stdout, stderr });
+    });
+  });
   const lines = result.stdout.trim().split('\n');
   return { status: result.status, stderr: result.stderr, json: JSON.parse(lines.at(-1) ?? '{}') as HeartResult };
 };
 
-describe('the heart example', () => {
+describe.concurrent('the heart example', () => {
   it('keeps the program free of tuning code', () => {
     expect(readFileSync(join(here, 'heart.ts'), 'utf8')).not.toContain("from '@parzen/");
     expect(heart(2, -2)).toBe(-375);
   });
 
-  it('prints its best trial as JSON, stores every trial and resumes', () => {
+  it('prints its best trial as JSON, stores every trial and resumes', async () => {
     const store = join(mkdtempSync(join(tmpdir(), 'parzen-heart-')), 'heart.jsonl');
-    const first = tune(['--seed', '5', '--max-trials', '25', '--store', store, '--json']);
+    const first = await tune(['--seed', '5', '--max-trials', '25', '--store', store, '--json']);
     expect(first.status).toBe(0);
     expect(first.json.trials).toEqual({ complete: 25, failed: 0 });
     const { learningRate, sizeOfHiddenLayer } = first.json.best.params;
@@ -37,35 +43,16 @@ describe('the heart example', () => {
     expect(first.stderr).toContain(`Best trial #${first.json.best.number}`);
     const lines = readFileSync(store, 'utf8').trim().split('\n');
     expect(lines.length).toBeGreaterThan(25);
-    const resumed = tune(['--seed', '5', '--max-trials', '40', '--store', store, '--json']);
+    const resumed = await tune(['--seed', '5', '--max-trials', '40', '--store', store, '--json']);
     expect(resumed.json.trials.complete).toBe(40);
     expect(resumed.json.best.loss).toBeLessThanOrEqual(first.json.best.loss);
   });
 
-  it('reproduces a study from its seed', () => {
+  it('reproduces a study from its seed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'parzen-heart-'));
-    const a = tune([
-      '--seed',
-      '9',
-      '--max-trials',
-      '15',
-      '--suggester',
-      'random',
-      '--store',
-      join(dir, 'a.jsonl'),
-      '--json',
-    ]);
-    const b = tune([
-      '--seed',
-      '9',
-      '--max-trials',
-      '15',
-      '--suggester',
-      'random',
-      '--store',
-      join(dir, 'b.jsonl'),
-      '--json',
-    ]);
+    const seeded = (file: string) =>
+      tune(['--seed', '9', '--max-trials', '15', '--suggester', 'random', '--store', join(dir, file), '--json']);
+    const [a, b] = await Promise.all([seeded('a.jsonl'), seeded('b.jsonl')]);
     expect(b.json).toEqual(a.json);
   });
 

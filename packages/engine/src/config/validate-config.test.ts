@@ -5,7 +5,8 @@ import { memoryStoreManifest } from '../builtins/memory-store.js';
 import { defineSuggester } from '../contracts/manifest.js';
 import { createRegistry } from '../di/registry.js';
 import { ParzenError } from '../errors.js';
-import { composeConfigSchema } from './experiment-schema.js';
+import { createAjv } from './ajv-issues.js';
+import { baseConfigSchema, composeConfigSchema } from './experiment-schema.js';
 import { validateConfig } from './validate-config.js';
 
 const fakeTpe = defineSuggester<{ gamma: number; startupTrials: number }>({
@@ -133,5 +134,10 @@ describe('validateConfig', () => {
     expect(schema.properties.suggester?.oneOf).toHaveLength(1);
     expect(JSON.stringify(schema.properties.suggester)).toContain('startupTrials');
     expect(Object.keys(schema.$defs)).toEqual(['space', 'parameter']);
+  });
+
+  it('has a base schema that is valid JSON Schema (a run compiles it without that check)', () => {
+    const ajv = createAjv();
+    expect(ajv.validateSchema(baseConfigSchema), ajv.errorsText(ajv.errors)).toBe(true);
   });
 });

@@ -1,0 +1,31 @@
+import {
+  consoleReporterManifest,
+  functionObjectiveManifest,
+  memoryStoreManifest,
+  noImprovementStopperManifest,
+  nonePrunerManifest,
+} from '@parzen/engine/plugin';
+import { validatePluginOptions } from '@parzen/engine/testing';
+import { describe, expect, it } from 'vitest';
+import { loadBuiltinPlugins } from './builtin-plugins.js';
+import { progressReporterManifest } from './progress-reporter.js';
+
+describe('the built-in plugins', () => {
+  // A run compiles options schemas without checking them against JSON Schema's meta-schema (it starts
+  // faster); this is where the built-in ones are checked.
+  it('have options schemas that are valid JSON Schema', async () => {
+    const manifests = [
+      ...(await loadBuiltinPlugins()).flatMap((pkg) => pkg.manifests),
+      consoleReporterManifest,
+      functionObjectiveManifest({ quadratic: (params) => (params.x as number) ** 2 }),
+      memoryStoreManifest,
+      noImprovementStopperManifest,
+      nonePrunerManifest,
+      progressReporterManifest(),
+    ];
+    expect(manifests.length).toBeGreaterThanOrEqual(20);
+    for (const manifest of manifests) {
+      expect(() => validatePluginOptions(manifest, {}), `${manifest.kind} ${manifest.name}`).not.toThrow();
+    }
+  });
+});

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { validatePluginOptions } from './validate-options.js';
+
+const schema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { keep: { type: 'number', minimum: 0, maximum: 1, default: 0.5 } },
+};
+
+describe('validatePluginOptions (for plugin authors’ tests)', () => {
+  it('fills in defaults, or lists the problems with their JSON pointers', () => {
+    expect(validatePluginOptions({ optionsSchema: schema }, {})).toEqual({ value: { keep: 0.5 }, issues: [] });
+    const { value, issues } = validatePluginOptions({ optionsSchema: schema }, { keep: 2 });
+    expect(value).toBeUndefined();
+    expect(issues).toMatchObject([{ pointer: '/options/keep', expected: 'a number <= 1', found: '2' }]);
+  });
+
+  it('checks the schema against JSON Schema’s meta-schema, which a run leaves out', () => {
+    // Both compile (a run would accept them); the meta-schema says what is wrong.
+    const negative = { type: 'object', properties: { name: { type: 'string', minLength: -1 } } };
+    expect(() => validatePluginOptions({ optionsSchema: negative }, {})).toThrow(
+      'The options schema is not valid JSON Schema: data/properties/name/minLength must be >= 0',
+    );
+    const zero = { type: 'object', properties: { step: { type: 'number', multipleOf: 0 } } };
+    expect(() => validatePluginOptions({ optionsSchema: zero }, {})).toThrow('multipleOf must be > 0');
+  });
+});

@@ -15,6 +15,7 @@ import {
   tempDir,
   writeIn,
 } from './cli-harness.js';
+import { cli } from './cli-in-process.js';
 
 interface TrialJson {
   state: string;
@@ -45,8 +46,8 @@ const slowConfig = (name: string) =>
     }),
   );
 
-const listTrials = async (path: string) =>
-  lastJsonLine((await runParzen(['trials', path, '--json'], { cwd: dir })).stdout) as TrialJson[];
+/** The trials a run left, listed in-process (the listing is not what this file tests). */
+const listTrials = async (path: string) => lastJsonLine((await cli('trials', path, '--json')).stdout) as TrialJson[];
 
 describe.concurrent('Ctrl-C and SIGTERM', () => {
   it.each([

@@ -68,6 +68,8 @@ export default defineConfig({
     // (measured on 2 cores: 232 s with one worker, 155–182 s with two).
     maxWorkers: Math.max(2, availableParallelism() - 1),
     sequence: { sequencer: SlowFirstSequencer },
+    // Removes the temp folders each test file made with the test kit's `tempFolder` when the file ends.
+    setupFiles: ['packages/test-kit/src/temp-cleanup.ts'],
     projects: [
       {
         extends: true,

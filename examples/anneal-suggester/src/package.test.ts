@@ -1,11 +1,22 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runExperiment } from '@parzen/engine';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+const made: string[] = [];
+/** A fresh temporary folder, removed after the file's tests. */
+const tempFolder = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
 // The engine this package is developed against (pnpm links the workspace's into node_modules).
 const engineVersion: string = JSON.parse(
@@ -45,7 +56,7 @@ describe('the package layout', () => {
   });
 
   it('installs under its name: a config lists "parzen-anneal-suggester" and the study runs with it', async () => {
-    const project = mkdtempSync(join(tmpdir(), 'parzen-anneal-install-'));
+    const project = tempFolder('parzen-anneal-install-');
     mkdirSync(join(project, 'node_modules'));
     symlinkSync(packageDir, join(project, 'node_modules', 'parzen-anneal-suggester'), 'dir');
     // The name resolves through the package's `exports` (to the source here, where the test runner sets

@@ -1,8 +1,8 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempFolder } from '@parzen/test-kit';
 import { describe, expect, it } from 'vitest';
 import { heart } from './heart.js';
 
@@ -34,7 +34,7 @@ describe.concurrent('the heart example', () => {
   });
 
   it('prints its best trial as JSON, stores every trial and resumes', async () => {
-    const store = join(mkdtempSync(join(tmpdir(), 'parzen-heart-')), 'heart.jsonl');
+    const store = join(tempFolder('parzen-heart-'), 'heart.jsonl');
     const first = await tune(['--seed', '5', '--max-trials', '25', '--store', store, '--json']);
     expect(first.status).toBe(0);
     expect(first.json.trials).toEqual({ complete: 25, failed: 0 });
@@ -49,7 +49,7 @@ describe.concurrent('the heart example', () => {
   });
 
   it('reproduces a study from its seed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'parzen-heart-'));
+    const dir = tempFolder('parzen-heart-');
     const seeded = (file: string) =>
       tune(['--seed', '9', '--max-trials', '15', '--suggester', 'random', '--store', join(dir, file), '--json']);
     const [a, b] = await Promise.all([seeded('a.jsonl'), seeded('b.jsonl')]);
@@ -58,7 +58,7 @@ describe.concurrent('the heart example', () => {
 
   it('stops on Ctrl-C: the summary, exit 130, every trial in the store finished (issue 9)', async () => {
     if (!existsSync(tuner)) throw new Error(`${tuner} is missing: build first (npx pnpm build)`);
-    const store = join(mkdtempSync(join(tmpdir(), 'parzen-heart-')), 'heart.jsonl');
+    const store = join(tempFolder('parzen-heart-'), 'heart.jsonl');
     const child = spawn(process.execPath, [
       tuner,
       '--max-trials',

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempFolder } from '@parzen/test-kit';
 
 /** The repository root and the built CLI the tests spawn. */
 export const repoRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -64,8 +64,8 @@ export const runParzen = (args: readonly string[], options: SpawnOptions): Promi
     options.onStart?.(child);
   });
 
-/** A fresh temporary folder. */
-export const tempDir = (prefix = 'parzen-e2e-'): string => mkdtempSync(join(tmpdir(), prefix));
+/** A fresh temporary folder, removed when the test file ends. */
+export const tempDir = (prefix = 'parzen-e2e-'): string => tempFolder(prefix);
 
 /** Writes a file (JSON-encoding non-strings) into `dir` and returns its path. */
 export const writeIn = (dir: string, name: string, content: unknown): string => {

@@ -1,8 +1,8 @@
 import { getEventListeners } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { defineSuggester } from './contracts/manifest.js';
 import { sampleDistribution } from './domain/sample-distribution.js';
 import { loadExperiment, runExperiment } from './experiment.js';
@@ -33,7 +33,15 @@ const functions = {
   },
 };
 
-const tempDir = () => mkdtempSync(join(tmpdir(), 'parzen-engine-'));
+const made: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parzen-engine-'));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('runExperiment (the composition root)', () => {
   it('turns a plain config into a finished study', async () => {

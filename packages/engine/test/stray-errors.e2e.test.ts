@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // An uncaught exception is process behaviour (Node ends the process), so this runs fmin in a child
 // process, on the built packages.
@@ -17,6 +17,7 @@ beforeAll(() => {
       throw new Error(`packages/${name} is not built: run \`pnpm build\` first.`);
   dir = mkdtempSync(join(tmpdir(), 'parzen-stray-'));
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const run = (objective: string) => {
   const script = join(dir, `run-${Math.random().toString(36).slice(2)}.mjs`);

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EvaluationContext, EvaluationResult } from '@parzen/engine/plugin';
 import { testPluginContext } from '@parzen/engine/testing';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CommandObjectiveOptions, commandObjectiveManifest, createCommandObjective } from './command-objective.js';
 
 let dir: string;
@@ -122,6 +122,7 @@ setInterval(() => console.log(JSON.stringify({ step: step++, value: 1 / step }))
     'import sys\nx = float(sys.argv[1])\nprint("training...")\nprint(-((x**2 - 1)**3))\n',
   );
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('command objective', () => {
   it('passes params on stdin, in env and argv, and reads the last loss line', async () => {

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EvaluationContext } from '@parzen/engine/plugin';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModuleObjective } from './module-objective.js';
 
 let dir: string;
@@ -59,6 +59,7 @@ beforeAll(() => {
   );
   writeFileSync(join(dir, 'node_modules', 'my-objective', 'index.js'), 'export default ({ x }) => x ** 2;\n');
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // Loading is the same code in both modes; these run on this thread (`isolate: "none"`), and the worker
 // thread has its own tests below (from sources each worker thread starts tsx, which takes a while).

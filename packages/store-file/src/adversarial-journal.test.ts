@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StudySpec } from '@parzen/engine/plugin';
+import { tempFolder } from '@parzen/test-kit';
 import { describe, expect, it } from 'vitest';
 import { createJsonlStore } from './jsonl-store.js';
 
@@ -11,7 +11,7 @@ const spec: StudySpec = {
   seed: 1,
   space: { x: { type: 'uniform', low: 0, high: 1 } },
 };
-const dir = mkdtempSync(join(tmpdir(), 'parzen-adversarial-journal-'));
+const dir = tempFolder('parzen-adversarial-journal-');
 const quiet = { onWarning: () => undefined, lockTimeoutMs: 1000 };
 
 describe('the journal store refuses files that are not journals (issue 9)', () => {

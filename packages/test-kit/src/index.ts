@@ -9,5 +9,5 @@ export { type EnqueueRaceOptions, expectEnqueuedTakenOnce } from './enqueue-race
 export { expectReportsSeenIncrementally } from './shared-reports.js';
 export { finishedTrials, spawnWorker, type WorkerEvent, type WorkerHandle } from './spawn-worker.js';
 export { delay, expectDenseNumbers, expectFinishedKept, listWith, runTo } from './store-checks.js';
-export { useTempDir } from './temp-dir.js';
+export { tempFolder, useTempDir } from './temp-dir.js';
 export { type StoreTarget, type WorkerOptions, workerLoss, workerSpace } from './worker-spec.js';

@@ -1,32 +1,15 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '@parzen/cli';
+import { runProcess } from '@parzen/test-kit';
 import { describe, expect, it } from 'vitest';
 
 const example = join(dirname(fileURLToPath(import.meta.url)), '..');
 const heart = (x: number, y: number): number => -((x ** 2 + y ** 2 - 1) ** 3 - x ** 2 * y ** 3);
 
-/**
- * Runs a Python file of the example (the point here is the program as a process), asynchronously so that
- * the cases of this file run side by side.
- */
-const python = (file: string, stdin = '') =>
-  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn('python3', [file], { cwd: example, timeout: 10_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
+/** Runs a Python file of the example (the point here is the program as a process). */
+const python = (file: string, input = '') => runProcess('python3', [file], { cwd: example, input, timeoutMs: 10_000 });
 
 describe.concurrent('the seed’s program in Python', () => {
   it('runs as a normal program and holds no tuner code', async () => {

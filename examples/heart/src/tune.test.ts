@@ -1,8 +1,8 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tempFolder } from '@parzen/test-kit';
+import { runProcess, tempFolder } from '@parzen/test-kit';
 import { describe, expect, it } from 'vitest';
 import { heart } from './heart.js';
 
@@ -17,12 +17,7 @@ interface HeartResult {
 /** Runs the built example (asynchronously, so that the cases of this file run side by side). */
 const tune = async (args: string[]) => {
   if (!existsSync(tuner)) throw new Error(`${tuner} is missing: build first (npx pnpm build)`);
-  const result = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, [tuner, ...args], { encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
-      const status = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-      resolve({ status, stdout, stderr });
-    });
-  });
+  const result = await runProcess(process.execPath, [tuner, ...args]);
   const lines = result.stdout.trim().split('\n');
   return { status: result.status, stderr: result.stderr, json: JSON.parse(lines.at(-1) ?? '{}') as HeartResult };
 };

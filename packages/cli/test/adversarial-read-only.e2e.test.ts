@@ -1,10 +1,11 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRandomSuggester } from '@parzen/algo-random';
 import { fmin, type TrialStore } from '@parzen/engine';
 import { createJsonlStore } from '@parzen/store-file';
 import { createSqliteStore } from '@parzen/store-sqlite';
+import { runProcess } from '@parzen/test-kit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cliPath, requireBuiltCli, tempDir, writeIn } from './cli-harness.js';
 
@@ -50,19 +51,9 @@ const archivedConfig = (name: string, use: string, file: string): string => {
   return config;
 };
 
-/** The built CLI as the archive's reader (not blocking the worker, so the cases run side by side). */
+/** The built CLI as the archive's reader. */
 const parzen = (...args: string[]) =>
-  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      [cliPath, ...args],
-      { cwd: '/', encoding: 'utf8', timeout: 30_000, ...asUser },
-      (error, stdout, stderr) => {
-        const status = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-        resolve({ status, stdout, stderr });
-      },
-    );
-  });
+  runProcess(process.execPath, [cliPath, ...args], { cwd: '/', timeoutMs: 30_000, ...asUser });
 
 describe.concurrent('read-only commands on an archived (read-only) study', () => {
   it.each(['jsonl', 'sqlite'])('trials (config) and best (--store) read a %s store', async (use) => {

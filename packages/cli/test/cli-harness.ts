@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tempFolder } from '@parzen/test-kit';
+import { collectOutput, tempFolder } from '@parzen/test-kit';
 
 /** The repository root and the built CLI the tests spawn. */
 export const repoRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -40,26 +40,19 @@ export const runParzen = (args: readonly string[], options: SpawnOptions): Promi
       env: { ...process.env, ...options.env },
       stdio: 'pipe',
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
+    const { stdout, stderr } = collectOutput(child);
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(
         new Error(
-          `parzen ${args.join(' ')} did not finish in ${options.timeoutMs ?? 30_000} ms.\nstdout: ${stdout}\nstderr: ${stderr}`,
+          `parzen ${args.join(' ')} did not finish in ${options.timeoutMs ?? 30_000} ms.\nstdout: ${stdout()}\nstderr: ${stderr()}`,
         ),
       );
     }, options.timeoutMs ?? 30_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolvePromise({ code, signal, stdout, stderr });
+      resolvePromise({ code, signal, stdout: stdout(), stderr: stderr() });
     });
     options.onStart?.(child);
   });

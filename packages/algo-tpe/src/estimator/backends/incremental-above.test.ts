@@ -21,6 +21,18 @@ const columnsOf = (points: readonly (readonly [number, number, number])[]): Floa
   Float64Array.from(points, (p) => Math.max(-3, Math.min(3, p[2]))),
 ];
 
+/** The study sizes a property syncs the history at: the cuts in order (each at most `n`), then all `n` rows. */
+const syncSizes = (cuts: readonly number[], n: number): number[] => [
+  ...cuts.map((c) => Math.min(c, n)).sort((a, b) => a - b),
+  n,
+];
+
+/** The cached backend's log densities equal the reference's within 1e-9 (relative above 1). */
+const expectClose = (fast: Float64Array, reference: Float64Array): void =>
+  reference.forEach((value, i) => {
+    expect(Math.abs((fast[i] as number) - value)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(value)));
+  });
+
 const row = fc.tuple(
   fc.double({ min: -2, max: 2, noNaN: true }),
   fc.double({ min: 0, max: 1, noNaN: true }),
@@ -53,16 +65,12 @@ describe('incremental joint above backend (multivariate g(x) updated per finishe
           const caches = createModelCaches();
           const xs = columnsOf(points);
           // The cache follows the study through several syncs (trials arrive in batches).
-          for (const cut of [...cuts.map((c) => Math.min(c, rows.length)).sort((a, b) => a - b), rows.length]) {
+          for (const cut of syncSizes(cuts, rows.length)) {
             history.sync('s', 'minimize', trials.slice(0, cut));
             const split = splitHistory(history, settings);
             const fast = groupModel(history, split, space.params, settings, caches).above;
             const slow = groupModel(history, split, space.params, settings).above;
-            const a = fast.logPdf(xs, true);
-            const b = slow.logPdf(xs, true);
-            b.forEach((value, i) => {
-              expect(Math.abs((a[i] as number) - value)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(value)));
-            });
+            expectClose(fast.logPdf(xs, true), slow.logPdf(xs, true));
           }
         },
       ),
@@ -86,7 +94,7 @@ describe('incremental univariate above backend (sorted sum over the cached sorte
           const history = new TrialHistory();
           const caches = createModelCaches();
           const xs = columnsOf(points);
-          for (const cut of [...cuts.map((c) => Math.min(c, rows.length)).sort((a, b) => a - b), rows.length]) {
+          for (const cut of syncSizes(cuts, rows.length)) {
             history.sync('s', 'minimize', trials.slice(0, cut));
             const split = splitHistory(history, settings);
             space.params.forEach((param, j) => {
@@ -94,11 +102,7 @@ describe('incremental univariate above backend (sorted sum over the cached sorte
               const observations = paramObservations(history, split, param.name);
               const slow = buildParamModel(param, observations.below, observations.above, settings).above;
               // hyperopt's non-exact densities leave out the same constant on both paths.
-              const a = fast.logPdf([xs[j] as Float64Array], false);
-              const b = slow.logPdf([xs[j] as Float64Array], false);
-              b.forEach((value, i) => {
-                expect(Math.abs((a[i] as number) - value)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(value)));
-              });
+              expectClose(fast.logPdf([xs[j] as Float64Array], false), slow.logPdf([xs[j] as Float64Array], false));
             });
           }
         },
@@ -132,27 +136,26 @@ describe('the incremental above backends with pruned trials in the below set', (
         (rows, cuts, pruned, direction, points) => {
           const trials = prunedStudyOf(rows);
           const xs = columnsOf(points);
-          const close = (a: Float64Array, b: Float64Array) =>
-            b.forEach((value, i) => {
-              expect(Math.abs((a[i] as number) - value)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(value)));
-            });
           for (const grouping of ['joint', 'independent'] as const) {
             const settings = resolveTpeSettings({ grouping, pruned, gamma: 0.5 });
             const history = new TrialHistory();
             const caches = createModelCaches();
-            for (const cut of [...cuts.map((c) => Math.min(c, rows.length)).sort((a, b) => a - b), rows.length]) {
+            for (const cut of syncSizes(cuts, rows.length)) {
               history.sync('s', direction, trials.slice(0, cut), [], pruned);
               const split = splitHistory(history, settings);
               if (grouping === 'joint') {
                 const fast = groupModel(history, split, space.params, settings, caches).above;
-                close(fast.logPdf(xs, true), groupModel(history, split, space.params, settings).above.logPdf(xs, true));
+                expectClose(
+                  fast.logPdf(xs, true),
+                  groupModel(history, split, space.params, settings).above.logPdf(xs, true),
+                );
                 continue;
               }
               space.params.forEach((param, j) => {
                 const fast = paramModel(history, split, param, settings, caches).above;
                 const observations = paramObservations(history, split, param.name);
                 const slow = buildParamModel(param, observations.below, observations.above, settings).above;
-                close(fast.logPdf([xs[j] as Float64Array], true), slow.logPdf([xs[j] as Float64Array], true));
+                expectClose(fast.logPdf([xs[j] as Float64Array], true), slow.logPdf([xs[j] as Float64Array], true));
               });
             }
           }

@@ -1,0 +1,50 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+
+/** Collects what a child process prints on stdout and stderr (both piped), as text so far. */
+export const collectOutput = (child: ChildProcess): { stdout: () => string; stderr: () => string } => {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  return { stdout: () => stdout, stderr: () => stderr };
+};
+
+/** How a program run to its end went, and everything it printed. */
+export interface ProcessRun {
+  readonly status: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Where and how {@link runProcess} runs a program. */
+export interface RunProcessOptions {
+  readonly cwd?: string;
+  /** Written to the program's stdin, which is then closed (default: nothing). */
+  readonly input?: string;
+  /** Run as this user and group (a test as root runs a reader as `nobody`). */
+  readonly uid?: number;
+  readonly gid?: number;
+  /** Killed with SIGTERM after this long (default 60 s). */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Runs a program to its end without blocking the test worker (unlike `spawnSync`, so that the cases of a
+ * `describe.concurrent` file overlap) and collects its exit and output.
+ */
+export const runProcess = (file: string, args: readonly string[], options: RunProcessOptions = {}) =>
+  new Promise<ProcessRun>((resolve, reject) => {
+    const { input = '', timeoutMs = 60_000, ...where } = options;
+    const child = spawn(file, [...args], { ...where, timeout: timeoutMs });
+    const output = collectOutput(child);
+    child.on('error', reject);
+    child.on('close', (status, signal) =>
+      resolve({ status, signal, stdout: output.stdout(), stderr: output.stderr() }),
+    );
+    child.stdin.end(input);
+  });

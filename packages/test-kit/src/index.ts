@@ -6,7 +6,13 @@
  */
 export { type DurabilitySuiteOptions, describeDurability } from './durability-suite.js';
 export { type EnqueueRaceOptions, expectEnqueuedTakenOnce } from './enqueue-race.js';
-export { collectOutput, type ProcessRun, type RunProcessOptions, runProcess } from './run-process.js';
+export {
+  type CollectedOutput,
+  collectOutput,
+  type ProcessRun,
+  type RunProcessOptions,
+  runProcess,
+} from './run-process.js';
 export { expectReportsSeenIncrementally } from './shared-reports.js';
 export { finishedTrials, spawnWorker, type WorkerEvent, type WorkerHandle } from './spawn-worker.js';
 export { delay, expectDenseNumbers, expectFinishedKept, listWith, runTo } from './store-checks.js';

@@ -1,7 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 
-/** Collects what a child process prints on stdout and stderr (both piped), as text so far. */
-export const collectOutput = (child: ChildProcess): { stdout: () => string; stderr: () => string } => {
+/** What a child process has printed so far. */
+export interface CollectedOutput {
+  /** Its stdout so far. */
+  readonly stdout: () => string;
+  /** Its stderr so far. */
+  readonly stderr: () => string;
+}
+
+/** Collects what a child process prints on stdout and stderr (both piped), as text. */
+export const collectOutput = (child: ChildProcess): CollectedOutput => {
   let stdout = '';
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {

@@ -175,6 +175,36 @@ describe('module objective in a worker thread (the default)', () => {
     });
   });
 
+  it('hands the idle thread of a closed objective to the next objective of the same unchanged module', async () => {
+    // The loss is the thread's id, plus how many trials its loaded module has run.
+    const source = (offset: number) =>
+      `import { threadId } from 'node:worker_threads';\nlet calls = 0;\nexport default ({ mode }) => { if (mode === 'exit') process.exit(3); calls++; return threadId * 1000 + calls + ${offset}; };\n`;
+    writeFileSync(join(dir, 'kept.mjs'), source(0));
+    const context = { trialNumber: 0, signal, report: async () => {}, shouldPrune: () => false };
+    const lossOf = async (params: Record<string, unknown> = {}) => {
+      const objective = await createModuleObjective({ path: './kept.mjs', export: 'default' }, dir);
+      try {
+        const result = await objective.evaluate(params as { x: number }, context);
+        return result.status === 'ok' ? result.loss : result.error.code;
+      } finally {
+        await objective.close?.();
+      }
+    };
+    const first = (await lossOf()) as number;
+    expect(first % 1000).toBe(1);
+    expect(await lossOf()).toBe(first + 1); // the same thread, its module loaded once
+    // The file edited since: a thread of its own, the module loaded afresh.
+    writeFileSync(join(dir, 'kept.mjs'), source(100));
+    const edited = (await lossOf()) as number;
+    expect(Math.floor(edited / 1000)).not.toBe(Math.floor(first / 1000));
+    expect(edited % 1000).toBe(101);
+    // A thread that ended in a trial is never kept.
+    expect(await lossOf({ mode: 'exit' })).toBe('OBJECTIVE_EXITED');
+    const fresh = (await lossOf()) as number;
+    expect([first, edited].map((loss) => Math.floor(loss / 1000))).not.toContain(Math.floor(fresh / 1000));
+    expect(fresh % 1000).toBe(101);
+  });
+
   it('reports a missing export before any trial, as on this thread', async () => {
     await expect(createModuleObjective({ path: './objective.mjs', export: 'train' }, dir)).rejects.toThrow(
       /`train` .* has no such export; expected a function/,

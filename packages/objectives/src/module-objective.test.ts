@@ -198,6 +198,15 @@ describe('module objective in a worker thread (the default)', () => {
     const edited = (await lossOf()) as number;
     expect(Math.floor(edited / 1000)).not.toBe(Math.floor(first / 1000));
     expect(edited % 1000).toBe(101);
+    // Environment variables changed since: a new thread, which starts with the new ones.
+    process.env.PARZEN_KEPT_TEST = '1';
+    let changedEnv: number;
+    try {
+      changedEnv = (await lossOf()) as number;
+    } finally {
+      delete process.env.PARZEN_KEPT_TEST;
+    }
+    expect(changedEnv % 1000).toBe(101);
     // A thread that ended in a trial is never kept.
     expect(await lossOf({ mode: 'exit' })).toBe('OBJECTIVE_EXITED');
     const fresh = (await lossOf()) as number;

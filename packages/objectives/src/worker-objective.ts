@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -179,9 +180,10 @@ const KEPT_THREADS = 8;
 const kept: { readonly key: string; readonly thread: ObjectiveThread }[] = [];
 
 /**
- * What a kept thread must match to be reused: the module, the export, the folder it is resolved from, and
- * for a file its modification time and size, so a file edited since is loaded afresh. Undefined (nothing
- * kept) for a file that does not exist.
+ * What a kept thread must match to be reused: the module, the export, the folder it is resolved from, for
+ * a file its modification time and size (a file edited since is loaded afresh), and the environment
+ * variables (a thread gets a copy of them when it starts, so a program that changed them between studies
+ * gets a new thread). Undefined (nothing kept) for a file that does not exist.
  */
 const moduleKey = (data: ModuleWorkerData): string | undefined => {
   let stamp = '';
@@ -190,7 +192,10 @@ const moduleKey = (data: ModuleWorkerData): string | undefined => {
     if (stats === undefined) return undefined;
     stamp = `${stats.mtimeMs}:${stats.size}`;
   }
-  return JSON.stringify([data.path, data.exportName, data.baseDir, stamp]);
+  const env = createHash('sha256')
+    .update(JSON.stringify(Object.entries(process.env)))
+    .digest('hex');
+  return JSON.stringify([data.path, data.exportName, data.baseDir, stamp, env]);
 };
 
 /** A kept thread of this module that is still alive, taken out of the kept ones; undefined when none. */

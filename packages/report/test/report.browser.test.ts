@@ -48,7 +48,7 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
     return page;
   };
   beforeAll(async () => {
-    ({ context, close } = await launchChromium());
+    ({ context, close } = await launchChromium({ singleProcess: true }));
   });
   afterAll(async () => {
     await close?.();

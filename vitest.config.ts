@@ -2,11 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { delimiter, dirname } from 'node:path';
 import { defaultServerConditions } from 'vite';
-import { configDefaults, defineConfig } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
-
-// Tests that need a PostgreSQL server: they run in the `postgres` project, which starts one.
-const POSTGRES_TESTS = ['packages/store-postgres/test/**/*.test.ts', 'packages/cli/test/postgres-*.test.ts'];
 
 // The files that take longest, mostly because they run real processes (signals, kill -9, npm, Chromium,
 // PostgreSQL), slowest first as measured on 2 cores. They start first so that the short files fill the
@@ -26,16 +23,13 @@ const SLOW_FIRST = [
 ];
 
 /**
- * Vitest's own order runs one project after the other (here the PostgreSQL files always last, one of
- * them 16 s long) and, on a clean clone with no timing cache, the files in the order found. This one
- * starts the slowest file (PostgreSQL's worker processes, mostly waiting on leases and a server restart)
- * at once, beside the other project's files, which keep the cores busy meanwhile; then the rest of the
- * other project (the list above, then by the duration the cache remembers, longest first, then by size),
- * and the other PostgreSQL files last, together. The projects are not interleaved beyond that: a worker
- * that finishes a file is reused only when the next file in the queue is of the same project, and a new
- * worker imports everything again (fully interleaved, a run started 9 worker processes; with the PostgreSQL
- * files all first, 4, but both cores then idled a third of the time while those files waited: 95.8 and
- * 96.9 s against 91.5–95.4 s in this order).
+ * On a clean clone with no timing cache Vitest runs the files in the order found. This order starts the
+ * slowest file at once (PostgreSQL's worker processes, mostly waiting on leases and a server restart)
+ * beside files that keep the cores busy meanwhile, then the list above, then the rest by the duration the
+ * cache remembers, longest first, then by size. One project: a worker that finishes a file is reused only
+ * for a file of the same project, so the PostgreSQL files, a project of their own until 2026-12-01, cost
+ * three more worker processes, each importing the sources again (now the first test file to need the
+ * server starts it, `@parzen/test-kit/postgres`).
  */
 class SlowFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
@@ -43,13 +37,11 @@ class SlowFirstSequencer extends BaseSequencer {
     const relative = (spec: TestSpecification) => spec.moduleId.slice(root.length + 1);
     const weight = (spec: TestSpecification): number => {
       const file = relative(spec);
-      if (file === SLOW_FIRST[0]) return 4e9;
-      const project = spec.project.name === 'postgres' ? -2e9 : 0; // the other PostgreSQL files last
       const listed = SLOW_FIRST.indexOf(file);
-      if (listed >= 0) return project + 1e9 - listed;
-      const key = `${spec.project.name}:${relative(spec)}`;
+      if (listed >= 0) return 1e9 - listed;
+      const key = `${spec.project.name}:${file}`;
       const duration = this.ctx.cache.getFileTestResults(key)?.duration;
-      return project + (duration ?? (this.ctx.cache.getFileStats(key)?.size ?? 0) / 1e6);
+      return duration ?? (this.ctx.cache.getFileStats(key)?.size ?? 0) / 1e6;
     };
     return [...files].sort((a, b) => weight(b) - weight(a));
   }
@@ -100,15 +92,7 @@ export default defineConfig({
             'bench/**/*.test.ts',
             'docs/tools/**/*.test.ts',
           ],
-          exclude: [...configDefaults.exclude, ...POSTGRES_TESTS],
-        },
-      },
-      {
-        // Its global setup starts one throwaway PostgreSQL server, only when these tests are selected.
-        extends: true,
-        test: {
-          name: 'postgres',
-          include: POSTGRES_TESTS,
+          // One PostgreSQL server for the run, started by the first test file that needs it.
           globalSetup: ['packages/test-kit/src/postgres/global-setup.ts'],
         },
       },

@@ -74,8 +74,13 @@ export const stopServer = async (info: ClusterInfo, mode: 'fast' | 'immediate' =
 /**
  * Creates, configures and starts a cluster in a new temp folder. Tests run it with `fsync=off` (the
  * default here: nothing they check survives a power loss); the benchmark passes `[]` for real flushes.
+ * A detached watcher stops and removes it once process `owner` (default: this one) is gone.
  */
-export const startCluster = async (bin: string, settings: readonly string[] = ['fsync=off']): Promise<ClusterInfo> => {
+export const startCluster = async (
+  bin: string,
+  settings: readonly string[] = ['fsync=off'],
+  owner: number = process.pid,
+): Promise<ClusterInfo> => {
   const root = userInfo().uid === 0;
   const dir = mkdtempSync(join(tmpdir(), 'parzen-pg-'));
   if (root) chownSync(dir, uidOf('postgres'), gidOf('postgres'));
@@ -91,7 +96,7 @@ export const startCluster = async (bin: string, settings: readonly string[] = ['
     adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,
     settings,
   };
-  removeWhenGone(info, process.pid);
+  removeWhenGone(info, owner);
   await tool(info, 'initdb', ['-D', info.dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   writeFileSync(join(info.dataDir, 'pg_hba.conf'), HBA);
   try {

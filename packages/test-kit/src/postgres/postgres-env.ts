@@ -1,14 +1,55 @@
 /**
- * What the postgres test files share: the server the global setup started (or `PARZEN_TEST_POSTGRES_URL`),
- * a fresh database per call, and admin SQL. Test files wrap their suites in `describePostgres`, which skips
- * them (the global setup said why) when no server is available outside CI.
+ * What the postgres test files share: the test run's server (started by the first test file that imports
+ * this, or `PARZEN_TEST_POSTGRES_URL`), a fresh database per call, and admin SQL. Test files wrap their
+ * suites in `describePostgres`, which skips them (the global setup said why) when no server is available
+ * outside CI.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, inject } from 'vitest';
-import type { ClusterInfo } from './pg-cluster.js';
+import type { PostgresTestServer } from './global-setup.js';
+import { type ClusterInfo, startCluster } from './pg-cluster.js';
 
-const server = inject('postgres');
+/** How long a test process waits for another one to start the server. */
+const START_TIMEOUT_MS = 120_000;
+
+/**
+ * The server as the global setup provided it; when it left the start to the test files (`lazy`), the
+ * first test process to get here starts it (it creates the `starting` folder, which only one can) and
+ * writes `cluster.json`, and the others wait for that file (or for `failed.txt`, the first one's error).
+ */
+const resolveServer = async (provided: PostgresTestServer): Promise<Exclude<PostgresTestServer, { state: 'lazy' }>> => {
+  if (provided.state !== 'lazy') return provided;
+  const info = join(provided.dir, 'cluster.json');
+  const failed = join(provided.dir, 'failed.txt');
+  try {
+    mkdirSync(join(provided.dir, 'starting'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    while (!existsSync(info)) {
+      if (existsSync(failed)) throw new Error(readFileSync(failed, 'utf8'));
+      if (Date.now() > deadline)
+        throw new Error(`PostgreSQL was not started within ${START_TIMEOUT_MS} ms: no ${info}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const cluster = JSON.parse(readFileSync(info, 'utf8')) as ClusterInfo;
+    return { state: 'ready', adminUrl: cluster.adminUrl, cluster };
+  }
+  try {
+    const cluster = await startCluster(provided.bin, ['fsync=off'], provided.owner);
+    writeFileSync(`${info}.partial`, JSON.stringify(cluster));
+    renameSync(`${info}.partial`, info);
+    return { state: 'ready', adminUrl: cluster.adminUrl, cluster };
+  } catch (error) {
+    writeFileSync(failed, error instanceof Error ? error.message : String(error));
+    throw error;
+  }
+};
+
+const server = await resolveServer(inject('postgres'));
 
 /** `describe`, or `describe.skip` when there is no PostgreSQL to test against. */
 export const describePostgres = (name: string, body: () => void): void => {

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { delimiter, dirname } from 'node:path';
+import { delimiter, isAbsolute, join } from 'node:path';
 import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
@@ -51,15 +52,21 @@ class SlowFirstSequencer extends BaseSequencer {
  * `python3` on PATH may be a version manager's shim: pyenv's is a shell script that takes about 0.25 s of
  * CPU per start, more than most of the Python programs the tests run (measured: the pruning example's file
  * 8.6 -> 4.8 s, the Python heart example's 7.0 -> 4.4 s). The tests (and the processes they start) run the
- * interpreter that `python3` names directly, its folder first on PATH, resolved once here. The same
- * interpreter runs; nothing changes where `python3` is the interpreter itself or is missing.
+ * interpreter that `python3` names directly: a folder holding only a `python3` that execs it by its full
+ * path (so a virtual environment stays one) goes first on PATH; nothing else on PATH moves. Nothing changes
+ * where `python3` is missing.
  */
 const preferPythonInterpreter = (): void => {
   const probe = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' });
-  const folder = probe.status === 0 ? dirname(probe.stdout.trim()) : undefined;
+  const executable = probe.status === 0 ? probe.stdout.trim() : '';
+  if (!isAbsolute(executable)) return;
+  const folder = join(import.meta.dirname, 'node_modules', '.cache', 'parzen-python3');
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, 'python3'), `#!/bin/sh\nexec '${executable.replace(/'/g, "'\\''")}' "$@"\n`, {
+    mode: 0o755,
+  });
   const path = process.env.PATH ?? '';
-  if (folder !== undefined && folder !== '.' && !path.startsWith(`${folder}${delimiter}`))
-    process.env.PATH = `${folder}${delimiter}${path}`;
+  if (!path.startsWith(`${folder}${delimiter}`)) process.env.PATH = `${folder}${delimiter}${path}`;
 };
 preferPythonInterpreter();
 

@@ -175,14 +175,14 @@ describe('module objective in a worker thread (the default)', () => {
     });
   });
 
-  it('hands the idle thread of a closed objective to the next objective of the same unchanged module', async () => {
+  it('with reuseThreads, hands the idle thread of a closed objective to the next one of the same unchanged module', async () => {
     // The loss is the thread's id, plus how many trials its loaded module has run.
     const source = (offset: number) =>
       `import { threadId } from 'node:worker_threads';\nlet calls = 0;\nexport default ({ mode }) => { if (mode === 'exit') process.exit(3); calls++; return threadId * 1000 + calls + ${offset}; };\n`;
     writeFileSync(join(dir, 'kept.mjs'), source(0));
     const context = { trialNumber: 0, signal, report: async () => {}, shouldPrune: () => false };
-    const lossOf = async (params: Record<string, unknown> = {}) => {
-      const objective = await createModuleObjective({ path: './kept.mjs', export: 'default' }, dir);
+    const lossOf = async (params: Record<string, unknown> = {}, reuseThreads = true) => {
+      const objective = await createModuleObjective({ path: './kept.mjs', export: 'default', reuseThreads }, dir);
       try {
         const result = await objective.evaluate(params as { x: number }, context);
         return result.status === 'ok' ? result.loss : result.error.code;
@@ -193,6 +193,11 @@ describe('module objective in a worker thread (the default)', () => {
     const first = (await lossOf()) as number;
     expect(first % 1000).toBe(1);
     expect(await lossOf()).toBe(first + 1); // the same thread, its module loaded once
+    // Without the option (the default) a study never takes a kept thread, and keeps none.
+    const own = (await lossOf({}, false)) as number;
+    expect(own % 1000).toBe(1);
+    expect(Math.floor(own / 1000)).not.toBe(Math.floor(first / 1000));
+    expect(await lossOf()).toBe(first + 2);
     // The file edited since: a thread of its own, the module loaded afresh.
     writeFileSync(join(dir, 'kept.mjs'), source(100));
     const edited = (await lossOf()) as number;

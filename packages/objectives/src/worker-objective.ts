@@ -168,14 +168,20 @@ class ObjectiveThread {
   }
 }
 
+/**
+ * Numbers the evaluations sent to threads, across every objective in the process: a kept thread's late
+ * message from an earlier study's trial (an unawaited report) can never be taken for a later study's.
+ */
+let nextEvaluationId = 0;
+
 /** How many loaded, unused threads a process keeps for later objectives of the same module. */
 const KEPT_THREADS = 8;
 
 /**
- * Threads whose objective was closed with them alive and idle, by module, oldest first. The next objective
- * of the same module in this process (the next variant of a batch, the next study a program runs) takes
- * one instead of starting a thread and loading the module again (about 70 ms of CPU each; a 40-variant
- * batch started 40). They are unreferenced: they never keep the process alive.
+ * Threads whose `reuseThreads` objective was closed with them alive and idle, by module, oldest first. The
+ * next such objective of the same module in this process (the next variant of a batch, the next study a
+ * program runs) takes one instead of starting a thread and loading the module again (about 70 ms of CPU
+ * each; a 40-variant batch started 40). They are unreferenced: they never keep the process alive.
  */
 const kept: { readonly key: string; readonly thread: ObjectiveThread }[] = [];
 
@@ -200,6 +206,7 @@ const moduleKey = (data: ModuleWorkerData): string | undefined => {
 
 /** A kept thread of this module that is still alive, taken out of the kept ones; undefined when none. */
 const takeKept = (key: string | undefined): ObjectiveThread | undefined => {
+  if (key === undefined) return undefined;
   for (let index = kept.length - 1; index >= 0; index--) {
     const entry = kept[index] as (typeof kept)[number];
     if (!entry.thread.alive) kept.splice(index, 1);
@@ -224,14 +231,17 @@ const keep = (key: string, thread: ObjectiveThread): void => {
  * even in a synchronous loop; a timeout or a second Ctrl-C terminates its thread. `process.exit()` inside
  * the objective ends only its thread (the trial fails with `OBJECTIVE_EXITED`), and an uncaught throw in
  * a timer fails the trial (`OBJECTIVE_CRASHED`), not the run. A thread that ended is replaced for the next
- * trial. Params go in and results come back by structured clone (plain data). Closing it keeps its idle
- * threads for the next objective of the same unchanged module in this process (see `kept`).
+ * trial. Params go in and results come back by structured clone (plain data). With `reuseThreads`,
+ * closing it keeps its idle threads for the next such objective of the same unchanged module in this
+ * process (see `kept`); otherwise it terminates them.
  */
-export const createWorkerObjective = async (data: ModuleWorkerData): Promise<ObjectiveAdapter> => {
-  const key = moduleKey(data);
+export const createWorkerObjective = async (
+  data: ModuleWorkerData,
+  options: { readonly reuseThreads: boolean } = { reuseThreads: false },
+): Promise<ObjectiveAdapter> => {
+  const key = options.reuseThreads ? moduleKey(data) : undefined;
   const idle: ObjectiveThread[] = [];
   const all = new Set<ObjectiveThread>();
-  let nextId = 0;
   const spawn = () => {
     const thread = takeKept(key) ?? new ObjectiveThread(data);
     all.add(thread);
@@ -260,7 +270,7 @@ export const createWorkerObjective = async (data: ModuleWorkerData): Promise<Obj
           return failed('OBJECTIVE_LOAD_FAILED', (error as Error).message);
         }
       }
-      const result = await thread.evaluate(nextId++, params, context);
+      const result = await thread.evaluate(nextEvaluationId++, params, context);
       if (thread.alive) idle.push(thread);
       else all.delete(thread);
       return result;

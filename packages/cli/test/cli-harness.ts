@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { collectOutput, tempFolder } from '@parzen/test-kit';
@@ -91,14 +91,8 @@ export const heartConfig = (overrides: Record<string, unknown> = {}): Record<str
   ...overrides,
 });
 
-/** Whether a process is alive and not a zombie (a killed orphan may wait for a reaper that never comes in a container). */
-export const isAlive = (pid: number): boolean => {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-};
+/** Whether a process is alive and not a zombie (the test kit's). */
+export { isAlive } from '@parzen/test-kit';
 
 /** A program that starts a grandchild, writes its pid to `hang.pid` and never ends (for interrupt tests). */
 export const hangModule = `import { spawn } from 'node:child_process';

@@ -9,6 +9,7 @@ export { type EnqueueRaceOptions, expectEnqueuedTakenOnce } from './enqueue-race
 export {
   type CollectedOutput,
   collectOutput,
+  isAlive,
   type ProcessRun,
   type RunProcessOptions,
   runProcess,

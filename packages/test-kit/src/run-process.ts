@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 /** What a child process has printed so far. */
 export interface CollectedOutput {
@@ -56,3 +57,15 @@ export const runProcess = (file: string, args: readonly string[], options: RunPr
     );
     child.stdin.end(input);
   });
+
+/**
+ * Whether process `pid` is alive and not a zombie (a killed orphan may wait for a reaper that never comes
+ * in a container). Reads `/proc` (Linux).
+ */
+export const isAlive = (pid: number): boolean => {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, inject } from 'vitest';
+import { isAlive } from '../run-process.js';
 import type { PostgresTestServer } from './global-setup.js';
 import { type ClusterInfo, startCluster } from './pg-cluster.js';
 
@@ -58,16 +59,6 @@ const resolveServer = async (provided: PostgresTestServer): Promise<Exclude<Post
 const publish = (file: string, text: string): void => {
   writeFileSync(`${file}.partial`, text);
   renameSync(`${file}.partial`, file);
-};
-
-/** Whether process `pid` exists (signal 0 checks without sending anything). */
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 };
 
 const server = await resolveServer(inject('postgres'));

@@ -81,7 +81,8 @@ const replayText = (study: ReportStudy, replay: Replay): string[] => {
     .map((param) => sig(param.aboveWeight))
     .find((w) => w !== weight);
   const ratio =
-    (weight === 1 ? ratioOf(weight) : `${ratioOf(weight)} (the aboveWeight option)`) +
+    ratioOf(weight) +
+    (weight === 1 ? '' : ' (the aboveWeight option)') +
     (discrete === undefined
       ? ''
       : `, or ${ratioOf(discrete)} for a decision over choices and integers only (the discreteAboveWeight option)`);

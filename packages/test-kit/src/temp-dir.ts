@@ -1,15 +1,6 @@
 import { chmodSync, lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
-
-/** A fresh folder under the OS temp dir, removed after the test file's last test. */
-export const useTempDir = (prefix: string): ((name: string) => string) => {
-  const dir = mkdtempSync(join(tmpdir(), `parzen-${prefix}-`));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  let count = 0;
-  return (name: string) => join(dir, `${++count}-${name}`);
-};
 
 const made = new Set<string>();
 
@@ -44,4 +35,14 @@ export const removeTempFolders = (): void => {
       rmSync(dir, { recursive: true, force: true });
     }
   }
+};
+
+/**
+ * Paths numbered in one fresh folder under the OS temp dir (a {@link tempFolder}, removed when the test
+ * file ends): `path('a.jsonl')` is `<folder>/1-a.jsonl`, the next call `<folder>/2-…`.
+ */
+export const useTempDir = (prefix: string): ((name: string) => string) => {
+  const dir = tempFolder(`parzen-${prefix}-`);
+  let count = 0;
+  return (name: string) => join(dir, `${++count}-${name}`);
 };

@@ -33,6 +33,26 @@ const expectClose = (fast: Float64Array, reference: Float64Array): void =>
     expect(Math.abs((fast[i] as number) - value)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(value)));
   });
 
+/**
+ * Each parameter's cached above density equals the one built from its observations, at the points `xs`
+ * (`exact`: with the constants hyperopt's non-exact densities leave out on both paths).
+ */
+const expectParamsClose = (
+  history: TrialHistory,
+  settings: ReturnType<typeof resolveTpeSettings>,
+  caches: ReturnType<typeof createModelCaches>,
+  xs: readonly Float64Array[],
+  exact: boolean,
+): void => {
+  const split = splitHistory(history, settings);
+  space.params.forEach((param, j) => {
+    const fast = paramModel(history, split, param, settings, caches).above;
+    const observations = paramObservations(history, split, param.name);
+    const slow = buildParamModel(param, observations.below, observations.above, settings).above;
+    expectClose(fast.logPdf([xs[j] as Float64Array], exact), slow.logPdf([xs[j] as Float64Array], exact));
+  });
+};
+
 const row = fc.tuple(
   fc.double({ min: -2, max: 2, noNaN: true }),
   fc.double({ min: 0, max: 1, noNaN: true }),
@@ -96,14 +116,8 @@ describe('incremental univariate above backend (sorted sum over the cached sorte
           const xs = columnsOf(points);
           for (const cut of syncSizes(cuts, rows.length)) {
             history.sync('s', 'minimize', trials.slice(0, cut));
-            const split = splitHistory(history, settings);
-            space.params.forEach((param, j) => {
-              const fast = paramModel(history, split, param, settings, caches).above;
-              const observations = paramObservations(history, split, param.name);
-              const slow = buildParamModel(param, observations.below, observations.above, settings).above;
-              // hyperopt's non-exact densities leave out the same constant on both paths.
-              expectClose(fast.logPdf([xs[j] as Float64Array], false), slow.logPdf([xs[j] as Float64Array], false));
-            });
+            // hyperopt's non-exact densities leave out the same constant on both paths.
+            expectParamsClose(history, settings, caches, xs, false);
           }
         },
       ),
@@ -142,21 +156,16 @@ describe('the incremental above backends with pruned trials in the below set', (
             const caches = createModelCaches();
             for (const cut of syncSizes(cuts, rows.length)) {
               history.sync('s', direction, trials.slice(0, cut), [], pruned);
-              const split = splitHistory(history, settings);
-              if (grouping === 'joint') {
-                const fast = groupModel(history, split, space.params, settings, caches).above;
-                expectClose(
-                  fast.logPdf(xs, true),
-                  groupModel(history, split, space.params, settings).above.logPdf(xs, true),
-                );
+              if (grouping === 'independent') {
+                expectParamsClose(history, settings, caches, xs, true);
                 continue;
               }
-              space.params.forEach((param, j) => {
-                const fast = paramModel(history, split, param, settings, caches).above;
-                const observations = paramObservations(history, split, param.name);
-                const slow = buildParamModel(param, observations.below, observations.above, settings).above;
-                expectClose(fast.logPdf([xs[j] as Float64Array], true), slow.logPdf([xs[j] as Float64Array], true));
-              });
+              const split = splitHistory(history, settings);
+              const fast = groupModel(history, split, space.params, settings, caches).above;
+              expectClose(
+                fast.logPdf(xs, true),
+                groupModel(history, split, space.params, settings).above.logPdf(xs, true),
+              );
             }
           }
         },

@@ -6,13 +6,15 @@
  * with their defaults. The metrics are defined in results/pruning.md.
  *
  *   node --conditions=@parzen/source --import tsx bench/pruning.ts [--seeds 10] [--trials 100] [--epochs 30]
- *     [--spread 3] [--suggester tpe|random] [--max-trials 2000] [--write] [--out results/pruning.md]
+ *     [--spread 3] [--suggester tpe|random] [--max-trials 2000] [--schedule constant|linear]
+ *     [--noise-free K] [--basic] [--write] [--out results/pruning.md]
+ *   node --conditions=@parzen/source --import tsx bench/pruning.ts --shuffle-noise [--schedule linear]
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { createRandomSuggester } from '@parzen/algo-random';
 import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
-import { type EvaluationContext, fmin, type Trial } from '@parzen/engine';
+import { type EvaluationContext, fmin } from '@parzen/engine';
 import { createRng, type Pruner, type Rng, standardNormal } from '@parzen/engine/plugin';
 import { createHyperbandPruner, createMedianPruner, createSuccessiveHalvingPruner } from '@parzen/pruners';
 
@@ -38,6 +40,17 @@ const OUT = (() => {
 const SUGGESTER = (() => {
   const at = process.argv.indexOf('--suggester');
   return at < 0 ? 'tpe' : (process.argv[at + 1] as string);
+})();
+/**
+ * The learning-rate schedule: `constant` (the rate `lr` every epoch), or `linear`, the rate decayed
+ * linearly from `lr` in the first epoch to `lr / EPOCHS` in the last, as trainers usually decay it. With a
+ * constant rate the last epoch's loss of a fast rate swings from shuffle to shuffle.
+ */
+const SCHEDULE = (() => {
+  const at = process.argv.indexOf('--schedule');
+  const value = at < 0 ? 'constant' : (process.argv[at + 1] as string);
+  if (value !== 'constant' && value !== 'linear') throw new Error(`--schedule: constant or linear, not ${value}`);
+  return value;
 })();
 /** A pruned study's cap on trials (its budget is in epochs). */
 const MAX_TRIALS = flag('max-trials', 2000);
@@ -134,15 +147,23 @@ const space = {
   batch: { type: 'choice', options: [16, 32, 64, 128, 256] },
 } as const;
 
-/** Trains for EPOCHS epochs, reporting the validation log-loss after each; stops when told to. */
-const train = async (params: Params, context: EvaluationContext): Promise<number> => {
-  const rng = createRng(`shuffle-${context.trialNumber}`);
+/**
+ * Trains for EPOCHS epochs with the minibatch order drawn from `shuffle`, calling `after` with the
+ * validation log-loss after each epoch; stops early when it returns true. Returns the last loss.
+ */
+const trainLoop = async (
+  params: Params,
+  shuffle: string,
+  after: (epoch: number, loss: number) => Promise<boolean>,
+): Promise<number> => {
+  const rng = createRng(shuffle);
   const w = new Float64Array(FEATURES + 1);
   const velocity = new Float64Array(FEATURES + 1);
   const grad = new Float64Array(FEATURES + 1);
   const order = Array.from({ length: TRAIN }, (_, i) => i);
   let loss = Number.NaN;
   for (let epoch = 0; epoch < EPOCHS; epoch++) {
+    const rate = SCHEDULE === 'linear' ? params.lr * (1 - epoch / EPOCHS) : params.lr;
     for (let i = TRAIN - 1; i > 0; i--) {
       const j = Math.floor(rng.next() * (i + 1));
       [order[i], order[j]] = [order[j] as number, order[i] as number];
@@ -161,16 +182,66 @@ const train = async (params: Params, context: EvaluationContext): Promise<number
       const n = end - start;
       for (let j = 0; j <= FEATURES; j++) {
         const g = (grad[j] as number) / n + (j < FEATURES ? params.l2 * (w[j] as number) : 0);
-        velocity[j] = params.momentum * (velocity[j] as number) - params.lr * g;
+        velocity[j] = params.momentum * (velocity[j] as number) - rate * g;
         w[j] = (w[j] as number) + (velocity[j] as number);
       }
     }
     loss = logLoss(w, data.validation);
-    await context.report(epoch, loss);
-    if (context.shouldPrune()) break;
+    if (await after(epoch, loss)) break;
   }
   return loss;
 };
+
+/** A trial: trains with the trial's own shuffle, reporting each epoch; stops when told to. */
+const train = (params: Params, context: EvaluationContext): Promise<number> =>
+  trainLoop(params, `shuffle-${context.trialNumber}`, async (epoch, loss) => {
+    await context.report(epoch, loss);
+    return context.shouldPrune();
+  });
+
+/**
+ * `--noise-free K`: a trial's final loss depends on its minibatch order, so the lowest of many final
+ * losses is partly the luckiest shuffle. With K > 0, regret is measured as the suite measures it on its
+ * noisy problems: on the noise-free value of the incumbent (the complete trial with the lowest observed
+ * loss), estimated as the mean final loss of K full trainings with other shuffles.
+ */
+const NOISE_FREE = flag('noise-free', 0);
+const noiseFreeCache = new Map<string, number>();
+const noiseFree = async (params: Params): Promise<number> => {
+  const key = JSON.stringify([params.lr, params.l2, params.momentum, params.batch]);
+  const cached = noiseFreeCache.get(key);
+  if (cached !== undefined) return cached;
+  let sum = 0;
+  for (let k = 0; k < NOISE_FREE; k++) sum += await trainLoop(params, `noise-free-${k}`, async () => false);
+  noiseFreeCache.set(key, sum / NOISE_FREE);
+  return sum / NOISE_FREE;
+};
+
+/**
+ * `--shuffle-noise`: how much a trial's final loss depends on its minibatch order alone: five fixed
+ * settings, each trained in full with 12 shuffles; prints the mean, standard deviation and lowest final
+ * loss of each, then stops.
+ */
+if (process.argv.includes('--shuffle-noise')) {
+  const settings: Params[] = [
+    { lr: 0.01, l2: 1e-4, momentum: 0.9, batch: 32 },
+    { lr: 0.1, l2: 1e-4, momentum: 0.5, batch: 64 },
+    { lr: 0.003, l2: 1e-5, momentum: 0.95, batch: 16 },
+    { lr: 0.3, l2: 1e-3, momentum: 0, batch: 128 },
+    { lr: 0.001, l2: 1e-3, momentum: 0.9, batch: 16 },
+  ];
+  console.log(`schedule ${SCHEDULE}, spread ${SPREAD}, ${EPOCHS} epochs`);
+  for (const params of settings) {
+    const finals: number[] = [];
+    for (let k = 0; k < 12; k++) finals.push(await trainLoop(params, `shuffle-noise-${k}`, async () => false));
+    const mean = finals.reduce((a, b) => a + b, 0) / finals.length;
+    const sd = Math.sqrt(finals.reduce((a, b) => a + (b - mean) ** 2, 0) / (finals.length - 1));
+    console.log(
+      `| ${JSON.stringify(params)} | ${mean.toFixed(4)} | ${sd.toFixed(4)} | ${Math.min(...finals).toFixed(4)} |`,
+    );
+  }
+  process.exit(0);
+}
 
 // ---- The studies -------------------------------------------------------------------------------------
 
@@ -238,7 +309,15 @@ const CHOSEN_ROWS: Readonly<Record<string, { pruner: () => Pruner | undefined; t
   'hyperband r=5 η=2': { pruner: () => createHyperbandPruner({ minResource: 5, reductionFactor: 2 }) },
 };
 
-const PRUNERS = SWEEP ? SWEEP_ROWS : CHOSEN ? CHOSEN_ROWS : DEFAULT_ROWS;
+/** `--basic`: only the first four rows (no pruning and the three pruners with their defaults). */
+const BASIC = process.argv.includes('--basic');
+const PRUNERS = SWEEP
+  ? SWEEP_ROWS
+  : CHOSEN
+    ? CHOSEN_ROWS
+    : BASIC
+      ? Object.fromEntries(Object.entries(DEFAULT_ROWS).slice(0, 4))
+      : DEFAULT_ROWS;
 
 interface StudyResult {
   readonly epochs: number;
@@ -283,11 +362,20 @@ const study = async (pruner: string, seed: number, budget?: number): Promise<Stu
   });
   let epochs = 0;
   let best = Number.POSITIVE_INFINITY;
-  const curve = result.trials.map((trial: Trial) => {
+  let incumbent: Params | undefined;
+  const observed = result.trials.map((trial) => {
     epochs += trial.intermediate?.length ?? 0;
-    if (trial.state === 'complete') best = Math.min(best, trial.loss);
-    return { epochs, best };
+    if (trial.state === 'complete' && trial.loss < best) {
+      best = trial.loss;
+      incumbent = trial.params as unknown as Params;
+    }
+    return { epochs, best, incumbent };
   });
+  const curve: { epochs: number; best: number }[] = [];
+  for (const point of observed) {
+    const value = NOISE_FREE > 0 && point.incumbent !== undefined ? await noiseFree(point.incumbent) : point.best;
+    curve.push({ epochs: point.epochs, best: value });
+  }
   const pruned = result.trials.filter((trial) => trial.state === 'pruned').length;
   const curves = result.trials.flatMap((trial) =>
     trial.state === 'complete' ? [(trial.intermediate ?? []).map((point) => point.value)] : [],
@@ -473,7 +561,7 @@ console.log(
 if (WRITE) {
   const text = `# Pruning: epochs saved at equal final regret
 
-Command: \`node --conditions=@parzen/source --import tsx bench/pruning.ts --seeds ${SEEDS} --first-seed ${FIRST_SEED}${SWEEP ? ' --sweep' : ''}${CHOSEN ? ' --chosen' : ''} --trials ${TRIALS} --epochs ${EPOCHS} --spread ${SPREAD} --suggester ${SUGGESTER} --write --out ${OUT}\`
+Command: \`node --conditions=@parzen/source --import tsx bench/pruning.ts --seeds ${SEEDS} --first-seed ${FIRST_SEED}${SWEEP ? ' --sweep' : ''}${CHOSEN ? ' --chosen' : ''} --trials ${TRIALS} --epochs ${EPOCHS} --spread ${SPREAD} --suggester ${SUGGESTER}${SCHEDULE === 'constant' ? '' : ` --schedule ${SCHEDULE}`}${NOISE_FREE > 0 ? ` --noise-free ${NOISE_FREE}` : ''}${BASIC ? ' --basic' : ''} --write --out ${OUT}\`
 
 Machine: ${machine}. Only epochs are counted, so the load does not change the numbers (wall times are for
 information only).
@@ -485,6 +573,7 @@ information only).
   from a sparse logistic model plus an interaction the linear model cannot fit). One step = one epoch;
   the reported value is the validation log-loss after the epoch (a diverged model reports 50). A
   trial runs ${EPOCHS} epochs unless pruned; its loss is the validation log-loss after its last epoch.
+  Learning rate: ${SCHEDULE === 'linear' ? `decayed linearly, \`lr\` × (1 − epoch/${EPOCHS}) in epoch 0, 1, …` : 'constant'}.
 - **Space**: \`lr\` loguniform [1e-5, 1], \`l2\` loguniform [1e-6, 0.1], \`momentum\` uniform [0, 0.99],
   \`batch\` choice {16, 32, 64, 128, 256}.
 - **Studies**: \`fmin\` with a function objective that calls \`context.report(epoch, loss)\` and stops when
@@ -503,7 +592,15 @@ information only).
   counted in trial order.
 - **Best loss after E epochs**: the lowest final loss among the *complete* trials that finished within
   the first E epochs spent (pruned trials never count as best). **Regret** = that minus L*, the lowest
-  final loss any study of this run reached (L* = ${optimum.toFixed(5)}).
+  final loss any study of this run reached (L* = ${optimum.toFixed(5)}).${
+    NOISE_FREE > 0
+      ? `
+  **Noise-free** (\`--noise-free ${NOISE_FREE}\`): a trial's final loss depends on its minibatch order, so here
+  "that" is not the lowest observed loss but the noise-free value of the trial that has it (the
+  incumbent): the mean final loss of ${NOISE_FREE} full trainings of its parameters with other shuffles, as the
+  suite measures regret on its noisy problems. This value can rise when a luckier trial takes over.`
+      : ''
+  }
 - **\`none\`'s final regret** (per seed): the regret of the \`none\` study after its ${TRIALS} trials. A pruned study
   **reaches it** after E epochs when its best loss after E epochs is at or below \`none\`'s final best loss of
   the same seed. **Epochs to reach it** is the smallest such E.

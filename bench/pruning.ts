@@ -7,7 +7,7 @@
  *
  *   node --conditions=@parzen/source --import tsx bench/pruning.ts [--seeds 10] [--trials 100] [--epochs 30]
  *     [--spread 3] [--suggester tpe|random] [--max-trials 2000] [--schedule constant|linear]
- *     [--noise-free K] [--basic] [--write] [--out results/pruning.md]
+ *     [--noise-free K] [--basic] [--tpe '{"compat":"optuna5"}'] [--write] [--out results/pruning.md]
  *   node --conditions=@parzen/source --import tsx bench/pruning.ts --shuffle-noise [--schedule linear]
  */
 import { writeFileSync } from 'node:fs';
@@ -51,6 +51,11 @@ const SCHEDULE = (() => {
   const value = at < 0 ? 'constant' : (process.argv[at + 1] as string);
   if (value !== 'constant' && value !== 'linear') throw new Error(`--schedule: constant or linear, not ${value}`);
   return value;
+})();
+/** `--tpe JSON`: TPE options for every row (a row's own TPE options win), e.g. '{"compat":"optuna5"}'. */
+const TPE_OPTIONS = ((): TpeOptions => {
+  const at = process.argv.indexOf('--tpe');
+  return at < 0 ? {} : (JSON.parse(process.argv[at + 1] as string) as TpeOptions);
 })();
 /** A pruned study's cap on trials (its budget is in epochs). */
 const MAX_TRIALS = flag('max-trials', 2000);
@@ -354,7 +359,8 @@ const study = async (pruner: string, seed: number, budget?: number): Promise<Stu
       };
       return train(params as Params, counting);
     },
-    suggester: SUGGESTER === 'random' ? createRandomSuggester() : createTpeSuggester(variant?.tpe ?? {}),
+    suggester:
+      SUGGESTER === 'random' ? createRandomSuggester() : createTpeSuggester({ ...TPE_OPTIONS, ...variant?.tpe }),
     maxTrials: budget === undefined ? TRIALS : MAX_TRIALS,
     seed,
     signal: stop.signal,
@@ -561,7 +567,7 @@ console.log(
 if (WRITE) {
   const text = `# Pruning: epochs saved at equal final regret
 
-Command: \`node --conditions=@parzen/source --import tsx bench/pruning.ts --seeds ${SEEDS} --first-seed ${FIRST_SEED}${SWEEP ? ' --sweep' : ''}${CHOSEN ? ' --chosen' : ''} --trials ${TRIALS} --epochs ${EPOCHS} --spread ${SPREAD} --suggester ${SUGGESTER}${SCHEDULE === 'constant' ? '' : ` --schedule ${SCHEDULE}`}${NOISE_FREE > 0 ? ` --noise-free ${NOISE_FREE}` : ''}${BASIC ? ' --basic' : ''} --write --out ${OUT}\`
+Command: \`node --conditions=@parzen/source --import tsx bench/pruning.ts --seeds ${SEEDS} --first-seed ${FIRST_SEED}${SWEEP ? ' --sweep' : ''}${CHOSEN ? ' --chosen' : ''} --trials ${TRIALS} --epochs ${EPOCHS} --spread ${SPREAD} --suggester ${SUGGESTER}${SCHEDULE === 'constant' ? '' : ` --schedule ${SCHEDULE}`}${NOISE_FREE > 0 ? ` --noise-free ${NOISE_FREE}` : ''}${BASIC ? ' --basic' : ''}${process.argv.includes('--tpe') ? ` --tpe '${JSON.stringify(TPE_OPTIONS)}'` : ''} --write --out ${OUT}\`
 
 Machine: ${machine}. Only epochs are counted, so the load does not change the numbers (wall times are for
 information only).
@@ -577,7 +583,7 @@ information only).
 - **Space**: \`lr\` loguniform [1e-5, 1], \`l2\` loguniform [1e-6, 0.1], \`momentum\` uniform [0, 0.99],
   \`batch\` choice {16, 32, 64, 128, 256}.
 - **Studies**: \`fmin\` with a function objective that calls \`context.report(epoch, loss)\` and stops when
-  \`context.shouldPrune()\`, ${SUGGESTER === 'random' ? 'random search (the TPE-option row is then the same as plain median)' : 'TPE with its default profile (pruned trials ranked as Optuna ranks them)'},
+  \`context.shouldPrune()\`, ${SUGGESTER === 'random' ? 'random search (the TPE-option row is then the same as plain median)' : `TPE with ${process.argv.includes('--tpe') ? `the options ${JSON.stringify(TPE_OPTIONS)}` : 'its default profile'} (pruned trials ranked as Optuna ranks them)`},
   one trial at a time, the memory store, seeds ${FIRST_SEED}–${FIRST_SEED + SEEDS - 1}. **\`none\`** runs ${TRIALS} trials, so ${BUDGET} epochs.
   **Each pruner** gets the same budget in epochs: its study runs until it has spent as many epochs as
   the \`none\` study of the same seed (at most ${MAX_TRIALS} trials); a trial running when the budget is

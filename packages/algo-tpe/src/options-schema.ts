@@ -71,6 +71,13 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
       "Optuna's multivariate TPE; optuna5), groups (one joint model per set of parameters always active together, " +
       "Optuna's group decomposition). joint and groups need kernel optuna.",
   },
+  maxGroupSize: {
+    type: 'integer',
+    minimum: 0,
+    description:
+      'The largest joint decision, 0 = no limit: a group of more parameters is split into blocks of at most this many by a random ' +
+      'permutation fixed for the study (its seed), each block decided jointly, the blocks independently (parzen 8; optuna5 0).',
+  },
   failed: { enum: ['worst', 'ignore'], description: 'Failed trials: loss +∞ and counted (hyperopt), or ignored.' },
   constantLiar: {
     anyOf: [{ enum: [false, 'worst', 'infinite', 'mean', 'best'] }, { type: 'number' }],

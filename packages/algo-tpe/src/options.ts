@@ -92,6 +92,14 @@ export interface TpeSettings {
   readonly constantLiar: ConstantLiar;
   /** Which parameters are decided together; `joint` and `groups` need the optuna kernel. */
   readonly grouping: TpeGrouping;
+  /**
+   * The largest joint decision (0 = no limit): a group of more parameters is split into blocks of at most
+   * this many, as equal as they can be, by a random permutation fixed for the study (drawn from its seed,
+   * so every trial, worker and resume gets the same blocks); each block is decided jointly, the blocks
+   * independently. Low-dimensional couplings stay joint; a 10–20-parameter space is not one sparse joint
+   * density.
+   */
+  readonly maxGroupSize: number;
   /** Explain suggestions when the run asks for them (published as `suggestion.explained`); default true. */
   readonly explain: boolean;
   /** Grid points per parameter in explanations. */
@@ -121,6 +129,7 @@ const OPTUNA: ProfileSettings = {
   failed: 'ignore',
   constantLiar: 'worst',
   grouping: 'independent',
+  maxGroupSize: 0,
 };
 
 /**
@@ -143,7 +152,9 @@ const OPTUNA: ProfileSettings = {
  *   and uniform weights let the above density follow the study incrementally (bench/tpe-latency.ts).
  *   Grouped decisions (`groups`) were chosen later on the suite's train half
  *   (bench/results/tpe-defaults-suite.md), and the score log l − 0.65 · log g on that half too
- *   (bench/results/tpe-above-weight.md).
+ *   (bench/results/tpe-above-weight.md). Groups of more than 8 parameters are split into blocks
+ *   (`maxGroupSize`), chosen on the 41 problems outside the held-out half
+ *   (bench/results/tpe-defaults-41.md).
  */
 export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
   hyperopt: {
@@ -163,6 +174,7 @@ export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
     failed: 'worst',
     constantLiar: 'infinite',
     grouping: 'independent',
+    maxGroupSize: 0,
   },
   optuna: OPTUNA,
   optuna5: { ...OPTUNA, grouping: 'joint' },
@@ -183,6 +195,7 @@ export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
     failed: 'ignore',
     constantLiar: 'worst',
     grouping: 'groups',
+    maxGroupSize: 8,
   },
 };
 

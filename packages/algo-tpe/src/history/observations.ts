@@ -1,4 +1,5 @@
 import type { ObservationSet } from '../estimator/density.js';
+import { lowerBound } from '../math/lower-bound.js';
 import type { HistorySplit } from './history-split.js';
 import type { TrialHistory } from './trial-history.js';
 
@@ -89,17 +90,6 @@ const countBelow = (byNumber: { size: number; keys: Float64Array }, split: Histo
     if (at < byNumber.size && byNumber.keys[at] === number) count++;
   }
   return count;
-};
-
-const lowerBound = (keys: Float64Array, size: number, key: number): number => {
-  let lo = 0;
-  let hi = size;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((keys[mid] as number) < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 };
 
 /** The below and above observations of parameter `name` under a split. */

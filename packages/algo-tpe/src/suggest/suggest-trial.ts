@@ -7,6 +7,7 @@ import { type HistorySplit, observedCount, splitHistory } from '../history/histo
 import { paramObservations } from '../history/observations.js';
 import { assignmentKey, type TrialHistory } from '../history/trial-history.js';
 import type { TpeSettings } from '../options.js';
+import { splitGroup } from './blocks.js';
 import { type Decision, decide, decideAvoidingRepeats } from './decide.js';
 import {
   aboveNumbers,
@@ -193,11 +194,21 @@ export const beginTpeTrial = async (
   }
   const split = splitHistory(history, settings);
   const explained: ParamExplanation[] | undefined = onExplanation === undefined ? undefined : [];
-  const groups = jointGroups(settings.grouping, history, context.space.params).map((group) =>
-    group.map((param) => param.name),
-  );
+  const groups = jointGroups(settings.grouping, history, context.space.params)
+    .flatMap((group) =>
+      splitGroup(
+        group.map((param) => param.name),
+        settings.maxGroupSize,
+        context.seed,
+      ),
+    )
+    .filter((block) => block.length > 1);
   const grouped =
-    groups.length === 0 ? {} : settings.grouping === 'joint' ? { joint: groups[0] as string[] } : { groups };
+    groups.length === 0
+      ? {}
+      : settings.grouping === 'joint' && groups.length === 1
+        ? { joint: groups[0] as string[] }
+        : { groups };
   return {
     groups,
     sampleGroup: (members, decided) => {

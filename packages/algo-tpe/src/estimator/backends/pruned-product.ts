@@ -1,3 +1,4 @@
+import { lowerBound } from '../../math/lower-bound.js';
 import { LOG_SQRT_2PI } from '../../math/normal.js';
 import { type DimensionPoints, logKernelMass, type ParzenEstimator } from '../parzen-estimator.js';
 
@@ -13,6 +14,24 @@ export interface ProductKernels {
   invSigmas: Float64Array;
   /** Upper bound of each kernel's log term: log weight + Σ_j log(1 / (σ√(2π) Z)); −∞ skips the kernel. */
   logCoefs: Float64Array;
+}
+
+/**
+ * The kernels (all but the prior, the last) in ascending order of their centre in dimension 0, with the
+ * largest width there and the largest log coefficient: {@link evaluateProduct} then visits only the
+ * kernels whose first dimension alone does not already put them below the cut-off, walking outwards from
+ * each point.
+ */
+export interface FirstDimensionOrder {
+  /** Centres in dimension 0, ascending (`count` of them). */
+  readonly keys: Float64Array;
+  /** The kernel of each. */
+  readonly kernels: Int32Array;
+  readonly count: number;
+  /** The largest width in dimension 0 of any of these kernels. */
+  readonly maxSigma: number;
+  /** The largest log coefficient of any of these kernels. */
+  readonly maxLogCoef: number;
 }
 
 /** Whether the pruned-product backend applies: continuous numeric dimensions, each kernel truncated. */
@@ -69,6 +88,7 @@ export const evaluateProduct = (
   bounds: readonly { readonly low: number; readonly high: number }[],
   points: readonly DimensionPoints[],
   extra?: ProductKernels,
+  order?: FirstDimensionOrder,
 ): Float64Array => {
   const { d, size } = kernels;
   const count = points[0]?.at.length ?? 0;
@@ -89,20 +109,54 @@ export const evaluateProduct = (
       continue;
     }
     const prior = size - 1;
-    let best = termOf(kernels, y, prior, Number.NEGATIVE_INFINITY);
-    terms[prior] = best;
-    for (let k = 0; k < prior; k++) {
-      const term = termOf(kernels, y, k, best - CUTOFF);
-      terms[k] = term;
+    const priorTerm = termOf(kernels, y, prior, Number.NEGATIVE_INFINITY);
+    let best = priorTerm;
+    // The kept terms are packed at the front of `terms`, in kernel order with the prior after them as
+    // before: most kernels fall below the floor in their first dimension, so the sum visits only the few
+    // that count.
+    let kept = 0;
+    const { mus, invSigmas, logCoefs } = kernels;
+    const y0 = y[0] as number;
+    /** Kernel k's term, kept when it is not below the cut-off. */
+    const visit = (k: number): void => {
+      const floor = best - CUTOFF;
+      let term = logCoefs[k] as number;
+      if (term < floor) return;
+      const base = k * d;
+      const z0 = (y0 - (mus[base] as number)) * (invSigmas[base] as number);
+      term -= 0.5 * z0 * z0;
+      if (term < floor) return;
+      for (let j = 1; j < d; j++) {
+        const z = ((y[j] as number) - (mus[base + j] as number)) * (invSigmas[base + j] as number);
+        term -= 0.5 * z * z;
+        if (term < floor) return;
+      }
+      terms[kept++] = term;
       if (term > best) best = term;
+    };
+    if (order === undefined) {
+      for (let k = 0; k < prior; k++) visit(k);
+    } else {
+      // Outwards from y0: a kernel at distance Δ in dimension 0 has a term of at most
+      // maxLogCoef − ½(Δ / maxSigma)², so beyond the distance where that falls below the floor, stop.
+      const { keys, count, maxSigma, maxLogCoef } = order;
+      const reach = () => {
+        const room = maxLogCoef - (best - CUTOFF);
+        return room < 0 ? -1 : maxSigma * Math.sqrt(2 * room);
+      };
+      const lo = lowerBound(keys, count, y0);
+      for (let q = lo; q < count && (keys[q] as number) - y0 <= reach(); q++) visit(order.kernels[q] as number);
+      for (let q = lo - 1; q >= 0 && y0 - (keys[q] as number) <= reach(); q--) visit(order.kernels[q] as number);
     }
+    terms[kept++] = priorTerm;
     for (let k = 0; k < extraSize; k++) {
       const term = termOf(extra as ProductKernels, y, k, best - CUTOFF);
-      terms[size + k] = term;
+      if (term === Number.NEGATIVE_INFINITY) continue;
+      terms[kept++] = term;
       if (term > best) best = term;
     }
     let total = 0;
-    for (let k = 0; k < terms.length; k++) {
+    for (let k = 0; k < kept; k++) {
       const term = terms[k] as number;
       if (term > best - CUTOFF) total += Math.exp(term - best);
     }

@@ -1,0 +1,11 @@
+/** The first index in `keys[0 … size)` (ascending) whose key is not below `key`; `size` when none is. */
+export const lowerBound = (keys: Float64Array, size: number, key: number): number => {
+  let lo = 0;
+  let hi = size;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((keys[mid] as number) < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+};

@@ -6,6 +6,7 @@ import { hyperoptFamily } from '../families/hyperopt.js';
 import { optunaFamily } from '../families/optuna.js';
 import type { FamilySettings } from '../family.js';
 import { type DimensionPoints, estimatorLogPdf } from '../parzen-estimator.js';
+import { evaluateProduct, productKernels } from './pruned-product.js';
 
 const unit: NumericEncoding = optunaFamily.encode({ kind: 'uniform', low: -2, high: 2 }) as NumericEncoding;
 const logScale = optunaFamily.encode({ kind: 'loguniform', low: 1e-4, high: 1 }) as NumericEncoding;
@@ -68,6 +69,50 @@ describe('every backend equals the reference direct sum', () => {
         },
       ),
       { numRuns: 40 },
+    );
+  });
+
+  test('pruned product visiting kernels outwards in their first dimension equals the full visit', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.double({ min: -2, max: 2, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })), {
+          minLength: 1,
+          maxLength: 200,
+        }),
+        fc.array(fc.tuple(fc.double({ min: -2, max: 2, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        settingsArb,
+        (rows, xs, settings) => {
+          const encodings = [unit, logScale];
+          const columns = [
+            { values: Float64Array.from(rows, (r) => r[0]) },
+            { values: Float64Array.from(rows, (r) => 10 ** (4 * r[1] - 4)) },
+          ];
+          const estimator = optunaFamily.build(encodings, columns, settings);
+          const kernels = productKernels(estimator);
+          // Every kernel but the prior (the last), by centre in dimension 0.
+          const slots = Array.from({ length: kernels.size - 1 }, (_, k) => k).sort(
+            (a, b) => (kernels.mus[a * kernels.d] as number) - (kernels.mus[b * kernels.d] as number),
+          );
+          const order = {
+            keys: Float64Array.from(slots, (k) => kernels.mus[k * kernels.d] as number),
+            kernels: Int32Array.from(slots),
+            count: slots.length,
+            maxSigma: Math.max(...slots.map((k) => 1 / (kernels.invSigmas[k * kernels.d] as number))),
+            maxLogCoef: Math.max(...slots.map((k) => kernels.logCoefs[k] as number)),
+          };
+          const bounds = encodings.map(({ low, high }) => ({ low, high }));
+          const points = [unit.points(xs.map((x) => x[0])), logScale.points(xs.map((x) => 10 ** (4 * x[1] - 4)))];
+          close(
+            evaluateProduct(kernels, bounds, points, undefined, order),
+            evaluateProduct(kernels, bounds, points),
+            1e-12,
+          );
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 

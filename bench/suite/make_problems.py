@@ -495,6 +495,62 @@ def problems():
         C("scaling", ["none", "standard", "minmax"])], False,
         "exhaustive: every point of the finite space", None,
         formula="ml_knn with the gaussian bandwidth from a grid (0.1, 0.3, 1, 3, 10, 30)", half="fresh3")
+
+    # ==== the fresh4 half: added on 2026-12-01 after TPE's `maxGroupSize` (blocks of at most 8 parameters for
+    # larger groups) had been chosen on train, fresh, fresh2 and fresh3 and checked once on heldout. Spaces of
+    # 9-20 parameters, where the blocks apply: new instances of analytic templates (new seeds, constants,
+    # dimensions), decided before anything ran on them, never tuned on. Appended, so every problem above keeps
+    # its index.
+    add("levy_20d", "high-dim", "levy", box(20, -10.0, 10.0), False,
+        "analytic: Levy is 0 at x = 1", [{"x%d" % (i + 1): 1.0 for i in range(20)}], {"d": 20}, formula="Levy",
+        half="fresh4")
+    add("rosenbrock_10d", "high-dim", "rosenbrock", box(10, -2.0, 2.0), True,
+        "analytic: Rosenbrock is 0 at x = 1", [{"x%d" % (i + 1): 1.0 for i in range(10)}], {"d": 10},
+        formula="sum 100 (x_{i+1} - x_i^2)^2 + (1 - x_i)^2", half="fresh4")
+    k = {"d": 16, "shift": shift(16, 58, -2.0, 4.0)}
+    add("zakharov_shift_16d", "high-dim", "zakharov_shift", box(16, -5.0, 10.0), True,
+        "analytic: sum z^2 + s^2 + s^4 >= 0, zero at z = x - shift = 0",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="sum z^2 + s^2 + s^4, s = sum 0.5 i z_i, z = x - shift", half="fresh4")
+    k = {"d": 14, "exponent": 2.5, "shift": shift(14, 59, -3.0, 3.0)}
+    add("ellipsoid_shift_14d", "high-dim", "ellipsoid_shift", box(14, -5.0, 5.0), False,
+        "analytic: a sum of weighted squares of z = x - shift, zero at the shift",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="sum_i 10^(exponent i/(d-1)) z_i^2, z = x - shift", half="fresh4")
+    k = {"d": 12, "exponent": 3.0, "R": rotation(12, 15), "center": shift(12, 16, -2.0, 2.0)}
+    add("rotated_ellipsoid_12d", "ill-conditioned", "rotated_ellipsoid", box(12, -5.0, 5.0), True,
+        "analytic: a positive definite quadratic form in x - center (R orthogonal), zero at the center",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["center"])}], k,
+        formula="sum_i 10^(exponent i/(d-1)) (R (x - center))_i^2, condition number 1e3", half="fresh4")
+    k = {"d": 9, "c": 0.5, "a": 20.0, "s": 0.3}
+    x = [0.5]
+    for _ in range(8):
+        x.append(x[-1] * x[-1] - 0.3 * x[-1])
+    add("banana_chain_9d", "ill-conditioned", "banana_chain", box(9, -2.0, 2.0), True,
+        "analytic: every term is a square, all zero on the chain x1 = c, x_{i+1} = x_i^2 - s x_i (inside the box)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(x)}], k,
+        formula="(x1 - c)^2 + a * sum_i (x_{i+1} - (x_i^2 - s x_i))^2", half="fresh4")
+    k = {"d": 10, "shift": shift(10, 46, -10.0, 10.0)}
+    add("ackley_shift_10d", "multimodal", "ackley_shift", box(10, -15.0, 15.0), False,
+        "analytic: Ackley is 0 only at z = x - shift = 0 (up to rounding, ~4e-16)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="-20 exp(-0.2 sqrt(mean z^2)) - exp(mean cos(2 pi z)) + 20 + e, z = x - shift", half="fresh4")
+    k = {"d": 10, "shift": shift(10, 47, -3.0, 3.0)}
+    add("rastrigin_shift_10d", "multimodal", "rastrigin_shift", box(10, -5.12, 5.12), False,
+        "analytic: Rastrigin is 0 only at z = x - shift = 0 (shift inside the box)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="10 d + sum (z^2 - 10 cos(2 pi z)), z = x - shift", half="fresh4")
+    qe = {"lr0": -3.0, "lr_slope": 0.45, "lr_width": 0.3, "discount_dq": 0.96, "discount_plain": 0.91,
+          "eps0": -2.8, "memory_log10": math.log10(40000.0), "hidden_log2": math.log2(12.0), "target": 0.7,
+          "warmup": 2.0, "base": 0.09, "plain_cost": 0.04, "epochs": 7}
+    add("qlearn_e", "mixed", "qlearn", QLEARN_SPACE, True,
+        "analytic: as qlearn_a (memory 40000, hidden 384, target 700 and warm-up 2000 are grid points)",
+        [qlearn_argmin(qe)], qe, formula="as qlearn_a with other constants", half="fresh4")
+    k = {"d": 10, "exponent": 2.0, "R": rotation(10, 17), "center": shift(10, 18, -2.0, 2.0)}
+    add("noisy_rotated_ellipsoid_10d", "noisy", "rotated_ellipsoid", box(10, -5.0, 5.0), True,
+        "analytic (noise-free): a positive definite quadratic form in x - center, zero at the center",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["center"])}], k, noise={"sigma": 0.5, "seed": 107},
+        formula="rotated ellipsoid (d = 10, condition 1e2) + 0.5 * noise", half="fresh4")
     return P
 
 
@@ -736,7 +792,8 @@ def main():
         "half": "train (defaults may be tuned on it) | heldout (reported only; never looked at while tuning) | "
                 "fresh (added after the defaults were tuned and heldout had been read; reported only, never tuned on) | "
                 "fresh2 (added after the score weight was chosen and fresh had been read; reported only, never tuned on) | "
-                "fresh3 (added after avoidRepeats was chosen; every parameter discrete; reported only, never tuned on)",
+                "fresh3 (added after avoidRepeats was chosen; every parameter discrete; reported only, never tuned on) | "
+                "fresh4 (added after maxGroupSize was chosen; 9-20 parameters; reported only, never tuned on)",
         "coupled": "true when parameters interact strongly (rotated or curved valleys, products): the goal there is 0.7x the best peer",
         "template": "the formula's implementation (objectives.py TEMPLATES / problems.ts), applied to 'constants'",
         "noise": "{sigma, seed}: the optimizer sees formula + sigma * standard_noise(params, seed) (objectives.py); "
@@ -748,7 +805,7 @@ def main():
                        "train half and a held-out half by a fixed rule (within each family, in file order, "
                        "1st/3rd/... train, 2nd/4th/... heldout), and a fresh half appended later (new instances "
                        "of the same templates, half set explicitly, never tuned on), then a fresh2 half the same way, then a fresh3 "
-                       "half of fully discrete spaces. Every problem is a "
+                       "half of fully discrete spaces, then a fresh4 half of 9-20 parameters. Every problem is a "
                        "MINIMIZATION. Generated by "
                        "make_problems.py; objectives.py (Python) and problems.ts (TypeScript) reproduce the test "
                        "points to 1e-9.",

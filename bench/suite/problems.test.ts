@@ -19,18 +19,22 @@ describe('bench suite problems', () => {
     );
   });
 
-  it('split every family across train and heldout, add a fresh problem to every family after them, then the fresh2 and fresh3 ones, and the noisy problems really are noisy', () => {
+  it('split every family across train and heldout, add a fresh problem to every family after them, then the fresh2, fresh3 and fresh4 ones, and the noisy problems really are noisy', () => {
     const definitions = suiteDefinitions();
     const firstFresh = definitions.findIndex((d) => d.half === 'fresh');
     const firstFresh2 = definitions.findIndex((d) => d.half === 'fresh2');
     const firstFresh3 = definitions.findIndex((d) => d.half === 'fresh3');
-    expect([firstFresh, firstFresh2, firstFresh3, definitions.length]).toEqual([32, 42, 52, 56]);
+    const firstFresh4 = definitions.findIndex((d) => d.half === 'fresh4');
+    expect([firstFresh, firstFresh2, firstFresh3, firstFresh4, definitions.length]).toEqual([32, 42, 52, 56, 66]);
     expect(definitions.slice(firstFresh, firstFresh2).every((d) => d.half === 'fresh')).toBe(true);
     expect(definitions.slice(firstFresh2, firstFresh3).every((d) => d.half === 'fresh2')).toBe(true);
-    expect(definitions.slice(firstFresh3).every((d) => d.half === 'fresh3')).toBe(true);
+    expect(definitions.slice(firstFresh3, firstFresh4).every((d) => d.half === 'fresh3')).toBe(true);
+    expect(definitions.slice(firstFresh4).every((d) => d.half === 'fresh4')).toBe(true);
     for (const family of new Set(definitions.map((d) => d.family))) {
       const halves = new Set(
-        definitions.filter((d) => d.family === family && d.half !== 'fresh2' && d.half !== 'fresh3').map((d) => d.half),
+        definitions
+          .filter((d) => d.family === family && d.half !== 'fresh2' && d.half !== 'fresh3' && d.half !== 'fresh4')
+          .map((d) => d.half),
       );
       expect([family, [...halves].sort()]).toEqual([family, ['fresh', 'heldout', 'train']]);
     }
@@ -41,8 +45,13 @@ describe('bench suite problems', () => {
         p,
         ...Object.values((p.branches ?? {}) as Record<string, Record<string, unknown>[]>).flatMap(params),
       ]);
-    for (const d of definitions.slice(firstFresh3)) {
+    for (const d of definitions.slice(firstFresh3, firstFresh4)) {
       expect([d.name, params(d.space as never).every((p) => finite.has(p.kind as string))]).toEqual([d.name, true]);
+    }
+    // fresh4: 9-20 parameters always active together, where TPE's maxGroupSize (8) splits the group.
+    for (const d of definitions.slice(firstFresh4)) {
+      const count = params(d.space as never).length;
+      expect([d.name, count >= 9 && count <= 20]).toEqual([d.name, true]);
     }
     const noisy = definitions.filter((d) => d.noise !== undefined);
     expect(noisy.length).toBeGreaterThanOrEqual(2);

@@ -116,6 +116,7 @@ export const replaySuggestions = async (study: ReportStudy, options: ReplayOptio
       rng: deriveRng(study.seed, target.number, 'tpe'),
       trialNumber: target.number,
       options: tpeOptions,
+      seed: study.seed,
     };
     const { explanation } = await explainSuggestion(input);
     if (explanation.phase === 'startup') {

@@ -51,6 +51,25 @@ describe('replaySuggestions', () => {
     expect(page.sections.find((s) => s.id === 'tpe')?.text.join(' ')).toContain('2 of 2 replayed suggestions');
   });
 
+  it('replays the default on a space of 10 parameters, decided in two blocks drawn from the study seed', async () => {
+    const space = Object.fromEntries(
+      Array.from({ length: 10 }, (_, i) => [`x${i}`, { type: 'uniform', low: -1, high: 1 }]),
+    ) as Record<string, { type: 'uniform'; low: number; high: number }>;
+    const objective = (p: Readonly<Record<string, unknown>>) =>
+      Object.values(p).reduce<number>((sum, v, i) => sum + ((v as number) - 0.05 * i) ** 2, 0);
+    const study = await runTpeStudy(30, { space, objective, tpe: {}, seed: 7 });
+    const replay = await replaySuggestions(study, { every: 10 });
+    expect(replay.snapshots.map((s) => s.trialNumber)).toEqual([10, 20]);
+    for (const snapshot of replay.snapshots) {
+      expect(snapshot.reproduced).toBe(true);
+      const blocks = snapshot.explanation.groups ?? [];
+      expect(blocks.map((block) => block.length)).toEqual([5, 5]);
+      // The joint slices are the blocks' models: each slice names its own block, not all 10 parameters.
+      for (const slice of snapshot.joint?.slices ?? []) expect(slice.group).toHaveLength(5);
+      expect(snapshot.joint?.slices).toHaveLength(10);
+    }
+  });
+
   it("draws the score TPE used: log l − w · log g with the study's aboveWeight", async () => {
     const spec = (aboveWeight?: number) => async () => {
       const tpe = {

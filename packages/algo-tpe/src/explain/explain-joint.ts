@@ -2,7 +2,7 @@ import { observedCount, splitHistory } from '../history/history-split.js';
 import { TrialHistory } from '../history/trial-history.js';
 import { resolveTpeSettings } from '../options.js';
 import { groupModel } from '../suggest/models.js';
-import { jointGroups } from '../suggest/suggest-trial.js';
+import { decisionGroups } from '../suggest/suggest-trial.js';
 import { explainGrid } from './explain-grid.js';
 import { type ExplainSuggestionInput, explainSuggestion } from './explain-suggestion.js';
 import type { DensityCurve } from './explanation.js';
@@ -38,7 +38,7 @@ export const explainJoint = async (input: ExplainSuggestionInput): Promise<Joint
   const history = new TrialHistory();
   history.sync('explain', input.direction ?? 'minimize', input.trials, [], settings.pruned);
   if (observedCount(history, settings) < settings.startupTrials) return undefined;
-  const groups = jointGroups(settings.grouping, history, input.space.params);
+  const groups = decisionGroups(settings, history, input.space.params, input.seed ?? 0);
   if (groups.length === 0) return undefined;
   const { params: chosen } = await explainSuggestion(input);
   const split = splitHistory(history, settings);

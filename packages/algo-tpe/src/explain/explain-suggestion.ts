@@ -22,6 +22,11 @@ export interface ExplainSuggestionInput {
   readonly rng: Rng;
   readonly trialNumber?: number;
   readonly options?: TpeOptions;
+  /**
+   * The study's seed (default 0). TPE draws the blocks of a group of more than `maxGroupSize` parameters
+   * from it, so a replay of a study's suggestion needs the study's seed.
+   */
+  readonly seed?: number;
 }
 
 /**
@@ -36,7 +41,7 @@ export const explainSuggestion = async (input: ExplainSuggestionInput): Promise<
   const params = await suggestParams(suggester, {
     study: 'explain',
     direction: input.direction ?? 'minimize',
-    seed: 0,
+    seed: input.seed ?? 0,
     trialNumber: input.trialNumber ?? input.trials.length,
     space: input.space,
     history: input.trials.filter((trial): trial is FinishedTrial => trial.state !== 'running'),

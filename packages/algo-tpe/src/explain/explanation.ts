@@ -61,7 +61,10 @@ export interface TpeExplanation {
   readonly below: readonly number[];
   /** Parameters decided jointly (`grouping: "joint"`, multivariate TPE); their entries carry `group`. */
   readonly joint?: readonly string[];
-  /** Groups of parameters each decided jointly (`grouping: "groups"`); their entries carry `group`. */
+  /**
+   * Groups of parameters each decided jointly (`grouping: "groups"`, or `"joint"` when `maxGroupSize` split
+   * its group into blocks); their entries carry `group`.
+   */
   readonly groups?: readonly (readonly string[])[];
   /** One entry per parameter TPE decided, in the order decided (empty during start-up). */
   readonly params: readonly ParamExplanation[];

@@ -71,6 +71,28 @@ export const jointGroups = (
 };
 
 /**
+ * The groups a trial decides jointly: {@link jointGroups}, each split into blocks of at most
+ * `maxGroupSize` parameters drawn from the study's seed ({@link splitGroup}); blocks of one are left to
+ * `sampleParam`. The suggester and the explanations (`explainJoint`) use this one function.
+ */
+export const decisionGroups = (
+  settings: TpeSettings,
+  history: TrialHistory,
+  params: readonly ParamNode[],
+  studySeed: number,
+): ParamNode[][] =>
+  jointGroups(settings.grouping, history, params)
+    .flatMap((group) => {
+      const byName = new Map(group.map((param) => [param.name, param]));
+      return splitGroup(
+        group.map((param) => param.name),
+        settings.maxGroupSize,
+        studySeed,
+      ).map((block) => block.map((name) => byName.get(name) as ParamNode));
+    })
+    .filter((block) => block.length > 1);
+
+/**
  * Whether the values decided so far (`assignment`) leave only tried settings to complete: the number of
  * complete assignments that extend it is finite and every one of them is a tried trial's.
  */
@@ -194,15 +216,9 @@ export const beginTpeTrial = async (
   }
   const split = splitHistory(history, settings);
   const explained: ParamExplanation[] | undefined = onExplanation === undefined ? undefined : [];
-  const groups = jointGroups(settings.grouping, history, context.space.params)
-    .flatMap((group) =>
-      splitGroup(
-        group.map((param) => param.name),
-        settings.maxGroupSize,
-        context.seed,
-      ),
-    )
-    .filter((block) => block.length > 1);
+  const groups = decisionGroups(settings, history, context.space.params, context.seed).map((group) =>
+    group.map((param) => param.name),
+  );
   const grouped =
     groups.length === 0
       ? {}

@@ -111,9 +111,10 @@ export const evaluateProduct = (
     const prior = size - 1;
     const priorTerm = termOf(kernels, y, prior, Number.NEGATIVE_INFINITY);
     let best = priorTerm;
-    // The kept terms are packed at the front of `terms`, in kernel order with the prior after them as
-    // before: most kernels fall below the floor in their first dimension, so the sum visits only the few
-    // that count.
+    // The kept terms are packed at the front of `terms` (in kernel order, the prior after them as before,
+    // when every kernel is visited; in the walk's order with `order`, which moves only the last bits of
+    // the sum): most kernels fall below the floor in their first dimension, so the sum visits only the
+    // few that count.
     let kept = 0;
     const { mus, invSigmas, logCoefs } = kernels;
     const y0 = y[0] as number;

@@ -125,6 +125,11 @@ const replayText = (study: ReportStudy, replay: Replay): string[] => {
     text.push(
       `Multivariate TPE decided ${joint.join(', ')} jointly: their curves are slices of the joint l and g along each parameter, the others fixed at the chosen point.`,
     );
+  const groups = replay.snapshots.find((s) => s.explanation.groups !== undefined)?.explanation.groups;
+  if (joint === undefined && groups !== undefined)
+    text.push(
+      `TPE decided ${groups.length === 1 ? 'one group' : `${groups.length} groups`} of parameters jointly (${groups.map((group) => group.join(', ')).join('; ')}): parameters always active together, a set of more than maxGroupSize of them split into blocks drawn from the study's seed. Their curves are slices of each group's joint l and g along each parameter, the others fixed at the chosen point.`,
+    );
   return text;
 };
 

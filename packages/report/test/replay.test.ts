@@ -68,6 +68,10 @@ describe('replaySuggestions', () => {
       for (const slice of snapshot.joint?.slices ?? []) expect(slice.group).toHaveLength(5);
       expect(snapshot.joint?.slices).toHaveLength(10);
     }
+    const page = await buildReport(study, { every: 10 });
+    expect(page.sections.find((s) => s.id === 'tpe')?.text.join(' ')).toContain(
+      'TPE decided 2 groups of parameters jointly',
+    );
   });
 
   it("draws the score TPE used: log l − w · log g with the study's aboveWeight", async () => {

@@ -50,7 +50,7 @@ const signature = (param: ParamNode): string =>
  * `groups`, the space partitioned by activation conditions (the top level, each branch of a choice), so
  * each group's parameters are always active together.
  */
-export const jointGroups = (
+const jointGroups = (
   grouping: TpeSettings['grouping'],
   history: TrialHistory,
   params: readonly ParamNode[],

@@ -27,6 +27,33 @@ const settingsArb = fc.record({
   bandwidthExponent: fc.constantFrom(1, 2),
 }) as fc.Arbitrary<FamilySettings>;
 
+/** Rows of a two-dimensional study (a uniform and a log-uniform parameter), as unit draws. */
+const rowsArb = (minLength: number) =>
+  fc.array(fc.tuple(fc.double({ min: -2, max: 2, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })), {
+    minLength,
+    maxLength: 200,
+  });
+const pointsArb = fc.array(
+  fc.tuple(fc.double({ min: -2, max: 2, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })),
+  { minLength: 1, maxLength: 6 },
+);
+
+/** Optuna's joint estimator of those rows, and the points in its model space. */
+const twoDimensional = (
+  rows: readonly (readonly [number, number])[],
+  xs: readonly (readonly [number, number])[],
+  settings: FamilySettings,
+) => {
+  const encodings = [unit, logScale];
+  const columns = [
+    { values: Float64Array.from(rows, (r) => r[0]) },
+    { values: Float64Array.from(rows, (r) => 10 ** (4 * r[1] - 4)) },
+  ];
+  const estimator = optunaFamily.build(encodings, columns, settings);
+  const points = [unit.points(xs.map((x) => x[0])), logScale.points(xs.map((x) => 10 ** (4 * x[1] - 4)))];
+  return { encodings, estimator, points };
+};
+
 describe('every backend equals the reference direct sum', () => {
   test('sorted sum (one continuous dimension), both families', () => {
     fc.assert(
@@ -48,70 +75,37 @@ describe('every backend equals the reference direct sum', () => {
 
   test('pruned product (several continuous dimensions)', () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.double({ min: -2, max: 2, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })), {
-          maxLength: 200,
-        }),
-        fc.array(fc.tuple(fc.double({ min: -2, max: 2, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })), {
-          minLength: 1,
-          maxLength: 6,
-        }),
-        settingsArb,
-        (rows, xs, settings) => {
-          const encodings = [unit, logScale];
-          const columns = [
-            { values: Float64Array.from(rows, (r) => r[0]) },
-            { values: Float64Array.from(rows, (r) => 10 ** (4 * r[1] - 4)) },
-          ];
-          const estimator = optunaFamily.build(encodings, columns, settings);
-          const points = [unit.points(xs.map((x) => x[0])), logScale.points(xs.map((x) => 10 ** (4 * x[1] - 4)))];
-          close(chooseBackend(estimator, points)(points, true), estimatorLogPdf(estimator, points), 1e-10);
-        },
-      ),
+      fc.property(rowsArb(0), pointsArb, settingsArb, (rows, xs, settings) => {
+        const { estimator, points } = twoDimensional(rows, xs, settings);
+        close(chooseBackend(estimator, points)(points, true), estimatorLogPdf(estimator, points), 1e-10);
+      }),
       { numRuns: 40 },
     );
   });
 
   test('pruned product visiting kernels outwards in their first dimension equals the full visit', () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.double({ min: -2, max: 2, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })), {
-          minLength: 1,
-          maxLength: 200,
-        }),
-        fc.array(fc.tuple(fc.double({ min: -2, max: 2, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })), {
-          minLength: 1,
-          maxLength: 6,
-        }),
-        settingsArb,
-        (rows, xs, settings) => {
-          const encodings = [unit, logScale];
-          const columns = [
-            { values: Float64Array.from(rows, (r) => r[0]) },
-            { values: Float64Array.from(rows, (r) => 10 ** (4 * r[1] - 4)) },
-          ];
-          const estimator = optunaFamily.build(encodings, columns, settings);
-          const kernels = productKernels(estimator);
-          // Every kernel but the prior (the last), by centre in dimension 0.
-          const slots = Array.from({ length: kernels.size - 1 }, (_, k) => k).sort(
-            (a, b) => (kernels.mus[a * kernels.d] as number) - (kernels.mus[b * kernels.d] as number),
-          );
-          const order = {
-            keys: Float64Array.from(slots, (k) => kernels.mus[k * kernels.d] as number),
-            kernels: Int32Array.from(slots),
-            count: slots.length,
-            maxSigma: Math.max(...slots.map((k) => 1 / (kernels.invSigmas[k * kernels.d] as number))),
-            maxLogCoef: Math.max(...slots.map((k) => kernels.logCoefs[k] as number)),
-          };
-          const bounds = encodings.map(({ low, high }) => ({ low, high }));
-          const points = [unit.points(xs.map((x) => x[0])), logScale.points(xs.map((x) => 10 ** (4 * x[1] - 4)))];
-          close(
-            evaluateProduct(kernels, bounds, points, undefined, order),
-            evaluateProduct(kernels, bounds, points),
-            1e-12,
-          );
-        },
-      ),
+      fc.property(rowsArb(1), pointsArb, settingsArb, (rows, xs, settings) => {
+        const { encodings, estimator, points } = twoDimensional(rows, xs, settings);
+        const kernels = productKernels(estimator);
+        // Every kernel but the prior (the last), by centre in dimension 0.
+        const slots = Array.from({ length: kernels.size - 1 }, (_, k) => k).sort(
+          (a, b) => (kernels.mus[a * kernels.d] as number) - (kernels.mus[b * kernels.d] as number),
+        );
+        const order = {
+          keys: Float64Array.from(slots, (k) => kernels.mus[k * kernels.d] as number),
+          kernels: Int32Array.from(slots),
+          count: slots.length,
+          maxSigma: Math.max(...slots.map((k) => 1 / (kernels.invSigmas[k * kernels.d] as number))),
+          maxLogCoef: Math.max(...slots.map((k) => kernels.logCoefs[k] as number)),
+        };
+        const bounds = encodings.map(({ low, high }) => ({ low, high }));
+        close(
+          evaluateProduct(kernels, bounds, points, undefined, order),
+          evaluateProduct(kernels, bounds, points),
+          1e-12,
+        );
+      }),
       { numRuns: 60 },
     );
   });

@@ -78,6 +78,13 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
       'The largest joint decision, 0 = no limit: a group of more parameters is split into blocks of at most this many by a random ' +
       'permutation fixed for the study (its seed), each block decided jointly, the blocks independently (parzen 8; optuna5 0).',
   },
+  frame: {
+    enum: ['axes', 'principal'],
+    description:
+      'The coordinates of l(x) in a joint decision: axes (the parameters, as Optuna) or principal (the principal axes of the ' +
+      "decision's below trials, its continuous parameters turned, so l(x) can follow a valley across them; parzen principal, " +
+      'optuna5 axes).',
+  },
   failed: { enum: ['worst', 'ignore'], description: 'Failed trials: loss +∞ and counted (hyperopt), or ignored.' },
   constantLiar: {
     anyOf: [{ enum: [false, 'worst', 'infinite', 'mean', 'best'] }, { type: 'number' }],

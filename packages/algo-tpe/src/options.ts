@@ -37,6 +37,13 @@ export type ConstantLiar = false | 'worst' | 'infinite' | 'mean' | 'best' | numb
 export type TpeGrouping = 'independent' | 'joint' | 'groups';
 
 /**
+ * The coordinates in which l(x) of a joint decision is built: `axes`, the parameters themselves (Optuna);
+ * `principal`, the principal axes of the decision's below trials, so that l(x) can follow a valley that
+ * runs across the parameters. Only continuous parameters turn; choices and quantized values keep their axes.
+ */
+export type TpeFrame = 'axes' | 'principal';
+
+/**
  * What pruned trials are: `rank` = observed, ranked after the complete trials by their last step (deepest
  * first) and then the value reported there, as Optuna's TPE; `impute` = observed, ranked among the complete
  * trials at an estimated loss (the value at the last step plus the median, over the complete trials that
@@ -100,6 +107,11 @@ export interface TpeSettings {
    * density.
    */
   readonly maxGroupSize: number;
+  /**
+   * The coordinates of l(x) in a joint decision: `axes` (the parameters) or `principal` (the principal
+   * axes of the decision's below trials, its continuous parameters turned; see {@link TpeFrame}).
+   */
+  readonly frame: TpeFrame;
   /** Explain suggestions when the run asks for them (published as `suggestion.explained`); default true. */
   readonly explain: boolean;
   /** Grid points per parameter in explanations. */
@@ -130,6 +142,7 @@ const OPTUNA: ProfileSettings = {
   constantLiar: 'worst',
   grouping: 'independent',
   maxGroupSize: 0,
+  frame: 'axes',
 };
 
 /**
@@ -175,6 +188,7 @@ export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
     constantLiar: 'infinite',
     grouping: 'independent',
     maxGroupSize: 0,
+    frame: 'axes',
   },
   optuna: OPTUNA,
   optuna5: { ...OPTUNA, grouping: 'joint' },
@@ -196,6 +210,7 @@ export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
     constantLiar: 'worst',
     grouping: 'groups',
     maxGroupSize: 8,
+    frame: 'principal',
   },
 };
 

@@ -163,6 +163,21 @@ const sampleCategorical = (dimension: CategoricalKernels, k: number, rng: Rng): 
 };
 
 /**
+ * A draw of component k in one dimension, cut to the dimension's bounds (`kernel` truncation): an option
+ * index, or a model-space value from the truncated kernel.
+ */
+export const sampleKernel = (dimension: KernelDimension, k: number, rng: Rng): number =>
+  dimension.kind === 'categorical'
+    ? sampleCategorical(dimension, k, rng)
+    : sampleTruncatedNormal(
+        rng,
+        dimension.mus[k] as number,
+        dimension.sigmas[k] as number,
+        dimension.low,
+        dimension.high,
+      );
+
+/**
  * `count` draws from the estimator in model space, one array per dimension: a component by weight, then
  * each dimension from that component's kernel. `kernel` truncation draws each numeric value from its
  * truncated kernel (exact inverse CDF near a bound); `mixture` and `none` redraw the whole point until
@@ -175,16 +190,7 @@ export const sampleEstimator = (estimator: ParzenEstimator, rng: Rng, count: num
     if (estimator.truncation === 'kernel') {
       const k = weightedIndex(rng, weights);
       dimensions.forEach((dimension, j) => {
-        (out[j] as Float64Array)[i] =
-          dimension.kind === 'categorical'
-            ? sampleCategorical(dimension, k, rng)
-            : sampleTruncatedNormal(
-                rng,
-                dimension.mus[k] as number,
-                dimension.sigmas[k] as number,
-                dimension.low,
-                dimension.high,
-              );
+        (out[j] as Float64Array)[i] = sampleKernel(dimension, k, rng);
       });
       continue;
     }

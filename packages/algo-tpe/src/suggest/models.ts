@@ -7,6 +7,7 @@ import { buildDensity, type Density, type ObservationSet } from '../estimator/de
 import type { Encoding, NumericEncoding } from '../estimator/encoding.js';
 import { DENSITY_FAMILIES } from '../estimator/families.js';
 import type { DensityFamily, ObservationColumn } from '../estimator/family.js';
+import { framedDensity, principalFrame } from '../estimator/frame.js';
 import type { HistorySplit } from '../history/history-split.js';
 import { belowObservations, paramObservations } from '../history/observations.js';
 import type { TrialHistory } from '../history/trial-history.js';
@@ -157,7 +158,6 @@ export const paramModel = (
   return buildParamModel(param, observations.below, observations.above, settings);
 };
 
-/** Columns (one per parameter, arrival order) of the given trials that have every group parameter. */
 /** Columns (one per parameter, arrival order, with their trial numbers) of the trials that have every group parameter. */
 export const groupColumns = (
   history: TrialHistory,
@@ -195,7 +195,9 @@ export const aboveNumbers = (history: TrialHistory, split: HistorySplit): number
 
 /**
  * l and g of a group of parameters decided jointly (multivariate TPE, Optuna 5.0 line): the split over
- * all trials, then each side filtered to the trials that have every group parameter (tpe-spec 4.8).
+ * all trials, then each side filtered to the trials that have every group parameter (tpe-spec 4.8). With
+ * `frame: "principal"`, l is the same family's estimator built in the principal axes of the below trials
+ * ({@link framedDensity}); g keeps the parameters' axes (and its incremental backend).
  */
 export const groupModel = (
   history: TrialHistory,
@@ -209,10 +211,16 @@ export const groupModel = (
   const slow = () =>
     buildDensity(family, encodings, groupColumns(history, group, aboveNumbers(history, split)), settings);
   const above = caches === undefined ? undefined : incrementalAbove(history, split, group, encodings, settings, caches);
+  const belowColumns = groupColumns(history, group, split.below);
+  // l(x) in the principal axes of the below trials, when asked and there are two continuous parameters to turn.
+  const frame = settings.frame === 'principal' ? principalFrame(encodings, belowColumns) : undefined;
   return {
     params: group,
     encodings,
-    below: buildDensity(family, encodings, groupColumns(history, group, split.below), settings),
+    below:
+      frame === undefined
+        ? buildDensity(family, encodings, belowColumns, settings)
+        : framedDensity(family, encodings, belowColumns, settings, frame),
     above: above ?? slow(),
     aboveWeight: aboveWeightFor(encodings, settings),
   };

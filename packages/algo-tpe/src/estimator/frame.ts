@@ -1,0 +1,250 @@
+import { standardNormal, weightedIndex } from '@parzen/engine/plugin';
+import { symmetricEigen } from '../math/eigen.js';
+import { logSumExp } from '../math/log-sum-exp.js';
+import { chooseBackend, type Density, pointsOf } from './density.js';
+import type { Encoding, NumericEncoding } from './encoding.js';
+import type { DensityFamily, FamilySettings, ObservationColumn } from './family.js';
+import {
+  type DimensionPoints,
+  type KernelDimension,
+  logKernelMass,
+  type NumericKernels,
+  type ParzenEstimator,
+  sampleKernel,
+} from './parzen-estimator.js';
+
+/**
+ * A rotation of some continuous dimensions of a group, plain data. Framed dimension i (group dimension
+ * `dims[i]`) is first mapped onto the unit interval, `y_i = (model value − lows[i]) / spans[i]`; frame
+ * coordinate a is `u_a = Σ_i axes[i·m + a] · (y_i − ½)`: the columns of `axes` are orthonormal, so the
+ * frame is the unit box turned about its centre.
+ */
+export interface Frame {
+  readonly dims: Int32Array;
+  readonly lows: Float64Array;
+  readonly spans: Float64Array;
+  /** m × m, row-major; column a is frame axis a in unit coordinates. */
+  readonly axes: Float64Array;
+}
+
+/** Dimensions a frame can turn: numeric, continuous (not bins), bounded, without a density Jacobian. */
+const turnable = (encoding: Encoding): encoding is NumericEncoding =>
+  encoding.kind === 'numeric' &&
+  !encoding.binned &&
+  !encoding.jacobian &&
+  Number.isFinite(encoding.low) &&
+  Number.isFinite(encoding.high) &&
+  encoding.high > encoding.low;
+
+/**
+ * The frame of a group's below trials: the eigenvectors of the covariance of their continuous parameters
+ * in unit coordinates. Undefined (keep the axes) with fewer than two such parameters or two trials.
+ */
+export const principalFrame = (
+  encodings: readonly Encoding[],
+  columns: readonly ObservationColumn[],
+): Frame | undefined => {
+  const dims = Int32Array.from(encodings.flatMap((encoding, j) => (turnable(encoding) ? [j] : [])));
+  const m = dims.length;
+  const n = columns[0]?.values.length ?? 0;
+  if (m < 2 || n < 2) return undefined;
+  const encodingAt = (i: number) => encodings[dims[i] as number] as NumericEncoding;
+  const lows = Float64Array.from({ length: m }, (_, i) => encodingAt(i).low);
+  const spans = Float64Array.from({ length: m }, (_, i) => encodingAt(i).high - encodingAt(i).low);
+  const unit = Array.from({ length: m }, (_, i) => {
+    const { toModel } = encodingAt(i);
+    const column = (columns[dims[i] as number] as ObservationColumn).values;
+    return Float64Array.from(column, (x) => (toModel(x) - (lows[i] as number)) / (spans[i] as number));
+  });
+  const means = unit.map((column) => column.reduce((sum, y) => sum + y, 0) / n);
+  const covariance = new Float64Array(m * m);
+  for (let a = 0; a < m; a++) {
+    for (let b = a; b < m; b++) {
+      let sum = 0;
+      for (let t = 0; t < n; t++) {
+        sum += ((unit[a] as Float64Array)[t] as number) * ((unit[b] as Float64Array)[t] as number);
+      }
+      const value = sum / n - (means[a] as number) * (means[b] as number);
+      covariance[a * m + b] = value;
+      covariance[b * m + a] = value;
+    }
+  }
+  return { dims, lows, spans, axes: symmetricEigen(covariance, m).vectors };
+};
+
+/** Unit coordinates → frame coordinates (`out`). */
+const toFrame = (frame: Frame, y: ArrayLike<number>, out: Float64Array): void => {
+  const m = frame.dims.length;
+  for (let a = 0; a < m; a++) {
+    let sum = 0;
+    for (let i = 0; i < m; i++) sum += (frame.axes[i * m + a] as number) * ((y[i] as number) - 0.5);
+    out[a] = sum;
+  }
+};
+
+/** Frame coordinates → unit coordinates (`out`). */
+const fromFrame = (frame: Frame, u: ArrayLike<number>, out: Float64Array): void => {
+  const m = frame.dims.length;
+  for (let i = 0; i < m; i++) {
+    let sum = 0.5;
+    for (let a = 0; a < m; a++) sum += (frame.axes[i * m + a] as number) * (u[a] as number);
+    out[i] = sum;
+  }
+};
+
+/** A frame axis as a density family sees it: range 1 about 0, so the prior kernel is N(0, 1) on every axis. */
+const frameAxis: NumericEncoding = {
+  kind: 'numeric',
+  low: -0.5,
+  high: 0.5,
+  log: false,
+  binned: false,
+  jacobian: false,
+  prior: { mu: 0, sigma: 1 },
+  toModel: (u) => u,
+  fromModel: (u) => u,
+  points: (values) => ({ at: Float64Array.from(values) }),
+};
+
+/**
+ * log of the mass kernel k keeps inside the unit box, its correlations ignored (the product of its
+ * marginals' masses on the box's own axes; exact for an isotropic kernel and for a frame equal to the axes).
+ */
+const logBoxMass = (frame: Frame, framed: readonly NumericKernels[], k: number): number => {
+  const m = frame.dims.length;
+  let total = 0;
+  for (let i = 0; i < m; i++) {
+    let centre = 0.5;
+    let variance = 0;
+    for (let a = 0; a < m; a++) {
+      const weight = frame.axes[i * m + a] as number;
+      const kernels = framed[a] as NumericKernels;
+      centre += weight * (kernels.mus[k] as number);
+      variance += weight * weight * (kernels.sigmas[k] as number) ** 2;
+    }
+    total += logKernelMass(centre, Math.sqrt(variance), 0, 1);
+  }
+  return total;
+};
+
+/** Draws before a point that keeps falling outside the unit box is clipped into it (not reached in practice). */
+const MAX_REJECTIONS = 10_000;
+
+/**
+ * l(x) in a frame: the family's estimator built on the frame coordinates of the framed dimensions (the
+ * other dimensions as they are), the whole mixture cut to the unit box once (as hyperopt cuts its
+ * mixture): draws outside the box are redrawn, component and all, and the density is the mixture's
+ * inside the box. `exact` adds the log of its mass in the box, estimated kernel by kernel from the
+ * kernels' marginals, and the unit box's Jacobian.
+ */
+export const framedDensity = (
+  family: DensityFamily,
+  encodings: readonly Encoding[],
+  columns: readonly ObservationColumn[],
+  settings: FamilySettings,
+  frame: Frame,
+): Density => {
+  const m = frame.dims.length;
+  const axisOf = new Int32Array(encodings.length).fill(-1);
+  frame.dims.forEach((j, a) => {
+    axisOf[j] = a;
+  });
+  const encodingAt = (i: number) => encodings[frame.dims[i] as number] as NumericEncoding;
+  const n = columns[0]?.values.length ?? 0;
+  const y = new Float64Array(m);
+  const u = new Float64Array(m);
+  const toUnit = (values: readonly ArrayLike<number>[], p: number): void => {
+    for (let i = 0; i < m; i++) {
+      const x = (values[frame.dims[i] as number] as ArrayLike<number>)[p] as number;
+      y[i] = (encodingAt(i).toModel(x) - (frame.lows[i] as number)) / (frame.spans[i] as number);
+    }
+  };
+  // Observations in frame coordinates, one column per frame axis.
+  const observed = columns.map((column) => column.values);
+  const frameColumns = Array.from({ length: m }, () => new Float64Array(n));
+  for (let t = 0; t < n; t++) {
+    toUnit(observed, t);
+    toFrame(frame, y, u);
+    for (let a = 0; a < m; a++) (frameColumns[a] as Float64Array)[t] = u[a] as number;
+  }
+  const built = family.build(
+    encodings.map((encoding, j) => ((axisOf[j] as number) < 0 ? encoding : frameAxis)),
+    columns.map((column, j) => {
+      const a = axisOf[j] as number;
+      return a < 0 ? column : { values: frameColumns[a] as Float64Array };
+    }),
+    settings,
+  );
+  // The frame axes unbounded: the cut is the box's, not the axes'.
+  const estimator: ParzenEstimator = {
+    ...built,
+    dimensions: built.dimensions.map(
+      (dimension, j): KernelDimension =>
+        (axisOf[j] as number) < 0 || dimension.kind !== 'numeric'
+          ? dimension
+          : { ...dimension, low: Number.NEGATIVE_INFINITY, high: Number.POSITIVE_INFINITY },
+    ),
+  };
+  const framed = Array.from(frame.dims, (j) => estimator.dimensions[j] as NumericKernels);
+  let logNormaliser: number | undefined;
+  const exactShift = (): number => {
+    if (logNormaliser === undefined) {
+      const terms = Float64Array.from(estimator.weights, (w, k) => Math.log(w) + logBoxMass(frame, framed, k));
+      logNormaliser = logSumExp(terms) + frame.spans.reduce((sum, span) => sum + Math.log(span), 0);
+    }
+    return logNormaliser;
+  };
+  let evaluate: ReturnType<typeof chooseBackend> | undefined;
+
+  return {
+    logPdf: (values, exact) => {
+      const count = values[0]?.length ?? 0;
+      const at = Array.from({ length: m }, () => new Float64Array(count));
+      for (let p = 0; p < count; p++) {
+        toUnit(values, p);
+        toFrame(frame, y, u);
+        for (let a = 0; a < m; a++) (at[a] as Float64Array)[p] = u[a] as number;
+      }
+      const points = pointsOf(encodings, values).map((point, j): DimensionPoints => {
+        const a = axisOf[j] as number;
+        return a < 0 ? point : { at: at[a] as Float64Array };
+      });
+      evaluate ??= chooseBackend(estimator, points);
+      const out = evaluate(points, exact);
+      if (exact) {
+        const shift = exactShift();
+        for (let p = 0; p < out.length; p++) out[p] = (out[p] as number) - shift;
+      }
+      return out;
+    },
+    sample: (rng, count) => {
+      const out = encodings.map(() => new Float64Array(count));
+      for (let p = 0; p < count; p++) {
+        let k = 0;
+        for (let attempt = 0; attempt < MAX_REJECTIONS; attempt++) {
+          k = weightedIndex(rng, estimator.weights);
+          for (let a = 0; a < m; a++) {
+            const kernels = framed[a] as NumericKernels;
+            u[a] = (kernels.mus[k] as number) + (kernels.sigmas[k] as number) * standardNormal(rng);
+          }
+          fromFrame(frame, u, y);
+          if (y.every((value) => value >= 0 && value <= 1)) break;
+        }
+        encodings.forEach((encoding, j) => {
+          const a = axisOf[j] as number;
+          if (a >= 0) {
+            const unit = Math.min(1, Math.max(0, y[a] as number));
+            const model = (frame.lows[a] as number) + unit * (frame.spans[a] as number);
+            (out[j] as Float64Array)[p] = (encoding as NumericEncoding).fromModel(model);
+            return;
+          }
+          const draw = sampleKernel(estimator.dimensions[j] as KernelDimension, k, rng);
+          (out[j] as Float64Array)[p] =
+            encoding.kind === 'categorical' ? draw + encoding.offset : encoding.fromModel(draw);
+        });
+      }
+      return out;
+    },
+    estimator: () => estimator,
+  };
+};

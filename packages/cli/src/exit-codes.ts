@@ -39,11 +39,12 @@ const BAD_INPUT_CODES = new Set([
   'PLUGIN_DUPLICATE',
 ]);
 
+/** The error and its causes (at most 10), down to the first that is not an object (`cause: null` ends it too). */
 const causes = (error: unknown): unknown[] => {
   const chain: unknown[] = [];
   for (
     let current = error;
-    current !== undefined && chain.length < 10;
+    typeof current === 'object' && current !== null && chain.length < 10;
     current = (current as { cause?: unknown }).cause
   ) {
     chain.push(current);

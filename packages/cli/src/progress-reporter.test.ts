@@ -11,7 +11,7 @@ const complete = (number: number, value: number): EngineEvent => ({
   params: {},
 });
 const events: EngineEvent[] = [
-  { type: 'study.started', at, study, resumed: false, existingTrials: 0, maxTrials: 4 },
+  { type: 'study.started', at, study, resumed: false, existingTrials: 0, failed: 0, pruned: 0, maxTrials: 4 },
   complete(0, 2.5),
   {
     type: 'trial.finished',
@@ -65,10 +65,10 @@ const fakeStream = (isTTY: boolean) => {
   return { stream: stream as unknown as NodeJS.WriteStream, text: () => chunks.join('') };
 };
 
-const play = async (mode: ProgressMode, isTTY: boolean) => {
+const play = async (mode: ProgressMode, isTTY: boolean, played: readonly EngineEvent[] = events) => {
   const { stream, text } = fakeStream(isTTY);
   const reporter = createProgressReporter(mode, stream);
-  for (const event of events) reporter.onEvent(event);
+  for (const event of played) reporter.onEvent(event);
   await reporter.end?.();
   return text();
 };
@@ -89,6 +89,38 @@ describe('progress reporter', () => {
     const text = await play('auto', true);
     expect(text).toContain('4/4 trials | 1 failed | best 1.25 (#2) | ETA');
     expect(text).not.toContain('trial #1 failed');
+  });
+
+  /** A resumed study of 10 trials (2 failed, 1 pruned, best 0.5 at #7) that runs 2 more, neither better. */
+  const resumed: EngineEvent[] = [
+    {
+      type: 'study.started',
+      at,
+      study,
+      resumed: true,
+      existingTrials: 10,
+      failed: 2,
+      pruned: 1,
+      best: { study: 'demo', number: 7, state: 'complete', loss: 0.5, internal: {}, startedAt: at, finishedAt: at },
+      maxTrials: 12,
+    },
+    complete(10, 0.75),
+    complete(11, 0.25),
+  ];
+
+  it('counts failures, prunes and the best of the whole study on a resume, as the summary does (lines)', async () => {
+    expect((await play('lines', false, resumed)).split('\n')).toEqual([
+      'Resuming study demo (10 trials so far, up to 12 trials)',
+      'trial #10 complete, loss 0.75  [11/12 trials, 2 failed, 1 pruned, best 0.5 (#7)]',
+      'trial #11 complete, loss 0.25  [12/12 trials, 2 failed, 1 pruned, best 0.25 (#11)]',
+      '',
+    ]);
+  });
+
+  it('counts failures and the best of the whole study on a resume (bar)', async () => {
+    const [started, worse] = resumed as [EngineEvent, EngineEvent];
+    const text = await play('bar', true, [started, worse]);
+    expect(text).toContain('11/12 trials | 2 failed | best 0.5 (#7) | ETA');
   });
 
   it('prints nothing when off', async () => {

@@ -50,9 +50,16 @@ const counts = (state: ProgressState): string =>
 
 const update = (state: ProgressState, event: EngineEvent): void => {
   if (event.type === 'study.started') {
+    // Counts and best are the study's, earlier runs included, as the summary's.
     state.total = event.maxTrials;
     state.done = event.existingTrials;
+    state.failed = event.failed;
+    state.pruned = event.pruned;
     state.direction = event.study.direction;
+    if (event.best !== undefined) {
+      state.bestValue = event.best.loss;
+      state.best = `${formatNumber(event.best.loss)} (#${event.best.number})`;
+    }
   } else if (event.type === 'trial.finished') {
     const { trial } = event;
     state.done += 1;

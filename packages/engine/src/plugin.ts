@@ -64,6 +64,7 @@ export {
   type Stopping,
   serviceToken,
   stopSignal,
+  systemClock,
 } from './contracts/services.js';
 export type { StopContext, Stopper } from './contracts/stopper.js';
 export type {

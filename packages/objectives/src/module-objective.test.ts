@@ -22,6 +22,8 @@ beforeAll(() => {
   if (mode === 'spin') for (;;) {}
   if (mode === 'throw') throw new Error('plain boom');
   if (mode === 'function') return { loss: x, callback: () => 1 };
+  if (mode === 'attrs') return { loss: x, attrs: { f: () => 1 } };
+  if (mode === 'lossFn') return { loss: () => x };
   if (mode === 'polite') await new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('stopped politely'))));
   return x * 2;
 };\n`,
@@ -126,8 +128,24 @@ describe('module objective in a worker thread (the default)', () => {
       expect(await evaluate({ mode: 'throw', x: 1 })).toMatchObject({
         error: { code: 'OBJECTIVE_THREW', message: 'plain boom' },
       });
-      expect(await evaluate({ mode: 'function', x: 1 })).toMatchObject({
-        error: { message: /cannot leave its worker thread/ },
+      // What cannot leave the thread fails as on Parzen's own thread (`isolate: "none"`), not as a throw.
+      const inProcess = await createModuleObjective({ path: './unruly.mjs', export: 'default', isolate: 'none' }, dir);
+      for (const mode of ['function', 'attrs', 'lossFn']) {
+        const result = await evaluate({ mode, x: 1 });
+        expect(result).toEqual(
+          await inProcess.evaluate({ mode, x: 1 } as never, {
+            trialNumber: 1,
+            signal,
+            report: async () => {},
+            shouldPrune: () => false,
+          }),
+        );
+        expect(result).toMatchObject({
+          error: { code: mode === 'lossFn' ? 'OBJECTIVE_NOT_A_NUMBER' : 'OBJECTIVE_BAD_ATTRS' },
+        });
+      }
+      expect(await evaluate({ mode: 'attrs', x: 1 })).toMatchObject({
+        error: { code: 'OBJECTIVE_BAD_ATTRS', message: /attrs\.f is a function/ },
       });
       expect(await evaluate({ mode: 'exit', x: 1 })).toMatchObject({ error: { code: 'OBJECTIVE_EXITED' } });
       expect(await evaluate({ mode: 'ok', x: 5 })).toEqual({ status: 'ok', loss: 10 });

@@ -34,6 +34,8 @@ export type ModuleWorkerReply =
       readonly value: unknown;
     }
   | { readonly type: 'result'; readonly id: number; readonly value: unknown }
+  /** A result judged here because it could not leave the thread (attrs that are not JSON, say). */
+  | { readonly type: 'failed'; readonly id: number; readonly code: string; readonly message: string }
   | { readonly type: 'threw'; readonly id: number; readonly error: unknown };
 
 const port = parentPort;
@@ -49,6 +51,26 @@ const send = (reply: ModuleWorkerReply): void => {
       port?.postMessage({ type: 'threw', id: reply.id, error: new Error(message) } satisfies ModuleWorkerReply);
     } else throw error;
   }
+};
+
+/**
+ * Posts what the objective returned. A value structured clone cannot copy (a function in its attrs) is
+ * judged here, as Parzen's thread judges a value it receives (`OBJECTIVE_BAD_ATTRS`, say), so a trial
+ * fails the same way whether or not it runs in a worker; the engine is loaded only then.
+ */
+const sendResult = async (id: number, value: unknown): Promise<void> => {
+  try {
+    port?.postMessage({ type: 'result', id, value } satisfies ModuleWorkerReply);
+    return;
+  } catch {
+    // Judged below.
+  }
+  const { interpretObjectiveValue } = await import('@parzen/engine/plugin');
+  const judged = interpretObjectiveValue(value);
+  if (judged.status === 'failed') {
+    const { code, message } = judged.error;
+    port?.postMessage({ type: 'failed', id, code, message } satisfies ModuleWorkerReply);
+  } else send({ type: 'result', id, value });
 };
 
 /** One running trial in this thread: its signal, its reports waiting for an answer, the latest prune decision. */
@@ -114,7 +136,7 @@ try {
     running.set(request.id, trial);
     try {
       const value = await objective(request.params, trialContext(request.id, request.trialNumber, trial));
-      send({ type: 'result', id: request.id, value });
+      await sendResult(request.id, value);
     } catch (error) {
       send({ type: 'threw', id: request.id, error });
     } finally {

@@ -143,6 +143,7 @@ class ObjectiveThread {
       this.waiting.set(id, (reply) => {
         if (reply.type === 'report') reports = reports.then(() => answer(reply));
         else if (reply.type === 'result') void reports.then(() => settle(interpretObjectiveValue(reply.value)));
+        else if (reply.type === 'failed') void reports.then(() => settle(failed(reply.code, reply.message)));
         else if (reply.type === 'threw') {
           const error = reply.error;
           const message =

@@ -1,4 +1,5 @@
 import { defineStore } from '../contracts/manifest.js';
+import { type Clock, SERVICES, systemClock } from '../contracts/services.js';
 import type { CreateTrialOptions, EnqueuedParams, TrialStore } from '../contracts/store.js';
 import type { ParamAssignment } from '../domain/params.js';
 import type { StudyRecord, StudySpec } from '../domain/study.js';
@@ -21,9 +22,10 @@ interface StudyState {
 
 /**
  * A store in memory: nothing survives the process. For tests, quick experiments and `fmin` calls that
- * keep their trials in the returned result.
+ * keep their trials in the returned result. Its times are `clock`'s.
  */
-export const createMemoryStore = (): TrialStore => {
+export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
+  const now = (): string => clock.now().toISOString();
   const studies = new Map<string, StudyState>();
   const state = (name: string): StudyState => {
     const found = studies.get(name);
@@ -49,7 +51,7 @@ export const createMemoryStore = (): TrialStore => {
         checkSameStudy(existing.record, spec);
         return { study: existing.record, resumed: true };
       }
-      const record: StudyRecord = Object.freeze({ ...spec, createdAt: new Date().toISOString() });
+      const record: StudyRecord = Object.freeze({ ...spec, createdAt: now() });
       studies.set(spec.name, { record, trials: [], queue: [], keys: new Set(), taken: 0, changes: [] });
       return { study: record, resumed: false };
     },
@@ -66,10 +68,7 @@ export const createMemoryStore = (): TrialStore => {
       const entry = found.queue[found.taken];
       if (entry !== undefined) found.taken++;
       const params = entry === undefined ? {} : copyParams(entry.internal);
-      const trial = runningTrial(
-        { study, number: trials.length, internal: params, startedAt: new Date().toISOString() },
-        options,
-      );
+      const trial = runningTrial({ study, number: trials.length, internal: params, startedAt: now() }, options);
       replace(study, trial);
       return trial;
     },
@@ -80,7 +79,7 @@ export const createMemoryStore = (): TrialStore => {
       replace(study, runningTrial(running(study, number), { lease }));
     },
     async finishTrial(study: string, number: number, outcome: TrialOutcome) {
-      const finished = finishedTrial(running(study, number), outcome, new Date().toISOString());
+      const finished = finishedTrial(running(study, number), outcome, now());
       replace(study, finished);
       return finished;
     },
@@ -110,8 +109,8 @@ export const createMemoryStore = (): TrialStore => {
     },
     async addTrials(study: string, added) {
       const trials = state(study).trials;
-      const now = new Date().toISOString();
-      const made = added.map((entry, i) => Object.freeze(addedTrial(study, trials.length + i, entry, now)));
+      const at = now();
+      const made = added.map((entry, i) => Object.freeze(addedTrial(study, trials.length + i, entry, at)));
       trials.push(...made);
       state(study).changes.push(...made.map((trial) => trial.number));
       return made;
@@ -125,5 +124,6 @@ export const memoryStoreManifest = defineStore<Record<string, never>>({
   name: 'memory',
   description: 'Keeps trials in memory; nothing is saved.',
   optionsSchema: { type: 'object', additionalProperties: false, properties: {} },
-  create: () => createMemoryStore(),
+  create: (_options, context) =>
+    createMemoryStore(context.services.has(SERVICES.clock) ? context.services.get(SERVICES.clock) : undefined),
 });

@@ -1,9 +1,16 @@
 import type { PluginChoice } from '../config/experiment-config.js';
 import type { PluginContext, PluginInstances, PluginKind } from '../contracts/manifest.js';
-import { type Logger, SERVICES, type Services, type ServiceToken } from '../contracts/services.js';
+import {
+  type Clock,
+  type Logger,
+  SERVICES,
+  type Services,
+  type ServiceToken,
+  systemClock,
+} from '../contracts/services.js';
 import type { PluginRegistry } from '../di/registry.js';
 import { deriveRng } from '../domain/rng.js';
-import { ParzenError } from '../errors.js';
+import { describeValue, ParzenError } from '../errors.js';
 
 /** The engine's logger: notes on stderr. */
 export const stderrLogger: Logger = {
@@ -12,8 +19,35 @@ export const stderrLogger: Logger = {
 };
 
 /**
- * Creates the plugin a config slot picked, with the study's context; a throwing factory is an error
- * naming the plugin (a read-only store with nothing to read keeps its `STUDY_NOT_FOUND`).
+ * Services found by `has` and `get` (a map, a container); asking for one that is not bound is a
+ * `PLUGIN_INVALID` error naming it, `No service \`name\` <where>.`
+ */
+export const lookupServices = (
+  has: (id: symbol) => boolean,
+  get: (id: symbol) => unknown,
+  where: string,
+): Services => ({
+  get: <T>(token: ServiceToken<T>): T => {
+    if (!has(token.id))
+      throw new ParzenError('PLUGIN_INVALID', `No service \`${token.id.description ?? 'unknown'}\` ${where}.`);
+    return get(token.id) as T;
+  },
+  has: (token) => has(token.id),
+});
+
+/** Services bound in a map (by token id), as {@link lookupServices}. */
+export const mapServices = (bound: ReadonlyMap<symbol, unknown>, where: string): Services =>
+  lookupServices(
+    (id) => bound.has(id),
+    (id) => bound.get(id),
+    where,
+  );
+
+/**
+ * Creates the plugin a config slot picked, with the study's context. A factory's own `ParzenError` is
+ * thrown as it is (a store's `STORE_CORRUPT`, a `STUDY_NOT_FOUND`, an `INTERRUPTED` wait), except that
+ * a `PLUGIN_INVALID` one (a service nobody provides) gets the plugin's name; anything else a factory
+ * throws is a `PLUGIN_INVALID` error naming the plugin.
  */
 export const createPlugin = async <K extends PluginKind>(
   registry: PluginRegistry,
@@ -28,19 +62,23 @@ export const createPlugin = async <K extends PluginKind>(
   try {
     return (await manifest.create(choice.options ?? {}, context)) as PluginInstances[K];
   } catch (error) {
-    if (error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND') throw error;
-    throw new ParzenError(
-      'PLUGIN_INVALID',
-      `The ${kind} plugin \`${choice.use}\` could not start: ${(error as Error).message}`,
-      { plugin: choice.use, cause: error },
-    );
+    if (error instanceof ParzenError && error.code !== 'PLUGIN_INVALID') throw error;
+    const message = error instanceof Error ? error.message : `its factory threw ${describeValue(error)}`;
+    throw new ParzenError('PLUGIN_INVALID', `The ${kind} plugin \`${choice.use}\` could not start: ${message}`, {
+      plugin: choice.use,
+      cause: error,
+    });
   }
 };
 
 /** The services every study has, whether it runs or is only read: the clock, the logger, the RNG factory. */
-export const coreServices = (seed: number, logger: Logger = stderrLogger): Map<symbol, unknown> =>
+export const coreServices = (
+  seed: number,
+  logger: Logger = stderrLogger,
+  clock: Clock = systemClock,
+): Map<symbol, unknown> =>
   new Map<symbol, unknown>([
-    [SERVICES.clock.id, { now: () => new Date() }],
+    [SERVICES.clock.id, clock],
     [SERVICES.logger.id, logger],
     [SERVICES.rng.id, (purpose: string) => deriveRng(seed, -1, `service:${purpose}`)],
   ]);
@@ -51,6 +89,7 @@ export interface ReadScopeOptions {
   readonly seed: number;
   readonly baseDir: string;
   readonly logger?: Logger;
+  readonly clock?: Clock;
 }
 
 /**
@@ -64,19 +103,10 @@ export const createStoreForReading = (
   options: ReadScopeOptions,
   choice: PluginChoice,
 ): Promise<PluginInstances['store']> => {
-  const bound = coreServices(options.seed, options.logger);
-  const services: Services = {
-    get: <T>(token: ServiceToken<T>): T => {
-      if (!bound.has(token.id)) {
-        throw new ParzenError(
-          'PLUGIN_INVALID',
-          `No service \`${token.id.description ?? 'unknown'}\` is available to a store opened for reading.`,
-        );
-      }
-      return bound.get(token.id) as T;
-    },
-    has: (token) => bound.has(token.id),
-  };
+  const services = mapServices(
+    coreServices(options.seed, options.logger, options.clock),
+    'is available to a store opened for reading',
+  );
   const context: PluginContext = { baseDir: options.baseDir, study: options.study, services, readOnly: true };
   return createPlugin(registry, context, 'store', choice);
 };

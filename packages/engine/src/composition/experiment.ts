@@ -8,7 +8,7 @@ import type { ExperimentConfig, PluginChoice } from '../config/experiment-config
 import type { ConfigDefaults } from '../config/validate-config.js';
 import { checkConfig } from '../config/validate-config.js';
 import type { PluginInstances, PluginPackage } from '../contracts/manifest.js';
-import { type Logger, SERVICES } from '../contracts/services.js';
+import { type Clock, type Logger, SERVICES } from '../contracts/services.js';
 import { importPluginPackage } from '../di/import-plugins.js';
 import { createRegistry, type PluginRegistry } from '../di/registry.js';
 import type { CompiledSpace } from '../domain/compile-space.js';
@@ -39,6 +39,8 @@ export interface LoadExperimentOptions {
   readonly defaults?: ConfigDefaults;
   /** Where notes go (default: stderr). */
   readonly logger?: Logger;
+  /** The time stamped on events and on the memory store's trials (default: the real time); the `clock` service. */
+  readonly clock?: Clock;
 }
 
 /** A validated experiment, ready to run. */
@@ -50,6 +52,7 @@ export interface LoadedExperiment {
   /** The plugin packages; the composition root's container is made from them when a study first runs. */
   readonly packages: readonly PluginPackage[];
   readonly logger?: Logger;
+  readonly clock?: Clock;
 }
 
 const pluginSpecifiers = (raw: unknown): readonly string[] => {
@@ -81,6 +84,7 @@ export const loadExperiment = async (raw: unknown, options: LoadExperimentOption
     baseDir,
     packages,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
   };
 };
 
@@ -104,6 +108,7 @@ export const openStudyScope = async (experiment: LoadedExperiment): Promise<Stud
     baseDir: experiment.baseDir,
     space: experiment.space,
     ...(experiment.logger === undefined ? {} : { logger: experiment.logger }),
+    ...(experiment.clock === undefined ? {} : { clock: experiment.clock }),
   });
 };
 
@@ -122,6 +127,7 @@ export const openStoreForReading = (
       seed: experiment.config.seed,
       baseDir: experiment.baseDir,
       ...(experiment.logger === undefined ? {} : { logger: experiment.logger }),
+      ...(experiment.clock === undefined ? {} : { clock: experiment.clock }),
     },
     choice,
   );
@@ -198,6 +204,7 @@ const runInScope = async (
         ...(stopper === undefined ? {} : { stopper }),
         ...(config.enqueue.length === 0 ? {} : { enqueue: config.enqueue }),
         bus: scope.services.get(SERVICES.bus),
+        clock: scope.services.get(SERVICES.clock),
         budget: config.budget,
         concurrency: config.concurrency,
         leaseMs: config.leaseSeconds * 1000,

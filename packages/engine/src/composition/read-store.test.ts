@@ -2,16 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../builtins/memory-store.js';
 import { defineStore, type PluginContext } from '../contracts/manifest.js';
 import { SERVICES } from '../contracts/services.js';
-import { loadExperiment, openStoreForReading } from './experiment.js';
+import { ParzenError } from '../errors.js';
+import { loadExperiment, openStoreForReading, runLoadedExperiment } from './experiment.js';
 
 const contexts: PluginContext[] = [];
-/** A store that records its context and, with `wantBus`, asks for the event bus. */
-const probeStore = defineStore<{ wantBus?: boolean }>({
+/** What the probe's factory throws with `throws`. */
+const thrown: Record<string, unknown> = {
+  corrupt: new ParzenError('STORE_CORRUPT', 'The journal /tmp/x.jsonl is corrupt at line 3.'),
+  interrupted: new ParzenError('INTERRUPTED', 'Stopped waiting for the lock.'),
+  null: null,
+  plain: new TypeError('boom'),
+};
+
+/** A store that records its context; with `wantBus` it asks for the event bus, with `throws` it throws. */
+const probeStore = defineStore<{ wantBus?: boolean; throws?: string }>({
   name: 'probe',
-  optionsSchema: { type: 'object', properties: { wantBus: { type: 'boolean' } } },
+  optionsSchema: { type: 'object', properties: { wantBus: { type: 'boolean' }, throws: { type: 'string' } } },
   create: (options, context) => {
     contexts.push(context);
     if (options.wantBus === true) context.services.get(SERVICES.bus);
+    if (options.throws !== undefined) throw thrown[options.throws];
     return createMemoryStore();
   },
 });
@@ -57,5 +67,25 @@ describe('openStoreForReading', () => {
       /store plugin `probe` could not start: No service `parzen.service.bus` is available to a store opened for reading/,
     );
     await expect(opening).rejects.toMatchObject({ code: 'PLUGIN_INVALID' });
+  });
+
+  it("passes a store's own ParzenError through unchanged and names the plugin for anything else it throws", async () => {
+    for (const open of [
+      async (options: Record<string, unknown>) => openStoreForReading(await load(options)),
+      async (options: Record<string, unknown>) => runLoadedExperiment(await load(options)),
+    ]) {
+      await expect(open({ throws: 'corrupt' })).rejects.toBe(thrown.corrupt);
+      // A Ctrl-C while the store waited: still INTERRUPTED, so the CLI exits 130.
+      await expect(open({ throws: 'interrupted' })).rejects.toBe(thrown.interrupted);
+      await expect(open({ throws: 'null' })).rejects.toMatchObject({
+        code: 'PLUGIN_INVALID',
+        message: 'The store plugin `probe` could not start: its factory threw null',
+      });
+      await expect(open({ throws: 'plain' })).rejects.toMatchObject({
+        code: 'PLUGIN_INVALID',
+        message: 'The store plugin `probe` could not start: boom',
+        cause: thrown.plain,
+      });
+    }
   });
 });

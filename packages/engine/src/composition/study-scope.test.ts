@@ -86,4 +86,36 @@ describe('dependency injection: one child container per study', () => {
     );
     await expect(runLoadedExperiment(experiment)).rejects.toThrow(/needy.*could not start.*nobody\.provides\.this/);
   });
+
+  it('offers an injected clock as the `clock` service, and stamps events and memory-store trials with it', async () => {
+    const fixed = new Date('2001-02-03T04:05:06.000Z');
+    const clock = { now: () => fixed };
+    const clocks: unknown[] = [];
+    const times: string[] = [];
+    const timed = defineReporter<Record<string, never>>({
+      name: 'timed',
+      optionsSchema: { type: 'object', properties: {} },
+      create: (_options, context) => {
+        clocks.push(context.services.get(SERVICES.clock));
+        return { name: 'timed', onEvent: (event) => times.push(event.at) };
+      },
+    });
+    const experiment = await loadExperiment(
+      { ...config('clocked', 3), suggester: { use: 'counting' }, reporters: [{ use: 'timed' }] },
+      {
+        plugins: [{ manifests: [counting, timed], services: [counterService] }],
+        functions: { id: (params: Readonly<Record<string, unknown>>) => params.x as number },
+        clock,
+      },
+    );
+    const result = await runLoadedExperiment(experiment);
+    expect(clocks).toEqual([clock]);
+    expect(times.length).toBeGreaterThan(8);
+    expect(new Set(times)).toEqual(new Set([fixed.toISOString()]));
+    expect(result.trials).toHaveLength(4);
+    for (const trial of result.trials) {
+      expect(trial.startedAt).toBe(fixed.toISOString());
+      expect(trial.state !== 'running' && trial.finishedAt).toBe(fixed.toISOString());
+    }
+  });
 });

@@ -6,20 +6,13 @@ import type {
   PluginKind,
   PluginPackage,
 } from '../contracts/manifest.js';
-import {
-  type Logger,
-  SERVICES,
-  type ServiceProvider,
-  type Services,
-  type ServiceToken,
-} from '../contracts/services.js';
+import { type Clock, type Logger, SERVICES, type ServiceProvider, type Services } from '../contracts/services.js';
 import { createRegistry, type PluginRegistry } from '../di/registry.js';
 import { PLUGIN_MANIFEST, PLUGIN_REGISTRY, SERVICE_PROVIDER } from '../di/tokens.js';
 import type { CompiledSpace } from '../domain/compile-space.js';
-import { ParzenError } from '../errors.js';
 import { createEventBus } from '../events/event-bus.js';
 import { Container } from '../vendor/inversify.js';
-import { coreServices, createPlugin } from './create-plugin.js';
+import { coreServices, createPlugin, lookupServices } from './create-plugin.js';
 
 /** The root container: every plugin package's manifests and service providers, and the registry built from them. */
 export const createRootContainer = (packages: readonly PluginPackage[]): Container => {
@@ -73,6 +66,8 @@ export interface StudyScopeOptions {
   readonly seed: number;
   readonly baseDir: string;
   readonly logger?: Logger;
+  /** The time stamped on events and trials (default: the real time). */
+  readonly clock?: Clock;
   /** The study's space, given to plugin factories (an objective checks its templates against it). */
   readonly space?: CompiledSpace;
 }
@@ -84,19 +79,13 @@ export interface StudyScopeOptions {
  */
 export const createStudyScope = (root: Container, options: StudyScopeOptions): StudyScope => {
   const child = new Container({ parent: root });
-  const services: Services = {
-    get: <T>(token: ServiceToken<T>): T => {
-      if (!child.isBound(token.id)) {
-        throw new ParzenError(
-          'PLUGIN_INVALID',
-          `No service \`${token.id.description ?? 'unknown'}\` is bound in this study.`,
-        );
-      }
-      return child.get<T>(token.id);
-    },
-    has: (token) => child.isBound(token.id),
-  };
-  for (const [id, service] of coreServices(options.seed, options.logger)) child.bind(id).toConstantValue(service);
+  const services = lookupServices(
+    (id) => child.isBound(id),
+    (id) => child.get(id),
+    'is bound in this study',
+  );
+  for (const [id, service] of coreServices(options.seed, options.logger, options.clock))
+    child.bind(id).toConstantValue(service);
   const stop = new AbortController();
   const force = new AbortController();
   child.bind(SERVICES.stopping.id).toConstantValue({ stop: stop.signal, force: force.signal });

@@ -12,11 +12,18 @@ export interface ServiceToken<T> {
 /** A token for a service named `name` (one name, one token, across packages). */
 export const serviceToken = <T>(name: string): ServiceToken<T> => ({ id: Symbol.for(`parzen.service.${name}`) });
 
-/** What time it is; tests and replays can inject their own. */
+/**
+ * What time it is: the times the engine stamps on its events and the memory store on its trials. A
+ * caller can inject its own (the `clock` option of `loadExperiment` and `runExperiment`), a fixed one
+ * in tests, say. Leases, time budgets (`maxSeconds`) and timeouts always measure real time.
+ */
 export interface Clock {
   /** The current time. */
   now(): Date;
 }
+
+/** The real time: the clock of every study that is given no other. */
+export const systemClock: Clock = { now: () => new Date() };
 
 /** Notes for people (stderr in the CLI); never the study's results. */
 export interface Logger {

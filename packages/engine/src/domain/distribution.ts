@@ -34,8 +34,24 @@ const onGrid = (value: number, q: number): boolean => {
 };
 
 /**
+ * The grid steps a bounded quantised kind can produce: its values are k·q for k from `first` to `last`,
+ * the bounds rounded onto the grid (half to even, as the samplers round: `quniform(1, 10, 4)` gives 0,
+ * 4 and 8).
+ */
+export const gridSteps = (distribution: {
+  readonly low: number;
+  readonly high: number;
+  readonly q: number;
+}): { readonly first: number; readonly last: number } => {
+  const { low, high, q } = distribution;
+  const first = roundHalfEven(low / q);
+  return { first, last: Math.max(first, roundHalfEven(high / q)) };
+};
+
+/**
  * Whether `value` is one the distribution can produce (the internal value: an index for categorical).
- * Quantised kinds may round past a bound by up to q/2, as in hyperopt.
+ * Bounded quantised kinds produce the multiples of q between their bounds rounded onto the grid
+ * ({@link gridSteps}), which may lie up to q/2 past a bound, as in hyperopt.
  */
 export const isInSupport = (distribution: Distribution, value: number): boolean => {
   if (!Number.isFinite(value)) return false;
@@ -45,9 +61,9 @@ export const isInSupport = (distribution: Distribution, value: number): boolean 
       return value >= distribution.low && value <= distribution.high;
     case 'quniform':
     case 'qloguniform': {
-      const { low, high, q } = distribution;
-      const lowest = distribution.kind === 'qloguniform' ? 0 : low - q / 2;
-      return onGrid(value, q) && value >= lowest - GRID_TOLERANCE * q && value <= high + q / 2 + GRID_TOLERANCE * q;
+      const { first, last } = gridSteps(distribution);
+      const step = roundHalfEven(value / distribution.q);
+      return onGrid(value, distribution.q) && step >= first && step <= last;
     }
     case 'normal':
       return true;

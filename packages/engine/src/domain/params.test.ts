@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { compileSpace } from './compile-space.js';
 import { toExternalParams, toInternalParams } from './params.js';
-import { choice, defineSpace, loguniform, option, quniform, randint, uniform } from './space-builder.js';
+import { createRng } from './rng.js';
+import { sampleDistribution } from './sample-distribution.js';
+import { choice, defineSpace, loguniform, option, qloguniform, quniform, randint, uniform } from './space-builder.js';
 
 const space = compileSpace(
   defineSpace({
@@ -58,5 +60,29 @@ describe('toInternalParams', () => {
       pointer: '/e',
       expected: 'an object of parameter values',
     });
+  });
+});
+
+describe('quantised values', () => {
+  it('accepts exactly what the samplers produce: multiples of q between the bounds rounded onto the grid', () => {
+    const grid = compileSpace(defineSpace({ d: quniform(1, 10, 4), p: qloguniform(0.5, 1, 0.2) }));
+    const drawn = new Set<number>();
+    const rng = createRng('grid');
+    const d = grid.byName.get('d')?.distribution;
+    for (let i = 0; i < 500 && d !== undefined; i++) drawn.add(sampleDistribution(d, rng));
+    expect([...drawn].sort((a, b) => a - b)).toEqual([0, 4, 8]);
+    const check = (values: Record<string, number>) => toInternalParams(grid, values, '/enqueue/0', { partial: true });
+    for (const value of [0, 4, 8]) expect(check({ d: value }).issues).toEqual([]);
+    for (const value of [12, 16, -4, 2]) {
+      expect(check({ d: value }).issues).toEqual([
+        { pointer: '/enqueue/0/d', expected: 'a multiple of 4 from 0 to 8', found: String(value) },
+      ]);
+    }
+    // qloguniform(0.5, 1, 0.2): 0.4 (0.5 rounds down, half to even) to 1; the bound shows as 0.4, not 0.4000000000000001.
+    expect(check({ p: 0.4 }).issues).toEqual([]);
+    expect(check({ p: 0.6000000000000001 }).issues).toEqual([]);
+    expect(check({ p: 0 }).issues).toEqual([
+      { pointer: '/enqueue/0/p', expected: 'a multiple of 0.2 from 0.4 to 1', found: '0' },
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { type ConfigIssue, describeValue } from '../errors.js';
 import type { CompiledSpace, ParamNode } from './compile-space.js';
-import { isInSupport } from './distribution.js';
+import { gridSteps, isInSupport } from './distribution.js';
 import type { ChoiceLiteral } from './space-definition.js';
 
 /**
@@ -48,8 +48,12 @@ const describeSupport = (param: ParamNode): string => {
     case 'loguniform':
       return `a number from ${d.low} to ${d.high}`;
     case 'quniform':
-    case 'qloguniform':
-      return `a multiple of ${d.q} from ${d.low} to ${d.high}`;
+    case 'qloguniform': {
+      // The bounds rounded onto the grid: what the samplers can produce (0 to 8 for low 1, high 10, q 4).
+      const { first, last } = gridSteps(d);
+      const shown = (step: number) => Number.parseFloat((step * d.q).toPrecision(12));
+      return `a multiple of ${d.q} from ${shown(first)} to ${shown(last)}`;
+    }
     case 'randint':
       return `an integer from ${d.low} to ${d.high - 1}`;
     case 'uniformint':

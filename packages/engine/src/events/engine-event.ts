@@ -29,7 +29,13 @@ export type EngineEvent =
       readonly type: 'study.started';
       readonly study: StudyRecord;
       readonly resumed: boolean;
+      /** The study's trials when the run began (any state, other processes' included). */
       readonly existingTrials: number;
+      /** How many of them had failed (stale trials this run found are counted as failed) and been pruned. */
+      readonly failed: number;
+      readonly pruned: number;
+      /** The best complete trial among them, if any. */
+      readonly best?: CompleteTrial;
       readonly maxTrials?: number;
     })
   | (At & {

@@ -1,5 +1,6 @@
 import type { Observable, OperatorFunction, Subscription } from 'rxjs';
 import type { Reporter } from '../contracts/reporter.js';
+import { type Clock, systemClock } from '../contracts/services.js';
 import { filter, Subject } from '../vendor/rxjs.js';
 import type { EngineEvent, EngineEventType, EventOf } from './engine-event.js';
 
@@ -31,9 +32,9 @@ export const createEventBus = (): EventBus => {
 export const ofType = <T extends EngineEventType>(...types: [T, ...T[]]): OperatorFunction<EngineEvent, EventOf<T>> =>
   filter((event): event is EventOf<T> => (types as readonly string[]).includes(event.type));
 
-const failure = (reporter: Reporter, error: unknown): EngineEvent => ({
+const failure = (reporter: Reporter, error: unknown, clock: Clock): EngineEvent => ({
   type: 'plugin.failed',
-  at: new Date().toISOString(),
+  at: clock.now().toISOString(),
   plugin: reporter.name,
   phase: 'report',
   error: { code: 'REPORTER_FAILED', message: error instanceof Error ? error.message : String(error) },
@@ -49,12 +50,16 @@ export interface ConnectedReporters {
  * Subscribes every reporter before the first event. A reporter that throws is cut off and reported as
  * `plugin.failed`; the others and the study go on.
  */
-export const connectReporters = (reporters: readonly Reporter[], bus: EventBus): ConnectedReporters => {
+export const connectReporters = (
+  reporters: readonly Reporter[],
+  bus: EventBus,
+  clock: Clock = systemClock,
+): ConnectedReporters => {
   const live = new Map<Reporter, Subscription>();
   const fail = (reporter: Reporter, error: unknown) => {
     live.get(reporter)?.unsubscribe();
     live.delete(reporter);
-    bus.emit(failure(reporter, error));
+    bus.emit(failure(reporter, error, clock));
   };
   for (const reporter of reporters) {
     live.set(

@@ -1,5 +1,6 @@
 import type { EvaluationContext, EvaluationResult } from '../contracts/objective.js';
 import type { Pruner } from '../contracts/pruner.js';
+import { type Clock, systemClock } from '../contracts/services.js';
 import type { TrialStore } from '../contracts/store.js';
 import {
   type Direction,
@@ -28,6 +29,8 @@ export interface PruningOptions {
    * run decides from exactly what the store holds; trials of other processes are at most this old.
    */
   readonly refreshMs?: number;
+  /** The time stamped on `trial.reported` events (default: the real time). */
+  readonly clock?: Clock;
 }
 
 /** One running trial's side of pruning: the context's `report`/`shouldPrune`, and how the trial ends. */
@@ -53,8 +56,6 @@ export interface Pruning {
    */
   report(number: number, step: number, value: number): Promise<boolean>;
 }
-
-const now = (): string => new Date().toISOString();
 
 /** Trial `number` of a listing: stores list trials by number, so it is usually at index `number`. */
 const findTrial = (trials: readonly Trial[], number: number): Trial | undefined => {
@@ -87,6 +88,7 @@ export const checkReport = (step: unknown, value: unknown): void => {
 export const createPruning = (options: PruningOptions): Pruning => {
   const { store, pruner, study } = options;
   const refreshMs = options.refreshMs ?? 1000;
+  const clock = options.clock ?? systemClock;
   /** Intermediate values of this process's trials that are running (or were reported through `report`). */
   const local = new Map<number, readonly IntermediateValue[]>();
   let version = 0;
@@ -135,7 +137,7 @@ export const createPruning = (options: PruningOptions): Pruning => {
     await store.reportIntermediate(study, number, step, value);
     if (begun) local.set(number, withIntermediate(local.get(number), step, value));
     const prune = told || (await judge(number, step));
-    options.emit({ type: 'trial.reported', at: now(), study, number, step, value, prune });
+    options.emit({ type: 'trial.reported', at: clock.now().toISOString(), study, number, step, value, prune });
     return prune;
   };
 

@@ -12,6 +12,7 @@ import type { EngineEvent } from '../events/engine-event.js';
 import { streamReporter } from '../events/stream-reporter.js';
 import type { Budget } from './budget.js';
 import { type RunStudyOptions, runStudy } from './run-study.js';
+import { createWorkerId } from './stale-trials.js';
 
 /** Prior draws only: the smallest suggester, so these tests need no algorithm package. */
 const priorSuggester: Suggester = {
@@ -309,6 +310,72 @@ describe('runStudy', () => {
     const result = await run(heart, { maxTrials: 3 }, { store });
     expect(result.trials[0]?.state === 'failed' && result.trials[0].error.code).toBe('STALE_TRIAL');
     expect(result.trials).toHaveLength(3);
+  });
+
+  it('tells reporters at the start how many trials of the study failed or were pruned, and its best', async () => {
+    const store = createMemoryStore();
+    const spec = { name: 'test', direction: 'minimize' as const, seed: 42, space };
+    await store.openStudy(spec);
+    const losses = [3, 'failed', 1, 'pruned', 2] as const;
+    for (const loss of losses) {
+      const { number } = (await store.createTrial('test')) as { number: number };
+      await store.finishTrial(
+        'test',
+        number,
+        loss === 'failed'
+          ? { state: 'failed', error: { code: 'OBJECTIVE_THREW', message: 'x' } }
+          : loss === 'pruned'
+            ? { state: 'pruned' }
+            : { state: 'complete', loss },
+      );
+    }
+    // Left running by a dead worker: failed (STALE_TRIAL) by this run, so counted as failed.
+    await store.createTrial('test', {
+      lease: { owner: 'elsewhere:1:x', expiresAt: new Date(Date.now() - 1000).toISOString() },
+    });
+    const seen: EngineEvent[] = [];
+    await run(() => 5, { maxTrials: 7 }, { store, reporters: [{ name: 'r', onEvent: (event) => seen.push(event) }] });
+    expect(seen[0]).toMatchObject({
+      type: 'study.started',
+      resumed: true,
+      existingTrials: 6,
+      failed: 2,
+      pruned: 1,
+      best: { number: 2, loss: 1 },
+    });
+    const fresh: EngineEvent[] = [];
+    await run(() => 5, { maxTrials: 1 }, { reporters: [{ name: 'r', onEvent: (event) => fresh.push(event) }] });
+    expect(fresh[0]).toMatchObject({ existingTrials: 0, failed: 0, pruned: 0 });
+    expect(fresh[0]).not.toHaveProperty('best');
+  });
+
+  it("stamps events and the memory store's trials with an injected clock", async () => {
+    const fixed = new Date('2001-02-03T04:05:06.000Z');
+    const clock = { now: () => fixed };
+    const seen: EngineEvent[] = [];
+    const result = await run(
+      heart,
+      { maxTrials: 3 },
+      {
+        clock,
+        store: createMemoryStore(clock),
+        reporters: [{ name: 'r', onEvent: (event) => seen.push(event) }],
+      },
+    );
+    expect(seen.length).toBeGreaterThan(6);
+    for (const event of seen) expect(event.at).toBe(fixed.toISOString());
+    for (const trial of result.trials) {
+      expect(trial.startedAt).toBe(fixed.toISOString());
+      expect(trial.state !== 'running' && trial.finishedAt).toBe(fixed.toISOString());
+    }
+  });
+
+  it("names its leases' owner host:pid:uuid (the host and pid tell a dead local worker)", () => {
+    const [host, pid, id, ...rest] = createWorkerId().split(':');
+    expect(host).toBeTruthy();
+    expect(Number(pid)).toBe(process.pid);
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(rest).toEqual([]);
   });
 
   it('maximizes when asked', async () => {

@@ -2,6 +2,7 @@ import { MAX_CONCURRENCY } from '../config/experiment-schema.js';
 import type { ObjectiveAdapter } from '../contracts/objective.js';
 import type { Pruner } from '../contracts/pruner.js';
 import type { Reporter } from '../contracts/reporter.js';
+import { type Clock, systemClock } from '../contracts/services.js';
 import type { Stopper } from '../contracts/stopper.js';
 import type { TrialStore } from '../contracts/store.js';
 import type { Suggester } from '../contracts/suggester.js';
@@ -20,7 +21,7 @@ import { createPruning } from './pruning.js';
 import { createWorkerId, failStaleTrials } from './stale-trials.js';
 import { askStopper } from './stopping.js';
 import { watchStrayErrorsBetweenTrials } from './stray-errors.js';
-import { type AskedTrial, askTrial, finishAskedTrial, type StudySession } from './study-session.js';
+import { type AskedTrial, askTrial, finishAskedTrial, mirrorOf, type StudySession } from './study-session.js';
 import { summarize } from './summarize.js';
 
 /** What {@link runStudy} takes: the study, its space, its plugins, the budget and the run controls. */
@@ -48,6 +49,11 @@ export interface RunStudyOptions {
    */
   readonly bus?: EventBus;
   readonly budget: Budget;
+  /**
+   * The time stamped on events (default: the real time). Give the store the same clock for its trials'
+   * times (the memory store takes one); leases and `maxSeconds` always measure real time.
+   */
+  readonly clock?: Clock;
   /**
    * Trials evaluated at once by this process (default 1). A trial is asked only when a slot is free. Never
    * more than the budget has trials left, nor more than `MAX_CONCURRENCY`.
@@ -79,8 +85,6 @@ export interface RunResult {
   readonly trials: readonly Trial[];
 }
 
-const now = (): string => new Date().toISOString();
-
 const defaultWarning = (message: string): void => {
   process.stderr.write(`parzen: warning: ${message}\n`);
 };
@@ -96,8 +100,11 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
   const events =
     reporters.length === 0 && options.bus === undefined ? undefined : await import('../events/event-bus.js');
   const bus = options.bus ?? events?.createEventBus();
-  const connected = events === undefined || bus === undefined ? undefined : events.connectReporters(reporters, bus);
+  const clock = options.clock ?? systemClock;
+  const connected =
+    events === undefined || bus === undefined ? undefined : events.connectReporters(reporters, bus, clock);
   const emit = bus === undefined ? () => {} : bus.emit;
+  const now = (): string => clock.now().toISOString();
   const workerId = createWorkerId();
   const leaseMs = options.leaseMs ?? 60_000;
   const session: StudySession = {
@@ -106,6 +113,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     store,
     suggester: options.suggester,
     emit,
+    clock,
     ...(options.explain === undefined ? {} : { explain: options.explain }),
   };
   const pruning = createPruning({
@@ -113,6 +121,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     direction: spec.direction,
     store,
     emit,
+    clock,
     ...(options.pruner === undefined ? {} : { pruner: options.pruner }),
   });
   let reason: StopReason | undefined;
@@ -138,21 +147,25 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     }
     if (options.enqueue !== undefined) await enqueueConfigEntries(store, spec.name, options.space, options.enqueue);
     const existing = await store.listTrials(spec.name);
-    await failStaleTrials(store, spec.name, existing, workerId);
+    const stale = await failStaleTrials(store, spec.name, existing, workerId);
     const limit = trialLimit(budget, existing.length);
+    const best = bestTrial(existing, spec.direction);
     emit({
       type: 'study.started',
       at: now(),
       study,
       resumed,
       existingTrials: existing.length,
+      failed: existing.filter((trial) => trial.state === 'failed').length + stale.length,
+      pruned: existing.filter((trial) => trial.state === 'pruned').length,
+      ...(best === undefined ? {} : { best }),
       ...(limit === undefined ? {} : { maxTrials: limit }),
     });
     if (options.signal?.aborted) onStop();
     else options.signal?.addEventListener('abort', onStop, { once: true });
     if (options.forceSignal?.aborted) onForce();
     else options.forceSignal?.addEventListener('abort', onForce, { once: true });
-    const tracker = new BudgetTracker(budget, spec.direction, bestTrial(existing, spec.direction)?.loss);
+    const tracker = new BudgetTracker(budget, spec.direction, best?.loss);
 
     const runOne = async (asked: AskedTrial) => {
       const lease = (): Lease => ({ owner: workerId, expiresAt: new Date(Date.now() + leaseMs).toISOString() });
@@ -189,7 +202,10 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         }
         const finished = await runOne(asked);
         if (options.stopper !== undefined && reason === undefined) {
-          const message = await askStopper(options.stopper, spec, store, finished);
+          const { stopper } = options;
+          const message = await mirrorOf(session).withAllTrials((trials) =>
+            askStopper(stopper, spec, trials, finished),
+          );
           if (message !== undefined) {
             reason ??= 'stopper';
             stopMessage ??= message;

@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { TrialStore } from '../contracts/store.js';
 import type { Lease, Trial } from '../domain/trial.js';
 
-/** The owner string of this process's leases: `host:pid:random`. */
-export const createWorkerId = (): string =>
-  `${hostname()}:${process.pid}:${Math.floor(performance.now() * 1000).toString(36)}`;
+/**
+ * The owner string of one run's leases: `host:pid:uuid` (a random UUID, so two runs of one process never
+ * share it). {@link isStale} reads the host and the pid; nothing reads the rest.
+ */
+export const createWorkerId = (): string => `${hostname()}:${process.pid}:${randomUUID()}`;
 
 const processIsAlive = (pid: number): boolean => {
   try {

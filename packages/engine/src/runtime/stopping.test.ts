@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { createFunctionObjective } from '../builtins/function-objective.js';
+import { createMemoryStore } from '../builtins/memory-store.js';
 import { createNoImprovementStopper } from '../builtins/no-improvement-stopper.js';
 import type { StopContext } from '../contracts/stopper.js';
+import type { TrialStore } from '../contracts/store.js';
 import type { Suggester } from '../contracts/suggester.js';
+import { compileSpace } from '../domain/compile-space.js';
 import { sampleDistribution } from '../domain/sample-distribution.js';
 import type { Direction, Trial } from '../domain/trial.js';
 import { fmin } from '../fmin.js';
+import { runStudy } from './run-study.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 const trials = (losses: readonly (number | 'failed' | 'running')[]): Trial[] =>
@@ -96,5 +101,45 @@ describe('stopping on your own rule', () => {
         },
       }),
     ).rejects.toMatchObject({ code: 'STOPPER_FAILED', message: expect.stringContaining('my rule broke') });
+  });
+});
+
+describe('asking the stopper', () => {
+  it('shows it the study from the run loop mirror: the store is not listed in full after every trial', async () => {
+    const memory = createMemoryStore();
+    let listings = 0;
+    const store: TrialStore = {
+      ...memory,
+      listTrials: (study) => {
+        listings++;
+        return memory.listTrials(study);
+      },
+    };
+    const seen: number[][] = [];
+    const result = await runStudy({
+      spec: { name: 's', direction: 'minimize', seed: 1, space },
+      space: compileSpace(space),
+      store,
+      suggester: prior,
+      objective: createFunctionObjective((params) => params.x as number),
+      budget: { maxTrials: 20 },
+      concurrency: 2,
+      stopper: {
+        name: 'watcher',
+        shouldStop: ({ trials: all, trial, best }) => {
+          seen.push(all.map((one) => one.number));
+          expect(all.find((one) => one.number === trial.number)?.state).toBe('complete');
+          expect(best).toBeDefined();
+          return undefined;
+        },
+      },
+    });
+    expect(result.trials).toHaveLength(20);
+    expect(seen).toHaveLength(20);
+    // Every trial the store had, in number order (the other worker's running one too).
+    for (const numbers of seen) expect(numbers).toEqual([...numbers.keys()]);
+    expect(seen.at(-1)).toHaveLength(20);
+    // Once at the start (stale trials, the budget) and once for the summary.
+    expect(listings).toBe(2);
   });
 });

@@ -1,21 +1,20 @@
 import type { Stopper } from '../contracts/stopper.js';
-import type { TrialStore } from '../contracts/store.js';
 import type { StudySpec } from '../domain/study.js';
-import { bestTrial, type FinishedTrial } from '../domain/trial.js';
+import { bestTrial, type FinishedTrial, type Trial } from '../domain/trial.js';
 import { ParzenError } from '../errors.js';
 
 /**
  * Asks the stopper after `finished`, with the study's trials as the store has them (other workers'
- * too). Resolves to its reason to stop, or undefined. A stopper that throws, or answers with something
- * other than a string or undefined, is a `STOPPER_FAILED` error (it stops the run like a suggester's).
+ * too; the run loop's mirror of the study, so the store is not listed in full after every trial).
+ * Returns its reason to stop, or undefined. A stopper that throws, or answers with something other
+ * than a string or undefined, is a `STOPPER_FAILED` error (it stops the run like a suggester's).
  */
-export const askStopper = async (
+export const askStopper = (
   stopper: Stopper,
   spec: StudySpec,
-  store: TrialStore,
+  trials: readonly Trial[],
   finished: FinishedTrial,
-): Promise<string | undefined> => {
-  const trials = await store.listTrials(spec.name);
+): string | undefined => {
   let answer: unknown;
   try {
     answer = stopper.shouldStop({

@@ -35,6 +35,8 @@ const insertByNumber = (finished: FinishedTrial[], trial: FinishedTrial): void =
  */
 export class StudyMirror {
   private readonly byNumber: (Trial | undefined)[] = [];
+  /** How many entries of `byNumber` are set (all of them unless trial numbers have gaps). */
+  private known = 0;
   private finished: FinishedTrial[] = [];
   private readonly runningNumbers = new Set<number>();
   private cursor: string | undefined;
@@ -50,12 +52,31 @@ export class StudyMirror {
    * stay unchanged until `task` settles. `without` leaves that (running) trial out of `running`.
    */
   whileStable<T>(without: number, task: (views: TrialViews) => Promise<T>): Promise<T> {
+    return this.inTurn(() => task({ history: this.finished, running: this.runningWithout(without) }));
+  }
+
+  /**
+   * Runs `task` with every trial of the study, running ones too, ordered by number (as `listTrials`
+   * gives them), refreshed from the store and in turn as {@link whileStable}; the array is the mirror's
+   * own, unchanged until `task` settles.
+   */
+  withAllTrials<T>(task: (trials: readonly Trial[]) => T | Promise<T>): Promise<T> {
+    return this.inTurn(() => task(this.allTrials()));
+  }
+
+  private inTurn<T>(task: () => T | Promise<T>): Promise<T> {
     const run = this.queue.then(async () => {
       await this.refresh();
-      return task({ history: this.finished, running: this.runningWithout(without) });
+      return task();
     });
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** Trial numbers run from 0 without gaps, so the trials by number are the study in order, as they are. */
+  private allTrials(): readonly Trial[] {
+    if (this.known === this.byNumber.length) return this.byNumber as readonly Trial[];
+    return this.byNumber.filter((trial): trial is Trial => trial !== undefined);
   }
 
   private async refresh(): Promise<void> {
@@ -71,6 +92,7 @@ export class StudyMirror {
 
   private rebuild(trials: readonly Trial[]): void {
     this.byNumber.length = 0;
+    this.known = 0;
     this.runningNumbers.clear();
     this.finished = [];
     for (const trial of trials) this.apply(trial);
@@ -78,6 +100,7 @@ export class StudyMirror {
 
   private apply(trial: Trial): void {
     const before = this.byNumber[trial.number];
+    if (before === undefined) this.known++;
     this.byNumber[trial.number] = trial;
     if (trial.state === 'running') {
       this.runningNumbers.add(trial.number);

@@ -1,4 +1,5 @@
 import type { EvaluationResult } from '../contracts/objective.js';
+import { type Clock, systemClock } from '../contracts/services.js';
 import type { TrialStore } from '../contracts/store.js';
 import type { Suggester } from '../contracts/suggester.js';
 import type { CompiledSpace } from '../domain/compile-space.js';
@@ -20,6 +21,8 @@ export interface StudySession {
   readonly emit: (event: EngineEvent) => void;
   /** Publish suggesters' explanations as `suggestion.explained` events. */
   readonly explain?: boolean;
+  /** The time stamped on events (default: the real time). */
+  readonly clock?: Clock;
 }
 
 /** A trial handed out by `Study.ask`: its number, the params the objective gets, and their internal form. */
@@ -31,11 +34,11 @@ export interface AskedTrial {
   readonly params: ExternalParams;
 }
 
-const now = (): string => new Date().toISOString();
+const now = (session: StudySession): string => (session.clock ?? systemClock).now().toISOString();
 
-/** Each session's mirror of its study (see {@link StudyMirror}), made on its first suggestion. */
+/** Each session's mirror of its study (see {@link StudyMirror}), made on its first use. */
 const mirrors = new WeakMap<StudySession, StudyMirror>();
-const mirrorOf = (session: StudySession): StudyMirror => {
+export const mirrorOf = (session: StudySession): StudyMirror => {
   let mirror = mirrors.get(session);
   if (mirror === undefined) {
     mirror = new StudyMirror(session.store, session.spec.name);
@@ -60,7 +63,13 @@ export const askTrial = async (
   if (trial === undefined) return undefined;
   const explain = session.explain
     ? (explanation: unknown) =>
-        session.emit({ type: 'suggestion.explained', at: now(), study: spec.name, number: trial.number, explanation })
+        session.emit({
+          type: 'suggestion.explained',
+          at: now(session),
+          study: spec.name,
+          number: trial.number,
+          explanation,
+        })
     : undefined;
   // The suggester is shown the study as the loop's mirror has it, refreshed from the store (a store error
   // is thrown as it is); a suggester that fails fails this trial.
@@ -102,7 +111,7 @@ export const askTrial = async (
   const { internal } = suggested;
   await store.setParams(spec.name, trial.number, internal);
   const params = toExternalParams(session.space, internal);
-  session.emit({ type: 'trial.started', at: now(), study: spec.name, number: trial.number, params, internal });
+  session.emit({ type: 'trial.started', at: now(session), study: spec.name, number: trial.number, params, internal });
   return { number: trial.number, params, internal };
 };
 
@@ -125,7 +134,7 @@ export const finishAskedTrial = async (
   const finished = await session.store.finishTrial(session.spec.name, number, outcome);
   session.emit({
     type: 'trial.finished',
-    at: now(),
+    at: now(session),
     trial: finished,
     params: toExternalParams(session.space, finished.internal),
   });

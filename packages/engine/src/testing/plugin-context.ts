@@ -1,7 +1,6 @@
+import { coreServices, mapServices } from '../composition/create-plugin.js';
 import type { PluginContext } from '../contracts/manifest.js';
-import { type Logger, SERVICES, type Services, type ServiceToken } from '../contracts/services.js';
-import { deriveRng } from '../domain/rng.js';
-import { ParzenError } from '../errors.js';
+import type { Logger, ServiceToken } from '../contracts/services.js';
 
 /** What {@link testPluginContext} takes: the context's fields and services to bind (by token). */
 export interface TestPluginContextOptions {
@@ -24,19 +23,8 @@ export const testPluginContext = (
     info: (message) => logged.push(`info: ${message}`),
     warn: (message) => logged.push(`warn: ${message}`),
   };
-  const bound = new Map<symbol, unknown>([
-    [SERVICES.clock.id, { now: () => new Date() }],
-    [SERVICES.logger.id, logger],
-    [SERVICES.rng.id, (purpose: string) => deriveRng(options.seed ?? 0, -1, `service:${purpose}`)],
-  ]);
+  const bound = coreServices(options.seed ?? 0, logger);
   for (const [token, value] of options.services ?? []) bound.set(token.id, value);
-  const services: Services = {
-    get: <T>(token: ServiceToken<T>): T => {
-      if (!bound.has(token.id))
-        throw new ParzenError('PLUGIN_INVALID', `No service \`${token.id.description}\` in this test context.`);
-      return bound.get(token.id) as T;
-    },
-    has: (token) => bound.has(token.id),
-  };
+  const services = mapServices(bound, 'in this test context');
   return { baseDir: options.baseDir ?? process.cwd(), study: options.study ?? 'test', services, logged };
 };

@@ -86,17 +86,13 @@ describe('maxGroupSize in the suggester', () => {
         const sizes: number[] = [];
         decided.push(sizes);
         const sampleGroup = sampler.sampleGroup?.bind(sampler);
-        return sampleGroup === undefined
-          ? sampler
-          : {
-              ...sampler,
-              groups: sampler.groups,
-              sampleParam: sampler.sampleParam.bind(sampler),
-              sampleGroup: (group, values) => {
-                sizes.push(group.length);
-                return sampleGroup(group, values);
-              },
-            };
+        if (sampleGroup !== undefined) {
+          sampler.sampleGroup = (group, values) => {
+            sizes.push(group.length);
+            return sampleGroup(group, values);
+          };
+        }
+        return sampler;
       },
     };
     const result = await fmin({

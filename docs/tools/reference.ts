@@ -232,7 +232,7 @@ const optionRow = (option: Option): string => {
   // commander keeps `conflictsWith` on the option at run time but does not declare it in its types.
   const conflictsWith = (option as Option & { readonly conflictsWith?: readonly string[] }).conflictsWith ?? [];
   const conflicts =
-    conflictsWith.length === 0 ? '' : ` Not with ${conflictsWith.map((name) => `\`--${name}\``).join(', ')}.`;
+    conflictsWith.length === 0 ? '' : `; not with ${conflictsWith.map((name) => `\`--${name}\``).join(', ')}`;
   return `| \`${cell(option.flags)}\` | ${cell(`${option.description}${conflicts}`)} | ${cell(defaultValue)} |`;
 };
 

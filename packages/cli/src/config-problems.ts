@@ -11,3 +11,16 @@ export class ConfigProblems extends Error {
     super(problems.map((problem) => `${problem.path}: ${(problem.error as Error).message}`).join('\n'));
   }
 }
+
+/**
+ * Runs `work` for the config at `path` (none: nothing to name); an error it throws is reported as that
+ * config's problem, so messages and `--json` errors name the file.
+ */
+export const forConfig = async <T>(path: string | undefined, work: () => Promise<T>): Promise<T> => {
+  try {
+    return await work();
+  } catch (error) {
+    if (path === undefined || error instanceof ConfigProblems) throw error;
+    throw new ConfigProblems([{ path, error }]);
+  }
+};

@@ -53,9 +53,27 @@ const cells = (row: TrialRow, names: readonly string[], withStudy: boolean, with
   ...names.map((name) => (name in row.params ? formatNumber(row.params[name]) : '')),
 ];
 
+/** The most of a stderr line a table or progress line shows. */
+const STDERR_LINE_CHARS = 120;
+
+/**
+ * The last line a failed `command` trial's program wrote on stderr (its `details.stderrTail`), as
+ * ` (stderr: ...)`, shortened; empty when there is none.
+ */
+export const stderrNote = (details: unknown): string => {
+  const tail = (details as { stderrTail?: unknown } | undefined)?.stderrTail;
+  if (typeof tail !== 'string') return '';
+  const line = tail
+    .split(/\r?\n/)
+    .findLast((text) => text.trim() !== '')
+    ?.trim();
+  if (line === undefined) return '';
+  return ` (stderr: ${line.length > STDERR_LINE_CHARS ? `${line.slice(0, STDERR_LINE_CHARS - 1)}…` : line})`;
+};
+
 /**
  * A text table: number, state, loss, the last step reported (when any trial reported), one column per
- * parameter, and the error code of failed trials.
+ * parameter, and the error of failed trials (with the last line its program wrote on stderr, if any).
  */
 export const formatTrialsTable = (rows: readonly TrialRow[]): string => {
   const names = paramNames(rows);
@@ -66,7 +84,7 @@ export const formatTrialsTable = (rows: readonly TrialRow[]): string => {
     [...(withStudy ? ['study'] : []), '#', 'state', 'loss', ...(withStep ? ['step'] : []), ...names, 'error'],
     rows.map((row) => [
       ...cells(row, names, withStudy, withStep),
-      row.error === undefined ? '' : `${row.error.code}: ${row.error.message}`,
+      row.error === undefined ? '' : `${row.error.code}: ${row.error.message}${stderrNote(row.error.details)}`,
     ]),
     // Right-align the number, the loss, the step and the parameters (numbers, mostly).
     new Set([

@@ -6,7 +6,7 @@ const base = { name: 'cmp', seed: 0, budget: { maxTrials: 10 }, suggester: { use
 
 describe('expandMatrix', () => {
   it('gives one variant for a config without matrix', () => {
-    expect(expandMatrix(base)).toEqual([{ config: base, study: 'cmp', variant: 'cmp', values: {} }]);
+    expect(expandMatrix(base)).toEqual([{ config: base, study: 'cmp', variant: 'cmp', values: {}, indices: {} }]);
   });
 
   it('expands the cartesian product in order, naming studies and grouping runs that differ only in seed', () => {

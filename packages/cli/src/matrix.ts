@@ -11,6 +11,8 @@ export interface Variant {
   readonly variant: string;
   /** What the matrix set, by key. */
   readonly values: Readonly<Record<string, unknown>>;
+  /** The position in its matrix array of each value set, by key. */
+  readonly indices: Readonly<Record<string, number>>;
 }
 
 const describeValue = (value: unknown): string =>
@@ -20,6 +22,8 @@ const invalid = (issues: readonly ConfigIssue[]): ParzenError =>
   new ParzenError('CONFIG_INVALID', `Invalid config:\n${formatIssues(issues)}`, { issues });
 
 const RESERVED = new Set(['name', 'matrix', 'plugins', '$schema']);
+
+const escapeSegment = (segment: string): string => segment.replaceAll('~', '~0').replaceAll('/', '~1');
 
 const segments = (key: string): string[] =>
   key
@@ -62,7 +66,7 @@ const checkMatrix = (matrix: unknown): [string, unknown[]][] => {
     if (Object.keys(matrix).length === 0)
       issues.push({ pointer: '/matrix', expected: 'at least one key', found: '{}' });
     for (const [key, values] of Object.entries(matrix)) {
-      const pointer = `/matrix/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+      const pointer = `/matrix/${escapeSegment(key)}`;
       if (RESERVED.has(segments(key)[0] ?? '')) {
         issues.push({
           pointer,
@@ -114,7 +118,7 @@ export const expandMatrix = (raw: unknown): Variant[] => {
   }
   const base = raw as Record<string, unknown>;
   const name = typeof base.name === 'string' ? base.name : 'study';
-  if (!('matrix' in base)) return [{ config: base, study: name, variant: name, values: {} }];
+  if (!('matrix' in base)) return [{ config: base, study: name, variant: name, values: {}, indices: {} }];
   const { matrix, ...rest } = base;
   const axes = checkMatrix(matrix);
   checkSize(axes);
@@ -122,6 +126,7 @@ export const expandMatrix = (raw: unknown): Variant[] => {
   return product(axes.map(([, values]) => values.map((_, index) => index))).map((combo) => {
     const config = structuredClone(rest);
     const values: Record<string, unknown> = {};
+    const indices: Record<string, number> = {};
     const parts: string[] = [];
     const group: string[] = [];
     combo.forEach((index, axis) => {
@@ -129,12 +134,46 @@ export const expandMatrix = (raw: unknown): Variant[] => {
       const path = segments(key);
       setPath(config, path, options[index]);
       values[key] = options[index];
+      indices[key] = index;
       const label = labels[axis]?.[index] as string;
       parts.push(`${path.at(-1)}-${label}`);
       if (key !== 'seed') group.push(`${key}=${label}`);
     });
     const study = [name, ...parts].join('.');
     config.name = study;
-    return { config, study, variant: [name, ...group].join(' '), values };
+    return { config, study, variant: [name, ...group].join(' '), values, indices };
+  });
+};
+
+/** Where an issue at `pointer` comes from in the matrix: the entry that set it, or undefined. */
+const matrixPointer = (variant: Variant, issue: ConfigIssue): string | undefined => {
+  for (const [key, index] of Object.entries(variant.indices)) {
+    const path = `/${segments(key).map(escapeSegment).join('/')}`;
+    if (issue.pointer !== path && !issue.pointer.startsWith(`${path}/`)) continue;
+    // A key that names no config field is the mistake itself, not its values.
+    if (issue.pointer === path && issue.found.startsWith('an unknown field')) return `/matrix/${escapeSegment(key)}`;
+    return `/matrix/${escapeSegment(key)}/${index}${issue.pointer.slice(path.length)}`;
+  }
+  return undefined;
+};
+
+/**
+ * A matrix variant's config error as the user wrote it: issues in values the matrix set point into the
+ * matrix (`/suggester/options/gamma` → `/matrix/suggester~1options~1gamma/1`), and the message names the
+ * variant. Other errors, and configs without a matrix, are returned as they are.
+ */
+export const inVariant = (error: unknown, variant: Variant): unknown => {
+  if (!(error instanceof ParzenError) || Object.keys(variant.indices).length === 0) return error;
+  let message = error.message;
+  const issues = error.issues.map((issue) => {
+    const pointer = matrixPointer(variant, issue);
+    if (pointer === undefined) return issue;
+    message = message.replace(`  ${issue.pointer || '/'}: expected`, `  ${pointer}: expected`);
+    return { ...issue, pointer };
+  });
+  return new ParzenError(error.code, `Matrix variant ${variant.study}: ${message}`, {
+    ...(error.plugin === undefined ? {} : { plugin: error.plugin }),
+    issues,
+    cause: error,
   });
 };

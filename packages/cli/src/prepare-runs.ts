@@ -3,12 +3,15 @@ import {
   type LoadExperimentOptions,
   type LoadedExperiment,
   loadExperiment,
+  openStudyScope,
+  ParzenError,
   type StartedObjective,
   startObjective,
 } from '@parzen/engine';
+import { formatIssues } from '@parzen/engine/plugin';
 import { defaultStore, defaultSuggester, loadBuiltinPlugins } from './builtin-plugins.js';
 import { type ConfigProblem, ConfigProblems } from './config-problems.js';
-import { expandMatrix, type Variant } from './matrix.js';
+import { expandMatrix, inVariant, type Variant } from './matrix.js';
 import { applyOverrides, type ConfigOverrides } from './overrides.js';
 import { type ProgressSettings, progressReporterManifest } from './progress-reporter.js';
 import { readConfigFile } from './read-config-file.js';
@@ -69,14 +72,64 @@ export const closeStarted = async (runs: readonly PreparedRun[]): Promise<void> 
   for (const run of runs) await run.started?.objective.close?.();
 };
 
+/**
+ * A matrix that sets options of the suggester (`suggester/options/gamma`) in a config without `suggester`
+ * sets them on the default suggester, as the config would get it.
+ */
+export const withMatrixDefaults = (raw: unknown): unknown => {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  const config = raw as Record<string, unknown>;
+  const matrix = config.matrix;
+  if ('suggester' in config || typeof matrix !== 'object' || matrix === null) return raw;
+  const keys = Object.keys(matrix);
+  return keys.some((key) => /^\/?suggester\//.test(key)) ? { ...config, suggester: defaultSuggester } : raw;
+};
+
+/** The plugin slots whose factories check their options when created, with no side effects to undo. */
+const CHECKED_SLOTS = ['suggester', 'pruner', 'stopper'] as const;
+
+/**
+ * Creates the experiment's suggester, pruner and stopper in a study scope of their own (thrown away),
+ * so options a plugin checks only when it is created (hyperband's `bootstrapCount`) are bad input up
+ * front, with pointers into the config. Other failures are left to the run, which reports them.
+ */
+const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> => {
+  const scope = await openStudyScope(experiment);
+  for (const slot of CHECKED_SLOTS) {
+    const choice = experiment.config[slot];
+    if (choice === undefined) continue;
+    try {
+      await scope.create(slot, choice);
+    } catch (error) {
+      // The factory's own error, or the cause of the engine's "could not start" around it.
+      const own = error instanceof ParzenError && error.code !== 'CONFIG_INVALID' ? error.cause : error;
+      if (!(own instanceof ParzenError) || own.code !== 'CONFIG_INVALID' || own.issues.length === 0) continue;
+      const issues = own.issues.map((issue) => ({ ...issue, pointer: `/${slot}/options${issue.pointer}` }));
+      throw new ParzenError(
+        'CONFIG_INVALID',
+        `Invalid options of the ${slot} plugin \`${choice.use}\`:\n${formatIssues(issues)}`,
+        { plugin: choice.use, issues },
+      );
+    }
+  }
+};
+
 const prepareFile = async (path: string, options: PrepareOptions): Promise<PreparedRun[]> => {
   const absolute = resolve(path);
-  const raw = withBatchStore(applyOverrides(readConfigFile(path), options.overrides ?? {}));
+  const raw = withMatrixDefaults(withBatchStore(applyOverrides(readConfigFile(path), options.overrides ?? {})));
   await enableTypeScriptPlugins(raw);
   const runs: PreparedRun[] = [];
   for (const variant of expandMatrix(raw)) {
-    const experiment = await loadExperiment(variant.config, await cliLoadOptions(dirname(absolute), options.progress));
-    runs.push({ configPath: path, variant, experiment });
+    try {
+      const experiment = await loadExperiment(
+        variant.config,
+        await cliLoadOptions(dirname(absolute), options.progress),
+      );
+      if (options.preflight === true) await checkPluginOptions(experiment);
+      runs.push({ configPath: path, variant, experiment });
+    } catch (error) {
+      throw inVariant(error, variant);
+    }
   }
   if (options.preflight !== true) return runs;
   const seen = new Set<string>();

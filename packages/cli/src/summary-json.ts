@@ -1,4 +1,16 @@
 import type { StopReason, StudySummary } from '@parzen/engine';
+import type { CompiledSpace } from '@parzen/engine/plugin';
+
+/** The summary with the best trial's params in the space's order (the trials table's), not sampling order. */
+export const inSpaceOrder = (space: CompiledSpace, summary: StudySummary): StudySummary => {
+  const params = summary.bestParams;
+  if (params === undefined) return summary;
+  const names = space.params.map((param) => param.name).filter((name) => Object.hasOwn(params, name));
+  const ordered = Object.fromEntries(
+    [...new Set([...names, ...Object.keys(params)])].map((name) => [name, params[name]]),
+  );
+  return { ...summary, bestParams: ordered as typeof params };
+};
 
 /**
  * The one-line JSON result of a study, as `run --json` and `best --json` print it:

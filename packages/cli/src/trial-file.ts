@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { CompiledSpace, ConfigIssue, StudySpec } from '@parzen/engine/plugin';
 import { CliError } from './exit-codes.js';
+import { countOf } from './format-number.js';
 
 /** The first line of a `parzen export` file: what it is, its format version and the study it came from. */
 export interface ExportHeader {
@@ -97,6 +98,25 @@ const parseCsv = (text: string): { readonly fields: string[]; readonly line: num
 /** The columns a CSV may have besides the parameters (`attrs.NAME` columns go into `attrs`). */
 const CSV_COLUMNS = ['loss', 'state', 'startedAt', 'finishedAt'];
 
+/** Columns of `parzen trials --csv` read under the name a row has (`error_code` and `error_message` make `error`). */
+const TRIALS_CSV_COLUMNS: Readonly<Record<string, string>> = { started_at: 'startedAt', finished_at: 'finishedAt' };
+
+/**
+ * Columns of `parzen trials --csv` that only inform, ignored: the study (the trials go to the config's),
+ * the number (imported trials get the next ones) and the last step (not the intermediate values).
+ */
+const IGNORED_COLUMNS = ['study', 'number', 'step'];
+
+const ERROR_COLUMNS = ['error_code', 'error_message'];
+
+/** A column of the CSV that is not a parameter. */
+const isKnownColumn = (column: string): boolean =>
+  CSV_COLUMNS.includes(column) ||
+  column in TRIALS_CSV_COLUMNS ||
+  IGNORED_COLUMNS.includes(column) ||
+  ERROR_COLUMNS.includes(column) ||
+  column.startsWith('attrs.');
+
 /** A parameter's cell as the objective would see it: the option whose text it is, or a number. */
 const cellValue = (space: CompiledSpace, name: string, cell: string): unknown => {
   const options = space.byName.get(name)?.optionValues;
@@ -114,16 +134,20 @@ const attrValue = (cell: string): unknown => {
 const csvRow = (space: CompiledSpace, header: readonly string[], fields: readonly string[]) => {
   const params: Record<string, unknown> = {};
   const attrs: Record<string, unknown> = {};
+  const error: Record<string, string> = {};
   const row: Record<string, unknown> = { params };
   for (const [index, column] of header.entries()) {
     const cell = fields[index] ?? '';
-    if (cell === '') continue;
+    if (cell === '' || (IGNORED_COLUMNS.includes(column) && !space.byName.has(column))) continue;
     if (column.startsWith('attrs.')) attrs[column.slice('attrs.'.length)] = attrValue(cell);
     else if (column === 'loss') row.loss = attrValue(cell);
     else if (CSV_COLUMNS.includes(column)) row[column] = cell;
+    else if (column in TRIALS_CSV_COLUMNS) row[TRIALS_CSV_COLUMNS[column] as string] = cell;
+    else if (ERROR_COLUMNS.includes(column)) error[column === 'error_code' ? 'code' : 'message'] = cell;
     else params[column] = cellValue(space, column, cell);
   }
   if (Object.keys(attrs).length > 0) row.attrs = attrs;
+  if (Object.keys(error).length > 0) row.error = { code: 'IMPORTED_FAILED', message: '', ...error };
   return row;
 };
 
@@ -131,13 +155,12 @@ const csvRow = (space: CompiledSpace, header: readonly string[], fields: readonl
 const readCsv = (path: string, text: string, space: CompiledSpace): TrialFile => {
   const [first, ...records] = parseCsv(text);
   const header = (first?.fields ?? []).map((column) => column.trim());
-  const unknown = header.filter(
-    (column) => !space.byName.has(column) && !CSV_COLUMNS.includes(column) && !column.startsWith('attrs.'),
-  );
+  const unknown = header.filter((column) => !space.byName.has(column) && !isKnownColumn(column));
   if (!header.includes('loss') || unknown.length > 0)
     throw new CliError(
       `${path}: the CSV header must name the study's parameters (${[...space.byName.keys()].join(', ')}), a \`loss\` ` +
-        `column and optionally ${CSV_COLUMNS.slice(1).join(', ')} and attrs.NAME columns; found ${JSON.stringify(header)}` +
+        `column and optionally ${CSV_COLUMNS.slice(1).join(', ')} and attrs.NAME columns (or the columns of ` +
+        `\`parzen trials --csv\`); found ${JSON.stringify(header)}` +
         `${unknown.length > 0 ? ` (unknown: ${unknown.join(', ')})` : ' (no loss column)'}.`,
     );
   const rows: unknown[] = [];
@@ -145,8 +168,8 @@ const readCsv = (path: string, text: string, space: CompiledSpace): TrialFile =>
   const bad: TrialFile['bad'][number][] = [];
   for (const record of records) {
     if (record.fields.length !== header.length) {
-      const found = `${record.fields.length} fields`;
-      bad.push({ row: record.line, issues: [{ pointer: '', expected: `${header.length} fields`, found }] });
+      const found = countOf(record.fields.length, 'field');
+      bad.push({ row: record.line, issues: [{ pointer: '', expected: countOf(header.length, 'field'), found }] });
       continue;
     }
     rows.push(csvRow(space, header, record.fields));

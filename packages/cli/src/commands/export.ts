@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { type CompiledSpace, type FinishedTrial, type ImportedTrialRow, trialToRow } from '@parzen/engine/plugin';
+import { forConfig } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
+import { countOf } from '../format-number.js';
 import type { Output } from '../output.js';
 import { EXPORT_VERSION, type ExportHeader } from '../trial-file.js';
 import { loadStudies } from './inspect.js';
@@ -48,15 +50,19 @@ const exportLines = (header: ExportHeader, space: CompiledSpace, trials: readonl
  */
 export const exportStudy = async (path: string | undefined, flags: ExportFlags, output: Output): Promise<number> => {
   const { store, study } = flags;
-  const studies = await loadStudies(
-    path,
-    { ...(store === undefined ? {} : { store }), ...(study === undefined ? {} : { study }) },
-    output,
-  );
-  if (studies.length !== 1)
-    throw new CliError(
-      `The config describes ${studies.length} studies (a matrix); export one at a time with --store SPEC --study NAME.`,
+  const studies = await forConfig(path, async () => {
+    const found = await loadStudies(
+      path,
+      { ...(store === undefined ? {} : { store }), ...(study === undefined ? {} : { study }) },
+      output,
     );
+    if (found.length !== 1)
+      throw new CliError(
+        `The config describes ${found.length} studies (a matrix: ${found.map(({ record }) => record.name).join(', ')}); ` +
+          'export one at a time with --study NAME.',
+      );
+    return found;
+  });
   const { record, space, trials } = studies[0] as (typeof studies)[number];
   const finished = trials.filter((trial): trial is FinishedTrial => trial.state !== 'running');
   const { name, direction, seed } = record;
@@ -77,6 +83,6 @@ export const exportStudy = async (path: string | undefined, flags: ExportFlags, 
     return 0;
   }
   writeFileSync(flags.output, `${lines.join('\n')}\n`);
-  output.note(`Exported ${finished.length} trials of study ${name} to ${flags.output}.`);
+  output.note(`Exported ${countOf(finished.length, 'trial')} of study ${name} to ${flags.output}.`);
   return 0;
 };

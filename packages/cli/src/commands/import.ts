@@ -9,6 +9,7 @@ import {
   storeUnsupported,
 } from '@parzen/engine/plugin';
 import { CliError } from '../exit-codes.js';
+import { countOf } from '../format-number.js';
 import type { Output } from '../output.js';
 import { prepareRuns } from '../prepare-runs.js';
 import { parseStoreSpec } from '../store-spec.js';
@@ -75,10 +76,12 @@ export const importTrials = async (config: string, path: string, flags: ImportFl
   output.result(
     added.length === 0
       ? `Imported no trials into ${into}.`
-      : `Imported ${added.length} trials into ${into} as ${numbers(added)}.`,
+      : `Imported ${countOf(added.length, 'trial')} into ${into} as ${numbers(added)}.`,
   );
   if (invalid.length > 0) {
-    output.result(`Skipped ${invalid.length} of ${total} lines (${invalid.map(({ row }) => row).join(', ')}):`);
+    output.result(
+      `Skipped ${invalid.length} of ${countOf(total, 'line')} (${invalid.map(({ row }) => row).join(', ')}):`,
+    );
     output.note(formatInvalidRows(invalid, 'line'));
   }
   return 0;

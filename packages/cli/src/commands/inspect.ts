@@ -17,6 +17,7 @@ import {
   type StudyRecord,
 } from '@parzen/engine/plugin';
 import { defaultStore, loadBuiltinStore } from '../builtin-plugins.js';
+import { forConfig } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
 import { formatTrialsCsv, formatTrialsTable, type TrialRow, trialRows } from '../format-trials.js';
 import { expandMatrix } from '../matrix.js';
@@ -26,7 +27,7 @@ import { cliLoadOptions, enableTypeScriptPlugins, withBatchStore } from '../prep
 import { readConfigFile } from '../read-config-file.js';
 import { parseStoreSpec } from '../store-spec.js';
 import { memoryHint } from '../study-trials.js';
-import { summaryJson } from '../summary-json.js';
+import { inSpaceOrder, summaryJson } from '../summary-json.js';
 
 /** Flags of `parzen trials` and `parzen best`. */
 export interface InspectFlags {
@@ -107,13 +108,24 @@ const configTargets = async (path: string, flags: InspectFlags): Promise<Inspect
   const baseDir = dirname(resolve(path));
   const overrides = flags.store === undefined ? {} : { store: parseStoreSpec(flags.store) };
   const raw = withBatchStore(applyOverrides(readConfigFile(path), overrides));
+  let variants = expandMatrix(raw);
+  // `--study NAME` of a matrix: the variant of that name, else the study in each store the variants use.
+  const named = variants.filter((variant) => variant.config.name === flags.study);
+  if (named.length > 0) variants = named;
   const targets: InspectTarget[] = [];
-  for (const variant of expandMatrix(raw)) {
+  const stores = new Set<string>();
+  for (const variant of variants) {
     const config = variant.config;
-    const study = flags.study ?? (typeof config.name === 'string' ? config.name : variant.study);
+    const name = typeof config.name === 'string' ? config.name : variant.study;
     const choice = (config.store as PluginChoice | undefined) ?? defaultStore;
-    const { store, experiment } = await storeRegistry(choice, config.plugins, baseDir, study);
-    targets.push({ study, store, experiment, baseDir, config: { path, space: config.space } });
+    // The config's name picks the store's default file (`<name>.parzen.jsonl`); `--study` only the study in it.
+    const { store, experiment } = await storeRegistry(choice, config.plugins, baseDir, name);
+    // A store without a path or URL of its own may keep each study in a file named after it.
+    const located = store.options?.path !== undefined || store.options?.url !== undefined;
+    const key = canonicalJson(located ? store : { store, name });
+    if (flags.study !== undefined && stores.has(key)) continue;
+    stores.add(key);
+    targets.push({ study: flags.study ?? name, store, experiment, baseDir, config: { path, space: config.space } });
   }
   return targets;
 };
@@ -177,9 +189,8 @@ export const loadStudies = async (path: string | undefined, flags: InspectFlags,
 
 /** `parzen trials [config]`: every trial of the study (each matrix variant's), as a table, CSV or JSON. */
 export const listTrials = async (path: string | undefined, flags: InspectFlags, output: Output): Promise<number> => {
-  const rows: TrialRow[] = (await loadStudies(path, flags, output)).flatMap(({ record, space, trials }) =>
-    trialRows(record.name, space, trials),
-  );
+  const studies = await forConfig(path, () => loadStudies(path, flags, output));
+  const rows: TrialRow[] = studies.flatMap(({ record, space, trials }) => trialRows(record.name, space, trials));
   if (flags.json === true) output.result(JSON.stringify(rows));
   else if (flags.csv === true) output.result(formatTrialsCsv(rows));
   else output.result(rows.length === 0 ? 'No trials yet.' : formatTrialsTable(rows));
@@ -188,8 +199,9 @@ export const listTrials = async (path: string | undefined, flags: InspectFlags, 
 
 /** `parzen best [config]`: the best trial of the study (of each matrix variant), as text or one JSON line. */
 export const showBest = async (path: string | undefined, flags: InspectFlags, output: Output): Promise<number> => {
-  const summaries = (await loadStudies(path, flags, output)).map(({ record, space, trials }) =>
-    summarize(record.name, record.direction, space, trials),
+  const studies = await forConfig(path, () => loadStudies(path, flags, output));
+  const summaries = studies.map(({ record, space, trials }) =>
+    inSpaceOrder(space, summarize(record.name, record.direction, space, trials)),
   );
   if (flags.json === true) {
     const json = summaries.map((summary) => summaryJson(summary));

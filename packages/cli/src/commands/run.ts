@@ -13,7 +13,7 @@ import type { ConfigOverrides } from '../overrides.js';
 import { closeStarted, type PreparedRun, prepareRuns } from '../prepare-runs.js';
 import { parseStoreSpec } from '../store-spec.js';
 import { openStudyTrials } from '../study-trials.js';
-import { summaryJson } from '../summary-json.js';
+import { inSpaceOrder, summaryJson } from '../summary-json.js';
 
 /** The flags of `parzen run` and `parzen resume`. */
 export interface RunFlags {
@@ -86,7 +86,8 @@ const executeRuns = async (
         // The objective the preflight built, so it is not built twice.
         ...(run.started === undefined ? {} : { started: run.started }),
       };
-      const result = await runLoadedExperiment(run.experiment, controls);
+      const ran = await runLoadedExperiment(run.experiment, controls);
+      const result = { ...ran, summary: inSpaceOrder(run.experiment.space, ran.summary) };
       outcomes.push({ ...base, result });
       report(result);
       if (everyTrialFailed(result) && !interrupts.signal.aborted)

@@ -1,0 +1,188 @@
+import { join } from 'node:path';
+import { createJsonlStore } from '@parzen/store-file';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { heartConfig, heartModule, lastJsonLine, tempDir, writeIn } from './cli-harness.js';
+import { cli } from './cli-in-process.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = tempDir('parzen-user-trial-');
+  writeIn(dir, 'heart.mjs', heartModule);
+});
+
+/** A heart config with the default store (a journal `<name>.parzen.jsonl` beside it) unless `extra` sets one. */
+const journalConfig = (name: string, extra: Record<string, unknown> = {}): string => {
+  const { store: _, ...config } = heartConfig({
+    name,
+    objective: { use: 'module', options: { path: './heart.mjs', isolate: 'none' } },
+    budget: { maxTrials: 3 },
+    ...extra,
+  });
+  return writeIn(dir, `${name}.json`, { ...config, ...(extra.store === undefined ? {} : { store: extra.store }) });
+};
+
+describe('plugin options checked when the plugin is created', () => {
+  const config = () => journalConfig('hyperband', { pruner: { use: 'hyperband', options: { bootstrapCount: 2 } } });
+
+  it('validate rejects them, naming the file and the full pointer', async () => {
+    const path = config();
+    const result = await cli('validate', path, '--json');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${path}: Invalid options of the pruner plugin \`hyperband\`:`);
+    expect(result.stderr).toContain('/pruner/options/bootstrapCount: expected 0 when maxResource is "auto", found 2');
+    const [error] = (lastJsonLine(result.stdout) as { errors: { file: string; issues: { pointer: string }[] }[] })
+      .errors;
+    expect(error?.file).toBe(path);
+    expect(error?.issues.map((issue) => issue.pointer)).toEqual(['/pruner/options/bootstrapCount']);
+  });
+
+  it('run says the same before anything runs', async () => {
+    const result = await cli('run', config(), '--quiet');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('/pruner/options/bootstrapCount: expected 0');
+  });
+});
+
+describe('matrix errors point into the matrix', () => {
+  const validate = async (name: string, extra: Record<string, unknown>) => cli('validate', journalConfig(name, extra));
+
+  it('a bad value: its matrix entry and the variant', async () => {
+    const result = await validate('gamma', {
+      suggester: { use: 'tpe' },
+      matrix: { 'suggester/options/gamma': [0.1, -1] },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Matrix variant gamma.gamma--1:');
+    expect(result.stderr).toContain('/matrix/suggester~1options~1gamma/1: expected a number > 0, found -1');
+  });
+
+  it('suggester options without a `suggester`: the default suggester gets them', async () => {
+    const { suggester: _, ...rest } = heartConfig();
+    const result = await cli(
+      'validate',
+      writeIn(dir, 'gamma-default.json', { ...rest, name: 'gd', matrix: { 'suggester/options/gamma': [0.1, -1] } }),
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).not.toContain('/suggester/use');
+    expect(result.stderr).toContain('/matrix/suggester~1options~1gamma/1: expected a number > 0, found -1');
+  });
+
+  it('a misspelt key: the key', async () => {
+    const result = await validate('typo', { matrix: { suggestr: [{ use: 'tpe' }, { use: 'random' }] } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      / {2}\/matrix\/suggestr: expected only the fields .*found an unknown field `suggestr`/,
+    );
+  });
+});
+
+describe('trials, best and export of a study', () => {
+  let matrix: string;
+  beforeAll(async () => {
+    matrix = journalConfig('cmp', { matrix: { seed: [1, 2] } });
+    const result = await cli('run', matrix, '--quiet');
+    expect(result.code, result.stderr).toBe(0);
+  });
+
+  it('best of a matrix with --study shows that study once', async () => {
+    const result = await cli('best', matrix, '--study', 'cmp.seed-2');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.match(/^Study /gm)).toEqual(['Study ']);
+    expect(result.stdout).toContain('Study cmp.seed-2: 3 complete');
+  });
+
+  it('export of a matrix with --study exports that study', async () => {
+    const result = await cli('export', matrix, '--study', 'cmp.seed-1');
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout.split('\n')[0] ?? '')).toMatchObject({ study: { name: 'cmp.seed-1' } });
+    expect(result.stdout.split('\n')).toHaveLength(4);
+  });
+
+  it('export of a matrix without --study says to pick one with --study', async () => {
+    const result = await cli('export', matrix);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('(a matrix: cmp.seed-1, cmp.seed-2); export one at a time with --study NAME.');
+  });
+
+  it('--study looks in the config’s default store, not in <study>.parzen.jsonl', async () => {
+    const own = journalConfig('own');
+    expect((await cli('run', own, '--quiet')).code).toBe(0);
+    const other = journalConfig('other');
+    const result = await cli('trials', other, '--study', 'own', '--json');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('other.parzen.jsonl: the journal file does not exist');
+    expect(
+      (await cli('trials', other, '--store', `jsonl:${join(dir, 'own.parzen.jsonl')}`, '--study', 'own')).code,
+    ).toBe(0);
+  });
+
+  it('best --json names the config file of an error', async () => {
+    const result = await cli('best', journalConfig('never-run'), '--json');
+    expect(result.code).toBe(1);
+    expect(lastJsonLine(result.stdout)).toMatchObject({
+      errors: [{ file: join(dir, 'never-run.json'), code: 'STUDY_NOT_FOUND' }],
+    });
+  });
+});
+
+describe('trials --csv imports back', () => {
+  it('the round trip keeps params, losses, errors and times', async () => {
+    const source = journalConfig('source', {
+      objective: { use: 'module', options: { path: './fails.mjs', isolate: 'none' } },
+      budget: { maxTrials: 4 },
+    });
+    writeIn(
+      dir,
+      'fails.mjs',
+      'export default ({ x, y }, { trialNumber }) => { if (trialNumber === 2) throw new Error("odd, one"); return x + y; };',
+    );
+    expect((await cli('run', source, '--quiet')).code).toBe(0);
+    const csv = (await cli('trials', source, '--csv')).stdout;
+    writeIn(dir, 'source.csv', csv);
+    const target = journalConfig('target');
+    const imported = await cli('import', target, join(dir, 'source.csv'));
+    expect(imported.stderr).toBe('');
+    expect(imported.stdout).toBe('Imported 4 trials into study target (jsonl store) as #0-#3.');
+    const strip = (rows: Record<string, unknown>[]) => rows.map(({ study: _, ...row }) => row);
+    const before = JSON.parse((await cli('trials', source, '--json')).stdout) as Record<string, unknown>[];
+    const after = JSON.parse((await cli('trials', target, '--json')).stdout) as Record<string, unknown>[];
+    expect(strip(after)).toEqual(strip(before));
+  });
+
+  it('says 1 trial and 1 field', async () => {
+    const target = journalConfig('single');
+    writeIn(dir, 'one.csv', 'x,y,loss\n0.5,0.5,1\n0.1\n');
+    const skipped = await cli('import', target, join(dir, 'one.csv'), '--on-invalid', 'skip');
+    expect(skipped.stdout).toContain('Imported 1 trial into study single');
+    expect(skipped.stderr).toContain('expected 3 fields, found 1 field');
+  });
+});
+
+describe('text outputs', () => {
+  it('the trials table shows the last line a failed command wrote on stderr', async () => {
+    const script = 'console.error("loading"); console.error("ValueError: C must be positive"); process.exit(3)';
+    const path = journalConfig('stderr', {
+      objective: { use: 'command', options: { command: [process.execPath, '-e', script] } },
+      budget: { maxTrials: 1 },
+    });
+    await cli('run', path, '--quiet');
+    const result = await cli('trials', path);
+    expect(result.stdout).toContain('exited with code 3. (stderr: ValueError: C must be positive)');
+  });
+
+  it("best lists the best trial's params in the space's order", async () => {
+    const space = {
+      x: { type: 'uniform', low: -2, high: 2 },
+      model: { type: 'choice', options: ['svm', 'tree'] },
+    } as const;
+    const path = writeIn(dir, 'order.json', { ...heartConfig({ name: 'order', space }), store: undefined });
+    const store = createJsonlStore({ path: join(dir, 'order.parzen.jsonl') });
+    await store.openStudy({ name: 'order', direction: 'minimize', seed: 1, space });
+    await store.createTrial('order');
+    await store.setParams('order', 0, { model: 1, x: 0.5 }); // sampled model first
+    await store.finishTrial('order', 0, { state: 'complete', loss: 1 });
+    await store.close();
+    const result = await cli('best', path);
+    expect(result.stdout).toContain('Best trial #0: loss 1  x=0.5 model="tree"');
+  });
+});

@@ -551,6 +551,64 @@ def problems():
         "analytic (noise-free): a positive definite quadratic form in x - center, zero at the center",
         [{"x%d" % (i + 1): v for i, v in enumerate(k["center"])}], k, noise={"sigma": 0.5, "seed": 107},
         formula="rotated ellipsoid (d = 10, condition 1e2) + 0.5 * noise", half="fresh4")
+
+    # ==== the fresh5 half: added on 2026-12-01 after TPE's `frame` (l(x) of a joint decision built in the
+    # principal axes of its below trials) had been chosen on train, fresh, fresh2, fresh3 and fresh4 and checked
+    # once on heldout. Spaces of 2-8 parameters in seven families, most of them coupled (where a frame can act),
+    # one mixed space with quantized and log parameters (where it can also hurt): new instances of analytic
+    # templates (new seeds, constants, dimensions, bounds), decided before anything ran on them, never tuned on.
+    # Appended, so every problem above keeps its index.
+    k = {"d": 3, "exponent": 3.0, "R": rotation(3, 19), "center": shift(3, 20, -2.0, 2.0)}
+    add("rotated_ellipsoid_3d", "ill-conditioned", "rotated_ellipsoid", box(3, -5.0, 5.0), True,
+        "analytic: a positive definite quadratic form in x - center (R orthogonal), zero at the center",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["center"])}], k,
+        formula="sum_i 10^(exponent i/(d-1)) (R (x - center))_i^2, condition number 1e3", half="fresh5")
+    k = {"d": 7, "exponent": 2.5, "R": rotation(7, 21), "center": shift(7, 22, -2.0, 2.0)}
+    add("rotated_ellipsoid_7d", "ill-conditioned", "rotated_ellipsoid", box(7, -5.0, 5.0), True,
+        "analytic: a positive definite quadratic form in x - center (R orthogonal), zero at the center",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["center"])}], k,
+        formula="sum_i 10^(exponent i/(d-1)) (R (x - center))_i^2, condition number 10^2.5", half="fresh5")
+    k = {"d": 6, "c": -0.6, "a": 15.0, "s": 0.2}
+    x = [-0.6]
+    for _ in range(5):
+        x.append(x[-1] * x[-1] - 0.2 * x[-1])
+    add("banana_chain_6d", "ill-conditioned", "banana_chain", box(6, -2.0, 2.0), True,
+        "analytic: every term is a square, all zero on the chain x1 = c, x_{i+1} = x_i^2 - s x_i (inside the box)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(x)}], k,
+        formula="(x1 - c)^2 + a * sum_i (x_{i+1} - (x_i^2 - s x_i))^2", half="fresh5")
+    add("log_product_valley_wide", "ill-conditioned", "log_product_valley",
+        [LU("lr", 1e-6, 1.0), LU("batch", 1.0, 4096.0), LU("decay", 1e-7, 1.0)], True,
+        "analytic: with u, b, w the log10 of lr, batch, decay all three squares vanish at b = 2, u = -2.4, w = -1.6",
+        [{"lr": 10 ** -2.4, "batch": 100.0, "decay": 10 ** -1.6}],
+        formula="log_product_valley over wider bounds (lr 1e-6..1, batch 1..4096, decay 1e-7..1)", half="fresh5")
+    k = {"d": 3, "shift": shift(3, 48, -3.0, 3.0)}
+    add("rastrigin_shift_3d", "multimodal", "rastrigin_shift", box(3, -5.12, 5.12), False,
+        "analytic: Rastrigin is 0 only at z = x - shift = 0 (shift inside the box)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="10 d + sum (z^2 - 10 cos(2 pi z)), z = x - shift", half="fresh5")
+    k = {"d": 4, "shift": shift(4, 49, -10.0, 10.0)}
+    add("ackley_shift_4d", "multimodal", "ackley_shift", box(4, -15.0, 15.0), False,
+        "analytic: Ackley is 0 only at z = x - shift = 0 (up to rounding, ~4e-16)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="-20 exp(-0.2 sqrt(mean z^2)) - exp(mean cos(2 pi z)) + 20 + e, z = x - shift", half="fresh5")
+    add("rosenbrock_4d", "classic", "rosenbrock", box(4, -2.0, 2.0), True,
+        "analytic: Rosenbrock is 0 at x = 1", [{"x%d" % (i + 1): 1.0 for i in range(4)}], {"d": 4},
+        formula="sum 100 (x_{i+1} - x_i^2)^2 + (1 - x_i)^2", half="fresh5")
+    add("quantized_grid_fine", "mixed", "quantized_grid", [
+        QU("x1", -4.0, 6.0, 0.25), QLU("x2", 5.0, 10000.0, 5.0), RI("x3", 0, 31), C("x4", ["a", "b", "c", "d", "e"]),
+        U("x5", -2.0, 4.0)], False,
+        "analytic: base['b'] = 0 and every square vanishes at x1 = 2, x2 = 100, x3 = 7, x5 = 0.7 (grid points)",
+        [{"x1": 2.0, "x2": 100.0, "x3": 7, "x4": "b", "x5": 0.7}],
+        formula="quantized_grid on a finer x1 grid, a wider x2 (step 5), x3 and x5", half="fresh5")
+    te = {"wd_opt": -4.0, "sgd_base": 0.09, "sgd_eff": -0.9, "adam_lr": -3.2, "adam_base": 0.06, "rms_base": 0.08}
+    add("trainer_e", "conditional", "trainer", TRAINER_SPACE, True,
+        "analytic: the best branch's base (adam) with every square zero", [trainer_argmin(te)], te,
+        formula="as trainer_a with other constants (adam best)", half="fresh5")
+    k = {"d": 6, "exponent": 2.0, "R": rotation(6, 23), "center": shift(6, 24, -2.0, 2.0)}
+    add("noisy_rotated_ellipsoid_6d", "noisy", "rotated_ellipsoid", box(6, -5.0, 5.0), True,
+        "analytic (noise-free): a positive definite quadratic form in x - center, zero at the center",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["center"])}], k, noise={"sigma": 0.5, "seed": 108},
+        formula="rotated ellipsoid (d = 6, condition 1e2) + 0.5 * noise", half="fresh5")
     return P
 
 
@@ -793,7 +851,8 @@ def main():
                 "fresh (added after the defaults were tuned and heldout had been read; reported only, never tuned on) | "
                 "fresh2 (added after the score weight was chosen and fresh had been read; reported only, never tuned on) | "
                 "fresh3 (added after avoidRepeats was chosen; every parameter discrete; reported only, never tuned on) | "
-                "fresh4 (added after maxGroupSize was chosen; 9-20 parameters; reported only, never tuned on)",
+                "fresh4 (added after maxGroupSize was chosen; 9-20 parameters; reported only, never tuned on) | "
+                "fresh5 (added after frame was chosen; 2-8 parameters, mostly coupled; reported only, never tuned on)",
         "coupled": "true when parameters interact strongly (rotated or curved valleys, products): the goal there is 0.7x the best peer",
         "template": "the formula's implementation (objectives.py TEMPLATES / problems.ts), applied to 'constants'",
         "noise": "{sigma, seed}: the optimizer sees formula + sigma * standard_noise(params, seed) (objectives.py); "
@@ -805,7 +864,7 @@ def main():
                        "train half and a held-out half by a fixed rule (within each family, in file order, "
                        "1st/3rd/... train, 2nd/4th/... heldout), and a fresh half appended later (new instances "
                        "of the same templates, half set explicitly, never tuned on), then a fresh2 half the same way, then a fresh3 "
-                       "half of fully discrete spaces, then a fresh4 half of 9-20 parameters. Every problem is a "
+                       "half of fully discrete spaces, then a fresh4 half of 9-20 parameters, then a fresh5 half of 2-8 parameters. Every problem is a "
                        "MINIMIZATION. Generated by "
                        "make_problems.py; objectives.py (Python) and problems.ts (TypeScript) reproduce the test "
                        "points to 1e-9.",

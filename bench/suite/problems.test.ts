@@ -19,21 +19,25 @@ describe('bench suite problems', () => {
     );
   });
 
-  it('split every family across train and heldout, add a fresh problem to every family after them, then the fresh2, fresh3 and fresh4 ones, and the noisy problems really are noisy', () => {
+  it('split every family across train and heldout, add a fresh problem to every family after them, then the fresh2, fresh3, fresh4 and fresh5 ones, and the noisy problems really are noisy', () => {
     const definitions = suiteDefinitions();
     const firstFresh = definitions.findIndex((d) => d.half === 'fresh');
     const firstFresh2 = definitions.findIndex((d) => d.half === 'fresh2');
     const firstFresh3 = definitions.findIndex((d) => d.half === 'fresh3');
     const firstFresh4 = definitions.findIndex((d) => d.half === 'fresh4');
-    expect([firstFresh, firstFresh2, firstFresh3, firstFresh4, definitions.length]).toEqual([32, 42, 52, 56, 66]);
+    const firstFresh5 = definitions.findIndex((d) => d.half === 'fresh5');
+    expect([firstFresh, firstFresh2, firstFresh3, firstFresh4, firstFresh5, definitions.length]).toEqual([
+      32, 42, 52, 56, 66, 76,
+    ]);
     expect(definitions.slice(firstFresh, firstFresh2).every((d) => d.half === 'fresh')).toBe(true);
     expect(definitions.slice(firstFresh2, firstFresh3).every((d) => d.half === 'fresh2')).toBe(true);
     expect(definitions.slice(firstFresh3, firstFresh4).every((d) => d.half === 'fresh3')).toBe(true);
-    expect(definitions.slice(firstFresh4).every((d) => d.half === 'fresh4')).toBe(true);
+    expect(definitions.slice(firstFresh4, firstFresh5).every((d) => d.half === 'fresh4')).toBe(true);
+    expect(definitions.slice(firstFresh5).every((d) => d.half === 'fresh5')).toBe(true);
     for (const family of new Set(definitions.map((d) => d.family))) {
       const halves = new Set(
         definitions
-          .filter((d) => d.family === family && d.half !== 'fresh2' && d.half !== 'fresh3' && d.half !== 'fresh4')
+          .filter((d) => d.family === family && !['fresh2', 'fresh3', 'fresh4', 'fresh5'].includes(d.half))
           .map((d) => d.half),
       );
       expect([family, [...halves].sort()]).toEqual([family, ['fresh', 'heldout', 'train']]);
@@ -49,10 +53,18 @@ describe('bench suite problems', () => {
       expect([d.name, params(d.space as never).every((p) => finite.has(p.kind as string))]).toEqual([d.name, true]);
     }
     // fresh4: 9-20 parameters always active together, where TPE's maxGroupSize (8) splits the group.
-    for (const d of definitions.slice(firstFresh4)) {
+    for (const d of definitions.slice(firstFresh4, firstFresh5)) {
       const count = params(d.space as never).length;
       expect([d.name, count >= 9 && count <= 20]).toEqual([d.name, true]);
     }
+    // fresh5: flat spaces of 2-8 parameters and one conditional space (where TPE's frame turns a joint
+    // decision), most of them coupled.
+    const fresh5 = definitions.slice(firstFresh5);
+    for (const d of fresh5.filter((definition) => definition.family !== 'conditional')) {
+      const count = params(d.space as never).length;
+      expect([d.name, count >= 2 && count <= 8]).toEqual([d.name, true]);
+    }
+    expect(fresh5.filter((d) => d.coupled).length).toBeGreaterThanOrEqual(6);
     const noisy = definitions.filter((d) => d.noise !== undefined);
     expect(noisy.length).toBeGreaterThanOrEqual(2);
     for (const d of noisy) {

@@ -35,6 +35,7 @@ export {
 } from './estimator/families/optuna.js';
 export { DENSITY_FAMILIES, type DensityFamilyName } from './estimator/families.js';
 export type { DensityFamily, FamilySettings, ObservationColumn } from './estimator/family.js';
+export { type Frame, framedDensity, principalFrame } from './estimator/frame.js';
 export {
   type CategoricalKernels,
   type DimensionPoints,
@@ -45,6 +46,7 @@ export {
   type NumericKernels,
   type ParzenEstimator,
   sampleEstimator,
+  sampleKernel,
   type Truncation,
 } from './estimator/parzen-estimator.js';
 export { describeDecision } from './explain/explain-parameter.js';
@@ -52,6 +54,7 @@ export { belowCount, type HistorySplit, observedCount, splitHistory } from './hi
 export { type ParamObservations, paramObservations } from './history/observations.js';
 export { TrialHistory } from './history/trial-history.js';
 export { adaptiveParzenNormal, adaptiveParzenSorted, type ParzenPrior } from './math/adaptive-parzen.js';
+export { symmetricEigen } from './math/eigen.js';
 export { erf, erfc, erfcx, logErfc } from './math/erf.js';
 export { type GaussianSum, logGaussianSum, prepareGaussianSum } from './math/gaussian-sum.js';
 export { HERMITE_TERMS, HermiteMoments } from './math/hermite-moments.js';

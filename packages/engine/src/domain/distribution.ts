@@ -51,7 +51,7 @@ export const gridSteps = (distribution: {
 /**
  * Whether `value` is one the distribution can produce (the internal value: an index for categorical).
  * Bounded quantised kinds produce the multiples of q between their bounds rounded onto the grid
- * ({@link gridSteps}), which may lie up to q/2 past a bound, as in hyperopt.
+ * (`gridSteps`), which may lie up to q/2 past a bound, as in hyperopt.
  */
 export const isInSupport = (distribution: Distribution, value: number): boolean => {
   if (!Number.isFinite(value)) return false;

@@ -33,7 +33,9 @@ export const createLineReporter = (
       write(`#${trial.number} loss ${format(trial.loss)}${improved ? ' *' : '  '} ${params}`);
     },
     end: () => {
-      write(`${finished} trials this run, best loss ${best === undefined ? 'none' : format(best)}`);
+      write(
+        `${finished} trial${finished === 1 ? '' : 's'} this run, best loss ${best === undefined ? 'none' : format(best)}`,
+      );
     },
   };
 };

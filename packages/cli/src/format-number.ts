@@ -4,6 +4,3 @@ export const formatNumber = (value: unknown): string => {
   if (typeof value === 'string') return value;
   return JSON.stringify(value) ?? '';
 };
-
-/** A count with its noun, singular for one: `1 trial`, `3 trials`. */
-export const countOf = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;

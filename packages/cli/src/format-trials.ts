@@ -1,5 +1,5 @@
 import type { Trial } from '@parzen/engine';
-import { type CompiledSpace, toExternalParams } from '@parzen/engine/plugin';
+import { type CompiledSpace, stderrNote, toExternalParams } from '@parzen/engine/plugin';
 import { formatNumber } from './format-number.js';
 import { formatTable } from './text-table.js';
 
@@ -52,24 +52,6 @@ const cells = (row: TrialRow, names: readonly string[], withStudy: boolean, with
   ...(withStep ? [row.step === undefined ? '' : String(row.step)] : []),
   ...names.map((name) => (name in row.params ? formatNumber(row.params[name]) : '')),
 ];
-
-/** The most of a stderr line a table or progress line shows. */
-const STDERR_LINE_CHARS = 120;
-
-/**
- * The last line a failed `command` trial's program wrote on stderr (its `details.stderrTail`), as
- * ` (stderr: ...)`, shortened; empty when there is none.
- */
-export const stderrNote = (details: unknown): string => {
-  const tail = (details as { stderrTail?: unknown } | undefined)?.stderrTail;
-  if (typeof tail !== 'string') return '';
-  const line = tail
-    .split(/\r?\n/)
-    .findLast((text) => text.trim() !== '')
-    ?.trim();
-  if (line === undefined) return '';
-  return ` (stderr: ${line.length > STDERR_LINE_CHARS ? `${line.slice(0, STDERR_LINE_CHARS - 1)}…` : line})`;
-};
 
 /**
  * A text table: number, state, loss, the last step reported (when any trial reported), one column per

@@ -123,6 +123,55 @@ describe('progress reporter', () => {
     expect(text).toContain('11/12 trials | 2 failed | best 0.5 (#7) | ETA');
   });
 
+  it("appends the last line a failed command trial's program wrote on stderr (lines)", async () => {
+    const failed: EngineEvent = {
+      type: 'trial.finished',
+      at,
+      trial: {
+        study: 'demo',
+        number: 0,
+        state: 'failed',
+        error: {
+          code: 'COMMAND_FAILED',
+          message: 'exited with code 1',
+          details: {
+            exitCode: 1,
+            stderrTail: 'Traceback (most recent call last):\n  ...\nValueError: lr must be > 0\n\n',
+          },
+        },
+        internal: {},
+        startedAt: at,
+        finishedAt: at,
+      },
+      params: {},
+    };
+    const started = events[0] as EngineEvent;
+    expect((await play('lines', false, [started, failed])).split('\n')[1]).toBe(
+      'trial #0 failed (COMMAND_FAILED): exited with code 1 (stderr: ValueError: lr must be > 0)  [1/4 trials, 1 failed, best -]',
+    );
+  });
+
+  it('says one trial, not 1 trials (lines and bar)', async () => {
+    const once: EngineEvent[] = [
+      { type: 'study.started', at, study, resumed: false, existingTrials: 0, failed: 0, pruned: 0, maxTrials: 1 },
+      complete(0, 2.5),
+    ];
+    expect((await play('lines', false, once)).split('\n')).toEqual([
+      'Starting study demo (0 trials so far, up to 1 trial)',
+      'trial #0 complete, loss 2.5  [1/1 trial, 0 failed, best 2.5 (#0)]',
+      '',
+    ]);
+    expect(await play('bar', true, once)).toContain('1/1 trial | 0 failed');
+    const unbounded: EngineEvent[] = [
+      { type: 'study.started', at, study, resumed: true, existingTrials: 1, failed: 0, pruned: 0 },
+      complete(1, 2.5),
+    ];
+    expect((await play('lines', false, unbounded)).split('\n').slice(0, 2)).toEqual([
+      'Resuming study demo (1 trial so far)',
+      'trial #1 complete, loss 2.5  [2 trials, 0 failed, best 2.5 (#1)]',
+    ]);
+  });
+
   it('prints nothing when off', async () => {
     expect(await play('off', true)).toBe('');
   });

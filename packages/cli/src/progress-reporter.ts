@@ -1,5 +1,5 @@
 import type { Direction, EngineEvent, Reporter } from '@parzen/engine';
-import { defineReporter, isBetter } from '@parzen/engine/plugin';
+import { countOf, defineReporter, isBetter, stderrNote } from '@parzen/engine/plugin';
 import { Presets, SingleBar } from 'cli-progress';
 import { formatNumber } from './format-number.js';
 
@@ -40,13 +40,18 @@ const initialState = (): ProgressState => ({
 const describeTrial = (event: Extract<EngineEvent, { type: 'trial.finished' }>): string => {
   const { trial } = event;
   if (trial.state === 'complete') return `trial #${trial.number} complete, loss ${formatNumber(trial.loss)}`;
-  if (trial.state === 'failed') return `trial #${trial.number} failed (${trial.error.code}): ${trial.error.message}`;
+  if (trial.state === 'failed')
+    return `trial #${trial.number} failed (${trial.error.code}): ${trial.error.message}${stderrNote(trial.error.details)}`;
   const step = trial.intermediate?.at(-1)?.step;
   return `trial #${trial.number} pruned${step === undefined ? '' : ` at step ${step}`}${trial.loss === undefined ? '' : `, loss ${formatNumber(trial.loss)}`}`;
 };
 
-const counts = (state: ProgressState): string =>
-  `[${state.done}${state.total === undefined ? '' : `/${state.total}`} trials, ${state.failed} failed${state.pruned > 0 ? `, ${state.pruned} pruned` : ''}, best ${state.best}]`;
+/** `[3/20 trials, ...]`: the noun agrees with the total when there is one (`1/1 trial`), else with the count. */
+const counts = (state: ProgressState): string => {
+  const done =
+    state.total === undefined ? countOf(state.done, 'trial') : `${state.done}/${countOf(state.total, 'trial')}`;
+  return `[${done}, ${state.failed} failed${state.pruned > 0 ? `, ${state.pruned} pruned` : ''}, best ${state.best}]`;
+};
 
 const update = (state: ProgressState, event: EngineEvent): void => {
   if (event.type === 'study.started') {
@@ -81,9 +86,9 @@ const linesReporter = (stream: NodeJS.WriteStream): Reporter => {
     onEvent: (event) => {
       update(state, event);
       if (event.type === 'study.started') {
-        const limit = state.total === undefined ? '' : `, up to ${state.total} trials`;
+        const limit = state.total === undefined ? '' : `, up to ${countOf(state.total, 'trial')}`;
         write(
-          `${event.resumed ? 'Resuming' : 'Starting'} study ${event.study.name} (${event.existingTrials} trials so far${limit})`,
+          `${event.resumed ? 'Resuming' : 'Starting'} study ${event.study.name} (${countOf(event.existingTrials, 'trial')} so far${limit})`,
         );
       } else if (event.type === 'trial.finished') write(`${describeTrial(event)}  ${counts(state)}`);
       else if (event.type === 'plugin.failed')
@@ -97,13 +102,18 @@ const barReporter = (stream: NodeJS.WriteStream): Reporter => {
   const bar = new SingleBar(
     {
       stream,
-      format: '{bar} {value}/{total} trials | {failed} failed | best {best} | ETA {eta_formatted}',
+      format: '{bar} {value}/{total} {trials} | {failed} failed | best {best} | ETA {eta_formatted}',
       hideCursor: true,
     },
     Presets.shades_classic,
   );
   let started = false;
-  const payload = () => ({ failed: state.failed, best: state.best });
+  // The noun agrees with the total the bar shows (the budget, or the trials done once past it).
+  const payload = () => ({
+    trials: Math.max(state.total ?? 0, state.done) === 1 ? 'trial' : 'trials',
+    failed: state.failed,
+    best: state.best,
+  });
   return {
     name: 'progress',
     onEvent: (event) => {

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { CompiledSpace, ConfigIssue, StudySpec } from '@parzen/engine/plugin';
+import { type CompiledSpace, type ConfigIssue, countOf, type StudySpec } from '@parzen/engine/plugin';
 import { CliError } from './exit-codes.js';
-import { countOf } from './format-number.js';
 
 /** The first line of a `parzen export` file: what it is, its format version and the study it came from. */
 export interface ExportHeader {

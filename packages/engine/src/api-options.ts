@@ -144,7 +144,7 @@ export const checkApiOptions = (where: keyof typeof API_OPTIONS, options: unknow
 };
 
 /** A JSON Schema, as plugins write their `optionsSchema`; {@link optionIssues} reads a few keywords. */
-type SchemaNode = Readonly<Record<string, unknown>>;
+export type SchemaNode = Readonly<Record<string, unknown>>;
 
 const JSON_TYPES: Readonly<Record<string, (value: unknown) => boolean>> = {
   number: (value) => typeof value === 'number' && Number.isFinite(value),
@@ -155,8 +155,11 @@ const JSON_TYPES: Readonly<Record<string, (value: unknown) => boolean>> = {
   array: (value) => Array.isArray(value),
 };
 
-/** What `schema` expects, in words, or undefined when `value` satisfies the keywords read here. */
-const schemaExpectation = (schema: SchemaNode, value: unknown): string | undefined => {
+/**
+ * What `schema` expects, in words, or undefined when `value` satisfies the keywords read here (also how a
+ * config's failed `anyOf` is put, so the API and a config say the same of one mistake).
+ */
+export const schemaExpectation = (schema: SchemaNode, value: unknown): string | undefined => {
   if (Array.isArray(schema.anyOf)) {
     const branches = schema.anyOf as SchemaNode[];
     const failed = branches.map((branch) => schemaExpectation(branch, value));

@@ -1,8 +1,13 @@
 import { writeFileSync } from 'node:fs';
-import { type CompiledSpace, type FinishedTrial, type ImportedTrialRow, trialToRow } from '@parzen/engine/plugin';
+import {
+  type CompiledSpace,
+  countOf,
+  type FinishedTrial,
+  type ImportedTrialRow,
+  trialToRow,
+} from '@parzen/engine/plugin';
 import { forConfig } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
-import { countOf } from '../format-number.js';
 import type { Output } from '../output.js';
 import { EXPORT_VERSION, type ExportHeader } from '../trial-file.js';
 import { loadStudies } from './inspect.js';

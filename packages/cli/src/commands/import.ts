@@ -2,6 +2,7 @@ import { openStudyScope } from '@parzen/engine';
 import {
   canonicalJson,
   checkImportedRows,
+  countOf,
   type FinishedTrial,
   formatInvalidRows,
   type InvalidRow,
@@ -9,7 +10,6 @@ import {
   storeUnsupported,
 } from '@parzen/engine/plugin';
 import { CliError } from '../exit-codes.js';
-import { countOf } from '../format-number.js';
 import type { Output } from '../output.js';
 import { prepareRuns } from '../prepare-runs.js';
 import { parseStoreSpec } from '../store-spec.js';

@@ -1,6 +1,7 @@
 import { defineReporter } from '../contracts/manifest.js';
 import type { Reporter } from '../contracts/reporter.js';
 import type { EngineEvent, StudySummary } from '../events/engine-event.js';
+import { countOf, stderrNote } from './words.js';
 
 /** Options of the `console` reporter. */
 export interface ConsoleReporterOptions {
@@ -38,13 +39,14 @@ const describe = (event: EngineEvent): string | undefined => {
       const { trial } = event;
       const head = `trial #${trial.number}`;
       if (trial.state === 'complete') return `${head} loss ${format(trial.loss)}  ${formatParams(event.params)}`;
-      if (trial.state === 'failed') return `${head} failed (${trial.error.code}): ${trial.error.message}`;
+      if (trial.state === 'failed')
+        return `${head} failed (${trial.error.code}): ${trial.error.message}${stderrNote(trial.error.details)}`;
       const step = trial.intermediate?.at(-1)?.step;
       return `${head} pruned${step === undefined ? '' : ` at step ${step}`}${trial.loss === undefined ? '' : ` loss ${format(trial.loss)}`}`;
     }
     case 'study.started':
       return event.resumed
-        ? `Resuming study ${event.study.name} with ${event.existingTrials} trials`
+        ? `Resuming study ${event.study.name} with ${countOf(event.existingTrials, 'trial')}`
         : `Starting study ${event.study.name}`;
     case 'plugin.failed':
       return `plugin ${event.plugin} failed during ${event.phase}: ${event.error.message}`;

@@ -1,6 +1,7 @@
 import { defineStopper } from '../contracts/manifest.js';
 import type { StopContext, Stopper } from '../contracts/stopper.js';
 import { lossToMinimize } from '../domain/trial.js';
+import { countOf } from './words.js';
 
 /** Options of the `no-improvement` stopper. */
 export interface NoImprovementOptions {
@@ -44,7 +45,7 @@ export const createNoImprovementStopper = (options: NoImprovementOptions = {}): 
         }
       }
       if (reference === undefined || since < patience) return undefined;
-      return `no improvement of ${describe} in ${patience} trials`;
+      return `no improvement of ${describe} in ${countOf(patience, 'trial')}`;
     },
   };
 };

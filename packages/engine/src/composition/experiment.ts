@@ -74,7 +74,8 @@ export const loadExperiment = async (raw: unknown, options: LoadExperimentOption
   const baseDir = options.baseDir ?? process.cwd();
   const packages: PluginPackage[] = [enginePlugins, ...(options.plugins ?? [])];
   if (options.functions !== undefined) packages.push({ manifests: [functionObjectiveManifest(options.functions)] });
-  for (const specifier of pluginSpecifiers(raw)) packages.push(await importPluginPackage(specifier, baseDir));
+  for (const [index, specifier] of pluginSpecifiers(raw).entries())
+    packages.push(await importPluginPackage(specifier, baseDir, index));
   const registry = createRegistry(packages.flatMap((pkg) => pkg.manifests));
   const { config, space } = checkConfig(raw, registry, options.defaults);
   return {

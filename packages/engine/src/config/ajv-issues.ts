@@ -1,4 +1,6 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { type SchemaNode, schemaExpectation } from '../api-options.js';
+import { countOf } from '../builtins/words.js';
 import { type ConfigIssue, describeValue } from '../errors.js';
 import { Ajv } from '../vendor/ajv.js';
 
@@ -34,12 +36,22 @@ const expectation = (error: ErrorObject): string => {
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
       return `a number ${String(params.comparison)} ${String(params.limit)}`;
+    case 'multipleOf':
+      return `a multiple of ${String(params.multipleOf)}`;
     case 'minItems':
-      return `at least ${String(params.limit)} item(s)`;
+      return `at least ${countOf(Number(params.limit), 'item')}`;
+    case 'maxItems':
+      return `at most ${countOf(Number(params.limit), 'item')}`;
+    case 'uniqueItems':
+      return 'distinct items';
     case 'minLength':
-      return `a string of at least ${String(params.limit)} character(s)`;
+      return `a string of at least ${countOf(Number(params.limit), 'character')}`;
+    case 'maxLength':
+      return `a string of at most ${countOf(Number(params.limit), 'character')}`;
     case 'minProperties':
-      return `at least ${String(params.limit)} field(s)`;
+      return `at least ${countOf(Number(params.limit), 'field')}`;
+    case 'maxProperties':
+      return `at most ${countOf(Number(params.limit), 'field')}`;
     case 'pattern':
       return `a string matching ${String(params.pattern)}`;
     case 'additionalProperties': {
@@ -53,22 +65,221 @@ const expectation = (error: ErrorObject): string => {
   }
 };
 
-/** Turns ajv errors into issues with JSON pointers under `prefix`. Duplicates are dropped. */
+/** The issue of one plain (non-combining) ajv error, under `prefix`. */
+const plainIssue = (error: ErrorObject, prefix: string): ConfigIssue => {
+  const params = error.params as Record<string, unknown>;
+  let pointer = `${prefix}${error.instancePath}`;
+  let found = describeValue(error.data);
+  if (error.keyword === 'required') {
+    pointer = `${pointer}/${String(params.missingProperty)}`;
+    found = 'nothing';
+  } else if (error.keyword === 'additionalProperties') {
+    pointer = `${pointer}/${String(params.additionalProperty)}`;
+    found = `an unknown field \`${String(params.additionalProperty)}\``;
+  }
+  return { pointer, expected: expectation(error), found };
+};
+
+/**
+ * One ajv error on its way to an issue. `issue` is undefined once the error is folded into another (a
+ * branch of an `anyOf` said as one line) or dropped (a combining keyword whose inner errors say more);
+ * `pending` while a combining keyword's error is not yet folded.
+ */
+interface Entry {
+  readonly error: ErrorObject;
+  issue: ConfigIssue | undefined;
+  pending: boolean;
+}
+
+/** The keywords whose own ajv message only says that some inner schema failed. */
+const COMBINING = new Set(['anyOf', 'oneOf', 'if']);
+
+/** `a`, `a and b`, `a, b and c`. */
+const listed = (words: readonly string[]): string =>
+  words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+
+const isUnder = (pointer: string, base: string): boolean => pointer === base || pointer.startsWith(`${base}/`);
+
+/** Each branch's `required` names, when every branch of an `anyOf`/`oneOf` is only `{ required: [...] }`. */
+const requiredSets = (branches: readonly unknown[]): string[][] | undefined => {
+  const sets: string[][] = [];
+  for (const branch of branches) {
+    if (typeof branch !== 'object' || branch === null) return undefined;
+    const { required, ...rest } = branch as Record<string, unknown>;
+    if (!Array.isArray(required) || required.length === 0 || Object.keys(rest).length > 0) return undefined;
+    sets.push(required.map(String));
+  }
+  return sets.length > 0 ? sets : undefined;
+};
+
+/**
+ * A failed `anyOf`/`oneOf` as one issue at its own pointer, said from its branches' schemas, when every
+ * branch failed on the value itself (none got as far as a field inside it): `at least one of lower and
+ * upper` for branches that each require fields, else each branch's expectation (`exactly "auto", or a
+ * value of type integer ≥ 1`), as the API's checks say it. Undefined when a branch cannot be put in words.
+ */
+const alternativesIssue = (
+  error: ErrorObject,
+  branchErrors: readonly Entry[],
+  prefix: string,
+): ConfigIssue | undefined => {
+  const branches = error.schema;
+  if (!Array.isArray(branches)) return undefined;
+  if (branchErrors.some((entry) => entry.error.instancePath !== error.instancePath)) return undefined;
+  const pointer = `${prefix}${error.instancePath}`;
+  const sets = requiredSets(branches);
+  if (sets !== undefined) {
+    const named = sets.map((set) => listed(set));
+    return {
+      pointer,
+      expected: sets.every((set) => set.length === 1)
+        ? `at least one of ${listed(named)}`
+        : `the fields ${named.join(', or the fields ')}`,
+      found: sets.length === 2 ? 'neither' : 'none of them',
+    };
+  }
+  const said: string[] = [];
+  for (const branch of branches) {
+    if (typeof branch !== 'object' || branch === null) return undefined;
+    const expected = schemaExpectation(branch as SchemaNode, error.data);
+    if (expected === undefined) return undefined;
+    said.push(expected);
+  }
+  return { pointer, expected: said.join(', or '), found: describeValue(error.data) };
+};
+
+/** `kernel is "hyperopt"` for an `if` of consts only (and `required`), else undefined. */
+const conditionWords = (schema: unknown): string | undefined => {
+  if (typeof schema !== 'object' || schema === null) return undefined;
+  const { properties, required, ...rest } = schema as Record<string, unknown>;
+  if (Object.keys(rest).length > 0 || typeof properties !== 'object' || properties === null) return undefined;
+  const parts: string[] = [];
+  for (const [key, property] of Object.entries(properties)) {
+    if (typeof property !== 'object' || property === null || !('const' in property)) return undefined;
+    if (Object.keys(property).length !== 1) return undefined;
+    parts.push(`${key} is ${JSON.stringify((property as { const: unknown }).const)}`);
+  }
+  if (required !== undefined && !Array.isArray(required)) return undefined;
+  return parts.length > 0 ? parts.join(' and ') : undefined;
+};
+
+/** The condition of a failed `if` whose `then` failed, in words; undefined for a failed `else`. */
+const thenCondition = (error: ErrorObject): string | undefined =>
+  error.params.failingKeyword === 'then' ? conditionWords(error.schema) : undefined;
+
+const depthOf = (pointer: string): number => pointer.split('/').length;
+
+/**
+ * Marks the inner errors of a failed `if` (its `then`/`else`) about a field beside the condition's with
+ * it; one that another error already says without the condition (`type` both ways) is dropped.
+ */
+const sayCondition = (error: ErrorObject, inner: readonly Entry[], outer: readonly Entry[], prefix: string): void => {
+  const condition = thenCondition(error);
+  const conditionKeys = condition === undefined ? [] : Object.keys((error.schema as { properties: object }).properties);
+  const depth = depthOf(`${prefix}${error.instancePath}`) + 1;
+  for (const entry of inner) {
+    const issue = entry.issue;
+    if (issue === undefined) continue;
+    const said = (other: Entry) => other.issue?.pointer === issue.pointer && other.issue.expected === issue.expected;
+    const beside = depthOf(issue.pointer) === depth && !conditionKeys.includes(issue.pointer.split('/').at(-1) ?? '');
+    if (outer.some(said)) entry.issue = undefined;
+    else if (condition !== undefined && beside)
+      entry.issue = { ...issue, expected: `${issue.expected} when ${condition}` };
+  }
+};
+
+/** What a combining keyword's error says alone (no inner errors, none at or under its pointer). */
+const aloneIssue = (error: ErrorObject, prefix: string): ConfigIssue => {
+  const pointer = `${prefix}${error.instancePath}`;
+  const found = describeValue(error.data);
+  if (error.keyword === 'if') {
+    const condition = thenCondition(error);
+    return {
+      pointer,
+      expected: `a value allowed ${condition === undefined ? 'by its conditions' : `when ${condition}`}`,
+      found,
+    };
+  }
+  const forms = Array.isArray(error.schema) ? `its ${countOf(error.schema.length, 'form')}` : 'its forms';
+  return (
+    alternativesIssue(error, [], prefix) ?? {
+      pointer,
+      expected: error.keyword === 'oneOf' ? `a value of exactly one of ${forms}` : `a value of one of ${forms}`,
+      found,
+    }
+  );
+};
+
+/**
+ * Folds ajv's combining errors into what a user can act on, innermost first:
+ * - `anyOf`/`oneOf`: one line from the branches (see {@link alternativesIssue}); or, when some branch got
+ *   inside the value, that branch's own errors (the deepest ones);
+ * - `if` (its `then` or `else` failed): the inner errors at their own pointers; one about a field beside
+ *   the condition's says the condition (`exactly "independent" when kernel is "hyperopt"`);
+ * - any of them is dropped when other errors at or under its pointer say more.
+ */
+const foldCombining = (entries: readonly Entry[], prefix: string): void => {
+  const combining = entries
+    .filter((entry) => entry.pending)
+    .sort((a, b) => b.error.schemaPath.length - a.error.schemaPath.length);
+  for (const entry of combining) {
+    const { error } = entry;
+    entry.pending = false;
+    const live = entries.filter((other) => other !== entry && other.issue !== undefined && !other.pending);
+    const base = error.keyword === 'if' ? error.schemaPath.slice(0, -'/if'.length) : error.schemaPath;
+    const starts = error.keyword === 'if' ? [`${base}/then/`, `${base}/else/`] : [`${base}/`];
+    const inner = live.filter((other) => starts.some((start) => other.error.schemaPath.startsWith(start)));
+    entry.issue = undefined;
+    if (inner.length > 0 && error.keyword === 'if') {
+      sayCondition(
+        error,
+        inner,
+        live.filter((other) => !inner.includes(other)),
+        prefix,
+      );
+    } else if (inner.length > 0) {
+      const severalPass = error.keyword === 'oneOf' && error.params.passingSchemas != null;
+      const folded = severalPass ? undefined : alternativesIssue(error, inner, prefix);
+      if (folded !== undefined) {
+        for (const other of inner) other.issue = undefined;
+        entry.issue = folded;
+      } else {
+        // The branches that took the value's type (else all), and of those the ones that got deepest
+        // inside it: their errors say what to fix there.
+        const branchOf = (other: Entry) => other.error.schemaPath.slice(base.length + 1).split('/')[0];
+        const wrongType = new Set(
+          inner
+            .filter((other) => other.error.keyword === 'type' && other.error.instancePath === error.instancePath)
+            .map(branchOf),
+        );
+        const fitting = inner.filter((other) => !wrongType.has(branchOf(other)));
+        const candidates = fitting.length > 0 ? fitting : inner;
+        const deepest = Math.max(...candidates.map((other) => depthOf(other.error.instancePath)));
+        const kept = new Set(candidates.filter((other) => depthOf(other.error.instancePath) === deepest).map(branchOf));
+        for (const other of inner) if (!kept.has(branchOf(other))) other.issue = undefined;
+      }
+    } else {
+      const pointer = `${prefix}${error.instancePath}`;
+      if (!live.some((other) => isUnder(other.issue?.pointer ?? '', pointer))) entry.issue = aloneIssue(error, prefix);
+    }
+  }
+};
+
+/**
+ * Turns ajv errors into issues with JSON pointers under `prefix`, one per mistake: the errors of
+ * `anyOf`, `oneOf` and `if`/`then` are folded (see {@link foldCombining}). Duplicates are dropped.
+ */
 export const ajvIssues = (errors: readonly ErrorObject[] | null | undefined, prefix = ''): ConfigIssue[] => {
+  const entries: Entry[] = (errors ?? []).map((error) => ({
+    error,
+    issue: plainIssue(error, prefix),
+    pending: COMBINING.has(error.keyword),
+  }));
+  foldCombining(entries, prefix);
   const seen = new Set<string>();
   const issues: ConfigIssue[] = [];
-  for (const error of errors ?? []) {
-    const params = error.params as Record<string, unknown>;
-    let pointer = `${prefix}${error.instancePath}`;
-    let found = describeValue(error.data);
-    if (error.keyword === 'required') {
-      pointer = `${pointer}/${String(params.missingProperty)}`;
-      found = 'nothing';
-    } else if (error.keyword === 'additionalProperties') {
-      pointer = `${pointer}/${String(params.additionalProperty)}`;
-      found = `an unknown field \`${String(params.additionalProperty)}\``;
-    }
-    const issue = { pointer, expected: expectation(error), found };
+  for (const { issue } of entries) {
+    if (issue === undefined) continue;
     const key = JSON.stringify(issue);
     if (!seen.has(key)) {
       seen.add(key);

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AnyPluginManifest, PluginPackage } from '../contracts/manifest.js';
 import type { ServiceProvider } from '../contracts/services.js';
-import { ParzenError } from '../errors.js';
+import { formatIssues, ParzenError } from '../errors.js';
 import { manifestProblem } from './registry.js';
 
 const loadFailed = (specifier: string, message: string, cause?: unknown) =>
@@ -13,32 +13,91 @@ const loadFailed = (specifier: string, message: string, cause?: unknown) =>
     cause,
   });
 
-const resolveSpecifier = (specifier: string, baseDir: string): string => {
+/** The package a bare specifier names: `pkg` of `pkg/sub`, `@scope/pkg` of `@scope/pkg/sub`. */
+const packageName = (specifier: string): string =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
+
+/** Whether `baseDir` or a folder above it has `node_modules/<name>`: installed, though Node may not load it. */
+const installedFrom = (name: string, baseDir: string): boolean => {
+  for (let dir = resolve(baseDir); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'node_modules', name, 'package.json'))) return true;
+    if (dirname(dir) === dir) return false;
+  }
+};
+
+/**
+ * `PLUGIN_LOAD_FAILED` for a package that is not installed, as an issue at the config's `plugins` entry
+ * (`/plugins/<index>`) when the index is known; Node's own text (which names the engine's file) is left out.
+ */
+const packageMissing = (specifier: string, baseDir: string, index: number | undefined, cause: unknown) => {
+  const name = packageName(specifier);
+  const issue = {
+    pointer: index === undefined ? '/plugins' : `/plugins/${index}`,
+    expected: 'an installed package',
+    found: `cannot find package '${name}' (looked from ${baseDir}); install it (npm install ${name}) or fix the name`,
+  };
+  return new ParzenError(
+    'PLUGIN_LOAD_FAILED',
+    `Could not load plugin module \`${specifier}\`:\n${formatIssues([issue])}`,
+    { plugin: specifier, issues: [issue], cause },
+  );
+};
+
+const isModuleNotFound = (error: unknown): boolean =>
+  (error as { code?: unknown } | null)?.code === 'ERR_MODULE_NOT_FOUND';
+
+/** The module URL to import: a file's, the package's entry resolved from `baseDir`, or the bare specifier. */
+const resolveSpecifier = (specifier: string, baseDir: string): { url: string; unresolved?: Error } => {
   if (specifier.startsWith('.') || isAbsolute(specifier)) {
     const path = isAbsolute(specifier) ? specifier : resolve(baseDir, specifier);
     if (!existsSync(path))
       throw loadFailed(specifier, `no file at ${path} (relative paths resolve against ${baseDir}).`);
-    return pathToFileURL(path).href;
+    return { url: pathToFileURL(path).href };
   }
   try {
-    return pathToFileURL(createRequire(join(baseDir, 'parzen-config.js')).resolve(specifier)).href;
-  } catch {
-    return specifier;
+    return { url: pathToFileURL(createRequire(join(baseDir, 'parzen-config.js')).resolve(specifier)).href };
+  } catch (error) {
+    return { url: specifier, unresolved: error instanceof Error ? error : new Error(String(error)) };
   }
 };
 
 /**
  * Imports a third-party plugin package: the module exports `manifests` (an array of plugin manifests)
  * and maybe `services` (service providers), or a default export with those fields. Every manifest is
- * checked before anything of it runs.
+ * checked before anything of it runs. `index` is its place in the config's `plugins`, for the pointer of
+ * a package that is not installed.
  */
-export const importPluginPackage = async (specifier: string, baseDir: string): Promise<PluginPackage> => {
-  const url = resolveSpecifier(specifier, baseDir);
+export const importPluginPackage = async (
+  specifier: string,
+  baseDir: string,
+  index?: number,
+): Promise<PluginPackage> => {
+  const { url, unresolved } = resolveSpecifier(specifier, baseDir);
   let loaded: Record<string, unknown>;
   try {
     loaded = (await import(url)) as Record<string, unknown>;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    const name = packageName(specifier);
+    // The bare specifier, not resolved from baseDir, and Node cannot find that package either.
+    if (
+      unresolved !== undefined &&
+      isModuleNotFound(error) &&
+      [name, specifier].some((named) => message.startsWith(`Cannot find package '${named}' `))
+    ) {
+      if (!installedFrom(name, baseDir)) throw packageMissing(specifier, baseDir, index, error);
+      throw loadFailed(
+        specifier,
+        `it is installed, but cannot be resolved from ${baseDir}: ${unresolved.message}`,
+        error,
+      );
+    }
+    // The package was found: a module it imports is missing.
+    if (isModuleNotFound(error))
+      throw loadFailed(specifier, `the package was found, but something it imports is missing: ${message}`, error);
     throw loadFailed(specifier, `${message} (looked for it from ${baseDir}).`, error);
   }
   const fallback = loaded.default as Record<string, unknown> | undefined;

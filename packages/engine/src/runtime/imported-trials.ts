@@ -1,3 +1,4 @@
+import { countOf } from '../builtins/words.js';
 import type { NewFinishedTrial } from '../contracts/store.js';
 import type { CompiledSpace } from '../domain/compile-space.js';
 import { toExternalParams, toInternalParams } from '../domain/params.js';
@@ -184,7 +185,7 @@ export const formatInvalidRows = (invalid: readonly InvalidRow[], word = 'row'):
 export const importInvalid = (invalid: readonly InvalidRow[], total: number, word = 'row'): ParzenError =>
   new ParzenError(
     'IMPORT_INVALID',
-    `${invalid.length} of ${total} ${word}s cannot be imported, so nothing was imported:\n${formatInvalidRows(invalid, word)}`,
+    `${invalid.length} of ${countOf(total, word)} cannot be imported, so nothing was imported:\n${formatInvalidRows(invalid, word)}`,
     {
       issues: invalid.flatMap(({ row, issues }) =>
         issues.map((problem) => ({ ...problem, pointer: `/${row}${problem.pointer}` })),

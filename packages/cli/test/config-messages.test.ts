@@ -1,0 +1,100 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { heartConfig, heartModule, lastJsonLine, tempDir, writeIn } from './cli-harness.js';
+import { cli } from './cli-in-process.js';
+
+interface ErrorLine {
+  errors: { code: string; message: string; issues?: { pointer: string; expected: string; found: string }[] }[];
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = tempDir('parzen-messages-');
+  writeIn(dir, 'heart.mjs', heartModule);
+});
+
+/** `parzen validate --json` of a heart config with `extra`: exit code, stderr and the one error's issues. */
+const validate = async (name: string, extra: Record<string, unknown>) => {
+  const run = await cli('validate', writeIn(dir, `${name}.json`, heartConfig(extra)), '--json');
+  const { errors } = lastJsonLine(run.stdout) as ErrorLine;
+  expect(errors).toHaveLength(1);
+  const [error] = errors as [ErrorLine['errors'][number]];
+  return { code: run.code, stderr: run.stderr, error, issues: error.issues ?? [] };
+};
+
+/** ajv's own words for its combining keywords. */
+const JARGON = /must match|anyOf|oneOf|"then"|schema/;
+
+describe('config errors from the built-in plugins: one line per mistake, no ajv jargon', () => {
+  it('a threshold pruner without bounds', async () => {
+    const { code, stderr, issues } = await validate('threshold', { pruner: { use: 'threshold' } });
+    expect(code).toBe(2);
+    expect(issues).toEqual([
+      { pointer: '/pruner/options', expected: 'at least one of lower and upper', found: 'neither' },
+    ]);
+    expect(stderr).not.toMatch(JARGON);
+  });
+
+  it('a misspelt "auto" of successive halving', async () => {
+    const { issues } = await validate('halving', {
+      pruner: { use: 'successive-halving', options: { minResource: 'autp' } },
+    });
+    expect(issues).toEqual([
+      {
+        pointer: '/pruner/options/minResource',
+        expected: 'exactly "auto", or a value of type integer ≥ 1',
+        found: '"autp"',
+      },
+    ]);
+  });
+
+  it("TPE's hyperopt kernel with joint grouping", async () => {
+    const { stderr, issues } = await validate('tpe-joint', {
+      suggester: { use: 'tpe', options: { grouping: 'joint', kernel: 'hyperopt' } },
+    });
+    expect(issues).toEqual([
+      {
+        pointer: '/suggester/options/grouping',
+        expected: 'exactly "independent" when kernel is "hyperopt"',
+        found: '"joint"',
+      },
+    ]);
+    expect(stderr).not.toMatch(JARGON);
+  });
+
+  it('the same mistakes in the pruner a patient pruner wraps', async () => {
+    const wrapped = (name: string, pruner: unknown) =>
+      validate(name, { pruner: { use: 'patient', options: { patience: 2, pruner } } });
+    const halving = await wrapped('patient-halving', { use: 'successive-halving', options: { minResource: 'autp' } });
+    expect(halving.issues).toEqual([
+      {
+        pointer: '/pruner/options/pruner/options/minResource',
+        expected: 'exactly "auto", or a value of type integer ≥ 1',
+        found: '"autp"',
+      },
+    ]);
+    const threshold = await wrapped('patient-threshold', { use: 'threshold', options: { lower: 'x' } });
+    expect(threshold.issues).toEqual([
+      { pointer: '/pruner/options/pruner/options/lower', expected: 'a value of type number', found: '"x"' },
+    ]);
+    expect(halving.stderr + threshold.stderr).not.toMatch(JARGON);
+  });
+});
+
+describe('a plugin package that is not installed', () => {
+  it('points at its `plugins` entry and says what to do, without Node’s text or the engine’s files', async () => {
+    const { code, stderr, error, issues } = await validate('missing-plugin', {
+      plugins: ['parzen-no-such-plugin-package'],
+    });
+    expect(code).toBe(2);
+    expect(error.code).toBe('PLUGIN_LOAD_FAILED');
+    expect(issues).toEqual([
+      {
+        pointer: '/plugins/0',
+        expected: 'an installed package',
+        found: `cannot find package 'parzen-no-such-plugin-package' (looked from ${dir}); install it (npm install parzen-no-such-plugin-package) or fix the name`,
+      },
+    ]);
+    expect(stderr).toContain('Could not load plugin module `parzen-no-such-plugin-package`:\n  /plugins/0: expected');
+    expect(stderr).not.toMatch(/imported from|packages\/engine/);
+  });
+});

@@ -1,0 +1,81 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { EngineEvent } from '../events/engine-event.js';
+import { createConsoleReporter } from './console-reporter.js';
+
+const at = '2026-01-01T00:00:00.000Z';
+const study = { name: 'demo', direction: 'minimize', seed: 0, space: {}, createdAt: at } as const;
+
+/** The lines the console reporter writes on stdout for `events`. */
+const linesOf = (events: readonly EngineEvent[]): string[] => {
+  const written: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => written.push(String(chunk)) > 0);
+  const reporter = createConsoleReporter();
+  for (const event of events) reporter.onEvent(event);
+  vi.restoreAllMocks();
+  return written.join('').split('\n').slice(0, -1);
+};
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('the console reporter', () => {
+  it("appends the last line a failed command trial's program wrote on stderr", () => {
+    const failed: EngineEvent = {
+      type: 'trial.finished',
+      at,
+      trial: {
+        study: 'demo',
+        number: 4,
+        state: 'failed',
+        error: {
+          code: 'COMMAND_FAILED',
+          message: 'exited with code 1',
+          details: {
+            exitCode: 1,
+            stderrTail: 'Traceback (most recent call last):\n  ...\nValueError: lr must be > 0\n',
+          },
+        },
+        internal: {},
+        startedAt: at,
+        finishedAt: at,
+      },
+      params: {},
+    };
+    expect(linesOf([failed])).toEqual([
+      'trial #4 failed (COMMAND_FAILED): exited with code 1 (stderr: ValueError: lr must be > 0)',
+    ]);
+  });
+
+  it('keeps a failed trial without stderr as it was', () => {
+    const failed: EngineEvent = {
+      type: 'trial.finished',
+      at,
+      trial: {
+        study: 'demo',
+        number: 0,
+        state: 'failed',
+        error: { code: 'OBJECTIVE_FAILED', message: 'boom' },
+        internal: {},
+        startedAt: at,
+        finishedAt: at,
+      },
+      params: {},
+    };
+    expect(linesOf([failed])).toEqual(['trial #0 failed (OBJECTIVE_FAILED): boom']);
+  });
+
+  it('says 1 trial, not 1 trials, when it resumes a study', () => {
+    const resumed = (existingTrials: number): EngineEvent => ({
+      type: 'study.started',
+      at,
+      study,
+      resumed: true,
+      existingTrials,
+      failed: 0,
+      pruned: 0,
+    });
+    expect(linesOf([resumed(1), resumed(2)])).toEqual([
+      'Resuming study demo with 1 trial',
+      'Resuming study demo with 2 trials',
+    ]);
+  });
+});

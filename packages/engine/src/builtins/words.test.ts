@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { createAjv, validateWith } from '../config/ajv-issues.js';
+import type { Trial } from '../domain/trial.js';
+import { importInvalid } from '../runtime/imported-trials.js';
+import { createNoImprovementStopper } from './no-improvement-stopper.js';
+import { countOf } from './words.js';
+
+const at = '2026-01-01T00:00:00.000Z';
+
+describe('counts in messages: singular for one', () => {
+  it('countOf', () => {
+    expect([0, 1, 2].map((count) => countOf(count, 'trial'))).toEqual(['0 trials', '1 trial', '2 trials']);
+  });
+
+  it('the no-improvement stopper names its rule with 1 trial, not 1 trials', () => {
+    const trials: Trial[] = [10, 11].map((loss, number) => ({
+      study: 's',
+      number,
+      state: 'complete',
+      internal: {},
+      startedAt: at,
+      finishedAt: at,
+      loss,
+    }));
+    const stopper = createNoImprovementStopper({ trials: 1, minDelta: 0 });
+    const context = { study: 's', direction: 'minimize', trial: trials[1], trials, best: undefined } as const;
+    expect(stopper.shouldStop(context as never)).toBe('no improvement of 0% in 1 trial');
+  });
+
+  it('an import of one bad row says 1 of 1 row', () => {
+    const error = importInvalid([{ row: 0, issues: [{ pointer: '/loss', expected: 'a number', found: '"x"' }] }], 1);
+    expect(error.message).toMatch(/^1 of 1 row cannot be imported, so nothing was imported:/);
+  });
+
+  it('config limits say 1 item, 1 field, 1 character', () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        list: { type: 'array', minItems: 1 },
+        box: { type: 'object', minProperties: 1 },
+        text: { type: 'string', minLength: 1 },
+      },
+    };
+    const issues = validateWith(createAjv().compile(schema), { list: [], box: {}, text: '' });
+    expect(issues.map((issue) => issue.expected)).toEqual([
+      'at least 1 item',
+      'at least 1 field',
+      'a string of at least 1 character',
+    ]);
+  });
+});

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import type { ConfigIssue } from '../errors.js';
+import { createAjv, validateWith } from './ajv-issues.js';
+
+const issuesOf = (schema: object, data: unknown, prefix = '/pruner/options'): ConfigIssue[] =>
+  validateWith(createAjv().compile(schema), structuredClone(data), prefix);
+
+/** ajv's own words for its combining keywords, which no issue may repeat. */
+const JARGON = /must match|anyOf|oneOf|"then"|"else"|schema/;
+
+const minResource = { anyOf: [{ const: 'auto' }, { type: 'integer', minimum: 1 }] };
+
+describe('ajvIssues: one line per mistake, without ajv jargon', () => {
+  it('an anyOf of required fields: at least one of them, found neither', () => {
+    const schema = {
+      type: 'object',
+      anyOf: [{ required: ['lower'] }, { required: ['upper'] }],
+      properties: { lower: { type: 'number' }, upper: { type: 'number' }, warmupSteps: { type: 'integer' } },
+    };
+    expect(issuesOf(schema, { warmupSteps: 0 })).toEqual([
+      { pointer: '/pruner/options', expected: 'at least one of lower and upper', found: 'neither' },
+    ]);
+    const three = { type: 'object', anyOf: [{ required: ['a'] }, { required: ['b'] }, { required: ['c'] }] };
+    expect(issuesOf(three, {}, '')).toEqual([
+      { pointer: '', expected: 'at least one of a, b and c', found: 'none of them' },
+    ]);
+  });
+
+  it('a value fitting no branch of an anyOf: one line saying each branch, as the API checks say it', () => {
+    const schema = { type: 'object', properties: { minResource } };
+    expect(issuesOf(schema, { minResource: 'autp' })).toEqual([
+      {
+        pointer: '/pruner/options/minResource',
+        expected: 'exactly "auto", or a value of type integer ≥ 1',
+        found: '"autp"',
+      },
+    ]);
+    expect(issuesOf(schema, { minResource: 0 })).toEqual([
+      { pointer: '/pruner/options/minResource', expected: 'exactly "auto", or a number ≥ 1', found: '0' },
+    ]);
+  });
+
+  it('a failed then: the inner error at its own pointer, saying the condition when it is about a field beside it', () => {
+    const schema = {
+      type: 'object',
+      properties: { kernel: { enum: ['optuna', 'hyperopt'] }, grouping: { enum: ['independent', 'joint'] } },
+      allOf: [
+        {
+          if: { required: ['kernel'], properties: { kernel: { const: 'hyperopt' } } },
+          // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable.
+          then: { properties: { grouping: { const: 'independent' } } },
+        },
+      ],
+    };
+    expect(issuesOf(schema, { kernel: 'hyperopt', grouping: 'joint' }, '/suggester/options')).toEqual([
+      {
+        pointer: '/suggester/options/grouping',
+        expected: 'exactly "independent" when kernel is "hyperopt"',
+        found: '"joint"',
+      },
+    ]);
+  });
+
+  it('a failed else: the inner error without the condition (which did not hold)', () => {
+    const schema = {
+      type: 'object',
+      if: { properties: { kernel: { const: 'hyperopt' } } },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable.
+      then: {},
+      else: { properties: { grouping: { const: 'joint' } } },
+    };
+    expect(issuesOf(schema, { kernel: 'optuna', grouping: 'independent' }, '')).toEqual([
+      { pointer: '/grouping', expected: 'exactly "joint"', found: '"independent"' },
+    ]);
+  });
+
+  it('a plugin chosen by `use` inside options (if use = X then its options): the nested mistake alone', () => {
+    const wrapped = {
+      type: 'object',
+      properties: {
+        pruner: {
+          type: 'object',
+          properties: { use: { enum: ['halving', 'threshold'] }, options: { type: 'object' } },
+          allOf: [
+            {
+              if: { properties: { use: { const: 'halving' } } },
+              // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable.
+              then: { properties: { options: { type: 'object', properties: { minResource } } } },
+            },
+          ],
+        },
+      },
+    };
+    expect(issuesOf(wrapped, { pruner: { use: 'halving', options: { minResource: 'autp' } } })).toEqual([
+      {
+        pointer: '/pruner/options/pruner/options/minResource',
+        expected: 'exactly "auto", or a value of type integer ≥ 1',
+        found: '"autp"',
+      },
+    ]);
+    // The same type error from the plain schema and from the `then`: said once, without the condition.
+    expect(issuesOf(wrapped, { pruner: { use: 'halving', options: 5 } })).toEqual([
+      { pointer: '/pruner/options/pruner/options', expected: 'a value of type object', found: '5' },
+    ]);
+  });
+
+  it('an anyOf one of whose branches got inside the value: that branch says what to fix there', () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        limit: { anyOf: [{ type: 'string' }, { type: 'object', properties: { steps: { type: 'integer' } } }] },
+      },
+    };
+    expect(issuesOf(schema, { limit: { steps: 'x' } }, '')).toEqual([
+      { pointer: '/limit/steps', expected: 'a value of type integer', found: '"x"' },
+    ]);
+  });
+
+  it("a oneOf of object and array forms: the form of the value's type says what is wrong", () => {
+    const schema = {
+      oneOf: [
+        { type: 'object', required: ['a'] },
+        { type: 'array', minItems: 2 },
+      ],
+    };
+    expect(issuesOf(schema, {}, '/x')).toEqual([{ pointer: '/x/a', expected: 'a value (required)', found: 'nothing' }]);
+    expect(issuesOf(schema, [1], '/x')).toEqual([{ pointer: '/x', expected: 'at least 2 items', found: '[1]' }]);
+    for (const issue of issuesOf(schema, 5, '/x')) expect(issue.expected).not.toMatch(JARGON);
+  });
+
+  it('never passes on ajv jargon for the combining keywords', () => {
+    const schema = {
+      type: 'object',
+      anyOf: [{ required: ['lower'] }, { required: ['upper'] }],
+      properties: { minResource, grouping: { type: 'string' }, kernel: { type: 'string' } },
+      allOf: [
+        {
+          if: { properties: { kernel: { const: 'hyperopt' } }, required: ['kernel'] },
+          // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable.
+          then: { properties: { grouping: { const: 'independent' } } },
+        },
+      ],
+    };
+    const issues = issuesOf(schema, { minResource: 'autp', kernel: 'hyperopt', grouping: 'joint' });
+    expect(issues).toHaveLength(3);
+    for (const issue of issues) expect(issue.expected).not.toMatch(JARGON);
+  });
+});

@@ -1,0 +1,71 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ParzenError } from '../errors.js';
+import { loadExperiment } from '../experiment.js';
+
+const config = {
+  name: 'heart',
+  space: { x: { type: 'uniform', low: -2, high: 2 } },
+  objective: { use: 'function', options: { name: 'heart' } },
+  budget: { maxTrials: 1 },
+};
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'parzen-plugin-load-'));
+  writeFileSync(join(dir, 'ok.mjs'), 'export const manifests = [];');
+  // Installed, but one of its own imports is not.
+  const broken = join(dir, 'node_modules', 'parzen-broken-plugin');
+  mkdirSync(broken, { recursive: true });
+  writeFileSync(
+    join(broken, 'package.json'),
+    JSON.stringify({ name: 'parzen-broken-plugin', type: 'module', main: 'index.js' }),
+  );
+  writeFileSync(join(broken, 'index.js'), "import 'parzen-missing-dependency';\nexport const manifests = [];\n");
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const loadError = async (plugins: string[]): Promise<ParzenError> => {
+  const error = await loadExperiment({ ...config, plugins }, { baseDir: dir }).then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(ParzenError);
+  return error as ParzenError;
+};
+
+describe('a config naming a plugin package', () => {
+  it('not installed: an issue at its `plugins` entry saying what to do, without Node’s text or the engine’s path', async () => {
+    const error = await loadError(['./ok.mjs', 'parzen-no-such-plugin-xyz']);
+    expect(error.code).toBe('PLUGIN_LOAD_FAILED');
+    expect(error.issues).toEqual([
+      {
+        pointer: '/plugins/1',
+        expected: 'an installed package',
+        found: `cannot find package 'parzen-no-such-plugin-xyz' (looked from ${dir}); install it (npm install parzen-no-such-plugin-xyz) or fix the name`,
+      },
+    ]);
+    expect(error.message).toMatch(/^Could not load plugin module `parzen-no-such-plugin-xyz`:\n {2}\/plugins\/1: /);
+    expect(error.message).not.toMatch(/imported from|import-plugins|Cannot find package/);
+  });
+
+  it('a subpath of a scoped package that is not installed: the package to install', async () => {
+    const error = await loadError(['@parzen-nope/plugin/sub']);
+    expect(error.issues[0]?.pointer).toBe('/plugins/0');
+    expect(error.issues[0]?.found).toContain("cannot find package '@parzen-nope/plugin'");
+    expect(error.issues[0]?.found).toContain('npm install @parzen-nope/plugin)');
+  });
+
+  it('installed, but something it imports is missing: says so, naming the missing import', async () => {
+    const error = await loadError(['parzen-broken-plugin']);
+    expect(error.code).toBe('PLUGIN_LOAD_FAILED');
+    expect(error.issues).toEqual([]);
+    expect(error.message).toContain(
+      '`parzen-broken-plugin`: the package was found, but something it imports is missing',
+    );
+    expect(error.message).toContain("'parzen-missing-dependency'");
+    expect(error.message).not.toContain('npm install');
+  });
+});

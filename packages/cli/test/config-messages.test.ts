@@ -78,6 +78,16 @@ describe('config errors from the built-in plugins: one line per mistake, no ajv 
     ]);
     expect(halving.stderr + threshold.stderr).not.toMatch(JARGON);
   });
+
+  it('a wrapped threshold pruner without bounds: the check its factory makes points into the wrapped options', async () => {
+    const { code, issues } = await validate('patient-threshold-bare', {
+      pruner: { use: 'patient', options: { patience: 2, pruner: { use: 'threshold' } } },
+    });
+    expect(code).toBe(2);
+    expect(issues).toEqual([
+      { pointer: '/pruner/options/pruner/options', expected: 'at least one of lower and upper', found: 'neither' },
+    ]);
+  });
 });
 
 describe('a plugin package that is not installed', () => {

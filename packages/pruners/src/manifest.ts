@@ -1,4 +1,11 @@
-import { type AnyPluginManifest, definePruner, type PluginManifest, type Pruner } from '@parzen/engine/plugin';
+import {
+  type AnyPluginManifest,
+  definePruner,
+  formatIssues,
+  ParzenError,
+  type PluginManifest,
+  type Pruner,
+} from '@parzen/engine/plugin';
 import { createHyperbandPruner, HYPERBAND_DEFAULTS, type HyperbandOptions } from './hyperband.js';
 import { createPatientPruner, PATIENT_DEFAULTS, type PatientPrunerOptions } from './patient.js';
 import {
@@ -198,6 +205,26 @@ export const thresholdPrunerManifest = definePruner<ThresholdPrunerOptions>({
   create: (options) => createThresholdPruner(options),
 });
 
+/**
+ * Creates the wrapped pruner; its option issues point into `patient`'s options (`/pruner/options/...`), so
+ * a config's error names the wrapped pruner's field where the config has it.
+ */
+const wrapInner = (create: () => Pruner): Pruner => {
+  try {
+    return create();
+  } catch (error) {
+    if (error instanceof ParzenError && error.code === 'CONFIG_INVALID' && error.issues.length > 0) {
+      const moved = error.issues.map((issue) => ({ ...issue, pointer: `/pruner/options${issue.pointer}` }));
+      throw new ParzenError('CONFIG_INVALID', `Invalid patient pruner options:\n${formatIssues(moved)}`, {
+        plugin: 'patient',
+        issues: moved,
+        cause: error,
+      });
+    }
+    throw error;
+  }
+};
+
 /** `{ "use": "patient", "options": { "patience": 3, "pruner": { "use": "median" } } }`: Optuna's PatientPruner. */
 export const patientPrunerManifest = definePruner<PatientPluginOptions>({
   name: 'patient',
@@ -208,7 +235,10 @@ export const patientPrunerManifest = definePruner<PatientPluginOptions>({
     const wrapped = WRAPPABLE[pruner.use];
     if (wrapped === undefined)
       throw new Error(`patient cannot wrap \`${pruner.use}\`: use one of ${Object.keys(WRAPPABLE).join(', ')}.`);
-    return createPatientPruner(options, wrapped.create((pruner.options ?? {}) as never));
+    return createPatientPruner(
+      options,
+      wrapInner(() => wrapped.create((pruner.options ?? {}) as never)),
+    );
   },
 });
 

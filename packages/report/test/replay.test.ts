@@ -48,7 +48,18 @@ describe('replaySuggestions', () => {
       const chart = pageCharts(page).find((c) => [`density-${name}`, `categorical-${name}`].includes(c.id));
       expect(chart?.description).toContain('Decided jointly');
     }
-    expect(page.sections.find((s) => s.id === 'tpe')?.text.join(' ')).toContain('2 of 2 replayed suggestions');
+    const text = page.sections.find((s) => s.id === 'tpe')?.text.join(' ');
+    expect(text).toContain('2 of 2 replayed suggestions');
+    expect(text).toContain('principal axes');
+    // On the parameters' own axes (frame: "axes") the page does not say they were turned, and still reproduces.
+    const axes = await runTpeStudy(30, {
+      space: mixedSpace,
+      objective: mixedObjective,
+      tpe: { ...tpe, frame: 'axes' },
+    });
+    const axesText = (await buildReport(axes, { every: 10 })).sections.find((s) => s.id === 'tpe')?.text.join(' ');
+    expect(axesText).toContain('2 of 2 replayed suggestions');
+    expect(axesText).not.toContain('principal axes');
   });
 
   it('replays the default on a space of 10 parameters, decided in two blocks drawn from the study seed', async () => {
@@ -69,9 +80,9 @@ describe('replaySuggestions', () => {
       expect(snapshot.joint?.slices).toHaveLength(10);
     }
     const page = await buildReport(study, { every: 10 });
-    expect(page.sections.find((s) => s.id === 'tpe')?.text.join(' ')).toContain(
-      'TPE decided 2 groups of parameters jointly',
-    );
+    const text = page.sections.find((s) => s.id === 'tpe')?.text.join(' ');
+    expect(text).toContain('TPE decided 2 groups of parameters jointly');
+    expect(text).toContain("principal axes of that decision's good trials");
   });
 
   it("draws the score TPE used: log l − w · log g with the study's aboveWeight", async () => {

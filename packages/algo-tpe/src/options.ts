@@ -39,7 +39,8 @@ export type TpeGrouping = 'independent' | 'joint' | 'groups';
 /**
  * The coordinates in which l(x) of a joint decision is built: `axes`, the parameters themselves (Optuna);
  * `principal`, the principal axes of the decision's below trials, so that l(x) can follow a valley that
- * runs across the parameters. Only continuous parameters turn; choices and quantized values keep their axes.
+ * runs across the parameters. Only continuous parameters turn (log-quantized ones, drawn continuous and rounded,
+ * included); choices, integers and values on a linear grid keep their axes.
  */
 export type TpeFrame = 'axes' | 'principal';
 

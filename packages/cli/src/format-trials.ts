@@ -1,5 +1,6 @@
 import type { Trial } from '@parzen/engine';
 import { type CompiledSpace, stderrNote, toExternalParams } from '@parzen/engine/plugin';
+import { readsAsJson, readsAsNumber } from './attr-cells.js';
 import { formatNumber } from './format-number.js';
 import { formatTable } from './text-table.js';
 
@@ -80,12 +81,16 @@ export const formatTrialsTable = (rows: readonly TrialRow[]): string => {
 const csvField = (value: string): string => (/[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
 
 /** An attribute as a CSV cell: strings and numbers as they are, anything else as JSON. */
-const attrCell = (value: unknown): string =>
-  value === undefined
-    ? ''
-    : typeof value === 'string' || typeof value === 'number'
-      ? String(value)
-      : JSON.stringify(value);
+/**
+ * An attribute as a CSV cell that `parzen import` reads back as the same value: a number as itself, a
+ * string as itself unless it would read as a number or as JSON (then JSON-quoted), anything else as JSON.
+ */
+const attrCell = (value: unknown): string => {
+  if (value === undefined) return '';
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string' && !readsAsNumber(value) && !readsAsJson(value)) return value;
+  return JSON.stringify(value);
+};
 
 /** CSV (RFC 4180): study, number, state, loss, last step (when any), the parameters, `attrs.NAME` columns, error code and message, times. */
 export const formatTrialsCsv = (rows: readonly TrialRow[]): string => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type CompiledSpace, type ConfigIssue, countOf, type StudySpec } from '@parzen/engine/plugin';
+import { attrFromCell, readsAsNumber } from './attr-cells.js';
 import { CliError } from './exit-codes.js';
 
 /** The first line of a `parzen export` file: what it is, its format version and the study it came from. */
@@ -124,10 +125,7 @@ const cellValue = (space: CompiledSpace, name: string, cell: string): unknown =>
   return cell.trim() === '' || Number.isNaN(number) ? cell : number;
 };
 
-const attrValue = (cell: string): unknown => {
-  const number = Number(cell);
-  return cell.trim() !== '' && !Number.isNaN(number) ? number : cell;
-};
+const lossValue = (cell: string): unknown => (readsAsNumber(cell) ? Number(cell) : cell);
 
 /** One CSV record as a row: empty cells are left out (an inactive parameter, a failed trial's loss). */
 const csvRow = (space: CompiledSpace, header: readonly string[], fields: readonly string[]) => {
@@ -138,8 +136,8 @@ const csvRow = (space: CompiledSpace, header: readonly string[], fields: readonl
   for (const [index, column] of header.entries()) {
     const cell = fields[index] ?? '';
     if (cell === '' || (IGNORED_COLUMNS.includes(column) && !space.byName.has(column))) continue;
-    if (column.startsWith('attrs.')) attrs[column.slice('attrs.'.length)] = attrValue(cell);
-    else if (column === 'loss') row.loss = attrValue(cell);
+    if (column.startsWith('attrs.')) attrs[column.slice('attrs.'.length)] = attrFromCell(cell);
+    else if (column === 'loss') row.loss = lossValue(cell);
     else if (CSV_COLUMNS.includes(column)) row[column] = cell;
     else if (column in TRIALS_CSV_COLUMNS) row[TRIALS_CSV_COLUMNS[column] as string] = cell;
     else if (ERROR_COLUMNS.includes(column)) error[column === 'error_code' ? 'code' : 'message'] = cell;

@@ -126,7 +126,7 @@ describe('trials, best and export of a study', () => {
 });
 
 describe('trials --csv imports back', () => {
-  it('the round trip keeps params, losses, errors and times', async () => {
+  it('the round trip keeps params, losses, attrs of every JSON kind, errors and times', async () => {
     const source = journalConfig('source', {
       objective: { use: 'module', options: { path: './fails.mjs', isolate: 'none' } },
       budget: { maxTrials: 4 },
@@ -134,7 +134,8 @@ describe('trials --csv imports back', () => {
     writeIn(
       dir,
       'fails.mjs',
-      'export default ({ x, y }, { trialNumber }) => { if (trialNumber === 2) throw new Error("odd, one"); return x + y; };',
+      'export default ({ x, y }, { trialNumber }) => { if (trialNumber === 2) throw new Error("odd, one"); ' +
+        'return { loss: x + y, attrs: { code: "007", label: "plain", flag: trialNumber === 1, curve: [x, y], note: null, json: "[1]", n: 3 } }; };',
     );
     expect((await cli('run', source, '--quiet')).code).toBe(0);
     const csv = (await cli('trials', source, '--csv')).stdout;

@@ -1,4 +1,5 @@
 import { resolveTpeSettings } from '@parzen/algo-tpe';
+import { turnedParams } from '@parzen/algo-tpe/plugin';
 import { bestTrial } from '@parzen/engine';
 import { lossToMinimize, type ParamNode, type Trial, toExternalParams } from '@parzen/engine/plugin';
 import { numericParams, replayedWeight, sig } from './charts/common.js';
@@ -131,7 +132,11 @@ const replayText = (study: ReportStudy, replay: Replay): string[] => {
     text.push(
       `TPE decided ${groups.length === 1 ? 'one group' : `${groups.length} groups`} of parameters jointly (${groups.map((group) => group.join(', ')).join('; ')}): parameters always active together, a set of more than maxGroupSize of them split into blocks drawn from the study's seed. Their curves are slices of each group's joint l and g along each parameter, the others fixed at the chosen point.`,
     );
-  if ((joint !== undefined || groups !== undefined) && resolveTpeSettings(replay.options).frame === 'principal')
+  const decided = joint === undefined ? (groups ?? []) : [joint];
+  const turned = decided.some(
+    (group) => turnedParams(group.flatMap((name) => study.space.byName.get(name) ?? [])).length >= 2,
+  );
+  if (turned && resolveTpeSettings(replay.options).frame === 'principal')
     text.push(
       "Each joint l(x) was built in the principal axes of that decision's good trials (the frame option): its kernels lie along the direction the good trials spread in, so where good values of two parameters move together, a slice of l along one parameter is narrower than the good trials' spread in it.",
     );

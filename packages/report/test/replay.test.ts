@@ -60,6 +60,15 @@ describe('replaySuggestions', () => {
     const axesText = (await buildReport(axes, { every: 10 })).sections.find((s) => s.id === 'tpe')?.text.join(' ');
     expect(axesText).toContain('2 of 2 replayed suggestions');
     expect(axesText).not.toContain('principal axes');
+    // One continuous parameter beside a choice: nothing to turn, so the page does not say it turned anything.
+    const single = await runTpeStudy(30, {
+      space: { x: mixedSpace.x, kind: mixedSpace.kind } as typeof mixedSpace,
+      objective: (p) => ((p.x as number) - 0.5) ** 2 + (p.kind === 'b' ? 0 : 1),
+      tpe,
+    });
+    const singleText = (await buildReport(single, { every: 10 })).sections.find((s) => s.id === 'tpe')?.text.join(' ');
+    expect(singleText).toContain('jointly');
+    expect(singleText).not.toContain('principal axes');
   });
 
   it('replays the default on a space of 10 parameters, decided in two blocks drawn from the study seed', async () => {

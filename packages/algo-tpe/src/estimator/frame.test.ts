@@ -6,7 +6,7 @@ import { buildDensity, type Density } from './density.js';
 import { type Encoding, optunaEncoding } from './encoding.js';
 import { optunaFamily } from './families/optuna.js';
 import type { FamilySettings } from './family.js';
-import { framedDensity, principalFrame } from './frame.js';
+import { framedDensity, principalFrame, turnedParams } from './frame.js';
 import type { NumericKernels } from './parzen-estimator.js';
 
 const settings: FamilySettings = { priorWeight: 1, forgetting: 0, bandwidthFloor: 0.01, bandwidthExponent: 1 };
@@ -72,7 +72,7 @@ describe('principalFrame', () => {
     expect(axes[1 - along] as number).toBeCloseTo(axes[2 + (1 - along)] as number, 2);
   });
 
-  it('turns only continuous parameters, and keeps the axes with fewer than two of them or of trials', () => {
+  it('turns only continuous parameters, and keeps the axes with fewer than two of them, of trials, or of distinct trials', () => {
     const mixed: Encoding[] = [
       optunaEncoding(uniform(-2, 2)),
       optunaEncoding({ kind: 'categorical', size: 3 }),
@@ -83,6 +83,17 @@ describe('principalFrame', () => {
     expect(Array.from(frame?.dims ?? [])).toEqual([0, 3]);
     expect(principalFrame(mixed.slice(0, 3), columnsOf([0.1, 0.5], [0, 2], [3, 4]))).toBeUndefined();
     expect(principalFrame(encodings, columnsOf([0.1], [0.2]))).toBeUndefined();
+    expect(
+      turnedParams([
+        { name: 'x', distribution: { kind: 'uniform', low: 0, high: 1 } },
+        { name: 'c', distribution: { kind: 'categorical', size: 3 } },
+        { name: 'q', distribution: { kind: 'quniform', low: 0, high: 10, q: 1 } },
+        { name: 'lr', distribution: { kind: 'loguniform', low: 1e-3, high: 1 } },
+        { name: 'mem', distribution: { kind: 'qloguniform', low: 10, high: 1000, q: 10 } },
+      ]),
+    ).toEqual(['x', 'lr', 'mem']);
+    // Below trials that coincide give no direction: the axes stay (not a rotation made of rounding noise).
+    expect(principalFrame(encodings, columnsOf([0.3, 0.3, 0.3], [1.1, 1.1, 1.1]))).toBeUndefined();
   });
 });
 
@@ -134,15 +145,24 @@ describe('framedDensity', () => {
     });
   });
 
-  it('with exact, integrates to about 1 over the box', () => {
+  it('with exact, integrates to about 1 over the box, turned kernels near its edges included', () => {
     const steps = 200;
     const h = 4 / steps;
     const grid = Array.from({ length: steps }, (_, i) => -2 + (i + 0.5) * h);
     const gx = Float64Array.from(grid.flatMap((x) => grid.map(() => x)));
     const gy = Float64Array.from(grid.flatMap(() => grid));
-    const mass = framed.logPdf([gx, gy], true).reduce((sum, log) => sum + Math.exp(log) * h * h, 0);
-    expect(mass).toBeGreaterThan(0.97);
-    expect(mass).toBeLessThan(1.03);
+    const massOf = (density: Density) =>
+      density.logPdf([gx, gy], true).reduce((sum, log) => sum + Math.exp(log) * h * h, 0);
+    expect(massOf(framed)).toBeGreaterThan(0.98);
+    expect(massOf(framed)).toBeLessThan(1.02);
+    // Four trials far apart along the anti-diagonal: long turned kernels that cross the box's corners
+    // (their mass is not the product of their marginals').
+    const corner = columnsOf([-1.8, -0.6, 0.6, 1.8], [1.8, 0.6, -0.6, -1.8]);
+    const cornerFrame = principalFrame(encodings, corner);
+    if (cornerFrame === undefined) throw new Error('a frame');
+    const turned = framedDensity(optunaFamily, encodings, corner, settings, cornerFrame);
+    expect(massOf(turned)).toBeGreaterThan(0.98);
+    expect(massOf(turned)).toBeLessThan(1.02);
   });
 
   it('draws inside the box, as often in a region as the density says', () => {

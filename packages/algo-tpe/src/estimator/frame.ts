@@ -1,8 +1,8 @@
-import { standardNormal, weightedIndex } from '@parzen/engine/plugin';
+import { createRng, type Distribution, standardNormal, weightedIndex } from '@parzen/engine/plugin';
 import { symmetricEigen } from '../math/eigen.js';
 import { logSumExp } from '../math/log-sum-exp.js';
 import { chooseBackend, type Density, pointsOf } from './density.js';
-import type { Encoding, NumericEncoding } from './encoding.js';
+import { type Encoding, type NumericEncoding, optunaEncoding } from './encoding.js';
 import type { DensityFamily, FamilySettings, ObservationColumn } from './family.js';
 import {
   type DimensionPoints,
@@ -27,6 +27,9 @@ export interface Frame {
   readonly axes: Float64Array;
 }
 
+/** The smallest total variance (in unit coordinates) of the below trials that a frame turns onto. */
+const MIN_SPREAD = 1e-20;
+
 /** Dimensions a frame can turn: numeric, continuous (not bins), bounded, without a density Jacobian. */
 const turnable = (encoding: Encoding): encoding is NumericEncoding =>
   encoding.kind === 'numeric' &&
@@ -35,6 +38,14 @@ const turnable = (encoding: Encoding): encoding is NumericEncoding =>
   Number.isFinite(encoding.low) &&
   Number.isFinite(encoding.high) &&
   encoding.high > encoding.low;
+
+/**
+ * The parameters of a joint decision that `frame: "principal"` turns: its continuous ones in the
+ * joint density family's encoding (choices, integers and linear grids keep their axes). A frame needs two.
+ */
+export const turnedParams = (
+  params: readonly { readonly name: string; readonly distribution: Distribution }[],
+): string[] => params.filter((param) => turnable(optunaEncoding(param.distribution))).map((param) => param.name);
 
 /**
  * The frame of a group's below trials: the eigenvectors of the covariance of their continuous parameters
@@ -69,6 +80,10 @@ export const principalFrame = (
       covariance[b * m + a] = value;
     }
   }
+  // Below trials that (nearly) coincide in every turned parameter: no direction to turn onto.
+  let trace = 0;
+  for (let a = 0; a < m; a++) trace += covariance[a * m + a] as number;
+  if (!(trace > MIN_SPREAD)) return undefined;
   return { dims, lows, spans, axes: symmetricEigen(covariance, m).vectors };
 };
 
@@ -106,25 +121,50 @@ const frameAxis: NumericEncoding = {
   points: (values) => ({ at: Float64Array.from(values) }),
 };
 
+/** Standard normal draws per kernel with which `exact` estimates a turned kernel's mass inside the box. */
+const MASS_DRAWS = 4096;
+
 /**
- * log of the mass kernel k keeps inside the unit box, its correlations ignored (the product of its
- * marginals' masses on the box's own axes; exact for an isotropic kernel and for a frame equal to the axes).
+ * log of the mass each kernel keeps inside the unit box. An isotropic kernel (the prior) is the same in
+ * every frame, so its mass is the product of its marginals' masses, exactly; a turned one is estimated
+ * from a fixed set of standard normal draws (the same for every kernel, so the estimate is deterministic),
+ * its share of them that lands inside the box.
  */
-const logBoxMass = (frame: Frame, framed: readonly NumericKernels[], k: number): number => {
+const logBoxMasses = (frame: Frame, framed: readonly NumericKernels[], size: number): Float64Array => {
   const m = frame.dims.length;
-  let total = 0;
-  for (let i = 0; i < m; i++) {
-    let centre = 0.5;
-    let variance = 0;
-    for (let a = 0; a < m; a++) {
-      const weight = frame.axes[i * m + a] as number;
-      const kernels = framed[a] as NumericKernels;
-      centre += weight * (kernels.mus[k] as number);
-      variance += weight * weight * (kernels.sigmas[k] as number) ** 2;
+  const rng = createRng('parzen:frame-box-mass');
+  const z = Float64Array.from({ length: MASS_DRAWS * m }, () => standardNormal(rng));
+  const u = new Float64Array(m);
+  const y = new Float64Array(m);
+  return Float64Array.from({ length: size }, (_, k) => {
+    const sigma0 = (framed[0] as NumericKernels).sigmas[k] as number;
+    if (framed.every((kernels) => kernels.sigmas[k] === sigma0)) {
+      for (let a = 0; a < m; a++) u[a] = (framed[a] as NumericKernels).mus[k] as number;
+      fromFrame(frame, u, y);
+      let total = 0;
+      for (let i = 0; i < m; i++) total += logKernelMass(y[i] as number, sigma0, 0, 1);
+      return total;
     }
-    total += logKernelMass(centre, Math.sqrt(variance), 0, 1);
+    let inside = 0;
+    for (let draw = 0; draw < MASS_DRAWS; draw++) {
+      for (let a = 0; a < m; a++) {
+        const kernels = framed[a] as NumericKernels;
+        u[a] = (kernels.mus[k] as number) + (kernels.sigmas[k] as number) * (z[draw * m + a] as number);
+      }
+      fromFrame(frame, u, y);
+      if (inBox(y)) inside++;
+    }
+    return Math.log(Math.max(inside, 0.5) / MASS_DRAWS);
+  });
+};
+
+/** Whether unit coordinates lie in the unit box. */
+const inBox = (y: Float64Array): boolean => {
+  for (let i = 0; i < y.length; i++) {
+    const value = y[i] as number;
+    if (!(value >= 0 && value <= 1)) return false;
   }
-  return total;
+  return true;
 };
 
 /** Draws before a point that keeps falling outside the unit box is clipped into it (not reached in practice). */
@@ -189,7 +229,8 @@ export const framedDensity = (
   let logNormaliser: number | undefined;
   const exactShift = (): number => {
     if (logNormaliser === undefined) {
-      const terms = Float64Array.from(estimator.weights, (w, k) => Math.log(w) + logBoxMass(frame, framed, k));
+      const masses = logBoxMasses(frame, framed, estimator.weights.length);
+      const terms = Float64Array.from(estimator.weights, (w, k) => Math.log(w) + (masses[k] as number));
       logNormaliser = logSumExp(terms) + frame.spans.reduce((sum, span) => sum + Math.log(span), 0);
     }
     return logNormaliser;
@@ -205,9 +246,9 @@ export const framedDensity = (
         toFrame(frame, y, u);
         for (let a = 0; a < m; a++) (at[a] as Float64Array)[p] = u[a] as number;
       }
-      const points = pointsOf(encodings, values).map((point, j): DimensionPoints => {
+      const points = encodings.map((encoding, j): DimensionPoints => {
         const a = axisOf[j] as number;
-        return a < 0 ? point : { at: at[a] as Float64Array };
+        return a >= 0 ? { at: at[a] as Float64Array } : (pointsOf([encoding], [values[j] ?? []])[0] as DimensionPoints);
       });
       evaluate ??= chooseBackend(estimator, points);
       const out = evaluate(points, exact);
@@ -228,7 +269,7 @@ export const framedDensity = (
             u[a] = (kernels.mus[k] as number) + (kernels.sigmas[k] as number) * standardNormal(rng);
           }
           fromFrame(frame, u, y);
-          if (y.every((value) => value >= 0 && value <= 1)) break;
+          if (inBox(y)) break;
         }
         encodings.forEach((encoding, j) => {
           const a = axisOf[j] as number;

@@ -203,8 +203,9 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         const finished = await runOne(asked);
         if (options.stopper !== undefined && reason === undefined) {
           const { stopper } = options;
+          // A copy: a rule may keep what it was shown, and the mirror's array grows.
           const message = await mirrorOf(session).withAllTrials((trials) =>
-            askStopper(stopper, spec, trials, finished),
+            askStopper(stopper, spec, trials.slice(), finished),
           );
           if (message !== undefined) {
             reason ??= 'stopper';

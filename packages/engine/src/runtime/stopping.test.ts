@@ -102,6 +102,21 @@ describe('stopping on your own rule', () => {
       }),
     ).rejects.toMatchObject({ code: 'STOPPER_FAILED', message: expect.stringContaining('my rule broke') });
   });
+
+  it('a rule may keep the trials it was shown: later trials do not change them', async () => {
+    const seen: (readonly unknown[])[] = [];
+    await fmin({
+      objective: (p) => p.x,
+      space,
+      suggester: prior,
+      maxTrials: 4,
+      stopWhen: ({ trials }) => {
+        seen.push(trials);
+        return undefined;
+      },
+    });
+    expect(seen.map((trials) => trials.length)).toEqual([1, 2, 3, 4]);
+  });
 });
 
 describe('asking the stopper', () => {

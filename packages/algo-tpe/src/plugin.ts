@@ -35,7 +35,7 @@ export {
 } from './estimator/families/optuna.js';
 export { DENSITY_FAMILIES, type DensityFamilyName } from './estimator/families.js';
 export type { DensityFamily, FamilySettings, ObservationColumn } from './estimator/family.js';
-export { type Frame, framedDensity, principalFrame, turnedParams } from './estimator/frame.js';
+export { type Frame, framedDensity, frameEstimator, principalFrame, turnedParams } from './estimator/frame.js';
 export {
   type CategoricalKernels,
   type DimensionPoints,

@@ -2,11 +2,11 @@ import { createRng, type Distribution } from '@parzen/engine/plugin';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { symmetricEigen } from '../math/eigen.js';
-import { buildDensity, type Density } from './density.js';
+import { buildDensity, type Density, estimatorDensity } from './density.js';
 import { type Encoding, optunaEncoding } from './encoding.js';
 import { optunaFamily } from './families/optuna.js';
 import type { FamilySettings } from './family.js';
-import { framedDensity, principalFrame, turnedParams } from './frame.js';
+import { framedDensity, frameEstimator, principalFrame, turnedParams } from './frame.js';
 import type { NumericKernels } from './parzen-estimator.js';
 
 const settings: FamilySettings = { priorWeight: 1, forgetting: 0, bandwidthFloor: 0.01, bandwidthExponent: 1 };
@@ -106,7 +106,7 @@ describe('framedDensity', () => {
   const framed = framedDensity(optunaFamily, encodings, columns, settings, frame);
 
   it('is the mixture of turned kernels, Σ_k w_k N(y; c_k, A diag(σ_k²) Aᵀ) in unit coordinates, cut to the box', () => {
-    const estimator = framed.estimator();
+    const estimator = frameEstimator(optunaFamily, encodings, columns, settings, frame);
     const [first, second] = estimator.dimensions as NumericKernels[];
     const direct = (x: number, y: number) => {
       const [a00, a01, a10, a11] = Array.from(frame.axes);
@@ -214,6 +214,24 @@ describe('framedDensity', () => {
     expect(across(turned.sample(createRng('valley'), 4000))).toBeLessThan(
       0.85 * across(aligned.sample(createRng('valley'), 4000)),
     );
+  });
+
+  it("shows explanations each parameter's marginal on its own axis, in the parameter's model space", () => {
+    const view = framed.estimator();
+    const draws = framed.sample(createRng('marginals'), 20_000);
+    view.dimensions.forEach((dimension, j) => {
+      if (dimension.kind !== 'numeric') throw new Error('numeric');
+      expect([dimension.low, dimension.high]).toEqual([-2, 2]);
+      // The marginal's mean (kernels cut to the bounds, weights as l's) against the draws' mean.
+      const grid = Float64Array.from({ length: 801 }, (_, i) => -2 + i * 0.005);
+      const marginal = estimatorDensity({ ...view, dimensions: [dimension] }, [encodings[j] as Encoding]);
+      const density = marginal.logPdf([grid], true).map(Math.exp);
+      const mass = density.reduce((sum, p) => sum + p * 0.005, 0);
+      const mean = density.reduce((sum, p, i) => sum + p * (grid[i] as number) * 0.005, 0) / mass;
+      const drawn = (draws[j] as Float64Array).reduce((sum, x) => sum + x, 0) / 20_000;
+      expect(mass).toBeGreaterThan(0.97);
+      expect(Math.abs(mean - drawn)).toBeLessThan(0.05);
+    });
   });
 
   it('keeps the other dimensions of a mixed group as they are: choices are drawn from their kernels', () => {

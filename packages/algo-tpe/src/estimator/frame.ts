@@ -170,6 +170,73 @@ const inBox = (y: Float64Array): boolean => {
 /** Draws before a point that keeps falling outside the unit box is clipped into it (not reached in practice). */
 const MAX_REJECTIONS = 10_000;
 
+/** Which frame axis each dimension of a group is (−1 for a dimension the frame leaves alone). */
+const frameAxes = (frame: Frame, size: number): Int32Array => {
+  const axisOf = new Int32Array(size).fill(-1);
+  frame.dims.forEach((j, a) => {
+    axisOf[j] = a;
+  });
+  return axisOf;
+};
+
+/** Model-space values of the framed dimensions of point `p` → unit coordinates (`y`). */
+const unitOf = (
+  frame: Frame,
+  encodings: readonly Encoding[],
+  values: readonly ArrayLike<number>[],
+  p: number,
+  y: Float64Array,
+): void => {
+  frame.dims.forEach((j, i) => {
+    const x = (values[j] as ArrayLike<number>)[p] as number;
+    y[i] = ((encodings[j] as NumericEncoding).toModel(x) - (frame.lows[i] as number)) / (frame.spans[i] as number);
+  });
+};
+
+/**
+ * The family's estimator of the observations in a frame: the framed dimensions' observations turned into
+ * frame coordinates, each given to the family as an axis of range 1 about 0 (so the prior kernel is
+ * N(0, 1) on every frame axis), then left unbounded (the cut is the box's, not the axes'); the other
+ * dimensions as they are. Plain data; {@link framedDensity} evaluates and samples it.
+ */
+export const frameEstimator = (
+  family: DensityFamily,
+  encodings: readonly Encoding[],
+  columns: readonly ObservationColumn[],
+  settings: FamilySettings,
+  frame: Frame,
+): ParzenEstimator => {
+  const m = frame.dims.length;
+  const axisOf = frameAxes(frame, encodings.length);
+  const n = columns[0]?.values.length ?? 0;
+  const y = new Float64Array(m);
+  const u = new Float64Array(m);
+  const observed = columns.map((column) => column.values);
+  const frameColumns = Array.from({ length: m }, () => new Float64Array(n));
+  for (let t = 0; t < n; t++) {
+    unitOf(frame, encodings, observed, t, y);
+    toFrame(frame, y, u);
+    for (let a = 0; a < m; a++) (frameColumns[a] as Float64Array)[t] = u[a] as number;
+  }
+  const built = family.build(
+    encodings.map((encoding, j) => ((axisOf[j] as number) < 0 ? encoding : frameAxis)),
+    columns.map((column, j) => {
+      const a = axisOf[j] as number;
+      return a < 0 ? column : { values: frameColumns[a] as Float64Array };
+    }),
+    settings,
+  );
+  return {
+    ...built,
+    dimensions: built.dimensions.map(
+      (dimension, j): KernelDimension =>
+        (axisOf[j] as number) < 0 || dimension.kind !== 'numeric'
+          ? dimension
+          : { ...dimension, low: Number.NEGATIVE_INFINITY, high: Number.POSITIVE_INFINITY },
+    ),
+  };
+};
+
 /**
  * l(x) in a frame: the family's estimator built on the frame coordinates of the framed dimensions (the
  * other dimensions as they are), the whole mixture cut to the unit box once (as hyperopt cuts its
@@ -185,64 +252,71 @@ export const framedDensity = (
   frame: Frame,
 ): Density => {
   const m = frame.dims.length;
-  const axisOf = new Int32Array(encodings.length).fill(-1);
-  frame.dims.forEach((j, a) => {
-    axisOf[j] = a;
-  });
-  const encodingAt = (i: number) => encodings[frame.dims[i] as number] as NumericEncoding;
-  const n = columns[0]?.values.length ?? 0;
+  const axisOf = frameAxes(frame, encodings.length);
   const y = new Float64Array(m);
   const u = new Float64Array(m);
-  const toUnit = (values: readonly ArrayLike<number>[], p: number): void => {
-    for (let i = 0; i < m; i++) {
-      const x = (values[frame.dims[i] as number] as ArrayLike<number>)[p] as number;
-      y[i] = (encodingAt(i).toModel(x) - (frame.lows[i] as number)) / (frame.spans[i] as number);
-    }
-  };
-  // Observations in frame coordinates, one column per frame axis.
-  const observed = columns.map((column) => column.values);
-  const frameColumns = Array.from({ length: m }, () => new Float64Array(n));
-  for (let t = 0; t < n; t++) {
-    toUnit(observed, t);
-    toFrame(frame, y, u);
-    for (let a = 0; a < m; a++) (frameColumns[a] as Float64Array)[t] = u[a] as number;
-  }
-  const built = family.build(
-    encodings.map((encoding, j) => ((axisOf[j] as number) < 0 ? encoding : frameAxis)),
-    columns.map((column, j) => {
-      const a = axisOf[j] as number;
-      return a < 0 ? column : { values: frameColumns[a] as Float64Array };
-    }),
-    settings,
-  );
-  // The frame axes unbounded: the cut is the box's, not the axes'.
-  const estimator: ParzenEstimator = {
-    ...built,
-    dimensions: built.dimensions.map(
-      (dimension, j): KernelDimension =>
-        (axisOf[j] as number) < 0 || dimension.kind !== 'numeric'
-          ? dimension
-          : { ...dimension, low: Number.NEGATIVE_INFINITY, high: Number.POSITIVE_INFINITY },
-    ),
-  };
+  const estimator = frameEstimator(family, encodings, columns, settings, frame);
   const framed = Array.from(frame.dims, (j) => estimator.dimensions[j] as NumericKernels);
+  let masses: Float64Array | undefined;
+  const boxMasses = (): Float64Array => {
+    masses ??= logBoxMasses(frame, framed, estimator.weights.length);
+    return masses;
+  };
   let logNormaliser: number | undefined;
   const exactShift = (): number => {
     if (logNormaliser === undefined) {
-      const masses = logBoxMasses(frame, framed, estimator.weights.length);
+      const masses = boxMasses();
       const terms = Float64Array.from(estimator.weights, (w, k) => Math.log(w) + (masses[k] as number));
       logNormaliser = logSumExp(terms) + frame.spans.reduce((sum, span) => sum + Math.log(span), 0);
     }
     return logNormaliser;
   };
   let evaluate: ReturnType<typeof chooseBackend> | undefined;
+  /**
+   * The estimator on the parameters' own axes, for explanations of one parameter at a time: each turned
+   * kernel replaced, in each turned parameter, by its marginal there (centre ½ + A·μ and width
+   * √(Σ_a A_ia² σ_a²) in unit coordinates, mapped to model space and cut to the parameter's bounds); the
+   * other dimensions, the weights and the sources as they are. Its one-parameter marginals are l's
+   * (up to the box cut); its joint density is not l, whose kernels are turned.
+   */
+  let axesView: ParzenEstimator | undefined;
+  const marginalsOnAxes = (): ParzenEstimator => {
+    const size = estimator.weights.length;
+    const dimensions = estimator.dimensions.map((dimension, j): KernelDimension => {
+      const i = axisOf[j] as number;
+      if (i < 0) return dimension;
+      const low = frame.lows[i] as number;
+      const span = frame.spans[i] as number;
+      const mus = new Float64Array(size);
+      const sigmas = new Float64Array(size);
+      for (let k = 0; k < size; k++) {
+        let centre = 0.5;
+        let variance = 0;
+        for (let a = 0; a < m; a++) {
+          const weight = frame.axes[i * m + a] as number;
+          const kernels = framed[a] as NumericKernels;
+          centre += weight * (kernels.mus[k] as number);
+          variance += weight * weight * (kernels.sigmas[k] as number) ** 2;
+        }
+        mus[k] = low + span * centre;
+        sigmas[k] = span * Math.sqrt(variance);
+      }
+      return { kind: 'numeric', mus, sigmas, low, high: low + span };
+    });
+    // The components' shares of the cut mixture: each weight times its kernel's mass in the box.
+    const masses = boxMasses();
+    const shares = Float64Array.from(estimator.weights, (w, k) => w * Math.exp(masses[k] as number));
+    const total = shares.reduce((sum, share) => sum + share, 0);
+    const weights = shares.map((share) => share / total);
+    return { weights, dimensions, truncation: 'kernel', sources: estimator.sources };
+  };
 
   return {
     logPdf: (values, exact) => {
       const count = values[0]?.length ?? 0;
       const at = Array.from({ length: m }, () => new Float64Array(count));
       for (let p = 0; p < count; p++) {
-        toUnit(values, p);
+        unitOf(frame, encodings, values, p, y);
         toFrame(frame, y, u);
         for (let a = 0; a < m; a++) (at[a] as Float64Array)[p] = u[a] as number;
       }
@@ -286,6 +360,9 @@ export const framedDensity = (
       }
       return out;
     },
-    estimator: () => estimator,
+    estimator: () => {
+      axesView ??= marginalsOnAxes();
+      return axesView;
+    },
   };
 };

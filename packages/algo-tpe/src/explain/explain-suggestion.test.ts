@@ -163,3 +163,42 @@ describe('pruned trials in a suggestion', () => {
     expect(await below('impute')).toEqual([3]);
   });
 });
+
+describe('explaining a decision made in a frame (the default on two continuous parameters)', async () => {
+  // A valley x + y = 30 in a box far from 0: the turned kernels' own coordinates lie near 0, the
+  // parameters' near 10–20, so an explanation that showed the former would be plain to see.
+  const valley = compileSpace({ x: { type: 'uniform', low: 10, high: 20 }, y: { type: 'uniform', low: 10, high: 20 } });
+  const rng = createRng('valley-trials');
+  const history: Trial[] = Array.from({ length: 30 }, (_, number) => {
+    const x = 10 + 10 * rng.next();
+    const y = 10 + 10 * rng.next();
+    return {
+      study: 's',
+      number,
+      state: 'complete',
+      internal: { x, y },
+      loss: (x + y - 30) ** 2 + 0.01 * (x - y) ** 2,
+      startedAt: '',
+      finishedAt: '',
+    };
+  });
+  const { explanation } = await explainSuggestion({ space: valley, trials: history, rng: createRng('explain') });
+
+  it("shows each parameter's l as its marginal on its own axis, in the parameter's range", () => {
+    expect(explanation.params.map((p) => p.group)).toEqual([
+      ['x', 'y'],
+      ['x', 'y'],
+    ]);
+    for (const param of explanation.params) {
+      if (param.l.kind !== 'gaussian') throw new Error('gaussian');
+      expect([param.l.low, param.l.high]).toEqual([10, 20]);
+      for (const mu of param.l.mus) {
+        expect(mu).toBeGreaterThanOrEqual(9);
+        expect(mu).toBeLessThanOrEqual(21);
+      }
+      const winner = param.winner.value;
+      expect(winner).toBeGreaterThanOrEqual(10);
+      expect(winner).toBeLessThanOrEqual(20);
+    }
+  });
+});

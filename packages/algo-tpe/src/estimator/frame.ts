@@ -241,8 +241,9 @@ export const frameEstimator = (
  * l(x) in a frame: the family's estimator built on the frame coordinates of the framed dimensions (the
  * other dimensions as they are), the whole mixture cut to the unit box once (as hyperopt cuts its
  * mixture): draws outside the box are redrawn, component and all, and the density is the mixture's
- * inside the box. `exact` adds the log of its mass in the box, estimated kernel by kernel from the
- * kernels' marginals, and the unit box's Jacobian.
+ * inside the box. `exact` adds the log of its mass in the box (each turned kernel's share inside it
+ * estimated from fixed normal draws, the isotropic prior's exact) and the unit box's Jacobian.
+ * `estimator()` is the view on the parameters' own axes that explanations of one parameter need.
  */
 export const framedDensity = (
   family: DensityFamily,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ParzenError } from '../errors.js';
 import { loadExperiment } from '../experiment.js';
+import { importPluginPackage } from './import-plugins.js';
 
 const config = {
   name: 'heart',
@@ -24,6 +25,22 @@ beforeAll(() => {
     JSON.stringify({ name: 'parzen-broken-plugin', type: 'module', main: 'index.js' }),
   );
   writeFileSync(join(broken, 'index.js'), "import 'parzen-missing-dependency';\nexport const manifests = [];\n");
+  // ESM-only: its `exports` answer `import` (and a subpath), never `require`.
+  const esm = join(dir, 'node_modules', 'parzen-esm-only-plugin');
+  mkdirSync(join(esm, 'dist'), { recursive: true });
+  writeFileSync(
+    join(esm, 'package.json'),
+    JSON.stringify({
+      name: 'parzen-esm-only-plugin',
+      type: 'module',
+      exports: {
+        '.': { types: './dist/index.d.ts', import: './dist/index.js' },
+        './extra': { import: './dist/extra.js' },
+      },
+    }),
+  );
+  writeFileSync(join(esm, 'dist', 'index.js'), 'export const manifests = [];\n');
+  writeFileSync(join(esm, 'dist', 'extra.js'), 'export default { manifests: [] };\n');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -37,6 +54,11 @@ const loadError = async (plugins: string[]): Promise<ParzenError> => {
 };
 
 describe('a config naming a plugin package', () => {
+  it('loads an ESM-only package (exports with only an import condition) and its subpaths from the config folder', async () => {
+    expect(await importPluginPackage('parzen-esm-only-plugin', dir)).toEqual({ manifests: [] });
+    expect(await importPluginPackage('parzen-esm-only-plugin/extra', dir)).toEqual({ manifests: [] });
+  });
+
   it('not installed: an issue at its `plugins` entry saying what to do, without Node’s text or the engine’s path', async () => {
     const error = await loadError(['./ok.mjs', 'parzen-no-such-plugin-xyz']);
     expect(error.code).toBe('PLUGIN_LOAD_FAILED');

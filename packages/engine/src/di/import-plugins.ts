@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,12 +20,64 @@ const packageName = (specifier: string): string =>
     .slice(0, specifier.startsWith('@') ? 2 : 1)
     .join('/');
 
-/** Whether `baseDir` or a folder above it has `node_modules/<name>`: installed, though Node may not load it. */
-const installedFrom = (name: string, baseDir: string): boolean => {
+/** The folder of `node_modules/<name>` in `baseDir` or the nearest folder above it that has one. */
+const packageFolder = (name: string, baseDir: string): string | undefined => {
   for (let dir = resolve(baseDir); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'node_modules', name, 'package.json'))) return true;
-    if (dirname(dir) === dir) return false;
+    const folder = join(dir, 'node_modules', name);
+    if (existsSync(join(folder, 'package.json'))) return folder;
+    if (dirname(dir) === dir) return undefined;
   }
+};
+
+/** Whether `baseDir` or a folder above it has `node_modules/<name>`: installed, though Node may not load it. */
+const installedFrom = (name: string, baseDir: string): boolean => packageFolder(name, baseDir) !== undefined;
+
+/** The conditions an `import` of a package's `exports` matches, as Node's ESM loader does. */
+const IMPORT_CONDITIONS = new Set(['import', 'node', 'default']);
+
+/** A target of a package's `exports` for `import`: a string, the first of an array that has one, or the first matching condition's. */
+const exportTarget = (entry: unknown): string | undefined => {
+  if (typeof entry === 'string') return entry;
+  if (Array.isArray(entry)) {
+    for (const item of entry) {
+      const target = exportTarget(item);
+      if (target !== undefined) return target;
+    }
+    return undefined;
+  }
+  if (entry === null || typeof entry !== 'object') return undefined;
+  for (const [condition, value] of Object.entries(entry)) {
+    if (IMPORT_CONDITIONS.has(condition)) return exportTarget(value);
+  }
+  return undefined;
+};
+
+/**
+ * The file an `import` of a bare specifier loads, resolved from `baseDir` through the package's `exports`
+ * with the import conditions: for packages whose `exports` offer only `import` (ESM-only), which
+ * `require.resolve` refuses. Exact subpaths only (no `*` patterns); undefined when that does not apply.
+ */
+const importTarget = (specifier: string, baseDir: string): string | undefined => {
+  const name = packageName(specifier);
+  const folder = packageFolder(name, baseDir);
+  if (folder === undefined) return undefined;
+  let exports: unknown;
+  try {
+    exports = (JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { exports?: unknown }).exports;
+  } catch {
+    return undefined;
+  }
+  const subpath = `.${specifier.slice(name.length)}`;
+  const bySubpath =
+    exports !== null &&
+    typeof exports === 'object' &&
+    !Array.isArray(exports) &&
+    Object.keys(exports).some((key) => key.startsWith('.'));
+  const entry = bySubpath ? (exports as Record<string, unknown>)[subpath] : subpath === '.' ? exports : undefined;
+  const target = exportTarget(entry);
+  if (target === undefined || !target.startsWith('./')) return undefined;
+  const path = join(folder, target);
+  return existsSync(path) ? path : undefined;
 };
 
 /**
@@ -60,6 +112,9 @@ const resolveSpecifier = (specifier: string, baseDir: string): { url: string; un
   try {
     return { url: pathToFileURL(createRequire(join(baseDir, 'parzen-config.js')).resolve(specifier)).href };
   } catch (error) {
+    // An ESM-only package: its `exports` answer `import`, not `require`.
+    const target = importTarget(specifier, baseDir);
+    if (target !== undefined) return { url: pathToFileURL(target).href };
     return { url: specifier, unresolved: error instanceof Error ? error : new Error(String(error)) };
   }
 };

@@ -83,12 +83,13 @@ const csvField = (value: string): string => (/[",\n\r]/.test(value) ? `"${value.
 /** An attribute as a CSV cell: strings and numbers as they are, anything else as JSON. */
 /**
  * An attribute as a CSV cell that `parzen import` reads back as the same value: a number as itself, a
- * string as itself unless it would read as a number or as JSON (then JSON-quoted), anything else as JSON.
+ * string as itself unless it is empty or would read as a number or as JSON (then JSON-quoted), anything
+ * else as JSON.
  */
 const attrCell = (value: unknown): string => {
   if (value === undefined) return '';
   if (typeof value === 'number') return String(value);
-  if (typeof value === 'string' && !readsAsNumber(value) && !readsAsJson(value)) return value;
+  if (typeof value === 'string' && value !== '' && !readsAsNumber(value) && !readsAsJson(value)) return value;
   return JSON.stringify(value);
 };
 

@@ -135,7 +135,7 @@ describe('trials --csv imports back', () => {
       dir,
       'fails.mjs',
       'export default ({ x, y }, { trialNumber }) => { if (trialNumber === 2) throw new Error("odd, one"); ' +
-        'return { loss: x + y, attrs: { code: "007", label: "plain", flag: trialNumber === 1, curve: [x, y], note: null, json: "[1]", n: 3 } }; };',
+        'return { loss: x + y, attrs: { code: "007", label: "plain", empty: "", flag: trialNumber === 1, curve: [x, y], note: null, json: "[1]", n: 3 } }; };',
     );
     expect((await cli('run', source, '--quiet')).code).toBe(0);
     const csv = (await cli('trials', source, '--csv')).stdout;

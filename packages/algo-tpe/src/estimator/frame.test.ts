@@ -94,6 +94,8 @@ describe('principalFrame', () => {
     ).toEqual(['x', 'lr', 'mem']);
     // Below trials that coincide give no direction: the axes stay (not a rotation made of rounding noise).
     expect(principalFrame(encodings, columnsOf([0.3, 0.3, 0.3], [1.1, 1.1, 1.1]))).toBeUndefined();
+    const same = Array.from({ length: 26 }, () => 1.8547709607422647);
+    expect(principalFrame(encodings, columnsOf(same, same))).toBeUndefined();
   });
 });
 

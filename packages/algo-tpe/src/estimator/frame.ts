@@ -27,8 +27,12 @@ export interface Frame {
   readonly axes: Float64Array;
 }
 
-/** The smallest total variance (in unit coordinates) of the below trials that a frame turns onto. */
-const MIN_SPREAD = 1e-20;
+/**
+ * The smallest total variance (in unit coordinates, so a spread of 1e-6 of the range) of the below trials
+ * that a frame turns onto: below it the covariance is rounding noise (computed as E[y²] − E[y]², equal
+ * values leave up to about 1e-15), which would turn the axes at random.
+ */
+const MIN_SPREAD = 1e-12;
 
 /** Dimensions a frame can turn: numeric, continuous (not bins), bounded, without a density Jacobian. */
 const turnable = (encoding: Encoding): encoding is NumericEncoding =>

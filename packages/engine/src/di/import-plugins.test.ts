@@ -41,6 +41,22 @@ beforeAll(() => {
   );
   writeFileSync(join(esm, 'dist', 'index.js'), 'export const manifests = [];\n');
   writeFileSync(join(esm, 'dist', 'extra.js'), 'export default { manifests: [] };\n');
+  // Conditions Node walks past: a nested object with no matching condition, an invalid array item; and a
+  // target that leaves the package, which Node refuses.
+  const walked = join(dir, 'node_modules', 'parzen-esm-walked');
+  mkdirSync(join(walked, 'dist'), { recursive: true });
+  writeFileSync(
+    join(walked, 'package.json'),
+    JSON.stringify({
+      name: 'parzen-esm-walked',
+      type: 'module',
+      exports: {
+        '.': { node: { development: './dist/dev.js' }, import: ['bad', { import: './dist/index.js' }] },
+        './escape': { import: './../parzen-esm-only-plugin/dist/index.js' },
+      },
+    }),
+  );
+  writeFileSync(join(walked, 'dist', 'index.js'), 'export const manifests = [];\n');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -57,6 +73,10 @@ describe('a config naming a plugin package', () => {
   it('loads an ESM-only package (exports with only an import condition) and its subpaths from the config folder', async () => {
     expect(await importPluginPackage('parzen-esm-only-plugin', dir)).toEqual({ manifests: [] });
     expect(await importPluginPackage('parzen-esm-only-plugin/extra', dir)).toEqual({ manifests: [] });
+    expect(await importPluginPackage('parzen-esm-walked', dir)).toEqual({ manifests: [] });
+    await expect(importPluginPackage('parzen-esm-walked/escape', dir)).rejects.toMatchObject({
+      code: 'PLUGIN_LOAD_FAILED',
+    });
   });
 
   it('not installed: an issue at its `plugins` entry saying what to do, without Node’s text or the engine’s path', async () => {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AnyPluginManifest, PluginPackage } from '../contracts/manifest.js';
 import type { ServiceProvider } from '../contracts/services.js';
@@ -35,19 +35,39 @@ const installedFrom = (name: string, baseDir: string): boolean => packageFolder(
 /** The conditions an `import` of a package's `exports` matches, as Node's ESM loader does. */
 const IMPORT_CONDITIONS = new Set(['import', 'node', 'default']);
 
-/** A target of a package's `exports` for `import`: a string, the first of an array that has one, or the first matching condition's. */
-const exportTarget = (entry: unknown): string | undefined => {
-  if (typeof entry === 'string') return entry;
+/** A blocked entry (`null` in `exports`): Node stops there. */
+const BLOCKED = Symbol('blocked');
+
+/** Whether a target stays inside its package: `./` first, then no empty, `.`, `..` or `node_modules` segment. */
+const validTarget = (target: string): boolean =>
+  target.startsWith('./') &&
+  target
+    .split(/[\\/]/)
+    .slice(1)
+    .every(
+      (segment) => segment !== '' && segment !== '.' && segment !== '..' && segment.toLowerCase() !== 'node_modules',
+    );
+
+/**
+ * A target of a package's `exports` for `import`, as Node resolves it: a valid string; the first item of
+ * an array that resolves; the first condition that matches and resolves (a nested object that resolves to
+ * nothing lets the search go on); `null` blocks.
+ */
+const exportTarget = (entry: unknown): string | typeof BLOCKED | undefined => {
+  if (entry === null) return BLOCKED;
+  if (typeof entry === 'string') return validTarget(entry) ? entry : undefined;
   if (Array.isArray(entry)) {
     for (const item of entry) {
       const target = exportTarget(item);
-      if (target !== undefined) return target;
+      if (typeof target === 'string') return target;
     }
     return undefined;
   }
-  if (entry === null || typeof entry !== 'object') return undefined;
+  if (typeof entry !== 'object') return undefined;
   for (const [condition, value] of Object.entries(entry)) {
-    if (IMPORT_CONDITIONS.has(condition)) return exportTarget(value);
+    if (!IMPORT_CONDITIONS.has(condition)) continue;
+    const target = exportTarget(value);
+    if (target !== undefined) return target;
   }
   return undefined;
 };
@@ -75,9 +95,9 @@ const importTarget = (specifier: string, baseDir: string): string | undefined =>
     Object.keys(exports).some((key) => key.startsWith('.'));
   const entry = bySubpath ? (exports as Record<string, unknown>)[subpath] : subpath === '.' ? exports : undefined;
   const target = exportTarget(entry);
-  if (target === undefined || !target.startsWith('./')) return undefined;
+  if (typeof target !== 'string') return undefined;
   const path = join(folder, target);
-  return existsSync(path) ? path : undefined;
+  return path.startsWith(`${folder}${sep}`) && existsSync(path) ? path : undefined;
 };
 
 /**

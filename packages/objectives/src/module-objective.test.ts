@@ -24,6 +24,7 @@ beforeAll(() => {
   if (mode === 'function') return { loss: x, callback: () => 1 };
   if (mode === 'attrs') return { loss: x, attrs: { f: () => 1 } };
   if (mode === 'lossFn') return { loss: () => x };
+  if (mode === 'classAttrs') return { loss: x, attrs: { model: new (class Model { constructor() { this.k = 1; } })() } };
   if (mode === 'polite') await new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('stopped politely'))));
   return x * 2;
 };\n`,
@@ -130,7 +131,7 @@ describe('module objective in a worker thread (the default)', () => {
       });
       // What cannot leave the thread fails as on Parzen's own thread (`isolate: "none"`), not as a throw.
       const inProcess = await createModuleObjective({ path: './unruly.mjs', export: 'default', isolate: 'none' }, dir);
-      for (const mode of ['function', 'attrs', 'lossFn']) {
+      for (const mode of ['function', 'attrs', 'lossFn', 'classAttrs']) {
         const result = await evaluate({ mode, x: 1 });
         expect(result).toEqual(
           await inProcess.evaluate({ mode, x: 1 } as never, {

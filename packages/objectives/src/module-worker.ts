@@ -54,16 +54,30 @@ const send = (reply: ModuleWorkerReply): void => {
 };
 
 /**
- * Posts what the objective returned. A value structured clone cannot copy (a function in its attrs) is
- * judged here, as Parzen's thread judges a value it receives (`OBJECTIVE_BAD_ATTRS`, say), so a trial
+ * Whether a result holds an object that is not a plain object or an array (a class instance, a Date, a
+ * Map): structured clone would copy it as something else, so it is judged here instead, where it fails as
+ * it does on Parzen's thread. Only a trigger: the judgement is the engine's.
+ */
+const hasClassObject = (value: unknown, depth = 0): boolean => {
+  if (value === null || typeof value !== 'object' || depth > 100) return false;
+  const prototype = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && prototype !== Object.prototype && prototype !== null) return true;
+  return Object.values(value).some((inner) => hasClassObject(inner, depth + 1));
+};
+
+/**
+ * Posts what the objective returned. A value structured clone cannot copy (a function in its attrs), or
+ * would copy as something else (a class instance), is judged here, as Parzen's thread judges a value it receives (`OBJECTIVE_BAD_ATTRS`, say), so a trial
  * fails the same way whether or not it runs in a worker; the engine is loaded only then.
  */
 const sendResult = async (id: number, value: unknown): Promise<void> => {
-  try {
-    port?.postMessage({ type: 'result', id, value } satisfies ModuleWorkerReply);
-    return;
-  } catch {
-    // Judged below.
+  if (!hasClassObject(value)) {
+    try {
+      port?.postMessage({ type: 'result', id, value } satisfies ModuleWorkerReply);
+      return;
+    } catch {
+      // Judged below.
+    }
   }
   const { interpretObjectiveValue } = await import('@parzen/engine/plugin');
   const judged = interpretObjectiveValue(value);

@@ -103,8 +103,23 @@ const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> =
     } catch (error) {
       // The factory's own error, or the cause of the engine's "could not start" around it.
       const own = error instanceof ParzenError && error.code !== 'CONFIG_INVALID' ? error.cause : error;
-      if (!(own instanceof ParzenError) || own.code !== 'CONFIG_INVALID' || own.issues.length === 0) continue;
-      const issues = own.issues.map((issue) => ({ ...issue, pointer: `/${slot}/options${issue.pointer}` }));
+      // A factory that throws a plain error (a third-party plugin refusing its options, say) is reported
+      // at its options; Parzen's other errors (a service it asked for, Ctrl-C) are left to the run.
+      const issues =
+        own instanceof ParzenError
+          ? own.code === 'CONFIG_INVALID'
+            ? own.issues.map((issue) => ({ ...issue, pointer: `/${slot}/options${issue.pointer}` }))
+            : []
+          : own instanceof Error
+            ? [
+                {
+                  pointer: `/${slot}/options`,
+                  expected: `options the ${slot} plugin accepts`,
+                  found: `an error: ${own.message}`,
+                },
+              ]
+            : [];
+      if (issues.length === 0) continue;
       throw new ParzenError(
         'CONFIG_INVALID',
         `Invalid options of the ${slot} plugin \`${choice.use}\`:\n${formatIssues(issues)}`,

@@ -144,13 +144,13 @@ describe('parzen run', () => {
     const valid = await cli('validate', path);
     expect(valid.code).toBe(0);
     expect(valid.stdout).toMatch(
-      /valid\.json: valid: study valid; 2 parameter\(s\), objective module, suggester random, store memory/,
+      /valid\.json: valid: study valid; 2 parameters, objective module, suggester random, store memory/,
     );
     const bare = heartConfig({ name: 'bare' });
     delete bare.suggester;
     delete bare.store;
     const defaults = await cli('validate', writeIn(dir, 'bare.json', bare));
-    expect(defaults.stdout).toMatch(/study bare; 2 parameter\(s\), objective module, suggester tpe, store jsonl/);
+    expect(defaults.stdout).toMatch(/study bare; 2 parameters, objective module, suggester tpe, store jsonl/);
     const schema = JSON.parse((await cli('schema')).stdout) as {
       properties: Record<string, { oneOf?: { properties: { use: { const: string } } }[] }>;
     };

@@ -41,6 +41,39 @@ describe('plugin options checked when the plugin is created', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('/pruner/options/bootstrapCount: expected 0');
   });
+
+  it("a third-party plugin's factory that throws a plain error: validate names the file and the options", async () => {
+    writeIn(
+      dir,
+      'picky.mjs',
+      `export const manifests = [{
+  kind: 'suggester',
+  name: 'picky',
+  optionsSchema: { type: 'object', properties: { k: { type: 'number' } } },
+  create: (options) => {
+    if (options.k > 5) throw new Error('k too large: ' + options.k);
+    return { name: 'picky', beginTrial: () => ({ sampleParam: () => 0 }) };
+  },
+}];\n`,
+    );
+    const path = journalConfig('picky', { plugins: ['./picky.mjs'], suggester: { use: 'picky', options: { k: 9 } } });
+    const result = await cli('validate', path, '--json');
+    expect(result.code).toBe(2);
+    const [error] = (lastJsonLine(result.stdout) as { errors: { file: string; issues: unknown[] }[] }).errors;
+    expect(error?.file).toBe(path);
+    expect(error?.issues).toEqual([
+      {
+        pointer: '/suggester/options',
+        expected: 'options the suggester plugin accepts',
+        found: 'an error: k too large: 9',
+      },
+    ]);
+    const fine = journalConfig('picky-ok', {
+      plugins: ['./picky.mjs'],
+      suggester: { use: 'picky', options: { k: 1 } },
+    });
+    expect((await cli('validate', fine)).code).toBe(0);
+  });
 });
 
 describe('matrix errors point into the matrix', () => {

@@ -1,3 +1,4 @@
+import { countOf } from '@parzen/engine/plugin';
 import type { Output } from '../output.js';
 import { closeStarted, prepareRuns } from '../prepare-runs.js';
 
@@ -15,7 +16,7 @@ export const validateConfigs = async (paths: readonly string[], output: Output, 
     if (first === undefined) continue;
     const { config, space } = first;
     const what =
-      `${space.params.length} parameter(s), objective ${config.objective.use}, suggester ${config.suggester.use}, ` +
+      `${countOf(space.params.length, 'parameter')}, objective ${config.objective.use}, suggester ${config.suggester.use}, ` +
       `store ${config.store.use}, budget ${JSON.stringify(config.budget)}`;
     const studies =
       mine.length > 1

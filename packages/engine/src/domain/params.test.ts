@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileSpace } from './compile-space.js';
 import { toExternalParams, toInternalParams } from './params.js';
 import { createRng } from './rng.js';
+import { quantize } from './rounding.js';
 import { sampleDistribution } from './sample-distribution.js';
 import { choice, defineSpace, loguniform, option, qloguniform, quniform, randint, uniform } from './space-builder.js';
 
@@ -81,6 +82,10 @@ describe('quantised values', () => {
     // qloguniform(0.5, 1, 0.2): 0.4 (0.5 rounds down, half to even) to 1; the bound shows as 0.4, not 0.4000000000000001.
     expect(check({ p: 0.4 }).issues).toEqual([]);
     expect(check({ p: 0.6000000000000001 }).issues).toEqual([]);
+    // A value within rounding of the grid is stored as the samplers write it.
+    expect(check({ d: 4.0000000001 }).internal).toEqual({ d: 4 });
+    const tenths = compileSpace(defineSpace({ t: quniform(0, 1, 0.1) }));
+    expect(toInternalParams(tenths, { t: 0.3 }, '', { partial: true }).internal).toEqual({ t: quantize(0.3, 0.1) });
     expect(check({ p: 0 }).issues).toEqual([
       { pointer: '/enqueue/0/p', expected: 'a multiple of 0.2 from 0.4 to 1', found: '0' },
     ]);

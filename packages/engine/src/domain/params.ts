@@ -1,6 +1,7 @@
 import { type ConfigIssue, describeValue } from '../errors.js';
 import type { CompiledSpace, ParamNode } from './compile-space.js';
 import { gridSteps, isInSupport } from './distribution.js';
+import { quantize } from './rounding.js';
 import type { ChoiceLiteral } from './space-definition.js';
 
 /**
@@ -37,6 +38,16 @@ export const toExternalParams = (space: CompiledSpace, params: ParamAssignment):
     external[name] = param?.optionValues === undefined ? value : (param.optionValues[value] ?? null);
   }
   return external;
+};
+
+/**
+ * A quantised value as the samplers write it: `4.0000000001` for q 4 is accepted (within rounding of the
+ * grid) and stored as the samplers' 4, `0.3` for q 0.1 as their 0.30000000000000004, so a given value and a
+ * sampled one are the same setting. Other kinds as given.
+ */
+const onSamplersGrid = (param: ParamNode, value: number): number => {
+  const d = param.distribution;
+  return d.kind === 'quniform' || d.kind === 'qloguniform' ? quantize(value, d.q) : value;
 };
 
 const describeSupport = (param: ParamNode): string => {
@@ -146,7 +157,7 @@ export const toInternalParams = (
     }
     if (typeof value !== 'number' || !isInSupport(param.distribution, value))
       issues.push({ pointer: where, expected: describeSupport(param), found: describeValue(value) });
-    else params[param.name] = value;
+    else params[param.name] = onSamplersGrid(param, value);
   }
   return { internal: params, issues };
 };

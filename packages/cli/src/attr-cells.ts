@@ -25,3 +25,38 @@ export const attrFromCell = (cell: string): unknown => {
   }
   return cell;
 };
+
+/**
+ * A parameter value as a CSV cell: numbers, booleans and null as text; a string as itself unless it is
+ * empty or would read as a number or JSON (a choice with both `3` and `"3"`, or `""`), then JSON-quoted.
+ */
+export const paramCell = (value: unknown): string =>
+  typeof value === 'string' && (value === '' || readsAsNumber(value) || readsAsJson(value))
+    ? JSON.stringify(value)
+    : String(value);
+
+/**
+ * The option of a choice a cell names: a JSON-quoted string is that string; otherwise the number,
+ * boolean or null the cell reads as, then the cell as text, then any option whose text it is.
+ */
+export const optionFromCell = (options: readonly unknown[], cell: string): unknown => {
+  const candidates: unknown[] = [];
+  if (cell.startsWith('"')) {
+    try {
+      candidates.push(JSON.parse(cell) as unknown);
+    } catch {
+      // Not JSON: matched as text below.
+    }
+  } else {
+    if (readsAsNumber(cell)) candidates.push(Number(cell));
+    if (cell === 'true' || cell === 'false') candidates.push(cell === 'true');
+    if (cell === 'null') candidates.push(null);
+  }
+  candidates.push(cell);
+  for (const candidate of candidates) {
+    const index = options.indexOf(candidate);
+    if (index >= 0) return options[index];
+  }
+  const named = options.findIndex((option) => String(option) === cell);
+  return named >= 0 ? options[named] : cell;
+};

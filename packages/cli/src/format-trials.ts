@@ -1,6 +1,6 @@
 import type { Trial } from '@parzen/engine';
 import { type CompiledSpace, stderrNote, toExternalParams } from '@parzen/engine/plugin';
-import { readsAsJson, readsAsNumber } from './attr-cells.js';
+import { paramCell, readsAsJson, readsAsNumber } from './attr-cells.js';
 import { formatNumber } from './format-number.js';
 import { formatTable } from './text-table.js';
 
@@ -117,7 +117,7 @@ export const formatTrialsCsv = (rows: readonly TrialRow[]): string => {
     row.state,
     row.loss === undefined ? '' : String(row.loss),
     ...(withStep ? [row.step === undefined ? '' : String(row.step)] : []),
-    ...names.map((name) => (name in row.params ? String(row.params[name]) : '')),
+    ...names.map((name) => (name in row.params ? paramCell(row.params[name]) : '')),
     ...attrNames.map((name) => attrCell(row.attrs?.[name])),
     row.error?.code ?? '',
     row.error?.message ?? '',

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type CompiledSpace, type ConfigIssue, countOf, type StudySpec } from '@parzen/engine/plugin';
-import { attrFromCell, readsAsNumber } from './attr-cells.js';
+import { attrFromCell, optionFromCell, readsAsNumber } from './attr-cells.js';
 import { CliError } from './exit-codes.js';
 
 /** The first line of a `parzen export` file: what it is, its format version and the study it came from. */
@@ -120,7 +120,7 @@ const isKnownColumn = (column: string): boolean =>
 /** A parameter's cell as the objective would see it: the option whose text it is, or a number. */
 const cellValue = (space: CompiledSpace, name: string, cell: string): unknown => {
   const options = space.byName.get(name)?.optionValues;
-  if (options !== undefined) return options.find((option) => String(option) === cell) ?? cell;
+  if (options !== undefined) return optionFromCell(options, cell);
   const number = Number(cell);
   return cell.trim() === '' || Number.isNaN(number) ? cell : number;
 };

@@ -183,6 +183,28 @@ describe('trials --csv imports back', () => {
     expect(strip(after)).toEqual(strip(before));
   });
 
+  it('the round trip keeps choices whose options read alike (3 and "3", true and "true", null and "null", "")', async () => {
+    const options = ['svm', 3, '3', true, 'true', null, 'null', ''];
+    writeIn(
+      dir,
+      'choices.mjs',
+      'export default ({ x, m }) => x + [' + options.map((o) => JSON.stringify(o)).join(', ') + '].indexOf(m);\n',
+    );
+    const space = { x: { type: 'uniform', low: 0, high: 1 }, m: { type: 'choice', options } };
+    const objective = { use: 'module', options: { path: './choices.mjs', isolate: 'none' } };
+    const source = journalConfig('choices', { space, objective, budget: { maxTrials: 40 } });
+    expect((await cli('run', source, '--quiet')).code).toBe(0);
+    writeIn(dir, 'choices.csv', (await cli('trials', source, '--csv')).stdout);
+    const target = journalConfig('choices-target', { space, objective });
+    const imported = await cli('import', target, join(dir, 'choices.csv'));
+    expect(imported.stderr).toBe('');
+    const strip = (rows: Record<string, unknown>[]) => rows.map(({ study: _, ...row }) => row);
+    const before = JSON.parse((await cli('trials', source, '--json')).stdout) as Record<string, unknown>[];
+    const after = JSON.parse((await cli('trials', target, '--json')).stdout) as Record<string, unknown>[];
+    expect(new Set(before.map((row) => JSON.stringify((row.params as { m: unknown }).m))).size).toBe(options.length);
+    expect(strip(after)).toEqual(strip(before));
+  });
+
   it('says 1 trial and 1 field', async () => {
     const target = journalConfig('single');
     writeIn(dir, 'one.csv', 'x,y,loss\n0.5,0.5,1\n0.1\n');

@@ -188,7 +188,7 @@ describe('trials --csv imports back', () => {
     writeIn(
       dir,
       'choices.mjs',
-      'export default ({ x, m }) => x + [' + options.map((o) => JSON.stringify(o)).join(', ') + '].indexOf(m);\n',
+      `export default ({ x, m }) => x + [${options.map((o) => JSON.stringify(o)).join(', ')}].indexOf(m);\n`,
     );
     const space = { x: { type: 'uniform', low: 0, high: 1 }, m: { type: 'choice', options } };
     const objective = { use: 'module', options: { path: './choices.mjs', isolate: 'none' } };

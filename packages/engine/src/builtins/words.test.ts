@@ -3,7 +3,7 @@ import { createAjv, validateWith } from '../config/ajv-issues.js';
 import type { Trial } from '../domain/trial.js';
 import { importInvalid } from '../runtime/imported-trials.js';
 import { createNoImprovementStopper } from './no-improvement-stopper.js';
-import { countOf } from './words.js';
+import { countOf, stderrNote } from './words.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 
@@ -47,5 +47,18 @@ describe('counts in messages: singular for one', () => {
       'at least 1 field',
       'a string of at least 1 character',
     ]);
+  });
+});
+
+describe('the stderr note of a failed command trial', () => {
+  it('shows the last line the program wrote, without progress-bar rewrites or colours', () => {
+    expect(stderrNote({ stderrTail: 'loading\nValueError: C must be positive\n\n' })).toBe(
+      ' (stderr: ValueError: C must be positive)',
+    );
+    expect(stderrNote({ stderrTail: 'epoch 1/3\repoch 2/3\rRuntimeError: diverged\n' })).toBe(
+      ' (stderr: RuntimeError: diverged)',
+    );
+    expect(stderrNote({ stderrTail: '\u001b[31mError: colored\u001b[0m\n' })).toBe(' (stderr: Error: colored)');
+    expect(stderrNote({})).toBe('');
   });
 });

@@ -1,6 +1,10 @@
 /** A count with its noun, singular for one: `1 trial`, `3 trials`. */
 export const countOf = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
+/** ANSI escape sequences (colours, cursor moves) as terminals read them. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character is what it matches.
+const ANSI_ESCAPE = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
+
 /** The most of a stderr line a table or progress line shows. */
 const STDERR_LINE_CHARS = 120;
 
@@ -12,8 +16,10 @@ const STDERR_LINE_CHARS = 120;
 export const stderrNote = (details: unknown): string => {
   const tail = (details as { stderrTail?: unknown } | undefined)?.stderrTail;
   if (typeof tail !== 'string') return '';
+  // Progress bars rewrite a line with \r; colours are ANSI escape sequences: neither belongs in a table.
   const line = tail
-    .split(/\r?\n/)
+    .replace(ANSI_ESCAPE, '')
+    .split(/\r\n|\r|\n/)
     .findLast((text) => text.trim() !== '')
     ?.trim();
   if (line === undefined) return '';

@@ -55,9 +55,16 @@ describe('spaces are compared canonically', () => {
   it('reordered choice options are another space (their indices are stored)', async () => {
     expect((await cli('run', config('options'), '--quiet')).code).toBe(0);
     const swapped = { ...space, model: { type: 'choice', options: ['tree', 'svm'] } };
-    const again = await cli('run', config('options', { space: swapped }), '--quiet', '--max-trials', '3');
+    const path = config('options', { space: swapped });
+    const again = await cli('run', path, '--quiet', '--max-trials', '3');
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/different search space/);
+    // The error names the config it came from, in text and in --json.
+    expect(again.stderr).toContain(`parzen: ${path}: `);
+    const json = await cli('run', path, '--quiet', '--max-trials', '3', '--json');
+    const [error] = (JSON.parse(json.stdout.trim().split('\n').at(-1) ?? '{}') as { errors: { file: string }[] })
+      .errors;
+    expect(error?.file).toBe(path);
   });
 });
 

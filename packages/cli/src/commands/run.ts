@@ -7,6 +7,7 @@ import {
   runLoadedExperiment,
 } from '@parzen/engine';
 import { type BatchOutcome, compareOutcomes, formatComparison } from '../comparison.js';
+import { ConfigProblems } from '../config-problems.js';
 import { EXIT } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import type { ConfigOverrides } from '../overrides.js';
@@ -101,7 +102,8 @@ const executeRuns = async (
         await closeStarted(runs.slice(runs.indexOf(run) + 1));
         break;
       }
-      if (runs.length === 1) throw error;
+      // One run: the error is the command's, reported with the config it came from.
+      if (runs.length === 1) throw new ConfigProblems([{ path: run.configPath, error }]);
       outcomes.push({ ...base, error });
       output.note(`parzen: study ${base.study} stopped with an error: ${(error as Error).message}`);
     }

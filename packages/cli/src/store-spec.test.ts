@@ -28,4 +28,12 @@ describe('parseStoreSpec', () => {
     expect(() => parseStoreSpec(':x.db')).toThrow(CliError);
     expect(() => parseStoreSpec('sql ite')).toThrow(/expected NAME or NAME:PATH/);
   });
+
+  it('says which form was meant when given a file name', () => {
+    expect(() => parseStoreSpec('m.parzen.jsonl')).toThrow(
+      /found a file name; did you mean --store jsonl:m\.parzen\.jsonl\?/,
+    );
+    expect(() => parseStoreSpec('runs.db')).toThrow(/did you mean --store sqlite:runs\.db\?/);
+    expect(() => parseStoreSpec('notes.txt')).toThrow(/found a file name; e\.g\. jsonl:/);
+  });
 });

@@ -19,5 +19,15 @@ export const parseStoreSpec = (spec: string, cwd: string = process.cwd()): Plugi
       `--store ${JSON.stringify(spec)}: expected NAME or NAME:PATH, e.g. sqlite:./study.db, jsonl:./study.jsonl, postgres:postgres://user@host/db or memory.`,
     );
   const [, use, path] = match as unknown as [string, string, string | undefined];
+  // A file name where a store name goes (`--store study.jsonl`): say which form was meant.
+  if (path === undefined && use.includes('.')) {
+    const kind = /\.jsonl$/i.test(use) ? 'jsonl' : /\.(db|sqlite3?)$/i.test(use) ? 'sqlite' : undefined;
+    throw new CliError(
+      `--store ${JSON.stringify(spec)}: expected a store name or NAME:PATH, found a file name` +
+        (kind === undefined
+          ? '; e.g. jsonl:./study.jsonl or sqlite:./study.db.'
+          : `; did you mean --store ${kind}:${use}?`),
+    );
+  }
   return path === undefined ? { use } : { use, options: { path: resolve(cwd, path) } };
 };

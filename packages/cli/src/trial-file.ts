@@ -160,6 +160,19 @@ const readCsv = (path: string, text: string, space: CompiledSpace): TrialFile =>
         `\`parzen trials --csv\`); found ${JSON.stringify(header)}` +
         `${unknown.length > 0 ? ` (unknown: ${unknown.join(', ')})` : ' (no loss column)'}.`,
     );
+  // `parzen trials --csv` of a matrix lists several studies in one file: importing them into one study
+  // would mix them. Refuse, naming them (unless `study` is a parameter of the space).
+  const studyColumn = header.indexOf('study');
+  if (studyColumn >= 0 && !space.byName.has('study')) {
+    const studies = [
+      ...new Set(records.map((record) => record.fields[studyColumn] ?? '').filter((name) => name !== '')),
+    ];
+    if (studies.length > 1)
+      throw new CliError(
+        `${path}: its \`study\` column holds trials of ${studies.length} studies (${studies.join(', ')}); import one ` +
+          'study at a time (`parzen trials CONFIG --study NAME --csv` writes one).',
+      );
+  }
   const rows: unknown[] = [];
   const lines: number[] = [];
   const bad: TrialFile['bad'][number][] = [];

@@ -205,6 +205,17 @@ describe('trials --csv imports back', () => {
     expect(strip(after)).toEqual(strip(before));
   });
 
+  it('refuses a CSV with trials of several studies, naming them, and imports nothing', async () => {
+    const csv = 'study,number,state,loss,x,y\na,0,complete,1,0.1,0.2\nb,0,complete,2,0.3,0.4\n';
+    writeIn(dir, 'two-studies.csv', csv);
+    const target = journalConfig('two-studies');
+    const result = await cli('import', target, join(dir, 'two-studies.csv'));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('holds trials of 2 studies (a, b)');
+    writeIn(dir, 'one-study.csv', 'study,number,state,loss,x,y\na,0,complete,1,0.1,0.2\na,1,complete,2,0.3,0.4\n');
+    expect((await cli('import', target, join(dir, 'one-study.csv'))).stdout).toContain('Imported 2 trials');
+  });
+
   it('says 1 trial and 1 field', async () => {
     const target = journalConfig('single');
     writeIn(dir, 'one.csv', 'x,y,loss\n0.5,0.5,1\n0.1\n');

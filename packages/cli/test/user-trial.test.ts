@@ -124,6 +124,12 @@ describe('trials, best and export of a study', () => {
     expect(result.stdout).toContain('Study cmp.seed-2: 3 complete');
   });
 
+  it('best of a matrix with a --study it does not name: not found, and the matrix studies listed', async () => {
+    const result = await cli('best', matrix, '--study', 'cmp.seed-9');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("The config's matrix names cmp.seed-1, cmp.seed-2.");
+  });
+
   it('export of a matrix with --study exports that study', async () => {
     const result = await cli('export', matrix, '--study', 'cmp.seed-1');
     expect(result.code, result.stderr).toBe(0);

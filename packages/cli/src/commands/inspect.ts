@@ -13,6 +13,7 @@ import {
   canonicalJson,
   compileSpace,
   defineSuggester,
+  ParzenError,
   type PluginPackage,
   type StudyRecord,
 } from '@parzen/engine/plugin';
@@ -49,6 +50,8 @@ interface InspectTarget {
   readonly baseDir: string;
   /** The config file and the space it describes, to warn when the stored study's space differs. */
   readonly config?: { readonly path: string; readonly space: unknown };
+  /** The studies a matrix config names, for a `--study` that is none of them. */
+  readonly matrixStudies?: readonly string[];
 }
 
 /** A study read from its store: the stored record (space, direction) and its trials. */
@@ -111,6 +114,10 @@ const configTargets = async (path: string, flags: InspectFlags): Promise<Inspect
   let variants = expandMatrix(raw);
   // `--study NAME` of a matrix: the variant of that name, else the study in each store the variants use.
   const named = variants.filter((variant) => variant.config.name === flags.study);
+  const matrixStudies =
+    flags.study !== undefined && named.length === 0 && variants.length > 1
+      ? variants.map((variant) => (typeof variant.config.name === 'string' ? variant.config.name : variant.study))
+      : undefined;
   if (named.length > 0) variants = named;
   const targets: InspectTarget[] = [];
   const stores = new Set<string>();
@@ -125,7 +132,14 @@ const configTargets = async (path: string, flags: InspectFlags): Promise<Inspect
     const key = canonicalJson(located ? store : { store, name });
     if (flags.study !== undefined && stores.has(key)) continue;
     stores.add(key);
-    targets.push({ study: flags.study ?? name, store, experiment, baseDir, config: { path, space: config.space } });
+    targets.push({
+      study: flags.study ?? name,
+      store,
+      experiment,
+      baseDir,
+      config: { path, space: config.space },
+      ...(matrixStudies === undefined ? {} : { matrixStudies }),
+    });
   }
   return targets;
 };
@@ -165,6 +179,11 @@ const inspect = async (target: InspectTarget, output: Output): Promise<Inspected
     }
     return { record, space: compileSpace(record.space), trials };
   } catch (error) {
+    if (target.matrixStudies !== undefined && error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND')
+      throw new ParzenError(
+        'STUDY_NOT_FOUND',
+        `${error.message} The config's matrix names ${target.matrixStudies.join(', ')}.`,
+      );
     throw memoryHint(error, target.store.use);
   } finally {
     await store.close();

@@ -121,11 +121,11 @@ const isKnownColumn = (column: string): boolean =>
 const cellValue = (space: CompiledSpace, name: string, cell: string): unknown => {
   const options = space.byName.get(name)?.optionValues;
   if (options !== undefined) return optionFromCell(options, cell);
-  const number = Number(cell);
-  return cell.trim() === '' || Number.isNaN(number) ? cell : number;
+  return numberOrText(cell);
 };
 
-const lossValue = (cell: string): unknown => (readsAsNumber(cell) ? Number(cell) : cell);
+/** A cell that reads as a number as that number, else the text (left for the row checks to name). */
+const numberOrText = (cell: string): unknown => (readsAsNumber(cell) ? Number(cell) : cell);
 
 /** One CSV record as a row: empty cells are left out (an inactive parameter, a failed trial's loss). */
 const csvRow = (space: CompiledSpace, header: readonly string[], fields: readonly string[]) => {
@@ -137,7 +137,7 @@ const csvRow = (space: CompiledSpace, header: readonly string[], fields: readonl
     const cell = fields[index] ?? '';
     if (cell === '' || (IGNORED_COLUMNS.includes(column) && !space.byName.has(column))) continue;
     if (column.startsWith('attrs.')) attrs[column.slice('attrs.'.length)] = attrFromCell(cell);
-    else if (column === 'loss') row.loss = lossValue(cell);
+    else if (column === 'loss') row.loss = numberOrText(cell);
     else if (CSV_COLUMNS.includes(column)) row[column] = cell;
     else if (column in TRIALS_CSV_COLUMNS) row[TRIALS_CSV_COLUMNS[column] as string] = cell;
     else if (ERROR_COLUMNS.includes(column)) error[column === 'error_code' ? 'code' : 'message'] = cell;

@@ -1,7 +1,7 @@
 import { createRng, type Distribution, standardNormal, weightedIndex } from '@parzen/engine/plugin';
 import { symmetricEigen } from '../math/eigen.js';
 import { logSumExp } from '../math/log-sum-exp.js';
-import { chooseBackend, type Density, pointsOf } from './density.js';
+import { chooseBackend, type Density, pointsOf, valuesOf } from './density.js';
 import { type Encoding, type NumericEncoding, optunaEncoding } from './encoding.js';
 import type { DensityFamily, FamilySettings, ObservationColumn } from './family.js';
 import {
@@ -125,6 +125,24 @@ const frameAxis: NumericEncoding = {
   points: (values) => ({ at: Float64Array.from(values) }),
 };
 
+/**
+ * Kernel k's marginal on box axis i (unit coordinates): its centre ½ + Σ_a A_ia μ_a and width
+ * √(Σ_a A_ia² σ_a²), written to `out` as [centre, width].
+ */
+const kernelMarginal = (frame: Frame, framed: readonly NumericKernels[], k: number, i: number, out: number[]): void => {
+  const m = frame.dims.length;
+  let centre = 0.5;
+  let variance = 0;
+  for (let a = 0; a < m; a++) {
+    const weight = frame.axes[i * m + a] as number;
+    const kernels = framed[a] as NumericKernels;
+    centre += weight * (kernels.mus[k] as number);
+    variance += weight * weight * (kernels.sigmas[k] as number) ** 2;
+  }
+  out[0] = centre;
+  out[1] = Math.sqrt(variance);
+};
+
 /** Standard normal draws per kernel with which `exact` estimates a turned kernel's mass inside the box. */
 const MASS_DRAWS = 4096;
 
@@ -140,13 +158,15 @@ const logBoxMasses = (frame: Frame, framed: readonly NumericKernels[], size: num
   const z = Float64Array.from({ length: MASS_DRAWS * m }, () => standardNormal(rng));
   const u = new Float64Array(m);
   const y = new Float64Array(m);
+  const marginal = [0, 0];
   return Float64Array.from({ length: size }, (_, k) => {
     const sigma0 = (framed[0] as NumericKernels).sigmas[k] as number;
     if (framed.every((kernels) => kernels.sigmas[k] === sigma0)) {
-      for (let a = 0; a < m; a++) u[a] = (framed[a] as NumericKernels).mus[k] as number;
-      fromFrame(frame, u, y);
       let total = 0;
-      for (let i = 0; i < m; i++) total += logKernelMass(y[i] as number, sigma0, 0, 1);
+      for (let i = 0; i < m; i++) {
+        kernelMarginal(frame, framed, k, i, marginal);
+        total += logKernelMass(marginal[0] as number, marginal[1] as number, 0, 1);
+      }
       return total;
     }
     let inside = 0;
@@ -191,10 +211,11 @@ const unitOf = (
   p: number,
   y: Float64Array,
 ): void => {
-  frame.dims.forEach((j, i) => {
+  for (let i = 0; i < frame.dims.length; i++) {
+    const j = frame.dims[i] as number;
     const x = (values[j] as ArrayLike<number>)[p] as number;
     y[i] = ((encodings[j] as NumericEncoding).toModel(x) - (frame.lows[i] as number)) / (frame.spans[i] as number);
-  });
+  }
 };
 
 /**
@@ -294,17 +315,11 @@ export const framedDensity = (
       const span = frame.spans[i] as number;
       const mus = new Float64Array(size);
       const sigmas = new Float64Array(size);
+      const marginal = [0, 0];
       for (let k = 0; k < size; k++) {
-        let centre = 0.5;
-        let variance = 0;
-        for (let a = 0; a < m; a++) {
-          const weight = frame.axes[i * m + a] as number;
-          const kernels = framed[a] as NumericKernels;
-          centre += weight * (kernels.mus[k] as number);
-          variance += weight * weight * (kernels.sigmas[k] as number) ** 2;
-        }
-        mus[k] = low + span * centre;
-        sigmas[k] = span * Math.sqrt(variance);
+        kernelMarginal(frame, framed, k, i, marginal);
+        mus[k] = low + span * (marginal[0] as number);
+        sigmas[k] = span * (marginal[1] as number);
       }
       return { kind: 'numeric', mus, sigmas, low, high: low + span };
     });
@@ -338,7 +353,8 @@ export const framedDensity = (
       return out;
     },
     sample: (rng, count) => {
-      const out = encodings.map(() => new Float64Array(count));
+      // Model-space draws, turned to values as every density's draws are (valuesOf).
+      const draws = encodings.map(() => new Float64Array(count));
       for (let p = 0; p < count; p++) {
         let k = 0;
         for (let attempt = 0; attempt < MAX_REJECTIONS; attempt++) {
@@ -350,20 +366,15 @@ export const framedDensity = (
           fromFrame(frame, u, y);
           if (inBox(y)) break;
         }
-        encodings.forEach((encoding, j) => {
+        for (let j = 0; j < encodings.length; j++) {
           const a = axisOf[j] as number;
-          if (a >= 0) {
-            const unit = Math.min(1, Math.max(0, y[a] as number));
-            const model = (frame.lows[a] as number) + unit * (frame.spans[a] as number);
-            (out[j] as Float64Array)[p] = (encoding as NumericEncoding).fromModel(model);
-            return;
-          }
-          const draw = sampleKernel(estimator.dimensions[j] as KernelDimension, k, rng);
-          (out[j] as Float64Array)[p] =
-            encoding.kind === 'categorical' ? draw + encoding.offset : encoding.fromModel(draw);
-        });
+          (draws[j] as Float64Array)[p] =
+            a >= 0
+              ? (frame.lows[a] as number) + Math.min(1, Math.max(0, y[a] as number)) * (frame.spans[a] as number)
+              : sampleKernel(estimator.dimensions[j] as KernelDimension, k, rng);
+        }
       }
-      return out;
+      return valuesOf(encodings, draws);
     },
     estimator: () => {
       axesView ??= marginalsOnAxes();

@@ -242,7 +242,7 @@ async function main(): Promise<void> {
   const saved =
     from === undefined
       ? await runSide()
-      : (JSON.parse(readFileSync(new URL(`./${from}`, import.meta.url), 'utf8')) as SavedRun);
+      : (JSON.parse(readFileSync(new URL(from, new URL('./', import.meta.url)), 'utf8')) as SavedRun);
   report(saved, from);
 }
 
@@ -409,12 +409,14 @@ function report(run: SavedRun, from: string | undefined): void {
 
   if (process.argv.includes('--write')) {
     const out = argument('out') ?? `results/tpe-suite-${half}.md`;
+    // Relative to this folder; an absolute path is taken as it is.
+    const here = new URL('./', import.meta.url);
     if (from === undefined) {
-      writeFileSync(new URL(`./${out.replace(/\.md$/, '')}.json`, import.meta.url), `${JSON.stringify(run)}\n`);
+      writeFileSync(new URL(`${out.replace(/\.md$/, '')}.json`, here), `${JSON.stringify(run)}\n`);
     }
     const variantList = [...variants].map(([n, o]) => `- \`${n}\`: \`{ use: 'tpe', options: ${JSON.stringify(o)} }\``);
     writeFileSync(
-      new URL(`./${out}`, import.meta.url),
+      new URL(out, here),
       `# TPE on the benchmark suite: ${half} half\n\n` +
         `${seeds} seeds × ${evals} evaluations${concurrency > 1 ? `, ${concurrency} trials at a time` : ''}, ` +
         `${problems.length} problems of bench/suite/problems.json (half: ${half}). Regret = noise-free loss of the ` +
@@ -427,7 +429,7 @@ function report(run: SavedRun, from: string | undefined): void {
         `${from === undefined ? '' : `; tables rendered again on ${machineNote()} from ${from}`}.\n\n` +
         `Command: \`${run.command}\`\n\nVariants:\n${variantList.join('\n')}\n${head.join('\n')}\n\n## Per problem\n${lines.join('\n')}\n`,
     );
-    console.log(`wrote bench/${out}`);
+    console.log(`wrote ${fileURLToPath(new URL(out, here))}`);
   }
 }
 

@@ -1,6 +1,6 @@
-/** The first index in `keys[0 … size)` (ascending) whose key is not below `key`; `size` when none is. */
-export const lowerBound = (keys: Float64Array, size: number, key: number): number => {
-  let lo = 0;
+/** The first index in `keys[from … size)` (ascending) whose key is not below `key`; `size` when none is. */
+export const lowerBound = (keys: Float64Array, size: number, key: number, from = 0): number => {
+  let lo = from;
   let hi = size;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;

@@ -6,7 +6,7 @@ import { hyperoptFamily } from '../families/hyperopt.js';
 import { optunaFamily } from '../families/optuna.js';
 import type { FamilySettings } from '../family.js';
 import { type DimensionPoints, estimatorLogPdf } from '../parzen-estimator.js';
-import { evaluateProduct, productKernels } from './pruned-product.js';
+import { evaluateProduct, kernelIndex, productKernels } from './pruned-product.js';
 
 const unit: NumericEncoding = optunaFamily.encode({ kind: 'uniform', low: -2, high: 2 }) as NumericEncoding;
 const logScale = optunaFamily.encode({ kind: 'loguniform', low: 1e-4, high: 1 }) as NumericEncoding;
@@ -83,30 +83,96 @@ describe('every backend equals the reference direct sum', () => {
     );
   });
 
-  test('pruned product visiting kernels outwards in their first dimension equals the full visit', () => {
+  test('pruned product visiting kernels through the stripe index equals the full visit', () => {
     fc.assert(
-      fc.property(rowsArb(1), pointsArb, settingsArb, (rows, xs, settings) => {
-        const { encodings, estimator, points } = twoDimensional(rows, xs, settings);
-        const kernels = productKernels(estimator);
-        // Every kernel but the prior (the last), by centre in dimension 0.
-        const slots = Array.from({ length: kernels.size - 1 }, (_, k) => k).sort(
-          (a, b) => (kernels.mus[a * kernels.d] as number) - (kernels.mus[b * kernels.d] as number),
-        );
-        const order = {
-          keys: Float64Array.from(slots, (k) => kernels.mus[k * kernels.d] as number),
-          kernels: Int32Array.from(slots),
-          count: slots.length,
-          maxSigma: Math.max(...slots.map((k) => 1 / (kernels.invSigmas[k * kernels.d] as number))),
-          maxLogCoef: Math.max(...slots.map((k) => kernels.logCoefs[k] as number)),
-        };
-        const bounds = encodings.map(({ low, high }) => ({ low, high }));
-        close(
-          evaluateProduct(kernels, bounds, points, undefined, order),
-          evaluateProduct(kernels, bounds, points),
-          1e-12,
-        );
-      }),
-      { numRuns: 60 },
+      fc.property(
+        rowsArb(1),
+        pointsArb,
+        settingsArb,
+        fc.array(fc.nat(), { maxLength: 20 }),
+        (rows, xs, settings, dropped) => {
+          const { encodings, estimator, points } = twoDimensional(rows, xs, settings);
+          const kernels = productKernels(estimator);
+          const count = kernels.size - 1;
+          // Some kernels taken out (as the incremental backend takes out the below trials).
+          for (const k of dropped) kernels.logCoefs[k % count] = Number.NEGATIVE_INFINITY;
+          // Every kernel but the prior (the last), by centre in dimensions 0 and 1.
+          const by = (j: number) =>
+            Int32Array.from(
+              Array.from({ length: count }, (_, k) => k).sort(
+                (a, b) => (kernels.mus[a * kernels.d + j] as number) - (kernels.mus[b * kernels.d + j] as number),
+              ),
+            );
+          const index = kernelIndex(kernels, by(0), by(1), count);
+          const bounds = encodings.map(({ low, high }) => ({ low, high }));
+          close(
+            evaluateProduct(kernels, bounds, points, undefined, index),
+            evaluateProduct(kernels, bounds, points),
+            1e-12,
+          );
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
+  test('the stripe index misses no kernel: a narrow kernel far from its stripe-mates, widths widened', () => {
+    // 400 kernels on a grid, all narrow, plus one wide kernel: its stripe must still reach far points.
+    const d = 2;
+    const size = 402;
+    const mus = new Float64Array(size * d);
+    const invSigmas = new Float64Array(size * d);
+    const logCoefs = new Float64Array(size).fill(-Math.log(401));
+    for (let k = 0; k < 400; k++) {
+      mus[k * d] = (k % 20) / 20;
+      mus[k * d + 1] = Math.floor(k / 20) / 20;
+      invSigmas[k * d] = 1000;
+      invSigmas[k * d + 1] = 1000;
+    }
+    mus[400 * d] = 0.5;
+    mus[400 * d + 1] = 0.5;
+    invSigmas[400 * d] = 1000;
+    invSigmas[400 * d + 1] = 1000;
+    // The prior, wide.
+    mus[401 * d] = 0.5;
+    mus[401 * d + 1] = 0.5;
+    invSigmas[401 * d] = 1;
+    invSigmas[401 * d + 1] = 1;
+    const kernels = { d, size, mus, invSigmas, logCoefs };
+    const count = 401;
+    const by = (j: number) =>
+      Int32Array.from(
+        Array.from({ length: count }, (_, k) => k).sort(
+          (a, b) => (mus[a * d + j] as number) - (mus[b * d + j] as number),
+        ),
+      );
+    const bounds = [
+      { low: 0, high: 1 },
+      { low: 0, high: 1 },
+    ];
+    const points: DimensionPoints[] = [
+      { at: Float64Array.of(0.52, 0.9, 0.03) },
+      { at: Float64Array.of(0.49, 0.1, 0.97) },
+    ];
+    // Kernel 400 is widened after the index was built (as the incremental backend patches widths).
+    const index = kernelIndex(kernels, by(0), by(1), count, [
+      { k: 400, j: 0, sigma: 0.3 },
+      { k: 400, j: 1, sigma: 0.3 },
+    ]);
+    invSigmas[400 * d] = 1 / 0.3;
+    invSigmas[400 * d + 1] = 1 / 0.3;
+    expect(index.stripes).toBeGreaterThan(1);
+    close(evaluateProduct(kernels, bounds, points, undefined, index), evaluateProduct(kernels, bounds, points), 1e-12);
+    // Without the widening the bound would be wrong: the index would skip kernel 400 far from its centre.
+    const narrow = kernelIndex(
+      { ...kernels, invSigmas: invSigmas.map((v, i) => (i >= 800 && i < 802 ? 1000 : v)) },
+      by(0),
+      by(1),
+      count,
+    );
+    const skipped = evaluateProduct(kernels, bounds, points, undefined, narrow);
+    expect(Math.abs((skipped[1] as number) - (evaluateProduct(kernels, bounds, points)[1] as number))).toBeGreaterThan(
+      1e-3,
     );
   });
 

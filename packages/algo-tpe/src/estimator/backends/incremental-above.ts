@@ -9,7 +9,7 @@ import type { NumericEncoding } from '../encoding.js';
 import type { FamilySettings } from '../family.js';
 import { logKernelMass } from '../parzen-estimator.js';
 import { grown } from './above-kde-cache.js';
-import { evaluateProduct, type FirstDimensionOrder, type ProductKernels } from './pruned-product.js';
+import { evaluateProduct, kernelIndex, type ProductKernels } from './pruned-product.js';
 import { minimumWidth, neighbourWidth, type WidthRule } from './widths.js';
 
 /** log of one kernel's normaliser in one dimension: −log σ − log √(2π) − log Z (its mass inside the bounds). */
@@ -311,7 +311,7 @@ export class IncrementalAbove {
     if (d === 1) return this.sortedSumDensity(weights, added, addedMus, addedSigmas, patches, slow);
     const kernels = this.kernels(weights, removed, patches);
     const extra = this.addedKernels(weights.added.map(Math.log), addedMus, addedSigmas);
-    const order = this.firstDimensionOrder(kernels, patches);
+    const index = kernelIndex(kernels, this.sorted[0] as Int32Array, this.sorted[1] as Int32Array, this.size, patches);
     const bounds = this.encodings.map(({ low, high }) => ({ low, high }));
     return {
       logPdf: (values) => {
@@ -330,7 +330,7 @@ export class IncrementalAbove {
         kernels.invSigmas = this.invSigmas;
         kernels.mus = this.mus;
         try {
-          return evaluateProduct(kernels, bounds, points, extra, order);
+          return evaluateProduct(kernels, bounds, points, extra, index);
         } finally {
           patches.forEach(({ k, j }, i) => {
             this.invSigmas[k * d + j] = saved[i] as number;
@@ -630,23 +630,6 @@ export class IncrementalAbove {
     });
     logCoefs[size] = prior;
     return { d, size: size + 1, mus: this.mus, invSigmas: this.invSigmas, logCoefs };
-  }
-
-  /** The cached kernels in dimension 0's sorted order, with the bounds the windowed evaluation needs. */
-  private firstDimensionOrder(kernels: ProductKernels, patches: readonly Patch[]): FirstDimensionOrder {
-    const { d, size } = this;
-    let maxSigma = 0;
-    for (let k = 0; k < size; k++) maxSigma = Math.max(maxSigma, this.sigmas[k * d] as number);
-    for (const { j, sigma } of patches) if (j === 0) maxSigma = Math.max(maxSigma, sigma);
-    let maxLogCoef = Number.NEGATIVE_INFINITY;
-    for (let k = 0; k < size; k++) maxLogCoef = Math.max(maxLogCoef, kernels.logCoefs[k] as number);
-    return {
-      keys: this.keys[0] as Float64Array,
-      kernels: this.sorted[0] as Int32Array,
-      count: size,
-      maxSigma,
-      maxLogCoef,
-    };
   }
 
   /** The kernels of the added (running or failed) trials. */

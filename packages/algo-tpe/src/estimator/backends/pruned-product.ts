@@ -17,22 +17,89 @@ export interface ProductKernels {
 }
 
 /**
- * The kernels (all but the prior, the last) in ascending order of their centre in dimension 0, with the
- * largest width there and the largest log coefficient: {@link evaluateProduct} then visits only the
- * kernels whose first dimension alone does not already put them below the cut-off, walking outwards from
- * each point.
+ * The kernels (all but the prior, the last) in stripes over dimension 0, each stripe in ascending order of
+ * the centres in dimension 1, with per-stripe bounds: the range of centres in dimension 0, the largest width
+ * in dimensions 0 and 1 and the largest log coefficient. {@link evaluateProduct} then skips the stripes
+ * whose bound already puts every kernel below the cut-off and, within a stripe, visits only the kernels
+ * near the point in dimension 1, walking outwards from it. Kernels with a log coefficient of −∞ are left
+ * out.
  */
-export interface FirstDimensionOrder {
-  /** Centres in dimension 0, ascending (`count` of them). */
-  readonly keys: Float64Array;
-  /** The kernel of each. */
+export interface KernelIndex {
+  /** Number of stripes. */
+  readonly stripes: number;
+  /** Stripe s holds positions `starts[s] … starts[s + 1]` of `kernels` and `keys`. */
+  readonly starts: Int32Array;
+  /** The kernel at each position. */
   readonly kernels: Int32Array;
-  readonly count: number;
-  /** The largest width in dimension 0 of any of these kernels. */
-  readonly maxSigma: number;
-  /** The largest log coefficient of any of these kernels. */
-  readonly maxLogCoef: number;
+  /** Its centre in dimension 1 (ascending within a stripe). */
+  readonly keys: Float64Array;
+  /** Per stripe: the lowest and highest centre in dimension 0. */
+  readonly low0: Float64Array;
+  readonly high0: Float64Array;
+  /** Per stripe: the largest width in dimensions 0 and 1. */
+  readonly maxSigma0: Float64Array;
+  readonly maxSigma1: Float64Array;
+  /** Per stripe: the largest log coefficient (−∞ when the stripe is empty). */
+  readonly maxLogCoef: Float64Array;
 }
+
+/**
+ * The {@link KernelIndex} of kernels `byDim0` (ascending centres in dimension 0) that are also given as
+ * `byDim1` (the same kernels, ascending in dimension 1): O(n) with the two orders at hand. `widen` lists
+ * widths that override the kernels' own (the bounds take the larger of the two).
+ */
+export const kernelIndex = (
+  kernels: ProductKernels,
+  byDim0: ArrayLike<number>,
+  byDim1: ArrayLike<number>,
+  count: number,
+  widen: readonly { readonly k: number; readonly j: number; readonly sigma: number }[] = [],
+): KernelIndex => {
+  const { d, mus, invSigmas, logCoefs } = kernels;
+  const stripes = Math.max(1, Math.min(64, Math.round(Math.sqrt(count / 4))));
+  const stripeOf = new Int32Array(kernels.size);
+  for (let r = 0; r < count; r++) stripeOf[byDim0[r] as number] = Math.floor((r * stripes) / count);
+  const starts = new Int32Array(stripes + 1);
+  for (let r = 0; r < count; r++) {
+    const k = byDim1[r] as number;
+    const s = (stripeOf[k] as number) + 1;
+    if ((logCoefs[k] as number) > Number.NEGATIVE_INFINITY) starts[s] = (starts[s] as number) + 1;
+  }
+  for (let s = 0; s < stripes; s++) starts[s + 1] = (starts[s + 1] as number) + (starts[s] as number);
+  const kept = starts[stripes] as number;
+  const next = starts.slice(0, stripes);
+  const order = new Int32Array(kept);
+  const keys = new Float64Array(kept);
+  const low0 = new Float64Array(stripes).fill(Number.POSITIVE_INFINITY);
+  const high0 = new Float64Array(stripes).fill(Number.NEGATIVE_INFINITY);
+  const maxSigma0 = new Float64Array(stripes);
+  const maxSigma1 = new Float64Array(stripes);
+  const maxLogCoef = new Float64Array(stripes).fill(Number.NEGATIVE_INFINITY);
+  const note = (s: number, j: number, sigma: number): void => {
+    if (j === 0) maxSigma0[s] = Math.max(maxSigma0[s] as number, sigma);
+    else if (j === 1) maxSigma1[s] = Math.max(maxSigma1[s] as number, sigma);
+  };
+  for (let r = 0; r < count; r++) {
+    const k = byDim1[r] as number;
+    const logCoef = logCoefs[k] as number;
+    if (logCoef === Number.NEGATIVE_INFINITY) continue;
+    const s = stripeOf[k] as number;
+    const at = next[s] as number;
+    next[s] = at + 1;
+    order[at] = k;
+    keys[at] = mus[k * d + 1] as number;
+    const mu0 = mus[k * d] as number;
+    low0[s] = Math.min(low0[s] as number, mu0);
+    high0[s] = Math.max(high0[s] as number, mu0);
+    note(s, 0, 1 / (invSigmas[k * d] as number));
+    note(s, 1, 1 / (invSigmas[k * d + 1] as number));
+    maxLogCoef[s] = Math.max(maxLogCoef[s] as number, logCoef);
+  }
+  for (const { k, j, sigma } of widen) {
+    if (k < count && (logCoefs[k] as number) > Number.NEGATIVE_INFINITY) note(stripeOf[k] as number, j, sigma);
+  }
+  return { stripes, starts, kernels: order, keys, low0, high0, maxSigma0, maxSigma1, maxLogCoef };
+};
 
 /** Whether the pruned-product backend applies: continuous numeric dimensions, each kernel truncated. */
 export const prunedProductApplies = (estimator: ParzenEstimator, points: readonly DimensionPoints[]): boolean =>
@@ -81,14 +148,15 @@ const termOf = (kernels: ProductKernels, y: Float64Array, k: number, floor: numb
  * log Σ_k exp(term_k) over product kernels, dropping a kernel as soon as its partial log term falls
  * e^−46 below the best term seen (starting from the prior's, the last kernel), so narrow kernels far
  * away in the first dimensions cost one or two subtractions each. Points outside a dimension's bounds
- * get −∞. `extra`, when given, holds more kernels (running trials, say) summed the same way.
+ * get −∞. `extra`, when given, holds more kernels (running trials, say) summed the same way; `index`,
+ * when given, lets the sum skip the kernels far from each point (the result is the same).
  */
 export const evaluateProduct = (
   kernels: ProductKernels,
   bounds: readonly { readonly low: number; readonly high: number }[],
   points: readonly DimensionPoints[],
   extra?: ProductKernels,
-  order?: FirstDimensionOrder,
+  index?: KernelIndex,
 ): Float64Array => {
   const { d, size } = kernels;
   const count = points[0]?.at.length ?? 0;
@@ -112,42 +180,57 @@ export const evaluateProduct = (
     const priorTerm = termOf(kernels, y, prior, Number.NEGATIVE_INFINITY);
     let best = priorTerm;
     // The kept terms are packed at the front of `terms` (in kernel order, the prior after them as before,
-    // when every kernel is visited; in the walk's order with `order`, which moves only the last bits of
-    // the sum): most kernels fall below the floor in their first dimension, so the sum visits only the
+    // when every kernel is visited; in the walk's order with `index`, which moves only the last bits of
+    // the sum): most kernels fall below the floor in their first dimensions, so the sum visits only the
     // few that count.
     let kept = 0;
-    const { mus, invSigmas, logCoefs } = kernels;
     const y0 = y[0] as number;
-    /** Kernel k's term, kept when it is not below the cut-off. */
-    const visit = (k: number): void => {
-      const floor = best - CUTOFF;
-      let term = logCoefs[k] as number;
-      if (term < floor) return;
-      const base = k * d;
-      const z0 = (y0 - (mus[base] as number)) * (invSigmas[base] as number);
-      term -= 0.5 * z0 * z0;
-      if (term < floor) return;
-      for (let j = 1; j < d; j++) {
-        const z = ((y[j] as number) - (mus[base + j] as number)) * (invSigmas[base + j] as number);
-        term -= 0.5 * z * z;
-        if (term < floor) return;
+    // Each kernel's term is kept when it is not below the cut-off (written out in each loop: a closure that
+    // updates `best` and `kept` is several times slower here).
+    if (index === undefined) {
+      for (let k = 0; k < prior; k++) {
+        const term = termOf(kernels, y, k, best - CUTOFF);
+        if (term === Number.NEGATIVE_INFINITY) continue;
+        terms[kept++] = term;
+        if (term > best) best = term;
       }
-      terms[kept++] = term;
-      if (term > best) best = term;
-    };
-    if (order === undefined) {
-      for (let k = 0; k < prior; k++) visit(k);
     } else {
-      // Outwards from y0: a kernel at distance Δ in dimension 0 has a term of at most
-      // maxLogCoef − ½(Δ / maxSigma)², so beyond the distance where that falls below the floor, stop.
-      const { keys, count, maxSigma, maxLogCoef } = order;
-      const reach = () => {
-        const room = maxLogCoef - (best - CUTOFF);
-        return room < 0 ? -1 : maxSigma * Math.sqrt(2 * room);
-      };
-      const lo = lowerBound(keys, count, y0);
-      for (let q = lo; q < count && (keys[q] as number) - y0 <= reach(); q++) visit(order.kernels[q] as number);
-      for (let q = lo - 1; q >= 0 && y0 - (keys[q] as number) <= reach(); q--) visit(order.kernels[q] as number);
+      // A kernel of stripe s at distance Δ0 from y0 in dimension 0 and Δ1 in dimension 1 has a term of at
+      // most maxLogCoef − ½(Δ0 / maxSigma0)² − ½(Δ1 / maxSigma1)²: skip the stripes where that is below the
+      // floor at Δ1 = 0, and within a stripe walk outwards from y1 until it is. The point's own stripe
+      // comes first, then its neighbours, so the best term (and with it the floor) rises early.
+      const { stripes, starts, keys, low0, high0 } = index;
+      const y1 = y[1] as number;
+      const own = Math.min(stripes - 1, Math.max(0, lowerBound(high0, stripes, y0)));
+      for (let t = 0; t < 2 * stripes; t++) {
+        const s = t % 2 === 0 ? own - t / 2 : own + (t + 1) / 2;
+        if (s < 0 || s >= stripes) continue;
+        // Distance from y0 to the stripe's range of centres (0 inside it).
+        const gap0 = Math.max((low0[s] as number) - y0, y0 - (high0[s] as number), 0);
+        const z0 = gap0 / (index.maxSigma0[s] as number);
+        const top = (index.maxLogCoef[s] as number) - 0.5 * z0 * z0;
+        if (!(top >= best - CUTOFF)) continue;
+        const scale = 0.5 / ((index.maxSigma1[s] as number) * (index.maxSigma1[s] as number));
+        const start = starts[s] as number;
+        const end = starts[s + 1] as number;
+        const lo = lowerBound(keys, end, y1, start);
+        for (let q = lo; q < end; q++) {
+          const gap = (keys[q] as number) - y1;
+          if (top - scale * gap * gap < best - CUTOFF) break;
+          const term = termOf(kernels, y, index.kernels[q] as number, best - CUTOFF);
+          if (term === Number.NEGATIVE_INFINITY) continue;
+          terms[kept++] = term;
+          if (term > best) best = term;
+        }
+        for (let q = lo - 1; q >= start; q--) {
+          const gap = y1 - (keys[q] as number);
+          if (top - scale * gap * gap < best - CUTOFF) break;
+          const term = termOf(kernels, y, index.kernels[q] as number, best - CUTOFF);
+          if (term === Number.NEGATIVE_INFINITY) continue;
+          terms[kept++] = term;
+          if (term > best) best = term;
+        }
+      }
     }
     terms[kept++] = priorTerm;
     for (let k = 0; k < extraSize; k++) {

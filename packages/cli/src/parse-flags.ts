@@ -16,3 +16,11 @@ export const positiveInteger = (value: string): number => {
   if (parsed < 1) throw new InvalidArgumentError(`expected an integer of at least 1, found ${value}.`);
   return parsed;
 };
+
+/** Commander parser for a TCP port flag (`--port 8080`; 0 picks a free one). */
+export const port = (value: string): number => {
+  const parsed = integer(value);
+  if (parsed < 0 || parsed > 65535)
+    throw new InvalidArgumentError(`expected a port from 0 to 65535 (0: any free port), found ${value}.`);
+  return parsed;
+};

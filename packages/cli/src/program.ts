@@ -4,7 +4,7 @@ import type { ReportFlags } from './commands/report.js';
 import type { RunFlags } from './commands/run.js';
 import { EXIT } from './exit-codes.js';
 import { type Output, processOutput } from './output.js';
-import { integer, positiveInteger } from './parse-flags.js';
+import { integer, port, positiveInteger } from './parse-flags.js';
 import { reportError } from './report-error.js';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
@@ -119,7 +119,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     )
     .option('--every <n>', 'replay TPE after every n trials (default: about 10 snapshots)', positiveInteger)
     .option('--serve', 'serve the page on 127.0.0.1 and update it as trials finish (Ctrl-C stops)')
-    .option('--port <n>', 'port for --serve (default: any free port)', integer)
+    .option('--port <n>', 'port for --serve (default: any free port)', port)
     .option('--interval <ms>', 'how often --serve reads the store (default 1000)', positiveInteger)
     .description("Write the study's report: what TPE saw, the optimization history, importance, slices and the trials.")
     .action(async (configs: string[], flags: ReportFlags) => {

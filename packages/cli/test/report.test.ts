@@ -1,4 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Output } from '../src/output.js';
@@ -112,6 +114,69 @@ describe('parzen report', () => {
     const result = await cli('report', fresh, '-o', join(dir, 'fresh.html'));
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/fresh/);
+  });
+});
+
+describe('parzen report: mistakes a user can make, and what they are told', () => {
+  it('-o: writes into a folder it creates, and refuses a folder for the HTML file or a file for the SVGs (exit 2, no stack trace)', async () => {
+    const nested = join(dir, 'new', 'deeper', 'r.html');
+    const made = await cli('report', config, '-o', nested);
+    expect(made.code, made.stderr).toBe(0);
+    expect(existsSync(nested)).toBe(true);
+    const folder = await cli('report', config, '-o', dir);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toBe(
+      `parzen: -o: ${dir} is a folder; give the HTML file to write (such as ${join(dir, 'report.html')}), or --format svg to write one SVG per chart into it.`,
+    );
+    const file = await cli('report', config, '--format', 'svg', '-o', nested);
+    expect(file.code).toBe(2);
+    expect(file.stderr).toBe(
+      `parzen: -o: ${nested} is a file; --format svg writes one SVG per chart into a folder: give a folder.`,
+    );
+  });
+
+  it('--port: out of range, or in use, is bad input with a message, not a stack trace', async () => {
+    const range = await cli('report', config, '--serve', '--port', '70000');
+    expect(range.code).toBe(2);
+    expect(range.stderr).toContain('expected a port from 0 to 65535 (0: any free port), found 70000.');
+    const taken = createServer();
+    await new Promise<void>((done) => taken.listen(0, '127.0.0.1', () => done()));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const busy = await cli('report', config, '--serve', '--port', String(port));
+      expect(busy.code).toBe(2);
+      expect(busy.stderr).toBe(
+        `parzen: --port ${port}: the port is in use on 127.0.0.1; give another port, or leave --port out for any free one.`,
+      );
+    } finally {
+      await new Promise<void>((done) => taken.close(() => done()));
+    }
+  });
+
+  it('refuses --pair, --contour and --every for a comparison page, which has nothing they could change', async () => {
+    const { store: _memory, ...base } = heartConfig({
+      name: 'flags',
+      matrix: { seed: [1, 2] },
+    });
+    const matrix = writeIn(dir, 'flags.json', base);
+    const out = join(dir, 'flags.html');
+    const result = await cli('report', matrix, '-o', out, '--pair', 'x,y', '--contour');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "parzen: --contour, --pair draw one study's report, but these configs give a comparison page of 2 studies (regret curves and final values: no pair plots or TPE replay). Leave them out, or report one study at a time (one config without a matrix).",
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('warns on stderr when the --contour function fails, saying where first and why', async () => {
+    writeIn(dir, 'broken.mjs', "export const f = ({ x }) => { if (x > -3) throw new Error('no GPU'); return 0; };\n");
+    const out = join(dir, 'broken.html');
+    const result = await cli('report', config, '-o', out, '--contour', join(dir, 'broken.mjs#f'));
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toBe(
+      'parzen: --contour: the function failed (threw or gave no finite number) at 1600 of the 1600 points it was called at (no contour lines); the first time it threw for {"x":-2,"y":-2}: no GPU.',
+    );
+    expect(readFileSync(out, 'utf8')).toContain('The contour function failed at 1600 of the 1600 grid points of x × y');
   });
 });
 

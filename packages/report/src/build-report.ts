@@ -2,7 +2,7 @@ import { resolveTpeSettings } from '@parzen/algo-tpe';
 import { turnedParams } from '@parzen/algo-tpe/plugin';
 import { bestTrial } from '@parzen/engine';
 import { lossToMinimize, type ParamNode, type Trial, toExternalParams } from '@parzen/engine/plugin';
-import { numericParams, replayedWeight, sig } from './charts/common.js';
+import { numericParams, replayedWeight, sig, uniqueChartIds } from './charts/common.js';
 import {
   ecdfChart,
   historyChart,
@@ -38,12 +38,44 @@ export interface ReportOptions {
   readonly title?: string;
 }
 
-const pairsOf = (params: readonly ParamNode[], importances: readonly ParamImportance[]): [ParamNode, ParamNode][] => {
+/** Whether some finished trial set both parameters (a conditional space may never set two together). */
+const setTogether = (finished: readonly TrialPoint[], a: string, b: string): boolean =>
+  finished.some((p) => p.internal[a] !== undefined && p.internal[b] !== undefined);
+
+/**
+ * The default pairs: the pairs of the 4 most important numeric parameters (6 pairs), among the pairs some
+ * finished trial set together, so that in a conditional space a pair of parameters from different
+ * branches (no trial has both: an empty plot) gives way to the next most important pair that has trials.
+ * Before any trial finishes, every pair counts.
+ */
+const pairsOf = (
+  params: readonly ParamNode[],
+  importances: readonly ParamImportance[],
+  finished: readonly TrialPoint[],
+): [ParamNode, ParamNode][] => {
   const numeric = numericParams(params);
   const rank = new Map(importances.map((imp, i) => [imp.name, i]));
-  const chosen = [...numeric].sort((a, b) => (rank.get(a.name) ?? 0) - (rank.get(b.name) ?? 0)).slice(0, 4);
-  const ordered = numeric.filter((p) => chosen.includes(p));
-  return ordered.flatMap((a, i) => ordered.slice(i + 1).map((b): [ParamNode, ParamNode] => [a, b]));
+  const position = new Map(numeric.map((p, i) => [p, i]));
+  // Importance rank first; parameters without one after all that have one, in space order.
+  const key = (p: ParamNode) => rank.get(p.name) ?? numeric.length + (position.get(p) as number);
+  const candidates = numeric.flatMap((a, i) =>
+    numeric
+      .slice(i + 1)
+      .filter((b) => finished.length === 0 || setTogether(finished, a.name, b.name))
+      .map((b): [ParamNode, ParamNode] => [a, b]),
+  );
+  // The pairs of the k most important parameters come before any pair with a less important one.
+  const worse = ([a, b]: [ParamNode, ParamNode]) => Math.max(key(a), key(b));
+  const better = ([a, b]: [ParamNode, ParamNode]) => Math.min(key(a), key(b));
+  const chosen = [...candidates].sort((p, q) => worse(p) - worse(q) || better(p) - better(q)).slice(0, 6);
+  return candidates.filter((pair) => chosen.includes(pair));
+};
+
+/** The sections with chart ids unique in the page ({@link uniqueChartIds}). */
+const withUniqueChartIds = (sections: readonly Section[]): Section[] => {
+  const charts = uniqueChartIds(sections.flatMap((section) => section.charts));
+  let next = 0;
+  return sections.map((section) => ({ ...section, charts: section.charts.map(() => charts[next++] as Chart) }));
 };
 
 /** A string that changes whenever a trial is added or finishes. */
@@ -143,6 +175,14 @@ const replayText = (study: ReportStudy, replay: Replay): string[] => {
   return text;
 };
 
+/** Why there is no replayed snapshot: every one fell in TPE's start-up phase, or `every` skipped every trial. */
+const noReplayText = (study: ReportStudy, replay: Replay): string => {
+  const last = study.trials.reduce((max, trial) => Math.max(max, trial.number), -1);
+  if (replay.startupSkipped === 0 && last >= 1 && last < replay.every)
+    return `No trial to replay: snapshots are taken after every ${replay.every} trials (at trials ${replay.every}, ${2 * replay.every}, …), and the study's last trial is #${last}. Take them more often (\`--every\`, at most ${last}).`;
+  return 'Not enough trials past TPE’s start-up phase to replay.';
+};
+
 const contourFor = async (
   study: ReportStudy,
   fn: ContourFunction,
@@ -154,10 +194,19 @@ const contourFor = async (
   const grid = await evaluateGrid(fn, study.space, [pair[0].name, pair[1].name], fixed, resolution);
   const levels = contourLevels(grid, 10);
   const others = study.space.params.length > 2 ? 'other params at the best trial’s values; ' : '';
+  const failed = grid.failed ?? 0;
+  const points = resolution * resolution;
+  const failures =
+    failed === 0 ? '' : `; the function failed at ${failed} of the ${points} grid points (${grid.firstFailure})`;
   return {
     segments: contourSegments(grid, levels),
     levels,
-    note: `${others}${resolution}×${resolution} grid, 10 levels at quantiles`,
+    note: `${others}${resolution}×${resolution} grid, 10 levels at quantiles${failures}`,
+    ...(failed === 0
+      ? {}
+      : {
+          failure: `The contour function failed at ${failed} of the ${points} grid points of ${pair[0].name} × ${pair[1].name}${failed === points ? ', so that plot has no contour lines' : ''}; the first time ${grid.firstFailure}.`,
+        }),
   };
 };
 
@@ -208,12 +257,18 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
       `The learning curves draw ${curveIdx.length} of the ${reporting.length} trials that reported (every new best, the rest evenly spaced).`,
     );
 
+  const finished = all.filter((p) => p.state !== 'running');
   const pairs =
     options.pairs?.map((pair): [ParamNode, ParamNode] => {
       const [a, b] = pair.map((name) => study.space.byName.get(name));
       if (a === undefined || b === undefined) throw new Error(`pair ${pair.join(',')}: no such parameter`);
       return [a, b];
-    }) ?? pairsOf(study.space.params, importances);
+    }) ?? pairsOf(study.space.params, importances, finished);
+  const apart = pairs.filter(([a, b]) => finished.length > 0 && !setTogether(finished, a.name, b.name));
+  if (apart.length > 0)
+    notes.push(
+      `No finished trial set both parameters of the pair${apart.length === 1 ? '' : 's'} ${apart.map(([a, b]) => `${a.name} × ${b.name}`).join(', ')} (parameters of different branches of a choice are never set together): ${apart.length === 1 ? 'its plot draws' : 'their plots draw'} no trial.`,
+    );
   const pairIdx = downsampleIndices(all.length, maxPairPoints, (i) => all[i]?.improved === true);
   const pairPoints = pairIdx.map((i) => all[i] as TrialPoint).filter((p) => p.state !== 'running');
   if (pairIdx.length < all.length && pairs.length > 0)
@@ -225,6 +280,7 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
   for (const pair of pairs) {
     const contour =
       options.contour === undefined ? undefined : await contourFor(study, options.contour, pair, resolution);
+    if (contour?.failure !== undefined) notes.push(contour.failure);
     pairCharts.push(pairChart(pairPoints, pair[0], pair[1], contour, best?.number));
   }
 
@@ -240,7 +296,7 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
     return chart === undefined ? [] : [chart];
   });
 
-  const sections: Section[] = [
+  const sections: Section[] = withUniqueChartIds([
     {
       id: 'overview',
       title: 'The study',
@@ -254,7 +310,9 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
       title: 'Where the trials went',
       text: [
         pairCharts.length === 0
-          ? 'The space has fewer than two numeric parameters: no pair plots.'
+          ? numericParams(study.space.params).length < 2
+            ? 'The space has fewer than two numeric parameters: no pair plots.'
+            : 'No finished trial set two numeric parameters together (each is in its own branch of a choice): no pair plots.'
           : options.contour === undefined
             ? 'Each trial drawn as its number. Give a cheap function (`parzen report --contour`) to draw the objective’s contours underneath.'
             : 'Each trial drawn as its number over contour lines of the objective (darker: lower).',
@@ -264,10 +322,7 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
     {
       id: 'tpe',
       title: 'What TPE saw',
-      text:
-        replay.snapshots.length === 0
-          ? ['Not enough trials past TPE’s start-up phase to replay.']
-          : replayText(study, replay),
+      text: replay.snapshots.length === 0 ? [noReplayText(study, replay)] : replayText(study, replay),
       charts: tpeCharts,
     },
     {
@@ -276,7 +331,7 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
       text: [],
       charts: complete.length === 0 ? [] : [sliceChart(shown, study.space), parallelChart(lines, study.space)],
     },
-  ];
+  ]);
   return {
     title: options.title ?? `Parzen report: ${study.name}`,
     notes,

@@ -7,6 +7,10 @@ export interface ContourGrid {
   readonly xs: readonly number[];
   readonly ys: readonly number[];
   readonly z: readonly (readonly number[])[];
+  /** Grid points where the function threw or gave no finite number (NaN in `z`). */
+  readonly failed?: number;
+  /** The first of those failures: the error's message, or the value the function gave. */
+  readonly firstFailure?: string;
 }
 
 /** One straight piece of a contour line at `level`. */
@@ -18,10 +22,21 @@ export interface ContourSegment {
   readonly y2: number;
 }
 
+/** A value as a message shows it: strings quoted, numbers as they print, the rest as JSON when it can be. */
+const describeValue = (value: unknown): string => {
+  if (typeof value === 'number') return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+};
+
 /**
  * Evaluates `fn` on a `resolution`² grid over two numeric parameters (log-spaced for log kinds, the grid
  * values of quantised and integer kinds), the other params fixed at `fixed` (e.g. the best trial's).
- * A throw or a non-finite value gives NaN there.
+ * A throw or a non-finite value gives NaN there; `failed` counts those points and `firstFailure` says why
+ * the first one failed.
  */
 export const evaluateGrid = async (
   fn: ContourFunction,
@@ -39,20 +54,26 @@ export const evaluateGrid = async (
   const xs = axis(pair[0]);
   const ys = axis(pair[1]);
   const z: number[][] = [];
+  let failed = 0;
+  let firstFailure: string | undefined;
   for (const y of ys) {
     const row: number[] = [];
     for (const x of xs) {
       let value: number;
       try {
-        value = Number(await fn({ ...fixed, [pair[0]]: x, [pair[1]]: y }));
-      } catch {
+        const result = await fn({ ...fixed, [pair[0]]: x, [pair[1]]: y });
+        value = Number(result);
+        if (!Number.isFinite(value)) firstFailure ??= `it returned ${describeValue(result)}`;
+      } catch (error) {
         value = Number.NaN;
+        firstFailure ??= `it threw: ${error instanceof Error ? error.message : String(error)}`;
       }
+      if (!Number.isFinite(value)) failed++;
       row.push(Number.isFinite(value) ? value : Number.NaN);
     }
     z.push(row);
   }
-  return { xs, ys, z };
+  return { xs, ys, z, failed, ...(firstFailure === undefined ? {} : { firstFailure }) };
 };
 
 /**

@@ -186,3 +186,105 @@ describe('buildReport on a study whose trials report learning curves (some prune
     expect(pageCharts(page).some((c) => c.id === 'learning-curves')).toBe(false);
   });
 });
+
+describe('chart ids of parameters whose names differ only in letters a file name or id would lose', async () => {
+  // α and β were both `density-_` (one SVG overwrote the other); `LR` and `lr` differ only in case.
+  const study = await runTpeStudy(14, {
+    space: {
+      α: { type: 'uniform', low: 0, high: 1 },
+      β: { type: 'uniform', low: 0, high: 1 },
+      LR: { type: 'uniform', low: 0, high: 1 },
+      lr: { type: 'uniform', low: 0, high: 1 },
+    },
+    objective: (p) => (p.α as number) + (p.β as number) + (p.LR as number) + (p.lr as number),
+  });
+  const page = await buildReport(study, { every: 7 });
+
+  it('keeps the letters and gives every chart an id of its own, even on a case-insensitive disk', () => {
+    const ids = pageCharts(page).map((c) => c.id);
+    expect(new Set(ids.map((id) => id.toLowerCase())).size).toBe(ids.length);
+    expect(ids).toEqual(expect.arrayContaining(['density-α', 'density-β', 'density-lr', 'density-lr-2', 'pair-α-β']));
+  });
+});
+
+describe('default pair plots of a conditional space', async () => {
+  // x is always set; k and depth only in their own branch of `model`, so no trial has both.
+  const space = {
+    x: { type: 'uniform', low: 0, high: 1 },
+    model: {
+      type: 'choice',
+      options: [
+        { value: 'knn', space: { k: { type: 'uniform', low: 1, high: 50 } } },
+        { value: 'tree', space: { depth: { type: 'uniform', low: 1, high: 8 } } },
+      ],
+    },
+  } as const;
+  const objective = (p: Record<string, unknown>) =>
+    (p.x as number) + (p.model === 'knn' ? Math.abs((p.k as number) - 7) / 50 : (p.depth as number) / 8);
+  const study = await runTpeStudy(30, { space, objective });
+  const pairIds = (page: ReportPage) =>
+    pageCharts(page)
+      .filter((c) => c.id.startsWith('pair-'))
+      .map((c) => c.id);
+
+  it('leaves out the pair of parameters from different branches, which no trial set together', async () => {
+    expect(study.trials.some((t) => t.internal.k !== undefined && t.internal.depth !== undefined)).toBe(false);
+    const page = await buildReport(study, { every: 10 });
+    expect(pairIds(page).sort()).toEqual(['pair-x-depth', 'pair-x-k']);
+    for (const id of pairIds(page)) expect(marks(chart(page, id), 'text')).toBeGreaterThan(0);
+  });
+
+  it('says why a pair it was asked for draws no trial, and why there is none when no pair was ever set together', async () => {
+    const asked = await buildReport(study, { every: 10, pairs: [['k', 'depth']] });
+    expect(marks(chart(asked, 'pair-k-depth'), 'text')).toBe(0);
+    expect(
+      asked.notes.some((note) => note.includes('No finished trial set both parameters of the pair k × depth')),
+    ).toBe(true);
+    const branchesOnly = await runTpeStudy(12, {
+      space: { model: space.model },
+      objective: (p) => (p.model === 'knn' ? (p.k as number) : (p.depth as number)),
+    });
+    const page = await buildReport(branchesOnly, { every: 6 });
+    expect(pairIds(page)).toEqual([]);
+    expect(page.sections.find((s) => s.id === 'pairs')?.text[0]).toContain(
+      'No finished trial set two numeric parameters together',
+    );
+  });
+});
+
+describe('what the page says when a contour function fails or `every` skips every trial', async () => {
+  const study = await runTpeStudy(12);
+
+  it('notes that the contour function failed, how often and why, instead of claiming contours', async () => {
+    const page = await buildReport(study, {
+      every: 6,
+      contourResolution: 5,
+      contour: () => {
+        throw new Error('needs a GPU');
+      },
+    });
+    expect(page.notes).toContain(
+      'The contour function failed at 25 of the 25 grid points of x × y, so that plot has no contour lines; the first time it threw: needs a GPU.',
+    );
+    expect(chart(page, 'pair-x-y').description).toContain('the function failed at 25 of the 25 grid points');
+    const partly = await buildReport(study, {
+      every: 6,
+      contourResolution: 5,
+      contour: (p) => ((p.x as number) > 0 ? Number.NaN : (p.y as number)),
+    });
+    expect(
+      partly.notes.some((note) =>
+        /^The contour function failed at 10 of the 25 grid points of x × y; the first time it returned NaN\.$/.test(
+          note,
+        ),
+      ),
+    ).toBe(true);
+  });
+
+  it('says that `every` is larger than the study, not that the trials are still in the start-up phase', async () => {
+    const page = await buildReport(study, { every: 50 });
+    expect(page.sections.find((s) => s.id === 'tpe')?.text).toEqual([
+      "No trial to replay: snapshots are taken after every 50 trials (at trials 50, 100, …), and the study's last trial is #11. Take them more often (`--every`, at most 11).",
+    ]);
+  });
+});

@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import {
   type ExternalParams,
   type LoadedExperiment,
@@ -84,6 +84,34 @@ const contourFunction = async (
   };
 };
 
+/** How often the contour function was called, how often it failed, and the first failure. */
+interface ContourCalls {
+  calls: number;
+  failed: number;
+  first?: string;
+}
+
+/** The contour function, counting the points where it threw or gave no finite number, for a warning. */
+const countingFailures = (fn: ContourFunction) => {
+  const seen: ContourCalls = { calls: 0, failed: 0 };
+  const counted: ContourFunction = async (params) => {
+    seen.calls++;
+    try {
+      const value = await fn(params);
+      if (!Number.isFinite(value)) {
+        seen.failed++;
+        seen.first ??= `it gave ${value} for ${JSON.stringify(params)}`;
+      }
+      return value;
+    } catch (error) {
+      seen.failed++;
+      seen.first ??= `it threw for ${JSON.stringify(params)}: ${error instanceof Error ? error.message : String(error)}`;
+      throw error;
+    }
+  };
+  return { counted, seen };
+};
+
 const pairsOf = (flags: ReportFlags): [string, string][] | undefined =>
   flags.pair?.map((text) => {
     const names = text.split(',').map((name) => name.trim());
@@ -92,8 +120,13 @@ const pairsOf = (flags: ReportFlags): [string, string][] | undefined =>
     return names as [string, string];
   });
 
-const reportOptions = async (flags: ReportFlags, run: PreparedRun): Promise<ReportOptions> => {
-  const contour = await contourFunction(flags.contour, run.experiment);
+const reportOptions = async (
+  flags: ReportFlags,
+  run: PreparedRun,
+): Promise<{ options: ReportOptions; contourCalls?: ContourCalls }> => {
+  const loaded = await contourFunction(flags.contour, run.experiment);
+  const counting = loaded === undefined ? undefined : countingFailures(loaded);
+  const contour = counting?.counted;
   const pairs = pairsOf(flags);
   if (pairs !== undefined) {
     for (const name of pairs.flat()) {
@@ -105,10 +138,42 @@ const reportOptions = async (flags: ReportFlags, run: PreparedRun): Promise<Repo
     }
   }
   return {
-    ...(contour === undefined ? {} : { contour }),
-    ...(pairs === undefined ? {} : { pairs }),
-    ...(flags.every === undefined ? {} : { every: flags.every }),
+    options: {
+      ...(contour === undefined ? {} : { contour }),
+      ...(pairs === undefined ? {} : { pairs }),
+      ...(flags.every === undefined ? {} : { every: flags.every }),
+    },
+    ...(counting === undefined ? {} : { contourCalls: counting.seen }),
   };
+};
+
+/** `-o`: refuses a path of the wrong kind before anything is built (a folder for the HTML file, a file for the SVGs). */
+const outputPath = (format: 'html' | 'svg', flag: string | undefined): string => {
+  const path = resolve(flag ?? (format === 'svg' ? 'report-svg' : 'report.html'));
+  let existing: ReturnType<typeof statSync>;
+  try {
+    existing = statSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    throw new CliError(`-o: cannot write ${path}: ${(error as Error).message}`);
+  }
+  if (format === 'html' && existing?.isDirectory() === true)
+    throw new CliError(
+      `-o: ${path} is a folder; give the HTML file to write (such as ${resolve(path, 'report.html')}), or --format svg to write one SVG per chart into it.`,
+    );
+  if (format === 'svg' && existing !== undefined && !existing.isDirectory())
+    throw new CliError(`-o: ${path} is a file; --format svg writes one SVG per chart into a folder: give a folder.`);
+  return path;
+};
+
+/** Runs a write to `-o`'s path, turning a file-system error into one that names the path. */
+const writing = async <T>(path: string, write: () => T | Promise<T>): Promise<T> => {
+  try {
+    return await write();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    throw new CliError(`-o: cannot write ${path}: ${(error as Error).message}`);
+  }
 };
 
 /** Serves until SIGINT or SIGTERM; the study is only read. */
@@ -118,13 +183,24 @@ const serve = async (run: PreparedRun, options: ReportOptions, flags: ReportFlag
   await openStudyTrials(run.experiment);
   // Opened for reading: an archived (read-only) study can be served, and nothing is written or locked.
   const store = await openStoreForReading(run.experiment);
-  const server = await report.serveReport({
-    load: async () => studyOf(run, await store.listTrials(config.name)),
-    build: (study) => report.buildReport(study, options),
-    ...(flags.port === undefined ? {} : { port: flags.port }),
-    ...(flags.interval === undefined ? {} : { intervalMs: flags.interval }),
-    onError: (error) => output.note(`parzen: reading the study failed: ${(error as Error).message}`),
-  });
+  let server: Awaited<ReturnType<typeof report.serveReport>>;
+  try {
+    server = await report.serveReport({
+      load: async () => studyOf(run, await store.listTrials(config.name)),
+      build: (study) => report.buildReport(study, options),
+      ...(flags.port === undefined ? {} : { port: flags.port }),
+      ...(flags.interval === undefined ? {} : { intervalMs: flags.interval }),
+      onError: (error) => output.note(`parzen: reading the study failed: ${(error as Error).message}`),
+    });
+  } catch (error) {
+    await store.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES')
+      throw new CliError(
+        `--port ${flags.port}: ${code === 'EADDRINUSE' ? 'the port is in use on 127.0.0.1' : 'not allowed to listen on that port'}; give another port, or leave --port out for any free one.`,
+      );
+    throw error;
+  }
   output.result(server.url);
   output.note(
     `parzen: serving the report of ${config.name} at ${server.url} (Ctrl-C stops; the study is left as it is)`,
@@ -153,14 +229,28 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     ...(flags.store === undefined ? {} : { overrides: { store: parseStoreSpec(flags.store) } }),
   });
   const report = await import('@parzen/report');
+  const file = flags.serve === true ? '' : outputPath(format, flags.output);
   let page: Awaited<ReturnType<typeof report.buildReport>>;
   if (runs.length === 1) {
     const run = runs[0] as PreparedRun;
-    const options = await reportOptions(flags, run);
+    const { options, contourCalls } = await reportOptions(flags, run);
     if (flags.serve === true) return serve(run, options, flags, output);
     page = await report.buildReport(studyOf(run, await openStudyTrials(run.experiment)), options);
+    if (contourCalls !== undefined && contourCalls.failed > 0)
+      output.note(
+        `parzen: --contour: the function failed (threw or gave no finite number) at ${contourCalls.failed} of the ${contourCalls.calls} points it was called at${contourCalls.failed === contourCalls.calls ? ' (no contour lines)' : ''}; the first time ${contourCalls.first}.`,
+      );
   } else {
     if (flags.serve === true) throw new CliError('--serve shows one study; give one config without a matrix.');
+    const oneStudyFlags = [
+      flags.contour === undefined || flags.contour === false ? [] : ['--contour'],
+      flags.pair === undefined ? [] : ['--pair'],
+      flags.every === undefined ? [] : ['--every'],
+    ].flat();
+    if (oneStudyFlags.length > 0)
+      throw new CliError(
+        `${oneStudyFlags.join(', ')} ${oneStudyFlags.length === 1 ? 'draws' : 'draw'} one study's report, but these configs give a comparison page of ${runs.length} studies (regret curves and final values: no pair plots or TPE replay). Leave ${oneStudyFlags.length === 1 ? 'it' : 'them'} out, or report one study at a time (one config without a matrix).`,
+      );
     const studies = [];
     const missing: string[] = [];
     for (const run of runs) {
@@ -179,13 +269,15 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     if (missing.length > 0)
       page = { ...page, notes: [...page.notes, `Not run yet (left out): ${missing.join(', ')}.`] };
   }
+  const html = format === 'html' ? report.renderHtml(page) : '';
   if (format === 'svg') {
-    const dir = resolve(flags.output ?? 'report-svg');
-    const written = await report.writeSvgs(page, dir);
-    output.result(`Wrote ${written.length} SVG charts to ${dir}`);
+    const written = await writing(file, () => report.writeSvgs(page, file));
+    output.result(`Wrote ${written.length} SVG charts to ${file}`);
   } else {
-    const file = resolve(flags.output ?? 'report.html');
-    writeFileSync(file, report.renderHtml(page));
+    await writing(file, () => {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, html);
+    });
     output.result(`Wrote ${file}`);
   }
   return 0;

@@ -49,12 +49,30 @@ export const base = (title: string): Record<string, unknown> => ({
   config: { view: { stroke: '#ddd' }, axis: { labelFontSize: 11, titleFontSize: 12 } },
 });
 
-/** A chart id safe in HTML ids and file names. */
+/**
+ * A chart id safe in HTML ids and file names: letters (any script, so `α` stays `α`), their accents, digits, `_` and `-`;
+ * anything else becomes `_`. Two names can still give one id (`LR` and `lr`, `a b` and `a_b`):
+ * {@link uniqueChartIds} tells them apart.
+ */
 export const chartId = (...parts: readonly string[]): string =>
   parts
     .join('-')
-    .replace(/[^A-Za-z0-9_-]+/g, '_')
+    .replace(/[^\p{L}\p{M}\p{N}_-]+/gu, '_')
     .toLowerCase();
+
+/**
+ * The charts with ids unique in the page, compared without case (as file names on a case-insensitive
+ * disk): a repeated id gets `-2`, `-3`, ... in page order, so no chart overwrites another's SVG file.
+ */
+export const uniqueChartIds = <T extends { readonly id: string }>(charts: readonly T[]): T[] => {
+  const taken = new Set<string>();
+  return charts.map((chart) => {
+    let id = chart.id;
+    for (let n = 2; taken.has(id.toLowerCase()); n++) id = `${chart.id}-${n}`;
+    taken.add(id.toLowerCase());
+    return id === chart.id ? chart : { ...chart, id };
+  });
+};
 
 /** A number rounded to `digits` significant digits, to keep inline data small. */
 export const sig = (value: number, digits = 5): number => Number(value.toPrecision(digits));

@@ -11,6 +11,8 @@ export interface PairContour {
   readonly levels: readonly number[];
   /** What the function was evaluated with (e.g. "other params at the best trial's values"). */
   readonly note: string;
+  /** Where the function failed (threw or gave no finite number), for the page's notes; absent if nowhere. */
+  readonly failure?: string;
 }
 
 /**

@@ -26,6 +26,10 @@ describe('the journal store refuses files that are not journals (issue 9)', () =
     ['a JSON line that is not a record', 'data.jsonl', '{"a":1}\n{"a":2}\n'],
     ['a YAML config', 'experiment.yaml', 'name: heart\nbudget: {maxTrials: 3}\n'],
     ['a file starting with a blank line', 'blank.txt', '\nhello'],
+    // Its first line, `{`, is where a torn header would start: only the header's start with nothing after
+    // it (or the repair a writer added) is a torn header.
+    ['a pretty-printed JSON config', 'experiment.json', '{\n  "name": "heart",\n  "budget": { "maxTrials": 3 }\n}\n'],
+    ['a pretty-printed JSON config without a last newline', 'config2.json', '{\n  "name": "heart"\n}'],
   ])('%s: left untouched, with STORE_FAILED naming it', async (_what, name, content) => {
     const path = join(dir, name);
     writeFileSync(path, content);
@@ -70,6 +74,23 @@ describe('a lock path that is a directory (issue 9)', () => {
     const started = Date.now();
     await expect(store.openStudy(spec)).rejects.toThrow(/lock path is a directory \(EISDIR\)/);
     expect(Date.now() - started).toBeLessThan(5000);
+    await store.close();
+  });
+});
+
+describe('a journal path that is a folder', () => {
+  it('is STORE_FAILED naming it, for the read-only commands too (was a bare EISDIR with a stack trace)', async () => {
+    const path = join(dir, 'studies');
+    mkdirSync(path);
+    const reader = createJsonlStore({ path, ...quiet, readOnly: true });
+    for (const read of [() => reader.listStudies(), () => reader.getStudy('study')])
+      await expect(read()).rejects.toMatchObject({
+        code: 'STORE_FAILED',
+        message: expect.stringMatching(/`.*studies`: this is a folder, not a journal file/),
+      });
+    await reader.close();
+    const store = createJsonlStore({ path, ...quiet });
+    await expect(store.openStudy(spec)).rejects.toMatchObject({ code: 'STORE_FAILED' });
     await store.close();
   });
 });

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ParzenError } from '@parzen/engine/plugin';
 import { journalFailed } from './journal-errors.js';
@@ -41,13 +41,23 @@ export class JournalFile {
 
   /** Opens an existing journal for reading only; a missing file is `STUDY_NOT_FOUND` ("no study at"). */
   static openForReading(path: string): JournalFile {
+    let fd: number;
     try {
-      return new JournalFile(path, openSync(path, 'r'));
+      fd = openSync(path, 'r');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT')
         throw new ParzenError('STUDY_NOT_FOUND', `No study at ${path}: the journal file does not exist.`);
       throw journalFailed(path, 'could not open the journal file for reading', error);
     }
+    // Opening a folder for reading succeeds; reading it would fail with a bare EISDIR.
+    if (fstatSync(fd).isDirectory()) {
+      closeSync(fd);
+      throw journalFailed(
+        path,
+        'this is a folder, not a journal file; point the store at a file (such as a `.parzen.jsonl` file inside it)',
+      );
+    }
+    return new JournalFile(path, fd);
   }
 
   /** Appends text in one `write` call (looping only if the kernel writes part of it). */

@@ -72,8 +72,10 @@ export class JournalReader {
       this.replica.flush();
       if (this.corrupt !== undefined) this.warnTorn(this.corrupt);
     } catch (error) {
-      this.failure = error;
-      throw error;
+      // A file-system error (EISDIR, EIO) as a store error naming the journal, not a stack trace.
+      this.failure =
+        error instanceof ParzenError ? error : journalFailed(this.path, 'could not read the journal', error);
+      throw this.failure;
     }
   }
 
@@ -126,12 +128,23 @@ export class JournalReader {
     const newline = chunk.indexOf(NEWLINE);
     const first = chunk.toString('utf8', 0, newline < 0 ? chunk.length : newline);
     if (decodeRecord(first) !== undefined) return;
-    if (first.length > 0 && HEADER.startsWith(first)) return; // a header torn by a crash (maybe repaired since)
+    // A header torn by a crash: the whole file, or followed by the repair line the next writer added. Any
+    // other file whose first line merely starts like JSON (a pretty-printed config's `{`) is not a journal.
+    if (first.length > 0 && HEADER.startsWith(first) && (newline < 0 || this.repairsFirstLine(chunk, newline))) return;
     throw new ParzenError(
       'STORE_FAILED',
       `\`${this.path}\` is not a Parzen journal: its first line is ${showLine(first)}, not a journal record. ` +
         'It is left as it is; point the store at another file (a journal ends in .parzen.jsonl by default).',
     );
+  }
+
+  /** Whether the line after the first one (the chunk from `newline`) is the repair record of line 1. */
+  private repairsFirstLine(chunk: Buffer, newline: number): boolean {
+    const end = chunk.indexOf(NEWLINE, newline + 1);
+    const second = chunk.toString('utf8', newline + 1, end < 0 ? chunk.length : end);
+    if (end < 0) return this.repairLine({ line: 1, text: '' }).startsWith(second); // being appended right now
+    const record = decodeRecord(second);
+    return record?.op === 'repair' && record.line === 1;
   }
 
   private unterminatedTail(fd: number, size: number): string | undefined {
@@ -145,6 +158,9 @@ export class JournalReader {
 
   private consume(line: string): void {
     this.lines += 1;
+    // A blank line (an editor's, after a hand edit) holds no record, so no later line depends on it.
+    // Parzen never writes one: a torn write leaves text (or NUL padding), never only whitespace.
+    if (line.trim() === '') return;
     const record = decodeRecord(line);
     const pending = this.corrupt;
     if (pending !== undefined) {

@@ -114,6 +114,23 @@ describe('jsonl journal recovery', () => {
     expect((await errorOf(store.listTrials(spec.name)))?.code).toBe('STORE_CORRUPT');
   });
 
+  it('reads a hand-edited journal with blank lines (was STORE_CORRUPT at the first one) and appends after them', async () => {
+    const path = await writeJournal();
+    const lines = readFileSync(path, 'utf8').split('\n');
+    lines.splice(4, 0, '', '  \r');
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    const { store, warnings } = open(path);
+    expect((await store.openStudy(spec)).resumed).toBe(true);
+    await expectIntact(store);
+    await store.finishTrial(spec.name, 2, { state: 'complete', loss: 0.125 });
+    await store.close();
+    expect(warnings).toEqual([]);
+    const again = open(path);
+    expect((await again.store.listTrials(spec.name))[2]).toMatchObject({ state: 'complete', loss: 0.125 });
+    expect(again.warnings).toEqual([]);
+    await again.store.close();
+  });
+
   it('fails with STORE_CORRUPT when the lines contradict each other (a skipped trial number)', async () => {
     const path = await writeJournal();
     appendFileSync(

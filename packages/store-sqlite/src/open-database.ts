@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -25,12 +25,20 @@ const database = (): typeof BetterSqlite3 => {
   return loaded;
 };
 
+const UNWRITABLE_FOLDER = new Set(['SQLITE_READONLY_DIRECTORY', 'SQLITE_CANTOPEN', 'SQLITE_READONLY_CANTINIT']);
+
 /** Opens (or creates, with its folder) the database in WAL mode and brings its schema up to date. */
 export const openDatabase = (path: string, busyTimeoutMs: number, fsync: FsyncPolicy): BetterSqlite3.Database => {
+  refuseFolder(path);
   mkdirSync(dirname(path), { recursive: true });
   const Database = database();
-  // Each call waits a slice in SQLite's busy handler; the retry loops wait out the rest of busyTimeoutMs.
-  const db = new Database(path, { timeout: Math.min(busyTimeoutMs, BUSY_SLICE_MS) });
+  let db: BetterSqlite3.Database;
+  try {
+    // Each call waits a slice in SQLite's busy handler; the retry loops wait out the rest of busyTimeoutMs.
+    db = new Database(path, { timeout: Math.min(busyTimeoutMs, BUSY_SLICE_MS) });
+  } catch (error) {
+    throw unwritableFolder(path, error) ?? error;
+  }
   try {
     retryBusySync(() => {
       db.pragma('journal_mode = WAL');
@@ -41,11 +49,43 @@ export const openDatabase = (path: string, busyTimeoutMs: number, fsync: FsyncPo
     return db;
   } catch (error) {
     db.close();
-    throw error;
+    throw unwritableFolder(path, error) ?? error;
   }
 };
 
-const UNWRITABLE_FOLDER = new Set(['SQLITE_READONLY_DIRECTORY', 'SQLITE_CANTOPEN', 'SQLITE_READONLY_CANTINIT']);
+/**
+ * A folder where the database should be: SQLite's own error is a bare "unable to open database file"
+ * (or, read-only, "disk I/O error").
+ */
+const refuseFolder = (path: string): void => {
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory() !== true) return;
+  throw new ParzenError(
+    'STORE_FAILED',
+    `SQLite store \`${path}\` is a folder, not a database file: point the store at a file (such as a \`.parzen.db\` file inside it).`,
+  );
+};
+
+/**
+ * SQLite cannot create the database, or its `-wal` and `-shm` files, when the folder is not writable; its
+ * own message ("unable to open database file", "attempt to write a readonly database") does not say so.
+ */
+const unwritableFolder = (path: string, error: unknown): ParzenError | undefined => {
+  if (!UNWRITABLE_FOLDER.has((error as { code?: string }).code ?? '')) return undefined;
+  const folder = dirname(path);
+  try {
+    accessSync(folder, constants.W_OK);
+    return undefined;
+  } catch {
+    const name = basename(path);
+    return new ParzenError(
+      'STORE_FAILED',
+      `SQLite store \`${path}\`: this process may not write in the folder \`${folder}\`, where SQLite ` +
+        `creates the database and its \`${name}-wal\` and \`${name}-shm\` files. Make the folder writable, or point ` +
+        'the store at a path in a writable folder (to only read a study, `parzen trials` and `parzen best` need no write access).',
+      { cause: error },
+    );
+  }
+};
 
 /**
  * Opens an existing database for reading; `copyDir` is set when it had to be copied to be read: its folder
@@ -55,6 +95,7 @@ const UNWRITABLE_FOLDER = new Set(['SQLITE_READONLY_DIRECTORY', 'SQLITE_CANTOPEN
 export const openReadOnly = (path: string, busyTimeoutMs: number): { db: BetterSqlite3.Database; copyDir?: string } => {
   if (!existsSync(path))
     throw new ParzenError('STUDY_NOT_FOUND', `No study at ${path}: the database file does not exist.`);
+  refuseFolder(path);
   const open = (file: string) => {
     const Database = database();
     const db = new Database(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });

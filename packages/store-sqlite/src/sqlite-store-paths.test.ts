@@ -1,0 +1,95 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { useTempDir } from '@parzen/test-kit';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createSqliteStore } from './sqlite-store.js';
+
+const tempPath = useTempDir('sqlite-paths');
+const spec = { name: 's', direction: 'minimize', seed: 1, space: { x: { type: 'uniform', low: 0, high: 1 } } } as const;
+
+const errorOf = (run: () => unknown) => {
+  try {
+    run();
+  } catch (error) {
+    return error as { code?: string; message?: string };
+  }
+  return undefined;
+};
+
+describe('a sqlite store path that is a folder', () => {
+  it('is STORE_FAILED saying so, for a run and for the read-only commands (was "disk I/O error")', () => {
+    const path = tempPath('studies');
+    mkdirSync(path);
+    for (const readOnly of [false, true]) {
+      const error = errorOf(() => createSqliteStore({ path, readOnly }));
+      expect(error?.code).toBe('STORE_FAILED');
+      expect(error?.message).toContain(`\`${path}\` is a folder, not a database file`);
+    }
+  });
+});
+
+// File permissions are per process, and root ignores them: the store is opened in a child process, as
+// `nobody` when the tests run as root, on the built package.
+const built = pathToFileURL(resolve(fileURLToPath(new URL('../dist/index.js', import.meta.url)))).href;
+const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+const shared = mkdtempSync(join(tmpdir(), 'parzen-sqlite-folder-'));
+afterAll(() => {
+  if (existsSync(join(shared, 'archive'))) chmodSync(join(shared, 'archive'), 0o755);
+  rmSync(shared, { recursive: true, force: true });
+});
+
+describe('a sqlite store in a folder this process may not write', () => {
+  it('says the folder must be writable (SQLite said "unable to open database file")', async () => {
+    expect(existsSync(fileURLToPath(built)), 'packages/store-sqlite is not built: run `pnpm build` first').toBe(true);
+    chmodSync(shared, 0o755);
+    const folder = join(shared, 'archive');
+    mkdirSync(folder);
+    // A study there, then the folder made read-only: a new database and the existing one alike.
+    const existing = join(folder, 'study.db');
+    const store = createSqliteStore({ path: existing });
+    await store.openStudy(spec);
+    await store.close();
+    rmSync(`${existing}-wal`, { force: true });
+    rmSync(`${existing}-shm`, { force: true });
+    chmodSync(existing, 0o666);
+    chmodSync(folder, 0o555);
+    const script = join(shared, 'open.mjs');
+    writeFileSync(
+      script,
+      `import { createSqliteStore } from '${built}';
+for (const path of process.argv.slice(2)) {
+  try {
+    createSqliteStore({ path }).close();
+    console.log(JSON.stringify({ path, opened: true }));
+  } catch (error) {
+    console.log(JSON.stringify({ path, code: error.code, message: error.message }));
+  }
+}
+`,
+    );
+    chmodSync(script, 0o644);
+    const fresh = join(folder, 'new.db');
+    const child = spawnSync(process.execPath, [script, fresh, existing], {
+      encoding: 'utf8',
+      timeout: 30_000,
+      ...asUser,
+    });
+    expect(child.status, child.stderr).toBe(0);
+    const results = child.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(results).toHaveLength(2);
+    for (const [result, name] of [
+      [results[0], 'new.db'],
+      [results[1], 'study.db'],
+    ]) {
+      expect(result.code).toBe('STORE_FAILED');
+      expect(result.message).toContain(`may not write in the folder \`${folder}\``);
+      expect(result.message).toContain(`\`${name}-wal\``);
+    }
+  });
+});

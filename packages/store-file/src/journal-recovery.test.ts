@@ -1,6 +1,6 @@
 import { appendFileSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import type { StudySpec } from '@parzen/engine/plugin';
-import { useTempDir } from '@parzen/test-kit';
+import { rejectionOf, useTempDir } from '@parzen/test-kit';
 import { describe, expect, it } from 'vitest';
 import { createJsonlStore, type JsonlStore } from './jsonl-store.js';
 
@@ -34,11 +34,6 @@ const writeJournal = async (): Promise<string> => {
 };
 
 const lineCount = (path: string): number => readFileSync(path, 'utf8').split('\n').length - 1;
-const errorOf = async (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (error: { code?: string; message?: string }) => error,
-  );
 
 const expectIntact = async (store: JsonlStore) => {
   const trials = await store.listTrials(spec.name);
@@ -106,12 +101,12 @@ describe('jsonl journal recovery', () => {
     lines[4] = '{"op":"params","study":"recovery","number":1,"par#ms":{}}';
     writeFileSync(path, lines.join('\n'));
     const { store } = open(path);
-    const error = await errorOf(store.openStudy(spec));
+    const error = await rejectionOf(store.openStudy(spec));
     expect(error?.code).toBe('STORE_CORRUPT');
     expect(error?.message).toContain(path);
     expect(error?.message).toContain('line 5');
     expect(error?.message).toContain('par#ms');
-    expect((await errorOf(store.listTrials(spec.name)))?.code).toBe('STORE_CORRUPT');
+    expect((await rejectionOf(store.listTrials(spec.name)))?.code).toBe('STORE_CORRUPT');
   });
 
   it('reads a hand-edited journal with blank lines (was STORE_CORRUPT at the first one) and appends after them', async () => {
@@ -137,7 +132,7 @@ describe('jsonl journal recovery', () => {
       path,
       `${JSON.stringify({ op: 'trial', study: spec.name, number: 7, startedAt: new Date().toISOString() })}\n`,
     );
-    const error = await errorOf(open(path).store.openStudy(spec));
+    const error = await rejectionOf(open(path).store.openStudy(spec));
     expect(error?.code).toBe('STORE_CORRUPT');
     expect(error?.message).toMatch(/line 11: found trial #7 .* where trial #3 was expected next/);
   });
@@ -145,7 +140,7 @@ describe('jsonl journal recovery', () => {
   it('refuses a journal written by a newer format version', async () => {
     const path = tempPath('newer.parzen.jsonl');
     writeFileSync(path, `${JSON.stringify({ op: 'journal', format: 'parzen-jsonl', version: 99 })}\n`);
-    const error = await errorOf(open(path).store.openStudy(spec));
+    const error = await rejectionOf(open(path).store.openStudy(spec));
     expect(error).toMatchObject({ code: 'STORE_FAILED' });
     expect(error?.message).toContain('version 99');
   });
@@ -155,7 +150,7 @@ describe('jsonl journal recovery', () => {
     const { store } = open(path);
     await store.openStudy(spec);
     truncateSync(path, 10);
-    const error = await errorOf(store.listTrials(spec.name));
+    const error = await rejectionOf(store.listTrials(spec.name));
     expect(error).toMatchObject({ code: 'STORE_FAILED' });
     expect(error?.message).toContain('shrank');
   });
@@ -195,7 +190,7 @@ describe('jsonl journal shared by two stores', () => {
       [4, 'running'],
     ]);
     expect(await b.listTrials(spec.name)).toEqual(seenByA);
-    expect((await errorOf(a.finishTrial(spec.name, 3, { state: 'complete', loss: 2 })))?.code).toBe(
+    expect((await rejectionOf(a.finishTrial(spec.name, 3, { state: 'complete', loss: 2 })))?.code).toBe(
       'TRIAL_ALREADY_FINISHED',
     );
     await a.close();

@@ -1,5 +1,6 @@
 import { SERVICES, type StudySpec } from '@parzen/engine/plugin';
 import { testPluginContext } from '@parzen/engine/testing';
+import { rejectionOf } from '@parzen/test-kit';
 import { adminQuery, describePostgres, freshSchema } from '@parzen/test-kit/postgres';
 import type { Pool } from 'pg';
 import { describe, expect, it } from 'vitest';
@@ -13,11 +14,6 @@ const spec: StudySpec = {
   seed: 11,
   space: { x: { type: 'uniform', low: 0, high: 1 } },
 };
-const errorOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (error: { code?: string; message?: string; issues?: { pointer: string }[] }) => error,
-  );
 
 /** The store's pool, to inject network faults at its boundary. */
 const poolOf = (store: PostgresStore): Pool => (store as unknown as { pool: Pool }).pool;
@@ -28,7 +24,7 @@ describe('postgres store options', () => {
       'postgres://alice:s3cret@db.example/studies',
       'postgres://alice@db.example/studies?password=s3cret',
     ]) {
-      const error = await errorOf(createPostgresStore({ url }));
+      const error = await rejectionOf(createPostgresStore({ url }));
       expect(error).toMatchObject({ code: 'CONFIG_INVALID', issues: [{ pointer: '/store/options/url' }] });
       expect(error?.message).toContain('PGPASSWORD');
       expect(error?.message).not.toContain('s3cret');
@@ -36,7 +32,7 @@ describe('postgres store options', () => {
   });
 
   it('checks options given in code before connecting: a missing url, a misspelt option, a pool of 0', async () => {
-    expect(await errorOf(createPostgresStore({ URL: 'postgres://a@b/c', poolSize: 0 } as never))).toMatchObject({
+    expect(await rejectionOf(createPostgresStore({ URL: 'postgres://a@b/c', poolSize: 0 } as never))).toMatchObject({
       code: 'CONFIG_INVALID',
       message: expect.stringMatching(/^Invalid postgres store options:/),
       issues: [
@@ -48,12 +44,14 @@ describe('postgres store options', () => {
   });
 
   it('rejects what is not a postgres URL, and a passwordEnv variable that is not set', async () => {
-    expect(await errorOf(createPostgresStore({ url: 'mysql://alice@db/x' }))).toMatchObject({
+    expect(await rejectionOf(createPostgresStore({ url: 'mysql://alice@db/x' }))).toMatchObject({
       code: 'CONFIG_INVALID',
       message: expect.stringContaining('postgres://'),
     });
-    expect(await errorOf(createPostgresStore({ url: 'db.example/studies' }))).toMatchObject({ code: 'CONFIG_INVALID' });
-    const missing = await errorOf(
+    expect(await rejectionOf(createPostgresStore({ url: 'db.example/studies' }))).toMatchObject({
+      code: 'CONFIG_INVALID',
+    });
+    const missing = await rejectionOf(
       createPostgresStore({ url: 'postgres://alice@db.example/x', passwordEnv: 'PARZEN_TEST_NO_SUCH_VAR' }),
     );
     expect(missing).toMatchObject({ code: 'CONFIG_INVALID', issues: [{ pointer: '/store/options/passwordEnv' }] });
@@ -166,7 +164,7 @@ describePostgres('postgres store values and errors', () => {
     };
     const started = Date.now();
     setTimeout(() => stop.abort(), 300);
-    const creating = await errorOf(store.createTrial(spec.name));
+    const creating = await rejectionOf(store.createTrial(spec.name));
     expect(creating).toMatchObject({ code: 'INTERRUPTED' });
     expect(creating?.message).toMatch(/creating a trial.*ECONNREFUSED/);
     expect(Date.now() - started).toBeLessThan(5_000);
@@ -177,7 +175,7 @@ describePostgres('postgres store values and errors', () => {
     // Saving waits on until the second stop.
     failures = Number.POSITIVE_INFINITY;
     setTimeout(() => force.abort(), 300);
-    expect(await errorOf(store.reportIntermediate(spec.name, 1, 1, 2))).toMatchObject({ code: 'INTERRUPTED' });
+    expect(await rejectionOf(store.reportIntermediate(spec.name, 1, 1, 2))).toMatchObject({ code: 'INTERRUPTED' });
     failures = 0;
     expect((await store.listTrials(spec.name)).map((trial) => trial.state)).toEqual(['complete', 'running']);
     await store.close();

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { useTempDir } from '@parzen/test-kit';
+import { thrownBy, useTempDir } from '@parzen/test-kit';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrate } from './schema.js';
@@ -8,14 +8,6 @@ import { STATEMENTS } from './statements.js';
 
 const tempPath = useTempDir('sqlite-schema');
 const versionOf = (db: Database.Database) => db.prepare('SELECT version FROM parzen_schema').pluck().get();
-const errorOf = (run: () => unknown) => {
-  try {
-    run();
-  } catch (error) {
-    return error as { code?: string; message?: string };
-  }
-  return undefined;
-};
 
 describe('sqlite schema', () => {
   it('creates the latest schema in WAL mode and records its version', async () => {
@@ -45,7 +37,7 @@ describe('sqlite schema', () => {
     migrate(db, path);
     db.prepare('UPDATE parzen_schema SET version = 99').run();
     db.close();
-    const error = errorOf(() => createSqliteStore({ path }));
+    const error = thrownBy(() => createSqliteStore({ path }));
     expect(error?.code).toBe('STORE_FAILED');
     expect(error?.message).toContain('schema version 99');
   });
@@ -53,7 +45,7 @@ describe('sqlite schema', () => {
   it('reports a file that is not a database as STORE_CORRUPT naming it', () => {
     const path = tempPath('garbage.db');
     writeFileSync(path, 'this is not a database, just text that is long enough to have a header '.repeat(20));
-    const error = errorOf(() => createSqliteStore({ path }));
+    const error = thrownBy(() => createSqliteStore({ path }));
     expect(error?.code).toBe('STORE_CORRUPT');
     expect(error?.message).toContain(path);
   });

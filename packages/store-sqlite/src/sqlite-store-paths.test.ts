@@ -3,28 +3,19 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { useTempDir } from '@parzen/test-kit';
+import { thrownBy, useTempDir } from '@parzen/test-kit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteStore } from './sqlite-store.js';
 
 const tempPath = useTempDir('sqlite-paths');
 const spec = { name: 's', direction: 'minimize', seed: 1, space: { x: { type: 'uniform', low: 0, high: 1 } } } as const;
 
-const errorOf = (run: () => unknown) => {
-  try {
-    run();
-  } catch (error) {
-    return error as { code?: string; message?: string };
-  }
-  return undefined;
-};
-
 describe('a sqlite store path that is a folder', () => {
   it('is STORE_FAILED saying so, for a run and for the read-only commands (was "disk I/O error")', () => {
     const path = tempPath('studies');
     mkdirSync(path);
     for (const readOnly of [false, true]) {
-      const error = errorOf(() => createSqliteStore({ path, readOnly }));
+      const error = thrownBy(() => createSqliteStore({ path, readOnly }));
       expect(error?.code).toBe('STORE_FAILED');
       expect(error?.message).toContain(`\`${path}\` is a folder, not a database file`);
     }

@@ -16,6 +16,15 @@ export {
 } from './run-process.js';
 export { expectReportsSeenIncrementally } from './shared-reports.js';
 export { finishedTrials, spawnWorker, type WorkerEvent, type WorkerHandle } from './spawn-worker.js';
-export { delay, expectDenseNumbers, expectFinishedKept, listWith, runTo } from './store-checks.js';
+export {
+  type CaughtError,
+  delay,
+  expectDenseNumbers,
+  expectFinishedKept,
+  listWith,
+  rejectionOf,
+  runTo,
+  thrownBy,
+} from './store-checks.js';
 export { tempFolder, useTempDir } from './temp-dir.js';
 export { type StoreTarget, type WorkerOptions, workerLoss, workerSpace } from './worker-spec.js';

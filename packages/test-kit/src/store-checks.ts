@@ -38,3 +38,27 @@ export const runTo = async (worker: WorkerHandle) => {
   const { code } = await worker.exited;
   expect(code, worker.stderr()).toBe(0);
 };
+
+/** What a test reads of an error: its code, message and issues' pointers. */
+export interface CaughtError {
+  readonly code?: string;
+  readonly message?: string;
+  readonly issues?: readonly { readonly pointer: string }[];
+}
+
+/** The error `run` throws, or undefined when it returns. */
+export const thrownBy = (run: () => unknown): CaughtError | undefined => {
+  try {
+    run();
+  } catch (error) {
+    return error as CaughtError;
+  }
+  return undefined;
+};
+
+/** The error `promise` rejects with, or undefined when it resolves. */
+export const rejectionOf = (promise: Promise<unknown>): Promise<CaughtError | undefined> =>
+  promise.then(
+    () => undefined,
+    (error: CaughtError) => error,
+  );

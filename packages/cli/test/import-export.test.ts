@@ -64,6 +64,22 @@ beforeAll(async () => {
 });
 
 describe('parzen export and import', () => {
+  it('export -o: creates missing folders, refuses a folder, names the path it cannot write (was a stack trace)', async () => {
+    const from = config('from-o.json', { use: 'jsonl', options: { path: './heart.parzen.jsonl' } });
+    const nested = join(dir, 'exports', 'deep', 'heart.jsonl');
+    const made = await cli('export', from, '-o', nested);
+    expect(made.code).toBe(0);
+    expect(readFileSync(nested, 'utf8').split('\n')[0]).toContain('"parzen":"export"');
+    const folder = await cli('export', from, '-o', join(dir, 'exports'));
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain(`-o: ${join(dir, 'exports')} is a folder; give the file to write`);
+    expect(folder.stderr).not.toMatch(/\n\s+at /);
+    const throughFile = await cli('export', from, '-o', join(nested, 'x.jsonl'));
+    expect(throughFile.code).toBe(2);
+    expect(throughFile.stderr).toContain(`-o: cannot write ${join(nested, 'x.jsonl')}`);
+    expect(throughFile.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('moves a study from jsonl to sqlite keeping params, losses, states, attrs, intermediate values and times', async () => {
     const from = config('from.json', { use: 'jsonl', options: { path: './heart.parzen.jsonl' } });
     const exported = join(dir, 'heart-export.jsonl');

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import {
   type CompiledSpace,
   countOf,
@@ -47,6 +48,20 @@ const exportLines = (header: ExportHeader, space: CompiledSpace, trials: readonl
   return { lines, dropped };
 };
 
+/** `-o`: the file to write, refused before the store is read when it is a folder (its parent folders are created). */
+const exportPath = (flag: string): string => {
+  const file = resolve(flag);
+  let existing: ReturnType<typeof statSync>;
+  try {
+    existing = statSync(file, { throwIfNoEntry: false });
+  } catch (error) {
+    throw new CliError(`-o: cannot write ${file}: ${(error as Error).message}`);
+  }
+  if (existing?.isDirectory() === true)
+    throw new CliError(`-o: ${file} is a folder; give the file to write (such as ${resolve(file, 'export.jsonl')}).`);
+  return file;
+};
+
 /**
  * `parzen export [config] [-o file]`: the study's finished trials as JSONL, to move them to another store
  * (`parzen import`). The first line describes the study (`{"parzen":"export","version":1,"study":...}`);
@@ -55,6 +70,7 @@ const exportLines = (header: ExportHeader, space: CompiledSpace, trials: readonl
  */
 export const exportStudy = async (path: string | undefined, flags: ExportFlags, output: Output): Promise<number> => {
   const { store, study } = flags;
+  const target = flags.output === undefined ? undefined : exportPath(flags.output);
   const studies = await forConfig(path, async () => {
     const found = await loadStudies(
       path,
@@ -87,7 +103,13 @@ export const exportStudy = async (path: string | undefined, flags: ExportFlags, 
     for (const line of lines) output.result(line);
     return 0;
   }
-  writeFileSync(flags.output, `${lines.join('\n')}\n`);
+  const file = target as string;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${lines.join('\n')}\n`);
+  } catch (error) {
+    throw new CliError(`-o: cannot write ${file}: ${(error as Error).message}`);
+  }
   output.note(`Exported ${countOf(finished.length, 'trial')} of study ${name} to ${flags.output}.`);
   return 0;
 };

@@ -609,6 +609,66 @@ def problems():
         "analytic (noise-free): a positive definite quadratic form in x - center, zero at the center",
         [{"x%d" % (i + 1): v for i, v in enumerate(k["center"])}], k, noise={"sigma": 0.5, "seed": 108},
         formula="rotated ellipsoid (d = 6, condition 1e2) + 0.5 * noise", half="fresh5")
+
+    # ==== the fresh6 half: added on 2026-12-01, before anything ran on it, to check a change to TPE's l(x)
+    # (narrower kernels in the default profile: more exploitation) on problems nobody has seen. Chosen to test
+    # where exploitation can hurt as well as where it helps: multimodal and noisy problems beside coupled
+    # valleys, a conditional trainer and a mixed Q-learning space; 3-8 parameters. New instances of analytic
+    # templates (new seeds, constants, dimensions); decided and committed before any run; never tuned on.
+    k = {"d": 4, "exponent": 3.0, "R": rotation(4, 25), "center": shift(4, 26, -2.0, 2.0)}
+    add("rotated_ellipsoid_4d", "ill-conditioned", "rotated_ellipsoid", box(4, -5.0, 5.0), True,
+        "analytic: a positive definite quadratic form in x - center (R orthogonal), zero at the center",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["center"])}], k,
+        formula="sum_i 10^(exponent i/(d-1)) (R (x - center))_i^2, condition number 1e3", half="fresh6")
+    k = {"d": 3, "c": 0.4, "a": 25.0, "s": 0.7}
+    x = [0.4]
+    for _ in range(2):
+        x.append(x[-1] * x[-1] - 0.7 * x[-1])
+    add("banana_chain_3d", "ill-conditioned", "banana_chain", box(3, -2.0, 2.0), True,
+        "analytic: every term is a square, all zero on the chain x1 = c, x_{i+1} = x_i^2 - s x_i (inside the box)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(x)}], k,
+        formula="(x1 - c)^2 + a * sum_i (x_{i+1} - (x_i^2 - s x_i))^2", half="fresh6")
+    add("bumps_4d", "multimodal", "bumps", box(4, 0.0, 1.0), False, constants=bumps_constants(4, 34, 0.05),
+        formula="bowl |x - bowl_center|^2 - sum_k depth_k exp(-|x - c_k|^2 / (2 width_k^2)); the last bump is narrow and deep",
+        half="fresh6")
+    k = {"d": 8, "shift": shift(8, 50, -3.0, 3.0)}
+    add("rastrigin_shift_8d", "multimodal", "rastrigin_shift", box(8, -5.12, 5.12), False,
+        "analytic: Rastrigin is 0 only at z = x - shift = 0 (shift inside the box)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="10 d + sum (z^2 - 10 cos(2 pi z)), z = x - shift", half="fresh6")
+    k = {"d": 6, "shift": shift(6, 51, -10.0, 10.0)}
+    add("ackley_shift_6d", "multimodal", "ackley_shift", box(6, -15.0, 15.0), False,
+        "analytic: Ackley is 0 only at z = x - shift = 0 (up to rounding, ~4e-16)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="-20 exp(-0.2 sqrt(mean z^2)) - exp(mean cos(2 pi z)) + 20 + e, z = x - shift", half="fresh6")
+    add("levy_6d", "high-dim", "levy", box(6, -10.0, 10.0), False,
+        "analytic: Levy is 0 at x = 1", [{"x%d" % (i + 1): 1.0 for i in range(6)}], {"d": 6}, formula="Levy",
+        half="fresh6")
+    k = {"d": 5, "shift": shift(5, 58, -2.0, 4.0)}
+    add("zakharov_shift_5d", "high-dim", "zakharov_shift", box(5, -5.0, 10.0), True,
+        "analytic: sum z^2 + s^2 + s^4 >= 0, zero at z = x - shift = 0",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="sum z^2 + s^2 + s^4, s = sum 0.5 i z_i, z = x - shift", half="fresh6")
+    add("rosenbrock_3d", "classic", "rosenbrock", box(3, -2.0, 2.0), True,
+        "analytic: Rosenbrock is 0 at x = 1", [{"x%d" % (i + 1): 1.0 for i in range(3)}], {"d": 3},
+        formula="sum 100 (x_{i+1} - x_i^2)^2 + (1 - x_i)^2", half="fresh6")
+    tf = {"wd_opt": -3.5, "sgd_base": 0.07, "sgd_eff": -0.4, "adam_lr": -3.6, "adam_base": 0.08, "rms_base": 0.05}
+    add("trainer_f", "conditional", "trainer", TRAINER_SPACE, True,
+        "analytic: the best branch's base (rmsprop) with every square zero", [trainer_argmin(tf)], tf,
+        formula="as trainer_a with other constants (rmsprop best)", half="fresh6")
+    qf = {"lr0": -3.6, "lr_slope": 0.5, "lr_width": 0.2, "discount_dq": 0.97, "discount_plain": 0.92,
+          "eps0": -3.2, "memory_log10": math.log10(20000.0), "hidden_log2": math.log2(24.0), "target": 1.0,
+          "warmup": 1.0, "base": 0.07, "plain_cost": 0.03, "epochs": 5}
+    add("qlearn_f", "mixed", "qlearn", QLEARN_SPACE, True,
+        "analytic: as qlearn_a (the optimum's memory, hidden, target and warm-up are grid points)",
+        [qlearn_argmin(qf)], qf, formula="as qlearn_a with other constants", half="fresh6")
+    add("noisy_bumps_3d", "noisy", "bumps", box(3, 0.0, 1.0), False, constants=bumps_constants(3, 35, 0.05),
+        noise={"sigma": 0.1, "seed": 109}, formula="bumps (d = 3) + 0.1 * noise", half="fresh6")
+    k = {"d": 4, "shift": shift(4, 52, -3.0, 3.0)}
+    add("noisy_rastrigin_shift_4d", "noisy", "rastrigin_shift", box(4, -5.12, 5.12), False,
+        "analytic (noise-free): Rastrigin is 0 only at z = x - shift = 0",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k, noise={"sigma": 2.0, "seed": 110},
+        formula="rastrigin_shift (d = 4) + 2 * noise", half="fresh6")
     return P
 
 

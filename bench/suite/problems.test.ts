@@ -19,25 +19,27 @@ describe('bench suite problems', () => {
     );
   });
 
-  it('split every family across train and heldout, add a fresh problem to every family after them, then the fresh2, fresh3, fresh4 and fresh5 ones, and the noisy problems really are noisy', () => {
+  it('split every family across train and heldout, add a fresh problem to every family after them, then the fresh2, fresh3, fresh4, fresh5 and fresh6 ones, and the noisy problems really are noisy', () => {
     const definitions = suiteDefinitions();
     const firstFresh = definitions.findIndex((d) => d.half === 'fresh');
     const firstFresh2 = definitions.findIndex((d) => d.half === 'fresh2');
     const firstFresh3 = definitions.findIndex((d) => d.half === 'fresh3');
     const firstFresh4 = definitions.findIndex((d) => d.half === 'fresh4');
     const firstFresh5 = definitions.findIndex((d) => d.half === 'fresh5');
-    expect([firstFresh, firstFresh2, firstFresh3, firstFresh4, firstFresh5, definitions.length]).toEqual([
-      32, 42, 52, 56, 66, 76,
+    const firstFresh6 = definitions.findIndex((d) => d.half === 'fresh6');
+    expect([firstFresh, firstFresh2, firstFresh3, firstFresh4, firstFresh5, firstFresh6, definitions.length]).toEqual([
+      32, 42, 52, 56, 66, 76, 88,
     ]);
     expect(definitions.slice(firstFresh, firstFresh2).every((d) => d.half === 'fresh')).toBe(true);
     expect(definitions.slice(firstFresh2, firstFresh3).every((d) => d.half === 'fresh2')).toBe(true);
     expect(definitions.slice(firstFresh3, firstFresh4).every((d) => d.half === 'fresh3')).toBe(true);
     expect(definitions.slice(firstFresh4, firstFresh5).every((d) => d.half === 'fresh4')).toBe(true);
-    expect(definitions.slice(firstFresh5).every((d) => d.half === 'fresh5')).toBe(true);
+    expect(definitions.slice(firstFresh5, firstFresh6).every((d) => d.half === 'fresh5')).toBe(true);
+    expect(definitions.slice(firstFresh6).every((d) => d.half === 'fresh6')).toBe(true);
     for (const family of new Set(definitions.map((d) => d.family))) {
       const halves = new Set(
         definitions
-          .filter((d) => d.family === family && !['fresh2', 'fresh3', 'fresh4', 'fresh5'].includes(d.half))
+          .filter((d) => d.family === family && !['fresh2', 'fresh3', 'fresh4', 'fresh5', 'fresh6'].includes(d.half))
           .map((d) => d.half),
       );
       expect([family, [...halves].sort()]).toEqual([family, ['fresh', 'heldout', 'train']]);
@@ -59,12 +61,18 @@ describe('bench suite problems', () => {
     }
     // fresh5: flat spaces of 2-8 parameters and one conditional space (where TPE's frame turns a joint
     // decision), most of them coupled.
-    const fresh5 = definitions.slice(firstFresh5);
+    const fresh5 = definitions.slice(firstFresh5, firstFresh6);
     for (const d of fresh5.filter((definition) => definition.family !== 'conditional')) {
       const count = params(d.space as never).length;
       expect([d.name, count >= 2 && count <= 8]).toEqual([d.name, true]);
     }
     expect(fresh5.filter((d) => d.coupled).length).toBeGreaterThanOrEqual(6);
+    // fresh6: where more exploitation can hurt (multimodal, noisy) beside where it helps (coupled valleys),
+    // a conditional and a mixed space.
+    const fresh6 = definitions.slice(firstFresh6);
+    for (const family of ['multimodal', 'noisy', 'ill-conditioned', 'conditional', 'mixed']) {
+      expect([family, fresh6.some((d) => d.family === family)]).toEqual([family, true]);
+    }
     const noisy = definitions.filter((d) => d.noise !== undefined);
     expect(noisy.length).toBeGreaterThanOrEqual(2);
     for (const d of noisy) {

@@ -24,6 +24,13 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
       'w for a decision whose parameters are all choices or integers (choice, randint): below 1 favours the options tried most, ' +
       'so TPE locks onto a branch it sampled early (1 in every profile).',
   },
+  belowBandwidth: {
+    type: 'number',
+    exclusiveMinimum: 0,
+    description:
+      "A factor on the widths of l(x)'s kernels built from the below trials (not the prior kernel's): below 1 concentrates " +
+      'l(x) on the best trials, so TPE refines them more (1 in every profile).',
+  },
   avoidRepeats: {
     type: 'boolean',
     description:

@@ -72,6 +72,11 @@ describe('tpe options', () => {
     expect(validate({ aboveWeight: -0.1 }).errors).toContain('/aboveWeight minimum');
   });
 
+  it('takes a positive belowBandwidth', () => {
+    expect(validate({ belowBandwidth: 0.5 }).ok).toBe(true);
+    expect(validate({ belowBandwidth: 0 }).errors).toContain('/belowBandwidth exclusiveMinimum');
+  });
+
   it('avoids repeats in the parzen profile only; the library profiles repeat as their libraries do', () => {
     expect(resolveTpeSettings({}).avoidRepeats).toBe(true);
     for (const compat of ['hyperopt', 'optuna', 'optuna5'] as const) {

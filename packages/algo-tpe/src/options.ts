@@ -76,6 +76,12 @@ export interface TpeSettings {
    */
   readonly discreteAboveWeight: number;
   /**
+   * A factor on the widths of l(x)'s kernels built from the below trials (not the prior kernel's), in
+   * every numeric dimension, after the family's own width rule: below 1 concentrates l(x) on the best
+   * trials, so its candidates refine them more. 1 keeps the family's widths (hyperopt, Optuna).
+   */
+  readonly belowBandwidth: number;
+  /**
    * Whether a decision skips candidates that would repeat a tried trial exactly (complete, failed, running,
    * and pruned unless `pruned` is `ignore`):
    * the best-scoring candidate that makes a new assignment wins, and when every candidate repeats one,
@@ -130,6 +136,7 @@ const OPTUNA: ProfileSettings = {
   candidates: 24,
   aboveWeight: 1,
   discreteAboveWeight: 1,
+  belowBandwidth: 1,
   avoidRepeats: false,
   gamma: 0.1,
   split: 'linear',
@@ -176,6 +183,7 @@ export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
     candidates: 24,
     aboveWeight: 1,
     discreteAboveWeight: 1,
+    belowBandwidth: 1,
     avoidRepeats: false,
     gamma: 0.25,
     split: 'sqrt',
@@ -198,6 +206,7 @@ export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
     candidates: 24,
     aboveWeight: 0.65,
     discreteAboveWeight: 1,
+    belowBandwidth: 1,
     avoidRepeats: true,
     gamma: 0.15,
     split: 'linear',

@@ -3,7 +3,13 @@ import { prunedProductApplies, prunedProductBackend } from './backends/pruned-pr
 import { sortedSumApplies, sortedSumBackend } from './backends/sorted-sum.js';
 import { categoricalPoints, type Encoding } from './encoding.js';
 import type { DensityFamily, FamilySettings, ObservationColumn } from './family.js';
-import { type DimensionPoints, estimatorLogPdf, type ParzenEstimator, sampleEstimator } from './parzen-estimator.js';
+import {
+  type DimensionPoints,
+  estimatorLogPdf,
+  type ParzenEstimator,
+  sampleEstimator,
+  scaleBandwidths,
+} from './parzen-estimator.js';
 
 /** The observations of one parameter on one side of the split. */
 export interface ObservationSet extends ObservationColumn {
@@ -137,7 +143,11 @@ export const buildDensity = (
   encodings: readonly Encoding[],
   columns: readonly ObservationColumn[],
   settings: FamilySettings,
-): Density => estimatorDensity(family.build(encodings, columns, settings), encodings);
+): Density =>
+  estimatorDensity(
+    scaleBandwidths(family.build(encodings, columns, settings), settings.bandwidthScale ?? 1),
+    encodings,
+  );
 
 /** An explanation's view of a one-dimensional estimator. */
 export const describeEstimator = (

@@ -11,6 +11,11 @@ export interface FamilySettings {
   /** Smallest kernel width, `range · max(floor, (n+2)^−exponent)` (Optuna's family). */
   readonly bandwidthFloor: number;
   readonly bandwidthExponent: number;
+  /**
+   * A factor on the widths of the observations' kernels once built (not the prior's); 1 when absent. TPE
+   * sets it for l(x) only (its `belowBandwidth`).
+   */
+  readonly bandwidthScale?: number;
 }
 
 /** The observations of one dimension, internal values in arrival (trial-number) order. */

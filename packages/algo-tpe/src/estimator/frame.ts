@@ -11,6 +11,7 @@ import {
   type NumericKernels,
   type ParzenEstimator,
   sampleKernel,
+  scaleBandwidths,
 } from './parzen-estimator.js';
 
 /**
@@ -243,13 +244,16 @@ export const frameEstimator = (
     toFrame(frame, y, u);
     for (let a = 0; a < m; a++) (frameColumns[a] as Float64Array)[t] = u[a] as number;
   }
-  const built = family.build(
-    encodings.map((encoding, j) => ((axisOf[j] as number) < 0 ? encoding : frameAxis)),
-    columns.map((column, j) => {
-      const a = axisOf[j] as number;
-      return a < 0 ? column : { values: frameColumns[a] as Float64Array };
-    }),
-    settings,
+  const built = scaleBandwidths(
+    family.build(
+      encodings.map((encoding, j) => ((axisOf[j] as number) < 0 ? encoding : frameAxis)),
+      columns.map((column, j) => {
+        const a = axisOf[j] as number;
+        return a < 0 ? column : { values: frameColumns[a] as Float64Array };
+      }),
+      settings,
+    ),
+    settings.bandwidthScale ?? 1,
   );
   return {
     ...built,

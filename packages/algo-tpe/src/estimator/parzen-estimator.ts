@@ -50,6 +50,27 @@ export interface ParzenEstimator {
 }
 
 /**
+ * The estimator with the widths of its observations' kernels (every numeric dimension; not the prior
+ * component's) multiplied by `factor`: below 1 concentrates the mixture on the observations. Plain data
+ * in, plain data out; `factor` 1 returns the estimator itself.
+ */
+export const scaleBandwidths = (estimator: ParzenEstimator, factor: number): ParzenEstimator => {
+  if (factor === 1) return estimator;
+  const { sources } = estimator;
+  return {
+    ...estimator,
+    dimensions: estimator.dimensions.map((dimension) =>
+      dimension.kind !== 'numeric'
+        ? dimension
+        : {
+            ...dimension,
+            sigmas: dimension.sigmas.map((sigma, k) => ((sources[k] as number) >= 0 ? sigma * factor : sigma)),
+          },
+    ),
+  };
+};
+
+/**
  * Points at which an estimator is evaluated, one entry per dimension, in model space: `at` alone is a
  * point (continuous) or an option index (categorical); with `upper`, the bin [at, upper] (discrete).
  */

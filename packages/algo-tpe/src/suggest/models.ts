@@ -6,7 +6,7 @@ import { minimumWidth } from '../estimator/backends/widths.js';
 import { buildDensity, type Density, type ObservationSet } from '../estimator/density.js';
 import type { Encoding, NumericEncoding } from '../estimator/encoding.js';
 import { DENSITY_FAMILIES } from '../estimator/families.js';
-import type { DensityFamily, ObservationColumn } from '../estimator/family.js';
+import type { DensityFamily, FamilySettings, ObservationColumn } from '../estimator/family.js';
 import { framedDensity, principalFrame } from '../estimator/frame.js';
 import type { HistorySplit } from '../history/history-split.js';
 import { belowObservations, paramObservations } from '../history/observations.js';
@@ -66,6 +66,12 @@ export const encodingOf = (family: DensityFamily, distribution: Distribution): E
 export const aboveWeightFor = (encodings: readonly Encoding[], settings: TpeSettings): number =>
   encodings.every((encoding) => encoding.kind === 'categorical') ? settings.discreteAboveWeight : settings.aboveWeight;
 
+/** The family settings l(x) is built with: the profile's, its kernels' widths scaled by `belowBandwidth`. */
+const belowSettings = (settings: TpeSettings): FamilySettings => ({
+  ...settings,
+  bandwidthScale: settings.belowBandwidth,
+});
+
 /** l and g of one parameter from its below and above observations. */
 export const buildParamModel = (
   param: ModelParam,
@@ -78,7 +84,7 @@ export const buildParamModel = (
   return {
     params: [param],
     encodings,
-    below: buildDensity(family, encodings, [below], settings),
+    below: buildDensity(family, encodings, [below], belowSettings(settings)),
     above: buildDensity(family, encodings, [above], settings),
     aboveWeight: aboveWeightFor(encodings, settings),
   };
@@ -151,7 +157,12 @@ export const paramModel = (
   if (above !== undefined) {
     const family = familyOf(settings);
     const encodings = [encodingOf(family, param.distribution)];
-    const below = buildDensity(family, encodings, [belowObservations(history, split, param.name)], settings);
+    const below = buildDensity(
+      family,
+      encodings,
+      [belowObservations(history, split, param.name)],
+      belowSettings(settings),
+    );
     return { params: [param], encodings, below, above, aboveWeight: aboveWeightFor(encodings, settings) };
   }
   const observations = paramObservations(history, split, param.name);
@@ -219,8 +230,8 @@ export const groupModel = (
     encodings,
     below:
       frame === undefined
-        ? buildDensity(family, encodings, belowColumns, settings)
-        : framedDensity(family, encodings, belowColumns, settings, frame),
+        ? buildDensity(family, encodings, belowColumns, belowSettings(settings))
+        : framedDensity(family, encodings, belowColumns, belowSettings(settings), frame),
     above: above ?? slow(),
     aboveWeight: aboveWeightFor(encodings, settings),
   };

@@ -1,6 +1,35 @@
 import { canonicalJson } from '../domain/canonical-json.js';
+import type { SpaceDefinition } from '../domain/space-definition.js';
 import type { StudyRecord, StudySpec } from '../domain/study.js';
 import { ParzenError } from '../errors.js';
+
+/** At most this many parameters are named in a mismatch message (then "and N more"). */
+const LISTED = 4;
+/** A definition longer than this is cut in a mismatch message. */
+const SHOWN_CHARS = 120;
+
+const shown = (definition: unknown): string => {
+  const json = canonicalJson(definition);
+  return json.length <= SHOWN_CHARS ? json : `${json.slice(0, SHOWN_CHARS - 1)}…`;
+};
+
+/**
+ * How two spaces differ, parameter by parameter (top-level names; a changed choice shows its whole
+ * definition): what changed, what the config adds, what only the store has. Empty when they are the same.
+ */
+export const spaceDifferences = (stored: SpaceDefinition, config: SpaceDefinition): string[] => {
+  const differences: string[] = [];
+  for (const [name, definition] of Object.entries(stored)) {
+    const now = (config as Record<string, unknown>)[name];
+    if (now === undefined) differences.push(`\`${name}\` is in the store's space only`);
+    else if (canonicalJson(now) !== canonicalJson(definition))
+      differences.push(`\`${name}\` changed (store: ${shown(definition)}; config: ${shown(now)})`);
+  }
+  for (const [name, definition] of Object.entries(config)) {
+    if (!(name in stored)) differences.push(`\`${name}\` is new in the config (${shown(definition)})`);
+  }
+  return differences;
+};
 
 /**
  * A resumed study must be the same study: same direction and same space (compared as JSON
@@ -16,10 +45,15 @@ export const checkSameStudy = (stored: StudyRecord, spec: StudySpec): void => {
     );
   }
   if (canonicalJson(stored.space) !== canonicalJson(spec.space)) {
+    const differences = spaceDifferences(stored.space, spec.space);
+    const listed =
+      differences.length > LISTED
+        ? [...differences.slice(0, LISTED), `and ${differences.length - LISTED} more`]
+        : differences;
     throw new ParzenError(
       'STUDY_MISMATCH',
-      `Study \`${spec.name}\` in the store was run with a different search space. ` +
-        'Its trials would not fit this one: use another study name or another store.',
+      `Study \`${spec.name}\` in the store was run with a different search space: ${listed.join('; ')}. ` +
+        'Its trials would not fit this one: undo the change to resume it, or use another study name or another store.',
     );
   }
 };

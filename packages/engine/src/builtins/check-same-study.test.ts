@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import type { SpaceDefinition } from '../domain/space-definition.js';
+import { checkSameStudy } from './check-same-study.js';
+
+const stored = {
+  name: 'heart',
+  direction: 'minimize' as const,
+  seed: 1,
+  createdAt: '2026-12-01T00:00:00.000Z',
+  space: {
+    lr: { type: 'loguniform', low: 1e-5, high: 1 },
+    depth: { type: 'randint', low: 1, high: 8 },
+    model: { type: 'choice', options: ['svm', 'tree'] },
+  } as SpaceDefinition,
+};
+
+const messageOf = (space: SpaceDefinition): string => {
+  try {
+    checkSameStudy(stored, { ...stored, space });
+  } catch (error) {
+    expect((error as { code?: string }).code).toBe('STUDY_MISMATCH');
+    return (error as Error).message;
+  }
+  return '(no error)';
+};
+
+describe('a resumed study whose space changed', () => {
+  it('names each parameter that changed, is new, or is gone, with both definitions', () => {
+    const message = messageOf({
+      lr: { type: 'loguniform', low: 1e-6, high: 1 },
+      model: { type: 'choice', options: ['svm', 'tree'] },
+      momentum: { type: 'uniform', low: 0, high: 1 },
+    } as SpaceDefinition);
+    expect(message).toContain(
+      '`lr` changed (store: {"high":1,"low":0.00001,"type":"loguniform"}; config: {"high":1,"low":0.000001,"type":"loguniform"})',
+    );
+    expect(message).toContain("`depth` is in the store's space only");
+    expect(message).toContain('`momentum` is new in the config ({"high":1,"low":0,"type":"uniform"})');
+    expect(message).not.toContain('`model`');
+    expect(message).toContain('undo the change to resume it, or use another study name or another store');
+  });
+
+  it('lists at most four differences, then how many more', () => {
+    const space = Object.fromEntries(
+      Array.from({ length: 7 }, (_, i) => [`p${i}`, { type: 'uniform', low: 0, high: 1 }]),
+    ) as SpaceDefinition;
+    const message = messageOf({ ...stored.space, ...space });
+    expect(message.match(/is new in the config/g)).toHaveLength(4);
+    expect(message).toContain('and 3 more');
+  });
+
+  it('resumes when only the order of keys differs', () => {
+    expect(() =>
+      checkSameStudy(stored, {
+        ...stored,
+        space: {
+          model: { options: ['svm', 'tree'], type: 'choice' },
+          depth: { high: 8, low: 1, type: 'randint' },
+          lr: { high: 1, type: 'loguniform', low: 1e-5 },
+        } as SpaceDefinition,
+      }),
+    ).not.toThrow();
+  });
+});

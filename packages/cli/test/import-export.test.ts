@@ -64,6 +64,24 @@ beforeAll(async () => {
 });
 
 describe('parzen export and import', () => {
+  it('import says when rows repeat trials the study already had (a file imported twice), and imports them', async () => {
+    const from = config('from-twice.json', { use: 'jsonl', options: { path: './heart.parzen.jsonl' } });
+    const exported = join(dir, 'twice-export.jsonl');
+    expect((await cli('export', from, '-o', exported)).code).toBe(0);
+    const to = config('to-twice.json', { use: 'sqlite', options: { path: './twice.parzen.db' } });
+    const first = await cli('import', to, exported);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toBe('');
+    const second = await cli('import', to, exported);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toBe('Imported 4 trials into study heart (sqlite store) as #4-#7.');
+    expect(second.stderr).toContain(
+      '4 of the 4 imported trials repeat trials heart already had (same params, state and loss)',
+    );
+    expect(second.stderr).toContain('the study now counts them twice');
+    expect(await sqliteTrials(join(dir, 'twice.parzen.db'))).toHaveLength(8);
+  });
+
   it('export -o: creates missing folders, refuses a folder, names the path it cannot write (was a stack trace)', async () => {
     const from = config('from-o.json', { use: 'jsonl', options: { path: './heart.parzen.jsonl' } });
     const nested = join(dir, 'exports', 'deep', 'heart.jsonl');

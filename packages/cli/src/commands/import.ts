@@ -1,4 +1,4 @@
-import { openStudyScope } from '@parzen/engine';
+import { openStudyScope, type Trial } from '@parzen/engine';
 import {
   canonicalJson,
   checkImportedRows,
@@ -7,6 +7,7 @@ import {
   formatInvalidRows,
   type InvalidRow,
   importInvalid,
+  type NewFinishedTrial,
   storeUnsupported,
 } from '@parzen/engine/plugin';
 import { CliError } from '../exit-codes.js';
@@ -30,6 +31,22 @@ const checkSameSpace = (path: string, file: TrialFile, config: string, space: un
       `expected the config's space ${canonicalJson(space)}, found ${canonicalJson(found)}. ` +
       'Import it with a config that has the space it was run with.',
   );
+};
+
+/** What makes an imported row the same trial as one the study has: its params, state and loss. */
+const sameTrialKey = (internal: unknown, state: string, loss: unknown): string =>
+  canonicalJson({ internal, state, loss: loss ?? null });
+
+/** How many of the rows repeat a finished trial the study already has (a file imported twice, say). */
+const repeatsOf = (existing: readonly Trial[], rows: readonly NewFinishedTrial[]): number => {
+  const had = new Set(
+    existing
+      .filter((trial) => trial.state !== 'running')
+      .map((trial) => sameTrialKey(trial.internal, trial.state, (trial as { loss?: number }).loss)),
+  );
+  return rows.filter((row) =>
+    had.has(sameTrialKey(row.internal, row.outcome.state, (row.outcome as { loss?: number }).loss)),
+  ).length;
 };
 
 const numbers = (trials: readonly FinishedTrial[]): string => {
@@ -65,10 +82,14 @@ export const importTrials = async (config: string, path: string, flags: ImportFl
     throw new CliError(`${path}: ${importInvalid(invalid, total, 'line').message}`, 2, 'IMPORT_INVALID');
   const store = await (await openStudyScope(experiment)).create('store', choice);
   let added: readonly FinishedTrial[] = [];
+  let repeats = 0;
   try {
     if (store.addTrials === undefined) throw storeUnsupported(store.name, 'import trials', 'addTrials');
     await store.openStudy({ name, direction, seed, space });
-    if (checked.trials.length > 0) added = await store.addTrials(name, checked.trials);
+    if (checked.trials.length > 0) {
+      repeats = repeatsOf(await store.listTrials(name), checked.trials);
+      added = await store.addTrials(name, checked.trials);
+    }
   } finally {
     await store.close();
   }
@@ -78,6 +99,11 @@ export const importTrials = async (config: string, path: string, flags: ImportFl
       ? `Imported no trials into ${into}.`
       : `Imported ${countOf(added.length, 'trial')} into ${into} as ${numbers(added)}.`,
   );
+  if (repeats > 0)
+    output.note(
+      `parzen: ${repeats} of the ${countOf(added.length, 'imported trial')} repeat trials ${name} already had (same params, state and loss). ` +
+        'If this file was imported before, the study now counts them twice and TPE weighs them double: remove the study and import once, or import into another study.',
+    );
   if (invalid.length > 0) {
     output.result(
       `Skipped ${invalid.length} of ${countOf(total, 'line')} (${invalid.map(({ row }) => row).join(', ')}):`,

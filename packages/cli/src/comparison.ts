@@ -42,6 +42,19 @@ const extreme = (values: readonly number[], direction: Direction, best: boolean)
     null,
   );
 
+/**
+ * When the studies do not all share a direction, which do which ("minimize: a, b; maximize: c"): their
+ * values cannot be ranked together. Undefined when they share one.
+ */
+export const mixedDirections = (studies: readonly { readonly study: string; readonly direction: Direction }[]) => {
+  const by = (direction: Direction) => studies.filter((s) => s.direction === direction).map((s) => s.study);
+  const minimize = by('minimize');
+  const maximize = by('maximize');
+  return minimize.length === 0 || maximize.length === 0
+    ? undefined
+    : `minimize: ${minimize.join(', ')}; maximize: ${maximize.join(', ')}`;
+};
+
 /** Groups a batch's runs by variant, in first-seen order, then sorts the rows by median best (best first). */
 export const compareOutcomes = (outcomes: readonly BatchOutcome[]): ComparisonRow[] => {
   const groups = new Map<string, BatchOutcome[]>();

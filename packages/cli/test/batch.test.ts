@@ -83,6 +83,27 @@ describe('batch experiments', () => {
     );
   });
 
+  it('studies of different directions: no comparison table (run), a refused comparison page (report)', async () => {
+    const store = { use: 'jsonl', options: { path: './directions/study.parzen.jsonl' } };
+    const low = writeIn(dir, 'low.json', heartConfig({ name: 'low', store, budget: { maxTrials: 3 } }));
+    const high = writeIn(
+      dir,
+      'high.json',
+      heartConfig({ name: 'high', store, direction: 'maximize', budget: { maxTrials: 3 } }),
+    );
+    const run = await cli('run', low, high);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(
+      'no comparison table: the studies do not share a direction (minimize: low; maximize: high)',
+    );
+    expect(run.stdout).not.toMatch(/^variant\s+runs/m);
+    const json = await cli('run', low, high, '--json', '--max-trials', '4');
+    expect(lastJsonLine(json.stdout)).toMatchObject({ comparison: [] });
+    const report = await cli('report', low, high, '-o', join(dir, 'directions', 'report.html'));
+    expect(report.code).toBe(2);
+    expect(report.stderr).toContain("These configs' studies do not share a direction (minimize: low; maximize: high)");
+  });
+
   it('keeps the studies of a matrix without a store in one journal, and best reports each', async () => {
     const config = heartConfig({ name: 'mx', budget: { maxTrials: 3 }, matrix: { seed: [1, 2] } });
     delete config.store;

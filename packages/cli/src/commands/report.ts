@@ -9,6 +9,7 @@ import {
 } from '@parzen/engine';
 import { loadModuleExport } from '@parzen/objectives';
 import type { ContourFunction, ReportOptions, ReportStudy } from '@parzen/report';
+import { mixedDirections } from '../comparison.js';
 import { CliError } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { type PreparedRun, prepareRuns } from '../prepare-runs.js';
@@ -250,6 +251,13 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     if (oneStudyFlags.length > 0)
       throw new CliError(
         `${oneStudyFlags.join(', ')} ${oneStudyFlags.length === 1 ? 'draws' : 'draw'} one study's report, but these configs give a comparison page of ${runs.length} studies (regret curves and final values: no pair plots or TPE replay). Leave ${oneStudyFlags.length === 1 ? 'it' : 'them'} out, or report one study at a time (one config without a matrix).`,
+      );
+    const mixed = mixedDirections(
+      runs.map((run) => ({ study: run.experiment.config.name, direction: run.experiment.config.direction })),
+    );
+    if (mixed !== undefined)
+      throw new CliError(
+        `These configs' studies do not share a direction (${mixed}): a comparison page ranks their values together. Report them in groups of one direction.`,
       );
     const studies = [];
     const missing: string[] = [];

@@ -6,7 +6,7 @@ import {
   type RunResult,
   runLoadedExperiment,
 } from '@parzen/engine';
-import { type BatchOutcome, compareOutcomes, formatComparison } from '../comparison.js';
+import { type BatchOutcome, compareOutcomes, formatComparison, mixedDirections } from '../comparison.js';
 import { ConfigProblems } from '../config-problems.js';
 import { EXIT } from '../exit-codes.js';
 import type { Output } from '../output.js';
@@ -113,7 +113,13 @@ const executeRuns = async (
 
 /** After a batch: the comparison table, or with `--json` one line `{"comparison": [...], "runs": [...]}`. */
 const printComparison = (outcomes: readonly BatchOutcome[], flags: RunFlags, output: Output): void => {
-  const rows = compareOutcomes(outcomes);
+  const mixed = mixedDirections(outcomes);
+  if (mixed !== undefined)
+    output.note(
+      `parzen: no comparison table: the studies do not share a direction (${mixed}), so their best values cannot be ranked together.`,
+    );
+  const rows = mixed === undefined ? compareOutcomes(outcomes) : [];
+  if (mixed !== undefined && flags.json !== true) return;
   if (flags.json !== true) {
     output.result(`${flags.quiet === true ? '' : '\n'}${formatComparison(rows)}`);
     return;

@@ -135,6 +135,17 @@ describe('parzen report: mistakes a user can make, and what they are told', () =
     );
   });
 
+  it('--serve with -o or --format is refused (they were ignored)', async () => {
+    const withOutput = await cli('report', config, '--serve', '-o', join(dir, 'served.html'));
+    expect(withOutput.code).toBe(2);
+    expect(withOutput.stderr).toBe(
+      'parzen: --serve writes no file, so -o has nothing to do: leave it out to serve, or leave out --serve to write the report.',
+    );
+    const withFormat = await cli('report', config, '--serve', '--format', 'svg');
+    expect(withFormat.code).toBe(2);
+    expect(withFormat.stderr).toContain('so --format has nothing to do');
+  });
+
   it('--port: out of range, or in use, is bad input with a message, not a stack trace', async () => {
     const range = await cli('report', config, '--serve', '--port', '70000');
     expect(range.code).toBe(2);

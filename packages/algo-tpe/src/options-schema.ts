@@ -29,7 +29,7 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
     exclusiveMinimum: 0,
     description:
       "A factor on the widths of l(x)'s kernels built from the below trials (not the prior kernel's): below 1 concentrates " +
-      'l(x) on the best trials, so TPE refines them more (1 in every profile).',
+      'l(x) on the best trials, so TPE refines them more (parzen 0.5; hyperopt, optuna 1).',
   },
   avoidRepeats: {
     type: 'boolean',

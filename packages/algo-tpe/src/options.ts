@@ -78,7 +78,8 @@ export interface TpeSettings {
   /**
    * A factor on the widths of l(x)'s kernels built from the below trials (not the prior kernel's), in
    * every numeric dimension, after the family's own width rule: below 1 concentrates l(x) on the best
-   * trials, so its candidates refine them more. 1 keeps the family's widths (hyperopt, Optuna).
+   * trials, so its candidates refine them more. 1 keeps the family's widths (hyperopt, Optuna); the
+   * `parzen` profile halves them (0.5).
    */
   readonly belowBandwidth: number;
   /**
@@ -175,7 +176,9 @@ const OPTUNA: ProfileSettings = {
  *   (bench/results/tpe-defaults-suite.md), and the score log l − 0.65 · log g on that half too
  *   (bench/results/tpe-above-weight.md). Groups of more than 8 parameters are split into blocks
  *   (`maxGroupSize`), chosen on the 41 problems outside the held-out half
- *   (bench/results/tpe-defaults-41.md).
+ *   (bench/results/tpe-defaults-41.md). l(x)'s kernels at half the family's widths (`belowBandwidth`
+ *   0.5) were chosen on the 61 problems outside the held-out half and checked once on a new fresh6 half
+ *   and on the held-out half (bench/results/tpe-below-bandwidth.md).
  */
 export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
   hyperopt: {
@@ -206,7 +209,7 @@ export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
     candidates: 24,
     aboveWeight: 0.65,
     discreteAboveWeight: 1,
-    belowBandwidth: 1,
+    belowBandwidth: 0.5,
     avoidRepeats: true,
     gamma: 0.15,
     split: 'linear',

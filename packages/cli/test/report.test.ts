@@ -143,7 +143,7 @@ describe('parzen report: mistakes a user can make, and what they are told', () =
     );
     const withFormat = await cli('report', config, '--serve', '--format', 'svg');
     expect(withFormat.code).toBe(2);
-    expect(withFormat.stderr).toContain('so --format has nothing to do');
+    expect(withFormat.stderr).toContain('so --format svg has nothing to do');
   });
 
   it('--port: out of range, or in use, is bad input with a message, not a stack trace', async () => {

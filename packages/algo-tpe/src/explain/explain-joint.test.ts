@@ -46,10 +46,15 @@ describe('explainJoint', () => {
     expect(x?.value).toBe(joint?.chosen.x);
     const c = joint?.slices.find((s) => s.name === 'c');
     expect(c?.grid.x).toEqual([0, 1]);
-    // Good trials have c = 0 (it adds 1 to the loss): l favours option 0 more than g does.
+    // Good trials have c = 0 (it adds 1 to the loss): through the chosen point, l favours option 0; with
+    // l's kernels at the family's widths (belowBandwidth 1) more than g does.
     const [l0, l1] = c?.grid.logL ?? [];
-    const [g0, g1] = c?.grid.logG ?? [];
-    expect((l0 as number) - (l1 as number)).toBeGreaterThan((g0 as number) - (g1 as number));
+    expect(l0 as number).toBeGreaterThan(l1 as number);
+    const wide = await explainJoint({ ...input, options: { ...options, belowBandwidth: 1 } });
+    const slice = wide?.slices.find((s) => s.name === 'c');
+    const [wl0, wl1] = slice?.grid.logL ?? [];
+    const [g0, g1] = slice?.grid.logG ?? [];
+    expect((wl0 as number) - (wl1 as number)).toBeGreaterThan((g0 as number) - (g1 as number));
   });
 
   it('is undefined for univariate TPE and during start-up', async () => {

@@ -37,8 +37,9 @@ const gaussian = (params: readonly ParamExplanation[], name: string, side: 'l' |
 };
 
 describe('belowBandwidth: a factor on the widths of l(x) kernels built from the below trials', () => {
-  it('is 1 in every profile', () => {
-    for (const compat of ['parzen', 'hyperopt', 'optuna', 'optuna5'] as const) {
+  it('is 0.5 in the parzen profile and 1 (the family widths) in the library profiles', () => {
+    expect(resolveTpeSettings().belowBandwidth).toBe(0.5);
+    for (const compat of ['hyperopt', 'optuna', 'optuna5'] as const) {
       expect(resolveTpeSettings({ compat }).belowBandwidth).toBe(1);
     }
   });
@@ -49,7 +50,7 @@ describe('belowBandwidth: a factor on the widths of l(x) kernels built from the 
     ['a joint decision in the principal axes of the below trials', { grouping: 'joint', frame: 'principal' }],
   ] as const) {
     it(`scales the below trials' kernels, not the prior's, and leaves g(x) alone: ${label}`, async () => {
-      const plain = await explain(options);
+      const plain = await explain({ ...options, belowBandwidth: 1 });
       const narrow = await explain({ ...options, belowBandwidth: 0.5 });
       for (const name of ['x', 'y']) {
         const before = gaussian(plain, name, 'l');

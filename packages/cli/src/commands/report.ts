@@ -225,9 +225,10 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
   const format = flags.format ?? 'html';
   if (format !== 'html' && format !== 'svg')
     throw new CliError(`--format expects html or svg, found ${JSON.stringify(format)}`);
-  if (flags.serve === true && (flags.output !== undefined || flags.format !== undefined))
+  // (--format defaults to html: only svg, which writes files, says the user meant a file.)
+  if (flags.serve === true && (flags.output !== undefined || format === 'svg'))
     throw new CliError(
-      `--serve writes no file, so ${flags.output !== undefined ? '-o' : '--format'} has nothing to do: leave it out to serve, or leave out --serve to write the report.`,
+      `--serve writes no file, so ${flags.output !== undefined ? '-o' : '--format svg'} has nothing to do: leave it out to serve, or leave out --serve to write the report.`,
     );
   const runs = await prepareRuns(paths, {
     progress: { force: 'off' },

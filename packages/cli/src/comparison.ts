@@ -48,11 +48,14 @@ const extreme = (values: readonly number[], direction: Direction, best: boolean)
  */
 export const mixedDirections = (studies: readonly { readonly study: string; readonly direction: Direction }[]) => {
   const by = (direction: Direction) => studies.filter((s) => s.direction === direction).map((s) => s.study);
+  // At most three names per direction (a seeded matrix has many), then how many more.
+  const listed = (names: readonly string[]) =>
+    names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
   const minimize = by('minimize');
   const maximize = by('maximize');
   return minimize.length === 0 || maximize.length === 0
     ? undefined
-    : `minimize: ${minimize.join(', ')}; maximize: ${maximize.join(', ')}`;
+    : `minimize: ${listed(minimize)}; maximize: ${listed(maximize)}`;
 };
 
 /** Groups a batch's runs by variant, in first-seen order, then sorts the rows by median best (best first). */

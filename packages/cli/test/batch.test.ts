@@ -99,6 +99,13 @@ describe('batch experiments', () => {
     expect(run.stdout).not.toMatch(/^variant\s+runs/m);
     const json = await cli('run', low, high, '--json', '--max-trials', '4');
     expect(lastJsonLine(json.stdout)).toMatchObject({ comparison: [] });
+    const many = writeIn(
+      dir,
+      'many.json',
+      heartConfig({ name: 'many', store, budget: { maxTrials: 2 }, matrix: { seed: [1, 2, 3, 4, 5] } }),
+    );
+    const listed = await cli('run', many, high, '--quiet');
+    expect(listed.stderr).toContain('(minimize: many.seed-1, many.seed-2, many.seed-3 and 2 more; maximize: high)');
     const report = await cli('report', low, high, '-o', join(dir, 'directions', 'report.html'));
     expect(report.code).toBe(2);
     expect(report.stderr).toContain("These configs' studies do not share a direction (minimize: low; maximize: high)");

@@ -195,13 +195,14 @@ const contourFor = async (
   const levels = contourLevels(grid, 10);
   const others = study.space.params.length > 2 ? 'other params at the best trial’s values; ' : '';
   const failed = grid.failed ?? 0;
-  const points = resolution * resolution;
+  // The grid's own size: an integer or quantised axis has fewer values than `resolution`.
+  const points = grid.xs.length * grid.ys.length;
   const failures =
     failed === 0 ? '' : `; the function failed at ${failed} of the ${points} grid points (${grid.firstFailure})`;
   return {
     segments: contourSegments(grid, levels),
     levels,
-    note: `${others}${resolution}×${resolution} grid, 10 levels at quantiles${failures}`,
+    note: `${others}${grid.xs.length}×${grid.ys.length} grid, 10 levels at quantiles${failures}`,
     ...(failed === 0
       ? {}
       : {

@@ -281,6 +281,24 @@ describe('what the page says when a contour function fails or `every` skips ever
     ).toBe(true);
   });
 
+  it('counts contour failures over the grid it evaluated (an integer axis has fewer values than the resolution)', async () => {
+    const small = await runTpeStudy(12, {
+      space: { n: { type: 'randint', low: 0, high: 4 }, y: { type: 'uniform', low: -2, high: 2 } },
+      objective: (p) => (p.n as number) + (p.y as number) ** 2,
+    });
+    const page = await buildReport(small, {
+      every: 6,
+      contourResolution: 10,
+      contour: () => {
+        throw new Error('no');
+      },
+    });
+    expect(page.notes).toContain(
+      'The contour function failed at 40 of the 40 grid points of n × y, so that plot has no contour lines; the first time it threw: no.',
+    );
+    expect(chart(page, 'pair-n-y').description).toContain('4×10 grid');
+  });
+
   it('says that `every` is larger than the study, not that the trials are still in the start-up phase', async () => {
     const page = await buildReport(study, { every: 50 });
     expect(page.sections.find((s) => s.id === 'tpe')?.text).toEqual([

@@ -49,6 +49,25 @@ describe('a resumed study whose space changed', () => {
     expect(message).toContain('and 3 more');
   });
 
+  it('shows a long definition around where it changed (a nested choice changed deep inside)', () => {
+    const branches = (last: number) => ({
+      type: 'choice',
+      options: ['a', 'b'],
+      branches: {
+        a: { p: { type: 'uniform', low: 0, high: 1 }, q: { type: 'uniform', low: 0, high: 1 } },
+        b: { r: { type: 'loguniform', low: 1e-5, high: 1 }, s: { type: 'randint', low: 1, high: last } },
+      },
+    });
+    const withModel = (last: number) => ({ ...stored.space, model: branches(last) }) as SpaceDefinition;
+    let message = '';
+    try {
+      checkSameStudy({ ...stored, space: withModel(8) }, { ...stored, space: withModel(9) });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/`model` changed \(store: …[^;]*"high":8[^;]*; config: …[^)]*"high":9/);
+  });
+
   it('resumes when only the order of keys differs', () => {
     expect(() =>
       checkSameStudy(stored, {

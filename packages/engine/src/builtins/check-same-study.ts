@@ -8,9 +8,19 @@ const LISTED = 4;
 /** A definition longer than this is cut in a mismatch message. */
 const SHOWN_CHARS = 120;
 
-const shown = (definition: unknown): string => {
-  const json = canonicalJson(definition);
-  return json.length <= SHOWN_CHARS ? json : `${json.slice(0, SHOWN_CHARS - 1)}…`;
+/** A definition as canonical JSON; a long one cut to a window around `from` (where it differs from the other). */
+const shown = (json: string, from = 0): string => {
+  if (json.length <= SHOWN_CHARS) return json;
+  const start = Math.max(0, Math.min(from - 20, json.length - SHOWN_CHARS));
+  const end = start + SHOWN_CHARS;
+  return `${start > 0 ? '…' : ''}${json.slice(start, end)}${end < json.length ? '…' : ''}`;
+};
+
+/** The first index where two strings differ. */
+const firstDifference = (a: string, b: string): number => {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
 };
 
 /**
@@ -22,11 +32,16 @@ export const spaceDifferences = (stored: SpaceDefinition, config: SpaceDefinitio
   for (const [name, definition] of Object.entries(stored)) {
     const now = (config as Record<string, unknown>)[name];
     if (now === undefined) differences.push(`\`${name}\` is in the store's space only`);
-    else if (canonicalJson(now) !== canonicalJson(definition))
-      differences.push(`\`${name}\` changed (store: ${shown(definition)}; config: ${shown(now)})`);
+    else {
+      const before = canonicalJson(definition);
+      const after = canonicalJson(now);
+      const at = firstDifference(before, after);
+      if (before !== after)
+        differences.push(`\`${name}\` changed (store: ${shown(before, at)}; config: ${shown(after, at)})`);
+    }
   }
   for (const [name, definition] of Object.entries(config)) {
-    if (!(name in stored)) differences.push(`\`${name}\` is new in the config (${shown(definition)})`);
+    if (!(name in stored)) differences.push(`\`${name}\` is new in the config (${shown(canonicalJson(definition))})`);
   }
   return differences;
 };

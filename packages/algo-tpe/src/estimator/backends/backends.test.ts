@@ -176,6 +176,42 @@ describe('every backend equals the reference direct sum', () => {
     );
   });
 
+  test('the stripe index leaves out a NaN log coefficient as the full visit does, and needs d >= 2', () => {
+    const d = 2;
+    const size = 65;
+    const mus = new Float64Array(size * d);
+    const invSigmas = new Float64Array(size * d).fill(20);
+    const logCoefs = new Float64Array(size).fill(-Math.log(size));
+    for (let k = 0; k < 64; k++) {
+      mus[k * d] = k / 64;
+      mus[k * d + 1] = ((k * 7) % 64) / 64;
+    }
+    mus[64 * d] = 0.5;
+    mus[64 * d + 1] = 0.5;
+    invSigmas[64 * d] = 1;
+    invSigmas[64 * d + 1] = 1;
+    logCoefs[3] = Number.NaN;
+    const kernels = { d, size, mus, invSigmas, logCoefs };
+    const count = 64;
+    const by = (j: number) =>
+      Int32Array.from(
+        Array.from({ length: count }, (_, k) => k).sort(
+          (a, b) => (mus[a * d + j] as number) - (mus[b * d + j] as number),
+        ),
+      );
+    const bounds = [
+      { low: 0, high: 1 },
+      { low: 0, high: 1 },
+    ];
+    const points: DimensionPoints[] = [
+      { at: Float64Array.of(0.02, 0.6, 0.97) },
+      { at: Float64Array.of(0.3, 0.2, 0.9) },
+    ];
+    const index = kernelIndex(kernels, by(0), by(1), count);
+    close(evaluateProduct(kernels, bounds, points, undefined, index), evaluateProduct(kernels, bounds, points), 1e-12);
+    expect(() => kernelIndex({ ...kernels, d: 1 }, by(0), by(0), count)).toThrow(/two dimensions/);
+  });
+
   test('collapsed probabilities (one categorical dimension), both families', () => {
     fc.assert(
       fc.property(

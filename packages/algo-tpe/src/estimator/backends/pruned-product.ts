@@ -56,6 +56,7 @@ export const kernelIndex = (
   widen: readonly { readonly k: number; readonly j: number; readonly sigma: number }[] = [],
 ): KernelIndex => {
   const { d, mus, invSigmas, logCoefs } = kernels;
+  if (d < 2) throw new Error('kernelIndex needs two dimensions or more');
   const stripes = Math.max(1, Math.min(64, Math.round(Math.sqrt(count / 4))));
   const stripeOf = new Int32Array(kernels.size);
   for (let r = 0; r < count; r++) stripeOf[byDim0[r] as number] = Math.floor((r * stripes) / count);
@@ -82,7 +83,8 @@ export const kernelIndex = (
   for (let r = 0; r < count; r++) {
     const k = byDim1[r] as number;
     const logCoef = logCoefs[k] as number;
-    if (logCoef === Number.NEGATIVE_INFINITY) continue;
+    // The same test as the count above (a NaN coefficient is left out by both).
+    if (!(logCoef > Number.NEGATIVE_INFINITY)) continue;
     const s = stripeOf[k] as number;
     const at = next[s] as number;
     next[s] = at + 1;

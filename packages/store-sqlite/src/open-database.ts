@@ -58,7 +58,16 @@ export const openDatabase = (path: string, busyTimeoutMs: number, fsync: FsyncPo
  * (or, read-only, "disk I/O error").
  */
 const refuseFolder = (path: string): void => {
-  if (statSync(path, { throwIfNoEntry: false })?.isDirectory() !== true) return;
+  let found: ReturnType<typeof statSync>;
+  try {
+    found = statSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    // A parent that is a file (ENOTDIR) or a folder this process may not search (EACCES).
+    throw new ParzenError('STORE_FAILED', `SQLite store \`${path}\`: cannot reach it: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  if (found?.isDirectory() !== true) return;
   throw new ParzenError(
     'STORE_FAILED',
     `SQLite store \`${path}\` is a folder, not a database file: point the store at a file (such as a \`.parzen.db\` file inside it).`,

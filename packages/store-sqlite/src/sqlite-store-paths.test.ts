@@ -10,6 +10,19 @@ import { createSqliteStore } from './sqlite-store.js';
 const tempPath = useTempDir('sqlite-paths');
 const spec = { name: 's', direction: 'minimize', seed: 1, space: { x: { type: 'uniform', low: 0, high: 1 } } } as const;
 
+describe('a sqlite store path through a file', () => {
+  it('is STORE_FAILED naming the path (was a raw ENOTDIR)', () => {
+    const file = tempPath('plain.txt');
+    writeFileSync(file, 'not a folder');
+    const path = join(file, 'study.db');
+    const error = thrownBy(() => createSqliteStore({ path }));
+    expect(error?.code).toBe('STORE_FAILED');
+    expect(error?.message).toContain(`SQLite store \`${path}\`: cannot reach it: ENOTDIR`);
+    // Read-only (trials, best): no database there, so no study.
+    expect(thrownBy(() => createSqliteStore({ path, readOnly: true }))?.code).toBe('STUDY_NOT_FOUND');
+  });
+});
+
 describe('a sqlite store path that is a folder', () => {
   it('is STORE_FAILED saying so, for a run and for the read-only commands (was "disk I/O error")', () => {
     const path = tempPath('studies');

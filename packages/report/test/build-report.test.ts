@@ -299,6 +299,20 @@ describe('what the page says when a contour function fails or `every` skips ever
     expect(chart(page, 'pair-n-y').description).toContain('4×10 grid');
   });
 
+  it('a study whose every trial failed: the history has no loss axis (its crosses sit at a placeholder)', async () => {
+    const failing = await runTpeStudy(4, {
+      objective: () => {
+        throw new Error('diverged');
+      },
+    });
+    const page = await buildReport(failing, {});
+    const history = chart(page, 'history');
+    expect(history.description).toContain('No trial has a loss yet');
+    const layer = (history.spec as { layer: { encoding: { y: { axis?: unknown } } }[] }).layer[0];
+    expect(layer?.encoding.y.axis).toBeNull();
+    expect(marks(history, 'symbol')).toBe(4);
+  });
+
   it('says that `every` is larger than the study, not that the trials are still in the start-up phase', async () => {
     const page = await buildReport(study, { every: 50 });
     expect(page.sections.find((s) => s.id === 'tpe')?.text).toEqual([

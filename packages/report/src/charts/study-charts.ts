@@ -30,7 +30,10 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
   return {
     id: 'history',
     title: 'Optimization history',
-    description: `Each trial's loss by trial number; the line is the best loss so far (${direction}). Failed trials (no loss) are red crosses at the worst loss shown.`,
+    description:
+      values.length === 0
+        ? 'No trial has a loss yet: every finished trial failed (red crosses along one line; the y axis has no values to show).'
+        : `Each trial's loss by trial number; the line is the best loss so far (${direction}). Failed trials (no loss) are red crosses at the worst loss shown.`,
     spec: {
       ...base('Optimization history'),
       width: 640,
@@ -41,7 +44,11 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
           mark: { type: 'point', filled: true, size: 30, opacity: 0.75 },
           encoding: {
             x: { field: 'number', type: 'quantitative', title: 'trial' },
-            y: { field: 'loss', type: 'quantitative', title: 'loss', scale: { zero: false } },
+            // With no loss at all, the crosses sit at a placeholder 0 that is not a loss: no axis for it.
+            y:
+              values.length === 0
+                ? { field: 'loss', type: 'quantitative', axis: null }
+                : { field: 'loss', type: 'quantitative', title: 'loss', scale: { zero: false } },
             color: { field: 'state', type: 'nominal', scale: STATE_COLORS, title: 'state' },
             shape: {
               field: 'valued',
@@ -49,7 +56,10 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
               scale: { domain: [true, false], range: ['circle', 'cross'] },
               legend: null,
             },
-            tooltip: [{ field: 'number', title: 'trial' }, { field: 'state' }, { field: 'loss', format: '.6g' }],
+            tooltip:
+              values.length === 0
+                ? [{ field: 'number', title: 'trial' }, { field: 'state' }]
+                : [{ field: 'number', title: 'trial' }, { field: 'state' }, { field: 'loss', format: '.6g' }],
           },
         },
         {

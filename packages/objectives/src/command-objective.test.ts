@@ -159,6 +159,20 @@ describe('command objective', () => {
     expect(details(result)).toMatchObject({ exitCode: 0, stdoutTail: 'all good, loss is low\n' });
   });
 
+  it('reads the loss line however much the program prints after it', async () => {
+    // 200 KB of logs after the loss: more than the 64 KiB tail of stdout that is kept.
+    const program =
+      'console.log(JSON.stringify({ loss: 0.5 })); for (let i = 0; i < 4000; i++) console.log("teardown log " + "x".repeat(40));';
+    const result = await evaluate(options([process.execPath, '-e', program]));
+    expect(result).toEqual({ status: 'ok', loss: 0.5 });
+  });
+
+  it('reads a loss printed after a progress line redrawn with a lone \\r', async () => {
+    const program = 'for (let i = 0; i < 3; i++) process.stdout.write("epoch " + i + "\\r"); console.log(0.25);';
+    const result = await evaluate(options([process.execPath, '-e', program]));
+    expect(result).toEqual({ status: 'ok', loss: 0.25 });
+  });
+
   it('fails a NaN loss as NaN, keeping the details', async () => {
     const result = await evaluate(options([process.execPath, '-e', 'console.log("nan")']));
     expect(result.status === 'failed' && result.error.code).toBe('OBJECTIVE_NAN');

@@ -11,7 +11,7 @@ import {
 import { expandArgv, expandEnv, TemplateError, templateProblems } from './argv-template.js';
 import { commandEnv, envNameCollisions } from './command-env.js';
 import { findExecutable } from './find-executable.js';
-import { findLossLine } from './parse-loss.js';
+import { findLossLine, parseLossLine } from './parse-loss.js';
 import { createReportReader, MalformedReportError, type Report } from './report-lines.js';
 import { type CommandOutcome, runCommand } from './run-command.js';
 
@@ -95,6 +95,12 @@ export interface ReportOutcome {
   readonly prunedAt?: Report;
   /** The grace period between SIGTERM and SIGKILL (`pruneGraceSeconds`), for the message. */
   readonly graceSeconds: number;
+  /**
+   * The result as stdout was read line by line while the program ran: `found` is the parsed last loss
+   * line (undefined when no line was one). Every line counts, however much the program printed after
+   * it; without this the result is looked for in the kept tail of stdout (its last 64 KiB).
+   */
+  readonly lossLine?: { readonly found: unknown };
 }
 
 /** The failure of a command that printed a malformed report line, or whose report was not accepted. */
@@ -152,7 +158,7 @@ export const interpretCommandOutcome = (
   }
   if (outcome.aborted) return failed('INTERRUPTED', `\`${shown}\` was stopped; its process group was killed.`, details);
   if (outcome.exitCode !== 0) return failed('COMMAND_FAILED', `\`${shown}\` ${describeEnd(outcome)}.`, details);
-  const found = findLossLine(outcome.stdout);
+  const found = reports?.lossLine === undefined ? findLossLine(outcome.stdout) : reports.lossLine.found;
   if (found === undefined) {
     return failed(
       'COMMAND_NO_LOSS',
@@ -199,6 +205,14 @@ export const createCommandObjective = (
       const stop = new AbortController();
       running.add(stop);
       const reports = createReportReader(evaluation);
+      // The loss line is kept as the lines go by: a program may print far more than the tail of stdout
+      // that is kept (logs, a summary) after its loss.
+      const lossLine: { found: unknown } = { found: undefined };
+      const onStdoutLine = (line: string) => {
+        const parsed = parseLossLine(line);
+        if (parsed !== undefined) lossLine.found = parsed;
+        return reports.onLine(line);
+      };
       try {
         const outcome = await runCommand({
           argv,
@@ -206,7 +220,7 @@ export const createCommandObjective = (
           env: env(params, evaluation.trialNumber, extraEnv),
           signal: AbortSignal.any([evaluation.signal, stop.signal]),
           stderrTail: options.stderrTailChars,
-          onStdoutLine: reports.onLine,
+          onStdoutLine,
           terminate: reports.prune,
           terminateGraceMs: options.pruneGraceSeconds * 1000,
           ...(options.stdin === 'json' ? { input: `${JSON.stringify(params)}\n` } : {}),
@@ -215,6 +229,7 @@ export const createCommandObjective = (
         const prunedAt = reports.prunedAt();
         return interpretCommandOutcome(outcome, argv, options.timeoutSeconds, {
           graceSeconds: options.pruneGraceSeconds,
+          lossLine,
           ...(prunedAt === undefined ? {} : { prunedAt }),
         });
       } finally {

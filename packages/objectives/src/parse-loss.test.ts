@@ -8,6 +8,11 @@ describe('findLossLine', () => {
     expect(findLossLine('1e-3\r\n')).toBe(0.001);
   });
 
+  it('ends lines at a lone \\r too, as report lines do (a progress bar redrawn before the loss)', () => {
+    expect(findLossLine('epoch 1\repoch 2\r{"loss": 0.5}\n')).toEqual({ loss: 0.5 });
+    expect(findLossLine('100%\r0.25')).toBe(0.25);
+  });
+
   it('skips JSON without loss, arrays and broken JSON', () => {
     expect(findLossLine('2\n{"accuracy": 1}\n[1]\n{"loss": 3\n')).toBe(2);
   });

@@ -47,12 +47,17 @@ export const parseJsonWithNonFinite = (text: string): unknown => {
   );
 };
 
-const parseLine = (line: string): unknown => {
+/**
+ * Reads one stdout line as a result: a bare number (`nan` and `inf` as Python prints them too), or a JSON
+ * object with a `loss` field. Returns undefined for any other line.
+ */
+export const parseLossLine = (line: string): unknown => {
   const text = line.trim();
   if (NUMBER.test(text)) return Number(text);
   const special = SPECIAL[text.toLowerCase()];
   if (special !== undefined) return special;
-  if (!text.startsWith('{')) return undefined;
+  // Only an object that names `loss` can qualify: report lines and logs are passed over unparsed.
+  if (!text.startsWith('{') || !text.includes('loss')) return undefined;
   try {
     const value = parseJsonWithNonFinite(text);
     return typeof value === 'object' && value !== null && !Array.isArray(value) && 'loss' in value ? value : undefined;
@@ -62,14 +67,20 @@ const parseLine = (line: string): unknown => {
 };
 
 /**
+ * Lines end at `\n`, `\r\n` or a lone `\r`, as for report lines (`LineFeed`): a loss printed after a
+ * progress bar that redrew its line with `\r` is a line of its own.
+ */
+const LINE_BREAK = /\r?\n|\r/;
+
+/**
  * Finds a program's result in its standard output: the last line that is a JSON object with a `loss`
  * field, or a bare number (`nan` and `inf` as Python prints them count, so they fail the trial as NaN
  * or infinite instead of as missing). Returns undefined when no line qualifies.
  */
 export const findLossLine = (stdout: string): unknown => {
-  const lines = stdout.split(/\r?\n/);
+  const lines = stdout.split(LINE_BREAK);
   for (let index = lines.length - 1; index >= 0; index--) {
-    const parsed = parseLine(lines[index] ?? '');
+    const parsed = parseLossLine(lines[index] ?? '');
     if (parsed !== undefined) return parsed;
   }
   return undefined;

@@ -6,6 +6,7 @@ import {
   isFirstInIntervalStep,
   lastStep,
   percentileOf,
+  shownOption,
   unknownOptions,
   valueAt,
 } from './curve.js';
@@ -61,7 +62,11 @@ const resolve = (options: PercentilePrunerOptions, name: string): Settings => {
   checkOptions(name, [
     Number.isFinite(settings.percentile) && settings.percentile >= 0 && settings.percentile <= 100
       ? undefined
-      : { pointer: '/percentile', expected: 'a number from 0 to 100', found: JSON.stringify(settings.percentile) },
+      : {
+          pointer: '/percentile',
+          expected: 'a number from 0 to 100 (required)',
+          found: shownOption(settings.percentile),
+        },
     integerAtLeast(settings.startupTrials, 0, '/startupTrials'),
     integerAtLeast(settings.warmupSteps, 0, '/warmupSteps'),
     integerAtLeast(settings.intervalSteps, 1, '/intervalSteps'),

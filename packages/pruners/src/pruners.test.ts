@@ -109,6 +109,22 @@ describe('options', () => {
     expect(unknown.issues.map((issue) => issue.pointer)).toContain('/options/pruner/use');
   });
 
+  it('a required option left out is named as missing, not as `undefined` (the wrapped pruner too)', async () => {
+    // The schema checks a wrapped pruner's options only when `options` is given, so this is create's message.
+    let error: ParzenError | undefined;
+    try {
+      await patientPrunerManifest.create({ patience: 2, pruner: { use: 'percentile' } }, undefined as never);
+    } catch (caught) {
+      error = caught as ParzenError;
+    }
+    expect(error).toBeInstanceOf(ParzenError);
+    expect((error as ParzenError).issues).toEqual([
+      { pointer: '/pruner/options/percentile', expected: 'a number from 0 to 100 (required)', found: 'nothing' },
+    ]);
+    expect((error as ParzenError).message).not.toContain('undefined');
+    expect(() => createPatientPruner({} as never)).toThrow(/\/patience: expected an integer ≥ 0, found nothing/);
+  });
+
   it('patient wraps the named pruner', async () => {
     const pruner = await patientPrunerManifest.create({ patience: 1, pruner: { use: 'median' } }, undefined as never);
     expect(pruner.name).toBe('patient(median)');

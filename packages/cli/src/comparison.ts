@@ -20,6 +20,8 @@ export interface ComparisonRow {
   readonly erroredRuns: number;
   readonly completeTrials: number;
   readonly failedTrials: number;
+  /** Trials a pruner stopped, over the variant's runs. */
+  readonly prunedTrials: number;
   /** The median over runs of each run's best loss (runs without a complete trial left out). */
   readonly medianBest: number | null;
   readonly bestOfRuns: number | null;
@@ -72,6 +74,7 @@ export const compareOutcomes = (outcomes: readonly BatchOutcome[]): ComparisonRo
       erroredRuns: runs.length - summaries.length,
       completeTrials: summaries.reduce((sum, summary) => sum + summary.complete, 0),
       failedTrials: summaries.reduce((sum, summary) => sum + summary.failed, 0),
+      prunedTrials: summaries.reduce((sum, summary) => sum + summary.pruned, 0),
       medianBest: median(bests),
       bestOfRuns: extreme(bests, direction, true),
       worstOfRuns: extreme(bests, direction, false),
@@ -85,10 +88,14 @@ export const compareOutcomes = (outcomes: readonly BatchOutcome[]): ComparisonRo
 
 const show = (value: number | null): string => (value === null ? '-' : formatNumber(value));
 
-/** The comparison as a text table: variant, runs, median best, best, worst, trials complete/failed. */
-export const formatComparison = (rows: readonly ComparisonRow[]): string =>
-  formatTable(
-    ['variant', 'runs', 'median best', 'best', 'worst', 'complete', 'failed'],
+/**
+ * The comparison as a text table: variant, runs, median best, best, worst, trials complete/failed, and
+ * pruned when a run pruned any (a batch without a pruner keeps the shorter table).
+ */
+export const formatComparison = (rows: readonly ComparisonRow[]): string => {
+  const pruned = rows.some((row) => row.prunedTrials > 0);
+  return formatTable(
+    ['variant', 'runs', 'median best', 'best', 'worst', 'complete', 'failed', ...(pruned ? ['pruned'] : [])],
     rows.map((row) => [
       row.variant,
       row.erroredRuns > 0 ? `${row.runs} (${row.erroredRuns} errored)` : String(row.runs),
@@ -97,6 +104,8 @@ export const formatComparison = (rows: readonly ComparisonRow[]): string =>
       show(row.worstOfRuns),
       String(row.completeTrials),
       String(row.failedTrials),
+      ...(pruned ? [String(row.prunedTrials)] : []),
     ]),
-    new Set([1, 2, 3, 4, 5, 6]),
+    new Set(pruned ? [1, 2, 3, 4, 5, 6, 7] : [1, 2, 3, 4, 5, 6]),
   );
+};

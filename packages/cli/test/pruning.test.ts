@@ -66,6 +66,34 @@ describe('pruning from a config', () => {
     expect(Number(match?.[2])).toBeGreaterThan(5);
   });
 
+  it('a matrix that pruned trials: the comparison table counts them in a pruned column', async () => {
+    const path = writeIn(dir, 'prune-matrix.json', {
+      name: 'pm',
+      seed: 4,
+      space,
+      objective: { use: 'module', options: { path: './trainer.mjs', isolate: 'none' } },
+      suggester: { use: 'random' },
+      store: { use: 'memory' },
+      pruner: { use: 'median' },
+      budget: { maxTrials: 20 },
+      matrix: { seed: [4, 5] },
+    });
+    const run = await cli('run', path, '--quiet');
+    expect(run.code, run.stderr).toBe(0);
+    const table = run.stdout.slice(run.stdout.lastIndexOf('variant'));
+    const [head, row] = table.trim().split('\n');
+    expect(head).toMatch(/^variant\s+runs\s+median best\s+best\s+worst\s+complete\s+failed\s+pruned$/);
+    const cells = (row ?? '').trim().split(/\s{2,}/);
+    expect(cells[1]).toBe('2');
+    expect(Number(cells[5]) + Number(cells[6]) + Number(cells[7])).toBe(40);
+    expect(Number(cells[7])).toBeGreaterThan(0);
+    const json = await cli('run', path, '--json');
+    expect(
+      (JSON.parse(json.stdout.trim().split('\n').at(-1) ?? '{}') as { comparison: { prunedTrials: number }[] })
+        .comparison[0]?.prunedTrials,
+    ).toBeGreaterThan(0);
+  });
+
   it('"patient" wraps the pruner its options name: trials stop only once they stall', async () => {
     const path = writeIn(dir, 'patient.json', {
       name: 'patient',

@@ -92,4 +92,56 @@ describe('the API checks its options as a config is checked', () => {
     );
     expect(result.trials).toHaveLength(3);
   });
+
+  it('fmin and study.optimize: each reporter must be one, by its place (a null one was blamed on the objective)', async () => {
+    const good = { name: 'good', onEvent: () => {} };
+    const issues = await issuesOf(
+      fmin(untyped({ objective, space, suggester: prior, maxTrials: 3, reporters: [good, null, { name: 'csv' }] })),
+    );
+    expect(issues).toEqual([
+      { pointer: '/reporters/1', expected: 'a reporter (an object with the method `onEvent`)', found: 'null' },
+      {
+        pointer: '/reporters/2',
+        expected: 'a reporter (an object with the method `onEvent`)',
+        found: '{"name":"csv"}',
+      },
+    ]);
+    const study = await Study.open({ space, suggester: prior });
+    expect(await issuesOf(study.optimize(untyped({ objective, maxTrials: 3, reporters: [{}] })))).toEqual([
+      { pointer: '/reporters/0', expected: 'a reporter (an object with the method `onEvent`)', found: '{}' },
+    ]);
+    expect(await study.trials()).toEqual([]);
+  });
+
+  it('fmin and study.optimize: a run with no limit is refused (it ran trials until the process was killed)', async () => {
+    const expected = expect.stringContaining('a limit, so the run ends');
+    const found = 'nothing (the run would never stop)';
+    expect(await issuesOf(fmin(untyped({ objective, space, suggester: prior })))).toEqual([
+      { pointer: '/maxTrials', expected, found },
+    ]);
+    expect(await issuesOf(fmin({ objective, space, suggester: prior, budget: {} }))).toEqual([
+      { pointer: '/maxTrials', expected, found },
+    ]);
+    const study = await Study.open({ space, suggester: prior, objective });
+    expect(await issuesOf(study.optimize({ budget: {} }))).toEqual([{ pointer: '/maxTrials', expected, found }]);
+    expect(await study.trials()).toEqual([]);
+    // Any one way to end is enough: a budget rule, a stopper or a signal.
+    const stopWhen = ({ trials }: { trials: readonly unknown[] }) => trials.length >= 2;
+    expect((await fmin({ objective, space, suggester: prior, stopWhen })).trials).toHaveLength(2);
+    expect((await study.optimize({ budget: { moreTrials: 2 } })).trials).toHaveLength(2);
+    const stop = new AbortController();
+    stop.abort();
+    expect((await fmin({ objective, space, suggester: prior, signal: stop.signal })).reason).toBe('aborted');
+  });
+
+  it('fmin types params by a space written as JSON, as Study.open does (choices kept their option values)', async () => {
+    const result = await fmin({
+      space: { kind: { type: 'choice', options: ['a', 'b'] }, x: { type: 'uniform', low: 0, high: 1 } },
+      objective: ({ kind, x }) => (kind === 'a' ? x : 1),
+      suggester: prior,
+      maxTrials: 2,
+    });
+    const kind: 'a' | 'b' | undefined = result.best?.params.kind;
+    expect(['a', 'b']).toContain(kind);
+  });
 });

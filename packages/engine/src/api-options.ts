@@ -39,6 +39,9 @@ const withMethod =
       ? undefined
       : `${what} (an object with the method \`${method}\`)`;
 
+/** A reporter: what `reporters` lists. */
+const REPORTER = withMethod('onEvent', 'a reporter');
+
 const BUDGET: Readonly<Record<string, Rule>> = {
   maxTrials: integer(1, MAX_TRIALS),
   moreTrials: integer(1, MAX_TRIALS),
@@ -140,6 +143,14 @@ export const checkApiOptions = (where: keyof typeof API_OPTIONS, options: unknow
   const budget = given.budget;
   if (typeof budget === 'object' && budget !== null)
     issues.push(...ruleIssues(budget as Record<string, unknown>, BUDGET, { prefix: '/budget' }));
+  // Each reporter, by its place: one that is not a reporter would otherwise fail on the first event, and
+  // be cut off with nobody told (or, when it is not even an object, be blamed on the objective).
+  if (Array.isArray(given.reporters))
+    given.reporters.forEach((reporter: unknown, index: number) => {
+      const expected = REPORTER(reporter);
+      if (expected !== undefined)
+        issues.push({ pointer: `/reporters/${index}`, expected, found: describeValue(reporter) });
+    });
   if (issues.length > 0) throw invalidConfig(`${where} options`, issues);
 };
 
@@ -229,3 +240,31 @@ export const assertOptions = (schema: SchemaNode, options: unknown, what: string
  */
 export const definedOptions = <T extends object>(options: T): T =>
   Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as T;
+
+/**
+ * Throws `CONFIG_INVALID` when a run given these options could never end on its own: no limit in
+ * `maxTrials` or `budget`, no `stopWhen` and no `signal` (a config's `budget` needs at least one rule for
+ * the same reason). Without this, a forgotten budget runs trials until the process is killed.
+ */
+export const checkRunEnds = (
+  where: 'fmin' | 'study.optimize',
+  options: {
+    readonly maxTrials?: unknown;
+    readonly budget?: object;
+    readonly stopWhen?: unknown;
+    readonly signal?: unknown;
+  },
+): void => {
+  const limits = Object.entries({ maxTrials: options.maxTrials, ...options.budget }).filter(
+    ([key, value]) => value !== undefined && key in BUDGET,
+  );
+  if (limits.length > 0 || options.stopWhen !== undefined || options.signal !== undefined) return;
+  throw invalidConfig(`${where} options`, [
+    {
+      pointer: '/maxTrials',
+      expected:
+        'a limit, so the run ends: `maxTrials`, or `budget` with one of maxTrials, moreTrials, maxSeconds, lossThreshold, patience (or a `stopWhen` or `signal` that ends it)',
+      found: 'nothing (the run would never stop)',
+    },
+  ]);
+};

@@ -102,11 +102,23 @@ export const storeUnsupported = (store: string, feature: string, method: string)
 export const studyNotFound = (study: string): ParzenError =>
   new ParzenError('STUDY_NOT_FOUND', `The store has no study named \`${study}\`. Run it first.`);
 
-/** Short description of a value for "found ..." parts of messages. */
+/**
+ * Short description of a value for "found ..." parts of messages. Never throws: a value JSON cannot
+ * write (a BigInt, an object that refers back to itself) is described in words, so a message about a
+ * user's mistake is never replaced by a `TypeError` from writing it.
+ */
 export const describeValue = (value: unknown): string => {
   if (value === undefined) return 'nothing';
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-  const text = JSON.stringify(value);
+  if (typeof value === 'bigint') return `the BigInt ${value}n`;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    // `Converting circular structure to JSON ...`, `Do not know how to serialize a BigInt`: its first line.
+    const why = error instanceof Error ? (error.message.split('\n')[0] ?? '') : '';
+    return `${Array.isArray(value) ? 'an array' : 'an object'} that is not JSON (${why.trim()})`;
+  }
   if (text === undefined) return typeof value;
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 };

@@ -1,4 +1,4 @@
-import { checkApiOptions } from './api-options.js';
+import { checkApiOptions, checkRunEnds } from './api-options.js';
 import type { ObjectiveFunction } from './builtins/function-objective.js';
 import type { Pruner } from './contracts/pruner.js';
 import type { Reporter } from './contracts/reporter.js';
@@ -55,9 +55,13 @@ export interface FminResult<S extends SpaceDefinition> {
 /**
  * hyperopt's `fmin` in one call: minimizes (or maximizes) `objective` over `space` with `suggester`
  * and returns the best params (as the objective saw them), its loss and every trial.
+ *
+ * @throws `ParzenError` `CONFIG_INVALID` for options of the wrong kind, and for a run nothing would end
+ *   (no `maxTrials` or `budget` rule, no `stopWhen`, no `signal`).
  */
-export const fmin = async <S extends SpaceDefinition>(options: FminOptions<S>): Promise<FminResult<S>> => {
+export const fmin = async <const S extends SpaceDefinition>(options: FminOptions<S>): Promise<FminResult<S>> => {
   checkApiOptions('fmin', options);
+  checkRunEnds('fmin', options);
   const study = await Study.open<S>({
     name: options.name ?? 'fmin',
     space: options.space,

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defineSuggester } from './contracts/manifest.js';
+import { defineReporter, defineSuggester } from './contracts/manifest.js';
 import { sampleDistribution } from './domain/sample-distribution.js';
 import { loadExperiment, runExperiment } from './experiment.js';
 
@@ -131,6 +131,33 @@ describe('runExperiment (the composition root)', () => {
     ).rejects.toMatchObject({
       code: 'PLUGIN_LOAD_FAILED',
       message: expect.stringContaining('no-such-package-xyz'),
+    });
+  });
+
+  it("refuses a plugin whose create returns no instance of its kind, naming it (it crashed with a TypeError's stack)", async () => {
+    const nothing = defineSuggester<Record<string, never>>({ ...prior, name: 'nothing', create: () => null as never });
+    await expect(
+      runExperiment({ ...config, suggester: { use: 'nothing' } }, { plugins: [{ manifests: [nothing] }], functions }),
+    ).rejects.toMatchObject({
+      code: 'PLUGIN_INVALID',
+      plugin: 'nothing',
+      message:
+        'The suggester plugin `nothing` could not start: its create() returned null; expected a suggester (an object with the method `beginTrial`). This is a fault of the plugin, not of the config.',
+    });
+    // A reporter without onEvent was dropped without a word.
+    const silent = defineReporter<Record<string, never>>({
+      name: 'silent',
+      optionsSchema: { type: 'object' },
+      create: () => ({ name: 'silent' }) as never,
+    });
+    await expect(
+      runExperiment(
+        { ...config, reporters: [{ use: 'silent' }] },
+        { plugins: [{ manifests: [prior, silent] }], functions },
+      ),
+    ).rejects.toMatchObject({
+      code: 'PLUGIN_INVALID',
+      message: expect.stringContaining('its create() returned an object with the keys name; expected a reporter'),
     });
   });
 

@@ -117,6 +117,32 @@ describe('Study.addTrials', () => {
     ]);
   });
 
+  it('refuses rows that are not an array, and an unknown onInvalid, with ParzenErrors (they threw a TypeError)', async () => {
+    const study = await Study.open({ space, suggester: watching() });
+    const row = { params: { x: 0.5, kernel: 'linear' }, loss: 1 };
+    for (const rows of [null, row]) {
+      const error = await errorOf(study.addTrials(rows as never));
+      expect(error).toMatchObject({
+        code: 'IMPORT_INVALID',
+        message: expect.stringContaining('study.addTrials takes an array of rows ({ params, loss })'),
+      });
+      expect(error?.issues?.map((problem) => problem.pointer)).toEqual(['']);
+    }
+    // `ignore` was taken as the default, `reject`, without a word.
+    expect(await errorOf(study.addTrials([row], { onInvalid: 'ignore' } as never))).toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: 'Invalid study.addTrials options:\n  /onInvalid: expected one of "reject", "skip", found "ignore"',
+    });
+    // A value JSON cannot write is described, not a TypeError from describing it.
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    expect(await errorOf(study.addTrials([{ params: { x: circular, kernel: 'linear' }, loss: 1 }]))).toMatchObject({
+      code: 'IMPORT_INVALID',
+      message: expect.stringContaining('found an object that is not JSON (Converting circular structure to JSON'),
+    });
+    expect(await study.trials()).toEqual([]);
+  });
+
   it('fails with STORE_UNSUPPORTED on a store without addTrials, and adds nothing for no rows', async () => {
     const { addTrials: _, ...rest } = createMemoryStore();
     const store: TrialStore = rest;

@@ -34,6 +34,39 @@ describe('Study (ask/tell)', () => {
   });
 });
 
+describe('Study: mistakes from JavaScript are ParzenErrors that say what was expected', () => {
+  it('tell and enqueue describe a BigInt instead of throwing a TypeError from describing it', async () => {
+    const study = await Study.open({ space: { x: uniform(0, 1) }, suggester: prior });
+    const trial = await study.ask();
+    expect(await study.tell(trial.number, 5n)).toMatchObject({
+      state: 'failed',
+      error: { code: 'OBJECTIVE_NOT_A_NUMBER', message: expect.stringContaining('returned the BigInt 5n') },
+    });
+    await expect(study.enqueue({ x: 1n })).rejects.toMatchObject({
+      code: 'PARAMS_INVALID',
+      message: expect.stringContaining('/x: expected a number from 0 to 1, found the BigInt 1n'),
+    });
+  });
+
+  it('enqueue checks its options (a key given as a bare string was ignored, and the params queued)', async () => {
+    const study = await Study.open({ space: { x: uniform(0, 1) }, suggester: prior });
+    await expect(study.enqueue({ x: 0.5 }, 'first' as never)).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: 'Invalid study.enqueue options:\n  /: expected an options object ({ key }), found "first"',
+    });
+    await expect(study.enqueue({ x: 0.5 }, { Key: 'first' } as never)).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('/Key: expected one of key, found an unknown option `Key`'),
+    });
+    await expect(study.enqueue({ x: 0.5 }, { key: 7 } as never)).rejects.toMatchObject({
+      message: expect.stringContaining('/key: expected a string, found 7'),
+    });
+    expect(await study.enqueue({ x: 0.5 }, { key: 'first' })).toBe(true);
+    expect((await study.ask()).params).toEqual({ x: 0.5 }); // only the one that was meant was queued
+    expect((await study.ask()).params).not.toEqual({ x: 0.5 });
+  });
+});
+
 describe('Study.optimize', () => {
   it('runs the objective on the same study that asks and tells, typed by its space, and resumes', async () => {
     const store = createMemoryStore();

@@ -1,4 +1,4 @@
-import { checkApiOptions } from './api-options.js';
+import { checkApiOptions, checkRunEnds } from './api-options.js';
 import { createFunctionObjective, type ObjectiveFunction } from './builtins/function-objective.js';
 import { createMemoryStore } from './builtins/memory-store.js';
 import type { Pruner } from './contracts/pruner.js';
@@ -20,7 +20,7 @@ import {
   type RunningTrial,
   type Trial,
 } from './domain/trial.js';
-import { formatIssues, ParzenError, storeUnsupported } from './errors.js';
+import { describeValue, formatIssues, invalidConfig, ParzenError, storeUnsupported } from './errors.js';
 import type { EngineEvent } from './events/engine-event.js';
 import type { FminResult } from './fmin.js';
 import type { Budget } from './runtime/budget.js';
@@ -55,6 +55,41 @@ export interface StudyOptions<S extends SpaceDefinition = SpaceDefinition> {
 }
 
 const ignore = (): void => {};
+
+/**
+ * Checks the options object of a `Study` method from JavaScript (TypeScript checks it already): each key
+ * known, each value one of the listed strings, or any string. Throws `CONFIG_INVALID`.
+ */
+const checkMethodOptions = (
+  where: string,
+  options: unknown,
+  rules: Readonly<Record<string, readonly string[] | 'a string'>>,
+): void => {
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw invalidConfig(`${where} options`, [
+      {
+        pointer: '',
+        expected: `an options object ({ ${Object.keys(rules).join(', ')} })`,
+        found: describeValue(options),
+      },
+    ]);
+  const issues = Object.entries(options as Record<string, unknown>).flatMap(([key, value]) => {
+    if (value === undefined) return [];
+    const rule = rules[key];
+    if (rule === undefined)
+      return [
+        {
+          pointer: `/${key}`,
+          expected: `one of ${Object.keys(rules).join(', ')}`,
+          found: `an unknown option \`${key}\``,
+        },
+      ];
+    const fits = Array.isArray(rule) ? rule.includes(value as string) : typeof value === 'string';
+    const expected = Array.isArray(rule) ? `one of ${rule.map((option) => JSON.stringify(option)).join(', ')}` : rule;
+    return fits ? [] : [{ pointer: `/${key}`, expected: expected as string, found: describeValue(value) }];
+  });
+  if (issues.length > 0) throw invalidConfig(`${where} options`, issues);
+};
 
 /** A trial to evaluate, as `ask()` returns it: its `params` are typed by the study's space. */
 export type StudyTrial<S extends SpaceDefinition> = AskedTrial & { readonly params: ParamsOf<S> };
@@ -166,6 +201,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    */
   async optimize(options: OptimizeOptions<S>): Promise<FminResult<S>> {
     checkApiOptions('study.optimize', options);
+    checkRunEnds('study.optimize', options);
     const { spec, space, store, suggester, emit } = this.session;
     const objective = options.objective ?? this.objective;
     if (objective === undefined)
@@ -226,7 +262,8 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    * @param options `onInvalid: 'reject'` (default): any invalid row rejects the whole call; `'skip'`:
    *   invalid rows are left out and returned in `skipped`. Row numbers count from 0.
    * @throws {@link ParzenError} `IMPORT_INVALID` listing every invalid row and what was expected and
-   *   found; `STORE_UNSUPPORTED` for a store without `addTrials`.
+   *   found (or when `rows` is not an array); `CONFIG_INVALID` for an `onInvalid` other than `reject` or
+   *   `skip`; `STORE_UNSUPPORTED` for a store without `addTrials`.
    * @example
    * ```ts
    * await study.addTrials([{ params: { x: 0.5, kernel: 'rbf' }, loss: 0.12 }, { params: { x: 1, kernel: 'linear' }, loss: 0.3 }]);
@@ -237,6 +274,13 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     options: { readonly onInvalid?: 'reject' | 'skip' } = {},
   ): Promise<AddTrialsResult<S>> {
     const { store, space } = this.session;
+    if (!Array.isArray(rows))
+      throw new ParzenError(
+        'IMPORT_INVALID',
+        `study.addTrials takes an array of rows ({ params, loss }); found ${describeValue(rows)}, so nothing was imported.`,
+        { issues: [{ pointer: '', expected: 'an array of rows ({ params, loss })', found: describeValue(rows) }] },
+      );
+    checkMethodOptions('study.addTrials', options, { onInvalid: ['reject', 'skip'] });
     if (store.addTrials === undefined) throw storeUnsupported(store.name, 'import trials', 'addTrials');
     const checked = checkImportedRows(space, rows);
     if (checked.invalid.length > 0 && options.onInvalid !== 'skip') throw importInvalid(checked.invalid, rows.length);
@@ -265,10 +309,12 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    * trial (`ask()` here, or a worker sharing the store), before any sampled trial. With a `key`, params
    * whose key the study has already queued are skipped. Resolves to whether the entry was queued.
    *
-   * @throws `ParzenError` `PARAMS_INVALID` naming each value that does not fit the space.
+   * @throws `ParzenError` `PARAMS_INVALID` naming each value that does not fit the space;
+   *   `CONFIG_INVALID` when `options` is not `{ key?: string }`.
    */
   async enqueue(params: Readonly<Record<string, unknown>>, options: { readonly key?: string } = {}): Promise<boolean> {
     const { store, space } = this.session;
+    checkMethodOptions('study.enqueue', options, { key: 'a string' });
     const { internal, issues } = toInternalParams(space, params, '', { partial: true });
     if (issues.length > 0)
       throw new ParzenError('PARAMS_INVALID', `Cannot enqueue these params:\n${formatIssues(issues)}`, { issues });

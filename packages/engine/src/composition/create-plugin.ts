@@ -59,8 +59,9 @@ export const createPlugin = async <K extends PluginKind>(
   if (manifest === undefined) {
     throw new ParzenError('CONFIG_UNKNOWN_PLUGIN', `No ${kind} plugin named \`${choice.use}\`.`);
   }
+  let instance: unknown;
   try {
-    return (await manifest.create(choice.options ?? {}, context)) as PluginInstances[K];
+    instance = await manifest.create(choice.options ?? {}, context);
   } catch (error) {
     if (error instanceof ParzenError && error.code !== 'PLUGIN_INVALID') throw error;
     const message = error instanceof Error ? error.message : `its factory threw ${describeValue(error)}`;
@@ -69,7 +70,39 @@ export const createPlugin = async <K extends PluginKind>(
       cause: error,
     });
   }
+  const missing = missingMethods(kind, instance);
+  if (missing.length > 0)
+    throw new ParzenError(
+      'PLUGIN_INVALID',
+      `The ${kind} plugin \`${choice.use}\` could not start: its create() returned ${describeInstance(instance)}; ` +
+        `expected a ${kind} (an object with the method${missing.length === 1 ? '' : 's'} ${missing.map((method) => `\`${method}\``).join(', ')}). ` +
+        'This is a fault of the plugin, not of the config.',
+      { plugin: choice.use },
+    );
+  return instance as PluginInstances[K];
 };
+
+/** The methods the engine calls on every instance of a kind (the optional ones left out). */
+const REQUIRED_METHODS: Readonly<Record<PluginKind, readonly string[]>> = {
+  suggester: ['beginTrial'],
+  store: ['openStudy', 'createTrial', 'finishTrial', 'listTrials'],
+  objective: ['evaluate'],
+  reporter: ['onEvent'],
+  pruner: ['shouldPrune'],
+  stopper: ['shouldStop'],
+};
+
+/** The required methods `instance` lacks (all of them when it is not an object). */
+const missingMethods = (kind: PluginKind, instance: unknown): readonly string[] => {
+  const methods = REQUIRED_METHODS[kind];
+  if ((typeof instance !== 'object' && typeof instance !== 'function') || instance === null) return methods;
+  return methods.filter((method) => typeof (instance as Record<string, unknown>)[method] !== 'function');
+};
+
+const describeInstance = (instance: unknown): string =>
+  typeof instance === 'object' && instance !== null
+    ? `an object with ${Object.keys(instance).length === 0 ? 'no keys' : `the keys ${Object.keys(instance).join(', ')}`}`
+    : describeValue(instance);
 
 /** The services every study has, whether it runs or is only read: the clock, the logger, the RNG factory. */
 export const coreServices = (

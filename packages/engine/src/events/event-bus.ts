@@ -35,7 +35,7 @@ export const ofType = <T extends EngineEventType>(...types: [T, ...T[]]): Operat
 const failure = (reporter: Reporter, error: unknown, clock: Clock): EngineEvent => ({
   type: 'plugin.failed',
   at: clock.now().toISOString(),
-  plugin: reporter.name,
+  plugin: typeof reporter?.name === 'string' ? reporter.name : 'unnamed',
   phase: 'report',
   error: { code: 'REPORTER_FAILED', message: error instanceof Error ? error.message : String(error) },
 });
@@ -48,18 +48,28 @@ export interface ConnectedReporters {
 
 /**
  * Subscribes every reporter before the first event. A reporter that throws is cut off and reported as
- * `plugin.failed`; the others and the study go on.
+ * `plugin.failed`; the others and the study go on. When no reporter is left to hear that event (the one
+ * that failed was the last), the failure goes to `unheard` instead (the run's warning: a line on
+ * stderr), so a broken reporter is never silently dropped.
  */
 export const connectReporters = (
   reporters: readonly Reporter[],
   bus: EventBus,
   clock: Clock = systemClock,
+  unheard?: (message: string) => void,
 ): ConnectedReporters => {
   const live = new Map<Reporter, Subscription>();
-  const fail = (reporter: Reporter, error: unknown) => {
+  const fail = (reporter: Reporter, error: unknown, where: 'onEvent' | 'end') => {
     live.get(reporter)?.unsubscribe();
     live.delete(reporter);
-    bus.emit(failure(reporter, error, clock));
+    const event = failure(reporter, error, clock);
+    bus.emit(event);
+    if (live.size === 0 && event.type === 'plugin.failed')
+      unheard?.(
+        where === 'onEvent'
+          ? `reporter \`${event.plugin}\` threw in onEvent, so it gets no more events (the study goes on): ${event.error.message}`
+          : `reporter \`${event.plugin}\` threw in end (the study's trials are not affected): ${event.error.message}`,
+      );
   };
   for (const reporter of reporters) {
     live.set(
@@ -69,7 +79,7 @@ export const connectReporters = (
         try {
           reporter.onEvent(event);
         } catch (error) {
-          fail(reporter, error);
+          fail(reporter, error, 'onEvent');
         }
       }),
     );
@@ -81,7 +91,7 @@ export const connectReporters = (
         try {
           await reporter.end?.();
         } catch (error) {
-          fail(reporter, error);
+          fail(reporter, error, 'end');
         }
       }
       bus.complete();

@@ -41,6 +41,26 @@ describe('interpretObjectiveValue', () => {
     });
   });
 
+  it('names what came back instead of a loss: an object without `loss` by its keys, a BigInt as such', () => {
+    expect(interpretObjectiveValue({ value: 1, accuracy: 0.9 })).toEqual({
+      status: 'failed',
+      error: {
+        code: 'OBJECTIVE_NOT_A_NUMBER',
+        message:
+          'The objective returned an object without `loss` (its keys: value, accuracy); expected a number or { "loss": number }.',
+      },
+    });
+    expect(interpretObjectiveValue({})).toMatchObject({
+      error: { message: expect.stringContaining('(an empty object)') },
+    });
+    // Describing a BigInt threw, and the trial failed as OBJECTIVE_THREW "Do not know how to serialize a BigInt".
+    for (const raw of [3n, { loss: 3n }])
+      expect(interpretObjectiveValue(raw)).toMatchObject({
+        status: 'failed',
+        error: { code: 'OBJECTIVE_NOT_A_NUMBER', message: expect.stringContaining('the BigInt 3n') },
+      });
+  });
+
   it('keeps shared (not circular) references', () => {
     const shared = { k: 1 };
     expect(interpretObjectiveValue({ loss: 0, attrs: { a: shared, b: shared } })).toMatchObject({ status: 'ok' });

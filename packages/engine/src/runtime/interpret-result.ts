@@ -60,6 +60,13 @@ export const notJson = (value: unknown, path: string, seen = new Set<object>()):
 export const interpretObjectiveValue = (raw: unknown): EvaluationResult => {
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
     const { loss, attrs, ...rest } = raw as Record<string, unknown>;
+    if (loss === undefined) {
+      const keys = Object.keys(raw);
+      return failed(
+        'OBJECTIVE_NOT_A_NUMBER',
+        `The objective returned an object without \`loss\` (${keys.length === 0 ? 'an empty object' : `its keys: ${keys.join(', ')}`}); expected a number or { "loss": number }.`,
+      );
+    }
     const checked = checkNumber(loss, 'a loss of ');
     if (typeof checked !== 'number') return checked;
     if (attrs !== undefined && (typeof attrs !== 'object' || attrs === null || Array.isArray(attrs)))

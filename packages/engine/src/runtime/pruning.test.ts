@@ -247,6 +247,25 @@ describe('pruning in the run loop', () => {
     expect(trials[0]).toMatchObject({ state: 'failed', error: { code: 'PRUNER_FAILED' } });
   });
 
+  it('stops the run with PRUNER_FAILED when the pruner answers anything but a boolean (an async pruner pruned every trial)', async () => {
+    const answers: [string, unknown, string][] = [
+      ['an async shouldPrune', Promise.resolve(false), 'answered a Promise'],
+      ['a forgotten return', undefined, 'answered nothing'],
+      ['a number', 1, 'answered 1'],
+    ];
+    for (const [, answer, message] of answers) {
+      const odd = { name: 'odd', shouldPrune: () => answer } as unknown as Pruner;
+      const store = createMemoryStore();
+      await expect(run(curve, { pruner: odd, store })).rejects.toMatchObject({
+        code: 'PRUNER_FAILED',
+        message: expect.stringContaining(`Pruner \`odd\` ${message} on trial #0 at step 0; expected true or false`),
+      });
+      const trials = await store.listTrials('prune');
+      expect(trials).toHaveLength(1);
+      expect(trials[0]).toMatchObject({ state: 'failed', error: { code: 'PRUNER_FAILED' } });
+    }
+  });
+
   it('counts pruned trials in the budget, never as best, and in patience', async () => {
     const result = await run(curve, { pruner: limitPruner(-1), budget: { maxTrials: 50, patience: 4 } });
     expect(result.reason).toBe('patience');

@@ -118,8 +118,9 @@ export const createPruning = (options: PruningOptions): Pruning => {
       trial = findTrial(trials, number);
     }
     if (trial === undefined || trial.state !== 'running') return false;
+    let answer: unknown;
     try {
-      return pruner.shouldPrune({ study, direction: options.direction, trial: trial as RunningTrial, step, trials });
+      answer = pruner.shouldPrune({ study, direction: options.direction, trial: trial as RunningTrial, step, trials });
     } catch (error) {
       throw new ParzenError(
         'PRUNER_FAILED',
@@ -127,6 +128,16 @@ export const createPruning = (options: PruningOptions): Pruning => {
         { plugin: pruner.name, cause: error },
       );
     }
+    // Anything but a boolean is a fault of the pruner: a Promise (an `async shouldPrune`) is truthy and
+    // would prune every trial; `undefined` (a forgotten `return`) would never prune.
+    if (typeof answer !== 'boolean')
+      throw new ParzenError(
+        'PRUNER_FAILED',
+        `Pruner \`${pruner.name}\` answered ${answer instanceof Promise ? 'a Promise' : describeValue(answer)} on trial #${number} at step ${step}; ` +
+          'expected true or false (shouldPrune is synchronous: it judges from the trials it is given).',
+        { plugin: pruner.name },
+      );
+    return answer;
   };
 
   const report = async (number: number, step: number, value: number, told = false, begun = false): Promise<boolean> => {

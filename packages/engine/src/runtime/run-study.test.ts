@@ -185,6 +185,46 @@ describe('runStudy', () => {
     expect(seen.at(-1)).toMatchObject({ type: 'plugin.failed', plugin: 'broken', error: { message: 'cannot flush' } });
   });
 
+  it('warns when a throwing reporter leaves no reporter to hear its plugin.failed (it was dropped silently)', async () => {
+    const warnings: string[] = [];
+    const thrower: Reporter = {
+      name: 'csv',
+      onEvent: (event) => {
+        if (event.type === 'trial.finished') throw new Error('cannot write trials.csv');
+      },
+    };
+    const result = await run(heart, { maxTrials: 3 }, { reporters: [thrower], onWarning: (m) => warnings.push(m) });
+    expect(result.trials).toHaveLength(3);
+    expect(warnings).toEqual([
+      'reporter `csv` threw in onEvent, so it gets no more events (the study goes on): cannot write trials.csv',
+    ]);
+
+    warnings.length = 0;
+    const brokenEnd: Reporter = {
+      name: 'csv',
+      onEvent: () => {},
+      end: () => {
+        throw new Error('cannot flush');
+      },
+    };
+    await run(heart, { maxTrials: 2 }, { reporters: [brokenEnd], onWarning: (m) => warnings.push(m) });
+    expect(warnings).toEqual(["reporter `csv` threw in end (the study's trials are not affected): cannot flush"]);
+
+    // Another reporter hears the plugin.failed event (a console or progress reporter prints it): no warning.
+    warnings.length = 0;
+    const seen: EngineEvent[] = [];
+    await run(
+      heart,
+      { maxTrials: 2 },
+      {
+        reporters: [{ name: 'listener', onEvent: (event) => seen.push(event) }, thrower],
+        onWarning: (m) => warnings.push(m),
+      },
+    );
+    expect(warnings).toEqual([]);
+    expect(seen.some((event) => event.type === 'plugin.failed')).toBe(true);
+  });
+
   it('waits for reporters to flush before resolving', async () => {
     let flushed = false;
     const slow: Reporter = {

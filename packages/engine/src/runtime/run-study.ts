@@ -102,7 +102,9 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
   const bus = options.bus ?? events?.createEventBus();
   const clock = options.clock ?? systemClock;
   const connected =
-    events === undefined || bus === undefined ? undefined : events.connectReporters(reporters, bus, clock);
+    events === undefined || bus === undefined
+      ? undefined
+      : events.connectReporters(reporters, bus, clock, options.onWarning ?? defaultWarning);
   const emit = bus === undefined ? () => {} : bus.emit;
   const now = (): string => clock.now().toISOString();
   const workerId = createWorkerId();

@@ -37,7 +37,8 @@ export interface FminOptions<S extends SpaceDefinition> {
   readonly pruner?: Pruner;
   /**
    * Your own stopping rule, asked after every finished trial with the study's trials and best trial: a
-   * string (the reason, shown in `stopMessage`) or `true` stops the run; `undefined` or `false` goes on.
+   * non-empty string (the reason, shown in `stopMessage`) or `true` stops the run; `undefined`, `false` or
+   * `""` goes on.
    */
   readonly stopWhen?: (context: StopContext) => string | boolean | undefined;
 }

@@ -4,7 +4,7 @@ import { compileSpace } from '@parzen/engine/plugin';
 import { createMedianPruner } from '@parzen/pruners';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatTrialsCsv, formatTrialsTable, trialRows } from '../src/format-trials.js';
-import { tempDir, writeIn } from './cli-harness.js';
+import { lastJsonLine, tempDir, writeIn } from './cli-harness.js';
 import { cli } from './cli-in-process.js';
 
 const space = { x: { type: 'uniform', low: 0, high: 1 } } as const satisfies SpaceDefinition;
@@ -44,19 +44,28 @@ beforeAll(() => {
   writeIn(dir, 'overfitting.mjs', overfitting);
 });
 
+/** A config of random search with the median pruner on the trainer module (memory store, seed 4). */
+const trainerConfig = (name: string, extra: Record<string, unknown>) => ({
+  name,
+  seed: 4,
+  space,
+  objective: { use: 'module', options: { path: './trainer.mjs', isolate: 'none' } },
+  suggester: { use: 'random' },
+  store: { use: 'memory' },
+  pruner: { use: 'median' },
+  ...extra,
+});
+
 describe('pruning from a config', () => {
   it('"pruner": {"use": "median"} stops trials early and the summary counts them', async () => {
-    const path = writeIn(dir, 'prune.json', {
-      name: 'prune',
-      seed: 4,
-      space,
-      objective: { use: 'module', options: { path: './trainer.mjs', isolate: 'none' } },
-      suggester: { use: 'random' },
-      store: { use: 'memory' },
-      pruner: { use: 'median' },
-      reporters: [{ use: 'console', options: { trials: false } }],
-      budget: { maxTrials: 30 },
-    });
+    const path = writeIn(
+      dir,
+      'prune.json',
+      trainerConfig('prune', {
+        reporters: [{ use: 'console', options: { trials: false } }],
+        budget: { maxTrials: 30 },
+      }),
+    );
     const run = await cli('run', path);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -67,17 +76,11 @@ describe('pruning from a config', () => {
   });
 
   it('a matrix that pruned trials: the comparison table counts them in a pruned column', async () => {
-    const path = writeIn(dir, 'prune-matrix.json', {
-      name: 'pm',
-      seed: 4,
-      space,
-      objective: { use: 'module', options: { path: './trainer.mjs', isolate: 'none' } },
-      suggester: { use: 'random' },
-      store: { use: 'memory' },
-      pruner: { use: 'median' },
-      budget: { maxTrials: 20 },
-      matrix: { seed: [4, 5] },
-    });
+    const path = writeIn(
+      dir,
+      'prune-matrix.json',
+      trainerConfig('pm', { budget: { maxTrials: 20 }, matrix: { seed: [4, 5] } }),
+    );
     const run = await cli('run', path, '--quiet');
     expect(run.code, run.stderr).toBe(0);
     const table = run.stdout.slice(run.stdout.lastIndexOf('variant'));
@@ -89,8 +92,7 @@ describe('pruning from a config', () => {
     expect(Number(cells[7])).toBeGreaterThan(0);
     const json = await cli('run', path, '--json');
     expect(
-      (JSON.parse(json.stdout.trim().split('\n').at(-1) ?? '{}') as { comparison: { prunedTrials: number }[] })
-        .comparison[0]?.prunedTrials,
+      (lastJsonLine(json.stdout) as { comparison: { prunedTrials: number }[] }).comparison[0]?.prunedTrials,
     ).toBeGreaterThan(0);
   });
 
@@ -117,17 +119,7 @@ describe('pruning from a config', () => {
   });
 
   it('run --json counts the pruned trials', async () => {
-    const path = writeIn(dir, 'json.json', {
-      name: 'json',
-      seed: 4,
-      space,
-      objective: { use: 'module', options: { path: './trainer.mjs', isolate: 'none' } },
-      suggester: { use: 'random' },
-      store: { use: 'memory' },
-      pruner: { use: 'median' },
-      reporters: [],
-      budget: { maxTrials: 20 },
-    });
+    const path = writeIn(dir, 'json.json', trainerConfig('json', { reporters: [], budget: { maxTrials: 20 } }));
     const run = await cli('run', path, '--json');
     expect(run.code).toBe(0);
     const summary = JSON.parse(run.stdout.split('\n').at(-1) as string) as {

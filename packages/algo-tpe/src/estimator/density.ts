@@ -143,11 +143,18 @@ export const buildDensity = (
   encodings: readonly Encoding[],
   columns: readonly ObservationColumn[],
   settings: FamilySettings,
-): Density =>
-  estimatorDensity(
-    scaleBandwidths(family.build(encodings, columns, settings), settings.bandwidthScale ?? 1),
-    encodings,
-  );
+): Density => estimatorDensity(buildEstimator(family, encodings, columns, settings), encodings);
+
+/**
+ * The family's estimator of the observations, its observation kernels' widths scaled by
+ * `settings.bandwidthScale` (1 when absent): the one place an estimator is built.
+ */
+export const buildEstimator = (
+  family: DensityFamily,
+  encodings: readonly Encoding[],
+  columns: readonly ObservationColumn[],
+  settings: FamilySettings,
+): ParzenEstimator => scaleBandwidths(family.build(encodings, columns, settings), settings.bandwidthScale ?? 1);
 
 /** An explanation's view of a one-dimensional estimator. */
 export const describeEstimator = (

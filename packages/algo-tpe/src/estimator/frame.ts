@@ -1,7 +1,7 @@
 import { createRng, type Distribution, standardNormal, weightedIndex } from '@parzen/engine/plugin';
 import { symmetricEigen } from '../math/eigen.js';
 import { logSumExp } from '../math/log-sum-exp.js';
-import { chooseBackend, type Density, pointsOf, valuesOf } from './density.js';
+import { buildEstimator, chooseBackend, type Density, pointsOf, valuesOf } from './density.js';
 import { type Encoding, type NumericEncoding, optunaEncoding } from './encoding.js';
 import type { DensityFamily, FamilySettings, ObservationColumn } from './family.js';
 import {
@@ -11,7 +11,6 @@ import {
   type NumericKernels,
   type ParzenEstimator,
   sampleKernel,
-  scaleBandwidths,
 } from './parzen-estimator.js';
 
 /**
@@ -244,16 +243,14 @@ export const frameEstimator = (
     toFrame(frame, y, u);
     for (let a = 0; a < m; a++) (frameColumns[a] as Float64Array)[t] = u[a] as number;
   }
-  const built = scaleBandwidths(
-    family.build(
-      encodings.map((encoding, j) => ((axisOf[j] as number) < 0 ? encoding : frameAxis)),
-      columns.map((column, j) => {
-        const a = axisOf[j] as number;
-        return a < 0 ? column : { values: frameColumns[a] as Float64Array };
-      }),
-      settings,
-    ),
-    settings.bandwidthScale ?? 1,
+  const built = buildEstimator(
+    family,
+    encodings.map((encoding, j) => ((axisOf[j] as number) < 0 ? encoding : frameAxis)),
+    columns.map((column, j) => {
+      const a = axisOf[j] as number;
+      return a < 0 ? column : { values: frameColumns[a] as Float64Array };
+    }),
+    settings,
   );
   return {
     ...built,

@@ -6,7 +6,7 @@ import { hyperoptFamily } from '../families/hyperopt.js';
 import { optunaFamily } from '../families/optuna.js';
 import type { FamilySettings } from '../family.js';
 import { type DimensionPoints, estimatorLogPdf } from '../parzen-estimator.js';
-import { evaluateProduct, kernelIndex, productKernels } from './pruned-product.js';
+import { evaluateProduct, kernelIndex, type ProductKernels, productKernels } from './pruned-product.js';
 
 const unit: NumericEncoding = optunaFamily.encode({ kind: 'uniform', low: -2, high: 2 }) as NumericEncoding;
 const logScale = optunaFamily.encode({ kind: 'loguniform', low: 1e-4, high: 1 }) as NumericEncoding;
@@ -54,6 +54,20 @@ const twoDimensional = (
   return { encodings, estimator, points };
 };
 
+/** Kernels 0 … count − 1 (every one but the prior, the last) in ascending order of their centre in dimension j. */
+const byCentre = (kernels: ProductKernels, count: number, j: number): Int32Array =>
+  Int32Array.from(
+    Array.from({ length: count }, (_, k) => k).sort(
+      (a, b) => (kernels.mus[a * kernels.d + j] as number) - (kernels.mus[b * kernels.d + j] as number),
+    ),
+  );
+
+/** The unit square: the bounds of the hand-built two-dimensional kernels below. */
+const unitSquare = [
+  { low: 0, high: 1 },
+  { low: 0, high: 1 },
+];
+
 describe('every backend equals the reference direct sum', () => {
   test('sorted sum (one continuous dimension), both families', () => {
     fc.assert(
@@ -96,14 +110,7 @@ describe('every backend equals the reference direct sum', () => {
           const count = kernels.size - 1;
           // Some kernels taken out (as the incremental backend takes out the below trials).
           for (const k of dropped) kernels.logCoefs[k % count] = Number.NEGATIVE_INFINITY;
-          // Every kernel but the prior (the last), by centre in dimensions 0 and 1.
-          const by = (j: number) =>
-            Int32Array.from(
-              Array.from({ length: count }, (_, k) => k).sort(
-                (a, b) => (kernels.mus[a * kernels.d + j] as number) - (kernels.mus[b * kernels.d + j] as number),
-              ),
-            );
-          const index = kernelIndex(kernels, by(0), by(1), count);
+          const index = kernelIndex(kernels, byCentre(kernels, count, 0), byCentre(kernels, count, 1), count);
           const bounds = encodings.map(({ low, high }) => ({ low, high }));
           close(
             evaluateProduct(kernels, bounds, points, undefined, index),
@@ -140,16 +147,8 @@ describe('every backend equals the reference direct sum', () => {
     invSigmas[401 * d + 1] = 1;
     const kernels = { d, size, mus, invSigmas, logCoefs };
     const count = 401;
-    const by = (j: number) =>
-      Int32Array.from(
-        Array.from({ length: count }, (_, k) => k).sort(
-          (a, b) => (mus[a * d + j] as number) - (mus[b * d + j] as number),
-        ),
-      );
-    const bounds = [
-      { low: 0, high: 1 },
-      { low: 0, high: 1 },
-    ];
+    const by = (j: number) => byCentre(kernels, count, j);
+    const bounds = unitSquare;
     const points: DimensionPoints[] = [
       { at: Float64Array.of(0.52, 0.9, 0.03) },
       { at: Float64Array.of(0.49, 0.1, 0.97) },
@@ -193,16 +192,8 @@ describe('every backend equals the reference direct sum', () => {
     logCoefs[3] = Number.NaN;
     const kernels = { d, size, mus, invSigmas, logCoefs };
     const count = 64;
-    const by = (j: number) =>
-      Int32Array.from(
-        Array.from({ length: count }, (_, k) => k).sort(
-          (a, b) => (mus[a * d + j] as number) - (mus[b * d + j] as number),
-        ),
-      );
-    const bounds = [
-      { low: 0, high: 1 },
-      { low: 0, high: 1 },
-    ];
+    const by = (j: number) => byCentre(kernels, count, j);
+    const bounds = unitSquare;
     const points: DimensionPoints[] = [
       { at: Float64Array.of(0.02, 0.6, 0.97) },
       { at: Float64Array.of(0.3, 0.2, 0.9) },

@@ -177,3 +177,32 @@ export const inVariant = (error: unknown, variant: Variant): unknown => {
     cause: error,
   });
 };
+
+const TOP_LEVEL = /^\/[^/]+$/;
+
+/**
+ * The engine checks a config without its `matrix` (the CLI expands it first), so its list of the
+ * top-level keys a config may have leaves `matrix` out; this puts it back into that list, so a mistyped
+ * `"matrx"` is told that `matrix` is a key. Other errors are returned as they are.
+ */
+export const withMatrixKey = (error: unknown): unknown => {
+  if (!(error instanceof ParzenError) || error.code !== 'CONFIG_INVALID') return error;
+  let message = error.message;
+  const issues = error.issues.map((issue) => {
+    const unknownKey =
+      TOP_LEVEL.test(issue.pointer) &&
+      issue.found.startsWith('an unknown field') &&
+      issue.expected.startsWith('only the fields ') &&
+      !issue.expected.split(', ').includes('matrix');
+    if (!unknownKey) return issue;
+    const expected = `${issue.expected}, matrix`;
+    message = message.replace(`expected ${issue.expected}, found`, `expected ${expected}, found`);
+    return { ...issue, expected };
+  });
+  if (message === error.message) return error;
+  return new ParzenError(error.code, message, {
+    ...(error.plugin === undefined ? {} : { plugin: error.plugin }),
+    issues,
+    cause: error,
+  });
+};

@@ -11,7 +11,8 @@ import {
 import { formatIssues } from '@parzen/engine/plugin';
 import { defaultStore, defaultSuggester, loadBuiltinPlugins } from './builtin-plugins.js';
 import { type ConfigProblem, ConfigProblems } from './config-problems.js';
-import { expandMatrix, inVariant, type Variant } from './matrix.js';
+import { CliError, EXIT } from './exit-codes.js';
+import { expandMatrix, inVariant, type Variant, withMatrixKey } from './matrix.js';
 import { applyOverrides, type ConfigOverrides } from './overrides.js';
 import { type ProgressSettings, progressReporterManifest } from './progress-reporter.js';
 import { readConfigFile } from './read-config-file.js';
@@ -34,6 +35,11 @@ export interface PrepareOptions {
   readonly progress?: ProgressSettings;
   /** Also start (and close) each objective, so a missing module or program is bad input up front. */
   readonly preflight?: boolean;
+  /**
+   * Refuse two runs of one study in one store (a config given twice, or two configs with the same `name`
+   * and store): in a batch the second would continue the first's study instead of running its own.
+   */
+  readonly oneRunPerStudy?: boolean;
 }
 
 /** What `loadExperiment` gets from the CLI: the built-in plugins, the progress reporter and the defaults. */
@@ -143,7 +149,7 @@ const prepareFile = async (path: string, options: PrepareOptions): Promise<Prepa
       if (options.preflight === true) await checkPluginOptions(experiment);
       runs.push({ configPath: path, variant, experiment });
     } catch (error) {
-      throw inVariant(error, variant);
+      throw inVariant(withMatrixKey(error), variant);
     }
   }
   if (options.preflight !== true) return runs;
@@ -163,6 +169,52 @@ const prepareFile = async (path: string, options: PrepareOptions): Promise<Prepa
 };
 
 /**
+ * Where a run keeps its study, as a key: the store plugin and its file or URL (a default file lies beside
+ * the config, named after the study). Undefined for a `memory` store: each run has its own.
+ */
+const storeKey = ({ config, baseDir }: LoadedExperiment): string | undefined => {
+  const { use, options = {} } = config.store;
+  if (use === 'memory') return undefined;
+  if (typeof options.path === 'string') return `${use} store ${resolve(baseDir, options.path)}`;
+  if (typeof options.url === 'string') return `${use} store ${options.url}`;
+  return `${use} store beside ${baseDir}`;
+};
+
+const runTwice = (path: string, message: string): ConfigProblem => ({
+  path,
+  error: new CliError(message, EXIT.badInput, 'STUDY_RUN_TWICE'),
+});
+
+/** A config file given twice, or the first run that keeps the same study in the same store as an earlier one. */
+const studyRunTwice = (paths: readonly string[], runs: readonly PreparedRun[]): ConfigProblem | undefined => {
+  const files = paths.map((path) => resolve(path));
+  const again = files.findIndex((file, index) => files.indexOf(file) !== index);
+  if (again >= 0) {
+    const path = paths[again] as string;
+    return runTwice(path, `${path} is given twice: a batch runs each config once (a matrix runs its variants).`);
+  }
+  const seen = new Map<string, PreparedRun>();
+  for (const run of runs) {
+    const where = storeKey(run.experiment);
+    if (where === undefined) continue;
+    const study = run.experiment.config.name;
+    const key = `${study}\u0000${where}`;
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, run);
+      continue;
+    }
+    return runTwice(
+      run.configPath,
+      `study ${study} is also run by ${first.configPath}, in the same ${where}: in one batch the second run ` +
+        "would continue the first one's study (and the comparison count it twice) instead of running its own. " +
+        'Give each config its own `name` or store.',
+    );
+  }
+  return undefined;
+};
+
+/**
  * Reads, expands (matrix) and validates every config before anything runs. Throws
  * {@link ConfigProblems} listing each file that is unreadable or invalid.
  */
@@ -176,6 +228,8 @@ export const prepareRuns = async (paths: readonly string[], options: PrepareOpti
       problems.push({ path, error });
     }
   }
+  const twice = options.oneRunPerStudy === true && problems.length === 0 ? studyRunTwice(paths, runs) : undefined;
+  if (twice !== undefined) problems.push(twice);
   if (problems.length > 0) {
     await closeStarted(runs);
     throw new ConfigProblems(problems);

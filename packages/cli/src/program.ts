@@ -10,16 +10,18 @@ import { reportError } from './report-error.js';
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
 
+/** The forms of `--store SPEC`, the same for every command that takes it (see `parseStoreSpec`). */
+const STORE_FORMS =
+  'jsonl[:PATH], sqlite:PATH, postgres:URL, or NAME:PATH for a store plugin (paths relative to the working directory)';
+const READ_STORE = `read this store instead of the config's (enough on its own: no config needed): ${STORE_FORMS}`;
+
 const runOptions = (command: Command): Command =>
   command
     .option('--seed <n>', 'study seed (overrides the config)', integer)
     .option('--max-trials <n>', 'stop when the study has this many trials, earlier runs included', positiveInteger)
     .option('--more-trials <n>', 'run this many trials beyond those the study already has', positiveInteger)
     .option('--concurrency <n>', 'trials evaluated at once', positiveInteger)
-    .option(
-      '--store <spec>',
-      'store to use: memory, jsonl[:PATH], sqlite:PATH (paths relative to the working directory), postgres:URL',
-    )
+    .option('--store <spec>', `store to use: memory, ${STORE_FORMS}`)
     .option('--json', 'print the result as one JSON line last on stdout')
     .option('--quiet', 'print only the summary (no progress)');
 
@@ -63,7 +65,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .argument('[config]', 'experiment config (optional with --store)')
     .addOption(new Option('--json', 'one JSON array').conflicts('csv'))
     .addOption(new Option('--csv', 'CSV with a header').conflicts('json'))
-    .option('--store <spec>', "read this store instead of the config's (enough on its own: no config needed)")
+    .option('--store <spec>', READ_STORE)
     .option('--study <name>', "the study to read (default: the config's, or the store's only study)")
     .description("List the study's trials (read-only; values decoded with the space stored with the study).")
     .action(async (config: string | undefined, flags) => {
@@ -73,7 +75,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .command('best')
     .argument('[config]', 'experiment config (optional with --store)')
     .option('--json', 'one JSON line')
-    .option('--store <spec>', "read this store instead of the config's (enough on its own: no config needed)")
+    .option('--store <spec>', READ_STORE)
     .option('--study <name>', "the study to read (default: the config's, or the store's only study)")
     .description("Show the study's best trial (read-only).")
     .action(async (config: string | undefined, flags) => {
@@ -83,7 +85,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .command('export')
     .argument('[config]', 'experiment config (optional with --store)')
     .option('-o, --output <file>', 'write the JSONL here (default: stdout)')
-    .option('--store <spec>', "read this store instead of the config's (enough on its own: no config needed)")
+    .option('--store <spec>', READ_STORE)
     .option('--study <name>', "the study to export (default: the config's, or the store's only study)")
     .description("Write the study's finished trials as JSONL (read-only), to import them elsewhere.")
     .action(async (config: string | undefined, flags) => {
@@ -94,7 +96,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .argument('<config>', 'experiment config: the trials go to its study, in its store')
     .argument('<file>', 'a `parzen export` file, results JSONL ({"params": {...}, "loss": n} a line) or a CSV')
     .option('--on-invalid <mode>', 'reject: any invalid line imports nothing; skip: import the other lines', 'reject')
-    .option('--store <spec>', "import into this store instead of the config's")
+    .option('--store <spec>', `import into this store instead of the config's: ${STORE_FORMS}`)
     .description("Add finished trials to the config's study (created if needed), all or none.")
     .action(async (config: string, file: string, flags) => {
       exit.code = await (await import('./commands/import.js')).importTrials(config, file, flags, output);
@@ -106,7 +108,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
       '-o, --output <path>',
       'the HTML file (default report.html), or the folder for --format svg (default report-svg)',
     )
-    .option('--store <spec>', "read this store instead of the config's")
+    .option('--store <spec>', `read this store instead of the config's: ${STORE_FORMS}`)
     .option('--format <format>', 'html (one self-contained file) or svg (one file per chart)', 'html')
     .option(
       '--contour [file#export]',

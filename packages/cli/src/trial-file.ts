@@ -192,7 +192,8 @@ const readCsv = (path: string, text: string, space: CompiledSpace): TrialFile =>
 export const readTrialFile = (path: string, space: CompiledSpace): TrialFile => {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // A byte order mark (Excel's "CSV UTF-8", PowerShell) is no part of the first header or JSON line.
+    text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
   } catch (error) {
     throw new CliError(`Cannot read ${path}: ${(error as Error).message}`);
   }

@@ -91,6 +91,21 @@ export const heartConfig = (overrides: Record<string, unknown> = {}): Record<str
   ...overrides,
 });
 
+/**
+ * Writes `<name>.json` into `dir`: a heart config of random search run on this thread (`heart.mjs` beside
+ * it), 3 trials, kept in the default store (a journal `<name>.parzen.jsonl` beside it) unless `extra`
+ * sets one. Returns its path.
+ */
+export const journalHeartConfig = (dir: string, name: string, extra: Record<string, unknown> = {}): string => {
+  const { store: _, ...config } = heartConfig({
+    name,
+    objective: { use: 'module', options: { path: './heart.mjs', isolate: 'none' } },
+    budget: { maxTrials: 3 },
+    ...extra,
+  });
+  return writeIn(dir, `${name}.json`, { ...config, ...(extra.store === undefined ? {} : { store: extra.store }) });
+};
+
 /** Whether a process is alive and not a zombie (the test kit's). */
 export { isAlive } from '@parzen/test-kit';
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createJsonlStore } from '@parzen/store-file';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { heartConfig, heartModule, lastJsonLine, tempDir, writeIn } from './cli-harness.js';
+import { heartConfig, heartModule, journalHeartConfig, lastJsonLine, tempDir, writeIn } from './cli-harness.js';
 import { cli } from './cli-in-process.js';
 
 let dir: string;
@@ -11,15 +11,8 @@ beforeAll(() => {
 });
 
 /** A heart config with the default store (a journal `<name>.parzen.jsonl` beside it) unless `extra` sets one. */
-const journalConfig = (name: string, extra: Record<string, unknown> = {}): string => {
-  const { store: _, ...config } = heartConfig({
-    name,
-    objective: { use: 'module', options: { path: './heart.mjs', isolate: 'none' } },
-    budget: { maxTrials: 3 },
-    ...extra,
-  });
-  return writeIn(dir, `${name}.json`, { ...config, ...(extra.store === undefined ? {} : { store: extra.store }) });
-};
+const journalConfig = (name: string, extra: Record<string, unknown> = {}): string =>
+  journalHeartConfig(dir, name, extra);
 
 describe('plugin options checked when the plugin is created', () => {
   const config = () => journalConfig('hyperband', { pruner: { use: 'hyperband', options: { bootstrapCount: 2 } } });

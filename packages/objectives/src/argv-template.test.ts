@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expandArgv, expandEnv, TemplateError } from './argv-template.js';
+import { expandArgv, expandEnv, TemplateError, templateProblems } from './argv-template.js';
 
 const context = {
   params: { lr: 0.001, units: 64, model: 'svm', flag: true, trial: 'mine' },
@@ -37,5 +37,28 @@ describe('expandArgv', () => {
       FIXED: 'yes',
     });
     expect(() => expandEnv({ X: '{nope}' }, context)).toThrow(/env\.X "\{nope\}"/);
+  });
+
+  it('fills parameters whose names have spaces or letters of any script, and leaves code in braces alone', () => {
+    const params = { 'learning rate': 0.1, größe: 3, 'a,b': 'x' };
+    const names = ['learning rate', 'größe', 'a,b', 'depth level'];
+    const unicode = { ...context, params, names };
+    expect(
+      expandArgv(['--lr={learning rate}', '{größe}', '{a,b}', '--d={depth level?}', 'f({ loss: 1 })', '{}'], unicode),
+    ).toEqual(['--lr=0.1', '3', 'x', 'f({ loss: 1 })', '{}']);
+    // A parameter of the space left inactive, without `?`: the trial fails as for any other name.
+    expect(() => expandArgv(['{depth level}'], unicode)).toThrow(/`\{depth level\}` names no parameter of trial #7/);
+    expect(() => expandArgv(['{grösse}'], unicode)).toThrow(TemplateError);
+  });
+});
+
+describe('templateProblems', () => {
+  it('accepts parameters of any name, rejects unknown names that look like names, and leaves code alone', () => {
+    const names = ['learning rate', 'größe'];
+    expect(templateProblems(['{learning rate}', '{größe?}', 'print({ "loss": 1 })'], {}, names)).toEqual([]);
+    expect(templateProblems(['{grösse}'], { G: '{learning_rate}' }, names)).toEqual([
+      '/command/0 "{grösse}": `{grösse}` names no parameter of the space (parameters: learning rate, größe; reserved: trial, study, params)',
+      '/env/G "{learning_rate}": `{learning_rate}` names no parameter of the space (parameters: learning rate, größe; reserved: trial, study, params)',
+    ]);
   });
 });

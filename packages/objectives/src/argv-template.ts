@@ -5,6 +5,8 @@ export interface TemplateContext {
   readonly params: ExternalParams;
   readonly trialNumber: number;
   readonly study: string;
+  /** Every parameter name of the space (active or not), so `{learning rate}` is known as one. */
+  readonly names?: readonly string[];
 }
 
 /** A placeholder that names nothing in this trial; the trial fails with this message. */
@@ -12,7 +14,52 @@ export class TemplateError extends Error {
   override readonly name = 'TemplateError';
 }
 
-const PLACEHOLDER = /\{\{|\}\}|\{([A-Za-z0-9_.$-]+)(\?)?\}/g;
+const RESERVED_NAMES = ['trial', 'study', 'params'];
+
+/**
+ * `{{`, `}}`, or text in single braces (`{lr}`, `{depth?}`, `{learning rate}`): a placeholder when it
+ * looks like a name or names a parameter (see {@link isPlaceholder}), else literal text.
+ */
+const BRACES = /\{\{|\}\}|\{([^{}]+?)(\?)?\}/gu;
+
+/** Letters of any script, digits, `_`, `.`, `$` and `-`: a name, never code or JSON. */
+const NAME_LIKE = /^[\p{L}\p{N}_.$-]+$/u;
+
+/**
+ * Whether the text between single braces is a placeholder: it looks like a name (`{lr}`, `{größe}`), or
+ * it is the name of a parameter (`{learning rate}`). Other text in braces, such as code in a
+ * `node -e` program (`{ loss: 1 }`), is left as it is.
+ */
+const isPlaceholder = (name: string, known: ReadonlySet<string>): boolean => NAME_LIKE.test(name) || known.has(name);
+
+/**
+ * Rewrites `element`: `{{` and `}}` become single braces, and each placeholder is replaced by what
+ * `replace` returns for its name and `?` marker. Text in braces that is no placeholder stays as it is.
+ */
+const rewrite = (
+  element: string,
+  known: ReadonlySet<string>,
+  replace: (name: string, optional: boolean, match: string) => string,
+): string => {
+  let result = '';
+  let from = 0;
+  const braces = new RegExp(BRACES.source, BRACES.flags);
+  for (let match = braces.exec(element); match !== null; match = braces.exec(element)) {
+    const [text, name] = match;
+    let replacement: string;
+    if (text === '{{') replacement = '{';
+    else if (text === '}}') replacement = '}';
+    else if (name !== undefined && isPlaceholder(name, known)) replacement = replace(name, match[2] === '?', text);
+    else {
+      // Literal text: keep its opening brace and look again just after it (it may hold `}}`).
+      braces.lastIndex = match.index + 1;
+      continue;
+    }
+    result += element.slice(from, match.index) + replacement;
+    from = match.index + text.length;
+  }
+  return result + element.slice(from);
+};
 
 /** How a parameter value is written into argv and environment variables. */
 export const formatValue = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
@@ -29,16 +76,16 @@ const lookup = (name: string, context: TemplateContext): string | undefined => {
  * Expands one argv element. `{name}` is the parameter's value (parameters win over the reserved
  * `{trial}`, `{study}` and `{params}`, the latter the JSON of all parameters); `{{` and `}}` are literal
  * braces. `{name?}` marks a conditional parameter: the element is left out when it is not active.
+ * `{name}` may name any parameter of the space (`names`, the active ones when not given), spaces and all.
  * Returns undefined for an element to leave out; throws {@link TemplateError} for an unknown name.
  */
 export const expandElement = (element: string, where: string, context: TemplateContext): string | undefined => {
   let omit = false;
-  const expanded = element.replace(PLACEHOLDER, (match, name: string | undefined, optional: string | undefined) => {
-    if (match === '{{') return '{';
-    if (match === '}}') return '}';
-    const value = lookup(name as string, context);
+  const known = new Set([...(context.names ?? []), ...Object.keys(context.params), ...RESERVED_NAMES]);
+  const expanded = rewrite(element, known, (name, optional) => {
+    const value = lookup(name, context);
     if (value !== undefined) return value;
-    if (optional === '?') {
+    if (optional) {
       omit = true;
       return '';
     }
@@ -50,8 +97,6 @@ export const expandElement = (element: string, where: string, context: TemplateC
   });
   return omit ? undefined : expanded;
 };
-
-const RESERVED_NAMES = ['trial', 'study', 'params'];
 
 /**
  * Checks a command template (argv and `env` values) against the space before any trial runs: every
@@ -67,14 +112,14 @@ export const templateProblems = (
   const known = new Set([...paramNames, ...RESERVED_NAMES]);
   const problems: string[] = [];
   const check = (element: string, pointer: string) => {
-    for (const match of element.matchAll(PLACEHOLDER)) {
-      const name = match[1];
-      if (name === undefined || known.has(name)) continue;
-      problems.push(
-        `${pointer} ${JSON.stringify(element)}: \`{${name}${match[2] ?? ''}}\` names no parameter of the space ` +
-          `(parameters: ${paramNames.join(', ') || 'none'}; reserved: ${RESERVED_NAMES.join(', ')})`,
-      );
-    }
+    rewrite(element, known, (name, _optional, text) => {
+      if (!known.has(name))
+        problems.push(
+          `${pointer} ${JSON.stringify(element)}: \`${text}\` names no parameter of the space ` +
+            `(parameters: ${paramNames.join(', ') || 'none'}; reserved: ${RESERVED_NAMES.join(', ')})`,
+        );
+      return '';
+    });
   };
   template.forEach((element, index) => {
     check(element, `${prefix}/command/${index}`);

@@ -157,6 +157,9 @@ describe('command objective', () => {
     const result = await evaluate(options([process.execPath, '-e', 'console.log("all good, loss is low")']));
     expect(result.status === 'failed' && result.error.code).toBe('COMMAND_NO_LOSS');
     expect(details(result)).toMatchObject({ exitCode: 0, stdoutTail: 'all good, loss is low\n' });
+    expect(result.status === 'failed' && result.error.message).toMatch(
+      /printed no loss: expected .*; its last line was "all good, loss is low"\.$/,
+    );
   });
 
   it('reads the loss line however much the program prints after it', async () => {

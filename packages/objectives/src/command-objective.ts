@@ -11,7 +11,7 @@ import {
 import { expandArgv, expandEnv, TemplateError, templateProblems } from './argv-template.js';
 import { commandEnv, envNameCollisions } from './command-env.js';
 import { findExecutable } from './find-executable.js';
-import { findLossLine, parseLossLine } from './parse-loss.js';
+import { describeLastLine, findLossLine, parseLossLine } from './parse-loss.js';
 import { createReportReader, MalformedReportError, type Report } from './report-lines.js';
 import { type CommandOutcome, runCommand } from './run-command.js';
 
@@ -162,7 +162,8 @@ export const interpretCommandOutcome = (
   if (found === undefined) {
     return failed(
       'COMMAND_NO_LOSS',
-      `\`${shown}\` printed no loss: expected a last line that is a JSON object with "loss" or a bare number.`,
+      `\`${shown}\` printed no loss: expected a last line that is a JSON object with "loss" or a bare number; ` +
+        `${describeLastLine(outcome.stdout)}.`,
       { ...details, stdoutTail: outcome.stdout.slice(-1000) },
     );
   }
@@ -180,7 +181,7 @@ export const interpretCommandOutcome = (
  */
 export const createCommandObjective = (
   options: CommandObjectiveOptions,
-  context: { baseDir: string; study: string },
+  context: { baseDir: string; study: string; space?: CompiledSpace | undefined },
 ): ObjectiveAdapter => {
   // Options given in code are checked here (a config's against the schema first).
   assertOptions(commandObjectiveOptionsSchema, options, 'command objective', 'command');
@@ -188,13 +189,19 @@ export const createCommandObjective = (
   const env = (params: ExternalParams, trialNumber: number, extra: Readonly<Record<string, string>>) =>
     commandEnv({ params, trialNumber, study: context.study, extra, inherit: options.inheritEnv });
   const running = new Set<AbortController>();
+  const names = context.space?.params.map((param) => param.name);
   return {
     name: 'command',
     async evaluate(params, evaluation) {
       let argv: string[];
       let extraEnv: Record<string, string>;
       try {
-        const template = { params, trialNumber: evaluation.trialNumber, study: context.study };
+        const template = {
+          params,
+          trialNumber: evaluation.trialNumber,
+          study: context.study,
+          ...(names === undefined ? {} : { names }),
+        };
         argv = expandArgv(options.command, template);
         extraEnv = expandEnv(options.env, template);
       } catch (error) {

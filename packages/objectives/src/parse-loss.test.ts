@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findLossLine } from './parse-loss.js';
+import { describeLastLine, findLossLine } from './parse-loss.js';
 
 describe('findLossLine', () => {
   it('takes the last line that is a bare number or a JSON object with loss', () => {
@@ -27,5 +27,17 @@ describe('findLossLine', () => {
   it('finds nothing in garbage', () => {
     expect(findLossLine('hello\nworld 42\n')).toBeUndefined();
     expect(findLossLine('')).toBeUndefined();
+  });
+});
+
+describe('describeLastLine', () => {
+  it('quotes the last line a program printed, saying why a loss-like line is not JSON', () => {
+    expect(describeLastLine('accuracy: high\n\n')).toBe('its last line was "accuracy: high"');
+    expect(describeLastLine('')).toBe('it printed nothing on stdout');
+    expect(describeLastLine(`${'x'.repeat(300)}\r\n`)).toBe(`its last line was "${'x'.repeat(200)}..."`);
+    expect(describeLastLine("{'loss': 0.5}\n")).toMatch(
+      /^its last line was "\{'loss': 0.5\}", which is not JSON \(.+\); print json.dumps\(\{"loss": x\}\) in Python, not the dict$/,
+    );
+    expect(describeLastLine('{"loss": .25}')).toMatch(/^its last line was "\{\\"loss\\": .25\}", which is not JSON \(/);
   });
 });

@@ -85,3 +85,28 @@ export const findLossLine = (stdout: string): unknown => {
   }
   return undefined;
 };
+
+/** How much of a program's last line a failure message quotes. */
+const QUOTED_CHARS = 200;
+
+/**
+ * Says what a program that printed no loss printed last, for the `COMMAND_NO_LOSS` message: its last
+ * non-empty stdout line (the start of it, if long), and, when that line looks like a loss object but is
+ * not JSON (Python's `print({'loss': x})`, a number like `.5`), why it was not read.
+ */
+export const describeLastLine = (stdout: string): string => {
+  const last = stdout
+    .split(LINE_BREAK)
+    .map((line) => line.trim())
+    .findLast((line) => line !== '');
+  if (last === undefined) return 'it printed nothing on stdout';
+  const quoted = JSON.stringify(last.length > QUOTED_CHARS ? `${last.slice(0, QUOTED_CHARS)}...` : last);
+  if (!last.startsWith('{') || !last.includes('loss')) return `its last line was ${quoted}`;
+  try {
+    parseJsonWithNonFinite(last);
+    return `its last line was ${quoted}`;
+  } catch (error) {
+    const python = last.includes("'loss'") ? `; print json.dumps({"loss": x}) in Python, not the dict` : '';
+    return `its last line was ${quoted}, which is not JSON (${(error as Error).message})${python}`;
+  }
+};

@@ -42,6 +42,20 @@ const humanSummary = (result: RunResult): string =>
 const describeStop = ({ reason, stopMessage }: RunResult): string =>
   reason === 'aborted' ? 'interrupted' : reason === 'stopper' && stopMessage !== undefined ? stopMessage : reason;
 
+/**
+ * What to look at when every trial of a run failed: the first failure's error, and where to list the
+ * rest (`parzen trials`, with the run's `--store`), unless the study was kept in memory and is gone.
+ */
+const firstFailure = (result: RunResult, run: PreparedRun, flags: RunFlags): string => {
+  const first = result.trials.find((trial) => trial.number >= result.existingTrials && trial.state === 'failed');
+  const message = first?.state === 'failed' ? `${first.error.code} ${first.error.message.split('\n')[0]}` : '';
+  const error = first === undefined ? '' : ` (the first, #${first.number}: ${message})`;
+  if (run.experiment.config.store.use === 'memory') return `${error}; its memory store kept nothing to list.`;
+  const store = flags.store === undefined ? '' : ` --store ${flags.store}`;
+  const study = Object.keys(run.variant.indices).length === 0 ? '' : ` --study ${result.summary.study}`;
+  return `${error}; see \`parzen trials ${run.configPath}${store}${study}\`.`;
+};
+
 /** The run started trials and every one of them failed: a broken objective, not a finished study. */
 const everyTrialFailed = (result: RunResult): boolean => {
   const mine = result.trials.filter((trial) => trial.number >= result.existingTrials);
@@ -64,21 +78,37 @@ const checkStudiesExist = async (runs: readonly PreparedRun[]): Promise<void> =>
   }
 };
 
+/**
+ * Each run's row of the comparison: its variant (the study name, without a matrix), followed by its
+ * config file when configs of different files have that name (`cmp (tpe.json)`, `cmp (random.json)`),
+ * so their runs are not counted as one variant's.
+ */
+const variantLabels = (runs: readonly PreparedRun[]): string[] => {
+  const files = new Map<string, Set<string>>();
+  for (const { variant, configPath } of runs)
+    files.set(variant.variant, (files.get(variant.variant) ?? new Set()).add(configPath));
+  return runs.map(({ variant, configPath }) =>
+    (files.get(variant.variant)?.size ?? 0) > 1 ? `${variant.variant} (${configPath})` : variant.variant,
+  );
+};
+
 /** Runs the prepared runs in turn until done or interrupted; in a batch a failing run does not stop the rest. */
 const executeRuns = async (
   runs: readonly PreparedRun[],
   interrupts: InterruptHandlers,
   report: (result: RunResult) => void,
   output: Output,
+  flags: RunFlags,
 ): Promise<BatchOutcome[]> => {
   const outcomes: BatchOutcome[] = [];
+  const labels = variantLabels(runs);
   for (const [index, run] of runs.entries()) {
     if (interrupts.signal.aborted) {
       await closeStarted(runs.slice(index));
       break;
     }
     const { config } = run.experiment;
-    const base = { variant: run.variant.variant, study: config.name, direction: config.direction };
+    const base = { variant: labels[index] as string, study: config.name, direction: config.direction };
     try {
       const controls = {
         signal: interrupts.signal,
@@ -92,9 +122,7 @@ const executeRuns = async (
       outcomes.push({ ...base, result });
       report(result);
       if (everyTrialFailed(result) && !interrupts.signal.aborted)
-        output.note(
-          `parzen: every trial of study ${base.study} in this run failed; see \`parzen trials ${run.configPath}\`.`,
-        );
+        output.note(`parzen: every trial of study ${base.study} in this run failed${firstFailure(result, run, flags)}`);
     } catch (error) {
       // Told to stop while the store waited for another process's lock: nothing ran, nothing is lost.
       if (interrupts.signal.aborted && error instanceof ParzenError && error.code === 'INTERRUPTED') {
@@ -147,6 +175,7 @@ export const runConfigs = async (
   const runs = await prepareRuns(paths, {
     overrides: overridesFrom(flags),
     preflight: true,
+    oneRunPerStudy: true,
     ...(flags.quiet === true ? { progress: { force: 'off' as const } } : {}),
   });
   if (resume) {
@@ -173,7 +202,7 @@ export const runConfigs = async (
   };
   let outcomes: BatchOutcome[];
   try {
-    outcomes = await executeRuns(runs, interrupts, report, output);
+    outcomes = await executeRuns(runs, interrupts, report, output, flags);
   } finally {
     interrupts.dispose();
   }

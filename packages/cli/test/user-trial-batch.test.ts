@@ -1,0 +1,155 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { heartModule, journalHeartConfig, tempDir, writeIn } from './cli-harness.js';
+import { cli } from './cli-in-process.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = tempDir('parzen-user-trial-batch-');
+  writeIn(dir, 'heart.mjs', heartModule);
+});
+
+/** A heart config of random search on this thread, kept in a journal beside it unless `extra` says otherwise. */
+const config = (name: string, extra: Record<string, unknown> = {}): string => journalHeartConfig(dir, name, extra);
+
+describe('command templates with parameter names that are not identifiers', () => {
+  it('fill {learning rate} and a conditional {depth level?}, and leave code in braces alone', async () => {
+    // The shell program's own braces are code, not placeholders; it prints its argument count and arguments.
+    const program = 'printf \'{"loss": 1, "argv": "%s:%s"}\\n\' "$#" "$*"';
+    const path = config('spaced-names', {
+      space: {
+        'learning rate': { type: 'uniform', low: 0, high: 1 },
+        größe: { type: 'uniformint', low: 1, high: 1 },
+        model: {
+          type: 'choice',
+          options: [{ value: 'a', space: { 'depth level': { type: 'randint', high: 1 } } }, 'b'],
+        },
+      },
+      objective: {
+        use: 'command',
+        options: { command: ['sh', '-c', program, 'sh', '{learning rate}', '{größe}', '--d={depth level?}'] },
+      },
+      enqueue: [
+        { 'learning rate': 0.5, model: 'a' },
+        { 'learning rate': 0.25, model: 'b' },
+      ],
+      budget: { maxTrials: 2 },
+    });
+    expect((await cli('validate', path)).code).toBe(0);
+    const run = await cli('run', path, '--quiet');
+    expect(run.code, run.stderr).toBe(0);
+    const trials = JSON.parse((await cli('trials', path, '--json')).stdout) as { attrs: { argv: string } }[];
+    expect(trials.map((trial) => trial.attrs.argv)).toEqual(['3:0.5 1 --d=0', '2:0.25 1']);
+  });
+});
+
+describe('import of files with a byte order mark', () => {
+  it('reads a results JSONL and a CSV with a quoted header that start with one (CRLF line ends too)', async () => {
+    const target = config('bom');
+    const jsonl = writeIn(dir, 'bom.jsonl', `\uFEFF${JSON.stringify({ params: { x: 0.5, y: 0.25 }, loss: 1 })}\r\n`);
+    const fromJsonl = await cli('import', target, jsonl);
+    expect(fromJsonl.code, fromJsonl.stderr).toBe(0);
+    expect(fromJsonl.stdout).toContain('Imported 1 trial into study bom');
+    const csv = writeIn(dir, 'bom.csv', '\uFEFF"x","y","loss"\r\n0.125,"-0.5",2\r\n');
+    const fromCsv = await cli('import', target, csv);
+    expect(fromCsv.code, fromCsv.stderr).toBe(0);
+    const trials = JSON.parse((await cli('trials', target, '--json')).stdout) as { params: unknown; loss: number }[];
+    expect(trials.map(({ params, loss }) => ({ params, loss }))).toEqual([
+      { params: { x: 0.5, y: 0.25 }, loss: 1 },
+      { params: { x: 0.125, y: -0.5 }, loss: 2 },
+    ]);
+  });
+});
+
+describe('validate and config errors of batches', () => {
+  it('a mistyped top-level key is told every key a config may have, `matrix` included', async () => {
+    const path = config('matrx', { matrx: { seed: [1, 2] } });
+    const result = await cli('validate', path, '--json');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /\/matrx: expected only the fields \$schema, name, .*, explain, matrix, found an unknown field `matrx`/,
+    );
+    const { errors } = JSON.parse(result.stdout) as { errors: { issues: { expected: string }[] }[] };
+    expect(errors[0]?.issues[0]?.expected).toMatch(/, matrix$/);
+  });
+
+  it("validate of a matrix names each variant's suggester and budget, not only the first variant's", async () => {
+    const path = config('matrix-summary', {
+      matrix: { suggester: [{ use: 'random' }, { use: 'tpe' }], 'budget/maxTrials': [2, 4], seed: [1, 2] },
+    });
+    const result = await cli('validate', path);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('8 matrix variants');
+    expect(result.stdout).toContain(
+      '2 parameters, objective module, suggester random | tpe, store jsonl, budget {"maxTrials":2} | {"maxTrials":4}',
+    );
+  });
+});
+
+describe('a run in which every trial failed', () => {
+  const failing = 'export default () => { throw new Error("C must be positive"); };';
+
+  it("names the first failure, and where to list the rest (with the run's --store)", async () => {
+    writeIn(dir, 'failing.mjs', failing);
+    const objective = { use: 'module', options: { path: './failing.mjs', isolate: 'none' } };
+    const path = config('all-failed', { objective });
+    const run = await cli('run', path, '--quiet', '--store', `jsonl:${dir}/elsewhere.jsonl`);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `every trial of study all-failed in this run failed (the first, #0: OBJECTIVE_THREW C must be positive); ` +
+        `see \`parzen trials ${path} --store jsonl:${dir}/elsewhere.jsonl\`.`,
+    );
+    const listed = await cli('trials', path, '--store', `jsonl:${dir}/elsewhere.jsonl`);
+    expect(listed.stdout).toContain('C must be positive');
+    const memory = await cli('run', config('all-failed-memory', { objective, store: { use: 'memory' } }), '--quiet');
+    expect(memory.stderr).toContain(
+      '(the first, #0: OBJECTIVE_THREW C must be positive); its memory store kept nothing to list.',
+    );
+  });
+});
+
+describe('--help', () => {
+  it.each(['run', 'resume', 'trials', 'best', 'export', 'import', 'report'])(
+    '`parzen %s --help` says what a --store SPEC may be',
+    async (command) => {
+      const help = await cli(command, '--help');
+      expect(help.code).toBe(0);
+      const store = help.stdout.slice(help.stdout.indexOf('--store <spec>')).replace(/\s+/g, ' ');
+      expect(store).toMatch(
+        /^--store <spec> .*jsonl\[:PATH\], sqlite:PATH, postgres:URL, or NAME:PATH for a store plugin/,
+      );
+    },
+  );
+});
+
+describe('a batch runs each study once', () => {
+  it('refuses two configs that name the same study in the same store, before anything runs (exit 2)', async () => {
+    const tpe = config('same-name', { suggester: { use: 'tpe' } });
+    const random = writeIn(dir, 'same-name-random.json', JSON.parse(readFileSync(tpe, 'utf8')));
+    for (const command of ['run', 'validate']) {
+      const result = await cli(command, tpe, random, '--json');
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(
+        `${random}: study same-name is also run by ${tpe}, in the same jsonl store beside ${dir}: in one batch the second run would continue`,
+      );
+      expect(JSON.parse(result.stdout)).toMatchObject({ errors: [{ file: random, code: 'STUDY_RUN_TWICE' }] });
+    }
+    expect(existsSync(join(dir, 'same-name.parzen.jsonl'))).toBe(false);
+    const twice = await cli('run', tpe, tpe);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain(`${tpe} is given twice: a batch runs each config once`);
+  });
+
+  it('gives same-named configs of different files rows of their own when kept in memory', async () => {
+    const tpe = config('memory-name', { suggester: { use: 'tpe' }, store: { use: 'memory' } });
+    const random = writeIn(dir, 'memory-name-random.json', { ...JSON.parse(readFileSync(tpe, 'utf8')), seed: 2 });
+    const result = await cli('run', tpe, random, '--quiet', '--json');
+    expect(result.code, result.stderr).toBe(0);
+    const { comparison } = JSON.parse(result.stdout) as { comparison: { variant: string; runs: number }[] };
+    expect(comparison.map(({ variant, runs }) => [variant, runs]).sort()).toEqual([
+      [`memory-name (${random})`, 1],
+      [`memory-name (${tpe})`, 1],
+    ]);
+  });
+});

@@ -19,7 +19,7 @@ describe('bench suite problems', () => {
     );
   });
 
-  it('split every family across train and heldout, add a fresh problem to every family after them, then the fresh2 to fresh7 ones, and the noisy problems really are noisy', () => {
+  it('split every family across train and heldout, add a fresh problem to every family after them, then the fresh2 to fresh8 ones, and the noisy problems really are noisy', () => {
     const definitions = suiteDefinitions();
     const firstFresh = definitions.findIndex((d) => d.half === 'fresh');
     const firstFresh2 = definitions.findIndex((d) => d.half === 'fresh2');
@@ -28,6 +28,7 @@ describe('bench suite problems', () => {
     const firstFresh5 = definitions.findIndex((d) => d.half === 'fresh5');
     const firstFresh6 = definitions.findIndex((d) => d.half === 'fresh6');
     const firstFresh7 = definitions.findIndex((d) => d.half === 'fresh7');
+    const firstFresh8 = definitions.findIndex((d) => d.half === 'fresh8');
     expect([
       firstFresh,
       firstFresh2,
@@ -36,21 +37,24 @@ describe('bench suite problems', () => {
       firstFresh5,
       firstFresh6,
       firstFresh7,
+      firstFresh8,
       definitions.length,
-    ]).toEqual([32, 42, 52, 56, 66, 76, 88, 100]);
+    ]).toEqual([32, 42, 52, 56, 66, 76, 88, 100, 112]);
     expect(definitions.slice(firstFresh, firstFresh2).every((d) => d.half === 'fresh')).toBe(true);
     expect(definitions.slice(firstFresh2, firstFresh3).every((d) => d.half === 'fresh2')).toBe(true);
     expect(definitions.slice(firstFresh3, firstFresh4).every((d) => d.half === 'fresh3')).toBe(true);
     expect(definitions.slice(firstFresh4, firstFresh5).every((d) => d.half === 'fresh4')).toBe(true);
     expect(definitions.slice(firstFresh5, firstFresh6).every((d) => d.half === 'fresh5')).toBe(true);
     expect(definitions.slice(firstFresh6, firstFresh7).every((d) => d.half === 'fresh6')).toBe(true);
-    expect(definitions.slice(firstFresh7).every((d) => d.half === 'fresh7')).toBe(true);
+    expect(definitions.slice(firstFresh7, firstFresh8).every((d) => d.half === 'fresh7')).toBe(true);
+    expect(definitions.slice(firstFresh8).every((d) => d.half === 'fresh8')).toBe(true);
     for (const family of new Set(definitions.map((d) => d.family))) {
       const halves = new Set(
         definitions
           .filter(
             (d) =>
-              d.family === family && !['fresh2', 'fresh3', 'fresh4', 'fresh5', 'fresh6', 'fresh7'].includes(d.half),
+              d.family === family &&
+              !['fresh2', 'fresh3', 'fresh4', 'fresh5', 'fresh6', 'fresh7', 'fresh8'].includes(d.half),
           )
           .map((d) => d.half),
       );
@@ -79,9 +83,13 @@ describe('bench suite problems', () => {
       expect([d.name, count >= 2 && count <= 8]).toEqual([d.name, true]);
     }
     expect(fresh5.filter((d) => d.coupled).length).toBeGreaterThanOrEqual(6);
-    // fresh6: where more exploitation can hurt (multimodal, noisy) beside where it helps (coupled valleys),
-    // a conditional and a mixed space.
-    for (const half of [definitions.slice(firstFresh6, firstFresh7), definitions.slice(firstFresh7)]) {
+    // fresh6 (and fresh7, fresh8 in the same mix): where more exploitation can hurt (multimodal, noisy) beside
+    // where it helps (coupled valleys), a conditional and a mixed space.
+    for (const half of [
+      definitions.slice(firstFresh6, firstFresh7),
+      definitions.slice(firstFresh7, firstFresh8),
+      definitions.slice(firstFresh8),
+    ]) {
       for (const family of ['multimodal', 'noisy', 'ill-conditioned', 'conditional', 'mixed']) {
         expect([family, half.some((d) => d.family === family)]).toEqual([family, true]);
       }

@@ -10,7 +10,17 @@ import { checkTestPoints, type ProblemParameter, spaceOf, type TestPoint } from 
  * The halves of the suite: defaults are chosen on `train`; `heldout` is only reported; `fresh` (appended after
  * the defaults were tuned and `heldout` had been read) is only reported and was never tuned on.
  */
-export type Half = 'train' | 'heldout' | 'fresh' | 'fresh2' | 'fresh3' | 'fresh4' | 'fresh5' | 'fresh6' | 'fresh7';
+export type Half =
+  | 'train'
+  | 'heldout'
+  | 'fresh'
+  | 'fresh2'
+  | 'fresh3'
+  | 'fresh4'
+  | 'fresh5'
+  | 'fresh6'
+  | 'fresh7'
+  | 'fresh8';
 
 /** One entry of bench/suite/problems.json (the fields the TypeScript side reads). */
 export interface SuiteDefinition {

@@ -89,10 +89,18 @@ describe('the pruning example in Python', () => {
   // Needs the run loop's pruning and the `median` pruner (issue 11): trials the pruner stops end `pruned`
   // with their last reported value and fewer steps than a full run. Six trials: the pruner's five start-up
   // trials run in full, and with the config's seed the sixth is pruned (each full trial is ~0.5 s of Python).
+  // TPE starts with random search here: after the default's five evenly spread (quasi-random) start-up
+  // trials its sixth suggestion is good enough that the median pruner lets it finish, for every seed tried.
   it('is pruned by `parzen.config.json` (median pruner): some trials stop early', async () => {
     const raw = JSON.parse(readFileSync(join(example, 'parzen.config.json'), 'utf8'));
     const experiment = await loadExperiment(
-      { ...raw, store: { use: 'memory' }, reporters: [], budget: { maxTrials: 6 } },
+      {
+        ...raw,
+        suggester: { use: 'tpe', options: { startup: 'random' } },
+        store: { use: 'memory' },
+        reporters: [],
+        budget: { maxTrials: 6 },
+      },
       await cliLoadOptions(example, { force: 'off' }),
     );
     const { trials } = await runLoadedExperiment(experiment);

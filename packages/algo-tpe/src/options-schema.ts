@@ -4,6 +4,12 @@ type ProfileKey = keyof (typeof TPE_PROFILES)['parzen'];
 
 /** The fields whose default depends on `compat`, with their JSON Schema (no default: the profile's goes in). */
 const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknown>>>> = {
+  startup: {
+    enum: ['random', 'quasi-random'],
+    description:
+      'Start-up sampler: random search, or a scrambled Halton sequence (even coverage of the space from the first trials; ' +
+      'parzen quasi-random; hyperopt, optuna random).',
+  },
   startupTrials: {
     type: 'integer',
     minimum: 0,
@@ -142,11 +148,6 @@ export const tpeOptionsSchema: Readonly<Record<string, unknown>> = {
       description:
         'Settings profile: parzen (ours, chosen by benchmark), hyperopt (0.3.0 tpe.suggest), optuna (5.0 univariate), ' +
         "optuna5 (Optuna 5's default TPESampler: multivariate, constant liar).",
-    },
-    startup: {
-      enum: ['random', 'quasi-random'],
-      default: 'random',
-      description: 'Start-up sampler: random search, or a scrambled Halton sequence (even coverage of the space).',
     },
     ...PROFILE_FIELDS,
     pruned: {

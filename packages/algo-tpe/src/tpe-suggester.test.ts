@@ -17,23 +17,35 @@ describeSuggesterContract('tpe (parzen, quasi-random start-up)', {
 });
 
 describe('quasi-random start-up', () => {
-  it("takes the study's Halton points for the start-up trials, then models", async () => {
-    const space = { x: { type: 'uniform', low: -2, high: 2 }, y: { type: 'uniform', low: -2, high: 2 } } as const;
-    const compiled = compileSpace(space);
+  const space = { x: { type: 'uniform', low: -2, high: 2 }, y: { type: 'uniform', low: -2, high: 2 } } as const;
+  const compiled = compileSpace(space);
+  const internals = async (options: Parameters<typeof createTpeSuggester>[0]) => {
     const result = await runStudy({
       spec: { name: 'q', direction: 'minimize', seed: 11, space },
       space: compiled,
       store: createMemoryStore(),
-      suggester: createTpeSuggester({ startup: 'quasi-random', startupTrials: 6 }),
+      suggester: createTpeSuggester(options),
       objective: createFunctionObjective((p) => (p.x as number) ** 2 + (p.y as number) ** 2),
       budget: { maxTrials: 10 },
     });
-    const halton = createHaltonSampler(compiled, 11);
-    const expected = (number: number) =>
-      Object.fromEntries(compiled.params.map((param) => [param.name, halton.sample(number, param)]));
-    const params = result.trials.map((trial) => trial.internal);
-    expect(params.slice(0, 6)).toEqual([0, 1, 2, 3, 4, 5].map(expected));
-    expect(params.slice(6)).not.toEqual([6, 7, 8, 9].map(expected));
+    return result.trials.map((trial) => trial.internal);
+  };
+  const halton = createHaltonSampler(compiled, 11);
+  const haltonPoint = (number: number) =>
+    Object.fromEntries(compiled.params.map((param) => [param.name, halton.sample(number, param)]));
+
+  it("takes the study's Halton points for the start-up trials, then models", async () => {
+    const params = await internals({ startup: 'quasi-random', startupTrials: 6 });
+    expect(params.slice(0, 6)).toEqual([0, 1, 2, 3, 4, 5].map(haltonPoint));
+    expect(params.slice(6)).not.toEqual([6, 7, 8, 9].map(haltonPoint));
+  });
+
+  it('is the parzen default (its 5 start-up trials); the library profiles start with random search', async () => {
+    expect((await internals({})).slice(0, 5)).toEqual([0, 1, 2, 3, 4].map(haltonPoint));
+    for (const compat of ['hyperopt', 'optuna', 'optuna5'] as const) {
+      expect((await internals({ compat })).slice(0, 5)).not.toEqual([0, 1, 2, 3, 4].map(haltonPoint));
+    }
+    expect((await internals({ startup: 'random' })).slice(0, 5)).not.toEqual([0, 1, 2, 3, 4].map(haltonPoint));
   });
 });
 

@@ -19,7 +19,7 @@ describe('bench suite problems', () => {
     );
   });
 
-  it('split every family across train and heldout, add a fresh problem to every family after them, then the fresh2 to fresh8 ones, and the noisy problems really are noisy', () => {
+  it('split every family across train and heldout, add a fresh problem to every family after them, then the fresh2 to fresh9 ones, and the noisy problems really are noisy', () => {
     const definitions = suiteDefinitions();
     const firstFresh = definitions.findIndex((d) => d.half === 'fresh');
     const firstFresh2 = definitions.findIndex((d) => d.half === 'fresh2');
@@ -29,6 +29,7 @@ describe('bench suite problems', () => {
     const firstFresh6 = definitions.findIndex((d) => d.half === 'fresh6');
     const firstFresh7 = definitions.findIndex((d) => d.half === 'fresh7');
     const firstFresh8 = definitions.findIndex((d) => d.half === 'fresh8');
+    const firstFresh9 = definitions.findIndex((d) => d.half === 'fresh9');
     expect([
       firstFresh,
       firstFresh2,
@@ -38,8 +39,9 @@ describe('bench suite problems', () => {
       firstFresh6,
       firstFresh7,
       firstFresh8,
+      firstFresh9,
       definitions.length,
-    ]).toEqual([32, 42, 52, 56, 66, 76, 88, 100, 112]);
+    ]).toEqual([32, 42, 52, 56, 66, 76, 88, 100, 112, 124]);
     expect(definitions.slice(firstFresh, firstFresh2).every((d) => d.half === 'fresh')).toBe(true);
     expect(definitions.slice(firstFresh2, firstFresh3).every((d) => d.half === 'fresh2')).toBe(true);
     expect(definitions.slice(firstFresh3, firstFresh4).every((d) => d.half === 'fresh3')).toBe(true);
@@ -47,14 +49,15 @@ describe('bench suite problems', () => {
     expect(definitions.slice(firstFresh5, firstFresh6).every((d) => d.half === 'fresh5')).toBe(true);
     expect(definitions.slice(firstFresh6, firstFresh7).every((d) => d.half === 'fresh6')).toBe(true);
     expect(definitions.slice(firstFresh7, firstFresh8).every((d) => d.half === 'fresh7')).toBe(true);
-    expect(definitions.slice(firstFresh8).every((d) => d.half === 'fresh8')).toBe(true);
+    expect(definitions.slice(firstFresh8, firstFresh9).every((d) => d.half === 'fresh8')).toBe(true);
+    expect(definitions.slice(firstFresh9).every((d) => d.half === 'fresh9')).toBe(true);
     for (const family of new Set(definitions.map((d) => d.family))) {
       const halves = new Set(
         definitions
           .filter(
             (d) =>
               d.family === family &&
-              !['fresh2', 'fresh3', 'fresh4', 'fresh5', 'fresh6', 'fresh7', 'fresh8'].includes(d.half),
+              !['fresh2', 'fresh3', 'fresh4', 'fresh5', 'fresh6', 'fresh7', 'fresh8', 'fresh9'].includes(d.half),
           )
           .map((d) => d.half),
       );
@@ -83,12 +86,13 @@ describe('bench suite problems', () => {
       expect([d.name, count >= 2 && count <= 8]).toEqual([d.name, true]);
     }
     expect(fresh5.filter((d) => d.coupled).length).toBeGreaterThanOrEqual(6);
-    // fresh6 (and fresh7, fresh8 in the same mix): where more exploitation can hurt (multimodal, noisy) beside
+    // fresh6 (and fresh7, fresh8, fresh9 in the same mix): where more exploitation can hurt (multimodal, noisy) beside
     // where it helps (coupled valleys), a conditional and a mixed space.
     for (const half of [
       definitions.slice(firstFresh6, firstFresh7),
       definitions.slice(firstFresh7, firstFresh8),
-      definitions.slice(firstFresh8),
+      definitions.slice(firstFresh8, firstFresh9),
+      definitions.slice(firstFresh9),
     ]) {
       for (const family of ['multimodal', 'noisy', 'ill-conditioned', 'conditional', 'mixed']) {
         expect([family, half.some((d) => d.family === family)]).toEqual([family, true]);

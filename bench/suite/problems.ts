@@ -20,7 +20,8 @@ export type Half =
   | 'fresh5'
   | 'fresh6'
   | 'fresh7'
-  | 'fresh8';
+  | 'fresh8'
+  | 'fresh9';
 
 /** One entry of bench/suite/problems.json (the fields the TypeScript side reads). */
 export interface SuiteDefinition {

@@ -4,10 +4,7 @@ import type { CompleteTrial, Direction, FinishedTrial, Trial } from '../domain/t
 export interface StopContext {
   readonly study: string;
   readonly direction: Direction;
-  /**
-   * The trial that just finished (in this process); when the engine asks before a run's first trial
-   * (a study with finished trials, run again), the study's last finished trial.
-   */
+  /** The trial that just finished (in this process). */
   readonly trial: FinishedTrial;
   /** Every trial of the study as the store has it (other processes' too), ordered by number. */
   readonly trials: readonly Trial[];
@@ -16,8 +13,7 @@ export interface StopContext {
 }
 
 /**
- * A rule that ends a study early: after each finished trial the engine asks it (and once before the first
- * trial of a run of a study that has finished trials, so a study it ended stays ended), and a non-empty string is
+ * A rule that ends a study early: after each finished trial the engine asks it, and a non-empty string is
  * the reason to stop ("no improvement of 1% in 50 trials"), named in the summary and the JSON output
  * (`true` stops with a plain message; `undefined` or `false` goes on). Running trials finish; no new
  * trial starts. The run's stop reason is `stopper`.

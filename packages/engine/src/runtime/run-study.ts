@@ -19,7 +19,7 @@ import { evaluateTrial } from './evaluate-trial.js';
 import { thrownErrorInfo } from './interpret-result.js';
 import { createPruning } from './pruning.js';
 import { createWorkerId, failStaleTrials } from './stale-trials.js';
-import { askStopper, askStopperBeforeRun } from './stopping.js';
+import { askStopper } from './stopping.js';
 import { watchStrayErrorsBetweenTrials } from './stray-errors.js';
 import { type AskedTrial, askTrial, finishAskedTrial, mirrorOf, type StudySession } from './study-session.js';
 import { summarize } from './summarize.js';
@@ -168,11 +168,6 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     if (options.forceSignal?.aborted) onForce();
     else options.forceSignal?.addEventListener('abort', onForce, { once: true });
     const tracker = new BudgetTracker(budget, spec.direction, best?.loss);
-    const before = options.stopper === undefined ? undefined : askStopperBeforeRun(options.stopper, spec, existing);
-    if (before !== undefined && reason === undefined) {
-      reason = 'stopper';
-      stopMessage = before;
-    }
 
     const runOne = async (asked: AskedTrial) => {
       const lease = (): Lease => ({ owner: workerId, expiresAt: new Date(Date.now() + leaseMs).toISOString() });

@@ -158,27 +158,3 @@ describe('asking the stopper', () => {
     expect(listings).toBe(2);
   });
 });
-
-describe('a study its stopper already ended', () => {
-  it('runs no trial when run again (maxTrials or moreTrials), with reason `stopper` and its message', async () => {
-    const store = createMemoryStore();
-    const run = (budget: { maxTrials?: number; moreTrials?: number }) =>
-      runStudy({
-        spec: { name: 's', direction: 'minimize', seed: 1, space },
-        space: compileSpace(space),
-        store,
-        suggester: prior,
-        objective: createFunctionObjective(() => 1),
-        budget,
-        stopper: createNoImprovementStopper({ trials: 3 }),
-      });
-    const first = await run({ maxTrials: 50 });
-    expect(first).toMatchObject({ reason: 'stopper', stopMessage: 'no improvement of 1% in 3 trials' });
-    expect(first.trials).toHaveLength(4);
-    for (const budget of [{ maxTrials: 50 }, { moreTrials: 3 }]) {
-      const again = await run(budget);
-      expect(again).toMatchObject({ reason: 'stopper', stopMessage: 'no improvement of 1% in 3 trials' });
-      expect(again.trials).toHaveLength(4);
-    }
-  });
-});

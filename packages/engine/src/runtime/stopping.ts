@@ -41,18 +41,3 @@ export const askStopper = (
     );
   return answer;
 };
-
-/**
- * Asks the stopper before a run's first trial, when the study already has finished trials (a re-run or
- * resume): a study its stopper already ended runs no trial, as one whose best already reached the
- * budget's `lossThreshold`, instead of one trial more on every run. The stopper is shown the study's
- * last finished trial as `trial`. Returns its reason to stop, or undefined.
- */
-export const askStopperBeforeRun = (
-  stopper: Stopper,
-  spec: StudySpec,
-  trials: readonly Trial[],
-): string | undefined => {
-  const last = trials.findLast((trial): trial is FinishedTrial => trial.state !== 'running');
-  return last === undefined ? undefined : askStopper(stopper, spec, trials.slice(), last);
-};

@@ -91,7 +91,7 @@ describe('the pruning example in Python', () => {
   // trials run in full, and with the config's seed the sixth is pruned (each full trial is ~0.5 s of Python).
   // TPE starts with random search here: after the default's five evenly spread (quasi-random) start-up
   // trials its sixth suggestion is good enough that the median pruner lets it finish, for every seed tried.
-  it('is pruned by `parzen.config.json` (median pruner): some trials stop early', async () => {
+  it('is pruned by the median pruner of `parzen.config.json` (its TPE started with random search): some trials stop early', async () => {
     const raw = JSON.parse(readFileSync(join(example, 'parzen.config.json'), 'utf8'));
     const experiment = await loadExperiment(
       {

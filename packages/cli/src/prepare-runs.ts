@@ -1,4 +1,5 @@
-import { dirname, resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import {
   type LoadExperimentOptions,
   type LoadedExperiment,
@@ -69,8 +70,23 @@ export const withBatchStore = (raw: unknown): unknown => {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
   const config = raw as Record<string, unknown>;
   if (!('matrix' in config) || 'store' in config || typeof config.name !== 'string') return raw;
-  const path = `./${config.name.replace(/[^\w.-]+/g, '_')}.parzen.jsonl`;
-  return { ...config, store: { ...defaultStore, options: { path } } };
+  return { ...config, store: { ...defaultStore, options: { path: `./${journalName(config.name)}` } } };
+};
+
+/** The journal a `jsonl` store without `path` keeps a study in, beside the config: `<name>.parzen.jsonl`. */
+const journalName = (study: string): string => `${study.replace(/[^\w.-]+/g, '_')}.parzen.jsonl`;
+
+/** A file's path with its folder's symbolic links resolved (the file itself may not exist yet). */
+const canonicalFile = (path: string): string => {
+  try {
+    return realpathSync(path);
+  } catch {
+    try {
+      return join(realpathSync(dirname(path)), basename(path));
+    } catch {
+      return path;
+    }
+  }
 };
 
 /** Closes the objectives the preflight started and no run took (validate, or a run that stopped early). */
@@ -175,9 +191,10 @@ const prepareFile = async (path: string, options: PrepareOptions): Promise<Prepa
 const storeKey = ({ config, baseDir }: LoadedExperiment): string | undefined => {
   const { use, options = {} } = config.store;
   if (use === 'memory') return undefined;
-  if (typeof options.path === 'string') return `${use} store ${resolve(baseDir, options.path)}`;
+  if (typeof options.path === 'string') return `${use} store ${canonicalFile(resolve(baseDir, options.path))}`;
   if (typeof options.url === 'string') return `${use} store ${options.url}`;
-  return `${use} store beside ${baseDir}`;
+  if (use === 'jsonl') return `${use} store ${canonicalFile(resolve(baseDir, journalName(config.name)))}`;
+  return `${use} store beside ${canonicalFile(baseDir)}`;
 };
 
 const runTwice = (path: string, message: string): ConfigProblem => ({
@@ -187,7 +204,7 @@ const runTwice = (path: string, message: string): ConfigProblem => ({
 
 /** A config file given twice, or the first run that keeps the same study in the same store as an earlier one. */
 const studyRunTwice = (paths: readonly string[], runs: readonly PreparedRun[]): ConfigProblem | undefined => {
-  const files = paths.map((path) => resolve(path));
+  const files = paths.map((path) => canonicalFile(resolve(path)));
   const again = files.findIndex((file, index) => files.indexOf(file) !== index);
   if (again >= 0) {
     const path = paths[again] as string;

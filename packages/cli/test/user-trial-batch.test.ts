@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { heartModule, journalHeartConfig, tempDir, writeIn } from './cli-harness.js';
@@ -131,7 +131,7 @@ describe('a batch runs each study once', () => {
       const result = await cli(command, tpe, random, '--json');
       expect(result.code).toBe(2);
       expect(result.stderr).toContain(
-        `${random}: study same-name is also run by ${tpe}, in the same jsonl store beside ${dir}: in one batch the second run would continue`,
+        `${random}: study same-name is also run by ${tpe}, in the same jsonl store ${join(realpathSync(dir), 'same-name.parzen.jsonl')}: in one batch the second run would continue`,
       );
       expect(JSON.parse(result.stdout)).toMatchObject({ errors: [{ file: random, code: 'STUDY_RUN_TWICE' }] });
     }
@@ -139,6 +139,26 @@ describe('a batch runs each study once', () => {
     const twice = await cli('run', tpe, tpe);
     expect(twice.code).toBe(2);
     expect(twice.stderr).toContain(`${tpe} is given twice: a batch runs each config once`);
+  });
+
+  it('sees the same config or journal through a symbolic link, and a default journal named by its path', async () => {
+    const folder = join(dir, 'real');
+    mkdirSync(folder);
+    writeIn(folder, 'heart.mjs', heartModule);
+    const original = journalHeartConfig(folder, 'linked');
+    symlinkSync(folder, join(dir, 'link'));
+    const linked = join(dir, 'link', 'linked.json');
+    const viaLink = await cli('run', original, linked);
+    expect(viaLink.code).toBe(2);
+    expect(viaLink.stderr).toContain(`${linked} is given twice`);
+    const named = writeIn(dir, 'link/linked-named.json', {
+      ...JSON.parse(readFileSync(original, 'utf8')),
+      store: { use: 'jsonl', options: { path: '../real/linked.parzen.jsonl' } },
+    });
+    const byPath = await cli('run', original, named);
+    expect(byPath.code).toBe(2);
+    expect(byPath.stderr).toContain(`study linked is also run by ${original}`);
+    expect(existsSync(join(folder, 'linked.parzen.jsonl'))).toBe(false);
   });
 
   it('gives same-named configs of different files rows of their own when kept in memory', async () => {

@@ -9,6 +9,8 @@
  *        [--out results/tpe-defaults.md]   (with --write: where the table goes; default results/tpe-quality.md)
  *        [--report DIR]   (also write DIR/<problem>.html: regret curves with interquartile bands and final-value
  *                          box plots per algorithm, from @parzen/report's comparison page)
+ *        [--above R]      (also count, per problem and algorithm, the seeds whose regret after the full budget
+ *                          exceeds R: e.g. heart's second basin, regret about 66, with --above 50)
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -26,6 +28,7 @@ const argument = (name: string): string | undefined => {
 const SEEDS = Number(argument('seeds') ?? 20);
 const EVALS = Number(argument('evals') ?? 100);
 const BUDGETS = [25, 50, 100, 200].filter((b) => b <= EVALS);
+const ABOVE = argument('above') === undefined ? undefined : Number(argument('above'));
 
 const algorithms = new Map<string, () => Suggester>([
   ['random', () => createRandomSuggester()],
@@ -123,6 +126,15 @@ for (const problem of problems) {
     const theirs = PEERS.map((p) => format(peer[p]?.[String(budget)]?.median));
     lines.push(`| ${budget} | ${ours.join(' | ')} | ${theirs.join(' | ')} |`);
   });
+  if (ABOVE !== undefined) {
+    const last = BUDGETS.length - 1;
+    const counts = names.map((name) => {
+      const finals = (results[problem.name]?.[name] ?? []).map((r) => r[last] as number);
+      return `${name} ${finals.filter((value) => value > ABOVE).length} of ${finals.length}`;
+    });
+    lines.push(`
+Seeds whose regret after ${BUDGETS[last]} evaluations exceeds ${ABOVE}: ${counts.join(', ')}.`);
+  }
 }
 const seconds = (performance.now() - started) / 1000;
 console.log(lines.join('\n'));

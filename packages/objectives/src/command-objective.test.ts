@@ -158,7 +158,7 @@ describe('command objective', () => {
     expect(result.status === 'failed' && result.error.code).toBe('COMMAND_NO_LOSS');
     expect(details(result)).toMatchObject({ exitCode: 0, stdoutTail: 'all good, loss is low\n' });
     expect(result.status === 'failed' && result.error.message).toMatch(
-      /printed no loss: expected .*; its last line was "all good, loss is low"\.$/,
+      /printed no loss: expected .*; its last line was `all good, loss is low`\.$/,
     );
   });
 

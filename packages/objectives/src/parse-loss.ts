@@ -100,7 +100,8 @@ export const describeLastLine = (stdout: string): string => {
     .map((line) => line.trim())
     .findLast((line) => line !== '');
   if (last === undefined) return 'it printed nothing on stdout';
-  const quoted = JSON.stringify(last.length > QUOTED_CHARS ? `${last.slice(0, QUOTED_CHARS)}...` : last);
+  // Quoted as printed (no JSON escapes: the message is for a person reading the program's output).
+  const quoted = `\`${last.length > QUOTED_CHARS ? `${last.slice(0, QUOTED_CHARS)}...` : last}\``;
   if (!last.startsWith('{') || !last.includes('loss')) return `its last line was ${quoted}`;
   try {
     parseJsonWithNonFinite(last);

@@ -21,7 +21,8 @@ export type Half =
   | 'fresh6'
   | 'fresh7'
   | 'fresh8'
-  | 'fresh9';
+  | 'fresh9'
+  | 'fresh10';
 
 /** One entry of bench/suite/problems.json (the fields the TypeScript side reads). */
 export interface SuiteDefinition {

@@ -141,7 +141,8 @@ def qlearn_argmin(k):
     return {"lr": 10 ** (k["lr0"] + k["lr_slope"] * b), "double_q": dq, "batch_size": 16.0 * 2 ** b,
             "discount": k["discount_dq"] if dq else k["discount_plain"],
             "eps_decay": 10 ** (k["eps0"] + 0.2 * n), "memory": float(round(10 ** k["memory_log10"])),
-            "hidden": 32.0 * round(2 ** k["hidden_log2"]), "target_update": 1000.0 * k["target"],
+            # hidden's unconstrained optimum may lie above the space's 512 (qlearn_f): the box's edge then
+            "hidden": 32.0 * min(16, max(1, round(2 ** k["hidden_log2"]))), "target_update": 1000.0 * k["target"],
             "epochs": n, "warmup": 1000.0 * k["warmup"]}
 
 
@@ -660,7 +661,8 @@ def problems():
           "eps0": -3.2, "memory_log10": math.log10(20000.0), "hidden_log2": math.log2(24.0), "target": 1.0,
           "warmup": 1.0, "base": 0.07, "plain_cost": 0.03, "epochs": 5}
     add("qlearn_f", "mixed", "qlearn", QLEARN_SPACE, True,
-        "analytic: as qlearn_a (the optimum's memory, hidden, target and warm-up are grid points)",
+        "analytic: as qlearn_a, except hidden: its term's optimum (768) lies above the space, so hidden is 512, "
+        "the box's edge, and the minimum includes that term (corrected 2026-12-01; it read 0.07 at hidden 768)",
         [qlearn_argmin(qf)], qf, formula="as qlearn_a with other constants", half="fresh6")
     add("noisy_bumps_3d", "noisy", "bumps", box(3, 0.0, 1.0), False, constants=bumps_constants(3, 35, 0.05),
         noise={"sigma": 0.1, "seed": 109}, formula="bumps (d = 3) + 0.1 * noise", half="fresh6")

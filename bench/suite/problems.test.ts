@@ -1,3 +1,4 @@
+import { compileSpace, toInternalParams } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
 import { checkTestPoints } from '../problem-file.js';
 import { loadProblems } from '../tpe-problems.js';
@@ -8,6 +9,18 @@ describe('bench suite problems', () => {
     const suite = loadSuite();
     expect(suite.length).toBeGreaterThanOrEqual(22);
     expect(suite.map((p) => p.name)).toEqual(suiteDefinitions().map((d) => d.name));
+  });
+
+  it('put every known optimum inside its space, on its grid (qlearn_f once had hidden 768 above 512)', () => {
+    const suite = new Map(loadSuite().map((problem) => [problem.name, problem]));
+    const outside = suiteDefinitions().flatMap((definition) => {
+      const space = compileSpace((suite.get(definition.name) as { space: Parameters<typeof compileSpace>[0] }).space);
+      const argmins = (definition.known_min as { argmin?: readonly Record<string, unknown>[] }).argmin ?? [];
+      return argmins.flatMap((argmin) =>
+        toInternalParams(space, argmin, `/${definition.name}`).issues.map((issue) => `${issue.pointer}: ${issue.found}`),
+      );
+    });
+    expect(outside).toEqual([]);
   });
 
   it('refuses an implementation that misses a test point', () => {

@@ -17,7 +17,9 @@ describe('bench suite problems', () => {
       const space = compileSpace((suite.get(definition.name) as { space: Parameters<typeof compileSpace>[0] }).space);
       const argmins = (definition.known_min as { argmin?: readonly Record<string, unknown>[] }).argmin ?? [];
       return argmins.flatMap((argmin) =>
-        toInternalParams(space, argmin, `/${definition.name}`).issues.map((issue) => `${issue.pointer}: ${issue.found}`),
+        toInternalParams(space, argmin, `/${definition.name}`).issues.map(
+          (issue) => `${issue.pointer}: ${issue.found}`,
+        ),
       );
     });
     expect(outside).toEqual([]);

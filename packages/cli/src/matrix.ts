@@ -165,6 +165,7 @@ const matrixPointer = (variant: Variant, issue: ConfigIssue): string | undefined
 export const inVariant = (error: unknown, variant: Variant): unknown => {
   if (!(error instanceof ParzenError) || Object.keys(variant.indices).length === 0) return error;
   let message = error.message;
+  let changed = false;
   const issues = error.issues.map((issue) => {
     const pointer = matrixPointer(variant, issue);
     if (pointer === undefined) return issue;
@@ -188,6 +189,7 @@ const TOP_LEVEL = /^\/[^/]+$/;
 export const withMatrixKey = (error: unknown): unknown => {
   if (!(error instanceof ParzenError) || error.code !== 'CONFIG_INVALID') return error;
   let message = error.message;
+  let changed = false;
   const issues = error.issues.map((issue) => {
     const unknownKey =
       TOP_LEVEL.test(issue.pointer) &&
@@ -197,9 +199,11 @@ export const withMatrixKey = (error: unknown): unknown => {
     if (!unknownKey) return issue;
     const expected = `${issue.expected}, matrix`;
     message = message.replace(`expected ${issue.expected}, found`, `expected ${expected}, found`);
+    changed = true;
     return { ...issue, expected };
   });
-  if (message === error.message) return error;
+  // The issues carry the fix even where the message's wording did not match (the message is only text).
+  if (!changed) return error;
   return new ParzenError(error.code, message, {
     ...(error.plugin === undefined ? {} : { plugin: error.plugin }),
     issues,

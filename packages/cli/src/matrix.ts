@@ -165,7 +165,6 @@ const matrixPointer = (variant: Variant, issue: ConfigIssue): string | undefined
 export const inVariant = (error: unknown, variant: Variant): unknown => {
   if (!(error instanceof ParzenError) || Object.keys(variant.indices).length === 0) return error;
   let message = error.message;
-  let changed = false;
   const issues = error.issues.map((issue) => {
     const pointer = matrixPointer(variant, issue);
     if (pointer === undefined) return issue;

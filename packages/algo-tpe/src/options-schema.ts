@@ -37,6 +37,21 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
       "A factor on the widths of l(x)'s kernels built from the below trials (not the prior kernel's): below 1 concentrates " +
       'l(x) on the best trials, so TPE refines them more (parzen 0.5; hyperopt, optuna 1).',
   },
+  explore: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['trials'],
+    properties: {
+      trials: { type: 'integer', minimum: 0 },
+      belowBandwidth: { type: 'number', exclusiveMinimum: 0 },
+      aboveWeight: { type: 'number', minimum: 0 },
+      gamma: { type: 'number', exclusiveMinimum: 0 },
+    },
+    description:
+      'Exploration first: trials numbered below `trials` are decided with these belowBandwidth, aboveWeight and gamma ' +
+      "instead of the profile's (a value left out keeps the profile's), so the first models, built on few trials, " +
+      'spread instead of committing to the first good region ({"trials": 0} turns it off; every profile 0).',
+  },
   avoidRepeats: {
     type: 'boolean',
     description:

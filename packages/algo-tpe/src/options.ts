@@ -60,6 +60,20 @@ export type PrunedTrialPolicy = 'rank' | 'impute' | 'ignore';
  */
 export type StartupSamplerName = 'random' | 'quasi-random';
 
+/** The settings TPE decides its first trials with (`explore`): see {@link TpeSettings.explore}. */
+export interface TpeExplore {
+  readonly trials: number;
+  readonly belowBandwidth?: number;
+  readonly aboveWeight?: number;
+  readonly gamma?: number;
+}
+
+/** The settings a trial is decided with: the `explore` settings' values while its number is below `explore.trials`. */
+export const trialSettings = (settings: TpeSettings, trialNumber: number): TpeSettings => {
+  const { trials, ...values } = settings.explore;
+  return trialNumber < trials ? { ...settings, ...values } : settings;
+};
+
 /** Every setting of the TPE suggester, as resolved from options and the `compat` profile. */
 export interface TpeSettings {
   readonly compat: TpeCompat;
@@ -124,6 +138,13 @@ export interface TpeSettings {
    * axes of the decision's below trials, its continuous parameters turned; see {@link TpeFrame}).
    */
   readonly frame: TpeFrame;
+  /**
+   * Exploration first: while a trial's number is below `explore.trials`, TPE decides it with the given
+   * `belowBandwidth`, `aboveWeight` and `gamma` instead of the profile's (each one left out keeps the
+   * profile's), so the first models, built on few trials, spread instead of committing to the first good
+   * region. `trials: 0` turns it off.
+   */
+  readonly explore: TpeExplore;
   /** Explain suggestions when the run asks for them (published as `suggestion.explained`); default true. */
   readonly explain: boolean;
   /** Grid points per parameter in explanations. */
@@ -157,6 +178,7 @@ const OPTUNA: ProfileSettings = {
   grouping: 'independent',
   maxGroupSize: 0,
   frame: 'axes',
+  explore: { trials: 0 },
 };
 
 /**
@@ -209,6 +231,7 @@ export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
     grouping: 'independent',
     maxGroupSize: 0,
     frame: 'axes',
+    explore: { trials: 0 },
   },
   optuna: OPTUNA,
   optuna5: { ...OPTUNA, grouping: 'joint' },
@@ -233,6 +256,7 @@ export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
     grouping: 'groups',
     maxGroupSize: 8,
     frame: 'principal',
+    explore: { trials: 0 },
   },
 };
 

@@ -1,10 +1,10 @@
-import type { Trial } from '@parzen/engine';
 import { compileSpace, createRng } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
 import type { GaussianComponents } from '../estimator/density.js';
 import { scaleBandwidths } from '../estimator/parzen-estimator.js';
 import { explainSuggestion } from '../explain/explain-suggestion.js';
 import type { ParamExplanation } from '../explain/explanation.js';
+import { valleyTrials } from '../history/fixtures.js';
 import { resolveTpeSettings, type TpeOptions } from '../options.js';
 
 // Two continuous parameters along a valley (so the default frame turns them) and a choice.
@@ -13,20 +13,7 @@ const space = compileSpace({
   y: { type: 'uniform', low: 0, high: 1 },
   model: { type: 'choice', options: ['a', 'b'] },
 });
-const trials: Trial[] = Array.from({ length: 40 }, (_, number) => {
-  const x = (number * 0.618034) % 1;
-  const y = (number * 0.414214) % 1;
-  const model = number % 2;
-  return {
-    study: 's',
-    number,
-    state: 'complete',
-    internal: { x, y, model },
-    loss: (x + y - 1) ** 2 * 20 + (x - y) ** 2 + model,
-    startedAt: '',
-    finishedAt: '',
-  };
-});
+const trials = valleyTrials(40);
 
 const explain = async (options: TpeOptions) =>
   (await explainSuggestion({ space, trials, rng: createRng('below-bandwidth'), options })).explanation.params;

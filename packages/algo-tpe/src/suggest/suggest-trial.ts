@@ -6,7 +6,7 @@ import { completionCount, countedValue, finishesWalk } from '../history/completi
 import { type HistorySplit, observedCount, splitHistory } from '../history/history-split.js';
 import { paramObservations } from '../history/observations.js';
 import { assignmentKey, type TrialHistory } from '../history/trial-history.js';
-import type { TpeSettings } from '../options.js';
+import { type TpeSettings, trialSettings } from '../options.js';
 import { splitGroup } from './blocks.js';
 import { type Decision, decide, decideAvoidingRepeats } from './decide.js';
 import {
@@ -188,11 +188,14 @@ const decideParam = (
  * `grouping` option). `onExplanation`, when given, receives the trial's explanation at its end.
  */
 export const beginTpeTrial = async (
-  state: SuggestState,
+  studyState: SuggestState,
   context: SuggestContext,
   onExplanation?: (explanation: TpeExplanation) => void,
 ): Promise<TrialSampler> => {
-  const { settings, history } = state;
+  // The trial's settings: the profile's, or the `explore` ones for the study's first trials.
+  const settings = trialSettings(studyState.settings, context.trialNumber);
+  const state = settings === studyState.settings ? studyState : { ...studyState, settings };
+  const { history } = state;
   history.sync(context.study, context.direction, context.history, context.running, settings.pruned);
   const observed = observedCount(history, settings);
   const base = {

@@ -28,6 +28,7 @@ export {
   type StartupSamplerName,
   TPE_PROFILES,
   type TpeCompat,
+  type TpeExplore,
   type TpeFrame,
   type TpeGrouping,
   type TpeKernel,

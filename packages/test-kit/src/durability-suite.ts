@@ -170,7 +170,7 @@ export const describeDurability = (suite: DurabilitySuiteOptions): void => {
       await run.waitFor((_, all) => all.filter((event) => event.event === 'started').length === 2);
       const signalledAt = Date.now();
       run.child.kill('SIGINT');
-      await delay(200);
+      await run.waitFor((event) => event.event === 'signal' && event.count === 1);
       run.child.kill('SIGINT');
       expect((await run.exited).code).toBe(130);
       expect(Date.now() - signalledAt).toBeLessThan(15_000); // the objective would still be sleeping

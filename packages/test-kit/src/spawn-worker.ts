@@ -5,7 +5,7 @@ import type { WorkerOptions } from './worker-spec.js';
 
 /** A `@ {json}` line a worker printed. */
 export interface WorkerEvent {
-  readonly event: 'ready' | 'saw' | 'started' | 'finished';
+  readonly event: 'ready' | 'saw' | 'started' | 'finished' | 'signal';
   readonly store?: string;
   readonly number?: number;
   readonly state?: string;
@@ -13,6 +13,8 @@ export interface WorkerEvent {
   readonly finished?: number;
   readonly running?: number;
   readonly pid?: number;
+  /** `signal`: how many interrupt signals the worker has handled so far. */
+  readonly count?: number;
 }
 
 /** A running worker process and what it has printed so far. */

@@ -100,7 +100,11 @@ const run = async (
 };
 
 const main = async (options: WorkerOptions): Promise<number> => {
-  const handlers = options.interrupts ? installInterruptHandlers() : undefined;
+  // Each handled signal is reported, so a test sends the second Ctrl-C only once the first has been handled
+  // (two signals sent while the process waits for the CPU would reach it as one).
+  const handlers = options.interrupts
+    ? installInterruptHandlers((_name, count) => emit({ event: 'signal', count }))
+    : undefined;
   const stores = await Promise.all(options.stores.map(createStore));
   emit({ event: 'ready', pid: process.pid });
   if (options.waitForGo) await waitForGo();

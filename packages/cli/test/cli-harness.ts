@@ -117,14 +117,40 @@ writeFileSync('hang.pid', String(child.pid));
 console.error('hanging');
 setInterval(() => {}, 1000);\n`;
 
-/** Sends `signals` (300 ms apart) once `file` exists (polling), so the trial's program is surely running. */
+/** The note the CLI prints for each signal it handles (`SIGINT: letting running trials finish…`, `…: stopping now.`). */
+const HANDLED = /^SIG[A-Z]+: (letting running trials finish|stopping now)/gm;
+
+/**
+ * Sends `signals` one after another, each once the CLI has printed that it handled the one before (two
+ * signals sent while a CPU-starved process waits to run would reach it as one); after 5 s without that
+ * note, the next is sent anyway.
+ */
+const sendInTurn = (child: ChildProcess, signals: readonly NodeJS.Signals[]): void => {
+  let sent = 0;
+  let stderr = '';
+  let fallback: NodeJS.Timeout | undefined;
+  const sendNext = () => {
+    clearTimeout(fallback);
+    const signal = signals[sent];
+    if (signal === undefined) return;
+    sent += 1;
+    child.kill(signal);
+    if (sent < signals.length) fallback = setTimeout(sendNext, 5_000);
+  };
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (sent > 0 && sent < signals.length && (stderr.match(HANDLED)?.length ?? 0) >= sent) sendNext();
+  });
+  child.on('close', () => clearTimeout(fallback));
+  sendNext();
+};
+
+/** Sends `signals` (in turn) once `file` exists (polling), so the trial's program is surely running. */
 export const signalWhenFile = (file: string, signals: NodeJS.Signals[]) => (child: ChildProcess) => {
   const poll = setInterval(() => {
     if (!existsSync(file)) return;
     clearInterval(poll);
-    signals.forEach((signal, index) => {
-      setTimeout(() => child.kill(signal), 300 * index);
-    });
+    sendInTurn(child, signals);
   }, 50);
   child.on('close', () => clearInterval(poll));
 };
@@ -137,9 +163,7 @@ export const signalWhen = (when: RegExp, signals: NodeJS.Signals[]) => (child: C
     stderr += chunk.toString();
     if (!sent && when.test(stderr)) {
       sent = true;
-      signals.forEach((signal, index) => {
-        setTimeout(() => child.kill(signal), 300 * index);
-      });
+      sendInTurn(child, signals);
     }
   });
 };

@@ -10,6 +10,7 @@ import {
   startObjective,
 } from '@parzen/engine';
 import { formatIssues } from '@parzen/engine/plugin';
+import { defaultJournalName } from '@parzen/store-file';
 import { defaultStore, defaultSuggester, loadBuiltinPlugins } from './builtin-plugins.js';
 import { type ConfigProblem, ConfigProblems } from './config-problems.js';
 import { CliError, EXIT } from './exit-codes.js';
@@ -70,11 +71,8 @@ export const withBatchStore = (raw: unknown): unknown => {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
   const config = raw as Record<string, unknown>;
   if (!('matrix' in config) || 'store' in config || typeof config.name !== 'string') return raw;
-  return { ...config, store: { ...defaultStore, options: { path: `./${journalName(config.name)}` } } };
+  return { ...config, store: { ...defaultStore, options: { path: `./${defaultJournalName(config.name)}` } } };
 };
-
-/** The journal a `jsonl` store without `path` keeps a study in, beside the config: `<name>.parzen.jsonl`. */
-const journalName = (study: string): string => `${study.replace(/[^\w.-]+/g, '_')}.parzen.jsonl`;
 
 /** A file's path with its folder's symbolic links resolved (the file itself may not exist yet). */
 const canonicalFile = (path: string): string => {
@@ -193,7 +191,7 @@ const storeKey = ({ config, baseDir }: LoadedExperiment): string | undefined => 
   if (use === 'memory') return undefined;
   if (typeof options.path === 'string') return `${use} store ${canonicalFile(resolve(baseDir, options.path))}`;
   if (typeof options.url === 'string') return `${use} store ${options.url}`;
-  if (use === 'jsonl') return `${use} store ${canonicalFile(resolve(baseDir, journalName(config.name)))}`;
+  if (use === 'jsonl') return `${use} store ${canonicalFile(resolve(baseDir, defaultJournalName(config.name)))}`;
   return `${use} store beside ${canonicalFile(baseDir)}`;
 };
 

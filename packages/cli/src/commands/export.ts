@@ -1,5 +1,4 @@
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import {
   type CompiledSpace,
   countOf,
@@ -10,6 +9,7 @@ import {
 import { forConfig } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
 import type { Output } from '../output.js';
+import { existingOutput, writeOutputFile } from '../output-file.js';
 import { EXPORT_VERSION, type ExportHeader } from '../trial-file.js';
 import { loadStudies } from './inspect.js';
 
@@ -51,13 +51,7 @@ const exportLines = (header: ExportHeader, space: CompiledSpace, trials: readonl
 /** `-o`: the file to write, refused before the store is read when it is a folder (its parent folders are created). */
 const exportPath = (flag: string): string => {
   const file = resolve(flag);
-  let existing: ReturnType<typeof statSync>;
-  try {
-    existing = statSync(file, { throwIfNoEntry: false });
-  } catch (error) {
-    throw new CliError(`-o: cannot write ${file}: ${(error as Error).message}`);
-  }
-  if (existing?.isDirectory() === true)
+  if (existingOutput(file)?.isDirectory() === true)
     throw new CliError(`-o: ${file} is a folder; give the file to write (such as ${resolve(file, 'export.jsonl')}).`);
   return file;
 };
@@ -103,13 +97,7 @@ export const exportStudy = async (path: string | undefined, flags: ExportFlags, 
     for (const line of lines) output.result(line);
     return 0;
   }
-  const file = target as string;
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${lines.join('\n')}\n`);
-  } catch (error) {
-    throw new CliError(`-o: cannot write ${file}: ${(error as Error).message}`);
-  }
+  await writeOutputFile(target as string, `${lines.join('\n')}\n`);
   output.note(`Exported ${countOf(finished.length, 'trial')} of study ${name} to ${flags.output}.`);
   return 0;
 };

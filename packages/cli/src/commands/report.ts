@@ -1,5 +1,4 @@
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import {
   type ExternalParams,
   type LoadedExperiment,
@@ -12,6 +11,7 @@ import type { ContourFunction, ReportOptions, ReportStudy } from '@parzen/report
 import { mixedDirections } from '../comparison.js';
 import { CliError } from '../exit-codes.js';
 import type { Output } from '../output.js';
+import { existingOutput, writeOutputFile, writingOutput } from '../output-file.js';
 import { type PreparedRun, prepareRuns } from '../prepare-runs.js';
 import { parseStoreSpec } from '../store-spec.js';
 import { openStudyTrials } from '../study-trials.js';
@@ -151,12 +151,7 @@ const reportOptions = async (
 /** `-o`: refuses a path of the wrong kind before anything is built (a folder for the HTML file, a file for the SVGs). */
 const outputPath = (format: 'html' | 'svg', flag: string | undefined): string => {
   const path = resolve(flag ?? (format === 'svg' ? 'report-svg' : 'report.html'));
-  let existing: ReturnType<typeof statSync>;
-  try {
-    existing = statSync(path, { throwIfNoEntry: false });
-  } catch (error) {
-    throw new CliError(`-o: cannot write ${path}: ${(error as Error).message}`);
-  }
+  const existing = existingOutput(path);
   if (format === 'html' && existing?.isDirectory() === true)
     throw new CliError(
       `-o: ${path} is a folder; give the HTML file to write (such as ${resolve(path, 'report.html')}), or --format svg to write one SVG per chart into it.`,
@@ -164,17 +159,6 @@ const outputPath = (format: 'html' | 'svg', flag: string | undefined): string =>
   if (format === 'svg' && existing !== undefined && !existing.isDirectory())
     throw new CliError(`-o: ${path} is a file; --format svg writes one SVG per chart into a folder: give a folder.`);
   return path;
-};
-
-/** Runs a write to `-o`'s path, turning a file-system error into one that names the path. */
-const writing = async <T>(path: string, write: () => T | Promise<T>): Promise<T> => {
-  try {
-    return await write();
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === undefined) throw error;
-    throw new CliError(`-o: cannot write ${path}: ${(error as Error).message}`);
-  }
 };
 
 /** Serves until SIGINT or SIGTERM; the study is only read. */
@@ -284,13 +268,10 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
   }
   const html = format === 'html' ? report.renderHtml(page) : '';
   if (format === 'svg') {
-    const written = await writing(file, () => report.writeSvgs(page, file));
+    const written = await writingOutput(file, () => report.writeSvgs(page, file));
     output.result(`Wrote ${written.length} SVG charts to ${file}`);
   } else {
-    await writing(file, () => {
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, html);
-    });
+    await writeOutputFile(file, html);
     output.result(`Wrote ${file}`);
   }
   return 0;

@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
+  type ConsoleReporterSettings,
   type LoadExperimentOptions,
   type LoadedExperiment,
   loadExperiment,
@@ -35,6 +36,8 @@ export interface PreparedRun {
 export interface PrepareOptions {
   readonly overrides?: ConfigOverrides;
   readonly progress?: ProgressSettings;
+  /** What the run's flags impose on the config's `console` reporters. */
+  readonly console?: ConsoleReporterSettings;
   /** Also start (and close) each objective, so a missing module or program is bad input up front. */
   readonly preflight?: boolean;
   /**
@@ -156,10 +159,10 @@ const prepareFile = async (path: string, options: PrepareOptions): Promise<Prepa
   const runs: PreparedRun[] = [];
   for (const variant of expandMatrix(raw)) {
     try {
-      const experiment = await loadExperiment(
-        variant.config,
-        await cliLoadOptions(dirname(absolute), options.progress),
-      );
+      const experiment = await loadExperiment(variant.config, {
+        ...(await cliLoadOptions(dirname(absolute), options.progress)),
+        ...(options.console === undefined ? {} : { console: options.console }),
+      });
       if (options.preflight === true) await checkPluginOptions(experiment);
       runs.push({ configPath: path, variant, experiment });
     } catch (error) {

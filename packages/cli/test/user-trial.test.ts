@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { createJsonlStore } from '@parzen/store-file';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { heartConfig, heartModule, journalHeartConfig, lastJsonLine, tempDir, writeIn } from './cli-harness.js';
 import { cli } from './cli-in-process.js';
 
@@ -250,5 +250,47 @@ describe('text outputs', () => {
     await store.close();
     const result = await cli('best', path);
     expect(result.stdout).toContain('Best trial #0: loss 1  x=0.5 model="tree"');
+  });
+});
+
+describe("a config's console reporter under the run flags", () => {
+  /** Runs `parzen run <config> ...flags` in-process, also catching what reporters write on the process's streams. */
+  const runCatching = async (...args: string[]) => {
+    const streams = { stdout: [] as string[], stderr: [] as string[] };
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => streams.stdout.push(String(chunk)) > 0);
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => streams.stderr.push(String(chunk)) > 0);
+    try {
+      const result = await cli('run', ...args);
+      return { ...result, processStdout: streams.stdout.join(''), processStderr: streams.stderr.join('') };
+    } finally {
+      vi.restoreAllMocks();
+    }
+  };
+  const consoleConfig = (name: string) =>
+    journalConfig(name, { store: { use: 'memory' }, reporters: [{ use: 'console' }] });
+  afterEach(() => vi.restoreAllMocks());
+
+  it('prints its trial lines on stdout and the summary once (the CLI prints it)', async () => {
+    const result = await runCatching(consoleConfig('console-plain'));
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.processStdout.match(/^trial #\d+ loss /gm)).toHaveLength(3);
+    const summaries = `${result.stdout}\n${result.processStdout}`.match(/^Study console-plain/gm);
+    expect(summaries).toHaveLength(1);
+  });
+
+  it('--quiet: prints nothing but the summary', async () => {
+    const result = await runCatching(consoleConfig('console-quiet'), '--quiet');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.processStdout).toBe('');
+    expect(result.processStderr).toBe('');
+    expect(result.stdout).toMatch(/^Study console-quiet: 3 complete, 0 failed\nBest trial #\d+: loss /);
+  });
+
+  it('--json: stdout carries the JSON alone; the trial lines go to stderr', async () => {
+    const result = await runCatching(consoleConfig('console-json'), '--json');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.processStdout).toBe('');
+    expect(JSON.parse(result.stdout)).toMatchObject({ study: 'console-json', trials: { complete: 3 } });
+    expect(result.processStderr.match(/^trial #\d+ loss /gm)).toHaveLength(3);
   });
 });

@@ -8,7 +8,12 @@
  * them on first use.
  */
 
-export { type ConsoleReporterOptions, createConsoleReporter, formatSummary } from './builtins/console-reporter.js';
+export {
+  type ConsoleReporterOptions,
+  type ConsoleReporterSettings,
+  createConsoleReporter,
+  formatSummary,
+} from './builtins/console-reporter.js';
 export type { ObjectiveFunction } from './builtins/function-objective.js';
 export { createMemoryStore } from './builtins/memory-store.js';
 export type { ExperimentConfig, PluginChoice } from './config/experiment-config.js';

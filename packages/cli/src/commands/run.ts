@@ -177,6 +177,13 @@ export const runConfigs = async (
     preflight: true,
     oneRunPerStudy: true,
     ...(flags.quiet === true ? { progress: { force: 'off' as const } } : {}),
+    // The CLI prints each run's summary itself; a config's `console` reporter adds its trial lines only,
+    // none under --quiet, and on stderr when stdout carries JSON.
+    console: {
+      summary: false,
+      ...(flags.quiet === true ? { off: true } : {}),
+      ...(flags.json === true ? { stream: 'stderr' as const } : {}),
+    },
   });
   if (resume) {
     try {

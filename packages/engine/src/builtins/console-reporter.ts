@@ -55,14 +55,34 @@ const describe = (event: EngineEvent): string | undefined => {
   }
 };
 
+/**
+ * What a host imposes on every `console` reporter a config lists, over the config's options. The CLI
+ * uses it so that `--quiet` means quiet, `--json` keeps stdout for JSON, and the summary it prints
+ * itself is not printed twice.
+ */
+export interface ConsoleReporterSettings {
+  /** Print nothing at all. */
+  readonly off?: boolean;
+  /** Where lines go, whatever the config says. */
+  readonly stream?: 'stdout' | 'stderr';
+  /** Print the final summary (default true). */
+  readonly summary?: boolean;
+}
+
 /** A line per trial and a final summary with the best params and loss. */
-export const createConsoleReporter = (options: ConsoleReporterOptions = {}): Reporter => {
-  const write = (line: string) => (options.stream === 'stderr' ? process.stderr : process.stdout).write(`${line}\n`);
+export const createConsoleReporter = (
+  options: ConsoleReporterOptions = {},
+  settings: ConsoleReporterSettings = {},
+): Reporter => {
+  const stream = settings.stream ?? options.stream;
+  const write = (line: string) => (stream === 'stderr' ? process.stderr : process.stdout).write(`${line}\n`);
+  if (settings.off === true) return { name: 'console', onEvent: () => undefined };
   return {
     name: 'console',
     onEvent: (event) => {
-      if (event.type === 'study.finished') write(formatSummary(event.summary, event.stopMessage ?? event.reason));
-      else if (event.type !== 'trial.finished' || options.trials !== false) {
+      if (event.type === 'study.finished') {
+        if (settings.summary !== false) write(formatSummary(event.summary, event.stopMessage ?? event.reason));
+      } else if (event.type !== 'trial.finished' || options.trials !== false) {
         const line = describe(event);
         if (line !== undefined) write(line);
       }
@@ -70,17 +90,21 @@ export const createConsoleReporter = (options: ConsoleReporterOptions = {}): Rep
   };
 };
 
-/** The `console` reporter plugin: a line per finished trial and a summary at the end. */
-export const consoleReporterManifest = defineReporter<ConsoleReporterOptions>({
-  name: 'console',
-  description: 'Prints a line per trial and a summary at the end.',
-  optionsSchema: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      trials: { type: 'boolean', default: true, description: 'Print a line per finished trial.' },
-      stream: { enum: ['stdout', 'stderr'], default: 'stdout' },
+/** The `console` reporter plugin with a host's {@link ConsoleReporterSettings} over each config's options. */
+export const consoleReporterManifestWith = (settings: ConsoleReporterSettings = {}) =>
+  defineReporter<ConsoleReporterOptions>({
+    name: 'console',
+    description: 'Prints a line per trial and a summary at the end.',
+    optionsSchema: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        trials: { type: 'boolean', default: true, description: 'Print a line per finished trial.' },
+        stream: { enum: ['stdout', 'stderr'], default: 'stdout' },
+      },
     },
-  },
-  create: (options) => createConsoleReporter(options),
-});
+    create: (options) => createConsoleReporter(options, settings),
+  });
+
+/** The `console` reporter plugin: a line per finished trial and a summary at the end. */
+export const consoleReporterManifest = consoleReporterManifestWith();

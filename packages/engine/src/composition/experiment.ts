@@ -1,5 +1,9 @@
 import type { Container } from 'inversify';
-import { consoleReporterManifest } from '../builtins/console-reporter.js';
+import {
+  type ConsoleReporterSettings,
+  consoleReporterManifest,
+  consoleReporterManifestWith,
+} from '../builtins/console-reporter.js';
 import { functionObjectiveManifest, type ObjectiveFunction } from '../builtins/function-objective.js';
 import { memoryStoreManifest } from '../builtins/memory-store.js';
 import { noImprovementStopperManifest } from '../builtins/no-improvement-stopper.js';
@@ -41,6 +45,8 @@ export interface LoadExperimentOptions {
   readonly logger?: Logger;
   /** The time stamped on events and on the memory store's trials (default: the real time); the `clock` service. */
   readonly clock?: Clock;
+  /** What the host imposes on the config's `console` reporters (the CLI: `--quiet`, `--json`). */
+  readonly console?: ConsoleReporterSettings;
 }
 
 /** A validated experiment, ready to run. */
@@ -72,7 +78,17 @@ const pluginSpecifiers = (raw: unknown): readonly string[] => {
  */
 export const loadExperiment = async (raw: unknown, options: LoadExperimentOptions = {}): Promise<LoadedExperiment> => {
   const baseDir = options.baseDir ?? process.cwd();
-  const packages: PluginPackage[] = [enginePlugins, ...(options.plugins ?? [])];
+  const engine: PluginPackage =
+    options.console === undefined
+      ? enginePlugins
+      : {
+          manifests: enginePlugins.manifests.map((manifest) =>
+            manifest === consoleReporterManifest
+              ? (consoleReporterManifestWith(options.console) as PluginPackage['manifests'][number])
+              : manifest,
+          ),
+        };
+  const packages: PluginPackage[] = [engine, ...(options.plugins ?? [])];
   if (options.functions !== undefined) packages.push({ manifests: [functionObjectiveManifest(options.functions)] });
   for (const [index, specifier] of pluginSpecifiers(raw).entries())
     packages.push(await importPluginPackage(specifier, baseDir, index));

@@ -15,7 +15,7 @@ export const EXPORT_VERSION = 1;
 
 /** Rows read from a file, each with the line it starts on; `bad` are lines that are not rows at all. */
 export interface TrialFile {
-  readonly kind: 'export' | 'results' | 'csv';
+  readonly kind: 'export' | 'results' | 'csv' | 'empty';
   readonly header?: ExportHeader;
   readonly rows: readonly unknown[];
   readonly lines: readonly number[];
@@ -197,5 +197,6 @@ export const readTrialFile = (path: string, space: CompiledSpace): TrialFile => 
   } catch (error) {
     throw new CliError(`Cannot read ${path}: ${(error as Error).message}`);
   }
+  if (text.trim() === '') return { kind: 'empty', rows: [], lines: [], bad: [] };
   return /\.csv$/i.test(path) ? readCsv(path, text, space) : readJsonLines(path, text);
 };

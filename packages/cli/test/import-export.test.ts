@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SpaceDefinition, Trial } from '@parzen/engine';
 import { createJsonlStore } from '@parzen/store-file';
@@ -208,6 +208,21 @@ describe('parzen export and import', () => {
     const header = writeIn(dir, 'header.csv', 'x,model,lr\n0.5,tree,0.1\n');
     expect((await cli('import', target, header)).stderr).toMatch(/header must name .*unknown: lr/);
     expect((await sqliteTrials(join(dir, 'csv.parzen.db'))).length).toBe(3);
+  });
+
+  it('an empty CSV or JSONL file imports nothing (exit 0) and leaves the store as it was', async () => {
+    const target = config('empty.json', { use: 'sqlite', options: { path: './empty.parzen.db' } });
+    for (const [file, text] of [
+      ['empty.csv', ''],
+      ['empty.jsonl', ''],
+      ['blank.csv', '\n  \n'],
+    ] as const) {
+      const path = writeIn(dir, file, text);
+      const out = await cli('import', target, path);
+      expect(out.code, out.stderr).toBe(0);
+      expect(out.stdout).toBe(`Imported no trials: ${path} is empty.`);
+    }
+    expect(existsSync(join(dir, 'empty.parzen.db'))).toBe(false);
   });
 
   it('refuses an export whose study has another space, saying what was expected and found', async () => {

@@ -74,6 +74,11 @@ export const importTrials = async (config: string, path: string, flags: ImportFl
   if (choice.use === 'memory')
     throw new CliError(`${config} keeps its study in a memory store, which keeps nothing: pick another with --store.`);
   const file = readTrialFile(path, experiment.space);
+  if (file.kind === 'empty') {
+    // An empty CSV has no header to check and an empty JSONL no line: both import nothing, store untouched.
+    output.result(`Imported no trials: ${path} is empty.`);
+    return 0;
+  }
   checkSameSpace(path, file, config, space);
   const checked = checkImportedRows(experiment.space, file.rows, (index) => file.lines[index] ?? index);
   const invalid: InvalidRow[] = [...file.bad, ...checked.invalid].sort((a, b) => a.row - b.row);

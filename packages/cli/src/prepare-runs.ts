@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   type ConsoleReporterSettings,
+  type ImportModule,
   type LoadExperimentOptions,
   type LoadedExperiment,
   loadExperiment,
@@ -47,6 +48,18 @@ export interface PrepareOptions {
   readonly oneRunPerStudy?: boolean;
 }
 
+const TS_FILE = /\.[cm]?tsx?$/;
+
+/**
+ * Imports a config's plugin module: a TypeScript file through tsx (whatever its folder's `package.json`
+ * `type` says: plain `import()` with tsx's hooks treats a `.ts` file in a CommonJS folder as CommonJS and
+ * fails), anything else with `import()`.
+ */
+const importPluginModule: ImportModule = async (url) =>
+  url.startsWith('file:') && TS_FILE.test(url)
+    ? (await import('@parzen/objectives')).importTypeScript(url)
+    : ((await import(url)) as Record<string, unknown>);
+
 /** What `loadExperiment` gets from the CLI: the built-in plugins, the progress reporter and the defaults. */
 export const cliLoadOptions = async (
   baseDir: string,
@@ -55,9 +68,8 @@ export const cliLoadOptions = async (
   plugins: [...(await loadBuiltinPlugins()), { manifests: [progressReporterManifest(progress)] }],
   baseDir,
   defaults: { suggester: defaultSuggester, store: defaultStore, reporters: [{ use: 'progress' }] },
+  importModule: importPluginModule,
 });
-
-const TS_FILE = /\.[cm]?tsx?$/;
 
 /** A config listing a `.ts` plugin gets TypeScript imports turned on first (`run`, `validate`, `schema`). */
 export const enableTypeScriptPlugins = async (raw: unknown): Promise<void> => {

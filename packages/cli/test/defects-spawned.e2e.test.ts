@@ -37,3 +37,35 @@ export const manifests = [{
     expect(JSON.stringify(parsed.properties.suggester)).toContain('"const":"middle"');
   });
 });
+
+describe('a .ts plugin in a folder whose package.json says "type": "commonjs" (npm init -y)', () => {
+  it('loads and runs, as a .ts objective there does (was a "require() ES Module in a cycle" error)', async () => {
+    const cjs = tempDir('parzen-cjs-plugin-');
+    writeIn(cjs, 'package.json', { name: 'tuning', version: '1.0.0', type: 'commonjs' });
+    writeIn(
+      cjs,
+      'fixed.ts',
+      `const half = (low: number, high: number): number => (low + high) / 2;
+export const manifests = [{
+  kind: 'suggester' as const,
+  name: 'fixed',
+  optionsSchema: { type: 'object' },
+  create: () => ({ name: 'fixed', beginTrial: () => ({ sampleParam: () => half(-1, 1) }) }),
+}];\n`,
+    );
+    writeIn(cjs, 'objective.ts', 'export default ({ x, y }: { x: number; y: number }) => x + y;\n');
+    const path = writeIn(
+      cjs,
+      'fixed.json',
+      heartConfig({
+        plugins: ['./fixed.ts'],
+        suggester: { use: 'fixed' },
+        objective: { use: 'module', options: { path: './objective.ts' } },
+        budget: { maxTrials: 2 },
+      }),
+    );
+    const run = await runParzen(['run', path, '--json'], { cwd: cjs });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ trials: { complete: 2 }, best: { params: { x: 0, y: 0 } } });
+  });
+});

@@ -95,6 +95,13 @@ describe('the store keeps the study space; inspection reads it (issue 9, defect 
       /svm|tree|knn/,
     );
 
+    const unknown = await cli('trials', '--store', 'foo:bar');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain(
+      '--store "foo:bar": expected one of the store plugins: memory, jsonl, sqlite, postgres, found "foo".',
+    );
+    expect(unknown.stderr).not.toContain('Invalid config');
+
     const neither = await cli('trials');
     expect(neither.code).toBe(2);
     expect(neither.stderr).toMatch(/Give a config, or --store SPEC/);

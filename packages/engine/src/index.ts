@@ -23,6 +23,7 @@ export type { Reporter } from './contracts/reporter.js';
 export type { StopContext, Stopper } from './contracts/stopper.js';
 export type { TrialStore } from './contracts/store.js';
 export type { Suggester } from './contracts/suggester.js';
+export type { ImportModule } from './di/import-plugins.js';
 export type { ExternalParams, ParamAssignment } from './domain/params.js';
 export * from './domain/space-builder.js';
 export type {

@@ -93,19 +93,29 @@ describe('runExperiment (the composition root)', () => {
   });
 
   it('refuses a plugin whose options schema is malformed, naming the plugin and the keyword', async () => {
-    // Schemas are not checked against the meta-schema first (it costs ~45 ms per process); compiling one
-    // still refuses a keyword whose value has the wrong type.
-    for (const [schema, keyword] of [
-      [{ type: 'object', properties: { step: { minimum: '3' } } }, 'minimum value must be ["number"]'],
-      [{ type: 'object', required: 'step' }, 'required value must be ["array"]'],
-      [{ type: 'strng' }, 'type must be JSONType'],
+    // Schemas are not checked against the meta-schema first (it costs ~45 ms per process); one that does
+    // not compile is, to say where in it the fault is, what was expected there and what was found.
+    for (const [schema, issue] of [
+      [
+        { type: 'object', properties: { step: { minimum: '3' } } },
+        '/optionsSchema/properties/step/minimum: expected a value of type number, found "3"',
+      ],
+      [{ type: 'object', required: 'step' }, '/optionsSchema/required: expected a value of type array, found "step"'],
+      [
+        { type: 'strng' },
+        '/optionsSchema/type: expected one of "array", "boolean", "integer", "null", "number", "object", "string", found "strng"',
+      ],
     ] as const) {
       const broken = { ...prior, name: 'broken', optionsSchema: schema } as unknown as typeof prior;
       await expect(
         loadExperiment({ ...config, suggester: { use: 'broken' } }, { plugins: [{ manifests: [broken] }], functions }),
       ).rejects.toMatchObject({
         code: 'PLUGIN_INVALID',
-        message: expect.stringContaining(`Plugin \`broken\` has an options schema ajv cannot compile: ${keyword}`),
+        message: expect.stringMatching(
+          new RegExp(
+            `^Plugin \`broken\` has an options schema that is not valid JSON Schema .*:\\n.*${issue.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`,
+          ),
+        ),
       });
     }
   });
@@ -116,11 +126,34 @@ describe('runExperiment (the composition root)', () => {
     writeFileSync(join(dir, 'bad.mjs'), "export const manifests = [{ kind: 'algorithm', name: 'x' }];");
     await expect(loadExperiment({ ...config, plugins: ['./missing.mjs'] }, { baseDir: dir })).rejects.toMatchObject({
       code: 'PLUGIN_LOAD_FAILED',
-      message: expect.stringContaining(join(dir, 'missing.mjs')),
+      message: expect.stringContaining(`/plugins/0: expected a module file`),
+      issues: [expect.objectContaining({ pointer: '/plugins/0', found: `no file at ${join(dir, 'missing.mjs')}` })],
     });
-    await expect(loadExperiment({ ...config, plugins: ['./none.mjs'] }, { baseDir: dir })).rejects.toMatchObject({
+    await expect(
+      loadExperiment({ ...config, plugins: ['./none.mjs', './none.mjs'] }, { baseDir: dir }),
+    ).rejects.toMatchObject({
       code: 'PLUGIN_INVALID',
-      message: expect.stringContaining('must export `manifests`'),
+      issues: [
+        {
+          pointer: '/plugins/0',
+          expected: 'a module exporting `manifests`, an array of plugin manifests',
+          found: 'no `manifests` export (it exports other)',
+        },
+      ],
+    });
+    writeFileSync(join(dir, 'object.mjs'), 'export const manifests = { a: 1 };');
+    await expect(loadExperiment({ ...config, plugins: ['./object.mjs'] }, { baseDir: dir })).rejects.toMatchObject({
+      issues: [expect.objectContaining({ found: '`manifests` = {"a":1}' })],
+    });
+    writeFileSync(join(dir, 'syntax.mjs'), 'export const manifests = [;');
+    await expect(loadExperiment({ ...config, plugins: ['./syntax.mjs'] }, { baseDir: dir })).rejects.toMatchObject({
+      code: 'PLUGIN_LOAD_FAILED',
+      // Node says `a syntax error: Unexpected token ';'`; under Vitest its own loader words it.
+      issues: [expect.objectContaining({ pointer: '/plugins/0', found: expect.stringMatching(/syntax/i) })],
+    });
+    await expect(loadExperiment({ ...config, plugins: ['.'] }, { baseDir: dir })).rejects.toMatchObject({
+      code: 'PLUGIN_LOAD_FAILED',
+      issues: [expect.objectContaining({ pointer: '/plugins/0', found: `a folder, ${dir}` })],
     });
     await expect(loadExperiment({ ...config, plugins: ['./bad.mjs'] }, { baseDir: dir })).rejects.toMatchObject({
       code: 'PLUGIN_INVALID',

@@ -26,7 +26,7 @@ export {
   moduleObjectiveOptionsSchema,
 } from './module-objective.js';
 export { findLossLine } from './parse-loss.js';
-export { registerTypeScript } from './register-typescript.js';
+export { importTypeScript, registerTypeScript } from './register-typescript.js';
 export { parseReportLine, type Report, type ReportLine } from './report-lines.js';
 export { type CommandOutcome, type RunCommandOptions, runCommand } from './run-command.js';
 

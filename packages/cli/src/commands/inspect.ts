@@ -147,8 +147,19 @@ const configTargets = async (path: string, flags: InspectFlags): Promise<Inspect
 const storeTarget = async (spec: string, flags: InspectFlags): Promise<InspectTarget> => {
   const choice = parseStoreSpec(spec);
   const baseDir = process.cwd();
-  const { store, experiment } = await storeRegistry(choice, [], baseDir, flags.study ?? 'inspect');
-  return { study: flags.study, store, experiment, baseDir };
+  try {
+    const { store, experiment } = await storeRegistry(choice, [], baseDir, flags.study ?? 'inspect');
+    return { study: flags.study, store, experiment, baseDir };
+  } catch (error) {
+    // No config here: the store choice came from the flag, so the message names the flag, not `/store`.
+    const issues = error instanceof ParzenError ? error.issues : [];
+    if (issues.length === 0 || issues.some((issue) => !issue.pointer.startsWith('/store'))) throw error;
+    const said = issues.map((issue) => {
+      const where = issue.pointer === '/store/use' ? '' : ` (${issue.pointer.slice('/store/'.length)})`;
+      return `expected ${issue.expected}${where}, found ${issue.found}`;
+    });
+    throw new CliError(`--store ${JSON.stringify(spec)}: ${said.join('; ')}.`);
+  }
 };
 
 /** The study a store without a named study holds: its only one, else a list to pick from. */

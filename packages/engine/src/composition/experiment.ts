@@ -13,7 +13,7 @@ import type { ConfigDefaults } from '../config/validate-config.js';
 import { checkConfig } from '../config/validate-config.js';
 import type { PluginInstances, PluginPackage } from '../contracts/manifest.js';
 import { type Clock, type Logger, SERVICES } from '../contracts/services.js';
-import { importPluginPackage } from '../di/import-plugins.js';
+import { type ImportModule, importPluginPackage } from '../di/import-plugins.js';
 import { createRegistry, type PluginRegistry } from '../di/registry.js';
 import type { CompiledSpace } from '../domain/compile-space.js';
 import { describeValue, invalidConfig } from '../errors.js';
@@ -45,6 +45,10 @@ export interface LoadExperimentOptions {
   readonly logger?: Logger;
   /** The time stamped on events and on the memory store's trials (default: the real time); the `clock` service. */
   readonly clock?: Clock;
+  /**
+   * How the config's `plugins` modules are imported (default: `import()`); the CLI's compiles `.ts` files.
+   */
+  readonly importModule?: ImportModule;
   /** What the host imposes on the config's `console` reporters (the CLI: `--quiet`, `--json`). */
   readonly console?: ConsoleReporterSettings;
 }
@@ -91,7 +95,7 @@ export const loadExperiment = async (raw: unknown, options: LoadExperimentOption
   const packages: PluginPackage[] = [engine, ...(options.plugins ?? [])];
   if (options.functions !== undefined) packages.push({ manifests: [functionObjectiveManifest(options.functions)] });
   for (const [index, specifier] of pluginSpecifiers(raw).entries())
-    packages.push(await importPluginPackage(specifier, baseDir, index));
+    packages.push(await importPluginPackage(specifier, baseDir, index, options.importModule));
   const registry = createRegistry(packages.flatMap((pkg) => pkg.manifests));
   const { config, space } = checkConfig(raw, registry, options.defaults);
   return {

@@ -2,9 +2,9 @@ import type { ValidateFunction } from 'ajv';
 import type { PluginKind } from '../contracts/manifest.js';
 import type { PluginRegistry } from '../di/registry.js';
 import { type CompiledSpace, compileSpace } from '../domain/compile-space.js';
-import { type ConfigIssue, invalidConfig, ParzenError } from '../errors.js';
+import { type ConfigIssue, formatIssues, invalidConfig, ParzenError } from '../errors.js';
 import { checkEnqueued } from '../runtime/enqueue.js';
-import { createAjv, validateWith } from './ajv-issues.js';
+import { ajvIssues, createAjv, validateWith } from './ajv-issues.js';
 import type { ExperimentConfig, PluginChoice } from './experiment-config.js';
 import { baseConfigSchema } from './experiment-schema.js';
 
@@ -18,12 +18,15 @@ const optionsValidator = (schema: object, plugin: string): ValidateFunction => {
     try {
       validate = ajv.compile(schema);
     } catch (error) {
+      // Where in the schema, what JSON Schema expects there and what the plugin wrote (ajv's compile error
+      // says neither); ajv's own message when the schema is valid JSON Schema and still does not compile.
+      const issues = (ajv.validateSchema(schema) as boolean) ? [] : ajvIssues(ajv.errors, '/optionsSchema');
+      const detail = issues.length > 0 ? `:\n${formatIssues(issues)}` : `: ${(error as Error).message}`;
       throw new ParzenError(
         'PLUGIN_INVALID',
-        `Plugin \`${plugin}\` has an options schema ajv cannot compile: ${(error as Error).message}`,
-        {
-          plugin,
-        },
+        `Plugin \`${plugin}\` has an options schema that is not valid JSON Schema (a fault of the plugin, not of the config)${detail}`,
+        // Pointers into the plugin's manifest, not into the config: in the message only.
+        { plugin },
       );
     }
     optionValidators.set(schema, validate);

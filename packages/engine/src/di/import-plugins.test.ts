@@ -103,9 +103,9 @@ describe('a config naming a plugin package', () => {
   it('installed, but something it imports is missing: says so, naming the missing import', async () => {
     const error = await loadError(['parzen-broken-plugin']);
     expect(error.code).toBe('PLUGIN_LOAD_FAILED');
-    expect(error.issues).toEqual([]);
+    expect(error.issues).toMatchObject([{ pointer: '/plugins/0', expected: 'a module whose imports are installed' }]);
     expect(error.message).toContain(
-      '`parzen-broken-plugin`: the package was found, but something it imports is missing',
+      '`parzen-broken-plugin`:\n  /plugins/0: expected a module whose imports are installed, found something it imports is missing',
     );
     expect(error.message).toContain("'parzen-missing-dependency'");
     expect(error.message).not.toContain('npm install');

@@ -1,17 +1,35 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AnyPluginManifest, PluginPackage } from '../contracts/manifest.js';
 import type { ServiceProvider } from '../contracts/services.js';
-import { formatIssues, ParzenError } from '../errors.js';
+import { type ConfigIssue, describeValue, type ErrorCode, formatIssues, ParzenError } from '../errors.js';
 import { manifestProblem } from './registry.js';
 
-const loadFailed = (specifier: string, message: string, cause?: unknown) =>
-  new ParzenError('PLUGIN_LOAD_FAILED', `Could not load plugin module \`${specifier}\`: ${message}`, {
+/** The config's `plugins` entry a module came from: `/plugins/<index>`, or `/plugins` when not known. */
+const pluginsPointer = (index: number | undefined): string => (index === undefined ? '/plugins' : `/plugins/${index}`);
+
+/**
+ * An error about the plugin module at `plugins[index]`, as an issue at that entry (what was expected and
+ * what was found), so the CLI's text and `--json` name the place in the config like any config error.
+ */
+const pluginModuleError = (
+  code: ErrorCode,
+  specifier: string,
+  index: number | undefined,
+  expected: string,
+  found: string,
+  cause?: unknown,
+) => {
+  const headline = code === 'PLUGIN_LOAD_FAILED' ? 'Could not load plugin module' : 'Invalid plugin module';
+  const issue: ConfigIssue = { pointer: pluginsPointer(index), expected, found };
+  return new ParzenError(code, `${headline} \`${specifier}\`:\n${formatIssues([issue])}`, {
     plugin: specifier,
-    cause,
+    issues: [issue],
+    ...(cause === undefined ? {} : { cause }),
   });
+};
 
 /** The package a bare specifier names: `pkg` of `pkg/sub`, `@scope/pkg` of `@scope/pkg/sub`. */
 const packageName = (specifier: string): string =>
@@ -106,27 +124,26 @@ const importTarget = (specifier: string, baseDir: string): string | undefined =>
  */
 const packageMissing = (specifier: string, baseDir: string, index: number | undefined, cause: unknown) => {
   const name = packageName(specifier);
-  const issue = {
-    pointer: index === undefined ? '/plugins' : `/plugins/${index}`,
-    expected: 'an installed package',
-    found: `cannot find package '${name}' (looked from ${baseDir}); install it (npm install ${name}) or fix the name`,
-  };
-  return new ParzenError(
-    'PLUGIN_LOAD_FAILED',
-    `Could not load plugin module \`${specifier}\`:\n${formatIssues([issue])}`,
-    { plugin: specifier, issues: [issue], cause },
-  );
+  const found = `cannot find package '${name}' (looked from ${baseDir}); install it (npm install ${name}) or fix the name`;
+  return pluginModuleError('PLUGIN_LOAD_FAILED', specifier, index, 'an installed package', found, cause);
 };
 
 const isModuleNotFound = (error: unknown): boolean =>
   (error as { code?: unknown } | null)?.code === 'ERR_MODULE_NOT_FOUND';
 
 /** The module URL to import: a file's, the package's entry resolved from `baseDir`, or the bare specifier. */
-const resolveSpecifier = (specifier: string, baseDir: string): { url: string; unresolved?: Error } => {
+const resolveSpecifier = (
+  specifier: string,
+  baseDir: string,
+  index: number | undefined,
+): { url: string; unresolved?: Error } => {
   if (specifier.startsWith('.') || isAbsolute(specifier)) {
     const path = isAbsolute(specifier) ? specifier : resolve(baseDir, specifier);
+    const expected = 'a module file (a path relative to the config, or an installed package)';
     if (!existsSync(path))
-      throw loadFailed(specifier, `no file at ${path} (relative paths resolve against ${baseDir}).`);
+      throw pluginModuleError('PLUGIN_LOAD_FAILED', specifier, index, expected, `no file at ${path}`);
+    if (statSync(path).isDirectory())
+      throw pluginModuleError('PLUGIN_LOAD_FAILED', specifier, index, expected, `a folder, ${path}`);
     return { url: pathToFileURL(path).href };
   }
   try {
@@ -139,21 +156,27 @@ const resolveSpecifier = (specifier: string, baseDir: string): { url: string; un
   }
 };
 
+/** How a plugin module is imported, given its resolved URL (or a bare specifier Node resolves). */
+export type ImportModule = (url: string) => Promise<Record<string, unknown>>;
+
 /**
  * Imports a third-party plugin package: the module exports `manifests` (an array of plugin manifests)
  * and maybe `services` (service providers), or a default export with those fields. Every manifest is
  * checked before anything of it runs. `index` is its place in the config's `plugins`, for the pointer of
- * a package that is not installed.
+ * a package that is not installed; `importModule` imports it (default: `import()`).
  */
 export const importPluginPackage = async (
   specifier: string,
   baseDir: string,
   index?: number,
+  importModule: ImportModule = (url) => import(url),
 ): Promise<PluginPackage> => {
-  const { url, unresolved } = resolveSpecifier(specifier, baseDir);
+  const { url, unresolved } = resolveSpecifier(specifier, baseDir, index);
+  const failed = (expected: string, found: string, cause: unknown) =>
+    pluginModuleError('PLUGIN_LOAD_FAILED', specifier, index, expected, found, cause);
   let loaded: Record<string, unknown>;
   try {
-    loaded = (await import(url)) as Record<string, unknown>;
+    loaded = await importModule(url);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const name = packageName(specifier);
@@ -164,43 +187,57 @@ export const importPluginPackage = async (
       [name, specifier].some((named) => message.startsWith(`Cannot find package '${named}' `))
     ) {
       if (!installedFrom(name, baseDir)) throw packageMissing(specifier, baseDir, index, error);
-      throw loadFailed(
-        specifier,
-        `it is installed, but cannot be resolved from ${baseDir}: ${unresolved.message}`,
+      throw failed(
+        `a package that resolves from ${baseDir}`,
+        `it is installed, but cannot be resolved: ${unresolved.message}`,
         error,
       );
     }
     // The package was found: a module it imports is missing.
     if (isModuleNotFound(error))
-      throw loadFailed(specifier, `the package was found, but something it imports is missing: ${message}`, error);
-    throw loadFailed(specifier, `${message} (looked for it from ${baseDir}).`, error);
+      throw failed('a module whose imports are installed', `something it imports is missing: ${message}`, error);
+    const what = error instanceof SyntaxError ? 'a syntax error' : 'an error while it loaded';
+    throw failed('a module that loads', `${what}: ${message}`, error);
   }
   const fallback = loaded.default as Record<string, unknown> | undefined;
   const manifests = loaded.manifests ?? fallback?.manifests;
   const services = loaded.services ?? fallback?.services;
   if (!Array.isArray(manifests)) {
-    throw new ParzenError(
+    const exported = Object.keys(loaded);
+    const found =
+      manifests === undefined
+        ? `no \`manifests\` export (it exports ${exported.join(', ') || 'nothing'})`
+        : `\`manifests\` = ${describeValue(manifests)}`;
+    throw pluginModuleError(
       'PLUGIN_INVALID',
-      `Plugin module \`${specifier}\` must export \`manifests\`, an array of plugin manifests; it exports ${Object.keys(loaded).join(', ') || 'nothing'}.`,
-      { plugin: specifier },
+      specifier,
+      index,
+      'a module exporting `manifests`, an array of plugin manifests',
+      found,
     );
   }
-  manifests.forEach((manifest, index) => {
+  manifests.forEach((manifest, at) => {
     const problem = manifestProblem(manifest);
     if (problem !== undefined)
-      throw new ParzenError('PLUGIN_INVALID', `Plugin module \`${specifier}\`, manifests[${index}]: ${problem}.`, {
-        plugin: specifier,
-      });
+      throw pluginModuleError(
+        'PLUGIN_INVALID',
+        specifier,
+        index,
+        'valid plugin manifests',
+        `manifests[${at}]: ${problem}`,
+      );
   });
   if (services !== undefined) {
     const bad =
       !Array.isArray(services) ||
       services.some((s) => typeof s?.create !== 'function' || typeof s?.token?.id !== 'symbol');
     if (bad) {
-      throw new ParzenError(
+      throw pluginModuleError(
         'PLUGIN_INVALID',
-        `Plugin module \`${specifier}\` exports \`services\`, which must be an array of { token, create } service providers.`,
-        { plugin: specifier },
+        specifier,
+        index,
+        '`services`, an array of { token, create } service providers',
+        `\`services\` = ${describeValue(services)}`,
       );
     }
   }

@@ -8,20 +8,19 @@ beforeAll(() => {
   writeIn(dir, 'package.json', { type: 'module' });
 });
 
-// Only the built CLI shows this: vitest's module runner imports `.ts` files by itself.
-describe('schema with a TypeScript plugin (issue 9, defect 2)', () => {
-  it('prints the schema of a config whose plugin is a .ts file, as run and validate accept it', async () => {
-    writeIn(
-      dir,
-      'middle.ts',
-      `const middle = (low: number, high: number): number => (low + high) / 2;
+/** A TypeScript suggester plugin (type annotations, so only a TypeScript loader reads it) that always picks the middle. */
+const middleSuggester = `const middle = (low: number, high: number): number => (low + high) / 2;
 export const manifests = [{
   kind: 'suggester' as const,
   name: 'middle',
   optionsSchema: { type: 'object', additionalProperties: false, properties: { shift: { type: 'number', default: 0 } } },
   create: () => ({ name: 'middle', beginTrial: () => ({ sampleParam: () => middle(-1, 1) }) }),
-}];\n`,
-    );
+}];\n`;
+
+// Only the built CLI shows this: vitest's module runner imports `.ts` files by itself.
+describe('schema with a TypeScript plugin (issue 9, defect 2)', () => {
+  it('prints the schema of a config whose plugin is a .ts file, as run and validate accept it', async () => {
+    writeIn(dir, 'middle.ts', middleSuggester);
     writeIn(dir, 'heart.mjs', 'export default ({ x, y }) => x + y;\n');
     const path = writeIn(
       dir,
@@ -42,24 +41,14 @@ describe('a .ts plugin in a folder whose package.json says "type": "commonjs" (n
   it('loads and runs, as a .ts objective there does (was a "require() ES Module in a cycle" error)', async () => {
     const cjs = tempDir('parzen-cjs-plugin-');
     writeIn(cjs, 'package.json', { name: 'tuning', version: '1.0.0', type: 'commonjs' });
-    writeIn(
-      cjs,
-      'fixed.ts',
-      `const half = (low: number, high: number): number => (low + high) / 2;
-export const manifests = [{
-  kind: 'suggester' as const,
-  name: 'fixed',
-  optionsSchema: { type: 'object' },
-  create: () => ({ name: 'fixed', beginTrial: () => ({ sampleParam: () => half(-1, 1) }) }),
-}];\n`,
-    );
+    writeIn(cjs, 'middle.ts', middleSuggester);
     writeIn(cjs, 'objective.ts', 'export default ({ x, y }: { x: number; y: number }) => x + y;\n');
     const path = writeIn(
       cjs,
-      'fixed.json',
+      'middle.json',
       heartConfig({
-        plugins: ['./fixed.ts'],
-        suggester: { use: 'fixed' },
+        plugins: ['./middle.ts'],
+        suggester: { use: 'middle' },
         objective: { use: 'module', options: { path: './objective.ts' } },
         budget: { maxTrials: 2 },
       }),

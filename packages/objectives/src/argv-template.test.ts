@@ -61,4 +61,14 @@ describe('templateProblems', () => {
       '/env/G "{learning_rate}": `{learning_rate}` names no parameter of the space (parameters: learning rate, größe; reserved: trial, study, params)',
     ]);
   });
+
+  it("names a parameter misspelt with spaces or case, which would reach the program as literal text", () => {
+    const names = ['learning_rate', 'max-depth'];
+    expect(templateProblems(['--lr={Learning rate}', 'train'], { D: '{Max Depth?}' }, names)).toEqual([
+      '/command/0 "--lr={Learning rate}": `{Learning rate}` is no placeholder (it would reach the program as it is); the parameter is `learning_rate`: write `{learning_rate}`',
+      '/env/D "{Max Depth?}": `{Max Depth?}` is no placeholder (it would reach the program as it is); the parameter is `max-depth`: write `{max-depth}`',
+    ]);
+    // Code in braces that is no parameter's name stays allowed.
+    expect(templateProblems(['print({ "learning rate": 1 })', '{ max depth: 2 }'], {}, ['lr'])).toEqual([]);
+  });
 });

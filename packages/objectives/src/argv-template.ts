@@ -40,6 +40,7 @@ const rewrite = (
   element: string,
   known: ReadonlySet<string>,
   replace: (name: string, optional: boolean, match: string) => string,
+  literal?: (text: string, inner: string) => void,
 ): string => {
   let result = '';
   let from = 0;
@@ -52,6 +53,7 @@ const rewrite = (
     else if (name !== undefined && isPlaceholder(name, known)) replacement = replace(name, match[2] === '?', text);
     else {
       // Literal text: keep its opening brace and look again just after it (it may hold `}}`).
+      if (name !== undefined) literal?.(text, name);
       braces.lastIndex = match.index + 1;
       continue;
     }
@@ -98,6 +100,9 @@ export const expandElement = (element: string, where: string, context: TemplateC
   return omit ? undefined : expanded;
 };
 
+/** A name compared loosely: lower case, without spaces, `_` and `-`. */
+const nameKey = (name: string): string => name.toLowerCase().replace(/[\s_-]+/gu, '');
+
 /**
  * Checks a command template (argv and `env` values) against the space before any trial runs: every
  * `{name}` must be a parameter of the space or a reserved name. Returns one problem per unknown name,
@@ -110,16 +115,31 @@ export const templateProblems = (
   prefix = '',
 ): string[] => {
   const known = new Set([...paramNames, ...RESERVED_NAMES]);
+  const byKey = new Map(paramNames.map((name) => [nameKey(name), name]));
   const problems: string[] = [];
   const check = (element: string, pointer: string) => {
-    rewrite(element, known, (name, _optional, text) => {
-      if (!known.has(name))
-        problems.push(
-          `${pointer} ${JSON.stringify(element)}: \`${text}\` names no parameter of the space ` +
-            `(parameters: ${paramNames.join(', ') || 'none'}; reserved: ${RESERVED_NAMES.join(', ')})`,
-        );
-      return '';
-    });
+    rewrite(
+      element,
+      known,
+      (name, _optional, text) => {
+        if (!known.has(name))
+          problems.push(
+            `${pointer} ${JSON.stringify(element)}: \`${text}\` names no parameter of the space ` +
+              `(parameters: ${paramNames.join(', ') || 'none'}; reserved: ${RESERVED_NAMES.join(', ')})`,
+          );
+        return '';
+      },
+      // Text in braces that is no name stays literal (code, JSON), unless it is a parameter's name but for
+      // case, spaces, `_` and `-` (`{Learning rate}` for `learning_rate`): then it is a misspelt placeholder.
+      (text, inner) => {
+        const meant = byKey.get(nameKey(inner.replace(/\?$/, '')));
+        if (meant !== undefined)
+          problems.push(
+            `${pointer} ${JSON.stringify(element)}: \`${text}\` is no placeholder (it would reach the program as ` +
+              `it is); the parameter is \`${meant}\`: write \`{${meant}}\``,
+          );
+      },
+    );
   };
   template.forEach((element, index) => {
     check(element, `${prefix}/command/${index}`);

@@ -94,8 +94,10 @@ const attrCell = (value: unknown): string => {
 };
 
 /** CSV (RFC 4180): study, number, state, loss, last step (when any), the parameters, `attrs.NAME` columns, error code and message, times. */
-export const formatTrialsCsv = (rows: readonly TrialRow[]): string => {
-  const names = paramNames(rows);
+export const formatTrialsCsv = (rows: readonly TrialRow[], spaceNames: readonly string[] = []): string => {
+  // Every parameter of the space gets its column, in the space's order (an empty study's CSV still has
+  // them, and a conditional parameter no trial activated yet too), then any other name a row has.
+  const names = [...new Set([...spaceNames, ...paramNames(rows)])];
   const attrNames = [...new Set(rows.flatMap((row) => Object.keys(row.attrs ?? {})))];
   const withStep = hasSteps(rows);
   const header = [

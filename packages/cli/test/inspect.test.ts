@@ -79,6 +79,16 @@ describe('the store keeps the study space; inspection reads it (issue 9, defect 
     expect(result.stderr).toBe('');
   });
 
+  it('trials --csv of a study without trials still has a column per parameter of the stored space', async () => {
+    const path = join(dir, 'empty.parzen.db');
+    const store = createSqliteStore({ path });
+    await store.openStudy({ name: 'empty', direction: 'minimize', seed: 1, space });
+    await store.close();
+    const result = await cli('trials', '--store', `sqlite:${path}`, '--csv');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('study,number,state,loss,x,model,error_code,error_message,started_at,finished_at');
+  });
+
   it('works from --store alone: the only study, or --study when the store holds several', async () => {
     const only = await cli('trials', '--store', `sqlite:${database}`, '--json');
     expect(only.code, only.stderr).toBe(0);

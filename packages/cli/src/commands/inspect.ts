@@ -222,7 +222,10 @@ export const listTrials = async (path: string | undefined, flags: InspectFlags, 
   const studies = await forConfig(path, () => loadStudies(path, flags, output));
   const rows: TrialRow[] = studies.flatMap(({ record, space, trials }) => trialRows(record.name, space, trials));
   if (flags.json === true) output.result(JSON.stringify(rows));
-  else if (flags.csv === true) output.result(formatTrialsCsv(rows));
+  else if (flags.csv === true) {
+    const spaceNames = studies.flatMap(({ space }) => space.params.map((param) => param.name));
+    output.result(formatTrialsCsv(rows, spaceNames));
+  }
   else output.result(rows.length === 0 ? 'No trials yet.' : formatTrialsTable(rows));
   return 0;
 };

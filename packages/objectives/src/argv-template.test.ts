@@ -62,7 +62,7 @@ describe('templateProblems', () => {
     ]);
   });
 
-  it("names a parameter misspelt with spaces or case, which would reach the program as literal text", () => {
+  it('names a parameter misspelt with spaces or case, which would reach the program as literal text', () => {
     const names = ['learning_rate', 'max-depth'];
     expect(templateProblems(['--lr={Learning rate}', 'train'], { D: '{Max Depth?}' }, names)).toEqual([
       '/command/0 "--lr={Learning rate}": `{Learning rate}` is no placeholder (it would reach the program as it is); the parameter is `learning_rate`: write `{learning_rate}`',

@@ -225,8 +225,7 @@ export const listTrials = async (path: string | undefined, flags: InspectFlags, 
   else if (flags.csv === true) {
     const spaceNames = studies.flatMap(({ space }) => space.params.map((param) => param.name));
     output.result(formatTrialsCsv(rows, spaceNames));
-  }
-  else output.result(rows.length === 0 ? 'No trials yet.' : formatTrialsTable(rows));
+  } else output.result(rows.length === 0 ? 'No trials yet.' : formatTrialsTable(rows));
   return 0;
 };
 

@@ -101,7 +101,7 @@ describe('parzen report', () => {
     expect(missing.stderr).toMatch(/--contour: Objective module `\.\/nowhere\.mjs` not found/);
     const pair = await cli('report', config, '-o', join(dir, 'x.html'), '--pair', 'x,z');
     expect(pair.code).toBe(2);
-    expect(pair.stderr).toContain('`z` is not a numeric parameter of the space (it has x, y)');
+    expect(pair.stderr).toContain('`z` is not a numeric parameter of the space (its numeric parameters: x, y)');
     expect(existsSync(join(dir, 'x.html'))).toBe(false);
   });
 

@@ -1,7 +1,13 @@
 import { resolveTpeSettings } from '@parzen/algo-tpe';
 import { turnedParams } from '@parzen/algo-tpe/plugin';
 import { bestTrial } from '@parzen/engine';
-import { lossToMinimize, type ParamNode, type Trial, toExternalParams } from '@parzen/engine/plugin';
+import {
+  type CompiledSpace,
+  lossToMinimize,
+  type ParamNode,
+  type Trial,
+  toExternalParams,
+} from '@parzen/engine/plugin';
 import { numericParams, replayedWeight, sig, uniqueChartIds } from './charts/common.js';
 import {
   ecdfChart,
@@ -13,6 +19,7 @@ import {
 } from './charts/study-charts.js';
 import { categoricalChart, densityChart, type PairContour, pairChart } from './charts/tpe-charts.js';
 import { contourLevels, contourSegments, evaluateGrid } from './contour.js';
+import { activeTogether, contourBase } from './contour-base.js';
 import { type ParamImportance, pedAnova } from './importance.js';
 import { type Replay, type ReplaySnapshot, replaySuggestions } from './replay.js';
 import { downsampleIndices, type TrialPoint, trialPoints } from './trial-points.js';
@@ -46,14 +53,14 @@ const setTogether = (finished: readonly TrialPoint[], a: string, b: string): boo
  * The default pairs: the pairs of the 4 most important numeric parameters (6 pairs), among the pairs some
  * finished trial set together, so that in a conditional space a pair of parameters from different
  * branches (no trial has both: an empty plot) gives way to the next most important pair that has trials.
- * Before any trial finishes, every pair counts.
+ * Before any trial finishes, every pair that can be active together counts.
  */
 const pairsOf = (
-  params: readonly ParamNode[],
+  space: CompiledSpace,
   importances: readonly ParamImportance[],
   finished: readonly TrialPoint[],
 ): [ParamNode, ParamNode][] => {
-  const numeric = numericParams(params);
+  const numeric = numericParams(space.params);
   const rank = new Map(importances.map((imp, i) => [imp.name, i]));
   const position = new Map(numeric.map((p, i) => [p, i]));
   // Importance rank first; parameters without one after all that have one, in space order.
@@ -61,7 +68,9 @@ const pairsOf = (
   const candidates = numeric.flatMap((a, i) =>
     numeric
       .slice(i + 1)
-      .filter((b) => finished.length === 0 || setTogether(finished, a.name, b.name))
+      .filter((b) =>
+        finished.length === 0 ? activeTogether(space, a.name, b.name) : setTogether(finished, a.name, b.name),
+      )
       .map((b): [ParamNode, ParamNode] => [a, b]),
   );
   // The pairs of the k most important parameters come before any pair with a less important one.
@@ -99,9 +108,10 @@ const table = (study: ReportStudy, points: readonly TrialPoint[]): TrialTable =>
       p.state,
       p.loss,
       p.seconds === null ? null : Number(p.seconds.toFixed(3)),
+      // An inactive parameter is an empty cell; a choice whose option is null shows `null`, as `parzen trials` does.
       ...names.map((name) => {
         const v = p.params[name];
-        return v === undefined ? null : v;
+        return v === undefined ? null : v === null ? 'null' : v;
       }),
     ]),
   };
@@ -189,24 +199,33 @@ const contourFor = async (
   pair: readonly [ParamNode, ParamNode],
   resolution: number,
 ): Promise<PairContour> => {
-  const best = bestTrial(study.trials, study.direction);
-  const fixed = best === undefined ? {} : toExternalParams(study.space, best.internal);
-  const grid = await evaluateGrid(fn, study.space, [pair[0].name, pair[1].name], fixed, resolution);
+  const names = [pair[0].name, pair[1].name] as const;
+  const base = contourBase(study.space, study.trials, study.direction, names);
+  if (!base.possible)
+    return {
+      segments: [],
+      levels: [],
+      note: '',
+      unavailable: `${base.reason}, so the objective was not evaluated over this plot`,
+      failure: `No contour lines for ${names[0]} × ${names[1]}: ${base.reason}, so the contour function was not called for that plot.`,
+    };
+  const grid = await evaluateGrid(fn, study.space, names, base.fixed, resolution);
   const levels = contourLevels(grid, 10);
-  const others = study.space.params.length > 2 ? 'other params at the best trial’s values; ' : '';
   const failed = grid.failed ?? 0;
   // The grid's own size: an integer or quantised axis has fewer values than `resolution`.
   const points = grid.xs.length * grid.ys.length;
   const failures =
     failed === 0 ? '' : `; the function failed at ${failed} of the ${points} grid points (${grid.firstFailure})`;
+  const segments = contourSegments(grid, levels);
+  const flat = segments.length === 0 && failed < points ? '; no contour line crosses the grid' : '';
   return {
-    segments: contourSegments(grid, levels),
+    segments,
     levels,
-    note: `${others}${grid.xs.length}×${grid.ys.length} grid, 10 levels at quantiles${failures}`,
+    note: `${base.note === '' ? '' : `${base.note}; `}${grid.xs.length}×${grid.ys.length} grid, 10 levels at quantiles${failures}${flat}`,
     ...(failed === 0
       ? {}
       : {
-          failure: `The contour function failed at ${failed} of the ${points} grid points of ${pair[0].name} × ${pair[1].name}${failed === points ? ', so that plot has no contour lines' : ''}; the first time ${grid.firstFailure}.`,
+          failure: `The contour function failed at ${failed} of the ${points} grid points of ${names[0]} × ${names[1]}${failed === points ? ', so that plot has no contour lines' : ''}; the first time ${grid.firstFailure}.`,
         }),
   };
 };
@@ -243,8 +262,9 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
     complete.map((p) => ({ params: p.internal, loss: lossToMinimize(p.loss as number, study.direction) })),
   );
   const best = bestTrial(study.trials, study.direction);
-  const overview: Chart[] = [historyChart(shown, study.direction), ecdfChart(all, maxPoints)];
-  if (complete.length > 0) overview.push(importanceChart(importances));
+  // With no loss to show, no loss distribution or importance (their charts would be empty).
+  const overview: Chart[] = [historyChart(shown, study.direction)];
+  if (complete.length > 0) overview.push(ecdfChart(all, maxPoints), importanceChart(importances));
   // The trials that reported intermediate values, as many as the parallel coordinates draw.
   const reporting = [...study.trials]
     .filter((trial) => (trial.intermediate?.length ?? 0) > 0)
@@ -264,7 +284,7 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
       const [a, b] = pair.map((name) => study.space.byName.get(name));
       if (a === undefined || b === undefined) throw new Error(`pair ${pair.join(',')}: no such parameter`);
       return [a, b];
-    }) ?? pairsOf(study.space.params, importances, finished);
+    }) ?? pairsOf(study.space, importances, finished);
   const apart = pairs.filter(([a, b]) => finished.length > 0 && !setTogether(finished, a.name, b.name));
   if (apart.length > 0)
     notes.push(
@@ -301,9 +321,11 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
     {
       id: 'overview',
       title: 'The study',
-      text: [
-        'Importance is PED-ANOVA (Watanabe et al. 2023): for each parameter, the Pearson divergence between the density of its values among the best 10 % of trials and among all trials — the same good-versus-all view TPE takes. It is local: it says what mattered within the region this study explored.',
-      ],
+      text: overview.some((c) => c.id === 'importance')
+        ? [
+            'Importance is PED-ANOVA (Watanabe et al. 2023): for each parameter, the Pearson divergence between the density of its values among the best 10 % of trials and among all trials — the same good-versus-all view TPE takes. It is local: it says what mattered within the region this study explored.',
+          ]
+        : [],
       charts: overview,
     },
     {
@@ -330,7 +352,10 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
       id: 'params',
       title: 'Each parameter',
       text: [],
-      charts: complete.length === 0 ? [] : [sliceChart(shown, study.space), parallelChart(lines, study.space)],
+      charts:
+        complete.length === 0
+          ? []
+          : [sliceChart(shown, study.space), parallelChart(lines, study.space, study.direction)],
     },
   ]);
   return {

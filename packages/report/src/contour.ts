@@ -35,8 +35,8 @@ const describeValue = (value: unknown): string => {
 /**
  * Evaluates `fn` on a `resolution`² grid over two numeric parameters (log-spaced for log kinds, the grid
  * values of quantised and integer kinds), the other params fixed at `fixed` (e.g. the best trial's).
- * A throw or a non-finite value gives NaN there; `failed` counts those points and `firstFailure` says why
- * the first one failed.
+ * A throw or anything but a finite number gives NaN there; `failed` counts those points and
+ * `firstFailure` says why the first one failed (what the function gave: `it returned "abc"`).
  */
 export const evaluateGrid = async (
   fn: ContourFunction,
@@ -61,8 +61,9 @@ export const evaluateGrid = async (
     for (const x of xs) {
       let value: number;
       try {
-        const result = await fn({ ...fixed, [pair[0]]: x, [pair[1]]: y });
-        value = Number(result);
+        const result: unknown = await fn({ ...fixed, [pair[0]]: x, [pair[1]]: y });
+        // A number, as an objective must give (a string or a boolean is a mistake, not 3 or 1).
+        value = typeof result === 'number' ? result : Number.NaN;
         if (!Number.isFinite(value)) firstFailure ??= `it returned ${describeValue(result)}`;
       } catch (error) {
         value = Number.NaN;

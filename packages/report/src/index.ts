@@ -16,6 +16,7 @@ export {
   regretBands,
 } from './comparison.js';
 export { type ContourGrid, type ContourSegment, contourLevels, contourSegments, evaluateGrid } from './contour.js';
+export { type ContourBase, contourBase } from './contour-base.js';
 export { type HtmlOptions, renderHtml } from './html.js';
 export {
   type ImportanceObservation,

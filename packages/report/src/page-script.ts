@@ -113,7 +113,9 @@ export const PAGE_SCRIPT = String.raw`
       dl.appendChild(h('tr', null, h('th', { text: 'trial' }), h('td', { text: String(page.best.number) })));
       dl.appendChild(h('tr', null, h('th', { text: 'loss' }), h('td', { text: show(page.best.loss) })));
       Object.keys(page.best.params).forEach(function (k) {
-        dl.appendChild(h('tr', null, h('th', { text: k }), h('td', { text: show(page.best.params[k]) })));
+        // Only active parameters are listed: null here is a choice's option, shown as parzen trials does.
+        var v = page.best.params[k];
+        dl.appendChild(h('tr', null, h('th', { text: k }), h('td', { text: v === null ? 'null' : show(v) })));
       });
       root.appendChild(h('section', { id: 'best' }, h('h2', { text: 'Best trial' }), dl));
     }

@@ -31,7 +31,11 @@ export interface Section {
   readonly charts: readonly Chart[];
 }
 
-/** The trial table: columns, then one row of cells per trial (numbers stay numbers, for sorting). */
+/**
+ * The trial table: columns, then one row of cells per trial (numbers stay numbers, for sorting). A null
+ * cell is empty (no loss, or a parameter inactive in that trial); a choice whose option is `null` has the
+ * string `'null'`, as `parzen trials` shows it.
+ */
 export interface TrialTable {
   /** The heading (default "Trials"). */
   readonly title?: string;

@@ -10,7 +10,8 @@ const chart = (page: ReportPage, id: string): Chart => {
   return found;
 };
 const marks = (c: Chart, mark: string) => c.marks.find((m) => m.mark === mark)?.count;
-type Layer = { data?: { values: Record<string, unknown>[] }; mark: unknown };
+type Encoding = { axis?: unknown; scale?: { domain?: number[] } };
+type Layer = { data?: { values: Record<string, unknown>[] }; mark: unknown; encoding: { x: Encoding; y: Encoding } };
 const layers = (c: Chart) => (c.spec as { layer: Layer[] }).layer;
 
 describe('buildReport on a mixed study (uniform, log-uniform, choice; failed trials)', async () => {
@@ -77,6 +78,37 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     expect(marks(chart(page, 'slice'), 'symbol')).toBe(perParam);
     expect(marks(chart(page, 'parallel'), 'line')).toBe(complete.length);
     expect(marks(chart(page, 'parallel'), 'rule')).toBe(4);
+  });
+
+  it('colours the parallel coordinates as the caption says: the good trials dark, the bad ones yellow', async () => {
+    type Encoding = { color?: { field: string; scale: { scheme: string; reverse: boolean } } };
+    const colour = (c: Chart) => (c.spec as { layer: { encoding: Encoding }[] }).layer[0]?.encoding.color;
+    const parallel = chart(page, 'parallel');
+    // viridis runs from dark purple at its low end to yellow: for a minimized loss, not reversed.
+    expect(colour(parallel)).toMatchObject({ field: 'loss', scale: { scheme: 'viridis', reverse: false } });
+    expect(parallel.description).toContain('Dark purple lines are the good trials (low loss), yellow ones the bad.');
+    const maximized = await buildReport({ ...study, direction: 'maximize' }, { every: 5 });
+    const flipped = chart(maximized, 'parallel');
+    expect(colour(flipped)).toMatchObject({ scale: { scheme: 'viridis', reverse: true } });
+    expect(flipped.description).toContain('Dark purple lines are the good trials (high loss), yellow ones the bad.');
+  });
+
+  it('labels every option on a categorical axis of the parallel coordinates, where its lines cross', () => {
+    const labels = layers(chart(page, 'parallel'))[2]?.data?.values ?? [];
+    expect(labels.filter((l) => l.axis === 'kind').map((l) => [l.label, l.y])).toEqual([
+      ['a', 0],
+      ['b', 0.5],
+      ['c', 1],
+    ]);
+    const rows = layers(chart(page, 'parallel'))[0]?.data?.values ?? [];
+    expect(new Set(rows.filter((r) => r.axis === 'kind').map((r) => `${r.raw}@${r.y}`))).toEqual(
+      new Set(['a@0', 'b@0.5', 'c@1']),
+    );
+  });
+
+  it('ticks the history at whole trial numbers only', () => {
+    for (const layer of layers(chart(page, 'history')))
+      expect(layer.encoding.x.axis).toEqual({ format: 'd', tickMinStep: 1 });
   });
 
   it('writes one self-contained HTML page: inline scripts and data, nothing fetched', () => {
@@ -307,16 +339,84 @@ describe('what the page says when a contour function fails or `every` skips ever
     });
     const page = await buildReport(failing, {});
     const history = chart(page, 'history');
-    expect(history.description).toContain('No trial has a loss yet');
+    expect(history.description).toContain('No trial has a loss yet: every finished trial failed');
     const layer = (history.spec as { layer: { encoding: { y: { axis?: unknown } } }[] }).layer[0];
     expect(layer?.encoding.y.axis).toBeNull();
     expect(marks(history, 'symbol')).toBe(4);
+    // No best-so-far line (an empty layer), no loss distribution or importance, nor the text about importance.
+    expect(layers(history)).toHaveLength(1);
+    expect(marks(history, 'line')).toBe(0);
+    const overview = page.sections.find((s) => s.id === 'overview');
+    expect(overview?.charts.map((c) => c.id)).toEqual(['history']);
+    expect(overview?.text).toEqual([]);
+  });
+
+  it('a study with no trials: says so, and draws no chart over data it does not have', async () => {
+    const empty = await buildReport(
+      {
+        name: 'empty',
+        direction: 'minimize',
+        seed: 1,
+        space: compileSpace({ x: { type: 'uniform', low: 0, high: 1 }, n: { type: 'normal', mu: 3, sigma: 2 } }),
+        trials: [],
+        suggester: { use: 'random' },
+      },
+      {},
+    );
+    const history = chart(empty, 'history');
+    expect(history.description).toBe('The study has no trials yet: nothing to draw.');
+    expect(history.description).not.toContain('failed');
+    // Fixed domains: a scale over no data has an infinite extent (Vega warns).
+    const encoding = layers(history)[0]?.encoding;
+    expect(encoding?.x.scale).toEqual({ domain: [0, 1] });
+    expect(encoding?.y.scale).toEqual({ domain: [0, 1] });
+    const overview = empty.sections.find((s) => s.id === 'overview');
+    expect(overview?.charts.map((c) => c.id)).toEqual(['history']);
+    expect(overview?.text).toEqual([]);
+    // The pair plot of an unbounded parameter spans the central 95 % of its distribution.
+    const [low, high] = layers(chart(empty, 'pair-x-n'))[0]?.encoding.y.scale?.domain ?? [];
+    expect(low).toBeCloseTo(3 - 1.96 * 2, 2);
+    expect(high).toBeCloseTo(3 + 1.96 * 2, 2);
   });
 
   it('says that `every` is larger than the study, not that the trials are still in the start-up phase', async () => {
     const page = await buildReport(study, { every: 50 });
     expect(page.sections.find((s) => s.id === 'tpe')?.text).toEqual([
       "No trial to replay: snapshots are taken after every 50 trials (at trials 50, 100, …), and the study's last trial is #11. Take them more often (`--every`, at most 11).",
+    ]);
+  });
+});
+
+describe('the trial table', () => {
+  it('shows a choice whose option is null as `null`, and an inactive parameter as an empty cell', async () => {
+    const space = compileSpace({
+      act: { type: 'choice', options: ['relu', null] },
+      model: {
+        type: 'choice',
+        options: [{ value: 'svm', space: { C: { type: 'uniform', low: 0, high: 1 } } }, 'tree'],
+      },
+    });
+    const trial = (number: number, internal: Record<string, number>): Trial => ({
+      study: 't',
+      number,
+      state: 'complete',
+      internal,
+      loss: number,
+      startedAt: '2026-01-01T00:00:00.000Z',
+      finishedAt: '2026-01-01T00:00:01.000Z',
+    });
+    const page = await buildReport({
+      name: 't',
+      direction: 'minimize',
+      seed: 1,
+      space,
+      trials: [trial(0, { act: 1, model: 1 }), trial(1, { act: 0, model: 0, C: 0.5 })],
+      suggester: { use: 'random' },
+    });
+    expect(page.table?.columns).toEqual(['trial', 'state', 'loss', 'seconds', 'act', 'model', 'C']);
+    expect(page.table?.rows.map((row) => row.slice(4))).toEqual([
+      ['null', 'tree', null],
+      ['relu', 'svm', 0.5],
     ]);
   });
 });

@@ -56,4 +56,17 @@ describe('contours', () => {
     // Vertical lines x = level, one segment per row of cells.
     expect(segments.filter((s) => s.level === levels[0])).toHaveLength(20);
   });
+
+  it('counts anything but a finite number as a failure, and says what the function gave', async () => {
+    const grid = await evaluateGrid(
+      (p) => ((p.x as number) < 0 ? ('abc' as unknown as number) : ('3' as unknown as number)),
+      space,
+      ['x', 'y'],
+      {},
+      4,
+    );
+    expect(grid.failed).toBe(16);
+    expect(grid.firstFailure).toBe('it returned "abc"');
+    expect(grid.z.flat().every(Number.isNaN)).toBe(true);
+  });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createTpeSuggester } from '@parzen/algo-tpe';
-import { createMemoryStore } from '@parzen/engine';
+import { createMemoryStore, type Trial } from '@parzen/engine';
 import { compileSpace, createFunctionObjective, runStudy } from '@parzen/engine/plugin';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,6 +88,71 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
     expect(await page.locator('#trial-table tbody tr').count()).toBe(failed);
     await screenshot(page, 'report.png', { fullPage: true });
     await page.close();
+  });
+
+  it('shows a choice option null as null (best trial and table), and draws an empty or all-failed study without Vega warnings', async () => {
+    const space = compileSpace({
+      x: { type: 'uniform', low: 0, high: 1 },
+      n: { type: 'normal', mu: 0, sigma: 1 },
+      act: { type: 'choice', options: ['relu', null] },
+    });
+    const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString();
+    const study = (trials: Trial[]): ReportStudy => ({
+      name: 'small',
+      direction: 'minimize',
+      seed: 1,
+      space,
+      trials,
+      suggester: { use: 'random' },
+    });
+    const failed = [0, 1, 2].map(
+      (number): Trial => ({
+        study: 'small',
+        number,
+        state: 'failed',
+        internal: { x: 0.2 * number, n: number, act: 0 },
+        error: { code: 'OBJECTIVE_FAILED', message: 'no' },
+        startedAt: at(number),
+        finishedAt: at(number + 1),
+      }),
+    );
+    const best: Trial = {
+      study: 'small',
+      number: 0,
+      state: 'complete',
+      internal: { x: 0.5, n: 0, act: 1 },
+      loss: 1,
+      startedAt: at(0),
+      finishedAt: at(1),
+    };
+    const open = async (report: ReportPage, name: string) => {
+      const file = join(dir, name);
+      writeFileSync(file, renderHtml(report));
+      const page = await context.newPage();
+      const warnings: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'warning' || message.type() === 'error') warnings.push(message.text());
+      });
+      await page.goto(pathToFileURL(file).href);
+      await page.waitForSelector(`body[data-rendered="${report.version}"]`, { timeout: 30_000 });
+      expectAllMarks(report, await renderedMarks(page));
+      expect(warnings).toEqual([]);
+      return page;
+    };
+    const withNull = await open(await buildReport(study([best, ...failed.slice(1)])), 'null.html');
+    expect(await withNull.locator('#best tr', { hasText: 'act' }).locator('td').textContent()).toBe('null');
+    const act = await withNull
+      .locator('#trial-table tbody tr')
+      .evaluateAll((rows) => rows.map((row) => row.querySelectorAll('td')[6]?.textContent));
+    expect(act).toEqual(['null', 'relu', 'relu']);
+    await withNull.close();
+    for (const [trials, name] of [
+      [[], 'empty.html'],
+      [failed, 'failed.html'],
+    ] as const) {
+      const page = await open(await buildReport(study([...trials]), { contour: (p) => p.x as number }), name);
+      await page.close();
+    }
   });
 
   it('renders a comparison page (regret bands, box plot)', async () => {

@@ -6,6 +6,7 @@ import {
   ParzenError,
   type Trial,
 } from '@parzen/engine';
+import { describeValue } from '@parzen/engine/plugin';
 import { loadModuleExport } from '@parzen/objectives';
 import type { ContourFunction, ReportOptions, ReportStudy } from '@parzen/report';
 import { mixedDirections } from '../comparison.js';
@@ -81,7 +82,13 @@ const contourFunction = async (
   }
   return async (params: ExternalParams) => {
     const result = await fn(params, { trialNumber: -1, signal: new AbortController().signal, report: () => {} });
-    return typeof result === 'object' && result !== null ? Number((result as { loss?: unknown }).loss) : Number(result);
+    // The loss of a `{ loss }` result, else the value as it came: anything but a finite number is a failure
+    // the messages show as it is (`"abc"`, not the NaN it would turn into).
+    const value =
+      typeof result === 'object' && result !== null && !Array.isArray(result) && 'loss' in result
+        ? result.loss
+        : result;
+    return value as number;
   };
 };
 
@@ -99,9 +106,9 @@ const countingFailures = (fn: ContourFunction) => {
     seen.calls++;
     try {
       const value = await fn(params);
-      if (!Number.isFinite(value)) {
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
         seen.failed++;
-        seen.first ??= `it gave ${value} for ${JSON.stringify(params)}`;
+        seen.first ??= `it gave ${describeValue(value)} for ${JSON.stringify(params)}`;
       }
       return value;
     } catch (error) {
@@ -130,11 +137,12 @@ const reportOptions = async (
   const contour = counting?.counted;
   const pairs = pairsOf(flags);
   if (pairs !== undefined) {
+    const { space } = run.experiment;
+    const numeric = space.params.filter((p) => p.distribution.kind !== 'categorical').map((p) => p.name);
     for (const name of pairs.flat()) {
-      const param = run.experiment.space.byName.get(name);
-      if (param === undefined || param.distribution.kind === 'categorical')
+      if (!numeric.includes(name))
         throw new CliError(
-          `--pair: \`${name}\` is not a numeric parameter of the space (it has ${run.experiment.space.params.map((p) => p.name).join(', ')})`,
+          `--pair: \`${name}\` is not a numeric parameter of the space (${numeric.length === 0 ? 'it has none' : `its numeric parameters: ${numeric.join(', ')}`})`,
         );
     }
   }

@@ -27,13 +27,26 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
     valued: p.loss !== null,
   }));
   const best = points.filter((p) => p.best !== null).map((p) => ({ number: p.number, best: p.best }));
+  // Trial numbers are integers: ticks at whole numbers only. With nothing to draw, fixed domains (Vega
+  // warns of an infinite extent for a scale over no data).
+  const x = {
+    field: 'number',
+    type: 'quantitative',
+    title: 'trial',
+    axis: { format: 'd', tickMinStep: 1 },
+    ...(rows.length === 0 ? { scale: { domain: [0, 1] } } : {}),
+  };
   return {
     id: 'history',
     title: 'Optimization history',
     description:
-      values.length === 0
-        ? 'No trial has a loss yet: every finished trial failed (red crosses along one line; the y axis has no values to show).'
-        : `Each trial's loss by trial number; the line is the best loss so far (${direction}). Failed trials (no loss) are red crosses at the worst loss shown.`,
+      finished.length === 0
+        ? points.length === 0
+          ? 'The study has no trials yet: nothing to draw.'
+          : 'No trial has finished yet: nothing to draw.'
+        : values.length === 0
+          ? 'No trial has a loss yet: every finished trial failed (red crosses along one line; the y axis has no values to show).'
+          : `Each trial's loss by trial number; the line is the best loss so far (${direction}). Failed trials (no loss) are red crosses at the worst loss shown.`,
     spec: {
       ...base('Optimization history'),
       width: 640,
@@ -43,11 +56,16 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
           data: { values: rows },
           mark: { type: 'point', filled: true, size: 30, opacity: 0.75 },
           encoding: {
-            x: { field: 'number', type: 'quantitative', title: 'trial' },
+            x,
             // With no loss at all, the crosses sit at a placeholder 0 that is not a loss: no axis for it.
             y:
               values.length === 0
-                ? { field: 'loss', type: 'quantitative', axis: null }
+                ? {
+                    field: 'loss',
+                    type: 'quantitative',
+                    axis: null,
+                    ...(rows.length === 0 ? { scale: { domain: [0, 1] } } : {}),
+                  }
                 : { field: 'loss', type: 'quantitative', title: 'loss', scale: { zero: false } },
             color: { field: 'state', type: 'nominal', scale: STATE_COLORS, title: 'state' },
             shape: {
@@ -62,14 +80,16 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
                 : [{ field: 'number', title: 'trial' }, { field: 'state' }, { field: 'loss', format: '.6g' }],
           },
         },
-        {
-          data: { values: best },
-          mark: { type: 'line', interpolate: 'step-after', color: '#333', strokeWidth: 1.5 },
-          encoding: {
-            x: { field: 'number', type: 'quantitative' },
-            y: { field: 'best', type: 'quantitative' },
-          },
-        },
+        // (No best-so-far line without a complete trial: an empty layer only gets Vega warnings.)
+        ...(best.length === 0
+          ? []
+          : [
+              {
+                data: { values: best },
+                mark: { type: 'line', interpolate: 'step-after', color: '#333', strokeWidth: 1.5 },
+                encoding: { x, y: { field: 'best', type: 'quantitative' } },
+              },
+            ]),
       ],
     },
     marks: [
@@ -134,9 +154,14 @@ export const sliceChart = (points: readonly TrialPoint[], space: CompiledSpace):
 
 /**
  * Parallel coordinates: one line per complete trial across every parameter axis and the loss axis,
- * each axis scaled to [0, 1] (log for log kinds, option index for choices), coloured by loss.
+ * each axis scaled to [0, 1] (log for log kinds, option index for choices, every option labelled),
+ * coloured by loss: the good trials (in the study's direction) dark purple, the bad ones yellow.
  */
-export const parallelChart = (points: readonly TrialPoint[], space: CompiledSpace): Chart => {
+export const parallelChart = (
+  points: readonly TrialPoint[],
+  space: CompiledSpace,
+  direction: Direction = 'minimize',
+): Chart => {
   const complete = points.filter((p) => p.state === 'complete');
   const axes = [...space.params.map((param) => param.name), 'loss'];
   const rows: Record<string, unknown>[] = [];
@@ -171,10 +196,17 @@ export const parallelChart = (points: readonly TrialPoint[], space: CompiledSpac
         raw: categorical ? optionLabel(p.params[axis]) : (p.params[axis] ?? p.loss),
       });
     }
-    const show = (v: number) =>
-      categorical ? optionLabel(param?.optionValues?.[v]) : Number((log ? Math.exp(v) : v).toPrecision(4)).toString();
-    if (present.length > 0) {
-      labels.push({ axis, position, y: 1, label: show(high) }, { axis, position, y: 0, label: show(low) });
+    if (present.length === 0) return;
+    if (categorical) {
+      // Every option, where its lines cross the axis.
+      (param?.optionValues ?? []).forEach((value, index) => {
+        labels.push({ axis, position, y: span > 0 ? sig(index / span, 4) : 0.5, label: optionLabel(value) });
+      });
+    } else {
+      const show = (v: number) => Number((log ? Math.exp(v) : v).toPrecision(4)).toString();
+      if (span > 0)
+        labels.push({ axis, position, y: 1, label: show(high) }, { axis, position, y: 0, label: show(low) });
+      else labels.push({ axis, position, y: 0.5, label: show(low) });
     }
   });
   const axisRows = axes.map((axis, position) => ({ axis, position }));
@@ -182,8 +214,7 @@ export const parallelChart = (points: readonly TrialPoint[], space: CompiledSpac
   return {
     id: 'parallel',
     title: 'Parallel coordinates',
-    description:
-      'One line per complete trial through every parameter and its loss (each axis scaled to its range; log for log parameters). Dark lines are the good trials.',
+    description: `One line per complete trial through every parameter and its loss (each axis scaled to its range; log for log parameters; every option of a choice labelled). Dark purple lines are the good trials (${direction === 'minimize' ? 'low' : 'high'} loss), yellow ones the bad.`,
     spec: {
       ...base('Parallel coordinates'),
       width: Math.max(400, 110 * axes.length),
@@ -199,7 +230,8 @@ export const parallelChart = (points: readonly TrialPoint[], space: CompiledSpac
             color: {
               field: 'loss',
               type: 'quantitative',
-              scale: { scheme: 'viridis', reverse: true },
+              // viridis runs from dark purple (its low end) to yellow: the low end at the good losses.
+              scale: { scheme: 'viridis', reverse: direction === 'maximize' },
               title: 'loss',
             },
             order: { field: 'position', type: 'quantitative' },

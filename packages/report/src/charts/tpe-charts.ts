@@ -1,4 +1,4 @@
-import type { ParamNode } from '@parzen/engine/plugin';
+import { type ParamNode, sampleFromUnit } from '@parzen/engine/plugin';
 import type { ContourSegment } from '../contour.js';
 import type { ReplaySnapshot } from '../replay.js';
 import type { TrialPoint } from '../trial-points.js';
@@ -9,8 +9,13 @@ import { base, chartId, optionLabel, paramScale, replayedWeight, SERIES, scoreSe
 export interface PairContour {
   readonly segments: readonly ContourSegment[];
   readonly levels: readonly number[];
-  /** What the function was evaluated with (e.g. "other params at the best trial's values"). */
+  /** What the function was evaluated with (e.g. "other params at the best trial's values (#12)"). */
   readonly note: string;
+  /**
+   * Why the function could not be evaluated over this pair at all (its two parameters are never active
+   * together): the plot has no contour lines and its caption says this instead of the note.
+   */
+  readonly unavailable?: string;
   /** Where the function failed (threw or gave no finite number), for the page's notes; absent if nowhere. */
   readonly failure?: string;
 }
@@ -33,10 +38,19 @@ export const pairChart = (
       ? [{ number: p.number, x: a, y: b, loss: p.loss, best: p.number === bestNumber }]
       : [];
   });
-  const xEnc = { field: 'x', type: 'quantitative', title: x.name, scale: paramScale(x.distribution) };
-  const yEnc = { field: 'y', type: 'quantitative', title: y.name, scale: paramScale(y.distribution) };
+  const lines = contour !== undefined && contour.unavailable === undefined && contour.segments.length > 0;
+  // With nothing to draw, an unbounded parameter's axis spans the central 95 % of its distribution (a scale
+  // over no data has an infinite extent: Vega warns and draws no axis).
+  const scale = (param: ParamNode) => {
+    const own = paramScale(param.distribution);
+    return rows.length > 0 || lines || own.domain !== undefined
+      ? own
+      : { ...own, domain: [0.025, 0.975].map((u) => sampleFromUnit(param.distribution, u)), nice: false };
+  };
+  const xEnc = { field: 'x', type: 'quantitative', title: x.name, scale: scale(x) };
+  const yEnc = { field: 'y', type: 'quantitative', title: y.name, scale: scale(y) };
   const layers: Record<string, unknown>[] = [];
-  if (contour !== undefined) {
+  if (contour !== undefined && lines) {
     layers.push({
       data: {
         values: contour.segments.map((s) => ({
@@ -62,31 +76,39 @@ export const pairChart = (
       },
     });
   }
-  layers.push({
-    data: { values: rows },
-    mark: { type: 'text', fontSize: 11 },
-    encoding: {
-      x: xEnc,
-      y: yEnc,
-      text: { field: 'number' },
-      color: { condition: { test: 'datum.best', value: '#d62728' }, value: '#222' },
-      tooltip: [
-        { field: 'number', title: 'trial' },
-        { field: 'x', title: x.name },
-        { field: 'y', title: y.name },
-        { field: 'loss', format: '.6g' },
-      ],
-    },
-  });
+  // An empty layer over an unbounded axis draws nothing but a Vega warning: leave it out under contour lines.
+  if (rows.length > 0 || !lines)
+    layers.push({
+      data: { values: rows },
+      mark: { type: 'text', fontSize: 11 },
+      encoding: {
+        x: xEnc,
+        y: yEnc,
+        text: { field: 'number' },
+        color: { condition: { test: 'datum.best', value: '#d62728' }, value: '#222' },
+        tooltip: [
+          { field: 'number', title: 'trial' },
+          { field: 'x', title: x.name },
+          { field: 'y', title: y.name },
+          { field: 'loss', format: '.6g' },
+        ],
+      },
+    });
   const title = `${x.name} × ${y.name}`;
   return {
     id: chartId('pair', x.name, y.name),
     title: `Trials over ${title}`,
-    description: `Each trial drawn as its number at its (${x.name}, ${y.name}); the best is red.${contour === undefined ? '' : ` Lines: contours of the objective (${contour.note}).`}`,
+    description: `Each trial drawn as its number at its (${x.name}, ${y.name}); the best is red.${
+      contour === undefined
+        ? ''
+        : contour.unavailable === undefined
+          ? ` Lines: contours of the objective (${contour.note}).`
+          : ` No contour lines: ${contour.unavailable}.`
+    }`,
     spec: { ...base(title), width: 420, height: 420, layer: layers },
     marks: [
       { mark: 'text', count: rows.length },
-      ...(contour === undefined ? [] : [{ mark: 'rule' as const, count: contour.segments.length }]),
+      ...(lines ? [{ mark: 'rule' as const, count: contour?.segments.length ?? 0 }] : []),
     ],
   };
 };

@@ -1,0 +1,154 @@
+import { bestTrial } from '@parzen/engine';
+import {
+  type CompiledSpace,
+  type Direction,
+  type ExternalParams,
+  isActive,
+  type ParamAssignment,
+  sampleFromUnit,
+  type Trial,
+  toExternalParams,
+} from '@parzen/engine/plugin';
+import { sig } from './charts/common.js';
+
+/**
+ * What a pair's contour is evaluated with besides the pair's own two parameters: an assignment the
+ * objective can receive, with both pair parameters active (`fixed`, and what the caption says of it), or
+ * why there is none (the two parameters are never active together).
+ */
+export type ContourBase =
+  | { readonly possible: true; readonly fixed: ExternalParams; readonly note: string }
+  | { readonly possible: false; readonly reason: string };
+
+/** A value as a caption shows it: numbers to 4 significant digits, choice values as JSON (strings quoted). */
+const shown = (value: unknown): string => (typeof value === 'number' ? String(sig(value, 4)) : JSON.stringify(value));
+
+const listed = (items: readonly string[]): string =>
+  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+
+/**
+ * The options of choices that make every one of `names` active (choice name → option index), preferring
+ * the options `start` already has, or the choice whose options conflict (two of the names sit in
+ * different options of it) when there are none.
+ */
+const activation = (
+  space: CompiledSpace,
+  names: readonly string[],
+  start: ParamAssignment,
+): { readonly required: Readonly<Record<string, number>> } | { readonly conflict: string } => {
+  let conflict: string | undefined;
+  const search = (
+    pending: readonly string[],
+    required: Readonly<Record<string, number>>,
+  ): Readonly<Record<string, number>> | undefined => {
+    const [name, ...rest] = pending;
+    if (name === undefined) return required;
+    const conditions = space.byName.get(name)?.conditions ?? [];
+    if (conditions.length === 0) return search(rest, required);
+    // A parameter under several options (the same definition in several branches) is active under any of them.
+    const ordered = [...conditions].sort(
+      (a, b) => Number(start[b.parent] === b.index) - Number(start[a.parent] === a.index),
+    );
+    for (const condition of ordered) {
+      const set = required[condition.parent];
+      if (set !== undefined && set !== condition.index) {
+        conflict ??= condition.parent;
+        continue;
+      }
+      const found = search([condition.parent, ...rest], { ...required, [condition.parent]: condition.index });
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  const required = search(names, {});
+  return required === undefined ? { conflict: conflict ?? names.join(', ') } : { required };
+};
+
+/** Whether some options of the space's choices make both parameters active (not so for two options of one choice). */
+export const activeTogether = (space: CompiledSpace, a: string, b: string): boolean =>
+  !('conflict' in activation(space, [a, b], {}));
+
+/**
+ * The params a contour over `pair` holds fixed: the best complete trial's, changed only as far as the
+ * pair needs. Every choice above a pair parameter is set to the option that makes it active (the best
+ * trial's own option when it does), parameters inactive under those options are left out, and
+ * parameters that become active take their value in the best complete trial that set them, else the
+ * middle (median) of their distribution. Before any trial is complete every parameter starts at that
+ * middle. So the function always receives what an objective can: the active parameters only, both pair
+ * parameters among them. The note says which values were used, for the plot's caption.
+ */
+export const contourBase = (
+  space: CompiledSpace,
+  trials: readonly Trial[],
+  direction: Direction,
+  pair: readonly [string, string],
+): ContourBase => {
+  const best = bestTrial(trials, direction);
+  const start = best?.internal ?? {};
+  const found = activation(space, pair, start);
+  if ('conflict' in found)
+    return {
+      possible: false,
+      reason: `${pair[0]} and ${pair[1]} are never active together (they sit in different options of \`${found.conflict}\`)`,
+    };
+  const decided: Record<string, number> = {};
+  const switched: string[] = [];
+  const filled: string[] = [];
+  for (const param of space.params) {
+    if (!isActive(param, decided)) continue;
+    const name = param.name;
+    const required = found.required[name];
+    if (required !== undefined) {
+      decided[name] = required;
+      if (start[name] !== required) switched.push(`${name} = ${shown(param.optionValues?.[required] ?? required)}`);
+      continue;
+    }
+    // The pair's own values come from the grid (and a numeric parameter activates nothing).
+    if (pair.includes(name)) continue;
+    const own = start[name];
+    if (own !== undefined) {
+      decided[name] = own;
+      continue;
+    }
+    const source = bestTrial(
+      trials.filter((trial) => trial.internal[name] !== undefined),
+      direction,
+    );
+    const value = source?.internal[name] ?? sampleFromUnit(param.distribution, 0.5);
+    decided[name] = value;
+    if (best !== undefined) {
+      const external = param.optionValues?.[value] ?? value;
+      filled.push(
+        source === undefined
+          ? `${name} = ${shown(external)} (the middle of its distribution: no complete trial set it)`
+          : `${name} = ${shown(external)} (as in #${source.number}, the best trial that set it)`,
+      );
+    }
+  }
+  const fixed = toExternalParams(space, decided);
+  const dropped = Object.keys(start).filter((name) => decided[name] === undefined && !pair.includes(name));
+  // The pair parameters the switched options made active.
+  const activated = pair.filter(
+    (name) => start[name] === undefined && (space.byName.get(name)?.conditions.length ?? 0) > 0,
+  );
+  const changes = [
+    switched.length === 0
+      ? ''
+      : `${listed(switched)} so that ${
+          activated.length === 0
+            ? `${pair[0]} and ${pair[1]} are active together`
+            : `${listed(activated)} ${activated.length === 1 ? 'is' : 'are'} active`
+        }`,
+    dropped.length === 0 ? '' : `without ${listed(dropped)} (inactive then)`,
+    filled.length === 0 ? '' : `with ${listed(filled)}`,
+  ].filter((change) => change !== '');
+  const note =
+    best === undefined
+      ? Object.keys(fixed).length === 0
+        ? ''
+        : ['no trial is complete yet: other params at the middle of their distributions', ...changes].join(', ')
+      : Object.keys(fixed).length === 0 && changes.length === 0
+        ? ''
+        : `other params at the best trial’s values (#${best.number})${changes.length === 0 ? '' : `, but ${changes.join(', ')}`}`;
+  return { possible: true, fixed, note };
+};

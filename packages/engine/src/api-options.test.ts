@@ -81,7 +81,7 @@ describe('the API checks its options as a config is checked', () => {
     const error = await study.optimize(untyped({ objective, maxTrials: 3, timeout: 10 })).catch((e: Error) => e);
     expect(error).toMatchObject({ code: 'CONFIG_INVALID' });
     expect((error as Error).message).toBe(
-      'Invalid study.optimize options:\n  /timeout: expected one of objective, maxTrials, budget, concurrency, signal, trialTimeoutMs, reporters, stopWhen, found an unknown option `timeout`',
+      'Invalid study.optimize options:\n  /timeout: expected one of objective, maxTrials, budget, concurrency, signal, trialTimeoutMs, leaseMs, reporters, stopWhen, found an unknown option `timeout`',
     );
     expect(await study.trials()).toEqual([]); // nothing ran
   });
@@ -91,6 +91,13 @@ describe('the API checks its options as a config is checked', () => {
       untyped({ objective, space, suggester: prior, maxTrials: 3, seed: undefined, budget: { patience: 10 } }),
     );
     expect(result.trials).toHaveLength(3);
+  });
+
+  it("fmin takes the lease of its running trials (leaseMs, as a config's leaseSeconds)", async () => {
+    const result = await fmin({ objective, space, suggester: prior, maxTrials: 2, leaseMs: 600_000 });
+    expect(result.trials).toHaveLength(2);
+    const issues = await issuesOf(fmin(untyped({ objective, space, suggester: prior, maxTrials: 2, leaseMs: 0 })));
+    expect(issues).toEqual([{ pointer: '/leaseMs', expected: 'a number above 0, at most 1000000000', found: '0' }]);
   });
 
   it('fmin and study.optimize: each reporter must be one, by its place (a null one was blamed on the objective)', async () => {

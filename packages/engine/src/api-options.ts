@@ -57,6 +57,7 @@ const RUN: Readonly<Record<string, Rule>> = {
   concurrency: integer(1, MAX_CONCURRENCY),
   signal,
   trialTimeoutMs: positive(MAX_SECONDS * 1000),
+  leaseMs: positive(MAX_SECONDS * 1000),
   reporters: array,
   stopWhen: fn,
 };

@@ -30,6 +30,8 @@ export interface FminOptions<S extends SpaceDefinition> {
   readonly reporters?: readonly Reporter[];
   readonly signal?: AbortSignal;
   readonly trialTimeoutMs?: number;
+  /** How long a running trial's claim lasts without renewal (default 60 s; see `OptimizeOptions.leaseMs`). */
+  readonly leaseMs?: number;
   /**
    * Stops bad trials early: the objective reports a learning curve with `context.report(step, value)` and
    * stops when `context.shouldPrune()` is true (e.g. `createMedianPruner()` from `@parzen/pruners`).
@@ -80,6 +82,7 @@ export const fmin = async <const S extends SpaceDefinition>(options: FminOptions
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.trialTimeoutMs === undefined ? {} : { trialTimeoutMs: options.trialTimeoutMs }),
+    ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
     ...(options.stopWhen === undefined ? {} : { stopWhen: options.stopWhen }),
   });
 };

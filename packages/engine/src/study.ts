@@ -118,6 +118,12 @@ export interface OptimizeOptions<S extends SpaceDefinition = SpaceDefinition> {
   readonly concurrency?: number;
   readonly signal?: AbortSignal;
   readonly trialTimeoutMs?: number;
+  /**
+   * How long a running trial's claim lasts without renewal (default 60 s; renewed every third of it). A
+   * worker on another host takes over a trial whose lease lapsed: raise it when an objective blocks the
+   * event loop (synchronous code) for longer, with workers on several machines.
+   */
+  readonly leaseMs?: number;
   /** Listen to the run's events (besides the study's `onEvent`). */
   readonly reporters?: readonly Reporter[];
   /** Your own stopping rule (see `FminOptions.stopWhen`). */
@@ -225,6 +231,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       ...(options.trialTimeoutMs === undefined ? {} : { trialTimeoutMs: options.trialTimeoutMs }),
+      ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
       ...(options.stopWhen === undefined ? {} : { stopper: { name: 'stopWhen', shouldStop: options.stopWhen } }),
       ...(this.pruner === undefined ? {} : { pruner: this.pruner }),
       opened: this.opened,

@@ -12,7 +12,7 @@ import type { EngineEvent } from '../events/engine-event.js';
 import { streamReporter } from '../events/stream-reporter.js';
 import type { Budget } from './budget.js';
 import { type RunStudyOptions, runStudy } from './run-study.js';
-import { createWorkerId } from './stale-trials.js';
+import { createWorkerId, processStart } from './stale-trials.js';
 
 /** Prior draws only: the smallest suggester, so these tests need no algorithm package. */
 const priorSuggester: Suggester = {
@@ -352,6 +352,30 @@ describe('runStudy', () => {
     expect(result.trials).toHaveLength(3);
   });
 
+  it('keeps the result of a trial another worker marked stale while it ran, as a new trial, and runs on', async () => {
+    const store = createMemoryStore();
+    const warnings: string[] = [];
+    // The objective plays the other worker too: it marks its own trial failed (STALE_TRIAL) mid-run, as a
+    // run on another host does when this worker's lease lapsed (a suspended machine).
+    const objective: ObjectiveFunction = async (params, context) => {
+      if (context?.trialNumber === 1)
+        await store.finishTrial('test', 1, { state: 'failed', error: { code: 'STALE_TRIAL', message: 'gone?' } });
+      return params.x as number;
+    };
+    const result = await run(objective, { maxTrials: 3 }, { store, onWarning: (message) => warnings.push(message) });
+    expect(result.reason).toBe('max-trials');
+    expect(result.trials).toHaveLength(3);
+    const stale = result.trials[1];
+    const kept = result.trials[2];
+    expect(stale).toMatchObject({ state: 'failed', error: { code: 'STALE_TRIAL' } });
+    expect(kept).toMatchObject({ state: 'complete', internal: stale?.internal, loss: stale?.internal.x });
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^trial #1 was marked finished by another worker while it ran .*; its result \(loss .*\) is kept as trial #2\.$/,
+      ),
+    ]);
+  });
+
   it('tells reporters at the start how many trials of the study failed or were pruned, and its best', async () => {
     const store = createMemoryStore();
     const spec = { name: 'test', direction: 'minimize' as const, seed: 42, space };
@@ -410,12 +434,13 @@ describe('runStudy', () => {
     }
   });
 
-  it("names its leases' owner host:pid:uuid (the host and pid tell a dead local worker)", () => {
+  it("names its leases' owner host:pid:uuid[:start] (host, pid and start tell a dead local worker)", () => {
     const [host, pid, id, ...rest] = createWorkerId().split(':');
     expect(host).toBeTruthy();
     expect(Number(pid)).toBe(process.pid);
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-    expect(rest).toEqual([]);
+    const start = processStart('self');
+    expect(rest).toEqual(start === undefined ? [] : [start]);
   });
 
   it('maximizes when asked', async () => {

@@ -21,7 +21,7 @@ import { createPruning } from './pruning.js';
 import { createWorkerId, failStaleTrials } from './stale-trials.js';
 import { askStopper } from './stopping.js';
 import { watchStrayErrorsBetweenTrials } from './stray-errors.js';
-import { type AskedTrial, askTrial, finishAskedTrial, mirrorOf, type StudySession } from './study-session.js';
+import { type AskedTrial, askTrial, finishRunTrial, mirrorOf, type StudySession } from './study-session.js';
 import { summarize } from './summarize.js';
 
 /** What {@link runStudy} takes: the study, its space, its plugins, the budget and the run controls. */
@@ -175,6 +175,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         store.renewLease(spec.name, asked.number, lease()).catch(() => undefined);
       }, leaseMs / 3);
       const trialPruning = pruning.begin(asked.number);
+      const startedAt = now();
       try {
         const evaluation = await evaluateTrial(options.objective, asked.params, {
           trialNumber: asked.number,
@@ -182,7 +183,8 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           pruning: trialPruning,
           ...(options.trialTimeoutMs === undefined ? {} : { timeoutMs: options.trialTimeoutMs }),
         });
-        return await finishAskedTrial(session, asked.number, trialPruning.outcome(evaluation));
+        const outcome = trialPruning.outcome(evaluation);
+        return await finishRunTrial(session, asked, startedAt, outcome, options.onWarning ?? defaultWarning);
       } finally {
         clearInterval(renewal);
         trialPruning.end();

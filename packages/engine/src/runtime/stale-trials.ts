@@ -1,13 +1,33 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { TrialStore } from '../contracts/store.js';
 import type { Lease, Trial } from '../domain/trial.js';
 
 /**
- * The owner string of one run's leases: `host:pid:uuid` (a random UUID, so two runs of one process never
- * share it). {@link isStale} reads the host and the pid; nothing reads the rest.
+ * When a process started, as the kernel counts it (Linux: field 22 of `/proc/<pid>/stat`, clock ticks
+ * since boot), or undefined where that cannot be read. With the pid it names one process for good: a
+ * pid the system reused for another process has another start.
  */
-export const createWorkerId = (): string => `${hostname()}:${process.pid}:${randomUUID()}`;
+export const processStart = (pid: number | 'self'): string | undefined => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces and parentheses) start at field 3.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The owner string of one run's leases: `host:pid:uuid`, then `:start` where the process's start is
+ * known (a random UUID, so two runs of one process never share it). {@link isStale} reads the host, the
+ * pid and the start; nothing reads the UUID.
+ */
+export const createWorkerId = (): string => {
+  const start = processStart('self');
+  return `${hostname()}:${process.pid}:${randomUUID()}${start === undefined ? '' : `:${start}`}`;
+};
 
 const processIsAlive = (pid: number): boolean => {
   try {
@@ -19,15 +39,23 @@ const processIsAlive = (pid: number): boolean => {
 };
 
 /**
- * A running trial is stale when its lease expired, or when its owner ran on this host and that process
- * is gone (found at once after a kill -9, without waiting for the lease). Trials without a lease
+ * A running trial is stale when its worker is gone. On this host that is known from the process table:
+ * stale at once when the owner's process is gone (after a kill -9, without waiting for the lease), or
+ * when its pid now belongs to a process that started later; never while the owner is alive, even with
+ * its lease expired (a long synchronous objective or a paused process cannot renew it, and its result
+ * is still to come). A worker on another host is stale when its lease expired. Trials without a lease
  * (ask/tell studies) are never stale.
  */
 export const isStale = (lease: Lease | undefined, now: Date, ownWorker: string): boolean => {
   if (lease === undefined || lease.owner === ownWorker) return false;
-  if (Date.parse(lease.expiresAt) <= now.getTime()) return true;
-  const [host, pid] = lease.owner.split(':');
-  return host === hostname() && pid !== undefined && Number.isInteger(Number(pid)) && !processIsAlive(Number(pid));
+  const [host, pidText, , start] = lease.owner.split(':');
+  const pid = Number(pidText);
+  if (host === hostname() && pidText !== undefined && Number.isInteger(pid) && pid > 0) {
+    if (!processIsAlive(pid)) return true;
+    const current = start === undefined ? undefined : processStart(pid);
+    return current !== undefined && current !== start;
+  }
+  return Date.parse(lease.expiresAt) <= now.getTime();
 };
 
 /**

@@ -141,6 +141,49 @@ export const finishAskedTrial = async (
   return finished;
 };
 
+/**
+ * Records how a trial the run loop asked for ended, like {@link finishAskedTrial}, also when another worker
+ * marked it `STALE_TRIAL` while it ran (its worker on another host, whose lease lapsed while it was busy
+ * or suspended): the result is then kept as a new trial with the same params (`addTrials`), with a
+ * warning, instead of being lost and ending the run. Without `addTrials` the warning says what was lost.
+ */
+export const finishRunTrial = async (
+  session: StudySession,
+  asked: AskedTrial,
+  startedAt: string,
+  outcome: TrialOutcome,
+  warn: (message: string) => void,
+): Promise<FinishedTrial> => {
+  try {
+    return await finishAskedTrial(session, asked.number, outcome);
+  } catch (error) {
+    if (!(error instanceof ParzenError) || error.code !== 'TRIAL_ALREADY_FINISHED') throw error;
+    const { store, spec } = session;
+    const why =
+      `trial #${asked.number} was marked finished by another worker while it ran (its lease lapsed: ` +
+      'a suspended process or machine, or a worker on another host that could not renew it)';
+    const result = outcome.state === 'complete' ? `loss ${outcome.loss}` : outcome.state;
+    if (store.addTrials === undefined) {
+      warn(`${why}; its result (${result}) is lost: the ${store.name} store cannot add trials.`);
+      const stored = (await store.listTrials(spec.name)).find((trial) => trial.number === asked.number);
+      if (stored === undefined || stored.state === 'running') throw error;
+      return stored;
+    }
+    const [kept] = await store.addTrials(spec.name, [
+      { internal: asked.internal, outcome, startedAt, finishedAt: now(session) },
+    ]);
+    if (kept === undefined) throw error;
+    warn(`${why}; its result (${result}) is kept as trial #${kept.number}.`);
+    session.emit({
+      type: 'trial.finished',
+      at: now(session),
+      trial: kept,
+      params: toExternalParams(session.space, kept.internal),
+    });
+    return kept;
+  }
+};
+
 /** Records a trial's result in the store and announces it. */
 export const tellTrial = async (
   session: StudySession,

@@ -1,0 +1,45 @@
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { isStale, processStart } from './stale-trials.js';
+
+const now = new Date();
+const expired = new Date(now.getTime() - 1000).toISOString();
+const valid = new Date(now.getTime() + 60_000).toISOString();
+const here = hostname();
+const ownStart = processStart('self');
+
+/** The pid of a process that has ended. */
+const deadPid = (): number => {
+  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  return Number(child.stdout);
+};
+
+describe('isStale (which running trials a starting run takes over)', () => {
+  it('never the trial of a live worker on this host, even with its lease expired (busy or paused)', () => {
+    const owner = `${here}:${process.pid}:another-run${ownStart === undefined ? '' : `:${ownStart}`}`;
+    expect(isStale({ owner, expiresAt: expired }, now, 'me')).toBe(false);
+    // An owner id without the process start (older versions, or no /proc): the live pid decides.
+    expect(isStale({ owner: `${here}:${process.pid}:another-run`, expiresAt: expired }, now, 'me')).toBe(false);
+  });
+
+  it('at once the trial of a worker on this host whose process is gone, lease or not', () => {
+    expect(isStale({ owner: `${here}:${deadPid()}:gone`, expiresAt: valid }, now, 'me')).toBe(true);
+  });
+
+  it('the trial of a worker whose pid now belongs to a process that started at another time', () => {
+    if (ownStart === undefined) return; // no process table with start times here (not Linux)
+    const owner = `${here}:${process.pid}:reused:${Number(ownStart) - 1}`;
+    expect(isStale({ owner, expiresAt: valid }, now, 'me')).toBe(true);
+  });
+
+  it('the trial of a worker on another host when its lease expired, not before', () => {
+    expect(isStale({ owner: 'elsewhere:1:x', expiresAt: expired }, now, 'me')).toBe(true);
+    expect(isStale({ owner: 'elsewhere:1:x', expiresAt: valid }, now, 'me')).toBe(false);
+  });
+
+  it("never this run's own trials, nor a trial without a lease (ask/tell)", () => {
+    expect(isStale({ owner: 'me', expiresAt: expired }, now, 'me')).toBe(false);
+    expect(isStale(undefined, now, 'me')).toBe(false);
+  });
+});

@@ -133,3 +133,54 @@ describe.concurrent('Ctrl-C and SIGTERM', () => {
     }
   });
 });
+
+describe('a live worker whose lease lapsed (paused with SIGSTOP, as Ctrl-Z does)', () => {
+  it('keeps its trial: a run started meanwhile on this host does not take it over, and both finish', async () => {
+    const own = tempDir('parzen-paused-');
+    writeIn(
+      own,
+      'slow.mjs',
+      `import { writeFileSync } from 'node:fs';
+export default async ({ x }, { trialNumber }) => {
+  writeFileSync(new URL('./started-' + trialNumber, import.meta.url), '');
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  return x;
+};\n`,
+    );
+    const path = writeIn(
+      own,
+      'paused.json',
+      heartConfig({
+        name: 'paused',
+        objective: { use: 'module', options: { path: './slow.mjs' } },
+        store: { use: 'jsonl', options: { path: './paused.parzen.jsonl' } },
+        leaseSeconds: 0.5,
+        budget: { maxTrials: 1 },
+      }),
+    );
+    let second: Awaited<ReturnType<typeof cli>> | undefined;
+    const first = await runParzen(['run', path, '--json'], {
+      cwd: own,
+      onStart: (child) => {
+        const poll = setInterval(() => {
+          try {
+            readFileSync(join(own, 'started-0'));
+          } catch {
+            return;
+          }
+          clearInterval(poll);
+          child.kill('SIGSTOP');
+          // Its lease (0.5 s) lapses while it is stopped; another run starts, then the first goes on.
+          setTimeout(async () => {
+            second = await cli('run', path, '--more-trials', '1', '--json');
+            child.kill('SIGCONT');
+          }, 1000);
+        }, 20);
+      },
+    });
+    expect(first.code, first.stderr).toBe(0);
+    expect(second?.code, second?.stderr).toBe(0);
+    const trials = JSON.parse((await cli('trials', path, '--json')).stdout) as TrialJson[];
+    expect(trials.map((trial) => trial.state)).toEqual(['complete', 'complete']);
+  });
+});

@@ -41,6 +41,8 @@ export interface ParzenErrorDetails {
   readonly plugin?: string;
   readonly issues?: readonly ConfigIssue[];
   readonly cause?: unknown;
+  /** The study's trials when a run that had finished some failed (`fmin`: the only place they are). */
+  readonly trials?: readonly unknown[];
 }
 
 /** The error class of Parzen. `code` is stable; `issues` lists config problems when there are any. */
@@ -48,6 +50,12 @@ export class ParzenError extends Error {
   readonly code: ErrorCode;
   readonly plugin: string | undefined;
   readonly issues: readonly ConfigIssue[];
+  /**
+   * The study's trials when a run failed after finishing some (a `stopWhen` or a suggester that threw):
+   * `fmin` puts them here, as its result would have listed them, so a failure late in a long run loses
+   * no work even with the memory store.
+   */
+  readonly trials: readonly unknown[] | undefined;
 
   constructor(code: ErrorCode, message: string, details: ParzenErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -55,6 +63,7 @@ export class ParzenError extends Error {
     this.code = code;
     this.plugin = details.plugin;
     this.issues = details.issues ?? [];
+    this.trials = details.trials;
   }
 }
 

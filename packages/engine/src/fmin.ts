@@ -8,6 +8,7 @@ import type { Suggester } from './contracts/suggester.js';
 import type { ParamsOf } from './domain/space-builder.js';
 import type { SpaceDefinition } from './domain/space-definition.js';
 import type { Direction } from './domain/trial.js';
+import { ParzenError } from './errors.js';
 import type { StopReason } from './events/engine-event.js';
 import type { Budget } from './runtime/budget.js';
 import { Study, type TrialView } from './study.js';
@@ -75,14 +76,30 @@ export const fmin = async <const S extends SpaceDefinition>(options: FminOptions
     ...(options.direction === undefined ? {} : { direction: options.direction }),
     ...(options.pruner === undefined ? {} : { pruner: options.pruner }),
   });
-  return study.optimize({
-    ...(options.maxTrials === undefined ? {} : { maxTrials: options.maxTrials }),
-    ...(options.budget === undefined ? {} : { budget: options.budget }),
-    ...(options.reporters === undefined ? {} : { reporters: options.reporters }),
-    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-    ...(options.trialTimeoutMs === undefined ? {} : { trialTimeoutMs: options.trialTimeoutMs }),
-    ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
-    ...(options.stopWhen === undefined ? {} : { stopWhen: options.stopWhen }),
-  });
+  try {
+    return await study.optimize(optimizeOptions(options));
+  } catch (error) {
+    // A failure that stops the run (a throwing `stopWhen`, suggester or store): the trials it finished
+    // are on the error, since with the default memory store they are nowhere else.
+    if (!(error instanceof ParzenError) || error.code === 'CONFIG_INVALID') throw error;
+    const trials = await study.trials().catch(() => []);
+    if (trials.length === 0) throw error;
+    throw new ParzenError(error.code, error.message, {
+      ...(error.plugin === undefined ? {} : { plugin: error.plugin }),
+      issues: error.issues,
+      cause: error.cause ?? error,
+      trials,
+    });
+  }
 };
+
+const optimizeOptions = <S extends SpaceDefinition>(options: FminOptions<S>) => ({
+  ...(options.maxTrials === undefined ? {} : { maxTrials: options.maxTrials }),
+  ...(options.budget === undefined ? {} : { budget: options.budget }),
+  ...(options.reporters === undefined ? {} : { reporters: options.reporters }),
+  ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+  ...(options.signal === undefined ? {} : { signal: options.signal }),
+  ...(options.trialTimeoutMs === undefined ? {} : { trialTimeoutMs: options.trialTimeoutMs }),
+  ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+  ...(options.stopWhen === undefined ? {} : { stopWhen: options.stopWhen }),
+});

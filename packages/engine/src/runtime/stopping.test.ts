@@ -103,6 +103,22 @@ describe('stopping on your own rule', () => {
     ).rejects.toMatchObject({ code: 'STOPPER_FAILED', message: expect.stringContaining('my rule broke') });
   });
 
+  it("fmin's error carries the trials finished before a throwing rule stopped it (the memory store has them nowhere else)", async () => {
+    const error = await fmin({
+      objective: (p) => p.x,
+      space,
+      suggester: prior,
+      maxTrials: 10,
+      stopWhen: ({ trials: seen }) => {
+        if (seen.length === 6) throw new Error('bug in my callback');
+      },
+    }).catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ code: 'STOPPER_FAILED', message: expect.stringContaining('bug in my callback') });
+    const kept = (error as { trials: readonly { state: string; loss: number; params: { x: number } }[] }).trials;
+    expect(kept).toHaveLength(6);
+    for (const trial of kept) expect(trial).toMatchObject({ state: 'complete', loss: trial.params.x });
+  });
+
   it('a rule may keep the trials it was shown: later trials do not change them', async () => {
     const seen: (readonly unknown[])[] = [];
     await fmin({

@@ -32,6 +32,17 @@ describe('Study (ask/tell)', () => {
     expect(await study.best()).toEqual({ number: 2, loss: 0.25, params: third.params });
     await expect(study.tell(0, 1)).rejects.toMatchObject({ code: 'TRIAL_ALREADY_FINISHED' });
   });
+
+  it("refuses Optuna's tell(..., state=PRUNED) habit instead of completing the trial with a `state` attr", async () => {
+    const study = await Study.open({ space: { x: uniform(-1, 1) }, suggester: prior });
+    const trial = await study.ask();
+    await expect(study.tell(trial.number, { loss: 1, state: 'pruned' })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('call study.prune(number) to prune it'),
+    });
+    expect((await study.trials())[0]?.state).toBe('running'); // nothing recorded; the trial can still be told
+    expect(await study.prune(trial.number)).toMatchObject({ state: 'pruned' });
+  });
 });
 
 describe('Study: mistakes from JavaScript are ParzenErrors that say what was expected', () => {

@@ -253,6 +253,22 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    * or an Error fails it with the reason.
    */
   async tell(number: number, result: unknown): Promise<FinishedTrial> {
+    // Optuna's `tell(trial, value, state=PRUNED)` habit: here `state` would become an attr of a complete trial.
+    if (typeof result === 'object' && result !== null && !(result instanceof Error) && 'state' in result)
+      throw new ParzenError(
+        'CONFIG_INVALID',
+        `study.tell(${number}, ...): a result has no \`state\`, found ${describeValue((result as { state: unknown }).state)}; ` +
+          'give a loss ({ loss, attrs }) to complete the trial, an Error to fail it, or call study.prune(number) to prune it.',
+        {
+          issues: [
+            {
+              pointer: '/state',
+              expected: 'no such field',
+              found: describeValue((result as { state: unknown }).state),
+            },
+          ],
+        },
+      );
     const evaluation =
       result instanceof Error
         ? { status: 'failed' as const, error: thrownErrorInfo(result) }

@@ -18,7 +18,7 @@ import { enqueueConfigEntries } from './enqueue.js';
 import { evaluateTrial } from './evaluate-trial.js';
 import { thrownErrorInfo } from './interpret-result.js';
 import { createPruning } from './pruning.js';
-import { createWorkerId, failStaleTrials } from './stale-trials.js';
+import { createWorkerId, failStaleTrials, holdWorkerId } from './stale-trials.js';
 import { askStopper } from './stopping.js';
 import { watchStrayErrorsBetweenTrials } from './stray-errors.js';
 import { type AskedTrial, askTrial, finishRunTrial, mirrorOf, type StudySession } from './study-session.js';
@@ -108,6 +108,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
   const emit = bus === undefined ? () => {} : bus.emit;
   const now = (): string => clock.now().toISOString();
   const workerId = createWorkerId();
+  const release = holdWorkerId(workerId);
   const leaseMs = options.leaseMs ?? 60_000;
   const session: StudySession = {
     spec,
@@ -268,6 +269,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
   } finally {
     options.signal?.removeEventListener('abort', onStop);
     options.forceSignal?.removeEventListener('abort', onForce);
+    release();
     await connected?.close();
   }
   if (fatal !== undefined || result === undefined) throw fatal;

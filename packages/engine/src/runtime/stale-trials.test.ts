@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { isStale, processStart } from './stale-trials.js';
+import { holdWorkerId, isStale, processStart } from './stale-trials.js';
 
 const now = new Date();
 const expired = new Date(now.getTime() - 1000).toISOString();
@@ -17,10 +17,20 @@ const deadPid = (): number => {
 
 describe('isStale (which running trials a starting run takes over)', () => {
   it('never the trial of a live worker on this host, even with its lease expired (busy or paused)', () => {
-    const owner = `${here}:${process.pid}:another-run${ownStart === undefined ? '' : `:${ownStart}`}`;
+    const parent = process.ppid; // a live process other than this one
+    const start = processStart(parent);
+    const owner = `${here}:${parent}:another-run${start === undefined ? '' : `:${start}`}`;
     expect(isStale({ owner, expiresAt: expired }, now, 'me')).toBe(false);
     // An owner id without the process start (older versions, or no /proc): the live pid decides.
-    expect(isStale({ owner: `${here}:${process.pid}:another-run`, expiresAt: expired }, now, 'me')).toBe(false);
+    expect(isStale({ owner: `${here}:${parent}:another-run`, expiresAt: expired }, now, 'me')).toBe(false);
+  });
+
+  it('in this very process: not while the run that owns it goes on; at once when that run is over', () => {
+    const owner = `${here}:${process.pid}:earlier-run${ownStart === undefined ? '' : `:${ownStart}`}`;
+    const release = holdWorkerId(owner);
+    expect(isStale({ owner, expiresAt: expired }, now, 'me')).toBe(false);
+    release();
+    expect(isStale({ owner, expiresAt: valid }, now, 'me')).toBe(true);
   });
 
   it('at once the trial of a worker on this host whose process is gone, lease or not', () => {

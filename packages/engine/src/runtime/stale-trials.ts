@@ -29,6 +29,19 @@ export const createWorkerId = (): string => {
   return `${hostname()}:${process.pid}:${randomUUID()}${start === undefined ? '' : `:${start}`}`;
 };
 
+/** The worker ids of the runs going on in this process (see {@link holdWorkerId}). */
+const activeHere = new Set<string>();
+
+/**
+ * Marks a run's worker id as going on in this process until the returned function is called: a trial
+ * it leaves running after that (it ended without finishing it) is stale at once for later runs of this
+ * process, which the process table cannot tell since the process lives on.
+ */
+export const holdWorkerId = (workerId: string): (() => void) => {
+  activeHere.add(workerId);
+  return () => activeHere.delete(workerId);
+};
+
 const processIsAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
@@ -43,8 +56,9 @@ const processIsAlive = (pid: number): boolean => {
  * stale at once when the owner's process is gone (after a kill -9, without waiting for the lease), or
  * when its pid now belongs to a process that started later; never while the owner is alive, even with
  * its lease expired (a long synchronous objective or a paused process cannot renew it, and its result
- * is still to come). A worker on another host is stale when its lease expired. Trials without a lease
- * (ask/tell studies) are never stale.
+ * is still to come), unless it is this process and the run that asked for the trial is over. A worker
+ * on another host is stale when its lease expired. Trials without a lease (ask/tell studies) are never
+ * stale.
  */
 export const isStale = (lease: Lease | undefined, now: Date, ownWorker: string): boolean => {
   if (lease === undefined || lease.owner === ownWorker) return false;
@@ -53,7 +67,9 @@ export const isStale = (lease: Lease | undefined, now: Date, ownWorker: string):
   if (host === hostname() && pidText !== undefined && Number.isInteger(pid) && pid > 0) {
     if (!processIsAlive(pid)) return true;
     const current = start === undefined ? undefined : processStart(pid);
-    return current !== undefined && current !== start;
+    if (current !== undefined && current !== start) return true;
+    // This very process: its owner run is either still going on here, or over (a long-lived process).
+    return pid === process.pid && !activeHere.has(lease.owner);
   }
   return Date.parse(lease.expiresAt) <= now.getTime();
 };

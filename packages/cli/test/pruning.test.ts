@@ -118,6 +118,46 @@ describe('pruning from a config', () => {
     for (const step of steps) expect(step).toBeGreaterThanOrEqual(15);
   });
 
+  it('"patient" wraps a pruner plugin the config loads, its options checked as a config\'s are', async () => {
+    writeIn(
+      dir,
+      'stall-plugin.mjs',
+      `export const manifests = [{
+  kind: 'pruner',
+  name: 'from-step',
+  optionsSchema: { type: 'object', additionalProperties: false, properties: { step: { type: 'integer', minimum: 0, default: 12 } } },
+  create: ({ step }) => ({ name: 'from-step', shouldPrune: (context) => context.step >= step }),
+}];\n`,
+    );
+    const config = (name: string, inner: unknown) =>
+      writeIn(dir, `${name}.json`, {
+        name,
+        seed: 4,
+        space,
+        objective: { use: 'module', options: { path: './overfitting.mjs', isolate: 'none' } },
+        suggester: { use: 'random' },
+        store: { use: 'memory' },
+        plugins: ['./stall-plugin.mjs'],
+        pruner: { use: 'patient', options: { patience: 2, minDelta: 0.01, pruner: inner } },
+        reporters: [],
+        budget: { maxTrials: 6 },
+      });
+    (globalThis as { prunedAt?: number[] }).prunedAt = [];
+    const run = await cli('run', config('patient-plugin', { use: 'from-step' }), '--json');
+    expect(run.code, run.stderr).toBe(0);
+    // The plugin (default step 12) would stop every trial at epoch 12; patience holds it to epoch 15.
+    expect((globalThis as { prunedAt?: number[] }).prunedAt).toEqual([15, 15, 15, 15, 15, 15]);
+    expect(JSON.parse(run.stdout)).toMatchObject({ trials: { pruned: 6 } });
+
+    const unknown = await cli('run', config('patient-unknown', { use: 'from-stp' }));
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('/pruner/options/pruner/use: expected one of the pruner plugins: ');
+    expect(unknown.stderr).toContain('from-step');
+    const bad = await cli('run', config('patient-bad', { use: 'from-step', options: { step: -1 } }));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('/pruner/options/pruner/options/step: expected a number >= 0, found -1');
+  });
+
   it('run --json counts the pruned trials', async () => {
     const path = writeIn(dir, 'json.json', trainerConfig('json', { reporters: [], budget: { maxTrials: 20 } }));
     const run = await cli('run', path, '--json');

@@ -57,6 +57,7 @@ export {
   type Clock,
   defineService,
   type Logger,
+  type PluginFactory,
   type RngFactory,
   SERVICES,
   type ServiceProvider,

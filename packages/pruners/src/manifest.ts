@@ -5,6 +5,7 @@ import {
   ParzenError,
   type PluginManifest,
   type Pruner,
+  SERVICES,
 } from '@parzen/engine/plugin';
 import { createHyperbandPruner, HYPERBAND_DEFAULTS, type HyperbandOptions } from './hyperband.js';
 import { createPatientPruner, PATIENT_DEFAULTS, type PatientPrunerOptions } from './patient.js';
@@ -151,9 +152,14 @@ const patientSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['use'],
-      description: 'The wrapped pruner, { "use": ..., "options": ... } (default: none, prune a stalled trial).',
+      description:
+        'The wrapped pruner, { "use": ..., "options": ... }: a built-in one or a pruner plugin the config loads (default: none, prune a stalled trial).',
       properties: {
-        use: { enum: Object.keys(WRAPPABLE) },
+        use: {
+          type: 'string',
+          minLength: 1,
+          description: `${Object.keys(WRAPPABLE).join(', ')}, or a pruner plugin's name`,
+        },
         options: { type: 'object', default: {} },
       },
       allOf: Object.entries(WRAPPABLE).map(([name, { schema }]) => ({
@@ -206,15 +212,14 @@ export const thresholdPrunerManifest = definePruner<ThresholdPrunerOptions>({
 });
 
 /**
- * Creates the wrapped pruner; its option issues point into `patient`'s options (`/pruner/options/...`), so
- * a config's error names the wrapped pruner's field where the config has it.
+ * Creates the wrapped pruner; its option issues point into `patient`'s options (`/pruner/...`, `prefix`
+ * the place of the issues' own pointers), so a config's error names the wrapped pruner's field where the
+ * config has it.
  */
-const wrapInner = (create: () => Pruner): Pruner => {
-  try {
-    return create();
-  } catch (error) {
+const wrapInner = <P extends Pruner | Promise<Pruner>>(create: () => P, prefix: string): P => {
+  const moveIssues = (error: unknown): never => {
     if (error instanceof ParzenError && error.code === 'CONFIG_INVALID' && error.issues.length > 0) {
-      const moved = error.issues.map((issue) => ({ ...issue, pointer: `/pruner/options${issue.pointer}` }));
+      const moved = error.issues.map((issue) => ({ ...issue, pointer: `${prefix}${issue.pointer}` }));
       throw new ParzenError('CONFIG_INVALID', `Invalid patient pruner options:\n${formatIssues(moved)}`, {
         plugin: 'patient',
         issues: moved,
@@ -222,6 +227,12 @@ const wrapInner = (create: () => Pruner): Pruner => {
       });
     }
     throw error;
+  };
+  try {
+    const made = create();
+    return (made instanceof Promise ? made.catch(moveIssues) : made) as P;
+  } catch (error) {
+    return moveIssues(error);
   }
 };
 
@@ -230,14 +241,20 @@ export const patientPrunerManifest = definePruner<PatientPluginOptions>({
   name: 'patient',
   description: 'Asks the wrapped pruner only once a trial has not improved for `patience` steps.',
   optionsSchema: patientSchema,
-  create: ({ pruner, ...options }) => {
+  create: ({ pruner, ...options }, context) => {
     if (pruner === undefined) return createPatientPruner(options);
     const wrapped = WRAPPABLE[pruner.use];
-    if (wrapped === undefined)
-      throw new Error(`patient cannot wrap \`${pruner.use}\`: use one of ${Object.keys(WRAPPABLE).join(', ')}.`);
-    return createPatientPruner(
-      options,
-      wrapInner(() => wrapped.create((pruner.options ?? {}) as never)),
+    if (wrapped !== undefined)
+      return createPatientPruner(
+        options,
+        wrapInner(() => wrapped.create((pruner.options ?? {}) as never), '/pruner/options'),
+      );
+    // Any other pruner the study's registry holds (a plugin the config loads), made as a config's are.
+    if (context?.services.has(SERVICES.plugins) !== true)
+      throw new Error(`patient cannot wrap \`${pruner.use}\` here: use one of ${Object.keys(WRAPPABLE).join(', ')}.`);
+    const plugins = context.services.get(SERVICES.plugins);
+    return wrapInner(() => plugins.create('pruner', pruner), '/pruner').then((inner) =>
+      createPatientPruner(options, inner),
     );
   },
 });

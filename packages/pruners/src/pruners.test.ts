@@ -105,8 +105,20 @@ describe('options', () => {
       pruner: { use: 'percentile', options: { percentile: 300 } },
     });
     expect(bad.issues.map((issue) => issue.pointer)).toContain('/options/pruner/options/percentile');
-    const unknown = validatePluginOptions(patientPrunerManifest, { patience: 2, pruner: { use: 'nope' } });
-    expect(unknown.issues.map((issue) => issue.pointer)).toContain('/options/pruner/use');
+    // Another name may be a pruner plugin the config loads: the study's registry judges it when patient is made.
+    const other = validatePluginOptions(patientPrunerManifest, { patience: 2, pruner: { use: 'my-plugin' } });
+    expect(other.issues).toEqual([]);
+    const empty = validatePluginOptions(patientPrunerManifest, { patience: 2, pruner: { use: '' } });
+    expect(empty.issues.map((issue) => issue.pointer)).toContain('/options/pruner/use');
+  });
+
+  it('patient without a study registry (made directly) names the built-in pruners it can wrap', async () => {
+    const services = { has: () => false, get: () => undefined as never };
+    await expect(
+      Promise.resolve().then(() =>
+        patientPrunerManifest.create({ patience: 2, pruner: { use: 'my-plugin' } }, { services } as never),
+      ),
+    ).rejects.toThrow('patient cannot wrap `my-plugin` here: use one of median, percentile');
   });
 
   it('a required option left out is named as missing, not as `undefined` (the wrapped pruner too)', async () => {

@@ -1,4 +1,5 @@
 import type { PluginChoice } from '../config/experiment-config.js';
+import { checkPluginChoice } from '../config/validate-config.js';
 import type {
   AnyPluginManifest,
   PluginContext,
@@ -6,7 +7,14 @@ import type {
   PluginKind,
   PluginPackage,
 } from '../contracts/manifest.js';
-import { type Clock, type Logger, SERVICES, type ServiceProvider, type Services } from '../contracts/services.js';
+import {
+  type Clock,
+  type Logger,
+  type PluginFactory,
+  SERVICES,
+  type ServiceProvider,
+  type Services,
+} from '../contracts/services.js';
 import { createRegistry, type PluginRegistry } from '../di/registry.js';
 import { PLUGIN_MANIFEST, PLUGIN_REGISTRY, SERVICE_PROVIDER } from '../di/tokens.js';
 import type { CompiledSpace } from '../domain/compile-space.js';
@@ -107,6 +115,11 @@ export const createStudyScope = (root: Container, options: StudyScopeOptions): S
     services,
     ...(options.space === undefined ? {} : { space: options.space }),
   };
+  const plugins: PluginFactory = {
+    names: (kind) => registry.names(kind),
+    create: (kind, choice) => createPlugin(registry, context, kind, checkPluginChoice(registry, kind, choice)),
+  };
+  child.bind(SERVICES.plugins.id).toConstantValue(plugins);
   return {
     services,
     provideStore: (store) => {

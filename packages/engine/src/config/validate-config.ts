@@ -77,6 +77,18 @@ const checkChoice = (
 };
 
 /**
+ * One plugin choice checked as a config's are (the plugin exists; its options fit its schema, defaults
+ * filled), outside a config: for a plugin that makes another ({@link PluginFactory}). Throws
+ * `CONFIG_INVALID` with issues pointing into the choice (`/use`, `/options/...`).
+ */
+export const checkPluginChoice = (registry: PluginRegistry, kind: PluginKind, choice: PluginChoice): PluginChoice => {
+  const issues: ConfigIssue[] = [];
+  const checked = checkChoice(registry, kind, choice, '', issues);
+  if (issues.length > 0) throw invalidConfig(`${kind} choice`, issues);
+  return checked;
+};
+
+/**
  * Checks a raw config against the base schema, the space grammar and each chosen plugin's options
  * schema, and fills in defaults. Throws `CONFIG_INVALID` listing every problem with its JSON pointer,
  * what was expected and what was found; an unknown plugin name lists the known ones.

@@ -1,5 +1,7 @@
+import type { PluginChoice } from '../config/experiment-config.js';
 import type { Rng } from '../domain/rng.js';
 import type { EventBus } from '../events/event-bus.js';
+import type { PluginInstances, PluginKind } from './manifest.js';
 import type { TrialStore } from './store.js';
 
 /** Names a service a plugin can ask for (or contribute); `T` is the service's type. */
@@ -51,6 +53,19 @@ export const stopSignal = (stopping: Stopping | undefined, saves: boolean): Abor
 export type RngFactory = (purpose: string) => Rng;
 
 /**
+ * Makes other plugins of the study's registry, for a plugin that wraps one (the `patient` pruner wraps
+ * any pruner a config names): the choice's options are checked against the plugin's schema and get its
+ * defaults, as a config's own choices do. A `CONFIG_INVALID` error's issues point into the choice
+ * (`/use`, `/options/...`).
+ */
+export interface PluginFactory {
+  /** The names of the plugins of `kind` the study's registry holds. */
+  names(kind: PluginKind): readonly string[];
+  /** Creates the plugin `choice` names, with the study's context. */
+  create<K extends PluginKind>(kind: K, choice: PluginChoice): Promise<PluginInstances[K]>;
+}
+
+/**
  * The services every study offers its plugins. The store is there once it has been created (store
  * plugins are created first); the bus is the study's event bus (asking for it loads rxjs).
  */
@@ -61,6 +76,7 @@ export const SERVICES = {
   bus: serviceToken<EventBus>('bus'),
   stopping: serviceToken<Stopping>('stopping'),
   store: serviceToken<TrialStore>('store'),
+  plugins: serviceToken<PluginFactory>('plugins'),
 } as const;
 
 /** How a plugin factory gets services: from the study's own container. */

@@ -149,7 +149,13 @@ export const progressReporterManifest = (settings: ProgressSettings = {}) =>
     optionsSchema: {
       type: 'object',
       additionalProperties: false,
-      properties: { mode: { enum: ['auto', 'bar', 'lines', 'off'], default: 'auto' } },
+      properties: {
+        mode: {
+          enum: ['auto', 'bar', 'lines', 'off'],
+          default: 'auto',
+          description: 'auto: a bar on a terminal, else a line per trial; bar, lines, or off.',
+        },
+      },
     },
     create: (options) => createProgressReporter(settings.force ?? options.mode, settings.stream),
   });

@@ -94,13 +94,14 @@ export const createConsoleReporter = (
 export const consoleReporterManifestWith = (settings: ConsoleReporterSettings = {}) =>
   defineReporter<ConsoleReporterOptions>({
     name: 'console',
-    description: 'Prints a line per trial and a summary at the end.',
+    description:
+      'Prints a line per trial and a summary at the end (under `parzen run`: the trial lines only, the CLI prints the summary; on stderr with --json; nothing with --quiet).',
     optionsSchema: {
       type: 'object',
       additionalProperties: false,
       properties: {
         trials: { type: 'boolean', default: true, description: 'Print a line per finished trial.' },
-        stream: { enum: ['stdout', 'stderr'], default: 'stdout' },
+        stream: { enum: ['stdout', 'stderr'], default: 'stdout', description: 'Where its lines go.' },
       },
     },
     create: (options) => createConsoleReporter(options, settings),

@@ -1,11 +1,12 @@
 /**
- * Runs every `ts` snippet of the guide (docs/*.md). Each is written to docs/.snippets/PAGE/ (inside the
+ * Runs every `ts` snippet of the guide (docs/*.md) and of the READMEs (the root's and each package's).
+ * Each is written to docs/.snippets/PAGE/ (inside the
  * repository, so `@parzen/*` imports resolve to the workspace packages from source; a `file=NAME.ts`
  * snippet under its name, so the page's other snippets can import it) and imported: a
  * snippet that throws, or whose `node:assert` checks fail, fails the test named `docs/FILE.md:LINE`.
  * Snippets run in a fresh temporary working directory, so the files they write go nowhere.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -14,9 +15,19 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { extractSnippets, type Snippet } from './snippets.js';
 
 const docs = fileURLToPath(new URL('..', import.meta.url));
+const root = join(docs, '..');
 const out = join(docs, '.snippets');
-const pages = readdirSync(docs).filter((name) => name.endsWith('.md'));
-const snippets = pages.flatMap((page) => extractSnippets(readFileSync(join(docs, page), 'utf8'), `docs/${page}`));
+/** The pages, by their path from the repository's root. */
+const pages = [
+  ...readdirSync(docs)
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`),
+  'README.md',
+  ...readdirSync(join(root, 'packages'))
+    .map((name) => `packages/${name}/README.md`)
+    .filter((page) => existsSync(join(root, page))),
+];
+const snippets = pages.flatMap((page) => extractSnippets(readFileSync(join(root, page), 'utf8'), page));
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
@@ -53,7 +64,6 @@ const load = async (snippet: Snippet): Promise<void> => {
 
 /** Type errors in the snippet files, checked with the workspace's test compiler options. */
 const typeErrors = (): string[] => {
-  const root = join(docs, '..');
   const config = ts.getParsedCommandLineOfConfigFile(
     join(root, 'tsconfig.test.json'),
     {},

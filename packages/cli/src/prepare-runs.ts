@@ -55,10 +55,18 @@ const TS_FILE = /\.[cm]?tsx?$/;
  * `type` says: plain `import()` with tsx's hooks treats a `.ts` file in a CommonJS folder as CommonJS and
  * fails), anything else with `import()`.
  */
-const importPluginModule: ImportModule = async (url) =>
-  url.startsWith('file:') && TS_FILE.test(url)
-    ? (await import('@parzen/objectives')).importTypeScript(url)
-    : ((await import(url)) as Record<string, unknown>);
+const importPluginModule: ImportModule = (url) => {
+  if (!url.startsWith('file:') || !TS_FILE.test(url)) return import(url) as Promise<Record<string, unknown>>;
+  // Once per file and process, as `import()` would: a matrix of 40 variants loads its plugin once.
+  let loaded = typeScriptModules.get(url);
+  if (loaded === undefined) {
+    loaded = import('@parzen/objectives').then((objectives) => objectives.importTypeScript(url));
+    typeScriptModules.set(url, loaded);
+    loaded.catch(() => typeScriptModules.delete(url));
+  }
+  return loaded;
+};
+const typeScriptModules = new Map<string, Promise<Record<string, unknown>>>();
 
 /** What `loadExperiment` gets from the CLI: the built-in plugins, the progress reporter and the defaults. */
 export const cliLoadOptions = async (

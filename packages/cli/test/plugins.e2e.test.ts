@@ -69,6 +69,29 @@ describe('third-party plugins', () => {
     expect(schema.properties.suggester.oneOf.map((option) => option.properties.use.const)).toContain('centre');
   });
 
+  it('imports a TypeScript plugin once for all the variants of a matrix', async () => {
+    writeIn(
+      dir,
+      'counted.ts',
+      `const state = globalThis as { countedLoads?: number };
+state.countedLoads = (state.countedLoads ?? 0) + 1;
+export const manifests = [{
+  kind: 'suggester' as const,
+  name: 'counted',
+  optionsSchema: { type: 'object' },
+  create: () => ({ name: 'counted', beginTrial: () => ({ sampleParam: () => 0.5 }) }),
+}];\n`,
+    );
+    const path = writeIn(
+      dir,
+      'counted.json',
+      heartConfig({ plugins: ['./counted.ts'], suggester: { use: 'counted' }, matrix: { seed: [1, 2, 3, 4] } }),
+    );
+    const run = await cliIn(dir, 'validate', path);
+    expect(run.code, run.stderr).toBe(0);
+    expect((globalThis as { countedLoads?: number }).countedLoads).toBe(1);
+  });
+
   it('reports a broken plugin clearly, with exit 2', async () => {
     const cases: [string, RegExp][] = [
       [

@@ -30,6 +30,12 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
       'w for a decision whose parameters are all choices or integers (choice, randint): below 1 favours the options tried most, ' +
       'so TPE locks onto a branch it sampled early (1 in every profile).',
   },
+  randint: {
+    enum: ['unordered', 'ordered'],
+    description:
+      "How TPE models a randint: unordered, each integer an option of its own (hyperopt's meaning; hyperopt, optuna), " +
+      'or ordered, integers on a line whose neighbours share the evidence, as Optuna models suggest_int (parzen).',
+  },
   belowBandwidth: {
     type: 'number',
     exclusiveMinimum: 0,

@@ -94,6 +94,12 @@ export interface TpeSettings {
    */
   readonly discreteAboveWeight: number;
   /**
+   * How TPE models a `randint`: `unordered`, each integer an option of its own (hyperopt's meaning: nearby
+   * integers say nothing of each other), or `ordered`, integers on a line whose neighbours share the
+   * evidence, as Optuna models `suggest_int` (parzen).
+   */
+  readonly randint: 'unordered' | 'ordered';
+  /**
    * A factor on the widths of l(x)'s kernels built from the below trials (not the prior kernel's), in
    * every numeric dimension, after the family's own width rule: below 1 concentrates l(x) on the best
    * trials, so its candidates refine them more. 1 keeps the family's widths (hyperopt, Optuna); the
@@ -163,6 +169,7 @@ const OPTUNA: ProfileSettings = {
   candidates: 24,
   aboveWeight: 1,
   discreteAboveWeight: 1,
+  randint: 'unordered',
   belowBandwidth: 1,
   avoidRepeats: false,
   gamma: 0.1,
@@ -216,6 +223,7 @@ export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
     candidates: 24,
     aboveWeight: 1,
     discreteAboveWeight: 1,
+    randint: 'unordered',
     belowBandwidth: 1,
     avoidRepeats: false,
     gamma: 0.25,
@@ -241,6 +249,7 @@ export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
     candidates: 24,
     aboveWeight: 0.65,
     discreteAboveWeight: 1,
+    randint: 'ordered',
     belowBandwidth: 0.5,
     avoidRepeats: true,
     gamma: 0.15,

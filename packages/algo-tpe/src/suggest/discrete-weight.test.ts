@@ -46,11 +46,14 @@ const entry = (params: readonly ParamExplanation[], name: string): ParamExplanat
 
 describe('discreteAboveWeight: the score weight of decisions over choices and integers only', () => {
   it('defaults to 1 in the parzen profile, while continuous decisions keep aboveWeight (0.65)', async () => {
+    // The profile models a randint as ordered integers (option `randint`): it is scored as numbers are.
     const explanation = await explain({ grouping: 'independent' });
     expect(explanation.aboveWeight).toBe(0.65);
     expectScoredWith(entry(explanation.params, 'model'), 1);
-    expectScoredWith(entry(explanation.params, 'k'), 1);
+    expectScoredWith(entry(explanation.params, 'k'), 0.65);
     expectScoredWith(entry(explanation.params, 'x'), 0.65);
+    const unordered = await explain({ grouping: 'independent', randint: 'unordered' });
+    expectScoredWith(entry(unordered.params, 'k'), 1);
   });
 
   it('is an option of its own, and a joint decision with a continuous parameter uses aboveWeight', async () => {

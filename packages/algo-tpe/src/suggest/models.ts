@@ -43,9 +43,29 @@ export const createModelCaches = (): ModelCaches => ({ hermite: new WeakMap(), j
 export const familyOf = (settings: Pick<TpeSettings, 'kernel'>): DensityFamily => DENSITY_FAMILIES[settings.kernel];
 
 const encodingCache = new WeakMap<DensityFamily, WeakMap<Distribution, Encoding>>();
+const orderedForms = new WeakMap<Distribution, Distribution>();
 
-/** A family's encoding of a distribution, built once per distribution object. */
-export const encodingOf = (family: DensityFamily, distribution: Distribution): Encoding => {
+/** A `randint` as TPE models it under `randint: "ordered"`: the same integers as a `uniformint`. */
+const modelled = (distribution: Distribution, randint: TpeSettings['randint']): Distribution => {
+  if (distribution.kind !== 'randint' || randint !== 'ordered') return distribution;
+  let ordered = orderedForms.get(distribution);
+  if (ordered === undefined) {
+    ordered = { kind: 'uniformint', low: distribution.low, high: distribution.high - 1 };
+    orderedForms.set(distribution, ordered);
+  }
+  return ordered;
+};
+
+/**
+ * A family's encoding of a distribution, built once per distribution object; a `randint` is encoded as
+ * unordered options or, with `randint: "ordered"`, as the integers of a `uniformint` (see the option).
+ */
+export const encodingOf = (
+  family: DensityFamily,
+  given: Distribution,
+  settings: Pick<TpeSettings, 'randint'> = { randint: 'unordered' },
+): Encoding => {
+  const distribution = modelled(given, settings.randint);
   let byDistribution = encodingCache.get(family);
   if (byDistribution === undefined) {
     byDistribution = new WeakMap();
@@ -80,7 +100,7 @@ export const buildParamModel = (
   settings: TpeSettings,
 ): Model => {
   const family = familyOf(settings);
-  const encodings = [encodingOf(family, param.distribution)];
+  const encodings = [encodingOf(family, param.distribution, settings)];
   return {
     params: [param],
     encodings,
@@ -107,7 +127,7 @@ export const hermiteAbove = (
   if (settings.kernel === 'optuna' && !(settings.bandwidthFloor > 0)) return undefined;
   if (settings.kernel === 'hyperopt' && kind !== 'uniform' && kind !== 'loguniform') return undefined;
   const family = familyOf(settings);
-  const encoding = encodingOf(family, param.distribution);
+  const encoding = encodingOf(family, param.distribution, settings);
   if (encoding.kind !== 'numeric' || encoding.binned) return undefined;
   const column = history.column(param.name);
   let cache = caches.hermite.get(column);
@@ -153,10 +173,17 @@ export const paramModel = (
 ): Model => {
   const above =
     hermiteAbove(history, split, param, settings, caches) ??
-    incrementalAbove(history, split, [param], [encodingOf(familyOf(settings), param.distribution)], settings, caches);
+    incrementalAbove(
+      history,
+      split,
+      [param],
+      [encodingOf(familyOf(settings), param.distribution, settings)],
+      settings,
+      caches,
+    );
   if (above !== undefined) {
     const family = familyOf(settings);
-    const encodings = [encodingOf(family, param.distribution)];
+    const encodings = [encodingOf(family, param.distribution, settings)];
     const below = buildDensity(
       family,
       encodings,
@@ -218,7 +245,7 @@ export const groupModel = (
   caches?: ModelCaches,
 ): Model => {
   const family = familyOf(settings);
-  const encodings = group.map((param) => encodingOf(family, param.distribution));
+  const encodings = group.map((param) => encodingOf(family, param.distribution, settings));
   const slow = () =>
     buildDensity(family, encodings, groupColumns(history, group, aboveNumbers(history, split)), settings);
   const above = caches === undefined ? undefined : incrementalAbove(history, split, group, encodings, settings, caches);

@@ -27,7 +27,7 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
     type: 'number',
     minimum: 0,
     description:
-      'w for a decision whose parameters are all choices or integers (choice, randint): below 1 favours the options tried most, ' +
+      'w for a decision whose parameters are all choices or unordered integers (choice, randint with randint: unordered): below 1 favours the options tried most, ' +
       'so TPE locks onto a branch it sampled early (1 in every profile).',
   },
   randint: {

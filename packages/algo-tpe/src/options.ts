@@ -88,7 +88,8 @@ export interface TpeSettings {
    */
   readonly aboveWeight: number;
   /**
-   * w for a decision whose parameters are all choices or integers (`choice`, `randint`): in a discrete
+   * w for a decision whose parameters are all choices or unordered integers (`choice`, `randint` with
+   * `randint: "unordered"`): in a discrete
    * decision a w below 1 favours the options tried most (l and g both grow with the tries, and l/g^w with
    * them), so TPE locks onto a branch it sampled early. 1 is the ratio l/g.
    */

@@ -51,13 +51,20 @@ export interface PrepareOptions {
 const TS_FILE = /\.[cm]?tsx?$/;
 
 /**
- * Imports a config's plugin module: a TypeScript file through tsx (whatever its folder's `package.json`
- * `type` says: plain `import()` with tsx's hooks treats a `.ts` file in a CommonJS folder as CommonJS and
- * fails), anything else with `import()`.
+ * Imports a config's plugin module with `import()` (TypeScript through tsx's hooks, which
+ * {@link enableTypeScriptPlugins} registers), so the plugin shares the process's `@parzen/engine` (its
+ * `ParzenError`s are known as such). A `.ts` file in a folder whose `package.json` says
+ * `"type": "commonjs"` (or has none) is refused that way (Node takes it for CommonJS): a `.ts` file that
+ * fails is then imported through tsx's `tsImport` instead, once per file and process (it does not cache).
  */
-const importPluginModule: ImportModule = (url) => {
-  if (!url.startsWith('file:') || !TS_FILE.test(url)) return import(url) as Promise<Record<string, unknown>>;
-  // Once per file and process, as `import()` would: a matrix of 40 variants loads its plugin once.
+const importPluginModule: ImportModule = async (url) => {
+  try {
+    return (await import(url)) as Record<string, unknown>;
+  } catch (error) {
+    // Refused as CommonJS ("require() ES Module … in a cycle", or its type annotations unparsed): retry
+    // through tsImport, whose own error is the one to report if it fails too.
+    if (!url.startsWith('file:') || !TS_FILE.test(url)) throw error;
+  }
   let loaded = typeScriptModules.get(url);
   if (loaded === undefined) {
     loaded = import('@parzen/objectives').then((objectives) => objectives.importTypeScript(url));

@@ -70,5 +70,7 @@ describe('templateProblems', () => {
     ]);
     // Code in braces that is no parameter's name stays allowed.
     expect(templateProblems(['print({ "learning rate": 1 })', '{ max depth: 2 }'], {}, ['lr'])).toEqual([]);
+    // Destructuring a parameter's name in inline code is code, not a placeholder.
+    expect(templateProblems(['const { lr } = JSON.parse(x); print({ Lr })'], {}, ['lr'])).toEqual([]);
   });
 });

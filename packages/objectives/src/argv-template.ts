@@ -132,6 +132,8 @@ export const templateProblems = (
       // Text in braces that is no name stays literal (code, JSON), unless it is a parameter's name but for
       // case, spaces, `_` and `-` (`{Learning rate}` for `learning_rate`): then it is a misspelt placeholder.
       (text, inner) => {
+        // Space just inside the braces is code (`{ lr }` in a `node -e` program), never a misspelt name.
+        if (inner.trim() !== inner) return;
         const meant = byKey.get(nameKey(inner.replace(/\?$/, '')));
         if (meant !== undefined)
           problems.push(

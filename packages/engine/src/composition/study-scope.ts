@@ -117,7 +117,7 @@ export const createStudyScope = (root: Container, options: StudyScopeOptions): S
   };
   const plugins: PluginFactory = {
     names: (kind) => registry.names(kind),
-    create: (kind, choice) => createPlugin(registry, context, kind, checkPluginChoice(registry, kind, choice)),
+    create: async (kind, choice) => createPlugin(registry, context, kind, checkPluginChoice(registry, kind, choice)),
   };
   child.bind(SERVICES.plugins.id).toConstantValue(plugins);
   return {

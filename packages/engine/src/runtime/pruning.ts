@@ -145,7 +145,13 @@ export const createPruning = (options: PruningOptions): Pruning => {
     if (store.reportIntermediate === undefined) {
       throw storeUnsupported(store.name, 'store intermediate values (report)', 'reportIntermediate');
     }
-    await store.reportIntermediate(study, number, step, value);
+    try {
+      await store.reportIntermediate(study, number, step, value);
+    } catch (error) {
+      // Another worker took the trial over while it ran (its lease lapsed): the value stays in this process
+      // and the trial runs on; the run loop keeps its result as a new trial when it ends.
+      if (!(begun && error instanceof ParzenError && error.code === 'TRIAL_ALREADY_FINISHED')) throw error;
+    }
     if (begun) local.set(number, withIntermediate(local.get(number), step, value));
     const prune = told || (await judge(number, step));
     options.emit({ type: 'trial.reported', at: clock.now().toISOString(), study, number, step, value, prune });

@@ -360,6 +360,7 @@ describe('runStudy', () => {
     const objective: ObjectiveFunction = async (params, context) => {
       if (context?.trialNumber === 1)
         await store.finishTrial('test', 1, { state: 'failed', error: { code: 'STALE_TRIAL', message: 'gone?' } });
+      await context?.report(0, params.x as number); // after the takeover too: no error, the trial runs on
       return params.x as number;
     };
     const result = await run(objective, { maxTrials: 3 }, { store, onWarning: (message) => warnings.push(message) });

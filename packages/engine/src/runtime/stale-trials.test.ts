@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { holdWorkerId, isStale, processStart } from './stale-trials.js';
@@ -51,5 +52,27 @@ describe('isStale (which running trials a starting run takes over)', () => {
   it("never this run's own trials, nor a trial without a lease (ask/tell)", () => {
     expect(isStale({ owner: 'me', expiresAt: expired }, now, 'me')).toBe(false);
     expect(isStale(undefined, now, 'me')).toBe(false);
+  });
+});
+
+describe('isStale and zombies', () => {
+  it('takes the trial of an owner that exited but was not reaped (a zombie) as gone', async () => {
+    if (processStart('self') === undefined) return; // no /proc here
+    const { spawn } = await import('node:child_process');
+    // A child that exits at once; this process does not reap it while the event loop is blocked below.
+    const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    const pid = child.pid as number;
+    const deadline = Date.now() + 5000;
+    let zombie = false;
+    while (!zombie && Date.now() < deadline) {
+      try {
+        zombie = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? false;
+      } catch {
+        break;
+      }
+    }
+    if (!zombie) return; // reaped already: nothing to show on this machine
+    expect(isStale({ owner: `${here}:${pid}:zombie`, expiresAt: valid }, now, 'me')).toBe(true);
+    await new Promise((resolve) => child.on('exit', resolve));
   });
 });

@@ -42,10 +42,20 @@ export const holdWorkerId = (workerId: string): (() => void) => {
   return () => activeHere.delete(workerId);
 };
 
+/** Whether a pid is a zombie (exited, not yet reaped by its parent), where `/proc` tells. */
+const isZombie = (pid: number): boolean => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return /^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    return false;
+  }
+};
+
 const processIsAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
-    return true;
+    return !isZombie(pid);
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }

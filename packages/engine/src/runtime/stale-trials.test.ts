@@ -44,6 +44,12 @@ describe('isStale (which running trials a starting run takes over)', () => {
     expect(isStale({ owner, expiresAt: valid }, now, 'me')).toBe(true);
   });
 
+  it('a worker in another pid namespace with this host name (a container): by its lease, as another host', () => {
+    const owner = `${here}:${process.ppid}:in-a-container:1:pid-1`;
+    expect(isStale({ owner, expiresAt: valid }, now, 'me')).toBe(false);
+    expect(isStale({ owner, expiresAt: expired }, now, 'me')).toBe(true);
+  });
+
   it('the trial of a worker on another host when its lease expired, not before', () => {
     expect(isStale({ owner: 'elsewhere:1:x', expiresAt: expired }, now, 'me')).toBe(true);
     expect(isStale({ owner: 'elsewhere:1:x', expiresAt: valid }, now, 'me')).toBe(false);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { TrialStore } from '../contracts/store.js';
 import type { Lease, Trial } from '../domain/trial.js';
@@ -20,13 +20,27 @@ export const processStart = (pid: number | 'self'): string | undefined => {
 };
 
 /**
- * The owner string of one run's leases: `host:pid:uuid`, then `:start` where the process's start is
- * known (a random UUID, so two runs of one process never share it). {@link isStale} reads the host, the
- * pid and the start; nothing reads the UUID.
+ * This process's pid namespace (Linux: `/proc/self/ns/pid`, as `pid-4026531836`), or undefined: two
+ * containers may share a host name but not a process table.
+ */
+const pidNamespace = (): string | undefined => {
+  try {
+    return readlinkSync('/proc/self/ns/pid').replace(/^pid:\[(\d+)\]$/, 'pid-$1');
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The owner string of one run's leases: `host:pid:uuid`, then `:start:namespace` where the process's start
+ * and pid namespace are known (a random UUID, so two runs of one process never share it). {@link isStale}
+ * reads the host, the pid, the start and the namespace; nothing reads the UUID.
  */
 export const createWorkerId = (): string => {
   const start = processStart('self');
-  return `${hostname()}:${process.pid}:${randomUUID()}${start === undefined ? '' : `:${start}`}`;
+  const namespace = pidNamespace();
+  const known = start === undefined ? '' : `:${start}${namespace === undefined ? '' : `:${namespace}`}`;
+  return `${hostname()}:${process.pid}:${randomUUID()}${known}`;
 };
 
 /** The worker ids of the runs going on in this process (see {@link holdWorkerId}). */
@@ -72,9 +86,11 @@ const processIsAlive = (pid: number): boolean => {
  */
 export const isStale = (lease: Lease | undefined, now: Date, ownWorker: string): boolean => {
   if (lease === undefined || lease.owner === ownWorker) return false;
-  const [host, pidText, , start] = lease.owner.split(':');
+  const [host, pidText, , start, namespace] = lease.owner.split(':');
   const pid = Number(pidText);
-  if (host === hostname() && pidText !== undefined && Number.isInteger(pid) && pid > 0) {
+  // Another pid namespace (a container with this host name) has another process table: judge by the lease.
+  const sameTable = namespace === undefined || namespace === pidNamespace();
+  if (host === hostname() && sameTable && pidText !== undefined && Number.isInteger(pid) && pid > 0) {
     if (!processIsAlive(pid)) return true;
     const current = start === undefined ? undefined : processStart(pid);
     if (current !== undefined && current !== start) return true;

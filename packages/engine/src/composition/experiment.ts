@@ -21,15 +21,20 @@ import { type RunResult, type RunStudyOptions, runStudy } from '../runtime/run-s
 import { createStoreForReading } from './create-plugin.js';
 import type { StudyScope } from './study-scope.js';
 
-/** The engine's own plugins: the memory store, the console reporter, the `none` pruner and the `no-improvement` stopper. */
-export const enginePlugins: PluginPackage = {
+/**
+ * The engine's own plugins: the memory store, the console reporter (with what a host imposes on it), the
+ * `none` pruner and the `no-improvement` stopper.
+ */
+export const enginePlugins = (console?: ConsoleReporterSettings): PluginPackage => ({
   manifests: [
     memoryStoreManifest,
-    consoleReporterManifest as PluginPackage['manifests'][number],
+    (console === undefined
+      ? consoleReporterManifest
+      : consoleReporterManifestWith(console)) as PluginPackage['manifests'][number],
     nonePrunerManifest,
     noImprovementStopperManifest,
   ],
-};
+});
 
 /** How {@link loadExperiment} reads a config. */
 export interface LoadExperimentOptions {
@@ -82,17 +87,7 @@ const pluginSpecifiers = (raw: unknown): readonly string[] => {
  */
 export const loadExperiment = async (raw: unknown, options: LoadExperimentOptions = {}): Promise<LoadedExperiment> => {
   const baseDir = options.baseDir ?? process.cwd();
-  const engine: PluginPackage =
-    options.console === undefined
-      ? enginePlugins
-      : {
-          manifests: enginePlugins.manifests.map((manifest) =>
-            manifest === consoleReporterManifest
-              ? (consoleReporterManifestWith(options.console) as PluginPackage['manifests'][number])
-              : manifest,
-          ),
-        };
-  const packages: PluginPackage[] = [engine, ...(options.plugins ?? [])];
+  const packages: PluginPackage[] = [enginePlugins(options.console), ...(options.plugins ?? [])];
   if (options.functions !== undefined) packages.push({ manifests: [functionObjectiveManifest(options.functions)] });
   for (const [index, specifier] of pluginSpecifiers(raw).entries())
     packages.push(await importPluginPackage(specifier, baseDir, index, options.importModule));

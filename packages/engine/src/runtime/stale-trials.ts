@@ -5,19 +5,24 @@ import type { TrialStore } from '../contracts/store.js';
 import type { Lease, Trial } from '../domain/trial.js';
 
 /**
- * When a process started, as the kernel counts it (Linux: field 22 of `/proc/<pid>/stat`, clock ticks
- * since boot), or undefined where that cannot be read. With the pid it names one process for good: a
- * pid the system reused for another process has another start.
+ * The fields of `/proc/<pid>/stat` from field 3 (the state) on, or undefined where they cannot be read
+ * (no such process, no `/proc`). The command name before them may hold spaces and parentheses.
  */
-export const processStart = (pid: number | 'self'): string | undefined => {
+const statFields = (pid: number | 'self'): string[] | undefined => {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces and parentheses) start at field 3.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
 };
+
+/**
+ * When a process started, as the kernel counts it (Linux: field 22 of `/proc/<pid>/stat`, clock ticks
+ * since boot), or undefined where that cannot be read. With the pid it names one process for good: a
+ * pid the system reused for another process has another start.
+ */
+export const processStart = (pid: number | 'self'): string | undefined => statFields(pid)?.[19];
 
 /**
  * This process's pid namespace (Linux: `/proc/self/ns/pid`, as `pid-4026531836`), or undefined: two
@@ -57,14 +62,7 @@ export const holdWorkerId = (workerId: string): (() => void) => {
 };
 
 /** Whether a pid is a zombie (exited, not yet reaped by its parent), where `/proc` tells. */
-const isZombie = (pid: number): boolean => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return /^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
-  } catch {
-    return false;
-  }
-};
+const isZombie = (pid: number): boolean => /^[ZX]/.test(statFields(pid)?.[0] ?? '');
 
 const processIsAlive = (pid: number): boolean => {
   try {

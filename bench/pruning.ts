@@ -197,9 +197,21 @@ const trainLoop = async (
   return loss;
 };
 
-/** A trial: trains with the trial's own shuffle, reporting each epoch; stops when told to. */
+/**
+ * `--shuffle trial` (default): each trial draws its own minibatch order, so its final loss is noisy.
+ * `--shuffle fixed`: every trial trains with the same order, as a training script that seeds its random
+ * generator does; a trial's loss is then a fixed function of its parameters.
+ */
+const SHUFFLE = (() => {
+  const at = process.argv.indexOf('--shuffle');
+  const value = at < 0 ? 'trial' : (process.argv[at + 1] as string);
+  if (value !== 'trial' && value !== 'fixed') throw new Error(`--shuffle: trial or fixed, not ${value}`);
+  return value;
+})();
+
+/** A trial: trains with its minibatch order (see SHUFFLE), reporting each epoch; stops when told to. */
 const train = (params: Params, context: EvaluationContext): Promise<number> =>
-  trainLoop(params, `shuffle-${context.trialNumber}`, async (epoch, loss) => {
+  trainLoop(params, SHUFFLE === 'fixed' ? 'shuffle-fixed' : `shuffle-${context.trialNumber}`, async (epoch, loss) => {
     await context.report(epoch, loss);
     return context.shouldPrune();
   });
@@ -567,7 +579,7 @@ console.log(
 if (WRITE) {
   const text = `# Pruning: epochs saved at equal final regret
 
-Command: \`node --conditions=@parzen/source --import tsx bench/pruning.ts --seeds ${SEEDS} --first-seed ${FIRST_SEED}${SWEEP ? ' --sweep' : ''}${CHOSEN ? ' --chosen' : ''} --trials ${TRIALS} --epochs ${EPOCHS} --spread ${SPREAD} --suggester ${SUGGESTER}${SCHEDULE === 'constant' ? '' : ` --schedule ${SCHEDULE}`}${NOISE_FREE > 0 ? ` --noise-free ${NOISE_FREE}` : ''}${BASIC ? ' --basic' : ''}${process.argv.includes('--tpe') ? ` --tpe '${JSON.stringify(TPE_OPTIONS)}'` : ''} --write --out ${OUT}\`
+Command: \`node --conditions=@parzen/source --import tsx bench/pruning.ts --seeds ${SEEDS} --first-seed ${FIRST_SEED}${SWEEP ? ' --sweep' : ''}${CHOSEN ? ' --chosen' : ''} --trials ${TRIALS} --epochs ${EPOCHS} --spread ${SPREAD} --suggester ${SUGGESTER}${SCHEDULE === 'constant' ? '' : ` --schedule ${SCHEDULE}`}${SHUFFLE === 'trial' ? '' : ` --shuffle ${SHUFFLE}`}${NOISE_FREE > 0 ? ` --noise-free ${NOISE_FREE}` : ''}${BASIC ? ' --basic' : ''}${process.argv.includes('--tpe') ? ` --tpe '${JSON.stringify(TPE_OPTIONS)}'` : ''} --write --out ${OUT}\`
 
 Machine: ${machine}. Only epochs are counted, so the load does not change the numbers (wall times are for
 information only).
@@ -580,6 +592,7 @@ information only).
   the reported value is the validation log-loss after the epoch (a diverged model reports 50). A
   trial runs ${EPOCHS} epochs unless pruned; its loss is the validation log-loss after its last epoch.
   Learning rate: ${SCHEDULE === 'linear' ? `decayed linearly, \`lr\` × (1 − epoch/${EPOCHS}) in epoch 0, 1, …` : 'constant'}.
+  Minibatch order: ${SHUFFLE === 'fixed' ? 'the same for every trial (a script that seeds its generator), so a trial\'s loss is a fixed function of its parameters' : 'drawn per trial, so a trial\'s final loss is partly luck'}.
 - **Space**: \`lr\` loguniform [1e-5, 1], \`l2\` loguniform [1e-6, 0.1], \`momentum\` uniform [0, 0.99],
   \`batch\` choice {16, 32, 64, 128, 256}.
 - **Studies**: \`fmin\` with a function objective that calls \`context.report(epoch, loss)\` and stops when

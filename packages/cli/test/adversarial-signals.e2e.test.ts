@@ -36,7 +36,7 @@ beforeAll(() => {
     dir,
     'unruly.mjs',
     `export default async ({ x }, { trialNumber }) => {
-  if (trialNumber === 0) { setTimeout(() => { throw new Error('thrown in a timer'); }, 1); await new Promise((r) => setTimeout(r, 2000)); }
+  if (trialNumber === 0) { setTimeout(() => { throw new Error('thrown in a timer'); }, 1); await new Promise((r) => setTimeout(r, 10000)); }
   if (trialNumber === 1) process.exit(0);
   if (trialNumber === 2) for (;;) {}
   return x;
@@ -89,7 +89,9 @@ describe.concurrent('an objective cannot take the study down', () => {
         objective: { use: 'module', options: { path: './unruly.mjs' } },
         store: { use: 'jsonl', options: { path: './unruly.jsonl' } },
         budget: { maxTrials: 5 },
-        trialTimeoutSeconds: 1,
+        // Long enough that a worker thread slow to start on a loaded machine still crashes or exits
+        // before the timeout; the endless loop (trial 2) is what it is for.
+        trialTimeoutSeconds: 3,
       }),
     );
     const run = await runParzen(['run', path, '--json'], { cwd: dir });

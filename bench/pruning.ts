@@ -592,7 +592,7 @@ information only).
   the reported value is the validation log-loss after the epoch (a diverged model reports 50). A
   trial runs ${EPOCHS} epochs unless pruned; its loss is the validation log-loss after its last epoch.
   Learning rate: ${SCHEDULE === 'linear' ? `decayed linearly, \`lr\` × (1 − epoch/${EPOCHS}) in epoch 0, 1, …` : 'constant'}.
-  Minibatch order: ${SHUFFLE === 'fixed' ? 'the same for every trial (a script that seeds its generator), so a trial\'s loss is a fixed function of its parameters' : 'drawn per trial, so a trial\'s final loss is partly luck'}.
+  Minibatch order: ${SHUFFLE === 'fixed' ? "the same for every trial (a script that seeds its generator), so a trial's loss is a fixed function of its parameters" : "drawn per trial, so a trial's final loss is partly luck"}.
 - **Space**: \`lr\` loguniform [1e-5, 1], \`l2\` loguniform [1e-6, 0.1], \`momentum\` uniform [0, 0.99],
   \`batch\` choice {16, 32, 64, 128, 256}.
 - **Studies**: \`fmin\` with a function objective that calls \`context.report(epoch, loss)\` and stops when

@@ -34,6 +34,7 @@ export const createQuasiRandomSuggester = (options: QuasiRandomOptions = {}): Su
   };
   return {
     name: 'quasi-random',
+    settings: { scramble: options.scramble !== false },
     beginTrial: (context) => {
       const sampler = samplerFor(context.space, context.seed);
       return { sampleParam: (param) => sampler.sample(context.trialNumber, param) };

@@ -2,6 +2,7 @@ import { createMemoryStore, type EngineEvent } from '@parzen/engine';
 import { compileSpace, createFunctionObjective, createHaltonSampler, runStudy } from '@parzen/engine/plugin';
 import { describeSuggesterContract } from '@parzen/engine/testing';
 import { describe, expect, it } from 'vitest';
+import { resolveTpeSettings } from './options.js';
 import { createTpeSuggester } from './tpe-suggester.js';
 
 describeSuggesterContract('tpe (parzen)', { create: () => createTpeSuggester() });
@@ -14,6 +15,18 @@ describeSuggesterContract('tpe (parzen, grouping groups, mean lie)', {
 
 describeSuggesterContract('tpe (parzen, quasi-random start-up)', {
   create: () => createTpeSuggester({ startup: 'quasi-random' }),
+});
+
+describe('the settings a study keeps', () => {
+  it('are every resolved option that decides suggestions (not the explanation switches), as JSON', () => {
+    const { settings } = createTpeSuggester({ gamma: 0.2, explain: false });
+    const { explain: _explain, explainGrid: _grid, ...expected } = resolveTpeSettings({ gamma: 0.2 });
+    expect(settings).toEqual(expected);
+    expect(settings).toMatchObject({ compat: 'parzen', gamma: 0.2, randint: 'ordered', startupTrials: 5 });
+    expect(settings).not.toHaveProperty('explain');
+    expect(JSON.parse(JSON.stringify(settings))).toEqual(settings);
+    expect(createTpeSuggester({ compat: 'hyperopt' }).settings).toMatchObject({ randint: 'unordered', gamma: 0.25 });
+  });
 });
 
 describe('quasi-random start-up', () => {

@@ -33,8 +33,11 @@ export const createTpeSuggester = (options: TpeOptions = {}): Suggester => {
   // here, so a typo (`gama`) or a wrong kind (`gamma: "0.2"`) is an error, not a silent default.
   assertOptions(tpeOptionsSchema, options, 'tpe', 'tpe');
   const state = createSuggestState(resolveTpeSettings(options));
+  // What decides suggestions, as a study keeps it (explanations change nothing, so they are left out).
+  const { explain: _explain, explainGrid: _explainGrid, ...settings } = state.settings;
   return {
     name: 'tpe',
+    settings,
     beginTrial: (context) => {
       const explain = state.settings.explain ? context.explain : undefined;
       return beginTpeTrial(state, context, explain);

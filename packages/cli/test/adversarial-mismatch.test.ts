@@ -40,6 +40,37 @@ describe('resuming with another seed warns, naming both seeds', () => {
   });
 });
 
+describe('resuming with other suggester settings warns, naming the change and how to undo it', () => {
+  it('warns when an option (or a default) changed, not when the config only spells the same settings', async () => {
+    const tpe = (options: Record<string, unknown>) => ({ suggester: { use: 'tpe', options } });
+    const first = await cli('run', config('tuned', tpe({ randint: 'unordered' })), '--quiet');
+    expect(first.code, first.stderr).toBe(0);
+    // The profile's defaults spelt out are the same settings: no warning.
+    const spelt = await cli(
+      'run',
+      config('tuned', tpe({ randint: 'unordered', gamma: 0.15 })),
+      '--quiet',
+      '--max-trials',
+      '3',
+    );
+    expect(spelt.code, spelt.stderr).toBe(0);
+    expect(spelt.stderr).not.toMatch(/warning/);
+    // As after an upgrade whose default differs from what the study ran with.
+    const changed = await cli('run', config('tuned', tpe({})), '--quiet', '--max-trials', '4');
+    expect(changed.code, changed.stderr).toBe(0);
+    expect(changed.stderr).toContain(
+      'parzen: warning: study tuned was created with other `tpe` settings than this run\'s: `randint` was "unordered", now "ordered". ' +
+        'This run uses its own. To go on as the study began, give the suggester these options: {"randint":"unordered"}.',
+    );
+    // Another suggester (a config edited to compare two) would mix their trials in one study: said too.
+    const random = await cli('run', config('tuned'), '--quiet', '--max-trials', '5');
+    expect(random.code, random.stderr).toBe(0);
+    expect(random.stderr).toContain(
+      'parzen: warning: study tuned was created with suggester `tpe`; this run uses `random` and adds its trials to the same study.',
+    );
+  });
+});
+
 describe('spaces are compared canonically', () => {
   it('reordered keys (of the space and of a definition) resume the same study', async () => {
     expect((await cli('run', config('ordered'), '--quiet')).code).toBe(0);

@@ -97,7 +97,7 @@ export { quantize, roundHalfEven } from './domain/rounding.js';
 export { sampleDistribution } from './domain/sample-distribution.js';
 export { sampleFromUnit } from './domain/sample-from-unit.js';
 export type { SpaceDefinition } from './domain/space-definition.js';
-export type { StudyRecord, StudySpec } from './domain/study.js';
+export type { StudyRecord, StudySpec, StudySuggester } from './domain/study.js';
 export {
   type CompleteTrial,
   type Direction,

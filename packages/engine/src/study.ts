@@ -1,4 +1,5 @@
 import { checkApiOptions, checkRunEnds } from './api-options.js';
+import { studySuggester } from './builtins/check-same-study.js';
 import { createFunctionObjective, type ObjectiveFunction } from './builtins/function-objective.js';
 import { createMemoryStore } from './builtins/memory-store.js';
 import type { Pruner } from './contracts/pruner.js';
@@ -181,7 +182,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       seed: options.seed ?? 0,
       space: options.space,
     };
-    const opened = await store.openStudy(spec);
+    const opened = await store.openStudy({ ...spec, suggester: studySuggester(options.suggester) });
     const session = {
       spec,
       space,

@@ -117,6 +117,12 @@ const table = (study: ReportStudy, points: readonly TrialPoint[]): TrialTable =>
   };
 };
 
+/** When the config's suggester is not the one the study was created with: which one that was. */
+const createdWithNote = (study: ReportStudy): string =>
+  study.createdWith === undefined || study.createdWith === study.suggester?.use
+    ? ''
+    : `; the study was created with \`${study.createdWith}\`, so its earlier trials may be that suggester's`;
+
 const replayText = (study: ReportStudy, replay: Replay): string[] => {
   const weight = replayedWeight(replay.snapshots);
   const ratioOf = (w: number) => (w === 1 ? 'l(x)/g(x)' : `l(x)/g(x)^${w}`);
@@ -135,7 +141,7 @@ const replayText = (study: ReportStudy, replay: Replay): string[] => {
   ];
   if (!replay.sameSuggester) {
     text.push(
-      `This study's suggester is \`${study.suggester?.use ?? 'unknown'}\`, not TPE: these figures replay TPE with its default options over the same trials — what TPE would have done, not what happened.`,
+      `This study's suggester is \`${study.suggester?.use ?? 'unknown'}\`${createdWithNote(study)}, not TPE: these figures replay TPE with its default options over the same trials — what TPE would have done, not what happened.`,
     );
   } else {
     const reproduced = replay.snapshots.filter((s) => s.reproduced).length;
@@ -246,7 +252,7 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
   const complete = all.filter((p) => p.state === 'complete');
   const count = (state: string) => all.filter((p) => p.state === state).length;
   notes.push(
-    `Study \`${study.name}\` (${study.direction}, seed ${study.seed}, suggester ${study.suggester?.use ?? 'unknown'}): ${all.length} trials — ${complete.length} complete, ${count('failed')} failed, ${count('pruned')} pruned, ${count('running')} running.`,
+    `Study \`${study.name}\` (${study.direction}, seed ${study.seed}, suggester ${study.suggester?.use ?? 'unknown'}${createdWithNote(study)}): ${all.length} trials — ${complete.length} complete, ${count('failed')} failed, ${count('pruned')} pruned, ${count('running')} running.`,
   );
   const shownIdx = downsampleIndices(all.length, maxPoints, (i) => all[i]?.improved === true);
   const shown = shownIdx.map((i) => all[i] as TrialPoint);

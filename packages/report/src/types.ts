@@ -73,6 +73,8 @@ export interface ReportStudy {
   readonly trials: readonly Trial[];
   /** The config's suggester; the TPE figures replay its options when it is `tpe`. */
   readonly suggester?: { readonly use: string; readonly options?: Readonly<Record<string, unknown>> };
+  /** The suggester the study was created with, when its store kept it (it may differ from the config's). */
+  readonly createdWith?: string;
 }
 
 /** A cheap function of the params (the objective, or a stand-in) to draw contours under the trials. */

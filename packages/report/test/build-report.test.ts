@@ -174,6 +174,31 @@ describe('downsampling', () => {
     expect(tpe?.text.join(' ')).toContain('not TPE');
     expect(marks(chart(page, 'density-x'), 'rule')).toBe(9); // after 300, 600, ..., 2700 trials
   });
+
+  it('says when the study was created with another suggester than the config names (its store kept it)', async () => {
+    const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 }, y: { type: 'uniform', low: 0, high: 1 } });
+    const trials: Trial[] = Array.from({ length: 12 }, (_, number) => ({
+      study: 'mixed',
+      number,
+      state: 'complete',
+      internal: { x: (number * 0.618) % 1, y: (number * 0.382) % 1 },
+      loss: number,
+      startedAt: new Date(Date.UTC(2026, 0, 1) + 1000 * number).toISOString(),
+      finishedAt: new Date(Date.UTC(2026, 0, 1) + 1000 * number + 500).toISOString(),
+    }));
+    const base = {
+      name: 'mixed',
+      direction: 'minimize',
+      seed: 1,
+      space,
+      trials,
+      suggester: { use: 'random' },
+    } as const;
+    const note = "the study was created with `tpe`, so its earlier trials may be that suggester's";
+    expect(JSON.stringify(await buildReport({ ...base, createdWith: 'tpe' }))).toContain(note);
+    expect(JSON.stringify(await buildReport({ ...base, createdWith: 'random' }))).not.toContain('created with');
+    expect(JSON.stringify(await buildReport(base))).not.toContain('created with');
+  });
 });
 
 describe('buildReport on a study whose trials report learning curves (some pruned)', async () => {

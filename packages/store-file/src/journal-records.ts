@@ -105,7 +105,11 @@ const isStudy = (value: unknown): boolean =>
   isString(value.name) &&
   isString(value.direction) &&
   typeof value.seed === 'number' &&
-  isObject(value.space);
+  isObject(value.space) &&
+  (value.suggester === undefined ||
+    (isObject(value.suggester) &&
+      isString(value.suggester.name) &&
+      (value.suggester.settings === undefined || isObject(value.suggester.settings))));
 
 const trialOp = (record: Fields): boolean => isString(record.study) && isNumber(record.number);
 const isEntry = (value: unknown): boolean =>

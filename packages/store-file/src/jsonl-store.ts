@@ -123,8 +123,15 @@ class JsonlTrialStore implements JsonlStore {
         checkSameStudy(existing.record, spec);
         return { study: existing.record, resumed: true };
       }
-      const { name, direction, seed, space } = spec;
-      append({ op: 'study', study: { name, direction, seed, space, createdAt: new Date().toISOString() } }, true);
+      const { name, direction, seed, space, suggester } = spec;
+      const createdAt = new Date().toISOString();
+      append(
+        {
+          op: 'study',
+          study: { name, direction, seed, space, ...(suggester === undefined ? {} : { suggester }), createdAt },
+        },
+        true,
+      );
       return { study: this.study(spec.name).record, resumed: false };
     });
   }

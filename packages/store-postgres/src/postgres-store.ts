@@ -14,6 +14,7 @@ import {
   type Stopping,
   type StudyRecord,
   type StudySpec,
+  type StudySuggester,
   stopSignal,
   studyNotFound,
   type Trial,
@@ -51,6 +52,7 @@ interface StudyRow {
   readonly direction: Direction;
   readonly seed: number;
   readonly space: StudySpec['space'];
+  readonly suggester: StudySuggester | null;
   readonly created_at: Date;
 }
 
@@ -82,6 +84,7 @@ const toKnown = (row: StudyRow): KnownStudy => ({
     direction: row.direction,
     seed: row.seed,
     space: row.space,
+    ...(row.suggester === null ? {} : { suggester: row.suggester }),
     createdAt: row.created_at.toISOString(),
   }),
 });
@@ -133,7 +136,16 @@ class PostgresTrialStore implements PostgresStore {
     return this.retrying('opening the study', async () => {
       let known = await this.findStudy(spec.name);
       if (known === undefined) {
-        const values = [spec.name, spec.direction, spec.seed, JSON.stringify(spec.space), createdAt, this.durable];
+        const suggester = spec.suggester === undefined ? null : JSON.stringify(spec.suggester);
+        const values = [
+          spec.name,
+          spec.direction,
+          spec.seed,
+          JSON.stringify(spec.space),
+          createdAt,
+          this.durable,
+          suggester,
+        ];
         await this.query('insertStudy', values);
         known = await this.findStudy(spec.name); // ours, or a concurrent worker's that won the insert
       }

@@ -97,6 +97,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE parzen_trials RENAME COLUMN attributes TO attrs;
     `,
   },
+  {
+    version: 4,
+    description: 'the suggester a study was created with',
+    sql: `
+      -- Its name and settings (JSON), so a later run can say when its own differ; NULL for older studies.
+      ALTER TABLE parzen_studies ADD COLUMN suggester json;
+    `,
+  },
 ];
 
 // Serializes migrations between processes (pg_advisory_xact_lock key; "parz" in ASCII).

@@ -39,9 +39,9 @@ describePostgres('postgres store schema version 2', () => {
         (1, 1, 'running', '{"x":0.5}', NULL, now(), NULL, 3, gen_random_uuid(), gen_random_uuid())`);
     });
     const store = await createPostgresStore({ url });
-    // Through version 2 and version 3 (the columns named loss and attrs).
+    // Through version 2, version 3 (the columns named loss and attrs) and version 4 (the study's suggester).
     expect(await withPool(url, async (pool) => (await pool.query('SELECT version FROM parzen_schema')).rows)).toEqual([
-      { version: 3 },
+      { version: 4 },
     ]);
     const columns = await withPool(url, async (pool) =>
       (
@@ -53,7 +53,9 @@ describePostgres('postgres store schema version 2', () => {
     expect(columns).toEqual(expect.arrayContaining(['loss', 'attrs']));
     expect(columns).not.toContain('value');
     expect(columns).not.toContain('attributes');
-    expect((await store.openStudy(spec)).resumed).toBe(true);
+    const resumed = await store.openStudy({ ...spec, suggester: { name: 'tpe', settings: { gamma: 0.15 } } });
+    expect(resumed.resumed).toBe(true);
+    expect(resumed.study.suggester).toBeUndefined(); // a study from before version 4 has none
     const before = await store.listTrials(spec.name);
     expect(before[0]).toMatchObject({ state: 'complete', loss: 1.5, internal: { x: 0.25 } });
     expect(before[1]).toMatchObject({ state: 'running', internal: { x: 0.5 } });

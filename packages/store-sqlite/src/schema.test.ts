@@ -22,11 +22,11 @@ describe('sqlite schema', () => {
   it('applies only the missing steps, once, and leaves a current database alone', () => {
     const path = tempPath('upgrade.db');
     const db = new Database(path);
-    expect(migrate(db, path)).toBe(3);
-    const next = [...MIGRATIONS, { version: 4, description: 'test step', sql: 'CREATE TABLE extra (x INTEGER)' }];
-    expect(migrate(db, path, next)).toBe(4);
-    expect(migrate(db, path, next)).toBe(4); // would fail with "table extra already exists" if re-applied
-    expect(versionOf(db)).toBe(4);
+    expect(migrate(db, path)).toBe(4);
+    const next = [...MIGRATIONS, { version: 5, description: 'test step', sql: 'CREATE TABLE extra (x INTEGER)' }];
+    expect(migrate(db, path, next)).toBe(5);
+    expect(migrate(db, path, next)).toBe(5); // would fail with "table extra already exists" if re-applied
+    expect(versionOf(db)).toBe(5);
     expect(db.prepare("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'extra'").pluck().get()).toBe(1);
     db.close();
   });

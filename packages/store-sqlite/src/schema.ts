@@ -81,6 +81,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE trials RENAME COLUMN attributes TO attrs;
     `,
   },
+  {
+    version: 4,
+    description: 'the suggester a study was created with',
+    sql: `
+      -- Its name and settings (JSON), so a later run can say when its own differ; NULL for older studies.
+      ALTER TABLE studies ADD COLUMN suggester TEXT;
+    `,
+  },
 ];
 
 const readVersion = (db: Database): number | undefined => {

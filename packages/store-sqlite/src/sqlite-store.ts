@@ -71,6 +71,7 @@ interface StudyRow {
   readonly direction: Direction;
   readonly seed: number;
   readonly space: string;
+  readonly suggester: string | null;
   readonly created_at: string;
 }
 
@@ -118,7 +119,8 @@ class SqliteTrialStore implements SqliteStore {
         return { study: existing, resumed: true };
       }
       const study: StudyRecord = Object.freeze({ ...spec, createdAt: new Date().toISOString() });
-      this.sql.insertStudy.run({ ...study, space: JSON.stringify(spec.space) });
+      const suggester = spec.suggester === undefined ? null : JSON.stringify(spec.suggester);
+      this.sql.insertStudy.run({ ...study, space: JSON.stringify(spec.space), suggester });
       return { study, resumed: false };
     });
   }
@@ -290,8 +292,13 @@ class SqliteTrialStore implements SqliteStore {
     if (cached !== undefined) return cached;
     const row = this.sql.study.get(name) as StudyRow | undefined;
     if (row === undefined) return undefined;
-    const { created_at: createdAt, space, ...rest } = row;
-    const record: StudyRecord = Object.freeze({ ...rest, space: JSON.parse(space), createdAt });
+    const { created_at: createdAt, space, suggester, ...rest } = row;
+    const record: StudyRecord = Object.freeze({
+      ...rest,
+      space: JSON.parse(space),
+      ...(suggester === null ? {} : { suggester: JSON.parse(suggester) }),
+      createdAt,
+    });
     this.studies.set(name, record);
     return record;
   }

@@ -6,7 +6,7 @@ import {
   ParzenError,
   type Trial,
 } from '@parzen/engine';
-import { describeValue } from '@parzen/engine/plugin';
+import { describeValue, type StudyRecord } from '@parzen/engine/plugin';
 import { loadModuleExport } from '@parzen/objectives';
 import type { ContourFunction, ReportOptions, ReportStudy } from '@parzen/report';
 import { mixedDirections } from '../comparison.js';
@@ -15,7 +15,7 @@ import type { Output } from '../output.js';
 import { existingOutput, writeOutputFile, writingOutput } from '../output-file.js';
 import { type PreparedRun, prepareRuns } from '../prepare-runs.js';
 import { parseStoreSpec } from '../store-spec.js';
-import { openStudyTrials } from '../study-trials.js';
+import { openStudyRecord, openStudyTrials } from '../study-trials.js';
 
 /** Flags of `parzen report`. */
 export interface ReportFlags {
@@ -31,7 +31,7 @@ export interface ReportFlags {
   readonly interval?: number;
 }
 
-const studyOf = (run: PreparedRun, trials: readonly Trial[]): ReportStudy => {
+const studyOf = (run: PreparedRun, trials: readonly Trial[], stored?: StudyRecord): ReportStudy => {
   const { config, space } = run.experiment;
   return {
     name: config.name,
@@ -39,6 +39,7 @@ const studyOf = (run: PreparedRun, trials: readonly Trial[]): ReportStudy => {
     seed: config.seed,
     space,
     trials,
+    ...(stored?.suggester === undefined ? {} : { createdWith: stored.suggester.name }),
     suggester: {
       use: config.suggester.use,
       ...(config.suggester.options === undefined
@@ -179,7 +180,7 @@ const serve = async (run: PreparedRun, options: ReportOptions, flags: ReportFlag
   let server: Awaited<ReturnType<typeof report.serveReport>>;
   try {
     server = await report.serveReport({
-      load: async () => studyOf(run, await store.listTrials(config.name)),
+      load: async () => studyOf(run, await store.listTrials(config.name), await store.getStudy(config.name)),
       build: (study) => report.buildReport(study, options),
       ...(flags.port === undefined ? {} : { port: flags.port }),
       ...(flags.interval === undefined ? {} : { intervalMs: flags.interval }),
@@ -233,7 +234,8 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     const run = runs[0] as PreparedRun;
     const { options, contourCalls } = await reportOptions(flags, run);
     if (flags.serve === true) return serve(run, options, flags, output);
-    page = await report.buildReport(studyOf(run, await openStudyTrials(run.experiment)), options);
+    const { study, trials } = await openStudyRecord(run.experiment);
+    page = await report.buildReport(studyOf(run, trials, study), options);
     if (contourCalls !== undefined && contourCalls.failed > 0)
       output.note(
         `parzen: --contour: the function failed (threw or gave no finite number) at ${contourCalls.failed} of the ${contourCalls.calls} points it was called at${contourCalls.failed === contourCalls.calls ? ' (no contour lines)' : ''}; the first time ${contourCalls.first}.`,

@@ -1,6 +1,7 @@
+import type { Suggester } from '../contracts/suggester.js';
 import { canonicalJson } from '../domain/canonical-json.js';
 import type { SpaceDefinition } from '../domain/space-definition.js';
-import type { StudyRecord, StudySpec } from '../domain/study.js';
+import type { StudyRecord, StudySpec, StudySuggester } from '../domain/study.js';
 import { ParzenError } from '../errors.js';
 
 /** At most this many parameters are named in a mismatch message (then "and N more"). */
@@ -71,4 +72,53 @@ export const checkSameStudy = (stored: StudyRecord, spec: StudySpec): void => {
         'Its trials would not fit this one: undo the change to resume it, or use another study name or another store.',
     );
   }
+};
+
+/** A suggester as a new study keeps it: its name, and its settings when it has any. */
+export const studySuggester = (suggester: Suggester): StudySuggester =>
+  suggester.settings === undefined
+    ? { name: suggester.name }
+    : { name: suggester.name, settings: JSON.parse(JSON.stringify(suggester.settings)) as Record<string, unknown> };
+
+/**
+ * When a resumed study was created with another suggester, or with the same one under other settings (a
+ * changed config, or a version whose defaults changed): a warning naming each change and the options that
+ * would restore the study's settings. Undefined when nothing changed, or when the store kept no suggester
+ * (a study from before stores kept it).
+ */
+export const suggesterChange = (
+  study: string,
+  stored: StudySuggester | undefined,
+  now: StudySuggester,
+): string | undefined => {
+  if (stored === undefined) return undefined;
+  if (stored.name !== now.name)
+    return (
+      `study ${study} was created with suggester \`${stored.name}\`; this run uses \`${now.name}\` and adds its ` +
+      'trials to the same study. To compare the two, give this run another study name (or another store).'
+    );
+  const before = stored.settings ?? {};
+  const after = now.settings ?? {};
+  const changes: string[] = [];
+  const restore: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const was = before[key] === undefined ? undefined : canonicalJson(before[key]);
+    const is = after[key] === undefined ? undefined : canonicalJson(after[key]);
+    if (was === is) continue;
+    if (was === undefined)
+      changes.push(`\`${key}\` is ${shown(is as string)} (the study's settings had no such option)`);
+    else {
+      changes.push(`\`${key}\` was ${shown(was)}, now ${is === undefined ? 'not set' : shown(is)}`);
+      restore[key] = before[key];
+    }
+  }
+  if (changes.length === 0) return undefined;
+  const restoring =
+    Object.keys(restore).length === 0
+      ? ''
+      : ` To go on as the study began, give the suggester these options: ${JSON.stringify(restore)}.`;
+  return (
+    `study ${study} was created with other \`${now.name}\` settings than this run's: ${changes.join('; ')}. ` +
+    `This run uses its own.${restoring}`
+  );
 };

@@ -65,6 +65,12 @@ export interface TrialSampler {
  */
 export interface Suggester {
   readonly name: string;
+  /**
+   * The settings it runs with, every default filled in (JSON data). A new study keeps them; a later run
+   * of the study whose suggester's settings differ warns, naming what changed and the options that would
+   * restore them. Optional: a suggester without settings is compared by name only.
+   */
+  readonly settings?: Readonly<Record<string, unknown>>;
   /** Begins a trial: returns the sampler that decides this trial's params. */
   beginTrial(context: SuggestContext): MaybePromise<TrialSampler>;
 }

@@ -7,6 +7,17 @@ export interface StudySpec {
   readonly direction: Direction;
   readonly seed: number;
   readonly space: SpaceDefinition;
+  /**
+   * The suggester the study is created with, kept by the store so that a later run can say when its own
+   * differs (a changed config, or a new version whose defaults changed). Not compared on resume.
+   */
+  readonly suggester?: StudySuggester;
+}
+
+/** A suggester as a study keeps it: its name and the settings it ran with (every default filled in, JSON). */
+export interface StudySuggester {
+  readonly name: string;
+  readonly settings?: Readonly<Record<string, unknown>>;
 }
 
 /** A study as the store keeps it. */

@@ -1,3 +1,4 @@
+import { studySuggester, suggesterChange } from '../builtins/check-same-study.js';
 import { MAX_CONCURRENCY } from '../config/experiment-schema.js';
 import type { ObjectiveAdapter } from '../contracts/objective.js';
 import type { Pruner } from '../contracts/pruner.js';
@@ -141,7 +142,10 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     interrupt.abort();
   };
   try {
-    const { study, resumed } = options.opened ?? (await store.openStudy(spec));
+    const suggester = studySuggester(options.suggester);
+    const { study, resumed } = options.opened ?? (await store.openStudy({ ...spec, suggester }));
+    const change = resumed ? suggesterChange(spec.name, study.suggester, suggester) : undefined;
+    if (change !== undefined) (options.onWarning ?? defaultWarning)(change);
     if (resumed && study.seed !== spec.seed) {
       (options.onWarning ?? defaultWarning)(
         `study ${spec.name} was started with seed ${study.seed}; this run uses seed ${spec.seed}, so its trials ` +

@@ -21,6 +21,10 @@ const spec: StudySpec = {
   seed: 7,
   space: { x: { type: 'uniform', low: 0, high: 1 } },
 };
+const keptSuggester = {
+  name: 'tpe',
+  settings: { gamma: 0.15, randint: 'ordered', explore: { trials: 0 }, constantLiar: 'worst' },
+};
 const codeOf = async (promise: Promise<unknown>): Promise<string | undefined> =>
   promise.then(
     () => undefined,
@@ -54,6 +58,25 @@ export const describeStoreContract = (name: string, options: StoreContractOption
       const again = await store.openStudy(spec);
       expect(again.resumed).toBe(true);
       expect((await store.getStudy(spec.name)).direction).toBe('minimize');
+      await store.close();
+    });
+
+    it("keeps the suggester a study was created with (name and settings), not a later run's", async () => {
+      const store = await options.create();
+      const created = await store.openStudy({ ...spec, name: 'kept', suggester: keptSuggester });
+      expect(created.study.suggester).toEqual(keptSuggester);
+      const later = await store.openStudy({ ...spec, name: 'kept', suggester: { name: 'random' } });
+      expect(later.resumed).toBe(true);
+      expect(later.study.suggester).toEqual(keptSuggester);
+      expect((await store.getStudy('kept')).suggester).toEqual(keptSuggester);
+      // A study opened without one (an import, an older caller) has none.
+      expect((await store.openStudy({ ...spec, name: 'bare' })).study.suggester).toBeUndefined();
+      if (options.reopen !== undefined) {
+        const second = await options.reopen(store);
+        expect((await second.getStudy('kept')).suggester).toEqual(keptSuggester);
+        expect((await second.getStudy('bare')).suggester).toBeUndefined();
+        await second.close();
+      }
       await store.close();
     });
 

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { studySuggester, suggesterChange } from '../builtins/check-same-study.js';
+import { createFunctionObjective } from '../builtins/function-objective.js';
+import { createMemoryStore } from '../builtins/memory-store.js';
+import type { Suggester } from '../contracts/suggester.js';
+import { compileSpace } from '../domain/compile-space.js';
+import { sampleDistribution } from '../domain/sample-distribution.js';
+import type { SpaceDefinition } from '../domain/space-definition.js';
+import { runStudy } from './run-study.js';
+
+const space: SpaceDefinition = { x: { type: 'uniform', low: 0, high: 1 } };
+/** A prior-draw suggester that reports the settings it was given, as a plugin with options does. */
+const withSettings = (settings?: Record<string, unknown>, name = 'algo'): Suggester => ({
+  name,
+  ...(settings === undefined ? {} : { settings }),
+  beginTrial: (context) => ({ sampleParam: (param) => sampleDistribution(param.distribution, context.rng) }),
+});
+
+describe('suggesterChange', () => {
+  it('is silent when nothing changed (keys in another order too), or the store kept none', () => {
+    const stored = { name: 'tpe', settings: { gamma: 0.15, explore: { trials: 0, gamma: 0.1 } } };
+    const same = { name: 'tpe', settings: { explore: { gamma: 0.1, trials: 0 }, gamma: 0.15 } };
+    expect(suggesterChange('s', stored, same)).toBeUndefined();
+    expect(suggesterChange('s', undefined, same)).toBeUndefined();
+  });
+
+  it('says when another suggester continues the study', () => {
+    expect(suggesterChange('s', { name: 'tpe', settings: { gamma: 0.15 } }, { name: 'random' })).toBe(
+      'study s was created with suggester `tpe`; this run uses `random` and adds its trials to the same study. ' +
+        'To compare the two, give this run another study name (or another store).',
+    );
+  });
+
+  it("names each changed setting and the options that restore the study's", () => {
+    const message = suggesterChange(
+      'heart',
+      { name: 'tpe', settings: { gamma: 0.15, randint: 'unordered', startupTrials: 5 } },
+      { name: 'tpe', settings: { gamma: 0.15, randint: 'ordered', startupTrials: 10, frame: 'principal' } },
+    );
+    expect(message).toBe(
+      'study heart was created with other `tpe` settings than this run\'s: `randint` was "unordered", now "ordered"; ' +
+        '`startupTrials` was 5, now 10; `frame` is "principal" (the study\'s settings had no such option). ' +
+        'This run uses its own. To go on as the study began, give the suggester these options: ' +
+        '{"randint":"unordered","startupTrials":5}.',
+    );
+  });
+
+  it('offers no options to restore when only new options appeared', () => {
+    const message = suggesterChange('s', { name: 'tpe', settings: {} }, { name: 'tpe', settings: { frame: 'axes' } });
+    expect(message).toContain('`frame` is "axes"');
+    expect(message).not.toContain('give the suggester');
+  });
+
+  it('keeps a copy of the settings, as JSON', () => {
+    const settings = { nested: { a: 1 } };
+    const kept = studySuggester(withSettings(settings));
+    settings.nested.a = 2;
+    expect(kept).toEqual({ name: 'algo', settings: { nested: { a: 1 } } });
+    expect(studySuggester(withSettings())).toEqual({ name: 'algo' });
+  });
+});
+
+describe('a resumed run and the suggester its study was created with', () => {
+  const runWith = (
+    store: ReturnType<typeof createMemoryStore>,
+    suggester: Suggester,
+    warnings: string[],
+    maxTrials = 2,
+  ) =>
+    runStudy({
+      spec: { name: 'kept', direction: 'minimize', seed: 3, space },
+      space: compileSpace(space),
+      store,
+      suggester,
+      objective: createFunctionObjective(({ x }) => x as number),
+      budget: { maxTrials },
+      onWarning: (message) => warnings.push(message),
+    });
+
+  it('stores the suggester when the study is created, and warns on resume when its settings differ', async () => {
+    const store = createMemoryStore();
+    const warnings: string[] = [];
+    await runWith(store, withSettings({ randint: 'unordered', gamma: 0.15 }), warnings);
+    expect((await store.getStudy('kept')).suggester).toEqual({
+      name: 'algo',
+      settings: { randint: 'unordered', gamma: 0.15 },
+    });
+    expect(warnings).toEqual([]);
+
+    // The same settings: silent. New defaults (say, after an upgrade): one warning, and the run goes on.
+    await runWith(store, withSettings({ gamma: 0.15, randint: 'unordered' }), warnings, 4);
+    expect(warnings).toEqual([]);
+    const result = await runWith(store, withSettings({ randint: 'ordered', gamma: 0.15 }), warnings, 6);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('`randint` was "unordered", now "ordered"');
+    expect(warnings[0]).toContain('{"randint":"unordered"}');
+    expect(result.trials).toHaveLength(6);
+    // The study keeps what it was created with.
+    expect((await store.getStudy('kept')).suggester?.settings).toEqual({ randint: 'unordered', gamma: 0.15 });
+  });
+});

@@ -22,6 +22,13 @@ const positive =
   (value) =>
     typeof value === 'number' && value > 0 && value <= high ? undefined : `a number above 0, at most ${high}`;
 
+const nonNegative =
+  (high: number): Rule =>
+  (value) =>
+    typeof value === 'number' && value >= 0 && (value <= high || value === Number.POSITIVE_INFINITY)
+      ? undefined
+      : `a number from 0 to ${high}, or Infinity`;
+
 const finite: Rule = (value) => (typeof value === 'number' && Number.isFinite(value) ? undefined : 'a finite number');
 const fn: Rule = (value) => (typeof value === 'function' ? undefined : 'a function');
 const bool: Rule = (value) => (typeof value === 'boolean' ? undefined : 'true or false');
@@ -56,6 +63,7 @@ const RUN: Readonly<Record<string, Rule>> = {
   budget: object,
   concurrency: integer(1, MAX_CONCURRENCY),
   signal,
+  gracePeriodMs: nonNegative(MAX_SECONDS * 1000),
   trialTimeoutMs: positive(MAX_SECONDS * 1000),
   leaseMs: positive(MAX_SECONDS * 1000),
   reporters: array,

@@ -29,7 +29,17 @@ export interface FminOptions<S extends SpaceDefinition> {
   readonly concurrency?: number;
   readonly name?: string;
   readonly reporters?: readonly Reporter[];
+  /**
+   * Stops the run: no trial starts after it aborts, and running trials get `gracePeriodMs` to finish.
+   */
   readonly signal?: AbortSignal;
+  /**
+   * After `signal` aborts: how long running trials may go on (default 30 000 ms, as the CLI's
+   * `gracePeriodSeconds`). Then each one's `context.signal` aborts and it is recorded as failed with
+   * `INTERRUPTED`; an objective that ignores its signal is abandoned (its late answer is dropped). 0
+   * interrupts them at once; `Infinity` waits for them.
+   */
+  readonly gracePeriodMs?: number;
   readonly trialTimeoutMs?: number;
   /** How long a running trial's claim lasts without renewal (default 60 s; see `OptimizeOptions.leaseMs`). */
   readonly leaseMs?: number;
@@ -99,6 +109,7 @@ const optimizeOptions = <S extends SpaceDefinition>(options: FminOptions<S>) => 
   ...(options.reporters === undefined ? {} : { reporters: options.reporters }),
   ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
   ...(options.signal === undefined ? {} : { signal: options.signal }),
+  ...(options.gracePeriodMs === undefined ? {} : { gracePeriodMs: options.gracePeriodMs }),
   ...(options.trialTimeoutMs === undefined ? {} : { trialTimeoutMs: options.trialTimeoutMs }),
   ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
   ...(options.stopWhen === undefined ? {} : { stopWhen: options.stopWhen }),

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createMemoryStore } from './builtins/memory-store.js';
 import type { Suggester } from './contracts/suggester.js';
 import { sampleDistribution } from './domain/sample-distribution.js';
@@ -20,6 +20,11 @@ describe('Study (ask/tell)', () => {
     });
     const first = await study.ask();
     expect(first.number).toBe(0);
+    // Typed by the space: a misspelt name does not compile.
+    // @ts-expect-error `kinds` is no parameter of the space
+    expect(first.params.kinds).toBeUndefined();
+    // @ts-expect-error enqueued params are typed by the space too
+    await expect(study.enqueue({ kinds: 'a' })).rejects.toMatchObject({ code: 'PARAMS_INVALID' });
     expect(['a', 'b']).toContain(first.params.kind);
     expect(typeof first.internal.kind).toBe('number');
     await study.tell(first.number, 0.5);
@@ -53,7 +58,7 @@ describe('Study: mistakes from JavaScript are ParzenErrors that say what was exp
       state: 'failed',
       error: { code: 'OBJECTIVE_NOT_A_NUMBER', message: expect.stringContaining('returned the BigInt 5n') },
     });
-    await expect(study.enqueue({ x: 1n })).rejects.toMatchObject({
+    await expect(study.enqueue({ x: 1n } as never)).rejects.toMatchObject({
       code: 'PARAMS_INVALID',
       message: expect.stringContaining('/x: expected a number from 0 to 1, found the BigInt 1n'),
     });
@@ -143,5 +148,103 @@ describe('fmin', () => {
     expect(result.best?.loss).toBe(Math.min(...losses));
     expect(result.best?.params.lr).toBeGreaterThanOrEqual(1e-4);
     expect(['deep', 'shallow']).toContain(result.best?.params.model);
+  });
+});
+
+describe('cancelling a run from code (signal, gracePeriodMs)', () => {
+  const space = { x: uniform(0, 1) };
+  /** An objective that does what the docs ask: it stops when its context's signal aborts. */
+  const listening = (_params: unknown, context: { signal: AbortSignal }) =>
+    new Promise<number>((_resolve, reject) =>
+      context.signal.addEventListener('abort', () => reject(context.signal.reason), { once: true }),
+    );
+  const abortAfter = (ms: number) => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), ms);
+    return controller.signal;
+  };
+
+  it('interrupts the running trial once the grace period is over, and tells it through context.signal', async () => {
+    let told = false;
+    const started = Date.now();
+    const result = await fmin({
+      space,
+      suggester: prior,
+      signal: abortAfter(30),
+      gracePeriodMs: 50,
+      objective: (params, context) => {
+        context.signal.addEventListener('abort', () => {
+          told = true;
+        });
+        return listening(params, context);
+      },
+    });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(result.reason).toBe('aborted');
+    expect(told).toBe(true);
+    expect(result.trials.map((trial) => [trial.state, trial.state === 'failed' ? trial.error.code : ''])).toEqual([
+      ['failed', 'INTERRUPTED'],
+    ]);
+  });
+
+  it('abandons an objective that never settles, and lets one that ends within the grace period finish', async () => {
+    const never = await fmin({
+      space,
+      suggester: prior,
+      signal: abortAfter(20),
+      gracePeriodMs: 0,
+      objective: () => new Promise<number>(() => {}),
+    });
+    expect(never.trials.map((trial) => trial.state)).toEqual(['failed']);
+    const finishing = await fmin({
+      space,
+      suggester: prior,
+      signal: abortAfter(20),
+      gracePeriodMs: 5000,
+      objective: ({ x }) => new Promise<number>((resolve) => setTimeout(() => resolve(x), 80)),
+    });
+    expect(finishing.reason).toBe('aborted');
+    expect(finishing.trials.map((trial) => trial.state)).toEqual(['complete']);
+  });
+
+  it('refuses a negative grace period with the option named', async () => {
+    await expect(
+      fmin({ space, suggester: prior, maxTrials: 1, gracePeriodMs: -1, objective: () => 1 }),
+    ).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      issues: [expect.objectContaining({ pointer: '/gracePeriodMs' })],
+    });
+  });
+});
+
+describe('a throwing onEvent with ask and tell', () => {
+  it('is cut off with one warning; ask and tell resolve with what they stored', async () => {
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      let calls = 0;
+      const study = await Study.open({
+        space: { x: uniform(0, 1) },
+        suggester: prior,
+        onEvent: (event) => {
+          calls++;
+          if (event.type === 'trial.started') throw new Error('onEvent bug');
+        },
+      });
+      const first = await study.ask();
+      const second = await study.ask();
+      expect([first.number, second.number]).toEqual([0, 1]);
+      await study.tell(first.number, 1);
+      expect((await study.trials()).map((trial) => trial.state)).toEqual(['complete', 'running']);
+      expect(calls).toBe(1);
+      expect(written).toEqual([
+        'parzen: warning: reporter `study` threw in onEvent, so it gets no more events (the study goes on): onEvent bug\n',
+      ]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

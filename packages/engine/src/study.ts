@@ -28,7 +28,7 @@ import type { Budget } from './runtime/budget.js';
 import { checkImportedRows, type ImportedTrialRow, type InvalidRow, importInvalid } from './runtime/imported-trials.js';
 import { interpretObjectiveValue, thrownErrorInfo } from './runtime/interpret-result.js';
 import { createPruning, type Pruning } from './runtime/pruning.js';
-import { runStudy } from './runtime/run-study.js';
+import { DEFAULT_GRACE_PERIOD_MS, runStudy, warnOnStderr } from './runtime/run-study.js';
 import { type AskedTrial, askTrial, finishAskedTrial, type StudySession, tellTrial } from './runtime/study-session.js';
 
 /** What {@link Study.addTrials} did: the trials it added, and the rows it skipped with their problems. */
@@ -56,6 +56,25 @@ export interface StudyOptions<S extends SpaceDefinition = SpaceDefinition> {
 }
 
 const ignore = (): void => {};
+
+/**
+ * The study's `onEvent` as ask, tell, report and prune call it: a listener that throws is cut off with a
+ * warning, and the call goes on, as `optimize` treats a reporter (listeners never steer the study).
+ */
+const guardedListener = (onEvent: (event: EngineEvent) => void): ((event: EngineEvent) => void) => {
+  let live = true;
+  return (event) => {
+    if (!live) return;
+    try {
+      onEvent(event);
+    } catch (error) {
+      live = false;
+      warnOnStderr(
+        `reporter \`study\` threw in onEvent, so it gets no more events (the study goes on): ${thrownErrorInfo(error).message}`,
+      );
+    }
+  };
+};
 
 /**
  * Checks the options object of a `Study` method from JavaScript (TypeScript checks it already): each key
@@ -93,7 +112,7 @@ const checkMethodOptions = (
 };
 
 /** A trial to evaluate, as `ask()` returns it: its `params` are typed by the study's space. */
-export type StudyTrial<S extends SpaceDefinition> = AskedTrial & { readonly params: ParamsOf<S> };
+export type StudyTrial<S extends SpaceDefinition> = Omit<AskedTrial, 'params'> & { readonly params: ParamsOf<S> };
 
 /**
  * A trial as `study.trials()` and `fmin` list it: the store's trial (state, loss, `internal` values, times)
@@ -117,7 +136,10 @@ export interface OptimizeOptions<S extends SpaceDefinition = SpaceDefinition> {
   /** Other stopping rules; `maxTrials` above is merged in. */
   readonly budget?: Budget;
   readonly concurrency?: number;
+  /** Stops the run (see `FminOptions.signal`). */
   readonly signal?: AbortSignal;
+  /** After `signal` aborts, how long running trials may go on (see `FminOptions.gracePeriodMs`). */
+  readonly gracePeriodMs?: number;
   readonly trialTimeoutMs?: number;
   /**
    * How long a running trial's claim lasts without renewal (default 60 s; renewed every third of it). A
@@ -188,7 +210,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       space,
       store,
       suggester: options.suggester,
-      emit: options.onEvent ?? ignore,
+      emit: options.onEvent === undefined ? ignore : guardedListener(options.onEvent),
       ...(options.explain === undefined ? {} : { explain: options.explain }),
     };
     return new Study<S>(session, spec.name, options.objective, options.pruner, opened);
@@ -231,6 +253,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       ...(this.session.explain === undefined ? {} : { explain: this.session.explain }),
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
+      gracePeriodMs: options.gracePeriodMs ?? DEFAULT_GRACE_PERIOD_MS,
       ...(options.trialTimeoutMs === undefined ? {} : { trialTimeoutMs: options.trialTimeoutMs }),
       ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
       ...(options.stopWhen === undefined ? {} : { stopper: { name: 'stopWhen', shouldStop: options.stopWhen } }),
@@ -336,10 +359,12 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    * @throws `ParzenError` `PARAMS_INVALID` naming each value that does not fit the space;
    *   `CONFIG_INVALID` when `options` is not `{ key?: string }`.
    */
-  async enqueue(params: Readonly<Record<string, unknown>>, options: { readonly key?: string } = {}): Promise<boolean> {
+  async enqueue(params: Partial<ParamsOf<S>>, options: { readonly key?: string } = {}): Promise<boolean> {
     const { store, space } = this.session;
     checkMethodOptions('study.enqueue', options, { key: 'a string' });
-    const { internal, issues } = toInternalParams(space, params, '', { partial: true });
+    const { internal, issues } = toInternalParams(space, params as Readonly<Record<string, unknown>>, '', {
+      partial: true,
+    });
     if (issues.length > 0)
       throw new ParzenError('PARAMS_INVALID', `Cannot enqueue these params:\n${formatIssues(issues)}`, { issues });
     if (store.enqueue === undefined) throw storeUnsupported(store.name, 'enqueue params', 'enqueue');

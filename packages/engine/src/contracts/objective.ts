@@ -8,12 +8,17 @@ import type { ErrorInfo } from '../domain/trial.js';
 export interface EvaluationContext {
   /** The number of the trial being evaluated. */
   readonly trialNumber: number;
-  /** Aborted on timeout or when the run stops; adapters kill their work when it fires. */
+  /**
+   * Aborted on timeout, or when the run is interrupted (its signal aborted and the grace period over);
+   * adapters kill their work when it fires.
+   */
   readonly signal: AbortSignal;
   /**
    * Records an intermediate value (a point of a learning curve) at `step`, a non-negative integer such as
    * an epoch. It is stored with the trial, and the study's pruner then decides whether the trial should
-   * stop; read that decision with {@link EvaluationContext.shouldPrune}. Resolves once stored.
+   * stop; read that decision with {@link EvaluationContext.shouldPrune}. Resolves once stored. A second
+   * report of a step keeps the first value (as a store does); a report after the trial ended is refused
+   * with `TRIAL_ALREADY_FINISHED`.
    */
   readonly report: (step: number, value: number) => Promise<void>;
   /**

@@ -290,6 +290,25 @@ describe('pruning from fmin and the ask/tell Study', () => {
     expect(result.best === undefined || result.best.loss <= 3).toBe(true);
   });
 
+  it('refuses a report made through a context after its trial ended, instead of dropping it', async () => {
+    let saved: Parameters<ObjectiveFunction>[1] | undefined;
+    const result = await fmin({
+      space,
+      suggester: priorSuggester,
+      maxTrials: 1,
+      objective: async (_params, context) => {
+        saved = context;
+        await context.report(0, 2);
+        return 1;
+      },
+    });
+    await expect(saved?.report(10, 5)).rejects.toMatchObject({
+      code: 'TRIAL_ALREADY_FINISHED',
+      message: expect.stringContaining('report(10, 5) came after trial #0 ended; the value was not stored'),
+    });
+    expect(result.trials[0]?.intermediate).toEqual([{ step: 0, value: 2 }]);
+  });
+
   it("Study.optimize prunes with the study's pruner", async () => {
     const study = await Study.open({ space, suggester: priorSuggester, pruner: limitPruner(3), objective: curve });
     const result = await study.optimize({ maxTrials: 10 });

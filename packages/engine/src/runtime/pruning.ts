@@ -163,10 +163,18 @@ export const createPruning = (options: PruningOptions): Pruning => {
     begin: (number) => {
       version++;
       let told = false;
+      let ended = false;
       let failure: ParzenError | undefined;
       const lastValue = () => local.get(number)?.at(-1)?.value;
       return {
         report: async (step, value) => {
+          // A context kept past its trial (a callback that fires after the objective returned): the trial
+          // is finished, and its value would be dropped without a word.
+          if (ended)
+            throw new ParzenError(
+              'TRIAL_ALREADY_FINISHED',
+              `report(${step}, ${value}) came after trial #${number} ended; the value was not stored. Report before the objective returns.`,
+            );
           const prune = await report(number, step, value, told, true).catch((error: unknown) => {
             if (error instanceof ParzenError && error.code === 'PRUNER_FAILED') failure ??= error;
             throw error;
@@ -182,6 +190,7 @@ export const createPruning = (options: PruningOptions): Pruning => {
           return outcomeOf(result);
         },
         end: () => {
+          ended = true;
           local.delete(number);
           version++;
           if (failure !== undefined) throw failure;

@@ -86,7 +86,11 @@ export interface RunResult {
   readonly trials: readonly Trial[];
 }
 
-const defaultWarning = (message: string): void => {
+/** How long running trials may go on after the run's signal aborts, unless told otherwise (the CLI's 30 s). */
+export const DEFAULT_GRACE_PERIOD_MS = 30_000;
+
+/** The warning of a run given no `onWarning`: a line on stderr. */
+export const warnOnStderr = (message: string): void => {
   process.stderr.write(`parzen: warning: ${message}\n`);
 };
 
@@ -105,7 +109,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
   const connected =
     events === undefined || bus === undefined
       ? undefined
-      : events.connectReporters(reporters, bus, clock, options.onWarning ?? defaultWarning);
+      : events.connectReporters(reporters, bus, clock, options.onWarning ?? warnOnStderr);
   const emit = bus === undefined ? () => {} : bus.emit;
   const now = (): string => clock.now().toISOString();
   const workerId = createWorkerId();
@@ -135,7 +139,9 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
   const interrupt = new AbortController();
   const onStop = () => {
     reason ??= 'aborted';
-    if (options.gracePeriodMs !== undefined) setTimeout(() => interrupt.abort(), options.gracePeriodMs).unref();
+    // Infinity (or no grace period given): running trials are waited for.
+    if (options.gracePeriodMs !== undefined && Number.isFinite(options.gracePeriodMs))
+      setTimeout(() => interrupt.abort(), options.gracePeriodMs).unref();
   };
   const onForce = () => {
     reason ??= 'aborted';
@@ -145,9 +151,9 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     const suggester = studySuggester(options.suggester);
     const { study, resumed } = options.opened ?? (await store.openStudy({ ...spec, suggester }));
     const change = resumed ? suggesterChange(spec.name, study.suggester, suggester) : undefined;
-    if (change !== undefined) (options.onWarning ?? defaultWarning)(change);
+    if (change !== undefined) (options.onWarning ?? warnOnStderr)(change);
     if (resumed && study.seed !== spec.seed) {
-      (options.onWarning ?? defaultWarning)(
+      (options.onWarning ?? warnOnStderr)(
         `study ${spec.name} was started with seed ${study.seed}; this run uses seed ${spec.seed}, so its trials ` +
           `draw from other random streams than the earlier ones (run with seed ${study.seed} to continue them).`,
       );
@@ -189,7 +195,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           ...(options.trialTimeoutMs === undefined ? {} : { timeoutMs: options.trialTimeoutMs }),
         });
         const outcome = trialPruning.outcome(evaluation);
-        return await finishRunTrial(session, asked, startedAt, outcome, options.onWarning ?? defaultWarning);
+        return await finishRunTrial(session, asked, startedAt, outcome, options.onWarning ?? warnOnStderr);
       } finally {
         clearInterval(renewal);
         trialPruning.end();
@@ -253,7 +259,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     // An objective on this thread may throw from a timer after its trial ended: a warning, not a crash.
     const unwatch = options.objective.sharesThread
       ? watchStrayErrorsBetweenTrials((error) =>
-          (options.onWarning ?? defaultWarning)(
+          (options.onWarning ?? warnOnStderr)(
             `the objective threw outside its call (in a timer or a callback) between trials: ${thrownErrorInfo(error).message}`,
           ),
         )

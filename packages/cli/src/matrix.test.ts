@@ -71,4 +71,39 @@ describe('expandMatrix', () => {
     expect(issues('text')).toEqual(['']);
     expect(() => expandMatrix(null)).toThrow(ParzenError);
   });
+
+  it('refuses a value listed twice (it would run one study twice and count it twice), naming both places', () => {
+    const refused = (() => {
+      try {
+        expandMatrix({ ...base, matrix: { seed: [11, 1, 1], suggester: [{ use: 'tpe' }, { use: 'tpe' }] } });
+      } catch (error) {
+        return (error as ParzenError).issues;
+      }
+      return [];
+    })();
+    expect(refused).toEqual([
+      {
+        pointer: '/matrix/seed/2',
+        expected: 'a value not listed before in this array (/matrix/seed/1 is the same)',
+        found: '1',
+      },
+      {
+        pointer: '/matrix/suggester/1',
+        expected: 'a value not listed before in this array (/matrix/suggester/0 is the same)',
+        found: '{"use":"tpe"}',
+      },
+    ]);
+    // Options in another key order are the same value.
+    expect(() =>
+      expandMatrix({
+        ...base,
+        matrix: {
+          suggester: [
+            { use: 'tpe', options: {} },
+            { options: {}, use: 'tpe' },
+          ],
+        },
+      }),
+    ).toThrow(/\/matrix\/suggester\/1/);
+  });
 });

@@ -1,5 +1,5 @@
 import { type ConfigIssue, ParzenError } from '@parzen/engine';
-import { formatIssues } from '@parzen/engine/plugin';
+import { canonicalJson, formatIssues } from '@parzen/engine/plugin';
 
 /** One run of a batch: a config with the matrix expanded, its study name and the variant it belongs to. */
 export interface Variant {
@@ -75,6 +75,20 @@ const checkMatrix = (matrix: unknown): [string, unknown[]][] => {
         });
       } else if (!Array.isArray(values) || values.length === 0) {
         issues.push({ pointer, expected: 'a non-empty array of values', found: describeValue(values) });
+      } else {
+        // A value listed twice would run the same study twice and count it twice in the comparison.
+        const seen = new Map<string, number>();
+        values.forEach((value, index) => {
+          const key = canonicalJson(value) ?? String(value);
+          const first = seen.get(key);
+          if (first === undefined) seen.set(key, index);
+          else
+            issues.push({
+              pointer: `${pointer}/${index}`,
+              expected: `a value not listed before in this array (${pointer}/${first} is the same)`,
+              found: describeValue(value),
+            });
+        });
       }
     }
   }

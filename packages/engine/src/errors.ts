@@ -19,6 +19,8 @@ export type ErrorCode =
   | 'STUDY_MISMATCH'
   | 'TRIAL_NOT_FOUND'
   | 'TRIAL_ALREADY_FINISHED'
+  /** `tell` or `prune` of a trial that a run of this process (optimize, fmin) is evaluating. */
+  | 'TRIAL_IN_RUN'
   | 'STUDY_NOT_FOUND'
   | 'STORE_UNSUPPORTED'
   | 'PARAMS_INVALID'

@@ -248,3 +248,35 @@ describe('a throwing onEvent with ask and tell', () => {
     }
   });
 });
+
+describe('tell and prune of a trial that optimize is evaluating', () => {
+  it('are refused with TRIAL_IN_RUN; the run records its own result', async () => {
+    const study = await Study.open({
+      space: { x: uniform(0, 1) },
+      suggester: prior,
+      seed: 1,
+      objective: async ({ x }) => {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return x;
+      },
+    });
+    const run = study.optimize({ maxTrials: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await expect(study.tell(0, 123)).rejects.toMatchObject({
+      code: 'TRIAL_IN_RUN',
+      message: expect.stringContaining('trial #0 is being evaluated by a run of this process'),
+    });
+    await expect(study.prune(0)).rejects.toMatchObject({ code: 'TRIAL_IN_RUN' });
+    const result = await run;
+    expect(result.trials.map((trial) => [trial.number, trial.state])).toEqual([
+      [0, 'complete'],
+      [1, 'complete'],
+    ]);
+    expect(result.trials[0]?.state === 'complete' && result.trials[0].loss).not.toBe(123);
+    // A trial asked here is still told here while a run goes on.
+    const asked = await study.ask();
+    const other = study.optimize({ maxTrials: 4 });
+    expect((await study.tell(asked.number, 0.5)).state).toBe('complete');
+    await other;
+  });
+});

@@ -29,6 +29,7 @@ import { checkImportedRows, type ImportedTrialRow, type InvalidRow, importInvali
 import { interpretObjectiveValue, thrownErrorInfo } from './runtime/interpret-result.js';
 import { createPruning, type Pruning } from './runtime/pruning.js';
 import { DEFAULT_GRACE_PERIOD_MS, runStudy, warnOnStderr } from './runtime/run-study.js';
+import { anyRunHere, runGoingOnHere } from './runtime/stale-trials.js';
 import { type AskedTrial, askTrial, finishAskedTrial, type StudySession, tellTrial } from './runtime/study-session.js';
 
 /** What {@link Study.addTrials} did: the trials it added, and the rows it skipped with their problems. */
@@ -273,6 +274,22 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
   }
 
   /**
+   * A trial that a run of this process (optimize, fmin) is evaluating is that run's to finish: a result
+   * told for it would be a loss no evaluation of its params produced, and the run's own would be filed
+   * as another trial.
+   */
+  private async refuseTrialOfRun(method: 'tell' | 'prune', number: number): Promise<void> {
+    if (!anyRunHere()) return;
+    const trial = (await this.storedTrials()).find((t) => t.number === number);
+    if (trial?.state === 'running' && runGoingOnHere(trial.lease?.owner))
+      throw new ParzenError(
+        'TRIAL_IN_RUN',
+        `study.${method}(${number}): trial #${number} is being evaluated by a run of this process (optimize or fmin), which records its result. ` +
+          'Tell only the trials you asked for with study.ask().',
+      );
+  }
+
+  /**
    * Records a result: a number or `{ loss, ... }` completes the trial; NaN, infinities, anything else,
    * or an Error fails it with the reason.
    */
@@ -293,6 +310,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
           ],
         },
       );
+    await this.refuseTrialOfRun('tell', number);
     const evaluation =
       result instanceof Error
         ? { status: 'failed' as const, error: thrownErrorInfo(result) }
@@ -346,6 +364,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
 
   /** Ends running trial `number` as pruned, with the last value it reported (a pruned trial is never best). */
   async prune(number: number): Promise<FinishedTrial> {
+    await this.refuseTrialOfRun('prune', number);
     const trial = (await this.storedTrials()).find((t) => t.number === number);
     return finishAskedTrial(this.session, number, prunedOutcome(trial && lastIntermediate(trial)?.value));
   }

@@ -62,6 +62,21 @@ describe('templateProblems', () => {
     ]);
   });
 
+  it('refuses a conditional parameter without `?` (trials where it is inactive would fail), in argv and env', () => {
+    const names = ['model', 'C', 'depth'];
+    const conditional = new Map([
+      ['C', 'model'],
+      ['depth', 'model'],
+    ]);
+    expect(
+      templateProblems(['--C', '{C}', '--depth={depth?}'], { C: '{C}' }, names, '/objective/options', conditional),
+    ).toEqual([
+      '/objective/options/command/1 "{C}": `{C}` is conditional (active only in some branches of `model`), so trials without it would fail: write `{C?}` to leave the argument out when it is inactive',
+      '/objective/options/env/C "{C}": `{C}` is conditional (active only in some branches of `model`), so trials without it would fail: write `{C?}` to leave the variable out when it is inactive',
+    ]);
+    expect(templateProblems(['{model}', '{C?}'], {}, names, '', conditional)).toEqual([]);
+  });
+
   it('names a parameter misspelt with spaces or case, which would reach the program as literal text', () => {
     const names = ['learning_rate', 'max-depth'];
     expect(templateProblems(['--lr={Learning rate}', 'train'], { D: '{Max Depth?}' }, names)).toEqual([

@@ -113,6 +113,8 @@ export const templateProblems = (
   env: Readonly<Record<string, string>>,
   paramNames: readonly string[],
   prefix = '',
+  /** The conditional parameters: each one's choice (a parent) that must pick a branch for it to be active. */
+  conditional: ReadonlyMap<string, string> = new Map(),
 ): string[] => {
   const known = new Set([...paramNames, ...RESERVED_NAMES]);
   const byKey = new Map(paramNames.map((name) => [nameKey(name), name]));
@@ -121,11 +123,17 @@ export const templateProblems = (
     rewrite(
       element,
       known,
-      (name, _optional, text) => {
+      (name, optional, text) => {
         if (!known.has(name))
           problems.push(
             `${pointer} ${JSON.stringify(element)}: \`${text}\` names no parameter of the space ` +
               `(parameters: ${paramNames.join(', ') || 'none'}; reserved: ${RESERVED_NAMES.join(', ')})`,
+          );
+        else if (!optional && conditional.has(name))
+          problems.push(
+            `${pointer} ${JSON.stringify(element)}: \`${text}\` is conditional (active only in some branches of ` +
+              `\`${conditional.get(name)}\`), so trials without it would fail: write \`{${name}?}\` to leave the ` +
+              `${pointer.includes('/env/') ? 'variable' : 'argument'} out when it is inactive`,
           );
         return '';
       },

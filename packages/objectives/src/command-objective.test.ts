@@ -228,6 +228,20 @@ describe('command objective', () => {
       commandObjectiveManifest.create(options(['./missing.sh']), testPluginContext({ baseDir: dir, study: 's' }));
     expect(relative).toThrow(`no executable file at ${join(dir, 'missing.sh')}`);
   });
+
+  it("refuses to start when its working folder is missing (every trial would fail with the spawn's ENOENT)", () => {
+    const create = (cwd: string) => () =>
+      commandObjectiveManifest.create(
+        options([process.execPath, '-e', '0'], { cwd }),
+        testPluginContext({ baseDir: dir, study: 's' }),
+      );
+    expect(create('nodir')).toThrow(
+      `/objective/options/cwd: expected an existing folder, found nothing at ${join(dir, 'nodir')}`,
+    );
+    writeFileSync(join(dir, 'a-file'), '');
+    expect(create('a-file')).toThrow('found a file at');
+    expect(create('.')).not.toThrow();
+  });
 });
 
 /** Runs `trainer.mjs` (in `mode`) with a context that prunes at `pruneAt`; times the stop from the decision. */

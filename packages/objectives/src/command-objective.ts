@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import {
   assertOptions,
   type CompiledSpace,
@@ -249,11 +250,24 @@ export const createCommandObjective = (
   };
 };
 
+const isFolder = (path: string): boolean => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
 /** Checks, before any trial runs, that the program exists; throws a message saying where it looked. */
 const checkProgram = (options: CommandObjectiveOptions, baseDir: string): void => {
   const program = options.command[0] as string;
   if (/\{[^}]*\}/.test(program)) return; // a templated program name can only be checked per trial
   const cwd = resolveConfigPath(baseDir, options.cwd);
+  // A missing working folder would fail every trial with the spawn's "ENOENT" for the program.
+  if (options.cwd !== undefined && !isFolder(cwd))
+    throw new Error(
+      `its options do not fit:\n  /objective/options/cwd: expected an existing folder, found ${existsSync(cwd) ? 'a file' : 'nothing'} at ${cwd}`,
+    );
   const env = options.inheritEnv ? { ...process.env, ...options.env } : options.env;
   const result = findExecutable(program, cwd, env.PATH);
   if ('problem' in result) throw new Error(`the program of "command" cannot be run: ${result.problem}.`);
@@ -266,8 +280,13 @@ const checkProgram = (options: CommandObjectiveOptions, baseDir: string): void =
 const checkAgainstSpace = (options: CommandObjectiveOptions, space: CompiledSpace | undefined): void => {
   if (space === undefined) return;
   const names = space.params.map((param) => param.name);
+  const conditional = new Map(
+    space.params.flatMap((param) =>
+      param.conditions.length === 0 ? [] : [[param.name, (param.conditions[0] as { parent: string }).parent] as const],
+    ),
+  );
   const problems = [
-    ...templateProblems(options.command, options.env, names, '/objective/options'),
+    ...templateProblems(options.command, options.env, names, '/objective/options', conditional),
     ...envNameCollisions(names),
   ];
   if (problems.length > 0) throw new Error(`its options do not fit the space:\n  ${problems.join('\n  ')}`);

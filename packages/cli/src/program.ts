@@ -146,7 +146,13 @@ export const runCli = async (argv: readonly string[], output: Output = processOu
   } catch (error) {
     if (error instanceof CommanderError) {
       const done = ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code);
-      return done ? EXIT.ok : EXIT.badInput;
+      if (done) return EXIT.ok;
+      // Commander printed the message on stderr; a script that parses `--json` gets it as an error line too.
+      if (argv.includes('--json'))
+        output.result(
+          JSON.stringify({ errors: [{ code: 'CLI_INPUT', message: error.message.replace(/^error: /, '') }] }),
+        );
+      return EXIT.badInput;
     }
     return reportError(error, argv.includes('--json'), output);
   }

@@ -155,6 +155,22 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
     expect((await cli('frobnicate')).code).toBe(2);
   });
 
+  it('with --json, a bad flag is also the last stdout line {"errors": [...]}, as other errors are', async () => {
+    const path = writeIn(dir, 'ok-json.json', heartConfig());
+    for (const args of [
+      ['run', path, '--json', '--max-trials', 'abc'],
+      ['run', path, '--json', '--bogus'],
+      ['trials', path, '--json', '--csv'],
+    ]) {
+      const result = await cli(...args);
+      expect(result.code, args.join(' ')).toBe(2);
+      const last = JSON.parse(result.stdout.trim().split('\n').at(-1) as string);
+      expect(last).toEqual({ errors: [{ code: 'CLI_INPUT', message: expect.any(String) }] });
+      expect(last.errors[0].message).not.toMatch(/^error:/);
+    }
+    expect((await cli('run', path, '--max-trials', 'abc')).stdout).toBe('');
+  });
+
   it('validates every config of a batch before running any', async () => {
     const good = writeIn(dir, 'good.json', heartConfig({ name: 'good' }));
     const bad = writeIn(dir, 'bad.json', heartConfig({ name: 'bad', budget: { maxTrials: -1 } }));

@@ -8,6 +8,8 @@ import {
   type InvalidRow,
   importInvalid,
   type NewFinishedTrial,
+  type SpaceDefinition,
+  spaceDifferences,
   storeUnsupported,
 } from '@parzen/engine/plugin';
 import { CliError } from '../exit-codes.js';
@@ -26,10 +28,11 @@ export interface ImportFlags {
 const checkSameSpace = (path: string, file: TrialFile, config: string, space: unknown): void => {
   const found = file.header?.study.space;
   if (found === undefined || canonicalJson(found) === canonicalJson(space)) return;
+  const differences = spaceDifferences(found as SpaceDefinition, space as SpaceDefinition, 'export');
   throw new CliError(
-    `${path} is an export of study \`${file.header?.study.name}\` with another space than ${config}: ` +
-      `expected the config's space ${canonicalJson(space)}, found ${canonicalJson(found)}. ` +
-      'Import it with a config that has the space it was run with.',
+    `${path} is an export of study \`${file.header?.study.name}\` with another space than ${config} ` +
+      `(${differences.join('; ')}). ` +
+      "Import it with a config that has the space it was run with; or, if you changed the space on purpose and its rows should still fit (a widened bound), import them without the export's first line (its header), and each row is checked against the config's space.",
   );
 };
 

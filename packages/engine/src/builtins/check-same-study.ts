@@ -28,17 +28,17 @@ const firstDifference = (a: string, b: string): number => {
  * How two spaces differ, parameter by parameter (top-level names; a changed choice shows its whole
  * definition): what changed, what the config adds, what only the store has. Empty when they are the same.
  */
-export const spaceDifferences = (stored: SpaceDefinition, config: SpaceDefinition): string[] => {
+export const spaceDifferences = (stored: SpaceDefinition, config: SpaceDefinition, from = 'store'): string[] => {
   const differences: string[] = [];
   for (const [name, definition] of Object.entries(stored)) {
     const now = (config as Record<string, unknown>)[name];
-    if (now === undefined) differences.push(`\`${name}\` is in the store's space only`);
+    if (now === undefined) differences.push(`\`${name}\` is in the ${from}'s space only`);
     else {
       const before = canonicalJson(definition);
       const after = canonicalJson(now);
       const at = firstDifference(before, after);
       if (before !== after)
-        differences.push(`\`${name}\` changed (store: ${shown(before, at)}; config: ${shown(after, at)})`);
+        differences.push(`\`${name}\` changed (${from}: ${shown(before, at)}; config: ${shown(after, at)})`);
     }
   }
   for (const [name, definition] of Object.entries(config)) {

@@ -85,6 +85,12 @@ describe('validateConfig', () => {
     ['a plugin choice without use', { store: { options: {} } }, '/store/use', 'required'],
     ['an unknown reporter', { reporters: [{ use: 'console' }, { use: 'html' }] }, '/reporters/1/use', 'console'],
     ['a bad space', { space: { x: { type: 'uniform', low: 3, high: 2 } } }, '/space/x/high', 'greater than low'],
+    [
+      'a uniformint below its low (its high is inclusive)',
+      { space: { x: { type: 'uniformint', low: 6, high: 1 } } },
+      '/space/x/high',
+      "an integer at least low (6); uniformint's high is inclusive",
+    ],
     ['a space that is not an object', { space: [] }, '/space', 'object'],
     ['a missing objective', { objective: undefined }, '/objective', 'required'],
     [

@@ -239,7 +239,9 @@ const numericDistribution = (
       if (!ok)
         return fail(
           'high',
-          `an integer ${definition.type === 'randint' ? 'greater than' : 'at least'} low (${low}); randint's high is exclusive`,
+          definition.type === 'randint'
+            ? `an integer greater than low (${low}); randint's high is exclusive`
+            : `an integer at least low (${low}); uniformint's high is inclusive`,
           definition.high,
         );
       return { kind: definition.type, low, high: definition.high };

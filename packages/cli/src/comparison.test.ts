@@ -55,10 +55,10 @@ describe('compareOutcomes', () => {
       ['broken', null, null, 1],
     ]);
     expect(formatComparison(rows).split('\n')).toEqual([
-      'variant           runs  median best  best  worst  complete  failed',
-      'c                    2            5     5      5         8       2',
-      'a                    1            1     1      1         4       1',
-      'broken   1 (1 errored)            -     -      -         0       0',
+      'variant  runs  errored  median best  best  worst  complete  failed',
+      'c           2        0            5     5      5         8       2',
+      'a           1        0            1     1      1         4       1',
+      'broken      1        1            -     -      -         0       0',
     ]);
   });
 });

@@ -89,16 +89,29 @@ export const compareOutcomes = (outcomes: readonly BatchOutcome[]): ComparisonRo
 const show = (value: number | null): string => (value === null ? '-' : formatNumber(value));
 
 /**
- * The comparison as a text table: variant, runs, median best, best, worst, trials complete/failed, and
- * pruned when a run pruned any (a batch without a pruner keeps the shorter table).
+ * The comparison as a text table: variant, runs, median best, best, worst, trials complete/failed; the runs
+ * that errored and the pruned trials in columns of their own when there are any.
  */
 export const formatComparison = (rows: readonly ComparisonRow[]): string => {
   const pruned = rows.some((row) => row.prunedTrials > 0);
+  const errored = rows.some((row) => row.erroredRuns > 0);
+  const columns = [
+    'variant',
+    'runs',
+    ...(errored ? ['errored'] : []),
+    'median best',
+    'best',
+    'worst',
+    'complete',
+    'failed',
+    ...(pruned ? ['pruned'] : []),
+  ];
   return formatTable(
-    ['variant', 'runs', 'median best', 'best', 'worst', 'complete', 'failed', ...(pruned ? ['pruned'] : [])],
+    columns,
     rows.map((row) => [
       row.variant,
-      row.erroredRuns > 0 ? `${row.runs} (${row.erroredRuns} errored)` : String(row.runs),
+      String(row.runs),
+      ...(errored ? [String(row.erroredRuns)] : []),
       show(row.medianBest),
       show(row.bestOfRuns),
       show(row.worstOfRuns),
@@ -106,6 +119,6 @@ export const formatComparison = (rows: readonly ComparisonRow[]): string => {
       String(row.failedTrials),
       ...(pruned ? [String(row.prunedTrials)] : []),
     ]),
-    new Set(pruned ? [1, 2, 3, 4, 5, 6, 7] : [1, 2, 3, 4, 5, 6]),
+    new Set(columns.map((_, column) => column).slice(1)),
   );
 };

@@ -117,6 +117,16 @@ describe('progress reporter', () => {
     ]);
   });
 
+  it('says when a resumed study is already at its limit (nothing runs), and how to run more', async () => {
+    const [started] = resumed;
+    const full = [
+      { ...(started as Extract<EngineEvent, { type: 'study.started' }>), existingTrials: 48, maxTrials: 5 },
+    ];
+    expect((await play('lines', false, full)).split('\n')[0]).toBe(
+      'Resuming study demo (48 trials so far, at its limit of 5 trials: nothing to run; --more-trials N runs N more)',
+    );
+  });
+
   it('counts failures and the best of the whole study on a resume (bar)', async () => {
     const [started, worse] = resumed as [EngineEvent, EngineEvent];
     const text = await play('bar', true, [started, worse]);

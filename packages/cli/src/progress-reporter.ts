@@ -86,7 +86,12 @@ const linesReporter = (stream: NodeJS.WriteStream): Reporter => {
     onEvent: (event) => {
       update(state, event);
       if (event.type === 'study.started') {
-        const limit = state.total === undefined ? '' : `, up to ${countOf(state.total, 'trial')}`;
+        const limit =
+          state.total === undefined
+            ? ''
+            : event.existingTrials >= state.total
+              ? `, at its limit of ${countOf(state.total, 'trial')}: nothing to run; --more-trials N runs N more`
+              : `, up to ${countOf(state.total, 'trial')}`;
         write(
           `${event.resumed ? 'Resuming' : 'Starting'} study ${event.study.name} (${countOf(event.existingTrials, 'trial')} so far${limit})`,
         );

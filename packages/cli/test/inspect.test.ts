@@ -112,6 +112,12 @@ describe('the store keeps the study space; inspection reads it (issue 9, defect 
     );
     expect(unknown.stderr).not.toContain('Invalid config');
 
+    // Without a config a file store has no default file: the flag needs its path.
+    const bare = await cli('trials', '--store', 'sqlite');
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain('--store sqlite without a config needs the file: --store sqlite:PATH');
+    expect(bare.stderr).not.toContain('inspect.parzen');
+
     const neither = await cli('trials');
     expect(neither.code).toBe(2);
     expect(neither.stderr).toMatch(/Give a config, or --store SPEC/);

@@ -48,6 +48,11 @@ describe('sqlite schema', () => {
     const error = thrownBy(() => createSqliteStore({ path }));
     expect(error?.code).toBe('STORE_CORRUPT');
     expect(error?.message).toContain(path);
+    expect(error?.message).toContain('It is a text file (a JSONL journal, a config?)');
+    // A damaged database (binary) is told to be restored, not re-pointed at the jsonl store.
+    const binary = tempPath('damaged.db');
+    writeFileSync(binary, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 37 + 1) % 256)));
+    expect(thrownBy(() => createSqliteStore({ path: binary }))?.message).toContain('Restore it from a backup');
   });
 
   it("serves the loop's queries from indexes, not table scans", () => {

@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import { ParzenError } from '@parzen/engine/plugin';
 
 const CORRUPT_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
@@ -8,6 +9,24 @@ const BUSY_CODES = new Set([
   'SQLITE_BUSY_TIMEOUT',
   'SQLITE_LOCKED',
 ]);
+
+/** Whether a file starts like text (JSON, a journal), which a damaged database never does. */
+const looksLikeText = (path: string): boolean => {
+  try {
+    const fd = openSync(path, 'r');
+    const buffer = Buffer.alloc(64);
+    let length: number;
+    try {
+      length = readSync(fd, buffer, 0, 64, 0);
+    } finally {
+      closeSync(fd);
+    }
+    const head = buffer.subarray(0, length).toString('latin1');
+    return /^\s*[{[]/.test(head) || /^[\t\n\r\x20-\x7e]*$/.test(head);
+  } catch {
+    return false;
+  }
+};
 
 const codeOf = (error: unknown): string | undefined => (error as { code?: unknown })?.code as string | undefined;
 
@@ -20,10 +39,13 @@ export const storeError = (path: string, error: unknown, doing: string): ParzenE
   const code = codeOf(error);
   const message = error instanceof Error ? error.message : String(error);
   if (code !== undefined && CORRUPT_CODES.has(code)) {
+    const text = looksLikeText(path);
     return new ParzenError(
       'STORE_CORRUPT',
       `SQLite store \`${path}\` is not a readable database (${code}: ${message}) while ${doing}. ` +
-        'Restore it from a backup, or point the store at another file.',
+        (text
+          ? 'It is a text file (a JSONL journal, a config?), not a SQLite database: for a journal use the jsonl store (--store jsonl:PATH), or point the sqlite store at another file.'
+          : 'Restore it from a backup, or point the store at another file.'),
       { cause: error },
     );
   }

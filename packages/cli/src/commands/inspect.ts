@@ -146,6 +146,11 @@ const configTargets = async (path: string, flags: InspectFlags): Promise<Inspect
 
 const storeTarget = async (spec: string, flags: InspectFlags): Promise<InspectTarget> => {
   const choice = parseStoreSpec(spec);
+  // Without a config a file store has no default path to read (a run puts it beside the config).
+  if ((choice.use === 'sqlite' || choice.use === 'jsonl') && choice.options === undefined)
+    throw new CliError(
+      `--store ${choice.use} without a config needs the file: --store ${choice.use}:PATH (e.g. --store ${choice.use}:./${choice.use === 'sqlite' ? 'study.parzen.db' : 'study.parzen.jsonl'}).`,
+    );
   const baseDir = process.cwd();
   try {
     const { store, experiment } = await storeRegistry(choice, [], baseDir, flags.study ?? 'inspect');

@@ -21,7 +21,10 @@ const runOptions = (command: Command): Command =>
     .option('--max-trials <n>', 'stop when the study has this many trials, earlier runs included', positiveInteger)
     .option('--more-trials <n>', 'run this many trials beyond those the study already has', positiveInteger)
     .option('--concurrency <n>', 'trials evaluated at once', positiveInteger)
-    .option('--store <spec>', `store to use: memory, ${STORE_FORMS}`)
+    .option(
+      '--store <spec>',
+      `store to use: memory, ${STORE_FORMS}; a bare jsonl or sqlite is the file <name>.parzen.jsonl or .db beside the config`,
+    )
     .option('--json', 'print the result as one JSON line last on stdout')
     .option('--quiet', 'print only the summary (no progress)');
 

@@ -198,5 +198,13 @@ export const readTrialFile = (path: string, space: CompiledSpace): TrialFile => 
     throw new CliError(`Cannot read ${path}: ${(error as Error).message}`);
   }
   if (text.trim() === '') return { kind: 'empty', rows: [], lines: [], bad: [] };
-  return /\.csv$/i.test(path) ? readCsv(path, text, space) : readJsonLines(path, text);
+  if (/\.csv$/i.test(path)) return readCsv(path, text, space);
+  // A CSV under another name would fail on every line as "invalid JSON": say what it looks like instead.
+  const first = text.trimStart().split(/\r?\n/, 1)[0] as string;
+  if (!first.startsWith('{') && first.includes(','))
+    throw new CliError(
+      `${path}: its first line looks like a CSV header (${JSON.stringify(first.slice(0, 40))}${first.length > 40 ? '…' : ''}), ` +
+        'but only a file whose name ends in .csv is read as CSV (any other as JSON lines). Rename it to .csv.',
+    );
+  return readJsonLines(path, text);
 };

@@ -225,6 +225,16 @@ describe('parzen export and import', () => {
     expect(existsSync(join(dir, 'empty.parzen.db'))).toBe(false);
   });
 
+  it('says that a CSV under another name (results.txt) must be named .csv, instead of failing each line as JSON', async () => {
+    const text = writeIn(dir, 'results.txt', 'x,model,loss\n0.5,svm,1\n');
+    const target = config('txt.json', { use: 'sqlite', options: { path: './txt.parzen.db' } });
+    const out = await cli('import', target, text);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('its first line looks like a CSV header ("x,model,loss")');
+    expect(out.stderr).toContain('Rename it to .csv.');
+    expect(existsSync(join(dir, 'txt.parzen.db'))).toBe(false);
+  });
+
   it('refuses an export whose study has another space, naming what differs, not both whole spaces', async () => {
     const other = writeIn(
       dir,

@@ -98,6 +98,10 @@ describe('the store keeps the study space; inspection reads it (issue 9, defect 
     expect(several.code).toBe(2);
     expect(several.stderr).toMatch(/holds 2 studies \(first, second\); pick one with --study NAME/);
 
+    const misspelt = await cli('best', '--store', `jsonl:${journal}`, '--study', 'secnod');
+    expect(misspelt.code).toBe(1);
+    expect(misspelt.stderr).toMatch(/The store has no study named `secnod`\. It holds `[a-z]+`, `second`/);
+
     const picked = await cli('best', '--store', `jsonl:${journal}`, '--study', 'second', '--json');
     expect(picked.code, picked.stderr).toBe(0);
     expect(JSON.parse(picked.stdout)).toMatchObject({ study: 'second', trials: { complete: 2 } });

@@ -40,6 +40,11 @@ export interface FminOptions<S extends SpaceDefinition> {
    * interrupts them at once; `Infinity` waits for them.
    */
   readonly gracePeriodMs?: number;
+  /**
+   * A trial running longer is failed with `TIMEOUT` (its `context.signal` aborts; the answer of an objective
+   * that ignores it is dropped). A synchronous objective on Parzen's thread cannot be stopped: the timeout
+   * then does not apply (give a `module` objective, which runs in a worker thread).
+   */
   readonly trialTimeoutMs?: number;
   /** How long a running trial's claim lasts without renewal (default 60 s; see `OptimizeOptions.leaseMs`). */
   readonly leaseMs?: number;

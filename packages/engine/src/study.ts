@@ -49,7 +49,11 @@ export interface StudyOptions<S extends SpaceDefinition = SpaceDefinition> {
   readonly store?: TrialStore;
   readonly seed?: number;
   readonly direction?: Direction;
-  /** Receives the study's events (trial.started, trial.finished, suggestion.explained). */
+  /**
+   * Receives the study's events: from ask, tell, report and prune, `trial.started`, `suggestion.explained`
+   * (when `explain` is on), `trial.reported` and `trial.finished`; from `optimize`, also `study.started`,
+   * `study.improved` and `study.finished`. A listener that throws is cut off with a warning.
+   */
   readonly onEvent?: (event: EngineEvent) => void;
   readonly explain?: boolean;
   /** Judges trials at each {@link Study.report} and in `optimize` (default: never prunes). */
@@ -141,6 +145,7 @@ export interface OptimizeOptions<S extends SpaceDefinition = SpaceDefinition> {
   readonly signal?: AbortSignal;
   /** After `signal` aborts, how long running trials may go on (see `FminOptions.gracePeriodMs`). */
   readonly gracePeriodMs?: number;
+  /** How long a trial may run (see `FminOptions.trialTimeoutMs`). */
   readonly trialTimeoutMs?: number;
   /**
    * How long a running trial's claim lasts without renewal (default 60 s; renewed every third of it). A

@@ -200,6 +200,15 @@ const inspect = async (target: InspectTarget, output: Output): Promise<Inspected
         'STUDY_NOT_FOUND',
         `${error.message} The config's matrix names ${target.matrixStudies.join(', ')}.`,
       );
+    // `--study NAME` with `--store` and no config: say which studies the store holds.
+    if (target.config === undefined && error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND') {
+      const names = (await store.listStudies?.().catch(() => undefined))?.map((study) => study.name);
+      if (names !== undefined)
+        throw new ParzenError(
+          'STUDY_NOT_FOUND',
+          `${error.message.replace(/ Run it first\.$/, '')} It holds ${names.length === 0 ? 'no study' : names.map((name) => `\`${name}\``).join(', ')}.`,
+        );
+    }
     throw memoryHint(error, target.store.use);
   } finally {
     await store.close();

@@ -59,8 +59,13 @@ export const PARAMETER_FIELDS: Readonly<Record<ParameterType, Readonly<Record<st
   pchoice: { options: true },
 };
 
-const numberFields = (fields: Readonly<Record<string, boolean>>): Record<string, unknown> =>
-  Object.fromEntries(Object.keys(fields).map((field) => [field, { type: field === 'options' ? 'array' : 'number' }]));
+/** The JSON types of a parameter's fields: integer bounds for the integer types, numbers otherwise. */
+const numberFields = (type: ParameterType, fields: Readonly<Record<string, boolean>>): Record<string, unknown> => {
+  const numeric = type === 'randint' || type === 'uniformint' ? 'integer' : 'number';
+  return Object.fromEntries(
+    Object.keys(fields).map((field) => [field, { type: field === 'options' ? 'array' : numeric }]),
+  );
+};
 
 /**
  * JSON Schema (draft 2020-12 subset understood by ajv and editors) of a space. The engine checks spaces
@@ -70,7 +75,7 @@ export const spaceJsonSchema = (): Record<string, unknown> => {
   const literal = { type: ['string', 'number', 'boolean', 'null'] };
   const parameterVariants = (Object.keys(PARAMETER_FIELDS) as ParameterType[]).map((type) => {
     const fields = PARAMETER_FIELDS[type];
-    const properties: Record<string, unknown> = { type: { const: type }, ...numberFields(fields) };
+    const properties: Record<string, unknown> = { type: { const: type }, ...numberFields(type, fields) };
     if (type === 'choice') {
       properties.options = {
         type: 'array',

@@ -103,6 +103,19 @@ describe('stopping on your own rule', () => {
     ).rejects.toMatchObject({ code: 'STOPPER_FAILED', message: expect.stringContaining('my rule broke') });
   });
 
+  it('names what a rule answered that is no answer, and that a rule is synchronous', async () => {
+    const answered = (stopWhen: () => unknown) =>
+      fmin({ objective: (p) => p.x, space, suggester: prior, maxTrials: 5, stopWhen: stopWhen as () => undefined });
+    await expect(answered(() => 1)).rejects.toMatchObject({
+      code: 'STOPPER_FAILED',
+      message:
+        'Stopper `stopWhen` answered 1; expected a reason to stop (a non-empty string) or true to stop, undefined, false or "" to go on.',
+    });
+    await expect(answered(async () => 'done')).rejects.toMatchObject({
+      message: expect.stringContaining('answered a Promise (a rule is synchronous)'),
+    });
+  });
+
   it("fmin's error carries the trials finished before a throwing rule stopped it (the memory store has them nowhere else)", async () => {
     const error = await fmin({
       objective: (p) => p.x,

@@ -46,6 +46,7 @@ export {
   type PrunedTrial,
   type RunningTrial,
   type Trial,
+  type TrialErrorCode,
   type TrialState,
 } from './domain/trial.js';
 export { type ConfigIssue, type ErrorCode, ParzenError, type ParzenErrorDetails } from './errors.js';

@@ -7,8 +7,35 @@ export type Direction = 'minimize' | 'maximize';
 export type TrialState = 'running' | 'complete' | 'failed' | 'pruned';
 
 /** Why a trial failed: a stable code (`OBJECTIVE_THREW`, `OBJECTIVE_NOT_A_NUMBER`, `TIMEOUT`, ...) and a message. */
+/**
+ * The codes Parzen gives a failed trial (docs/concepts.md says what each means). Plugins may give codes of
+ * their own, so {@link ErrorInfo.code} stays open to other strings.
+ */
+export type TrialErrorCode =
+  | 'OBJECTIVE_THREW'
+  | 'OBJECTIVE_NOT_A_NUMBER'
+  | 'OBJECTIVE_NAN'
+  | 'OBJECTIVE_INFINITE'
+  | 'OBJECTIVE_BAD_ATTRS'
+  | 'OBJECTIVE_CRASHED'
+  | 'OBJECTIVE_EXITED'
+  | 'OBJECTIVE_LOAD_FAILED'
+  | 'COMMAND_NOT_STARTED'
+  | 'COMMAND_FAILED'
+  | 'COMMAND_TEMPLATE'
+  | 'COMMAND_BAD_REPORT'
+  | 'TIMEOUT'
+  | 'INTERRUPTED'
+  | 'STALE_TRIAL'
+  | 'SUGGESTER_FAILED'
+  | 'SUGGESTER_OUT_OF_SPACE'
+  | 'SUGGESTER_BAD_GROUP'
+  | 'PRUNER_FAILED'
+  | 'IMPORTED_FAILED';
+
 export interface ErrorInfo {
-  readonly code: string;
+  /** Why the trial failed: a {@link TrialErrorCode}, or a plugin's own code. */
+  readonly code: TrialErrorCode | (string & {});
   readonly message: string;
   /** Extra facts, e.g. a command's exit code and the tail of its stderr. */
   readonly details?: Readonly<Record<string, unknown>>;

@@ -335,9 +335,13 @@ describe('runStudy', () => {
 
   it('rejects a value outside the space from a suggester', async () => {
     const wild: Suggester = { name: 'wild', beginTrial: () => ({ sampleParam: () => 99 }) };
-    await expect(run(heart, { maxTrials: 1 }, { suggester: wild })).rejects.toMatchObject({
+    const store = createMemoryStore();
+    await expect(run(heart, { maxTrials: 1 }, { suggester: wild, store })).rejects.toMatchObject({
       code: 'SUGGESTER_OUT_OF_SPACE',
     });
+    // The trial records the code the run stopped with.
+    const [trial] = await store.listTrials('test');
+    expect(trial?.state === 'failed' && trial.error.code).toBe('SUGGESTER_OUT_OF_SPACE');
   });
 
   it('marks trials left running by a dead worker as failed (STALE_TRIAL) at the start of a run', async () => {

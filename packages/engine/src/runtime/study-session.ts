@@ -97,7 +97,9 @@ export const askTrial = async (
   if ('error' in suggested) {
     const { error } = suggested;
     const message = error instanceof Error ? error.message : String(error);
-    await store.finishTrial(spec.name, trial.number, { state: 'failed', error: { code: 'SUGGESTER_FAILED', message } });
+    // The trial records the code the run stops with (SUGGESTER_OUT_OF_SPACE, SUGGESTER_BAD_GROUP, ...).
+    const code = error instanceof ParzenError ? error.code : 'SUGGESTER_FAILED';
+    await store.finishTrial(spec.name, trial.number, { state: 'failed', error: { code, message } });
     if (error instanceof ParzenError) throw error;
     throw new ParzenError(
       'SUGGESTER_FAILED',

@@ -43,6 +43,8 @@ export interface TrialPruning {
    * failed with `PRUNER_FAILED` when the pruner threw; otherwise the result's own outcome.
    */
   outcome(result: EvaluationResult): TrialOutcome;
+  /** The values the trial reported, in step order (what a result kept as a new trial carries). */
+  intermediate(): readonly IntermediateValue[];
   /** Call once the trial is finished; rethrows a pruner failure (it stops the run, as a suggester failure does). */
   end(): void;
 }
@@ -183,6 +185,7 @@ export const createPruning = (options: PruningOptions): Pruning => {
           told ||= prune;
         },
         shouldPrune: () => told,
+        intermediate: () => local.get(number) ?? [],
         outcome: (result) => {
           if (failure !== undefined)
             return { state: 'failed', error: { code: failure.code, message: failure.message } };

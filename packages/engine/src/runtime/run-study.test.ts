@@ -374,6 +374,8 @@ describe('runStudy', () => {
     const kept = result.trials[2];
     expect(stale).toMatchObject({ state: 'failed', error: { code: 'STALE_TRIAL' } });
     expect(kept).toMatchObject({ state: 'complete', internal: stale?.internal, loss: stale?.internal.x });
+    // The kept trial carries the learning curve the worker reported (the stale one has none after step 0).
+    expect(kept?.intermediate).toEqual([{ step: 0, value: stale?.internal.x }]);
     expect(warnings).toEqual([
       expect.stringMatching(
         /^trial #1 was marked finished by another worker while it ran .*; its result \(loss .*\) is kept as trial #2\.$/,

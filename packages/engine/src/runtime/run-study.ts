@@ -195,7 +195,14 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           ...(options.trialTimeoutMs === undefined ? {} : { timeoutMs: options.trialTimeoutMs }),
         });
         const outcome = trialPruning.outcome(evaluation);
-        return await finishRunTrial(session, asked, startedAt, outcome, options.onWarning ?? warnOnStderr);
+        return await finishRunTrial(
+          session,
+          asked,
+          startedAt,
+          outcome,
+          options.onWarning ?? warnOnStderr,
+          trialPruning.intermediate(),
+        );
       } finally {
         clearInterval(renewal);
         trialPruning.end();

@@ -6,7 +6,7 @@ import type { CompiledSpace } from '../domain/compile-space.js';
 import { type ExternalParams, type ParamAssignment, toExternalParams } from '../domain/params.js';
 import { deriveRng } from '../domain/rng.js';
 import type { StudySpec } from '../domain/study.js';
-import type { FinishedTrial, Lease, RunningTrial, TrialOutcome } from '../domain/trial.js';
+import type { FinishedTrial, IntermediateValue, Lease, RunningTrial, TrialOutcome } from '../domain/trial.js';
 import { ParzenError } from '../errors.js';
 import type { EngineEvent } from '../events/engine-event.js';
 import { StudyMirror } from './study-mirror.js';
@@ -155,6 +155,7 @@ export const finishRunTrial = async (
   startedAt: string,
   outcome: TrialOutcome,
   warn: (message: string) => void,
+  intermediate: readonly IntermediateValue[] = [],
 ): Promise<FinishedTrial> => {
   try {
     return await finishAskedTrial(session, asked.number, outcome);
@@ -172,7 +173,13 @@ export const finishRunTrial = async (
       return stored;
     }
     const [kept] = await store.addTrials(spec.name, [
-      { internal: asked.internal, outcome, startedAt, finishedAt: now(session) },
+      {
+        internal: asked.internal,
+        outcome,
+        startedAt,
+        finishedAt: now(session),
+        ...(intermediate.length === 0 ? {} : { intermediate }),
+      },
     ]);
     if (kept === undefined) throw error;
     warn(`${why}; its result (${result}) is kept as trial #${kept.number}.`);

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -57,6 +58,23 @@ const pickExport = (loaded: Record<string, unknown>, name: string): unknown => {
 };
 
 /**
+ * Where a JavaScript file's syntax error is, as `node --check` prints it: `file:line`, the line, and a
+ * caret under the place. Undefined when the file itself parses (the error is in a module it imports) or
+ * is TypeScript. Only on the error path: the message of an `import()` that fails to parse has no place.
+ */
+const syntaxErrorPlace = (specifier: string, baseDir: string): string | undefined => {
+  if (!isFileSpecifier(specifier)) return undefined;
+  const path = resolve(baseDir, specifier);
+  if (TYPESCRIPT.test(path) || !existsSync(path)) return undefined;
+  const result = spawnSync(process.execPath, ['--check', path], { encoding: 'utf8', timeout: 10_000 });
+  if (result.status === 0) return undefined;
+  const lines = (result.stderr ?? '').split('\n');
+  const at = lines.findIndex((line) => line.startsWith(`${path}:`));
+  if (at < 0) return undefined;
+  return [lines[at], lines[at + 1], lines[at + 2]].filter((line) => line !== undefined).join('\n');
+};
+
+/**
  * Imports a JS or TS file (resolved against `baseDir`) or a package (resolved from `baseDir`'s
  * node_modules) and returns the named export, which must be a function. Errors name the specifier, where
  * it was looked for, and what the module exports instead.
@@ -71,8 +89,11 @@ export const loadModuleExport = async (
     loaded = await importModule(specifier, baseDir);
   } catch (error) {
     const message = (error as Error).message;
+    const place = (error as Error).name === 'SyntaxError' ? syntaxErrorPlace(specifier, baseDir) : undefined;
     throw new Error(
-      message.startsWith('Objective module') ? message : `Objective module \`${specifier}\` failed to load: ${message}`,
+      message.startsWith('Objective module')
+        ? message
+        : `Objective module \`${specifier}\` failed to load: ${message}${place === undefined ? '' : ` at\n${place}`}`,
       {
         cause: error,
       },

@@ -241,7 +241,7 @@ describe('module objective in a worker thread (the default)', () => {
   it('says where a syntax error is (file:line, the line and a caret), which import() alone does not', async () => {
     writeFileSync(join(dir, 'broken.mjs'), 'const ok = 1;\nexport default (p => ;\n');
     // In a worker thread, as a config's module objective loads (this thread's import() is vitest's).
-    await expect(createModuleObjective({ path: './broken.mjs' }, dir)).rejects.toThrow(
+    await expect(createModuleObjective({ path: './broken.mjs', export: 'default' }, dir)).rejects.toThrow(
       `Objective module \`./broken.mjs\` failed to load: Unexpected token ';' at\n${join(dir, 'broken.mjs')}:2\nexport default (p => ;\n`,
     );
   });

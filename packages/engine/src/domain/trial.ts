@@ -6,7 +6,6 @@ export type Direction = 'minimize' | 'maximize';
 /** A trial's lifecycle: `running`, then `complete`, `failed` or `pruned`. */
 export type TrialState = 'running' | 'complete' | 'failed' | 'pruned';
 
-/** Why a trial failed: a stable code (`OBJECTIVE_THREW`, `OBJECTIVE_NOT_A_NUMBER`, `TIMEOUT`, ...) and a message. */
 /**
  * The codes Parzen gives a failed trial (docs/concepts.md says what each means). Plugins may give codes of
  * their own, so {@link ErrorInfo.code} stays open to other strings.
@@ -22,6 +21,7 @@ export type TrialErrorCode =
   | 'OBJECTIVE_LOAD_FAILED'
   | 'COMMAND_NOT_STARTED'
   | 'COMMAND_FAILED'
+  | 'COMMAND_NO_LOSS'
   | 'COMMAND_TEMPLATE'
   | 'COMMAND_BAD_REPORT'
   | 'TIMEOUT'
@@ -33,6 +33,7 @@ export type TrialErrorCode =
   | 'PRUNER_FAILED'
   | 'IMPORTED_FAILED';
 
+/** Why a trial failed: a stable code (a {@link TrialErrorCode}, or a plugin's own) and a message. */
 export interface ErrorInfo {
   /** Why the trial failed: a {@link TrialErrorCode}, or a plugin's own code. */
   readonly code: TrialErrorCode | (string & {});

@@ -25,10 +25,10 @@ export const evaluateTrial = async (
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let onInterrupt: (() => void) | undefined;
-  let stray: ReturnType<typeof watchStrayErrors> | undefined;
+  let unwatch: (() => void) | undefined;
   const stopped = new Promise<EvaluationResult>((resolve) => {
     if (objective.sharesThread === true) {
-      stray = watchStrayErrors((error) => {
+      unwatch = watchStrayErrors((error) => {
         controller.abort(new Error('crashed'));
         const { message } = thrownErrorInfo(error);
         resolve({
@@ -61,16 +61,12 @@ export const evaluateTrial = async (
   });
   const evaluation = (async (): Promise<EvaluationResult> => {
     try {
-      const context = {
+      return await objective.evaluate(params, {
         trialNumber: options.trialNumber,
         signal: controller.signal,
         report: options.pruning?.report ?? (async () => {}),
         shouldPrune: options.pruning?.shouldPrune ?? (() => false),
-      };
-      // On this thread, in the trial's async context: its timers and promises are traced to it.
-      return await (stray === undefined
-        ? objective.evaluate(params, context)
-        : stray.run(() => objective.evaluate(params, context)));
+      });
     } catch (error) {
       return { status: 'failed', error: thrownErrorInfo(error) };
     }
@@ -79,7 +75,7 @@ export const evaluateTrial = async (
     return await Promise.race([evaluation, stopped]);
   } finally {
     if (timer !== undefined) clearTimeout(timer);
-    stray?.end();
+    unwatch?.();
     if (onInterrupt !== undefined) options.interrupt?.removeEventListener('abort', onInterrupt);
   }
 };

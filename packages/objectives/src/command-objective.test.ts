@@ -2,7 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EvaluationContext, EvaluationResult } from '@parzen/engine/plugin';
+import {
+  compileSpace,
+  type EvaluationContext,
+  type EvaluationResult,
+  type SpaceDefinition,
+} from '@parzen/engine/plugin';
 import { testPluginContext } from '@parzen/engine/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CommandObjectiveOptions, commandObjectiveManifest, createCommandObjective } from './command-objective.js';
@@ -227,6 +232,30 @@ describe('command objective', () => {
     const relative = () =>
       commandObjectiveManifest.create(options(['./missing.sh']), testPluginContext({ baseDir: dir, study: 's' }));
     expect(relative).toThrow(`no executable file at ${join(dir, 'missing.sh')}`);
+  });
+
+  it('refuses a conditional parameter without ?, but not one under every option of its choice', () => {
+    const create = (space: SpaceDefinition) => () =>
+      commandObjectiveManifest.create(options([process.execPath, '-e', '0', '{C}']), {
+        ...testPluginContext({ baseDir: dir, study: 's' }),
+        space: compileSpace(space),
+      });
+    const c = { C: { type: 'uniform', low: 0, high: 1 } } as const;
+    expect(create({ model: { type: 'choice', options: [{ value: 'svm', space: c }, 'tree'] } })).toThrow(
+      '`{C}` is conditional (active only in some branches of `model`)',
+    );
+    // Under both options of `model`: active in every trial.
+    expect(
+      create({
+        model: {
+          type: 'choice',
+          options: [
+            { value: 'svm', space: c },
+            { value: 'lr', space: c },
+          ],
+        },
+      }),
+    ).not.toThrow();
   });
 
   it("refuses to start when its working folder is missing (every trial would fail with the spawn's ENOENT)", () => {

@@ -19,7 +19,7 @@ export type ErrorCode =
   | 'STUDY_MISMATCH'
   | 'TRIAL_NOT_FOUND'
   | 'TRIAL_ALREADY_FINISHED'
-  /** `tell` or `prune` of a trial that a run of this process (optimize, fmin) is evaluating. */
+  /** `tell` or `prune` of a trial that a run (optimize, fmin, a worker) is evaluating. */
   | 'TRIAL_IN_RUN'
   | 'STUDY_NOT_FOUND'
   | 'STORE_UNSUPPORTED'

@@ -264,7 +264,7 @@ describe('tell and prune of a trial that optimize is evaluating', () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
     await expect(study.tell(0, 123)).rejects.toMatchObject({
       code: 'TRIAL_IN_RUN',
-      message: expect.stringContaining('trial #0 is being evaluated by a run of this process'),
+      message: expect.stringContaining('trial #0 is being evaluated by a run (optimize, fmin or a worker)'),
     });
     await expect(study.prune(0)).rejects.toMatchObject({ code: 'TRIAL_IN_RUN' });
     const result = await run;
@@ -278,5 +278,19 @@ describe('tell and prune of a trial that optimize is evaluating', () => {
     const other = study.optimize({ maxTrials: 4 });
     expect((await study.tell(asked.number, 0.5)).state).toBe('complete');
     await other;
+  });
+});
+
+describe('tell of a trial that a worker of another process is evaluating', () => {
+  it('is refused while the worker holds its lease, and allowed once the lease lapsed (a dead worker)', async () => {
+    const store = createMemoryStore();
+    const study = await Study.open({ space: { x: uniform(0, 1) }, suggester: prior, store });
+    const lease = (ms: number) => ({ owner: 'other-host:42:w', expiresAt: new Date(Date.now() + ms).toISOString() });
+    const held = await store.createTrial('study', { lease: lease(60_000) });
+    await store.setParams('study', held?.number as number, { x: 0.5 });
+    await expect(study.tell(held?.number as number, 1)).rejects.toMatchObject({ code: 'TRIAL_IN_RUN' });
+    const lapsed = await store.createTrial('study', { lease: lease(-1000) });
+    await store.setParams('study', lapsed?.number as number, { x: 0.25 });
+    expect((await study.tell(lapsed?.number as number, 2)).state).toBe('complete');
   });
 });

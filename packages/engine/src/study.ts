@@ -1,5 +1,5 @@
 import { checkApiOptions, checkRunEnds } from './api-options.js';
-import { studySuggester } from './builtins/check-same-study.js';
+import { studySuggester, suggesterChange } from './builtins/check-same-study.js';
 import { createFunctionObjective, type ObjectiveFunction } from './builtins/function-objective.js';
 import { createMemoryStore } from './builtins/memory-store.js';
 import type { Pruner } from './contracts/pruner.js';
@@ -29,8 +29,14 @@ import { checkImportedRows, type ImportedTrialRow, type InvalidRow, importInvali
 import { interpretObjectiveValue, thrownErrorInfo } from './runtime/interpret-result.js';
 import { createPruning, type Pruning } from './runtime/pruning.js';
 import { DEFAULT_GRACE_PERIOD_MS, runStudy, warnOnStderr } from './runtime/run-study.js';
-import { anyRunHere, runGoingOnHere } from './runtime/stale-trials.js';
-import { type AskedTrial, askTrial, finishAskedTrial, type StudySession, tellTrial } from './runtime/study-session.js';
+import {
+  type AskedTrial,
+  askTrial,
+  finishAskedTrial,
+  mirrorOf,
+  type StudySession,
+  tellTrial,
+} from './runtime/study-session.js';
 
 /** What {@link Study.addTrials} did: the trials it added, and the rows it skipped with their problems. */
 export interface AddTrialsResult<S extends SpaceDefinition = SpaceDefinition> {
@@ -210,7 +216,10 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       seed: options.seed ?? 0,
       space: options.space,
     };
-    const opened = await store.openStudy({ ...spec, suggester: studySuggester(options.suggester) });
+    const suggester = studySuggester(options.suggester);
+    const opened = await store.openStudy({ ...spec, suggester });
+    const change = opened.resumed ? suggesterChange(spec.name, opened.study.suggester, suggester) : undefined;
+    if (change !== undefined) warnOnStderr(change);
     const session = {
       spec,
       space,
@@ -279,17 +288,21 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
   }
 
   /**
-   * A trial that a run of this process (optimize, fmin) is evaluating is that run's to finish: a result
-   * told for it would be a loss no evaluation of its params produced, and the run's own would be filed
-   * as another trial.
+   * A trial that a run (optimize, fmin, a worker of any process) is evaluating is that run's to finish: a
+   * result told for it would be a loss no evaluation of its params produced, and the run's own would be
+   * filed as another trial. Runs hold a lease on their trials and `ask()` gives none, so a running trial
+   * with a lease that has not expired is a run's. Looked up in the study's mirror (only what changed since
+   * the last look is read).
    */
   private async refuseTrialOfRun(method: 'tell' | 'prune', number: number): Promise<void> {
-    if (!anyRunHere()) return;
-    const trial = (await this.storedTrials()).find((t) => t.number === number);
-    if (trial?.state === 'running' && runGoingOnHere(trial.lease?.owner))
+    const trial = await mirrorOf(this.session).withAllTrials((trials) => {
+      const at = trials[number];
+      return at?.number === number ? at : trials.find((t) => t.number === number);
+    });
+    if (trial?.state === 'running' && trial.lease !== undefined && Date.parse(trial.lease.expiresAt) > Date.now())
       throw new ParzenError(
         'TRIAL_IN_RUN',
-        `study.${method}(${number}): trial #${number} is being evaluated by a run of this process (optimize or fmin), which records its result. ` +
+        `study.${method}(${number}): trial #${number} is being evaluated by a run (optimize, fmin or a worker), which records its result. ` +
           'Tell only the trials you asked for with study.ask().',
       );
   }

@@ -74,11 +74,25 @@ export const checkSameStudy = (stored: StudyRecord, spec: StudySpec): void => {
   }
 };
 
-/** A suggester as a new study keeps it: its name, and its settings when it has any. */
-export const studySuggester = (suggester: Suggester): StudySuggester =>
-  suggester.settings === undefined
-    ? { name: suggester.name }
-    : { name: suggester.name, settings: JSON.parse(JSON.stringify(suggester.settings)) as Record<string, unknown> };
+/**
+ * A suggester as a new study keeps it: its name, and a JSON copy of its settings when it has any.
+ *
+ * @throws `ParzenError` `PLUGIN_INVALID` when the settings are not JSON data (a BigInt, a cycle).
+ */
+export const studySuggester = (suggester: Suggester): StudySuggester => {
+  if (suggester.settings === undefined) return { name: suggester.name };
+  let settings: Record<string, unknown>;
+  try {
+    settings = JSON.parse(JSON.stringify(suggester.settings)) as Record<string, unknown>;
+  } catch (error) {
+    throw new ParzenError(
+      'PLUGIN_INVALID',
+      `Suggester \`${suggester.name}\` has settings that are not JSON data (${(error as Error).message}); a study keeps them, so they must be numbers, strings, booleans, null, arrays and objects.`,
+      { plugin: suggester.name, cause: error },
+    );
+  }
+  return { name: suggester.name, settings };
+};
 
 /**
  * When a resumed study was created with another suggester, or with the same one under other settings (a

@@ -17,8 +17,8 @@ export interface EvaluationContext {
    * Records an intermediate value (a point of a learning curve) at `step`, a non-negative integer such as
    * an epoch. It is stored with the trial, and the study's pruner then decides whether the trial should
    * stop; read that decision with {@link EvaluationContext.shouldPrune}. Resolves once stored. A second
-   * report of a step keeps the first value (as a store does); a report after the trial ended is refused
-   * with `TRIAL_ALREADY_FINISHED`.
+   * report of a step keeps the first value (as a store does); a report after the trial ended is not
+   * stored, with a warning.
    */
   readonly report: (step: number, value: number) => Promise<void>;
   /**

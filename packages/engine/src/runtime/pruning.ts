@@ -31,6 +31,8 @@ export interface PruningOptions {
   readonly refreshMs?: number;
   /** The time stamped on `trial.reported` events (default: the real time). */
   readonly clock?: Clock;
+  /** Where a report that came too late is said (default: a line on stderr). */
+  readonly warn?: (message: string) => void;
 }
 
 /** One running trial's side of pruning: the context's `report`/`shouldPrune`, and how the trial ends. */
@@ -171,12 +173,14 @@ export const createPruning = (options: PruningOptions): Pruning => {
       return {
         report: async (step, value) => {
           // A context kept past its trial (a callback that fires after the objective returned): the trial
-          // is finished, and its value would be dropped without a word.
-          if (ended)
-            throw new ParzenError(
-              'TRIAL_ALREADY_FINISHED',
-              `report(${step}, ${value}) came after trial #${number} ended; the value was not stored. Report before the objective returns.`,
+          // is finished and the value is not stored. Said, not thrown: a late call nobody awaits would
+          // otherwise be an unhandled rejection, which fails the trials running then.
+          if (ended) {
+            (options.warn ?? ((message) => process.stderr.write(`parzen: warning: ${message}\n`)))(
+              `report(${step}, ${value}) came after trial #${number} ended; the value was not stored (report before the objective returns).`,
             );
+            return;
+          }
           const prune = await report(number, step, value, told, true).catch((error: unknown) => {
             if (error instanceof ParzenError && error.code === 'PRUNER_FAILED') failure ??= error;
             throw error;

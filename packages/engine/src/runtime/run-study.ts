@@ -130,6 +130,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     store,
     emit,
     clock,
+    warn: options.onWarning ?? warnOnStderr,
     ...(options.pruner === undefined ? {} : { pruner: options.pruner }),
   });
   let reason: StopReason | undefined;
@@ -150,7 +151,9 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
   try {
     const suggester = studySuggester(options.suggester);
     const { study, resumed } = options.opened ?? (await store.openStudy({ ...spec, suggester }));
-    const change = resumed ? suggesterChange(spec.name, study.suggester, suggester) : undefined;
+    // A study opened beforehand (Study.open) said so when it was opened.
+    const change =
+      resumed && options.opened === undefined ? suggesterChange(spec.name, study.suggester, suggester) : undefined;
     if (change !== undefined) (options.onWarning ?? warnOnStderr)(change);
     if (resumed && study.seed !== spec.seed) {
       (options.onWarning ?? warnOnStderr)(

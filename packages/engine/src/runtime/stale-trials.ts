@@ -61,12 +61,6 @@ export const holdWorkerId = (workerId: string): (() => void) => {
   return () => activeHere.delete(workerId);
 };
 
-/** Whether a lease's owner is a run going on in this process (see {@link holdWorkerId}). */
-export const runGoingOnHere = (owner: string | undefined): boolean => owner !== undefined && activeHere.has(owner);
-
-/** Whether any run goes on in this process (a cheap test before looking a trial up). */
-export const anyRunHere = (): boolean => activeHere.size > 0;
-
 /** Whether a pid is a zombie (exited, not yet reaped by its parent), where `/proc` tells. */
 const isZombie = (pid: number): boolean => /^[ZX]/.test(statFields(pid)?.[0] ?? '');
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { studySuggester, suggesterChange } from '../builtins/check-same-study.js';
 import { createFunctionObjective } from '../builtins/function-objective.js';
 import { createMemoryStore } from '../builtins/memory-store.js';
@@ -6,6 +6,7 @@ import type { Suggester } from '../contracts/suggester.js';
 import { compileSpace } from '../domain/compile-space.js';
 import { sampleDistribution } from '../domain/sample-distribution.js';
 import type { SpaceDefinition } from '../domain/space-definition.js';
+import { Study } from '../study.js';
 import { runStudy } from './run-study.js';
 
 const space: SpaceDefinition = { x: { type: 'uniform', low: 0, high: 1 } };
@@ -97,5 +98,35 @@ describe('a resumed run and the suggester its study was created with', () => {
     expect(result.trials).toHaveLength(6);
     // The study keeps what it was created with.
     expect((await store.getStudy('kept')).suggester?.settings).toEqual({ randint: 'unordered', gamma: 0.15 });
+  });
+});
+
+describe('Study.open (ask/tell) and the suggester its study was created with', () => {
+  it('warns once when it opens a study created with other settings; optimize does not say it again', async () => {
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const store = createMemoryStore();
+      await Study.open({ space, store, suggester: withSettings({ gamma: 0.15 }) });
+      expect(written).toEqual([]);
+      const again = await Study.open({ space, store, suggester: withSettings({ gamma: 0.25 }) });
+      await again.optimize({ maxTrials: 2, objective: ({ x }) => x as number });
+      expect(written).toEqual([
+        "parzen: warning: study study was created with other `algo` settings than this run's: `gamma` was 0.15, now 0.25. " +
+          'This run uses its own. To go on as the study began, give the suggester these options: {"gamma":0.15}.\n',
+      ]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('refuses settings that are not JSON, naming the suggester', async () => {
+    await expect(Study.open({ space, suggester: withSettings({ big: 1n }) })).rejects.toMatchObject({
+      code: 'PLUGIN_INVALID',
+      message: expect.stringContaining('Suggester `algo` has settings that are not JSON data'),
+    });
   });
 });

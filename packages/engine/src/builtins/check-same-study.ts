@@ -121,8 +121,9 @@ export const suggesterChange = (
     if (was === is) continue;
     if (was === undefined)
       changes.push(`\`${key}\` is ${shown(is as string)} (the study's settings had no such option)`);
+    else if (is === undefined) changes.push(`\`${key}\` was ${shown(was)} (this version has no such option)`);
     else {
-      changes.push(`\`${key}\` was ${shown(was)}, now ${is === undefined ? 'not set' : shown(is)}`);
+      changes.push(`\`${key}\` was ${shown(was)}, now ${shown(is)}`);
       restore[key] = before[key];
     }
   }

@@ -46,10 +46,13 @@ describe('suggesterChange', () => {
     );
   });
 
-  it('offers no options to restore when only new options appeared', () => {
+  it('offers no options to restore when options appeared or went away (the plugin would refuse one it lacks)', () => {
     const message = suggesterChange('s', { name: 'tpe', settings: {} }, { name: 'tpe', settings: { frame: 'axes' } });
     expect(message).toContain('`frame` is "axes"');
     expect(message).not.toContain('give the suggester');
+    const removed = suggesterChange('s', { name: 'tpe', settings: { old: 1 } }, { name: 'tpe', settings: {} });
+    expect(removed).toContain('`old` was 1 (this version has no such option)');
+    expect(removed).not.toContain('give the suggester');
   });
 
   it('keeps a copy of the settings, as JSON', () => {

@@ -126,16 +126,23 @@ const createdWithNote = (study: ReportStudy): string =>
 const replayText = (study: ReportStudy, replay: Replay): string[] => {
   const weight = replayedWeight(replay.snapshots);
   const ratioOf = (w: number) => (w === 1 ? 'l(x)/g(x)' : `l(x)/g(x)^${w}`);
+  // The weight of each row's decisions: the snapshot's (aboveWeight) and, for a decision over choices and
+  // unordered integers, discreteAboveWeight. The explore option gives the first trials weights of their own.
+  const weightOfRow = (snapshot: ReplaySnapshot) => sig(snapshot.explanation.aboveWeight);
+  const rowWeights = new Map<number, number[]>();
+  for (const snapshot of replay.snapshots)
+    rowWeights.set(weightOfRow(snapshot), [...(rowWeights.get(weightOfRow(snapshot)) ?? []), snapshot.trialNumber]);
   const discrete = replay.snapshots
-    .flatMap((snapshot) => snapshot.explanation.params)
-    .map((param) => sig(param.aboveWeight))
-    .find((w) => w !== weight);
+    .flatMap((snapshot) => snapshot.explanation.params.map((param) => [snapshot, param] as const))
+    .find(([snapshot, param]) => sig(param.aboveWeight) !== weightOfRow(snapshot))?.[1];
+  const listed = (rows: readonly number[]) => (rows.length > 3 ? `${rows[0]}–${rows.at(-1)}` : rows.join(', '));
   const ratio =
-    ratioOf(weight) +
-    (weight === 1 ? '' : ' (the aboveWeight option)') +
+    (rowWeights.size <= 1
+      ? ratioOf(weight) + (weight === 1 ? '' : ' (the aboveWeight option)')
+      : `l(x)/g(x)^w, with ${[...rowWeights].map(([w, rows]) => `w = ${w} in the rows after ${listed(rows)}`).join(' and ')} (the explore option sets it for the first trials, aboveWeight after)`) +
     (discrete === undefined
       ? ''
-      : `, or ${ratioOf(discrete)} for a decision over choices and integers only (the discreteAboveWeight option)`);
+      : `, or ${ratioOf(sig(discrete.aboveWeight))} for a decision over choices and unordered integers only (the discreteAboveWeight option)`);
   const text = [
     `TPE splits the trials so far into good ones (the best few) and the rest, fits a density to each: l(x) to the good trials and g(x) to the rest, draws candidates from l(x) and keeps the one with the largest ${ratio}. The rows below replay that for the trials named on the left, from the stored trials alone.`,
   ];

@@ -110,17 +110,39 @@ describe('replaySuggestions', () => {
       return JSON.stringify(chart) + (text ?? '');
     };
     const byDefault = await spec()();
-    expect(byDefault).toContain('datum.l - 0.65 * datum.g');
+    expect(byDefault).toContain('datum.l - datum.k * datum.g');
+    expect(byDefault).toContain('"k":0.65');
     expect(byDefault).toContain('log l(x) − 0.65·log g(x)');
     expect(byDefault).toContain('the score log l − 0.65·log g (black)');
     expect(byDefault).toContain(
-      'the largest l(x)/g(x)^0.65 (the aboveWeight option), or l(x)/g(x) for a decision over choices and integers only (the discreteAboveWeight option).',
+      'the largest l(x)/g(x)^0.65 (the aboveWeight option), or l(x)/g(x) for a decision over choices and unordered integers only (the discreteAboveWeight option).',
     );
     const classic = await spec(1)();
-    expect(classic).toContain('datum.l - 1 * datum.g');
+    expect(classic).toContain('"k":1');
+    expect(classic).not.toContain('"k":0.65');
     expect(classic).toContain('log l(x) − log g(x)');
     expect(classic).toContain('their difference (black)');
     expect(classic).toContain('the largest l(x)/g(x). ');
+  });
+
+  it('draws each row with the weight its decision used when the explore option changes it mid-study', async () => {
+    const tpe = {
+      startupTrials: 5,
+      grouping: 'independent' as const,
+      explore: { trials: 20, aboveWeight: 1 },
+    };
+    const study = await runTpeStudy(40, { space: mixedSpace, objective: mixedObjective, tpe });
+    const page = await buildReport(study, { every: 10 });
+    const chart = JSON.stringify(pageCharts(page).find((c) => c.id === 'density-x'));
+    const text = page.sections.find((s) => s.id === 'tpe')?.text.join(' ') ?? '';
+    // Rows after 10 (explore: w = 1) and after 20, 30 (w = 0.65).
+    expect(chart).toContain('"a":10,"x"');
+    expect(chart).toMatch(/"a":10,[^}]*"k":1\}/);
+    expect(chart).toMatch(/"a":30,[^}]*"k":0.65\}/);
+    expect(chart).toContain('the score log l − w·log g (w = 1 after 10; w = 0.65 after 20, 30)');
+    expect(text).toContain(
+      'l(x)/g(x)^w, with w = 1 in the rows after 10 and w = 0.65 in the rows after 20, 30 (the explore option sets it for the first trials, aboveWeight after)',
+    );
   });
 
   it('says where avoidRepeats passed over candidates, and where every candidate repeated a tried trial', async () => {

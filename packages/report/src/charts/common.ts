@@ -37,7 +37,7 @@ export const replayedWeight = (snapshots: readonly ReplaySnapshot[]): number =>
   sig(snapshots[0]?.explanation.aboveWeight ?? 1);
 
 /** The black series when TPE scored log l − w · log g: its label and colour scale (w = 1: {@link SERIES}). */
-export const scoreSeries = (aboveWeight: number) => {
+export const scoreSeries = (aboveWeight: number | 'w') => {
   const label = aboveWeight === 1 ? SERIES.difference : `log l(x) − ${aboveWeight}·log g(x)`;
   return { label, colors: { domain: [SERIES.below, SERIES.above, label], range: SERIES_COLORS.range } };
 };

@@ -3,7 +3,7 @@ import type { ContourSegment } from '../contour.js';
 import type { ReplaySnapshot } from '../replay.js';
 import type { TrialPoint } from '../trial-points.js';
 import type { Chart } from '../types.js';
-import { base, chartId, optionLabel, paramScale, replayedWeight, SERIES, scoreSeries, sig } from './common.js';
+import { base, chartId, optionLabel, paramScale, SERIES, scoreSeries, sig } from './common.js';
 
 /** A contour under the trials: its segments and levels, or nothing when no function was given. */
 export interface PairContour {
@@ -129,7 +129,9 @@ const curvesOf = (snapshot: ReplaySnapshot, name: string) => {
 const snapshotCurves = (param: ParamNode, snapshots: readonly ReplaySnapshot[]) => {
   const found = snapshots.flatMap((snapshot) => {
     const curves = curvesOf(snapshot, param.name);
-    return curves === undefined ? [] : [{ after: snapshot.trialNumber, ...curves }];
+    return curves === undefined
+      ? []
+      : [{ after: snapshot.trialNumber, weight: snapshotWeight(snapshot, param.name), ...curves }];
   });
   return { found, joint: found.some((f) => f.joint) };
 };
@@ -137,12 +139,20 @@ const snapshotCurves = (param: ParamNode, snapshots: readonly ReplaySnapshot[]) 
 const finite = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /**
- * w in the score log l − w · log g of a parameter's decisions: its own entry's (`discreteAboveWeight` for a
- * decision over choices and integers only), else the study's `aboveWeight`.
+ * w in the score log l − w · log g of a parameter's decision in one snapshot: its own entry's (the
+ * `discreteAboveWeight` of a decision over choices and unordered integers, or the `explore` option's while
+ * it lasts), else the snapshot's.
  */
-const paramWeight = (name: string, snapshots: readonly ReplaySnapshot[]): number => {
-  const own = snapshots.flatMap((snapshot) => snapshot.explanation.params).find((p) => p.name === name);
-  return own === undefined ? replayedWeight(snapshots) : sig(own.aboveWeight);
+const snapshotWeight = (snapshot: ReplaySnapshot, name: string): number =>
+  sig(snapshot.explanation.params.find((p) => p.name === name)?.aboveWeight ?? snapshot.explanation.aboveWeight);
+
+/** "after 10, 20: 1; after 30–90: 0.65": the rows of each weight, when they differ. */
+const weightsByRow = (found: readonly { readonly after: number; readonly weight: number }[]): string => {
+  const rows = new Map<number, number[]>();
+  for (const { after, weight } of found) rows.set(weight, [...(rows.get(weight) ?? []), after]);
+  const listed = (afters: readonly number[]) =>
+    afters.length > 3 ? `${afters[0]}–${afters.at(-1)}` : afters.join(', ');
+  return [...rows].map(([weight, afters]) => `w = ${weight} after ${listed(afters)}`).join('; ');
 };
 
 /**
@@ -161,16 +171,23 @@ export const densityChart = (param: ParamNode, snapshots: readonly ReplaySnapsho
     x.forEach((value, i) => {
       const l = logL[i];
       const g = logG[i];
-      rows.push({ a, x: sig(value), l: finite(l) ? sig(l) : null, g: finite(g) ? sig(g) : null });
+      rows.push({ a, x: sig(value), l: finite(l) ? sig(l) : null, g: finite(g) ? sig(g) : null, k: curves.weight });
     });
     rows.push({ a, w: curves.value });
   }
   if (shown === 0) return undefined;
   const x = { field: 'x', type: 'quantitative', title: param.name, scale: paramScale(param.distribution) };
-  const weight = paramWeight(param.name, snapshots);
-  const score = scoreSeries(weight);
+  // Each row is drawn with the w its decision was scored with (the explore option changes it mid-study).
+  const weights = new Set(found.map((f) => f.weight));
+  const weight = weights.size === 1 ? (found[0]?.weight as number) : undefined;
+  const score = scoreSeries(weight ?? 'w');
   const label = `datum.key === 'l' ? '${SERIES.below}' : datum.key === 'g' ? '${SERIES.above}' : '${score.label}'`;
-  const difference = weight === 1 ? 'their difference' : `the score log l − ${weight}·log g`;
+  const difference =
+    weight === 1
+      ? 'their difference'
+      : weight !== undefined
+        ? `the score log l − ${weight}·log g`
+        : `the score log l − w·log g (${weightsByRow(found)})`;
   return {
     id: chartId('density', param.name),
     title: `What TPE saw: ${param.name}`,
@@ -188,7 +205,7 @@ export const densityChart = (param: ParamNode, snapshots: readonly ReplaySnapsho
           {
             transform: [
               { filter: '!isValid(datum.w)' },
-              { calculate: `isValid(datum.l) && isValid(datum.g) ? datum.l - ${weight} * datum.g : null`, as: 'd' },
+              { calculate: 'isValid(datum.l) && isValid(datum.g) ? datum.l - datum.k * datum.g : null', as: 'd' },
               { fold: ['l', 'g', 'd'] },
               { filter: 'isValid(datum.value)' },
               { calculate: label, as: 'series' },

@@ -1,6 +1,6 @@
 import { ParzenError } from '@parzen/engine';
 import { describe, expect, it } from 'vitest';
-import { expandMatrix } from './matrix.js';
+import { expandMatrix, variantLegend } from './matrix.js';
 
 const base = { name: 'cmp', seed: 0, budget: { maxTrials: 10 }, suggester: { use: 'random' } };
 
@@ -44,12 +44,28 @@ describe('expandMatrix', () => {
     expect(raw.budget).toEqual({ maxTrials: 10 });
   });
 
-  it('makes colliding labels unique by position', () => {
+  it('makes colliding labels unique by position, and says what each label stands for', () => {
     const variants = expandMatrix({
       ...base,
-      matrix: { suggester: [{ use: 'tpe' }, { use: 'tpe', options: { gamma: 0.5 } }] },
+      matrix: { suggester: [{ use: 'tpe' }, { use: 'tpe', options: { gamma: 0.5 } }, { use: 'random' }], seed: [1, 2] },
     });
-    expect(variants.map((variant) => variant.study)).toEqual(['cmp.suggester-tpe1', 'cmp.suggester-tpe2']);
+    expect(variants.map((variant) => variant.study)).toEqual([
+      'cmp.suggester-tpe1.seed-1',
+      'cmp.suggester-tpe1.seed-2',
+      'cmp.suggester-tpe2.seed-1',
+      'cmp.suggester-tpe2.seed-2',
+      'cmp.suggester-random3.seed-1',
+      'cmp.suggester-random3.seed-2',
+    ]);
+    // Plain values (seeds) need no legend; optioned ones and labels made unique by position do.
+    expect(variantLegend(variants)).toEqual([
+      'suggester tpe1 = {"use":"tpe"}',
+      'suggester tpe2 = {"use":"tpe","options":{"gamma":0.5}}',
+      'suggester random3 = {"use":"random"}',
+    ]);
+    expect(variantLegend(expandMatrix({ ...base, matrix: { seed: [1, 2], suggester: [{ use: 'random' }] } }))).toEqual(
+      [],
+    );
   });
 
   it('reports a malformed matrix with JSON pointers', () => {

@@ -13,7 +13,25 @@ export interface Variant {
   readonly values: Readonly<Record<string, unknown>>;
   /** The position in its matrix array of each value set, by key. */
   readonly indices: Readonly<Record<string, number>>;
+  /** The label of each value set in the study name (`tpe2`), by key. */
+  readonly labels?: Readonly<Record<string, string>>;
 }
+
+/**
+ * What the labels stand for, where a label does not show its value (a plugin choice with options, a label
+ * made unique by its position): `suggester tpe2 = {"use":"tpe","options":{"grouping":"joint"}}`, once each.
+ */
+export const variantLegend = (variants: readonly Variant[]): string[] => {
+  const lines = new Set<string>();
+  for (const variant of variants)
+    for (const [key, label] of Object.entries(variant.labels ?? {})) {
+      const value = variant.values[key];
+      const plain = typeof value !== 'object' || value === null || (Object.keys(value).length === 1 && 'use' in value);
+      if (!plain || label !== rawLabel(value, variant.indices[key] ?? 0))
+        lines.add(`${key} ${label} = ${JSON.stringify(value)}`);
+    }
+  return [...lines];
+};
 
 const describeValue = (value: unknown): string =>
   value === undefined ? 'nothing' : (JSON.stringify(value) ?? typeof value);
@@ -141,6 +159,7 @@ export const expandMatrix = (raw: unknown): Variant[] => {
     const config = structuredClone(rest);
     const values: Record<string, unknown> = {};
     const indices: Record<string, number> = {};
+    const chosenLabels: Record<string, string> = {};
     const parts: string[] = [];
     const group: string[] = [];
     combo.forEach((index, axis) => {
@@ -150,12 +169,13 @@ export const expandMatrix = (raw: unknown): Variant[] => {
       values[key] = options[index];
       indices[key] = index;
       const label = labels[axis]?.[index] as string;
+      chosenLabels[key] = label;
       parts.push(`${path.at(-1)}-${label}`);
       if (key !== 'seed') group.push(`${key}=${label}`);
     });
     const study = [name, ...parts].join('.');
     config.name = study;
-    return { config, study, variant: [name, ...group].join(' '), values, indices };
+    return { config, study, variant: [name, ...group].join(' '), values, indices, labels: chosenLabels };
   });
 };
 

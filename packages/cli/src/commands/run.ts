@@ -9,6 +9,7 @@ import {
 import { type BatchOutcome, compareOutcomes, formatComparison, mixedDirections } from '../comparison.js';
 import { ConfigProblems } from '../config-problems.js';
 import { EXIT } from '../exit-codes.js';
+import { variantLegend } from '../matrix.js';
 import type { Output } from '../output.js';
 import type { ConfigOverrides } from '../overrides.js';
 import { closeStarted, type PreparedRun, prepareRuns } from '../prepare-runs.js';
@@ -140,7 +141,12 @@ const executeRuns = async (
 };
 
 /** After a batch: the comparison table, or with `--json` one line `{"comparison": [...], "runs": [...]}`. */
-const printComparison = (outcomes: readonly BatchOutcome[], flags: RunFlags, output: Output): void => {
+const printComparison = (
+  outcomes: readonly BatchOutcome[],
+  flags: RunFlags,
+  output: Output,
+  legend: readonly string[] = [],
+): void => {
   const mixed = mixedDirections(outcomes);
   if (mixed !== undefined)
     output.note(
@@ -150,6 +156,7 @@ const printComparison = (outcomes: readonly BatchOutcome[], flags: RunFlags, out
   if (mixed !== undefined && flags.json !== true) return;
   if (flags.json !== true) {
     output.result(`${flags.quiet === true ? '' : '\n'}${formatComparison(rows)}`);
+    if (legend.length > 0) output.result(`where ${legend.join('\n      ')}`);
     return;
   }
   const runs = outcomes.map((outcome) =>
@@ -214,7 +221,7 @@ export const runConfigs = async (
     interrupts.dispose();
   }
   const single = outcomes[0]?.result;
-  if (batch) printComparison(outcomes, flags, output);
+  if (batch) printComparison(outcomes, flags, output, variantLegend(runs.map((run) => run.variant)));
   else if (flags.json === true && single !== undefined)
     output.result(JSON.stringify(summaryJson(single.summary, single.reason, single.stopMessage)));
   const failed = outcomes.some(

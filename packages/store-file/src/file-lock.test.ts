@@ -43,15 +43,42 @@ describe('FileLock', () => {
     lock.release();
   });
 
-  it('breaks a lock older than staleMs even when its holder lives', async () => {
+  it('never breaks the lock of a live holder on this host, however old (a paused process is not gone)', async () => {
     const path = tempPath('old.lock');
     writeFileSync(path, holder(process.ppid));
     const past = new Date(Date.now() - 60_000);
     utimesSync(path, past, past);
+    const lock = new FileLock({ path, timeoutMs: 150, staleMs: 5_000 });
+    await expect(lock.acquire()).rejects.toMatchObject({ code: 'STORE_FAILED' });
+    expect(JSON.parse(readFileSync(path, 'utf8')).pid).toBe(process.ppid);
+  });
+
+  it('breaks a lock older than staleMs whose holder is on another host (its process table is not ours)', async () => {
+    const path = tempPath('remote.lock');
+    writeFileSync(path, JSON.stringify({ pid: process.ppid, host: `not-${hostname()}`, at: new Date().toISOString() }));
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(path, past, past);
     const lock = new FileLock(lockOptions(path));
     await lock.acquire();
+    expect(JSON.parse(readFileSync(path, 'utf8')).pid).toBe(process.pid);
     lock.release();
   });
+
+  // The start of a process is read from /proc (Linux).
+  it.skipIf(!existsSync('/proc/self/stat'))(
+    'breaks a lock whose pid now belongs to a process that started later (the holder died, its pid reused)',
+    async () => {
+      const path = tempPath('reused.lock');
+      writeFileSync(
+        path,
+        JSON.stringify({ pid: process.ppid, host: hostname(), at: new Date().toISOString(), start: '1' }),
+      );
+      const lock = new FileLock(lockOptions(path));
+      await lock.acquire();
+      expect(JSON.parse(readFileSync(path, 'utf8')).pid).toBe(process.pid);
+      lock.release();
+    },
+  );
 
   it('waits for a live holder, then fails with STORE_FAILED naming it', async () => {
     const path = tempPath('live.lock');

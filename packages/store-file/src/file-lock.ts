@@ -13,7 +13,7 @@ import {
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ParzenError } from '@parzen/engine/plugin';
+import { ParzenError, processState, thisProcess } from '@parzen/engine/plugin';
 import { journalFailed } from './journal-errors.js';
 
 /** What a lock file holds: who took the lock and when. */
@@ -21,6 +21,9 @@ interface LockHolder {
   readonly pid: number;
   readonly host: string;
   readonly at: string;
+  /** The holder's start and pid namespace (Linux), so a reused pid or another container is told apart. */
+  readonly start?: string | undefined;
+  readonly namespace?: string | undefined;
 }
 
 export interface FileLockOptions {
@@ -41,9 +44,16 @@ const identity = (stats: BigIntStats): string => `${stats.ino}:${stats.mtimeNs}`
 
 const errno = (error: unknown): string | undefined => (error as NodeJS.ErrnoException).code;
 
+/** This process as a lock file names it. */
+const SELF = thisProcess();
+
 /** Whether `holder` is a process of this host that no longer exists. */
 const isDeadHere = (holder: LockHolder | undefined): holder is LockHolder =>
-  holder !== undefined && holder.host === HOST && holder.pid !== process.pid && !isAlive(holder.pid);
+  holder !== undefined && holder.pid !== process.pid && processState(holder) === 'dead';
+
+/** Whether `holder` is a live process of this host (a paused one too): its lock is never broken. */
+const isLiveHere = (holder: LockHolder | undefined): boolean =>
+  holder !== undefined && holder.pid !== process.pid && processState(holder) === 'alive';
 
 const isAlive = (pid: number): boolean => {
   try {
@@ -68,7 +78,7 @@ let drafts = 0;
 /** Writes this process's {@link LockHolder} into the open file `fd`, closes it, returns the file's identity. */
 const writeHolder = (fd: number): string => {
   try {
-    writeSync(fd, JSON.stringify({ pid: process.pid, host: HOST, at: new Date().toISOString() } satisfies LockHolder));
+    writeSync(fd, JSON.stringify({ ...SELF, at: new Date().toISOString() } satisfies LockHolder));
     return identity(fstatSync(fd, { bigint: true }));
   } finally {
     closeSync(fd);
@@ -143,9 +153,11 @@ const backoffMs = (attempt: number): number => Math.min(16, 1 + attempt) + ((pro
 
 /**
  * An exclusive lock between processes on one host: a lock file created with `O_CREAT | O_EXCL` that
- * holds the holder's pid, host and the time. A lock whose holder is a dead process on this host is broken
- * at once; any lock older than `staleMs` is broken too. Breaking happens under a second `.break` lock, so
- * two processes that both find a lock stale cannot delete each other's fresh lock.
+ * holds the holder's pid, host, start and pid namespace and the time. A lock whose holder is a dead process
+ * on this host is broken at once; one whose holder lives on this host is never broken (a paused process
+ * would append again when resumed); one whose holder is on another host (or in another container) is
+ * broken when older than `staleMs`. Breaking happens under a second `.break` lock, so two processes that
+ * both find a lock stale cannot delete each other's fresh lock.
  *
  * @remarks `O_EXCL` is atomic on local file systems and on NFSv3+; the pid check works only on the holder's
  * own host, so on a shared file system a crashed holder on another machine blocks others for `staleMs`.
@@ -227,7 +239,11 @@ export class FileLock {
   }
 
   private isStale(holder: LockHolder | undefined, mtimeMs: number): boolean {
-    return Date.now() - mtimeMs > this.options.staleMs || isDeadHere(holder);
+    if (isDeadHere(holder)) return true;
+    // A live holder on this host is slow or paused (SIGSTOP, a suspended terminal), not gone: breaking its
+    // lock would let two processes append at once, and the paused one, resumed, would misread the journal.
+    if (isLiveHere(holder)) return false;
+    return Date.now() - mtimeMs > this.options.staleMs;
   }
 
   /** Removes a stale lock; true when the lock is gone (retry at once), false when it is live. */

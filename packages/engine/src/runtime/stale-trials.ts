@@ -86,16 +86,45 @@ export const isStale = (lease: Lease | undefined, now: Date, ownWorker: string):
   if (lease === undefined || lease.owner === ownWorker) return false;
   const [host, pidText, , start, namespace] = lease.owner.split(':');
   const pid = Number(pidText);
-  // Another pid namespace (a container with this host name) has another process table: judge by the lease.
-  const sameTable = namespace === undefined || namespace === pidNamespace();
-  if (host === hostname() && sameTable && pidText !== undefined && Number.isInteger(pid) && pid > 0) {
-    if (!processIsAlive(pid)) return true;
-    const current = start === undefined ? undefined : processStart(pid);
-    if (current !== undefined && current !== start) return true;
-    // This very process: its owner run is either still going on here, or over (a long-lived process).
-    return pid === process.pid && !activeHere.has(lease.owner);
-  }
+  const state = processState({ host: host ?? '', pid, start, namespace });
+  if (state === 'dead') return true;
+  // This very process: its owner run is either still going on here, or over (a long-lived process).
+  if (state === 'alive') return pid === process.pid && !activeHere.has(lease.owner);
   return Date.parse(lease.expiresAt) <= now.getTime();
+};
+
+/** A process as a lock file or a lease names it: its host, pid, and where known its start and pid namespace. */
+export interface ProcessRecord {
+  readonly host: string;
+  readonly pid: number;
+  readonly start?: string | undefined;
+  readonly namespace?: string | undefined;
+}
+
+/** This process as a {@link ProcessRecord} (its start and namespace where the system tells them). */
+export const thisProcess = (): ProcessRecord => {
+  const start = processStart('self');
+  const namespace = pidNamespace();
+  return {
+    host: hostname(),
+    pid: process.pid,
+    ...(start === undefined ? {} : { start }),
+    ...(namespace === undefined ? {} : { namespace }),
+  };
+};
+
+/**
+ * Whether the process a record names is alive, from this host's process table: `dead` when no such process
+ * runs (or it is a zombie, or its pid now belongs to a process that started later), `alive` when it runs,
+ * `unknown` on another host or in another pid namespace (a container with this host name), whose process
+ * tables this one cannot see: judge those by time.
+ */
+export const processState = (record: ProcessRecord): 'alive' | 'dead' | 'unknown' => {
+  const sameTable = record.namespace === undefined || record.namespace === pidNamespace();
+  if (record.host !== hostname() || !sameTable || !Number.isInteger(record.pid) || record.pid <= 0) return 'unknown';
+  if (!processIsAlive(record.pid)) return 'dead';
+  const current = record.start === undefined ? undefined : processStart(record.pid);
+  return current !== undefined && current !== record.start ? 'dead' : 'alive';
 };
 
 /**

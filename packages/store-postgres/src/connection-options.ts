@@ -21,6 +21,12 @@ export interface PostgresStoreOptions {
    * give up only at the second.
    */
   readonly stopping?: Stopping;
+  /**
+   * Open for reading only, as `parzen trials`, `best`, `export` and `report` do: an older schema is not
+   * upgraded (that would change the database under the workers of the Parzen that wrote it); a version
+   * this Parzen can read as it is (3) is read so, an older one is refused with what to do.
+   */
+  readonly readOnly?: boolean;
 }
 
 /** The pool's settings and a password-free description of the server for messages. */

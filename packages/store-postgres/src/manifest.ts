@@ -60,6 +60,8 @@ export const postgresStoreManifest = defineStore<PostgresStoreManifestOptions>({
   create: async (options, context) =>
     (await import('./postgres-store.js')).createPostgresStore({
       ...options,
+      // `parzen trials`, `best`, `export`, `report`: never upgrade the schema under older workers.
+      ...(context.readOnly === true ? { readOnly: true } : {}),
       // Retries (a server restarting, a lost connection) give up at Ctrl-C.
       ...(context.services.has(SERVICES.stopping) ? { stopping: context.services.get(SERVICES.stopping) } : {}),
     }),

@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import { type ConnectionPlan, type PostgresStoreOptions, planConnection } from './connection-options.js';
 import { classify, interrupted, storeError, unusableConnection } from './pg-errors.js';
 import { withRetry } from './retry.js';
-import { migrate } from './schema.js';
+import { migrate, readableVersion } from './schema.js';
 
 // At open, only the server's "not now" answers are retried (starting up, too many connections): a
 // refused or timed-out connection is a wrong URL or a stopped server, reported at once.
@@ -14,7 +14,9 @@ const retryAtOpen = (error: unknown): boolean =>
  * Loads `pg`, opens a pool on the planned connection and brings the schema up to date; a failure closes
  * the pool and says whether the config (exit 2) or the store is to blame.
  */
-export const openPool = async (options: PostgresStoreOptions): Promise<{ pool: Pool; plan: ConnectionPlan }> => {
+export const openPool = async (
+  options: PostgresStoreOptions,
+): Promise<{ pool: Pool; plan: ConnectionPlan; version: number }> => {
   const [{ default: pg }, { parseIntoClientConfig }] = await Promise.all([
     import('pg'),
     import('pg-connection-string'),
@@ -25,12 +27,16 @@ export const openPool = async (options: PostgresStoreOptions): Promise<{ pool: P
   // next query opens a new one. Without a listener, Node would treat the event as an uncaught error.
   pool.on('error', () => undefined);
   try {
-    await withRetry(() => migrate(pool, plan.where), options.connectTimeoutMs ?? 10_000, {
-      retryable: retryAtOpen,
-      giveUp: options.stopping?.stop,
-      stopped: (error) => interrupted(plan, 'opening it', error),
-    });
-    return { pool, plan };
+    const version = await withRetry(
+      () => (options.readOnly === true ? readableVersion(pool, plan.where) : migrate(pool, plan.where)),
+      options.connectTimeoutMs ?? 10_000,
+      {
+        retryable: retryAtOpen,
+        giveUp: options.stopping?.stop,
+        stopped: (error) => interrupted(plan, 'opening it', error),
+      },
+    );
+    return { pool, plan, version };
   } catch (error) {
     await pool.end().catch(() => undefined);
     if (error instanceof ParzenError) throw error;

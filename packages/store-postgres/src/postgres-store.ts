@@ -30,6 +30,7 @@ import { postgresStoreOptionsSchema } from './manifest.js';
 import { openPool } from './open-pool.js';
 import { interrupted, storeError } from './pg-errors.js';
 import { withRetry } from './retry.js';
+import { MIGRATIONS } from './schema.js';
 import { type StatementName, statement } from './statements.js';
 import { inTransaction, type Query } from './transaction.js';
 import { addedColumns, outcomeValues, rowToTrial, type TrialRow } from './trial-rows.js';
@@ -122,6 +123,8 @@ class PostgresTrialStore implements PostgresStore {
     private readonly pool: Pool,
     private readonly plan: ConnectionPlan,
     options: PostgresStoreOptions,
+    /** The schema version read (an older one only when opened read-only). */
+    private readonly version = MIGRATIONS.at(-1)?.version ?? 0,
   ) {
     this.where = plan.where;
     this.retryTimeoutMs = options.retryTimeoutMs ?? 60_000;
@@ -344,7 +347,8 @@ class PostgresTrialStore implements PostgresStore {
   private async findStudy(name: string): Promise<KnownStudy | undefined> {
     const cached = this.studies.get(name);
     if (cached !== undefined) return cached;
-    const [row] = await this.query<StudyRow>('study', [name]);
+    // Before version 4 a study has no `suggester` column (read-only opening of an older database).
+    const [row] = await this.query<StudyRow>(this.version < 4 ? 'studyV3' : 'study', [name]);
     if (row === undefined) return undefined;
     const known = toKnown(row);
     this.studies.set(name, known);
@@ -383,7 +387,7 @@ class PostgresTrialStore implements PostgresStore {
 /** The options `createPostgresStore` takes in code: a config's (the plugin schema) and the stop signals. */
 const POSTGRES_API_OPTIONS = {
   ...postgresStoreOptionsSchema,
-  properties: { ...postgresStoreOptionsSchema.properties, stopping: {} },
+  properties: { ...postgresStoreOptionsSchema.properties, stopping: {}, readOnly: { type: 'boolean' } },
 };
 
 /**
@@ -415,6 +419,6 @@ const POSTGRES_API_OPTIONS = {
 export const createPostgresStore = async (options: PostgresStoreOptions): Promise<PostgresStore> => {
   // Options given in code are checked before connecting (a config's against the plugin schema first).
   assertOptions(POSTGRES_API_OPTIONS, options, 'postgres store', 'postgres');
-  const { pool, plan } = await openPool(options);
-  return new PostgresTrialStore(pool, plan, options);
+  const { pool, plan, version } = await openPool(options);
+  return new PostgresTrialStore(pool, plan, options, version);
 };

@@ -140,6 +140,37 @@ const applyMissing = async (client: PoolClient, where: string, migrations: reado
   await client.query('UPDATE parzen_schema SET version = $1', [latest]);
 };
 
+/** The oldest schema version a read-only store reads as it is (version 4 only added a nullable column). */
+export const OLDEST_READABLE = 3;
+
+/**
+ * For reading without upgrading: the database's schema version, when this Parzen can read it as it is.
+ *
+ * @throws `ParzenError` `STUDY_NOT_FOUND` for a database without Parzen's tables; `STORE_FAILED` for a
+ *   version from a newer Parzen, or one too old to read without upgrading (saying what to do).
+ */
+export const readableVersion = async (
+  pool: Pool,
+  where: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<number> => {
+  const latest = migrations.at(-1)?.version ?? 0;
+  const seen = await readVersion(pool);
+  if (seen === undefined)
+    throw new ParzenError(
+      'STUDY_NOT_FOUND',
+      `PostgreSQL store \`${where}\` holds no Parzen study (it has no Parzen tables).`,
+    );
+  if (seen > latest) throw tooNew(where, seen, latest);
+  if (seen < OLDEST_READABLE)
+    throw new ParzenError(
+      'STORE_FAILED',
+      `PostgreSQL store \`${where}\` has schema version ${seen}, older than this Parzen reads without upgrading it. ` +
+        'A `parzen run` of this version upgrades it (stop the workers of the older Parzen first); or read it with the Parzen that wrote it.',
+    );
+  return seen;
+};
+
 /**
  * Brings a database to the latest schema version: one read when it is current (every open checks), else
  * one transaction that takes an advisory lock, re-reads the version (another worker may have migrated

@@ -24,6 +24,7 @@ const OURS_RUNNING =
 // $4 write id, $5 created_by to check (or NULL), then the statement's own.
 const SQL = {
   study: 'SELECT id, name, direction, seed, space, suggester, created_at FROM parzen_studies WHERE name = $1',
+  studyV3: 'SELECT id, name, direction, seed, space, NULL AS suggester, created_at FROM parzen_studies WHERE name = $1',
   insertStudy: `INSERT INTO parzen_studies (name, direction, seed, space, created_at, suggester)
     SELECT $1, $2, $3, $4, $5, $7::json WHERE set_config('synchronous_commit', COALESCE($6, current_setting('synchronous_commit')), true) IS NOT NULL
     ON CONFLICT (name) DO NOTHING RETURNING id`,

@@ -19,6 +19,7 @@ const versionIn = async (url: string): Promise<number> =>
 // Sample arguments for each statement, so EXPLAIN EXECUTE can plan it.
 const SAMPLE: Readonly<Record<StatementName, readonly unknown[]>> = {
   study: ['s'],
+  studyV3: ['s'],
   insertStudy: ['s', 'minimize', 1, '{}', new Date(), null, null],
   createTrial: [1, 10, 'off', '00000000-0000-4000-8000-000000000000', 'w', new Date(), new Date()],
   setParams: [1, 2, 'off', '00000000-0000-4000-8000-000000000000', '00000000-0000-4000-8000-000000000000', '{}'],

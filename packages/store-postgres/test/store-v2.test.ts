@@ -66,6 +66,36 @@ describePostgres('postgres store schema version 2', () => {
     await store.close();
   });
 
+  it('opened read-only (parzen trials, best, report), reads a version 3 database as it is and never upgrades it', async () => {
+    const url = await freshSchema('readonly-v3');
+    await withPool(url, async (pool) => {
+      expect(await migrate(pool, 'test', MIGRATIONS.slice(0, 3))).toBe(3);
+      await pool.query(`INSERT INTO parzen_studies (name, direction, seed, space, created_at, next_number, last_seq)
+        VALUES ('v2', 'minimize', 4, '{"x":{"type":"uniform","low":0,"high":1}}', now(), 1, 2)`);
+      await pool.query(`INSERT INTO parzen_trials
+        (study_id, number, state, params, loss, started_at, finished_at, updated_seq, write_id, created_by) VALUES
+        (1, 0, 'complete', '{"x":0.25}', 1.5, now(), now(), 2, gen_random_uuid(), gen_random_uuid())`);
+    });
+    const reader = await createPostgresStore({ url, readOnly: true });
+    expect((await reader.getStudy('v2')).suggester).toBeUndefined();
+    expect((await reader.listTrials('v2')).map((trial) => trial.state)).toEqual(['complete']);
+    await reader.close();
+    // Still version 3: older workers go on reading it.
+    expect(await withPool(url, async (pool) => (await pool.query('SELECT version FROM parzen_schema')).rows)).toEqual([
+      { version: 3 },
+    ]);
+    // A version 1 database is too old to read without upgrading: said, nothing changed.
+    const old = await freshSchema('readonly-v1');
+    await withPool(old, (pool) => migrate(pool, 'test', MIGRATIONS.slice(0, 1)));
+    await expect(createPostgresStore({ url: old, readOnly: true })).rejects.toMatchObject({
+      code: 'STORE_FAILED',
+      message: expect.stringContaining('has schema version 1, older than this Parzen reads without upgrading it'),
+    });
+    expect(await withPool(old, async (pool) => (await pool.query('SELECT version FROM parzen_schema')).rows)).toEqual([
+      { version: 1 },
+    ]);
+  });
+
   it('shows another store new intermediate values and imports on its next incremental look', async () => {
     const url = await freshSchema('reports');
     await expectReportsSeenIncrementally(() => createPostgresStore({ url }));

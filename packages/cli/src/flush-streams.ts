@@ -36,12 +36,23 @@ const READER_GONE = new Set(['EPIPE', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_
  * Lets the reader of stdout or stderr go away quietly: `parzen trials --csv | head -1` closes the pipe
  * after one line, and what is left to print has nobody to read it. The command goes on (a study keeps
  * running and keeps its trials in its store) and exits with its own code, without a stack trace. Any
- * other stream error is rethrown.
+ * other error of a stream (a full disk under `> out.json`: ENOSPC) is said once, in one line on stderr
+ * (when it is stdout that failed), and the command goes on the same way.
  */
 export const tolerateClosedReaders = (streams: readonly Writable[] = [process.stdout, process.stderr]): void => {
   for (const stream of streams) {
+    let said = false;
     stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (!READER_GONE.has(error.code ?? '')) throw error;
+      if (READER_GONE.has(error.code ?? '') || said) return;
+      said = true;
+      if (stream === process.stderr) return;
+      try {
+        process.stderr.write(
+          `parzen: cannot write to ${stream === process.stdout ? 'stdout' : 'a stream'}: ${error.message}\n`,
+        );
+      } catch {
+        // stderr cannot be written either: nothing is left to say it on.
+      }
     });
   }
 };

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Output } from '../src/output.js';
 import { runCli } from '../src/program.js';
@@ -123,5 +124,33 @@ describe.concurrent('output to a reader that goes away', () => {
     expect(result.stderr).not.toContain('EPIPE');
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(result.code).toBe(0);
+  });
+});
+
+describe.skipIf(!existsSync('/dev/full'))('stdout that cannot be written (a full disk under > out.json)', () => {
+  it('is said in one line on stderr, without a stack trace, and the command keeps its own exit code', () => {
+    const dir = tempDir('parzen-full-');
+    writeIn(dir, 'heart.mjs', heartModule);
+    const good = writeIn(dir, 'good.json', heartConfig({ name: 'full', store: { use: 'memory' } }));
+    const bad = writeIn(dir, 'bad.json', heartConfig({ name: 'bad', budget: { maxTrials: -1 } }));
+    const full = openSync('/dev/full', 'w');
+    try {
+      const run = (args: readonly string[]) =>
+        spawnSync(process.execPath, [cliPath, ...args], {
+          cwd: dir,
+          stdio: ['ignore', full, 'pipe'],
+          encoding: 'utf8',
+        });
+      const ok = run(['validate', good, '--json']);
+      expect(ok.status, ok.stderr).toBe(0);
+      expect(ok.stderr.match(/parzen: cannot write to stdout: ENOSPC/g)).toHaveLength(1);
+      expect(ok.stderr).not.toMatch(/\n\s+at /);
+      const refused = run(['validate', bad, '--json']);
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toContain('parzen: cannot write to stdout: ENOSPC');
+      expect(refused.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      closeSync(full);
+    }
   });
 });

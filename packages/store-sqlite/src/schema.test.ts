@@ -3,6 +3,7 @@ import { thrownBy, useTempDir } from '@parzen/test-kit';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrate } from './schema.js';
+import { storeError } from './sqlite-errors.js';
 import { createSqliteStore } from './sqlite-store.js';
 import { STATEMENTS } from './statements.js';
 
@@ -85,5 +86,17 @@ describe('sqlite schema', () => {
     );
     expect(planOf('changedSince', 's', 0)).not.toMatch(/SCAN/);
     db.close();
+  });
+});
+
+describe('store errors', () => {
+  it('say that a full disk is the likely cause of SQLITE_FULL and SQLITE_IOERR_SHMSIZE', () => {
+    const error = (code: string) =>
+      storeError('/x.db', Object.assign(new Error('disk I/O error'), { code }), 'opening it');
+    expect(error('SQLITE_IOERR_SHMSIZE').message).toBe(
+      'SQLite store `/x.db` failed while opening it: SQLITE_IOERR_SHMSIZE: disk I/O error (is the disk or file system full?)',
+    );
+    expect(error('SQLITE_FULL').message).toContain('(is the disk or file system full?)');
+    expect(error('SQLITE_IOERR').message).not.toContain('full');
   });
 });

@@ -49,9 +49,11 @@ export const storeError = (path: string, error: unknown, doing: string): ParzenE
       { cause: error },
     );
   }
+  // The -shm file could not be grown, or a write found no room: say what that usually means.
+  const full = code === 'SQLITE_IOERR_SHMSIZE' || code === 'SQLITE_FULL' ? ' (is the disk or file system full?)' : '';
   return new ParzenError(
     'STORE_FAILED',
-    `SQLite store \`${path}\` failed while ${doing}: ${code === undefined ? '' : `${code}: `}${message}`,
+    `SQLite store \`${path}\` failed while ${doing}: ${code === undefined ? '' : `${code}: `}${message}${full}`,
     {
       cause: error,
     },

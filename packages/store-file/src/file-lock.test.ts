@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname } from 'node:path';
 import { useTempDir } from '@parzen/test-kit';
@@ -9,6 +9,12 @@ import { createHeld, FileLock } from './file-lock.js';
 const tempPath = useTempDir('lock');
 const lockOptions = (path: string) => ({ path, timeoutMs: 2_000, staleMs: 5_000 });
 const holder = (pid: number) => JSON.stringify({ pid, host: hostname(), at: new Date().toISOString() });
+/** A holder as this version writes it: with the process's start (Linux: field 22 of /proc/<pid>/stat). */
+const liveHolder = (pid: number) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  return JSON.stringify({ pid, host: hostname(), at: new Date().toISOString(), start });
+};
 
 /** The pid of a process that has exited. */
 const deadPid = (): number => {
@@ -43,14 +49,39 @@ describe('FileLock', () => {
     lock.release();
   });
 
-  it('never breaks the lock of a live holder on this host, however old (a paused process is not gone)', async () => {
-    const path = tempPath('old.lock');
+  // A holder's start is read from /proc (Linux); without it a lock is judged by its age, as before.
+  it.skipIf(!existsSync('/proc/self/stat'))(
+    'never breaks the lock of a live holder on this host, however old; waits past the timeout (a paused process is not gone)',
+    async () => {
+      const path = tempPath('old.lock');
+      writeFileSync(path, liveHolder(process.ppid));
+      const past = new Date(Date.now() - 60_000);
+      utimesSync(path, past, past);
+      const waits: string[] = [];
+      const lock = new FileLock({ path, timeoutMs: 100, staleMs: 5_000, onLongWait: (message) => waits.push(message) });
+      let taken = false;
+      const acquiring = lock.acquire().then(() => {
+        taken = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(taken).toBe(false);
+      expect(JSON.parse(readFileSync(path, 'utf8')).pid).toBe(process.ppid);
+      expect(waits.some((message) => message.includes('a live process of this host (paused?)'))).toBe(true);
+      rmSync(path); // the holder resumes and releases it
+      await acquiring;
+      lock.release();
+    },
+  );
+
+  it('breaks an old lock of a live pid written without its start (an older version): a reused pid would look alive', async () => {
+    const path = tempPath('old-format.lock');
     writeFileSync(path, holder(process.ppid));
     const past = new Date(Date.now() - 60_000);
     utimesSync(path, past, past);
-    const lock = new FileLock({ path, timeoutMs: 150, staleMs: 5_000 });
-    await expect(lock.acquire()).rejects.toMatchObject({ code: 'STORE_FAILED' });
-    expect(JSON.parse(readFileSync(path, 'utf8')).pid).toBe(process.ppid);
+    const lock = new FileLock(lockOptions(path));
+    await lock.acquire();
+    expect(JSON.parse(readFileSync(path, 'utf8')).pid).toBe(process.pid);
+    lock.release();
   });
 
   it('breaks a lock older than staleMs whose holder is on another host (its process table is not ours)', async () => {

@@ -51,9 +51,13 @@ const SELF = thisProcess();
 const isDeadHere = (holder: LockHolder | undefined): holder is LockHolder =>
   holder !== undefined && holder.pid !== process.pid && processState(holder) === 'dead';
 
-/** Whether `holder` is a live process of this host (a paused one too): its lock is never broken. */
+/**
+ * Whether `holder` is a live process of this host (a paused one too): its lock is never broken. Only a
+ * holder that named its start (this version, on Linux) counts: without it a reused pid would look alive
+ * for good, so such a lock is judged by its age, as before.
+ */
 const isLiveHere = (holder: LockHolder | undefined): boolean =>
-  holder !== undefined && holder.pid !== process.pid && processState(holder) === 'alive';
+  holder !== undefined && holder.start !== undefined && holder.pid !== process.pid && processState(holder) === 'alive';
 
 const isAlive = (pid: number): boolean => {
   try {
@@ -172,11 +176,13 @@ export class FileLock {
 
   /**
    * Takes the lock, waiting (asynchronously) while another process holds it. When `giveUp` aborts during
-   * the wait (Ctrl-C), throws `INTERRUPTED` without taking it.
+   * the wait (Ctrl-C), throws `INTERRUPTED` without taking it. Past `timeoutMs` it fails, unless the holder
+   * is alive on this host (paused, or slow): its lock is never broken, so the wait goes on (said every
+   * `timeoutMs`) rather than fail a write that may be saving a finished trial.
    */
   async acquire(giveUp?: AbortSignal): Promise<void> {
     const started = Date.now();
-    const deadline = started + this.options.timeoutMs;
+    let deadline = started + this.options.timeoutMs;
     let told = false;
     for (let attempt = 0; ; attempt++) {
       if (!told && Date.now() - started > 1_000) {
@@ -186,7 +192,13 @@ export class FileLock {
       if (this.tryCreate()) return;
       // Retry at once after breaking a stale lock, but never past the deadline.
       if (this.breakIfStale() && Date.now() <= deadline) continue;
-      if (Date.now() > deadline) throw this.timedOut();
+      if (Date.now() > deadline) {
+        if (!isLiveHere(readHolder(this.options.path))) throw this.timedOut();
+        deadline = Date.now() + this.options.timeoutMs;
+        this.options.onLongWait?.(
+          `still waiting for the lock ${this.options.path}${this.holderText()}, a live process of this host (paused?): resume or stop it`,
+        );
+      }
       if (giveUp?.aborted) throw this.interrupted();
       try {
         await sleep(backoffMs(attempt), undefined, giveUp === undefined ? {} : { signal: giveUp });

@@ -23,10 +23,17 @@ export const flushStream = (stream: Writable): Promise<void> =>
     stream.write('', () => done());
   });
 
-/** Exits with `code` after stdout and stderr have written everything queued on them. */
+/** Whether writing to stdout failed (not a reader that went away): the command's output is incomplete. */
+let stdoutFailed = false;
+
+/**
+ * Exits with `code` after stdout and stderr have written everything queued on them; with 1 instead of 0
+ * when stdout could not be written (a full disk): `parzen export > backup.jsonl && …` must not go on
+ * with a truncated backup.
+ */
 export const exitAfterFlush = async (code: number): Promise<never> => {
   await Promise.all([flushStream(process.stdout), flushStream(process.stderr)]);
-  process.exit(code);
+  process.exit(code === 0 && stdoutFailed ? 1 : code);
 };
 
 /** Errors of writing to a reader that went away (`parzen trials | head -1`), and of writing after it. */
@@ -37,7 +44,8 @@ const READER_GONE = new Set(['EPIPE', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_
  * after one line, and what is left to print has nobody to read it. The command goes on (a study keeps
  * running and keeps its trials in its store) and exits with its own code, without a stack trace. Any
  * other error of a stream (a full disk under `> out.json`: ENOSPC) is said once, in one line on stderr
- * (when it is stdout that failed), and the command goes on the same way.
+ * (when it is stdout that failed), and the command goes on, but exits 1 if it would have exited 0
+ * ({@link exitAfterFlush}): its output is incomplete.
  */
 export const tolerateClosedReaders = (streams: readonly Writable[] = [process.stdout, process.stderr]): void => {
   for (const stream of streams) {
@@ -45,6 +53,7 @@ export const tolerateClosedReaders = (streams: readonly Writable[] = [process.st
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (READER_GONE.has(error.code ?? '') || said) return;
       said = true;
+      if (stream === process.stdout) stdoutFailed = true;
       if (stream === process.stderr) return;
       try {
         process.stderr.write(

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { describe, expect, it, vi } from 'vitest';
 import { createMemoryStore } from './builtins/memory-store.js';
 import type { Suggester } from './contracts/suggester.js';
@@ -292,5 +294,12 @@ describe('tell of a trial that a worker of another process is evaluating', () =>
     const lapsed = await store.createTrial('study', { lease: lease(-1000) });
     await store.setParams('study', lapsed?.number as number, { x: 0.25 });
     expect((await study.tell(lapsed?.number as number, 2)).state).toBe('complete');
+    // A dead worker of this host (kill -9), its lease not yet lapsed: nothing will record it, so tell may.
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const orphan = await store.createTrial('study', {
+      lease: { owner: `${hostname()}:${dead.stdout}:w`, expiresAt: new Date(Date.now() + 60_000).toISOString() },
+    });
+    await store.setParams('study', orphan?.number as number, { x: 0.75 });
+    expect((await study.tell(orphan?.number as number, 3)).state).toBe('complete');
   });
 });

@@ -29,6 +29,7 @@ import { checkImportedRows, type ImportedTrialRow, type InvalidRow, importInvali
 import { interpretObjectiveValue, thrownErrorInfo } from './runtime/interpret-result.js';
 import { createPruning, type Pruning } from './runtime/pruning.js';
 import { DEFAULT_GRACE_PERIOD_MS, runStudy, warnOnStderr } from './runtime/run-study.js';
+import { isStale } from './runtime/stale-trials.js';
 import {
   type AskedTrial,
   askTrial,
@@ -291,15 +292,17 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    * A trial that a run (optimize, fmin, a worker of any process) is evaluating is that run's to finish: a
    * result told for it would be a loss no evaluation of its params produced, and the run's own would be
    * filed as another trial. Runs hold a lease on their trials and `ask()` gives none, so a running trial
-   * with a lease that has not expired is a run's. Looked up in the study's mirror (only what changed since
-   * the last look is read).
+   * with a lease that is not stale (the stale-trial rule: a live worker on this host, else a lease not yet
+   * lapsed) is a run's. Looked up in the study's mirror (only what changed since the last look is read).
    */
   private async refuseTrialOfRun(method: 'tell' | 'prune', number: number): Promise<void> {
     const trial = await mirrorOf(this.session).withAllTrials((trials) => {
       const at = trials[number];
       return at?.number === number ? at : trials.find((t) => t.number === number);
     });
-    if (trial?.state === 'running' && trial.lease !== undefined && Date.parse(trial.lease.expiresAt) > Date.now())
+    // The stale-trial rule decides whose it is: a live worker's (on this host, however late its lease),
+    // or a lease not yet lapsed on another host.
+    if (trial?.state === 'running' && trial.lease !== undefined && !isStale(trial.lease, new Date(), ''))
       throw new ParzenError(
         'TRIAL_IN_RUN',
         `study.${method}(${number}): trial #${number} is being evaluated by a run (optimize, fmin or a worker), which records its result. ` +

@@ -256,6 +256,13 @@ describe('command objective', () => {
         },
       }),
     ).not.toThrow();
+    // Too many choice assignments to walk (2^13 > 4096): a parameter with conditions still counts as conditional.
+    const flags = Object.fromEntries(
+      Array.from({ length: 13 }, (_, i) => [`b${i}`, { type: 'choice', options: [true, false] }] as const),
+    );
+    expect(
+      create({ ...flags, model: { type: 'choice', options: [{ value: 'svm', space: c }, 'tree'] } } as SpaceDefinition),
+    ).toThrow('`{C}` is conditional');
   });
 
   it("refuses to start when its working folder is missing (every trial would fail with the spawn's ENOENT)", () => {

@@ -315,10 +315,11 @@ const alwaysActive = (space: CompiledSpace): Set<string> | undefined => {
 const checkAgainstSpace = (options: CommandObjectiveOptions, space: CompiledSpace | undefined): void => {
   if (space === undefined) return;
   const names = space.params.map((param) => param.name);
+  // Too many choice assignments to walk: a parameter with conditions counts as conditional.
   const always = alwaysActive(space);
   const conditional = new Map(
     space.params.flatMap((param) =>
-      always === undefined || always.has(param.name)
+      param.conditions.length === 0 || always?.has(param.name) === true
         ? []
         : [[param.name, (param.conditions[0] as { parent: string }).parent] as const],
     ),

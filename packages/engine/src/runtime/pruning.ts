@@ -168,6 +168,7 @@ export const createPruning = (options: PruningOptions): Pruning => {
       version++;
       let told = false;
       let ended = false;
+      let warnedLate = false;
       let failure: ParzenError | undefined;
       const lastValue = () => local.get(number)?.at(-1)?.value;
       return {
@@ -176,9 +177,11 @@ export const createPruning = (options: PruningOptions): Pruning => {
           // is finished and the value is not stored. Said, not thrown: a late call nobody awaits would
           // otherwise be an unhandled rejection, which fails the trials running then.
           if (ended) {
-            (options.warn ?? ((message) => process.stderr.write(`parzen: warning: ${message}\n`)))(
-              `report(${step}, ${value}) came after trial #${number} ended; the value was not stored (report before the objective returns).`,
-            );
+            if (!warnedLate)
+              (options.warn ?? ((message) => process.stderr.write(`parzen: warning: ${message}\n`)))(
+                `report(${step}, ${value}) came after trial #${number} ended; the value was not stored (report before the objective returns; later ones of this trial are dropped without a word).`,
+              );
+            warnedLate = true;
             return;
           }
           const prune = await report(number, step, value, told, true).catch((error: unknown) => {

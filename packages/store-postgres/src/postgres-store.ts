@@ -109,6 +109,7 @@ type Sync = 'off' | null;
 class PostgresTrialStore implements PostgresStore {
   readonly name = 'postgres';
   readonly where: string;
+  private readonly readOnly: boolean;
   private readonly studies = new Map<string, KnownStudy>();
   private readonly caches = new Map<string, TrialCache>();
   private readonly own = new Map<string, OwnTrial>();
@@ -127,6 +128,7 @@ class PostgresTrialStore implements PostgresStore {
     private readonly version = MIGRATIONS.at(-1)?.version ?? 0,
   ) {
     this.where = plan.where;
+    this.readOnly = options.readOnly === true;
     this.retryTimeoutMs = options.retryTimeoutMs ?? 60_000;
     this.stopping = options.stopping;
     const fsync = options.fsync ?? 'finish';
@@ -135,6 +137,7 @@ class PostgresTrialStore implements PostgresStore {
   }
 
   async openStudy(spec: StudySpec): Promise<{ readonly study: StudyRecord; readonly resumed: boolean }> {
+    this.writable('openStudy');
     const createdAt = new Date().toISOString();
     return this.retrying('opening the study', async () => {
       let known = await this.findStudy(spec.name);
@@ -164,6 +167,7 @@ class PostgresTrialStore implements PostgresStore {
   }
 
   async createTrial(study: string, options: CreateTrialOptions = {}): Promise<RunningTrial | undefined> {
+    this.writable('createTrial');
     const { id } = await this.requireStudy(study);
     const { lease, limit } = options;
     const writeId = randomUUID();
@@ -202,12 +206,14 @@ class PostgresTrialStore implements PostgresStore {
   }
 
   async reportIntermediate(study: string, number: number, step: number, value: number): Promise<void> {
+    this.writable('reportIntermediate');
     await this.updateRow(study, number, 'report', this.durable, [step, value], 'reporting an intermediate value');
     const own = this.own.get(`${(await this.requireStudy(study)).id}:${number}`);
     if (own !== undefined) own.reported = true;
   }
 
   async enqueue(study: string, entries: readonly EnqueuedParams[]): Promise<number> {
+    this.writable('enqueue');
     const { id } = await this.requireStudy(study);
     const json = JSON.stringify(entries.map(({ internal: params, key }) => ({ key: key ?? null, params })));
     const writeId = randomUUID();
@@ -221,6 +227,7 @@ class PostgresTrialStore implements PostgresStore {
   }
 
   async addTrials(study: string, added: readonly NewFinishedTrial[]): Promise<readonly FinishedTrial[]> {
+    this.writable('addTrials');
     if (added.length === 0) return [];
     const { id } = await this.requireStudy(study);
     const writeId = randomUUID();
@@ -248,6 +255,7 @@ class PostgresTrialStore implements PostgresStore {
   }
 
   async setParams(study: string, number: number, params: ParamAssignment): Promise<void> {
+    this.writable('setParams');
     const json = JSON.stringify(params);
     await this.updateRow(study, number, 'setParams', this.cheap, [json], 'setting params');
     const own = this.own.get(`${(await this.requireStudy(study)).id}:${number}`);
@@ -255,10 +263,12 @@ class PostgresTrialStore implements PostgresStore {
   }
 
   async renewLease(study: string, number: number, lease: Lease): Promise<void> {
+    this.writable('renewLease');
     await this.updateRow(study, number, 'setLease', this.cheap, [lease.owner, lease.expiresAt], 'renewing a lease');
   }
 
   async finishTrial(study: string, number: number, outcome: TrialOutcome): Promise<FinishedTrial> {
+    this.writable('finishTrial');
     const { id } = await this.requireStudy(study);
     const key = `${id}:${number}`;
     const own = this.own.get(key);
@@ -342,6 +352,15 @@ class PostgresTrialStore implements PostgresStore {
       },
       SAVES.has(name),
     );
+  }
+
+  /** Opened read-only (`readOnly`): every write is refused, before it reaches the database. */
+  private writable(method: string): void {
+    if (this.readOnly)
+      throw new ParzenError(
+        'STORE_FAILED',
+        `PostgreSQL store \`${this.where}\` was opened read-only; it cannot ${method} (open it without readOnly to write).`,
+      );
   }
 
   private async findStudy(name: string): Promise<KnownStudy | undefined> {

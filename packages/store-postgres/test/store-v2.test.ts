@@ -79,6 +79,11 @@ describePostgres('postgres store schema version 2', () => {
     const reader = await createPostgresStore({ url, readOnly: true });
     expect((await reader.getStudy('v2')).suggester).toBeUndefined();
     expect((await reader.listTrials('v2')).map((trial) => trial.state)).toEqual(['complete']);
+    // Read-only means no writes either.
+    await expect(reader.createTrial('v2')).rejects.toMatchObject({
+      code: 'STORE_FAILED',
+      message: expect.stringContaining('was opened read-only; it cannot createTrial'),
+    });
     await reader.close();
     // Still version 3: older workers go on reading it.
     expect(await withPool(url, async (pool) => (await pool.query('SELECT version FROM parzen_schema')).rows)).toEqual([

@@ -71,7 +71,16 @@ const syntaxErrorPlace = (specifier: string, baseDir: string): string | undefine
   const lines = (result.stderr ?? '').split('\n');
   const at = lines.findIndex((line) => line.startsWith(`${path}:`));
   if (at < 0) return undefined;
-  return [lines[at], lines[at + 1], lines[at + 2]].filter((line) => line !== undefined).join('\n');
+  // A minified file's one line may be megabytes: show the place, not the whole line.
+  const [source = '', caret = ''] = [lines[at + 1], lines[at + 2]];
+  if (source.length <= 160) return [lines[at], source, caret].join('\n');
+  const column = caret.indexOf('^');
+  const from = Math.max(0, column - 80);
+  return [
+    `${lines[at]} (column ${column + 1})`,
+    `…${source.slice(from, from + 160)}…`,
+    `${' '.repeat(column - from + 1)}^`,
+  ].join('\n');
 };
 
 /**

@@ -246,6 +246,19 @@ describe('module objective in a worker thread (the default)', () => {
     );
   });
 
+  it('shows only the place of a syntax error in a minified file, not its megabyte line', async () => {
+    writeFileSync(
+      join(dir, 'minified.mjs'),
+      `${'const a0=1;'.repeat(5000)}export default (p => ;${'let z=2;'.repeat(5000)}\n`,
+    );
+    const error = await createModuleObjective({ path: './minified.mjs', export: 'default' }, dir).then(
+      () => undefined,
+      (failure: Error) => failure,
+    );
+    expect(error?.message).toMatch(/minified\.mjs:1 \(column \d+\)\n…/);
+    expect(error?.message.length).toBeLessThan(1000);
+  });
+
   it('reports a missing export before any trial, as on this thread', async () => {
     await expect(createModuleObjective({ path: './objective.mjs', export: 'train' }, dir)).rejects.toThrow(
       /`train` .* has no such export; expected a function/,

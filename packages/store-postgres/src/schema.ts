@@ -156,7 +156,8 @@ export const readableVersion = async (
 ): Promise<number> => {
   const latest = migrations.at(-1)?.version ?? 0;
   const seen = await readVersion(pool);
-  if (seen === undefined)
+  // No schema table, or one a first migration left empty: no study was ever stored there.
+  if (seen === undefined || seen === 0)
     throw new ParzenError(
       'STUDY_NOT_FOUND',
       `PostgreSQL store \`${where}\` holds no Parzen study (it has no Parzen tables).`,

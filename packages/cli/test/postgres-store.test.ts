@@ -74,7 +74,7 @@ describePostgres('parzen on the postgres store', () => {
     expect((await parzen('resume', configOn('absent', { url }))).code).toBe(1); // no such study: exit 1
   });
 
-  it('exits 2 with a clear message for a bad URL, a password in it, or a port where no server listens', async () => {
+  it('exits 2 with a clear message for a bad URL or a password in it, and 1 for a port where no server listens', async () => {
     const bad = await parzen('run', configOn('bad-url', { url: 'mysql://alice@127.0.0.1/x' }));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/must start with postgres:\/\/ or postgresql:\/\//);
@@ -87,9 +87,10 @@ describePostgres('parzen on the postgres store', () => {
     const { url } = await freshDatabase('noport');
     const closed = new URL(url);
     closed.port = '1'; // nothing listens on port 1
+    // A server that is down (or a wrong port): exit 1, not 2, so a scheduler may start the worker again.
     const refused = await parzen('run', configOn('refused', { url: closed.toString() }));
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/ECONNREFUSED.*is the server running/s);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/Cannot reach PostgreSQL at .*ECONNREFUSED.*is the server running/s);
     expect(refused.ms).toBeLessThan(10_000);
   });
 

@@ -1,7 +1,7 @@
 import { ParzenError } from '@parzen/engine/plugin';
 import type { Pool } from 'pg';
 import { type ConnectionPlan, type PostgresStoreOptions, planConnection } from './connection-options.js';
-import { classify, interrupted, storeError, unusableConnection } from './pg-errors.js';
+import { classify, interrupted, storeError, unreachableServer, unusableConnection } from './pg-errors.js';
 import { withRetry } from './retry.js';
 import { migrate, readableVersion } from './schema.js';
 
@@ -40,6 +40,11 @@ export const openPool = async (
   } catch (error) {
     await pool.end().catch(() => undefined);
     if (error instanceof ParzenError) throw error;
-    throw classify(error) === 'other' ? storeError(plan, error, 'opening it') : unusableConnection(plan, error);
+    const trouble = classify(error);
+    throw trouble === 'other'
+      ? storeError(plan, error, 'opening it')
+      : trouble === 'transient'
+        ? unreachableServer(plan, error)
+        : unusableConnection(plan, error);
   }
 };

@@ -67,8 +67,23 @@ const hint = (plan: ConnectionPlan, error: unknown): string => {
 };
 
 /**
- * A connection that cannot work as configured (wrong host or port, authentication, missing database, no
- * permission): `CONFIG_INVALID`, so the CLI exits 2, with what to do and the server's own words.
+ * A server that cannot be reached at open (nothing accepts connections: down, restarting, failing over, or a
+ * wrong host or port): `STORE_FAILED`, so the CLI exits 1, not 2: a scheduler that starts workers while the
+ * database is down may start them again. Reported at once, with the same hint.
+ */
+export const unreachableServer = (plan: ConnectionPlan, error: unknown): ParzenError =>
+  new ParzenError(
+    'STORE_FAILED',
+    `Cannot reach PostgreSQL at \`${plan.where}\`: ${messageOf(error)}. ${hint(plan, error)}`,
+    {
+      cause: error,
+    },
+  );
+
+/**
+ * A connection that cannot work as configured (authentication, missing database, no permission, a host
+ * name that does not resolve): `CONFIG_INVALID`, so the CLI exits 2, with what to do and the server's own
+ * words.
  */
 export const unusableConnection = (plan: ConnectionPlan, error: unknown): ParzenError =>
   new ParzenError(

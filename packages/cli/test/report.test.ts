@@ -76,6 +76,10 @@ describe('parzen report', () => {
     const files = readdirSync(out);
     expect(files).toEqual(expect.arrayContaining(['history.svg', 'pair-y-x.svg', 'density-x.svg']));
     expect(readFileSync(join(out, 'history.svg'), 'utf8').startsWith('<svg')).toBe(true);
+    // Legend labels whole (Vega cut them at 160 px: "log l(x) (good tri…").
+    const density = readFileSync(join(out, 'density-x.svg'), 'utf8');
+    expect(density).toContain('log l(x) (good trials)');
+    expect(density).not.toContain('…');
   });
 
   it('gives a comparison page for a matrix', async () => {

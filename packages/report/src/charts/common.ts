@@ -46,7 +46,8 @@ export const scoreSeries = (aboveWeight: number | 'w') => {
 export const base = (title: string): Record<string, unknown> => ({
   $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
   title,
-  config: { view: { stroke: '#ddd' }, axis: { labelFontSize: 11, titleFontSize: 12 } },
+  // No label limit on legends: Vega cuts labels at 160 px ("log l(x) (good tri…").
+  config: { view: { stroke: '#ddd' }, axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelLimit: 0 } },
 });
 
 /**

@@ -22,7 +22,8 @@ export type Half =
   | 'fresh7'
   | 'fresh8'
   | 'fresh9'
-  | 'fresh10';
+  | 'fresh10'
+  | 'fresh11';
 
 /** One entry of bench/suite/problems.json (the fields the TypeScript side reads). */
 export interface SuiteDefinition {

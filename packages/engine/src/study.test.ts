@@ -251,6 +251,31 @@ describe('a throwing onEvent with ask and tell', () => {
   });
 });
 
+describe('a throwing onEvent within optimize', () => {
+  it('is cut off by the run as any reporter is: the other reporters hear plugin.failed', async () => {
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const heard: string[] = [];
+      const study = await Study.open({
+        space: { x: uniform(0, 1) },
+        suggester: prior,
+        objective: ({ x }) => x,
+        onEvent: (event) => {
+          if (event.type === 'trial.finished') throw new Error('listener bug');
+        },
+      });
+      const result = await study.optimize({
+        maxTrials: 3,
+        reporters: [{ name: 'other', onEvent: (event) => heard.push(event.type) }],
+      });
+      expect(result.trials).toHaveLength(3);
+      expect(heard).toContain('plugin.failed');
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
 describe('tell and prune of a trial that optimize is evaluating', () => {
   it('are refused with TRIAL_IN_RUN; the run records its own result', async () => {
     const study = await Study.open({

@@ -192,6 +192,8 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     private readonly objective: ObjectiveFunction<ParamsOf<S>> | undefined,
     private readonly pruner: Pruner | undefined,
     private opened: { readonly study: StudyRecord; readonly resumed: boolean },
+    /** The caller's `onEvent` as given: `optimize` hands it to the run as a reporter, which cuts it off itself. */
+    private readonly listener?: (event: EngineEvent) => void,
   ) {
     this.pruning = createPruning({
       study: session.spec.name,
@@ -229,7 +231,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       emit: options.onEvent === undefined ? ignore : guardedListener(options.onEvent),
       ...(options.explain === undefined ? {} : { explain: options.explain }),
     };
-    return new Study<S>(session, spec.name, options.objective, options.pruner, opened);
+    return new Study<S>(session, spec.name, options.objective, options.pruner, opened, options.onEvent);
   }
 
   /** A new trial with suggested `params` (what the objective should get). */
@@ -247,7 +249,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
   async optimize(options: OptimizeOptions<S>): Promise<FminResult<S>> {
     checkApiOptions('study.optimize', options);
     checkRunEnds('study.optimize', options);
-    const { spec, space, store, suggester, emit } = this.session;
+    const { spec, space, store, suggester } = this.session;
     const objective = options.objective ?? this.objective;
     if (objective === undefined)
       throw new ParzenError(
@@ -265,7 +267,12 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       suggester,
       objective: createFunctionObjective(objective as ObjectiveFunction<ExternalParams>),
       budget,
-      reporters: [...(emit === ignore ? [] : [{ name: 'study', onEvent: emit }]), ...(options.reporters ?? [])],
+      // The listener as given, not the ask/tell guard: the run cuts a throwing reporter off itself, through
+      // its onWarning and a plugin.failed event.
+      reporters: [
+        ...(this.listener === undefined ? [] : [{ name: 'study', onEvent: this.listener }]),
+        ...(options.reporters ?? []),
+      ],
       ...(this.session.explain === undefined ? {} : { explain: this.session.explain }),
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),

@@ -342,7 +342,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     const evaluation =
       result instanceof Error
         ? { status: 'failed' as const, error: thrownErrorInfo(result) }
-        : interpretObjectiveValue(result);
+        : interpretObjectiveValue(result, `study.tell(${number}, …) was given`);
     return tellTrial(this.session, number, evaluation);
   }
 

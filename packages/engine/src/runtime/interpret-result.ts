@@ -3,15 +3,15 @@ import { describeValue } from '../errors.js';
 
 const failed = (code: string, message: string): EvaluationResult => ({ status: 'failed', error: { code, message } });
 
-const checkNumber = (value: unknown, where: string): EvaluationResult | number => {
+const checkNumber = (value: unknown, where: string, source: string): EvaluationResult | number => {
   if (typeof value !== 'number') {
     return failed(
       'OBJECTIVE_NOT_A_NUMBER',
-      `The objective returned ${where}${describeValue(value)}; expected a number or { "loss": number }.`,
+      `${source} ${where}${describeValue(value)}; expected a number or { "loss": number }.`,
     );
   }
-  if (Number.isNaN(value)) return failed('OBJECTIVE_NAN', `The objective returned ${where}NaN.`);
-  if (!Number.isFinite(value)) return failed('OBJECTIVE_INFINITE', `The objective returned ${where}${value}.`);
+  if (Number.isNaN(value)) return failed('OBJECTIVE_NAN', `${source} ${where}NaN.`);
+  if (!Number.isFinite(value)) return failed('OBJECTIVE_INFINITE', `${source} ${where}${value}.`);
   return value;
 };
 
@@ -55,24 +55,25 @@ export const notJson = (value: unknown, path: string, seen = new Set<object>()):
  * Turns whatever an objective function returned into a result: a finite number, or an object with a
  * finite `loss` and optional `attrs` (an object of JSON values stored with the trial; other fields next
  * to `loss` are kept as attrs too). NaN, infinities, strings, attrs that are not JSON and anything
- * else are failed trials with a code and a message that shows what came back.
+ * else are failed trials with a code and a message that shows what came back. `source` says who gave
+ * the value (`study.tell(3, …) was given` for a result told by hand).
  */
-export const interpretObjectiveValue = (raw: unknown): EvaluationResult => {
+export const interpretObjectiveValue = (raw: unknown, source = 'The objective returned'): EvaluationResult => {
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
     const { loss, attrs, ...rest } = raw as Record<string, unknown>;
     if (loss === undefined) {
       const keys = Object.keys(raw);
       return failed(
         'OBJECTIVE_NOT_A_NUMBER',
-        `The objective returned an object without \`loss\` (${keys.length === 0 ? 'an empty object' : `its keys: ${keys.join(', ')}`}); expected a number or { "loss": number }.`,
+        `${source} an object without \`loss\` (${keys.length === 0 ? 'an empty object' : `its keys: ${keys.join(', ')}`}); expected a number or { "loss": number }.`,
       );
     }
-    const checked = checkNumber(loss, 'a loss of ');
+    const checked = checkNumber(loss, 'a loss of ', source);
     if (typeof checked !== 'number') return checked;
     if (attrs !== undefined && (typeof attrs !== 'object' || attrs === null || Array.isArray(attrs)))
       return failed(
         'OBJECTIVE_BAD_ATTRS',
-        `The objective returned attrs ${describeValue(attrs)}; expected an object of JSON values.`,
+        `${source} attrs ${describeValue(attrs)}; expected an object of JSON values.`,
       );
     const problem =
       (attrs === undefined ? undefined : notJson(attrs, 'attrs')) ??
@@ -83,13 +84,13 @@ export const interpretObjectiveValue = (raw: unknown): EvaluationResult => {
     if (problem !== undefined)
       return failed(
         'OBJECTIVE_BAD_ATTRS',
-        `The objective returned attrs that are not JSON: ${problem}. Attrs are stored as JSON: give numbers, strings, booleans, null, arrays or plain objects.`,
+        `${source} attrs that are not JSON: ${problem}. Attrs are stored as JSON: give numbers, strings, booleans, null, arrays or plain objects.`,
       );
     return Object.keys(merged).length === 0
       ? { status: 'ok', loss: checked }
       : { status: 'ok', loss: checked, attrs: merged };
   }
-  const checked = checkNumber(raw, '');
+  const checked = checkNumber(raw, '', source);
   return typeof checked === 'number' ? { status: 'ok', loss: checked } : checked;
 };
 

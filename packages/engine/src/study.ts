@@ -28,7 +28,7 @@ import type { Budget } from './runtime/budget.js';
 import { checkImportedRows, type ImportedTrialRow, type InvalidRow, importInvalid } from './runtime/imported-trials.js';
 import { interpretObjectiveValue, thrownErrorInfo } from './runtime/interpret-result.js';
 import { createPruning, type Pruning } from './runtime/pruning.js';
-import { DEFAULT_GRACE_PERIOD_MS, runStudy, warnOnStderr } from './runtime/run-study.js';
+import { DEFAULT_GRACE_PERIOD_MS, runStudy } from './runtime/run-study.js';
 import { isStale } from './runtime/stale-trials.js';
 import {
   type AskedTrial,
@@ -38,6 +38,7 @@ import {
   type StudySession,
   tellTrial,
 } from './runtime/study-session.js';
+import { warnOnStderr } from './runtime/warn-on-stderr.js';
 
 /** What {@link Study.addTrials} did: the trials it added, and the rows it skipped with their problems. */
 export interface AddTrialsResult<S extends SpaceDefinition = SpaceDefinition> {

@@ -8,7 +8,7 @@ import {
   type Trial,
   toExternalParams,
 } from '@parzen/engine/plugin';
-import { numericParams, replayedWeight, sig, uniqueChartIds } from './charts/common.js';
+import { listRows, numericParams, replayedWeight, rowsByWeight, sig, uniqueChartIds } from './charts/common.js';
 import {
   ecdfChart,
   historyChart,
@@ -129,17 +129,16 @@ const replayText = (study: ReportStudy, replay: Replay): string[] => {
   // The weight of each row's decisions: the snapshot's (aboveWeight) and, for a decision over choices and
   // unordered integers, discreteAboveWeight. The explore option gives the first trials weights of their own.
   const weightOfRow = (snapshot: ReplaySnapshot) => sig(snapshot.explanation.aboveWeight);
-  const rowWeights = new Map<number, number[]>();
-  for (const snapshot of replay.snapshots)
-    rowWeights.set(weightOfRow(snapshot), [...(rowWeights.get(weightOfRow(snapshot)) ?? []), snapshot.trialNumber]);
+  const rowWeights = rowsByWeight(
+    replay.snapshots.map((snapshot) => ({ after: snapshot.trialNumber, weight: weightOfRow(snapshot) })),
+  );
   const discrete = replay.snapshots
     .flatMap((snapshot) => snapshot.explanation.params.map((param) => [snapshot, param] as const))
     .find(([snapshot, param]) => sig(param.aboveWeight) !== weightOfRow(snapshot))?.[1];
-  const listed = (rows: readonly number[]) => (rows.length > 3 ? `${rows[0]}–${rows.at(-1)}` : rows.join(', '));
   const ratio =
     (rowWeights.size <= 1
       ? ratioOf(weight) + (weight === 1 ? '' : ' (the aboveWeight option)')
-      : `l(x)/g(x)^w, with ${[...rowWeights].map(([w, rows]) => `w = ${w} in the rows after ${listed(rows)}`).join(' and ')} (the explore option sets it for the first trials, aboveWeight after)`) +
+      : `l(x)/g(x)^w, with ${[...rowWeights].map(([w, rows]) => `w = ${w} in the rows after ${listRows(rows)}`).join(' and ')} (the explore option sets it for the first trials, aboveWeight after)`) +
     (discrete === undefined
       ? ''
       : `, or ${ratioOf(sig(discrete.aboveWeight))} for a decision over choices and unordered integers only (the discreteAboveWeight option)`);

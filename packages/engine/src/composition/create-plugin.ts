@@ -11,11 +11,12 @@ import {
 import type { PluginRegistry } from '../di/registry.js';
 import { deriveRng } from '../domain/rng.js';
 import { describeValue, ParzenError } from '../errors.js';
+import { warnOnStderr } from '../runtime/warn-on-stderr.js';
 
 /** The engine's logger: notes on stderr. */
 export const stderrLogger: Logger = {
   info: (message) => process.stderr.write(`${message}\n`),
-  warn: (message) => process.stderr.write(`parzen: warning: ${message}\n`),
+  warn: warnOnStderr,
 };
 
 /**

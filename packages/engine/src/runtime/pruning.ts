@@ -14,6 +14,7 @@ import { withIntermediate } from '../domain/trial-builders.js';
 import { describeValue, ParzenError, storeUnsupported } from '../errors.js';
 import type { EngineEvent } from '../events/engine-event.js';
 import { outcomeOf } from './study-session.js';
+import { warnOnStderr } from './warn-on-stderr.js';
 
 /** What the run loop's pruning needs: the study, its store, its pruner and where events go. */
 export interface PruningOptions {
@@ -178,7 +179,7 @@ export const createPruning = (options: PruningOptions): Pruning => {
           // otherwise be an unhandled rejection, which fails the trials running then.
           if (ended) {
             if (!warnedLate)
-              (options.warn ?? ((message) => process.stderr.write(`parzen: warning: ${message}\n`)))(
+              (options.warn ?? warnOnStderr)(
                 `report(${step}, ${value}) came after trial #${number} ended; the value was not stored (report before the objective returns; later ones of this trial are dropped without a word).`,
               );
             warnedLate = true;

@@ -24,6 +24,7 @@ import { askStopper } from './stopping.js';
 import { watchStrayErrorsBetweenTrials } from './stray-errors.js';
 import { type AskedTrial, askTrial, finishRunTrial, mirrorOf, type StudySession } from './study-session.js';
 import { summarize } from './summarize.js';
+import { warnOnStderr } from './warn-on-stderr.js';
 
 /** What {@link runStudy} takes: the study, its space, its plugins, the budget and the run controls. */
 export interface RunStudyOptions {
@@ -88,11 +89,6 @@ export interface RunResult {
 
 /** How long running trials may go on after the run's signal aborts, unless told otherwise (the CLI's 30 s). */
 export const DEFAULT_GRACE_PERIOD_MS = 30_000;
-
-/** The warning of a run given no `onWarning`: a line on stderr. */
-export const warnOnStderr = (message: string): void => {
-  process.stderr.write(`parzen: warning: ${message}\n`);
-};
 
 /**
  * Runs a study to its budget: `concurrency` workers each ask, evaluate and tell in turn. Every finished

@@ -36,6 +36,17 @@ export const SERIES_COLORS = { domain: Object.values(SERIES), range: ['#2ca02c',
 export const replayedWeight = (snapshots: readonly ReplaySnapshot[]): number =>
   sig(snapshots[0]?.explanation.aboveWeight ?? 1);
 
+/** The rows ("after k trials") that used each weight, in order: weight → row numbers. */
+export const rowsByWeight = (rows: readonly { readonly after: number; readonly weight: number }[]) => {
+  const byWeight = new Map<number, number[]>();
+  for (const { after, weight } of rows) byWeight.set(weight, [...(byWeight.get(weight) ?? []), after]);
+  return byWeight;
+};
+
+/** Row numbers for a caption: "10, 20" or, past three, "20–90". */
+export const listRows = (rows: readonly number[]): string =>
+  rows.length > 3 ? `${rows[0]}–${rows.at(-1)}` : rows.join(', ');
+
 /** The black series when TPE scored log l − w · log g: its label and colour scale (w = 1: {@link SERIES}). */
 export const scoreSeries = (aboveWeight: number | 'w') => {
   const label = aboveWeight === 1 ? SERIES.difference : `log l(x) − ${aboveWeight}·log g(x)`;

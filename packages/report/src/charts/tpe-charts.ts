@@ -3,7 +3,7 @@ import type { ContourSegment } from '../contour.js';
 import type { ReplaySnapshot } from '../replay.js';
 import type { TrialPoint } from '../trial-points.js';
 import type { Chart } from '../types.js';
-import { base, chartId, optionLabel, paramScale, SERIES, scoreSeries, sig } from './common.js';
+import { base, chartId, listRows, optionLabel, paramScale, rowsByWeight, SERIES, scoreSeries, sig } from './common.js';
 
 /** A contour under the trials: its segments and levels, or nothing when no function was given. */
 export interface PairContour {
@@ -147,13 +147,8 @@ const snapshotWeight = (snapshot: ReplaySnapshot, name: string): number =>
   sig(snapshot.explanation.params.find((p) => p.name === name)?.aboveWeight ?? snapshot.explanation.aboveWeight);
 
 /** "after 10, 20: 1; after 30–90: 0.65": the rows of each weight, when they differ. */
-const weightsByRow = (found: readonly { readonly after: number; readonly weight: number }[]): string => {
-  const rows = new Map<number, number[]>();
-  for (const { after, weight } of found) rows.set(weight, [...(rows.get(weight) ?? []), after]);
-  const listed = (afters: readonly number[]) =>
-    afters.length > 3 ? `${afters[0]}–${afters.at(-1)}` : afters.join(', ');
-  return [...rows].map(([weight, afters]) => `w = ${weight} after ${listed(afters)}`).join('; ');
-};
+const weightsByRow = (found: readonly { readonly after: number; readonly weight: number }[]): string =>
+  [...rowsByWeight(found)].map(([weight, afters]) => `w = ${weight} after ${listRows(afters)}`).join('; ');
 
 /**
  * The seed's second figure for one numeric parameter: per replayed snapshot (a row per "after k trials"),

@@ -77,7 +77,8 @@ export const commandObjectiveOptionsSchema = {
       minimum: 0,
       maximum: 3600,
       default: 5,
-      description: 'A pruned trial gets SIGTERM on its process group, then SIGKILL after this many seconds.',
+      description:
+        'A pruned trial gets SIGTERM on its process group, then SIGKILL after this many seconds (so does a trial whose Parzen process was killed with kill -9).',
     },
   },
 } as const;

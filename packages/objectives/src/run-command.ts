@@ -138,7 +138,7 @@ export const runCommand = (options: RunCommandOptions): Promise<CommandOutcome> 
     const [program, ...args] = options.argv;
     const child = spawn(program as string, args, { cwd: options.cwd, env: options.env, detached: true, stdio: 'pipe' });
     const pid = child.pid;
-    if (pid !== undefined) trackGroup(pid);
+    if (pid !== undefined) trackGroup(pid, (options.terminateGraceMs ?? 5000) / 1000);
     const signalGroup = (signal: NodeJS.Signals) => {
       if (pid !== undefined) killGroup(pid, signal);
     };

@@ -7,7 +7,8 @@ import { CliError } from './exit-codes.js';
 export interface ExportHeader {
   readonly parzen: 'export';
   readonly version: number;
-  readonly study: Pick<StudySpec, 'name' | 'direction' | 'seed' | 'space'>;
+  /** The exported study; `suggester` is the one it was created with, when its store kept it. */
+  readonly study: Pick<StudySpec, 'name' | 'direction' | 'seed' | 'space' | 'suggester'>;
 }
 
 /** The format version `parzen export` writes and `parzen import` reads. */

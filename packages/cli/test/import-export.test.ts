@@ -136,6 +136,44 @@ describe('parzen export and import', () => {
     expect(printed.stdout.split('\n')).toEqual(readFileSync(exported, 'utf8').trim().split('\n'));
   });
 
+  it("carries the study's suggester through export and import; a CSV's study gets the config's suggester", async () => {
+    const kept = { name: 'tpe', settings: { compat: 'parzen', gamma: 0.15 } };
+    const source = createJsonlStore({ path: join(dir, 'suggester.parzen.jsonl') });
+    await source.openStudy({ ...study, suggester: kept });
+    const trial = await source.createTrial('heart');
+    await source.setParams('heart', trial?.number ?? -1, { x: 0.5, model: 0 });
+    await source.finishTrial('heart', trial?.number ?? -1, { state: 'complete', loss: 0.5 });
+    await source.close();
+    const exported = join(dir, 'suggester-export.jsonl');
+    expect((await cli('export', '--store', `jsonl:${join(dir, 'suggester.parzen.jsonl')}`, '-o', exported)).code).toBe(
+      0,
+    );
+    expect(JSON.parse(readFileSync(exported, 'utf8').split('\n')[0] as string).study.suggester).toEqual(kept);
+    const target = config('suggester.json', { use: 'sqlite', options: { path: './suggester.parzen.db' } });
+    expect((await cli('import', target, exported)).code).toBe(0);
+    const studyOf = async (path: string) => {
+      const store = createSqliteStore({ path, readOnly: true });
+      try {
+        return await store.getStudy('heart');
+      } finally {
+        await store.close();
+      }
+    };
+    expect((await studyOf(join(dir, 'suggester.parzen.db'))).suggester).toEqual(kept);
+
+    // A CSV names no suggester: the study is created with the config's, as a run would create it.
+    const csv = writeIn(dir, 'suggester.csv', 'x,model,loss\n0.5,tree,0.75\n');
+    const random = config(
+      'suggester-random.json',
+      { use: 'sqlite', options: { path: './suggester-csv.parzen.db' } },
+      {
+        suggester: { use: 'random' },
+      },
+    );
+    expect((await cli('import', random, csv)).code).toBe(0);
+    expect((await studyOf(join(dir, 'suggester-csv.parzen.db'))).suggester?.name).toBe('random');
+  });
+
   it('names every bad line of a results file and imports nothing (exit 2); --on-invalid skip imports the rest', async () => {
     const results = writeIn(
       dir,

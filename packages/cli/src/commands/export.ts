@@ -80,11 +80,11 @@ export const exportStudy = async (path: string | undefined, flags: ExportFlags, 
   });
   const { record, space, trials } = studies[0] as (typeof studies)[number];
   const finished = trials.filter((trial): trial is FinishedTrial => trial.state !== 'running');
-  const { name, direction, seed } = record;
+  const { name, direction, seed, suggester } = record;
   const header: ExportHeader = {
     parzen: 'export',
     version: EXPORT_VERSION,
-    study: { name, direction, seed, space: record.space },
+    study: { name, direction, seed, space: record.space, ...(suggester === undefined ? {} : { suggester }) },
   };
   const { lines, dropped } = exportLines(header, space, finished);
   const running = trials.filter((trial) => trial.state === 'running').map((trial) => `#${trial.number}`);

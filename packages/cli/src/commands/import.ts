@@ -9,8 +9,10 @@ import {
   importInvalid,
   type NewFinishedTrial,
   type SpaceDefinition,
+  type StudySuggester,
   spaceDifferences,
   storeUnsupported,
+  studySuggester,
 } from '@parzen/engine/plugin';
 import { CliError } from '../exit-codes.js';
 import type { Output } from '../output.js';
@@ -58,6 +60,16 @@ const numbers = (trials: readonly FinishedTrial[]): string => {
   return first === last ? `#${first}` : `#${first}-#${last}`;
 };
 
+/** The suggester an export's header names, when it names one the right shape (an older export has none). */
+const exportedSuggester = (file: TrialFile): StudySuggester | undefined => {
+  const suggester: unknown = file.header?.study?.suggester;
+  if (typeof suggester !== 'object' || suggester === null) return undefined;
+  const { name, settings } = suggester as { name?: unknown; settings?: unknown };
+  if (typeof name !== 'string') return undefined;
+  const plain = typeof settings === 'object' && settings !== null && !Array.isArray(settings);
+  return plain ? { name, settings: settings as Record<string, unknown> } : { name };
+};
+
 /**
  * `parzen import <config> <file>`: adds the finished trials of a `parzen export` file, a results JSONL
  * (`{"params": {...}, "loss": n}` a line) or a CSV (parameters and `loss` columns) to the config's study
@@ -88,12 +100,18 @@ export const importTrials = async (config: string, path: string, flags: ImportFl
   const total = file.rows.length + file.bad.length;
   if (invalid.length > 0 && onInvalid === 'reject')
     throw new CliError(`${path}: ${importInvalid(invalid, total, 'line').message}`, 2, 'IMPORT_INVALID');
-  const store = await (await openStudyScope(experiment)).create('store', choice);
+  const scope = await openStudyScope(experiment);
+  const store = await scope.create('store', choice);
   let added: readonly FinishedTrial[] = [];
   let repeats = 0;
   try {
     if (store.addTrials === undefined) throw storeUnsupported(store.name, 'import trials', 'addTrials');
-    await store.openStudy({ name, direction, seed, space });
+    scope.provideStore(store);
+    // A study created here keeps a suggester as a run's does, so a later run says when its own differs:
+    // the one an export's study was created with, else the config's.
+    const suggester: StudySuggester =
+      exportedSuggester(file) ?? studySuggester(await scope.create('suggester', experiment.config.suggester));
+    await store.openStudy({ name, direction, seed, space, suggester });
     if (checked.trials.length > 0) {
       repeats = repeatsOf(await store.listTrials(name), checked.trials);
       added = await store.addTrials(name, checked.trials);

@@ -122,6 +122,9 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
       heartConfig({ objective: { use: 'module', options: { path: './nowhere.mjs' } } }),
     );
     expect(error.message).toContain(`Objective module \`./nowhere.mjs\` not found: no file at ${dir}/nowhere.mjs`);
+    // A config mistake, at its pointer (it was a plugin fault, PLUGIN_INVALID, with the pointer only in its text).
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.issues?.map((issue) => issue.pointer)).toEqual(['/objective/options/path']);
   });
 
   it('says where it looked for a missing program of a command objective', async () => {
@@ -130,6 +133,16 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
       heartConfig({ objective: { use: 'command', options: { command: ['no-such-tool-xyz'] } } }),
     );
     expect(error.message).toMatch(/`no-such-tool-xyz` is not on PATH \(searched /);
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.issues?.map((issue) => issue.pointer)).toEqual(['/objective/options/command/0']);
+    const template = await reject(
+      'unknown-placeholder',
+      heartConfig({ objective: { use: 'command', options: { command: [process.execPath, '-e', '0', '{nope}'] } } }),
+    );
+    expect(template.error.code).toBe('CONFIG_INVALID');
+    expect(template.error.issues).toEqual([
+      expect.objectContaining({ pointer: '/objective/options/command/3', found: '`{nope}` in "{nope}"' }),
+    ]);
   });
 
   it('rejects a file that is not JSON, naming the line', async () => {

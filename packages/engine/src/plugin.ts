@@ -85,6 +85,7 @@ export { createHaltonSampler, type HaltonSampler } from './domain/halton.js';
 export { normalQuantile } from './domain/normal-quantile.js';
 export {
   activeParamNames,
+  alwaysActiveParams,
   type ExternalParams,
   type InternalParamsResult,
   isActive,
@@ -119,6 +120,7 @@ export {
   type ConfigIssue,
   describeValue,
   formatIssues,
+  invalidConfig,
   ParzenError,
   storeUnsupported,
   studyNotFound,

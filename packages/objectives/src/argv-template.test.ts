@@ -57,8 +57,16 @@ describe('templateProblems', () => {
     const names = ['learning rate', 'größe'];
     expect(templateProblems(['{learning rate}', '{größe?}', 'print({ "loss": 1 })'], {}, names)).toEqual([]);
     expect(templateProblems(['{grösse}'], { G: '{learning_rate}' }, names)).toEqual([
-      '/command/0 "{grösse}": `{grösse}` names no parameter of the space (parameters: learning rate, größe; reserved: trial, study, params)',
-      '/env/G "{learning_rate}": `{learning_rate}` names no parameter of the space (parameters: learning rate, größe; reserved: trial, study, params)',
+      {
+        pointer: '/command/0',
+        expected: 'a parameter of the space (learning rate, größe) or a reserved name (trial, study, params)',
+        found: '`{grösse}` in "{grösse}"',
+      },
+      {
+        pointer: '/env/G',
+        expected: 'a parameter of the space (learning rate, größe) or a reserved name (trial, study, params)',
+        found: '`{learning_rate}` in "{learning_rate}"',
+      },
     ]);
   });
 
@@ -71,8 +79,18 @@ describe('templateProblems', () => {
     expect(
       templateProblems(['--C', '{C}', '--depth={depth?}'], { C: '{C}' }, names, '/objective/options', conditional),
     ).toEqual([
-      '/objective/options/command/1 "{C}": `{C}` is conditional (active only in some branches of `model`), so trials without it would fail: write `{C?}` to leave the argument out when it is inactive',
-      '/objective/options/env/C "{C}": `{C}` is conditional (active only in some branches of `model`), so trials without it would fail: write `{C?}` to leave the variable out when it is inactive',
+      {
+        pointer: '/objective/options/command/1',
+        expected:
+          '`{C?}`, which leaves the argument out when `C` is inactive (it is conditional: active only in some branches of `model`, so trials without it would fail)',
+        found: '`{C}` in "{C}"',
+      },
+      {
+        pointer: '/objective/options/env/C',
+        expected:
+          '`{C?}`, which leaves the variable out when `C` is inactive (it is conditional: active only in some branches of `model`, so trials without it would fail)',
+        found: '`{C}` in "{C}"',
+      },
     ]);
     expect(templateProblems(['{model}', '{C?}'], {}, names, '', conditional)).toEqual([]);
   });
@@ -80,8 +98,17 @@ describe('templateProblems', () => {
   it('names a parameter misspelt with spaces or case, which would reach the program as literal text', () => {
     const names = ['learning_rate', 'max-depth'];
     expect(templateProblems(['--lr={Learning rate}', 'train'], { D: '{Max Depth?}' }, names)).toEqual([
-      '/command/0 "--lr={Learning rate}": `{Learning rate}` is no placeholder (it would reach the program as it is); the parameter is `learning_rate`: write `{learning_rate}`',
-      '/env/D "{Max Depth?}": `{Max Depth?}` is no placeholder (it would reach the program as it is); the parameter is `max-depth`: write `{max-depth}`',
+      {
+        pointer: '/command/0',
+        expected: '`{learning_rate}` (the parameter is `learning_rate`)',
+        found:
+          '`{Learning rate}` in "--lr={Learning rate}", which is no placeholder (it would reach the program as it is)',
+      },
+      {
+        pointer: '/env/D',
+        expected: '`{max-depth}` (the parameter is `max-depth`)',
+        found: '`{Max Depth?}` in "{Max Depth?}", which is no placeholder (it would reach the program as it is)',
+      },
     ]);
     // Code in braces that is no parameter's name stays allowed.
     expect(templateProblems(['print({ "learning rate": 1 })', '{ max depth: 2 }'], {}, ['lr'])).toEqual([]);

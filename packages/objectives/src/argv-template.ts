@@ -1,4 +1,4 @@
-import type { ExternalParams } from '@parzen/engine/plugin';
+import type { ConfigIssue, ExternalParams } from '@parzen/engine/plugin';
 
 /** What placeholders in a command template can refer to besides the trial's parameters. */
 export interface TemplateContext {
@@ -105,8 +105,8 @@ const nameKey = (name: string): string => name.toLowerCase().replace(/[\s_-]+/gu
 
 /**
  * Checks a command template (argv and `env` values) against the space before any trial runs: every
- * `{name}` must be a parameter of the space or a reserved name. Returns one problem per unknown name,
- * each starting with its JSON pointer (`/command/3`, `/env/LR`) under `prefix`.
+ * `{name}` must be a parameter of the space or a reserved name. Returns one issue per bad placeholder,
+ * with its JSON pointer (`/command/3`, `/env/LR`) under `prefix`.
  */
 export const templateProblems = (
   template: readonly string[],
@@ -115,26 +115,29 @@ export const templateProblems = (
   prefix = '',
   /** The conditional parameters: each one's choice (a parent) that must pick a branch for it to be active. */
   conditional: ReadonlyMap<string, string> = new Map(),
-): string[] => {
+): ConfigIssue[] => {
   const known = new Set([...paramNames, ...RESERVED_NAMES]);
   const byKey = new Map(paramNames.map((name) => [nameKey(name), name]));
-  const problems: string[] = [];
+  const problems: ConfigIssue[] = [];
   const check = (element: string, pointer: string) => {
     rewrite(
       element,
       known,
       (name, optional, text) => {
         if (!known.has(name))
-          problems.push(
-            `${pointer} ${JSON.stringify(element)}: \`${text}\` names no parameter of the space ` +
-              `(parameters: ${paramNames.join(', ') || 'none'}; reserved: ${RESERVED_NAMES.join(', ')})`,
-          );
+          problems.push({
+            pointer,
+            expected: `a parameter of the space (${paramNames.join(', ') || 'none'}) or a reserved name (${RESERVED_NAMES.join(', ')})`,
+            found: `\`${text}\` in ${JSON.stringify(element)}`,
+          });
         else if (!optional && conditional.has(name))
-          problems.push(
-            `${pointer} ${JSON.stringify(element)}: \`${text}\` is conditional (active only in some branches of ` +
-              `\`${conditional.get(name)}\`), so trials without it would fail: write \`{${name}?}\` to leave the ` +
-              `${pointer.includes('/env/') ? 'variable' : 'argument'} out when it is inactive`,
-          );
+          problems.push({
+            pointer,
+            expected:
+              `\`{${name}?}\`, which leaves the ${pointer.includes('/env/') ? 'variable' : 'argument'} out when \`${name}\` ` +
+              `is inactive (it is conditional: active only in some branches of \`${conditional.get(name)}\`, so trials without it would fail)`,
+            found: `\`${text}\` in ${JSON.stringify(element)}`,
+          });
         return '';
       },
       // Text in braces that is no name stays literal (code, JSON), unless it is a parameter's name but for
@@ -144,10 +147,11 @@ export const templateProblems = (
         if (inner.trim() !== inner) return;
         const meant = byKey.get(nameKey(inner.replace(/\?$/, '')));
         if (meant !== undefined)
-          problems.push(
-            `${pointer} ${JSON.stringify(element)}: \`${text}\` is no placeholder (it would reach the program as ` +
-              `it is); the parameter is \`${meant}\`: write \`{${meant}}\``,
-          );
+          problems.push({
+            pointer,
+            expected: `\`{${meant}}\` (the parameter is \`${meant}\`)`,
+            found: `\`${text}\` in ${JSON.stringify(element)}, which is no placeholder (it would reach the program as it is)`,
+          });
       },
     );
   };

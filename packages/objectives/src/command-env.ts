@@ -1,4 +1,4 @@
-import type { ExternalParams } from '@parzen/engine/plugin';
+import type { ConfigIssue, ExternalParams } from '@parzen/engine/plugin';
 import { formatValue } from './argv-template.js';
 
 /** The environment variable a parameter is passed in: `PARZEN_PARAM_` plus its name upper-cased, other characters as `_`. */
@@ -6,17 +6,18 @@ export const paramEnvName = (name: string): string => `PARZEN_PARAM_${name.toUpp
 
 /**
  * Parameters whose names map to the same `PARZEN_PARAM_` variable (`a-b` and `a_b`, `lr` and `LR`):
- * one message per variable that several names share. One of their values would be lost.
+ * one issue (at `/space`) per variable that several names share. One of their values would be lost.
  */
-export const envNameCollisions = (names: readonly string[]): string[] => {
+export const envNameCollisions = (names: readonly string[]): ConfigIssue[] => {
   const byVariable = new Map<string, string[]>();
   for (const name of names) byVariable.set(paramEnvName(name), [...(byVariable.get(paramEnvName(name)) ?? []), name]);
   return [...byVariable]
     .filter(([, shared]) => shared.length > 1)
-    .map(
-      ([variable, shared]) =>
-        `parameters ${shared.map((name) => `\`${name}\``).join(' and ')} would all be passed as ${variable}; rename one of them`,
-    );
+    .map(([variable, shared]) => ({
+      pointer: '/space',
+      expected: 'parameter names that the command objective passes in different PARZEN_PARAM_ variables',
+      found: `${shared.map((name) => `\`${name}\``).join(' and ')}, all passed as ${variable} (rename one of them)`,
+    }));
 };
 
 /** What {@link commandEnv} builds a trial's environment from. */

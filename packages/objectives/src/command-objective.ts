@@ -1,11 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
 import {
+  alwaysActiveParams,
   assertOptions,
   type CompiledSpace,
   defineObjective,
   type EvaluationResult,
   type ExternalParams,
   interpretObjectiveValue,
+  invalidConfig,
   type ObjectiveAdapter,
   resolveConfigPath,
 } from '@parzen/engine/plugin';
@@ -265,48 +267,20 @@ const checkProgram = (options: CommandObjectiveOptions, baseDir: string): void =
   const cwd = resolveConfigPath(baseDir, options.cwd);
   // A missing working folder would fail every trial with the spawn's "ENOENT" for the program.
   if (options.cwd !== undefined && !isFolder(cwd))
-    throw new Error(
-      `its options do not fit:\n  /objective/options/cwd: expected an existing folder, found ${existsSync(cwd) ? 'a file' : 'nothing'} at ${cwd}`,
-    );
+    throw invalidConfig('objective options', [
+      {
+        pointer: '/objective/options/cwd',
+        expected: 'an existing folder',
+        found: `${existsSync(cwd) ? 'a file' : 'nothing'} at ${cwd}`,
+      },
+    ]);
   if (/\{[^}]*\}/.test(program)) return; // a templated program name can only be checked per trial
   const env = options.inheritEnv ? { ...process.env, ...options.env } : options.env;
   const result = findExecutable(program, cwd, env.PATH);
-  if ('problem' in result) throw new Error(`the program of "command" cannot be run: ${result.problem}.`);
-};
-
-/** The most choice assignments {@link alwaysActive} walks; a larger space is not checked. */
-const MAX_ASSIGNMENTS = 4096;
-
-/**
- * The parameters active in every trial, found by walking every assignment of the space's choices (a
- * parameter under every option of a choice is active in every trial); undefined when there are more than
- * {@link MAX_ASSIGNMENTS} assignments.
- */
-const alwaysActive = (space: CompiledSpace): Set<string> | undefined => {
-  const choices = space.params.filter((param) => param.distribution.kind === 'categorical');
-  const sizes = choices.map((param) => (param.distribution as { size: number }).size);
-  const count = sizes.reduce((total, size) => total * size, 1);
-  if (count > MAX_ASSIGNMENTS) return undefined;
-  const always = new Set(space.params.map((param) => param.name));
-  for (let code = 0; code < count; code++) {
-    const chosen = new Map<string, number>();
-    let rest = code;
-    choices.forEach((param, i) => {
-      const size = sizes[i] as number;
-      chosen.set(param.name, rest % size);
-      rest = Math.floor(rest / size);
-    });
-    const active = new Set<string>();
-    // `params` is in evaluation order: every parent before its children.
-    for (const param of space.params) {
-      const on =
-        param.conditions.length === 0 ||
-        param.conditions.some(({ parent, index }) => active.has(parent) && chosen.get(parent) === index);
-      if (on) active.add(param.name);
-      else always.delete(param.name);
-    }
-  }
-  return always;
+  if ('problem' in result)
+    throw invalidConfig('objective options', [
+      { pointer: '/objective/options/command/0', expected: 'a program that can be run', found: result.problem },
+    ]);
 };
 
 /**
@@ -316,20 +290,17 @@ const alwaysActive = (space: CompiledSpace): Set<string> | undefined => {
 const checkAgainstSpace = (options: CommandObjectiveOptions, space: CompiledSpace | undefined): void => {
   if (space === undefined) return;
   const names = space.params.map((param) => param.name);
-  // Too many choice assignments to walk: a parameter with conditions counts as conditional.
-  const always = alwaysActive(space);
+  const always = alwaysActiveParams(space);
   const conditional = new Map(
     space.params.flatMap((param) =>
-      param.conditions.length === 0 || always?.has(param.name) === true
-        ? []
-        : [[param.name, (param.conditions[0] as { parent: string }).parent] as const],
+      always.has(param.name) ? [] : [[param.name, (param.conditions[0] as { parent: string }).parent] as const],
     ),
   );
   const problems = [
     ...templateProblems(options.command, options.env, names, '/objective/options', conditional),
     ...envNameCollisions(names),
   ];
-  if (problems.length > 0) throw new Error(`its options do not fit the space:\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0) throw invalidConfig('objective options (checked against the space)', problems);
 };
 
 /** `{ "use": "command", "options": { "command": ["python3", "train.py", "--lr", "{lr}"] } }`. */

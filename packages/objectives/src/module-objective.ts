@@ -1,5 +1,13 @@
-import { assertOptions, createFunctionObjective, defineObjective, type ObjectiveAdapter } from '@parzen/engine/plugin';
-import { loadModuleExport } from './load-module-export.js';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  assertOptions,
+  createFunctionObjective,
+  defineObjective,
+  invalidConfig,
+  type ObjectiveAdapter,
+} from '@parzen/engine/plugin';
+import { isFileSpecifier, loadModuleExport } from './load-module-export.js';
 import { createWorkerObjective } from './worker-objective.js';
 
 /** Options of the `module` objective. */
@@ -65,6 +73,16 @@ export const createModuleObjective = async (
 ): Promise<ObjectiveAdapter> => {
   // Options given in code are checked here (a config's against the schema first).
   assertOptions(moduleObjectiveOptionsSchema, options, 'module objective', 'module');
+  const file = resolve(baseDir, options.path);
+  // A missing file is a mistake in the config (at its pointer), not a fault of the plugin.
+  if (isFileSpecifier(options.path) && !existsSync(file))
+    throw invalidConfig('objective options', [
+      {
+        pointer: '/objective/options/path',
+        expected: "an existing JS or TS file (relative to the config's folder) or a package name",
+        found: `Objective module \`${options.path}\` not found: no file at ${file} (resolved against ${baseDir})`,
+      },
+    ]);
   return options.isolate === 'none'
     ? createFunctionObjective(await loadModuleExport(options.path, options.export, baseDir), 'module')
     : createWorkerObjective(

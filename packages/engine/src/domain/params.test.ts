@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileSpace } from './compile-space.js';
-import { toExternalParams, toInternalParams } from './params.js';
+import { activeParamNames, alwaysActiveParams, toExternalParams, toInternalParams } from './params.js';
 import { createRng } from './rng.js';
 import { quantize } from './rounding.js';
 import { sampleDistribution } from './sample-distribution.js';
@@ -18,6 +18,47 @@ const space = compileSpace(
     flag: choice([true, false]),
   }),
 );
+
+describe('alwaysActiveParams', () => {
+  it('is the top level, and a parameter under every option of an always-active choice (recursively)', () => {
+    expect([...alwaysActiveParams(space)]).toEqual(['x', 'model', 'width', 'flag']);
+    const c = { C: uniform(0, 1) };
+    const both = compileSpace(
+      defineSpace({
+        model: choice([
+          option('svm', { ...c, k: choice([option('a', { d: uniform(0, 1) }), option('b', { d: uniform(0, 1) })]) }),
+          option('lr', c),
+        ]),
+        inner: choice([
+          option('p', { q: choice([option('u', { z: uniform(0, 1) }), option('v', { z: uniform(0, 1) })]) }),
+          'none',
+        ]),
+      }),
+    );
+    // C is under both options of model; k and d only under svm; q only under p, so z (under both of q's) is not always active.
+    expect([...alwaysActiveParams(both)].sort()).toEqual(['C', 'inner', 'model']);
+    // Checked against every assignment of the choices.
+    const choices = both.params.filter((param) => param.optionValues !== undefined);
+    const counts = new Map(both.params.map((param) => [param.name, 0]));
+    const total = choices.reduce((n, param) => n * (param.optionValues?.length ?? 1), 1);
+    for (let code = 0; code < total; code++) {
+      let rest = code;
+      const assigned: Record<string, number> = {};
+      for (const param of choices) {
+        const size = param.optionValues?.length ?? 1;
+        assigned[param.name] = rest % size;
+        rest = Math.floor(rest / size);
+      }
+      for (const name of activeParamNames(both, assigned)) counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+    expect(
+      [...counts]
+        .filter(([, n]) => n === total)
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual(['C', 'inner', 'model']);
+  });
+});
 
 describe('toInternalParams', () => {
   it('maps option values to indices and round-trips through toExternalParams', () => {

@@ -30,6 +30,28 @@ export const activeParamNames = (space: CompiledSpace, assigned: ParamAssignment
   return active;
 };
 
+/**
+ * The parameters active in every trial: the top-level ones, and a conditional one when some always-active
+ * choice lists it under every one of its options (a parameter in each branch of `model`). A parameter
+ * whose conditions name several choices, none covering all its options, counts as conditional even where
+ * their combinations would always activate it (no such space is built by `choice` and `option`).
+ */
+export const alwaysActiveParams = (space: CompiledSpace): Set<string> => {
+  const always = new Set<string>();
+  // `params` is in evaluation order: every parent is settled before its children.
+  for (const param of space.params) {
+    const byParent = new Map<string, Set<number>>();
+    for (const { parent, index } of param.conditions)
+      byParent.set(parent, (byParent.get(parent) ?? new Set()).add(index));
+    const covered = [...byParent].some(([parent, indices]) => {
+      const size = space.byName.get(parent)?.optionValues?.length ?? 0;
+      return always.has(parent) && size > 0 && indices.size >= size;
+    });
+    if (param.conditions.length === 0 || covered) always.add(param.name);
+  }
+  return always;
+};
+
 /** Maps internal values to what the objective sees: option values for choices, numbers otherwise. */
 export const toExternalParams = (space: CompiledSpace, params: ParamAssignment): ExternalParams => {
   const external: Record<string, number | ChoiceLiteral> = {};

@@ -109,6 +109,36 @@ describe('parzen report', () => {
     expect(existsSync(join(dir, 'x.html'))).toBe(false);
   });
 
+  it("replays TPE with the seed and settings the study was run with, not a config's that differ", async () => {
+    const store = { use: 'jsonl', options: { path: './seeded.parzen.jsonl' } };
+    const ran = writeIn(
+      dir,
+      'seeded.json',
+      heartConfig({
+        seed: 3,
+        suggester: { use: 'tpe', options: { compat: 'optuna' } },
+        store,
+        budget: { maxTrials: 24 },
+      }),
+    );
+    expect((await cli('run', ran, '--quiet')).code).toBe(0);
+    // A config written later for the same study: no seed (0), TPE's defaults.
+    const later = writeIn(dir, 'seeded-later.json', {
+      ...heartConfig({ suggester: { use: 'tpe' }, store }),
+      seed: undefined,
+    });
+    const out = join(dir, 'seeded.html');
+    const result = await cli('report', later, '-o', out);
+    expect(result.code, result.stderr).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('(minimize, seed 3, suggester tpe)');
+    // Every replayed suggestion is the stored one (with the config's seed and settings: none was).
+    const [, reproduced, total] =
+      /(\d+) of (\d+) replayed suggestions equal the stored params exactly/.exec(html) ?? [];
+    expect(Number(total)).toBeGreaterThan(0);
+    expect(reproduced).toBe(total);
+  });
+
   it('fails with STUDY_NOT_FOUND (exit 1) for a study that was never run', async () => {
     const fresh = writeIn(
       dir,

@@ -31,21 +31,31 @@ export interface ReportFlags {
   readonly interval?: number;
 }
 
+/**
+ * The study as the report replays it: the seed and the suggester settings the store kept with the study
+ * (what ran, whatever the config says now); the config's for a study stored without them (by an older
+ * version, or created by `import` from a file that names none).
+ */
 const studyOf = (run: PreparedRun, trials: readonly Trial[], stored?: StudyRecord): ReportStudy => {
   const { config, space } = run.experiment;
+  const kept = stored?.suggester;
+  const suggester =
+    kept?.settings !== undefined && kept.name === config.suggester.use
+      ? { use: kept.name, options: kept.settings }
+      : {
+          use: config.suggester.use,
+          ...(config.suggester.options === undefined
+            ? {}
+            : { options: config.suggester.options as Readonly<Record<string, unknown>> }),
+        };
   return {
     name: config.name,
     direction: config.direction,
-    seed: config.seed,
+    seed: stored?.seed ?? config.seed,
     space,
     trials,
-    ...(stored?.suggester === undefined ? {} : { createdWith: stored.suggester.name }),
-    suggester: {
-      use: config.suggester.use,
-      ...(config.suggester.options === undefined
-        ? {}
-        : { options: config.suggester.options as Readonly<Record<string, unknown>> }),
-    },
+    ...(kept === undefined ? {} : { createdWith: kept.name }),
+    suggester,
   };
 };
 

@@ -197,6 +197,20 @@ describe('command objective', () => {
     await expectGone(pidFile);
   });
 
+  it.skipIf(process.platform === 'win32')(
+    'ends a trial when its program exits, though a process it started outside its group still holds stdout',
+    async () => {
+      // `setsid` puts the helper in a session of its own, out of reach of the group kill; it keeps the pipe.
+      const script = join(dir, 'daemon.sh');
+      writeFileSync(script, '#!/bin/sh\nsetsid sleep 8 &\necho 0.5\n', { mode: 0o755 });
+      const started = Date.now();
+      const result = await evaluate(options(['/bin/sh', script], { timeoutSeconds: 3 }));
+      // It was a TIMEOUT after 9.6 s (the helper's lifetime), or took 8 s without a timeout.
+      expect(result).toMatchObject({ status: 'ok', loss: 0.5 });
+      expect(Date.now() - started).toBeLessThan(2900);
+    },
+  );
+
   it('kills the process group when the evaluation is aborted', async () => {
     const pidFile = join(dir, 'abort.pid');
     const controller = new AbortController();

@@ -3,6 +3,12 @@ import { LineFeed } from './line-feed.js';
 import { OutputTail } from './output-tail.js';
 import { killGroup, releaseGroup, trackGroup } from './process-groups.js';
 
+/**
+ * How long after a program exits its pipes may stay open with nothing on them before they are closed (a
+ * process it started outside its group, which the group kill cannot reach, still holds them).
+ */
+const OUTPUT_SETTLE_MS = 1000;
+
 /** One program run: argv, folder, environment, input and limits. */
 export interface RunCommandOptions {
   readonly argv: readonly string[];
@@ -152,20 +158,40 @@ export const runCommand = (options: RunCommandOptions): Promise<CommandOutcome> 
     const handler = options.onStdoutLine;
     const lines = handler === undefined ? undefined : new LineFeed(child.stdout, handler, killSwitch.terminate);
     let startError: Error | undefined;
+    let lastOutput = Date.now();
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      lastOutput = Date.now();
       stdout.push(chunk);
       lines?.push(chunk);
     });
     child.stdout.on('end', () => lines?.end());
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      lastOutput = Date.now();
+      stderr.push(chunk);
+    });
     child.stdin.on('error', () => undefined); // a program that never reads its stdin closes the pipe early
     child.stdin.end(options.input ?? '');
-    child.on('exit', () => signalGroup('SIGKILL')); // stragglers in the group would hold the pipes open
+    // Stragglers in the group would hold the pipes open: killed. A process that left the group (`setsid`, a
+    // daemon) may hold them too: once the program has exited and its output has been read and handled (no
+    // new output for OUTPUT_SETTLE_MS, the stream not paused by a slow line handler), the pipes are closed.
+    let settle: NodeJS.Timeout | undefined;
+    child.on('exit', () => {
+      signalGroup('SIGKILL');
+      killSwitch.disarm(); // the program has ended: no timeout or grace period is left to run
+      settle = setInterval(() => {
+        if (child.stdout.isPaused() || Date.now() - lastOutput < OUTPUT_SETTLE_MS) return;
+        clearInterval(settle);
+        child.stdout.destroy();
+        child.stderr.destroy();
+        lines?.end();
+      }, OUTPUT_SETTLE_MS / 4);
+    });
     child.on('error', (error) => {
       startError = error;
       lines?.end();
     });
     child.on('close', async (exitCode, signal) => {
+      clearInterval(settle);
       await lines?.drained;
       killSwitch.disarm();
       if (pid !== undefined) releaseGroup(pid);

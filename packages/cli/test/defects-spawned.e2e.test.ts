@@ -58,3 +58,30 @@ describe('a .ts plugin in a folder whose package.json says "type": "commonjs" (n
     expect(JSON.parse(run.stdout)).toMatchObject({ trials: { complete: 2 }, best: { params: { x: 0, y: 0 } } });
   });
 });
+
+// Only a real process shows this: in a test runner something else keeps the event loop alive.
+describe('an objective module that ends its thread or never finishes loading (user trial 26)', () => {
+  it('is bad input (exit 2) with a message, not a silent exit 13', async () => {
+    writeIn(dir, 'exits.mjs', 'process.exit(4);\nexport default () => 1;\n');
+    writeIn(dir, 'hangs.mjs', 'await new Promise(() => {});\nexport default () => 1;\n');
+    const exits = writeIn(
+      dir,
+      'exits.json',
+      heartConfig({ objective: { use: 'module', options: { path: './exits.mjs' } } }),
+    );
+    const hangs = writeIn(
+      dir,
+      'hangs.json',
+      heartConfig({ objective: { use: 'module', options: { path: './hangs.mjs' } } }),
+    );
+    const validate = await runParzen(['validate', exits], { cwd: dir });
+    expect(validate.code).toBe(2);
+    expect(validate.stderr).toContain(
+      'ended its thread while loading (exit code 4: process.exit(4) at its top level?)',
+    );
+    const run = await runParzen(['run', hangs, '--json'], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain('"errors"');
+    expect(run.stderr).toContain('never finished loading: a top-level await in it');
+  });
+});

@@ -67,14 +67,19 @@ class ObjectiveThread {
 
   constructor(data: ModuleWorkerData) {
     this.worker = startWorker(data);
-    this.worker.unref();
     let loaded: (() => void) | undefined;
     let loadFailed: ((error: Error) => void) | undefined;
     this.ready = new Promise<void>((resolve, reject) => {
       loaded = resolve;
       loadFailed = reject;
     });
-    this.ready.catch(() => undefined);
+    // Held while it loads: a thread that ends while loading (process.exit, a top-level await that never
+    // settles) must be heard, not leave Parzen's own awaits unsettled (Node's silent exit 13). Then let go,
+    // so an idle thread does not keep the process alive.
+    this.ready.then(
+      () => this.worker.unref(),
+      () => undefined,
+    );
     this.worker.on('message', (reply: ModuleWorkerReply) => {
       if (reply.type === 'ready') loaded?.();
       else if (reply.type === 'load-failed') loadFailed?.(new Error(reply.message));
@@ -87,7 +92,11 @@ class ObjectiveThread {
     this.worker.on('exit', (exitCode) => {
       this.alive = false;
       loadFailed?.(
-        new Error(`Objective module \`${data.path}\` ended its thread while loading (exit code ${exitCode}).`),
+        new Error(
+          exitCode === 13
+            ? `Objective module \`${data.path}\` never finished loading: a top-level await in it (or in a module it imports) never settled.`
+            : `Objective module \`${data.path}\` ended its thread while loading (exit code ${exitCode}: process.exit(${exitCode}) at its top level?).`,
+        ),
       );
       this.ended?.(
         this.crash === undefined

@@ -20,6 +20,7 @@ beforeAll(() => {
   if (mode === 'exit') process.exit(7);
   if (mode === 'timer') { setTimeout(() => { throw new Error('late boom'); }, 1); await new Promise((r) => setTimeout(r, 1000)); }
   if (mode === 'spin') for (;;) {}
+  if (mode === 'stray') { Promise.reject(new Error('left behind')); return x; }
   if (mode === 'throw') throw new Error('plain boom');
   if (mode === 'function') return { loss: x, callback: () => 1 };
   if (mode === 'attrs') return { loss: x, attrs: { f: () => 1 } };
@@ -160,6 +161,29 @@ describe('module objective in a worker thread (the default)', () => {
         error: { code: 'OBJECTIVE_THREW', message: 'stopped politely' },
       });
       expect(await evaluate({ mode: 'ok', x: 6 })).toEqual({ status: 'ok', loss: 12 });
+    } finally {
+      await objective.close?.();
+    }
+  });
+
+  it('runs the next trial on a new thread when a returned trial left a stray rejection behind (it failed that next trial)', async () => {
+    const warnings: string[] = [];
+    const objective = await createModuleObjective({ path: './unruly.mjs', export: 'default' }, dir, (message) =>
+      warnings.push(message),
+    );
+    const evaluate = (params: Record<string, unknown>, trialNumber: number) =>
+      objective.evaluate(params as { x: number }, {
+        trialNumber,
+        signal,
+        report: async () => {},
+        shouldPrune: () => false,
+      });
+    try {
+      expect(await evaluate({ mode: 'stray', x: 3 }, 0)).toEqual({ status: 'ok', loss: 3 });
+      // The thread dies of the rejection after trial 0 returned; trial 1 is not blamed and does run.
+      expect(await evaluate({ mode: 'ok', x: 4 }, 1)).toEqual({ status: 'ok', loss: 8 });
+      expect(await evaluate({ mode: 'ok', x: 5 }, 2)).toEqual({ status: 'ok', loss: 10 });
+      expect(warnings.join('\n')).toMatch(/ended between trials .*left behind.*trial #1 runs on a new thread/);
     } finally {
       await objective.close?.();
     }

@@ -6,6 +6,7 @@ import {
   defineObjective,
   invalidConfig,
   type ObjectiveAdapter,
+  SERVICES,
 } from '@parzen/engine/plugin';
 import { isFileSpecifier, loadModuleExport } from './load-module-export.js';
 import { createWorkerObjective } from './worker-objective.js';
@@ -70,6 +71,8 @@ export const moduleObjectiveOptionsSchema = {
 export const createModuleObjective = async (
   options: ModuleObjectiveOptions,
   baseDir: string,
+  /** Where a warning goes (a worker thread that ended between trials); default stderr. */
+  warn?: (message: string) => void,
 ): Promise<ObjectiveAdapter> => {
   // Options given in code are checked here (a config's against the schema first).
   assertOptions(moduleObjectiveOptionsSchema, options, 'module objective', 'module');
@@ -87,7 +90,7 @@ export const createModuleObjective = async (
     ? createFunctionObjective(await loadModuleExport(options.path, options.export, baseDir), 'module')
     : createWorkerObjective(
         { path: options.path, exportName: options.export, baseDir },
-        { reuseThreads: options.reuseThreads === true },
+        { reuseThreads: options.reuseThreads === true, ...(warn === undefined ? {} : { warn }) },
       );
 };
 
@@ -96,5 +99,8 @@ export const moduleObjectiveManifest = defineObjective<ModuleObjectiveOptions>({
   name: 'module',
   description: 'Calls an exported function of a JS/TS file or a package with the params object.',
   optionsSchema: moduleObjectiveOptionsSchema,
-  create: (options, context) => createModuleObjective(options, context.baseDir),
+  create: (options, context) => {
+    const logger = context.services.has(SERVICES.logger) ? context.services.get(SERVICES.logger) : undefined;
+    return createModuleObjective(options, context.baseDir, logger === undefined ? undefined : (m) => logger.warn(m));
+  },
 });

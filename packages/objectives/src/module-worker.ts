@@ -26,6 +26,8 @@ export type ModuleWorkerRequest =
 export type ModuleWorkerReply =
   | { readonly type: 'ready' }
   | { readonly type: 'load-failed'; readonly message: string }
+  /** The thread took up a trial: a thread that ends before saying so never ran it. */
+  | { readonly type: 'started'; readonly id: number }
   | {
       readonly type: 'report';
       readonly id: number;
@@ -148,6 +150,7 @@ try {
     }
     const trial: RunningTrial = { controller: new AbortController(), waiting: new Map(), prune: false };
     running.set(request.id, trial);
+    send({ type: 'started', id: request.id });
     try {
       const value = await objective(request.params, trialContext(request.id, request.trialNumber, trial));
       await sendResult(request.id, value);

@@ -55,6 +55,11 @@ const startWorker = (data: ModuleWorkerData): Worker => {
 
 const failed = (code: string, message: string): EvaluationResult => ({ status: 'failed', error: { code, message } });
 
+/** A trial its thread ended before taking up, with the reason the thread ended. */
+interface NotStarted {
+  readonly notStarted: string;
+}
+
 /** One worker thread with the objective loaded; it runs one trial at a time. */
 class ObjectiveThread {
   private readonly worker: Worker;
@@ -117,7 +122,7 @@ class ObjectiveThread {
    * The objective's reports are passed to `context.report` one at a time, in order; each is answered with
    * `context.shouldPrune()` once stored. The result waits for the reports before it.
    */
-  evaluate(id: number, params: unknown, context: EvaluationContext): Promise<EvaluationResult> {
+  evaluate(id: number, params: unknown, context: EvaluationContext): Promise<EvaluationResult | NotStarted> {
     const { trialNumber, signal } = context;
     let reports = Promise.resolve();
     const answer = async (reply: Extract<ModuleWorkerReply, { type: 'report' }>) => {
@@ -132,7 +137,8 @@ class ObjectiveThread {
     return new Promise((resolve) => {
       let grace: NodeJS.Timeout | undefined;
       let settled = false;
-      const settle = (result: EvaluationResult) => {
+      let started = false;
+      const settle = (result: EvaluationResult | NotStarted) => {
         if (settled) return; // a result waiting for reports can come after the thread was stopped
         settled = true;
         this.waiting.delete(id);
@@ -150,7 +156,8 @@ class ObjectiveThread {
         }, ABORT_GRACE_MS);
       };
       this.waiting.set(id, (reply) => {
-        if (reply.type === 'report') reports = reports.then(() => answer(reply));
+        if (reply.type === 'started') started = true;
+        else if (reply.type === 'report') reports = reports.then(() => answer(reply));
         else if (reply.type === 'result') void reports.then(() => settle(interpretObjectiveValue(reply.value)));
         else if (reply.type === 'failed') void reports.then(() => settle(failed(reply.code, reply.message)));
         else if (reply.type === 'threw') {
@@ -160,7 +167,10 @@ class ObjectiveThread {
           void reports.then(() => settle(failed('OBJECTIVE_THREW', message)));
         }
       });
-      this.ended = (how) => settle(failed(how.code, how.message));
+      // A thread that ends before it took up the trial ended for an earlier trial's sake (a stray throw
+      // after that trial returned): this trial never ran, and runs again on a new thread.
+      this.ended = (how) =>
+        settle(started || signal.aborted ? failed(how.code, how.message) : { notStarted: how.message });
       this.worker.ref();
       this.post({ type: 'evaluate', id, params, trialNumber });
       if (signal.aborted) onAbort();
@@ -247,7 +257,7 @@ const keep = (key: string, thread: ObjectiveThread): void => {
  */
 export const createWorkerObjective = async (
   data: ModuleWorkerData,
-  options: { readonly reuseThreads: boolean } = { reuseThreads: false },
+  options: { readonly reuseThreads: boolean; readonly warn?: (message: string) => void } = { reuseThreads: false },
 ): Promise<ObjectiveAdapter> => {
   const key = options.reuseThreads ? moduleKey(data) : undefined;
   const idle: ObjectiveThread[] = [];
@@ -269,21 +279,33 @@ export const createWorkerObjective = async (
   return {
     name: 'module',
     async evaluate(params, context) {
-      let thread = idle.pop();
-      while (thread !== undefined && !thread.alive) thread = idle.pop();
-      if (thread === undefined) {
-        thread = spawn();
-        try {
-          await thread.ready;
-        } catch (error) {
-          all.delete(thread);
-          return failed('OBJECTIVE_LOAD_FAILED', (error as Error).message);
+      for (let attempt = 1; ; attempt++) {
+        let thread = idle.pop();
+        while (thread !== undefined && !thread.alive) thread = idle.pop();
+        if (thread === undefined) {
+          thread = spawn();
+          try {
+            await thread.ready;
+          } catch (error) {
+            all.delete(thread);
+            return failed('OBJECTIVE_LOAD_FAILED', (error as Error).message);
+          }
         }
+        const result = await thread.evaluate(nextEvaluationId++, params, context);
+        if (thread.alive) idle.push(thread);
+        else all.delete(thread);
+        if (!('notStarted' in result)) return result;
+        // A module whose threads end on their own, even before any trial (a timer that throws at load).
+        if (attempt >= 3)
+          return failed(
+            'OBJECTIVE_CRASHED',
+            `Its worker thread ended before it could run the trial, ${attempt} times: ${result.notStarted}`,
+          );
+        (options.warn ?? ((message: string) => process.stderr.write(`parzen: ${message}\n`)))(
+          `the objective's worker thread ended between trials (${result.notStarted}); trial #${context.trialNumber} runs on a new thread. ` +
+            'An error thrown after a trial returned (an unawaited promise, a timer) is not counted against any trial.',
+        );
       }
-      const result = await thread.evaluate(nextEvaluationId++, params, context);
-      if (thread.alive) idle.push(thread);
-      else all.delete(thread);
-      return result;
     },
     async close() {
       const unused = new Set(idle);

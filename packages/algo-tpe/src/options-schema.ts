@@ -120,6 +120,12 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
       'optuna5 axes).',
   },
   failed: { enum: ['worst', 'ignore'], description: 'Failed trials: loss +∞ and counted (hyperopt), or ignored.' },
+  ties: {
+    enum: ['first', 'above'],
+    description:
+      "Complete trials of equal loss across the below set's boundary: first (the earlier ones fill it, as hyperopt and Optuna) " +
+      'or above (none of them is below; a constant branch then does not fill the below set).',
+  },
   constantLiar: {
     anyOf: [{ enum: [false, 'worst', 'infinite', 'mean', 'best'] }, { type: 'number' }],
     description:

@@ -54,6 +54,16 @@ export type TpeFrame = 'axes' | 'principal';
 export type PrunedTrialPolicy = 'rank' | 'impute' | 'ignore';
 
 /**
+ * Complete trials of equal loss that the below set's boundary falls among (its last place and the first
+ * place after it hold the same loss): `first`, the earlier trials take the places left (a stable sort by
+ * number, as hyperopt and Optuna); `above`, none of them is below, since none is better than the others
+ * (the below set is then smaller, empty when the tie holds the best loss, and l(x) is the prior's alone).
+ * A plateau (a branch whose loss is constant) otherwise fills the below set with trials that agree on
+ * nothing but the branch, and TPE keeps drawing it.
+ */
+export type BoundaryTies = 'first' | 'above';
+
+/**
  * The start-up sampler: `random` draws every active parameter from its prior (random search);
  * `quasi-random` takes the points of a scrambled Halton sequence, so the first trials cover the space
  * evenly instead of clumping (the `parzen` profile's).
@@ -127,6 +137,8 @@ export interface TpeSettings {
   readonly bandwidthFloor: number;
   readonly bandwidthExponent: number;
   readonly failed: FailedTrialPolicy;
+  /** Trials of equal loss across the below set's boundary (see {@link BoundaryTies}). */
+  readonly ties: BoundaryTies;
   /** Pruned trials: ranked after the complete ones (Optuna), or ignored. Default `rank` in every profile. */
   readonly pruned: PrunedTrialPolicy;
   readonly constantLiar: ConstantLiar;
@@ -182,6 +194,7 @@ const OPTUNA: ProfileSettings = {
   bandwidthFloor: 0.01,
   bandwidthExponent: 1,
   failed: 'ignore',
+  ties: 'first',
   constantLiar: 'worst',
   grouping: 'independent',
   maxGroupSize: 0,
@@ -215,7 +228,8 @@ const OPTUNA: ProfileSettings = {
  *   0.5) were chosen on the 61 problems outside the held-out half and checked once on a new fresh6 half
  *   and on the held-out half (bench/results/tpe-below-bandwidth.md). The start-up trials come from the
  *   quasi-random suggester (`startup`), chosen on 85 seen problems and checked once on a new fresh8 half
- *   and on the held-out half (bench/results/tpe-quasi-random-startup.md).
+ *   and on the held-out half (bench/results/tpe-quasi-random-startup.md). Trials of equal loss across the
+ *   below set's boundary are left above (`ties`; bench/results/tpe-ties.md).
  */
 export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
   hyperopt: {
@@ -236,6 +250,7 @@ export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
     bandwidthFloor: 0.01,
     bandwidthExponent: 1,
     failed: 'worst',
+    ties: 'first',
     constantLiar: 'infinite',
     grouping: 'independent',
     maxGroupSize: 0,
@@ -262,6 +277,7 @@ export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
     bandwidthFloor: 0.01,
     bandwidthExponent: 1,
     failed: 'ignore',
+    ties: 'above',
     constantLiar: 'worst',
     grouping: 'groups',
     maxGroupSize: 8,

@@ -40,6 +40,50 @@ const history = (trials: Trial[], direction: 'minimize' | 'maximize' = 'minimize
   return h;
 };
 
+describe('splitHistory: trials of equal loss across the boundary (ties)', () => {
+  // 20 complete trials: nBelow = ⌈0.15 · 20⌉ = 3 in the parzen profile.
+  const plateau = (best: number[]) => [
+    ...best.map((loss, i) => complete(i, loss)),
+    ...Array.from({ length: 20 - best.length }, (_, i) => complete(best.length + i, 1)),
+  ];
+  const below = (trials: Trial[], ties: 'first' | 'above', failedToo = false) =>
+    splitHistory(
+      history(failedToo ? [...trials, failed(99, 0)] : trials),
+      resolveTpeSettings({ ties, failed: 'worst' }),
+    ).below;
+
+  it('"first" gives the earlier trials of the tie the places left, as hyperopt and Optuna', () => {
+    expect(below(plateau([0.5]), 'first')).toEqual([0, 1, 2]);
+    expect(below(plateau([]), 'first')).toEqual([0, 1, 2]);
+  });
+
+  it('"above" leaves the whole tie out: only the trials better than it are below, none when it holds the best loss', () => {
+    expect(below(plateau([0.5]), 'above')).toEqual([0]);
+    expect(below(plateau([0.5, 0.25]), 'above')).toEqual([0, 1]);
+    expect(below(plateau([]), 'above')).toEqual([]);
+    // Failed trials (loss +∞ under failed: worst) do not take the places the tie left.
+    expect(below(plateau([0.5]), 'above', true)).toEqual([0]);
+  });
+
+  it('"above" changes nothing when the boundary is between different losses, or the tie fits inside the below set', () => {
+    const distinct = Array.from({ length: 20 }, (_, i) => complete(i, 20 - i));
+    expect(below(distinct, 'above')).toEqual(below(distinct, 'first'));
+    // Two trials at 0.1 and three best places: the tie is inside, the third place goes to the next loss.
+    const inside = [
+      complete(0, 0.1),
+      complete(1, 0.1),
+      ...Array.from({ length: 18 }, (_, i) => complete(i + 2, 2 + i)),
+    ];
+    expect(below(inside, 'above')).toEqual([0, 1, 2]);
+  });
+
+  it("is the parzen profile's default; the library profiles keep their order", () => {
+    expect(resolveTpeSettings({}).ties).toBe('above');
+    for (const compat of ['hyperopt', 'optuna', 'optuna5'] as const)
+      expect(resolveTpeSettings({ compat }).ties).toBe('first');
+  });
+});
+
 describe('splitHistory', () => {
   const trials = [complete(0, 5), failed(1, 0.1), complete(2, 1), running(3, { x: 0.7 }), complete(4, 3), running(5)];
 

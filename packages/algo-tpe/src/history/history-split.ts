@@ -3,12 +3,14 @@ import { hyperoptBelowCount, optunaBelowCount } from '../math/split.js';
 import type { ConstantLiar, TpeSettings } from '../options.js';
 import type { TrialHistory } from './trial-history.js';
 
-type SplitSettings = Pick<TpeSettings, 'failed' | 'constantLiar' | 'gamma' | 'split' | 'maxBelow'>;
+type SplitSettings = Pick<TpeSettings, 'failed' | 'constantLiar' | 'gamma' | 'split' | 'maxBelow'> &
+  Partial<Pick<TpeSettings, 'ties'>>;
 
 /** The split of a history for one suggestion (tpe-spec 3.2–3.3 and 4.2). */
 export interface HistorySplit {
   /** Trials observed: what γ and the start-up phase count (hyperopt: also failed and running). */
   readonly n: number;
+  /** The below set's size by γ; `below` holds fewer when a boundary tie left it (`ties: "above"`). */
   readonly nBelow: number;
   /** Trial numbers of the below (good) set, ascending. */
   readonly below: readonly number[];
@@ -93,6 +95,24 @@ const takeComplete = (history: TrialHistory, count: number, lied: number | undef
 };
 
 /**
+ * Under `ties: "above"`: when the complete trials taken fill the below set and the next complete trial has
+ * the loss of the last one taken, the taken trials without that loss (the tie leaves). Undefined otherwise
+ * (nothing to change). Running trials at a finite lie tie by construction, so a lie turns this off.
+ */
+const withoutBoundaryTie = (history: TrialHistory, taken: Ranked, count: number): Ranked | undefined => {
+  const size = taken.losses.length;
+  if (size === 0 || size < count || size >= history.complete.size) return undefined;
+  const tie = taken.losses[size - 1] as number;
+  if (history.complete.keys[size] !== tie) return undefined;
+  const kept: Ranked = { losses: [], numbers: [] };
+  for (let i = 0; i < size && (taken.losses[i] as number) < tie; i++) {
+    kept.losses.push(taken.losses[i] as number);
+    kept.numbers.push(taken.numbers[i] as number);
+  }
+  return kept;
+};
+
+/**
  * The below set: the complete trials taken, and the pruned trials in the order they join it, as the
  * history's `pruned` policy says. `rank`: Optuna's order, after every complete trial. `impute`: those
  * whose loss can be estimated (value at the last step plus the median offset of
@@ -157,8 +177,12 @@ export const splitHistory = (history: TrialHistory, settings: SplitSettings): Hi
     ...(settings.failed === 'worst' ? history.failed : []),
     ...(infiniteRunning ? history.running : []),
   ].sort((a, b) => a.number - b.number);
-  const below = takeWithPruned(history, takeComplete(history, nBelow, lied), nBelow);
-  for (const trial of worst) if (below.length < nBelow) below.push(trial.number);
+  const taken = takeComplete(history, nBelow, lied);
+  const untied =
+    settings.ties === 'above' && lied === undefined ? withoutBoundaryTie(history, taken, nBelow) : undefined;
+  // A tie left out leaves its places empty: the trials ranked after it (pruned, failed) are worse still.
+  const below = untied?.numbers ?? takeWithPruned(history, taken, nBelow);
+  if (untied === undefined) for (const trial of worst) if (below.length < nBelow) below.push(trial.number);
   below.sort((a, b) => a - b);
   const isBelow = new Uint8Array(history.numberLimit + 1);
   for (const number of below) isBelow[number] = 1;

@@ -111,7 +111,8 @@ describe('parameters that share an environment variable are rejected', () => {
     });
     const result = await cli('validate', path);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`parameters \`${first}\` and \`${second}\` would all be passed as ${variable}`);
+    expect(result.stderr).toContain(`/space: expected parameter names that the command objective passes in different`);
+    expect(result.stderr).toContain(`found \`${first}\` and \`${second}\`, all passed as ${variable}`);
   });
 });
 

@@ -43,7 +43,9 @@ describe('command templates are checked against the space (issue 9, defect 4)', 
     const result = await cli('validate', path);
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toContain(where);
-    expect(result.stderr).toContain(`\`${name}\` names no parameter of the space (parameters: x, y;`);
+    expect(result.stderr).toContain(
+      `expected a parameter of the space (x, y) or a reserved name (trial, study, params), found \`${name}\``,
+    );
   });
 
   it('accepts parameters, conditional markers and the reserved names', async () => {

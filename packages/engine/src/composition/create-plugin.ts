@@ -3,11 +3,13 @@ import type { PluginContext, PluginInstances, PluginKind } from '../contracts/ma
 import {
   type Clock,
   type Logger,
+  type PluginFactory,
   SERVICES,
   type Services,
   type ServiceToken,
   systemClock,
 } from '../contracts/services.js';
+import type { TrialStore } from '../contracts/store.js';
 import type { PluginRegistry } from '../di/registry.js';
 import { deriveRng } from '../domain/rng.js';
 import { describeValue, ParzenError } from '../errors.js';
@@ -62,7 +64,7 @@ export const createPlugin = async <K extends PluginKind>(
   }
   let instance: unknown;
   try {
-    instance = await manifest.create(choice.options ?? {}, context);
+    instance = await manifest.create(choice.options ?? {}, kind === 'reporter' ? listenerContext(context) : context);
   } catch (error) {
     if (error instanceof ParzenError && error.code !== 'PLUGIN_INVALID') throw error;
     const message = error instanceof Error ? error.message : `its factory threw ${describeValue(error)}`;
@@ -82,6 +84,70 @@ export const createPlugin = async <K extends PluginKind>(
     );
   return instance as PluginInstances[K];
 };
+
+/** The store methods that only read. */
+const READ_METHODS = ['getStudy', 'listStudies', 'listTrials', 'listTrialsSince'] as const;
+
+/**
+ * The store as a reporter gets it: reporters listen, never steer, so it reads (`getStudy`, `listTrials`,
+ * ...) and every method that writes refuses with a message that says why.
+ */
+const readOnlyStore = (store: TrialStore): TrialStore => {
+  const view: Record<string, unknown> = { name: store.name };
+  for (const method of READ_METHODS) {
+    const read = store[method] as ((...args: unknown[]) => unknown) | undefined;
+    if (read !== undefined) view[method] = (...args: unknown[]) => read.apply(store, args);
+  }
+  const refuse = (method: string) => () => {
+    throw new ParzenError(
+      'PLUGIN_INVALID',
+      `A reporter called store.${method}(): reporters listen, never steer, so the store they get only reads.`,
+    );
+  };
+  for (const method of [
+    'openStudy',
+    'createTrial',
+    'setParams',
+    'renewLease',
+    'finishTrial',
+    'reportIntermediate',
+    'enqueue',
+    'addTrials',
+    'close',
+  ])
+    view[method] = refuse(method);
+  return view as unknown as TrialStore;
+};
+
+/**
+ * A reporter's context: the study's services, but the store only reads and the plugin factory creates
+ * only reporters (a store created there would write).
+ */
+const listenerContext = (context: PluginContext): PluginContext => ({
+  ...context,
+  services: {
+    has: (token) => context.services.has(token),
+    get: <T>(token: ServiceToken<T>): T => {
+      const service = context.services.get(token);
+      if (token.id === SERVICES.store.id) return readOnlyStore(service as TrialStore) as T;
+      if (token.id === SERVICES.plugins.id) {
+        const plugins = service as PluginFactory;
+        return {
+          names: plugins.names,
+          create: (kind, choice) => {
+            if (kind !== 'reporter')
+              throw new ParzenError(
+                'PLUGIN_INVALID',
+                `A reporter may create other reporters, not a ${kind}: reporters listen, never steer.`,
+              );
+            return plugins.create(kind, choice);
+          },
+        } satisfies PluginFactory as T;
+      }
+      return service;
+    },
+  },
+});
 
 /** The methods the engine calls on every instance of a kind (the optional ones left out). */
 const REQUIRED_METHODS: Readonly<Record<PluginKind, readonly string[]>> = {

@@ -71,6 +71,45 @@ describe('dependency injection: one child container per study', () => {
     expect(seen.filter((type) => type === 'study.finished')).toHaveLength(3);
   });
 
+  it('gives a reporter a store that only reads, and a plugin factory that creates only reporters: reporters never steer', async () => {
+    const attempts: string[] = [];
+    const steering = defineReporter<Record<string, never>>({
+      name: 'steering',
+      optionsSchema: { type: 'object', properties: {} },
+      create: (_options, context) => {
+        const store = context.services.get(SERVICES.store);
+        const plugins = context.services.get(SERVICES.plugins);
+        return {
+          name: 'steering',
+          onEvent: async (event) => {
+            if (event.type !== 'trial.finished') return;
+            attempts.push(`read ${(await store.listTrials('r')).length}`);
+            // A fake best trial, which a reporter once could add (it became the run's best and used up budget).
+            try {
+              await store.createTrial('r');
+            } catch (error) {
+              attempts.push((error as Error).message);
+            }
+            try {
+              await plugins.create('store', { use: 'memory' });
+            } catch (error) {
+              attempts.push((error as Error).message);
+            }
+          },
+        };
+      },
+    });
+    const experiment = await loadExperiment(
+      { ...config('r', 3), suggester: { use: 'counting' }, reporters: [{ use: 'steering' }], budget: { maxTrials: 3 } },
+      { plugins: [{ manifests: [counting, steering], services: [counterService] }], functions: { id: () => 0 } },
+    );
+    const result = await runLoadedExperiment(experiment);
+    expect(result.trials.map((trial) => trial.state)).toEqual(['complete', 'complete', 'complete']);
+    expect(attempts[0]).toBe('read 1');
+    expect(attempts[1]).toMatch(/A reporter called store\.createTrial\(\): reporters listen, never steer/);
+    expect(attempts[2]).toMatch(/A reporter may create other reporters, not a store/);
+  });
+
   it('refuses a service nobody provides, naming it', async () => {
     const needy = defineSuggester<Record<string, never>>({
       name: 'needy',

@@ -22,6 +22,7 @@ import {
   type Trial,
 } from './domain/trial.js';
 import { describeValue, formatIssues, invalidConfig, ParzenError, storeUnsupported } from './errors.js';
+import { cutOffMessage, guardListener } from './events/cut-off.js';
 import type { EngineEvent } from './events/engine-event.js';
 import type { FminResult } from './fmin.js';
 import type { Budget } from './runtime/budget.js';
@@ -74,20 +75,8 @@ const ignore = (): void => {};
  * The study's `onEvent` as ask, tell, report and prune call it: a listener that throws is cut off with a
  * warning, and the call goes on, as `optimize` treats a reporter (listeners never steer the study).
  */
-const guardedListener = (onEvent: (event: EngineEvent) => void): ((event: EngineEvent) => void) => {
-  let live = true;
-  return (event) => {
-    if (!live) return;
-    try {
-      onEvent(event);
-    } catch (error) {
-      live = false;
-      warnOnStderr(
-        `reporter \`study\` threw in onEvent, so it gets no more events (the study goes on): ${thrownErrorInfo(error).message}`,
-      );
-    }
-  };
-};
+const guardedListener = (onEvent: (event: EngineEvent) => void): ((event: EngineEvent) => void) =>
+  guardListener(onEvent, (error) => warnOnStderr(cutOffMessage('study', thrownErrorInfo(error).message, 'onEvent')));
 
 /**
  * Checks the options object of a `Study` method from JavaScript (TypeScript checks it already): each key

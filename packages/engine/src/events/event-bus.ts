@@ -2,6 +2,7 @@ import type { Observable, OperatorFunction, Subscription } from 'rxjs';
 import type { Reporter } from '../contracts/reporter.js';
 import { type Clock, systemClock } from '../contracts/services.js';
 import { filter, Subject } from '../vendor/rxjs.js';
+import { cutOffMessage, guardListener } from './cut-off.js';
 import type { EngineEvent, EngineEventType, EventOf } from './engine-event.js';
 
 /**
@@ -65,22 +66,17 @@ export const connectReporters = (
     const event = failure(reporter, error, clock);
     bus.emit(event);
     if (live.size === 0 && event.type === 'plugin.failed')
-      unheard?.(
-        where === 'onEvent'
-          ? `reporter \`${event.plugin}\` threw in onEvent, so it gets no more events (the study goes on): ${event.error.message}`
-          : `reporter \`${event.plugin}\` threw in end (the study's trials are not affected): ${event.error.message}`,
-      );
+      unheard?.(cutOffMessage(event.plugin, event.error.message, where));
   };
   for (const reporter of reporters) {
+    const guarded = guardListener<EngineEvent>(
+      (event) => reporter.onEvent(event),
+      (error) => fail(reporter, error, 'onEvent'),
+    );
     live.set(
       reporter,
       bus.events$.subscribe((event) => {
-        if (!live.has(reporter)) return;
-        try {
-          reporter.onEvent(event);
-        } catch (error) {
-          fail(reporter, error, 'onEvent');
-        }
+        if (live.has(reporter)) guarded(event);
       }),
     );
   }

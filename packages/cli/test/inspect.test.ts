@@ -128,6 +128,34 @@ describe('the store keeps the study space; inspection reads it (issue 9, defect 
   });
 });
 
+describe('a matrix run in part (user trial 26)', () => {
+  it('trials and best show the studies that ran and say which have not, instead of showing nothing', async () => {
+    const path = join(dir, 'partial.parzen.jsonl');
+    await fill(createJsonlStore({ path }), 'mm.seed-1', 3);
+    await fill(createJsonlStore({ path }), 'mm.seed-2', 2);
+    const config = writeIn(dir, 'mm.json', {
+      name: 'mm',
+      space,
+      objective: { use: 'module', options: { path: './never-loaded.mjs' } },
+      store: { use: 'jsonl', options: { path: './partial.parzen.jsonl' } },
+      matrix: { seed: [1, 2, 3] },
+    });
+    const trials = await cli('trials', config, '--json');
+    expect(trials.code, trials.stderr).toBe(0);
+    const rows = JSON.parse(trials.stdout) as { study: string }[];
+    expect(rows.map((row) => row.study)).toEqual(['mm.seed-1', 'mm.seed-1', 'mm.seed-1', 'mm.seed-2', 'mm.seed-2']);
+    expect(trials.stderr).toContain("1 of the matrix's 3 studies has not run yet (mm.seed-3); showing the others.");
+    const best = await cli('best', config, '--json');
+    expect(best.code).toBe(0);
+    expect((JSON.parse(best.stdout) as unknown[]).length).toBe(2);
+    // None has run: still the error it was.
+    const none = writeIn(dir, 'none.json', { ...JSON.parse(readFileSync(config, 'utf8')), name: 'nn' });
+    const missing = await cli('trials', none);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no study named `nn\.seed-1`/);
+  });
+});
+
 describe('read-only commands do not write or run anything', () => {
   it.each([
     [

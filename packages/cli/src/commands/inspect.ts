@@ -227,7 +227,21 @@ export const loadStudies = async (path: string | undefined, flags: InspectFlags,
   const targets =
     path === undefined ? [await storeTarget(flags.store as string, flags)] : await configTargets(path, flags);
   const studies: InspectedStudy[] = [];
-  for (const target of targets) studies.push(await inspect(target, output));
+  const notRun: { study: string; error: unknown }[] = [];
+  for (const target of targets) {
+    try {
+      studies.push(await inspect(target, output));
+    } catch (error) {
+      // A matrix run in part (interrupted, or one variant still to come): show the studies that exist.
+      if (targets.length === 1 || !(error instanceof ParzenError) || error.code !== 'STUDY_NOT_FOUND') throw error;
+      notRun.push({ study: target.study ?? '?', error });
+    }
+  }
+  if (studies.length === 0 && notRun.length > 0) throw notRun[0]?.error;
+  if (notRun.length > 0)
+    output.note(
+      `parzen: ${notRun.length} of the matrix's ${targets.length} studies ${notRun.length === 1 ? 'has' : 'have'} not run yet (${notRun.map(({ study }) => study).join(', ')}); showing the others.`,
+    );
   return studies;
 };
 

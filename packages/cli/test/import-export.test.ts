@@ -174,6 +174,25 @@ describe('parzen export and import', () => {
     expect((await studyOf(join(dir, 'suggester-csv.parzen.db'))).suggester?.name).toBe('random');
   });
 
+  it('Ctrl-C before the store call imports nothing and says so (exit 130); it was silent either way', async () => {
+    const results = writeIn(dir, 'interrupted.jsonl', '{"params": {"x": 0.5, "model": "svm"}, "loss": 1}\n');
+    const target = config('interrupted.json', { use: 'sqlite', options: { path: './interrupted.parzen.db' } });
+    // Ctrl-C as soon as the import listens for it.
+    const press = (event: string | symbol) => {
+      if (event !== 'SIGINT') return;
+      process.off('newListener', press);
+      queueMicrotask(() => process.emit('SIGINT', 'SIGINT'));
+    };
+    process.on('newListener', press);
+    const out = await cli('import', target, results);
+    expect(out.code).toBe(130);
+    expect(out.stderr).toBe('parzen: interrupted (SIGINT): nothing was imported into study heart.');
+    expect(existsSync(join(dir, 'interrupted.parzen.db'))).toBe(false);
+    // Without a signal the same import goes through, and no handler is left behind.
+    expect((await cli('import', target, results)).code).toBe(0);
+    expect(process.listenerCount('SIGINT')).toBe(0);
+  });
+
   it('names every bad line of a results file and imports nothing (exit 2); --on-invalid skip imports the rest', async () => {
     const results = writeIn(
       dir,

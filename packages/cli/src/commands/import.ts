@@ -1,4 +1,4 @@
-import { openStudyScope, type Trial } from '@parzen/engine';
+import { installInterruptHandlers, openStudyScope, type Trial } from '@parzen/engine';
 import {
   canonicalJson,
   checkImportedRows,
@@ -77,6 +77,28 @@ const exportedSuggester = (file: TrialFile): StudySuggester | undefined => {
  * the space are bad input (exit 2, naming their lines), unless `--on-invalid skip` leaves them out.
  */
 export const importTrials = async (config: string, path: string, flags: ImportFlags, output: Output) => {
+  // Ctrl-C (SIGTERM, SIGHUP) is heard, not fatal: before the store call nothing is imported; the store
+  // call is all or nothing, so once begun it finishes, and either way the user is told which happened.
+  const interrupts = installInterruptHandlers();
+  try {
+    return await importWhenAsked(config, path, flags, output, interrupts);
+  } finally {
+    interrupts.dispose();
+  }
+};
+
+const importWhenAsked = async (
+  config: string,
+  path: string,
+  flags: ImportFlags,
+  output: Output,
+  interrupts: ReturnType<typeof installInterruptHandlers>,
+) => {
+  const interrupted = (what: string): number | undefined => {
+    const code = interrupts.exitCode();
+    if (code !== undefined) output.note(`parzen: interrupted (${interrupts.received()}): ${what}`);
+    return code;
+  };
   const onInvalid = flags.onInvalid ?? 'reject';
   if (onInvalid !== 'reject' && onInvalid !== 'skip')
     throw new CliError(`--on-invalid ${JSON.stringify(onInvalid)}: expected reject or skip.`);
@@ -101,6 +123,8 @@ export const importTrials = async (config: string, path: string, flags: ImportFl
   if (invalid.length > 0 && onInvalid === 'reject')
     throw new CliError(`${path}: ${importInvalid(invalid, total, 'line').message}`, 2, 'IMPORT_INVALID');
   const scope = await openStudyScope(experiment);
+  const early = interrupted(`nothing was imported into study ${name}.`);
+  if (early !== undefined) return early;
   const store = await scope.create('store', choice);
   let added: readonly FinishedTrial[] = [];
   let repeats = 0;
@@ -136,5 +160,5 @@ export const importTrials = async (config: string, path: string, flags: ImportFl
     );
     output.note(formatInvalidRows(invalid, 'line'));
   }
-  return 0;
+  return interrupted('the import had begun, and a store call is all or nothing, so it finished (above).') ?? 0;
 };

@@ -44,25 +44,44 @@ describe('expandMatrix', () => {
     expect(raw.budget).toEqual({ maxTrials: 10 });
   });
 
-  it('makes colliding labels unique by position, and says what each label stands for', () => {
+  it('makes colliding labels unique by a digest of the value, not its position, and says what each label stands for', () => {
     const variants = expandMatrix({
       ...base,
       matrix: { suggester: [{ use: 'tpe' }, { use: 'tpe', options: { gamma: 0.5 } }, { use: 'random' }], seed: [1, 2] },
     });
     expect(variants.map((variant) => variant.study)).toEqual([
-      'cmp.suggester-tpe1.seed-1',
-      'cmp.suggester-tpe1.seed-2',
-      'cmp.suggester-tpe2.seed-1',
-      'cmp.suggester-tpe2.seed-2',
-      'cmp.suggester-random3.seed-1',
-      'cmp.suggester-random3.seed-2',
+      'cmp.suggester-tpe-429a6d.seed-1',
+      'cmp.suggester-tpe-429a6d.seed-2',
+      'cmp.suggester-tpe-7ee657.seed-1',
+      'cmp.suggester-tpe-7ee657.seed-2',
+      'cmp.suggester-random.seed-1',
+      'cmp.suggester-random.seed-2',
     ]);
-    // Plain values (seeds) need no legend; optioned ones and labels made unique by position do.
+    // Plain values (seeds, a lone `use`) need no legend; optioned ones and labels with a digest do.
     expect(variantLegend(variants)).toEqual([
-      'suggester tpe1 = {"use":"tpe"}',
-      'suggester tpe2 = {"use":"tpe","options":{"gamma":0.5}}',
-      'suggester random3 = {"use":"random"}',
+      'suggester tpe-429a6d = {"use":"tpe"}',
+      'suggester tpe-7ee657 = {"use":"tpe","options":{"gamma":0.5}}',
     ]);
+    // A list reordered or cut keeps each value's study: the names were by position (tpe1, tpe2), and a
+    // user trial found an edited list filing one variant's trials under another's study.
+    const studyOf = (suggesters: unknown[]) =>
+      Object.fromEntries(
+        expandMatrix({ ...base, matrix: { suggester: suggesters } }).map((variant) => [
+          JSON.stringify(variant.values.suggester),
+          variant.study,
+        ]),
+      );
+    const all = studyOf([
+      { use: 'tpe' },
+      { use: 'tpe', options: { gamma: 0.5 } },
+      { use: 'tpe', options: { gamma: 0.1 } },
+    ]);
+    const cut = studyOf([{ use: 'tpe', options: { gamma: 0.1 } }, { use: 'tpe' }]);
+    for (const [value, study] of Object.entries(cut)) expect(all[value]).toBe(study);
+    // Paths that read alike once made name-safe (`./a/b.mjs`, `./a_b.mjs`) get digests too.
+    const paths = expandMatrix({ ...base, matrix: { 'objective/options/path': ['./a/b.mjs', './a_b.mjs'] } });
+    expect(new Set(paths.map((variant) => variant.study)).size).toBe(2);
+    expect(paths[0]?.study).toMatch(/^cmp\.path-\._a_b\.mjs-[0-9a-f]{6}$/);
     expect(variantLegend(expandMatrix({ ...base, matrix: { seed: [1, 2], suggester: [{ use: 'random' }] } }))).toEqual(
       [],
     );

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type ConfigIssue, ParzenError } from '@parzen/engine';
 import { canonicalJson, formatIssues } from '@parzen/engine/plugin';
 
@@ -19,7 +20,7 @@ export interface Variant {
 
 /**
  * What the labels stand for, where a label does not show its value (a plugin choice with options, a label
- * made unique by its position): `suggester tpe2 = {"use":"tpe","options":{"grouping":"joint"}}`, once each.
+ * with a digest): `suggester tpe-3fa2c1 = {"use":"tpe","options":{"grouping":"joint"}}`, once each.
  */
 export const variantLegend = (variants: readonly Variant[]): string[] => {
   const lines = new Set<string>();
@@ -27,8 +28,7 @@ export const variantLegend = (variants: readonly Variant[]): string[] => {
     for (const [key, label] of Object.entries(variant.labels ?? {})) {
       const value = variant.values[key];
       const plain = typeof value !== 'object' || value === null || (Object.keys(value).length === 1 && 'use' in value);
-      if (!plain || label !== rawLabel(value, variant.indices[key] ?? 0))
-        lines.add(`${key} ${label} = ${JSON.stringify(value)}`);
+      if (!plain || label !== plainLabel(value)) lines.add(`${key} ${label} = ${JSON.stringify(value)}`);
     }
   return [...lines];
 };
@@ -59,17 +59,31 @@ const setPath = (target: Record<string, unknown>, path: readonly string[], value
   node[path.at(-1) as string] = structuredClone(value);
 };
 
-const rawLabel = (value: unknown, index: number): string => {
+/** A value's own label, name-safe: a plugin choice's `use`, a string, number or boolean; `v` for anything else. */
+const plainLabel = (value: unknown): string => {
   if (typeof value === 'object' && value !== null && typeof (value as { use?: unknown }).use === 'string')
-    return (value as { use: string }).use;
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return `v${index + 1}`;
+    return (value as { use: string }).use.replace(/[^A-Za-z0-9._-]+/g, '_');
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return String(value).replace(/[^A-Za-z0-9._-]+/g, '_');
+  return 'v';
 };
 
-/** Short, name-safe labels for a key's values; made unique with their position when they collide. */
+/** Six hex digits of the value's canonical JSON: the same value gets them wherever it stands in the list. */
+const digestOf = (value: unknown): string =>
+  createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 6);
+
+/**
+ * Labels for a key's values, each a function of the value alone (never of its place in the list, so a
+ * list reordered or cut keeps each study's name): its plain label, with a digest of the value when
+ * several values share that label (`tpe-3fa2c1`, `tpe-b07e4d`) or it is no plain value (`v-91c2e0`).
+ */
 const labelsOf = (values: readonly unknown[]): string[] => {
-  const labels = values.map((value, index) => rawLabel(value, index).replace(/[^A-Za-z0-9._-]+/g, '_'));
-  return new Set(labels).size === labels.length ? labels : labels.map((label, index) => `${label}${index + 1}`);
+  const labels = values.map(plainLabel);
+  const counts = new Map<string, number>();
+  for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
+  return labels.map((label, index) =>
+    label === 'v' || (counts.get(label) ?? 0) > 1 ? `${label}-${digestOf(values[index])}` : label,
+  );
 };
 
 const checkMatrix = (matrix: unknown): [string, unknown[]][] => {

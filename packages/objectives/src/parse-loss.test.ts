@@ -40,4 +40,11 @@ describe('describeLastLine', () => {
     );
     expect(describeLastLine('{"loss": .25}')).toMatch(/^its last line was `\{"loss": .25\}`, which is not JSON \(/);
   });
+
+  it('says when the last line is longer than the stdout Parzen keeps (a 5 MB JSON line was quoted as `…qqqq…`)', () => {
+    const kept = `…${'q'.repeat(200)}", "loss": 0.5}\n`;
+    expect(describeLastLine(kept)).toMatch(/^its last line is longer than the 216 characters of stdout Parzen keeps/);
+    // A tail that holds a line break still quotes its last line.
+    expect(describeLastLine(`…qqq\nnot a loss\n`)).toBe('its last line was `not a loss`');
+  });
 });

@@ -100,6 +100,12 @@ export const describeLastLine = (stdout: string): string => {
     .map((line) => line.trim())
     .findLast((line) => line !== '');
   if (last === undefined) return 'it printed nothing on stdout';
+  // The kept tail of stdout begins inside its last line: that line is longer than what Parzen keeps.
+  if (stdout.startsWith('…') && !LINE_BREAK.test(stdout.slice(1).trimEnd()))
+    return (
+      `its last line is longer than the ${stdout.length - 1} characters of stdout Parzen keeps, so it cannot be read as the loss: ` +
+      'print the loss on a short line of its own (a bare number, or JSON with "loss" and small attrs), after any large output'
+    );
   // Quoted as printed (no JSON escapes: the message is for a person reading the program's output).
   const quoted = `\`${last.length > QUOTED_CHARS ? `${last.slice(0, QUOTED_CHARS)}...` : last}\``;
   if (!last.startsWith('{') || !last.includes('loss')) return `its last line was ${quoted}`;

@@ -248,6 +248,26 @@ describe('command objective', () => {
     expect(relative).toThrow(`no executable file at ${join(dir, 'missing.sh')}`);
   });
 
+  it.skipIf(process.platform === 'win32')(
+    'refuses a script whose #! line cannot run: CRLF line endings, a missing interpreter, one missing on PATH through env',
+    () => {
+      const script = (name: string, text: string) => {
+        writeFileSync(join(dir, name), text, { mode: 0o755 });
+        return () =>
+          commandObjectiveManifest.create(options([`./${name}`]), testPluginContext({ baseDir: dir, study: 's' }));
+      };
+      // Each failed every trial with `spawn ./x ENOENT`, for a script that exists.
+      expect(script('crlf.sh', '#!/bin/sh\r\necho 1\r\n')).toThrow(/has Windows line endings \(CRLF\)/);
+      expect(script('py9.sh', '#!/usr/bin/python9\nprint(1)\n')).toThrow(
+        /the interpreter `\/usr\/bin\/python9` on the #! line of .* does not exist/,
+      );
+      expect(script('env9.sh', '#!/usr/bin/env python9\nprint(1)\n')).toThrow(
+        /runs `python9` through env, and `python9` is not on PATH/,
+      );
+      expect(script('fine.sh', '#!/bin/sh\necho 1\n')).not.toThrow();
+    },
+  );
+
   it('refuses a conditional parameter without ?, but not one under every option of its choice', () => {
     const create = (space: SpaceDefinition) => () =>
       commandObjectiveManifest.create(options([process.execPath, '-e', '0', '{C}']), {

@@ -13,7 +13,7 @@ import {
 } from '@parzen/engine/plugin';
 import { expandArgv, expandEnv, TemplateError, templateProblems } from './argv-template.js';
 import { commandEnv, envNameCollisions } from './command-env.js';
-import { findExecutable } from './find-executable.js';
+import { findExecutable, shebangProblem } from './find-executable.js';
 import { describeLastLine, findLossLine, parseLossLine } from './parse-loss.js';
 import { createReportReader, MalformedReportError, type Report } from './report-lines.js';
 import { type CommandOutcome, runCommand } from './run-command.js';
@@ -277,9 +277,10 @@ const checkProgram = (options: CommandObjectiveOptions, baseDir: string): void =
   if (/\{[^}]*\}/.test(program)) return; // a templated program name can only be checked per trial
   const env = options.inheritEnv ? { ...process.env, ...options.env } : options.env;
   const result = findExecutable(program, cwd, env.PATH);
-  if ('problem' in result)
+  const problem = 'problem' in result ? result.problem : shebangProblem(result.found, env.PATH);
+  if (problem !== undefined)
     throw invalidConfig('objective options', [
-      { pointer: '/objective/options/command/0', expected: 'a program that can be run', found: result.problem },
+      { pointer: '/objective/options/command/0', expected: 'a program that can be run', found: problem },
     ]);
 };
 

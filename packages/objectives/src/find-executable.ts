@@ -1,5 +1,5 @@
-import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { accessSync, closeSync, constants, openSync, readSync, statSync } from 'node:fs';
+import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 
 const isExecutableFile = (path: string): boolean => {
   try {
@@ -31,4 +31,43 @@ export const findExecutable = (
     if (isExecutableFile(candidate)) return { found: candidate };
   }
   return { problem: `\`${program}\` is not on PATH (searched ${folders.join(delimiter) || 'nothing: PATH is empty'})` };
+};
+
+/** The first bytes of a file (a script's `#!` line); empty when it cannot be read. */
+const head = (file: string, bytes = 256): string => {
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const buffer = Buffer.alloc(bytes);
+      return buffer.subarray(0, readSync(fd, buffer, 0, bytes, 0)).toString('latin1');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return '';
+  }
+};
+
+/**
+ * What would keep a script from starting though it exists and is executable: a `#!` line with Windows
+ * line endings (the kernel looks for `/bin/sh\r`), or naming an interpreter that is not there (directly,
+ * or through `/usr/bin/env NAME` on PATH). Undefined when nothing is wrong, or the file is no script.
+ * The spawn would say only `ENOENT` for the script, which exists.
+ */
+export const shebangProblem = (file: string, path: string | undefined): string | undefined => {
+  const text = head(file);
+  if (!text.startsWith('#!')) return undefined;
+  const line = text.slice(2).split('\n')[0] ?? '';
+  if (line.endsWith('\r'))
+    return `${file} has Windows line endings (CRLF): its #! line names \`${line.trim()}\\r\`, which does not exist; convert it (dos2unix, or save with LF endings)`;
+  const [interpreter = '', ...args] = line.trim().split(/\s+/);
+  if (interpreter === '') return undefined;
+  if (!isExecutableFile(interpreter))
+    return `the interpreter \`${interpreter}\` on the #! line of ${file} does not exist`;
+  const named = args.find((arg) => !arg.startsWith('-'));
+  if (interpreter.endsWith('/env') && named !== undefined && !named.includes('=')) {
+    const found = findExecutable(named, dirname(file), path);
+    if ('problem' in found) return `the #! line of ${file} runs \`${named}\` through env, and ${found.problem}`;
+  }
+  return undefined;
 };

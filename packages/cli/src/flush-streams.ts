@@ -49,6 +49,9 @@ const READER_GONE = new Set(['EPIPE', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_
  */
 export const tolerateClosedReaders = (streams: readonly Writable[] = [process.stdout, process.stderr]): void => {
   for (const stream of streams) {
+    // Each worker thread of a `module` objective pipes its output into these: at concurrency 12 that is
+    // more than Node's 10 listeners, and its "possible memory leak" warning would be no leak.
+    stream.setMaxListeners(0);
     let said = false;
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (READER_GONE.has(error.code ?? '') || said) return;

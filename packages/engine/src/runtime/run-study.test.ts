@@ -97,6 +97,26 @@ describe('runStudy', () => {
     expect(most).toBe(3);
   });
 
+  it('runs 12 trials at once without Node warning of a listener leak (each running trial listens to the run)', async () => {
+    const warnings: string[] = [];
+    const listen = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', listen);
+    try {
+      await run(
+        async () => {
+          await sleep(5);
+          return 1;
+        },
+        { maxTrials: 24 },
+        { concurrency: 12 },
+      );
+      await sleep(10); // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', listen);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+
   it.each([
     [
       'a throw',

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { studySuggester, suggesterChange } from '../builtins/check-same-study.js';
 import { MAX_CONCURRENCY } from '../config/experiment-schema.js';
 import type { ObjectiveAdapter } from '../contracts/objective.js';
@@ -134,6 +135,8 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
   let fatal: unknown;
   let result: RunResult | undefined;
   const interrupt = new AbortController();
+  // Every running trial listens to it: with more than 10 at once, Node would warn of a leak that is none.
+  setMaxListeners(0, interrupt.signal);
   const onStop = () => {
     reason ??= 'aborted';
     // Infinity (or no grace period given): running trials are waited for.

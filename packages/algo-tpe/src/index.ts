@@ -21,6 +21,7 @@ export { manifests, tpeSuggesterManifest } from './manifest.js';
 /** The standard normal CDF (kept at the root for the report package; also under `/plugin`). */
 export { normalCdf } from './math/normal.js';
 export {
+  type BoundaryTies,
   type ConstantLiar,
   type FailedTrialPolicy,
   type PrunedTrialPolicy,

@@ -1,6 +1,6 @@
 import type { Distribution } from '@parzen/engine/plugin';
 import { sortedOrder } from '../math/mixture.js';
-import type { Encoding } from './encoding.js';
+import type { Encoding, NumericEncoding } from './encoding.js';
 import type { ParzenEstimator } from './parzen-estimator.js';
 
 /** The settings a density family reads. */
@@ -55,11 +55,41 @@ export const sortedInModelSpace = (
 };
 
 /**
+ * A family's kernels, one at a time: what its estimator is built from, and what the incremental
+ * backends (g(x) followed per finished trial instead of rebuilt) need to keep equal to it. The family's
+ * own `build` uses the same functions, so each rule is stated once.
+ */
+export interface FamilyKernels {
+  /**
+   * The width of a numeric kernel at y among n sorted observations, given its neighbours (undefined at
+   * an end), never below `minSigma`.
+   */
+  neighbourWidth(
+    encoding: NumericEncoding,
+    y: number,
+    previous: number | undefined,
+    next: number | undefined,
+    n: number,
+    minSigma: number,
+  ): number;
+  /** The smallest width a numeric kernel may have among n observations (n = ∞: the floor widths settle on). */
+  minimumWidth(encoding: NumericEncoding, n: number, settings: FamilySettings): number;
+  /** The prior kernel of a numeric dimension. */
+  prior(encoding: NumericEncoding): { readonly mu: number; readonly sigma: number };
+  /** Whether each kernel is cut to the bounds (its normaliser holds its mass inside them). */
+  readonly truncated: boolean;
+  /** Whether the incremental backends can follow this family under these settings. */
+  incremental(settings: FamilySettings): boolean;
+}
+
+/**
  * A density family: how observations become a {@link ParzenEstimator} (kernel centres, widths, weights,
  * the prior kernel, truncation). A new variant of TPE's densities is one record of this shape.
  */
 export interface DensityFamily {
   readonly name: string;
+  /** Its kernels one at a time (widths, prior, truncation), shared by `build` and the fast backends. */
+  readonly kernels: FamilyKernels;
   /** Whether the family models several dimensions jointly (d > 1); hyperopt's is univariate only. */
   readonly joint: boolean;
   /** The family's model of a distribution (model space, support, bins). */

@@ -44,24 +44,53 @@ export const adaptiveParzenSorted = (
   return { weights: normalise(weights), mus, sigmas, sources };
 };
 
-/** Widths: the larger gap to a neighbour (one-sided at the ends), clipped to [σp / min(100, n + 2), σp]. */
+/** hyperopt's smallest width among n observations: σp / min(100, n + 2) (tpe-spec 3.4). */
+export const hyperoptMinimumWidth = (priorSigma: number, n: number): number => priorSigma / Math.min(100, n + 2);
+
+/**
+ * hyperopt's width of one kernel at y among sorted observations, given its observed neighbours (undefined
+ * at an end): the prior mean counts as one more neighbour (left of observations equal to it), the larger
+ * gap to a neighbour is taken (one-sided at the ends) and clipped to [minSigma, σp] (tpe-spec 3.4).
+ */
+export const hyperoptNeighbourWidth = (
+  prior: { readonly mu: number; readonly sigma: number },
+  y: number,
+  previous: number | undefined,
+  next: number | undefined,
+  minSigma: number,
+): number => {
+  let left = previous;
+  let right = next;
+  if (prior.mu <= y) left = left === undefined ? prior.mu : Math.max(left, prior.mu);
+  else right = right === undefined ? prior.mu : Math.min(right, prior.mu);
+  const gap =
+    left === undefined ? (right as number) - y : right === undefined ? y - left : Math.max(y - left, right - y);
+  return Math.min(prior.sigma, Math.max(minSigma, gap));
+};
+
+/**
+ * Widths of the sorted components (the prior at p): {@link hyperoptNeighbourWidth} of each observation;
+ * with one observation, hyperopt gives it half the prior's width.
+ */
 const parzenSigmas = (mus: Float64Array, p: number, priorSigma: number, n: number): Float64Array => {
   const size = mus.length;
   const sigmas = new Float64Array(size);
-  if (n === 1) {
-    sigmas[p] = priorSigma;
-    sigmas[1 - p] = priorSigma / 2;
-  } else if (n >= 2) {
-    sigmas[0] = (mus[1] as number) - (mus[0] as number);
-    sigmas[size - 1] = (mus[size - 1] as number) - (mus[size - 2] as number);
-    for (let i = 1; i < size - 1; i++) {
-      const m = mus[i] as number;
-      sigmas[i] = Math.max(m - (mus[i - 1] as number), (mus[i + 1] as number) - m);
-    }
-  }
-  const minSigma = priorSigma / Math.min(100, 1 + size);
-  for (let i = 0; i < size; i++) sigmas[i] = Math.min(priorSigma, Math.max(minSigma, sigmas[i] as number));
   sigmas[p] = priorSigma;
+  if (n === 1) {
+    sigmas[1 - p] = Math.max(hyperoptMinimumWidth(priorSigma, n), priorSigma / 2);
+    return sigmas;
+  }
+  const prior = { mu: mus[p] as number, sigma: priorSigma };
+  const minSigma = hyperoptMinimumWidth(priorSigma, n);
+  for (let i = 0; i < size; i++) {
+    if (i === p) continue;
+    // The observed neighbours: the components beside i, the prior's place skipped.
+    const before = i - 1 === p ? i - 2 : i - 1;
+    const after = i + 1 === p ? i + 2 : i + 1;
+    const previous = before >= 0 ? (mus[before] as number) : undefined;
+    const next = after < size ? (mus[after] as number) : undefined;
+    sigmas[i] = hyperoptNeighbourWidth(prior, mus[i] as number, previous, next, minSigma);
+  }
   return sigmas;
 };
 

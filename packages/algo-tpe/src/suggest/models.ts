@@ -2,7 +2,6 @@ import type { Distribution, ParamNode } from '@parzen/engine/plugin';
 import { AboveKdeCache } from '../estimator/backends/above-kde-cache.js';
 import { hermiteAboveDensity } from '../estimator/backends/hermite-above.js';
 import { IncrementalAbove } from '../estimator/backends/incremental-above.js';
-import { minimumWidth } from '../estimator/backends/widths.js';
 import { buildDensity, type Density, type ObservationSet } from '../estimator/density.js';
 import type { Encoding, NumericEncoding } from '../estimator/encoding.js';
 import { DENSITY_FAMILIES } from '../estimator/families.js';
@@ -123,18 +122,19 @@ export const hermiteAbove = (
   settings: TpeSettings,
   caches: ModelCaches,
 ): Density | undefined => {
-  const { kind } = param.distribution;
-  if (settings.kernel === 'optuna' && !(settings.bandwidthFloor > 0)) return undefined;
-  if (settings.kernel === 'hyperopt' && kind !== 'uniform' && kind !== 'loguniform') return undefined;
   const family = familyOf(settings);
+  if (!family.kernels.incremental(settings)) return undefined;
+  // A mixture cut as a whole (hyperopt's) is followed only where every observation is inside the bounds.
+  const { kind } = param.distribution;
+  if (!family.kernels.truncated && kind !== 'uniform' && kind !== 'loguniform') return undefined;
   const encoding = encodingOf(family, param.distribution, settings);
   if (encoding.kind !== 'numeric' || encoding.binned) return undefined;
   const column = history.column(param.name);
   let cache = caches.hermite.get(column);
   if (cache === undefined) {
     // The smallest width the clip allows once n is large (tpe-spec 3.4, 4.4): almost every kernel's.
-    const h = minimumWidth(settings.kernel, encoding, Number.POSITIVE_INFINITY, settings);
-    cache = new AboveKdeCache(encoding, h, settings.forgetting > 0, settings.kernel);
+    const h = family.kernels.minimumWidth(encoding, Number.POSITIVE_INFINITY, settings);
+    cache = new AboveKdeCache(encoding, h, settings.forgetting > 0, family.kernels);
     caches.hermite.set(column, cache);
   }
   cache.follow(column);
@@ -154,7 +154,7 @@ export const hermiteAbove = (
     added,
     priorWeight: settings.priorWeight,
     forgetting: settings.forgetting,
-    minSigma: (n: number) => minimumWidth(settings.kernel, encoding, n, settings),
+    minSigma: (n: number) => family.kernels.minimumWidth(encoding, n, settings),
   };
   const slow = () => buildDensity(family, [encoding], [paramObservations(history, split, param.name).above], settings);
   return hermiteAboveDensity(cache, changes, slow);
@@ -266,8 +266,8 @@ export const groupModel = (
 
 /**
  * g(x) of one parameter or a group from the incremental cache when its capability fits: continuous
- * parameters; Optuna's family with a positive bandwidth floor, or hyperopt's for one parameter. Undefined
- * otherwise.
+ * parameters, a family that can be followed under these settings (Optuna's needs a positive bandwidth
+ * floor). Undefined otherwise.
  */
 export const incrementalAbove = (
   history: TrialHistory,
@@ -277,7 +277,8 @@ export const incrementalAbove = (
   settings: TpeSettings,
   caches: ModelCaches,
 ): Density | undefined => {
-  if (settings.kernel === 'optuna' && !(settings.bandwidthFloor > 0)) return undefined;
+  const family = familyOf(settings);
+  if (!family.kernels.incremental(settings)) return undefined;
   if (!encodings.every((encoding) => encoding.kind === 'numeric' && !encoding.binned)) return undefined;
   const first = history.column((group[0] as ModelParam).name);
   let byGroup = caches.joint.get(first);
@@ -292,12 +293,11 @@ export const incrementalAbove = (
       group.map((param) => param.name),
       encodings as NumericEncoding[],
       settings,
-      settings.kernel,
+      family.kernels,
     );
     byGroup.set(key, cache);
   }
   cache.follow(history);
-  const family = familyOf(settings);
   return cache.density(split, split.extras, () =>
     buildDensity(family, encodings, groupColumns(history, group, aboveNumbers(history, split)), settings),
   );

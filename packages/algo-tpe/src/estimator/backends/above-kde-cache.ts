@@ -3,8 +3,8 @@ import { SortedPairs } from '../../history/sorted-pairs.js';
 import { HermiteMoments } from '../../math/hermite-moments.js';
 import { SQRT_2PI } from '../../math/normal.js';
 import type { NumericEncoding } from '../encoding.js';
+import type { FamilyKernels } from '../family.js';
 import { logKernelMass } from '../parzen-estimator.js';
-import type { WidthRule } from './widths.js';
 
 /** Growable typed arrays. */
 export const grown = <T extends Float64Array | Int32Array>(array: T, size: number): T => {
@@ -116,8 +116,8 @@ export class AboveKdeCache {
     readonly encoding: NumericEncoding,
     h: number,
     ranked = false,
-    /** The width rule and kernels: Optuna's (truncated kernels) or hyperopt's (plain normals). */
-    readonly rule: WidthRule = 'optuna',
+    /** The density family's kernels: their widths, prior and truncation. */
+    readonly kernels: FamilyKernels,
   ) {
     this.h = h;
     this.moments = new HermiteMoments(encoding.low, encoding.high, h);
@@ -130,7 +130,7 @@ export class AboveKdeCache {
    * kernels), or 1/(σ√(2π)) (hyperopt's, whose mixture is cut as a whole).
    */
   coefficient(mu: number, sigma: number): number {
-    if (this.rule === 'hyperopt') return 1 / (sigma * SQRT_2PI);
+    if (!this.kernels.truncated) return 1 / (sigma * SQRT_2PI);
     return Math.exp(-logKernelMass(mu, sigma, this.encoding.low, this.encoding.high)) / (sigma * SQRT_2PI);
   }
 

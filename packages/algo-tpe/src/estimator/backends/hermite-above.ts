@@ -3,7 +3,6 @@ import type { HermiteMoments } from '../../math/hermite-moments.js';
 import type { Density } from '../density.js';
 import type { AboveKdeCache, RankedObservations } from './above-kde-cache.js';
 import { type RankWeighting, rankedWeighting, uniformWeighting, type Weighting } from './rank-weights.js';
-import { neighbourWidth } from './widths.js';
 
 /** What one suggestion changes against the cache: trials taken out (below) and added (running, failed). */
 export interface AboveChanges {
@@ -163,7 +162,7 @@ const mergedObservations = (cache: AboveKdeCache, changes: AboveChanges): Merged
  * h apart, so most observations cost one subtraction and one comparison.
  */
 const corrections = (cache: AboveKdeCache, changes: AboveChanges, weighting: Weighting, n: number): Corrections => {
-  const { h, encoding, rule } = cache;
+  const { h, encoding, kernels: family } = cache;
   const { values, numbers, size, isAdded, skips } = mergedObservations(cache, changes);
   const anyAdded = isAdded.length > 0;
   const kernels: Corrections = {
@@ -174,7 +173,7 @@ const corrections = (cache: AboveKdeCache, changes: AboveChanges, weighting: Wei
   const removed = kernels.removed;
   const fix = (at: number, previous: number | undefined, next: number | undefined, cached: boolean) => {
     const y = values[at] as number;
-    const sigma = neighbourWidth(rule, encoding, y, previous, next, n, h);
+    const sigma = family.neighbourWidth(encoding, y, previous, next, n, h);
     correct(kernels, cache, weighting, sigma, y, numbers[at] as number, cached);
   };
   // The below observations leave the sum where the walk meets them (skips[skip] is the next one).
@@ -259,7 +258,6 @@ export const hermiteAboveDensity = (
   const { encoding, sorted, h } = cache;
   const { low, high } = encoding;
   const n = sorted.size - changes.removed.length + changes.added.length;
-  const range = high - low;
   if (n < 2 || changes.minSigma(n) !== h) return undefined;
   // Linear forgetting weighs by rank once n exceeds its constant; below that every weight is 1.
   const byRank = changes.forgetting > 0 && n > changes.forgetting;
@@ -269,9 +267,9 @@ export const hermiteAboveDensity = (
   const kernels = corrections(cache, changes, weighting, n);
   if (ranked !== undefined) correctNewest(cache, ranked, kernels);
   const { added, removed } = kernels;
-  // The prior kernel: mid-range and range wide (Optuna), or the encoding's prior (hyperopt).
-  const hyperopt = cache.rule === 'hyperopt';
-  const prior = hyperopt ? encoding.prior : { mu: 0.5 * (low + high), sigma: range };
+  const prior = cache.kernels.prior(encoding);
+  // A family whose mixture is cut as a whole (hyperopt's): its exact density comes from the reference.
+  const wholeMixture = !cache.kernels.truncated;
   added.push(prior.mu, prior.sigma, changes.priorWeight * cache.coefficient(prior.mu, prior.sigma));
   cache.addedCapacity = added.size + CAPACITY_MARGIN;
   cache.removedCapacity = removed.size + CAPACITY_MARGIN;
@@ -286,14 +284,14 @@ export const hermiteAboveDensity = (
     logPdf: (values, isExact) => {
       // hyperopt's exact density (mixture normaliser, log Jacobian) comes from the reference; its
       // non-exact one leaves out the same constant, as the other backends do.
-      if (hyperopt && isExact) return fallback().logPdf(values, isExact);
+      if (wholeMixture && isExact) return fallback().logPdf(values, isExact);
       // The points in model space as the reference maps them (hyperopt's toModel clamps at the floor).
       const at = encoding.points(values[0] as ArrayLike<number>).at;
       const out = new Float64Array(at.length);
       for (let i = 0; i < at.length; i++) {
         const y = at[i] as number;
         if (y < low || y > high) {
-          if (hyperopt) return fallback().logPdf(values, isExact);
+          if (wholeMixture) return fallback().logPdf(values, isExact);
           out[i] = Number.NEGATIVE_INFINITY;
           continue;
         }

@@ -6,11 +6,10 @@ import { linearForgettingWeight } from '../../math/linear-forgetting.js';
 import { LOG_SQRT_2PI } from '../../math/normal.js';
 import type { Density } from '../density.js';
 import type { NumericEncoding } from '../encoding.js';
-import type { FamilySettings } from '../family.js';
+import type { FamilyKernels, FamilySettings } from '../family.js';
 import { logKernelMass } from '../parzen-estimator.js';
 import { grown } from './above-kde-cache.js';
 import { evaluateProduct, kernelIndex, type ProductKernels } from './pruned-product.js';
-import { minimumWidth, neighbourWidth, type WidthRule } from './widths.js';
 
 /** log of one kernel's normaliser in one dimension: −log σ − log √(2π) − log Z (its mass inside the bounds). */
 const logNormaliser = (mu: number, sigma: number, low: number, high: number): number =>
@@ -101,8 +100,8 @@ export class IncrementalAbove {
     readonly names: readonly string[],
     readonly encodings: readonly NumericEncoding[],
     readonly settings: FamilySettings,
-    /** The width rule: Optuna's (bounds as neighbours, kernels truncated) or hyperopt's (the prior mean as a neighbour). */
-    readonly rule: WidthRule = 'optuna',
+    /** The density family's kernels: their widths (Optuna's take the bounds as neighbours, hyperopt's the prior mean) and truncation. */
+    readonly family: FamilyKernels,
   ) {
     this.d = names.length;
     this.keys = names.map(() => new Float64Array(64));
@@ -144,7 +143,7 @@ export class IncrementalAbove {
   }
 
   private minSigma(j: number, n: number): number {
-    return minimumWidth(this.rule, this.encodings[j] as NumericEncoding, n, this.settings);
+    return this.family.minimumWidth(this.encodings[j] as NumericEncoding, n, this.settings);
   }
 
   /** The width of a kernel at y in dimension j with its above neighbours (undefined at an end). */
@@ -156,12 +155,12 @@ export class IncrementalAbove {
     n: number,
     minSigma: number,
   ): number {
-    return neighbourWidth(this.rule, this.encodings[j] as NumericEncoding, y, previous, next, n, minSigma);
+    return this.family.neighbourWidth(this.encodings[j] as NumericEncoding, y, previous, next, n, minSigma);
   }
 
   /** log of a kernel's normaliser in dimension j (its truncated mass too under Optuna's rule). */
   private logNorm(j: number, mu: number, sigma: number): number {
-    if (this.rule === 'hyperopt') return -Math.log(sigma) - LOG_SQRT_2PI;
+    if (!this.family.truncated) return -Math.log(sigma) - LOG_SQRT_2PI;
     const { low, high } = this.encodings[j] as NumericEncoding;
     return logNormaliser(mu, sigma, low, high);
   }
@@ -431,7 +430,7 @@ export class IncrementalAbove {
       coefs[out++] = priorCoef;
     }
     const sum = prepareGaussianSum(mus.subarray(0, out), sigmas.subarray(0, out), coefs.subarray(0, out));
-    const truncated = this.rule === 'optuna';
+    const truncated = this.family.truncated;
     return {
       logPdf: (values, exact) => {
         if (exact && !truncated) return slow().logPdf(values, exact);

@@ -1,5 +1,5 @@
 import type { Distribution } from '@parzen/engine/plugin';
-import { adaptiveParzenSorted } from '../../math/adaptive-parzen.js';
+import { adaptiveParzenSorted, hyperoptMinimumWidth, hyperoptNeighbourWidth } from '../../math/adaptive-parzen.js';
 import { linearForgettingWeight } from '../../math/linear-forgetting.js';
 import { normalise } from '../../math/mixture.js';
 import {
@@ -63,6 +63,14 @@ const categorical = (
  */
 export const hyperoptFamily: DensityFamily = {
   name: 'hyperopt',
+  kernels: {
+    neighbourWidth: (encoding, y, previous, next, _n, minSigma) =>
+      hyperoptNeighbourWidth(encoding.prior, y, previous, next, minSigma),
+    minimumWidth: (encoding, n) => hyperoptMinimumWidth(encoding.prior.sigma, n),
+    prior: (encoding) => encoding.prior,
+    truncated: false,
+    incremental: () => true,
+  },
   joint: false,
   encode: (distribution: Distribution) => hyperoptEncoding(distribution),
   build: (encodings: readonly Encoding[], columns: readonly ObservationColumn[], settings: FamilySettings) => {

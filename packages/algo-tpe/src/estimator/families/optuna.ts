@@ -30,9 +30,32 @@ export const minimumBandwidth = (n: number, range: number, settings: BandwidthSe
   range * Math.max(settings.bandwidthFloor, (n + 2) ** -settings.bandwidthExponent);
 
 /**
- * Optuna ≥ 4.9 widths (5.0 line) for observations sorted ascending: the larger gap to a neighbour in
- * [low, ...sorted, high]; the first and last use their inner neighbour only when n ≥ 2 (unless
- * `considerEndpoints`); then clipped to [range · max(floor, (n+2)^−exponent), range].
+ * Optuna's width of one kernel at y among n sorted observations (tpe-spec 4.4): the larger gap to a
+ * neighbour, the bounds standing in for a missing one, except that the first and last use their inner
+ * neighbour only when n ≥ 2; clipped to [minSigma, range].
+ */
+export const optunaNeighbourWidth = (
+  low: number,
+  high: number,
+  y: number,
+  previous: number | undefined,
+  next: number | undefined,
+  n: number,
+  minSigma: number,
+): number => {
+  const left = y - (previous ?? low);
+  const right = (next ?? high) - y;
+  const gap = n >= 2 && previous === undefined ? right : n >= 2 && next === undefined ? left : Math.max(left, right);
+  return Math.min(high - low, Math.max(minSigma, gap));
+};
+
+/** Optuna's prior kernel: mid-range, as wide as the range. */
+const optunaPrior = (low: number, high: number) => ({ mu: 0.5 * (low + high), sigma: high - low });
+
+/**
+ * Optuna ≥ 4.9 widths (5.0 line) for observations sorted ascending: {@link optunaNeighbourWidth} of each
+ * (with `considerEndpoints`, the first and last measure their gap to the bounds too), the clip
+ * range · max(floor, (n+2)^−exponent).
  */
 export const optunaSigmasSorted = (
   sorted: Float64Array,
@@ -45,15 +68,15 @@ export const optunaSigmasSorted = (
   const minSigma = minimumBandwidth(n, range, settings);
   const inner = n >= 2 && settings.considerEndpoints !== true;
   const sigmas = new Float64Array(n);
-  let previous = low;
   for (let i = 0; i < n; i++) {
     const x = sorted[i] as number;
-    const next = i + 1 < n ? (sorted[i + 1] as number) : high;
-    const left = x - previous;
-    const right = next - x;
-    const gap = inner && i === 0 ? right : inner && i === n - 1 ? left : Math.max(left, right);
-    sigmas[i] = Math.min(range, Math.max(minSigma, gap));
-    previous = x;
+    const previous = i > 0 ? (sorted[i - 1] as number) : undefined;
+    const next = i + 1 < n ? (sorted[i + 1] as number) : undefined;
+    if (inner) sigmas[i] = optunaNeighbourWidth(low, high, x, previous, next, n, minSigma);
+    else {
+      const gap = Math.max(x - (previous ?? low), (next ?? high) - x);
+      sigmas[i] = Math.min(range, Math.max(minSigma, gap));
+    }
   }
   return sigmas;
 };
@@ -72,7 +95,8 @@ const sortedNumeric = (
   const n = sorted.values.length;
   const { low, high } = encoding;
   const sigmasObs = optunaSigmasSorted(sorted.values, encoding, settings);
-  const priorMu = 0.5 * (low + high);
+  const prior = optunaPrior(low, high);
+  const priorMu = prior.mu;
   let p = 0;
   while (p < n && (sorted.values[p] as number) < priorMu) p++;
   const mus = new Float64Array(n + 1);
@@ -82,7 +106,7 @@ const sortedNumeric = (
   for (let i = 0; i <= n; i++) {
     if (i === p) {
       mus[i] = priorMu;
-      sigmas[i] = high - low;
+      sigmas[i] = prior.sigma;
       weights[i] = n === 0 ? 1 : settings.priorWeight;
       sources[i] = -1;
       continue;
@@ -114,8 +138,9 @@ const arrivalNumeric = (
     mus[i] = sorted.values[rank] as number;
     sigmas[i] = sortedSigmas[rank] as number;
   }
-  mus[n] = 0.5 * (encoding.low + encoding.high);
-  sigmas[n] = encoding.high - encoding.low;
+  const prior = optunaPrior(encoding.low, encoding.high);
+  mus[n] = prior.mu;
+  sigmas[n] = prior.sigma;
   return { kind: 'numeric', mus, sigmas, low: encoding.low, high: encoding.high };
 };
 
@@ -143,6 +168,15 @@ const categoricalKernels = (
  */
 export const optunaFamily: DensityFamily = {
   name: 'optuna',
+  kernels: {
+    neighbourWidth: (encoding, y, previous, next, n, minSigma) =>
+      optunaNeighbourWidth(encoding.low, encoding.high, y, previous, next, n, minSigma),
+    minimumWidth: (encoding, n, settings) => minimumBandwidth(n, encoding.high - encoding.low, settings),
+    prior: (encoding) => optunaPrior(encoding.low, encoding.high),
+    truncated: true,
+    // With no floor the clip (n+2)^−exponent shrinks without end, and the cached width with it.
+    incremental: (settings) => settings.bandwidthFloor > 0,
+  },
   joint: true,
   encode: (distribution: Distribution) => optunaEncoding(distribution),
   build: (encodings: readonly Encoding[], columns: readonly ObservationColumn[], settings: FamilySettings) => {

@@ -43,6 +43,31 @@ const paramNames = (rows: readonly TrialRow[]): string[] => [
 ];
 
 /** Whether any trial reported intermediate values: only then do tables and CSV get a `step` column. */
+/** The columns of a trial listing (table or CSV) that are not parameters. */
+const TRIAL_COLUMNS = new Set([
+  'study',
+  'number',
+  '#',
+  'state',
+  'loss',
+  'step',
+  'error',
+  'error_code',
+  'error_message',
+  'started_at',
+  'finished_at',
+  'startedAt',
+  'finishedAt',
+]);
+
+/**
+ * A parameter's column: its name, or `params.NAME` when the name is a column of the listing itself (a
+ * parameter called `loss`, as scikit-learn's loss function is) or looks like one (`attrs.…`, `params.…`),
+ * so that no two columns share a name and `parzen import` reads the CSV back.
+ */
+export const paramColumn = (name: string): string =>
+  TRIAL_COLUMNS.has(name) || name.startsWith('attrs.') || name.startsWith('params.') ? `params.${name}` : name;
+
 const hasSteps = (rows: readonly TrialRow[]): boolean => rows.some((row) => row.step !== undefined);
 
 const cells = (row: TrialRow, names: readonly string[], withStudy: boolean, withStep: boolean): string[] => [
@@ -64,7 +89,15 @@ export const formatTrialsTable = (rows: readonly TrialRow[]): string => {
   const withStep = hasSteps(rows);
   const shift = (withStudy ? 1 : 0) + (withStep ? 1 : 0);
   return formatTable(
-    [...(withStudy ? ['study'] : []), '#', 'state', 'loss', ...(withStep ? ['step'] : []), ...names, 'error'],
+    [
+      ...(withStudy ? ['study'] : []),
+      '#',
+      'state',
+      'loss',
+      ...(withStep ? ['step'] : []),
+      ...names.map(paramColumn),
+      'error',
+    ],
     rows.map((row) => [
       ...cells(row, names, withStudy, withStep),
       row.error === undefined ? '' : `${row.error.code}: ${row.error.message}${stderrNote(row.error.details)}`,
@@ -106,7 +139,7 @@ export const formatTrialsCsv = (rows: readonly TrialRow[], spaceNames: readonly 
     'state',
     'loss',
     ...(withStep ? ['step'] : []),
-    ...names,
+    ...names.map(paramColumn),
     ...attrNames.map((name) => `attrs.${name}`),
     'error_code',
     'error_message',

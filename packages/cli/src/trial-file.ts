@@ -137,7 +137,11 @@ const csvRow = (space: CompiledSpace, header: readonly string[], fields: readonl
   for (const [index, column] of header.entries()) {
     const cell = fields[index] ?? '';
     if (cell === '' || (IGNORED_COLUMNS.includes(column) && !space.byName.has(column))) continue;
-    if (column.startsWith('attrs.')) attrs[column.slice('attrs.'.length)] = attrFromCell(cell);
+    // `params.NAME`: a parameter whose name is also a column's (`parzen trials --csv` writes it so).
+    if (column.startsWith('params.') && space.byName.has(column.slice('params.'.length))) {
+      const name = column.slice('params.'.length);
+      params[name] = cellValue(space, name, cell);
+    } else if (column.startsWith('attrs.')) attrs[column.slice('attrs.'.length)] = attrFromCell(cell);
     else if (column === 'loss') row.loss = numberOrText(cell);
     else if (CSV_COLUMNS.includes(column)) row[column] = cell;
     else if (column in TRIALS_CSV_COLUMNS) row[TRIALS_CSV_COLUMNS[column] as string] = cell;
@@ -153,7 +157,9 @@ const csvRow = (space: CompiledSpace, header: readonly string[], fields: readonl
 const readCsv = (path: string, text: string, space: CompiledSpace): TrialFile => {
   const [first, ...records] = parseCsv(text);
   const header = (first?.fields ?? []).map((column) => column.trim());
-  const unknown = header.filter((column) => !space.byName.has(column) && !isKnownColumn(column));
+  const isParam = (column: string) =>
+    space.byName.has(column) || (column.startsWith('params.') && space.byName.has(column.slice('params.'.length)));
+  const unknown = header.filter((column) => !isParam(column) && !isKnownColumn(column));
   if (!header.includes('loss') || unknown.length > 0)
     throw new CliError(
       `${path}: the CSV header must name the study's parameters (${[...space.byName.keys()].join(', ')}), a \`loss\` ` +

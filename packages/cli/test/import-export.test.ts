@@ -244,6 +244,42 @@ describe('parzen export and import', () => {
     expect(await sqliteTrials(join(dir, 'results.parzen.db'))).toHaveLength(4);
   });
 
+  it('writes a parameter named like a column (loss, state, attrs.x) as params.NAME, and reads it back', async () => {
+    // scikit-learn's `loss` is a parameter many spaces have; its column was a second `loss`.
+    const named = { loss: { type: 'choice', options: ['hinge', 'log'] }, state: { type: 'uniform', low: 0, high: 1 } };
+    const journal = join(dir, 'named.parzen.jsonl');
+    const source = createJsonlStore({ path: journal });
+    await source.openStudy({ name: 'named', direction: 'minimize', seed: 1, space: named });
+    const trial = await source.createTrial('named');
+    await source.setParams('named', trial?.number ?? -1, { loss: 1, state: 0.25 });
+    await source.finishTrial('named', trial?.number ?? -1, { state: 'complete', loss: 0.5 });
+    await source.close();
+    const csv = await cli('trials', '--store', `jsonl:${journal}`, '--csv');
+    expect(csv.stdout.split('\n')[0]).toBe(
+      'study,number,state,loss,params.loss,params.state,error_code,error_message,started_at,finished_at',
+    );
+    expect(csv.stdout.split('\n')[1]).toMatch(/^named,0,complete,0\.5,log,0\.25,/);
+    const file = writeIn(dir, 'named.csv', `${csv.stdout}\n`);
+    const target = writeIn(dir, 'named.json', {
+      name: 'named',
+      seed: 1,
+      space: named,
+      objective: { use: 'module', options: { path: './missing-objective.mjs' } },
+      store: { use: 'sqlite', options: { path: './named.parzen.db' } },
+      budget: { maxTrials: 10 },
+    });
+    const imported = await cli('import', target, file);
+    expect(imported.stderr).toBe('');
+    const store = createSqliteStore({ path: join(dir, 'named.parzen.db'), readOnly: true });
+    try {
+      expect(await store.listTrials('named')).toMatchObject([
+        { state: 'complete', loss: 0.5, internal: { loss: 1, state: 0.25 } },
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('reads a CSV with parameter, loss, state and attrs columns', async () => {
     const csv = writeIn(
       dir,

@@ -246,7 +246,10 @@ describe('parzen export and import', () => {
 
   it('writes a parameter named like a column (loss, state, attrs.x) as params.NAME, and reads it back', async () => {
     // scikit-learn's `loss` is a parameter many spaces have; its column was a second `loss`.
-    const named = { loss: { type: 'choice', options: ['hinge', 'log'] }, state: { type: 'uniform', low: 0, high: 1 } };
+    const named = {
+      loss: { type: 'choice', options: ['hinge', 'log'] },
+      state: { type: 'uniform', low: 0, high: 1 },
+    } as const satisfies SpaceDefinition;
     const journal = join(dir, 'named.parzen.jsonl');
     const source = createJsonlStore({ path: journal });
     await source.openStudy({ name: 'named', direction: 'minimize', seed: 1, space: named });

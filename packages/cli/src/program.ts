@@ -106,12 +106,13 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     });
   program
     .command('report')
-    .argument('<config...>', 'experiment configs; several, or a matrix, give a comparison page')
+    .argument('[config...]', 'experiment configs; several, or a matrix, give a comparison page (none: --store)')
     .option(
       '-o, --output <path>',
       'the HTML file (default report.html), or the folder for --format svg (default report-svg)',
     )
-    .option('--store <spec>', `read this store instead of the config's: ${STORE_FORMS}`)
+    .option('--store <spec>', `read this store instead of the config's (without a config: its study): ${STORE_FORMS}`)
+    .option('--study <name>', 'with --store and no config: the study to report (default: its only one)')
     .option('--format <format>', 'html (one self-contained file) or svg (one file per chart)', 'html')
     .option(
       '--contour [file#export]',

@@ -2,6 +2,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { createTpeSuggester } from '@parzen/algo-tpe';
+import { fmin, uniform } from '@parzen/engine';
+import { createJsonlStore } from '@parzen/store-file';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Output } from '../src/output.js';
 import { runCli } from '../src/program.js';
@@ -137,6 +140,30 @@ describe('parzen report', () => {
       /(\d+) of (\d+) replayed suggestions equal the stored params exactly/.exec(html) ?? [];
     expect(Number(total)).toBeGreaterThan(0);
     expect(reproduced).toBe(total);
+  });
+
+  it('reports a study made in code from its store alone (--store, no config), with its stored seed and settings', async () => {
+    const path = join(dir, 'in-code.parzen.jsonl');
+    await fmin({
+      name: 'in-code',
+      space: { x: uniform(-2, 2), y: uniform(-2, 2) },
+      objective: ({ x, y }) => x * x + y * y,
+      suggester: createTpeSuggester({ compat: 'optuna', startupTrials: 5 }),
+      store: createJsonlStore({ path }),
+      maxTrials: 20,
+      seed: 3,
+    });
+    const out = join(dir, 'in-code.html');
+    const result = await cli('report', '--store', `jsonl:${path}`, '-o', out);
+    expect(result.code, result.stderr).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('(minimize, seed 3, suggester tpe)');
+    const [, reproduced, total] =
+      /(\d+) of (\d+) replayed suggestions equal the stored params exactly/.exec(html) ?? [];
+    expect(Number(total)).toBeGreaterThan(0);
+    expect(reproduced).toBe(total);
+    // It was "missing required argument 'config'"; with neither, it says what to give.
+    expect((await cli('report')).stderr).toContain('Give a config, or --store SPEC');
   });
 
   it('fails with STUDY_NOT_FOUND (exit 1) for a study that was never run', async () => {

@@ -6,7 +6,7 @@ import {
   ParzenError,
   type Trial,
 } from '@parzen/engine';
-import { describeValue, type StudyRecord } from '@parzen/engine/plugin';
+import { type CompiledSpace, describeValue, type StudyRecord } from '@parzen/engine/plugin';
 import { loadModuleExport } from '@parzen/objectives';
 import type { ContourFunction, ReportOptions, ReportStudy } from '@parzen/report';
 import { mixedDirections } from '../comparison.js';
@@ -16,6 +16,7 @@ import { existingOutput, writeOutputFile, writingOutput } from '../output-file.j
 import { type PreparedRun, prepareRuns } from '../prepare-runs.js';
 import { parseStoreSpec } from '../store-spec.js';
 import { openStudyRecord, openStudyTrials } from '../study-trials.js';
+import { loadStudies } from './inspect.js';
 
 /** Flags of `parzen report`. */
 export interface ReportFlags {
@@ -29,6 +30,8 @@ export interface ReportFlags {
   readonly serve?: boolean;
   readonly port?: number;
   readonly interval?: number;
+  /** With `--store` and no config: the study to report (default: the store's only one). */
+  readonly study?: string;
 }
 
 /**
@@ -62,19 +65,23 @@ const studyOf = (run: PreparedRun, trials: readonly Trial[], stored?: StudyRecor
 /** The contour function: `FILE#EXPORT` from the flag, or the config's `module` objective for a bare flag. */
 const contourFunction = async (
   flag: boolean | string | undefined,
-  experiment: LoadedExperiment,
+  experiment: LoadedExperiment | undefined,
 ): Promise<ContourFunction | undefined> => {
   if (flag === undefined || flag === false) return undefined;
+  if (experiment === undefined && typeof flag !== 'string')
+    throw new CliError(
+      "--contour without a value evaluates the config's objective, and there is no config: give a cheap function of the params, --contour ./file.mjs#exportName.",
+    );
   let path: string;
   let exportName: string;
-  let baseDir = experiment.baseDir;
+  let baseDir = experiment?.baseDir ?? process.cwd();
   if (typeof flag === 'string') {
     const at = flag.lastIndexOf('#');
     path = at < 0 ? flag : flag.slice(0, at);
     exportName = at < 0 ? 'default' : flag.slice(at + 1);
     baseDir = process.cwd();
   } else {
-    const objective = experiment.config.objective;
+    const objective = (experiment as LoadedExperiment).config.objective;
     if (objective.use !== 'module') {
       throw new CliError(
         `--contour without a value evaluates the config's \`module\` objective, but this config's objective is \`${objective.use}\`. ` +
@@ -141,14 +148,14 @@ const pairsOf = (flags: ReportFlags): [string, string][] | undefined =>
 
 const reportOptions = async (
   flags: ReportFlags,
-  run: PreparedRun,
+  space: CompiledSpace,
+  experiment?: LoadedExperiment,
 ): Promise<{ options: ReportOptions; contourCalls?: ContourCalls }> => {
-  const loaded = await contourFunction(flags.contour, run.experiment);
+  const loaded = await contourFunction(flags.contour, experiment);
   const counting = loaded === undefined ? undefined : countingFailures(loaded);
   const contour = counting?.counted;
   const pairs = pairsOf(flags);
   if (pairs !== undefined) {
-    const { space } = run.experiment;
     const numeric = space.params.filter((p) => p.distribution.kind !== 'categorical').map((p) => p.name);
     for (const name of pairs.flat()) {
       if (!numeric.includes(name))
@@ -219,6 +226,70 @@ const serve = async (run: PreparedRun, options: ReportOptions, flags: ReportFlag
   return 0;
 };
 
+const noteContourFailures = (contourCalls: ContourCalls | undefined, output: Output): void => {
+  if (contourCalls !== undefined && contourCalls.failed > 0)
+    output.note(
+      `parzen: --contour: the function failed (threw or gave no finite number) at ${contourCalls.failed} of the ${contourCalls.calls} points it was called at${contourCalls.failed === contourCalls.calls ? ' (no contour lines)' : ''}; the first time ${contourCalls.first}.`,
+    );
+};
+
+/** Writes a built page as the flags ask: one HTML file, or one SVG per chart. */
+const writePage = async (
+  page: Awaited<ReturnType<typeof import('@parzen/report')['buildReport']>>,
+  format: 'html' | 'svg',
+  file: string,
+  output: Output,
+): Promise<number> => {
+  const report = await import('@parzen/report');
+  if (format === 'svg') {
+    const written = await writingOutput(file, () => report.writeSvgs(page, file));
+    output.result(`Wrote ${written.length} SVG charts to ${file}`);
+  } else {
+    await writeOutputFile(file, report.renderHtml(page));
+    output.result(`Wrote ${file}`);
+  }
+  return 0;
+};
+
+/**
+ * `parzen report --store SPEC [--study NAME]`, no config: a study as its store keeps it (one made in
+ * code with `createStudy` or `fmin`, say), replayed with the space, seed and suggester settings stored
+ * with it. Contours need a function of the params (`--contour FILE#EXPORT`); there is no config objective.
+ */
+const reportStore = async (
+  flags: ReportFlags & { readonly store: string },
+  format: 'html' | 'svg',
+  output: Output,
+): Promise<number> => {
+  if (flags.serve === true)
+    throw new CliError("--serve reads a config's study: give the config (with --store to read another store).");
+  const [{ record, space, trials }] = (await loadStudies(
+    undefined,
+    { store: flags.store, ...(flags.study === undefined ? {} : { study: flags.study }) },
+    output,
+  )) as [Awaited<ReturnType<typeof loadStudies>>[number]];
+  const { options, contourCalls } = await reportOptions(flags, space);
+  const kept = record.suggester;
+  const study: ReportStudy = {
+    name: record.name,
+    direction: record.direction,
+    seed: record.seed,
+    space,
+    trials,
+    ...(kept === undefined
+      ? {}
+      : {
+          createdWith: kept.name,
+          suggester: { use: kept.name, ...(kept.settings === undefined ? {} : { options: kept.settings }) },
+        }),
+  };
+  const file = outputPath(format, flags.output);
+  const report = await import('@parzen/report');
+  const page = await report.buildReport(study, options);
+  noteContourFailures(contourCalls, output);
+  return writePage(page, format, file, output);
+};
+
 /**
  * `parzen report <config...>`: one study gives its report (the seed's TPE figures, the study plots, the
  * trial table) as one self-contained HTML file, or each chart as an SVG (`--format svg`), or served live
@@ -233,6 +304,13 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     throw new CliError(
       `--serve writes no file, so ${flags.output !== undefined ? '-o' : '--format svg'} has nothing to do: leave it out to serve, or leave out --serve to write the report.`,
     );
+  if (paths.length === 0) {
+    if (flags.store === undefined)
+      throw new CliError(
+        'Give a config, or --store SPEC (e.g. --store jsonl:./study.parzen.jsonl) to report a study as its store keeps it.',
+      );
+    return reportStore({ ...flags, store: flags.store }, format, output);
+  }
   const runs = await prepareRuns(paths, {
     progress: { force: 'off' },
     ...(flags.store === undefined ? {} : { overrides: { store: parseStoreSpec(flags.store) } }),
@@ -242,14 +320,11 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
   let page: Awaited<ReturnType<typeof report.buildReport>>;
   if (runs.length === 1) {
     const run = runs[0] as PreparedRun;
-    const { options, contourCalls } = await reportOptions(flags, run);
+    const { options, contourCalls } = await reportOptions(flags, run.experiment.space, run.experiment);
     if (flags.serve === true) return serve(run, options, flags, output);
     const { study, trials } = await openStudyRecord(run.experiment);
     page = await report.buildReport(studyOf(run, trials, study), options);
-    if (contourCalls !== undefined && contourCalls.failed > 0)
-      output.note(
-        `parzen: --contour: the function failed (threw or gave no finite number) at ${contourCalls.failed} of the ${contourCalls.calls} points it was called at${contourCalls.failed === contourCalls.calls ? ' (no contour lines)' : ''}; the first time ${contourCalls.first}.`,
-      );
+    noteContourFailures(contourCalls, output);
   } else {
     if (flags.serve === true) throw new CliError('--serve shows one study; give one config without a matrix.');
     const oneStudyFlags = [
@@ -286,13 +361,5 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     if (missing.length > 0)
       page = { ...page, notes: [...page.notes, `Not run yet (left out): ${missing.join(', ')}.`] };
   }
-  const html = format === 'html' ? report.renderHtml(page) : '';
-  if (format === 'svg') {
-    const written = await writingOutput(file, () => report.writeSvgs(page, file));
-    output.result(`Wrote ${written.length} SVG charts to ${file}`);
-  } else {
-    await writeOutputFile(file, html);
-    output.result(`Wrote ${file}`);
-  }
-  return 0;
+  return writePage(page, format, file, output);
 };

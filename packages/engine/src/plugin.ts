@@ -95,8 +95,7 @@ export {
 } from './domain/params.js';
 export { createRng, deriveRng, type Rng, standardNormal, uniformBetween, weightedIndex } from './domain/rng.js';
 export { quantize, roundHalfEven } from './domain/rounding.js';
-export { sampleDistribution } from './domain/sample-distribution.js';
-export { sampleFromUnit } from './domain/sample-from-unit.js';
+export { sampleDistribution, sampleFromUnit } from './domain/sample-distribution.js';
 export type { SpaceDefinition } from './domain/space-definition.js';
 export type { StudyRecord, StudySpec, StudySuggester } from './domain/study.js';
 export {

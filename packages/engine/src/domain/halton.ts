@@ -1,6 +1,6 @@
 import type { CompiledSpace, ParamNode } from './compile-space.js';
 import { createRng } from './rng.js';
-import { sampleFromUnit } from './sample-from-unit.js';
+import { sampleFromUnit } from './sample-distribution.js';
 
 /** The first `count` primes (the Halton bases). */
 export const firstPrimes = (count: number): number[] => {

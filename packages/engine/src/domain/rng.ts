@@ -33,10 +33,13 @@ export const standardNormal = (rng: Rng): number => {
 export const uniformBetween = (rng: Rng, low: number, high: number): number => low + rng.next() * (high - low);
 
 /** An index drawn with the given (not necessarily normalised) non-negative weights. */
-export const weightedIndex = (rng: Rng, weights: ArrayLike<number>): number => {
+export const weightedIndex = (rng: Rng, weights: ArrayLike<number>): number => weightedIndexAt(weights, rng.next());
+
+/** The index whose share of the (unnormalised) weights holds u in [0, 1): the pick of {@link weightedIndex}. */
+export const weightedIndexAt = (weights: ArrayLike<number>, u: number): number => {
   let total = 0;
   for (let i = 0; i < weights.length; i++) total += weights[i] ?? 0;
-  let target = rng.next() * total;
+  let target = u * total;
   for (let i = 0; i < weights.length; i++) {
     target -= weights[i] ?? 0;
     if (target < 0) return i;

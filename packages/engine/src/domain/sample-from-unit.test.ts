@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it, test } from 'vitest';
 import { type Distribution, isInSupport } from './distribution.js';
 import { normalQuantile } from './normal-quantile.js';
-import { sampleFromUnit } from './sample-from-unit.js';
+import { sampleFromUnit } from './sample-distribution.js';
 
 const distributions: Distribution[] = [
   { kind: 'uniform', low: -2, high: 3 },

@@ -53,7 +53,7 @@ export const optunaNeighbourWidth = (
 const optunaPrior = (low: number, high: number) => ({ mu: 0.5 * (low + high), sigma: high - low });
 
 /**
- * Optuna ≥ 4.9 widths (5.0 line) for observations sorted ascending: {@link optunaNeighbourWidth} of each
+ * Optuna ≥ 4.9 widths (5.0 line) for observations sorted ascending: `optunaNeighbourWidth` of each
  * (with `considerEndpoints`, the first and last measure their gap to the bounds too), the clip
  * range · max(floor, (n+2)^−exponent).
  */

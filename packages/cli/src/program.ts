@@ -70,6 +70,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .addOption(new Option('--csv', 'CSV with a header').conflicts('json'))
     .option('--store <spec>', READ_STORE)
     .option('--study <name>', "the study to read (default: the config's, or the store's only study)")
+    .option('--salvage', 'read a damaged JSONL journal anyway, skipping (and naming) each line that is no record')
     .description("List the study's trials (read-only; values decoded with the space stored with the study).")
     .action(async (config: string | undefined, flags) => {
       exit.code = await (await import('./commands/inspect.js')).listTrials(config, flags, output);
@@ -80,6 +81,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .option('--json', 'one JSON line')
     .option('--store <spec>', READ_STORE)
     .option('--study <name>', "the study to read (default: the config's, or the store's only study)")
+    .option('--salvage', 'read a damaged JSONL journal anyway, skipping (and naming) each line that is no record')
     .description("Show the study's best trial (read-only).")
     .action(async (config: string | undefined, flags) => {
       exit.code = await (await import('./commands/inspect.js')).showBest(config, flags, output);
@@ -90,6 +92,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .option('-o, --output <file>', 'write the JSONL here (default: stdout)')
     .option('--store <spec>', READ_STORE)
     .option('--study <name>', "the study to export (default: the config's, or the store's only study)")
+    .option('--salvage', 'read a damaged JSONL journal anyway, skipping (and naming) each line that is no record')
     .description("Write the study's finished trials as JSONL (read-only), to import them elsewhere.")
     .action(async (config: string | undefined, flags) => {
       exit.code = await (await import('./commands/export.js')).exportStudy(config, flags, output);
@@ -113,6 +116,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     )
     .option('--store <spec>', `read this store instead of the config's (without a config: its study): ${STORE_FORMS}`)
     .option('--study <name>', 'with --store and no config: the study to report (default: its only one)')
+    .option('--salvage', 'read a damaged JSONL journal anyway, skipping (and naming) each line that is no record')
     .option('--format <format>', 'html (one self-contained file) or svg (one file per chart)', 'html')
     .option(
       '--contour [file#export]',

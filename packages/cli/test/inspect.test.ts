@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRandomSuggester } from '@parzen/algo-random';
 import { fmin, type SpaceDefinition, type TrialStore } from '@parzen/engine';
@@ -153,6 +153,35 @@ describe('a matrix run in part (user trial 26)', () => {
     const missing = await cli('trials', none);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no study named `nn\.seed-1`/);
+  });
+});
+
+describe('--salvage: a journal damaged in the middle (user trial 26)', () => {
+  it('trials and export read past the damaged line, naming what they skip; a run still refuses the file', async () => {
+    const path = join(dir, 'damaged.parzen.jsonl');
+    await fill(createJsonlStore({ path }), 'damaged', 4);
+    const lines = readFileSync(path, 'utf8').split('\n');
+    const at = lines.findIndex((line) => line.includes('"op":"finish"') && line.includes('"number":1'));
+    lines[at] = `${(lines[at] as string).slice(0, 30)}#@!garbage`;
+    writeFileSync(path, lines.join('\n'));
+    const refused = await cli('trials', '--store', `jsonl:${path}`);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`is corrupt at line ${at + 1}`);
+    const read = await cli('trials', '--store', `jsonl:${path}`, '--salvage', '--json');
+    expect(read.code, read.stderr).toBe(0);
+    expect((JSON.parse(read.stdout) as { state: string }[]).map((row) => row.state)).toEqual([
+      'complete',
+      'running',
+      'complete',
+      'complete',
+    ]);
+    // (Each skipped line is named in a warning on stderr: see store-file's journal-recovery test.)
+    const out = join(dir, 'salvaged.jsonl');
+    expect((await cli('export', '--store', `jsonl:${path}`, '--salvage', '-o', out)).code).toBe(0);
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(1 + 3);
+    const sqlite = await cli('trials', '--store', `sqlite:${database}`, '--salvage');
+    expect(sqlite.code).toBe(2);
+    expect(sqlite.stderr).toContain('--salvage reads past damaged lines of a JSONL journal');
   });
 });
 

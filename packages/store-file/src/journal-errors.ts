@@ -13,7 +13,8 @@ export const corruptLine = (path: string, line: number, problem: string): Parzen
   new ParzenError(
     'STORE_CORRUPT',
     `Journal \`${path}\` is corrupt at line ${line}: ${problem}. ` +
-      'Later lines depend on it, so the journal cannot be read. Restore the file from a backup, or remove the study.',
+      'Later lines depend on it, so the journal cannot be read as it is. Restore the file from a backup, or read out ' +
+      `what is intact (\`parzen export --store jsonl:${path} --salvage -o saved.jsonl\`, then \`parzen import\` it into a new store).`,
   );
 
 /** Any other failure of the journal's file operations. */

@@ -48,6 +48,11 @@ export class JournalReader {
     private readonly path: string,
     private readonly replica: Replica,
     private readonly warn: (message: string) => void,
+    /**
+     * Read-only salvage: a damaged line in the middle, or a record that contradicts the ones before it,
+     * is skipped with a warning instead of failing the whole journal, so what is intact can be read out.
+     */
+    private readonly salvage = false,
   ) {}
 
   /** Applies the complete lines appended since the last call; an unterminated last line is left unread. */
@@ -167,7 +172,9 @@ export class JournalReader {
       this.corrupt = undefined;
       // A repaired line was reported by the process that found it; skip it quietly.
       if (record?.op === 'repair' && record.line === pending.line) return;
-      throw corruptLine(this.path, pending.line, `expected a JSON journal record, found ${showLine(pending.text)}`);
+      if (!this.salvage)
+        throw corruptLine(this.path, pending.line, `expected a JSON journal record, found ${showLine(pending.text)}`);
+      this.warnSkipped(pending.line, `it is not a journal record: ${showLine(pending.text)}`);
     }
     if (record === undefined) {
       this.corrupt = { line: this.lines, text: line };
@@ -186,9 +193,14 @@ export class JournalReader {
     try {
       this.replica.apply(record);
     } catch (error) {
-      if (error instanceof ReplayError) throw corruptLine(this.path, this.lines, `found ${error.message}`);
-      throw error;
+      if (!(error instanceof ReplayError)) throw error;
+      if (!this.salvage) throw corruptLine(this.path, this.lines, `found ${error.message}`);
+      this.warnSkipped(this.lines, error.message);
     }
+  }
+
+  private warnSkipped(line: number, why: string): void {
+    this.warn(`Journal \`${this.path}\`: salvage skipped line ${line} (${why}); what depends on it is missing.`);
   }
 
   private warnTorn(torn: TornLine): void {

@@ -210,3 +210,35 @@ describe('jsonl journal shared by two stores', () => {
     await store.close();
   });
 });
+
+describe('salvage: a damaged line in the middle, read-only (user trial 26: nothing could be read out)', () => {
+  it('skips the line and what contradicts the lines before it, naming each, and reads the rest', async () => {
+    const path = await writeJournal();
+    // Damage the record that finishes trial #0 (the line before the last): nothing later depends on it.
+    const lines = readFileSync(path, 'utf8').split('\n');
+    const finish = lines.findIndex((line) => line.includes('"op":"finish"') && line.includes('"number":0'));
+    lines[finish] = `${(lines[finish] as string).slice(0, 25)}#@!garbage`;
+    writeFileSync(path, lines.join('\n'));
+    expect(await rejectionOf(createJsonlStore({ path, readOnly: true }).listTrials(spec.name))).toMatchObject({
+      code: 'STORE_CORRUPT',
+    });
+    const warnings: string[] = [];
+    const store = createJsonlStore({ path, readOnly: true, salvage: true, onWarning: (m) => warnings.push(m) });
+    try {
+      const trials = await store.listTrials(spec.name);
+      // Trial #0 lost its finish (still running as far as the journal says); #1 and #2 are as they were.
+      expect(trials.map((trial) => trial.state)).toEqual(['running', 'failed', 'running']);
+      expect(warnings).toEqual([
+        expect.stringMatching(new RegExp(`salvage skipped line ${finish + 1} \\(it is not a journal record`)),
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('is refused for a store that writes: nothing is appended to a damaged journal', () => {
+    expect(() => createJsonlStore({ path: tempPath('w.parzen.jsonl'), salvage: true })).toThrow(
+      /salvage only with readOnly/,
+    );
+  });
+});

@@ -5,6 +5,7 @@ import {
   type EnqueuedParams,
   type FinishedTrial,
   type IntermediateValue,
+  invalidConfig,
   type Lease,
   type NewFinishedTrial,
   type ParamAssignment,
@@ -60,6 +61,12 @@ export interface JsonlStoreOptions {
    * a missing file is `STUDY_NOT_FOUND`, and every write is refused.
    */
   readonly readOnly?: boolean;
+  /**
+   * With `readOnly`: read a damaged journal anyway, skipping each line that is not a record or that
+   * contradicts the ones before it (a warning names each), so that its intact trials can be listed and
+   * exported (`parzen export --salvage`). Refused without `readOnly`: nothing is written to such a file.
+   */
+  readonly salvage?: boolean;
 }
 
 /**
@@ -103,10 +110,15 @@ class JsonlTrialStore implements JsonlStore {
     this.readOnly = options.readOnly === true;
     this.stopping = options.stopping;
     const onWarning = options.onWarning ?? defaultWarning;
-    this.reader = new JournalReader(path, this.replica, (message) => {
-      this.warnings.push(message);
-      onWarning(message);
-    });
+    this.reader = new JournalReader(
+      path,
+      this.replica,
+      (message) => {
+        this.warnings.push(message);
+        onWarning(message);
+      },
+      options.salvage === true,
+    );
     this.lock = new FileLock({
       path: `${path}.lock`,
       timeoutMs: options.lockTimeoutMs ?? 30_000,
@@ -319,6 +331,7 @@ const JSONL_API_OPTIONS = {
     staleLockMs: { type: 'number', exclusiveMinimum: 0 },
     stopping: {},
     readOnly: { type: 'boolean' },
+    salvage: { type: 'boolean' },
   },
 };
 
@@ -348,5 +361,13 @@ export const createJsonlStore = (options: JsonlStoreOptions): JsonlStore => {
   // Checked here for callers TypeScript does not check: without it a missing path surfaced as "Journal
   // `undefined`" at the first write. A config's options are checked against the plugin schema first.
   assertOptions(JSONL_API_OPTIONS, options, 'jsonl store', 'jsonl');
+  if (options.salvage === true && options.readOnly !== true)
+    throw invalidConfig('jsonl store options', [
+      {
+        pointer: '/salvage',
+        expected: 'salvage only with readOnly: a damaged journal is read, never written to',
+        found: 'salvage: true without readOnly',
+      },
+    ]);
   return new JsonlTrialStore(options.path, options);
 };

@@ -1,4 +1,4 @@
-import { type AnyPluginManifest, defineStore, resolveConfigPath, SERVICES } from '@parzen/engine/plugin';
+import { type AnyPluginManifest, defineStore, invalidConfig, resolveConfigPath, SERVICES } from '@parzen/engine/plugin';
 import { defaultJournalName } from './default-path.js';
 import type { FsyncPolicy } from './journal-file.js';
 import { createJsonlStore } from './jsonl-store.js';
@@ -9,6 +9,8 @@ export interface JsonlStoreManifestOptions {
   /** Journal file, relative to the config's folder. Default `<study>.parzen.jsonl` beside the config. */
   readonly path?: string;
   readonly fsync?: FsyncPolicy;
+  /** Read a damaged journal for a read-only command (see `JsonlStoreOptions.salvage`). */
+  readonly salvage?: boolean;
 }
 
 export { jsonlStoreOptionsSchema };
@@ -21,11 +23,19 @@ export const jsonlStoreManifest = defineStore<JsonlStoreManifestOptions>({
   create: (options, context) => {
     // Journal warnings (a repaired torn line, say) go to the study's logger service.
     const logger = context.services.get(SERVICES.logger);
+    if (options.salvage === true && context.readOnly !== true)
+      throw invalidConfig('store options', [
+        {
+          pointer: '/store/options/salvage',
+          expected: 'salvage only for a command that reads (parzen trials, best, export, report: --salvage)',
+          found: 'true for a command that writes to the journal',
+        },
+      ]);
     return createJsonlStore({
       path: resolveConfigPath(context.baseDir, options.path ?? defaultJournalName(context.study)),
       ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
       onWarning: (message) => logger.warn(message),
-      ...(context.readOnly === true ? { readOnly: true } : {}),
+      ...(context.readOnly === true ? { readOnly: true, ...(options.salvage === true ? { salvage: true } : {}) } : {}),
       // A wait for another process's lock gives up at Ctrl-C (see JsonlStoreOptions.stopping).
       ...(context.services.has(SERVICES.stopping) ? { stopping: context.services.get(SERVICES.stopping) } : {}),
     });

@@ -15,5 +15,10 @@ export const jsonlStoreOptionsSchema = {
       description:
         'finish: fsync after each finished trial (survives power loss); always: after every line; never: leave it to the OS.',
     },
+    salvage: {
+      type: 'boolean',
+      description:
+        'Read-only commands only (parzen trials, best, export and report take --salvage): read a damaged journal, skipping each line that is no record or contradicts the ones before it.',
+    },
   },
 } as const;

@@ -18,6 +18,7 @@ export interface ExportFlags {
   readonly output?: string;
   readonly store?: string;
   readonly study?: string;
+  readonly salvage?: boolean;
 }
 
 /** A row as JSON can hold it: a non-finite loss (a pruned trial's) or intermediate value is left out. */
@@ -68,7 +69,11 @@ export const exportStudy = async (path: string | undefined, flags: ExportFlags, 
   const studies = await forConfig(path, async () => {
     const found = await loadStudies(
       path,
-      { ...(store === undefined ? {} : { store }), ...(study === undefined ? {} : { study }) },
+      {
+        ...(store === undefined ? {} : { store }),
+        ...(study === undefined ? {} : { study }),
+        ...(flags.salvage === true ? { salvage: true } : {}),
+      },
       output,
     );
     if (found.length !== 1)

@@ -36,6 +36,8 @@ export interface InspectFlags {
   readonly csv?: boolean;
   readonly store?: string;
   readonly study?: string;
+  /** Read a damaged JSONL journal anyway (the store's `salvage` option). */
+  readonly salvage?: boolean;
 }
 
 /** The stores the CLI knows without loading a config's `plugins`. */
@@ -215,6 +217,15 @@ const inspect = async (target: InspectTarget, output: Output): Promise<Inspected
   }
 };
 
+/** `--salvage`: the target's journal read past damaged lines; only a JSONL journal has lines to skip. */
+const salvaging = (target: InspectTarget): InspectTarget => {
+  if (target.store.use !== 'jsonl')
+    throw new CliError(
+      `--salvage reads past damaged lines of a JSONL journal; the ${target.store.use} store has none to skip. Leave --salvage out.`,
+    );
+  return { ...target, store: { ...target.store, options: { ...target.store.options, salvage: true } } };
+};
+
 /**
  * The studies `trials` and `best` show: the config's (each matrix variant's) or, with `--store` and no
  * config, the store's study (`--study NAME`, or the only one it holds). Stores are opened read-only:
@@ -228,7 +239,7 @@ export const loadStudies = async (path: string | undefined, flags: InspectFlags,
     path === undefined ? [await storeTarget(flags.store as string, flags)] : await configTargets(path, flags);
   const studies: InspectedStudy[] = [];
   const notRun: { study: string; error: unknown }[] = [];
-  for (const target of targets) {
+  for (const target of flags.salvage === true ? targets.map(salvaging) : targets) {
     try {
       studies.push(await inspect(target, output));
     } catch (error) {

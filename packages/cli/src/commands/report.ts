@@ -32,6 +32,8 @@ export interface ReportFlags {
   readonly interval?: number;
   /** With `--store` and no config: the study to report (default: the store's only one). */
   readonly study?: string;
+  /** With `--store` and no config: read a damaged JSONL journal anyway. */
+  readonly salvage?: boolean;
 }
 
 /**
@@ -265,7 +267,11 @@ const reportStore = async (
     throw new CliError("--serve reads a config's study: give the config (with --store to read another store).");
   const [{ record, space, trials }] = (await loadStudies(
     undefined,
-    { store: flags.store, ...(flags.study === undefined ? {} : { study: flags.study }) },
+    {
+      store: flags.store,
+      ...(flags.study === undefined ? {} : { study: flags.study }),
+      ...(flags.salvage === true ? { salvage: true } : {}),
+    },
     output,
   )) as [Awaited<ReturnType<typeof loadStudies>>[number]];
   const { options, contourCalls } = await reportOptions(flags, space);
@@ -303,6 +309,10 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
   if (flags.serve === true && (flags.output !== undefined || format === 'svg'))
     throw new CliError(
       `--serve writes no file, so ${flags.output !== undefined ? '-o' : '--format svg'} has nothing to do: leave it out to serve, or leave out --serve to write the report.`,
+    );
+  if (paths.length > 0 && flags.salvage === true)
+    throw new CliError(
+      '--salvage reads a damaged journal without a config: parzen report --store jsonl:PATH --salvage (or salvage it with parzen export --salvage, then import it).',
     );
   if (paths.length === 0) {
     if (flags.store === undefined)

@@ -15,9 +15,14 @@ const parseJson = (text: string, path: string): unknown => {
     parsed = JSON.parse(text) as unknown;
   } catch (error) {
     const message = (error as Error).message;
-    const position = /position (\d+)/.exec(message)?.[1];
+    const token = /^Unexpected token '(.)'/.exec(message)?.[1];
+    const position =
+      /position (\d+)/.exec(message)?.[1] ?? (token === undefined ? undefined : outsideStrings(text, token));
     const where = position === undefined ? '' : ` at ${lineAndColumn(text, Number(position))}`;
-    throw new CliError(`${path}: not valid JSON${where}: ${message}`);
+    const char = token ?? (position === undefined ? undefined : text[Number(position)]);
+    throw new CliError(
+      `${path}: not valid JSON${where}: ${message}${char === undefined ? '' : (TOKEN_HINTS[char] ?? '')}`,
+    );
   }
   checkDepth(parsed, path);
   const duplicate = duplicateKey(text);
@@ -26,6 +31,31 @@ const parseJson = (text: string, path: string): unknown => {
       `${path}: the key at ${duplicate.pointer} appears twice (${lineAndColumn(text, duplicate.position)}); JSON keeps only the last value, so remove one.`,
     );
   return parsed;
+};
+
+/** What to do about a character JSON has no use for, when Node names it. */
+const TOKEN_HINTS: Readonly<Record<string, string>> = {
+  '/': ' (JSON has no comments: remove them, or write the config in YAML, .yaml, which has)',
+  N: ' (JSON has no NaN: leave the key out, or use null where the schema allows it)',
+  I: ' (JSON has no Infinity: use a large number)',
+  "'": ' (JSON strings take double quotes)',
+};
+
+/**
+ * Where `char` first stands outside a string literal: Node's "Unexpected token" message names the
+ * character but not its place (it quotes the start of the file instead).
+ */
+const outsideStrings = (text: string, char: string): string | undefined => {
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === char) return String(i);
+  }
+  return undefined;
 };
 
 /** Nesting past {@link MAX_DEPTH} levels is refused before anything walks the config recursively. */

@@ -152,6 +152,24 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
     expect(run.stderr).toMatch(/broken\.json: not valid JSON.*"seed": ,/);
   });
 
+  it('says where a comment, a NaN or a single-quoted string is, and that JSON has none (user trial 26: no line, no why)', async () => {
+    const cases: [string, string, RegExp][] = [
+      [
+        'comment',
+        '{\n  "name": "x", // the name\n  "seed": 1\n}',
+        /at line 2, column 16: .*\(JSON has no comments: .* YAML/s,
+      ],
+      ['top-comment', '// a config\n{}', /at line 1, column 1: .*\(JSON has no comments/s],
+      ['nan', '{\n  "name": "x",\n  "seed": NaN\n}', /at line 3, column 11: .*\(JSON has no NaN/s],
+      ['quotes', "{\n  'name': 'x'\n}", /at line 2, column 3: .*\(JSON strings take double quotes\)/s],
+    ];
+    for (const [name, text, expected] of cases) {
+      const run = await cli('validate', writeIn(dir, `${name}.json`, text));
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(expected);
+    }
+  });
+
   it('rejects bad YAML and a missing file', async () => {
     const yaml = writeIn(dir, 'broken.yaml', 'name: x\nspace: [a\n');
     expect((await cli('run', yaml)).stderr).toMatch(/broken\.yaml: not valid YAML/);

@@ -41,6 +41,8 @@ const cases: [string, unknown, string, RegExp][] = [
   ['misspelt top-level key', heartConfig({ budgett: { maxTrials: 3 } }), '/budgett', /only the fields/],
   ['empty budget', heartConfig({ budget: {} }), '/budget', /at least 1 field/],
   ['zero maxTrials', heartConfig({ budget: { maxTrials: 0 } }), '/budget/maxTrials', />= 1/],
+  // A lease of 1 ms was renewed every third of a millisecond: 130 KB/s of lease lines (user trial 26).
+  ['a lease shorter than half a second', heartConfig({ leaseSeconds: 0.001 }), '/leaseSeconds', />= 0.5/],
   ['unknown parameter type', heartConfig({ space: { x: { type: 'gaussian', low: 0, high: 1 } } }), '/space/x', /./],
   ['loguniform from zero', heartConfig({ space: { lr: { type: 'loguniform', low: 0, high: 1 } } }), '/space/lr', /./],
   ['choice without options', heartConfig({ space: { m: { type: 'choice', options: [] } } }), '/space/m/options', /./],

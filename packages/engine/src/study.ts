@@ -145,7 +145,7 @@ export interface OptimizeOptions<S extends SpaceDefinition = SpaceDefinition> {
   /** How long a trial may run (see `FminOptions.trialTimeoutMs`). */
   readonly trialTimeoutMs?: number;
   /**
-   * How long a running trial's claim lasts without renewal (default 60 s; renewed every third of it). A
+   * How long a running trial's claim lasts without renewal (default 60 s, at least 500 ms; renewed every third of it). A
    * worker on another host takes over a trial whose lease lapsed: raise it when an objective blocks the
    * event loop (synchronous code) for longer, with workers on several machines.
    */

@@ -80,7 +80,7 @@ export const baseConfigSchema = {
     concurrency: { type: 'integer', minimum: 1, maximum: MAX_CONCURRENCY, default: 1 },
     plugins: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
     trialTimeoutSeconds: { type: 'number', exclusiveMinimum: 0, maximum: MAX_SECONDS },
-    leaseSeconds: { type: 'number', exclusiveMinimum: 0, maximum: MAX_SECONDS, default: 60 },
+    leaseSeconds: { type: 'number', minimum: 0.5, maximum: MAX_SECONDS, default: 60 },
     gracePeriodSeconds: { type: 'number', minimum: 0, maximum: MAX_SECONDS, default: 30 },
     explain: { type: 'boolean', default: false },
   },

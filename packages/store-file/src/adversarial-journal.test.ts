@@ -45,6 +45,16 @@ describe('the journal store refuses files that are not journals (issue 9)', () =
     expect(readFileSync(path, 'utf8')).toBe(content);
   });
 
+  it('names a SQLite database as such, and the store that reads it (it quoted its binary first line)', async () => {
+    const path = join(dir, 'study.parzen.db');
+    writeFileSync(path, Buffer.concat([Buffer.from('SQLite format 3\u0000'), Buffer.alloc(84, 1), Buffer.from('\n')]));
+    const reader = createJsonlStore({ path, ...quiet, readOnly: true });
+    await expect(reader.listStudies()).rejects.toThrow(
+      `is not a Parzen journal: it is a SQLite database. It is left as it is; read it with the sqlite store (--store sqlite:${path}`,
+    );
+    await reader.close();
+  });
+
   it('still accepts an empty file and a journal whose header a crash cut short', async () => {
     const empty = join(dir, 'empty.jsonl');
     writeFileSync(empty, '');

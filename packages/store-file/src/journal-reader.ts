@@ -136,10 +136,14 @@ export class JournalReader {
     // A header torn by a crash: the whole file, or followed by the repair line the next writer added. Any
     // other file whose first line merely starts like JSON (a pretty-printed config's `{`) is not a journal.
     if (first.length > 0 && HEADER.startsWith(first) && (newline < 0 || this.repairsFirstLine(chunk, newline))) return;
+    // A SQLite database (its header is "SQLite format 3" and a NUL): the other file store, named.
+    const sqlite = first.startsWith('SQLite format 3\u0000');
     throw new ParzenError(
       'STORE_FAILED',
-      `\`${this.path}\` is not a Parzen journal: its first line is ${showLine(first)}, not a journal record. ` +
-        'It is left as it is; point the store at another file (a journal ends in .parzen.jsonl by default).',
+      `\`${this.path}\` is not a Parzen journal: ${sqlite ? 'it is a SQLite database' : `its first line is ${showLine(first)}, not a journal record`}. ` +
+        (sqlite
+          ? `It is left as it is; read it with the sqlite store (--store sqlite:${this.path}, or "use": "sqlite" in the config).`
+          : 'It is left as it is; point the store at another file (a journal ends in .parzen.jsonl by default).'),
     );
   }
 

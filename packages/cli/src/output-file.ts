@@ -1,6 +1,6 @@
 import { mkdirSync, type Stats, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { CliError } from './exit-codes.js';
+import { CliError, EXIT } from './exit-codes.js';
 
 /** What `-o`'s path is now (undefined when nothing is there); a path that cannot be looked at is refused, named. */
 export const existingOutput = (path: string): Stats | undefined => {
@@ -11,13 +11,22 @@ export const existingOutput = (path: string): Stats | undefined => {
   }
 };
 
-/** Runs a write to `-o`'s path, turning a file-system error into one that names the path. */
+/** Errors of the disk, not of the path given: the command failed (exit 1), the input was fine. */
+const DISK_FAILURES = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EFBIG']);
+
+/**
+ * Runs a write to `-o`'s path, turning a file-system error into one that names the path: bad input (exit
+ * 2) for a path that cannot be written (a folder, no permission), a failure (exit 1) for a full disk or
+ * an I/O error, as `parzen trials > /dev/full` exits.
+ */
 export const writingOutput = async <T>(path: string, write: () => T | Promise<T>): Promise<T> => {
   try {
     return await write();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === undefined) throw error;
-    throw new CliError(`-o: cannot write ${path}: ${(error as Error).message}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    const message = `-o: cannot write ${path}: ${(error as Error).message}`;
+    throw DISK_FAILURES.has(code) ? new CliError(message, EXIT.studyError, 'OUTPUT_FAILED') : new CliError(message);
   }
 };
 

@@ -96,6 +96,12 @@ describe('parzen export and import', () => {
     expect(throughFile.code).toBe(2);
     expect(throughFile.stderr).toContain(`-o: cannot write ${join(nested, 'x.jsonl')}`);
     expect(throughFile.stderr).not.toMatch(/\n\s+at /);
+    // A full disk is a failure (exit 1), as `parzen trials > /dev/full` exits, not bad input (it was 2).
+    if (existsSync('/dev/full')) {
+      const full = await cli('export', from, '-o', '/dev/full');
+      expect(full.code).toBe(1);
+      expect(full.stderr).toContain('-o: cannot write /dev/full: ENOSPC');
+    }
   });
 
   it('moves a study from jsonl to sqlite keeping params, losses, states, attrs, intermediate values and times', async () => {

@@ -11,6 +11,7 @@ import {
 import { testPluginContext } from '@parzen/engine/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CommandObjectiveOptions, commandObjectiveManifest, createCommandObjective } from './command-objective.js';
+import { runCommand } from './run-command.js';
 
 let dir: string;
 const options = (command: string[], extra: Partial<CommandObjectiveOptions> = {}): CommandObjectiveOptions => ({
@@ -202,12 +203,26 @@ describe('command objective', () => {
     async () => {
       // `setsid` puts the helper in a session of its own, out of reach of the group kill; it keeps the pipe.
       const script = join(dir, 'daemon.sh');
-      writeFileSync(script, '#!/bin/sh\nsetsid sleep 8 &\necho 0.5\n', { mode: 0o755 });
+      writeFileSync(script, '#!/bin/sh\nsetsid sleep 8 &\necho 0.5\nsleep 0.3\n', { mode: 0o755 });
       const started = Date.now();
       const result = await evaluate(options(['/bin/sh', script], { timeoutSeconds: 3 }));
       // It was a TIMEOUT after 9.6 s (the helper's lifetime), or took 8 s without a timeout.
       expect(result).toMatchObject({ status: 'ok', loss: 0.5 });
       expect(Date.now() - started).toBeLessThan(2900);
+      // A helper that keeps writing after the program exited: the pipes close after 5 s of it (review 26:
+      // the trial stayed open for the helper's whole life, past its timeout).
+      const chattyScript = join(dir, 'chatty.sh');
+      writeFileSync(
+        chattyScript,
+        '#!/bin/sh\nsetsid sh -c "while true; do echo noise; sleep 0.1; done" &\necho 0.25\nsleep 0.3\n',
+      );
+      const chatty = Date.now();
+      const late = await runCommand({ argv: ['/bin/sh', chattyScript], cwd: dir, env: process.env, stderrTail: 100 });
+      expect(Date.now() - chatty).toBeGreaterThanOrEqual(4500);
+      expect(Date.now() - chatty).toBeLessThan(8000);
+      expect(late.stdout).toMatch(/^0\.25\nnoise\n/);
+      // (The program waits a moment so that the helper is in its own session before the group is killed;
+      // the helper dies of SIGPIPE at its next write once the pipes are closed.)
     },
   );
 
@@ -265,6 +280,14 @@ describe('command objective', () => {
         /runs `python9` through env, and `python9` is not on PATH/,
       );
       expect(script('fine.sh', '#!/bin/sh\necho 1\n')).not.toThrow();
+      // With no PATH at all (inheritEnv false), env searches the system's default path, and so does the check.
+      writeFileSync(join(dir, 'env-sh.sh'), '#!/usr/bin/env sh\necho 1\n', { mode: 0o755 });
+      expect(() =>
+        commandObjectiveManifest.create(
+          options(['./env-sh.sh'], { inheritEnv: false }),
+          testPluginContext({ baseDir: dir, study: 's' }),
+        ),
+      ).not.toThrow();
     },
   );
 

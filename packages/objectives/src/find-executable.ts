@@ -33,6 +33,9 @@ export const findExecutable = (
   return { problem: `\`${program}\` is not on PATH (searched ${folders.join(delimiter) || 'nothing: PATH is empty'})` };
 };
 
+/** The search path `env` falls back on when PATH is unset or empty (POSIX's default, as glibc's). */
+const DEFAULT_PATH = '/usr/local/bin:/usr/bin:/bin';
+
 /** The first bytes of a file (a script's `#!` line); empty when it cannot be read. */
 const head = (file: string, bytes = 256): string => {
   try {
@@ -66,7 +69,8 @@ export const shebangProblem = (file: string, path: string | undefined): string |
     return `the interpreter \`${interpreter}\` on the #! line of ${file} does not exist`;
   const named = args.find((arg) => !arg.startsWith('-'));
   if (interpreter.endsWith('/env') && named !== undefined && !named.includes('=')) {
-    const found = findExecutable(named, dirname(file), path);
+    // With no PATH, env searches the system's default path, as the shell's `command -v` would.
+    const found = findExecutable(named, dirname(file), path === undefined || path === '' ? DEFAULT_PATH : path);
     if ('problem' in found) return `the #! line of ${file} runs \`${named}\` through env, and ${found.problem}`;
   }
   return undefined;

@@ -9,6 +9,9 @@ import { killGroup, releaseGroup, trackGroup } from './process-groups.js';
  */
 const OUTPUT_SETTLE_MS = 1000;
 
+/** The longest the pipes stay open after the program exited, however much such a process still writes. */
+const OUTPUT_CLOSE_MS = 5000;
+
 /** One program run: argv, folder, environment, input and limits. */
 export interface RunCommandOptions {
   readonly argv: readonly string[];
@@ -173,18 +176,33 @@ export const runCommand = (options: RunCommandOptions): Promise<CommandOutcome> 
     child.stdin.end(options.input ?? '');
     // Stragglers in the group would hold the pipes open: killed. A process that left the group (`setsid`, a
     // daemon) may hold them too: once the program has exited and its output has been read and handled (no
-    // new output for OUTPUT_SETTLE_MS, the stream not paused by a slow line handler), the pipes are closed.
+    // new output for OUTPUT_SETTLE_MS, the stream not paused by a slow line handler), the pipes are closed;
+    // after OUTPUT_CLOSE_MS of reading at the latest (a helper that keeps writing), at once on an abort.
     let settle: NodeJS.Timeout | undefined;
+    let closed = false;
+    const closePipes = () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(settle);
+      options.signal?.removeEventListener('abort', closePipes);
+      child.stdout.destroy();
+      child.stderr.destroy();
+      lines?.end();
+    };
     child.on('exit', () => {
       signalGroup('SIGKILL');
       killSwitch.disarm(); // the program has ended: no timeout or grace period is left to run
+      if (options.signal?.aborted) closePipes();
+      else options.signal?.addEventListener('abort', closePipes, { once: true });
+      // Time counts only while the line handler keeps up (stdout not paused): a slow handler still
+      // working through the program's own lines is never cut short.
+      let reading = 0;
+      const tick = OUTPUT_SETTLE_MS / 4;
       settle = setInterval(() => {
-        if (child.stdout.isPaused() || Date.now() - lastOutput < OUTPUT_SETTLE_MS) return;
-        clearInterval(settle);
-        child.stdout.destroy();
-        child.stderr.destroy();
-        lines?.end();
-      }, OUTPUT_SETTLE_MS / 4);
+        if (child.stdout.isPaused()) return;
+        reading += tick;
+        if (Date.now() - lastOutput >= OUTPUT_SETTLE_MS || reading >= OUTPUT_CLOSE_MS) closePipes();
+      }, tick);
     });
     child.on('error', (error) => {
       startError = error;
@@ -192,6 +210,7 @@ export const runCommand = (options: RunCommandOptions): Promise<CommandOutcome> 
     });
     child.on('close', async (exitCode, signal) => {
       clearInterval(settle);
+      options.signal?.removeEventListener('abort', closePipes);
       await lines?.drained;
       killSwitch.disarm();
       if (pid !== undefined) releaseGroup(pid);

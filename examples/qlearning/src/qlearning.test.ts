@@ -111,6 +111,6 @@ describe('tuning it with the parzen CLI', () => {
     expect(check.code).toBe(0);
     const studies = (check.last.valid as { studies: string[] }[])[0]?.studies;
     expect(studies).toHaveLength(30);
-    expect(studies).toContain('qlearning-compare.suggester-tpe-429a6d.seed-10');
+    expect(studies).toContain('qlearning-compare.suggester-tpe.seed-10');
   });
 });

@@ -124,7 +124,7 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
     enum: ['first', 'above'],
     description:
       "Complete trials of equal loss across the below set's boundary: first (the earlier ones fill it, as hyperopt and Optuna) " +
-      'or above (none of them is below; a constant branch then does not fill the below set).',
+      'or above (when they are at least twice the below set, a plateau, none of them is below; a constant branch then does not fill the below set).',
   },
   constantLiar: {
     anyOf: [{ enum: [false, 'worst', 'infinite', 'mean', 'best'] }, { type: 'number' }],

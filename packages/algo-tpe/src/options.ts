@@ -56,10 +56,12 @@ export type PrunedTrialPolicy = 'rank' | 'impute' | 'ignore';
 /**
  * Complete trials of equal loss that the below set's boundary falls among (its last place and the first
  * place after it hold the same loss): `first`, the earlier trials take the places left (a stable sort by
- * number, as hyperopt and Optuna); `above`, none of them is below, since none is better than the others
- * (the below set is then smaller, empty when the tie holds the best loss, and l(x) is the prior's alone).
- * A plateau (a branch whose loss is constant) otherwise fills the below set with trials that agree on
- * nothing but the branch, and TPE keeps drawing it.
+ * number, as hyperopt and Optuna); `above`, when the tie is a plateau (at least twice as many trials as
+ * the below set holds), none of them is below, since none is better than the others (the below set is
+ * then smaller, empty when the plateau holds the best loss, and l(x) is the prior's alone); a smaller tie
+ * (settings that score alike, as classifiers' error rates do) keeps the `first` order. A plateau (a
+ * branch whose loss is constant) otherwise fills the below set with trials that agree on nothing but the
+ * branch, and TPE keeps drawing it.
  */
 export type BoundaryTies = 'first' | 'above';
 

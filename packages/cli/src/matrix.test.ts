@@ -14,20 +14,21 @@ describe('expandMatrix', () => {
       ...base,
       matrix: { suggester: [{ use: 'random' }, { use: 'tpe', options: { gamma: 0.2 } }], seed: [1, 2] },
     });
+    // A plugin choice with options is named by its `use` and a digest of the whole value.
     expect(variants.map((variant) => variant.study)).toEqual([
       'cmp.suggester-random.seed-1',
       'cmp.suggester-random.seed-2',
-      'cmp.suggester-tpe.seed-1',
-      'cmp.suggester-tpe.seed-2',
+      'cmp.suggester-tpe-ac6b16.seed-1',
+      'cmp.suggester-tpe-ac6b16.seed-2',
     ]);
     expect(variants.map((variant) => variant.variant)).toEqual([
       'cmp suggester=random',
       'cmp suggester=random',
-      'cmp suggester=tpe',
-      'cmp suggester=tpe',
+      'cmp suggester=tpe-ac6b16',
+      'cmp suggester=tpe-ac6b16',
     ]);
     expect(variants[3]?.config).toEqual({
-      name: 'cmp.suggester-tpe.seed-2',
+      name: 'cmp.suggester-tpe-ac6b16.seed-2',
       seed: 2,
       budget: { maxTrials: 10 },
       suggester: { use: 'tpe', options: { gamma: 0.2 } },
@@ -44,24 +45,21 @@ describe('expandMatrix', () => {
     expect(raw.budget).toEqual({ maxTrials: 10 });
   });
 
-  it('makes colliding labels unique by a digest of the value, not its position, and says what each label stands for', () => {
+  it('names each value by itself alone (its place and the other values never matter), and says what each label stands for', () => {
     const variants = expandMatrix({
       ...base,
       matrix: { suggester: [{ use: 'tpe' }, { use: 'tpe', options: { gamma: 0.5 } }, { use: 'random' }], seed: [1, 2] },
     });
     expect(variants.map((variant) => variant.study)).toEqual([
-      'cmp.suggester-tpe-429a6d.seed-1',
-      'cmp.suggester-tpe-429a6d.seed-2',
+      'cmp.suggester-tpe.seed-1',
+      'cmp.suggester-tpe.seed-2',
       'cmp.suggester-tpe-7ee657.seed-1',
       'cmp.suggester-tpe-7ee657.seed-2',
       'cmp.suggester-random.seed-1',
       'cmp.suggester-random.seed-2',
     ]);
     // Plain values (seeds, a lone `use`) need no legend; optioned ones and labels with a digest do.
-    expect(variantLegend(variants)).toEqual([
-      'suggester tpe-429a6d = {"use":"tpe"}',
-      'suggester tpe-7ee657 = {"use":"tpe","options":{"gamma":0.5}}',
-    ]);
+    expect(variantLegend(variants)).toEqual(['suggester tpe-7ee657 = {"use":"tpe","options":{"gamma":0.5}}']);
     // A list reordered or cut keeps each value's study: the names were by position (tpe1, tpe2), and a
     // user trial found an edited list filing one variant's trials under another's study.
     const studyOf = (suggesters: unknown[]) =>
@@ -78,6 +76,12 @@ describe('expandMatrix', () => {
     ]);
     const cut = studyOf([{ use: 'tpe', options: { gamma: 0.1 } }, { use: 'tpe' }]);
     for (const [value, study] of Object.entries(cut)) expect(all[value]).toBe(study);
+    // Review 26: cut to one value, a list once named by collisions gave it the plain name another value
+    // then took (`tpe`), and the two studies mixed. Each value keeps its own name.
+    expect(studyOf([{ use: 'tpe', options: { gamma: 0.5 } }])).toEqual({
+      '{"use":"tpe","options":{"gamma":0.5}}': 'cmp.suggester-tpe-7ee657',
+    });
+    expect(studyOf([{ use: 'tpe' }])).toEqual({ '{"use":"tpe"}': 'cmp.suggester-tpe' });
     // Paths that read alike once made name-safe (`./a/b.mjs`, `./a_b.mjs`) get digests too.
     const paths = expandMatrix({ ...base, matrix: { 'objective/options/path': ['./a/b.mjs', './a_b.mjs'] } });
     expect(new Set(paths.map((variant) => variant.study)).size).toBe(2);

@@ -27,8 +27,7 @@ export const variantLegend = (variants: readonly Variant[]): string[] => {
   for (const variant of variants)
     for (const [key, label] of Object.entries(variant.labels ?? {})) {
       const value = variant.values[key];
-      const plain = typeof value !== 'object' || value === null || (Object.keys(value).length === 1 && 'use' in value);
-      if (!plain || label !== plainLabel(value)) lines.add(`${key} ${label} = ${JSON.stringify(value)}`);
+      if (label !== plainLabel(value)) lines.add(`${key} ${label} = ${JSON.stringify(value)}`);
     }
   return [...lines];
 };
@@ -59,13 +58,26 @@ const setPath = (target: Record<string, unknown>, path: readonly string[], value
   node[path.at(-1) as string] = structuredClone(value);
 };
 
-/** A value's own label, name-safe: a plugin choice's `use`, a string, number or boolean; `v` for anything else. */
-const plainLabel = (value: unknown): string => {
-  if (typeof value === 'object' && value !== null && typeof (value as { use?: unknown }).use === 'string')
-    return (value as { use: string }).use.replace(/[^A-Za-z0-9._-]+/g, '_');
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
-    return String(value).replace(/[^A-Za-z0-9._-]+/g, '_');
-  return 'v';
+const NAME_SAFE = /^[A-Za-z0-9._-]+$/;
+
+/**
+ * A value's label when it shows the value exactly: a number, a boolean, a name-safe string (not one that
+ * reads as a number or boolean), a plugin choice that is only `{ "use": NAME }`. Undefined otherwise.
+ */
+const plainLabel = (value: unknown): string | undefined => {
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string')
+    return NAME_SAFE.test(value) && !/^(true|false|-?[0-9.][0-9.e+-]*)$/i.test(value) ? value : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { use, ...rest } = value as { use?: unknown };
+  return typeof use === 'string' && NAME_SAFE.test(use) && Object.keys(rest).length === 0 ? use : undefined;
+};
+
+/** The readable start of a label that needs a digest: the plugin's `use` or the text, made name-safe; `v` else. */
+const labelStem = (value: unknown): string => {
+  const use = typeof value === 'object' && value !== null ? (value as { use?: unknown }).use : undefined;
+  const text = typeof use === 'string' ? use : typeof value === 'string' ? value : 'v';
+  return text.replace(/[^A-Za-z0-9._-]+/g, '_') || 'v';
 };
 
 /** Six hex digits of the value's canonical JSON: the same value gets them wherever it stands in the list. */
@@ -73,18 +85,14 @@ const digestOf = (value: unknown): string =>
   createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 6);
 
 /**
- * Labels for a key's values, each a function of the value alone (never of its place in the list, so a
- * list reordered or cut keeps each study's name): its plain label, with a digest of the value when
- * several values share that label (`tpe-3fa2c1`, `tpe-b07e4d`) or it is no plain value (`v-91c2e0`).
+ * A value's label, a function of the value alone (never of its place in the list or of the other values,
+ * so a list reordered, cut or grown keeps each value's study): the value itself when that shows it
+ * exactly (`random`, `0.1`, `true`), else a readable stem and six hex digits of a digest of the value
+ * (`tpe-c23a10` for a plugin choice with options, `._a_b.mjs-9e01f2` for a path, `v-91c2e0`).
  */
-const labelsOf = (values: readonly unknown[]): string[] => {
-  const labels = values.map(plainLabel);
-  const counts = new Map<string, number>();
-  for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
-  return labels.map((label, index) =>
-    label === 'v' || (counts.get(label) ?? 0) > 1 ? `${label}-${digestOf(values[index])}` : label,
-  );
-};
+const labelOf = (value: unknown): string => plainLabel(value) ?? `${labelStem(value)}-${digestOf(value)}`;
+
+const labelsOf = (values: readonly unknown[]): string[] => values.map(labelOf);
 
 const checkMatrix = (matrix: unknown): [string, unknown[]][] => {
   const issues: ConfigIssue[] = [];

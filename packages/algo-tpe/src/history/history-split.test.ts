@@ -77,6 +77,24 @@ describe('splitHistory: trials of equal loss across the boundary (ties)', () => 
     expect(below(inside, 'above')).toEqual([0, 1, 2]);
   });
 
+  it('"above" leaves a small tie (under twice the below set) in the libraries\' order: settings that score alike', () => {
+    // Three places; a tie of 5 at 0.5 after the best (a classifier's error rate, say) is no plateau.
+    const small = [
+      complete(0, 0.1),
+      ...Array.from({ length: 5 }, (_, i) => complete(i + 1, 0.5)),
+      ...Array.from({ length: 14 }, (_, i) => complete(i + 6, 2 + i)),
+    ];
+    expect(below(small, 'above')).toEqual(below(small, 'first'));
+    expect(below(small, 'above')).toEqual([0, 1, 2]);
+    // Six at 0.5 (twice the three places) is a plateau: left out.
+    const six = [
+      complete(0, 0.1),
+      ...Array.from({ length: 6 }, (_, i) => complete(i + 1, 0.5)),
+      ...Array.from({ length: 13 }, (_, i) => complete(i + 7, 2 + i)),
+    ];
+    expect(below(six, 'above')).toEqual([0]);
+  });
+
   it("is the parzen profile's default; the library profiles keep their order", () => {
     expect(resolveTpeSettings({}).ties).toBe('above');
     for (const compat of ['hyperopt', 'optuna', 'optuna5'] as const)

@@ -94,16 +94,28 @@ const takeComplete = (history: TrialHistory, count: number, lied: number | undef
   return taken;
 };
 
+/** How many times the below set's size a tie must be to count as a plateau (`ties: "above"`). */
+const PLATEAU = 2;
+
 /**
- * Under `ties: "above"`: when the complete trials taken fill the below set and the next complete trial has
- * the loss of the last one taken, the taken trials without that loss (the tie leaves). Undefined otherwise
- * (nothing to change). Running trials at a finite lie tie by construction, so a lie turns this off.
+ * Under `ties: "above"`: when the complete trials taken fill the below set, the next complete trial has
+ * the loss of the last one taken, and that tie holds at least {@link PLATEAU} times the below set's size,
+ * the taken trials without that loss (the tie leaves). Undefined otherwise (nothing to change). Running
+ * trials at a finite lie tie by construction, so a lie turns this off, and so does `pruned: "impute"`
+ * (its estimates join the below set among the complete trials).
  */
 const withoutBoundaryTie = (history: TrialHistory, taken: Ranked, count: number): Ranked | undefined => {
   const size = taken.losses.length;
   if (size === 0 || size < count || size >= history.complete.size) return undefined;
   const tie = taken.losses[size - 1] as number;
   if (history.complete.keys[size] !== tie) return undefined;
+  // Only a plateau: a tie at least twice the below set's size. A smaller one (a few settings that score
+  // alike, as classifiers' error rates do) keeps the libraries' order.
+  let first = size - 1;
+  while (first > 0 && taken.losses[first - 1] === tie) first--;
+  let end = size;
+  while (end < history.complete.size && history.complete.keys[end] === tie) end++;
+  if (end - first < PLATEAU * count) return undefined;
   const kept: Ranked = { losses: [], numbers: [] };
   for (let i = 0; i < size && (taken.losses[i] as number) < tie; i++) {
     kept.losses.push(taken.losses[i] as number);
@@ -179,7 +191,9 @@ export const splitHistory = (history: TrialHistory, settings: SplitSettings): Hi
   ].sort((a, b) => a.number - b.number);
   const taken = takeComplete(history, nBelow, lied);
   const untied =
-    settings.ties === 'above' && lied === undefined ? withoutBoundaryTie(history, taken, nBelow) : undefined;
+    settings.ties === 'above' && lied === undefined && history.prunedPolicy !== 'impute'
+      ? withoutBoundaryTie(history, taken, nBelow)
+      : undefined;
   // A tie left out leaves its places empty: the trials ranked after it (pruned, failed) are worse still.
   const below = untied?.numbers ?? takeWithPruned(history, taken, nBelow);
   if (untied === undefined) for (const trial of worst) if (below.length < nBelow) below.push(trial.number);

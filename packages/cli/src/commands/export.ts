@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import {
+  activeParamNames,
   type CompiledSpace,
   countOf,
   type FinishedTrial,
@@ -84,7 +85,20 @@ export const exportStudy = async (path: string | undefined, flags: ExportFlags, 
     return found;
   });
   const { record, space, trials } = studies[0] as (typeof studies)[number];
-  const finished = trials.filter((trial): trial is FinishedTrial => trial.state !== 'running');
+  const allFinished = trials.filter((trial): trial is FinishedTrial => trial.state !== 'running');
+  // A salvaged journal may have lost a trial's params line but not its finish: such a trial does not fit
+  // the space, and `import` (all or nothing) would refuse the whole file for it. Left out, and said.
+  const finished =
+    flags.salvage === true
+      ? allFinished.filter((trial) => activeParamNames(space, trial.internal).every((name) => name in trial.internal))
+      : allFinished;
+  if (finished.length < allFinished.length)
+    output.note(
+      `parzen: left out ${allFinished.length - finished.length} salvaged trial(s) whose params were lost (${allFinished
+        .filter((trial) => !finished.includes(trial))
+        .map((trial) => `#${trial.number}`)
+        .join(', ')}).`,
+    );
   const { name, direction, seed, suggester } = record;
   const header: ExportHeader = {
     parzen: 'export',

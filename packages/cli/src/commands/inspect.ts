@@ -232,7 +232,15 @@ const salvaging = (target: InspectTarget): InspectTarget => {
  * nothing is created, locked or written, and the config's objective and plugins are not loaded (a store
  * plugin named in `plugins` is). Trials are decoded with the space stored with the study.
  */
-export const loadStudies = async (path: string | undefined, flags: InspectFlags, output: Output) => {
+export const loadStudies = async (path: string | undefined, flags: InspectFlags, output: Output) =>
+  (await loadStudySet(path, flags, output)).studies;
+
+/** {@link loadStudies}, and whether the config names several studies (a matrix), however many have run. */
+const loadStudySet = async (
+  path: string | undefined,
+  flags: InspectFlags,
+  output: Output,
+): Promise<{ readonly studies: InspectedStudy[]; readonly several: boolean }> => {
   if (path === undefined && flags.store === undefined)
     throw new CliError('Give a config, or --store SPEC (e.g. --store jsonl:./study.parzen.jsonl).');
   const targets =
@@ -253,7 +261,7 @@ export const loadStudies = async (path: string | undefined, flags: InspectFlags,
     output.note(
       `parzen: ${notRun.length} of the matrix's ${targets.length} studies ${notRun.length === 1 ? 'has' : 'have'} not run yet (${notRun.map(({ study }) => study).join(', ')}); showing the others.`,
     );
-  return studies;
+  return { studies, several: targets.length > 1 };
 };
 
 /** `parzen trials [config]`: every trial of the study (each matrix variant's), as a table, CSV or JSON. */
@@ -270,13 +278,14 @@ export const listTrials = async (path: string | undefined, flags: InspectFlags, 
 
 /** `parzen best [config]`: the best trial of the study (of each matrix variant), as text or one JSON line. */
 export const showBest = async (path: string | undefined, flags: InspectFlags, output: Output): Promise<number> => {
-  const studies = await forConfig(path, () => loadStudies(path, flags, output));
+  const { studies, several } = await forConfig(path, () => loadStudySet(path, flags, output));
   const summaries = studies.map(({ record, space, trials }) =>
     inSpaceOrder(space, summarize(record.name, record.direction, space, trials)),
   );
   if (flags.json === true) {
     const json = summaries.map((summary) => summaryJson(summary));
-    output.result(JSON.stringify(json.length === 1 ? json[0] : json));
+    // A matrix gives an array however many of its studies have run (review 26: one object while only one had).
+    output.result(JSON.stringify(several ? json : json[0]));
   } else {
     for (const summary of summaries) output.result(formatSummary(summary));
   }

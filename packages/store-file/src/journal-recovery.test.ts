@@ -236,6 +236,24 @@ describe('salvage: a damaged line in the middle, read-only (user trial 26: nothi
     }
   });
 
+  it('keeps the trials after one whose creation line was lost, the lost one a failed STORE_SALVAGED trial', async () => {
+    const path = await writeJournal();
+    const lines = readFileSync(path, 'utf8').split('\n');
+    const created = lines.findIndex((line) => line.includes('"op":"trial"') && line.includes('"number":1'));
+    lines[created] = `${(lines[created] as string).slice(0, 25)}#@!garbage`;
+    writeFileSync(path, lines.join('\n'));
+    const store = createJsonlStore({ path, readOnly: true, salvage: true, onWarning: () => undefined });
+    try {
+      const trials = await store.listTrials(spec.name);
+      // Trial #2 came after the lost #1: it was refused too ("trial #2 where #1 was expected"); now kept.
+      expect(trials.map((trial) => trial.state)).toEqual(['complete', 'failed', 'running']);
+      expect(trials[1]).toMatchObject({ internal: {}, error: { code: 'STORE_SALVAGED' } });
+      expect(trials[2]).toMatchObject({ number: 2, internal: { x: 0.2 } });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('is refused for a store that writes: nothing is appended to a damaged journal', () => {
     expect(() => createJsonlStore({ path: tempPath('w.parzen.jsonl'), salvage: true })).toThrow(
       /salvage only with readOnly/,

@@ -95,7 +95,7 @@ class JsonlTrialStore implements JsonlStore {
   private file: JournalFile | undefined;
   private closed = false;
   private readonly fsync: FsyncPolicy;
-  private readonly replica = new Replica();
+  private readonly replica: Replica;
   private readonly reader: JournalReader;
   private readonly lock: FileLock;
   private readonly queue = createSerialQueue();
@@ -110,6 +110,7 @@ class JsonlTrialStore implements JsonlStore {
     this.readOnly = options.readOnly === true;
     this.stopping = options.stopping;
     const onWarning = options.onWarning ?? defaultWarning;
+    this.replica = new Replica(options.salvage === true && options.readOnly === true);
     this.reader = new JournalReader(
       path,
       this.replica,

@@ -57,6 +57,13 @@ export class Replica {
   /** Format version the journal declared, if it has a header line. */
   version: number | undefined;
 
+  /**
+   * @param salvage Reading a damaged journal (read-only): a trial whose creation line was lost leaves a
+   * gap before the next one; it is filled with a failed trial (`STORE_SALVAGED`, no params) so that the
+   * trials after it are kept, instead of refusing each of them.
+   */
+  constructor(private readonly salvage = false) {}
+
   study(name: string): ReplicaStudy | undefined {
     return this.byName.get(name);
   }
@@ -111,9 +118,19 @@ export class Replica {
   /** Whether trials numbered from `number` come next (false for a duplicate: the first one stands). */
   private isNext(study: ReplicaStudy, record: { readonly study: string; readonly number: number }): boolean {
     const next = study.trials.length;
-    if (record.number > next)
+    if (record.number > next && this.salvage) {
+      for (let number = next; number < record.number; number++) {
+        const lost = runningTrial({ study: record.study, number, internal: {}, startedAt: '' });
+        const outcome = {
+          state: 'failed',
+          error: { code: 'STORE_SALVAGED', message: 'Its lines were lost from a damaged journal (read with salvage).' },
+        } as const;
+        study.trials.push(Object.freeze(finishedTrial(lost, outcome, '')));
+        study.changes.push(number);
+      }
+    } else if (record.number > next)
       throw new ReplayError(`trial #${record.number} of \`${record.study}\` where trial #${next} was expected next`);
-    return record.number === next;
+    return record.number === study.trials.length;
   }
 
   private addTrial(record: Extract<JournalRecord, { op: 'trial' }>): void {

@@ -2,7 +2,7 @@ import type { ValidateFunction } from 'ajv';
 import type { PluginKind } from '../contracts/manifest.js';
 import type { PluginRegistry } from '../di/registry.js';
 import { type CompiledSpace, compileSpace } from '../domain/compile-space.js';
-import { type ConfigIssue, formatIssues, invalidConfig, ParzenError } from '../errors.js';
+import { type ConfigIssue, formatIssues, invalidConfig, ParzenError, unknownPlugin } from '../errors.js';
 import { checkEnqueued } from '../runtime/enqueue.js';
 import { ajvIssues, createAjv, validateWith } from './ajv-issues.js';
 import type { ExperimentConfig, PluginChoice } from './experiment-config.js';
@@ -63,12 +63,7 @@ const checkChoice = (
 ): PluginChoice => {
   const manifest = registry.get(kind, choice.use);
   if (manifest === undefined) {
-    const known = registry.names(kind);
-    issues.push({
-      pointer: `${pointer}/use`,
-      expected: `one of the ${kind} plugins: ${known.join(', ') || '(none loaded)'}`,
-      found: JSON.stringify(choice.use),
-    });
+    issues.push(...unknownPlugin(kind, choice.use, registry.names(kind), `${pointer}/use`).issues);
     return choice;
   }
   const options = structuredClone(choice.options ?? {}) as Record<string, unknown>;

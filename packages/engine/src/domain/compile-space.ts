@@ -2,7 +2,6 @@ import { type ConfigIssue, describeValue, invalidSpace } from '../errors.js';
 import type { Distribution } from './distribution.js';
 import {
   type ChoiceLiteral,
-  type ChoiceOptionDefinition,
   PARAMETER_FIELDS,
   type ParameterDefinition,
   type ParameterType,
@@ -327,7 +326,3 @@ const checkChoice = (
       : { kind: 'categorical', size: options.length };
   return { definition: raw as ParameterDefinition, distribution, optionValues: values, subSpaces };
 };
-
-/** A check that `options` is non-empty literals; exported for the builder's runtime guard. */
-export const optionValue = (option: ChoiceOptionDefinition): ChoiceLiteral =>
-  isLiteral(option) ? option : option.value;

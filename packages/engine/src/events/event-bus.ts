@@ -1,9 +1,9 @@
-import type { Observable, OperatorFunction, Subscription } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import type { Reporter } from '../contracts/reporter.js';
 import { type Clock, systemClock } from '../contracts/services.js';
-import { filter, Subject } from '../vendor/rxjs.js';
+import { Subject } from '../vendor/rxjs.js';
 import { cutOffMessage, guardListener } from './cut-off.js';
-import type { EngineEvent, EngineEventType, EventOf } from './engine-event.js';
+import type { EngineEvent } from './engine-event.js';
 
 /**
  * The study's event bus: the only Subject of the engine. The run loop sees `emit`; reporters and
@@ -28,10 +28,6 @@ export const createEventBus = (): EventBus => {
     complete: () => subject.complete(),
   };
 };
-
-/** Narrows a stream of events to the given types. */
-export const ofType = <T extends EngineEventType>(...types: [T, ...T[]]): OperatorFunction<EngineEvent, EventOf<T>> =>
-  filter((event): event is EventOf<T> => (types as readonly string[]).includes(event.type));
 
 const failure = (reporter: Reporter, error: unknown, clock: Clock): EngineEvent => ({
   type: 'plugin.failed',

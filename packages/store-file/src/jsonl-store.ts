@@ -1,5 +1,6 @@
 import {
   assertOptions,
+  type Clock,
   type CreateTrialOptions,
   checkSameStudy,
   type EnqueuedParams,
@@ -16,6 +17,7 @@ import {
   type StudySpec,
   stopSignal,
   studyNotFound,
+  systemClock,
   type Trial,
   type TrialChanges,
   type TrialOutcome,
@@ -67,6 +69,8 @@ export interface JsonlStoreOptions {
    * exported (`parzen export --salvage`). Refused without `readOnly`: nothing is written to such a file.
    */
   readonly salvage?: boolean;
+  /** Stamps studies' and trials' times (the study's `clock` service from a config). Default: the system's. */
+  readonly clock?: Clock;
 }
 
 /**
@@ -101,6 +105,7 @@ class JsonlTrialStore implements JsonlStore {
   private readonly queue = createSerialQueue();
   private readonly readOnly: boolean;
   private readonly stopping: Stopping | undefined;
+  private readonly clock: Clock;
 
   constructor(
     readonly path: string,
@@ -109,6 +114,7 @@ class JsonlTrialStore implements JsonlStore {
     this.fsync = options.fsync ?? 'finish';
     this.readOnly = options.readOnly === true;
     this.stopping = options.stopping;
+    this.clock = options.clock ?? systemClock;
     const onWarning = options.onWarning ?? defaultWarning;
     this.replica = new Replica(options.salvage === true && options.readOnly === true);
     this.reader = new JournalReader(
@@ -137,7 +143,7 @@ class JsonlTrialStore implements JsonlStore {
         return { study: existing.record, resumed: true };
       }
       const { name, direction, seed, space, suggester } = spec;
-      const createdAt = new Date().toISOString();
+      const createdAt = this.clock.now().toISOString();
       append(
         {
           op: 'study',
@@ -159,7 +165,7 @@ class JsonlTrialStore implements JsonlStore {
       const { trials, queue, taken } = this.study(study);
       if (options.limit !== undefined && trials.length >= options.limit) return undefined;
       const number = trials.length;
-      const startedAt = new Date().toISOString();
+      const startedAt = this.clock.now().toISOString();
       append(
         {
           op: 'trial',
@@ -192,7 +198,7 @@ class JsonlTrialStore implements JsonlStore {
   async finishTrial(study: string, number: number, outcome: TrialOutcome): Promise<FinishedTrial> {
     return this.write((append) => {
       this.running(study, number);
-      append({ op: 'finish', study, number, finishedAt: new Date().toISOString(), outcome }, true);
+      append({ op: 'finish', study, number, finishedAt: this.clock.now().toISOString(), outcome }, true);
       return this.study(study).trials[number] as FinishedTrial;
     }, true);
   }
@@ -222,7 +228,7 @@ class JsonlTrialStore implements JsonlStore {
       const { trials } = this.study(study);
       const number = trials.length;
       if (added.length === 0) return [];
-      const at = new Date().toISOString();
+      const at = this.clock.now().toISOString();
       append({ op: 'add', study, number, at, trials: added.map(journalAdded) }, true);
       return trials.slice(number) as FinishedTrial[];
     }, true);
@@ -333,6 +339,7 @@ const JSONL_API_OPTIONS = {
     stopping: {},
     readOnly: { type: 'boolean' },
     salvage: { type: 'boolean' },
+    clock: {},
   },
 };
 

@@ -26,6 +26,19 @@ const minimalConfig = {
 };
 
 describe('jsonl store manifest', () => {
+  it("stamps the study's and trials' times with the study's clock service (it used the system's clock)", async () => {
+    const fixed = new Date('2001-02-03T04:05:06.000Z');
+    const baseDir = dirname(tempPath('clocked'));
+    const result = await runExperiment(
+      { ...minimalConfig, name: 'clocked', store: { use: 'jsonl', options: { path: './clocked.parzen.jsonl' } } },
+      { ...options(baseDir), clock: { now: () => fixed } },
+    );
+    expect(result.trials.map((trial) => trial.startedAt)).toEqual(Array(3).fill(fixed.toISOString()));
+    const lines = readFileSync(join(baseDir, 'clocked.parzen.jsonl'), 'utf8');
+    expect(lines).toContain(`"createdAt":"${fixed.toISOString()}"`);
+    expect(lines).toContain(`"finishedAt":"${fixed.toISOString()}"`);
+  });
+
   it('puts <study>.parzen.jsonl beside the config by default, and resolves relative paths against it', async () => {
     const baseDir = dirname(tempPath('x'));
     const byDefault = (await jsonlStoreManifest.create(

@@ -35,6 +35,8 @@ export const jsonlStoreManifest = defineStore<JsonlStoreManifestOptions>({
       path: resolveConfigPath(context.baseDir, options.path ?? defaultJournalName(context.study)),
       ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
       onWarning: (message) => logger.warn(message),
+      // Times come from the study's clock, as the engine's events' do.
+      ...(context.services.has(SERVICES.clock) ? { clock: context.services.get(SERVICES.clock) } : {}),
       ...(context.readOnly === true ? { readOnly: true, ...(options.salvage === true ? { salvage: true } : {}) } : {}),
       // A wait for another process's lock gives up at Ctrl-C (see JsonlStoreOptions.stopping).
       ...(context.services.has(SERVICES.stopping) ? { stopping: context.services.get(SERVICES.stopping) } : {}),

@@ -1,4 +1,4 @@
-import { type ConfigIssue, ParzenError, type Stopping } from '@parzen/engine/plugin';
+import { type Clock, type ConfigIssue, ParzenError, type Stopping } from '@parzen/engine/plugin';
 import type { ClientConfig, PoolConfig } from 'pg';
 
 /** Options of {@link createPostgresStore}. */
@@ -27,6 +27,8 @@ export interface PostgresStoreOptions {
    * this Parzen can read as it is (3) is read so, an older one is refused with what to do.
    */
   readonly readOnly?: boolean;
+  /** Stamps studies' and trials' times (the study's `clock` service from a config). Default: the system's. */
+  readonly clock?: Clock;
 }
 
 /** The pool's settings and a password-free description of the server for messages. */

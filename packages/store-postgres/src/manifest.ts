@@ -64,6 +64,8 @@ export const postgresStoreManifest = defineStore<PostgresStoreManifestOptions>({
       ...(context.readOnly === true ? { readOnly: true } : {}),
       // Retries (a server restarting, a lost connection) give up at Ctrl-C.
       ...(context.services.has(SERVICES.stopping) ? { stopping: context.services.get(SERVICES.stopping) } : {}),
+      // Times come from the study's clock, as the engine's events' do.
+      ...(context.services.has(SERVICES.clock) ? { clock: context.services.get(SERVICES.clock) } : {}),
     }),
 });
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   assertOptions,
+  type Clock,
   type CreateTrialOptions,
   checkSameStudy,
   type Direction,
@@ -17,6 +18,7 @@ import {
   type StudySuggester,
   stopSignal,
   studyNotFound,
+  systemClock,
   type Trial,
   type TrialChanges,
   type TrialOutcome,
@@ -115,6 +117,7 @@ class PostgresTrialStore implements PostgresStore {
   private readonly own = new Map<string, OwnTrial>();
   private readonly retryTimeoutMs: number;
   private readonly stopping: Stopping | undefined;
+  private readonly clock: Clock;
   /** Durability of the writes that finish trials or create studies, and of the others. */
   private readonly durable: Sync;
   private readonly cheap: Sync;
@@ -131,6 +134,7 @@ class PostgresTrialStore implements PostgresStore {
     this.readOnly = options.readOnly === true;
     this.retryTimeoutMs = options.retryTimeoutMs ?? 60_000;
     this.stopping = options.stopping;
+    this.clock = options.clock ?? systemClock;
     const fsync = options.fsync ?? 'finish';
     this.durable = fsync === 'never' ? 'off' : null;
     this.cheap = fsync === 'always' ? null : 'off';
@@ -138,7 +142,7 @@ class PostgresTrialStore implements PostgresStore {
 
   async openStudy(spec: StudySpec): Promise<{ readonly study: StudyRecord; readonly resumed: boolean }> {
     this.writable('openStudy');
-    const createdAt = new Date().toISOString();
+    const createdAt = this.clock.now().toISOString();
     return this.retrying('opening the study', async () => {
       let known = await this.findStudy(spec.name);
       if (known === undefined) {
@@ -179,7 +183,7 @@ class PostgresTrialStore implements PostgresStore {
       writeId,
       lease?.owner ?? null,
       lease?.expiresAt ?? null,
-      new Date(),
+      this.clock.now(),
     ];
     const row = await this.retrying('creating a trial', async (attempt) => {
       const earlier = attempt > 0 ? await this.query<TrialRow>('trialByWrite', [id, writeId]) : [];
@@ -231,7 +235,7 @@ class PostgresTrialStore implements PostgresStore {
     if (added.length === 0) return [];
     const { id } = await this.requireStudy(study);
     const writeId = randomUUID();
-    const columns = addedColumns(study, added, new Date().toISOString());
+    const columns = addedColumns(study, added, this.clock.now().toISOString());
     const rows = await this.retrying(
       'adding trials',
       async (attempt) => {
@@ -272,7 +276,7 @@ class PostgresTrialStore implements PostgresStore {
     const { id } = await this.requireStudy(study);
     const key = `${id}:${number}`;
     const own = this.own.get(key);
-    const values = [...outcomeValues(outcome), new Date(), own?.params ?? null];
+    const values = [...outcomeValues(outcome), this.clock.now(), own?.params ?? null];
     try {
       const row = await this.updateRow(study, number, 'finish', this.durable, values, 'finishing a trial');
       // Intermediate values are read back only when there may be some: the trial reported here, or
@@ -406,7 +410,7 @@ class PostgresTrialStore implements PostgresStore {
 /** The options `createPostgresStore` takes in code: a config's (the plugin schema) and the stop signals. */
 const POSTGRES_API_OPTIONS = {
   ...postgresStoreOptionsSchema,
-  properties: { ...postgresStoreOptionsSchema.properties, stopping: {}, readOnly: { type: 'boolean' } },
+  properties: { ...postgresStoreOptionsSchema.properties, stopping: {}, readOnly: { type: 'boolean' }, clock: {} },
 };
 
 /**

@@ -24,6 +24,8 @@ export const sqliteStoreManifest = defineStore<SqliteStoreManifestOptions>({
       ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
       ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
       ...(context.readOnly === true ? { readOnly: true } : {}),
+      // Times come from the study's clock, as the engine's events' do.
+      ...(context.services.has(SERVICES.clock) ? { clock: context.services.get(SERVICES.clock) } : {}),
       // A wait for another process's write gives up at Ctrl-C.
       ...(context.services.has(SERVICES.stopping) ? { stopping: context.services.get(SERVICES.stopping) } : {}),
     }),

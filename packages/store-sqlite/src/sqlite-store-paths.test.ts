@@ -97,3 +97,25 @@ for (const path of process.argv.slice(2)) {
     }
   });
 });
+
+describe("the sqlite store manifest and the study's clock", () => {
+  it("stamps the study's and trials' times with the clock service (it used the system's clock)", async () => {
+    const { sqliteStoreManifest } = await import('./manifest.js');
+    const { SERVICES } = await import('@parzen/engine/plugin');
+    const { testPluginContext } = await import('@parzen/engine/testing');
+    const fixed = new Date('2001-02-03T04:05:06.000Z');
+    const path = tempPath('clocked.db');
+    const context = testPluginContext({ baseDir: tempPath(''), services: [[SERVICES.clock, { now: () => fixed }]] });
+    const store = await sqliteStoreManifest.create({ path }, context);
+    try {
+      const { study } = await store.openStudy(spec);
+      expect(study.createdAt).toBe(fixed.toISOString());
+      const trial = await store.createTrial('s');
+      expect(trial?.startedAt).toBe(fixed.toISOString());
+      const finished = await store.finishTrial('s', trial?.number ?? -1, { state: 'complete', loss: 1 });
+      expect(finished.finishedAt).toBe(fixed.toISOString());
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import {
   addedTrial,
   assertOptions,
+  type Clock,
   type CreateTrialOptions,
   checkSameStudy,
   type Direction,
@@ -18,6 +19,7 @@ import {
   type StudySpec,
   stopSignal,
   studyNotFound,
+  systemClock,
   type Trial,
   type TrialChanges,
   type TrialOutcome,
@@ -56,6 +58,8 @@ export interface SqliteStoreOptions {
    * value, adding trials), which give up only at the second.
    */
   readonly stopping?: Stopping;
+  /** Stamps studies' and trials' times (the study's `clock` service from a config). Default: the system's. */
+  readonly clock?: Clock;
 }
 
 /** A {@link TrialStore} over a SQLite database, with every optional method and the file's path. */
@@ -91,6 +95,7 @@ class SqliteTrialStore implements SqliteStore {
   private readonly studies = new Map<string, StudyRecord>();
   private readonly caches = new Map<string, TrialCache>();
   private readonly copyDir: string | undefined;
+  private readonly clock: Clock;
 
   constructor(
     readonly path: string,
@@ -98,6 +103,7 @@ class SqliteTrialStore implements SqliteStore {
   ) {
     this.busyTimeoutMs = options.busyTimeoutMs ?? 30_000;
     this.stopping = options.stopping;
+    this.clock = options.clock ?? systemClock;
     this.fsync = options.fsync ?? 'finish';
     try {
       if (options.readOnly === true) {
@@ -118,7 +124,7 @@ class SqliteTrialStore implements SqliteStore {
         checkSameStudy(existing, spec);
         return { study: existing, resumed: true };
       }
-      const study: StudyRecord = Object.freeze({ ...spec, createdAt: new Date().toISOString() });
+      const study: StudyRecord = Object.freeze({ ...spec, createdAt: this.clock.now().toISOString() });
       const suggester = spec.suggester === undefined ? null : JSON.stringify(spec.suggester);
       this.sql.insertStudy.run({ ...study, space: JSON.stringify(spec.space), suggester });
       return { study, resumed: false };
@@ -135,7 +141,7 @@ class SqliteTrialStore implements SqliteStore {
       const number = this.sql.nextNumber.get(study) as number;
       if (options.limit !== undefined && number >= options.limit) return undefined;
       const { lease } = options;
-      const startedAt = new Date().toISOString();
+      const startedAt = this.clock.now().toISOString();
       const seq = this.sql.nextSeq.get(study);
       const entry = this.sql.oldestWaiting.get(study) as { seq: number; params: string } | undefined;
       if (entry !== undefined) this.sql.takeEntry.run({ study, seq: entry.seq, number });
@@ -176,7 +182,7 @@ class SqliteTrialStore implements SqliteStore {
       () => {
         const row = this.runningRow(study, number);
         const columns = outcomeColumns(outcome);
-        const finishedAt = new Date().toISOString();
+        const finishedAt = this.clock.now().toISOString();
         const seq = this.sql.nextSeq.get(study) as number;
         this.sql.finish.run({ study, number, ...columns, finishedAt, seq });
         const finished: TrialRow = {
@@ -230,7 +236,7 @@ class SqliteTrialStore implements SqliteStore {
         this.requireStudy(study);
         const first = this.sql.nextNumber.get(study) as number;
         const seq = this.sql.nextSeq.get(study) as number;
-        const now = new Date().toISOString();
+        const now = this.clock.now().toISOString();
         for (const [index, entry] of added.entries()) {
           const number = first + index;
           const { startedAt, finishedAt } = addedTrial(study, number, entry, now);
@@ -362,7 +368,7 @@ class SqliteTrialStore implements SqliteStore {
 const SQLITE_API_OPTIONS = {
   ...sqliteStoreOptionsSchema,
   required: ['path'],
-  properties: { ...sqliteStoreOptionsSchema.properties, readOnly: { type: 'boolean' }, stopping: {} },
+  properties: { ...sqliteStoreOptionsSchema.properties, readOnly: { type: 'boolean' }, stopping: {}, clock: {} },
 };
 
 /**

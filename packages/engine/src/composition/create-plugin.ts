@@ -13,6 +13,7 @@ import type { TrialStore } from '../contracts/store.js';
 import type { PluginRegistry } from '../di/registry.js';
 import { deriveRng } from '../domain/rng.js';
 import { describeValue, ParzenError } from '../errors.js';
+import type { EventBus } from '../events/event-bus.js';
 import { warnOnStderr } from '../runtime/warn-on-stderr.js';
 
 /** The engine's logger: notes on stderr. */
@@ -119,6 +120,23 @@ const readOnlyStore = (store: TrialStore): TrialStore => {
   return view as unknown as TrialStore;
 };
 
+/** The event bus as a reporter gets it: its stream, to listen; `emit` and `complete` refuse, saying why. */
+const listenOnlyBus = (bus: EventBus): EventBus => ({
+  events$: bus.events$,
+  emit: () => {
+    throw new ParzenError(
+      'PLUGIN_INVALID',
+      'A reporter called bus.emit(): reporters listen, never steer, so the bus they get only streams.',
+    );
+  },
+  complete: () => {
+    throw new ParzenError(
+      'PLUGIN_INVALID',
+      'A reporter called bus.complete(): reporters listen, never steer, so the bus they get only streams.',
+    );
+  },
+});
+
 /**
  * A reporter's context: the study's services, but the store only reads and the plugin factory creates
  * only reporters (a store created there would write).
@@ -130,6 +148,7 @@ const listenerContext = (context: PluginContext): PluginContext => ({
     get: <T>(token: ServiceToken<T>): T => {
       const service = context.services.get(token);
       if (token.id === SERVICES.store.id) return readOnlyStore(service as TrialStore) as T;
+      if (token.id === SERVICES.bus.id) return listenOnlyBus(service as EventBus) as T;
       if (token.id === SERVICES.plugins.id) {
         const plugins = service as PluginFactory;
         return {

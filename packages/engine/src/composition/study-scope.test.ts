@@ -71,7 +71,7 @@ describe('dependency injection: one child container per study', () => {
     expect(seen.filter((type) => type === 'study.finished')).toHaveLength(3);
   });
 
-  it('gives a reporter a store that only reads, and a plugin factory that creates only reporters: reporters never steer', async () => {
+  it('gives a reporter a store that only reads, a bus that only streams, a factory of reporters only: reporters never steer', async () => {
     const attempts: string[] = [];
     const steering = defineReporter<Record<string, never>>({
       name: 'steering',
@@ -79,6 +79,7 @@ describe('dependency injection: one child container per study', () => {
       create: (_options, context) => {
         const store = context.services.get(SERVICES.store);
         const plugins = context.services.get(SERVICES.plugins);
+        const bus = context.services.get(SERVICES.bus);
         return {
           name: 'steering',
           onEvent: async (event) => {
@@ -95,6 +96,11 @@ describe('dependency injection: one child container per study', () => {
             } catch (error) {
               attempts.push((error as Error).message);
             }
+            try {
+              bus.emit({ ...event, trial: { ...event.trial, number: 99 } });
+            } catch (error) {
+              attempts.push((error as Error).message);
+            }
           },
         };
       },
@@ -108,6 +114,7 @@ describe('dependency injection: one child container per study', () => {
     expect(attempts[0]).toBe('read 1');
     expect(attempts[1]).toMatch(/A reporter called store\.createTrial\(\): reporters listen, never steer/);
     expect(attempts[2]).toMatch(/A reporter may create other reporters, not a store/);
+    expect(attempts[3]).toMatch(/A reporter called bus\.emit\(\): reporters listen, never steer/);
   });
 
   it('refuses a service nobody provides, naming it', async () => {

@@ -16,6 +16,12 @@ export interface Variant {
   readonly indices: Readonly<Record<string, number>>;
   /** The label of each value set in the study name (`tpe2`), by key. */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * The study name earlier versions gave this variant (a plugin choice with options by its `use` alone,
+   * labels numbered by position when they collided), when it differs from `study`: a run that finds only
+   * that study in its store says so.
+   */
+  readonly legacyStudy?: string;
 }
 
 /**
@@ -93,6 +99,21 @@ const digestOf = (value: unknown): string =>
 const labelOf = (value: unknown): string => plainLabel(value) ?? `${labelStem(value)}-${digestOf(value)}`;
 
 const labelsOf = (values: readonly unknown[]): string[] => values.map(labelOf);
+
+/** The labels earlier versions gave (their `use` or text, `v1`…; all numbered by position on a collision). */
+const legacyLabelsOf = (values: readonly unknown[]): string[] => {
+  const labels = values.map((value, index) => {
+    const use = typeof value === 'object' && value !== null ? (value as { use?: unknown }).use : undefined;
+    const raw =
+      typeof use === 'string'
+        ? use
+        : typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+          ? String(value)
+          : `v${index + 1}`;
+    return raw.replace(/[^A-Za-z0-9._-]+/g, '_');
+  });
+  return new Set(labels).size === labels.length ? labels : labels.map((label, index) => `${label}${index + 1}`);
+};
 
 const checkMatrix = (matrix: unknown): [string, unknown[]][] => {
   const issues: ConfigIssue[] = [];
@@ -177,12 +198,14 @@ export const expandMatrix = (raw: unknown): Variant[] => {
   const axes = checkMatrix(matrix);
   checkSize(axes);
   const labels = axes.map(([, values]) => labelsOf(values));
+  const legacy = axes.map(([, values]) => legacyLabelsOf(values));
   return product(axes.map(([, values]) => values.map((_, index) => index))).map((combo) => {
     const config = structuredClone(rest);
     const values: Record<string, unknown> = {};
     const indices: Record<string, number> = {};
     const chosenLabels: Record<string, string> = {};
     const parts: string[] = [];
+    const legacyParts: string[] = [];
     const group: string[] = [];
     combo.forEach((index, axis) => {
       const [key, options] = axes[axis] as [string, unknown[]];
@@ -193,11 +216,21 @@ export const expandMatrix = (raw: unknown): Variant[] => {
       const label = labels[axis]?.[index] as string;
       chosenLabels[key] = label;
       parts.push(`${path.at(-1)}-${label}`);
+      legacyParts.push(`${path.at(-1)}-${legacy[axis]?.[index] as string}`);
       if (key !== 'seed') group.push(`${key}=${label}`);
     });
     const study = [name, ...parts].join('.');
+    const legacyStudy = [name, ...legacyParts].join('.');
     config.name = study;
-    return { config, study, variant: [name, ...group].join(' '), values, indices, labels: chosenLabels };
+    return {
+      config,
+      study,
+      variant: [name, ...group].join(' '),
+      values,
+      indices,
+      labels: chosenLabels,
+      ...(legacyStudy === study ? {} : { legacyStudy }),
+    };
   });
 };
 

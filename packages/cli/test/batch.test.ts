@@ -127,3 +127,34 @@ describe('batch experiments', () => {
     ]);
   });
 });
+
+describe('a matrix study named the way earlier versions named it', () => {
+  it('is said before the run, with the study this run starts instead and how to read the old one', async () => {
+    const { createJsonlStore } = await import('@parzen/store-file');
+    const journal = join(dir, 'legacy.parzen.jsonl');
+    const store = createJsonlStore({ path: journal });
+    // Earlier versions named `{"use": "tpe", "options": {...}}` by its `use` alone.
+    await store.openStudy({
+      name: 'legacy.suggester-tpe',
+      direction: 'minimize',
+      seed: 0,
+      space: heartConfig().space as never,
+    });
+    await store.close();
+    const config = writeIn(dir, 'legacy.json', {
+      ...heartConfig({
+        name: 'legacy',
+        budget: { maxTrials: 1 },
+        store: { use: 'jsonl', options: { path: './legacy.parzen.jsonl' } },
+      }),
+      matrix: { suggester: [{ use: 'tpe', options: { startupTrials: 2 } }, { use: 'random' }] },
+    });
+    const run = await cli('run', config, '--quiet');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(
+      /the store holds study legacy\.suggester-tpe, the name earlier versions gave this variant; this run starts legacy\.suggester-tpe-[0-9a-f]{6}/,
+    );
+    // Once the new study exists, nothing more is said.
+    expect((await cli('run', config, '--quiet')).stderr).not.toContain('earlier versions');
+  });
+});

@@ -2,6 +2,7 @@ import {
   formatSummary,
   type InterruptHandlers,
   installInterruptHandlers,
+  openStoreForReading,
   ParzenError,
   type RunResult,
   runLoadedExperiment,
@@ -168,6 +169,35 @@ const printComparison = (
 };
 
 /**
+ * A matrix variant whose study is not in its store yet, while the study earlier versions named it is
+ * (variants are named by their value now): said before it runs, so its trials starting from 0 is no mystery.
+ */
+const noteLegacyStudies = async (runs: readonly PreparedRun[], output: Output): Promise<void> => {
+  for (const run of runs) {
+    const legacy = run.variant.legacyStudy;
+    if (legacy === undefined) continue;
+    let store: Awaited<ReturnType<typeof openStoreForReading>> | undefined;
+    try {
+      store = await openStoreForReading(run.experiment);
+      const exists = (name: string) =>
+        (store as NonNullable<typeof store>).getStudy(name).then(
+          () => true,
+          () => false,
+        );
+      if (!(await exists(run.variant.study)) && (await exists(legacy)))
+        output.note(
+          `parzen: the store holds study ${legacy}, the name earlier versions gave this variant; this run starts ${run.variant.study} ` +
+            `(a variant is now named by its value alone, so a reordered or cut list cannot mix two). Read the old one with --study ${legacy}.`,
+        );
+    } catch {
+      // A store that cannot be read here is said when the run opens it.
+    } finally {
+      await store?.close();
+    }
+  }
+};
+
+/**
  * `parzen run <config...>` and `parzen resume <config>`: validates every config (and matrix variant)
  * first, then runs them in turn. One run prints its summary (with `--json`, one JSON line last); several
  * print a comparison table (median best per variant). Ctrl-C stops gracefully and exits 130 (143 on
@@ -192,6 +222,7 @@ export const runConfigs = async (
       ...(flags.json === true ? { stream: 'stderr' as const } : {}),
     },
   });
+  await noteLegacyStudies(runs, output);
   if (resume) {
     try {
       await checkStudiesExist(runs);

@@ -98,8 +98,6 @@ const digestOf = (value: unknown): string =>
  */
 const labelOf = (value: unknown): string => plainLabel(value) ?? `${labelStem(value)}-${digestOf(value)}`;
 
-const labelsOf = (values: readonly unknown[]): string[] => values.map(labelOf);
-
 /** The labels earlier versions gave (their `use` or text, `v1`…; all numbered by position on a collision). */
 const legacyLabelsOf = (values: readonly unknown[]): string[] => {
   const labels = values.map((value, index) => {
@@ -197,7 +195,7 @@ export const expandMatrix = (raw: unknown): Variant[] => {
   const { matrix, ...rest } = base;
   const axes = checkMatrix(matrix);
   checkSize(axes);
-  const labels = axes.map(([, values]) => labelsOf(values));
+  const labels = axes.map(([, values]) => values.map(labelOf));
   const legacy = axes.map(([, values]) => legacyLabelsOf(values));
   return product(axes.map(([, values]) => values.map((_, index) => index))).map((combo) => {
     const config = structuredClone(rest);

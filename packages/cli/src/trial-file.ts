@@ -110,6 +110,15 @@ const IGNORED_COLUMNS = ['study', 'number', 'step'];
 
 const ERROR_COLUMNS = ['error_code', 'error_message'];
 
+/**
+ * The parameter a `params.NAME` column holds: one whose name is also a column's (`loss`), as `parzen
+ * trials --csv` writes it; undefined for any other column.
+ */
+const prefixedParam = (space: CompiledSpace, column: string): string | undefined => {
+  const name = column.startsWith('params.') ? column.slice('params.'.length) : undefined;
+  return name !== undefined && space.byName.has(name) ? name : undefined;
+};
+
 /** A column of the CSV that is not a parameter. */
 const isKnownColumn = (column: string): boolean =>
   CSV_COLUMNS.includes(column) ||
@@ -137,11 +146,9 @@ const csvRow = (space: CompiledSpace, header: readonly string[], fields: readonl
   for (const [index, column] of header.entries()) {
     const cell = fields[index] ?? '';
     if (cell === '' || (IGNORED_COLUMNS.includes(column) && !space.byName.has(column))) continue;
-    // `params.NAME`: a parameter whose name is also a column's (`parzen trials --csv` writes it so).
-    if (column.startsWith('params.') && space.byName.has(column.slice('params.'.length))) {
-      const name = column.slice('params.'.length);
-      params[name] = cellValue(space, name, cell);
-    } else if (column.startsWith('attrs.')) attrs[column.slice('attrs.'.length)] = attrFromCell(cell);
+    const prefixed = prefixedParam(space, column);
+    if (prefixed !== undefined) params[prefixed] = cellValue(space, prefixed, cell);
+    else if (column.startsWith('attrs.')) attrs[column.slice('attrs.'.length)] = attrFromCell(cell);
     else if (column === 'loss') row.loss = numberOrText(cell);
     else if (CSV_COLUMNS.includes(column)) row[column] = cell;
     else if (column in TRIALS_CSV_COLUMNS) row[TRIALS_CSV_COLUMNS[column] as string] = cell;
@@ -157,8 +164,7 @@ const csvRow = (space: CompiledSpace, header: readonly string[], fields: readonl
 const readCsv = (path: string, text: string, space: CompiledSpace): TrialFile => {
   const [first, ...records] = parseCsv(text);
   const header = (first?.fields ?? []).map((column) => column.trim());
-  const isParam = (column: string) =>
-    space.byName.has(column) || (column.startsWith('params.') && space.byName.has(column.slice('params.'.length)));
+  const isParam = (column: string) => space.byName.has(column) || prefixedParam(space, column) !== undefined;
   const unknown = header.filter((column) => !isParam(column) && !isKnownColumn(column));
   if (!header.includes('loss') || unknown.length > 0)
     throw new CliError(

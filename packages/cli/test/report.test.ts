@@ -46,6 +46,13 @@ beforeAll(async () => {
   expect(run.code, run.stderr).toBe(0);
 });
 
+/** The page says every replayed suggestion equals the stored one (so the replay used what ran). */
+const expectEveryReplayReproduced = (html: string) => {
+  const [, reproduced, total] = /(\d+) of (\d+) replayed suggestions equal the stored params exactly/.exec(html) ?? [];
+  expect(Number(total)).toBeGreaterThan(0);
+  expect(reproduced).toBe(total);
+};
+
 describe('parzen report', () => {
   it("writes one HTML file with the seed's figures, contours from the config's module objective", async () => {
     const out = join(dir, 'report.html');
@@ -136,10 +143,7 @@ describe('parzen report', () => {
     const html = readFileSync(out, 'utf8');
     expect(html).toContain('(minimize, seed 3, suggester tpe)');
     // Every replayed suggestion is the stored one (with the config's seed and settings: none was).
-    const [, reproduced, total] =
-      /(\d+) of (\d+) replayed suggestions equal the stored params exactly/.exec(html) ?? [];
-    expect(Number(total)).toBeGreaterThan(0);
-    expect(reproduced).toBe(total);
+    expectEveryReplayReproduced(html);
   });
 
   it('reports a study made in code from its store alone (--store, no config), with its stored seed and settings', async () => {
@@ -158,10 +162,7 @@ describe('parzen report', () => {
     expect(result.code, result.stderr).toBe(0);
     const html = readFileSync(out, 'utf8');
     expect(html).toContain('(minimize, seed 3, suggester tpe)');
-    const [, reproduced, total] =
-      /(\d+) of (\d+) replayed suggestions equal the stored params exactly/.exec(html) ?? [];
-    expect(Number(total)).toBeGreaterThan(0);
-    expect(reproduced).toBe(total);
+    expectEveryReplayReproduced(html);
     // It was "missing required argument 'config'"; with neither, it says what to give.
     expect((await cli('report')).stderr).toContain('Give a config, or --store SPEC');
   });

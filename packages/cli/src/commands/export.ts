@@ -88,16 +88,13 @@ export const exportStudy = async (path: string | undefined, flags: ExportFlags, 
   const allFinished = trials.filter((trial): trial is FinishedTrial => trial.state !== 'running');
   // A salvaged journal may have lost a trial's params line but not its finish: such a trial does not fit
   // the space, and `import` (all or nothing) would refuse the whole file for it. Left out, and said.
-  const finished =
-    flags.salvage === true
-      ? allFinished.filter((trial) => activeParamNames(space, trial.internal).every((name) => name in trial.internal))
-      : allFinished;
-  if (finished.length < allFinished.length)
+  const complete = (trial: FinishedTrial) =>
+    flags.salvage !== true || activeParamNames(space, trial.internal).every((name) => name in trial.internal);
+  const finished = allFinished.filter(complete);
+  const lost = allFinished.filter((trial) => !complete(trial));
+  if (lost.length > 0)
     output.note(
-      `parzen: left out ${allFinished.length - finished.length} salvaged trial(s) whose params were lost (${allFinished
-        .filter((trial) => !finished.includes(trial))
-        .map((trial) => `#${trial.number}`)
-        .join(', ')}).`,
+      `parzen: left out ${lost.length} salvaged trial(s) whose params were lost (${lost.map((trial) => `#${trial.number}`).join(', ')}).`,
     );
   const { name, direction, seed, suggester } = record;
   const header: ExportHeader = {

@@ -6,7 +6,7 @@ import {
   ParzenError,
   type Trial,
 } from '@parzen/engine';
-import { type CompiledSpace, describeValue, type StudyRecord } from '@parzen/engine/plugin';
+import { type CompiledSpace, describeValue, type PluginChoice, type StudyRecord } from '@parzen/engine/plugin';
 import { loadModuleExport } from '@parzen/objectives';
 import type { ContourFunction, ReportOptions, ReportStudy } from '@parzen/report';
 import { mixedDirections } from '../comparison.js';
@@ -38,31 +38,39 @@ export interface ReportFlags {
 
 /**
  * The study as the report replays it: the seed and the suggester settings the store kept with the study
- * (what ran, whatever the config says now); the config's for a study stored without them (by an older
- * version, or created by `import` from a file that names none).
+ * (what ran, whatever the config says now); the config's suggester, when given, for a study stored without
+ * settings (by an older version, or created by `import` from a file that names none) or created with
+ * another suggester than the config's.
  */
-const studyOf = (run: PreparedRun, trials: readonly Trial[], stored?: StudyRecord): ReportStudy => {
-  const { config, space } = run.experiment;
-  const kept = stored?.suggester;
-  const suggester =
-    kept?.settings !== undefined && kept.name === config.suggester.use
+const reportStudy = (
+  record: StudyRecord,
+  trials: readonly Trial[],
+  space: CompiledSpace,
+  configured?: PluginChoice,
+): ReportStudy => {
+  const kept = record.suggester;
+  const chosen =
+    kept !== undefined && (configured === undefined || (kept.settings !== undefined && kept.name === configured.use))
       ? { use: kept.name, options: kept.settings }
-      : {
-          use: config.suggester.use,
-          ...(config.suggester.options === undefined
-            ? {}
-            : { options: config.suggester.options as Readonly<Record<string, unknown>> }),
-        };
+      : configured === undefined
+        ? undefined
+        : { use: configured.use, options: configured.options as Readonly<Record<string, unknown>> | undefined };
   return {
-    name: config.name,
-    direction: config.direction,
-    seed: stored?.seed ?? config.seed,
+    name: record.name,
+    direction: record.direction,
+    seed: record.seed,
     space,
     trials,
     ...(kept === undefined ? {} : { createdWith: kept.name }),
-    suggester,
+    ...(chosen === undefined
+      ? {}
+      : { suggester: { use: chosen.use, ...(chosen.options === undefined ? {} : { options: chosen.options }) } }),
   };
 };
+
+/** A config's study as the report replays it ({@link reportStudy} with the config's suggester). */
+const studyOf = (run: PreparedRun, trials: readonly Trial[], stored: StudyRecord): ReportStudy =>
+  reportStudy(stored, trials, run.experiment.space, run.experiment.config.suggester);
 
 /** The contour function: `FILE#EXPORT` from the flag, or the config's `module` objective for a bare flag. */
 const contourFunction = async (
@@ -275,20 +283,7 @@ const reportStore = async (
     output,
   )) as [Awaited<ReturnType<typeof loadStudies>>[number]];
   const { options, contourCalls } = await reportOptions(flags, space);
-  const kept = record.suggester;
-  const study: ReportStudy = {
-    name: record.name,
-    direction: record.direction,
-    seed: record.seed,
-    space,
-    trials,
-    ...(kept === undefined
-      ? {}
-      : {
-          createdWith: kept.name,
-          suggester: { use: kept.name, ...(kept.settings === undefined ? {} : { options: kept.settings }) },
-        }),
-  };
+  const study = reportStudy(record, trials, space);
   const file = outputPath(format, flags.output);
   const report = await import('@parzen/report');
   const page = await report.buildReport(study, options);

@@ -13,7 +13,7 @@ import { createRandomSuggester } from '@parzen/algo-random';
 import { createMemoryStore, type ExternalParams } from '@parzen/engine';
 import { compileSpace, createFunctionObjective, runStudy } from '@parzen/engine/plugin';
 import { buildReport, pageCharts, type ReportStudy, renderHtml } from '@parzen/report';
-import { launchChromium } from '@parzen/report/testing';
+import { launchChromium } from '@parzen/test-kit/chromium';
 
 const argument = (name: string): string | undefined => {
   const at = process.argv.indexOf(`--${name}`);

@@ -9,7 +9,7 @@
  */
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { launchChromium } from '../src/testing/index.js';
+import { launchChromium } from '@parzen/test-kit/chromium';
 
 const [file, outDir, ...shots] = process.argv.slice(2);
 if (file === undefined || outDir === undefined || shots.length === 0) {

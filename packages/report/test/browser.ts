@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { CHROMIUM_PATH } from '@parzen/test-kit/chromium';
 import type { Page } from 'playwright-core';
-import { CHROMIUM_PATH } from '../src/testing/index.js';
 
-export { launchChromium } from '../src/testing/index.js';
+export { launchChromium } from '@parzen/test-kit/chromium';
 
 /** Skip the browser tests when Chromium is missing, except in CI (env `CI`), where they must run. */
 export const skipBrowser = !existsSync(CHROMIUM_PATH) && !process.env.CI;

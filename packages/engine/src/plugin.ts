@@ -93,7 +93,15 @@ export {
   toExternalParams,
   toInternalParams,
 } from './domain/params.js';
-export { createRng, deriveRng, type Rng, standardNormal, uniformBetween, weightedIndex } from './domain/rng.js';
+export {
+  createRng,
+  deriveRng,
+  type Rng,
+  standardNormal,
+  trialRng,
+  uniformBetween,
+  weightedIndex,
+} from './domain/rng.js';
 export { quantize, roundHalfEven } from './domain/rounding.js';
 export { sampleDistribution, sampleFromUnit } from './domain/sample-distribution.js';
 export type { SpaceDefinition } from './domain/space-definition.js';

@@ -6,7 +6,7 @@ import {
   type TpeOptions,
   tpeOptionsSchema,
 } from '@parzen/algo-tpe';
-import { deriveRng, type ParamAssignment, type Trial } from '@parzen/engine/plugin';
+import { type ParamAssignment, type Trial, trialRng } from '@parzen/engine/plugin';
 import type { ReportStudy } from './types.js';
 
 /** One replayed suggestion: what TPE's model looked like when it chose trial `trialNumber`'s params. */
@@ -103,6 +103,8 @@ const reproduces = (
 export const replaySuggestions = async (study: ReportStudy, options: ReplayOptions = {}): Promise<Replay> => {
   const trials = [...study.trials].sort((a, b) => a.number - b.number);
   const { options: tpeOptions, sameSuggester, unknownOptions } = tpeOptionsOf(study);
+  // The stream the run gave each trial: derived from the name the study's suggester was used by.
+  const suggesterName = study.suggester?.use ?? 'tpe';
   const withParams = trials.filter((trial) => Object.keys(trial.internal).length > 0);
   const every = Math.max(1, options.every ?? Math.ceil(withParams.length / (options.count ?? 10)));
   const snapshots: ReplaySnapshot[] = [];
@@ -113,7 +115,7 @@ export const replaySuggestions = async (study: ReportStudy, options: ReplayOptio
       space: study.space,
       trials: trialsBefore(trials, target),
       direction: study.direction,
-      rng: deriveRng(study.seed, target.number, 'tpe'),
+      rng: trialRng(study.seed, target.number, suggesterName),
       trialNumber: target.number,
       options: tpeOptions,
       seed: study.seed,
@@ -126,7 +128,7 @@ export const replaySuggestions = async (study: ReportStudy, options: ReplayOptio
     const joint =
       explanation.joint === undefined && explanation.groups === undefined
         ? undefined
-        : await explainJoint({ ...input, rng: deriveRng(study.seed, target.number, 'tpe') });
+        : await explainJoint({ ...input, rng: trialRng(study.seed, target.number, suggesterName) });
     snapshots.push({
       trialNumber: target.number,
       explanation,

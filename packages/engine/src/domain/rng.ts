@@ -21,6 +21,13 @@ export const createRng = (seed: string): Rng => {
 export const deriveRng = (studySeed: number | string, trialNumber: number, purpose: string): Rng =>
   createRng(`parzen:${studySeed}:${trialNumber}:${purpose}`);
 
+/**
+ * The RNG a suggester is given for one trial (`SuggestContext.rng`): the one rule the run loop uses, so
+ * code that replays a suggestion (the report) derives the same stream from what the store kept.
+ */
+export const trialRng = (studySeed: number | string, trialNumber: number, suggesterName: string): Rng =>
+  deriveRng(studySeed, trialNumber, suggesterName);
+
 /** A standard normal draw (Box-Muller, one value per call). */
 export const standardNormal = (rng: Rng): number => {
   let u = rng.next();

@@ -4,7 +4,7 @@ import type { TrialStore } from '../contracts/store.js';
 import type { Suggester } from '../contracts/suggester.js';
 import type { CompiledSpace } from '../domain/compile-space.js';
 import { type ExternalParams, type ParamAssignment, toExternalParams } from '../domain/params.js';
-import { deriveRng } from '../domain/rng.js';
+import { trialRng } from '../domain/rng.js';
 import type { StudySpec } from '../domain/study.js';
 import type { FinishedTrial, IntermediateValue, Lease, RunningTrial, TrialOutcome } from '../domain/trial.js';
 import { ParzenError } from '../errors.js';
@@ -84,7 +84,7 @@ export const askTrial = async (
         space: session.space,
         history,
         running,
-        rng: deriveRng(spec.seed, trial.number, suggester.name),
+        rng: trialRng(spec.seed, trial.number, suggester.name),
         ...(explain === undefined ? {} : { explain }),
       },
       // An enqueued entry's params, when the store handed this trial one.

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +95,46 @@ describe.concurrent('Ctrl-C and SIGTERM', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     const grandchild = Number(readFileSync(join(dir, 'hang.pid'), 'utf8'));
     expect(isAlive(grandchild)).toBe(false);
+  });
+
+  it('Ctrl-C during the first study of a batch names the studies that did not start', async () => {
+    const [first, second, third] = ['batch-a', 'batch-b', 'batch-c'].map(slowConfig);
+    const run = await runParzen(['run', first as string, second as string, third as string], {
+      cwd: dir,
+      onStart: signalWhen(/trial #1 complete/, ['SIGINT']),
+    });
+    expect(run.code, run.stderr).toBe(130);
+    expect(run.stdout).toMatch(/Study batch-a stopped \(interrupted\)/);
+    expect(run.stderr).toMatch(/interrupted \(SIGINT\) before 2 studies started: they did not run/);
+  });
+
+  it('Ctrl-C while the objective module is still loading says nothing ran and exits 130 at once, writing nothing', async () => {
+    const marker = join(dir, 'loading.marker');
+    writeIn(
+      dir,
+      'slow-load.mjs',
+      `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, '');\n` +
+        'await new Promise((r) => setTimeout(r, 20000));\nexport default ({ x }) => x * x;\n',
+    );
+    const path = writeIn(
+      dir,
+      'slow-load.json',
+      heartConfig({
+        name: 'slow-load',
+        objective: { use: 'module', options: { path: './slow-load.mjs' } },
+        store: { use: 'jsonl', options: { path: './slow-load.jsonl' } },
+      }),
+    );
+    const started = Date.now();
+    const run = await runParzen(['run', path], { cwd: dir, onStart: signalWhenFile(marker, ['SIGINT']) });
+    expect(run.code, run.stderr).toBe(130);
+    expect(run.stderr).toMatch(
+      /interrupted \(SIGINT\) while preparing the run: no trial had started, no store was written/,
+    );
+    expect(run.stderr).not.toMatch(/ at .*\.js:\d+/);
+    // The module's 20 s top-level await was not waited for.
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(existsSync(join(dir, 'slow-load.jsonl'))).toBe(false);
   });
 
   it('Ctrl-C while another live process holds the journal lock stops at once, writing nothing', async () => {

@@ -10,6 +10,7 @@ import {
 import { type BatchOutcome, compareOutcomes, formatComparison, mixedDirections } from '../comparison.js';
 import { ConfigProblems } from '../config-problems.js';
 import { EXIT } from '../exit-codes.js';
+import { exitAfterFlush } from '../flush-streams.js';
 import { variantLegend } from '../matrix.js';
 import type { Output } from '../output.js';
 import type { ConfigOverrides } from '../overrides.js';
@@ -106,7 +107,13 @@ const executeRuns = async (
   const labels = variantLabels(runs);
   for (const [index, run] of runs.entries()) {
     if (interrupts.signal.aborted) {
-      await closeStarted(runs.slice(index));
+      const left = runs.slice(index);
+      output.note(
+        `parzen: interrupted (${interrupts.received()}) before ${
+          left.length === 1 ? `study ${run.experiment.config.name}` : `${left.length} studies`
+        } started: ${left.length === 1 ? 'it' : 'they'} did not run.`,
+      );
+      await closeStarted(left);
       break;
     }
     const { config } = run.experiment;
@@ -198,6 +205,23 @@ const noteLegacyStudies = async (runs: readonly PreparedRun[], output: Output): 
 };
 
 /**
+ * Ctrl-C (SIGTERM, SIGHUP) while the configs are checked and objectives loaded, before any study is
+ * opened for writing: nothing has run and no store was written, so the command says so and exits with
+ * the signal's code at once (an objective module still loading cannot be waited for). Returns the
+ * function that hands signals back (to the run's own handlers).
+ */
+const exitOnSignalWhilePreparing = (output: Output): (() => void) => {
+  const handlers = installInterruptHandlers((name, count) => {
+    if (count === 1)
+      output.note(
+        `\nparzen: interrupted (${name}) while preparing the run: no trial had started, no store was written.`,
+      );
+    void exitAfterFlush(handlers.exitCode() ?? EXIT.studyError);
+  });
+  return handlers.dispose;
+};
+
+/**
  * `parzen run <config...>` and `parzen resume <config>`: validates every config (and matrix variant)
  * first, then runs them in turn. One run prints its summary (with `--json`, one JSON line last); several
  * print a comparison table (median best per variant). Ctrl-C stops gracefully and exits 130 (143 on
@@ -209,6 +233,23 @@ export const runConfigs = async (
   output: Output,
   resume = false,
 ): Promise<number> => {
+  const preparing = exitOnSignalWhilePreparing(output);
+  let runs: readonly PreparedRun[];
+  try {
+    runs = await prepareStudies(paths, flags, output, resume);
+  } finally {
+    preparing();
+  }
+  return runPrepared(runs, flags, output);
+};
+
+/** The prepared runs of `paths` (every config checked, objectives loaded); for `resume`, only existing studies. */
+const prepareStudies = async (
+  paths: readonly string[],
+  flags: RunFlags,
+  output: Output,
+  resume: boolean,
+): Promise<readonly PreparedRun[]> => {
   const runs = await prepareRuns(paths, {
     overrides: overridesFrom(flags),
     preflight: true,
@@ -231,6 +272,11 @@ export const runConfigs = async (
       throw error;
     }
   }
+  return runs;
+};
+
+/** Runs the prepared runs with the run's Ctrl-C handling, then prints the summary or the comparison. */
+const runPrepared = async (runs: readonly PreparedRun[], flags: RunFlags, output: Output): Promise<number> => {
   const interrupts = installInterruptHandlers((name, count) => {
     output.note(
       count === 1

@@ -7,6 +7,7 @@ import {
   hangModule,
   heartConfig,
   isAlive,
+  journalHeartConfig,
   lastJsonLine,
   requireBuiltCli,
   runParzen,
@@ -116,15 +117,9 @@ describe.concurrent('Ctrl-C and SIGTERM', () => {
       `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, '');\n` +
         'await new Promise((r) => setTimeout(r, 20000));\nexport default ({ x }) => x * x;\n',
     );
-    const path = writeIn(
-      dir,
-      'slow-load.json',
-      heartConfig({
-        name: 'slow-load',
-        objective: { use: 'module', options: { path: './slow-load.mjs' } },
-        store: { use: 'jsonl', options: { path: './slow-load.jsonl' } },
-      }),
-    );
+    const path = journalHeartConfig(dir, 'slow-load', {
+      objective: { use: 'module', options: { path: './slow-load.mjs' } },
+    });
     const started = Date.now();
     const run = await runParzen(['run', path], { cwd: dir, onStart: signalWhenFile(marker, ['SIGINT']) });
     expect(run.code, run.stderr).toBe(130);
@@ -134,7 +129,7 @@ describe.concurrent('Ctrl-C and SIGTERM', () => {
     expect(run.stderr).not.toMatch(/ at .*\.js:\d+/);
     // The module's 20 s top-level await was not waited for.
     expect(Date.now() - started).toBeLessThan(15_000);
-    expect(existsSync(join(dir, 'slow-load.jsonl'))).toBe(false);
+    expect(existsSync(join(dir, 'slow-load.parzen.jsonl'))).toBe(false);
   });
 
   it('Ctrl-C while another live process holds the journal lock stops at once, writing nothing', async () => {

@@ -79,6 +79,7 @@ describe('parzen export and import', () => {
       '4 of the 4 imported trials repeat trials heart already had (same params, state and loss)',
     );
     expect(second.stderr).toContain('the study now counts them twice');
+    expect(second.stderr).toContain('import the file once into a new study');
     expect(await sqliteTrials(join(dir, 'twice.parzen.db'))).toHaveLength(8);
   });
 

@@ -152,7 +152,8 @@ const importWhenAsked = async (
   if (repeats > 0)
     output.note(
       `parzen: ${repeats} of the ${countOf(added.length, 'imported trial')} repeat trials ${name} already had (same params, state and loss). ` +
-        'If this file was imported before, the study now counts them twice and TPE weighs them double: remove the study and import once, or import into another study.',
+        'If this file was imported before, the study now counts them twice and TPE weighs them double. Parzen does not delete ' +
+        'studies: to start clean, import the file once into a new study (another "name" in the config, or --store with a new file).',
     );
   if (invalid.length > 0) {
     output.result(

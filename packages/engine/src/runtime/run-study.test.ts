@@ -403,6 +403,41 @@ describe('runStudy', () => {
     ]);
   });
 
+  it('says the result of a trial the store could not record (the store went away), then ends with the store error', async () => {
+    const store = createMemoryStore();
+    const warnings: string[] = [];
+    let finishes = 0;
+    const failing = {
+      ...store,
+      finishTrial: async (...args: Parameters<typeof store.finishTrial>) => {
+        finishes += 1;
+        if (finishes === 2) throw new Error('connection terminated unexpectedly');
+        return store.finishTrial(...args);
+      },
+    };
+    await expect(
+      run(
+        async (params) => (params.x as number) + 100,
+        { maxTrials: 3 },
+        {
+          store: failing,
+          onWarning: (message) => warnings.push(message),
+        },
+      ),
+    ).rejects.toThrow('connection terminated unexpectedly');
+    const [lost] = (await store.listTrials('test')).filter((trial) => trial.state === 'running');
+    expect(lost).toBeDefined();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      new RegExp(
+        `^trial #${lost?.number} ended \\(loss ${(lost?.internal.x as number) + 100}, params \\{"x":${lost?.internal.x},`,
+      ),
+    );
+    expect(warnings[0]).toMatch(
+      /\}\) but the memory store could not record it \(connection terminated unexpectedly\); nothing else keeps this result\.$/,
+    );
+  });
+
   it('tells reporters at the start how many trials of the study failed or were pruned, and its best', async () => {
     const store = createMemoryStore();
     const spec = { name: 'test', direction: 'minimize' as const, seed: 42, space };

@@ -160,12 +160,19 @@ export const finishRunTrial = async (
   try {
     return await finishAskedTrial(session, asked.number, outcome);
   } catch (error) {
-    if (!(error instanceof ParzenError) || error.code !== 'TRIAL_ALREADY_FINISHED') throw error;
     const { store, spec } = session;
+    const result = outcome.state === 'complete' ? `loss ${outcome.loss}` : outcome.state;
+    if (!(error instanceof ParzenError) || error.code !== 'TRIAL_ALREADY_FINISHED') {
+      // The run ends with the store's error; the result it computed is said first, so it is not lost with it.
+      warn(
+        `trial #${asked.number} ended (${result}, params ${JSON.stringify(asked.params)}) but the ${store.name} store ` +
+          `could not record it (${(error as Error).message}); nothing else keeps this result.`,
+      );
+      throw error;
+    }
     const why =
       `trial #${asked.number} was marked finished by another worker while it ran (its lease lapsed: ` +
       'a suspended process or machine, or a worker on another host that could not renew it)';
-    const result = outcome.state === 'complete' ? `loss ${outcome.loss}` : outcome.state;
     if (store.addTrials === undefined) {
       warn(`${why}; its result (${result}) is lost: the ${store.name} store cannot add trials.`);
       const stored = (await store.listTrials(spec.name)).find((trial) => trial.number === asked.number);

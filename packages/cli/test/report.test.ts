@@ -254,56 +254,63 @@ describe('parzen report: mistakes a user can make, and what they are told', () =
 });
 
 describe('parzen report --serve (a real process)', () => {
-  it('serves on 127.0.0.1, pushes new trials as server-sent events, and Ctrl-C leaves the study as it is', async () => {
-    requireBuiltCli();
-    let url = '';
-    let child: { kill: (signal: NodeJS.Signals) => boolean } | undefined;
-    const started = new Promise<void>((resolve) => {
-      void runParzen(['report', config, '--serve', '--interval', '100'], {
-        cwd: dir,
-        timeoutMs: 60_000,
-        onStart: (process) => {
-          child = process;
-          process.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-            const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(chunk);
-            if (match !== null && url === '') {
-              url = match[0];
-              resolve();
-            }
-          });
-        },
-      }).then((run) => {
-        finished(run);
+  it.each([
+    ['a config', () => [config]],
+    ['--store and no config', () => ['--store', `jsonl:${join(dir, 'heart.parzen.jsonl')}`]],
+  ])(
+    '%s: serves on 127.0.0.1, pushes new trials as server-sent events, and Ctrl-C leaves the study as it is',
+    async (_, target) => {
+      requireBuiltCli();
+      const before = (JSON.parse((await cli('trials', config, '--json')).stdout) as unknown[]).length;
+      let url = '';
+      let child: { kill: (signal: NodeJS.Signals) => boolean } | undefined;
+      const started = new Promise<void>((resolve) => {
+        void runParzen(['report', ...target(), '--serve', '--interval', '100'], {
+          cwd: dir,
+          timeoutMs: 60_000,
+          onStart: (process) => {
+            child = process;
+            process.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+              const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(chunk);
+              if (match !== null && url === '') {
+                url = match[0];
+                resolve();
+              }
+            });
+          },
+        }).then((run) => {
+          finished(run);
+        });
       });
-    });
-    let finished: (run: { code: number | null; stderr: string }) => void = () => {};
-    const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      finished = resolve;
-    });
-    await started;
-    const html = await (await fetch(url)).text();
-    expect(html).toContain('"live":true');
-    const events = await fetch(`${url}events?version=stale`);
-    const reader = (events.body as ReadableStream<Uint8Array>).getReader();
-    const decoder = new TextDecoder();
-    const nextReport = async () => {
-      let text = '';
-      while (!text.includes('event: report')) text += decoder.decode((await reader.read()).value);
-      while (!text.endsWith('\n\n')) text += decoder.decode((await reader.read()).value);
-      const data = text.split('\n').find((line) => line.startsWith('data: '));
-      return JSON.parse(data?.slice(6) ?? '') as { table: { rows: unknown[] } };
-    };
-    expect((await nextReport()).table.rows).toHaveLength(30);
-    expect((await cli('run', config, '--quiet', '--more-trials', '2')).code).toBe(0);
-    let rows = 0;
-    while (rows < 32) rows = (await nextReport()).table.rows.length;
-    expect(rows).toBe(32);
-    await reader.cancel();
-    child?.kill('SIGINT');
-    const run = await exited;
-    expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toContain('report server stopped (SIGINT)');
-    const after = await cli('trials', config, '--json');
-    expect((JSON.parse(after.stdout) as unknown[]).length).toBe(32);
-  });
+      let finished: (run: { code: number | null; stderr: string }) => void = () => {};
+      const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        finished = resolve;
+      });
+      await started;
+      const html = await (await fetch(url)).text();
+      expect(html).toContain('"live":true');
+      const events = await fetch(`${url}events?version=stale`);
+      const reader = (events.body as ReadableStream<Uint8Array>).getReader();
+      const decoder = new TextDecoder();
+      const nextReport = async () => {
+        let text = '';
+        while (!text.includes('event: report')) text += decoder.decode((await reader.read()).value);
+        while (!text.endsWith('\n\n')) text += decoder.decode((await reader.read()).value);
+        const data = text.split('\n').find((line) => line.startsWith('data: '));
+        return JSON.parse(data?.slice(6) ?? '') as { table: { rows: unknown[] } };
+      };
+      expect((await nextReport()).table.rows).toHaveLength(before);
+      expect((await cli('run', config, '--quiet', '--more-trials', '2')).code).toBe(0);
+      let rows = 0;
+      while (rows < before + 2) rows = (await nextReport()).table.rows.length;
+      expect(rows).toBe(before + 2);
+      await reader.cancel();
+      child?.kill('SIGINT');
+      const run = await exited;
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain('report server stopped (SIGINT)');
+      const after = await cli('trials', config, '--json');
+      expect((JSON.parse(after.stdout) as unknown[]).length).toBe(before + 2);
+    },
+  );
 });

@@ -197,24 +197,44 @@ const outputPath = (format: 'html' | 'svg', flag: string | undefined): string =>
   return path;
 };
 
-/** Serves until SIGINT or SIGTERM; the study is only read. */
+/** A config's study, served until SIGINT or SIGTERM; the store is opened for reading only. */
 const serve = async (run: PreparedRun, options: ReportOptions, flags: ReportFlags, output: Output): Promise<number> => {
-  const report = await import('@parzen/report');
   const { config } = run.experiment;
   await openStudyTrials(run.experiment);
   // Opened for reading: an archived (read-only) study can be served, and nothing is written or locked.
   const store = await openStoreForReading(run.experiment);
+  return serveStudy(
+    config.name,
+    {
+      load: async () => studyOf(run, await store.listTrials(config.name), await store.getStudy(config.name)),
+      close: () => store.close(),
+    },
+    options,
+    flags,
+    output,
+  );
+};
+
+/** Serves a study's report, read again by `source.load` at each interval, until SIGINT or SIGTERM. */
+const serveStudy = async (
+  name: string,
+  source: { readonly load: () => Promise<ReportStudy>; readonly close: () => Promise<void> },
+  options: ReportOptions,
+  flags: ReportFlags,
+  output: Output,
+): Promise<number> => {
+  const report = await import('@parzen/report');
   let server: Awaited<ReturnType<typeof report.serveReport>>;
   try {
     server = await report.serveReport({
-      load: async () => studyOf(run, await store.listTrials(config.name), await store.getStudy(config.name)),
+      load: source.load,
       build: (study) => report.buildReport(study, options),
       ...(flags.port === undefined ? {} : { port: flags.port }),
       ...(flags.interval === undefined ? {} : { intervalMs: flags.interval }),
       onError: (error) => output.note(`parzen: reading the study failed: ${(error as Error).message}`),
     });
   } catch (error) {
-    await store.close();
+    await source.close();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES')
       throw new CliError(
@@ -223,15 +243,13 @@ const serve = async (run: PreparedRun, options: ReportOptions, flags: ReportFlag
     throw error;
   }
   output.result(server.url);
-  output.note(
-    `parzen: serving the report of ${config.name} at ${server.url} (Ctrl-C stops; the study is left as it is)`,
-  );
+  output.note(`parzen: serving the report of ${name} at ${server.url} (Ctrl-C stops; the study is left as it is)`);
   const signal = await new Promise<NodeJS.Signals>((done) => {
     process.once('SIGINT', () => done('SIGINT'));
     process.once('SIGTERM', () => done('SIGTERM'));
   });
   await server.close();
-  await store.close();
+  await source.close();
   output.note(`parzen: report server stopped (${signal})`);
   return 0;
 };
@@ -271,19 +289,27 @@ const reportStore = async (
   format: 'html' | 'svg',
   output: Output,
 ): Promise<number> => {
-  if (flags.serve === true)
-    throw new CliError("--serve reads a config's study: give the config (with --store to read another store).");
-  const [{ record, space, trials }] = (await loadStudies(
-    undefined,
-    {
-      store: flags.store,
-      ...(flags.study === undefined ? {} : { study: flags.study }),
-      ...(flags.salvage === true ? { salvage: true } : {}),
-    },
-    output,
-  )) as [Awaited<ReturnType<typeof loadStudies>>[number]];
+  const load = async (study: string | undefined) =>
+    (await loadStudies(
+      undefined,
+      {
+        store: flags.store,
+        ...(study === undefined ? {} : { study }),
+        ...(flags.salvage === true ? { salvage: true } : {}),
+      },
+      output,
+    )) as [Awaited<ReturnType<typeof loadStudies>>[number]];
+  const [{ record, space, trials }] = await load(flags.study);
   const { options, contourCalls } = await reportOptions(flags, space);
   const study = reportStudy(record, trials, space);
+  if (flags.serve === true) {
+    // Each interval reads the store again (opened for reading and closed each time: nothing is locked).
+    const reload = async () => {
+      const [again] = await load(record.name);
+      return reportStudy(again.record, again.trials, again.space);
+    };
+    return serveStudy(record.name, { load: reload, close: async () => {} }, options, flags, output);
+  }
   const file = outputPath(format, flags.output);
   const report = await import('@parzen/report');
   const page = await report.buildReport(study, options);

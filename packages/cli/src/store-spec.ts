@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { PluginChoice } from '@parzen/engine';
+import { ParzenError, type PluginChoice } from '@parzen/engine';
 import { CliError } from './exit-codes.js';
 
 const POSTGRES_URL = /^postgres(?:ql)?:\/\//;
@@ -30,4 +30,19 @@ export const parseStoreSpec = (spec: string, cwd: string = process.cwd()): Plugi
     );
   }
   return path === undefined ? { use } : { use, options: { path: resolve(cwd, path) } };
+};
+
+/**
+ * A store problem found in a config whose store came from `--store` (`flag`, as the user typed it, or
+ * `--store`): said of the flag, since the config may have no `store` at all (a typo such as
+ * `--store sqlit:x.db` was reported at `/store/use` of a config without one). Any other error as it is.
+ */
+export const blameStoreFlag = (error: unknown, flag: string): unknown => {
+  const issues = error instanceof ParzenError ? error.issues : [];
+  if (issues.length === 0 || issues.some((issue) => !issue.pointer.startsWith('/store'))) return error;
+  const said = issues.map((issue) => {
+    const where = issue.pointer === '/store/use' ? '' : ` (${issue.pointer.slice('/store/'.length)})`;
+    return `expected ${issue.expected}${where}, found ${issue.found}`;
+  });
+  return new CliError(`${flag}: ${said.join('; ')}.`);
 };

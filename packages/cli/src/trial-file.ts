@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type CompiledSpace, type ConfigIssue, countOf, type StudySpec } from '@parzen/engine/plugin';
+import { parseJsonWithNonFinite } from '@parzen/objectives';
 import { attrFromCell, optionFromCell, readsAsNumber } from './attr-cells.js';
 import { CliError } from './exit-codes.js';
 
@@ -36,7 +37,8 @@ const readJsonLines = (path: string, text: string): TrialFile => {
     if (line.trim() === '') continue;
     let value: unknown;
     try {
-      value = JSON.parse(line);
+      // Python's json.dumps writes NaN and Infinity bare: read as numbers, so the row says which field has one.
+      value = parseJsonWithNonFinite(line);
     } catch (error) {
       bad.push({
         row: index + 1,

@@ -188,6 +188,24 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
     expect((await cli('frobnicate')).code).toBe(2);
   });
 
+  it('a misspelt --store is said of the flag, not of a /store the config does not have (user trial 27)', async () => {
+    const config = heartConfig();
+    delete config.store;
+    const path = writeIn(dir, 'no-store.json', config);
+    for (const args of [
+      ['run', path, '--store', 'sqlit:x.db'],
+      ['import', path, join(dir, 'none.csv'), '--store', 'sqlit:x.db'],
+      ['trials', path, '--store', 'postgress:x'],
+    ]) {
+      const result = await cli(...args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr, args.join(' ')).toMatch(
+        /--store( "postgress:x")?: expected one of the store plugins: .*, found "(sqlit|postgress)"/,
+      );
+      expect(result.stderr).not.toContain('/store/use');
+    }
+  });
+
   it('with --json, a bad flag is also the last stdout line {"errors": [...]}, as other errors are', async () => {
     const path = writeIn(dir, 'ok-json.json', heartConfig());
     for (const args of [

@@ -211,12 +211,17 @@ describe('parzen export and import', () => {
         'not json',
         '{"params": {"x": 0.2, "model": "forest"}, "loss": 2}',
         '{"params": {"x": 0.3, "model": "tree"}, "loss": 0.5, "attrs": {"auc": 0.9}}',
+        // As Python's json.dumps writes NaN: read, then refused for the field that has it (was "invalid JSON").
+        '{"params": {"x": 0.4, "model": "tree"}, "loss": NaN}',
+        '{"params": {"x": 0.4, "model": "tree"}, "loss": 0.7, "attrs": {"f1": NaN}}',
       ].join('\n'),
     );
     const target = config('results.json', { use: 'sqlite', options: { path: './results.parzen.db' } });
     const rejected = await cli('import', target, results);
     expect(rejected.code).toBe(2);
-    expect(rejected.stderr).toContain('3 of 5 lines cannot be imported, so nothing was imported');
+    expect(rejected.stderr).toContain('5 of 7 lines cannot be imported, so nothing was imported');
+    expect(rejected.stderr).toMatch(/line 7: \/loss: expected a finite number \(a complete trial\), found NaN/);
+    expect(rejected.stderr).toMatch(/line 8: \/attrs: expected JSON values: .*, found attrs\.f1 is NaN/);
     expect(rejected.stderr).toMatch(/line 2: \/params\/x: expected a number from 0 to 1, found 3/);
     expect(rejected.stderr).toMatch(/line 4: \/: expected one JSON object, found invalid JSON/);
     expect(rejected.stderr).toMatch(/line 5: \/params\/model: expected one of "svm", "tree", found "forest"/);
@@ -225,8 +230,9 @@ describe('parzen export and import', () => {
     const skipped = await cli('import', target, results, '--on-invalid', 'skip');
     expect(skipped.code).toBe(0);
     expect(skipped.stdout).toBe(
-      'Imported 2 trials into study heart (sqlite store) as #0-#1.\nSkipped 3 of 5 lines (2, 4, 5):',
+      'Imported 2 trials into study heart (sqlite store) as #0-#1.\nSkipped 5 of 7 lines (2, 4, 5, 7, 8).',
     );
+    expect(skipped.stderr).toMatch(/^parzen: why they were skipped:\n {2}line 2: /);
     expect(skipped.stderr).toMatch(/line 5: \/params\/model/);
     const trials = await sqliteTrials(join(dir, 'results.parzen.db'));
     expect(trials.map((trial) => [trial.state, trial.internal])).toEqual([
@@ -354,5 +360,26 @@ describe('parzen export and import', () => {
     );
     expect(out.stderr).toContain("import them without the export's first line (its header)");
     expect(out.stderr).not.toContain('"high":1,"low":0'); // x is the same in both: not shown
+  });
+
+  it('refuses an export of a minimized study into a config that maximizes (its best trial would be the worst)', async () => {
+    const minimized = writeIn(
+      dir,
+      'minimized-export.jsonl',
+      `${JSON.stringify({ parzen: 'export', version: 1, study })}\n` +
+        `${JSON.stringify({ params: { x: 0.5, model: 'svm' }, loss: 1 })}\n`,
+    );
+    const target = config(
+      'max.json',
+      { use: 'sqlite', options: { path: './max.parzen.db' } },
+      { direction: 'maximize' },
+    );
+    const out = await cli('import', target, minimized);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain(
+      'minimized-export.jsonl is an export of study `heart`, which was minimized; ' +
+        `${target} maximizes, so its losses would rank the other way.`,
+    );
+    expect(existsSync(join(dir, 'max.parzen.db'))).toBe(false);
   });
 });

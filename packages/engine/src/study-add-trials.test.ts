@@ -117,6 +117,42 @@ describe('Study.addTrials', () => {
     ]);
   });
 
+  it('refuses attrs that JSON would change or cannot hold, as a trial told them would fail (they were stored changed)', async () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    const bad = [
+      ['NaN', { f1: Number.NaN }, 'attrs.f1 is NaN'],
+      ['a Date', { at: new Date(0) }, 'attrs.at is'],
+      ['a Map', { m: new Map() }, 'attrs.m is'],
+      ['a function', { fn: () => 1 }, 'attrs.fn is a function'],
+      ['undefined', { u: undefined }, 'attrs.u is undefined'],
+      ['a BigInt', { big: 10n }, 'attrs.big is a bigint'],
+      ['a cycle', { c: circular }, 'attrs.c.self refers back to itself'],
+    ] as const;
+    const study = await Study.open({ space, suggester: watching() });
+    const { added, skipped } = await study.addTrials(
+      [
+        { params: { x: 0.5, kernel: 'linear' }, loss: 1, attrs: { fine: [1, 'a', null, { b: true }] } },
+        ...bad.map(([, attrs]) => ({ params: { x: 0.25, kernel: 'linear' }, loss: 2, attrs })),
+      ],
+      { onInvalid: 'skip' },
+    );
+    expect(added).toHaveLength(1);
+    expect(added[0]).toMatchObject({ attrs: { fine: [1, 'a', null, { b: true }] } });
+    expect(skipped.map(({ row }) => row)).toEqual(bad.map((_, index) => index + 1));
+    for (const [index, [, , found]] of bad.entries())
+      expect(skipped[index]?.issues).toEqual([
+        expect.objectContaining({ pointer: '/attrs', found: expect.stringContaining(found) }),
+      ]);
+    // Rejected by default, as every invalid row: a ParzenError naming the row, nothing added.
+    const error = await errorOf(
+      study.addTrials([{ params: { x: 0.5, kernel: 'linear' }, loss: 1, attrs: { f: Number.NaN } }]),
+    );
+    expect(error?.code).toBe('IMPORT_INVALID');
+    expect(error?.message).toMatch(/row 0: \/attrs: expected JSON values: .*, found attrs\.f is NaN/);
+    expect(await study.trials()).toHaveLength(1);
+  });
+
   it('refuses rows that are not an array, and an unknown onInvalid, with ParzenErrors (they threw a TypeError)', async () => {
     const study = await Study.open({ space, suggester: watching() });
     const row = { params: { x: 0.5, kernel: 'linear' }, loss: 1 };

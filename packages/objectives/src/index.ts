@@ -25,7 +25,7 @@ export {
   moduleObjectiveManifest,
   moduleObjectiveOptionsSchema,
 } from './module-objective.js';
-export { findLossLine } from './parse-loss.js';
+export { findLossLine, parseJsonWithNonFinite } from './parse-loss.js';
 export { importTypeScript, registerTypeScript } from './register-typescript.js';
 export { parseReportLine, type Report, type ReportLine } from './report-lines.js';
 export { type CommandOutcome, type RunCommandOptions, runCommand } from './run-command.js';

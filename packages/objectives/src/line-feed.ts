@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 /** Lines waiting beyond this many pause the stream (the program then blocks on its next write). */
 const HIGH_WATER_LINES = 1024;
 /** A line longer than this is passed over rather than kept in memory until its end. */
-const MAX_LINE_CHARS = 1_000_000;
+export const MAX_LINE_CHARS = 1_000_000;
 /** `\n`, `\r\n`, or a lone `\r` (a progress bar redrawing its line). */
 const LINE_BREAK = /\r?\n|\r/;
 

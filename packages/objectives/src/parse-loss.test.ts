@@ -43,7 +43,9 @@ describe('describeLastLine', () => {
 
   it('says when the last line is longer than the stdout Parzen keeps (a 5 MB JSON line was quoted as `…qqqq…`)', () => {
     const kept = `…${'q'.repeat(200)}", "loss": 0.5}\n`;
-    expect(describeLastLine(kept)).toMatch(/^its last line is longer than the 216 characters of stdout Parzen keeps/);
+    expect(describeLastLine(kept)).toMatch(
+      /^its last line is longer than the 216 characters of stdout kept for this message, so it is not shown; a loss line is read only up to 1,000,000 characters/,
+    );
     // A tail that holds a line break still quotes its last line.
     expect(describeLastLine(`…qqq\nnot a loss\n`)).toBe('its last line was `not a loss`');
   });

@@ -1,3 +1,5 @@
+import { MAX_LINE_CHARS } from './line-feed.js';
+
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 const SPECIAL: Readonly<Record<string, number>> = {
   nan: Number.NaN,
@@ -103,7 +105,8 @@ export const describeLastLine = (stdout: string): string => {
   // The kept tail of stdout begins inside its last line: that line is longer than what Parzen keeps.
   if (stdout.startsWith('…') && !LINE_BREAK.test(stdout.slice(1).trimEnd()))
     return (
-      `its last line is longer than the ${stdout.length - 1} characters of stdout Parzen keeps, so it cannot be read as the loss: ` +
+      `its last line is longer than the ${stdout.length - 1} characters of stdout kept for this message, so it is not shown; ` +
+      `a loss line is read only up to ${MAX_LINE_CHARS.toLocaleString('en')} characters (a longer one is passed over): ` +
       'print the loss on a short line of its own (a bare number, or JSON with "loss" and small attrs), after any large output'
     );
   // Quoted as printed (no JSON escapes: the message is for a person reading the program's output).

@@ -38,6 +38,20 @@ const checkSameSpace = (path: string, file: TrialFile, config: string, space: un
   );
 };
 
+/**
+ * An export of a study minimized where the config maximizes (or the reverse) is refused: its losses would
+ * rank the other way, and the best trial would be the worst (a warm start towards the bad region).
+ */
+const checkSameDirection = (path: string, file: TrialFile, config: string, direction: string): void => {
+  const found: unknown = file.header?.study.direction;
+  if (found === undefined || found === direction) return;
+  throw new CliError(
+    `${path} is an export of study \`${file.header?.study.name}\`, which was ${found === 'maximize' ? 'maximized' : 'minimized'}; ` +
+      `${config} ${direction === 'maximize' ? 'maximizes' : 'minimizes'}, so its losses would rank the other way. ` +
+      "Import it with a config of the same direction; or, if the rows should count as they are (a loss you now maximize), import them without the export's first line (its header).",
+  );
+};
+
 /** What makes an imported row the same trial as one the study has: its params, state and loss. */
 const sameTrialKey = (internal: unknown, state: string, loss: unknown): string =>
   canonicalJson({ internal, state, loss: loss ?? null });
@@ -117,6 +131,7 @@ const importWhenAsked = async (
     return 0;
   }
   checkSameSpace(path, file, config, space);
+  checkSameDirection(path, file, config, direction);
   const checked = checkImportedRows(experiment.space, file.rows, (index) => file.lines[index] ?? index);
   const invalid: InvalidRow[] = [...file.bad, ...checked.invalid].sort((a, b) => a.row - b.row);
   const total = file.rows.length + file.bad.length;
@@ -156,10 +171,13 @@ const importWhenAsked = async (
         'studies: to start clean, import the file once into a new study (another "name" in the config, or --store with a new file).',
     );
   if (invalid.length > 0) {
+    // The count with the result; why, with the other notes (stdout alone must not end in a dangling colon).
     output.result(
-      `Skipped ${invalid.length} of ${countOf(total, 'line')} (${invalid.map(({ row }) => row).join(', ')}):`,
+      `Skipped ${invalid.length} of ${countOf(total, 'line')} (${invalid.map(({ row }) => row).join(', ')}).`,
     );
-    output.note(formatInvalidRows(invalid, 'line'));
+    output.note(
+      `parzen: why ${invalid.length === 1 ? 'it was' : 'they were'} skipped:\n${formatInvalidRows(invalid, 'line')}`,
+    );
   }
   return interrupted('the import had begun, and a store call is all or nothing, so it finished (above).') ?? 0;
 };

@@ -26,7 +26,7 @@ import type { Output } from '../output.js';
 import { applyOverrides } from '../overrides.js';
 import { cliLoadOptions, enableTypeScriptPlugins, withBatchStore } from '../prepare-runs.js';
 import { readConfigFile } from '../read-config-file.js';
-import { parseStoreSpec } from '../store-spec.js';
+import { blameStoreFlag, parseStoreSpec } from '../store-spec.js';
 import { memoryHint } from '../study-trials.js';
 import { inSpaceOrder, summaryJson } from '../summary-json.js';
 
@@ -128,7 +128,9 @@ const configTargets = async (path: string, flags: InspectFlags): Promise<Inspect
     const name = typeof config.name === 'string' ? config.name : variant.study;
     const choice = (config.store as PluginChoice | undefined) ?? defaultStore;
     // The config's name picks the store's default file (`<name>.parzen.jsonl`); `--study` only the study in it.
-    const { store, experiment } = await storeRegistry(choice, config.plugins, baseDir, name);
+    const { store, experiment } = await storeRegistry(choice, config.plugins, baseDir, name).catch((error: unknown) => {
+      throw flags.store === undefined ? error : blameStoreFlag(error, `--store ${JSON.stringify(flags.store)}`);
+    });
     // A store without a path or URL of its own may keep each study in a file named after it.
     const located = store.options?.path !== undefined || store.options?.url !== undefined;
     const key = canonicalJson(located ? store : { store, name });
@@ -159,13 +161,7 @@ const storeTarget = async (spec: string, flags: InspectFlags): Promise<InspectTa
     return { study: flags.study, store, experiment, baseDir };
   } catch (error) {
     // No config here: the store choice came from the flag, so the message names the flag, not `/store`.
-    const issues = error instanceof ParzenError ? error.issues : [];
-    if (issues.length === 0 || issues.some((issue) => !issue.pointer.startsWith('/store'))) throw error;
-    const said = issues.map((issue) => {
-      const where = issue.pointer === '/store/use' ? '' : ` (${issue.pointer.slice('/store/'.length)})`;
-      return `expected ${issue.expected}${where}, found ${issue.found}`;
-    });
-    throw new CliError(`--store ${JSON.stringify(spec)}: ${said.join('; ')}.`);
+    throw blameStoreFlag(error, `--store ${JSON.stringify(spec)}`);
   }
 };
 

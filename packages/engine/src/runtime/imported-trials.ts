@@ -4,6 +4,7 @@ import type { CompiledSpace } from '../domain/compile-space.js';
 import { toExternalParams, toInternalParams } from '../domain/params.js';
 import type { ErrorInfo, FinishedTrial, IntermediateValue, TrialOutcome } from '../domain/trial.js';
 import { type ConfigIssue, describeValue, ParzenError } from '../errors.js';
+import { notJson } from './interpret-result.js';
 
 /**
  * A finished trial as a user writes it, to import it (`parzen import`, `Study.addTrials`): params as the
@@ -99,6 +100,16 @@ const checkOutcome = (row: Fields, issues: ConfigIssue[]): TrialOutcome | undefi
   if (state === 'failed' && loss !== undefined) issues.push(issue('/loss', 'none (a failed trial has no loss)', loss));
   if (attrs !== undefined && (state !== 'complete' || !isObject(attrs)))
     issues.push(issue('/attrs', state === 'complete' ? 'an object' : 'none (only complete trials have attrs)', attrs));
+  else if (attrs !== undefined) {
+    // As an objective's attrs: stored as JSON, so a value JSON would change (NaN, a Date) or refuse is refused here.
+    const notStorable = notJson(attrs, 'attrs');
+    if (notStorable !== undefined)
+      issues.push({
+        pointer: '/attrs',
+        expected: 'JSON values: numbers, strings, booleans, null, arrays or plain objects',
+        found: notStorable,
+      });
+  }
   const validError = isObject(error) && typeof error.code === 'string' && typeof error.message === 'string';
   if (error !== undefined && (state !== 'failed' || !validError))
     issues.push(

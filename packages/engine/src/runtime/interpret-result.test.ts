@@ -41,6 +41,17 @@ describe('interpretObjectiveValue', () => {
     });
   });
 
+  it('fails the trial when a name is both next to `loss` and in `attrs` (one value was dropped in silence)', () => {
+    expect(interpretObjectiveValue({ loss: 1, acc: 1, epochs: 3, attrs: { acc: 2 } })).toEqual({
+      status: 'failed',
+      error: {
+        code: 'OBJECTIVE_BAD_ATTRS',
+        message:
+          'The objective returned `acc` twice, next to `loss` (1) and in `attrs` (2); fields next to `loss` are attrs too, so give each name once.',
+      },
+    });
+  });
+
   it('names what came back instead of a loss: an object without `loss` by its keys, a BigInt as such', () => {
     expect(interpretObjectiveValue({ value: 1, accuracy: 0.9 })).toEqual({
       status: 'failed',

@@ -207,13 +207,16 @@ describe('pruning in the run loop', () => {
         [0, Number.NaN],
         [0, Number.POSITIVE_INFINITY],
         ['0', 1],
+        [2 ** 60, 1],
       ] as const) {
         await context.report(step as number, value).catch((error: unknown) => errors.push(error));
       }
       return 1;
     };
     const result = await run(bad, { budget: { maxTrials: 1 } });
-    expect(errors.map((error) => (error as { code: string }).code)).toEqual(Array(5).fill('REPORT_INVALID'));
+    expect(errors.map((error) => (error as { code: string }).code)).toEqual(Array(6).fill('REPORT_INVALID'));
+    // 2^60 is an integer, but past 2^53 − 1 not an exact one: the message says so (it said "must be an integer").
+    expect((errors[5] as Error).message).toMatch(/up to 2\^53 − 1; found 1152921504606847000 \(beyond 2\^53 − 1/);
     expect((errors[0] as Error).message).toMatch(/step must be a non-negative integer.*-1/);
     expect((errors[2] as Error).message).toMatch(/value must be a finite number.*NaN/);
     expect(result.trials[0]?.intermediate).toBeUndefined();

@@ -73,7 +73,11 @@ export const checkReport = (step: unknown, value: unknown): void => {
   if (typeof step !== 'number' || !Number.isSafeInteger(step) || step < 0) {
     throw new ParzenError(
       'REPORT_INVALID',
-      `report(step, value): step must be a non-negative integer (an epoch, an iteration); found ${describeValue(step)}.`,
+      `report(step, value): step must be a non-negative integer (an epoch, an iteration) up to 2^53 − 1; found ${describeValue(step)}${
+        typeof step === 'number' && Number.isInteger(step) && step > 0
+          ? ' (beyond 2^53 − 1, integers lose their exact value)'
+          : ''
+      }.`,
     );
   }
   if (typeof value !== 'number' || !Number.isFinite(value)) {

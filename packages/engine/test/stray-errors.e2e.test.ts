@@ -70,4 +70,18 @@ describe('an error an in-code objective throws outside its call', () => {
     expect(trials[2]?.[3]).toMatch(/lost promise/);
     expect(trials.filter((trial) => trial[1] === 'complete')).toHaveLength(3);
   });
+
+  it('names a refused report the objective did not await, not "a timer or a callback" (user trial 27)', () => {
+    const child = run(`async ({ x }, context) => {
+      if (context.trialNumber === 1) context.report(-1, x);
+      await sleep(30);
+      return x;
+    }`);
+    expect(child.status, child.stderr).toBe(0);
+    const { trials } = JSON.parse(child.stdout.trim().split('\n').at(-1) as string) as { trials: unknown[][] };
+    expect(trials[1]?.slice(0, 3)).toEqual([1, 'failed', 'OBJECTIVE_CRASHED']);
+    expect(trials[1]?.[3]).toMatch(
+      /^A report\(step, value\) the objective did not await was refused while this trial ran: report\(step, value\): step must be/,
+    );
+  });
 });

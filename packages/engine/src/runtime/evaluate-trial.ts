@@ -1,7 +1,9 @@
 import type { EvaluationContext, EvaluationResult, ObjectiveAdapter } from '../contracts/objective.js';
 import type { ExternalParams } from '../domain/params.js';
 import { thrownErrorInfo } from './interpret-result.js';
-import { watchStrayErrors } from './stray-errors.js';
+import { strayErrorSource, watchStrayErrors } from './stray-errors.js';
+
+const capitalised = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 
 export interface EvaluateOptions {
   readonly trialNumber: number;
@@ -35,7 +37,7 @@ export const evaluateTrial = async (
           status: 'failed',
           error: {
             code: 'OBJECTIVE_CRASHED',
-            message: `The objective threw outside its call (in a timer or a callback) while this trial ran: ${message}`,
+            message: `${capitalised(strayErrorSource(error))} while this trial ran: ${message}`,
           },
         });
       });

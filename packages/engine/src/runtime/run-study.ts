@@ -22,7 +22,7 @@ import { thrownErrorInfo } from './interpret-result.js';
 import { createPruning } from './pruning.js';
 import { createWorkerId, failStaleTrials, holdWorkerId } from './stale-trials.js';
 import { askStopper } from './stopping.js';
-import { watchStrayErrorsBetweenTrials } from './stray-errors.js';
+import { strayErrorSource, watchStrayErrorsBetweenTrials } from './stray-errors.js';
 import { type AskedTrial, askTrial, finishRunTrial, mirrorOf, type StudySession } from './study-session.js';
 import { summarize } from './summarize.js';
 import { warnOnStderr } from './warn-on-stderr.js';
@@ -269,7 +269,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     const unwatch = options.objective.sharesThread
       ? watchStrayErrorsBetweenTrials((error) =>
           (options.onWarning ?? warnOnStderr)(
-            `the objective threw outside its call (in a timer or a callback) between trials: ${thrownErrorInfo(error).message}`,
+            `${strayErrorSource(error)} between trials: ${thrownErrorInfo(error).message}`,
           ),
         )
       : undefined;

@@ -1,3 +1,5 @@
+import { ParzenError } from '../errors.js';
+
 /**
  * Errors an objective on Parzen's own thread throws outside its call (in a timer, a callback, an
  * unawaited promise). Node would end the process with a stack trace; instead each trial evaluating at
@@ -27,3 +29,12 @@ export const watchStrayErrors = (fail: (error: unknown) => void): (() => void) =
 
 /** While a run is in progress: `warn` gets stray errors thrown when no trial is evaluating. */
 export const watchStrayErrorsBetweenTrials = (warn: (error: unknown) => void): (() => void) => watch(runs, warn);
+
+/**
+ * Who a stray error came from, for its message: a `report(step, value)` the objective did not await,
+ * refused (a bad step or value), or else the objective, outside its call.
+ */
+export const strayErrorSource = (error: unknown): string =>
+  error instanceof ParzenError && error.code === 'REPORT_INVALID'
+    ? 'a report(step, value) the objective did not await was refused'
+    : 'the objective threw outside its call (in a timer or a callback)';

@@ -15,6 +15,7 @@ export const inSpaceOrder = (space: CompiledSpace, summary: StudySummary): Study
 /**
  * The one-line JSON result of a study, as `run --json` and `best --json` print it:
  * `{"study": "heart", "trials": {"complete": 98, "failed": 2}, "best": {"number": 41, "loss": -371.2, "params": {...}}}`
+ * (`best.attrs` when the best trial has attrs)
  * (`trials.pruned` when a pruner stopped trials; `best` is null when no trial completed; `stopped` says why a run ended, and `stopMessage` what a
  * stopper said when `stopped` is `stopper`).
  */
@@ -32,7 +33,12 @@ export const summaryJson = (
   best:
     summary.best === undefined
       ? null
-      : { number: summary.best.number, loss: summary.best.loss, params: summary.bestParams ?? {} },
+      : {
+          number: summary.best.number,
+          loss: summary.best.loss,
+          params: summary.bestParams ?? {},
+          ...(summary.best.attrs === undefined ? {} : { attrs: summary.best.attrs }),
+        },
   ...(stopped === undefined ? {} : { stopped }),
   ...(stopMessage === undefined ? {} : { stopMessage }),
 });

@@ -240,6 +240,12 @@ describe('parzen export and import', () => {
       ['complete', { x: 0.3, model: 1 }],
     ]);
     expect(trials[1]).toMatchObject({ loss: 0.5, attrs: { auc: 0.9 } });
+    // The best trial's attrs are shown with it (user trial 27: best never showed them).
+    const best = await cli('best', target);
+    expect(best.stdout).toContain('Best trial #1: loss 0.5  x=0.3 model="tree"\n  attrs: auc=0.9');
+    expect(JSON.parse((await cli('best', target, '--json')).stdout)).toMatchObject({
+      best: { number: 1, loss: 0.5, attrs: { auc: 0.9 } },
+    });
 
     // Again, into the store --store names: the study there gets the next numbers.
     const again = await cli(

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EngineEvent } from '../events/engine-event.js';
-import { createConsoleReporter } from './console-reporter.js';
+import { createConsoleReporter, formatSummary } from './console-reporter.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 const study = { name: 'demo', direction: 'minimize', seed: 0, space: {}, createdAt: at } as const;
@@ -61,6 +61,44 @@ describe('the console reporter', () => {
       params: {},
     };
     expect(linesOf([failed])).toEqual(['trial #0 failed (OBJECTIVE_FAILED): boom']);
+  });
+
+  it('shows a pruned trial with its params, as a complete one (user trial 27: only its loss)', () => {
+    const pruned: EngineEvent = {
+      type: 'trial.finished',
+      at,
+      trial: {
+        study: 'demo',
+        number: 4,
+        state: 'pruned',
+        loss: 0.769404,
+        intermediate: [{ step: 1, value: 0.769404 }],
+        internal: { lr: 0.01 },
+        startedAt: at,
+        finishedAt: at,
+      },
+      params: { lr: 0.01, model: 'svm' },
+    };
+    expect(linesOf([pruned])).toEqual(['trial #4 pruned at step 1 loss 0.769404  lr=0.01 model="svm"']);
+  });
+
+  it("shows the best trial's attrs in the summary, each value cut short", () => {
+    const best = {
+      study: 'demo',
+      number: 3,
+      state: 'complete',
+      loss: 0.25,
+      internal: { x: 1 },
+      startedAt: at,
+      finishedAt: at,
+    } as const;
+    const summary = { study: 'demo', complete: 4, failed: 0, pruned: 0, running: 0, bestParams: { x: 1 } };
+    expect(formatSummary({ ...summary, best })).toBe('Study demo: 4 complete, 0 failed\nBest trial #3: loss 0.25  x=1');
+    const curve = Array.from({ length: 50 }, (_, index) => index);
+    expect(formatSummary({ ...summary, best: { ...best, attrs: { acc: 0.91, curve } } })).toBe(
+      'Study demo: 4 complete, 0 failed\nBest trial #3: loss 0.25  x=1\n' +
+        `  attrs: acc=0.91 curve=${JSON.stringify(curve).slice(0, 60)}…`,
+    );
   });
 
   it('says 1 trial, not 1 trials, when it resumes a study', () => {

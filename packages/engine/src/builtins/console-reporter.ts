@@ -18,7 +18,19 @@ const formatParams = (params: Readonly<Record<string, unknown>>): string =>
     .map(([name, value]) => `${name}=${format(value)}`)
     .join(' ');
 
-/** The final summary as printed: counts, the best trial and its params. */
+/** How many characters of one attr's value the summary shows (a whole learning curve would flood it). */
+const ATTR_CHARS = 60;
+
+/** A trial's attrs on one line, each value cut to {@link ATTR_CHARS} characters. */
+const formatAttrs = (attrs: Readonly<Record<string, unknown>>): string =>
+  Object.entries(attrs)
+    .map(([name, value]) => {
+      const shown = format(value);
+      return `${name}=${shown.length > ATTR_CHARS ? `${shown.slice(0, ATTR_CHARS)}…` : shown}`;
+    })
+    .join(' ');
+
+/** The final summary as printed: counts, the best trial, its params and its attrs. */
 export const formatSummary = (summary: StudySummary, reason?: string): string => {
   const lines = [
     `Study ${summary.study}${reason === undefined ? '' : ` stopped (${reason})`}: ${summary.complete} complete, ${summary.failed} failed` +
@@ -26,10 +38,13 @@ export const formatSummary = (summary: StudySummary, reason?: string): string =>
       (summary.running > 0 ? `, ${summary.running} running` : ''),
   ];
   if (summary.best === undefined) lines.push('No trial completed.');
-  else
+  else {
     lines.push(
       `Best trial #${summary.best.number}: loss ${format(summary.best.loss)}  ${formatParams(summary.bestParams ?? {})}`,
     );
+    const { attrs } = summary.best;
+    if (attrs !== undefined && Object.keys(attrs).length > 0) lines.push(`  attrs: ${formatAttrs(attrs)}`);
+  }
   return lines.join('\n');
 };
 
@@ -42,7 +57,7 @@ const describe = (event: EngineEvent): string | undefined => {
       if (trial.state === 'failed')
         return `${head} failed (${trial.error.code}): ${trial.error.message}${stderrNote(trial.error.details)}`;
       const step = trial.intermediate?.at(-1)?.step;
-      return `${head} pruned${step === undefined ? '' : ` at step ${step}`}${trial.loss === undefined ? '' : ` loss ${format(trial.loss)}`}`;
+      return `${head} pruned${step === undefined ? '' : ` at step ${step}`}${trial.loss === undefined ? '' : ` loss ${format(trial.loss)}`}  ${formatParams(event.params)}`;
     }
     case 'study.started':
       return event.resumed

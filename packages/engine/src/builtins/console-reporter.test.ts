@@ -92,7 +92,15 @@ describe('the console reporter', () => {
       startedAt: at,
       finishedAt: at,
     } as const;
-    const summary = { study: 'demo', complete: 4, failed: 0, pruned: 0, running: 0, bestParams: { x: 1 } };
+    const summary = {
+      study: 'demo',
+      direction: 'minimize' as const,
+      complete: 4,
+      failed: 0,
+      pruned: 0,
+      running: 0,
+      bestParams: { x: 1 },
+    };
     expect(formatSummary({ ...summary, best })).toBe('Study demo: 4 complete, 0 failed\nBest trial #3: loss 0.25  x=1');
     const curve = Array.from({ length: 50 }, (_, index) => index);
     expect(formatSummary({ ...summary, best: { ...best, attrs: { acc: 0.91, curve } } })).toBe(

@@ -78,9 +78,29 @@ describe('parzen export and import', () => {
     expect(second.stderr).toContain(
       '4 of the 4 imported trials repeat trials heart already had (same params, state and loss)',
     );
+    expect(first.stderr).toBe('');
     expect(second.stderr).toContain('the study now counts them twice');
     expect(second.stderr).toContain('import the file once into a new study');
     expect(await sqliteTrials(join(dir, 'twice.parzen.db'))).toHaveLength(8);
+  });
+
+  it('says which lines of one file repeat an earlier line of it, and words one repeat as one (user trial 27)', async () => {
+    const row = '{"params": {"x": 0.3, "model": "tree"}, "loss": 0.5}';
+    const twice = writeIn(
+      dir,
+      'dup.jsonl',
+      [row, '{"params": {"x": 0.4, "model": "tree"}, "loss": 0.6}', row].join('\n'),
+    );
+    const target = config('dup.json', { use: 'sqlite', options: { path: './dup.parzen.db' } });
+    const first = await cli('import', target, twice);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain(
+      `parzen: 1 line of ${twice} (3) repeats an earlier line of it (same params, state and loss): imported as trials of their own`,
+    );
+    const once = writeIn(dir, 'dup-once.jsonl', row);
+    const again = await cli('import', target, once);
+    expect(again.stderr).toContain('1 of the 1 imported trial repeats a trial heart already had');
+    expect(again.stderr).not.toContain('repeats an earlier line');
   });
 
   it('export -o: creates missing folders, refuses a folder, names the path it cannot write (was a stack trace)', async () => {

@@ -68,6 +68,18 @@ const repeatsOf = (existing: readonly Trial[], rows: readonly NewFinishedTrial[]
   ).length;
 };
 
+/** The line of each row that repeats an earlier row of the same file (same params, state and loss). */
+const repeatedRows = (rows: readonly NewFinishedTrial[], lines: readonly number[]): number[] => {
+  const seen = new Set<string>();
+  const repeated: number[] = [];
+  rows.forEach((row, index) => {
+    const key = sameTrialKey(row.internal, row.outcome.state, (row.outcome as { loss?: number }).loss);
+    if (seen.has(key)) repeated.push(lines[index] ?? index);
+    seen.add(key);
+  });
+  return repeated;
+};
+
 const numbers = (trials: readonly FinishedTrial[]): string => {
   const first = trials[0]?.number;
   const last = trials.at(-1)?.number;
@@ -164,9 +176,15 @@ const importWhenAsked = async (
       ? `Imported no trials into ${into}.`
       : `Imported ${countOf(added.length, 'trial')} into ${into} as ${numbers(added)}.`,
   );
+  const inFile = repeatedRows(checked.trials, checked.rows);
+  if (inFile.length > 0)
+    output.note(
+      `parzen: ${countOf(inFile.length, 'line')} of ${path} (${inFile.join(', ')}) ${inFile.length === 1 ? 'repeats' : 'repeat'} an earlier line of it ` +
+        '(same params, state and loss): imported as trials of their own, so TPE weighs that result more.',
+    );
   if (repeats > 0)
     output.note(
-      `parzen: ${repeats} of the ${countOf(added.length, 'imported trial')} repeat trials ${name} already had (same params, state and loss). ` +
+      `parzen: ${repeats} of the ${countOf(added.length, 'imported trial')} ${repeats === 1 ? 'repeats a trial' : 'repeat trials'} ${name} already had (same params, state and loss). ` +
         'If this file was imported before, the study now counts them twice and TPE weighs them double. Parzen does not delete ' +
         'studies: to start clean, import the file once into a new study (another "name" in the config, or --store with a new file).',
     );

@@ -313,6 +313,27 @@ describe('pruning from fmin and the ask/tell Study', () => {
     expect(result.trials[0]?.intermediate).toEqual([{ step: 0, value: 2 }]);
   });
 
+  it('keeps the first value of a step reported twice and says so once per trial (user trial 27: said nothing)', async () => {
+    const warnings: string[] = [];
+    const result = await run(
+      async (_params, context) => {
+        await context.report(0, 0.5);
+        await context.report(0, 0.4);
+        await context.report(0, 0.3);
+        await context.report(1, 0.2);
+        return 0.1;
+      },
+      { budget: { maxTrials: 1 }, onWarning: (message) => warnings.push(message) },
+    );
+    expect(result.trials[0]?.intermediate).toEqual([
+      { step: 0, value: 0.5 },
+      { step: 1, value: 0.2 },
+    ]);
+    expect(warnings).toEqual([
+      'report(0, 0.4) of trial #0: step 0 was reported before (0.5), and that value is kept; report each step once (later repeats of this trial are dropped without a word).',
+    ]);
+  });
+
   it("Study.optimize prunes with the study's pruner", async () => {
     const study = await Study.open({ space, suggester: priorSuggester, pruner: limitPruner(3), objective: curve });
     const result = await study.optimize({ maxTrials: 10 });

@@ -174,6 +174,7 @@ export const createPruning = (options: PruningOptions): Pruning => {
       let told = false;
       let ended = false;
       let warnedLate = false;
+      let warnedRepeat = false;
       let failure: ParzenError | undefined;
       const lastValue = () => local.get(number)?.at(-1)?.value;
       return {
@@ -187,6 +188,17 @@ export const createPruning = (options: PruningOptions): Pruning => {
                 `report(${step}, ${value}) came after trial #${number} ended; the value was not stored (report before the objective returns; later ones of this trial are dropped without a word).`,
               );
             warnedLate = true;
+            return;
+          }
+          // A step reported again: the first value stays (as Optuna keeps it), and the user is told once.
+          const earlier = local.get(number)?.find((point) => point.step === step);
+          if (earlier !== undefined && typeof value === 'number') {
+            checkReport(step, value);
+            if (!warnedRepeat)
+              (options.warn ?? warnOnStderr)(
+                `report(${step}, ${value}) of trial #${number}: step ${step} was reported before (${earlier.value}), and that value is kept; report each step once (later repeats of this trial are dropped without a word).`,
+              );
+            warnedRepeat = true;
             return;
           }
           const prune = await report(number, step, value, told, true).catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -83,5 +83,35 @@ describe('an error an in-code objective throws outside its call', () => {
     expect(trials[1]?.[3]).toMatch(
       /^A report\(step, value\) the objective did not await was refused while this trial ran: report\(step, value\): step must be/,
     );
+  });
+});
+
+describe("a console reporter whose stdout's reader went away (node tune.js | head -2)", () => {
+  it('stops printing, and the study runs to its end and exits 0 (each trial blamed the objective for EPIPE, then a crash)', async () => {
+    const script = join(dir, 'piped.mjs');
+    writeFileSync(
+      script,
+      `import { createConsoleReporter, fmin } from '${built('engine')}';
+import { createRandomSuggester } from '${built('algo-random')}';
+const result = await fmin({
+  space: { x: { type: 'uniform', low: 0, high: 1 } },
+  suggester: createRandomSuggester(),
+  maxTrials: 300,
+  reporters: [createConsoleReporter()],
+  objective: async ({ x }) => { await new Promise((resolve) => setImmediate(resolve)); return x; },
+});
+process.stderr.write(\`done \${result.trials.length}\\n\`);
+`,
+    );
+    const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    // The reader takes the first chunk and goes away, as head does.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code, stderr).toBe(0);
+    expect(stderr).toBe('done 300\n');
   });
 });

@@ -84,13 +84,42 @@ export interface ConsoleReporterSettings {
   readonly summary?: boolean;
 }
 
+/** Errors of writing to a reader that went away (`node tune.js | head -3` after three lines). */
+const READER_GONE = new Set(['EPIPE', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_AFTER_END']);
+
+/** The streams a console reporter has written to, and whether they broke (one listener each per process). */
+const broken = new Map<NodeJS.WriteStream, { gone: boolean }>();
+
+/**
+ * Writes a line unless the stream broke. A pipe whose reader went away makes the stream emit `error`,
+ * which without a listener ends the process (or, with an objective on this thread, was blamed on the
+ * objective once per trial); the first write to a stream adds one listener for the process, which marks
+ * it broken: the study goes on, printing nothing more there (its store keeps every trial). Another error
+ * (a full disk) is said once on stderr.
+ */
+const writeLine = (target: NodeJS.WriteStream, line: string): void => {
+  let state = broken.get(target);
+  if (state === undefined) {
+    const known = { gone: false };
+    state = known;
+    broken.set(target, known);
+    target.on('error', (error: NodeJS.ErrnoException) => {
+      if (!known.gone && !READER_GONE.has(error.code ?? '') && target !== process.stderr)
+        process.stderr.write(`parzen: the console reporter stopped printing: ${error.message}\n`);
+      known.gone = true;
+    });
+  }
+  if (state.gone || target.destroyed) return;
+  target.write(`${line}\n`);
+};
+
 /** A line per trial and a final summary with the best params and loss. */
 export const createConsoleReporter = (
   options: ConsoleReporterOptions = {},
   settings: ConsoleReporterSettings = {},
 ): Reporter => {
   const stream = settings.stream ?? options.stream;
-  const write = (line: string) => (stream === 'stderr' ? process.stderr : process.stdout).write(`${line}\n`);
+  const write = (line: string) => writeLine(stream === 'stderr' ? process.stderr : process.stdout, line);
   if (settings.off === true) return { name: 'console', onEvent: () => undefined };
   return {
     name: 'console',

@@ -7,13 +7,14 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
   startup: {
     enum: ['random', 'quasi-random'],
     description:
-      'Start-up sampler: random search, or a scrambled Halton sequence (even coverage of the space from the first trials; ' +
+      'Start-up suggester: random search, or a scrambled Halton sequence (even coverage of the space from the first trials; ' +
       'parzen quasi-random; hyperopt, optuna random).',
   },
   startupTrials: {
     type: 'integer',
     minimum: 0,
-    description: 'Trials drawn by the start-up sampler before the model takes over (parzen 5, hyperopt 20, optuna 10).',
+    description:
+      'Trials drawn by the start-up suggester before the model takes over (parzen 5, hyperopt 20, optuna 10).',
   },
   candidates: { type: 'integer', minimum: 1, description: 'Candidates drawn from l(x) per parameter (24).' },
   aboveWeight: {

@@ -66,7 +66,7 @@ export type PrunedTrialPolicy = 'rank' | 'impute' | 'ignore';
 export type BoundaryTies = 'first' | 'above';
 
 /**
- * The start-up sampler: `random` draws every active parameter from its prior (random search);
+ * The start-up suggester: `random` draws every active parameter from its prior (random search);
  * `quasi-random` takes the points of a scrambled Halton sequence, so the first trials cover the space
  * evenly instead of clumping (the `parzen` profile's).
  */
@@ -89,7 +89,7 @@ export const trialSettings = (settings: TpeSettings, trialNumber: number): TpeSe
 /** Every setting of the TPE suggester, as resolved from options and the `compat` profile. */
 export interface TpeSettings {
   readonly compat: TpeCompat;
-  /** Trials drawn by the start-up sampler before the model takes over. */
+  /** Trials drawn by the start-up suggester before the model takes over. */
   readonly startupTrials: number;
   readonly startup: StartupSamplerName;
   /** Candidates drawn from l(x) per parameter. */

@@ -142,7 +142,8 @@ const CHECKED_SLOTS = ['suggester', 'pruner', 'stopper'] as const;
 /**
  * Creates the experiment's suggester, pruner and stopper in a study scope of their own (thrown away),
  * so options a plugin checks only when it is created (hyperband's `bootstrapCount`) are bad input up
- * front, with pointers into the config. Other failures are left to the run, which reports them.
+ * front, with pointers into the config; a factory that returns no instance of its kind is the run's
+ * `PLUGIN_INVALID` now. Other failures are left to the run, which reports them.
  */
 const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> => {
   const scope = await openStudyScope(experiment);
@@ -152,6 +153,8 @@ const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> =
     try {
       await scope.create(slot, choice);
     } catch (error) {
+      // What create() returned is not the kind's instance: a fault of the plugin, said now as the run would.
+      if (error instanceof ParzenError && error.code === 'PLUGIN_INVALID' && error.cause === undefined) throw error;
       // The factory's own error, or the cause of the engine's "could not start" around it.
       const own = error instanceof ParzenError && error.code !== 'CONFIG_INVALID' ? error.cause : error;
       // A factory that throws a plain error (a third-party plugin refusing its options, say) is reported

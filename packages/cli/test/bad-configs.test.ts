@@ -188,6 +188,31 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
     expect((await cli('frobnicate')).code).toBe(2);
   });
 
+  it('validate refuses a plugin whose create() returns no instance of its kind, as run does (review 27: exit 0)', async () => {
+    writeIn(
+      dir,
+      'hollow-plugins.mjs',
+      "export const manifests = [\n  { kind: 'suggester', name: 'hollow', optionsSchema: { type: 'object' }, create: () => ({}) },\n" +
+        "  { kind: 'pruner', name: 'nameonly', optionsSchema: { type: 'object' }, create: () => ({ name: 'nameonly' }) },\n];\n",
+    );
+    for (const [slot, use, expected] of [
+      ['suggester', 'hollow', 'expected a suggester'],
+      ['pruner', 'nameonly', 'expected a pruner'],
+    ] as const) {
+      const path = writeIn(
+        dir,
+        `hollow-${slot}.json`,
+        heartConfig({ plugins: ['./hollow-plugins.mjs'], [slot]: { use } }),
+      );
+      for (const command of ['validate', 'run']) {
+        const result = await cli(command, path, '--json');
+        expect(result.code, `${command} ${slot}: ${result.stderr}`).toBe(2);
+        const { errors } = lastJsonLine(result.stdout) as ErrorLine;
+        expect(errors[0]).toMatchObject({ code: 'PLUGIN_INVALID', message: expect.stringContaining(expected) });
+      }
+    }
+  });
+
   it('a misspelt --store is said of the flag, not of a /store the config does not have (user trial 27)', async () => {
     const config = heartConfig();
     delete config.store;

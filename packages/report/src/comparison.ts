@@ -101,7 +101,7 @@ export const regretBands = (runs: readonly ComparisonRun[], options: ComparisonO
 
 /**
  * A comparison page for a batch (a matrix, several configs, or benchmark traces): best-so-far regret per
- * variant across seeds (median line, interquartile band) and a box plot of each run's final best value,
+ * variant across seeds (median line, interquartile band) and a box plot of each run's final best loss,
  * plus a table of the final values per variant.
  */
 export const buildComparison = (runs: readonly ComparisonRun[], options: ComparisonOptions = {}): ReportPage => {
@@ -153,10 +153,10 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
   };
   const box: Chart = {
     id: 'final',
-    title: 'Final best value per run',
-    description: `Each run's best value at its end (points), with each variant's box (quartiles, whiskers to min and max; ${direction}).`,
+    title: 'Final best loss per run',
+    description: `Each run's best loss at its end (points), with each variant's box (quartiles, whiskers to min and max; ${direction}).`,
     spec: {
-      ...base('Final best value per run'),
+      ...base('Final best loss per run'),
       width: { step: 80 },
       height: 300,
       data: { values: finals },
@@ -164,7 +164,7 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
       layer: [
         {
           mark: { type: 'boxplot', extent: 'min-max', opacity: 0.5 },
-          encoding: { y: { field: 'value', type: 'quantitative', scale: { zero: false }, title: 'best value' } },
+          encoding: { y: { field: 'value', type: 'quantitative', scale: { zero: false }, title: 'best loss' } },
         },
         {
           mark: { type: 'point', filled: true, color: '#333', size: 20 },
@@ -196,7 +196,7 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
     ],
     sections: [{ id: 'comparison', title: 'Comparison', text: [], charts: [regret, box] }],
     table: {
-      title: 'Final best value per variant',
+      title: 'Final best loss per variant',
       columns: ['variant', 'runs', 'median best', 'q25', 'q75'],
       rows: tableRows,
     },

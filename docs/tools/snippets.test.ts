@@ -1,5 +1,5 @@
 /**
- * Runs every `ts` snippet of the guide (docs/*.md) and of the READMEs (the root's and each package's).
+ * Runs every `ts` snippet of the guide (docs/*.md) and of the READMEs (the root's, each package's and each example's).
  * Each is written to docs/.snippets/PAGE/ (inside the
  * repository, so `@parzen/*` imports resolve to the workspace packages from source; a `file=NAME.ts`
  * snippet under its name, so the page's other snippets can import it) and imported: a
@@ -25,6 +25,10 @@ const pages = [
   'README.md',
   ...readdirSync(join(root, 'packages'))
     .map((name) => `packages/${name}/README.md`)
+    .filter((page) => existsSync(join(root, page))),
+  // The examples' READMEs too (review 27: the heart README's report snippet failed as written, untested).
+  ...readdirSync(join(root, 'examples'))
+    .map((name) => `examples/${name}/README.md`)
     .filter((page) => existsSync(join(root, page))),
 ];
 const snippets = pages.flatMap((page) => extractSnippets(readFileSync(join(root, page), 'utf8'), page));

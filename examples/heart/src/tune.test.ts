@@ -28,6 +28,22 @@ describe.concurrent('the heart example', () => {
     expect(heart(2, -2)).toBe(-375);
   });
 
+  it('prints its usage for --help, and refuses an unknown flag or a bad number with exit 2 (it ran a default study)', async () => {
+    const help = await runProcess(process.execPath, [tuner, '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: node examples\/heart\/dist\/tune\.js/);
+    for (const [args, message] of [
+      [['--max-trial', '5'], 'unknown flag "--max-trial"'],
+      [['--seed', 'x'], '--seed expects an integer, found "x"'],
+    ] as const) {
+      const run = await runProcess(process.execPath, [tuner, ...args]);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain(message);
+      expect(run.stderr).toContain('Usage:');
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
   it('prints its best trial as JSON, stores every trial and resumes', async () => {
     const store = join(tempFolder('parzen-heart-'), 'heart.jsonl');
     const first = await tune(['--seed', '5', '--max-trials', '25', '--store', store, '--json']);

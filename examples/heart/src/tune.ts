@@ -25,7 +25,25 @@ interface Flags {
   readonly json: boolean;
 }
 
+const USAGE =
+  'Usage: node examples/heart/dist/tune.js [--seed N] [--max-trials N] [--suggester tpe|random|quasi-random]\n' +
+  '                                        [--store path.jsonl] [--json]\n';
+const VALUE_FLAGS = new Set(['--seed', '--max-trials', '--suggester', '--store']);
+
+/** A mistake in the command line: said with the usage, exit 2, no stack trace. */
+class UsageError extends Error {}
+
+/** A flag this tuner does not know is a mistake, not a default run (a typo such as --max-trial ran 100 trials). */
+const checkFlags = (argv: readonly string[]): void => {
+  for (let index = 0; index < argv.length; index++) {
+    const flag = argv[index] as string;
+    if (VALUE_FLAGS.has(flag)) index++;
+    else if (flag !== '--json') throw new UsageError(`unknown flag ${JSON.stringify(flag)}`);
+  }
+};
+
 const parseFlags = (argv: readonly string[]): Flags => {
+  checkFlags(argv);
   const value = (name: string): string | undefined => {
     const index = argv.indexOf(name);
     return index >= 0 ? argv[index + 1] : undefined;
@@ -34,7 +52,7 @@ const parseFlags = (argv: readonly string[]): Flags => {
     const text = value(name);
     if (text === undefined) return undefined;
     const parsed = Number(text);
-    if (!Number.isInteger(parsed)) throw new Error(`${name} expects an integer, found ${JSON.stringify(text)}`);
+    if (!Number.isInteger(parsed)) throw new UsageError(`${name} expects an integer, found ${JSON.stringify(text)}`);
     return parsed;
   };
   const seed = integer('--seed');
@@ -67,7 +85,12 @@ const jsonResult = (result: RunResult) => ({
 });
 
 const main = async (): Promise<number> => {
-  const flags = parseFlags(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const flags = parseFlags(argv);
   const configDir = join(dirname(fileURLToPath(import.meta.url)), '..');
   const config = JSON.parse(readFileSync(join(configDir, 'heart.experiment.json'), 'utf8')) as Record<string, unknown>;
   const seed = flags.seed ?? (config.seed as number);
@@ -106,8 +129,10 @@ main().then(
   },
   (error: unknown) => {
     process.stderr.write(
-      `${error instanceof ParzenError ? error.message : String((error as Error)?.stack ?? error)}\n`,
+      `${error instanceof ParzenError || error instanceof UsageError ? error.message : String((error as Error)?.stack ?? error)}\n`,
     );
-    process.exitCode = error instanceof ParzenError && error.code.startsWith('CONFIG') ? 2 : 1;
+    if (error instanceof UsageError) process.stderr.write(USAGE);
+    process.exitCode =
+      error instanceof UsageError || (error instanceof ParzenError && error.code.startsWith('CONFIG')) ? 2 : 1;
   },
 );

@@ -75,3 +75,36 @@ describe('command templates are checked against the space (issue 9, defect 4)', 
     expect(result.code, result.stderr).toBe(0);
   });
 });
+
+describe('a module objective at a concurrency far above the cores (trial 26: 1000 threads took 8 GB)', () => {
+  it('is warned of once, with the way out for an objective that waits; isolate none is not', async () => {
+    writeIn(dir, 'heart.mjs', 'export default ({ x, y }) => x * x + y * y;\n');
+    const threads = writeIn(
+      dir,
+      'threads.json',
+      heartConfig({
+        name: 'threads',
+        store: { use: 'jsonl', options: { path: './threads.jsonl' } },
+        budget: { maxTrials: 1 },
+      }),
+    );
+    expect((await cli('run', threads, '--quiet')).code).toBe(0);
+    // At its limit: nothing runs, so no thread starts, but the config is what it is.
+    const many = await cli('run', threads, '--quiet', '--concurrency', '1000');
+    expect(many.code).toBe(0);
+    expect(many.stderr).toMatch(
+      /warning: .*threads\.json: concurrency 1000 runs up to 1000 worker threads of the module objective at once, on \d+ cores/,
+    );
+    expect(many.stderr).toContain('"isolate": "none" runs its trials on one thread');
+    const onThread = writeIn(
+      dir,
+      'on-thread.json',
+      heartConfig({
+        name: 'on-thread',
+        objective: { use: 'module', options: { path: './heart.mjs', isolate: 'none' } },
+        budget: { maxTrials: 1 },
+      }),
+    );
+    expect((await cli('run', onThread, '--quiet', '--concurrency', '1000')).stderr).not.toContain('worker threads');
+  });
+});

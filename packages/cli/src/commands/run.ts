@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import {
   formatSummary,
   type InterruptHandlers,
@@ -204,6 +205,31 @@ const noteLegacyStudies = async (runs: readonly PreparedRun[], output: Output): 
   }
 };
 
+/** Worker threads one machine core can usefully run before a `module` objective's threads only add memory. */
+const THREADS_PER_CORE = 4;
+
+/**
+ * A `module` objective runs each trial in a worker thread of its own (tens of MB each), so a concurrency far
+ * above the machine's cores costs memory and gains nothing for a computing objective (concurrency 1000 took
+ * 8 GB): said once per config, with the way out for an objective that waits (on I/O, a remote service).
+ */
+const noteThreadCount = (runs: readonly PreparedRun[], output: Output): void => {
+  const cores = availableParallelism();
+  const said = new Set<string>();
+  for (const { configPath, experiment } of runs) {
+    const { concurrency = 1, objective } = experiment.config;
+    const isolate = (objective.options as { isolate?: unknown } | undefined)?.isolate;
+    if (objective.use !== 'module' || isolate === 'none' || concurrency <= THREADS_PER_CORE * cores) continue;
+    if (said.has(configPath)) continue;
+    said.add(configPath);
+    output.note(
+      `parzen: warning: ${configPath}: concurrency ${concurrency} runs up to ${concurrency} worker threads of the module objective at once, ` +
+        `on ${cores} cores: each takes memory (tens of MB), and a computing objective gains nothing past a few per core. ` +
+        'For an objective that waits (on I/O, a remote service), "isolate": "none" runs its trials on one thread.',
+    );
+  }
+};
+
 /**
  * Ctrl-C (SIGTERM, SIGHUP) while the configs are checked and objectives loaded, before any study is
  * opened for writing: nothing has run and no store was written, so the command says so and exits with
@@ -264,6 +290,7 @@ const prepareStudies = async (
     },
   });
   await noteLegacyStudies(runs, output);
+  noteThreadCount(runs, output);
   if (resume) {
     try {
       await checkStudiesExist(runs);

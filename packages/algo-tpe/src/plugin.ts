@@ -61,7 +61,7 @@ export { HERMITE_TERMS, HermiteMoments } from './math/hermite-moments.js';
 export { DEFAULT_FORGETTING, linearForgettingWeight, linearForgettingWeights } from './math/linear-forgetting.js';
 export { logSumExp } from './math/log-sum-exp.js';
 export { type GaussianMixture, normalise, sortedOrder } from './math/mixture.js';
-export { ndtri, ndtriExp } from './math/ndtri.js';
+export { ndtriExp } from './math/ndtri.js';
 export { LOG_SQRT_2PI, logGaussMass, logNormalCdf, normalCdf, normalLogPdf } from './math/normal.js';
 export { argmax, scoreCandidates } from './math/score.js';
 export {

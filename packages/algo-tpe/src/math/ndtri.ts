@@ -9,7 +9,8 @@ const tailStart = (logQ: number): number => {
 /**
  * The standard normal quantile of a probability given by its log: the x with log Φ(x) = logP (scipy's
  * `ndtri_exp`). Works deep in both tails; three Halley steps on log Φ(x) − logP from a 4.5e-4 start give
- * full double precision.
+ * full double precision. (Φ⁻¹ of a plain probability, for priors, is the engine's `normalQuantile`; this
+ * one is for the truncated sampler, whose tail masses underflow as probabilities.)
  */
 export const ndtriExp = (logP: number): number => {
   if (Number.isNaN(logP) || logP > 0) return Number.NaN;
@@ -28,6 +29,3 @@ export const ndtriExp = (logP: number): number => {
   }
   return x;
 };
-
-/** The standard normal quantile Φ⁻¹(p). */
-export const ndtri = (p: number): number => ndtriExp(Math.log(p));

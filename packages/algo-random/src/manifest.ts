@@ -1,5 +1,9 @@
 import { type AnyPluginManifest, defineSuggester } from '@parzen/engine/plugin';
-import { createQuasiRandomSuggester, type QuasiRandomOptions } from './quasi-random-suggester.js';
+import {
+  createQuasiRandomSuggester,
+  type QuasiRandomOptions,
+  quasiRandomOptionsSchema,
+} from './quasi-random-suggester.js';
 import { createRandomSuggester } from './random-suggester.js';
 
 /** `{ "use": "random" }`: random search; it takes no options. */
@@ -14,13 +18,7 @@ export const randomSuggesterManifest = defineSuggester<Record<string, never>>({
 export const quasiRandomSuggesterManifest = defineSuggester<QuasiRandomOptions>({
   name: 'quasi-random',
   description: 'Quasi-random search: a scrambled Halton sequence, even coverage from the first trials.',
-  optionsSchema: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      scramble: { type: 'boolean', default: true, description: 'Permute digits and shift, seeded by the study seed.' },
-    },
-  },
+  optionsSchema: quasiRandomOptionsSchema,
   create: (options) => createQuasiRandomSuggester(options),
 });
 

@@ -12,6 +12,15 @@ export interface QuasiRandomOptions {
   readonly scramble?: boolean;
 }
 
+/** The options of `quasi-random`, as a config's JSON Schema and as code checks them (one statement). */
+export const quasiRandomOptionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    scramble: { type: 'boolean', default: true, description: 'Permute digits and shift, seeded by the study seed.' },
+  },
+} as const;
+
 /**
  * Quasi-random search: trial n takes point n of a (scrambled) Halton sequence, one dimension per
  * parameter of the space (conditional ones included), mapped onto each prior by its inverse CDF. The
@@ -19,12 +28,7 @@ export interface QuasiRandomOptions {
  * same across parallel workers. It spreads early trials evenly, which makes it a good start-up sampler.
  */
 export const createQuasiRandomSuggester = (options: QuasiRandomOptions = {}): Suggester => {
-  assertOptions(
-    { additionalProperties: false, properties: { scramble: { type: 'boolean' } } },
-    options,
-    'quasi-random',
-    'quasi-random',
-  );
+  assertOptions(quasiRandomOptionsSchema, options, 'quasi-random', 'quasi-random');
   let cached: { space: CompiledSpace; seed: number; sampler: HaltonSampler } | undefined;
   const samplerFor = (space: CompiledSpace, seed: number): HaltonSampler => {
     if (cached === undefined || cached.space !== space || cached.seed !== seed) {

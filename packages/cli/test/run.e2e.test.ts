@@ -151,6 +151,25 @@ describe('parzen run', () => {
     delete bare.store;
     const defaults = await cli('validate', writeIn(dir, 'bare.json', bare));
     expect(defaults.stdout).toMatch(/study bare; 2 parameters, objective module, suggester tpe, store jsonl/);
+    // Its pruner, stopper, concurrency and enqueued trials when the config sets them (user trial 27).
+    const full = await cli(
+      'validate',
+      writeIn(
+        dir,
+        'full.json',
+        heartConfig({
+          name: 'full',
+          pruner: { use: 'median' },
+          stopper: { use: 'no-improvement', options: { trials: 5 } },
+          concurrency: 4,
+          enqueue: [{ x: 0, y: 0 }, { x: 1 }],
+        }),
+      ),
+    );
+    expect(full.stdout).toMatch(
+      /budget \{"maxTrials":8\}, pruner median, stopper no-improvement, concurrency 4, 2 enqueued trials$/m,
+    );
+    expect(valid.stdout).toMatch(/budget \{"maxTrials":8\}$/m);
     const schema = JSON.parse((await cli('schema')).stdout) as {
       properties: Record<string, { oneOf?: { properties: { use: { const: string } } }[] }>;
     };

@@ -3,6 +3,13 @@ import { countOf } from '@parzen/engine/plugin';
 import type { Output } from '../output.js';
 import { closeStarted, prepareRuns } from '../prepare-runs.js';
 
+/** `, NAME VALUE`, unless every variant has the default (`none`, or `byDefault`). */
+const optional = (name: string, value: string, byDefault = 'none'): string =>
+  value === byDefault ? '' : `, ${name} ${value}`;
+
+/** `, 2 enqueued trials`, unless no variant enqueues any. */
+const enqueued = (value: string): string => (value === '0 enqueued trials' ? '' : `, ${value}`);
+
 /**
  * `parzen validate <config...>`: checks each config like `run` does (schema, space, plugin options, the
  * objective's module or program) without running a trial, and says what would run.
@@ -21,7 +28,22 @@ export const validateConfigs = async (paths: readonly string[], output: Output, 
     const what =
       `${each(({ space }) => countOf(space.params.length, 'parameter'))}, ` +
       `objective ${each(({ config }) => config.objective.use)}, suggester ${each(({ config }) => config.suggester.use)}, ` +
-      `store ${each(({ config }) => config.store.use)}, budget ${each(({ config }) => JSON.stringify(config.budget))}`;
+      `store ${each(({ config }) => config.store.use)}, budget ${each(({ config }) => JSON.stringify(config.budget))}` +
+      // What the config sets beyond those, so a mistyped pruner or a forgotten concurrency shows here too.
+      optional(
+        'pruner',
+        each(({ config }) => config.pruner?.use ?? 'none'),
+      ) +
+      optional(
+        'stopper',
+        each(({ config }) => config.stopper?.use ?? 'none'),
+      ) +
+      optional(
+        'concurrency',
+        each(({ config }) => String(config.concurrency ?? 1)),
+        '1',
+      ) +
+      enqueued(each(({ config }) => countOf(config.enqueue?.length ?? 0, 'enqueued trial')));
     const studies =
       mine.length > 1
         ? `${mine.length} matrix variants (${mine.map((run) => run.experiment.config.name).join(', ')})`

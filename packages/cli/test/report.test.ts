@@ -146,6 +146,36 @@ describe('parzen report', () => {
     expectEveryReplayReproduced(html);
   });
 
+  it('draws a study with the space it ran with when the config has changed since, and says so (trial 28)', async () => {
+    const store = { use: 'jsonl', options: { path: './changed.parzen.jsonl' } };
+    const ran = writeIn(
+      dir,
+      'changed.json',
+      heartConfig({ name: 'changed', suggester: { use: 'tpe' }, store, budget: { maxTrials: 24 } }),
+    );
+    expect((await cli('run', ran, '--quiet')).code).toBe(0);
+    // The config later: x on a log scale, y gone, a choice z the study never had.
+    const later = writeIn(
+      dir,
+      'changed-later.json',
+      heartConfig({
+        name: 'changed',
+        suggester: { use: 'tpe' },
+        store,
+        space: { x: { type: 'loguniform', low: 0.1, high: 20 }, z: { type: 'choice', options: ['a', 'b'] } },
+      }),
+    );
+    const out = join(dir, 'changed.html');
+    const result = await cli('report', later, '-o', out);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(
+      `warning: study changed was run with another space than ${later} describes now; the report draws it with the stored space.`,
+    );
+    const html = readFileSync(out, 'utf8');
+    // With the config's space, 0 replayed suggestions matched (and a choice z the study never had was drawn).
+    expectEveryReplayReproduced(html);
+  });
+
   it('reports a study made in code from its store alone (--store, no config), with its stored seed and settings', async () => {
     const path = join(dir, 'in-code.parzen.jsonl');
     await fmin({

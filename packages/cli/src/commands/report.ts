@@ -6,7 +6,14 @@ import {
   ParzenError,
   type Trial,
 } from '@parzen/engine';
-import { type CompiledSpace, describeValue, type PluginChoice, type StudyRecord } from '@parzen/engine/plugin';
+import {
+  type CompiledSpace,
+  canonicalJson,
+  compileSpace,
+  describeValue,
+  type PluginChoice,
+  type StudyRecord,
+} from '@parzen/engine/plugin';
 import { loadModuleExport } from '@parzen/objectives';
 import type { ContourFunction, ReportOptions, ReportStudy } from '@parzen/report';
 import { mixedDirections } from '../comparison.js';
@@ -69,8 +76,22 @@ const reportStudy = (
 };
 
 /** A config's study as the report replays it ({@link reportStudy} with the config's suggester). */
-const studyOf = (run: PreparedRun, trials: readonly Trial[], stored: StudyRecord): ReportStudy =>
-  reportStudy(stored, trials, run.experiment.space, run.experiment.config.suggester);
+const studyOf = (run: PreparedRun, trials: readonly Trial[], stored: StudyRecord, space: CompiledSpace): ReportStudy =>
+  reportStudy(stored, trials, space, run.experiment.config.suggester);
+
+/**
+ * The space the study ran with: the config's while it describes the stored one, else the stored one, with a
+ * warning (as `parzen trials` says): a config changed after the run drew its trials on axes, parameters and
+ * a replay that never were (trial 28: a bar chart of a choice the study never had, 0 of 9 replays matching).
+ */
+const spaceOf = (run: PreparedRun, stored: StudyRecord, output: Output): CompiledSpace => {
+  if (canonicalJson(stored.space) === canonicalJson(run.experiment.config.space)) return run.experiment.space;
+  output.note(
+    `parzen: warning: study ${stored.name} was run with another space than ${run.configPath} describes now; ` +
+      'the report draws it with the stored space.',
+  );
+  return compileSpace(stored.space);
+};
 
 /** The contour function: `FILE#EXPORT` from the flag, or the config's `module` objective for a bare flag. */
 const contourFunction = async (
@@ -198,15 +219,20 @@ const outputPath = (format: 'html' | 'svg', flag: string | undefined): string =>
 };
 
 /** A config's study, served until SIGINT or SIGTERM; the store is opened for reading only. */
-const serve = async (run: PreparedRun, options: ReportOptions, flags: ReportFlags, output: Output): Promise<number> => {
+const serve = async (
+  run: PreparedRun,
+  space: CompiledSpace,
+  options: ReportOptions,
+  flags: ReportFlags,
+  output: Output,
+): Promise<number> => {
   const { config } = run.experiment;
-  await openStudyTrials(run.experiment);
   // Opened for reading: an archived (read-only) study can be served, and nothing is written or locked.
   const store = await openStoreForReading(run.experiment);
   return serveStudy(
     config.name,
     {
-      load: async () => studyOf(run, await store.listTrials(config.name), await store.getStudy(config.name)),
+      load: async () => studyOf(run, await store.listTrials(config.name), await store.getStudy(config.name), space),
       close: () => store.close(),
     },
     options,
@@ -351,10 +377,11 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
   let page: Awaited<ReturnType<typeof report.buildReport>>;
   if (runs.length === 1) {
     const run = runs[0] as PreparedRun;
-    const { options, contourCalls } = await reportOptions(flags, run.experiment.space, run.experiment);
-    if (flags.serve === true) return serve(run, options, flags, output);
     const { study, trials } = await openStudyRecord(run.experiment);
-    page = await report.buildReport(studyOf(run, trials, study), options);
+    const space = spaceOf(run, study, output);
+    const { options, contourCalls } = await reportOptions(flags, space, run.experiment);
+    if (flags.serve === true) return serve(run, space, options, flags, output);
+    page = await report.buildReport(studyOf(run, trials, study, space), options);
     noteContourFailures(contourCalls, output);
   } else {
     if (flags.serve === true) throw new CliError('--serve shows one study; give one config without a matrix.');

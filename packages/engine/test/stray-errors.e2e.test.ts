@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -113,5 +113,24 @@ process.stderr.write(\`done \${result.trials.length}\\n\`);
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code, stderr).toBe(0);
     expect(stderr).toBe('done 300\n');
+  });
+
+  it('says once that stdout failed (a full disk), runs every trial, and exits 1, not 0 (review 28)', async () => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      const child = spawn(process.execPath, [join(dir, 'piped.mjs')], { stdio: ['ignore', full, 'pipe'] });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code, stderr).toBe(1);
+      expect(stderr).toBe(
+        'parzen: writing to stdout failed (ENOSPC: no space left on device, write): the console reporter stopped printing, and the process will exit 1.\n' +
+          'done 300\n',
+      );
+    } finally {
+      closeSync(full);
+    }
   });
 });

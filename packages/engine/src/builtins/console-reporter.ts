@@ -95,7 +95,8 @@ const broken = new Map<NodeJS.WriteStream, { gone: boolean }>();
  * which without a listener ends the process (or, with an objective on this thread, was blamed on the
  * objective once per trial); the first write to a stream adds one listener for the process, which marks
  * it broken: the study goes on, printing nothing more there (its store keeps every trial). Another error
- * (a full disk) is said once on stderr.
+ * (a full disk) is the host's to say when it listens too (the CLI says it once and exits 1); else it is
+ * said once here and the process exits 1, not 0: a program whose output failed must not look fine.
  */
 const writeLine = (target: NodeJS.WriteStream, line: string): void => {
   let state = broken.get(target);
@@ -103,11 +104,21 @@ const writeLine = (target: NodeJS.WriteStream, line: string): void => {
     const known = { gone: false };
     state = known;
     broken.set(target, known);
-    target.on('error', (error: NodeJS.ErrnoException) => {
-      if (!known.gone && !READER_GONE.has(error.code ?? '') && target !== process.stderr)
-        process.stderr.write(`parzen: the console reporter stopped printing: ${error.message}\n`);
+    const onError = (error: NodeJS.ErrnoException): void => {
+      const first = !known.gone;
       known.gone = true;
-    });
+      // The reader went away, or the host (the CLI) listens too and says it: nothing more to do here.
+      if (!first || READER_GONE.has(error.code ?? '')) return;
+      if (target.listeners('error').some((listener) => listener !== onError)) return;
+      if (target !== process.stderr)
+        process.stderr.write(
+          `parzen: writing to stdout failed (${error.message}): the console reporter stopped printing, and the process will exit 1.\n`,
+        );
+      process.once('exit', (code) => {
+        if (code === 0) process.exitCode = 1;
+      });
+    };
+    target.on('error', onError);
   }
   if (state.gone || target.destroyed) return;
   target.write(`${line}\n`);

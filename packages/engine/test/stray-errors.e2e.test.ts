@@ -120,7 +120,7 @@ process.stderr.write(\`done \${result.trials.length}\\n\`);
     try {
       const child = spawn(process.execPath, [join(dir, 'piped.mjs')], { stdio: ['ignore', full, 'pipe'] });
       let stderr = '';
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
         stderr += chunk;
       });
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));

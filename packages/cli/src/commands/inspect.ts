@@ -16,6 +16,7 @@ import {
   ParzenError,
   type PluginPackage,
   type StudyRecord,
+  type TrialStore,
 } from '@parzen/engine/plugin';
 import { defaultStore, loadBuiltinStore } from '../builtin-plugins.js';
 import { forConfig } from '../config-problems.js';
@@ -220,6 +221,13 @@ const salvaging = (target: InspectTarget): InspectTarget => {
       `--salvage reads past damaged lines of a JSONL journal; the ${target.store.use} store has none to skip. Leave --salvage out.`,
     );
   return { ...target, store: { ...target.store, options: { ...target.store.options, salvage: true } } };
+};
+
+/** The store `--store SPEC` names (with `--salvage`, read past damaged lines), opened for reading and kept open. */
+export const openStoreFromFlag = async (flags: InspectFlags & { readonly store: string }): Promise<TrialStore> => {
+  const target = await storeTarget(flags.store, flags);
+  const chosen = flags.salvage === true ? salvaging(target) : target;
+  return openStoreForReading(chosen.experiment, chosen.store);
 };
 
 /**

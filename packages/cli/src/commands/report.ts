@@ -23,7 +23,7 @@ import { existingOutput, writeOutputFile, writingOutput } from '../output-file.j
 import { type PreparedRun, prepareRuns } from '../prepare-runs.js';
 import { parseStoreSpec } from '../store-spec.js';
 import { openStudyRecord, openStudyTrials } from '../study-trials.js';
-import { loadStudies } from './inspect.js';
+import { loadStudies, openStoreFromFlag } from './inspect.js';
 
 /** Flags of `parzen report`. */
 export interface ReportFlags {
@@ -315,26 +315,23 @@ const reportStore = async (
   format: 'html' | 'svg',
   output: Output,
 ): Promise<number> => {
-  const load = async (study: string | undefined) =>
-    (await loadStudies(
-      undefined,
-      {
-        store: flags.store,
-        ...(study === undefined ? {} : { study }),
-        ...(flags.salvage === true ? { salvage: true } : {}),
-      },
-      output,
-    )) as [Awaited<ReturnType<typeof loadStudies>>[number]];
-  const [{ record, space, trials }] = await load(flags.study);
+  const storeFlags = {
+    store: flags.store,
+    ...(flags.study === undefined ? {} : { study: flags.study }),
+    ...(flags.salvage === true ? { salvage: true } : {}),
+  };
+  const [{ record, space, trials }] = (await loadStudies(undefined, storeFlags, output)) as [
+    Awaited<ReturnType<typeof loadStudies>>[number],
+  ];
   const { options, contourCalls } = await reportOptions(flags, space);
   const study = reportStudy(record, trials, space);
   if (flags.serve === true) {
-    // Each interval reads the store again (opened for reading and closed each time: nothing is locked).
-    const reload = async () => {
-      const [again] = await load(record.name);
-      return reportStudy(again.record, again.trials, again.space);
-    };
-    return serveStudy(record.name, { load: reload, close: async () => {} }, options, flags, output);
+    // One store, opened for reading and kept open, read again at each interval (reopened, a salvaged
+    // journal repeated its warnings every interval).
+    const store = await openStoreFromFlag(storeFlags);
+    const reload = async () =>
+      reportStudy(await store.getStudy(record.name), await store.listTrials(record.name), space);
+    return serveStudy(record.name, { load: reload, close: () => store.close() }, options, flags, output);
   }
   const file = outputPath(format, flags.output);
   const report = await import('@parzen/report');

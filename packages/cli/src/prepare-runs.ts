@@ -139,6 +139,13 @@ export const withMatrixDefaults = (raw: unknown): unknown => {
 /** The plugin slots whose factories check their options when created, with no side effects to undo. */
 const CHECKED_SLOTS = ['suggester', 'pruner', 'stopper'] as const;
 
+/** Whether the error, or one it was caused by, is the engine's "create() returned no instance of its kind". */
+const hollowInstance = (error: unknown): boolean => {
+  for (let at = error, depth = 0; at instanceof Error && depth < 10; at = at.cause, depth++)
+    if (at instanceof ParzenError && at.code === 'PLUGIN_INVALID' && at.cause === undefined) return true;
+  return false;
+};
+
 /**
  * Creates the experiment's suggester, pruner and stopper in a study scope of their own (thrown away),
  * so options a plugin checks only when it is created (hyperband's `bootstrapCount`) are bad input up
@@ -153,8 +160,9 @@ const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> =
     try {
       await scope.create(slot, choice);
     } catch (error) {
-      // What create() returned is not the kind's instance: a fault of the plugin, said now as the run would.
-      if (error instanceof ParzenError && error.code === 'PLUGIN_INVALID' && error.cause === undefined) throw error;
+      // What a create() returned is not the kind's instance (this plugin's, or one it wraps, as `patient`
+      // wraps a pruner): a fault of the plugin, said now as the run would.
+      if (hollowInstance(error)) throw error;
       // The factory's own error, or the cause of the engine's "could not start" around it.
       const own = error instanceof ParzenError && error.code !== 'CONFIG_INVALID' ? error.cause : error;
       // A factory that throws a plain error (a third-party plugin refusing its options, say) is reported

@@ -195,14 +195,19 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
       "export const manifests = [\n  { kind: 'suggester', name: 'hollow', optionsSchema: { type: 'object' }, create: () => ({}) },\n" +
         "  { kind: 'pruner', name: 'nameonly', optionsSchema: { type: 'object' }, create: () => ({ name: 'nameonly' }) },\n];\n",
     );
-    for (const [slot, use, expected] of [
-      ['suggester', 'hollow', 'expected a suggester'],
-      ['pruner', 'nameonly', 'expected a pruner'],
+    for (const [slot, use, expected, options] of [
+      ['suggester', 'hollow', 'expected a suggester', undefined],
+      ['pruner', 'nameonly', 'expected a pruner', undefined],
+      // Wrapped by a plugin that creates it (review 28: validate said valid).
+      ['pruner', 'patient', 'expected a pruner', { patience: 2, pruner: { use: 'nameonly' } }],
     ] as const) {
       const path = writeIn(
         dir,
-        `hollow-${slot}.json`,
-        heartConfig({ plugins: ['./hollow-plugins.mjs'], [slot]: { use } }),
+        `hollow-${use}.json`,
+        heartConfig({
+          plugins: ['./hollow-plugins.mjs'],
+          [slot]: { use, ...(options === undefined ? {} : { options }) },
+        }),
       );
       for (const command of ['validate', 'run']) {
         const result = await cli(command, path, '--json');

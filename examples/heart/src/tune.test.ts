@@ -35,6 +35,7 @@ describe.concurrent('the heart example', () => {
     for (const [args, message] of [
       [['--max-trial', '5'], 'unknown flag "--max-trial"'],
       [['--seed', 'x'], '--seed expects an integer, found "x"'],
+      [['--max-trials'], '--max-trials needs a value'],
     ] as const) {
       const run = await runProcess(process.execPath, [tuner, ...args]);
       expect(run.status).toBe(2);

@@ -46,7 +46,10 @@ const parseFlags = (argv: readonly string[]): Flags => {
   checkFlags(argv);
   const value = (name: string): string | undefined => {
     const index = argv.indexOf(name);
-    return index >= 0 ? argv[index + 1] : undefined;
+    if (index < 0) return undefined;
+    const given = argv[index + 1];
+    if (given === undefined || given.startsWith('--')) throw new UsageError(`${name} needs a value`);
+    return given;
   };
   const integer = (name: string): number | undefined => {
     const text = value(name);

@@ -106,5 +106,15 @@ describe('a module objective at a concurrency far above the cores (trial 26: 100
       }),
     );
     expect((await cli('run', onThread, '--quiet', '--concurrency', '1000')).stderr).not.toContain('worker threads');
+    // A matrix over concurrency: said once, of its largest (review 28: of the first variant above the bound).
+    const matrix = writeIn(
+      dir,
+      'threads-matrix.json',
+      heartConfig({ name: 'tm', budget: { maxTrials: 1 }, matrix: { concurrency: [1, 20, 100] } }),
+    );
+    const varied = await cli('run', matrix, '--quiet');
+    expect(varied.code, varied.stderr).toBe(0);
+    expect(varied.stderr.match(/worker threads/g)).toHaveLength(1);
+    expect(varied.stderr).toContain('concurrency 100 runs up to 100 worker threads');
   });
 });

@@ -408,4 +408,17 @@ describe('parzen export and import', () => {
     );
     expect(existsSync(join(dir, 'max.parzen.db'))).toBe(false);
   });
+
+  it('refuses an export header whose direction is neither minimize nor maximize, saying so (review 28)', async () => {
+    const odd = writeIn(
+      dir,
+      'odd-export.jsonl',
+      `${JSON.stringify({ parzen: 'export', version: 1, study: { ...study, direction: 'sideways' } })}\n` +
+        `${JSON.stringify({ params: { x: 0.5, model: 'svm' }, loss: 1 })}\n`,
+    );
+    const target = config('odd.json', { use: 'sqlite', options: { path: './odd.parzen.db' } });
+    const out = await cli('import', target, odd);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain(`its header's study direction is "sideways"; expected "minimize" or "maximize"`);
+  });
 });

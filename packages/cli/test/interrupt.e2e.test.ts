@@ -106,7 +106,9 @@ describe.concurrent('Ctrl-C and SIGTERM', () => {
     });
     expect(run.code, run.stderr).toBe(130);
     expect(run.stdout).toMatch(/Study batch-a stopped \(interrupted\)/);
-    expect(run.stderr).toMatch(/interrupted \(SIGINT\) before 2 studies started: they did not run/);
+    expect(run.stderr).toMatch(
+      /interrupted \(SIGINT\) before 2 studies \(batch-b, batch-c\) started: they did not run/,
+    );
   });
 
   it('Ctrl-C while the objective module is still loading says nothing ran and exits 130 at once, writing nothing', async () => {

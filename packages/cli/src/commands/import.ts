@@ -45,6 +45,10 @@ const checkSameSpace = (path: string, file: TrialFile, config: string, space: un
 const checkSameDirection = (path: string, file: TrialFile, config: string, direction: string): void => {
   const found: unknown = file.header?.study.direction;
   if (found === undefined || found === direction) return;
+  if (found !== 'minimize' && found !== 'maximize')
+    throw new CliError(
+      `${path}: its header's study direction is ${JSON.stringify(found)}; expected "minimize" or "maximize" (the file is not an export this Parzen wrote, or was edited).`,
+    );
   throw new CliError(
     `${path} is an export of study \`${file.header?.study.name}\`, which was ${found === 'maximize' ? 'maximized' : 'minimized'}; ` +
       `${config} ${direction === 'maximize' ? 'maximizes' : 'minimizes'}, so its losses would rank the other way. ` +

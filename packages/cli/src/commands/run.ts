@@ -109,9 +109,10 @@ const executeRuns = async (
   for (const [index, run] of runs.entries()) {
     if (interrupts.signal.aborted) {
       const left = runs.slice(index);
+      const names = left.map((waiting) => waiting.experiment.config.name);
       output.note(
         `parzen: interrupted (${interrupts.received()}) before ${
-          left.length === 1 ? `study ${run.experiment.config.name}` : `${left.length} studies`
+          left.length === 1 ? `study ${names[0]}` : `${left.length} studies (${names.join(', ')})`
         } started: ${left.length === 1 ? 'it' : 'they'} did not run.`,
       );
       await closeStarted(left);
@@ -215,19 +216,20 @@ const THREADS_PER_CORE = 4;
  */
 const noteThreadCount = (runs: readonly PreparedRun[], output: Output): void => {
   const cores = availableParallelism();
-  const said = new Set<string>();
+  // The largest such concurrency of each config (a matrix may vary it).
+  const largest = new Map<string, number>();
   for (const { configPath, experiment } of runs) {
     const { concurrency = 1, objective } = experiment.config;
     const isolate = (objective.options as { isolate?: unknown } | undefined)?.isolate;
     if (objective.use !== 'module' || isolate === 'none' || concurrency <= THREADS_PER_CORE * cores) continue;
-    if (said.has(configPath)) continue;
-    said.add(configPath);
+    largest.set(configPath, Math.max(concurrency, largest.get(configPath) ?? 0));
+  }
+  for (const [configPath, concurrency] of largest)
     output.note(
       `parzen: warning: ${configPath}: concurrency ${concurrency} runs up to ${concurrency} worker threads of the module objective at once, ` +
         `on ${cores} cores: each takes memory (tens of MB), and a computing objective gains nothing past a few per core. ` +
         'For an objective that waits (on I/O, a remote service), "isolate": "none" runs its trials on one thread.',
     );
-  }
 };
 
 /**

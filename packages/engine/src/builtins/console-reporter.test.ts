@@ -107,6 +107,11 @@ describe('the console reporter', () => {
       'Study demo: 4 complete, 0 failed\nBest trial #3: loss 0.25  x=1\n' +
         `  attrs: acc=0.91 curve=${JSON.stringify(curve).slice(0, 60)}…`,
     );
+    // Cut by characters, not UTF-16 units: an emoji is never split into a broken half (review 28).
+    const emoji = '🚀'.repeat(70);
+    const line = formatSummary({ ...summary, best: { ...best, attrs: { note: emoji } } }).split('\n')[2];
+    expect(line).toBe(`  attrs: note="${'🚀'.repeat(59)}…`);
+    expect(line).not.toContain('\uFFFD');
   });
 
   it('says 1 trial, not 1 trials, when it resumes a study', () => {

@@ -25,8 +25,9 @@ const ATTR_CHARS = 60;
 const formatAttrs = (attrs: Readonly<Record<string, unknown>>): string =>
   Object.entries(attrs)
     .map(([name, value]) => {
-      const shown = format(value);
-      return `${name}=${shown.length > ATTR_CHARS ? `${shown.slice(0, ATTR_CHARS)}…` : shown}`;
+      // Cut by code points, so a character outside the BMP (an emoji) is never split in two.
+      const shown = Array.from(format(value));
+      return `${name}=${shown.length > ATTR_CHARS ? `${shown.slice(0, ATTR_CHARS).join('')}…` : shown.join('')}`;
     })
     .join(' ');
 

@@ -97,9 +97,14 @@ describe('parzen export and import', () => {
     expect(first.stderr).toContain(
       `parzen: 1 line of ${twice} (3) repeats an earlier line of it (same params, state and loss): imported as trials of their own`,
     );
-    const once = writeIn(dir, 'dup-once.jsonl', row);
+    // Two different lines, one of them a trial the study has: a repeat of the study, not within the file.
+    const once = writeIn(
+      dir,
+      'dup-once.jsonl',
+      [row, '{"params": {"x": 0.7, "model": "tree"}, "loss": 0.8}'].join('\n'),
+    );
     const again = await cli('import', target, once);
-    expect(again.stderr).toContain('1 of the 1 imported trial repeats a trial heart already had');
+    expect(again.stderr).toContain('1 of the 2 imported trials repeats a trial heart already had');
     expect(again.stderr).not.toContain('repeats an earlier line');
   });
 

@@ -67,18 +67,20 @@ const repeatsOf = (existing: readonly Trial[], rows: readonly NewFinishedTrial[]
       .filter((trial) => trial.state !== 'running')
       .map((trial) => sameTrialKey(trial.internal, trial.state, (trial as { loss?: number }).loss)),
   );
-  return rows.filter((row) =>
-    had.has(sameTrialKey(row.internal, row.outcome.state, (row.outcome as { loss?: number }).loss)),
-  ).length;
+  return rows.filter((row) => had.has(rowKey(row))).length;
 };
+
+/** {@link sameTrialKey} of a row to import. */
+const rowKey = (row: NewFinishedTrial): string =>
+  sameTrialKey(row.internal, row.outcome.state, (row.outcome as { loss?: number }).loss);
 
 /** The line of each row that repeats an earlier row of the same file (same params, state and loss). */
 const repeatedRows = (rows: readonly NewFinishedTrial[], lines: readonly number[]): number[] => {
   const seen = new Set<string>();
   const repeated: number[] = [];
   rows.forEach((row, index) => {
-    const key = sameTrialKey(row.internal, row.outcome.state, (row.outcome as { loss?: number }).loss);
-    if (seen.has(key)) repeated.push(lines[index] ?? index);
+    const key = rowKey(row);
+    if (seen.has(key)) repeated.push(lines[index] as number);
     seen.add(key);
   });
   return repeated;
@@ -184,12 +186,12 @@ const importWhenAsked = async (
   if (inFile.length > 0)
     output.note(
       `parzen: ${countOf(inFile.length, 'line')} of ${path} (${inFile.join(', ')}) ${inFile.length === 1 ? 'repeats' : 'repeat'} an earlier line of it ` +
-        '(same params, state and loss): imported as trials of their own, so TPE weighs that result more.',
+        '(same params, state and loss): imported as trials of their own, so the suggester counts that result more than once.',
     );
   if (repeats > 0)
     output.note(
       `parzen: ${repeats} of the ${countOf(added.length, 'imported trial')} ${repeats === 1 ? 'repeats a trial' : 'repeat trials'} ${name} already had (same params, state and loss). ` +
-        'If this file was imported before, the study now counts them twice and TPE weighs them double. Parzen does not delete ' +
+        'If this file was imported before, the study now counts them twice and the suggester weighs them double. Parzen does not delete ' +
         'studies: to start clean, import the file once into a new study (another "name" in the config, or --store with a new file).',
     );
   if (invalid.length > 0) {

@@ -324,7 +324,6 @@ const reportStore = async (
     Awaited<ReturnType<typeof loadStudies>>[number],
   ];
   const { options, contourCalls } = await reportOptions(flags, space);
-  const study = reportStudy(record, trials, space);
   if (flags.serve === true) {
     // One store, opened for reading and kept open, read again at each interval (reopened, a salvaged
     // journal repeated its warnings every interval).
@@ -335,7 +334,7 @@ const reportStore = async (
   }
   const file = outputPath(format, flags.output);
   const report = await import('@parzen/report');
-  const page = await report.buildReport(study, options);
+  const page = await report.buildReport(reportStudy(record, trials, space), options);
   noteContourFailures(contourCalls, output);
   return writePage(page, format, file, output);
 };

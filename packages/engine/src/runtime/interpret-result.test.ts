@@ -41,7 +41,7 @@ describe('interpretObjectiveValue', () => {
     });
   });
 
-  it('fails the trial when a name is both next to `loss` and in `attrs` (one value was dropped in silence)', () => {
+  it('fails the trial when a name is both next to `loss` and in `attrs` with two values (one was dropped in silence)', () => {
     expect(interpretObjectiveValue({ loss: 1, acc: 1, epochs: 3, attrs: { acc: 2 } })).toEqual({
       status: 'failed',
       error: {
@@ -49,6 +49,12 @@ describe('interpretObjectiveValue', () => {
         message:
           'The objective returned `acc` twice, next to `loss` (1) and in `attrs` (2); fields next to `loss` are attrs too, so give each name once.',
       },
+    });
+    // The same value in both places drops nothing: kept once.
+    expect(interpretObjectiveValue({ loss: 1, acc: 0.9, attrs: { acc: 0.9 } })).toEqual({
+      status: 'ok',
+      loss: 1,
+      attrs: { acc: 0.9 },
     });
   });
 

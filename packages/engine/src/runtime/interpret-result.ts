@@ -54,7 +54,7 @@ export const notJson = (value: unknown, path: string, seen = new Set<object>()):
 /**
  * Turns whatever an objective function returned into a result: a finite number, or an object with a
  * finite `loss` and optional `attrs` (an object of JSON values stored with the trial; other fields next
- * to `loss` are kept as attrs too, and a name given in both places fails the trial). NaN, infinities, strings, attrs that are not JSON and anything
+ * to `loss` are kept as attrs too, and a name given in both places with two values fails the trial). NaN, infinities, strings, attrs that are not JSON and anything
  * else are failed trials with a code and a message that shows what came back. `source` says who gave
  * the value (`study.tell(3, …) was given` for a result told by hand).
  */
@@ -86,8 +86,11 @@ export const interpretObjectiveValue = (raw: unknown, source = 'The objective re
         'OBJECTIVE_BAD_ATTRS',
         `${source} attrs that are not JSON: ${problem}. Attrs are stored as JSON: give numbers, strings, booleans, null, arrays or plain objects.`,
       );
-    // A field next to `loss` and in `attrs` both: one of the two values would be dropped without a word.
-    const twice = Object.keys(rest).find((key) => Object.hasOwn(attrs ?? {}, key));
+    // A field next to `loss` and in `attrs` with two values: one would be dropped without a word.
+    const inAttrs = (attrs ?? {}) as Record<string, unknown>;
+    const twice = Object.keys(rest).find(
+      (key) => Object.hasOwn(inAttrs, key) && JSON.stringify(inAttrs[key]) !== JSON.stringify(rest[key]),
+    );
     if (twice !== undefined)
       return failed(
         'OBJECTIVE_BAD_ATTRS',

@@ -3,6 +3,7 @@ import { turnedParams } from '@parzen/algo-tpe/plugin';
 import { bestTrial } from '@parzen/engine';
 import {
   type CompiledSpace,
+  countOf,
   lossToMinimize,
   type ParamNode,
   type Trial,
@@ -20,7 +21,7 @@ import {
 import { categoricalChart, densityChart, type PairContour, pairChart } from './charts/tpe-charts.js';
 import { contourLevels, contourSegments, evaluateGrid } from './contour.js';
 import { activeTogether, contourBase } from './contour-base.js';
-import { type ParamImportance, pedAnova } from './importance.js';
+import { measuredImportance, type ParamImportance, pedAnova } from './importance.js';
 import { type Replay, type ReplaySnapshot, replaySuggestions } from './replay.js';
 import { downsampleIndices, type TrialPoint, trialPoints } from './trial-points.js';
 import type { Chart, ContourFunction, ReportPage, ReportStudy, Section, TrialTable } from './types.js';
@@ -258,7 +259,7 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
   const complete = all.filter((p) => p.state === 'complete');
   const count = (state: string) => all.filter((p) => p.state === state).length;
   notes.push(
-    `Study \`${study.name}\` (${study.direction}, seed ${study.seed}, suggester ${study.suggester?.use ?? 'unknown'}${createdWithNote(study)}): ${all.length} trials — ${complete.length} complete, ${count('failed')} failed, ${count('pruned')} pruned, ${count('running')} running.`,
+    `Study \`${study.name}\` (${study.direction}, seed ${study.seed}, suggester ${study.suggester?.use ?? 'unknown'}${createdWithNote(study)}): ${countOf(all.length, 'trial')} — ${complete.length} complete, ${count('failed')} failed, ${count('pruned')} pruned, ${count('running')} running.`,
   );
   const shownIdx = downsampleIndices(all.length, maxPoints, (i) => all[i]?.improved === true);
   const shown = shownIdx.map((i) => all[i] as TrialPoint);
@@ -269,14 +270,22 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
     notes.push(
       `Downsampled: the history and slice plots draw ${shown.length} of ${all.length} trials, the parallel coordinates ${lines.length} (every new best, and the rest evenly spaced by trial number); the value distribution is drawn at ${Math.min(all.length, maxPoints)} steps; importance, the TPE replay and the table use all trials.`,
     );
-  const importances = pedAnova(
-    study.space,
-    complete.map((p) => ({ params: p.internal, loss: lossToMinimize(p.loss as number, study.direction) })),
-  );
+  const observations = complete.map((p) => ({
+    params: p.internal,
+    loss: lossToMinimize(p.loss as number, study.direction),
+  }));
+  const measured = measuredImportance(study.space, observations);
+  // Equal shares where nothing could be measured: they only order the default pairs, never a chart.
+  const importances = measured ?? pedAnova(study.space, observations);
   const best = bestTrial(study.trials, study.direction);
   // With no loss to show, no loss distribution or importance (their charts would be empty).
   const overview: Chart[] = [historyChart(shown, study.direction)];
-  if (complete.length > 0) overview.push(ecdfChart(all, maxPoints), importanceChart(importances));
+  if (complete.length > 0) overview.push(ecdfChart(all, maxPoints));
+  if (measured !== undefined && measured.length > 0) overview.push(importanceChart(measured));
+  else if (complete.length > 0)
+    notes.push(
+      `No parameter importance: ${complete.length <= 2 ? `${countOf(complete.length, 'complete trial')} (it needs 3 or more)` : 'the good trials’ values do not differ from the rest (a constant loss?)'}.`,
+    );
   // The trials that reported intermediate values, as many as the parallel coordinates draw.
   const reporting = [...study.trials]
     .filter((trial) => (trial.intermediate?.length ?? 0) > 0)

@@ -166,16 +166,27 @@ export const pedAnova = (
   space: CompiledSpace,
   observations: readonly ImportanceObservation[],
   options: PedAnovaOptions = {},
-): ParamImportance[] => {
+): ParamImportance[] =>
+  measuredImportance(space, observations, options) ??
+  space.params.map((param) => ({ name: param.name, importance: 1 / space.params.length }));
+
+/**
+ * {@link pedAnova}, or undefined when there is nothing to measure: too few trials (≤ `minTop`), or
+ * no parameter's good values differ from the rest (a constant loss), where pedAnova gives equal shares
+ * that a chart would show as a finding.
+ */
+export const measuredImportance = (
+  space: CompiledSpace,
+  observations: readonly ImportanceObservation[],
+  options: PedAnovaOptions = {},
+): ParamImportance[] | undefined => {
   const quantile = options.baselineQuantile ?? 0.1;
   const steps = options.steps ?? 50;
   const minTop = options.minTop ?? 2;
   const priorWeight = options.priorWeight ?? 1;
   const params = space.params;
   if (params.length === 0) return [];
-  if (observations.length <= minTop) {
-    return params.map((param) => ({ name: param.name, importance: 1 / params.length }));
-  }
+  if (observations.length <= minTop) return undefined;
   const cutoff = topCutoff(
     observations.map((o) => o.loss),
     quantile,
@@ -212,9 +223,8 @@ export const pedAnova = (
     return { name: param.name, importance: divergence };
   });
   const total = raw.reduce((sum, r) => sum + r.importance, 0);
-  const normalised =
-    total > 0
-      ? raw.map((r) => ({ name: r.name, importance: r.importance / total }))
-      : raw.map((r) => ({ name: r.name, importance: 1 / raw.length }));
-  return normalised.sort((a, b) => b.importance - a.importance);
+  if (!(total > 0)) return undefined;
+  return raw
+    .map((r) => ({ name: r.name, importance: r.importance / total }))
+    .sort((a, b) => b.importance - a.importance);
 };

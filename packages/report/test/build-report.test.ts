@@ -237,6 +237,24 @@ describe('buildReport on a study whose trials report learning curves (some prune
     );
   });
 
+  it('draws no importance where nothing was measured (2 trials, a constant loss), and says why (trial 28: an equal split)', async () => {
+    const few = await runTpeStudy(2, { space: mixedSpace, objective: mixedObjective });
+    const constant = await runTpeStudy(12, { space: mixedSpace, objective: () => 1 });
+    for (const [study, why] of [
+      [few, /No parameter importance: \d complete trials? \(it needs 3 or more\)/],
+      [constant, /No parameter importance: the good trials’ values do not differ from the rest/],
+    ] as const) {
+      const page = await buildReport(study, { every: 5 });
+      expect(pageCharts(page).some((c) => c.id === 'importance')).toBe(false);
+      expect(page.notes.join('\n')).toMatch(why);
+    }
+    // Measured, it is drawn as before.
+    const measured = await buildReport(await runTpeStudy(12, { space: mixedSpace, objective: mixedObjective }), {
+      every: 5,
+    });
+    expect(pageCharts(measured).some((c) => c.id === 'importance')).toBe(true);
+  });
+
   it('has no learning-curves chart when no trial reported', async () => {
     const plain = await runTpeStudy(12, { space: mixedSpace, objective: mixedObjective });
     const page = await buildReport(plain, { every: 5 });

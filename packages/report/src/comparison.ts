@@ -100,6 +100,21 @@ export const regretBands = (runs: readonly ComparisonRun[], options: ComparisonO
 };
 
 /**
+ * The regret axis's symlog scale: linear up to `constant` (the smallest positive regret drawn, so small
+ * regrets are not squeezed against 0, as with the default constant 1), logarithmic above; ticks at 0 and
+ * at each power of ten from there to the largest regret (trial 28: ticks 0, 20, 40 on regrets of 0.01–5).
+ */
+const symlogAxis = (values: readonly number[]): { constant: number; ticks: number[] } => {
+  const positive = values.filter((v) => v > 0 && Number.isFinite(v));
+  if (positive.length === 0) return { constant: 1, ticks: [0, 1] };
+  const low = Math.floor(Math.log10(Math.min(...positive)));
+  const high = Math.ceil(Math.log10(Math.max(...positive)));
+  const ticks = [0];
+  for (let power = low; power <= high; power++) ticks.push(Number(`1e${power}`));
+  return { constant: 10 ** low, ticks };
+};
+
+/**
  * A comparison page for a batch (a matrix, several configs, or benchmark traces): best-so-far regret per
  * variant across seeds (median line, interquartile band) and a box plot of each run's final best loss,
  * plus a table of the final values per variant.
@@ -113,8 +128,11 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
       ? []
       : [{ variant: run.variant, seed: String(run.seed), value: lossToMinimize(best, run.direction) }];
   });
+  // Regret is never negative: for a maximized loss it is the reference minus the best so far.
+  const reference = options.optimum === undefined ? 'best any run found' : 'optimum';
   const regretTitle =
-    options.optimum === undefined ? 'regret (best so far − best any run found)' : 'regret (best so far − optimum)';
+    direction === 'maximize' ? `regret (${reference} − best so far)` : `regret (best so far − ${reference})`;
+  const { constant, ticks } = symlogAxis(rows.flatMap((r) => [r.q25, r.median, r.q75]));
   const drawn = new Set(rows.map((r) => r.variant)).size;
   const regret: Chart = {
     id: 'regret',
@@ -133,7 +151,13 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
         {
           mark: { type: 'area', opacity: 0.2 },
           encoding: {
-            y: { field: 'q25', type: 'quantitative', title: regretTitle, scale: { type: 'symlog' } },
+            y: {
+              field: 'q25',
+              type: 'quantitative',
+              title: regretTitle,
+              scale: { type: 'symlog', constant },
+              axis: { values: ticks, format: '~g' },
+            },
             y2: { field: 'q75' },
           },
         },

@@ -32,6 +32,24 @@ describe('comparison', () => {
     expect(regretBands(up, { optimum: 4 }).rows.map((r) => r.median)).toEqual([3, 1, 1]);
   });
 
+  it("ticks the symlog regret axis at 0 and each power of ten the regrets span, and titles a maximized study's regret the right way round (trial 28)", () => {
+    type Y = { title: string; scale: { constant: number }; axis: { values: number[] } };
+    const yOf = (page: ReturnType<typeof buildComparison>) =>
+      (page.sections[0]?.charts[0]?.spec as { layer: { encoding: { y: Y } }[] }).layer[0]?.encoding.y as Y;
+    const small = [
+      run('s', 1, [5.2, 0.9, 0.05, 0.012]),
+      run('s', 2, [3, 0.2, 0.03, 0.011]),
+      run('t', 1, [0.01, 0.01, 0.01, 0.01]),
+    ];
+    const y = yOf(buildComparison(small));
+    // Regrets from 0.001 to 5.19 (reference 0.01): ticks at 0, 0.001 … 10, linear only below 0.001.
+    expect(y.axis.values).toEqual([0, 0.001, 0.01, 0.1, 1, 10]);
+    expect(y.scale.constant).toBe(0.001);
+    expect(y.title).toBe('regret (best so far − best any run found)');
+    const up = [{ ...run('m', 1, [1, 3, 2]), direction: 'maximize' as const }];
+    expect(yOf(buildComparison(up, { optimum: 4 })).title).toBe('regret (optimum − best so far)');
+  });
+
   it('builds a page with a regret chart (band and line per variant) and a final-value box plot', () => {
     const page = buildComparison(runs);
     const [regret, final] = page.sections[0]?.charts ?? [];

@@ -26,7 +26,13 @@ export const PAGE_SCRIPT = String.raw`
   function prose(s) { return escapeHtml(s).replace(/\x60([^\x60]+)\x60/g, '<code>$1</code>'); }
   function show(v) {
     if (v === null || v === undefined) return '';
-    if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
+    // Integers as they are up to 2^53 (trial numbers, counts); beyond, and fractions, to 6 significant
+    // digits, with an exponent from 1e15 on (JavaScript writes out every digit below 1e21).
+    if (typeof v === 'number') {
+      if (Number.isSafeInteger(v)) return String(v);
+      var r = Number(v.toPrecision(6));
+      return Math.abs(r) >= 1e15 ? r.toExponential() : String(r);
+    }
     return typeof v === 'string' ? v : JSON.stringify(v);
   }
 

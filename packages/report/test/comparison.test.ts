@@ -35,7 +35,8 @@ describe('comparison', () => {
   it("ticks the symlog regret axis at 0 and each power of ten the regrets span, and titles a maximized study's regret the right way round (trial 28)", () => {
     type Y = { title: string; scale: { constant: number }; axis: { values: number[] } };
     const yOf = (page: ReturnType<typeof buildComparison>) =>
-      (page.sections[0]?.charts[0]?.spec as { layer: { encoding: { y: Y } }[] }).layer[0]?.encoding.y ?? ({} as Y);
+      (page.sections[0]?.charts[0]?.spec as { layer: { encoding: { y: Y } }[] } | undefined)?.layer[0]?.encoding.y ??
+      ({} as Y);
     const small = [
       run('s', 1, [5.2, 0.9, 0.05, 0.012]),
       run('s', 2, [3, 0.2, 0.03, 0.011]),

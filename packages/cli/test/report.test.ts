@@ -116,6 +116,9 @@ describe('parzen report', () => {
     const pair = await cli('report', config, '-o', join(dir, 'x.html'), '--pair', 'x,z');
     expect(pair.code).toBe(2);
     expect(pair.stderr).toContain('`z` is not a numeric parameter of the space (its numeric parameters: x, y)');
+    const itself = await cli('report', config, '-o', join(dir, 'x.html'), '--pair', 'x,x');
+    expect(itself.code).toBe(2);
+    expect(itself.stderr).toContain('--pair "x,x": a pair is two different parameters');
     expect(existsSync(join(dir, 'x.html'))).toBe(false);
   });
 

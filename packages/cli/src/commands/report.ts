@@ -174,6 +174,10 @@ const pairsOf = (flags: ReportFlags): [string, string][] | undefined =>
     const names = text.split(',').map((name) => name.trim());
     if (names.length !== 2 || names.some((name) => name.length === 0))
       throw new CliError(`--pair expects two parameter names separated by a comma, found ${JSON.stringify(text)}`);
+    if (names[0] === names[1])
+      throw new CliError(
+        `--pair ${JSON.stringify(text)}: a pair is two different parameters (a plot of one against itself is its diagonal).`,
+      );
     return names as [string, string];
   });
 

@@ -248,6 +248,11 @@ describe('buildReport on a study whose trials report learning curves (some prune
       expect(pageCharts(page).some((c) => c.id === 'importance')).toBe(false);
       expect(page.notes.join('\n')).toMatch(why);
     }
+    // The constant loss is one plateau: the split leaves it out, and the TPE rows say l is the prior alone.
+    const density = pageCharts(await buildReport(constant, { every: 5 })).find((c) => c.id === 'density-x');
+    expect(density?.description).toMatch(
+      /no trial was good: the best loss was a tie of many trials .* l there is the prior alone/,
+    );
     // Measured, it is drawn as before.
     const measured = await buildReport(await runTpeStudy(12, { space: mixedSpace, objective: mixedObjective }), {
       every: 5,

@@ -49,14 +49,17 @@ export interface TpeExplanation {
   readonly suggester: 'tpe';
   readonly compat: TpeCompat;
   readonly trialNumber: number;
-  /** `startup`: drawn by the start-up sampler; `model`: by TPE. */
+  /** `startup`: drawn by the start-up suggester; `model`: by TPE. */
   readonly phase: 'startup' | 'model';
   /** Observed trials (what γ and the start-up phase count). */
   readonly observed: number;
   readonly startupTrials: number;
   /** `aboveWeight`: w in the score log l − w · log g of decisions with a continuous parameter (1 = the ratio l/g). */
   readonly aboveWeight: number;
-  /** The global split: size and trial numbers of the below set (empty during start-up). */
+  /**
+   * The global split: the below set's size by γ, and the trial numbers in it (empty during start-up;
+   * fewer than `nBelow`, or none, when `ties: "above"` left a plateau out: l(x) is then the prior's alone).
+   */
   readonly nBelow: number;
   readonly below: readonly number[];
   /** Parameters decided jointly (`grouping: "joint"`, multivariate TPE); their entries carry `group`. */

@@ -151,6 +151,20 @@ const weightsByRow = (found: readonly { readonly after: number; readonly weight:
   [...rowsByWeight(found)].map(([weight, afters]) => `w = ${weight} after ${listRows(afters)}`).join('; ');
 
 /**
+ * What a caption adds when a drawn row had no good trial: the best loss was a plateau the split left out
+ * (`ties: "above"`), so l there is the prior alone (trial 28: "over the good trials" of an empty set).
+ */
+const noGoodTrials = (found: readonly { readonly after: number }[], snapshots: readonly ReplaySnapshot[]): string => {
+  const drawn = new Set(found.map((f) => f.after));
+  const empty = snapshots
+    .filter((s) => drawn.has(s.trialNumber) && s.explanation.below.length === 0)
+    .map((s) => s.trialNumber);
+  return empty.length === 0
+    ? ''
+    : ` After ${listRows(empty)} no trial was good: the best loss was a tie of many trials (a plateau, left out of the good set), so l there is the prior alone.`;
+};
+
+/**
  * The seed's second figure for one numeric parameter: per replayed snapshot (a row per "after k trials"),
  * log l(x) green, log g(x) red and the score log l − w · log g black over the parameter's range (w: the
  * weight its decisions were scored with), and a vertical line at the value TPE chose.
@@ -186,7 +200,7 @@ export const densityChart = (param: ParamNode, snapshots: readonly ReplaySnapsho
   return {
     id: chartId('density', param.name),
     title: `What TPE saw: ${param.name}`,
-    description: `After every few trials: log l(${param.name}) over the good trials (green), log g(${param.name}) over the rest (red), ${difference} (black), and the value TPE chose (vertical line: the largest ${weight === 1 ? 'difference' : 'score'} among the candidates drawn from l, or with avoidRepeats the largest one that does not repeat a tried trial).${joint ? ' Decided jointly (multivariate TPE): the curves are slices of the joint l and g along this parameter, the others fixed at the chosen point.' : ''}`,
+    description: `After every few trials: log l(${param.name}) over the good trials (green), log g(${param.name}) over the rest (red), ${difference} (black), and the value TPE chose (vertical line: the largest ${weight === 1 ? 'difference' : 'score'} among the candidates drawn from l, or with avoidRepeats the largest one that does not repeat a tried trial).${joint ? ' Decided jointly (multivariate TPE): the curves are slices of the joint l and g along this parameter, the others fixed at the chosen point.' : ''}${noGoodTrials(found, snapshots)}`,
     spec: {
       ...base(`What TPE saw: ${param.name}`),
       data: { values: rows },

@@ -17,7 +17,30 @@ export const specToSvg = async (spec: VlSpec): Promise<string> => {
 /** Every chart of a report page, in page order. */
 export const pageCharts = (page: ReportPage): Chart[] => page.sections.flatMap((section) => section.charts);
 
-/** Writes each chart of the page as `<dir>/<chart id>.svg`; returns the paths written. */
+/**
+ * The page's words for its SVGs: title, notes, each section's text and each chart's title, caption and
+ * file, as Markdown (an SVG alone does not say that a TPE row is a slice of a joint model, or whether the
+ * replay reproduced the run).
+ */
+export const svgIndex = (page: ReportPage): string =>
+  [
+    `# ${page.title}`,
+    ...page.notes.map((note) => `- ${note}`),
+    ...page.sections.flatMap((section) => [
+      `## ${section.title}`,
+      ...section.text,
+      ...section.charts.flatMap((chart) => [
+        `### ${chart.title}`,
+        `![${chart.title}](${chart.id}.svg)`,
+        chart.description,
+      ]),
+    ]),
+  ].join('\n\n') + '\n';
+
+/**
+ * Writes each chart of the page as `<dir>/<chart id>.svg`, and `<dir>/README.md` with the page's notes
+ * and each chart's caption ({@link svgIndex}); returns the SVG paths written.
+ */
 export const writeSvgs = async (page: ReportPage, dir: string): Promise<string[]> => {
   mkdirSync(dir, { recursive: true });
   const paths: string[] = [];
@@ -26,5 +49,6 @@ export const writeSvgs = async (page: ReportPage, dir: string): Promise<string[]
     writeFileSync(path, await specToSvg(chart.spec));
     paths.push(path);
   }
+  writeFileSync(join(dir, 'README.md'), svgIndex(page));
   return paths;
 };

@@ -13,11 +13,14 @@ describe('SVG writer (vega in Node)', async () => {
 
   it('writes every chart as a standalone SVG file named by its id', async () => {
     const paths = await writeSvgs(page, dir);
-    expect(readdirSync(dir).sort()).toEqual(
-      pageCharts(page)
-        .map((c) => `${c.id}.svg`)
-        .sort(),
-    );
+    expect(readdirSync(dir).sort()).toEqual([...pageCharts(page).map((c) => `${c.id}.svg`), 'README.md'].sort());
+    // The captions and notes the SVGs cannot carry (trial 28: an SVG alone did not say what a row is).
+    const index = readFileSync(join(dir, 'README.md'), 'utf8');
+    for (const chart of pageCharts(page)) {
+      expect(index).toContain(`![${chart.title}](${chart.id}.svg)`);
+      expect(index).toContain(chart.description);
+    }
+    for (const note of page.notes) expect(index).toContain(`- ${note}`);
     expect(paths).toHaveLength(pageCharts(page).length);
     for (const path of paths) {
       const svg = readFileSync(path, 'utf8');

@@ -301,7 +301,9 @@ const writePage = async (
   const report = await import('@parzen/report');
   if (format === 'svg') {
     const written = await writingOutput(file, () => report.writeSvgs(page, file));
-    output.result(`Wrote ${written.length} SVG charts to ${file}`);
+    output.result(
+      `Wrote ${written.length} SVG charts to ${file}, with their captions and the page's notes in README.md`,
+    );
   } else {
     await writeOutputFile(file, report.renderHtml(page));
     output.result(`Wrote ${file}`);

@@ -13,6 +13,8 @@ export const paramScale = (distribution: Distribution): Record<string, unknown> 
   return {
     ...(log ? { type: 'log' } : { zero: false }),
     ...(bounded ? { domain: [distribution.low, distribution.high], nice: false } : {}),
+    // A randint's high is exclusive: its axis runs over the integers it can take, not the ones drawn so far.
+    ...(distribution.kind === 'randint' ? { domain: [distribution.low, distribution.high - 1], nice: false } : {}),
   };
 };
 

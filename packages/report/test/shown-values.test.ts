@@ -1,4 +1,6 @@
+/** How the page shows values: numbers in its table and best trial, parameter axes. */
 import { expect, it } from 'vitest';
+import { paramScale } from '../src/charts/common.js';
 import { PAGE_SCRIPT } from '../src/page-script.js';
 
 /** The page's own `show` (how the best trial and the table print a value), taken out of the script. */
@@ -13,4 +15,9 @@ it('prints numbers past 2^53 to 6 significant digits, like fractions (trial 28: 
   expect(show(0.123456789)).toBe('0.123457');
   expect(show('svm')).toBe('svm');
   expect(show(null)).toBe('');
+});
+
+it("draws a randint's axis over the integers it can take (trial 28: randint(1, 10) ran 1–8, as drawn so far)", () => {
+  expect(paramScale({ kind: 'randint', low: 1, high: 10 })).toEqual({ zero: false, domain: [1, 9], nice: false });
+  expect(paramScale({ kind: 'uniformint', low: 1, high: 10 })).toEqual({ zero: false, domain: [1, 10], nice: false });
 });

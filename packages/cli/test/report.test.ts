@@ -97,16 +97,21 @@ describe('parzen report', () => {
     const { store: _memory, ...base } = heartConfig({
       name: 'cmp',
       budget: { maxTrials: 10 },
-      matrix: { suggester: [{ use: 'random' }, { use: 'tpe' }], seed: [1, 2] },
+      matrix: { suggester: [{ use: 'random' }, { use: 'tpe', options: { compat: 'optuna5' } }], seed: [1, 2] },
     });
     const matrix = writeIn(dir, 'cmp.json', base);
     expect((await cli('run', matrix, '--quiet')).code).toBe(0);
     const out = join(dir, 'cmp.html');
     const result = await cli('report', matrix, '-o', out);
     expect(result.code, result.stderr).toBe(0);
-    const charts = pageData(readFileSync(out, 'utf8')).sections.flatMap((s) => s.charts);
+    const page = pageData(readFileSync(out, 'utf8'));
+    const charts = page.sections.flatMap((s) => s.charts);
     expect(charts.map((c) => c.id)).toEqual(['regret', 'final']);
     expect(charts[1]?.marks).toEqual([{ mark: 'symbol', count: 4 }]);
+    // A digest label is explained on the page, as run's table explains it (trial 28).
+    expect((page as unknown as { notes: string[] }).notes.join('\n')).toMatch(
+      /Variant labels: suggester tpe-[0-9a-f]{6} = \{"use":"tpe","options":\{"compat":"optuna5"\}\}\./,
+    );
   });
 
   it('is bad input (exit 2) when the contour function cannot be loaded or a pair is not numeric', async () => {

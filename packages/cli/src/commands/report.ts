@@ -18,6 +18,7 @@ import { loadModuleExport } from '@parzen/objectives';
 import type { ContourFunction, ReportOptions, ReportStudy } from '@parzen/report';
 import { mixedDirections } from '../comparison.js';
 import { CliError } from '../exit-codes.js';
+import { variantLegend } from '../matrix.js';
 import type { Output } from '../output.js';
 import { existingOutput, writeOutputFile, writingOutput } from '../output-file.js';
 import { type PreparedRun, prepareRuns } from '../prepare-runs.js';
@@ -418,6 +419,9 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     if (studies.length === 0)
       throw new ParzenError('STUDY_NOT_FOUND', `None of the ${runs.length} studies exists yet; run them first.`);
     page = report.buildComparison(studies, { title: `Parzen comparison: ${paths.join(', ')}` });
+    // What a digest label stands for (`suggester tpe-b21b04 = {...}`), as run's comparison table says it.
+    const legend = variantLegend(runs.map((run) => run.variant));
+    if (legend.length > 0) page = { ...page, notes: [...page.notes, `Variant labels: ${legend.join('; ')}.`] };
     if (missing.length > 0)
       page = { ...page, notes: [...page.notes, `Not run yet (left out): ${missing.join(', ')}.`] };
   }

@@ -39,7 +39,7 @@ export const svgIndex = (page: ReportPage): string =>
 
 /**
  * Writes each chart of the page as `<dir>/<chart id>.svg`, and `<dir>/README.md` with the page's notes
- * and each chart's caption ({@link svgIndex}); returns the SVG paths written.
+ * and each chart's caption; returns the SVG paths written.
  */
 export const writeSvgs = async (page: ReportPage, dir: string): Promise<string[]> => {
   mkdirSync(dir, { recursive: true });

@@ -183,10 +183,15 @@ const replayText = (study: ReportStudy, replay: Replay): string[] => {
       `Multivariate TPE decided ${joint.join(', ')} jointly: their curves are slices of the joint l and g along each parameter, the others fixed at the chosen point.`,
     );
   const groups = replay.snapshots.find((s) => s.explanation.groups !== undefined)?.explanation.groups;
-  if (joint === undefined && groups !== undefined)
+  if (joint === undefined && groups !== undefined) {
+    // Blocks of one split set share their parameters' activation (the same options above them).
+    const activation = (group: readonly string[]) =>
+      JSON.stringify(study.space.byName.get(group[0] as string)?.conditions ?? []);
+    const split = new Set(groups.map(activation)).size < groups.length;
     text.push(
-      `TPE decided ${groups.length === 1 ? 'one group' : `${groups.length} groups`} of parameters jointly (${groups.map((group) => group.join(', ')).join('; ')}): parameters always active together, a set of more than maxGroupSize of them split into blocks drawn from the study's seed. Their curves are slices of each group's joint l and g along each parameter, the others fixed at the chosen point.`,
+      `TPE decided ${groups.length === 1 ? 'one group' : `${groups.length} groups`} of parameters jointly (${groups.map((group) => group.join(', ')).join('; ')}): parameters always active together${split ? ", a set of more than maxGroupSize of them split into blocks drawn from the study's seed" : ''}. Their curves are slices of each group's joint l and g along each parameter, the others fixed at the chosen point.`,
     );
+  }
   const decided = joint === undefined ? (groups ?? []) : [joint];
   const turned = decided.some(
     (group) => turnedParams(group.flatMap((name) => study.space.byName.get(name) ?? [])).length >= 2,

@@ -260,6 +260,25 @@ describe('buildReport on a study whose trials report learning curves (some prune
     expect(pageCharts(measured).some((c) => c.id === 'importance')).toBe(true);
   });
 
+  it('says a set was split into blocks only when one was (trial 28: said of every grouped study)', async () => {
+    const text = async (study: Awaited<ReturnType<typeof runTpeStudy>>) =>
+      (await buildReport(study, { every: 6 })).sections.flatMap((section) => section.text).join('\n');
+    const whole = await text(await runTpeStudy(14, { space: mixedSpace, objective: mixedObjective }));
+    expect(whole).toMatch(/TPE decided one group of parameters jointly \(.*\): parameters always active together\. /);
+    const wide = Object.fromEntries(
+      Array.from({ length: 10 }, (_, i) => [`p${i}`, { type: 'uniform' as const, low: 0, high: 1 }]),
+    );
+    const split = await text(
+      await runTpeStudy(14, {
+        space: wide,
+        objective: (p) => Object.values(p).reduce((sum: number, v) => sum + (v as number), 0),
+      }),
+    );
+    expect(split).toMatch(
+      /TPE decided 2 groups of parameters jointly .* split into blocks drawn from the study's seed/,
+    );
+  });
+
   it('has no learning-curves chart when no trial reported', async () => {
     const plain = await runTpeStudy(12, { space: mixedSpace, objective: mixedObjective });
     const page = await buildReport(plain, { every: 5 });

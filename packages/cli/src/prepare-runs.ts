@@ -20,7 +20,7 @@ import { expandMatrix, inVariant, type Variant, withMatrixKey } from './matrix.j
 import { applyOverrides, type ConfigOverrides } from './overrides.js';
 import { type ProgressSettings, progressReporterManifest } from './progress-reporter.js';
 import { readConfigFile } from './read-config-file.js';
-import { blameStoreFlag } from './store-spec.js';
+import { blameStoreFlag, storeFlagLabel } from './store-spec.js';
 
 /** One validated run: which file it came from, its matrix variant and the loaded experiment. */
 export interface PreparedRun {
@@ -206,7 +206,8 @@ const prepareFile = async (path: string, options: PrepareOptions): Promise<Prepa
       runs.push({ configPath: path, variant, experiment });
     } catch (error) {
       // A store the --store flag chose: its problem is the flag's (the config may have no `store`).
-      const blamed = options.overrides?.store === undefined ? error : blameStoreFlag(error, '--store');
+      const store = options.overrides?.store;
+      const blamed = store === undefined ? error : blameStoreFlag(error, storeFlagLabel(store));
       throw inVariant(withMatrixKey(blamed), variant);
     }
   }

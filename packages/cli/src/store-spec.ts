@@ -4,12 +4,27 @@ import { CliError } from './exit-codes.js';
 
 const POSTGRES_URL = /^postgres(?:ql)?:\/\//;
 
+/** The `--store` text each parsed choice came from, so a message about it can quote what the user typed. */
+const typedSpecs = new WeakMap<PluginChoice, string>();
+
+/** `--store "SPEC"` for a choice {@link parseStoreSpec} made, else `--store`. */
+export const storeFlagLabel = (choice: PluginChoice): string => {
+  const typed = typedSpecs.get(choice);
+  return typed === undefined ? '--store' : `--store ${JSON.stringify(typed)}`;
+};
+
 /**
  * Parses `--store SPEC`: `memory`, `jsonl`, `jsonl:./x.jsonl`, `sqlite:./x.db`, `postgres:URL` (or the
  * URL alone, `postgres://user@host/db`), or `<plugin>:<path>` for any store plugin taking a `path`. A
  * relative path is relative to the working directory (where the user typed it), not to the config.
  */
 export const parseStoreSpec = (spec: string, cwd: string = process.cwd()): PluginChoice => {
+  const choice = parseSpec(spec, cwd);
+  typedSpecs.set(choice, spec);
+  return choice;
+};
+
+const parseSpec = (spec: string, cwd: string): PluginChoice => {
   const trimmed = spec.trim();
   if (POSTGRES_URL.test(trimmed)) return { use: 'postgres', options: { url: trimmed } };
   if (trimmed.startsWith('postgres:')) return { use: 'postgres', options: { url: trimmed.slice('postgres:'.length) } };

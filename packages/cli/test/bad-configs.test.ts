@@ -230,7 +230,7 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
       const result = await cli(...args);
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr, args.join(' ')).toMatch(
-        /--store( "postgress:x")?: expected one of the store plugins: .*, found "(sqlit|postgress)"/,
+        /--store "(sqlit:x\.db|postgress:x)": expected one of the store plugins: .*, found "(sqlit|postgress)"/,
       );
       expect(result.stderr).not.toContain('/store/use');
     }

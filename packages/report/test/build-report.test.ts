@@ -279,6 +279,21 @@ describe('buildReport on a study whose trials report learning curves (some prune
     );
   });
 
+  it('slants the option labels of a choice only when they would crowd (trial 28: long ones overlapped)', async () => {
+    const axisOf = async (options: string[]) => {
+      const study = await runTpeStudy(14, {
+        space: { x: { type: 'uniform', low: 0, high: 1 }, model: { type: 'choice', options } },
+        objective: (p) => (p.x as number) + options.indexOf(p.model as string),
+      });
+      const chart = pageCharts(await buildReport(study, { every: 6 })).find((c) => c.id === 'categorical-model');
+      return JSON.stringify(chart?.spec).match(/"axis":\{"labelAngle":-?\d+[^}]*\}/)?.[0];
+    };
+    expect(await axisOf(['a', 'b', 'c'])).toBe('"axis":{"labelAngle":0}');
+    expect(await axisOf(['gradient_boosting', 'random_forest', 'logistic_regression', 'svm'])).toBe(
+      '"axis":{"labelAngle":-30,"labelLimit":120}',
+    );
+  });
+
   it('has no learning-curves chart when no trial reported', async () => {
     const plain = await runTpeStudy(12, { space: mixedSpace, objective: mixedObjective });
     const page = await buildReport(plain, { every: 5 });

@@ -267,7 +267,15 @@ export const categoricalChart = (param: ParamNode, snapshots: readonly ReplaySna
     });
   }
   if (shown === 0) return undefined;
-  const x = { field: 'option', type: 'nominal', title: param.name, sort: options, axis: { labelAngle: 0 } };
+  // Labels level while they fit; long or many ones slanted and cut at 120 px (trial 28: they overlapped).
+  const crowded = options.length * Math.max(...options.map((option) => option.length), 1) > 40;
+  const x = {
+    field: 'option',
+    type: 'nominal',
+    title: param.name,
+    sort: options,
+    axis: crowded ? { labelAngle: -30, labelLimit: 120 } : { labelAngle: 0 },
+  };
   return {
     id: chartId('categorical', param.name),
     title: `What TPE saw: ${param.name}`,

@@ -1,7 +1,11 @@
 /** How the page shows values: numbers in its table and best trial, parameter axes. */
+
+import { compileSpace, type ParamNode } from '@parzen/engine/plugin';
 import { expect, it } from 'vitest';
 import { paramScale } from '../src/charts/common.js';
+import { pairChart } from '../src/charts/tpe-charts.js';
 import { PAGE_SCRIPT } from '../src/page-script.js';
+import type { TrialPoint } from '../src/trial-points.js';
 
 /** The page's own `show` (how the best trial and the table print a value), taken out of the script. */
 const show = new Function(`${/function show\(v\) \{[\s\S]*?\n {2}\}/.exec(PAGE_SCRIPT)?.[0]}; return show;`)() as (
@@ -20,4 +24,26 @@ it('prints numbers past 2^53 to 6 significant digits, like fractions (trial 28: 
 it("draws a randint's axis over the integers it can take (trial 28: randint(1, 10) ran 1–8, as drawn so far)", () => {
   expect(paramScale({ kind: 'randint', low: 1, high: 10 })).toEqual({ zero: false, domain: [1, 9], nice: false });
   expect(paramScale({ kind: 'uniformint', low: 1, high: 10 })).toEqual({ zero: false, domain: [1, 10], nice: false });
+});
+
+it('draws a pair plot of more than 300 trials as dots, not numbers that overlap into a blot (trial 28)', () => {
+  const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 }, y: { type: 'uniform', low: 0, high: 1 } });
+  const [x, y] = space.params as [ParamNode, ParamNode];
+  const points = (count: number): TrialPoint[] =>
+    Array.from({ length: count }, (_, number) => ({
+      number,
+      state: 'complete',
+      loss: number,
+      best: 0,
+      improved: number === 0,
+      params: { x: (number % 17) / 17, y: (number % 13) / 13 },
+      internal: {},
+      seconds: 1,
+    }));
+  const few = pairChart(points(300), x, y, undefined, 0);
+  expect(few.marks).toEqual([{ mark: 'text', count: 300 }]);
+  expect(few.description).toContain('Each trial drawn as its number');
+  const many = pairChart(points(301), x, y, undefined, 0);
+  expect(many.marks).toEqual([{ mark: 'symbol', count: 301 }]);
+  expect(many.description).toContain('Each trial drawn as a dot (more than 300 trials');
 });

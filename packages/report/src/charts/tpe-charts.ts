@@ -20,6 +20,9 @@ export interface PairContour {
   readonly failure?: string;
 }
 
+/** The most trials a pair plot draws as their numbers; more are drawn as dots. */
+const PAIR_NUMBERS = 300;
+
 /**
  * The seed's first figure: trials drawn as their numbers at their (x, y) values, over contour lines of
  * the objective when a cheap function is given. The best trial's number is red.
@@ -76,15 +79,18 @@ export const pairChart = (
       },
     });
   }
+  // Numbers, as the seed drew them, while they can be read; past that many they overlap into a blot
+  // (trial 28), so dots (the trial in the tooltip).
+  const asNumbers = rows.length <= PAIR_NUMBERS;
   // An empty layer over an unbounded axis draws nothing but a Vega warning: leave it out under contour lines.
   if (rows.length > 0 || !lines)
     layers.push({
       data: { values: rows },
-      mark: { type: 'text', fontSize: 11 },
+      mark: asNumbers ? { type: 'text', fontSize: 11 } : { type: 'point', filled: true, size: 14, opacity: 0.7 },
       encoding: {
         x: xEnc,
         y: yEnc,
-        text: { field: 'number' },
+        ...(asNumbers ? { text: { field: 'number' } } : {}),
         color: { condition: { test: 'datum.best', value: '#d62728' }, value: '#222' },
         tooltip: [
           { field: 'number', title: 'trial' },
@@ -98,7 +104,7 @@ export const pairChart = (
   return {
     id: chartId('pair', x.name, y.name),
     title: `Trials over ${title}`,
-    description: `Each trial drawn as its number at its (${x.name}, ${y.name}); the best is red.${
+    description: `Each trial drawn as ${asNumbers ? 'its number' : `a dot (more than ${PAIR_NUMBERS} trials: numbers would overlap; the tooltip names the trial)`} at its (${x.name}, ${y.name}); the best is red.${
       contour === undefined
         ? ''
         : contour.unavailable === undefined
@@ -107,7 +113,7 @@ export const pairChart = (
     }`,
     spec: { ...base(title), width: 420, height: 420, layer: layers },
     marks: [
-      { mark: 'text', count: rows.length },
+      { mark: asNumbers ? 'text' : 'symbol', count: rows.length },
       ...(lines ? [{ mark: 'rule' as const, count: contour?.segments.length ?? 0 }] : []),
     ],
   };

@@ -3,6 +3,7 @@
 import { compileSpace, type ParamNode } from '@parzen/engine/plugin';
 import { expect, it } from 'vitest';
 import { paramScale } from '../src/charts/common.js';
+import { historyChart } from '../src/charts/study-charts.js';
 import { pairChart } from '../src/charts/tpe-charts.js';
 import { PAGE_SCRIPT } from '../src/page-script.js';
 import type { TrialPoint } from '../src/trial-points.js';
@@ -46,4 +47,29 @@ it('draws a pair plot of more than 300 trials as dots, not numbers that overlap 
   const many = pairChart(points(301), x, y, undefined, 0);
   expect(many.marks).toEqual([{ mark: 'symbol', count: 301 }]);
   expect(many.description).toContain('Each trial drawn as a dot (more than 300 trials');
+});
+
+it('draws the history on a log axis when positive losses span 3 powers of ten, linear otherwise (trial 28)', () => {
+  const trial = (number: number, loss: number): TrialPoint => ({
+    number,
+    state: 'complete',
+    loss,
+    best: loss,
+    improved: true,
+    params: {},
+    internal: {},
+    seconds: 1,
+  });
+  const yOf = (losses: number[]) => {
+    const chart = historyChart(
+      losses.map((loss, i) => trial(i, loss)),
+      'minimize',
+    );
+    return { y: JSON.stringify((chart.spec as { layer: { encoding: { y: unknown } }[] }).layer[0]?.encoding.y), chart };
+  };
+  const wide = yOf([5000, 30, 2, 0.4]);
+  expect(wide.y).toContain('"type":"log"');
+  expect(wide.chart.description).toContain('the axis is logarithmic');
+  expect(yOf([5, 3, 2, 0.4]).y).not.toContain('"type":"log"');
+  expect(yOf([5000, -3, 2]).y).not.toContain('"type":"log"');
 });

@@ -27,6 +27,10 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
     valued: p.loss !== null,
   }));
   const best = points.filter((p) => p.best !== null).map((p) => ({ number: p.number, best: p.best }));
+  // Positive losses over 3 or more decades on a log axis: on a linear one the early bad trials flatten every
+  // later one against the bottom (trial 28).
+  const low = values.length === 0 ? 0 : Math.min(...values);
+  const logScale = low > 0 && Math.max(...values) / low >= 1000;
   // Trial numbers are integers: ticks at whole numbers only. With nothing to draw, fixed domains (Vega
   // warns of an infinite extent for a scale over no data).
   const x = {
@@ -46,7 +50,7 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
           : 'No trial has finished yet: nothing to draw.'
         : values.length === 0
           ? 'No trial has a loss yet: every finished trial failed (red crosses along one line; the y axis has no values to show).'
-          : `Each trial's loss by trial number; the line is the best loss so far (${direction}). Failed trials (no loss) are red crosses at the worst loss shown.`,
+          : `Each trial's loss by trial number; the line is the best loss so far (${direction}). Failed trials (no loss) are red crosses at the worst loss shown.${logScale ? ' The losses span 3 or more powers of ten: the axis is logarithmic.' : ''}`,
     spec: {
       ...base('Optimization history'),
       width: 640,
@@ -66,7 +70,9 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
                     axis: null,
                     ...(rows.length === 0 ? { scale: { domain: [0, 1] } } : {}),
                   }
-                : { field: 'loss', type: 'quantitative', title: 'loss', scale: { zero: false } },
+                : logScale
+                  ? { field: 'loss', type: 'quantitative', title: 'loss (log scale)', scale: { type: 'log' } }
+                  : { field: 'loss', type: 'quantitative', title: 'loss', scale: { zero: false } },
             color: { field: 'state', type: 'nominal', scale: STATE_COLORS, title: 'state' },
             shape: {
               field: 'valued',

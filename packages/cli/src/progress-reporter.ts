@@ -55,7 +55,8 @@ const counts = (state: ProgressState): string => {
 
 const update = (state: ProgressState, event: EngineEvent): void => {
   if (event.type === 'study.started') {
-    // Counts and best are the study's, earlier runs included, as the summary's.
+    // Counts and best start from the study's (earlier runs included, as the summary's); then this process's
+    // own finished trials add to them. Other workers' trials show in `parzen trials` and the final summary.
     state.total = event.maxTrials;
     state.done = event.existingTrials;
     state.failed = event.failed;

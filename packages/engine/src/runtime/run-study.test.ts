@@ -371,9 +371,14 @@ describe('runStudy', () => {
     await store.createTrial('test', {
       lease: { owner: 'elsewhere:1:x', expiresAt: new Date(Date.now() - 1000).toISOString() },
     });
-    const result = await run(heart, { maxTrials: 3 }, { store });
+    const warnings: string[] = [];
+    const result = await run(heart, { maxTrials: 3 }, { store, onWarning: (message) => warnings.push(message) });
     expect(result.trials[0]?.state === 'failed' && result.trials[0].error.code).toBe('STALE_TRIAL');
     expect(result.trials).toHaveLength(3);
+    // Said (trial 29: a run marked them in silence).
+    expect(warnings).toEqual([
+      'trial #0 of a worker that is gone (its process ended, or its lease lapsed) is marked failed, STALE_TRIAL; it is not rerun.',
+    ]);
   });
 
   it('keeps the result of a trial another worker marked stale while it ran, as a new trial, and runs on', async () => {

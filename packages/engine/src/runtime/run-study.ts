@@ -163,6 +163,12 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     if (options.enqueue !== undefined) await enqueueConfigEntries(store, spec.name, options.space, options.enqueue);
     const existing = await store.listTrials(spec.name);
     const stale = await failStaleTrials(store, spec.name, existing, workerId);
+    // Said, not silent: trials a dead worker left running end here (trial 29: nothing told the user).
+    if (stale.length > 0)
+      (options.onWarning ?? warnOnStderr)(
+        `${stale.length === 1 ? 'trial' : 'trials'} ${stale.map((number) => `#${number}`).join(', ')} of a worker that is gone ` +
+          `(its process ended, or its lease lapsed) ${stale.length === 1 ? 'is' : 'are'} marked failed, STALE_TRIAL; ${stale.length === 1 ? 'it is' : 'they are'} not rerun.`,
+      );
     const limit = trialLimit(budget, existing.length);
     const best = bestTrial(existing, spec.direction);
     emit({

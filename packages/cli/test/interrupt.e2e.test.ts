@@ -62,6 +62,10 @@ describe.concurrent('Ctrl-C and SIGTERM', () => {
     });
     expect(run.code, run.stderr).toBe(code);
     expect(run.stderr).toMatch(new RegExp(`${signal}: letting running trials finish`));
+    // How to stop at once, in the terms of the signal received (trial 29: SIGTERM was told to press Ctrl-C).
+    expect(run.stderr).toContain(
+      signal === 'SIGINT' ? '(press Ctrl-C again to stop now)' : '(send SIGTERM again to stop now)',
+    );
     expect(run.stderr).toMatch(/Study stop-SIG\w+ stopped \(interrupted\): \d+ complete, 0 failed/);
     const summary = lastJsonLine(run.stdout) as { trials: { complete: number; failed: number }; stopped: string };
     expect(summary.stopped).toBe('aborted');

@@ -309,7 +309,7 @@ const runPrepared = async (runs: readonly PreparedRun[], flags: RunFlags, output
   const interrupts = installInterruptHandlers((name, count) => {
     output.note(
       count === 1
-        ? `\n${name}: letting running trials finish, then stopping (press Ctrl-C again to stop now).`
+        ? `\n${name}: letting running trials finish, then stopping (${name === 'SIGINT' ? 'press Ctrl-C again' : `send ${name} again`} to stop now).`
         : `\n${name}: stopping now.`,
     );
   });

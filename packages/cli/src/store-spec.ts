@@ -7,10 +7,13 @@ const POSTGRES_URL = /^postgres(?:ql)?:\/\//;
 /** The `--store` text each parsed choice came from, so a message about it can quote what the user typed. */
 const typedSpecs = new WeakMap<PluginChoice, string>();
 
-/** `--store "SPEC"` for a choice {@link parseStoreSpec} made, else `--store`. */
+/** The flag as the user typed it, for messages: `--store "sqlit:x.db"`. */
+export const storeFlag = (spec: string): string => `--store ${JSON.stringify(spec)}`;
+
+/** {@link storeFlag} for a choice {@link parseStoreSpec} made, else `--store`. */
 export const storeFlagLabel = (choice: PluginChoice): string => {
   const typed = typedSpecs.get(choice);
-  return typed === undefined ? '--store' : `--store ${JSON.stringify(typed)}`;
+  return typed === undefined ? '--store' : storeFlag(typed);
 };
 
 /**
@@ -31,14 +34,14 @@ const parseSpec = (spec: string, cwd: string): PluginChoice => {
   const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)(?::(.+))?$/.exec(spec.trim());
   if (match === null)
     throw new CliError(
-      `--store ${JSON.stringify(spec)}: expected NAME or NAME:PATH, e.g. sqlite:./study.db, jsonl:./study.jsonl, postgres:postgres://user@host/db or memory.`,
+      `${storeFlag(spec)}: expected NAME or NAME:PATH, e.g. sqlite:./study.db, jsonl:./study.jsonl, postgres:postgres://user@host/db or memory.`,
     );
   const [, use, path] = match as unknown as [string, string, string | undefined];
   // A file name where a store name goes (`--store study.jsonl`): say which form was meant.
   if (path === undefined && use.includes('.')) {
     const kind = /\.jsonl$/i.test(use) ? 'jsonl' : /\.(db|sqlite3?)$/i.test(use) ? 'sqlite' : undefined;
     throw new CliError(
-      `--store ${JSON.stringify(spec)}: expected a store name or NAME:PATH, found a file name` +
+      `${storeFlag(spec)}: expected a store name or NAME:PATH, found a file name` +
         (kind === undefined
           ? '; e.g. jsonl:./study.jsonl or sqlite:./study.db.'
           : `; did you mean --store ${kind}:${use}?`),

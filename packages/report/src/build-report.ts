@@ -21,7 +21,7 @@ import {
 import { categoricalChart, densityChart, type PairContour, pairChart } from './charts/tpe-charts.js';
 import { contourLevels, contourSegments, evaluateGrid } from './contour.js';
 import { activeTogether, contourBase } from './contour-base.js';
-import { measuredImportance, type ParamImportance, pedAnova } from './importance.js';
+import { equalImportance, measuredImportance, type ParamImportance } from './importance.js';
 import { type Replay, type ReplaySnapshot, replaySuggestions } from './replay.js';
 import { downsampleIndices, type TrialPoint, trialPoints } from './trial-points.js';
 import type { Chart, ContourFunction, ReportPage, ReportStudy, Section, TrialTable } from './types.js';
@@ -281,7 +281,7 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
   }));
   const measured = measuredImportance(study.space, observations);
   // Equal shares where nothing could be measured: they only order the default pairs, never a chart.
-  const importances = measured ?? pedAnova(study.space, observations);
+  const importances = measured ?? equalImportance(study.space);
   const best = bestTrial(study.trials, study.direction);
   // With no loss to show, no loss distribution or importance (their charts would be empty).
   const overview: Chart[] = [historyChart(shown, study.direction)];

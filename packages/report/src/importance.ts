@@ -166,8 +166,10 @@ export const pedAnova = (
   space: CompiledSpace,
   observations: readonly ImportanceObservation[],
   options: PedAnovaOptions = {},
-): ParamImportance[] =>
-  measuredImportance(space, observations, options) ??
+): ParamImportance[] => measuredImportance(space, observations, options) ?? equalImportance(space);
+
+/** Every parameter the same share: {@link pedAnova} where nothing could be measured. */
+export const equalImportance = (space: CompiledSpace): ParamImportance[] =>
   space.params.map((param) => ({ name: param.name, importance: 1 / space.params.length }));
 
 /**

@@ -27,7 +27,7 @@ import type { Output } from '../output.js';
 import { applyOverrides } from '../overrides.js';
 import { cliLoadOptions, enableTypeScriptPlugins, withBatchStore } from '../prepare-runs.js';
 import { readConfigFile } from '../read-config-file.js';
-import { blameStoreFlag, parseStoreSpec } from '../store-spec.js';
+import { blameStoreFlag, parseStoreSpec, storeFlag } from '../store-spec.js';
 import { memoryHint } from '../study-trials.js';
 import { inSpaceOrder, summaryJson } from '../summary-json.js';
 
@@ -130,7 +130,7 @@ const configTargets = async (path: string, flags: InspectFlags): Promise<Inspect
     const choice = (config.store as PluginChoice | undefined) ?? defaultStore;
     // The config's name picks the store's default file (`<name>.parzen.jsonl`); `--study` only the study in it.
     const { store, experiment } = await storeRegistry(choice, config.plugins, baseDir, name).catch((error: unknown) => {
-      throw flags.store === undefined ? error : blameStoreFlag(error, `--store ${JSON.stringify(flags.store)}`);
+      throw flags.store === undefined ? error : blameStoreFlag(error, storeFlag(flags.store));
     });
     // A store without a path or URL of its own may keep each study in a file named after it.
     const located = store.options?.path !== undefined || store.options?.url !== undefined;
@@ -162,7 +162,7 @@ const storeTarget = async (spec: string, flags: InspectFlags): Promise<InspectTa
     return { study: flags.study, store, experiment, baseDir };
   } catch (error) {
     // No config here: the store choice came from the flag, so the message names the flag, not `/store`.
-    throw blameStoreFlag(error, `--store ${JSON.stringify(spec)}`);
+    throw blameStoreFlag(error, storeFlag(spec));
   }
 };
 

@@ -37,7 +37,8 @@ export const paramCell = (value: unknown): string =>
 
 /**
  * The option of a choice a cell names: a JSON-quoted string is that string; otherwise the number,
- * boolean or null the cell reads as, then the cell as text, then any option whose text it is.
+ * boolean or null the cell reads as, then the cell as text, then Python's `True`/`False`, then any option
+ * whose text it is.
  */
 export const optionFromCell = (options: readonly unknown[], cell: string): unknown => {
   const candidates: unknown[] = [];
@@ -53,6 +54,8 @@ export const optionFromCell = (options: readonly unknown[], cell: string): unkno
     if (cell === 'null') candidates.push(null);
   }
   candidates.push(cell);
+  // Python's spelling (pandas writes a boolean choice as True/False), after the cell's own text.
+  if (cell === 'True' || cell === 'False') candidates.push(cell === 'True');
   for (const candidate of candidates) {
     const index = options.indexOf(candidate);
     if (index >= 0) return options[index];

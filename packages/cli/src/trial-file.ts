@@ -113,21 +113,51 @@ const IGNORED_COLUMNS = ['study', 'number', 'step'];
 const ERROR_COLUMNS = ['error_code', 'error_message'];
 
 /**
+ * Optuna's `study.trials_dataframe().to_csv(...)`, read as it is: `value` is the loss, `params_NAME` a
+ * parameter, `user_attrs_NAME` an attribute, `datetime_start` and `datetime_complete` the times; pandas'
+ * unnamed index column, `duration` and `system_attrs_NAME` only inform.
+ */
+const OPTUNA_TIMES: Readonly<Record<string, string>> = {
+  datetime_start: 'startedAt',
+  datetime_complete: 'finishedAt',
+};
+const isOptunaIgnored = (column: string): boolean =>
+  column === '' || column === 'duration' || column.startsWith('system_attrs_');
+
+/** Optuna's trial states (`COMPLETE`, `PRUNED`, `FAIL`) and any other casing of Parzen's, as Parzen's. */
+const STATE_NAMES: Readonly<Record<string, string>> = {
+  complete: 'complete',
+  pruned: 'pruned',
+  failed: 'failed',
+  fail: 'failed',
+};
+const stateOfCell = (cell: string): string => STATE_NAMES[cell.trim().toLowerCase()] ?? cell;
+
+/**
  * The parameter a `params.NAME` column holds: one whose name is also a column's (`loss`), as `parzen
  * trials --csv` writes it; undefined for any other column.
  */
 const prefixedParam = (space: CompiledSpace, column: string): string | undefined => {
-  const name = column.startsWith('params.') ? column.slice('params.'.length) : undefined;
+  const prefix = ['params.', 'params_'].find((start) => column.startsWith(start));
+  const name = prefix === undefined ? undefined : column.slice(prefix.length);
   return name !== undefined && space.byName.has(name) ? name : undefined;
 };
 
-/** A column of the CSV that is not a parameter. */
-const isKnownColumn = (column: string): boolean =>
+/** Optuna's `user_attrs_NAME` column: the attribute NAME, read with Python's `True`/`False` as booleans. */
+const optunaAttr = (column: string): string | undefined =>
+  column.startsWith('user_attrs_') ? column.slice('user_attrs_'.length) : undefined;
+
+/** A column of the CSV that is not a parameter (`value` only as Optuna's, in a CSV with no `loss`). */
+const isKnownColumn = (column: string, header: readonly string[]): boolean =>
   CSV_COLUMNS.includes(column) ||
   column in TRIALS_CSV_COLUMNS ||
   IGNORED_COLUMNS.includes(column) ||
   ERROR_COLUMNS.includes(column) ||
-  column.startsWith('attrs.');
+  column.startsWith('attrs.') ||
+  column in OPTUNA_TIMES ||
+  isOptunaIgnored(column) ||
+  optunaAttr(column) !== undefined ||
+  (column === 'value' && !header.includes('loss'));
 
 /** A parameter's cell as the objective would see it: the option whose text it is, or a number. */
 const cellValue = (space: CompiledSpace, name: string, cell: string): unknown => {
@@ -139,6 +169,10 @@ const cellValue = (space: CompiledSpace, name: string, cell: string): unknown =>
 /** A cell that reads as a number as that number, else the text (left for the row checks to name). */
 const numberOrText = (cell: string): unknown => (readsAsNumber(cell) ? Number(cell) : cell);
 
+/** An Optuna user attribute's cell: Python's `True` and `False` are booleans, the rest as `attrs.NAME` reads. */
+const optunaAttrFromCell = (cell: string): unknown =>
+  cell === 'True' || cell === 'False' ? cell === 'True' : attrFromCell(cell);
+
 /** One CSV record as a row: empty cells are left out (an inactive parameter, a failed trial's loss). */
 const csvRow = (space: CompiledSpace, header: readonly string[], fields: readonly string[]) => {
   const params: Record<string, unknown> = {};
@@ -147,16 +181,28 @@ const csvRow = (space: CompiledSpace, header: readonly string[], fields: readonl
   const row: Record<string, unknown> = { params };
   for (const [index, column] of header.entries()) {
     const cell = fields[index] ?? '';
-    if (cell === '' || (IGNORED_COLUMNS.includes(column) && !space.byName.has(column))) continue;
-    const prefixed = prefixedParam(space, column);
+    const ignored = IGNORED_COLUMNS.includes(column) || isOptunaIgnored(column);
+    if (cell === '' || (ignored && !space.byName.has(column))) continue;
+    const prefixed = space.byName.has(column) ? undefined : prefixedParam(space, column);
+    const optunaName = space.byName.has(column) ? undefined : optunaAttr(column);
     if (prefixed !== undefined) params[prefixed] = cellValue(space, prefixed, cell);
+    else if (optunaName !== undefined) attrs[optunaName] = optunaAttrFromCell(cell);
     else if (column.startsWith('attrs.')) attrs[column.slice('attrs.'.length)] = attrFromCell(cell);
-    else if (column === 'loss') row.loss = numberOrText(cell);
+    else if (column === 'loss' || (column === 'value' && !space.byName.has('value') && !header.includes('loss')))
+      row.loss = numberOrText(cell);
+    else if (column === 'state') row.state = stateOfCell(cell);
+    else if (column in OPTUNA_TIMES && !space.byName.has(column)) row[OPTUNA_TIMES[column] as string] = cell;
     else if (CSV_COLUMNS.includes(column)) row[column] = cell;
     else if (column in TRIALS_CSV_COLUMNS) row[TRIALS_CSV_COLUMNS[column] as string] = cell;
     else if (ERROR_COLUMNS.includes(column)) error[column === 'error_code' ? 'code' : 'message'] = cell;
     else params[column] = cellValue(space, column, cell);
   }
+  // Optuna keeps user attrs on every trial, Parzen with complete ones only: a failed or pruned trial's are left.
+  if (row.state !== undefined && row.state !== 'complete')
+    for (const column of header) {
+      const name = optunaAttr(column);
+      if (name !== undefined && !space.byName.has(column)) delete attrs[name];
+    }
   if (Object.keys(attrs).length > 0) row.attrs = attrs;
   if (Object.keys(error).length > 0) row.error = { code: 'IMPORTED_FAILED', message: '', ...error };
   return row;
@@ -167,12 +213,13 @@ const readCsv = (path: string, text: string, space: CompiledSpace): TrialFile =>
   const [first, ...records] = parseCsv(text);
   const header = (first?.fields ?? []).map((column) => column.trim());
   const isParam = (column: string) => space.byName.has(column) || prefixedParam(space, column) !== undefined;
-  const unknown = header.filter((column) => !isParam(column) && !isKnownColumn(column));
-  if (!header.includes('loss') || unknown.length > 0)
+  const unknown = header.filter((column) => !isParam(column) && !isKnownColumn(column, header));
+  const hasLoss = header.includes('loss') || (header.includes('value') && !space.byName.has('value'));
+  if (!hasLoss || unknown.length > 0)
     throw new CliError(
       `${path}: the CSV header must name the study's parameters (${[...space.byName.keys()].join(', ')}), a \`loss\` ` +
         `column and optionally ${CSV_COLUMNS.slice(1).join(', ')} and attrs.NAME columns (or the columns of ` +
-        `\`parzen trials --csv\`); found ${JSON.stringify(header)}` +
+        `\`parzen trials --csv\`, or of Optuna's \`trials_dataframe()\`); found ${JSON.stringify(header)}` +
         `${unknown.length > 0 ? ` (unknown: ${unknown.join(', ')})` : ' (no loss column)'}.`,
     );
   // `parzen trials --csv` of a matrix lists several studies in one file: importing them into one study

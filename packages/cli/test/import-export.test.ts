@@ -350,6 +350,62 @@ describe('parzen export and import', () => {
     expect((await sqliteTrials(join(dir, 'csv.parzen.db'))).length).toBe(3);
   });
 
+  it("reads Optuna's trials_dataframe().to_csv() as it is: value, params_, user_attrs_, upper-case states, True/False", async () => {
+    // Written by Optuna 3.1 and pandas (Debian's python3-optuna): `model` is a choice whose `svm` option opens
+    // `c`, `shuffle` a boolean choice; trial 3 raised, trial 4 was pruned after reporting 0.9.
+    const csv = writeIn(
+      dir,
+      'optuna.csv',
+      [
+        ',number,value,datetime_start,datetime_complete,duration,params_c,params_model,params_shuffle,params_x,user_attrs_converged,user_attrs_epochs,state',
+        '0,0,0.06289958793580627,2026-12-02 09:53:04.054633,2026-12-02 09:53:04.055426,0 days 00:00:00.000793,238.64840361732638,svm,False,0.5507979025745755,True,12,COMPLETE',
+        '1,1,0.030420483925996385,2026-12-02 09:53:04.055631,2026-12-02 09:53:04.055995,0 days 00:00:00.000364,0.5508068674169326,svm,True,0.12558531046383625,False,12,COMPLETE',
+        '2,2,0.22190156598481833,2026-12-02 09:53:04.056065,2026-12-02 09:53:04.056189,0 days 00:00:00.000124,,tree,True,0.6491440476147607,True,12,COMPLETE',
+        '3,3,,2026-12-02 09:53:04.056290,2026-12-02 09:53:04.056418,0 days 00:00:00.000128,,tree,False,0.558854087990882,False,12,FAIL',
+        '4,4,0.9,2026-12-02 09:53:04.057689,2026-12-02 09:53:04.057961,0 days 00:00:00.000272,,tree,True,0.4404537176707395,True,12,PRUNED',
+        '',
+      ].join('\n'),
+    );
+    const optunaSpace = {
+      x: { type: 'uniform', low: 0, high: 1 },
+      model: {
+        type: 'choice',
+        options: [{ value: 'svm', space: { c: { type: 'loguniform', low: 1e-3, high: 1e3 } } }, 'tree'],
+      },
+      shuffle: { type: 'choice', options: [true, false] },
+    };
+    const target = config(
+      'optuna.json',
+      { use: 'sqlite', options: { path: './optuna.parzen.db' } },
+      { space: optunaSpace },
+    );
+    const out = await cli('import', target, csv);
+    expect(out.code, out.stderr).toBe(0);
+    const trials = await sqliteTrials(join(dir, 'optuna.parzen.db'));
+    expect(trials.map((trial) => trial.state)).toEqual(['complete', 'complete', 'complete', 'failed', 'pruned']);
+    expect(trials[0]).toMatchObject({
+      loss: 0.06289958793580627,
+      internal: { x: 0.5507979025745755, model: 0, c: 238.64840361732638, shuffle: 1 },
+      attrs: { converged: true, epochs: 12 },
+    });
+    expect(trials[0]?.startedAt).toBe(new Date(2026, 11, 2, 9, 53, 4, 54).toISOString());
+    expect(trials[1]).toMatchObject({ internal: { shuffle: 0 }, attrs: { converged: false } });
+    expect(trials[2]?.internal).toEqual({ x: 0.6491440476147607, model: 1, shuffle: 0 });
+    // Parzen keeps attrs with complete trials only: the failed and pruned trials' are left out, not refused.
+    expect(trials[3]).not.toHaveProperty('attrs');
+    expect(trials[4]).toMatchObject({ loss: 0.9 });
+    expect(trials[4]).not.toHaveProperty('attrs');
+
+    const running = writeIn(
+      dir,
+      'running.csv',
+      ',number,value,params_x,params_model,params_shuffle,state\n0,0,,0.5,tree,True,RUNNING\n',
+    );
+    const refused = await cli('import', target, running);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/line 2: \/state: expected one of complete, pruned, failed, found "RUNNING"/);
+  });
+
   it('an empty CSV or JSONL file imports nothing (exit 0) and leaves the store as it was', async () => {
     const target = config('empty.json', { use: 'sqlite', options: { path: './empty.parzen.db' } });
     for (const [file, text] of [

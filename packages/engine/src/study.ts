@@ -333,7 +333,9 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       result instanceof Error
         ? { status: 'failed' as const, error: thrownErrorInfo(result) }
         : interpretObjectiveValue(result, `study.tell(${number}, …) was given`);
-    return tellTrial(this.session, number, evaluation);
+    const told = await tellTrial(this.session, number, evaluation);
+    this.pruning.forget(number);
+    return told;
   }
 
   /**
@@ -374,7 +376,8 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
   /**
    * Records an intermediate value of running trial `number` (step: a non-negative integer such as an
    * epoch) and asks the study's pruner; resolves to true when the trial should stop. Then end it with
-   * {@link Study.prune} (or {@link Study.tell} to complete it anyway).
+   * {@link Study.prune} (or {@link Study.tell} to complete it anyway). A step reported again keeps its
+   * first value (a warning on stderr says so, once per trial), as Optuna's `trial.report` does.
    */
   report(number: number, step: number, value: number): Promise<boolean> {
     return this.pruning.report(number, step, value);
@@ -384,7 +387,9 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
   async prune(number: number): Promise<FinishedTrial> {
     await this.refuseTrialOfRun('prune', number);
     const trial = (await this.storedTrials()).find((t) => t.number === number);
-    return finishAskedTrial(this.session, number, prunedOutcome(trial && lastIntermediate(trial)?.value));
+    const pruned = await finishAskedTrial(this.session, number, prunedOutcome(trial && lastIntermediate(trial)?.value));
+    this.pruning.forget(number);
+    return pruned;
   }
 
   /**

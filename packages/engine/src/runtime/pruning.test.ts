@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createFunctionObjective, type ObjectiveFunction } from '../builtins/function-objective.js';
 import { createMemoryStore } from '../builtins/memory-store.js';
 import type { ObjectiveAdapter } from '../contracts/objective.js';
@@ -369,5 +369,39 @@ describe('pruning from fmin and the ask/tell Study', () => {
     ).toEqual([false, true]);
     await expect(study.report(trial.number, 2, 1)).rejects.toMatchObject({ code: 'TRIAL_ALREADY_FINISHED' });
     expect(await study.best()).toBeUndefined();
+  });
+
+  it('Study.report keeps the first value of a step reported twice, says so once per trial, and still answers', async () => {
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const events: EngineEvent[] = [];
+      const study = await Study.open({
+        space,
+        suggester: priorSuggester,
+        pruner: limitPruner(3),
+        onEvent: (event) => events.push(event),
+      });
+      const first = await study.ask();
+      expect(await study.report(first.number, 0, 4)).toBe(true);
+      expect(await study.report(first.number, 0, 1)).toBe(true); // judged on the kept 4
+      expect(await study.report(first.number, 0, 2)).toBe(true);
+      const pruned = await study.prune(first.number);
+      expect(pruned.intermediate).toEqual([{ step: 0, value: 4 }]);
+      expect(events.filter((event) => event.type === 'trial.reported')).toHaveLength(1);
+      const second = await study.ask();
+      expect(await study.report(second.number, 0, 1)).toBe(false);
+      expect(await study.report(second.number, 0, 2)).toBe(false);
+      await study.tell(second.number, 1);
+      expect(written).toEqual([
+        'parzen: warning: study.report(0, 0, 1): step 0 was reported before (4), and that value is kept; report each step once (later repeats of this trial are dropped without a word).\n',
+        'parzen: warning: study.report(1, 0, 2): step 0 was reported before (1), and that value is kept; report each step once (later repeats of this trial are dropped without a word).\n',
+      ]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

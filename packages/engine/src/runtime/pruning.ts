@@ -60,6 +60,8 @@ export interface Pruning {
    * report (pass `refreshMs: 0` so that it is always fresh), resolves to its decision.
    */
   report(number: number, step: number, value: number): Promise<boolean>;
+  /** Trial `number`, reported through {@link Pruning.report}, has ended: what was kept of its steps is dropped. */
+  forget(number: number): void;
 }
 
 /** Trial `number` of a listing: stores list trials by number, so it is usually at index `number`. */
@@ -167,8 +169,33 @@ export const createPruning = (options: PruningOptions): Pruning => {
     return prune;
   };
 
+  /** Ask/tell: the steps (and their values) each trial reported through `report` here, and the trials told of a repeat. */
+  const askedSteps = new Map<number, Map<number, number>>();
+  const warnedAsked = new Set<number>();
+
   return {
-    report: (number, step, value) => report(number, step, value),
+    report: async (number, step, value) => {
+      const steps = askedSteps.get(number) ?? new Map<number, number>();
+      const earlier = steps.get(step);
+      if (earlier === undefined || typeof value !== 'number') {
+        const prune = await report(number, step, value);
+        askedSteps.set(number, steps.set(step, value));
+        return prune;
+      }
+      // A step reported again: the store keeps the first value, so the repeat is neither stored nor
+      // announced; the pruner still answers, and the user is told once per trial (as the run loop tells).
+      checkReport(step, value);
+      if (!warnedAsked.has(number))
+        (options.warn ?? warnOnStderr)(
+          `study.report(${number}, ${step}, ${value}): step ${step} was reported before (${earlier}), and that value is kept; report each step once (later repeats of this trial are dropped without a word).`,
+        );
+      warnedAsked.add(number);
+      return judge(number, step);
+    },
+    forget: (number) => {
+      askedSteps.delete(number);
+      warnedAsked.delete(number);
+    },
     begin: (number) => {
       version++;
       let told = false;

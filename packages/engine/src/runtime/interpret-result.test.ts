@@ -15,6 +15,27 @@ describe('interpretObjectiveValue', () => {
     });
   });
 
+  it("fails a result with hyperopt's status 'fail' whatever its loss (trial 30: it completed and became the best)", () => {
+    for (const raw of [{ loss: 0, status: 'fail' }, { status: 'fail' }, { loss: 1, status: 'fail', attrs: { a: 1 } }]) {
+      const result = interpretObjectiveValue(raw);
+      expect(result).toMatchObject({ status: 'failed', error: { code: 'OBJECTIVE_FAILED' } });
+      expect(result.status === 'failed' && result.error.message).toBe(
+        'The objective returned `status: "fail"` (hyperopt\'s STATUS_FAIL), so the trial is failed. To fail a trial, throw an Error (a command exits with a non-zero code); to keep a field named `status` as an attribute, put it in `attrs`.',
+      );
+    }
+    // STATUS_OK, or a status kept in attrs, stays an attribute of a complete trial.
+    expect(interpretObjectiveValue({ loss: 1, status: 'ok' })).toEqual({
+      status: 'ok',
+      loss: 1,
+      attrs: { status: 'ok' },
+    });
+    expect(interpretObjectiveValue({ loss: 1, attrs: { status: 'fail' } })).toEqual({
+      status: 'ok',
+      loss: 1,
+      attrs: { status: 'fail' },
+    });
+  });
+
   it('fails the trial, naming the place, when attrs are not JSON', () => {
     const circular: Record<string, unknown> = { a: 1 };
     circular.self = circular;

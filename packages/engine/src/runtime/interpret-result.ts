@@ -61,6 +61,14 @@ export const notJson = (value: unknown, path: string, seen = new Set<object>()):
 export const interpretObjectiveValue = (raw: unknown, source = 'The objective returned'): EvaluationResult => {
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
     const { loss, attrs, ...rest } = raw as Record<string, unknown>;
+    // hyperopt's STATUS_FAIL next to the loss: a ported objective means a failed trial, which completing
+    // it (status kept as an attr) would turn into the best one when its loss is low.
+    if (rest.status === 'fail')
+      return failed(
+        'OBJECTIVE_FAILED',
+        `${source} \`status: "fail"\` (hyperopt's STATUS_FAIL), so the trial is failed. To fail a trial, throw an Error ` +
+          '(a command exits with a non-zero code); to keep a field named `status` as an attribute, put it in `attrs`.',
+      );
     if (loss === undefined) {
       const keys = Object.keys(raw);
       return failed(

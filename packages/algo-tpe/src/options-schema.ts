@@ -120,7 +120,11 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
       "decision's below trials, its continuous parameters turned, so l(x) can follow a valley across them; parzen principal, " +
       'optuna5 axes).',
   },
-  failed: { enum: ['worst', 'ignore'], description: 'Failed trials: loss +∞ and counted (hyperopt), or ignored.' },
+  failed: {
+    enum: ['worst', 'ignore', 'avoid'],
+    description:
+      'Failed trials: loss +∞ and counted (hyperopt), ignored (Optuna), or avoided (left out of the split; where trials failed more than they finished, the score is lowered by the chance that a trial there finishes).',
+  },
   ties: {
     enum: ['first', 'above'],
     description:

@@ -16,8 +16,12 @@ export type TpeSplitRule = 'sqrt' | 'linear';
  */
 export type TpeKernel = 'hyperopt' | 'optuna';
 
-/** What failed trials are: `worst` = loss +∞, counted in n and modelled in g (hyperopt); `ignore` (Optuna). */
-export type FailedTrialPolicy = 'worst' | 'ignore';
+/**
+ * What failed trials are: `worst` = loss +∞, counted in n and modelled in g (hyperopt); `ignore` (Optuna);
+ * `avoid` = left out of the split, and a density of where trials failed against one of where they finished
+ * scales the score by the chance that a trial there finishes (see {@link TpeSettings.failed}).
+ */
+export type FailedTrialPolicy = 'worst' | 'ignore' | 'avoid';
 
 /**
  * The constant liar: what the running trials (of this process and of other workers) count as while
@@ -138,6 +142,15 @@ export interface TpeSettings {
   /** Smallest kernel width, `range · max(floor, (n+2)^−exponent)` (optuna kernel only). */
   readonly bandwidthFloor: number;
   readonly bandwidthExponent: number;
+  /**
+   * Failed trials (see {@link FailedTrialPolicy}). `avoid` (the `parzen` default) leaves them out of the
+   * split, as `ignore` does, and adds log P(a trial there finishes) to each decision's score, from a
+   * density of the failed trials against one of the finished ones (the same estimator as l and g): TPE
+   * moves away from a region where trials keep failing (a learning rate that diverges, a branch that
+   * throws), which `ignore` keeps sampling (nothing there is ever in g), while failures spread like the
+   * finished trials (a flaky machine) change nothing, which `worst` mistakes for bad regions
+   * (bench/results/tpe-failed.md). A study in which no trial failed is the same under `ignore` and `avoid`.
+   */
   readonly failed: FailedTrialPolicy;
   /** Trials of equal loss across the below set's boundary (see {@link BoundaryTies}). */
   readonly ties: BoundaryTies;
@@ -231,7 +244,8 @@ const OPTUNA: ProfileSettings = {
  *   and on the held-out half (bench/results/tpe-below-bandwidth.md). The start-up trials come from the
  *   quasi-random suggester (`startup`), chosen on 85 seen problems and checked once on a new fresh8 half
  *   and on the held-out half (bench/results/tpe-quasi-random-startup.md). Trials of equal loss across the
- *   below set's boundary are left above (`ties`; bench/results/tpe-ties.md).
+ *   below set's boundary are left above (`ties`; bench/results/tpe-ties.md). Failed trials steer
+ *   decisions away from where trials fail (`failed: "avoid"`; bench/results/tpe-failed.md).
  */
 export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
   hyperopt: {
@@ -278,7 +292,7 @@ export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
     forgetting: 0,
     bandwidthFloor: 0.01,
     bandwidthExponent: 1,
-    failed: 'ignore',
+    failed: 'avoid',
     ties: 'above',
     constantLiar: 'worst',
     grouping: 'groups',

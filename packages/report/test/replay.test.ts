@@ -137,8 +137,12 @@ describe('replaySuggestions', () => {
     const text = page.sections.find((s) => s.id === 'tpe')?.text.join(' ') ?? '';
     // Rows after 10 (explore: w = 1) and after 20, 30 (w = 0.65).
     expect(chart).toContain('"a":10,"x"');
-    expect(chart).toMatch(/"a":10,[^}]*"k":1\}/);
-    expect(chart).toMatch(/"a":30,[^}]*"k":0.65\}/);
+    expect(chart).toMatch(/"a":10,[^}]*"k":1[,}]/);
+    expect(chart).toMatch(/"a":30,[^}]*"k":0.65[,}]/);
+    // The fixture fails for x > 1.7: under failed "avoid" the score adds log P(finishes), lowest there.
+    expect(chart).toMatch(/"a":30,"x":1\.72,[^}]*"f":-/);
+    expect(chart).toContain('datum.l - datum.k * datum.g + (isValid(datum.f) ? datum.f : 0)');
+    expect(chart).toContain('Where trials had failed, the score also adds log P(a trial there finishes)');
     expect(chart).toContain('the score log l − w·log g (w = 1 after 10; w = 0.65 after 20, 30)');
     expect(text).toContain(
       'l(x)/g(x)^w, with w = 1 in the rows after 10 and w = 0.65 in the rows after 20, 30 (the explore option sets it for the first trials, aboveWeight after)',

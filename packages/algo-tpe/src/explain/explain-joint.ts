@@ -1,13 +1,14 @@
 import { observedCount, splitHistory } from '../history/history-split.js';
 import { TrialHistory } from '../history/trial-history.js';
 import { resolveTpeSettings } from '../options.js';
+import { logFinishing, withFailures } from '../suggest/failures.js';
 import { groupModel } from '../suggest/models.js';
 import { decisionGroups } from '../suggest/suggest-trial.js';
 import { explainGrid } from './explain-grid.js';
 import { type ExplainSuggestionInput, explainSuggestion } from './explain-suggestion.js';
 import type { DensityCurve } from './explanation.js';
 
-/** One jointly decided parameter: log l and log g along it, the rest of its group at the chosen point. */
+/** One jointly decided parameter: log l and log g (and log P(finishes)) along it, the rest of its group at the chosen point. */
 export interface JointSlice {
   readonly name: string;
   readonly kind: string;
@@ -45,7 +46,7 @@ export const explainJoint = async (input: ExplainSuggestionInput): Promise<Joint
   const slices: JointSlice[] = [];
   for (const group of groups) {
     if (group.some((param) => chosen[param.name] === undefined)) continue; // a branch this trial did not take
-    const model = groupModel(history, split, group, settings);
+    const model = withFailures(groupModel(history, split, group, settings), history, settings);
     const names = group.map((param) => param.name);
     group.forEach((param, j) => {
       const x = explainGrid(param.distribution, settings.explainGrid);
@@ -59,6 +60,7 @@ export const explainJoint = async (input: ExplainSuggestionInput): Promise<Joint
           x,
           logL: Array.from(model.below.logPdf(points, true)),
           logG: Array.from(model.above.logPdf(points, true)),
+          ...(model.failures === undefined ? {} : { logFinishing: Array.from(logFinishing(model.failures, points)) }),
         },
         value: chosen[param.name] as number,
         group: names,

@@ -3,6 +3,7 @@ import { type Density, describeEstimator, estimatorDensity, type ObservationSet 
 import type { ParzenEstimator } from '../estimator/parzen-estimator.js';
 import { resolveTpeSettings, type TpeOptions } from '../options.js';
 import { type Decision, scoreModelCandidates } from '../suggest/decide.js';
+import { logFinishing } from '../suggest/failures.js';
 import { buildParamModel, type Model } from '../suggest/models.js';
 import { explainGrid } from './explain-grid.js';
 import type { ParamExplanation } from './explanation.js';
@@ -33,6 +34,7 @@ export const describeDecision = (
   const { distribution } = param;
   const exact = scoreModelCandidates(model, decision.candidates, true);
   const grid = explainGrid(distribution, gridSize);
+  const finishing = model.failures === undefined ? undefined : logFinishing(model.failures, [grid]);
   return {
     name: param.name,
     kind: distribution.kind,
@@ -44,11 +46,13 @@ export const describeDecision = (
       x: grid,
       logL: Array.from(model.below.logPdf([grid], true)),
       logG: Array.from(model.above.logPdf([grid], true)),
+      ...(finishing === undefined ? {} : { logFinishing: Array.from(finishing) }),
     },
     candidates: {
       x: Array.from(exact.candidates[0] as Float64Array),
       logL: Array.from(exact.logL),
       logG: Array.from(exact.logG),
+      ...finishingOf(exact),
       score: Array.from(exact.scores),
     },
     aboveWeight: model.aboveWeight,
@@ -61,6 +65,10 @@ export const describeDecision = (
     ...(decision.repeated ? { repeated: true as const } : {}),
   };
 };
+
+/** A decision's log P(finishes) at its candidates, as an explanation field (none when failures did not count). */
+const finishingOf = (decision: Decision): { logFinishing?: number[] } =>
+  decision.logFinishing === undefined ? {} : { logFinishing: Array.from(decision.logFinishing) };
 
 /** Dimension j of a joint estimator on its own: the same weights, that dimension's kernels (its marginal). */
 const marginal = (estimator: ParzenEstimator, j: number): ParzenEstimator => ({
@@ -90,6 +98,18 @@ export const describeGroupDecision = (
     const grid = explainGrid(param.distribution, gridSize);
     const l: Density = estimatorDensity(marginal(below, j), [encoding]);
     const g: Density = estimatorDensity(marginal(above, j), [encoding]);
+    const { failures } = model;
+    const finishing =
+      failures === undefined
+        ? undefined
+        : logFinishing(
+            {
+              ...failures,
+              finished: estimatorDensity(marginal(failures.finished.estimator(), j), [encoding]),
+              failed: estimatorDensity(marginal(failures.failed.estimator(), j), [encoding]),
+            },
+            [grid],
+          );
     return {
       name: param.name,
       kind: param.distribution.kind,
@@ -98,11 +118,17 @@ export const describeGroupDecision = (
       above: Array.from(observations.above.numbers),
       l: describeEstimator(marginal(below, j), encoding, observations.below.numbers),
       g: describeEstimator(marginal(above, j), encoding, observations.above.numbers),
-      grid: { x: grid, logL: Array.from(l.logPdf([grid], true)), logG: Array.from(g.logPdf([grid], true)) },
+      grid: {
+        x: grid,
+        logL: Array.from(l.logPdf([grid], true)),
+        logG: Array.from(g.logPdf([grid], true)),
+        ...(finishing === undefined ? {} : { logFinishing: Array.from(finishing) }),
+      },
       candidates: {
         x: Array.from(exact.candidates[j] as Float64Array),
         logL: Array.from(exact.logL),
         logG: Array.from(exact.logG),
+        ...finishingOf(exact),
         score: Array.from(exact.scores),
       },
       aboveWeight: model.aboveWeight,

@@ -7,11 +7,16 @@ export interface DensityCurve {
   readonly x: readonly number[];
   readonly logL: readonly number[];
   readonly logG: readonly number[];
+  /**
+   * log P(a trial there finishes), part of the score, when trials with this parameter failed under
+   * `failed: "avoid"`: the score is then log l − w · log g + this.
+   */
+  readonly logFinishing?: readonly number[];
 }
 
 /**
  * How TPE decided one parameter: enough to draw l (green), g (red), the score log l − w · log g (black; w
- * is the explanation's `aboveWeight`) and the pick.
+ * is the explanation's `aboveWeight`; plus `logFinishing` where failures count) and the pick.
  */
 export interface ParamExplanation {
   readonly name: string;

@@ -1,5 +1,6 @@
 import type { Rng } from '@parzen/engine/plugin';
 import { argmax, argmaxWhere, scoreCandidates } from '../math/score.js';
+import { logFinishing } from './failures.js';
 import type { Model } from './models.js';
 
 /** How a group of parameters was decided: the candidates, their log l, log g and scores, and the winner. */
@@ -8,6 +9,8 @@ export interface Decision {
   readonly candidates: readonly Float64Array[];
   readonly logL: Float64Array;
   readonly logG: Float64Array;
+  /** log P(a trial there finishes), added to the scores, when the model has failures (`failed: "avoid"`). */
+  readonly logFinishing?: Float64Array;
   readonly scores: Float64Array;
   /** Index of the winning candidate (the first of tied maxima). */
   readonly index: number;
@@ -31,11 +34,23 @@ export const scoreModelCandidates = (model: Model, candidates: readonly Float64A
   const logL = model.below.logPdf(candidates, exact);
   const logG = model.above.logPdf(candidates, exact);
   const scores = scoreCandidates(logL, logG, model.aboveWeight);
+  const finishing = model.failures === undefined ? undefined : logFinishing(model.failures, candidates);
+  if (finishing !== undefined)
+    for (let i = 0; i < scores.length; i++) scores[i] = (scores[i] as number) + (finishing[i] as number);
   const index = Math.max(0, argmax(scores));
-  return { candidates, logL, logG, scores, index, values: candidates.map((column) => column[index] as number) };
+  const values = candidates.map((column) => column[index] as number);
+  return {
+    candidates,
+    logL,
+    logG,
+    ...(finishing === undefined ? {} : { logFinishing: finishing }),
+    scores,
+    index,
+    values,
+  };
 };
 
-/** A full TPE step: `count` candidates drawn from l(x), then the argmax of log l − w · log g. */
+/** A full TPE step: `count` candidates drawn from l(x), then the argmax of log l − w · log g (+ log P(finishes)). */
 export const decide = (model: Model, rng: Rng, count: number, exact = false): Decision =>
   scoreModelCandidates(model, model.below.sample(rng, count), exact);
 

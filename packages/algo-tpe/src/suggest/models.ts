@@ -11,6 +11,7 @@ import type { HistorySplit } from '../history/history-split.js';
 import { belowObservations, paramObservations } from '../history/observations.js';
 import type { TrialHistory } from '../history/trial-history.js';
 import type { TpeSettings } from '../options.js';
+import type { FailureModel } from './failures.js';
 
 /** What a model needs of a parameter. */
 export type ModelParam = Pick<ParamNode, 'name' | 'distribution'>;
@@ -25,6 +26,8 @@ export interface Model {
   readonly above: Density;
   /** w in the score log l − w · log g (the `aboveWeight` setting). */
   readonly aboveWeight: number;
+  /** Where trials failed (`failed: "avoid"`): the score gains log P(a trial there finishes). */
+  readonly failures?: FailureModel;
 }
 
 /** The caches of the incremental backends, keyed by history column (a new column after a history reset). */

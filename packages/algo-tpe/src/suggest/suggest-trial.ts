@@ -9,6 +9,7 @@ import { assignmentKey, type TrialHistory } from '../history/trial-history.js';
 import { type TpeSettings, trialSettings } from '../options.js';
 import { splitGroup } from './blocks.js';
 import { type Decision, decide, decideAvoidingRepeats } from './decide.js';
+import { withFailures } from './failures.js';
 import {
   aboveNumbers,
   buildParamModel,
@@ -171,11 +172,19 @@ const decideParam = (
   explained: ParamExplanation[] | undefined,
 ): number => {
   if (explained === undefined) {
-    const model = paramModel(state.history, split, param, state.settings, state.caches);
+    const model = withFailures(
+      paramModel(state.history, split, param, state.settings, state.caches),
+      state.history,
+      state.settings,
+    );
     return decideNames(state, context.space, model, context.rng, [param.name], decided).values[0] as number;
   }
   const observations = paramObservations(state.history, split, param.name);
-  const model = buildParamModel(param, observations.below, observations.above, state.settings);
+  const model = withFailures(
+    buildParamModel(param, observations.below, observations.above, state.settings),
+    state.history,
+    state.settings,
+  );
   const decision = decideNames(state, context.space, model, context.rng, [param.name], decided);
   explained.push(describeDecision(model, observations, decision, state.settings.explainGrid));
   return decision.values[0] as number;
@@ -232,7 +241,11 @@ export const beginTpeTrial = async (
     groups,
     sampleGroup: (members, decided) => {
       // Explanations need the estimators themselves: the reference path, never the incremental caches.
-      const model = groupModel(history, split, members, settings, explained === undefined ? state.caches : undefined);
+      const model = withFailures(
+        groupModel(history, split, members, settings, explained === undefined ? state.caches : undefined),
+        history,
+        settings,
+      );
       const names = members.map((param) => param.name);
       const decision = decideNames(state, context.space, model, context.rng, names, decided);
       if (explained !== undefined) {

@@ -176,17 +176,26 @@ const noGoodTrials = (found: readonly { readonly after: number }[], snapshots: r
  * weight its decisions were scored with), and a vertical line at the value TPE chose.
  */
 export const densityChart = (param: ParamNode, snapshots: readonly ReplaySnapshot[]): Chart | undefined => {
-  // Compact rows (a: snapshot, x, l = log l, g = log g; w: the chosen value); the spec folds them into curves.
+  // Compact rows (a: snapshot, x, l = log l, g = log g, f = log P(finishes) where failures count; w: the
+  // chosen value); the spec folds them into curves.
   const rows: Record<string, unknown>[] = [];
   const { found, joint } = snapshotCurves(param, snapshots);
   const shown = found.length;
   for (const curves of found) {
     const a = curves.after;
-    const { x, logL, logG } = curves.grid;
+    const { x, logL, logG, logFinishing } = curves.grid;
     x.forEach((value, i) => {
       const l = logL[i];
       const g = logG[i];
-      rows.push({ a, x: sig(value), l: finite(l) ? sig(l) : null, g: finite(g) ? sig(g) : null, k: curves.weight });
+      const f = logFinishing?.[i];
+      rows.push({
+        a,
+        x: sig(value),
+        l: finite(l) ? sig(l) : null,
+        g: finite(g) ? sig(g) : null,
+        k: curves.weight,
+        ...(f === undefined ? {} : { f: finite(f) ? sig(f) : null }),
+      });
     });
     rows.push({ a, w: curves.value });
   }
@@ -206,7 +215,7 @@ export const densityChart = (param: ParamNode, snapshots: readonly ReplaySnapsho
   return {
     id: chartId('density', param.name),
     title: `What TPE saw: ${param.name}`,
-    description: `After every few trials: log l(${param.name}) over the good trials (green), log g(${param.name}) over the rest (red), ${difference} (black), and the value TPE chose (vertical line: the largest ${weight === 1 ? 'difference' : 'score'} among the candidates drawn from l, or with avoidRepeats the largest one that does not repeat a tried trial).${joint ? ' Decided jointly (multivariate TPE): the curves are slices of the joint l and g along this parameter, the others fixed at the chosen point.' : ''}${noGoodTrials(found, snapshots)}`,
+    description: `After every few trials: log l(${param.name}) over the good trials (green), log g(${param.name}) over the rest (red), ${difference} (black), and the value TPE chose (vertical line: the largest ${weight === 1 ? 'difference' : 'score'} among the candidates drawn from l, or with avoidRepeats the largest one that does not repeat a tried trial).${joint ? ' Decided jointly (multivariate TPE): the curves are slices of the joint l and g along this parameter, the others fixed at the chosen point.' : ''}${found.some((f) => f.grid.logFinishing !== undefined) ? ' Where trials had failed, the score also adds log P(a trial there finishes) (failed: "avoid"), which pulls it down over the region where they failed.' : ''}${noGoodTrials(found, snapshots)}`,
     spec: {
       ...base(`What TPE saw: ${param.name}`),
       data: { values: rows },
@@ -220,7 +229,11 @@ export const densityChart = (param: ParamNode, snapshots: readonly ReplaySnapsho
           {
             transform: [
               { filter: '!isValid(datum.w)' },
-              { calculate: 'isValid(datum.l) && isValid(datum.g) ? datum.l - datum.k * datum.g : null', as: 'd' },
+              {
+                calculate:
+                  'isValid(datum.l) && isValid(datum.g) ? datum.l - datum.k * datum.g + (isValid(datum.f) ? datum.f : 0) : null',
+                as: 'd',
+              },
               { fold: ['l', 'g', 'd'] },
               { filter: 'isValid(datum.value)' },
               { calculate: label, as: 'series' },

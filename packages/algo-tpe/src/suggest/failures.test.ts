@@ -1,0 +1,128 @@
+import { type FinishedTrial, fmin, type TrialView, uniform } from '@parzen/engine';
+import { compileSpace, createRng } from '@parzen/engine/plugin';
+import { describe, expect, it } from 'vitest';
+import { buildDensity } from '../estimator/density.js';
+import { explainJoint } from '../explain/explain-joint.js';
+import { explainSuggestion } from '../explain/explain-suggestion.js';
+import { resolveTpeSettings, type TpeOptions } from '../options.js';
+import { encodingOf, familyOf } from '../suggest/models.js';
+import { createTpeSuggester } from '../tpe-suggester.js';
+import { type FailureModel, logFinishing } from './failures.js';
+
+const settings = resolveTpeSettings();
+const distribution = { kind: 'uniform', low: -5, high: 5 } as const;
+const encoding = encodingOf(familyOf(settings), distribution, settings);
+const density = (values: number[]) =>
+  buildDensity(familyOf(settings), [encoding], [{ values: Float64Array.from(values) }], settings);
+const model = (finished: number[], failed: number[]): FailureModel => ({
+  finished: density(finished),
+  failed: density(failed),
+  finishedCount: finished.length,
+  failedCount: failed.length,
+});
+const grid = Float64Array.from({ length: 21 }, (_, i) => -5 + i / 2);
+
+describe('the chance that a trial finishes (failed: "avoid")', () => {
+  it('is low where the failures gather and near 1 where only finished trials are', () => {
+    const finished = [-4, -3, -2, -1, 0, 0.5, 1, 1.5];
+    const failed = [2.5, 3, 3.5, 4, 4.5];
+    const p = Array.from(logFinishing(model(finished, failed), [grid]), Math.exp);
+    const at = (x: number) => p[grid.indexOf(x)] as number;
+    expect(at(4)).toBeLessThan(0.2);
+    expect(at(-2)).toBeGreaterThan(0.8);
+    // It falls from the finished side to the failed side.
+    expect(at(-2)).toBeGreaterThan(at(1));
+    expect(at(1)).toBeGreaterThan(at(3));
+  });
+
+  it('is the same everywhere when failures fall where the finished trials do (a flaky machine): no region is blamed', () => {
+    const values = [-4, -2, -1, 0, 0.5, 1, 3];
+    const p = Array.from(logFinishing(model(values, values), [grid]), Math.exp);
+    for (const value of p) expect(value).toBeCloseTo(0.5, 10);
+  });
+});
+
+/** x in [-5, 5], (x − 1.5)², throws for x > 2: the optimum lies at the edge of a region that always fails. */
+const edge = async (options: TpeOptions, seed: number) =>
+  fmin({
+    space: { x: uniform(-5, 5) },
+    objective: ({ x }) => {
+      if (x > 2) throw new Error('diverged');
+      return (x - 1.5) ** 2;
+    },
+    suggester: createTpeSuggester(options),
+    maxTrials: 60,
+    seed,
+  });
+const failedCount = (trials: readonly TrialView[]) => trials.filter((trial) => trial.state === 'failed').length;
+
+describe('TPE where the objective fails on part of the space (trial 30: the default kept sampling there)', () => {
+  it('moves away from a region where every trial failed, and still finds the optimum at its edge', async () => {
+    for (const seed of [1, 2, 3]) {
+      const avoided = await edge({}, seed);
+      const ignored = await edge({ failed: 'ignore' }, seed);
+      expect(failedCount(avoided.trials)).toBeLessThanOrEqual(15);
+      expect(failedCount(ignored.trials)).toBeGreaterThanOrEqual(40);
+      expect(avoided.best?.loss).toBeLessThan(1e-3);
+    }
+  });
+
+  it('draws the same trials as `ignore` in a study where no trial failed', async () => {
+    const run = (failed: 'avoid' | 'ignore') =>
+      fmin({
+        space: { x: uniform(-5, 5), y: uniform(0, 1) },
+        objective: ({ x, y }) => (x - 1) ** 2 + y,
+        suggester: createTpeSuggester({ failed }),
+        maxTrials: 30,
+        seed: 4,
+      });
+    const [avoided, ignored] = [await run('avoid'), await run('ignore')];
+    expect(avoided.trials.map((trial) => trial.params)).toEqual(ignored.trials.map((trial) => trial.params));
+  });
+});
+
+describe('explanations where trials failed', () => {
+  const space = compileSpace({ x: uniform(-5, 5), y: uniform(-5, 5) });
+  const trials: FinishedTrial[] = Array.from({ length: 16 }, (_, number) => {
+    const x = -4.5 + (number * 9) / 15;
+    const y = ((number * 7) % 16) / 2 - 4;
+    const times = { study: 's', number, startedAt: '', finishedAt: '' };
+    return x > 2
+      ? { ...times, state: 'failed', internal: { x, y }, error: { code: 'OBJECTIVE_THREW', message: 'diverged' } }
+      : { ...times, state: 'complete', internal: { x, y }, loss: (x - 1.5) ** 2 + y ** 2 };
+  });
+
+  it('carry log P(finishes) on the grid and at the candidates, and the scores include it', async () => {
+    for (const grouping of ['independent', 'joint'] as const) {
+      const { explanation } = await explainSuggestion({ space, trials, rng: createRng('3'), options: { grouping } });
+      for (const param of explanation.params) {
+        const { candidates, grid } = param;
+        expect(grid.logFinishing).toHaveLength(grid.x.length);
+        expect(candidates.logFinishing).toHaveLength(candidates.x.length);
+        candidates.score.forEach((score, i) => {
+          const expected =
+            (candidates.logL[i] as number) -
+            param.aboveWeight * (candidates.logG[i] as number) +
+            (candidates.logFinishing?.[i] as number);
+          expect(score).toBeCloseTo(expected, 9);
+        });
+      }
+      const x = explanation.params.find((param) => param.name === 'x');
+      const at = (value: number) => x?.grid.logFinishing?.[x.grid.x.findIndex((v) => v >= value)] as number;
+      expect(at(4)).toBeLessThan(at(-2));
+    }
+    const joint = await explainJoint({ space, trials, rng: createRng('3'), options: { grouping: 'joint' } });
+    for (const slice of joint?.slices ?? []) expect(slice.grid.logFinishing).toHaveLength(slice.grid.x.length);
+    expect(joint?.slices).toHaveLength(2);
+  });
+
+  it('have no log P(finishes) under `ignore`', async () => {
+    const { explanation } = await explainSuggestion({
+      space,
+      trials,
+      rng: createRng('3'),
+      options: { failed: 'ignore' },
+    });
+    for (const param of explanation.params) expect(param.grid).not.toHaveProperty('logFinishing');
+  });
+});

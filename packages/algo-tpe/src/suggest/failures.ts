@@ -1,0 +1,90 @@
+import type { Trial } from '@parzen/engine/plugin';
+import { buildDensity, type Density } from '../estimator/density.js';
+import type { Encoding } from '../estimator/encoding.js';
+import type { FamilySettings } from '../estimator/family.js';
+import type { TrialHistory } from '../history/trial-history.js';
+import type { TpeSettings } from '../options.js';
+import { familyOf, groupColumns, type Model, type ModelParam } from './models.js';
+
+/**
+ * Where trials fail, for `failed: "avoid"`: the density of the trials that finished (complete and
+ * pruned) and of those that failed, over the same parameters as a model, built by the same estimator as
+ * l(x) and g(x). Failures spread like the finished trials (a flaky cluster) leave the two alike; failures
+ * gathered in a region (a learning rate that diverges, a branch that always throws) make the failed
+ * density high there.
+ */
+export interface FailureModel {
+  readonly finished: Density;
+  readonly failed: Density;
+  /** How many finished and failed trials the densities hold. */
+  readonly finishedCount: number;
+  readonly failedCount: number;
+}
+
+/** Error codes of failures that say nothing of the params: Parzen's own parts, a dead worker, an interruption. */
+const NOT_THE_PARAMS = /^(SUGGESTER_|PRUNER_|STORE_|STOPPER_|REPORTER_)|^(STALE_TRIAL|INTERRUPTED)$/;
+
+/** Whether a failed trial failed at its params (the objective threw, timed out, ran out of memory, …). */
+const failedAtParams = (trial: Trial): boolean => trial.state === 'failed' && !NOT_THE_PARAMS.test(trial.error.code);
+
+/**
+ * The failure model of a group of parameters (one for univariate decisions), from the trials that have
+ * every one of them; undefined unless `failed` is `avoid` and such a trial failed at its params (a
+ * suggester's, pruner's or store's failure, a dead worker's trial and an interrupted one are not counted).
+ */
+export const failureModel = (
+  history: TrialHistory,
+  group: readonly ModelParam[],
+  encodings: readonly Encoding[],
+  settings: TpeSettings,
+): FailureModel | undefined => {
+  if (settings.failed !== 'avoid' || history.failed.length === 0) return undefined;
+  const failed = history.failed.filter(
+    (trial) => failedAtParams(trial) && group.every((param) => trial.internal[param.name] !== undefined),
+  );
+  if (failed.length === 0) return undefined;
+  const completeCount = history.complete.size;
+  const finishedNumbers = [...history.complete.tags.subarray(0, completeCount), ...history.pruned.tags];
+  const finished = groupColumns(history, group, finishedNumbers);
+  const numbers = Int32Array.from(failed, (trial) => trial.number);
+  const failedColumns = group.map((param) => ({
+    values: Float64Array.from(failed, (trial) => trial.internal[param.name] as number),
+    numbers,
+  }));
+  const family = familyOf(settings);
+  const familySettings: FamilySettings = settings;
+  return {
+    finished: buildDensity(family, encodings, finished, familySettings),
+    failed: buildDensity(family, encodings, failedColumns, familySettings),
+    finishedCount: finished[0]?.values.length ?? 0,
+    failedCount: failed.length,
+  };
+};
+
+/**
+ * log P(a trial at x finishes), at each candidate: (m + 1) f(x) / ((m + 1) f(x) + (k + 1) h(x)) for m
+ * finished trials of density f and k failed ones of density h (each density's prior kernel counted as one
+ * trial more, so that a side with few trials is not certain). Added to the score log l − w · log g, it
+ * steers the choice away from where trials failed, and leaves it where failures are no likelier than
+ * anywhere the study has been.
+ */
+export const logFinishing = (model: FailureModel, candidates: readonly ArrayLike<number>[]): Float64Array => {
+  const logF = model.finished.logPdf(candidates, true);
+  const logH = model.failed.logPdf(candidates, true);
+  const wF = Math.log(model.finishedCount + 1);
+  const wH = Math.log(model.failedCount + 1);
+  const out = new Float64Array(logF.length);
+  for (let i = 0; i < out.length; i++) {
+    const a = wF + (logF[i] as number);
+    const b = wH + (logH[i] as number);
+    const top = Math.max(a, b);
+    out[i] = top === Number.NEGATIVE_INFINITY ? 0 : a - (top + Math.log(Math.exp(a - top) + Math.exp(b - top)));
+  }
+  return out;
+};
+
+/** The model with its failure model attached, when `failed` is `avoid` and some trial with its parameters failed. */
+export const withFailures = (model: Model, history: TrialHistory, settings: TpeSettings): Model => {
+  const failures = failureModel(history, model.params, model.encodings, settings);
+  return failures === undefined ? model : { ...model, failures };
+};

@@ -35,6 +35,22 @@ describe('the API checks its options as a config is checked', () => {
     ]);
   });
 
+  it("fmin: a missing suggester names where one comes from, and hyperopt's points_to_evaluate says to enqueue (trial 30)", async () => {
+    const issues = await issuesOf(fmin(untyped({ objective, space, maxTrials: 3, points_to_evaluate: [{ x: 0.5 }] })));
+    expect(issues).toEqual([
+      {
+        pointer: '/suggester',
+        expected: expect.stringContaining('createTpeSuggester() from @parzen/algo-tpe'),
+        found: 'nothing',
+      },
+      {
+        pointer: '/points_to_evaluate',
+        expected: expect.stringContaining('`study.enqueue(params)`, then `study.optimize(...)`'),
+        found: 'an unknown option `points_to_evaluate`',
+      },
+    ]);
+  });
+
   it('fmin: every wrong value at once, by path (they used to run 0 trials, or with a wrong direction)', async () => {
     const issues = await issuesOf(
       fmin(
@@ -71,7 +87,7 @@ describe('the API checks its options as a config is checked', () => {
   it('Study.open: a missing suggester and a store that is not one', async () => {
     const issues = await issuesOf(Study.open(untyped({ space, store: {} })));
     expect(issues).toEqual([
-      { pointer: '/suggester', expected: 'a value (required)', found: 'nothing' },
+      { pointer: '/suggester', expected: expect.stringContaining('createRandomSuggester() from'), found: 'nothing' },
       { pointer: '/store', expected: 'a store (an object with the method `openStudy`)', found: '{}' },
     ]);
   });

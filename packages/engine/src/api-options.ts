@@ -141,6 +141,9 @@ const ruleIssues = (
   return issues;
 };
 
+/** Keys a hyperopt or Optuna user may give for params to run first. */
+const ENQUEUE_KEYS = ['enqueue', 'points_to_evaluate', 'pointsToEvaluate'];
+
 /**
  * Checks the options given to an API entry point: known keys only, each of the right kind, the required
  * ones present, and `budget` the same way. Throws `CONFIG_INVALID` (`Invalid fmin options: ...`).
@@ -151,8 +154,21 @@ export const checkApiOptions = (where: keyof typeof API_OPTIONS, options: unknow
   const given = options as Readonly<Record<string, unknown>>;
   const issues = ruleIssues(given, rules, {
     required,
-    hint: (key) => (key in BUDGET ? ` (\`${key}\` goes in \`budget\`)` : ''),
+    hint: (key) =>
+      key in BUDGET
+        ? ` (\`${key}\` goes in \`budget\`)`
+        : ENQUEUE_KEYS.includes(key)
+          ? ' (params to run first are queued on a study: `study.enqueue(params)`, then `study.optimize(...)`)'
+          : '',
   });
+  // The suggester is required here; `fmin` from the `parzen` package defaults it to TPE.
+  for (const issue of issues)
+    if (issue.pointer === '/suggester' && issue.found === 'nothing')
+      Object.assign(issue, {
+        expected:
+          'a suggester (required): createTpeSuggester() from @parzen/algo-tpe or createRandomSuggester() from ' +
+          "@parzen/algo-random (the `parzen` package's fmin and createStudy default to TPE)",
+      });
   const budget = given.budget;
   if (typeof budget === 'object' && budget !== null)
     issues.push(...ruleIssues(budget as Record<string, unknown>, BUDGET, { prefix: '/budget' }));

@@ -11,7 +11,7 @@ import type { Direction } from './domain/trial.js';
 import { ParzenError } from './errors.js';
 import type { StopReason } from './events/engine-event.js';
 import type { Budget } from './runtime/budget.js';
-import { Study, type TrialView } from './study.js';
+import { type BestTrial, Study, type TrialView } from './study.js';
 
 /** What {@link fmin} takes: the objective, the space, the suggester and the budget; the rest is optional. */
 export interface FminOptions<S extends SpaceDefinition> {
@@ -24,6 +24,10 @@ export interface FminOptions<S extends SpaceDefinition> {
   readonly budget?: Budget;
   /** Default: a memory store (trials are in the result only). */
   readonly store?: TrialStore;
+  /**
+   * The study's seed (default 0): the same call draws the same trials. Unlike hyperopt's `rstate=None`, no
+   * seed is not a random one; for independent restarts give each its own (`seed: run` or `Date.now()`).
+   */
   readonly seed?: number;
   readonly direction?: Direction;
   readonly concurrency?: number;
@@ -63,7 +67,7 @@ export interface FminOptions<S extends SpaceDefinition> {
 
 /** What {@link fmin} returns: the best trial (params as the objective saw them), every trial and why it stopped. */
 export interface FminResult<S extends SpaceDefinition> {
-  readonly best: { readonly number: number; readonly loss: number; readonly params: ParamsOf<S> } | undefined;
+  readonly best: BestTrial<S> | undefined;
   /** Every trial of the study, with its params as the objective saw them. */
   readonly trials: readonly TrialView<S>[];
   readonly reason: StopReason;

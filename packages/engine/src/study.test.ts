@@ -36,7 +36,7 @@ describe('Study (ask/tell)', () => {
     await study.tell(third.number, { loss: 0.25, epochs: 3 });
     const trials = await study.trials();
     expect(trials.map((trial) => trial.state)).toEqual(['complete', 'failed', 'complete']);
-    expect(await study.best()).toEqual({ number: 2, loss: 0.25, params: third.params });
+    expect(await study.best()).toEqual({ number: 2, loss: 0.25, params: third.params, attrs: { epochs: 3 } });
     await expect(study.tell(0, 1)).rejects.toMatchObject({ code: 'TRIAL_ALREADY_FINISHED' });
   });
 
@@ -330,5 +330,22 @@ describe('tell of a trial that a worker of another process is evaluating', () =>
     });
     await store.setParams('study', orphan?.number as number, { x: 0.75 });
     expect((await study.tell(orphan?.number as number, 3)).state).toBe('complete');
+  });
+});
+
+describe('the best trial', () => {
+  it("carries the objective's attrs in fmin, optimize and study.best() (trial 30: only `parzen best --json` had them)", async () => {
+    const space = { x: uniform(0, 1) };
+    const objective = ({ x }: { x: number }) => ({ loss: x, attrs: { accuracy: 1 - x } });
+    const result = await fmin({ space, objective, suggester: prior, maxTrials: 5, seed: 2 });
+    expect(result.best?.attrs).toEqual({ accuracy: 1 - (result.best?.loss as number) });
+    const store = createMemoryStore();
+    const study = await Study.open({ space, suggester: prior, objective, store });
+    const optimized = await study.optimize({ maxTrials: 3 });
+    expect(optimized.best?.attrs).toEqual({ accuracy: 1 - (optimized.best?.loss as number) });
+    expect((await study.best())?.attrs).toEqual(optimized.best?.attrs);
+    // A trial without attrs has none.
+    const plain = await fmin({ space, objective: ({ x }) => x, suggester: prior, maxTrials: 2 });
+    expect(plain.best).not.toHaveProperty('attrs');
   });
 });

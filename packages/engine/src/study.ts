@@ -156,12 +156,25 @@ export interface OptimizeOptions<S extends SpaceDefinition = SpaceDefinition> {
   readonly stopWhen?: (context: StopContext) => string | boolean | undefined;
 }
 
-/** The best trial as a user reads it: its number, loss and params as the objective saw them. */
+/** The best trial as a user reads it: its number, loss, params as the objective saw them, and its attrs if any. */
 export interface BestTrial<S extends SpaceDefinition> {
   readonly number: number;
   readonly loss: number;
   readonly params: ParamsOf<S>;
+  /** What the objective returned beside the loss (`{ loss, attrs }`), as `parzen best --json` shows it. */
+  readonly attrs?: Readonly<Record<string, unknown>>;
 }
+
+/** A complete trial as {@link BestTrial}. */
+const asBest = <S extends SpaceDefinition>(
+  best: { readonly number: number; readonly loss: number; readonly attrs?: Readonly<Record<string, unknown>> },
+  params: unknown,
+): BestTrial<S> => ({
+  number: best.number,
+  loss: best.loss,
+  params: params as ParamsOf<S>,
+  ...(best.attrs === undefined ? {} : { attrs: best.attrs }),
+});
 
 /**
  * A study: ask/tell (you run the objective, the study suggests and records) or `optimize` (the study
@@ -277,8 +290,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     this.opened = { study: this.opened.study, resumed: true };
     const { best, bestParams } = result.summary;
     return {
-      best:
-        best === undefined ? undefined : { number: best.number, loss: best.loss, params: bestParams as ParamsOf<S> },
+      best: best === undefined ? undefined : asBest<S>(best, bestParams),
       trials: viewTrials<S>(this.session.space, result.trials),
       reason: result.reason,
       ...(result.stopMessage === undefined ? {} : { stopMessage: result.stopMessage }),
@@ -427,12 +439,6 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
   /** The best complete trial so far (its params as the objective saw them), or undefined. */
   async best(): Promise<BestTrial<S> | undefined> {
     const best = bestTrial(await this.storedTrials(), this.session.spec.direction);
-    return best === undefined
-      ? undefined
-      : {
-          number: best.number,
-          loss: best.loss,
-          params: toExternalParams(this.session.space, best.internal) as ParamsOf<S>,
-        };
+    return best === undefined ? undefined : asBest<S>(best, toExternalParams(this.session.space, best.internal));
   }
 }

@@ -4,7 +4,17 @@ import { activeParamNames, alwaysActiveParams, toExternalParams, toInternalParam
 import { createRng } from './rng.js';
 import { quantize } from './rounding.js';
 import { sampleDistribution } from './sample-distribution.js';
-import { choice, defineSpace, loguniform, option, qloguniform, quniform, randint, uniform } from './space-builder.js';
+import {
+  choice,
+  defineSpace,
+  hyperoptLoguniform,
+  loguniform,
+  option,
+  qloguniform,
+  quniform,
+  randint,
+  uniform,
+} from './space-builder.js';
 
 const space = compileSpace(
   defineSpace({
@@ -90,6 +100,19 @@ describe('toInternalParams', () => {
     expect(byPointer['/enqueue/2/flag']?.expected).toBe('one of true, false');
     expect(byPointer['/enqueue/2/depth']?.found).toContain('missing');
     expect(byPointer['/enqueue/2/C']?.expected).toContain('not used');
+  });
+
+  it('takes a value a rounding away from a continuous bound as the bound (hyperoptLoguniform(Math.log(1e-4), …), trial 30)', () => {
+    const space = compileSpace(
+      defineSpace({ lr: hyperoptLoguniform(Math.log(1e-4), Math.log(1e-1)), x: uniform(0, 1) }),
+    );
+    const low = space.byName.get('lr')?.distribution as { low: number; high: number };
+    expect(low.low).not.toBe(1e-4); // exp(log(1e-4)) = 1.0000000000000009e-4
+    expect(toInternalParams(space, { lr: 1e-4, x: 0 }, '')).toEqual({ internal: { lr: low.low, x: 0 }, issues: [] });
+    expect(toInternalParams(space, { lr: 0.1, x: 1 + 1e-15 }, '').internal).toEqual({ lr: 0.1, x: 1 });
+    // Further than rounding is still out of range.
+    expect(toInternalParams(space, { lr: 0.99e-4, x: 0.5 }, '').issues).toHaveLength(1);
+    expect(toInternalParams(space, { lr: 1e-3, x: 1.000001 }, '').issues).toHaveLength(1);
   });
 
   it('with partial, leaves absent parameters (and those under them) to the suggester', () => {

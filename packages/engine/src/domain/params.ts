@@ -72,6 +72,20 @@ const onSamplersGrid = (param: ParamNode, value: number): number => {
   return d.kind === 'quniform' || d.kind === 'qloguniform' ? quantize(value, d.q) : value;
 };
 
+/**
+ * A value a rounding away from a continuous range's bound, as that bound: `hyperoptLoguniform(Math.log(1e-4),
+ * …)` has the low bound exp(log(1e-4)) = 1.0000000000000009e-4, and the 1e-4 a user writes (an enqueued
+ * trial, an imported row) is that bound, not out of range (trial 30). Within 1e-12 of the bound, relatively.
+ */
+const atBound = (param: ParamNode, value: number): number => {
+  const d = param.distribution;
+  if (d.kind !== 'uniform' && d.kind !== 'loguniform') return value;
+  const near = (bound: number) => Math.abs(value - bound) <= 1e-12 * Math.max(Math.abs(bound), Number.MIN_VALUE);
+  if (value < d.low && near(d.low)) return d.low;
+  if (value > d.high && near(d.high)) return d.high;
+  return value;
+};
+
 const describeSupport = (param: ParamNode): string => {
   const d = param.distribution;
   switch (d.kind) {
@@ -177,9 +191,10 @@ export const toInternalParams = (
       else params[param.name] = index;
       continue;
     }
-    if (typeof value !== 'number' || !isInSupport(param.distribution, value))
+    const number = typeof value === 'number' ? atBound(param, value) : value;
+    if (typeof number !== 'number' || !isInSupport(param.distribution, number))
       issues.push({ pointer: where, expected: describeSupport(param), found: describeValue(value) });
-    else params[param.name] = onSamplersGrid(param, value);
+    else params[param.name] = onSamplersGrid(param, number);
   }
   return { internal: params, issues };
 };

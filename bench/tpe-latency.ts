@@ -6,12 +6,12 @@
  * The first, cold call (history built from scratch) is reported too.
  *
  *   node --conditions=@parzen/source --import tsx bench/tpe-latency.ts [--write] [--only parzen,optuna5]
- *        [--sizes 100,1000,10000] [--steps 100]
+ *        [--sizes 100,1000,10000] [--steps 100] [--fail-every K]
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
-import type { CompleteTrial, SpaceDefinition } from '@parzen/engine';
+import type { CompleteTrial, FinishedTrial, SpaceDefinition } from '@parzen/engine';
 import { compileSpace, createRng, type SuggestContext, suggestParams } from '@parzen/engine/plugin';
 
 const DIMENSIONS = 10;
@@ -24,7 +24,24 @@ const compiled = compileSpace(space);
 const objective = (params: Readonly<Record<string, number>>): number =>
   Object.values(params).reduce((sum, x, i) => sum + (x - 0.1 * i) ** 2, 0);
 
-const finished = (number: number, params: Readonly<Record<string, number>>): CompleteTrial => ({
+/** With `--fail-every K`, every K-th trial is failed (the cost of `failed: "avoid"`'s failure model). */
+const FAIL_AT = process.argv.indexOf('--fail-every');
+const FAIL_EVERY = FAIL_AT < 0 ? 0 : Number(process.argv[FAIL_AT + 1]);
+
+const finished = (number: number, params: Readonly<Record<string, number>>): FinishedTrial =>
+  FAIL_EVERY > 0 && number % FAIL_EVERY === 0
+    ? {
+        study: 'latency',
+        number,
+        state: 'failed',
+        internal: params,
+        error: { code: 'OBJECTIVE_THREW', message: 'failed' },
+        startedAt: '2026-01-01T00:00:00.000Z',
+        finishedAt: '2026-01-01T00:00:01.000Z',
+      }
+    : complete(number, params);
+
+const complete = (number: number, params: Readonly<Record<string, number>>): CompleteTrial => ({
   study: 'latency',
   number,
   state: 'complete',
@@ -34,7 +51,7 @@ const finished = (number: number, params: Readonly<Record<string, number>>): Com
   finishedAt: '2026-01-01T00:00:01.000Z',
 });
 
-const context = (trials: readonly CompleteTrial[]): SuggestContext => ({
+const context = (trials: readonly FinishedTrial[]): SuggestContext => ({
   study: 'latency',
   direction: 'minimize',
   seed: 1,
@@ -52,6 +69,7 @@ const quantile = (values: number[], q: number): number => {
 
 const PROFILES = {
   parzen: { compat: 'parzen' },
+  'parzen-ignore-failed': { compat: 'parzen', failed: 'ignore' },
   hyperopt: { compat: 'hyperopt' },
   optuna: { compat: 'optuna' },
   optuna5: { compat: 'optuna5' },
@@ -85,7 +103,7 @@ interface Measurement {
 const measure = async (profile: Profile, size: number, steps: number): Promise<Measurement> => {
   const suggester = createTpeSuggester({ ...PROFILES[profile], startupTrials: 0 });
   const rng = createRng(`history:${size}`);
-  const trials: CompleteTrial[] = Array.from({ length: size }, (_, number) =>
+  const trials: FinishedTrial[] = Array.from({ length: size }, (_, number) =>
     finished(number, Object.fromEntries(compiled.params.map((p) => [p.name, rng.next()]))),
   );
   let start = performance.now();

@@ -4,10 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { buildDensity } from '../estimator/density.js';
 import { explainJoint } from '../explain/explain-joint.js';
 import { explainSuggestion } from '../explain/explain-suggestion.js';
+import { TrialHistory } from '../history/trial-history.js';
 import { resolveTpeSettings, type TpeOptions } from '../options.js';
 import { encodingOf, familyOf } from '../suggest/models.js';
 import { createTpeSuggester } from '../tpe-suggester.js';
-import { type FailureModel, logFinishing } from './failures.js';
+import { FAILURE_WINDOW, type FailureModel, failureModel, logFinishing } from './failures.js';
 
 const settings = resolveTpeSettings();
 const distribution = { kind: 'uniform', low: -5, high: 5 } as const;
@@ -124,5 +125,33 @@ describe('explanations where trials failed', () => {
       options: { failed: 'ignore' },
     });
     for (const param of explanation.params) expect(param.grid).not.toHaveProperty('logFinishing');
+  });
+});
+
+describe('the failure model of a long study', () => {
+  it(`holds the latest ${FAILURE_WINDOW} finished and failed trials (its cost stays flat), and only failures at the params`, () => {
+    const trials: FinishedTrial[] = Array.from({ length: 900 }, (_, number) => {
+      const times = { study: 's', number, internal: { x: (number % 97) / 10 - 4.8 }, startedAt: '', finishedAt: '' };
+      if (number % 3 !== 0) return { ...times, state: 'complete', loss: number };
+      // Every sixth trial failed because its worker died: not counted.
+      const code = number % 6 === 0 ? 'STALE_TRIAL' : 'OBJECTIVE_THREW';
+      return { ...times, state: 'failed', error: { code, message: '' } };
+    });
+    const history = new TrialHistory();
+    history.sync('s', 'minimize', trials, [], 'rank');
+    const param = { name: 'x', distribution };
+    const built = failureModel(history, [param], [encoding], settings);
+    expect(built?.finishedCount).toBe(FAILURE_WINDOW);
+    expect(built?.failedCount).toBe(FAILURE_WINDOW);
+    // 150 failed at their params (every sixth trial, 3 mod 6), 600 finished: the latest 100 of each.
+    expect(built?.failed.estimator().dimensions[0]?.kind).toBe('numeric');
+    // No trial failed because of its params: no model.
+    const stale = trials.map((trial) =>
+      trial.state === 'failed' ? { ...trial, error: { code: 'STALE_TRIAL', message: '' } } : trial,
+    );
+    const quiet = new TrialHistory();
+    quiet.sync('s', 'minimize', stale, [], 'rank');
+    expect(failureModel(quiet, [param], [encoding], settings)).toBeUndefined();
+    expect(failureModel(history, [param], [encoding], resolveTpeSettings({ failed: 'ignore' }))).toBeUndefined();
   });
 });

@@ -21,6 +21,12 @@ export interface FailureModel {
   readonly failedCount: number;
 }
 
+/**
+ * Each density holds at most this many trials, the latest by number: enough to tell where trials fail,
+ * and a decision's cost stays flat as a study grows (the densities are rebuilt for every decision).
+ */
+export const FAILURE_WINDOW = 100;
+
 /** Error codes of failures that say nothing of the params: Parzen's own parts, a dead worker, an interruption. */
 const NOT_THE_PARAMS = /^(SUGGESTER_|PRUNER_|STORE_|STOPPER_|REPORTER_)|^(STALE_TRIAL|INTERRUPTED)$/;
 
@@ -39,12 +45,18 @@ export const failureModel = (
   settings: TpeSettings,
 ): FailureModel | undefined => {
   if (settings.failed !== 'avoid' || history.failed.length === 0) return undefined;
-  const failed = history.failed.filter(
-    (trial) => failedAtParams(trial) && group.every((param) => trial.internal[param.name] !== undefined),
-  );
+  // The latest trials first (both lists are read from their end, so a long study costs no more).
+  const failed: Trial[] = [];
+  for (let i = history.failed.length - 1; i >= 0 && failed.length < FAILURE_WINDOW; i--) {
+    const trial = history.failed[i] as Trial;
+    if (failedAtParams(trial) && group.every((param) => trial.internal[param.name] !== undefined)) failed.push(trial);
+  }
   if (failed.length === 0) return undefined;
-  const completeCount = history.complete.size;
-  const finishedNumbers = [...history.complete.tags.subarray(0, completeCount), ...history.pruned.tags];
+  failed.reverse();
+  const finishedNumbers: number[] = [];
+  for (let number = history.numberLimit - 1; number >= 0 && finishedNumbers.length < FAILURE_WINDOW; number--)
+    if (history.inColumns(number) && group.every((param) => history.valueOf(param.name, number) !== undefined))
+      finishedNumbers.push(number);
   const finished = groupColumns(history, group, finishedNumbers);
   const numbers = Int32Array.from(failed, (trial) => trial.number);
   const failedColumns = group.map((param) => ({

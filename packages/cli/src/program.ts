@@ -76,6 +76,16 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
       exit.code = await (await import('./commands/inspect.js')).listTrials(config, flags, output);
     });
   program
+    .command('studies')
+    .argument('[config]', "experiment config: its store's studies (optional with --store)")
+    .option('--json', 'one JSON array')
+    .option('--store <spec>', READ_STORE)
+    .option('--salvage', 'read a damaged JSONL journal anyway, skipping (and naming) each line that is no record')
+    .description('List the studies a store holds: trials by state, best loss (read-only).')
+    .action(async (config: string | undefined, flags) => {
+      exit.code = await (await import('./commands/inspect.js')).listStoreStudies(config, flags, output);
+    });
+  program
     .command('best')
     .argument('[config]', 'experiment config (optional with --store)')
     .option('--json', 'one JSON line')

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRandomSuggester } from '@parzen/algo-random';
 import { fmin, type SpaceDefinition, type TrialStore } from '@parzen/engine';
@@ -250,5 +250,43 @@ describe('read-only commands do not write or run anything', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/Nothing to resume: No study at/);
     expect(existsSync(missing)).toBe(false);
+  });
+});
+
+describe('parzen studies', () => {
+  it("lists every study of a store (--store, or the config's), with trials by state and the best loss; read-only", async () => {
+    const table = await cli('studies', '--store', `jsonl:${journal}`);
+    expect(table.code, table.stderr).toBe(0);
+    const lines = table.stdout.split('\n');
+    expect(lines[0]).toMatch(
+      /^study\s+direction\s+suggester\s+trials\s+complete\s+pruned\s+failed\s+running\s+best loss\s+created$/,
+    );
+    expect(lines[1]).toMatch(/^first\s+minimize\s+random\s+4\s+4\s+0\s+0\s+0\s+0\.\d+\s+20\d\d-/);
+    expect(lines[2]).toMatch(/^second\s+minimize\s+random\s+2\s+2\s+0\s+0\s+0\s/);
+    expect(lines).toHaveLength(3);
+
+    rmSync(join(dir, 'objective-ran'), { force: true }); // an earlier test's `resume` ran the objective
+    const json = await cli('studies', config('first'), '--json');
+    expect(json.code, json.stderr).toBe(0);
+    const studies = JSON.parse(json.stdout) as { study: string; trials: number; best: number }[];
+    expect(studies.map((study) => [study.study, study.trials])).toEqual([
+      ['first', 4],
+      ['second', 2],
+    ]);
+    expect(studies[0]?.best).toBeLessThan(1);
+    // The config's objective and plugins are not loaded to list a store.
+    expect(existsSync(join(dir, 'objective-ran'))).toBe(false);
+
+    const sqlite = await cli('studies', '--store', `sqlite:${database}`, '--json');
+    expect((JSON.parse(sqlite.stdout) as { study: string }[]).map((study) => study.study)).toEqual(['only']);
+  });
+
+  it('needs a config or --store, and names a store that does not exist', async () => {
+    const none = await cli('studies');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('Give a config, or --store SPEC');
+    const missing = await cli('studies', '--store', `jsonl:${join(dir, 'missing.parzen.jsonl')}`);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/No study at .*missing\.parzen\.jsonl: the journal file does not exist/);
   });
 });

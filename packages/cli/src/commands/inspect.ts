@@ -21,6 +21,7 @@ import {
 import { defaultStore, loadBuiltinStore } from '../builtin-plugins.js';
 import { forConfig } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
+import { formatNumber } from '../format-number.js';
 import { formatTrialsCsv, formatTrialsTable, type TrialRow, trialRows } from '../format-trials.js';
 import { expandMatrix } from '../matrix.js';
 import type { Output } from '../output.js';
@@ -30,6 +31,7 @@ import { readConfigFile } from '../read-config-file.js';
 import { blameStoreFlag, parseStoreSpec, storeFlag } from '../store-spec.js';
 import { memoryHint } from '../study-trials.js';
 import { inSpaceOrder, summaryJson } from '../summary-json.js';
+import { formatTable } from '../text-table.js';
 
 /** Flags of `parzen trials` and `parzen best`. */
 export interface InspectFlags {
@@ -295,3 +297,88 @@ export const showBest = async (path: string | undefined, flags: InspectFlags, ou
   }
   return 0;
 };
+
+/** One line of `parzen studies`: a study of the store, its trials by state and its best loss. */
+interface StudyLine {
+  readonly study: string;
+  readonly direction: StudyRecord['direction'];
+  readonly suggester: string | undefined;
+  readonly trials: number;
+  readonly complete: number;
+  readonly pruned: number;
+  readonly failed: number;
+  readonly running: number;
+  readonly best: number | undefined;
+  readonly createdAt: string;
+}
+
+const withoutStudy = ({ study: _, ...flags }: InspectFlags): InspectFlags => flags;
+
+/**
+ * `parzen studies [config]`: every study the store holds (the config's store, each store of a matrix, or
+ * `--store SPEC`), a line each: name, direction, suggester, trials by state, best loss, creation time.
+ * Read-only, as `trials` is.
+ */
+export const listStoreStudies = async (path: string | undefined, flags: InspectFlags, output: Output) =>
+  forConfig(path, async () => {
+    if (path === undefined && flags.store === undefined)
+      throw new CliError('Give a config, or --store SPEC (e.g. --store sqlite:./studies.parzen.db).');
+    const targets =
+      path === undefined
+        ? [await storeTarget(flags.store as string, flags)]
+        : await configTargets(path, withoutStudy(flags));
+    const lines: StudyLine[] = [];
+    const seen = new Set<string>();
+    for (const target of flags.salvage === true ? targets.map(salvaging) : targets) {
+      const key = canonicalJson(target.store);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const store = await openStoreForReading(target.experiment, target.store).catch((error: unknown) => {
+        throw memoryHint(error, target.store.use);
+      });
+      try {
+        const studies = await store.listStudies?.();
+        if (studies === undefined)
+          throw new CliError(`The ${target.store.use} store cannot list its studies (it has no listStudies).`);
+        for (const record of studies) {
+          const trials = await store.listTrials(record.name);
+          const summary = summarize(record.name, record.direction, compileSpace(record.space), trials);
+          lines.push({
+            study: record.name,
+            direction: record.direction,
+            suggester: record.suggester?.name,
+            trials: trials.length,
+            complete: summary.complete,
+            pruned: summary.pruned,
+            failed: summary.failed,
+            running: summary.running,
+            best: summary.best?.loss,
+            createdAt: record.createdAt,
+          });
+        }
+      } finally {
+        await store.close();
+      }
+    }
+    if (flags.json === true) output.result(JSON.stringify(lines));
+    else output.result(lines.length === 0 ? 'The store holds no study yet.' : formatStudyLines(lines));
+    return 0;
+  });
+
+const formatStudyLines = (lines: readonly StudyLine[]): string =>
+  formatTable(
+    ['study', 'direction', 'suggester', 'trials', 'complete', 'pruned', 'failed', 'running', 'best loss', 'created'],
+    lines.map((line) => [
+      line.study,
+      line.direction,
+      line.suggester ?? '',
+      String(line.trials),
+      String(line.complete),
+      String(line.pruned),
+      String(line.failed),
+      String(line.running),
+      line.best === undefined ? '' : formatNumber(line.best),
+      line.createdAt,
+    ]),
+    new Set([3, 4, 5, 6, 7, 8]),
+  );

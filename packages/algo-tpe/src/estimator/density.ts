@@ -1,4 +1,5 @@
 import type { Rng } from '@parzen/engine/plugin';
+import { binnedSumApplies, binnedSumBackend } from './backends/binned-sum.js';
 import { prunedProductApplies, prunedProductBackend } from './backends/pruned-product.js';
 import { sortedSumApplies, sortedSumBackend } from './backends/sorted-sum.js';
 import { categoricalPoints, type Encoding } from './encoding.js';
@@ -103,12 +104,13 @@ type Evaluate = (points: readonly DimensionPoints[], exact: boolean) => Float64A
 
 /**
  * The fastest backend whose capability fits the estimator and the points: sorted sum (one continuous
- * dimension), collapsed probabilities (one categorical dimension), pruned product (continuous
+ * dimension), binned sum (one integer or quantized dimension), collapsed probabilities (one categorical dimension), pruned product (continuous
  * dimensions, truncated kernels), else the reference direct sum. Every backend equals the reference
  * (estimator.test.ts).
  */
 export const chooseBackend = (estimator: ParzenEstimator, points: readonly DimensionPoints[]): Evaluate => {
   if (sortedSumApplies(estimator, points)) return sortedSumBackend(estimator);
+  if (binnedSumApplies(estimator, points)) return binnedSumBackend(estimator);
   const [first] = estimator.dimensions;
   if (estimator.dimensions.length === 1 && first?.kind === 'categorical') {
     const logProbabilities = categoricalProbabilities(estimator).map(Math.log);

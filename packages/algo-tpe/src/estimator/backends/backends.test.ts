@@ -6,6 +6,7 @@ import { hyperoptFamily } from '../families/hyperopt.js';
 import { optunaFamily } from '../families/optuna.js';
 import type { FamilySettings } from '../family.js';
 import { type DimensionPoints, estimatorLogPdf } from '../parzen-estimator.js';
+import { binnedSumApplies } from './binned-sum.js';
 import { evaluateProduct, kernelIndex, type ProductKernels, productKernels } from './pruned-product.js';
 
 const unit: NumericEncoding = optunaFamily.encode({ kind: 'uniform', low: -2, high: 2 }) as NumericEncoding;
@@ -85,6 +86,64 @@ describe('every backend equals the reference direct sum', () => {
       ),
       { numRuns: 40 },
     );
+  });
+
+  test('binned sum (one integer or quantized dimension), both families', () => {
+    const kinds = [
+      { kind: 'uniformint', low: -3, high: 40 },
+      { kind: 'quniform', low: 0, high: 10, q: 0.5 },
+      { kind: 'qloguniform', low: 1, high: 1000, q: 1 },
+    ] as const;
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 300 }),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 8 }),
+        settingsArb,
+        fc.constantFrom(optunaFamily, hyperoptFamily),
+        fc.constantFrom(...kinds),
+        (unitObs, unitXs, settings, family, distribution) => {
+          const encoding = family.encode(distribution) as NumericEncoding;
+          const value = (u: number) => {
+            const raw =
+              distribution.kind === 'qloguniform'
+                ? 1000 ** u
+                : distribution.low + u * (distribution.high - distribution.low);
+            const q = distribution.kind === 'uniformint' ? 1 : distribution.q;
+            return Math.min(distribution.high, Math.max(distribution.low, Math.round(raw / q) * q));
+          };
+          const estimator = family.build([encoding], [{ values: Float64Array.from(unitObs, value) }], settings);
+          const points: DimensionPoints[] = [encoding.points(unitXs.map(value))];
+          const backend = chooseBackend(estimator, points);
+          close(backend(points, true), estimatorLogPdf(estimator, points), 1e-10);
+        },
+      ),
+      { numRuns: 60 },
+    );
+    // Many narrow kernels: most blocks are far from a bin and left out, the near ones must all be kept.
+    for (const family of [optunaFamily, hyperoptFamily]) {
+      const distribution = { kind: 'quniform', low: 0, high: 3000, q: 1 } as const;
+      const encoding = family.encode(distribution) as NumericEncoding;
+      const values = Float64Array.from({ length: 4000 }, (_, i) => (i * 7919) % 3001);
+      const estimator = family.build([encoding], [{ values }], {
+        priorWeight: 1,
+        forgetting: 0,
+        bandwidthFloor: 0,
+        bandwidthExponent: 1,
+      });
+      const points: DimensionPoints[] = [encoding.points([0, 1, 17, 1500, 1500.5, 2999, 3000])];
+      close(chooseBackend(estimator, points)(points, true), estimatorLogPdf(estimator, points), 1e-10);
+    }
+    // The quantized kinds are evaluated on bins in both families: the property above exercised the backend.
+    for (const family of [optunaFamily, hyperoptFamily]) {
+      const encoding = family.encode(kinds[1]) as NumericEncoding;
+      const estimator = family.build([encoding], [{ values: Float64Array.of(1, 2.5, 7) }], {
+        priorWeight: 1,
+        forgetting: 0,
+        bandwidthFloor: 0.01,
+        bandwidthExponent: 1,
+      });
+      expect(binnedSumApplies(estimator, [encoding.points([3])])).toBe(true);
+    }
   });
 
   test('pruned product (several continuous dimensions)', () => {

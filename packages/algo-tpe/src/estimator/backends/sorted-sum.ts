@@ -13,7 +13,11 @@ export const sortedSumApplies = (estimator: ParzenEstimator, points: readonly Di
   const [dimension] = estimator.dimensions;
   if (estimator.dimensions.length !== 1 || dimension?.kind !== 'numeric' || points[0]?.upper !== undefined)
     return false;
-  const { mus } = dimension;
+  return ascending(dimension.mus);
+};
+
+/** Whether kernel centres are in ascending order (the windowed backends' precondition). */
+export const ascending = (mus: Float64Array): boolean => {
   for (let k = 1; k < mus.length; k++) if ((mus[k] as number) < (mus[k - 1] as number)) return false;
   return true;
 };

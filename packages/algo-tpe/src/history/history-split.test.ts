@@ -141,6 +141,15 @@ describe('splitHistory', () => {
     expect(number.extras.map((t) => t.number)).toEqual([3, 5]);
   });
 
+  it('a running trial at the lie and a complete trial of the same loss: the smaller number first (review 29)', () => {
+    const base = { ...resolveTpeSettings({ compat: 'parzen' }), gamma: 0.5, constantLiar: 3 } as const;
+    // n = 4 (the running trial counts under a finite lie), so the below set holds 2: the best and one of the tie.
+    const completeFirst = [complete(0, 1), complete(1, 3), running(2, { x: 0.2 }), complete(3, 5)];
+    expect(splitHistory(history(completeFirst), base).below).toEqual([0, 1]);
+    const runningFirst = [complete(0, 1), running(1, { x: 0.2 }), complete(2, 3), complete(3, 5)];
+    expect(splitHistory(history(runningFirst), base).below).toEqual([0, 1]);
+  });
+
   it('fills the below set with +∞ trials only when too few have losses (hyperopt)', () => {
     const settings = { ...resolveTpeSettings({ compat: 'hyperopt' }), gamma: 2 };
     const split = splitHistory(history(trials), settings);

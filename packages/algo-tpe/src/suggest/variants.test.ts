@@ -1,8 +1,10 @@
 import { type CompleteTrial, fmin, type ParamAssignment, type RunningTrial } from '@parzen/engine';
 import { compileSpace, createRng, suggestParams } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
-import type { TpeOptions } from '../options.js';
+import { TrialHistory } from '../history/trial-history.js';
+import { resolveTpeSettings, type TpeOptions } from '../options.js';
 import { createTpeSuggester } from '../tpe-suggester.js';
+import { decisionGroups } from './suggest-trial.js';
 
 const square = { x: { type: 'uniform', low: -2, high: 2 }, y: { type: 'uniform', low: -2, high: 2 } } as const;
 
@@ -167,5 +169,32 @@ describe('the constant liar', () => {
     const honest = await Promise.all(seeds.map((seed) => spread({ constantLiar: false }, seed)));
     expect(median(lying)).toBeGreaterThan(1.25 * median(honest));
     expect(superiority(honest, lying)).toBeGreaterThan(0.7);
+  });
+});
+
+describe('joint grouping takes the unconditional parameters only (review 29)', () => {
+  it('leaves out a conditional parameter even when every trial so far had it (its branch may not be taken next)', () => {
+    const space = compileSpace({
+      x: { type: 'uniform', low: 0, high: 1 },
+      y: { type: 'uniform', low: 0, high: 1 },
+      model: {
+        type: 'choice',
+        options: [{ value: 'a', space: { c: { type: 'uniform', low: 0, high: 1 } } }, 'b'],
+      },
+    });
+    const trials: CompleteTrial[] = Array.from({ length: 12 }, (_, number) => ({
+      study: 's',
+      number,
+      state: 'complete',
+      internal: { x: number / 12, y: 1 - number / 12, model: 0, c: ((number * 5) % 12) / 12 },
+      loss: number,
+      startedAt: '',
+      finishedAt: '',
+    }));
+    const history = new TrialHistory();
+    history.sync('s', 'minimize', trials);
+    const settings = resolveTpeSettings({ grouping: 'joint', maxGroupSize: 0 });
+    const groups = decisionGroups(settings, history, space.params, 0).map((group) => group.map((p) => p.name));
+    expect(groups).toEqual([['x', 'y', 'model']]);
   });
 });

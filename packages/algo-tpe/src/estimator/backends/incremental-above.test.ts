@@ -77,9 +77,10 @@ describe('incremental joint above backend (multivariate g(x) updated per finishe
         fc.nat({ max: 3 }),
         fc.constantFrom(0, 25),
         fc.constantFrom(0.5, 1),
+        fc.constantFrom(0.5, 1, 3),
         fc.array(row, { minLength: 1, maxLength: 6 }),
-        (rows, cuts, running, forgetting, gamma, points) => {
-          const settings = resolveTpeSettings({ compat: 'parzen', grouping: 'joint', forgetting, gamma });
+        (rows, cuts, running, forgetting, gamma, priorWeight, points) => {
+          const settings = resolveTpeSettings({ compat: 'parzen', grouping: 'joint', forgetting, gamma, priorWeight });
           const trials = studyOf(rows, running);
           const history = new TrialHistory();
           const caches = createModelCaches();
@@ -107,9 +108,10 @@ describe('incremental univariate above backend (sorted sum over the cached sorte
         fc.array(fc.nat({ max: 259 }), { maxLength: 3 }),
         fc.nat({ max: 3 }),
         fc.constantFrom('optuna', 'hyperopt'),
+        fc.constantFrom(0.5, 1, 3),
         fc.array(row, { minLength: 1, maxLength: 6 }),
-        (rows, cuts, running, compat, points) => {
-          const settings = resolveTpeSettings({ compat });
+        (rows, cuts, running, compat, priorWeight, points) => {
+          const settings = resolveTpeSettings({ compat, priorWeight });
           const trials = studyOf(rows, running);
           const history = new TrialHistory();
           const caches = createModelCaches();

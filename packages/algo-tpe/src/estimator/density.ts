@@ -104,9 +104,9 @@ type Evaluate = (points: readonly DimensionPoints[], exact: boolean) => Float64A
 
 /**
  * The fastest backend whose capability fits the estimator and the points: sorted sum (one continuous
- * dimension), binned sum (one integer or quantized dimension), collapsed probabilities (one categorical dimension), pruned product (continuous
- * dimensions, truncated kernels), else the reference direct sum. Every backend equals the reference
- * (estimator.test.ts).
+ * dimension), binned sum (one integer or quantized dimension), collapsed probabilities (one categorical
+ * dimension), pruned product (several dimensions of any kind, truncated kernels), else the reference
+ * direct sum. Every backend equals the reference (backends.test.ts).
  */
 export const chooseBackend = (estimator: ParzenEstimator, points: readonly DimensionPoints[]): Evaluate => {
   if (sortedSumApplies(estimator, points)) return sortedSumBackend(estimator);
@@ -117,7 +117,7 @@ export const chooseBackend = (estimator: ParzenEstimator, points: readonly Dimen
     return (at) => (at[0] as DimensionPoints).at.map((c) => logProbabilities[c] ?? Number.NEGATIVE_INFINITY);
   }
   if (estimator.dimensions.length > 1 && prunedProductApplies(estimator, points)) {
-    const backend = prunedProductBackend(estimator);
+    const backend = prunedProductBackend(estimator, points);
     return (at) => backend(at);
   }
   return (at) => estimatorLogPdf(estimator, at);

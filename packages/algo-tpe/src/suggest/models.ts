@@ -9,6 +9,7 @@ import type { DensityFamily, FamilySettings, ObservationColumn } from '../estima
 import { framedDensity, principalFrame } from '../estimator/frame.js';
 import type { HistorySplit } from '../history/history-split.js';
 import { belowObservations, paramObservations } from '../history/observations.js';
+import type { ParamColumn } from '../history/param-column.js';
 import type { TrialHistory } from '../history/trial-history.js';
 import type { TpeSettings } from '../options.js';
 import type { FailureModel } from './failures.js';
@@ -205,20 +206,28 @@ export const groupColumns = (
   group: readonly ModelParam[],
   numbers: readonly number[],
 ): ObservationSet[] => {
-  const rows: { number: number; values: number[] }[] = [];
-  for (const number of numbers) {
-    const values: number[] = [];
-    for (const param of group) {
-      const value = history.valueOf(param.name, number);
-      if (value === undefined) break;
-      values.push(value);
+  // Rebuilt for every decision of a group that is not followed incrementally: flat typed arrays, each
+  // parameter's column looked up once (a finished trial's value is read from it directly).
+  const sorted = Int32Array.from(numbers).sort();
+  const d = group.length;
+  const columns = group.map((param) => history.column(param.name));
+  const buffer = new Float64Array(sorted.length * d);
+  const kept = new Int32Array(sorted.length);
+  let count = 0;
+  rows: for (const number of sorted) {
+    const finished = history.inColumns(number);
+    for (let j = 0; j < d; j++) {
+      const value = finished
+        ? (columns[j] as ParamColumn).valueOf(number)
+        : history.valueOf((group[j] as ModelParam).name, number);
+      if (value === undefined) continue rows;
+      buffer[count * d + j] = value;
     }
-    if (values.length === group.length) rows.push({ number, values });
+    kept[count++] = number;
   }
-  rows.sort((a, b) => a.number - b.number);
-  const trialNumbers = Int32Array.from(rows, (row) => row.number);
+  const trialNumbers = kept.slice(0, count);
   return group.map((_, j) => ({
-    values: Float64Array.from(rows, (row) => row.values[j] as number),
+    values: Float64Array.from({ length: count }, (_, r) => buffer[r * d + j] as number),
     numbers: trialNumbers,
   }));
 };

@@ -156,6 +156,43 @@ describe('every backend equals the reference direct sum', () => {
     );
   });
 
+  test('pruned product over mixed dimensions: continuous, an integer, a quantized value and a choice (trial 31)', () => {
+    const encodings: Encoding[] = [
+      unit,
+      optunaFamily.encode({ kind: 'quniform', low: 0, high: 20, q: 1 }),
+      optunaFamily.encode({ kind: 'quniform', low: 0, high: 1, q: 0.25 }),
+      { kind: 'categorical', size: 4, offset: 0 },
+    ];
+    const mixedRow = fc.tuple(
+      fc.double({ min: -2, max: 2, noNaN: true }),
+      fc.integer({ min: 0, max: 20 }),
+      fc.integer({ min: 0, max: 4 }),
+      fc.integer({ min: 0, max: 3 }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(mixedRow, { maxLength: 400 }),
+        fc.array(mixedRow, { minLength: 1, maxLength: 6 }),
+        settingsArb,
+        fc.subarray([0, 1, 2, 3], { minLength: 2 }),
+        (rows, xs, settings, dims) => {
+          const value = (row: readonly number[], j: number) =>
+            j === 2 ? (row[j] as number) * 0.25 : (row[j] as number);
+          const chosen = dims.map((j) => encodings[j] as Encoding);
+          const columns = dims.map((j) => ({ values: Float64Array.from(rows, (row) => value(row, j)) }));
+          const estimator = optunaFamily.build(chosen, columns, settings);
+          const points: DimensionPoints[] = dims.map((j, at) => {
+            const encoding = chosen[at] as Encoding;
+            const values = xs.map((row) => value(row, j));
+            return encoding.kind === 'categorical' ? { at: Float64Array.from(values) } : encoding.points(values);
+          });
+          close(chooseBackend(estimator, points)(points, true), estimatorLogPdf(estimator, points), 1e-10);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   test('pruned product visiting kernels through the stripe index equals the full visit', () => {
     fc.assert(
       fc.property(

@@ -1,6 +1,11 @@
 import { lowerBound } from '../../math/lower-bound.js';
-import { LOG_SQRT_2PI } from '../../math/normal.js';
-import { type DimensionPoints, logKernelMass, type ParzenEstimator } from '../parzen-estimator.js';
+import { LOG_SQRT_2PI, logGaussMass } from '../../math/normal.js';
+import {
+  type CategoricalKernels,
+  type DimensionPoints,
+  logKernelMass,
+  type ParzenEstimator,
+} from '../parzen-estimator.js';
 
 /** Terms this far (e^−46) below the best so far are dropped; the sum is exact to about 1e-20 per term. */
 const CUTOFF = 46;
@@ -14,6 +19,27 @@ export interface ProductKernels {
   invSigmas: Float64Array;
   /** Upper bound of each kernel's log term: log weight + Σ_j log(1 / (σ√(2π) Z)); −∞ skips the kernel. */
   logCoefs: Float64Array;
+  /** Set when some dimensions are not continuous (a joint block with integers or choices). */
+  readonly mixed?: MixedDimensions;
+}
+
+/** Kinds of a product's dimensions in {@link MixedDimensions}. */
+const CONTINUOUS = 0;
+const BINNED = 1;
+const CATEGORICAL = 2;
+
+/**
+ * The dimensions of a product that are not continuous: binned ones (integers, quantized values: the mass
+ * a kernel puts on the bin, ≤ 1) and categorical ones (a kernel's probability of the option, ≤ 1), so
+ * every dimension can only lower a kernel's log term and the cut-off stays exact.
+ */
+export interface MixedDimensions {
+  /** Per dimension: 0 continuous, 1 binned, 2 categorical. */
+  readonly kinds: Uint8Array;
+  /** The order a kernel's dimensions are summed in: continuous first (cheap, and they cut most kernels), binned last (two erfs each). */
+  readonly order: Int32Array;
+  /** Per dimension, its categorical kernels (undefined for numeric ones). */
+  readonly categorical: readonly (CategoricalKernels | undefined)[];
 }
 
 /**
@@ -103,44 +129,87 @@ export const kernelIndex = (
   return { stripes, starts, kernels: order, keys, low0, high0, maxSigma0, maxSigma1, maxLogCoef };
 };
 
-/** Whether the pruned-product backend applies: continuous numeric dimensions, each kernel truncated. */
-export const prunedProductApplies = (estimator: ParzenEstimator, points: readonly DimensionPoints[]): boolean =>
-  estimator.truncation === 'kernel' &&
-  estimator.dimensions.every((dimension, j) => dimension.kind === 'numeric' && points[j]?.upper === undefined);
+/**
+ * Whether the pruned-product backend applies: each kernel truncated (Optuna's family); dimensions
+ * continuous, binned (evaluated on bins) or categorical.
+ */
+export const prunedProductApplies = (estimator: ParzenEstimator, _points: readonly DimensionPoints[]): boolean =>
+  estimator.truncation === 'kernel';
 
-/** An estimator's kernels in the comp-major layout of {@link evaluateProduct}. */
-export const productKernels = (estimator: ParzenEstimator): ProductKernels => {
+/**
+ * An estimator's kernels in the comp-major layout of {@link evaluateProduct}; `points` (the kind of
+ * points it will be evaluated at) says which numeric dimensions are binned.
+ */
+export const productKernels = (estimator: ParzenEstimator, points?: readonly DimensionPoints[]): ProductKernels => {
   const d = estimator.dimensions.length;
   const size = estimator.weights.length;
   const mus = new Float64Array(size * d);
   const invSigmas = new Float64Array(size * d);
   const logCoefs = Float64Array.from(estimator.weights, Math.log);
+  const kinds = new Uint8Array(d);
   estimator.dimensions.forEach((dimension, j) => {
-    if (dimension.kind !== 'numeric') throw new Error('productKernels needs numeric dimensions');
+    if (dimension.kind !== 'numeric') {
+      kinds[j] = CATEGORICAL;
+      return;
+    }
+    const binned = points?.[j]?.upper !== undefined;
+    if (binned) kinds[j] = BINNED;
     for (let k = 0; k < size; k++) {
       const mu = dimension.mus[k] as number;
       const sigma = dimension.sigmas[k] as number;
       mus[k * d + j] = mu;
       invSigmas[k * d + j] = 1 / sigma;
+      // A bin's mass needs no density constant; a continuous kernel's 1 / (σ√(2π)).
       logCoefs[k] =
         (logCoefs[k] as number) -
-        Math.log(sigma) -
-        LOG_SQRT_2PI -
+        (binned ? 0 : Math.log(sigma) + LOG_SQRT_2PI) -
         logKernelMass(mu, sigma, dimension.low, dimension.high);
     }
   });
-  return { d, size, mus, invSigmas, logCoefs };
+  if (kinds.every((kind) => kind === CONTINUOUS)) return { d, size, mus, invSigmas, logCoefs };
+  const order = Int32Array.from({ length: d }, (_, j) => j).sort((a, b) => rank(kinds[a]) - rank(kinds[b]));
+  const categorical = estimator.dimensions.map((dimension) =>
+    dimension.kind === 'categorical' ? dimension : undefined,
+  );
+  return { d, size, mus, invSigmas, logCoefs, mixed: { kinds, order, categorical } };
 };
 
+/** Continuous dimensions first, then categorical, then binned (the costliest). */
+const rank = (kind: number | undefined): number => (kind === CONTINUOUS ? 0 : kind === CATEGORICAL ? 1 : 2);
+
 /** Kernel k's log term at y, or −∞ once it falls below `floor` (later dimensions can only lower it). */
-const termOf = (kernels: ProductKernels, y: Float64Array, k: number, floor: number): number => {
-  const { d, mus, invSigmas } = kernels;
+const termOf = (kernels: ProductKernels, y: Float64Array, upper: Float64Array, k: number, floor: number): number => {
+  const { d, mus, invSigmas, mixed } = kernels;
   let term = kernels.logCoefs[k] as number;
   if (term < floor) return Number.NEGATIVE_INFINITY;
   const base = k * d;
-  for (let j = 0; j < d; j++) {
-    const z = ((y[j] as number) - (mus[base + j] as number)) * (invSigmas[base + j] as number);
-    term -= 0.5 * z * z;
+  if (mixed === undefined) {
+    for (let j = 0; j < d; j++) {
+      const z = ((y[j] as number) - (mus[base + j] as number)) * (invSigmas[base + j] as number);
+      term -= 0.5 * z * z;
+      if (term < floor) return Number.NEGATIVE_INFINITY;
+    }
+    return term;
+  }
+  for (let o = 0; o < d; o++) {
+    const j = mixed.order[o] as number;
+    const kind = mixed.kinds[j];
+    const at = y[j] as number;
+    if (kind === CONTINUOUS) {
+      const z = (at - (mus[base + j] as number)) * (invSigmas[base + j] as number);
+      term -= 0.5 * z * z;
+    } else if (kind === BINNED) {
+      const high = upper[j] as number;
+      if (!(high > at)) return Number.NEGATIVE_INFINITY;
+      const mu = mus[base + j] as number;
+      const inverse = invSigmas[base + j] as number;
+      term += logGaussMass((at - mu) * inverse, (high - mu) * inverse);
+    } else {
+      const kernel = mixed.categorical[j] as CategoricalKernels;
+      const option = kernel.options[k] as number;
+      const p = kernel.prior[at] ?? 0;
+      term += Math.log(option < 0 ? p : (at === option ? kernel.keep : 0) + (1 - kernel.keep) * p);
+    }
     if (term < floor) return Number.NEGATIVE_INFINITY;
   }
   return term;
@@ -165,21 +234,27 @@ export const evaluateProduct = (
   const extraSize = extra?.size ?? 0;
   const terms = new Float64Array(size + extraSize);
   const y = new Float64Array(d);
+  const upper = new Float64Array(d);
   const out = new Float64Array(count);
+  const kinds = kernels.mixed?.kinds;
   for (let i = 0; i < count; i++) {
     let outside = false;
     for (let j = 0; j < d; j++) {
-      const value = (points[j] as DimensionPoints).at[i] as number;
+      const dimension = points[j] as DimensionPoints;
+      const value = dimension.at[i] as number;
+      y[j] = value;
+      if (dimension.upper !== undefined) upper[j] = dimension.upper[i] as number;
+      // Bins and options carry their own bounds (the reference has none for them).
+      if (kinds !== undefined && kinds[j] !== CONTINUOUS) continue;
       const { low, high } = bounds[j] as { low: number; high: number };
       if (value < low || value > high) outside = true;
-      y[j] = value;
     }
     if (outside) {
       out[i] = Number.NEGATIVE_INFINITY;
       continue;
     }
     const prior = size - 1;
-    const priorTerm = termOf(kernels, y, prior, Number.NEGATIVE_INFINITY);
+    const priorTerm = termOf(kernels, y, upper, prior, Number.NEGATIVE_INFINITY);
     let best = priorTerm;
     // The kept terms are packed at the front of `terms` (in kernel order, the prior after them as before,
     // when every kernel is visited; in the walk's order with `index`, which moves only the last bits of
@@ -191,7 +266,7 @@ export const evaluateProduct = (
     // updates `best` and `kept` is several times slower here).
     if (index === undefined) {
       for (let k = 0; k < prior; k++) {
-        const term = termOf(kernels, y, k, best - CUTOFF);
+        const term = termOf(kernels, y, upper, k, best - CUTOFF);
         if (term === Number.NEGATIVE_INFINITY) continue;
         terms[kept++] = term;
         if (term > best) best = term;
@@ -219,7 +294,7 @@ export const evaluateProduct = (
         for (let q = lo; q < end; q++) {
           const gap = (keys[q] as number) - y1;
           if (top - scale * gap * gap < best - CUTOFF) break;
-          const term = termOf(kernels, y, index.kernels[q] as number, best - CUTOFF);
+          const term = termOf(kernels, y, upper, index.kernels[q] as number, best - CUTOFF);
           if (term === Number.NEGATIVE_INFINITY) continue;
           terms[kept++] = term;
           if (term > best) best = term;
@@ -227,7 +302,7 @@ export const evaluateProduct = (
         for (let q = lo - 1; q >= start; q--) {
           const gap = y1 - (keys[q] as number);
           if (top - scale * gap * gap < best - CUTOFF) break;
-          const term = termOf(kernels, y, index.kernels[q] as number, best - CUTOFF);
+          const term = termOf(kernels, y, upper, index.kernels[q] as number, best - CUTOFF);
           if (term === Number.NEGATIVE_INFINITY) continue;
           terms[kept++] = term;
           if (term > best) best = term;
@@ -236,7 +311,7 @@ export const evaluateProduct = (
     }
     terms[kept++] = priorTerm;
     for (let k = 0; k < extraSize; k++) {
-      const term = termOf(extra as ProductKernels, y, k, best - CUTOFF);
+      const term = termOf(extra as ProductKernels, y, upper, k, best - CUTOFF);
       if (term === Number.NEGATIVE_INFINITY) continue;
       terms[kept++] = term;
       if (term > best) best = term;
@@ -252,8 +327,8 @@ export const evaluateProduct = (
 };
 
 /** The pruned-product backend of a built estimator (the bounds of its numeric dimensions). */
-export const prunedProductBackend = (estimator: ParzenEstimator) => {
-  const kernels = productKernels(estimator);
+export const prunedProductBackend = (estimator: ParzenEstimator, points: readonly DimensionPoints[]) => {
+  const kernels = productKernels(estimator, points);
   const bounds = estimator.dimensions.map((dimension) =>
     dimension.kind === 'numeric' ? { low: dimension.low, high: dimension.high } : { low: 0, high: 0 },
   );

@@ -179,8 +179,8 @@ const onlyStudy = (studies: readonly StudyRecord[] | undefined, store: string): 
   );
 };
 
-const inspect = async (target: InspectTarget, output: Output): Promise<InspectedStudy> => {
-  const store = await openStoreForReading(target.experiment, target.store);
+/** Reads the target's study from `store` (opened for the target's store choice; the caller closes it). */
+const inspect = async (target: InspectTarget, store: TrialStore, output: Output): Promise<InspectedStudy> => {
   try {
     const record =
       target.study === undefined
@@ -211,8 +211,6 @@ const inspect = async (target: InspectTarget, output: Output): Promise<Inspected
         );
     }
     throw memoryHint(error, target.store.use);
-  } finally {
-    await store.close();
   }
 };
 
@@ -253,14 +251,26 @@ const loadStudySet = async (
     path === undefined ? [await storeTarget(flags.store as string, flags)] : await configTargets(path, flags);
   const studies: InspectedStudy[] = [];
   const notRun: { study: string; error: unknown }[] = [];
-  for (const target of flags.salvage === true ? targets.map(salvaging) : targets) {
-    try {
-      studies.push(await inspect(target, output));
-    } catch (error) {
-      // A matrix run in part (interrupted, or one variant still to come): show the studies that exist.
-      if (targets.length === 1 || !(error instanceof ParzenError) || error.code !== 'STUDY_NOT_FOUND') throw error;
-      notRun.push({ study: target.study ?? '?', error });
+  // The studies of a matrix often share one store: it is opened (a journal read) once, not once per study.
+  const opened = new Map<string, TrialStore>();
+  try {
+    for (const target of flags.salvage === true ? targets.map(salvaging) : targets) {
+      try {
+        const key = canonicalJson(target.store);
+        let store = opened.get(key);
+        if (store === undefined) {
+          store = await openStoreForReading(target.experiment, target.store);
+          opened.set(key, store);
+        }
+        studies.push(await inspect(target, store, output));
+      } catch (error) {
+        // A matrix run in part (interrupted, or one variant still to come): show the studies that exist.
+        if (targets.length === 1 || !(error instanceof ParzenError) || error.code !== 'STUDY_NOT_FOUND') throw error;
+        notRun.push({ study: target.study ?? '?', error });
+      }
     }
+  } finally {
+    for (const store of opened.values()) await store.close();
   }
   if (studies.length === 0 && notRun.length > 0) throw notRun[0]?.error;
   if (notRun.length > 0)

@@ -1,3 +1,4 @@
+import { compileSpace, createRng, type ParamNode, type SuggestContext, type Suggester } from '@parzen/engine/plugin';
 import { describeSuggesterContract } from '@parzen/engine/testing';
 import { describe, expect, it } from 'vitest';
 import { createQuasiRandomSuggester } from './quasi-random-suggester.js';
@@ -20,5 +21,42 @@ describe('createQuasiRandomSuggester checks options given in code', () => {
         ],
       }),
     );
+  });
+});
+
+describe('the points quasi-random gives', () => {
+  const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 }, y: { type: 'uniform', low: 0, high: 1 } });
+  const [x, y] = space.params as [ParamNode, ParamNode];
+  /** The (x, y) values of trials 0…count−1 for `seed`, from the one suggester given. */
+  const points = async (suggester: Suggester, seed: number, count = 3) => {
+    const study = { study: 's', direction: 'minimize', seed, space, history: [], running: [] } as const;
+    const values: number[][] = [];
+    for (let trialNumber = 0; trialNumber < count; trialNumber++) {
+      // The rng is the trial's; quasi-random draws nothing from it.
+      const context: SuggestContext = { ...study, trialNumber, rng: createRng(`unused:${trialNumber}`) };
+      const sampler = await suggester.beginTrial(context);
+      values.push([await sampler.sampleParam(x, {}), await sampler.sampleParam(y, {})]);
+    }
+    return values;
+  };
+
+  it('scramble: false walks the plain Halton sequence (bases 2 and 3), whatever the seed', async () => {
+    const plain = [
+      [1 / 2, 1 / 3],
+      [1 / 4, 2 / 3],
+      [3 / 4, 1 / 9],
+    ];
+    expect(await points(createQuasiRandomSuggester({ scramble: false }), 1)).toEqual(plain);
+    expect(await points(createQuasiRandomSuggester({ scramble: false }), 2)).toEqual(plain);
+    expect(await points(createQuasiRandomSuggester(), 1)).not.toEqual(plain);
+  });
+
+  it('one suggester follows the seed of each study it serves (seed 1, then 2, then 1 again)', async () => {
+    const shared = createQuasiRandomSuggester();
+    const first = await points(shared, 1);
+    const second = await points(shared, 2);
+    expect(second).not.toEqual(first);
+    expect(second).toEqual(await points(createQuasiRandomSuggester(), 2));
+    expect(await points(shared, 1)).toEqual(first);
   });
 });

@@ -39,4 +39,50 @@ describe('Halton sequence', () => {
     expect(point(a)).not.toEqual(point(c));
     for (const u of point(a)) expect(u >= 0 && u < 1).toBe(true);
   });
+
+  it('keeps digit 0 in place in every permutation, and permutes the digits 1…b−1', () => {
+    const scramble = createHaltonScramble(8, 'digits');
+    firstPrimes(8).forEach((base, dimension) => {
+      const permutation = scramble.permutations[dimension] as readonly number[];
+      expect(permutation[0]).toBe(0);
+      expect([...permutation].sort((a, b) => a - b)).toEqual(Array.from({ length: base }, (_, digit) => digit));
+    });
+  });
+
+  it('draws the scramble from the seed’s stream: base 2 takes no draw, base 3 one swap draw, then a shift each', () => {
+    // Every worker and every version must derive the same scramble from a study seed. For bases 2 and 3:
+    // [0, 1] as it is; digit 2 swaps with digit 1 + ⌊2·u1⌋ (u1 < 1/2: [0, 2, 1], else [0, 1, 2] kept);
+    // the shifts are u2 and u3.
+    const kept = new Set<boolean>();
+    for (const seed of ['1', '2', '3', '4', '5', '6']) {
+      const rng = createRng(`halton:${seed}`);
+      const [u1, u2, u3] = [rng.next(), rng.next(), rng.next()];
+      expect(createHaltonScramble(2, seed)).toEqual({
+        permutations: [[0, 1], (u1 as number) < 0.5 ? [0, 2, 1] : [0, 1, 2]],
+        shifts: [u2, u3],
+      });
+      kept.add((u1 as number) >= 0.5);
+    }
+    expect(kept.size).toBe(2); // the seeds show both cases
+  });
+
+  it('permutes each digit of the radical inverse, then shifts modulo 1', () => {
+    const bases = firstPrimes(2);
+    const scramble = {
+      permutations: [
+        [0, 1],
+        [0, 2, 1],
+      ],
+      shifts: [0.25, 0.5],
+    };
+    // Base 2: 1 → 0.5, 2 → 0.01₂ = 0.25, 3 → 0.11₂ = 0.75; each + 0.25 (mod 1).
+    expect([0, 1, 2].map((i) => haltonCoordinate(i, 0, bases, scramble))).toEqual([0.75, 0.5, 0]);
+    // Base 3 with 1 ↔ 2: 1 → 0.2₃ = 2/3, 2 → 0.1₃ = 1/3, 3 = 10₃ → 0.02₃ = 2/9; each + 0.5 (mod 1).
+    const third = [0, 1, 2].map((i) => haltonCoordinate(i, 1, bases, scramble));
+    [1 / 6, 5 / 6, 13 / 18].forEach((expected, i) => {
+      expect(third[i]).toBeCloseTo(expected, 12);
+    });
+    const seeded = createHaltonScramble(2, '5');
+    expect(haltonCoordinate(0, 0, bases, seeded)).toBe((0.5 + (seeded.shifts[0] as number)) % 1);
+  });
 });

@@ -137,6 +137,27 @@ describe('jsonl journal recovery', () => {
     expect(error?.message).toMatch(/line 11: found trial #7 .* where trial #3 was expected next/);
   });
 
+  it('keeps the first of two lines creating the same trial number, and ignores the later one', async () => {
+    const path = await writeJournal();
+    const reader = open(path).store;
+    const before = await reader.listTrials(spec.name);
+    await reader.close();
+    const later = { op: 'trial', study: spec.name, number: 1, startedAt: '2030-01-01T00:00:00.000Z' };
+    appendFileSync(
+      path,
+      `${JSON.stringify({ ...later, lease: { owner: 'elsewhere:1:x', expiresAt: later.startedAt } })}\n`,
+    );
+    const { store, warnings } = open(path);
+    await store.openStudy(spec);
+    await expectIntact(store);
+    const trials = await store.listTrials(spec.name);
+    expect(trials.map((trial) => trial.number)).toEqual([0, 1, 2]);
+    expect(trials[1]).toEqual(before[1]);
+    expect((await store.createTrial(spec.name))?.number).toBe(3);
+    await store.close();
+    expect(warnings).toEqual([]);
+  });
+
   it('refuses a journal written by a newer format version', async () => {
     const path = tempPath('newer.parzen.jsonl');
     writeFileSync(path, `${JSON.stringify({ op: 'journal', format: 'parzen-jsonl', version: 99 })}\n`);

@@ -153,6 +153,24 @@ describe('Study.addTrials', () => {
     expect(await study.trials()).toHaveLength(1);
   });
 
+  it('refuses a row reporting the same intermediate step twice (which value would the curve keep?)', async () => {
+    const study = await Study.open({ space, suggester: watching() });
+    const row = {
+      params: { x: 0.5, kernel: 'linear' },
+      loss: 1,
+      intermediate: [
+        { step: 1, value: 3 },
+        { step: 2, value: 2 },
+        { step: 1, value: 4 },
+      ],
+    };
+    const error = await errorOf(study.addTrials([row]));
+    expect(error?.code).toBe('IMPORT_INVALID');
+    expect(error?.message).toMatch(/row 0: \/intermediate\/2\/step: expected each step once, found 1/);
+    expect(error?.issues?.map((problem) => problem.pointer)).toEqual(['/0/intermediate/2/step']);
+    expect(await study.trials()).toEqual([]);
+  });
+
   it('refuses rows that are not an array, and an unknown onInvalid, with ParzenErrors (they threw a TypeError)', async () => {
     const study = await Study.open({ space, suggester: watching() });
     const row = { params: { x: 0.5, kernel: 'linear' }, loss: 1 };

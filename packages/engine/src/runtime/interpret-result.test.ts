@@ -99,6 +99,23 @@ describe('interpretObjectiveValue', () => {
       });
   });
 
+  it('takes attrs nested 100 levels below `attrs`, and fails them at 101', () => {
+    /** `levels` objects inside `attrs`, each the `a` of the one above: attrs.a.a…a = {}. */
+    const nested = (levels: number) => {
+      let inner: Record<string, unknown> = {};
+      for (let level = 0; level < levels; level++) inner = { a: inner };
+      return inner;
+    };
+    expect(interpretObjectiveValue({ loss: 0, attrs: nested(100) })).toMatchObject({ status: 'ok' });
+    expect(interpretObjectiveValue({ loss: 0, attrs: nested(101) })).toMatchObject({
+      status: 'failed',
+      error: {
+        code: 'OBJECTIVE_BAD_ATTRS',
+        message: expect.stringContaining(`attrs${'.a'.repeat(101)} is nested more than 100 levels deep`),
+      },
+    });
+  });
+
   it('keeps shared (not circular) references', () => {
     const shared = { k: 1 };
     expect(interpretObjectiveValue({ loss: 0, attrs: { a: shared, b: shared } })).toMatchObject({ status: 'ok' });

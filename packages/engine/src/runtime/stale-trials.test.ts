@@ -55,6 +55,12 @@ describe('isStale (which running trials a starting run takes over)', () => {
     expect(isStale({ owner: 'elsewhere:1:x', expiresAt: valid }, now, 'me')).toBe(false);
   });
 
+  it('a lease that expires exactly now is expired; one a millisecond later is not', () => {
+    const at = new Date('2026-03-01T12:00:00.000Z');
+    expect(isStale({ owner: 'elsewhere:1:x', expiresAt: at.toISOString() }, at, 'me')).toBe(true);
+    expect(isStale({ owner: 'elsewhere:1:x', expiresAt: '2026-03-01T12:00:00.001Z' }, at, 'me')).toBe(false);
+  });
+
   it("never this run's own trials, nor a trial without a lease (ask/tell)", () => {
     expect(isStale({ owner: 'me', expiresAt: expired }, now, 'me')).toBe(false);
     expect(isStale(undefined, now, 'me')).toBe(false);

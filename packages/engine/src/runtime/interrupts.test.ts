@@ -1,0 +1,66 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type InterruptHandlers, installInterruptHandlers } from './interrupts.js';
+
+type SignalName = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+
+/**
+ * Installs the handlers and returns a way to deliver a signal to them alone: their own listeners are
+ * called (no real signal is sent, and other listeners of this process, such as the test runner's, are
+ * left alone).
+ */
+const install = (seen: [string, number][]) => {
+  const names: SignalName[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const before = new Map(names.map((name) => [name, new Set(process.listeners(name))]));
+  const handlers = installInterruptHandlers((name, count) => seen.push([name, count]));
+  const deliver = (name: SignalName) => {
+    const added = process.listeners(name).filter((listener) => !before.get(name)?.has(listener));
+    expect(added).toHaveLength(1);
+    for (const listener of added) (listener as (signal: SignalName) => void)(name);
+  };
+  return { handlers, deliver };
+};
+
+let installed: InterruptHandlers | undefined;
+afterEach(() => installed?.dispose());
+
+describe('installInterruptHandlers', () => {
+  it('SIGTERM then SIGINT: stops, then forces, and exits with the first signal’s code (143)', () => {
+    const seen: [string, number][] = [];
+    const { handlers, deliver } = install(seen);
+    installed = handlers;
+    expect(handlers.exitCode()).toBeUndefined();
+    deliver('SIGTERM');
+    expect(handlers.signal.aborted).toBe(true);
+    expect(handlers.forceSignal.aborted).toBe(false);
+    deliver('SIGINT');
+    expect(handlers.forceSignal.aborted).toBe(true);
+    expect(handlers.received()).toBe('SIGTERM');
+    expect(handlers.exitCode()).toBe(143);
+    expect(seen).toEqual([
+      ['SIGTERM', 1],
+      ['SIGINT', 2],
+    ]);
+  });
+
+  it('SIGINT then SIGHUP exits 130; SIGHUP alone 129', () => {
+    const first = install([]);
+    installed = first.handlers;
+    first.deliver('SIGINT');
+    first.deliver('SIGHUP');
+    expect(first.handlers.exitCode()).toBe(130);
+    first.handlers.dispose();
+    const second = install([]);
+    installed = second.handlers;
+    second.deliver('SIGHUP');
+    expect(second.handlers.exitCode()).toBe(129);
+  });
+
+  it('removes its listeners when disposed', () => {
+    const counts = () => ['SIGINT', 'SIGTERM', 'SIGHUP'].map((name) => process.listenerCount(name));
+    const before = counts();
+    const handlers = installInterruptHandlers();
+    expect(counts()).toEqual(before.map((count) => count + 1));
+    handlers.dispose();
+    expect(counts()).toEqual(before);
+  });
+});

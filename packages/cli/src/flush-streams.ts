@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { isReaderGone } from '@parzen/engine/plugin';
 
 /**
  * Resolves once everything written so far to `stream` has been handed to the operating system.
@@ -36,9 +37,6 @@ export const exitAfterFlush = async (code: number): Promise<never> => {
   process.exit(code === 0 && stdoutFailed ? 1 : code);
 };
 
-/** Errors of writing to a reader that went away (`parzen trials | head -1`), and of writing after it. */
-const READER_GONE = new Set(['EPIPE', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_AFTER_END']);
-
 /**
  * Lets the reader of stdout or stderr go away quietly: `parzen trials --csv | head -1` closes the pipe
  * after one line, and what is left to print has nobody to read it. The command goes on (a study keeps
@@ -54,7 +52,7 @@ export const tolerateClosedReaders = (streams: readonly Writable[] = [process.st
     stream.setMaxListeners(0);
     let said = false;
     stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (READER_GONE.has(error.code ?? '') || said) return;
+      if (isReaderGone(error) || said) return;
       said = true;
       if (stream === process.stdout) stdoutFailed = true;
       if (stream === process.stderr) return;

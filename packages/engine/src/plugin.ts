@@ -8,7 +8,7 @@
 export { assertOptions, definedOptions, optionIssues } from './api-options.js';
 export { trialsChangedSince } from './builtins/change-log.js';
 export { checkSameStudy, spaceDifferences, studySuggester } from './builtins/check-same-study.js';
-export { consoleReporterManifest } from './builtins/console-reporter.js';
+export { consoleReporterManifest, isReaderGone } from './builtins/console-reporter.js';
 export {
   createFunctionObjective,
   type FunctionObjectiveOptions,

@@ -88,6 +88,12 @@ export interface ConsoleReporterSettings {
 /** Errors of writing to a reader that went away (`node tune.js | head -3` after three lines). */
 const READER_GONE = new Set(['EPIPE', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_AFTER_END']);
 
+/**
+ * Whether a stream error says its reader went away (`| head -1` closed the pipe: EPIPE, or a write after
+ * the stream ended) rather than that writing failed (a full disk): there is nobody left to tell.
+ */
+export const isReaderGone = (error: NodeJS.ErrnoException): boolean => READER_GONE.has(error.code ?? '');
+
 /** The streams a console reporter has written to, and whether they broke (one listener each per process). */
 const broken = new Map<NodeJS.WriteStream, { gone: boolean }>();
 
@@ -109,7 +115,7 @@ const writeLine = (target: NodeJS.WriteStream, line: string): void => {
       const first = !known.gone;
       known.gone = true;
       // The reader went away, or the host (the CLI) listens too and says it: nothing more to do here.
-      if (!first || READER_GONE.has(error.code ?? '')) return;
+      if (!first || isReaderGone(error)) return;
       if (target.listeners('error').some((listener) => listener !== onError)) return;
       if (target !== process.stderr)
         process.stderr.write(

@@ -1,5 +1,5 @@
 import type { Trial } from '@parzen/engine';
-import { type CompiledSpace, stderrNote, toExternalParams } from '@parzen/engine/plugin';
+import { type CompiledSpace, isStale, stderrNote, toExternalParams } from '@parzen/engine/plugin';
 import { paramCell, readsAsJson, readsAsNumber } from './attr-cells.js';
 import { formatNumber } from './format-number.js';
 import { formatTable } from './text-table.js';
@@ -17,10 +17,23 @@ export interface TrialRow {
   readonly error?: { readonly code: string; readonly message: string; readonly details?: unknown };
   readonly startedAt: string;
   readonly finishedAt?: string;
+  /**
+   * A running trial whose worker is gone (its process ended, or its lease lapsed): the next run of the study
+   * marks it failed (`STALE_TRIAL`); until then the store still lists it as running.
+   */
+  readonly workerGone?: true;
 }
 
+/** What the table says of a running trial whose worker is gone. */
+const WORKER_GONE = 'its worker is gone: the next run of the study marks it failed (STALE_TRIAL)';
+
 /** Turns stored trials into rows with external params (choice values of `space`, not indices). */
-export const trialRows = (study: string, space: CompiledSpace, trials: readonly Trial[]): TrialRow[] =>
+export const trialRows = (
+  study: string,
+  space: CompiledSpace,
+  trials: readonly Trial[],
+  now: Date = new Date(),
+): TrialRow[] =>
   trials.map((trial) => ({
     study,
     number: trial.number,
@@ -36,6 +49,10 @@ export const trialRows = (study: string, space: CompiledSpace, trials: readonly 
     ...(trial.state === 'failed' ? { error: trial.error } : {}),
     startedAt: trial.startedAt,
     ...(trial.state === 'running' ? {} : { finishedAt: trial.finishedAt }),
+    // Not a worker itself, this process owns no lease: any lease whose process is dead or lapsed is gone.
+    ...(trial.state === 'running' && trial.lease !== undefined && isStale(trial.lease, now, '')
+      ? { workerGone: true as const }
+      : {}),
   }));
 
 const paramNames = (rows: readonly TrialRow[]): string[] => [
@@ -100,7 +117,11 @@ export const formatTrialsTable = (rows: readonly TrialRow[]): string => {
     ],
     rows.map((row) => [
       ...cells(row, names, withStudy, withStep),
-      row.error === undefined ? '' : `${row.error.code}: ${row.error.message}${stderrNote(row.error.details)}`,
+      row.error !== undefined
+        ? `${row.error.code}: ${row.error.message}${stderrNote(row.error.details)}`
+        : row.workerGone
+          ? WORKER_GONE
+          : '',
     ]),
     // Right-align the number, the loss, the step and the parameters (numbers, mostly).
     new Set([

@@ -290,3 +290,28 @@ describe('parzen studies', () => {
     expect(missing.stderr).toMatch(/No study at .*missing\.parzen\.jsonl: the journal file does not exist/);
   });
 });
+
+describe('a running trial whose worker is gone', () => {
+  it('is listed as running with a note that the next run marks it failed; --json says workerGone (review: it looked alive)', async () => {
+    const path = join(dir, 'gone.parzen.jsonl');
+    const store = createJsonlStore({ path });
+    await store.openStudy({ name: 'gone', direction: 'minimize', seed: 0, space });
+    // A worker on another host whose lease lapsed an hour ago, and one whose lease runs for another hour.
+    const past = new Date(Date.now() - 3_600_000).toISOString();
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    await store.createTrial('gone', { lease: { owner: 'elsewhere:4242:x', expiresAt: past } });
+    await store.createTrial('gone', { lease: { owner: 'elsewhere:4243:x', expiresAt: future } });
+    await store.close();
+    const table = await cli('trials', '--store', `jsonl:${path}`);
+    expect(table.code, table.stderr).toBe(0);
+    const lines = table.stdout.split('\n');
+    expect(lines[1]).toMatch(
+      /^0\s+running\s.*its worker is gone: the next run of the study marks it failed \(STALE_TRIAL\)$/,
+    );
+    expect(lines[2]).toMatch(/^1\s+running$/);
+    const json = JSON.parse((await cli('trials', '--store', `jsonl:${path}`, '--json')).stdout) as {
+      workerGone?: boolean;
+    }[];
+    expect(json.map((row) => row.workerGone)).toEqual([true, undefined]);
+  });
+});

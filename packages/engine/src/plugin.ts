@@ -148,5 +148,5 @@ export {
 } from './runtime/imported-trials.js';
 export { interpretObjectiveValue } from './runtime/interpret-result.js';
 export { type RunResult, type RunStudyOptions, runStudy } from './runtime/run-study.js';
-export { type ProcessRecord, processState, thisProcess } from './runtime/stale-trials.js';
+export { isStale, type ProcessRecord, processState, thisProcess } from './runtime/stale-trials.js';
 export { suggestParams } from './runtime/suggest-params.js';

@@ -1,11 +1,11 @@
 /**
  * Objectives that fail (throw) on part of their space: how many trials each TPE setting spends failing
- * and the best loss it reaches. The evidence behind the default `failed: "worst"`
+ * and the best loss it reaches. The evidence behind the default `failed: "avoid"`
  * (bench/results/tpe-failed.md). Six problems, written before anything ran on them; seeds 0–9 are the half
  * a choice may look at, seeds 10–29 the half it is reported on.
  *
  *   node --conditions=@parzen/source --import tsx bench/tpe-failures.ts [--first-seed 0] [--seeds 10]
- *        [--evals 100] [--variants 'ignore={"failed":"ignore"},worst={"failed":"worst"}']
+ *        [--evals 100] [--variants 'ignore={"failed":"ignore"},avoid={"failed":"avoid"}']
  */
 import { createRandomSuggester } from '@parzen/algo-random';
 import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
@@ -30,7 +30,7 @@ const SEEDS = Number(argument('seeds') ?? 10);
 const EVALS = Number(argument('evals') ?? 100);
 const variants: [string, TpeOptions | 'random'][] = (
   argument('variants') ??
-  'ignore={"failed":"ignore"},worst={"failed":"worst"},optuna5={"compat":"optuna5"},hyperopt={"compat":"hyperopt"},random="random"'
+  'ignore={"failed":"ignore"},worst={"failed":"worst"},avoid={"failed":"avoid"},optuna5={"compat":"optuna5"},hyperopt={"compat":"hyperopt"},random="random"'
 )
   .split(/,(?=[\w-]+=)/)
   .map((entry) => {

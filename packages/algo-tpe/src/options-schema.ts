@@ -123,7 +123,7 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
   failed: {
     enum: ['worst', 'ignore', 'avoid'],
     description:
-      'Failed trials: loss +∞ and counted (hyperopt), ignored (Optuna), or avoided (left out of the split; where trials failed more than they finished, the score is lowered by the chance that a trial there finishes).',
+      "Failed trials: loss +∞ and counted (hyperopt), ignored (Optuna), or avoided (left out of the split; each decision's score adds log P(a trial there finishes), from where the latest trials failed against where they finished).",
   },
   ties: {
     enum: ['first', 'above'],

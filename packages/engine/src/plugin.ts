@@ -111,6 +111,7 @@ export {
   type Direction,
   type FailedTrial,
   type FinishedTrial,
+  failedAtParams,
   type IntermediateValue,
   isBetter,
   type Lease,

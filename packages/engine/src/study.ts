@@ -345,9 +345,11 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       result instanceof Error
         ? { status: 'failed' as const, error: thrownErrorInfo(result) }
         : interpretObjectiveValue(result, `study.tell(${number}, …) was given`);
-    const told = await tellTrial(this.session, number, evaluation);
-    this.pruning.forget(number);
-    return told;
+    try {
+      return await tellTrial(this.session, number, evaluation);
+    } finally {
+      this.pruning.forget(number);
+    }
   }
 
   /**
@@ -399,9 +401,11 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
   async prune(number: number): Promise<FinishedTrial> {
     await this.refuseTrialOfRun('prune', number);
     const trial = (await this.storedTrials()).find((t) => t.number === number);
-    const pruned = await finishAskedTrial(this.session, number, prunedOutcome(trial && lastIntermediate(trial)?.value));
-    this.pruning.forget(number);
-    return pruned;
+    try {
+      return await finishAskedTrial(this.session, number, prunedOutcome(trial && lastIntermediate(trial)?.value));
+    } finally {
+      this.pruning.forget(number);
+    }
   }
 
   /**

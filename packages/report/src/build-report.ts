@@ -167,6 +167,11 @@ const replayText = (study: ReportStudy, replay: Replay): string[] => {
     replay.snapshots.filter((s) => s.explanation.params.some(test)).map((s) => s.explanation.trialNumber);
   const trialList = (numbers: readonly number[]) =>
     `${numbers.length} of them (trial${numbers.length === 1 ? '' : 's'} ${numbers.join(', ')})`;
+  const failing = trialsWhere((p) => p.grid.logFinishing !== undefined);
+  if (failing.length > 0)
+    text.push(
+      `In ${trialList(failing)} trials had failed before, and the score also multiplies the ratio by P(a trial there finishes) (the failed option, "avoid"): a density of where the latest trials failed against one of where they finished, so candidates where failures gather lose, and failures spread like the finished trials change nothing. The numeric charts' score curve includes it; the choice charts show l and g only.`,
+    );
   const avoided = trialsWhere((p) => (p.skippedRepeats ?? 0) > 0);
   if (avoided.length > 0)
     text.push(

@@ -113,7 +113,11 @@ describe('replaySuggestions', () => {
     expect(byDefault).toContain('datum.l - datum.k * datum.g');
     expect(byDefault).toContain('"k":0.65');
     expect(byDefault).toContain('log l(x) − 0.65·log g(x)');
-    expect(byDefault).toContain('the score log l − 0.65·log g (black)');
+    // The fixture's objective fails for x > 1.7: the score TPE used adds log P(a trial there finishes).
+    expect(byDefault).toContain('the score log l − 0.65·log g + log P(a trial there finishes) (black)');
+    expect(byDefault).toContain(
+      'trials had failed before, and the score also multiplies the ratio by P(a trial there finishes)',
+    );
     expect(byDefault).toContain(
       'the largest l(x)/g(x)^0.65 (the aboveWeight option), or l(x)/g(x) for a decision over choices and unordered integers only (the discreteAboveWeight option).',
     );
@@ -121,7 +125,7 @@ describe('replaySuggestions', () => {
     expect(classic).toContain('"k":1');
     expect(classic).not.toContain('"k":0.65');
     expect(classic).toContain('log l(x) − log g(x)');
-    expect(classic).toContain('their difference (black)');
+    expect(classic).toContain('the score log l − log g + log P(a trial there finishes) (black)');
     expect(classic).toContain('the largest l(x)/g(x). ');
   });
 
@@ -140,9 +144,11 @@ describe('replaySuggestions', () => {
     expect(chart).toMatch(/"a":10,[^}]*"k":1[,}]/);
     expect(chart).toMatch(/"a":30,[^}]*"k":0.65[,}]/);
     // The fixture fails for x > 1.7: under failed "avoid" the score adds log P(finishes), lowest there.
-    expect(chart).toMatch(/"a":30,"x":1\.72,[^}]*"f":-/);
+    const f = (x: string) => Number(new RegExp(`"a":30,"x":${x},[^}]*"f":(-?[\\d.e-]+)`).exec(chart)?.[1]);
+    expect(f('1\\.72')).toBeLessThan(f('-1') - 1); // far lower where trials failed than where they finished
     expect(chart).toContain('datum.l - datum.k * datum.g + (isValid(datum.f) ? datum.f : 0)');
-    expect(chart).toContain('Where trials had failed, the score also adds log P(a trial there finishes)');
+    expect(chart).toContain('log P(a trial there finishes) compares where they failed with where trials finished');
+    expect(chart).toContain('+ log P(finishes)');
     expect(chart).toContain('the score log l − w·log g (w = 1 after 10; w = 0.65 after 20, 30)');
     expect(text).toContain(
       'l(x)/g(x)^w, with w = 1 in the rows after 10 and w = 0.65 in the rows after 20, 30 (the explore option sets it for the first trials, aboveWeight after)',

@@ -40,6 +40,12 @@ describe('the chance that a trial finishes (failed: "avoid")', () => {
     const values = [-4, -2, -1, 0, 0.5, 1, 3];
     const p = Array.from(logFinishing(model(values, values), [grid]), Math.exp);
     for (const value of p) expect(value).toBeCloseTo(0.5, 10);
+    // Weighted by the counts (each with its prior's one): 3 failures for 9 finished trials at the same places.
+    const finished = [...values, -3, 2];
+    const failedOnes = [-4, 0, 3];
+    const weighted = model(finished, failedOnes);
+    const alike: FailureModel = { ...weighted, failed: weighted.finished };
+    for (const value of Array.from(logFinishing(alike, [grid]), Math.exp)) expect(value).toBeCloseTo(10 / 14, 10);
   });
 });
 
@@ -129,29 +135,47 @@ describe('explanations where trials failed', () => {
 });
 
 describe('the failure model of a long study', () => {
-  it(`holds the latest ${FAILURE_WINDOW} finished and failed trials (its cost stays flat), and only failures at the params`, () => {
-    const trials: FinishedTrial[] = Array.from({ length: 900 }, (_, number) => {
-      const times = { study: 's', number, internal: { x: (number % 97) / 10 - 4.8 }, startedAt: '', finishedAt: '' };
-      if (number % 3 !== 0) return { ...times, state: 'complete', loss: number };
-      // Every sixth trial failed because its worker died: not counted.
-      const code = number % 6 === 0 ? 'STALE_TRIAL' : 'OBJECTIVE_THREW';
-      return { ...times, state: 'failed', error: { code, message: '' } };
-    });
+  const param = { name: 'x', distribution };
+  const historyOf = (trials: FinishedTrial[]) => {
     const history = new TrialHistory();
     history.sync('s', 'minimize', trials, [], 'rank');
-    const param = { name: 'x', distribution };
-    const built = failureModel(history, [param], [encoding], settings);
-    expect(built?.finishedCount).toBe(FAILURE_WINDOW);
-    expect(built?.failedCount).toBe(FAILURE_WINDOW);
-    // 150 failed at their params (every sixth trial, 3 mod 6), 600 finished: the latest 100 of each.
-    expect(built?.failed.estimator().dimensions[0]?.kind).toBe('numeric');
-    // No trial failed because of its params: no model.
-    const stale = trials.map((trial) =>
-      trial.state === 'failed' ? { ...trial, error: { code: 'STALE_TRIAL', message: '' } } : trial,
+    return history;
+  };
+  const trial = (number: number, code?: string): FinishedTrial => {
+    const times = { study: 's', number, internal: { x: (number % 97) / 10 - 4.8 }, startedAt: '', finishedAt: '' };
+    return code === undefined
+      ? { ...times, state: 'complete', loss: number }
+      : { ...times, state: 'failed', error: { code, message: '' } };
+  };
+
+  it(`holds the latest ${FAILURE_WINDOW} finished or failed trials in one window (the failure rate as it is now)`, () => {
+    // Every third trial failed: 3 mod 6 at its params, 0 mod 6 because its worker died (not counted).
+    const trials = Array.from({ length: 900 }, (_, number) =>
+      trial(number, number % 3 !== 0 ? undefined : number % 6 === 0 ? 'STALE_TRIAL' : 'OBJECTIVE_THREW'),
     );
-    const quiet = new TrialHistory();
-    quiet.sync('s', 'minimize', stale, [], 'rank');
-    expect(failureModel(quiet, [param], [encoding], settings)).toBeUndefined();
-    expect(failureModel(history, [param], [encoding], resolveTpeSettings({ failed: 'ignore' }))).toBeUndefined();
+    const built = failureModel(historyOf(trials), [param], [encoding], settings);
+    // 5 counted of every 6 trials (4 finished, 1 failed): the latest 240 trials fill the window.
+    expect(built?.finishedCount).toBe(160);
+    expect(built?.failedCount).toBe(40);
+  });
+
+  it('forgets failures older than the window, and counts none that say nothing of the params', () => {
+    const old = Array.from({ length: 600 }, (_, number) => trial(number, number < 100 ? 'OBJECTIVE_THREW' : undefined));
+    expect(failureModel(historyOf(old), [param], [encoding], settings)).toBeUndefined();
+    const recent = [...old.slice(0, 590), ...old.slice(590).map((t) => trial(t.number, 'OBJECTIVE_THREW'))];
+    expect(failureModel(historyOf(recent), [param], [encoding], settings)?.failedCount).toBe(10);
+    for (const code of [
+      'STALE_TRIAL',
+      'INTERRUPTED',
+      'SUGGESTER_FAILED',
+      'OBJECTIVE_LOAD_FAILED',
+      'COMMAND_NOT_STARTED',
+    ]) {
+      const notParams = [...old.slice(0, 590), ...old.slice(590).map((t) => trial(t.number, code))];
+      expect(failureModel(historyOf(notParams), [param], [encoding], settings)).toBeUndefined();
+    }
+    expect(
+      failureModel(historyOf(recent), [param], [encoding], resolveTpeSettings({ failed: 'ignore' })),
+    ).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import type { Trial } from '@parzen/engine/plugin';
+import { failedAtParams, type Trial } from '@parzen/engine/plugin';
 import { buildDensity, type Density } from '../estimator/density.js';
 import type { Encoding } from '../estimator/encoding.js';
 import type { FamilySettings } from '../estimator/family.js';
@@ -22,21 +22,20 @@ export interface FailureModel {
 }
 
 /**
- * Each density holds at most this many trials, the latest by number: enough to tell where trials fail,
- * and a decision's cost stays flat as a study grows (the densities are rebuilt for every decision).
+ * The densities are built from the latest trials that finished or failed (by number), this many at most,
+ * in one window, so that the share of failures in it is the study's recent rate: two windows of their own
+ * would cover different stretches of a long study. A decision's cost stays flat as the study grows.
  */
-export const FAILURE_WINDOW = 100;
+export const FAILURE_WINDOW = 200;
 
-/** Error codes of failures that say nothing of the params: Parzen's own parts, a dead worker, an interruption. */
-const NOT_THE_PARAMS = /^(SUGGESTER_|PRUNER_|STORE_|STOPPER_|REPORTER_)|^(STALE_TRIAL|INTERRUPTED)$/;
-
-/** Whether a failed trial failed at its params (the objective threw, timed out, ran out of memory, …). */
-const failedAtParams = (trial: Trial): boolean => trial.state === 'failed' && !NOT_THE_PARAMS.test(trial.error.code);
+/** How far back a window is looked for (a parameter of a branch rarely taken may fill it slowly). */
+const FAILURE_SCAN = 20 * FAILURE_WINDOW;
 
 /**
- * The failure model of a group of parameters (one for univariate decisions), from the trials that have
- * every one of them; undefined unless `failed` is `avoid` and such a trial failed at its params (a
- * suggester's, pruner's or store's failure, a dead worker's trial and an interrupted one are not counted).
+ * The failure model of a group of parameters (one for univariate decisions), from the latest
+ * {@link FAILURE_WINDOW} finished or failed trials that have every one of them; undefined unless `failed`
+ * is `avoid` and such a trial failed at its params (`failedAtParams`: a suggester's, pruner's or store's
+ * failure, a dead worker's trial, an interrupted one or an objective that could not start are not counted).
  */
 export const failureModel = (
   history: TrialHistory,
@@ -45,18 +44,23 @@ export const failureModel = (
   settings: TpeSettings,
 ): FailureModel | undefined => {
   if (settings.failed !== 'avoid' || history.failed.length === 0) return undefined;
-  // The latest trials first (both lists are read from their end, so a long study costs no more).
   const failed: Trial[] = [];
-  for (let i = history.failed.length - 1; i >= 0 && failed.length < FAILURE_WINDOW; i--) {
-    const trial = history.failed[i] as Trial;
-    if (failedAtParams(trial) && group.every((param) => trial.internal[param.name] !== undefined)) failed.push(trial);
+  const finishedNumbers: number[] = [];
+  const hasGroup = (trial: Trial) => group.every((param) => trial.internal[param.name] !== undefined);
+  // Both lists are read from their end (failed trials are kept in number order), newest first.
+  let f = history.failed.length - 1;
+  const stop = Math.max(0, history.numberLimit - FAILURE_SCAN);
+  for (let number = history.numberLimit - 1; number >= stop; number--) {
+    if (failed.length + finishedNumbers.length >= FAILURE_WINDOW) break;
+    while (f >= 0 && (history.failed[f] as Trial).number > number) f--;
+    const trial = f >= 0 ? (history.failed[f] as Trial) : undefined;
+    if (trial?.number === number) {
+      if (trial.state === 'failed' && failedAtParams(trial.error) && hasGroup(trial)) failed.push(trial);
+    } else if (history.inColumns(number) && group.every((param) => history.valueOf(param.name, number) !== undefined))
+      finishedNumbers.push(number);
   }
   if (failed.length === 0) return undefined;
   failed.reverse();
-  const finishedNumbers: number[] = [];
-  for (let number = history.numberLimit - 1; number >= 0 && finishedNumbers.length < FAILURE_WINDOW; number--)
-    if (history.inColumns(number) && group.every((param) => history.valueOf(param.name, number) !== undefined))
-      finishedNumbers.push(number);
   const finished = groupColumns(history, group, finishedNumbers);
   const numbers = Int32Array.from(failed, (trial) => trial.number);
   const failedColumns = group.map((param) => ({

@@ -110,6 +110,8 @@ describe('toInternalParams', () => {
     expect(low.low).not.toBe(1e-4); // exp(log(1e-4)) = 1.0000000000000009e-4
     expect(toInternalParams(space, { lr: 1e-4, x: 0 }, '')).toEqual({ internal: { lr: low.low, x: 0 }, issues: [] });
     expect(toInternalParams(space, { lr: 0.1, x: 1 + 1e-15 }, '').internal).toEqual({ lr: 0.1, x: 1 });
+    // A bound at 0 takes a rounding below it too (review 30: relative to 0 nothing was near).
+    expect(toInternalParams(space, { lr: 0.01, x: -1e-17 }, '').internal).toEqual({ lr: 0.01, x: 0 });
     // Further than rounding is still out of range.
     expect(toInternalParams(space, { lr: 0.99e-4, x: 0.5 }, '').issues).toHaveLength(1);
     expect(toInternalParams(space, { lr: 1e-3, x: 1.000001 }, '').issues).toHaveLength(1);

@@ -75,12 +75,15 @@ const onSamplersGrid = (param: ParamNode, value: number): number => {
 /**
  * A value a rounding away from a continuous range's bound, as that bound: `hyperoptLoguniform(Math.log(1e-4),
  * …)` has the low bound exp(log(1e-4)) = 1.0000000000000009e-4, and the 1e-4 a user writes (an enqueued
- * trial, an imported row) is that bound, not out of range (trial 30). Within 1e-12 of the bound, relatively.
+ * trial, an imported row) is that bound, not out of range (trial 30). Within 1e-12 of the bound, relatively
+ * (relative to a thousandth of the range for a bound at 0).
  */
 const atBound = (param: ParamNode, value: number): number => {
   const d = param.distribution;
   if (d.kind !== 'uniform' && d.kind !== 'loguniform') return value;
-  const near = (bound: number) => Math.abs(value - bound) <= 1e-12 * Math.max(Math.abs(bound), Number.MIN_VALUE);
+  // Relative to the bound, or to the range for a bound at (or near) 0: uniform(0, 1) takes −1e-17 as 0.
+  const scale = Math.max(Math.abs(d.low), Math.abs(d.high), d.high - d.low);
+  const near = (bound: number) => Math.abs(value - bound) <= 1e-12 * Math.max(Math.abs(bound), scale * 1e-3);
   if (value < d.low && near(d.low)) return d.low;
   if (value > d.high && near(d.high)) return d.high;
   return value;

@@ -12,6 +12,7 @@ export type TrialState = 'running' | 'complete' | 'failed' | 'pruned';
  */
 export type TrialErrorCode =
   | 'OBJECTIVE_THREW'
+  | 'OBJECTIVE_FAILED'
   | 'OBJECTIVE_NOT_A_NUMBER'
   | 'OBJECTIVE_NAN'
   | 'OBJECTIVE_INFINITE'
@@ -32,6 +33,22 @@ export type TrialErrorCode =
   | 'SUGGESTER_BAD_GROUP'
   | 'PRUNER_FAILED'
   | 'IMPORTED_FAILED';
+
+/**
+ * Codes of failures that say nothing of the trial's params: Parzen's own parts (suggester, pruner, store,
+ * stopper, reporter), a dead worker, an interruption, an objective that could not start at all (a module
+ * that does not load, a program that does not start), and a crash outside the objective's call (any trial
+ * running then fails with it).
+ */
+const NOT_THE_PARAMS =
+  /^(SUGGESTER_|PRUNER_|STORE_|STOPPER_|REPORTER_)|^(STALE_TRIAL|INTERRUPTED|OBJECTIVE_LOAD_FAILED|COMMAND_NOT_STARTED|OBJECTIVE_CRASHED|COMMAND_TEMPLATE)$/;
+
+/**
+ * Whether a failed trial's failure tells about its params (the objective threw, timed out, returned no
+ * number, a program exited with an error...), so that a suggester may steer away from where such
+ * failures gather; false for the codes of failures that would have happened at any params.
+ */
+export const failedAtParams = (error: Pick<ErrorInfo, 'code'>): boolean => !NOT_THE_PARAMS.test(error.code);
 
 /** Why a trial failed: a stable code (a {@link TrialErrorCode}, or a plugin's own) and a message. */
 export interface ErrorInfo {

@@ -50,8 +50,10 @@ export const listRows = (rows: readonly number[]): string =>
   rows.length > 3 ? `${rows[0]}–${rows.at(-1)}` : rows.join(', ');
 
 /** The black series when TPE scored log l − w · log g: its label and colour scale (w = 1: {@link SERIES}). */
-export const scoreSeries = (aboveWeight: number | 'w') => {
-  const label = aboveWeight === 1 ? SERIES.difference : `log l(x) − ${aboveWeight}·log g(x)`;
+export const scoreSeries = (aboveWeight: number | 'w', failures = false) => {
+  const base = aboveWeight === 1 ? SERIES.difference : `log l(x) − ${aboveWeight}·log g(x)`;
+  // With failed: "avoid", the score TPE used also adds log P(a trial there finishes).
+  const label = failures ? `${base} + log P(finishes)` : base;
   return { label, colors: { domain: [SERIES.below, SERIES.above, label], range: SERIES_COLORS.range } };
 };
 

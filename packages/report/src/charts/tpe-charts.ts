@@ -204,18 +204,22 @@ export const densityChart = (param: ParamNode, snapshots: readonly ReplaySnapsho
   // Each row is drawn with the w its decision was scored with (the explore option changes it mid-study).
   const weights = new Set(found.map((f) => f.weight));
   const weight = weights.size === 1 ? (found[0]?.weight as number) : undefined;
-  const score = scoreSeries(weight ?? 'w');
+  const failures = found.some((f) => f.grid.logFinishing !== undefined);
+  const score = scoreSeries(weight ?? 'w', failures);
   const label = `datum.key === 'l' ? '${SERIES.below}' : datum.key === 'g' ? '${SERIES.above}' : '${score.label}'`;
-  const difference =
+  const plain =
     weight === 1
       ? 'their difference'
       : weight !== undefined
         ? `the score log l − ${weight}·log g`
         : `the score log l − w·log g (${weightsByRow(found)})`;
+  const difference = failures
+    ? `${weight === 1 ? 'the score log l − log g' : plain} + log P(a trial there finishes)`
+    : plain;
   return {
     id: chartId('density', param.name),
     title: `What TPE saw: ${param.name}`,
-    description: `After every few trials: log l(${param.name}) over the good trials (green), log g(${param.name}) over the rest (red), ${difference} (black), and the value TPE chose (vertical line: the largest ${weight === 1 ? 'difference' : 'score'} among the candidates drawn from l, or with avoidRepeats the largest one that does not repeat a tried trial).${joint ? ' Decided jointly (multivariate TPE): the curves are slices of the joint l and g along this parameter, the others fixed at the chosen point.' : ''}${found.some((f) => f.grid.logFinishing !== undefined) ? ' Where trials had failed, the score also adds log P(a trial there finishes) (failed: "avoid"), which pulls it down over the region where they failed.' : ''}${noGoodTrials(found, snapshots)}`,
+    description: `After every few trials: log l(${param.name}) over the good trials (green), log g(${param.name}) over the rest (red), ${difference} (black), and the value TPE chose (vertical line: the largest ${weight === 1 ? 'difference' : 'score'} among the candidates drawn from l, or with avoidRepeats the largest one that does not repeat a tried trial).${joint ? ' Decided jointly (multivariate TPE): the curves are slices of the joint l and g along this parameter, the others fixed at the chosen point.' : ''}${failures ? ' Trials had failed (failed: "avoid"): log P(a trial there finishes) compares where they failed with where trials finished; it pulls the score down where failures gather and shifts it evenly where they fall as the finished trials do.' : ''}${noGoodTrials(found, snapshots)}`,
     spec: {
       ...base(`What TPE saw: ${param.name}`),
       data: { values: rows },
@@ -231,7 +235,7 @@ export const densityChart = (param: ParamNode, snapshots: readonly ReplaySnapsho
               { filter: '!isValid(datum.w)' },
               {
                 calculate:
-                  'isValid(datum.l) && isValid(datum.g) ? datum.l - datum.k * datum.g + (isValid(datum.f) ? datum.f : 0) : null',
+                  'isValid(datum.l) && isValid(datum.g) && (!isDefined(datum.f) || isValid(datum.f)) ? datum.l - datum.k * datum.g + (isValid(datum.f) ? datum.f : 0) : null',
                 as: 'd',
               },
               { fold: ['l', 'g', 'd'] },

@@ -1,4 +1,4 @@
-import { observedCount, splitHistory } from '../history/history-split.js';
+import { splitHistory, startupCount } from '../history/history-split.js';
 import { TrialHistory } from '../history/trial-history.js';
 import { resolveTpeSettings } from '../options.js';
 import { logFinishing, withFailures } from '../suggest/failures.js';
@@ -38,7 +38,7 @@ export const explainJoint = async (input: ExplainSuggestionInput): Promise<Joint
   if (settings.grouping === 'independent') return undefined;
   const history = new TrialHistory();
   history.sync('explain', input.direction ?? 'minimize', input.trials, [], settings.pruned);
-  if (observedCount(history, settings) < settings.startupTrials) return undefined;
+  if (startupCount(history, settings) < settings.startupTrials) return undefined;
   const groups = decisionGroups(settings, history, input.space.params, input.seed ?? 0);
   if (groups.length === 0) return undefined;
   const { params: chosen } = await explainSuggestion(input);

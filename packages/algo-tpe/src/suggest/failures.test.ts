@@ -74,6 +74,26 @@ describe('TPE where the objective fails on part of the space (trial 30: the defa
     }
   });
 
+  it('leaves start-up after 5 trials however many failed (trial 32: with 9 in 10 failing it drew ~50 at random)', async () => {
+    const mostlyFailing = (failed: 'avoid' | 'ignore', seed: number) =>
+      fmin({
+        space: { x: uniform(0, 1) },
+        objective: ({ x }) => {
+          if (x > 0.1) throw new Error('out of memory');
+          return (x - 0.05) ** 2;
+        },
+        suggester: createTpeSuggester({ failed }),
+        maxTrials: 40,
+        seed,
+      });
+    for (const seed of [1, 2, 3]) {
+      const avoided = failedCount((await mostlyFailing('avoid', seed)).trials);
+      const ignored = failedCount((await mostlyFailing('ignore', seed)).trials);
+      expect(avoided).toBeLessThan(25);
+      expect(ignored).toBeGreaterThan(30);
+    }
+  });
+
   it('draws the same trials as `ignore` in a study where no trial failed', async () => {
     const run = (failed: 'avoid' | 'ignore') =>
       fmin({

@@ -3,7 +3,7 @@ import type { ObservationSet } from '../estimator/density.js';
 import { describeDecision, describeGroupDecision } from '../explain/explain-parameter.js';
 import type { ParamExplanation, TpeExplanation } from '../explain/explanation.js';
 import { completionCount, countedValue, finishesWalk } from '../history/completions.js';
-import { type HistorySplit, observedCount, splitHistory } from '../history/history-split.js';
+import { type HistorySplit, observedCount, splitHistory, startupCount } from '../history/history-split.js';
 import { paramObservations } from '../history/observations.js';
 import { assignmentKey, type TrialHistory } from '../history/trial-history.js';
 import { type TpeSettings, trialSettings } from '../options.js';
@@ -207,6 +207,7 @@ export const beginTpeTrial = async (
   const { history } = state;
   history.sync(context.study, context.direction, context.history, context.running, settings.pruned);
   const observed = observedCount(history, settings);
+  const started = startupCount(history, settings);
   const base = {
     suggester: 'tpe',
     compat: settings.compat,
@@ -215,7 +216,7 @@ export const beginTpeTrial = async (
     aboveWeight: settings.aboveWeight,
     observed,
   } as const;
-  if (observed < settings.startupTrials) {
+  if (started < settings.startupTrials) {
     const sampler = await state.startup.beginTrial(context);
     if (onExplanation === undefined) return sampler;
     return {

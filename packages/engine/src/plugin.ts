@@ -80,7 +80,14 @@ export type { SuggestContext, Suggester, TrialSampler } from './contracts/sugges
 export { manifestProblem, type PluginRegistry } from './di/registry.js';
 export { canonicalJson } from './domain/canonical-json.js';
 export { type ActivationCondition, type CompiledSpace, compileSpace, type ParamNode } from './domain/compile-space.js';
-export { type Distribution, type DistributionKind, isInSupport, isIntegerKind } from './domain/distribution.js';
+export {
+  type Distribution,
+  type DistributionKind,
+  gridSteps,
+  isInSupport,
+  isIntegerKind,
+  quantizeInGrid,
+} from './domain/distribution.js';
 export { createHaltonSampler, type HaltonSampler } from './domain/halton.js';
 export { normalQuantile } from './domain/normal-quantile.js';
 export {

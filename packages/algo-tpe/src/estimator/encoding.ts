@@ -1,4 +1,4 @@
-import { type Distribution, roundHalfEven } from '@parzen/engine/plugin';
+import { type Distribution, gridSteps, quantizeInGrid, roundHalfEven } from '@parzen/engine/plugin';
 import type { DimensionPoints } from './parzen-estimator.js';
 
 /** hyperopt's floor for widths and for log arguments. */
@@ -85,6 +85,10 @@ const mapped = (values: ArrayLike<number>, f: (x: number) => number): Float64Arr
 };
 
 const identity = (x: number): number => x;
+
+/** x rounded onto the multiples of q, kept within the grid steps of [low, high] when both are finite. */
+const onGrid = (x: number, low: number, high: number, q: number): number =>
+  Number.isFinite(low) && Number.isFinite(high) ? quantizeInGrid(x, { low, high, q }) : roundHalfEven(x / q) * q;
 const clamp = (x: number, low: number, high: number): number => Math.min(high, Math.max(low, x));
 
 /** hyperopt's encoding of a linear primitive (GMM): bins [x ± q/2] cut at the bounds when quantised. */
@@ -97,7 +101,7 @@ const hyperoptLinear = (mu: number, sigma: number, low: number, high: number, q?
   jacobian: false,
   prior: { mu, sigma },
   toModel: identity,
-  fromModel: q === undefined ? identity : (y) => roundHalfEven(y / q) * q,
+  fromModel: q === undefined ? identity : (y) => onGrid(y, low, high, q),
   points:
     q === undefined
       ? (values) => ({ at: mapped(values, identity) })
@@ -130,7 +134,7 @@ const hyperoptLog = (
     fromModel: (y) => {
       // exp(log(x)) may land an ulp outside the real-valued bounds.
       const x = bounded ? clamp(Math.exp(y), naturalLow, naturalHigh) : Math.exp(y);
-      return q === undefined ? x : roundHalfEven(x / q) * q;
+      return q === undefined ? x : onGrid(x, naturalLow, naturalHigh, q);
     },
     points:
       q === undefined
@@ -199,8 +203,7 @@ const linearEncoding = (low: number, high: number): NumericEncoding => ({
 
 /** A grid of multiples of q (anchored at 0, as hyperopt's) from `low` to `high`, as Optuna's stepped kernels. */
 const gridEncoding = (low: number, high: number, q: number): NumericEncoding => {
-  const first = roundHalfEven(low / q);
-  const last = Math.max(first, roundHalfEven(high / q));
+  const { first, last } = gridSteps({ low, high, q });
   const [modelLow, modelHigh] = [first * q - q / 2, last * q + q / 2];
   const toModel = (x: number) => clamp(x, first * q, last * q);
   return {
@@ -235,7 +238,7 @@ const logEncoding = (low: number, high: number, q?: number): NumericEncoding => 
     toModel,
     fromModel: (y) => {
       const x = clamp(Math.exp(y), low, high);
-      return q === undefined ? x : roundHalfEven(x / q) * q;
+      return q === undefined ? x : onGrid(x, low, high, q);
     },
     points: (values) => ({ at: mapped(values, toModel) }),
   };

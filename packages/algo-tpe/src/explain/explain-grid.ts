@@ -1,4 +1,4 @@
-import { type Distribution, roundHalfEven } from '@parzen/engine/plugin';
+import { type Distribution, gridSteps, roundHalfEven } from '@parzen/engine/plugin';
 
 /** Normal priors are drawn over μ ± 4σ. */
 const NORMAL_SPAN = 4;
@@ -11,8 +11,7 @@ const logarithmic = (low: number, high: number, size: number): number[] =>
 
 /** Multiples of q from low to high (at most `size`, evenly thinned), as quantised kinds produce them. */
 const onGrid = (low: number, high: number, q: number, size: number): number[] => {
-  const first = roundHalfEven(low / q);
-  const last = roundHalfEven(high / q);
+  const { first, last } = gridSteps({ low, high, q });
   const count = last - first + 1;
   if (count <= size) return Array.from({ length: count }, (_, i) => (first + i) * q);
   return [...new Set(linear(first, last, size).map((k) => roundHalfEven(k) * q))];

@@ -1,5 +1,6 @@
 import {
   type CompiledSpace,
+  gridSteps,
   isActive,
   type ParamAssignment,
   type ParamNode,
@@ -90,5 +91,6 @@ export const countedValue = (param: ParamNode, value: number): boolean => {
   const d = param.distribution;
   if (d.kind !== 'quniform' && d.kind !== 'qloguniform') return true;
   const k = roundHalfEven(value / d.q);
-  return value === k * d.q && k >= roundHalfEven(d.low / d.q) && k <= roundHalfEven(d.high / d.q);
+  const { first, last } = gridSteps(d);
+  return value === k * d.q && k >= first && k <= last;
 };

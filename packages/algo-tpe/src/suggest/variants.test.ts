@@ -198,3 +198,21 @@ describe('joint grouping takes the unconditional parameters only (review 29)', (
     expect(groups).toEqual([['x', 'y', 'model']]);
   });
 });
+
+describe("a quantized range with bounds halfway between steps (Optuna's suggest_int(1, 8) as quniform(0.5, 8.5, 1))", () => {
+  it('TPE never proposes the outer steps a draw reaches only at the very bound (trial 32: 180 of 600 trials were 0)', async () => {
+    for (const compat of ['parzen', 'optuna5', 'hyperopt'] as const)
+      for (const seed of [0, 1, 2]) {
+        const { trials } = await fmin({
+          space: { layers: { type: 'quniform', low: 0.5, high: 8.5, q: 1 } },
+          objective: ({ layers }) => layers as number,
+          suggester: createTpeSuggester({ compat }),
+          maxTrials: 60,
+          seed,
+        });
+        const values = trials.map((trial) => trial.params.layers as number);
+        expect(Math.min(...values), compat).toBe(1);
+        expect(Math.max(...values), compat).toBeLessThanOrEqual(8);
+      }
+  });
+});

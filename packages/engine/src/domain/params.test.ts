@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { compileSpace } from './compile-space.js';
+import { gridSteps } from './distribution.js';
 import { activeParamNames, alwaysActiveParams, toExternalParams, toInternalParams } from './params.js';
 import { createRng } from './rng.js';
 import { quantize } from './rounding.js';
-import { sampleDistribution } from './sample-distribution.js';
+import { sampleDistribution, sampleFromUnit } from './sample-distribution.js';
 import {
   choice,
   defineSpace,
@@ -145,15 +146,33 @@ describe('quantised values', () => {
         { pointer: '/enqueue/0/d', expected: 'a multiple of 4 from 0 to 8', found: String(value) },
       ]);
     }
-    // qloguniform(0.5, 1, 0.2): 0.4 (0.5 rounds down, half to even) to 1; the bound shows as 0.4, not 0.4000000000000001.
-    expect(check({ p: 0.4 }).issues).toEqual([]);
+    // qloguniform(0.5, 1, 0.2): 0.6 to 1. The bound 0.5 lies halfway between 0.4 and 0.6, and only a draw of
+    // exactly 0.5 would round to 0.4: the step is left out (trial 32: TPE's bins drew such steps often).
+    expect(check({ p: 0.4 }).issues).toEqual([
+      { pointer: '/enqueue/0/p', expected: 'a multiple of 0.2 from 0.6 to 1', found: '0.4' },
+    ]);
     expect(check({ p: 0.6000000000000001 }).issues).toEqual([]);
     // A value within rounding of the grid is stored as the samplers write it.
     expect(check({ d: 4.0000000001 }).internal).toEqual({ d: 4 });
     const tenths = compileSpace(defineSpace({ t: quniform(0, 1, 0.1) }));
     expect(toInternalParams(tenths, { t: 0.3 }, '', { partial: true }).internal).toEqual({ t: quantize(0.3, 0.1) });
     expect(check({ p: 0 }).issues).toEqual([
-      { pointer: '/enqueue/0/p', expected: 'a multiple of 0.2 from 0.4 to 1', found: '0' },
+      { pointer: '/enqueue/0/p', expected: 'a multiple of 0.2 from 0.6 to 1', found: '0' },
     ]);
+  });
+
+  it("keeps a bound halfway between two steps to the inner step: quniform(0.5, 8.5, 1) is Optuna's suggest_int(1, 8)", () => {
+    const layers = quniform(0.5, 8.5, 1);
+    expect(gridSteps(layers)).toEqual({ first: 1, last: 8 });
+    expect(gridSteps({ low: 1, high: 10, q: 4 })).toEqual({ first: 0, last: 2 });
+    expect(gridSteps({ low: 1.5, high: 9.5, q: 1 })).toEqual({ first: 2, last: 9 });
+    expect(gridSteps({ low: 0, high: 1, q: 0.1 })).toEqual({ first: 0, last: 10 });
+    const space = compileSpace(defineSpace({ layers }));
+    expect(toInternalParams(space, { layers: 0 }, '').issues).toEqual([
+      { pointer: '/layers', expected: 'a multiple of 1 from 1 to 8', found: '0' },
+    ]);
+    // A draw at the very bound is kept on the grid: u = 0 gives 1, not 0.
+    const compiled = space.byName.get('layers')?.distribution;
+    expect(compiled && sampleFromUnit(compiled, 0)).toBe(1);
   });
 });

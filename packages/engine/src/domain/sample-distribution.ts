@@ -1,4 +1,4 @@
-import type { Distribution } from './distribution.js';
+import { type Distribution, quantizeInGrid } from './distribution.js';
 import { normalQuantile } from './normal-quantile.js';
 import { type Rng, standardNormal, weightedIndexAt } from './rng.js';
 import { quantize, roundHalfEven } from './rounding.js';
@@ -26,14 +26,14 @@ const fromUniform = (distribution: UniformKind, u: number): number => {
     case 'uniform':
       return distribution.low + u * (distribution.high - distribution.low);
     case 'quniform':
-      return quantize(distribution.low + u * (distribution.high - distribution.low), distribution.q);
+      return quantizeInGrid(distribution.low + u * (distribution.high - distribution.low), distribution);
     case 'loguniform': {
       const low = Math.log(distribution.low);
       return clampLog(Math.exp(low + u * (Math.log(distribution.high) - low)), distribution);
     }
     case 'qloguniform': {
       const low = Math.log(distribution.low);
-      return quantize(Math.exp(low + u * (Math.log(distribution.high) - low)), distribution.q);
+      return quantizeInGrid(Math.exp(low + u * (Math.log(distribution.high) - low)), distribution);
     }
     case 'randint':
       return Math.min(distribution.high - 1, distribution.low + Math.floor(u * (distribution.high - distribution.low)));

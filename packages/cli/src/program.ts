@@ -125,7 +125,10 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
       'the HTML file (default report.html), or the folder for --format svg (default report-svg)',
     )
     .option('--store <spec>', `read this store instead of the config's (without a config: its study): ${STORE_FORMS}`)
-    .option('--study <name>', 'with --store and no config: the study to report (default: its only one)')
+    .option(
+      '--study <name>',
+      "the study to report: one of a matrix config's, or with --store and no config the store's (default: its only one)",
+    )
     .option('--salvage', 'read a damaged JSONL journal anyway, skipping (and naming) each line that is no record')
     .option('--format <format>', 'html (one self-contained file) or svg (one file per chart)', 'html')
     .option(

@@ -252,6 +252,13 @@ describe('parzen export and import', () => {
     expect(rejected.stderr).toMatch(/line 5: \/params\/model: expected one of "svm", "tree", found "forest"/);
     await expect(sqliteTrials(join(dir, 'results.parzen.db'))).rejects.toMatchObject({ code: 'STUDY_NOT_FOUND' });
 
+    // Not one valid line: --on-invalid skip refuses too, and creates no study (trial 32: exit 0, empty study).
+    const none = writeIn(dir, 'none-valid.jsonl', '{"params": {"x": 3, "model": "svm"}, "loss": 1}\nnot json\n');
+    const nothing = await cli('import', target, none, '--on-invalid', 'skip');
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toContain('Not one line could be imported (--on-invalid skip skips some lines, not all)');
+    await expect(sqliteTrials(join(dir, 'results.parzen.db'))).rejects.toMatchObject({ code: 'STUDY_NOT_FOUND' });
+
     const skipped = await cli('import', target, results, '--on-invalid', 'skip');
     expect(skipped.code).toBe(0);
     expect(skipped.stdout).toBe(

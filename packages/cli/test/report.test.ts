@@ -112,6 +112,18 @@ describe('parzen report', () => {
     expect((page as unknown as { notes: string[] }).notes.join('\n')).toMatch(
       /Variant labels: suggester tpe-[0-9a-f]{6} = \{"use":"tpe","options":\{"compat":"optuna5"\}\}\./,
     );
+
+    // --study picks one of the matrix's studies, as trials and best do (trial 32: it was ignored).
+    const names = (JSON.parse((await cli('best', matrix, '--json')).stdout) as { study: string }[]).map((b) => b.study);
+    const one = join(dir, 'cmp-one.html');
+    const single = await cli('report', matrix, '--study', names[0] as string, '-o', one);
+    expect(single.code, single.stderr).toBe(0);
+    const onePage = pageData(readFileSync(one, 'utf8'));
+    expect(onePage.sections.flatMap((s) => s.charts).map((c) => c.id)).toContain('history');
+    const unknown = await cli('report', matrix, '--study', 'nope', '-o', join(dir, 'nope.html'));
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain(`--study nope: the config names \`${names[0]}\``);
+    expect(existsSync(join(dir, 'nope.html'))).toBe(false);
   });
 
   it('is bad input (exit 2) when the contour function cannot be loaded or a pair is not numeric', async () => {

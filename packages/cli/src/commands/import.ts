@@ -153,8 +153,14 @@ const importWhenAsked = async (
   const checked = checkImportedRows(experiment.space, file.rows, (index) => file.lines[index] ?? index);
   const invalid: InvalidRow[] = [...file.bad, ...checked.invalid].sort((a, b) => a.row - b.row);
   const total = file.rows.length + file.bad.length;
-  if (invalid.length > 0 && onInvalid === 'reject')
-    throw new CliError(`${path}: ${importInvalid(invalid, total, 'line').message}`, 2, 'IMPORT_INVALID');
+  // Every line invalid: with `skip` too there is nothing to import, and a script must not take it for an
+  // import (trial 32: exit 0, and an empty study created). Refused as `reject` refuses, the store untouched.
+  if (invalid.length > 0 && (onInvalid === 'reject' || checked.trials.length === 0))
+    throw new CliError(
+      `${path}: ${importInvalid(invalid, total, 'line').message}${onInvalid === 'skip' ? ' Not one line could be imported (--on-invalid skip skips some lines, not all): nothing was imported and no study was created.' : ''}`,
+      2,
+      'IMPORT_INVALID',
+    );
   const scope = await openStudyScope(experiment);
   const early = interrupted(`nothing was imported into study ${name}.`);
   if (early !== undefined) return early;

@@ -371,10 +371,18 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
       );
     return reportStore({ ...flags, store: flags.store }, format, output);
   }
-  const runs = await prepareRuns(paths, {
+  const prepared = await prepareRuns(paths, {
     progress: { force: 'off' },
     ...(flags.store === undefined ? {} : { overrides: { store: parseStoreSpec(flags.store) } }),
   });
+  // `--study NAME` with configs: that one of their studies (a matrix variant), as `trials` and `best` take it
+  // (trial 32: it was ignored, and the config's study or the whole comparison was written instead).
+  const runs =
+    flags.study === undefined ? prepared : prepared.filter((run) => run.experiment.config.name === flags.study);
+  if (runs.length === 0)
+    throw new CliError(
+      `--study ${flags.study}: the config${paths.length === 1 ? '' : 's'} name${paths.length === 1 ? 's' : ''} ${prepared.map((run) => `\`${run.experiment.config.name}\``).join(', ')}.`,
+    );
   const report = await import('@parzen/report');
   const file = flags.serve === true ? '' : outputPath(format, flags.output);
   let page: Awaited<ReturnType<typeof report.buildReport>>;

@@ -49,16 +49,23 @@ describe('compareOutcomes', () => {
       outcome('c', 'c1', 5, 'maximize'),
       outcome('c', 'c2', undefined, 'maximize'),
     ]);
-    expect(rows.map((row) => [row.variant, row.medianBest, row.bestOfRuns, row.erroredRuns])).toEqual([
-      ['c', 5, 5, 0],
-      ['a', 1, 1, 0],
-      ['broken', null, null, 1],
+    // c's second run found nothing: it ranks worst, so c has no median (1 of 2 runs) and its worst is none
+    // (trial 32: the median and worst left such runs out, and the row looked better than it was).
+    expect(
+      rows.map((row) => [row.variant, row.medianBest, row.bestOfRuns, row.erroredRuns, row.runsWithoutBest]),
+    ).toEqual([
+      ['a', 1, 1, 0, 0],
+      ['c', null, 5, 0, 1],
+      ['broken', null, null, 1, 1],
     ]);
     expect(formatComparison(rows).split('\n')).toEqual([
-      'variant  runs  errored  median best  best  worst  complete  failed',
-      'c           2        0            5     5      5         8       2',
-      'a           1        0            1     1      1         4       1',
-      'broken      1        1            -     -      -         0       0',
+      'variant  runs  errored  no best  median best  best  worst  complete  failed',
+      'a           1        0        0            1     1      1         4       1',
+      'c           2        0        1            -     5   none         8       2',
+      'broken      1        1        1            -     -   none         0       0',
     ]);
+    // Of three runs, one without a best: the median is the middle of the other two ranked first.
+    const three = compareOutcomes([outcome('t', 't1', 3), outcome('t', 't2', undefined), outcome('t', 't3', 1)]);
+    expect(three[0]).toMatchObject({ medianBest: 3, bestOfRuns: 1, worstOfRuns: null, runsWithoutBest: 1 });
   });
 });

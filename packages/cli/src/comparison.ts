@@ -22,20 +22,28 @@ export interface ComparisonRow {
   readonly failedTrials: number;
   /** Trials a pruner stopped, over the variant's runs. */
   readonly prunedTrials: number;
-  /** The median over runs of each run's best loss (runs without a complete trial left out). */
+  /** Runs that found no complete trial (every trial failed or was pruned, or the run errored). */
+  readonly runsWithoutBest: number;
+  /**
+   * The median over runs of each run's best loss, a run that found nothing ranked worst of all (null when
+   * the middle of the runs falls on such runs).
+   */
   readonly medianBest: number | null;
   readonly bestOfRuns: number | null;
+  /** The worst run's best loss; null when a run found nothing (that run is the worst). */
   readonly worstOfRuns: number | null;
   readonly studies: readonly string[];
 }
 
-const median = (values: readonly number[]): number | null => {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+/** The median of `values` among `count` runs, the `count − values.length` missing ones ranked worst. */
+const median = (values: readonly number[], count: number, direction: Direction): number | null => {
+  if (count === 0) return null;
+  // Best first; missing runs after every value (null), so a middle that falls on them has no median.
+  const sorted: (number | null)[] = [...values].sort((a, b) => (direction === 'maximize' ? b - a : a - b));
+  while (sorted.length < count) sorted.push(null);
+  const middle = Math.floor(count / 2);
+  const [low, high] = count % 2 === 1 ? [sorted[middle], sorted[middle]] : [sorted[middle - 1], sorted[middle]];
+  return low === null || low === undefined || high === null || high === undefined ? null : (low + high) / 2;
 };
 
 const extreme = (values: readonly number[], direction: Direction, best: boolean): number | null =>
@@ -75,30 +83,35 @@ export const compareOutcomes = (outcomes: readonly BatchOutcome[]): ComparisonRo
       completeTrials: summaries.reduce((sum, summary) => sum + summary.complete, 0),
       failedTrials: summaries.reduce((sum, summary) => sum + summary.failed, 0),
       prunedTrials: summaries.reduce((sum, summary) => sum + summary.pruned, 0),
-      medianBest: median(bests),
+      runsWithoutBest: runs.length - bests.length,
+      medianBest: median(bests, runs.length, direction),
       bestOfRuns: extreme(bests, direction, true),
-      worstOfRuns: extreme(bests, direction, false),
+      worstOfRuns: bests.length < runs.length ? null : extreme(bests, direction, false),
       studies: runs.map((run) => run.study),
     };
   });
-  const rank = (row: ComparisonRow) =>
-    row.medianBest === null ? Number.POSITIVE_INFINITY : direction === 'maximize' ? -row.medianBest : row.medianBest;
-  return rows.sort((a, b) => rank(a) - rank(b));
+  const rank = (value: number | null) =>
+    value === null ? Number.POSITIVE_INFINITY : direction === 'maximize' ? -value : value;
+  // By median best; variants whose median is none (half their runs found nothing) by their best run.
+  return rows.sort((a, b) => rank(a.medianBest) - rank(b.medianBest) || rank(a.bestOfRuns) - rank(b.bestOfRuns) || 0);
 };
 
 const show = (value: number | null): string => (value === null ? '-' : formatNumber(value));
 
 /**
  * The comparison as a text table: variant, runs, median best, best, worst, trials complete/failed; the runs
- * that errored and the pruned trials in columns of their own when there are any.
+ * that errored, the runs that found no complete trial ("no best": they rank worst, so the worst is "none"
+ * and the median counts them) and the pruned trials in columns of their own when there are any.
  */
 export const formatComparison = (rows: readonly ComparisonRow[]): string => {
   const pruned = rows.some((row) => row.prunedTrials > 0);
   const errored = rows.some((row) => row.erroredRuns > 0);
+  const empty = rows.some((row) => row.runsWithoutBest > 0);
   const columns = [
     'variant',
     'runs',
     ...(errored ? ['errored'] : []),
+    ...(empty ? ['no best'] : []),
     'median best',
     'best',
     'worst',
@@ -112,9 +125,10 @@ export const formatComparison = (rows: readonly ComparisonRow[]): string => {
       row.variant,
       String(row.runs),
       ...(errored ? [String(row.erroredRuns)] : []),
+      ...(empty ? [String(row.runsWithoutBest)] : []),
       show(row.medianBest),
       show(row.bestOfRuns),
-      show(row.worstOfRuns),
+      row.worstOfRuns === null && row.runsWithoutBest > 0 ? 'none' : show(row.worstOfRuns),
       String(row.completeTrials),
       String(row.failedTrials),
       ...(pruned ? [String(row.prunedTrials)] : []),

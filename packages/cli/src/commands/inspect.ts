@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import {
+  bestTrial,
   formatSummary,
   type LoadedExperiment,
   loadExperiment,
@@ -351,18 +352,19 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
         if (studies === undefined)
           throw new CliError(`The ${target.store.use} store cannot list its studies (it has no listStudies).`);
         for (const record of studies) {
+          // Counts and the best loss only: no space to compile (one study's bad stored space must not stop the list).
           const trials = await store.listTrials(record.name);
-          const summary = summarize(record.name, record.direction, compileSpace(record.space), trials);
+          const count = (state: Trial['state']) => trials.filter((trial) => trial.state === state).length;
           lines.push({
             study: record.name,
             direction: record.direction,
             suggester: record.suggester?.name,
             trials: trials.length,
-            complete: summary.complete,
-            pruned: summary.pruned,
-            failed: summary.failed,
-            running: summary.running,
-            best: summary.best?.loss,
+            complete: count('complete'),
+            pruned: count('pruned'),
+            failed: count('failed'),
+            running: count('running'),
+            best: bestTrial(trials, record.direction)?.loss,
             createdAt: record.createdAt,
           });
         }

@@ -100,10 +100,20 @@ export const trialsVersion = (study: ReportStudy): string => {
   return `${study.trials.length}:${finished}:${last}`;
 };
 
+/** A failed trial's reason as the table shows it: its code and the first line of its message, at most 200 characters. */
+const errorCell = (error: { readonly code: string; readonly message: string }): string => {
+  const text = `${error.code}: ${error.message.split('\n', 1)[0] ?? ''}`;
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+};
+
 const table = (study: ReportStudy, points: readonly TrialPoint[]): TrialTable => {
   const names = study.space.params.map((p) => p.name);
+  // Why each failed trial failed, as `parzen trials` says it (trial 32: the report said it nowhere).
+  const errors = new Map<number, string>();
+  for (const trial of study.trials) if (trial.state === 'failed') errors.set(trial.number, errorCell(trial.error));
+  const withErrors = errors.size > 0;
   return {
-    columns: ['trial', 'state', 'loss', 'seconds', ...names],
+    columns: ['trial', 'state', 'loss', 'seconds', ...names, ...(withErrors ? ['error'] : [])],
     rows: points.map((p) => [
       p.number,
       p.state,
@@ -114,6 +124,7 @@ const table = (study: ReportStudy, points: readonly TrialPoint[]): TrialTable =>
         const v = p.params[name];
         return v === undefined ? null : v === null ? 'null' : v;
       }),
+      ...(withErrors ? [errors.get(p.number) ?? null] : []),
     ]),
   };
 };

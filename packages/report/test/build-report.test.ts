@@ -67,7 +67,13 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
   it('ranks importance and lists every trial in the table, with the best trial', () => {
     expect(marks(chart(page, 'importance'), 'rect')).toBe(3);
     expect(page.table?.rows).toHaveLength(40);
-    expect(page.table?.columns).toEqual(['trial', 'state', 'loss', 'seconds', 'x', 'lr', 'kind']);
+    // The fixture has failed trials: the table says why each failed (trial 32: the report said it nowhere).
+    expect(page.table?.columns).toEqual(['trial', 'state', 'loss', 'seconds', 'x', 'lr', 'kind', 'error']);
+    const errorAt = (page.table?.columns.length ?? 0) - 1;
+    for (const row of page.table?.rows ?? [])
+      if (row[1] === 'failed') expect(row[errorAt]).toMatch(/^OBJECTIVE_THREW: diverged$/);
+      else expect(row[errorAt]).toBeNull();
+    expect(failed.length).toBeGreaterThan(0);
     const best = complete.reduce((a, b) => ((a as { loss: number }).loss <= (b as { loss: number }).loss ? a : b));
     expect(page.best?.number).toBe(best.number);
     expect(['a', 'b', 'c']).toContain(page.best?.params.kind);

@@ -315,3 +315,26 @@ describe('a running trial whose worker is gone', () => {
     expect(json.map((row) => row.workerGone)).toEqual([true, undefined]);
   });
 });
+
+describe('a matrix whose store names no file (each study in a file named after it)', () => {
+  it('best, trials and studies read every study, each from its own file (the open-once change read only the first)', async () => {
+    await fill(createJsonlStore({ path: join(dir, 'own.seed-1.parzen.jsonl') }), 'own.seed-1', 2);
+    await fill(createJsonlStore({ path: join(dir, 'own.seed-2.parzen.jsonl') }), 'own.seed-2', 3);
+    const path = writeIn(dir, 'own.json', {
+      name: 'own',
+      space,
+      objective: { use: 'module', options: { path: './evil-objective.mjs' } },
+      store: { use: 'jsonl' },
+      budget: { maxTrials: 4 },
+      matrix: { seed: [1, 2] },
+    });
+    const best = await cli('best', path, '--json');
+    expect(best.code, best.stderr).toBe(0);
+    expect((JSON.parse(best.stdout) as { study: string }[]).map((b) => b.study)).toEqual(['own.seed-1', 'own.seed-2']);
+    expect(best.stderr).toBe('');
+    const trials = JSON.parse((await cli('trials', path, '--json')).stdout) as { study: string }[];
+    expect(trials.map((t) => t.study)).toEqual(['own.seed-1', 'own.seed-1', 'own.seed-2', 'own.seed-2', 'own.seed-2']);
+    const studies = JSON.parse((await cli('studies', path, '--json')).stdout) as { study: string }[];
+    expect(studies.map((s) => s.study)).toEqual(['own.seed-1', 'own.seed-2']);
+  });
+});

@@ -215,6 +215,15 @@ const inspect = async (target: InspectTarget, store: TrialStore, output: Output)
   }
 };
 
+/**
+ * Which opened store a target reads: its store choice, and the study's name when the choice names no file
+ * or URL (such a store keeps each study in a file named after it: `{"use": "jsonl"}` in a matrix).
+ */
+const storeKey = (target: InspectTarget): string => {
+  const located = target.store.options?.path !== undefined || target.store.options?.url !== undefined;
+  return canonicalJson(located ? target.store : { store: target.store, study: target.study });
+};
+
 /** `--salvage`: the target's journal read past damaged lines; only a JSONL journal has lines to skip. */
 const salvaging = (target: InspectTarget): InspectTarget => {
   if (target.store.use !== 'jsonl')
@@ -257,7 +266,7 @@ const loadStudySet = async (
   try {
     for (const target of flags.salvage === true ? targets.map(salvaging) : targets) {
       try {
-        const key = canonicalJson(target.store);
+        const key = storeKey(target);
         let store = opened.get(key);
         if (store === undefined) {
           store = await openStoreForReading(target.experiment, target.store);
@@ -341,7 +350,7 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
     const lines: StudyLine[] = [];
     const seen = new Set<string>();
     for (const target of flags.salvage === true ? targets.map(salvaging) : targets) {
-      const key = canonicalJson(target.store);
+      const key = storeKey(target);
       if (seen.has(key)) continue;
       seen.add(key);
       const store = await openStoreForReading(target.experiment, target.store).catch((error: unknown) => {

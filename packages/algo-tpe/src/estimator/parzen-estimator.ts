@@ -121,6 +121,13 @@ const componentBase = (estimator: ParzenEstimator, points: readonly DimensionPoi
   return base;
 };
 
+/** log of the probability component k of a categorical dimension gives option `at` (its row at `at`). */
+export const logOptionRow = (dimension: CategoricalKernels, k: number, at: number): number => {
+  const option = dimension.options[k] as number;
+  const p = dimension.prior[at] ?? 0;
+  return Math.log(option < 0 ? p : (at === option ? dimension.keep : 0) + (1 - dimension.keep) * p);
+};
+
 /** log of component k's kernel in one dimension at point i (without the constants of the base). */
 const logKernelAt = (
   dimension: KernelDimension,
@@ -130,12 +137,7 @@ const logKernelAt = (
   i: number,
 ): number => {
   const at = points.at[i] as number;
-  if (dimension.kind === 'categorical') {
-    const option = dimension.options[k] as number;
-    const p = dimension.prior[at] ?? 0;
-    const row = option < 0 ? p : (at === option ? dimension.keep : 0) + (1 - dimension.keep) * p;
-    return Math.log(row);
-  }
+  if (dimension.kind === 'categorical') return logOptionRow(dimension, k, at);
   const mu = dimension.mus[k] as number;
   const sigma = dimension.sigmas[k] as number;
   if (points.upper !== undefined) {

@@ -1,7 +1,6 @@
 import { failedAtParams, type Trial } from '@parzen/engine/plugin';
 import { buildDensity, type Density } from '../estimator/density.js';
 import type { Encoding } from '../estimator/encoding.js';
-import type { FamilySettings } from '../estimator/family.js';
 import type { TrialHistory } from '../history/trial-history.js';
 import type { TpeSettings } from '../options.js';
 import { familyOf, groupColumns, type Model, type ModelParam } from './models.js';
@@ -68,10 +67,9 @@ export const failureModel = (
     numbers,
   }));
   const family = familyOf(settings);
-  const familySettings: FamilySettings = settings;
   return {
-    finished: buildDensity(family, encodings, finished, familySettings),
-    failed: buildDensity(family, encodings, failedColumns, familySettings),
+    finished: buildDensity(family, encodings, finished, settings),
+    failed: buildDensity(family, encodings, failedColumns, settings),
     finishedCount: finished[0]?.values.length ?? 0,
     failedCount: failed.length,
   };

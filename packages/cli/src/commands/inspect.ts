@@ -249,22 +249,31 @@ export const openStoreFromFlag = async (flags: InspectFlags & { readonly store: 
 export const loadStudies = async (path: string | undefined, flags: InspectFlags, output: Output) =>
   (await loadStudySet(path, flags, output)).studies;
 
+/**
+ * What `trials`, `best`, `export` and `studies` read: the config's study (each matrix variant's) or, with
+ * `--store` and no config, the store's; with `--salvage`, read past damaged journal lines.
+ */
+const inspectTargets = async (path: string | undefined, flags: InspectFlags): Promise<InspectTarget[]> => {
+  if (path === undefined && flags.store === undefined)
+    throw new CliError('Give a config, or --store SPEC (e.g. --store jsonl:./study.parzen.jsonl).');
+  const targets =
+    path === undefined ? [await storeTarget(flags.store as string, flags)] : await configTargets(path, flags);
+  return flags.salvage === true ? targets.map(salvaging) : targets;
+};
+
 /** {@link loadStudies}, and whether the config names several studies (a matrix), however many have run. */
 const loadStudySet = async (
   path: string | undefined,
   flags: InspectFlags,
   output: Output,
 ): Promise<{ readonly studies: InspectedStudy[]; readonly several: boolean }> => {
-  if (path === undefined && flags.store === undefined)
-    throw new CliError('Give a config, or --store SPEC (e.g. --store jsonl:./study.parzen.jsonl).');
-  const targets =
-    path === undefined ? [await storeTarget(flags.store as string, flags)] : await configTargets(path, flags);
+  const targets = await inspectTargets(path, flags);
   const studies: InspectedStudy[] = [];
   const notRun: { study: string; error: unknown }[] = [];
   // The studies of a matrix often share one store: it is opened (a journal read) once, not once per study.
   const opened = new Map<string, TrialStore>();
   try {
-    for (const target of flags.salvage === true ? targets.map(salvaging) : targets) {
+    for (const target of targets) {
       try {
         const key = storeKey(target);
         let store = opened.get(key);
@@ -341,15 +350,10 @@ const withoutStudy = ({ study: _, ...flags }: InspectFlags): InspectFlags => fla
  */
 export const listStoreStudies = async (path: string | undefined, flags: InspectFlags, output: Output) =>
   forConfig(path, async () => {
-    if (path === undefined && flags.store === undefined)
-      throw new CliError('Give a config, or --store SPEC (e.g. --store sqlite:./studies.parzen.db).');
-    const targets =
-      path === undefined
-        ? [await storeTarget(flags.store as string, flags)]
-        : await configTargets(path, withoutStudy(flags));
+    const targets = await inspectTargets(path, withoutStudy(flags));
     const lines: StudyLine[] = [];
     const seen = new Set<string>();
-    for (const target of flags.salvage === true ? targets.map(salvaging) : targets) {
+    for (const target of targets) {
       const key = storeKey(target);
       if (seen.has(key)) continue;
       seen.add(key);

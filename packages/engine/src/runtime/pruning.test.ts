@@ -342,7 +342,8 @@ describe('pruning from fmin and the ask/tell Study', () => {
     for (const trial of pruned) expect(trial.intermediate?.length).toBeLessThan(10);
   });
 
-  it('Study.report resolves to the decision and Study.prune ends the trial with its last value', async () => {
+  /** An ask/tell study pruning at values above 3, and the events it sends. */
+  const askTellStudy = async () => {
     const events: EngineEvent[] = [];
     const study = await Study.open({
       space,
@@ -350,6 +351,11 @@ describe('pruning from fmin and the ask/tell Study', () => {
       pruner: limitPruner(3),
       onEvent: (event) => events.push(event),
     });
+    return { study, events };
+  };
+
+  it('Study.report resolves to the decision and Study.prune ends the trial with its last value', async () => {
+    const { study, events } = await askTellStudy();
     const trial = await study.ask();
     expect(await study.report(trial.number, 0, 1)).toBe(false);
     expect(await study.report(trial.number, 1, 4)).toBe(true);
@@ -378,13 +384,7 @@ describe('pruning from fmin and the ask/tell Study', () => {
       return true;
     });
     try {
-      const events: EngineEvent[] = [];
-      const study = await Study.open({
-        space,
-        suggester: priorSuggester,
-        pruner: limitPruner(3),
-        onEvent: (event) => events.push(event),
-      });
+      const { study, events } = await askTellStudy();
       const first = await study.ask();
       expect(await study.report(first.number, 0, 4)).toBe(true);
       expect(await study.report(first.number, 0, 1)).toBe(true); // judged on the kept 4

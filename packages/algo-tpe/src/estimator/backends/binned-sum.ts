@@ -74,14 +74,14 @@ export const binnedSumBackend = (estimator: ParzenEstimator) => {
     let count = 0;
     for (let b = 0; b < blocks; b++)
       if ((bounds[b] as number) >= reference - CUTOFF) count = visit(b, at, upper, count);
-    const first = logSumExp(terms.subarray(0, count));
+    const first = logSumExp(terms, count);
     // The bound of the block that set the reference may be loose: visit what the sum found still matters.
     const threshold = first - CUTOFF;
     for (let b = 0; b < blocks; b++) {
       const bound = bounds[b] as number;
       if (bound < reference - CUTOFF && bound >= threshold) count = visit(b, at, upper, count);
     }
-    return logSumExp(terms.subarray(0, count));
+    return logSumExp(terms, count);
   };
 
   return (points: readonly DimensionPoints[], exact: boolean): Float64Array => {

@@ -4,6 +4,7 @@ import {
   type CategoricalKernels,
   type DimensionPoints,
   logKernelMass,
+  logOptionRow,
   type ParzenEstimator,
 } from '../parzen-estimator.js';
 
@@ -205,10 +206,7 @@ const termOf = (kernels: ProductKernels, y: Float64Array, upper: Float64Array, k
       const inverse = invSigmas[base + j] as number;
       term += logGaussMass((at - mu) * inverse, (high - mu) * inverse);
     } else {
-      const kernel = mixed.categorical[j] as CategoricalKernels;
-      const option = kernel.options[k] as number;
-      const p = kernel.prior[at] ?? 0;
-      term += Math.log(option < 0 ? p : (at === option ? kernel.keep : 0) + (1 - kernel.keep) * p);
+      term += logOptionRow(mixed.categorical[j] as CategoricalKernels, k, at);
     }
     if (term < floor) return Number.NEGATIVE_INFINITY;
   }

@@ -299,6 +299,43 @@ describe('every backend equals the reference direct sum', () => {
     expect(() => kernelIndex({ ...kernels, d: 1 }, by(0), by(0), count)).toThrow(/two dimensions/);
   });
 
+  test('points no candidate takes (NaN, out of range, an empty bin) get what the reference gives (review 30)', () => {
+    const odd = [Number.NaN, -5, 5, Number.POSITIVE_INFINITY];
+    const settings: FamilySettings = { priorWeight: 1, forgetting: 0, bandwidthFloor: 0.01, bandwidthExponent: 1 };
+    const rows = Array.from({ length: 60 }, (_, i) => [((i * 37) % 41) / 10 - 2, ((i * 13) % 17) / 17] as const);
+    // Continuous dimensions: every odd value in each dimension, the other one inside.
+    const xs = odd.flatMap((v) => [[v, 0.5] as const, [0.3, v] as const]);
+    const { estimator, points } = twoDimensional(rows, xs, settings);
+    close(chooseBackend(estimator, points)(points, true), estimatorLogPdf(estimator, points), 1e-10);
+    for (const family of [optunaFamily, hyperoptFamily]) {
+      const oneDim = family.build([unit], [{ values: Float64Array.from(rows, (r) => r[0]) }], settings);
+      const at = [unit.points([Number.NaN, -5, 5, 0.25])];
+      close(chooseBackend(oneDim, at)(at, true), estimatorLogPdf(oneDim, at), 1e-10);
+    }
+    // Mixed: a continuous value, an integer and a choice, each odd in turn (bins whose upper edge is at or
+    // below their lower one included).
+    const integer = optunaFamily.encode({ kind: 'quniform', low: 0, high: 20, q: 1 }) as NumericEncoding;
+    const encodings: Encoding[] = [unit, integer, choice];
+    const columns = [
+      { values: Float64Array.from(rows, (r) => r[0]) },
+      { values: Float64Array.from(rows, (_, i) => i % 21) },
+      { values: Float64Array.from(rows, (_, i) => i % 4) },
+    ];
+    const mixed = optunaFamily.build(encodings, columns, settings);
+    const integerPoints = integer.points([3, 7, 7, 25, Number.NaN, 3]);
+    const upper = Float64Array.from(integerPoints.upper ?? []);
+    upper[1] = integerPoints.at[1] as number;
+    upper[2] = (integerPoints.at[2] as number) - 0.5;
+    const mixedPoints: DimensionPoints[] = [
+      unit.points([0.1, 0.1, 0.1, 0.1, 0.1, Number.NaN]),
+      { at: integerPoints.at, upper },
+      { at: Float64Array.of(1, 2, -1, 4, 1.5, 2) },
+    ];
+    const reference = estimatorLogPdf(mixed, mixedPoints);
+    close(chooseBackend(mixed, mixedPoints)(mixedPoints, true), reference, 1e-10);
+    expect(reference[5]).toBe(Number.NEGATIVE_INFINITY);
+  });
+
   test('collapsed probabilities (one categorical dimension), both families', () => {
     fc.assert(
       fc.property(

@@ -245,7 +245,8 @@ export const evaluateProduct = (
       // Bins and options carry their own bounds (the reference has none for them).
       if (kinds !== undefined && kinds[j] !== CONTINUOUS) continue;
       const { low, high } = bounds[j] as { low: number; high: number };
-      if (value < low || value > high) outside = true;
+      // Written so that NaN is outside too, as the reference has it.
+      if (!(value >= low && value <= high)) outside = true;
     }
     if (outside) {
       out[i] = Number.NEGATIVE_INFINITY;

@@ -64,6 +64,21 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     expect(pageCharts(page).filter((c) => c.id.startsWith('pair-'))).toHaveLength(1);
   });
 
+  it('draws failed trials in the pair plot apart from complete ones, and says so (trial 32)', () => {
+    const pair = chart(page, 'pair-x-lr');
+    const trials = layers(pair).at(-1) as Layer & {
+      encoding: { color: { condition: { test: string; value: string }[]; value: string } };
+    };
+    const rows = trials.data?.values ?? [];
+    const drawnFailed = failed.filter((t) => t.internal.x !== undefined && t.internal.lr !== undefined);
+    expect(drawnFailed.length).toBeGreaterThan(0);
+    expect(rows.filter((r) => r.state === 'failed').map((r) => r.number)).toEqual(drawnFailed.map((t) => t.number));
+    const failedColour = trials.encoding.color.condition.find((c) => c.test.includes("'failed'"))?.value;
+    expect(failedColour).toBeDefined();
+    expect(failedColour).not.toBe(trials.encoding.color.value);
+    expect(pair.description).toContain('failed trials light grey');
+  });
+
   it('ranks importance and lists every trial in the table, with the best trial', () => {
     expect(marks(chart(page, 'importance'), 'rect')).toBe(3);
     expect(page.table?.rows).toHaveLength(40);

@@ -146,11 +146,21 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
       .evaluateAll((rows) => rows.map((row) => row.querySelectorAll('td')[6]?.textContent));
     expect(act).toEqual(['null', 'relu', 'relu']);
     await withNull.close();
+    // Over 300 trials the pair plot draws dots, failed ones as grey crosses (trial 32).
+    const many = Array.from(
+      { length: 320 },
+      (_, number): Trial =>
+        number % 5 === 0
+          ? { ...(failed[0] as Trial), number, internal: { x: (number % 97) / 97, n: 0.01 * number, act: 0 } }
+          : { ...best, number, internal: { x: (number % 89) / 89, n: -0.01 * number, act: 1 }, loss: number },
+    );
     for (const [trials, name] of [
       [[], 'empty.html'],
       [failed, 'failed.html'],
+      [many, 'many.html'],
     ] as const) {
       const page = await open(await buildReport(study([...trials]), { contour: (p) => p.x as number }), name);
+      await screenshot(page, name.replace('.html', '.png'), { fullPage: true });
       await page.close();
     }
   });

@@ -23,9 +23,21 @@ export interface PairContour {
 /** The most trials a pair plot draws as their numbers; more are drawn as dots. */
 const PAIR_NUMBERS = 300;
 
+/** Failed trials in the pair plots: drawn, since they show where the objective fails, but not as results. */
+const FAILED_GREY = '#aaaaaa';
+
+/** What the pair plot's colours say of the trials that did not complete, when it draws any. */
+const stateNote = (rows: readonly { readonly state: string }[]): string => {
+  const failed = rows.some((r) => r.state === 'failed');
+  const pruned = rows.some((r) => r.state === 'pruned');
+  const parts = [...(failed ? ['failed trials light grey (no loss)'] : []), ...(pruned ? ['pruned ones orange'] : [])];
+  return parts.length === 0 ? '' : `, ${parts.join(', ')}`;
+};
+
 /**
  * The seed's first figure: trials drawn as their numbers at their (x, y) values, over contour lines of
- * the objective when a cheap function is given. The best trial's number is red.
+ * the objective when a cheap function is given. The best trial's number is red; failed
+ * trials are light grey (crosses when drawn as dots), pruned ones orange.
  */
 export const pairChart = (
   points: readonly TrialPoint[],
@@ -38,7 +50,7 @@ export const pairChart = (
     const a = p.params[x.name];
     const b = p.params[y.name];
     return typeof a === 'number' && typeof b === 'number'
-      ? [{ number: p.number, x: a, y: b, loss: p.loss, best: p.number === bestNumber }]
+      ? [{ number: p.number, x: a, y: b, loss: p.loss, state: p.state, best: p.number === bestNumber }]
       : [];
   });
   const lines = contour !== undefined && contour.unavailable === undefined && contour.segments.length > 0;
@@ -91,9 +103,22 @@ export const pairChart = (
         x: xEnc,
         y: yEnc,
         ...(asNumbers ? { text: { field: 'number' } } : {}),
-        color: { condition: { test: 'datum.best', value: '#d62728' }, value: '#222' },
+        // A failed trial is not a result at its point, nor a pruned one a whole one (trial 32: they were
+        // drawn as complete ones): grey and orange, in the colours the history uses.
+        color: {
+          condition: [
+            { test: 'datum.best', value: '#d62728' },
+            { test: "datum.state === 'failed'", value: FAILED_GREY },
+            { test: "datum.state === 'pruned'", value: '#ff7f0e' },
+          ],
+          value: '#222',
+        },
+        ...(asNumbers
+          ? {}
+          : { shape: { condition: { test: "datum.state === 'failed'", value: 'cross' }, value: 'circle' } }),
         tooltip: [
           { field: 'number', title: 'trial' },
+          { field: 'state' },
           { field: 'x', title: x.name },
           { field: 'y', title: y.name },
           { field: 'loss', format: '.6g' },
@@ -104,7 +129,7 @@ export const pairChart = (
   return {
     id: chartId('pair', x.name, y.name),
     title: `Trials over ${title}`,
-    description: `Each trial drawn as ${asNumbers ? 'its number' : `a dot (more than ${PAIR_NUMBERS} trials: numbers would overlap; the tooltip names the trial)`} at its (${x.name}, ${y.name}); the best is red.${
+    description: `Each trial drawn as ${asNumbers ? 'its number' : `a dot (more than ${PAIR_NUMBERS} trials: numbers would overlap; the tooltip names the trial)`} at its (${x.name}, ${y.name}); the best is red${stateNote(rows)}.${
       contour === undefined
         ? ''
         : contour.unavailable === undefined

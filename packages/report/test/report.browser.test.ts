@@ -146,7 +146,7 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
       .evaluateAll((rows) => rows.map((row) => row.querySelectorAll('td')[6]?.textContent));
     expect(act).toEqual(['null', 'relu', 'relu']);
     await withNull.close();
-    // Over 300 trials the pair plot draws dots, failed ones as grey crosses (trial 32).
+    // Over 300 trials drawn (maxPairPoints raised) the pair plot draws dots, failed ones as grey crosses (trial 32).
     const many = Array.from(
       { length: 320 },
       (_, number): Trial =>
@@ -159,7 +159,10 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
       [failed, 'failed.html'],
       [many, 'many.html'],
     ] as const) {
-      const page = await open(await buildReport(study([...trials]), { contour: (p) => p.x as number }), name);
+      const page = await open(
+        await buildReport(study([...trials]), { contour: (p) => p.x as number, maxPairPoints: 400 }),
+        name,
+      );
       await screenshot(page, name.replace('.html', '.png'), { fullPage: true });
       await page.close();
     }

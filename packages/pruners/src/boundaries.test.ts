@@ -63,6 +63,16 @@ describe('percentile and median: only a trial strictly worse than the percentile
   });
 });
 
+describe('a trial that reports every batch', () => {
+  it('is judged on its 150,000 values (their best found by a loop: Math.min(...values) overflowed the stack)', () => {
+    const finished = [1, 2, 3].map((value, number) => complete(number, [[149_999, value]]));
+    const median = createMedianPruner({ startupTrials: 1 });
+    const curve = (last: number): Curve => Array.from({ length: 150_000 }, (_, step) => [step, step === 7 ? last : 5]);
+    expect(median.shouldPrune(judged(finished, 3, curve(1)))).toBe(false);
+    expect(median.shouldPrune(judged(finished, 3, curve(4)))).toBe(true);
+  });
+});
+
 describe('percentile: minTrials', () => {
   const pruner = createPercentilePruner({ percentile: 50, startupTrials: 1, minTrials: 3 });
   const terrible: Curve = [[1, 100]];

@@ -35,8 +35,12 @@ export const valueFrom = (trial: Trial, step: number): number | undefined => {
 };
 
 /** The best of some values in the study's direction (lowest when minimizing). */
-export const bestOf = (values: readonly number[], direction: Direction): number =>
-  direction === 'maximize' ? Math.max(...values) : Math.min(...values);
+export const bestOf = (values: readonly number[], direction: Direction): number => {
+  // A loop, not Math.min(...values): a trial reporting every batch has more values than a call has arguments.
+  let best = direction === 'maximize' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  for (const value of values) best = direction === 'maximize' ? Math.max(best, value) : Math.min(best, value);
+  return best;
+};
 
 /**
  * Optuna's `_is_first_in_interval_step`: whether `step` is the first report at or after the latest

@@ -1,5 +1,5 @@
 import { type Direction, lossToMinimize, type Trial } from '@parzen/engine/plugin';
-import { base } from './charts/common.js';
+import { base, extent } from './charts/common.js';
 import type { Chart, ReportPage } from './types.js';
 
 /** One run of a batch: its variant, seed and objective value per trial in number order (null: no value). */
@@ -107,8 +107,9 @@ export const regretBands = (runs: readonly ComparisonRun[], options: ComparisonO
 const symlogAxis = (values: readonly number[]): { constant: number; ticks: number[] } => {
   const positive = values.filter((v) => v > 0 && Number.isFinite(v));
   if (positive.length === 0) return { constant: 1, ticks: [0, 1] };
-  const low = Math.floor(Math.log10(Math.min(...positive)));
-  const high = Math.ceil(Math.log10(Math.max(...positive)));
+  const range = extent(positive);
+  const low = Math.floor(Math.log10(range.low));
+  const high = Math.ceil(Math.log10(range.high));
   const ticks = [0];
   for (let power = low; power <= high; power++) ticks.push(Number(`1e${power}`));
   return { constant: 10 ** low, ticks };

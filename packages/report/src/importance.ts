@@ -1,5 +1,6 @@
 import { normalCdf } from '@parzen/algo-tpe';
 import type { CompiledSpace, Distribution, ParamAssignment } from '@parzen/engine/plugin';
+import { extent } from './charts/common.js';
 
 /** One parameter's PED-ANOVA importance (the importances of a study sum to 1). */
 export interface ParamImportance {
@@ -28,8 +29,7 @@ const LOG_KINDS = new Set(['loguniform', 'qloguniform', 'lognormal', 'qlognormal
 /** Bin count and bounds of a numeric parameter: the distribution's, or the observed range when it has none. */
 const binning = (distribution: Distribution, values: readonly number[], steps: number) => {
   const log = LOG_KINDS.has(distribution.kind);
-  let low = Math.min(...values);
-  let high = Math.max(...values);
+  let { low, high } = extent(values);
   let n = steps;
   switch (distribution.kind) {
     case 'uniform':

@@ -101,3 +101,15 @@ describe('scottParzenPdf', () => {
     expect(pdf[40]).toBeGreaterThan(0); // the prior keeps every bin possible
   });
 });
+
+describe('pedAnova at scale', () => {
+  it('takes 150,000 trials (bounds found by a loop: Math.min(...values) overflowed the stack)', () => {
+    const result = byName(
+      pedAnova(
+        space,
+        sample(150_000, 'large', (x) => x * x),
+      ),
+    );
+    expect(result.x).toBeGreaterThan(0.5);
+  });
+});

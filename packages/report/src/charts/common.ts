@@ -91,4 +91,18 @@ export const uniqueChartIds = <T extends { readonly id: string }>(charts: readon
 };
 
 /** A number rounded to `digits` significant digits, to keep inline data small. */
+/**
+ * The lowest and highest of `values` (∞ and −∞ when there are none), by a loop: `Math.min(...values)`
+ * overflows the stack past about 120,000 values, a large study's trials.
+ */
+export const extent = (values: Iterable<number>): { low: number; high: number } => {
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  for (const value of values) {
+    if (value < low) low = value;
+    if (value > high) high = value;
+  }
+  return { low, high };
+};
+
 export const sig = (value: number, digits = 5): number => Number(value.toPrecision(digits));

@@ -2,7 +2,7 @@ import type { CompiledSpace, Direction, Trial } from '@parzen/engine/plugin';
 import type { ParamImportance } from '../importance.js';
 import type { TrialPoint } from '../trial-points.js';
 import type { Chart } from '../types.js';
-import { base, optionLabel, paramScale, sig } from './common.js';
+import { base, extent, optionLabel, paramScale, sig } from './common.js';
 
 const STATE_COLORS = { domain: ['complete', 'pruned', 'failed'], range: ['#1f77b4', '#ff7f0e', '#d62728'] };
 /** The same, with running trials in grey (the learning curves show them). */
@@ -19,7 +19,8 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
   const finished = points.filter((p) => p.state !== 'running');
   const valued = finished.filter((p) => p.loss !== null);
   const values = valued.map((p) => p.loss as number);
-  const top = values.length === 0 ? 0 : direction === 'minimize' ? Math.max(...values) : Math.min(...values);
+  const range = extent(values);
+  const top = values.length === 0 ? 0 : direction === 'minimize' ? range.high : range.low;
   const rows = finished.map((p) => ({
     number: p.number,
     state: p.state,
@@ -29,8 +30,8 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
   const best = points.filter((p) => p.best !== null).map((p) => ({ number: p.number, best: p.best }));
   // Positive losses over 3 or more decades on a log axis: on a linear one the early bad trials flatten every
   // later one against the bottom (trial 28).
-  const low = values.length === 0 ? 0 : Math.min(...values);
-  const logScale = low > 0 && Math.max(...values) / low >= 1000;
+  const low = values.length === 0 ? 0 : range.low;
+  const logScale = low > 0 && range.high / low >= 1000;
   // Trial numbers are integers: ticks at whole numbers only. With nothing to draw, fixed domains (Vega
   // warns of an infinite extent for a scale over no data).
   const x = {
@@ -186,11 +187,9 @@ export const parallelChart = (
       return v === undefined || !Number.isFinite(v) ? [] : [{ p, v }];
     });
     const categorical = param?.distribution.kind === 'categorical';
-    const low = categorical ? 0 : Math.min(...present.map((e) => e.v));
-    const high =
-      categorical && param.distribution.kind === 'categorical'
-        ? param.distribution.size - 1
-        : Math.max(...present.map((e) => e.v));
+    const range = extent(present.map((e) => e.v));
+    const low = categorical ? 0 : range.low;
+    const high = categorical && param.distribution.kind === 'categorical' ? param.distribution.size - 1 : range.high;
     const span = high - low;
     for (const { p, v } of present) {
       rows.push({

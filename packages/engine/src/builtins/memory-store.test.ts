@@ -1,4 +1,23 @@
+import { expect, it } from 'vitest';
 import { describeStoreContract } from '../testing/store-contract.js';
 import { createMemoryStore } from './memory-store.js';
 
 describeStoreContract('memory', { create: createMemoryStore });
+
+it('adds 150,000 trials at once (one by one: push(...trials) overflowed the stack)', async () => {
+  const store = createMemoryStore();
+  await store.openStudy({
+    name: 'big',
+    direction: 'minimize',
+    seed: 1,
+    space: { x: { type: 'uniform', low: 0, high: 1 } },
+  });
+  const rows = Array.from({ length: 150_000 }, (_, i) => ({
+    internal: { x: i / 150_000 },
+    outcome: { state: 'complete' as const, loss: i },
+  }));
+  const added = await store.addTrials?.('big', rows);
+  expect(added).toHaveLength(150_000);
+  const listed = await store.listTrials('big');
+  expect(listed.at(-1)?.number).toBe(149_999);
+});

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import { isReaderGone } from '@parzen/engine/plugin';
+import { markStdoutGone } from './output.js';
 
 /**
  * Resolves once everything written so far to `stream` has been handed to the operating system.
@@ -52,7 +53,11 @@ export const tolerateClosedReaders = (streams: readonly Writable[] = [process.st
     stream.setMaxListeners(0);
     let said = false;
     stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (isReaderGone(error) || said) return;
+      if (isReaderGone(error)) {
+        if (stream === process.stdout) markStdoutGone();
+        return;
+      }
+      if (said) return;
       said = true;
       if (stream === process.stdout) stdoutFailed = true;
       if (stream === process.stderr) return;

@@ -2,7 +2,7 @@ import type { Trial } from '@parzen/engine';
 import { type CompiledSpace, isStale, stderrNote, toExternalParams } from '@parzen/engine/plugin';
 import { paramCell, readsAsJson, readsAsNumber } from './attr-cells.js';
 import { formatNumber } from './format-number.js';
-import { formatTable } from './text-table.js';
+import { tableLines } from './text-table.js';
 
 /** A trial as `parzen trials` shows it: the params the objective saw, the loss, or the error. */
 export interface TrialRow {
@@ -55,11 +55,13 @@ export const trialRows = (
       : {}),
   }));
 
-const paramNames = (rows: readonly TrialRow[]): string[] => [
-  ...new Set(rows.flatMap((row) => Object.keys(row.params))),
-];
+/** The names of `field` (params or attrs) across the rows, in first-seen order. */
+const namesOf = (rows: readonly TrialRow[], field: 'params' | 'attrs'): string[] => {
+  const names = new Set<string>();
+  for (const row of rows) for (const name of Object.keys(row[field] ?? {})) names.add(name);
+  return [...names];
+};
 
-/** Whether any trial reported intermediate values: only then do tables and CSV get a `step` column. */
 /** The columns of a trial listing (table or CSV) that are not parameters. */
 const TRIAL_COLUMNS = new Set([
   'study',
@@ -100,12 +102,15 @@ const cells = (row: TrialRow, names: readonly string[], withStudy: boolean, with
  * A text table: number, state, loss, the last step reported (when any trial reported), one column per
  * parameter, and the error of failed trials (with the last line its program wrote on stderr, if any).
  */
-export const formatTrialsTable = (rows: readonly TrialRow[]): string => {
-  const names = paramNames(rows);
+export const formatTrialsTable = (rows: readonly TrialRow[]): string => [...trialsTableLines(rows)].join('\n');
+
+/** {@link formatTrialsTable}'s lines, produced one by one once the column widths are known. */
+export const trialsTableLines = (rows: readonly TrialRow[]): Iterable<string> => {
+  const names = namesOf(rows, 'params');
   const withStudy = new Set(rows.map((row) => row.study)).size > 1;
   const withStep = hasSteps(rows);
   const shift = (withStudy ? 1 : 0) + (withStep ? 1 : 0);
-  return formatTable(
+  return tableLines(
     [
       ...(withStudy ? ['study'] : []),
       '#',
@@ -148,11 +153,15 @@ const attrCell = (value: unknown): string => {
 };
 
 /** CSV (RFC 4180): study, number, state, loss, last step (when any), the parameters, `attrs.NAME` columns, error code and message, times. */
-export const formatTrialsCsv = (rows: readonly TrialRow[], spaceNames: readonly string[] = []): string => {
+export const formatTrialsCsv = (rows: readonly TrialRow[], spaceNames: readonly string[] = []): string =>
+  [...trialsCsvLines(rows, spaceNames)].join('\n');
+
+/** {@link formatTrialsCsv}'s lines (the header first), produced one by one. */
+export function* trialsCsvLines(rows: readonly TrialRow[], spaceNames: readonly string[] = []): Iterable<string> {
   // Every parameter of the space gets its column, in the space's order (an empty study's CSV still has
   // them, and a conditional parameter no trial activated yet too), then any other name a row has.
-  const names = [...new Set([...spaceNames, ...paramNames(rows)])];
-  const attrNames = [...new Set(rows.flatMap((row) => Object.keys(row.attrs ?? {})))];
+  const names = [...new Set([...spaceNames, ...namesOf(rows, 'params')])];
+  const attrNames = namesOf(rows, 'attrs');
   const withStep = hasSteps(rows);
   const header = [
     'study',
@@ -167,18 +176,20 @@ export const formatTrialsCsv = (rows: readonly TrialRow[], spaceNames: readonly 
     'started_at',
     'finished_at',
   ];
-  const lines = rows.map((row) => [
-    row.study,
-    String(row.number),
-    row.state,
-    row.loss === undefined ? '' : String(row.loss),
-    ...(withStep ? [row.step === undefined ? '' : String(row.step)] : []),
-    ...names.map((name) => (name in row.params ? paramCell(row.params[name]) : '')),
-    ...attrNames.map((name) => attrCell(row.attrs?.[name])),
-    row.error?.code ?? '',
-    row.error?.message ?? '',
-    row.startedAt,
-    row.finishedAt ?? '',
-  ]);
-  return [header, ...lines].map((line) => line.map(csvField).join(',')).join('\n');
-};
+  const line = (cells: readonly string[]) => cells.map(csvField).join(',');
+  yield line(header);
+  for (const row of rows)
+    yield line([
+      row.study,
+      String(row.number),
+      row.state,
+      row.loss === undefined ? '' : String(row.loss),
+      ...(withStep ? [row.step === undefined ? '' : String(row.step)] : []),
+      ...names.map((name) => (name in row.params ? paramCell(row.params[name]) : '')),
+      ...attrNames.map((name) => attrCell(row.attrs?.[name])),
+      row.error?.code ?? '',
+      row.error?.message ?? '',
+      row.startedAt,
+      row.finishedAt ?? '',
+    ]);
+}

@@ -1,10 +1,23 @@
 /** Where a command writes: results on stdout, progress and notes on stderr. */
 export interface Output {
-  /** A line of the command's result (stdout). */
+  /** A line of the command's result (stdout); several lines joined by newlines when written in a batch. */
   result(line: string): void;
   /** A line for people (stderr). */
   note(line: string): void;
+  /**
+   * Whether the reader of the results went away (`parzen trials | head` after its lines): a command that
+   * writes many lines stops there. Absent: the reader stays.
+   */
+  readerGone?(): boolean;
 }
+
+/** Set once stdout's reader has gone away (EPIPE), by the handler of `tolerateClosedReaders`. */
+let stdoutGone = false;
+
+/** Notes that stdout's reader went away. */
+export const markStdoutGone = (): void => {
+  stdoutGone = true;
+};
 
 /** The real streams: stdout for results, stderr for notes. */
 export const processOutput: Output = {
@@ -14,4 +27,28 @@ export const processOutput: Output = {
   note: (line) => {
     process.stderr.write(`${line}\n`);
   },
+  readerGone: () => stdoutGone,
+};
+
+/** Lines per write of {@link writeLines}. */
+const BATCH = 500;
+
+/**
+ * Writes `lines` as results, a batch at a time, as they are produced: the first lines of a long listing
+ * reach its reader before the last are formatted, and the listing stops once the reader has gone away
+ * (a broken pipe is only reported between batches, so each batch yields once).
+ */
+export const writeLines = async (output: Output, lines: Iterable<string>): Promise<void> => {
+  let batch: string[] = [];
+  const flush = async (): Promise<boolean> => {
+    if (batch.length > 0) output.result(batch.join('\n'));
+    batch = [];
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return output.readerGone?.() === true;
+  };
+  for (const line of lines) {
+    batch.push(line);
+    if (batch.length >= BATCH && (await flush())) return;
+  }
+  await flush();
 };

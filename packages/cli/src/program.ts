@@ -66,8 +66,11 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
   program
     .command('trials')
     .argument('[config]', 'experiment config (optional with --store)')
-    .addOption(new Option('--json', 'one JSON array').conflicts('csv'))
-    .addOption(new Option('--csv', 'CSV with a header').conflicts('json'))
+    .addOption(new Option('--json', 'one JSON array').conflicts(['csv', 'jsonl']))
+    .addOption(
+      new Option('--jsonl', 'one JSON object per trial per line (streams to jq, head)').conflicts(['csv', 'json']),
+    )
+    .addOption(new Option('--csv', 'CSV with a header').conflicts(['json', 'jsonl']))
     .option('--store <spec>', READ_STORE)
     .option('--study <name>', "the study to read (default: the config's, or the store's only study)")
     .option('--salvage', 'read a damaged JSONL journal anyway, skipping (and naming) each line that is no record')

@@ -1,9 +1,12 @@
-/** Aligns rows under headers with two spaces between columns; columns listed in `right` are right-aligned. */
-export const formatTable = (
+/**
+ * The lines of a text table, headers first: columns aligned with two spaces between them, the columns
+ * listed in `right` right-aligned. The widths are found first; each line is then made as it is asked for.
+ */
+export function* tableLines(
   headers: readonly string[],
   rows: readonly (readonly string[])[],
   right: ReadonlySet<number> = new Set(),
-): string => {
+): Iterable<string> {
   // A loop, not Math.max(...): spreading a study's 150,000 rows as arguments overflows the stack.
   const widths = headers.map((header) => header.length);
   for (const row of rows)
@@ -17,5 +20,13 @@ export const formatTable = (
       )
       .join('  ')
       .trimEnd();
-  return [line(headers), ...rows.map(line)].join('\n');
-};
+  yield line(headers);
+  for (const row of rows) yield line(row);
+}
+
+/** {@link tableLines} as one string. */
+export const formatTable = (
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  right: ReadonlySet<number> = new Set(),
+): string => [...tableLines(headers, rows, right)].join('\n');

@@ -5,6 +5,8 @@ import { fmin, type SpaceDefinition, type TrialStore } from '@parzen/engine';
 import { createJsonlStore } from '@parzen/store-file';
 import { createSqliteStore } from '@parzen/store-sqlite';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Output } from '../src/output.js';
+import { runCli } from '../src/program.js';
 import { tempDir, writeIn } from './cli-harness.js';
 import { cli } from './cli-in-process.js';
 
@@ -336,5 +338,40 @@ describe('a matrix whose store names no file (each study in a file named after i
     expect(trials.map((t) => t.study)).toEqual(['own.seed-1', 'own.seed-1', 'own.seed-2', 'own.seed-2', 'own.seed-2']);
     const studies = JSON.parse((await cli('studies', path, '--json')).stdout) as { study: string }[];
     expect(studies.map((s) => s.study)).toEqual(['own.seed-1', 'own.seed-2']);
+  });
+});
+
+describe('long listings (trial 31: `trials | head` formatted everything first)', () => {
+  let big: string;
+  beforeAll(async () => {
+    big = join(dir, 'big.parzen.jsonl');
+    await fill(createJsonlStore({ path: big }), 'big', 1200);
+  });
+
+  it('--jsonl writes one trial per line, each a JSON object, as --json writes them in one array', async () => {
+    const lines = await cli('trials', '--store', `jsonl:${big}`, '--jsonl');
+    const array = await cli('trials', '--store', `jsonl:${big}`, '--json');
+    expect(lines.code).toBe(0);
+    const rows = lines.stdout.split('\n').map((line) => JSON.parse(line));
+    expect(rows).toHaveLength(1200);
+    expect(rows).toEqual(JSON.parse(array.stdout));
+    expect((await cli('trials', '--store', `jsonl:${big}`, '--jsonl', '--csv')).code).toBe(2);
+  });
+
+  it('writes the table, the CSV and the JSON lines in batches, and stops once the reader has gone away', async () => {
+    for (const mode of [[], ['--csv'], ['--jsonl']]) {
+      const batches: string[] = [];
+      const output: Output = {
+        result: (text) => batches.push(text),
+        note: () => {},
+        readerGone: () => batches.length >= 1,
+      };
+      expect(await runCli(['node', 'parzen', 'trials', '--store', `jsonl:${big}`, ...mode], output)).toBe(0);
+      expect(batches).toHaveLength(1);
+      expect((batches[0] as string).split('\n')).toHaveLength(500);
+      const whole = await cli('trials', '--store', `jsonl:${big}`, ...mode);
+      expect(whole.stdout.startsWith(batches[0] as string)).toBe(true);
+      expect(whole.stdout.split('\n').length).toBeGreaterThanOrEqual(1200);
+    }
   });
 });

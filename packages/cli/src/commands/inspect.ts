@@ -23,9 +23,9 @@ import { defaultStore, loadBuiltinStore } from '../builtin-plugins.js';
 import { forConfig } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
 import { formatNumber } from '../format-number.js';
-import { formatTrialsCsv, formatTrialsTable, type TrialRow, trialRows } from '../format-trials.js';
+import { type TrialRow, trialRows, trialsCsvLines, trialsTableLines } from '../format-trials.js';
 import { expandMatrix } from '../matrix.js';
-import type { Output } from '../output.js';
+import { type Output, writeLines } from '../output.js';
 import { applyOverrides } from '../overrides.js';
 import { cliLoadOptions, enableTypeScriptPlugins, withBatchStore } from '../prepare-runs.js';
 import { readConfigFile } from '../read-config-file.js';
@@ -38,6 +38,8 @@ import { formatTable } from '../text-table.js';
 export interface InspectFlags {
   readonly json?: boolean;
   readonly csv?: boolean;
+  /** One JSON object per trial per line (`trials --jsonl`). */
+  readonly jsonl?: boolean;
   readonly store?: string;
   readonly study?: string;
   /** Read a damaged JSONL journal anyway (the store's `salvage` option). */
@@ -299,15 +301,26 @@ const loadStudySet = async (
   return { studies, several: targets.length > 1 };
 };
 
-/** `parzen trials [config]`: every trial of the study (each matrix variant's), as a table, CSV or JSON. */
+/** Each row as one JSON line. */
+function* jsonLines(rows: readonly TrialRow[]): Iterable<string> {
+  for (const row of rows) yield JSON.stringify(row);
+}
+
+/**
+ * `parzen trials [config]`: every trial of the study (each matrix variant's), as a table, CSV, one JSON
+ * array or JSON lines. The table, the CSV and the JSON lines are written as they are made, and stop when
+ * the reader goes away (`| head`).
+ */
 export const listTrials = async (path: string | undefined, flags: InspectFlags, output: Output): Promise<number> => {
   const studies = await forConfig(path, () => loadStudies(path, flags, output));
   const rows: TrialRow[] = studies.flatMap(({ record, space, trials }) => trialRows(record.name, space, trials));
   if (flags.json === true) output.result(JSON.stringify(rows));
+  else if (flags.jsonl === true) await writeLines(output, jsonLines(rows));
   else if (flags.csv === true) {
     const spaceNames = studies.flatMap(({ space }) => space.params.map((param) => param.name));
-    output.result(formatTrialsCsv(rows, spaceNames));
-  } else output.result(rows.length === 0 ? 'No trials yet.' : formatTrialsTable(rows));
+    await writeLines(output, trialsCsvLines(rows, spaceNames));
+  } else if (rows.length === 0) output.result('No trials yet.');
+  else await writeLines(output, trialsTableLines(rows));
   return 0;
 };
 

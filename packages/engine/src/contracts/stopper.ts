@@ -1,10 +1,10 @@
 import type { CompleteTrial, Direction, FinishedTrial, Trial } from '../domain/trial.js';
 
-/** What a stopper sees after each finished trial. */
+/** What a stopper sees after each finished trial (and when a study resumes). */
 export interface StopContext {
   readonly study: string;
   readonly direction: Direction;
-  /** The trial that just finished (in this process). */
+  /** The trial that just finished in this process; when a study resumes, its last finished trial. */
   readonly trial: FinishedTrial;
   /** Every trial of the study as the store has it (other processes' too), ordered by number. */
   readonly trials: readonly Trial[];
@@ -13,7 +13,8 @@ export interface StopContext {
 }
 
 /**
- * A rule that ends a study early: after each finished trial the engine asks it, and a non-empty string is
+ * A rule that ends a study early: after each finished trial the engine asks it (and once when a study resumes, before
+ * its first new trial: a study its stopper ended stays ended), and a non-empty string is
  * the reason to stop ("no improvement of 1% in 50 trials"), named in the summary and the JSON output
  * (`true` stops with a plain message; `undefined` or `false` goes on). Running trials finish; no new
  * trial starts. The run's stop reason is `stopper`.

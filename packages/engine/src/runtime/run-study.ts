@@ -11,7 +11,7 @@ import type { Suggester } from '../contracts/suggester.js';
 import type { CompiledSpace } from '../domain/compile-space.js';
 import { toExternalParams } from '../domain/params.js';
 import type { StudyRecord, StudySpec } from '../domain/study.js';
-import { bestTrial, type Lease, type Trial } from '../domain/trial.js';
+import { bestTrial, type FinishedTrial, type Lease, type Trial } from '../domain/trial.js';
 import { ParzenError } from '../errors.js';
 import type { StopReason, StudySummary } from '../events/engine-event.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -187,6 +187,19 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     if (options.forceSignal?.aborted) onForce();
     else options.forceSignal?.addEventListener('abort', onForce, { once: true });
     const tracker = new BudgetTracker(budget, spec.direction, best?.loss);
+    // A resumed study its stopper already ended stays ended: the rule is asked once, with the last
+    // finished trial, before a new trial starts (trial 33: each rerun ran one more trial before asking).
+    if (options.stopper !== undefined && reason === undefined) {
+      const { stopper } = options;
+      const message = await mirrorOf(session).withAllTrials((trials) => {
+        const last = trials.findLast((trial): trial is FinishedTrial => trial.state !== 'running');
+        return last === undefined ? undefined : askStopper(stopper, spec, trials.slice(), last);
+      });
+      if (message !== undefined) {
+        reason = 'stopper';
+        stopMessage = message;
+      }
+    }
 
     const runOne = async (asked: AskedTrial) => {
       const lease = (): Lease => ({ owner: workerId, expiresAt: new Date(Date.now() + leaseMs).toISOString() });

@@ -86,6 +86,31 @@ describe('stopping on your own rule', () => {
     expect(result.trials.every((trial) => trial.state === 'complete')).toBe(true);
   });
 
+  it('a rerun of a study its stopper ended stops before a new trial; a stopper that lets it go on runs it (trial 33)', async () => {
+    const store = createMemoryStore();
+    const run = (trials: number) =>
+      fmin({
+        name: 'ended',
+        objective: () => 1,
+        space,
+        suggester: prior,
+        maxTrials: 100,
+        store,
+        stopWhen: (context) => createNoImprovementStopper({ trials }).shouldStop(context),
+      });
+    const first = await run(3);
+    expect(first).toMatchObject({ reason: 'stopper', stopMessage: 'no improvement of 1% in 3 trials' });
+    expect(first.trials).toHaveLength(4);
+    // Each rerun used to run one more trial before asking: 5, then 6.
+    for (let rerun = 0; rerun < 2; rerun++) {
+      const again = await run(3);
+      expect(again).toMatchObject({ reason: 'stopper', stopMessage: 'no improvement of 1% in 3 trials' });
+      expect(again.trials).toHaveLength(4);
+    }
+    // A patience the study has not used up yet: it goes on.
+    expect((await run(5)).trials).toHaveLength(6);
+  });
+
   it('`true` stops with a plain message; a throwing rule is STOPPER_FAILED', async () => {
     const plain = await fmin({ objective: (p) => p.x, space, suggester: prior, maxTrials: 50, stopWhen: () => true });
     expect(plain).toMatchObject({ reason: 'stopper', stopMessage: 'stopWhen said stop' });

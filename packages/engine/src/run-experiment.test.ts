@@ -194,6 +194,18 @@ describe('runExperiment (the composition root)', () => {
     });
   });
 
+  it('refuses a suggester plugin whose suggester carries another name than the plugin (trial 33: the study recorded that one)', async () => {
+    const alias = defineSuggester<Record<string, never>>({ ...prior, name: 'alias' });
+    await expect(
+      runExperiment({ ...config, suggester: { use: 'alias' } }, { plugins: [{ manifests: [alias] }], functions }),
+    ).rejects.toMatchObject({
+      code: 'PLUGIN_INVALID',
+      plugin: 'alias',
+      message:
+        'The suggester plugin `alias` could not start: its create() returned a suggester named "prior"; expected the plugin\'s own name, "alias" (the study records it and its random streams derive from it). This is a fault of the plugin, not of the config.',
+    });
+  });
+
   it('rejects two plugins with one name', async () => {
     await expect(
       loadExperiment(config, { plugins: [{ manifests: [prior] }, { manifests: [prior] }], functions }),

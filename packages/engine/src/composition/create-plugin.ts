@@ -83,6 +83,19 @@ export const createPlugin = async <K extends PluginKind>(
         'This is a fault of the plugin, not of the config.',
       { plugin: choice.use },
     );
+  // The study records a suggester by its instance's name and seeds its random streams from it: a name other
+  // than the one the config uses would be a second name nobody wrote (trial 33: two plugins whose suggesters
+  // were both `shared-impl` swapped without a warning, on one stream). Objectives and pruners name what they
+  // run (`patient(median)`), which the study does not record.
+  const named = (instance as { readonly name?: unknown }).name;
+  if (kind === 'suggester' && named !== choice.use)
+    throw new ParzenError(
+      'PLUGIN_INVALID',
+      `The suggester plugin \`${choice.use}\` could not start: its create() returned a suggester named ${describeValue(named)}; ` +
+        `expected the plugin's own name, "${choice.use}" (the study records it and its random streams derive from it). ` +
+        'This is a fault of the plugin, not of the config.',
+      { plugin: choice.use },
+    );
   return instance as PluginInstances[K];
 };
 

@@ -6,7 +6,7 @@
  * The first, cold call (history built from scratch) is reported too.
  *
  *   node --conditions=@parzen/source --import tsx bench/tpe-latency.ts [--write] [--only parzen,optuna5]
- *        [--sizes 100,1000,10000] [--steps 100] [--fail-every K]
+ *        [--sizes 100,1000,10000] [--steps 100] [--fail-every K] [--space uniform10|randint4|mixed51]
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -14,15 +14,41 @@ import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
 import type { CompleteTrial, FinishedTrial, SpaceDefinition } from '@parzen/engine';
 import { compileSpace, createRng, type SuggestContext, suggestParams } from '@parzen/engine/plugin';
 
-const DIMENSIONS = 10;
 /** Untimed steps after the cold call, so the JIT and the collector settle. */
 const WARM_UP = 20;
-const space: SpaceDefinition = Object.fromEntries(
-  Array.from({ length: DIMENSIONS }, (_, i) => [`x${i}`, { type: 'uniform', low: 0, high: 1 }]),
-);
+/**
+ * `--space`: `uniform10` (the default: 10 uniform parameters), `randint4` (4 `randint(0, 100)`) or
+ * `mixed51` (17 uniform, 17 `randint(0, 100)` and 17 choices of 5, interleaved).
+ */
+const SPACES: Record<string, SpaceDefinition> = {
+  uniform10: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`x${i}`, { type: 'uniform', low: 0, high: 1 }])),
+  randint4: Object.fromEntries(Array.from({ length: 4 }, (_, i) => [`n${i}`, { type: 'randint', low: 0, high: 100 }])),
+  mixed51: Object.fromEntries(
+    Array.from({ length: 17 }, (_, i) => [
+      [`x${i}`, { type: 'uniform', low: 0, high: 1 }],
+      [`n${i}`, { type: 'randint', low: 0, high: 100 }],
+      [`c${i}`, { type: 'choice', options: [0, 1, 2, 3, 4] }],
+    ]).flat(),
+  ),
+};
+const SPACE_NAME = process.argv.includes('--space')
+  ? String(process.argv[process.argv.indexOf('--space') + 1])
+  : 'uniform10';
+const space = SPACES[SPACE_NAME];
+if (space === undefined) throw new Error(`--space: one of ${Object.keys(SPACES).join(', ')}`);
 const compiled = compileSpace(space);
+/** A random internal value of each parameter (choices by index, randint as integers). */
+const randomParams = (rng: { next(): number }): Record<string, number> =>
+  Object.fromEntries(
+    compiled.params.map((p) => {
+      const d = p.distribution;
+      if (d.kind === 'randint') return [p.name, d.low + Math.floor(rng.next() * (d.high - d.low))];
+      if (d.kind === 'categorical') return [p.name, Math.floor(rng.next() * d.size)];
+      return [p.name, rng.next()];
+    }),
+  );
 const objective = (params: Readonly<Record<string, number>>): number =>
-  Object.values(params).reduce((sum, x, i) => sum + (x - 0.1 * i) ** 2, 0);
+  Object.values(params).reduce((sum, x, i) => sum + (x - 0.1 * (i % 10)) ** 2, 0);
 
 /** With `--fail-every K`, every K-th trial is failed (the cost of `failed: "avoid"`'s failure model). */
 const FAIL_AT = process.argv.indexOf('--fail-every');
@@ -103,9 +129,7 @@ interface Measurement {
 const measure = async (profile: Profile, size: number, steps: number): Promise<Measurement> => {
   const suggester = createTpeSuggester({ ...PROFILES[profile], startupTrials: 0 });
   const rng = createRng(`history:${size}`);
-  const trials: FinishedTrial[] = Array.from({ length: size }, (_, number) =>
-    finished(number, Object.fromEntries(compiled.params.map((p) => [p.name, rng.next()]))),
-  );
+  const trials: FinishedTrial[] = Array.from({ length: size }, (_, number) => finished(number, randomParams(rng)));
   let start = performance.now();
   let params = await suggestParams(suggester, context(trials));
   const cold = performance.now() - start;

@@ -54,17 +54,21 @@ const categoricalOf = (distribution: CategoricalKind): CategoricalEncoding => {
     : { kind: 'categorical', size, offset: 0, probabilities };
 };
 
+/** The categorical kernels' prior row p0: uniform unless the parameter has prior probabilities. */
+export const categoricalPrior = (encoding: CategoricalEncoding): Float64Array =>
+  Float64Array.from({ length: encoding.size }, (_, c) => encoding.probabilities?.[c] ?? 1 / encoding.size);
+
 /**
- * The categorical kernels' shared parts: the prior p0 (uniform unless the parameter has prior
- * probabilities) and the option of each observation, then −1 for the prior component (last).
+ * The categorical kernels' shared parts: the prior p0 ({@link categoricalPrior}) and the option of each
+ * observation, then −1 for the prior component (last).
  */
 export const categoricalOptions = (
   encoding: CategoricalEncoding,
   values: Float64Array,
 ): { readonly prior: Float64Array; readonly options: Int32Array } => {
   const n = values.length;
-  const { size, offset } = encoding;
-  const prior = Float64Array.from({ length: size }, (_, c) => encoding.probabilities?.[c] ?? 1 / size);
+  const { offset } = encoding;
+  const prior = categoricalPrior(encoding);
   const options = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) options[i] = (values[i] as number) - offset;
   options[n] = -1;

@@ -1,7 +1,7 @@
 import type { Distribution } from '@parzen/engine/plugin';
 import { sortedOrder } from '../math/mixture.js';
-import type { Encoding, NumericEncoding } from './encoding.js';
-import type { ParzenEstimator } from './parzen-estimator.js';
+import type { CategoricalEncoding, Encoding, NumericEncoding } from './encoding.js';
+import type { CategoricalKernels, ParzenEstimator } from './parzen-estimator.js';
 
 /** The settings a density family reads. */
 export interface FamilySettings {
@@ -74,6 +74,11 @@ export interface FamilyKernels {
   ): number;
   /** The smallest width a numeric kernel may have among n observations (n = ∞: the floor widths settle on). */
   minimumWidth(encoding: NumericEncoding, n: number, settings: FamilySettings): number;
+  /**
+   * The share `keep` of a categorical kernel's row at its observed option among n observations (the rest
+   * spread as the prior): see {@link CategoricalKernels}.
+   */
+  categoricalKeep(encoding: CategoricalEncoding, n: number, settings: FamilySettings): number;
   /** The prior kernel of a numeric dimension. */
   prior(encoding: NumericEncoding): { readonly mu: number; readonly sigma: number };
   /** Whether each kernel is cut to the bounds (its normaliser holds its mass inside them). */

@@ -3,7 +3,7 @@ import { AboveKdeCache } from '../estimator/backends/above-kde-cache.js';
 import { hermiteAboveDensity } from '../estimator/backends/hermite-above.js';
 import { IncrementalAbove } from '../estimator/backends/incremental-above.js';
 import { buildDensity, type Density, type ObservationSet } from '../estimator/density.js';
-import type { Encoding, NumericEncoding } from '../estimator/encoding.js';
+import type { Encoding } from '../estimator/encoding.js';
 import { DENSITY_FAMILIES } from '../estimator/families.js';
 import type { DensityFamily, FamilySettings, ObservationColumn } from '../estimator/family.js';
 import { framedDensity, principalFrame } from '../estimator/frame.js';
@@ -277,9 +277,10 @@ export const groupModel = (
 };
 
 /**
- * g(x) of one parameter or a group from the incremental cache when its capability fits: continuous
- * parameters, a family that can be followed under these settings (Optuna's needs a positive bandwidth
- * floor). Undefined otherwise.
+ * g(x) of one parameter or a group from the incremental cache when its capability fits: a family that can
+ * be followed under these settings (Optuna's needs a positive bandwidth floor); continuous parameters, or
+ * a group of two or more whose parameters may also be integers, quantized or choices when the family
+ * truncates each kernel (Optuna's bin masses and categorical rows). Undefined otherwise.
  */
 export const incrementalAbove = (
   history: TrialHistory,
@@ -291,7 +292,8 @@ export const incrementalAbove = (
 ): Density | undefined => {
   const family = familyOf(settings);
   if (!family.kernels.incremental(settings)) return undefined;
-  if (!encodings.every((encoding) => encoding.kind === 'numeric' && !encoding.binned)) return undefined;
+  const continuous = encodings.every((encoding) => encoding.kind === 'numeric' && !encoding.binned);
+  if (!continuous && (group.length < 2 || !family.kernels.truncated)) return undefined;
   const first = history.column((group[0] as ModelParam).name);
   let byGroup = caches.joint.get(first);
   if (byGroup === undefined) {
@@ -303,7 +305,7 @@ export const incrementalAbove = (
   if (cache === undefined) {
     cache = new IncrementalAbove(
       group.map((param) => param.name),
-      encodings as NumericEncoding[],
+      encodings,
       settings,
       family.kernels,
     );

@@ -4,16 +4,21 @@ import type { TrialHistory } from '../../history/trial-history.js';
 import { logGaussianSum, prepareGaussianSum } from '../../math/gaussian-sum.js';
 import { linearForgettingWeight } from '../../math/linear-forgetting.js';
 import { LOG_SQRT_2PI } from '../../math/normal.js';
-import type { Density } from '../density.js';
-import type { NumericEncoding } from '../encoding.js';
+import { type Density, pointsOf } from '../density.js';
+import { categoricalPrior, type Encoding, type NumericEncoding } from '../encoding.js';
 import type { FamilyKernels, FamilySettings } from '../family.js';
-import { logKernelMass } from '../parzen-estimator.js';
+import { type CategoricalKernels, logKernelMass } from '../parzen-estimator.js';
 import { grown } from './above-kde-cache.js';
-import { evaluateProduct, kernelIndex, type ProductKernels } from './pruned-product.js';
-
-/** log of one kernel's normaliser in one dimension: −log σ − log √(2π) − log Z (its mass inside the bounds). */
-const logNormaliser = (mu: number, sigma: number, low: number, high: number): number =>
-  -Math.log(sigma) - LOG_SQRT_2PI - logKernelMass(mu, sigma, low, high);
+import {
+  BINNED,
+  CATEGORICAL,
+  CONTINUOUS,
+  evaluateProduct,
+  kernelIndex,
+  type MixedDimensions,
+  mixedDimensions,
+  type ProductKernels,
+} from './pruned-product.js';
 
 /** The added trials' indices in dimension j's order: by value, then trial number. */
 const addedOrder = (j: number, d: number, added: readonly Trial[], mus: Float64Array): number[] =>
@@ -57,16 +62,30 @@ interface Patch {
 }
 
 /**
- * g(x) of a group of continuous parameters (multivariate TPE with Optuna's family), kept up to date one
- * finished trial at a time instead of rebuilt: every finished trial with all group parameters is a
- * kernel slot whose centres, widths and normalisers are cached in comp-major layout, next to each
- * dimension's values in sorted order. Inserting a trial costs one sorted insert per dimension and the
- * widths of its two neighbours. Per suggestion one walk per dimension over the sorted values (minus the
- * below trials, plus the running and failed trials that join g) finds the few widths that differ from
- * the cache; they are patched for the evaluation, which prunes kernels far from each candidate.
+ * g(x) of a group of parameters (multivariate TPE with Optuna's family), kept up to date one finished
+ * trial at a time instead of rebuilt: every finished trial with all group parameters is a kernel slot
+ * whose centres, widths and normalisers are cached in comp-major layout, next to each numeric
+ * dimension's values in sorted order. Inserting a trial costs one sorted insert per numeric dimension and
+ * the widths of its two neighbours. Per suggestion one walk per numeric dimension over the sorted values
+ * (minus the below trials, plus the running and failed trials that join g) finds the few widths that
+ * differ from the cache; they are patched for the evaluation, which prunes kernels far from each
+ * candidate. Numeric dimensions are continuous or binned (integers, quantized values: a kernel's mass on
+ * the bin, with Optuna's widths); a categorical dimension keeps each slot's option, its rows' `keep`
+ * following the above count per suggestion (the family's rule). One continuous parameter is summed as a
+ * sorted Gaussian sum; a group needs two or more parameters when any is not continuous.
  */
 export class IncrementalAbove {
   readonly d: number;
+  /** Per dimension: continuous, binned or categorical (pruned-product's kinds). */
+  private readonly kinds: Uint8Array;
+  /** The numeric dimensions (the ones with widths and sorted values). */
+  private readonly numericDims: readonly number[];
+  /** The two numeric dimensions the kernel index stripes (continuous first); undefined with fewer than two. */
+  private readonly indexDims: readonly [number, number] | undefined;
+  /** Per categorical dimension, each slot's option (undefined for numeric dimensions). */
+  private readonly options: (Int32Array | undefined)[];
+  /** Per categorical dimension, its prior row p0. */
+  private readonly categoricalPriors: (Float64Array | undefined)[];
   private size = 0;
   private capacity = 64;
   private followed = 0;
@@ -98,12 +117,23 @@ export class IncrementalAbove {
 
   constructor(
     readonly names: readonly string[],
-    readonly encodings: readonly NumericEncoding[],
+    readonly encodings: readonly Encoding[],
     readonly settings: FamilySettings,
     /** The density family's kernels: their widths (Optuna's take the bounds as neighbours, hyperopt's the prior mean) and truncation. */
     readonly family: FamilyKernels,
   ) {
     this.d = names.length;
+    this.kinds = Uint8Array.from(encodings, (encoding) =>
+      encoding.kind === 'categorical' ? CATEGORICAL : encoding.binned ? BINNED : CONTINUOUS,
+    );
+    const numeric = encodings.flatMap((_, j) => (this.kinds[j] === CATEGORICAL ? [] : [j]));
+    this.numericDims = numeric;
+    const indexed = [...numeric].sort((a, b) => (this.kinds[a] as number) - (this.kinds[b] as number));
+    this.indexDims = indexed.length >= 2 ? [indexed[0] as number, indexed[1] as number] : undefined;
+    this.options = encodings.map((encoding) => (encoding.kind === 'categorical' ? new Int32Array(64) : undefined));
+    this.categoricalPriors = encodings.map((encoding) =>
+      encoding.kind === 'categorical' ? categoricalPrior(encoding) : undefined,
+    );
     this.keys = names.map(() => new Float64Array(64));
     this.sorted = names.map(() => new Int32Array(64));
     this.mus = new Float64Array(64 * this.d);
@@ -130,8 +160,19 @@ export class IncrementalAbove {
       }
       if (complete) this.insert(number, values);
     }
-    const clipChanged = this.encodings.some((_, j) => this.minSigma(j, this.size) !== this.minSigma(j, this.clipCount));
+    const clipChanged = this.clipDiffers(this.size);
     if (this.clipCount < 0 || clipChanged) this.recomputeAll();
+  }
+
+  /** Whether the clip of some numeric dimension for n observations differs from the cached widths'. */
+  private clipDiffers(n: number): boolean {
+    return this.numericDims.some((j) => this.minSigma(j, n) !== this.minSigma(j, this.clipCount));
+  }
+
+  /** A value of dimension j in model space: a numeric dimension's model value, a categorical one's option. */
+  private modelValue(j: number, value: number): number {
+    const encoding = this.encodings[j] as Encoding;
+    return encoding.kind === 'categorical' ? value - encoding.offset : encoding.toModel(value);
   }
 
   /** Dimension j's sorted values and slots, its bounds and the smallest width for n observations. */
@@ -158,11 +199,18 @@ export class IncrementalAbove {
     return this.family.neighbourWidth(this.encodings[j] as NumericEncoding, y, previous, next, n, minSigma);
   }
 
-  /** log of a kernel's normaliser in dimension j (its truncated mass too under Optuna's rule). */
+  /**
+   * log of a kernel's normaliser in dimension j: −log σ − log √(2π) (a continuous density; a bin's mass
+   * needs no density constant), less log Z (its mass inside the bounds) under Optuna's rule; 0 for a
+   * categorical dimension (its row is evaluated whole).
+   */
   private logNorm(j: number, mu: number, sigma: number): number {
-    if (!this.family.truncated) return -Math.log(sigma) - LOG_SQRT_2PI;
+    const kind = this.kinds[j];
+    if (kind === CATEGORICAL) return 0;
+    const density = kind === BINNED ? 0 : -Math.log(sigma) - LOG_SQRT_2PI;
+    if (!this.family.truncated) return density;
     const { low, high } = this.encodings[j] as NumericEncoding;
-    return logNormaliser(mu, sigma, low, high);
+    return density - logKernelMass(mu, sigma, low, high);
   }
 
   private reserve(slots: number): void {
@@ -174,6 +222,8 @@ export class IncrementalAbove {
     for (let j = 0; j < d; j++) {
       this.keys[j] = grown(this.keys[j] as Float64Array, capacity);
       this.sorted[j] = grown(this.sorted[j] as Int32Array, capacity);
+      const options = this.options[j];
+      if (options !== undefined) this.options[j] = grown(options, capacity);
     }
     this.mus = grown(this.mus, capacity * d);
     this.sigmas = grown(this.sigmas, capacity * d);
@@ -216,10 +266,20 @@ export class IncrementalAbove {
       at--;
     }
     this.byNumber[at] = k;
+    // A slot's normaliser is the sum over its numeric dimensions (none: 0).
+    this.logKernels[k] = 0;
+    this.coefs[k] = 1;
     const positions: number[] = [];
     for (let j = 0; j < d; j++) {
-      const y = (this.encodings[j] as NumericEncoding).toModel(values[j] as number);
+      const y = this.modelValue(j, values[j] as number);
       this.mus[k * d + j] = y;
+      const options = this.options[j];
+      if (options !== undefined) {
+        options[k] = y;
+        this.invSigmas[k * d + j] = 1;
+        positions.push(-1);
+        continue;
+      }
       const p = this.lowerBound(j, y, number);
       const keys = this.keys[j] as Float64Array;
       const sorted = this.sorted[j] as Int32Array;
@@ -232,7 +292,7 @@ export class IncrementalAbove {
     this.size++;
     // Until the first full computation, and whenever the clip changes, follow() recomputes everything.
     if (this.clipCount < 0) return;
-    for (let j = 0; j < d; j++) {
+    for (const j of this.numericDims) {
       const p = positions[j] as number;
       for (let q = Math.max(0, p - 1); q <= Math.min(this.size - 1, p + 1); q++) this.updateWidth(j, q, false);
     }
@@ -265,7 +325,7 @@ export class IncrementalAbove {
 
   private recomputeAll(): void {
     this.clipCount = this.size;
-    for (let j = 0; j < this.d; j++) for (let pos = 0; pos < this.size; pos++) this.updateWidth(j, pos, true);
+    for (const j of this.numericDims) for (let pos = 0; pos < this.size; pos++) this.updateWidth(j, pos, true);
   }
 
   /**
@@ -293,33 +353,43 @@ export class IncrementalAbove {
     const addedMus = new Float64Array(added.length * d);
     added.forEach((trial, a) => {
       this.names.forEach((name, j) => {
-        addedMus[a * d + j] = (this.encodings[j] as NumericEncoding).toModel(trial.internal[name] as number);
+        addedMus[a * d + j] = this.modelValue(j, trial.internal[name] as number);
       });
     });
-    const addedSigmas = new Float64Array(added.length * d);
+    // Categorical dimensions have no widths: 1 stands in (never read).
+    const addedSigmas = new Float64Array(added.length * d).fill(1);
     const patches: Patch[] = [];
     // Cached widths hold for the above set except near the trials taken out or added, unless the clip or
     // the end rule differ (small studies): then every width is walked.
-    const full = size < 2 || this.encodings.some((_, j) => this.minSigma(j, n) !== this.minSigma(j, this.clipCount));
+    const full = size < 2 || this.clipDiffers(n);
     const input: WalkInput = { n, removed, removedSlots, added, addedMus, addedSigmas, patches };
-    for (let j = 0; j < d; j++) {
+    for (const j of this.numericDims) {
       if (full) this.walk(j, input);
       else this.sparseWalk(j, input);
     }
     const weights = this.weightsOf(n, removed, added);
-    if (d === 1) return this.sortedSumDensity(weights, added, addedMus, addedSigmas, patches, slow);
-    const kernels = this.kernels(weights, removed, patches);
-    const extra = this.addedKernels(weights.added.map(Math.log), addedMus, addedSigmas);
-    const index = kernelIndex(kernels, this.sorted[0] as Int32Array, this.sorted[1] as Int32Array, this.size, patches);
-    const bounds = this.encodings.map(({ low, high }) => ({ low, high }));
+    if (d === 1 && this.kinds[0] === CONTINUOUS)
+      return this.sortedSumDensity(weights, added, addedMus, addedSigmas, patches, slow);
+    const kernels = this.kernels(weights, removed, patches, n);
+    const extra = this.addedKernels(weights.added.map(Math.log), added, addedMus, addedSigmas, kernels.mixed);
+    const dims = this.indexDims;
+    const index =
+      dims === undefined
+        ? undefined
+        : kernelIndex(
+            kernels,
+            this.sorted[dims[0]] as Int32Array,
+            this.sorted[dims[1]] as Int32Array,
+            this.size,
+            patches,
+            dims,
+          );
+    const bounds = this.encodings.map((encoding) =>
+      encoding.kind === 'numeric' ? { low: encoding.low, high: encoding.high } : { low: 0, high: 0 },
+    );
     return {
       logPdf: (values) => {
-        const points = this.encodings.map((encoding, j) => {
-          const column = values[j] as ArrayLike<number>;
-          const at = new Float64Array(column.length);
-          for (let i = 0; i < at.length; i++) at[i] = encoding.toModel(column[i] as number);
-          return { at };
-        });
+        const points = pointsOf(this.encodings, values);
         const saved = patches.map(({ k, j, sigma }) => {
           const at = k * d + j;
           const old = this.invSigmas[at] as number;
@@ -606,8 +676,26 @@ export class IncrementalAbove {
     return { slot: weights, added: addedWeights, prior: priorWeight * scale };
   }
 
+  /**
+   * The categorical dimensions of this suggestion's kernels (n above observations: the rows' keep), each
+   * with the options of `options(j)`; undefined when every dimension is numeric.
+   */
+  private mixed(n: number, options: (j: number) => Int32Array): MixedDimensions | undefined {
+    const categorical = this.encodings.map((encoding, j): CategoricalKernels | undefined =>
+      encoding.kind === 'categorical'
+        ? {
+            kind: 'categorical',
+            prior: this.categoricalPriors[j] as Float64Array,
+            options: options(j),
+            keep: this.family.categoricalKeep(encoding, n, this.settings),
+          }
+        : undefined,
+    );
+    return mixedDimensions(this.kinds, categorical);
+  }
+
   /** The cached kernels for this suggestion: log coefficients with removed slots at −∞, patches applied, the prior last. */
-  private kernels(weights: Weights, removed: Uint8Array, patches: readonly Patch[]): ProductKernels {
+  private kernels(weights: Weights, removed: Uint8Array, patches: readonly Patch[], n: number): ProductKernels {
     const { d, size } = this;
     this.reserve(size + 1);
     const logCoefs = new Float64Array(size + 1);
@@ -622,17 +710,31 @@ export class IncrementalAbove {
         (logCoefs[k] as number) - (this.logDims[at] as number) + this.logNorm(j, this.mus[at] as number, sigma);
     }
     let prior = Math.log(weights.prior);
-    this.encodings.forEach(({ prior: kernel }, j) => {
+    for (const j of this.numericDims) {
+      const kernel = (this.encodings[j] as NumericEncoding).prior;
       this.mus[size * d + j] = kernel.mu;
       this.invSigmas[size * d + j] = 1 / kernel.sigma;
       prior += this.logNorm(j, kernel.mu, kernel.sigma);
-    });
+    }
     logCoefs[size] = prior;
-    return { d, size: size + 1, mus: this.mus, invSigmas: this.invSigmas, logCoefs };
+    // The prior component's row in a categorical dimension is p0 itself (option −1).
+    const mixed = this.mixed(n, (j) => {
+      const options = this.options[j] as Int32Array;
+      options[size] = -1;
+      return options;
+    });
+    const kernels = { d, size: size + 1, mus: this.mus, invSigmas: this.invSigmas, logCoefs };
+    return mixed === undefined ? kernels : { ...kernels, mixed };
   }
 
-  /** The kernels of the added (running or failed) trials. */
-  private addedKernels(weights: Float64Array, mus: Float64Array, sigmas: Float64Array): ProductKernels {
+  /** The kernels of the added (running or failed) trials; `mixed`: the cached kernels' categorical dimensions. */
+  private addedKernels(
+    weights: Float64Array,
+    added: readonly Trial[],
+    mus: Float64Array,
+    sigmas: Float64Array,
+    mixed: MixedDimensions | undefined,
+  ): ProductKernels {
     const { d } = this;
     const count = weights.length;
     const logCoefs = new Float64Array(count);
@@ -641,6 +743,13 @@ export class IncrementalAbove {
       for (let j = 0; j < d; j++) total += this.logNorm(j, mus[a * d + j] as number, sigmas[a * d + j] as number);
       logCoefs[a] = total;
     }
-    return { d, size: count, mus, invSigmas: sigmas.map((s) => 1 / s), logCoefs };
+    const kernels = { d, size: count, mus, invSigmas: sigmas.map((s) => 1 / s), logCoefs };
+    if (mixed === undefined) return kernels;
+    const categorical = mixed.categorical.map((dimension, j) =>
+      dimension === undefined
+        ? undefined
+        : { ...dimension, options: Int32Array.from(added, (_, a) => mus[a * d + j] as number) },
+    );
+    return { ...kernels, mixed: { ...mixed, categorical } };
   }
 }

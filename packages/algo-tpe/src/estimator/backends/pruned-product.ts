@@ -25,9 +25,9 @@ export interface ProductKernels {
 }
 
 /** Kinds of a product's dimensions in {@link MixedDimensions}. */
-const CONTINUOUS = 0;
-const BINNED = 1;
-const CATEGORICAL = 2;
+export const CONTINUOUS = 0;
+export const BINNED = 1;
+export const CATEGORICAL = 2;
 
 /**
  * The dimensions of a product that are not continuous: binned ones (integers, quantized values: the mass
@@ -44,14 +44,17 @@ export interface MixedDimensions {
 }
 
 /**
- * The kernels (all but the prior, the last) in stripes over dimension 0, each stripe in ascending order of
- * the centres in dimension 1, with per-stripe bounds: the range of centres in dimension 0, the largest width
- * in dimensions 0 and 1 and the largest log coefficient. {@link evaluateProduct} then skips the stripes
- * whose bound already puts every kernel below the cut-off and, within a stripe, visits only the kernels
- * near the point in dimension 1, walking outwards from it. Kernels with a log coefficient of −∞ are left
- * out.
+ * The kernels (all but the prior, the last) in stripes over a first numeric dimension, each stripe in
+ * ascending order of the centres in a second one, with per-stripe bounds: the range of centres in the
+ * first, the largest width in both and the largest log coefficient. {@link evaluateProduct} then skips
+ * the stripes whose bound already puts every kernel below the cut-off and, within a stripe, visits only
+ * the kernels near the point in the second dimension, walking outwards from it. Kernels with a log
+ * coefficient of −∞ are left out. A binned dimension's point is its bin: a kernel at distance Δ from the
+ * bin puts at most Φ(−Δ/σ) ≤ e^{−Δ²/2σ²} on it, the bound a continuous one has at distance Δ.
  */
 export interface KernelIndex {
+  /** The two dimensions indexed ("dimension 0" and "dimension 1" below). */
+  readonly dims: readonly [number, number];
   /** Number of stripes. */
   readonly stripes: number;
   /** Stripe s holds positions `starts[s] … starts[s + 1]` of `kernels` and `keys`. */
@@ -71,9 +74,10 @@ export interface KernelIndex {
 }
 
 /**
- * The {@link KernelIndex} of kernels `byDim0` (ascending centres in dimension 0) that are also given as
- * `byDim1` (the same kernels, ascending in dimension 1): O(n) with the two orders at hand. `widen` lists
- * widths that override the kernels' own (the bounds take the larger of the two).
+ * The {@link KernelIndex} of kernels `byDim0` (ascending centres in dimension `dims[0]`) that are also
+ * given as `byDim1` (the same kernels, ascending in dimension `dims[1]`): O(n) with the two orders at
+ * hand. `widen` lists widths that override the kernels' own (the bounds take the larger of the two).
+ * Both dimensions are numeric (continuous or binned).
  */
 export const kernelIndex = (
   kernels: ProductKernels,
@@ -81,9 +85,11 @@ export const kernelIndex = (
   byDim1: ArrayLike<number>,
   count: number,
   widen: readonly { readonly k: number; readonly j: number; readonly sigma: number }[] = [],
+  dims: readonly [number, number] = [0, 1],
 ): KernelIndex => {
   const { d, mus, invSigmas, logCoefs } = kernels;
   if (d < 2) throw new Error('kernelIndex needs two dimensions or more');
+  const [first, second] = dims;
   const stripes = Math.max(1, Math.min(64, Math.round(Math.sqrt(count / 4))));
   const stripeOf = new Int32Array(kernels.size);
   for (let r = 0; r < count; r++) stripeOf[byDim0[r] as number] = Math.floor((r * stripes) / count);
@@ -104,8 +110,8 @@ export const kernelIndex = (
   const maxSigma1 = new Float64Array(stripes);
   const maxLogCoef = new Float64Array(stripes).fill(Number.NEGATIVE_INFINITY);
   const note = (s: number, j: number, sigma: number): void => {
-    if (j === 0) maxSigma0[s] = Math.max(maxSigma0[s] as number, sigma);
-    else if (j === 1) maxSigma1[s] = Math.max(maxSigma1[s] as number, sigma);
+    if (j === first) maxSigma0[s] = Math.max(maxSigma0[s] as number, sigma);
+    else if (j === second) maxSigma1[s] = Math.max(maxSigma1[s] as number, sigma);
   };
   for (let r = 0; r < count; r++) {
     const k = byDim1[r] as number;
@@ -116,18 +122,18 @@ export const kernelIndex = (
     const at = next[s] as number;
     next[s] = at + 1;
     order[at] = k;
-    keys[at] = mus[k * d + 1] as number;
-    const mu0 = mus[k * d] as number;
+    keys[at] = mus[k * d + second] as number;
+    const mu0 = mus[k * d + first] as number;
     low0[s] = Math.min(low0[s] as number, mu0);
     high0[s] = Math.max(high0[s] as number, mu0);
-    note(s, 0, 1 / (invSigmas[k * d] as number));
-    note(s, 1, 1 / (invSigmas[k * d + 1] as number));
+    note(s, first, 1 / (invSigmas[k * d + first] as number));
+    note(s, second, 1 / (invSigmas[k * d + second] as number));
     maxLogCoef[s] = Math.max(maxLogCoef[s] as number, logCoef);
   }
   for (const { k, j, sigma } of widen) {
     if (k < count && (logCoefs[k] as number) > Number.NEGATIVE_INFINITY) note(stripeOf[k] as number, j, sigma);
   }
-  return { stripes, starts, kernels: order, keys, low0, high0, maxSigma0, maxSigma1, maxLogCoef };
+  return { dims, stripes, starts, kernels: order, keys, low0, high0, maxSigma0, maxSigma1, maxLogCoef };
 };
 
 /**
@@ -167,12 +173,21 @@ export const productKernels = (estimator: ParzenEstimator, points?: readonly Dim
         logKernelMass(mu, sigma, dimension.low, dimension.high);
     }
   });
-  if (kinds.every((kind) => kind === CONTINUOUS)) return { d, size, mus, invSigmas, logCoefs };
-  const order = Int32Array.from({ length: d }, (_, j) => j).sort((a, b) => rank(kinds[a]) - rank(kinds[b]));
   const categorical = estimator.dimensions.map((dimension) =>
     dimension.kind === 'categorical' ? dimension : undefined,
   );
-  return { d, size, mus, invSigmas, logCoefs, mixed: { kinds, order, categorical } };
+  const mixed = mixedDimensions(kinds, categorical);
+  return mixed === undefined ? { d, size, mus, invSigmas, logCoefs } : { d, size, mus, invSigmas, logCoefs, mixed };
+};
+
+/** The {@link MixedDimensions} of dimensions of these kinds; undefined when every one is continuous. */
+export const mixedDimensions = (
+  kinds: Uint8Array,
+  categorical: readonly (CategoricalKernels | undefined)[],
+): MixedDimensions | undefined => {
+  if (kinds.every((kind) => kind === CONTINUOUS)) return undefined;
+  const order = Int32Array.from(kinds, (_, j) => j).sort((a, b) => rank(kinds[a]) - rank(kinds[b]));
+  return { kinds, order, categorical };
 };
 
 /** Continuous dimensions first, then categorical, then binned (the costliest). */
@@ -260,7 +275,6 @@ export const evaluateProduct = (
     // the sum): most kernels fall below the floor in their first dimensions, so the sum visits only the
     // few that count.
     let kept = 0;
-    const y0 = y[0] as number;
     // Each kernel's term is kept when it is not below the cut-off (written out in each loop: a closure that
     // updates `best` and `kept` is several times slower here).
     if (index === undefined) {
@@ -271,18 +285,23 @@ export const evaluateProduct = (
         if (term > best) best = term;
       }
     } else {
+      // The point in the two indexed dimensions as intervals: [y, y], or [at, upper] for a bin.
+      const [a, b] = index.dims;
+      const y0 = y[a] as number;
+      const top0 = kinds?.[a] === BINNED ? (upper[a] as number) : y0;
+      const y1 = y[b] as number;
+      const top1 = kinds?.[b] === BINNED ? (upper[b] as number) : y1;
       // A kernel of stripe s at distance Δ0 from y0 in dimension 0 and Δ1 in dimension 1 has a term of at
       // most maxLogCoef − ½(Δ0 / maxSigma0)² − ½(Δ1 / maxSigma1)²: skip the stripes where that is below the
       // floor at Δ1 = 0, and within a stripe walk outwards from y1 until it is. The point's own stripe
       // comes first, then its neighbours, so the best term (and with it the floor) rises early.
       const { stripes, starts, keys, low0, high0 } = index;
-      const y1 = y[1] as number;
       const own = Math.min(stripes - 1, Math.max(0, lowerBound(high0, stripes, y0)));
       for (let t = 0; t < 2 * stripes; t++) {
         const s = t % 2 === 0 ? own - t / 2 : own + (t + 1) / 2;
         if (s < 0 || s >= stripes) continue;
-        // Distance from y0 to the stripe's range of centres (0 inside it).
-        const gap0 = Math.max((low0[s] as number) - y0, y0 - (high0[s] as number), 0);
+        // Distance from [y0, top0] to the stripe's range of centres (0 where they meet).
+        const gap0 = Math.max((low0[s] as number) - top0, y0 - (high0[s] as number), 0);
         const z0 = gap0 / (index.maxSigma0[s] as number);
         const top = (index.maxLogCoef[s] as number) - 0.5 * z0 * z0;
         if (!(top >= best - CUTOFF)) continue;
@@ -291,7 +310,7 @@ export const evaluateProduct = (
         const end = starts[s + 1] as number;
         const lo = lowerBound(keys, end, y1, start);
         for (let q = lo; q < end; q++) {
-          const gap = (keys[q] as number) - y1;
+          const gap = Math.max(0, (keys[q] as number) - top1);
           if (top - scale * gap * gap < best - CUTOFF) break;
           const term = termOf(kernels, y, upper, index.kernels[q] as number, best - CUTOFF);
           if (term === Number.NEGATIVE_INFINITY) continue;

@@ -12,6 +12,9 @@ import {
 import { type DensityFamily, type FamilySettings, type ObservationColumn, sortedInModelSpace } from '../family.js';
 import type { ParzenEstimator } from '../parzen-estimator.js';
 
+/** hyperopt's categorical kernels are one-hot counts: each keeps all of its row at its option. */
+const hyperoptKeep = 1;
+
 const lfOf = (settings: FamilySettings): number =>
   settings.forgetting === 0 ? Number.POSITIVE_INFINITY : settings.forgetting;
 
@@ -51,7 +54,7 @@ const categorical = (
   weights[n] = encoding.size * settings.priorWeight;
   return {
     weights: normalise(weights),
-    dimensions: [{ kind: 'categorical', prior, options, keep: 1 }],
+    dimensions: [{ kind: 'categorical', prior, options, keep: hyperoptKeep }],
     truncation: 'mixture',
     sources: Int32Array.from({ length: n + 1 }, (_, i) => (i === n ? -1 : i)),
   };
@@ -67,6 +70,7 @@ export const hyperoptFamily: DensityFamily = {
     neighbourWidth: (encoding, y, previous, next, _n, minSigma) =>
       hyperoptNeighbourWidth(encoding.prior, y, previous, next, minSigma),
     minimumWidth: (encoding, n) => hyperoptMinimumWidth(encoding.prior.sigma, n),
+    categoricalKeep: () => hyperoptKeep,
     prior: (encoding) => encoding.prior,
     truncated: false,
     incremental: () => true,

@@ -145,19 +145,24 @@ const arrivalNumeric = (
 };
 
 /**
- * Optuna's categorical kernels (tpe-spec 4.5, 5.0 line): with n observations, k = n + 1 kernels; the row
- * of observation i is `priorWeight · C · p0 / k` plus 1 at the observed option, normalised, i.e. keep
- * 1 / (priorWeight · C / k + 1); the prior row is p0 (uniform unless the parameter has prior
- * probabilities, an extension for pchoice).
+ * Optuna's categorical keep (tpe-spec 4.5, 5.0 line): with n observations, k = n + 1 kernels; the row of
+ * observation i is `priorWeight · C · p0 / k` plus 1 at the observed option, normalised, i.e. keep
+ * 1 / (priorWeight · C / k + 1).
+ */
+const optunaKeep = (encoding: CategoricalEncoding, n: number, settings: FamilySettings): number =>
+  1 / ((settings.priorWeight * encoding.size) / (n + 1) + 1);
+
+/**
+ * Optuna's categorical kernels: each observation's row keeps {@link optunaKeep} at its option; the prior
+ * row is p0 (uniform unless the parameter has prior probabilities, an extension for pchoice).
  */
 const categoricalKernels = (
   encoding: CategoricalEncoding,
   column: ObservationColumn,
-  priorWeight: number,
+  settings: FamilySettings,
 ): CategoricalKernels => {
   const { prior, options } = categoricalOptions(encoding, column.values);
-  const keep = 1 / ((priorWeight * encoding.size) / (column.values.length + 1) + 1);
-  return { kind: 'categorical', prior, options, keep };
+  return { kind: 'categorical', prior, options, keep: optunaKeep(encoding, column.values.length, settings) };
 };
 
 /**
@@ -172,6 +177,7 @@ export const optunaFamily: DensityFamily = {
     neighbourWidth: (encoding, y, previous, next, n, minSigma) =>
       optunaNeighbourWidth(encoding.low, encoding.high, y, previous, next, n, minSigma),
     minimumWidth: (encoding, n, settings) => minimumBandwidth(n, encoding.high - encoding.low, settings),
+    categoricalKeep: optunaKeep,
     prior: (encoding) => optunaPrior(encoding.low, encoding.high),
     truncated: true,
     // With no floor the clip (n+2)^−exponent shrinks without end, and the cached width with it.
@@ -189,7 +195,7 @@ export const optunaFamily: DensityFamily = {
     );
     const dimensions: KernelDimension[] = encodings.map((encoding, j) =>
       encoding.kind === 'categorical'
-        ? categoricalKernels(encoding, columns[j] as ObservationColumn, settings.priorWeight)
+        ? categoricalKernels(encoding, columns[j] as ObservationColumn, settings)
         : arrivalNumeric(encoding, columns[j] as ObservationColumn, settings),
     );
     const sources = Int32Array.from({ length: n + 1 }, (_, i) => (i === n ? -1 : i));

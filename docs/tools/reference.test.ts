@@ -34,7 +34,9 @@ describe('the generated reference pages', () => {
   it('summarises schema types', () => {
     expect(typeOf({ type: 'integer', minimum: 1 })).toBe('integer (≥ 1)');
     expect(typeOf({ enum: ['a', 'b'] })).toBe('`"a"` | `"b"`');
-    expect(typeOf({ oneOf: [{ properties: { use: { const: 'tpe' } } }] })).toBe('plugin choice: `"tpe"`');
+    expect(typeOf({ oneOf: [{ properties: { use: { const: 'tpe' } } }] })).toBe(
+      'plugin choice `{ "use": NAME }`, NAME one of `"tpe"`',
+    );
     expect(typeOf({ type: 'array', items: { type: 'string' } })).toBe('array of string');
   });
 });

@@ -71,7 +71,11 @@ export const typeOf = (schema: Schema): string => {
   if (Array.isArray(alternatives)) {
     const plugins = alternatives.map((entry) => asSchema(asSchema(asSchema(entry).properties).use).const);
     if (plugins.every((name) => typeof name === 'string')) {
-      return plugins.length === 0 ? 'plugin choice (none built in)' : `plugin choice: ${plugins.map(code).join(', ')}`;
+      // The object's form, with the names a config may use (trial 33: `plugin choice: "tpe"` read as if the
+      // bare name were one).
+      return plugins.length === 0
+        ? 'plugin choice `{ "use": NAME }` (none built in)'
+        : `plugin choice \`{ "use": NAME }\`, NAME one of ${plugins.map(code).join(', ')}`;
     }
     return alternatives.map((entry) => typeOf(asSchema(entry))).join(' | ');
   }
@@ -210,7 +214,9 @@ export const renderConfigReference = (schema: Schema): string => {
     '',
     'Every key of an experiment config (JSON or YAML), as `parzen run` reads it. Plugin options are checked',
     'against each plugin’s own schema; a third-party plugin’s options appear in `parzen schema CONFIG` for a',
-    'config that lists it under `plugins`. Paths in options are relative to the config’s folder.',
+    'config that lists it under `plugins`. Paths in options are relative to the config’s folder. A plugin',
+    'choice is an object, `{ "use": "tpe", "options": { ... } }` (`options` may be left out); a bare name',
+    'such as `"tpe"` is not one.',
     '',
     '## Top-level keys',
     '',

@@ -120,6 +120,22 @@ describe('runExperiment (the composition root)', () => {
     }
   });
 
+  it("refuses a plugin whose schema refuses its own default, as the plugin's fault (trial 33: blamed on the config)", async () => {
+    const optionsSchema = {
+      type: 'object',
+      properties: { cap: { type: 'number', default: '0.5' }, keep: { default: 1 } },
+    };
+    const broken = { ...prior, name: 'broken', optionsSchema } as unknown as typeof prior;
+    await expect(
+      loadExperiment({ ...config, suggester: { use: 'broken' } }, { plugins: [{ manifests: [broken] }], functions }),
+    ).rejects.toMatchObject({
+      code: 'PLUGIN_INVALID',
+      message:
+        'Plugin `broken` has a default its own options schema refuses (a fault of the plugin, not of the config):\n' +
+        '  /optionsSchema/properties/cap/default: expected a value of type number, found "0.5"',
+    });
+  });
+
   it('reports a broken plugin module clearly', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'none.mjs'), 'export const other = 1;');

@@ -289,6 +289,29 @@ export const ajvIssues = (errors: readonly ErrorObject[] | null | undefined, pre
   return issues;
 };
 
+/**
+ * The defaults of an options schema that the schema itself refuses (`{ type: 'number', default: '0.5' }`),
+ * as issues at `/optionsSchema/properties/NAME/default`: options that leave such an option out would
+ * otherwise fail at `/options/NAME`, a name the config never wrote (trial 33). Checks the top-level
+ * properties' defaults, by validating empty options with the defaults filled in.
+ */
+export const defaultIssues = (validate: ValidateFunction): ConfigIssue[] => {
+  const probe: Record<string, unknown> = {};
+  if (validate(probe)) return [];
+  const filled = new Set(Object.keys(probe));
+  const refused = (validate.errors ?? []).filter((error) => {
+    const key = error.instancePath.split('/')[1]?.replaceAll('~1', '/').replaceAll('~0', '~');
+    return key !== undefined && filled.has(key);
+  });
+  return ajvIssues(refused, '').map((issue) => {
+    const [, key = '', ...rest] = issue.pointer.split('/');
+    return {
+      ...issue,
+      pointer: `/optionsSchema/properties/${key}/default${rest.length > 0 ? `/${rest.join('/')}` : ''}`,
+    };
+  });
+};
+
 /** Validates `data` (defaults are filled in place) and returns its issues. */
 export const validateWith = (validate: ValidateFunction, data: unknown, prefix = ''): ConfigIssue[] =>
   validate(data) ? [] : ajvIssues(validate.errors, prefix);

@@ -83,6 +83,13 @@ describe('validateConfig', () => {
       'only the fields gamma, startupTrials',
     ],
     ['a plugin choice without use', { store: { options: {} } }, '/store/use', 'required'],
+    [
+      'a bare suggester name (trial 33)',
+      { suggester: 'tpe' },
+      '/suggester',
+      'a plugin choice, an object: { "use": "tpe" }',
+    ],
+    ['a bare reporter name', { reporters: [{ use: 'console' }, 'progress'] }, '/reporters/1', '{ "use": "progress" }'],
     ['an unknown reporter', { reporters: [{ use: 'console' }, { use: 'html' }] }, '/reporters/1/use', 'console'],
     ['a bad space', { space: { x: { type: 'uniform', low: 3, high: 2 } } }, '/space/x/high', 'greater than low'],
     [

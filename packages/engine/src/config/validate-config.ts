@@ -4,7 +4,7 @@ import type { PluginRegistry } from '../di/registry.js';
 import { type CompiledSpace, compileSpace } from '../domain/compile-space.js';
 import { type ConfigIssue, formatIssues, invalidConfig, ParzenError, unknownPlugin } from '../errors.js';
 import { checkEnqueued } from '../runtime/enqueue.js';
-import { ajvIssues, createAjv, validateWith } from './ajv-issues.js';
+import { ajvIssues, createAjv, defaultIssues, validateWith } from './ajv-issues.js';
 import type { ExperimentConfig, PluginChoice } from './experiment-config.js';
 import { baseConfigSchema } from './experiment-schema.js';
 
@@ -29,6 +29,13 @@ const optionsValidator = (schema: object, plugin: string): ValidateFunction => {
         { plugin },
       );
     }
+    const refused = defaultIssues(validate);
+    if (refused.length > 0)
+      throw new ParzenError(
+        'PLUGIN_INVALID',
+        `Plugin \`${plugin}\` has a default its own options schema refuses (a fault of the plugin, not of the config):\n${formatIssues(refused)}`,
+        { plugin },
+      );
     optionValidators.set(schema, validate);
   }
   return validate;
@@ -46,6 +53,18 @@ const nonFiniteIssues = (value: unknown, pointer: string, issues: ConfigIssue[],
       nonFiniteIssues(inner, `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`, issues, depth + 1);
   }
 };
+
+/** The places of a config that take a plugin choice. */
+const PLUGIN_SLOT = /^\/(objective|suggester|store|pruner|stopper|reporters\/\d+)$/;
+
+/**
+ * A plugin's bare name where a choice goes (`"suggester": "tpe"`) is said with the form that works
+ * (trial 33: "expected a value of type object" left the reader to find it).
+ */
+const bareNameIssue = (issue: ConfigIssue): ConfigIssue =>
+  PLUGIN_SLOT.test(issue.pointer) && /^"[^"]*"$/.test(issue.found)
+    ? { ...issue, expected: `a plugin choice, an object: { "use": ${issue.found} }` }
+    : issue;
 
 /** Defaults for the plugin slots a config may leave out. */
 export interface ConfigDefaults {
@@ -105,7 +124,7 @@ export const checkConfig = (
   const nonFinite: ConfigIssue[] = [];
   nonFiniteIssues(config, '', nonFinite);
   if (nonFinite.length > 0) throw invalidConfig('config', nonFinite);
-  const issues = validateWith(validateBase, config);
+  const issues = validateWith(validateBase, config).map(bareNameIssue);
   if (typeof config !== 'object' || config === null || Array.isArray(config)) throw invalidConfig('config', issues);
   if (config.space !== undefined && issues.every((issue) => !issue.pointer.startsWith('/space'))) {
     try {

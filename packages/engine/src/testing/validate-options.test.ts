@@ -23,5 +23,10 @@ describe('validatePluginOptions (for plugin authors’ tests)', () => {
     );
     const zero = { type: 'object', properties: { step: { type: 'number', multipleOf: 0 } } };
     expect(() => validatePluginOptions({ optionsSchema: zero }, {})).toThrow('multipleOf must be > 0');
+    // A default the schema refuses (trial 33: reported at /options/cap, as if the options had said it).
+    const refusing = { type: 'object', properties: { cap: { type: 'number', minimum: 1, default: 0.5 } } };
+    expect(() => validatePluginOptions({ optionsSchema: refusing }, { other: 1 })).toThrow(
+      'The options schema has a default it refuses itself:\n  /optionsSchema/properties/cap/default: expected a number >= 1, found 0.5',
+    );
   });
 });

@@ -1,12 +1,12 @@
-import { createAjv, validateWith } from '../config/ajv-issues.js';
+import { createAjv, defaultIssues, validateWith } from '../config/ajv-issues.js';
 import type { AnyPluginManifest } from '../contracts/manifest.js';
-import type { ConfigIssue } from '../errors.js';
+import { type ConfigIssue, formatIssues } from '../errors.js';
 
 /**
  * Validates options against a plugin's schema as a config's `options` are validated (ajv, defaults
  * filled in): `{ value }` with the defaults, or `{ issues }` with JSON pointers. For tests of a schema.
  * It first checks the schema itself against JSON Schema's meta-schema, which a run leaves out (to start
- * faster), and throws if the schema is not valid JSON Schema.
+ * faster), and throws if the schema is not valid JSON Schema or refuses one of its own defaults.
  */
 export const validatePluginOptions = (
   manifest: Pick<AnyPluginManifest, 'optionsSchema'>,
@@ -16,7 +16,11 @@ export const validatePluginOptions = (
   if (ajv.validateSchema(manifest.optionsSchema) !== true) {
     throw new Error(`The options schema is not valid JSON Schema: ${ajv.errorsText(ajv.errors)}`);
   }
+  const validate = ajv.compile(manifest.optionsSchema);
+  const refused = defaultIssues(validate);
+  if (refused.length > 0)
+    throw new Error(`The options schema has a default it refuses itself:\n${formatIssues(refused)}`);
   const value = structuredClone(options ?? {});
-  const issues = validateWith(ajv.compile(manifest.optionsSchema), value, '/options');
+  const issues = validateWith(validate, value, '/options');
   return issues.length === 0 ? { value, issues } : { issues };
 };

@@ -1,9 +1,13 @@
 import { compileSpace, createRng, type ParamNode, type SuggestContext, type Suggester } from '@parzen/engine/plugin';
-import { describeSuggesterContract } from '@parzen/engine/testing';
+import { describeSuggesterContract, testPluginContext } from '@parzen/engine/testing';
 import { describe, expect, it } from 'vitest';
+import { quasiRandomSuggesterManifest } from './manifest.js';
 import { createQuasiRandomSuggester } from './quasi-random-suggester.js';
 
-describeSuggesterContract('quasi-random', { create: createQuasiRandomSuggester });
+// Through its manifest, as a config creates it (create() may return a promise: trial 33).
+describeSuggesterContract('quasi-random', {
+  create: () => quasiRandomSuggesterManifest.create({}, testPluginContext()),
+});
 
 describe('createQuasiRandomSuggester checks options given in code', () => {
   it('keeps its settings for the study (scrambled unless told not to)', () => {

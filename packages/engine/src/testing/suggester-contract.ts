@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFunctionObjective } from '../builtins/function-objective.js';
 import { createMemoryStore } from '../builtins/memory-store.js';
+import type { MaybePromise } from '../contracts/maybe-promise.js';
 import type { Suggester } from '../contracts/suggester.js';
 import { compileSpace } from '../domain/compile-space.js';
 import { isInSupport } from '../domain/distribution.js';
@@ -11,8 +12,11 @@ import { runStudy } from '../runtime/run-study.js';
 
 /** What {@link describeSuggesterContract} takes: a factory of fresh suggesters and the trials per study. */
 export interface SuggesterContractOptions {
-  /** A fresh suggester (one per study). */
-  readonly create: () => Suggester;
+  /**
+   * A fresh suggester (one per study), or the promise of one: a manifest's `create` fits as it is
+   * (`() => manifest.create(options, testPluginContext())`).
+   */
+  readonly create: () => MaybePromise<Suggester>;
   /** Trials per study; enough to get past any start-up phase. Default 40. */
   readonly trials?: number;
 }
@@ -86,7 +90,7 @@ const run = async (
   direction: Direction = 'minimize',
   concurrency = 1,
 ): Promise<{ trials: readonly Trial[]; begun: number; maxRunning: number }> => {
-  const { wrapped, seen } = counted(options.create());
+  const { wrapped, seen } = counted(await options.create());
   const result = await runStudy({
     spec: { name: 'contract', direction, seed, space: contractSpace },
     space: compileSpace(contractSpace),

@@ -222,6 +222,34 @@ describe('runExperiment (the composition root)', () => {
     });
   });
 
+  it('names the config entries behind two plugins with one name, and a module listed twice (trial 33)', async () => {
+    const dir = tempDir();
+    const module = (name: string) =>
+      `export const manifests = [{ kind: 'suggester', name: '${name}', optionsSchema: { type: 'object' },
+        create: () => ({ name: '${name}', beginTrial: () => ({ sampleParam: () => 0 }) }) }];`;
+    writeFileSync(join(dir, 'a.mjs'), module('lowest'));
+    writeFileSync(join(dir, 'b.mjs'), module('lowest'));
+    writeFileSync(join(dir, 'prior.mjs'), module('prior'));
+    const load = (plugins: string[]) =>
+      loadExperiment({ ...config, plugins }, { baseDir: dir, functions, plugins: [{ manifests: [prior] }] });
+    await expect(load(['./a.mjs', './b.mjs'])).rejects.toMatchObject({
+      code: 'PLUGIN_DUPLICATE',
+      message: expect.stringMatching(
+        /^The suggester plugin `lowest` of \/plugins\/1 \(\.\/b\.mjs\) has the name of the one of \/plugins\/0 \(\.\/a\.mjs\); a config could not tell them apart:/,
+      ),
+      issues: [{ pointer: '/plugins/1', expected: 'a suggester plugin named other than `lowest`' }],
+    });
+    await expect(load(['./prior.mjs'])).rejects.toMatchObject({
+      code: 'PLUGIN_DUPLICATE',
+      issues: [{ pointer: '/plugins/0', found: 'a second `prior`, besides a built-in one' }],
+    });
+    await expect(load(['./a.mjs', './a.mjs'])).rejects.toMatchObject({
+      code: 'PLUGIN_DUPLICATE',
+      message: expect.stringMatching(/^A plugin module is listed twice:/),
+      issues: [{ pointer: '/plugins/1', found: './a.mjs again (it is /plugins/0)' }],
+    });
+  });
+
   it('rejects two plugins with one name', async () => {
     await expect(
       loadExperiment(config, { plugins: [{ manifests: [prior] }, { manifests: [prior] }], functions }),

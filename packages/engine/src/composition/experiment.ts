@@ -16,7 +16,7 @@ import { type Clock, type Logger, SERVICES } from '../contracts/services.js';
 import { type ImportModule, importPluginPackage } from '../di/import-plugins.js';
 import { createRegistry, type PluginRegistry } from '../di/registry.js';
 import type { CompiledSpace } from '../domain/compile-space.js';
-import { describeValue, invalidConfig } from '../errors.js';
+import { type ConfigIssue, describeValue, formatIssues, invalidConfig, ParzenError } from '../errors.js';
 import { type RunResult, type RunStudyOptions, runStudy } from '../runtime/run-study.js';
 import { createStoreForReading } from './create-plugin.js';
 import type { StudyScope } from './study-scope.js';
@@ -82,6 +82,56 @@ const pluginSpecifiers = (raw: unknown): readonly string[] => {
 };
 
 /**
+ * Two plugins of one kind with one name, said of the config's `plugins` entries that bring them (trial 33:
+ * the message named neither the modules nor the built-in they clashed with): `PLUGIN_DUPLICATE`, with an
+ * issue at the later entry. A module listed twice is said to be listed twice.
+ */
+const checkPluginNames = (packages: readonly PluginPackage[], builtIn: number, specifiers: readonly string[]) => {
+  const from = (at: number) => (at < builtIn ? undefined : at - builtIn);
+  const seen = new Map<string, number>();
+  const issues: ConfigIssue[] = [];
+  const clashes: string[] = [];
+  packages.forEach((pkg, at) => {
+    for (const manifest of pkg.manifests) {
+      // An invalid manifest is the registry's to name.
+      if (typeof manifest !== 'object' || manifest === null) continue;
+      const key = `${manifest.kind}:${manifest.name}`;
+      const first = seen.get(key);
+      if (first === undefined) {
+        seen.set(key, at);
+        continue;
+      }
+      if (first === at) continue;
+      const [earlier, later] = [from(first), from(at)];
+      const what = `${manifest.kind} plugin \`${manifest.name}\``;
+      const where =
+        earlier === undefined ? 'a built-in one' : `the one of /plugins/${earlier} (${specifiers[earlier]})`;
+      if (later === undefined) continue;
+      if (earlier !== undefined && specifiers[earlier] === specifiers[later]) {
+        issues.push({
+          pointer: `/plugins/${later}`,
+          expected: 'each module listed once',
+          found: `${specifiers[later]} again (it is /plugins/${earlier})`,
+        });
+        return;
+      }
+      clashes.push(`The ${what} of /plugins/${later} (${specifiers[later]}) has the name of ${where}`);
+      issues.push({
+        pointer: `/plugins/${later}`,
+        expected: `a ${manifest.kind} plugin named other than \`${manifest.name}\``,
+        found: `a second \`${manifest.name}\`, besides ${where}`,
+      });
+    }
+  });
+  if (issues.length > 0)
+    throw new ParzenError(
+      'PLUGIN_DUPLICATE',
+      `${clashes.length > 0 ? `${clashes.join('; ')}; a config could not tell them apart` : 'A plugin module is listed twice'}:\n${formatIssues(issues)}`,
+      { issues },
+    );
+};
+
+/**
  * The composition root: loads the plugin packages (given ones and the config's `plugins`) into an
  * inversify container, builds the registry and validates the config against it. Nothing runs yet.
  */
@@ -89,8 +139,11 @@ export const loadExperiment = async (raw: unknown, options: LoadExperimentOption
   const baseDir = options.baseDir ?? process.cwd();
   const packages: PluginPackage[] = [enginePlugins(options.console), ...(options.plugins ?? [])];
   if (options.functions !== undefined) packages.push({ manifests: [functionObjectiveManifest(options.functions)] });
-  for (const [index, specifier] of pluginSpecifiers(raw).entries())
+  const builtIn = packages.length;
+  const specifiers = pluginSpecifiers(raw);
+  for (const [index, specifier] of specifiers.entries())
     packages.push(await importPluginPackage(specifier, baseDir, index, options.importModule));
+  checkPluginNames(packages, builtIn, specifiers);
   const registry = createRegistry(packages.flatMap((pkg) => pkg.manifests));
   const { config, space } = checkConfig(raw, registry, options.defaults);
   return {

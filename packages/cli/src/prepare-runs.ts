@@ -165,6 +165,15 @@ const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> =
       if (hollowInstance(error)) throw error;
       // The factory's own error, or the cause of the engine's "could not start" around it.
       const own = error instanceof ParzenError && error.code !== 'CONFIG_INVALID' ? error.cause : error;
+      // A TypeError or ReferenceError is a bug of the plugin, not a refusal of the options (trial 33: it was
+      // said to be the config's fault).
+      if (own instanceof TypeError || own instanceof ReferenceError)
+        throw new ParzenError(
+          'PLUGIN_INVALID',
+          `The ${slot} plugin \`${choice.use}\` crashed while it started: ${own.name}: ${own.message}. ` +
+            'This is a fault of the plugin, not of the config (PARZEN_DEBUG=1 shows its stack).',
+          { plugin: choice.use, cause: own },
+        );
       // A factory that throws a plain error (a third-party plugin refusing its options, say) is reported
       // at its options; Parzen's other errors (a service it asked for, Ctrl-C) are left to the run.
       const issues =

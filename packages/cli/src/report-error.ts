@@ -10,9 +10,30 @@ const errorEntry = (error: unknown, file?: string): Record<string, unknown> => (
   ...(error instanceof ParzenError && error.issues.length > 0 ? { issues: error.issues } : {}),
 });
 
+/** Whether `PARZEN_DEBUG` asks for the stacks behind errors (set, and neither empty nor 0). */
+const debugging = (): boolean => {
+  const value = process.env.PARZEN_DEBUG;
+  return value !== undefined && value !== '' && value !== '0';
+};
+
+/**
+ * The stack of what caused `error` (a plugin's own exception behind `SUGGESTER_FAILED`, say), and of
+ * what caused that, for `PARZEN_DEBUG=1`: a user's mistake needs no stack, a plugin's author does.
+ */
+const causeStacks = (error: unknown): string[] => {
+  const stacks: string[] = [];
+  let cause = error instanceof Error ? error.cause : undefined;
+  for (let depth = 0; cause !== undefined && depth < 10; depth++) {
+    stacks.push(`caused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`);
+    cause = cause instanceof Error ? cause.cause : undefined;
+  }
+  return stacks;
+};
+
 /**
  * Prints an error on stderr (`parzen: <file>: <message>`, config issues one per line with their JSON
  * pointer) and, with `--json`, as the last stdout line `{"errors": [{file, code, message, issues}]}`.
+ * With `PARZEN_DEBUG=1`, each error's causes follow with their stacks.
  * Returns the exit code.
  */
 export const reportError = (error: unknown, json: boolean, output: Output): number => {
@@ -26,7 +47,7 @@ export const reportError = (error: unknown, json: boolean, output: Output): numb
       problem.error instanceof Error
     ) {
       output.note(problem.error.stack ?? '');
-    }
+    } else if (debugging()) for (const stack of causeStacks(problem.error)) output.note(stack);
   }
   if (json)
     output.result(JSON.stringify({ errors: problems.map((problem) => errorEntry(problem.error, problem.path)) }));

@@ -67,6 +67,34 @@ describe('plugin options checked when the plugin is created', () => {
     });
     expect((await cli('validate', fine)).code).toBe(0);
   });
+
+  it("a factory that crashes (a TypeError) is the plugin's fault, not the options'; PARZEN_DEBUG=1 shows where (trial 33)", async () => {
+    writeIn(
+      dir,
+      'crashy.mjs',
+      `export const manifests = [{
+  kind: 'suggester',
+  name: 'crashy',
+  optionsSchema: { type: 'object' },
+  create: (options) => ({ name: 'crashy', limit: options.nested.limit, beginTrial: () => ({ sampleParam: () => 0 }) }),
+}];\n`,
+    );
+    const path = journalConfig('crashy', { plugins: ['./crashy.mjs'], suggester: { use: 'crashy' } });
+    const result = await cli('validate', path);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /The suggester plugin `crashy` crashed while it started: TypeError: Cannot read properties of undefined \(reading 'limit'\)\. This is a fault of the plugin, not of the config \(PARZEN_DEBUG=1 shows its stack\)\./,
+    );
+    expect(result.stderr).not.toContain('Invalid options');
+    expect(result.stderr).not.toContain('crashy.mjs:');
+    process.env.PARZEN_DEBUG = '1';
+    try {
+      const debug = await cli('validate', path);
+      expect(debug.stderr).toMatch(/caused by: TypeError: Cannot read properties of undefined[\s\S]*crashy\.mjs:5:/);
+    } finally {
+      delete process.env.PARZEN_DEBUG;
+    }
+  });
 });
 
 describe('matrix errors point into the matrix', () => {

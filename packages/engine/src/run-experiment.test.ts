@@ -136,6 +136,30 @@ describe('runExperiment (the composition root)', () => {
     });
   });
 
+  it('says where a plugin module failed to load: the line that threw, or the command that finds a syntax error (trial 33)', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'syntax.mjs'), 'export const x = (;\n');
+    writeFileSync(join(dir, 'throws.mjs'), 'const a = 1;\nundefinedFn(a);\nexport const manifests = [];\n');
+    // As Node's import() fails (Vitest's own import would transform the module first and say otherwise).
+    const importModule = async (url: string): Promise<never> => {
+      if (url.endsWith('syntax.mjs')) throw new SyntaxError("Unexpected token ';'");
+      const error = new ReferenceError('undefinedFn is not defined');
+      error.stack = `ReferenceError: undefinedFn is not defined\n    at ${url}:2:1\n    at ModuleJob.run (node:internal/modules/esm/module_job:325:25)`;
+      throw error;
+    };
+    const load = (plugin: string) => loadExperiment({ ...config, plugins: [plugin] }, { baseDir: dir, importModule });
+    await expect(load('./syntax.mjs')).rejects.toMatchObject({
+      code: 'PLUGIN_LOAD_FAILED',
+      issues: [
+        { found: `a syntax error: Unexpected token ';' (\`node --check ${join(dir, 'syntax.mjs')}\` shows where)` },
+      ],
+    });
+    await expect(load('./throws.mjs')).rejects.toMatchObject({
+      code: 'PLUGIN_LOAD_FAILED',
+      issues: [{ found: `an error while it loaded: undefinedFn is not defined (at ${join(dir, 'throws.mjs')}:2:1)` }],
+    });
+  });
+
   it('reports a broken plugin module clearly', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'none.mjs'), 'export const other = 1;');

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AnyPluginManifest, PluginPackage } from '../contracts/manifest.js';
 import type { ServiceProvider } from '../contracts/services.js';
 import { type ConfigIssue, describeValue, type ErrorCode, formatIssues, ParzenError } from '../errors.js';
@@ -156,6 +156,13 @@ const resolveSpecifier = (
   }
 };
 
+/** The first place in `error`'s stack within the plugin module at `url` (its path, line and column). */
+const pluginFrame = (error: Error, url: string): string | undefined => {
+  const line = (error.stack ?? '').split('\n').find((frame) => frame.includes(url));
+  const [, file, row, column] = line?.match(/(file:\/\/\S+?):(\d+):(\d+)/) ?? [];
+  return file === undefined ? undefined : `${fileURLToPath(file)}:${row}:${column}`;
+};
+
 /** How a plugin module is imported, given its resolved URL (or a bare specifier Node resolves). */
 export type ImportModule = (url: string) => Promise<Record<string, unknown>>;
 
@@ -196,8 +203,17 @@ export const importPluginPackage = async (
     // The package was found: a module it imports is missing.
     if (isModuleNotFound(error))
       throw failed('a module whose imports are installed', `something it imports is missing: ${message}`, error);
+    // Where, as far as Node says (trial 33: no file or line): an ESM syntax error carries no place, so the
+    // command that shows it; an error thrown while the module ran, its first frame in a file of the plugin.
+    if (error instanceof SyntaxError && !/:\d+/.test(message))
+      throw failed(
+        'a module that loads',
+        `a syntax error: ${message}${url.startsWith('file:') ? ` (\`node --check ${fileURLToPath(url)}\` shows where)` : ''}`,
+        error,
+      );
     const what = error instanceof SyntaxError ? 'a syntax error' : 'an error while it loaded';
-    throw failed('a module that loads', `${what}: ${message}`, error);
+    const frame = error instanceof Error ? pluginFrame(error, url) : undefined;
+    throw failed('a module that loads', `${what}: ${message}${frame === undefined ? '' : ` (at ${frame})`}`, error);
   }
   const fallback = loaded.default as Record<string, unknown> | undefined;
   const manifests = loaded.manifests ?? fallback?.manifests;

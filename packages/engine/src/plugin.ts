@@ -1,6 +1,6 @@
 /**
  * @packageDocumentation
- * For plugin authors (suggesters, stores, objectives, reporters) and hosts: the contracts, the
+ * For plugin authors (suggesters, stores, objectives, reporters, pruners, stoppers) and hosts: the contracts, the
  * manifest helpers, the study's services, and the helpers the built-in plugins use (sampling,
  * spaces, trial builders, store errors, the run loop). Loads neither inversify, rxjs nor ajv.
  */
@@ -114,6 +114,7 @@ export { sampleDistribution, sampleFromUnit } from './domain/sample-distribution
 export type { SpaceDefinition } from './domain/space-definition.js';
 export type { StudyRecord, StudySpec, StudySuggester } from './domain/study.js';
 export {
+  bestTrial,
   type CompleteTrial,
   type Direction,
   type FailedTrial,

@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defineReporter, defineSuggester } from './contracts/manifest.js';
+import { createMemoryStore } from './builtins/memory-store.js';
+import { defineReporter, defineStore, defineSuggester } from './contracts/manifest.js';
+import type { TrialStore } from './contracts/store.js';
 import { sampleDistribution } from './domain/sample-distribution.js';
 import { loadExperiment, runExperiment } from './experiment.js';
 
@@ -32,6 +34,14 @@ const functions = {
     return -((x ** 2 + y ** 2 - 1) ** 3 - x ** 2 * y ** 3);
   },
 };
+
+/** A store plugin `shared` that hands every study the one memory store given (it survives the run). */
+const memoryOnce = (store: TrialStore) =>
+  defineStore<Record<string, never>>({
+    name: 'shared',
+    optionsSchema: { type: 'object' },
+    create: () => ({ ...store, name: 'shared', close: async () => {} }),
+  });
 
 const made: string[] = [];
 const tempDir = () => {
@@ -272,6 +282,45 @@ describe('runExperiment (the composition root)', () => {
       message: expect.stringMatching(/^A plugin module is listed twice:/),
       issues: [{ pointer: '/plugins/1', found: './a.mjs again (it is /plugins/0)' }],
     });
+  });
+
+  it('a study its stopper ended runs no new trial on a rerun, says so, and runs the params that rerun enqueued (review 31)', async () => {
+    const dir = tempDir();
+    const flat = {
+      ...config,
+      name: 'flat',
+      objective: { use: 'function', options: { name: 'flat' } },
+      store: { use: 'shared' },
+      stopper: { use: 'no-improvement', options: { trials: 3 } },
+      budget: { maxTrials: 100 },
+    };
+    const warnings: string[] = [];
+    const plugins = [{ manifests: [prior, memoryOnce(createMemoryStore())] }];
+    const run = (extra: Record<string, unknown> = {}) =>
+      runExperiment(
+        { ...flat, ...extra },
+        { baseDir: dir, functions: { flat: () => 1 }, plugins, onWarning: (w) => warnings.push(w) },
+      );
+    expect((await run()).trials).toHaveLength(4);
+    expect(warnings).toEqual([]);
+    const again = await run();
+    expect(again).toMatchObject({ reason: 'stopper', stopMessage: 'no improvement of 1% in 3 trials' });
+    expect(again.trials).toHaveLength(4);
+    expect(warnings).toEqual([
+      'study flat: its stopper said stop before this run began (no improvement of 1% in 3 trials), so no new trial runs; a stopper whose rule the study has not met yet (or none) lets it go on.',
+    ]);
+    const enqueued = await run({
+      enqueue: [
+        { x: 0.5, y: 0.5 },
+        { x: -0.5, y: 0.25 },
+      ],
+    });
+    expect(enqueued.trials.slice(4).map((trial) => trial.internal)).toEqual([
+      { x: 0.5, y: 0.5 },
+      { x: -0.5, y: 0.25 },
+    ]);
+    expect(enqueued).toMatchObject({ reason: 'stopper', stopMessage: 'no improvement of 1% in 3 trials' });
+    expect(warnings[1]).toContain('only the 2 entries this run enqueued are evaluated');
   });
 
   it('rejects two plugins with one name', async () => {

@@ -160,7 +160,8 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           `draw from other random streams than the earlier ones (run with seed ${study.seed} to continue them).`,
       );
     }
-    if (options.enqueue !== undefined) await enqueueConfigEntries(store, spec.name, options.space, options.enqueue);
+    const enqueued =
+      options.enqueue === undefined ? 0 : await enqueueConfigEntries(store, spec.name, options.space, options.enqueue);
     const existing = await store.listTrials(spec.name);
     const stale = await failStaleTrials(store, spec.name, existing, workerId);
     // Said, not silent: trials a dead worker left running end here (trial 29: nothing told the user).
@@ -189,15 +190,25 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     const tracker = new BudgetTracker(budget, spec.direction, best?.loss);
     // A resumed study its stopper already ended stays ended: the rule is asked once, with the last
     // finished trial, before a new trial starts (trial 33: each rerun ran one more trial before asking).
+    // The params this run enqueued still run (they come first), then the study stops again; said, so a
+    // run that does nothing does not look like one that ran.
+    let endedBefore: string | undefined;
+    let enqueuedLeft = 0;
     if (options.stopper !== undefined && reason === undefined) {
       const { stopper } = options;
-      const message = await mirrorOf(session).withAllTrials((trials) => {
+      endedBefore = await mirrorOf(session).withAllTrials((trials) => {
         const last = trials.findLast((trial): trial is FinishedTrial => trial.state !== 'running');
         return last === undefined ? undefined : askStopper(stopper, spec, trials.slice(), last);
       });
-      if (message !== undefined) {
-        reason = 'stopper';
-        stopMessage = message;
+      if (endedBefore !== undefined) {
+        enqueuedLeft = enqueued;
+        (options.onWarning ?? warnOnStderr)(
+          `study ${spec.name}: its stopper said stop before this run began (${endedBefore}), so ` +
+            (enqueued > 0
+              ? `only the ${enqueued === 1 ? 'entry' : `${enqueued} entries`} this run enqueued ${enqueued === 1 ? 'is' : 'are'} evaluated`
+              : 'no new trial runs') +
+            '; a stopper whose rule the study has not met yet (or none) lets it go on.',
+        );
       }
     }
 
@@ -232,6 +243,14 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
 
     const worker = async () => {
       while (reason === undefined) {
+        if (endedBefore !== undefined) {
+          if (enqueuedLeft === 0) {
+            reason ??= 'stopper';
+            stopMessage ??= endedBefore;
+            break;
+          }
+          enqueuedLeft--;
+        }
         const stop = tracker.stopReason();
         if (stop !== undefined) {
           reason ??= stop;
@@ -244,7 +263,8 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           break;
         }
         const finished = await runOne(asked);
-        if (options.stopper !== undefined && reason === undefined) {
+        // A stopper that said stop before the run began is not asked again after the enqueued params.
+        if (options.stopper !== undefined && reason === undefined && endedBefore === undefined) {
           const { stopper } = options;
           // A copy: a rule may keep what it was shown, and the mirror's array grows.
           const message = await mirrorOf(session).withAllTrials((trials) =>

@@ -146,6 +146,13 @@ const hollowInstance = (error: unknown): boolean => {
   return false;
 };
 
+/** JavaScript's own messages for a bug: what a plugin's create() raises when it crashes. */
+const CRASH_MESSAGES =
+  /^Cannot (read|set) properties of (undefined|null)|is not a function$|is not iterable|is not a constructor$|^Cannot access '.*' before initialization$|is not defined$/;
+
+const isCrash = (error: unknown): error is Error =>
+  (error instanceof TypeError || error instanceof ReferenceError) && CRASH_MESSAGES.test(error.message);
+
 /**
  * Creates the experiment's suggester, pruner and stopper in a study scope of their own (thrown away),
  * so options a plugin checks only when it is created (hyperband's `bootstrapCount`) are bad input up
@@ -165,9 +172,10 @@ const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> =
       if (hollowInstance(error)) throw error;
       // The factory's own error, or the cause of the engine's "could not start" around it.
       const own = error instanceof ParzenError && error.code !== 'CONFIG_INVALID' ? error.cause : error;
-      // A TypeError or ReferenceError is a bug of the plugin, not a refusal of the options (trial 33: it was
-      // said to be the config's fault).
-      if (own instanceof TypeError || own instanceof ReferenceError)
+      // An error JavaScript itself raises in buggy code (reading a property of undefined, calling what is no
+      // function, an undeclared name) is the plugin's crash, not a refusal of the options (trial 33: it was
+      // said to be the config's fault). A TypeError the plugin throws itself to refuse an option stays one.
+      if (isCrash(own))
         throw new ParzenError(
           'PLUGIN_INVALID',
           `The ${slot} plugin \`${choice.use}\` crashed while it started: ${own.name}: ${own.message}. ` +

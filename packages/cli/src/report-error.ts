@@ -10,11 +10,9 @@ const errorEntry = (error: unknown, file?: string): Record<string, unknown> => (
   ...(error instanceof ParzenError && error.issues.length > 0 ? { issues: error.issues } : {}),
 });
 
-/** Whether `PARZEN_DEBUG` asks for the stacks behind errors (set, and neither empty nor 0). */
-const debugging = (): boolean => {
-  const value = process.env.PARZEN_DEBUG;
-  return value !== undefined && value !== '' && value !== '0';
-};
+/** Whether `PARZEN_DEBUG` asks for the stacks behind errors (set, and none of empty, 0, false, no, off). */
+const debugging = (): boolean =>
+  !['', '0', 'false', 'no', 'off'].includes((process.env.PARZEN_DEBUG ?? '').toLowerCase());
 
 /**
  * The stack of what caused `error` (a plugin's own exception behind `SUGGESTER_FAILED`, say), and of

@@ -87,6 +87,24 @@ describe('plugin options checked when the plugin is created', () => {
     );
     expect(result.stderr).not.toContain('Invalid options');
     expect(result.stderr).not.toContain('crashy.mjs:');
+    // A TypeError the plugin throws to refuse an option is a refusal, at the options (review 31).
+    writeIn(
+      dir,
+      'typed.mjs',
+      `export const manifests = [{
+  kind: 'suggester',
+  name: 'typed',
+  optionsSchema: { type: 'object' },
+  create: () => { throw new TypeError('k must be a number'); },
+}];\n`,
+    );
+    const typed = await cli(
+      'validate',
+      journalConfig('typed', { plugins: ['./typed.mjs'], suggester: { use: 'typed' } }),
+    );
+    expect(typed.stderr).toContain(
+      '/suggester/options: expected options the suggester plugin accepts, found an error: k must be a number',
+    );
     process.env.PARZEN_DEBUG = '1';
     try {
       const debug = await cli('validate', path);

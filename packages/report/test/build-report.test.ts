@@ -1,7 +1,17 @@
 import type { Trial } from '@parzen/engine';
-import { compileSpace } from '@parzen/engine/plugin';
+import { compileSpace, type ParamNode } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
-import { buildReport, type Chart, downsampleIndices, pageCharts, type ReportPage, renderHtml } from '../src/index.js';
+import {
+  buildReport,
+  type Chart,
+  downsampleIndices,
+  pageCharts,
+  pairChart,
+  type ReportPage,
+  renderHtml,
+  type TrialPoint,
+  trialPoints,
+} from '../src/index.js';
 import { everyThirdPruner, heart, mixedObjective, mixedSpace, mixedTraining, runTpeStudy } from './fixtures.js';
 
 const chart = (page: ReportPage, id: string): Chart => {
@@ -77,6 +87,18 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     expect(failedColour).toBeDefined();
     expect(failedColour).not.toBe(trials.encoding.color.value);
     expect(pair.description).toContain('failed trials light grey');
+    const conditions = trials.encoding.color.condition.map((c) => [c.test, c.value]);
+    expect(conditions).toContainEqual(["datum.state === 'pruned'", '#ff7f0e']);
+    // As dots (more than 300 trials), failed ones are crosses.
+    const points = trialPoints(study);
+    const many = Array.from({ length: 320 }, (_, i) => ({ ...(points[i % points.length] as TrialPoint), number: i }));
+    const [x, lr] = ['x', 'lr'].map((name) => study.space.byName.get(name)) as [ParamNode, ParamNode];
+    const dots = layers(pairChart(many, x, lr, undefined, undefined)).at(-1) as unknown as {
+      mark: { type: string };
+      encoding: { shape: { condition: { test: string; value: string } } };
+    };
+    expect(dots.mark.type).toBe('point');
+    expect(dots.encoding.shape.condition).toEqual({ test: "datum.state === 'failed'", value: 'cross' });
   });
 
   it('ranks importance and lists every trial in the table, with the best trial', () => {

@@ -87,9 +87,15 @@ describe('validateConfig', () => {
       'a bare suggester name (trial 33)',
       { suggester: 'tpe' },
       '/suggester',
-      'a plugin choice, an object: { "use": "tpe" }',
+      'a plugin choice, an object such as { "use": "tpe" }',
     ],
-    ['a bare reporter name', { reporters: [{ use: 'console' }, 'progress'] }, '/reporters/1', '{ "use": "progress" }'],
+    ['a bare reporter name', { reporters: [{ use: 'console' }, 'console'] }, '/reporters/1', '{ "use": "console" }'],
+    [
+      'a bare name no plugin has (review 31: it was offered as a use)',
+      { objective: './objective.mjs' },
+      '/objective',
+      'an object such as { "use": "function" } (objective plugins: function)',
+    ],
     ['an unknown reporter', { reporters: [{ use: 'console' }, { use: 'html' }] }, '/reporters/1/use', 'console'],
     ['a bad space', { space: { x: { type: 'uniform', low: 3, high: 2 } } }, '/space/x/high', 'greater than low'],
     [

@@ -54,17 +54,30 @@ const nonFiniteIssues = (value: unknown, pointer: string, issues: ConfigIssue[],
   }
 };
 
-/** The places of a config that take a plugin choice. */
-const PLUGIN_SLOT = /^\/(objective|suggester|store|pruner|stopper|reporters\/\d+)$/;
+/** The places of a config that take a plugin choice, and the kind of plugin each takes. */
+const PLUGIN_SLOT = /^\/(objective|suggester|store|pruner|stopper|reporters)(\/\d+)?$/;
 
 /**
  * A plugin's bare name where a choice goes (`"suggester": "tpe"`) is said with the form that works
- * (trial 33: "expected a value of type object" left the reader to find it).
+ * (trial 33: "expected a value of type object" left the reader to find it): the name itself when a plugin
+ * has it, else a name that exists (review 31: `{ "use": "./obj.mjs" }` was suggested).
  */
-const bareNameIssue = (issue: ConfigIssue): ConfigIssue =>
-  PLUGIN_SLOT.test(issue.pointer) && /^"[^"]*"$/.test(issue.found)
-    ? { ...issue, expected: `a plugin choice, an object: { "use": ${issue.found} }` }
-    : issue;
+const bareNameIssue =
+  (registry: PluginRegistry) =>
+  (issue: ConfigIssue): ConfigIssue => {
+    const slot = issue.pointer.match(PLUGIN_SLOT);
+    if (slot === null || (slot[1] === 'reporters') !== (slot[2] !== undefined) || !/^"[^"]*"$/.test(issue.found))
+      return issue;
+    const kind = (slot[1] === 'reporters' ? 'reporter' : slot[1]) as PluginKind;
+    const names = registry.names(kind);
+    const named = JSON.parse(issue.found) as string;
+    const example = names.includes(named) ? named : names[0];
+    if (example === undefined) return issue;
+    return {
+      ...issue,
+      expected: `a plugin choice, an object such as { "use": ${JSON.stringify(example)} }${names.includes(named) ? '' : ` (${kind} plugins: ${names.join(', ')})`}`,
+    };
+  };
 
 /** Defaults for the plugin slots a config may leave out. */
 export interface ConfigDefaults {
@@ -124,7 +137,7 @@ export const checkConfig = (
   const nonFinite: ConfigIssue[] = [];
   nonFiniteIssues(config, '', nonFinite);
   if (nonFinite.length > 0) throw invalidConfig('config', nonFinite);
-  const issues = validateWith(validateBase, config).map(bareNameIssue);
+  const issues = validateWith(validateBase, config).map(bareNameIssue(registry));
   if (typeof config !== 'object' || config === null || Array.isArray(config)) throw invalidConfig('config', issues);
   if (config.space !== undefined && issues.every((issue) => !issue.pointer.startsWith('/space'))) {
     try {

@@ -90,7 +90,6 @@ export const uniqueChartIds = <T extends { readonly id: string }>(charts: readon
   });
 };
 
-/** A number rounded to `digits` significant digits, to keep inline data small. */
 /**
  * The lowest and highest of `values` (∞ and −∞ when there are none), by a loop: `Math.min(...values)`
  * overflows the stack past about 120,000 values, a large study's trials.
@@ -105,4 +104,5 @@ export const extent = (values: Iterable<number>): { low: number; high: number } 
   return { low, high };
 };
 
+/** A number rounded to `digits` significant digits, to keep inline data small. */
 export const sig = (value: number, digits = 5): number => Number(value.toPrecision(digits));

@@ -104,7 +104,7 @@ export const pairChart = (
         y: yEnc,
         ...(asNumbers ? { text: { field: 'number' } } : {}),
         // A failed trial is not a result at its point, nor a pruned one a whole one (trial 32: they were
-        // drawn as complete ones): grey and orange, in the colours the history uses.
+        // drawn as complete ones): light grey (red is the best trial's here), and the history's orange.
         color: {
           condition: [
             { test: 'datum.best', value: '#d62728' },

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SpaceDefinition, Trial } from '@parzen/engine';
 import { createJsonlStore } from '@parzen/store-file';
@@ -166,6 +166,14 @@ describe('parzen export and import', () => {
     // The same export printed on stdout.
     const printed = await cli('export', '--store', `jsonl:${journal}`);
     expect(printed.stdout.split('\n')).toEqual(readFileSync(exported, 'utf8').trim().split('\n'));
+    // `trials --jsonl` imports as it is, its running trial a refused row (review 31: its study field was refused).
+    const listed = join(dir, 'heart-trials.jsonl');
+    writeFileSync(listed, `${(await cli('trials', '--store', `jsonl:${journal}`, '--jsonl')).stdout}\n`);
+    const again = config('again.json', { use: 'jsonl', options: { path: './again.parzen.jsonl' } });
+    const relisted = await cli('import', again, listed, '--on-invalid', 'skip');
+    expect(relisted.code).toBe(0);
+    expect(relisted.stdout).toMatch(/^Imported 4 trials into study heart/);
+    expect(relisted.stderr).toContain('/state');
   });
 
   it("carries the study's suggester through export and import; a CSV's study gets the config's suggester", async () => {

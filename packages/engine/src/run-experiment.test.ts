@@ -154,7 +154,8 @@ describe('runExperiment (the composition root)', () => {
     const importModule = async (url: string): Promise<never> => {
       if (url.endsWith('syntax.mjs')) throw new SyntaxError("Unexpected token ';'");
       const error = new ReferenceError('undefinedFn is not defined');
-      error.stack = `ReferenceError: undefinedFn is not defined\n    at ${url}:2:1\n    at ModuleJob.run (node:internal/modules/esm/module_job:325:25)`;
+      // The module the plugin imports threw (a CommonJS one, as Node writes its frames).
+      error.stack = `ReferenceError: undefinedFn is not defined\n    at Object.<anonymous> (${join(dir, 'dep.cjs')}:3:7)\n    at ${url}:1:1\n    at ModuleJob.run (node:internal/modules/esm/module_job:325:25)`;
       throw error;
     };
     const load = (plugin: string) => loadExperiment({ ...config, plugins: [plugin] }, { baseDir: dir, importModule });
@@ -166,7 +167,7 @@ describe('runExperiment (the composition root)', () => {
     });
     await expect(load('./throws.mjs')).rejects.toMatchObject({
       code: 'PLUGIN_LOAD_FAILED',
-      issues: [{ found: `an error while it loaded: undefinedFn is not defined (at ${join(dir, 'throws.mjs')}:2:1)` }],
+      issues: [{ found: `an error while it loaded: undefinedFn is not defined (at ${join(dir, 'dep.cjs')}:3:7)` }],
     });
   });
 
@@ -281,6 +282,10 @@ describe('runExperiment (the composition root)', () => {
       code: 'PLUGIN_DUPLICATE',
       message: expect.stringMatching(/^A plugin module is listed twice:/),
       issues: [{ pointer: '/plugins/1', found: './a.mjs again (it is /plugins/0)' }],
+    });
+    // Two spellings of one file (review 31: called two plugins with one name).
+    await expect(load(['./a.mjs', join(dir, 'a.mjs')])).rejects.toMatchObject({
+      message: expect.stringMatching(/^A plugin module is listed twice:/),
     });
   });
 

@@ -1,3 +1,4 @@
+import { isAbsolute, resolve } from 'node:path';
 import type { Container } from 'inversify';
 import {
   type ConsoleReporterSettings,
@@ -81,12 +82,24 @@ const pluginSpecifiers = (raw: unknown): readonly string[] => {
   return plugins as string[];
 };
 
+/** Whether two `plugins` entries name one module: the same package, or paths to the same file (review 31). */
+const sameModule = (a: string, b: string, baseDir: string): boolean => {
+  const where = (specifier: string) =>
+    specifier.startsWith('.') || isAbsolute(specifier) ? resolve(baseDir, specifier) : specifier;
+  return where(a) === where(b);
+};
+
 /**
  * Two plugins of one kind with one name, said of the config's `plugins` entries that bring them (trial 33:
  * the message named neither the modules nor the built-in they clashed with): `PLUGIN_DUPLICATE`, with an
  * issue at the later entry. A module listed twice is said to be listed twice.
  */
-const checkPluginNames = (packages: readonly PluginPackage[], builtIn: number, specifiers: readonly string[]) => {
+const checkPluginNames = (
+  packages: readonly PluginPackage[],
+  builtIn: number,
+  specifiers: readonly string[],
+  baseDir: string,
+) => {
   const from = (at: number) => (at < builtIn ? undefined : at - builtIn);
   const seen = new Map<string, number>();
   const issues: ConfigIssue[] = [];
@@ -107,7 +120,7 @@ const checkPluginNames = (packages: readonly PluginPackage[], builtIn: number, s
       const where =
         earlier === undefined ? 'a built-in one' : `the one of /plugins/${earlier} (${specifiers[earlier]})`;
       if (later === undefined) continue;
-      if (earlier !== undefined && specifiers[earlier] === specifiers[later]) {
+      if (earlier !== undefined && sameModule(specifiers[earlier] as string, specifiers[later] as string, baseDir)) {
         issues.push({
           pointer: `/plugins/${later}`,
           expected: 'each module listed once',
@@ -143,7 +156,7 @@ export const loadExperiment = async (raw: unknown, options: LoadExperimentOption
   const specifiers = pluginSpecifiers(raw);
   for (const [index, specifier] of specifiers.entries())
     packages.push(await importPluginPackage(specifier, baseDir, index, options.importModule));
-  checkPluginNames(packages, builtIn, specifiers);
+  checkPluginNames(packages, builtIn, specifiers, baseDir);
   const registry = createRegistry(packages.flatMap((pkg) => pkg.manifests));
   const { config, space } = checkConfig(raw, registry, options.defaults);
   return {

@@ -156,11 +156,17 @@ const resolveSpecifier = (
   }
 };
 
-/** The first place in `error`'s stack within the plugin module at `url` (its path, line and column). */
-const pluginFrame = (error: Error, url: string): string | undefined => {
-  const line = (error.stack ?? '').split('\n').find((frame) => frame.includes(url));
-  const [, file, row, column] = line?.match(/(file:\/\/\S+?):(\d+):(\d+)/) ?? [];
-  return file === undefined ? undefined : `${fileURLToPath(file)}:${row}:${column}`;
+/**
+ * Where `error` was thrown, from its stack: the first frame in a file (an ES module's URL or a CommonJS
+ * path; Node's own `node:` frames are not files), as path:line:column. The plugin module itself, or a
+ * module it imports (review 31: a package whose entry imports the module that throws).
+ */
+const thrownAt = (error: Error): string | undefined => {
+  for (const frame of (error.stack ?? '').split('\n').slice(1)) {
+    const [, file, row, column] = frame.match(/(file:\/\/[^\s()]+?|\/[^\s()]+?):(\d+):(\d+)/) ?? [];
+    if (file !== undefined) return `${file.startsWith('file:') ? fileURLToPath(file) : file}:${row}:${column}`;
+  }
+  return undefined;
 };
 
 /** How a plugin module is imported, given its resolved URL (or a bare specifier Node resolves). */
@@ -212,7 +218,7 @@ export const importPluginPackage = async (
         error,
       );
     const what = error instanceof SyntaxError ? 'a syntax error' : 'an error while it loaded';
-    const frame = error instanceof Error ? pluginFrame(error, url) : undefined;
+    const frame = error instanceof Error ? thrownAt(error) : undefined;
     throw failed('a module that loads', `${what}: ${message}${frame === undefined ? '' : ` (at ${frame})`}`, error);
   }
   const fallback = loaded.default as Record<string, unknown> | undefined;

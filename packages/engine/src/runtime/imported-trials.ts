@@ -25,6 +25,9 @@ export interface ImportedTrialRow {
   readonly finishedAt?: string;
   /** The trial's number where it came from (an export); ignored: imported trials get the next numbers. */
   readonly number?: number;
+  /** The study it came from and its last step (`parzen trials --jsonl` rows); ignored. */
+  readonly study?: string;
+  readonly step?: number;
 }
 
 /** The problems of one row: its number (as the caller counts rows) and each problem, pointing into it. */
@@ -42,7 +45,21 @@ export interface ImportCheck {
   readonly invalid: readonly InvalidRow[];
 }
 
-const FIELDS = ['params', 'loss', 'state', 'attrs', 'intermediate', 'error', 'startedAt', 'finishedAt', 'number'];
+const FIELDS = [
+  'params',
+  'loss',
+  'state',
+  'attrs',
+  'intermediate',
+  'error',
+  'startedAt',
+  'finishedAt',
+  'number',
+  // Read and ignored, so `parzen trials --jsonl` imports as it is (review 31): the study the row came from
+  // and its last step (the values themselves are `intermediate`).
+  'study',
+  'step',
+];
 const STATES = ['complete', 'pruned', 'failed'];
 
 type Fields = Readonly<Record<string, unknown>>;

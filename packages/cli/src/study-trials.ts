@@ -1,5 +1,49 @@
-import { type LoadedExperiment, openStoreForReading, ParzenError, type Trial } from '@parzen/engine';
-import type { StudyRecord } from '@parzen/engine/plugin';
+import { type LoadedExperiment, openStoreForReading, ParzenError, type PluginChoice, type Trial } from '@parzen/engine';
+import { canonicalJson, type StudyRecord, type TrialStore } from '@parzen/engine/plugin';
+
+/**
+ * Which opened store reads a study: its store choice and the config's folder (relative paths resolve
+ * there), and the study's name when the choice names no file or URL (such a store keeps each study in a
+ * file named after it: `{"use": "jsonl"}` in a matrix). Commands that read several studies open each
+ * store once by this key.
+ */
+export const storeKey = (store: PluginChoice, study: string | undefined, baseDir: string): string => {
+  const located = store.options?.path !== undefined || store.options?.url !== undefined;
+  return canonicalJson(located ? { store, baseDir } : { store, study, baseDir });
+};
+
+/**
+ * The trials of each experiment's study, each store opened once (a matrix's studies often share one
+ * journal: reading it per study read it again for each). A study its store does not have is
+ * `STUDY_NOT_FOUND` in its place.
+ */
+export const readStudiesTrials = async (
+  experiments: readonly LoadedExperiment[],
+): Promise<(readonly Trial[] | ParzenError)[]> => {
+  const opened = new Map<string, TrialStore>();
+  try {
+    const found: (readonly Trial[] | ParzenError)[] = [];
+    for (const experiment of experiments) {
+      const { config } = experiment;
+      const key = storeKey(config.store, config.name, experiment.baseDir);
+      let store = opened.get(key);
+      if (store === undefined) {
+        store = await openStoreForReading(experiment);
+        opened.set(key, store);
+      }
+      try {
+        await store.getStudy(config.name);
+        found.push(await store.listTrials(config.name));
+      } catch (error) {
+        if (!(error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND')) throw error;
+        found.push(memoryHint(error, config.store.use) as ParzenError);
+      }
+    }
+    return found;
+  } finally {
+    for (const store of opened.values()) await store.close();
+  }
+};
 
 /**
  * Reads a study's trials from its store without running anything, creating or writing anything (the

@@ -30,7 +30,7 @@ import { applyOverrides } from '../overrides.js';
 import { cliLoadOptions, enableTypeScriptPlugins, withBatchStore } from '../prepare-runs.js';
 import { readConfigFile } from '../read-config-file.js';
 import { blameStoreFlag, parseStoreSpec, storeFlag } from '../store-spec.js';
-import { memoryHint } from '../study-trials.js';
+import { memoryHint, storeKey } from '../study-trials.js';
 import { inSpaceOrder, summaryJson } from '../summary-json.js';
 import { formatTable } from '../text-table.js';
 
@@ -138,8 +138,7 @@ const configTargets = async (path: string, flags: InspectFlags): Promise<Inspect
       throw flags.store === undefined ? error : blameStoreFlag(error, storeFlag(flags.store));
     });
     // A store without a path or URL of its own may keep each study in a file named after it.
-    const located = store.options?.path !== undefined || store.options?.url !== undefined;
-    const key = canonicalJson(located ? store : { store, name });
+    const key = storeKey(store, name, baseDir);
     if (flags.study !== undefined && stores.has(key)) continue;
     stores.add(key);
     targets.push({
@@ -217,15 +216,6 @@ const inspect = async (target: InspectTarget, store: TrialStore, output: Output)
   }
 };
 
-/**
- * Which opened store a target reads: its store choice, and the study's name when the choice names no file
- * or URL (such a store keeps each study in a file named after it: `{"use": "jsonl"}` in a matrix).
- */
-const storeKey = (target: InspectTarget): string => {
-  const located = target.store.options?.path !== undefined || target.store.options?.url !== undefined;
-  return canonicalJson(located ? target.store : { store: target.store, study: target.study });
-};
-
 /** `--salvage`: the target's journal read past damaged lines; only a JSONL journal has lines to skip. */
 const salvaging = (target: InspectTarget): InspectTarget => {
   if (target.store.use !== 'jsonl')
@@ -277,7 +267,7 @@ const loadStudySet = async (
   try {
     for (const target of targets) {
       try {
-        const key = storeKey(target);
+        const key = storeKey(target.store, target.study, target.baseDir);
         let store = opened.get(key);
         if (store === undefined) {
           store = await openStoreForReading(target.experiment, target.store);
@@ -367,7 +357,7 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
     const lines: StudyLine[] = [];
     const seen = new Set<string>();
     for (const target of targets) {
-      const key = storeKey(target);
+      const key = storeKey(target.store, target.study, target.baseDir);
       if (seen.has(key)) continue;
       seen.add(key);
       const store = await openStoreForReading(target.experiment, target.store).catch((error: unknown) => {

@@ -23,7 +23,7 @@ import type { Output } from '../output.js';
 import { existingOutput, writeOutputFile, writingOutput } from '../output-file.js';
 import { type PreparedRun, prepareRuns } from '../prepare-runs.js';
 import { parseStoreSpec } from '../store-spec.js';
-import { openStudyRecord, openStudyTrials } from '../study-trials.js';
+import { openStudyRecord, readStudiesTrials } from '../study-trials.js';
 import { loadStudies, openStoreFromFlag } from './inspect.js';
 
 /** Flags of `parzen report`. */
@@ -412,18 +412,17 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
       throw new CliError(
         `These configs' studies do not share a direction (${mixed}): a comparison page ranks their values together. Report them in groups of one direction.`,
       );
-    const studies = [];
+    const studies: ReturnType<typeof report.comparisonRunFromTrials>[] = [];
     const missing: string[] = [];
-    for (const run of runs) {
-      try {
-        const trials = await openStudyTrials(run.experiment);
-        const { config } = run.experiment;
+    // Each store read once (review 30: once per study of a matrix sharing one journal).
+    const read = await readStudiesTrials(runs.map((run) => run.experiment));
+    runs.forEach((run, at) => {
+      const trials = read[at];
+      const { config } = run.experiment;
+      if (trials instanceof ParzenError) missing.push(config.name);
+      else if (trials !== undefined)
         studies.push(report.comparisonRunFromTrials(run.variant.variant, config.seed, config.direction, trials));
-      } catch (error) {
-        if (!(error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND')) throw error;
-        missing.push(run.experiment.config.name);
-      }
-    }
+    });
     if (studies.length === 0)
       throw new ParzenError('STUDY_NOT_FOUND', `None of the ${runs.length} studies exists yet; run them first.`);
     page = report.buildComparison(studies, { title: `Parzen comparison: ${paths.join(', ')}` });

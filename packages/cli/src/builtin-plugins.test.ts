@@ -1,5 +1,5 @@
+import { consoleReporterManifest } from '@parzen/engine/host';
 import {
-  consoleReporterManifest,
   functionObjectiveManifest,
   memoryStoreManifest,
   noImprovementStopperManifest,

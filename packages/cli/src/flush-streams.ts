@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { isReaderGone } from '@parzen/engine/plugin';
+import { isReaderGone } from '@parzen/engine/host';
 import { markStdoutGone } from './output.js';
 
 /**

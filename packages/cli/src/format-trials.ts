@@ -1,5 +1,6 @@
 import type { Trial } from '@parzen/engine';
-import { type CompiledSpace, isStale, stderrNote, toExternalParams } from '@parzen/engine/plugin';
+import { stderrNote } from '@parzen/engine/host';
+import { type CompiledSpace, isStale, toExternalParams } from '@parzen/engine/plugin';
 import { paramCell, readsAsJson, readsAsNumber } from './attr-cells.js';
 import { formatNumber } from './format-number.js';
 import { tableLines } from './text-table.js';

@@ -1,5 +1,6 @@
 import type { Direction, EngineEvent, Reporter } from '@parzen/engine';
-import { countOf, defineReporter, isBetter, stderrNote } from '@parzen/engine/plugin';
+import { countOf, stderrNote } from '@parzen/engine/host';
+import { defineReporter, isBetter } from '@parzen/engine/plugin';
 import { Presets, SingleBar } from 'cli-progress';
 import { formatNumber } from './format-number.js';
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { type CompiledSpace, type ConfigIssue, countOf, type StudySpec } from '@parzen/engine/plugin';
+import { countOf } from '@parzen/engine/host';
+import type { CompiledSpace, ConfigIssue, StudySpec } from '@parzen/engine/plugin';
 import { parseJsonWithNonFinite } from '@parzen/objectives';
 import { attrFromCell, optionFromCell, readsAsNumber } from './attr-cells.js';
 import { CliError } from './exit-codes.js';

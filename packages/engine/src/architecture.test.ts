@@ -107,8 +107,8 @@ const reachedPackages = (entry: string): Set<string> => {
 
 describe('what an import costs', () => {
   const heavy = ['inversify', 'rxjs', 'ajv', 'ajv-formats', 'better-sqlite3', 'yaml', 'cli-progress', 'tsx'];
-  it('the engine root (fmin, ask/tell) and /plugin load none of inversify, rxjs, ajv', () => {
-    for (const entry of ['index.ts', 'plugin.ts']) {
+  it('the engine root (fmin, ask/tell), /plugin and /host load none of inversify, rxjs, ajv', () => {
+    for (const entry of ['index.ts', 'plugin.ts', 'host.ts']) {
       const reached = [...reachedPackages(join(packagesDir, 'engine', 'src', entry))];
       expect(
         reached.filter((name) => heavy.includes(name)),

@@ -1,14 +1,14 @@
 /**
  * @packageDocumentation
- * For plugin authors (suggesters, stores, objectives, reporters, pruners, stoppers) and hosts: the contracts, the
- * manifest helpers, the study's services, and the helpers the built-in plugins use (sampling,
- * spaces, trial builders, store errors, the run loop). Loads neither inversify, rxjs nor ajv.
+ * For plugin authors (suggesters, stores, objectives, reporters, pruners, stoppers): the contracts, the
+ * manifest helpers, the study's services, and the helpers the built-in plugins use (sampling, spaces,
+ * trial builders, store errors, the run loop). What only Parzen's CLI and report use is in
+ * `@parzen/engine/host`. Loads neither inversify, rxjs nor ajv.
  */
 
 export { assertOptions, definedOptions, optionIssues } from './api-options.js';
 export { trialsChangedSince } from './builtins/change-log.js';
-export { checkSameStudy, spaceDifferences, studySuggester } from './builtins/check-same-study.js';
-export { consoleReporterManifest, isReaderGone } from './builtins/console-reporter.js';
+export { checkSameStudy } from './builtins/check-same-study.js';
 export {
   createFunctionObjective,
   type FunctionObjectiveOptions,
@@ -22,15 +22,7 @@ export {
   noImprovementStopperManifest,
 } from './builtins/no-improvement-stopper.js';
 export { nonePruner, nonePrunerManifest } from './builtins/none-pruner.js';
-export { countOf, stderrNote } from './builtins/words.js';
 export type { ExperimentConfig, PluginChoice } from './config/experiment-config.js';
-export {
-  baseConfigSchema,
-  composeConfigSchema,
-  MAX_CONCURRENCY,
-  MAX_SECONDS,
-  MAX_TRIALS,
-} from './config/experiment-schema.js';
 export { resolveConfigPath } from './config/paths.js';
 export type { ConfigDefaults } from './config/validate-config.js';
 export {
@@ -77,7 +69,7 @@ export type {
   TrialStore,
 } from './contracts/store.js';
 export type { SuggestContext, Suggester, TrialSampler } from './contracts/suggester.js';
-export { manifestProblem, type PluginRegistry } from './di/registry.js';
+export type { PluginRegistry } from './di/registry.js';
 export { canonicalJson } from './domain/canonical-json.js';
 export { type ActivationCondition, type CompiledSpace, compileSpace, type ParamNode } from './domain/compile-space.js';
 export {
@@ -145,16 +137,7 @@ export {
 } from './errors.js';
 export type { EngineEvent, StudySummary } from './events/engine-event.js';
 export type { EventBus } from './events/event-bus.js';
-export { streamReporter } from './events/stream-reporter.js';
-export {
-  checkImportedRows,
-  formatInvalidRows,
-  type ImportCheck,
-  type ImportedTrialRow,
-  type InvalidRow,
-  importInvalid,
-  trialToRow,
-} from './runtime/imported-trials.js';
+export type { ImportedTrialRow } from './runtime/imported-trials.js';
 export { interpretObjectiveValue } from './runtime/interpret-result.js';
 export { type RunResult, type RunStudyOptions, runStudy } from './runtime/run-study.js';
 export { isStale, type ProcessRecord, processState, thisProcess } from './runtime/stale-trials.js';

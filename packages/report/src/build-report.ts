@@ -1,9 +1,9 @@
 import { resolveTpeSettings } from '@parzen/algo-tpe';
 import { turnedParams } from '@parzen/algo-tpe/plugin';
 import { bestTrial } from '@parzen/engine';
+import { countOf } from '@parzen/engine/host';
 import {
   type CompiledSpace,
-  countOf,
   lossToMinimize,
   type ParamNode,
   type Trial,

@@ -1,12 +1,6 @@
 import { resolve } from 'node:path';
-import {
-  activeParamNames,
-  type CompiledSpace,
-  countOf,
-  type FinishedTrial,
-  type ImportedTrialRow,
-  trialToRow,
-} from '@parzen/engine/plugin';
+import { countOf, trialToRow } from '@parzen/engine/host';
+import { activeParamNames, type CompiledSpace, type FinishedTrial, type ImportedTrialRow } from '@parzen/engine/plugin';
 import { forConfig } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
 import type { Output } from '../output.js';

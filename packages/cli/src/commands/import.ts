@@ -1,18 +1,20 @@
 import { installInterruptHandlers, openStudyScope, type Trial } from '@parzen/engine';
 import {
-  canonicalJson,
   checkImportedRows,
   countOf,
-  type FinishedTrial,
   formatInvalidRows,
   type InvalidRow,
   importInvalid,
+  spaceDifferences,
+  studySuggester,
+} from '@parzen/engine/host';
+import {
+  canonicalJson,
+  type FinishedTrial,
   type NewFinishedTrial,
   type SpaceDefinition,
   type StudySuggester,
-  spaceDifferences,
   storeUnsupported,
-  studySuggester,
 } from '@parzen/engine/plugin';
 import { CliError } from '../exit-codes.js';
 import type { Output } from '../output.js';

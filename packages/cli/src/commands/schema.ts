@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { loadExperiment } from '@parzen/engine';
-import { composeConfigSchema } from '@parzen/engine/plugin';
+import { composeConfigSchema } from '@parzen/engine/host';
 import type { Output } from '../output.js';
 import { cliLoadOptions, enableTypeScriptPlugins } from '../prepare-runs.js';
 import { readConfigFile } from '../read-config-file.js';

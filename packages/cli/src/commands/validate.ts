@@ -1,5 +1,5 @@
 import type { LoadedExperiment } from '@parzen/engine';
-import { countOf } from '@parzen/engine/plugin';
+import { countOf } from '@parzen/engine/host';
 import type { Output } from '../output.js';
 import { closeStarted, prepareRuns } from '../prepare-runs.js';
 

@@ -1,0 +1,27 @@
+/**
+ * @packageDocumentation
+ * For Parzen's own hosts (the `parzen` CLI and the report): what they share with the engine to read
+ * configs, import and export trials and word their messages. Not for plugin authors, who find theirs in
+ * `@parzen/engine/plugin`; not covered by the stability promise of the other entry points. Loads neither
+ * inversify, rxjs nor ajv.
+ */
+export { spaceDifferences, studySuggester } from './builtins/check-same-study.js';
+export { consoleReporterManifest, isReaderGone } from './builtins/console-reporter.js';
+export { countOf, stderrNote } from './builtins/words.js';
+export {
+  baseConfigSchema,
+  composeConfigSchema,
+  MAX_CONCURRENCY,
+  MAX_SECONDS,
+  MAX_TRIALS,
+} from './config/experiment-schema.js';
+export { manifestProblem } from './di/registry.js';
+export { streamReporter } from './events/stream-reporter.js';
+export {
+  checkImportedRows,
+  formatInvalidRows,
+  type ImportCheck,
+  type InvalidRow,
+  importInvalid,
+  trialToRow,
+} from './runtime/imported-trials.js';

@@ -55,7 +55,8 @@ describe.concurrent('the heart example', () => {
     expect(first.stderr).toContain(`Best trial #${first.json.best.number}`);
     const lines = readFileSync(store, 'utf8').trim().split('\n');
     expect(lines.length).toBeGreaterThan(25);
-    const resumed = await tune(['--seed', '5', '--max-trials', '40', '--store', store, '--json']);
+    // With the `--` that `pnpm heart -- --flags` hands on, as the README writes it (trial 34: exit 2).
+    const resumed = await tune(['--', '--seed', '5', '--max-trials', '40', '--store', store, '--json']);
     expect(resumed.json.trials.complete).toBe(40);
     expect(resumed.json.best.loss).toBeLessThanOrEqual(first.json.best.loss);
   });

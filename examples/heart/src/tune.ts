@@ -88,7 +88,8 @@ const jsonResult = (result: RunResult) => ({
 });
 
 const main = async (): Promise<number> => {
-  const argv = process.argv.slice(2);
+  // `pnpm heart -- --json` hands the `--` on (pnpm 12; npm drops it): an end of options, not a flag (trial 34).
+  const argv = process.argv.slice(2).filter((arg, index) => !(index === 0 && arg === '--'));
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(USAGE);
     return 0;

@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { describeLastLine, findLossLine } from './parse-loss.js';
 
 describe('findLossLine', () => {
-  it('takes the last line that is a bare number or a JSON object with loss', () => {
+  it('takes the last line that is a JSON object with loss, else the last bare number', () => {
     expect(findLossLine('epoch 1\n0.5\nepoch 2\n0.25\n')).toBe(0.25);
+    // A number printed after the explicit loss (an epoch count, say) does not replace it (trial 34).
+    expect(findLossLine('{"loss": 0.7}\n100\n')).toEqual({ loss: 0.7 });
+    expect(findLossLine('3\n{"loss": 0.7}\n{"accuracy": 1}\n100\n')).toEqual({ loss: 0.7 });
     expect(findLossLine('{"loss": 1}\n{"loss": -3.5, "acc": 0.9}\ndone\n')).toEqual({ loss: -3.5, acc: 0.9 });
     expect(findLossLine('1e-3\r\n')).toBe(0.001);
   });

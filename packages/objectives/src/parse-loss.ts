@@ -76,16 +76,21 @@ const LINE_BREAK = /\r?\n|\r/;
 
 /**
  * Finds a program's result in its standard output: the last line that is a JSON object with a `loss`
- * field, or a bare number (`nan` and `inf` as Python prints them count, so they fail the trial as NaN
- * or infinite instead of as missing). Returns undefined when no line qualifies.
+ * field, or, when there is none, the last line that is a bare number (`nan` and `inf` as Python prints
+ * them count, so they fail the trial as NaN or infinite instead of as missing). The explicit
+ * `{"loss": x}` wins over a number printed after it (trial 34: an epoch count printed last became every
+ * trial's loss). Returns undefined when no line qualifies.
  */
 export const findLossLine = (stdout: string): unknown => {
   const lines = stdout.split(LINE_BREAK);
+  let number: unknown;
   for (let index = lines.length - 1; index >= 0; index--) {
     const parsed = parseLossLine(lines[index] ?? '');
-    if (parsed !== undefined) return parsed;
+    if (parsed === undefined) continue;
+    if (typeof parsed === 'object') return parsed;
+    number ??= parsed;
   }
-  return undefined;
+  return number;
 };
 
 /** How much of a program's last line a failure message quotes. */

@@ -137,6 +137,31 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
     expect(error.message).toMatch(/`no-such-tool-xyz` is not on PATH \(searched /);
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.issues?.map((issue) => issue.pointer)).toEqual(['/objective/options/command/0']);
+    // The script an interpreter runs (trial 34: a misspelt trian.py was valid and failed all 50 trials).
+    const script = await reject(
+      'missing-script',
+      heartConfig({ objective: { use: 'command', options: { command: ['sh', '-e', 'trian.sh', '{x}'] } } }),
+    );
+    expect(script.error.code).toBe('CONFIG_INVALID');
+    expect(script.error.issues).toMatchObject([
+      {
+        pointer: '/objective/options/command/2',
+        expected: 'a script that exists (sh runs it)',
+        found: expect.stringMatching(/^nothing at \/.*trian\.sh$/),
+      },
+    ]);
+    // Not a script file: `sh -c code`, `python3 -m module` and a templated name are left to the trials.
+    for (const [at, command] of [
+      ['sh', '-c', 'echo 1'],
+      ['sh', '{x}.sh'],
+    ].entries()) {
+      const path = writeIn(
+        dir,
+        `script-ok-${at}.json`,
+        heartConfig({ objective: { use: 'command', options: { command } } }),
+      );
+      expect((await cli('validate', path)).code).toBe(0);
+    }
     const template = await reject(
       'unknown-placeholder',
       heartConfig({ objective: { use: 'command', options: { command: [process.execPath, '-e', '0', '{nope}'] } } }),

@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import {
   alwaysActiveParams,
   assertOptions,
@@ -282,6 +283,46 @@ const checkProgram = (options: CommandObjectiveOptions, baseDir: string): void =
     throw invalidConfig('objective options', [
       { pointer: '/objective/options/command/0', expected: 'a program that can be run', found: problem },
     ]);
+  checkScript(options.command, cwd);
+};
+
+/**
+ * Interpreters whose first argument that is no flag is the script they run, each with the flags after
+ * which it runs no script file (`python -m pkg`, `node -e code`, `sh -c cmd`).
+ */
+const INTERPRETERS: readonly (readonly [RegExp, ReadonlySet<string>])[] = [
+  [/^(python|pypy)[\d.]*$/, new Set(['-m', '-c'])],
+  [/^(node|tsx)$/, new Set(['-e', '--eval', '-p', '--print'])],
+  [/^(bash|sh|zsh|dash)$/, new Set(['-c'])],
+  [/^(ruby|perl|Rscript)$/, new Set(['-e', '-E'])],
+  [/^julia$/, new Set(['-e', '--eval'])],
+];
+const SCRIPT_FILE = /\.(py|sh|bash|js|mjs|cjs|ts|mts|r|R|rb|pl|jl)$/;
+
+/**
+ * A script an interpreter is told to run must exist (trial 34: `["python3", "trian.py"]` was valid, and
+ * every trial of the run failed the same way, using up the study's budget): checked when the command is
+ * an interpreter and the script's name is written out (not a template).
+ */
+const checkScript = (command: readonly string[], cwd: string): void => {
+  const noScript = INTERPRETERS.find(([name]) => name.test(basename(command[0] as string)))?.[1];
+  if (noScript === undefined) return;
+  for (let at = 1; at < command.length; at++) {
+    const arg = command[at] as string;
+    if (noScript.has(arg)) return;
+    if (arg.startsWith('-')) continue;
+    if (!SCRIPT_FILE.test(arg) || /\{[^}]*\}/.test(arg)) return;
+    const path = resolve(cwd, arg);
+    if (!existsSync(path))
+      throw invalidConfig('objective options', [
+        {
+          pointer: `/objective/options/command/${at}`,
+          expected: `a script that exists (${basename(command[0] as string)} runs it)`,
+          found: `nothing at ${path}`,
+        },
+      ]);
+    return;
+  }
 };
 
 /**

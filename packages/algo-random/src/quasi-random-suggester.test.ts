@@ -20,7 +20,10 @@ describe('createQuasiRandomSuggester checks options given in code', () => {
       expect.objectContaining({
         code: 'CONFIG_INVALID',
         issues: [
-          expect.objectContaining({ pointer: '/scrambled', found: 'an unknown option `scrambled`' }),
+          expect.objectContaining({
+            pointer: '/scrambled',
+            found: 'an unknown option `scrambled` (did you mean `scramble`?)',
+          }),
           { pointer: '/scramble', expected: 'a value of type boolean', found: '"no"' },
         ],
       }),

@@ -102,7 +102,7 @@ describe('createTpeSuggester checks options given in code against the plugin sch
       {
         pointer: '/gama',
         expected: expect.stringContaining('one of compat, startup, startupTrials'),
-        found: 'an unknown option `gama`',
+        found: 'an unknown option `gama` (did you mean `gamma`?)',
       },
       { pointer: '/gamma', expected: 'a value of type number > 0', found: '"0.2"' },
       { pointer: '/candidates', expected: 'a number ≥ 1', found: '0' },

@@ -78,7 +78,7 @@ describe('the API checks its options as a config is checked', () => {
       {
         pointer: '/budget/maxTrial',
         expected: 'one of maxTrials, moreTrials, maxSeconds, lossThreshold, patience',
-        found: 'an unknown option `maxTrial`',
+        found: 'an unknown option `maxTrial` (did you mean `maxTrials`?)',
       },
       { pointer: '/budget/maxSeconds', expected: 'a number above 0, at most 1000000000', found: '-1' },
     ]);

@@ -1,3 +1,4 @@
+import { didYouMean } from './builtins/words.js';
 import { MAX_CONCURRENCY, MAX_SECONDS, MAX_TRIALS } from './config/experiment-schema.js';
 import { type ConfigIssue, describeValue, formatIssues, invalidConfig, ParzenError } from './errors.js';
 
@@ -131,7 +132,7 @@ const ruleIssues = (
         issues.push({
           pointer: `${prefix}/${key}`,
           expected: `one of ${Object.keys(rules).join(', ')}${hint?.(key) ?? ''}`,
-          found: `an unknown option \`${key}\``,
+          found: `an unknown option \`${key}\`${didYouMean(key, Object.keys(rules))}`,
         });
       continue;
     }

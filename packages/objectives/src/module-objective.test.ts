@@ -212,7 +212,10 @@ describe('module objective in a worker thread (the default)', () => {
     ).rejects.toMatchObject({
       code: 'CONFIG_INVALID',
       issues: [
-        expect.objectContaining({ pointer: '/isolated', found: 'an unknown option `isolated`' }),
+        expect.objectContaining({
+          pointer: '/isolated',
+          found: 'an unknown option `isolated` (did you mean `isolate`?)',
+        }),
         { pointer: '/isolate', expected: 'one of "worker", "none"', found: '"thread"' },
       ],
     });

@@ -26,7 +26,11 @@ describe('createJsonlStore checks options given in code', () => {
     expect(error?.message).toMatch(/^Invalid jsonl store options:/);
     expect(error?.issues).toEqual([
       { pointer: '/path', expected: 'a value (required)', found: 'nothing' },
-      { pointer: '/pth', expected: expect.stringContaining('one of path, fsync'), found: 'an unknown option `pth`' },
+      {
+        pointer: '/pth',
+        expected: expect.stringContaining('one of path, fsync'),
+        found: 'an unknown option `pth` (did you mean `path`?)',
+      },
       { pointer: '/fsync', expected: 'one of "finish", "always", "never"', found: '"sometimes"' },
     ]);
     expect(thrown({ path: '' })?.issues).toEqual([{ pointer: '/path', expected: 'a non-empty string', found: '""' }]);

@@ -37,7 +37,7 @@ describe('postgres store options', () => {
       message: expect.stringMatching(/^Invalid postgres store options:/),
       issues: [
         { pointer: '/url', expected: 'a value (required)', found: 'nothing' },
-        expect.objectContaining({ pointer: '/URL', found: 'an unknown option `URL`' }),
+        expect.objectContaining({ pointer: '/URL', found: 'an unknown option `URL` (did you mean `url`?)' }),
         { pointer: '/poolSize', expected: 'a number ≥ 1', found: '0' },
       ],
     });

@@ -17,7 +17,10 @@ describe('createSqliteStore checks options given in code', () => {
         code: 'CONFIG_INVALID',
         issues: [
           { pointer: '/path', expected: 'a value (required)', found: 'nothing' },
-          expect.objectContaining({ pointer: '/busyTimeout', found: 'an unknown option `busyTimeout`' }),
+          expect.objectContaining({
+            pointer: '/busyTimeout',
+            found: 'an unknown option `busyTimeout` (did you mean `busyTimeoutMs`?)',
+          }),
         ],
       }),
     );

@@ -3,7 +3,7 @@ import { createAjv, validateWith } from '../config/ajv-issues.js';
 import type { Trial } from '../domain/trial.js';
 import { importInvalid } from '../runtime/imported-trials.js';
 import { createNoImprovementStopper } from './no-improvement-stopper.js';
-import { countOf, stderrNote } from './words.js';
+import { countOf, didYouMean, stderrNote } from './words.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 
@@ -60,5 +60,23 @@ describe('the stderr note of a failed command trial', () => {
     );
     expect(stderrNote({ stderrTail: '\u001b[31mError: colored\u001b[0m\n' })).toBe(' (stderr: Error: colored)');
     expect(stderrNote({})).toBe('');
+  });
+});
+
+describe('didYouMean (trial 34: a misspelt key got the list of every field, no hint)', () => {
+  const top = ['name', 'seed', 'suggester', 'store', 'concurrency', 'budget', 'stopper'];
+  it('names the one known name a few edits away', () => {
+    expect(didYouMean('suggestor', top)).toBe(' (did you mean `suggester`?)');
+    expect(didYouMean('concurency', top)).toBe(' (did you mean `concurrency`?)');
+    expect(didYouMean('maxTrails', ['maxTrials', 'moreTrials', 'maxSeconds'])).toBe(' (did you mean `maxTrials`?)');
+    expect(didYouMean('Seed', top)).toBe(' (did you mean `seed`?)');
+  });
+
+  it('says nothing when no name is close, or two are as close', () => {
+    expect(didYouMean('objective', top)).toBe('');
+    expect(didYouMean('stroe', ['store', 'stoner'])).toBe(' (did you mean `store`?)');
+    expect(didYouMean('stoer', ['store', 'stoner'])).toBe('');
+    expect(didYouMean('moreTrials', ['maxTrials', 'maxSeconds'])).toBe('');
+    expect(didYouMean('ab', ['ac', 'ad'])).toBe('');
   });
 });

@@ -1,6 +1,6 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { type SchemaNode, schemaExpectation } from '../api-options.js';
-import { countOf } from '../builtins/words.js';
+import { countOf, didYouMean } from '../builtins/words.js';
 import { type ConfigIssue, describeValue } from '../errors.js';
 import { Ajv } from '../vendor/ajv.js';
 
@@ -75,7 +75,8 @@ const plainIssue = (error: ErrorObject, prefix: string): ConfigIssue => {
     found = 'nothing';
   } else if (error.keyword === 'additionalProperties') {
     pointer = `${pointer}/${String(params.additionalProperty)}`;
-    found = `an unknown field \`${String(params.additionalProperty)}\``;
+    const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+    found = `an unknown field \`${String(params.additionalProperty)}\`${didYouMean(String(params.additionalProperty), known)}`;
   }
   return { pointer, expected: expectation(error), found };
 };

@@ -82,6 +82,12 @@ describe('validateConfig', () => {
       '/suggester/options/gama',
       'only the fields gamma, startupTrials',
     ],
+    [
+      'a misspelt top-level key, with the name it resembles (trial 34)',
+      { concurency: 2 },
+      '/concurency',
+      'concurrency',
+    ],
     ['a plugin choice without use', { store: { options: {} } }, '/store/use', 'required'],
     [
       'a bare suggester name (trial 33)',

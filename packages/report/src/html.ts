@@ -42,6 +42,23 @@ export interface HtmlOptions {
  * The report as one self-contained HTML file: vega, vega-lite and vega-embed inlined, the page data as
  * inline JSON and a small script that renders it. It opens from disk and needs no network.
  */
+/**
+ * What the page says without JavaScript (a text viewer, a browser with scripts off; trial 34: only
+ * "Rendering…"): its title, notes and best trial, and how to get the charts as files.
+ */
+const noscript = (page: ReportPage): string => {
+  const best =
+    page.best === undefined
+      ? ''
+      : `<p>Best trial #${page.best.number}: loss ${escapeHtml(String(page.best.loss))}; ${Object.entries(
+          page.best.params,
+        )
+          .map(([name, value]) => `${escapeHtml(name)} = ${escapeHtml(JSON.stringify(value) ?? String(value))}`)
+          .join(', ')}</p>`;
+  const notes = page.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('');
+  return `<noscript><h1>${escapeHtml(page.title)}</h1><ul>${notes}</ul>${best}<p>The charts and the trial table need JavaScript; \`parzen report --format svg\` writes the charts as SVG files.</p></noscript>`;
+};
+
 export const renderHtml = (page: ReportPage, options: HtmlOptions = {}): string => {
   const data = {
     ...page,
@@ -62,6 +79,7 @@ ${scripts}
 </head>
 <body>
 <main id="report"><p>Rendering…</p></main>
+${noscript(page)}
 <script type="application/json" id="parzen-data">${jsonInScript(data)}</script>
 <script>${scriptSafe(PAGE_SCRIPT)}</script>
 </body>

@@ -39,10 +39,6 @@ export interface HtmlOptions {
 }
 
 /**
- * The report as one self-contained HTML file: vega, vega-lite and vega-embed inlined, the page data as
- * inline JSON and a small script that renders it. It opens from disk and needs no network.
- */
-/**
  * What the page says without JavaScript (a text viewer, a browser with scripts off; trial 34: only
  * "Rendering…"): its title, notes and best trial, and how to get the charts as files.
  */
@@ -59,6 +55,10 @@ const noscript = (page: ReportPage): string => {
   return `<noscript><h1>${escapeHtml(page.title)}</h1><ul>${notes}</ul>${best}<p>The charts and the trial table need JavaScript; \`parzen report --format svg\` writes the charts as SVG files.</p></noscript>`;
 };
 
+/**
+ * The report as one self-contained HTML file: vega, vega-lite and vega-embed inlined, the page data as
+ * inline JSON and a small script that renders it. It opens from disk and needs no network.
+ */
 export const renderHtml = (page: ReportPage, options: HtmlOptions = {}): string => {
   const data = {
     ...page,

@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { heartConfig, heartModule, lastJsonLine, tempDir, writeIn } from './cli-harness.js';
 import { cli } from './cli-in-process.js';
@@ -150,17 +151,22 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
         found: expect.stringMatching(/^nothing at \/.*trian\.sh$/),
       },
     ]);
-    // Not a script file: `sh -c code`, `python3 -m module` and a templated name are left to the trials.
+    // Not a script file: `sh -c code` (`-lc`, `-ec` too: review 32), `python3 -m module` (`-um`) and a
+    // templated name are left to the trials; a shell finds a bare script name on PATH as well.
+    mkdirSync(join(dir, 'bin'), { recursive: true });
+    writeIn(dir, 'bin/onpath.sh', 'echo 1\n');
     for (const [at, command] of [
       ['sh', '-c', 'echo 1'],
+      ['bash', '-lc', 'python3 train.py'],
+      ['sh', '-ec', 'x.sh'],
+      ['python3', '-um', 'tool.py'],
       ['sh', '{x}.sh'],
+      ['bash', 'onpath.sh'],
     ].entries()) {
-      const path = writeIn(
-        dir,
-        `script-ok-${at}.json`,
-        heartConfig({ objective: { use: 'command', options: { command } } }),
-      );
-      expect((await cli('validate', path)).code).toBe(0);
+      const env = { PATH: `${join(dir, 'bin')}${delimiter}/usr/bin${delimiter}/bin` };
+      const config = heartConfig({ objective: { use: 'command', options: { command, env } } });
+      const checked = await cli('validate', writeIn(dir, `script-ok-${at}.json`, config));
+      expect(checked.code, `${command.join(' ')}: ${checked.stderr}`).toBe(0);
     }
     const template = await reject(
       'unknown-placeholder',

@@ -16,7 +16,6 @@ export {
   MAX_TRIALS,
 } from './config/experiment-schema.js';
 export { manifestProblem } from './di/registry.js';
-export { streamReporter } from './events/stream-reporter.js';
 export {
   checkImportedRows,
   formatInvalidRows,

@@ -137,6 +137,7 @@ export {
 } from './errors.js';
 export type { EngineEvent, StudySummary } from './events/engine-event.js';
 export type { EventBus } from './events/event-bus.js';
+export { streamReporter } from './events/stream-reporter.js';
 export type { ImportedTrialRow } from './runtime/imported-trials.js';
 export { interpretObjectiveValue } from './runtime/interpret-result.js';
 export { type RunResult, type RunStudyOptions, runStudy } from './runtime/run-study.js';

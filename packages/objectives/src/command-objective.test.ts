@@ -251,6 +251,24 @@ describe('command objective', () => {
     expect(result.status === 'failed' && result.error.code).toBe('COMMAND_TEMPLATE');
   });
 
+  it('warns once when a bare number printed after a {"loss": x} line became the loss (trial 34: silently)', async () => {
+    const context = testPluginContext({ baseDir: dir, study: 's' });
+    const adapter = await commandObjectiveManifest.create(
+      options(['sh', '-c', `echo '{"loss": 0.7}'; echo 100`]),
+      context,
+    );
+    const run = (trialNumber: number) =>
+      adapter.evaluate(
+        { x: 1 },
+        { trialNumber, signal: new AbortController().signal, report: async () => {}, shouldPrune: () => false },
+      );
+    expect(await run(0)).toMatchObject({ status: 'ok', loss: 100 });
+    expect(await run(1)).toMatchObject({ status: 'ok', loss: 100 });
+    expect(context.logged).toEqual([
+      'warn: trial #0: the program printed the bare number 100 after a {"loss": ...} line, so 100 is the loss (the last such line counts). If the loss is the JSON line\'s, print nothing that reads as a number after it.',
+    ]);
+  });
+
   it('refuses to start when the program is not found, saying where it looked', () => {
     const create = () =>
       commandObjectiveManifest.create(

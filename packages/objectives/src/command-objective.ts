@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { basename, delimiter, join, resolve } from 'node:path';
 import {
   alwaysActiveParams,
   assertOptions,
@@ -11,11 +11,13 @@ import {
   invalidConfig,
   type ObjectiveAdapter,
   resolveConfigPath,
+  SERVICES,
+  type Services,
 } from '@parzen/engine/plugin';
 import { expandArgv, expandEnv, TemplateError, templateProblems } from './argv-template.js';
 import { commandEnv, envNameCollisions } from './command-env.js';
 import { findExecutable, shebangProblem } from './find-executable.js';
-import { describeLastLine, findLossLine, parseLossLine } from './parse-loss.js';
+import { describeLastLine, findLossLine, lossTracker } from './parse-loss.js';
 import { createReportReader, MalformedReportError, type Report } from './report-lines.js';
 import { type CommandOutcome, runCommand } from './run-command.js';
 
@@ -186,7 +188,7 @@ export const interpretCommandOutcome = (
  */
 export const createCommandObjective = (
   options: CommandObjectiveOptions,
-  context: { baseDir: string; study: string; space?: CompiledSpace | undefined },
+  context: { baseDir: string; study: string; space?: CompiledSpace | undefined; services?: Services },
 ): ObjectiveAdapter => {
   // Options given in code are checked here (a config's against the schema first).
   assertOptions(commandObjectiveOptionsSchema, options, 'command objective', 'command');
@@ -195,6 +197,10 @@ export const createCommandObjective = (
     commandEnv({ params, trialNumber, study: context.study, extra, inherit: options.inheritEnv });
   const running = new Set<AbortController>();
   const names = context.space?.params.map((param) => param.name);
+  // The study's logger (stderr in the CLI), for what the program's output may have meant.
+  const logger = context.services?.has(SERVICES.logger) === true ? context.services.get(SERVICES.logger) : undefined;
+  const warn = logger === undefined ? undefined : (message: string) => logger.warn(message);
+  let warnedNumberAfterLoss = false;
   return {
     name: 'command',
     async evaluate(params, evaluation) {
@@ -219,10 +225,9 @@ export const createCommandObjective = (
       const reports = createReportReader(evaluation);
       // The loss line is kept as the lines go by: a program may print far more than the tail of stdout
       // that is kept (logs, a summary) after its loss.
-      const lossLine: { found: unknown } = { found: undefined };
+      const lossLine = lossTracker();
       const onStdoutLine = (line: string) => {
-        const parsed = parseLossLine(line);
-        if (parsed !== undefined) lossLine.found = parsed;
+        lossLine.see(line);
         return reports.onLine(line);
       };
       try {
@@ -239,6 +244,15 @@ export const createCommandObjective = (
           ...(options.timeoutSeconds === undefined ? {} : { timeoutMs: options.timeoutSeconds * 1000 }),
         });
         const prunedAt = reports.prunedAt();
+        // Said once per run: the documented rule (the last such line) may not be what the program meant.
+        const after = lossLine.numberAfterLoss;
+        if (after !== undefined && !warnedNumberAfterLoss && outcome.exitCode === 0) {
+          warnedNumberAfterLoss = true;
+          warn?.(
+            `trial #${evaluation.trialNumber}: the program printed the bare number ${after} after a {"loss": ...} line, ` +
+              `so ${after} is the loss (the last such line counts). If the loss is the JSON line's, print nothing that reads as a number after it.`,
+          );
+        }
         return interpretCommandOutcome(outcome, argv, options.timeoutSeconds, {
           graceSeconds: options.pruneGraceSeconds,
           lossLine,
@@ -283,20 +297,31 @@ const checkProgram = (options: CommandObjectiveOptions, baseDir: string): void =
     throw invalidConfig('objective options', [
       { pointer: '/objective/options/command/0', expected: 'a program that can be run', found: problem },
     ]);
-  checkScript(options.command, cwd);
+  checkScript(options.command, cwd, env.PATH);
 };
 
 /**
  * Interpreters whose first argument that is no flag is the script they run, each with the flags after
  * which it runs no script file (`python -m pkg`, `node -e code`, `sh -c cmd`).
  */
-const INTERPRETERS: readonly (readonly [RegExp, ReadonlySet<string>])[] = [
-  [/^(python|pypy)[\d.]*$/, new Set(['-m', '-c'])],
-  [/^(node|tsx)$/, new Set(['-e', '--eval', '-p', '--print'])],
-  [/^(bash|sh|zsh|dash)$/, new Set(['-c'])],
-  [/^(ruby|perl|Rscript)$/, new Set(['-e', '-E'])],
-  [/^julia$/, new Set(['-e', '--eval'])],
+const INTERPRETERS: readonly {
+  readonly name: RegExp;
+  /** Single-letter flags, alone or combined (`-c`, `-lc`, `-um`). */
+  readonly letters: string;
+  readonly long: ReadonlySet<string>;
+  /** Whether it looks a script without a slash up on PATH too, as the shells do. */
+  readonly searchesPath?: true;
+}[] = [
+  { name: /^(python|pypy)[\d.]*$/, letters: 'mc', long: new Set() },
+  { name: /^(node|tsx)$/, letters: 'ep', long: new Set(['--eval', '--print']) },
+  { name: /^(bash|sh|zsh|dash)$/, letters: 'c', long: new Set(), searchesPath: true },
+  { name: /^(ruby|perl|Rscript)$/, letters: 'eE', long: new Set(['--expr']) },
+  { name: /^julia$/, letters: 'e', long: new Set(['--eval']) },
 ];
+
+/** Whether `file` (a bare name) is a file in one of PATH's folders. */
+const onPath = (file: string, path: string | undefined): boolean =>
+  (path ?? '').split(delimiter).some((folder) => folder !== '' && existsSync(join(folder, file)));
 const SCRIPT_FILE = /\.(py|sh|bash|js|mjs|cjs|ts|mts|r|R|rb|pl|jl)$/;
 
 /**
@@ -304,16 +329,17 @@ const SCRIPT_FILE = /\.(py|sh|bash|js|mjs|cjs|ts|mts|r|R|rb|pl|jl)$/;
  * every trial of the run failed the same way, using up the study's budget): checked when the command is
  * an interpreter and the script's name is written out (not a template).
  */
-const checkScript = (command: readonly string[], cwd: string): void => {
-  const noScript = INTERPRETERS.find(([name]) => name.test(basename(command[0] as string)))?.[1];
-  if (noScript === undefined) return;
+const checkScript = (command: readonly string[], cwd: string, pathVariable: string | undefined): void => {
+  const interpreter = INTERPRETERS.find(({ name }) => name.test(basename(command[0] as string)));
+  if (interpreter === undefined) return;
   for (let at = 1; at < command.length; at++) {
     const arg = command[at] as string;
-    if (noScript.has(arg)) return;
+    if (interpreter.long.has(arg)) return;
+    if (/^-[^-]/.test(arg) && [...arg.slice(1)].some((letter) => interpreter.letters.includes(letter))) return;
     if (arg.startsWith('-')) continue;
     if (!SCRIPT_FILE.test(arg) || /\{[^}]*\}/.test(arg)) return;
     const path = resolve(cwd, arg);
-    if (!existsSync(path))
+    if (!existsSync(path) && !(interpreter.searchesPath === true && !arg.includes('/') && onPath(arg, pathVariable)))
       throw invalidConfig('objective options', [
         {
           pointer: `/objective/options/command/${at}`,

@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { describeLastLine, findLossLine } from './parse-loss.js';
+import { describeLastLine, findLossLine, lossTracker } from './parse-loss.js';
 
 describe('findLossLine', () => {
-  it('takes the last line that is a JSON object with loss, else the last bare number', () => {
+  it('takes the last line that is a bare number or a JSON object with loss', () => {
     expect(findLossLine('epoch 1\n0.5\nepoch 2\n0.25\n')).toBe(0.25);
-    // A number printed after the explicit loss (an epoch count, say) does not replace it (trial 34).
-    expect(findLossLine('{"loss": 0.7}\n100\n')).toEqual({ loss: 0.7 });
-    expect(findLossLine('3\n{"loss": 0.7}\n{"accuracy": 1}\n100\n')).toEqual({ loss: 0.7 });
     expect(findLossLine('{"loss": 1}\n{"loss": -3.5, "acc": 0.9}\ndone\n')).toEqual({ loss: -3.5, acc: 0.9 });
     expect(findLossLine('1e-3\r\n')).toBe(0.001);
   });
@@ -51,5 +48,18 @@ describe('describeLastLine', () => {
     );
     // A tail that holds a line break still quotes its last line.
     expect(describeLastLine(`…qqq\nnot a loss\n`)).toBe('its last line was `not a loss`');
+  });
+});
+
+describe('lossTracker', () => {
+  it('notes a bare number that became the result after a {"loss": x} line (trial 34: an epoch count printed last)', () => {
+    const seen = (text: string) => {
+      const tracker = lossTracker();
+      for (const line of text.split('\n')) tracker.see(line);
+      return [tracker.found, tracker.numberAfterLoss];
+    };
+    expect(seen('{"loss": 0.7}\n100')).toEqual([100, 100]);
+    expect(seen('{"loss": 0.7}\n100\n{"loss": 0.5}')).toEqual([{ loss: 0.5 }, undefined]);
+    expect(seen('1\n2\n0.3')).toEqual([0.3, undefined]);
   });
 });

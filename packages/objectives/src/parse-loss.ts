@@ -75,22 +75,41 @@ export const parseLossLine = (line: string): unknown => {
 const LINE_BREAK = /\r?\n|\r/;
 
 /**
- * Finds a program's result in its standard output: the last line that is a JSON object with a `loss`
- * field, or, when there is none, the last line that is a bare number (`nan` and `inf` as Python prints
- * them count, so they fail the trial as NaN or infinite instead of as missing). The explicit
- * `{"loss": x}` wins over a number printed after it (trial 34: an epoch count printed last became every
- * trial's loss). Returns undefined when no line qualifies.
+ * Follows a program's stdout line by line for its result: `found` is the last line that is a JSON object
+ * with a `loss` field or a bare number (`nan` and `inf` as Python prints them count, so they fail the
+ * trial as NaN or infinite instead of as missing). `numberAfterLoss` is set when a bare number came after
+ * a `{"loss": x}` line and became the result: an epoch count printed last, say (trial 34), which the
+ * caller warns of; the rule itself stays (a program that logs JSON lines with `loss` as it trains and
+ * prints its final loss as a number last means that number).
  */
+export const lossTracker = () => {
+  let found: unknown;
+  let lossObjectSeen = false;
+  let numberAfterLoss: number | undefined;
+  return {
+    see(line: string): void {
+      const parsed = parseLossLine(line);
+      if (parsed === undefined) return;
+      found = parsed;
+      if (typeof parsed === 'object') {
+        lossObjectSeen = true;
+        numberAfterLoss = undefined;
+      } else if (lossObjectSeen) numberAfterLoss = parsed as number;
+    },
+    get found(): unknown {
+      return found;
+    },
+    get numberAfterLoss(): number | undefined {
+      return numberAfterLoss;
+    },
+  };
+};
+
+/** The result of a whole stdout at once, by the rule of `lossTracker`: the last line that is a bare number or a JSON object with `loss`; undefined when no line qualifies. */
 export const findLossLine = (stdout: string): unknown => {
-  const lines = stdout.split(LINE_BREAK);
-  let number: unknown;
-  for (let index = lines.length - 1; index >= 0; index--) {
-    const parsed = parseLossLine(lines[index] ?? '');
-    if (parsed === undefined) continue;
-    if (typeof parsed === 'object') return parsed;
-    number ??= parsed;
-  }
-  return number;
+  const tracker = lossTracker();
+  for (const line of stdout.split(LINE_BREAK)) tracker.see(line);
+  return tracker.found;
 };
 
 /** How much of a program's last line a failure message quotes. */

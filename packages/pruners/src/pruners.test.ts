@@ -165,7 +165,12 @@ describe('options given in code (JavaScript, `any`): a typo is an error, not a s
     expect(error).toBeInstanceOf(ParzenError);
     expect(error?.code).toBe('CONFIG_INVALID');
     expect(error?.issues).toEqual([
-      expect.objectContaining({ pointer, found: `an unknown option \`${pointer.slice(1)}\`` }),
+      expect.objectContaining({
+        pointer,
+        found: expect.stringMatching(
+          new RegExp(`^an unknown option \`${pointer.slice(1)}\`( \\(did you mean \`\\w+\`\\?\\))?$`),
+        ),
+      }),
     ]);
     expect(error?.message).toContain(`Invalid ${name} pruner options`);
   });

@@ -51,10 +51,14 @@ const editDistance = (a: string, b: string): number => {
  * two are as close.
  */
 export const didYouMean = (name: string, known: readonly string[]): string => {
+  const allowed = Math.max(1, Math.floor(name.length / 4));
+  // A name far longer than any known one is no misspelling (and its distances would cost time).
+  if (name.length > 64) return '';
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   let tie = false;
   for (const candidate of known) {
+    if (Math.abs(candidate.length - name.length) > allowed) continue;
     const distance = editDistance(name, candidate);
     if (distance < bestDistance) {
       best = candidate;
@@ -62,7 +66,6 @@ export const didYouMean = (name: string, known: readonly string[]): string => {
       tie = false;
     } else if (distance === bestDistance) tie = true;
   }
-  const allowed = Math.max(1, Math.floor(name.length / 4));
   // A name that differs only in case is close too (`URL` for `url`): the given name is unknown, so never the same.
   return best === undefined || tie || bestDistance > allowed ? '' : ` (did you mean \`${best}\`?)`;
 };

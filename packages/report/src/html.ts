@@ -52,7 +52,9 @@ const noscript = (page: ReportPage): string => {
           .map(([name, value]) => `${escapeHtml(name)} = ${escapeHtml(JSON.stringify(value) ?? String(value))}`)
           .join(', ')}</p>`;
   const notes = page.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('');
-  return `<noscript><h1>${escapeHtml(page.title)}</h1><ul>${notes}</ul>${best}<p>The charts and the trial table need JavaScript; \`parzen report --format svg\` writes the charts as SVG files.</p></noscript>`;
+  // The notes are written for the rendered page (backticks for code): shown as code here too.
+  const withCode = (html: string) => html.replace(/`([^`]+)`/g, '<code>$1</code>');
+  return `<noscript><style>#report{display:none}</style><h1>${escapeHtml(page.title)}</h1><ul>${withCode(notes)}</ul>${best}<p>The charts and the trial table need JavaScript; <code>parzen report --format svg</code> writes the charts as SVG files.</p></noscript>`;
 };
 
 /**

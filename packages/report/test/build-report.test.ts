@@ -167,7 +167,8 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     // Without JavaScript: the title, the notes and the best trial (trial 34: only "Rendering…").
     const text = html.split('<noscript>')[1]?.split('</noscript>')[0] ?? '';
     expect(text).toContain(`Best trial #${page.best?.number}: loss ${page.best?.loss}`);
-    expect(text).toContain('--format svg');
+    expect(text).toContain('<code>parzen report --format svg</code>');
+    expect(text).not.toContain('`');
     expect(text).not.toMatch(/<script/);
   });
 });

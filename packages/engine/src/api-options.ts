@@ -1,6 +1,5 @@
-import { didYouMean } from './builtins/words.js';
 import { MAX_CONCURRENCY, MAX_SECONDS, MAX_TRIALS } from './config/experiment-schema.js';
-import { type ConfigIssue, describeValue, formatIssues, invalidConfig, ParzenError } from './errors.js';
+import { type ConfigIssue, describeValue, didYouMean, formatIssues, invalidConfig, ParzenError } from './errors.js';
 
 /**
  * The checks of the API's option objects (`fmin`, `Study.open`, `study.optimize`): what a config gets

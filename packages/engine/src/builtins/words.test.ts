@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createAjv, validateWith } from '../config/ajv-issues.js';
 import type { Trial } from '../domain/trial.js';
+import { didYouMean } from '../errors.js';
 import { importInvalid } from '../runtime/imported-trials.js';
 import { createNoImprovementStopper } from './no-improvement-stopper.js';
-import { countOf, didYouMean, stderrNote } from './words.js';
+import { countOf, stderrNote } from './words.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 

@@ -1,7 +1,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { type SchemaNode, schemaExpectation } from '../api-options.js';
-import { countOf, didYouMean } from '../builtins/words.js';
-import { type ConfigIssue, describeValue } from '../errors.js';
+import { countOf } from '../builtins/words.js';
+import { type ConfigIssue, describeValue, didYouMean } from '../errors.js';
 import { Ajv } from '../vendor/ajv.js';
 
 /**

@@ -51,6 +51,26 @@ const sampleTree = (seed: string) => {
 };
 
 describe('compileSpace', () => {
+  it('says which field a misspelt one resembles, in a parameter and in a choice option (review 32)', () => {
+    const issues = (space: unknown) => {
+      try {
+        compileSpace(space as never);
+      } catch (error) {
+        return (error as { issues: { pointer: string; found: string }[] }).issues;
+      }
+      return [];
+    };
+    expect(issues({ x: { type: 'uniform', lo: 0, high: 1 } })).toContainEqual(
+      expect.objectContaining({ pointer: '/x/lo', found: 'an unknown field `lo` (did you mean `low`?)' }),
+    );
+    expect(issues({ m: { type: 'choice', options: [{ value: 'a', spce: {} }] } })).toContainEqual(
+      expect.objectContaining({
+        pointer: '/m/options/0/spce',
+        found: 'an unknown field `spce` (did you mean `space`?)',
+      }),
+    );
+  });
+
   it('flattens nested choices in evaluation order with their conditions', () => {
     const space = compileSpace(nested);
     expect(space.params.map((param) => param.name)).toEqual(['x', 'model', 'C', 'kernel', 'degree', 'depth', 'flag']);

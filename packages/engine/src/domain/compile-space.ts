@@ -1,4 +1,4 @@
-import { type ConfigIssue, describeValue, invalidSpace } from '../errors.js';
+import { type ConfigIssue, describeValue, didYouMean, invalidSpace } from '../errors.js';
 import type { Distribution } from './distribution.js';
 import {
   type ChoiceLiteral,
@@ -177,7 +177,7 @@ const checkParameter = (raw: unknown, pointer: string, issues: ConfigIssue[]): C
       issues.push({
         pointer: `${pointer}/${escapePointer(key)}`,
         expected: `only the fields type, ${Object.keys(fields).join(', ')} for "${type}"`,
-        found: `an unknown field \`${key}\``,
+        found: `an unknown field \`${key}\`${didYouMean(key, ['type', ...Object.keys(fields)])}`,
       });
     }
   }
@@ -288,7 +288,7 @@ const checkChoice = (
         issues.push({
           pointer: `${here}/${escapePointer(key)}`,
           expected: `only ${allowed.join(', ')}`,
-          found: `an unknown field \`${key}\``,
+          found: `an unknown field \`${key}\`${didYouMean(key, allowed)}`,
         });
     }
     if (type === 'pchoice') {

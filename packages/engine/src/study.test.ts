@@ -78,7 +78,9 @@ describe('Study: mistakes from JavaScript are ParzenErrors that say what was exp
     });
     await expect(study.enqueue({ x: 0.5 }, { Key: 'first' } as never)).rejects.toMatchObject({
       code: 'CONFIG_INVALID',
-      message: expect.stringContaining('/Key: expected one of key, found an unknown option `Key`'),
+      message: expect.stringContaining(
+        '/Key: expected one of key, found an unknown option `Key` (did you mean `key`?)',
+      ),
     });
     await expect(study.enqueue({ x: 0.5 }, { key: 7 } as never)).rejects.toMatchObject({
       message: expect.stringContaining('/key: expected a string, found 7'),

@@ -21,7 +21,7 @@ import {
   type RunningTrial,
   type Trial,
 } from './domain/trial.js';
-import { describeValue, formatIssues, invalidConfig, ParzenError, storeUnsupported } from './errors.js';
+import { describeValue, didYouMean, formatIssues, invalidConfig, ParzenError, storeUnsupported } from './errors.js';
 import { cutOffMessage, guardListener } from './events/cut-off.js';
 import type { EngineEvent } from './events/engine-event.js';
 import type { FminResult } from './fmin.js';
@@ -103,7 +103,7 @@ const checkMethodOptions = (
         {
           pointer: `/${key}`,
           expected: `one of ${Object.keys(rules).join(', ')}`,
-          found: `an unknown option \`${key}\``,
+          found: `an unknown option \`${key}\`${didYouMean(key, Object.keys(rules))}`,
         },
       ];
     const fits = Array.isArray(rule) ? rule.includes(value as string) : typeof value === 'string';

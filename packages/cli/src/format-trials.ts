@@ -88,6 +88,7 @@ const TRIAL_COLUMNS = new Set([
 export const paramColumn = (name: string): string =>
   TRIAL_COLUMNS.has(name) || name.startsWith('attrs.') || name.startsWith('params.') ? `params.${name}` : name;
 
+/** Whether any trial reported intermediate values: only then do tables and CSV get a `step` column. */
 const hasSteps = (rows: readonly TrialRow[]): boolean => rows.some((row) => row.step !== undefined);
 
 const cells = (row: TrialRow, names: readonly string[], withStudy: boolean, withStep: boolean): string[] => [
@@ -100,12 +101,10 @@ const cells = (row: TrialRow, names: readonly string[], withStudy: boolean, with
 ];
 
 /**
- * A text table: number, state, loss, the last step reported (when any trial reported), one column per
- * parameter, and the error of failed trials (with the last line its program wrote on stderr, if any).
+ * A text table's lines: number, state, loss, the last step reported (when any trial reported), one column
+ * per parameter, and the error of failed trials (with the last line its program wrote on stderr, if any);
+ * produced one by one once the column widths are known.
  */
-export const formatTrialsTable = (rows: readonly TrialRow[]): string => [...trialsTableLines(rows)].join('\n');
-
-/** {@link formatTrialsTable}'s lines, produced one by one once the column widths are known. */
 export const trialsTableLines = (rows: readonly TrialRow[]): Iterable<string> => {
   const names = namesOf(rows, 'params');
   const withStudy = new Set(rows.map((row) => row.study)).size > 1;
@@ -140,7 +139,6 @@ export const trialsTableLines = (rows: readonly TrialRow[]): Iterable<string> =>
 
 const csvField = (value: string): string => (/[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
 
-/** An attribute as a CSV cell: strings and numbers as they are, anything else as JSON. */
 /**
  * An attribute as a CSV cell that `parzen import` reads back as the same value: a number as itself, a
  * string as itself unless it is empty or would read as a number or as JSON (then JSON-quoted), anything
@@ -153,11 +151,10 @@ const attrCell = (value: unknown): string => {
   return JSON.stringify(value);
 };
 
-/** CSV (RFC 4180): study, number, state, loss, last step (when any), the parameters, `attrs.NAME` columns, error code and message, times. */
-export const formatTrialsCsv = (rows: readonly TrialRow[], spaceNames: readonly string[] = []): string =>
-  [...trialsCsvLines(rows, spaceNames)].join('\n');
-
-/** {@link formatTrialsCsv}'s lines (the header first), produced one by one. */
+/**
+ * CSV (RFC 4180) lines, the header first, produced one by one: study, number, state, loss, last step (when
+ * any), the parameters, `attrs.NAME` columns, error code and message, times.
+ */
 export function* trialsCsvLines(rows: readonly TrialRow[], spaceNames: readonly string[] = []): Iterable<string> {
   // Every parameter of the space gets its column, in the space's order (an empty study's CSV still has
   // them, and a conditional parameter no trial activated yet too), then any other name a row has.

@@ -13,35 +13,66 @@ export const storeKey = (store: PluginChoice, study: string | undefined, baseDir
 };
 
 /**
- * The trials of each experiment's study, each store opened once (a matrix's studies often share one
- * journal: reading it per study read it again for each). A study its store does not have is
+ * Stores opened for reading by a command that reads several studies, each once by its {@link storeKey}
+ * (a matrix's studies often share one journal: reading it per study read it again for each).
+ */
+export const openedStores = () => {
+  const opened = new Map<string, TrialStore>();
+  return {
+    /** The store of `key`, opened by `open` the first time. */
+    async get(key: string, open: () => Promise<TrialStore>): Promise<TrialStore> {
+      let store = opened.get(key);
+      if (store === undefined) {
+        store = await open();
+        opened.set(key, store);
+      }
+      return store;
+    },
+    /** Closes every store opened. */
+    async close(): Promise<void> {
+      for (const store of opened.values()) await store.close();
+    },
+  };
+};
+
+/** The study of `config` as `store` keeps it, and its trials; `STUDY_NOT_FOUND` said as {@link memoryHint} says it. */
+const readStudy = async (
+  store: TrialStore,
+  config: LoadedExperiment['config'],
+): Promise<{ readonly study: StudyRecord; readonly trials: readonly Trial[] }> => {
+  try {
+    const study = await store.getStudy(config.name);
+    return { study, trials: await store.listTrials(config.name) };
+  } catch (error) {
+    throw memoryHint(error, config.store.use);
+  }
+};
+
+/**
+ * The trials of each experiment's study, each store opened once. A study its store does not have is
  * `STUDY_NOT_FOUND` in its place.
  */
 export const readStudiesTrials = async (
   experiments: readonly LoadedExperiment[],
 ): Promise<(readonly Trial[] | ParzenError)[]> => {
-  const opened = new Map<string, TrialStore>();
+  const stores = openedStores();
   try {
     const found: (readonly Trial[] | ParzenError)[] = [];
     for (const experiment of experiments) {
       const { config } = experiment;
-      const key = storeKey(config.store, config.name, experiment.baseDir);
-      let store = opened.get(key);
-      if (store === undefined) {
-        store = await openStoreForReading(experiment);
-        opened.set(key, store);
-      }
+      const store = await stores.get(storeKey(config.store, config.name, experiment.baseDir), () =>
+        openStoreForReading(experiment),
+      );
       try {
-        await store.getStudy(config.name);
-        found.push(await store.listTrials(config.name));
+        found.push((await readStudy(store, config)).trials);
       } catch (error) {
         if (!(error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND')) throw error;
-        found.push(memoryHint(error, config.store.use) as ParzenError);
+        found.push(error);
       }
     }
     return found;
   } finally {
-    for (const store of opened.values()) await store.close();
+    await stores.close();
   }
 };
 
@@ -57,13 +88,9 @@ export const openStudyTrials = async (experiment: LoadedExperiment): Promise<rea
 export const openStudyRecord = async (
   experiment: LoadedExperiment,
 ): Promise<{ readonly study: StudyRecord; readonly trials: readonly Trial[] }> => {
-  const { config } = experiment;
   const store = await openStoreForReading(experiment);
   try {
-    const study = await store.getStudy(config.name);
-    return { study, trials: await store.listTrials(config.name) };
-  } catch (error) {
-    throw memoryHint(error, config.store.use);
+    return await readStudy(store, experiment.config);
   } finally {
     await store.close();
   }

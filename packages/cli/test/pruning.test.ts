@@ -3,7 +3,7 @@ import { fmin, type SpaceDefinition } from '@parzen/engine';
 import { compileSpace } from '@parzen/engine/plugin';
 import { createMedianPruner } from '@parzen/pruners';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { formatTrialsCsv, formatTrialsTable, trialRows } from '../src/format-trials.js';
+import { trialRows, trialsCsvLines, trialsTableLines } from '../src/format-trials.js';
 import { lastJsonLine, tempDir, writeIn } from './cli-harness.js';
 import { cli } from './cli-in-process.js';
 
@@ -206,9 +206,9 @@ describe('parzen trials shows the last step', () => {
     const pruned = rows.find((row) => row.state === 'pruned');
     expect(pruned?.step).toBeLessThan(19);
     expect(rows.filter((row) => row.state === 'complete').every((row) => row.step === 19)).toBe(true);
-    const table = formatTrialsTable(rows).split('\n');
+    const table = [...trialsTableLines(rows)];
     expect(table[0]).toMatch(/#\s+state\s+loss\s+step\s+x/);
-    const csv = formatTrialsCsv(rows).split('\n');
+    const csv = [...trialsCsvLines(rows)];
     expect(csv[0]).toBe('study,number,state,loss,step,x,error_code,error_message,started_at,finished_at');
     expect(csv[(pruned?.number ?? 0) + 1]?.split(',')[4]).toBe(String(pruned?.step));
     expect(JSON.parse(JSON.stringify(rows))[pruned?.number ?? 0].step).toBe(pruned?.step);

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { basename, delimiter, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import {
   alwaysActiveParams,
   assertOptions,
@@ -16,7 +16,7 @@ import {
 } from '@parzen/engine/plugin';
 import { expandArgv, expandEnv, TemplateError, templateProblems } from './argv-template.js';
 import { commandEnv, envNameCollisions } from './command-env.js';
-import { findExecutable, shebangProblem } from './find-executable.js';
+import { findExecutable, onPath, shebangProblem } from './find-executable.js';
 import { describeLastLine, findLossLine, lossTracker } from './parse-loss.js';
 import { createReportReader, MalformedReportError, type Report } from './report-lines.js';
 import { type CommandOutcome, runCommand } from './run-command.js';
@@ -319,9 +319,6 @@ const INTERPRETERS: readonly {
   { name: /^julia$/, letters: 'e', long: new Set(['--eval']) },
 ];
 
-/** Whether `file` (a bare name) is a file in one of PATH's folders. */
-const onPath = (file: string, path: string | undefined): boolean =>
-  (path ?? '').split(delimiter).some((folder) => folder !== '' && existsSync(join(folder, file)));
 const SCRIPT_FILE = /\.(py|sh|bash|js|mjs|cjs|ts|mts|r|R|rb|pl|jl)$/;
 
 /**

@@ -1,4 +1,4 @@
-import { accessSync, closeSync, constants, openSync, readSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 
 const isExecutableFile = (path: string): boolean => {
@@ -9,6 +9,14 @@ const isExecutableFile = (path: string): boolean => {
     return false;
   }
 };
+
+/** The folders of a search path, empty entries left out. */
+const pathFolders = (path: string | undefined): string[] =>
+  (path ?? '').split(delimiter).filter((folder) => folder !== '');
+
+/** Whether `file` (a bare name) is in one of `path`'s folders, as a shell finds a script it is told to run. */
+export const onPath = (file: string, path: string | undefined): boolean =>
+  pathFolders(path).some((folder) => existsSync(join(folder, file)));
 
 /**
  * Where the program of a command lives, or a message saying where it was looked for. A name with a `/`
@@ -25,7 +33,7 @@ export const findExecutable = (
       ? { found: full }
       : { problem: `no executable file at ${full} (relative to the command's cwd ${cwd})` };
   }
-  const folders = (path ?? '').split(delimiter).filter((folder) => folder !== '');
+  const folders = pathFolders(path);
   for (const folder of folders) {
     const candidate = join(folder, program);
     if (isExecutableFile(candidate)) return { found: candidate };

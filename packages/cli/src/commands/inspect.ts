@@ -30,7 +30,7 @@ import { applyOverrides } from '../overrides.js';
 import { cliLoadOptions, enableTypeScriptPlugins, withBatchStore } from '../prepare-runs.js';
 import { readConfigFile } from '../read-config-file.js';
 import { blameStoreFlag, parseStoreSpec, storeFlag } from '../store-spec.js';
-import { memoryHint, storeKey } from '../study-trials.js';
+import { memoryHint, openedStores, storeKey } from '../study-trials.js';
 import { inSpaceOrder, summaryJson } from '../summary-json.js';
 import { formatTable } from '../text-table.js';
 
@@ -263,16 +263,13 @@ const loadStudySet = async (
   const studies: InspectedStudy[] = [];
   const notRun: { study: string; error: unknown }[] = [];
   // The studies of a matrix often share one store: it is opened (a journal read) once, not once per study.
-  const opened = new Map<string, TrialStore>();
+  const stores = openedStores();
   try {
     for (const target of targets) {
       try {
-        const key = storeKey(target.store, target.study, target.baseDir);
-        let store = opened.get(key);
-        if (store === undefined) {
-          store = await openStoreForReading(target.experiment, target.store);
-          opened.set(key, store);
-        }
+        const store = await stores.get(storeKey(target.store, target.study, target.baseDir), () =>
+          openStoreForReading(target.experiment, target.store),
+        );
         studies.push(await inspect(target, store, output));
       } catch (error) {
         // A matrix run in part (interrupted, or one variant still to come): show the studies that exist.
@@ -281,7 +278,7 @@ const loadStudySet = async (
       }
     }
   } finally {
-    for (const store of opened.values()) await store.close();
+    await stores.close();
   }
   if (studies.length === 0 && notRun.length > 0) throw notRun[0]?.error;
   if (notRun.length > 0)

@@ -54,8 +54,8 @@ const nonFiniteIssues = (value: unknown, pointer: string, issues: ConfigIssue[],
   }
 };
 
-/** The places of a config that take a plugin choice, and the kind of plugin each takes. */
-const PLUGIN_SLOT = /^\/(objective|suggester|store|pruner|stopper|reporters)(\/\d+)?$/;
+/** The places of a config that take a plugin choice: a slot named after its kind, or a reporter of the list. */
+const PLUGIN_SLOT = /^\/(?:(objective|suggester|store|pruner|stopper)|reporters\/\d+)$/;
 
 /**
  * A plugin's bare name where a choice goes (`"suggester": "tpe"`) is said with the form that works
@@ -66,16 +66,16 @@ const bareNameIssue =
   (registry: PluginRegistry) =>
   (issue: ConfigIssue): ConfigIssue => {
     const slot = issue.pointer.match(PLUGIN_SLOT);
-    if (slot === null || (slot[1] === 'reporters') !== (slot[2] !== undefined) || !/^"[^"]*"$/.test(issue.found))
-      return issue;
-    const kind = (slot[1] === 'reporters' ? 'reporter' : slot[1]) as PluginKind;
+    if (slot === null || !/^"[^"]*"$/.test(issue.found)) return issue;
+    const kind = (slot[1] ?? 'reporter') as PluginKind;
     const names = registry.names(kind);
     const named = JSON.parse(issue.found) as string;
-    const example = names.includes(named) ? named : names[0];
+    const known = names.includes(named);
+    const example = known ? named : names[0];
     if (example === undefined) return issue;
     return {
       ...issue,
-      expected: `a plugin choice, an object such as { "use": ${JSON.stringify(example)} }${names.includes(named) ? '' : ` (${kind} plugins: ${names.join(', ')})`}`,
+      expected: `a plugin choice, an object such as { "use": ${JSON.stringify(example)} }${known ? '' : ` (${kind} plugins: ${names.join(', ')})`}`,
     };
   };
 

@@ -28,7 +28,7 @@ import { cliLoadOptions } from '@parzen/cli';
 import { loadExperiment, runLoadedExperiment, type Trial } from '@parzen/engine';
 import { type CompiledSpace, toExternalParams } from '@parzen/engine/plugin';
 import { type Half, loadSuite, type SuiteProblem } from './suite/problems.js';
-import { compareSamples, geometricMean, incumbentIndices, quantile } from './suite/stats.js';
+import { compareSamples, geometricMean, incumbentIndices, quantile, regretAsStored } from './suite/stats.js';
 
 const SUITE_DIR = fileURLToPath(new URL('./suite/', import.meta.url));
 
@@ -77,7 +77,9 @@ const studyConfig = (problem: SuiteProblem, task: Task) => ({
 /** Regret after each trial: noise-free loss of the lowest observed loss so far, minus the known minimum. */
 const incumbentRegrets = (trials: readonly Trial[], space: CompiledSpace, problem: SuiteProblem): number[] => {
   const ordered = [...trials].sort((a, b) => a.number - b.number);
-  const regrets = ordered.map((trial) => problem.clean(toExternalParams(space, trial.internal)) - problem.minimum);
+  const regrets = ordered.map((trial) =>
+    regretAsStored(problem.clean(toExternalParams(space, trial.internal)), problem.minimum),
+  );
   return incumbentIndices(ordered.map((trial) => (trial.state === 'complete' ? trial.loss : undefined))).map((i) =>
     i < 0 ? Number.NaN : (regrets[i] as number),
   );
@@ -160,7 +162,7 @@ function peerTraces(file: PeerFile, problem: SuiteProblem, seeds: number): Map<s
     for (const [budget, values] of Object.entries(data.incumbent_at)) {
       values.slice(0, seeds).forEach((value, seed) => {
         const trace = traces[seed] ?? [];
-        trace[Number(budget) - 1] = value - problem.minimum;
+        trace[Number(budget) - 1] = regretAsStored(value, problem.minimum);
         traces[seed] = trace;
       });
     }
@@ -428,7 +430,9 @@ function report(run: SavedRun, from: string | undefined): void {
       `# TPE on the benchmark suite: ${half} half\n\n` +
         `${seeds} seeds × ${evals} evaluations${concurrency > 1 ? `, ${concurrency} trials at a time` : ''}, ` +
         `${problems.length} problems of bench/suite/problems.json (half: ${half}). Regret = noise-free loss of the ` +
-        'trial with the lowest observed loss among the first b, minus the known minimum. "ratio" = our median ÷ ' +
+        "trial with the lowest observed loss among the first b, minus the known minimum, ours and the peers' " +
+        "rounded alike (the loss to the 12 significant digits the peers' harness stores, the regret to 12 as ours " +
+        'are stored), so that equal points tie. "ratio" = our median ÷ ' +
         "the best peer's median after the full budget (both floored at 1e-12). Peers from bench/suite/peer-results.json " +
         '(hyperopt 0.3.0, Optuna 3.1 = optuna_tpe, Optuna 5.0.0.dev = optuna5_*; 30 seeds, same regret rule); ' +
         'a peer missing from a table had not been run on that problem yet.\n\n' +

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareSamples, erfc, incumbentIndices, mannWhitney, quantile } from './stats.js';
+import { compareSamples, erfc, incumbentIndices, mannWhitney, quantile, regretAsStored } from './stats.js';
 
 // Expected values from scipy 1.10.1:
 // mannwhitneyu(x, y, alternative="two-sided", method="asymptotic", use_continuity=True)
@@ -64,5 +64,21 @@ describe('helpers', () => {
 describe('incumbentIndices', () => {
   it('follows the lowest observed loss, keeps the first on ties and skips trials without a loss', () => {
     expect(incumbentIndices([undefined, 3, 5, 1, 1, undefined, 0.5])).toEqual([-1, 1, 1, 3, 3, 3, 6]);
+  });
+});
+
+describe('regretAsStored', () => {
+  it('gives a point the regret the peers have for it, whose loss they stored to 12 significant digits', () => {
+    // nested_models (minimum 0.07): our loss of its plateau and the loss as the peers' harness wrote it.
+    const ours = 0.12001657604899992;
+    const peers = Number(ours.toPrecision(12));
+    expect(ours - 0.07).not.toBe(peers - 0.07);
+    expect(regretAsStored(ours, 0.07)).toBe(regretAsStored(peers, 0.07));
+    expect(regretAsStored(ours, 0.07)).toBe(0.050016576049);
+  });
+
+  it('keeps different points apart, and an infinite loss infinite', () => {
+    expect(regretAsStored(0.1200165761, 0.07)).toBeGreaterThan(regretAsStored(0.12001657604899992, 0.07));
+    expect(regretAsStored(Number.POSITIVE_INFINITY, 0.07)).toBe(Number.POSITIVE_INFINITY);
   });
 });

@@ -110,3 +110,13 @@ export const incumbentIndices = (observed: readonly (number | undefined)[]): num
     return index;
   });
 };
+
+/**
+ * A regret as it is compared: the noise-free loss rounded as the peers' harness stores it (`"%.12g"`, 12
+ * significant digits), minus the known minimum, and that rounded as our per-seed regrets are stored. Ours and
+ * the peers' go through it, so a trial at the same point as a peer's incumbent has exactly the peer's regret:
+ * a tie, not a ratio of 1 + 4e-12 that counts as above the peer, nor a rank test that orders two equal values
+ * by their rounding.
+ */
+export const regretAsStored = (value: number, minimum: number): number =>
+  Number.isFinite(value) ? Number((Number(value.toPrecision(12)) - minimum).toPrecision(12)) : value - minimum;

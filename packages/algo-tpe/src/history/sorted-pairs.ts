@@ -51,6 +51,17 @@ export class SortedPairs {
       this.insertOne(keys[0] as number, tags[0] as number);
       return;
     }
+    // Pairs queued in order (trial numbers as keys, a study read from its start) need no sort.
+    let inOrder = true;
+    for (let i = 1; i < m && inOrder; i++) {
+      const k = keys[i] as number;
+      const previous = keys[i - 1] as number;
+      inOrder = previous < k || (previous === k && (tags[i - 1] as number) <= (tags[i] as number));
+    }
+    if (inOrder) {
+      this.merge(keys, tags);
+      return;
+    }
     const order = Array.from({ length: m }, (_, i) => i).sort(
       (a, b) => (keys[a] as number) - (keys[b] as number) || (tags[a] as number) - (tags[b] as number),
     );

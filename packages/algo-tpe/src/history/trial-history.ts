@@ -66,12 +66,12 @@ export class TrialHistory {
   private readonly stepOffsets = new Map<number, SortedPairs>();
   /**
    * What the repeat check (`avoidRepeats`) reads, kept lazily: the assignments of the finished trials held
-   * (complete, failed, and pruned unless ignored) not keyed yet; the values each parameter has had; and,
-   * built on first use, one key per different assignment. A study whose values never recur (a
-   * continuous space) never builds the keys.
+   * (complete, failed, and pruned unless ignored) not keyed yet; the values each parameter has had in failed
+   * trials (the columns hold the others'); and, built on first use, one key per different assignment. A
+   * study whose values never recur (a continuous space) never builds the keys.
    */
   private unkeyed: ParamAssignment[] = [];
-  private readonly seenValues = new Map<string, Set<number>>();
+  private readonly failedValues = new Map<string, Set<number>>();
   private readonly finishedKeys = new Set<string>();
   /** One assignment per finished key, in the order first seen. */
   private readonly finishedAssignments: ParamAssignment[] = [];
@@ -179,12 +179,12 @@ export class TrialHistory {
     this.losses[trial.number] = loss;
     this.finished++;
     this.unkeyed.push(trial.internal);
-    for (const [name, value] of Object.entries(trial.internal)) {
-      const seen = this.seenValues.get(name);
-      if (seen === undefined) this.seenValues.set(name, new Set([value]));
-      else seen.add(value);
-    }
     if (code === FAILED) {
+      for (const [name, value] of Object.entries(trial.internal)) {
+        const seen = this.failedValues.get(name);
+        if (seen === undefined) this.failedValues.set(name, new Set([value]));
+        else seen.add(value);
+      }
       const at = this.failed.findIndex((other) => other.number > trial.number);
       this.failed.splice(at < 0 ? this.failed.length : at, 0, trial);
       return;
@@ -210,8 +210,13 @@ export class TrialHistory {
    * candidate with a value no trial has cannot repeat one: the cheap first test of the repeat check.
    */
   hadValue(name: string, value: number): boolean {
+    const byValue = this.columns.get(name)?.byValue;
+    if (byValue !== undefined) {
+      const at = byValue.lowerBound(value);
+      if (at < byValue.size && byValue.keys[at] === value) return true;
+    }
     return (
-      this.seenValues.get(name)?.has(value) === true || this.running.some((trial) => trial.internal[name] === value)
+      this.failedValues.get(name)?.has(value) === true || this.running.some((trial) => trial.internal[name] === value)
     );
   }
 
@@ -302,7 +307,7 @@ export class TrialHistory {
     this.columns.clear();
     this.stepOffsets.clear();
     this.unkeyed = [];
-    this.seenValues.clear();
+    this.failedValues.clear();
     this.finishedKeys.clear();
     this.finishedAssignments.length = 0;
     this.runningIndex = undefined;

@@ -281,3 +281,51 @@ describe('incremental joint above backend with integers, quantized values and ch
     );
   });
 });
+
+describe('incremental joint above backend, many trials at once (a resumed study)', () => {
+  // Values on a coarse grid, so that kernels tie, and two learning rates one unit in the last place apart
+  // whose logarithms are equal: the larger trial number has the smaller rate, so the column's order by value
+  // is not the order by (model value, trial number).
+  const rates = [0.1, 0.1 + 1.3877787807814457e-17, 1e-3, 0.3];
+  const trials: Trial[] = Array.from({ length: 300 }, (_, number) => {
+    const internal = {
+      x: -2 + ((number * 7) % 9) * 0.5,
+      lr: rates[(300 - number) % rates.length] as number,
+      y: ((number * 5) % 11) / 4 - 1.25,
+    };
+    return {
+      study: 's',
+      number,
+      state: 'complete',
+      internal,
+      loss: (number * 37) % 101,
+      startedAt: '',
+      finishedAt: '',
+    };
+  });
+  const settings = resolveTpeSettings({ compat: 'parzen', grouping: 'joint' });
+  const xs = columnsOf(Array.from({ length: 40 }, (_, i) => [-2 + i / 10, (i % 9) / 8, (i % 7) / 2 - 1.5] as const));
+  /** g(x) at `xs` after syncing the study at each of `sizes` with one cache. */
+  const aboveAfter = (sizes: readonly number[]): Float64Array => {
+    const history = new TrialHistory();
+    const caches = createModelCaches();
+    let split = splitHistory(history, settings);
+    for (const size of sizes) {
+      history.sync('s', 'minimize', trials.slice(0, size));
+      split = splitHistory(history, settings);
+      groupModel(history, split, space.params, settings, caches);
+    }
+    return groupModel(history, split, space.params, settings, caches).above.logPdf(xs, true);
+  };
+
+  test('gives the same g(x), to the last bit, as folding the trials in one at a time', () => {
+    const oneByOne = aboveAfter(Array.from({ length: 300 }, (_, i) => i + 1));
+    expect(aboveAfter([300])).toEqual(oneByOne);
+    // A cache that already holds some trials takes the rest at once too.
+    expect(aboveAfter([30, 300])).toEqual(oneByOne);
+    const history = new TrialHistory();
+    history.sync('s', 'minimize', trials);
+    const split = splitHistory(history, settings);
+    expectClose(oneByOne, groupModel(history, split, space.params, settings).above.logPdf(xs, true));
+  });
+});

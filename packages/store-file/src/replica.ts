@@ -190,8 +190,9 @@ export class Replica {
     const trial = this.settle(study, record.number);
     if (trial?.state !== 'running') return;
     // Built by the engine's builders, never by spread, so every trial of a state shares one shape.
+    // The record was just parsed and nothing else holds it: its params are frozen in place, not copied.
     if (record.op === 'params')
-      trials[record.number] = Object.freeze(runningTrial(trial, { internal: copyParams(record.params) }));
+      trials[record.number] = Object.freeze(runningTrial(trial, { internal: Object.freeze(record.params) }));
     else if (record.op === 'lease') trials[record.number] = Object.freeze(runningTrial(trial, { lease: record.lease }));
     else trials[record.number] = Object.freeze(finishedTrial(trial, record.outcome, record.finishedAt));
     study.changes.push(record.number);

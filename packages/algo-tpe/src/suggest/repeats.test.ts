@@ -168,6 +168,46 @@ describe('avoidRepeats', () => {
     }
   });
 
+  it('does not repeat a failed trial either, with values no complete trial has', async () => {
+    // Every setting but two is complete; the third of a = 2's settings failed, so one setting is left.
+    const space = compileSpace({ a: { type: 'choice', options: [0, 1, 2] }, b: { type: 'choice', options: [0, 1] } });
+    for (const [left, failed] of [
+      [
+        { a: 2, b: 0 },
+        { a: 2, b: 1 },
+      ],
+      [
+        { a: 2, b: 1 },
+        { a: 2, b: 0 },
+      ],
+    ] as const) {
+      const history: FinishedTrial[] = [
+        ...settings([
+          [0, 0],
+          [0, 1],
+          [1, 0],
+          [1, 1],
+        ]),
+        {
+          study: 's',
+          number: 4,
+          state: 'failed',
+          internal: failed,
+          error: { code: 'OBJECTIVE_THREW', message: 'out of memory' },
+          startedAt: '',
+          finishedAt: '',
+        },
+      ];
+      for (let seed = 0; seed < 5; seed++) {
+        const params = await suggestParams(
+          createTpeSuggester({ startupTrials: 3, failed: 'ignore' }),
+          contextFor(space, history, seed),
+        );
+        expect(params).toEqual(left);
+      }
+    }
+  });
+
   it('avoids repeats one parameter at a time too, in a conditional space (grouping "independent")', async () => {
     const space = {
       model: {

@@ -234,6 +234,11 @@ interface SavedRun {
   readonly budgets: readonly number[];
   /** `problem/variant` → per seed, the regret after each budget. */
   readonly regrets: Readonly<Record<string, number[][]>>;
+  /**
+   * `rounded-alike`: the regrets went through `regretAsStored`, as the peers' do. Files saved before the rule
+   * lack it; their regrets are rounded again from the saved values when rendered (`--from`).
+   */
+  readonly regretRule?: 'rounded-alike';
 }
 
 const machineNote = (): string =>
@@ -321,6 +326,7 @@ async function runSide(): Promise<SavedRun> {
     variants: Object.fromEntries(variants),
     budgets,
     regrets,
+    regretRule: 'rounded-alike',
   };
 }
 
@@ -328,6 +334,14 @@ function report(run: SavedRun, from: string | undefined): void {
   const { half, seeds, evals, concurrency, workers, seconds, budgets } = run;
   const problems = loadSuite(run.problems);
   const variants = new Map(Object.entries(run.variants));
+  // A file saved before equal points were rounded alike: its regrets (loss − minimum, rounded) get the rule
+  // from the loss they stand for, so that they compare with the peers' as a fresh run's do.
+  const resaved = run.regretRule !== 'rounded-alike';
+  const minimumOf = new Map(problems.map((problem) => [problem.name, problem.minimum]));
+  const asCompared = (key: string, regret: number): number => {
+    const minimum = minimumOf.get(key.slice(0, key.lastIndexOf('/')));
+    return !resaved || minimum === undefined ? regret : regretAsStored(regret + minimum, minimum);
+  };
   /** Per seed, a sparse trace holding the regret after each budget. */
   const ours = new Map<string, number[][]>(
     Object.entries(run.regrets).map(([key, perSeed]) => [
@@ -335,7 +349,7 @@ function report(run: SavedRun, from: string | undefined): void {
       perSeed.map((values) => {
         const trace: number[] = [];
         budgets.forEach((b, i) => {
-          trace[b - 1] = values[i] as number;
+          trace[b - 1] = asCompared(key, values[i] as number);
         });
         return trace;
       }),
@@ -438,7 +452,8 @@ function report(run: SavedRun, from: string | undefined): void {
         'a peer missing from a table had not been run on that problem yet.\n\n' +
         "Our studies ran through the CLI's config path (module objective, `tpe` suggester, memory store). " +
         `Machine: ${run.machine}; ${seconds.toFixed(0)} s on ${workers} worker processes (the machine is shared)` +
-        `${from === undefined ? '' : `; tables rendered again on ${machineNote()} from ${from}`}.\n\n` +
+        `${from === undefined ? '' : `; tables rendered again on ${machineNote()} from ${from}`}` +
+        `${from !== undefined && resaved ? ' (saved before the rounding rule: our regrets rounded alike from the saved values)' : ''}.\n\n` +
         `Command: \`${run.command}\`\n\nVariants:\n${variantList.join('\n')}\n${head.join('\n')}\n\n## Per problem\n${lines.join('\n')}\n`,
     );
     console.log(`wrote ${fileURLToPath(new URL(out, here))}`);

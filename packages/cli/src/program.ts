@@ -23,7 +23,7 @@ const runOptions = (command: Command): Command =>
     .option('--concurrency <n>', 'trials evaluated at once', positiveInteger)
     .option(
       '--store <spec>',
-      `store to use: memory, ${STORE_FORMS}; a bare jsonl or sqlite is the file <name>.parzen.jsonl or .db beside the config`,
+      `store to use: memory, ${STORE_FORMS}; a bare jsonl or sqlite is the file <name>.parzen.jsonl or <name>.parzen.db beside the config`,
     )
     .option('--json', 'print the result as one JSON line last on stdout')
     .option('--quiet', 'print only the summary (no progress)');

@@ -108,6 +108,11 @@ describe('parzen report', () => {
     const charts = page.sections.flatMap((s) => s.charts);
     expect(charts.map((c) => c.id)).toEqual(['regret', 'final']);
     expect(charts[1]?.marks).toEqual([{ mark: 'symbol', count: 4 }]);
+    // Titled by the variants it compares, the configs named in a note (trial 34: titled by file names).
+    expect((page as unknown as { title: string }).title).toMatch(
+      /^Parzen comparison: cmp suggester=random, cmp suggester=tpe-[0-9a-f]{6}$/,
+    );
+    expect((page as unknown as { notes: string[] }).notes).toContain(`Config: ${matrix}.`);
     // A digest label is explained on the page, as run's table explains it (trial 28).
     expect((page as unknown as { notes: string[] }).notes.join('\n')).toMatch(
       /Variant labels: suggester tpe-[0-9a-f]{6} = \{"use":"tpe","options":\{"compat":"optuna5"\}\}\./,

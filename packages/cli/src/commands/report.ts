@@ -425,7 +425,12 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     });
     if (studies.length === 0)
       throw new ParzenError('STUDY_NOT_FOUND', `None of the ${runs.length} studies exists yet; run them first.`);
-    page = report.buildComparison(studies, { title: `Parzen comparison: ${paths.join(', ')}` });
+    // Titled by what it compares, as its table and run's comparison table name them (trial 34: by file names).
+    const labels = [...new Set(studies.map((study) => study.variant))];
+    const shown =
+      labels.length <= 4 ? labels.join(', ') : `${labels.slice(0, 4).join(', ')} and ${labels.length - 4} more`;
+    page = report.buildComparison(studies, { title: `Parzen comparison: ${shown}` });
+    page = { ...page, notes: [...page.notes, `Config${paths.length === 1 ? '' : 's'}: ${paths.join(', ')}.`] };
     // What a digest label stands for (`suggester tpe-b21b04 = {...}`), as run's comparison table says it.
     const legend = variantLegend(runs.map((run) => run.variant));
     if (legend.length > 0) page = { ...page, notes: [...page.notes, `Variant labels: ${legend.join('; ')}.`] };

@@ -57,6 +57,21 @@ describe('explainJoint', () => {
     expect((wl0 as number) - (wl1 as number)).toBeGreaterThan((g0 as number) - (g1 as number));
   });
 
+  it("slices the model the trial was decided with: explore's settings for the study's first trials (review 34)", async () => {
+    const values = { belowBandwidth: 1, aboveWeight: 1, gamma: 0.5 };
+    const explain = (extra: object) =>
+      explainJoint({ ...input, rng: createRng('joint'), options: { ...options, ...extra } });
+    const explored = await explain({ explore: { trials: 40, ...values } });
+    const same = await explain(values);
+    const plain = await explain({});
+    expect(explored?.chosen).toEqual(same?.chosen);
+    expect(explored?.slices).toEqual(same?.slices);
+    expect(explored?.slices).not.toEqual(plain?.slices);
+    // Past the explore trials (this is trial 30), the profile's own settings again.
+    const later = await explain({ explore: { trials: 20, ...values } });
+    expect(later?.slices).toEqual(plain?.slices);
+  });
+
   it('is undefined for univariate TPE and during start-up', async () => {
     expect(await explainJoint({ ...input, options: { grouping: 'independent', startupTrials: 5 } })).toBeUndefined();
     expect(await explainJoint({ ...input, trials: trials.slice(0, 3) })).toBeUndefined();

@@ -1,6 +1,6 @@
 import { splitHistory, startupCount } from '../history/history-split.js';
 import { TrialHistory } from '../history/trial-history.js';
-import { resolveTpeSettings } from '../options.js';
+import { resolveTpeSettings, trialSettings } from '../options.js';
 import { logFinishing, withFailures } from '../suggest/failures.js';
 import { groupModel } from '../suggest/models.js';
 import { decisionGroups } from '../suggest/suggest-trial.js';
@@ -34,7 +34,8 @@ export interface JointExplanation {
  * decided no group jointly (start-up phase, `grouping: "independent"`, or no group of two or more).
  */
 export const explainJoint = async (input: ExplainSuggestionInput): Promise<JointExplanation | undefined> => {
-  const settings = resolveTpeSettings(input.options);
+  // The trial's own settings, as the suggester decides it (`explore`'s for the study's first trials).
+  const settings = trialSettings(resolveTpeSettings(input.options), input.trialNumber ?? input.trials.length);
   if (settings.grouping === 'independent') return undefined;
   const history = new TrialHistory();
   history.sync('explain', input.direction ?? 'minimize', input.trials, [], settings.pruned);

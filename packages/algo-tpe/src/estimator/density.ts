@@ -22,7 +22,11 @@ export interface ObservationSet extends ObservationColumn {
 export interface GaussianComponents {
   readonly kind: 'gaussian';
   readonly space: 'linear' | 'log';
-  /** `mixture`: hyperopt cuts the whole mixture at the bounds; `kernel`: Optuna cuts every kernel. */
+  /**
+   * `mixture`: hyperopt cuts the whole mixture at the bounds (renormalised by the mass inside); `kernel`:
+   * Optuna cuts every kernel; `none`: the mixture as it is, not renormalised (an unbounded parameter, or
+   * hyperopt's continuous log kinds, whose density hyperopt leaves unnormalised).
+   */
   readonly truncation: 'mixture' | 'kernel' | 'none';
   readonly low?: number;
   readonly high?: number;
@@ -177,7 +181,9 @@ export const describeEstimator = (
   return {
     kind: 'gaussian',
     space: encoding.log ? 'log' : 'linear',
-    truncation: estimator.truncation === 'kernel' ? 'kernel' : bounded ? 'mixture' : 'none',
+    // What the estimator computes: a mixture cut at bounds it does not have is no cut (review 34: hyperopt's
+    // log kinds, never renormalised, were described as cut at their bounds).
+    truncation: estimator.truncation === 'mixture' && !bounded ? 'none' : estimator.truncation,
     ...(bounded ? { low: dimension.low } : {}),
     ...(Number.isFinite(dimension.high) ? { high: dimension.high } : {}),
     weights: Array.from(estimator.weights),

@@ -61,6 +61,19 @@ describe('explainParameter', () => {
     expectClose(explanation.g.weights, vectors.hyperopt.uniform_n10.above_model.weights);
   });
 
+  it("describes hyperopt's log-scale mixtures as not renormalised, as hyperopt computes them (review 34)", () => {
+    const log = explainParameter({
+      name: 'lr',
+      distribution: { kind: 'loguniform', low: 1e-5, high: 1 },
+      below: { values: Float64Array.of(1e-3), numbers: Int32Array.of(0) },
+      above: { values: Float64Array.of(1e-4, 0.1, 0.5), numbers: Int32Array.of(1, 2, 3) },
+      candidates: [1e-4, 1e-3, 1e-2],
+      options: { compat: 'hyperopt' },
+    });
+    expect(log.l).toMatchObject({ kind: 'gaussian', space: 'log', truncation: 'none' });
+    expect(explainWith({ compat: 'optuna' }).l).toMatchObject({ truncation: 'kernel' });
+  });
+
   it('evaluates log l and log g on a grid over the range, matching the vectors at the shared points', () => {
     expect(explanation.grid.x).toHaveLength(101);
     expect(explanation.grid.x[0]).toBe(-2);

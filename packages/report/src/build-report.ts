@@ -163,8 +163,18 @@ const replayText = (study: ReportStudy, replay: Replay): string[] => {
     );
   } else {
     const reproduced = replay.snapshots.filter((s) => s.reproduced).length;
+    // Rows whose trial TPE did not suggest with the stored settings (review 34: a run resumed with an edited
+    // config uses its own; the count alone did not say which rows draw a choice that never ran).
+    const differing = replay.snapshots.filter((s) => !s.reproduced).map((s) => s.trialNumber);
+    const named =
+      differing.length <= 8
+        ? differing.join(', ')
+        : `${differing.slice(0, 8).join(', ')} and ${differing.length - 8} more`;
     text.push(
-      `Replayed with the study's TPE options and each trial's own random stream: ${reproduced} of ${replay.snapshots.length} replayed suggestions equal the stored params exactly.`,
+      `Replayed with the study's TPE options and each trial's own random stream: ${reproduced} of ${replay.snapshots.length} replayed suggestions equal the stored params exactly.` +
+        (differing.length === 0
+          ? ''
+          : ` The row${differing.length === 1 ? '' : 's'} for trial${differing.length === 1 ? '' : 's'} ${named} ${differing.length === 1 ? 'does' : 'do'} not: ${differing.length === 1 ? 'that trial was' : 'those trials were'} suggested with other settings than the study's stored ones (a run resumed with an edited config uses its own, and warns of it), or ${differing.length === 1 ? 'its params were' : 'their params were'} written otherwise (enqueued, imported); there the line marks what TPE with the stored settings would have chosen, not the trial's value.`),
     );
   }
   if (replay.unknownOptions.length > 0)

@@ -188,6 +188,28 @@ describe('buildReport with a contour function', async () => {
   it('says the replay reproduced the stored suggestions', () => {
     const tpe = page.sections.find((s) => s.id === 'tpe');
     expect(tpe?.text.join(' ')).toMatch(/(\d+) of \1 replayed suggestions equal the stored params exactly/);
+    expect(tpe?.text.join(' ')).not.toMatch(/do not:|does not:/);
+  });
+
+  it('names the rows whose stored params the replay does not give (a run with edited settings; review 34)', async () => {
+    // Trials from 12 on as another TPE would have suggested them: each moved a little.
+    const edited = {
+      ...study,
+      trials: study.trials.map((trial) =>
+        trial.number < 12
+          ? trial
+          : { ...trial, internal: { ...trial.internal, x: (trial.internal.x as number) * 0.9 } },
+      ),
+    };
+    const text = (await buildReport(edited, {})).sections.find((s) => s.id === 'tpe')?.text.join(' ') ?? '';
+    const [, reproduced, total, rows] =
+      /(\d+) of (\d+) replayed suggestions equal the stored params exactly\. The rows? for trials? ([\d, ]+) do(?:es)? not/.exec(
+        text,
+      ) ?? [];
+    const named = (rows ?? '').split(', ').map(Number);
+    expect(named.length).toBe(Number(total) - Number(reproduced));
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.every((n) => n >= 12)).toBe(true);
   });
 });
 

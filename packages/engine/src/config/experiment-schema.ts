@@ -44,7 +44,8 @@ const budgetSchema = {
       type: 'integer',
       minimum: 1,
       maximum: MAX_TRIALS,
-      description: 'Stop after this many trials without improvement.',
+      description:
+        "Stop after this many finished trials without improving the study's best loss (earlier runs' trials count: a resumed study that has gone that long stops before a new trial).",
     },
   },
 };

@@ -13,7 +13,11 @@ export interface Budget {
   readonly maxSeconds?: number;
   /** Stop once the best value reaches this (at or below it when minimizing, at or above when maximizing). */
   readonly lossThreshold?: number;
-  /** Stop after this many finished trials of this run without improving the best value. */
+  /**
+   * Stop after this many finished trials without improving the study's best value, counted over the
+   * study: the trials finished after its best one in earlier runs count too, so a study that has already
+   * gone that long stops before a new trial (as `lossThreshold` does once reached).
+   */
   readonly patience?: number;
 }
 
@@ -34,8 +38,11 @@ export class BudgetTracker {
     private readonly budget: Budget,
     private readonly direction: Direction,
     initialBest: number | undefined,
+    /** Finished trials of the study after its best one (all of them when none has a loss yet). */
+    sinceImprovement = 0,
   ) {
     this.best = initialBest;
+    this.sinceImprovement = sinceImprovement;
   }
 
   /** Records a finished trial of this run; returns true when it improved the best value. */

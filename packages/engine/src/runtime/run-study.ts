@@ -187,7 +187,15 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     else options.signal?.addEventListener('abort', onStop, { once: true });
     if (options.forceSignal?.aborted) onForce();
     else options.forceSignal?.addEventListener('abort', onForce, { once: true });
-    const tracker = new BudgetTracker(budget, spec.direction, best?.loss);
+    // Patience is the study's (trial 35: each run counted afresh, so a nightly rerun of a converged study
+    // spent that many trials every night): the trials finished after its best one, stale ones included.
+    const staleNumbers = new Set(stale);
+    const sinceBest = existing.filter(
+      (trial) =>
+        (trial.state !== 'running' || staleNumbers.has(trial.number)) &&
+        (best === undefined || trial.number > best.number),
+    ).length;
+    const tracker = new BudgetTracker(budget, spec.direction, best?.loss, sinceBest);
     // A resumed study its stopper already ended stays ended: the rule is asked once, with the last
     // finished trial, before a new trial starts (trial 33: each rerun ran one more trial before asking).
     // The params this run enqueued still run (they come first), then the study stops again; said, so a

@@ -111,6 +111,30 @@ describe('stopping on your own rule', () => {
     expect((await run(5)).trials).toHaveLength(6);
   });
 
+  it("the budget's patience counts over the study: a rerun of a study that used it up stops at once (trial 35)", async () => {
+    const store = createMemoryStore();
+    let calls = 0;
+    const run = (patience: number) =>
+      fmin({
+        name: 'patient',
+        objective: () => (calls++ === 0 ? 0 : 1),
+        space,
+        suggester: prior,
+        maxTrials: 100,
+        budget: { patience },
+        store,
+      });
+    const first = await run(3);
+    expect(first.reason).toBe('patience');
+    expect(first.trials).toHaveLength(4);
+    // Each rerun counted afresh and ran three more trials.
+    const again = await run(3);
+    expect(again.reason).toBe('patience');
+    expect(again.trials).toHaveLength(4);
+    // A patience the study has not used up yet: two more trials.
+    expect((await run(5)).trials).toHaveLength(6);
+  });
+
   it('`true` stops with a plain message; a throwing rule is STOPPER_FAILED', async () => {
     const plain = await fmin({ objective: (p) => p.x, space, suggester: prior, maxTrials: 50, stopWhen: () => true });
     expect(plain).toMatchObject({ reason: 'stopper', stopMessage: 'stopWhen said stop' });

@@ -16,7 +16,7 @@ export const inSpaceOrder = (space: CompiledSpace, summary: StudySummary): Study
  * The one-line JSON result of a study, as `run --json` and `best --json` print it:
  * `{"study": "heart", "trials": {"complete": 98, "failed": 2}, "best": {"number": 41, "loss": -371.2, "params": {...}}}`
  * (`best.attrs` when the best trial has attrs)
- * (`trials.pruned` when a pruner stopped trials; `best` is null when no trial completed; `stopped` says why a run ended, and `stopMessage` what a
+ * (`trials.pruned` when a pruner stopped trials, `trials.running` when other workers still run some; `best` is null when no trial completed; `stopped` says why a run ended, and `stopMessage` what a
  * stopper said when `stopped` is `stopper`).
  */
 export const summaryJson = (
@@ -29,6 +29,8 @@ export const summaryJson = (
     complete: summary.complete,
     failed: summary.failed,
     ...(summary.pruned === 0 ? {} : { pruned: summary.pruned }),
+    // Trials other workers are still running when this run ends (trial 35: the counts did not add up).
+    ...(summary.running === 0 ? {} : { running: summary.running }),
   },
   best:
     summary.best === undefined

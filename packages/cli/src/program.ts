@@ -19,7 +19,11 @@ const runOptions = (command: Command): Command =>
   command
     .option('--seed <n>', 'study seed (overrides the config)', integer)
     .option('--max-trials <n>', 'stop when the study has this many trials, earlier runs included', positiveInteger)
-    .option('--more-trials <n>', 'run this many trials beyond those the study already has', positiveInteger)
+    .option(
+      '--more-trials <n>',
+      'run this many trials beyond those the study already has when this run starts (workers started together each count from the size they see: give a fleet --max-trials)',
+      positiveInteger,
+    )
     .option('--concurrency <n>', 'trials evaluated at once', positiveInteger)
     .option(
       '--store <spec>',

@@ -117,8 +117,11 @@ writeFileSync('hang.pid', String(child.pid));
 console.error('hanging');
 setInterval(() => {}, 1000);\n`;
 
-/** The note the CLI prints for each signal it handles (`SIGINT: letting running trials finish…`, `…: stopping now.`). */
-const HANDLED = /^SIG[A-Z]+: (letting running trials finish|stopping now)/gm;
+/**
+ * The note the CLI prints for each signal it handles (`SIGINT: letting running trials finish…`, `…: stopping
+ * now.`, with no grace period `…: stopping; running trials are recorded…`).
+ */
+const HANDLED = /^SIG[A-Z]+: (letting running trials finish|stopping now|stopping; running trials)/gm;
 
 /**
  * Sends `signals` one after another, each once the CLI has printed that it handled the one before (two

@@ -61,7 +61,9 @@ describe.concurrent('Ctrl-C and SIGTERM', () => {
       onStart: signalWhen(/trial #1 complete/, [signal]),
     });
     expect(run.code, run.stderr).toBe(code);
-    expect(run.stderr).toMatch(new RegExp(`${signal}: letting running trials finish`));
+    expect(run.stderr).toMatch(
+      new RegExp(`${signal}: letting running trials finish \\(up to 30 s, the grace period\\)`),
+    );
     // How to stop at once, in the terms of the signal received (trial 29: SIGTERM was told to press Ctrl-C).
     expect(run.stderr).toContain(
       signal === 'SIGINT' ? '(press Ctrl-C again to stop now)' : '(send SIGTERM again to stop now)',
@@ -74,6 +76,34 @@ describe.concurrent('Ctrl-C and SIGTERM', () => {
     expect(trials.length).toBe(summary.trials.complete);
     expect(trials.length).toBeGreaterThanOrEqual(2);
     expect(trials.length).toBeLessThan(1000);
+  });
+
+  it('with no grace period one Ctrl-C stops at once, and says so (trial 35: it said it let trials finish)', async () => {
+    // A folder of its own: the tests run concurrently, and the hanging program writes hang.pid where it runs.
+    const own = tempDir('parzen-nograce-');
+    writeIn(own, 'hang.mjs', hangModule);
+    const path = writeIn(
+      own,
+      'nograce.json',
+      heartConfig({
+        name: 'nograce',
+        objective: { use: 'command', options: { command: ['node', 'hang.mjs'] } },
+        store: { use: 'jsonl', options: { path: './nograce.jsonl' } },
+        gracePeriodSeconds: 0,
+        budget: { maxTrials: 5 },
+      }),
+    );
+    const run = await runParzen(['run', path], {
+      cwd: own,
+      onStart: signalWhenFile(join(own, 'hang.pid'), ['SIGINT']),
+    });
+    expect(run.code, run.stderr).toBe(130);
+    expect(run.stderr).toContain(
+      'SIGINT: stopping; running trials are recorded as interrupted at once (gracePeriodSeconds is 0).',
+    );
+    expect(run.stderr).not.toContain('letting running trials finish');
+    const trials = await listTrials(path);
+    expect(trials.map((trial) => [trial.state, trial.error?.code])).toEqual([['failed', 'INTERRUPTED']]);
   });
 
   it('a second Ctrl-C stops at once: the hanging trial is recorded as interrupted and its processes are killed', async () => {

@@ -306,11 +306,17 @@ const prepareStudies = async (
 
 /** Runs the prepared runs with the run's Ctrl-C handling, then prints the summary or the comparison. */
 const runPrepared = async (runs: readonly PreparedRun[], flags: RunFlags, output: Output): Promise<number> => {
+  // What the first signal does depends on the grace period (trial 35: with 0 the notice promised to let
+  // running trials finish, and they were interrupted at once).
+  const grace = Math.max(...runs.map((run) => run.experiment.config.gracePeriodSeconds));
+  const again = (name: string) => (name === 'SIGINT' ? 'press Ctrl-C again' : `send ${name} again`);
   const interrupts = installInterruptHandlers((name, count) => {
     output.note(
-      count === 1
-        ? `\n${name}: letting running trials finish, then stopping (${name === 'SIGINT' ? 'press Ctrl-C again' : `send ${name} again`} to stop now).`
-        : `\n${name}: stopping now.`,
+      count > 1
+        ? `\n${name}: stopping now.`
+        : grace === 0
+          ? `\n${name}: stopping; running trials are recorded as interrupted at once (gracePeriodSeconds is 0).`
+          : `\n${name}: letting running trials finish (up to ${grace} s, the grace period), then stopping (${again(name)} to stop now).`,
     );
   });
   const batch = runs.length > 1;

@@ -176,6 +176,42 @@ describe('parzen export and import', () => {
     expect(relisted.stderr).toContain('/state');
   });
 
+  it('keeps which enqueue entries ran when a study moves by export and import: the new store does not run them again (trial 35)', async () => {
+    writeIn(dir, 'quad.mjs', 'export default ({ x }) => (x - 0.3) ** 2;\n');
+    const path = config(
+      'mig.json',
+      { use: 'jsonl', options: { path: './mig.parzen.jsonl' } },
+      {
+        name: 'mig',
+        objective: { use: 'module', options: { path: './quad.mjs' } },
+        suggester: { use: 'random' },
+        enqueue: [{ x: 0.1 }, { x: 0.2, model: 'tree' }],
+        budget: { maxTrials: 3 },
+      },
+    );
+    expect((await cli('run', path, '--quiet')).code).toBe(0);
+    const moved = join(dir, 'mig-export.jsonl');
+    expect((await cli('export', path, '-o', moved)).code).toBe(0);
+    const db = join(dir, 'mig.db');
+    const imported = await cli('import', path, moved, '--store', `sqlite:${db}`);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stderr).toContain(
+      "2 entries of the config's enqueue list (0 by #0, 1 by #1) have run already, in imported trials with their params",
+    );
+    expect((await cli('run', path, '--store', `sqlite:${db}`, '--more-trials', '2', '--quiet')).code).toBe(0);
+    const store = createSqliteStore({ path: db, readOnly: true });
+    try {
+      const xs = (await store.listTrials('mig')).map((trial) => trial.internal.x);
+      expect(xs.slice(0, 2)).toEqual([0.1, 0.2]);
+      expect(xs).toHaveLength(5);
+      // Trials 3 and 4 were the entries again before.
+      expect(xs.slice(3)).not.toContain(0.1);
+      expect(xs.slice(3)).not.toContain(0.2);
+    } finally {
+      await store.close();
+    }
+  });
+
   it("carries the study's suggester through export and import; a CSV's study gets the config's suggester", async () => {
     const kept = { name: 'tpe', settings: { compat: 'parzen', gamma: 0.15 } };
     const source = createJsonlStore({ path: join(dir, 'suggester.parzen.jsonl') });

@@ -117,6 +117,7 @@ const isEntry = (value: unknown): boolean =>
 const isAdded = (value: unknown): boolean =>
   isObject(value) &&
   isObject(value.params) &&
+  (value.key === undefined || isString(value.key)) &&
   isOutcome(value.outcome) &&
   (value.startedAt === undefined || isString(value.startedAt)) &&
   (value.finishedAt === undefined || isString(value.finishedAt)) &&

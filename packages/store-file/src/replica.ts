@@ -155,6 +155,8 @@ export class Replica {
     const found = this.require(record.study);
     if (!this.isNext(found, record)) return;
     for (const [index, { params, ...trial }] of record.trials.entries()) {
+      // The key of an entry the trial ran: queued and taken, so the entry is not queued again.
+      if (trial.key !== undefined) found.keys.add(trial.key);
       const added = { ...trial, internal: params };
       found.trials.push(Object.freeze(addedTrial(record.study, record.number + index, added, record.at)));
       found.changes.push(record.number + index);

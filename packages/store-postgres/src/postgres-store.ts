@@ -250,6 +250,7 @@ class PostgresTrialStore implements PostgresStore {
           if (reserved === undefined) throw studyNotFound(study);
           await query('insertAdded', [id, reserved.first, reserved.seq, writeId, ...columns.trials]);
           await query('insertAddedIntermediate', [id, reserved.first, ...columns.points]);
+          if (columns.keys[0]?.length) await query('insertAddedKeys', [id, reserved.first, writeId, ...columns.keys]);
           return query<TrialRow>('trialByWrite', [id, writeId]);
         });
       },

@@ -91,6 +91,12 @@ const SQL = {
       $3::bigint + a.n, $4, $4
     FROM unnest($5::text[], $6::json[], $7::float8[], $8::json[], $9::json[], $10::timestamptz[], $11::timestamptz[])
       WITH ORDINALITY AS a(state, params, loss, attrs, error, started_at, finished_at, n)`,
+  // $2 first number, $3 write id; then each key's trial (counted from $2), key and params: entries queued and
+  // taken at once (a study moved from another store keeps which of its config's entries ran).
+  insertAddedKeys: `INSERT INTO parzen_enqueued (study_id, key, params, taken_by, write_id)
+    SELECT $1, k.key, k.params, $2::int + k.trial, $3 FROM unnest($4::int[], $5::text[], $6::json[]) WITH ORDINALITY
+      AS k(trial, key, params, n) ORDER BY k.n
+    ON CONFLICT (study_id, key) WHERE key IS NOT NULL DO NOTHING`,
   // $2 first number; then each point's trial (counted from $2), step and value.
   insertAddedIntermediate: `INSERT INTO parzen_intermediate (study_id, number, step, value)
     SELECT $1, $2::int + p.trial, p.step, p.value FROM unnest($3::int[], $4::bigint[], $5::float8[]) AS p(trial, step, value)

@@ -79,7 +79,14 @@ export const rowToTrial = (study: string, row: TrialRow): Trial => {
 export const addedColumns = (study: string, added: readonly NewFinishedTrial[], now: string) => {
   const trials: unknown[][] = [[], [], [], [], [], [], []];
   const points: unknown[][] = [[], [], []];
+  /** The keys of enqueued entries the trials ran: each trial (counted from the first), key and params. */
+  const keys: unknown[][] = [[], [], []];
   for (const [index, entry] of added.entries()) {
+    if (entry.key !== undefined) {
+      keys[0]?.push(index);
+      keys[1]?.push(entry.key);
+      keys[2]?.push(JSON.stringify(entry.internal));
+    }
     const { startedAt, finishedAt } = addedTrial(study, index, entry, now);
     const row = [...outcomeValues(entry.outcome), startedAt, finishedAt];
     row.splice(1, 0, JSON.stringify(entry.internal));
@@ -90,5 +97,5 @@ export const addedColumns = (study: string, added: readonly NewFinishedTrial[], 
       points[2]?.push(value);
     }
   }
-  return { trials, points };
+  return { trials, points, keys };
 };

@@ -61,6 +61,7 @@ const SAMPLE: Readonly<Record<StatementName, readonly unknown[]>> = {
     `{"${new Date().toISOString()}"}`,
   ],
   insertAddedIntermediate: [1, 2, '{0}', '{1}', '{0.5}'],
+  insertAddedKeys: [1, 20_000, '00000000-0000-4000-8000-000000000000', '{0}', '{k-new}', '{"{}"}'],
 };
 
 describePostgres('postgres schema', () => {

@@ -237,12 +237,15 @@ class SqliteTrialStore implements SqliteStore {
         const first = this.sql.nextNumber.get(study) as number;
         const seq = this.sql.nextSeq.get(study) as number;
         const now = this.clock.now().toISOString();
+        let entrySeq = this.sql.nextEntry.get(study) as number;
         for (const [index, entry] of added.entries()) {
           const number = first + index;
           const { startedAt, finishedAt } = addedTrial(study, number, entry, now);
           const params = JSON.stringify(entry.internal);
           const row = { study, number, params, ...outcomeColumns(entry.outcome), startedAt, finishedAt };
           this.sql.insertFinished.run({ ...row, seq: seq + index });
+          if (entry.key !== undefined)
+            entrySeq += this.sql.insertTakenEntry.run({ study, seq: entrySeq, key: entry.key, params, number }).changes;
           for (const { step, value } of entry.intermediate ?? [])
             this.sql.insertIntermediate.run({ study, number, step, value });
         }

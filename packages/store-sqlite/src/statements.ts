@@ -27,6 +27,9 @@ const SQL = {
   touch: 'UPDATE trials SET updated_seq = @seq WHERE study = @study AND number = @number',
   nextEntry: 'SELECT COALESCE(MAX(seq) + 1, 0) FROM enqueued WHERE study = ?',
   insertEntry: 'INSERT OR IGNORE INTO enqueued (study, seq, key, params) VALUES (@study, @seq, @key, @params)',
+  // An added trial's key: an entry queued and taken at once (a study moved from another store).
+  insertTakenEntry:
+    'INSERT OR IGNORE INTO enqueued (study, seq, key, params, taken_by) VALUES (@study, @seq, @key, @params, @number)',
   // INDEXED BY: without statistics the planner would walk the primary key past every taken entry.
   oldestWaiting:
     'SELECT seq, params FROM enqueued INDEXED BY enqueued_waiting WHERE study = ? AND taken_by IS NULL ORDER BY seq LIMIT 1',

@@ -1,12 +1,15 @@
 import { installInterruptHandlers, openStudyScope, type Trial } from '@parzen/engine';
 import {
+  checkEnqueued,
   checkImportedRows,
+  configEnqueueEntries,
   countOf,
   formatInvalidRows,
   type InvalidRow,
   importInvalid,
   spaceDifferences,
   studySuggester,
+  withEnqueueKeys,
 } from '@parzen/engine/host';
 import {
   canonicalJson,
@@ -169,6 +172,14 @@ const importWhenAsked = async (
   const store = await scope.create('store', choice);
   let added: readonly FinishedTrial[] = [];
   let repeats = 0;
+  // The config's enqueue entries the imported trials answer keep their keys with those trials, so a run of
+  // the study in this store does not queue them again (trial 35: a study moved by export and import ran them
+  // twice). The entries were checked against the space with the config.
+  const entries = configEnqueueEntries(
+    experiment.config.enqueue,
+    checkEnqueued(experiment.space, experiment.config.enqueue).params,
+  );
+  const keyed = withEnqueueKeys(entries, checked.trials);
   try {
     if (store.addTrials === undefined) throw storeUnsupported(store.name, 'import trials', 'addTrials');
     scope.provideStore(store);
@@ -179,7 +190,7 @@ const importWhenAsked = async (
     await store.openStudy({ name, direction, seed, space, suggester });
     if (checked.trials.length > 0) {
       repeats = repeatsOf(await store.listTrials(name), checked.trials);
-      added = await store.addTrials(name, checked.trials);
+      added = await store.addTrials(name, store.enqueue === undefined ? checked.trials : keyed.trials);
     }
   } finally {
     await store.close();
@@ -190,6 +201,13 @@ const importWhenAsked = async (
       ? `Imported no trials into ${into}.`
       : `Imported ${countOf(added.length, 'trial')} into ${into} as ${numbers(added)}.`,
   );
+  if (store.enqueue !== undefined && keyed.answered.length > 0 && added.length > 0) {
+    const answered = keyed.answered.map(([entry, trial]) => `${entry} by #${added[trial]?.number}`);
+    output.note(
+      `parzen: ${answered.length} ${answered.length === 1 ? 'entry' : 'entries'} of the config's enqueue list (${answered.join(', ')}) ${answered.length === 1 ? 'has' : 'have'} ` +
+        'run already, in imported trials with their params: a run of this study does not queue them again.',
+    );
+  }
   const inFile = repeatedRows(checked.trials, checked.rows);
   if (inFile.length > 0)
     output.note(

@@ -109,6 +109,8 @@ export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
     },
     async addTrials(study: string, added) {
       const trials = state(study).trials;
+      // A key an added trial ran counts as queued and taken (it is never handed out).
+      for (const entry of added) if (entry.key !== undefined) state(study).keys.add(entry.key);
       const at = now();
       const made = added.map((entry, i) => Object.freeze(addedTrial(study, trials.length + i, entry, at)));
       // One by one: push(...made) overflows the stack past about 125,000 imported trials.

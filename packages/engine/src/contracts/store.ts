@@ -29,6 +29,12 @@ export interface NewFinishedTrial {
   readonly startedAt?: string;
   readonly finishedAt?: string;
   readonly intermediate?: readonly IntermediateValue[];
+  /**
+   * The key of an enqueued entry this trial ran (see {@link EnqueuedParams.key}): the study records the key
+   * as queued and taken by this trial, so enqueueing it again queues nothing. A study moved between stores
+   * (export, import) keeps which of its config's `enqueue` entries already ran.
+   */
+  readonly key?: string;
 }
 
 /** What {@link TrialStore.listTrialsSince} returns. */

@@ -6,6 +6,7 @@ import { compileSpace } from '../domain/compile-space.js';
 import { sampleDistribution } from '../domain/sample-distribution.js';
 import type { SpaceDefinition } from '../domain/space-definition.js';
 import { Study } from '../study.js';
+import { withEnqueueKeys } from './enqueue.js';
 import { runStudy } from './run-study.js';
 
 const space: SpaceDefinition = {
@@ -96,5 +97,28 @@ describe('enqueue', () => {
       issues: [{ pointer: '/x', expected: 'a number from -2 to 2' }],
     });
     await expect(study.enqueue({ depth: 2 })).rejects.toMatchObject({ issues: [{ pointer: '/depth' }] });
+  });
+});
+
+describe('withEnqueueKeys (an import answering a config enqueue list)', () => {
+  const done = (internal: Record<string, number>) => ({ internal, outcome: { state: 'complete' as const, loss: 1 } });
+  it('gives each keyed entry to the first trial not yet matched that has its values, each trial once', () => {
+    const entries = [
+      { internal: { x: 0.1 }, key: 'a' },
+      { internal: { x: 0.1 }, key: 'a2' },
+      { internal: { m: 1 }, key: 'partial' },
+      { internal: { x: 0.9 }, key: 'none' },
+      { internal: { x: 0.2 } },
+    ];
+    const trials = [done({ x: 0.5, m: 1 }), done({ x: 0.1, m: 0 }), done({ x: 0.2, m: 1 }), done({ x: 0.1, m: 1 })];
+    const { trials: keyed, answered } = withEnqueueKeys(entries, trials);
+    expect(keyed.map((trial) => trial.key)).toEqual(['partial', 'a', undefined, 'a2']);
+    expect(answered).toEqual([
+      [0, 1],
+      [1, 3],
+      [2, 0],
+    ]);
+    // The trials given are left as they were.
+    expect(trials.every((trial) => !('key' in trial))).toBe(true);
   });
 });

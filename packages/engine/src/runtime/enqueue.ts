@@ -1,4 +1,4 @@
-import type { EnqueuedParams, TrialStore } from '../contracts/store.js';
+import type { EnqueuedParams, NewFinishedTrial, TrialStore } from '../contracts/store.js';
 import { canonicalJson } from '../domain/canonical-json.js';
 import type { CompiledSpace } from '../domain/compile-space.js';
 import { type ParamAssignment, toInternalParams } from '../domain/params.js';
@@ -52,4 +52,32 @@ export const enqueueConfigEntries = async (
   if (issues.length > 0) throw invalidConfig('enqueue list', issues);
   if (store.enqueue === undefined) throw storeUnsupported(store.name, 'enqueue params', 'enqueue');
   return store.enqueue(study, configEnqueueEntries(entries, params));
+};
+
+/**
+ * The trials to import with the keys of the config's `enqueue` entries they answer, so that a study moved
+ * between stores (export, import) keeps which entries already ran (trial 35: they ran again). An entry is
+ * answered by the first trial not yet matched whose values include the entry's (a partial entry by any
+ * trial with those values), entries in order, each trial at most once. `answered` lists, per matched
+ * entry, its index in the list and the index of the trial.
+ */
+export const withEnqueueKeys = (
+  entries: readonly EnqueuedParams[],
+  trials: readonly NewFinishedTrial[],
+): { readonly trials: NewFinishedTrial[]; readonly answered: readonly (readonly [number, number])[] } => {
+  const keyed = [...trials];
+  const taken = new Set<number>();
+  const answered: [number, number][] = [];
+  entries.forEach((entry, index) => {
+    if (entry.key === undefined) return;
+    const names = Object.keys(entry.internal);
+    const at = keyed.findIndex(
+      (trial, i) => !taken.has(i) && names.every((name) => trial.internal[name] === entry.internal[name]),
+    );
+    if (at < 0) return;
+    taken.add(at);
+    keyed[at] = { ...(keyed[at] as NewFinishedTrial), key: entry.key };
+    answered.push([index, at]);
+  });
+  return { trials: keyed, answered };
 };

@@ -245,6 +245,38 @@ export const describeStoreContract = (name: string, options: StoreContractOption
       });
     }
 
+    if (!without.has('enqueue') && !without.has('addTrials')) {
+      it("records an added trial's key as queued and taken: that entry is neither queued again nor handed out", async () => {
+        const store = await open();
+        const enqueue = must(store.enqueue, 'enqueue').bind(store);
+        const added = await must(store.addTrials, 'addTrials').call(store, spec.name, [
+          { internal: { x: 0.1 }, outcome: { state: 'complete', loss: 1 }, key: 'a' },
+          { internal: { x: 0.2 }, outcome: { state: 'complete', loss: 2 } },
+          { internal: { x: 0.1 }, outcome: { state: 'failed', error: { code: 'X', message: 'x' } }, key: 'b' },
+        ]);
+        expect(added.map((trial) => trial.number)).toEqual([0, 1, 2]);
+        expect(
+          await enqueue(spec.name, [
+            { internal: { x: 0.1 }, key: 'a' },
+            { internal: { x: 0.3 }, key: 'c' },
+            { internal: { x: 0.1 }, key: 'b' },
+          ]),
+        ).toBe(1);
+        expect((await store.createTrial(spec.name))?.internal).toEqual({ x: 0.3 });
+        expect((await store.createTrial(spec.name))?.internal).toEqual({});
+        await store.close();
+        // Kept: another store over the same data knows both keys.
+        const again = await options.reopen?.(store);
+        if (again !== undefined) {
+          await again.openStudy(spec);
+          const keys = ['a', 'b'].map((key) => ({ internal: { x: 0.1 }, key }));
+          const queued = await must(again.enqueue, 'enqueue').call(again, spec.name, keys);
+          await again.close();
+          expect(queued).toBe(0);
+        }
+      });
+    }
+
     if (!without.has('listTrialsSince')) {
       it('lists every trial, then only those created or changed since the cursor, in number order', async () => {
         const store = await open();

@@ -1,6 +1,6 @@
 import type { EngineEvent } from '@parzen/engine';
 import { describe, expect, it } from 'vitest';
-import { createProgressReporter, type ProgressMode } from './progress-reporter.js';
+import { createProgressReporter, formatEta, type ProgressMode } from './progress-reporter.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 const study = { name: 'demo', direction: 'minimize', seed: 0, space: {}, createdAt: at } as const;
@@ -131,6 +131,17 @@ describe('progress reporter', () => {
     const [started, worse] = resumed as [EngineEvent, EngineEvent];
     const text = await play('bar', true, [started, worse]);
     expect(text).toContain('11/12 trials | 2 failed | best 0.5 (#7) | ETA');
+  });
+
+  it("estimates the time left from this run's own trials: none before the first finishes (trial 35: ETA 0s)", async () => {
+    const [started, worse] = resumed as [EngineEvent, EngineEvent];
+    const before = await play('bar', true, [started]);
+    expect(before).toContain('10/12 trials | 2 failed | best 0.5 (#7) | ETA –');
+    expect(before).not.toContain('ETA 0s');
+    expect(await play('bar', true, [started, worse])).toMatch(
+      /11\/12 trials \| 2 failed \| best 0\.5 \(#7\) \| ETA \d+s/,
+    );
+    expect([formatEta(45_000), formatEta(70_000), formatEta(7_500_000)]).toEqual(['45s', '1m10s', '2h05m']);
   });
 
   it("appends the last line a failed command trial's program wrote on stderr (lines)", async () => {

@@ -104,22 +104,37 @@ const linesReporter = (stream: NodeJS.WriteStream): Reporter => {
   };
 };
 
+/** A duration as the bar shows it: `45s`, `1m10s`, `2h05m`. */
+export const formatEta = (ms: number): string => {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
+  return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
+};
+
 const barReporter = (stream: NodeJS.WriteStream): Reporter => {
   const state = initialState();
   const bar = new SingleBar(
-    {
-      stream,
-      format: '{bar} {value}/{total} {trials} | {failed} failed | best {best} | ETA {eta_formatted}',
-      hideCursor: true,
-    },
+    { stream, format: '{bar} {value}/{total} {trials} | {failed} failed | best {best} | ETA {left}', hideCursor: true },
     Presets.shades_classic,
   );
   let started = false;
+  // The ETA from this run's own pace: none before its first trial finishes (trial 35: a resumed study's
+  // bar said "ETA 0s" then, from the earlier runs' trials counted as done at once).
+  let startedAt = 0;
+  let doneAtStart = 0;
+  const eta = (): string => {
+    const done = state.done - doneAtStart;
+    if (state.total === undefined || done <= 0) return '–';
+    return formatEta((Math.max(0, state.total - state.done) * (Date.now() - startedAt)) / done);
+  };
   // The noun agrees with the total the bar shows (the budget, or the trials done once past it).
   const payload = () => ({
     trials: Math.max(state.total ?? 0, state.done) === 1 ? 'trial' : 'trials',
     failed: state.failed,
     best: state.best,
+    // Not `eta`: cli-progress fills that token itself.
+    left: eta(),
   });
   return {
     name: 'progress',
@@ -127,6 +142,8 @@ const barReporter = (stream: NodeJS.WriteStream): Reporter => {
       update(state, event);
       if (event.type === 'study.started') {
         started = true;
+        startedAt = Date.now();
+        doneAtStart = state.done;
         bar.start(state.total ?? 0, state.done, payload());
       } else if (event.type === 'trial.finished') {
         if (state.total !== undefined && state.done > state.total) bar.setTotal(state.done);

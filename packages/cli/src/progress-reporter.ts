@@ -104,6 +104,20 @@ const linesReporter = (stream: NodeJS.WriteStream): Reporter => {
   };
 };
 
+/** The bars being drawn, so that a run being stopped can stop drawing them before it says so. */
+const drawing = new Set<{ stop(): void }>();
+
+/**
+ * Stops every progress bar being drawn, leaving its last state on its line: the notes that follow (Ctrl-C's,
+ * the summary) start below it. A bar restores the cursor to where it started when it stops, so a note
+ * written while it was drawn was overwritten by what came after (trial 35: the summary over the Ctrl-C note,
+ * the bar redrawn after the summary).
+ */
+export const stopProgressBars = (): void => {
+  for (const bar of drawing) bar.stop();
+  drawing.clear();
+};
+
 /** A duration as the bar shows it: `45s`, `1m10s`, `2h05m`. */
 export const formatEta = (ms: number): string => {
   const seconds = Math.round(ms / 1000);
@@ -119,6 +133,12 @@ const barReporter = (stream: NodeJS.WriteStream): Reporter => {
     Presets.shades_classic,
   );
   let started = false;
+  const stopBar = {
+    stop: () => {
+      if (started) bar.stop();
+      started = false;
+    },
+  };
   // The ETA from this run's own pace: none before its first trial finishes (trial 35: a resumed study's
   // bar said "ETA 0s" then, from the earlier runs' trials counted as done at once).
   let startedAt = 0;
@@ -145,15 +165,17 @@ const barReporter = (stream: NodeJS.WriteStream): Reporter => {
         startedAt = Date.now();
         doneAtStart = state.done;
         bar.start(state.total ?? 0, state.done, payload());
+        drawing.add(stopBar);
       } else if (event.type === 'trial.finished') {
+        if (!started) return;
         if (state.total !== undefined && state.done > state.total) bar.setTotal(state.done);
         bar.update(state.done, payload());
       } else if (event.type === 'plugin.failed')
         stream.write(`\nplugin ${event.plugin} failed during ${event.phase}: ${event.error.message}\n`);
     },
     end: () => {
-      if (started) bar.stop();
-      started = false;
+      stopBar.stop();
+      drawing.delete(stopBar);
     },
   };
 };

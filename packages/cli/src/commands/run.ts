@@ -16,6 +16,7 @@ import { variantLegend } from '../matrix.js';
 import type { Output } from '../output.js';
 import type { ConfigOverrides } from '../overrides.js';
 import { closeStarted, type PreparedRun, prepareRuns } from '../prepare-runs.js';
+import { stopProgressBars } from '../progress-reporter.js';
 import { parseStoreSpec } from '../store-spec.js';
 import { openStudyTrials } from '../study-trials.js';
 import { inSpaceOrder, summaryJson } from '../summary-json.js';
@@ -311,6 +312,7 @@ const runPrepared = async (runs: readonly PreparedRun[], flags: RunFlags, output
   const grace = Math.max(...runs.map((run) => run.experiment.config.gracePeriodSeconds));
   const again = (name: string) => (name === 'SIGINT' ? 'press Ctrl-C again' : `send ${name} again`);
   const interrupts = installInterruptHandlers((name, count) => {
+    stopProgressBars();
     output.note(
       count > 1
         ? `\n${name}: stopping now.`

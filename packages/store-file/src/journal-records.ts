@@ -13,7 +13,7 @@ import type {
  * preceded by a header line with that version, so an older Parzen refuses the file from there on instead
  * of misreading it.
  */
-export const JOURNAL_VERSION = 2;
+export const JOURNAL_VERSION = 3;
 
 /**
  * One line of the journal: an operation on a study. Replaying the lines in order rebuilds every study.
@@ -70,14 +70,20 @@ export interface JournalEntry {
 /** An added trial as the journal keeps it: its internal values under `params` (the format's name). */
 export type JournalAddedTrial = Omit<NewFinishedTrial, 'internal'> & { readonly params: ParamAssignment };
 
-/** The format version a record needs: 2 for intermediate values, enqueued entries and added trials. */
+/**
+ * The format version a record needs: 2 for intermediate values, enqueued entries and added trials; 3 for
+ * added trials that name the key of an enqueued entry they ran (review 35: version 2 readers ignored the
+ * key, queued the entry again and wrote records this version reads as a contradiction).
+ */
 export const recordVersion = (record: JournalRecord): number =>
-  record.op === 'report' ||
-  record.op === 'enqueue' ||
-  record.op === 'add' ||
-  (record.op === 'trial' && record.entry !== undefined)
-    ? 2
-    : 1;
+  record.op === 'add' && record.trials.some((trial) => trial.key !== undefined)
+    ? 3
+    : record.op === 'report' ||
+        record.op === 'enqueue' ||
+        record.op === 'add' ||
+        (record.op === 'trial' && record.entry !== undefined)
+      ? 2
+      : 1;
 
 type Fields = Readonly<Record<string, unknown>>;
 

@@ -91,6 +91,22 @@ describe('jsonl journal format version 2 (intermediate values, enqueued entries,
     expect(warnings).toEqual([]);
   });
 
+  it('declares version 3 just before the first added trial that names an enqueued key (review 35)', async () => {
+    const path = tempPath('v3.parzen.jsonl');
+    const { store } = open(path);
+    await store.openStudy(spec);
+    await store.addTrials(spec.name, [{ internal: { x: 0.1 }, outcome: { state: 'complete', loss: 1 } }]);
+    await store.addTrials(spec.name, [{ internal: { x: 0.2 }, outcome: { state: 'complete', loss: 2 }, key: 'k' }]);
+    await store.close();
+    const ops = records(path).map((record) => (record.op === 'journal' ? `journal ${record.version}` : record.op));
+    expect(ops).toEqual(['journal 1', 'study', 'journal 2', 'add', 'journal 3', 'add']);
+    // A Parzen that reads version 2 at most refuses the file there, instead of queuing the entry again.
+    writeFileSync(path, readFileSync(path, 'utf8').replace('"version":3', '"version":4'));
+    await expect(open(path).store.listTrials(spec.name)).rejects.toMatchObject({
+      message: expect.stringContaining('has format version 4; this Parzen reads version 3'),
+    });
+  });
+
   it('writes the loss as `loss` (journals from before the rename said `value`)', async () => {
     const path = tempPath('loss.parzen.jsonl');
     const { store } = open(path);

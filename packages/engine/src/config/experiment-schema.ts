@@ -45,7 +45,7 @@ const budgetSchema = {
       minimum: 1,
       maximum: MAX_TRIALS,
       description:
-        "Stop after this many finished trials without improving the study's best loss (earlier runs' trials count: a resumed study that has gone that long stops before a new trial).",
+        "Stop after this many finished trials without improving the study's best loss (earlier runs' and other workers' trials count: a resumed study that has gone that long runs only its new enqueue entries; while no trial has a loss, counted from the run's start).",
     },
   },
 };

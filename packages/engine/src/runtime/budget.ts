@@ -1,4 +1,4 @@
-import { type Direction, isBetter } from '../domain/trial.js';
+import { bestTrial, type Direction, isBetter, type Trial } from '../domain/trial.js';
 import type { StopReason } from '../events/engine-event.js';
 
 /**
@@ -15,11 +15,30 @@ export interface Budget {
   readonly lossThreshold?: number;
   /**
    * Stop after this many finished trials without improving the study's best value, counted over the
-   * study: the trials finished after its best one in earlier runs count too, so a study that has already
-   * gone that long stops before a new trial (as `lossThreshold` does once reached).
+   * study: the trials finished after its best one in earlier runs and other workers count too, so a study
+   * that has already gone that long runs only its new enqueue entries (as with `lossThreshold` once
+   * reached). While no trial has a loss the count starts with the run.
    */
   readonly patience?: number;
 }
+
+/**
+ * Where a study's patience stands: its best loss, and how many trials finished after its best one (by
+ * number; `stale` ones, failed as this run begins, count too). None while no trial has a loss: the count
+ * then starts with the run (review 35: a study whose trials had all failed could never run again).
+ */
+export const patienceOf = (
+  trials: readonly Trial[],
+  direction: Direction,
+  stale: ReadonlySet<number> = new Set(),
+): { readonly best: number | undefined; readonly since: number } => {
+  const best = bestTrial(trials, direction);
+  if (best === undefined) return { best: undefined, since: 0 };
+  const since = trials.filter(
+    (trial) => (trial.state !== 'running' || stale.has(trial.number)) && trial.number > best.number,
+  ).length;
+  return { best: best.loss, since };
+};
 
 /** The trial-count limit of a run that starts with `existing` trials. */
 export const trialLimit = (budget: Budget, existing: number): number | undefined => {
@@ -43,6 +62,20 @@ export class BudgetTracker {
   ) {
     this.best = initialBest;
     this.sinceImprovement = sinceImprovement;
+  }
+
+  /**
+   * Takes the study's best value and the finished trials since it as they are now (other workers' trials
+   * included): a worker's own count misses their improvements (review 35).
+   */
+  resync(best: number | undefined, sinceImprovement: number): void {
+    this.best = best;
+    this.sinceImprovement = sinceImprovement;
+  }
+
+  /** What a run that begins now would be told: the study's best, and how its patience stands. */
+  describe(): { readonly best: number | undefined; readonly sinceImprovement: number } {
+    return { best: this.best, sinceImprovement: this.sinceImprovement };
   }
 
   /** Records a finished trial of this run; returns true when it improved the best value. */

@@ -15,7 +15,7 @@ import { bestTrial, type FinishedTrial, type Lease, type Trial } from '../domain
 import { ParzenError } from '../errors.js';
 import type { StopReason, StudySummary } from '../events/engine-event.js';
 import type { EventBus } from '../events/event-bus.js';
-import { type Budget, BudgetTracker, trialLimit } from './budget.js';
+import { type Budget, BudgetTracker, patienceOf, trialLimit } from './budget.js';
 import { enqueueConfigEntries } from './enqueue.js';
 import { evaluateTrial } from './evaluate-trial.js';
 import { thrownErrorInfo } from './interpret-result.js';
@@ -189,35 +189,46 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     else options.forceSignal?.addEventListener('abort', onForce, { once: true });
     // Patience is the study's (trial 35: each run counted afresh, so a nightly rerun of a converged study
     // spent that many trials every night): the trials finished after its best one, stale ones included.
-    const staleNumbers = new Set(stale);
-    const sinceBest = existing.filter(
-      (trial) =>
-        (trial.state !== 'running' || staleNumbers.has(trial.number)) &&
-        (best === undefined || trial.number > best.number),
-    ).length;
-    const tracker = new BudgetTracker(budget, spec.direction, best?.loss, sinceBest);
+    const patience = patienceOf(existing, spec.direction, new Set(stale));
+    const tracker = new BudgetTracker(budget, spec.direction, patience.best, patience.since);
     // A resumed study its stopper already ended stays ended: the rule is asked once, with the last
     // finished trial, before a new trial starts (trial 33: each rerun ran one more trial before asking).
     // The params this run enqueued still run (they come first), then the study stops again; said, so a
     // run that does nothing does not look like one that ran.
-    let endedBefore: string | undefined;
+    let endedBefore: { readonly reason: StopReason; readonly message?: string } | undefined;
     let enqueuedLeft = 0;
+    const onlyEnqueued = () =>
+      enqueued > 0
+        ? `only the ${enqueued === 1 ? 'entry' : `${enqueued} entries`} this run enqueued ${enqueued === 1 ? 'is' : 'are'} evaluated`
+        : 'no new trial runs';
     if (options.stopper !== undefined && reason === undefined) {
       const { stopper } = options;
-      endedBefore = await mirrorOf(session).withAllTrials((trials) => {
+      const message = await mirrorOf(session).withAllTrials((trials) => {
         const last = trials.findLast((trial): trial is FinishedTrial => trial.state !== 'running');
         return last === undefined ? undefined : askStopper(stopper, spec, trials.slice(), last);
       });
-      if (endedBefore !== undefined) {
+      if (message !== undefined) {
+        endedBefore = { reason: 'stopper', message };
         enqueuedLeft = enqueued;
         (options.onWarning ?? warnOnStderr)(
-          `study ${spec.name}: its stopper said stop before this run began (${endedBefore}), so ` +
-            (enqueued > 0
-              ? `only the ${enqueued === 1 ? 'entry' : `${enqueued} entries`} this run enqueued ${enqueued === 1 ? 'is' : 'are'} evaluated`
-              : 'no new trial runs') +
+          `study ${spec.name}: its stopper said stop before this run began (${message}), so ${onlyEnqueued()}` +
             '; a stopper whose rule the study has not met yet (or none) lets it go on.',
         );
       }
+    }
+    // The same for the budget's study-wide rules (review 35: such a run stopped before its first trial and
+    // its summary was the last run's, with nothing said, and this run's enqueued entries never ran).
+    const budgetEnded = reason === undefined && endedBefore === undefined ? tracker.stopReason() : undefined;
+    if (budgetEnded === 'patience' || budgetEnded === 'loss-threshold') {
+      endedBefore = { reason: budgetEnded };
+      enqueuedLeft = enqueued;
+      const { sinceImprovement } = tracker.describe();
+      (options.onWarning ?? warnOnStderr)(
+        `study ${spec.name}: ` +
+          (budgetEnded === 'patience'
+            ? `its budget's patience (${budget.patience}) was used up before this run began: ${sinceImprovement} finished trials since its best (#${best?.number}), so ${onlyEnqueued()}; a larger patience lets it go on.`
+            : `its best loss (${best?.loss}, #${best?.number}) had reached the budget's lossThreshold (${budget.lossThreshold}) before this run began, so ${onlyEnqueued()}.`),
+      );
     }
 
     const runOne = async (asked: AskedTrial) => {
@@ -253,16 +264,24 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       while (reason === undefined) {
         if (endedBefore !== undefined) {
           if (enqueuedLeft === 0) {
-            reason ??= 'stopper';
-            stopMessage ??= endedBefore;
+            reason ??= endedBefore.reason;
+            if (endedBefore.message !== undefined) stopMessage ??= endedBefore.message;
             break;
           }
           enqueuedLeft--;
-        }
-        const stop = tracker.stopReason();
-        if (stop !== undefined) {
-          reason ??= stop;
-          break;
+        } else {
+          let stop = tracker.stopReason();
+          if (stop === 'patience') {
+            // The study's count, not this worker's: another worker may have improved the best since.
+            const now = await mirrorOf(session).withAllTrials((trials) => patienceOf(trials, spec.direction));
+            // While no trial has a loss the count is this run's own.
+            if (now.best !== undefined) tracker.resync(now.best, now.since);
+            stop = tracker.stopReason();
+          }
+          if (stop !== undefined) {
+            reason ??= stop;
+            break;
+          }
         }
         const lease = { owner: workerId, expiresAt: new Date(Date.now() + leaseMs).toISOString() };
         const asked = await askTrial(session, lease, limit);
@@ -272,7 +291,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         }
         const finished = await runOne(asked);
         // A stopper that said stop before the run began is not asked again after the enqueued params.
-        if (options.stopper !== undefined && reason === undefined && endedBefore === undefined) {
+        if (options.stopper !== undefined && reason === undefined && endedBefore?.reason !== 'stopper') {
           const { stopper } = options;
           // A copy: a rule may keep what it was shown, and the mirror's array grows.
           const message = await mirrorOf(session).withAllTrials((trials) =>

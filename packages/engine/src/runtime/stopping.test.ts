@@ -135,6 +135,81 @@ describe('stopping on your own rule', () => {
     expect((await run(5)).trials).toHaveLength(6);
   });
 
+  it('patience starts with the run while no trial has a loss: a study whose trials all failed runs again (review 35)', async () => {
+    const store = createMemoryStore();
+    let broken = true;
+    const run = () =>
+      fmin({
+        name: 'mended',
+        objective: () => {
+          if (broken) throw new Error('not yet');
+          return 1;
+        },
+        space,
+        suggester: prior,
+        maxTrials: 100,
+        budget: { patience: 3 },
+        store,
+      });
+    expect((await run()).trials).toHaveLength(3);
+    broken = false;
+    const mended = await run();
+    expect(mended.trials.filter((trial) => trial.state === 'complete')).toHaveLength(4);
+  });
+
+  it('says when the patience or lossThreshold was reached before the run, and still runs what it enqueued (review 35)', async () => {
+    const store = createMemoryStore();
+    const warnings: string[] = [];
+    const run = (budget: object, enqueue?: Record<string, unknown>[]) =>
+      runStudy({
+        spec: { name: 'used-up', direction: 'minimize', seed: 1, space },
+        space: compileSpace(space),
+        store,
+        suggester: prior,
+        objective: createFunctionObjective((p) => (p.x === 0.5 ? 0 : 1)),
+        budget: { maxTrials: 100, ...budget },
+        onWarning: (message) => warnings.push(message),
+        ...(enqueue === undefined ? {} : { enqueue }),
+      });
+    await run({ patience: 2 }, [{ x: 0.5 }]);
+    expect(warnings).toEqual([]);
+    const again = await run({ patience: 2 }, [{ x: 0.25 }]);
+    expect(again.reason).toBe('patience');
+    expect(again.trials.map((trial) => trial.internal.x)).toContain(0.25);
+    expect(again.trials).toHaveLength(4);
+    expect(warnings).toEqual([
+      "study used-up: its budget's patience (2) was used up before this run began: 2 finished trials since its best (#0), so only the entry this run enqueued is evaluated; a larger patience lets it go on.",
+    ]);
+    const reached = await run({ lossThreshold: 0 });
+    expect(reached.trials).toHaveLength(4);
+    expect(warnings[1]).toBe(
+      "study used-up: its best loss (0, #0) had reached the budget's lossThreshold (0) before this run began, so no new trial runs.",
+    );
+  });
+
+  it("patience counts the study's trials, other workers' improvements included (review 35)", async () => {
+    const store = createMemoryStore();
+    let calls = 0;
+    const result = await fmin({
+      name: 'shared',
+      objective: async () => {
+        calls++;
+        // Another worker finishes a better trial while this one runs its third.
+        if (calls === 3)
+          await store.addTrials?.('shared', [{ internal: { x: 0.5 }, outcome: { state: 'complete', loss: -1 } }]);
+        return calls === 1 ? 0 : 1;
+      },
+      space,
+      suggester: prior,
+      maxTrials: 100,
+      budget: { patience: 3 },
+      store,
+    });
+    // #0 best, #1 and #2 worse, #3 the other worker's better one: three more after it.
+    expect(result.reason).toBe('patience');
+    expect(result.trials).toHaveLength(7);
+  });
+
   it('`true` stops with a plain message; a throwing rule is STOPPER_FAILED', async () => {
     const plain = await fmin({ objective: (p) => p.x, space, suggester: prior, maxTrials: 50, stopWhen: () => true });
     expect(plain).toMatchObject({ reason: 'stopper', stopMessage: 'stopWhen said stop' });

@@ -196,7 +196,7 @@ describe('parzen export and import', () => {
     const imported = await cli('import', path, moved, '--store', `sqlite:${db}`);
     expect(imported.code, imported.stderr).toBe(0);
     expect(imported.stderr).toContain(
-      "2 entries of the config's enqueue list (0 by #0, 1 by #1) have run already, in imported trials with their params",
+      "2 entries of the config's enqueue list (0 by #0, 1 by #1) have run already, in imported trials with their params: the store records them as run",
     );
     expect((await cli('run', path, '--store', `sqlite:${db}`, '--more-trials', '2', '--quiet')).code).toBe(0);
     const store = createSqliteStore({ path: db, readOnly: true });

@@ -426,7 +426,9 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     if (studies.length === 0)
       throw new ParzenError('STUDY_NOT_FOUND', `None of the ${runs.length} studies exists yet; run them first.`);
     // Titled by what it compares, as its table and run's comparison table name them (trial 34: by file names).
-    const labels = [...new Set(studies.map((study) => study.variant))];
+    // Labels that repeat (two configs of one study name) do not tell the studies apart: then the files do.
+    const unique = [...new Set(studies.map((study) => study.variant))];
+    const labels = unique.length === studies.length || paths.length < 2 ? unique : paths;
     const shown =
       labels.length <= 4 ? labels.join(', ') : `${labels.slice(0, 4).join(', ')} and ${labels.length - 4} more`;
     page = report.buildComparison(studies, { title: `Parzen comparison: ${shown}` });

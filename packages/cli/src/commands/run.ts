@@ -309,7 +309,9 @@ const prepareStudies = async (
 const runPrepared = async (runs: readonly PreparedRun[], flags: RunFlags, output: Output): Promise<number> => {
   // What the first signal does depends on the grace period (trial 35: with 0 the notice promised to let
   // running trials finish, and they were interrupted at once).
-  const grace = Math.max(...runs.map((run) => run.experiment.config.gracePeriodSeconds));
+  // One grace period for every run, or the batch's runs each have their own (review 35).
+  const graces = new Set(runs.map((run) => run.experiment.config.gracePeriodSeconds));
+  const grace = graces.size === 1 ? [...graces][0] : undefined;
   const again = (name: string) => (name === 'SIGINT' ? 'press Ctrl-C again' : `send ${name} again`);
   const interrupts = installInterruptHandlers((name, count) => {
     stopProgressBars();
@@ -318,7 +320,7 @@ const runPrepared = async (runs: readonly PreparedRun[], flags: RunFlags, output
         ? `\n${name}: stopping now.`
         : grace === 0
           ? `\n${name}: stopping; running trials are recorded as interrupted at once (gracePeriodSeconds is 0).`
-          : `\n${name}: letting running trials finish (up to ${grace} s, the grace period), then stopping (${again(name)} to stop now).`,
+          : `\n${name}: letting running trials finish (up to ${grace === undefined ? "the run's gracePeriodSeconds" : `${grace} s, the grace period`}), then stopping (${again(name)} to stop now).`,
     );
   });
   const batch = runs.length > 1;

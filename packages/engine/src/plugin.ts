@@ -80,6 +80,7 @@ export {
   isIntegerKind,
   quantizeInGrid,
 } from './domain/distribution.js';
+export { EntryQueue } from './domain/entry-queue.js';
 export { createHaltonSampler, type HaltonSampler } from './domain/halton.js';
 export { normalQuantile } from './domain/normal-quantile.js';
 export {

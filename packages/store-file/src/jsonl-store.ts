@@ -162,7 +162,9 @@ class JsonlTrialStore implements JsonlStore {
 
   async createTrial(study: string, options: CreateTrialOptions = {}): Promise<RunningTrial | undefined> {
     return this.write((append) => {
-      const { trials, queue, taken } = this.study(study);
+      const { trials, queue } = this.study(study);
+      // The oldest waiting entry no added trial took.
+      const taken = queue.next();
       if (options.limit !== undefined && trials.length >= options.limit) return undefined;
       const number = trials.length;
       const startedAt = this.clock.now().toISOString();
@@ -173,7 +175,7 @@ class JsonlTrialStore implements JsonlStore {
           number,
           startedAt,
           ...(options.lease === undefined ? {} : { lease: options.lease }),
-          ...(taken < queue.length ? { entry: taken } : {}),
+          ...(taken < queue.entries.length ? { entry: taken } : {}),
         },
         false,
       );
@@ -214,7 +216,8 @@ class JsonlTrialStore implements JsonlStore {
 
   async enqueue(study: string, entries: readonly EnqueuedParams[]): Promise<number> {
     return this.write((append) => {
-      const accepted = acceptEntries(new Set(this.study(study).keys), entries).map(({ internal: params, key }) =>
+      const { queue } = this.study(study);
+      const accepted = acceptEntries((key) => queue.has(key), entries).map(({ internal: params, key }) =>
         key === undefined ? { params } : { params, key },
       );
       if (accepted.length > 0) append({ op: 'enqueue', study, entries: accepted }, true);

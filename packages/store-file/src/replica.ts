@@ -1,6 +1,7 @@
 import {
   addedTrial,
   copyParams,
+  EntryQueue,
   finishedTrial,
   type IntermediateValue,
   type ParamAssignment,
@@ -16,26 +17,28 @@ export interface ReplicaStudy {
   readonly record: StudyRecord;
   /** Indexed by trial number; every element is a frozen snapshot, replaced (never changed) on update. */
   readonly trials: Trial[];
-  /** The params of every enqueued entry, in queue order; entries before `taken` were handed to trials. */
-  readonly queue: ParamAssignment[];
-  /** The keys of the entries ever queued. */
-  readonly keys: Set<string>;
-  taken: number;
+  /** The enqueued entries' params, their keys and which were handed out. */
+  readonly queue: EntryQueue<ParamAssignment>;
   /** The number of every trial created or replaced, in replay order (`listTrialsSince`'s cursor indexes it). */
   readonly changes: number[];
 }
 
 /**
- * The entries of `entries` that a study with `keys` queues: those without a key, or with a key neither
- * queued before nor earlier in `entries`. Adds their keys to `keys`.
+ * The entries of `entries` that a study queues: those without a key, or with a key neither `known` (queued
+ * before) nor earlier in `entries`.
  */
-export const acceptEntries = <E extends { readonly key?: string }>(keys: Set<string>, entries: readonly E[]): E[] =>
-  entries.filter((entry) => {
+export const acceptEntries = <E extends { readonly key?: string }>(
+  known: (key: string) => boolean,
+  entries: readonly E[],
+): E[] => {
+  const seen = new Set<string>();
+  return entries.filter((entry) => {
     if (entry.key === undefined) return true;
-    if (keys.has(entry.key)) return false;
-    keys.add(entry.key);
+    if (known(entry.key) || seen.has(entry.key)) return false;
+    seen.add(entry.key);
     return true;
   });
+};
 
 /** A record that cannot be applied: the journal contradicts itself. The reader adds file and line. */
 export class ReplayError extends Error {}
@@ -86,9 +89,7 @@ export class Replica {
           this.byName.set(record.study.name, {
             record: study,
             trials: [],
-            queue: [],
-            keys: new Set(),
-            taken: 0,
+            queue: new EntryQueue(),
             changes: [],
           });
         }
@@ -98,7 +99,7 @@ export class Replica {
         return;
       case 'enqueue': {
         const study = this.require(record.study);
-        for (const entry of acceptEntries(study.keys, record.entries)) study.queue.push(copyParams(entry.params));
+        for (const entry of record.entries) study.queue.add(copyParams(entry.params), entry.key);
         return;
       }
       case 'add':
@@ -139,13 +140,13 @@ export class Replica {
     const { study, number, startedAt, lease, entry } = record;
     let params: ParamAssignment = Object.freeze({});
     if (entry !== undefined) {
-      const queued = found.queue[entry];
+      const queued = found.queue.entries[entry];
       if (queued === undefined)
         throw new ReplayError(
           `trial #${number} of \`${study}\` taking enqueued entry ${entry}, which was never queued`,
         );
       params = queued;
-      found.taken = Math.max(found.taken, entry + 1);
+      found.queue.take(entry);
     }
     found.trials.push(Object.freeze(runningTrial({ study, number, internal: params, startedAt, lease })));
     found.changes.push(number);
@@ -155,8 +156,8 @@ export class Replica {
     const found = this.require(record.study);
     if (!this.isNext(found, record)) return;
     for (const [index, { params, ...trial }] of record.trials.entries()) {
-      // The key of an entry the trial ran: queued and taken, so the entry is not queued again.
-      if (trial.key !== undefined) found.keys.add(trial.key);
+      // The key of an entry the trial ran: queued and taken, and a waiting entry of that key never handed out.
+      if (trial.key !== undefined) found.queue.ran(trial.key);
       const added = { ...trial, internal: params };
       found.trials.push(Object.freeze(addedTrial(record.study, record.number + index, added, record.at)));
       found.changes.push(record.number + index);

@@ -93,10 +93,16 @@ const SQL = {
       WITH ORDINALITY AS a(state, params, loss, attrs, error, started_at, finished_at, n)`,
   // $2 first number, $3 write id; then each key's trial (counted from $2), key and params: entries queued and
   // taken at once (a study moved from another store keeps which of its config's entries ran).
-  insertAddedKeys: `INSERT INTO parzen_enqueued (study_id, key, params, taken_by, write_id)
-    SELECT $1, k.key, k.params, $2::int + k.trial, $3 FROM unnest($4::int[], $5::text[], $6::json[]) WITH ORDINALITY
-      AS k(trial, key, params, n) ORDER BY k.n
-    ON CONFLICT (study_id, key) WHERE key IS NOT NULL DO NOTHING`,
+  // An entry of such a key still waiting is taken by the trial (and the study's waiting count drops).
+  insertAddedKeys: `WITH k AS (SELECT * FROM unnest($4::int[], $5::text[], $6::json[]) WITH ORDINALITY
+      AS k(trial, key, params, n)),
+    taken AS (UPDATE parzen_enqueued e SET taken_by = $2::int + k.trial FROM k
+      WHERE e.study_id = $1 AND e.key = k.key AND e.taken_by IS NULL RETURNING e.key),
+    added AS (INSERT INTO parzen_enqueued (study_id, key, params, taken_by, write_id)
+      SELECT $1, k.key, k.params, $2::int + k.trial, $3 FROM k ORDER BY k.n
+      ON CONFLICT (study_id, key) WHERE key IS NOT NULL DO NOTHING RETURNING 1)
+    UPDATE parzen_studies SET waiting = GREATEST(waiting - (SELECT count(*) FROM taken), 0)
+    WHERE id = $1 AND (SELECT count(*) FROM added) >= 0`,
   // $2 first number; then each point's trial (counted from $2), step and value.
   insertAddedIntermediate: `INSERT INTO parzen_intermediate (study_id, number, step, value)
     SELECT $1, $2::int + p.trial, p.step, p.value FROM unnest($3::int[], $4::bigint[], $5::float8[]) AS p(trial, step, value)

@@ -27,7 +27,9 @@ const SQL = {
   touch: 'UPDATE trials SET updated_seq = @seq WHERE study = @study AND number = @number',
   nextEntry: 'SELECT COALESCE(MAX(seq) + 1, 0) FROM enqueued WHERE study = ?',
   insertEntry: 'INSERT OR IGNORE INTO enqueued (study, seq, key, params) VALUES (@study, @seq, @key, @params)',
-  // An added trial's key: an entry queued and taken at once (a study moved from another store).
+  // An added trial's key: the entry of that key still waiting is taken by the trial, or else one queued and
+  // taken at once (a study moved from another store).
+  takeKeyedEntry: 'UPDATE enqueued SET taken_by = @number WHERE study = @study AND key = @key AND taken_by IS NULL',
   insertTakenEntry:
     'INSERT OR IGNORE INTO enqueued (study, seq, key, params, taken_by) VALUES (@study, @seq, @key, @params, @number)',
   // INDEXED BY: without statistics the planner would walk the primary key past every taken entry.

@@ -205,8 +205,8 @@ const importWhenAsked = async (
     const answered = keyed.answered.map(([entry, trial]) => `${entry} by #${added[trial]?.number}`);
     output.note(
       `parzen: ${answered.length} ${answered.length === 1 ? 'entry' : 'entries'} of the config's enqueue list (${answered.join(', ')}) ${answered.length === 1 ? 'has' : 'have'} ` +
-        'run already, in imported trials with their params: the store records them as run, so a run of this study does not queue them ' +
-        '(one this store had queued before the import, by a run against it, still runs).',
+        'run already, in imported trials with their params: the store records them as run (one it had queued and not yet handed out ' +
+        'is taken by the imported trial), so a run of this study does not run them again.',
     );
   }
   const inFile = repeatedRows(checked.trials, checked.rows);

@@ -1,6 +1,7 @@
 import { defineStore } from '../contracts/manifest.js';
 import { type Clock, SERVICES, systemClock } from '../contracts/services.js';
 import type { CreateTrialOptions, EnqueuedParams, TrialStore } from '../contracts/store.js';
+import { EntryQueue } from '../domain/entry-queue.js';
 import type { ParamAssignment } from '../domain/params.js';
 import type { StudyRecord, StudySpec } from '../domain/study.js';
 import type { Lease, RunningTrial, Trial, TrialOutcome } from '../domain/trial.js';
@@ -12,10 +13,7 @@ import { checkSameStudy } from './check-same-study.js';
 interface StudyState {
   readonly record: StudyRecord;
   readonly trials: Trial[];
-  /** Enqueued entries in order; those before `taken` have been handed out. */
-  readonly queue: EnqueuedParams[];
-  readonly keys: Set<string>;
-  taken: number;
+  readonly queue: EntryQueue<ParamAssignment>;
   /** The number of every trial written, in write order: `listTrialsSince`'s cursor is a position in it. */
   readonly changes: number[];
 }
@@ -52,7 +50,7 @@ export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
         return { study: existing.record, resumed: true };
       }
       const record: StudyRecord = Object.freeze({ ...spec, createdAt: now() });
-      studies.set(spec.name, { record, trials: [], queue: [], keys: new Set(), taken: 0, changes: [] });
+      studies.set(spec.name, { record, trials: [], queue: new EntryQueue(), changes: [] });
       return { study: record, resumed: false };
     },
     async getStudy(name) {
@@ -65,9 +63,10 @@ export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
       const found = state(study);
       const trials = found.trials;
       if (options.limit !== undefined && trials.length >= options.limit) return undefined;
-      const entry = found.queue[found.taken];
-      if (entry !== undefined) found.taken++;
-      const params = entry === undefined ? {} : copyParams(entry.internal);
+      const at = found.queue.next();
+      const entry = found.queue.entries[at];
+      if (entry !== undefined) found.queue.take(at);
+      const params = entry === undefined ? {} : copyParams(entry);
       const trial = runningTrial({ study, number: trials.length, internal: params, startedAt: now() }, options);
       replace(study, trial);
       return trial;
@@ -97,20 +96,13 @@ export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
     async enqueue(study: string, entries: readonly EnqueuedParams[]) {
       const found = state(study);
       let queued = 0;
-      for (const entry of entries) {
-        if (entry.key !== undefined) {
-          if (found.keys.has(entry.key)) continue;
-          found.keys.add(entry.key);
-        }
-        found.queue.push({ internal: copyParams(entry.internal) });
-        queued++;
-      }
+      for (const entry of entries) if (found.queue.add(copyParams(entry.internal), entry.key)) queued++;
       return queued;
     },
     async addTrials(study: string, added) {
       const trials = state(study).trials;
-      // A key an added trial ran counts as queued and taken (it is never handed out).
-      for (const entry of added) if (entry.key !== undefined) state(study).keys.add(entry.key);
+      // A key an added trial ran counts as queued and taken (a waiting entry of that key is never handed out).
+      for (const { key } of added) if (key !== undefined) state(study).queue.ran(key);
       const at = now();
       const made = added.map((entry, i) => Object.freeze(addedTrial(study, trials.length + i, entry, at)));
       // One by one: push(...made) overflows the stack past about 125,000 imported trials.

@@ -249,9 +249,16 @@ export const describeStoreContract = (name: string, options: StoreContractOption
       it("records an added trial's key as queued and taken: that entry is neither queued again nor handed out", async () => {
         const store = await open();
         const enqueue = must(store.enqueue, 'enqueue').bind(store);
+        // Two entries already waiting: the one whose key an added trial names is taken by it.
+        expect(
+          await enqueue(spec.name, [
+            { internal: { x: 0.7 }, key: 'w' },
+            { internal: { x: 0.8 }, key: 'v' },
+          ]),
+        ).toBe(2);
         const added = await must(store.addTrials, 'addTrials').call(store, spec.name, [
           { internal: { x: 0.1 }, outcome: { state: 'complete', loss: 1 }, key: 'a' },
-          { internal: { x: 0.2 }, outcome: { state: 'complete', loss: 2 } },
+          { internal: { x: 0.7 }, outcome: { state: 'complete', loss: 2 }, key: 'w' },
           { internal: { x: 0.1 }, outcome: { state: 'failed', error: { code: 'X', message: 'x' } }, key: 'b' },
         ]);
         expect(added.map((trial) => trial.number)).toEqual([0, 1, 2]);
@@ -260,8 +267,10 @@ export const describeStoreContract = (name: string, options: StoreContractOption
             { internal: { x: 0.1 }, key: 'a' },
             { internal: { x: 0.3 }, key: 'c' },
             { internal: { x: 0.1 }, key: 'b' },
+            { internal: { x: 0.7 }, key: 'w' },
           ]),
         ).toBe(1);
+        expect((await store.createTrial(spec.name))?.internal).toEqual({ x: 0.8 });
         expect((await store.createTrial(spec.name))?.internal).toEqual({ x: 0.3 });
         expect((await store.createTrial(spec.name))?.internal).toEqual({});
         await store.close();

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { EntryQueue } from './entry-queue.js';
+
+describe('EntryQueue', () => {
+  it('hands entries out oldest first, queues a key once, and never hands out an entry an added trial ran', () => {
+    const queue = new EntryQueue<string>();
+    expect([queue.add('a', 'ka'), queue.add('b', 'kb'), queue.add('a again', 'ka'), queue.add('c')]).toEqual([
+      true,
+      true,
+      false,
+      true,
+    ]);
+    queue.ran('kb'); // waiting: taken by the added trial
+    queue.ran('kz'); // never queued: now known
+    expect(queue.has('kz')).toBe(true);
+    expect(queue.add('z', 'kz')).toBe(false);
+    const handed: string[] = [];
+    for (let at = queue.next(); at < queue.entries.length; at = queue.next()) {
+      handed.push(queue.entries[at] as string);
+      queue.take(at);
+    }
+    expect(handed).toEqual(['a', 'c']);
+    // A key run after its entry was handed out changes nothing.
+    queue.ran('ka');
+    expect(queue.next()).toBe(queue.entries.length);
+  });
+});

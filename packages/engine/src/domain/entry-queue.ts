@@ -1,0 +1,51 @@
+/**
+ * One study's enqueued entries as a store keeps them in memory (the memory store, the JSONL store's replay):
+ * entries in queue order, handed out oldest first, each once; a key queued once is never queued again; and
+ * an added trial that ran a key (see `NewFinishedTrial.key`) takes the waiting entry of that key, so it is
+ * never handed out (review 35: it ran again), or, when the study has none, makes the key known.
+ */
+export class EntryQueue<P> {
+  /** The entries in queue order (handed-out ones included). */
+  readonly entries: P[] = [];
+  /** Entries before this position have been handed out. */
+  private taken = 0;
+  private readonly keys = new Set<string>();
+  private readonly positions = new Map<string, number>();
+  /** Waiting positions an added trial took. */
+  private readonly skipped = new Set<number>();
+
+  /** Whether the study has queued `key` (taken or not, or an added trial ran it). */
+  has(key: string): boolean {
+    return this.keys.has(key);
+  }
+
+  /** Queues `params` unless `key` was queued before; whether it was queued. */
+  add(params: P, key?: string): boolean {
+    if (key !== undefined) {
+      if (this.keys.has(key)) return false;
+      this.keys.add(key);
+      this.positions.set(key, this.entries.length);
+    }
+    this.entries.push(params);
+    return true;
+  }
+
+  /** The position of the entry to hand out next; `entries.length` when none waits. */
+  next(): number {
+    let at = this.taken;
+    while (this.skipped.has(at)) at++;
+    return at;
+  }
+
+  /** Records that a trial took the entry at `at`. */
+  take(at: number): void {
+    this.taken = Math.max(this.taken, at + 1);
+  }
+
+  /** Records that an added trial ran the entry of `key`. */
+  ran(key: string): void {
+    const at = this.positions.get(key);
+    if (at !== undefined && at >= this.taken) this.skipped.add(at);
+    this.keys.add(key);
+  }
+}

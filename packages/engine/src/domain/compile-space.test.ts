@@ -71,6 +71,19 @@ describe('compileSpace', () => {
     );
   });
 
+  it('refuses ranges whose draws would overflow to Infinity, naming the field (trial 37: valid, then every run failed)', () => {
+    expect(issuesOf({ x: { type: 'uniform', low: -1.7e308, high: 1.7e308 } })).toMatchObject([
+      { pointer: '/space/x/high', expected: expect.stringContaining('high − low overflows') },
+    ]);
+    expect(issuesOf({ x: { type: 'lognormal', mu: 0, sigma: 300 } })).toMatchObject([
+      { pointer: '/space/x/sigma', expected: expect.stringContaining('mu + 10·sigma at most 709.8') },
+    ]);
+    expect(issuesOf({ x: { type: 'normal', mu: 0, sigma: 1e308 } })).toMatchObject([{ pointer: '/space/x/sigma' }]);
+    expect(
+      issuesOf({ x: { type: 'uniform', low: -1e307, high: 1e307 }, y: { type: 'lognormal', mu: 600, sigma: 10 } }),
+    ).toEqual([]);
+  });
+
   it('flattens nested choices in evaluation order with their conditions', () => {
     const space = compileSpace(nested);
     expect(space.params.map((param) => param.name)).toEqual(['x', 'model', 'C', 'kernel', 'degree', 'depth', 'flag']);

@@ -199,6 +199,9 @@ const checkParameter = (raw: unknown, pointer: string, issues: ConfigIssue[]): C
     : { definition: raw as ParameterDefinition, distribution, subSpaces: [] };
 };
 
+/** The log of the largest number: e to a larger power overflows to Infinity. */
+const MAX_LOG = Math.log(Number.MAX_VALUE);
+
 const numericDistribution = (
   definition: ParameterDefinition,
   pointer: string,
@@ -215,6 +218,13 @@ const numericDistribution = (
     case 'qloguniform': {
       const { low, high } = definition;
       if (!(high > low)) return fail('high', `a number greater than low (${low})`, high);
+      // A width past the largest number makes every draw infinite (trial 37: valid, then the run failed).
+      if ((definition.type === 'uniform' || definition.type === 'quniform') && !Number.isFinite(high - low))
+        return fail(
+          'high',
+          `a number within ${Number.MAX_VALUE.toPrecision(3)} of low (${low}): high − low overflows`,
+          high,
+        );
       if ((definition.type === 'loguniform' || definition.type === 'qloguniform') && !(low > 0)) {
         return fail('low', 'a number greater than 0 (bounds are real values, not logs)', low);
       }
@@ -227,6 +237,19 @@ const numericDistribution = (
     case 'qlognormal': {
       if (!(definition.sigma > 0)) return fail('sigma', 'a number greater than 0', definition.sigma);
       if ('q' in definition && !(definition.q > 0)) return fail('q', 'a number greater than 0', definition.q);
+      // e^(mu + 10 sigma) past the largest number: draws (and TPE's kernels) overflow to Infinity (trial 37).
+      const logScale = definition.type === 'lognormal' || definition.type === 'qlognormal';
+      if (
+        !Number.isFinite(definition.mu + 10 * definition.sigma) ||
+        (logScale && definition.mu + 10 * definition.sigma > MAX_LOG)
+      )
+        return fail(
+          'sigma',
+          logScale
+            ? `mu + 10·sigma at most ${MAX_LOG.toFixed(1)} (the log of the largest number), so draws do not overflow`
+            : 'a value whose draws stay finite (mu + 10·sigma within the largest number)',
+          definition.sigma,
+        );
       return { ...definition, kind: definition.type } as unknown as Distribution;
     }
     case 'randint':

@@ -1,6 +1,6 @@
 import type { EngineEvent } from '@parzen/engine';
 import { describe, expect, it } from 'vitest';
-import { createProgressReporter, formatEta, type ProgressMode, stopProgressBars } from './progress-reporter.js';
+import { createProgressReporter, formatEta, type ProgressMode, pauseProgressBars } from './progress-reporter.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 const study = { name: 'demo', direction: 'minimize', seed: 0, space: {}, createdAt: at } as const;
@@ -133,19 +133,24 @@ describe('progress reporter', () => {
     expect(text).toContain('11/12 trials | 2 failed | best 0.5 (#7) | ETA');
   });
 
-  it('stops drawing when a run is stopped, its last state left above what follows (trial 35: notes overwritten)', async () => {
+  it('pauses for a note, its last state left above it, and is drawn again below it (trial 35: notes overwritten)', async () => {
     const { stream, text } = fakeStream(true);
     const reporter = createProgressReporter('bar', stream);
     const [started, worse] = resumed as [EngineEvent, EngineEvent];
     reporter.onEvent(started);
-    stopProgressBars();
-    const stopped = text();
-    // Stopped: the cursor back where the bar began (ESC 8), then a new line for what follows.
-    expect(stopped).toContain('10/12 trials');
-    expect(stopped.endsWith('\u001b8\n')).toBe(true);
+    pauseProgressBars();
+    const paused = text();
+    // Stopped: the cursor back where the bar began (ESC 8), then a new line for the note.
+    expect(paused).toContain('10/12 trials');
+    expect(paused.endsWith('\u001b8\n')).toBe(true);
+    stream.write('a note\n');
     reporter.onEvent(worse);
     await reporter.end?.();
-    expect(text()).toBe(stopped);
+    const after = text().slice(paused.length);
+    // Below the note, a bar that starts there (ESC 7) with the new count, ended as any bar.
+    expect(after.startsWith('a note\n\u001b7')).toBe(true);
+    expect(after).toContain('11/12 trials');
+    expect(after.endsWith('\u001b8\n')).toBe(true);
   });
 
   it("estimates the time left from this run's own trials: none before the first finishes (trial 35: ETA 0s)", async () => {

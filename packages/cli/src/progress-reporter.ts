@@ -104,18 +104,18 @@ const linesReporter = (stream: NodeJS.WriteStream): Reporter => {
   };
 };
 
-/** The bars being drawn, so that a run being stopped can stop drawing them before it says so. */
-const drawing = new Set<{ stop(): void }>();
+/** The bars being drawn, so that a note can be written below them. */
+const drawing = new Set<{ pause(): void }>();
 
 /**
- * Stops every progress bar being drawn, leaving its last state on its line: the notes that follow (Ctrl-C's,
- * the summary) start below it. A bar restores the cursor to where it started when it stops, so a note
- * written while it was drawn was overwritten by what came after (trial 35: the summary over the Ctrl-C note,
- * the bar redrawn after the summary).
+ * Pauses every progress bar being drawn, leaving its last state on its line, so that the note written next
+ * (Ctrl-C's, a warning) starts below it; a paused bar is drawn again, below the note, when its next trial
+ * finishes. A bar puts the cursor back where it began when it stops, so a note written while it was drawn
+ * was overwritten by what came after (trial 35: the summary over the Ctrl-C notice, the bar redrawn after
+ * the summary).
  */
-export const stopProgressBars = (): void => {
-  for (const bar of drawing) bar.stop();
-  drawing.clear();
+export const pauseProgressBars = (): void => {
+  for (const bar of drawing) bar.pause();
 };
 
 /** A duration as the bar shows it: `45s`, `1m10s`, `2h05m`. */
@@ -133,10 +133,11 @@ const barReporter = (stream: NodeJS.WriteStream): Reporter => {
     Presets.shades_classic,
   );
   let started = false;
-  const stopBar = {
-    stop: () => {
-      if (started) bar.stop();
-      started = false;
+  let paused = false;
+  const handle = {
+    pause: () => {
+      if (started && !paused) bar.stop();
+      paused = true;
     },
   };
   // The ETA from this run's own pace: none before its first trial finishes (trial 35: a resumed study's
@@ -165,17 +166,23 @@ const barReporter = (stream: NodeJS.WriteStream): Reporter => {
         startedAt = Date.now();
         doneAtStart = state.done;
         bar.start(state.total ?? 0, state.done, payload());
-        drawing.add(stopBar);
+        paused = false;
+        drawing.add(handle);
       } else if (event.type === 'trial.finished') {
         if (!started) return;
         if (state.total !== undefined && state.done > state.total) bar.setTotal(state.done);
-        bar.update(state.done, payload());
+        if (paused) {
+          // Drawn again below the notes written while it was paused.
+          bar.start(Math.max(state.total ?? 0, state.done), state.done, payload());
+          paused = false;
+        } else bar.update(state.done, payload());
       } else if (event.type === 'plugin.failed')
         stream.write(`\nplugin ${event.plugin} failed during ${event.phase}: ${event.error.message}\n`);
     },
     end: () => {
-      stopBar.stop();
-      drawing.delete(stopBar);
+      if (started && !paused) bar.stop();
+      started = false;
+      drawing.delete(handle);
     },
   };
 };

@@ -16,7 +16,7 @@ import { variantLegend } from '../matrix.js';
 import type { Output } from '../output.js';
 import type { ConfigOverrides } from '../overrides.js';
 import { closeStarted, type PreparedRun, prepareRuns } from '../prepare-runs.js';
-import { stopProgressBars } from '../progress-reporter.js';
+import { pauseProgressBars } from '../progress-reporter.js';
 import { parseStoreSpec } from '../store-spec.js';
 import { openStudyTrials } from '../study-trials.js';
 import { inSpaceOrder, summaryJson } from '../summary-json.js';
@@ -125,7 +125,11 @@ const executeRuns = async (
       const controls = {
         signal: interrupts.signal,
         forceSignal: interrupts.forceSignal,
-        onWarning: (message: string) => output.note(`parzen: warning: ${message}`),
+        onWarning: (message: string) => {
+          // Below the progress bar, not under it (a bar's cursor restore wrote over it).
+          pauseProgressBars();
+          output.note(`parzen: warning: ${message}`);
+        },
         // The objective the preflight built, so it is not built twice.
         ...(run.started === undefined ? {} : { started: run.started }),
       };
@@ -314,7 +318,7 @@ const runPrepared = async (runs: readonly PreparedRun[], flags: RunFlags, output
   const grace = graces.size === 1 ? [...graces][0] : undefined;
   const again = (name: string) => (name === 'SIGINT' ? 'press Ctrl-C again' : `send ${name} again`);
   const interrupts = installInterruptHandlers((name, count) => {
-    stopProgressBars();
+    pauseProgressBars();
     output.note(
       count > 1
         ? `\n${name}: stopping now.`

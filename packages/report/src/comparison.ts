@@ -8,6 +8,12 @@ export interface ComparisonRun {
   readonly seed: number | string;
   readonly direction: Direction;
   readonly values: readonly (number | null)[];
+  /**
+   * Which problem the run optimized (runs of one problem share a regret reference; default: all one). A
+   * batch of configs over different objectives or spaces compares each run with the best of its own problem
+   * (trial 36: with one reference, a problem whose minimum is 0 drew every variant flat at the other's).
+   */
+  readonly problem?: string;
 }
 
 /** How {@link buildComparison} measures regret and how much it draws. */
@@ -25,11 +31,13 @@ export const comparisonRunFromTrials = (
   seed: number | string,
   direction: Direction,
   trials: readonly Trial[],
+  problem?: string,
 ): ComparisonRun => ({
   variant,
   seed,
   direction,
   values: [...trials].sort((a, b) => a.number - b.number).map((t) => (t.state === 'complete' ? t.loss : null)),
+  ...(problem === undefined ? {} : { problem }),
 });
 
 /** The q-quantile of sorted values, linearly interpolated. */
@@ -56,13 +64,16 @@ const bestSoFar = (run: ComparisonRun): (number | null)[] => {
 export const regretBands = (runs: readonly ComparisonRun[], options: ComparisonOptions = {}) => {
   const curves = runs.map((run) => ({ run, best: bestSoFar(run) }));
   const direction = runs[0]?.direction ?? 'minimize';
-  const finals = curves.flatMap((c) => c.best.filter((b): b is number => b !== null));
-  const reference =
-    options.optimum === undefined
-      ? finals.length === 0
-        ? 0
-        : Math.min(...finals)
-      : lossToMinimize(options.optimum, direction);
+  // The best any run of each problem found (a loop: a spread of a million values overflows the stack).
+  const bestOf = new Map<string, number>();
+  for (const { run, best } of curves)
+    for (const b of best)
+      if (b !== null && b < (bestOf.get(run.problem ?? '') ?? Number.POSITIVE_INFINITY))
+        bestOf.set(run.problem ?? '', b);
+  const referenceOf = (run: ComparisonRun): number =>
+    options.optimum === undefined ? (bestOf.get(run.problem ?? '') ?? 0) : lossToMinimize(options.optimum, direction);
+  const reference = runs[0] === undefined ? 0 : referenceOf(runs[0]);
+  const problems = new Set(runs.map((run) => run.problem ?? '')).size;
   const variants = [...new Set(runs.map((r) => r.variant))];
   const longest = Math.max(0, ...runs.map((r) => r.values.length));
   const maxSteps = options.maxSteps ?? 200;
@@ -82,7 +93,7 @@ export const regretBands = (runs: readonly ComparisonRun[], options: ComparisonO
       const regrets = own
         .flatMap((c) => {
           const b = c.best[Math.min(step, c.best.length) - 1];
-          return b === null || b === undefined || c.best.length < step ? [] : [b - reference];
+          return b === null || b === undefined || c.best.length < step ? [] : [b - referenceOf(c.run)];
         })
         .sort((a, b) => a - b);
       if (regrets.length === 0) continue;
@@ -96,7 +107,7 @@ export const regretBands = (runs: readonly ComparisonRun[], options: ComparisonO
       });
     }
   }
-  return { rows, reference, variants };
+  return { rows, reference, variants, problems };
 };
 
 /**
@@ -121,7 +132,7 @@ const symlogAxis = (values: readonly number[]): { constant: number; ticks: numbe
  * plus a table of the final values per variant.
  */
 export const buildComparison = (runs: readonly ComparisonRun[], options: ComparisonOptions = {}): ReportPage => {
-  const { rows, variants } = regretBands(runs, options);
+  const { rows, variants, problems } = regretBands(runs, options);
   const direction = runs[0]?.direction ?? 'minimize';
   const finals = runs.flatMap((run) => {
     const best = bestSoFar(run).at(-1);
@@ -130,7 +141,12 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
       : [{ variant: run.variant, seed: String(run.seed), value: lossToMinimize(best, run.direction) }];
   });
   // Regret is never negative: for a maximized loss it is the reference minus the best so far.
-  const reference = options.optimum === undefined ? 'best any run found' : 'optimum';
+  const reference =
+    options.optimum !== undefined
+      ? 'optimum'
+      : problems > 1
+        ? 'best any run of its problem found'
+        : 'best any run found';
   const regretTitle =
     direction === 'maximize' ? `regret (${reference} − best so far)` : `regret (best so far − ${reference})`;
   const { constant, ticks } = symlogAxis(rows.flatMap((r) => [r.q25, r.median, r.q75]));
@@ -202,19 +218,33 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
     },
     marks: [{ mark: 'symbol', count: finals.length }],
   };
+  // Every run counts, one without a complete trial too (trial 36: a variant whose trials all failed read as
+  // "runs 0", never run); how many had no value is its own column.
   const tableRows = variants.map((variant) => {
+    const count = runs.filter((run) => run.variant === variant).length;
     const values = finals
       .filter((f) => f.variant === variant)
       .map((f) => f.value)
       .sort((a, b) => a - b);
     return values.length === 0
-      ? [variant, 0, null, null, null]
-      : [variant, values.length, quantile(values, 0.5), quantile(values, 0.25), quantile(values, 0.75)];
+      ? [variant, count, count, null, null, null]
+      : [variant, count, count - values.length, quantile(values, 0.5), quantile(values, 0.25), quantile(values, 0.75)];
   });
+  const valueless = tableRows.filter((row) => (row[2] as number) > 0).map((row) => row[0] as string);
   return {
     title: options.title ?? 'Parzen comparison',
     notes: [
       `${runs.length} runs in ${variants.length} variants (${direction}).`,
+      ...(problems > 1
+        ? [
+            `${problems} problems (configs whose objective or space differ): each run's regret is measured from the best any run of its own problem found.`,
+          ]
+        : []),
+      ...(valueless.length > 0
+        ? [
+            `Runs without a complete trial (every trial failed or was pruned, or none ran), left out of the charts: ${valueless.join(', ')} (the table's "no value" column).`,
+          ]
+        : []),
       ...(rows.length > 0 && Math.max(...runs.map((r) => r.values.length)) > (options.maxSteps ?? 200)
         ? [`Curves drawn at ${options.maxSteps ?? 200} evenly spaced trial counts.`]
         : []),
@@ -222,7 +252,7 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
     sections: [{ id: 'comparison', title: 'Comparison', text: [], charts: [regret, box] }],
     table: {
       title: 'Final best loss per variant',
-      columns: ['variant', 'runs', 'median best', 'q25', 'q75'],
+      columns: ['variant', 'runs', 'no value', 'median best', 'q25', 'q75'],
       rows: tableRows,
     },
     version: `${runs.length}:${runs.reduce((sum, r) => sum + r.values.length, 0)}`,

@@ -60,9 +60,33 @@ describe('comparison', () => {
     ]);
     expect(final?.marks).toEqual([{ mark: 'symbol', count: 4 }]);
     expect(page.table?.rows).toEqual([
-      ['a', 3, 1, 0.75, 1.5],
-      ['b', 1, 6, 6, 6],
+      ['a', 3, 0, 1, 0.75, 1.5],
+      ['b', 1, 0, 6, 6, 6],
     ]);
+  });
+
+  it("measures each run's regret from the best of its own problem (trial 36: one reference for all)", () => {
+    const two = [
+      { ...run('p', 1, [3, 1, 0.5]), problem: 'zero-min' },
+      { ...run('p', 2, [2, 0.1, 0.1]), problem: 'zero-min' },
+      { ...run('q', 1, [-1, -1.8, -2]), problem: 'minus-two' },
+    ];
+    const { rows, problems } = regretBands(two);
+    expect(problems).toBe(2);
+    // p's regrets are from 0.1 (its own best), not from q's −2.
+    expect(rows.filter((r) => r.variant === 'p').map((r) => Number(r.median.toFixed(12)))).toEqual([2.4, 0.45, 0.2]);
+    expect(rows.filter((r) => r.variant === 'q').map((r) => Number(r.median.toFixed(12)))).toEqual([1, 0.2, 0]);
+    const page = buildComparison(two);
+    expect(page.notes.join(' ')).toContain('2 problems');
+  });
+
+  it('counts a run without a complete trial, and names its variant (trial 36: "runs 0")', () => {
+    const page = buildComparison([run('ok', 1, [2, 1]), run('broken', 1, [null, null]), run('broken', 2, [null])]);
+    expect(page.table?.rows).toEqual([
+      ['ok', 1, 0, 1, 1, 1],
+      ['broken', 2, 2, null, null, null],
+    ]);
+    expect(page.notes.join(' ')).toContain('left out of the charts: broken');
   });
 
   it('thins long curves to maxSteps trial counts, keeping the last', () => {

@@ -421,7 +421,16 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
       const { config } = run.experiment;
       if (trials instanceof ParzenError) missing.push(config.name);
       else if (trials !== undefined)
-        studies.push(report.comparisonRunFromTrials(run.variant.variant, config.seed, config.direction, trials));
+        studies.push(
+          report.comparisonRunFromTrials(
+            run.variant.variant,
+            config.seed,
+            config.direction,
+            trials,
+            // One problem: the same objective over the same space (a matrix varying the objective has several).
+            canonicalJson({ space: config.space, objective: config.objective }),
+          ),
+        );
     });
     if (studies.length === 0)
       throw new ParzenError('STUDY_NOT_FOUND', `None of the ${runs.length} studies exists yet; run them first.`);

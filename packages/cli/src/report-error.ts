@@ -3,7 +3,7 @@ import { ConfigProblems } from './config-problems.js';
 import { CliError, exitCodeFor } from './exit-codes.js';
 import type { Output } from './output.js';
 
-const errorEntry = (error: unknown, file?: string): Record<string, unknown> => ({
+export const errorEntry = (error: unknown, file?: string): Record<string, unknown> => ({
   ...(file === undefined ? {} : { file }),
   code: error instanceof ParzenError || error instanceof CliError ? error.code : 'UNEXPECTED',
   message: error instanceof Error ? error.message : String(error),

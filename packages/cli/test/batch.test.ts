@@ -33,6 +33,27 @@ const median = (values: number[]) => {
 };
 
 describe('batch experiments', () => {
+  it("gives an errored run's code in --json, as errors are given elsewhere (trial 36: only its message)", async () => {
+    // A folder of its own: another test lists the journals of the shared one.
+    const own = tempDir('parzen-batch-error-');
+    writeIn(own, 'heart.mjs', heartModule);
+    const store = { use: 'jsonl', options: { path: './mismatch.parzen.jsonl' } };
+    const first = writeIn(own, 'mm-a.json', heartConfig({ name: 'mm', store, budget: { maxTrials: 2 } }));
+    expect((await cli('run', first, '--quiet')).code).toBe(0);
+    // The same study with another space: refused, the batch goes on.
+    const other = heartConfig({ name: 'mm', store, budget: { maxTrials: 2 } });
+    const changed = writeIn(own, 'mm-b.json', {
+      ...other,
+      space: { x: { type: 'uniform', low: -3, high: 2 }, y: { type: 'uniform', low: -2, high: 2 } },
+    });
+    const fresh = writeIn(own, 'mm-c.json', heartConfig({ name: 'mm-other', store, budget: { maxTrials: 2 } }));
+    const run = await cli('run', changed, fresh, '--json');
+    expect(run.code).toBe(1);
+    const { runs } = lastJsonLine(run.stdout) as { runs: Record<string, unknown>[] };
+    expect(runs[0]).toMatchObject({ study: 'mm', stopped: 'error', error: { code: 'STUDY_MISMATCH' } });
+    expect(runs[1]).toMatchObject({ study: 'mm-other', stopped: 'max-trials' });
+  });
+
   it('runs a matrix (suggesters x seeds) and compares median best per variant', async () => {
     const plugin = join(repoRoot, 'examples/anneal-suggester/src/index.ts');
     const config = heartConfig({

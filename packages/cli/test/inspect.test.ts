@@ -283,6 +283,17 @@ describe('parzen studies', () => {
     expect((JSON.parse(sqlite.stdout) as { study: string }[]).map((study) => study.study)).toEqual(['only']);
   });
 
+  it('gives best null, not a missing key, for a study without a complete trial (trial 36)', async () => {
+    const path = join(dir, 'failing.parzen.jsonl');
+    const store = createJsonlStore({ path });
+    await store.openStudy({ name: 'failing', direction: 'minimize', seed: 1, space });
+    const trial = await store.createTrial('failing');
+    await store.finishTrial('failing', trial?.number ?? 0, { state: 'failed', error: { code: 'X', message: 'x' } });
+    await store.close();
+    const json = await cli('studies', '--store', `jsonl:${path}`, '--json');
+    expect(JSON.parse(json.stdout)).toMatchObject([{ study: 'failing', failed: 1, best: null, suggester: null }]);
+  });
+
   it('needs a config or --store, and names a store that does not exist', async () => {
     const none = await cli('studies');
     expect(none.code).toBe(2);

@@ -385,7 +385,11 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
         await store.close();
       }
     }
-    if (flags.json === true) output.result(JSON.stringify(lines));
+    // `best` and `suggester` are null, never left out, when there is none (trial 36: a script's d['best'] failed).
+    if (flags.json === true)
+      output.result(
+        JSON.stringify(lines.map((line) => ({ ...line, suggester: line.suggester ?? null, best: line.best ?? null }))),
+      );
     else output.result(lines.length === 0 ? 'The store holds no study yet.' : formatStudyLines(lines));
     return 0;
   });

@@ -17,6 +17,7 @@ import type { Output } from '../output.js';
 import type { ConfigOverrides } from '../overrides.js';
 import { closeStarted, type PreparedRun, prepareRuns } from '../prepare-runs.js';
 import { pauseProgressBars } from '../progress-reporter.js';
+import { errorEntry } from '../report-error.js';
 import { parseStoreSpec } from '../store-spec.js';
 import { openStudyTrials } from '../study-trials.js';
 import { inSpaceOrder, summaryJson } from '../summary-json.js';
@@ -176,7 +177,8 @@ const printComparison = (
   }
   const runs = outcomes.map((outcome) =>
     outcome.result === undefined
-      ? { study: outcome.study, error: (outcome.error as Error).message }
+      ? // The run's error as `--json` words errors elsewhere, with its code (trial 36: a script string-matched).
+        { study: outcome.study, stopped: 'error', error: errorEntry(outcome.error) }
       : summaryJson(outcome.result.summary, outcome.result.reason, outcome.result.stopMessage),
   );
   output.result(JSON.stringify({ comparison: rows, runs }));

@@ -54,17 +54,17 @@ const readStudy = async (
  */
 export const readStudiesTrials = async (
   experiments: readonly LoadedExperiment[],
-): Promise<(readonly Trial[] | ParzenError)[]> => {
+): Promise<({ readonly study: StudyRecord; readonly trials: readonly Trial[] } | ParzenError)[]> => {
   const stores = openedStores();
   try {
-    const found: (readonly Trial[] | ParzenError)[] = [];
+    const found: ({ readonly study: StudyRecord; readonly trials: readonly Trial[] } | ParzenError)[] = [];
     for (const experiment of experiments) {
       const { config } = experiment;
       const store = await stores.get(storeKey(config.store, config.name, experiment.baseDir), () =>
         openStoreForReading(experiment),
       );
       try {
-        found.push((await readStudy(store, config)).trials);
+        found.push(await readStudy(store, config));
       } catch (error) {
         if (!(error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND')) throw error;
         found.push(error);

@@ -131,6 +131,30 @@ describe('parzen report', () => {
     expect(existsSync(join(dir, 'nope.html'))).toBe(false);
   });
 
+  it('compares a study run with another space than its config now describes only with its own space, and says so (trial 36)', async () => {
+    const { store: _memory, ...base } = heartConfig({
+      name: 'widened',
+      budget: { maxTrials: 6 },
+      matrix: { seed: [1, 2] },
+    });
+    const before = writeIn(dir, 'widened.json', base);
+    expect((await cli('run', before, '--quiet')).code).toBe(0);
+    // The space widened, and a third seed run with it: seeds 1 and 2 are of the old space.
+    const after = writeIn(dir, 'widened.json', {
+      ...base,
+      space: { x: { type: 'uniform', low: -3, high: 2 }, y: { type: 'uniform', low: -2, high: 2 } },
+      matrix: { seed: [1, 2, 3] },
+    });
+    expect((await cli('run', after, '--quiet')).code).toBe(1); // seeds 1 and 2 refused (STUDY_MISMATCH)
+    const out = join(dir, 'widened.html');
+    const result = await cli('report', after, '-o', out);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/studies widened\.seed-1, widened\.seed-2 were run with another space/);
+    const notes = (pageData(readFileSync(out, 'utf8')) as unknown as { notes: string[] }).notes.join(' ');
+    expect(notes).toContain('2 problems');
+    expect(notes).toContain('Run with another space than their config describes now');
+  });
+
   it('is bad input (exit 2) when the contour function cannot be loaded or a pair is not numeric', async () => {
     const missing = await cli('report', config, '-o', join(dir, 'x.html'), '--contour', './nowhere.mjs#f');
     expect(missing.code).toBe(2);

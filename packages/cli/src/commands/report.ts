@@ -416,22 +416,31 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     const missing: string[] = [];
     // Each store read once (review 30: once per study of a matrix sharing one journal).
     const read = await readStudiesTrials(runs.map((run) => run.experiment));
+    const otherSpace: string[] = [];
     runs.forEach((run, at) => {
-      const trials = read[at];
+      const found = read[at];
       const { config } = run.experiment;
-      if (trials instanceof ParzenError) missing.push(config.name);
-      else if (trials !== undefined)
+      if (found instanceof ParzenError) missing.push(config.name);
+      else if (found !== undefined) {
+        // A study run with another space than its config's now is another problem (trial 36: pooled silently).
+        if (canonicalJson(found.study.space) !== canonicalJson(config.space)) otherSpace.push(config.name);
         studies.push(
           report.comparisonRunFromTrials(
             run.variant.variant,
             config.seed,
             config.direction,
-            trials,
+            found.trials,
             // One problem: the same objective over the same space (a matrix varying the objective has several).
-            canonicalJson({ space: config.space, objective: config.objective }),
+            canonicalJson({ space: found.study.space, objective: config.objective }),
           ),
         );
+      }
     });
+    if (otherSpace.length > 0)
+      output.note(
+        `parzen: warning: ${otherSpace.length === 1 ? 'study' : 'studies'} ${otherSpace.join(', ')} ${otherSpace.length === 1 ? 'was' : 'were'} run with another space than ${otherSpace.length === 1 ? 'its config describes' : 'their configs describe'} now; ` +
+          "the page compares each with the runs of its own space (its regret from that problem's best).",
+      );
     if (studies.length === 0)
       throw new ParzenError('STUDY_NOT_FOUND', `None of the ${runs.length} studies exists yet; run them first.`);
     // Titled by what it compares, as its table and run's comparison table name them (trial 34: by file names).
@@ -447,6 +456,14 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     if (legend.length > 0) page = { ...page, notes: [...page.notes, `Variant labels: ${legend.join('; ')}.`] };
     if (missing.length > 0)
       page = { ...page, notes: [...page.notes, `Not run yet (left out): ${missing.join(', ')}.`] };
+    if (otherSpace.length > 0)
+      page = {
+        ...page,
+        notes: [
+          ...page.notes,
+          `Run with another space than their config describes now (compared with the runs of their own space): ${otherSpace.join(', ')}.`,
+        ],
+      };
   }
   return writePage(page, format, file, output);
 };

@@ -41,7 +41,7 @@ describe('readStudiesTrials (report comparison pages, review 30)', () => {
     const located = await Promise.all(['a', 'b', 'c'].map((name) => experiment(name, { path: './one.journal' })));
     const read = await readStudiesTrials(located);
     expect(opens).toBe(1);
-    expect(read.slice(0, 2).map((found) => (found as { trials: unknown[] }).trials.length)).toEqual([3, 3]);
+    expect(read.slice(0, 2).map((found) => (found as { trials: readonly unknown[] }).trials.length)).toEqual([3, 3]);
     expect(read[2]).toBeInstanceOf(ParzenError);
     opens = 0;
     await readStudiesTrials(await Promise.all(['a', 'b'].map((name) => experiment(name, {}))));

@@ -66,6 +66,15 @@ const checkDepth = (parsed: unknown, path: string): void => {
 };
 
 /**
+ * A YAML config's top-level `x-...` keys hold anchors for the rest of the file (`x-common: &common {...}`, as
+ * compose files do): they are not config fields, so they are left out before the config is checked.
+ */
+const withoutExtensionKeys = (parsed: unknown): unknown =>
+  typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+    ? Object.fromEntries(Object.entries(parsed).filter(([key]) => !key.startsWith('x-')))
+    : parsed;
+
+/**
  * YAML: duplicate keys are errors, and an alias bomb stops at yaml's alias limit; any error the parser
  * raises (its own, or a stack overflow on absurd nesting) is bad input, not a crash.
  */
@@ -74,12 +83,13 @@ const parseYamlText = (text: string, path: string): unknown => {
   try {
     // Loaded for YAML configs only (its Node build is CommonJS), so JSON configs never load the parser.
     const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
-    parsed = parse(text, { prettyErrors: true, maxAliasCount: 100, uniqueKeys: true }) as unknown;
+    // Merge keys (`<<: *anchor`) as YAML 1.1 has them, the usual way to vary a shared block (trial 36).
+    parsed = parse(text, { prettyErrors: true, maxAliasCount: 100, uniqueKeys: true, merge: true }) as unknown;
   } catch (error) {
     throw new CliError(`${path}: not valid YAML: ${error instanceof Error ? error.message : String(error)}`);
   }
   checkDepth(parsed, path);
-  return parsed;
+  return withoutExtensionKeys(parsed);
 };
 
 /**

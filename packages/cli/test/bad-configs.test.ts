@@ -203,6 +203,29 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
     }
   });
 
+  it('reads YAML merge keys and top-level x- anchor holders (trial 36: both refused)', async () => {
+    const yaml = writeIn(
+      dir,
+      'anchors.yaml',
+      [
+        'x-tpe: &tpe { use: tpe, options: { compat: optuna } }',
+        'name: anchors',
+        'space:',
+        '  x: &u { type: uniform, low: -2, high: 2 }',
+        '  y: *u',
+        'objective: { use: module, options: { path: ./heart.mjs } }',
+        'budget: { maxTrials: 4 }',
+        'matrix:',
+        '  suggester:',
+        '    - *tpe',
+        '    - { <<: *tpe, options: { compat: hyperopt } }',
+        '',
+      ].join('\n'),
+    );
+    const run = await cli('validate', yaml);
+    expect(run.code, run.stderr).toBe(0);
+  });
+
   it('rejects bad YAML and a missing file', async () => {
     const yaml = writeIn(dir, 'broken.yaml', 'name: x\nspace: [a\n');
     expect((await cli('run', yaml)).stderr).toMatch(/broken\.yaml: not valid YAML/);

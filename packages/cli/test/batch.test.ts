@@ -65,6 +65,10 @@ describe('batch experiments', () => {
     const run = await cli('run', writeIn(dir, 'cmp.json', config), '--json');
     expect(run.code, run.stderr).toBe(0);
     const batch = lastJsonLine(run.stdout) as BatchJson;
+    // Each row says what its variant set, seed aside (trial 36).
+    expect((batch.comparison as unknown as { values: unknown }[]).map((row) => row.values)).toEqual(
+      expect.arrayContaining([{ suggester: { use: 'random' } }, { suggester: { use: 'anneal' } }]),
+    );
     expect(batch.runs.map((item) => item.study)).toEqual([
       'cmp.suggester-random.seed-1',
       'cmp.suggester-random.seed-2',

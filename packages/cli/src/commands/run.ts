@@ -156,12 +156,17 @@ const executeRuns = async (
   return outcomes;
 };
 
+/** A variant's matrix values without the seed (runs of one variant differ only in it). */
+const withoutSeed = ({ seed: _, ...values }: Readonly<Record<string, unknown>>): Record<string, unknown> => values;
+
 /** After a batch: the comparison table, or with `--json` one line `{"comparison": [...], "runs": [...]}`. */
 const printComparison = (
   outcomes: readonly BatchOutcome[],
   flags: RunFlags,
   output: Output,
   legend: readonly string[] = [],
+  /** What each variant's matrix set, seed aside, by variant label (its row in `--json`). */
+  valuesOf: ReadonlyMap<string, Readonly<Record<string, unknown>>> = new Map(),
 ): void => {
   const mixed = mixedDirections(outcomes);
   if (mixed !== undefined)
@@ -181,7 +186,9 @@ const printComparison = (
         { study: outcome.study, stopped: 'error', error: errorEntry(outcome.error) }
       : summaryJson(outcome.result.summary, outcome.result.reason, outcome.result.stopMessage),
   );
-  output.result(JSON.stringify({ comparison: rows, runs }));
+  // Each row with what its variant set (trial 36: a digest label such as tpe-045746 said nothing to a script).
+  const described = rows.map((row) => ({ ...row, values: valuesOf.get(row.variant) ?? {} }));
+  output.result(JSON.stringify({ comparison: described, runs }));
 };
 
 /**
@@ -343,7 +350,14 @@ const runPrepared = async (runs: readonly PreparedRun[], flags: RunFlags, output
     interrupts.dispose();
   }
   const single = outcomes[0]?.result;
-  if (batch) printComparison(outcomes, flags, output, variantLegend(runs.map((run) => run.variant)));
+  if (batch)
+    printComparison(
+      outcomes,
+      flags,
+      output,
+      variantLegend(runs.map((run) => run.variant)),
+      new Map(runs.map(({ variant }) => [variant.variant, withoutSeed(variant.values)])),
+    );
   else if (flags.json === true && single !== undefined)
     output.result(JSON.stringify(summaryJson(single.summary, single.reason, single.stopMessage)));
   const failed = outcomes.some(

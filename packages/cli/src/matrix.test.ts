@@ -45,6 +45,20 @@ describe('expandMatrix', () => {
     expect(raw.budget).toEqual({ maxTrials: 10 });
   });
 
+  it('sets an element of an array by its index, keeping the array (trial 36: it became an object)', () => {
+    const raw = {
+      ...base,
+      objective: { use: 'command', options: { command: ['python3', 'a.py'] } },
+      matrix: { 'objective/options/command/1': ['a.py', 'b.py'] },
+    };
+    const variants = expandMatrix(raw);
+    expect(variants.map((variant) => (variant.config.objective as { options: unknown }).options)).toEqual([
+      { command: ['python3', 'a.py'] },
+      { command: ['python3', 'b.py'] },
+    ]);
+    expect(raw.objective.options.command).toEqual(['python3', 'a.py']);
+  });
+
   it('names each value by itself alone (its place and the other values never matter), and says what each label stands for', () => {
     const variants = expandMatrix({
       ...base,

@@ -54,14 +54,22 @@ const segments = (key: string): string[] =>
     .split('/')
     .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'));
 
+/** Whether `part` indexes an element of `node` (an array and a whole number within it, or one past its end). */
+const indexes = (node: unknown, part: string): boolean =>
+  Array.isArray(node) && /^(0|[1-9][0-9]*)$/.test(part) && Number(part) <= node.length;
+
 const setPath = (target: Record<string, unknown>, path: readonly string[], value: unknown): void => {
-  let node = target;
-  for (const part of path.slice(0, -1)) {
-    const next = node[part];
-    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[part] = {};
-    node = node[part] as Record<string, unknown>;
+  let node: Record<string, unknown> | unknown[] = target;
+  for (const [at, part] of path.slice(0, -1).entries()) {
+    const container = node as Record<string, unknown>;
+    const next = container[part];
+    // Into an array by index (trial 36: `command/1` made the command an object); else an object.
+    const keep =
+      typeof next === 'object' && next !== null && (!Array.isArray(next) || indexes(next, path[at + 1] as string));
+    if (!keep) container[part] = {};
+    node = container[part] as Record<string, unknown> | unknown[];
   }
-  node[path.at(-1) as string] = structuredClone(value);
+  (node as Record<string, unknown>)[path.at(-1) as string] = structuredClone(value);
 };
 
 const NAME_SAFE = /^[A-Za-z0-9._-]+$/;

@@ -59,6 +59,13 @@ describe('expandMatrix', () => {
     expect(raw.objective.options.command).toEqual(['python3', 'a.py']);
   });
 
+  it('labels a number that needs an exponent sign by a digest, so the study name stays valid (trial 36)', () => {
+    const variants = expandMatrix({ ...base, matrix: { 'suggester/options/gamma': [1e21, 0.5] } });
+    expect(variants[0]?.study).toMatch(/^cmp\.gamma-[A-Za-z0-9._-]+$/);
+    expect(variants[0]?.study).not.toContain('+');
+    expect(variants[1]?.study).toBe('cmp.gamma-0.5');
+  });
+
   it('names each value by itself alone (its place and the other values never matter), and says what each label stands for', () => {
     const variants = expandMatrix({
       ...base,

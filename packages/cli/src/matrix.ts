@@ -79,7 +79,9 @@ const NAME_SAFE = /^[A-Za-z0-9._-]+$/;
  * reads as a number or boolean), a plugin choice that is only `{ "use": NAME }`. Undefined otherwise.
  */
 const plainLabel = (value: unknown): string | undefined => {
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  // A number written with an exponent sign (1e+21) is not name-safe: it gets a digest label (trial 36).
+  if (typeof value === 'number' || typeof value === 'boolean')
+    return NAME_SAFE.test(String(value)) ? String(value) : undefined;
   if (typeof value === 'string')
     return NAME_SAFE.test(value) && !/^(true|false|-?[0-9.][0-9.e+-]*)$/i.test(value) ? value : undefined;
   if (typeof value !== 'object' || value === null) return undefined;

@@ -213,6 +213,8 @@ const prepareFile = async (path: string, options: PrepareOptions): Promise<Prepa
   const raw = withMatrixDefaults(withBatchStore(applyOverrides(readConfigFile(path), options.overrides ?? {})));
   await enableTypeScriptPlugins(raw);
   const runs: PreparedRun[] = [];
+  // Every invalid variant is said at once (trial 36: one CI round per mistake).
+  const invalid: ParzenError[] = [];
   for (const variant of expandMatrix(raw)) {
     try {
       const experiment = await loadExperiment(variant.config, {
@@ -225,8 +227,27 @@ const prepareFile = async (path: string, options: PrepareOptions): Promise<Prepa
       // A store the --store flag chose: its problem is the flag's (the config may have no `store`).
       const store = options.overrides?.store;
       const blamed = store === undefined ? error : blameStoreFlag(error, storeFlagLabel(store));
-      throw inVariant(withMatrixKey(blamed), variant);
+      const said = inVariant(withMatrixKey(blamed), variant);
+      if (!(said instanceof ParzenError) || !said.code.startsWith('CONFIG_')) throw said;
+      // The same mistake in variants that differ in another value (each seed) is said once.
+      const key = JSON.stringify(said.issues);
+      if (said.issues.length === 0 || !invalid.some((other) => JSON.stringify(other.issues) === key))
+        invalid.push(said);
     }
+  }
+  if (invalid.length === 1) throw invalid[0];
+  if (invalid.length > 1) {
+    const code = invalid.every((error) => error.code === invalid[0]?.code)
+      ? (invalid[0]?.code ?? 'CONFIG_INVALID')
+      : 'CONFIG_INVALID';
+    throw new ParzenError(
+      code,
+      `${invalid.length} matrix variants are invalid:\n${invalid.map((error) => error.message).join('\n')}`,
+      {
+        issues: invalid.flatMap((error) => error.issues),
+        cause: invalid[0],
+      },
+    );
   }
   if (options.preflight !== true) return runs;
   const seen = new Set<string>();

@@ -128,6 +128,18 @@ describe('matrix errors point into the matrix', () => {
     expect(result.stderr).toContain('/matrix/suggester~1options~1gamma/1: expected a number > 0, found -1');
   });
 
+  it('every invalid variant at once, each mistake once (trial 36: one CI round per mistake)', async () => {
+    const result = await validate('many', {
+      suggester: { use: 'tpe' },
+      matrix: { 'suggester/options/gamma': [0.1, -1, -2], seed: [1, 2] },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('2 matrix variants are invalid');
+    expect(result.stderr).toContain('/matrix/suggester~1options~1gamma/1: expected a number > 0, found -1');
+    expect(result.stderr).toContain('/matrix/suggester~1options~1gamma/2: expected a number > 0, found -2');
+    expect(result.stderr.match(/found -1/g)).toHaveLength(1);
+  });
+
   it('suggester options without a `suggester`: the default suggester gets them', async () => {
     const { suggester: _, ...rest } = heartConfig();
     const result = await cli(

@@ -33,6 +33,26 @@ const median = (values: number[]) => {
 };
 
 describe('batch experiments', () => {
+  it('says when runs of one variant have different trial counts (trial 36: pooled without a word)', async () => {
+    const own = tempDir('parzen-batch-uneven-');
+    writeIn(own, 'heart.mjs', heartModule);
+    const store = { use: 'jsonl', options: { path: './uneven.parzen.jsonl' } };
+    const short = writeIn(
+      own,
+      'uneven.json',
+      heartConfig({ name: 'un', store, budget: { maxTrials: 2 }, matrix: { seed: [1] } }),
+    );
+    expect((await cli('run', short, '--quiet')).code).toBe(0);
+    const both = writeIn(
+      own,
+      'uneven.json',
+      heartConfig({ name: 'un', store, budget: { maxTrials: 2 }, matrix: { seed: [1, 2] } }),
+    );
+    expect((await cli('run', both, '--quiet', '--more-trials', '1')).code).toBe(0);
+    const again = await cli('run', both);
+    expect(again.stderr).toContain('runs of unequal length, their bests not like for like: un (2–3 finished trials)');
+  });
+
   it("gives an errored run's code in --json, as errors are given elsewhere (trial 36: only its message)", async () => {
     // A folder of its own: another test lists the journals of the shared one.
     const own = tempDir('parzen-batch-error-');

@@ -231,6 +231,14 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
       : [variant, count, count - values.length, quantile(values, 0.5), quantile(values, 0.25), quantile(values, 0.75)];
   });
   const valueless = tableRows.filter((row) => (row[2] as number) > 0).map((row) => row[0] as string);
+  // Runs of one variant that ran different numbers of trials (an interrupted run, a budget changed between
+  // runs): their final bests are not like for like (trial 36: pooled without a word).
+  const uneven = variants.flatMap((variant) => {
+    const lengths = runs.filter((run) => run.variant === variant).map((run) => run.values.length);
+    const low = Math.min(...lengths);
+    const high = Math.max(...lengths);
+    return low === high ? [] : [`${variant} (${low}–${high} trials)`];
+  });
   return {
     title: options.title ?? 'Parzen comparison',
     notes: [
@@ -239,6 +247,9 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
         ? [
             `${problems} problems (configs whose objective or space differ): each run's regret is measured from the best any run of its own problem found.`,
           ]
+        : []),
+      ...(uneven.length > 0
+        ? [`Runs of unequal length, their final bests not like for like: ${uneven.join(', ')}.`]
         : []),
       ...(valueless.length > 0
         ? [

@@ -80,6 +80,14 @@ describe('comparison', () => {
     expect(page.notes.join(' ')).toContain('2 problems');
   });
 
+  it('says which variants have runs of unequal length (trial 36: an interrupted run pooled without a word)', () => {
+    const page = buildComparison([run('a', 1, [3, 2, 1]), run('a', 2, [3]), run('b', 1, [2, 2]), run('b', 2, [1, 1])]);
+    expect(page.notes.join(' ')).toContain(
+      'Runs of unequal length, their final bests not like for like: a (1–3 trials).',
+    );
+    expect(buildComparison(runs.slice(0, 2)).notes.join(' ')).not.toContain('unequal');
+  });
+
   it('counts a run without a complete trial, and names its variant (trial 36: "runs 0")', () => {
     const page = buildComparison([run('ok', 1, [2, 1]), run('broken', 1, [null, null]), run('broken', 2, [null])]);
     expect(page.table?.rows).toEqual([

@@ -178,6 +178,20 @@ const printComparison = (
   if (flags.json !== true) {
     output.result(`${flags.quiet === true ? '' : '\n'}${formatComparison(rows)}`);
     if (legend.length > 0) output.result(`where ${legend.join('\n      ')}`);
+    // Runs of one variant with different trial counts (an interrupted run): not like for like (trial 36).
+    const uneven = rows.flatMap((row) => {
+      const counts = outcomes
+        .filter((outcome) => outcome.variant === row.variant && outcome.result !== undefined)
+        .map(({ result }) => {
+          const summary = (result as RunResult).summary;
+          return summary.complete + summary.failed + summary.pruned;
+        });
+      return counts.length > 1 && Math.min(...counts) !== Math.max(...counts)
+        ? [`${row.variant} (${Math.min(...counts)}–${Math.max(...counts)} finished trials)`]
+        : [];
+    });
+    if (uneven.length > 0)
+      output.note(`parzen: runs of unequal length, their bests not like for like: ${uneven.join(', ')}.`);
     return;
   }
   const runs = outcomes.map((outcome) =>

@@ -335,8 +335,7 @@ const prepareStudies = async (
 /** Runs the prepared runs with the run's Ctrl-C handling, then prints the summary or the comparison. */
 const runPrepared = async (runs: readonly PreparedRun[], flags: RunFlags, output: Output): Promise<number> => {
   // What the first signal does depends on the grace period (trial 35: with 0 the notice promised to let
-  // running trials finish, and they were interrupted at once).
-  // One grace period for every run, or the batch's runs each have their own (review 35).
+  // running trials finish, and they were interrupted at once): one for every run, or each run's own.
   const graces = new Set(runs.map((run) => run.experiment.config.gracePeriodSeconds));
   const grace = graces.size === 1 ? [...graces][0] : undefined;
   const again = (name: string) => (name === 'SIGINT' ? 'press Ctrl-C again' : `send ${name} again`);

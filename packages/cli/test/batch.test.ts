@@ -33,6 +33,20 @@ const median = (values: number[]) => {
 };
 
 describe('batch experiments', () => {
+  it('says that --seed is not used where the matrix sets the seed (trial 36: silently ignored)', async () => {
+    const own = tempDir('parzen-batch-seed-');
+    writeIn(own, 'heart.mjs', heartModule);
+    const path = writeIn(
+      own,
+      'seeded.json',
+      heartConfig({ name: 'sd', budget: { maxTrials: 1 }, matrix: { seed: [1, 2] } }),
+    );
+    const run = await cli('run', path, '--seed', '5', '--quiet');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('--seed 5 is not used by');
+    expect(run.stderr).toContain('its matrix sets the seed of each run');
+  });
+
   it('says when runs of one variant have different trial counts (trial 36: pooled without a word)', async () => {
     const own = tempDir('parzen-batch-uneven-');
     writeIn(own, 'heart.mjs', heartModule);

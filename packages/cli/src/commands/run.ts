@@ -321,6 +321,12 @@ const prepareStudies = async (
   });
   await noteLegacyStudies(runs, output);
   noteThreadCount(runs, output);
+  // A matrix that sets the seed overrides the flag (as documented): said, not silent (trial 36).
+  const seeded = [...new Set(runs.filter((run) => 'seed' in run.variant.values).map((run) => run.configPath))];
+  if (flags.seed !== undefined && seeded.length > 0)
+    output.note(
+      `parzen: warning: --seed ${flags.seed} is not used by ${seeded.join(', ')}: ${seeded.length === 1 ? 'its matrix sets' : 'their matrices set'} the seed of each run.`,
+    );
   if (resume) {
     try {
       await checkStudiesExist(runs);

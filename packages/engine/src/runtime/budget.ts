@@ -24,7 +24,7 @@ export interface Budget {
 
 /**
  * Where a study's patience stands: its best loss, and how many trials finished after its best one (by
- * number; `stale` ones, failed as this run begins, count too). None while no trial has a loss: the count
+ * finish time, then number; `stale` ones, failed as this run begins, count too). None while no trial has a loss: the count
  * then starts with the run (review 35: a study whose trials had all failed could never run again).
  */
 export const patienceOf = (
@@ -34,8 +34,12 @@ export const patienceOf = (
 ): { readonly best: number | undefined; readonly since: number } => {
   const best = bestTrial(trials, direction);
   if (best === undefined) return { best: undefined, since: 0 };
-  const since = trials.filter(
-    (trial) => (trial.state !== 'running' || stale.has(trial.number)) && trial.number > best.number,
+  // Finished after the best, by time (trial number breaks a tie): trials imported with their own, earlier
+  // times are not "since" it, whatever numbers they were given (review 35). Stale ones fail now.
+  const since = trials.filter((trial) =>
+    trial.state === 'running'
+      ? stale.has(trial.number)
+      : trial.finishedAt > best.finishedAt || (trial.finishedAt === best.finishedAt && trial.number > best.number),
   ).length;
   return { best: best.loss, since };
 };

@@ -187,6 +187,32 @@ describe('stopping on your own rule', () => {
     );
   });
 
+  it('patience does not count trials imported with times before the best (review 35: counted by number)', async () => {
+    const store = createMemoryStore();
+    let calls = 0;
+    // Every trial better than the last: the study's own trials never use its patience up.
+    const run = (maxTrials: number) =>
+      fmin({
+        name: 'warm',
+        objective: () => -calls++,
+        space,
+        suggester: prior,
+        maxTrials,
+        budget: { patience: 3 },
+        store,
+      });
+    expect((await run(4)).trials).toHaveLength(4);
+    // Earlier work, worse than anything here, imported afterwards: its trials get the next numbers.
+    const old = { state: 'complete' as const, loss: 99 };
+    await store.addTrials?.(
+      'warm',
+      Array.from({ length: 5 }, () => ({ internal: { x: 1 }, outcome: old, finishedAt: '2020-01-01T00:00:00.000Z' })),
+    );
+    const again = await run(12);
+    expect(again.reason).toBe('max-trials');
+    expect(again.trials).toHaveLength(12);
+  });
+
   it("patience counts the study's trials, other workers' improvements included (review 35)", async () => {
     const store = createMemoryStore();
     let calls = 0;

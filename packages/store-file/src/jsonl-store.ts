@@ -38,7 +38,7 @@ import {
   recordVersion,
 } from './journal-records.js';
 import { jsonlStoreOptionsSchema } from './options-schema.js';
-import { acceptEntries, Replica, type ReplicaStudy } from './replica.js';
+import { Replica, type ReplicaStudy } from './replica.js';
 import { createSerialQueue } from './serial-queue.js';
 
 /** Options of {@link createJsonlStore}. */
@@ -217,9 +217,9 @@ class JsonlTrialStore implements JsonlStore {
   async enqueue(study: string, entries: readonly EnqueuedParams[]): Promise<number> {
     return this.write((append) => {
       const { queue } = this.study(study);
-      const accepted = acceptEntries((key) => queue.has(key), entries).map(({ internal: params, key }) =>
-        key === undefined ? { params } : { params, key },
-      );
+      const accepted = queue
+        .accepted(entries)
+        .map(({ internal: params, key }) => (key === undefined ? { params } : { params, key }));
       if (accepted.length > 0) append({ op: 'enqueue', study, entries: accepted }, true);
       return accepted.length;
     });

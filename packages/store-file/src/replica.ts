@@ -23,23 +23,6 @@ export interface ReplicaStudy {
   readonly changes: number[];
 }
 
-/**
- * The entries of `entries` that a study queues: those without a key, or with a key neither `known` (queued
- * before) nor earlier in `entries`.
- */
-export const acceptEntries = <E extends { readonly key?: string }>(
-  known: (key: string) => boolean,
-  entries: readonly E[],
-): E[] => {
-  const seen = new Set<string>();
-  return entries.filter((entry) => {
-    if (entry.key === undefined) return true;
-    if (known(entry.key) || seen.has(entry.key)) return false;
-    seen.add(entry.key);
-    return true;
-  });
-};
-
 /** A record that cannot be applied: the journal contradicts itself. The reader adds file and line. */
 export class ReplayError extends Error {}
 

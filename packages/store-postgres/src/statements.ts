@@ -100,9 +100,8 @@ const SQL = {
       WHERE e.study_id = $1 AND e.key = k.key AND e.taken_by IS NULL RETURNING e.key),
     added AS (INSERT INTO parzen_enqueued (study_id, key, params, taken_by, write_id)
       SELECT $1, k.key, k.params, $2::int + k.trial, $3 FROM k ORDER BY k.n
-      ON CONFLICT (study_id, key) WHERE key IS NOT NULL DO NOTHING RETURNING 1)
-    UPDATE parzen_studies SET waiting = GREATEST(waiting - (SELECT count(*) FROM taken), 0)
-    WHERE id = $1 AND (SELECT count(*) FROM added) >= 0`,
+      ON CONFLICT (study_id, key) WHERE key IS NOT NULL DO NOTHING)
+    UPDATE parzen_studies SET waiting = GREATEST(waiting - (SELECT count(*) FROM taken), 0) WHERE id = $1`,
   // $2 first number; then each point's trial (counted from $2), step and value.
   insertAddedIntermediate: `INSERT INTO parzen_intermediate (study_id, number, step, value)
     SELECT $1, $2::int + p.trial, p.step, p.value FROM unnest($3::int[], $4::bigint[], $5::float8[]) AS p(trial, step, value)

@@ -14,9 +14,15 @@ export class EntryQueue<P> {
   /** Waiting positions an added trial took. */
   private readonly skipped = new Set<number>();
 
-  /** Whether the study has queued `key` (taken or not, or an added trial ran it). */
-  has(key: string): boolean {
-    return this.keys.has(key);
+  /** The entries `add` would queue, in order: those without a key, or whose key is new to the study and to them. */
+  accepted<E extends { readonly key?: string }>(entries: readonly E[]): E[] {
+    const seen = new Set<string>();
+    return entries.filter((entry) => {
+      if (entry.key === undefined) return true;
+      if (this.keys.has(entry.key) || seen.has(entry.key)) return false;
+      seen.add(entry.key);
+      return true;
+    });
   }
 
   /** Queues `params` unless `key` was queued before; whether it was queued. */

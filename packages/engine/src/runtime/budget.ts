@@ -77,11 +77,6 @@ export class BudgetTracker {
     this.sinceImprovement = sinceImprovement;
   }
 
-  /** What a run that begins now would be told: the study's best, and how its patience stands. */
-  describe(): { readonly best: number | undefined; readonly sinceImprovement: number } {
-    return { best: this.best, sinceImprovement: this.sinceImprovement };
-  }
-
   /** Records a finished trial of this run; returns true when it improved the best value. */
   record(value: number | undefined): boolean {
     if (value !== undefined && isBetter(value, this.best, this.direction)) {

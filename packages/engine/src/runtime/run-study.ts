@@ -222,11 +222,10 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     if (budgetEnded === 'patience' || budgetEnded === 'loss-threshold') {
       endedBefore = { reason: budgetEnded };
       enqueuedLeft = enqueued;
-      const { sinceImprovement } = tracker.describe();
       (options.onWarning ?? warnOnStderr)(
         `study ${spec.name}: ` +
           (budgetEnded === 'patience'
-            ? `its budget's patience (${budget.patience}) was used up before this run began: ${sinceImprovement} finished trials since its best (#${best?.number}), so ${onlyEnqueued()}; a larger patience lets it go on.`
+            ? `its budget's patience (${budget.patience}) was used up before this run began: ${patience.since} finished trials since its best (#${best?.number}), so ${onlyEnqueued()}; a larger patience lets it go on.`
             : `its best loss (${best?.loss}, #${best?.number}) had reached the budget's lossThreshold (${budget.lossThreshold}) before this run began, so ${onlyEnqueued()}.`),
       );
     }

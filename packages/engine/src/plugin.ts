@@ -110,6 +110,7 @@ export {
   bestTrial,
   type CompleteTrial,
   type Direction,
+  endedUnrun,
   type FailedTrial,
   type FinishedTrial,
   failedAtParams,

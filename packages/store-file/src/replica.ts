@@ -2,6 +2,7 @@ import {
   addedTrial,
   copyParams,
   EntryQueue,
+  endedUnrun,
   finishedTrial,
   type IntermediateValue,
   type ParamAssignment,
@@ -129,7 +130,7 @@ export class Replica {
           `trial #${number} of \`${study}\` taking enqueued entry ${entry}, which was never queued`,
         );
       params = queued;
-      found.queue.take(entry);
+      found.queue.take(entry, number);
     }
     found.trials.push(Object.freeze(runningTrial({ study, number, internal: params, startedAt, lease })));
     found.changes.push(number);
@@ -180,7 +181,10 @@ export class Replica {
     if (record.op === 'params')
       trials[record.number] = Object.freeze(runningTrial(trial, { internal: Object.freeze(record.params) }));
     else if (record.op === 'lease') trials[record.number] = Object.freeze(runningTrial(trial, { lease: record.lease }));
-    else trials[record.number] = Object.freeze(finishedTrial(trial, record.outcome, record.finishedAt));
+    else {
+      trials[record.number] = Object.freeze(finishedTrial(trial, record.outcome, record.finishedAt));
+      if (endedUnrun(record.outcome)) study.queue.giveBack(record.number);
+    }
     study.changes.push(record.number);
   }
 

@@ -6,6 +6,7 @@ import {
   checkSameStudy,
   type Direction,
   type EnqueuedParams,
+  endedUnrun,
   type FinishedTrial,
   type Lease,
   type NewFinishedTrial,
@@ -103,7 +104,7 @@ interface OwnTrial {
 }
 
 /** The writes that save a result: only a second Ctrl-C gives up their retries. */
-const SAVES: ReadonlySet<StatementName> = new Set(['finish', 'report']);
+const SAVES: ReadonlySet<StatementName> = new Set(['finish', 'finishUnrun', 'report']);
 
 /** `synchronous_commit` of a write: `off`, or null for the server's own setting. */
 type Sync = 'off' | null;
@@ -279,7 +280,8 @@ class PostgresTrialStore implements PostgresStore {
     const own = this.own.get(key);
     const values = [...outcomeValues(outcome), this.clock.now(), own?.params ?? null];
     try {
-      const row = await this.updateRow(study, number, 'finish', this.durable, values, 'finishing a trial');
+      const statement = endedUnrun(outcome) ? 'finishUnrun' : 'finish';
+      const row = await this.updateRow(study, number, statement, this.durable, values, 'finishing a trial');
       // Intermediate values are read back only when there may be some: the trial reported here, or
       // another process ran it.
       if (own !== undefined && own.reported !== true) return rowToTrial(study, row) as FinishedTrial;

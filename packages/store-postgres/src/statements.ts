@@ -47,6 +47,18 @@ const SQL = {
     lease_owner = NULL, lease_expires_at = NULL, finished_at = $10, params = COALESCE($11::json, t.params),
     updated_seq = s.last_seq, write_id = $4
     FROM s WHERE ${OURS_RUNNING} RETURNING ${T_COLUMNS}`,
+  // The same for a trial that ended unrun (interrupted, its worker dead): the enqueued entry it took waits
+  // again, and the study's waiting count grows by it (in the study's own update: one row, one update).
+  finishUnrun: `WITH s AS (UPDATE parzen_studies SET last_seq = last_seq + 1, waiting = waiting +
+        (SELECT count(*) FROM parzen_enqueued q JOIN parzen_trials t ON t.study_id = q.study_id AND t.number = q.taken_by
+          WHERE q.study_id = $1 AND q.taken_by = $2 AND ${OURS_RUNNING})
+      WHERE id = $1 AND ${SYNC} RETURNING last_seq),
+    f AS (UPDATE parzen_trials t SET state = $6, loss = $7, attrs = $8, error = $9,
+      lease_owner = NULL, lease_expires_at = NULL, finished_at = $10, params = COALESCE($11::json, t.params),
+      updated_seq = s.last_seq, write_id = $4
+      FROM s WHERE ${OURS_RUNNING} RETURNING ${T_COLUMNS}),
+    g AS (UPDATE parzen_enqueued SET taken_by = NULL WHERE study_id = $1 AND taken_by = $2 AND EXISTS (SELECT 1 FROM f))
+    SELECT * FROM f`,
   // $6 step, $7 value: a step already reported keeps its first value (the trial is touched all the same).
   report: `${NEXT_SEQ}, touched AS (UPDATE parzen_trials t SET updated_seq = s.last_seq, write_id = $4
       FROM s WHERE ${OURS_RUNNING} RETURNING t.number),

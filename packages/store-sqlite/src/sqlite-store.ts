@@ -7,6 +7,7 @@ import {
   checkSameStudy,
   type Direction,
   type EnqueuedParams,
+  endedUnrun,
   type FinishedTrial,
   type Lease,
   type NewFinishedTrial,
@@ -185,6 +186,7 @@ class SqliteTrialStore implements SqliteStore {
         const finishedAt = this.clock.now().toISOString();
         const seq = this.sql.nextSeq.get(study) as number;
         this.sql.finish.run({ study, number, ...columns, finishedAt, seq });
+        if (endedUnrun(outcome)) this.sql.giveBackEntry.run({ study, number });
         const finished: TrialRow = {
           ...row,
           ...columns,

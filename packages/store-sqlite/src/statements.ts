@@ -36,6 +36,8 @@ const SQL = {
   oldestWaiting:
     'SELECT seq, params FROM enqueued INDEXED BY enqueued_waiting WHERE study = ? AND taken_by IS NULL ORDER BY seq LIMIT 1',
   takeEntry: 'UPDATE enqueued SET taken_by = @number WHERE study = @study AND seq = @seq',
+  // finishTrial of a trial that ended unrun (interrupted, its worker dead): the entry it took waits again.
+  giveBackEntry: 'UPDATE enqueued SET taken_by = NULL WHERE study = @study AND taken_by = @number',
   trial: 'SELECT * FROM trials WHERE study = ? AND number = ?',
   setParams: 'UPDATE trials SET params = @params, updated_seq = @seq WHERE study = @study AND number = @number',
   setLease: `UPDATE trials SET lease_owner = @owner, lease_expires_at = @expiresAt, updated_seq = @seq

@@ -4,7 +4,7 @@ import type { CreateTrialOptions, EnqueuedParams, TrialStore } from '../contract
 import { EntryQueue } from '../domain/entry-queue.js';
 import type { ParamAssignment } from '../domain/params.js';
 import type { StudyRecord, StudySpec } from '../domain/study.js';
-import type { Lease, RunningTrial, Trial, TrialOutcome } from '../domain/trial.js';
+import { endedUnrun, type Lease, type RunningTrial, type Trial, type TrialOutcome } from '../domain/trial.js';
 import { addedTrial, copyParams, finishedTrial, runningTrial, withIntermediate } from '../domain/trial-builders.js';
 import { studyNotFound, trialAlreadyFinished, trialNotFound } from '../errors.js';
 import { trialsChangedSince } from './change-log.js';
@@ -65,7 +65,7 @@ export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
       if (options.limit !== undefined && trials.length >= options.limit) return undefined;
       const at = found.queue.next();
       const entry = found.queue.entries[at];
-      if (entry !== undefined) found.queue.take(at);
+      if (entry !== undefined) found.queue.take(at, trials.length);
       const params = entry === undefined ? {} : copyParams(entry);
       const trial = runningTrial({ study, number: trials.length, internal: params, startedAt: now() }, options);
       replace(study, trial);
@@ -80,6 +80,7 @@ export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
     async finishTrial(study: string, number: number, outcome: TrialOutcome) {
       const finished = finishedTrial(running(study, number), outcome, now());
       replace(study, finished);
+      if (endedUnrun(outcome)) state(study).queue.giveBack(number);
       return finished;
     },
     async listTrials(study: string) {

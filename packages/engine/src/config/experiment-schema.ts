@@ -75,7 +75,7 @@ export const baseConfigSchema = {
       maxItems: 100_000,
       items: { type: 'object' },
       description:
-        'Params to run first, in order, before any sampled trial; each is run once by one worker. An entry may name only some parameters: the suggester samples the rest.',
+        'Params to run first, in order, before any sampled trial; each is run to an end once by one worker (it waits again when its trial was interrupted or its worker died). An entry may name only some parameters: the suggester samples the rest.',
     },
     budget: budgetSchema,
     concurrency: { type: 'integer', minimum: 1, maximum: MAX_CONCURRENCY, default: 1 },

@@ -16,13 +16,33 @@ describe('EntryQueue', () => {
     expect(queue.accepted([{ key: 'kz' }, { key: 'kn' }, { key: 'kn' }, {}])).toEqual([{ key: 'kn' }, {}]);
     expect(queue.add('z', 'kz')).toBe(false);
     const handed: string[] = [];
-    for (let at = queue.next(); at < queue.entries.length; at = queue.next()) {
+    for (let at = queue.next(), number = 0; at < queue.entries.length; at = queue.next(), number++) {
       handed.push(queue.entries[at] as string);
-      queue.take(at);
+      queue.take(at, number);
     }
     expect(handed).toEqual(['a', 'c']);
     // A key run after its entry was handed out changes nothing.
     queue.ran('ka');
+    expect(queue.next()).toBe(queue.entries.length);
+  });
+
+  it('hands out again, before the rest, the entries of trials that ended unrun, oldest first', () => {
+    const queue = new EntryQueue<string>();
+    for (const entry of ['a', 'b', 'c', 'd']) queue.add(entry);
+    queue.take(queue.next(), 0);
+    queue.take(queue.next(), 1);
+    queue.take(queue.next(), 2);
+    queue.giveBack(2);
+    queue.giveBack(0);
+    queue.giveBack(7); // a trial that took no entry
+    const order: string[] = [];
+    for (let at = queue.next(), number = 3; at < queue.entries.length; at = queue.next(), number++) {
+      order.push(queue.entries[at] as string);
+      queue.take(at, number);
+    }
+    expect(order).toEqual(['a', 'c', 'd']);
+    // A trial given back once is not given back twice.
+    queue.giveBack(0);
     expect(queue.next()).toBe(queue.entries.length);
   });
 });

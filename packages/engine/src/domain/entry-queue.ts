@@ -2,7 +2,8 @@
  * One study's enqueued entries as a store keeps them in memory (the memory store, the JSONL store's replay):
  * entries in queue order, handed out oldest first, each once; a key queued once is never queued again; and
  * an added trial that ran a key (see `NewFinishedTrial.key`) takes the waiting entry of that key, so it is
- * never handed out (review 35: it ran again), or, when the study has none, makes the key known.
+ * never handed out (review 35: it ran again), or, when the study has none, makes the key known. An entry
+ * whose trial ended unrun (interrupted, or its worker died: see `endedUnrun`) waits again, before the rest.
  */
 export class EntryQueue<P> {
   /** The entries in queue order (handed-out ones included). */
@@ -13,6 +14,10 @@ export class EntryQueue<P> {
   private readonly positions = new Map<string, number>();
   /** Waiting positions an added trial took. */
   private readonly skipped = new Set<number>();
+  /** The position each trial number took (until it is given back). */
+  private readonly takenBy = new Map<number, number>();
+  /** Positions before `taken` that wait again: their trials ended unrun. */
+  private readonly givenBack = new Set<number>();
 
   /** The entries `add` would queue, in order: those without a key, or whose key is new to the study and to them. */
   accepted<E extends { readonly key?: string }>(entries: readonly E[]): E[] {
@@ -38,14 +43,25 @@ export class EntryQueue<P> {
 
   /** The position of the entry to hand out next; `entries.length` when none waits. */
   next(): number {
+    if (this.givenBack.size > 0) return Math.min(...this.givenBack);
     let at = this.taken;
     while (this.skipped.has(at)) at++;
     return at;
   }
 
-  /** Records that a trial took the entry at `at`. */
-  take(at: number): void {
+  /** Records that trial `number` took the entry at `at`. */
+  take(at: number, number: number): void {
+    this.givenBack.delete(at);
     this.taken = Math.max(this.taken, at + 1);
+    this.takenBy.set(number, at);
+  }
+
+  /** Records that trial `number` ended unrun: the entry it took, if any, waits again. */
+  giveBack(number: number): void {
+    const at = this.takenBy.get(number);
+    if (at === undefined) return;
+    this.takenBy.delete(number);
+    this.givenBack.add(at);
   }
 
   /** Records that an added trial ran the entry of `key`. */

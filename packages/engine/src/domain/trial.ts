@@ -134,6 +134,14 @@ export type TrialOutcome =
   | { readonly state: 'failed'; readonly error: ErrorInfo }
   | { readonly state: 'pruned'; readonly loss?: number };
 
+/**
+ * Whether a trial ended without its objective running to an end: the run was interrupted (`INTERRUPTED`)
+ * or its worker died (`STALE_TRIAL`). An enqueued entry such a trial took waits again, first in the queue,
+ * so every entry runs to an end once (a store applies this in `finishTrial`).
+ */
+export const endedUnrun = (outcome: TrialOutcome): boolean =>
+  outcome.state === 'failed' && (outcome.error.code === 'INTERRUPTED' || outcome.error.code === 'STALE_TRIAL');
+
 /** How a pruned trial ends: with the last value it reported as its loss, if it reported any. */
 export const prunedOutcome = (lastValue: number | undefined): TrialOutcome =>
   lastValue === undefined ? { state: 'pruned' } : { state: 'pruned', loss: lastValue };

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { createFunctionObjective } from '../builtins/function-objective.js';
 import { createMemoryStore } from '../builtins/memory-store.js';
@@ -57,6 +58,54 @@ describe('enqueue', () => {
     await runStudy({ ...options, budget: { moreTrials: 3 } });
     expect(seen).toHaveLength(8);
     expect(seen.filter((params) => params.x === 0.125)).toHaveLength(2);
+  });
+
+  it('runs an entry again, first, when its trial was interrupted or its worker died; not when it failed', async () => {
+    const store = createMemoryStore();
+    const seen: unknown[] = [];
+    let hang = true;
+    const objective = createFunctionObjective((params, context) => {
+      seen.push(params.x);
+      if (params.x === 0.25) throw new Error('bad params');
+      // The first trial runs until the run is interrupted.
+      if (hang) {
+        hang = false;
+        return new Promise<number>((_resolve, reject) =>
+          context.signal.addEventListener('abort', () => reject(context.signal.reason), { once: true }),
+        );
+      }
+      return params.x as number;
+    });
+    const enqueue = [
+      { x: 0.5, model: 'b' },
+      { x: 0.25, model: 'b' },
+      { x: 0.75, model: 'b' },
+    ];
+    const options = {
+      spec: { name: 'q', direction: 'minimize' as const, seed: 1, space },
+      space: compileSpace(space),
+      store,
+      suggester: countingSuggester().suggester,
+      objective,
+      enqueue,
+    };
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 20);
+    await runStudy({ ...options, budget: { maxTrials: 100 }, signal: controller.signal, gracePeriodMs: 0 });
+    expect(seen).toEqual([0.5]);
+    // A worker that died while running the second entry: its trial is stale, with the lease of a gone process.
+    await store.createTrial('q', {
+      lease: { owner: `${hostname()}:999999999:gone`, expiresAt: '2099-01-01T00:00:00Z' },
+    });
+    await runStudy({ ...options, budget: { moreTrials: 4 } });
+    const trials = await store.listTrials('q');
+    const ends = trials.map((trial) => (trial.state === 'failed' ? trial.error.code : trial.state));
+    expect(ends).toEqual(['INTERRUPTED', 'STALE_TRIAL', 'complete', 'OBJECTIVE_THREW', 'complete', 'complete']);
+    // The resume ran the interrupted entry, then the stale trial's, then the last; the failed one once.
+    expect(seen.slice(1, 4)).toEqual([0.5, 0.25, 0.75]);
+    expect(seen.filter((x) => x === 0.25)).toHaveLength(1);
+    expect(typeof seen[4]).toBe('number');
+    expect([0.5, 0.25, 0.75]).not.toContain(seen[4]);
   });
 
   it('refuses values that do not fit the space, with JSON pointers, before anything runs', async () => {
@@ -120,5 +169,17 @@ describe('withEnqueueKeys (an import answering a config enqueue list)', () => {
     ]);
     // The trials given are left as they were.
     expect(trials.every((trial) => !('key' in trial))).toBe(true);
+  });
+
+  it('does not give an entry to a trial that ended unrun: in the new store it waits again', () => {
+    const cut = (code: string) => ({
+      internal: { x: 0.1 },
+      outcome: { state: 'failed' as const, error: { code, message: '' } },
+    });
+    const trials = [cut('INTERRUPTED'), cut('STALE_TRIAL'), cut('OBJECTIVE_THREW')];
+    const { trials: keyed, answered } = withEnqueueKeys([{ internal: { x: 0.1 }, key: 'a' }], trials);
+    expect(keyed.map((trial) => trial.key)).toEqual([undefined, undefined, 'a']);
+    expect(answered).toEqual([[0, 2]]);
+    expect(withEnqueueKeys([{ internal: { x: 0.1 }, key: 'a' }], trials.slice(0, 2)).answered).toEqual([]);
   });
 });

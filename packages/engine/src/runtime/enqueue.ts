@@ -2,6 +2,7 @@ import type { EnqueuedParams, NewFinishedTrial, TrialStore } from '../contracts/
 import { canonicalJson } from '../domain/canonical-json.js';
 import type { CompiledSpace } from '../domain/compile-space.js';
 import { type ParamAssignment, toInternalParams } from '../domain/params.js';
+import { endedUnrun } from '../domain/trial.js';
 import { type ConfigIssue, invalidConfig, storeUnsupported } from '../errors.js';
 
 /**
@@ -71,8 +72,12 @@ export const withEnqueueKeys = (
   entries.forEach((entry, index) => {
     if (entry.key === undefined) return;
     const names = Object.keys(entry.internal);
+    // A trial that ended unrun (interrupted, its worker dead) did not run the entry: it waits in the new store.
     const at = keyed.findIndex(
-      (trial, i) => !taken.has(i) && names.every((name) => trial.internal[name] === entry.internal[name]),
+      (trial, i) =>
+        !taken.has(i) &&
+        !endedUnrun(trial.outcome) &&
+        names.every((name) => trial.internal[name] === entry.internal[name]),
     );
     if (at < 0) return;
     taken.add(at);

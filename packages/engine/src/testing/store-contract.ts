@@ -245,6 +245,50 @@ export const describeStoreContract = (name: string, options: StoreContractOption
       });
     }
 
+    if (!without.has('enqueue')) {
+      it('hands out again, first, the entry of a trial that ended unrun (interrupted, or its worker died)', async () => {
+        const store = await open();
+        const enqueue = must(store.enqueue, 'enqueue').bind(store);
+        const failed = (code: string) => ({ state: 'failed', error: { code, message: code } }) as const;
+        await enqueue(spec.name, [
+          { internal: { x: 0.1 }, key: 'a' },
+          { internal: { x: 0.2 }, key: 'b' },
+          { internal: { x: 0.3 } },
+        ]);
+        expect((await store.createTrial(spec.name))?.internal).toEqual({ x: 0.1 });
+        expect((await store.createTrial(spec.name))?.internal).toEqual({ x: 0.2 });
+        await store.setParams(spec.name, 0, { x: 0.1 });
+        await store.finishTrial(spec.name, 0, failed('INTERRUPTED'));
+        // A failure of the objective ran the entry: it is not handed out again.
+        await store.finishTrial(spec.name, 1, failed('OBJECTIVE_THREW'));
+        let current = store;
+        if (options.reopen !== undefined) {
+          await store.close();
+          current = await options.reopen(store);
+          await current.openStudy(spec);
+        }
+        expect((await current.createTrial(spec.name))?.internal).toEqual({ x: 0.1 });
+        await current.finishTrial(spec.name, 2, failed('STALE_TRIAL'));
+        expect((await current.createTrial(spec.name))?.internal).toEqual({ x: 0.1 });
+        await current.finishTrial(spec.name, 3, { state: 'complete', loss: 1 });
+        expect((await current.createTrial(spec.name))?.internal).toEqual({ x: 0.3 });
+        expect((await current.createTrial(spec.name))?.internal).toEqual({});
+        // Its key stays known: queued once, whatever became of its trials.
+        expect(
+          await must(current.enqueue, 'enqueue').call(current, spec.name, [{ internal: { x: 0.1 }, key: 'a' }]),
+        ).toBe(0);
+        expect((await current.listTrials(spec.name)).map((trial) => trial.state)).toEqual([
+          'failed',
+          'failed',
+          'failed',
+          'complete',
+          'running',
+          'running',
+        ]);
+        await current.close();
+      });
+    }
+
     if (!without.has('enqueue') && !without.has('addTrials')) {
       it("records an added trial's key as queued and taken: that entry is neither queued again nor handed out", async () => {
         const store = await open();

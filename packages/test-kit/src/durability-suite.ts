@@ -152,14 +152,18 @@ export const describeDurability = (suite: DurabilitySuiteOptions): void => {
         (event, all) =>
           event.event === 'started' && event.number === all.filter((e) => e.event === 'finished').length + 1,
       );
-      const startedBeforeSignal = run.events.filter((event) => event.event === 'started').length;
       run.child.kill('SIGINT');
       expect((await run.exited).code).toBe(130);
       expect(run.text()).toMatch(/Study sigint stopped \(aborted\): \d+ complete, 0 failed/);
       expect(run.text()).toMatch(/Best trial #\d+: loss /);
       const trials = await listWith(open, path, 'sigint');
       expect(trials.length).toBe(run.events.filter((event) => event.event === 'started').length);
-      expect(trials.length).toBeLessThanOrEqual(startedBeforeSignal + 1);
+      // Stopped asking: after the worker handled the signal, a trial starts only in a lane that was already
+      // asking for one (one per lane). Counted from the worker's own 'signal' line, not from when this test
+      // sent it: under load the worker may handle it later (a flake seen once).
+      const handled = run.events.findIndex((event) => event.event === 'signal');
+      expect(handled).toBeGreaterThan(-1);
+      expect(run.events.slice(handled).filter((event) => event.event === 'started').length).toBeLessThanOrEqual(2);
       expect(trials.every((trial) => trial.state === 'complete')).toBe(true);
       expect(trials.length).toBe(finishedTrials(run.events).size);
     });

@@ -40,7 +40,7 @@ const cases: [string, unknown, string, RegExp][] = [
   ['name with a space', heartConfig({ name: 'my study' }), '/name', /matching/],
   ['fractional seed', heartConfig({ seed: 1.5 }), '/seed', /integer/],
   ['misspelt top-level key', heartConfig({ budgett: { maxTrials: 3 } }), '/budgett', /only the fields/],
-  ['empty budget', heartConfig({ budget: {} }), '/budget', /at least 1 field/],
+  ['empty budget', heartConfig({ budget: {} }), '/budget', /at least one of maxTrials, moreTrials/],
   ['zero maxTrials', heartConfig({ budget: { maxTrials: 0 } }), '/budget/maxTrials', />= 1/],
   // A lease of 1 ms was renewed every third of a millisecond: 130 KB/s of lease lines (user trial 26).
   ['a lease shorter than half a second', heartConfig({ leaseSeconds: 0.001 }), '/leaseSeconds', />= 0.5/],

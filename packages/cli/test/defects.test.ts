@@ -15,16 +15,12 @@ const commandConfig = (name: string, options: Record<string, unknown>, extra: Re
   );
 
 /** A config whose objective is a module run on this thread (fast: no worker, no process per trial). */
-const moduleConfig = (name: string, source: string) => {
+const moduleConfig = (name: string, source: string, budget: object = { maxTrials: 3 }) => {
   writeIn(dir, `${name}.mjs`, source);
   return writeIn(
     dir,
     `${name}.json`,
-    heartConfig({
-      name,
-      objective: { use: 'module', options: { path: `./${name}.mjs`, isolate: 'none' } },
-      budget: { maxTrials: 3 },
-    }),
+    heartConfig({ name, objective: { use: 'module', options: { path: `./${name}.mjs`, isolate: 'none' } }, budget }),
   );
 };
 
@@ -63,6 +59,27 @@ describe('command templates are checked against the space (issue 9, defect 4)', 
     expect(result.stdout).toMatch(/0 complete, 3 failed/);
     expect(result.stderr).toMatch(/every trial of study all-fail in this run failed/);
     expect(result.code).toBe(1);
+  });
+
+  it('a run whose trials kept failing stops at maxConsecutiveFailures, says why and exits 1, even after a success', async () => {
+    const path = moduleConfig(
+      'late-fail',
+      'export default (_, { trialNumber }) => { if (trialNumber > 0) throw new Error("GPU lost\\nat line 3"); return 1; };',
+      { maxTrials: 50, maxConsecutiveFailures: 4 },
+    );
+    const result = await cli('run', path, '--json');
+    expect(result.code, result.stderr).toBe(1);
+    expect(JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '')).toMatchObject({
+      trials: { complete: 1, failed: 4 },
+      stopped: 'failures',
+      stopMessage: '4 trials in a row failed, the last #4: OBJECTIVE_THREW GPU lost',
+    });
+    expect(result.stderr).toMatch(
+      /stopped \(4 trials in a row failed, the last #4: OBJECTIVE_THREW GPU lost\): 1 complete, 4 failed/,
+    );
+    expect(result.stderr).toMatch(
+      /late-fail stopped early because its trials kept failing \(budget\.maxConsecutiveFailures/,
+    );
   });
 
   it('a run in which some trials complete exits 0', async () => {

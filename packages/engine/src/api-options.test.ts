@@ -77,7 +77,7 @@ describe('the API checks its options as a config is checked', () => {
       },
       {
         pointer: '/budget/maxTrial',
-        expected: 'one of maxTrials, moreTrials, maxSeconds, lossThreshold, patience',
+        expected: 'one of maxTrials, moreTrials, maxSeconds, lossThreshold, patience, maxConsecutiveFailures',
         found: 'an unknown option `maxTrial` (did you mean `maxTrials`?)',
       },
       { pointer: '/budget/maxSeconds', expected: 'a number above 0, at most 1000000000', found: '-1' },
@@ -147,6 +147,10 @@ describe('the API checks its options as a config is checked', () => {
     expect(await issuesOf(fmin({ objective, space, suggester: prior, budget: {} }))).toEqual([
       { pointer: '/maxTrials', expected, found },
     ]);
+    // A rule that ends the run only if its trials fail is not a limit.
+    expect(await issuesOf(fmin({ objective, space, suggester: prior, budget: { maxConsecutiveFailures: 3 } }))).toEqual(
+      [{ pointer: '/maxTrials', expected, found }],
+    );
     const study = await Study.open({ space, suggester: prior, objective });
     expect(await issuesOf(study.optimize({ budget: {} }))).toEqual([{ pointer: '/maxTrials', expected, found }]);
     expect(await study.trials()).toEqual([]);

@@ -55,7 +55,10 @@ const BUDGET: Readonly<Record<string, Rule>> = {
   maxSeconds: positive(MAX_SECONDS * 1000),
   lossThreshold: finite,
   patience: integer(1, MAX_TRIALS),
+  maxConsecutiveFailures: integer(1, MAX_TRIALS),
 };
+/** Budget options that end a run whatever its trials do (`maxConsecutiveFailures` ends it only if they fail). */
+const LIMITS = new Set(['maxTrials', 'moreTrials', 'maxSeconds', 'lossThreshold', 'patience']);
 
 const RUN: Readonly<Record<string, Rule>> = {
   objective: fn,
@@ -285,7 +288,7 @@ export const checkRunEnds = (
   },
 ): void => {
   const limits = Object.entries({ maxTrials: options.maxTrials, ...options.budget }).filter(
-    ([key, value]) => value !== undefined && key in BUDGET,
+    ([key, value]) => value !== undefined && LIMITS.has(key),
   );
   if (limits.length > 0 || options.stopWhen !== undefined || options.signal !== undefined) return;
   throw invalidConfig(`${where} options`, [

@@ -59,6 +59,8 @@ const edge = async (options: TpeOptions, seed: number) =>
     },
     suggester: createTpeSuggester(options),
     maxTrials: 60,
+    // `ignore` keeps sampling where trials fail: long runs of failures, which must not stop the study here.
+    budget: { maxConsecutiveFailures: 60 },
     seed,
   });
 const failedCount = (trials: readonly TrialView[]) => trials.filter((trial) => trial.state === 'failed').length;
@@ -84,6 +86,8 @@ describe('TPE where the objective fails on part of the space (trial 30: the defa
         },
         suggester: createTpeSuggester({ failed }),
         maxTrials: 40,
+        // 9 in 10 fail at random: a space like this needs maxConsecutiveFailures raised (default 10).
+        budget: { maxConsecutiveFailures: 40 },
         seed,
       });
     for (const seed of [1, 2, 3]) {

@@ -46,7 +46,11 @@ const humanSummary = (result: RunResult): string =>
   formatSummary(result.summary, result.reason === 'max-trials' ? undefined : describeStop(result));
 
 const describeStop = ({ reason, stopMessage }: RunResult): string =>
-  reason === 'aborted' ? 'interrupted' : reason === 'stopper' && stopMessage !== undefined ? stopMessage : reason;
+  reason === 'aborted'
+    ? 'interrupted'
+    : (reason === 'stopper' || reason === 'failures') && stopMessage !== undefined
+      ? stopMessage
+      : reason;
 
 /**
  * What to look at when every trial of a run failed: the first failure's error, and where to list the
@@ -140,6 +144,10 @@ const executeRuns = async (
       report(result);
       if (everyTrialFailed(result) && !interrupts.signal.aborted)
         output.note(`parzen: every trial of study ${base.study} in this run failed${firstFailure(result, run, flags)}`);
+      if (result.reason === 'failures')
+        output.note(
+          `parzen: study ${base.study} stopped early because its trials kept failing (budget.maxConsecutiveFailures, default 10): fix the objective and run again (a run counts afresh).`,
+        );
     } catch (error) {
       // Told to stop while the store waited for another process's lock: nothing ran, nothing is lost.
       if (interrupts.signal.aborted && error instanceof ParzenError && error.code === 'INTERRUPTED') {
@@ -380,7 +388,9 @@ const runPrepared = async (runs: readonly PreparedRun[], flags: RunFlags, output
   else if (flags.json === true && single !== undefined)
     output.result(JSON.stringify(summaryJson(single.summary, single.reason, single.stopMessage)));
   const failed = outcomes.some(
-    (outcome) => outcome.error !== undefined || (outcome.result !== undefined && everyTrialFailed(outcome.result)),
+    (outcome) =>
+      outcome.error !== undefined ||
+      (outcome.result !== undefined && (everyTrialFailed(outcome.result) || outcome.result.reason === 'failures')),
   );
   return interrupts.exitCode() ?? (failed ? EXIT.studyError : EXIT.ok);
 };

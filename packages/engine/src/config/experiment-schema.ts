@@ -19,7 +19,8 @@ const pluginChoiceSchema = {
 const budgetSchema = {
   type: 'object',
   additionalProperties: false,
-  minProperties: 1,
+  // A rule that ends the run whatever its trials do (maxConsecutiveFailures ends it only if they fail).
+  anyOf: ['maxTrials', 'moreTrials', 'maxSeconds', 'lossThreshold', 'patience'].map((name) => ({ required: [name] })),
   properties: {
     maxTrials: {
       type: 'integer',
@@ -46,6 +47,13 @@ const budgetSchema = {
       maximum: MAX_TRIALS,
       description:
         "Stop after this many finished trials without improving the study's best loss (earlier runs' and other workers' trials count: a resumed study that has gone that long runs only its new enqueue entries; while no trial has a loss, counted from the run's start).",
+    },
+    maxConsecutiveFailures: {
+      type: 'integer',
+      minimum: 1,
+      maximum: MAX_TRIALS,
+      description:
+        "Stop once this many of the run's trials failed in a row (a complete or pruned trial starts the count again; each run counts afresh). Default 10. Not a limit on its own: the budget needs another rule.",
     },
   },
 };

@@ -67,7 +67,13 @@ describe('validateConfig', () => {
     ['a bad direction', { direction: 'down' }, '/direction', '"minimize", "maximize"'],
     ['a fractional seed', { seed: 1.5 }, '/seed', 'integer'],
     ['zero concurrency', { concurrency: 0 }, '/concurrency', '>= 1'],
-    ['an empty budget', { budget: {} }, '/budget', 'at least 1 field'],
+    ['an empty budget', { budget: {} }, '/budget', 'at least one of maxTrials, moreTrials, maxSeconds'],
+    [
+      'a budget whose only rule ends the run only if trials fail',
+      { budget: { maxConsecutiveFailures: 5 } },
+      '/budget',
+      'at least one of maxTrials, moreTrials, maxSeconds, lossThreshold and patience',
+    ],
     ['a negative maxTrials', { budget: { maxTrials: -1 } }, '/budget/maxTrials', '>= 1'],
     ['an unknown suggester', { suggester: { use: 'tpee' } }, '/suggester/use', 'tpe'],
     [

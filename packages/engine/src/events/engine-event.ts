@@ -3,7 +3,15 @@ import type { StudyRecord } from '../domain/study.js';
 import type { CompleteTrial, ErrorInfo, FinishedTrial } from '../domain/trial.js';
 
 /** Why a run stopped (`stopper`: a stopper or `stopWhen` rule said so; its message says why). */
-export type StopReason = 'max-trials' | 'max-seconds' | 'loss-threshold' | 'patience' | 'stopper' | 'aborted' | 'error';
+export type StopReason =
+  | 'max-trials'
+  | 'max-seconds'
+  | 'loss-threshold'
+  | 'patience'
+  | 'failures'
+  | 'stopper'
+  | 'aborted'
+  | 'error';
 
 /** Counts and best trial of a study, as reported at its end. */
 export interface StudySummary {
@@ -68,7 +76,10 @@ export type EngineEvent =
   | (At & {
       readonly type: 'study.finished';
       readonly reason: StopReason;
-      /** The stopper's own words when `reason` is `stopper` ("no improvement of 1% in 50 trials"). */
+      /**
+       * The stopper's own words when `reason` is `stopper` ("no improvement of 1% in 50 trials"); when it is
+       * `failures`, how many failed in a row and the last one's error.
+       */
       readonly stopMessage?: string;
       readonly summary: StudySummary;
     })

@@ -20,7 +20,17 @@ export interface Budget {
    * reached). While no trial has a loss the count starts with the run.
    */
   readonly patience?: number;
+  /**
+   * Stop once this many trials of this run failed in a row (a complete or pruned trial starts the count
+   * again): an objective that fails every time (a missing import, a wrong path, a GPU gone) spends ten
+   * trials, not the whole budget. Counted per run, so a run after a fix starts afresh. Default 10; set it
+   * to the trial count to never stop for failures.
+   */
+  readonly maxConsecutiveFailures?: number;
 }
+
+/** The default of {@link Budget.maxConsecutiveFailures}. */
+export const DEFAULT_MAX_CONSECUTIVE_FAILURES = 10;
 
 /**
  * Where a study's patience stands: its best loss, and how many trials finished after its best one (by
@@ -55,6 +65,7 @@ export const trialLimit = (budget: Budget, existing: number): number | undefined
 export class BudgetTracker {
   private best: number | undefined;
   private sinceImprovement = 0;
+  private failuresInARow = 0;
   private readonly startedAt = Date.now();
 
   constructor(
@@ -77,8 +88,12 @@ export class BudgetTracker {
     this.sinceImprovement = sinceImprovement;
   }
 
-  /** Records a finished trial of this run; returns true when it improved the best value. */
-  record(value: number | undefined): boolean {
+  /**
+   * Records a finished trial of this run (its loss, if it has one; whether it failed); returns true when it
+   * improved the best value.
+   */
+  record(value: number | undefined, failed = false): boolean {
+    this.failuresInARow = failed ? this.failuresInARow + 1 : 0;
     if (value !== undefined && isBetter(value, this.best, this.direction)) {
       this.best = value;
       this.sinceImprovement = 0;
@@ -91,6 +106,8 @@ export class BudgetTracker {
   /** The rule that says stop now, if any. */
   stopReason(): StopReason | undefined {
     const { maxSeconds, lossThreshold, patience } = this.budget;
+    const maxFailures = this.budget.maxConsecutiveFailures ?? DEFAULT_MAX_CONSECUTIVE_FAILURES;
+    if (this.failuresInARow >= maxFailures) return 'failures';
     if (lossThreshold !== undefined && this.best !== undefined) {
       const reached = this.direction === 'maximize' ? this.best >= lossThreshold : this.best <= lossThreshold;
       if (reached) return 'loss-threshold';

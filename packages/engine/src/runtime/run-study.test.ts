@@ -284,6 +284,37 @@ describe('runStudy', () => {
     expect(more.resumed).toBe(true);
   });
 
+  it('stops once maxConsecutiveFailures trials in a row failed (default 10), counting each run afresh', async () => {
+    const broken = () => {
+      throw new Error('No module named torch\nTraceback ...');
+    };
+    const store = createMemoryStore();
+    const first = await run(broken, { maxTrials: 100 }, { store });
+    expect(first.reason).toBe('failures');
+    expect(first.trials).toHaveLength(10);
+    expect(first.stopMessage).toBe('10 trials in a row failed, the last #9: OBJECTIVE_THREW No module named torch');
+    // A run after a fix starts its own count; one still broken stops again after its own ten.
+    const again = await run(broken, { maxTrials: 100 }, { store });
+    expect(again.trials).toHaveLength(20);
+    expect((await run(broken, { maxTrials: 100, maxConsecutiveFailures: 3 }, { concurrency: 2 })).reason).toBe(
+      'failures',
+    );
+    // A complete trial starts the count again: 4 failures in every 5 trials run to the budget.
+    let calls = 0;
+    const mostly: ObjectiveFunction = () => {
+      calls++;
+      if (calls % 5 === 0) return 1;
+      throw new Error('diverged');
+    };
+    const long = await run(mostly, { maxTrials: 40, maxConsecutiveFailures: 5 });
+    expect(long.reason).toBe('max-trials');
+    expect(long.trials.filter((trial) => trial.state === 'failed')).toHaveLength(32);
+    calls = 0;
+    const strict = await run(mostly, { maxTrials: 40, maxConsecutiveFailures: 4 });
+    expect(strict.reason).toBe('failures');
+    expect(strict.trials).toHaveLength(4);
+  });
+
   it('stops after maxSeconds of wall clock', async () => {
     const result = await run(
       async () => {

@@ -15,7 +15,7 @@ import { bestTrial, type FinishedTrial, type Lease, type Trial } from '../domain
 import { ParzenError } from '../errors.js';
 import type { StopReason, StudySummary } from '../events/engine-event.js';
 import type { EventBus } from '../events/event-bus.js';
-import { type Budget, BudgetTracker, patienceOf, trialLimit } from './budget.js';
+import { type Budget, BudgetTracker, DEFAULT_MAX_CONSECUTIVE_FAILURES, patienceOf, trialLimit } from './budget.js';
 import { enqueueConfigEntries } from './enqueue.js';
 import { evaluateTrial } from './evaluate-trial.js';
 import { thrownErrorInfo } from './interpret-result.js';
@@ -79,7 +79,10 @@ export interface RunStudyOptions {
 /** How a run ended: why it stopped, whether it resumed, the summary and every trial. */
 export interface RunResult {
   readonly reason: StopReason;
-  /** The stopper's own words when `reason` is `stopper`. */
+  /**
+   * The stopper's own words when `reason` is `stopper`; when it is `failures`, how many trials failed in
+   * a row and the last one's error.
+   */
   readonly stopMessage?: string;
   readonly resumed: boolean;
   /** How many trials the study had when this run began (the rest of `trials` came after). */
@@ -304,10 +307,16 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         // Let the event loop turn between trials: with a synchronous in-process objective and a store
         // that answers at once, the loop would otherwise never yield, and Ctrl-C would never be handled.
         await new Promise((resolve) => setImmediate(resolve));
-        if (
-          tracker.record(finished.state === 'complete' ? finished.loss : undefined) &&
-          finished.state === 'complete'
-        ) {
+        const improved = tracker.record(
+          finished.state === 'complete' ? finished.loss : undefined,
+          finished.state === 'failed' && finished.error.code !== 'INTERRUPTED',
+        );
+        if (finished.state === 'failed' && reason === undefined && tracker.stopReason() === 'failures') {
+          reason = 'failures';
+          const count = budget.maxConsecutiveFailures ?? DEFAULT_MAX_CONSECUTIVE_FAILURES;
+          stopMessage ??= `${count} trials in a row failed, the last #${finished.number}: ${finished.error.code} ${finished.error.message.split('\n')[0]}`;
+        }
+        if (improved && finished.state === 'complete') {
           emit({
             type: 'study.improved',
             at: now(),

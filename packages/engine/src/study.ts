@@ -410,8 +410,9 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
 
   /**
    * Queues params for the next trials, as the objective sees them (a choice by its option's value); they
-   * may name only some parameters, and the suggester samples the rest. Each entry is taken by exactly one
-   * trial (`ask()` here, or a worker sharing the store), before any sampled trial. With a `key`, params
+   * may name only some parameters, and the suggester samples the rest. Each entry is taken by one trial at a
+   * time (`ask()` here, or a worker sharing the store), before any sampled trial; a trial told
+   * `INTERRUPTED`, or a run's trial whose worker died, gives it back to be handed out first. With a `key`, params
    * whose key the study has already queued are skipped. Resolves to whether the entry was queued.
    *
    * @throws `ParzenError` `PARAMS_INVALID` naming each value that does not fit the space;

@@ -13,7 +13,7 @@ import type {
  * preceded by a header line with that version, so an older Parzen refuses the file from there on instead
  * of misreading it.
  */
-export const JOURNAL_VERSION = 3;
+export const JOURNAL_VERSION = 4;
 
 /**
  * One line of the journal: an operation on a study. Replaying the lines in order rebuilds every study.

@@ -101,10 +101,48 @@ describe('jsonl journal format version 2 (intermediate values, enqueued entries,
     const ops = records(path).map((record) => (record.op === 'journal' ? `journal ${record.version}` : record.op));
     expect(ops).toEqual(['journal 1', 'study', 'journal 2', 'add', 'journal 3', 'add']);
     // A Parzen that reads version 2 at most refuses the file there, instead of queuing the entry again.
-    writeFileSync(path, readFileSync(path, 'utf8').replace('"version":3', '"version":4'));
+    writeFileSync(path, readFileSync(path, 'utf8').replace('"version":3', '"version":5'));
     await expect(open(path).store.listTrials(spec.name)).rejects.toMatchObject({
-      message: expect.stringContaining('has format version 4; this Parzen reads version 3'),
+      message: expect.stringContaining('has format version 5; this Parzen reads version 4'),
     });
+  });
+
+  it('declares version 4 before the finish that gives an entry back; lines from before it keep their entries taken (review 36)', async () => {
+    const path = tempPath('v4.parzen.jsonl');
+    const { store } = open(path);
+    await store.openStudy(spec);
+    await store.enqueue(spec.name, [{ internal: { x: 0.1 } }, { internal: { x: 0.2 } }]);
+    const interrupted = { state: 'failed', error: { code: 'INTERRUPTED', message: 'Ctrl-C' } } as const;
+    await store.createTrial(spec.name); // takes 0.1
+    await store.createTrial(spec.name); // takes 0.2
+    await store.createTrial(spec.name); // takes none
+    await store.finishTrial(spec.name, 2, interrupted); // gives nothing back: version 2 will do
+    await store.finishTrial(spec.name, 0, interrupted);
+    await store.close();
+    const ops = records(path).map((record) => (record.op === 'journal' ? `journal ${record.version}` : record.op));
+    expect(ops).toEqual([
+      'journal 1',
+      'study',
+      'journal 2',
+      'enqueue',
+      'trial',
+      'trial',
+      'trial',
+      'finish',
+      'journal 4',
+      'finish',
+    ]);
+    const written = readFileSync(path, 'utf8');
+    // Read again: 0.1 waits again, first.
+    const again = open(path).store;
+    expect((await again.createTrial(spec.name))?.internal).toEqual({ x: 0.1 });
+    await again.close();
+    // The same journal as a version 3 Parzen wrote it (no version 4 line): its entry stays taken.
+    const older = tempPath('v3-interrupted.parzen.jsonl');
+    writeFileSync(older, written.replace(/.*"version":4.*\n/, ''));
+    const reader = open(older).store;
+    expect((await reader.createTrial(spec.name))?.internal).toEqual({});
+    await reader.close();
   });
 
   it('writes the loss as `loss` (journals from before the rename said `value`)', async () => {

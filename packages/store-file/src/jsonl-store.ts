@@ -4,6 +4,7 @@ import {
   type CreateTrialOptions,
   checkSameStudy,
   type EnqueuedParams,
+  endedUnrun,
   type FinishedTrial,
   type IntermediateValue,
   invalidConfig,
@@ -87,7 +88,8 @@ export interface JsonlStore extends TrialStore {
   readonly warnings: readonly string[];
 }
 
-type Append = (record: JournalRecord, durable: boolean) => void;
+/** Appends a record; `needs` raises the format version it is declared under (see {@link recordVersion}). */
+type Append = (record: JournalRecord, durable: boolean, needs?: number) => void;
 
 const defaultWarning = (message: string): void => {
   process.stderr.write(`parzen: warning: ${message}\n`);
@@ -200,7 +202,11 @@ class JsonlTrialStore implements JsonlStore {
   async finishTrial(study: string, number: number, outcome: TrialOutcome): Promise<FinishedTrial> {
     return this.write((append) => {
       this.running(study, number);
-      append({ op: 'finish', study, number, finishedAt: this.clock.now().toISOString(), outcome }, true);
+      // Version 4: the finish of a trial that ended unrun gives back the entry it took (review 36: read by
+      // the rule of the version its line is written under, so journals written before it keep theirs).
+      const givesBack = endedUnrun(outcome) && this.study(study).queue.holds(number);
+      const finish = { op: 'finish', study, number, finishedAt: this.clock.now().toISOString(), outcome } as const;
+      append(finish, true, givesBack ? 4 : 1);
       return this.study(study).trials[number] as FinishedTrial;
     }, true);
   }
@@ -288,8 +294,8 @@ class JsonlTrialStore implements JsonlStore {
       let result: T;
       try {
         this.reader.catchUp(file.fd);
-        const append: Append = (record, durable) => {
-          const version = recordVersion(record);
+        const append: Append = (record, durable, needs = 1) => {
+          const version = Math.max(recordVersion(record), needs);
           // The first record of a newer format version comes after a header naming that version.
           const header = version > (this.replica.version ?? 1) ? `${journalHeader(version)}\n` : '';
           const prefix = this.reader.appendPrefix(file.fd) + header;

@@ -183,7 +183,8 @@ export class Replica {
     else if (record.op === 'lease') trials[record.number] = Object.freeze(runningTrial(trial, { lease: record.lease }));
     else {
       trials[record.number] = Object.freeze(finishedTrial(trial, record.outcome, record.finishedAt));
-      if (endedUnrun(record.outcome)) study.queue.giveBack(record.number);
+      // Under format version 4 and later only: earlier Parzens left such an entry taken (review 36).
+      if ((this.version ?? 1) >= 4 && endedUnrun(record.outcome)) study.queue.giveBack(record.number);
     }
     study.changes.push(record.number);
   }

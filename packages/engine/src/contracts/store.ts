@@ -93,7 +93,8 @@ export interface TrialStore {
   reportIntermediate?(study: string, number: number, step: number, value: number): Promise<void>;
   /**
    * Queues params for trials to come: `createTrial` hands out the oldest waiting entry first, as the
-   * trial's initial params, so each entry is taken by exactly one trial across all workers. Entries with a
+   * trial's initial params, so each entry is taken by one trial at a time across all workers (`finishTrial`
+   * of a trial that ended unrun, see `endedUnrun`, gives its entry back, to be handed out first). Entries with a
    * key already queued are skipped. Resolves to the number of entries queued. Optional; enqueue needs it.
    */
   enqueue?(study: string, entries: readonly EnqueuedParams[]): Promise<number>;

@@ -43,7 +43,12 @@ export class EntryQueue<P> {
 
   /** The position of the entry to hand out next; `entries.length` when none waits. */
   next(): number {
-    if (this.givenBack.size > 0) return Math.min(...this.givenBack);
+    if (this.givenBack.size > 0) {
+      // A loop, not Math.min(...): a spread of 100,000+ positions overflows the stack.
+      let oldest = Number.POSITIVE_INFINITY;
+      for (const at of this.givenBack) oldest = Math.min(oldest, at);
+      return oldest;
+    }
     let at = this.taken;
     while (this.skipped.has(at)) at++;
     return at;
@@ -54,6 +59,11 @@ export class EntryQueue<P> {
     this.givenBack.delete(at);
     this.taken = Math.max(this.taken, at + 1);
     this.takenBy.set(number, at);
+  }
+
+  /** Whether trial `number` took an entry (and has not given it back). */
+  holds(number: number): boolean {
+    return this.takenBy.has(number);
   }
 
   /** Records that trial `number` ended unrun: the entry it took, if any, waits again. */
@@ -68,6 +78,8 @@ export class EntryQueue<P> {
   ran(key: string): void {
     const at = this.positions.get(key);
     if (at !== undefined && at >= this.taken) this.skipped.add(at);
+    // Given back (its trial ended unrun) and now run by the added trial (review 36: it ran again).
+    else if (at !== undefined) this.givenBack.delete(at);
     this.keys.add(key);
   }
 }

@@ -136,11 +136,15 @@ export type TrialOutcome =
 
 /**
  * Whether a trial ended without its objective running to an end: the run was interrupted (`INTERRUPTED`)
- * or its worker died (`STALE_TRIAL`). An enqueued entry such a trial took waits again, first in the queue,
- * so every entry runs to an end once (a store applies this in `finishTrial`).
+ * or its worker is known to have died (`STALE_TRIAL`, unless only its lease lapsed: a worker on another
+ * host may still finish it, and its result is then kept). An enqueued entry such a trial took waits again,
+ * first in the queue, so every entry runs to an end once. Every store applies this in `finishTrial`
+ * (the store contract suite tests it).
  */
 export const endedUnrun = (outcome: TrialOutcome): boolean =>
-  outcome.state === 'failed' && (outcome.error.code === 'INTERRUPTED' || outcome.error.code === 'STALE_TRIAL');
+  outcome.state === 'failed' &&
+  (outcome.error.code === 'INTERRUPTED' ||
+    (outcome.error.code === 'STALE_TRIAL' && outcome.error.details?.lease !== 'lapsed'));
 
 /** How a pruned trial ends: with the last value it reported as its loss, if it reported any. */
 export const prunedOutcome = (lastValue: number | undefined): TrialOutcome =>

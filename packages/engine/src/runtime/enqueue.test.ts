@@ -108,6 +108,32 @@ describe('enqueue', () => {
     expect([0.5, 0.25, 0.75]).not.toContain(seen[4]);
   });
 
+  it('does not run an entry again when only the lease of its worker (on another host) lapsed', async () => {
+    const store = createMemoryStore();
+    const spec = { name: 'q', direction: 'minimize' as const, seed: 1, space };
+    await store.openStudy(spec);
+    await store.enqueue?.('q', [{ internal: { x: 0.5, model: 1 } }, { internal: { x: 0.25, model: 1 } }]);
+    // A worker elsewhere took the first entry; its lease lapsed, but it may still be busy with it.
+    await store.createTrial('q', { lease: { owner: 'elsewhere:123:run', expiresAt: '2000-01-01T00:00:00Z' } });
+    const seen: unknown[] = [];
+    const objective = createFunctionObjective((params) => {
+      seen.push(params.x);
+      return params.x as number;
+    });
+    await runStudy({
+      spec,
+      space: compileSpace(space),
+      store,
+      suggester: countingSuggester().suggester,
+      objective,
+      budget: { moreTrials: 2 },
+    });
+    const [first] = await store.listTrials('q');
+    expect(first).toMatchObject({ state: 'failed', error: { code: 'STALE_TRIAL', details: { lease: 'lapsed' } } });
+    expect(seen[0]).toBe(0.25);
+    expect(seen).not.toContain(0.5);
+  });
+
   it('refuses values that do not fit the space, with JSON pointers, before anything runs', async () => {
     const store = createMemoryStore();
     const { suggester } = countingSuggester();

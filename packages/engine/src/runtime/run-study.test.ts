@@ -408,7 +408,7 @@ describe('runStudy', () => {
     expect(result.trials).toHaveLength(3);
     // Said (trial 29: a run marked them in silence).
     expect(warnings).toEqual([
-      'trial #0 of a worker that is gone (its process ended, or its lease lapsed) is marked failed, STALE_TRIAL; it is not rerun.',
+      'trial #0 of a worker that is gone (its process ended, or its lease lapsed) is marked failed, STALE_TRIAL; it is not rerun (an enqueued entry it took is, when its worker is known to have ended).',
     ]);
   });
 

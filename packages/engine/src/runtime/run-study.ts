@@ -171,7 +171,8 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     if (stale.length > 0)
       (options.onWarning ?? warnOnStderr)(
         `${stale.length === 1 ? 'trial' : 'trials'} ${stale.map((number) => `#${number}`).join(', ')} of a worker that is gone ` +
-          `(its process ended, or its lease lapsed) ${stale.length === 1 ? 'is' : 'are'} marked failed, STALE_TRIAL; ${stale.length === 1 ? 'it is' : 'they are'} not rerun.`,
+          `(its process ended, or its lease lapsed) ${stale.length === 1 ? 'is' : 'are'} marked failed, STALE_TRIAL; ${stale.length === 1 ? 'it is' : 'they are'} not rerun ` +
+          '(an enqueued entry it took is, when its worker is known to have ended).',
       );
     const limit = trialLimit(budget, existing.length);
     const best = bestTrial(existing, spec.direction);

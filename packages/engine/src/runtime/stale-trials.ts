@@ -82,15 +82,23 @@ const processIsAlive = (pid: number): boolean => {
  * on another host is stale when its lease expired. Trials without a lease (ask/tell studies) are never
  * stale.
  */
-export const isStale = (lease: Lease | undefined, now: Date, ownWorker: string): boolean => {
-  if (lease === undefined || lease.owner === ownWorker) return false;
+export const isStale = (lease: Lease | undefined, now: Date, ownWorker: string): boolean =>
+  staleness(lease, now, ownWorker) !== undefined;
+
+/**
+ * Why a running trial is stale (see {@link isStale}), or undefined when it is not: `gone` when its worker is
+ * known to have ended (the process table says so, or it was this process's run, now over), `lapsed` when
+ * only its lease says so (a worker on another host, which may still be busy and finish it).
+ */
+export const staleness = (lease: Lease | undefined, now: Date, ownWorker: string): 'gone' | 'lapsed' | undefined => {
+  if (lease === undefined || lease.owner === ownWorker) return undefined;
   const [host, pidText, , start, namespace] = lease.owner.split(':');
   const pid = Number(pidText);
   const state = processState({ host: host ?? '', pid, start, namespace });
-  if (state === 'dead') return true;
+  if (state === 'dead') return 'gone';
   // This very process: its owner run is either still going on here, or over (a long-lived process).
-  if (state === 'alive') return pid === process.pid && !activeHere.has(lease.owner);
-  return Date.parse(lease.expiresAt) <= now.getTime();
+  if (state === 'alive') return pid === process.pid && !activeHere.has(lease.owner) ? 'gone' : undefined;
+  return Date.parse(lease.expiresAt) <= now.getTime() ? 'lapsed' : undefined;
 };
 
 /** A process as a lock file or a lease names it: its host, pid, and where known its start and pid namespace. */
@@ -139,16 +147,25 @@ export const failStaleTrials = async (
   ownWorker: string,
   now = new Date(),
 ): Promise<number[]> => {
-  const stale = trials.filter((trial) => trial.state === 'running' && isStale(trial.lease, now, ownWorker));
   const failed: number[] = [];
-  for (const trial of stale) {
-    const owner = trial.state === 'running' ? trial.lease?.owner : undefined;
+  for (const trial of trials) {
+    if (trial.state !== 'running') continue;
+    const why = staleness(trial.lease, now, ownWorker);
+    if (why === undefined) continue;
+    const owner = trial.lease?.owner;
+    // A lapsed lease only: the worker may still finish the trial (its result is then kept as a new
+    // trial), so an enqueued entry it took is not handed out again (review 36: it ran twice).
+    const lapsed = why === 'lapsed' ? { details: { lease: 'lapsed' } } : {};
     try {
       await store.finishTrial(study, trial.number, {
         state: 'failed',
         error: {
           code: 'STALE_TRIAL',
-          message: `Trial #${trial.number} was left running by worker ${owner}, which stopped without finishing it.`,
+          message:
+            why === 'gone'
+              ? `Trial #${trial.number} was left running by worker ${owner}, which stopped without finishing it.`
+              : `Trial #${trial.number} of worker ${owner} stopped renewing its lease, which lapsed; its result, if it comes, is kept as a new trial.`,
+          ...lapsed,
         },
       });
       failed.push(trial.number);

@@ -6,7 +6,7 @@
  * The first, cold call (history built from scratch) is reported too.
  *
  *   node --conditions=@parzen/source --import tsx bench/tpe-latency.ts [--write] [--only parzen,optuna5]
- *        [--sizes 100,1000,10000] [--steps 100] [--fail-every K] [--space uniform10|uniform50|randint4|mixed51]
+ *        [--sizes 100,1000,10000] [--steps 100] [--fail-every K] [--space uniform10|uniform50|randint4|small3|mixed51]
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -17,13 +17,20 @@ import { compileSpace, createRng, type SuggestContext, suggestParams } from '@pa
 /** Untimed steps after the cold call, so the JIT and the collector settle. */
 const WARM_UP = 20;
 /**
- * `--space`: `uniform10` (the default: 10 uniform parameters), `uniform50` (50 of them), `randint4` (4 `randint(0, 100)`) or
+ * `--space`: `uniform10` (the default: 10 uniform parameters), `uniform50` (50 of them), `randint4` (4 `randint(0, 100)`), `small3` (two uniform
+ * parameters and `randint(1, 9)`) or
  * `mixed51` (17 uniform, 17 `randint(0, 100)` and 17 choices of 5, interleaved).
  */
 const SPACES: Record<string, SpaceDefinition> = {
   uniform10: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`x${i}`, { type: 'uniform', low: 0, high: 1 }])),
   uniform50: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`x${i}`, { type: 'uniform', low: 0, high: 1 }])),
   randint4: Object.fromEntries(Array.from({ length: 4 }, (_, i) => [`n${i}`, { type: 'randint', low: 0, high: 100 }])),
+  // Trial 38: two continuous parameters and a narrow integer (a layer count), as a small service tunes.
+  small3: {
+    lr: { type: 'uniform', low: 0, high: 1 },
+    momentum: { type: 'uniform', low: 0, high: 1 },
+    layers: { type: 'randint', low: 1, high: 9 },
+  },
   mixed51: Object.fromEntries(
     Array.from({ length: 17 }, (_, i) => [
       [`x${i}`, { type: 'uniform', low: 0, high: 1 }],

@@ -56,18 +56,52 @@ describe('Study: mistakes from JavaScript are ParzenErrors that say what was exp
   it('tell and enqueue describe a BigInt instead of throwing a TypeError from describing it', async () => {
     const study = await Study.open({ space: { x: uniform(0, 1) }, suggester: prior });
     const trial = await study.ask();
-    expect(await study.tell(trial.number, 5n)).toMatchObject({
-      state: 'failed',
+    await expect(study.tell(trial.number, 5n)).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
       // Told by hand: the message says so, not "the objective returned".
-      error: {
-        code: 'OBJECTIVE_NOT_A_NUMBER',
-        message: expect.stringContaining('study.tell(0, …) was given the BigInt 5n'),
-      },
+      message: expect.stringContaining('study.tell(0, …) was given the BigInt 5n'),
     });
     await expect(study.enqueue({ x: 1n } as never)).rejects.toMatchObject({
       code: 'PARAMS_INVALID',
       message: expect.stringContaining('/x: expected a number from 0 to 1, found the BigInt 1n'),
     });
+  });
+
+  it('tell refuses a result that is no loss, or attrs that are not JSON, and leaves the trial to be told again (trial 38)', async () => {
+    const study = await Study.open({ space: { x: uniform(0, 1) }, suggester: prior });
+    const trial = await study.ask();
+    await expect(
+      study.tell(trial.number, { loss: 0.3, attrs: { finishedAt: new Date(0), model: 'a' } }),
+    ).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringMatching(/attrs\.finishedAt is .*Date.*trial #0 is still running; tell it again/),
+    });
+    await expect(study.tell(trial.number, { value: 0.7 } as never)).rejects.toMatchObject({
+      message: expect.stringContaining('without `loss` (its keys: value)'),
+    });
+    expect((await study.trials())[0]?.state).toBe('running');
+    expect(await study.tell(trial.number, { loss: 0.3, attrs: { model: 'a' } })).toMatchObject({ state: 'complete' });
+    // NaN is a value the objective produced: the trial fails, as Optuna's does.
+    const next = await study.ask();
+    expect(await study.tell(next.number, Number.NaN)).toMatchObject({
+      state: 'failed',
+      error: { code: 'OBJECTIVE_NAN' },
+    });
+  });
+
+  it('tell, report and prune refuse a trial number that is not one, before the store sees it (trial 38)', async () => {
+    const study = await Study.open({ space: { x: uniform(0, 1) }, suggester: prior });
+    const trial = await study.ask();
+    await expect(study.tell('0' as never, 0.1)).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: 'study.tell: expected a trial number (an integer ≥ 0), found "0".',
+    });
+    await expect(study.tell(trial as never, 0.1)).rejects.toMatchObject({
+      message: expect.stringContaining("pass the trial's number: study.tell(trial.number, …)."),
+    });
+    await expect(study.report(-1, 0, 0.5)).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    await expect(study.prune(0.5)).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    expect((await study.trials())[0]?.state).toBe('running');
   });
 
   it('enqueue checks its options (a key given as a bare string was ignored, and the params queued)', async () => {

@@ -177,6 +177,22 @@ const asBest = <S extends SpaceDefinition>(
 });
 
 /**
+ * Refuses a trial number that is not one (trial 38: `tell("0", …)` wrote a finish the JSONL store could
+ * not read back, and Optuna's `tell(trial, …)` habit gave a SQLite error) before any store sees it.
+ */
+const checkTrialNumber = (method: string, number: unknown): void => {
+  if (typeof number === 'number' && Number.isSafeInteger(number) && number >= 0) return;
+  const trialObject =
+    typeof number === 'object' && number !== null && typeof (number as { number?: unknown }).number === 'number';
+  throw new ParzenError(
+    'CONFIG_INVALID',
+    `study.${method}: expected a trial number (an integer ≥ 0), found ${describeValue(number)}` +
+      (trialObject ? `; pass the trial's number: study.${method}(trial.number, …).` : '.'),
+    { issues: [{ pointer: '/number', expected: 'a trial number (an integer ≥ 0)', found: describeValue(number) }] },
+  );
+};
+
+/**
  * A study: ask/tell (you run the objective, the study suggests and records) or `optimize` (the study
  * runs it), over one store. Typed by its space: `ask().params` and `best().params` are `ParamsOf<S>`.
  *
@@ -340,11 +356,32 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
           ],
         },
       );
+    checkTrialNumber('tell', number);
     await this.refuseTrialOfRun('tell', number);
     const evaluation =
       result instanceof Error
         ? { status: 'failed' as const, error: thrownErrorInfo(result) }
         : interpretObjectiveValue(result, `study.tell(${number}, …) was given`);
+    // A result that is no loss, or attrs that are not JSON, is the caller's slip, not the trial's outcome:
+    // thrown, with the trial left running to be told again (trial 38: a Date in attrs lost a valid loss).
+    if (
+      evaluation.status === 'failed' &&
+      (evaluation.error.code === 'OBJECTIVE_NOT_A_NUMBER' || evaluation.error.code === 'OBJECTIVE_BAD_ATTRS')
+    )
+      throw new ParzenError(
+        'CONFIG_INVALID',
+        `${evaluation.error.message} Nothing was recorded: trial #${number} is still running; tell it again with a ` +
+          'number or { loss, attrs }, or an Error to fail it.',
+        {
+          issues: [
+            {
+              pointer: '',
+              expected: 'a number, { loss, attrs } with JSON attrs, or an Error',
+              found: describeValue(result),
+            },
+          ],
+        },
+      );
     try {
       return await tellTrial(this.session, number, evaluation);
     } finally {
@@ -393,12 +430,14 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    * {@link Study.prune} (or {@link Study.tell} to complete it anyway). A step reported again keeps its
    * first value (a warning on stderr says so, once per trial), as Optuna's `trial.report` does.
    */
-  report(number: number, step: number, value: number): Promise<boolean> {
+  async report(number: number, step: number, value: number): Promise<boolean> {
+    checkTrialNumber('report', number);
     return this.pruning.report(number, step, value);
   }
 
   /** Ends running trial `number` as pruned, with the last value it reported (a pruned trial is never best). */
   async prune(number: number): Promise<FinishedTrial> {
+    checkTrialNumber('prune', number);
     await this.refuseTrialOfRun('prune', number);
     const trial = (await this.storedTrials()).find((t) => t.number === number);
     try {

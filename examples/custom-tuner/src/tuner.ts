@@ -82,7 +82,7 @@ export const tune = async (options: TuneOptions): Promise<TuneResult> => {
         break;
       }
       const asked = await study.ask();
-      let result: unknown;
+      let result: number | Error;
       try {
         result = trainAndScore(asked.params); // typed by the space: ParamsOf<typeof space>
       } catch (error) {

@@ -14,6 +14,7 @@ export {
   type FunctionObjectiveOptions,
   functionObjectiveManifest,
   type ObjectiveFunction,
+  type ObjectiveResult,
 } from './builtins/function-objective.js';
 export { memoryStoreManifest } from './builtins/memory-store.js';
 export {

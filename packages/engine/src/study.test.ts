@@ -56,7 +56,7 @@ describe('Study: mistakes from JavaScript are ParzenErrors that say what was exp
   it('tell and enqueue describe a BigInt instead of throwing a TypeError from describing it', async () => {
     const study = await Study.open({ space: { x: uniform(0, 1) }, suggester: prior });
     const trial = await study.ask();
-    await expect(study.tell(trial.number, 5n)).rejects.toMatchObject({
+    await expect(study.tell(trial.number, 5n as never)).rejects.toMatchObject({
       code: 'CONFIG_INVALID',
       // Told by hand: the message says so, not "the objective returned".
       message: expect.stringContaining('study.tell(0, …) was given the BigInt 5n'),
@@ -87,6 +87,34 @@ describe('Study: mistakes from JavaScript are ParzenErrors that say what was exp
       state: 'failed',
       error: { code: 'OBJECTIVE_NAN' },
     });
+  });
+
+  it('types what an objective returns and what tell takes: a forgotten return or a string does not compile (trial 38)', async () => {
+    const space = { x: uniform(0, 1) };
+    const result = await fmin({
+      space,
+      suggester: prior,
+      maxTrials: 2,
+      // @ts-expect-error a forgotten `return`: the objective returns nothing
+      objective: ({ x }) => {
+        x ** 2;
+      },
+    });
+    // At run time (JavaScript callers) each such trial fails, with what came back.
+    expect(result.trials.map((trial) => (trial.state === 'failed' ? trial.error.code : trial.state))).toEqual([
+      'OBJECTIVE_NOT_A_NUMBER',
+      'OBJECTIVE_NOT_A_NUMBER',
+    ]);
+    const study = await Study.open({ space, suggester: prior });
+    const trial = await study.ask();
+    // @ts-expect-error a loss as a string
+    await expect(study.tell(trial.number, '0.7')).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    // What compiles: a number, { loss, attrs } (other fields are attrs), hyperopt's { status: 'fail' }, an Error.
+    expect(await study.tell(trial.number, { loss: 0.5, epochs: 3, attrs: { model: 'a' } })).toMatchObject({
+      state: 'complete',
+    });
+    const failing = await study.ask();
+    expect(await study.tell(failing.number, { status: 'fail' })).toMatchObject({ state: 'failed' });
   });
 
   it('tell, report and prune refuse a trial number that is not one, before the store sees it (trial 38)', async () => {

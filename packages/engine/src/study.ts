@@ -1,6 +1,10 @@
 import { checkApiOptions, checkRunEnds } from './api-options.js';
 import { studySuggester, suggesterChange } from './builtins/check-same-study.js';
-import { createFunctionObjective, type ObjectiveFunction } from './builtins/function-objective.js';
+import {
+  createFunctionObjective,
+  type ObjectiveFunction,
+  type ObjectiveResult,
+} from './builtins/function-objective.js';
 import { createMemoryStore } from './builtins/memory-store.js';
 import type { Pruner } from './contracts/pruner.js';
 import type { Reporter } from './contracts/reporter.js';
@@ -339,19 +343,19 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    * Records a result: a number or `{ loss, ... }` completes the trial; NaN, infinities, anything else,
    * or an Error fails it with the reason.
    */
-  async tell(number: number, result: unknown): Promise<FinishedTrial> {
+  async tell(number: number, result: ObjectiveResult | Error): Promise<FinishedTrial> {
     // Optuna's `tell(trial, value, state=PRUNED)` habit: here `state` would become an attr of a complete trial.
     if (typeof result === 'object' && result !== null && !(result instanceof Error) && 'state' in result)
       throw new ParzenError(
         'CONFIG_INVALID',
-        `study.tell(${number}, ...): a result has no \`state\`, found ${describeValue((result as { state: unknown }).state)}; ` +
+        `study.tell(${number}, ...): a result has no \`state\`, found ${describeValue((result as { readonly state?: unknown }).state)}; ` +
           'give a loss ({ loss, attrs }) to complete the trial, an Error to fail it, or call study.prune(number) to prune it.',
         {
           issues: [
             {
               pointer: '/state',
               expected: 'no such field',
-              found: describeValue((result as { state: unknown }).state),
+              found: describeValue((result as { readonly state?: unknown }).state),
             },
           ],
         },

@@ -6,6 +6,7 @@ import {
   defineObjective,
   invalidConfig,
   type ObjectiveAdapter,
+  type ObjectiveFunction,
   SERVICES,
 } from '@parzen/engine/plugin';
 import { isFileSpecifier, loadModuleExport } from './load-module-export.js';
@@ -87,7 +88,11 @@ export const createModuleObjective = async (
       },
     ]);
   return options.isolate === 'none'
-    ? createFunctionObjective(await loadModuleExport(options.path, options.export, baseDir), 'module')
+    ? // A module's function is untyped: what it returns is checked at run time, trial by trial.
+      createFunctionObjective(
+        (await loadModuleExport(options.path, options.export, baseDir)) as ObjectiveFunction<unknown>,
+        'module',
+      )
     : createWorkerObjective(
         { path: options.path, exportName: options.export, baseDir },
         { reuseThreads: options.reuseThreads === true, ...(warn === undefined ? {} : { warn }) },

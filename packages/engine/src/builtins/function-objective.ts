@@ -4,7 +4,22 @@ import type { ExternalParams } from '../domain/params.js';
 import { interpretObjectiveValue, thrownErrorInfo } from '../runtime/interpret-result.js';
 
 /** A plain function as objective: gets the params, returns a number or `{ loss, ... }`, maybe async. */
-export type ObjectiveFunction<P = ExternalParams> = (params: P, context: EvaluationContext) => unknown;
+/**
+ * What an objective returns: its loss, or `{ loss, attrs }` (attrs: JSON values stored with the trial;
+ * other fields next to `loss` are attrs too), or hyperopt's `{ status: 'fail' }`. Anything else fails the
+ * trial at run time (`OBJECTIVE_NOT_A_NUMBER`), and TypeScript refuses it first (trial 38: a forgotten
+ * `return` compiled, and every trial failed).
+ */
+export type ObjectiveResult =
+  | number
+  | { readonly loss: number; readonly attrs?: Readonly<Record<string, unknown>>; readonly [field: string]: unknown }
+  | { readonly status: 'fail'; readonly [field: string]: unknown };
+
+/** An objective function: params in, {@link ObjectiveResult} out (or a promise of it); throwing fails the trial. */
+export type ObjectiveFunction<P = ExternalParams> = (
+  params: P,
+  context: EvaluationContext,
+) => ObjectiveResult | Promise<ObjectiveResult>;
 
 /** Wraps a function as an objective adapter; throws and bad return values become failed trials. */
 export const createFunctionObjective = <P = ExternalParams>(

@@ -182,7 +182,8 @@ describe('pruning in the run loop', () => {
     const seen: PruneContext[] = [];
     const stubborn: ObjectiveFunction = async (_params, context) => {
       for (let step = 0; step < 5; step++) await context.report(step, step === 1 ? 9 : 0);
-      return context.shouldPrune() ? 'ignored' : 0;
+      // A value the objective should not return: the pruned outcome stands whatever it returns.
+      return (context.shouldPrune() ? 'ignored' : 0) as number;
     };
     const result = await run(stubborn, { pruner: limitPruner(3, seen), budget: { maxTrials: 1 } });
     expect(seen.map((context) => context.step)).toEqual([0, 1]);

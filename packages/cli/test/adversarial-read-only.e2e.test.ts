@@ -81,7 +81,8 @@ describe.concurrent('read-only commands on an archived (read-only) study', () =>
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
     });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    // 'close', not 'exit': after 'exit' the last stderr lines may still be in the pipe (a flake seen once).
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => {

@@ -193,6 +193,45 @@ describe('every backend equals the reference direct sum', () => {
     );
   });
 
+  test("pruned product: points that share bins reuse the kernels' masses, to the last bit (trial 38)", () => {
+    const encodings: Encoding[] = [
+      unit,
+      optunaFamily.encode({ kind: 'quniform', low: 0, high: 20, q: 1 }),
+      optunaFamily.encode({ kind: 'quniform', low: 0, high: 1, q: 0.25 }),
+    ];
+    const value = (row: readonly number[], j: number) => (j === 2 ? (row[j] as number) * 0.25 : (row[j] as number));
+    const row = (bins: number) =>
+      fc.tuple(
+        fc.double({ min: -2, max: 2, noNaN: true }),
+        fc.integer({ min: 0, max: bins }),
+        fc.integer({ min: 0, max: 4 }),
+      );
+    fc.assert(
+      fc.property(
+        fc.array(row(20), { minLength: 1, maxLength: 300 }),
+        // Few bins among many points: most points share their bins with others.
+        fc.array(row(2), { minLength: 2, maxLength: 30 }),
+        settingsArb,
+        (rows, xs, settings) => {
+          const columns = encodings.map((_, j) => ({ values: Float64Array.from(rows, (r) => value(r, j)) }));
+          const estimator = optunaFamily.build(encodings, columns, settings);
+          const pointsOf = (some: readonly (readonly number[])[]): DimensionPoints[] =>
+            encodings.map((encoding, j) => (encoding as NumericEncoding).points(some.map((r) => value(r, j))));
+          const points = pointsOf(xs);
+          const kernels = productKernels(estimator, points);
+          const bounds = encodings
+            .map((encoding) => encoding as NumericEncoding)
+            .map(({ low, high }) => ({ low, high }));
+          const together = evaluateProduct(kernels, bounds, points);
+          // One point per call: no bin is seen twice, so nothing is reused.
+          const alone = xs.map((x) => evaluateProduct(kernels, bounds, pointsOf([x]))[0]);
+          expect(Array.from(together)).toEqual(alone);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   test('pruned product visiting kernels through the stripe index equals the full visit', () => {
     fc.assert(
       fc.property(

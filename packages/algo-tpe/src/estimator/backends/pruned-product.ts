@@ -10,6 +10,14 @@ import {
 
 /** Terms this far (e^−46) below the best so far are dropped; the sum is exact to about 1e-20 per term. */
 const CUTOFF = 46;
+/** The log masses of the kernels on one bin of a binned dimension, as far as computed (`known`). */
+interface BinMemo {
+  readonly masses: Float64Array;
+  readonly known: Uint8Array;
+}
+
+/** The most bin masses {@link evaluateProduct} keeps for reuse in one call (8 MB and 1 MB of flags). */
+const MEMO_CELLS = 1 << 20;
 
 /** Kernels in comp-major layout: centre and 1/σ of kernel k in dimension j at k·d + j, plus log coefficients. */
 export interface ProductKernels {
@@ -193,8 +201,19 @@ export const mixedDimensions = (
 /** Continuous dimensions first, then categorical, then binned (the costliest). */
 const rank = (kind: number | undefined): number => (kind === CONTINUOUS ? 0 : kind === CATEGORICAL ? 1 : 2);
 
-/** Kernel k's log term at y, or −∞ once it falls below `floor` (later dimensions can only lower it). */
-const termOf = (kernels: ProductKernels, y: Float64Array, upper: Float64Array, k: number, floor: number): number => {
+/**
+ * Kernel k's log term at y, or −∞ once it falls below `floor` (later dimensions can only lower it).
+ * `memo`, when given, holds per binned dimension the log masses of the kernels on y's bin computed so far
+ * (`known` says which), filled as they are computed.
+ */
+const termOf = (
+  kernels: ProductKernels,
+  y: Float64Array,
+  upper: Float64Array,
+  k: number,
+  floor: number,
+  memo?: readonly (BinMemo | undefined)[],
+): number => {
   const { d, mus, invSigmas, mixed } = kernels;
   let term = kernels.logCoefs[k] as number;
   if (term < floor) return Number.NEGATIVE_INFINITY;
@@ -217,9 +236,18 @@ const termOf = (kernels: ProductKernels, y: Float64Array, upper: Float64Array, k
     } else if (kind === BINNED) {
       const high = upper[j] as number;
       if (!(high > at)) return Number.NEGATIVE_INFINITY;
-      const mu = mus[base + j] as number;
-      const inverse = invSigmas[base + j] as number;
-      term += logGaussMass((at - mu) * inverse, (high - mu) * inverse);
+      const row = memo?.[j];
+      if (row !== undefined && row.known[k] === 1) term += row.masses[k] as number;
+      else {
+        const mu = mus[base + j] as number;
+        const inverse = invSigmas[base + j] as number;
+        const mass = logGaussMass((at - mu) * inverse, (high - mu) * inverse);
+        if (row !== undefined) {
+          row.masses[k] = mass;
+          row.known[k] = 1;
+        }
+        term += mass;
+      }
     } else {
       term += logOptionRow(mixed.categorical[j] as CategoricalKernels, k, at);
     }
@@ -250,6 +278,15 @@ export const evaluateProduct = (
   const upper = new Float64Array(d);
   const out = new Float64Array(count);
   const kinds = kernels.mixed?.kinds;
+  // The candidates share few bins (trial 38: one integer among continuous parameters, 24 candidates,
+  // each kernel's mass on the same bin computed again and again): per binned dimension and bin, the
+  // masses of the kernels, computed once, for bins seen twice, up to MEMO_CELLS values in all.
+  const byBin =
+    kinds === undefined
+      ? undefined
+      : Array.from(kinds, (kind) => (kind === BINNED ? new Map<number, BinMemo | null>() : undefined));
+  const memo: (BinMemo | undefined)[] = new Array(d).fill(undefined);
+  let cells = 0;
   for (let i = 0; i < count; i++) {
     let outside = false;
     for (let j = 0; j < d; j++) {
@@ -267,8 +304,24 @@ export const evaluateProduct = (
       out[i] = Number.NEGATIVE_INFINITY;
       continue;
     }
+    if (byBin !== undefined)
+      for (let j = 0; j < d; j++) {
+        const bins = byBin[j];
+        if (bins === undefined) continue;
+        // Keyed by the bin's lower end; a dimension's bins never share one.
+        const at = y[j] as number;
+        let row = bins.get(at);
+        if (row === undefined)
+          bins.set(at, null); // seen once: no row yet
+        else if (row === null && cells + size <= MEMO_CELLS) {
+          row = { masses: new Float64Array(size), known: new Uint8Array(size) };
+          cells += size;
+          bins.set(at, row);
+        }
+        memo[j] = row ?? undefined;
+      }
     const prior = size - 1;
-    const priorTerm = termOf(kernels, y, upper, prior, Number.NEGATIVE_INFINITY);
+    const priorTerm = termOf(kernels, y, upper, prior, Number.NEGATIVE_INFINITY, memo);
     let best = priorTerm;
     // The kept terms are packed at the front of `terms` (in kernel order, the prior after them as before,
     // when every kernel is visited; in the walk's order with `index`, which moves only the last bits of
@@ -279,7 +332,7 @@ export const evaluateProduct = (
     // updates `best` and `kept` is several times slower here).
     if (index === undefined) {
       for (let k = 0; k < prior; k++) {
-        const term = termOf(kernels, y, upper, k, best - CUTOFF);
+        const term = termOf(kernels, y, upper, k, best - CUTOFF, memo);
         if (term === Number.NEGATIVE_INFINITY) continue;
         terms[kept++] = term;
         if (term > best) best = term;
@@ -312,7 +365,7 @@ export const evaluateProduct = (
         for (let q = lo; q < end; q++) {
           const gap = Math.max(0, (keys[q] as number) - top1);
           if (top - scale * gap * gap < best - CUTOFF) break;
-          const term = termOf(kernels, y, upper, index.kernels[q] as number, best - CUTOFF);
+          const term = termOf(kernels, y, upper, index.kernels[q] as number, best - CUTOFF, memo);
           if (term === Number.NEGATIVE_INFINITY) continue;
           terms[kept++] = term;
           if (term > best) best = term;
@@ -320,7 +373,7 @@ export const evaluateProduct = (
         for (let q = lo - 1; q >= start; q--) {
           const gap = y1 - (keys[q] as number);
           if (top - scale * gap * gap < best - CUTOFF) break;
-          const term = termOf(kernels, y, upper, index.kernels[q] as number, best - CUTOFF);
+          const term = termOf(kernels, y, upper, index.kernels[q] as number, best - CUTOFF, memo);
           if (term === Number.NEGATIVE_INFINITY) continue;
           terms[kept++] = term;
           if (term > best) best = term;

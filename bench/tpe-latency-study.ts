@@ -1,0 +1,58 @@
+/**
+ * Latency of TPE's suggestions in a study TPE itself drives (ask, then tell), so its history gathers
+ * near the optimum as a real study's does, unlike `tpe-latency.ts`, whose history is drawn at random
+ * (there the pruned product skips most kernels; here most are near every candidate). Trial 38 found a
+ * small space with one integer growing to 11 ms per suggestion at 2,000 trials this way.
+ * Prints the median CPU time of `ask` over the last 200 suggestions of each window, and a hash of
+ * every suggestion (equal hashes: the same suggestions, draw for draw).
+ *
+ *   node --conditions=@parzen/source --import tsx bench/tpe-latency-study.ts [--space small3|small3-uniform]
+ *        [--trials 2000] [--window 500] [--options '{"compat":"optuna5"}']
+ */
+import { createHash } from 'node:crypto';
+import { cpus } from 'node:os';
+import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
+import { type SpaceDefinition, Study } from '@parzen/engine';
+
+const arg = (name: string, fallback: string): string =>
+  process.argv.includes(name) ? String(process.argv[process.argv.indexOf(name) + 1]) : fallback;
+
+/** A learning rate, a momentum and a layer count (an integer, or the same range as a continuous value). */
+const SPACES: Record<string, SpaceDefinition> = {
+  small3: {
+    lr: { type: 'loguniform', low: 1e-5, high: 1 },
+    momentum: { type: 'uniform', low: 0, high: 1 },
+    layers: { type: 'randint', low: 1, high: 9 },
+  },
+  'small3-uniform': {
+    lr: { type: 'loguniform', low: 1e-5, high: 1 },
+    momentum: { type: 'uniform', low: 0, high: 1 },
+    layers: { type: 'uniform', low: 1, high: 9 },
+  },
+};
+const spaceName = arg('--space', 'small3');
+const space = SPACES[spaceName];
+if (space === undefined) throw new Error(`--space: one of ${Object.keys(SPACES).join(', ')}`);
+const trials = Number(arg('--trials', '2000'));
+const window = Number(arg('--window', '500'));
+const options = JSON.parse(arg('--options', '{}')) as TpeOptions;
+
+const study = await Study.open({ space, suggester: createTpeSuggester(options), seed: 1 });
+const times: number[] = [];
+const hash = createHash('sha256');
+console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), node ${process.version}`);
+console.log(`space ${spaceName}, options ${JSON.stringify(options)}`);
+for (let i = 0; i < trials; i++) {
+  const before = process.cpuUsage();
+  const trial = await study.ask();
+  const used = process.cpuUsage(before);
+  times.push((used.user + used.system) / 1000);
+  const { lr, momentum, layers } = trial.params as { lr: number; momentum: number; layers: number };
+  hash.update(`${JSON.stringify(trial.params)}\n`);
+  await study.tell(trial.number, (Math.log10(lr) + 3) ** 2 + (momentum - 0.9) ** 2 + (layers - 4) ** 2 / 10);
+  if ((i + 1) % window === 0) {
+    const last = times.slice(-200).sort((a, b) => a - b);
+    console.log(`${i + 1} trials: ask CPU median ${(last[Math.floor(last.length / 2)] as number).toFixed(2)} ms`);
+  }
+}
+console.log(`suggestions hash ${hash.digest('hex').slice(0, 16)}`);

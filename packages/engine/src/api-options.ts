@@ -86,6 +86,7 @@ const OPEN: Readonly<Record<string, Rule>> = {
   seed: integer(-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
   direction,
   pruner: withMethod('shouldPrune', 'a pruner'),
+  onWarning: fn,
 };
 
 /** The options of each API entry point, and the ones it cannot do without. */

@@ -63,6 +63,8 @@ export interface FminOptions<S extends SpaceDefinition> {
    * `""` goes on.
    */
   readonly stopWhen?: (context: StopContext) => string | boolean | undefined;
+  /** Told what does not stop the run but may surprise (default: a line on stderr); see `StudyOptions.onWarning`. */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** What {@link fmin} returns: the best trial (params as the objective saw them), every trial and why it stopped. */
@@ -94,6 +96,7 @@ export const fmin = async <const S extends SpaceDefinition>(options: FminOptions
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.direction === undefined ? {} : { direction: options.direction }),
     ...(options.pruner === undefined ? {} : { pruner: options.pruner }),
+    ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
   });
   try {
     return await study.optimize(optimizeOptions(options));

@@ -287,6 +287,68 @@ describe('cancelling a run from code (signal, gracePeriodMs)', () => {
   });
 });
 
+describe('onWarning (trial 38: warnings could only go to stderr)', () => {
+  it('takes the warnings of Study.open, ask/tell listeners, reports and optimize, and fmin; nothing on stderr', async () => {
+    const spy = vi.spyOn(process.stderr, 'write');
+    try {
+      const warnings: string[] = [];
+      const onWarning = (message: string) => warnings.push(message);
+      const store = createMemoryStore();
+      await Study.open({ space: { x: uniform(0, 1) }, suggester: prior, store, name: 's' });
+      const random = { ...prior, name: 'other' };
+      const study = await Study.open({
+        space: { x: uniform(0, 1) },
+        suggester: random,
+        store,
+        name: 's',
+        onWarning,
+        onEvent: () => {
+          throw new Error('listener bug');
+        },
+      });
+      const trial = await study.ask();
+      await study.report(trial.number, 0, 1);
+      await study.report(trial.number, 0, 2);
+      await study.tell(trial.number, 1);
+      await study.optimize({
+        objective: () => 1,
+        maxTrials: 2,
+        reporters: [
+          {
+            name: 'r',
+            onEvent: () => {
+              throw new Error('reporter bug');
+            },
+          },
+        ],
+      });
+      await fmin({
+        space: { x: uniform(0, 1) },
+        suggester: prior,
+        maxTrials: 1,
+        objective: () => 1,
+        onWarning,
+        reporters: [
+          {
+            name: 'f',
+            onEvent: () => {
+              throw new Error('fmin reporter bug');
+            },
+          },
+        ],
+      });
+      expect(warnings.join('\n')).toMatch(/created with suggester `prior`; this run uses `other`/);
+      expect(warnings.join('\n')).toMatch(/listener bug/);
+      expect(warnings.join('\n')).toMatch(/step 0 was reported before/);
+      expect(warnings.join('\n')).toMatch(/reporter bug/);
+      expect(warnings.join('\n')).toMatch(/fmin reporter bug/);
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
 describe('a throwing onEvent with ask and tell', () => {
   it('is cut off with one warning; ask and tell resolve with what they stored', async () => {
     const written: string[] = [];

@@ -68,6 +68,12 @@ export interface StudyOptions<S extends SpaceDefinition = SpaceDefinition> {
    * `study.improved` and `study.finished`. A listener that throws is cut off with a warning.
    */
   readonly onEvent?: (event: EngineEvent) => void;
+  /**
+   * Told what does not stop the study but may surprise: a resumed study's suggester changed, a listener
+   * cut off, a step reported twice, a run's stale trials or stray errors (default: a line on stderr). A
+   * service routes them to its own log (trial 38: they could only go to stderr).
+   */
+  readonly onWarning?: (message: string) => void;
   readonly explain?: boolean;
   /** Judges trials at each {@link Study.report} and in `optimize` (default: never prunes). */
   readonly pruner?: Pruner;
@@ -79,8 +85,11 @@ const ignore = (): void => {};
  * The study's `onEvent` as ask, tell, report and prune call it: a listener that throws is cut off with a
  * warning, and the call goes on, as `optimize` treats a reporter (listeners never steer the study).
  */
-const guardedListener = (onEvent: (event: EngineEvent) => void): ((event: EngineEvent) => void) =>
-  guardListener(onEvent, (error) => warnOnStderr(cutOffMessage('study', thrownErrorInfo(error).message, 'onEvent')));
+const guardedListener = (
+  onEvent: (event: EngineEvent) => void,
+  warn: (message: string) => void,
+): ((event: EngineEvent) => void) =>
+  guardListener(onEvent, (error) => warn(cutOffMessage('study', thrownErrorInfo(error).message, 'onEvent')));
 
 /**
  * Checks the options object of a `Study` method from JavaScript (TypeScript checks it already): each key
@@ -215,6 +224,8 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     private readonly objective: ObjectiveFunction<ParamsOf<S>> | undefined,
     private readonly pruner: Pruner | undefined,
     private opened: { readonly study: StudyRecord; readonly resumed: boolean },
+    /** Where warnings go (`onWarning`, default stderr). */
+    private readonly warn: (message: string) => void,
     /** The caller's `onEvent` as given: `optimize` hands it to the run as a reporter, which cuts it off itself. */
     private readonly listener?: (event: EngineEvent) => void,
   ) {
@@ -223,6 +234,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       direction: session.spec.direction,
       store: session.store,
       emit: session.emit,
+      warn,
       refreshMs: 0,
       ...(pruner === undefined ? {} : { pruner }),
     });
@@ -245,16 +257,17 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     const suggester = studySuggester(options.suggester);
     const opened = await store.openStudy({ ...spec, suggester });
     const change = opened.resumed ? suggesterChange(spec.name, opened.study.suggester, suggester) : undefined;
-    if (change !== undefined) warnOnStderr(change);
+    const warn = options.onWarning ?? warnOnStderr;
+    if (change !== undefined) warn(change);
     const session = {
       spec,
       space,
       store,
       suggester: options.suggester,
-      emit: options.onEvent === undefined ? ignore : guardedListener(options.onEvent),
+      emit: options.onEvent === undefined ? ignore : guardedListener(options.onEvent, warn),
       ...(options.explain === undefined ? {} : { explain: options.explain }),
     };
-    return new Study<S>(session, spec.name, options.objective, options.pruner, opened, options.onEvent);
+    return new Study<S>(session, spec.name, options.objective, options.pruner, opened, warn, options.onEvent);
   }
 
   /** A new trial with suggested `params` (what the objective should get). */
@@ -304,6 +317,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
       ...(options.stopWhen === undefined ? {} : { stopper: { name: 'stopWhen', shouldStop: options.stopWhen } }),
       ...(this.pruner === undefined ? {} : { pruner: this.pruner }),
+      onWarning: this.warn,
       opened: this.opened,
     });
     // A later optimize continues the same study.

@@ -68,6 +68,7 @@ const RUN: Readonly<Record<string, Rule>> = {
   signal,
   gracePeriodMs: nonNegative(MAX_SECONDS * 1000),
   trialTimeoutMs: positive(MAX_SECONDS * 1000),
+  catchStrayErrors: bool,
   // A lease is renewed every third of it: a shorter one than 500 ms only writes renewals.
   leaseMs: (value) =>
     typeof value === 'number' && value >= 500 && value <= MAX_SECONDS * 1000

@@ -50,6 +50,13 @@ export interface FminOptions<S extends SpaceDefinition> {
    * then does not apply (give a `module` objective, which runs in a worker thread).
    */
   readonly trialTimeoutMs?: number;
+  /**
+   * An error thrown outside the objective's call while the run goes on (a timer, a callback, an unawaited
+   * promise) fails the trials evaluating then, or is a warning between trials, instead of ending the
+   * process (default true; the first such failure is also a warning). `false` leaves such errors to the
+   * process's own policy, for a service whose other code may throw while a run is in progress.
+   */
+  readonly catchStrayErrors?: boolean;
   /** How long a running trial's claim lasts without renewal (default 60 s; see `OptimizeOptions.leaseMs`). */
   readonly leaseMs?: number;
   /**
@@ -123,6 +130,7 @@ const optimizeOptions = <S extends SpaceDefinition>(options: FminOptions<S>) => 
   ...(options.signal === undefined ? {} : { signal: options.signal }),
   ...(options.gracePeriodMs === undefined ? {} : { gracePeriodMs: options.gracePeriodMs }),
   ...(options.trialTimeoutMs === undefined ? {} : { trialTimeoutMs: options.trialTimeoutMs }),
+  ...(options.catchStrayErrors === undefined ? {} : { catchStrayErrors: options.catchStrayErrors }),
   ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
   ...(options.stopWhen === undefined ? {} : { stopWhen: options.stopWhen }),
 });

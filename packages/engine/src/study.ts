@@ -157,6 +157,8 @@ export interface OptimizeOptions<S extends SpaceDefinition = SpaceDefinition> {
   readonly gracePeriodMs?: number;
   /** How long a trial may run (see `FminOptions.trialTimeoutMs`). */
   readonly trialTimeoutMs?: number;
+  /** See `FminOptions.catchStrayErrors` (default true). */
+  readonly catchStrayErrors?: boolean;
   /**
    * How long a running trial's claim lasts without renewal (default 60 s, at least 500 ms; renewed every third of it). A
    * worker on another host takes over a trial whose lease lapsed: raise it when an objective blocks the
@@ -314,6 +316,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       gracePeriodMs: options.gracePeriodMs ?? DEFAULT_GRACE_PERIOD_MS,
       ...(options.trialTimeoutMs === undefined ? {} : { trialTimeoutMs: options.trialTimeoutMs }),
+      ...(options.catchStrayErrors === undefined ? {} : { catchStrayErrors: options.catchStrayErrors }),
       ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
       ...(options.stopWhen === undefined ? {} : { stopper: { name: 'stopWhen', shouldStop: options.stopWhen } }),
       ...(this.pruner === undefined ? {} : { pruner: this.pruner }),

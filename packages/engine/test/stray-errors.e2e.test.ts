@@ -19,7 +19,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const run = (objective: string) => {
+const run = (objective: string, extra = '') => {
   const script = join(dir, `run-${Math.random().toString(36).slice(2)}.mjs`);
   writeFileSync(
     script,
@@ -30,7 +30,7 @@ const result = await fmin({
   space: { x: { type: 'uniform', low: 0, high: 1 } },
   suggester: createRandomSuggester(),
   maxTrials: 4,
-  objective: ${objective},
+  objective: ${objective},${extra}
 });
 console.log(JSON.stringify({ trials: result.trials.map((t) => [t.number, t.state, t.error?.code ?? null, t.error?.message ?? null]) }));
 `,
@@ -56,6 +56,22 @@ describe('an error an in-code objective throws outside its call', () => {
     expect(trials[1]?.[3]).toMatch(
       /threw outside its call \(in a timer or a callback\) while this trial ran: late boom/,
     );
+    // Said, not only recorded (trial 38: a service's own bug showed up only in trial records).
+    expect(child.stderr).toMatch(/warning: trial #1 failed: .*late boom.*pass catchStrayErrors: false/);
+  });
+
+  it('with catchStrayErrors: false leaves such an error to the process: Node ends it (trial 38)', () => {
+    const child = run(
+      `async ({ x }, context) => {
+      if (context.trialNumber === 1) setTimeout(() => { throw new Error('my service bug'); }, 0);
+      await sleep(30);
+      return x;
+    }`,
+      '\n  catchStrayErrors: false,',
+    );
+    expect(child.status).toBe(1);
+    expect(child.stderr).toMatch(/Error: my service bug/);
+    expect(child.stdout).toBe('');
   });
 
   it('fails the trial on a rejected promise nobody awaits, too', () => {

@@ -13,6 +13,8 @@ export interface EvaluateOptions {
   readonly interrupt?: AbortSignal;
   /** The trial's `report` and `shouldPrune` (see runtime/pruning.ts); default: reports go nowhere. */
   readonly pruning?: Pick<EvaluationContext, 'report' | 'shouldPrune'>;
+  /** False: errors thrown outside the objective's call are left to the process (see `catchStrayErrors`). */
+  readonly catchStrayErrors?: boolean;
 }
 
 /**
@@ -29,7 +31,7 @@ export const evaluateTrial = async (
   let onInterrupt: (() => void) | undefined;
   let unwatch: (() => void) | undefined;
   const stopped = new Promise<EvaluationResult>((resolve) => {
-    if (objective.sharesThread === true) {
+    if (objective.sharesThread === true && options.catchStrayErrors !== false) {
       unwatch = watchStrayErrors((error) => {
         controller.abort(new Error('crashed'));
         const { message } = thrownErrorInfo(error);

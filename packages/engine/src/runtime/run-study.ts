@@ -69,6 +69,13 @@ export interface RunStudyOptions {
   /** Aborts the run at once: running trials are recorded as `INTERRUPTED` (a second Ctrl-C). */
   readonly forceSignal?: AbortSignal;
   readonly trialTimeoutMs?: number;
+  /**
+   * With an objective on Parzen's thread (a function): an error thrown outside its call while the run goes
+   * on (a timer, a callback) fails the trials evaluating then, or is a warning between trials, instead of
+   * ending the process (default true). `false` leaves such errors to the process's own policy (Node ends
+   * the process), for a service whose other code may throw while a run is in progress (trial 38).
+   */
+  readonly catchStrayErrors?: boolean;
   /** How long a running trial's lease lasts without renewal; it is renewed every third of it. Default 60 s. */
   readonly leaseMs?: number;
   readonly explain?: boolean;
@@ -234,6 +241,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       );
     }
 
+    let warnedCrash = false;
     const runOne = async (asked: AskedTrial) => {
       const lease = (): Lease => ({ owner: workerId, expiresAt: new Date(Date.now() + leaseMs).toISOString() });
       const renewal = setInterval(() => {
@@ -247,7 +255,15 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           interrupt: interrupt.signal,
           pruning: trialPruning,
           ...(options.trialTimeoutMs === undefined ? {} : { timeoutMs: options.trialTimeoutMs }),
+          ...(options.catchStrayErrors === false ? { catchStrayErrors: false } : {}),
         });
+        // Said once per run, not only in the trial's record: the error may be the caller's own code's.
+        if (evaluation.status === 'failed' && evaluation.error.code === 'OBJECTIVE_CRASHED' && !warnedCrash) {
+          warnedCrash = true;
+          (options.onWarning ?? warnOnStderr)(
+            `trial #${asked.number} failed: ${evaluation.error.message}. Such an error fails every trial evaluating on this thread at that moment; if code other than the objective threw it, pass catchStrayErrors: false to leave it to the process.`,
+          );
+        }
         const outcome = trialPruning.outcome(evaluation);
         return await finishRunTrial(
           session,
@@ -341,13 +357,14 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     const left = limit === undefined ? Number.POSITIVE_INFINITY : limit - existing.length;
     const workers = Math.max(1, Math.min(options.concurrency ?? 1, left, MAX_CONCURRENCY));
     // An objective on this thread may throw from a timer after its trial ended: a warning, not a crash.
-    const unwatch = options.objective.sharesThread
-      ? watchStrayErrorsBetweenTrials((error) =>
-          (options.onWarning ?? warnOnStderr)(
-            `${strayErrorSource(error)} between trials: ${thrownErrorInfo(error).message}`,
-          ),
-        )
-      : undefined;
+    const unwatch =
+      options.objective.sharesThread && options.catchStrayErrors !== false
+        ? watchStrayErrorsBetweenTrials((error) =>
+            (options.onWarning ?? warnOnStderr)(
+              `${strayErrorSource(error)} between trials: ${thrownErrorInfo(error).message}`,
+            ),
+          )
+        : undefined;
     try {
       await Promise.all(Array.from({ length: workers }, guarded));
     } finally {

@@ -123,6 +123,8 @@ const runOnce = async (problem: FailingProblem, variant: TpeOptions | 'random', 
     space: problem.space,
     suggester: variant === 'random' ? createRandomSuggester() : createTpeSuggester(variant),
     maxTrials: EVALS,
+    // Every evaluation counts here, failed ones included: no stop for failures in a row (review 37).
+    budget: { maxConsecutiveFailures: EVALS },
     seed,
     name: problem.name,
   });

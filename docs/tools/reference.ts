@@ -68,6 +68,17 @@ export const typeOf = (schema: Schema): string => {
   if (typeof schema.$ref === 'string')
     return `see [${schema.$ref.replace('#/$defs/', '')}](#the-${schema.$ref.replace('#/$defs/', '')})`;
   const alternatives = schema.anyOf ?? schema.oneOf;
+  // Alternatives that only require fields of one schema (the budget: one of maxTrials, moreTrials, ...).
+  const requiring =
+    Array.isArray(alternatives) &&
+    schema.type !== undefined &&
+    alternatives.every((entry) => Object.keys(asSchema(entry)).every((key) => key === 'required'));
+  if (requiring) {
+    const names = alternatives.map((entry) =>
+      (asSchema(entry).required as string[]).map((name) => `\`${name}\``).join(' and '),
+    );
+    return `${String(schema.type)} with at least one of ${names.join(', ')}`;
+  }
   if (Array.isArray(alternatives)) {
     const plugins = alternatives.map((entry) => asSchema(asSchema(asSchema(entry).properties).use).const);
     if (plugins.every((name) => typeof name === 'string')) {

@@ -80,7 +80,10 @@ export interface FminResult<S extends SpaceDefinition> {
   /** Every trial of the study, with its params as the objective saw them. */
   readonly trials: readonly TrialView<S>[];
   readonly reason: StopReason;
-  /** What `stopWhen` answered when it stopped the run (`reason` is then `stopper`). */
+  /**
+   * What `stopWhen` answered when it stopped the run (`reason` is then `stopper`), or how many trials failed
+   * in a row and the last one's error (`reason` is then `failures`).
+   */
   readonly stopMessage?: string;
 }
 

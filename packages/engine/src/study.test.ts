@@ -115,6 +115,20 @@ describe('Study: mistakes from JavaScript are ParzenErrors that say what was exp
     });
     const failing = await study.ask();
     expect(await study.tell(failing.number, { status: 'fail' })).toMatchObject({ state: 'failed' });
+    // Results and attrs typed by an interface or a class compile (review 37: they did not).
+    interface Metrics {
+      readonly accuracy: number;
+    }
+    interface Scored {
+      readonly loss: number;
+      readonly attrs: Metrics;
+    }
+    class Outcome {
+      constructor(readonly loss: number) {}
+    }
+    const scored: Scored = { loss: 0.2, attrs: { accuracy: 0.9 } };
+    expect(await study.tell((await study.ask()).number, scored)).toMatchObject({ attrs: { accuracy: 0.9 } });
+    expect(await study.tell((await study.ask()).number, new Outcome(0.3))).toMatchObject({ loss: 0.3 });
   });
 
   it('tell, report and prune refuse a trial number that is not one, before the store sees it (trial 38)', async () => {

@@ -12,7 +12,9 @@ import { interpretObjectiveValue, thrownErrorInfo } from '../runtime/interpret-r
  */
 export type ObjectiveResult =
   | number
-  | { readonly loss: number; readonly attrs?: Readonly<Record<string, unknown>>; readonly [field: string]: unknown }
+  // A result typed by an interface or a class (review 37: refused, lacking an index signature).
+  | { readonly loss: number; readonly attrs?: object }
+  | { readonly loss: number; readonly attrs?: object; readonly [field: string]: unknown }
   | { readonly status: 'fail'; readonly [field: string]: unknown };
 
 /** An objective function: params in, {@link ObjectiveResult} out (or a promise of it); throwing fails the trial. */

@@ -53,7 +53,7 @@ const budgetSchema = {
       minimum: 1,
       maximum: MAX_TRIALS,
       description:
-        "Stop once this many of the run's trials failed in a row (a complete or pruned trial starts the count again; each run counts afresh). Default 10. Not a limit on its own: the budget needs another rule.",
+        "Stop once this many of the run's trials failed in a row (a complete or pruned trial starts the count again; each run counts afresh). Unset: 10, and only while the study has no complete trial (an objective that never worked). Not a limit on its own: the budget needs another rule.",
     },
   },
 };
@@ -83,7 +83,7 @@ export const baseConfigSchema = {
       maxItems: 100_000,
       items: { type: 'object' },
       description:
-        'Params to run first, in order, before any sampled trial; each is run to an end once by one worker (it waits again when its trial was interrupted or its worker died). An entry may name only some parameters: the suggester samples the rest.',
+        'Params to run first, in order, before any sampled trial; each is run to an end once by one worker (it waits again when its trial was interrupted or its worker is known to have died; not when only the lease of that worker lapsed, since it may still finish). An entry may name only some parameters: the suggester samples the rest.',
     },
     budget: budgetSchema,
     concurrency: { type: 'integer', minimum: 1, maximum: MAX_CONCURRENCY, default: 1 },

@@ -22,14 +22,16 @@ export interface Budget {
   readonly patience?: number;
   /**
    * Stop once this many trials of this run failed in a row (a complete or pruned trial starts the count
-   * again): an objective that fails every time (a missing import, a wrong path, a GPU gone) spends ten
-   * trials, not the whole budget. Counted per run, so a run after a fix starts afresh. Default 10; set it
-   * to the trial count to never stop for failures.
+   * again; an interrupted one neither counts nor resets it). Counted per run, so a run after a fix starts
+   * afresh. Unset, the rule applies only while the study has no complete trial, with 10: an objective
+   * that has never worked (a missing import, a wrong path, a loss printed in the wrong form) spends ten
+   * trials, not the budget, and a space where some regions fail is never stopped once a trial has
+   * completed (review 37: 10 in a row happened there). Set, it applies always.
    */
   readonly maxConsecutiveFailures?: number;
 }
 
-/** The default of {@link Budget.maxConsecutiveFailures}. */
+/** How many failures in a row stop a run whose study has no complete trial, when the budget sets no limit. */
 export const DEFAULT_MAX_CONSECUTIVE_FAILURES = 10;
 
 /**
@@ -89,11 +91,12 @@ export class BudgetTracker {
   }
 
   /**
-   * Records a finished trial of this run (its loss, if it has one; whether it failed); returns true when it
-   * improved the best value.
+   * Records a finished trial of this run (its loss, if it has one; `failed`: it failed, `neutral`: it was
+   * interrupted, which says nothing of the objective); returns true when it improved the best value.
    */
-  record(value: number | undefined, failed = false): boolean {
-    this.failuresInARow = failed ? this.failuresInARow + 1 : 0;
+  record(value: number | undefined, ended: 'failed' | 'neutral' | 'other' = 'other'): boolean {
+    if (ended === 'failed') this.failuresInARow++;
+    else if (ended === 'other') this.failuresInARow = 0;
     if (value !== undefined && isBetter(value, this.best, this.direction)) {
       this.best = value;
       this.sinceImprovement = 0;
@@ -103,11 +106,24 @@ export class BudgetTracker {
     return false;
   }
 
+  /** The default failure rule: the study has no complete trial, and this run's last 10 failed. */
+  private failuresNeverWorked(): boolean {
+    return this.best === undefined && this.failuresInARow >= DEFAULT_MAX_CONSECUTIVE_FAILURES;
+  }
+
+  /** How many failures in a row stop the run now (the budget's, or the default's). */
+  failureLimit(): number {
+    return this.budget.maxConsecutiveFailures ?? DEFAULT_MAX_CONSECUTIVE_FAILURES;
+  }
+
   /** The rule that says stop now, if any. */
   stopReason(): StopReason | undefined {
     const { maxSeconds, lossThreshold, patience } = this.budget;
-    const maxFailures = this.budget.maxConsecutiveFailures ?? DEFAULT_MAX_CONSECUTIVE_FAILURES;
-    if (this.failuresInARow >= maxFailures) return 'failures';
+    const { maxConsecutiveFailures } = this.budget;
+    if (
+      maxConsecutiveFailures !== undefined ? this.failuresInARow >= maxConsecutiveFailures : this.failuresNeverWorked()
+    )
+      return 'failures';
     if (lossThreshold !== undefined && this.best !== undefined) {
       const reached = this.direction === 'maximize' ? this.best >= lossThreshold : this.best <= lossThreshold;
       if (reached) return 'loss-threshold';

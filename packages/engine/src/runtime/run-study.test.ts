@@ -10,7 +10,7 @@ import { sampleDistribution } from '../domain/sample-distribution.js';
 import type { SpaceDefinition } from '../domain/space-definition.js';
 import type { EngineEvent } from '../events/engine-event.js';
 import { streamReporter } from '../events/stream-reporter.js';
-import type { Budget } from './budget.js';
+import { type Budget, BudgetTracker } from './budget.js';
 import { type RunStudyOptions, runStudy } from './run-study.js';
 import { createWorkerId, processStart } from './stale-trials.js';
 
@@ -285,7 +285,7 @@ describe('runStudy', () => {
     expect(more.resumed).toBe(true);
   });
 
-  it('stops once maxConsecutiveFailures trials in a row failed (default 10), counting each run afresh', async () => {
+  it('stops once maxConsecutiveFailures trials in a row failed (unset: 10 while none has completed), counting each run afresh', async () => {
     const broken = () => {
       throw new Error('No module named torch\nTraceback ...');
     };
@@ -293,13 +293,26 @@ describe('runStudy', () => {
     const first = await run(broken, { maxTrials: 100 }, { store });
     expect(first.reason).toBe('failures');
     expect(first.trials).toHaveLength(10);
-    expect(first.stopMessage).toBe('10 trials in a row failed, the last #9: OBJECTIVE_THREW No module named torch');
+    expect(first.stopMessage).toBe(
+      '10 trials in a row failed and none has completed, the last #9: OBJECTIVE_THREW No module named torch',
+    );
     // A run after a fix starts its own count; one still broken stops again after its own ten.
     const again = await run(broken, { maxTrials: 100 }, { store });
     expect(again.trials).toHaveLength(20);
     expect((await run(broken, { maxTrials: 100, maxConsecutiveFailures: 3 }, { concurrency: 2 })).reason).toBe(
       'failures',
     );
+    // Unset, the rule is for objectives that never worked: once a trial completed, failures go on (review 37:
+    // a space where some regions fail had 10 in a row).
+    let tries = 0;
+    const worksOnce = () => {
+      tries++;
+      if (tries === 1) return 1;
+      throw new Error('diverged');
+    };
+    const once = await run(worksOnce, { maxTrials: 30 });
+    expect(once.reason).toBe('max-trials');
+    expect(once.trials.filter((trial) => trial.state === 'failed')).toHaveLength(29);
     // A complete trial starts the count again: 4 failures in every 5 trials run to the budget.
     let calls = 0;
     const mostly: ObjectiveFunction = () => {
@@ -551,5 +564,26 @@ describe('runStudy', () => {
     );
     const values = result.trials.map((trial) => (trial.state === 'complete' ? trial.loss : -Infinity));
     expect(result.summary.best?.loss).toBe(Math.max(...values));
+  });
+});
+
+describe('BudgetTracker and failures in a row', () => {
+  it('counts failures, resets on any other end, and leaves the count as it is for an interrupted trial', () => {
+    const tracker = new BudgetTracker({ maxConsecutiveFailures: 3 }, 'minimize', undefined);
+    tracker.record(undefined, 'failed');
+    tracker.record(undefined, 'failed');
+    tracker.record(undefined, 'neutral');
+    expect(tracker.stopReason()).toBeUndefined();
+    tracker.record(undefined, 'failed');
+    expect(tracker.stopReason()).toBe('failures');
+    tracker.record(1, 'other');
+    expect(tracker.stopReason()).toBeUndefined();
+    // Unset: only while the study has no complete trial (here it has: its best is 0.5).
+    const worked = new BudgetTracker({}, 'minimize', 0.5);
+    for (let i = 0; i < 20; i++) worked.record(undefined, 'failed');
+    expect(worked.stopReason()).toBeUndefined();
+    const never = new BudgetTracker({}, 'minimize', undefined);
+    for (let i = 0; i < 10; i++) never.record(undefined, 'failed');
+    expect(never.stopReason()).toBe('failures');
   });
 });

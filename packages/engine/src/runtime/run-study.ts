@@ -15,7 +15,7 @@ import { bestTrial, type FinishedTrial, type Lease, type Trial } from '../domain
 import { ParzenError } from '../errors.js';
 import type { StopReason, StudySummary } from '../events/engine-event.js';
 import type { EventBus } from '../events/event-bus.js';
-import { type Budget, BudgetTracker, DEFAULT_MAX_CONSECUTIVE_FAILURES, patienceOf, trialLimit } from './budget.js';
+import { type Budget, BudgetTracker, patienceOf, trialLimit } from './budget.js';
 import { enqueueConfigEntries } from './enqueue.js';
 import { evaluateTrial } from './evaluate-trial.js';
 import { thrownErrorInfo } from './interpret-result.js';
@@ -326,12 +326,13 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         await new Promise((resolve) => setImmediate(resolve));
         const improved = tracker.record(
           finished.state === 'complete' ? finished.loss : undefined,
-          finished.state === 'failed' && finished.error.code !== 'INTERRUPTED',
+          finished.state !== 'failed' ? 'other' : finished.error.code === 'INTERRUPTED' ? 'neutral' : 'failed',
         );
         if (finished.state === 'failed' && reason === undefined && tracker.stopReason() === 'failures') {
           reason = 'failures';
-          const count = budget.maxConsecutiveFailures ?? DEFAULT_MAX_CONSECUTIVE_FAILURES;
-          stopMessage ??= `${count} trials in a row failed, the last #${finished.number}: ${finished.error.code} ${finished.error.message.split('\n')[0]}`;
+          const count = tracker.failureLimit();
+          const never = budget.maxConsecutiveFailures === undefined ? ' and none has completed' : '';
+          stopMessage ??= `${count} trials in a row failed${never}, the last #${finished.number}: ${finished.error.code} ${finished.error.message.split('\n')[0]}`;
         }
         if (improved && finished.state === 'complete') {
           emit({

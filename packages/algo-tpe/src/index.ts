@@ -16,7 +16,12 @@ export { explainGrid } from './explain/explain-grid.js';
 export { explainJoint, type JointExplanation, type JointSlice } from './explain/explain-joint.js';
 export { type ExplainParameterInput, explainParameter } from './explain/explain-parameter.js';
 export { type ExplainSuggestionInput, explainSuggestion } from './explain/explain-suggestion.js';
-export type { DensityCurve, ParamExplanation, TpeExplanation } from './explain/explanation.js';
+export {
+  type DensityCurve,
+  isTpeExplanation,
+  type ParamExplanation,
+  type TpeExplanation,
+} from './explain/explanation.js';
 export { manifests, tpeSuggesterManifest } from './manifest.js';
 /** The standard normal CDF (kept at the root for the report package; also under `/plugin`). */
 export { normalCdf } from './math/normal.js';

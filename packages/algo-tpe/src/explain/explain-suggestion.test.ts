@@ -5,7 +5,7 @@ import { curveTrial } from '../history/fixtures.js';
 import { vectors } from '../math/fixtures/vectors.js';
 import { createTpeSuggester } from '../tpe-suggester.js';
 import { explainSuggestion } from './explain-suggestion.js';
-import type { TpeExplanation } from './explanation.js';
+import { isTpeExplanation, type TpeExplanation } from './explanation.js';
 
 const conditional = vectors.hyperopt_conditional_split;
 const space = compileSpace({
@@ -95,8 +95,12 @@ describe('the explain option', () => {
     });
     const explained = events.flatMap((e) => (e.type === 'suggestion.explained' ? [e] : []));
     expect(explained.map((e) => e.number)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-    const phases = explained.map((e) => (e.explanation as TpeExplanation).phase);
+    // Read without a cast through the guard (trial 38); anything else is not TPE's.
+    const phases = explained.map((e) => (isTpeExplanation(e.explanation) ? e.explanation.phase : 'not tpe'));
     expect(phases).toEqual(['startup', 'startup', 'startup', 'model', 'model', 'model', 'model', 'model']);
+    expect(
+      [undefined, null, {}, { suggester: 'tpe' }, { suggester: 'anneal', params: [] }].map(isTpeExplanation),
+    ).toEqual([false, false, false, false, false]);
     const last = explained[7]?.explanation as TpeExplanation;
     expect(last.params[0]?.grid.x).toHaveLength(101);
     expect(last.params[0]?.candidates.x).toHaveLength(24);

@@ -77,3 +77,14 @@ export interface TpeExplanation {
   /** One entry per parameter TPE decided, in the order decided (empty during start-up). */
   readonly params: readonly ParamExplanation[];
 }
+
+/**
+ * Whether a `suggestion.explained` event's `explanation` (typed `unknown`: any suggester may explain) is
+ * TPE's, so it can be read without a cast (trial 38):
+ * `if (event.type === 'suggestion.explained' && isTpeExplanation(event.explanation)) event.explanation.phase`.
+ */
+export const isTpeExplanation = (explanation: unknown): explanation is TpeExplanation =>
+  typeof explanation === 'object' &&
+  explanation !== null &&
+  (explanation as { suggester?: unknown }).suggester === 'tpe' &&
+  Array.isArray((explanation as { params?: unknown }).params);

@@ -1,7 +1,16 @@
 import { createTpeSuggester } from '@parzen/algo-tpe';
 import { Study } from '@parzen/engine';
 import { describe, expect, it } from 'vitest';
-import { choice, createMedianPruner, createRandomSuggester, createStudy, fmin, uniform } from './index.js';
+import {
+  choice,
+  createMedianPruner,
+  createRandomSuggester,
+  createStudy,
+  type EngineEvent,
+  fmin,
+  isTpeExplanation,
+  uniform,
+} from './index.js';
 
 const space = { x: uniform(-2, 2), kind: choice(['a', 'b']) };
 const objective = ({ x, kind }: { x: number; kind: 'a' | 'b' }) => x ** 2 + (kind === 'a' ? 0 : 1);
@@ -17,6 +26,23 @@ describe('parzen (the umbrella)', () => {
     const other = await random.optimize({ maxTrials: 25 });
     expect(other.trials.map((trial) => trial.internal)).not.toEqual(same.trials.map((trial) => trial.internal));
     expect(result.best?.params.kind).toBe('a');
+  });
+
+  it('reads TPE explanations from the same import, without a cast', async () => {
+    const phases: string[] = [];
+    const study = await createStudy({
+      space,
+      objective,
+      seed: 2,
+      explain: true,
+      onEvent: (event: EngineEvent) => {
+        if (event.type === 'suggestion.explained' && isTpeExplanation(event.explanation))
+          phases.push(event.explanation.phase);
+      },
+    });
+    await study.optimize({ maxTrials: 12 });
+    expect(phases).toHaveLength(12);
+    expect(phases.at(-1)).toBe('model');
   });
 
   it('prunes with a pruner from the same import', async () => {

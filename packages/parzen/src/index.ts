@@ -28,7 +28,7 @@ import {
 } from '@parzen/engine';
 
 export { createQuasiRandomSuggester, createRandomSuggester } from '@parzen/algo-random';
-export { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
+export { createTpeSuggester, isTpeExplanation, type TpeExplanation, type TpeOptions } from '@parzen/algo-tpe';
 export * from '@parzen/engine';
 export {
   createHyperbandPruner,

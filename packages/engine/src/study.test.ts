@@ -291,6 +291,32 @@ describe('cancelling a run from code (signal, gracePeriodMs)', () => {
     expect(finishing.trials.map((trial) => trial.state)).toEqual(['complete']);
   });
 
+  it("says the caller's abort reason in the interrupted trial's message (trial 38)", async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('user cancelled')), 20);
+    const result = await fmin({
+      space,
+      suggester: prior,
+      signal: controller.signal,
+      gracePeriodMs: 0,
+      objective: listening,
+    });
+    expect(result.trials[0]).toMatchObject({
+      state: 'failed',
+      error: { code: 'INTERRUPTED', message: 'The run was interrupted (user cancelled) while this trial was running.' },
+    });
+    const plain = await fmin({
+      space,
+      suggester: prior,
+      signal: abortAfter(20),
+      gracePeriodMs: 0,
+      objective: listening,
+    });
+    expect(plain.trials[0]).toMatchObject({
+      error: { message: 'The run was interrupted while this trial was running.' },
+    });
+  });
+
   it('refuses a negative grace period with the option named', async () => {
     await expect(
       fmin({ space, suggester: prior, maxTrials: 1, gracePeriodMs: -1, objective: () => 1 }),

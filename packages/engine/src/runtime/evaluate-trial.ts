@@ -5,6 +5,16 @@ import { strayErrorSource, watchStrayErrors } from './stray-errors.js';
 
 const capitalised = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 
+/**
+ * The reason a caller gave `AbortController.abort(reason)`, as words: an Error's message or a string;
+ * undefined for none (abort() without a reason gives a DOMException named AbortError).
+ */
+const callerReason = (reason: unknown): string | undefined => {
+  if (reason === undefined || (reason instanceof Error && reason.name === 'AbortError')) return undefined;
+  if (reason instanceof Error) return reason.message;
+  return typeof reason === 'string' ? reason : undefined;
+};
+
 export interface EvaluateOptions {
   readonly trialNumber: number;
   /** Per-trial time limit; the evaluation's signal aborts and the trial fails with `TIMEOUT`. */
@@ -55,9 +65,13 @@ export const evaluateTrial = async (
     }
     onInterrupt = () => {
       controller.abort(new Error('interrupted'));
+      const why = callerReason(options.interrupt?.reason);
       resolve({
         status: 'failed',
-        error: { code: 'INTERRUPTED', message: 'The run was interrupted while this trial was running.' },
+        error: {
+          code: 'INTERRUPTED',
+          message: `The run was interrupted${why === undefined ? '' : ` (${why})`} while this trial was running.`,
+        },
       });
     };
     if (options.interrupt?.aborted) onInterrupt();

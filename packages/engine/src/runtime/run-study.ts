@@ -151,11 +151,12 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     reason ??= 'aborted';
     // Infinity (or no grace period given): running trials are waited for.
     if (options.gracePeriodMs !== undefined && Number.isFinite(options.gracePeriodMs))
-      setTimeout(() => interrupt.abort(), options.gracePeriodMs).unref();
+      // The caller's reason travels on (trial 38: `abort(new Error('user cancelled'))` was not said).
+      setTimeout(() => interrupt.abort(options.signal?.reason), options.gracePeriodMs).unref();
   };
   const onForce = () => {
     reason ??= 'aborted';
-    interrupt.abort();
+    interrupt.abort(options.forceSignal?.reason ?? options.signal?.reason);
   };
   try {
     const suggester = studySuggester(options.suggester);

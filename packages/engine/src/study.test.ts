@@ -387,6 +387,30 @@ describe('onWarning (trial 38: warnings could only go to stderr)', () => {
       spy.mockRestore();
     }
   });
+
+  it('falls back to stderr when onWarning throws, and the call that warned still records its trial (review 38)', async () => {
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const study = await Study.open({
+        space: { x: uniform(0, 1) },
+        suggester: prior,
+        onWarning: () => {
+          throw new Error('logger down');
+        },
+      });
+      const trial = await study.ask();
+      await study.report(trial.number, 0, 1);
+      await study.report(trial.number, 0, 2);
+      expect((await study.tell(trial.number, 1)).state).toBe('complete');
+      expect(written.join('')).toMatch(/step 0 was reported before .*\(onWarning threw: logger down\)/);
+    } finally {
+      spy.mockRestore();
+    }
+  });
 });
 
 describe('a throwing onEvent with ask and tell', () => {

@@ -82,6 +82,21 @@ export interface StudyOptions<S extends SpaceDefinition = SpaceDefinition> {
 const ignore = (): void => {};
 
 /**
+ * The caller's `onWarning`, made safe: one that throws would reject the call that warned, leaving its
+ * trial unrecorded, or (between trials) throw inside the stray-error handler (review 38). The warning then
+ * goes to stderr, with what went wrong.
+ */
+const guardedWarning =
+  (onWarning: (message: string) => void) =>
+  (message: string): void => {
+    try {
+      onWarning(message);
+    } catch (error) {
+      warnOnStderr(`${message} (onWarning threw: ${thrownErrorInfo(error).message})`);
+    }
+  };
+
+/**
  * The study's `onEvent` as ask, tell, report and prune call it: a listener that throws is cut off with a
  * warning, and the call goes on, as `optimize` treats a reporter (listeners never steer the study).
  */
@@ -259,7 +274,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     const suggester = studySuggester(options.suggester);
     const opened = await store.openStudy({ ...spec, suggester });
     const change = opened.resumed ? suggesterChange(spec.name, opened.study.suggester, suggester) : undefined;
-    const warn = options.onWarning ?? warnOnStderr;
+    const warn = options.onWarning === undefined ? warnOnStderr : guardedWarning(options.onWarning);
     if (change !== undefined) warn(change);
     const session = {
       spec,
@@ -449,7 +464,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    * Records an intermediate value of running trial `number` (step: a non-negative integer such as an
    * epoch) and asks the study's pruner; resolves to true when the trial should stop. Then end it with
    * {@link Study.prune} (or {@link Study.tell} to complete it anyway). A step reported again keeps its
-   * first value (a warning on stderr says so, once per trial), as Optuna's `trial.report` does.
+   * first value (a warning says so, once per trial: `onWarning`, or stderr), as Optuna's `trial.report` does.
    */
   async report(number: number, step: number, value: number): Promise<boolean> {
     checkTrialNumber('report', number);

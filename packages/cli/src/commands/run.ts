@@ -146,7 +146,7 @@ const executeRuns = async (
         output.note(`parzen: every trial of study ${base.study} in this run failed${firstFailure(result, run, flags)}`);
       if (result.reason === 'failures')
         output.note(
-          `parzen: study ${base.study} stopped early because its trials kept failing (budget.maxConsecutiveFailures; unset, 10 while no trial has completed): fix the objective and run again (a run counts afresh), or raise the limit if much of the space fails.`,
+          `parzen: study ${base.study} stopped early because its trials kept failing (budget.maxConsecutiveFailures; unset, 10 before any trial of the run worked): fix the objective and run again (a run counts afresh), or raise the limit if much of the space fails.`,
         );
     } catch (error) {
       // Told to stop while the store waited for another process's lock: nothing ran, nothing is lost.

@@ -53,7 +53,7 @@ const budgetSchema = {
       minimum: 1,
       maximum: MAX_TRIALS,
       description:
-        "Stop once this many of the run's trials failed in a row (a complete or pruned trial starts the count again; each run counts afresh). Unset: 10, and only while the study has no complete trial (an objective that never worked). Not a limit on its own: the budget needs another rule.",
+        "Stop once this many of the run's trials failed in a row (a complete or pruned trial starts the count again; each run counts afresh). Unset: 10, and only until a trial of the run completes or is pruned (an objective that does not work). Not a limit on its own: the budget needs another rule.",
     },
   },
 };

@@ -23,15 +23,16 @@ export interface Budget {
   /**
    * Stop once this many trials of this run failed in a row (a complete or pruned trial starts the count
    * again; an interrupted one neither counts nor resets it). Counted per run, so a run after a fix starts
-   * afresh. Unset, the rule applies only while the study has no complete trial, with 10: an objective
-   * that has never worked (a missing import, a wrong path, a loss printed in the wrong form) spends ten
-   * trials, not the budget, and a space where some regions fail is never stopped once a trial has
-   * completed (review 37: 10 in a row happened there). Set, it applies always.
+   * afresh. Unset, the rule applies with 10 only until a trial of the run completes or is pruned: an
+   * objective that does not work (a missing import, a wrong path, a loss printed in the wrong form, a
+   * resumed study whose environment changed) spends ten trials, not the budget, and a space where some
+   * regions fail is not stopped once a trial of the run has worked (review 37: 10 in a row happened there).
+   * Set, it applies always.
    */
   readonly maxConsecutiveFailures?: number;
 }
 
-/** How many failures in a row stop a run whose study has no complete trial, when the budget sets no limit. */
+/** How many failures in a row stop a run none of whose trials has worked yet, when the budget sets no limit. */
 export const DEFAULT_MAX_CONSECUTIVE_FAILURES = 10;
 
 /**
@@ -68,6 +69,8 @@ export class BudgetTracker {
   private best: number | undefined;
   private sinceImprovement = 0;
   private failuresInARow = 0;
+  /** Whether a trial of this run completed or was pruned (its objective ran). */
+  private runWorked = false;
   private readonly startedAt = Date.now();
 
   constructor(
@@ -96,7 +99,10 @@ export class BudgetTracker {
    */
   record(value: number | undefined, ended: 'failed' | 'neutral' | 'other' = 'other'): boolean {
     if (ended === 'failed') this.failuresInARow++;
-    else if (ended === 'other') this.failuresInARow = 0;
+    else if (ended === 'other') {
+      this.failuresInARow = 0;
+      this.runWorked = true;
+    }
     if (value !== undefined && isBetter(value, this.best, this.direction)) {
       this.best = value;
       this.sinceImprovement = 0;
@@ -106,9 +112,9 @@ export class BudgetTracker {
     return false;
   }
 
-  /** The default failure rule: the study has no complete trial, and this run's last 10 failed. */
+  /** The default failure rule: no trial of this run has worked, and its last 10 failed. */
   private failuresNeverWorked(): boolean {
-    return this.best === undefined && this.failuresInARow >= DEFAULT_MAX_CONSECUTIVE_FAILURES;
+    return !this.runWorked && this.failuresInARow >= DEFAULT_MAX_CONSECUTIVE_FAILURES;
   }
 
   /** How many failures in a row stop the run now (the budget's, or the default's). */

@@ -285,7 +285,7 @@ describe('runStudy', () => {
     expect(more.resumed).toBe(true);
   });
 
-  it('stops once maxConsecutiveFailures trials in a row failed (unset: 10 while none has completed), counting each run afresh', async () => {
+  it('stops once maxConsecutiveFailures trials in a row failed (unset: 10 until a trial of the run works), counting each run afresh', async () => {
     const broken = () => {
       throw new Error('No module named torch\nTraceback ...');
     };
@@ -294,7 +294,7 @@ describe('runStudy', () => {
     expect(first.reason).toBe('failures');
     expect(first.trials).toHaveLength(10);
     expect(first.stopMessage).toBe(
-      '10 trials in a row failed and none has completed, the last #9: OBJECTIVE_THREW No module named torch',
+      '10 trials in a row failed, none of this run completed, the last #9: OBJECTIVE_THREW No module named torch',
     );
     // A run after a fix starts its own count; one still broken stops again after its own ten.
     const again = await run(broken, { maxTrials: 100 }, { store });
@@ -302,17 +302,22 @@ describe('runStudy', () => {
     expect((await run(broken, { maxTrials: 100, maxConsecutiveFailures: 3 }, { concurrency: 2 })).reason).toBe(
       'failures',
     );
-    // Unset, the rule is for objectives that never worked: once a trial completed, failures go on (review 37:
-    // a space where some regions fail had 10 in a row).
+    // Unset, the rule is for an objective that does not work: once a trial of the run completed, failures go
+    // on (review 37: a space where some regions fail had 10 in a row).
     let tries = 0;
     const worksOnce = () => {
       tries++;
       if (tries === 1) return 1;
       throw new Error('diverged');
     };
-    const once = await run(worksOnce, { maxTrials: 30 });
+    const onceStore = createMemoryStore();
+    const once = await run(worksOnce, { maxTrials: 30 }, { store: onceStore });
     expect(once.reason).toBe('max-trials');
     expect(once.trials.filter((trial) => trial.state === 'failed')).toHaveLength(29);
+    // A resumed study whose objective no longer works stops after ten, earlier successes or not (review 38).
+    const resumed = await run(broken, { moreTrials: 50 }, { store: onceStore });
+    expect(resumed.reason).toBe('failures');
+    expect(resumed.trials).toHaveLength(40);
     // A complete trial starts the count again: 4 failures in every 5 trials run to the budget.
     let calls = 0;
     const mostly: ObjectiveFunction = () => {
@@ -567,6 +572,31 @@ describe('runStudy', () => {
   });
 });
 
+describe('a crash of an objective in its own worker (review 38)', () => {
+  it('fails the trial without the advice meant for objectives on this thread', async () => {
+    const warnings: string[] = [];
+    const crashing = {
+      name: 'worker-like',
+      sharesThread: false,
+      evaluate: async () => ({
+        status: 'failed' as const,
+        error: { code: 'OBJECTIVE_CRASHED', message: 'The objective threw outside its call in its worker.' },
+      }),
+    };
+    const result = await runStudy({
+      spec: { name: 'w', direction: 'minimize', seed: 1, space },
+      space: compileSpace(space),
+      store: createMemoryStore(),
+      suggester: priorSuggester,
+      objective: crashing,
+      budget: { maxTrials: 2 },
+      onWarning: (message) => warnings.push(message),
+    });
+    expect(result.trials.map((trial) => trial.state)).toEqual(['failed', 'failed']);
+    expect(warnings.filter((message) => message.includes('catchStrayErrors'))).toEqual([]);
+  });
+});
+
 describe('BudgetTracker and failures in a row', () => {
   it('counts failures, resets on any other end, and leaves the count as it is for an interrupted trial', () => {
     const tracker = new BudgetTracker({ maxConsecutiveFailures: 3 }, 'minimize', undefined);
@@ -578,12 +608,16 @@ describe('BudgetTracker and failures in a row', () => {
     expect(tracker.stopReason()).toBe('failures');
     tracker.record(1, 'other');
     expect(tracker.stopReason()).toBeUndefined();
-    // Unset: only while the study has no complete trial (here it has: its best is 0.5).
-    const worked = new BudgetTracker({}, 'minimize', 0.5);
+    // Unset: only until a trial of this run worked (complete or pruned); the study's earlier best is no matter.
+    const worked = new BudgetTracker({}, 'minimize', undefined);
+    worked.record(undefined, 'other');
     for (let i = 0; i < 20; i++) worked.record(undefined, 'failed');
     expect(worked.stopReason()).toBeUndefined();
-    const never = new BudgetTracker({}, 'minimize', undefined);
-    for (let i = 0; i < 10; i++) never.record(undefined, 'failed');
+    const never = new BudgetTracker({}, 'minimize', 0.5);
+    for (let i = 0; i < 9; i++) never.record(undefined, 'failed');
+    never.record(undefined, 'neutral');
+    expect(never.stopReason()).toBeUndefined();
+    never.record(undefined, 'failed');
     expect(never.stopReason()).toBe('failures');
   });
 });

@@ -258,11 +258,17 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           ...(options.trialTimeoutMs === undefined ? {} : { timeoutMs: options.trialTimeoutMs }),
           ...(options.catchStrayErrors === false ? { catchStrayErrors: false } : {}),
         });
-        // Said once per run, not only in the trial's record: the error may be the caller's own code's.
-        if (evaluation.status === 'failed' && evaluation.error.code === 'OBJECTIVE_CRASHED' && !warnedCrash) {
+        // Said once per run, not only in the trial's record: the error may be the caller's own code's. Only
+        // for an objective on this thread (a worker's crash is its own, review 38).
+        if (
+          evaluation.status === 'failed' &&
+          evaluation.error.code === 'OBJECTIVE_CRASHED' &&
+          options.objective.sharesThread === true &&
+          !warnedCrash
+        ) {
           warnedCrash = true;
           (options.onWarning ?? warnOnStderr)(
-            `trial #${asked.number} failed: ${evaluation.error.message}. Such an error fails every trial evaluating on this thread at that moment; if code other than the objective threw it, pass catchStrayErrors: false to leave it to the process.`,
+            `trial #${asked.number} failed: ${evaluation.error.message}. Such an error fails every trial evaluating on this thread at that moment; if code other than the objective threw it, pass catchStrayErrors: false to fmin or study.optimize to leave it to the process, or (from a config) run the objective in a worker thread (isolate: "worker").`,
           );
         }
         const outcome = trialPruning.outcome(evaluation);
@@ -332,7 +338,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         if (finished.state === 'failed' && reason === undefined && tracker.stopReason() === 'failures') {
           reason = 'failures';
           const count = tracker.failureLimit();
-          const never = budget.maxConsecutiveFailures === undefined ? ' and none has completed' : '';
+          const never = budget.maxConsecutiveFailures === undefined ? ', none of this run completed' : '';
           stopMessage ??= `${count} trials in a row failed${never}, the last #${finished.number}: ${finished.error.code} ${finished.error.message.split('\n')[0]}`;
         }
         if (improved && finished.state === 'complete') {

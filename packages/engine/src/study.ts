@@ -372,8 +372,12 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
   }
 
   /**
-   * Records a result: a number or `{ loss, ... }` completes the trial; NaN, infinities, anything else,
-   * or an Error fails it with the reason.
+   * Records a result: a number or `{ loss, ... }` completes the trial; NaN, an infinity, hyperopt's
+   * `{ status: 'fail' }` or an Error fails it with the reason.
+   *
+   * @throws `ParzenError` `CONFIG_INVALID`, recording nothing (the trial can be told again), for a result
+   *   that is no loss (`{ value }`, a string), attrs that are not JSON, a `state` field, or a trial number
+   *   that is not one; `TRIAL_IN_RUN` for a trial a run is evaluating; `TRIAL_ALREADY_FINISHED`.
    */
   async tell(number: number, result: ObjectiveResult | Error): Promise<FinishedTrial> {
     // Optuna's `tell(trial, value, state=PRUNED)` habit: here `state` would become an attr of a complete trial.

@@ -124,8 +124,7 @@ export class BudgetTracker {
 
   /** The rule that says stop now, if any. */
   stopReason(): StopReason | undefined {
-    const { maxSeconds, lossThreshold, patience } = this.budget;
-    const { maxConsecutiveFailures } = this.budget;
+    const { maxSeconds, lossThreshold, patience, maxConsecutiveFailures } = this.budget;
     if (
       maxConsecutiveFailures !== undefined ? this.failuresInARow >= maxConsecutiveFailures : this.failuresNeverWorked()
     )

@@ -11,8 +11,9 @@ const capitalised = (text: string): string => `${text.charAt(0).toUpperCase()}${
  */
 const callerReason = (reason: unknown): string | undefined => {
   if (reason === undefined || (reason instanceof Error && reason.name === 'AbortError')) return undefined;
-  if (reason instanceof Error) return reason.message;
-  return typeof reason === 'string' ? reason : undefined;
+  const text = reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : '';
+  // Its first line; nothing for an empty one (review 39: "interrupted ()").
+  return text.split('\n')[0]?.trim() || undefined;
 };
 
 export interface EvaluateOptions {

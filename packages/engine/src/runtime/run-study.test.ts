@@ -572,6 +572,30 @@ describe('runStudy', () => {
   });
 });
 
+describe('the default failures rule with several lanes (review 39)', () => {
+  it('waits for the trials in flight: fast failures before slow successes do not stop the run; a broken objective does', async () => {
+    const slowSuccesses: ObjectiveFunction = async (_params, context) => {
+      if (context.trialNumber % 3 !== 0) throw new Error('diverged at once');
+      await sleep(50);
+      return 1;
+    };
+    const working = await run(slowSuccesses, { maxTrials: 60 }, { concurrency: 8 });
+    expect(working.reason).toBe('max-trials');
+    expect(working.trials.filter((trial) => trial.state === 'complete').length).toBeGreaterThan(0);
+    const broken = await run(
+      async () => {
+        await sleep(1);
+        throw new Error('No module named torch');
+      },
+      { maxTrials: 200 },
+      { concurrency: 8 },
+    );
+    expect(broken.reason).toBe('failures');
+    expect(broken.trials.length).toBeLessThanOrEqual(10 + 8);
+    expect(broken.trials.every((trial) => trial.state === 'failed')).toBe(true);
+  });
+});
+
 describe('a crash of an objective in its own worker (review 38)', () => {
   it('fails the trial without the advice meant for objectives on this thread', async () => {
     const warnings: string[] = [];

@@ -156,7 +156,10 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
   };
   const onForce = () => {
     reason ??= 'aborted';
-    interrupt.abort(options.forceSignal?.reason ?? options.signal?.reason);
+    // An aborted signal always has a reason (an AbortError when none was given): the first signal's then.
+    const forced = options.forceSignal?.reason;
+    const plain = forced === undefined || (forced instanceof Error && forced.name === 'AbortError');
+    interrupt.abort(plain ? (options.signal?.reason ?? forced) : forced);
   };
   try {
     const suggester = studySuggester(options.suggester);
@@ -286,8 +289,21 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       }
     };
 
+    // The default failures rule with several lanes (review 39): fast failures finish before slow successes,
+    // so when it fires, no lane asks for a new trial (`holding`) until the trials in flight have finished;
+    // the run stops only if none of them worked.
+    let inFlight = 0;
+    let holding = false;
+    let lastFailed: FinishedTrial | undefined;
+    const failuresStop = (failed: FinishedTrial & { readonly state: 'failed' }) => {
+      reason = 'failures';
+      const never = budget.maxConsecutiveFailures === undefined ? ', none of this run completed' : '';
+      stopMessage ??= `${tracker.failureLimit()} trials in a row failed${never}, the last #${failed.number}: ${failed.error.code} ${failed.error.message.split('\n')[0]}`;
+    };
     const worker = async () => {
       while (reason === undefined) {
+        while (holding && reason === undefined) await new Promise((resolve) => setTimeout(resolve, 5));
+        if (reason !== undefined) break;
         if (endedBefore !== undefined) {
           if (enqueuedLeft === 0) {
             reason ??= endedBefore.reason;
@@ -310,12 +326,22 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           }
         }
         const lease = { owner: workerId, expiresAt: new Date(Date.now() + leaseMs).toISOString() };
-        const asked = await askTrial(session, lease, limit);
+        inFlight++;
+        const asked = await askTrial(session, lease, limit).catch((error: unknown) => {
+          inFlight--;
+          throw error;
+        });
         if (asked === undefined) {
+          inFlight--;
           reason ??= 'max-trials';
           break;
         }
-        const finished = await runOne(asked);
+        let finished: FinishedTrial;
+        try {
+          finished = await runOne(asked);
+        } finally {
+          inFlight--;
+        }
         // A stopper that said stop before the run began is not asked again after the enqueued params.
         if (options.stopper !== undefined && reason === undefined && endedBefore?.reason !== 'stopper') {
           const { stopper } = options;
@@ -335,12 +361,14 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           finished.state === 'complete' ? finished.loss : undefined,
           finished.state !== 'failed' ? 'other' : finished.error.code === 'INTERRUPTED' ? 'neutral' : 'failed',
         );
-        if (finished.state === 'failed' && reason === undefined && tracker.stopReason() === 'failures') {
-          reason = 'failures';
-          const count = tracker.failureLimit();
-          const never = budget.maxConsecutiveFailures === undefined ? ', none of this run completed' : '';
-          stopMessage ??= `${count} trials in a row failed${never}, the last #${finished.number}: ${finished.error.code} ${finished.error.message.split('\n')[0]}`;
-        }
+        if (finished.state === 'failed') lastFailed = finished;
+        if (reason === undefined && tracker.stopReason() === 'failures') {
+          if (budget.maxConsecutiveFailures !== undefined && finished.state === 'failed') failuresStop(finished);
+          else if (budget.maxConsecutiveFailures === undefined) {
+            holding = true;
+            if (inFlight === 0 && lastFailed?.state === 'failed') failuresStop(lastFailed);
+          }
+        } else holding = false;
         if (improved && finished.state === 'complete') {
           emit({
             type: 'study.improved',

@@ -327,6 +327,21 @@ describe('cancelling a run from code (signal, gracePeriodMs)', () => {
   });
 });
 
+/** Runs `body` with stderr captured (nothing printed); resolves to what was written. */
+const capturingStderr = async (body: () => Promise<void>): Promise<string[]> => {
+  const written: string[] = [];
+  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    written.push(String(chunk));
+    return true;
+  });
+  try {
+    await body();
+  } finally {
+    spy.mockRestore();
+  }
+  return written;
+};
+
 describe('onWarning (trial 38: warnings could only go to stderr)', () => {
   it('takes the warnings of Study.open, ask/tell listeners, reports and optimize, and fmin; nothing on stderr', async () => {
     const spy = vi.spyOn(process.stderr, 'write');
@@ -389,12 +404,7 @@ describe('onWarning (trial 38: warnings could only go to stderr)', () => {
   });
 
   it('falls back to stderr when onWarning throws, and the call that warned still records its trial (review 38)', async () => {
-    const written: string[] = [];
-    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-      written.push(String(chunk));
-      return true;
-    });
-    try {
+    const written = await capturingStderr(async () => {
       const study = await Study.open({
         space: { x: uniform(0, 1) },
         suggester: prior,
@@ -406,21 +416,14 @@ describe('onWarning (trial 38: warnings could only go to stderr)', () => {
       await study.report(trial.number, 0, 1);
       await study.report(trial.number, 0, 2);
       expect((await study.tell(trial.number, 1)).state).toBe('complete');
-      expect(written.join('')).toMatch(/step 0 was reported before .*\(onWarning threw: logger down\)/);
-    } finally {
-      spy.mockRestore();
-    }
+    });
+    expect(written.join('')).toMatch(/step 0 was reported before .*\(onWarning threw: logger down\)/);
   });
 });
 
 describe('a throwing onEvent with ask and tell', () => {
   it('is cut off with one warning; ask and tell resolve with what they stored', async () => {
-    const written: string[] = [];
-    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-      written.push(String(chunk));
-      return true;
-    });
-    try {
+    const written = await capturingStderr(async () => {
       let calls = 0;
       const study = await Study.open({
         space: { x: uniform(0, 1) },
@@ -436,12 +439,10 @@ describe('a throwing onEvent with ask and tell', () => {
       await study.tell(first.number, 1);
       expect((await study.trials()).map((trial) => trial.state)).toEqual(['complete', 'running']);
       expect(calls).toBe(1);
-      expect(written).toEqual([
-        'parzen: warning: reporter `study` threw in onEvent, so it gets no more events (the study goes on): onEvent bug\n',
-      ]);
-    } finally {
-      spy.mockRestore();
-    }
+    });
+    expect(written).toEqual([
+      'parzen: warning: reporter `study` threw in onEvent, so it gets no more events (the study goes on): onEvent bug\n',
+    ]);
   });
 });
 

@@ -113,10 +113,9 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     reporters.length === 0 && options.bus === undefined ? undefined : await import('../events/event-bus.js');
   const bus = options.bus ?? events?.createEventBus();
   const clock = options.clock ?? systemClock;
+  const warn = options.onWarning ?? warnOnStderr;
   const connected =
-    events === undefined || bus === undefined
-      ? undefined
-      : events.connectReporters(reporters, bus, clock, options.onWarning ?? warnOnStderr);
+    events === undefined || bus === undefined ? undefined : events.connectReporters(reporters, bus, clock, warn);
   const emit = bus === undefined ? () => {} : bus.emit;
   const now = (): string => clock.now().toISOString();
   const workerId = createWorkerId();
@@ -137,7 +136,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     store,
     emit,
     clock,
-    warn: options.onWarning ?? warnOnStderr,
+    warn,
     ...(options.pruner === undefined ? {} : { pruner: options.pruner }),
   });
   let reason: StopReason | undefined;
@@ -167,9 +166,9 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     // A study opened beforehand (Study.open) said so when it was opened.
     const change =
       resumed && options.opened === undefined ? suggesterChange(spec.name, study.suggester, suggester) : undefined;
-    if (change !== undefined) (options.onWarning ?? warnOnStderr)(change);
+    if (change !== undefined) warn(change);
     if (resumed && study.seed !== spec.seed) {
-      (options.onWarning ?? warnOnStderr)(
+      warn(
         `study ${spec.name} was started with seed ${study.seed}; this run uses seed ${spec.seed}, so its trials ` +
           `draw from other random streams than the earlier ones (run with seed ${study.seed} to continue them).`,
       );
@@ -180,7 +179,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     const stale = await failStaleTrials(store, spec.name, existing, workerId);
     // Said, not silent: trials a dead worker left running end here (trial 29: nothing told the user).
     if (stale.length > 0)
-      (options.onWarning ?? warnOnStderr)(
+      warn(
         `${stale.length === 1 ? 'trial' : 'trials'} ${stale.map((number) => `#${number}`).join(', ')} of a worker that is gone ` +
           `(its process ended, or its lease lapsed) ${stale.length === 1 ? 'is' : 'are'} marked failed, STALE_TRIAL; ${stale.length === 1 ? 'it is' : 'they are'} not rerun ` +
           '(an enqueued entry it took is, when its worker is known to have ended).',
@@ -225,7 +224,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       if (message !== undefined) {
         endedBefore = { reason: 'stopper', message };
         enqueuedLeft = enqueued;
-        (options.onWarning ?? warnOnStderr)(
+        warn(
           `study ${spec.name}: its stopper said stop before this run began (${message}), so ${onlyEnqueued()}` +
             '; a stopper whose rule the study has not met yet (or none) lets it go on.',
         );
@@ -237,7 +236,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     if (budgetEnded === 'patience' || budgetEnded === 'loss-threshold') {
       endedBefore = { reason: budgetEnded };
       enqueuedLeft = enqueued;
-      (options.onWarning ?? warnOnStderr)(
+      warn(
         `study ${spec.name}: ` +
           (budgetEnded === 'patience'
             ? `its budget's patience (${budget.patience}) was used up before this run began: ${patience.since} finished trials since its best (#${best?.number}), so ${onlyEnqueued()}; a larger patience lets it go on.`
@@ -270,19 +269,12 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           !warnedCrash
         ) {
           warnedCrash = true;
-          (options.onWarning ?? warnOnStderr)(
+          warn(
             `trial #${asked.number} failed: ${evaluation.error.message}. Such an error fails every trial evaluating on this thread at that moment; if code other than the objective threw it, pass catchStrayErrors: false to fmin or study.optimize to leave it to the process, or (from a config) run the objective in a worker thread (isolate: "worker").`,
           );
         }
         const outcome = trialPruning.outcome(evaluation);
-        return await finishRunTrial(
-          session,
-          asked,
-          startedAt,
-          outcome,
-          options.onWarning ?? warnOnStderr,
-          trialPruning.intermediate(),
-        );
+        return await finishRunTrial(session, asked, startedAt, outcome, warn, trialPruning.intermediate());
       } finally {
         clearInterval(renewal);
         trialPruning.end();
@@ -326,18 +318,14 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           }
         }
         const lease = { owner: workerId, expiresAt: new Date(Date.now() + leaseMs).toISOString() };
-        inFlight++;
-        const asked = await askTrial(session, lease, limit).catch((error: unknown) => {
-          inFlight--;
-          throw error;
-        });
-        if (asked === undefined) {
-          inFlight--;
-          reason ??= 'max-trials';
-          break;
-        }
         let finished: FinishedTrial;
+        inFlight++;
         try {
+          const asked = await askTrial(session, lease, limit);
+          if (asked === undefined) {
+            reason ??= 'max-trials';
+            break;
+          }
           finished = await runOne(asked);
         } finally {
           inFlight--;
@@ -396,9 +384,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     const unwatch =
       options.objective.sharesThread && options.catchStrayErrors !== false
         ? watchStrayErrorsBetweenTrials((error) =>
-            (options.onWarning ?? warnOnStderr)(
-              `${strayErrorSource(error)} between trials: ${thrownErrorInfo(error).message}`,
-            ),
+            warn(`${strayErrorSource(error)} between trials: ${thrownErrorInfo(error).message}`),
           )
         : undefined;
     try {

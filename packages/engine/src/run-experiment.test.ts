@@ -312,7 +312,7 @@ describe('runExperiment (the composition root)', () => {
     expect(again).toMatchObject({ reason: 'stopper', stopMessage: 'no improvement of 1% in 3 trials' });
     expect(again.trials).toHaveLength(4);
     expect(warnings).toEqual([
-      'study flat: its stopper said stop before this run began (no improvement of 1% in 3 trials), so no new trial runs; a stopper whose rule the study has not met yet (or none) lets it go on.',
+      'study flat: its stopper said stop before this run began (no improvement of 1% in 3 trials), so no new trial runs (bar enqueued entries an earlier run left waiting); a stopper whose rule the study has not met yet (or none) lets it go on.',
     ]);
     const enqueued = await run({
       enqueue: [
@@ -325,7 +325,9 @@ describe('runExperiment (the composition root)', () => {
       { x: -0.5, y: 0.25 },
     ]);
     expect(enqueued).toMatchObject({ reason: 'stopper', stopMessage: 'no improvement of 1% in 3 trials' });
-    expect(warnings[1]).toContain('only the 2 entries this run enqueued are evaluated');
+    expect(warnings[1]).toContain(
+      'only the 2 entries this run enqueued (and any entry an earlier run left waiting) are evaluated',
+    );
   });
 
   it('rejects two plugins with one name', async () => {

@@ -168,6 +168,7 @@ class JsonlTrialStore implements JsonlStore {
       // The oldest waiting entry no added trial took.
       const taken = queue.next();
       if (options.limit !== undefined && trials.length >= options.limit) return undefined;
+      if (options.onlyEnqueued === true && taken >= queue.entries.length) return undefined;
       const number = trials.length;
       const startedAt = this.clock.now().toISOString();
       append(

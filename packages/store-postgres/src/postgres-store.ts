@@ -174,7 +174,7 @@ class PostgresTrialStore implements PostgresStore {
   async createTrial(study: string, options: CreateTrialOptions = {}): Promise<RunningTrial | undefined> {
     this.writable('createTrial');
     const { id } = await this.requireStudy(study);
-    const { lease, limit } = options;
+    const { lease, limit, onlyEnqueued = false } = options;
     const writeId = randomUUID();
     // Trial numbers are 32-bit: a larger limit is no limit.
     const values = [
@@ -188,7 +188,9 @@ class PostgresTrialStore implements PostgresStore {
     ];
     const row = await this.retrying('creating a trial', async (attempt) => {
       const earlier = attempt > 0 ? await this.query<TrialRow>('trialByWrite', [id, writeId]) : [];
-      return earlier[0] ?? (await this.query<TrialRow>('createTrial', values))[0] ?? (await this.takeEntry(values));
+      if (earlier[0] !== undefined) return earlier[0];
+      if (onlyEnqueued) return this.takeEntry(values, true);
+      return (await this.query<TrialRow>('createTrial', values))[0] ?? (await this.takeEntry(values, false));
     });
     if (row === undefined) return undefined;
     this.own.set(`${id}:${row.number}`, { createdBy: writeId });
@@ -198,11 +200,16 @@ class PostgresTrialStore implements PostgresStore {
   /**
    * `createTrial` when the one-statement path returned nothing (an entry waits, or the limit is reached):
    * in a transaction that holds the study's row lock, allocates the number and takes the oldest waiting
-   * entry, so every entry is taken once, in order. `values` are `createTrial`'s.
+   * entry, so every entry is taken once, in order. `values` are `createTrial`'s. `only`: nothing when no
+   * entry waits (checked under the lock).
    */
-  private takeEntry(values: readonly unknown[]): Promise<TrialRow | undefined> {
+  private takeEntry(values: readonly unknown[], only: boolean): Promise<TrialRow | undefined> {
     const [id, limit, sync, writeId, owner, expiresAt, startedAt] = values;
     return this.transaction(async (query) => {
+      if (only) {
+        await query('lockStudy', [id]);
+        if ((await query('entryWaits', [id])).length === 0) return undefined;
+      }
       const [allocated] = await query<{ number: number; last_seq: string }>('allocateTrial', [id, limit, sync]);
       if (allocated === undefined) return undefined; // the limit
       const { number, last_seq: seq } = allocated;

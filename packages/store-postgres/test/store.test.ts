@@ -96,6 +96,28 @@ describePostgres('postgres store values and errors', () => {
     await again.close();
   });
 
+  it('creates no trial onlyEnqueued once the entries are taken, with four connections asking at once', async () => {
+    const url = await freshSchema('only_enqueued');
+    const stores = await Promise.all(Array.from({ length: 4 }, () => createPostgresStore({ url })));
+    for (const store of stores) await store.openStudy(spec);
+    const [first] = stores as [PostgresStore];
+    for (let round = 0; round < 5; round++) {
+      await first.enqueue(spec.name, [{ internal: { x: 0.1 } }, { internal: { x: 0.2 } }]);
+      const made = await Promise.all(
+        stores.flatMap((store) => [0, 1, 2].map(() => store.createTrial(spec.name, { onlyEnqueued: true }))),
+      );
+      expect(
+        made
+          .filter((trial) => trial !== undefined)
+          .map((trial) => trial.internal.x)
+          .sort(),
+      ).toEqual([0.1, 0.2]);
+    }
+    // Ten trials, numbered densely: an ask that found no entry used no number.
+    expect((await first.listTrials(spec.name)).map((trial) => trial.number)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    await Promise.all(stores.map((store) => store.close()));
+  });
+
   it('reconnects when the server ends its sessions, without the caller noticing', async () => {
     const url = await freshSchema('terminate');
     const store = await createPostgresStore({ url });

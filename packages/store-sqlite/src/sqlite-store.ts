@@ -141,10 +141,11 @@ class SqliteTrialStore implements SqliteStore {
       this.requireStudy(study);
       const number = this.sql.nextNumber.get(study) as number;
       if (options.limit !== undefined && number >= options.limit) return undefined;
+      const entry = this.sql.oldestWaiting.get(study) as { seq: number; params: string } | undefined;
+      if (entry === undefined && options.onlyEnqueued === true) return undefined;
       const { lease } = options;
       const startedAt = this.clock.now().toISOString();
       const seq = this.sql.nextSeq.get(study);
-      const entry = this.sql.oldestWaiting.get(study) as { seq: number; params: string } | undefined;
       if (entry !== undefined) this.sql.takeEntry.run({ study, seq: entry.seq, number });
       const params = entry?.params ?? '{}';
       this.sql.insertTrial.run({

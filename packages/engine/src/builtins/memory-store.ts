@@ -65,6 +65,7 @@ export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
       if (options.limit !== undefined && trials.length >= options.limit) return undefined;
       const at = found.queue.next();
       const entry = found.queue.entries[at];
+      if (entry === undefined && options.onlyEnqueued === true) return undefined;
       if (entry !== undefined) found.queue.take(at, trials.length);
       const params = entry === undefined ? {} : copyParams(entry);
       const trial = runningTrial({ study, number: trials.length, internal: params, startedAt: now() }, options);

@@ -8,6 +8,12 @@ export interface CreateTrialOptions {
   readonly lease?: Lease;
   /** Refuse (return undefined) when the study already has this many trials, atomically. */
   readonly limit?: number;
+  /**
+   * Only from an enqueued entry: when none waits, create nothing and return undefined, atomically. A study
+   * that has ended (its stopper, patience or lossThreshold) still runs the entries queued for it, and
+   * nothing else.
+   */
+  readonly onlyEnqueued?: boolean;
 }
 
 /** Params queued to run before any sampled trial (see {@link TrialStore.enqueue}). */

@@ -207,14 +207,14 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     const tracker = new BudgetTracker(budget, spec.direction, patience.best, patience.since);
     // A resumed study its stopper already ended stays ended: the rule is asked once, with the last
     // finished trial, before a new trial starts (trial 33: each rerun ran one more trial before asking).
-    // The params this run enqueued still run (they come first), then the study stops again; said, so a
-    // run that does nothing does not look like one that ran.
+    // The entries queued for it still run (they come first: this run's, and any an earlier run left
+    // waiting, such as an interrupted trial's), then the study stops again; said, so a run that does
+    // nothing does not look like one that ran.
     let endedBefore: { readonly reason: StopReason; readonly message?: string } | undefined;
-    let enqueuedLeft = 0;
     const onlyEnqueued = () =>
       enqueued > 0
-        ? `only the ${enqueued === 1 ? 'entry' : `${enqueued} entries`} this run enqueued ${enqueued === 1 ? 'is' : 'are'} evaluated`
-        : 'no new trial runs';
+        ? `only the ${enqueued === 1 ? 'entry' : `${enqueued} entries`} this run enqueued (and any entry an earlier run left waiting) ${enqueued === 1 ? 'is' : 'are'} evaluated`
+        : 'no new trial runs (bar enqueued entries an earlier run left waiting)';
     if (options.stopper !== undefined && reason === undefined) {
       const { stopper } = options;
       const message = await mirrorOf(session).withAllTrials((trials) => {
@@ -223,7 +223,6 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       });
       if (message !== undefined) {
         endedBefore = { reason: 'stopper', message };
-        enqueuedLeft = enqueued;
         warn(
           `study ${spec.name}: its stopper said stop before this run began (${message}), so ${onlyEnqueued()}` +
             '; a stopper whose rule the study has not met yet (or none) lets it go on.',
@@ -235,7 +234,6 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     const budgetEnded = reason === undefined && endedBefore === undefined ? tracker.stopReason() : undefined;
     if (budgetEnded === 'patience' || budgetEnded === 'loss-threshold') {
       endedBefore = { reason: budgetEnded };
-      enqueuedLeft = enqueued;
       warn(
         `study ${spec.name}: ` +
           (budgetEnded === 'patience'
@@ -296,14 +294,13 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       while (reason === undefined) {
         while (holding && reason === undefined) await new Promise((resolve) => setTimeout(resolve, 5));
         if (reason !== undefined) break;
-        if (endedBefore !== undefined) {
-          if (enqueuedLeft === 0) {
-            reason ??= endedBefore.reason;
-            if (endedBefore.message !== undefined) stopMessage ??= endedBefore.message;
-            break;
-          }
-          enqueuedLeft--;
-        } else {
+        // A study that ended runs only the entries waiting in its queue (none without a store that queues).
+        if (endedBefore !== undefined && store.enqueue === undefined) {
+          reason ??= endedBefore.reason;
+          if (endedBefore.message !== undefined) stopMessage ??= endedBefore.message;
+          break;
+        }
+        if (endedBefore === undefined) {
           let stop = tracker.stopReason();
           if (stop === 'patience') {
             // The study's count, not this worker's: another worker may have improved the best since.
@@ -321,9 +318,10 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         let finished: FinishedTrial;
         inFlight++;
         try {
-          const asked = await askTrial(session, lease, limit);
+          const asked = await askTrial(session, lease, limit, endedBefore !== undefined);
           if (asked === undefined) {
-            reason ??= 'max-trials';
+            reason ??= endedBefore?.reason ?? 'max-trials';
+            if (endedBefore?.message !== undefined) stopMessage ??= endedBefore.message;
             break;
           }
           finished = await runOne(asked);

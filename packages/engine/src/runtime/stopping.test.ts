@@ -178,13 +178,42 @@ describe('stopping on your own rule', () => {
     expect(again.trials.map((trial) => trial.internal.x)).toContain(0.25);
     expect(again.trials).toHaveLength(4);
     expect(warnings).toEqual([
-      "study used-up: its budget's patience (2) was used up before this run began: 2 finished trials since its best (#0), so only the entry this run enqueued is evaluated; a larger patience lets it go on.",
+      "study used-up: its budget's patience (2) was used up before this run began: 2 finished trials since its best (#0), so only the entry this run enqueued (and any entry an earlier run left waiting) is evaluated; a larger patience lets it go on.",
     ]);
     const reached = await run({ lossThreshold: 0 });
     expect(reached.trials).toHaveLength(4);
     expect(warnings[1]).toBe(
-      "study used-up: its best loss (0, #0) had reached the budget's lossThreshold (0) before this run began, so no new trial runs.",
+      "study used-up: its best loss (0, #0) had reached the budget's lossThreshold (0) before this run began, so no new trial runs (bar enqueued entries an earlier run left waiting).",
     );
+  });
+
+  it("a study that ended before the run still runs the entries left waiting: an interrupted trial's, one queued in code", async () => {
+    const store = createMemoryStore();
+    const run = () =>
+      runStudy({
+        spec: { name: 'left', direction: 'minimize', seed: 1, space },
+        space: compileSpace(space),
+        store,
+        suggester: prior,
+        objective: createFunctionObjective((p) => (p.x === 0.5 ? 0 : 1)),
+        budget: { maxTrials: 100, patience: 2 },
+        onWarning: () => undefined,
+        enqueue: [{ x: 0.5 }],
+      });
+    expect(await run()).toMatchObject({ reason: 'patience', trials: { length: 3 } });
+    // What a Ctrl-C past the grace period leaves: the entry's trial ended unrun, the entry given back.
+    const enqueue = store.enqueue?.bind(store);
+    await enqueue?.('left', [{ internal: { x: 0.25 }, key: 'cut' }]);
+    const cut = await store.createTrial('left');
+    await store.finishTrial('left', cut?.number ?? -1, {
+      state: 'failed',
+      error: { code: 'INTERRUPTED', message: 'x' },
+    });
+    await enqueue?.('left', [{ internal: { x: 0.75 } }]);
+    const again = await run();
+    expect(again.reason).toBe('patience');
+    expect(again.trials.slice(4).map((trial) => trial.internal)).toEqual([{ x: 0.25 }, { x: 0.75 }]);
+    expect(await run()).toMatchObject({ reason: 'patience', trials: { length: 6 } });
   });
 
   it('patience does not count trials imported with times before the best (review 35: counted by number)', async () => {

@@ -49,16 +49,21 @@ export const mirrorOf = (session: StudySession): StudyMirror => {
 
 /**
  * Allocates a trial in the store, samples its parameters and records them. Returns undefined when the
- * study already has `limit` trials. If the suggester fails, the trial is recorded as failed and a
+ * study already has `limit` trials, or (`onlyEnqueued`) when no enqueued entry waits. If the suggester fails, the trial is recorded as failed and a
  * `SUGGESTER_FAILED` error is thrown.
  */
 export const askTrial = async (
   session: StudySession,
   lease?: Lease,
   limit?: number,
+  onlyEnqueued = false,
 ): Promise<AskedTrial | undefined> => {
   const { spec, store, suggester } = session;
-  const options = { ...(lease === undefined ? {} : { lease }), ...(limit === undefined ? {} : { limit }) };
+  const options = {
+    ...(lease === undefined ? {} : { lease }),
+    ...(limit === undefined ? {} : { limit }),
+    ...(onlyEnqueued ? { onlyEnqueued } : {}),
+  };
   const trial: RunningTrial | undefined = await store.createTrial(spec.name, options);
   if (trial === undefined) return undefined;
   const explain = session.explain

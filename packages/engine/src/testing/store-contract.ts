@@ -246,6 +246,31 @@ export const describeStoreContract = (name: string, options: StoreContractOption
     }
 
     if (!without.has('enqueue')) {
+      it('creates a trial onlyEnqueued from a waiting entry, and none (no number used) when no entry waits', async () => {
+        const store = await open();
+        const enqueue = must(store.enqueue, 'enqueue').bind(store);
+        expect(await store.createTrial(spec.name, { onlyEnqueued: true })).toBeUndefined();
+        await enqueue(spec.name, [{ internal: { x: 0.1 }, key: 'a' }, { internal: { x: 0.2 } }]);
+        // Five asks at once for two entries: each entry once, and no trial without one.
+        const made = await Promise.all(
+          Array.from({ length: 5 }, () => store.createTrial(spec.name, { onlyEnqueued: true })),
+        );
+        const created = made.filter((trial) => trial !== undefined).sort((a, b) => a.number - b.number);
+        expect(created.map((trial) => [trial.number, trial.internal])).toEqual([
+          [0, { x: 0.1 }],
+          [1, { x: 0.2 }],
+        ]);
+        // An entry given back (its trial interrupted) is waiting again; the limit still holds.
+        await store.finishTrial(spec.name, 1, { state: 'failed', error: { code: 'INTERRUPTED', message: 'x' } });
+        expect(await store.createTrial(spec.name, { onlyEnqueued: true, limit: 2 })).toBeUndefined();
+        expect((await store.createTrial(spec.name, { onlyEnqueued: true }))?.internal).toEqual({ x: 0.2 });
+        expect(await store.createTrial(spec.name, { onlyEnqueued: true })).toBeUndefined();
+        expect((await store.createTrial(spec.name))?.number).toBe(3);
+        await store.close();
+      });
+    }
+
+    if (!without.has('enqueue')) {
       it('hands out again, first, the entry of a trial that ended unrun (interrupted, or its worker died)', async () => {
         const store = await open();
         const enqueue = must(store.enqueue, 'enqueue').bind(store);

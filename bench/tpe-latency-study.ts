@@ -6,7 +6,7 @@
  * Prints the median CPU time of `ask` over the last 200 suggestions of each window, and a hash of
  * every suggestion (equal hashes: the same suggestions, draw for draw).
  *
- *   node --conditions=@parzen/source --import tsx bench/tpe-latency-study.ts [--space small3|small3-uniform]
+ *   node --conditions=@parzen/source --import tsx bench/tpe-latency-study.ts [--space small3|small3-uniform|cont10]
  *        [--trials 2000] [--window 500] [--options '{"compat":"optuna5"}']
  */
 import { createHash } from 'node:crypto';
@@ -29,6 +29,10 @@ const SPACES: Record<string, SpaceDefinition> = {
     momentum: { type: 'uniform', low: 0, high: 1 },
     layers: { type: 'uniform', low: 1, high: 9 },
   },
+  // Issue 8's latency space: 10 continuous parameters (the loss: a sphere around 0.3 in each).
+  cont10: Object.fromEntries(
+    Array.from({ length: 10 }, (_, i) => [`x${i}`, { type: 'uniform', low: 0, high: 1 }]),
+  ) as SpaceDefinition,
 };
 const spaceName = arg('--space', 'small3');
 const space = SPACES[spaceName];
@@ -37,6 +41,12 @@ const trials = Number(arg('--trials', '2000'));
 const window = Number(arg('--window', '500'));
 const options = JSON.parse(arg('--options', '{}')) as TpeOptions;
 
+const lossOf = (params: Record<string, number>): number =>
+  spaceName === 'cont10'
+    ? Object.values(params).reduce((sum, x) => sum + (x - 0.3) ** 2, 0)
+    : (Math.log10(params.lr as number) + 3) ** 2 +
+      ((params.momentum as number) - 0.9) ** 2 +
+      ((params.layers as number) - 4) ** 2 / 10;
 const study = await Study.open({ space, suggester: createTpeSuggester(options), seed: 1 });
 const times: number[] = [];
 const hash = createHash('sha256');
@@ -47,9 +57,8 @@ for (let i = 0; i < trials; i++) {
   const trial = await study.ask();
   const used = process.cpuUsage(before);
   times.push((used.user + used.system) / 1000);
-  const { lr, momentum, layers } = trial.params as { lr: number; momentum: number; layers: number };
   hash.update(`${JSON.stringify(trial.params)}\n`);
-  await study.tell(trial.number, (Math.log10(lr) + 3) ** 2 + (momentum - 0.9) ** 2 + (layers - 4) ** 2 / 10);
+  await study.tell(trial.number, lossOf(trial.params as Record<string, number>));
   if ((i + 1) % window === 0) {
     const last = times.slice(-200).sort((a, b) => a - b);
     console.log(`${i + 1} trials: ask CPU median ${(last[Math.floor(last.length / 2)] as number).toFixed(2)} ms`);

@@ -40,6 +40,43 @@ describe('a resumed study whose space changed', () => {
     expect(message).toContain('undo the change to resume it, or use another study name or another store');
   });
 
+  it("lists each difference as an issue: the pointer, the stored definition, this run's (trial 38: none)", () => {
+    let error: unknown;
+    try {
+      checkSameStudy(stored, {
+        ...stored,
+        space: {
+          lr: { type: 'loguniform', low: 1e-6, high: 1 },
+          model: { type: 'choice', options: ['svm', 'tree'] },
+          'a/b': { type: 'uniform', low: 0, high: 1 },
+        } as SpaceDefinition,
+      });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect((error as { issues?: unknown }).issues).toEqual([
+      {
+        pointer: '/space/lr',
+        expected: '{"high":1,"low":0.00001,"type":"loguniform"}',
+        found: '{"high":1,"low":0.000001,"type":"loguniform"}',
+      },
+      { pointer: '/space/depth', expected: '{"high":8,"low":1,"type":"randint"}', found: 'nothing' },
+      {
+        pointer: '/space/a~1b',
+        expected: "no such parameter (the stored study's space has none)",
+        found: '{"high":1,"low":0,"type":"uniform"}',
+      },
+    ]);
+    try {
+      checkSameStudy(stored, { ...stored, direction: 'maximize' });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect((error as { issues?: unknown }).issues).toEqual([
+      { pointer: '/direction', expected: 'minimize', found: 'maximize' },
+    ]);
+  });
+
   it('lists at most four differences, then how many more', () => {
     const space = Object.fromEntries(
       Array.from({ length: 7 }, (_, i) => [`p${i}`, { type: 'uniform', low: 0, high: 1 }]),

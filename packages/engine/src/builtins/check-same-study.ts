@@ -2,7 +2,7 @@ import type { Suggester } from '../contracts/suggester.js';
 import { canonicalJson } from '../domain/canonical-json.js';
 import type { SpaceDefinition } from '../domain/space-definition.js';
 import type { StudyRecord, StudySpec, StudySuggester } from '../domain/study.js';
-import { ParzenError } from '../errors.js';
+import { type ConfigIssue, ParzenError } from '../errors.js';
 
 /** At most this many parameters are named in a mismatch message (then "and N more"). */
 const LISTED = 4;
@@ -48,6 +48,29 @@ export const spaceDifferences = (stored: SpaceDefinition, config: SpaceDefinitio
 };
 
 /**
+ * How two spaces differ as config issues, one per top-level parameter: its pointer (`/space/lr`), the
+ * store's definition as expected and this run's as found ("nothing" for a parameter one side lacks).
+ */
+const spaceIssues = (stored: SpaceDefinition, config: SpaceDefinition): ConfigIssue[] => {
+  const issues: ConfigIssue[] = [];
+  const definition = (space: SpaceDefinition, name: string): string => {
+    const found = (space as Record<string, unknown>)[name];
+    return found === undefined ? 'nothing' : shown(canonicalJson(found));
+  };
+  for (const name of new Set([...Object.keys(stored), ...Object.keys(config)])) {
+    const before = definition(stored, name);
+    const after = definition(config, name);
+    if (before === after) continue;
+    issues.push({
+      pointer: `/space/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`,
+      expected: before === 'nothing' ? "no such parameter (the stored study's space has none)" : before,
+      found: after,
+    });
+  }
+  return issues;
+};
+
+/**
  * A resumed study must be the same study: same direction and same space (compared as JSON
  * with sorted keys, so reordering a definition's keys is not a change). The seed may
  * differ (a new seed continues with other streams). Stores call this in `openStudy`.
@@ -58,6 +81,7 @@ export const checkSameStudy = (stored: StudyRecord, spec: StudySpec): void => {
       'STUDY_MISMATCH',
       `Study \`${spec.name}\` in the store is a ${stored.direction} study; the config says ${spec.direction}. ` +
         'Use another study name or another store.',
+      { issues: [{ pointer: '/direction', expected: stored.direction, found: spec.direction }] },
     );
   }
   if (canonicalJson(stored.space) !== canonicalJson(spec.space)) {
@@ -70,6 +94,7 @@ export const checkSameStudy = (stored: StudyRecord, spec: StudySpec): void => {
       'STUDY_MISMATCH',
       `Study \`${spec.name}\` in the store was run with a different search space: ${listed.join('; ')}. ` +
         'Its trials would not fit this one: undo the change to resume it, or use another study name or another store.',
+      { issues: spaceIssues(stored.space, spec.space) },
     );
   }
 };

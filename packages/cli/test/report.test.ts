@@ -330,6 +330,31 @@ describe('parzen report: mistakes a user can make, and what they are told', () =
     );
     expect(readFileSync(out, 'utf8')).toContain('The contour function failed at 1600 of the 1600 grid points of x × y');
   });
+
+  it("gives the contour function a trial's context (trial 39: an objective that prunes threw at every point)", async () => {
+    writeIn(
+      dir,
+      'pruning.mjs',
+      'export const f = async ({ x, y }, context) => { await context.report(0, x); if (context.shouldPrune()) return 1; return x * x + y * y; };\n',
+    );
+    const out = join(dir, 'pruning.html');
+    const result = await cli('report', config, '-o', out, '--contour', join(dir, 'pruning.mjs#f'));
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(readFileSync(out, 'utf8')).not.toContain('The contour function failed');
+  });
+
+  it('names the commonest cause of contour failures when it is not the first (trial 39)', async () => {
+    writeIn(
+      dir,
+      'edge.mjs',
+      "export const f = ({ x, y }) => { if (x === -2 && y === -2) return Infinity; throw new Error('no GPU'); };\n",
+    );
+    const result = await cli('report', config, '-o', join(dir, 'edge.html'), '--contour', join(dir, 'edge.mjs#f'));
+    expect(result.stderr).toBe(
+      'parzen: --contour: the function failed (threw or gave no finite number) at 1600 of the 1600 points it was called at (no contour lines); the first time it gave Infinity for {"x":-2,"y":-2}; most often (at 1599 points) it threw: no GPU, the first time for {"x":-1.8974358974358974,"y":-2}.',
+    );
+  });
 });
 
 describe('parzen report --serve (a real process)', () => {

@@ -361,13 +361,22 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
     ...(options.every === undefined ? {} : { every: options.every }),
     ...(options.snapshots === undefined ? {} : { count: options.snapshots }),
   });
+  const undecided: string[] = [];
   const tpeCharts = study.space.params.flatMap((param) => {
     const chart =
       param.distribution.kind === 'categorical'
         ? categoricalChart(param, replay.snapshots)
         : densityChart(param, replay.snapshots);
+    if (chart === undefined) undecided.push(param.name);
     return chart === undefined ? [] : [chart];
   });
+  // Said, not left out silently (trial 39: a branch TPE did not choose in any snapshot had no charts).
+  const undecidedText =
+    replay.snapshots.length === 0 || undecided.length === 0
+      ? []
+      : [
+          `No chart for ${undecided.map((name) => `\`${name}\``).join(', ')}: ${undecided.length === 1 ? 'it was' : 'they were'} not decided in any replayed suggestion (the branch of a choice that holds ${undecided.length === 1 ? 'it' : 'them'} was not chosen then); \`--every\` replays more suggestions.`,
+        ];
 
   const sections: Section[] = withUniqueChartIds([
     {
@@ -397,7 +406,10 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
     {
       id: 'tpe',
       title: 'What TPE saw',
-      text: replay.snapshots.length === 0 ? [noReplayText(study, replay)] : replayText(study, replay),
+      text:
+        replay.snapshots.length === 0
+          ? [noReplayText(study, replay)]
+          : [...replayText(study, replay), ...undecidedText],
       charts: tpeCharts,
     },
     {

@@ -1,4 +1,4 @@
-import type { Trial } from '@parzen/engine';
+import { choice, option, type Trial, uniform } from '@parzen/engine';
 import { compileSpace, type ParamNode } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
 import {
@@ -9,6 +9,7 @@ import {
   pairChart,
   type ReportPage,
   renderHtml,
+  replaySuggestions,
   type TrialPoint,
   trialPoints,
 } from '../src/index.js';
@@ -59,11 +60,23 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     ).toBe('log');
     const kind = chart(page, 'categorical-kind');
     expect(marks(kind, 'rect')).toBe(6 * 3 * 2);
-    expect(marks(kind, 'text')).toBe(6);
+    expect(marks(kind, 'text')).toBe(6 + 6 * 3);
     const bars = (kind.spec as { data: { values: { after: number; p: number; set: string }[] } }).data.values;
     for (const after of [10, 35]) {
       const below = bars.filter((b) => b.after === after && b.set.startsWith('below'));
       expect(below.reduce((sum, b) => sum + b.p, 0)).toBeCloseTo(1, 6);
+    }
+  });
+
+  it("writes each option's score under the ▼, the chosen one's the score that won (trial 39: failures decided unseen)", async () => {
+    const { snapshots } = await replaySuggestions(study, { every: 5 });
+    const rows = (chart(page, 'categorical-kind').spec as { data: { values: Record<string, unknown>[] } }).data.values;
+    expect(chart(page, 'categorical-kind').description).toContain('+ log P(a trial there finishes)');
+    for (const snapshot of snapshots) {
+      const chosen = rows.find((row) => row.after === snapshot.trialNumber && row.chosen && row.score !== undefined);
+      const winner = snapshot.explanation.params.find((param) => param.name === 'kind')?.winner;
+      expect(winner).toBeDefined();
+      expect(chosen?.score).toBeCloseTo(winner?.score as number, 3);
     }
   });
 
@@ -362,6 +375,24 @@ describe('buildReport on a study whose trials report learning curves (some prune
     expect(await axisOf(['a', 'b', 'c'])).toBe('"axis":{"labelAngle":0}');
     expect(await axisOf(['gradient_boosting', 'random_forest', 'logistic_regression', 'svm'])).toBe(
       '"axis":{"labelAngle":-30,"labelLimit":120}',
+    );
+  });
+
+  it('names the parameters no replayed suggestion decided (trial 39: a branch never chosen had no chart, unsaid)', async () => {
+    const study = await runTpeStudy(30, {
+      space: {
+        x: { type: 'uniform', low: 0, high: 1 },
+        model: choice(['good', option('bad', { c: uniform(0, 1), k: uniform(0, 1) })]),
+      },
+      objective: (p) => (p.x as number) + (p.model === 'bad' ? 100 : 0),
+    });
+    const page = await buildReport(study, { every: 6 });
+    const charted = pageCharts(page)
+      .filter((c) => /^(density|categorical)-/.test(c.id))
+      .map((c) => c.id);
+    expect(charted).toEqual(['density-x', 'categorical-model']);
+    expect(page.sections.find((section) => section.id === 'tpe')?.text).toContain(
+      'No chart for `c`, `k`: they were not decided in any replayed suggestion (the branch of a choice that holds them was not chosen then); `--every` replays more suggestions.',
     );
   });
 

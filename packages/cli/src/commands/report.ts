@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import {
+  type EvaluationContext,
   type ExternalParams,
   type LoadedExperiment,
   openStoreForReading,
@@ -131,7 +132,15 @@ const contourFunction = async (
     throw new CliError(`--contour: ${(error as Error).message}`);
   }
   return async (params: ExternalParams) => {
-    const result = await fn(params, { trialNumber: -1, signal: new AbortController().signal, report: () => {} });
+    // A trial's context (trial 39: an objective that prunes, as the docs show, threw at every point without
+    // shouldPrune): reports go nowhere, and no point is pruned.
+    const context: EvaluationContext = {
+      trialNumber: -1,
+      signal: new AbortController().signal,
+      report: async () => undefined,
+      shouldPrune: () => false,
+    };
+    const result = await fn(params, context);
     // The loss of a `{ loss }` result, else the value as it came: anything but a finite number is a failure
     // the messages show as it is (`"abc"`, not the NaN it would turn into).
     const value =
@@ -142,27 +151,35 @@ const contourFunction = async (
   };
 };
 
-/** How often the contour function was called, how often it failed, and the first failure. */
+/** How often the contour function was called, how often it failed, the first failure, and each cause's count. */
 interface ContourCalls {
   calls: number;
   failed: number;
   first?: string;
+  /** Per cause (`it threw: …`, `it gave …`): how many points, and the params of the first. */
+  readonly causes: Map<string, { count: number; readonly at: string }>;
 }
 
 /** The contour function, counting the points where it threw or gave no finite number, for a warning. */
 const countingFailures = (fn: ContourFunction) => {
-  const seen: ContourCalls = { calls: 0, failed: 0 };
+  const seen: ContourCalls = { calls: 0, failed: 0, causes: new Map() };
+  const fail = (cause: string, params: ExternalParams) => {
+    seen.failed++;
+    const known = seen.causes.get(cause);
+    if (known === undefined) seen.causes.set(cause, { count: 1, at: JSON.stringify(params) });
+    else known.count++;
+  };
   const counted: ContourFunction = async (params) => {
     seen.calls++;
     try {
       const value = await fn(params);
       if (typeof value !== 'number' || !Number.isFinite(value)) {
-        seen.failed++;
+        fail(`it gave ${describeValue(value)}`, params);
         seen.first ??= `it gave ${describeValue(value)} for ${JSON.stringify(params)}`;
       }
       return value;
     } catch (error) {
-      seen.failed++;
+      fail(`it threw: ${error instanceof Error ? error.message : String(error)}`, params);
       seen.first ??= `it threw for ${JSON.stringify(params)}: ${error instanceof Error ? error.message : String(error)}`;
       throw error;
     }
@@ -286,10 +303,16 @@ const serveStudy = async (
 };
 
 const noteContourFailures = (contourCalls: ContourCalls | undefined, output: Output): void => {
-  if (contourCalls !== undefined && contourCalls.failed > 0)
-    output.note(
-      `parzen: --contour: the function failed (threw or gave no finite number) at ${contourCalls.failed} of the ${contourCalls.calls} points it was called at${contourCalls.failed === contourCalls.calls ? ' (no contour lines)' : ''}; the first time ${contourCalls.first}.`,
-    );
+  if (contourCalls === undefined || contourCalls.failed === 0) return;
+  // The commonest cause too, when it is not the first (trial 39: a real Infinity at the grid's edge came
+  // first, and the error that failed every other point was left out).
+  const [cause, most] = [...contourCalls.causes].reduce((a, b) => (b[1].count > a[1].count ? b : a));
+  const first = [...contourCalls.causes.keys()][0];
+  const commonest =
+    cause === first ? '' : `; most often (at ${most.count} points) ${cause}, the first time for ${most.at}`;
+  output.note(
+    `parzen: --contour: the function failed (threw or gave no finite number) at ${contourCalls.failed} of the ${contourCalls.calls} points it was called at${contourCalls.failed === contourCalls.calls ? ' (no contour lines)' : ''}; the first time ${contourCalls.first}${commonest}.`,
+  );
 };
 
 /** Writes a built page as the flags ask: one HTML file, or one SVG per chart. */

@@ -290,7 +290,12 @@ export const densityChart = (param: ParamNode, snapshots: readonly ReplaySnapsho
   };
 };
 
-/** The seed's figure for a choice: per snapshot, the below (l) and above (g) probability of every option. */
+/**
+ * The seed's figure for a choice: per snapshot, the below (l) and above (g) probability of every option,
+ * and each option's score (log l − w · log g, plus log P(a trial there finishes) where failures count),
+ * which decided (trial 39: the bars favoured one option, the failure term another, and the page said
+ * nothing of it).
+ */
 export const categoricalChart = (param: ParamNode, snapshots: readonly ReplaySnapshot[]): Chart | undefined => {
   const rows: Record<string, unknown>[] = [];
   const options = (param.optionValues ?? []).map(optionLabel);
@@ -298,7 +303,7 @@ export const categoricalChart = (param: ParamNode, snapshots: readonly ReplaySna
   const shown = found.length;
   for (const curves of found) {
     const { after } = curves;
-    const { x, logL, logG } = curves.grid;
+    const { x, logL, logG, logFinishing } = curves.grid;
     // A joint slice is a density through the chosen point: normalise it over the options.
     const norm = (values: readonly number[]) => {
       const p = values.map((v) => Math.exp(v ?? -Infinity));
@@ -310,11 +315,27 @@ export const categoricalChart = (param: ParamNode, snapshots: readonly ReplaySna
     x.forEach((index, i) => {
       const option = options[index] ?? String(index);
       const chosen = index === curves.value;
-      rows.push({ after, option, set: 'below: l(x)', p: pl[i], chosen });
+      const l = logL[i];
+      const g = logG[i];
+      const f = logFinishing?.[i];
+      const score =
+        finite(l) && finite(g) && (f === undefined || finite(f)) ? l - curves.weight * g + (f ?? 0) : undefined;
+      rows.push({
+        after,
+        option,
+        set: 'below: l(x)',
+        p: pl[i],
+        chosen,
+        ...(score === undefined ? {} : { score: sig(score) }),
+      });
       rows.push({ after, option, set: 'above: g(x)', p: pg[i], chosen });
     });
   }
   if (shown === 0) return undefined;
+  const failures = found.some((f) => f.grid.logFinishing !== undefined);
+  const weights = new Set(found.map((f) => f.weight));
+  const weight = weights.size === 1 ? String(found[0]?.weight) : 'w';
+  const scored = rows.filter((row) => row.score !== undefined).length;
   // Labels level while they fit; long or many ones slanted and cut at 120 px (trial 28: they overlapped).
   const crowded = options.length * Math.max(...options.map((option) => option.length), 1) > 40;
   const x = {
@@ -327,7 +348,7 @@ export const categoricalChart = (param: ParamNode, snapshots: readonly ReplaySna
   return {
     id: chartId('categorical', param.name),
     title: `What TPE saw: ${param.name}`,
-    description: `After every few trials: the probability of each option of ${param.name} under the good trials' model l (green) and the rest's model g (red); ▼ marks the option TPE chose.${joint ? ' Decided jointly (multivariate TPE): probabilities of the joint l and g with the other parameters at the chosen point.' : ''}`,
+    description: `After every few trials: the probability of each option of ${param.name} under the good trials' model l (green) and the rest's model g (red), each option's score at the top (log l − ${weight === '1' ? '' : `${weight}·`}log g${failures ? ' + log P(a trial there finishes)' : ''}${weight === 'w' ? `; ${weightsByRow(found)}` : ''}); ▼ marks the option TPE chose: the best score among the candidates drawn from l (an option no candidate landed on is not chosen, whatever its score).${failures ? ' Trials had failed (failed: "avoid"): log P(a trial there finishes) lowers the score of options where failures gather, so an option whose bars look best can lose.' : ''}${joint ? ' Decided jointly (multivariate TPE): probabilities of the joint l and g with the other parameters at the chosen point, and the scores there.' : ''}`,
     spec: {
       ...base(`What TPE saw: ${param.name}`),
       data: { values: rows },
@@ -358,12 +379,17 @@ export const categoricalChart = (param: ParamNode, snapshots: readonly ReplaySna
             mark: { type: 'text', text: '▼', dy: -4, baseline: 'bottom' },
             encoding: { x, y: { datum: 1 } },
           },
+          {
+            transform: [{ filter: 'isValid(datum.score)' }],
+            mark: { type: 'text', fontSize: 10, dy: 2, baseline: 'top', color: '#000' },
+            encoding: { x, y: { datum: 1 }, text: { field: 'score', type: 'quantitative', format: '.2f' } },
+          },
         ],
       },
     },
     marks: [
       { mark: 'rect', count: rows.length },
-      { mark: 'text', count: shown },
+      { mark: 'text', count: shown + scored },
     ],
   };
 };

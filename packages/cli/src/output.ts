@@ -1,3 +1,4 @@
+import type { Logger } from '@parzen/engine/plugin';
 /** Where a command writes: results on stdout, progress and notes on stderr. */
 export interface Output {
   /** A line of the command's result (stdout); several lines joined by newlines when written in a batch. */
@@ -10,6 +11,22 @@ export interface Output {
    */
   readerGone?(): boolean;
 }
+
+/**
+ * The study's logger (the `logger` service plugins warn through) writing to `output`'s notes, as the run's
+ * own warnings do (trial 40: a plugin's warning went to stderr past an in-process caller's output); `before`
+ * runs first (the run clears its progress bars).
+ */
+export const notesLogger = (output: Output, before?: () => void): Logger => ({
+  info: (message) => {
+    before?.();
+    output.note(message);
+  },
+  warn: (message) => {
+    before?.();
+    output.note(`parzen: warning: ${message}`);
+  },
+});
 
 /** Set once stdout's reader has gone away (EPIPE), by the handler of `tolerateClosedReaders`. */
 let stdoutGone = false;

@@ -11,7 +11,7 @@ import {
   type StartedObjective,
   startObjective,
 } from '@parzen/engine';
-import { formatIssues } from '@parzen/engine/plugin';
+import { formatIssues, type Logger } from '@parzen/engine/plugin';
 import { defaultJournalName } from '@parzen/store-file';
 import { defaultStore, defaultSuggester, loadBuiltinPlugins } from './builtin-plugins.js';
 import { type ConfigProblem, ConfigProblems } from './config-problems.js';
@@ -47,6 +47,8 @@ export interface PrepareOptions {
    * and store): in a batch the second would continue the first's study instead of running its own.
    */
   readonly oneRunPerStudy?: boolean;
+  /** Where the studies' plugins' notes go (default: stderr). */
+  readonly logger?: Logger;
 }
 
 const TS_FILE = /\.[cm]?tsx?$/;
@@ -220,6 +222,7 @@ const prepareFile = async (path: string, options: PrepareOptions): Promise<Prepa
       const experiment = await loadExperiment(variant.config, {
         ...(await cliLoadOptions(dirname(absolute), options.progress)),
         ...(options.console === undefined ? {} : { console: options.console }),
+        ...(options.logger === undefined ? {} : { logger: options.logger }),
       });
       if (options.preflight === true) await checkPluginOptions(experiment);
       runs.push({ configPath: path, variant, experiment });

@@ -99,21 +99,30 @@ describe('spaces are compared canonically', () => {
   });
 });
 
-describe('parameters that share an environment variable are rejected', () => {
+describe('parameters that share an environment variable (trial 40: α and λ were refused)', () => {
   it.each([
     ['a-b', 'a_b', 'PARZEN_PARAM_A_B'],
     ['lr', 'LR', 'PARZEN_PARAM_LR'],
-    ['x.y', 'x y', 'PARZEN_PARAM_X_Y'],
-  ])('%s and %s', async (first, second, variable) => {
-    const path = config('env', {
-      space: { [first]: space.x, [second]: space.x },
-      objective: { use: 'command', options: { command: [process.execPath, '-e', 'console.log(1)'] } },
-    });
-    const result = await cli('validate', path);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`/space: expected parameter names that the command objective passes in different`);
-    expect(result.stderr).toContain(`found \`${first}\` and \`${second}\`, all passed as ${variable}`);
-  });
+    ['α', 'λ', 'PARZEN_PARAM__'],
+  ])(
+    '%s and %s: the variable is left out, said once, and the values come through PARZEN_PARAMS',
+    async (first, second, variable) => {
+      const program = `const p = JSON.parse(process.env.PARZEN_PARAMS); console.log(JSON.stringify({ loss: p[${JSON.stringify(first)}] + p[${JSON.stringify(second)}], set: process.env[${JSON.stringify(variable)}] !== undefined }))`;
+      const path = config('env', {
+        space: { [first]: space.x, [second]: space.x },
+        objective: { use: 'command', options: { command: [process.execPath, '-e', program] } },
+        store: { use: 'memory' },
+      });
+      const result = await cli('run', path, '--json');
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr.match(/leaves out/g)).toHaveLength(1);
+      expect(result.stderr).toContain(
+        `the command objective leaves out ${variable} (\`${first}\` and \`${second}\` map to it): one value would hide the others.`,
+      );
+      const summary = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}');
+      expect(summary).toMatchObject({ trials: { complete: 2 }, best: { attrs: { set: false } } });
+    },
+  );
 });
 
 describe("a loss line with Python's NaN and Infinity tokens", () => {

@@ -24,6 +24,26 @@ describe('expandArgv', () => {
     expect(expandArgv(['run', '--depth={depth?}', '--lr={lr?}'], context)).toEqual(['run', '--lr=0.001']);
   });
 
+  it('leaves out the bare flag before a lone inactive optional element (trial 40: `--momentum` stayed, valueless)', () => {
+    const template = ['run', '--momentum', '{momentum?}', '-d', '{depth?}', '--lr', '{lr?}', '--verbose', 'x{n?}'];
+    expect(expandArgv(template, context)).toEqual(['run', '--lr', '0.001', '--verbose']);
+    expect(expandArgv(template, { ...context, params: { momentum: 0.9, depth: 3, n: 2 } })).toEqual([
+      'run',
+      '--momentum',
+      '0.9',
+      '-d',
+      '3',
+      '--verbose',
+      'x2',
+    ]);
+    // Only a flag on its own goes: not one with a value of its own, nor a negative number.
+    expect(expandArgv(['--mode=fast', '{depth?}', '-1', '{depth?}', '--a', '{b?}{c?}'], context)).toEqual([
+      '--mode=fast',
+      '-1',
+      '--a',
+    ]);
+  });
+
   it('rejects an unknown name, naming the element and the active parameters', () => {
     expect(() => expandArgv(['run', '--lr={lrr}'], context)).toThrow(TemplateError);
     expect(() => expandArgv(['run', '--lr={lrr}'], context)).toThrow(

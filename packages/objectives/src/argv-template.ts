@@ -163,12 +163,25 @@ export const templateProblems = (
   return problems;
 };
 
-/** Expands a command template into the argv of one trial. */
-export const expandArgv = (template: readonly string[], context: TemplateContext): string[] =>
-  template.flatMap((element, index) => {
+/** A flag on its own (`--momentum`, `-m`): no value, no `=`, no placeholder, not a negative number. */
+const BARE_FLAG = /^-{1,2}[^\s={}\d.-][^\s={}]*$/u;
+/** An element that is one conditional placeholder and nothing else (`{momentum?}`). */
+const LONE_OPTIONAL = /^\{[^{}]+\?\}$/u;
+
+/**
+ * Expands a command template into the argv of one trial. A conditional element on its own after a bare
+ * flag (`"--momentum", "{momentum?}"`, the argparse form) takes the flag with it when it is left out (trial
+ * 40: the flag stayed, without its value, and every trial of the other branch failed).
+ */
+export const expandArgv = (template: readonly string[], context: TemplateContext): string[] => {
+  const argv: string[] = [];
+  template.forEach((element, index) => {
     const expanded = expandElement(element, `command[${index}]`, context);
-    return expanded === undefined ? [] : [expanded];
+    if (expanded !== undefined) argv.push(expanded);
+    else if (index > 0 && LONE_OPTIONAL.test(element) && BARE_FLAG.test(template[index - 1] as string)) argv.pop();
   });
+  return argv;
+};
 
 /**
  * Expands the values of a config's `env` like argv elements (`{"LEARNING_RATE": "{lr}"}`), so a program

@@ -1,24 +1,29 @@
-import type { ConfigIssue, ExternalParams } from '@parzen/engine/plugin';
+import type { ExternalParams } from '@parzen/engine/plugin';
 import { formatValue } from './argv-template.js';
 
 /** The environment variable a parameter is passed in: `PARZEN_PARAM_` plus its name upper-cased, other characters as `_`. */
 export const paramEnvName = (name: string): string => `PARZEN_PARAM_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 
 /**
- * Parameters whose names map to the same `PARZEN_PARAM_` variable (`a-b` and `a_b`, `lr` and `LR`):
- * one issue (at `/space`) per variable that several names share. One of their values would be lost.
+ * The `PARZEN_PARAM_` variables several parameters map to (`a-b` and `a_b`, `lr` and `LR`, `α` and `λ`),
+ * each with those names. Such a variable is not set (one value would hide the others); the parameters
+ * reach the program through `PARZEN_PARAMS`, stdin and the argv template.
  */
-export const envNameCollisions = (names: readonly string[]): ConfigIssue[] => {
+export const envNameCollisions = (names: readonly string[]): ReadonlyMap<string, readonly string[]> => {
   const byVariable = new Map<string, string[]>();
   for (const name of names) byVariable.set(paramEnvName(name), [...(byVariable.get(paramEnvName(name)) ?? []), name]);
-  return [...byVariable]
-    .filter(([, shared]) => shared.length > 1)
-    .map(([variable, shared]) => ({
-      pointer: '/space',
-      expected: 'parameter names that the command objective passes in different PARZEN_PARAM_ variables',
-      found: `${shared.map((name) => `\`${name}\``).join(' and ')}, all passed as ${variable} (rename one of them)`,
-    }));
+  return new Map([...byVariable].filter(([, shared]) => shared.length > 1));
 };
+
+/** The warning for {@link envNameCollisions}: which variables are left out, and where the values are. */
+export const collisionWarning = (collisions: ReadonlyMap<string, readonly string[]>): string | undefined =>
+  collisions.size === 0
+    ? undefined
+    : `the command objective leaves out ${[...collisions]
+        .map(([variable, names]) => `${variable} (${names.map((name) => `\`${name}\``).join(' and ')} map to it)`)
+        .join(
+          ', ',
+        )}: one value would hide the others. The program gets them from PARZEN_PARAMS (JSON), stdin or the argv template (\`{name}\`); or rename the parameters apart.`;
 
 /** What {@link commandEnv} builds a trial's environment from. */
 export interface CommandEnvInput {
@@ -29,6 +34,8 @@ export interface CommandEnvInput {
   readonly extra: Readonly<Record<string, string>>;
   /** Start from the parent's environment (PATH, HOME, virtualenvs ...). */
   readonly inherit: boolean;
+  /** `PARZEN_PARAM_` variables to leave out (those several parameters map to). */
+  readonly leaveOut?: ReadonlyMap<string, unknown>;
 }
 
 /**
@@ -41,6 +48,9 @@ export const commandEnv = (input: CommandEnvInput): NodeJS.ProcessEnv => {
   env.PARZEN_TRIAL = String(input.trialNumber);
   env.PARZEN_STUDY = input.study;
   env.PARZEN_PARAMS = JSON.stringify(input.params);
-  for (const [name, value] of Object.entries(input.params)) env[paramEnvName(name)] = formatValue(value);
+  for (const [name, value] of Object.entries(input.params)) {
+    const variable = paramEnvName(name);
+    if (input.leaveOut?.has(variable) !== true) env[variable] = formatValue(value);
+  }
   return env;
 };

@@ -15,7 +15,7 @@ import {
   type Services,
 } from '@parzen/engine/plugin';
 import { expandArgv, expandEnv, TemplateError, templateProblems } from './argv-template.js';
-import { commandEnv, envNameCollisions } from './command-env.js';
+import { collisionWarning, commandEnv, envNameCollisions } from './command-env.js';
 import { findExecutable, onPath, shebangProblem } from './find-executable.js';
 import { describeLastLine, findLossLine, lossTracker } from './parse-loss.js';
 import { createReportReader, MalformedReportError, type Report } from './report-lines.js';
@@ -55,7 +55,7 @@ export const commandObjectiveOptionsSchema = {
       minItems: 1,
       items: { type: 'string' },
       description:
-        'argv template: {name} is a parameter, {name?} a conditional one, {trial}, {study}, {params} (JSON).',
+        'argv template: {name} is a parameter, {name?} a conditional one (left out when inactive, with a bare flag just before it: "--m", "{m?}"), {trial}, {study}, {params} (JSON).',
     },
     cwd: {
       type: 'string',
@@ -193,13 +193,18 @@ export const createCommandObjective = (
   // Options given in code are checked here (a config's against the schema first).
   assertOptions(commandObjectiveOptionsSchema, options, 'command objective', 'command');
   const cwd = resolveConfigPath(context.baseDir, options.cwd);
-  const env = (params: ExternalParams, trialNumber: number, extra: Readonly<Record<string, string>>) =>
-    commandEnv({ params, trialNumber, study: context.study, extra, inherit: options.inheritEnv });
-  const running = new Set<AbortController>();
   const names = context.space?.params.map((param) => param.name);
+  // Variables several parameters map to are left out (trial 40: `α` and `λ`, both PARZEN_PARAM__, refused
+  // a config whose program reads argv), said once.
+  const leaveOut = envNameCollisions(names ?? []);
+  const env = (params: ExternalParams, trialNumber: number, extra: Readonly<Record<string, string>>) =>
+    commandEnv({ params, trialNumber, study: context.study, extra, inherit: options.inheritEnv, leaveOut });
+  const running = new Set<AbortController>();
   // The study's logger (stderr in the CLI), for what the program's output may have meant.
   const logger = context.services?.has(SERVICES.logger) === true ? context.services.get(SERVICES.logger) : undefined;
   const warn = logger === undefined ? undefined : (message: string) => logger.warn(message);
+  const collisions = collisionWarning(leaveOut);
+  if (collisions !== undefined) warn?.(collisions);
   let warnedNumberAfterLoss = false;
   return {
     name: 'command',
@@ -348,10 +353,7 @@ const checkScript = (command: readonly string[], cwd: string, pathVariable: stri
   }
 };
 
-/**
- * Checks, before any trial runs, the template against the space (every `{name}` is a parameter or a
- * reserved name) and that no two parameters share a `PARZEN_PARAM_` variable.
- */
+/** Checks, before any trial runs, the template against the space (every `{name}` is a parameter or a reserved name). */
 const checkAgainstSpace = (options: CommandObjectiveOptions, space: CompiledSpace | undefined): void => {
   if (space === undefined) return;
   const names = space.params.map((param) => param.name);
@@ -361,10 +363,7 @@ const checkAgainstSpace = (options: CommandObjectiveOptions, space: CompiledSpac
       always.has(param.name) ? [] : [[param.name, (param.conditions[0] as { parent: string }).parent] as const],
     ),
   );
-  const problems = [
-    ...templateProblems(options.command, options.env, names, '/objective/options', conditional),
-    ...envNameCollisions(names),
-  ];
+  const problems = templateProblems(options.command, options.env, names, '/objective/options', conditional);
   if (problems.length > 0) throw invalidConfig('objective options (checked against the space)', problems);
 };
 

@@ -13,7 +13,7 @@ import { ConfigProblems } from '../config-problems.js';
 import { EXIT } from '../exit-codes.js';
 import { exitAfterFlush } from '../flush-streams.js';
 import { variantLegend } from '../matrix.js';
-import type { Output } from '../output.js';
+import { notesLogger, type Output } from '../output.js';
 import type { ConfigOverrides } from '../overrides.js';
 import { closeStarted, type PreparedRun, prepareRuns } from '../prepare-runs.js';
 import { pauseProgressBars } from '../progress-reporter.js';
@@ -318,6 +318,8 @@ const prepareStudies = async (
     overrides: overridesFrom(flags),
     preflight: true,
     oneRunPerStudy: true,
+    // Below the progress bar, not under it (a bar's cursor restore wrote over it).
+    logger: notesLogger(output, pauseProgressBars),
     ...(flags.quiet === true ? { progress: { force: 'off' as const } } : {}),
     // The CLI prints each run's summary itself; a config's `console` reporter adds its trial lines only,
     // none under --quiet, and on stderr when stdout carries JSON.

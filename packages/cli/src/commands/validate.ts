@@ -1,6 +1,6 @@
 import type { LoadedExperiment } from '@parzen/engine';
 import { countOf } from '@parzen/engine/host';
-import type { Output } from '../output.js';
+import { notesLogger, type Output } from '../output.js';
 import { closeStarted, prepareRuns } from '../prepare-runs.js';
 
 /** `, NAME VALUE`, unless every variant has the default (`none`, or `byDefault`). */
@@ -15,7 +15,12 @@ const enqueued = (value: string): string => (value === '0 enqueued trials' ? '' 
  * objective's module or program) without running a trial, and says what would run.
  */
 export const validateConfigs = async (paths: readonly string[], output: Output, json = false): Promise<number> => {
-  const runs = await prepareRuns(paths, { preflight: true, oneRunPerStudy: true, progress: { force: 'off' } });
+  const runs = await prepareRuns(paths, {
+    preflight: true,
+    oneRunPerStudy: true,
+    progress: { force: 'off' },
+    logger: notesLogger(output),
+  });
   await closeStarted(runs);
   const valid: { file: string; studies: string[] }[] = [];
   for (const path of paths) {

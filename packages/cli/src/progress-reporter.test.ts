@@ -88,7 +88,35 @@ describe('progress reporter', () => {
   it('draws a bar with done/total, failures and the best loss on a terminal', async () => {
     const text = await play('auto', true);
     expect(text).toContain('4/4 trials | 1 failed | best 1.25 (#2) | ETA');
-    expect(text).not.toContain('trial #1 failed');
+  });
+
+  it('writes the first failure of each kind above the bar, the bar drawn again below (trial 40: reasons unseen)', async () => {
+    const failure = (number: number, code: string): EngineEvent => ({
+      type: 'trial.finished',
+      at,
+      trial: {
+        study: 'demo',
+        number,
+        state: 'failed',
+        error: { code, message: `${code.toLowerCase()} #${number}` },
+        internal: {},
+        startedAt: at,
+        finishedAt: at,
+      },
+      params: {},
+    });
+    const started = events[0] as EngineEvent;
+    const played = [started, failure(0, 'COMMAND_FAILED'), failure(1, 'COMMAND_FAILED'), failure(2, 'INTERRUPTED')];
+    const text = await play('bar', true, [...played, failure(3, 'TIMEOUT')]);
+    const lines = text.split('\n').filter((line) => line.startsWith('trial #'));
+    expect(lines).toEqual([
+      'trial #0 failed (COMMAND_FAILED): command_failed #0',
+      'trial #3 failed (TIMEOUT): timeout #3',
+    ]);
+    expect(text).toContain('(the first failure of each kind is shown; `parzen trials CONFIG` lists them all)');
+    // Each line starts below the stopped bar, and a bar is drawn again after it.
+    expect(text).toContain('\u001b8\ntrial #0 failed');
+    expect(text.slice(text.indexOf('trial #3'))).toContain('4/4 trials | 4 failed');
   });
 
   /** A resumed study of 10 trials (2 failed, 1 pruned, best 0.5 at #7) that runs 2 more, neither better. */

@@ -134,6 +134,7 @@ const barReporter = (stream: NodeJS.WriteStream): Reporter => {
   );
   let started = false;
   let paused = false;
+  const shownCodes = new Set<string>();
   const handle = {
     pause: () => {
       if (started && !paused) bar.stop();
@@ -170,6 +171,16 @@ const barReporter = (stream: NodeJS.WriteStream): Reporter => {
         drawing.add(handle);
       } else if (event.type === 'trial.finished') {
         if (!started) return;
+        // The first failure of each kind above the bar (trial 40: on a terminal a failing branch showed only as
+        // a count, its reason nowhere); an interrupted trial is the user's own Ctrl-C.
+        const { trial } = event;
+        if (trial.state === 'failed' && trial.error.code !== 'INTERRUPTED' && !shownCodes.has(trial.error.code)) {
+          shownCodes.add(trial.error.code);
+          handle.pause();
+          stream.write(
+            `${describeTrial(event)}${shownCodes.size === 1 ? '\n  (the first failure of each kind is shown; `parzen trials CONFIG` lists them all)' : ''}\n`,
+          );
+        }
         if (state.total !== undefined && state.done > state.total) bar.setTotal(state.done);
         if (paused) {
           // Drawn again below the notes written while it was paused.
@@ -198,7 +209,8 @@ export const createProgressReporter = (mode: ProgressMode, stream: NodeJS.WriteS
 export const progressReporterManifest = (settings: ProgressSettings = {}) =>
   defineReporter<ProgressOptions>({
     name: 'progress',
-    description: 'Progress on stderr: a bar on a terminal (trials, failures, best loss, ETA), else a line per trial.',
+    description:
+      'Progress on stderr: a bar on a terminal (trials, failures, best loss, ETA; the first failure of each kind written above it), else a line per trial.',
     optionsSchema: {
       type: 'object',
       additionalProperties: false,

@@ -155,8 +155,8 @@ const editDistance = (a: string, b: string): number => {
 
 /**
  * ` (did you mean `suggester`?)` for a misspelt name (`suggestor`, `maxTrails`, `concurency`): the one
- * known name a few edits away (at most a quarter of its length, at least one: `moreTrials` is not a misspelt `maxTrials`); empty when none is, or when
- * two are as close.
+ * known name a few edits away (at most a quarter of its length, at least one: `moreTrials` is not a misspelt `maxTrials`), else the one
+ * known name it begins (`timeout` for `timeoutSeconds`); empty when none is, or when two are as close.
  */
 export const didYouMean = (name: string, known: readonly string[]): string => {
   const allowed = Math.max(1, Math.floor(name.length / 4));
@@ -175,5 +175,26 @@ export const didYouMean = (name: string, known: readonly string[]): string => {
     } else if (distance === bestDistance) tie = true;
   }
   // A name that differs only in case is close too (`URL` for `url`): the given name is unknown, so never the same.
-  return best === undefined || tie || bestDistance > allowed ? '' : ` (did you mean \`${best}\`?)`;
+  if (best !== undefined && !tie && bestDistance <= allowed) return ` (did you mean \`${best}\`?)`;
+  // The start of one known name (trial 40: `timeout` for `timeoutSeconds`).
+  const lower = name.toLowerCase();
+  const longer = lower.length >= 4 ? known.filter((candidate) => candidate.toLowerCase().startsWith(lower)) : [];
+  return longer.length === 1 ? ` (did you mean \`${longer[0]}\`?)` : '';
+};
+
+/** Words other tools use for a value of ours (a space's `type`: Optuna's `categorical`, `int`, `float`). */
+const VALUE_SYNONYMS: Readonly<Record<string, string>> = {
+  categorical: 'choice',
+  float: 'uniform',
+  int: 'uniformint',
+  integer: 'uniformint',
+};
+
+/**
+ * {@link didYouMean} for a value among `allowed` ones, knowing other tools' words for them (trial 40:
+ * `"type": "categorical"` for `choice`).
+ */
+export const didYouMeanValue = (value: string, allowed: readonly string[]): string => {
+  const meant = VALUE_SYNONYMS[value.toLowerCase()];
+  return meant !== undefined && allowed.includes(meant) ? ` (did you mean \`${meant}\`?)` : didYouMean(value, allowed);
 };

@@ -10,7 +10,12 @@ import {
 } from '@parzen/engine/plugin';
 import { testPluginContext } from '@parzen/engine/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CommandObjectiveOptions, commandObjectiveManifest, createCommandObjective } from './command-objective.js';
+import {
+  type CommandObjectiveOptions,
+  commandObjectiveManifest,
+  createCommandObjective,
+  shellQuoted,
+} from './command-objective.js';
 import { runCommand } from './run-command.js';
 
 let dir: string;
@@ -278,7 +283,22 @@ describe('command objective', () => {
     expect(create).toThrow(/`no-such-program-xyz` is not on PATH \(searched /);
     const relative = () =>
       commandObjectiveManifest.create(options(['./missing.sh']), testPluginContext({ baseDir: dir, study: 's' }));
-    expect(relative).toThrow(`no executable file at ${join(dir, 'missing.sh')}`);
+    expect(relative).toThrow(`no executable file at ${join(dir, 'missing.sh')} (relative to the command's cwd`);
+    const absolute = () =>
+      commandObjectiveManifest.create(
+        options([join(dir, 'missing.sh')]),
+        testPluginContext({ baseDir: dir, study: 's' }),
+      );
+    expect(absolute).toThrow(new RegExp(`no executable file at ${join(dir, 'missing.sh')}$`));
+  });
+
+  it.skipIf(process.platform === 'win32')('says how to run a script without its executable bit (trial 40)', () => {
+    writeFileSync(join(dir, 'noexec.py'), 'print(1)\n', { mode: 0o644 });
+    const create = () =>
+      commandObjectiveManifest.create(options(['./noexec.py']), testPluginContext({ baseDir: dir, study: 's' }));
+    expect(create).toThrow(
+      'is a file that may not be executed: make it executable (chmod +x ./noexec.py), or name its interpreter first ("python3", "./noexec.py")',
+    );
   });
 
   it.skipIf(process.platform === 'win32')(
@@ -436,5 +456,18 @@ console.log('bye');`;
     );
     expect(result.status === 'failed' && result.error.code).toBe('REPORT_FAILED');
     expect(result.status === 'failed' && result.error.message).toMatch(/was not accepted: the store is gone/);
+  });
+});
+
+describe('the command as messages show it', () => {
+  it('is quoted so that a shell reads back the same argv (trial 40: spaces and quotes could not be pasted)', () => {
+    const argv = ['python3', 'my scripts/train me.py', "it's", '--lr=1e-3', '', '$HOME', 'a"b', '-1.5e-7', 'größe'];
+    expect(argv.map(shellQuoted).join(' ')).toBe(
+      `python3 'my scripts/train me.py' 'it'\\''s' --lr=1e-3 '' '$HOME' 'a"b' -1.5e-7 'größe'`,
+    );
+    const echoed = execFileSync('sh', ['-c', `printf '%s\\n' ${argv.map(shellQuoted).join(' ')}`], {
+      encoding: 'utf8',
+    });
+    expect(echoed.split('\n').slice(0, -1)).toEqual(argv);
   });
 });

@@ -111,6 +111,13 @@ export interface ReportOutcome {
 }
 
 /** The failure of a command that printed a malformed report line, or whose report was not accepted. */
+/**
+ * An argument as a POSIX shell reads it back: as it is when it is only safe characters, else in single
+ * quotes (trial 40: `python3 my scripts/train me.py it's` could not be pasted to rerun the trial).
+ */
+export const shellQuoted = (argument: string): string =>
+  /^[\w@%+=:,./-]+$/u.test(argument) ? argument : `'${argument.replaceAll("'", "'\\''")}'`;
+
 const reportFailure = (error: unknown, shown: string, details: Record<string, unknown>): EvaluationResult =>
   error instanceof MalformedReportError
     ? failed('COMMAND_BAD_REPORT', `\`${shown}\` printed a ${error.message}; its process group was stopped.`, {
@@ -134,7 +141,7 @@ export const interpretCommandOutcome = (
   timeoutSeconds?: number,
   reports?: ReportOutcome,
 ): EvaluationResult => {
-  const shown = argv.join(' ');
+  const shown = argv.map(shellQuoted).join(' ');
   const details = {
     command: argv,
     exitCode: outcome.exitCode,

@@ -29,9 +29,15 @@ export const findExecutable = (
 ): { found: string } | { problem: string } => {
   if (program.includes('/')) {
     const full = isAbsolute(program) ? program : resolve(cwd, program);
-    return isExecutableFile(full)
-      ? { found: full }
-      : { problem: `no executable file at ${full} (relative to the command's cwd ${cwd})` };
+    if (isExecutableFile(full)) return { found: full };
+    const where = isAbsolute(program) ? '' : ` (relative to the command's cwd ${cwd})`;
+    // A script that exists without its executable bit (trial 40: "no executable file" sent users looking).
+    const file = existsSync(full) && statSync(full).isFile();
+    return {
+      problem: file
+        ? `${full}${where} is a file that may not be executed: make it executable (chmod +x ${program}), or name its interpreter first ("python3", "${program}")`
+        : `no executable file at ${full}${where}`,
+    };
   }
   const folders = pathFolders(path);
   for (const folder of folders) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAjv, validateWith } from '../config/ajv-issues.js';
 import type { Trial } from '../domain/trial.js';
-import { didYouMean } from '../errors.js';
+import { didYouMean, didYouMeanValue } from '../errors.js';
 import { importInvalid } from '../runtime/imported-trials.js';
 import { createNoImprovementStopper } from './no-improvement-stopper.js';
 import { countOf, stderrNote } from './words.js';
@@ -73,11 +73,36 @@ describe('didYouMean (trial 34: a misspelt key got the list of every field, no h
     expect(didYouMean('Seed', top)).toBe(' (did you mean `seed`?)');
   });
 
+  it('names the one known name the given one begins (trial 40: `timeout` for `timeoutSeconds`)', () => {
+    expect(didYouMean('timeout', ['command', 'timeoutSeconds', 'stdin'])).toBe(' (did you mean `timeoutSeconds`?)');
+    expect(didYouMean('Startup', ['startupTrials', 'gamma'])).toBe(' (did you mean `startupTrials`?)');
+  });
+
+  it("knows other tools' words for values, and misspelt values, in configs (trial 40)", () => {
+    const schema = { type: 'object', properties: { stdin: { enum: ['json', 'none'] }, command: { type: 'array' } } };
+    const issues = validateWith(createAjv().compile(schema), { stdin: 'jsno', command: 'python3 train.py --lr {lr}' });
+    expect(issues.map((issue) => issue.found)).toEqual([
+      '"jsno" (did you mean `json`?)',
+      '"python3 train.py --lr {lr}" (a list is expected, one item per argument: ["python3","train.py","--lr","{lr}"])',
+    ]);
+    const types = ['uniform', 'uniformint', 'choice'];
+    expect(['categorical', 'Float', 'int', 'unifrom', 'tree'].map((value) => didYouMeanValue(value, types))).toEqual([
+      ' (did you mean `choice`?)',
+      ' (did you mean `uniform`?)',
+      ' (did you mean `uniformint`?)',
+      ' (did you mean `uniform`?)',
+      '',
+    ]);
+  });
+
   it('says nothing when no name is close, or two are as close', () => {
     expect(didYouMean('objective', top)).toBe('');
     expect(didYouMean('stroe', ['store', 'stoner'])).toBe(' (did you mean `store`?)');
     expect(didYouMean('stoer', ['store', 'stoner'])).toBe('');
     expect(didYouMean('moreTrials', ['maxTrials', 'maxSeconds'])).toBe('');
     expect(didYouMean('ab', ['ac', 'ad'])).toBe('');
+    // The start of a name only when it is the start of one name alone, and not too short.
+    expect(didYouMean('time', ['timeoutSeconds', 'timeZone'])).toBe('');
+    expect(didYouMean('tim', ['timeoutSeconds'])).toBe('');
   });
 });

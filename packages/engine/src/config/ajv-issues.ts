@@ -1,7 +1,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { type SchemaNode, schemaExpectation } from '../api-options.js';
 import { countOf } from '../builtins/words.js';
-import { type ConfigIssue, describeValue, didYouMean } from '../errors.js';
+import { type ConfigIssue, describeValue, didYouMean, didYouMeanValue } from '../errors.js';
 import { Ajv } from '../vendor/ajv.js';
 
 /**
@@ -77,6 +77,14 @@ const plainIssue = (error: ErrorObject, prefix: string): ConfigIssue => {
     pointer = `${pointer}/${String(params.additionalProperty)}`;
     const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
     found = `an unknown field \`${String(params.additionalProperty)}\`${didYouMean(String(params.additionalProperty), known)}`;
+  } else if (error.keyword === 'enum' && typeof error.data === 'string') {
+    // A word from another tool (`categorical`) or a misspelt one (`unifrom`): the value meant (trial 40).
+    const allowed = ((params.allowedValues as unknown[] | undefined) ?? []).filter((v) => typeof v === 'string');
+    found += didYouMeanValue(error.data, allowed);
+  } else if (error.keyword === 'type' && params.type === 'array' && typeof error.data === 'string') {
+    // `"command": "python3 train.py --lr {lr}"` (trial 40): a list is meant, one item per word.
+    const words = error.data.split(/\s+/u).filter((word) => word.length > 0);
+    if (words.length > 1) found += ` (a list is expected, one item per argument: ${JSON.stringify(words)})`;
   }
   return { pointer, expected: expectation(error), found };
 };

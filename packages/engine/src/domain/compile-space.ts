@@ -1,4 +1,4 @@
-import { type ConfigIssue, describeValue, didYouMean, invalidSpace } from '../errors.js';
+import { type ConfigIssue, describeValue, didYouMean, didYouMeanValue, invalidSpace } from '../errors.js';
 import type { Distribution } from './distribution.js';
 import {
   type ChoiceLiteral,
@@ -166,7 +166,7 @@ const checkParameter = (raw: unknown, pointer: string, issues: ConfigIssue[]): C
     issues.push({
       pointer: `${pointer}/type`,
       expected: `one of ${PARAMETER_TYPES.join(', ')}`,
-      found: describeValue(type),
+      found: `${describeValue(type)}${typeof type === 'string' ? didYouMeanValue(type, PARAMETER_TYPES) : ''}`,
     });
     return undefined;
   }

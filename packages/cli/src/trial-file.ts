@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import type { ChoiceLiteral } from '@parzen/engine';
 import { countOf } from '@parzen/engine/host';
-import type { CompiledSpace, ConfigIssue, StudySpec } from '@parzen/engine/plugin';
+import { type CompiledSpace, type ConfigIssue, isActive, type StudySpec } from '@parzen/engine/plugin';
 import { parseJsonWithNonFinite } from '@parzen/objectives';
 import { attrFromCell, optionFromCell, readsAsNumber } from './attr-cells.js';
 import { CliError } from './exit-codes.js';
@@ -174,15 +175,34 @@ const numberOrText = (cell: string): unknown => (readsAsNumber(cell) ? Number(ce
 const optunaAttrFromCell = (cell: string): unknown =>
   cell === 'True' || cell === 'False' ? cell === 'True' : attrFromCell(cell);
 
+/**
+ * Empty cells of choices that have a `null` option and are active in the row: that option (trial 40: pandas
+ * writes `None` and the `null` it read back from `parzen trials --csv` as an empty cell, and the row was
+ * refused as missing the parameter). An empty cell of an inactive parameter stays out.
+ */
+const nullsForEmptyCells = (space: CompiledSpace, params: Record<string, unknown>, empty: ReadonlySet<string>) => {
+  const decided: Record<string, number> = {};
+  for (const param of space.params) {
+    if (!isActive(param, decided)) continue;
+    const options = param.optionValues;
+    if (options === undefined) continue;
+    if (!(param.name in params) && empty.has(param.name) && options.includes(null)) params[param.name] = null;
+    const index = options.indexOf(params[param.name] as ChoiceLiteral);
+    if (index >= 0) decided[param.name] = index;
+  }
+};
+
 /** One CSV record as a row: empty cells are left out (an inactive parameter, a failed trial's loss). */
 const csvRow = (space: CompiledSpace, header: readonly string[], fields: readonly string[]) => {
   const params: Record<string, unknown> = {};
+  const empty = new Set<string>();
   const attrs: Record<string, unknown> = {};
   const error: Record<string, string> = {};
   const row: Record<string, unknown> = { params };
   for (const [index, column] of header.entries()) {
     const cell = fields[index] ?? '';
     const ignored = IGNORED_COLUMNS.includes(column) || isOptunaIgnored(column);
+    if (cell === '') empty.add(space.byName.has(column) ? column : (prefixedParam(space, column) ?? column));
     if (cell === '' || (ignored && !space.byName.has(column))) continue;
     const prefixed = space.byName.has(column) ? undefined : prefixedParam(space, column);
     const optunaName = space.byName.has(column) ? undefined : optunaAttr(column);
@@ -198,6 +218,7 @@ const csvRow = (space: CompiledSpace, header: readonly string[], fields: readonl
     else if (ERROR_COLUMNS.includes(column)) error[column === 'error_code' ? 'code' : 'message'] = cell;
     else params[column] = cellValue(space, column, cell);
   }
+  nullsForEmptyCells(space, params, empty);
   // Optuna keeps user attrs on every trial, Parzen with complete ones only: a failed or pruned trial's are left.
   if (row.state !== undefined && row.state !== 'complete')
     for (const column of header) {

@@ -25,6 +25,16 @@ const config = (file: string, store: unknown, extra: Record<string, unknown> = {
     budget: { maxTrials: 10 },
     ...extra,
   });
+/** A config of study `name` in `./<file>.parzen.db` (SQLite) with another space. */
+const sqliteConfig = (name: string, space: unknown, file = name) =>
+  writeIn(dir, `${file}.json`, {
+    name,
+    seed: 1,
+    space,
+    objective: { use: 'module', options: { path: './missing-objective.mjs' } },
+    store: { use: 'sqlite', options: { path: `./${file}.parzen.db` } },
+    budget: { maxTrials: 10 },
+  });
 const sqliteTrials = async (path: string): Promise<readonly Trial[]> => {
   const store = createSqliteStore({ path, readOnly: true });
   try {
@@ -358,14 +368,7 @@ describe('parzen export and import', () => {
     );
     expect(csv.stdout.split('\n')[1]).toMatch(/^named,0,complete,0\.5,log,0\.25,/);
     const file = writeIn(dir, 'named.csv', `${csv.stdout}\n`);
-    const target = writeIn(dir, 'named.json', {
-      name: 'named',
-      seed: 1,
-      space: named,
-      objective: { use: 'module', options: { path: './missing-objective.mjs' } },
-      store: { use: 'sqlite', options: { path: './named.parzen.db' } },
-      budget: { maxTrials: 10 },
-    });
+    const target = sqliteConfig('named', named);
     const imported = await cli('import', target, file);
     expect(imported.stderr).toBe('');
     const store = createSqliteStore({ path: join(dir, 'named.parzen.db'), readOnly: true });
@@ -399,6 +402,27 @@ describe('parzen export and import', () => {
     const header = writeIn(dir, 'header.csv', 'x,model,lr\n0.5,tree,0.1\n');
     expect((await cli('import', target, header)).stderr).toMatch(/header must name .*unknown: lr/);
     expect((await sqliteTrials(join(dir, 'csv.parzen.db'))).length).toBe(3);
+  });
+
+  it('reads an empty cell of an active choice with a null option as null (trial 40: pandas writes null so)', async () => {
+    const nullable = {
+      l2: { type: 'choice', options: [null, 0.001] },
+      opt: {
+        type: 'choice',
+        options: ['sgd', { value: 'momentum', space: { m: { type: 'choice', options: [null, 0.9] } } }],
+      },
+    };
+    const target = sqliteConfig('heart', nullable, 'nullable');
+    // What pandas' to_csv writes for None, an inactive `m` (sgd) and an active null `m` (momentum) alike.
+    const csv = writeIn(dir, 'pandas.csv', 'l2,opt,m,loss\n,sgd,,0.5\n0.001,momentum,,0.25\nnull,momentum,0.9,0.125\n');
+    const out = await cli('import', target, csv);
+    expect(out.code, out.stderr).toBe(0);
+    const trials = await sqliteTrials(join(dir, 'nullable.parzen.db'));
+    expect(trials.map((trial) => trial.internal)).toEqual([
+      { l2: 0, opt: 0 },
+      { l2: 1, opt: 1, m: 0 },
+      { l2: 0, opt: 1, m: 1 },
+    ]);
   });
 
   it("reads Optuna's trials_dataframe().to_csv() as it is: value, params_, user_attrs_, upper-case states, True/False", async () => {

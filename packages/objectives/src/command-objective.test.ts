@@ -162,6 +162,12 @@ describe('command objective', () => {
     expect(result.error.code).toBe('COMMAND_FAILED');
     expect(result.error.message).toMatch(/exited with code 3/);
     expect(details(result)).toMatchObject({ exitCode: 3, signal: null, stderrTail: '…xxxxxboom\n' });
+    // It had printed a loss (trial 40: a crash at exit lost it, unsaid); one that printed none says nothing of it.
+    expect(result.error.message).toContain(
+      'exited with code 3, after printing a loss line (1); a program whose exit fails',
+    );
+    const silent = await evaluate(options([process.execPath, '-e', 'process.exit(3)']));
+    expect(silent.status === 'failed' && silent.error.message).toMatch(/exited with code 3\.$/);
   });
 
   it('fails garbage output, keeping the end of stdout', async () => {

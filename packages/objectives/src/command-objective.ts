@@ -171,8 +171,16 @@ export const interpretCommandOutcome = (
     );
   }
   if (outcome.aborted) return failed('INTERRUPTED', `\`${shown}\` was stopped; its process group was killed.`, details);
-  if (outcome.exitCode !== 0) return failed('COMMAND_FAILED', `\`${shown}\` ${describeEnd(outcome)}.`, details);
   const found = reports?.lossLine === undefined ? findLossLine(outcome.stdout) : reports.lossLine.found;
+  if (outcome.exitCode !== 0) {
+    // Said when the program had printed its loss first (trial 40: a crash at exit, a CUDA teardown, lost a
+    // loss the message did not mention): a failed exit fails the trial all the same.
+    const printed =
+      found === undefined
+        ? ''
+        : `, after printing a loss line (${JSON.stringify(found).slice(0, 80)}); a program whose exit fails fails its trial whatever it printed (make it exit 0 once the loss is printed, e.g. os._exit(0) in Python)`;
+    return failed('COMMAND_FAILED', `\`${shown}\` ${describeEnd(outcome)}${printed}.`, details);
+  }
   if (found === undefined) {
     return failed(
       'COMMAND_NO_LOSS',

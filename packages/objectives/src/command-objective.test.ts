@@ -262,6 +262,27 @@ describe('command objective', () => {
     expect(result.status === 'failed' && result.error.code).toBe('COMMAND_TEMPLATE');
   });
 
+  it('warns once when every report came as the program ended (trial 40: buffered stdout, nothing pruned)', async () => {
+    const context = testPluginContext({ baseDir: dir, study: 's' });
+    // One writes its reports at the end (as Python's buffered print does), one as it goes.
+    const atEnd = `setTimeout(() => process.stdout.write('{"step":0,"value":1}\\n{"step":1,"value":0.5}\\n{"loss":0.5}\\n'), 1100)`;
+    const asItGoes = `console.log('{"step":0,"value":1}'); setTimeout(() => console.log('{"step":1,"value":0.5}'), 600); setTimeout(() => console.log('{"loss":0.5}'), 1200)`;
+    const run = async (program: string, trialNumber: number) => {
+      const adapter = await commandObjectiveManifest.create(options([process.execPath, '-e', program]), context);
+      return adapter.evaluate(
+        { x: 1 },
+        { trialNumber, signal: new AbortController().signal, report: async () => {}, shouldPrune: () => false },
+      );
+    };
+    expect(await run(asItGoes, 0)).toMatchObject({ status: 'ok', loss: 0.5 });
+    expect(context.logged).toEqual([]);
+    expect(await run(atEnd, 1)).toMatchObject({ status: 'ok', loss: 0.5 });
+    expect(context.logged).toHaveLength(1);
+    expect(context.logged[0]).toMatch(
+      /^warn: trial #1: its 2 reports all arrived as the program ended, after 1\.\d s: its stdout is buffered, so the pruner saw them too late to stop it\. Flush each report \(Python: print\(\.\.\., flush=True\)\)/,
+    );
+  });
+
   it('warns once when a bare number printed after a {"loss": x} line became the loss (trial 34: silently)', async () => {
     const context = testPluginContext({ baseDir: dir, study: 's' });
     const adapter = await commandObjectiveManifest.create(

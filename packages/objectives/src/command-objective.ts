@@ -118,6 +118,10 @@ export interface ReportOutcome {
 export const shellQuoted = (argument: string): string =>
   /^[\w@%+=:,./-]+$/u.test(argument) ? argument : `'${argument.replaceAll("'", "'\\''")}'`;
 
+/** A trial this long (ms) whose reports all came in the last {@link BUFFERED_WINDOW_MS} had them buffered. */
+const BUFFERED_MIN_MS = 1000;
+const BUFFERED_WINDOW_MS = 100;
+
 const reportFailure = (error: unknown, shown: string, details: Record<string, unknown>): EvaluationResult =>
   error instanceof MalformedReportError
     ? failed('COMMAND_BAD_REPORT', `\`${shown}\` printed a ${error.message}; its process group was stopped.`, {
@@ -221,6 +225,7 @@ export const createCommandObjective = (
   const collisions = collisionWarning(leaveOut);
   if (collisions !== undefined) warn?.(collisions);
   let warnedNumberAfterLoss = false;
+  let warnedBuffered = false;
   return {
     name: 'command',
     async evaluate(params, evaluation) {
@@ -251,6 +256,7 @@ export const createCommandObjective = (
         return reports.onLine(line);
       };
       try {
+        const startedAt = Date.now();
         const outcome = await runCommand({
           argv,
           cwd,
@@ -271,6 +277,22 @@ export const createCommandObjective = (
           warn?.(
             `trial #${evaluation.trialNumber}: the program printed the bare number ${after} after a {"loss": ...} line, ` +
               `so ${after} is the loss (the last such line counts). If the loss is the JSON line's, print nothing that reads as a number after it.`,
+          );
+        }
+        // Reports that all came at the end (trial 40: Python's stdout to a pipe is block-buffered, so every
+        // report arrived at exit and the pruner could stop nothing), said once per run.
+        const first = reports.readAt[0];
+        const end = startedAt + outcome.durationMs;
+        if (
+          !warnedBuffered &&
+          first !== undefined &&
+          reports.readAt.length >= 2 &&
+          outcome.durationMs >= BUFFERED_MIN_MS &&
+          end - first <= BUFFERED_WINDOW_MS
+        ) {
+          warnedBuffered = true;
+          warn?.(
+            `trial #${evaluation.trialNumber}: its ${reports.readAt.length} reports all arrived as the program ended, after ${(outcome.durationMs / 1000).toFixed(1)} s: its stdout is buffered, so the pruner saw them too late to stop it. Flush each report (Python: print(..., flush=True)), or run Python unbuffered ("python3", "-u", or PYTHONUNBUFFERED=1 in the objective's env).`,
           );
         }
         return interpretCommandOutcome(outcome, argv, options.timeoutSeconds, {

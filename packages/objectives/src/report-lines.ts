@@ -59,6 +59,8 @@ export interface ReportReader {
   readonly prune: AbortSignal;
   /** The report at which the pruner said stop, if it did. */
   readonly prunedAt: () => Report | undefined;
+  /** When each report line was read (`Date.now()`), in order. */
+  readonly readAt: readonly number[];
 }
 
 /**
@@ -69,14 +71,17 @@ export interface ReportReader {
 export const createReportReader = (context: EvaluationContext): ReportReader => {
   const prune = new AbortController();
   let prunedAt: Report | undefined;
+  const readAt: number[] = [];
   return {
     prune: prune.signal,
     prunedAt: () => prunedAt,
+    readAt,
     onLine: async (line) => {
       if (prune.signal.aborted) return;
       const read = parseReportLine(line);
       if (read === undefined) return;
       if ('problem' in read) throw new MalformedReportError(line, read.problem);
+      readAt.push(Date.now());
       await context.report(read.report.step, read.report.value);
       if (context.shouldPrune()) {
         prunedAt = read.report;

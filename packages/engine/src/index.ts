@@ -14,6 +14,7 @@ export {
   createConsoleReporter,
   formatSummary,
 } from './builtins/console-reporter.js';
+export { createEventsReporter, type EventsReporterOptions } from './builtins/events-reporter.js';
 export type { ObjectiveFunction, ObjectiveResult } from './builtins/function-objective.js';
 export { createMemoryStore } from './builtins/memory-store.js';
 export type { ExperimentConfig, PluginChoice } from './config/experiment-config.js';

@@ -1,5 +1,5 @@
 import { getEventListeners } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -54,6 +54,57 @@ afterAll(() => {
 });
 
 describe('runExperiment (the composition root)', () => {
+  it('writes the events a config asks for to a file, explanations included (trial 39: "explain" showed nowhere)', async () => {
+    const dir = tempDir();
+    const explaining = defineSuggester<Record<string, never>>({
+      name: 'explaining',
+      optionsSchema: { type: 'object', additionalProperties: false, properties: {} },
+      create: () => ({
+        name: 'explaining',
+        beginTrial: (context) => {
+          context.explain?.({ why: 'the prior', worst: Number.NEGATIVE_INFINITY });
+          return { sampleParam: (param) => sampleDistribution(param.distribution, context.rng) };
+        },
+      }),
+    });
+    await runExperiment(
+      {
+        ...config,
+        explain: true,
+        suggester: { use: 'explaining' },
+        budget: { maxTrials: 3 },
+        reporters: [
+          { use: 'events', options: { path: './out/events.jsonl', types: ['suggestion.explained', 'trial.finished'] } },
+        ],
+      },
+      { plugins: [{ manifests: [explaining] }], functions, baseDir: dir },
+    );
+    const lines = readFileSync(join(dir, 'out', 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.map((event) => `${event.type} ${event.number ?? event.trial.number}`)).toEqual([
+      'suggestion.explained 0',
+      'trial.finished 0',
+      'suggestion.explained 1',
+      'trial.finished 1',
+      'suggestion.explained 2',
+      'trial.finished 2',
+    ]);
+    expect(lines[0].explanation).toEqual({ why: 'the prior', worst: '-Infinity' });
+    const refused = await loadExperiment(
+      { ...config, reporters: [{ use: 'events', options: { types: ['trial.done'] } }] },
+      { functions },
+    ).then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    expect(refused?.message).toMatch(/\/reporters\/0\/options\/path: expected a value \(required\)/);
+    expect(refused?.message).toMatch(
+      /\/reporters\/0\/options\/types\/0: expected one of "study.started", .*found "trial.done"/,
+    );
+  });
+
   it('turns a plain config into a finished study', async () => {
     const result = await runExperiment(config, { plugins: [{ manifests: [prior] }], functions });
     expect(result.trials).toHaveLength(25);

@@ -35,6 +35,10 @@ describe('explainJoint', () => {
     expect(explanation.joint).toEqual(['x', 'y', 'c']);
     expect(joint?.names).toEqual(['x', 'y', 'c']);
     expect(joint?.chosen).toEqual(params);
+    // A choice's entry names its options: its values are indices into them (trial 39: indices alone).
+    expect(explanation.params.map((param) => param.options)).toEqual([undefined, undefined, ['a', 'b']]);
+    const alone = await explainSuggestion({ ...input, options: { startupTrials: 5, grouping: 'independent' } });
+    expect(alone.explanation.params.find((param) => param.name === 'c')?.options).toEqual(['a', 'b']);
   });
 
   it('slices l and g through the chosen point along each parameter', async () => {

@@ -38,6 +38,7 @@ export const describeDecision = (
   return {
     name: param.name,
     kind: distribution.kind,
+    ...(param.optionValues === undefined ? {} : { options: param.optionValues }),
     below: Array.from(observations.below.numbers),
     above: Array.from(observations.above.numbers),
     l: describeEstimator(model.below.estimator(), encoding, observations.below.numbers),
@@ -113,6 +114,7 @@ export const describeGroupDecision = (
     return {
       name: param.name,
       kind: param.distribution.kind,
+      ...(param.optionValues === undefined ? {} : { options: param.optionValues }),
       group,
       below: Array.from(observations.below.numbers),
       above: Array.from(observations.above.numbers),

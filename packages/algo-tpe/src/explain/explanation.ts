@@ -1,3 +1,4 @@
+import type { ChoiceLiteral } from '@parzen/engine';
 import type { DistributionKind } from '@parzen/engine/plugin';
 import type { ComponentsDescription } from '../estimator/density.js';
 import type { TpeCompat } from '../options.js';
@@ -21,6 +22,11 @@ export interface DensityCurve {
 export interface ParamExplanation {
   readonly name: string;
   readonly kind: DistributionKind;
+  /**
+   * A choice's option values, by index (trial 39: only indices were given): its `grid.x`, `candidates.x`
+   * and `winner.value` are indices into this list.
+   */
+  readonly options?: readonly ChoiceLiteral[];
   /**
    * Set when the parameter was decided jointly with others (`grouping` joint or groups): the group's
    * names. Then l and g are the marginals of the joint estimators in this parameter, and the candidates'

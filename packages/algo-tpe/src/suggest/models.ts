@@ -15,7 +15,7 @@ import type { TpeSettings } from '../options.js';
 import type { FailureModel } from './failures.js';
 
 /** What a model needs of a parameter. */
-export type ModelParam = Pick<ParamNode, 'name' | 'distribution'>;
+export type ModelParam = Pick<ParamNode, 'name' | 'distribution' | 'optionValues'>;
 
 /** l and g of one group of parameters (one parameter for univariate TPE). */
 export interface Model {

@@ -5,6 +5,7 @@ import {
   consoleReporterManifest,
   consoleReporterManifestWith,
 } from '../builtins/console-reporter.js';
+import { eventsReporterManifest } from '../builtins/events-reporter.js';
 import { functionObjectiveManifest, type ObjectiveFunction } from '../builtins/function-objective.js';
 import { memoryStoreManifest } from '../builtins/memory-store.js';
 import { noImprovementStopperManifest } from '../builtins/no-improvement-stopper.js';
@@ -24,7 +25,7 @@ import type { StudyScope } from './study-scope.js';
 
 /**
  * The engine's own plugins: the memory store, the console reporter (with what a host imposes on it), the
- * `none` pruner and the `no-improvement` stopper.
+ * `events` reporter, the `none` pruner and the `no-improvement` stopper.
  */
 export const enginePlugins = (console?: ConsoleReporterSettings): PluginPackage => ({
   manifests: [
@@ -32,6 +33,7 @@ export const enginePlugins = (console?: ConsoleReporterSettings): PluginPackage 
     (console === undefined
       ? consoleReporterManifest
       : consoleReporterManifestWith(console)) as PluginPackage['manifests'][number],
+    eventsReporterManifest as PluginPackage['manifests'][number],
     nonePrunerManifest,
     noImprovementStopperManifest,
   ],

@@ -1,0 +1,82 @@
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { resolveConfigPath } from '../config/paths.js';
+import { defineReporter } from '../contracts/manifest.js';
+import type { Reporter } from '../contracts/reporter.js';
+import type { EngineEvent, EngineEventType } from '../events/engine-event.js';
+
+/** Every event type, as a config may name them (the `EngineEvent` union's `type`s). */
+export const EVENT_TYPES: readonly EngineEventType[] = [
+  'study.started',
+  'trial.started',
+  'trial.reported',
+  'trial.finished',
+  'study.improved',
+  'suggestion.explained',
+  'study.finished',
+  'plugin.failed',
+];
+
+/** Options of `{ "use": "events", "options": { "path": "events.jsonl" } }`. */
+export interface EventsReporterOptions {
+  /** The file the events are appended to, one JSON line each (relative to the config's folder). */
+  readonly path: string;
+  /** The event types to write (default: every one). */
+  readonly types?: readonly EngineEventType[];
+}
+
+/** JSON that keeps what JSON cannot say: ±Infinity and NaN as the strings `"Infinity"`, `"-Infinity"`, `"NaN"`. */
+const eventJson = (event: EngineEvent): string =>
+  JSON.stringify(event, (_, value: unknown) =>
+    typeof value === 'number' && !Number.isFinite(value) ? String(value) : value,
+  );
+
+/**
+ * A reporter that appends each event (or those of `types`) to a file as one JSON line: the run's record
+ * for tools, and the one place a config's `"explain": true` shows (trial 39: its `suggestion.explained`
+ * events reached no built-in reporter). The file is opened at creation (its folder made) and written as
+ * each event comes, so a run cut short keeps what it wrote.
+ */
+export const createEventsReporter = (options: EventsReporterOptions, baseDir = process.cwd()): Reporter => {
+  const path = resolveConfigPath(baseDir, options.path);
+  const wanted = new Set<string>(options.types ?? EVENT_TYPES);
+  mkdirSync(dirname(path), { recursive: true });
+  let fd: number | undefined = openSync(path, 'a');
+  return {
+    name: 'events',
+    onEvent: (event) => {
+      if (fd !== undefined && wanted.has(event.type)) writeSync(fd, `${eventJson(event)}\n`);
+    },
+    end: () => {
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+    },
+  };
+};
+
+/** The `events` reporter plugin (see {@link createEventsReporter}). */
+export const eventsReporterManifest = defineReporter<EventsReporterOptions>({
+  name: 'events',
+  description:
+    'Appends each event of the run to a file as one JSON line (the suggestion.explained events of "explain": true among them; ±Infinity and NaN written as strings).',
+  optionsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['path'],
+    properties: {
+      path: {
+        type: 'string',
+        minLength: 1,
+        description: "The file the events are appended to, relative to the config's folder (its folder is made).",
+      },
+      types: {
+        type: 'array',
+        items: { enum: [...EVENT_TYPES] },
+        uniqueItems: true,
+        minItems: 1,
+        description: 'The event types to write (default: every one).',
+      },
+    },
+  },
+  create: (options, context) => createEventsReporter(options, context.baseDir),
+});

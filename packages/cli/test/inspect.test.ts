@@ -300,7 +300,9 @@ describe('parzen studies', () => {
     expect(none.stderr).toContain('Give a config, or --store SPEC');
     const missing = await cli('studies', '--store', `jsonl:${join(dir, 'missing.parzen.jsonl')}`);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/No study at .*missing\.parzen\.jsonl: the journal file does not exist/);
+    expect(missing.stderr).toMatch(
+      /No study at .*missing\.parzen\.jsonl: the journal file does not exist \(has the study run yet\? `parzen run CONFIG` creates it; else check the store's path\)\./,
+    );
   });
 });
 

@@ -4,6 +4,7 @@ import { bestTrial } from '@parzen/engine';
 import { countOf } from '@parzen/engine/host';
 import {
   type CompiledSpace,
+  isStale,
   lossToMinimize,
   type ParamNode,
   type Trial,
@@ -44,6 +45,8 @@ export interface ReportOptions {
   /** Trials drawn as numbers in the pair plots, at most (default 300). */
   readonly maxPairPoints?: number;
   readonly title?: string;
+  /** The time the page is made at (default: now): a running trial's worker is gone if its lease lapsed by then. */
+  readonly now?: Date;
 }
 
 /** Whether some finished trial set both parameters (a conditional space may never set two together). */
@@ -106,11 +109,19 @@ const errorCell = (error: { readonly code: string; readonly message: string }): 
   return text.length > 200 ? `${text.slice(0, 199)}…` : text;
 };
 
-const table = (study: ReportStudy, points: readonly TrialPoint[]): TrialTable => {
+const table = (study: ReportStudy, points: readonly TrialPoint[], now: Date): TrialTable => {
   const names = study.space.params.map((p) => p.name);
-  // Why each failed trial failed, as `parzen trials` says it (trial 32: the report said it nowhere).
+  // Why each failed trial failed, as `parzen trials` says it (trial 32: the report said it nowhere), and a
+  // running trial whose worker was gone when the page was made, as `parzen trials` says it (trial 39).
   const errors = new Map<number, string>();
-  for (const trial of study.trials) if (trial.state === 'failed') errors.set(trial.number, errorCell(trial.error));
+  for (const trial of study.trials) {
+    if (trial.state === 'failed') errors.set(trial.number, errorCell(trial.error));
+    else if (trial.state === 'running' && trial.lease !== undefined && isStale(trial.lease, now, ''))
+      errors.set(
+        trial.number,
+        'its worker was gone when this page was made: the next run of the study marks it failed (STALE_TRIAL)',
+      );
+  }
   const withErrors = errors.size > 0;
   return {
     columns: ['trial', 'state', 'loss', 'seconds', ...names, ...(withErrors ? ['error'] : [])],
@@ -426,7 +437,7 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
     title: options.title ?? `Parzen report: ${study.name}`,
     notes,
     sections,
-    table: table(study, all),
+    table: table(study, all, options.now ?? new Date()),
     ...(best === undefined
       ? {}
       : { best: { number: best.number, loss: best.loss, params: toExternalParams(study.space, best.internal) } }),

@@ -396,6 +396,28 @@ describe('buildReport on a study whose trials report learning curves (some prune
     );
   });
 
+  it("says in the table which running trials' workers were gone when the page was made (trial 39)", async () => {
+    const study = await runTpeStudy(6, { space: mixedSpace, objective: mixedObjective });
+    const running = (number: number, expiresAt: string): Trial => ({
+      study: study.name,
+      number,
+      state: 'running',
+      internal: study.trials[0]?.internal ?? {},
+      startedAt: '2026-01-01T00:00:00.000Z',
+      lease: { owner: 'another-host:4242', expiresAt },
+    });
+    const withRunning = {
+      ...study,
+      trials: [...study.trials, running(6, '2026-05-01T00:00:00.000Z'), running(7, '2026-07-01T00:00:00.000Z')],
+    };
+    const page = await buildReport(withRunning, { now: new Date('2026-06-01T00:00:00.000Z') });
+    const error = page.table?.columns.indexOf('error') ?? -1;
+    expect(page.table?.rows.slice(6).map((row) => row[error])).toEqual([
+      'its worker was gone when this page was made: the next run of the study marks it failed (STALE_TRIAL)',
+      null,
+    ]);
+  });
+
   it('has no learning-curves chart when no trial reported', async () => {
     const plain = await runTpeStudy(12, { space: mixedSpace, objective: mixedObjective });
     const page = await buildReport(plain, { every: 5 });

@@ -46,7 +46,10 @@ export class JournalFile {
       fd = openSync(path, 'r');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-        throw new ParzenError('STUDY_NOT_FOUND', `No study at ${path}: the journal file does not exist.`);
+        throw new ParzenError(
+          'STUDY_NOT_FOUND',
+          `No study at ${path}: the journal file does not exist (has the study run yet? \`parzen run CONFIG\` creates it; else check the store's path).`,
+        );
       throw journalFailed(path, 'could not open the journal file for reading', error);
     }
     // Opening a folder for reading succeeds; reading it would fail with a bare EISDIR.

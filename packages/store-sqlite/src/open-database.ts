@@ -103,7 +103,10 @@ const unwritableFolder = (path: string, error: unknown): ParzenError | undefined
  */
 export const openReadOnly = (path: string, busyTimeoutMs: number): { db: BetterSqlite3.Database; copyDir?: string } => {
   if (!existsSync(path))
-    throw new ParzenError('STUDY_NOT_FOUND', `No study at ${path}: the database file does not exist.`);
+    throw new ParzenError(
+      'STUDY_NOT_FOUND',
+      `No study at ${path}: the database file does not exist (has the study run yet? \`parzen run CONFIG\` creates it; else check the store's path).`,
+    );
   refuseFolder(path);
   const open = (file: string) => {
     const Database = database();

@@ -319,6 +319,17 @@ describe('command objective', () => {
     expect(absolute).toThrow(new RegExp(`no executable file at ${join(dir, 'missing.sh')}$`));
   });
 
+  it('checks the program that env runs before the first trial (trial 40: exit 127 at every trial)', () => {
+    const create = (command: string[]) => () =>
+      commandObjectiveManifest.create(options(command), testPluginContext({ baseDir: dir, study: 's' }));
+    expect(create(['/usr/bin/env', 'A=1', 'python9.99', 'train.py'])).toThrow(
+      /\/objective\/options\/command\/2: expected a program that env can run, found `python9\.99` is not on PATH/,
+    );
+    // What env is given after an option of its own is not checked (-u takes a name, -S a whole command).
+    expect(create(['env', '-u', 'HOME', process.execPath, '-e', '1'])).not.toThrow();
+    expect(create(['env', 'A=1', 'node', '-e', 'console.log(1)'])).not.toThrow();
+  });
+
   it.skipIf(process.platform === 'win32')('says how to run a script without its executable bit (trial 40)', () => {
     writeFileSync(join(dir, 'noexec.py'), 'print(1)\n', { mode: 0o644 });
     const create = () =>

@@ -339,6 +339,20 @@ const checkProgram = (options: CommandObjectiveOptions, baseDir: string): void =
     throw invalidConfig('objective options', [
       { pointer: '/objective/options/command/0', expected: 'a program that can be run', found: problem },
     ]);
+  // `env python3 train.py` runs the program env is given (trial 40: a missing one failed every trial with
+  // exit code 127): the first element after env's VAR=value assignments, searched on PATH (not checked
+  // after an option of env's, some of which take a value: -u NAME, -S "python3 -u").
+  if (basename(program) === 'env') {
+    const at = options.command.findIndex((element, index) => index > 0 && !/^[^=/{-][^=/]*=/.test(element));
+    const named = options.command[at];
+    if (named !== undefined && !named.startsWith('-') && !/\{[^}]*\}/.test(named)) {
+      const found = findExecutable(named, cwd, env.PATH);
+      if ('problem' in found)
+        throw invalidConfig('objective options', [
+          { pointer: `/objective/options/command/${at}`, expected: 'a program that env can run', found: found.problem },
+        ]);
+    }
+  }
   checkScript(options.command, cwd, env.PATH);
 };
 

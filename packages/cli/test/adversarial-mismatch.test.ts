@@ -99,13 +99,27 @@ describe('spaces are compared canonically', () => {
   });
 });
 
-describe('parameters that share an environment variable (trial 40: α and λ were refused)', () => {
+describe('parameters that share an environment variable', () => {
   it.each([
     ['a-b', 'a_b', 'PARZEN_PARAM_A_B'],
     ['lr', 'LR', 'PARZEN_PARAM_LR'],
+    ['x.y', 'x y', 'PARZEN_PARAM_X_Y'],
+  ])('%s and %s are refused: a program may read that variable (review 40)', async (first, second, variable) => {
+    const path = config('env', {
+      space: { [first]: space.x, [second]: space.x },
+      objective: { use: 'command', options: { command: [process.execPath, '-e', 'console.log(1)'] } },
+    });
+    const result = await cli('validate', path);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`/space: expected parameter names that the command objective passes in different`);
+    expect(result.stderr).toContain(`found \`${first}\` and \`${second}\`, all passed as ${variable}`);
+  });
+
+  it.each([
     ['α', 'λ', 'PARZEN_PARAM__'],
+    ['größe', 'grüße', 'PARZEN_PARAM_GR_SSE'],
   ])(
-    '%s and %s: the variable is left out, said once, and the values come through PARZEN_PARAMS',
+    '%s and %s (trial 40: refused): the variable is left out, said once, the values come through PARZEN_PARAMS',
     async (first, second, variable) => {
       const program = `const p = JSON.parse(process.env.PARZEN_PARAMS); console.log(JSON.stringify({ loss: p[${JSON.stringify(first)}] + p[${JSON.stringify(second)}], set: process.env[${JSON.stringify(variable)}] !== undefined }))`;
       const path = config('env', {

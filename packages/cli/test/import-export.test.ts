@@ -423,6 +423,11 @@ describe('parzen export and import', () => {
       { l2: 1, opt: 1, m: 0 },
       { l2: 0, opt: 1, m: 1 },
     ]);
+    // A choice without a null option is missing when its cell is empty, as before.
+    const empty = writeIn(dir, 'pandas-empty.csv', 'l2,opt,m,loss\n0.001,,,0.5\n');
+    const refused = await cli('import', target, empty);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/line 2: \/params\/opt: expected one of .*found none \(the parameter is missing\)/);
   });
 
   it("reads Optuna's trials_dataframe().to_csv() as it is: value, params_, user_attrs_, upper-case states, True/False", async () => {

@@ -103,6 +103,17 @@ describe('runExperiment (the composition root)', () => {
     expect(refused?.message).toMatch(
       /\/reporters\/0\/options\/types\/0: expected one of "study.started", .*found "trial.done"/,
     );
+    // A folder where the file should be is the option's fault, said as such (review 40: Node's EISDIR).
+    const folder = await runExperiment(
+      { ...config, reporters: [{ use: 'events', options: { path: './out' } }] },
+      { functions, plugins: [{ manifests: [prior] }], baseDir: dir },
+    ).then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    expect(folder?.message).toContain(
+      `/options/path: expected a file the events can be appended to, found a folder at ${join(dir, 'out')}`,
+    );
   });
 
   it('turns a plain config into a finished study', async () => {

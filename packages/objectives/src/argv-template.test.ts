@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expandArgv, expandEnv, TemplateError, templateProblems } from './argv-template.js';
+import { expandArgv, expandEnv, TemplateError, templateProblems, unpairedFlags } from './argv-template.js';
 
 const context = {
   params: { lr: 0.001, units: 64, model: 'svm', flag: true, trial: 'mine' },
@@ -24,23 +24,38 @@ describe('expandArgv', () => {
     expect(expandArgv(['run', '--depth={depth?}', '--lr={lr?}'], context)).toEqual(['run', '--lr=0.001']);
   });
 
-  it('leaves out the bare flag before a lone inactive optional element (trial 40: `--momentum` stayed, valueless)', () => {
-    const template = ['run', '--momentum', '{momentum?}', '-d', '{depth?}', '--lr', '{lr?}', '--verbose', 'x{n?}'];
+  it('leaves out the bare flag of its name before a lone inactive optional element (trial 40: `--momentum` stayed)', () => {
+    const template = [
+      'run',
+      '--momentum',
+      '{momentum?}',
+      '--Max_Depth',
+      '{max-depth?}',
+      '--lr',
+      '{lr?}',
+      '--verbose',
+      'x{n?}',
+    ];
     expect(expandArgv(template, context)).toEqual(['run', '--lr', '0.001', '--verbose']);
-    expect(expandArgv(template, { ...context, params: { momentum: 0.9, depth: 3, n: 2 } })).toEqual([
+    expect(expandArgv(template, { ...context, params: { momentum: 0.9, 'max-depth': 3, n: 2 } })).toEqual([
       'run',
       '--momentum',
       '0.9',
-      '-d',
+      '--Max_Depth',
       '3',
       '--verbose',
       'x2',
     ]);
-    // Only a flag on its own goes: not one with a value of its own, nor a negative number.
-    expect(expandArgv(['--mode=fast', '{depth?}', '-1', '{depth?}', '--a', '{b?}{c?}'], context)).toEqual([
-      '--mode=fast',
-      '-1',
-      '--a',
+    // Only a flag of its name on its own goes: not a switch before another parameter (review 40: `--verbose`,
+    // `-d`), one with a value, a negative number, `-` (stdin) or `--` (the end of the options).
+    expect(
+      expandArgv(
+        ['--verbose', '{ckpt?}', '-d', '{depth?}', '--mode=fast', '{mode?}', '-1', '{1?}', '-', '{x?}', '--', '{y?}'],
+        context,
+      ),
+    ).toEqual(['--verbose', '-d', '--mode=fast', '-1', '-', '--']);
+    expect(unpairedFlags(['--verbose', '{ckpt?}', '--lr', '{lr?}', '-', '{x?}', '-m', 'x{m?}'])).toEqual([
+      ['--verbose', '{ckpt?}'],
     ]);
   });
 

@@ -168,8 +168,31 @@ const BARE_FLAG = /^-{1,2}[^\s={}\d.-][^\s={}]*$/u;
 /** An element that is one conditional placeholder and nothing else (`{momentum?}`). */
 const LONE_OPTIONAL = /^\{[^{}]+\?\}$/u;
 
+/** A name compared as flags and parameters spell it: lower case, without `-`, `_`, `.` and spaces. */
+const flagKey = (name: string): string => name.toLowerCase().replace(/[\s_.-]+/gu, '');
+
 /**
- * Expands a command template into the argv of one trial. A conditional element on its own after a bare
+ * Whether `flag` (a template element) is the bare flag of the lone conditional element `element` after it:
+ * `"--momentum", "{momentum?}"`, the names the same but for case, `-` and `_`. A bare flag before another
+ * parameter's element may be a switch of its own (`"--verbose", "{checkpoint?}"`), and stays.
+ */
+const pairedFlag = (flag: string, element: string): boolean =>
+  BARE_FLAG.test(flag) && LONE_OPTIONAL.test(element) && flagKey(flag) === flagKey(element.slice(1, -2));
+
+/**
+ * The bare flags just before a lone conditional element of another name (`"-m", "{momentum?}"`): they stay
+ * when the parameter is inactive, so the run says so once. Each as `[flag, element]`.
+ */
+export const unpairedFlags = (template: readonly string[]): (readonly [string, string])[] =>
+  template.flatMap((element, index) => {
+    const flag = template[index - 1];
+    return flag !== undefined && BARE_FLAG.test(flag) && LONE_OPTIONAL.test(element) && !pairedFlag(flag, element)
+      ? [[flag, element] as const]
+      : [];
+  });
+
+/**
+ * Expands a command template into the argv of one trial. A conditional element on its own after its bare
  * flag (`"--momentum", "{momentum?}"`, the argparse form) takes the flag with it when it is left out (trial
  * 40: the flag stayed, without its value, and every trial of the other branch failed).
  */
@@ -178,7 +201,7 @@ export const expandArgv = (template: readonly string[], context: TemplateContext
   template.forEach((element, index) => {
     const expanded = expandElement(element, `command[${index}]`, context);
     if (expanded !== undefined) argv.push(expanded);
-    else if (index > 0 && LONE_OPTIONAL.test(element) && BARE_FLAG.test(template[index - 1] as string)) argv.pop();
+    else if (index > 0 && pairedFlag(template[index - 1] as string, element)) argv.pop();
   });
   return argv;
 };

@@ -1,4 +1,4 @@
-import type { ExternalParams } from '@parzen/engine/plugin';
+import type { ConfigIssue, ExternalParams } from '@parzen/engine/plugin';
 import { formatValue } from './argv-template.js';
 
 /** The environment variable a parameter is passed in: `PARZEN_PARAM_` plus its name upper-cased, other characters as `_`. */
@@ -14,6 +14,24 @@ export const envNameCollisions = (names: readonly string[]): ReadonlyMap<string,
   for (const name of names) byVariable.set(paramEnvName(name), [...(byVariable.get(paramEnvName(name)) ?? []), name]);
   return new Map([...byVariable].filter(([, shared]) => shared.length > 1));
 };
+
+/** Whether a name is ASCII only (its variable loses no letter). */
+const ascii = (name: string): boolean => /^[\x20-\x7e]*$/u.test(name);
+
+/**
+ * The collisions of names written in ASCII alone (`a-b` and `a_b`, `lr` and `LR`): refused before the first
+ * trial, as a program may well read such a variable (review 40: left out, a program reading
+ * `PARZEN_PARAM_LR` ran every trial at its default). One issue (at `/space`) per variable. Those of names
+ * with other letters (`α` and `λ`, which can never have variables of their own) are left out instead.
+ */
+export const asciiCollisionIssues = (collisions: ReadonlyMap<string, readonly string[]>): ConfigIssue[] =>
+  [...collisions]
+    .filter(([, names]) => names.filter(ascii).length > 1)
+    .map(([variable, names]) => ({
+      pointer: '/space',
+      expected: 'parameter names that the command objective passes in different PARZEN_PARAM_ variables',
+      found: `${names.map((name) => `\`${name}\``).join(' and ')}, all passed as ${variable} (rename one of them)`,
+    }));
 
 /** The warning for {@link envNameCollisions}: which variables are left out, and where the values are. */
 export const collisionWarning = (collisions: ReadonlyMap<string, readonly string[]>): string | undefined =>

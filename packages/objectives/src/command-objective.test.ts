@@ -10,13 +10,9 @@ import {
 } from '@parzen/engine/plugin';
 import { testPluginContext } from '@parzen/engine/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type CommandObjectiveOptions,
-  commandObjectiveManifest,
-  createCommandObjective,
-  shellQuoted,
-} from './command-objective.js';
+import { type CommandObjectiveOptions, commandObjectiveManifest, createCommandObjective } from './command-objective.js';
 import { runCommand } from './run-command.js';
+import { shellQuoted } from './shell-quoted.js';
 
 let dir: string;
 const options = (command: string[], extra: Partial<CommandObjectiveOptions> = {}): CommandObjectiveOptions => ({
@@ -164,7 +160,7 @@ describe('command objective', () => {
     expect(details(result)).toMatchObject({ exitCode: 3, signal: null, stderrTail: '…xxxxxboom\n' });
     // It had printed a loss (trial 40: a crash at exit lost it, unsaid); one that printed none says nothing of it.
     expect(result.error.message).toContain(
-      'exited with code 3, after printing a loss line (1); a program whose exit fails',
+      'exited with code 3, after printing a loss line (1): a program whose exit fails',
     );
     const silent = await evaluate(options([process.execPath, '-e', 'process.exit(3)']));
     expect(silent.status === 'failed' && silent.error.message).toMatch(/exited with code 3\.$/);
@@ -267,20 +263,35 @@ describe('command objective', () => {
     // One writes its reports at the end (as Python's buffered print does), one as it goes.
     const atEnd = `setTimeout(() => process.stdout.write('{"step":0,"value":1}\\n{"step":1,"value":0.5}\\n{"loss":0.5}\\n'), 1100)`;
     const asItGoes = `console.log('{"step":0,"value":1}'); setTimeout(() => console.log('{"step":1,"value":0.5}'), 600); setTimeout(() => console.log('{"loss":0.5}'), 1200)`;
-    const run = async (program: string, trialNumber: number) => {
-      const adapter = await commandObjectiveManifest.create(options([process.execPath, '-e', program]), context);
-      return adapter.evaluate(
-        { x: 1 },
-        { trialNumber, signal: new AbortController().signal, report: async () => {}, shouldPrune: () => false },
-      );
-    };
+    // Review 40: a long start, then short epochs flushed one by one, is not buffered.
+    const shortEpochs = `const say = (line, at) => setTimeout(() => console.log(line), at); say('{"step":0,"value":1}', 1100); say('{"step":1,"value":0.7}', 1130); say('{"step":2,"value":0.5}', 1160); say('{"loss":0.5}', 1170)`;
+    const adapter = await commandObjectiveManifest.create(options([process.execPath, '-e', '{program}']), context);
+    const run = (program: string, trialNumber: number, prune = false) =>
+      adapter.evaluate({ program } as never, {
+        trialNumber,
+        signal: new AbortController().signal,
+        report: async () => {},
+        shouldPrune: () => prune,
+      });
     expect(await run(asItGoes, 0)).toMatchObject({ status: 'ok', loss: 0.5 });
+    expect(await run(shortEpochs, 1)).toMatchObject({ status: 'ok', loss: 0.5 });
+    // Nor a trial the pruner stopped: it was killed right after the report that decided.
+    expect(await run(atEnd, 2, true)).toMatchObject({ status: 'failed', error: { code: 'PRUNED' } });
     expect(context.logged).toEqual([]);
     expect(await run(atEnd, 1)).toMatchObject({ status: 'ok', loss: 0.5 });
+    expect(await run(atEnd, 3)).toMatchObject({ status: 'ok', loss: 0.5 });
     expect(context.logged).toHaveLength(1);
     expect(context.logged[0]).toMatch(
       /^warn: trial #1: its 2 reports all arrived as the program ended, after 1\.\d s: its stdout is buffered, so the pruner saw them too late to stop it\. Flush each report \(Python: print\(\.\.\., flush=True\)\)/,
     );
+  });
+
+  it("says once that a bare flag before another parameter's {x?} stays (review 40: a switch was dropped)", async () => {
+    const context = testPluginContext({ baseDir: dir, study: 's' });
+    await commandObjectiveManifest.create(options([process.execPath, '--verbose', '{ckpt?}', '--m', '{m?}']), context);
+    expect(context.logged).toEqual([
+      "warn: the command keeps `--verbose` when {ckpt?} is left out (the parameter is inactive): only a flag of the parameter's own name goes with it (`--ckpt`). If `--verbose` is that parameter's flag, write the two as one element, `--verbose={ckpt?}`.",
+    ]);
   });
 
   it('warns once when a bare number printed after a {"loss": x} line became the loss (trial 34: silently)', async () => {
@@ -335,8 +346,13 @@ describe('command objective', () => {
     const create = () =>
       commandObjectiveManifest.create(options(['./noexec.py']), testPluginContext({ baseDir: dir, study: 's' }));
     expect(create).toThrow(
-      'is a file that may not be executed: make it executable (chmod +x ./noexec.py), or name its interpreter first ("python3", "./noexec.py")',
+      `a file that may not be executed at ${join(dir, 'noexec.py')} (relative to the command's cwd ${dir}): make it executable (chmod +x ${join(dir, 'noexec.py')}), or name its interpreter first ("python3", "./noexec.py")`,
     );
+    // Its #! line names the interpreter; a path with a space is quoted (review 40).
+    writeFileSync(join(dir, 'run it'), '#!/bin/sh\necho 1\n', { mode: 0o644 });
+    const shell = () =>
+      commandObjectiveManifest.create(options(['./run it']), testPluginContext({ baseDir: dir, study: 's' }));
+    expect(shell).toThrow(`(chmod +x '${join(dir, 'run it')}'), or name its interpreter first ("/bin/sh", "./run it")`);
   });
 
   it.skipIf(process.platform === 'win32')(

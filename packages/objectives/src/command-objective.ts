@@ -14,12 +14,13 @@ import {
   SERVICES,
   type Services,
 } from '@parzen/engine/plugin';
-import { expandArgv, expandEnv, TemplateError, templateProblems } from './argv-template.js';
-import { collisionWarning, commandEnv, envNameCollisions } from './command-env.js';
+import { expandArgv, expandEnv, TemplateError, templateProblems, unpairedFlags } from './argv-template.js';
+import { asciiCollisionIssues, collisionWarning, commandEnv, envNameCollisions } from './command-env.js';
 import { findExecutable, onPath, shebangProblem } from './find-executable.js';
 import { describeLastLine, findLossLine, lossTracker } from './parse-loss.js';
 import { createReportReader, MalformedReportError, type Report } from './report-lines.js';
 import { type CommandOutcome, runCommand } from './run-command.js';
+import { shellQuoted } from './shell-quoted.js';
 
 /** Options of the `command` objective (after the schema's defaults are filled in). */
 export interface CommandObjectiveOptions {
@@ -55,7 +56,7 @@ export const commandObjectiveOptionsSchema = {
       minItems: 1,
       items: { type: 'string' },
       description:
-        'argv template: {name} is a parameter, {name?} a conditional one (left out when inactive, with a bare flag just before it: "--m", "{m?}"), {trial}, {study}, {params} (JSON).',
+        'argv template: {name} is a parameter, {name?} a conditional one (left out when inactive, with the bare flag of its name just before it: "--m", "{m?}"), {trial}, {study}, {params} (JSON).',
     },
     cwd: {
       type: 'string',
@@ -110,18 +111,15 @@ export interface ReportOutcome {
   readonly lossLine?: { readonly found: unknown };
 }
 
-/** The failure of a command that printed a malformed report line, or whose report was not accepted. */
 /**
- * An argument as a POSIX shell reads it back: as it is when it is only safe characters, else in single
- * quotes (trial 40: `python3 my scripts/train me.py it's` could not be pasted to rerun the trial).
+ * A trial this long (ms) whose reports all came within {@link BUFFERED_SPREAD_MS} of each other, in its
+ * last {@link BUFFERED_WINDOW_MS}, had them buffered (a flushed program's reports are apart by an epoch).
  */
-export const shellQuoted = (argument: string): string =>
-  /^[\w@%+=:,./-]+$/u.test(argument) ? argument : `'${argument.replaceAll("'", "'\\''")}'`;
-
-/** A trial this long (ms) whose reports all came in the last {@link BUFFERED_WINDOW_MS} had them buffered. */
 const BUFFERED_MIN_MS = 1000;
 const BUFFERED_WINDOW_MS = 100;
+const BUFFERED_SPREAD_MS = 5;
 
+/** The failure of a command that printed a malformed report line, or whose report was not accepted. */
 const reportFailure = (error: unknown, shown: string, details: Record<string, unknown>): EvaluationResult =>
   error instanceof MalformedReportError
     ? failed('COMMAND_BAD_REPORT', `\`${shown}\` printed a ${error.message}; its process group was stopped.`, {
@@ -182,7 +180,7 @@ export const interpretCommandOutcome = (
     const printed =
       found === undefined
         ? ''
-        : `, after printing a loss line (${JSON.stringify(found).slice(0, 80)}); a program whose exit fails fails its trial whatever it printed (make it exit 0 once the loss is printed, e.g. os._exit(0) in Python)`;
+        : `, after printing a loss line (${JSON.stringify(found).slice(0, 80)}): a program whose exit fails fails its trial whatever it printed, so end it with exit code 0 once the loss is out (in Python: sys.stdout.flush() then os._exit(0) skips a crashing teardown)`;
     return failed('COMMAND_FAILED', `\`${shown}\` ${describeEnd(outcome)}${printed}.`, details);
   }
   if (found === undefined) {
@@ -224,6 +222,11 @@ export const createCommandObjective = (
   const warn = logger === undefined ? undefined : (message: string) => logger.warn(message);
   const collisions = collisionWarning(leaveOut);
   if (collisions !== undefined) warn?.(collisions);
+  // Review 40: a bare flag before another parameter's `{x?}` may be a switch of its own, so it stays.
+  for (const [flag, element] of unpairedFlags(options.command))
+    warn?.(
+      `the command keeps \`${flag}\` when ${element} is left out (the parameter is inactive): only a flag of the parameter's own name goes with it (\`--${element.slice(1, -2)}\`). If \`${flag}\` is that parameter's flag, write the two as one element, \`${flag}=${element}\`.`,
+    );
   let warnedNumberAfterLoss = false;
   let warnedBuffered = false;
   return {
@@ -281,14 +284,20 @@ export const createCommandObjective = (
         }
         // Reports that all came at the end (trial 40: Python's stdout to a pipe is block-buffered, so every
         // report arrived at exit and the pruner could stop nothing), said once per run.
+        // Not when the pruner stopped it (it was killed just after the report that decided), nor for a flushed
+        // program whose last epochs were short (review 40): the reports came together, at the end.
         const first = reports.readAt[0];
+        const last = reports.readAt.at(-1);
         const end = startedAt + outcome.durationMs;
         if (
           !warnedBuffered &&
+          prunedAt === undefined &&
           first !== undefined &&
+          last !== undefined &&
           reports.readAt.length >= 2 &&
           outcome.durationMs >= BUFFERED_MIN_MS &&
-          end - first <= BUFFERED_WINDOW_MS
+          end - first <= BUFFERED_WINDOW_MS &&
+          last - first <= BUFFERED_SPREAD_MS
         ) {
           warnedBuffered = true;
           warn?.(
@@ -404,7 +413,10 @@ const checkScript = (command: readonly string[], cwd: string, pathVariable: stri
   }
 };
 
-/** Checks, before any trial runs, the template against the space (every `{name}` is a parameter or a reserved name). */
+/**
+ * Checks, before any trial runs, the template against the space (every `{name}` is a parameter or a
+ * reserved name) and that no two ASCII names share a `PARZEN_PARAM_` variable.
+ */
 const checkAgainstSpace = (options: CommandObjectiveOptions, space: CompiledSpace | undefined): void => {
   if (space === undefined) return;
   const names = space.params.map((param) => param.name);
@@ -414,7 +426,10 @@ const checkAgainstSpace = (options: CommandObjectiveOptions, space: CompiledSpac
       always.has(param.name) ? [] : [[param.name, (param.conditions[0] as { parent: string }).parent] as const],
     ),
   );
-  const problems = templateProblems(options.command, options.env, names, '/objective/options', conditional);
+  const problems = [
+    ...templateProblems(options.command, options.env, names, '/objective/options', conditional),
+    ...asciiCollisionIssues(envNameCollisions(names)),
+  ];
   if (problems.length > 0) throw invalidConfig('objective options (checked against the space)', problems);
 };
 

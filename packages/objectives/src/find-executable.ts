@@ -1,5 +1,6 @@
 import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { shellQuoted } from './shell-quoted.js';
 
 const isExecutableFile = (path: string): boolean => {
   try {
@@ -35,7 +36,7 @@ export const findExecutable = (
     const file = existsSync(full) && statSync(full).isFile();
     return {
       problem: file
-        ? `${full}${where} is a file that may not be executed: make it executable (chmod +x ${program}), or name its interpreter first ("python3", "${program}")`
+        ? `a file that may not be executed at ${full}${where}: make it executable (chmod +x ${shellQuoted(full)}), or name its interpreter first (${JSON.stringify(interpreterOf(full))}, ${JSON.stringify(program)})`
         : `no executable file at ${full}${where}`,
     };
   }
@@ -49,6 +50,27 @@ export const findExecutable = (
 
 /** The search path `env` falls back on when PATH is unset or empty (POSIX's default, as glibc's). */
 const DEFAULT_PATH = '/usr/local/bin:/usr/bin:/bin';
+
+/** The interpreter a script names on its `#!` line (`env`'s program), else the one its extension suggests. */
+const interpreterOf = (file: string): string => {
+  const line = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(head(file));
+  if (line !== null)
+    return basename(line[1] as string) === 'env' && line[2] !== undefined ? line[2] : (line[1] as string);
+  const extension = /\.(\w+)$/.exec(file)?.[1] ?? '';
+  return (
+    {
+      py: 'python3',
+      sh: 'sh',
+      bash: 'bash',
+      js: 'node',
+      mjs: 'node',
+      cjs: 'node',
+      R: 'Rscript',
+      rb: 'ruby',
+      pl: 'perl',
+    }[extension] ?? 'its interpreter'
+  );
+};
 
 /** The first bytes of a file (a script's `#!` line); empty when it cannot be read. */
 const head = (file: string, bytes = 256): string => {

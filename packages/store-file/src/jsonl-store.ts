@@ -97,6 +97,7 @@ const defaultWarning = (message: string): void => {
 
 class JsonlTrialStore implements JsonlStore {
   readonly name = 'jsonl';
+  readonly onlyEnqueued = true;
   readonly warnings: string[] = [];
   private file: JournalFile | undefined;
   private closed = false;

@@ -111,6 +111,7 @@ type Sync = 'off' | null;
 
 class PostgresTrialStore implements PostgresStore {
   readonly name = 'postgres';
+  readonly onlyEnqueued = true;
   readonly where: string;
   private readonly readOnly: boolean;
   private readonly studies = new Map<string, KnownStudy>();

@@ -88,6 +88,7 @@ interface TrialCache {
 
 class SqliteTrialStore implements SqliteStore {
   readonly name = 'sqlite';
+  readonly onlyEnqueued = true;
   private readonly db: BetterSqlite3.Database;
   private readonly sql: Statements;
   private readonly busyTimeoutMs: number;

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { resolveConfigPath } from '../config/paths.js';
 import { defineReporter } from '../contracts/manifest.js';
 import type { Reporter } from '../contracts/reporter.js';
+import { invalidConfig } from '../errors.js';
 import type { EngineEvent, EngineEventType } from '../events/engine-event.js';
 
 /** Every event type, as a config may name them (the `EngineEvent` union's `type`s). */
@@ -40,8 +41,19 @@ const eventJson = (event: EngineEvent): string =>
 export const createEventsReporter = (options: EventsReporterOptions, baseDir = process.cwd()): Reporter => {
   const path = resolveConfigPath(baseDir, options.path);
   const wanted = new Set<string>(options.types ?? EVENT_TYPES);
-  mkdirSync(dirname(path), { recursive: true });
-  let fd: number | undefined = openSync(path, 'a');
+  let fd: number | undefined;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    fd = openSync(path, 'a');
+  } catch (error) {
+    // Said as the option's fault (review 40: Node's bare EISDIR), with what was found there.
+    const code = (error as NodeJS.ErrnoException).code;
+    const found =
+      code === 'EISDIR' ? `a folder at ${path}` : `${path}, which cannot be written (${(error as Error).message})`;
+    throw invalidConfig('events reporter options', [
+      { pointer: '/options/path', expected: 'a file the events can be appended to', found },
+    ]);
+  }
   return {
     name: 'events',
     onEvent: (event) => {

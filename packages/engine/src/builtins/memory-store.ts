@@ -43,6 +43,7 @@ export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
   };
   return {
     name: 'memory',
+    onlyEnqueued: true,
     async openStudy(spec: StudySpec) {
       const existing = studies.get(spec.name);
       if (existing !== undefined) {

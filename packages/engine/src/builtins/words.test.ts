@@ -79,11 +79,19 @@ describe('didYouMean (trial 34: a misspelt key got the list of every field, no h
   });
 
   it("knows other tools' words for values, and misspelt values, in configs (trial 40)", () => {
-    const schema = { type: 'object', properties: { stdin: { enum: ['json', 'none'] }, command: { type: 'array' } } };
-    const issues = validateWith(createAjv().compile(schema), { stdin: 'jsno', command: 'python3 train.py --lr {lr}' });
+    const schema = {
+      type: 'object',
+      properties: { stdin: { enum: ['json', 'none'] }, command: { type: 'array' }, types: { type: 'array' } },
+    };
+    const issues = validateWith(createAjv().compile(schema), {
+      stdin: 'jsno',
+      command: 'python3 train.py --lr {lr}',
+      types: 'a b',
+    });
     expect(issues.map((issue) => issue.found)).toEqual([
       '"jsno" (did you mean `json`?)',
       '"python3 train.py --lr {lr}" (a list is expected, one item per argument: ["python3","train.py","--lr","{lr}"])',
+      '"a b" (a list is expected, one item each: ["a","b"])',
     ]);
     const types = ['uniform', 'uniformint', 'choice'];
     expect(['categorical', 'Float', 'int', 'unifrom', 'tree'].map((value) => didYouMeanValue(value, types))).toEqual([

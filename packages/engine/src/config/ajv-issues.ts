@@ -84,7 +84,9 @@ const plainIssue = (error: ErrorObject, prefix: string): ConfigIssue => {
   } else if (error.keyword === 'type' && params.type === 'array' && typeof error.data === 'string') {
     // `"command": "python3 train.py --lr {lr}"` (trial 40): a list is meant, one item per word.
     const words = error.data.split(/\s+/u).filter((word) => word.length > 0);
-    if (words.length > 1) found += ` (a list is expected, one item per argument: ${JSON.stringify(words)})`;
+    const argv = error.instancePath.endsWith('/command');
+    if (words.length > 1)
+      found += ` (a list is expected, one item ${argv ? 'per argument' : 'each'}: ${JSON.stringify(words)})`;
   }
   return { pointer, expected: expectation(error), found };
 };

@@ -66,6 +66,12 @@ export interface TrialChanges {
 export interface TrialStore {
   /** The store plugin's name (`memory`, `jsonl`, `sqlite`, ...). */
   readonly name: string;
+  /**
+   * True when `createTrial` honours {@link CreateTrialOptions.onlyEnqueued} (every built-in store). A store
+   * with `enqueue` and without it (written before the option) gets the older rule: a study that has ended
+   * runs only the entries its run's config enqueued, counted.
+   */
+  readonly onlyEnqueued?: boolean;
   /** Creates the study, or loads it; a stored study with another direction or space is `STUDY_MISMATCH`. */
   openStudy(spec: StudySpec): Promise<{ readonly study: StudyRecord; readonly resumed: boolean }>;
   /** Reads a study without creating it (`STUDY_NOT_FOUND` if absent). */

@@ -211,10 +211,14 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     // waiting, such as an interrupted trial's), then the study stops again; said, so a run that does
     // nothing does not look like one that ran.
     let endedBefore: { readonly reason: StopReason; readonly message?: string } | undefined;
+    // A store that honours `onlyEnqueued` hands out whatever waits; one written before the option gets the
+    // older rule, this run's config entries, counted (review 40: it ran sampled trials up to maxTrials).
+    const queues = store.enqueue !== undefined && store.onlyEnqueued === true;
+    let enqueuedLeft = enqueued;
     const onlyEnqueued = () =>
       enqueued > 0
-        ? `only the ${enqueued === 1 ? 'entry' : `${enqueued} entries`} this run enqueued (and any entry an earlier run left waiting) ${enqueued === 1 ? 'is' : 'are'} evaluated`
-        : 'no new trial runs (bar enqueued entries an earlier run left waiting)';
+        ? `only the ${enqueued === 1 ? 'entry' : `${enqueued} entries`} this run enqueued${queues ? ' (and any entry an earlier run left waiting)' : ''} ${enqueued === 1 ? 'is' : 'are'} evaluated`
+        : `no new trial runs${queues ? ' (bar enqueued entries an earlier run left waiting)' : ''}`;
     if (options.stopper !== undefined && reason === undefined) {
       const { stopper } = options;
       const message = await mirrorOf(session).withAllTrials((trials) => {
@@ -295,11 +299,12 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         while (holding && reason === undefined) await new Promise((resolve) => setTimeout(resolve, 5));
         if (reason !== undefined) break;
         // A study that ended runs only the entries waiting in its queue (none without a store that queues).
-        if (endedBefore !== undefined && store.enqueue === undefined) {
+        if (endedBefore !== undefined && (store.enqueue === undefined || (!queues && enqueuedLeft === 0))) {
           reason ??= endedBefore.reason;
           if (endedBefore.message !== undefined) stopMessage ??= endedBefore.message;
           break;
         }
+        if (endedBefore !== undefined && !queues) enqueuedLeft--;
         if (endedBefore === undefined) {
           let stop = tracker.stopReason();
           if (stop === 'patience') {
@@ -318,7 +323,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         let finished: FinishedTrial;
         inFlight++;
         try {
-          const asked = await askTrial(session, lease, limit, endedBefore !== undefined);
+          const asked = await askTrial(session, lease, limit, endedBefore !== undefined && queues);
           if (asked === undefined) {
             reason ??= endedBefore?.reason ?? 'max-trials';
             if (endedBefore?.message !== undefined) stopMessage ??= endedBefore.message;

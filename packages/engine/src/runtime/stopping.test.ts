@@ -216,6 +216,39 @@ describe('stopping on your own rule', () => {
     expect(await run()).toMatchObject({ reason: 'patience', trials: { length: 6 } });
   });
 
+  it("a store that does not honour onlyEnqueued gets the older rule: this run's entries, counted (review 40)", async () => {
+    const memory = createMemoryStore();
+    // A plugin store written before the option: it passes on the lease and the limit only.
+    const store: TrialStore = {
+      ...memory,
+      onlyEnqueued: false,
+      createTrial: (study, options) =>
+        memory.createTrial(study, {
+          ...(options?.lease === undefined ? {} : { lease: options.lease }),
+          ...(options?.limit === undefined ? {} : { limit: options.limit }),
+        }),
+    };
+    const warnings: string[] = [];
+    const run = (enqueue: Record<string, unknown>[]) =>
+      runStudy({
+        spec: { name: 'old', direction: 'minimize', seed: 1, space },
+        space: compileSpace(space),
+        store,
+        suggester: prior,
+        objective: createFunctionObjective((p) => (p.x === 0.5 ? 0 : 1)),
+        budget: { maxTrials: 40, patience: 2 },
+        onWarning: (message) => warnings.push(message),
+        enqueue,
+      });
+    expect(await run([{ x: 0.5 }])).toMatchObject({ reason: 'patience', trials: { length: 3 } });
+    expect(await run([{ x: 0.5 }])).toMatchObject({ reason: 'patience', trials: { length: 3 } });
+    const again = await run([{ x: 0.25 }]);
+    expect(again).toMatchObject({ reason: 'patience', trials: { length: 4 } });
+    expect(again.trials[3]?.internal).toEqual({ x: 0.25 });
+    expect(warnings[0]).toContain('so no new trial runs; a larger patience');
+    expect(warnings[1]).toContain('so only the entry this run enqueued is evaluated;');
+  });
+
   it('patience does not count trials imported with times before the best (review 35: counted by number)', async () => {
     const store = createMemoryStore();
     let calls = 0;

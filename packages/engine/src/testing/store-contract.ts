@@ -249,6 +249,8 @@ export const describeStoreContract = (name: string, options: StoreContractOption
       it('creates a trial onlyEnqueued from a waiting entry, and none (no number used) when no entry waits', async () => {
         const store = await open();
         const enqueue = must(store.enqueue, 'enqueue').bind(store);
+        // Declared, so that a study that has ended relies on it (a store with enqueue must honour it).
+        expect(store.onlyEnqueued).toBe(true);
         expect(await store.createTrial(spec.name, { onlyEnqueued: true })).toBeUndefined();
         await enqueue(spec.name, [{ internal: { x: 0.1 }, key: 'a' }, { internal: { x: 0.2 } }]);
         // Five asks at once for two entries: each entry once, and no trial without one.

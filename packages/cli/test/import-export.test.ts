@@ -184,6 +184,17 @@ describe('parzen export and import', () => {
     expect(relisted.code).toBe(0);
     expect(relisted.stdout).toMatch(/^Imported 4 trials into study heart/);
     expect(relisted.stderr).toContain('/state');
+    // Into a study of another seed: said, with how to continue the exported one as it was (trial 41).
+    const reseeded = config(
+      'reseeded.json',
+      { use: 'jsonl', options: { path: './reseeded.parzen.jsonl' } },
+      { seed: 99 },
+    );
+    const note = await cli('import', reseeded, exported);
+    expect(note.code).toBe(0);
+    expect(note.stderr).toBe(
+      `parzen: warning: ${exported} is a study with seed 7; study heart here has seed 99 (the config's), so its next trials draw from other random streams than the exported study's would. To continue it as it was, import into a study with "seed": 7.`,
+    );
   });
 
   it('keeps which enqueue entries ran when a study moves by export and import: the new store does not run them again (trial 35)', async () => {

@@ -72,7 +72,13 @@ export type {
 export type { SuggestContext, Suggester, TrialSampler } from './contracts/suggester.js';
 export type { PluginRegistry } from './di/registry.js';
 export { canonicalJson } from './domain/canonical-json.js';
-export { type ActivationCondition, type CompiledSpace, compileSpace, type ParamNode } from './domain/compile-space.js';
+export {
+  type ActivationCondition,
+  type CompiledSpace,
+  compileSpace,
+  inStudyOrder,
+  type ParamNode,
+} from './domain/compile-space.js';
 export {
   type Distribution,
   type DistributionKind,

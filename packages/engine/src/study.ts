@@ -11,7 +11,7 @@ import type { Reporter } from './contracts/reporter.js';
 import type { StopContext } from './contracts/stopper.js';
 import type { TrialStore } from './contracts/store.js';
 import type { Suggester } from './contracts/suggester.js';
-import { type CompiledSpace, compileSpace } from './domain/compile-space.js';
+import { type CompiledSpace, compileSpace, inStudyOrder } from './domain/compile-space.js';
 import { type ExternalParams, toExternalParams, toInternalParams } from './domain/params.js';
 import type { ParamsOf } from './domain/space-builder.js';
 import type { SpaceDefinition } from './domain/space-definition.js';
@@ -278,7 +278,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     if (change !== undefined) warn(change);
     const session = {
       spec,
-      space,
+      space: inStudyOrder(space, opened.study.space),
       store,
       suggester: options.suggester,
       emit: options.onEvent === undefined ? ignore : guardedListener(options.onEvent, warn),

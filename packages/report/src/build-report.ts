@@ -146,6 +146,20 @@ const createdWithNote = (study: ReportStudy): string =>
     ? ''
     : `; the study was created with \`${study.createdWith}\`, so its earlier trials may be that suggester's`;
 
+/**
+ * Whether the study ran trials at once (a trial started before an earlier one finished): its replay then
+ * places the other trials by their stored times, which cannot say what each suggestion saw to the
+ * millisecond (trial 41: "N − 1 of N" for two workers, blamed on an edited config).
+ */
+const ranAtOnce = (study: ReportStudy): boolean => {
+  let finished = '';
+  for (const trial of [...study.trials].sort((a, b) => a.number - b.number)) {
+    if (finished !== '' && trial.startedAt < finished) return true;
+    if (trial.state !== 'running' && trial.finishedAt > finished) finished = trial.finishedAt;
+  }
+  return false;
+};
+
 const replayText = (study: ReportStudy, replay: Replay): string[] => {
   const weight = replayedWeight(replay.snapshots);
   const ratioOf = (w: number) => (w === 1 ? 'l(x)/g(x)' : `l(x)/g(x)^${w}`);
@@ -185,7 +199,7 @@ const replayText = (study: ReportStudy, replay: Replay): string[] => {
       `Replayed with the study's TPE options and each trial's own random stream: ${reproduced} of ${replay.snapshots.length} replayed suggestions equal the stored params exactly.` +
         (differing.length === 0
           ? ''
-          : ` The row${differing.length === 1 ? '' : 's'} for trial${differing.length === 1 ? '' : 's'} ${named} ${differing.length === 1 ? 'does' : 'do'} not: ${differing.length === 1 ? 'that trial was' : 'those trials were'} suggested with other settings than the study's stored ones (a run resumed with an edited config uses its own, and warns of it), or ${differing.length === 1 ? 'its params were' : 'their params were'} written otherwise (enqueued, imported); there the line marks what TPE with the stored settings would have chosen, not the trial's value.`),
+          : ` The row${differing.length === 1 ? '' : 's'} for trial${differing.length === 1 ? '' : 's'} ${named} ${differing.length === 1 ? 'does' : 'do'} not: ${differing.length === 1 ? 'that trial was' : 'those trials were'} suggested with other settings than the study's stored ones (a run resumed with an edited config uses its own, and warns of it), or ${differing.length === 1 ? 'its params were' : 'their params were'} written otherwise (enqueued, imported)${ranAtOnce(study) ? `, or (this study ran trials at once) a trial started or finished within moments of ${differing.length === 1 ? 'that suggestion' : 'those suggestions'}, which the stored times cannot place exactly, so the replay saw one trial more or less than the suggester did` : ''}; there the line marks what TPE with the stored settings would have chosen, not the trial's value.`),
     );
   }
   if (replay.unknownOptions.length > 0)

@@ -223,6 +223,18 @@ describe('buildReport with a contour function', async () => {
     expect(named.length).toBe(Number(total) - Number(reproduced));
     expect(named.length).toBeGreaterThan(0);
     expect(named.every((n) => n >= 12)).toBe(true);
+    expect(text).not.toContain('this study ran trials at once');
+    // Trials that overlapped in time (several workers): the stored times may not place them exactly (trial 41).
+    const overlapping = {
+      ...edited,
+      trials: edited.trials.map((trial) =>
+        trial.number === 13 ? { ...trial, startedAt: '2000-01-01T00:00:00.000Z' } : trial,
+      ),
+    };
+    const parallel = (await buildReport(overlapping, {})).sections.find((s) => s.id === 'tpe')?.text.join(' ') ?? '';
+    expect(parallel).toContain(
+      'or (this study ran trials at once) a trial started or finished within moments of those suggestions, which the stored times cannot place exactly',
+    );
   });
 });
 

@@ -180,6 +180,7 @@ const importWhenAsked = async (
     checkEnqueued(experiment.space, experiment.config.enqueue).params,
   );
   const keyed = withEnqueueKeys(entries, checked.trials);
+  let storedSeed = seed;
   try {
     if (store.addTrials === undefined) throw storeUnsupported(store.name, 'import trials', 'addTrials');
     scope.provideStore(store);
@@ -187,7 +188,7 @@ const importWhenAsked = async (
     // the one an export's study was created with, else the config's.
     const suggester: StudySuggester =
       exportedSuggester(file) ?? studySuggester(await scope.create('suggester', experiment.config.suggester));
-    await store.openStudy({ name, direction, seed, space, suggester });
+    storedSeed = (await store.openStudy({ name, direction, seed, space, suggester })).study.seed;
     if (checked.trials.length > 0) {
       repeats = repeatsOf(await store.listTrials(name), checked.trials);
       added = await store.addTrials(name, store.enqueue === undefined ? checked.trials : keyed.trials);
@@ -209,6 +210,13 @@ const importWhenAsked = async (
         'is taken by the imported trial), so a run of this study does not run them again.',
     );
   }
+  // The export's study had its own seed: the study here has the config's (or, when it existed, its own), so
+  // its next trials draw other streams than the original's (trial 41: the seed changed, unsaid).
+  const exportedSeed: unknown = file.header?.study?.seed;
+  if (typeof exportedSeed === 'number' && exportedSeed !== storedSeed)
+    output.note(
+      `parzen: warning: ${path} is a study with seed ${exportedSeed}; study ${name} here has seed ${storedSeed}${storedSeed === seed ? " (the config's)" : ''}, so its next trials draw from other random streams than the exported study's would. To continue it as it was, import into a study with "seed": ${exportedSeed}.`,
+    );
   const inFile = repeatedRows(checked.trials, checked.rows);
   if (inFile.length > 0)
     output.note(

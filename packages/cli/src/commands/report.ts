@@ -12,6 +12,7 @@ import {
   canonicalJson,
   compileSpace,
   describeValue,
+  inStudyOrder,
   type PluginChoice,
   type StudyRecord,
 } from '@parzen/engine/plugin';
@@ -87,7 +88,10 @@ const studyOf = (run: PreparedRun, trials: readonly Trial[], stored: StudyRecord
  * a replay that never were (trial 28: a bar chart of a choice the study never had, 0 of 9 replays matching).
  */
 const spaceOf = (run: PreparedRun, stored: StudyRecord, output: Output): CompiledSpace => {
-  if (canonicalJson(stored.space) === canonicalJson(run.experiment.config.space)) return run.experiment.space;
+  // In the study's own order (a config that lists the parameters in another order is the same study, and
+  // its runs drew in the stored order).
+  if (canonicalJson(stored.space) === canonicalJson(run.experiment.config.space))
+    return inStudyOrder(run.experiment.space, stored.space);
   output.note(
     `parzen: warning: study ${stored.name} was run with another space than ${run.configPath} describes now; ` +
       'the report draws it with the stored space.',

@@ -349,3 +349,11 @@ const checkChoice = (
       : { kind: 'categorical', size: options.length };
   return { definition: raw as ParameterDefinition, distribution, optionValues: values, subSpaces };
 };
+
+/**
+ * The space in the order its study was created with: a resumed study whose config lists the same
+ * parameters in another order (a tool that sorts keys) is the same study, and draws in the stored order,
+ * so its trials are those it would have had (trial 41: every trial after the resume differed, unsaid).
+ */
+export const inStudyOrder = (space: CompiledSpace, stored: SpaceDefinition): CompiledSpace =>
+  JSON.stringify(stored) === JSON.stringify(space.definition) ? space : compileSpace(stored);

@@ -15,8 +15,9 @@ export const createRng = (seed: string): Rng => {
 
 /**
  * The RNG of one purpose within one trial: the same (study seed, trial number, purpose) always gives the
- * same stream, whatever the order in which trials run, so seeds reproduce studies under concurrency and
- * a resumed study continues rather than replays.
+ * same stream, whatever the order in which trials run, so seeds reproduce a suggester's draws under
+ * concurrency (what a model-based suggester makes of them depends on the history it sees) and a resumed
+ * study continues rather than replays.
  */
 export const deriveRng = (studySeed: number | string, trialNumber: number, purpose: string): Rng =>
   createRng(`parzen:${studySeed}:${trialNumber}:${purpose}`);

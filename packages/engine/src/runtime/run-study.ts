@@ -8,7 +8,7 @@ import { type Clock, systemClock } from '../contracts/services.js';
 import type { Stopper } from '../contracts/stopper.js';
 import type { TrialStore } from '../contracts/store.js';
 import type { Suggester } from '../contracts/suggester.js';
-import type { CompiledSpace } from '../domain/compile-space.js';
+import { type CompiledSpace, inStudyOrder } from '../domain/compile-space.js';
 import { toExternalParams } from '../domain/params.js';
 import type { StudyRecord, StudySpec } from '../domain/study.js';
 import { bestTrial, type FinishedTrial, type Lease, type Trial } from '../domain/trial.js';
@@ -121,7 +121,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
   const workerId = createWorkerId();
   const release = holdWorkerId(workerId);
   const leaseMs = options.leaseMs ?? 60_000;
-  const session: StudySession = {
+  let session: StudySession = {
     spec,
     space: options.space,
     store,
@@ -163,6 +163,8 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
   try {
     const suggester = studySuggester(options.suggester);
     const { study, resumed } = options.opened ?? (await store.openStudy({ ...spec, suggester }));
+    const space = inStudyOrder(options.space, study.space);
+    if (space !== options.space) session = { ...session, space };
     // A study opened beforehand (Study.open) said so when it was opened.
     const change =
       resumed && options.opened === undefined ? suggesterChange(spec.name, study.suggester, suggester) : undefined;
@@ -174,7 +176,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       );
     }
     const enqueued =
-      options.enqueue === undefined ? 0 : await enqueueConfigEntries(store, spec.name, options.space, options.enqueue);
+      options.enqueue === undefined ? 0 : await enqueueConfigEntries(store, spec.name, space, options.enqueue);
     const existing = await store.listTrials(spec.name);
     const stale = await failStaleTrials(store, spec.name, existing, workerId);
     // Said, not silent: trials a dead worker left running end here (trial 29: nothing told the user).
@@ -365,7 +367,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
             type: 'study.improved',
             at: now(),
             best: finished,
-            params: toExternalParams(options.space, finished.internal),
+            params: toExternalParams(space, finished.internal),
           });
         }
       }
@@ -396,7 +398,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       unwatch?.();
     }
     const trials = await store.listTrials(spec.name);
-    const summary = summarize(spec.name, spec.direction, options.space, trials);
+    const summary = summarize(spec.name, spec.direction, session.space, trials);
     const stopped = stopMessage === undefined ? {} : { stopMessage };
     emit({ type: 'study.finished', at: now(), reason: reason ?? 'max-trials', ...stopped, summary });
     result = { reason: reason ?? 'max-trials', ...stopped, resumed, existingTrials: existing.length, summary, trials };

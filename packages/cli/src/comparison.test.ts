@@ -22,7 +22,7 @@ const outcome = (
     variant,
     study,
     direction,
-    result: { summary, reason: 'max-trials', resumed: false, existingTrials: 0, trials: [] } as RunResult,
+    result: { summary, reason: 'max-trials', resumed: false, existingTrials: 0, trials: [] } as unknown as RunResult,
   };
 };
 

@@ -193,8 +193,17 @@ describe('parzen export and import', () => {
     const note = await cli('import', reseeded, exported);
     expect(note.code).toBe(0);
     expect(note.stderr).toBe(
-      `parzen: warning: ${exported} is a study with seed 7; study heart here has seed 99 (the config's), so its next trials draw from other random streams than the exported study's would. To continue it as it was, import into a study with "seed": 7.`,
+      `parzen: warning: ${exported} is a study with seed 7; ${reseeded} runs study heart with seed 99, so its next trials draw from other random streams than the exported study's would. To continue it as it was, give the config "seed": 7.`,
     );
+    // Into a config that lists the parameters in another order: the study keeps the export's (review 41).
+    const reordered = config(
+      'reordered.json',
+      { use: 'jsonl', options: { path: './reordered.parzen.jsonl' } },
+      { space: { model: space.model, x: space.x } },
+    );
+    expect((await cli('import', reordered, exported)).code).toBe(0);
+    const header = JSON.parse((await cli('export', reordered)).stdout.split('\n')[0] ?? '{}');
+    expect(Object.keys(header.study.space)).toEqual(['x', 'model']);
   });
 
   it('keeps which enqueue entries ran when a study moves by export and import: the new store does not run them again (trial 35)', async () => {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import {
   compileSpace,
   type EvaluationContext,
@@ -339,6 +339,10 @@ describe('command objective', () => {
     // What env is given after an option of its own is not checked (-u takes a name, -S a whole command).
     expect(create(['env', '-u', 'HOME', process.execPath, '-e', '1'])).not.toThrow();
     expect(create(['env', 'A=1', 'node', '-e', 'console.log(1)'])).not.toThrow();
+    // On the PATH env sets, when it sets one (review 41).
+    const folder = dirname(process.execPath);
+    expect(create(['env', `PATH=${folder}`, basename(process.execPath), '-e', '1'])).not.toThrow();
+    expect(create(['env', 'PATH=/nowhere', basename(process.execPath), '-e', '1'])).toThrow(/searched \/nowhere/);
   });
 
   it.skipIf(process.platform === 'win32')('says how to run a script without its executable bit (trial 40)', () => {
@@ -353,6 +357,10 @@ describe('command objective', () => {
     const shell = () =>
       commandObjectiveManifest.create(options(['./run it']), testPluginContext({ baseDir: dir, study: 's' }));
     expect(shell).toThrow(`(chmod +x '${join(dir, 'run it')}'), or name its interpreter first ("/bin/sh", "./run it")`);
+    writeFileSync(join(dir, 'split.py'), '#!/usr/bin/env -S python3 -u\nprint(1)\n', { mode: 0o644 });
+    const split = () =>
+      commandObjectiveManifest.create(options(['./split.py']), testPluginContext({ baseDir: dir, study: 's' }));
+    expect(split).toThrow('or name its interpreter first ("python3", "./split.py")');
   });
 
   it.skipIf(process.platform === 'win32')(

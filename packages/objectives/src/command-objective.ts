@@ -354,8 +354,13 @@ const checkProgram = (options: CommandObjectiveOptions, baseDir: string): void =
   if (basename(program) === 'env') {
     const at = options.command.findIndex((element, index) => index > 0 && !/^[^=/{-][^=/]*=/.test(element));
     const named = options.command[at];
-    if (named !== undefined && !named.startsWith('-') && !/\{[^}]*\}/.test(named)) {
-      const found = findExecutable(named, cwd, env.PATH);
+    // env looks it up on the PATH it sets, when it sets one (review 41: a virtualenv's PATH was refused).
+    const setPath = options.command
+      .slice(1, at)
+      .findLast((element) => element.startsWith('PATH='))
+      ?.slice('PATH='.length);
+    if (named !== undefined && !named.startsWith('-') && !/\{[^}]*\}/.test(`${named}${setPath ?? ''}`)) {
+      const found = findExecutable(named, cwd, setPath ?? env.PATH);
       if ('problem' in found)
         throw invalidConfig('objective options', [
           { pointer: `/objective/options/command/${at}`, expected: 'a program that env can run', found: found.problem },

@@ -53,9 +53,13 @@ const DEFAULT_PATH = '/usr/local/bin:/usr/bin:/bin';
 
 /** The interpreter a script names on its `#!` line (`env`'s program), else the one its extension suggests. */
 const interpreterOf = (file: string): string => {
-  const line = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(head(file));
-  if (line !== null)
-    return basename(line[1] as string) === 'env' && line[2] !== undefined ? line[2] : (line[1] as string);
+  const line = /^#!\s*(\S+)(.*)/.exec(head(file).split('\n')[0] ?? '');
+  if (line !== null) {
+    if (basename(line[1] as string) !== 'env') return line[1] as string;
+    // `#!/usr/bin/env -S python3 -u` (review 41): the first word that is no option of env's.
+    const word = (line[2] ?? '').split(/\s+/).find((part) => part !== '' && !part.startsWith('-'));
+    if (word !== undefined) return word;
+  }
   const extension = /\.(\w+)$/.exec(file)?.[1] ?? '';
   return (
     {

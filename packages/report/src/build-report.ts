@@ -153,8 +153,13 @@ const createdWithNote = (study: ReportStudy): string =>
  */
 const ranAtOnce = (study: ReportStudy): boolean => {
   let finished = '';
+  let started = '';
   for (const trial of [...study.trials].sort((a, b) => a.number - b.number)) {
+    // A run numbers trials as they start: one that started before the trial before it was imported with
+    // its own times (review 41: imported work read as trials run at once), and is passed over.
+    if (trial.startedAt < started) continue;
     if (finished !== '' && trial.startedAt < finished) return true;
+    started = trial.startedAt;
     if (trial.state !== 'running' && trial.finishedAt > finished) finished = trial.finishedAt;
   }
   return false;

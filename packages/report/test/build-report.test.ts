@@ -225,16 +225,23 @@ describe('buildReport with a contour function', async () => {
     expect(named.every((n) => n >= 12)).toBe(true);
     expect(text).not.toContain('this study ran trials at once');
     // Trials that overlapped in time (several workers): the stored times may not place them exactly (trial 41).
-    const overlapping = {
-      ...edited,
-      trials: edited.trials.map((trial) =>
-        trial.number === 13 ? { ...trial, startedAt: '2000-01-01T00:00:00.000Z' } : trial,
-      ),
-    };
-    const parallel = (await buildReport(overlapping, {})).sections.find((s) => s.id === 'tpe')?.text.join(' ') ?? '';
-    expect(parallel).toContain(
-      'or (this study ran trials at once) a trial started or finished within moments of those suggestions, which the stored times cannot place exactly',
+    const textOf = async (times: (trial: Trial) => Trial) =>
+      (await buildReport({ ...edited, trials: edited.trials.map(times) }, {})).sections
+        .find((s) => s.id === 'tpe')
+        ?.text.join(' ') ?? '';
+    const atOnce = 'or (this study ran trials at once) a trial started or finished within moments of those suggestions';
+    // Trial 12 finished after trial 13 started: they ran at once.
+    const parallel = await textOf((trial) =>
+      trial.number === 12 && trial.state !== 'running' ? { ...trial, finishedAt: '2999-01-01T00:00:00.000Z' } : trial,
     );
+    expect(parallel).toContain(atOnce);
+    // Trial 13 imported with older times: nothing ran at once (review 41).
+    const imported = await textOf((trial) =>
+      trial.number === 13 && trial.state !== 'running'
+        ? { ...trial, startedAt: '2000-01-01T00:00:00.000Z', finishedAt: '2000-01-01T00:00:01.000Z' }
+        : trial,
+    );
+    expect(imported).not.toContain(atOnce);
   });
 });
 

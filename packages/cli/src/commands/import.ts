@@ -188,7 +188,10 @@ const importWhenAsked = async (
     // the one an export's study was created with, else the config's.
     const suggester: StudySuggester =
       exportedSuggester(file) ?? studySuggester(await scope.create('suggester', experiment.config.suggester));
-    storedSeed = (await store.openStudy({ name, direction, seed, space, suggester })).study.seed;
+    // An export's study keeps its order of the parameters (review 41: a config listing them in another
+    // order created the study in its own, and the continued study differed); the space is the same.
+    const studySpace = (file.header?.study?.space as SpaceDefinition | undefined) ?? space;
+    storedSeed = (await store.openStudy({ name, direction, seed, space: studySpace, suggester })).study.seed;
     if (checked.trials.length > 0) {
       repeats = repeatsOf(await store.listTrials(name), checked.trials);
       added = await store.addTrials(name, store.enqueue === undefined ? checked.trials : keyed.trials);
@@ -213,9 +216,10 @@ const importWhenAsked = async (
   // The export's study had its own seed: the study here has the config's (or, when it existed, its own), so
   // its next trials draw other streams than the original's (trial 41: the seed changed, unsaid).
   const exportedSeed: unknown = file.header?.study?.seed;
-  if (typeof exportedSeed === 'number' && exportedSeed !== storedSeed)
+  // Runs draw with the config's seed (review 41: compared with the stored one, the advice contradicted run's).
+  if (typeof exportedSeed === 'number' && exportedSeed !== seed)
     output.note(
-      `parzen: warning: ${path} is a study with seed ${exportedSeed}; study ${name} here has seed ${storedSeed}${storedSeed === seed ? " (the config's)" : ''}, so its next trials draw from other random streams than the exported study's would. To continue it as it was, import into a study with "seed": ${exportedSeed}.`,
+      `parzen: warning: ${path} is a study with seed ${exportedSeed}; ${config} runs study ${name} with seed ${seed}${storedSeed === seed ? '' : ` (the study here was created with ${storedSeed})`}, so its next trials draw from other random streams than the exported study's would. To continue it as it was, give the config "seed": ${exportedSeed}.`,
     );
   const inFile = repeatedRows(checked.trials, checked.rows);
   if (inFile.length > 0)

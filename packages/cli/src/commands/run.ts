@@ -139,7 +139,8 @@ const executeRuns = async (
         ...(run.started === undefined ? {} : { started: run.started }),
       };
       const ran = await runLoadedExperiment(run.experiment, controls);
-      const result = { ...ran, summary: inSpaceOrder(run.experiment.space, ran.summary) };
+      // In the study's order of the parameters, as its trial lines, `trials` and `best` (review 41).
+      const result = { ...ran, summary: inSpaceOrder(ran.space, ran.summary) };
       outcomes.push({ ...base, result });
       report(result);
       if (everyTrialFailed(result) && !interrupts.signal.aborted)

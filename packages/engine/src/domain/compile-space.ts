@@ -1,4 +1,5 @@
 import { type ConfigIssue, describeValue, didYouMean, didYouMeanValue, invalidSpace } from '../errors.js';
+import { canonicalJson } from './canonical-json.js';
 import type { Distribution } from './distribution.js';
 import {
   type ChoiceLiteral,
@@ -356,4 +357,7 @@ const checkChoice = (
  * so its trials are those it would have had (trial 41: every trial after the resume differed, unsaid).
  */
 export const inStudyOrder = (space: CompiledSpace, stored: SpaceDefinition): CompiledSpace =>
-  JSON.stringify(stored) === JSON.stringify(space.definition) ? space : compileSpace(stored);
+  JSON.stringify(stored) === JSON.stringify(space.definition) ||
+  canonicalJson(stored) !== canonicalJson(space.definition)
+    ? space
+    : compileSpace(stored);

@@ -96,6 +96,8 @@ export interface RunResult {
   readonly existingTrials: number;
   readonly summary: StudySummary;
   readonly trials: readonly Trial[];
+  /** The space the run drew with: the study's own order of the parameters (see `inStudyOrder`). */
+  readonly space: CompiledSpace;
 }
 
 /** How long running trials may go on after the run's signal aborts, unless told otherwise (the CLI's 30 s). */
@@ -401,7 +403,15 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     const summary = summarize(spec.name, spec.direction, session.space, trials);
     const stopped = stopMessage === undefined ? {} : { stopMessage };
     emit({ type: 'study.finished', at: now(), reason: reason ?? 'max-trials', ...stopped, summary });
-    result = { reason: reason ?? 'max-trials', ...stopped, resumed, existingTrials: existing.length, summary, trials };
+    result = {
+      reason: reason ?? 'max-trials',
+      ...stopped,
+      resumed,
+      existingTrials: existing.length,
+      summary,
+      trials,
+      space: session.space,
+    };
   } catch (error) {
     fatal ??= error;
   } finally {

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { createFunctionObjective } from '../builtins/function-objective.js';
 import { createMemoryStore } from '../builtins/memory-store.js';
 import type { Suggester } from '../contracts/suggester.js';
+import { compileSpace } from '../domain/compile-space.js';
 import { sampleDistribution } from '../domain/sample-distribution.js';
 import type { SpaceDefinition } from '../domain/space-definition.js';
 import { fmin } from '../fmin.js';
 import { Study } from '../study.js';
+import { runStudy } from './run-study.js';
 
 /** Draws each parameter from its prior, in the walk's order: the order of the space decides the draws. */
 const prior: Suggester = {
@@ -31,6 +34,25 @@ describe('a resumed study whose config lists its parameters in another order (tr
     const asked = await study.ask();
     const more = await fmin({ name: 's', space: inOrder, objective: loss, suggester: prior, maxTrials: 11 });
     expect(asked.params).toEqual(more.trials[10]?.params);
+  });
+
+  it("the same through runStudy, the CLI's path (review 41: only fmin and Study were tested)", async () => {
+    const whole = await fmin({ name: 's', space: inOrder, objective: loss, suggester: prior, maxTrials: 8 });
+    const store = createMemoryStore();
+    const run = (space: SpaceDefinition, maxTrials: number) =>
+      runStudy({
+        spec: { name: 's', direction: 'minimize', seed: 0, space },
+        space: compileSpace(space),
+        store,
+        suggester: prior,
+        objective: createFunctionObjective(loss),
+        budget: { maxTrials },
+      });
+    await run(inOrder, 4);
+    const resumed = await run(reversed, 8);
+    expect(resumed.trials.map((trial) => trial.internal)).toEqual(whole.trials.map((trial) => trial.internal));
+    expect(resumed.space.params.map((param) => param.name)).toEqual(['x', 'lr', 'model']);
+    expect(Object.keys(resumed.summary.bestParams ?? {})).toEqual(['x', 'lr', 'model']);
   });
 
   it('a new study draws in its own order: the order is part of the space', async () => {

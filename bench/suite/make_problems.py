@@ -1209,7 +1209,19 @@ def knn_min(prob):
 
 # --------------------------------------------------------------------------
 
+USAGE = """usage: make_problems.py [--append] [--all]
+
+Writes problems.json from problems() in this file.
+  --append  keep the problems already in problems.json as they are and compute only the new ones
+  --all     recompute every problem (changes test points and minima of problems already read)
+Without either it does nothing (a bare run used to rewrite every problem)."""
+
+
 def main():
+    unknown = [arg for arg in sys.argv[1:] if arg not in ("--append", "--all")]
+    if unknown or not any(arg in ("--append", "--all") for arg in sys.argv[1:]):
+        print(USAGE, file=sys.stderr)
+        sys.exit(0 if any(arg in ("-h", "--help") for arg in sys.argv[1:]) else 2)
     out = []
     seen = {}
     # --append keeps the problems already in problems.json as they are (their numerical minima take minutes)

@@ -193,8 +193,11 @@ describe('parzen export and import', () => {
     const note = await cli('import', reseeded, exported);
     expect(note.code).toBe(0);
     expect(note.stderr).toBe(
-      `parzen: warning: ${exported} is a study with seed 7; ${reseeded} runs study heart with seed 99, so its next trials draw from other random streams than the exported study's would. To continue it as it was, give the config "seed": 7.`,
+      `parzen: warning: ${exported} is a study with seed 7; ${reseeded} runs study heart with seed 99 (the study here has seed 7), so its next trials would draw from other random streams than the exported study's. To continue it as it was, give the config "seed": 7.`,
     );
+    // The study keeps the export's seed (review 42), so the advice holds: a run with seed 7 warns of nothing.
+    const header = JSON.parse((await cli('export', reseeded)).stdout.split('\n')[0] ?? '{}');
+    expect(header.study.seed).toBe(7);
     // Into a config that lists the parameters in another order: the study keeps the export's (review 41).
     const reordered = config(
       'reordered.json',
@@ -202,8 +205,8 @@ describe('parzen export and import', () => {
       { space: { model: space.model, x: space.x } },
     );
     expect((await cli('import', reordered, exported)).code).toBe(0);
-    const header = JSON.parse((await cli('export', reordered)).stdout.split('\n')[0] ?? '{}');
-    expect(Object.keys(header.study.space)).toEqual(['x', 'model']);
+    const reorderedHeader = JSON.parse((await cli('export', reordered)).stdout.split('\n')[0] ?? '{}');
+    expect(Object.keys(reorderedHeader.study.space)).toEqual(['x', 'model']);
   });
 
   it('keeps which enqueue entries ran when a study moves by export and import: the new store does not run them again (trial 35)', async () => {

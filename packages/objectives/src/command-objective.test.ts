@@ -343,6 +343,8 @@ describe('command objective', () => {
     const folder = dirname(process.execPath);
     expect(create(['env', `PATH=${folder}`, basename(process.execPath), '-e', '1'])).not.toThrow();
     expect(create(['env', 'PATH=/nowhere', basename(process.execPath), '-e', '1'])).toThrow(/searched \/nowhere/);
+    // A relative entry is the command's folder's (the config's here), not the one parzen started in.
+    expect(create(['env', 'PATH=bin', 'tool', '-e', '1'])).toThrow(`searched ${join(dir, 'bin')})`);
   });
 
   it.skipIf(process.platform === 'win32')('says how to run a script without its executable bit (trial 40)', () => {
@@ -357,7 +359,9 @@ describe('command objective', () => {
     const shell = () =>
       commandObjectiveManifest.create(options(['./run it']), testPluginContext({ baseDir: dir, study: 's' }));
     expect(shell).toThrow(`(chmod +x '${join(dir, 'run it')}'), or name its interpreter first ("/bin/sh", "./run it")`);
-    writeFileSync(join(dir, 'split.py'), '#!/usr/bin/env -S python3 -u\nprint(1)\n', { mode: 0o644 });
+    writeFileSync(join(dir, 'split.py'), '#!/usr/bin/env -S PYTHONUNBUFFERED=1 python3 -u\nprint(1)\n', {
+      mode: 0o644,
+    });
     const split = () =>
       commandObjectiveManifest.create(options(['./split.py']), testPluginContext({ baseDir: dir, study: 's' }));
     expect(split).toThrow('or name its interpreter first ("python3", "./split.py")');

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { basename, delimiter, resolve } from 'node:path';
 import {
   alwaysActiveParams,
   assertOptions,
@@ -360,7 +360,12 @@ const checkProgram = (options: CommandObjectiveOptions, baseDir: string): void =
       .findLast((element) => element.startsWith('PATH='))
       ?.slice('PATH='.length);
     if (named !== undefined && !named.startsWith('-') && !/\{[^}]*\}/.test(`${named}${setPath ?? ''}`)) {
-      const found = findExecutable(named, cwd, setPath ?? env.PATH);
+      // Its relative entries (and an empty one, the current folder) from the command's folder (review 42).
+      const searched = setPath
+        ?.split(delimiter)
+        .map((folder) => resolve(cwd, folder))
+        .join(delimiter);
+      const found = findExecutable(named, cwd, searched ?? env.PATH);
       if ('problem' in found)
         throw invalidConfig('objective options', [
           { pointer: `/objective/options/command/${at}`, expected: 'a program that env can run', found: found.problem },

@@ -57,7 +57,9 @@ const interpreterOf = (file: string): string => {
   if (line !== null) {
     if (basename(line[1] as string) !== 'env') return line[1] as string;
     // `#!/usr/bin/env -S python3 -u` (review 41): the first word that is no option of env's.
-    const word = (line[2] ?? '').split(/\s+/).find((part) => part !== '' && !part.startsWith('-'));
+    const word = (line[2] ?? '')
+      .split(/\s+/)
+      .find((part) => part !== '' && !part.startsWith('-') && !/^[^=/]+=/.test(part));
     if (word !== undefined) return word;
   }
   const extension = /\.(\w+)$/.exec(file)?.[1] ?? '';

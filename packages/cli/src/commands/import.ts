@@ -191,7 +191,10 @@ const importWhenAsked = async (
     // An export's study keeps its order of the parameters (review 41: a config listing them in another
     // order created the study in its own, and the continued study differed); the space is the same.
     const studySpace = (file.header?.study?.space as SpaceDefinition | undefined) ?? space;
-    storedSeed = (await store.openStudy({ name, direction, seed, space: studySpace, suggester })).study.seed;
+    // And its seed (review 42: created with the config's, the study contradicted the warning's advice below).
+    const exported = file.header?.study?.seed;
+    const studySeed = typeof exported === 'number' && Number.isSafeInteger(exported) ? exported : seed;
+    storedSeed = (await store.openStudy({ name, direction, seed: studySeed, space: studySpace, suggester })).study.seed;
     if (checked.trials.length > 0) {
       repeats = repeatsOf(await store.listTrials(name), checked.trials);
       added = await store.addTrials(name, store.enqueue === undefined ? checked.trials : keyed.trials);
@@ -219,7 +222,7 @@ const importWhenAsked = async (
   // Runs draw with the config's seed (review 41: compared with the stored one, the advice contradicted run's).
   if (typeof exportedSeed === 'number' && exportedSeed !== seed)
     output.note(
-      `parzen: warning: ${path} is a study with seed ${exportedSeed}; ${config} runs study ${name} with seed ${seed}${storedSeed === seed ? '' : ` (the study here was created with ${storedSeed})`}, so its next trials draw from other random streams than the exported study's would. To continue it as it was, give the config "seed": ${exportedSeed}.`,
+      `parzen: warning: ${path} is a study with seed ${exportedSeed}; ${config} runs study ${name} with seed ${seed}${storedSeed === seed ? '' : ` (the study here has seed ${storedSeed})`}, so its next trials would draw from other random streams than the exported study's. To continue it as it was, give the config "seed": ${exportedSeed}.`,
     );
   const inFile = repeatedRows(checked.trials, checked.rows);
   if (inFile.length > 0)

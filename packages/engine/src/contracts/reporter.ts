@@ -11,6 +11,9 @@ export interface Reporter {
   readonly name: string;
   /** Gets each event of the run, in order. */
   onEvent(event: EngineEvent): void;
-  /** Awaited once after the last event (flush files, close connections). */
+  /**
+   * Awaited once after the last event (flush files, close connections), also by a reporter cut off for a
+   * throw (to release what it holds; what it wrote may be short of the run's events then).
+   */
   end?(): MaybePromise<void>;
 }

@@ -116,6 +116,31 @@ describe('runExperiment (the composition root)', () => {
     );
   });
 
+  it('ends the reporters it made when a later plugin fails to start (review 42: their files stayed open)', async () => {
+    let ended = 0;
+    const ending = defineReporter<Record<string, never>>({
+      name: 'ending',
+      optionsSchema: { type: 'object' },
+      create: () => ({ name: 'ending', onEvent: () => undefined, end: () => void ended++ }),
+    });
+    const failing = defineReporter<Record<string, never>>({
+      name: 'failing',
+      optionsSchema: { type: 'object' },
+      create: () => {
+        throw new Error('no socket');
+      },
+    });
+    const failed = await runExperiment(
+      { ...config, reporters: [{ use: 'ending' }, { use: 'failing' }] },
+      { plugins: [{ manifests: [prior, ending, failing] }], functions },
+    ).then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    expect(failed?.message).toContain('no socket');
+    expect(ended).toBe(1);
+  });
+
   it('turns a plain config into a finished study', async () => {
     const result = await runExperiment(config, { plugins: [{ manifests: [prior] }], functions });
     expect(result.trials).toHaveLength(25);

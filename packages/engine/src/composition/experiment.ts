@@ -14,7 +14,10 @@ import type { ExperimentConfig, PluginChoice } from '../config/experiment-config
 import type { ConfigDefaults } from '../config/validate-config.js';
 import { checkConfig } from '../config/validate-config.js';
 import type { PluginInstances, PluginPackage } from '../contracts/manifest.js';
+import type { Pruner } from '../contracts/pruner.js';
+import type { Reporter } from '../contracts/reporter.js';
 import { type Clock, type Logger, SERVICES } from '../contracts/services.js';
+import type { Stopper } from '../contracts/stopper.js';
 import { type ImportModule, importPluginPackage } from '../di/import-plugins.js';
 import { createRegistry, type PluginRegistry } from '../di/registry.js';
 import type { CompiledSpace } from '../domain/compile-space.js';
@@ -274,9 +277,18 @@ const runInScope = async (
     const objective = started?.objective ?? (await scope.create('objective', config.objective));
     try {
       const suggester = await scope.create('suggester', config.suggester);
-      const reporters = await Promise.all(config.reporters.map((choice) => scope.create('reporter', choice)));
-      const pruner = config.pruner === undefined ? undefined : await scope.create('pruner', config.pruner);
-      const stopper = config.stopper === undefined ? undefined : await scope.create('stopper', config.stopper);
+      const reporters: Reporter[] = [];
+      let pruner: Pruner | undefined;
+      let stopper: Stopper | undefined;
+      try {
+        for (const choice of config.reporters) reporters.push(await scope.create('reporter', choice));
+        pruner = config.pruner === undefined ? undefined : await scope.create('pruner', config.pruner);
+        stopper = config.stopper === undefined ? undefined : await scope.create('stopper', config.stopper);
+      } catch (error) {
+        // Review 42: the reporters made before a later plugin failed to start kept their files open.
+        await Promise.all(reporters.map((reporter) => Promise.resolve(reporter.end?.()).catch(() => undefined)));
+        throw error;
+      }
       return await runStudy({
         spec: { name: config.name, direction: config.direction, seed: config.seed, space: config.space },
         space: experiment.space,

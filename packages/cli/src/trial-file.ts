@@ -53,6 +53,18 @@ const readJsonLines = (path: string, text: string): TrialFile => {
         throw new CliError(
           `${path}: a Parzen export of format version ${String(value.version)}; this Parzen reads version ${EXPORT_VERSION}.`,
         );
+      // A header without its study (a hand-made or cut file) is bad input, said as such (review 42: a TypeError).
+      const study = (value as { study?: unknown }).study as Record<string, unknown> | undefined;
+      const malformed =
+        typeof study !== 'object' || study === null
+          ? 'no "study" object'
+          : typeof study.space !== 'object' || study.space === null || Array.isArray(study.space)
+            ? 'no "study.space" object'
+            : undefined;
+      if (malformed !== undefined)
+        throw new CliError(
+          `${path}: line ${index + 1} is a Parzen export header with ${malformed}; \`parzen export\` writes {"parzen": "export", "version": ${EXPORT_VERSION}, "study": {"name", "direction", "seed", "space"}}.`,
+        );
       header = value;
       continue;
     }

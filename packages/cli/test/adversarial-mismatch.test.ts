@@ -78,9 +78,12 @@ describe('spaces are compared canonically', () => {
       model: { options: ['svm', 'tree'], type: 'choice' },
       x: { high: 1, type: 'uniform', low: 0 },
     };
-    const again = await cli('run', config('ordered', { space: reordered }), '--quiet', '--max-trials', '3');
+    const again = await cli('run', config('ordered', { space: reordered }), '--quiet', '--max-trials', '3', '--json');
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toMatch(/3 complete/);
+    // The summary in the study's order, as its trial lines, `trials` and `best` (review 41).
+    const summary = JSON.parse(again.stdout.trim().split('\n').at(-1) ?? '{}');
+    expect(summary.trials.complete).toBe(3);
+    expect(Object.keys(summary.best.params)).toEqual(['x', 'model']);
   });
 
   it('reordered choice options are another space (their indices are stored)', async () => {

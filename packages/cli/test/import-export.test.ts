@@ -584,5 +584,17 @@ describe('parzen export and import', () => {
     const out = await cli('import', target, odd);
     expect(out.code).toBe(2);
     expect(out.stderr).toContain(`its header's study direction is "sideways"; expected "minimize" or "maximize"`);
+    // A header without its study or space: said, no TypeError and stack (review 42).
+    for (const [header, said] of [
+      [{ parzen: 'export', version: 1 }, 'no "study" object'],
+      [{ parzen: 'export', version: 1, study: { ...study, space: 5 } }, 'no "study.space" object'],
+    ] as const) {
+      const cut = writeIn(dir, 'cut-export.jsonl', `${JSON.stringify(header)}\n`);
+      const refused = await cli('import', target, cut);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toBe(
+        `parzen: ${cut}: line 1 is a Parzen export header with ${said}; \`parzen export\` writes {"parzen": "export", "version": 1, "study": {"name", "direction", "seed", "space"}}.`,
+      );
+    }
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMemoryStore } from './builtins/memory-store.js';
-import { defineReporter, defineStore, defineSuggester } from './contracts/manifest.js';
+import { defineReporter, defineStopper, defineStore, defineSuggester } from './contracts/manifest.js';
 import type { TrialStore } from './contracts/store.js';
 import { sampleDistribution } from './domain/sample-distribution.js';
 import { loadExperiment, runExperiment } from './experiment.js';
@@ -139,6 +139,23 @@ describe('runExperiment (the composition root)', () => {
     );
     expect(failed?.message).toContain('no socket');
     expect(ended).toBe(1);
+    // The same when the stopper fails to start, after every reporter (review 43).
+    const stopping = defineStopper<Record<string, never>>({
+      name: 'stopping',
+      optionsSchema: { type: 'object' },
+      create: () => {
+        throw new Error('no rule');
+      },
+    });
+    const refused = await runExperiment(
+      { ...config, reporters: [{ use: 'ending' }], stopper: { use: 'stopping' } },
+      { plugins: [{ manifests: [prior, ending, stopping] }], functions },
+    ).then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    expect(refused?.message).toContain('no rule');
+    expect(ended).toBe(2);
   });
 
   it('turns a plain config into a finished study', async () => {

@@ -220,7 +220,7 @@ const importWhenAsked = async (
   // its next trials draw other streams than the original's (trial 41: the seed changed, unsaid).
   const exportedSeed: unknown = file.header?.study?.seed;
   // Runs draw with the config's seed (review 41: compared with the stored one, the advice contradicted run's).
-  if (typeof exportedSeed === 'number' && exportedSeed !== seed)
+  if (typeof exportedSeed === 'number' && Number.isSafeInteger(exportedSeed) && exportedSeed !== seed)
     output.note(
       `parzen: warning: ${path} is a study with seed ${exportedSeed}; ${config} runs study ${name} with seed ${seed}${storedSeed === seed ? '' : ` (the study here has seed ${storedSeed})`}, so its next trials would draw from other random streams than the exported study's. To continue it as it was, give the config "seed": ${exportedSeed}.`,
     );

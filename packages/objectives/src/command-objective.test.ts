@@ -345,6 +345,13 @@ describe('command objective', () => {
     expect(create(['env', 'PATH=/nowhere', basename(process.execPath), '-e', '1'])).toThrow(/searched \/nowhere/);
     // A relative entry is the command's folder's (the config's here), not the one parzen started in.
     expect(create(['env', 'PATH=bin', 'tool', '-e', '1'])).toThrow(`searched ${join(dir, 'bin')})`);
+    // The program itself on a relative PATH of the objective's env: the command's folder's too (review 43).
+    const relative = () =>
+      commandObjectiveManifest.create(
+        options(['tool'], { env: { PATH: 'bin' }, inheritEnv: false }),
+        testPluginContext({ baseDir: dir, study: 's' }),
+      );
+    expect(relative).toThrow(`searched ${join(dir, 'bin')})`);
   });
 
   it.skipIf(process.platform === 'win32')('says how to run a script without its executable bit (trial 40)', () => {

@@ -40,7 +40,8 @@ export const findExecutable = (
         : `no executable file at ${full}${where}`,
     };
   }
-  const folders = pathFolders(path);
+  // A relative entry is the program's working folder's, as the spawn (in `cwd`) reads it (review 43).
+  const folders = pathFolders(path).map((folder) => resolve(cwd, folder));
   for (const folder of folders) {
     const candidate = join(folder, program);
     if (isExecutableFile(candidate)) return { found: candidate };

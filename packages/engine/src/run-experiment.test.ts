@@ -43,6 +43,9 @@ const memoryOnce = (store: TrialStore) =>
     create: () => ({ ...store, name: 'shared', close: async () => {} }),
   });
 
+/** For `.then(noFailure, (error) => error)`: the error a call rejected with, or undefined. */
+const noFailure = (): undefined => undefined;
+
 const made: string[] = [];
 const tempDir = () => {
   const dir = mkdtempSync(join(tmpdir(), 'parzen-engine-'));
@@ -95,10 +98,7 @@ describe('runExperiment (the composition root)', () => {
     const refused = await loadExperiment(
       { ...config, reporters: [{ use: 'events', options: { types: ['trial.done'] } }] },
       { functions },
-    ).then(
-      () => undefined,
-      (error: Error) => error,
-    );
+    ).then(noFailure, (error: Error) => error);
     expect(refused?.message).toMatch(/\/reporters\/0\/options\/path: expected a value \(required\)/);
     expect(refused?.message).toMatch(
       /\/reporters\/0\/options\/types\/0: expected one of "study.started", .*found "trial.done"/,
@@ -107,10 +107,7 @@ describe('runExperiment (the composition root)', () => {
     const folder = await runExperiment(
       { ...config, reporters: [{ use: 'events', options: { path: './out' } }] },
       { functions, plugins: [{ manifests: [prior] }], baseDir: dir },
-    ).then(
-      () => undefined,
-      (error: Error) => error,
-    );
+    ).then(noFailure, (error: Error) => error);
     expect(folder?.message).toContain(
       `/options/path: expected a file the events can be appended to, found a folder at ${join(dir, 'out')}`,
     );
@@ -121,7 +118,15 @@ describe('runExperiment (the composition root)', () => {
     const ending = defineReporter<Record<string, never>>({
       name: 'ending',
       optionsSchema: { type: 'object' },
-      create: () => ({ name: 'ending', onEvent: () => undefined, end: () => void ended++ }),
+      // An end that throws at once does not hide why the run stopped.
+      create: () => ({
+        name: 'ending',
+        onEvent: () => undefined,
+        end: () => {
+          ended++;
+          throw new Error('cannot close');
+        },
+      }),
     });
     const failing = defineReporter<Record<string, never>>({
       name: 'failing',
@@ -133,10 +138,7 @@ describe('runExperiment (the composition root)', () => {
     const failed = await runExperiment(
       { ...config, reporters: [{ use: 'ending' }, { use: 'failing' }] },
       { plugins: [{ manifests: [prior, ending, failing] }], functions },
-    ).then(
-      () => undefined,
-      (error: Error) => error,
-    );
+    ).then(noFailure, (error: Error) => error);
     expect(failed?.message).toContain('no socket');
     expect(ended).toBe(1);
     // The same when the stopper fails to start, after every reporter (review 43).
@@ -150,10 +152,7 @@ describe('runExperiment (the composition root)', () => {
     const refused = await runExperiment(
       { ...config, reporters: [{ use: 'ending' }], stopper: { use: 'stopping' } },
       { plugins: [{ manifests: [prior, ending, stopping] }], functions },
-    ).then(
-      () => undefined,
-      (error: Error) => error,
-    );
+    ).then(noFailure, (error: Error) => error);
     expect(refused?.message).toContain('no rule');
     expect(ended).toBe(2);
   });

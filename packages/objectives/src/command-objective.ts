@@ -360,10 +360,10 @@ const checkProgram = (options: CommandObjectiveOptions, baseDir: string): void =
       .findLast((element) => element.startsWith('PATH='))
       ?.slice('PATH='.length);
     if (named !== undefined && !named.startsWith('-') && !/\{[^}]*\}/.test(`${named}${setPath ?? ''}`)) {
-      // Its relative entries (and an empty one, the current folder) from the command's folder (review 42).
+      // findExecutable reads relative entries from the command's folder (review 42); an empty one is that folder.
       const searched = setPath
         ?.split(delimiter)
-        .map((folder) => resolve(cwd, folder))
+        .map((folder) => folder || '.')
         .join(delimiter);
       const found = findExecutable(named, cwd, searched ?? env.PATH);
       if ('problem' in found)

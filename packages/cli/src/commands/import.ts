@@ -180,6 +180,9 @@ const importWhenAsked = async (
     checkEnqueued(experiment.space, experiment.config.enqueue).params,
   );
   const keyed = withEnqueueKeys(entries, checked.trials);
+  // The seed of an export's study (an integer, else none): the study created here keeps it.
+  const header = file.header?.study?.seed;
+  const exportedSeed = typeof header === 'number' && Number.isSafeInteger(header) ? header : undefined;
   let storedSeed = seed;
   try {
     if (store.addTrials === undefined) throw storeUnsupported(store.name, 'import trials', 'addTrials');
@@ -192,8 +195,7 @@ const importWhenAsked = async (
     // order created the study in its own, and the continued study differed); the space is the same.
     const studySpace = (file.header?.study?.space as SpaceDefinition | undefined) ?? space;
     // And its seed (review 42: created with the config's, the study contradicted the warning's advice below).
-    const exported = file.header?.study?.seed;
-    const studySeed = typeof exported === 'number' && Number.isSafeInteger(exported) ? exported : seed;
+    const studySeed = exportedSeed ?? seed;
     storedSeed = (await store.openStudy({ name, direction, seed: studySeed, space: studySpace, suggester })).study.seed;
     if (checked.trials.length > 0) {
       repeats = repeatsOf(await store.listTrials(name), checked.trials);
@@ -216,11 +218,9 @@ const importWhenAsked = async (
         'is taken by the imported trial), so a run of this study does not run them again.',
     );
   }
-  // The export's study had its own seed: the study here has the config's (or, when it existed, its own), so
-  // its next trials draw other streams than the original's (trial 41: the seed changed, unsaid).
-  const exportedSeed: unknown = file.header?.study?.seed;
-  // Runs draw with the config's seed (review 41: compared with the stored one, the advice contradicted run's).
-  if (typeof exportedSeed === 'number' && Number.isSafeInteger(exportedSeed) && exportedSeed !== seed)
+  // Runs draw with the config's seed: another than the export's draws other streams than the original's
+  // (trial 41: the seed changed, unsaid; review 41: compared with the stored one, the advice contradicted run's).
+  if (exportedSeed !== undefined && exportedSeed !== seed)
     output.note(
       `parzen: warning: ${path} is a study with seed ${exportedSeed}; ${config} runs study ${name} with seed ${seed}${storedSeed === seed ? '' : ` (the study here has seed ${storedSeed})`}, so its next trials would draw from other random streams than the exported study's. To continue it as it was, give the config "seed": ${exportedSeed}.`,
     );

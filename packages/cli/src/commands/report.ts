@@ -178,13 +178,15 @@ const countingFailures = (fn: ContourFunction) => {
     try {
       const value = await fn(params);
       if (typeof value !== 'number' || !Number.isFinite(value)) {
-        fail(`it gave ${describeValue(value)}`, params);
-        seen.first ??= `it gave ${describeValue(value)} for ${JSON.stringify(params)}`;
+        const gave = `it gave ${describeValue(value)}`;
+        fail(gave, params);
+        seen.first ??= `${gave} for ${JSON.stringify(params)}`;
       }
       return value;
     } catch (error) {
-      fail(`it threw: ${error instanceof Error ? error.message : String(error)}`, params);
-      seen.first ??= `it threw for ${JSON.stringify(params)}: ${error instanceof Error ? error.message : String(error)}`;
+      const why = error instanceof Error ? error.message : String(error);
+      fail(`it threw: ${why}`, params);
+      seen.first ??= `it threw for ${JSON.stringify(params)}: ${why}`;
       throw error;
     }
   };

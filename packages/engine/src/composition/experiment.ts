@@ -286,7 +286,10 @@ const runInScope = async (
         stopper = config.stopper === undefined ? undefined : await scope.create('stopper', config.stopper);
       } catch (error) {
         // Review 42: the reporters made before a later plugin failed to start kept their files open.
-        await Promise.all(reporters.map((reporter) => Promise.resolve(reporter.end?.()).catch(() => undefined)));
+        // Each end awaited as a promise, so one that throws at once does not hide the error that stopped the run.
+        await Promise.all(
+          reporters.map(async (reporter) => reporter.end?.()).map((ended) => ended.catch(() => undefined)),
+        );
         throw error;
       }
       return await runStudy({

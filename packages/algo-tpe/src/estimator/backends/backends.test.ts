@@ -156,6 +156,37 @@ describe('every backend equals the reference direct sum', () => {
     );
   });
 
+  test('pruned product over one to five continuous dimensions (the floor is checked every second dimension)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5 }).chain((d) =>
+          fc.tuple(
+            fc.constant(d),
+            fc.array(fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: d, maxLength: d }), {
+              minLength: 2,
+              maxLength: 120,
+            }),
+            fc.array(fc.array(fc.double({ min: -2.5, max: 2.5, noNaN: true }), { minLength: d, maxLength: d }), {
+              minLength: 1,
+              maxLength: 6,
+            }),
+          ),
+        ),
+        settingsArb,
+        ([d, rows, xs], settings) => {
+          const encodings = Array.from({ length: d }, () => unit);
+          const columns = encodings.map((_, j) => ({ values: Float64Array.from(rows, (row) => row[j] as number) }));
+          const estimator = optunaFamily.build(encodings, columns, settings);
+          const points = encodings.map((encoding, j) => encoding.points(xs.map((x) => x[j] as number)));
+          const kernels = productKernels(estimator, points);
+          const bounds = encodings.map(({ low, high }) => ({ low, high }));
+          close(evaluateProduct(kernels, bounds, points), estimatorLogPdf(estimator, points), 1e-10);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   test('pruned product over mixed dimensions: continuous, an integer, a quantized value and a choice (trial 31)', () => {
     const encodings: Encoding[] = [
       unit,

@@ -1,3 +1,4 @@
+import { fastExpNonPositive } from '../../math/fast-exp.js';
 import { lowerBound } from '../../math/lower-bound.js';
 import { LOG_SQRT_2PI, logGaussMass } from '../../math/normal.js';
 import {
@@ -219,7 +220,18 @@ const termOf = (
   if (term < floor) return Number.NEGATIVE_INFINITY;
   const base = k * d;
   if (mixed === undefined) {
-    for (let j = 0; j < d; j++) {
+    // The floor is checked after every second dimension: a check per dimension cost 40 % of the sum when
+    // the history is concentrated and few kernels are cut (bench/results/tpe-latency-study.md). A kept
+    // term is the same bit for bit, subtracted in the same order.
+    let j = 0;
+    for (; j + 1 < d; j += 2) {
+      const z = ((y[j] as number) - (mus[base + j] as number)) * (invSigmas[base + j] as number);
+      term -= 0.5 * z * z;
+      const w = ((y[j + 1] as number) - (mus[base + j + 1] as number)) * (invSigmas[base + j + 1] as number);
+      term -= 0.5 * w * w;
+      if (term < floor) return Number.NEGATIVE_INFINITY;
+    }
+    if (j < d) {
       const z = ((y[j] as number) - (mus[base + j] as number)) * (invSigmas[base + j] as number);
       term -= 0.5 * z * z;
       if (term < floor) return Number.NEGATIVE_INFINITY;
@@ -390,7 +402,7 @@ export const evaluateProduct = (
     let total = 0;
     for (let k = 0; k < kept; k++) {
       const term = terms[k] as number;
-      if (term > best - CUTOFF) total += Math.exp(term - best);
+      if (term > best - CUTOFF) total += fastExpNonPositive(term - best);
     }
     out[i] = best + Math.log(total);
   }

@@ -286,6 +286,22 @@ describe('command objective', () => {
     );
   });
 
+  it('warns of buffered reports however long each report takes to store (trial 43: a disk store hid it)', async () => {
+    const context = testPluginContext({ baseDir: dir, study: 's' });
+    const atEnd = `setTimeout(() => process.stdout.write('{"step":0,"value":1}\\n{"step":1,"value":0.5}\\n{"loss":0.5}\\n'), 1100)`;
+    const adapter = await commandObjectiveManifest.create(options([process.execPath, '-e', '{program}']), context);
+    const result = await adapter.evaluate({ program: atEnd } as never, {
+      trialNumber: 4,
+      signal: new AbortController().signal,
+      // A durable store: each report is stored before the next line is handled.
+      report: () => new Promise((resolve) => setTimeout(resolve, 30)),
+      shouldPrune: () => false,
+    });
+    expect(result).toMatchObject({ status: 'ok', loss: 0.5 });
+    expect(context.logged).toHaveLength(1);
+    expect(context.logged[0]).toMatch(/^warn: trial #4: its 2 reports all arrived as the program ended/);
+  });
+
   it("says once that a bare flag before another parameter's {x?} stays (review 40: a switch was dropped)", async () => {
     const context = testPluginContext({ baseDir: dir, study: 's' });
     await commandObjectiveManifest.create(options([process.execPath, '--verbose', '{ckpt?}', '--m', '{m?}']), context);

@@ -254,9 +254,9 @@ export const createCommandObjective = (
       // The loss line is kept as the lines go by: a program may print far more than the tail of stdout
       // that is kept (logs, a summary) after its loss.
       const lossLine = lossTracker();
-      const onStdoutLine = (line: string) => {
+      const onStdoutLine = (line: string, readAt: number) => {
         lossLine.see(line);
-        return reports.onLine(line);
+        return reports.onLine(line, readAt);
       };
       try {
         const startedAt = Date.now();

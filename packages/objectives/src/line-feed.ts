@@ -18,7 +18,8 @@ export class LineFeed {
   private partial = '';
   /** The current line grew too long: drop it up to its end. */
   private overlong = false;
-  private readonly queue: string[] = [];
+  /** Lines waiting, each with the time it was read from the stream (`Date.now()`). */
+  private readonly queue: { readonly line: string; readonly at: number }[] = [];
   private pumping = false;
   private ended = false;
   private finish: () => void = () => undefined;
@@ -32,7 +33,8 @@ export class LineFeed {
 
   constructor(
     private readonly stream: Readable,
-    private readonly handle: (line: string) => unknown,
+    /** Called with each line and when it was read (not when its turn came: earlier lines may be slow). */
+    private readonly handle: (line: string, readAt: number) => unknown,
     private readonly onFailure: (error: unknown) => void,
   ) {}
 
@@ -48,14 +50,15 @@ export class LineFeed {
       this.partial = '';
       this.overlong = true;
     }
-    this.queue.push(...lines);
+    const at = Date.now();
+    for (const line of lines) this.queue.push({ line, at });
     if (this.queue.length > HIGH_WATER_LINES) this.stream.pause();
     void this.pump();
   }
 
   /** The stream has ended: a last line without a newline is handled too. */
   end(): void {
-    if (this.partial !== '' && !this.overlong) this.queue.push(this.partial);
+    if (this.partial !== '' && !this.overlong) this.queue.push({ line: this.partial, at: Date.now() });
     this.partial = '';
     this.ended = true;
     void this.pump();
@@ -64,10 +67,10 @@ export class LineFeed {
   private async pump(): Promise<void> {
     if (this.pumping) return;
     this.pumping = true;
-    for (let line = this.queue.shift(); line !== undefined; line = this.queue.shift()) {
+    for (let next = this.queue.shift(); next !== undefined; next = this.queue.shift()) {
       if (this.failed) continue;
       try {
-        await this.handle(line);
+        await this.handle(next.line, next.at);
       } catch (error) {
         this.failed = true;
         this.error = error;

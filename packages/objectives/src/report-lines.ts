@@ -53,13 +53,19 @@ export class MalformedReportError extends Error {
 
 /** Reads a program's report lines for one trial and passes them to its evaluation context. */
 export interface ReportReader {
-  /** Handles one stdout line; resolves after a report is stored and the prune decision read. */
-  readonly onLine: (line: string) => Promise<void>;
+  /**
+   * Handles one stdout line read at `readAt` (`Date.now()`; now when not given); resolves after a report
+   * is stored and the prune decision read.
+   */
+  readonly onLine: (line: string, readAt?: number) => Promise<void>;
   /** Fires when the pruner says stop (the program is then sent SIGTERM). */
   readonly prune: AbortSignal;
   /** The report at which the pruner said stop, if it did. */
   readonly prunedAt: () => Report | undefined;
-  /** When each report line was read (`Date.now()`), in order. */
+  /**
+   * When each report line was read from the program (`Date.now()`), in order: not when it was handled, so
+   * reports that came together stay together however long storing the earlier ones took (trial 43).
+   */
   readonly readAt: readonly number[];
 }
 
@@ -76,12 +82,12 @@ export const createReportReader = (context: EvaluationContext): ReportReader => 
     prune: prune.signal,
     prunedAt: () => prunedAt,
     readAt,
-    onLine: async (line) => {
+    onLine: async (line, at) => {
       if (prune.signal.aborted) return;
       const read = parseReportLine(line);
       if (read === undefined) return;
       if ('problem' in read) throw new MalformedReportError(line, read.problem);
-      readAt.push(Date.now());
+      readAt.push(at ?? Date.now());
       await context.report(read.report.step, read.report.value);
       if (context.shouldPrune()) {
         prunedAt = read.report;

@@ -32,7 +32,7 @@ export interface RunCommandOptions {
    * the program as `terminate` does, is kept as {@link CommandOutcome.lineError}, and the later lines are
    * not passed on. The result resolves only after every line was handled.
    */
-  readonly onStdoutLine?: (line: string) => unknown;
+  readonly onStdoutLine?: (line: string, readAt: number) => unknown;
   /** Asks the program to stop when it fires: SIGTERM to its process group, SIGKILL after `terminateGraceMs`. */
   readonly terminate?: AbortSignal;
   /** How long a program asked to stop has between SIGTERM and SIGKILL (default 5000 ms). */

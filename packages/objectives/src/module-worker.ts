@@ -37,7 +37,13 @@ export type ModuleWorkerReply =
     }
   | { readonly type: 'result'; readonly id: number; readonly value: unknown }
   /** A result judged here because it could not leave the thread (attrs that are not JSON, say). */
-  | { readonly type: 'failed'; readonly id: number; readonly code: string; readonly message: string }
+  | {
+      readonly type: 'failed';
+      readonly id: number;
+      readonly code: string;
+      readonly message: string;
+      readonly details?: Readonly<Record<string, unknown>>;
+    }
   | { readonly type: 'threw'; readonly id: number; readonly error: unknown };
 
 const port = parentPort;
@@ -84,8 +90,14 @@ const sendResult = async (id: number, value: unknown): Promise<void> => {
   const { interpretObjectiveValue } = await import('@parzen/engine/plugin');
   const judged = interpretObjectiveValue(value);
   if (judged.status === 'failed') {
-    const { code, message } = judged.error;
-    port?.postMessage({ type: 'failed', id, code, message } satisfies ModuleWorkerReply);
+    const { code, message, details } = judged.error;
+    port?.postMessage({
+      type: 'failed',
+      id,
+      code,
+      message,
+      ...(details === undefined ? {} : { details }),
+    } satisfies ModuleWorkerReply);
   } else send({ type: 'result', id, value });
 };
 

@@ -53,7 +53,10 @@ const startWorker = (data: ModuleWorkerData): Worker => {
   });
 };
 
-const failed = (code: string, message: string): EvaluationResult => ({ status: 'failed', error: { code, message } });
+const failed = (code: string, message: string, details?: Readonly<Record<string, unknown>>): EvaluationResult => ({
+  status: 'failed',
+  error: details === undefined ? { code, message } : { code, message, details },
+});
 
 /** A trial its thread ended before taking up, with the reason the thread ended. */
 interface NotStarted {
@@ -159,7 +162,8 @@ class ObjectiveThread {
         if (reply.type === 'started') started = true;
         else if (reply.type === 'report') reports = reports.then(() => answer(reply));
         else if (reply.type === 'result') void reports.then(() => settle(interpretObjectiveValue(reply.value)));
-        else if (reply.type === 'failed') void reports.then(() => settle(failed(reply.code, reply.message)));
+        else if (reply.type === 'failed')
+          void reports.then(() => settle(failed(reply.code, reply.message, reply.details)));
         else if (reply.type === 'threw') {
           const error = reply.error;
           const message =

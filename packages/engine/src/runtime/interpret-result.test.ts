@@ -49,10 +49,13 @@ describe('interpretObjectiveValue', () => {
       [{ map: new Map() }, 'a Map object'],
     ];
     for (const [attrs, message] of cases) {
-      const result = interpretObjectiveValue({ loss: 1, attrs });
+      const result = interpretObjectiveValue({ loss: 0.123, attrs });
       expect(result.status).toBe('failed');
       if (result.status === 'failed') {
         expect(result.error.code).toBe('OBJECTIVE_BAD_ATTRS');
+        // Review 44: the loss is not lost with the trial.
+        expect(result.error.details).toEqual({ loss: 0.123 });
+        expect(result.error.message).toContain('The loss (0.123) is kept');
         expect(result.error.message).toContain(message);
       }
     }
@@ -68,7 +71,8 @@ describe('interpretObjectiveValue', () => {
       error: {
         code: 'OBJECTIVE_BAD_ATTRS',
         message:
-          'The objective returned `acc` twice, next to `loss` (1) and in `attrs` (2); fields next to `loss` are attrs too, so give each name once.',
+          "The objective returned `acc` twice, next to `loss` (1) and in `attrs` (2); fields next to `loss` are attrs too, so give each name once. The loss (1) is kept in the failed trial's error details.",
+        details: { loss: 1 },
       },
     });
     // The same value in both places drops nothing: kept once.

@@ -1,7 +1,19 @@
 import type { EvaluationResult } from '../contracts/objective.js';
 import { describeValue } from '../errors.js';
 
-const failed = (code: string, message: string): EvaluationResult => ({ status: 'failed', error: { code, message } });
+const failed = (code: string, message: string, details?: Record<string, unknown>): EvaluationResult => ({
+  status: 'failed',
+  error: details === undefined ? { code, message } : { code, message, details },
+});
+
+/**
+ * A loss given with attrs that cannot be stored: the trial fails, and the loss is kept in the error's
+ * details and named in its message (review 44: a NaN metric next to a good loss lost the loss).
+ */
+const badAttrs = (message: string, loss: number): EvaluationResult =>
+  failed('OBJECTIVE_BAD_ATTRS', `${message} The loss (${loss}) is kept in the failed trial's error details.`, {
+    loss,
+  });
 
 const checkNumber = (value: unknown, where: string, source: string): EvaluationResult | number => {
   if (typeof value !== 'number') {
@@ -79,10 +91,7 @@ export const interpretObjectiveValue = (raw: unknown, source = 'The objective re
     const checked = checkNumber(loss, 'a loss of ', source);
     if (typeof checked !== 'number') return checked;
     if (attrs !== undefined && (typeof attrs !== 'object' || attrs === null || Array.isArray(attrs)))
-      return failed(
-        'OBJECTIVE_BAD_ATTRS',
-        `${source} attrs ${describeValue(attrs)}; expected an object of JSON values.`,
-      );
+      return badAttrs(`${source} attrs ${describeValue(attrs)}; expected an object of JSON values.`, checked);
     const problem =
       (attrs === undefined ? undefined : notJson(attrs, 'attrs')) ??
       Object.entries(rest)
@@ -90,9 +99,9 @@ export const interpretObjectiveValue = (raw: unknown, source = 'The objective re
         .find((found) => found !== undefined);
     const merged = { ...rest, ...(attrs as Record<string, unknown> | undefined) };
     if (problem !== undefined)
-      return failed(
-        'OBJECTIVE_BAD_ATTRS',
+      return badAttrs(
         `${source} attrs that are not JSON: ${problem}. Attrs are stored as JSON: give numbers, strings, booleans, null, arrays or plain objects.`,
+        checked,
       );
     // A field next to `loss` and in `attrs` with two values: one would be dropped without a word.
     const inAttrs = (attrs ?? {}) as Record<string, unknown>;
@@ -100,10 +109,10 @@ export const interpretObjectiveValue = (raw: unknown, source = 'The objective re
       (key) => Object.hasOwn(inAttrs, key) && JSON.stringify(inAttrs[key]) !== JSON.stringify(rest[key]),
     );
     if (twice !== undefined)
-      return failed(
-        'OBJECTIVE_BAD_ATTRS',
+      return badAttrs(
         `${source} \`${twice}\` twice, next to \`loss\` (${describeValue(rest[twice])}) and in \`attrs\` ` +
           `(${describeValue((attrs as Record<string, unknown>)[twice])}); fields next to \`loss\` are attrs too, so give each name once.`,
+        checked,
       );
     return Object.keys(merged).length === 0
       ? { status: 'ok', loss: checked }

@@ -8,6 +8,7 @@ import type { Suggester } from '../contracts/suggester.js';
 import { compileSpace } from '../domain/compile-space.js';
 import { sampleDistribution } from '../domain/sample-distribution.js';
 import type { SpaceDefinition } from '../domain/space-definition.js';
+import { trialNotFound } from '../errors.js';
 import type { EngineEvent } from '../events/engine-event.js';
 import { streamReporter } from '../events/stream-reporter.js';
 import { type Budget, BudgetTracker } from './budget.js';
@@ -462,6 +463,38 @@ describe('runStudy', () => {
     expect(warnings).toEqual([
       expect.stringMatching(
         /^trial #1 was marked finished by another worker while it ran .*; its result \(loss .*\) is kept as trial #2\.$/,
+      ),
+    ]);
+  });
+
+  it('keeps the result of a trial the store lost while it ran (review 44: a PostgreSQL crash undid its creation)', async () => {
+    const store = createMemoryStore();
+    const warnings: string[] = [];
+    // The store forgets trial #1 (finishTrial: TRIAL_NOT_FOUND), as a server whose crash recovery undid
+    // the asynchronous commit of its creation does.
+    const forgetful = {
+      ...store,
+      finishTrial: async (...args: Parameters<typeof store.finishTrial>) => {
+        if (args[1] === 1) throw trialNotFound('test', 1);
+        return store.finishTrial(...args);
+      },
+    };
+    const result = await run(
+      async (params) => (params.x as number) + 5,
+      { maxTrials: 3 },
+      {
+        store: forgetful,
+        onWarning: (message) => warnings.push(message),
+      },
+    );
+    expect(result.reason).toBe('max-trials');
+    const trials = await store.listTrials('test');
+    const lost = trials.find((trial) => trial.number === 1);
+    const kept = trials.find((trial) => trial.number === 2);
+    expect(kept).toMatchObject({ state: 'complete', internal: lost?.internal, loss: (lost?.internal.x as number) + 5 });
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^trial #1 is no longer in the memory store \(its creation was undone while it ran: .*\); its result \(loss .*\) is kept as trial #2\.$/,
       ),
     ]);
   });

@@ -151,8 +151,9 @@ export const finishAskedTrial = async (
 /**
  * Records how a trial the run loop asked for ended, like {@link finishAskedTrial}, also when another worker
  * marked it `STALE_TRIAL` while it ran (its worker on another host, whose lease lapsed while it was busy
- * or suspended): the result is then kept as a new trial with the same params (`addTrials`), with a
- * warning, instead of being lost and ending the run. Without `addTrials` the warning says what was lost.
+ * or suspended), or when the store no longer has it (review 44: a PostgreSQL crash undid its unflushed
+ * creation, `TRIAL_NOT_FOUND`): the result is then kept as a new trial with the same params (`addTrials`),
+ * with a warning, instead of being lost and ending the run. Without `addTrials` the warning says what was lost.
  */
 export const finishRunTrial = async (
   session: StudySession,
@@ -167,7 +168,8 @@ export const finishRunTrial = async (
   } catch (error) {
     const { store, spec } = session;
     const result = outcome.state === 'complete' ? `loss ${outcome.loss}` : outcome.state;
-    if (!(error instanceof ParzenError) || error.code !== 'TRIAL_ALREADY_FINISHED') {
+    const code = error instanceof ParzenError ? error.code : undefined;
+    if (code !== 'TRIAL_ALREADY_FINISHED' && code !== 'TRIAL_NOT_FOUND') {
       // The run ends with the store's error; the result it computed is said first, so it is not lost with it.
       warn(
         `trial #${asked.number} ended (${result}, params ${JSON.stringify(asked.params)}) but the ${store.name} store ` +
@@ -176,8 +178,11 @@ export const finishRunTrial = async (
       throw error;
     }
     const why =
-      `trial #${asked.number} was marked finished by another worker while it ran (its lease lapsed: ` +
-      'a suspended process or machine, or a worker on another host that could not renew it)';
+      code === 'TRIAL_NOT_FOUND'
+        ? `trial #${asked.number} is no longer in the ${store.name} store (its creation was undone while it ran: a ` +
+          'database server crash before the creation was flushed)'
+        : `trial #${asked.number} was marked finished by another worker while it ran (its lease lapsed: ` +
+          'a suspended process or machine, or a worker on another host that could not renew it)';
     if (store.addTrials === undefined) {
       warn(`${why}; its result (${result}) is lost: the ${store.name} store cannot add trials.`);
       const stored = (await store.listTrials(spec.name)).find((trial) => trial.number === asked.number);

@@ -24,17 +24,25 @@ const tryOnce = <T>(task: () => T, deadline: number): { readonly value: T } | un
 /**
  * Runs `task`, retrying while SQLite reports the database busy, until `timeoutMs` has passed: each try
  * waits up to {@link BUSY_SLICE_MS} in SQLite's busy handler, and the pauses between tries are
- * asynchronous. When `giveUp` aborts (Ctrl-C), the wait ends at once with `stopped()`.
+ * asynchronous. When `giveUp` aborts (Ctrl-C), the wait ends at once with `stopped()`. With `onLongWait`
+ * (a write that saves a result) the wait does not end at `timeoutMs`: it goes on, said each `timeoutMs`,
+ * until `giveUp` aborts (review 44: a result was dropped while a `sqlite3` shell held a transaction).
  */
 export const retryBusy = async <T>(
   task: () => T,
   timeoutMs: number,
   giveUp: AbortSignal | undefined,
   stopped: () => Error,
+  onLongWait?: (waitedMs: number) => void,
 ): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
+  let deadline = started + timeoutMs;
   for (let attempt = 0; ; attempt++) {
-    const done = tryOnce(task, deadline);
+    if (onLongWait !== undefined && Date.now() > deadline) {
+      onLongWait(Date.now() - started);
+      deadline = Date.now() + timeoutMs;
+    }
+    const done = tryOnce(task, onLongWait === undefined ? deadline : Number.POSITIVE_INFINITY);
     if (done !== undefined) return done.value;
     if (giveUp?.aborted) throw stopped();
     try {

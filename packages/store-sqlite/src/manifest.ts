@@ -26,6 +26,10 @@ export const sqliteStoreManifest = defineStore<SqliteStoreManifestOptions>({
       ...(context.readOnly === true ? { readOnly: true } : {}),
       // Times come from the study's clock, as the engine's events' do.
       ...(context.services.has(SERVICES.clock) ? { clock: context.services.get(SERVICES.clock) } : {}),
+      // A long wait to save a result is said through the study's logger, as the JSONL store's is.
+      ...(context.services.has(SERVICES.logger)
+        ? { onWarning: (message: string) => context.services.get(SERVICES.logger).warn(message) }
+        : {}),
       // A wait for another process's write gives up at Ctrl-C.
       ...(context.services.has(SERVICES.stopping) ? { stopping: context.services.get(SERVICES.stopping) } : {}),
     }),

@@ -14,7 +14,8 @@ export const sqliteStoreOptionsSchema = {
       minimum: 0,
       maximum: 2_147_483_647,
       default: 30_000,
-      description: 'How long a write waits for other processes before failing.',
+      description:
+        'How long a write waits for other processes before failing; a write that saves a result waits on, saying so each time.',
     },
     fsync: {
       enum: ['finish', 'always', 'never'],

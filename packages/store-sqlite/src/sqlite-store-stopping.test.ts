@@ -86,6 +86,27 @@ describe('sqlite store waits and Ctrl-C', () => {
     await store.close();
   });
 
+  it('waits past busyTimeoutMs to save a result, saying so, while other writes fail at it (review 44)', async () => {
+    const path = tempPath('long.db');
+    const warnings: string[] = [];
+    const store = createSqliteStore({ path, busyTimeoutMs: 300, onWarning: (message) => warnings.push(message) });
+    await store.openStudy(spec);
+    await store.createTrial(spec.name);
+    await store.setParams(spec.name, 0, { x: 0.5 });
+    const lock = holdWriteLock(path);
+    // A write that saves nothing yet fails at the timeout, as before.
+    expect((await settle(store.createTrial(spec.name))).error).toMatchObject({ code: 'STORE_FAILED' });
+    const saving = settle(store.finishTrial(spec.name, 0, { state: 'complete', loss: 1 }));
+    setTimeout(() => lock.release(), 1_000);
+    expect((await saving).value).toMatchObject({ number: 0, state: 'complete', loss: 1 });
+    expect(warnings.length).toBeGreaterThanOrEqual(2);
+    expect(warnings[0]).toMatch(
+      /^SQLite store `.*long\.db`: still waiting after 0 s for another process's transaction to save a result/,
+    );
+    expect(warnings[0]).toContain('press Ctrl-C twice to give up the result');
+    await store.close();
+  });
+
   it('without stop signals, waits for the lock and then writes', async () => {
     const path = tempPath('wait.db');
     const store = createSqliteStore({ path, busyTimeoutMs: 60_000 });

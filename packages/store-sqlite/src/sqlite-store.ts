@@ -61,6 +61,11 @@ export interface SqliteStoreOptions {
   readonly stopping?: Stopping;
   /** Stamps studies' and trials' times (the study's `clock` service from a config). Default: the system's. */
   readonly clock?: Clock;
+  /**
+   * Where a write that saves a result and still waits after `busyTimeoutMs` says so (each `busyTimeoutMs`).
+   * Default: a `parzen: warning:` line on stderr.
+   */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** A {@link TrialStore} over a SQLite database, with every optional method and the file's path. */
@@ -92,6 +97,7 @@ class SqliteTrialStore implements SqliteStore {
   private readonly db: BetterSqlite3.Database;
   private readonly sql: Statements;
   private readonly busyTimeoutMs: number;
+  private readonly onWarning: (message: string) => void;
   private readonly stopping: Stopping | undefined;
   private readonly fsync: FsyncPolicy;
   private readonly studies = new Map<string, StudyRecord>();
@@ -104,6 +110,11 @@ class SqliteTrialStore implements SqliteStore {
     options: SqliteStoreOptions,
   ) {
     this.busyTimeoutMs = options.busyTimeoutMs ?? 30_000;
+    this.onWarning =
+      options.onWarning ??
+      ((message: string) => {
+        process.stderr.write(`parzen: warning: ${message}\n`);
+      });
     this.stopping = options.stopping;
     this.clock = options.clock ?? systemClock;
     this.fsync = options.fsync ?? 'finish';
@@ -340,7 +351,18 @@ class SqliteTrialStore implements SqliteStore {
         `Stopped while SQLite store \`${this.path}\` waited for another process (${doing}).`,
       );
     try {
-      return await retryBusy(task, this.busyTimeoutMs, stopSignal(this.stopping, saves), stopped);
+      const onLongWait = (waitedMs: number) =>
+        this.onWarning(
+          `SQLite store \`${this.path}\`: still waiting after ${Math.round(waitedMs / 1000)} s for another process's transaction to save a result (${doing}); ` +
+            'end that transaction (an open sqlite3 shell or database browser?), or press Ctrl-C twice to give up the result.',
+        );
+      return await retryBusy(
+        task,
+        this.busyTimeoutMs,
+        stopSignal(this.stopping, saves),
+        stopped,
+        saves ? onLongWait : undefined,
+      );
     } catch (error) {
       throw storeError(this.path, error, doing);
     }
@@ -375,7 +397,13 @@ class SqliteTrialStore implements SqliteStore {
 const SQLITE_API_OPTIONS = {
   ...sqliteStoreOptionsSchema,
   required: ['path'],
-  properties: { ...sqliteStoreOptionsSchema.properties, readOnly: { type: 'boolean' }, stopping: {}, clock: {} },
+  properties: {
+    ...sqliteStoreOptionsSchema.properties,
+    readOnly: { type: 'boolean' },
+    stopping: {},
+    clock: {},
+    onWarning: {},
+  },
 };
 
 /**

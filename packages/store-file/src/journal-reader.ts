@@ -6,6 +6,12 @@ import { ReplayError, type Replica } from './replica.js';
 
 const NEWLINE = 0x0a;
 
+/**
+ * How much of the journal one read takes (64 MiB). Reading a whole journal at once made one string of it,
+ * and V8's strings end at 512 MiB: a journal a run had grown past that could not be opened again (review 44).
+ */
+export const JOURNAL_CHUNK_BYTES = 64 * 1024 * 1024;
+
 /** The first line of every journal (version 1: later versions are declared where their first record is). */
 const HEADER = journalHeader(1);
 
@@ -53,6 +59,8 @@ export class JournalReader {
      * is skipped with a warning instead of failing the whole journal, so what is intact can be read out.
      */
     private readonly salvage = false,
+    /** How much one read takes ({@link JOURNAL_CHUNK_BYTES}; doubled for a line longer than that). */
+    private readonly chunkBytes = JOURNAL_CHUNK_BYTES,
   ) {}
 
   /** Applies the complete lines appended since the last call; an unterminated last line is left unread. */
@@ -68,12 +76,23 @@ export class JournalReader {
         );
       }
       if (size === this.offset) return;
-      const chunk = readAt(fd, this.offset, size - this.offset);
-      if (this.offset === 0) this.checkFirstLine(chunk);
-      const end = chunk.lastIndexOf(NEWLINE);
-      if (end < 0) return;
-      this.offset += end + 1;
-      for (const line of chunk.toString('utf8', 0, end).split('\n')) this.consume(line);
+      // In chunks of whole lines; a chunk with no line end is read again twice as long, unless it reaches
+      // the end of the file (an unterminated last line, left unread).
+      let want = this.chunkBytes;
+      while (this.offset < size) {
+        const length = Math.min(want, size - this.offset);
+        const chunk = readAt(fd, this.offset, length);
+        if (this.offset === 0) this.checkFirstLine(chunk);
+        const end = chunk.lastIndexOf(NEWLINE);
+        if (end < 0) {
+          if (this.offset + length >= size) break;
+          want *= 2;
+          continue;
+        }
+        want = this.chunkBytes;
+        this.offset += end + 1;
+        for (const line of chunk.toString('utf8', 0, end).split('\n')) this.consume(line);
+      }
       this.replica.flush();
       if (this.corrupt !== undefined) this.warnTorn(this.corrupt);
     } catch (error) {

@@ -1,8 +1,10 @@
-import { appendFileSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import type { StudySpec } from '@parzen/engine/plugin';
 import { rejectionOf, useTempDir } from '@parzen/test-kit';
 import { describe, expect, it } from 'vitest';
+import { JournalReader } from './journal-reader.js';
 import { createJsonlStore, type JsonlStore } from './jsonl-store.js';
+import { Replica } from './replica.js';
 
 const tempPath = useTempDir('jsonl-recovery');
 const spec: StudySpec = {
@@ -185,6 +187,28 @@ describe('jsonl journal recovery', () => {
     const again = open(path).store;
     expect((await again.listTrials(spec.name))[2]).toMatchObject({ state: 'pruned', loss: Number.NEGATIVE_INFINITY });
     await again.close();
+  });
+});
+
+describe('jsonl journal read in chunks (review 44: a journal past 512 MiB, one string, could not be opened)', () => {
+  it('reads the same trials whatever the chunk size, lines longer than a chunk and a torn tail included', async () => {
+    const path = await writeJournal();
+    appendFileSync(path, '{"op":"fini'); // a torn last line: left unread at every chunk size
+    const read = (chunkBytes?: number) => {
+      const replica = new Replica();
+      const warnings: string[] = [];
+      const reader = new JournalReader(path, replica, (message) => warnings.push(message), false, chunkBytes);
+      const fd = openSync(path, 'r');
+      try {
+        reader.catchUp(fd);
+      } finally {
+        closeSync(fd);
+      }
+      return { trials: replica.study(spec.name)?.trials, warnings };
+    };
+    const whole = read();
+    expect(whole.trials?.map((trial) => trial.state)).toEqual(['complete', 'failed', 'running']);
+    for (const chunkBytes of [1, 7, 64, 300]) expect(read(chunkBytes)).toEqual(whole);
   });
 });
 

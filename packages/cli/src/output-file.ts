@@ -1,4 +1,4 @@
-import { mkdirSync, type Stats, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, type Stats, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CliError, EXIT } from './exit-codes.js';
 
@@ -30,9 +30,21 @@ export const writingOutput = async <T>(path: string, write: () => T | Promise<T>
   }
 };
 
-/** Writes `content` to `-o`'s file, creating its parent folders. */
-export const writeOutputFile = (path: string, content: string): Promise<void> =>
+/**
+ * Writes `content` to `-o`'s file, creating its parent folders. Lines are written one by one, each with
+ * its newline: joined, a large study's export passed V8's 512 MiB string limit (review 44).
+ */
+export const writeOutputFile = (path: string, content: string | readonly string[]): Promise<void> =>
   writingOutput(path, () => {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, content);
+    if (typeof content === 'string') {
+      writeFileSync(path, content);
+      return;
+    }
+    const fd = openSync(path, 'w');
+    try {
+      for (const line of content) writeFileSync(fd, `${line}\n`);
+    } finally {
+      closeSync(fd);
+    }
   });

@@ -49,6 +49,8 @@ export const processOutput: Output = {
 
 /** Lines per write of {@link writeLines}. */
 const BATCH = 500;
+/** Characters per write at most (past one line): 500 lines of megabytes of attrs passed V8's 512 MiB string limit. */
+const BATCH_CHARS = 16 * 1024 * 1024;
 
 /**
  * Writes `lines` as results, a batch at a time, as they are produced: the first lines of a long listing
@@ -57,15 +59,18 @@ const BATCH = 500;
  */
 export const writeLines = async (output: Output, lines: Iterable<string>): Promise<void> => {
   let batch: string[] = [];
+  let chars = 0;
   const flush = async (): Promise<boolean> => {
     if (batch.length > 0) output.result(batch.join('\n'));
     batch = [];
+    chars = 0;
     await new Promise<void>((resolve) => setImmediate(resolve));
     return output.readerGone?.() === true;
   };
   for (const line of lines) {
     batch.push(line);
-    if (batch.length >= BATCH && (await flush())) return;
+    chars += line.length;
+    if ((batch.length >= BATCH || chars >= BATCH_CHARS) && (await flush())) return;
   }
   await flush();
 };

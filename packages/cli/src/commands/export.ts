@@ -107,7 +107,7 @@ export const exportStudy = async (path: string | undefined, flags: ExportFlags, 
     for (const line of lines) output.result(line);
     return 0;
   }
-  await writeOutputFile(target as string, `${lines.join('\n')}\n`);
+  await writeOutputFile(target as string, lines);
   output.note(`Exported ${countOf(finished.length, 'trial')} of study ${name} to ${flags.output}.`);
   return 0;
 };

@@ -294,6 +294,25 @@ function* jsonLines(rows: readonly TrialRow[]): Iterable<string> {
 }
 
 /**
+ * The rows as one JSON array: one line, or, when that would pass V8's 512 MiB string limit (review 44:
+ * trials with megabytes of attrs), the same array a row a line.
+ */
+function* jsonArray(rows: readonly TrialRow[]): Generator<string> {
+  let whole: string | undefined;
+  try {
+    whole = JSON.stringify(rows);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+  }
+  if (whole !== undefined) {
+    yield whole;
+    return;
+  }
+  for (const [index, row] of rows.entries())
+    yield `${index === 0 ? '[' : ','}${JSON.stringify(row)}${index === rows.length - 1 ? ']' : ''}`;
+}
+
+/**
  * `parzen trials [config]`: every trial of the study (each matrix variant's), as a table, CSV, one JSON
  * array or JSON lines. The table, the CSV and the JSON lines are written as they are made, and stop when
  * the reader goes away (`| head`).
@@ -301,7 +320,7 @@ function* jsonLines(rows: readonly TrialRow[]): Iterable<string> {
 export const listTrials = async (path: string | undefined, flags: InspectFlags, output: Output): Promise<number> => {
   const studies = await forConfig(path, () => loadStudies(path, flags, output));
   const rows: TrialRow[] = studies.flatMap(({ record, space, trials }) => trialRows(record.name, space, trials));
-  if (flags.json === true) output.result(JSON.stringify(rows));
+  if (flags.json === true) await writeLines(output, jsonArray(rows));
   else if (flags.jsonl === true) await writeLines(output, jsonLines(rows));
   else if (flags.csv === true) {
     const spaceNames = studies.flatMap(({ space }) => space.params.map((param) => param.name));

@@ -81,14 +81,16 @@ export const invalidSpace = (issues: readonly ConfigIssue[]): ParzenError =>
   new ParzenError('SPACE_INVALID', `Invalid search space:\n${formatIssues(issues)}`, { issues });
 
 export const unknownPlugin = (kind: string, name: string, known: readonly string[], pointer: string): ParzenError => {
+  // Trial 43: a misspelt plugin name (`comand`) got no hint, though every misspelt field name does.
+  const hint = didYouMean(name, known);
   const issue = {
     pointer,
     expected: `one of the ${kind} plugins: ${known.join(', ') || '(none loaded)'}`,
-    found: JSON.stringify(name),
+    found: `${JSON.stringify(name)}${hint}`,
   };
   return new ParzenError(
     'CONFIG_UNKNOWN_PLUGIN',
-    `No ${kind} plugin named \`${name}\` at ${pointer}. Known ${kind} plugins: ${known.join(', ') || '(none)'}. ` +
+    `No ${kind} plugin named \`${name}\` at ${pointer}${hint}. Known ${kind} plugins: ${known.join(', ') || '(none)'}. ` +
       'Is its package listed in "plugins"?',
     { plugin: name, issues: [issue] },
   );

@@ -50,6 +50,25 @@ const issuesOf = (config: unknown) => {
 const withChange = (change: Record<string, unknown>) => ({ ...valid, ...change });
 
 describe('validateConfig', () => {
+  it('suggests the plugin a misspelt name meant (trial 43: `comand` got no hint)', () => {
+    const { code, issues, message } = issuesOf(
+      withChange({ objective: { use: 'functon', options: { name: 'heart' } } }),
+    );
+    expect(code).toBe('CONFIG_INVALID');
+    expect(issues).toEqual([
+      {
+        pointer: '/objective/use',
+        expected: 'one of the objective plugins: function',
+        found: '"functon" (did you mean `function`?)',
+      },
+    ]);
+    expect(message).toContain('(did you mean `function`?)');
+    // A name like none of them gets no guess.
+    expect(issuesOf(withChange({ suggester: { use: 'gradient-boosted' } })).issues[0]?.found).toBe(
+      '"gradient-boosted"',
+    );
+  });
+
   it('accepts a valid config and fills in defaults', () => {
     const config = validateConfig(valid, registry);
     expect(config.direction).toBe('minimize');

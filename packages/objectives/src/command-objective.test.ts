@@ -310,6 +310,22 @@ describe('command objective', () => {
     ]);
   });
 
+  it("says nothing of a bare flag before {m?} when the space always has m (trial 43: it can't be left out)", async () => {
+    const context = testPluginContext({ baseDir: dir, study: 's' });
+    const c = { C: { type: 'uniform', low: 0, high: 1 } } as const;
+    const space = compileSpace({
+      m: { type: 'choice', options: ['a', 'b'] },
+      model: { type: 'choice', options: [{ value: 'svm', space: c }, 'tree'] },
+    });
+    await commandObjectiveManifest.create(options([process.execPath, '--mode', '{m?}', '--verbose', '{C?}']), {
+      ...context,
+      space,
+    });
+    expect(context.logged).toEqual([
+      expect.stringMatching(/^warn: the command keeps `--verbose` when \{C\?\} is left out/),
+    ]);
+  });
+
   it('warns once when a bare number printed after a {"loss": x} line became the loss (trial 34: silently)', async () => {
     const context = testPluginContext({ baseDir: dir, study: 's' });
     const adapter = await commandObjectiveManifest.create(

@@ -223,7 +223,9 @@ export const createCommandObjective = (
   const collisions = collisionWarning(leaveOut);
   if (collisions !== undefined) warn?.(collisions);
   // Review 40: a bare flag before another parameter's `{x?}` may be a switch of its own, so it stays.
-  for (const [flag, element] of unpairedFlags(options.command))
+  // Not for a parameter the space always has (trial 43): its `{x?}` is never left out.
+  const alwaysActive = (element: string) => context.space?.byName.get(element.slice(1, -2))?.conditions.length === 0;
+  for (const [flag, element] of unpairedFlags(options.command).filter(([, element]) => !alwaysActive(element)))
     warn?.(
       `the command keeps \`${flag}\` when ${element} is left out (the parameter is inactive): only a flag of the parameter's own name goes with it (\`--${element.slice(1, -2)}\`). If \`${flag}\` is that parameter's flag, write the two as one element, \`${flag}=${element}\`.`,
     );

@@ -63,6 +63,23 @@ describe('compileSpace', () => {
     expect(issues({ x: { type: 'uniform', lo: 0, high: 1 } })).toContainEqual(
       expect.objectContaining({ pointer: '/x/lo', found: 'an unknown field `lo` (did you mean `low`?)' }),
     );
+    // Trial 43: Optuna's log=True is a type here, not a misspelt `low`.
+    expect(issues({ lr: { type: 'uniform', low: 1e-5, high: 1, log: true } })).toContainEqual(
+      expect.objectContaining({
+        pointer: '/lr/log',
+        found:
+          'an unknown field `log` (Optuna\'s log=True is a type here: "loguniform", or "qloguniform" with a step q)',
+      }),
+    );
+    expect(issues({ lr: { type: 'float', low: 1e-5, high: 1, log: true } })).toContainEqual(
+      expect.objectContaining({
+        pointer: '/lr/type',
+        found: '"float" (did you mean `loguniform`? Optuna\'s float with log=True)',
+      }),
+    );
+    expect(issues({ lr: { type: 'float', low: 0, high: 1 } })).toContainEqual(
+      expect.objectContaining({ pointer: '/lr/type', found: '"float" (did you mean `uniform`?)' }),
+    );
     expect(issues({ m: { type: 'choice', options: [{ value: 'a', spce: {} }] } })).toContainEqual(
       expect.objectContaining({
         pointer: '/m/options/0/spce',

@@ -167,7 +167,14 @@ const checkParameter = (raw: unknown, pointer: string, issues: ConfigIssue[]): C
     issues.push({
       pointer: `${pointer}/type`,
       expected: `one of ${PARAMETER_TYPES.join(', ')}`,
-      found: `${describeValue(type)}${typeof type === 'string' ? didYouMeanValue(type, PARAMETER_TYPES) : ''}`,
+      found: `${describeValue(type)}${
+        // Trial 43: Optuna's `float` with `log: true` is our loguniform, not uniform.
+        type === 'float' && raw.log === true
+          ? " (did you mean `loguniform`? Optuna's float with log=True)"
+          : typeof type === 'string'
+            ? didYouMeanValue(type, PARAMETER_TYPES)
+            : ''
+      }`,
     });
     return undefined;
   }
@@ -178,7 +185,12 @@ const checkParameter = (raw: unknown, pointer: string, issues: ConfigIssue[]): C
       issues.push({
         pointer: `${pointer}/${escapePointer(key)}`,
         expected: `only the fields type, ${Object.keys(fields).join(', ')} for "${type}"`,
-        found: `an unknown field \`${key}\`${didYouMean(key, ['type', ...Object.keys(fields)])}`,
+        found: `an unknown field \`${key}\`${
+          // Trial 43: Optuna's `log: true` read as a misspelt `low`.
+          key === 'log'
+            ? ' (Optuna\'s log=True is a type here: "loguniform", or "qloguniform" with a step q)'
+            : didYouMean(key, ['type', ...Object.keys(fields)])
+        }`,
       });
     }
   }

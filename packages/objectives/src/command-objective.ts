@@ -7,6 +7,7 @@ import {
   defineObjective,
   type EvaluationResult,
   type ExternalParams,
+  failedResult,
   interpretObjectiveValue,
   invalidConfig,
   type ObjectiveAdapter,
@@ -89,10 +90,7 @@ export const commandObjectiveOptionsSchema = {
   },
 } as const;
 
-const failed = (code: string, message: string, details: Record<string, unknown>): EvaluationResult => ({
-  status: 'failed',
-  error: { code, message, details },
-});
+const failed = failedResult;
 
 const describeEnd = (outcome: CommandOutcome): string =>
   outcome.signal === null ? `exited with code ${outcome.exitCode}` : `was killed by ${outcome.signal}`;

@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import {
   type EvaluationContext,
   type EvaluationResult,
+  failedResult,
   interpretObjectiveValue,
   type ObjectiveAdapter,
 } from '@parzen/engine/plugin';
@@ -53,10 +54,7 @@ const startWorker = (data: ModuleWorkerData): Worker => {
   });
 };
 
-const failed = (code: string, message: string, details?: Readonly<Record<string, unknown>>): EvaluationResult => ({
-  status: 'failed',
-  error: details === undefined ? { code, message } : { code, message, details },
-});
+const failed = failedResult;
 
 /** A trial its thread ended before taking up, with the reason the thread ended. */
 interface NotStarted {

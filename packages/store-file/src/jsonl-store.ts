@@ -26,6 +26,7 @@ import {
   trialAlreadyFinished,
   trialNotFound,
   trialsChangedSince,
+  warnOnStderr,
   withIntermediate,
 } from '@parzen/engine/plugin';
 import { FileLock } from './file-lock.js';
@@ -91,10 +92,6 @@ export interface JsonlStore extends TrialStore {
 /** Appends a record; `needs` raises the format version it is declared under (see {@link recordVersion}). */
 type Append = (record: JournalRecord, durable: boolean, needs?: number) => void;
 
-const defaultWarning = (message: string): void => {
-  process.stderr.write(`parzen: warning: ${message}\n`);
-};
-
 class JsonlTrialStore implements JsonlStore {
   readonly name = 'jsonl';
   readonly onlyEnqueued = true;
@@ -118,7 +115,7 @@ class JsonlTrialStore implements JsonlStore {
     this.readOnly = options.readOnly === true;
     this.stopping = options.stopping;
     this.clock = options.clock ?? systemClock;
-    const onWarning = options.onWarning ?? defaultWarning;
+    const onWarning = options.onWarning ?? warnOnStderr;
     this.replica = new Replica(options.salvage === true && options.readOnly === true);
     this.reader = new JournalReader(
       path,

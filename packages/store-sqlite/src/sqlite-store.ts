@@ -27,6 +27,7 @@ import {
   type TrialStore,
   trialAlreadyFinished,
   trialNotFound,
+  warnOnStderr,
 } from '@parzen/engine/plugin';
 import type BetterSqlite3 from 'better-sqlite3';
 
@@ -110,11 +111,7 @@ class SqliteTrialStore implements SqliteStore {
     options: SqliteStoreOptions,
   ) {
     this.busyTimeoutMs = options.busyTimeoutMs ?? 30_000;
-    this.onWarning =
-      options.onWarning ??
-      ((message: string) => {
-        process.stderr.write(`parzen: warning: ${message}\n`);
-      });
+    this.onWarning = options.onWarning ?? warnOnStderr;
     this.stopping = options.stopping;
     this.clock = options.clock ?? systemClock;
     this.fsync = options.fsync ?? 'finish';

@@ -1,10 +1,17 @@
 import type { EvaluationResult } from '../contracts/objective.js';
 import { describeValue } from '../errors.js';
 
-const failed = (code: string, message: string, details?: Record<string, unknown>): EvaluationResult => ({
+/** A failed evaluation with its error's code, message and, when given, details. */
+export const failedResult = (
+  code: string,
+  message: string,
+  details?: Readonly<Record<string, unknown>>,
+): EvaluationResult => ({
   status: 'failed',
   error: details === undefined ? { code, message } : { code, message, details },
 });
+
+const failed = failedResult;
 
 /**
  * A loss given with attrs that cannot be stored: the trial fails, and the loss is kept in the error's

@@ -1,5 +1,6 @@
-import { closeSync, mkdirSync, openSync, type Stats, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, type Stats, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makeFolder } from '@parzen/engine/plugin';
 import { CliError, EXIT } from './exit-codes.js';
 
 /** What `-o`'s path is now (undefined when nothing is there); a path that cannot be looked at is refused, named. */
@@ -37,7 +38,7 @@ export const writingOutput = async <T>(path: string, write: () => T | Promise<T>
  */
 export const writeOutputFile = (path: string, content: string | readonly string[]): Promise<void> =>
   writingOutput(path, () => {
-    mkdirSync(dirname(path), { recursive: true });
+    makeFolder(dirname(path));
     if (typeof content === 'string') {
       writeFileSync(path, content);
       return;

@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeFolder } from '@parzen/engine/plugin';
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { Chart, ReportPage, VlSpec } from './types.js';
@@ -42,7 +43,7 @@ export const svgIndex = (page: ReportPage): string =>
  * and each chart's caption; returns the SVG paths written.
  */
 export const writeSvgs = async (page: ReportPage, dir: string): Promise<string[]> => {
-  mkdirSync(dir, { recursive: true });
+  makeFolder(dir);
   const paths: string[] = [];
   for (const chart of pageCharts(page)) {
     const path = join(dir, `${chart.id}.svg`);

@@ -1,6 +1,6 @@
-import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ParzenError } from '@parzen/engine/plugin';
+import { makeFolder, ParzenError } from '@parzen/engine/plugin';
 import { journalFailed } from './journal-errors.js';
 
 /**
@@ -29,7 +29,7 @@ export class JournalFile {
   /** Opens (or creates, with its folder) the journal; a new file's folder entry is flushed unless `never`. */
   static open(path: string, fsync: FsyncPolicy): JournalFile {
     try {
-      mkdirSync(dirname(path), { recursive: true });
+      makeFolder(dirname(path));
       const created = !existsSync(path);
       const file = new JournalFile(path, openSync(path, 'a+'));
       if (created && fsync !== 'never') syncFolder(dirname(path));

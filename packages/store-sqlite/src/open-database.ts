@@ -1,8 +1,8 @@
-import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { ParzenError } from '@parzen/engine/plugin';
+import { makeFolder, ParzenError } from '@parzen/engine/plugin';
 import type BetterSqlite3 from 'better-sqlite3';
 import { BUSY_SLICE_MS, retryBusySync } from './busy-retry.js';
 import { checkSchema, MIGRATIONS, migrate } from './schema.js';
@@ -30,7 +30,7 @@ const UNWRITABLE_FOLDER = new Set(['SQLITE_READONLY_DIRECTORY', 'SQLITE_CANTOPEN
 /** Opens (or creates, with its folder) the database in WAL mode and brings its schema up to date. */
 export const openDatabase = (path: string, busyTimeoutMs: number, fsync: FsyncPolicy): BetterSqlite3.Database => {
   refuseFolder(path);
-  mkdirSync(dirname(path), { recursive: true });
+  makeFolder(dirname(path));
   const Database = database();
   let db: BetterSqlite3.Database;
   try {

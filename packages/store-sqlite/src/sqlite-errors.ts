@@ -53,7 +53,7 @@ export const storeError = (path: string, error: unknown, doing: string): ParzenE
   const full = code === 'SQLITE_IOERR_SHMSIZE' || code === 'SQLITE_FULL' ? ' (is the disk or file system full?)' : '';
   return new ParzenError(
     'STORE_FAILED',
-    `SQLite store \`${path}\` failed while ${doing}: ${code === undefined ? '' : `${code}: `}${message}${full}`,
+    `SQLite store \`${path}\` failed while ${doing}: ${code === undefined || message.startsWith(code) ? '' : `${code}: `}${message}${full}`,
     {
       cause: error,
     },

@@ -1,10 +1,11 @@
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { resolveConfigPath } from '../config/paths.js';
 import { defineReporter } from '../contracts/manifest.js';
 import type { Reporter } from '../contracts/reporter.js';
 import { invalidConfig } from '../errors.js';
 import type { EngineEvent, EngineEventType } from '../events/engine-event.js';
+import { makeFolder } from '../runtime/make-folder.js';
 
 /** Every event type, as a config may name them (the `EngineEvent` union's `type`s). */
 export const EVENT_TYPES: readonly EngineEventType[] = [
@@ -43,7 +44,7 @@ export const createEventsReporter = (options: EventsReporterOptions, baseDir = p
   const wanted = new Set<string>(options.types ?? EVENT_TYPES);
   let fd: number | undefined;
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeFolder(dirname(path));
     fd = openSync(path, 'a');
   } catch (error) {
     // Said as the option's fault (review 40: Node's bare EISDIR), with what was found there.

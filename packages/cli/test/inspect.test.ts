@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRandomSuggester } from '@parzen/algo-random';
+import { createTpeSuggester } from '@parzen/algo-tpe';
 import { fmin, type SpaceDefinition, type TrialStore } from '@parzen/engine';
 import { createJsonlStore } from '@parzen/store-file';
 import { createSqliteStore } from '@parzen/store-sqlite';
@@ -207,6 +208,59 @@ describe('--salvage: a journal damaged in the middle (user trial 26)', () => {
     const sqlite = await cli('trials', '--store', `sqlite:${database}`, '--salvage');
     expect(sqlite.code).toBe(2);
     expect(sqlite.stderr).toContain('--salvage reads past damaged lines of a JSONL journal');
+  });
+
+  it('keeps a finished trial whose creation line alone was lost: exported, imported, and counted by TPE on resume', async () => {
+    const path = join(dir, 'lost-creation.parzen.jsonl');
+    await fill(createJsonlStore({ path }), 'lost', 4);
+    const intact = createJsonlStore({ path, readOnly: true });
+    const last = (await intact.listTrials('lost'))[3];
+    await intact.close();
+    const lines = readFileSync(path, 'utf8').split('\n');
+    const at = lines.findIndex((line) => line.includes('"op":"trial"') && line.includes('"number":3'));
+    lines[at] = `${(lines[at] as string).slice(0, 30)}#@!garbage`;
+    writeFileSync(path, lines.join('\n'));
+    // It was dropped: its params and finish lines were skipped as updates of a trial never created.
+    const out = join(dir, 'lost-creation.jsonl');
+    const exported = await cli('export', '--store', `jsonl:${path}`, '--salvage', '-o', out);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(1 + 4);
+    const into = writeIn(dir, 'lost-creation.json', {
+      name: 'lost',
+      seed: 3,
+      space,
+      objective: { use: 'module', options: { path: './never-loaded.mjs' } },
+      store: { use: 'jsonl', options: { path: './lost-into.parzen.jsonl' } },
+      budget: { maxTrials: 6 },
+    });
+    const imported = await cli('import', into, out);
+    expect(imported.code, imported.stderr).toBe(0);
+    const store = createJsonlStore({ path: join(dir, 'lost-into.parzen.jsonl') });
+    const histories: number[] = [];
+    const tpe = createTpeSuggester();
+    await fmin({
+      name: 'lost',
+      space,
+      objective: ({ x }) => x,
+      suggester: {
+        ...tpe,
+        beginTrial: (context) => {
+          histories.push(context.history.length);
+          return tpe.beginTrial(context);
+        },
+      },
+      maxTrials: 6,
+      store,
+      seed: 3,
+    });
+    const trials = await store.listTrials('lost');
+    await store.close();
+    // The resumed run sees the 4 salvaged trials and numbers its own from #4.
+    expect(histories).toEqual([4, 5]);
+    expect(trials.map((trial) => [trial.number, trial.state])).toEqual(
+      [0, 1, 2, 3, 4, 5].map((number) => [number, 'complete']),
+    );
+    expect(trials[3]).toMatchObject({ internal: last?.internal, loss: (last as { loss: number }).loss });
   });
 });
 

@@ -214,7 +214,13 @@ export class JournalReader {
       );
     }
     try {
-      this.replica.apply(record);
+      const rebuilt = this.replica.apply(record);
+      if (rebuilt !== undefined)
+        this.warn(
+          `Journal \`${this.path}\`: salvage rebuilt ${rebuilt}, whose creation line was lost, from its later lines ` +
+            `(params at line ${this.lines}, then its reports and finish); its lease is not known, and its start ` +
+            'time is its finish time.',
+        );
     } catch (error) {
       if (!(error instanceof ReplayError)) throw error;
       if (!this.salvage) throw corruptLine(this.path, this.lines, `found ${error.message}`);

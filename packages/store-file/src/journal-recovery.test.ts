@@ -1,5 +1,5 @@
 import { appendFileSync, closeSync, openSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
-import type { StudySpec } from '@parzen/engine/plugin';
+import type { FinishedTrial, StudySpec } from '@parzen/engine/plugin';
 import { rejectionOf, useTempDir } from '@parzen/test-kit';
 import { describe, expect, it } from 'vitest';
 import { JournalReader } from './journal-reader.js';
@@ -33,6 +33,45 @@ const writeJournal = async (): Promise<string> => {
   await store.finishTrial(spec.name, 1, { state: 'failed', error: { code: 'OBJECTIVE_THREW', message: 'no' } });
   await store.close();
   return path;
+};
+
+/**
+ * A journal with three complete trials (losses 0.5, 0.25, 0.125), written as parallel workers write
+ * them: all three created, then their params, then #1's reports (and attrs), then their finishes.
+ */
+const writeFinished = async (): Promise<string> => {
+  const path = tempPath('finished.parzen.jsonl');
+  const { store } = open(path);
+  await store.openStudy(spec);
+  for (let i = 0; i < 3; i++) await store.createTrial(spec.name);
+  for (let i = 0; i < 3; i++) await store.setParams(spec.name, i, { x: i / 10 });
+  await store.reportIntermediate(spec.name, 1, 0, 0.75);
+  await store.reportIntermediate(spec.name, 1, 1, 0.5);
+  await store.finishTrial(spec.name, 0, { state: 'complete', loss: 0.5 });
+  await store.finishTrial(spec.name, 1, { state: 'complete', loss: 0.25, attrs: { note: 'kept' } });
+  await store.finishTrial(spec.name, 2, { state: 'complete', loss: 0.125 });
+  await store.close();
+  return path;
+};
+
+/** The index of the line of `op` for trial `number`. */
+const indexOf = (lines: readonly string[], op: string, number: number): number =>
+  lines.findIndex((line) => line.includes(`"op":"${op}"`) && line.includes(`"number":${number}`));
+
+/** The line number (from 1) of the line of `op` for trial `number`. */
+const lineOf = (path: string, op: string, number: number): number =>
+  indexOf(readFileSync(path, 'utf8').split('\n'), op, number) + 1;
+
+/** Damages the lines of these ops of these trials in place; returns their line numbers (from 1). */
+const damage = (path: string, ...which: readonly (readonly [string, number])[]): number[] => {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const damaged = which.map(([op, number]) => {
+    const at = indexOf(lines, op, number);
+    lines[at] = `${(lines[at] as string).slice(0, 25)}#@!garbage`;
+    return at + 1;
+  });
+  writeFileSync(path, lines.join('\n'));
+  return damaged;
 };
 
 const lineCount = (path: string): number => readFileSync(path, 'utf8').split('\n').length - 1;
@@ -281,19 +320,94 @@ describe('salvage: a damaged line in the middle, read-only (user trial 26: nothi
     }
   });
 
-  it('keeps the trials after one whose creation line was lost, the lost one a failed STORE_SALVAGED trial', async () => {
+  it('keeps the trials after one whose creation and params lines were lost, the lost one a failed STORE_SALVAGED trial', async () => {
     const path = await writeJournal();
-    const lines = readFileSync(path, 'utf8').split('\n');
-    const created = lines.findIndex((line) => line.includes('"op":"trial"') && line.includes('"number":1'));
-    lines[created] = `${(lines[created] as string).slice(0, 25)}#@!garbage`;
-    writeFileSync(path, lines.join('\n'));
-    const store = createJsonlStore({ path, readOnly: true, salvage: true, onWarning: () => undefined });
+    damage(path, ['trial', 1], ['params', 1]);
+    const warnings: string[] = [];
+    const store = createJsonlStore({ path, readOnly: true, salvage: true, onWarning: (m) => warnings.push(m) });
     try {
       const trials = await store.listTrials(spec.name);
       // Trial #2 came after the lost #1: it was refused too ("trial #2 where #1 was expected"); now kept.
       expect(trials.map((trial) => trial.state)).toEqual(['complete', 'failed', 'running']);
       expect(trials[1]).toMatchObject({ internal: {}, error: { code: 'STORE_SALVAGED' } });
       expect(trials[2]).toMatchObject({ number: 2, internal: { x: 0.2 } });
+      // No params to rebuild #1 from: its finish is skipped, and said so.
+      expect(warnings).toContainEqual(
+        expect.stringContaining(
+          `salvage skipped line ${lineOf(path, 'finish', 1)} (an update of trial #1 of \`recovery\`, whose creation line was lost and no params line came before to rebuild it from)`,
+        ),
+      );
+      expect(warnings.join('\n')).not.toContain('rebuilt');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('rebuilds a trial whose creation line alone was lost from its params, reports and finish (it was dropped)', async () => {
+    const path = await writeFinished();
+    const [created] = damage(path, ['trial', 1]);
+    const warnings: string[] = [];
+    const store = createJsonlStore({ path, readOnly: true, salvage: true, onWarning: (m) => warnings.push(m) });
+    try {
+      const trials = await store.listTrials(spec.name);
+      expect(trials.map((trial) => [trial.number, trial.state])).toEqual([
+        [0, 'complete'],
+        [1, 'complete'],
+        [2, 'complete'],
+      ]);
+      expect(trials[1]).toMatchObject({
+        number: 1,
+        internal: { x: 0.1 },
+        loss: 0.25,
+        attrs: { note: 'kept' },
+        intermediate: [
+          { step: 0, value: 0.75 },
+          { step: 1, value: 0.5 },
+        ],
+      });
+      // Only the creation line held the start time: the finish time stands for it.
+      const rebuilt = trials[1] as FinishedTrial;
+      expect(rebuilt.startedAt).toBe(rebuilt.finishedAt);
+      expect(rebuilt).not.toHaveProperty('lease');
+      // Once each in what a run's mirror reads too, though the placeholder of #1 was replaced.
+      const changed = await store.listTrialsSince?.(spec.name);
+      expect(changed?.trials.map((trial) => trial.number)).toEqual([0, 1, 2]);
+      expect(warnings).toEqual([
+        expect.stringContaining(`salvage skipped line ${created} (it is not a journal record`),
+        expect.stringContaining(
+          `salvage rebuilt trial #1 of \`recovery\`, whose creation line was lost, from its later lines (params at line ${lineOf(path, 'params', 1)},`,
+        ),
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('rebuilds the last trial when its creation line alone was lost (it was left out)', async () => {
+    const path = await writeFinished();
+    damage(path, ['trial', 2]);
+    const store = createJsonlStore({ path, readOnly: true, salvage: true, onWarning: () => undefined });
+    try {
+      const trials = await store.listTrials(spec.name);
+      expect(trials.map((trial) => trial.number)).toEqual([0, 1, 2]);
+      expect(trials[2]).toMatchObject({ state: 'complete', internal: { x: 0.2 }, loss: 0.125 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('drops the last trial when its creation and params lines were lost, and says so', async () => {
+    const path = await writeFinished();
+    damage(path, ['trial', 2], ['params', 2]);
+    const warnings: string[] = [];
+    const store = createJsonlStore({ path, readOnly: true, salvage: true, onWarning: (m) => warnings.push(m) });
+    try {
+      expect((await store.listTrials(spec.name)).map((trial) => trial.number)).toEqual([0, 1]);
+      expect(warnings).toContainEqual(
+        expect.stringContaining(
+          `salvage skipped line ${lineOf(path, 'finish', 2)} (an update of trial #2 of \`recovery\`, whose creation line was lost and no params line`,
+        ),
+      );
     } finally {
       await store.close();
     }

@@ -45,9 +45,16 @@ export class Replica {
   version: number | undefined;
 
   /**
-   * @param salvage Reading a damaged journal (read-only): a trial whose creation line was lost leaves a
-   * gap before the next one; it is filled with a failed trial (`STORE_SALVAGED`, no params) so that the
-   * trials after it are kept, instead of refusing each of them.
+   * Salvage only: the numbers, by study, of trials whose creation line was lost and that no params line
+   * has rebuilt yet (each a failed `STORE_SALVAGED` trial meanwhile).
+   */
+  private readonly lost = new Map<ReplicaStudy, Set<number>>();
+
+  /**
+   * @param salvage Reading a damaged journal (read-only): a trial whose creation line was lost is rebuilt
+   * from its params line and the lines after it (reports, finish); its start time is then its finish
+   * time (unknown while it runs). Until such a line comes, or without one, it is a failed trial
+   * (`STORE_SALVAGED`, no params) so that the trials after it are kept, instead of refusing each of them.
    */
   constructor(private readonly salvage = false) {}
 
@@ -60,7 +67,8 @@ export class Replica {
     return [...this.byName.values()].map((study) => study.record);
   }
 
-  apply(record: JournalRecord): void {
+  /** Applies one record; returns the trial salvage rebuilt from it (see {@link rebuild}), to be told. */
+  apply(record: JournalRecord): string | undefined {
     switch (record.op) {
       case 'journal':
         this.version = record.version;
@@ -90,7 +98,7 @@ export class Replica {
         this.addTrials(record);
         return;
       default:
-        this.update(record);
+        return this.update(record);
     }
   }
 
@@ -103,19 +111,52 @@ export class Replica {
   /** Whether trials numbered from `number` come next (false for a duplicate: the first one stands). */
   private isNext(study: ReplicaStudy, record: { readonly study: string; readonly number: number }): boolean {
     const next = study.trials.length;
-    if (record.number > next && this.salvage) {
-      for (let number = next; number < record.number; number++) {
-        const lost = runningTrial({ study: record.study, number, internal: {}, startedAt: '' });
-        const outcome = {
-          state: 'failed',
-          error: { code: 'STORE_SALVAGED', message: 'Its lines were lost from a damaged journal (read with salvage).' },
-        } as const;
-        study.trials.push(Object.freeze(finishedTrial(lost, outcome, '')));
-        study.changes.push(number);
-      }
-    } else if (record.number > next)
+    if (record.number > next && this.salvage) this.fillLost(study, record.study, record.number);
+    else if (record.number > next)
       throw new ReplayError(`trial #${record.number} of \`${record.study}\` where trial #${next} was expected next`);
     return record.number === study.trials.length;
+  }
+
+  /** Salvage: the trials before `end` that no line created, each a failed `STORE_SALVAGED` trial until rebuilt. */
+  private fillLost(study: ReplicaStudy, name: string, end: number): void {
+    let lost = this.lost.get(study);
+    if (lost === undefined) {
+      lost = new Set();
+      this.lost.set(study, lost);
+    }
+    for (let number = study.trials.length; number < end; number++) {
+      const trial = runningTrial({ study: name, number, internal: {}, startedAt: '' });
+      const outcome = {
+        state: 'failed',
+        error: { code: 'STORE_SALVAGED', message: 'Its lines were lost from a damaged journal (read with salvage).' },
+      } as const;
+      study.trials.push(Object.freeze(finishedTrial(trial, outcome, '')));
+      study.changes.push(number);
+      lost.add(number);
+    }
+  }
+
+  /**
+   * Salvage: an update of a trial whose creation line was lost. Its params line rebuilds it (a running
+   * trial with those params, no start time or lease: only the creation line held them); the lines after
+   * it then apply as to any trial. Any other update before that is refused: without params there is no
+   * trial to rebuild.
+   */
+  private rebuild(
+    study: ReplicaStudy,
+    record: Extract<JournalRecord, { op: 'params' | 'lease' | 'finish' | 'report' }>,
+  ): string {
+    const { number } = record;
+    if (record.op !== 'params')
+      throw new ReplayError(
+        `an update of trial #${number} of \`${record.study}\`, whose creation line was lost and no params line came before to rebuild it from`,
+      );
+    this.fillLost(study, record.study, number + 1);
+    this.lost.get(study)?.delete(number);
+    const internal = Object.freeze(record.params);
+    study.trials[number] = Object.freeze(runningTrial({ study: record.study, number, internal, startedAt: '' }));
+    study.changes.push(number);
+    return `trial #${number} of \`${record.study}\``;
   }
 
   private addTrial(record: Extract<JournalRecord, { op: 'trial' }>): void {
@@ -165,9 +206,11 @@ export class Replica {
     return study.trials[number];
   }
 
-  private update(record: Extract<JournalRecord, { op: 'params' | 'lease' | 'finish' | 'report' }>): void {
+  private update(record: Extract<JournalRecord, { op: 'params' | 'lease' | 'finish' | 'report' }>): string | undefined {
     const study = this.require(record.study);
     const { trials } = study;
+    if (this.salvage && (trials[record.number] === undefined || this.lost.get(study)?.has(record.number) === true))
+      return this.rebuild(study, record);
     if (trials[record.number] === undefined)
       throw new ReplayError(`an update of trial #${record.number} of \`${record.study}\`, which was never created`);
     if (record.op === 'report') {
@@ -182,7 +225,10 @@ export class Replica {
       trials[record.number] = Object.freeze(runningTrial(trial, { internal: Object.freeze(record.params) }));
     else if (record.op === 'lease') trials[record.number] = Object.freeze(runningTrial(trial, { lease: record.lease }));
     else {
-      trials[record.number] = Object.freeze(finishedTrial(trial, record.outcome, record.finishedAt));
+      // A trial salvage rebuilt has no start time: its finish time stands for it (as for an added trial).
+      const started =
+        this.salvage && trial.startedAt === '' ? runningTrial({ ...trial, startedAt: record.finishedAt }) : trial;
+      trials[record.number] = Object.freeze(finishedTrial(started, record.outcome, record.finishedAt));
       // Under format version 4 and later only: earlier Parzens left such an entry taken (review 36).
       if ((this.version ?? 1) >= 4 && endedUnrun(record.outcome)) study.queue.giveBack(record.number);
     }

@@ -43,7 +43,12 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .version(version)
     .exitOverride()
     // Help, the version and flag errors go through `output` too, so an in-process caller gets them all.
-    .configureOutput({ writeOut: (text) => output.result(chomp(text)), writeErr: (text) => output.note(chomp(text)) })
+    .configureOutput({
+      writeOut: (text) => output.result(chomp(text)),
+      writeErr: (text) => output.note(chomp(text)),
+      // A flag error in the same one-line form as every other error (`parzen: ...`), not commander's `error: ...`.
+      outputError: (text, write) => write(text.replace(/^error: /, 'parzen: ')),
+    })
     .showHelpAfterError('(run `parzen --help` for usage)');
   runOptions(
     program

@@ -108,3 +108,21 @@ describe('a plugin package that is not installed', () => {
     expect(stderr).not.toMatch(/imported from|packages\/engine/);
   });
 });
+
+describe('flag mistakes', () => {
+  it('say `parzen:` as every other error does, with the did-you-mean and the usage hint, exit 2', async () => {
+    const misspelt = await cli('run', 'x.json', '--max-evals', '3');
+    expect(misspelt.code).toBe(2);
+    expect(misspelt.stderr.split('\n')).toEqual([
+      "parzen: unknown option '--max-evals'",
+      '(Did you mean --max-trials?)',
+      '(run `parzen --help` for usage)',
+    ]);
+    const command = await cli('frob');
+    expect(command.code).toBe(2);
+    expect(command.stderr).toMatch(/^parzen: unknown command 'frob'/);
+    const value = await cli('run', 'x.json', '--seed', 'abc');
+    expect(value.stderr).toMatch(/^parzen: option '--seed <n>' argument 'abc' is invalid/);
+    expect(value.stderr).not.toMatch(/^error:/m);
+  });
+});

@@ -60,7 +60,13 @@ const readJsonLines = (path: string, text: string): TrialFile => {
           ? 'no "study" object'
           : typeof study.space !== 'object' || study.space === null || Array.isArray(study.space)
             ? 'no "study.space" object'
-            : undefined;
+            : typeof study.name !== 'string' || study.name === ''
+              ? `"study.name" ${JSON.stringify(study.name) ?? 'missing'} (expected the study's name)`
+              : study.direction === undefined
+                ? '"study.direction" missing (expected "minimize" or "maximize")'
+                : study.seed !== undefined && !Number.isSafeInteger(study.seed)
+                  ? `"study.seed" ${JSON.stringify(study.seed)} (expected an integer)`
+                  : undefined;
       if (malformed !== undefined)
         throw new CliError(
           `${path}: line ${index + 1} is a Parzen export header with ${malformed}; \`parzen export\` writes {"parzen": "export", "version": ${EXPORT_VERSION}, "study": {"name", "direction", "seed", "space"}}.`,

@@ -588,6 +588,16 @@ describe('parzen export and import', () => {
     for (const [header, said] of [
       [{ parzen: 'export', version: 1 }, 'no "study" object'],
       [{ parzen: 'export', version: 1, study: { ...study, space: 5 } }, 'no "study.space" object'],
+      [
+        { parzen: 'export', version: 1, study: { ...study, name: undefined } },
+        '"study.name" missing (expected the study\'s name)',
+      ],
+      [{ parzen: 'export', version: 1, study: { ...study, name: '' } }, '"study.name" "" (expected the study\'s name)'],
+      [{ parzen: 'export', version: 1, study: { ...study, seed: 1.5 } }, '"study.seed" 1.5 (expected an integer)'],
+      [
+        { parzen: 'export', version: 1, study: { ...study, direction: undefined } },
+        '"study.direction" missing (expected "minimize" or "maximize")',
+      ],
     ] as const) {
       const cut = writeIn(dir, 'cut-export.jsonl', `${JSON.stringify(header)}\n`);
       const refused = await cli('import', target, cut);

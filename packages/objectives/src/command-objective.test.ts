@@ -2,11 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { createMemoryStore } from '@parzen/engine';
 import {
   compileSpace,
   type EvaluationContext,
   type EvaluationResult,
+  runStudy,
   type SpaceDefinition,
+  type Suggester,
+  sampleDistribution,
 } from '@parzen/engine/plugin';
 import { testPluginContext } from '@parzen/engine/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -546,6 +550,54 @@ console.log('bye');`;
     expect(reports).toEqual([]);
     expect(stopMs).toBeLessThan(4000); // from the start: SIGTERM at the bad line, not a timeout
     await expectGone(pidFile);
+  });
+
+  it('completes a trial whose reports all arrived as it exited, with its loss and every report (a prune after exit stops nothing)', async () => {
+    // Python without flush: the reports and the loss all come at once, as the program ends.
+    const pidFile = join(dir, 'buffered.pid');
+    const program = `require('node:fs').writeFileSync(process.argv[1], String(process.pid));
+process.stdout.write('{"step":0,"value":1}\\n{"step":1,"value":0.5}\\n{"loss":0.25}\\n');`;
+    const store = createMemoryStore();
+    const reportIntermediate = store.reportIntermediate?.bind(store);
+    // A store slower than the program's exit (a disk): the first report is stored once Parzen has reaped
+    // the program (`kill(pid, 0)` fails), so the prune decision comes after its exit, every time.
+    const reaped = () => {
+      try {
+        process.kill(Number(readFileSync(pidFile, 'utf8')), 0);
+        return false;
+      } catch {
+        return true;
+      }
+    };
+    store.reportIntermediate = async (...args) => {
+      while (!reaped()) await new Promise((resolve) => setTimeout(resolve, 5));
+      await reportIntermediate?.(...args);
+    };
+    const prior: Suggester = {
+      name: 'prior',
+      beginTrial: (context) => ({ sampleParam: (param) => sampleDistribution(param.distribution, context.rng) }),
+    };
+    const definition = { x: { type: 'uniform', low: 0, high: 1 } } as const;
+    const result = await runStudy({
+      spec: { name: 'buffered', direction: 'minimize', seed: 1, space: definition },
+      space: compileSpace(definition),
+      store,
+      suggester: prior,
+      objective: createCommandObjective(options([process.execPath, '-e', program, pidFile], { stdin: 'none' }), {
+        baseDir: dir,
+        study: 'buffered',
+      }),
+      pruner: { name: 'always', shouldPrune: () => true },
+      budget: { maxTrials: 1 },
+    });
+    expect(result.trials[0]).toMatchObject({
+      state: 'complete',
+      loss: 0.25,
+      intermediate: [
+        { step: 0, value: 1 },
+        { step: 1, value: 0.5 },
+      ],
+    });
   });
 
   it('fails the trial when the context refuses a report', async () => {

@@ -250,13 +250,17 @@ export const createCommandObjective = (
       }
       const stop = new AbortController();
       running.add(stop);
-      const reports = createReportReader(evaluation);
-      // The loss line is kept as the lines go by: a program may print far more than the tail of stdout
+      // The loss line is kept as the lines are read: a program may print far more than the tail of stdout
       // that is kept (logs, a summary) after its loss.
       const lossLine = lossTracker();
-      const onStdoutLine = (line: string, readAt: number) => {
-        lossLine.see(line);
-        return reports.onLine(line, readAt);
+      let exited = false;
+      let closed = false;
+      // A prune decided once the program has exited, or closed its stdout after its loss, stops nothing
+      // (its reports came buffered, as it ended): its own result stands.
+      const reports = createReportReader(evaluation, () => exited || (closed && lossLine.found !== undefined));
+      const onStdoutRead = (line: string | undefined) => {
+        if (line === undefined) closed = true;
+        else lossLine.see(line);
       };
       try {
         const startedAt = Date.now();
@@ -266,7 +270,11 @@ export const createCommandObjective = (
           env: env(params, evaluation.trialNumber, extraEnv),
           signal: AbortSignal.any([evaluation.signal, stop.signal]),
           stderrTail: options.stderrTailChars,
-          onStdoutLine,
+          onStdoutLine: reports.onLine,
+          onStdoutRead,
+          onExit: () => {
+            exited = true;
+          },
           terminate: reports.prune,
           terminateGraceMs: options.pruneGraceSeconds * 1000,
           ...(options.stdin === 'json' ? { input: `${JSON.stringify(params)}\n` } : {}),
@@ -304,11 +312,16 @@ export const createCommandObjective = (
             `trial #${evaluation.trialNumber}: its ${reports.readAt.length} reports all arrived as the program ended, after ${(outcome.durationMs / 1000).toFixed(1)} s: its stdout is buffered, so the pruner saw them too late to stop it. Flush each report (Python: print(..., flush=True)), or run Python unbuffered ("python3", "-u", or PYTHONUNBUFFERED=1 in the objective's env).`,
           );
         }
-        return interpretCommandOutcome(outcome, argv, options.timeoutSeconds, {
+        const result = interpretCommandOutcome(outcome, argv, options.timeoutSeconds, {
           graceSeconds: options.pruneGraceSeconds,
           lossLine,
           ...(prunedAt === undefined ? {} : { prunedAt }),
         });
+        // Told to stop only after it had finished: the trial completes with its loss (the run loop prunes it
+        // otherwise).
+        return reports.prunedLate() !== undefined && result.status === 'ok'
+          ? { ...result, finishedBeforePrune: true }
+          : result;
       } finally {
         running.delete(stop);
       }

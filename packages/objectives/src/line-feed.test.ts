@@ -70,3 +70,30 @@ describe('LineFeed', () => {
     expect(failures).toHaveLength(1);
   });
 });
+
+describe('LineFeed: lines as read', () => {
+  it('tells each line as soon as it is read, ahead of a slow handler, then the end once', async () => {
+    const stream = new PassThrough({ encoding: 'utf8' });
+    const read: (string | undefined)[] = [];
+    let release: () => void = () => undefined;
+    const handled: string[] = [];
+    const lines = new LineFeed(
+      stream,
+      async (line) => {
+        if (handled.length === 0) await new Promise<void>((resolve) => (release = resolve));
+        handled.push(line);
+      },
+      () => undefined,
+      (line) => read.push(line),
+    );
+    lines.push('a\nb\nc');
+    lines.end();
+    lines.end();
+    // The first line's handler still waits; every line, the unterminated last one too, is already told.
+    expect(handled).toEqual([]);
+    expect(read).toEqual(['a', 'b', 'c', undefined]);
+    release();
+    await lines.drained;
+    expect(handled).toEqual(['a', 'b', 'c']);
+  });
+});

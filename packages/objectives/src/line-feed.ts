@@ -36,6 +36,8 @@ export class LineFeed {
     /** Called with each line and when it was read (not when its turn came: earlier lines may be slow). */
     private readonly handle: (line: string, readAt: number) => unknown,
     private readonly onFailure: (error: unknown) => void,
+    /** Told each line as soon as it is read (its handler may come later), then `undefined` at the end. */
+    private readonly onRead?: (line: string | undefined) => void,
   ) {}
 
   /** Takes a chunk of the stream's text. */
@@ -51,15 +53,22 @@ export class LineFeed {
       this.overlong = true;
     }
     const at = Date.now();
-    for (const line of lines) this.queue.push({ line, at });
+    for (const line of lines) {
+      this.queue.push({ line, at });
+      this.onRead?.(line);
+    }
     if (this.queue.length > HIGH_WATER_LINES) this.stream.pause();
     void this.pump();
   }
 
   /** The stream has ended: a last line without a newline is handled too. */
   end(): void {
-    if (this.partial !== '' && !this.overlong) this.queue.push({ line: this.partial, at: Date.now() });
+    if (this.partial !== '' && !this.overlong) {
+      this.queue.push({ line: this.partial, at: Date.now() });
+      this.onRead?.(this.partial);
+    }
     this.partial = '';
+    if (!this.ended) this.onRead?.(undefined);
     this.ended = true;
     void this.pump();
   }

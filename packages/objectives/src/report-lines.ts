@@ -63,6 +63,11 @@ export interface ReportReader {
   /** The report at which the pruner said stop, if it did. */
   readonly prunedAt: () => Report | undefined;
   /**
+   * The report at which the pruner said stop when the program had already finished on its own (nothing
+   * was stopped: its later reports are stored too, and its own result stands).
+   */
+  readonly prunedLate: () => Report | undefined;
+  /**
    * When each report line was read from the program (`Date.now()`), in order: not when it was handled, so
    * reports that came together stay together however long storing the earlier ones took (trial 43).
    */
@@ -71,16 +76,19 @@ export interface ReportReader {
 
 /**
  * The report side of the `command` objective: each report line is passed to `context.report` (awaited),
- * then `context.shouldPrune()` is asked; when it says stop, `prune` fires and later lines are ignored.
+ * then `context.shouldPrune()` is asked; when it says stop, `prune` fires and later lines are ignored,
+ * unless `finished()` says the program had already finished on its own (see {@link ReportReader.prunedLate}).
  * A malformed report line throws {@link MalformedReportError}.
  */
-export const createReportReader = (context: EvaluationContext): ReportReader => {
+export const createReportReader = (context: EvaluationContext, finished: () => boolean = () => false): ReportReader => {
   const prune = new AbortController();
   let prunedAt: Report | undefined;
+  let prunedLate: Report | undefined;
   const readAt: number[] = [];
   return {
     prune: prune.signal,
     prunedAt: () => prunedAt,
+    prunedLate: () => prunedLate,
     readAt,
     onLine: async (line, at) => {
       if (prune.signal.aborted) return;
@@ -90,6 +98,12 @@ export const createReportReader = (context: EvaluationContext): ReportReader => 
       readAt.push(at ?? Date.now());
       await context.report(read.report.step, read.report.value);
       if (context.shouldPrune()) {
+        // Decided when the decision is acted on, not by how the program then ends: one that already exited
+        // (or closed its stdout after its loss) has nothing left to stop.
+        if (finished()) {
+          prunedLate ??= read.report;
+          return;
+        }
         prunedAt = read.report;
         prune.abort();
       }

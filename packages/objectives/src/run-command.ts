@@ -33,6 +33,13 @@ export interface RunCommandOptions {
    * not passed on. The result resolves only after every line was handled.
    */
   readonly onStdoutLine?: (line: string, readAt: number) => unknown;
+  /**
+   * With `onStdoutLine`: told each stdout line as soon as it is read, ahead of `onStdoutLine` (which waits
+   * for the lines before it), then `undefined` once stdout has closed.
+   */
+  readonly onStdoutRead?: (line: string | undefined) => void;
+  /** Told when the program has exited (its output may not all be read yet). */
+  readonly onExit?: () => void;
   /** Asks the program to stop when it fires: SIGTERM to its process group, SIGKILL after `terminateGraceMs`. */
   readonly terminate?: AbortSignal;
   /** How long a program asked to stop has between SIGTERM and SIGKILL (default 5000 ms). */
@@ -159,7 +166,10 @@ export const runCommand = (options: RunCommandOptions): Promise<CommandOutcome> 
       graceMs: options.terminateGraceMs ?? 5000,
     });
     const handler = options.onStdoutLine;
-    const lines = handler === undefined ? undefined : new LineFeed(child.stdout, handler, killSwitch.terminate);
+    const lines =
+      handler === undefined
+        ? undefined
+        : new LineFeed(child.stdout, handler, killSwitch.terminate, options.onStdoutRead);
     let startError: Error | undefined;
     let lastOutput = Date.now();
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -190,6 +200,7 @@ export const runCommand = (options: RunCommandOptions): Promise<CommandOutcome> 
       lines?.end();
     };
     child.on('exit', () => {
+      options.onExit?.();
       signalGroup('SIGKILL');
       killSwitch.disarm(); // the program has ended: no timeout or grace period is left to run
       if (options.signal?.aborted) closePipes();

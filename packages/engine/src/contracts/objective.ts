@@ -30,7 +30,17 @@ export interface EvaluationContext {
 
 /** What an adapter reports. A failure is a value, not a throw (a throw is turned into one anyway). */
 export type EvaluationResult =
-  | { readonly status: 'ok'; readonly loss: number; readonly attrs?: Readonly<Record<string, unknown>> }
+  | {
+      readonly status: 'ok';
+      readonly loss: number;
+      readonly attrs?: Readonly<Record<string, unknown>>;
+      /**
+       * The objective had already finished on its own when the pruner's stop reached it (a program whose
+       * buffered reports arrived as it exited): nothing was stopped, so the trial completes with this loss
+       * instead of ending `pruned`.
+       */
+      readonly finishedBeforePrune?: boolean;
+    }
   | { readonly status: 'failed'; readonly error: ErrorInfo };
 
 /** Runs the user's program for one set of params and reads its loss. */

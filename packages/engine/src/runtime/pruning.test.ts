@@ -178,6 +178,23 @@ describe('pruning in the run loop', () => {
     expect(untold.trials[0]?.state).toBe('complete');
   });
 
+  it('completes a told trial whose adapter had already finished (finishedBeforePrune), its reports kept', async () => {
+    const finishedFirst = (flag: boolean): ObjectiveAdapter => ({
+      name: 'buffered',
+      evaluate: async (_params, context) => {
+        await context.report(0, 7);
+        await context.report(1, 6);
+        return { status: 'ok', loss: 2, ...(flag ? { finishedBeforePrune: true } : {}) };
+      },
+    });
+    const finished = await run(finishedFirst(true), { pruner: limitPruner(3), budget: { maxTrials: 1 } });
+    expect(finished.trials[0]).toMatchObject({ state: 'complete', loss: 2 });
+    expect(finished.trials[0]?.intermediate).toHaveLength(2);
+    // Without the flag a told trial is pruned whatever it returns, as before.
+    const told = await run(finishedFirst(false), { pruner: limitPruner(3), budget: { maxTrials: 1 } });
+    expect(told.trials[0]).toMatchObject({ state: 'pruned', loss: 6 });
+  });
+
   it('keeps a trial pruned once told, and judges no more of its reports', async () => {
     const seen: PruneContext[] = [];
     const stubborn: ObjectiveFunction = async (_params, context) => {

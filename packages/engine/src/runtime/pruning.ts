@@ -42,8 +42,9 @@ export interface TrialPruning {
   readonly shouldPrune: EvaluationContext['shouldPrune'];
   /**
    * How the trial ends: `pruned` with its last reported value when the pruner told it to stop (whatever
-   * the objective then returned or threw) or when the adapter says it was pruned (error code `PRUNED`);
-   * failed with `PRUNER_FAILED` when the pruner threw; otherwise the result's own outcome.
+   * the objective then returned or threw, unless its result says it had already finished:
+   * `finishedBeforePrune`) or when the adapter says it was pruned (error code `PRUNED`); failed with
+   * `PRUNER_FAILED` when the pruner threw; otherwise the result's own outcome.
    */
   outcome(result: EvaluationResult): TrialOutcome;
   /** The values the trial reported, in step order (what a result kept as a new trial carries). */
@@ -240,7 +241,9 @@ export const createPruning = (options: PruningOptions): Pruning => {
         outcome: (result) => {
           if (failure !== undefined)
             return { state: 'failed', error: { code: failure.code, message: failure.message } };
-          if (told || (result.status === 'failed' && result.error.code === 'PRUNED')) return prunedOutcome(lastValue());
+          const stopped = told && !(result.status === 'ok' && result.finishedBeforePrune === true);
+          if (stopped || (result.status === 'failed' && result.error.code === 'PRUNED'))
+            return prunedOutcome(lastValue());
           return outcomeOf(result);
         },
         end: () => {

@@ -2,10 +2,10 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /**
- * Creates folder `path` and the folders above it that are missing, as `mkdirSync(path, { recursive: true })`
- * does, but one level at a time: Node 20's recursive `mkdirSync` loops for ever, at full CPU and deaf to
- * SIGTERM, when a folder cannot be made although its parent exists (`/proc/x/study.jsonl`). Here that is
- * the error of the first folder that cannot be made (ENOENT, EACCES, ENOTDIR, ...).
+ * Creates folder `path` and the folders above it that are missing, as a recursive `mkdirSync` does, but
+ * one level at a time: Node 20's recursive `mkdirSync` loops for ever, at full CPU and deaf to SIGTERM,
+ * when a folder cannot be made although its parent exists (`/proc/x/study.jsonl`). Here that is the error
+ * of the first folder that cannot be made (ENOENT, EACCES, ENOTDIR, ...).
  */
 export const makeFolder = (path: string): void => {
   const missing: string[] = [];

@@ -1,4 +1,4 @@
-import { closeSync, openSync, type Stats, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, type Stats, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { makeFolder } from '@parzen/engine/plugin';
 import { CliError, EXIT } from './exit-codes.js';
@@ -10,6 +10,60 @@ export const existingOutput = (path: string): Stats | undefined => {
   } catch (error) {
     throw new CliError(`-o: cannot write ${path}: ${(error as Error).message}`);
   }
+};
+
+/** The first bytes of a file (fewer when it is shorter); empty when it cannot be read. */
+const headOf = (path: string, bytes: number): string => {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const buffer = Buffer.alloc(bytes);
+    return buffer.toString('latin1', 0, readSync(fd, buffer, 0, bytes, 0));
+  } catch {
+    return '';
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+};
+
+const isSqlite = (path: string): boolean => headOf(path, 16) === 'SQLite format 3\0';
+
+/**
+ * What the file already at `-o`'s path is, when `-o` must not overwrite it: one of this command's inputs
+ * (`inputs`: its configs), a study store (a JSONL journal, a SQLite database or its `-wal`, `-shm` or
+ * `-journal` file). Trial 44: `report -o study.parzen.jsonl` and `export -o study.parzen.jsonl` replaced
+ * the study (and every other study of a shared journal) and said "Wrote".
+ */
+const preciousFile = (path: string, found: Stats, inputs: readonly string[]): string | undefined => {
+  for (const input of inputs) {
+    const other = statSync(input, { throwIfNoEntry: false });
+    if (other !== undefined && other.dev === found.dev && other.ino === found.ino)
+      return `${input}, this command's config`;
+  }
+  if (isSqlite(path)) return 'a SQLite database (a study store)';
+  // A journal's first line: its header, or (format 1) its first study.
+  if (/^\{"op":"(journal|study)"/.test(headOf(path, 16))) return 'a Parzen journal (a study store)';
+  return companionOf(path);
+};
+
+/** The `-wal`, `-shm` or `-journal` file of a SQLite database (there or not yet: SQLite makes it when it opens). */
+const companionOf = (path: string): string | undefined => {
+  const companion = /^(.*)-(wal|shm|journal)$/.exec(path);
+  return companion !== null && isSqlite(companion[1] as string)
+    ? `the ${companion[2]} file of SQLite database ${companion[1]} (a study store)`
+    : undefined;
+};
+
+/**
+ * Refuses `-o`'s path when a file there must not be overwritten (see {@link preciousFile}); any other
+ * file is replaced, as `-o` says.
+ */
+export const refuseOverwritingInputs = (path: string, inputs: readonly string[] = []): void => {
+  const found = existingOutput(path);
+  if (found !== undefined && !found.isFile()) return;
+  const what = found === undefined ? companionOf(path) : preciousFile(path, found, inputs);
+  if (what !== undefined)
+    throw new CliError(`-o: ${path} is ${what}; writing there would destroy it. Give another file.`);
 };
 
 /** Errors of the disk, not of the path given: the command failed (exit 1), the input was fine. */

@@ -608,3 +608,39 @@ describe('parzen export and import', () => {
     }
   });
 });
+
+describe('-o refuses to overwrite a study store or the config (trial 44: it wrote over them and said "Wrote")', () => {
+  it('export and report refuse the journal, a SQLite database and its -wal file, and the config; any other file is replaced', async () => {
+    dir = tempDir('parzen-no-clobber-');
+    const target = config('clobber.json', { use: 'jsonl', options: { path: './clobber.parzen.jsonl' } });
+    const rows = writeIn(dir, 'rows.jsonl', `${JSON.stringify({ params: { x: 0.5, model: 'svm' }, loss: 1 })}\n`);
+    expect((await cli('import', target, rows)).code).toBe(0);
+    const journal = join(dir, 'clobber.parzen.jsonl');
+    const db = join(dir, 'clobber.parzen.db');
+    expect((await cli('import', target, rows, '--store', `sqlite:${db}`)).code).toBe(0);
+    const before = [journal, db, target].map((path) => readFileSync(path));
+    const refusals: [string[], string][] = [
+      [['export', target, '-o', journal], `${journal} is a Parzen journal (a study store)`],
+      [['report', target, '-o', journal], `${journal} is a Parzen journal (a study store)`],
+      [['export', '--store', `jsonl:${journal}`, '-o', journal], `${journal} is a Parzen journal (a study store)`],
+      [['export', target, '-o', target], `${target} is ${target}, this command's config`],
+      [['report', target, '-o', target], `${target} is ${target}, this command's config`],
+      [['export', '--store', `sqlite:${db}`, '-o', db], `${db} is a SQLite database (a study store)`],
+      [
+        ['export', '--store', `sqlite:${db}`, '-o', `${db}-wal`],
+        `${db}-wal is the wal file of SQLite database ${db} (a study store)`,
+      ],
+    ];
+    for (const [args, said] of refusals) {
+      const out = await cli(...args);
+      expect(out.code, args.join(' ')).toBe(2);
+      expect(out.stderr).toBe(`parzen: -o: ${said}; writing there would destroy it. Give another file.`);
+    }
+    expect([journal, db, target].map((path) => readFileSync(path))).toEqual(before);
+    expect(existsSync(`${db}-wal`)).toBe(false);
+    // An earlier export or report is replaced, as -o says.
+    const earlier = writeIn(dir, 'earlier.jsonl', 'old\n');
+    expect((await cli('export', target, '-o', earlier)).code).toBe(0);
+    expect(readFileSync(earlier, 'utf8')).toMatch(/^\{"parzen":"export"/);
+  });
+});

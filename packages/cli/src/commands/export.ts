@@ -4,7 +4,7 @@ import { activeParamNames, type CompiledSpace, type FinishedTrial, type Imported
 import { forConfig } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
 import type { Output } from '../output.js';
-import { existingOutput, writeOutputFile } from '../output-file.js';
+import { existingOutput, refuseOverwritingInputs, writeOutputFile } from '../output-file.js';
 import { EXPORT_VERSION, type ExportHeader } from '../trial-file.js';
 import { loadStudies } from './inspect.js';
 
@@ -45,10 +45,11 @@ const exportLines = (header: ExportHeader, space: CompiledSpace, trials: readonl
 };
 
 /** `-o`: the file to write, refused before the store is read when it is a folder (its parent folders are created). */
-const exportPath = (flag: string): string => {
+const exportPath = (flag: string, config: string | undefined): string => {
   const file = resolve(flag);
   if (existingOutput(file)?.isDirectory() === true)
     throw new CliError(`-o: ${file} is a folder; give the file to write (such as ${resolve(file, 'export.jsonl')}).`);
+  refuseOverwritingInputs(file, config === undefined ? [] : [config]);
   return file;
 };
 
@@ -60,7 +61,7 @@ const exportPath = (flag: string): string => {
  */
 export const exportStudy = async (path: string | undefined, flags: ExportFlags, output: Output): Promise<number> => {
   const { store, study } = flags;
-  const target = flags.output === undefined ? undefined : exportPath(flags.output);
+  const target = flags.output === undefined ? undefined : exportPath(flags.output, path);
   const studies = await forConfig(path, async () => {
     const found = await loadStudies(
       path,

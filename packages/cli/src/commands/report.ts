@@ -22,7 +22,7 @@ import { mixedDirections } from '../comparison.js';
 import { CliError } from '../exit-codes.js';
 import { variantLegend } from '../matrix.js';
 import type { Output } from '../output.js';
-import { existingOutput, writeOutputFile, writingOutput } from '../output-file.js';
+import { existingOutput, refuseOverwritingInputs, writeOutputFile, writingOutput } from '../output-file.js';
 import { type PreparedRun, prepareRuns } from '../prepare-runs.js';
 import { parseStoreSpec } from '../store-spec.js';
 import { openStudyRecord, readStudiesTrials } from '../study-trials.js';
@@ -234,7 +234,7 @@ const reportOptions = async (
 };
 
 /** `-o`: refuses a path of the wrong kind before anything is built (a folder for the HTML file, a file for the SVGs). */
-const outputPath = (format: 'html' | 'svg', flag: string | undefined): string => {
+const outputPath = (format: 'html' | 'svg', flag: string | undefined, configs: readonly string[] = []): string => {
   const path = resolve(flag ?? (format === 'svg' ? 'report-svg' : 'report.html'));
   const existing = existingOutput(path);
   if (format === 'html' && existing?.isDirectory() === true)
@@ -243,6 +243,7 @@ const outputPath = (format: 'html' | 'svg', flag: string | undefined): string =>
     );
   if (format === 'svg' && existing !== undefined && !existing.isDirectory())
     throw new CliError(`-o: ${path} is a file; --format svg writes one SVG per chart into a folder: give a folder.`);
+  refuseOverwritingInputs(path, configs);
   return path;
 };
 
@@ -413,7 +414,7 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
       `--study ${flags.study}: the config${paths.length === 1 ? '' : 's'} name${paths.length === 1 ? 's' : ''} ${prepared.map((run) => `\`${run.experiment.config.name}\``).join(', ')}.`,
     );
   const report = await import('@parzen/report');
-  const file = flags.serve === true ? '' : outputPath(format, flags.output);
+  const file = flags.serve === true ? '' : outputPath(format, flags.output, paths);
   let page: Awaited<ReturnType<typeof report.buildReport>>;
   if (runs.length === 1) {
     const run = runs[0] as PreparedRun;

@@ -415,6 +415,39 @@ describe('buildReport on a study whose trials report learning curves (some prune
     );
   });
 
+  it('crosses a parameter a trial does not have at "(not set)", below the axis, not at a height that reads as a value (trial 44)', async () => {
+    const study = await runTpeStudy(20, {
+      space: {
+        x: { type: 'uniform', low: 0, high: 1 },
+        model: choice(['a', option('b', { lr: uniform(0, 10) })]),
+      },
+      objective: (p) => (p.x as number) + (p.model === 'b' ? (p.lr as number) / 10 : 0.5),
+    });
+    const page = await buildReport(study, {});
+    const parallel = chart(page, 'parallel');
+    const [lines, , labels] = layers(parallel);
+    const rows = lines?.data?.values ?? [];
+    const complete = study.trials.filter((t) => t.state === 'complete');
+    const without = complete.filter((t) => t.internal.lr === undefined).map((t) => t.number);
+    expect(without.length).toBeGreaterThan(0);
+    expect(without.length).toBeLessThan(complete.length);
+    // Every complete trial has a point on every axis: the ones without lr at -0.12, labelled, the others in [0, 1].
+    const lrRows = rows.filter((row) => row.axis === 'lr');
+    expect(lrRows).toHaveLength(complete.length);
+    for (const row of lrRows)
+      if (without.includes(row.number as number)) expect(row).toMatchObject({ y: -0.12, raw: 'not set' });
+      else expect(row.y as number).toBeGreaterThanOrEqual(0);
+    expect(labels?.data?.values).toContainEqual({ axis: 'lr', position: 2, y: -0.12, label: '(not set)' });
+    expect(lines?.encoding.y.scale?.domain).toEqual([-0.12, 1]);
+    expect(parallel.description).toContain('crosses that axis at "(not set)" below it');
+    // A space every trial has in full keeps the axis to [0, 1], no "(not set)".
+    const full = chart(
+      await buildReport(await runTpeStudy(8, { space: mixedSpace, objective: mixedObjective }), {}),
+      'parallel',
+    );
+    expect(layers(full)[0]?.encoding.y.scale?.domain).toEqual([0, 1]);
+  });
+
   it("says in the table which running trials' workers were gone when the page was made (trial 39)", async () => {
     const study = await runTpeStudy(6, { space: mixedSpace, objective: mixedObjective });
     const running = (number: number, expiresAt: string): Trial => ({

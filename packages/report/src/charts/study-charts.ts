@@ -159,6 +159,9 @@ export const sliceChart = (points: readonly TrialPoint[], space: CompiledSpace):
   };
 };
 
+/** Where a trial without a parameter crosses its parallel-coordinates axis (the axis runs from 0 to 1). */
+const NOT_SET_Y = -0.12;
+
 /**
  * Parallel coordinates: one line per complete trial across every parameter axis and the loss axis,
  * each axis scaled to [0, 1] (log for log kinds, option index for choices, every option labelled),
@@ -186,6 +189,11 @@ export const parallelChart = (
       const v = raw(p);
       return v === undefined || !Number.isFinite(v) ? [] : [{ p, v }];
     });
+    // A trial whose branch left the parameter out crosses its axis at "(not set)", below the axis: dropped,
+    // its line joined its neighbours and crossed at a height that read as a value (trial 44).
+    const unset = param === undefined ? [] : complete.filter((p) => p.internal[axis] === undefined);
+    for (const p of unset) rows.push({ number: p.number, axis, position, y: NOT_SET_Y, loss: p.loss, raw: 'not set' });
+    if (unset.length > 0) labels.push({ axis, position, y: NOT_SET_Y, label: '(not set)' });
     const categorical = param?.distribution.kind === 'categorical';
     const range = extent(present.map((e) => e.v));
     const low = categorical ? 0 : range.low;
@@ -214,12 +222,13 @@ export const parallelChart = (
       else labels.push({ axis, position, y: 0.5, label: show(low) });
     }
   });
+  const notSet = labels.some((label) => label.y === NOT_SET_Y);
   const axisRows = axes.map((axis, position) => ({ axis, position }));
   const x = { field: 'axis', type: 'nominal', sort: axes, title: null, axis: { orient: 'top', labelAngle: 0 } };
   return {
     id: 'parallel',
     title: 'Parallel coordinates',
-    description: `One line per complete trial through every parameter and its loss (each axis scaled to its range; log for log parameters; every option of a choice labelled). Dark purple lines are the good trials (${direction === 'minimize' ? 'low' : 'high'} loss), yellow ones the bad.`,
+    description: `One line per complete trial through every parameter and its loss (each axis scaled to its range; log for log parameters; every option of a choice labelled; a trial without a parameter, its branch not chosen, crosses that axis at "(not set)" below it). Dark purple lines are the good trials (${direction === 'minimize' ? 'low' : 'high'} loss), yellow ones the bad.`,
     spec: {
       ...base('Parallel coordinates'),
       width: Math.max(400, 110 * axes.length),
@@ -230,7 +239,7 @@ export const parallelChart = (
           mark: { type: 'line', strokeWidth: 1, opacity: 0.5 },
           encoding: {
             x,
-            y: { field: 'y', type: 'quantitative', axis: null, scale: { domain: [0, 1] } },
+            y: { field: 'y', type: 'quantitative', axis: null, scale: { domain: [notSet ? NOT_SET_Y : 0, 1] } },
             detail: { field: 'number', type: 'nominal' },
             color: {
               field: 'loss',

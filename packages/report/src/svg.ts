@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeFolder } from '@parzen/engine/plugin';
 import { parse, View } from 'vega';
@@ -18,6 +18,10 @@ export const specToSvg = async (spec: VlSpec): Promise<string> => {
 /** Every chart of a report page, in page order. */
 export const pageCharts = (page: ReportPage): Chart[] => page.sections.flatMap((section) => section.charts);
 
+/** Says that a README.md is {@link svgIndex}'s, so the next report into its folder may remove its SVGs. */
+const SVG_INDEX_MARK =
+  '<!-- Written by `parzen report --format svg`: a report written here again replaces the SVGs listed below. -->';
+
 /**
  * The page's words for its SVGs: title, notes, each section's text and each chart's title, caption and
  * file, as Markdown (an SVG alone does not say that a TPE row is a slice of a joint model, or whether the
@@ -26,6 +30,7 @@ export const pageCharts = (page: ReportPage): Chart[] => page.sections.flatMap((
 export const svgIndex = (page: ReportPage): string =>
   [
     `# ${page.title}`,
+    SVG_INDEX_MARK,
     ...page.notes.map((note) => `- ${note}`),
     ...page.sections.flatMap((section) => [
       `## ${section.title}`,
@@ -39,11 +44,35 @@ export const svgIndex = (page: ReportPage): string =>
   ].join('\n\n') + '\n';
 
 /**
+ * Removes the SVGs an earlier report wrote into `dir` (those its README.md lists) that this one does not
+ * write: left, they read as charts of this study (trial 44: pair plots of another study's parameters).
+ * Nothing else in the folder is touched. A README.md that is not a report's index is refused (it would be
+ * replaced).
+ */
+const removeEarlierCharts = (dir: string, keep: ReadonlySet<string>): void => {
+  let index: string;
+  try {
+    index = readFileSync(join(dir, 'README.md'), 'utf8');
+  } catch {
+    return;
+  }
+  // Someone else's README.md would be replaced by the index: refused, with the file-system code `-o` reports.
+  if (!index.includes(SVG_INDEX_MARK) && !index.startsWith('# Parzen report'))
+    throw Object.assign(
+      new Error(`${join(dir, 'README.md')} is there and is no Parzen report's index; write the SVGs to another folder`),
+      { code: 'EEXIST' },
+    );
+  for (const [, file] of index.matchAll(/^!\[[^\n]*\]\(([^()/\\\n]+\.svg)\)$/gm))
+    if (!keep.has(file as string)) rmSync(join(dir, file as string), { force: true });
+};
+
+/**
  * Writes each chart of the page as `<dir>/<chart id>.svg`, and `<dir>/README.md` with the page's notes
  * and each chart's caption; returns the SVG paths written.
  */
 export const writeSvgs = async (page: ReportPage, dir: string): Promise<string[]> => {
   makeFolder(dir);
+  removeEarlierCharts(dir, new Set(pageCharts(page).map((chart) => `${chart.id}.svg`)));
   const paths: string[] = [];
   for (const chart of pageCharts(page)) {
     const path = join(dir, `${chart.id}.svg`);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,31 @@ describe('SVG writer (vega in Node)', async () => {
       const svg = readFileSync(path, 'utf8');
       expect(svg.startsWith('<svg')).toBe(true);
       expect(svg).toContain('xmlns="http://www.w3.org/2000/svg"');
+    }
+  });
+
+  it("a report written again into the folder removes the earlier one's SVGs it does not write, and nothing else (trial 44)", async () => {
+    const again = mkdtempSync(join(tmpdir(), 'parzen-svg-again-'));
+    try {
+      await writeSvgs(page, again);
+      writeFileSync(join(again, 'mine.svg'), '<svg/>');
+      writeFileSync(join(again, 'notes.txt'), 'mine');
+      // A smaller page: the first section only (no TPE rows, no pair plots).
+      const smaller = { ...page, sections: page.sections.slice(0, 1) };
+      await writeSvgs(smaller, again);
+      const expected = [...pageCharts(smaller).map((c) => `${c.id}.svg`), 'README.md', 'mine.svg', 'notes.txt'];
+      expect(pageCharts(smaller).length).toBeLessThan(pageCharts(page).length);
+      expect(readdirSync(again).sort()).toEqual(expected.sort());
+      // A folder with a README.md that is not a report's index is refused: that file and its SVGs stay.
+      const own = mkdtempSync(join(tmpdir(), 'parzen-svg-own-'));
+      writeFileSync(join(own, 'README.md'), '# My charts\n\n![x](history.svg)\n');
+      writeFileSync(join(own, 'history.svg'), '<svg/>');
+      await expect(writeSvgs(smaller, own)).rejects.toMatchObject({ code: 'EEXIST' });
+      expect(readFileSync(join(own, 'README.md'), 'utf8')).toBe('# My charts\n\n![x](history.svg)\n');
+      expect(readFileSync(join(own, 'history.svg'), 'utf8')).toBe('<svg/>');
+      rmSync(own, { recursive: true, force: true });
+    } finally {
+      rmSync(again, { recursive: true, force: true });
     }
   });
 

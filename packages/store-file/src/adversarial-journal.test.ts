@@ -100,7 +100,11 @@ describe('a journal path that is a folder', () => {
       });
     await reader.close();
     const store = createJsonlStore({ path, ...quiet });
-    await expect(store.openStudy(spec)).rejects.toMatchObject({ code: 'STORE_FAILED' });
+    // The same words when a run opens it to write (trial 44: a bare EISDIR).
+    await expect(store.openStudy(spec)).rejects.toMatchObject({
+      code: 'STORE_FAILED',
+      message: expect.stringMatching(/`.*studies`: this is a folder, not a journal file/),
+    });
     await store.close();
   });
 });

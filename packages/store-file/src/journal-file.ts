@@ -16,6 +16,13 @@ import { journalFailed } from './journal-errors.js';
 export type FsyncPolicy = 'finish' | 'always' | 'never';
 
 /** The journal file open for reading and appending (`O_APPEND`: every write lands at the current end). */
+/** A journal path that is a folder, said with what to do. */
+const journalIsFolder = (path: string) =>
+  journalFailed(
+    path,
+    'this is a folder, not a journal file; point the store at a file (such as a `.parzen.jsonl` file inside it)',
+  );
+
 export class JournalFile {
   readonly fd: number;
 
@@ -35,6 +42,8 @@ export class JournalFile {
       if (created && fsync !== 'never') syncFolder(dirname(path));
       return file;
     } catch (error) {
+      // Said as the read-only commands say it (trial 44: a bare EISDIR for `run`).
+      if ((error as NodeJS.ErrnoException).code === 'EISDIR') throw journalIsFolder(path);
       throw journalFailed(path, 'could not open the journal file', error);
     }
   }
@@ -55,10 +64,7 @@ export class JournalFile {
     // Opening a folder for reading succeeds; reading it would fail with a bare EISDIR.
     if (fstatSync(fd).isDirectory()) {
       closeSync(fd);
-      throw journalFailed(
-        path,
-        'this is a folder, not a journal file; point the store at a file (such as a `.parzen.jsonl` file inside it)',
-      );
+      throw journalIsFolder(path);
     }
     return new JournalFile(path, fd);
   }

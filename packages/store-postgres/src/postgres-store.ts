@@ -73,12 +73,17 @@ interface TrialCache {
 
 const NO_LIMIT = 2_147_483_647;
 
+/**
+ * A trial this worker created whose row is now another trial's: a server crash undid its unflushed
+ * creation and another worker (or an import) was given the number. For this worker its trial is gone,
+ * as when the number is still free: `TRIAL_NOT_FOUND`, on which the run keeps the result as a new trial.
+ */
 const lostTrial = (where: string, study: string, number: number): ParzenError =>
   new ParzenError(
-    'STORE_FAILED',
+    'TRIAL_NOT_FOUND',
     `Trial #${number} of study \`${study}\` in PostgreSQL store \`${where}\` is no longer the one this worker ` +
       'created: the server lost its creation (a crash before the commit was flushed) and gave the number to ' +
-      'another trial. This worker stops; run it again to continue the study.',
+      'another trial, which is left as it is.',
   );
 
 const toKnown = (row: StudyRow): KnownStudy => ({
@@ -338,7 +343,8 @@ class PostgresTrialStore implements PostgresStore {
    * One write to a running trial, tagged with a fresh `write_id`. A retry first reads the row: if it
    * carries this write's id, the lost first try committed and its row is the answer. A trial this
    * process created is written only while it is still that trial (`created_by`): after a server crash
-   * undid its creation, its number may belong to another worker's trial.
+   * undid its creation, its number may belong to another worker's trial (then `TRIAL_NOT_FOUND`, as when the
+   * number is free, never `TRIAL_ALREADY_FINISHED` for the other trial's end).
    */
   private async updateRow(
     study: string,
@@ -362,7 +368,8 @@ class PostgresTrialStore implements PostgresStore {
         if (updated !== undefined) return updated;
         const [current] = await this.query<TrialRow>('trial', [id, number]);
         if (current === undefined) throw trialNotFound(study, number);
-        if (current.state === 'running') throw lostTrial(this.where, study, number);
+        // Running or finished, a row another write created is not this worker's trial.
+        if (createdBy !== null && current.created_by !== createdBy) throw lostTrial(this.where, study, number);
         throw trialAlreadyFinished(study, number);
       },
       SAVES.has(name),
@@ -438,7 +445,8 @@ const POSTGRES_API_OPTIONS = {
  * - `fsync: 'finish'` (default): finishing a trial and creating a study wait for the server's flush
  *   (`synchronous_commit` as the server sets it); creating a trial, setting params and renewing a lease
  *   do not. A server crash may undo those: finishing writes the params again, and a trial whose creation
- *   was undone is never written to (the worker stops with `STORE_FAILED`). `'always'`: every write waits;
+ *   was undone is never written to, nor the trial that took its number since (`created_by`): writing it
+ *   fails with `TRIAL_NOT_FOUND`, and a run keeps the result as a new trial. `'always'`: every write waits;
  *   `'never'`: none does (a server crash may lose the last finished trials).
  * - `pg` is loaded on the first call, so importing this package costs nothing until a store is opened.
  *

@@ -65,7 +65,8 @@ const SQL = {
     stored AS (INSERT INTO parzen_intermediate (study_id, number, step, value)
       SELECT $1, number, $6::bigint, $7::float8 FROM touched ON CONFLICT DO NOTHING)
     SELECT number FROM touched`,
-  trial: `SELECT ${T_COLUMNS}, ${INTERMEDIATE} FROM parzen_trials t WHERE t.study_id = $1 AND t.number = $2`,
+  // With created_by: whether the row is still the trial this process created (see updateRow).
+  trial: `SELECT ${T_COLUMNS}, t.created_by, ${INTERMEDIATE} FROM parzen_trials t WHERE t.study_id = $1 AND t.number = $2`,
   intermediateOf: `SELECT ${INTERMEDIATE} FROM parzen_trials t WHERE t.study_id = $1 AND t.number = $2`,
   trialByWrite: `SELECT ${T_COLUMNS}, ${INTERMEDIATE} FROM parzen_trials t WHERE t.study_id = $1 AND t.write_id = $2
     ORDER BY t.number`,

@@ -26,6 +26,8 @@ export interface TrialRow {
   readonly finished_at: Date | null;
   readonly updated_seq: string;
   readonly write_id: string;
+  /** The write that created the row (read only where the store checks a trial is still its own). */
+  readonly created_by?: string;
   /** `[[step, value], ...]` ordered by step (non-finite values as the strings `NaN`, `Infinity`...), or null. */
   readonly intermediate?: readonly (readonly [number, number | string])[] | null;
 }

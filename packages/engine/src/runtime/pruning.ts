@@ -160,9 +160,11 @@ export const createPruning = (options: PruningOptions): Pruning => {
     try {
       await store.reportIntermediate(study, number, step, value);
     } catch (error) {
-      // Another worker took the trial over while it ran (its lease lapsed): the value stays in this process
-      // and the trial runs on; the run loop keeps its result as a new trial when it ends.
-      if (!(begun && error instanceof ParzenError && error.code === 'TRIAL_ALREADY_FINISHED')) throw error;
+      // Another worker took the trial over while it ran (its lease lapsed), or the store lost it (a database
+      // crash undid its creation; its number may be another trial's now): the value stays in this process
+      // and the trial runs on; the run loop keeps its result as a new trial when it ends (finishRunTrial).
+      const code = error instanceof ParzenError ? error.code : undefined;
+      if (!(begun && (code === 'TRIAL_ALREADY_FINISHED' || code === 'TRIAL_NOT_FOUND'))) throw error;
     }
     if (begun) local.set(number, withIntermediate(local.get(number), step, value));
     const prune = told || (await judge(number, step));

@@ -467,20 +467,27 @@ describe('runStudy', () => {
     ]);
   });
 
-  it('keeps the result of a trial the store lost while it ran (review 44: a PostgreSQL crash undid its creation)', async () => {
+  it('keeps the result (and reports) of a trial the store lost while it ran (review 44: a PostgreSQL crash undid its creation)', async () => {
     const store = createMemoryStore();
     const warnings: string[] = [];
-    // The store forgets trial #1 (finishTrial: TRIAL_NOT_FOUND), as a server whose crash recovery undid
-    // the asynchronous commit of its creation does.
+    // The store forgets trial #1 (finishTrial and reportIntermediate: TRIAL_NOT_FOUND), as a server whose
+    // crash recovery undid the asynchronous commit of its creation does.
     const forgetful = {
       ...store,
       finishTrial: async (...args: Parameters<typeof store.finishTrial>) => {
         if (args[1] === 1) throw trialNotFound('test', 1);
         return store.finishTrial(...args);
       },
+      reportIntermediate: async (study: string, number: number, step: number, value: number) => {
+        if (number === 1) throw trialNotFound('test', 1);
+        await store.reportIntermediate?.(study, number, step, value);
+      },
     };
     const result = await run(
-      async (params) => (params.x as number) + 5,
+      async (params, { report }) => {
+        await report(0, params.x as number); // the trial runs on, its value kept with it
+        return (params.x as number) + 5;
+      },
       { maxTrials: 3 },
       {
         store: forgetful,
@@ -492,6 +499,7 @@ describe('runStudy', () => {
     const lost = trials.find((trial) => trial.number === 1);
     const kept = trials.find((trial) => trial.number === 2);
     expect(kept).toMatchObject({ state: 'complete', internal: lost?.internal, loss: (lost?.internal.x as number) + 5 });
+    expect(kept?.intermediate).toEqual([{ step: 0, value: lost?.internal.x }]);
     expect(warnings).toEqual([
       expect.stringMatching(
         /^trial #1 is no longer in the memory store \(its creation was undone while it ran: .*\); its result \(loss .*\) is kept as trial #2\.$/,

@@ -152,8 +152,9 @@ export const finishAskedTrial = async (
  * Records how a trial the run loop asked for ended, like {@link finishAskedTrial}, also when another worker
  * marked it `STALE_TRIAL` while it ran (its worker on another host, whose lease lapsed while it was busy
  * or suspended), or when the store no longer has it (review 44: a PostgreSQL crash undid its unflushed
- * creation, `TRIAL_NOT_FOUND`): the result is then kept as a new trial with the same params (`addTrials`),
- * with a warning, instead of being lost and ending the run. Without `addTrials` the warning says what was lost.
+ * creation, `TRIAL_NOT_FOUND`, also when another worker's trial has taken its number since): the result is then
+ * kept as a new trial with the same params (`addTrials`), with a warning, instead of being lost and ending the
+ * run. Without `addTrials` the warning says what was lost.
  */
 export const finishRunTrial = async (
   session: StudySession,
@@ -180,11 +181,14 @@ export const finishRunTrial = async (
     const why =
       code === 'TRIAL_NOT_FOUND'
         ? `trial #${asked.number} is no longer in the ${store.name} store (its creation was undone while it ran: a ` +
-          'database server crash before the creation was flushed)'
+          "database server crash before the creation was flushed; its number may since be another trial's, which is " +
+          'left as it is)'
         : `trial #${asked.number} was marked finished by another worker while it ran (its lease lapsed: ` +
           'a suspended process or machine, or a worker on another host that could not renew it)';
     if (store.addTrials === undefined) {
       warn(`${why}; its result (${result}) is lost: the ${store.name} store cannot add trials.`);
+      // A trial the store lost has nothing to return (a trial with its number now is another's).
+      if (code === 'TRIAL_NOT_FOUND') throw error;
       const stored = (await store.listTrials(spec.name)).find((trial) => trial.number === asked.number);
       if (stored === undefined || stored.state === 'running') throw error;
       return stored;

@@ -552,15 +552,16 @@ console.log('bye');`;
     await expectGone(pidFile);
   });
 
-  it('completes a trial whose reports all arrived as it exited, with its loss and every report (a prune after exit stops nothing)', async () => {
-    // Python without flush: the reports and the loss all come at once, as the program ends.
-    const pidFile = join(dir, 'buffered.pid');
-    const program = `require('node:fs').writeFileSync(process.argv[1], String(process.pid));
-process.stdout.write('{"step":0,"value":1}\\n{"step":1,"value":0.5}\\n{"loss":0.25}\\n');`;
+  /**
+   * Runs `body` (after it writes its pid) as a one-trial study whose pruner always says stop, with a store
+   * slower than the program's exit (a disk): the first report is stored once Parzen has reaped the program
+   * (`kill(pid, 0)` fails), so the prune decision comes after its exit, every time.
+   */
+  const pruneAfterExit = async (name: string, body: string) => {
+    const pidFile = join(dir, `${name}.pid`);
+    const program = `require('node:fs').writeFileSync(process.argv[1], String(process.pid));\n${body}`;
     const store = createMemoryStore();
     const reportIntermediate = store.reportIntermediate?.bind(store);
-    // A store slower than the program's exit (a disk): the first report is stored once Parzen has reaped
-    // the program (`kill(pid, 0)` fails), so the prune decision comes after its exit, every time.
     const reaped = () => {
       try {
         process.kill(Number(readFileSync(pidFile, 'utf8')), 0);
@@ -579,18 +580,25 @@ process.stdout.write('{"step":0,"value":1}\\n{"step":1,"value":0.5}\\n{"loss":0.
     };
     const definition = { x: { type: 'uniform', low: 0, high: 1 } } as const;
     const result = await runStudy({
-      spec: { name: 'buffered', direction: 'minimize', seed: 1, space: definition },
+      spec: { name, direction: 'minimize', seed: 1, space: definition },
       space: compileSpace(definition),
       store,
       suggester: prior,
       objective: createCommandObjective(options([process.execPath, '-e', program, pidFile], { stdin: 'none' }), {
         baseDir: dir,
-        study: 'buffered',
+        study: name,
       }),
       pruner: { name: 'always', shouldPrune: () => true },
       budget: { maxTrials: 1 },
     });
-    expect(result.trials[0]).toMatchObject({
+    return result.trials[0];
+  };
+  const twoReports = '{"step":0,"value":1}\\n{"step":1,"value":0.5}\\n';
+
+  it('completes a trial whose reports all arrived as it exited, with its loss and every report (a prune after exit stops nothing)', async () => {
+    // Python without flush: the reports and the loss all come at once, as the program ends.
+    const trial = await pruneAfterExit('buffered', `process.stdout.write('${twoReports}{"loss":0.25}\\n');`);
+    expect(trial).toMatchObject({
       state: 'complete',
       loss: 0.25,
       intermediate: [
@@ -598,6 +606,16 @@ process.stdout.write('{"step":0,"value":1}\\n{"step":1,"value":0.5}\\n{"loss":0.
         { step: 1, value: 0.5 },
       ],
     });
+  });
+
+  it('fails, not prunes, a program that failed on its own before a prune reached it (review 45)', async () => {
+    const crashed = await pruneAfterExit(
+      'crashed',
+      `process.stdout.write('${twoReports}{"loss":0.25}\\n', () => process.exit(1));`,
+    );
+    expect(crashed).toMatchObject({ state: 'failed', error: { code: 'COMMAND_FAILED' } });
+    const silent = await pruneAfterExit('silent', `process.stdout.write('${twoReports}done\\n');`);
+    expect(silent).toMatchObject({ state: 'failed', error: { code: 'COMMAND_NO_LOSS' } });
   });
 
   it('fails the trial when the context refuses a report', async () => {

@@ -317,11 +317,9 @@ export const createCommandObjective = (
           lossLine,
           ...(prunedAt === undefined ? {} : { prunedAt }),
         });
-        // Told to stop only after it had finished: the trial completes with its loss (the run loop prunes it
-        // otherwise).
-        return reports.prunedLate() !== undefined && result.status === 'ok'
-          ? { ...result, finishedBeforePrune: true }
-          : result;
+        // Told to stop only after it had finished: the trial ends as the program did, complete with its loss
+        // or failed (review 45: a crash was stored pruned); the run loop prunes it otherwise.
+        return reports.prunedLate() !== undefined ? { ...result, finishedBeforePrune: true } : result;
       } finally {
         running.delete(stop);
       }

@@ -36,12 +36,17 @@ export type EvaluationResult =
       readonly attrs?: Readonly<Record<string, unknown>>;
       /**
        * The objective had already finished on its own when the pruner's stop reached it (a program whose
-       * buffered reports arrived as it exited): nothing was stopped, so the trial completes with this loss
-       * instead of ending `pruned`.
+       * buffered reports arrived as it exited): nothing was stopped, so the trial ends as the objective
+       * did (complete with its loss, or failed) instead of `pruned`.
        */
       readonly finishedBeforePrune?: boolean;
     }
-  | { readonly status: 'failed'; readonly error: ErrorInfo };
+  | {
+      readonly status: 'failed';
+      readonly error: ErrorInfo;
+      /** As for an ok result: a failure the objective had reached on its own before a prune could stop it. */
+      readonly finishedBeforePrune?: boolean;
+    };
 
 /** Runs the user's program for one set of params and reads its loss. */
 export interface ObjectiveAdapter {

@@ -243,7 +243,7 @@ export const createPruning = (options: PruningOptions): Pruning => {
         outcome: (result) => {
           if (failure !== undefined)
             return { state: 'failed', error: { code: failure.code, message: failure.message } };
-          const stopped = told && !(result.status === 'ok' && result.finishedBeforePrune === true);
+          const stopped = told && result.finishedBeforePrune !== true;
           if (stopped || (result.status === 'failed' && result.error.code === 'PRUNED'))
             return prunedOutcome(lastValue());
           return outcomeOf(result);

@@ -11,6 +11,9 @@ const backoffMs = (attempt: number): number => Math.min(50, 2 * (attempt + 1)) +
  */
 export const BUSY_SLICE_MS = 200;
 
+/** The least time between two "still waiting" notes of one long wait. */
+export const LONG_WAIT_NOTE_MS = 1000;
+
 /** One try: the result, or undefined when SQLite was busy and there is time left to retry. */
 const tryOnce = <T>(task: () => T, deadline: number): { readonly value: T } | undefined => {
   try {
@@ -25,7 +28,7 @@ const tryOnce = <T>(task: () => T, deadline: number): { readonly value: T } | un
  * Runs `task`, retrying while SQLite reports the database busy, until `timeoutMs` has passed: each try
  * waits up to {@link BUSY_SLICE_MS} in SQLite's busy handler, and the pauses between tries are
  * asynchronous. When `giveUp` aborts (Ctrl-C), the wait ends at once with `stopped()`. With `onLongWait`
- * (a write that saves a result) the wait does not end at `timeoutMs`: it goes on, said each `timeoutMs`,
+ * (a write that saves a result) the wait does not end at `timeoutMs`: it goes on, said each `timeoutMs` (at least a second apart),
  * until `giveUp` aborts (review 44: a result was dropped while a `sqlite3` shell held a transaction).
  */
 export const retryBusy = async <T>(
@@ -40,7 +43,8 @@ export const retryBusy = async <T>(
   for (let attempt = 0; ; attempt++) {
     if (onLongWait !== undefined && Date.now() > deadline) {
       onLongWait(Date.now() - started);
-      deadline = Date.now() + timeoutMs;
+      // Said at most every LONG_WAIT_NOTE_MS (review 45: a busyTimeoutMs of 0 said it 25 times a second).
+      deadline = Date.now() + Math.max(timeoutMs, LONG_WAIT_NOTE_MS);
     }
     const done = tryOnce(task, onLongWait === undefined ? deadline : Number.POSITIVE_INFINITY);
     if (done !== undefined) return done.value;

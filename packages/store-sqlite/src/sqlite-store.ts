@@ -350,7 +350,7 @@ class SqliteTrialStore implements SqliteStore {
     try {
       const onLongWait = (waitedMs: number) =>
         this.onWarning(
-          `SQLite store \`${this.path}\`: still waiting after ${Math.round(waitedMs / 1000)} s for another process's transaction to save a result (${doing}); ` +
+          `SQLite store \`${this.path}\`: still waiting after ${waitedMs < 10_000 ? (waitedMs / 1000).toFixed(1) : Math.round(waitedMs / 1000)} s for another process's transaction to save a result (${doing}); ` +
             'end that transaction (an open sqlite3 shell or database browser?), or press Ctrl-C twice to give up the result.',
         );
       return await retryBusy(

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import type { ChoiceLiteral } from '@parzen/engine';
 import { countOf } from '@parzen/engine/host';
 import { type CompiledSpace, type ConfigIssue, isActive, type StudySpec } from '@parzen/engine/plugin';
@@ -30,12 +30,14 @@ const isExportHeader = (value: unknown): value is ExportHeader =>
   typeof value === 'object' && value !== null && (value as { parzen?: unknown }).parzen === 'export';
 
 /** A JSONL file: a `parzen export` (its header first) or results, one `{"params": ..., "loss": ...}` a line. */
-const readJsonLines = (path: string, text: string): TrialFile => {
+const readJsonLines = (path: string, text: Iterable<string>): TrialFile => {
   const rows: unknown[] = [];
   const lines: number[] = [];
   const bad: TrialFile['bad'][number][] = [];
   let header: ExportHeader | undefined;
-  for (const [index, line] of text.split('\n').entries()) {
+  let index = -1;
+  for (const line of text) {
+    index++;
     if (line.trim() === '') continue;
     let value: unknown;
     try {
@@ -290,23 +292,77 @@ const readCsv = (path: string, text: string, space: CompiledSpace): TrialFile =>
   return { kind: 'csv', rows, lines, bad };
 };
 
-/** Reads a trial file: a CSV (by its `.csv` extension), else JSONL (a `parzen export`, or results). */
-export const readTrialFile = (path: string, space: CompiledSpace): TrialFile => {
-  let text: string;
+/** How much of a JSONL trial file one read takes (doubled for a longer line). */
+export const TRIAL_FILE_CHUNK_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The lines of a file (split at `\n`), read `chunkBytes` at a time in whole lines, so a file past V8's
+ * 512 MiB string limit is read too (review 45: an `export -o` of a large study could not be imported).
+ * A byte order mark before the first line is dropped.
+ */
+export function* fileLines(path: string, chunkBytes = TRIAL_FILE_CHUNK_BYTES): Generator<string> {
+  const fd = openSync(path, 'r');
   try {
-    // A byte order mark (Excel's "CSV UTF-8", PowerShell) is no part of the first header or JSON line.
-    text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
-  } catch (error) {
-    throw new CliError(`Cannot read ${path}: ${(error as Error).message}`);
+    let carry = Buffer.alloc(0);
+    let first = true;
+    let offset = 0;
+    for (;;) {
+      // Twice the carried part when it is a line longer than a chunk.
+      const chunk = Buffer.alloc(Math.max(chunkBytes, 2 * carry.length));
+      carry.copy(chunk);
+      const read = readSync(fd, chunk, carry.length, chunk.length - carry.length, offset);
+      offset += read;
+      const filled = carry.length + read;
+      if (filled === 0) return;
+      const end = read === 0 ? filled : chunk.lastIndexOf(0x0a, filled - 1) + 1;
+      // No line end in a whole chunk: read on (a line longer than a chunk).
+      if (end === 0 && read > 0) {
+        carry = chunk.subarray(0, filled);
+        continue;
+      }
+      let text = chunk.toString('utf8', 0, end);
+      if (first) text = text.replace(/^\uFEFF/, '');
+      first = false;
+      const parts = text.split('\n');
+      // A text ending in its line end leaves an empty last part: no line after it.
+      if (text.endsWith('\n')) parts.pop();
+      yield* parts;
+      if (read === 0) return;
+      carry = Buffer.from(chunk.subarray(end, filled));
+    }
+  } finally {
+    closeSync(fd);
   }
-  if (text.trim() === '') return { kind: 'empty', rows: [], lines: [], bad: [] };
-  if (/\.csv$/i.test(path)) return readCsv(path, text, space);
+}
+
+/** Reads a trial file: a CSV (by its `.csv` extension), else JSONL (a `parzen export`, or results). */
+export const readTrialFile = (path: string, space: CompiledSpace, chunkBytes = TRIAL_FILE_CHUNK_BYTES): TrialFile => {
+  const cannotRead = (error: unknown) => new CliError(`Cannot read ${path}: ${(error as Error).message}`);
+  if (/\.csv$/i.test(path)) {
+    let text: string;
+    try {
+      // A byte order mark (Excel's "CSV UTF-8", PowerShell) is no part of the header.
+      text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+    } catch (error) {
+      throw cannotRead(error);
+    }
+    if (text.trim() === '') return { kind: 'empty', rows: [], lines: [], bad: [] };
+    return readCsv(path, text, space);
+  }
+  let lines: string[];
+  try {
+    lines = [...fileLines(path, chunkBytes)];
+  } catch (error) {
+    throw cannotRead(error);
+  }
+  const first = lines.find((line) => line.trim() !== '');
+  if (first === undefined) return { kind: 'empty', rows: [], lines: [], bad: [] };
   // A CSV under another name would fail on every line as "invalid JSON": say what it looks like instead.
-  const first = text.trimStart().split(/\r?\n/, 1)[0] as string;
-  if (!first.startsWith('{') && first.includes(','))
+  const start = first.trimStart().replace(/\r$/, '');
+  if (!start.startsWith('{') && start.includes(','))
     throw new CliError(
-      `${path}: its first line looks like a CSV header (${JSON.stringify(first.slice(0, 40))}${first.length > 40 ? '…' : ''}), ` +
+      `${path}: its first line looks like a CSV header (${JSON.stringify(start.slice(0, 40))}${start.length > 40 ? '…' : ''}), ` +
         'but only a file whose name ends in .csv is read as CSV (any other as JSON lines). Rename it to .csv.',
     );
-  return readJsonLines(path, text);
+  return readJsonLines(path, lines);
 };

@@ -108,3 +108,32 @@ describe('a journal path that is a folder', () => {
     await store.close();
   });
 });
+
+describe('a record too long for one journal line', () => {
+  it('is STORE_FAILED saying what to do, nothing written (review 45: a 600 MB import crashed with a RangeError)', async () => {
+    const path = join(dir, 'huge-import.jsonl');
+    const store = createJsonlStore({ path, ...quiet });
+    await store.openStudy(spec);
+    const before = readFileSync(path, 'utf8');
+    // JSON.stringify of a line past V8's string limit throws a RangeError; made to here without 512 MiB.
+    const stringify = JSON.stringify;
+    JSON.stringify = ((value: unknown, ...rest: unknown[]) => {
+      if ((value as { op?: unknown })?.op === 'add') throw new RangeError('Invalid string length');
+      return stringify(value, ...(rest as []));
+    }) as typeof JSON.stringify;
+    try {
+      const trials = [1, 2].map((loss) => ({ internal: { x: 0.5 }, outcome: { state: 'complete', loss } as const }));
+      await expect(store.addTrials(spec.name, trials)).rejects.toMatchObject({
+        code: 'STORE_FAILED',
+        message: expect.stringContaining(
+          'these 2 trials (an import is one line, all or none) would make a line longer than a JavaScript string can be (about 512 MiB); nothing was written. Import them in parts',
+        ),
+      });
+    } finally {
+      JSON.stringify = stringify;
+    }
+    expect(readFileSync(path, 'utf8')).toBe(before);
+    expect(await store.listTrials(spec.name)).toEqual([]);
+    await store.close();
+  });
+});

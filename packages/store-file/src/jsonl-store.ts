@@ -298,7 +298,7 @@ class JsonlTrialStore implements JsonlStore {
           // The first record of a newer format version comes after a header naming that version.
           const header = version > (this.replica.version ?? 1) ? `${journalHeader(version)}\n` : '';
           const prefix = this.reader.appendPrefix(file.fd) + header;
-          const line = `${encodeRecord(record)}\n`;
+          const line = `${encodeLine(record, this.path)}\n`;
           file.append(prefix + line);
           this.reader.appended(file.fd, prefix, line);
           sync ||= this.fsync === 'always' || (durable && this.fsync === 'finish');
@@ -325,6 +325,26 @@ class JsonlTrialStore implements JsonlStore {
     return trial;
   }
 }
+
+/**
+ * A record as one journal line; a record past V8's string limit (about 512 MiB: an import of large attrs)
+ * is refused as a store error that says what to do, not a bare RangeError with a stack (review 45).
+ */
+const encodeLine = (record: JournalRecord, path: string): string => {
+  try {
+    return encodeRecord(record);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    const what =
+      record.op === 'add'
+        ? `these ${record.trials.length} trials (an import is one line, all or none)`
+        : `its ${record.op} record`;
+    throw new ParzenError(
+      'STORE_FAILED',
+      `Journal \`${path}\`: ${what} would make a line longer than a JavaScript string can be (about 512 MiB); nothing was written. Import them in parts of under 512 MiB each, or into a SQLite or PostgreSQL store.`,
+    );
+  }
+};
 
 /** An added trial as the journal keeps it: its internal values as `params`, its intermediate values in step order, one per step. */
 const journalAdded = ({ internal, ...trial }: NewFinishedTrial): JournalAddedTrial => {

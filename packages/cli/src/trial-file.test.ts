@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileSpace } from '@parzen/engine/plugin';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fileLines, readTrialFile } from './trial-file.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'parzen-trial-file-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const write = (name: string, text: string): string => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+describe('fileLines: a file read in chunks of whole lines (review 45: past 512 MiB, import failed)', () => {
+  const texts = [
+    '',
+    '\n',
+    'a',
+    'a\n',
+    '\uFEFFfirst\r\nsecond\n\nthird',
+    'é€😀\n{"x":"日本語"}\n\n\nlast line without end',
+    `${'long'.repeat(40)}\nshort\n${'x'.repeat(100)}\n`,
+  ];
+  it('gives the lines one whole read gives, at every chunk size from one byte up', () => {
+    for (const [n, text] of texts.entries()) {
+      const path = write(`t${n}.txt`, text);
+      const parts = text.replace(/^\uFEFF/, '').split('\n');
+      const expected = text === '' ? [] : text.endsWith('\n') ? parts.slice(0, -1) : parts;
+      for (let chunk = 1; chunk <= Buffer.byteLength(text) + 2; chunk++)
+        expect([...fileLines(path, chunk)], `text ${n}, chunk ${chunk}`).toEqual(expected);
+    }
+  });
+});
+
+describe('readTrialFile', () => {
+  const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 } });
+  it('reads an export the same at any chunk size, line numbers included', () => {
+    const header = { parzen: 'export', version: 1, study: { name: 's', direction: 'minimize', seed: 1, space: {} } };
+    const text =
+      `\uFEFF${JSON.stringify(header)}\n` +
+      `${JSON.stringify({ params: { x: 0.5 }, loss: 1, attrs: { note: 'héllo 😀' } })}\n\n` +
+      'not json\n' +
+      `${JSON.stringify({ params: { x: 0.25 }, loss: 2 })}`;
+    const path = write('export.jsonl', text);
+    const whole = readTrialFile(path, space);
+    expect(whole.kind).toBe('export');
+    expect(whole.lines).toEqual([2, 5]);
+    expect(whole.bad.map((entry) => entry.row)).toEqual([4]);
+    for (const chunk of [1, 2, 7, 64, 1 << 20]) expect(readTrialFile(path, space, chunk)).toEqual(whole);
+  });
+});

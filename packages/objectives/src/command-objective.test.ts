@@ -557,7 +557,7 @@ console.log('bye');`;
    * slower than the program's exit (a disk): the first report is stored once Parzen has reaped the program
    * (`kill(pid, 0)` fails), so the prune decision comes after its exit, every time.
    */
-  const pruneAfterExit = async (name: string, body: string) => {
+  const pruneAfterExit = async (name: string, body: string, storeDelayMs?: number) => {
     const pidFile = join(dir, `${name}.pid`);
     const program = `require('node:fs').writeFileSync(process.argv[1], String(process.pid));\n${body}`;
     const store = createMemoryStore();
@@ -570,8 +570,12 @@ console.log('bye');`;
         return true;
       }
     };
+    // With `storeDelayMs`, the first report is stored that long after it came instead (the program may live on).
+    let delayed = false;
     store.reportIntermediate = async (...args) => {
-      while (!reaped()) await new Promise((resolve) => setTimeout(resolve, 5));
+      if (storeDelayMs === undefined) while (!reaped()) await new Promise((resolve) => setTimeout(resolve, 5));
+      else if (!delayed) await new Promise((resolve) => setTimeout(resolve, storeDelayMs));
+      delayed = true;
       await reportIntermediate?.(...args);
     };
     const prior: Suggester = {
@@ -606,6 +610,17 @@ console.log('bye');`;
         { step: 1, value: 0.5 },
       ],
     });
+  });
+
+  it('completes a program that closed its stdout after its loss, though it still runs: the prune stops nothing (review 45)', async () => {
+    // Its reports and loss, then stdout closed; it lingers (teardown) and then leaves a mark it was not killed.
+    const body = `const fs = require('node:fs');
+fs.writeSync(1, '${twoReports}{"loss":0.25}\\n');
+fs.closeSync(1);
+setTimeout(() => fs.writeFileSync(process.argv[1] + '.done', 'ok'), 800);`;
+    const trial = await pruneAfterExit('lingering', body, 300);
+    expect(trial).toMatchObject({ state: 'complete', loss: 0.25 });
+    expect(existsSync(join(dir, 'lingering.pid.done'))).toBe(true);
   });
 
   it('fails, not prunes, a program that failed on its own before a prune reached it (review 45)', async () => {

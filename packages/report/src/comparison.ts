@@ -219,7 +219,7 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
     marks: [{ mark: 'symbol', count: finals.length }],
   };
   // Every run counts, one without a complete trial too (trial 36: a variant whose trials all failed read as
-  // "runs 0", never run); how many had no value is its own column.
+  // "runs 0", never run); how many had no best (no complete trial) is its own column.
   const tableRows = variants.map((variant) => {
     const count = runs.filter((run) => run.variant === variant).length;
     const values = finals
@@ -253,7 +253,7 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
         : []),
       ...(valueless.length > 0
         ? [
-            `Runs without a complete trial (every trial failed or was pruned, or none ran), left out of the charts: ${valueless.join(', ')} (the table's "no value" column).`,
+            `Runs without a complete trial (every trial failed or was pruned, or none ran), left out of the charts: ${valueless.join(', ')} (the table's "no best" column, as \`parzen run\`'s comparison names it).`,
           ]
         : []),
       ...(rows.length > 0 && Math.max(...runs.map((r) => r.values.length)) > (options.maxSteps ?? 200)
@@ -263,7 +263,7 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
     sections: [{ id: 'comparison', title: 'Comparison', text: [], charts: [regret, box] }],
     table: {
       title: 'Final best loss per variant',
-      columns: ['variant', 'runs', 'no value', 'median best', 'q25', 'q75'],
+      columns: ['variant', 'runs', 'no best', 'median best', 'q25', 'q75'],
       rows: tableRows,
     },
     version: `${runs.length}:${runs.reduce((sum, r) => sum + r.values.length, 0)}`,

@@ -240,18 +240,29 @@ describe('pruning in the run loop', () => {
     expect(result.trials[0]?.intermediate).toBeUndefined();
   });
 
-  it('fails reports with STORE_UNSUPPORTED on a store without reportIntermediate', async () => {
+  it('a store without reportIntermediate: a pruner is refused before any trial; without one, reports are dropped, said once (trial 45)', async () => {
     const { reportIntermediate: _, ...rest } = createMemoryStore();
     const store: TrialStore = rest;
-    let code: string | undefined;
     const objective: ObjectiveFunction = async (_params, context) => {
-      await context.report(0, 1).catch((error: { code: string }) => {
-        code = error.code;
-      });
-      return 1;
+      await context.report(0, 1);
+      await context.report(1, 0.5);
+      return 0.25;
     };
-    await run(objective, { store, budget: { maxTrials: 1 } });
-    expect(code).toBe('STORE_UNSUPPORTED');
+    // Every trial used to fail OBJECTIVE_THREW at its first report, its loss lost.
+    await expect(run(objective, { store, budget: { maxTrials: 2 }, pruner: limitPruner(10) })).rejects.toMatchObject({
+      code: 'STORE_UNSUPPORTED',
+      message: expect.stringContaining('cannot run with the `limit` pruner (it judges the values trials report)'),
+    });
+    expect(await store.listTrials('prune')).toEqual([]);
+    const warnings: string[] = [];
+    const result = await run(objective, { store, budget: { maxTrials: 2 }, onWarning: (line) => warnings.push(line) });
+    expect(result.trials.map((trial) => [trial.state, 'loss' in trial ? trial.loss : undefined])).toEqual([
+      ['complete', 0.25],
+      ['complete', 0.25],
+    ]);
+    expect(warnings.filter((line) => line.includes('reportIntermediate'))).toEqual([
+      'the `memory` store has no `reportIntermediate` method, so the values trials report are not stored (use a built-in store to keep them).',
+    ]);
   });
 
   it('stops the run with PRUNER_FAILED when the pruner throws, the trial failed with that code', async () => {

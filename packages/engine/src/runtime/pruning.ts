@@ -97,6 +97,14 @@ export const checkReport = (step: unknown, value: unknown): void => {
  * Listings are cached (see {@link PruningOptions.refreshMs}) and the intermediate values this process
  * reported are laid over them, so a cached listing never hides this process's own reports.
  */
+/** A pruner on a store that cannot keep the values it judges: refused before the first trial. */
+export const prunerNeedsReports = (store: string, pruner: string): ParzenError =>
+  storeUnsupported(
+    store,
+    `run with the \`${pruner}\` pruner (it judges the values trials report)`,
+    'reportIntermediate',
+  );
+
 export const createPruning = (options: PruningOptions): Pruning => {
   const { store, pruner, study } = options;
   const refreshMs = options.refreshMs ?? 1000;
@@ -121,8 +129,10 @@ export const createPruning = (options: PruningOptions): Pruning => {
     });
   };
 
+  const judging = pruner !== undefined && pruner.name !== 'none';
+  let warnedNoReports = false;
   const judge = async (number: number, step: number): Promise<boolean> => {
-    if (pruner === undefined || pruner.name === 'none') return false;
+    if (!judging) return false;
     let trials = await listTrials(false);
     let trial = findTrial(trials, number);
     if (trial === undefined) {
@@ -155,7 +165,15 @@ export const createPruning = (options: PruningOptions): Pruning => {
   const report = async (number: number, step: number, value: number, told = false, begun = false): Promise<boolean> => {
     checkReport(step, value);
     if (store.reportIntermediate === undefined) {
-      throw storeUnsupported(store.name, 'store intermediate values (report)', 'reportIntermediate');
+      if (judging) throw prunerNeedsReports(store.name, (pruner as Pruner).name);
+      // Without a pruner nothing depends on them: the values are dropped, said once (trial 45: every
+      // trial failed OBJECTIVE_THREW, its loss lost).
+      if (!warnedNoReports)
+        (options.warn ?? warnOnStderr)(
+          `the \`${store.name}\` store has no \`reportIntermediate\` method, so the values trials report are not stored (use a built-in store to keep them).`,
+        );
+      warnedNoReports = true;
+      return told;
     }
     try {
       await store.reportIntermediate(study, number, step, value);

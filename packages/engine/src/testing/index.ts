@@ -2,6 +2,6 @@
 
 export { type TestPluginContextOptions, testPluginContext } from './plugin-context.js';
 export { describePrunerContract, type PrunerContractOptions } from './pruner-contract.js';
-export { describeStoreContract } from './store-contract.js';
+export { describeStoreContract, type StoreContractOptions } from './store-contract.js';
 export { describeSuggesterContract, type SuggesterContractOptions } from './suggester-contract.js';
 export { validatePluginOptions } from './validate-options.js';

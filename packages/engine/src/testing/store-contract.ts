@@ -147,6 +147,64 @@ export const describeStoreContract = (name: string, options: StoreContractOption
       await store.close();
     });
 
+    it('keeps every finished trial and its exact loss, 0, negative, tiny and huge included (trial 45)', async () => {
+      const store = await open();
+      const losses = [0, -0, 1, -1, 5e-324, -1e308, 1e308, 0.1 + 0.2, 123456.789, -2.5e-10];
+      const count = 3 * losses.length;
+      for (let i = 0; i < count; i++) {
+        await store.createTrial(spec.name);
+        await store.setParams(spec.name, i, { x: i / count });
+        const loss = losses[i % losses.length] as number;
+        if (i % 3 === 2)
+          await store.finishTrial(spec.name, i, {
+            state: 'failed',
+            error: { code: 'OBJECTIVE_THREW', message: `#${i}` },
+          });
+        else await store.finishTrial(spec.name, i, { state: 'complete', loss });
+      }
+      const trials = await store.listTrials(spec.name);
+      expect(trials.map((trial) => trial.number)).toEqual(Array.from({ length: count }, (_, i) => i));
+      trials.forEach((trial, i) => {
+        expect(trial.internal).toEqual({ x: i / count });
+        if (i % 3 === 2) expect(trial).toMatchObject({ state: 'failed', error: { message: `#${i}` } });
+        else {
+          expect(trial.state).toBe('complete');
+          // Object.is: 0 and −0 alike count (a store may not keep the sign of zero), any other loss exactly.
+          const loss = losses[i % losses.length] as number;
+          const kept = trial.state === 'complete' ? trial.loss : Number.NaN;
+          expect(loss === 0 ? kept === 0 : Object.is(kept, loss)).toBe(true);
+        }
+      });
+      await store.close();
+    });
+
+    it('keeps studies apart: each lists, numbers and finishes only its own trials (trial 45)', async () => {
+      const store = await open();
+      const other: StudySpec = { ...spec, name: 'contract-other', space: { y: { type: 'uniform', low: 0, high: 1 } } };
+      await store.openStudy(other);
+      for (let i = 0; i < 3; i++) await store.createTrial(spec.name);
+      for (let i = 0; i < 2; i++) await store.createTrial(other.name);
+      await store.setParams(spec.name, 1, { x: 0.5 });
+      await store.setParams(other.name, 1, { y: 0.25 });
+      await store.finishTrial(spec.name, 1, { state: 'complete', loss: 1 });
+      await store.finishTrial(other.name, 1, { state: 'complete', loss: 2 });
+      const mine = await store.listTrials(spec.name);
+      const theirs = await store.listTrials(other.name);
+      expect(mine.map((trial) => [trial.study, trial.number])).toEqual([
+        [spec.name, 0],
+        [spec.name, 1],
+        [spec.name, 2],
+      ]);
+      expect(theirs.map((trial) => [trial.study, trial.number])).toEqual([
+        [other.name, 0],
+        [other.name, 1],
+      ]);
+      expect(mine[1]).toMatchObject({ state: 'complete', loss: 1, internal: { x: 0.5 } });
+      expect(theirs[1]).toMatchObject({ state: 'complete', loss: 2, internal: { y: 0.25 } });
+      expect((await store.getStudy(other.name)).space).toEqual(other.space);
+      await store.close();
+    });
+
     it('keeps finished trials immutable: finishing twice is TRIAL_ALREADY_FINISHED', async () => {
       const store = await open();
       await store.createTrial(spec.name);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TrialStore } from '../contracts/store.js';
 import type { StudySpec } from '../domain/study.js';
 
+/** How {@link describeStoreContract} exercises a store. */
 export interface StoreContractOptions {
   /** A fresh, empty store for one test. */
   readonly create: () => TrialStore | Promise<TrialStore>;

@@ -64,6 +64,33 @@ describe.each([true, false])('StudyMirror (store lists changes: %s)', (increment
     expect(calls).toEqual(incremental ? { full: 0, since: 2 } : { full: 2, since: 0 });
   });
 
+  it("shows a frozen history: a suggester cannot reorder the mirror's own (trial 45)", async () => {
+    const { store } = await countingStore(incremental);
+    const mirror = new StudyMirror(store, spec.name);
+    for (let i = 0; i < 3; i++) {
+      await store.createTrial(spec.name);
+      await store.finishTrial(spec.name, i, { state: 'complete', loss: i });
+    }
+    await store.createTrial(spec.name);
+    const tried = await mirror.whileStable(3, async (views) => {
+      expect(Object.isFrozen(views.history)).toBe(true);
+      try {
+        (views.history as unknown[]).reverse();
+        return 'reversed';
+      } catch (error) {
+        return (error as Error).name;
+      }
+    });
+    expect(tried).toBe('TypeError');
+    await store.finishTrial(spec.name, 3, { state: 'complete', loss: 3 });
+    expect((await mirror.whileStable(9, async (views) => shape(views))).history).toEqual([
+      [0, 'complete'],
+      [1, 'complete'],
+      [2, 'complete'],
+      [3, 'complete'],
+    ]);
+  });
+
   it('keeps the views unchanged while a task runs: the next refresh waits for it', async () => {
     const { store } = await countingStore(incremental);
     const mirror = new StudyMirror(store, spec.name);

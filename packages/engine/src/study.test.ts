@@ -76,6 +76,10 @@ describe('Study: mistakes from JavaScript are ParzenErrors that say what was exp
       code: 'CONFIG_INVALID',
       message: expect.stringMatching(/attrs\.finishedAt is .*Date.*trial #0 is still running; tell it again/),
     });
+    // Nothing is kept, so the message does not say the loss is (trial 45: it said both).
+    await expect(study.tell(trial.number, { loss: 0.3, attrs: { when: new Date(0) } })).rejects.toMatchObject({
+      message: expect.not.stringContaining('is kept in the failed trial'),
+    });
     await expect(study.tell(trial.number, { value: 0.7 } as never)).rejects.toMatchObject({
       message: expect.stringContaining('without `loss` (its keys: value)'),
     });

@@ -19,6 +19,7 @@ import type { StudyRecord } from './domain/study.js';
 import {
   bestTrial,
   type Direction,
+  type ErrorInfo,
   type FinishedTrial,
   lastIntermediate,
   prunedOutcome,
@@ -31,7 +32,7 @@ import type { EngineEvent } from './events/engine-event.js';
 import type { FminResult } from './fmin.js';
 import type { Budget } from './runtime/budget.js';
 import { checkImportedRows, type ImportedTrialRow, type InvalidRow, importInvalid } from './runtime/imported-trials.js';
-import { interpretObjectiveValue, thrownErrorInfo } from './runtime/interpret-result.js';
+import { interpretObjectiveValue, keptLossNote, thrownErrorInfo } from './runtime/interpret-result.js';
 import { createPruning, type Pruning } from './runtime/pruning.js';
 import { DEFAULT_GRACE_PERIOD_MS, runStudy } from './runtime/run-study.js';
 import { isStale } from './runtime/stale-trials.js';
@@ -45,6 +46,12 @@ import {
 } from './runtime/study-session.js';
 import { warnOnStderr } from './runtime/warn-on-stderr.js';
 
+/** A bad-attrs message without its "the loss is kept" sentence, for `tell`, which records nothing then (trial 45). */
+const withoutKeptLoss = (error: ErrorInfo): string => {
+  const loss = (error.details as { loss?: unknown } | undefined)?.loss;
+  const note = typeof loss === 'number' ? keptLossNote(loss) : '';
+  return note !== '' && error.message.endsWith(note) ? error.message.slice(0, -note.length) : error.message;
+};
 /** What {@link Study.addTrials} did: the trials it added, and the rows it skipped with their problems. */
 export interface AddTrialsResult<S extends SpaceDefinition = SpaceDefinition> {
   readonly added: readonly TrialView<S>[];
@@ -410,7 +417,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     )
       throw new ParzenError(
         'CONFIG_INVALID',
-        `${evaluation.error.message} Nothing was recorded: trial #${number} is still running; tell it again with a ` +
+        `${withoutKeptLoss(evaluation.error)} Nothing was recorded: trial #${number} is still running; tell it again with a ` +
           'number or { loss, attrs }, or an Error to fail it.',
         {
           issues: [

@@ -18,9 +18,11 @@ const failed = failedResult;
  * details and named in its message (review 44: a NaN metric next to a good loss lost the loss).
  */
 const badAttrs = (message: string, loss: number): EvaluationResult =>
-  failed('OBJECTIVE_BAD_ATTRS', `${message} The loss (${loss}) is kept in the failed trial's error details.`, {
-    loss,
-  });
+  failed('OBJECTIVE_BAD_ATTRS', `${message}${keptLossNote(loss)}`, { loss });
+
+/** The last sentence of an OBJECTIVE_BAD_ATTRS message (left out where nothing is recorded: `study.tell`). */
+export const keptLossNote = (loss: number): string =>
+  ` The loss (${loss}) is kept in the failed trial's error details.`;
 
 const checkNumber = (value: unknown, where: string, source: string): EvaluationResult | number => {
   if (typeof value !== 'number') {

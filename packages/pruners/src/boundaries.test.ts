@@ -2,7 +2,7 @@ import type { Direction, PruneContext, Pruner, RunningTrial, Trial } from '@parz
 import { describe, expect, it } from 'vitest';
 import { createHyperbandPruner } from './hyperband.js';
 import { createMedianPruner, createPercentilePruner } from './percentile.js';
-import { estimateMinResource } from './successive-halving.js';
+import { createSuccessiveHalvingPruner, estimateMinResource } from './successive-halving.js';
 import { createThresholdPruner } from './threshold.js';
 
 type Curve = readonly (readonly [step: number, value: number])[];
@@ -131,5 +131,38 @@ describe('automatic resources', () => {
     expect(auto).toEqual(decisions(createHyperbandPruner({ maxResource: 81 })));
     // R = 80 has four brackets: other trials land in other brackets, so some decisions differ.
     expect(auto).not.toEqual(decisions(createHyperbandPruner({ maxResource: 80 })));
+  });
+});
+
+describe('successive halving: a pruned trial whose last report crossed several rungs', () => {
+  const pruned = (number: number, curve: Curve): Trial => ({
+    ...complete(number, curve),
+    state: 'pruned',
+  });
+  it('counts at the lowest of them only, as Optuna records it (review 46: it counted at every one)', () => {
+    // Rungs at steps 1, 2, 4 (r = 1, η = 2). #1 and #2 jumped from step 0 to 2 and were pruned at rung 1.
+    const finished = [
+      complete(0, [
+        [0, 0],
+        [1, 0],
+        [2, 0],
+      ]),
+      pruned(1, [
+        [0, 0],
+        [2, 5],
+      ]),
+      pruned(2, [
+        [0, 0],
+        [2, 5],
+      ]),
+    ];
+    const pruner = createSuccessiveHalvingPruner({ minResource: 1, reductionFactor: 2 });
+    // At rung 2 #3 meets #0 alone (0 and 1): not in the top half, pruned; with #1 and #2's 5s it was kept.
+    const context = judged(finished, 3, [
+      [0, 0],
+      [1, 0],
+      [2, 1],
+    ]);
+    expect(pruner.shouldPrune(context)).toBe(true);
   });
 });

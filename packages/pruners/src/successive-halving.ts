@@ -83,13 +83,32 @@ export const successiveHalvingShouldPrune = (
     const competing = [value];
     for (const other of trials) {
       if (other.number === trial.number) continue;
-      const theirs = valueFrom(other, at);
+      const theirs = reachedRung(other, at, promotionStep) ? valueFrom(other, at) : undefined;
       if (theirs !== undefined) competing.push(theirs);
     }
     if (competing.length <= settings.bootstrapCount) return true;
     if (!promotable(value, competing, eta, maximize)) return true;
     rung++;
   }
+};
+
+/**
+ * Whether `trial` counts at the rung at step `at`. A pruned trial whose last report crossed several rungs
+ * was judged at them lowest first and stopped at one of them, which its curve does not say: it counts at
+ * the lowest only, as in the usual case of one rung crossed (review 46: it counted at every rung crossed,
+ * where Optuna records a trial only up to the rung it was pruned at). Other trials passed every rung they
+ * crossed.
+ */
+const reachedRung = (trial: Trial, at: number, promotionStep: (rung: number) => number): boolean => {
+  if (trial.state !== 'pruned') return true;
+  const list = trial.intermediate ?? [];
+  const last = list.at(-1)?.step;
+  if (last === undefined || at > last) return true;
+  const before = list.at(-2)?.step ?? Number.NEGATIVE_INFINITY;
+  if (at <= before) return true;
+  let rung = 0;
+  while (promotionStep(rung) <= before) rung++;
+  return promotionStep(rung) === at;
 };
 
 /** Checks successive-halving options (shared with Hyperband). */

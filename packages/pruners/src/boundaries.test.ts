@@ -136,8 +136,14 @@ describe('automatic resources', () => {
 
 describe('successive halving: a pruned trial whose last report crossed several rungs', () => {
   const pruned = (number: number, curve: Curve): Trial => ({
-    ...complete(number, curve),
+    study: 's',
+    number,
     state: 'pruned',
+    loss: (curve.at(-1) as readonly [number, number])[1],
+    internal: {},
+    startedAt: '',
+    finishedAt: '',
+    intermediate: points(curve),
   });
   it('counts at the lowest of them only, as Optuna records it (review 46: it counted at every one)', () => {
     // Rungs at steps 1, 2, 4 (r = 1, η = 2). #1 and #2 jumped from step 0 to 2 and were pruned at rung 1.

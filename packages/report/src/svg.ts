@@ -44,6 +44,18 @@ export const svgIndex = (page: ReportPage): string =>
   ].join('\n\n') + '\n';
 
 /**
+ * An index written before {@link SVG_INDEX_MARK}: a report's or a comparison's title, and each chart as a
+ * `### title` heading over its `![title](file.svg)` (review 47: a title alone let a user's README.md that
+ * began "# Parzen report" have its SVGs deleted).
+ */
+const isOlderIndex = (index: string): boolean => {
+  if (!/^# Parzen (report|comparison)\b/.test(index)) return false;
+  const images = [...index.matchAll(/^!\[[^\n]*\]\([^\n]*\)$/gm)].length;
+  const charts = [...index.matchAll(/^### ([^\n]+)\n\n!\[\1\]\([^()/\\\n]+\.svg\)$/gm)].length;
+  return images > 0 && charts === images;
+};
+
+/**
  * Removes the SVGs an earlier report wrote into `dir` (those its README.md lists) that this one does not
  * write: left, they read as charts of this study (trial 44: pair plots of another study's parameters).
  * Nothing else in the folder is touched. A README.md that is not a report's index is refused (it would be
@@ -57,9 +69,11 @@ const removeEarlierCharts = (dir: string, keep: ReadonlySet<string>): void => {
     return;
   }
   // Someone else's README.md would be replaced by the index: refused, with the file-system code `-o` reports.
-  if (!index.includes(SVG_INDEX_MARK) && !index.startsWith('# Parzen report'))
+  if (!index.includes(SVG_INDEX_MARK) && !isOlderIndex(index))
     throw Object.assign(
-      new Error(`${join(dir, 'README.md')} is there and is no Parzen report's index; write the SVGs to another folder`),
+      new Error(
+        `${join(dir, 'README.md')} is there and is not the index \`parzen report --format svg\` writes; write the SVGs to another folder, or move that README.md away`,
+      ),
       { code: 'EEXIST' },
     );
   for (const [, file] of index.matchAll(/^!\[[^\n]*\]\(([^()/\\\n]+\.svg)\)$/gm))

@@ -41,14 +41,38 @@ describe('SVG writer (vega in Node)', async () => {
       const expected = [...pageCharts(smaller).map((c) => `${c.id}.svg`), 'README.md', 'mine.svg', 'notes.txt'];
       expect(pageCharts(smaller).length).toBeLessThan(pageCharts(page).length);
       expect(readdirSync(again).sort()).toEqual(expected.sort());
-      // A folder with a README.md that is not a report's index is refused: that file and its SVGs stay.
-      const own = mkdtempSync(join(tmpdir(), 'parzen-svg-own-'));
-      writeFileSync(join(own, 'README.md'), '# My charts\n\n![x](history.svg)\n');
-      writeFileSync(join(own, 'history.svg'), '<svg/>');
-      await expect(writeSvgs(smaller, own)).rejects.toMatchObject({ code: 'EEXIST' });
-      expect(readFileSync(join(own, 'README.md'), 'utf8')).toBe('# My charts\n\n![x](history.svg)\n');
-      expect(readFileSync(join(own, 'history.svg'), 'utf8')).toBe('<svg/>');
-      rmSync(own, { recursive: true, force: true });
+      // A folder with a README.md that is not a report's index is refused: that file and its SVGs stay,
+      // one whose title begins as a report's too (review 47: its figure was deleted).
+      for (const mine of [
+        '# My charts\n\n![x](history.svg)\n',
+        '# Parzen report figures\n\n![Figure 1](history.svg)\n',
+      ]) {
+        const own = mkdtempSync(join(tmpdir(), 'parzen-svg-own-'));
+        writeFileSync(join(own, 'README.md'), mine);
+        writeFileSync(join(own, 'history.svg'), '<svg/>');
+        await expect(writeSvgs(smaller, own)).rejects.toMatchObject({ code: 'EEXIST' });
+        expect(readFileSync(join(own, 'README.md'), 'utf8')).toBe(mine);
+        expect(readFileSync(join(own, 'history.svg'), 'utf8')).toBe('<svg/>');
+        rmSync(own, { recursive: true, force: true });
+      }
+      // An index an earlier Parzen wrote (no marker line) is still known, a comparison's too (review 47).
+      const older = mkdtempSync(join(tmpdir(), 'parzen-svg-older-'));
+      await writeSvgs(page, older);
+      const index = readFileSync(join(older, 'README.md'), 'utf8');
+      writeFileSync(
+        join(older, 'README.md'),
+        index
+          .split('\n')
+          .filter((line) => !line.startsWith('<!--'))
+          .join('\n'),
+      );
+      await writeSvgs(smaller, older);
+      expect(readdirSync(older).sort()).toEqual([...pageCharts(smaller).map((c) => `${c.id}.svg`), 'README.md'].sort());
+      writeFileSync(join(older, 'README.md'), '# Parzen comparison\n\n### Regret\n\n![Regret](regret.svg)\n');
+      writeFileSync(join(older, 'regret.svg'), '<svg/>');
+      await writeSvgs(smaller, older);
+      expect(readdirSync(older)).not.toContain('regret.svg');
+      rmSync(older, { recursive: true, force: true });
     } finally {
       rmSync(again, { recursive: true, force: true });
     }

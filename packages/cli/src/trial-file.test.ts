@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,5 +51,20 @@ describe('readTrialFile', () => {
     expect(whole.lines).toEqual([2, 5]);
     expect(whole.bad.map((entry) => entry.row)).toEqual([4]);
     for (const chunk of [1, 2, 7, 64, 1 << 20]) expect(readTrialFile(path, space, chunk)).toEqual(whole);
+  });
+});
+
+describe('fileLines from a pipe (review 47: `zcat x.gz | parzen import cfg /dev/stdin` failed with ESPIPE)', () => {
+  it.runIf(process.platform !== 'win32')('reads a FIFO a writer fills, in small chunks', () => {
+    const fifo = join(dir, 'lines.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const text = 'one\ntwo é\n\nthree';
+    // The writer is another process: the read below blocks until it opens the FIFO.
+    const writer = spawn('sh', ['-c', `printf '%s' "$0" > "$1"`, text, fifo], { stdio: 'ignore' });
+    try {
+      expect([...fileLines(fifo, 3)]).toEqual(['one', 'two é', '', 'three']);
+    } finally {
+      writer.kill();
+    }
   });
 });

@@ -305,13 +305,12 @@ export function* fileLines(path: string, chunkBytes = TRIAL_FILE_CHUNK_BYTES): G
   try {
     let carry = Buffer.alloc(0);
     let first = true;
-    let offset = 0;
     for (;;) {
       // Twice the carried part when it is a line longer than a chunk.
       const chunk = Buffer.alloc(Math.max(chunkBytes, 2 * carry.length));
       carry.copy(chunk);
-      const read = readSync(fd, chunk, carry.length, chunk.length - carry.length, offset);
-      offset += read;
+      // From where the last read ended (null), not a position: a pipe (/dev/stdin, <(zcat ...)) cannot seek.
+      const read = readSync(fd, chunk, carry.length, chunk.length - carry.length, null);
       const filled = carry.length + read;
       if (filled === 0) return;
       const end = read === 0 ? filled : chunk.lastIndexOf(0x0a, filled - 1) + 1;

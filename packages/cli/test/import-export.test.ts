@@ -638,6 +638,18 @@ describe('-o refuses to overwrite a study store or the config (trial 44: it wrot
     }
     expect([journal, db, target].map((path) => readFileSync(path))).toEqual(before);
     expect(existsSync(`${db}-wal`)).toBe(false);
+    // Journals as leniently as the store reads them: a header torn by a crash, or written in another key
+    // order and spacing (review 47: the torn one was overwritten).
+    for (const [file, text] of [
+      ['torn.parzen.jsonl', '{"op":"jo\n{"op":"repair","line":1,"reason":"torn write"}\n'],
+      ['spaced.parzen.jsonl', '{ "format": "parzen-jsonl", "op": "journal", "version": 1 }\n'],
+    ] as const) {
+      const path = writeIn(dir, file, text);
+      const out = await cli('export', target, '-o', path);
+      expect(out.code, file).toBe(2);
+      expect(out.stderr).toContain('is a Parzen journal (a study store)');
+      expect(readFileSync(path, 'utf8')).toBe(text);
+    }
     // An earlier export or report is replaced, as -o says.
     const earlier = writeIn(dir, 'earlier.jsonl', 'old\n');
     expect((await cli('export', target, '-o', earlier)).code).toBe(0);

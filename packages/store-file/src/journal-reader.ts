@@ -219,7 +219,7 @@ export class JournalReader {
         this.warn(
           `Journal \`${this.path}\`: salvage rebuilt ${rebuilt}, whose creation line was lost, from its later lines ` +
             `(params at line ${this.lines}, then its reports and finish); its lease is not known, and its start ` +
-            'time is its finish time.',
+            'time is its finish time (empty while it has none).',
         );
     } catch (error) {
       if (!(error instanceof ReplayError)) throw error;

@@ -254,6 +254,12 @@ describe('pruning in the run loop', () => {
       message: expect.stringContaining('cannot run with the `limit` pruner (it judges the values trials report)'),
     });
     expect(await store.listTrials('prune')).toEqual([]);
+    // Study.open (ask/tell) too, before any trial (review 47: it failed at the first report).
+    await expect(
+      Study.open({ space, store, suggester: priorSuggester, pruner: limitPruner(10) }),
+    ).rejects.toMatchObject({
+      code: 'STORE_UNSUPPORTED',
+    });
     const warnings: string[] = [];
     const result = await run(objective, { store, budget: { maxTrials: 2 }, onWarning: (line) => warnings.push(line) });
     expect(result.trials.map((trial) => [trial.state, 'loss' in trial ? trial.loss : undefined])).toEqual([

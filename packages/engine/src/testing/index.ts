@@ -1,7 +1,8 @@
-/** Contract suites for plugin authors: run them against your suggester, store, pruner or stopper with vitest. */
+/** Contract suites for plugin authors: run them against your suggester, store, pruner, stopper or reporter with vitest. */
 
 export { type TestPluginContextOptions, testPluginContext } from './plugin-context.js';
 export { describePrunerContract, type PrunerContractOptions } from './pruner-contract.js';
+export { describeReporterContract, type ReporterContractOptions } from './reporter-contract.js';
 export { describeStopperContract, type StopperContractOptions } from './stopper-contract.js';
 export { describeStoreContract, type StoreContractOptions } from './store-contract.js';
 export { describeSuggesterContract, type SuggesterContractOptions } from './suggester-contract.js';

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { createFunctionObjective } from '../builtins/function-objective.js';
+import { createMemoryStore } from '../builtins/memory-store.js';
+import type { Reporter } from '../contracts/reporter.js';
+import type { Suggester } from '../contracts/suggester.js';
+import { compileSpace } from '../domain/compile-space.js';
+import { sampleDistribution } from '../domain/sample-distribution.js';
+import type { SpaceDefinition } from '../domain/space-definition.js';
+import type { EngineEvent } from '../events/engine-event.js';
+import { runStudy } from '../runtime/run-study.js';
+
+/** How {@link describeReporterContract} exercises a reporter. */
+export interface ReporterContractOptions {
+  /** A fresh reporter (or a promise of one: a manifest's `create`). */
+  readonly create: () => Reporter | Promise<Reporter>;
+}
+
+const deepFreeze = <T>(value: T): T => {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+};
+
+let recorded: readonly EngineEvent[] | undefined;
+
+/**
+ * The events of a small real run, every kind a run gives: a study started, trials started, reporting,
+ * pruned, failed and complete, improvements, and the study finished (recorded once, then reused).
+ */
+const runEvents = async (): Promise<readonly EngineEvent[]> => {
+  if (recorded !== undefined) return recorded;
+  const events: EngineEvent[] = [];
+  const space: SpaceDefinition = {
+    x: { type: 'uniform', low: 0, high: 1 },
+    model: { type: 'choice', options: ['a', { value: 'b', space: { depth: { type: 'randint', low: 1, high: 5 } } }] },
+  };
+  const prior: Suggester = {
+    name: 'prior',
+    beginTrial: (context) => ({ sampleParam: (param) => sampleDistribution(param.distribution, context.rng) }),
+  };
+  await runStudy({
+    spec: { name: 'reporter-contract', direction: 'minimize', seed: 3, space },
+    space: compileSpace(space),
+    store: createMemoryStore(),
+    suggester: prior,
+    objective: createFunctionObjective(async (params, context) => {
+      if (context.trialNumber % 5 === 3) throw new Error('a failed trial');
+      for (let step = 0; step < 3; step++) {
+        await context.report(step, (params.x as number) * (3 - step));
+        if (context.shouldPrune()) break;
+      }
+      return params.x as number;
+    }),
+    pruner: { name: 'every-fourth', shouldPrune: ({ trial, step }) => trial.number % 4 === 1 && step === 1 },
+    reporters: [{ name: 'recorder', onEvent: (event) => events.push(structuredClone(event)) }],
+    budget: { maxTrials: 12 },
+    onWarning: () => undefined,
+  });
+  recorded = events.map(deepFreeze);
+  return recorded;
+};
+
+/**
+ * The behaviour every reporter must have: a name; it takes every event of a run, in order, without
+ * throwing and without changing it (the events are frozen here: other reporters see the same objects),
+ * and its `end`, when it has one, settles after the last.
+ */
+export const describeReporterContract = (name: string, options: ReporterContractOptions): void => {
+  describe(`reporter contract: ${name}`, () => {
+    it('has a name, takes every event of a run unchanged and without throwing, then ends', async () => {
+      const events = await runEvents();
+      const types = new Set(events.map((event) => event.type));
+      for (const type of [
+        'study.started',
+        'trial.started',
+        'trial.reported',
+        'trial.finished',
+        'study.improved',
+        'study.finished',
+      ])
+        expect(types).toContain(type);
+      const reporter = await options.create();
+      expect(typeof reporter.name).toBe('string');
+      expect(reporter.name.length).toBeGreaterThan(0);
+      for (const event of events) expect(() => reporter.onEvent(event)).not.toThrow();
+      await reporter.end?.();
+    });
+  });
+};

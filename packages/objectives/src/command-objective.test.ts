@@ -279,14 +279,15 @@ describe('command objective', () => {
       });
     expect(await run(asItGoes, 0)).toMatchObject({ status: 'ok', loss: 0.5 });
     expect(await run(shortEpochs, 1)).toMatchObject({ status: 'ok', loss: 0.5 });
-    // Nor a trial the pruner stopped: it was killed right after the report that decided.
-    expect(await run(atEnd, 2, true)).toMatchObject({ status: 'failed', error: { code: 'PRUNED' } });
     expect(context.logged).toEqual([]);
+    // A buffered program the pruner would stop at its first report had already finished: it completes with
+    // its loss (trial 46: it was pruned at step 0, its loss dropped), and the warning says why.
+    expect(await run(atEnd, 2, true)).toMatchObject({ status: 'ok', loss: 0.5, finishedBeforePrune: true });
     expect(await run(atEnd, 1)).toMatchObject({ status: 'ok', loss: 0.5 });
     expect(await run(atEnd, 3)).toMatchObject({ status: 'ok', loss: 0.5 });
     expect(context.logged).toHaveLength(1);
     expect(context.logged[0]).toMatch(
-      /^warn: trial #1: its 2 reports all arrived as the program ended, after 1\.\d s: its stdout is buffered, so the pruner saw them too late to stop it\. Flush each report \(Python: print\(\.\.\., flush=True\)\)/,
+      /^warn: trial #2: its 2 reports all arrived as the program ended, after 1\.\d s: its stdout is buffered, so the pruner saw them too late to stop it\. Flush each report \(Python: print\(\.\.\., flush=True\)\)/,
     );
   });
 
@@ -621,6 +622,19 @@ setTimeout(() => fs.writeFileSync(process.argv[1] + '.done', 'ok'), 800);`;
     const trial = await pruneAfterExit('lingering', body, 300);
     expect(trial).toMatchObject({ state: 'complete', loss: 0.25 });
     expect(existsSync(join(dir, 'lingering.pid.done'))).toBe(true);
+  });
+
+  it('completes a buffered program whose reports are judged at once, as a memory store answers (trial 46)', async () => {
+    // The first report is judged before the end of the output that came with it has been seen.
+    const trial = await pruneAfterExit('at-once', `process.stdout.write('${twoReports}{"loss":0.25}\\n');`, 0);
+    expect(trial).toMatchObject({
+      state: 'complete',
+      loss: 0.25,
+      intermediate: [
+        { step: 0, value: 1 },
+        { step: 1, value: 0.5 },
+      ],
+    });
   });
 
   it('fails, not prunes, a program that failed on its own before a prune reached it (review 45)', async () => {

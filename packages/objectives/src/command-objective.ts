@@ -116,6 +116,11 @@ export interface ReportOutcome {
 const BUFFERED_MIN_MS = 1000;
 const BUFFERED_WINDOW_MS = 100;
 const BUFFERED_SPREAD_MS = 5;
+/**
+ * How long a prune decision waits for the end of a program's output when lines came in a burst past the
+ * report judged: enough for the end of stdout that came with them, short next to a grace period.
+ */
+const BURST_END_WAIT_MS = 250;
 
 /** The failure of a command that printed a malformed report line, or whose report was not accepted. */
 const reportFailure = (error: unknown, shown: string, details: Record<string, unknown>): EvaluationResult =>
@@ -255,12 +260,42 @@ export const createCommandObjective = (
       const lossLine = lossTracker();
       let exited = false;
       let closed = false;
+      let read = 0;
+      let handled = 0;
+      let ended: (() => void) | undefined;
+      const outputEnded = () => {
+        ended?.();
+        ended = undefined;
+      };
       // A prune decided once the program has exited, or closed its stdout after its loss, stops nothing
-      // (its reports came buffered, as it ended): its own result stands.
-      const reports = createReportReader(evaluation, () => exited || (closed && lossLine.found !== undefined));
+      // (its reports came buffered, as it ended): its own result stands. When lines were read past the
+      // report being judged (output that came in a burst, as a buffered program's does at its end), the
+      // decision waits a moment for the end of its output (trial 46: the first report was judged before the
+      // end of stdout was seen, and a finished program was stored pruned at step 0, its loss dropped).
+      const finished = async (): Promise<boolean> => {
+        if (read > handled && !exited && !closed)
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, BURST_END_WAIT_MS);
+            ended = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+        return exited || (closed && lossLine.found !== undefined);
+      };
+      const reports = createReportReader(evaluation, finished);
       const onStdoutRead = (line: string | undefined) => {
-        if (line === undefined) closed = true;
-        else lossLine.see(line);
+        if (line === undefined) {
+          closed = true;
+          outputEnded();
+        } else {
+          read++;
+          lossLine.see(line);
+        }
+      };
+      const onStdoutLine = (line: string, at?: number) => {
+        handled++;
+        return reports.onLine(line, at);
       };
       try {
         const startedAt = Date.now();
@@ -270,10 +305,11 @@ export const createCommandObjective = (
           env: env(params, evaluation.trialNumber, extraEnv),
           signal: AbortSignal.any([evaluation.signal, stop.signal]),
           stderrTail: options.stderrTailChars,
-          onStdoutLine: reports.onLine,
+          onStdoutLine,
           onStdoutRead,
           onExit: () => {
             exited = true;
+            outputEnded();
           },
           terminate: reports.prune,
           terminateGraceMs: options.pruneGraceSeconds * 1000,

@@ -637,6 +637,23 @@ setTimeout(() => fs.writeFileSync(process.argv[1] + '.done', 'ok'), 800);`;
     });
   });
 
+  it('completes a buffered program whose teardown outlasts the wait, once it has printed its {"loss"} (review 48)', async () => {
+    // Python flushes stdout, then runs __del__ (or frees a GPU) for a while before the exit.
+    const body = `process.stdout.write('${twoReports}{"loss":0.25}\\n', () => setTimeout(() => process.exit(0), 700));`;
+    const trial = await pruneAfterExit('slow-teardown', body, 0);
+    expect(trial).toMatchObject({ state: 'complete', loss: 0.25 });
+    expect(trial?.intermediate).toHaveLength(2);
+  });
+
+  it('fails, not prunes, a buffered program that crashed after its reports, judged at once (review 48)', async () => {
+    const trial = await pruneAfterExit(
+      'crash-at-once',
+      `process.stdout.write('${twoReports}', () => process.exit(1));`,
+      0,
+    );
+    expect(trial).toMatchObject({ state: 'failed', error: { code: 'COMMAND_FAILED' } });
+  });
+
   it('fails, not prunes, a program that failed on its own before a prune reached it (review 45)', async () => {
     const crashed = await pruneAfterExit(
       'crashed',

@@ -18,7 +18,7 @@ import {
 import { expandArgv, expandEnv, TemplateError, templateProblems, unpairedFlags } from './argv-template.js';
 import { asciiCollisionIssues, collisionWarning, commandEnv, envNameCollisions } from './command-env.js';
 import { findExecutable, onPath, shebangProblem } from './find-executable.js';
-import { describeLastLine, findLossLine, lossTracker } from './parse-loss.js';
+import { describeLastLine, findLossLine, lossTracker, parseLossLine } from './parse-loss.js';
 import { createReportReader, MalformedReportError, type Report } from './report-lines.js';
 import { type CommandOutcome, runCommand } from './run-command.js';
 import { shellQuoted } from './shell-quoted.js';
@@ -262,6 +262,8 @@ export const createCommandObjective = (
       let closed = false;
       let read = 0;
       let handled = 0;
+      /** How many lines had been read when the last `{"loss": ...}` line was (0: none yet). */
+      let lossObjectRead = 0;
       let ended: (() => void) | undefined;
       const outputEnded = () => {
         ended?.();
@@ -272,16 +274,24 @@ export const createCommandObjective = (
       // report being judged (output that came in a burst, as a buffered program's does at its end), the
       // decision waits a moment for the end of its output (trial 46: the first report was judged before the
       // end of stdout was seen, and a finished program was stored pruned at step 0, its loss dropped).
+      // A program that has printed a {"loss": ...} line after the report judged has given its result: it is
+      // ending (review 48: a teardown past the wait, Python's __del__ or a GPU release, still got it pruned),
+      // and nothing is saved by stopping it. A bare number is not enough: a flushed program may log one per epoch.
+      const done = () => exited || (closed && lossLine.found !== undefined) || lossObjectRead > handled;
       const finished = async (): Promise<boolean> => {
-        if (read > handled && !exited && !closed)
+        if (read <= handled) return done();
+        // Until the exit, or the end of stdout after a loss: stdout may close before the exit is seen
+        // (review 48: a crash after its reports was stored pruned, not failed).
+        const deadline = Date.now() + BURST_END_WAIT_MS;
+        while (!done() && Date.now() < deadline)
           await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, BURST_END_WAIT_MS);
+            const timer = setTimeout(resolve, deadline - Date.now());
             ended = () => {
               clearTimeout(timer);
               resolve();
             };
           });
-        return exited || (closed && lossLine.found !== undefined);
+        return done();
       };
       const reports = createReportReader(evaluation, finished);
       const onStdoutRead = (line: string | undefined) => {
@@ -291,6 +301,7 @@ export const createCommandObjective = (
         } else {
           read++;
           lossLine.see(line);
+          if (typeof parseLossLine(line) === 'object') lossObjectRead = read;
         }
       };
       const onStdoutLine = (line: string, at?: number) => {

@@ -17,7 +17,9 @@ export interface StopContext {
  * its first new trial: a study its stopper ended stays ended), and a non-empty string is
  * the reason to stop ("no improvement of 1% in 50 trials"), named in the summary and the JSON output
  * (`true` stops with a plain message; `undefined` or `false` goes on). Running trials finish; no new
- * trial starts. The run's stop reason is `stopper`.
+ * trial starts. The run's stop reason is `stopper`. A stopper is a plain function of its context, with no
+ * state kept between calls: a study is resumed by other processes and runs, which never saw the earlier
+ * calls, so a rule is read from the trials it is given (`describeStopperContract` checks this).
  */
 export interface Stopper {
   readonly name: string;

@@ -85,6 +85,14 @@ describe.each([true, false])('StudyMirror (store lists changes: %s)', (increment
       [2, 'complete'],
     ];
     expect((await mirror.whileStable(3, async (views) => shape(views))).history).toEqual(inOrder);
+    // One replaced in place is put back (review 48: the order check alone missed it).
+    await mirror.whileStable(3, async (views) => {
+      const history = views.history as FinishedTrial[];
+      history[1] = { ...(history[1] as FinishedTrial), loss: -999 } as FinishedTrial;
+    });
+    expect(
+      await mirror.whileStable(3, async (views) => views.history.map((t) => (t.state === 'complete' ? t.loss : 0))),
+    ).toEqual([0, 1, 2]);
     // One taken out is put back too, and trials finished later still go in their place.
     await mirror.whileStable(3, async (views) => (views.history as FinishedTrial[]).splice(1, 1));
     await store.finishTrial(spec.name, 3, { state: 'complete', loss: 3 });

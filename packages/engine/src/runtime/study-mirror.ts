@@ -128,8 +128,14 @@ export class StudyMirror {
   private repairFinished(length: number): void {
     const { finished } = this;
     let intact = finished.length === length;
-    for (let i = 1; intact && i < finished.length; i++)
-      intact = (finished[i - 1] as FinishedTrial).number < (finished[i] as FinishedTrial).number;
+    // In number order, each the mirror's own trial (review 48: an entry replaced in place went unseen).
+    for (let i = 0; intact && i < finished.length; i++) {
+      const trial = finished[i] as FinishedTrial | undefined;
+      intact =
+        trial !== undefined &&
+        this.byNumber[trial.number] === trial &&
+        (i === 0 || (finished[i - 1] as FinishedTrial).number < trial.number);
+    }
     if (intact) return;
     this.finished = this.byNumber.filter(
       (trial): trial is FinishedTrial => trial !== undefined && trial.state !== 'running',

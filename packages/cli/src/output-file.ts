@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync, type Stats, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { makeFolder } from '@parzen/engine/plugin';
+import { isJournalFile } from '@parzen/store-file';
 import { CliError, EXIT } from './exit-codes.js';
 
 /** What `-o`'s path is now (undefined when nothing is there); a path that cannot be looked at is refused, named. */
@@ -26,25 +27,6 @@ const headOf = (path: string, bytes: number): string => {
   }
 };
 
-/** The start of every journal header line (a crash may have torn the line there; a repair line follows). */
-const JOURNAL_HEADER = '{"op":"journal","format":"parzen-jsonl"';
-
-/**
- * Whether a file that begins with `head` is a JSONL journal, as leniently as the store reads one: a first
- * record (the header, or a format-1 journal's first study) in any key order or spacing, or a header torn
- * by a crash (review 47: a torn header with its repair line was overwritten by `export -o`).
- */
-const isJournal = (head: string): boolean => {
-  const first = head.split('\n', 1)[0]?.trim() ?? '';
-  if (first.length > 2 && JOURNAL_HEADER.startsWith(first)) return true;
-  try {
-    const record = JSON.parse(first) as { op?: unknown; format?: unknown };
-    return (record.op === 'journal' && record.format === 'parzen-jsonl') || record.op === 'study';
-  } catch {
-    return false;
-  }
-};
-
 const isSqlite = (path: string): boolean => headOf(path, 16) === 'SQLite format 3\0';
 
 /**
@@ -60,7 +42,7 @@ const preciousFile = (path: string, found: Stats, inputs: readonly string[]): st
       return `${input}, this command's config`;
   }
   if (isSqlite(path)) return 'a SQLite database (a study store)';
-  if (isJournal(headOf(path, 64 * 1024))) return 'a Parzen journal (a study store)';
+  if (isJournalFile(path)) return 'a Parzen journal (a study store)';
   return companionOf(path);
 };
 

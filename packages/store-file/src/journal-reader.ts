@@ -1,4 +1,4 @@
-import { fstatSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { ParzenError } from '@parzen/engine/plugin';
 import { corruptLine, journalFailed, showLine } from './journal-errors.js';
 import { decodeRecord, encodeRecord, JOURNAL_VERSION, type JournalRecord, journalHeader } from './journal-records.js';
@@ -30,6 +30,50 @@ const readAt = (fd: number, position: number, length: number): Buffer => {
     done += read;
   }
   return buffer.subarray(0, done);
+};
+
+/** The line a writer appends after a torn line, to mark it (the reader skips the torn one). */
+const repairLine = (torn: TornLine): string => {
+  const record: JournalRecord = { op: 'repair', line: torn.line, reason: 'torn write' };
+  return `${encodeRecord(record)}\n`;
+};
+
+/** Whether the line after the first one (`head` from `newline`) is the repair record of line 1. */
+const repairsFirstLine = (head: Buffer, newline: number): boolean => {
+  const end = head.indexOf(NEWLINE, newline + 1);
+  const second = head.toString('utf8', newline + 1, end < 0 ? head.length : end);
+  if (end < 0) return repairLine({ line: 1, text: '' }).startsWith(second); // being appended right now
+  const record = decodeRecord(second);
+  return record?.op === 'repair' && record.line === 1;
+};
+
+/**
+ * Whether a file that begins with `head` is a journal, by the rule the store opens one with: its first
+ * line a record (the header, as every journal this version writes begins), or the start of the header cut
+ * short by a crash (the whole file, or followed by the repair line the next writer added). A file whose
+ * first line merely starts like JSON (a pretty-printed config's `{`) is not.
+ */
+const startsLikeJournal = (head: Buffer): boolean => {
+  const newline = head.indexOf(NEWLINE);
+  const first = head.toString('utf8', 0, newline < 0 ? head.length : newline);
+  if (decodeRecord(first) !== undefined) return true;
+  return first.length > 0 && HEADER.startsWith(first) && (newline < 0 || repairsFirstLine(head, newline));
+};
+
+/**
+ * Whether the file at `path` is a JSONL journal, by the rule the store opens one with (its first MiB
+ * read; false when it cannot be read). For tools that must not write over a study, such as `parzen export -o`.
+ */
+export const isJournalFile = (path: string): boolean => {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    return startsLikeJournal(readAt(fd, 0, 1024 * 1024));
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 };
 
 /**
@@ -116,9 +160,9 @@ export class JournalReader {
       if (decodeRecord(fragment) !== undefined) return '\n'; // a whole record that only lacks its newline
       const torn = { line: this.lines + 1, text: fragment };
       this.warnTorn(torn);
-      return `\n${this.repairLine(torn)}`;
+      return `\n${repairLine(torn)}`;
     }
-    return this.corrupt === undefined ? '' : this.repairLine(this.corrupt);
+    return this.corrupt === undefined ? '' : repairLine(this.corrupt);
   }
 
   /**
@@ -145,16 +189,13 @@ export class JournalReader {
   }
 
   /**
-   * A non-empty file must start like a journal: its first line a record (the header, as every journal
-   * this version writes begins), or the start of the header cut short by a crash. Anything else (a config, notes) is someone else's file: refused, never repaired or appended to.
+   * A non-empty file must start like a journal ({@link startsLikeJournal}). Anything else (a config,
+   * notes) is someone else's file: refused, never repaired or appended to.
    */
   private checkFirstLine(chunk: Buffer): void {
+    if (startsLikeJournal(chunk)) return;
     const newline = chunk.indexOf(NEWLINE);
     const first = chunk.toString('utf8', 0, newline < 0 ? chunk.length : newline);
-    if (decodeRecord(first) !== undefined) return;
-    // A header torn by a crash: the whole file, or followed by the repair line the next writer added. Any
-    // other file whose first line merely starts like JSON (a pretty-printed config's `{`) is not a journal.
-    if (first.length > 0 && HEADER.startsWith(first) && (newline < 0 || this.repairsFirstLine(chunk, newline))) return;
     // A SQLite database (its header is "SQLite format 3" and a NUL): the other file store, named.
     const sqlite = first.startsWith('SQLite format 3\u0000');
     throw new ParzenError(
@@ -166,22 +207,8 @@ export class JournalReader {
     );
   }
 
-  /** Whether the line after the first one (the chunk from `newline`) is the repair record of line 1. */
-  private repairsFirstLine(chunk: Buffer, newline: number): boolean {
-    const end = chunk.indexOf(NEWLINE, newline + 1);
-    const second = chunk.toString('utf8', newline + 1, end < 0 ? chunk.length : end);
-    if (end < 0) return this.repairLine({ line: 1, text: '' }).startsWith(second); // being appended right now
-    const record = decodeRecord(second);
-    return record?.op === 'repair' && record.line === 1;
-  }
-
   private unterminatedTail(fd: number, size: number): string | undefined {
     return size > this.offset ? readAt(fd, this.offset, size - this.offset).toString('utf8') : undefined;
-  }
-
-  private repairLine(torn: TornLine): string {
-    const record: JournalRecord = { op: 'repair', line: torn.line, reason: 'torn write' };
-    return `${encodeRecord(record)}\n`;
   }
 
   private consume(line: string): void {

@@ -33,7 +33,7 @@ import type { FminResult } from './fmin.js';
 import type { Budget } from './runtime/budget.js';
 import { checkImportedRows, type ImportedTrialRow, type InvalidRow, importInvalid } from './runtime/imported-trials.js';
 import { interpretObjectiveValue, keptLossNote, thrownErrorInfo } from './runtime/interpret-result.js';
-import { createPruning, type Pruning, prunerNeedsReports } from './runtime/pruning.js';
+import { checkPrunerStore, createPruning, type Pruning } from './runtime/pruning.js';
 import { DEFAULT_GRACE_PERIOD_MS, runStudy } from './runtime/run-study.js';
 import { isStale } from './runtime/stale-trials.js';
 import {
@@ -273,8 +273,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     const space: CompiledSpace = compileSpace(options.space);
     const store = options.store ?? createMemoryStore();
     // As a run refuses it (review 47: ask/tell found out at the first report).
-    if (options.pruner !== undefined && options.pruner.name !== 'none' && store.reportIntermediate === undefined)
-      throw prunerNeedsReports(store.name, options.pruner.name);
+    checkPrunerStore(store, options.pruner);
     const spec = {
       name: options.name ?? 'study',
       direction: options.direction ?? 'minimize',

@@ -600,18 +600,26 @@ console.log('bye');`;
   };
   const twoReports = '{"step":0,"value":1}\\n{"step":1,"value":0.5}\\n';
 
-  it('completes a trial whose reports all arrived as it exited, with its loss and every report (a prune after exit stops nothing)', async () => {
-    // Python without flush: the reports and the loss all come at once, as the program ends.
-    const trial = await pruneAfterExit('buffered', `process.stdout.write('${twoReports}{"loss":0.25}\\n');`);
-    expect(trial).toMatchObject({
-      state: 'complete',
-      loss: 0.25,
-      intermediate: [
-        { step: 0, value: 1 },
-        { step: 1, value: 0.5 },
-      ],
-    });
-  });
+  // Python without flush: the reports and the loss all come at once, as the program ends. Judged once the
+  // program is gone (a slow store), or at once, before the end of that output is seen (trial 46).
+  it.each([
+    ['once the program is gone', undefined],
+    ['at once, as a memory store answers (trial 46)', 0],
+  ])(
+    'completes a trial whose reports all arrived as it exited, judged %s: with its loss and every report',
+    async (_, delay) => {
+      const body = `process.stdout.write('${twoReports}{"loss":0.25}\\n');`;
+      const trial = await pruneAfterExit(delay === undefined ? 'buffered' : 'at-once', body, delay);
+      expect(trial).toMatchObject({
+        state: 'complete',
+        loss: 0.25,
+        intermediate: [
+          { step: 0, value: 1 },
+          { step: 1, value: 0.5 },
+        ],
+      });
+    },
+  );
 
   it('completes a program that closed its stdout after its loss, though it still runs: the prune stops nothing (review 45)', async () => {
     // Its reports and loss, then stdout closed; it lingers (teardown) and then leaves a mark it was not killed.
@@ -622,19 +630,6 @@ setTimeout(() => fs.writeFileSync(process.argv[1] + '.done', 'ok'), 800);`;
     const trial = await pruneAfterExit('lingering', body, 300);
     expect(trial).toMatchObject({ state: 'complete', loss: 0.25 });
     expect(existsSync(join(dir, 'lingering.pid.done'))).toBe(true);
-  });
-
-  it('completes a buffered program whose reports are judged at once, as a memory store answers (trial 46)', async () => {
-    // The first report is judged before the end of the output that came with it has been seen.
-    const trial = await pruneAfterExit('at-once', `process.stdout.write('${twoReports}{"loss":0.25}\\n');`, 0);
-    expect(trial).toMatchObject({
-      state: 'complete',
-      loss: 0.25,
-      intermediate: [
-        { step: 0, value: 1 },
-        { step: 1, value: 0.5 },
-      ],
-    });
   });
 
   it('completes a buffered program whose teardown outlasts the wait, once it has printed its {"loss"} (review 48)', async () => {

@@ -18,7 +18,7 @@ import {
 import { expandArgv, expandEnv, TemplateError, templateProblems, unpairedFlags } from './argv-template.js';
 import { asciiCollisionIssues, collisionWarning, commandEnv, envNameCollisions } from './command-env.js';
 import { findExecutable, onPath, shebangProblem } from './find-executable.js';
-import { describeLastLine, findLossLine, lossTracker, parseLossLine } from './parse-loss.js';
+import { describeLastLine, findLossLine, lossTracker } from './parse-loss.js';
 import { createReportReader, MalformedReportError, type Report } from './report-lines.js';
 import { type CommandOutcome, runCommand } from './run-command.js';
 import { shellQuoted } from './shell-quoted.js';
@@ -300,8 +300,7 @@ export const createCommandObjective = (
           outputEnded();
         } else {
           read++;
-          lossLine.see(line);
-          if (typeof parseLossLine(line) === 'object') lossObjectRead = read;
+          if (typeof lossLine.see(line) === 'object') lossObjectRead = read;
         }
       };
       const onStdoutLine = (line: string, at?: number) => {

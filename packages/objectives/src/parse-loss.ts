@@ -87,14 +87,16 @@ export const lossTracker = () => {
   let lossObjectSeen = false;
   let numberAfterLoss: number | undefined;
   return {
-    see(line: string): void {
+    /** Reads one line; returns what it read as a loss (a number, an object with `loss`), if anything. */
+    see(line: string): unknown {
       const parsed = parseLossLine(line);
-      if (parsed === undefined) return;
+      if (parsed === undefined) return undefined;
       found = parsed;
       if (typeof parsed === 'object') {
         lossObjectSeen = true;
         numberAfterLoss = undefined;
       } else if (lossObjectSeen) numberAfterLoss = parsed as number;
+      return parsed;
     },
     get found(): unknown {
       return found;

@@ -91,20 +91,28 @@ export const checkReport = (step: unknown, value: unknown): void => {
   }
 };
 
+/** Whether a pruner judges trials (`none` never does). */
+const judges = (pruner: Pruner | undefined): pruner is Pruner => pruner !== undefined && pruner.name !== 'none';
+
+/**
+ * Refuses a pruner on a store that cannot keep the values it judges (no `reportIntermediate`), before the
+ * first trial (trial 45: every trial failed OBJECTIVE_THREW at its first report).
+ */
+export const checkPrunerStore = (store: TrialStore, pruner: Pruner | undefined): void => {
+  if (judges(pruner) && store.reportIntermediate === undefined)
+    throw storeUnsupported(
+      store.name,
+      `run with the \`${pruner.name}\` pruner (it judges the values trials report)`,
+      'reportIntermediate',
+    );
+};
+
 /**
  * Pruning for one process: every report is stored with `store.reportIntermediate`, then the pruner
  * judges the trial against the study's trials as the store lists them (other processes' included).
  * Listings are cached (see {@link PruningOptions.refreshMs}) and the intermediate values this process
  * reported are laid over them, so a cached listing never hides this process's own reports.
  */
-/** A pruner on a store that cannot keep the values it judges: refused before the first trial. */
-export const prunerNeedsReports = (store: string, pruner: string): ParzenError =>
-  storeUnsupported(
-    store,
-    `run with the \`${pruner}\` pruner (it judges the values trials report)`,
-    'reportIntermediate',
-  );
-
 export const createPruning = (options: PruningOptions): Pruning => {
   const { store, pruner, study } = options;
   const refreshMs = options.refreshMs ?? 1000;
@@ -129,7 +137,7 @@ export const createPruning = (options: PruningOptions): Pruning => {
     });
   };
 
-  const judging = pruner !== undefined && pruner.name !== 'none';
+  const judging = judges(pruner);
   let warnedNoReports = false;
   const judge = async (number: number, step: number): Promise<boolean> => {
     if (!judging) return false;
@@ -165,7 +173,7 @@ export const createPruning = (options: PruningOptions): Pruning => {
   const report = async (number: number, step: number, value: number, told = false, begun = false): Promise<boolean> => {
     checkReport(step, value);
     if (store.reportIntermediate === undefined) {
-      if (judging) throw prunerNeedsReports(store.name, (pruner as Pruner).name);
+      checkPrunerStore(store, pruner);
       // Without a pruner nothing depends on them: the values are dropped, said once (trial 45: every
       // trial failed OBJECTIVE_THREW, its loss lost).
       if (!warnedNoReports)

@@ -19,7 +19,7 @@ import { type Budget, BudgetTracker, patienceOf, trialLimit } from './budget.js'
 import { enqueueConfigEntries } from './enqueue.js';
 import { evaluateTrial } from './evaluate-trial.js';
 import { thrownErrorInfo } from './interpret-result.js';
-import { createPruning, prunerNeedsReports } from './pruning.js';
+import { checkPrunerStore, createPruning } from './pruning.js';
 import { createWorkerId, failStaleTrials, holdWorkerId } from './stale-trials.js';
 import { askStopper } from './stopping.js';
 import { strayErrorSource, watchStrayErrorsBetweenTrials } from './stray-errors.js';
@@ -177,9 +177,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           `draw from other random streams than the earlier ones (run with seed ${study.seed} to continue them).`,
       );
     }
-    // Refused before any trial runs (trial 45: every trial failed OBJECTIVE_THREW at its first report).
-    if (options.pruner !== undefined && options.pruner.name !== 'none' && store.reportIntermediate === undefined)
-      throw prunerNeedsReports(store.name, options.pruner.name);
+    checkPrunerStore(store, options.pruner);
     const enqueued =
       options.enqueue === undefined ? 0 : await enqueueConfigEntries(store, spec.name, space, options.enqueue);
     const existing = await store.listTrials(spec.name);

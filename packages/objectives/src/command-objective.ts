@@ -116,11 +116,6 @@ export interface ReportOutcome {
 const BUFFERED_MIN_MS = 1000;
 const BUFFERED_WINDOW_MS = 100;
 const BUFFERED_SPREAD_MS = 5;
-/**
- * How long a prune decision waits for the end of a program's output when lines came in a burst past the
- * report judged: enough for the end of stdout that came with them, short next to a grace period.
- */
-const BURST_END_WAIT_MS = 250;
 
 /** The failure of a command that printed a malformed report line, or whose report was not accepted. */
 const reportFailure = (error: unknown, shown: string, details: Record<string, unknown>): EvaluationResult =>
@@ -260,52 +255,12 @@ export const createCommandObjective = (
       const lossLine = lossTracker();
       let exited = false;
       let closed = false;
-      let read = 0;
-      let handled = 0;
-      /** How many lines had been read when the last `{"loss": ...}` line was (0: none yet). */
-      let lossObjectRead = 0;
-      let ended: (() => void) | undefined;
-      const outputEnded = () => {
-        ended?.();
-        ended = undefined;
-      };
       // A prune decided once the program has exited, or closed its stdout after its loss, stops nothing
-      // (its reports came buffered, as it ended): its own result stands. When lines were read past the
-      // report being judged (output that came in a burst, as a buffered program's does at its end), the
-      // decision waits a moment for the end of its output (trial 46: the first report was judged before the
-      // end of stdout was seen, and a finished program was stored pruned at step 0, its loss dropped).
-      // A program that has printed a {"loss": ...} line after the report judged has given its result: it is
-      // ending (review 48: a teardown past the wait, Python's __del__ or a GPU release, still got it pruned),
-      // and nothing is saved by stopping it. A bare number is not enough: a flushed program may log one per epoch.
-      const done = () => exited || (closed && lossLine.found !== undefined) || lossObjectRead > handled;
-      const finished = async (): Promise<boolean> => {
-        if (read <= handled) return done();
-        // Until the exit, or the end of stdout after a loss: stdout may close before the exit is seen
-        // (review 48: a crash after its reports was stored pruned, not failed).
-        const deadline = Date.now() + BURST_END_WAIT_MS;
-        while (!done() && Date.now() < deadline)
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, deadline - Date.now());
-            ended = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
-        return done();
-      };
-      const reports = createReportReader(evaluation, finished);
+      // (its reports came buffered, as it ended): its own result stands.
+      const reports = createReportReader(evaluation, () => exited || (closed && lossLine.found !== undefined));
       const onStdoutRead = (line: string | undefined) => {
-        if (line === undefined) {
-          closed = true;
-          outputEnded();
-        } else {
-          read++;
-          if (typeof lossLine.see(line) === 'object') lossObjectRead = read;
-        }
-      };
-      const onStdoutLine = (line: string, at?: number) => {
-        handled++;
-        return reports.onLine(line, at);
+        if (line === undefined) closed = true;
+        else lossLine.see(line);
       };
       try {
         const startedAt = Date.now();
@@ -315,11 +270,10 @@ export const createCommandObjective = (
           env: env(params, evaluation.trialNumber, extraEnv),
           signal: AbortSignal.any([evaluation.signal, stop.signal]),
           stderrTail: options.stderrTailChars,
-          onStdoutLine,
+          onStdoutLine: reports.onLine,
           onStdoutRead,
           onExit: () => {
             exited = true;
-            outputEnded();
           },
           terminate: reports.prune,
           terminateGraceMs: options.pruneGraceSeconds * 1000,

@@ -7,7 +7,7 @@ import { optunaFamily } from '../families/optuna.js';
 import type { FamilySettings } from '../family.js';
 import { type DimensionPoints, estimatorLogPdf } from '../parzen-estimator.js';
 import { binnedSumApplies } from './binned-sum.js';
-import { evaluateProduct, kernelIndex, type ProductKernels, productKernels } from './pruned-product.js';
+import { denseProduct, evaluateProduct, kernelIndex, type ProductKernels, productKernels } from './pruned-product.js';
 
 const unit: NumericEncoding = optunaFamily.encode({ kind: 'uniform', low: -2, high: 2 }) as NumericEncoding;
 const logScale = optunaFamily.encode({ kind: 'loguniform', low: 1e-4, high: 1 }) as NumericEncoding;
@@ -339,6 +339,77 @@ describe('every backend equals the reference direct sum', () => {
     expect(Math.abs((skipped[1] as number) - (evaluateProduct(kernels, bounds, points)[1] as number))).toBeGreaterThan(
       1e-3,
     );
+  });
+
+  /** Seeded all-continuous kernels in d dimensions of the unit cube, gathered near 0.3 (as a study's are). */
+  const gathered = (d: number, size: number, seed: number, spread: number): ProductKernels => {
+    let state = seed;
+    const uniform = () => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return state / 2147483648;
+    };
+    const mus = Float64Array.from({ length: size * d }, () => 0.3 + spread * (uniform() - 0.5));
+    const invSigmas = Float64Array.from({ length: size * d }, () => 1 / (0.01 + 0.05 * uniform()));
+    const logCoefs = Float64Array.from({ length: size }, () => -Math.log(size) + uniform());
+    // The prior, last: wide and centred.
+    for (let j = 0; j < d; j++) {
+      mus[(size - 1) * d + j] = 0.5;
+      invSigmas[(size - 1) * d + j] = 1;
+    }
+    return { d, size, mus, invSigmas, logCoefs };
+  };
+
+  test('the dense pass equals the full visit bit for bit (taken-out and NaN kernels, extra kernels, points outside)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 7 }),
+        fc.integer({ min: 2, max: 120 }),
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        fc.integer({ min: 0, max: 5 }),
+        fc.array(fc.array(fc.double({ min: -0.2, max: 1.2, noNaN: false }), { minLength: 7, maxLength: 7 }), {
+          minLength: 1,
+          maxLength: 13,
+        }),
+        fc.nat(),
+        (d, size, seed, dropped, extraSize, rows, from) => {
+          const kernels = gathered(d, size, seed, 0.4);
+          for (const k of dropped) kernels.logCoefs[k % (size - 1 || 1)] = Number.NEGATIVE_INFINITY;
+          if (dropped.length > 3) kernels.logCoefs[0] = Number.NaN;
+          const extra = extraSize === 0 ? undefined : { ...gathered(d, extraSize + 1, seed + 1, 0.2), size: extraSize };
+          const bounds = Array.from({ length: d }, () => ({ low: 0, high: 1 }));
+          const points = Array.from({ length: d }, (_, j) => ({ at: Float64Array.from(rows, (row) => row[j] as number) }));
+          const full = evaluateProduct(kernels, bounds, points, extra);
+          const start = from % rows.length;
+          const dense = new Float64Array(rows.length).fill(7);
+          denseProduct(kernels, bounds, points, extra, dense, start);
+          expect(Array.from(dense.subarray(start))).toEqual(Array.from(full.subarray(start)));
+          // Points before `from` are not written.
+          expect(Array.from(dense.subarray(0, start)).every((v) => v === 7)).toBe(true);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  test('a gathered history is summed densely after the first point: the full visit bit for bit', () => {
+    const d = 5;
+    const size = 1001;
+    const kernels = gathered(d, size, 7, 0.2);
+    const count = size - 1;
+    const index = kernelIndex(kernels, byCentre(kernels, count, 0), byCentre(kernels, count, 1), count);
+    const bounds = Array.from({ length: d }, () => ({ low: 0, high: 1 }));
+    let state = 3;
+    const uniform = () => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return state / 2147483648;
+    };
+    const points = Array.from({ length: d }, () => ({ at: Float64Array.from({ length: 24 }, () => 0.2 + 0.2 * uniform()) }));
+    const walked = evaluateProduct(kernels, bounds, points, undefined, index);
+    const full = evaluateProduct(kernels, bounds, points);
+    // The first point is walked through the index (its terms in the walk's order); the rest are dense.
+    close(walked.subarray(0, 1), full.subarray(0, 1), 1e-12);
+    expect(Array.from(walked.subarray(1))).toEqual(Array.from(full.subarray(1)));
   });
 
   test('the stripe index leaves out a NaN log coefficient as the full visit does, and needs d >= 2', () => {

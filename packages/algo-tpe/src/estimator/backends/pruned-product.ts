@@ -269,6 +269,106 @@ const termOf = (
 };
 
 /**
+ * When the stripe walk of a call's first point visits at least this share of the indexed kernels, the other
+ * points are summed by {@link denseProduct} instead (a history gathered near the optimum: every kernel is
+ * near every point, and a dense pass costs about a third of a visit per kernel).
+ */
+const DENSE_SHARE = 1 / 3;
+
+/**
+ * Points `from` … of an all-continuous product (`kernels` and `extra` without categorical or binned
+ * dimensions) into `out`, every kernel's term computed in full, four points at a time: each kernel's centre
+ * and width are read once for the four, with no cut-off test inside the loop. Each term is the same bit for
+ * bit as {@link termOf}'s, and the kept ones (those above the best − 46) are summed in kernel order, the
+ * prior (the last kernel) then the `extra` ones, as the full visit of {@link evaluateProduct} sums them: the
+ * result is the full visit's, bit for bit.
+ */
+export const denseProduct = (
+  kernels: ProductKernels,
+  bounds: readonly { readonly low: number; readonly high: number }[],
+  points: readonly DimensionPoints[],
+  extra: ProductKernels | undefined,
+  out: Float64Array,
+  from: number,
+): void => {
+  const { d } = kernels;
+  const count = out.length;
+  const parts = extra === undefined || extra.size === 0 ? [kernels] : [kernels, extra];
+  const total = parts.reduce((sum, part) => sum + part.size, 0);
+  // Four lanes: the y of lane r in dimension j at 4j + r; each kernel's four terms together.
+  const y = new Float64Array(4 * d);
+  const terms = new Float64Array(4 * total);
+  for (let first = from; first < count; first += 4) {
+    for (let j = 0; j < d; j++) {
+      const at = (points[j] as DimensionPoints).at;
+      // Lanes past the last point repeat it (their sums are not written).
+      for (let r = 0; r < 4; r++) y[4 * j + r] = at[Math.min(first + r, count - 1)] as number;
+    }
+    let best0 = Number.NEGATIVE_INFINITY;
+    let best1 = Number.NEGATIVE_INFINITY;
+    let best2 = Number.NEGATIVE_INFINITY;
+    let best3 = Number.NEGATIVE_INFINITY;
+    let at = 0;
+    for (const { size, mus, invSigmas, logCoefs } of parts) {
+      for (let k = 0, base = 0; k < size; k++, base += d) {
+        const coef = logCoefs[k] as number;
+        let t0 = coef;
+        let t1 = coef;
+        let t2 = coef;
+        let t3 = coef;
+        for (let j = 0, q = 0; j < d; j++, q += 4) {
+          const mu = mus[base + j] as number;
+          const inverse = invSigmas[base + j] as number;
+          const z0 = ((y[q] as number) - mu) * inverse;
+          const z1 = ((y[q + 1] as number) - mu) * inverse;
+          const z2 = ((y[q + 2] as number) - mu) * inverse;
+          const z3 = ((y[q + 3] as number) - mu) * inverse;
+          t0 -= 0.5 * z0 * z0;
+          t1 -= 0.5 * z1 * z1;
+          t2 -= 0.5 * z2 * z2;
+          t3 -= 0.5 * z3 * z3;
+        }
+        terms[at] = t0;
+        terms[at + 1] = t1;
+        terms[at + 2] = t2;
+        terms[at + 3] = t3;
+        at += 4;
+        if (t0 > best0) best0 = t0;
+        if (t1 > best1) best1 = t1;
+        if (t2 > best2) best2 = t2;
+        if (t3 > best3) best3 = t3;
+      }
+    }
+    let sum0 = 0;
+    let sum1 = 0;
+    let sum2 = 0;
+    let sum3 = 0;
+    for (let q = 0; q < at; q += 4) {
+      const t0 = terms[q] as number;
+      if (t0 > best0 - CUTOFF) sum0 += fastExpNonPositive(t0 - best0);
+      const t1 = terms[q + 1] as number;
+      if (t1 > best1 - CUTOFF) sum1 += fastExpNonPositive(t1 - best1);
+      const t2 = terms[q + 2] as number;
+      if (t2 > best2 - CUTOFF) sum2 += fastExpNonPositive(t2 - best2);
+      const t3 = terms[q + 3] as number;
+      if (t3 > best3 - CUTOFF) sum3 += fastExpNonPositive(t3 - best3);
+    }
+    const sums = [best0 + Math.log(sum0), best1 + Math.log(sum1), best2 + Math.log(sum2), best3 + Math.log(sum3)];
+    for (let r = 0; r < 4 && first + r < count; r++) {
+      const i = first + r;
+      let inside = true;
+      for (let j = 0; j < d; j++) {
+        const { low, high } = bounds[j] as { low: number; high: number };
+        const value = (points[j] as DimensionPoints).at[i] as number;
+        // Written so that NaN is outside too, as in evaluateProduct.
+        if (!(value >= low && value <= high)) inside = false;
+      }
+      out[i] = inside ? (sums[r] as number) : Number.NEGATIVE_INFINITY;
+    }
+  }
+};
+
+/**
  * log Σ_k exp(term_k) over product kernels, dropping a kernel as soon as its partial log term falls
  * e^−46 below the best term seen (starting from the prior's, the last kernel), so narrow kernels far
  * away in the first dimensions cost one or two subtractions each. Points outside a dimension's bounds
@@ -299,6 +399,10 @@ export const evaluateProduct = (
       : Array.from(kinds, (kind) => (kind === BINNED ? new Map<number, BinMemo | null>() : undefined));
   const memo: (BinMemo | undefined)[] = new Array(d).fill(undefined);
   let cells = 0;
+  // The dense pass applies to all-continuous kernels walked through an index (see DENSE_SHARE).
+  const denseAllowed = index !== undefined && kinds === undefined && extra?.mixed === undefined;
+  let probed = false;
+  let denseFrom = 0;
   for (let i = 0; i < count; i++) {
     let outside = false;
     for (let j = 0; j < d; j++) {
@@ -361,6 +465,7 @@ export const evaluateProduct = (
       // floor at Δ1 = 0, and within a stripe walk outwards from y1 until it is. The point's own stripe
       // comes first, then its neighbours, so the best term (and with it the floor) rises early.
       const { stripes, starts, keys, low0, high0 } = index;
+      let visits = 0;
       const own = Math.min(stripes - 1, Math.max(0, lowerBound(high0, stripes, y0)));
       for (let t = 0; t < 2 * stripes; t++) {
         const s = t % 2 === 0 ? own - t / 2 : own + (t + 1) / 2;
@@ -377,6 +482,7 @@ export const evaluateProduct = (
         for (let q = lo; q < end; q++) {
           const gap = Math.max(0, (keys[q] as number) - top1);
           if (top - scale * gap * gap < best - CUTOFF) break;
+          visits++;
           const term = termOf(kernels, y, upper, index.kernels[q] as number, best - CUTOFF, memo);
           if (term === Number.NEGATIVE_INFINITY) continue;
           terms[kept++] = term;
@@ -385,10 +491,18 @@ export const evaluateProduct = (
         for (let q = lo - 1; q >= start; q--) {
           const gap = y1 - (keys[q] as number);
           if (top - scale * gap * gap < best - CUTOFF) break;
+          visits++;
           const term = termOf(kernels, y, upper, index.kernels[q] as number, best - CUTOFF, memo);
           if (term === Number.NEGATIVE_INFINITY) continue;
           terms[kept++] = term;
           if (term > best) best = term;
+        }
+      }
+      if (denseAllowed && !probed) {
+        probed = true;
+        if (visits >= DENSE_SHARE * (starts[stripes] as number)) {
+          // This point's sum is finished below; the rest are summed densely.
+          denseFrom = i + 1;
         }
       }
     }
@@ -405,6 +519,10 @@ export const evaluateProduct = (
       if (term > best - CUTOFF) total += fastExpNonPositive(term - best);
     }
     out[i] = best + Math.log(total);
+    if (denseFrom > 0) {
+      denseProduct(kernels, bounds, points, extra, out, denseFrom);
+      break;
+    }
   }
   return out;
 };

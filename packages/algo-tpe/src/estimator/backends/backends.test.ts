@@ -270,7 +270,9 @@ describe('every backend equals the reference direct sum', () => {
         pointsArb,
         settingsArb,
         fc.array(fc.nat(), { maxLength: 20 }),
-        (rows, xs, settings, dropped) => {
+        (rows, some, settings, dropped) => {
+          // Four points first: a call sums its first four densely, and walks the index for the rest only.
+          const xs = [...([[-1, 0.2], [0, 0.4], [1, 0.6], [1.5, 0.8]] as const), ...some];
           const { encodings, estimator, points } = twoDimensional(rows, xs, settings);
           const kernels = productKernels(estimator);
           const count = kernels.size - 1;
@@ -315,9 +317,11 @@ describe('every backend equals the reference direct sum', () => {
     const count = 401;
     const by = (j: number) => byCentre(kernels, count, j);
     const bounds = unitSquare;
+    // The first four points are summed densely (they decide that the rest are walked): the three that
+    // test the index come after them.
     const points: DimensionPoints[] = [
-      { at: Float64Array.of(0.52, 0.9, 0.03) },
-      { at: Float64Array.of(0.49, 0.1, 0.97) },
+      { at: Float64Array.of(0.1, 0.2, 0.3, 0.4, 0.52, 0.9, 0.03) },
+      { at: Float64Array.of(0.1, 0.2, 0.3, 0.4, 0.49, 0.1, 0.97) },
     ];
     // Kernel 400 is widened after the index was built (as the incremental backend patches widths).
     const index = kernelIndex(kernels, by(0), by(1), count, [
@@ -336,7 +340,7 @@ describe('every backend equals the reference direct sum', () => {
       count,
     );
     const skipped = evaluateProduct(kernels, bounds, points, undefined, narrow);
-    expect(Math.abs((skipped[1] as number) - (evaluateProduct(kernels, bounds, points)[1] as number))).toBeGreaterThan(
+    expect(Math.abs((skipped[5] as number) - (evaluateProduct(kernels, bounds, points)[5] as number))).toBeGreaterThan(
       1e-3,
     );
   });
@@ -392,7 +396,7 @@ describe('every backend equals the reference direct sum', () => {
     );
   });
 
-  test('a gathered history is summed densely after the first point: the full visit bit for bit', () => {
+  test('a gathered history is summed densely, without building the index: the full visit bit for bit', () => {
     const d = 5;
     const size = 1001;
     const kernels = gathered(d, size, 7, 0.2);
@@ -405,11 +409,26 @@ describe('every backend equals the reference direct sum', () => {
       return state / 2147483648;
     };
     const points = Array.from({ length: d }, () => ({ at: Float64Array.from({ length: 24 }, () => 0.2 + 0.2 * uniform()) }));
-    const walked = evaluateProduct(kernels, bounds, points, undefined, index);
+    let builds = 0;
+    const lazy = () => {
+      builds++;
+      return index;
+    };
     const full = evaluateProduct(kernels, bounds, points);
-    // The first point is walked through the index (its terms in the walk's order); the rest are dense.
-    close(walked.subarray(0, 1), full.subarray(0, 1), 1e-12);
-    expect(Array.from(walked.subarray(1))).toEqual(Array.from(full.subarray(1)));
+    expect(Array.from(evaluateProduct(kernels, bounds, points, undefined, lazy))).toEqual(Array.from(full));
+    expect(builds).toBe(0);
+    // Spread out (kernels over the whole cube, narrow): the points after the first four are walked.
+    const spread = gathered(d, size, 7, 1);
+    spread.invSigmas.fill(100, 0, (size - 1) * d);
+    const spreadIndex = kernelIndex(spread, byCentre(spread, count, 0), byCentre(spread, count, 1), count);
+    const walked = evaluateProduct(spread, bounds, points, undefined, () => {
+      builds++;
+      return spreadIndex;
+    });
+    expect(builds).toBe(1);
+    const spreadFull = evaluateProduct(spread, bounds, points);
+    expect(Array.from(walked.subarray(0, 4))).toEqual(Array.from(spreadFull.subarray(0, 4)));
+    close(walked, spreadFull, 1e-12);
   });
 
   test('the stripe index leaves out a NaN log coefficient as the full visit does, and needs d >= 2', () => {
@@ -431,9 +450,10 @@ describe('every backend equals the reference direct sum', () => {
     const count = 64;
     const by = (j: number) => byCentre(kernels, count, j);
     const bounds = unitSquare;
+    // The three that test the index after the four a call sums densely.
     const points: DimensionPoints[] = [
-      { at: Float64Array.of(0.02, 0.6, 0.97) },
-      { at: Float64Array.of(0.3, 0.2, 0.9) },
+      { at: Float64Array.of(0.1, 0.2, 0.3, 0.4, 0.02, 0.6, 0.97) },
+      { at: Float64Array.of(0.1, 0.2, 0.3, 0.4, 0.3, 0.2, 0.9) },
     ];
     const index = kernelIndex(kernels, by(0), by(1), count);
     close(evaluateProduct(kernels, bounds, points, undefined, index), evaluateProduct(kernels, bounds, points), 1e-12);

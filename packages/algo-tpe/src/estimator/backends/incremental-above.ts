@@ -15,6 +15,7 @@ import {
   CATEGORICAL,
   CONTINUOUS,
   evaluateProduct,
+  type KernelIndex,
   kernelIndex,
   type MixedDimensions,
   mixedDimensions,
@@ -450,17 +451,22 @@ export class IncrementalAbove {
     const kernels = this.kernels(weights, removed, patches, n);
     const extra = this.addedKernels(weights.added.map(Math.log), added, addedMus, addedSigmas, kernels.mixed);
     const dims = this.indexDims;
+    // Built at most once, and only when a call walks it (a gathered history is summed densely without it).
+    let built: KernelIndex | undefined;
     const index =
       dims === undefined
         ? undefined
-        : kernelIndex(
-            kernels,
-            this.sorted[dims[0]] as Int32Array,
-            this.sorted[dims[1]] as Int32Array,
-            this.size,
-            patches,
-            dims,
-          );
+        : (): KernelIndex => {
+            built ??= kernelIndex(
+              kernels,
+              this.sorted[dims[0]] as Int32Array,
+              this.sorted[dims[1]] as Int32Array,
+              this.size,
+              patches,
+              dims,
+            );
+            return built;
+          };
     const bounds = this.encodings.map((encoding) =>
       encoding.kind === 'numeric' ? { low: encoding.low, high: encoding.high } : { low: 0, high: 0 },
     );

@@ -269,11 +269,12 @@ const termOf = (
 };
 
 /**
- * When the stripe walk of a call's first point visits at least this share of the indexed kernels, the other
- * points are summed by {@link denseProduct} instead (a history gathered near the optimum: every kernel is
- * near every point, and a dense pass costs about a third of a visit per kernel).
+ * A call whose first four points keep at least this share of their terms (above the best − 46) is summed
+ * by {@link denseProduct} throughout: a history gathered near the optimum, where every kernel is near every
+ * point and the index would prune little (a dense term costs about a third of a visited one). Below it, the
+ * other points are walked through the index.
  */
-const DENSE_SHARE = 1 / 3;
+const DENSE_SHARE = 1 / 4;
 
 /**
  * Points `from` … of an all-continuous product (`kernels` and `extra` without categorical or binned
@@ -290,9 +291,11 @@ export const denseProduct = (
   extra: ProductKernels | undefined,
   out: Float64Array,
   from: number,
-): void => {
+  to = out.length,
+): number => {
   const { d } = kernels;
-  const count = out.length;
+  const count = to;
+  let keptTerms = 0;
   const parts = extra === undefined || extra.size === 0 ? [kernels] : [kernels, extra];
   const total = parts.reduce((sum, part) => sum + part.size, 0);
   // Four lanes: the y of lane r in dimension j at 4j + r; each kernel's four terms together.
@@ -343,16 +346,31 @@ export const denseProduct = (
     let sum1 = 0;
     let sum2 = 0;
     let sum3 = 0;
+    let kept = 0;
     for (let q = 0; q < at; q += 4) {
       const t0 = terms[q] as number;
-      if (t0 > best0 - CUTOFF) sum0 += fastExpNonPositive(t0 - best0);
+      if (t0 > best0 - CUTOFF) {
+        sum0 += fastExpNonPositive(t0 - best0);
+        kept++;
+      }
       const t1 = terms[q + 1] as number;
-      if (t1 > best1 - CUTOFF) sum1 += fastExpNonPositive(t1 - best1);
+      if (t1 > best1 - CUTOFF) {
+        sum1 += fastExpNonPositive(t1 - best1);
+        kept++;
+      }
       const t2 = terms[q + 2] as number;
-      if (t2 > best2 - CUTOFF) sum2 += fastExpNonPositive(t2 - best2);
+      if (t2 > best2 - CUTOFF) {
+        sum2 += fastExpNonPositive(t2 - best2);
+        kept++;
+      }
       const t3 = terms[q + 3] as number;
-      if (t3 > best3 - CUTOFF) sum3 += fastExpNonPositive(t3 - best3);
+      if (t3 > best3 - CUTOFF) {
+        sum3 += fastExpNonPositive(t3 - best3);
+        kept++;
+      }
     }
+    // Lanes past the last point count as the last point does (the share below is per lane).
+    keptTerms += kept;
     const sums = [best0 + Math.log(sum0), best1 + Math.log(sum1), best2 + Math.log(sum2), best3 + Math.log(sum3)];
     for (let r = 0; r < 4 && first + r < count; r++) {
       const i = first + r;
@@ -366,21 +384,24 @@ export const denseProduct = (
       out[i] = inside ? (sums[r] as number) : Number.NEGATIVE_INFINITY;
     }
   }
+  return keptTerms;
 };
 
 /**
  * log Σ_k exp(term_k) over product kernels, dropping a kernel as soon as its partial log term falls
  * e^−46 below the best term seen (starting from the prior's, the last kernel), so narrow kernels far
  * away in the first dimensions cost one or two subtractions each. Points outside a dimension's bounds
- * get −∞. `extra`, when given, holds more kernels (running trials, say) summed the same way; `index`,
- * when given, lets the sum skip the kernels far from each point (the result is the same).
+ * get −∞. `extra`, when given, holds more kernels (running trials, say) summed the same way; `lazyIndex`,
+ * when given (or a function that builds it, called only when the index is used), lets the sum skip the
+ * kernels far from each point (the result is the same to the last bits, which the order of the sum moves);
+ * with it, all-continuous kernels are summed densely when few would be skipped (see DENSE_SHARE).
  */
 export const evaluateProduct = (
   kernels: ProductKernels,
   bounds: readonly { readonly low: number; readonly high: number }[],
   points: readonly DimensionPoints[],
   extra?: ProductKernels,
-  index?: KernelIndex,
+  lazyIndex?: KernelIndex | (() => KernelIndex),
 ): Float64Array => {
   const { d, size } = kernels;
   const count = points[0]?.at.length ?? 0;
@@ -399,11 +420,19 @@ export const evaluateProduct = (
       : Array.from(kinds, (kind) => (kind === BINNED ? new Map<number, BinMemo | null>() : undefined));
   const memo: (BinMemo | undefined)[] = new Array(d).fill(undefined);
   let cells = 0;
-  // The dense pass applies to all-continuous kernels walked through an index (see DENSE_SHARE).
-  const denseAllowed = index !== undefined && kinds === undefined && extra?.mixed === undefined;
-  let probed = false;
-  let denseFrom = 0;
-  for (let i = 0; i < count; i++) {
+  // All-continuous kernels with an index: the first four points are summed densely; the rest too when they
+  // kept DENSE_SHARE of their terms (the index is then never built), else walked (see DENSE_SHARE).
+  let start = 0;
+  if (lazyIndex !== undefined && kinds === undefined && extra?.mixed === undefined && count > 0) {
+    start = Math.min(4, count);
+    const kept = denseProduct(kernels, bounds, points, extra, out, 0, start);
+    if (kept >= DENSE_SHARE * 4 * (size + extraSize)) {
+      denseProduct(kernels, bounds, points, extra, out, start);
+      return out;
+    }
+  }
+  const index = typeof lazyIndex === 'function' ? lazyIndex() : lazyIndex;
+  for (let i = start; i < count; i++) {
     let outside = false;
     for (let j = 0; j < d; j++) {
       const dimension = points[j] as DimensionPoints;
@@ -465,7 +494,6 @@ export const evaluateProduct = (
       // floor at Δ1 = 0, and within a stripe walk outwards from y1 until it is. The point's own stripe
       // comes first, then its neighbours, so the best term (and with it the floor) rises early.
       const { stripes, starts, keys, low0, high0 } = index;
-      let visits = 0;
       const own = Math.min(stripes - 1, Math.max(0, lowerBound(high0, stripes, y0)));
       for (let t = 0; t < 2 * stripes; t++) {
         const s = t % 2 === 0 ? own - t / 2 : own + (t + 1) / 2;
@@ -482,7 +510,6 @@ export const evaluateProduct = (
         for (let q = lo; q < end; q++) {
           const gap = Math.max(0, (keys[q] as number) - top1);
           if (top - scale * gap * gap < best - CUTOFF) break;
-          visits++;
           const term = termOf(kernels, y, upper, index.kernels[q] as number, best - CUTOFF, memo);
           if (term === Number.NEGATIVE_INFINITY) continue;
           terms[kept++] = term;
@@ -491,18 +518,10 @@ export const evaluateProduct = (
         for (let q = lo - 1; q >= start; q--) {
           const gap = y1 - (keys[q] as number);
           if (top - scale * gap * gap < best - CUTOFF) break;
-          visits++;
           const term = termOf(kernels, y, upper, index.kernels[q] as number, best - CUTOFF, memo);
           if (term === Number.NEGATIVE_INFINITY) continue;
           terms[kept++] = term;
           if (term > best) best = term;
-        }
-      }
-      if (denseAllowed && !probed) {
-        probed = true;
-        if (visits >= DENSE_SHARE * (starts[stripes] as number)) {
-          // This point's sum is finished below; the rest are summed densely.
-          denseFrom = i + 1;
         }
       }
     }
@@ -519,10 +538,6 @@ export const evaluateProduct = (
       if (term > best - CUTOFF) total += fastExpNonPositive(term - best);
     }
     out[i] = best + Math.log(total);
-    if (denseFrom > 0) {
-      denseProduct(kernels, bounds, points, extra, out, denseFrom);
-      break;
-    }
   }
   return out;
 };

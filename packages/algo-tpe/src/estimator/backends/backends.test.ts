@@ -429,6 +429,24 @@ describe('every backend equals the reference direct sum', () => {
     const spreadFull = evaluateProduct(spread, bounds, points);
     expect(Array.from(walked.subarray(0, 4))).toEqual(Array.from(spreadFull.subarray(0, 4)));
     close(walked, spreadFull, 1e-12);
+    // Gathered in the two indexed dimensions and spread, narrower, in the other three: the first four points
+    // keep few terms, but the walk of the fifth visits nearly every kernel, so the rest are dense again.
+    const mixed = gathered(d, size, 7, 0.2);
+    for (let k = 0; k < size - 1; k++)
+      for (let j = 2; j < d; j++) {
+        mixed.mus[k * d + j] = spread.mus[k * d + j] as number;
+        mixed.invSigmas[k * d + j] = 25;
+      }
+    const mixedIndex = kernelIndex(mixed, byCentre(mixed, count, 0), byCentre(mixed, count, 1), count);
+    const probed = evaluateProduct(mixed, bounds, points, undefined, () => {
+      builds++;
+      return mixedIndex;
+    });
+    expect(builds).toBe(2);
+    const mixedFull = evaluateProduct(mixed, bounds, points);
+    expect(Array.from(probed.subarray(0, 4))).toEqual(Array.from(mixedFull.subarray(0, 4)));
+    close(probed.subarray(4, 5), mixedFull.subarray(4, 5), 1e-12);
+    expect(Array.from(probed.subarray(5))).toEqual(Array.from(mixedFull.subarray(5)));
   });
 
   test('the stripe index leaves out a NaN log coefficient as the full visit does, and needs d >= 2', () => {

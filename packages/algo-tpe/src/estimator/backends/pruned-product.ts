@@ -272,9 +272,12 @@ const termOf = (
  * A call whose first four points keep at least this share of their terms (above the best − 46) is summed
  * by {@link denseProduct} throughout: a history gathered near the optimum, where every kernel is near every
  * point and the index would prune little (a dense term costs about a third of a visited one). Below it, the
- * other points are walked through the index.
+ * fifth point is walked through the index, and the rest are dense still when that walk visited at least
+ * {@link WALK_SHARE} of the indexed kernels (many dimensions, where a kernel near the point in the two
+ * indexed ones is often cut in the others), else walked.
  */
 const DENSE_SHARE = 1 / 4;
+const WALK_SHARE = 1 / 3;
 
 /**
  * Points `from` … of an all-continuous product (`kernels` and `extra` without categorical or binned
@@ -423,6 +426,8 @@ export const evaluateProduct = (
   // All-continuous kernels with an index: the first four points are summed densely; the rest too when they
   // kept DENSE_SHARE of their terms (the index is then never built), else walked (see DENSE_SHARE).
   let start = 0;
+  let probe = false;
+  let denseFrom = 0;
   if (lazyIndex !== undefined && kinds === undefined && extra?.mixed === undefined && count > 0) {
     start = Math.min(4, count);
     const kept = denseProduct(kernels, bounds, points, extra, out, 0, start);
@@ -430,6 +435,7 @@ export const evaluateProduct = (
       denseProduct(kernels, bounds, points, extra, out, start);
       return out;
     }
+    probe = true;
   }
   const index = typeof lazyIndex === 'function' ? lazyIndex() : lazyIndex;
   for (let i = start; i < count; i++) {
@@ -494,6 +500,7 @@ export const evaluateProduct = (
       // floor at Δ1 = 0, and within a stripe walk outwards from y1 until it is. The point's own stripe
       // comes first, then its neighbours, so the best term (and with it the floor) rises early.
       const { stripes, starts, keys, low0, high0 } = index;
+      let visits = 0;
       const own = Math.min(stripes - 1, Math.max(0, lowerBound(high0, stripes, y0)));
       for (let t = 0; t < 2 * stripes; t++) {
         const s = t % 2 === 0 ? own - t / 2 : own + (t + 1) / 2;
@@ -510,6 +517,7 @@ export const evaluateProduct = (
         for (let q = lo; q < end; q++) {
           const gap = Math.max(0, (keys[q] as number) - top1);
           if (top - scale * gap * gap < best - CUTOFF) break;
+          visits++;
           const term = termOf(kernels, y, upper, index.kernels[q] as number, best - CUTOFF, memo);
           if (term === Number.NEGATIVE_INFINITY) continue;
           terms[kept++] = term;
@@ -518,11 +526,16 @@ export const evaluateProduct = (
         for (let q = lo - 1; q >= start; q--) {
           const gap = y1 - (keys[q] as number);
           if (top - scale * gap * gap < best - CUTOFF) break;
+          visits++;
           const term = termOf(kernels, y, upper, index.kernels[q] as number, best - CUTOFF, memo);
           if (term === Number.NEGATIVE_INFINITY) continue;
           terms[kept++] = term;
           if (term > best) best = term;
         }
+      }
+      if (probe) {
+        probe = false;
+        denseFrom = visits >= WALK_SHARE * (starts[stripes] as number) ? i + 1 : 0;
       }
     }
     terms[kept++] = priorTerm;
@@ -538,6 +551,10 @@ export const evaluateProduct = (
       if (term > best - CUTOFF) total += fastExpNonPositive(term - best);
     }
     out[i] = best + Math.log(total);
+    if (denseFrom > 0) {
+      denseProduct(kernels, bounds, points, extra, out, denseFrom);
+      break;
+    }
   }
   return out;
 };

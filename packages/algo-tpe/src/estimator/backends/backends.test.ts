@@ -7,7 +7,17 @@ import { optunaFamily } from '../families/optuna.js';
 import type { FamilySettings } from '../family.js';
 import { type DimensionPoints, estimatorLogPdf } from '../parzen-estimator.js';
 import { binnedSumApplies } from './binned-sum.js';
-import { denseProduct, evaluateProduct, kernelIndex, type ProductKernels, productKernels } from './pruned-product.js';
+import {
+  BINNED,
+  CONTINUOUS,
+  denseProduct,
+  evaluateProduct,
+  kernelIndex,
+  type MixedDimensions,
+  mixedDimensions,
+  type ProductKernels,
+  productKernels,
+} from './pruned-product.js';
 
 const unit: NumericEncoding = optunaFamily.encode({ kind: 'uniform', low: -2, high: 2 }) as NumericEncoding;
 const logScale = optunaFamily.encode({ kind: 'loguniform', low: 1e-4, high: 1 }) as NumericEncoding;
@@ -390,6 +400,46 @@ describe('every backend equals the reference direct sum', () => {
           expect(Array.from(dense.subarray(start))).toEqual(Array.from(full.subarray(start)));
           // Points before `from` are not written.
           expect(Array.from(dense.subarray(0, start)).every((v) => v === 7)).toBe(true);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  test('the dense pass with binned dimensions (integers, quantized values) equals the full visit bit for bit', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 5 }),
+        fc.integer({ min: 2, max: 120 }),
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.array(fc.array(fc.double({ min: -0.2, max: 1.2, noNaN: true }), { minLength: 5, maxLength: 5 }), {
+          minLength: 1,
+          maxLength: 13,
+        }),
+        fc.boolean(),
+        (d, size, seed, binned, extraSize, rows, emptyBin) => {
+          const kinds = Uint8Array.from({ length: d }, (_, j) => (binned[j] || j === 0 ? BINNED : CONTINUOUS));
+          const mixed = mixedDimensions(kinds, new Array(d).fill(undefined)) as MixedDimensions;
+          const kernels = { ...gathered(d, size, seed, 0.4), mixed };
+          kernels.logCoefs[seed % size] = Number.NEGATIVE_INFINITY;
+          const extra =
+            extraSize === 0 ? undefined : { ...gathered(d, extraSize + 1, seed + 1, 0.2), size: extraSize, mixed };
+          const bounds = Array.from({ length: d }, () => ({ low: 0, high: 1 }));
+          // Bins of width 0.1 (many points share one); with emptyBin, the first point's first bin is empty.
+          const points: DimensionPoints[] = Array.from({ length: d }, (_, j) => {
+            const values = rows.map((row) => row[j] as number);
+            if (kinds[j] !== BINNED) return { at: Float64Array.from(values) };
+            const at = Float64Array.from(values, (v) => Math.floor(v * 10) / 10);
+            const upper = at.map((v) => v + 0.1);
+            if (emptyBin && j === 0) upper[0] = at[0] as number;
+            return { at, upper };
+          });
+          const full = evaluateProduct(kernels, bounds, points, extra);
+          const dense = new Float64Array(rows.length);
+          denseProduct(kernels, bounds, points, extra, dense, 0);
+          expect(Array.from(dense)).toEqual(Array.from(full));
         },
       ),
       { numRuns: 150 },

@@ -279,13 +279,66 @@ const termOf = (
 const DENSE_SHARE = 1 / 4;
 const WALK_SHARE = 1 / 3;
 
+/** Per binned dimension, the memos of the kernels' masses on each bin met, keyed by the bin's lower end. */
+export interface BinRows {
+  readonly byBin: (Map<number, BinMemo> | undefined)[];
+  /** Masses kept so far (at most MEMO_CELLS). */
+  cells: number;
+}
+
+/** Empty {@link BinRows} for the binned dimensions of these kernels. */
+export const binRows = (kernels: ProductKernels): BinRows => ({
+  byBin: Array.from({ length: kernels.d }, (_, j) =>
+    kernels.mixed?.kinds[j] === BINNED ? new Map<number, BinMemo>() : undefined,
+  ),
+  cells: 0,
+});
+
+/** The memo of dimension j's bin that starts at `at`, made when first met, unless MEMO_CELLS are kept. */
+const binRow = (bins: BinRows, size: number, j: number, at: number): BinMemo | undefined => {
+  const byBin = bins.byBin[j] as Map<number, BinMemo>;
+  let row = byBin.get(at);
+  if (row === undefined && bins.cells + size <= MEMO_CELLS) {
+    row = { masses: new Float64Array(size), known: new Uint8Array(size) };
+    bins.cells += size;
+    byBin.set(at, row);
+  }
+  return row;
+};
+
 /**
- * Points `from` … of an all-continuous product (`kernels` and `extra` without categorical or binned
- * dimensions) into `out`, every kernel's term computed in full, four points at a time: each kernel's centre
- * and width are read once for the four, with no cut-off test inside the loop. Each term is the same bit for
- * bit as {@link termOf}'s, and the kept ones (those above the best − 46) are summed in kernel order, the
- * prior (the last kernel) then the `extra` ones, as the full visit of {@link evaluateProduct} sums them: the
- * result is the full visit's, bit for bit.
+ * A term after a binned dimension: −∞ when it is already below `best` − 46 (it would not be kept) or the
+ * bin is empty, else plus the kernel's log mass on the bin [at, high), from `row` when known (filled when not).
+ */
+const binnedTerm = (
+  term: number,
+  best: number,
+  at: number,
+  high: number,
+  mu: number,
+  inverse: number,
+  row: BinMemo | undefined,
+  k: number,
+): number => {
+  if (term < best - CUTOFF || !(high > at)) return Number.NEGATIVE_INFINITY;
+  if (row !== undefined && row.known[k] === 1) return term + (row.masses[k] as number);
+  const mass = logGaussMass((at - mu) * inverse, (high - mu) * inverse);
+  if (row !== undefined) {
+    row.masses[k] = mass;
+    row.known[k] = 1;
+  }
+  return term + mass;
+};
+
+/**
+ * Points `from` … `to` of a product of continuous and binned dimensions (`kernels` and `extra`, no
+ * categorical one) into `out`, four points at a time: each kernel's centre and width are read once for the
+ * four, and its continuous terms are computed in full, with no cut-off test; a binned dimension's mass (two
+ * `erfc`s) only for a term not yet below its point's best − 46, and kept in `bins` for the points on the
+ * same bin. Each kept term is the same bit for bit as {@link termOf}'s, and the kept ones (those above the
+ * best − 46) are summed in kernel order, the prior (the last kernel) then the `extra` ones, as the full visit
+ * of {@link evaluateProduct} sums them: the result is the full visit's, bit for bit. Returns the number of
+ * terms kept over the four lanes of each group (a lane past `to` repeats the last point).
  */
 export const denseProduct = (
   kernels: ProductKernels,
@@ -295,20 +348,33 @@ export const denseProduct = (
   out: Float64Array,
   from: number,
   to = out.length,
+  bins: BinRows = binRows(kernels),
 ): number => {
-  const { d } = kernels;
+  const { d, mixed } = kernels;
+  const kinds = mixed?.kinds;
+  if (kinds?.includes(CATEGORICAL)) throw new Error('denseProduct sums continuous and binned dimensions only');
   const count = to;
   let keptTerms = 0;
   const parts = extra === undefined || extra.size === 0 ? [kernels] : [kernels, extra];
   const total = parts.reduce((sum, part) => sum + part.size, 0);
-  // Four lanes: the y of lane r in dimension j at 4j + r; each kernel's four terms together.
+  // Four lanes: the y of lane r in dimension j at 4j + r (and a bin's upper end); each kernel's four terms together.
   const y = new Float64Array(4 * d);
+  const upper = new Float64Array(4 * d);
+  // Per binned dimension and lane, the memo of the cached kernels' masses on the lane's bin.
+  const rows: (BinMemo | undefined)[] = new Array(4 * d).fill(undefined);
   const terms = new Float64Array(4 * total);
   for (let first = from; first < count; first += 4) {
     for (let j = 0; j < d; j++) {
-      const at = (points[j] as DimensionPoints).at;
+      const dimension = points[j] as DimensionPoints;
       // Lanes past the last point repeat it (their sums are not written).
-      for (let r = 0; r < 4; r++) y[4 * j + r] = at[Math.min(first + r, count - 1)] as number;
+      for (let r = 0; r < 4; r++) {
+        const i = Math.min(first + r, count - 1);
+        y[4 * j + r] = dimension.at[i] as number;
+        if (kinds?.[j] === BINNED) {
+          upper[4 * j + r] = (dimension.upper as Float64Array)[i] as number;
+          rows[4 * j + r] = binRow(bins, kernels.size, j, y[4 * j + r] as number);
+        }
+      }
     }
     let best0 = Number.NEGATIVE_INFINITY;
     let best1 = Number.NEGATIVE_INFINITY;
@@ -316,12 +382,39 @@ export const denseProduct = (
     let best3 = Number.NEGATIVE_INFINITY;
     let at = 0;
     for (const { size, mus, invSigmas, logCoefs } of parts) {
+      // The extra kernels' masses are not kept (few kernels, and their numbers are not the cached ones').
+      const cached = at === 0;
       for (let k = 0, base = 0; k < size; k++, base += d) {
         const coef = logCoefs[k] as number;
         let t0 = coef;
         let t1 = coef;
         let t2 = coef;
         let t3 = coef;
+        if (mixed !== undefined) {
+          // In termOf's order (continuous dimensions first), a binned one's mass added only to the terms not
+          // yet below the lane's best − 46 (the others are not kept whatever follows).
+          for (let o = 0; o < d; o++) {
+            const j = mixed.order[o] as number;
+            const q = 4 * j;
+            const mu = mus[base + j] as number;
+            const inverse = invSigmas[base + j] as number;
+            if (kinds?.[j] === BINNED) {
+              t0 = binnedTerm(t0, best0, y[q] as number, upper[q] as number, mu, inverse, cached ? rows[q] : undefined, k);
+              t1 = binnedTerm(t1, best1, y[q + 1] as number, upper[q + 1] as number, mu, inverse, cached ? rows[q + 1] : undefined, k);
+              t2 = binnedTerm(t2, best2, y[q + 2] as number, upper[q + 2] as number, mu, inverse, cached ? rows[q + 2] : undefined, k);
+              t3 = binnedTerm(t3, best3, y[q + 3] as number, upper[q + 3] as number, mu, inverse, cached ? rows[q + 3] : undefined, k);
+              continue;
+            }
+            const z0 = ((y[q] as number) - mu) * inverse;
+            const z1 = ((y[q + 1] as number) - mu) * inverse;
+            const z2 = ((y[q + 2] as number) - mu) * inverse;
+            const z3 = ((y[q + 3] as number) - mu) * inverse;
+            t0 -= 0.5 * z0 * z0;
+            t1 -= 0.5 * z1 * z1;
+            t2 -= 0.5 * z2 * z2;
+            t3 -= 0.5 * z3 * z3;
+          }
+        } else
         for (let j = 0, q = 0; j < d; j++, q += 4) {
           const mu = mus[base + j] as number;
           const inverse = invSigmas[base + j] as number;
@@ -379,6 +472,8 @@ export const denseProduct = (
       const i = first + r;
       let inside = true;
       for (let j = 0; j < d; j++) {
+        // Bins carry their own bounds, as in evaluateProduct.
+        if (kinds !== undefined && kinds[j] !== CONTINUOUS) continue;
         const { low, high } = bounds[j] as { low: number; high: number };
         const value = (points[j] as DimensionPoints).at[i] as number;
         // Written so that NaN is outside too, as in evaluateProduct.
@@ -423,16 +518,17 @@ export const evaluateProduct = (
       : Array.from(kinds, (kind) => (kind === BINNED ? new Map<number, BinMemo | null>() : undefined));
   const memo: (BinMemo | undefined)[] = new Array(d).fill(undefined);
   let cells = 0;
-  // All-continuous kernels with an index: the first four points are summed densely; the rest too when they
-  // kept DENSE_SHARE of their terms (the index is then never built), else walked (see DENSE_SHARE).
+  // Kernels without categorical dimensions, with an index: the first four points are summed densely; the rest
+  // too when they kept DENSE_SHARE of their terms (the index is then never built), else walked (see DENSE_SHARE).
   let start = 0;
   let probe = false;
   let denseFrom = 0;
-  if (lazyIndex !== undefined && kinds === undefined && extra?.mixed === undefined && count > 0) {
+  const bins = binRows(kernels);
+  if (lazyIndex !== undefined && !kinds?.includes(CATEGORICAL) && count > 0) {
     start = Math.min(4, count);
-    const kept = denseProduct(kernels, bounds, points, extra, out, 0, start);
+    const kept = denseProduct(kernels, bounds, points, extra, out, 0, start, bins);
     if (kept >= DENSE_SHARE * 4 * (size + extraSize)) {
-      denseProduct(kernels, bounds, points, extra, out, start);
+      denseProduct(kernels, bounds, points, extra, out, start, count, bins);
       return out;
     }
     probe = true;
@@ -552,7 +648,7 @@ export const evaluateProduct = (
     }
     out[i] = best + Math.log(total);
     if (denseFrom > 0) {
-      denseProduct(kernels, bounds, points, extra, out, denseFrom);
+      denseProduct(kernels, bounds, points, extra, out, denseFrom, count, bins);
       break;
     }
   }

@@ -6,7 +6,7 @@
  * Prints the median CPU time of `ask` over the last 200 suggestions of each window, and a hash of
  * every suggestion (equal hashes: the same suggestions, draw for draw).
  *
- *   node --conditions=@parzen/source --import tsx bench/tpe-latency-study.ts [--space small3|small3-uniform|cont10]
+ *   node --conditions=@parzen/source --import tsx bench/tpe-latency-study.ts [--space small3|small3-uniform|small4|cont10]
  *        [--trials 2000] [--window 500] [--options '{"compat":"optuna5"}']
  */
 import { createHash } from 'node:crypto';
@@ -29,6 +29,13 @@ const SPACES: Record<string, SpaceDefinition> = {
     momentum: { type: 'uniform', low: 0, high: 1 },
     layers: { type: 'uniform', low: 1, high: 9 },
   },
+  // small3 with a choice among three optimizers (a categorical dimension in the same joint block).
+  small4: {
+    lr: { type: 'loguniform', low: 1e-5, high: 1 },
+    momentum: { type: 'uniform', low: 0, high: 1 },
+    layers: { type: 'randint', low: 1, high: 9 },
+    optimizer: { type: 'choice', options: ['sgd', 'adam', 'rmsprop'] },
+  },
   // Issue 8's latency space: 10 continuous parameters (the loss: a sphere around 0.3 in each).
   cont10: Object.fromEntries(
     Array.from({ length: 10 }, (_, i) => [`x${i}`, { type: 'uniform', low: 0, high: 1 }]),
@@ -41,12 +48,13 @@ const trials = Number(arg('--trials', '2000'));
 const window = Number(arg('--window', '500'));
 const options = JSON.parse(arg('--options', '{}')) as TpeOptions;
 
-const lossOf = (params: Record<string, number>): number =>
+const lossOf = (params: Record<string, number | string>): number =>
   spaceName === 'cont10'
-    ? Object.values(params).reduce((sum, x) => sum + (x - 0.3) ** 2, 0)
+    ? Object.values(params).reduce<number>((sum, x) => sum + ((x as number) - 0.3) ** 2, 0)
     : (Math.log10(params.lr as number) + 3) ** 2 +
       ((params.momentum as number) - 0.9) ** 2 +
-      ((params.layers as number) - 4) ** 2 / 10;
+      ((params.layers as number) - 4) ** 2 / 10 +
+      (params.optimizer === undefined || params.optimizer === 'adam' ? 0 : 0.5);
 const study = await Study.open({ space, suggester: createTpeSuggester(options), seed: 1 });
 const times: number[] = [];
 const hash = createHash('sha256');
@@ -58,7 +66,7 @@ for (let i = 0; i < trials; i++) {
   const used = process.cpuUsage(before);
   times.push((used.user + used.system) / 1000);
   hash.update(`${JSON.stringify(trial.params)}\n`);
-  await study.tell(trial.number, lossOf(trial.params as Record<string, number>));
+  await study.tell(trial.number, lossOf(trial.params as Record<string, number | string>));
   if ((i + 1) % window === 0) {
     const last = times.slice(-200).sort((a, b) => a - b);
     console.log(`${i + 1} trials: ask CPU median ${(last[Math.floor(last.length / 2)] as number).toFixed(2)} ms`);

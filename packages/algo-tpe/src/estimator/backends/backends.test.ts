@@ -5,10 +5,11 @@ import type { Encoding, NumericEncoding } from '../encoding.js';
 import { hyperoptFamily } from '../families/hyperopt.js';
 import { optunaFamily } from '../families/optuna.js';
 import type { FamilySettings } from '../family.js';
-import { type DimensionPoints, estimatorLogPdf } from '../parzen-estimator.js';
+import { type CategoricalKernels, type DimensionPoints, estimatorLogPdf } from '../parzen-estimator.js';
 import { binnedSumApplies } from './binned-sum.js';
 import {
   BINNED,
+  CATEGORICAL,
   CONTINUOUS,
   denseProduct,
   evaluateProduct,
@@ -282,7 +283,15 @@ describe('every backend equals the reference direct sum', () => {
         fc.array(fc.nat(), { maxLength: 20 }),
         (rows, some, settings, dropped) => {
           // Four points first: a call sums its first four densely, and walks the index for the rest only.
-          const xs = [...([[-1, 0.2], [0, 0.4], [1, 0.6], [1.5, 0.8]] as const), ...some];
+          const xs = [
+            ...([
+              [-1, 0.2],
+              [0, 0.4],
+              [1, 0.6],
+              [1.5, 0.8],
+            ] as const),
+            ...some,
+          ];
           const { encodings, estimator, points } = twoDimensional(rows, xs, settings);
           const kernels = productKernels(estimator);
           const count = kernels.size - 1;
@@ -392,7 +401,9 @@ describe('every backend equals the reference direct sum', () => {
           if (dropped.length > 3) kernels.logCoefs[0] = Number.NaN;
           const extra = extraSize === 0 ? undefined : { ...gathered(d, extraSize + 1, seed + 1, 0.2), size: extraSize };
           const bounds = Array.from({ length: d }, () => ({ low: 0, high: 1 }));
-          const points = Array.from({ length: d }, (_, j) => ({ at: Float64Array.from(rows, (row) => row[j] as number) }));
+          const points = Array.from({ length: d }, (_, j) => ({
+            at: Float64Array.from(rows, (row) => row[j] as number),
+          }));
           const full = evaluateProduct(kernels, bounds, points, extra);
           const start = from % rows.length;
           const dense = new Float64Array(rows.length).fill(7);
@@ -406,30 +417,45 @@ describe('every backend equals the reference direct sum', () => {
     );
   });
 
-  test('the dense pass with binned dimensions (integers, quantized values) equals the full visit bit for bit', () => {
+  test('the dense pass with binned and categorical dimensions equals the full visit bit for bit', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 2, max: 5 }),
         fc.integer({ min: 2, max: 120 }),
         fc.integer({ min: 1, max: 2 ** 30 }),
-        fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }),
+        fc.array(fc.constantFrom(CONTINUOUS, BINNED, CATEGORICAL), { minLength: 5, maxLength: 5 }),
         fc.integer({ min: 0, max: 4 }),
         fc.array(fc.array(fc.double({ min: -0.2, max: 1.2, noNaN: true }), { minLength: 5, maxLength: 5 }), {
           minLength: 1,
           maxLength: 13,
         }),
         fc.boolean(),
-        (d, size, seed, binned, extraSize, rows, emptyBin) => {
-          const kinds = Uint8Array.from({ length: d }, (_, j) => (binned[j] || j === 0 ? BINNED : CONTINUOUS));
-          const mixed = mixedDimensions(kinds, new Array(d).fill(undefined)) as MixedDimensions;
+        fc.constantFrom(0, 0.2, 0.9),
+        (d, size, seed, kindsOf, extraSize, rows, emptyBin, keep) => {
+          // The first dimension binned, so that every case has one.
+          const kinds = Uint8Array.from({ length: d }, (_, j) => (j === 0 ? BINNED : (kindsOf[j] as number)));
+          // Choices of 4 options (a zero prior weight for the last); each kernel on one of them, the prior on none.
+          const prior = Float64Array.of(0.5, 0.3, 0.2, 0);
+          const choices = (n: number, withPrior: boolean) =>
+            Int32Array.from({ length: n }, (_, k) => (withPrior && k === n - 1 ? -1 : (k * 7 + seed) % 4));
+          const categorical = (n: number, withPrior: boolean) =>
+            Array.from(kinds, (kind): CategoricalKernels | undefined =>
+              kind === CATEGORICAL ? { kind: 'categorical', prior, options: choices(n, withPrior), keep } : undefined,
+            );
+          const mixed = mixedDimensions(kinds, categorical(size, true)) as MixedDimensions;
           const kernels = { ...gathered(d, size, seed, 0.4), mixed };
           kernels.logCoefs[seed % size] = Number.NEGATIVE_INFINITY;
+          const extraMixed = { ...mixed, categorical: categorical(extraSize, false) };
           const extra =
-            extraSize === 0 ? undefined : { ...gathered(d, extraSize + 1, seed + 1, 0.2), size: extraSize, mixed };
+            extraSize === 0
+              ? undefined
+              : { ...gathered(d, extraSize + 1, seed + 1, 0.2), size: extraSize, mixed: extraMixed };
           const bounds = Array.from({ length: d }, () => ({ low: 0, high: 1 }));
           // Bins of width 0.1 (many points share one); with emptyBin, the first point's first bin is empty.
           const points: DimensionPoints[] = Array.from({ length: d }, (_, j) => {
             const values = rows.map((row) => row[j] as number);
+            // An option index (5 is none of the four: a zero prior).
+            if (kinds[j] === CATEGORICAL) return { at: Float64Array.from(values, (v) => Math.floor(v * 4 + 1)) };
             if (kinds[j] !== BINNED) return { at: Float64Array.from(values) };
             const at = Float64Array.from(values, (v) => Math.floor(v * 10) / 10);
             const upper = at.map((v) => v + 0.1);
@@ -458,7 +484,9 @@ describe('every backend equals the reference direct sum', () => {
       state = (state * 1103515245 + 12345) % 2147483648;
       return state / 2147483648;
     };
-    const points = Array.from({ length: d }, () => ({ at: Float64Array.from({ length: 24 }, () => 0.2 + 0.2 * uniform()) }));
+    const points = Array.from({ length: d }, () => ({
+      at: Float64Array.from({ length: 24 }, () => 0.2 + 0.2 * uniform()),
+    }));
     let builds = 0;
     const lazy = () => {
       builds++;

@@ -331,11 +331,11 @@ const binnedTerm = (
 };
 
 /**
- * Points `from` … `to` of a product of continuous and binned dimensions (`kernels` and `extra`, no
- * categorical one) into `out`, four points at a time: each kernel's centre and width are read once for the
- * four, and its continuous terms are computed in full, with no cut-off test; a binned dimension's mass (two
- * `erfc`s) only for a term not yet below its point's best − 46, and kept in `bins` for the points on the
- * same bin. Each kept term is the same bit for bit as {@link termOf}'s, and the kept ones (those above the
+ * Points `from` … `to` of a product (`kernels` and `extra`) into `out`, four points at a time: each
+ * kernel's centre and width are read once for the four, and its continuous and categorical terms are
+ * computed in full, with no cut-off test (a choice's three possible log terms once per point); a binned
+ * dimension's mass (two `erfc`s) only for a term not yet below its point's best − 46, and kept in `bins`
+ * for the points on the same bin. Each kept term is the same bit for bit as {@link termOf}'s, and the kept ones (those above the
  * best − 46) are summed in kernel order, the prior (the last kernel) then the `extra` ones, as the full visit
  * of {@link evaluateProduct} sums them: the result is the full visit's, bit for bit. Returns the number of
  * terms kept over the four lanes of each group (a lane past `to` repeats the last point).
@@ -352,7 +352,6 @@ export const denseProduct = (
 ): number => {
   const { d, mixed } = kernels;
   const kinds = mixed?.kinds;
-  if (kinds?.includes(CATEGORICAL)) throw new Error('denseProduct sums continuous and binned dimensions only');
   const count = to;
   let keptTerms = 0;
   const parts = extra === undefined || extra.size === 0 ? [kernels] : [kernels, extra];
@@ -362,6 +361,11 @@ export const denseProduct = (
   const upper = new Float64Array(4 * d);
   // Per binned dimension and lane, the memo of the cached kernels' masses on the lane's bin.
   const rows: (BinMemo | undefined)[] = new Array(4 * d).fill(undefined);
+  // Per categorical dimension and lane, logOptionRow's three values: a kernel on the lane's option, on
+  // another one, and the prior's row.
+  const onOption = new Float64Array(4 * d);
+  const offOption = new Float64Array(4 * d);
+  const onPrior = new Float64Array(4 * d);
   const terms = new Float64Array(4 * total);
   for (let first = from; first < count; first += 4) {
     for (let j = 0; j < d; j++) {
@@ -373,6 +377,13 @@ export const denseProduct = (
         if (kinds?.[j] === BINNED) {
           upper[4 * j + r] = (dimension.upper as Float64Array)[i] as number;
           rows[4 * j + r] = binRow(bins, kernels.size, j, y[4 * j + r] as number);
+        } else if (kinds?.[j] === CATEGORICAL) {
+          // The same expressions as logOptionRow's, so the terms are the same bit for bit.
+          const { keep, prior } = mixed?.categorical[j] as CategoricalKernels;
+          const p = prior[y[4 * j + r] as number] ?? 0;
+          onOption[4 * j + r] = Math.log(keep + (1 - keep) * p);
+          offOption[4 * j + r] = Math.log(0 + (1 - keep) * p);
+          onPrior[4 * j + r] = Math.log(p);
         }
       }
     }
@@ -381,9 +392,10 @@ export const denseProduct = (
     let best2 = Number.NEGATIVE_INFINITY;
     let best3 = Number.NEGATIVE_INFINITY;
     let at = 0;
-    for (const { size, mus, invSigmas, logCoefs } of parts) {
+    for (const { size, mus, invSigmas, logCoefs, mixed: own } of parts) {
       // The extra kernels' masses are not kept (few kernels, and their numbers are not the cached ones').
       const cached = at === 0;
+      const categorical = own?.categorical;
       for (let k = 0, base = 0; k < size; k++, base += d) {
         const coef = logCoefs[k] as number;
         let t0 = coef;
@@ -391,18 +403,82 @@ export const denseProduct = (
         let t2 = coef;
         let t3 = coef;
         if (mixed !== undefined) {
-          // In termOf's order (continuous dimensions first), a binned one's mass added only to the terms not
-          // yet below the lane's best − 46 (the others are not kept whatever follows).
+          // In termOf's order (continuous dimensions, categorical, binned), a binned one's mass added only to
+          // the terms not yet below the lane's best − 46 (the others are not kept whatever follows).
           for (let o = 0; o < d; o++) {
             const j = mixed.order[o] as number;
             const q = 4 * j;
+            if (kinds?.[j] === CATEGORICAL) {
+              const option = (categorical?.[j] as CategoricalKernels).options[k] as number;
+              t0 +=
+                option < 0
+                  ? (onPrior[q] as number)
+                  : option === y[q]
+                    ? (onOption[q] as number)
+                    : (offOption[q] as number);
+              t1 +=
+                option < 0
+                  ? (onPrior[q + 1] as number)
+                  : option === y[q + 1]
+                    ? (onOption[q + 1] as number)
+                    : (offOption[q + 1] as number);
+              t2 +=
+                option < 0
+                  ? (onPrior[q + 2] as number)
+                  : option === y[q + 2]
+                    ? (onOption[q + 2] as number)
+                    : (offOption[q + 2] as number);
+              t3 +=
+                option < 0
+                  ? (onPrior[q + 3] as number)
+                  : option === y[q + 3]
+                    ? (onOption[q + 3] as number)
+                    : (offOption[q + 3] as number);
+              continue;
+            }
             const mu = mus[base + j] as number;
             const inverse = invSigmas[base + j] as number;
             if (kinds?.[j] === BINNED) {
-              t0 = binnedTerm(t0, best0, y[q] as number, upper[q] as number, mu, inverse, cached ? rows[q] : undefined, k);
-              t1 = binnedTerm(t1, best1, y[q + 1] as number, upper[q + 1] as number, mu, inverse, cached ? rows[q + 1] : undefined, k);
-              t2 = binnedTerm(t2, best2, y[q + 2] as number, upper[q + 2] as number, mu, inverse, cached ? rows[q + 2] : undefined, k);
-              t3 = binnedTerm(t3, best3, y[q + 3] as number, upper[q + 3] as number, mu, inverse, cached ? rows[q + 3] : undefined, k);
+              t0 = binnedTerm(
+                t0,
+                best0,
+                y[q] as number,
+                upper[q] as number,
+                mu,
+                inverse,
+                cached ? rows[q] : undefined,
+                k,
+              );
+              t1 = binnedTerm(
+                t1,
+                best1,
+                y[q + 1] as number,
+                upper[q + 1] as number,
+                mu,
+                inverse,
+                cached ? rows[q + 1] : undefined,
+                k,
+              );
+              t2 = binnedTerm(
+                t2,
+                best2,
+                y[q + 2] as number,
+                upper[q + 2] as number,
+                mu,
+                inverse,
+                cached ? rows[q + 2] : undefined,
+                k,
+              );
+              t3 = binnedTerm(
+                t3,
+                best3,
+                y[q + 3] as number,
+                upper[q + 3] as number,
+                mu,
+                inverse,
+                cached ? rows[q + 3] : undefined,
+                k,
+              );
               continue;
             }
             const z0 = ((y[q] as number) - mu) * inverse;
@@ -415,18 +491,18 @@ export const denseProduct = (
             t3 -= 0.5 * z3 * z3;
           }
         } else
-        for (let j = 0, q = 0; j < d; j++, q += 4) {
-          const mu = mus[base + j] as number;
-          const inverse = invSigmas[base + j] as number;
-          const z0 = ((y[q] as number) - mu) * inverse;
-          const z1 = ((y[q + 1] as number) - mu) * inverse;
-          const z2 = ((y[q + 2] as number) - mu) * inverse;
-          const z3 = ((y[q + 3] as number) - mu) * inverse;
-          t0 -= 0.5 * z0 * z0;
-          t1 -= 0.5 * z1 * z1;
-          t2 -= 0.5 * z2 * z2;
-          t3 -= 0.5 * z3 * z3;
-        }
+          for (let j = 0, q = 0; j < d; j++, q += 4) {
+            const mu = mus[base + j] as number;
+            const inverse = invSigmas[base + j] as number;
+            const z0 = ((y[q] as number) - mu) * inverse;
+            const z1 = ((y[q + 1] as number) - mu) * inverse;
+            const z2 = ((y[q + 2] as number) - mu) * inverse;
+            const z3 = ((y[q + 3] as number) - mu) * inverse;
+            t0 -= 0.5 * z0 * z0;
+            t1 -= 0.5 * z1 * z1;
+            t2 -= 0.5 * z2 * z2;
+            t3 -= 0.5 * z3 * z3;
+          }
         terms[at] = t0;
         terms[at + 1] = t1;
         terms[at + 2] = t2;
@@ -518,13 +594,13 @@ export const evaluateProduct = (
       : Array.from(kinds, (kind) => (kind === BINNED ? new Map<number, BinMemo | null>() : undefined));
   const memo: (BinMemo | undefined)[] = new Array(d).fill(undefined);
   let cells = 0;
-  // Kernels without categorical dimensions, with an index: the first four points are summed densely; the rest
-  // too when they kept DENSE_SHARE of their terms (the index is then never built), else walked (see DENSE_SHARE).
+  // With an index: the first four points are summed densely; the rest too when they kept DENSE_SHARE of their
+  // terms (the index is then never built), else walked (see DENSE_SHARE).
   let start = 0;
   let probe = false;
   let denseFrom = 0;
   const bins = binRows(kernels);
-  if (lazyIndex !== undefined && !kinds?.includes(CATEGORICAL) && count > 0) {
+  if (lazyIndex !== undefined && count > 0) {
     start = Math.min(4, count);
     const kept = denseProduct(kernels, bounds, points, extra, out, 0, start, bins);
     if (kept >= DENSE_SHARE * 4 * (size + extraSize)) {

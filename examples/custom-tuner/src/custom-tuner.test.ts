@@ -86,6 +86,18 @@ describe('the custom tuner', () => {
     expect(run.trials.filter((trial) => trial.state === 'running')).toEqual([]);
   });
 
+  it('stops asking once its signal fires, as interrupted', async () => {
+    const controller = new AbortController();
+    const out = quiet();
+    const write = (line: string) => {
+      out.write(line);
+      if (/^#1 /.test(line)) controller.abort();
+    };
+    const run = await tune({ db: tempDb(), maxTrials: 20, patience: 100, write, signal: controller.signal });
+    expect(run).toMatchObject({ ran: 2, stopped: 'interrupted' });
+    expect(out.lines.at(-1)).toMatch(/^Stopped \(interrupted\)\. Study logistic: 2 trials/);
+  });
+
   it('ends the study by its stopping rule before the trial budget', async () => {
     const run = await tune({ db: tempDb(), maxTrials: 200, patience: 3, write: () => {} });
     expect(run.stopped).toBe('no improvement of 1% in the last 3 trials');

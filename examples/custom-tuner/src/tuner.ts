@@ -35,7 +35,7 @@ export interface TuneResult {
   readonly existing: number;
   /** Trials this run told. */
   readonly ran: number;
-  /** `max-trials`, `aborted`, or the stopping rule's reason. */
+  /** `max-trials`, `interrupted` (its signal fired), or the stopping rule's reason. */
   readonly stopped: string;
   readonly best: { readonly number: number; readonly loss: number } | undefined;
   readonly trials: readonly Trial[];
@@ -78,7 +78,7 @@ export const tune = async (options: TuneOptions): Promise<TuneResult> => {
     let ran = 0;
     while (trials.length < options.maxTrials) {
       if (options.signal?.aborted) {
-        stopped = 'aborted';
+        stopped = 'interrupted';
         break;
       }
       const asked = await study.ask();

@@ -99,7 +99,7 @@ describe.concurrent('the heart example', () => {
     clearTimeout(timer);
     expect(code, stderr).toBe(130);
     expect(stderr).toMatch(/Stopping: finishing the running trial/);
-    expect(stdout).toMatch(/Study heart-random-seed1 stopped \(aborted\): \d+ complete, 0 failed/);
+    expect(stdout).toMatch(/Study heart-random-seed1 stopped \(interrupted\): \d+ complete, 0 failed/);
     const records = readFileSync(store, 'utf8')
       .trim()
       .split('\n')

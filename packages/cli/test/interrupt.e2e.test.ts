@@ -70,7 +70,7 @@ describe.concurrent('Ctrl-C and SIGTERM', () => {
     );
     expect(run.stderr).toMatch(/Study stop-SIG\w+ stopped \(interrupted\): \d+ complete, 0 failed/);
     const summary = lastJsonLine(run.stdout) as { trials: { complete: number; failed: number }; stopped: string };
-    expect(summary.stopped).toBe('aborted');
+    expect(summary.stopped).toBe('interrupted');
     const trials = await listTrials(path);
     expect(trials.every((trial) => trial.state === 'complete')).toBe(true);
     expect(trials.length).toBe(summary.trials.complete);

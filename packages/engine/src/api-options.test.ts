@@ -160,7 +160,7 @@ describe('the API checks its options as a config is checked', () => {
     expect((await study.optimize({ budget: { moreTrials: 2 } })).trials).toHaveLength(2);
     const stop = new AbortController();
     stop.abort();
-    expect((await fmin({ objective, space, suggester: prior, signal: stop.signal })).reason).toBe('aborted');
+    expect((await fmin({ objective, space, suggester: prior, signal: stop.signal })).reason).toBe('interrupted');
   });
 
   it('fmin types params by a space written as JSON, as Study.open does (choices kept their option values)', async () => {

@@ -268,7 +268,7 @@ describe('cancelling a run from code (signal, gracePeriodMs)', () => {
       },
     });
     expect(Date.now() - started).toBeLessThan(5000);
-    expect(result.reason).toBe('aborted');
+    expect(result.reason).toBe('interrupted');
     expect(told).toBe(true);
     expect(result.trials.map((trial) => [trial.state, trial.state === 'failed' ? trial.error.code : ''])).toEqual([
       ['failed', 'INTERRUPTED'],
@@ -291,7 +291,7 @@ describe('cancelling a run from code (signal, gracePeriodMs)', () => {
       gracePeriodMs: 5000,
       objective: ({ x }) => new Promise<number>((resolve) => setTimeout(() => resolve(x), 80)),
     });
-    expect(finishing.reason).toBe('aborted');
+    expect(finishing.reason).toBe('interrupted');
     expect(finishing.trials.map((trial) => trial.state)).toEqual(['complete']);
   });
 

@@ -154,7 +154,7 @@ export const describeDurability = (suite: DurabilitySuiteOptions): void => {
       );
       run.child.kill('SIGINT');
       expect((await run.exited).code).toBe(130);
-      expect(run.text()).toMatch(/Study sigint stopped \(aborted\): \d+ complete, 0 failed/);
+      expect(run.text()).toMatch(/Study sigint stopped \(interrupted\): \d+ complete, 0 failed/);
       expect(run.text()).toMatch(/Best trial #\d+: loss /);
       const trials = await listWith(open, path, 'sigint');
       expect(trials.length).toBe(run.events.filter((event) => event.event === 'started').length);
@@ -178,7 +178,7 @@ export const describeDurability = (suite: DurabilitySuiteOptions): void => {
       run.child.kill('SIGINT');
       expect((await run.exited).code).toBe(130);
       expect(Date.now() - signalledAt).toBeLessThan(15_000); // the objective would still be sleeping
-      expect(run.text()).toMatch(/Study sigint2 stopped \(aborted\): 0 complete, 2 failed/);
+      expect(run.text()).toMatch(/Study sigint2 stopped \(interrupted\): 0 complete, 2 failed/);
       const trials = await listWith(open, path, 'sigint2');
       expect(trials.map((trial) => trial.state)).toEqual(['failed', 'failed']);
       for (const trial of trials) expect(trial).toMatchObject({ error: { code: 'INTERRUPTED' } });
@@ -190,7 +190,7 @@ export const describeDurability = (suite: DurabilitySuiteOptions): void => {
       await run.waitFor((event) => event.event === 'finished');
       run.child.kill('SIGTERM');
       expect((await run.exited).code).toBe(143);
-      expect(run.text()).toMatch(/Study sigterm stopped \(aborted\)/);
+      expect(run.text()).toMatch(/Study sigterm stopped \(interrupted\)/);
       const trials = await listWith(open, path, 'sigterm');
       expect(trials.length).toBeGreaterThan(0);
       expect(trials.every((trial) => trial.state === 'complete')).toBe(true);

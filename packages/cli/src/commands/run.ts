@@ -46,11 +46,7 @@ const humanSummary = (result: RunResult): string =>
   formatSummary(result.summary, result.reason === 'max-trials' ? undefined : describeStop(result));
 
 const describeStop = ({ reason, stopMessage }: RunResult): string =>
-  reason === 'aborted'
-    ? 'interrupted'
-    : (reason === 'stopper' || reason === 'failures') && stopMessage !== undefined
-      ? stopMessage
-      : reason;
+  (reason === 'stopper' || reason === 'failures') && stopMessage !== undefined ? stopMessage : reason;
 
 /**
  * What to look at when every trial of a run failed: the first failure's error, and where to list the

@@ -2,7 +2,10 @@ import type { ExternalParams, ParamAssignment } from '../domain/params.js';
 import type { StudyRecord } from '../domain/study.js';
 import type { CompleteTrial, ErrorInfo, FinishedTrial } from '../domain/trial.js';
 
-/** Why a run stopped (`stopper`: a stopper or `stopWhen` rule said so; its message says why). */
+/**
+ * Why a run stopped (`stopper`: a stopper or `stopWhen` rule said so; its message says why; `interrupted`:
+ * its `signal` or `forceSignal` fired, as on Ctrl-C or SIGTERM).
+ */
 export type StopReason =
   | 'max-trials'
   | 'max-seconds'
@@ -10,7 +13,7 @@ export type StopReason =
   | 'patience'
   | 'failures'
   | 'stopper'
-  | 'aborted'
+  | 'interrupted'
   | 'error';
 
 /** Counts and best trial of a study, as reported at its end. */

@@ -4,7 +4,7 @@ import type { StopReason } from '../events/engine-event.js';
 /**
  * When a run stops. `maxTrials` counts every trial of the study (earlier runs, other processes and
  * failed trials included); `moreTrials` asks for that many trials beyond those the study had when this
- * run started. At least one rule should be set, or the run goes on until it is aborted.
+ * run started. At least one rule should be set, or the run goes on until it is interrupted.
  */
 export interface Budget {
   readonly maxTrials?: number;

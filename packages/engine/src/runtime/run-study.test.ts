@@ -377,7 +377,7 @@ describe('runStudy', () => {
       { maxTrials: 1000 },
       { signal: controller.signal, concurrency: 2 },
     );
-    expect(result.reason).toBe('aborted');
+    expect(result.reason).toBe('interrupted');
     expect(result.trials.length).toBeLessThanOrEqual(4);
     expect(result.trials.every((trial) => trial.state === 'complete')).toBe(true);
   });

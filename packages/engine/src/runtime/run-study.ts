@@ -149,14 +149,14 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
   // Every running trial listens to it: with more than 10 at once, Node would warn of a leak that is none.
   setMaxListeners(0, interrupt.signal);
   const onStop = () => {
-    reason ??= 'aborted';
+    reason ??= 'interrupted';
     // Infinity (or no grace period given): running trials are waited for.
     if (options.gracePeriodMs !== undefined && Number.isFinite(options.gracePeriodMs))
       // The caller's reason travels on (trial 38: `abort(new Error('user cancelled'))` was not said).
       setTimeout(() => interrupt.abort(options.signal?.reason), options.gracePeriodMs).unref();
   };
   const onForce = () => {
-    reason ??= 'aborted';
+    reason ??= 'interrupted';
     // An aborted signal always has a reason (an AbortError when none was given): the first signal's then.
     const forced = options.forceSignal?.reason;
     const plain = forced === undefined || (forced instanceof Error && forced.name === 'AbortError');
@@ -380,7 +380,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         await worker();
       } catch (error) {
         // A store that gave up waiting (for a lock, say) because the run was told to stop: a stop, not a failure.
-        if (reason === 'aborted' && error instanceof ParzenError && error.code === 'INTERRUPTED') return;
+        if (reason === 'interrupted' && error instanceof ParzenError && error.code === 'INTERRUPTED') return;
         fatal ??= error;
         reason ??= 'error';
       }

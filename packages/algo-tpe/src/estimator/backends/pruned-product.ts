@@ -379,7 +379,7 @@ export const denseProduct = (
           rows[4 * j + r] = binRow(bins, kernels.size, j, y[4 * j + r] as number);
         } else if (kinds?.[j] === CATEGORICAL) {
           // The same expressions as logOptionRow's, so the terms are the same bit for bit.
-          const { keep, prior } = mixed?.categorical[j] as CategoricalKernels;
+          const { keep, prior } = (mixed as MixedDimensions).categorical[j] as CategoricalKernels;
           const p = prior[y[4 * j + r] as number] ?? 0;
           onOption[4 * j + r] = Math.log(keep + (1 - keep) * p);
           offOption[4 * j + r] = Math.log(0 + (1 - keep) * p);
@@ -409,7 +409,8 @@ export const denseProduct = (
             const j = mixed.order[o] as number;
             const q = 4 * j;
             if (kinds?.[j] === CATEGORICAL) {
-              const option = (categorical?.[j] as CategoricalKernels).options[k] as number;
+              const option = ((categorical as readonly (CategoricalKernels | undefined)[])[j] as CategoricalKernels)
+                .options[k] as number;
               t0 +=
                 option < 0
                   ? (onPrior[q] as number)

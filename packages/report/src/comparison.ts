@@ -1,5 +1,5 @@
 import { type Direction, lossToMinimize, type Trial } from '@parzen/engine/plugin';
-import { base, extent } from './charts/common.js';
+import { base, extent, lossAxis } from './charts/common.js';
 import type { Chart, ReportPage } from './types.js';
 
 /** One run of a batch: its variant, seed and objective value per trial in number order (null: no value). */
@@ -205,7 +205,16 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
       layer: [
         {
           mark: { type: 'boxplot', extent: 'min-max', opacity: 0.5 },
-          encoding: { y: { field: 'value', type: 'quantitative', scale: { zero: false }, title: 'best loss' } },
+          encoding: {
+            y: {
+              field: 'value',
+              type: 'quantitative',
+              ...lossAxis(
+                finals.map((final) => final.value),
+                'best loss',
+              ),
+            },
+          },
         },
         {
           mark: { type: 'point', filled: true, color: '#333', size: 20 },

@@ -29,6 +29,29 @@ describe('SVG writer (vega in Node)', async () => {
     }
   });
 
+  it('draws no NaN when the losses span more than Number.MAX_VALUE (±1.7e308 together: trial 44)', async () => {
+    const losses = [1.7e308, -1.7e308, 3, -5, 1e300];
+    let i = 0;
+    const extreme = await runTpeStudy(12, { objective: () => losses[i++ % losses.length] as number });
+    const charts = pageCharts(await buildReport(extreme, {}));
+    const lossCharts = charts.filter((chart) => ['history', 'ecdf', 'slice'].includes(chart.id));
+    expect(lossCharts).toHaveLength(3);
+    for (const chart of charts) {
+      const svg = await specToSvg(chart.spec);
+      expect(svg, chart.id).not.toContain('NaN');
+    }
+    // The loss axes say why they are not linear, and carry ticks across the range.
+    for (const chart of lossCharts) {
+      const svg = await specToSvg(chart.spec);
+      expect(svg, chart.id).toContain('symlog scale');
+      expect(svg, chart.id).toContain('>1e+300<');
+      expect(svg, chart.id).toContain('>−1e+300<');
+    }
+    // Ordinary losses keep the linear axis.
+    const plain = pageCharts(page).find((chart) => chart.id === 'ecdf');
+    expect(JSON.stringify(plain?.spec)).not.toContain('symlog');
+  });
+
   it("a report written again into the folder removes the earlier one's SVGs it does not write, and nothing else (trial 44)", async () => {
     const again = mkdtempSync(join(tmpdir(), 'parzen-svg-again-'));
     try {

@@ -18,6 +18,29 @@ export const paramScale = (distribution: Distribution): Record<string, unknown> 
   };
 };
 
+/**
+ * A loss axis over these values: linear (`zero: false`), or symlog when their range passes
+ * `Number.MAX_VALUE` (finite losses near ±1.7e308 together): a linear scale's span is then infinite and Vega
+ * draws NaN ticks and positions (trial 44). Symlog keeps the order and the sign, and its span is finite.
+ */
+export const lossAxis = (values: readonly number[], title = 'loss'): Record<string, unknown> => {
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  for (const value of values)
+    if (Number.isFinite(value)) {
+      low = Math.min(low, value);
+      high = Math.max(high, value);
+    }
+  if (high - low !== Number.POSITIVE_INFINITY) return { title, scale: { zero: false } };
+  // Vega's ticks divide the span too: fixed ticks at 0 and ±10^(100k) within the range, and a fixed domain.
+  const ticks = [-1e300, -1e200, -1e100, 0, 1e100, 1e200, 1e300].filter((tick) => tick >= low && tick <= high);
+  return {
+    title: `${title} (symlog scale: the range passes ±1.7e308)`,
+    scale: { type: 'symlog', domain: [low, high], nice: false },
+    axis: { values: ticks, format: '.0e' },
+  };
+};
+
 /** Numeric (non-categorical) parameters, in evaluation order. */
 export const numericParams = (params: readonly ParamNode[]): ParamNode[] =>
   params.filter((param) => param.distribution.kind !== 'categorical');

@@ -2,7 +2,7 @@ import type { CompiledSpace, Direction, Trial } from '@parzen/engine/plugin';
 import type { ParamImportance } from '../importance.js';
 import type { TrialPoint } from '../trial-points.js';
 import type { Chart } from '../types.js';
-import { base, extent, optionLabel, paramScale, sig } from './common.js';
+import { base, extent, lossAxis, optionLabel, paramScale, sig } from './common.js';
 
 const STATE_COLORS = { domain: ['complete', 'pruned', 'failed'], range: ['#1f77b4', '#ff7f0e', '#d62728'] };
 /** The same, with running trials in grey (the learning curves show them). */
@@ -73,7 +73,7 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
                   }
                 : logScale
                   ? { field: 'loss', type: 'quantitative', title: 'loss (log scale)', scale: { type: 'log' } }
-                  : { field: 'loss', type: 'quantitative', title: 'loss', scale: { zero: false } },
+                  : { field: 'loss', type: 'quantitative', ...lossAxis(values) },
             color: { field: 'state', type: 'nominal', scale: STATE_COLORS, title: 'state' },
             shape: {
               field: 'valued',
@@ -139,7 +139,7 @@ export const sliceChart = (points: readonly TrialPoint[], space: CompiledSpace):
               scale: { domain: (param.optionValues ?? []).map(optionLabel) },
             }
           : { field: 'x', type: 'quantitative', title: param.name, scale: paramScale(param.distribution) },
-        y: { field: 'loss', type: 'quantitative', title: 'loss', scale: { zero: false } },
+        y: { field: 'loss', type: 'quantitative', ...lossAxis(complete.map((p) => p.loss as number)) },
         color: { field: 'number', type: 'quantitative', title: 'trial', scale: { scheme: 'viridis' } },
         tooltip: [
           { field: 'number', title: 'trial' },
@@ -297,7 +297,7 @@ export const ecdfChart = (points: readonly TrialPoint[], max: number): Chart => 
       data: { values: rows },
       mark: { type: 'line', interpolate: 'step-after' },
       encoding: {
-        x: { field: 'loss', type: 'quantitative', scale: { zero: false } },
+        x: { field: 'loss', type: 'quantitative', ...lossAxis(values) },
         y: { field: 'fraction', type: 'quantitative', title: 'fraction of trials', scale: { domain: [0, 1] } },
       },
     },
@@ -344,7 +344,14 @@ export const learningCurvesChart = (trials: readonly Trial[]): Chart | undefined
   const lines = new Set(rows.map((row) => row.number)).size;
   const encoding = {
     x: { field: 'step', type: 'quantitative', title: 'step', axis: { format: 'd', tickMinStep: 1 } },
-    y: { field: 'value', type: 'quantitative', title: 'reported value', scale: { zero: false } },
+    y: {
+      field: 'value',
+      type: 'quantitative',
+      ...lossAxis(
+        rows.map((row) => row.value),
+        'reported value',
+      ),
+    },
     color: { field: 'state', type: 'nominal', scale: CURVE_COLORS, title: 'state' },
   };
   return {

@@ -324,12 +324,19 @@ describe('parzen studies', () => {
     rmSync(join(dir, 'objective-ran'), { force: true }); // an earlier test's `resume` ran the objective
     const json = await cli('studies', config('first'), '--json');
     expect(json.code, json.stderr).toBe(0);
-    const studies = JSON.parse(json.stdout) as { study: string; trials: number; best: number }[];
+    // The words of `run --json`: `trials` counts by state, `best` a trial (number and loss).
+    const studies = JSON.parse(json.stdout) as {
+      study: string;
+      trials: Record<string, number>;
+      best: { number: number; loss: number };
+    }[];
     expect(studies.map((study) => [study.study, study.trials])).toEqual([
-      ['first', 4],
-      ['second', 2],
+      ['first', { complete: 4, pruned: 0, failed: 0, running: 0 }],
+      ['second', { complete: 2, pruned: 0, failed: 0, running: 0 }],
     ]);
-    expect(studies[0]?.best).toBeLessThan(1);
+    expect(studies[0]?.best.loss).toBeLessThan(1);
+    expect(Object.keys(studies[0]?.best ?? {})).toEqual(['number', 'loss']);
+    expect(Number.isInteger(studies[0]?.best.number)).toBe(true);
     // The config's objective and plugins are not loaded to list a store.
     expect(existsSync(join(dir, 'objective-ran'))).toBe(false);
 
@@ -345,7 +352,9 @@ describe('parzen studies', () => {
     await store.finishTrial('failing', trial?.number ?? 0, { state: 'failed', error: { code: 'X', message: 'x' } });
     await store.close();
     const json = await cli('studies', '--store', `jsonl:${path}`, '--json');
-    expect(JSON.parse(json.stdout)).toMatchObject([{ study: 'failing', failed: 1, best: null, suggester: null }]);
+    expect(JSON.parse(json.stdout)).toMatchObject([
+      { study: 'failing', trials: { failed: 1 }, best: null, suggester: null },
+    ]);
   });
 
   it('needs a config or --store, and names a store that does not exist', async () => {

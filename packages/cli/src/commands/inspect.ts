@@ -356,7 +356,7 @@ interface StudyLine {
   readonly pruned: number;
   readonly failed: number;
   readonly running: number;
-  readonly best: number | undefined;
+  readonly best: { readonly number: number; readonly loss: number } | undefined;
   readonly createdAt: string;
 }
 
@@ -387,6 +387,7 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
           // Counts and the best loss only: no space to compile (one study's bad stored space must not stop the list).
           const trials = await store.listTrials(record.name);
           const count = (state: Trial['state']) => trials.filter((trial) => trial.state === state).length;
+          const best = bestTrial(trials, record.direction);
           lines.push({
             study: record.name,
             direction: record.direction,
@@ -396,7 +397,7 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
             pruned: count('pruned'),
             failed: count('failed'),
             running: count('running'),
-            best: bestTrial(trials, record.direction)?.loss,
+            best: best === undefined ? undefined : { number: best.number, loss: best.loss },
             createdAt: record.createdAt,
           });
         }
@@ -404,10 +405,21 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
         await store.close();
       }
     }
-    // `best` and `suggester` are null, never left out, when there is none (trial 36: a script's d['best'] failed).
+    // The words of `run --json`: `trials` the counts by state, `best` the best trial's number and loss (no
+    // params: they would need each study's space compiled). `best` and `suggester` are null, never left
+    // out, when there is none (trial 36: a script's d['best'] failed).
     if (flags.json === true)
       output.result(
-        JSON.stringify(lines.map((line) => ({ ...line, suggester: line.suggester ?? null, best: line.best ?? null }))),
+        JSON.stringify(
+          lines.map((line) => ({
+            study: line.study,
+            direction: line.direction,
+            suggester: line.suggester ?? null,
+            trials: { complete: line.complete, pruned: line.pruned, failed: line.failed, running: line.running },
+            best: line.best ?? null,
+            createdAt: line.createdAt,
+          })),
+        ),
       );
     else output.result(lines.length === 0 ? 'The store holds no study yet.' : formatStudyLines(lines));
     return 0;
@@ -425,7 +437,7 @@ const formatStudyLines = (lines: readonly StudyLine[]): string =>
       String(line.pruned),
       String(line.failed),
       String(line.running),
-      line.best === undefined ? '' : formatNumber(line.best),
+      line.best === undefined ? '' : formatNumber(line.best.loss),
       line.createdAt,
     ]),
     new Set([3, 4, 5, 6, 7, 8]),

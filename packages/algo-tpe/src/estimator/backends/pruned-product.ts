@@ -286,12 +286,22 @@ export interface BinRows {
   cells: number;
 }
 
-/** Empty {@link BinRows} for the binned dimensions of these kernels. */
-export const binRows = (kernels: ProductKernels): BinRows => ({
-  byBin: Array.from({ length: kernels.d }, (_, j) =>
-    kernels.mixed?.kinds[j] === BINNED ? new Map<number, BinMemo>() : undefined,
-  ),
-  cells: 0,
+/** What {@link denseProduct} reuses across its calls for one set of kernels: the bin memos and room for the terms. */
+export interface DenseWork {
+  readonly bins: BinRows;
+  /** Four terms per kernel (of `kernels` and `extra`). */
+  readonly terms: Float64Array;
+}
+
+/** Empty {@link DenseWork} for these kernels (and extra ones). */
+export const denseWork = (kernels: ProductKernels, extra?: ProductKernels): DenseWork => ({
+  bins: {
+    byBin: Array.from({ length: kernels.d }, (_, j) =>
+      kernels.mixed?.kinds[j] === BINNED ? new Map<number, BinMemo>() : undefined,
+    ),
+    cells: 0,
+  },
+  terms: new Float64Array(4 * (kernels.size + (extra?.size ?? 0))),
 });
 
 /** The memo of dimension j's bin that starts at `at`, made when first met, unless MEMO_CELLS are kept. */
@@ -335,7 +345,7 @@ const binnedTerm = (
  * kernel's centre and width are read once for the four, and its continuous and categorical terms are
  * computed in full, with no cut-off test (a choice's three possible log terms once per point); a binned
  * dimension's mass (two `erfc`s) only for a term not yet below its point's best − 46, and kept in `bins`
- * for the points on the same bin. Each kept term is the same bit for bit as {@link termOf}'s, and the kept ones (those above the
+ * for the points on the same bin (`work`, shared by the calls of one evaluation). Each kept term is the same bit for bit as {@link termOf}'s, and the kept ones (those above the
  * best − 46) are summed in kernel order, the prior (the last kernel) then the `extra` ones, as the full visit
  * of {@link evaluateProduct} sums them: the result is the full visit's, bit for bit. Returns the number of
  * terms kept over the four lanes of each group (a lane past `to` repeats the last point).
@@ -348,14 +358,14 @@ export const denseProduct = (
   out: Float64Array,
   from: number,
   to = out.length,
-  bins: BinRows = binRows(kernels),
+  work: DenseWork = denseWork(kernels, extra),
 ): number => {
+  const { bins, terms } = work;
   const { d, mixed } = kernels;
   const kinds = mixed?.kinds;
   const count = to;
   let keptTerms = 0;
   const parts = extra === undefined || extra.size === 0 ? [kernels] : [kernels, extra];
-  const total = parts.reduce((sum, part) => sum + part.size, 0);
   // Four lanes: the y of lane r in dimension j at 4j + r (and a bin's upper end); each kernel's four terms together.
   const y = new Float64Array(4 * d);
   const upper = new Float64Array(4 * d);
@@ -366,7 +376,6 @@ export const denseProduct = (
   const onOption = new Float64Array(4 * d);
   const offOption = new Float64Array(4 * d);
   const onPrior = new Float64Array(4 * d);
-  const terms = new Float64Array(4 * total);
   for (let first = from; first < count; first += 4) {
     for (let j = 0; j < d; j++) {
       const dimension = points[j] as DimensionPoints;
@@ -600,12 +609,12 @@ export const evaluateProduct = (
   let start = 0;
   let probe = false;
   let denseFrom = 0;
-  const bins = binRows(kernels);
+  const work = denseWork(kernels, extra);
   if (lazyIndex !== undefined && count > 0) {
     start = Math.min(4, count);
-    const kept = denseProduct(kernels, bounds, points, extra, out, 0, start, bins);
+    const kept = denseProduct(kernels, bounds, points, extra, out, 0, start, work);
     if (kept >= DENSE_SHARE * 4 * (size + extraSize)) {
-      denseProduct(kernels, bounds, points, extra, out, start, count, bins);
+      denseProduct(kernels, bounds, points, extra, out, start, count, work);
       return out;
     }
     probe = true;
@@ -725,7 +734,7 @@ export const evaluateProduct = (
     }
     out[i] = best + Math.log(total);
     if (denseFrom > 0) {
-      denseProduct(kernels, bounds, points, extra, out, denseFrom, count, bins);
+      denseProduct(kernels, bounds, points, extra, out, denseFrom, count, work);
       break;
     }
   }

@@ -122,8 +122,14 @@ const componentBase = (estimator: ParzenEstimator, points: readonly DimensionPoi
 };
 
 /** log of the probability component k of a categorical dimension gives option `at` (its row at `at`). */
-export const logOptionRow = (dimension: CategoricalKernels, k: number, at: number): number => {
-  const option = dimension.options[k] as number;
+export const logOptionRow = (dimension: CategoricalKernels, k: number, at: number): number =>
+  logOptionTerm(dimension, dimension.options[k] as number, at);
+
+/**
+ * log of the probability a component on `option` (−1: the prior component) gives option `at`: `keep` on its
+ * own option, the rest spread as the prior row. Takes three values per `at` (own option, another, the prior).
+ */
+export const logOptionTerm = (dimension: CategoricalKernels, option: number, at: number): number => {
   const p = dimension.prior[at] ?? 0;
   return Math.log(option < 0 ? p : (at === option ? dimension.keep : 0) + (1 - dimension.keep) * p);
 };

@@ -6,6 +6,7 @@ import {
   type DimensionPoints,
   logKernelMass,
   logOptionRow,
+  logOptionTerm,
   type ParzenEstimator,
 } from '../parzen-estimator.js';
 
@@ -203,6 +204,20 @@ export const mixedDimensions = (
 const rank = (kind: number | undefined): number => (kind === CONTINUOUS ? 0 : kind === CATEGORICAL ? 1 : 2);
 
 /**
+ * A kernel's log mass on the bin [at, high) of a binned dimension (not empty: high > at), from `row` when
+ * it is known there, else computed (two `erfc`s) and kept in `row`.
+ */
+const binMass = (row: BinMemo | undefined, k: number, at: number, high: number, mu: number, inverse: number) => {
+  if (row !== undefined && row.known[k] === 1) return row.masses[k] as number;
+  const mass = logGaussMass((at - mu) * inverse, (high - mu) * inverse);
+  if (row !== undefined) {
+    row.masses[k] = mass;
+    row.known[k] = 1;
+  }
+  return mass;
+};
+
+/**
  * Kernel k's log term at y, or −∞ once it falls below `floor` (later dimensions can only lower it).
  * `memo`, when given, holds per binned dimension the log masses of the kernels on y's bin computed so far
  * (`known` says which), filled as they are computed.
@@ -248,18 +263,7 @@ const termOf = (
     } else if (kind === BINNED) {
       const high = upper[j] as number;
       if (!(high > at)) return Number.NEGATIVE_INFINITY;
-      const row = memo?.[j];
-      if (row !== undefined && row.known[k] === 1) term += row.masses[k] as number;
-      else {
-        const mu = mus[base + j] as number;
-        const inverse = invSigmas[base + j] as number;
-        const mass = logGaussMass((at - mu) * inverse, (high - mu) * inverse);
-        if (row !== undefined) {
-          row.masses[k] = mass;
-          row.known[k] = 1;
-        }
-        term += mass;
-      }
+      term += binMass(memo?.[j], k, at, high, mus[base + j] as number, invSigmas[base + j] as number);
     } else {
       term += logOptionRow(mixed.categorical[j] as CategoricalKernels, k, at);
     }
@@ -269,39 +273,44 @@ const termOf = (
 };
 
 /**
- * A call whose first four points keep at least this share of their terms (above the best − 46) is summed
- * by {@link denseProduct} throughout: a history gathered near the optimum, where every kernel is near every
- * point and the index would prune little (a dense term costs about a third of a visited one). Below it, the
- * fifth point is walked through the index, and the rest are dense still when that walk visited at least
- * {@link WALK_SHARE} of the indexed kernels (many dimensions, where a kernel near the point in the two
- * indexed ones is often cut in the others), else walked.
+ * Reads point i into `y` (and each dimension's bin upper end into `upper`, −∞ where there is none) and says
+ * whether it lies outside a continuous dimension's bounds (NaN included, as the reference has it; bins and
+ * options carry their own bounds).
  */
-const DENSE_SHARE = 1 / 4;
-const WALK_SHARE = 1 / 3;
+const readPoint = (
+  points: readonly DimensionPoints[],
+  bounds: readonly { readonly low: number; readonly high: number }[],
+  kinds: Uint8Array | undefined,
+  i: number,
+  y: Float64Array,
+  upper: Float64Array,
+): boolean => {
+  let outside = false;
+  for (let j = 0; j < y.length; j++) {
+    const dimension = points[j] as DimensionPoints;
+    const value = dimension.at[i] as number;
+    y[j] = value;
+    upper[j] = dimension.upper === undefined ? Number.NEGATIVE_INFINITY : (dimension.upper[i] as number);
+    if (kinds !== undefined && kinds[j] !== CONTINUOUS) continue;
+    const { low, high } = bounds[j] as { low: number; high: number };
+    if (!(value >= low && value <= high)) outside = true;
+  }
+  return outside;
+};
 
 /** Per binned dimension, the memos of the kernels' masses on each bin met, keyed by the bin's lower end. */
-export interface BinRows {
+interface BinRows {
   readonly byBin: (Map<number, BinMemo> | undefined)[];
   /** Masses kept so far (at most MEMO_CELLS). */
   cells: number;
 }
 
-/** What {@link denseProduct} reuses across its calls for one set of kernels: the bin memos and room for the terms. */
-export interface DenseWork {
-  readonly bins: BinRows;
-  /** Four terms per kernel (of `kernels` and `extra`). */
-  readonly terms: Float64Array;
-}
-
-/** Empty {@link DenseWork} for these kernels (and extra ones). */
-export const denseWork = (kernels: ProductKernels, extra?: ProductKernels): DenseWork => ({
-  bins: {
-    byBin: Array.from({ length: kernels.d }, (_, j) =>
-      kernels.mixed?.kinds[j] === BINNED ? new Map<number, BinMemo>() : undefined,
-    ),
-    cells: 0,
-  },
-  terms: new Float64Array(4 * (kernels.size + (extra?.size ?? 0))),
+/** Empty {@link BinRows} for the binned dimensions of these kernels. */
+const binRows = (kernels: ProductKernels): BinRows => ({
+  byBin: Array.from({ length: kernels.d }, (_, j) =>
+    kernels.mixed?.kinds[j] === BINNED ? new Map<number, BinMemo>() : undefined,
+  ),
+  cells: 0,
 });
 
 /** The memo of dimension j's bin that starts at `at`, made when first met, unless MEMO_CELLS are kept. */
@@ -317,8 +326,38 @@ const binRow = (bins: BinRows, size: number, j: number, at: number): BinMemo | u
 };
 
 /**
- * A term after a binned dimension: −∞ when it is already below `best` − 46 (it would not be kept) or the
- * bin is empty, else plus the kernel's log mass on the bin [at, high), from `row` when known (filled when not).
+ * How many kernels a point's sum is sampled on to choose between the dense pass and the walk: about 64,
+ * evenly spaced in the kernels' order (their terms in full).
+ */
+const PROBE_SAMPLES = 64;
+
+/**
+ * An evaluation whose first point keeps at least this share of its sampled terms (above the sample's
+ * best − 46) is summed by {@link denseProduct} throughout: a history gathered near the optimum, where
+ * every kernel is near every point and the index would prune little (a dense term costs about a third of a
+ * walked one). Below it, the first point is walked through the index, and the rest are dense still when
+ * that walk visited at least {@link WALK_SHARE} of the indexed kernels (many dimensions, where a kernel near
+ * the point in the two indexed ones is often cut in the others), else walked.
+ */
+const DENSE_SHARE = 1 / 4;
+const WALK_SHARE = 1 / 3;
+
+/** The share of a sample of the kernels (see PROBE_SAMPLES) whose term at y is above the sample's best − 46. */
+const sampledKeptShare = (kernels: ProductKernels, y: Float64Array, upper: Float64Array): number => {
+  const stride = Math.max(1, Math.floor(kernels.size / PROBE_SAMPLES));
+  const sample: number[] = [];
+  let best = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < kernels.size; k += stride) {
+    const term = termOf(kernels, y, upper, k, Number.NEGATIVE_INFINITY);
+    sample.push(term);
+    if (term > best) best = term;
+  }
+  return sample.filter((term) => term > best - CUTOFF).length / sample.length;
+};
+
+/**
+ * A term after a binned dimension, in {@link denseProduct}: −∞ when it is already below `best` − 46 (it
+ * would not be kept) or the bin is empty, else plus the kernel's mass on the bin.
  */
 const binnedTerm = (
   term: number,
@@ -329,26 +368,19 @@ const binnedTerm = (
   inverse: number,
   row: BinMemo | undefined,
   k: number,
-): number => {
-  if (term < best - CUTOFF || !(high > at)) return Number.NEGATIVE_INFINITY;
-  if (row !== undefined && row.known[k] === 1) return term + (row.masses[k] as number);
-  const mass = logGaussMass((at - mu) * inverse, (high - mu) * inverse);
-  if (row !== undefined) {
-    row.masses[k] = mass;
-    row.known[k] = 1;
-  }
-  return term + mass;
-};
+): number =>
+  term < best - CUTOFF || !(high > at) ? Number.NEGATIVE_INFINITY : term + binMass(row, k, at, high, mu, inverse);
 
 /**
- * Points `from` … `to` of a product (`kernels` and `extra`) into `out`, four points at a time: each
- * kernel's centre and width are read once for the four, and its continuous and categorical terms are
- * computed in full, with no cut-off test (a choice's three possible log terms once per point); a binned
- * dimension's mass (two `erfc`s) only for a term not yet below its point's best − 46, and kept in `bins`
- * for the points on the same bin (`work`, shared by the calls of one evaluation). Each kept term is the same bit for bit as {@link termOf}'s, and the kept ones (those above the
- * best − 46) are summed in kernel order, the prior (the last kernel) then the `extra` ones, as the full visit
- * of {@link evaluateProduct} sums them: the result is the full visit's, bit for bit. Returns the number of
- * terms kept over the four lanes of each group (a lane past `to` repeats the last point).
+ * Points `from` … of a product (`kernels`, and `extra` ones) into `out`, four points at a time: each
+ * kernel's centre and width are read once for the four, its continuous and categorical terms computed in
+ * full with no cut-off test (a choice's three possible log terms once per point), a binned dimension's mass
+ * only for a term not yet below its point's best − 46, and kept in `bins` for the points on the same bin.
+ * The extra kernels (running trials: few) are summed per point as the full visit sums them. Each kept term
+ * is the same bit for bit as {@link termOf}'s, and the kept ones (those above the best − 46) are summed in
+ * kernel order, the prior (the last kernel) then the `extra` ones, as the full visit of
+ * {@link evaluateProduct} sums them, and a NaN term of the prior makes the sum NaN as there: the result is
+ * the full visit's, bit for bit.
  */
 export const denseProduct = (
   kernels: ProductKernels,
@@ -357,42 +389,40 @@ export const denseProduct = (
   extra: ProductKernels | undefined,
   out: Float64Array,
   from: number,
-  to = out.length,
-  work: DenseWork = denseWork(kernels, extra),
-): number => {
-  const { bins, terms } = work;
-  const { d, mixed } = kernels;
+  bins: BinRows = binRows(kernels),
+): void => {
+  const { d, size, mus, invSigmas, logCoefs, mixed } = kernels;
   const kinds = mixed?.kinds;
-  const count = to;
-  let keptTerms = 0;
-  const parts = extra === undefined || extra.size === 0 ? [kernels] : [kernels, extra];
-  // Four lanes: the y of lane r in dimension j at 4j + r (and a bin's upper end); each kernel's four terms together.
+  const extraSize = extra?.size ?? 0;
+  const count = out.length;
+  // Each lane's point as termOf reads it, and all four interleaved: lane r of dimension j at 4j + r.
+  const lanes = Array.from({ length: 4 }, () => ({ y: new Float64Array(d), upper: new Float64Array(d) }));
+  const inside = [false, false, false, false];
   const y = new Float64Array(4 * d);
   const upper = new Float64Array(4 * d);
-  // Per binned dimension and lane, the memo of the cached kernels' masses on the lane's bin.
+  // Per binned dimension and lane, the memo of the kernels' masses on the lane's bin.
   const rows: (BinMemo | undefined)[] = new Array(4 * d).fill(undefined);
-  // Per categorical dimension and lane, logOptionRow's three values: a kernel on the lane's option, on
-  // another one, and the prior's row.
+  // Per categorical dimension and lane, a kernel's three possible log terms: on the lane's option, on
+  // another, and the prior component's.
   const onOption = new Float64Array(4 * d);
   const offOption = new Float64Array(4 * d);
   const onPrior = new Float64Array(4 * d);
+  const terms = new Float64Array(4 * (size + extraSize));
   for (let first = from; first < count; first += 4) {
-    for (let j = 0; j < d; j++) {
-      const dimension = points[j] as DimensionPoints;
+    for (let r = 0; r < 4; r++) {
       // Lanes past the last point repeat it (their sums are not written).
-      for (let r = 0; r < 4; r++) {
-        const i = Math.min(first + r, count - 1);
-        y[4 * j + r] = dimension.at[i] as number;
-        if (kinds?.[j] === BINNED) {
-          upper[4 * j + r] = (dimension.upper as Float64Array)[i] as number;
-          rows[4 * j + r] = binRow(bins, kernels.size, j, y[4 * j + r] as number);
-        } else if (kinds?.[j] === CATEGORICAL) {
-          // The same expressions as logOptionRow's, so the terms are the same bit for bit.
-          const { keep, prior } = (mixed as MixedDimensions).categorical[j] as CategoricalKernels;
-          const p = prior[y[4 * j + r] as number] ?? 0;
-          onOption[4 * j + r] = Math.log(keep + (1 - keep) * p);
-          offOption[4 * j + r] = Math.log(0 + (1 - keep) * p);
-          onPrior[4 * j + r] = Math.log(p);
+      const lane = lanes[r] as { y: Float64Array; upper: Float64Array };
+      inside[r] = !readPoint(points, bounds, kinds, Math.min(first + r, count - 1), lane.y, lane.upper);
+      for (let j = 0; j < d; j++) {
+        const q = 4 * j + r;
+        y[q] = lane.y[j] as number;
+        upper[q] = lane.upper[j] as number;
+        if (kinds?.[j] === BINNED) rows[q] = binRow(bins, size, j, y[q] as number);
+        else if (kinds?.[j] === CATEGORICAL) {
+          const dimension = (mixed as MixedDimensions).categorical[j] as CategoricalKernels;
+          onOption[q] = logOptionTerm(dimension, y[q] as number, y[q] as number);
+          offOption[q] = logOptionTerm(dimension, Number.NaN, y[q] as number);
+          onPrior[q] = logOptionTerm(dimension, -1, y[q] as number);
         }
       }
     }
@@ -400,97 +430,34 @@ export const denseProduct = (
     let best1 = Number.NEGATIVE_INFINITY;
     let best2 = Number.NEGATIVE_INFINITY;
     let best3 = Number.NEGATIVE_INFINITY;
-    let at = 0;
-    for (const { size, mus, invSigmas, logCoefs, mixed: own } of parts) {
-      // The extra kernels' masses are not kept (few kernels, and their numbers are not the cached ones').
-      const cached = at === 0;
-      const categorical = own?.categorical;
-      for (let k = 0, base = 0; k < size; k++, base += d) {
-        const coef = logCoefs[k] as number;
-        let t0 = coef;
-        let t1 = coef;
-        let t2 = coef;
-        let t3 = coef;
-        if (mixed !== undefined) {
-          // In termOf's order (continuous dimensions, categorical, binned), a binned one's mass added only to
-          // the terms not yet below the lane's best − 46 (the others are not kept whatever follows).
-          for (let o = 0; o < d; o++) {
-            const j = mixed.order[o] as number;
-            const q = 4 * j;
-            if (kinds?.[j] === CATEGORICAL) {
-              const option = ((categorical as readonly (CategoricalKernels | undefined)[])[j] as CategoricalKernels)
-                .options[k] as number;
-              t0 +=
-                option < 0
-                  ? (onPrior[q] as number)
-                  : option === y[q]
-                    ? (onOption[q] as number)
-                    : (offOption[q] as number);
-              t1 +=
-                option < 0
-                  ? (onPrior[q + 1] as number)
-                  : option === y[q + 1]
-                    ? (onOption[q + 1] as number)
-                    : (offOption[q + 1] as number);
-              t2 +=
-                option < 0
-                  ? (onPrior[q + 2] as number)
-                  : option === y[q + 2]
-                    ? (onOption[q + 2] as number)
-                    : (offOption[q + 2] as number);
-              t3 +=
-                option < 0
-                  ? (onPrior[q + 3] as number)
-                  : option === y[q + 3]
-                    ? (onOption[q + 3] as number)
-                    : (offOption[q + 3] as number);
-              continue;
-            }
-            const mu = mus[base + j] as number;
-            const inverse = invSigmas[base + j] as number;
-            if (kinds?.[j] === BINNED) {
-              t0 = binnedTerm(
-                t0,
-                best0,
-                y[q] as number,
-                upper[q] as number,
-                mu,
-                inverse,
-                cached ? rows[q] : undefined,
-                k,
-              );
-              t1 = binnedTerm(
-                t1,
-                best1,
-                y[q + 1] as number,
-                upper[q + 1] as number,
-                mu,
-                inverse,
-                cached ? rows[q + 1] : undefined,
-                k,
-              );
-              t2 = binnedTerm(
-                t2,
-                best2,
-                y[q + 2] as number,
-                upper[q + 2] as number,
-                mu,
-                inverse,
-                cached ? rows[q + 2] : undefined,
-                k,
-              );
-              t3 = binnedTerm(
-                t3,
-                best3,
-                y[q + 3] as number,
-                upper[q + 3] as number,
-                mu,
-                inverse,
-                cached ? rows[q + 3] : undefined,
-                k,
-              );
-              continue;
-            }
+    for (let k = 0, base = 0, at = 0; k < size; k++, base += d, at += 4) {
+      const coef = logCoefs[k] as number;
+      let t0 = coef;
+      let t1 = coef;
+      let t2 = coef;
+      let t3 = coef;
+      if (mixed === undefined) {
+        for (let j = 0, q = 0; j < d; j++, q += 4) {
+          const mu = mus[base + j] as number;
+          const inverse = invSigmas[base + j] as number;
+          const z0 = ((y[q] as number) - mu) * inverse;
+          const z1 = ((y[q + 1] as number) - mu) * inverse;
+          const z2 = ((y[q + 2] as number) - mu) * inverse;
+          const z3 = ((y[q + 3] as number) - mu) * inverse;
+          t0 -= 0.5 * z0 * z0;
+          t1 -= 0.5 * z1 * z1;
+          t2 -= 0.5 * z2 * z2;
+          t3 -= 0.5 * z3 * z3;
+        }
+      } else {
+        // In termOf's order: continuous dimensions, categorical, binned.
+        for (let o = 0; o < d; o++) {
+          const j = mixed.order[o] as number;
+          const q = 4 * j;
+          const kind = mixed.kinds[j];
+          const mu = mus[base + j] as number;
+          const inverse = invSigmas[base + j] as number;
+          if (kind === CONTINUOUS) {
             const z0 = ((y[q] as number) - mu) * inverse;
             const z1 = ((y[q + 1] as number) - mu) * inverse;
             const z2 = ((y[q + 2] as number) - mu) * inverse;
@@ -499,86 +466,70 @@ export const denseProduct = (
             t1 -= 0.5 * z1 * z1;
             t2 -= 0.5 * z2 * z2;
             t3 -= 0.5 * z3 * z3;
+          } else if (kind === CATEGORICAL) {
+            const option = ((mixed.categorical[j] as CategoricalKernels).options[k] as number) ?? Number.NaN;
+            const pick = (r: number) =>
+              option < 0
+                ? (onPrior[q + r] as number)
+                : option === y[q + r]
+                  ? (onOption[q + r] as number)
+                  : (offOption[q + r] as number);
+            t0 += pick(0);
+            t1 += pick(1);
+            t2 += pick(2);
+            t3 += pick(3);
+          } else {
+            t0 = binnedTerm(t0, best0, y[q] as number, upper[q] as number, mu, inverse, rows[q], k);
+            t1 = binnedTerm(t1, best1, y[q + 1] as number, upper[q + 1] as number, mu, inverse, rows[q + 1], k);
+            t2 = binnedTerm(t2, best2, y[q + 2] as number, upper[q + 2] as number, mu, inverse, rows[q + 2], k);
+            t3 = binnedTerm(t3, best3, y[q + 3] as number, upper[q + 3] as number, mu, inverse, rows[q + 3], k);
           }
-        } else
-          for (let j = 0, q = 0; j < d; j++, q += 4) {
-            const mu = mus[base + j] as number;
-            const inverse = invSigmas[base + j] as number;
-            const z0 = ((y[q] as number) - mu) * inverse;
-            const z1 = ((y[q + 1] as number) - mu) * inverse;
-            const z2 = ((y[q + 2] as number) - mu) * inverse;
-            const z3 = ((y[q + 3] as number) - mu) * inverse;
-            t0 -= 0.5 * z0 * z0;
-            t1 -= 0.5 * z1 * z1;
-            t2 -= 0.5 * z2 * z2;
-            t3 -= 0.5 * z3 * z3;
-          }
-        terms[at] = t0;
-        terms[at + 1] = t1;
-        terms[at + 2] = t2;
-        terms[at + 3] = t3;
-        at += 4;
-        if (t0 > best0) best0 = t0;
-        if (t1 > best1) best1 = t1;
-        if (t2 > best2) best2 = t2;
-        if (t3 > best3) best3 = t3;
+        }
       }
+      terms[at] = t0;
+      terms[at + 1] = t1;
+      terms[at + 2] = t2;
+      terms[at + 3] = t3;
+      if (t0 > best0) best0 = t0;
+      if (t1 > best1) best1 = t1;
+      if (t2 > best2) best2 = t2;
+      if (t3 > best3) best3 = t3;
     }
-    let sum0 = 0;
-    let sum1 = 0;
-    let sum2 = 0;
-    let sum3 = 0;
-    let kept = 0;
-    for (let q = 0; q < at; q += 4) {
-      const t0 = terms[q] as number;
-      if (t0 > best0 - CUTOFF) {
-        sum0 += fastExpNonPositive(t0 - best0);
-        kept++;
+    // The extra kernels, per lane, in full (a floor of −∞ cuts nothing).
+    const bests = [best0, best1, best2, best3];
+    for (let k = 0; k < extraSize; k++)
+      for (let r = 0; r < 4; r++) {
+        const lane = lanes[r] as { y: Float64Array; upper: Float64Array };
+        const term = termOf(extra as ProductKernels, lane.y, lane.upper, k, Number.NEGATIVE_INFINITY);
+        terms[4 * (size + k) + r] = term;
+        if (term > (bests[r] as number)) bests[r] = term;
       }
-      const t1 = terms[q + 1] as number;
-      if (t1 > best1 - CUTOFF) {
-        sum1 += fastExpNonPositive(t1 - best1);
-        kept++;
-      }
-      const t2 = terms[q + 2] as number;
-      if (t2 > best2 - CUTOFF) {
-        sum2 += fastExpNonPositive(t2 - best2);
-        kept++;
-      }
-      const t3 = terms[q + 3] as number;
-      if (t3 > best3 - CUTOFF) {
-        sum3 += fastExpNonPositive(t3 - best3);
-        kept++;
-      }
-    }
-    // Lanes past the last point count as the last point does (the share below is per lane).
-    keptTerms += kept;
-    const sums = [best0 + Math.log(sum0), best1 + Math.log(sum1), best2 + Math.log(sum2), best3 + Math.log(sum3)];
     for (let r = 0; r < 4 && first + r < count; r++) {
-      const i = first + r;
-      let inside = true;
-      for (let j = 0; j < d; j++) {
-        // Bins carry their own bounds, as in evaluateProduct.
-        if (kinds !== undefined && kinds[j] !== CONTINUOUS) continue;
-        const { low, high } = bounds[j] as { low: number; high: number };
-        const value = (points[j] as DimensionPoints).at[i] as number;
-        // Written so that NaN is outside too, as in evaluateProduct.
-        if (!(value >= low && value <= high)) inside = false;
+      const best = bests[r] as number;
+      let total = 0;
+      for (let q = r; q < 4 * (size + extraSize); q += 4) {
+        const term = terms[q] as number;
+        if (term > best - CUTOFF) total += fastExpNonPositive(term - best);
       }
-      out[i] = inside ? (sums[r] as number) : Number.NEGATIVE_INFINITY;
+      const prior = terms[4 * (size - 1) + r] as number;
+      out[first + r] = !inside[r]
+        ? Number.NEGATIVE_INFINITY
+        : Number.isNaN(prior)
+          ? Number.NaN
+          : best + Math.log(total);
     }
   }
-  return keptTerms;
 };
 
 /**
  * log Σ_k exp(term_k) over product kernels, dropping a kernel as soon as its partial log term falls
  * e^−46 below the best term seen (starting from the prior's, the last kernel), so narrow kernels far
  * away in the first dimensions cost one or two subtractions each. Points outside a dimension's bounds
- * get −∞. `extra`, when given, holds more kernels (running trials, say) summed the same way; `lazyIndex`,
- * when given (or a function that builds it, called only when the index is used), lets the sum skip the
+ * get −∞. `extra`, when given, holds more kernels (running trials, say) summed the same way. `lazyIndex`,
+ * when given (or a function that builds it, called only when a point is walked), lets the sum skip the
  * kernels far from each point (the result is the same to the last bits, which the order of the sum moves);
- * with it, all-continuous kernels are summed densely when few would be skipped (see DENSE_SHARE).
+ * with it, a history where few kernels would be skipped is summed densely instead (see DENSE_SHARE), the
+ * full visit's result bit for bit.
  */
 export const evaluateProduct = (
   kernels: ProductKernels,
@@ -590,69 +541,36 @@ export const evaluateProduct = (
   const { d, size } = kernels;
   const count = points[0]?.at.length ?? 0;
   const extraSize = extra?.size ?? 0;
-  const terms = new Float64Array(size + extraSize);
   const y = new Float64Array(d);
   const upper = new Float64Array(d);
   const out = new Float64Array(count);
   const kinds = kernels.mixed?.kinds;
   // The candidates share few bins (trial 38: one integer among continuous parameters, 24 candidates,
   // each kernel's mass on the same bin computed again and again): per binned dimension and bin, the
-  // masses of the kernels, computed once, for bins seen twice, up to MEMO_CELLS values in all.
-  const byBin =
-    kinds === undefined
-      ? undefined
-      : Array.from(kinds, (kind) => (kind === BINNED ? new Map<number, BinMemo | null>() : undefined));
+  // masses of the kernels, computed once, up to MEMO_CELLS values in all, for the walk and the dense pass.
+  const bins = binRows(kernels);
   const memo: (BinMemo | undefined)[] = new Array(d).fill(undefined);
-  let cells = 0;
-  // With an index: the first four points are summed densely; the rest too when they kept DENSE_SHARE of their
-  // terms (the index is then never built), else walked (see DENSE_SHARE).
-  let start = 0;
+  // With an index: dense throughout when a sample of the first point's terms says few would be skipped,
+  // else the first point is walked and decides for the rest (see DENSE_SHARE).
   let probe = false;
-  let denseFrom = 0;
-  const work = denseWork(kernels, extra);
   if (lazyIndex !== undefined && count > 0) {
-    start = Math.min(4, count);
-    const kept = denseProduct(kernels, bounds, points, extra, out, 0, start, work);
-    if (kept >= DENSE_SHARE * 4 * (size + extraSize)) {
-      denseProduct(kernels, bounds, points, extra, out, start, count, work);
+    readPoint(points, bounds, kinds, 0, y, upper);
+    if (sampledKeptShare(kernels, y, upper) >= DENSE_SHARE) {
+      denseProduct(kernels, bounds, points, extra, out, 0, bins);
       return out;
     }
     probe = true;
   }
-  const index = typeof lazyIndex === 'function' ? lazyIndex() : lazyIndex;
-  for (let i = start; i < count; i++) {
-    let outside = false;
-    for (let j = 0; j < d; j++) {
-      const dimension = points[j] as DimensionPoints;
-      const value = dimension.at[i] as number;
-      y[j] = value;
-      if (dimension.upper !== undefined) upper[j] = dimension.upper[i] as number;
-      // Bins and options carry their own bounds (the reference has none for them).
-      if (kinds !== undefined && kinds[j] !== CONTINUOUS) continue;
-      const { low, high } = bounds[j] as { low: number; high: number };
-      // Written so that NaN is outside too, as the reference has it.
-      if (!(value >= low && value <= high)) outside = true;
-    }
-    if (outside) {
+  const index = count === 0 ? undefined : typeof lazyIndex === 'function' ? lazyIndex() : lazyIndex;
+  const terms = new Float64Array(size + extraSize);
+  for (let i = 0; i < count; i++) {
+    if (readPoint(points, bounds, kinds, i, y, upper)) {
       out[i] = Number.NEGATIVE_INFINITY;
       continue;
     }
-    if (byBin !== undefined)
-      for (let j = 0; j < d; j++) {
-        const bins = byBin[j];
-        if (bins === undefined) continue;
-        // Keyed by the bin's lower end; a dimension's bins never share one.
-        const at = y[j] as number;
-        let row = bins.get(at);
-        if (row === undefined)
-          bins.set(at, null); // seen once: no row yet
-        else if (row === null && cells + size <= MEMO_CELLS) {
-          row = { masses: new Float64Array(size), known: new Uint8Array(size) };
-          cells += size;
-          bins.set(at, row);
-        }
-        memo[j] = row ?? undefined;
-      }
+    // Keyed by the bin's lower end; a dimension's bins never share one.
+    if (kinds !== undefined)
+      for (let j = 0; j < d; j++) memo[j] = kinds[j] === BINNED ? binRow(bins, size, j, y[j] as number) : undefined;
     const prior = size - 1;
     const priorTerm = termOf(kernels, y, upper, prior, Number.NEGATIVE_INFINITY, memo);
     let best = priorTerm;
@@ -661,6 +579,7 @@ export const evaluateProduct = (
     // the sum): most kernels fall below the floor in their first dimensions, so the sum visits only the
     // few that count.
     let kept = 0;
+    let denseFrom = 0;
     // Each kernel's term is kept when it is not below the cut-off (written out in each loop: a closure that
     // updates `best` and `kept` is several times slower here).
     if (index === undefined) {
@@ -717,7 +636,7 @@ export const evaluateProduct = (
       }
       if (probe) {
         probe = false;
-        denseFrom = visits >= WALK_SHARE * (starts[stripes] as number) ? i + 1 : 0;
+        if (visits >= WALK_SHARE * (starts[stripes] as number)) denseFrom = i + 1;
       }
     }
     terms[kept++] = priorTerm;
@@ -734,8 +653,8 @@ export const evaluateProduct = (
     }
     out[i] = best + Math.log(total);
     if (denseFrom > 0) {
-      denseProduct(kernels, bounds, points, extra, out, denseFrom, count, work);
-      break;
+      denseProduct(kernels, bounds, points, extra, out, denseFrom, bins);
+      return out;
     }
   }
   return out;

@@ -190,7 +190,10 @@ export const interpretCommandOutcome = (
     );
   }
   const result = interpretObjectiveValue(found);
-  return result.status === 'ok' ? result : { status: 'failed', error: { ...result.error, details } };
+  // The result's own details (the loss of OBJECTIVE_BAD_ATTRS, which its message says is kept) stay.
+  return result.status === 'ok'
+    ? result
+    : { status: 'failed', error: { ...result.error, details: { ...details, ...result.error.details } } };
 };
 
 /**

@@ -1,5 +1,13 @@
-/** Contract suites for plugin authors: run them against your suggester, store, pruner, stopper or reporter with vitest. */
+/**
+ * Contract suites for plugin authors: run them against your suggester, store, objective, pruner, stopper or
+ * reporter with vitest.
+ */
 
+export {
+  describeObjectiveContract,
+  type ObjectiveBehaviour,
+  type ObjectiveContractOptions,
+} from './objective-contract.js';
 export { type TestPluginContextOptions, testPluginContext } from './plugin-context.js';
 export { describePrunerContract, type PrunerContractOptions } from './pruner-contract.js';
 export { describeReporterContract, type ReporterContractOptions } from './reporter-contract.js';

@@ -498,6 +498,38 @@ export const describeStoreContract = (name: string, options: StoreContractOption
         expect(await addTrials(spec.name, [])).toEqual([]);
         await store.close();
       });
+
+      it('adds all or none: a batch whose last trial cannot be saved leaves no trial and no key taken', async () => {
+        const store = await open();
+        const addTrials = must(store.addTrials, 'addTrials').bind(store);
+        // A BigInt is no JSON: a store that saves JSON fails on it, after the batch's first trial is written
+        // (a store that keeps values as they are may take the whole batch: all is allowed too).
+        const batch = [
+          { internal: { x: 0.2 }, outcome: { state: 'complete' as const, loss: 1 }, key: 'first' },
+          {
+            internal: { x: 0.4 },
+            outcome: { state: 'complete' as const, loss: 2, attrs: { big: 10n } },
+            key: 'second',
+          },
+        ];
+        const failed = await addTrials(spec.name, batch).then(
+          () => false,
+          () => true,
+        );
+        const trials = await store.listTrials(spec.name);
+        expect(trials).toHaveLength(failed ? 0 : 2);
+        if (store.enqueue !== undefined && !without.has('enqueue')) {
+          // The keys are taken with their trials, or not at all.
+          const queued = await store.enqueue(spec.name, [
+            { internal: { x: 0.1 }, key: 'first' },
+            { internal: { x: 0.3 }, key: 'second' },
+          ]);
+          expect(queued).toBe(failed ? 2 : 0);
+        }
+        // The store still works.
+        expect((await store.createTrial(spec.name))?.number).toBe(failed ? 0 : 2);
+        await store.close();
+      });
     }
 
     if (options.reopen !== undefined) {

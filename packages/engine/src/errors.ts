@@ -184,6 +184,46 @@ export const didYouMean = (name: string, known: readonly string[]): string => {
   return longer.length === 1 ? ` (did you mean \`${longer[0]}\`?)` : '';
 };
 
+/**
+ * Other tools' names for a config field of ours (Optuna's `sampler`, `storage`, `n_trials`, `n_jobs`,
+ * `timeout`; hyperopt's `algo`, `max_evals`; a store's `file`): the field meant, and the object it lives in
+ * when that is not where the name was found.
+ */
+const FIELD_SYNONYMS: Readonly<Record<string, { readonly field: string; readonly in?: string }>> = {
+  sampler: { field: 'suggester' },
+  algo: { field: 'suggester' },
+  algorithm: { field: 'suggester' },
+  storage: { field: 'store' },
+  n_trials: { field: 'maxTrials', in: 'budget' },
+  ntrials: { field: 'maxTrials', in: 'budget' },
+  max_evals: { field: 'maxTrials', in: 'budget' },
+  maxevals: { field: 'maxTrials', in: 'budget' },
+  timeout: { field: 'maxSeconds', in: 'budget' },
+  n_jobs: { field: 'concurrency' },
+  njobs: { field: 'concurrency' },
+  workers: { field: 'concurrency' },
+  search_space: { field: 'space' },
+  searchspace: { field: 'space' },
+  file: { field: 'path' },
+  filename: { field: 'path' },
+  filepath: { field: 'path' },
+  database: { field: 'path' },
+};
+
+/**
+ * {@link didYouMean} for an unknown field among `known` ones, knowing other tools' names for them (trial 47:
+ * `"store": {"options": {"file": ...}}` for `path`; Optuna's `n_trials`, which is `budget.maxTrials` here).
+ */
+export const didYouMeanField = (name: string, known: readonly string[]): string => {
+  const synonym = FIELD_SYNONYMS[name.toLowerCase()];
+  if (synonym !== undefined) {
+    if (synonym.in === undefined && known.includes(synonym.field)) return ` (did you mean \`${synonym.field}\`?)`;
+    if (synonym.in !== undefined && known.includes(synonym.in))
+      return ` (did you mean \`${synonym.in}.${synonym.field}\`?)`;
+  }
+  return didYouMean(name, known);
+};
+
 /** Words other tools use for a value of ours (a space's `type`: Optuna's `categorical`, `int`, `float`). */
 const VALUE_SYNONYMS: Readonly<Record<string, string>> = {
   categorical: 'choice',

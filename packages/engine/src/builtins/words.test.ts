@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAjv, validateWith } from '../config/ajv-issues.js';
 import type { Trial } from '../domain/trial.js';
-import { didYouMean, didYouMeanValue } from '../errors.js';
+import { didYouMean, didYouMeanField, didYouMeanValue } from '../errors.js';
 import { importInvalid } from '../runtime/imported-trials.js';
 import { createNoImprovementStopper } from './no-improvement-stopper.js';
 import { countOf, stderrNote } from './words.js';
@@ -76,6 +76,32 @@ describe('didYouMean (trial 34: a misspelt key got the list of every field, no h
   it('names the one known name the given one begins (trial 40: `timeout` for `timeoutSeconds`)', () => {
     expect(didYouMean('timeout', ['command', 'timeoutSeconds', 'stdin'])).toBe(' (did you mean `timeoutSeconds`?)');
     expect(didYouMean('Startup', ['startupTrials', 'gamma'])).toBe(' (did you mean `startupTrials`?)');
+  });
+
+  it("knows other tools' names for fields: where they are here (trial 47: a store's `file` for `path`)", () => {
+    const schema = {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        suggester: {},
+        store: { type: 'object', additionalProperties: false, properties: { path: {}, busyTimeoutMs: {} } },
+        budget: {},
+        concurrency: {},
+      },
+    };
+    const validate = createAjv().compile(schema);
+    const found = (config: object) => validateWith(validate, config).map((issue) => issue.found);
+    expect(found({ sampler: {}, n_trials: 5, n_jobs: 2, timeout: 60 })).toEqual([
+      'an unknown field `sampler` (did you mean `suggester`?)',
+      'an unknown field `n_trials` (did you mean `budget.maxTrials`?)',
+      'an unknown field `n_jobs` (did you mean `concurrency`?)',
+      'an unknown field `timeout` (did you mean `budget.maxSeconds`?)',
+    ]);
+    expect(found({ store: { file: 'x.db' } })).toEqual(['an unknown field `file` (did you mean `path`?)']);
+    // Only where the field meant exists: no `path` among a budget's fields, so no hint from the synonym.
+    expect(didYouMeanField('file', ['maxTrials', 'maxSeconds'])).toBe('');
+    // Misspellings still get their hint.
+    expect(didYouMeanField('suggestor', ['suggester', 'store'])).toBe(' (did you mean `suggester`?)');
   });
 
   it("knows other tools' words for values, and misspelt values, in configs (trial 40)", () => {

@@ -1,7 +1,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { type SchemaNode, schemaExpectation } from '../api-options.js';
 import { countOf } from '../builtins/words.js';
-import { type ConfigIssue, describeValue, didYouMean, didYouMeanValue } from '../errors.js';
+import { type ConfigIssue, describeValue, didYouMeanField, didYouMeanValue } from '../errors.js';
 import { Ajv } from '../vendor/ajv.js';
 
 /**
@@ -76,7 +76,7 @@ const plainIssue = (error: ErrorObject, prefix: string): ConfigIssue => {
   } else if (error.keyword === 'additionalProperties') {
     pointer = `${pointer}/${String(params.additionalProperty)}`;
     const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
-    found = `an unknown field \`${String(params.additionalProperty)}\`${didYouMean(String(params.additionalProperty), known)}`;
+    found = `an unknown field \`${String(params.additionalProperty)}\`${didYouMeanField(String(params.additionalProperty), known)}`;
   } else if (error.keyword === 'enum' && typeof error.data === 'string') {
     // A word from another tool (`categorical`) or a misspelt one (`unifrom`): the value meant (trial 40).
     const allowed = ((params.allowedValues as unknown[] | undefined) ?? []).filter((v) => typeof v === 'string');

@@ -330,7 +330,8 @@ describe('every backend equals the reference direct sum', () => {
       { at: Float64Array.of(0.52, 0.9, 0.03) },
       { at: Float64Array.of(0.49, 0.1, 0.97) },
     ];
-    // Kernel 400 is widened after the index was built (as the incremental backend patches widths).
+    // Kernel 400 is widened after the index was built, which `widen` tells the index (the incremental backend
+    // now builds its index with the widths patched, but passes them as `widen` too).
     const index = kernelIndex(kernels, by(0), by(1), count, [
       { k: 400, j: 0, sigma: 0.3 },
       { k: 400, j: 1, sigma: 0.3 },

@@ -9,7 +9,10 @@ export const EXIT = {
    * study), or every trial the run started failed.
    */
   studyError: 1,
-  /** Bad input: unreadable or invalid config, unknown plugin, missing objective module, bad flags. */
+  /**
+   * Bad input: unreadable or invalid config, unknown plugin, missing objective module, bad flags, a store
+   * plugin without what the config asks of it.
+   */
   badInput: 2,
   /** Stopped by Ctrl-C (SIGINT) / SIGTERM; the summary was printed and the store is complete. */
   sigint: 130,
@@ -37,6 +40,9 @@ const BAD_INPUT_CODES = new Set([
   'PLUGIN_INVALID',
   'PLUGIN_LOAD_FAILED',
   'PLUGIN_DUPLICATE',
+  // A store plugin without what the config (a pruner, an `enqueue` list) or the command (import) asks of it:
+  // the choice of store is the mistake, refused before any trial runs.
+  'STORE_UNSUPPORTED',
 ]);
 
 /** The error and its causes (at most 10), down to the first that is not an object (`cause: null` ends it too). */
@@ -56,7 +62,10 @@ const causes = (error: unknown): unknown[] => {
 export const exitCodeFor = (error: unknown): number => {
   if (error instanceof CliError) return error.exitCode;
   const chain = causes(error);
-  const storeTrouble = chain.some((item) => item instanceof ParzenError && /^(STORE|STUDY|TRIAL)_/.test(item.code));
+  const storeTrouble = chain.some(
+    (item) =>
+      item instanceof ParzenError && item.code !== 'STORE_UNSUPPORTED' && /^(STORE|STUDY|TRIAL)_/.test(item.code),
+  );
   if (!storeTrouble && error instanceof ParzenError && BAD_INPUT_CODES.has(error.code)) return EXIT.badInput;
   return EXIT.studyError;
 };

@@ -1,4 +1,5 @@
 import { type LoadedExperiment, openStoreForReading, ParzenError, type PluginChoice, type Trial } from '@parzen/engine';
+import { cleanUpQuietly, withCleanup } from '@parzen/engine/host';
 import { canonicalJson, type StudyRecord, type TrialStore } from '@parzen/engine/plugin';
 
 /**
@@ -30,7 +31,8 @@ export const openedStores = () => {
     },
     /** Closes every store opened. */
     async close(): Promise<void> {
-      for (const store of opened.values()) await store.close();
+      for (const store of opened.values())
+        await cleanUpQuietly(() => store.close(), `the \`${store.name}\` store could not be closed`);
     },
   };
 };
@@ -89,11 +91,12 @@ export const openStudyRecord = async (
   experiment: LoadedExperiment,
 ): Promise<{ readonly study: StudyRecord; readonly trials: readonly Trial[] }> => {
   const store = await openStoreForReading(experiment);
-  try {
-    return await readStudy(store, experiment.config);
-  } finally {
-    await store.close();
-  }
+  // A close that fails is warned of; it never replaces what was read, or the error reading it.
+  return withCleanup(
+    () => readStudy(store, experiment.config),
+    () => store.close(),
+    `the \`${experiment.config.store.use}\` store could not be closed`,
+  );
 };
 
 /** A `STUDY_NOT_FOUND` from a `memory` store says why: it keeps nothing after its run. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createMemoryStore } from './builtins/memory-store.js';
 import type { Suggester } from './contracts/suggester.js';
 import { sampleDistribution } from './domain/sample-distribution.js';
 import { fmin } from './fmin.js';
@@ -88,7 +89,22 @@ describe('the API checks its options as a config is checked', () => {
     const issues = await issuesOf(Study.open(untyped({ space, store: {} })));
     expect(issues).toEqual([
       { pointer: '/suggester', expected: expect.stringContaining('createRandomSuggester() from'), found: 'nothing' },
-      { pointer: '/store', expected: 'a store (an object with the method `openStudy`)', found: '{}' },
+      {
+        pointer: '/store',
+        expected:
+          'a store (an object with the methods `openStudy`, `getStudy`, `createTrial`, `setParams`, `renewLease`, `finishTrial`, `listTrials`, `close`)',
+        found: '{}',
+      },
+    ]);
+    // Every method TrialStore requires, not only openStudy (user trial: a store without close passed).
+    const { close: _, ...unclosable } = createMemoryStore();
+    const withoutClose = await issuesOf(Study.open(untyped({ space, store: unclosable, suggester: prior })));
+    expect(withoutClose).toEqual([
+      {
+        pointer: '/store',
+        expected: 'a store (an object with the method `close`, which it lacks)',
+        found: expect.any(String),
+      },
     ]);
   });
 

@@ -1,4 +1,6 @@
 import { MAX_CONCURRENCY, MAX_SECONDS, MAX_TRIALS } from './config/experiment-schema.js';
+import type { PluginKind } from './contracts/manifest.js';
+import { REQUIRED_METHODS } from './contracts/required-methods.js';
 import { type ConfigIssue, describeValue, didYouMean, formatIssues, invalidConfig, ParzenError } from './errors.js';
 
 /**
@@ -38,16 +40,22 @@ const array: Rule = (value) => (Array.isArray(value) ? undefined : 'an array');
 const signal: Rule = (value) => (value instanceof AbortSignal ? undefined : 'an AbortSignal');
 const direction: Rule = (value) =>
   value === 'minimize' || value === 'maximize' ? undefined : '"minimize" or "maximize"';
-/** A plugin instance: an object with the method the engine calls. */
-const withMethod =
-  (method: string, what: string): Rule =>
-  (value) =>
-    typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>)[method] === 'function'
-      ? undefined
-      : `${what} (an object with the method \`${method}\`)`;
+/** A plugin instance: an object with every method its contract requires (those it lacks named). */
+const instanceOf =
+  (kind: PluginKind): Rule =>
+  (value) => {
+    const methods = REQUIRED_METHODS[kind];
+    const missing =
+      typeof value === 'object' && value !== null
+        ? methods.filter((method) => typeof (value as Record<string, unknown>)[method] !== 'function')
+        : methods;
+    if (missing.length === 0) return undefined;
+    const named = missing.map((method) => `\`${method}\``).join(', ');
+    return `a ${kind} (an object with the method${missing.length === 1 ? '' : 's'} ${named}${missing.length < methods.length ? ', which it lacks' : ''})`;
+  };
 
 /** A reporter: what `reporters` lists. */
-const REPORTER = withMethod('onEvent', 'a reporter');
+const REPORTER = instanceOf('reporter');
 
 const BUDGET: Readonly<Record<string, Rule>> = {
   maxTrials: integer(1, MAX_TRIALS),
@@ -81,12 +89,12 @@ const RUN: Readonly<Record<string, Rule>> = {
 const OPEN: Readonly<Record<string, Rule>> = {
   name: text,
   space: object,
-  suggester: withMethod('beginTrial', 'a suggester'),
+  suggester: instanceOf('suggester'),
   objective: fn,
-  store: withMethod('openStudy', 'a store'),
+  store: instanceOf('store'),
   seed: integer(-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
   direction,
-  pruner: withMethod('shouldPrune', 'a pruner'),
+  pruner: instanceOf('pruner'),
   onWarning: fn,
 };
 

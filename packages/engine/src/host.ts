@@ -25,3 +25,4 @@ export {
   importInvalid,
   trialToRow,
 } from './runtime/imported-trials.js';
+export { cleanUpQuietly, withCleanup } from './runtime/with-cleanup.js';

@@ -9,6 +9,7 @@ import {
   summarize,
   type Trial,
 } from '@parzen/engine';
+import { cleanUpQuietly } from '@parzen/engine/host';
 import {
   type CompiledSpace,
   canonicalJson,
@@ -402,7 +403,7 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
           });
         }
       } finally {
-        await store.close();
+        await cleanUpQuietly(() => store.close(), `the \`${target.store.use}\` store could not be closed`);
       }
     }
     // The words of `run --json`: `trials` the counts by state, `best` the best trial's number and loss (no

@@ -1,5 +1,6 @@
 import type { PluginChoice } from '../config/experiment-config.js';
 import type { PluginContext, PluginInstances, PluginKind } from '../contracts/manifest.js';
+import { REQUIRED_METHODS } from '../contracts/required-methods.js';
 import {
   type Clock,
   type Logger,
@@ -79,7 +80,8 @@ export const createPlugin = async <K extends PluginKind>(
     throw new ParzenError(
       'PLUGIN_INVALID',
       `The ${kind} plugin \`${choice.use}\` could not start: its create() returned ${describeInstance(instance)}; ` +
-        `expected a ${kind} (an object with the method${missing.length === 1 ? '' : 's'} ${missing.map((method) => `\`${method}\``).join(', ')}). ` +
+        `expected a ${kind} (an object with the method${missing.length === 1 ? '' : 's'} ${missing.map((method) => `\`${method}\``).join(', ')}` +
+        `${missing.length < REQUIRED_METHODS[kind].length ? ', which it lacks' : ''}). ` +
         'This is a fault of the plugin, not of the config.',
       { plugin: choice.use },
     );
@@ -180,16 +182,6 @@ const listenerContext = (context: PluginContext): PluginContext => ({
     },
   },
 });
-
-/** The methods the engine calls on every instance of a kind (the optional ones left out). */
-const REQUIRED_METHODS: Readonly<Record<PluginKind, readonly string[]>> = {
-  suggester: ['beginTrial'],
-  store: ['openStudy', 'createTrial', 'finishTrial', 'listTrials'],
-  objective: ['evaluate'],
-  reporter: ['onEvent'],
-  pruner: ['shouldPrune'],
-  stopper: ['shouldStop'],
-};
 
 /** The required methods `instance` lacks (all of them when it is not an object). */
 const missingMethods = (kind: PluginKind, instance: unknown): readonly string[] => {

@@ -23,6 +23,7 @@ import { createRegistry, type PluginRegistry } from '../di/registry.js';
 import type { CompiledSpace } from '../domain/compile-space.js';
 import { type ConfigIssue, describeValue, formatIssues, invalidConfig, ParzenError } from '../errors.js';
 import { type RunResult, type RunStudyOptions, runStudy } from '../runtime/run-study.js';
+import { cleanUpQuietly, withCleanup } from '../runtime/with-cleanup.js';
 import { createStoreForReading } from './create-plugin.js';
 import type { StudyScope } from './study-scope.js';
 
@@ -265,61 +266,72 @@ const runInScope = async (
   controls: Omit<RunControls, 'started'>,
 ): Promise<RunResult> => {
   const { config } = experiment;
+  // A close that fails is said on the run's warnings, never instead of the run's result or error.
+  const warn = controls.onWarning ?? ((message: string) => scope.services.get(SERVICES.logger).warn(message));
+  const closeObjective = (objective: PluginInstances['objective']) => () => objective.close?.();
+  const objectiveNotClosed = `the \`${config.objective.use}\` objective could not be closed`;
   let store: PluginInstances['store'];
   try {
     store = await scope.create('store', config.store);
   } catch (error) {
-    await started?.objective.close?.();
+    if (started !== undefined) await cleanUpQuietly(closeObjective(started.objective), objectiveNotClosed, warn);
     throw error;
   }
   scope.provideStore(store);
-  try {
-    const objective = started?.objective ?? (await scope.create('objective', config.objective));
-    try {
-      const suggester = await scope.create('suggester', config.suggester);
-      const reporters: Reporter[] = [];
-      let pruner: Pruner | undefined;
-      let stopper: Stopper | undefined;
-      try {
-        for (const choice of config.reporters) reporters.push(await scope.create('reporter', choice));
-        pruner = config.pruner === undefined ? undefined : await scope.create('pruner', config.pruner);
-        stopper = config.stopper === undefined ? undefined : await scope.create('stopper', config.stopper);
-      } catch (error) {
-        // Review 42: the reporters made before a later plugin failed to start kept their files open.
-        // Each end awaited as a promise, so one that throws at once does not hide the error that stopped the run.
-        await Promise.all(
-          reporters.map(async (reporter) => reporter.end?.()).map((ended) => ended.catch(() => undefined)),
-        );
-        throw error;
-      }
-      return await runStudy({
-        spec: { name: config.name, direction: config.direction, seed: config.seed, space: config.space },
-        space: experiment.space,
-        store,
-        suggester,
-        objective,
-        reporters,
-        ...(pruner === undefined ? {} : { pruner }),
-        ...(stopper === undefined ? {} : { stopper }),
-        ...(config.enqueue.length === 0 ? {} : { enqueue: config.enqueue }),
-        bus: scope.services.get(SERVICES.bus),
-        clock: scope.services.get(SERVICES.clock),
-        budget: config.budget,
-        concurrency: config.concurrency,
-        leaseMs: config.leaseSeconds * 1000,
-        gracePeriodMs: config.gracePeriodSeconds * 1000,
-        explain: config.explain,
-        ...(config.trialTimeoutSeconds === undefined ? {} : { trialTimeoutMs: config.trialTimeoutSeconds * 1000 }),
-        // Warnings about the study (a resume with another seed, say) go to the study's logger by default.
-        onWarning: (message: string) => scope.services.get(SERVICES.logger).warn(message),
-        ...controls,
-      });
-    } finally {
-      await objective.close?.();
-    }
-  } finally {
-    await store.close();
-  }
+  const opened = store;
+  return withCleanup(
+    async () => {
+      const objective = started?.objective ?? (await scope.create('objective', config.objective));
+      return withCleanup(
+        async () => {
+          const suggester = await scope.create('suggester', config.suggester);
+          const reporters: Reporter[] = [];
+          let pruner: Pruner | undefined;
+          let stopper: Stopper | undefined;
+          try {
+            for (const choice of config.reporters) reporters.push(await scope.create('reporter', choice));
+            pruner = config.pruner === undefined ? undefined : await scope.create('pruner', config.pruner);
+            stopper = config.stopper === undefined ? undefined : await scope.create('stopper', config.stopper);
+          } catch (error) {
+            // Review 42: the reporters made before a later plugin failed to start kept their files open.
+            // Each end awaited as a promise, so one that throws at once does not hide the error that stopped the run.
+            await Promise.all(
+              reporters.map(async (reporter) => reporter.end?.()).map((ended) => ended.catch(() => undefined)),
+            );
+            throw error;
+          }
+          return await runStudy({
+            spec: { name: config.name, direction: config.direction, seed: config.seed, space: config.space },
+            space: experiment.space,
+            store: opened,
+            suggester,
+            objective,
+            reporters,
+            ...(pruner === undefined ? {} : { pruner }),
+            ...(stopper === undefined ? {} : { stopper }),
+            ...(config.enqueue.length === 0 ? {} : { enqueue: config.enqueue }),
+            bus: scope.services.get(SERVICES.bus),
+            clock: scope.services.get(SERVICES.clock),
+            budget: config.budget,
+            concurrency: config.concurrency,
+            leaseMs: config.leaseSeconds * 1000,
+            gracePeriodMs: config.gracePeriodSeconds * 1000,
+            explain: config.explain,
+            ...(config.trialTimeoutSeconds === undefined ? {} : { trialTimeoutMs: config.trialTimeoutSeconds * 1000 }),
+            // Warnings about the study (a resume with another seed, say) go to the study's logger by default.
+            onWarning: (message: string) => scope.services.get(SERVICES.logger).warn(message),
+            ...controls,
+          });
+        },
+        closeObjective(objective),
+        objectiveNotClosed,
+        warn,
+      );
+    },
+    () => opened.close(),
+    `the \`${config.store.use}\` store could not be closed`,
+    warn,
+  );
 };
 
 /** Loads, validates and runs an experiment config in one call. */

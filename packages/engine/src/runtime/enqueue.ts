@@ -41,6 +41,12 @@ export const configEnqueueEntries = (
   });
 };
 
+/** Refuses an `enqueue` list on a store that cannot queue (no `enqueue` method): `STORE_UNSUPPORTED`. */
+export const checkEnqueueStore = (store: TrialStore, entries: readonly unknown[] | undefined): void => {
+  if (entries !== undefined && entries.length > 0 && store.enqueue === undefined)
+    throw storeUnsupported(store.name, 'enqueue params', 'enqueue');
+};
+
 /** Queues a config's `enqueue` list in the store (see {@link configEnqueueEntries}). */
 export const enqueueConfigEntries = async (
   store: TrialStore,

@@ -253,7 +253,8 @@ describe('pruning in the run loop', () => {
       code: 'STORE_UNSUPPORTED',
       message: expect.stringContaining('cannot run with the `limit` pruner (it judges the values trials report)'),
     });
-    expect(await store.listTrials('prune')).toEqual([]);
+    // Refused before the store opened the study: nothing was written (user trial: it was created first).
+    await expect(store.getStudy('prune')).rejects.toMatchObject({ code: 'STUDY_NOT_FOUND' });
     // Study.open (ask/tell) too, before any trial (review 47: it failed at the first report).
     await expect(
       Study.open({ space, store, suggester: priorSuggester, pruner: limitPruner(10) }),
@@ -269,6 +270,15 @@ describe('pruning in the run loop', () => {
     expect(warnings.filter((line) => line.includes('reportIntermediate'))).toEqual([
       'the `memory` store has no `reportIntermediate` method, so the values trials report are not stored (use a built-in store to keep them).',
     ]);
+  });
+
+  it('a store without enqueue: an enqueue list is refused before the study is opened (nothing written)', async () => {
+    const { enqueue: _, ...store } = createMemoryStore();
+    await expect(run(() => 1, { store, enqueue: [{ x: 0.5 }] })).rejects.toMatchObject({
+      code: 'STORE_UNSUPPORTED',
+      message: expect.stringContaining('it has no `enqueue` method'),
+    });
+    await expect(store.getStudy('prune')).rejects.toMatchObject({ code: 'STUDY_NOT_FOUND' });
   });
 
   it('stops the run with PRUNER_FAILED when the pruner throws, the trial failed with that code', async () => {

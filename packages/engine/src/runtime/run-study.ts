@@ -16,7 +16,7 @@ import { ParzenError } from '../errors.js';
 import type { StopReason, StudySummary } from '../events/engine-event.js';
 import type { EventBus } from '../events/event-bus.js';
 import { type Budget, BudgetTracker, patienceOf, trialLimit } from './budget.js';
-import { enqueueConfigEntries } from './enqueue.js';
+import { checkEnqueueStore, enqueueConfigEntries } from './enqueue.js';
 import { evaluateTrial } from './evaluate-trial.js';
 import { thrownErrorInfo } from './interpret-result.js';
 import { checkPrunerStore, createPruning } from './pruning.js';
@@ -164,6 +164,9 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
   };
   try {
     const suggester = studySuggester(options.suggester);
+    // What the store cannot do is refused before it opens (or creates) the study: nothing is written.
+    checkPrunerStore(store, options.pruner);
+    checkEnqueueStore(store, options.enqueue);
     const { study, resumed } = options.opened ?? (await store.openStudy({ ...spec, suggester }));
     const space = inStudyOrder(options.space, study.space);
     if (space !== options.space) session = { ...session, space };
@@ -177,7 +180,6 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           `draw from other random streams than the earlier ones (run with seed ${study.seed} to continue them).`,
       );
     }
-    checkPrunerStore(store, options.pruner);
     const enqueued =
       options.enqueue === undefined ? 0 : await enqueueConfigEntries(store, spec.name, space, options.enqueue);
     const existing = await store.listTrials(spec.name);

@@ -1,0 +1,131 @@
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { heartConfig, heartModule, lastJsonLine, repoRoot, tempDir, writeIn } from './cli-harness.js';
+import { cliIn } from './cli-in-process.js';
+
+/**
+ * User trial: a third-party store without `close` passed the plugin check, and the finished run then
+ * exited 1 with `TypeError: store.close is not a function` and its stack (hiding a pruner's refusal);
+ * a store without `reportIntermediate` or `enqueue` for a config that needs them exited 1, not 2.
+ */
+let dir: string;
+beforeAll(() => {
+  dir = tempDir('parzen-store-capabilities-');
+  // The plugin imports `@parzen/engine` as a third-party package would, from the folder of its config.
+  mkdirSync(join(dir, 'node_modules', '@parzen'), { recursive: true });
+  symlinkSync(join(repoRoot, 'packages', 'engine'), join(dir, 'node_modules', '@parzen', 'engine'), 'dir');
+  writeIn(dir, 'heart.mjs', heartModule);
+  // The memory store, less the methods `omit` names; `failClose`: its close rejects.
+  writeIn(
+    dir,
+    'thin-store.mjs',
+    `import { createMemoryStore } from '@parzen/engine';
+export const manifests = [{
+  kind: 'store',
+  name: 'thin',
+  optionsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { omit: { type: 'array', items: { type: 'string' }, default: [] }, failClose: { type: 'boolean', default: false } },
+  },
+  create: ({ omit, failClose }) => {
+    const inner = createMemoryStore();
+    const store = { name: 'thin' };
+    for (const method of ['openStudy', 'getStudy', 'createTrial', 'setParams', 'renewLease', 'finishTrial', 'listTrials',
+      'listTrialsSince', 'reportIntermediate', 'enqueue', 'addTrials', 'close'])
+      if (!omit.includes(method)) store[method] = (...args) => inner[method](...args);
+    if (failClose) store.close = async () => { throw new Error('the disk went away\\n    at somewhere (store.js:1:1)'); };
+    return store;
+  },
+}];
+`,
+  );
+});
+
+const config = (name: string, store: Record<string, unknown>, extra: Record<string, unknown> = {}): string =>
+  writeIn(
+    dir,
+    `${name}.json`,
+    heartConfig({
+      name,
+      plugins: ['./thin-store.mjs'],
+      objective: { use: 'module', options: { path: './heart.mjs', isolate: 'none' } },
+      store: { use: 'thin', options: store },
+      reporters: [],
+      budget: { maxTrials: 3 },
+      ...extra,
+    }),
+  );
+
+const errorCode = (stdout: string): unknown =>
+  (lastJsonLine(stdout) as { errors: { code: string }[] }).errors.map((error) => error.code);
+
+describe('a store plugin is checked for every method its contract requires', () => {
+  it('a store without close is PLUGIN_INVALID (exit 2) before any trial runs, naming the plugin, kind and method', async () => {
+    const result = await cliIn(dir, 'run', config('no-close', { omit: ['close'] }), '--json');
+    expect(result.code, result.stderr).toBe(2);
+    expect(errorCode(result.stdout)).toEqual(['PLUGIN_INVALID']);
+    expect(result.stderr).toContain('The store plugin `thin` could not start');
+    expect(result.stderr).toContain('expected a store (an object with the method `close`, which it lacks)');
+    expect(result.stderr).not.toMatch(/trial #|TypeError|\n\s+at /);
+  });
+
+  it('names every required method it lacks (getStudy, setParams, renewLease too)', async () => {
+    const path = config(
+      'thin-many',
+      { omit: ['getStudy', 'setParams', 'renewLease', 'close'] },
+      {
+        pruner: { use: 'median' },
+      },
+    );
+    const result = await cliIn(dir, 'run', path, '--json');
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain('the methods `getStudy`, `setParams`, `renewLease`, `close`, which it lacks');
+  });
+});
+
+describe('a store that lacks what the config asks of it is bad input (exit 2), refused before any trial', () => {
+  it.each([
+    [
+      'a pruner and no reportIntermediate',
+      'no-report',
+      ['reportIntermediate'],
+      { pruner: { use: 'median' } },
+      'reportIntermediate',
+    ],
+    ['an enqueue list and no enqueue', 'no-enqueue', ['enqueue'], { enqueue: [{ x: 0, y: 0 }] }, 'enqueue'],
+  ])('%s: STORE_UNSUPPORTED, exit 2', async (_what, name, omit, extra, method) => {
+    const result = await cliIn(dir, 'run', config(name, { omit }, extra), '--json');
+    expect(result.code, result.stderr).toBe(2);
+    expect(errorCode(result.stdout)).toEqual(['STORE_UNSUPPORTED']);
+    expect(result.stderr).toContain(`The \`thin\` store cannot`);
+    expect(result.stderr).toContain(`it has no \`${method}\` method`);
+    expect(result.stderr).not.toMatch(/trial #|\n\s+at /);
+  });
+});
+
+describe("a store's close that fails never replaces the run's result or error", () => {
+  it('after a finished run: the result stands (exit 0), with a one-line warning and no stack', async () => {
+    const result = await cliIn(dir, 'run', config('close-fails', { failClose: true }), '--json');
+    expect(result.code, result.stderr).toBe(0);
+    expect(lastJsonLine(result.stdout)).toMatchObject({ trials: { complete: 3 }, stopped: 'max-trials' });
+    expect(result.stderr).toMatch(/^parzen: warning: the `thin` store could not be closed: the disk went away$/m);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("after a run that failed: the run's own error is the one reported", async () => {
+    const path = config(
+      'close-fails-refused',
+      { failClose: true, omit: ['reportIntermediate'] },
+      {
+        pruner: { use: 'median' },
+      },
+    );
+    const result = await cliIn(dir, 'run', path, '--json');
+    expect(result.code, result.stderr).toBe(2);
+    expect(errorCode(result.stdout)).toEqual(['STORE_UNSUPPORTED']);
+    expect(result.stderr).toContain('the `thin` store could not be closed: the disk went away');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});

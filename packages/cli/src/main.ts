@@ -1,6 +1,14 @@
 #!/usr/bin/env node
-import { exitAfterFlush, tolerateClosedReaders } from './flush-streams.js';
-import { runCli } from './program.js';
+import { watchEarlySignals } from './early-signals.js';
+
+// Before the rest of the CLI loads (imported below, not statically, so these listeners come first): a
+// Ctrl-C then is said by `run` as one while it prepares, not a silent exit 130.
+const [, , command] = process.argv;
+if (command === 'run' || command === 'resume') watchEarlySignals();
+const [{ exitAfterFlush, tolerateClosedReaders }, { runCli }] = await Promise.all([
+  import('./flush-streams.js'),
+  import('./program.js'),
+]);
 
 tolerateClosedReaders();
 // process.exit, not exitCode: an objective that ignores its abort signal must not keep a stopped run alive.

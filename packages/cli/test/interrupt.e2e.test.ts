@@ -145,7 +145,7 @@ describe.concurrent('Ctrl-C and SIGTERM', () => {
     );
   });
 
-  it('Ctrl-C while the objective module is still loading says nothing ran and exits 130 at once, writing nothing', async () => {
+  it('Ctrl-C while the objective module is still loading says nothing ran and exits 130 at once, writing nothing; --json ends in the error', async () => {
     const marker = join(dir, 'loading.marker');
     writeIn(
       dir,
@@ -157,18 +157,28 @@ describe.concurrent('Ctrl-C and SIGTERM', () => {
       objective: { use: 'module', options: { path: './slow-load.mjs' } },
     });
     const started = Date.now();
-    const run = await runParzen(['run', path], { cwd: dir, onStart: signalWhenFile(marker, ['SIGINT']) });
+    const run = await runParzen(['run', path, '--json'], { cwd: dir, onStart: signalWhenFile(marker, ['SIGINT']) });
     expect(run.code, run.stderr).toBe(130);
     expect(run.stderr).toMatch(
       /interrupted \(SIGINT\) while preparing the run: no trial had started, no store was written/,
     );
+    // With --json the last stdout line says it too (user trial: stdout was empty).
+    expect(lastJsonLine(run.stdout)).toEqual({
+      errors: [
+        {
+          file: path,
+          code: 'INTERRUPTED',
+          message: 'interrupted (SIGINT) while preparing the run: no trial had started, no store was written.',
+        },
+      ],
+    });
     expect(run.stderr).not.toMatch(/ at .*\.js:\d+/);
     // The module's 20 s top-level await was not waited for.
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(existsSync(join(dir, 'slow-load.parzen.jsonl'))).toBe(false);
   });
 
-  it('Ctrl-C while another live process holds the journal lock stops at once, writing nothing', async () => {
+  it('Ctrl-C while another live process holds the journal lock stops at once, writing nothing; --json ends in the error', async () => {
     // The holder: a live process on this host, so the lock is not stale until its 10 s age.
     const holder = spawn('sleep', ['60'], { stdio: 'ignore' });
     try {
@@ -185,7 +195,7 @@ describe.concurrent('Ctrl-C and SIGTERM', () => {
         join(dir, 'locked.jsonl.lock'),
         JSON.stringify({ pid: holder.pid, host: hostname(), at: new Date().toISOString() }),
       );
-      const run = await runParzen(['run', path], {
+      const run = await runParzen(['run', path, '--json'], {
         cwd: dir,
         // The store says it is waiting after a second; Ctrl-C then.
         onStart: signalWhen(/waiting for the lock .*locked\.jsonl\.lock \(held by pid \d+.*\); Ctrl-C stops/, [
@@ -199,6 +209,10 @@ describe.concurrent('Ctrl-C and SIGTERM', () => {
         /study locked: Stopped while waiting for the lock .*locked\.jsonl\.lock \(held by pid \d+/,
       );
       expect(readFileSync(join(dir, 'locked.jsonl'), 'utf8')).toBe('');
+      const { errors } = lastJsonLine(run.stdout) as { errors: { file: string; code: string; message: string }[] };
+      expect(errors).toEqual([
+        { file: path, code: 'INTERRUPTED', message: expect.stringMatching(/^Stopped while waiting for the lock /) },
+      ]);
     } finally {
       holder.kill();
     }

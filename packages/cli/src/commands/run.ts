@@ -10,7 +10,8 @@ import {
 } from '@parzen/engine';
 import { type BatchOutcome, compareOutcomes, formatComparison, mixedDirections } from '../comparison.js';
 import { ConfigProblems } from '../config-problems.js';
-import { EXIT } from '../exit-codes.js';
+import { takeEarlySignal } from '../early-signals.js';
+import { CliError, EXIT } from '../exit-codes.js';
 import { exitAfterFlush } from '../flush-streams.js';
 import { variantLegend } from '../matrix.js';
 import { notesLogger, type Output } from '../output.js';
@@ -105,6 +106,8 @@ const executeRuns = async (
   report: (result: RunResult) => void,
   output: Output,
   flags: RunFlags,
+  /** Told when a run is stopped by a signal before its study opened (while it waited for a lock). */
+  onStoppedWaiting: (error: unknown) => void,
 ): Promise<BatchOutcome[]> => {
   const outcomes: BatchOutcome[] = [];
   const labels = variantLabels(runs);
@@ -149,6 +152,7 @@ const executeRuns = async (
       // Told to stop while the store waited for another process's lock: nothing ran, nothing is lost.
       if (interrupts.signal.aborted && error instanceof ParzenError && error.code === 'INTERRUPTED') {
         output.note(`parzen: study ${base.study}: ${error.message}`);
+        onStoppedWaiting(error);
         await closeStarted(runs.slice(runs.indexOf(run) + 1));
         break;
       }
@@ -266,19 +270,35 @@ const noteThreadCount = (runs: readonly PreparedRun[], output: Output): void => 
 };
 
 /**
- * Ctrl-C (SIGTERM, SIGHUP) while the configs are checked and objectives loaded, before any study is
- * opened for writing: nothing has run and no store was written, so the command says so and exits with
- * the signal's code at once (an objective module still loading cannot be waited for). Returns the
- * function that hands signals back (to the run's own handlers).
+ * With `--json`, the last stdout line of a run stopped by a signal before it had a summary to print:
+ * `{"errors": [{"file", "code": "INTERRUPTED", "message"}]}`, as other failures say it (the file when one
+ * config was given).
  */
-const exitOnSignalWhilePreparing = (output: Output): (() => void) => {
+const interruptedJson = (message: string, paths: readonly string[], output: Output, exitCode: number): void => {
+  const error = new CliError(message, exitCode, 'INTERRUPTED');
+  output.result(JSON.stringify({ errors: [errorEntry(error, paths.length === 1 ? paths[0] : undefined)] }));
+};
+
+/**
+ * Ctrl-C (SIGTERM, SIGHUP) while the configs are checked and objectives loaded, before any study is
+ * opened for writing: nothing has run and no store was written, so the command says so (with `--json`
+ * on stdout too) and exits with the signal's code at once (an objective module still loading cannot be
+ * waited for). A signal that came while the CLI itself loaded ({@link takeEarlySignal}) is handled so
+ * now. Returns the function that hands signals back (to the run's own handlers).
+ */
+const exitOnSignalWhilePreparing = (paths: readonly string[], flags: RunFlags, output: Output): (() => void) => {
   const handlers = installInterruptHandlers((name, count) => {
-    if (count === 1)
-      output.note(
-        `\nparzen: interrupted (${name}) while preparing the run: no trial had started, no store was written.`,
-      );
-    void exitAfterFlush(handlers.exitCode() ?? EXIT.studyError);
+    const code = handlers.exitCode() ?? EXIT.studyError;
+    if (count === 1) {
+      const message = `interrupted (${name}) while preparing the run: no trial had started, no store was written.`;
+      output.note(`\nparzen: ${message}`);
+      if (flags.json === true) interruptedJson(message, paths, output, code);
+    }
+    void exitAfterFlush(code);
   });
+  const early = takeEarlySignal();
+  // Sent again, now that the handlers above hear it.
+  if (early !== undefined) process.kill(process.pid, early);
   return handlers.dispose;
 };
 
@@ -294,14 +314,14 @@ export const runConfigs = async (
   output: Output,
   resume = false,
 ): Promise<number> => {
-  const preparing = exitOnSignalWhilePreparing(output);
+  const preparing = exitOnSignalWhilePreparing(paths, flags, output);
   let runs: readonly PreparedRun[];
   try {
     runs = await prepareStudies(paths, flags, output, resume);
   } finally {
     preparing();
   }
-  return runPrepared(runs, flags, output);
+  return runPrepared(runs, paths, flags, output);
 };
 
 /** The prepared runs of `paths` (every config checked, objectives loaded); for `resume`, only existing studies. */
@@ -346,7 +366,12 @@ const prepareStudies = async (
 };
 
 /** Runs the prepared runs with the run's Ctrl-C handling, then prints the summary or the comparison. */
-const runPrepared = async (runs: readonly PreparedRun[], flags: RunFlags, output: Output): Promise<number> => {
+const runPrepared = async (
+  runs: readonly PreparedRun[],
+  paths: readonly string[],
+  flags: RunFlags,
+  output: Output,
+): Promise<number> => {
   // What the first signal does depends on the grace period (trial 35: with 0 the notice promised to let
   // running trials finish, and they were interrupted at once): one for every run, or each run's own.
   const graces = new Set(runs.map((run) => run.experiment.config.gracePeriodSeconds));
@@ -370,8 +395,11 @@ const runPrepared = async (runs: readonly PreparedRun[], flags: RunFlags, output
     else output.result(humanSummary(result));
   };
   let outcomes: BatchOutcome[];
+  let stoppedWaiting: unknown;
   try {
-    outcomes = await executeRuns(runs, interrupts, report, output, flags);
+    outcomes = await executeRuns(runs, interrupts, report, output, flags, (error) => {
+      stoppedWaiting = error;
+    });
   } finally {
     interrupts.dispose();
   }
@@ -386,6 +414,9 @@ const runPrepared = async (runs: readonly PreparedRun[], flags: RunFlags, output
     );
   else if (flags.json === true && single !== undefined)
     output.result(JSON.stringify(summaryJson(single.summary, single.reason, single.stopMessage)));
+  // Stopped before the study opened (waiting for another process's lock): no summary, the error instead.
+  else if (flags.json === true && stoppedWaiting !== undefined)
+    output.result(JSON.stringify({ errors: [errorEntry(stoppedWaiting, paths[0])] }));
   const failed = outcomes.some(
     (outcome) =>
       outcome.error !== undefined ||

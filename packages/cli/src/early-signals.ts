@@ -1,0 +1,35 @@
+/**
+ * Ctrl-C (SIGTERM, SIGHUP) in the first tenths of a second of `parzen run`, while the CLI itself still
+ * loads (commander, the engine: about 50 ms after Node's own start-up): Node's default would end the
+ * process with 130 and not a word. This module imports nothing, so `main` installs its listeners before
+ * the rest loads; they only remember the signal, and `run` takes it when its own handling starts
+ * ({@link takeEarlySignal}) and handles it as one that came then. A second such signal exits at once.
+ */
+
+type SignalName = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+
+const CODES: Readonly<Record<SignalName, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+
+let received: SignalName | undefined;
+const listeners = new Map<SignalName, () => void>();
+
+/** Remembers the first SIGINT, SIGTERM or SIGHUP until {@link takeEarlySignal}; a second one exits with its code. */
+export const watchEarlySignals = (): void => {
+  for (const name of Object.keys(CODES) as SignalName[]) {
+    const listener = (): void => {
+      if (received !== undefined) process.exit(CODES[received]);
+      received = name;
+    };
+    listeners.set(name, listener);
+    process.on(name, listener);
+  }
+};
+
+/** Removes the early listeners and returns the signal they heard, if any (none when they were never installed). */
+export const takeEarlySignal = (): SignalName | undefined => {
+  for (const [name, listener] of listeners) process.off(name, listener);
+  listeners.clear();
+  const signal = received;
+  received = undefined;
+  return signal;
+};

@@ -74,6 +74,7 @@ const TRIAL_COLUMNS = new Set([
   'error',
   'error_code',
   'error_message',
+  'error_details',
   'started_at',
   'finished_at',
   'startedAt',
@@ -151,9 +152,14 @@ const attrCell = (value: unknown): string => {
   return JSON.stringify(value);
 };
 
+/** Whether any failed trial has error details: only then does the CSV get an `error_details` column. */
+const hasErrorDetails = (rows: readonly TrialRow[]): boolean => rows.some((row) => row.error?.details !== undefined);
+
 /**
  * CSV (RFC 4180) lines, the header first, produced one by one: study, number, state, loss, last step (when
- * any), the parameters, `attrs.NAME` columns, error code and message, times.
+ * any), the parameters, `attrs.NAME` columns, error code and message, times, and last, when any failed
+ * trial has them, `error_details` (the error's details as JSON), so that a CSV without them keeps its
+ * columns and a reader by position finds the others where they were.
  */
 export function* trialsCsvLines(rows: readonly TrialRow[], spaceNames: readonly string[] = []): Iterable<string> {
   // Every parameter of the space gets its column, in the space's order (an empty study's CSV still has
@@ -161,6 +167,7 @@ export function* trialsCsvLines(rows: readonly TrialRow[], spaceNames: readonly 
   const names = [...new Set([...spaceNames, ...namesOf(rows, 'params')])];
   const attrNames = namesOf(rows, 'attrs');
   const withStep = hasSteps(rows);
+  const withDetails = hasErrorDetails(rows);
   const header = [
     'study',
     'number',
@@ -173,6 +180,7 @@ export function* trialsCsvLines(rows: readonly TrialRow[], spaceNames: readonly 
     'error_message',
     'started_at',
     'finished_at',
+    ...(withDetails ? ['error_details'] : []),
   ];
   const line = (cells: readonly string[]) => cells.map(csvField).join(',');
   yield line(header);
@@ -189,5 +197,6 @@ export function* trialsCsvLines(rows: readonly TrialRow[], spaceNames: readonly 
       row.error?.message ?? '',
       row.startedAt,
       row.finishedAt ?? '',
+      ...(withDetails ? [row.error?.details === undefined ? '' : JSON.stringify(row.error.details)] : []),
     ]);
 }

@@ -132,7 +132,17 @@ const TRIALS_CSV_COLUMNS: Readonly<Record<string, string>> = { started_at: 'star
  */
 const IGNORED_COLUMNS = ['study', 'number', 'step'];
 
-const ERROR_COLUMNS = ['error_code', 'error_message'];
+/** `error_details` holds the error's details as JSON (written only when some failed trial has them). */
+const ERROR_COLUMNS = ['error_code', 'error_message', 'error_details'];
+
+/** An `error_details` cell: its JSON (an object, else left for the row checks to refuse), or the text itself. */
+const detailsFromCell = (cell: string): unknown => {
+  try {
+    return JSON.parse(cell) as unknown;
+  } catch {
+    return cell;
+  }
+};
 
 /**
  * Optuna's `study.trials_dataframe().to_csv(...)`, read as it is: `value` is the loss, `params_NAME` a
@@ -217,7 +227,7 @@ const csvRow = (space: CompiledSpace, header: readonly string[], fields: readonl
   const params: Record<string, unknown> = {};
   const empty = new Set<string>();
   const attrs: Record<string, unknown> = {};
-  const error: Record<string, string> = {};
+  const error: Record<string, unknown> = {};
   const row: Record<string, unknown> = { params };
   for (const [index, column] of header.entries()) {
     const cell = fields[index] ?? '';
@@ -235,6 +245,7 @@ const csvRow = (space: CompiledSpace, header: readonly string[], fields: readonl
     else if (column in OPTUNA_TIMES && !space.byName.has(column)) row[OPTUNA_TIMES[column] as string] = cell;
     else if (CSV_COLUMNS.includes(column)) row[column] = cell;
     else if (column in TRIALS_CSV_COLUMNS) row[TRIALS_CSV_COLUMNS[column] as string] = cell;
+    else if (column === 'error_details') error.details = detailsFromCell(cell);
     else if (ERROR_COLUMNS.includes(column)) error[column === 'error_code' ? 'code' : 'message'] = cell;
     else params[column] = cellValue(space, column, cell);
   }

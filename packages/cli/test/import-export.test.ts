@@ -140,6 +140,71 @@ describe('parzen export and import', () => {
     }
   });
 
+  it("keeps a failed trial's error details (OBJECTIVE_BAD_ATTRS keeps its loss there) through export and import, JSONL and CSV, into jsonl and sqlite", async () => {
+    const source = join(dir, 'details.parzen.jsonl');
+    const store = createJsonlStore({ path: source });
+    await store.openStudy(study);
+    const error = {
+      code: 'OBJECTIVE_BAD_ATTRS',
+      message: 'attrs.bad is NaN. The loss (0.5) is kept.',
+      details: { loss: 0.5 },
+    };
+    for (const outcome of [
+      { state: 'failed', error },
+      { state: 'complete', loss: 0.25 },
+    ] as const) {
+      const number = (await store.createTrial('heart'))?.number ?? -1;
+      await store.setParams('heart', number, { x: 0.5, model: 0 });
+      await store.finishTrial('heart', number, outcome);
+    }
+    await store.close();
+    const exported = join(dir, 'details-export.jsonl');
+    expect((await cli('export', '--store', `jsonl:${source}`, '-o', exported)).code).toBe(0);
+    expect(readFileSync(exported, 'utf8')).toContain('"details":{"loss":0.5}');
+    // `trials --csv` writes the details as JSON in a last column, only when a trial has them.
+    const csv = join(dir, 'details.csv');
+    const listed = await cli('trials', '--store', `jsonl:${source}`, '--csv');
+    expect(listed.stdout.split('\n')[0]?.endsWith(',started_at,finished_at,error_details')).toBe(true);
+    writeFileSync(csv, `${listed.stdout}\n`);
+    for (const [file, kind] of [
+      [exported, 'jsonl'],
+      [exported, 'sqlite'],
+      [csv, 'jsonl'],
+      [csv, 'sqlite'],
+    ] as const) {
+      const target = join(
+        dir,
+        `details-${kind}-${file === csv ? 'csv' : 'export'}.${kind === 'sqlite' ? 'db' : 'jsonl'}`,
+      );
+      const into = `${kind}:${target}`;
+      const imported = await cli('import', config('details.json', { use: 'memory' }), file, '--store', into);
+      expect(imported.code, imported.stderr).toBe(0);
+      const trials = JSON.parse((await cli('trials', '--store', into, '--json')).stdout) as Trial[];
+      expect(
+        trials.map((trial) => (trial.state === 'failed' ? trial.error : trial.state)),
+        `${file} into ${kind}`,
+      ).toEqual([error, 'complete']);
+    }
+    // A listing without details keeps the columns it had.
+    const plain = await cli('trials', '--store', `jsonl:${journal}`, '--csv');
+    expect(plain.stdout.split('\n')[0]?.endsWith(',error_message,started_at,finished_at')).toBe(true);
+    // Details that are no JSON object are refused, named.
+    const bad = writeIn(
+      dir,
+      'bad-details.jsonl',
+      `${JSON.stringify({ params: { x: 0.5, model: 'svm' }, state: 'failed', error: { code: 'X', message: 'm', details: 5 } })}\n`,
+    );
+    const refused = await cli(
+      'import',
+      config('bad-details.json', { use: 'memory' }),
+      bad,
+      '--store',
+      `sqlite:${join(dir, 'bad-details.db')}`,
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('line 1: /error/details: expected an object, found 5');
+  });
+
   it('moves a study from jsonl to sqlite keeping params, losses, states, attrs, intermediate values and times', async () => {
     const from = config('from.json', { use: 'jsonl', options: { path: './heart.parzen.jsonl' } });
     const exported = join(dir, 'heart-export.jsonl');

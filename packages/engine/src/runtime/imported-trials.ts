@@ -20,7 +20,12 @@ export interface ImportedTrialRow {
   readonly state?: 'complete' | 'pruned' | 'failed';
   readonly attrs?: Readonly<Record<string, unknown>>;
   readonly intermediate?: readonly IntermediateValue[];
-  readonly error?: { readonly code: string; readonly message: string };
+  /** A failed trial's error; `details` (a JSON object: a kept loss, a program's exit code) as the trial had it. */
+  readonly error?: {
+    readonly code: string;
+    readonly message: string;
+    readonly details?: Readonly<Record<string, unknown>>;
+  };
   readonly startedAt?: string;
   readonly finishedAt?: string;
   /** The trial's number where it came from (an export); ignored: imported trials get the next numbers. */
@@ -130,12 +135,32 @@ const checkOutcome = (row: Fields, issues: ConfigIssue[]): TrialOutcome | undefi
   const validError = isObject(error) && typeof error.code === 'string' && typeof error.message === 'string';
   if (error !== undefined && (state !== 'failed' || !validError))
     issues.push(
-      issue('/error', state === 'failed' ? '{"code", "message"}' : 'none (only failed trials have one)', error),
+      issue(
+        '/error',
+        state === 'failed' ? '{"code", "message", "details"?}' : 'none (only failed trials have one)',
+        error,
+      ),
     );
+  // The error's details (an OBJECTIVE_BAD_ATTRS trial keeps its loss there): stored as JSON, as the trial's were.
+  const details = validError ? error.details : undefined;
+  if (details !== undefined) {
+    const notStorable = isObject(details) ? notJson(details, 'error.details') : undefined;
+    if (!isObject(details)) issues.push(issue('/error/details', 'an object', details));
+    else if (notStorable !== undefined)
+      issues.push({
+        pointer: '/error/details',
+        expected: 'JSON values: numbers, strings, booleans, null, arrays or plain objects',
+        found: notStorable,
+      });
+  }
   if (issues.length > before) return undefined;
   if (state === 'failed') {
     const info: ErrorInfo = validError
-      ? { code: error.code as string, message: error.message as string }
+      ? {
+          code: error.code as string,
+          message: error.message as string,
+          ...(details === undefined ? {} : { details: details as Fields }),
+        }
       : { code: 'IMPORTED_FAILED', message: 'The trial had failed before it was imported.' };
     return { state: 'failed', error: info };
   }
@@ -223,7 +248,7 @@ export const importInvalid = (invalid: readonly InvalidRow[], total: number, wor
 
 /**
  * A finished trial as an export writes it (the inverse of {@link checkImportedRows}): params as the
- * objective sees them, `loss`, `state`, `attrs`, `error`, intermediate values and times.
+ * objective sees them, `loss`, `state`, `attrs`, `error` (with its `details`), intermediate values and times.
  */
 export const trialToRow = (space: CompiledSpace, trial: FinishedTrial): ImportedTrialRow => {
   const base = {
@@ -254,7 +279,11 @@ export const trialToRow = (space: CompiledSpace, trial: FinishedTrial): Imported
       return {
         ...base,
         state: 'failed',
-        error: { code: trial.error.code, message: trial.error.message },
+        error: {
+          code: trial.error.code,
+          message: trial.error.message,
+          ...(trial.error.details === undefined ? {} : { details: trial.error.details }),
+        },
         ...intermediate,
         ...times,
       };

@@ -1,8 +1,82 @@
 import { closeSync, openSync, readSync, type Stats, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { makeFolder } from '@parzen/engine/plugin';
 import { isJournalFile } from '@parzen/store-file';
 import { CliError, EXIT } from './exit-codes.js';
+import { expandMatrix } from './matrix.js';
+import { readConfigFile } from './read-config-file.js';
+
+/** A file `-o` must not overwrite, and what to call it when it refuses. */
+export interface InputFile {
+  readonly path: string;
+  readonly what: string;
+}
+
+/** An existing file (not a folder) at `path`. */
+const isFile = (path: string): boolean => {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+  } catch {
+    return false;
+  }
+};
+
+/** Whether an element of an argv names a file, not a flag, a placeholder or a program looked up on PATH. */
+const maybeFile = (element: unknown): element is string =>
+  typeof element === 'string' && element !== '' && !element.startsWith('-') && !/\{[^}]*\}/.test(element);
+
+/**
+ * The files one variant of a config names (trial 46: `-o obj.mjs` overwrote the objective): a `module`
+ * objective's `path`; the existing files a `command` objective's argv names (its program when given as a
+ * path, and a script or data file after it), read from the command's `cwd`; the files of `plugins`.
+ * Nothing is parsed as a shell would: an element that is an existing file there counts.
+ */
+const namedFiles = (config: string, variant: unknown): InputFile[] => {
+  const base = dirname(resolve(config));
+  const { objective, plugins } = (variant ?? {}) as { objective?: unknown; plugins?: unknown };
+  const { use, options = {} } = (objective ?? {}) as { use?: unknown; options?: Record<string, unknown> };
+  const files: InputFile[] = [];
+  if (use === 'module' && typeof options.path === 'string')
+    files.push({ path: resolve(base, options.path), what: `the objective module of ${config}` });
+  if (use === 'command' && Array.isArray(options.command)) {
+    const cwd = typeof options.cwd === 'string' ? resolve(base, options.cwd) : base;
+    for (const [index, element] of options.command.entries()) {
+      if (!maybeFile(element)) continue;
+      // The program itself only when given as a path (`./train.sh`), not a name looked up on PATH (`python3`).
+      if (index === 0 && !isAbsolute(element) && !/[\\/]/.test(element)) continue;
+      const path = resolve(cwd, element);
+      if (isFile(path))
+        files.push({ path, what: `${index === 0 ? 'the program' : 'a file'} of ${config}'s command objective` });
+    }
+  }
+  if (Array.isArray(plugins))
+    for (const plugin of plugins)
+      if (maybeFile(plugin) && isFile(resolve(base, plugin)))
+        files.push({ path: resolve(base, plugin), what: `a plugin module of ${config}` });
+  return files;
+};
+
+/**
+ * The files `-o` must leave alone for these configs: each config, and the files it names ({@link namedFiles}),
+ * in every matrix variant. A config that cannot be read names none (the command then says what is wrong).
+ */
+export const configInputs = (configs: readonly string[]): InputFile[] =>
+  configs.flatMap((config) => {
+    const own = { path: config, what: `${config}, this command's config` };
+    let raw: unknown;
+    try {
+      raw = readConfigFile(config);
+    } catch {
+      return [own];
+    }
+    let variants: unknown[];
+    try {
+      variants = expandMatrix(raw).map((variant) => variant.config);
+    } catch {
+      variants = [raw];
+    }
+    return [own, ...variants.flatMap((variant) => namedFiles(config, variant))];
+  });
 
 /** What `-o`'s path is now (undefined when nothing is there); a path that cannot be looked at is refused, named. */
 export const existingOutput = (path: string): Stats | undefined => {
@@ -31,15 +105,14 @@ const isSqlite = (path: string): boolean => headOf(path, 16) === 'SQLite format 
 
 /**
  * What the file already at `-o`'s path is, when `-o` must not overwrite it: one of this command's inputs
- * (`inputs`: its configs), a study store (a JSONL journal, a SQLite database or its `-wal`, `-shm` or
+ * (`inputs`: its configs and the files they name, see {@link configInputs}), a study store (a JSONL journal, a SQLite database or its `-wal`, `-shm` or
  * `-journal` file). Trial 44: `report -o study.parzen.jsonl` and `export -o study.parzen.jsonl` replaced
  * the study (and every other study of a shared journal) and said "Wrote".
  */
-const preciousFile = (path: string, found: Stats, inputs: readonly string[]): string | undefined => {
+const preciousFile = (path: string, found: Stats, inputs: readonly InputFile[]): string | undefined => {
   for (const input of inputs) {
-    const other = statSync(input, { throwIfNoEntry: false });
-    if (other !== undefined && other.dev === found.dev && other.ino === found.ino)
-      return `${input}, this command's config`;
+    const other = statSync(input.path, { throwIfNoEntry: false });
+    if (other !== undefined && other.dev === found.dev && other.ino === found.ino) return input.what;
   }
   if (isSqlite(path)) return 'a SQLite database (a study store)';
   if (isJournalFile(path)) return 'a Parzen journal (a study store)';
@@ -58,7 +131,7 @@ const companionOf = (path: string): string | undefined => {
  * Refuses `-o`'s path when a file there must not be overwritten (see {@link preciousFile}); any other
  * file is replaced, as `-o` says.
  */
-export const refuseOverwritingInputs = (path: string, inputs: readonly string[] = []): void => {
+export const refuseOverwritingInputs = (path: string, inputs: readonly InputFile[] = []): void => {
   const found = existingOutput(path);
   if (found !== undefined && !found.isFile()) return;
   const what = found === undefined ? companionOf(path) : preciousFile(path, found, inputs);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SpaceDefinition, Trial } from '@parzen/engine';
 import { createJsonlStore } from '@parzen/store-file';
@@ -719,5 +719,43 @@ describe('-o refuses to overwrite a study store or the config (trial 44: it wrot
     const earlier = writeIn(dir, 'earlier.jsonl', 'old\n');
     expect((await cli('export', target, '-o', earlier)).code).toBe(0);
     expect(readFileSync(earlier, 'utf8')).toMatch(/^\{"parzen":"export"/);
+  });
+
+  it("export and report refuse the files the config names: its objective module, its command's program and script, its plugins, report's --contour module (user trial)", async () => {
+    dir = tempDir('parzen-no-clobber-inputs-');
+    const rows = writeIn(dir, 'rows.jsonl', `${JSON.stringify({ params: { x: 0.5, model: 'svm' }, loss: 1 })}\n`);
+    const objective = writeIn(dir, 'obj.mjs', 'export default ({ x }) => x;\n');
+    const plugin = writeIn(dir, 'my-plugin.mjs', 'export default [];\n');
+    mkdirSync(join(dir, 'bin'));
+    const program = writeIn(dir, 'bin/train.sh', '#!/bin/sh\necho 1\n');
+    const script = writeIn(dir, 'bin/train.py', 'print(1)\n');
+    const store = { use: 'jsonl', options: { path: './inputs.parzen.jsonl' } };
+    const moduleConfig = config('module.json', store, { objective: { use: 'module', options: { path: './obj.mjs' } } });
+    expect((await cli('import', moduleConfig, rows)).code).toBe(0);
+    const command = (file: string, argv: string[]) =>
+      config(file, store, { objective: { use: 'command', options: { command: argv, cwd: './bin' } } });
+    const programConfig = command('program.json', ['./train.sh', '{x}']);
+    const commandConfig = command('command.json', ['python3', 'train.py', '--x', '{x}']);
+    const pluginConfig = config('plugins.json', store, { plugins: ['./my-plugin.mjs'] });
+    const files = [objective, plugin, program, script];
+    const before = files.map((path) => readFileSync(path, 'utf8'));
+    const refusals: [string[], string][] = [
+      [['export', moduleConfig, '-o', objective], `${objective} is the objective module of ${moduleConfig}`],
+      [['report', moduleConfig, '-o', objective], `${objective} is the objective module of ${moduleConfig}`],
+      [['export', programConfig, '-o', program], `${program} is the program of ${programConfig}'s command objective`],
+      [['export', commandConfig, '-o', script], `${script} is a file of ${commandConfig}'s command objective`],
+      [['export', pluginConfig, '-o', plugin], `${plugin} is a plugin module of ${pluginConfig}`],
+      [['report', moduleConfig, '--contour', `${plugin}#f`, '-o', plugin], `${plugin} is the --contour module`],
+    ];
+    for (const [args, said] of refusals) {
+      const out = await cli(...args);
+      expect(out.code, args.join(' ')).toBe(2);
+      expect(out.stderr).toBe(`parzen: -o: ${said}; writing there would destroy it. Give another file.`);
+    }
+    expect(files.map((path) => readFileSync(path, 'utf8'))).toEqual(before);
+    // A program named without a folder is looked up on PATH: a file so named in the command's folder is not it.
+    const other = writeIn(dir, 'bin/python3', 'old\n');
+    expect((await cli('export', commandConfig, '-o', other)).code).toBe(0);
+    expect(readFileSync(other, 'utf8')).toMatch(/^\{"parzen":"export"/);
   });
 });

@@ -4,7 +4,7 @@ import { activeParamNames, type CompiledSpace, type FinishedTrial, type Imported
 import { forConfig } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
 import type { Output } from '../output.js';
-import { existingOutput, refuseOverwritingInputs, writeOutputFile } from '../output-file.js';
+import { configInputs, existingOutput, refuseOverwritingInputs, writeOutputFile } from '../output-file.js';
 import { EXPORT_VERSION, type ExportHeader } from '../trial-file.js';
 import { loadStudies } from './inspect.js';
 
@@ -49,7 +49,7 @@ const exportPath = (flag: string, config: string | undefined): string => {
   const file = resolve(flag);
   if (existingOutput(file)?.isDirectory() === true)
     throw new CliError(`-o: ${file} is a folder; give the file to write (such as ${resolve(file, 'export.jsonl')}).`);
-  refuseOverwritingInputs(file, config === undefined ? [] : [config]);
+  refuseOverwritingInputs(file, configInputs(config === undefined ? [] : [config]));
   return file;
 };
 

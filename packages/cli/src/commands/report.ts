@@ -22,7 +22,14 @@ import { mixedDirections } from '../comparison.js';
 import { CliError } from '../exit-codes.js';
 import { variantLegend } from '../matrix.js';
 import type { Output } from '../output.js';
-import { existingOutput, refuseOverwritingInputs, writeOutputFile, writingOutput } from '../output-file.js';
+import {
+  configInputs,
+  existingOutput,
+  type InputFile,
+  refuseOverwritingInputs,
+  writeOutputFile,
+  writingOutput,
+} from '../output-file.js';
 import { type PreparedRun, prepareRuns } from '../prepare-runs.js';
 import { parseStoreSpec } from '../store-spec.js';
 import { openStudyRecord, readStudiesTrials } from '../study-trials.js';
@@ -233,8 +240,16 @@ const reportOptions = async (
   };
 };
 
+/** The module `--contour FILE#EXPORT` names (relative to the working directory), which `-o` must not overwrite. */
+const contourInput = (flag: boolean | string | undefined): InputFile[] => {
+  if (typeof flag !== 'string') return [];
+  const at = flag.lastIndexOf('#');
+  return [{ path: resolve(at < 0 ? flag : flag.slice(0, at)), what: 'the --contour module' }];
+};
+
 /** `-o`: refuses a path of the wrong kind before anything is built (a folder for the HTML file, a file for the SVGs). */
-const outputPath = (format: 'html' | 'svg', flag: string | undefined, configs: readonly string[] = []): string => {
+const outputPath = (format: 'html' | 'svg', flags: ReportFlags, configs: readonly string[] = []): string => {
+  const flag = flags.output;
   const path = resolve(flag ?? (format === 'svg' ? 'report-svg' : 'report.html'));
   const existing = existingOutput(path);
   if (format === 'html' && existing?.isDirectory() === true)
@@ -243,7 +258,7 @@ const outputPath = (format: 'html' | 'svg', flag: string | undefined, configs: r
     );
   if (format === 'svg' && existing !== undefined && !existing.isDirectory())
     throw new CliError(`-o: ${path} is a file; --format svg writes one SVG per chart into a folder: give a folder.`);
-  refuseOverwritingInputs(path, configs);
+  refuseOverwritingInputs(path, [...configInputs(configs), ...contourInput(flags.contour)]);
   return path;
 };
 
@@ -369,7 +384,7 @@ const reportStore = async (
       reportStudy(await store.getStudy(record.name), await store.listTrials(record.name), space);
     return serveStudy(record.name, { load: reload, close: () => store.close() }, options, flags, output);
   }
-  const file = outputPath(format, flags.output);
+  const file = outputPath(format, flags);
   const report = await import('@parzen/report');
   const page = await report.buildReport(reportStudy(record, trials, space), options);
   noteContourFailures(contourCalls, output);
@@ -414,7 +429,7 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
       `--study ${flags.study}: the config${paths.length === 1 ? '' : 's'} name${paths.length === 1 ? 's' : ''} ${prepared.map((run) => `\`${run.experiment.config.name}\``).join(', ')}.`,
     );
   const report = await import('@parzen/report');
-  const file = flags.serve === true ? '' : outputPath(format, flags.output, paths);
+  const file = flags.serve === true ? '' : outputPath(format, flags, paths);
   let page: Awaited<ReturnType<typeof report.buildReport>>;
   if (runs.length === 1) {
     const run = runs[0] as PreparedRun;

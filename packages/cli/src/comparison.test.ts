@@ -1,6 +1,6 @@
 import type { RunResult, StudySummary } from '@parzen/engine';
 import { describe, expect, it } from 'vitest';
-import { type BatchOutcome, compareOutcomes, formatComparison } from './comparison.js';
+import { type BatchOutcome, compareOutcomes, formatComparison, snapshotNote } from './comparison.js';
 
 const outcome = (
   variant: string,
@@ -25,6 +25,26 @@ const outcome = (
     result: { summary, reason: 'max-trials', resumed: false, existingTrials: 0, trials: [] } as unknown as RunResult,
   };
 };
+
+describe('snapshotNote (trial 47: two workers of one matrix printed different tables, unexplained)', () => {
+  const running = (base: BatchOutcome, count: number): BatchOutcome => ({
+    ...base,
+    result: { ...(base.result as RunResult), summary: { ...(base.result as RunResult).summary, running: count } },
+  });
+  it('says the comparison is a snapshot while other processes run trials of its studies', () => {
+    expect(snapshotNote([outcome('random', 'r1', 3), outcome('tpe', 't1', 1)])).toBeUndefined();
+    expect(snapshotNote([running(outcome('random', 'r1', 3), 2), running(outcome('tpe', 't1', 1), 1)])).toBe(
+      'parzen: 3 trials of these studies were still running in other processes: this comparison is a snapshot, and theirs will differ (`parzen run` again, or `parzen studies`, once they end).',
+    );
+    expect(
+      // An errored run (no result) counts nothing.
+      snapshotNote([
+        running(outcome('random', 'r1', 3), 1),
+        { variant: 'tpe', study: 't1', direction: 'minimize', error: new Error('x') },
+      ]),
+    ).toMatch(/^parzen: 1 trial of these studies was still running/);
+  });
+});
 
 describe('compareOutcomes', () => {
   it('takes the median best per variant and sorts the best variant first', () => {

@@ -12,6 +12,17 @@ export interface BatchOutcome {
   readonly error?: unknown;
 }
 
+/**
+ * The note under a comparison made while other processes still run trials of its studies (trial 47: two
+ * workers of one matrix printed different tables, and nothing said why), or undefined when none do.
+ */
+export const snapshotNote = (outcomes: readonly BatchOutcome[]): string | undefined => {
+  const running = outcomes.reduce((sum, outcome) => sum + (outcome.result?.summary.running ?? 0), 0);
+  if (running === 0) return undefined;
+  const trials = running === 1 ? '1 trial of these studies was' : `${running} trials of these studies were`;
+  return `parzen: ${trials} still running in other processes: this comparison is a snapshot, and theirs will differ (\`parzen run\` again, or \`parzen studies\`, once they end).`;
+};
+
 /** A row of the comparison: the runs of one variant (they differ only in seed). */
 export interface ComparisonRow {
   readonly variant: string;

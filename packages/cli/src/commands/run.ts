@@ -8,7 +8,7 @@ import {
   type RunResult,
   runLoadedExperiment,
 } from '@parzen/engine';
-import { type BatchOutcome, compareOutcomes, formatComparison, mixedDirections } from '../comparison.js';
+import { type BatchOutcome, compareOutcomes, formatComparison, mixedDirections, snapshotNote } from '../comparison.js';
 import { ConfigProblems } from '../config-problems.js';
 import { takeEarlySignal } from '../early-signals.js';
 import { CliError, EXIT } from '../exit-codes.js';
@@ -201,6 +201,8 @@ const printComparison = (
     });
     if (uneven.length > 0)
       output.note(`parzen: runs of unequal length, their bests not like for like: ${uneven.join(', ')}.`);
+    const snapshot = snapshotNote(outcomes);
+    if (snapshot !== undefined) output.note(snapshot);
     return;
   }
   const runs = outcomes.map((outcome) =>

@@ -106,6 +106,24 @@ describe('a store that lacks what the config asks of it is bad input (exit 2), r
 });
 
 describe("a store's close that fails never replaces the run's result or error", () => {
+  it('import: the trials imported are said (exit 0), and a refusal stays a refusal (review 50)', async () => {
+    const csv = writeIn(dir, 'two.csv', 'number,state,loss,x,y\n0,complete,1.5,0.1,0.2\n1,complete,2.5,0.3,0.4\n');
+    const imported = await cliIn(dir, 'import', config('import-close-fails', { failClose: true }), csv);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toMatch(/Imported 2 trials into study import-close-fails/);
+    expect(imported.stderr).toMatch(/^parzen: warning: the `thin` store could not be closed: the disk went away$/m);
+    expect(imported.stderr).not.toMatch(/\n\s+at /);
+    const refused = await cliIn(
+      dir,
+      'import',
+      config('import-close-fails-refused', { failClose: true, omit: ['addTrials'] }),
+      csv,
+    );
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr).toContain('cannot import trials');
+    expect(refused.stderr).toContain('the `thin` store could not be closed: the disk went away');
+  });
+
   it('after a finished run: the result stands (exit 0), with a one-line warning and no stack', async () => {
     const result = await cliIn(dir, 'run', config('close-fails', { failClose: true }), '--json');
     expect(result.code, result.stderr).toBe(0);

@@ -9,6 +9,7 @@ import {
   importInvalid,
   spaceDifferences,
   studySuggester,
+  withCleanup,
   withEnqueueKeys,
 } from '@parzen/engine/host';
 import {
@@ -184,26 +185,31 @@ const importWhenAsked = async (
   const header = file.header?.study?.seed;
   const exportedSeed = typeof header === 'number' && Number.isSafeInteger(header) ? header : undefined;
   let storedSeed = seed;
-  try {
-    if (store.addTrials === undefined) throw storeUnsupported(store.name, 'import trials', 'addTrials');
-    scope.provideStore(store);
-    // A study created here keeps a suggester as a run's does, so a later run says when its own differs:
-    // the one an export's study was created with, else the config's.
-    const suggester: StudySuggester =
-      exportedSuggester(file) ?? studySuggester(await scope.create('suggester', experiment.config.suggester));
-    // An export's study keeps its order of the parameters (review 41: a config listing them in another
-    // order created the study in its own, and the continued study differed); the space is the same.
-    const studySpace = (file.header?.study?.space as SpaceDefinition | undefined) ?? space;
-    // And its seed (review 42: created with the config's, the study contradicted the warning's advice below).
-    const studySeed = exportedSeed ?? seed;
-    storedSeed = (await store.openStudy({ name, direction, seed: studySeed, space: studySpace, suggester })).study.seed;
-    if (checked.trials.length > 0) {
-      repeats = repeatsOf(await store.listTrials(name), checked.trials);
-      added = await store.addTrials(name, store.enqueue === undefined ? checked.trials : keyed.trials);
-    }
-  } finally {
-    await store.close();
-  }
+  // A store whose close fails says so in a warning; the import's own result or refusal stands (review 50).
+  await withCleanup(
+    async () => {
+      if (store.addTrials === undefined) throw storeUnsupported(store.name, 'import trials', 'addTrials');
+      scope.provideStore(store);
+      // A study created here keeps a suggester as a run's does, so a later run says when its own differs:
+      // the one an export's study was created with, else the config's.
+      const suggester: StudySuggester =
+        exportedSuggester(file) ?? studySuggester(await scope.create('suggester', experiment.config.suggester));
+      // An export's study keeps its order of the parameters (review 41: a config listing them in another
+      // order created the study in its own, and the continued study differed); the space is the same.
+      const studySpace = (file.header?.study?.space as SpaceDefinition | undefined) ?? space;
+      // And its seed (review 42: created with the config's, the study contradicted the warning's advice below).
+      const studySeed = exportedSeed ?? seed;
+      storedSeed = (await store.openStudy({ name, direction, seed: studySeed, space: studySpace, suggester })).study
+        .seed;
+      if (checked.trials.length > 0) {
+        repeats = repeatsOf(await store.listTrials(name), checked.trials);
+        added = await store.addTrials(name, store.enqueue === undefined ? checked.trials : keyed.trials);
+      }
+    },
+    () => store.close(),
+    `the \`${choice.use}\` store could not be closed`,
+    (message) => output.note(`parzen: warning: ${message}`),
+  );
   const into = `study ${name} (${choice.use} store)`;
   output.result(
     added.length === 0

@@ -245,9 +245,12 @@ const csvRow = (space: CompiledSpace, header: readonly string[], fields: readonl
     else if (column in OPTUNA_TIMES && !space.byName.has(column)) row[OPTUNA_TIMES[column] as string] = cell;
     else if (CSV_COLUMNS.includes(column)) row[column] = cell;
     else if (column in TRIALS_CSV_COLUMNS) row[TRIALS_CSV_COLUMNS[column] as string] = cell;
-    else if (column === 'error_details') error.details = detailsFromCell(cell);
-    else if (ERROR_COLUMNS.includes(column)) error[column === 'error_code' ? 'code' : 'message'] = cell;
-    else params[column] = cellValue(space, column, cell);
+    // A parameter named as an error column (`error_details`) is that column in a CSV without its
+    // `params.` form (an older Parzen's, review 50); with it, the plain column is the error's.
+    else if (ERROR_COLUMNS.includes(column) && !(space.byName.has(column) && !header.includes(`params.${column}`))) {
+      if (column === 'error_details') error.details = detailsFromCell(cell);
+      else error[column === 'error_code' ? 'code' : 'message'] = cell;
+    } else params[column] = cellValue(space, column, cell);
   }
   nullsForEmptyCells(space, params, empty);
   // Optuna keeps user attrs on every trial, Parzen with complete ones only: a failed or pruned trial's are left.

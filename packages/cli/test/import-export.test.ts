@@ -35,10 +35,10 @@ const sqliteConfig = (name: string, space: unknown, file = name) =>
     store: { use: 'sqlite', options: { path: `./${file}.parzen.db` } },
     budget: { maxTrials: 10 },
   });
-const sqliteTrials = async (path: string): Promise<readonly Trial[]> => {
+const sqliteTrials = async (path: string, name = 'heart'): Promise<readonly Trial[]> => {
   const store = createSqliteStore({ path, readOnly: true });
   try {
-    return await store.listTrials('heart');
+    return await store.listTrials(name);
   } finally {
     await store.close();
   }
@@ -203,6 +203,32 @@ describe('parzen export and import', () => {
     );
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('line 1: /error/details: expected an object, found 5');
+  });
+
+  it('reads a parameter named error_details from an older CSV, and the details column beside params.error_details (review 50)', async () => {
+    const named = { error_details: { type: 'uniform', low: 0, high: 1 } };
+    const path = sqliteConfig('named', named, 'named-details');
+    // An older Parzen's listing: the parameter under its own name, no details column.
+    const older = writeIn(
+      dir,
+      'named-older.csv',
+      'study,number,state,loss,error_details,error_code,error_message,started_at,finished_at\nnamed,0,complete,1.5,0.25,,,,\n',
+    );
+    const imported = await cli('import', path, older);
+    expect(imported.code, imported.stderr).toBe(0);
+    // Today's: the parameter as params.error_details, the error's details in error_details.
+    const today = writeIn(
+      dir,
+      'named-today.csv',
+      'number,state,loss,params.error_details,error_code,error_message,error_details\n0,failed,,0.75,X,m,"{""loss"":2}"\n',
+    );
+    expect((await cli('import', path, today)).code).toBe(0);
+    const trials = await sqliteTrials(join(dir, 'named-details.parzen.db'), 'named');
+    expect(trials.map((trial) => [trial.state, trial.internal.error_details])).toEqual([
+      ['complete', 0.25],
+      ['failed', 0.75],
+    ]);
+    expect(trials[1]).toMatchObject({ error: { code: 'X', message: 'm', details: { loss: 2 } } });
   });
 
   it('moves a study from jsonl to sqlite keeping params, losses, states, attrs, intermediate values and times', async () => {

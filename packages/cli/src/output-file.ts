@@ -28,7 +28,8 @@ const maybeFile = (element: unknown): element is string =>
 /**
  * The files one variant of a config names (trial 46: `-o obj.mjs` overwrote the objective): a `module`
  * objective's `path`; the existing files a `command` objective's argv names (its program when given as a
- * path, and a script or data file after it), read from the command's `cwd`; the files of `plugins`.
+ * path, a script or data file after it, a flag's value given as `--flag=FILE`), read from the command's
+ * `cwd`; the files of `plugins`.
  * Nothing is parsed as a shell would: an element that is an existing file there counts.
  */
 const namedFiles = (config: string, variant: unknown): InputFile[] => {
@@ -40,7 +41,9 @@ const namedFiles = (config: string, variant: unknown): InputFile[] => {
     files.push({ path: resolve(base, options.path), what: `the objective module of ${config}` });
   if (use === 'command' && Array.isArray(options.command)) {
     const cwd = typeof options.cwd === 'string' ? resolve(base, options.cwd) : base;
-    for (const [index, element] of options.command.entries()) {
+    for (const [index, word] of options.command.entries()) {
+      // A flag's value given with it (`--data=train.csv`, review 50) counts as the file it names.
+      const element = typeof word === 'string' && /^--?[^=\s]+=/.test(word) ? word.slice(word.indexOf('=') + 1) : word;
       if (!maybeFile(element)) continue;
       // The program itself only when given as a path (`./train.sh`), not a name looked up on PATH (`python3`).
       if (index === 0 && !isAbsolute(element) && !/[\\/]/.test(element)) continue;

@@ -761,15 +761,18 @@ describe('-o refuses to overwrite a study store or the config (trial 44: it wrot
     const command = (file: string, argv: string[]) =>
       config(file, store, { objective: { use: 'command', options: { command: argv, cwd: './bin' } } });
     const programConfig = command('program.json', ['./train.sh', '{x}']);
-    const commandConfig = command('command.json', ['python3', 'train.py', '--x', '{x}']);
+    const commandConfig = command('command.json', ['python3', 'train.py', '--data=data.csv', '--x', '{x}']);
+    const data = writeIn(dir, 'bin/data.csv', 'a,b\n');
     const pluginConfig = config('plugins.json', store, { plugins: ['./my-plugin.mjs'] });
-    const files = [objective, plugin, program, script];
+    const files = [objective, plugin, program, script, data];
     const before = files.map((path) => readFileSync(path, 'utf8'));
     const refusals: [string[], string][] = [
       [['export', moduleConfig, '-o', objective], `${objective} is the objective module of ${moduleConfig}`],
       [['report', moduleConfig, '-o', objective], `${objective} is the objective module of ${moduleConfig}`],
       [['export', programConfig, '-o', program], `${program} is the program of ${programConfig}'s command objective`],
       [['export', commandConfig, '-o', script], `${script} is a file of ${commandConfig}'s command objective`],
+      // A flag's value given with it (review 50).
+      [['export', commandConfig, '-o', data], `${data} is a file of ${commandConfig}'s command objective`],
       [['export', pluginConfig, '-o', plugin], `${plugin} is a plugin module of ${pluginConfig}`],
       [['report', moduleConfig, '--contour', `${plugin}#f`, '-o', plugin], `${plugin} is the --contour module`],
     ];

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import {
   isAlive,
   journalHeartConfig,
   lastJsonLine,
+  repoRoot,
   requireBuiltCli,
   runParzen,
   signalWhen,
@@ -104,6 +105,58 @@ describe.concurrent('Ctrl-C and SIGTERM', () => {
     expect(run.stderr).not.toContain('letting running trials finish');
     const trials = await listTrials(path);
     expect(trials.map((trial) => [trial.state, trial.error?.code])).toEqual([['failed', 'INTERRUPTED']]);
+  });
+
+  it("a third Ctrl-C exits at once when a store's close never settles (review 50: the process hung)", async () => {
+    const own = tempDir('parzen-third-signal-');
+    // The plugin imports `@parzen/engine` as a third-party package would, from the folder of its config.
+    mkdirSync(join(own, 'node_modules', '@parzen'), { recursive: true });
+    symlinkSync(join(repoRoot, 'packages', 'engine'), join(own, 'node_modules', '@parzen', 'engine'), 'dir');
+    writeIn(
+      own,
+      'slow.mjs',
+      'export default async ({ x }) => { await new Promise((r) => setTimeout(r, 150)); return x * x; };\n',
+    );
+    writeIn(
+      own,
+      'stuck-store.mjs',
+      `import { createMemoryStore } from '@parzen/engine';
+export const manifests = [{
+  kind: 'store',
+  name: 'stuck',
+  optionsSchema: { type: 'object', additionalProperties: false, properties: {} },
+  create: () => {
+    const store = createMemoryStore();
+    // A close that never settles, and keeps the process alive.
+    return Object.assign(Object.create(store), { ...store, name: 'stuck', close: () => new Promise(() => setInterval(() => {}, 1000)) });
+  },
+}];
+`,
+    );
+    const path = writeIn(
+      own,
+      'stuck.json',
+      heartConfig({
+        name: 'stuck',
+        plugins: ['./stuck-store.mjs'],
+        objective: { use: 'module', options: { path: './slow.mjs' } },
+        store: { use: 'stuck' },
+        budget: { maxTrials: 1000 },
+      }),
+    );
+    const started = Date.now();
+    const run = await runParzen(['run', path], {
+      cwd: own,
+      onStart: signalWhen(/trial #1 complete/, ['SIGINT', 'SIGINT', 'SIGINT']),
+      // The cleanup's own time limit is 10 s: exiting sooner is the third signal's doing.
+      timeoutMs: 8_000,
+    });
+    expect(run.code, run.stderr).toBe(130);
+    expect(run.stderr).toContain(
+      'SIGINT: stopping now (press Ctrl-C again to exit without waiting for the stores to close).',
+    );
+    expect(run.stderr).toContain('SIGINT: exiting without waiting for the stores and objectives to close.');
+    expect(Date.now() - started).toBeLessThan(8_000);
   });
 
   it('a second Ctrl-C stops at once: the hanging trial is recorded as interrupted and its processes are killed', async () => {

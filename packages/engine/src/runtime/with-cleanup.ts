@@ -7,19 +7,37 @@ const firstLine = (error: unknown): string => {
 };
 
 /**
+ * How long a cleanup may take before what ran goes on without it (review 50: a store whose close never
+ * settled lost a finished run's summary, or held the process after a second Ctrl-C).
+ */
+export const CLEANUP_TIMEOUT_MS = 10_000;
+
+/**
  * Runs `cleanup` (closing a store, an objective) and says a failure of it as one warning line,
  * `<what>: <message>` (by default on stderr, `parzen: warning: ...`), instead of throwing it: what ran
- * before it stands.
+ * before it stands. A cleanup still unsettled after `timeoutMs` is left to finish on its own, with a warning.
  */
 export const cleanUpQuietly = async (
   cleanup: () => unknown,
   what: string,
   warn: (message: string) => void = warnOnStderr,
+  timeoutMs: number = CLEANUP_TIMEOUT_MS,
 ): Promise<void> => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    await cleanup();
+    await Promise.race([
+      Promise.resolve().then(cleanup),
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`it did not finish in ${timeoutMs / 1000} s; going on without it`)),
+          timeoutMs,
+        );
+      }),
+    ]);
   } catch (error) {
     warn(`${what}: ${firstLine(error)}`);
+  } finally {
+    clearTimeout(timer);
   }
 };
 

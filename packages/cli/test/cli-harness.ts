@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { collectOutput, tempFolder } from '@parzen/test-kit';
@@ -59,6 +59,12 @@ export const runParzen = (args: readonly string[], options: SpawnOptions): Promi
 
 /** A fresh temporary folder, removed when the test file ends. */
 export const tempDir = (prefix = 'parzen-e2e-'): string => tempFolder(prefix);
+
+/** Makes `@parzen/engine` importable from `dir`, as a third-party plugin there imports it (a symlink). */
+export const linkEngine = (dir: string): void => {
+  mkdirSync(join(dir, 'node_modules', '@parzen'), { recursive: true });
+  symlinkSync(join(repoRoot, 'packages', 'engine'), join(dir, 'node_modules', '@parzen', 'engine'), 'dir');
+};
 
 /** Writes a file (JSON-encoding non-strings) into `dir` and returns its path. */
 export const writeIn = (dir: string, name: string, content: unknown): string => {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import {
   isAlive,
   journalHeartConfig,
   lastJsonLine,
-  repoRoot,
+  linkEngine,
   requireBuiltCli,
   runParzen,
   signalWhen,
@@ -110,8 +110,7 @@ describe.concurrent('Ctrl-C and SIGTERM', () => {
   it("a third Ctrl-C exits at once when a store's close never settles (review 50: the process hung)", async () => {
     const own = tempDir('parzen-third-signal-');
     // The plugin imports `@parzen/engine` as a third-party package would, from the folder of its config.
-    mkdirSync(join(own, 'node_modules', '@parzen'), { recursive: true });
-    symlinkSync(join(repoRoot, 'packages', 'engine'), join(own, 'node_modules', '@parzen', 'engine'), 'dir');
+    linkEngine(own);
     writeIn(
       own,
       'slow.mjs',

@@ -1,7 +1,5 @@
-import { mkdirSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { heartConfig, heartModule, lastJsonLine, repoRoot, tempDir, writeIn } from './cli-harness.js';
+import { heartConfig, heartModule, lastJsonLine, linkEngine, tempDir, writeIn } from './cli-harness.js';
 import { cliIn } from './cli-in-process.js';
 
 /**
@@ -13,8 +11,7 @@ let dir: string;
 beforeAll(() => {
   dir = tempDir('parzen-store-capabilities-');
   // The plugin imports `@parzen/engine` as a third-party package would, from the folder of its config.
-  mkdirSync(join(dir, 'node_modules', '@parzen'), { recursive: true });
-  symlinkSync(join(repoRoot, 'packages', 'engine'), join(dir, 'node_modules', '@parzen', 'engine'), 'dir');
+  linkEngine(dir);
   writeIn(dir, 'heart.mjs', heartModule);
   // The memory store, less the methods `omit` names; `failClose`: its close rejects.
   writeIn(

@@ -436,6 +436,8 @@ export const denseProduct = (
       let t1 = coef;
       let t2 = coef;
       let t3 = coef;
+      // All continuous: the mixed loop's continuous branch without its order and kind lookups (the
+      // same terms; that loop took 20-30 % longer on 4,000 continuous kernels, measured).
       if (mixed === undefined) {
         for (let j = 0, q = 0; j < d; j++, q += 4) {
           const mu = mus[base + j] as number;

@@ -84,6 +84,24 @@ const syntaxErrorPlace = (specifier: string, baseDir: string): string | undefine
 };
 
 /**
+ * The module loaded but the export named in the options is not a function: `functions` lists the exports
+ * that are, so the error can point at the option (`/objective/options/export`) and name the choices.
+ */
+export class MissingExportError extends Error {
+  constructor(
+    message: string,
+    readonly exportName: string,
+    /** The module's exports that are functions, sorted. */
+    readonly functions: readonly string[],
+    /** What the name holds: `no such export`, or `a number`, say. */
+    readonly found: string,
+  ) {
+    super(message);
+    this.name = 'MissingExportError';
+  }
+}
+
+/**
  * Imports a JS or TS file (resolved against `baseDir`) or a package (resolved from `baseDir`'s
  * node_modules) and returns the named export, which must be a function. Errors name the specifier, where
  * it was looked for, and what the module exports instead.
@@ -110,10 +128,13 @@ export const loadModuleExport = async (
   }
   const value = pickExport(loaded, exportName);
   if (typeof value !== 'function') {
-    const names = Object.keys(loaded).sort().join(', ') || 'nothing';
-    const found = value === undefined ? 'has no such export' : `is a ${typeof value}`;
-    throw new Error(
-      `Export \`${exportName}\` of objective module \`${specifier}\` ${found}; expected a function. The module exports: ${names}.`,
+    const names = Object.keys(loaded).sort();
+    const found = value === undefined ? 'no such export' : `a ${typeof value}`;
+    throw new MissingExportError(
+      `Export \`${exportName}\` of objective module \`${specifier}\` is ${found}; expected a function. The module exports: ${names.join(', ') || 'nothing'}.`,
+      exportName,
+      names.filter((name) => typeof loaded[name] === 'function'),
+      found,
     );
   }
   return value as (...args: unknown[]) => unknown;

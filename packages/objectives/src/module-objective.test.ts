@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EvaluationContext } from '@parzen/engine/plugin';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadModuleExport } from './load-module-export.js';
 import { createModuleObjective } from './module-objective.js';
 
 let dir: string;
@@ -101,11 +102,26 @@ describe('module objective', () => {
     await expect(run('no-such-package')).rejects.toThrow(`no package of that name in node_modules of ${dir}`);
   });
 
-  it('names the exports when the export is missing or not a function', async () => {
-    await expect(run('./objective.mjs', 'train')).rejects.toThrow(
-      /`train` .* has no such export; expected a function\. The module exports: default, notFn, slow/,
+  it('points at the export option, naming the exported functions, when the export is missing or not a function', async () => {
+    await expect(run('./objective.mjs', 'train')).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      issues: [
+        {
+          pointer: '/objective/options/export',
+          expected: 'the name of a function that objective module `./objective.mjs` exports: "default", "slow"',
+          found: '"train" (no such export)',
+        },
+      ],
+    });
+    await expect(run('./objective.mjs', 'notFn')).rejects.toMatchObject({
+      issues: [{ pointer: '/objective/options/export', found: '"notFn" (a number)' }],
+    });
+  });
+
+  it('says what the module exports where the export is loaded outside an objective', async () => {
+    await expect(loadModuleExport('./objective.mjs', 'train', dir)).rejects.toThrow(
+      /`train` .* is no such export; expected a function\. The module exports: default, notFn, slow\./,
     );
-    await expect(run('./objective.mjs', 'notFn')).rejects.toThrow(/is a number/);
   });
 });
 
@@ -286,10 +302,17 @@ describe('module objective in a worker thread (the default)', () => {
     expect(error?.message.length).toBeLessThan(1000);
   });
 
-  it('reports a missing export before any trial, as on this thread', async () => {
-    await expect(createModuleObjective({ path: './objective.mjs', export: 'train' }, dir)).rejects.toThrow(
-      /`train` .* has no such export; expected a function/,
-    );
+  it('reports a missing export before any trial, at the export option, as on this thread', async () => {
+    await expect(createModuleObjective({ path: './objective.mjs', export: 'notFn' }, dir)).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      issues: [
+        {
+          pointer: '/objective/options/export',
+          expected: 'the name of a function that objective module `./objective.mjs` exports: "default", "slow"',
+          found: '"notFn" (a number)',
+        },
+      ],
+    });
   });
 });
 

@@ -9,7 +9,7 @@ import {
   type ObjectiveFunction,
   SERVICES,
 } from '@parzen/engine/plugin';
-import { isFileSpecifier, loadModuleExport } from './load-module-export.js';
+import { isFileSpecifier, loadModuleExport, MissingExportError } from './load-module-export.js';
 import { createWorkerObjective } from './worker-objective.js';
 
 /** Options of the `module` objective. */
@@ -87,16 +87,32 @@ export const createModuleObjective = async (
         found: `Objective module \`${options.path}\` not found: no file at ${file} (resolved against ${baseDir})`,
       },
     ]);
-  return options.isolate === 'none'
-    ? // A module's function is untyped: what it returns is checked at run time, trial by trial.
-      createFunctionObjective(
-        (await loadModuleExport(options.path, options.export, baseDir)) as ObjectiveFunction<unknown>,
-        'module',
-      )
-    : createWorkerObjective(
-        { path: options.path, exportName: options.export, baseDir },
-        { reuseThreads: options.reuseThreads === true, ...(warn === undefined ? {} : { warn }) },
-      );
+  try {
+    return options.isolate === 'none'
+      ? // A module's function is untyped: what it returns is checked at run time, trial by trial.
+        createFunctionObjective(
+          (await loadModuleExport(options.path, options.export, baseDir)) as ObjectiveFunction<unknown>,
+          'module',
+        )
+      : await createWorkerObjective(
+          { path: options.path, exportName: options.export, baseDir },
+          { reuseThreads: options.reuseThreads === true, ...(warn === undefined ? {} : { warn }) },
+        );
+  } catch (error) {
+    // A name the module does not export as a function is a mistake in the config too (trial 47: it had no
+    // pointer), said with the functions it could name instead.
+    if (!(error instanceof MissingExportError)) throw error;
+    throw invalidConfig('objective options', [
+      {
+        pointer: '/objective/options/export',
+        expected:
+          error.functions.length === 0
+            ? `the name of a function that objective module \`${options.path}\` exports (it exports none)`
+            : `the name of a function that objective module \`${options.path}\` exports: ${error.functions.map((name) => `"${name}"`).join(', ')}`,
+        found: `"${error.exportName}" (${error.found})`,
+      },
+    ]);
+  }
 };
 
 /** `{ "use": "module", "options": { "path": "./objective.mjs", "export": "default" } }`. */

@@ -3,7 +3,7 @@
  * once, then answers one message per trial. Everything it sends is structured-cloned data.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadModuleExport } from './load-module-export.js';
+import { loadModuleExport, MissingExportError } from './load-module-export.js';
 
 /** What the worker is started with. */
 export interface ModuleWorkerData {
@@ -25,7 +25,12 @@ export type ModuleWorkerRequest =
 /** A message from the worker. */
 export type ModuleWorkerReply =
   | { readonly type: 'ready' }
-  | { readonly type: 'load-failed'; readonly message: string }
+  | {
+      readonly type: 'load-failed';
+      readonly message: string;
+      /** Set when the module loaded without the named function (see {@link MissingExportError}). */
+      readonly missing?: { readonly functions: readonly string[]; readonly found: string };
+    }
   /** The thread took up a trial: a thread that ends before saying so never ran it. */
   | { readonly type: 'started'; readonly id: number }
   | {
@@ -174,5 +179,9 @@ try {
   });
   send({ type: 'ready' });
 } catch (error) {
-  send({ type: 'load-failed', message: error instanceof Error ? error.message : String(error) });
+  send({
+    type: 'load-failed',
+    message: error instanceof Error ? error.message : String(error),
+    ...(error instanceof MissingExportError ? { missing: { functions: error.functions, found: error.found } } : {}),
+  });
 }

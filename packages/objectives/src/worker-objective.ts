@@ -9,7 +9,7 @@ import {
   interpretObjectiveValue,
   type ObjectiveAdapter,
 } from '@parzen/engine/plugin';
-import { isFileSpecifier } from './load-module-export.js';
+import { isFileSpecifier, MissingExportError } from './load-module-export.js';
 import type { ModuleWorkerData, ModuleWorkerReply, ModuleWorkerRequest } from './module-worker.js';
 
 /** The built worker to start from sources, or false when there is none (decided once per process). */
@@ -88,7 +88,12 @@ class ObjectiveThread {
     );
     this.worker.on('message', (reply: ModuleWorkerReply) => {
       if (reply.type === 'ready') loaded?.();
-      else if (reply.type === 'load-failed') loadFailed?.(new Error(reply.message));
+      else if (reply.type === 'load-failed')
+        loadFailed?.(
+          reply.missing === undefined
+            ? new Error(reply.message)
+            : new MissingExportError(reply.message, data.exportName, reply.missing.functions, reply.missing.found),
+        );
       else this.waiting.get(reply.id)?.(reply);
     });
     this.worker.on('error', (error) => {

@@ -151,7 +151,7 @@ describe('progress reporter', () => {
       { ...(started as Extract<EngineEvent, { type: 'study.started' }>), existingTrials: 48, maxTrials: 5 },
     ];
     expect((await play('lines', false, full)).split('\n')[0]).toBe(
-      'Resuming study demo (48 trials so far, at its limit of 5 trials: nothing to run; --more-trials N runs N more)',
+      'Resuming study demo (48 trials so far, at its limit of 5 trials: nothing to run but enqueued entries still waiting; --more-trials N runs N more)',
     );
   });
 

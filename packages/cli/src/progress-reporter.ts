@@ -92,7 +92,7 @@ const linesReporter = (stream: NodeJS.WriteStream): Reporter => {
           state.total === undefined
             ? ''
             : event.existingTrials >= state.total
-              ? `, at its limit of ${countOf(state.total, 'trial')}: nothing to run; --more-trials N runs N more`
+              ? `, at its limit of ${countOf(state.total, 'trial')}: nothing to run but enqueued entries still waiting; --more-trials N runs N more`
               : `, up to ${countOf(state.total, 'trial')}`;
         write(
           `${event.resumed ? 'Resuming' : 'Starting'} study ${event.study.name} (${countOf(event.existingTrials, 'trial')} so far${limit})`,

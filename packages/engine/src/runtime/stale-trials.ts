@@ -161,10 +161,12 @@ export const failStaleTrials = async (
         state: 'failed',
         error: {
           code: 'STALE_TRIAL',
+          // Without the trial's number, which the trial shows beside it: an imported trial gets a new one
+          // (trial 47: imported as #288, it said "Trial #148 was left running").
           message:
             why === 'gone'
-              ? `Trial #${trial.number} was left running by worker ${owner}, which stopped without finishing it.`
-              : `Trial #${trial.number} of worker ${owner} stopped renewing its lease, which lapsed; its result, if it comes, is kept as a new trial.`,
+              ? `Left running by worker ${owner}, which stopped without finishing it.`
+              : `Its worker ${owner} stopped renewing its lease, which lapsed; its result, if it comes, is kept as a new trial.`,
           ...lapsed,
         },
       });

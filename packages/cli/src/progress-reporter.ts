@@ -49,8 +49,13 @@ const describeTrial = (event: Extract<EngineEvent, { type: 'trial.finished' }>):
 
 /** `[3/20 trials, ...]`: the noun agrees with the total when there is one (`1/1 trial`), else with the count. */
 const counts = (state: ProgressState): string => {
+  // Past the limit (enqueued entries a study at its limit still runs) the count is not a fraction of it.
   const done =
-    state.total === undefined ? countOf(state.done, 'trial') : `${state.done}/${countOf(state.total, 'trial')}`;
+    state.total === undefined
+      ? countOf(state.done, 'trial')
+      : state.done > state.total
+        ? `${countOf(state.done, 'trial')} (limit ${state.total})`
+        : `${state.done}/${countOf(state.total, 'trial')}`;
   return `[${done}, ${state.failed} failed${state.pruned > 0 ? `, ${state.pruned} pruned` : ''}, best ${state.best}]`;
 };
 

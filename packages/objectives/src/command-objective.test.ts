@@ -279,14 +279,16 @@ describe('command objective', () => {
       });
     expect(await run(asItGoes, 0)).toMatchObject({ status: 'ok', loss: 0.5 });
     expect(await run(shortEpochs, 1)).toMatchObject({ status: 'ok', loss: 0.5 });
-    // Nor a trial the pruner stopped: it was killed right after the report that decided.
-    expect(await run(atEnd, 2, true)).toMatchObject({ status: 'failed', error: { code: 'PRUNED' } });
+    // Nor a trial the pruner stopped: it was killed right after the report that decided (its reports came
+    // together, and it was still running).
+    const burstThenOn = `setTimeout(() => process.stdout.write('{"step":0,"value":1}\\n{"step":1,"value":0.5}\\n'), 1100); setTimeout(() => {}, 20000)`;
+    expect(await run(burstThenOn, 2, true)).toMatchObject({ status: 'failed', error: { code: 'PRUNED' } });
     expect(context.logged).toEqual([]);
     expect(await run(atEnd, 1)).toMatchObject({ status: 'ok', loss: 0.5 });
     expect(await run(atEnd, 3)).toMatchObject({ status: 'ok', loss: 0.5 });
     expect(context.logged).toHaveLength(1);
     expect(context.logged[0]).toMatch(
-      /^warn: trial #1: its 2 reports all arrived as the program ended, after 1\.\d s: its stdout is buffered, so the pruner saw them too late to stop it\. Flush each report \(Python: print\(\.\.\., flush=True\)\)/,
+      /^warn: trial #1: its 2 reports all arrived as the program ended, after 1\.\d s: its stdout is buffered, so a pruner sees them too late to stop it\. Flush each report \(Python: print\(\.\.\., flush=True\)\)/,
     );
   });
 
@@ -557,7 +559,7 @@ console.log('bye');`;
    * slower than the program's exit (a disk): the first report is stored once Parzen has reaped the program
    * (`kill(pid, 0)` fails), so the prune decision comes after its exit, every time.
    */
-  const pruneAfterExit = async (name: string, body: string, storeDelayMs?: number) => {
+  const pruneAfterExit = async (name: string, body: string, storeDelayMs?: number | 'instant') => {
     const pidFile = join(dir, `${name}.pid`);
     const program = `require('node:fs').writeFileSync(process.argv[1], String(process.pid));\n${body}`;
     const store = createMemoryStore();
@@ -573,6 +575,10 @@ console.log('bye');`;
     // With `storeDelayMs`, the first report is stored that long after it came instead (the program may live on).
     let delayed = false;
     store.reportIntermediate = async (...args) => {
+      if (storeDelayMs === 'instant') {
+        await reportIntermediate?.(...args);
+        return;
+      }
       if (storeDelayMs === undefined) while (!reaped()) await new Promise((resolve) => setTimeout(resolve, 5));
       else if (!delayed) await new Promise((resolve) => setTimeout(resolve, storeDelayMs));
       delayed = true;
@@ -610,6 +616,34 @@ console.log('bye');`;
         { step: 1, value: 0.5 },
       ],
     });
+  });
+
+  it('completes, or fails, a program whose output all came at its end, with a store that answers at once (trial 49: stored pruned at step 0)', async () => {
+    // Python without flush, as it exits: the store answers before the program's end is heard.
+    const buffered = await pruneAfterExit(
+      'instant',
+      `process.stdout.write('${twoReports}{"loss":0.25}\\n');`,
+      'instant',
+    );
+    expect(buffered).toMatchObject({ state: 'complete', loss: 0.25, intermediate: { length: 2 } });
+    // A crash after training (no loss line), its reports buffered: failed, not pruned.
+    const crashed = await pruneAfterExit(
+      'instant-crash',
+      `process.stdout.write('${twoReports}', () => process.exit(1));`,
+      'instant',
+    );
+    expect(crashed).toMatchObject({ state: 'failed', error: { code: 'COMMAND_FAILED' } });
+  });
+
+  it('still stops at once a flushed program that is running when the pruner says stop', async () => {
+    const started = Date.now();
+    const running = await pruneAfterExit(
+      'flushed',
+      `process.stdout.write('{"step":0,"value":1}\\n'); setTimeout(() => console.log('{"loss":0.25}'), 20000);`,
+      'instant',
+    );
+    expect(running).toMatchObject({ state: 'pruned', loss: 1 });
+    expect(Date.now() - started).toBeLessThan(10000);
   });
 
   it('completes a program that closed its stdout after its loss, though it still runs: the prune stops nothing (review 45)', async () => {

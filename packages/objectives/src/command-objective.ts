@@ -110,6 +110,12 @@ export interface ReportOutcome {
 }
 
 /**
+ * How long (ms) a prune decided on a report read in a burst waits for the program's exit (see `finished`
+ * in the command objective): a buffered program's exit follows its last output by a few milliseconds.
+ */
+const EXIT_SETTLE_MS = 250;
+
+/**
  * A trial this long (ms) whose reports all came within {@link BUFFERED_SPREAD_MS} of each other, in its
  * last {@link BUFFERED_WINDOW_MS}, had them buffered (a flushed program's reports are apart by an epoch).
  */
@@ -258,12 +264,41 @@ export const createCommandObjective = (
       const lossLine = lossTracker();
       let exited = false;
       let closed = false;
+      let linesRead = 0;
+      let linesHandled = 0;
+      const heard: (() => void)[] = [];
+      const hear = () => {
+        for (const resolve of heard.splice(0)) resolve();
+      };
+      const over = () => exited || (closed && lossLine.found !== undefined);
       // A prune decided once the program has exited, or closed its stdout after its loss, stops nothing
-      // (its reports came buffered, as it ended): its own result stands.
-      const reports = createReportReader(evaluation, () => exited || (closed && lossLine.found !== undefined));
+      // (its reports came buffered, as it ended): its own result stands. Reports read in one burst (later
+      // lines already read, or read at the same moment as the report before) may be a buffered program's
+      // whole output at its end, read before its exit or end of output is heard (trial 49: with a store that
+      // answers at once, such a trial was stored pruned at step 0, its loss or its crash lost): then its
+      // exit is given a moment (EXIT_SETTLE_MS) before it is stopped. A flushed program is stopped at once.
+      const finished = async (): Promise<boolean> => {
+        if (over()) return true;
+        const [previous, latest] = reports.readAt.slice(-2);
+        if (!(linesRead > linesHandled || (previous !== undefined && previous === latest))) return false;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, EXIT_SETTLE_MS);
+          heard.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+        return over();
+      };
+      const reports = createReportReader(evaluation, finished);
       const onStdoutRead = (line: string | undefined) => {
-        if (line === undefined) closed = true;
-        else lossLine.see(line);
+        if (line === undefined) {
+          closed = true;
+          if (over()) hear();
+        } else {
+          linesRead++;
+          lossLine.see(line);
+        }
       };
       try {
         const startedAt = Date.now();
@@ -273,10 +308,14 @@ export const createCommandObjective = (
           env: env(params, evaluation.trialNumber, extraEnv),
           signal: AbortSignal.any([evaluation.signal, stop.signal]),
           stderrTail: options.stderrTailChars,
-          onStdoutLine: reports.onLine,
+          onStdoutLine: (line, at) => {
+            linesHandled++;
+            return reports.onLine(line, at);
+          },
           onStdoutRead,
           onExit: () => {
             exited = true;
+            hear();
           },
           terminate: reports.prune,
           terminateGraceMs: options.pruneGraceSeconds * 1000,
@@ -312,7 +351,7 @@ export const createCommandObjective = (
         ) {
           warnedBuffered = true;
           warn?.(
-            `trial #${evaluation.trialNumber}: its ${reports.readAt.length} reports all arrived as the program ended, after ${(outcome.durationMs / 1000).toFixed(1)} s: its stdout is buffered, so the pruner saw them too late to stop it. Flush each report (Python: print(..., flush=True)), or run Python unbuffered ("python3", "-u", or PYTHONUNBUFFERED=1 in the objective's env).`,
+            `trial #${evaluation.trialNumber}: its ${reports.readAt.length} reports all arrived as the program ended, after ${(outcome.durationMs / 1000).toFixed(1)} s: its stdout is buffered, so a pruner sees them too late to stop it. Flush each report (Python: print(..., flush=True)), or run Python unbuffered ("python3", "-u", or PYTHONUNBUFFERED=1 in the objective's env).`,
           );
         }
         const result = interpretCommandOutcome(outcome, argv, options.timeoutSeconds, {

@@ -292,6 +292,38 @@ describe('command objective', () => {
     );
   });
 
+  it('says once per run when reports are printed as Python dicts or written on stderr, which are not read (trial 49)', async () => {
+    const context = testPluginContext({ baseDir: dir, study: 's' });
+    const adapter = await commandObjectiveManifest.create(options([process.execPath, '-e', '{program}']), context);
+    const run = (program: string, trialNumber: number) =>
+      adapter.evaluate({ program } as never, {
+        trialNumber,
+        signal: new AbortController().signal,
+        report: async () => {},
+        shouldPrune: () => false,
+      });
+    const dict = `console.log("{'step': 0, 'value': 100.0}"); console.log("{'step': 1, 'value': 90.0}"); console.log(0.5)`;
+    expect(await run(dict, 0)).toMatchObject({ status: 'ok', loss: 0.5 });
+    expect(await run(dict, 1)).toMatchObject({ status: 'ok', loss: 0.5 });
+    expect(context.logged).toEqual([
+      `warn: trial #0: the line \`{'step': 0, 'value': 100.0}\` looks like a report but is not JSON (a Python dict printed as it is), so it is not read as one and no pruner sees it: print(json.dumps({"step": step, "value": value}), flush=True).`,
+    ]);
+    const other = testPluginContext({ baseDir: dir, study: 's' });
+    const logging = await commandObjectiveManifest.create(options([process.execPath, '-e', '{program}']), other);
+    const stderr = `console.error('{"step": 0, "value": 3}'); console.log(0.5)`;
+    expect(
+      await logging.evaluate({ program: stderr } as never, {
+        trialNumber: 4,
+        signal: new AbortController().signal,
+        report: async () => {},
+        shouldPrune: () => false,
+      }),
+    ).toMatchObject({ status: 'ok', loss: 0.5 });
+    expect(other.logged).toEqual([
+      `warn: trial #4: the program wrote the report \`{"step": 0, "value": 3}\` on stderr; reports are read from stdout only, so no pruner saw it (Python's logging writes to stderr: print the report instead).`,
+    ]);
+  });
+
   it('warns of buffered reports however long each report takes to store (trial 43: a disk store hid it)', async () => {
     const context = testPluginContext({ baseDir: dir, study: 's' });
     const atEnd = `setTimeout(() => process.stdout.write('{"step":0,"value":1}\\n{"step":1,"value":0.5}\\n{"loss":0.5}\\n'), 1100)`;

@@ -19,7 +19,7 @@ import { expandArgv, expandEnv, TemplateError, templateProblems, unpairedFlags }
 import { asciiCollisionIssues, collisionWarning, commandEnv, envNameCollisions } from './command-env.js';
 import { findExecutable, onPath, shebangProblem } from './find-executable.js';
 import { describeLastLine, findLossLine, lossTracker } from './parse-loss.js';
-import { createReportReader, MalformedReportError, type Report } from './report-lines.js';
+import { createReportReader, MalformedReportError, parseReportLine, type Report } from './report-lines.js';
 import { type CommandOutcome, runCommand } from './run-command.js';
 import { shellQuoted } from './shell-quoted.js';
 
@@ -108,6 +108,16 @@ export interface ReportOutcome {
    */
   readonly lossLine?: { readonly found: unknown };
 }
+
+/** A line that reads as a Python dict with `step` and `value` keys: `{'step': 0, 'value': 0.5}`. */
+const looksLikePythonReport = (line: string): boolean => {
+  const text = line.trim();
+  return text.startsWith('{') && text.includes("'step'") && text.includes("'value'") && !text.includes("'loss'");
+};
+
+/** A program's line as a message quotes it, shortened. */
+const quoteLine = (line: string): string =>
+  `\`${line.length > 120 ? `${line.trim().slice(0, 120)}...` : line.trim()}\``;
 
 /**
  * How long (ms) a prune decided on a report read in a burst waits for the program's exit (see `finished`
@@ -238,6 +248,7 @@ export const createCommandObjective = (
     );
   let warnedNumberAfterLoss = false;
   let warnedBuffered = false;
+  let warnedMisprinted = false;
   return {
     name: 'command',
     async evaluate(params, evaluation) {
@@ -310,6 +321,14 @@ export const createCommandObjective = (
           stderrTail: options.stderrTailChars,
           onStdoutLine: (line, at) => {
             linesHandled++;
+            // Said once per run (trial 49: a Python dict printed as a report was passed over in silence, so
+            // the pruner never saw a value).
+            if (!warnedMisprinted && looksLikePythonReport(line)) {
+              warnedMisprinted = true;
+              warn?.(
+                `trial #${evaluation.trialNumber}: the line ${quoteLine(line)} looks like a report but is not JSON (a Python dict printed as it is), so it is not read as one and no pruner sees it: print(json.dumps({"step": step, "value": value}), flush=True).`,
+              );
+            }
             return reports.onLine(line, at);
           },
           onStdoutRead,
@@ -353,6 +372,16 @@ export const createCommandObjective = (
           warn?.(
             `trial #${evaluation.trialNumber}: its ${reports.readAt.length} reports all arrived as the program ended, after ${(outcome.durationMs / 1000).toFixed(1)} s: its stdout is buffered, so a pruner sees them too late to stop it. Flush each report (Python: print(..., flush=True)), or run Python unbuffered ("python3", "-u", or PYTHONUNBUFFERED=1 in the objective's env).`,
           );
+        }
+        // Reports written to stderr (a logger's default) are not read (trial 49), said once per run.
+        if (!warnedMisprinted && reports.readAt.length === 0) {
+          const onStderr = outcome.stderr.split(/\r?\n|\r/).find((line) => parseReportLine(line) !== undefined);
+          if (onStderr !== undefined) {
+            warnedMisprinted = true;
+            warn?.(
+              `trial #${evaluation.trialNumber}: the program wrote the report ${quoteLine(onStderr)} on stderr; reports are read from stdout only, so no pruner saw it (Python's logging writes to stderr: print the report instead).`,
+            );
+          }
         }
         const result = interpretCommandOutcome(outcome, argv, options.timeoutSeconds, {
           graceSeconds: options.pruneGraceSeconds,

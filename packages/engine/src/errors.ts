@@ -104,11 +104,14 @@ export const trialAlreadyFinished = (study: string, number: number): ParzenError
 export const trialNotFound = (study: string, number: number): ParzenError =>
   new ParzenError('TRIAL_NOT_FOUND', `Study \`${study}\` has no trial #${number}.`);
 
-/** A feature needs an optional store method the store does not have. */
-export const storeUnsupported = (store: string, feature: string, method: string): ParzenError =>
+/**
+ * A feature needs an optional store method the store does not have. `durable`: only a store that keeps
+ * what it is given will do (an import), so the memory store is not offered.
+ */
+export const storeUnsupported = (store: string, feature: string, method: string, durable = false): ParzenError =>
   new ParzenError(
     'STORE_UNSUPPORTED',
-    `The \`${store}\` store cannot ${feature}: it has no \`${method}\` method. Use a built-in store (memory, jsonl, sqlite, postgres).`,
+    `The \`${store}\` store cannot ${feature}: it has no \`${method}\` method. Use a built-in store (${durable ? 'jsonl, sqlite, postgres' : 'memory, jsonl, sqlite, postgres'}).`,
   );
 
 /** The `STUDY_NOT_FOUND` error: the store has no study with that name. */

@@ -360,6 +360,26 @@ describe('runExperiment (the composition root)', () => {
     });
   });
 
+  it('refuses a store plugin whose store has no name (trial 48: messages then spoke of "The `undefined` store")', async () => {
+    const { name: _, ...unnamed } = createMemoryStore();
+    const nameless = defineStore<Record<string, never>>({
+      name: 'nameless',
+      optionsSchema: { type: 'object' },
+      create: () => unnamed as never,
+    });
+    await expect(
+      runExperiment(
+        { ...config, store: { use: 'nameless' } },
+        { plugins: [{ manifests: [prior, nameless] }], functions },
+      ),
+    ).rejects.toMatchObject({
+      code: 'PLUGIN_INVALID',
+      plugin: 'nameless',
+      message:
+        'The store plugin `nameless` could not start: its create() returned a store without a `name`; expected a string naming the store (messages and `parzen trials` name it; the plugin\'s own name, "nameless", is usual). This is a fault of the plugin, not of the config.',
+    });
+  });
+
   it('names the config entries behind two plugins with one name, and a module listed twice (trial 33)', async () => {
     const dir = tempDir();
     const module = (name: string) =>

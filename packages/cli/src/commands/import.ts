@@ -188,7 +188,7 @@ const importWhenAsked = async (
   // A store whose close fails says so in a warning; the import's own result or refusal stands (review 50).
   await withCleanup(
     async () => {
-      if (store.addTrials === undefined) throw storeUnsupported(store.name, 'import trials', 'addTrials');
+      if (store.addTrials === undefined) throw storeUnsupported(store.name, 'import trials', 'addTrials', true);
       scope.provideStore(store);
       // A study created here keeps a suggester as a run's does, so a later run says when its own differs:
       // the one an export's study was created with, else the config's.

@@ -85,6 +85,16 @@ export const createPlugin = async <K extends PluginKind>(
         'This is a fault of the plugin, not of the config.',
       { plugin: choice.use },
     );
+  // Messages name a store by its `name` (trial 48: "The `undefined` store cannot enqueue params").
+  const storeName = (instance as { readonly name?: unknown }).name;
+  if (kind === 'store' && (typeof storeName !== 'string' || storeName === ''))
+    throw new ParzenError(
+      'PLUGIN_INVALID',
+      `The store plugin \`${choice.use}\` could not start: its create() returned a store ${storeName === undefined ? 'without a `name`' : `whose \`name\` is ${describeValue(storeName)}`}; ` +
+        `expected a string naming the store (messages and \`parzen trials\` name it; the plugin's own name, "${choice.use}", is usual). ` +
+        'This is a fault of the plugin, not of the config.',
+      { plugin: choice.use },
+    );
   // The study records a suggester by its instance's name and seeds its random streams from it: a name other
   // than the one the config uses would be a second name nobody wrote (trial 33: two plugins whose suggesters
   // were both `shared-impl` swapped without a warning, on one stream). Objectives and pruners name what they

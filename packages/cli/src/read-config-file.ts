@@ -30,7 +30,7 @@ const parseJson = (text: string, path: string): unknown => {
     throw new CliError(
       `${path}: the key at ${duplicate.pointer} appears twice (${lineAndColumn(text, duplicate.position)}); JSON keeps only the last value, so remove one.`,
     );
-  return parsed;
+  return withoutExtensionKeys(parsed);
 };
 
 /** What to do about a character JSON has no use for, when Node names it. */
@@ -66,8 +66,9 @@ const checkDepth = (parsed: unknown, path: string): void => {
 };
 
 /**
- * A YAML config's top-level `x-...` keys hold anchors for the rest of the file (`x-common: &common {...}`, as
- * compose files do): they are not config fields, so they are left out before the config is checked.
+ * A config's top-level `x-...` keys are not config fields, so they are left out before the config is checked:
+ * in YAML they hold anchors for the rest of the file (`x-common: &common {...}`, as compose files do), in
+ * JSON notes; the printed schema allows them (trial 48: an editor flagged the documented anchors).
  */
 const withoutExtensionKeys = (parsed: unknown): unknown =>
   typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)

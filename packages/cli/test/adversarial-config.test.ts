@@ -211,3 +211,32 @@ describe('hostile inputs are bad input (exit 2 with a message), not crashes', ()
     );
   });
 });
+
+describe('top-level x- keys (trial 48: the printed schema refused the documented YAML anchors)', () => {
+  it('are left out of YAML and JSON configs, and the printed schema allows them', async () => {
+    const yaml = yamlText(
+      'anchors',
+      'x-common: &common {maxTrials: 2}\nbudget: *common\nspace: {x: {type: uniform, low: 0, high: 1}}\n',
+    );
+    expect((await cli('validate', yaml)).code).toBe(0);
+    const json = join(dir, 'noted.json');
+    writeFileSync(
+      json,
+      JSON.stringify({
+        name: 'noted',
+        'x-note': 'a note for the team',
+        objective: { use: 'command', options: { command: [process.execPath, '-e', '1'] } },
+        store: { use: 'memory' },
+        space: { x: { type: 'uniform', low: 0, high: 1 } },
+        budget: { maxTrials: 2 },
+      }),
+    );
+    expect((await cli('validate', json)).code).toBe(0);
+    const schema = JSON.parse((await cli('schema')).stdout) as {
+      additionalProperties?: unknown;
+      patternProperties?: Record<string, unknown>;
+    };
+    expect(schema.additionalProperties).toBe(false);
+    expect(Object.keys(schema.patternProperties ?? {})).toEqual(['^x-']);
+  });
+});

@@ -14,6 +14,12 @@ export const matrixSchema = {
   additionalProperties: { type: 'array', minItems: 1 },
 };
 
+/** Top-level `x-...` keys, which the CLI leaves out of a config (YAML anchors, notes). */
+export const EXTENSION_KEY = {
+  description:
+    'Not a config field: left out (in YAML, a key holding anchors for the rest of the file, as `x-common: &common {...}`).',
+};
+
 /**
  * `parzen schema [config]`: the composed JSON Schema of a config (base, space grammar, every built-in
  * plugin's options, and those of the plugins the given config lists) plus `matrix`, for editors.
@@ -35,6 +41,6 @@ export const printSchema = async (path: string | undefined, output: Output): Pro
   );
   const schema = composeConfigSchema(registry);
   const properties = { ...(schema.properties as Record<string, unknown>), matrix: matrixSchema };
-  output.result(JSON.stringify({ ...schema, properties }, null, 2));
+  output.result(JSON.stringify({ ...schema, properties, patternProperties: { '^x-': EXTENSION_KEY } }, null, 2));
   return 0;
 };

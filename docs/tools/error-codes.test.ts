@@ -31,3 +31,12 @@ it('lists every error code in the CLI README', () => {
   const table = readme.slice(readme.indexOf('### Error codes'), readme.indexOf('## The config'));
   expect(codes.filter((code) => !table.includes(`\`${code}\``))).toEqual([]);
 });
+
+it("lists every trial error code in the concepts page's table (trial 48: two were missing)", () => {
+  const union = /export type TrialErrorCode =([^;]*);/.exec(read('packages/engine/src/domain/trial.ts'))?.[1] ?? '';
+  const codes = [...union.matchAll(/'([A-Z_]+)'/g)].map((match) => match[1]);
+  expect(codes).toEqual(expect.arrayContaining(['REPORT_FAILED', 'STORE_SALVAGED', 'STALE_TRIAL']));
+  const concepts = read('docs/concepts.md');
+  const table = concepts.slice(concepts.indexOf("A failed trial's `error.code`"), concepts.indexOf('A **study**'));
+  expect(codes.filter((code) => !table.includes(`\`${code}\``))).toEqual([]);
+});

@@ -27,7 +27,7 @@ export const jsonlStoreManifest = defineStore<JsonlStoreManifestOptions>({
       throw invalidConfig('store options', [
         {
           pointer: '/store/options/salvage',
-          expected: 'salvage only for a command that reads (parzen trials, best, export, report: --salvage)',
+          expected: 'salvage only for a command that reads (parzen trials, studies, best, export, report: --salvage)',
           found: 'true for a command that writes to the journal',
         },
       ]);

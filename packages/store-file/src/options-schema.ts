@@ -18,7 +18,7 @@ export const jsonlStoreOptionsSchema = {
     salvage: {
       type: 'boolean',
       description:
-        'Read-only commands only (parzen trials, best, export and report take --salvage): read a damaged journal, skipping each line that is no record or contradicts the ones before it.',
+        'Read-only commands only (parzen trials, studies, best, export and report take --salvage): read a damaged journal, skipping each line that is no record or contradicts the ones before it.',
     },
   },
 } as const;

@@ -25,6 +25,7 @@ export type TrialErrorCode =
   | 'COMMAND_NO_LOSS'
   | 'COMMAND_TEMPLATE'
   | 'COMMAND_BAD_REPORT'
+  | 'REPORT_FAILED'
   | 'TIMEOUT'
   | 'INTERRUPTED'
   | 'STALE_TRIAL'
@@ -32,7 +33,8 @@ export type TrialErrorCode =
   | 'SUGGESTER_OUT_OF_SPACE'
   | 'SUGGESTER_BAD_GROUP'
   | 'PRUNER_FAILED'
-  | 'IMPORTED_FAILED';
+  | 'IMPORTED_FAILED'
+  | 'STORE_SALVAGED';
 
 /**
  * Codes of failures that say nothing of the trial's params: Parzen's own parts (suggester, pruner, store,
@@ -41,7 +43,7 @@ export type TrialErrorCode =
  * running then fails with it).
  */
 const NOT_THE_PARAMS =
-  /^(SUGGESTER_|PRUNER_|STORE_|STOPPER_|REPORTER_)|^(STALE_TRIAL|INTERRUPTED|OBJECTIVE_LOAD_FAILED|COMMAND_NOT_STARTED|OBJECTIVE_CRASHED|COMMAND_TEMPLATE)$/;
+  /^(SUGGESTER_|PRUNER_|STORE_|STOPPER_|REPORTER_)|^(STALE_TRIAL|INTERRUPTED|OBJECTIVE_LOAD_FAILED|COMMAND_NOT_STARTED|OBJECTIVE_CRASHED|COMMAND_TEMPLATE|REPORT_FAILED)$/;
 
 /**
  * Whether a failed trial's failure tells about its params (the objective threw, timed out, returned no

@@ -17,6 +17,26 @@ export const positiveInteger = (value: string): number => {
   return parsed;
 };
 
+/**
+ * The config schema's largest trial count and concurrency (the engine's `MAX_TRIALS` and `MAX_CONCURRENCY`,
+ * equal by a test): written out so that parsing flags loads no engine module.
+ */
+export const FLAG_MAX_TRIALS = 1_000_000_000;
+export const FLAG_MAX_CONCURRENCY = 1000;
+
+/**
+ * Commander parser for a positive integer flag of at most `max`: a flag past the config's bound is a bad
+ * flag (trial 48: `--concurrency 1001` was said to be the config's `/concurrency`, CONFIG_INVALID).
+ */
+export const positiveIntegerUpTo =
+  (max: number) =>
+  (value: string): number => {
+    const parsed = positiveInteger(value);
+    if (parsed > max)
+      throw new InvalidArgumentError(`expected an integer from 1 to ${max.toLocaleString('en')}, found ${value}.`);
+    return parsed;
+  };
+
 /** Commander parser for a TCP port flag (`--port 8080`; 0 picks a free one). */
 export const port = (value: string): number => {
   const parsed = integer(value);

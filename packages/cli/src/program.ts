@@ -4,7 +4,14 @@ import type { ReportFlags } from './commands/report.js';
 import type { RunFlags } from './commands/run.js';
 import { EXIT } from './exit-codes.js';
 import { type Output, processOutput } from './output.js';
-import { integer, port, positiveInteger } from './parse-flags.js';
+import {
+  FLAG_MAX_CONCURRENCY,
+  FLAG_MAX_TRIALS,
+  integer,
+  port,
+  positiveInteger,
+  positiveIntegerUpTo,
+} from './parse-flags.js';
 import { reportError } from './report-error.js';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
@@ -18,13 +25,17 @@ const READ_STORE = `read this store instead of the config's (enough on its own: 
 const runOptions = (command: Command): Command =>
   command
     .option('--seed <n>', 'study seed (overrides the config)', integer)
-    .option('--max-trials <n>', 'stop when the study has this many trials, earlier runs included', positiveInteger)
+    .option(
+      '--max-trials <n>',
+      'stop when the study has this many trials, earlier runs included',
+      positiveIntegerUpTo(FLAG_MAX_TRIALS),
+    )
     .option(
       '--more-trials <n>',
       'run this many trials beyond those the study already has when this run starts (workers started together each count from the size they see: give a fleet --max-trials)',
-      positiveInteger,
+      positiveIntegerUpTo(FLAG_MAX_TRIALS),
     )
-    .option('--concurrency <n>', 'trials evaluated at once', positiveInteger)
+    .option('--concurrency <n>', 'trials evaluated at once', positiveIntegerUpTo(FLAG_MAX_CONCURRENCY))
     .option(
       '--store <spec>',
       `store to use: memory, ${STORE_FORMS}; a bare jsonl or sqlite is the file <name>.parzen.jsonl or <name>.parzen.db beside the config`,

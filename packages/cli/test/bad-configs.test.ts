@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { MAX_CONCURRENCY, MAX_TRIALS } from '@parzen/engine/host';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FLAG_MAX_CONCURRENCY, FLAG_MAX_TRIALS } from '../src/parse-flags.js';
 import { heartConfig, heartModule, lastJsonLine, tempDir, writeIn } from './cli-harness.js';
 import { cli } from './cli-in-process.js';
 
@@ -240,6 +242,23 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/expected an integer/);
     expect((await cli('frobnicate')).code).toBe(2);
+  });
+
+  it("refuses a flag past the config schema's bound as a bad flag, not as the config (trial 48)", async () => {
+    // The flags' bounds are the schema's (written out in the CLI so that parsing flags loads no engine module).
+    expect([FLAG_MAX_TRIALS, FLAG_MAX_CONCURRENCY]).toEqual([MAX_TRIALS, MAX_CONCURRENCY]);
+    const path = writeIn(dir, 'bounds.json', heartConfig());
+    for (const [flag, value, bound] of [
+      ['--concurrency', '1001', '1,000'],
+      ['--max-trials', '2000000000', '1,000,000,000'],
+      ['--more-trials', '2000000000', '1,000,000,000'],
+    ] as const) {
+      const result = await cli('run', path, flag, value, '--json');
+      expect(result.code).toBe(2);
+      const [error] = (JSON.parse(result.stdout) as { errors: { code: string; message: string }[] }).errors;
+      expect(error?.code).toBe('CLI_INPUT');
+      expect(error?.message).toContain(`expected an integer from 1 to ${bound}, found ${value}`);
+    }
   });
 
   it('validate refuses a plugin whose create() returns no instance of its kind, as run does (review 27: exit 0)', async () => {

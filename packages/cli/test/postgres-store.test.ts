@@ -1,6 +1,7 @@
 // Runs in vitest's `postgres` project, whose global setup starts the PostgreSQL server these tests use.
 
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { adminQuery, cluster, describePostgres, freshDatabase, PASSWORD_ROLE, urlFor } from '@parzen/test-kit/postgres';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { Output } from '../src/output.js';
@@ -72,6 +73,53 @@ describePostgres('parzen on the postgres store', () => {
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout.trim().split('\n')).toHaveLength(12); // header + 11 trials
     expect((await parzen('resume', configOn('absent', { url }))).code).toBe(1); // no such study: exit 1
+  });
+
+  // User trial: `studies --store postgres:URL` (and `studies CONFIG` on postgres) exited 2, "cannot list its
+  // studies", and `trials|best|export --store postgres:URL` asked for --study though the database held one.
+  it('lists the studies of a database, and reads its only study from --store postgres:URL alone', async () => {
+    const { url } = await freshDatabase('studies');
+    const config = configOn('heart', { url }, { budget: { maxTrials: 3 } });
+    const run = await parzen('run', config, '--quiet');
+    expect(run.code, run.stderr).toBe(0);
+    const store = `postgres:${url}`;
+
+    const table = await parzen('studies', '--store', store);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout.split('\n')[1]).toMatch(/^heart\s+minimize\s+random\s+3\s+3\s+0\s+0\s+0\s/);
+    const fromConfig = await parzen('studies', config, '--json');
+    expect(fromConfig.code, fromConfig.stderr).toBe(0);
+    expect(JSON.parse(fromConfig.stdout)).toMatchObject([
+      { study: 'heart', direction: 'minimize', suggester: 'random', trials: { complete: 3, running: 0 } },
+    ]);
+
+    const trials = await parzen('trials', '--store', store, '--json');
+    expect(trials.code, trials.stderr).toBe(0);
+    expect((JSON.parse(trials.stdout) as { number: number }[]).map((trial) => trial.number)).toEqual([0, 1, 2]);
+    const best = await parzen('best', '--store', url, '--json');
+    expect(best.code, best.stderr).toBe(0);
+    expect(JSON.parse(best.stdout)).toMatchObject({ study: 'heart', trials: { complete: 3 } });
+    const exported = await parzen('export', '--store', store);
+    expect(exported.code, exported.stderr).toBe(0);
+    const lines = exported.stdout.trim().split('\n');
+    expect(lines[0]).toContain('"parzen":"export"');
+    expect(lines).toHaveLength(4); // the header and the 3 trials
+    const html = join(dir, 'pg-only-study.html');
+    const report = await parzen('report', '--store', store, '-o', html);
+    expect(report.code, report.stderr).toBe(0);
+    expect(readFileSync(html, 'utf8')).toContain('(minimize, seed 1, suggester random)');
+
+    // A second study: listed oldest first, and --store alone names them instead of guessing.
+    const second = await parzen('run', configOn('second', { url }, { budget: { maxTrials: 2 } }), '--quiet');
+    expect(second.code, second.stderr).toBe(0);
+    const both = await parzen('studies', '--store', store, '--json');
+    expect((JSON.parse(both.stdout) as { study: string }[]).map((study) => study.study)).toEqual(['heart', 'second']);
+    const ambiguous = await parzen('trials', '--store', store);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toMatch(/holds 2 studies \(heart, second\); pick one with --study NAME/);
+    const picked = await parzen('trials', '--store', store, '--study', 'second', '--json');
+    expect(picked.code, picked.stderr).toBe(0);
+    expect(JSON.parse(picked.stdout)).toHaveLength(2);
   });
 
   it('exits 2 with a clear message for a bad URL or a password in it, and 1 for a port where no server listens', async () => {

@@ -102,6 +102,21 @@ describe('a store that lacks what the config asks of it is bad input (exit 2), r
   });
 });
 
+describe('a store without listStudies cannot be listed: STORE_UNSUPPORTED, exit 2', () => {
+  it('parzen studies on its config names the method it lacks (it was CLI_INPUT)', async () => {
+    const path = config('no-list', {});
+    expect((await cliIn(dir, 'run', path, '--quiet')).code).toBe(0);
+    const listed = await cliIn(dir, 'studies', path, '--json');
+    expect(listed.code, listed.stderr).toBe(2);
+    expect(errorCode(listed.stdout)).toEqual(['STORE_UNSUPPORTED']);
+    // Not the memory store: a new process's holds no study to list.
+    expect(listed.stderr).toContain(
+      'The `thin` store cannot list its studies: it has no `listStudies` method. Use a built-in store (jsonl, sqlite, postgres).',
+    );
+    expect(listed.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
 describe("a store's close that fails never replaces the run's result or error", () => {
   it('import: the trials imported are said (exit 0), and a refusal stays a refusal (review 50)', async () => {
     const csv = writeIn(dir, 'two.csv', 'number,state,loss,x,y\n0,complete,1.5,0.1,0.2\n1,complete,2.5,0.3,0.4\n');

@@ -45,6 +45,7 @@ import { addedColumns, outcomeValues, rowToTrial, type TrialRow } from './trial-
 export interface PostgresStore extends TrialStore {
   /** `user@host:port/database`. */
   readonly where: string;
+  listStudies: NonNullable<TrialStore['listStudies']>;
   reportIntermediate: NonNullable<TrialStore['reportIntermediate']>;
   enqueue: NonNullable<TrialStore['enqueue']>;
   addTrials: NonNullable<TrialStore['addTrials']>;
@@ -175,6 +176,20 @@ class PostgresTrialStore implements PostgresStore {
 
   async getStudy(name: string): Promise<StudyRecord> {
     return (await this.requireStudy(name)).record;
+  }
+
+  /** Every study in the database, oldest first (ties by name), as the SQLite store lists them. */
+  async listStudies(): Promise<readonly StudyRecord[]> {
+    // Before version 4 a study has no `suggester` column (read-only opening of an older database).
+    const rows = await this.retrying('listing studies', () =>
+      this.query<StudyRow>(this.version < 4 ? 'studiesV3' : 'studies', []),
+    );
+    return rows.map((row) => {
+      // A study never changes once created: the record getStudy returns, read once.
+      const known = this.studies.get(row.name) ?? toKnown(row);
+      this.studies.set(row.name, known);
+      return known.record;
+    });
   }
 
   async createTrial(study: string, options: CreateTrialOptions = {}): Promise<RunningTrial | undefined> {

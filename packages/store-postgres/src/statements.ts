@@ -25,6 +25,12 @@ const OURS_RUNNING =
 const SQL = {
   study: 'SELECT id, name, direction, seed, space, suggester, created_at FROM parzen_studies WHERE name = $1',
   studyV3: 'SELECT id, name, direction, seed, space, NULL AS suggester, created_at FROM parzen_studies WHERE name = $1',
+  // Every study, oldest first (ties by name, byte order), as the SQLite store lists them. Not in the loop:
+  // `parzen studies`, and `parzen trials --store` finding the store's only study.
+  studies: `SELECT id, name, direction, seed, space, suggester, created_at FROM parzen_studies
+    ORDER BY created_at, name COLLATE "C"`,
+  studiesV3: `SELECT id, name, direction, seed, space, NULL AS suggester, created_at FROM parzen_studies
+    ORDER BY created_at, name COLLATE "C"`,
   insertStudy: `INSERT INTO parzen_studies (name, direction, seed, space, created_at, suggester)
     SELECT $1, $2, $3, $4, $5, $7::json WHERE set_config('synchronous_commit', COALESCE($6, current_setting('synchronous_commit')), true) IS NOT NULL
     ON CONFLICT (name) DO NOTHING RETURNING id`,

@@ -20,6 +20,8 @@ const versionIn = async (url: string): Promise<number> =>
 const SAMPLE: Readonly<Record<StatementName, readonly unknown[]>> = {
   study: ['s'],
   studyV3: ['s'],
+  studies: [],
+  studiesV3: [],
   insertStudy: ['s', 'minimize', 1, '{}', new Date(), null, null],
   createTrial: [1, 10, 'off', '00000000-0000-4000-8000-000000000000', 'w', new Date(), new Date()],
   lockStudy: [1],
@@ -157,13 +159,16 @@ describePostgres('postgres schema', () => {
             value instanceof Date ? `'${value.toISOString()}'` : value === null ? 'NULL' : `'${value}'`,
           );
           await client.query('BEGIN');
-          const plan = await client.query(`EXPLAIN ANALYZE EXECUTE ${name}(${values.join(', ')})`);
+          const args = values.length === 0 ? '' : `(${values.join(', ')})`; // `EXECUTE name()` is a syntax error
+          const plan = await client.query(`EXPLAIN ANALYZE EXECUTE ${name}${args}`);
           await client.query('ROLLBACK');
           const text = plan.rows.map((row) => row['QUERY PLAN']).join('\n');
           // Not in the loop: it finishes a trial that was interrupted or whose worker died, and reads the
           // study's enqueued entries for the one that trial took (an index for it would be a schema step
           // that every worker must upgrade to, for a statement run once per lost trial).
           if (name === 'finishUnrun') continue;
+          // Not in the loop either: they read every study (`parzen studies`), a scan by nature.
+          if (name === 'studies' || name === 'studiesV3') continue;
           expect(text, `${name}:\n${text}`).not.toMatch(/Seq Scan/);
           const dropped = [...text.matchAll(/Rows Removed by Filter: (\d+)/g)].map((match) => Number(match[1]));
           expect(Math.max(0, ...dropped), `${name}:\n${text}`).toBeLessThanOrEqual(1);

@@ -78,6 +78,8 @@ describePostgres('postgres store schema version 2', () => {
     });
     const reader = await createPostgresStore({ url, readOnly: true });
     expect((await reader.getStudy('v2')).suggester).toBeUndefined();
+    // `parzen studies`, and `trials --store` finding the only study: listed without the suggester column.
+    expect(await reader.listStudies()).toEqual([await reader.getStudy('v2')]);
     expect((await reader.listTrials('v2')).map((trial) => trial.state)).toEqual(['complete']);
     // Read-only means no writes either.
     await expect(reader.createTrial('v2')).rejects.toMatchObject({

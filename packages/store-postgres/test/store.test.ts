@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { SERVICES, type StudySpec } from '@parzen/engine/plugin';
 import { testPluginContext } from '@parzen/engine/testing';
 import { rejectionOf } from '@parzen/test-kit';
@@ -212,5 +213,76 @@ describePostgres('postgres store values and errors', () => {
     expect(store.name).toBe('postgres');
     expect(store.where).toMatch(/^postgres@127\.0\.0\.1:\d+\/parzen_schemas_/);
     await store.close();
+  });
+});
+
+/** A clock that reads the times given, one per call (the last one again once they run out). */
+const clockAt = (...times: string[]) => {
+  let next = 0;
+  return { now: () => new Date(times[Math.min(next++, times.length - 1)] ?? 0) };
+};
+
+describePostgres('postgres store listStudies', () => {
+  // User trial: `parzen studies --store postgres:URL` exited 2 (the store had no listStudies), and
+  // `parzen trials --store postgres:URL` asked for --study though the database held one study.
+  it('lists every study in the database, oldest first (ties by name, as SQLite), each as getStudy reads it', async () => {
+    const url = await freshSchema('list');
+    const empty = await createPostgresStore({ url });
+    expect(await empty.listStudies()).toEqual([]);
+    await empty.close();
+    const store = await createPostgresStore({
+      url,
+      clock: clockAt('2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z', '2026-01-02T00:00:00.000Z'),
+    });
+    const suggester = { name: 'tpe', settings: { gamma: 0.2 } };
+    await store.openStudy({ ...spec, name: 'b' });
+    await store.openStudy({ ...spec, name: 'c', direction: 'minimize', suggester });
+    await store.openStudy({ ...spec, name: 'a', seed: 3 });
+    const listed = await store.listStudies();
+    expect(listed.map((study) => study.name)).toEqual(['b', 'a', 'c']);
+    expect(listed[0]).toEqual({ ...spec, name: 'b', createdAt: '2026-01-01T00:00:00.000Z' });
+    expect(listed[1]).toEqual({ ...spec, name: 'a', seed: 3, createdAt: '2026-01-02T00:00:00.000Z' });
+    expect(listed[2]).toEqual({
+      ...spec,
+      name: 'c',
+      direction: 'minimize',
+      suggester,
+      createdAt: '2026-01-02T00:00:00.000Z',
+    });
+    // A study another process creates shows up on the next call.
+    const other = await createPostgresStore({ url, clock: clockAt('2026-01-03T00:00:00.000Z') });
+    await other.openStudy({ ...spec, name: 'later' });
+    await other.close();
+    expect((await store.listStudies()).map((study) => study.name)).toEqual(['b', 'a', 'c', 'later']);
+    expect(await store.getStudy('later')).toEqual((await store.listStudies())[3]);
+    await store.close();
+    await expect(store.listStudies()).rejects.toMatchObject({ code: 'STORE_FAILED' });
+  });
+
+  it('lists them opened read-only by a role that may only SELECT', async () => {
+    const url = await freshSchema('list_ro');
+    const writer = await createPostgresStore({ url });
+    await writer.openStudy(spec);
+    await writer.openStudy({ ...spec, name: 'second' });
+    await writer.close();
+    const schema = /search_path=(\w+)/.exec(decodeURIComponent(url))?.[1] ?? '';
+    const role = `parzen_reader_${randomBytes(4).toString('hex')}`;
+    const database = new URL(url).pathname.slice(1);
+    await adminQuery(`CREATE ROLE ${role} LOGIN`);
+    await adminQuery(
+      `GRANT USAGE ON SCHEMA ${schema} TO ${role}; GRANT SELECT ON ALL TABLES IN SCHEMA ${schema} TO ${role}`,
+      database,
+    );
+    const asReader = new URL(url);
+    asReader.username = role;
+    try {
+      const reader = await createPostgresStore({ url: asReader.toString(), readOnly: true });
+      expect((await reader.listStudies()).map((study) => study.name)).toEqual(['shared', 'second']);
+      await reader.close();
+    } finally {
+      // Roles outlive databases: none is left behind on a server given by PARZEN_TEST_POSTGRES_URL.
+      await adminQuery(`DROP OWNED BY ${role}`, database);
+      await adminQuery(`DROP ROLE ${role}`);
+    }
   });
 });

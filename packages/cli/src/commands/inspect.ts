@@ -18,6 +18,7 @@ import {
   ParzenError,
   type PluginPackage,
   type StudyRecord,
+  storeUnsupported,
   type TrialStore,
 } from '@parzen/engine/plugin';
 import { defaultStore, loadBuiltinStore } from '../builtin-plugins.js';
@@ -173,8 +174,10 @@ const storeTarget = async (spec: string, flags: InspectFlags): Promise<InspectTa
 
 /** The study a store without a named study holds: its only one, else a list to pick from. */
 const onlyStudy = (studies: readonly StudyRecord[] | undefined, store: string): StudyRecord => {
-  if (studies === undefined)
-    throw new CliError(`The ${store} store cannot list its studies: name one with --study NAME.`);
+  if (studies === undefined) {
+    const unsupported = storeUnsupported(store, 'list its studies', 'listStudies', true);
+    throw new ParzenError('STORE_UNSUPPORTED', `${unsupported.message} Or name the study with --study NAME.`);
+  }
   if (studies.length === 1) return studies[0] as StudyRecord;
   if (studies.length === 0) throw new CliError(`The store holds no study yet.`, 1, 'STUDY_NOT_FOUND');
   throw new CliError(
@@ -382,8 +385,7 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
       });
       try {
         const studies = await store.listStudies?.();
-        if (studies === undefined)
-          throw new CliError(`The ${target.store.use} store cannot list its studies (it has no listStudies).`);
+        if (studies === undefined) throw storeUnsupported(target.store.use, 'list its studies', 'listStudies', true);
         for (const record of studies) {
           // Counts and the best loss only: no space to compile (one study's bad stored space must not stop the list).
           const trials = await store.listTrials(record.name);

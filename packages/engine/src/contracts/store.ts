@@ -59,7 +59,7 @@ export interface TrialChanges {
  * - A finished trial is immutable: finishing it again rejects with `TRIAL_ALREADY_FINISHED`.
  * - Returned objects are snapshots; later writes never change them.
  * - A trial is durable once `finishTrial` resolves.
- * - The optional methods (`reportIntermediate`, `enqueue`, `addTrials`, `listTrialsSince`) are implemented
+ * - The optional methods (`listStudies`, `reportIntermediate`, `enqueue`, `addTrials`, `listTrialsSince`) are implemented
  *   by every built-in store; a feature that needs one fails with `STORE_UNSUPPORTED` on a store without
  *   it. Without `listTrialsSince` the run loop lists the whole study before each suggestion instead.
  */
@@ -76,7 +76,10 @@ export interface TrialStore {
   openStudy(spec: StudySpec): Promise<{ readonly study: StudyRecord; readonly resumed: boolean }>;
   /** Reads a study without creating it (`STUDY_NOT_FOUND` if absent). */
   getStudy(name: string): Promise<StudyRecord>;
-  /** Every study the store holds, by name (optional: lets `parzen trials --store` find the study). */
+  /**
+   * Every study the store holds, oldest first (optional: `parzen studies` lists them, and `parzen trials
+   * --store` finds the store's only study; without it `parzen studies` fails with `STORE_UNSUPPORTED`).
+   */
   listStudies?(): Promise<readonly StudyRecord[]>;
   /**
    * Allocates the next trial number atomically and records a running trial (with any enqueued params);

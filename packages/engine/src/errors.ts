@@ -3,6 +3,8 @@
  * branch on it and users get a message that says what was expected, what was found and where.
  */
 
+import { fileURLToPath } from 'node:url';
+
 /** The stable codes of {@link ParzenError}. */
 export type ErrorCode =
   | 'CONFIG_INVALID'
@@ -242,4 +244,17 @@ const VALUE_SYNONYMS: Readonly<Record<string, string>> = {
 export const didYouMeanValue = (value: string, allowed: readonly string[]): string => {
   const meant = VALUE_SYNONYMS[value.toLowerCase()];
   return meant !== undefined && allowed.includes(meant) ? ` (did you mean \`${meant}\`?)` : didYouMean(value, allowed);
+};
+
+/**
+ * Where `error` was thrown, from its stack: the first frame in a file (an ES module's URL or a CommonJS
+ * path; Node's own `node:` frames are not files), as path:line:column: a plugin or objective module itself,
+ * or a module it imports (review 31: a package whose entry imports the module that throws).
+ */
+export const thrownAt = (error: Error): string | undefined => {
+  for (const frame of (error.stack ?? '').split('\n').slice(1)) {
+    const [, file, row, column] = frame.match(/(file:\/\/[^\s()]+?|\/[^\s()]+?):(\d+):(\d+)/) ?? [];
+    if (file !== undefined) return `${file.startsWith('file:') ? fileURLToPath(file) : file}:${row}:${column}`;
+  }
+  return undefined;
 };

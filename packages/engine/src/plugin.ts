@@ -141,6 +141,7 @@ export {
   ParzenError,
   storeUnsupported,
   studyNotFound,
+  thrownAt,
   trialAlreadyFinished,
   trialNotFound,
 } from './errors.js';

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { thrownAt } from '@parzen/engine/plugin';
 
 const SOURCE_FILE = /\.[cm]?[jt]sx?$/;
 const TYPESCRIPT = /\.[cm]?tsx?$/;
@@ -117,10 +118,12 @@ export const loadModuleExport = async (
   } catch (error) {
     const message = (error as Error).message;
     const place = (error as Error).name === 'SyntaxError' ? syntaxErrorPlace(specifier, baseDir) : undefined;
+    // An error the module threw as it ran: where, as a plugin module's is said (trial 48: no file or line).
+    const frame = place === undefined && error instanceof Error ? thrownAt(error) : undefined;
     throw new Error(
       message.startsWith('Objective module')
         ? message
-        : `Objective module \`${specifier}\` failed to load: ${message}${place === undefined ? '' : ` at\n${place}`}`,
+        : `Objective module \`${specifier}\` failed to load: ${message}${place === undefined ? '' : ` at\n${place}`}${frame === undefined ? '' : ` (at ${frame})`}`,
       {
         cause: error,
       },

@@ -118,6 +118,17 @@ describe('module objective', () => {
     });
   });
 
+  it('says where a module that throws while it loads threw, on this thread and in a worker thread (trial 48)', async () => {
+    writeFileSync(
+      join(dir, 'thrower.mjs'),
+      "const helper = () => {\n  throw new Error('load failed here');\n};\nhelper();\n",
+    );
+    for (const isolate of ['none', 'worker'] as const)
+      await expect(createModuleObjective({ path: './thrower.mjs', export: 'default', isolate }, dir)).rejects.toThrow(
+        `Objective module \`./thrower.mjs\` failed to load: load failed here (at ${join(dir, 'thrower.mjs')}:2:9)`,
+      );
+  });
+
   it('says what the module exports where the export is loaded outside an objective', async () => {
     await expect(loadModuleExport('./objective.mjs', 'train', dir)).rejects.toThrow(
       /`train` .* is no such export; expected a function\. The module exports: default, notFn, slow\./,

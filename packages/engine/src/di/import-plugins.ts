@@ -4,7 +4,7 @@ import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AnyPluginManifest, PluginPackage } from '../contracts/manifest.js';
 import type { ServiceProvider } from '../contracts/services.js';
-import { type ConfigIssue, describeValue, type ErrorCode, formatIssues, ParzenError } from '../errors.js';
+import { type ConfigIssue, describeValue, type ErrorCode, formatIssues, ParzenError, thrownAt } from '../errors.js';
 import { manifestProblem } from './registry.js';
 
 /** The config's `plugins` entry a module came from: `/plugins/<index>`, or `/plugins` when not known. */
@@ -154,19 +154,6 @@ const resolveSpecifier = (
     if (target !== undefined) return { url: pathToFileURL(target).href };
     return { url: specifier, unresolved: error instanceof Error ? error : new Error(String(error)) };
   }
-};
-
-/**
- * Where `error` was thrown, from its stack: the first frame in a file (an ES module's URL or a CommonJS
- * path; Node's own `node:` frames are not files), as path:line:column. The plugin module itself, or a
- * module it imports (review 31: a package whose entry imports the module that throws).
- */
-const thrownAt = (error: Error): string | undefined => {
-  for (const frame of (error.stack ?? '').split('\n').slice(1)) {
-    const [, file, row, column] = frame.match(/(file:\/\/[^\s()]+?|\/[^\s()]+?):(\d+):(\d+)/) ?? [];
-    if (file !== undefined) return `${file.startsWith('file:') ? fileURLToPath(file) : file}:${row}:${column}`;
-  }
-  return undefined;
 };
 
 /** How a plugin module is imported, given its resolved URL (or a bare specifier Node resolves). */

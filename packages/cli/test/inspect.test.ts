@@ -75,6 +75,14 @@ describe('the store keeps the study space; inspection reads it (issue 9, defect 
     expect(result.stderr).toMatch(/warning: study first was run with another space than .*first\.json describes now/);
   });
 
+  it('names the studies the store holds for a --study it does not hold, with a config too (trial 48: "Run it first.")', async () => {
+    const path = config('first');
+    const result = await cli('trials', path, '--study', 'nope');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/The store has no study named `nope`\. It holds `first`/);
+    expect(result.stderr).not.toMatch(/Run it first/);
+  });
+
   it('does not warn when the config only reorders keys of the space', async () => {
     const path = config('first', { space: { model: space.model, x: { high: 1, low: 0, type: 'uniform' } } });
     const result = await cli('trials', path, '--json');

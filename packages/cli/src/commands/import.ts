@@ -163,7 +163,7 @@ const importWhenAsked = async (
   // import (trial 32: exit 0, and an empty study created). Refused as `reject` refuses, the store untouched.
   if (invalid.length > 0 && (onInvalid === 'reject' || checked.trials.length === 0))
     throw new CliError(
-      `${path}: ${importInvalid(invalid, total, 'line').message}${onInvalid === 'skip' ? ' Not one line could be imported (--on-invalid skip skips some lines, not all): nothing was imported and no study was created.' : ''}`,
+      `${path}: ${importInvalid(invalid, total, 'line').message}${onInvalid === 'skip' ? '\nNot one line could be imported (--on-invalid skip skips some lines, not all): nothing was imported and no study was created.' : ''}`,
       2,
       'IMPORT_INVALID',
     );

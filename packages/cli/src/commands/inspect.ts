@@ -207,10 +207,11 @@ const inspect = async (target: InspectTarget, store: TrialStore, output: Output)
         'STUDY_NOT_FOUND',
         `${error.message} The config's matrix names ${target.matrixStudies.join(', ')}.`,
       );
-    // `--study NAME` with `--store` and no config: say which studies the store holds.
-    if (target.config === undefined && error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND') {
+    // Say which studies the store holds (trial 48: with a config, `--study nope` was told "Run it first.",
+    // though running the config makes its own study), unless it holds none: then running it is the way.
+    if (error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND') {
       const names = (await store.listStudies?.().catch(() => undefined))?.map((study) => study.name);
-      if (names !== undefined)
+      if (names !== undefined && (names.length > 0 || target.config === undefined))
         throw new ParzenError(
           'STUDY_NOT_FOUND',
           `${error.message.replace(/ Run it first\.$/, '')} It holds ${names.length === 0 ? 'no study' : names.map((name) => `\`${name}\``).join(', ')}.`,

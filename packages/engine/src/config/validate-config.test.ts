@@ -172,6 +172,15 @@ describe('validateConfig', () => {
     );
   });
 
+  it("lists a slot's option errors beside an unknown key that starts with its name (trial 49: `suggesters` hid them)", () => {
+    const { issues } = issuesOf(
+      withChange({ suggester: { use: 'tpe', options: { gama: 0.2 } }, suggesters: {}, spaces: {} }),
+    );
+    expect(issues.map((issue) => issue.pointer)).toEqual(
+      expect.arrayContaining(['/suggesters', '/spaces', '/suggester/options/gama']),
+    );
+  });
+
   it('rejects a config that is not an object', () => {
     expect(issuesOf([1, 2]).issues[0]?.pointer).toBe('');
   });

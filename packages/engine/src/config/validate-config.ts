@@ -139,18 +139,21 @@ export const checkConfig = (
   if (nonFinite.length > 0) throw invalidConfig('config', nonFinite);
   const issues = validateWith(validateBase, config).map(bareNameIssue(registry));
   if (typeof config !== 'object' || config === null || Array.isArray(config)) throw invalidConfig('config', issues);
-  if (config.space !== undefined && issues.every((issue) => !issue.pointer.startsWith('/space'))) {
+  // Whether no issue is at `pointer` or below it: `/pruners` (an unknown key) is not below `/pruner` (trial
+  // 49: it hid the pruner's own option errors until it was fixed).
+  const valid = (pointer: string) =>
+    issues.every((issue) => issue.pointer !== pointer && !issue.pointer.startsWith(`${pointer}/`));
+  if (config.space !== undefined && valid('/space')) {
     try {
       const space = compileSpace(config.space, '/space');
       compiled = space;
-      if (Array.isArray(config.enqueue) && issues.every((issue) => !issue.pointer.startsWith('/enqueue')))
+      if (Array.isArray(config.enqueue) && valid('/enqueue'))
         issues.push(...checkEnqueued(space, config.enqueue).issues);
     } catch (error) {
       if (!(error instanceof ParzenError)) throw error;
       issues.push(...error.issues);
     }
   }
-  const valid = (pointer: string) => issues.every((issue) => !issue.pointer.startsWith(pointer));
   const slots: [PluginKind, string, PluginChoice | undefined][] = [
     ['objective', 'objective', config.objective as PluginChoice | undefined],
     [

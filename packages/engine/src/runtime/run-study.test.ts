@@ -442,6 +442,18 @@ describe('runStudy', () => {
     ]);
   });
 
+  it('says "workers" for several trials left running (trial 49: three killed workers were "a worker")', async () => {
+    const store = createMemoryStore();
+    await store.openStudy({ name: 'test', direction: 'minimize' as const, seed: 42, space });
+    for (const owner of ['elsewhere:1:a', 'elsewhere:2:b'])
+      await store.createTrial('test', { lease: { owner, expiresAt: new Date(Date.now() - 1000).toISOString() } });
+    const warnings: string[] = [];
+    await run(heart, { maxTrials: 3 }, { store, onWarning: (message) => warnings.push(message) });
+    expect(warnings).toEqual([
+      'trials #0, #1 of workers that are gone (their processes ended, or their leases lapsed) are marked failed, STALE_TRIAL; they are not rerun (an enqueued entry one took is, when its worker is known to have ended).',
+    ]);
+  });
+
   it('keeps the result of a trial another worker marked stale while it ran, as a new trial, and runs on', async () => {
     const store = createMemoryStore();
     const warnings: string[] = [];

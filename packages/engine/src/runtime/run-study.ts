@@ -187,9 +187,9 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     // Said, not silent: trials a dead worker left running end here (trial 29: nothing told the user).
     if (stale.length > 0)
       warn(
-        `${stale.length === 1 ? 'trial' : 'trials'} ${stale.map((number) => `#${number}`).join(', ')} of a worker that is gone ` +
-          `(its process ended, or its lease lapsed) ${stale.length === 1 ? 'is' : 'are'} marked failed, STALE_TRIAL; ${stale.length === 1 ? 'it is' : 'they are'} not rerun ` +
-          '(an enqueued entry it took is, when its worker is known to have ended).',
+        `${stale.length === 1 ? 'trial' : 'trials'} ${stale.map((number) => `#${number}`).join(', ')} of ${stale.length === 1 ? 'a worker that is' : 'workers that are'} gone ` +
+          `${stale.length === 1 ? '(its process ended, or its lease lapsed) is' : '(their processes ended, or their leases lapsed) are'} marked failed, STALE_TRIAL; ${stale.length === 1 ? 'it is' : 'they are'} not rerun ` +
+          `(an enqueued entry ${stale.length === 1 ? 'it' : 'one'} took is, when its worker is known to have ended).`,
       );
     const limit = trialLimit(budget, existing.length);
     const best = bestTrial(existing, spec.direction);

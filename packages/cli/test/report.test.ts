@@ -158,7 +158,12 @@ describe('parzen report', () => {
   it('is bad input (exit 2) when the contour function cannot be loaded or a pair is not numeric', async () => {
     const missing = await cli('report', config, '-o', join(dir, 'x.html'), '--contour', './nowhere.mjs#f');
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/--contour: Objective module `\.\/nowhere\.mjs` not found/);
+    // A file given to --contour is not the objective (trial 48: it was called one).
+    expect(missing.stderr).toMatch(/--contour: Contour module `\.\/nowhere\.mjs` not found/);
+    const contour = writeIn(dir, 'contour.mjs', 'export const f = ({ x }) => x;\n');
+    const unnamed = await cli('report', config, '-o', join(dir, 'x.html'), '--contour', `${contour}#nope`);
+    expect(unnamed.code).toBe(2);
+    expect(unnamed.stderr).toContain(`--contour: Export \`nope\` of contour module \`${contour}\` is no such export`);
     const pair = await cli('report', config, '-o', join(dir, 'x.html'), '--pair', 'x,z');
     expect(pair.code).toBe(2);
     expect(pair.stderr).toContain('`z` is not a numeric parameter of the space (its numeric parameters: x, y)');

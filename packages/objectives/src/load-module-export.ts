@@ -11,11 +11,11 @@ const TYPESCRIPT = /\.[cm]?tsx?$/;
 export const isFileSpecifier = (specifier: string): boolean =>
   specifier.startsWith('.') || isAbsolute(specifier) || SOURCE_FILE.test(specifier);
 
-const importModule = async (specifier: string, baseDir: string): Promise<Record<string, unknown>> => {
+const importModule = async (specifier: string, baseDir: string, label: string): Promise<Record<string, unknown>> => {
   if (isFileSpecifier(specifier)) {
     const path = resolve(baseDir, specifier);
     if (!existsSync(path))
-      throw new Error(`Objective module \`${specifier}\` not found: no file at ${path} (resolved against ${baseDir}).`);
+      throw new Error(`${label} \`${specifier}\` not found: no file at ${path} (resolved against ${baseDir}).`);
     if (!TYPESCRIPT.test(path)) {
       try {
         return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
@@ -35,7 +35,7 @@ const importModule = async (specifier: string, baseDir: string): Promise<Record<
   } catch (error) {
     if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && !isFileSpecifier(specifier)) {
       throw new Error(
-        `Objective module \`${specifier}\` not found: no package of that name in node_modules of ${baseDir} or its parent folders.`,
+        `${label} \`${specifier}\` not found: no package of that name in node_modules of ${baseDir} or its parent folders.`,
       );
     }
     throw error;
@@ -105,25 +105,26 @@ export class MissingExportError extends Error {
 /**
  * Imports a JS or TS file (resolved against `baseDir`) or a package (resolved from `baseDir`'s
  * node_modules) and returns the named export, which must be a function. Errors name the specifier, where
- * it was looked for, and what the module exports instead.
+ * it was looked for, and what the module exports instead, calling it `label` (`Contour module`, say).
  */
 export const loadModuleExport = async (
   specifier: string,
   exportName: string,
   baseDir: string,
+  label = 'Objective module',
 ): Promise<(...args: unknown[]) => unknown> => {
   let loaded: Record<string, unknown>;
   try {
-    loaded = await importModule(specifier, baseDir);
+    loaded = await importModule(specifier, baseDir, label);
   } catch (error) {
     const message = (error as Error).message;
     const place = (error as Error).name === 'SyntaxError' ? syntaxErrorPlace(specifier, baseDir) : undefined;
     // An error the module threw as it ran: where, as a plugin module's is said (trial 48: no file or line).
     const frame = place === undefined && error instanceof Error ? thrownAt(error) : undefined;
     throw new Error(
-      message.startsWith('Objective module')
+      message.startsWith(label)
         ? message
-        : `Objective module \`${specifier}\` failed to load: ${message}${place === undefined ? '' : ` at\n${place}`}${frame === undefined ? '' : ` (at ${frame})`}`,
+        : `${label} \`${specifier}\` failed to load: ${message}${place === undefined ? '' : ` at\n${place}`}${frame === undefined ? '' : ` (at ${frame})`}`,
       {
         cause: error,
       },
@@ -134,7 +135,7 @@ export const loadModuleExport = async (
     const names = Object.keys(loaded).sort();
     const found = value === undefined ? 'no such export' : `a ${typeof value}`;
     throw new MissingExportError(
-      `Export \`${exportName}\` of objective module \`${specifier}\` is ${found}; expected a function. The module exports: ${names.join(', ') || 'nothing'}.`,
+      `Export \`${exportName}\` of ${label.toLowerCase()} \`${specifier}\` is ${found}; expected a function. The module exports: ${names.join(', ') || 'nothing'}.`,
       exportName,
       names.filter((name) => typeof loaded[name] === 'function'),
       found,

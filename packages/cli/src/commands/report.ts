@@ -138,7 +138,13 @@ const contourFunction = async (
   }
   let fn: (...args: unknown[]) => unknown;
   try {
-    fn = await loadModuleExport(path, exportName, baseDir);
+    // A file given to --contour is not the objective (trial 48: it was called one).
+    fn = await loadModuleExport(
+      path,
+      exportName,
+      baseDir,
+      typeof flag === 'string' ? 'Contour module' : 'Objective module',
+    );
   } catch (error) {
     throw new CliError(`--contour: ${(error as Error).message}`);
   }

@@ -284,7 +284,7 @@ export const renderCliReference = (program: Command): string => {
     '',
     program.description(),
     '',
-    'Every command also takes `-h, --help`; `parzen --version` prints the version. Exit codes: 0 done, 1 study',
+    'Every command also takes `-h, --help` (`parzen help COMMAND` is the same); `parzen --version` (`-V`) prints the version. Exit codes: 0 done, 1 study',
     'error, 2 bad input (config, flags), 130 interrupted by Ctrl-C, 143 by SIGTERM, 129 by SIGHUP. `report --serve`',
     'runs until stopped, so Ctrl-C or SIGTERM ends it with 0.',
     '',

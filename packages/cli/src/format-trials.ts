@@ -27,6 +27,12 @@ export interface TrialRow {
 
 /** What the table says of a running trial whose worker is gone. */
 const WORKER_GONE = 'its worker is gone: the next run of the study marks it failed (STALE_TRIAL)';
+/**
+ * The same read with `--salvage`: its end may have been on a damaged line, and a run refuses the damaged
+ * journal (trial 48: the note promised a run that would not happen).
+ */
+const WORKER_GONE_SALVAGED =
+  'no end read: its worker is gone, or its end was on a damaged line (a run refuses the damaged journal: export it with --salvage and import it into a new store)';
 
 /** Turns stored trials into rows with external params (choice values of `space`, not indices). */
 export const trialRows = (
@@ -106,7 +112,7 @@ const cells = (row: TrialRow, names: readonly string[], withStudy: boolean, with
  * per parameter, and the error of failed trials (with the last line its program wrote on stderr, if any);
  * produced one by one once the column widths are known.
  */
-export const trialsTableLines = (rows: readonly TrialRow[]): Iterable<string> => {
+export const trialsTableLines = (rows: readonly TrialRow[], salvaged = false): Iterable<string> => {
   const names = namesOf(rows, 'params');
   const withStudy = new Set(rows.map((row) => row.study)).size > 1;
   const withStep = hasSteps(rows);
@@ -126,7 +132,9 @@ export const trialsTableLines = (rows: readonly TrialRow[]): Iterable<string> =>
       row.error !== undefined
         ? `${row.error.code}: ${row.error.message}${stderrNote(row.error.details)}`
         : row.workerGone
-          ? WORKER_GONE
+          ? salvaged
+            ? WORKER_GONE_SALVAGED
+            : WORKER_GONE
           : '',
     ]),
     // Right-align the number, the loss, the step and the parameters (numbers, mostly).

@@ -191,6 +191,12 @@ describe('--salvage: a journal damaged in the middle (user trial 26)', () => {
       'complete',
       'complete',
     ]);
+    // The table does not promise a run that marks it failed: a run refuses the damaged journal (trial 48).
+    const table = await cli('trials', '--store', `jsonl:${path}`, '--salvage');
+    expect(table.stdout).toMatch(
+      /^\s*1\s+running\s.*no end read: its worker is gone, or its end was on a damaged line/m,
+    );
+    expect(table.stdout).not.toContain('the next run of the study marks it failed');
     // (Each skipped line is named in a warning on stderr: see store-file's journal-recovery test.)
     const out = join(dir, 'salvaged.jsonl');
     expect((await cli('export', '--store', `jsonl:${path}`, '--salvage', '-o', out)).code).toBe(0);

@@ -331,7 +331,7 @@ export const listTrials = async (path: string | undefined, flags: InspectFlags, 
     const spaceNames = studies.flatMap(({ space }) => space.params.map((param) => param.name));
     await writeLines(output, trialsCsvLines(rows, spaceNames));
   } else if (rows.length === 0) output.result('No trials yet.');
-  else await writeLines(output, trialsTableLines(rows));
+  else await writeLines(output, trialsTableLines(rows, flags.salvage === true));
   return 0;
 };
 

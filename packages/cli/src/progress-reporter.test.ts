@@ -145,15 +145,15 @@ describe('progress reporter', () => {
     ]);
   });
 
-  it('says when a resumed study is already at its limit (only waiting entries run), and how to run more', async () => {
+  it('says when a resumed study is already at its limit, and how to run more; a trial past it is counted, not as 11/5', async () => {
     const [started] = resumed;
     const full = [
       { ...(started as Extract<EngineEvent, { type: 'study.started' }>), existingTrials: 10, maxTrials: 5 },
-      // An enqueued entry still waiting, run past the limit: counted, not as a fraction of the limit.
+      // A trial past the limit (a worker whose own limit was higher): counted, not as a fraction of the limit.
       complete(10, 0.25),
     ];
     expect((await play('lines', false, full)).split('\n')).toEqual([
-      'Resuming study demo (10 trials so far, at its limit of 5 trials: nothing to run but enqueued entries still waiting; --more-trials N runs N more)',
+      'Resuming study demo (10 trials so far, at its limit of 5 trials: nothing to run; --more-trials N runs N more)',
       'trial #10 complete, loss 0.25  [11 trials (limit 5), 2 failed, 1 pruned, best 0.25 (#10)]',
       '',
     ]);

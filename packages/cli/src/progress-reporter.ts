@@ -49,7 +49,7 @@ const describeTrial = (event: Extract<EngineEvent, { type: 'trial.finished' }>):
 
 /** `[3/20 trials, ...]`: the noun agrees with the total when there is one (`1/1 trial`), else with the count. */
 const counts = (state: ProgressState): string => {
-  // Past the limit (enqueued entries a study at its limit still runs) the count is not a fraction of it.
+  // Past the limit (a worker whose own limit was higher, --more-trials) the count is not a fraction of it.
   const done =
     state.total === undefined
       ? countOf(state.done, 'trial')
@@ -97,7 +97,7 @@ const linesReporter = (stream: NodeJS.WriteStream): Reporter => {
           state.total === undefined
             ? ''
             : event.existingTrials >= state.total
-              ? `, at its limit of ${countOf(state.total, 'trial')}: nothing to run but enqueued entries still waiting; --more-trials N runs N more`
+              ? `, at its limit of ${countOf(state.total, 'trial')}: nothing to run; --more-trials N runs N more`
               : `, up to ${countOf(state.total, 'trial')}`;
         write(
           `${event.resumed ? 'Resuming' : 'Starting'} study ${event.study.name} (${countOf(event.existingTrials, 'trial')} so far${limit})`,

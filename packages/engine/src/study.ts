@@ -168,7 +168,7 @@ export const viewTrials = <S extends SpaceDefinition>(space: CompiledSpace, tria
 export interface OptimizeOptions<S extends SpaceDefinition = SpaceDefinition> {
   /** Default: the study's `objective`. */
   readonly objective?: ObjectiveFunction<ParamsOf<S>>;
-  /** Stop when the study has this many trials (earlier ones count); entries enqueued and still waiting then run, and nothing else. */
+  /** Stop when the study has this many trials (earlier ones count). */
   readonly maxTrials?: number;
   /** Other stopping rules; `maxTrials` above is merged in. */
   readonly budget?: Budget;

@@ -26,8 +26,7 @@ const budgetSchema = {
       type: 'integer',
       minimum: 1,
       maximum: MAX_TRIALS,
-      description:
-        'Stop when the study has this many trials (all runs and failures count). A study at its limit still runs the enqueue entries waiting for it (one whose trial ended unrun, entries queued since), then stops.',
+      description: 'Stop when the study has this many trials (all runs and failures count).',
     },
     moreTrials: {
       type: 'integer',
@@ -84,7 +83,7 @@ export const baseConfigSchema = {
       maxItems: 100_000,
       items: { type: 'object' },
       description:
-        'Params to run first, in order, before any sampled trial; each is run to an end once by one worker (it waits again when its trial was interrupted or its worker is known to have died; not when only the lease of that worker lapsed, since it may still finish). An entry may name only some parameters: the suggester samples the rest. A study that has ended (at its maxTrials, or by its patience, lossThreshold or stopper) still runs the entries waiting for it, and nothing else.',
+        'Params to run first, in order, before any sampled trial; each is run to an end once by one worker (it waits again when its trial was interrupted or its worker is known to have died; not when only the lease of that worker lapsed, since it may still finish). An entry may name only some parameters: the suggester samples the rest.',
     },
     budget: budgetSchema,
     concurrency: { type: 'integer', minimum: 1, maximum: MAX_CONCURRENCY, default: 1 },

@@ -252,12 +252,6 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
             : `its best loss (${best?.loss}, #${best?.number}) had reached the budget's lossThreshold (${budget.lossThreshold}) before this run began, so ${onlyEnqueued()}.`),
       );
     }
-    // A study at its trial limit is ended the same way: the entries waiting for it run (a trial its worker
-    // left unrun after the others had filled the study, or entries queued since), then it stops again
-    // (trial 47: they waited unsaid until a --more-trials run). Only with a store that queues; the store
-    // is then asked without the limit, which it would otherwise refuse every entry with.
-    if (endedBefore === undefined && reason === undefined && queues && limit !== undefined && existing.length >= limit)
-      endedBefore = { reason: 'max-trials' };
 
     let warnedCrash = false;
     const runOne = async (asked: AskedTrial) => {
@@ -336,12 +330,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         let finished: FinishedTrial;
         inFlight++;
         try {
-          const asked = await askTrial(
-            session,
-            lease,
-            endedBefore?.reason === 'max-trials' ? undefined : limit,
-            endedBefore !== undefined && queues,
-          );
+          const asked = await askTrial(session, lease, limit, endedBefore !== undefined && queues);
           if (asked === undefined) {
             reason ??= endedBefore?.reason ?? 'max-trials';
             if (endedBefore?.message !== undefined) stopMessage ??= endedBefore.message;

@@ -216,39 +216,6 @@ describe('stopping on your own rule', () => {
     expect(await run()).toMatchObject({ reason: 'patience', trials: { length: 6 } });
   });
 
-  it('a study at its trial limit still runs the entries waiting for it, and nothing else (trial 47)', async () => {
-    const store = createMemoryStore();
-    const run = (enqueue?: Record<string, unknown>[]) =>
-      runStudy({
-        spec: { name: 'full', direction: 'minimize', seed: 1, space },
-        space: compileSpace(space),
-        store,
-        suggester: prior,
-        objective: createFunctionObjective((p) => (p.x === 0.5 ? 0 : 1)),
-        budget: { maxTrials: 3 },
-        ...(enqueue === undefined ? {} : { enqueue }),
-      });
-    expect(await run([{ x: 0.5 }])).toMatchObject({ reason: 'max-trials', trials: { length: 3 } });
-    // At the limit with nothing waiting: nothing runs.
-    expect(await run()).toMatchObject({ reason: 'max-trials', trials: { length: 3 } });
-    // A worker killed while evaluating an entry after the others had filled the study: its trial ended unrun
-    // (STALE_TRIAL without a lapsed lease), the entry given back; and an entry queued in code since.
-    const enqueue = store.enqueue?.bind(store);
-    await enqueue?.('full', [{ internal: { x: 0.25 }, key: 'killed' }]);
-    const killed = await store.createTrial('full');
-    await store.finishTrial('full', killed?.number ?? -1, {
-      state: 'failed',
-      error: { code: 'STALE_TRIAL', message: 'its worker died' },
-    });
-    await enqueue?.('full', [{ internal: { x: 0.75 } }]);
-    const again = await run([{ x: 0.5 }]);
-    expect(again.reason).toBe('max-trials');
-    expect(again.trials.slice(4).map((trial) => trial.internal)).toEqual([{ x: 0.25 }, { x: 0.75 }]);
-    expect(again.trials.slice(4).every((trial) => trial.state === 'complete')).toBe(true);
-    // Each entry once: the next run at the limit runs nothing.
-    expect(await run([{ x: 0.5 }])).toMatchObject({ reason: 'max-trials', trials: { length: 6 } });
-  });
-
   it("a store that does not honour onlyEnqueued gets the older rule: this run's entries, counted (review 40)", async () => {
     const memory = createMemoryStore();
     // A plugin store written before the option: it passes on the lease and the limit only.

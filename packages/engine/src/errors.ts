@@ -253,7 +253,9 @@ export const didYouMeanValue = (value: string, allowed: readonly string[]): stri
  */
 export const thrownAt = (error: Error): string | undefined => {
   for (const frame of (error.stack ?? '').split('\n').slice(1)) {
-    const [, file, row, column] = frame.match(/(file:\/\/[^\s()]+?|\/[^\s()]+?):(\d+):(\d+)/) ?? [];
+    // The frame's own place, `at f (PLACE)` or `at PLACE`, only: inside `node:internal/...` or a `data:` URL
+    // an unanchored match found a made-up path (review 51: `/modules/esm/translators:205:3`).
+    const [, file, row, column] = frame.match(/(?:\(|at )(file:\/\/[^\s()]+?|\/[^\s()]+?):(\d+):(\d+)\)?$/) ?? [];
     if (file !== undefined) return `${file.startsWith('file:') ? fileURLToPath(file) : file}:${row}:${column}`;
   }
   return undefined;

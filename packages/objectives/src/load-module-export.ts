@@ -120,7 +120,12 @@ export const loadModuleExport = async (
     const message = (error as Error).message;
     const place = (error as Error).name === 'SyntaxError' ? syntaxErrorPlace(specifier, baseDir) : undefined;
     // An error the module threw as it ran: where, as a plugin module's is said (trial 48: no file or line).
-    const frame = place === undefined && error instanceof Error ? thrownAt(error) : undefined;
+    // Not for a module not found: the first frame is then Node's resolver's, not the module's.
+    const code = (error as { code?: unknown }).code;
+    const frame =
+      place === undefined && error instanceof Error && code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND'
+        ? thrownAt(error)
+        : undefined;
     throw new Error(
       message.startsWith(label)
         ? message

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { thrownAt } from './errors.js';
+
+const thrown = (stack: string) => Object.assign(new Error('x'), { stack });
+
+describe('thrownAt', () => {
+  it("gives the first frame's own place in a file, as path:line:column", () => {
+    expect(
+      thrownAt(thrown('Error: x\n    at helper (file:///tmp/m/obj.mjs:2:9)\n    at file:///tmp/m/obj.mjs:4:1')),
+    ).toBe('/tmp/m/obj.mjs:2:9');
+    expect(thrownAt(thrown('Error: x\n    at /tmp/m/obj.cjs:3:7'))).toBe('/tmp/m/obj.cjs:3:7');
+  });
+
+  it("skips Node's own frames and data: URLs rather than make up a path (review 51: /modules/esm/translators:205:3)", () => {
+    const stack = [
+      'Error: load failed here',
+      '    at helper (data:text/javascript,const%20helper:1:30)',
+      '    at ModuleJob.run (node:internal/modules/esm/translators:205:3)',
+      '    at node:internal/modules/cjs/loader:1207:15',
+    ].join('\n');
+    expect(thrownAt(thrown(stack))).toBeUndefined();
+    expect(thrownAt(thrown(`${stack}\n    at load (/tmp/m/user.js:7:2)`))).toBe('/tmp/m/user.js:7:2');
+  });
+});

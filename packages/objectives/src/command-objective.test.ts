@@ -292,6 +292,24 @@ describe('command objective', () => {
     );
   });
 
+  it('keeps a prune decided in a burst when Parzen itself stops the program in the wait (review 51: stored TIMEOUT)', async () => {
+    const context = testPluginContext({ baseDir: dir, study: 's' });
+    const adapter = await commandObjectiveManifest.create(options([process.execPath, '-e', '{program}']), context);
+    // Two reports in one write, then it runs on; the run stops it (a timeout, Ctrl-C) within the wait for its exit.
+    const program = `process.stdout.write('{"step":0,"value":5}\\n{"step":1,"value":4}\\n'); setTimeout(() => {}, 20000)`;
+    const controller = new AbortController();
+    const result = await adapter.evaluate({ program } as never, {
+      trialNumber: 0,
+      signal: controller.signal,
+      report: async () => {
+        setTimeout(() => controller.abort(), 50);
+      },
+      shouldPrune: () => true,
+    });
+    expect(result).toMatchObject({ status: 'failed', error: { code: 'PRUNED' } });
+    expect(context.logged).toEqual([]);
+  });
+
   it('says once per run when reports are printed as Python dicts or written on stderr, which are not read (trial 49)', async () => {
     const context = testPluginContext({ baseDir: dir, study: 's' });
     const adapter = await commandObjectiveManifest.create(options([process.execPath, '-e', '{program}']), context);

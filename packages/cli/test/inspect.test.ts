@@ -81,6 +81,9 @@ describe('the store keeps the study space; inspection reads it (issue 9, defect 
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/The store has no study named `nope`\. It holds `first`/);
     expect(result.stderr).not.toMatch(/Run it first/);
+    // The config's own study, not run yet: running it is the way (review 51: it got the list instead).
+    const own = await cli('trials', config('notyet'));
+    expect(own.stderr).toMatch(/The store has no study named `notyet`\. Run it first\./);
   });
 
   it('does not warn when the config only reorders keys of the space', async () => {

@@ -59,7 +59,12 @@ interface InspectTarget {
   readonly experiment: LoadedExperiment;
   readonly baseDir: string;
   /** The config file and the space it describes, to warn when the stored study's space differs. */
-  readonly config?: { readonly path: string; readonly space: unknown };
+  readonly config?: {
+    readonly path: string;
+    readonly space: unknown;
+    /** The study was named by `--study`, not by the config (a run of the config would not make it). */
+    readonly studyFlag?: true;
+  };
   /** The studies a matrix config names, for a `--study` that is none of them. */
   readonly matrixStudies?: readonly string[];
 }
@@ -148,7 +153,7 @@ const configTargets = async (path: string, flags: InspectFlags): Promise<Inspect
       store,
       experiment,
       baseDir,
-      config: { path, space: config.space },
+      config: { path, space: config.space, ...(flags.study === undefined ? {} : { studyFlag: true }) },
       ...(matrixStudies === undefined ? {} : { matrixStudies }),
     });
   }
@@ -207,14 +212,25 @@ const inspect = async (target: InspectTarget, store: TrialStore, output: Output)
         'STUDY_NOT_FOUND',
         `${error.message} The config's matrix names ${target.matrixStudies.join(', ')}.`,
       );
-    // Say which studies the store holds (trial 48: with a config, `--study nope` was told "Run it first.",
-    // though running the config makes its own study), unless it holds none: then running it is the way.
-    if (error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND') {
+    // A study named by `--study` (with `--store` alone, or beside a config, which a run would not make:
+    // trial 48, "Run it first."): say which studies the store holds, the first 20.
+    if (
+      error instanceof ParzenError &&
+      error.code === 'STUDY_NOT_FOUND' &&
+      (target.config === undefined || target.config.studyFlag === true)
+    ) {
       const names = (await store.listStudies?.().catch(() => undefined))?.map((study) => study.name);
-      if (names !== undefined && (names.length > 0 || target.config === undefined))
+      if (names !== undefined)
         throw new ParzenError(
           'STUDY_NOT_FOUND',
-          `${error.message.replace(/ Run it first\.$/, '')} It holds ${names.length === 0 ? 'no study' : names.map((name) => `\`${name}\``).join(', ')}.`,
+          `${error.message.replace(/ Run it first\.$/, '')} It holds ${
+            names.length === 0
+              ? 'no study'
+              : `${names
+                  .slice(0, 20)
+                  .map((name) => `\`${name}\``)
+                  .join(', ')}${names.length > 20 ? ` and ${names.length - 20} more (parzen studies lists them)` : ''}`
+          }.`,
         );
     }
     throw memoryHint(error, target.store.use);

@@ -452,6 +452,18 @@ describe('runStudy', () => {
     expect(warnings).toEqual([
       'trials #0, #1 of workers that are gone (their processes ended, or their leases lapsed) are marked failed, STALE_TRIAL; they are not rerun (an enqueued entry one took is, when its worker is known to have ended).',
     ]);
+    // Two trials of one worker: "a worker" (review 51).
+    const one = createMemoryStore();
+    await one.openStudy({ name: 'test', direction: 'minimize' as const, seed: 42, space });
+    for (let i = 0; i < 2; i++)
+      await one.createTrial('test', {
+        lease: { owner: 'elsewhere:1:a', expiresAt: new Date(Date.now() - 1000).toISOString() },
+      });
+    const said: string[] = [];
+    await run(heart, { maxTrials: 3 }, { store: one, onWarning: (message) => said.push(message) });
+    expect(said[0]).toMatch(
+      /^trials #0, #1 of a worker that is gone \(its process ended, or its lease lapsed\) are marked failed/,
+    );
   });
 
   it('keeps the result of a trial another worker marked stale while it ran, as a new trial, and runs on', async () => {

@@ -185,10 +185,16 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     const existing = await store.listTrials(spec.name);
     const stale = await failStaleTrials(store, spec.name, existing, workerId);
     // Said, not silent: trials a dead worker left running end here (trial 29: nothing told the user).
+    // One worker or several, by the leases' owners (review 51: one killed worker with three trials was "workers").
+    const owners = new Set(
+      existing.flatMap((trial) =>
+        trial.state === 'running' && stale.includes(trial.number) ? [trial.lease?.owner] : [],
+      ),
+    ).size;
     if (stale.length > 0)
       warn(
-        `${stale.length === 1 ? 'trial' : 'trials'} ${stale.map((number) => `#${number}`).join(', ')} of ${stale.length === 1 ? 'a worker that is' : 'workers that are'} gone ` +
-          `${stale.length === 1 ? '(its process ended, or its lease lapsed) is' : '(their processes ended, or their leases lapsed) are'} marked failed, STALE_TRIAL; ${stale.length === 1 ? 'it is' : 'they are'} not rerun ` +
+        `${stale.length === 1 ? 'trial' : 'trials'} ${stale.map((number) => `#${number}`).join(', ')} of ${owners <= 1 ? 'a worker that is' : 'workers that are'} gone ` +
+          `${owners <= 1 ? '(its process ended, or its lease lapsed)' : '(their processes ended, or their leases lapsed)'} ${stale.length === 1 ? 'is' : 'are'} marked failed, STALE_TRIAL; ${stale.length === 1 ? 'it is' : 'they are'} not rerun ` +
           `(an enqueued entry ${stale.length === 1 ? 'it' : 'one'} took is, when its worker is known to have ended).`,
       );
     const limit = trialLimit(budget, existing.length);

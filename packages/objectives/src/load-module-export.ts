@@ -42,6 +42,20 @@ const importModule = async (specifier: string, baseDir: string, label: string): 
   }
 };
 
+/**
+ * The names {@link pickExport} would find a function under: the module's function exports, and those of an
+ * object default export (CommonJS, `export default { objective }`; review 51: "it exports none").
+ */
+const functionsOf = (loaded: Record<string, unknown>): string[] => {
+  const inner = loaded.default;
+  const nested =
+    typeof inner === 'object' && inner !== null
+      ? Object.keys(inner).filter((name) => typeof (inner as Record<string, unknown>)[name] === 'function')
+      : [];
+  const own = Object.keys(loaded).filter((name) => typeof loaded[name] === 'function');
+  return [...new Set([...own, ...nested])].sort();
+};
+
 /** CommonJS and transpiled modules put their exports under `default`; look there too. */
 const pickExport = (loaded: Record<string, unknown>, name: string): unknown => {
   let value = loaded[name];
@@ -142,7 +156,7 @@ export const loadModuleExport = async (
     throw new MissingExportError(
       `Export \`${exportName}\` of ${label.toLowerCase()} \`${specifier}\` is ${found}; expected a function. The module exports: ${names.join(', ') || 'nothing'}.`,
       exportName,
-      names.filter((name) => typeof loaded[name] === 'function'),
+      functionsOf(loaded),
       found,
     );
   }

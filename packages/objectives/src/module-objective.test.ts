@@ -116,6 +116,15 @@ describe('module objective', () => {
     await expect(run('./objective.mjs', 'notFn')).rejects.toMatchObject({
       issues: [{ pointer: '/objective/options/export', found: '"notFn" (a number)' }],
     });
+    // A CommonJS module's functions are named too (review 51: "it exports none").
+    await expect(run('./legacy.cjs', 'objectiv')).rejects.toMatchObject({
+      issues: [
+        {
+          expected: 'the name of a function that objective module `./legacy.cjs` exports: "default", "other"',
+          found: '"objectiv" (no such export)',
+        },
+      ],
+    });
   });
 
   it('says where a module that throws while it loads threw, on this thread and in a worker thread (trial 48)', async () => {

@@ -109,7 +109,8 @@ export const createModuleObjective = async (
           error.functions.length === 0
             ? `the name of a function that objective module \`${options.path}\` exports (it exports none)`
             : `the name of a function that objective module \`${options.path}\` exports: ${error.functions.map((name) => `"${name}"`).join(', ')}`,
-        found: `"${error.exportName}" (${error.found})`,
+        // "default" is also what a config without `export` asks for (review 51: the pointer names no key there).
+        found: `"${error.exportName}" (${error.found}${error.exportName === 'default' ? '; "default" is also what a missing "export" option means' : ''})`,
       },
     ]);
   }

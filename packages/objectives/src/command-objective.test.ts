@@ -326,6 +326,9 @@ describe('command objective', () => {
     expect(context.logged).toEqual([
       `warn: trial #0: the line \`{'step': 0, 'value': 100.0}\` looks like a report but is not JSON (a Python dict printed as it is), so it is not read as one and no pruner sees it: print(json.dumps({"step": step, "value": value}), flush=True).`,
     ]);
+    // Each mistake is said once, the one not hiding the other (review 51).
+    expect(await run(`console.error('{"step": 0, "value": 3}'); console.log(0.5)`, 2)).toMatchObject({ status: 'ok' });
+    expect(context.logged).toHaveLength(2);
     const other = testPluginContext({ baseDir: dir, study: 's' });
     const logging = await commandObjectiveManifest.create(options([process.execPath, '-e', '{program}']), other);
     const stderr = `console.error('{"step": 0, "value": 3}'); console.log(0.5)`;

@@ -249,6 +249,7 @@ export const createCommandObjective = (
   let warnedNumberAfterLoss = false;
   let warnedBuffered = false;
   let warnedMisprinted = false;
+  let warnedOnStderr = false;
   return {
     name: 'command',
     async evaluate(params, evaluation) {
@@ -379,10 +380,10 @@ export const createCommandObjective = (
           );
         }
         // Reports written to stderr (a logger's default) are not read (trial 49), said once per run.
-        if (!warnedMisprinted && reports.readAt.length === 0) {
+        if (!warnedOnStderr && reports.readAt.length === 0) {
           const onStderr = outcome.stderr.split(/\r?\n|\r/).find((line) => parseReportLine(line) !== undefined);
           if (onStderr !== undefined) {
-            warnedMisprinted = true;
+            warnedOnStderr = true;
             warn?.(
               `trial #${evaluation.trialNumber}: the program wrote the report ${quoteLine(onStderr)} on stderr; reports are read from stdout only, so no pruner saw it (Python's logging writes to stderr: print the report instead).`,
             );

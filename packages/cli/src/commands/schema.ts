@@ -11,6 +11,8 @@ export const matrixSchema = {
   description:
     'Batch: run one variant per combination of these values (cartesian product). Keys are config keys or slash paths (budget/maxTrials); runs that differ only in seed form one row of the comparison.',
   minProperties: 1,
+  // A config's own keys: the CLI leaves top-level `x-` keys out, but not in a matrix (review 51).
+  propertyNames: { not: { pattern: '^x-' } },
   additionalProperties: { type: 'array', minItems: 1 },
 };
 

@@ -322,15 +322,19 @@ describe('parzen export and import', () => {
     expect(imported.stderr).toContain(
       "2 entries of the config's enqueue list (0 by #0, 1 by #1) have run already, in imported trials with their params: the store records them as run",
     );
+    // The same file again: the duplicate warning, not the entries again (trial 49: said twice).
+    const again = await cli('import', path, moved, '--store', `sqlite:${db}`);
+    expect(again.stderr).toContain('3 of the 3 imported trials repeat trials mig already had');
+    expect(again.stderr).not.toContain("of the config's enqueue list");
     expect((await cli('run', path, '--store', `sqlite:${db}`, '--more-trials', '2', '--quiet')).code).toBe(0);
     const store = createSqliteStore({ path: db, readOnly: true });
     try {
       const xs = (await store.listTrials('mig')).map((trial) => trial.internal.x);
       expect(xs.slice(0, 2)).toEqual([0.1, 0.2]);
-      expect(xs).toHaveLength(5);
-      // Trials 3 and 4 were the entries again before.
-      expect(xs.slice(3)).not.toContain(0.1);
-      expect(xs.slice(3)).not.toContain(0.2);
+      expect(xs).toHaveLength(8);
+      // The runs' trials (6 and 7) were the entries again before.
+      expect(xs.slice(6)).not.toContain(0.1);
+      expect(xs.slice(6)).not.toContain(0.2);
     } finally {
       await store.close();
     }

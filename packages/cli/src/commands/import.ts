@@ -67,13 +67,13 @@ const sameTrialKey = (internal: unknown, state: string, loss: unknown): string =
   canonicalJson({ internal, state, loss: loss ?? null });
 
 /** How many of the rows repeat a finished trial the study already has (a file imported twice, say). */
-const repeatsOf = (existing: readonly Trial[], rows: readonly NewFinishedTrial[]): number => {
+const repeatsOf = (existing: readonly Trial[], rows: readonly NewFinishedTrial[]): boolean[] => {
   const had = new Set(
     existing
       .filter((trial) => trial.state !== 'running')
       .map((trial) => sameTrialKey(trial.internal, trial.state, (trial as { loss?: number }).loss)),
   );
-  return rows.filter((row) => had.has(rowKey(row))).length;
+  return rows.map((row) => had.has(rowKey(row)));
 };
 
 /** {@link sameTrialKey} of a row to import. */
@@ -172,7 +172,8 @@ const importWhenAsked = async (
   if (early !== undefined) return early;
   const store = await scope.create('store', choice);
   let added: readonly FinishedTrial[] = [];
-  let repeats = 0;
+  // Per row to import, whether it repeats a trial the study already had.
+  let repeated: boolean[] = [];
   // The config's enqueue entries the imported trials answer keep their keys with those trials, so a run of
   // the study in this store does not queue them again (trial 35: a study moved by export and import ran them
   // twice). The entries were checked against the space with the config.
@@ -202,7 +203,7 @@ const importWhenAsked = async (
       storedSeed = (await store.openStudy({ name, direction, seed: studySeed, space: studySpace, suggester })).study
         .seed;
       if (checked.trials.length > 0) {
-        repeats = repeatsOf(await store.listTrials(name), checked.trials);
+        repeated = repeatsOf(await store.listTrials(name), checked.trials);
         added = await store.addTrials(name, store.enqueue === undefined ? checked.trials : keyed.trials);
       }
     },
@@ -216,8 +217,11 @@ const importWhenAsked = async (
       ? `Imported no trials into ${into}.`
       : `Imported ${countOf(added.length, 'trial')} into ${into} as ${numbers(added)}.`,
   );
-  if (store.enqueue !== undefined && keyed.answered.length > 0 && added.length > 0) {
-    const answered = keyed.answered.map(([entry, trial]) => `${entry} by #${added[trial]?.number}`);
+  // Not for a trial that repeats one the study had (review: importing an export again said it again; the
+  // first import recorded those entries as run).
+  const fresh = keyed.answered.filter(([, trial]) => repeated[trial] !== true);
+  if (store.enqueue !== undefined && fresh.length > 0 && added.length > 0) {
+    const answered = fresh.map(([entry, trial]) => `${entry} by #${added[trial]?.number}`);
     output.note(
       `parzen: ${answered.length} ${answered.length === 1 ? 'entry' : 'entries'} of the config's enqueue list (${answered.join(', ')}) ${answered.length === 1 ? 'has' : 'have'} ` +
         'run already, in imported trials with their params: the store records them as run (one it had queued and not yet handed out ' +
@@ -236,6 +240,7 @@ const importWhenAsked = async (
       `parzen: ${countOf(inFile.length, 'line')} of ${path} (${inFile.join(', ')}) ${inFile.length === 1 ? 'repeats' : 'repeat'} an earlier line of it ` +
         '(same params, state and loss): imported as trials of their own, so the suggester counts that result more than once.',
     );
+  const repeats = repeated.filter(Boolean).length;
   if (repeats > 0)
     output.note(
       `parzen: ${repeats} of the ${countOf(added.length, 'imported trial')} ${repeats === 1 ? 'repeats a trial' : 'repeat trials'} ${name} already had (same params, state and loss). ` +

@@ -32,7 +32,7 @@ const WORKER_GONE = 'its worker is gone: the next run of the study marks it fail
  * journal (trial 48: the note promised a run that would not happen).
  */
 const WORKER_GONE_SALVAGED =
-  'no end read: its worker is gone, or its end was on a damaged line (a run refuses the damaged journal: export it with --salvage and import it into a new store)';
+  'no end read: its worker is gone, or its end was on a damaged line (a run refuses a damaged journal: export it with --salvage and import it into a new store; an undamaged one, a run marks it failed, STALE_TRIAL)';
 
 /** Turns stored trials into rows with external params (choice values of `space`, not indices). */
 export const trialRows = (

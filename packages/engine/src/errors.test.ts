@@ -20,5 +20,9 @@ describe('thrownAt', () => {
     ].join('\n');
     expect(thrownAt(thrown(stack))).toBeUndefined();
     expect(thrownAt(thrown(`${stack}\n    at load (/tmp/m/user.js:7:2)`))).toBe('/tmp/m/user.js:7:2');
+    // Past the loader's own frame, nothing is the module's (review 52: the loader was named).
+    const loader = '/opt/parzen/objectives/dist/load-module-export.js';
+    expect(thrownAt(thrown(`${stack}\n    at importModule (${loader}:30:17)`), loader)).toBeUndefined();
+    expect(thrownAt(thrown(`${stack}\n    at importModule (file://${loader}:30:17)`), loader)).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@
  * branch on it and users get a message that says what was expected, what was found and where.
  */
 
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The stable codes of {@link ParzenError}. */
 export type ErrorCode =
@@ -249,10 +249,15 @@ export const didYouMeanValue = (value: string, allowed: readonly string[]): stri
 /**
  * Where `error` was thrown, from its stack: the first frame in a file (an ES module's URL or a CommonJS
  * path; Node's own `node:` frames are not files), as path:line:column: a plugin or objective module itself,
- * or a module it imports (review 31: a package whose entry imports the module that throws).
+ * or a module it imports (review 31: a package whose entry imports the module that throws). `caller`, the
+ * path of the file that imported the module, ends the search: no frame above it is the module's.
  */
-export const thrownAt = (error: Error): string | undefined => {
+export const thrownAt = (error: Error, caller?: string): string | undefined => {
   for (const frame of (error.stack ?? '').split('\n').slice(1)) {
+    // The frames below the loader's own (`caller`, its file path) are the loader's, not the module's (review
+    // 52: a TypeScript module run from a data: URL was said to throw in Parzen's loader).
+    if (caller !== undefined && (frame.includes(caller) || frame.includes(pathToFileURL(caller).href)))
+      return undefined;
     // The frame's own place, `at f (PLACE)` or `at PLACE`, only: inside `node:internal/...` or a `data:` URL
     // an unanchored match found a made-up path (review 51: `/modules/esm/translators:205:3`).
     const [, file, row, column] = frame.match(/(?:\(|at )(file:\/\/[^\s()]+?|\/[^\s()]+?):(\d+):(\d+)\)?$/) ?? [];

@@ -289,11 +289,10 @@ export const createCommandObjective = (
       // whole output at its end, read before its exit or end of output is heard (trial 49: with a store that
       // answers at once, such a trial was stored pruned at step 0, its loss or its crash lost): then its
       // exit is given a moment (EXIT_SETTLE_MS) before it is stopped. A flushed program is stopped at once.
-      // Parzen's own stop (a timeout, Ctrl-C, the objective closed) ends the program too: an exit after it is
-      // not the program's own end, and the prune stands (review 51: a timeout in the wait stored TIMEOUT).
-      const deadline = options.timeoutSeconds === undefined ? undefined : Date.now() + options.timeoutSeconds * 1000;
-      const stoppedByParzen = () =>
-        evaluation.signal.aborted || stop.signal.aborted || (deadline !== undefined && Date.now() >= deadline);
+      // Parzen's own stop (a timeout, Ctrl-C, the objective closed) ends the program too: an exit it caused is
+      // not the program's own end, and the prune stands (review 51: a timeout in the wait stored TIMEOUT; review
+      // 52: told by the kill itself, not by a clock that ran ahead of the program's start).
+      let killedByParzen = false;
       const finished = async (): Promise<boolean> => {
         if (over()) return true;
         const [previous, latest] = reports.readAt.slice(-2);
@@ -305,7 +304,7 @@ export const createCommandObjective = (
             resolve();
           });
         });
-        return over() && !stoppedByParzen();
+        return over() && !killedByParzen;
       };
       const reports = createReportReader(evaluation, finished);
       const onStdoutRead = (line: string | undefined) => {
@@ -338,8 +337,9 @@ export const createCommandObjective = (
             return reports.onLine(line, at);
           },
           onStdoutRead,
-          onExit: () => {
+          onExit: (killed) => {
             exited = true;
+            killedByParzen = killed;
             hear();
           },
           terminate: reports.prune,

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { thrownAt } from '@parzen/engine/plugin';
 
 const SOURCE_FILE = /\.[cm]?[jt]sx?$/;
@@ -138,7 +138,7 @@ export const loadModuleExport = async (
     const code = (error as { code?: unknown }).code;
     const frame =
       place === undefined && error instanceof Error && code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND'
-        ? thrownAt(error)
+        ? thrownAt(error, fileURLToPath(import.meta.url))
         : undefined;
     throw new Error(
       message.startsWith(label)

@@ -120,12 +120,6 @@ const quoteLine = (line: string): string =>
   `\`${line.length > 120 ? `${line.trim().slice(0, 120)}...` : line.trim()}\``;
 
 /**
- * How long (ms) a prune decided on a report read in a burst waits for the program's exit (see `finished`
- * in the command objective): a buffered program's exit follows its last output by a few milliseconds.
- */
-const EXIT_SETTLE_MS = 250;
-
-/**
  * A trial this long (ms) whose reports all came within {@link BUFFERED_SPREAD_MS} of each other, in its
  * last {@link BUFFERED_WINDOW_MS}, had them buffered (a flushed program's reports are apart by an epoch).
  */
@@ -276,45 +270,14 @@ export const createCommandObjective = (
       const lossLine = lossTracker();
       let exited = false;
       let closed = false;
-      let linesRead = 0;
-      let linesHandled = 0;
-      const heard: (() => void)[] = [];
-      const hear = () => {
-        for (const resolve of heard.splice(0)) resolve();
-      };
-      const over = () => exited || (closed && lossLine.found !== undefined);
       // A prune decided once the program has exited, or closed its stdout after its loss, stops nothing
-      // (its reports came buffered, as it ended): its own result stands. Reports read in one burst (later
-      // lines already read, or read at the same moment as the report before) may be a buffered program's
-      // whole output at its end, read before its exit or end of output is heard (trial 49: with a store that
-      // answers at once, such a trial was stored pruned at step 0, its loss or its crash lost): then its
-      // exit is given a moment (EXIT_SETTLE_MS) before it is stopped. A flushed program is stopped at once.
-      // Parzen's own stop (a timeout, Ctrl-C, the objective closed) ends the program too: an exit it caused is
-      // not the program's own end, and the prune stands (review 51: a timeout in the wait stored TIMEOUT; review
-      // 52: told by the kill itself, not by a clock that ran ahead of the program's start).
-      let killedByParzen = false;
-      const finished = async (): Promise<boolean> => {
-        if (over()) return true;
-        const [previous, latest] = reports.readAt.slice(-2);
-        if (!(linesRead > linesHandled || (previous !== undefined && previous === latest))) return false;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, EXIT_SETTLE_MS);
-          heard.push(() => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-        return over() && !killedByParzen;
-      };
-      const reports = createReportReader(evaluation, finished);
+      // (its reports came buffered, as it ended): its own result stands. Only what Parzen has seen counts:
+      // waiting for an exit that may come (tried twice) voided real prunes of flushed programs whose output a
+      // loaded machine read late (the pruning example's test failed in CI).
+      const reports = createReportReader(evaluation, () => exited || (closed && lossLine.found !== undefined));
       const onStdoutRead = (line: string | undefined) => {
-        if (line === undefined) {
-          closed = true;
-          if (over()) hear();
-        } else {
-          linesRead++;
-          lossLine.see(line);
-        }
+        if (line === undefined) closed = true;
+        else lossLine.see(line);
       };
       try {
         const startedAt = Date.now();
@@ -325,7 +288,6 @@ export const createCommandObjective = (
           signal: AbortSignal.any([evaluation.signal, stop.signal]),
           stderrTail: options.stderrTailChars,
           onStdoutLine: (line, at) => {
-            linesHandled++;
             // Said once per run (trial 49: a Python dict printed as a report was passed over in silence, so
             // the pruner never saw a value).
             if (!warnedMisprinted && looksLikePythonReport(line)) {
@@ -337,10 +299,8 @@ export const createCommandObjective = (
             return reports.onLine(line, at);
           },
           onStdoutRead,
-          onExit: (killed) => {
+          onExit: () => {
             exited = true;
-            killedByParzen = killed;
-            hear();
           },
           terminate: reports.prune,
           terminateGraceMs: options.pruneGraceSeconds * 1000,

@@ -77,14 +77,10 @@ export interface ReportReader {
 /**
  * The report side of the `command` objective: each report line is passed to `context.report` (awaited),
  * then `context.shouldPrune()` is asked; when it says stop, `prune` fires and later lines are ignored,
- * unless `finished()` says the program had already finished on its own (see {@link ReportReader.prunedLate});
- * it may take a moment to tell (a program whose output all came at once may be exiting).
+ * unless `finished()` says the program had already finished on its own (see {@link ReportReader.prunedLate}).
  * A malformed report line throws {@link MalformedReportError}.
  */
-export const createReportReader = (
-  context: EvaluationContext,
-  finished: () => boolean | Promise<boolean> = () => false,
-): ReportReader => {
+export const createReportReader = (context: EvaluationContext, finished: () => boolean = () => false): ReportReader => {
   const prune = new AbortController();
   let prunedAt: Report | undefined;
   let prunedLate: Report | undefined;
@@ -104,7 +100,7 @@ export const createReportReader = (
       if (context.shouldPrune()) {
         // Decided when the decision is acted on, not by how the program then ends: one that already exited
         // (or closed its stdout after its loss) has nothing left to stop.
-        if (await finished()) {
+        if (finished()) {
           prunedLate ??= read.report;
           return;
         }

@@ -38,11 +38,8 @@ export interface RunCommandOptions {
    * for the lines before it), then `undefined` once stdout has closed.
    */
   readonly onStdoutRead?: (line: string | undefined) => void;
-  /**
-   * Told when the program has exited (its output may not all be read yet); `killed` when a timeout or an
-   * abort had killed it (not its own end, nor `terminate`'s).
-   */
-  readonly onExit?: (killed: boolean) => void;
+  /** Told when the program has exited (its output may not all be read yet). */
+  readonly onExit?: () => void;
   /** Asks the program to stop when it fires: SIGTERM to its process group, SIGKILL after `terminateGraceMs`. */
   readonly terminate?: AbortSignal;
   /** How long a program asked to stop has between SIGTERM and SIGKILL (default 5000 ms). */
@@ -203,7 +200,7 @@ export const runCommand = (options: RunCommandOptions): Promise<CommandOutcome> 
       lines?.end();
     };
     child.on('exit', () => {
-      options.onExit?.(killSwitch.timedOut() || killSwitch.aborted());
+      options.onExit?.();
       signalGroup('SIGKILL');
       killSwitch.disarm(); // the program has ended: no timeout or grace period is left to run
       if (options.signal?.aborted) closePipes();

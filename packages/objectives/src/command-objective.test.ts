@@ -279,16 +279,36 @@ describe('command objective', () => {
       });
     expect(await run(asItGoes, 0)).toMatchObject({ status: 'ok', loss: 0.5 });
     expect(await run(shortEpochs, 1)).toMatchObject({ status: 'ok', loss: 0.5 });
-    // Nor a trial the pruner stopped: it was killed right after the report that decided (its reports came
-    // together, and it was still running).
-    const burstThenOn = `setTimeout(() => process.stdout.write('{"step":0,"value":1}\\n{"step":1,"value":0.5}\\n'), 1100); setTimeout(() => {}, 20000)`;
-    expect(await run(burstThenOn, 2, true)).toMatchObject({ status: 'failed', error: { code: 'PRUNED' } });
     expect(context.logged).toEqual([]);
     expect(await run(atEnd, 1)).toMatchObject({ status: 'ok', loss: 0.5 });
     expect(await run(atEnd, 3)).toMatchObject({ status: 'ok', loss: 0.5 });
     expect(context.logged).toHaveLength(1);
     expect(context.logged[0]).toMatch(
       /^warn: trial #1: its 2 reports all arrived as the program ended, after 1\.\d s: its stdout is buffered, so a pruner sees them too late to stop it\. Flush each report \(Python: print\(\.\.\., flush=True\)\)/,
+    );
+  });
+
+  it('warns when the pruner stopped a trial on reports that came all at once after a second with none before (trial 49)', async () => {
+    const context = testPluginContext({ baseDir: dir, study: 's' });
+    const adapter = await commandObjectiveManifest.create(options([process.execPath, '-e', '{program}']), context);
+    const run = (program: string, trialNumber: number) =>
+      adapter.evaluate({ program } as never, {
+        trialNumber,
+        signal: new AbortController().signal,
+        report: async () => {},
+        shouldPrune: () => true,
+      });
+    // A flushed program pruned at its first report, early: nothing to say.
+    const flushed = `console.log('{"step":0,"value":1}'); setTimeout(() => {}, 20000)`;
+    expect(await run(flushed, 0)).toMatchObject({ status: 'failed', error: { code: 'PRUNED' } });
+    expect(context.logged).toEqual([]);
+    // Two reports in one write after a second: buffered output, judged late (the program may have ended).
+    const burst = `setTimeout(() => process.stdout.write('{"step":0,"value":1}\\n{"step":1,"value":0.5}\\n'), 1100); setTimeout(() => {}, 20000)`;
+    expect(await run(burst, 1)).toMatchObject({ status: 'failed', error: { code: 'PRUNED' } });
+    expect(await run(burst, 2)).toMatchObject({ status: 'failed', error: { code: 'PRUNED' } });
+    expect(context.logged).toHaveLength(1);
+    expect(context.logged[0]).toMatch(
+      /^warn: trial #1: it was pruned at step 0 on a report that came with 1 other all at once, after 1\.\d s with none before: its stdout looks buffered/,
     );
   });
 

@@ -135,6 +135,23 @@ setInterval(() => console.log(JSON.stringify({ step: step++, value: 1 / step }))
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/**
+ * A command objective that runs the node program given as its `program` param, with the warnings it logs
+ * (`context.logged`); `run(program, trialNumber, prune)` evaluates one trial whose pruner says `prune`.
+ */
+const programRunner = async () => {
+  const context = testPluginContext({ baseDir: dir, study: 's' });
+  const adapter = await commandObjectiveManifest.create(options([process.execPath, '-e', '{program}']), context);
+  const run = (program: string, trialNumber: number, prune = false) =>
+    adapter.evaluate({ program } as never, {
+      trialNumber,
+      signal: new AbortController().signal,
+      report: async () => {},
+      shouldPrune: () => prune,
+    });
+  return { context, run };
+};
+
 describe('command objective', () => {
   it('passes params on stdin, in env and argv, and reads the last loss line', async () => {
     const result = await evaluate(
@@ -263,20 +280,12 @@ describe('command objective', () => {
   });
 
   it('warns once when every report came as the program ended (trial 40: buffered stdout, nothing pruned)', async () => {
-    const context = testPluginContext({ baseDir: dir, study: 's' });
+    const { context, run } = await programRunner();
     // One writes its reports at the end (as Python's buffered print does), one as it goes.
     const atEnd = `setTimeout(() => process.stdout.write('{"step":0,"value":1}\\n{"step":1,"value":0.5}\\n{"loss":0.5}\\n'), 1100)`;
     const asItGoes = `console.log('{"step":0,"value":1}'); setTimeout(() => console.log('{"step":1,"value":0.5}'), 600); setTimeout(() => console.log('{"loss":0.5}'), 1200)`;
     // Review 40: a long start, then short epochs flushed one by one, is not buffered.
     const shortEpochs = `const say = (line, at) => setTimeout(() => console.log(line), at); say('{"step":0,"value":1}', 1100); say('{"step":1,"value":0.7}', 1130); say('{"step":2,"value":0.5}', 1160); say('{"loss":0.5}', 1170)`;
-    const adapter = await commandObjectiveManifest.create(options([process.execPath, '-e', '{program}']), context);
-    const run = (program: string, trialNumber: number, prune = false) =>
-      adapter.evaluate({ program } as never, {
-        trialNumber,
-        signal: new AbortController().signal,
-        report: async () => {},
-        shouldPrune: () => prune,
-      });
     expect(await run(asItGoes, 0)).toMatchObject({ status: 'ok', loss: 0.5 });
     expect(await run(shortEpochs, 1)).toMatchObject({ status: 'ok', loss: 0.5 });
     expect(context.logged).toEqual([]);
@@ -289,23 +298,15 @@ describe('command objective', () => {
   });
 
   it('warns when the pruner stopped a trial on reports that came all at once after a second with none before (trial 49)', async () => {
-    const context = testPluginContext({ baseDir: dir, study: 's' });
-    const adapter = await commandObjectiveManifest.create(options([process.execPath, '-e', '{program}']), context);
-    const run = (program: string, trialNumber: number) =>
-      adapter.evaluate({ program } as never, {
-        trialNumber,
-        signal: new AbortController().signal,
-        report: async () => {},
-        shouldPrune: () => true,
-      });
+    const { context, run } = await programRunner();
     // A flushed program pruned at its first report, early: nothing to say.
     const flushed = `console.log('{"step":0,"value":1}'); setTimeout(() => {}, 20000)`;
-    expect(await run(flushed, 0)).toMatchObject({ status: 'failed', error: { code: 'PRUNED' } });
+    expect(await run(flushed, 0, true)).toMatchObject({ status: 'failed', error: { code: 'PRUNED' } });
     expect(context.logged).toEqual([]);
     // Two reports in one write after a second: buffered output, judged late (the program may have ended).
     const burst = `setTimeout(() => process.stdout.write('{"step":0,"value":1}\\n{"step":1,"value":0.5}\\n'), 1100); setTimeout(() => {}, 20000)`;
-    expect(await run(burst, 1)).toMatchObject({ status: 'failed', error: { code: 'PRUNED' } });
-    expect(await run(burst, 2)).toMatchObject({ status: 'failed', error: { code: 'PRUNED' } });
+    expect(await run(burst, 1, true)).toMatchObject({ status: 'failed', error: { code: 'PRUNED' } });
+    expect(await run(burst, 2, true)).toMatchObject({ status: 'failed', error: { code: 'PRUNED' } });
     expect(context.logged).toHaveLength(1);
     expect(context.logged[0]).toMatch(
       /^warn: trial #1: it was pruned at step 0 on a report that came with 1 other all at once, after 1\.\d s with none before: its stdout looks buffered/,
@@ -313,15 +314,7 @@ describe('command objective', () => {
   });
 
   it('says once per run when reports are printed as Python dicts or written on stderr, which are not read (trial 49)', async () => {
-    const context = testPluginContext({ baseDir: dir, study: 's' });
-    const adapter = await commandObjectiveManifest.create(options([process.execPath, '-e', '{program}']), context);
-    const run = (program: string, trialNumber: number) =>
-      adapter.evaluate({ program } as never, {
-        trialNumber,
-        signal: new AbortController().signal,
-        report: async () => {},
-        shouldPrune: () => false,
-      });
+    const { context, run } = await programRunner();
     const dict = `console.log("{'step': 0, 'value': 100.0}"); console.log("{'step': 1, 'value': 90.0}"); console.log(0.5)`;
     expect(await run(dict, 0)).toMatchObject({ status: 'ok', loss: 0.5 });
     expect(await run(dict, 1)).toMatchObject({ status: 'ok', loss: 0.5 });
@@ -331,18 +324,12 @@ describe('command objective', () => {
     // Each mistake is said once, the one not hiding the other (review 51).
     expect(await run(`console.error('{"step": 0, "value": 3}'); console.log(0.5)`, 2)).toMatchObject({ status: 'ok' });
     expect(context.logged).toHaveLength(2);
-    const other = testPluginContext({ baseDir: dir, study: 's' });
-    const logging = await commandObjectiveManifest.create(options([process.execPath, '-e', '{program}']), other);
-    const stderr = `console.error('{"step": 0, "value": 3}'); console.log(0.5)`;
-    expect(
-      await logging.evaluate({ program: stderr } as never, {
-        trialNumber: 4,
-        signal: new AbortController().signal,
-        report: async () => {},
-        shouldPrune: () => false,
-      }),
-    ).toMatchObject({ status: 'ok', loss: 0.5 });
-    expect(other.logged).toEqual([
+    const other = await programRunner();
+    expect(await other.run(`console.error('{"step": 0, "value": 3}'); console.log(0.5)`, 4)).toMatchObject({
+      status: 'ok',
+      loss: 0.5,
+    });
+    expect(other.context.logged).toEqual([
       `warn: trial #4: the program wrote the report \`{"step": 0, "value": 3}\` on stderr; reports are read from stdout only, so no pruner saw it (Python's logging writes to stderr: print the report instead).`,
     ]);
   });

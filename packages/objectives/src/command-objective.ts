@@ -275,14 +275,9 @@ export const createCommandObjective = (
       // waiting for an exit that may come (tried twice) voided real prunes of flushed programs whose output a
       // loaded machine read late (the pruning example's test failed in CI).
       const reports = createReportReader(evaluation, () => exited || (closed && lossLine.found !== undefined));
-      // When each report line was read, those after a prune included (they are read, not handled).
-      const reportReads: number[] = [];
       const onStdoutRead = (line: string | undefined) => {
         if (line === undefined) closed = true;
-        else {
-          lossLine.see(line);
-          if (line.includes('"step"') && parseReportLine(line) !== undefined) reportReads.push(Date.now());
-        }
+        else lossLine.see(line);
       };
       try {
         const startedAt = Date.now();
@@ -347,11 +342,11 @@ export const createCommandObjective = (
         // Pruned on a report that came with others all at once, after a second or more with none before: the
         // same buffering, and a program that had already finished is then stored pruned, its loss lost (trial
         // 49: the warning was not given exactly then). Said once per run, as the other.
-        const [firstRead, lastRead] = [reportReads[0], reportReads.at(-1)];
+        const [firstRead, lastRead] = [reports.readAt[0], reports.readAt.at(-1)];
         if (
           !warnedBuffered &&
           prunedAt !== undefined &&
-          reportReads.length >= 2 &&
+          reports.readAt.length >= 2 &&
           firstRead !== undefined &&
           lastRead !== undefined &&
           firstRead - startedAt >= BUFFERED_MIN_MS &&
@@ -359,7 +354,7 @@ export const createCommandObjective = (
         ) {
           warnedBuffered = true;
           warn?.(
-            `trial #${evaluation.trialNumber}: it was pruned at step ${prunedAt.step} on a report that came with ${reportReads.length - 1} other${reportReads.length === 2 ? '' : 's'} all at once, after ${((firstRead - startedAt) / 1000).toFixed(1)} s with none before: its stdout looks buffered, so the pruner judged late, and a program that had already finished is stored pruned, its loss lost. Flush each report (Python: print(..., flush=True)), or run Python unbuffered ("python3", "-u", or PYTHONUNBUFFERED=1 in the objective's env).`,
+            `trial #${evaluation.trialNumber}: it was pruned at step ${prunedAt.step} on a report that came with ${reports.readAt.length - 1} other${reports.readAt.length === 2 ? '' : 's'} all at once, after ${((firstRead - startedAt) / 1000).toFixed(1)} s with none before: its stdout looks buffered, so the pruner judged late, and a program that had already finished is stored pruned, its loss lost. Flush each report (Python: print(..., flush=True)), or run Python unbuffered ("python3", "-u", or PYTHONUNBUFFERED=1 in the objective's env).`,
           );
         }
         // Reports written to stderr (a logger's default) are not read (trial 49), said once per run.

@@ -69,7 +69,8 @@ export interface ReportReader {
   readonly prunedLate: () => Report | undefined;
   /**
    * When each report line was read from the program (`Date.now()`), in order: not when it was handled, so
-   * reports that came together stay together however long storing the earlier ones took (trial 43).
+   * reports that came together stay together however long storing the earlier ones took (trial 43). Those
+   * read after a prune are counted too, though not passed on (they tell a burst of buffered output).
    */
   readonly readAt: readonly number[];
 }
@@ -91,9 +92,12 @@ export const createReportReader = (context: EvaluationContext, finished: () => b
     prunedLate: () => prunedLate,
     readAt,
     onLine: async (line, at) => {
-      if (prune.signal.aborted) return;
       const read = parseReportLine(line);
       if (read === undefined) return;
+      if (prune.signal.aborted) {
+        if ('report' in read) readAt.push(at ?? Date.now());
+        return;
+      }
       if ('problem' in read) throw new MalformedReportError(line, read.problem);
       readAt.push(at ?? Date.now());
       await context.report(read.report.step, read.report.value);

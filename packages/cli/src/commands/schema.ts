@@ -17,7 +17,7 @@ export const matrixSchema = {
 };
 
 /** Top-level `x-...` keys, which the CLI leaves out of a config (YAML anchors, notes). */
-export const EXTENSION_KEY = {
+const EXTENSION_KEY = {
   description:
     'Not a config field: left out (in YAML, a key holding anchors for the rest of the file, as `x-common: &common {...}`).',
 };

@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   type ConsoleReporterSettings,
+  checkStoreOptions,
   type ImportModule,
   type LoadExperimentOptions,
   type LoadedExperiment,
@@ -162,6 +163,15 @@ const isCrash = (error: unknown): error is Error =>
  * `PLUGIN_INVALID` now. Other failures are left to the run, which reports them.
  */
 const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> => {
+  // The store is not created (that opens files or connects): its plugin's own check says what a run would
+  // refuse at once (trial 48: a postgres URL with a password, salvage in a jsonl config).
+  const storeIssues = await checkStoreOptions(experiment);
+  if (storeIssues.length > 0)
+    throw new ParzenError(
+      'CONFIG_INVALID',
+      `Invalid options of the store plugin \`${experiment.config.store.use}\`:\n${formatIssues(storeIssues)}`,
+      { plugin: experiment.config.store.use, issues: storeIssues },
+    );
   const scope = await openStudyScope(experiment);
   for (const slot of CHECKED_SLOTS) {
     const choice = experiment.config[slot];

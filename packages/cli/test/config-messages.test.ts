@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { heartConfig, heartModule, lastJsonLine, tempDir, writeIn } from './cli-harness.js';
 import { cli } from './cli-in-process.js';
@@ -87,6 +89,56 @@ describe('config errors from the built-in plugins: one line per mistake, no ajv 
     expect(issues).toEqual([
       { pointer: '/pruner/options/pruner/options', expected: 'at least one of lower and upper', found: 'neither' },
     ]);
+  });
+});
+
+describe("a store's options that the store refuses before it opens anything (trial 48)", () => {
+  it('validate says what run would refuse: salvage in a jsonl config, a postgres URL with a password or another scheme', async () => {
+    const salvage = await validate('salvage', { name: 'salvage', store: { use: 'jsonl', options: { salvage: true } } });
+    expect(salvage.code).toBe(2);
+    expect(salvage.issues).toEqual([
+      expect.objectContaining({
+        pointer: '/store/options/salvage',
+        found: 'true for a command that writes to the journal',
+      }),
+    ]);
+    expect(existsSync(join(dir, 'salvage.parzen.jsonl'))).toBe(false);
+
+    // No server is needed: nothing connects (an unused port, and pg is never asked).
+    const secret = await validate('secret', {
+      store: {
+        use: 'postgres',
+        options: { url: 'postgres://alice:hunter2@127.0.0.1:1/x', passwordEnv: 'PARZEN_TEST_UNSET_PW' },
+      },
+    });
+    expect(secret.code).toBe(2);
+    expect(secret.issues.map((issue) => issue.pointer)).toEqual(['/store/options/url', '/store/options/passwordEnv']);
+    expect(secret.issues[0]?.expected).toContain('PGPASSWORD');
+    expect(secret.stderr).toContain(
+      'Invalid options of the store plugin `postgres`:\n  /store/options/url: expected a URL without a password',
+    );
+    expect(`${secret.stderr}${JSON.stringify(secret.issues)}`).not.toContain('hunter2');
+
+    const scheme = await validate('scheme', {
+      store: { use: 'postgres', options: { url: 'mysql://alice@127.0.0.1:1/x' } },
+    });
+    expect(scheme.issues).toEqual([
+      expect.objectContaining({ pointer: '/store/options/url', found: 'mysql://alice@127.0.0.1:1/x' }),
+    ]);
+  });
+
+  it('run refuses them the same way, before the store is opened', async () => {
+    const run = await cli(
+      'run',
+      writeIn(
+        dir,
+        'salvage-run.json',
+        heartConfig({ name: 'salvage-run', store: { use: 'jsonl', options: { salvage: true } } }),
+      ),
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('/store/options/salvage: expected salvage only for a command that reads');
+    expect(existsSync(join(dir, 'salvage-run.parzen.jsonl'))).toBe(false);
   });
 });
 

@@ -125,11 +125,13 @@ describePostgres('parzen on the postgres store', () => {
   it('exits 2 with a clear message for a bad URL or a password in it, and 1 for a port where no server listens', async () => {
     const bad = await parzen('run', configOn('bad-url', { url: 'mysql://alice@127.0.0.1/x' }));
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/must start with postgres:\/\/ or postgresql:\/\//);
+    expect(bad.stderr).toContain(
+      '/store/options/url: expected postgres://USER@HOST[:PORT]/DATABASE, without a password, found mysql://alice@127.0.0.1/x',
+    );
 
     const secret = await parzen('run', configOn('secret', { url: 'postgres://alice:hunter2@127.0.0.1/x' }));
     expect(secret.code).toBe(2);
-    expect(secret.stderr).toMatch(/contains a password.*PGPASSWORD/s);
+    expect(secret.stderr).toMatch(/url: expected a URL without a password \(it goes in PGPASSWORD/);
     expect(secret.stderr).not.toContain('hunter2');
 
     const { url } = await freshDatabase('noport');

@@ -7,6 +7,7 @@ import type {
 import type { StudyScope } from './composition/study-scope.js';
 import type { PluginChoice } from './config/experiment-config.js';
 import type { TrialStore } from './contracts/store.js';
+import type { ConfigIssue } from './errors.js';
 import type { RunResult } from './runtime/run-study.js';
 
 // The composition root loads inversify and ajv (and the bus, rxjs); these wrappers load it on first use,
@@ -48,6 +49,13 @@ export const openStudyScope = async (experiment: LoadedExperiment): Promise<Stud
  */
 export const openStoreForReading = async (experiment: LoadedExperiment, choice?: PluginChoice): Promise<TrialStore> =>
   (await composition()).openStoreForReading(experiment, choice);
+
+/**
+ * What the loaded experiment's store plugin finds wrong with its options (its `check`, if it has one)
+ * for a run, with no effect: nothing is opened. `parzen validate` says these; a run refuses them too.
+ */
+export const checkStoreOptions = async (experiment: LoadedExperiment): Promise<readonly ConfigIssue[]> =>
+  (await composition()).checkStoreOptions(experiment);
 
 /** The JSON Schema of configs with the loaded plugins' options (for `parzen schema`). */
 export const configSchemaFor = async (registry: LoadedExperiment['registry']): Promise<object> =>

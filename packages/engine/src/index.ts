@@ -53,6 +53,7 @@ export {
 export { type ConfigIssue, type ErrorCode, ParzenError, type ParzenErrorDetails } from './errors.js';
 export type { EngineEvent, EngineEventType, EventOf, StopReason, StudySummary } from './events/engine-event.js';
 export {
+  checkStoreOptions,
   type LoadExperimentOptions,
   type LoadedExperiment,
   loadExperiment,

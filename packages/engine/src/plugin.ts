@@ -41,6 +41,7 @@ export {
   type PluginKind,
   type PluginManifest,
   type PluginPackage,
+  type StoreCheckContext,
 } from './contracts/manifest.js';
 export type { MaybePromise } from './contracts/maybe-promise.js';
 export type { EvaluationContext, EvaluationResult, ObjectiveAdapter } from './contracts/objective.js';

@@ -1,4 +1,4 @@
-import { type AnyPluginManifest, defineStore, invalidConfig, resolveConfigPath, SERVICES } from '@parzen/engine/plugin';
+import { type AnyPluginManifest, defineStore, resolveConfigPath, SERVICES } from '@parzen/engine/plugin';
 import { defaultJournalName } from './default-path.js';
 import type { FsyncPolicy } from './journal-file.js';
 import { createJsonlStore } from './jsonl-store.js';
@@ -20,17 +20,21 @@ export const jsonlStoreManifest = defineStore<JsonlStoreManifestOptions>({
   name: 'jsonl',
   description: 'Append-only JSONL journal file; safe for several processes on one machine.',
   optionsSchema: jsonlStoreOptionsSchema,
+  // Called by the engine before create, and by `parzen validate` instead of it (trial 48: validate passed
+  // what run refused).
+  check: (options, context) =>
+    options.salvage === true && context.readOnly !== true
+      ? [
+          {
+            pointer: '/store/options/salvage',
+            expected: 'salvage only for a command that reads (parzen trials, studies, best, export, report: --salvage)',
+            found: 'true for a command that writes to the journal',
+          },
+        ]
+      : [],
   create: (options, context) => {
     // Journal warnings (a repaired torn line, say) go to the study's logger service.
     const logger = context.services.get(SERVICES.logger);
-    if (options.salvage === true && context.readOnly !== true)
-      throw invalidConfig('store options', [
-        {
-          pointer: '/store/options/salvage',
-          expected: 'salvage only for a command that reads (parzen trials, studies, best, export, report: --salvage)',
-          found: 'true for a command that writes to the journal',
-        },
-      ]);
     return createJsonlStore({
       path: resolveConfigPath(context.baseDir, options.path ?? defaultJournalName(context.study)),
       ...(options.fsync === undefined ? {} : { fsync: options.fsync }),

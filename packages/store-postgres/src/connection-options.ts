@@ -72,11 +72,11 @@ const parseUrl = (url: string): URL => {
     throw badUrl(EXPECTED_URL, JSON.stringify(url), `\`${url}\` is not a URL; expected ${EXPECTED_URL}.`);
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw badUrl(EXPECTED_URL, parsed.protocol, `\`${redactUrl(url)}\` must start with postgres:// or postgresql://.`);
+    throw badUrl(EXPECTED_URL, redactUrl(url), `\`${redactUrl(url)}\` must start with postgres:// or postgresql://.`);
   }
   if (parsed.password !== '' || parsed.searchParams.has('password')) {
     throw badUrl(
-      'a URL without a password',
+      "a URL without a password (it goes in PGPASSWORD, or the variable passwordEnv names, in each worker's environment)",
       redactUrl(url),
       `\`${redactUrl(url)}\` contains a password. Passwords never go in the config: remove it from the URL and ` +
         'set PGPASSWORD in the environment of each worker (or name another variable in the `passwordEnv` option).',
@@ -103,6 +103,27 @@ const readPassword = (
   }
   const password = env.PGPASSWORD;
   return password === undefined ? {} : { password, source: 'PGPASSWORD' };
+};
+
+/**
+ * What is wrong with the URL (not postgres:// or postgresql://, a password in it) and the `passwordEnv`
+ * variable (not set), as {@link planConnection} would refuse them, without connecting or loading `pg`:
+ * the store plugin's `check` (`parzen validate`, and before a config's store is created).
+ */
+export const connectionIssues = (
+  options: PostgresStoreOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): ConfigIssue[] => {
+  const issues: ConfigIssue[] = [];
+  for (const check of [() => parseUrl(options.url), () => readPassword(options.passwordEnv, env)]) {
+    try {
+      check();
+    } catch (error) {
+      if (!(error instanceof ParzenError)) throw error;
+      issues.push(...error.issues);
+    }
+  }
+  return issues;
 };
 
 /**

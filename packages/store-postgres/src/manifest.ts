@@ -1,5 +1,5 @@
 import { type AnyPluginManifest, defineStore, SERVICES } from '@parzen/engine/plugin';
-import type { PostgresStoreOptions } from './connection-options.js';
+import { connectionIssues, type PostgresStoreOptions } from './connection-options.js';
 import type { createPostgresStore } from './postgres-store.js';
 
 /** Options of `{ "use": "postgres" }`: those of {@link createPostgresStore}. */
@@ -57,6 +57,9 @@ export const postgresStoreManifest = defineStore<PostgresStoreManifestOptions>({
   name: 'postgres',
   description: 'PostgreSQL database; safe for many worker processes on many machines.',
   optionsSchema: postgresStoreOptionsSchema,
+  // Called before create, and by `parzen validate` instead of it (trial 48: validate passed a URL with a
+  // password, or of another scheme, that run refused).
+  check: (options) => connectionIssues(options),
   create: async (options, context) =>
     (await import('./postgres-store.js')).createPostgresStore({
       ...options,

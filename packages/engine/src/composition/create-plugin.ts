@@ -1,5 +1,11 @@
 import type { PluginChoice } from '../config/experiment-config.js';
-import type { PluginContext, PluginInstances, PluginKind } from '../contracts/manifest.js';
+import type {
+  PluginContext,
+  PluginInstances,
+  PluginKind,
+  PluginManifest,
+  StoreCheckContext,
+} from '../contracts/manifest.js';
 import { REQUIRED_METHODS } from '../contracts/required-methods.js';
 import {
   type Clock,
@@ -13,7 +19,7 @@ import {
 import type { TrialStore } from '../contracts/store.js';
 import type { PluginRegistry } from '../di/registry.js';
 import { deriveRng } from '../domain/rng.js';
-import { describeValue, ParzenError } from '../errors.js';
+import { type ConfigIssue, describeValue, invalidConfig, ParzenError } from '../errors.js';
 import type { EventBus } from '../events/event-bus.js';
 import { warnOnStderr } from '../runtime/warn-on-stderr.js';
 
@@ -64,6 +70,10 @@ export const createPlugin = async <K extends PluginKind>(
   if (manifest === undefined) {
     throw new ParzenError('CONFIG_UNKNOWN_PLUGIN', `No ${kind} plugin named \`${choice.use}\`.`);
   }
+  if (kind === 'store') {
+    const issues = storeOptionIssues(manifest as PluginManifest<'store'>, choice, context);
+    if (issues.length > 0) throw invalidConfig(`options of the store plugin \`${choice.use}\``, issues);
+  }
   let instance: unknown;
   try {
     instance = await manifest.create(choice.options ?? {}, kind === 'reporter' ? listenerContext(context) : context);
@@ -109,6 +119,34 @@ export const createPlugin = async <K extends PluginKind>(
       { plugin: choice.use },
     );
   return instance as PluginInstances[K];
+};
+
+/**
+ * What a store plugin's `check` finds wrong with the options a config gives it (none when it has no
+ * `check`), with no effect: `parzen validate` asks this instead of opening the store. A `check` that
+ * throws is the plugin's fault (`PLUGIN_INVALID`), as a `create` that throws is.
+ */
+export const storeOptionIssues = (
+  manifest: PluginManifest<'store'>,
+  choice: PluginChoice,
+  context: StoreCheckContext,
+): readonly ConfigIssue[] => {
+  if (manifest.check === undefined) return [];
+  const { baseDir, study } = context;
+  try {
+    return manifest.check(choice.options ?? {}, {
+      baseDir,
+      study,
+      ...(context.readOnly === true ? { readOnly: true } : {}),
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : `it threw ${describeValue(error)}`;
+    throw new ParzenError(
+      'PLUGIN_INVALID',
+      `The store plugin \`${choice.use}\` could not check its options: ${message}. This is a fault of the plugin, not of the config.`,
+      { plugin: choice.use, cause: error },
+    );
+  }
 };
 
 /** The store methods that only read. */

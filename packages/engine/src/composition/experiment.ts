@@ -24,7 +24,7 @@ import type { CompiledSpace } from '../domain/compile-space.js';
 import { type ConfigIssue, describeValue, formatIssues, invalidConfig, ParzenError } from '../errors.js';
 import { type RunResult, type RunStudyOptions, runStudy } from '../runtime/run-study.js';
 import { cleanUpQuietly, withCleanup } from '../runtime/with-cleanup.js';
-import { createStoreForReading } from './create-plugin.js';
+import { createStoreForReading, storeOptionIssues } from './create-plugin.js';
 import type { StudyScope } from './study-scope.js';
 
 /**
@@ -219,6 +219,14 @@ export const openStoreForReading = (
     },
     choice,
   );
+
+/** The store plugin's own check of a run's store options (see `PluginManifest.check`): nothing is opened. */
+export const checkStoreOptions = (experiment: LoadedExperiment): readonly ConfigIssue[] => {
+  const { store } = experiment.config;
+  const manifest = experiment.registry.get('store', store.use);
+  if (manifest?.kind !== 'store') return [];
+  return storeOptionIssues(manifest, store, { baseDir: experiment.baseDir, study: experiment.config.name });
+};
 
 /**
  * Signals that stop a run: `signal` gracefully (finish running trials), `forceSignal` at once. `started`:

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../builtins/memory-store.js';
-import { defineStore, type PluginContext } from '../contracts/manifest.js';
+import { type AnyPluginManifest, defineStore, type PluginContext } from '../contracts/manifest.js';
 import { SERVICES } from '../contracts/services.js';
 import { ParzenError } from '../errors.js';
-import { loadExperiment, openStoreForReading, runLoadedExperiment } from './experiment.js';
+import { checkStoreOptions, loadExperiment, openStoreForReading, runLoadedExperiment } from './experiment.js';
 
 const contexts: PluginContext[] = [];
 /** What the probe's factory throws with `throws`. */
@@ -33,8 +33,8 @@ const fixedSuggester = {
   create: () => ({ name: 'fixed', beginTrial: () => ({ sampleParam: () => 0.5 }) }),
 };
 
-/** An experiment whose store is the probe, with `options`. */
-const load = (options: Record<string, unknown> = {}) =>
+/** An experiment whose store is the probe (or `store`), with `options`. */
+const load = (options: Record<string, unknown> = {}, store: AnyPluginManifest = probeStore) =>
   loadExperiment(
     {
       name: 'read',
@@ -42,10 +42,10 @@ const load = (options: Record<string, unknown> = {}) =>
       space: { x: { type: 'uniform', low: 0, high: 1 } },
       objective: { use: 'function', options: { name: 'f' } },
       suggester: { use: 'fixed' },
-      store: { use: 'probe', options },
+      store: { use: store.name, options },
       budget: { maxTrials: 1 },
     },
-    { plugins: [{ manifests: [probeStore, fixedSuggester] }], functions: { f: () => 0 } },
+    { plugins: [{ manifests: [store, fixedSuggester] }], functions: { f: () => 0 } },
   );
 
 describe('openStoreForReading', () => {
@@ -87,5 +87,54 @@ describe('openStoreForReading', () => {
         cause: thrown.plain,
       });
     }
+  });
+});
+
+describe("a store plugin's `check` (trial 48: validate passed what run refused)", () => {
+  /** Refuses `bad: true` unless reading; records each call; `checkThrows` makes the check itself crash. */
+  const checked: { readOnly?: boolean }[] = [];
+  const created: string[] = [];
+  const checkingStore = defineStore<{ bad?: boolean; checkThrows?: boolean }>({
+    name: 'checking',
+    optionsSchema: { type: 'object', properties: { bad: { type: 'boolean' }, checkThrows: { type: 'boolean' } } },
+    check: (options, context) => {
+      checked.push({ ...(context.readOnly === undefined ? {} : { readOnly: context.readOnly }) });
+      if (options.checkThrows === true) throw new Error('check crashed');
+      return options.bad === true && context.readOnly !== true
+        ? [{ pointer: '/store/options/bad', expected: 'bad only when reading', found: 'true for a run' }]
+        : [];
+    },
+    create: () => {
+      created.push('checking');
+      return createMemoryStore();
+    },
+  });
+  const loadChecking = (options: Record<string, unknown>) => load(options, checkingStore);
+
+  it('is asked before create: a run refuses its issues without creating the store', async () => {
+    created.length = 0;
+    const experiment = await loadChecking({ bad: true });
+    expect(checkStoreOptions(experiment)).toEqual([
+      { pointer: '/store/options/bad', expected: 'bad only when reading', found: 'true for a run' },
+    ]);
+    await expect(runLoadedExperiment(experiment)).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message:
+        'Invalid options of the store plugin `checking`:\n  /store/options/bad: expected bad only when reading, found true for a run',
+      issues: [{ pointer: '/store/options/bad' }],
+    });
+    expect(created).toEqual([]);
+  });
+
+  it('knows a store opened for reading, and a check that throws is the plugin fault', async () => {
+    checked.length = 0;
+    const store = await openStoreForReading(await loadChecking({ bad: true }));
+    await store.close();
+    expect(checked).toEqual([{ readOnly: true }]);
+    const crashing = await loadChecking({ checkThrows: true });
+    expect(() => checkStoreOptions(crashing)).toThrow(
+      'The store plugin `checking` could not check its options: check crashed. This is a fault of the plugin, not of the config.',
+    );
+    await expect(runLoadedExperiment(crashing)).rejects.toMatchObject({ code: 'PLUGIN_INVALID' });
   });
 });

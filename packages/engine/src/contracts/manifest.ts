@@ -1,4 +1,5 @@
 import type { CompiledSpace } from '../domain/compile-space.js';
+import type { ConfigIssue } from '../errors.js';
 import type { MaybePromise } from './maybe-promise.js';
 import type { ObjectiveAdapter } from './objective.js';
 import type { Pruner } from './pruner.js';
@@ -51,7 +52,18 @@ export interface PluginManifest<K extends PluginKind = PluginKind, O = unknown> 
   readonly optionsSchema: Readonly<Record<string, unknown>>;
   /** Makes the instance from the validated options (defaults filled in) and the study context. */
   create(options: O, context: PluginContext): MaybePromise<PluginInstances[K]>;
+  /**
+   * Store plugins only: checks what the options schema cannot (a URL's scheme, an option allowed only when
+   * reading), with no effect at all: no file opened, no connection, nothing written. Each issue points into
+   * the config (`/store/options/url`). The engine calls it before `create` (which may then take the options
+   * as checked), and `parzen validate` calls it instead of `create`, so a config's store mistakes are found
+   * without opening the store.
+   */
+  readonly check?: K extends 'store' ? (options: O, context: StoreCheckContext) => readonly ConfigIssue[] : never;
 }
+
+/** What a store's {@link PluginManifest.check} knows of the study: where paths resolve, its name, whether it only reads. */
+export type StoreCheckContext = Pick<PluginContext, 'baseDir' | 'study' | 'readOnly'>;
 
 /** A manifest of any kind, whatever its option type (what registries and `manifests` arrays hold). */
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds manifests whatever their option types.

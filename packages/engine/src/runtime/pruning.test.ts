@@ -216,6 +216,41 @@ describe('pruning in the run loop', () => {
     }
   });
 
+  it('says once, at the end, that a pruner was never given a value (trial 49), not when trials report or fail', async () => {
+    const warningsOf = async (objective: ObjectiveFunction, maxTrials: number, pruner?: Pruner) => {
+      const warnings: string[] = [];
+      await run(objective, {
+        budget: { maxTrials },
+        ...(pruner === undefined ? {} : { pruner }),
+        onWarning: (line) => warnings.push(line),
+      });
+      return warnings.filter((line) => line.includes('stopped nothing'));
+    };
+    expect(await warningsOf((params) => params.x as number, 4, limitPruner(3))).toEqual([
+      'study prune: its pruner `limit` stopped nothing: none of the 4 trials this run completed reported an intermediate value, so each ran in full. ' +
+        'A trial reports with context.report(step, value) (a function or module objective) or a {"step": n, "value": x} line on stdout (a command).',
+    ]);
+    // Fewer than three, no pruner, trials that report (even if never pruned), trials that fail: nothing said.
+    expect(await warningsOf((params) => params.x as number, 2, limitPruner(3))).toEqual([]);
+    expect(await warningsOf((params) => params.x as number, 4)).toEqual([]);
+    expect(await warningsOf(curve, 4, limitPruner(100))).toEqual([]);
+    let calls = 0;
+    const firstReports: ObjectiveFunction = async (params, context) => {
+      if (calls++ === 0) await context.report(0, params.x as number);
+      return params.x as number;
+    };
+    expect(await warningsOf(firstReports, 5, limitPruner(100))).toEqual([]);
+    expect(
+      await warningsOf(
+        () => {
+          throw new Error('no data');
+        },
+        4,
+        limitPruner(3),
+      ),
+    ).toEqual([]);
+  });
+
   it('rejects a bad step or value with REPORT_INVALID, thrown to the objective', async () => {
     const errors: unknown[] = [];
     const bad: ObjectiveFunction = async (_params, context) => {

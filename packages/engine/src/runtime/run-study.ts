@@ -100,6 +100,9 @@ export interface RunResult {
   readonly space: CompiledSpace;
 }
 
+/** A pruner never given a value is said once this many of a run's trials have completed without one. */
+const UNREPORTED_WARN_MIN = 3;
+
 /** How long running trials may go on after the run's signal aborts, unless told otherwise (the CLI's 30 s). */
 export const DEFAULT_GRACE_PERIOD_MS = 30_000;
 
@@ -260,6 +263,10 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     }
 
     let warnedCrash = false;
+    // This run's trials that reported an intermediate value, and those that completed without one: a
+    // pruner that was never given a value is said once at the end (trial 49 asked for it).
+    let reported = 0;
+    let completeUnreported = 0;
     const runOne = async (asked: AskedTrial) => {
       const lease = (): Lease => ({ owner: workerId, expiresAt: new Date(Date.now() + leaseMs).toISOString() });
       const renewal = setInterval(() => {
@@ -289,7 +296,10 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           );
         }
         const outcome = trialPruning.outcome(evaluation);
-        return await finishRunTrial(session, asked, startedAt, outcome, warn, trialPruning.intermediate());
+        const intermediate = trialPruning.intermediate();
+        if (intermediate.length > 0) reported++;
+        else if (outcome.state === 'complete') completeUnreported++;
+        return await finishRunTrial(session, asked, startedAt, outcome, warn, intermediate);
       } finally {
         clearInterval(renewal);
         trialPruning.end();
@@ -408,6 +418,11 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     } finally {
       unwatch?.();
     }
+    if (options.pruner !== undefined && reported === 0 && completeUnreported >= UNREPORTED_WARN_MIN)
+      warn(
+        `study ${spec.name}: its pruner \`${options.pruner.name}\` stopped nothing: none of the ${completeUnreported} trials this run completed reported an intermediate value, so each ran in full. ` +
+          'A trial reports with context.report(step, value) (a function or module objective) or a {"step": n, "value": x} line on stdout (a command).',
+      );
     const trials = await store.listTrials(spec.name);
     const summary = summarize(spec.name, spec.direction, session.space, trials);
     const stopped = stopMessage === undefined ? {} : { stopMessage };

@@ -644,8 +644,28 @@ describe('parzen export and import', () => {
     expect(out.stderr).toContain(
       'other.json (`model` is new in the config ({"options":["svm","tree"],"type":"choice"})).',
     );
-    expect(out.stderr).toContain("import them without the export's first line (its header)");
+    expect(out.stderr).toContain('pass --ignore-header: each row is then checked against the config');
     expect(out.stderr).not.toContain('"high":1,"low":0'); // x is the same in both: not shown
+    // Trial 50: the way to carry the rows over was to cut the header by hand.
+    const rows = await cli('import', target, other, '--ignore-header');
+    expect(rows.code, rows.stderr).toBe(2); // its row has no `model`: checked against the config's space
+    expect(rows.stderr).toContain('/params/model');
+    const fits = writeIn(
+      dir,
+      'fits-export.jsonl',
+      `${JSON.stringify({ parzen: 'export', version: 1, study: { ...study, name: 'elsewhere', seed: 99, space: { x: space.x } } })}\n` +
+        `${JSON.stringify({ params: { x: 0.5, model: 'svm' }, loss: 1 })}\n`,
+    );
+    const imported = await cli('import', target, fits, '--ignore-header');
+    expect(imported.code, imported.stderr).toBe(0);
+    const listed = JSON.parse((await cli('trials', target, '--json')).stdout) as { params: unknown }[];
+    expect(listed.map((trial) => trial.params)).toEqual([{ x: 0.5, model: 'svm' }]);
+    const studies = JSON.parse(
+      (await cli('studies', '--store', `sqlite:${join(dir, 'other.parzen.db')}`, '--json')).stdout,
+    );
+    expect(studies).toEqual([
+      expect.objectContaining({ study: 'heart', trials: expect.objectContaining({ complete: 1 }) }),
+    ]);
   });
 
   it('refuses an export of a minimized study into a config that maximizes (its best trial would be the worst)', async () => {

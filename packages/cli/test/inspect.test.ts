@@ -75,6 +75,17 @@ describe('the store keeps the study space; inspection reads it (issue 9, defect 
     expect(result.stderr).toMatch(/warning: study first was run with another space than .*first\.json describes now/);
   });
 
+  it("warns when the config flips the direction: best is the stored direction's (trial 50: said nothing)", async () => {
+    const path = config('first', { direction: 'maximize' });
+    const best = await cli('best', path, '--json');
+    expect(best.code, best.stderr).toBe(0);
+    expect(best.stderr).toContain(
+      `parzen: warning: study first was created to minimize; ${path} says maximize now. Its best and ranks are by the stored direction (minimize).`,
+    );
+    const same = await cli('best', config('first'), '--json');
+    expect(same.stderr).not.toContain('was created to');
+  });
+
   it('names the studies the store holds for a --study it does not hold, with a config too (trial 48: "Run it first.")', async () => {
     const path = config('first');
     const result = await cli('trials', path, '--study', 'nope');

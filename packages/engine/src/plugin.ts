@@ -72,7 +72,7 @@ export type {
 } from './contracts/store.js';
 export type { SuggestContext, Suggester, TrialSampler } from './contracts/suggester.js';
 export type { PluginRegistry } from './di/registry.js';
-export { canonicalJson } from './domain/canonical-json.js';
+export { canonicalJson, canonicalSpace, sameSpace } from './domain/canonical-json.js';
 export {
   type ActivationCondition,
   type CompiledSpace,

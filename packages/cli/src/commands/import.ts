@@ -18,6 +18,7 @@ import {
   type NewFinishedTrial,
   type SpaceDefinition,
   type StudySuggester,
+  sameSpace,
   storeUnsupported,
 } from '@parzen/engine/plugin';
 import { CliError } from '../exit-codes.js';
@@ -30,17 +31,19 @@ import { readTrialFile, type TrialFile } from '../trial-file.js';
 export interface ImportFlags {
   readonly onInvalid?: string;
   readonly store?: string;
+  /** Read an export as plain rows: its header (study, space, direction, seed, suggester) is left aside. */
+  readonly ignoreHeader?: boolean;
 }
 
 /** An export of a study whose space is not the config's is refused: its params would mean other things. */
 const checkSameSpace = (path: string, file: TrialFile, config: string, space: unknown): void => {
   const found = file.header?.study.space;
-  if (found === undefined || canonicalJson(found) === canonicalJson(space)) return;
+  if (found === undefined || sameSpace(found, space)) return;
   const differences = spaceDifferences(found as SpaceDefinition, space as SpaceDefinition, 'export');
   throw new CliError(
     `${path} is an export of study \`${file.header?.study.name}\` with another space than ${config} ` +
       `(${differences.join('; ')}). ` +
-      "Import it with a config that has the space it was run with; or, if you changed the space on purpose and its rows should still fit (a widened bound), import them without the export's first line (its header), and each row is checked against the config's space.",
+      "Import it with a config that has the space it was run with; or, if you changed the space on purpose and its rows should still fit (a widened bound), pass --ignore-header: each row is then checked against the config's space (--on-invalid skip leaves out those that no longer fit).",
   );
 };
 
@@ -58,7 +61,7 @@ const checkSameDirection = (path: string, file: TrialFile, config: string, direc
   throw new CliError(
     `${path} is an export of study \`${file.header?.study.name}\`, which was ${found === 'maximize' ? 'maximized' : 'minimized'}; ` +
       `${config} ${direction === 'maximize' ? 'maximizes' : 'minimizes'}, so its losses would rank the other way. ` +
-      "Import it with a config of the same direction; or, if the rows should count as they are (a loss you now maximize), import them without the export's first line (its header).",
+      'Import it with a config of the same direction; or, if the rows should count as they are (a loss you now maximize), pass --ignore-header.',
   );
 };
 
@@ -148,7 +151,10 @@ const importWhenAsked = async (
   const { name, direction, seed, space, store: choice } = experiment.config;
   if (choice.use === 'memory')
     throw new CliError(`${config} keeps its study in a memory store, which keeps nothing: pick another with --store.`);
-  const file = readTrialFile(path, experiment.space);
+  const read = readTrialFile(path, experiment.space);
+  // Trial 50: the way to carry a study's trials into one with an edited space was to cut the header by hand.
+  const { header: _left, ...rows } = read;
+  const file: TrialFile = flags.ignoreHeader === true && read.kind === 'export' ? { ...rows, kind: 'results' } : read;
   if (file.kind === 'empty') {
     // An empty CSV has no header to check and an empty JSONL no line: both import nothing, store untouched.
     output.result(`Imported no trials: ${path} is empty.`);

@@ -18,6 +18,7 @@ import {
   ParzenError,
   type PluginPackage,
   type StudyRecord,
+  sameSpace,
   storeUnsupported,
   type TrialStore,
 } from '@parzen/engine/plugin';
@@ -62,6 +63,8 @@ interface InspectTarget {
   readonly config?: {
     readonly path: string;
     readonly space: unknown;
+    /** The direction it says (`minimize` when it says none), to warn when the stored study's differs. */
+    readonly direction: string;
     /** The study was named by `--study`, not by the config (a run of the config would not make it). */
     readonly studyFlag?: true;
   };
@@ -153,7 +156,12 @@ const configTargets = async (path: string, flags: InspectFlags): Promise<Inspect
       store,
       experiment,
       baseDir,
-      config: { path, space: config.space, ...(flags.study === undefined ? {} : { studyFlag: true }) },
+      config: {
+        path,
+        space: config.space,
+        direction: typeof config.direction === 'string' ? config.direction : 'minimize',
+        ...(flags.study === undefined ? {} : { studyFlag: true }),
+      },
       ...(matrixStudies === undefined ? {} : { matrixStudies }),
     });
   }
@@ -199,10 +207,18 @@ const inspect = async (target: InspectTarget, store: TrialStore, output: Output)
         : await store.getStudy(target.study);
     const trials = await store.listTrials(record.name);
     const { config } = target;
-    if (config !== undefined && canonicalJson(config.space) !== canonicalJson(record.space)) {
+    if (config !== undefined && !sameSpace(config.space, record.space)) {
       output.note(
         `parzen: warning: study ${record.name} was run with another space than ${config.path} describes now; ` +
           'its trials are shown with the stored space.',
+      );
+    }
+    // Trial 50: a flipped direction was said by run (which refuses it) but not here, where `best` then
+    // named the stored direction's best as if it were the config's.
+    if (config !== undefined && config.direction !== record.direction) {
+      output.note(
+        `parzen: warning: study ${record.name} was created to ${record.direction}; ${config.path} says ${config.direction} now. ` +
+          `Its best and ranks are by the stored direction (${record.direction}).`,
       );
     }
     return { record, space: compileSpace(record.space), trials };

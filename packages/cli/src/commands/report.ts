@@ -10,11 +10,13 @@ import {
 import {
   type CompiledSpace,
   canonicalJson,
+  canonicalSpace,
   compileSpace,
   describeValue,
   inStudyOrder,
   type PluginChoice,
   type StudyRecord,
+  sameSpace,
 } from '@parzen/engine/plugin';
 import { loadModuleExport } from '@parzen/objectives';
 import type { ContourFunction, ReportOptions, ReportStudy } from '@parzen/report';
@@ -97,8 +99,7 @@ const studyOf = (run: PreparedRun, trials: readonly Trial[], stored: StudyRecord
 const spaceOf = (run: PreparedRun, stored: StudyRecord, output: Output): CompiledSpace => {
   // In the study's own order (a config that lists the parameters in another order is the same study, and
   // its runs drew in the stored order).
-  if (canonicalJson(stored.space) === canonicalJson(run.experiment.config.space))
-    return inStudyOrder(run.experiment.space, stored.space);
+  if (sameSpace(stored.space, run.experiment.config.space)) return inStudyOrder(run.experiment.space, stored.space);
   output.note(
     `parzen: warning: study ${stored.name} was run with another space than ${run.configPath} describes now; ` +
       'the report draws it with the stored space.',
@@ -474,7 +475,7 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
       if (found instanceof ParzenError) missing.push(config.name);
       else if (found !== undefined) {
         // A study run with another space than its config's now is another problem (trial 36: pooled silently).
-        if (canonicalJson(found.study.space) !== canonicalJson(config.space)) otherSpace.push(config.name);
+        if (!sameSpace(found.study.space, config.space)) otherSpace.push(config.name);
         studies.push(
           report.comparisonRunFromTrials(
             run.variant.variant,
@@ -482,7 +483,7 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
             config.direction,
             found.trials,
             // One problem: the same objective over the same space (a matrix varying the objective has several).
-            canonicalJson({ space: found.study.space, objective: config.objective }),
+            canonicalJson({ space: canonicalSpace(found.study.space), objective: config.objective }),
           ),
         );
       }

@@ -1,5 +1,5 @@
 import type { Suggester } from '../contracts/suggester.js';
-import { canonicalJson } from '../domain/canonical-json.js';
+import { canonicalJson, canonicalSpace, sameSpace } from '../domain/canonical-json.js';
 import type { SpaceDefinition } from '../domain/space-definition.js';
 import type { StudyRecord, StudySpec, StudySuggester } from '../domain/study.js';
 import { type ConfigIssue, ParzenError } from '../errors.js';
@@ -28,7 +28,14 @@ const firstDifference = (a: string, b: string): number => {
  * How two spaces differ, parameter by parameter (top-level names; a changed choice shows its whole
  * definition): what changed, what the config adds, what only the store has. Empty when they are the same.
  */
-export const spaceDifferences = (stored: SpaceDefinition, config: SpaceDefinition, from = 'store'): string[] => {
+export const spaceDifferences = (
+  storedSpace: SpaceDefinition,
+  configSpace: SpaceDefinition,
+  from = 'store',
+): string[] => {
+  // Compared as one spelling: `{"value": "adam"}` and `"adam"` are one option (trial 50).
+  const stored = canonicalSpace(storedSpace) as SpaceDefinition;
+  const config = canonicalSpace(configSpace) as SpaceDefinition;
   const differences: string[] = [];
   for (const [name, definition] of Object.entries(stored)) {
     const now = (config as Record<string, unknown>)[name];
@@ -51,7 +58,9 @@ export const spaceDifferences = (stored: SpaceDefinition, config: SpaceDefinitio
  * How two spaces differ as config issues, one per top-level parameter: its pointer (`/space/lr`), the
  * store's definition as expected and this run's as found ("nothing" for a parameter one side lacks).
  */
-const spaceIssues = (stored: SpaceDefinition, config: SpaceDefinition): ConfigIssue[] => {
+const spaceIssues = (storedSpace: SpaceDefinition, configSpace: SpaceDefinition): ConfigIssue[] => {
+  const stored = canonicalSpace(storedSpace) as SpaceDefinition;
+  const config = canonicalSpace(configSpace) as SpaceDefinition;
   const issues: ConfigIssue[] = [];
   const definition = (space: SpaceDefinition, name: string): string => {
     const found = (space as Record<string, unknown>)[name];
@@ -72,7 +81,8 @@ const spaceIssues = (stored: SpaceDefinition, config: SpaceDefinition): ConfigIs
 
 /**
  * A resumed study must be the same study: same direction and same space (compared as JSON
- * with sorted keys, so reordering a definition's keys is not a change). The seed may
+ * with sorted keys, so reordering a definition's keys is not a change, and in one spelling: see
+ * `sameSpace`). The seed may
  * differ (a new seed continues with other streams). Stores call this in `openStudy`.
  */
 export const checkSameStudy = (stored: StudyRecord, spec: StudySpec): void => {
@@ -84,7 +94,7 @@ export const checkSameStudy = (stored: StudyRecord, spec: StudySpec): void => {
       { issues: [{ pointer: '/direction', expected: stored.direction, found: spec.direction }] },
     );
   }
-  if (canonicalJson(stored.space) !== canonicalJson(spec.space)) {
+  if (!sameSpace(stored.space, spec.space)) {
     const differences = spaceDifferences(stored.space, spec.space);
     const listed =
       differences.length > LISTED
@@ -93,7 +103,9 @@ export const checkSameStudy = (stored: StudyRecord, spec: StudySpec): void => {
     throw new ParzenError(
       'STUDY_MISMATCH',
       `Study \`${spec.name}\` in the store was run with a different search space: ${listed.join('; ')}. ` +
-        'Its trials would not fit this one: undo the change to resume it, or use another study name or another store.',
+        'A study keeps the space it was created with: undo the change to resume it, or give the config another study name ' +
+        '(or store) and carry over the trials that still fit: `parzen export` this study, then `parzen import` the file ' +
+        'into the new one with --ignore-header (--on-invalid skip leaves out those that no longer fit).',
       { issues: spaceIssues(stored.space, spec.space) },
     );
   }

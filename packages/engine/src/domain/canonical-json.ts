@@ -9,3 +9,41 @@ export const canonicalJson = (value: unknown): string =>
       ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       : inner,
   );
+
+/**
+ * One spelling of a search space (JSON of it), for comparing two: a choice option written
+ * `{ "value": v }` or with an empty `space` is the literal `v`, an empty `space` of a `pchoice` option is
+ * left out, and a `randint` without `low` has `low: 0`, in nested spaces too. Anything else (including
+ * the order of choice options, which trials store by index) stays as written.
+ */
+export const canonicalSpace = (space: unknown): unknown => {
+  if (typeof space !== 'object' || space === null || Array.isArray(space)) return space;
+  return Object.fromEntries(Object.entries(space).map(([name, definition]) => [name, canonicalParameter(definition)]));
+};
+
+const isEmptyObject = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
+
+const canonicalOption = (option: unknown, weighted: boolean): unknown => {
+  if (typeof option !== 'object' || option === null || Array.isArray(option)) return option;
+  const { space, ...rest } = option as { space?: unknown; [key: string]: unknown };
+  if (space === undefined || isEmptyObject(space)) {
+    const keys = Object.keys(rest);
+    if (!weighted && keys.length === 1 && keys[0] === 'value') return rest.value;
+    return rest;
+  }
+  return { ...rest, space: canonicalSpace(space) };
+};
+
+const canonicalParameter = (definition: unknown): unknown => {
+  if (typeof definition !== 'object' || definition === null || Array.isArray(definition)) return definition;
+  const fields = definition as { type?: unknown; low?: unknown; options?: unknown };
+  if (fields.type === 'randint' && fields.low === undefined) return { ...fields, low: 0 };
+  if ((fields.type === 'choice' || fields.type === 'pchoice') && Array.isArray(fields.options))
+    return { ...fields, options: fields.options.map((option) => canonicalOption(option, fields.type === 'pchoice')) };
+  return definition;
+};
+
+/** Whether two search spaces are the same space however they are written (see {@link canonicalSpace}). */
+export const sameSpace = (a: unknown, b: unknown): boolean =>
+  canonicalJson(canonicalSpace(a)) === canonicalJson(canonicalSpace(b));

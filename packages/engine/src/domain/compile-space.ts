@@ -1,5 +1,5 @@
 import { type ConfigIssue, describeValue, didYouMean, didYouMeanValue, invalidSpace } from '../errors.js';
-import { canonicalJson } from './canonical-json.js';
+import { sameSpace } from './canonical-json.js';
 import type { Distribution } from './distribution.js';
 import {
   type ChoiceLiteral,
@@ -369,7 +369,6 @@ const checkChoice = (
  * so its trials are those it would have had (trial 41: every trial after the resume differed, unsaid).
  */
 export const inStudyOrder = (space: CompiledSpace, stored: SpaceDefinition): CompiledSpace =>
-  JSON.stringify(stored) === JSON.stringify(space.definition) ||
-  canonicalJson(stored) !== canonicalJson(space.definition)
+  JSON.stringify(stored) === JSON.stringify(space.definition) || !sameSpace(stored, space.definition)
     ? space
     : compileSpace(stored);

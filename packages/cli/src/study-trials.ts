@@ -37,6 +37,26 @@ export const openedStores = () => {
   };
 };
 
+/**
+ * A `STUDY_NOT_FOUND` that names the studies the store holds (the first 20), when it can list them: a
+ * renamed or mistyped study name (trial 50) then shows the one meant. With `runIt` the message ends "Run it
+ * first." (the config's own study, which a run would create), else without it (a `--study` of another name).
+ */
+export const withHeldStudies = async (error: unknown, store: TrialStore, runIt: boolean): Promise<unknown> => {
+  if (!(error instanceof ParzenError) || error.code !== 'STUDY_NOT_FOUND') return error;
+  const names = (await store.listStudies?.().catch(() => undefined))?.map((study) => study.name);
+  if (names === undefined || (runIt && names.length === 0)) return error;
+  const listed = names
+    .slice(0, 20)
+    .map((name) => `\`${name}\``)
+    .join(', ');
+  const more = names.length > 20 ? ` and ${names.length - 20} more (parzen studies lists them)` : '';
+  return new ParzenError(
+    'STUDY_NOT_FOUND',
+    `${error.message.replace(/ Run it first\.$/, '')} It holds ${names.length === 0 ? 'no study' : `${listed}${more}`}.${runIt ? ' Run it first.' : ''}`,
+  );
+};
+
 /** The study of `config` as `store` keeps it, and its trials; `STUDY_NOT_FOUND` said as {@link memoryHint} says it. */
 const readStudy = async (
   store: TrialStore,
@@ -46,7 +66,7 @@ const readStudy = async (
     const study = await store.getStudy(config.name);
     return { study, trials: await store.listTrials(config.name) };
   } catch (error) {
-    throw memoryHint(error, config.store.use);
+    throw memoryHint(await withHeldStudies(error, store, true), config.store.use);
   }
 };
 

@@ -93,8 +93,20 @@ describe('the store keeps the study space; inspection reads it (issue 9, defect 
     expect(result.stderr).toMatch(/The store has no study named `nope`\. It holds `first`/);
     expect(result.stderr).not.toMatch(/Run it first/);
     // The config's own study, not run yet: running it is the way (review 51: it got the list instead).
+    // With the studies it holds (trial 50: a renamed study did not show the one meant).
     const own = await cli('trials', config('notyet'));
-    expect(own.stderr).toMatch(/The store has no study named `notyet`\. Run it first\./);
+    expect(own.stderr).toMatch(/The store has no study named `notyet`\. It holds `first`(, `[^`]+`)*\. Run it first\./);
+    // resume checks the config first, objective included: one that writes nothing here.
+    writeIn(dir, 'quiet-objective.mjs', 'export default () => 1;\n');
+    const resume = await cli(
+      'resume',
+      config('notyet', { objective: { use: 'module', options: { path: './quiet-objective.mjs' } } }),
+    );
+    expect(resume.code).toBe(1);
+    expect(resume.stderr).toMatch(
+      /Nothing to resume: The store has no study named `notyet`\. It holds `first`(, `[^`]+`)*\. Start it with `parzen run .*notyet\.json`\./,
+    );
+    expect(resume.stderr).not.toContain('Run it first');
   });
 
   it('does not warn when the config only reorders keys of the space', async () => {

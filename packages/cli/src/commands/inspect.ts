@@ -33,7 +33,7 @@ import { applyOverrides } from '../overrides.js';
 import { cliLoadOptions, enableTypeScriptPlugins, withBatchStore } from '../prepare-runs.js';
 import { readConfigFile } from '../read-config-file.js';
 import { blameStoreFlag, parseStoreSpec, storeFlag } from '../store-spec.js';
-import { memoryHint, openedStores, storeKey } from '../study-trials.js';
+import { memoryHint, openedStores, storeKey, withHeldStudies } from '../study-trials.js';
 import { inSpaceOrder, summaryJson } from '../summary-json.js';
 import { formatTable } from '../text-table.js';
 
@@ -229,27 +229,12 @@ const inspect = async (target: InspectTarget, store: TrialStore, output: Output)
         `${error.message} The config's matrix names ${target.matrixStudies.join(', ')}.`,
       );
     // A study named by `--study` (with `--store` alone, or beside a config, which a run would not make:
-    // trial 48, "Run it first."): say which studies the store holds, the first 20.
-    if (
-      error instanceof ParzenError &&
-      error.code === 'STUDY_NOT_FOUND' &&
-      (target.config === undefined || target.config.studyFlag === true)
-    ) {
-      const names = (await store.listStudies?.().catch(() => undefined))?.map((study) => study.name);
-      if (names !== undefined)
-        throw new ParzenError(
-          'STUDY_NOT_FOUND',
-          `${error.message.replace(/ Run it first\.$/, '')} It holds ${
-            names.length === 0
-              ? 'no study'
-              : `${names
-                  .slice(0, 20)
-                  .map((name) => `\`${name}\``)
-                  .join(', ')}${names.length > 20 ? ` and ${names.length - 20} more (parzen studies lists them)` : ''}`
-          }.`,
-        );
-    }
-    throw memoryHint(error, target.store.use);
+    // trial 48, "Run it first."): say which studies the store holds, the first 20; the config's own study
+    // too, which a run would make (trial 50: a renamed study).
+    throw memoryHint(
+      await withHeldStudies(error, store, target.config !== undefined && target.config.studyFlag !== true),
+      target.store.use,
+    );
   }
 };
 

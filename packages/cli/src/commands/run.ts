@@ -77,7 +77,7 @@ const checkStudiesExist = async (runs: readonly PreparedRun[]): Promise<void> =>
       if (error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND') {
         throw new ParzenError(
           'STUDY_NOT_FOUND',
-          `Nothing to resume: ${error.message} Start it with \`parzen run ${run.configPath}\`.`,
+          `Nothing to resume: ${error.message.replace(/ Run it first\.$/, '')} Start it with \`parzen run ${run.configPath}\`.`,
         );
       }
       throw error;

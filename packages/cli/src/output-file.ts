@@ -106,6 +106,10 @@ const headOf = (path: string, bytes: number): string => {
 
 const isSqlite = (path: string): boolean => headOf(path, 16) === 'SQLite format 3\0';
 
+/** The store a file is (a SQLite database, a JSONL journal), by its first bytes; undefined for any other file. */
+export const storeFileKind = (path: string): 'sqlite' | 'jsonl' | undefined =>
+  isSqlite(path) ? 'sqlite' : isJournalFile(path) ? 'jsonl' : undefined;
+
 /**
  * What the file already at `-o`'s path is, when `-o` must not overwrite it: one of this command's inputs
  * (`inputs`: its configs and the files they name, see {@link configInputs}), a study store (a JSONL journal, a SQLite database or its `-wal`, `-shm` or

@@ -630,6 +630,45 @@ describe('parzen export and import', () => {
     expect(existsSync(join(dir, 'txt.parzen.db'))).toBe(false);
   });
 
+  it('lists 20 problems and counts the rest, and names a parameter every line lacks (trial 50: 3,001 lines, no hint)', async () => {
+    const rows = Array.from({ length: 25 }, (_, i) => JSON.stringify({ params: { x: i / 25 }, loss: i })).join('\n');
+    const target = config('lacks.json', { use: 'sqlite', options: { path: './lacks.parzen.db' } });
+    const out = await cli('import', target, writeIn(dir, 'lacks.jsonl', `${rows}\n`));
+    expect(out.code).toBe(2);
+    const listed = out.stderr.split('\n').filter((line) => /^ {2}line \d+: \/params\/model: expected/.test(line));
+    expect(listed).toHaveLength(20);
+    expect(out.stderr).toContain('  and 5 more problems\n');
+    expect(out.stderr).toContain('Every line lacks `model`: a parameter added to the space since these trials ran.');
+    // Not when only some lines lack it.
+    const mixed = await cli(
+      'import',
+      target,
+      writeIn(
+        dir,
+        'some-lack.jsonl',
+        `${rows.split('\n')[0]}\n${JSON.stringify({ params: { x: 0.5, model: 'svm' }, loss: 1 })}\n`,
+      ),
+    );
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).not.toContain('Every line lacks');
+  });
+
+  it("refuses a store's own file, saying to export its study first (trial 50: a page of field errors)", async () => {
+    const journal = config('journal.json', { use: 'jsonl', options: { path: './journal-store.parzen.jsonl' } });
+    const fits = JSON.stringify({ params: { x: 0.5, model: 'svm' }, loss: 1 });
+    expect((await cli('import', journal, writeIn(dir, 'one.jsonl', `${fits}\n`))).code).toBe(0);
+    const target = config('into.json', { use: 'sqlite', options: { path: './into.parzen.db' } });
+    const fromJournal = await cli('import', target, join(dir, 'journal-store.parzen.jsonl'));
+    expect(fromJournal.code).toBe(2);
+    expect(fromJournal.stderr).toContain(
+      'is a Parzen journal (a study store), not a file of trials: export its study first, `parzen export --store jsonl:',
+    );
+    expect((await cli('import', target, writeIn(dir, 'one-more.jsonl', `${fits}\n`))).code).toBe(0);
+    const fromDatabase = await cli('import', journal, join(dir, 'into.parzen.db'));
+    expect(fromDatabase.code).toBe(2);
+    expect(fromDatabase.stderr).toContain('is a SQLite database (a study store), not a file of trials');
+  });
+
   it('refuses an export whose study has another space, naming what differs, not both whole spaces', async () => {
     const other = writeIn(
       dir,

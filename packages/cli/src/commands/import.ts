@@ -23,6 +23,7 @@ import {
 } from '@parzen/engine/plugin';
 import { CliError } from '../exit-codes.js';
 import type { Output } from '../output.js';
+import { storeFileKind } from '../output-file.js';
 import { prepareRuns } from '../prepare-runs.js';
 import { parseStoreSpec } from '../store-spec.js';
 import { readTrialFile, type TrialFile } from '../trial-file.js';
@@ -151,6 +152,14 @@ const importWhenAsked = async (
   const { name, direction, seed, space, store: choice } = experiment.config;
   if (choice.use === 'memory')
     throw new CliError(`${config} keeps its study in a memory store, which keeps nothing: pick another with --store.`);
+  // Trial 50: a store's own file (a natural guess when moving a study) gave a page of field errors or binary.
+  const kind = storeFileKind(path);
+  if (kind !== undefined)
+    throw new CliError(
+      `${path} is ${kind === 'sqlite' ? 'a SQLite database' : 'a Parzen journal'} (a study store), not a file of trials: ` +
+        `export its study first, \`parzen export --store ${kind}:${path} -o trials.jsonl\` (with --study NAME if it holds several), ` +
+        `then \`parzen import ${config} trials.jsonl\`.`,
+    );
   const read = readTrialFile(path, experiment.space);
   // Trial 50: the way to carry a study's trials into one with an edited space was to cut the header by hand.
   const { header: _left, ...rows } = read;

@@ -4,6 +4,9 @@ import { gridSteps, isInSupport } from './distribution.js';
 import { quantize } from './rounding.js';
 import type { ChoiceLiteral } from './space-definition.js';
 
+/** What a row's issue says was found for a parameter it lacks. */
+export const MISSING_PARAM = 'none (the parameter is missing)';
+
 /**
  * A trial's internal values: parameter name → number (an option index for choices). Only the parameters
  * that were active in the trial are present, which is what TPE needs to model conditional parameters.
@@ -185,7 +188,7 @@ export const toInternalParams = (
     }
     if (value === undefined) {
       if (options.partial) undecided.add(param.name);
-      else issues.push({ pointer: where, expected: describeSupport(param), found: 'none (the parameter is missing)' });
+      else issues.push({ pointer: where, expected: describeSupport(param), found: MISSING_PARAM });
       continue;
     }
     if (param.optionValues !== undefined) {

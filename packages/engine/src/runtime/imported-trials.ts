@@ -1,7 +1,7 @@
 import { countOf } from '../builtins/words.js';
 import type { NewFinishedTrial } from '../contracts/store.js';
 import type { CompiledSpace } from '../domain/compile-space.js';
-import { toExternalParams, toInternalParams } from '../domain/params.js';
+import { MISSING_PARAM, toExternalParams, toInternalParams } from '../domain/params.js';
 import type { ErrorInfo, FinishedTrial, IntermediateValue, TrialOutcome } from '../domain/trial.js';
 import { type ConfigIssue, describeValue, ParzenError } from '../errors.js';
 import { notJson } from './interpret-result.js';
@@ -221,15 +221,43 @@ export const checkImportedRows = (
 };
 
 /** Formats invalid rows one problem per line: `  row 3: /params/lr: expected X, found Y`. */
-export const formatInvalidRows = (invalid: readonly InvalidRow[], word = 'row'): string =>
-  invalid
-    .flatMap(({ row, issues }) =>
-      issues.map(
-        (problem) =>
-          `  ${word} ${row}: ${problem.pointer || '/'}: expected ${problem.expected}, found ${problem.found}`,
-      ),
-    )
-    .join('\n');
+export const formatInvalidRows = (invalid: readonly InvalidRow[], word = 'row'): string => {
+  const lines = invalid.flatMap(({ row, issues }) =>
+    issues.map(
+      (problem) => `  ${word} ${row}: ${problem.pointer || '/'}: expected ${problem.expected}, found ${problem.found}`,
+    ),
+  );
+  // Trial 50: 3,000 rows without a new parameter printed 3,001 lines.
+  if (lines.length <= LISTED_PROBLEMS) return lines.join('\n');
+  const rest = lines.length - LISTED_PROBLEMS;
+  return [...lines.slice(0, LISTED_PROBLEMS), `  and ${rest} more problem${rest === 1 ? '' : 's'}`].join('\n');
+};
+
+/** At most this many problems of rows are listed in a message (the error's `issues` hold them all). */
+const LISTED_PROBLEMS = 20;
+
+/**
+ * The parameters every row lacks, when every row is invalid: a parameter added to the space after the
+ * trials ran (trial 50: no hint of what to do).
+ */
+const missingFromEvery = (invalid: readonly InvalidRow[], total: number): string[] => {
+  if (invalid.length === 0 || invalid.length < total) return [];
+  const missing = (row: InvalidRow) =>
+    new Set(row.issues.filter((issue) => issue.found === MISSING_PARAM).map((issue) => issue.pointer));
+  const [first, ...others] = invalid.map(missing);
+  return [...(first ?? [])]
+    .filter((pointer) => others.every((row) => row.has(pointer)))
+    .map((pointer) => pointer.replace(/^\/params\//, ''));
+};
+
+const addedHint = (names: readonly string[], word: string): string => {
+  if (names.length === 0) return '';
+  const listed = names.map((name) => `\`${name}\``).join(', ');
+  return (
+    `\nEvery ${word} lacks ${listed}: ${names.length === 1 ? 'a parameter' : 'parameters'} added to the space since these trials ran. ` +
+    `Give each ${word} the value the earlier runs used (a field in its params, or a column), or leave ${names.length === 1 ? 'it' : 'them'} out of the space to import them.`
+  );
+};
 
 /**
  * `IMPORT_INVALID`: rows that do not fit the study, so nothing was imported. Its issues point into the
@@ -238,7 +266,7 @@ export const formatInvalidRows = (invalid: readonly InvalidRow[], word = 'row'):
 export const importInvalid = (invalid: readonly InvalidRow[], total: number, word = 'row'): ParzenError =>
   new ParzenError(
     'IMPORT_INVALID',
-    `${invalid.length} of ${countOf(total, word)} cannot be imported, so nothing was imported:\n${formatInvalidRows(invalid, word)}`,
+    `${invalid.length} of ${countOf(total, word)} cannot be imported, so nothing was imported:\n${formatInvalidRows(invalid, word)}${addedHint(missingFromEvery(invalid, total), word)}`,
     {
       issues: invalid.flatMap(({ row, issues }) =>
         issues.map((problem) => ({ ...problem, pointer: `/${row}${problem.pointer}` })),

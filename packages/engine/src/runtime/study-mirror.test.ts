@@ -43,7 +43,7 @@ const shape = (views: TrialViews) => ({
 describe.each([true, false])('StudyMirror (store lists changes: %s)', (incremental) => {
   it('shows finished trials in number order, however they finished, and running ones without the asked one', async () => {
     const { store, calls } = await countingStore(incremental);
-    const mirror = new StudyMirror(store, spec.name);
+    const mirror = new StudyMirror(store, spec.name, 0);
     for (let i = 0; i < 4; i++) await store.createTrial(spec.name);
     await store.finishTrial(spec.name, 2, { state: 'complete', loss: 2 });
     expect(await mirror.whileStable(3, async (views) => shape(views))).toEqual({
@@ -67,7 +67,7 @@ describe.each([true, false])('StudyMirror (store lists changes: %s)', (increment
 
   it("undoes a suggester's changes to the history it was shown: later suggestions see it in number order (trial 45)", async () => {
     const { store } = await countingStore(incremental);
-    const mirror = new StudyMirror(store, spec.name);
+    const mirror = new StudyMirror(store, spec.name, 0);
     for (let i = 0; i < 3; i++) {
       await store.createTrial(spec.name);
       await store.finishTrial(spec.name, i, { state: 'complete', loss: i });
@@ -101,7 +101,7 @@ describe.each([true, false])('StudyMirror (store lists changes: %s)', (increment
 
   it('keeps the views unchanged while a task runs: the next refresh waits for it', async () => {
     const { store } = await countingStore(incremental);
-    const mirror = new StudyMirror(store, spec.name);
+    const mirror = new StudyMirror(store, spec.name, 0);
     await store.createTrial(spec.name);
     await store.createTrial(spec.name);
     let release: () => void = () => {};
@@ -130,8 +130,49 @@ describe.each([true, false])('StudyMirror (store lists changes: %s)', (increment
 
   it('lets a failed task pass: the next one still runs', async () => {
     const { store } = await countingStore(incremental);
-    const mirror = new StudyMirror(store, spec.name);
+    const mirror = new StudyMirror(store, spec.name, 0);
     await expect(mirror.whileStable(0, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(await mirror.whileStable(0, async (views) => views.history.length)).toBe(0);
+  });
+});
+
+describe("StudyMirror and trials other processes are deciding (trial 51: workers repeated each other's trials)", () => {
+  const decide = (store: TrialStore, number: number, x: number) => store.setParams(spec.name, number, { x } as never);
+
+  it("waits for the params of another process's trial numbered but not decided yet, then shows them", async () => {
+    const { store } = await countingStore(true);
+    const mirror = new StudyMirror(store, spec.name);
+    await store.createTrial(spec.name); // another process's, deciding
+    const mine = await store.createTrial(spec.name);
+    setTimeout(() => void decide(store, 0, 0.25), 40);
+    const started = Date.now();
+    const seen = await mirror.whileStable(mine?.number ?? 1, async (views) =>
+      views.running.map((trial) => trial.internal),
+    );
+    expect(seen).toEqual([{ x: 0.25 }]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(30);
+  });
+
+  it("never waits for this process's own undecided trials, and gives up on another's once, after its wait", async () => {
+    const { store } = await countingStore(true);
+    const mirror = new StudyMirror(store, spec.name, 300);
+    const own = (await store.createTrial(spec.name))?.number ?? 0;
+    mirror.undecided(own); // queued behind this suggestion in this process: waiting for it would stall
+    const mine = (await store.createTrial(spec.name))?.number ?? 1;
+    const timed = async () => {
+      const started = Date.now();
+      const running = await mirror.whileStable(mine, async (views) => views.running.map((trial) => trial.number));
+      return { running, ms: Date.now() - started };
+    };
+    const alone = await timed();
+    expect(alone).toMatchObject({ running: [own] });
+    expect(alone.ms).toBeLessThan(250);
+    mirror.decided(own);
+    await decide(store, own, 0.5);
+    const gone = (await store.createTrial(spec.name))?.number ?? 2; // a worker gone mid-decision: never decided
+    const first = await timed();
+    expect(first.running).toEqual([own, gone]);
+    expect(first.ms).toBeGreaterThanOrEqual(250);
+    expect((await timed()).ms).toBeLessThan(250);
   });
 });

@@ -24,6 +24,13 @@ const insertByNumber = (finished: FinishedTrial[], trial: FinishedTrial): void =
   finished.splice(low, 0, trial);
 };
 
+/** How long a suggestion waits, at most, for the params of trials other processes are deciding. */
+const OTHERS_WAIT_MS = 1000;
+/** How often the store is read again meanwhile. */
+const OTHERS_POLL_MS = 5;
+/** A trial without params numbered longer ago than this is not waited for (no decision takes so long). */
+const UNDECIDED_RECENT_MS = 10_000;
+
 /**
  * The run loop's own copy of one study, kept up to date from the store. With a store that lists changes
  * (`listTrialsSince`) a refresh reads only what changed, and the finished trials are kept in one array
@@ -42,18 +49,38 @@ export class StudyMirror {
   private readonly runningNumbers = new Set<number>();
   private cursor: string | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  /** This process's trials that have a number and no params yet (each waits for its turn to be decided). */
+  private readonly deciding = new Set<number>();
+  /** Other processes' trials whose params were waited for in vain once (a worker gone mid-decision). */
+  private readonly waitedFor = new Set<number>();
 
   constructor(
     private readonly store: TrialStore,
     private readonly study: string,
+    /** How long a suggestion waits for the params of trials other processes are deciding. */
+    private readonly othersWaitMs = OTHERS_WAIT_MS,
   ) {}
+
+  /** Marks this process's trial `number` as having no params yet (until {@link decided}): no suggestion waits for it. */
+  undecided(number: number): void {
+    this.deciding.add(number);
+  }
+
+  /** This process's trial `number` has its params in the store (or failed). */
+  decided(number: number): void {
+    this.deciding.delete(number);
+  }
 
   /**
    * Runs `task` with the views refreshed from the store, after any earlier task has finished; the views
-   * stay unchanged until `task` settles. `without` leaves that (running) trial out of `running`.
+   * stay unchanged until `task` settles. `without` leaves that (running) trial out of `running`. Trials
+   * another process has numbered and not yet given params (it is deciding them now) are waited for first,
+   * up to `othersWaitMs`, so the suggester sees their params (trial 51: workers deciding at the same
+   * moment repeated each other's trials, unseen by the constant liar and the repeat check).
    */
   whileStable<T>(without: number, task: (views: TrialViews) => Promise<T>): Promise<T> {
     return this.inTurn(async () => {
+      await this.awaitOthersParams(without);
       const length = this.finished.length;
       try {
         return await task({ history: this.finished, running: this.runningWithout(without) });
@@ -140,6 +167,37 @@ export class StudyMirror {
     this.finished = this.byNumber.filter(
       (trial): trial is FinishedTrial => trial !== undefined && trial.state !== 'running',
     );
+  }
+
+  /** Refreshes until no other process's recent running trial lacks params, or `othersWaitMs` has passed. */
+  private async awaitOthersParams(without: number): Promise<void> {
+    const deadline = Date.now() + this.othersWaitMs;
+    for (;;) {
+      const undecided = this.undecidedOthers(without);
+      if (undecided.length === 0) return;
+      if (Date.now() >= deadline) {
+        for (const number of undecided) this.waitedFor.add(number);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, OTHERS_POLL_MS));
+      await this.refresh();
+    }
+  }
+
+  /** Running trials of other processes without params, started recently, not waited for before. */
+  private undecidedOthers(without: number): number[] {
+    const now = Date.now();
+    const undecided: number[] = [];
+    for (const number of this.runningNumbers) {
+      if (number === without || this.deciding.has(number) || this.waitedFor.has(number)) continue;
+      const trial = this.byNumber[number] as RunningTrial;
+      if (Object.keys(trial.internal).length > 0) continue;
+      // One numbered long ago is no decision under way (a worker killed mid-decision, before a resume).
+      const started = Date.parse(trial.startedAt);
+      if (Number.isFinite(started) && now - started > UNDECIDED_RECENT_MS) continue;
+      undecided.push(number);
+    }
+    return undecided;
   }
 
   private runningWithout(number: number): RunningTrial[] {

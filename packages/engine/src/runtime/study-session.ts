@@ -77,28 +77,35 @@ export const askTrial = async (
         })
     : undefined;
   // The suggester is shown the study as the loop's mirror has it, refreshed from the store (a store error
-  // is thrown as it is); a suggester that fails fails this trial.
-  const suggested = await mirrorOf(session).whileStable(trial.number, ({ history, running }) =>
-    suggestParams(
-      suggester,
-      {
-        study: spec.name,
-        direction: spec.direction,
-        seed: spec.seed,
-        trialNumber: trial.number,
-        space: session.space,
-        history,
-        running,
-        rng: trialRng(spec.seed, trial.number, suggester.name),
-        ...(explain === undefined ? {} : { explain }),
-      },
-      // An enqueued entry's params, when the store handed this trial one.
-      trial.internal,
-    ).then(
-      (internal) => ({ internal }),
-      (error: unknown) => ({ error }),
-    ),
-  );
+  // is thrown as it is); a suggester that fails fails this trial. The params are stored in the same turn,
+  // so the next suggestion, in this process or another, sees them (trial 51).
+  const mirror = mirrorOf(session);
+  mirror.undecided(trial.number);
+  const suggested = await mirror
+    .whileStable(trial.number, async ({ history, running }) => {
+      const decided = await suggestParams(
+        suggester,
+        {
+          study: spec.name,
+          direction: spec.direction,
+          seed: spec.seed,
+          trialNumber: trial.number,
+          space: session.space,
+          history,
+          running,
+          rng: trialRng(spec.seed, trial.number, suggester.name),
+          ...(explain === undefined ? {} : { explain }),
+        },
+        // An enqueued entry's params, when the store handed this trial one.
+        trial.internal,
+      ).then(
+        (internal) => ({ internal }),
+        (error: unknown) => ({ error }),
+      );
+      if ('internal' in decided) await store.setParams(spec.name, trial.number, decided.internal);
+      return decided;
+    })
+    .finally(() => mirror.decided(trial.number));
   if ('error' in suggested) {
     const { error } = suggested;
     const message = error instanceof Error ? error.message : String(error);
@@ -116,7 +123,6 @@ export const askTrial = async (
     );
   }
   const { internal } = suggested;
-  await store.setParams(spec.name, trial.number, internal);
   const params = toExternalParams(session.space, internal);
   session.emit({ type: 'trial.started', at: now(session), study: spec.name, number: trial.number, params, internal });
   return { number: trial.number, params, internal };

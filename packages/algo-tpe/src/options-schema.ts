@@ -134,9 +134,10 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
   constantLiar: {
     anyOf: [{ enum: [false, 'worst', 'infinite', 'mean', 'best'] }, { type: 'number' }],
     description:
-      'What running trials (this process and other workers) count as, so parallel suggestions spread out: false ' +
+      'What running trials (this process and other workers) count as: false ' +
       "(ignored), worst (always in g, not counted: Optuna's constant liar), infinite (loss +∞, counted: hyperopt), " +
-      'mean / best (the mean or best complete loss) or a number (that loss), ranked with the complete trials.',
+      'mean / best (the mean or best complete loss) or a number (that loss), ranked with the complete trials. ' +
+      'worst and infinite spread parallel suggestions out; best (or a number at or below the best loss) gathers them around the running trials.',
   },
 };
 

@@ -115,6 +115,21 @@ describe('createTpeSuggester checks options given in code against the plugin sch
     ]);
   });
 
+  it('checks the nested explore option by path, as a config does (trial 51: gamma -3 ran, a below set of -15)', () => {
+    expect(issues({ explore: { trials: 9, gamma: -3, aboveWeight: -1, belowBandwidth: 'x', foo: 1 } })).toEqual([
+      { pointer: '/explore/gamma', expected: 'a number > 0', found: '-3' },
+      { pointer: '/explore/aboveWeight', expected: 'a number ≥ 0', found: '-1' },
+      { pointer: '/explore/belowBandwidth', expected: 'a value of type number > 0', found: '"x"' },
+      {
+        pointer: '/explore/foo',
+        expected: 'one of trials, belowBandwidth, aboveWeight, gamma',
+        found: 'an unknown option `foo`',
+      },
+    ]);
+    expect(issues({ explore: {} })).toEqual([expect.objectContaining({ pointer: '/explore/trials' })]);
+    expect(issues({ explore: { trials: 10, gamma: 0.3 } })).toEqual([]);
+  });
+
   it('accepts every profile, a numeric lie and undefined options', () => {
     expect(issues({ compat: 'hyperopt', constantLiar: 0.5, gamma: undefined })).toEqual([]);
     expect(issues({ compat: 'optuna5', startup: 'quasi-random', explainGrid: 51 })).toEqual([]);

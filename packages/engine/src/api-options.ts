@@ -247,8 +247,9 @@ export const schemaExpectation = (schema: SchemaNode, value: unknown): string | 
 /**
  * The problems of a plugin's options given in code, read from its own `optionsSchema` (an object schema
  * with `properties`): the `required` ones missing, unknown keys when `additionalProperties` is false, and
- * for each given property its `type`, `enum`, `const`, range, `minLength` and `anyOf`. Other keywords (`if`/`then`, `allOf`, `required`, nested
- * objects) are left to the config path's full validation: this never loads a JSON Schema validator, so
+ * for each given property its `type`, `enum`, `const`, range, `minLength` and `anyOf`, and a property that is an
+ * object schema with `properties` the same way inside. Other keywords (`if`/`then`, `allOf`) are left to the
+ * config path's full validation: this never loads a JSON Schema validator, so
  * `fmin` and the factories stay light. `undefined` values count as not given.
  */
 export const optionIssues = (schema: SchemaNode, options: unknown): ConfigIssue[] => {
@@ -260,10 +261,19 @@ export const optionIssues = (schema: SchemaNode, options: unknown): ConfigIssue[
       (value) => schemaExpectation(property, value),
     ]),
   );
-  return ruleIssues(options as Readonly<Record<string, unknown>>, rules, {
+  const issues = ruleIssues(options as Readonly<Record<string, unknown>>, rules, {
     required: Array.isArray(schema.required) ? (schema.required as string[]) : [],
     closed: schema.additionalProperties === false,
   });
+  // An option that is itself an object of options (TPE's `explore`), checked the same way, at its path
+  // (trial 51: `explore: { gamma: -3 }` ran in code and gave a below set of -15, where a config refused it).
+  for (const [key, property] of Object.entries(properties)) {
+    const value = (options as Readonly<Record<string, unknown>>)[key];
+    if (property.type !== 'object' || property.properties === undefined || !JSON_TYPES.object?.(value)) continue;
+    const pointer = `/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+    for (const issue of optionIssues(property, value)) issues.push({ ...issue, pointer: `${pointer}${issue.pointer}` });
+  }
+  return issues;
 };
 
 /**

@@ -61,6 +61,17 @@ describe('config errors from the built-in plugins: one line per mistake, no ajv 
       },
     ]);
     expect(stderr).not.toMatch(JARGON);
+    // The profile's default grouping, not written in the config, is said to be one (trial 51).
+    const byDefault = await validate('tpe-default-grouping', {
+      suggester: { use: 'tpe', options: { kernel: 'hyperopt' } },
+    });
+    expect(byDefault.issues).toEqual([
+      {
+        pointer: '/suggester/options/grouping',
+        expected: 'exactly "independent" when kernel is "hyperopt"',
+        found: '"groups" (a default: the config does not set it)',
+      },
+    ]);
   });
 
   it('the same mistakes in the pruner a patient pruner wraps', async () => {

@@ -62,7 +62,10 @@ export interface TpeExplanation {
   readonly trialNumber: number;
   /** `startup`: drawn by the start-up suggester; `model`: by TPE. */
   readonly phase: 'startup' | 'model';
-  /** Observed trials (what γ and the start-up phase count). */
+  /**
+   * Observed trials: what γ counts. The start-up phase counts these and, under `failed: "avoid"`, the failed
+   * trials too (so a study whose trials all fail leaves start-up with `observed` 0).
+   */
   readonly observed: number;
   readonly startupTrials: number;
   /** `aboveWeight`: w in the score log l − w · log g of decisions with a continuous parameter (1 = the ratio l/g). */

@@ -157,6 +157,11 @@ describe('progress reporter', () => {
       'trial #10 complete, loss 0.25  [11 trials (limit 5), 2 failed, 1 pruned, best 0.25 (#10)]',
       '',
     ]);
+    // Enqueued entries waiting (trial 50): said, so the user knows what --more-trials runs first.
+    const waiting = [{ ...(full[0] as Extract<EngineEvent, { type: 'study.started' }>), waitingEntries: 2 }];
+    expect((await play('lines', false, waiting)).split('\n')[0]).toBe(
+      'Resuming study demo (10 trials so far, at its limit of 5 trials: nothing to run; --more-trials N runs N more, the 2 enqueued entries waiting first)',
+    );
   });
 
   it('counts failures and the best of the whole study on a resume (bar)', async () => {

@@ -97,7 +97,10 @@ const linesReporter = (stream: NodeJS.WriteStream): Reporter => {
           state.total === undefined
             ? ''
             : event.existingTrials >= state.total
-              ? `, at its limit of ${countOf(state.total, 'trial')}: nothing to run; --more-trials N runs N more`
+              ? `, at its limit of ${countOf(state.total, 'trial')}: nothing to run; --more-trials N runs N more` +
+                (event.waitingEntries === undefined
+                  ? ''
+                  : `, the ${event.waitingEntries === 1 ? 'enqueued entry' : `${event.waitingEntries} enqueued entries`} waiting first`)
               : `, up to ${countOf(state.total, 'trial')}`;
         write(
           `${event.resumed ? 'Resuming' : 'Starting'} study ${event.study.name} (${countOf(event.existingTrials, 'trial')} so far${limit})`,

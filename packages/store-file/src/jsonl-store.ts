@@ -247,6 +247,13 @@ class JsonlTrialStore implements JsonlStore {
     return this.replica.studies();
   }
 
+  async listEnqueued(study: string): Promise<readonly EnqueuedParams[]> {
+    this.refresh();
+    return this.study(study)
+      .queue.waiting()
+      .map(({ params, key }) => ({ internal: { ...params }, ...(key === undefined ? {} : { key }) }));
+  }
+
   async listTrials(study: string): Promise<readonly Trial[]> {
     this.refresh();
     return [...this.study(study).trials];

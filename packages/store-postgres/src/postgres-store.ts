@@ -259,6 +259,14 @@ class PostgresTrialStore implements PostgresStore {
     });
   }
 
+  async listEnqueued(study: string): Promise<readonly EnqueuedParams[]> {
+    const { id } = await this.requireStudy(study);
+    const rows = await this.retrying('listing enqueued params', () =>
+      this.query<{ key: string | null; params: ParamAssignment }>('waitingEntries', [id]),
+    );
+    return rows.map(({ key, params }) => ({ internal: params, ...(key === null ? {} : { key }) }));
+  }
+
   async addTrials(study: string, added: readonly NewFinishedTrial[]): Promise<readonly FinishedTrial[]> {
     this.writable('addTrials');
     if (added.length === 0) return [];

@@ -26,6 +26,7 @@ const SAMPLE: Readonly<Record<StatementName, readonly unknown[]>> = {
   createTrial: [1, 10, 'off', '00000000-0000-4000-8000-000000000000', 'w', new Date(), new Date()],
   lockStudy: [1],
   entryWaits: [1],
+  waitingEntries: [1],
   setParams: [1, 2, 'off', '00000000-0000-4000-8000-000000000000', '00000000-0000-4000-8000-000000000000', '{}'],
   setLease: [1, 2, null, '00000000-0000-4000-8000-000000000000', null, 'w', new Date()],
   finish: [

@@ -297,6 +297,18 @@ class SqliteTrialStore implements SqliteStore {
     });
   }
 
+  async listEnqueued(study: string): Promise<readonly EnqueuedParams[]> {
+    return this.read('listing enqueued params', () => {
+      this.requireStudy(study);
+      return (this.sql.waitingEntries.all(study) as { key: string | null; params: string }[]).map(
+        ({ key, params }) => ({
+          internal: JSON.parse(params),
+          ...(key === null ? {} : { key }),
+        }),
+      );
+    });
+  }
+
   async listStudies(): Promise<readonly StudyRecord[]> {
     return this.read('listing studies', () =>
       (this.sql.studies.all() as StudyRow[]).map((row) => this.findStudy(row.name) as StudyRecord),

@@ -33,6 +33,7 @@ const SQL = {
   insertTakenEntry:
     'INSERT OR IGNORE INTO enqueued (study, seq, key, params, taken_by) VALUES (@study, @seq, @key, @params, @number)',
   // INDEXED BY: without statistics the planner would walk the primary key past every taken entry.
+  waitingEntries: 'SELECT key, params FROM enqueued WHERE study = ? AND taken_by IS NULL ORDER BY seq',
   oldestWaiting:
     'SELECT seq, params FROM enqueued INDEXED BY enqueued_waiting WHERE study = ? AND taken_by IS NULL ORDER BY seq LIMIT 1',
   takeEntry: 'UPDATE enqueued SET taken_by = @number WHERE study = @study AND seq = @seq',

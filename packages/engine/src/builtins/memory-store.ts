@@ -102,6 +102,11 @@ export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
       for (const entry of entries) if (found.queue.add(copyParams(entry.internal), entry.key)) queued++;
       return queued;
     },
+    async listEnqueued(study: string) {
+      return state(study)
+        .queue.waiting()
+        .map(({ params, key }) => ({ internal: copyParams(params), ...(key === undefined ? {} : { key }) }));
+    },
     async addTrials(study: string, added) {
       const trials = state(study).trials;
       // A key an added trial ran counts as queued and taken (a waiting entry of that key is never handed out).

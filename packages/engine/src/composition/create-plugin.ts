@@ -150,7 +150,7 @@ export const storeOptionIssues = (
 };
 
 /** The store methods that only read. */
-const READ_METHODS = ['getStudy', 'listStudies', 'listTrials', 'listTrialsSince'] as const;
+const READ_METHODS = ['getStudy', 'listStudies', 'listTrials', 'listTrialsSince', 'listEnqueued'] as const;
 
 /**
  * The store as a reporter gets it: reporters listen, never steer, so it reads (`getStudy`, `listTrials`,

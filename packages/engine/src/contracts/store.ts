@@ -114,6 +114,12 @@ export interface TrialStore {
    */
   enqueue?(study: string, entries: readonly EnqueuedParams[]): Promise<number>;
   /**
+   * The entries waiting to be handed out, in the order `createTrial` hands them out, each with its key when
+   * it was queued with one. Optional: without it, Parzen cannot say which entries an earlier run left
+   * waiting (a run notes those its config no longer lists; a study at its limit says how many wait).
+   */
+  listEnqueued?(study: string): Promise<readonly EnqueuedParams[]>;
+  /**
    * Adds finished trials with the next numbers, all or none (one transaction). Optional; import and
    * warm start need it.
    */

@@ -74,6 +74,18 @@ export class EntryQueue<P> {
     this.givenBack.add(at);
   }
 
+  /** The entries waiting, in the order they are handed out (given-back ones first), each with its key if it has one. */
+  waiting(): { readonly params: P; readonly key?: string }[] {
+    const keyAt = new Map<number, string>();
+    for (const [key, at] of this.positions) keyAt.set(at, key);
+    const positions = [...this.givenBack].sort((a, b) => a - b);
+    for (let at = this.taken; at < this.entries.length; at++) if (!this.skipped.has(at)) positions.push(at);
+    return positions.map((at) => {
+      const key = keyAt.get(at);
+      return { params: this.entries[at] as P, ...(key === undefined ? {} : { key }) };
+    });
+  }
+
   /** Records that an added trial ran the entry of `key`. */
   ran(key: string): void {
     const at = this.positions.get(key);

@@ -48,6 +48,8 @@ export type EngineEvent =
       /** The best complete trial among them, if any. */
       readonly best?: CompleteTrial;
       readonly maxTrials?: number;
+      /** Enqueued entries waiting to run first, when the store can list them (`listEnqueued`). */
+      readonly waitingEntries?: number;
     })
   | (At & {
       readonly type: 'trial.started';

@@ -28,6 +28,39 @@ const countingSuggester = () => {
   return { suggester, counter };
 };
 
+describe('entries an earlier config queued (trial 50: removed from the config, they still ran, unsaid)', () => {
+  it('says which wait though this run no longer lists them, and counts the waiting ones in study.started', async () => {
+    const store = createMemoryStore();
+    const objective = createFunctionObjective((params) => params.x as number);
+    const base = {
+      spec: { name: 'left', direction: 'minimize' as const, seed: 1, space },
+      space: compileSpace(space),
+      store,
+      suggester: countingSuggester().suggester,
+      objective,
+    };
+    const started: unknown[] = [];
+    const first = [{ x: 0.5, model: 'b' }, { model: 'b' }, { x: 1, model: 'b' }];
+    await runStudy({ ...base, enqueue: first, budget: { maxTrials: 1 } });
+    const warnings: string[] = [];
+    await runStudy({
+      ...base,
+      enqueue: [{ x: 0.5, model: 'b' }],
+      budget: { maxTrials: 1 },
+      onWarning: (line) => warnings.push(line),
+      reporters: [{ name: 'seen', onEvent: (event) => void (event.type === 'study.started' && started.push(event)) }],
+    });
+    expect(warnings).toEqual([
+      'study left: 2 entries an earlier run\'s `enqueue` list queued wait and run first, though this run\'s list does not have them: {"model":"b"}, {"model":"b","x":1}. A queued entry stays queued until a trial runs it.',
+    ]);
+    expect(started).toEqual([expect.objectContaining({ waitingEntries: 2 })]);
+    // The same list again: nothing to say.
+    const again: string[] = [];
+    await runStudy({ ...base, enqueue: first, budget: { maxTrials: 1 }, onWarning: (line) => again.push(line) });
+    expect(again.filter((line) => line.includes('earlier run'))).toEqual([]);
+  });
+});
+
 describe('enqueue', () => {
   it('runs a config enqueue list first, once, also across a resume; partial entries are completed by the suggester', async () => {
     const store = createMemoryStore();

@@ -32,13 +32,46 @@ export const configEnqueueEntries = (
   entries: readonly unknown[],
   params: readonly ParamAssignment[],
 ): EnqueuedParams[] => {
+  const keys = configEntryKeys(entries);
+  return entries.map((_, index) => ({ internal: params[index] as ParamAssignment, key: keys[index] as string }));
+};
+
+/** The keys a config's `enqueue` entries are queued with: `enqueue:<the entry's JSON>#<its occurrence>`. */
+export const configEntryKeys = (entries: readonly unknown[]): string[] => {
   const seen = new Map<string, number>();
-  return entries.map((entry, index) => {
+  return entries.map((entry) => {
     const json = canonicalJson(entry);
     const occurrence = seen.get(json) ?? 0;
     seen.set(json, occurrence + 1);
-    return { internal: params[index] as ParamAssignment, key: `enqueue:${json}#${occurrence}` };
+    return `enqueue:${json}#${occurrence}`;
   });
+};
+
+/** The entry a config's key was made from (its JSON), or undefined for a key no config made. */
+export const configEntryOf = (key: string | undefined): string | undefined =>
+  key === undefined ? undefined : /^enqueue:(.*)#\d+$/s.exec(key)?.[1];
+
+/**
+ * Said when a run begins: entries an earlier run's config queued, still waiting, that this run's `enqueue`
+ * list does not have (trial 50: an entry removed from the config, or edited, still ran first, unsaid).
+ */
+export const leftoverEntriesNote = (
+  study: string,
+  waiting: readonly EnqueuedParams[],
+  entries: readonly unknown[] | undefined,
+): string | undefined => {
+  const mine = new Set(configEntryKeys(entries ?? []));
+  const others = waiting.flatMap((entry) => {
+    const json = configEntryOf(entry.key);
+    return json !== undefined && !mine.has(entry.key as string) ? [json] : [];
+  });
+  if (others.length === 0) return undefined;
+  const shown = others.slice(0, 3).join(', ');
+  const more = others.length > 3 ? ` and ${others.length - 3} more` : '';
+  return (
+    `study ${study}: ${others.length === 1 ? 'an entry' : `${others.length} entries`} an earlier run's \`enqueue\` list queued ${others.length === 1 ? 'waits' : 'wait'} and ${others.length === 1 ? 'runs' : 'run'} first, ` +
+    `though this run's list does not have ${others.length === 1 ? 'it' : 'them'}: ${shown}${more}. A queued entry stays queued until a trial runs it.`
+  );
 };
 
 /** Refuses an `enqueue` list on a store that cannot queue (no `enqueue` method): `STORE_UNSUPPORTED`. */

@@ -16,7 +16,7 @@ import { ParzenError } from '../errors.js';
 import type { StopReason, StudySummary } from '../events/engine-event.js';
 import type { EventBus } from '../events/event-bus.js';
 import { type Budget, BudgetTracker, patienceOf, trialLimit } from './budget.js';
-import { checkEnqueueStore, enqueueConfigEntries } from './enqueue.js';
+import { checkEnqueueStore, enqueueConfigEntries, leftoverEntriesNote } from './enqueue.js';
 import { evaluateTrial } from './evaluate-trial.js';
 import { thrownErrorInfo } from './interpret-result.js';
 import { checkPrunerStore, createPruning } from './pruning.js';
@@ -185,6 +185,9 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     }
     const enqueued =
       options.enqueue === undefined ? 0 : await enqueueConfigEntries(store, spec.name, space, options.enqueue);
+    const waiting = await store.listEnqueued?.(spec.name);
+    const leftover = waiting === undefined ? undefined : leftoverEntriesNote(spec.name, waiting, options.enqueue);
+    if (leftover !== undefined) warn(leftover);
     const existing = await store.listTrials(spec.name);
     const stale = await failStaleTrials(store, spec.name, existing, workerId);
     // Said, not silent: trials a dead worker left running end here (trial 29: nothing told the user).
@@ -212,6 +215,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       pruned: existing.filter((trial) => trial.state === 'pruned').length,
       ...(best === undefined ? {} : { best }),
       ...(limit === undefined ? {} : { maxTrials: limit }),
+      ...(waiting === undefined || waiting.length === 0 ? {} : { waitingEntries: waiting.length }),
     });
     if (options.signal?.aborted) onStop();
     else options.signal?.addEventListener('abort', onStop, { once: true });

@@ -13,7 +13,7 @@ export interface StoreContractOptions {
    * a third-party store without them cannot prune, enqueue or import, and without `listTrialsSince` the
    * run loop lists the whole study before each suggestion.
    */
-  readonly without?: readonly ('reportIntermediate' | 'enqueue' | 'addTrials' | 'listTrialsSince')[];
+  readonly without?: readonly ('reportIntermediate' | 'enqueue' | 'addTrials' | 'listTrialsSince' | 'listEnqueued')[];
 }
 
 const spec: StudySpec = {
@@ -299,6 +299,43 @@ export const describeStoreContract = (name: string, options: StoreContractOption
           ).toBe(1);
           expect((await again.createTrial(spec.name))?.internal).toEqual({ x: 0.6 });
           expect((await again.createTrial(spec.name))?.internal).toEqual({});
+          await again.close();
+        }
+      });
+    }
+
+    if (!without.has('enqueue') && !without.has('listEnqueued')) {
+      it('lists the entries waiting, in the order they are handed out, with their keys; a given-back one first', async () => {
+        const store = await open();
+        const list = must(store.listEnqueued, 'listEnqueued').bind(store);
+        expect(await list(spec.name)).toEqual([]);
+        await must(store.enqueue, 'enqueue').call(store, spec.name, [
+          { internal: { x: 0.1 }, key: 'a' },
+          { internal: { x: 0.2 } },
+          { internal: { x: 0.3 }, key: 'c' },
+        ]);
+        expect(await list(spec.name)).toEqual([
+          { internal: { x: 0.1 }, key: 'a' },
+          { internal: { x: 0.2 } },
+          { internal: { x: 0.3 }, key: 'c' },
+        ]);
+        await store.createTrial(spec.name);
+        await store.createTrial(spec.name);
+        expect(await list(spec.name)).toEqual([{ internal: { x: 0.3 }, key: 'c' }]);
+        // Its trial interrupted: the entry waits again, to be handed out before the others.
+        await store.finishTrial(spec.name, 0, { state: 'failed', error: { code: 'INTERRUPTED', message: 'x' } });
+        expect(await list(spec.name)).toEqual([
+          { internal: { x: 0.1 }, key: 'a' },
+          { internal: { x: 0.3 }, key: 'c' },
+        ]);
+        await store.close();
+        if (options.reopen !== undefined) {
+          const again = await options.reopen(store);
+          await again.openStudy(spec);
+          expect(await must(again.listEnqueued, 'listEnqueued').call(again, spec.name)).toEqual([
+            { internal: { x: 0.1 }, key: 'a' },
+            { internal: { x: 0.3 }, key: 'c' },
+          ]);
           await again.close();
         }
       });

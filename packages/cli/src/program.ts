@@ -136,6 +136,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .argument('<file>', 'a `parzen export` file, results JSONL ({"params": {...}, "loss": n} a line) or a CSV')
     .option('--on-invalid <mode>', 'reject: any invalid line imports nothing; skip: import the other lines', 'reject')
     .option('--store <spec>', `import into this store instead of the config's: ${STORE_FORMS}`)
+    .option('--allow-repeats', 'import even when every trial repeats one the study has (a file imported before)')
     .option(
       '--ignore-header',
       "read an export's rows only, leaving its header aside (the study it came from: its space, direction, seed and suggester), for a study whose space or direction was changed on purpose",

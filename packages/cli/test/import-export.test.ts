@@ -74,7 +74,7 @@ beforeAll(async () => {
 });
 
 describe('parzen export and import', () => {
-  it('import says when rows repeat trials the study already had (a file imported twice), and imports them', async () => {
+  it('import refuses a file every row of which the study already has (trial 50), and imports it with --allow-repeats, saying so', async () => {
     const from = config('from-twice.json', { use: 'jsonl', options: { path: './heart.parzen.jsonl' } });
     const exported = join(dir, 'twice-export.jsonl');
     expect((await cli('export', from, '-o', exported)).code).toBe(0);
@@ -82,7 +82,15 @@ describe('parzen export and import', () => {
     const first = await cli('import', to, exported);
     expect(first.code).toBe(0);
     expect(first.stderr).toBe('');
-    const second = await cli('import', to, exported);
+    const refused = await cli('import', to, exported);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      'Every one of the 4 trials in ' +
+        exported +
+        ' repeats a trial study heart already has (same params, state and loss): the file was imported before, it seems. Nothing was imported.',
+    );
+    expect(await sqliteTrials(join(dir, 'twice.parzen.db'))).toHaveLength(4);
+    const second = await cli('import', to, exported, '--allow-repeats');
     expect(second.code).toBe(0);
     expect(second.stdout).toBe('Imported 4 trials into study heart (sqlite store) as #4-#7.');
     expect(second.stderr).toContain(
@@ -323,7 +331,7 @@ describe('parzen export and import', () => {
       "2 entries of the config's enqueue list (0 by #0, 1 by #1) have run already, in imported trials with their params: the store records them as run",
     );
     // The same file again: the duplicate warning, not the entries again (trial 49: said twice).
-    const again = await cli('import', path, moved, '--store', `sqlite:${db}`);
+    const again = await cli('import', path, moved, '--store', `sqlite:${db}`, '--allow-repeats');
     expect(again.stderr).toContain('3 of the 3 imported trials repeat trials mig already had');
     expect(again.stderr).not.toContain("of the config's enqueue list");
     expect((await cli('run', path, '--store', `sqlite:${db}`, '--more-trials', '2', '--quiet')).code).toBe(0);
@@ -463,7 +471,7 @@ describe('parzen export and import', () => {
       `sqlite:${join(dir, 'other.db')}`,
     );
     expect(again.stdout).toContain('Imported 2 trials into study heart (sqlite store) as #0-#1.');
-    const more = await cli('import', target, results, '--on-invalid=skip');
+    const more = await cli('import', target, results, '--on-invalid=skip', '--allow-repeats');
     expect(more.stdout).toContain('as #2-#3.');
     expect(await sqliteTrials(join(dir, 'results.parzen.db'))).toHaveLength(4);
   });

@@ -34,6 +34,8 @@ export interface ImportFlags {
   readonly store?: string;
   /** Read an export as plain rows: its header (study, space, direction, seed, suggester) is left aside. */
   readonly ignoreHeader?: boolean;
+  /** Import even when every trial repeats one the study has (a file imported twice). */
+  readonly allowRepeats?: boolean;
 }
 
 /** An export of a study whose space is not the config's is refused: its params would mean other things. */
@@ -219,6 +221,14 @@ const importWhenAsked = async (
         .seed;
       if (checked.trials.length > 0) {
         repeated = repeatsOf(await store.listTrials(name), checked.trials);
+        // Trial 50: a daily warm-start script imported the same file every day, doubling the study each time.
+        if (flags.allowRepeats !== true && repeated.every(Boolean))
+          throw new CliError(
+            `Every one of the ${countOf(checked.trials.length, 'trial')} in ${path} repeats a trial study ${name} already has (same params, state and loss): ` +
+              'the file was imported before, it seems. Nothing was imported. To import them again anyway (the suggester then counts each twice), pass --allow-repeats.',
+            2,
+            'IMPORT_REPEATED',
+          );
         added = await store.addTrials(name, store.enqueue === undefined ? checked.trials : keyed.trials);
       }
     },

@@ -392,11 +392,15 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
     ...(options.snapshots === undefined ? {} : { count: options.snapshots }),
   });
   const undecided: string[] = [];
+  const byNumber = new Map(study.trials.map((trial) => [trial.number, trial]));
   const tpeCharts = study.space.params.flatMap((param) => {
     const chart =
       param.distribution.kind === 'categorical'
         ? categoricalChart(param, replay.snapshots)
-        : densityChart(param, replay.snapshots);
+        : densityChart(param, replay.snapshots, (number) => {
+            const value = byNumber.get(number)?.internal[param.name];
+            return typeof value === 'number' ? value : undefined;
+          });
     if (chart === undefined) undecided.push(param.name);
     return chart === undefined ? [] : [chart];
   });

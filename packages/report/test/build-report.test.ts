@@ -53,6 +53,19 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     const winners = data.filter((r) => r.w !== undefined);
     const stored = winners.map((r) => study.trials[r.a as number]?.internal.x);
     expect(winners.map((r) => r.w)).toEqual(stored);
+    // A tick per trial that built l (green) or g (red) under each row (trial 51: not shown): after 10
+    // trials, every one of the 10 that did not fail (failed: "avoid" keeps them out of l and g) is one or
+    // the other, at its own value.
+    const ticks = data.filter((r) => r.t !== undefined && r.a === 10);
+    const before = study.trials.slice(0, 10).filter((t) => t.state !== 'failed');
+    expect(before.length).toBeGreaterThan(5);
+    expect(new Set(ticks.map((r) => r.s))).toEqual(new Set(['l', 'g']));
+    const numeric = (values: unknown[]) => (values as number[]).sort((p, q) => p - q);
+    const expected = numeric(before.map((t) => t.internal.x));
+    const drawn = numeric(ticks.map((r) => r.t));
+    expect(drawn).toHaveLength(expected.length);
+    for (const [i, value] of drawn.entries()) expect(value).toBeCloseTo(expected[i] as number, 4);
+    expect(marks(x, 'rect')).toBe(data.filter((r) => r.t !== undefined).length);
     const lr = chart(page, 'density-lr');
     expect(
       (lr.spec as { spec: { layer: { encoding: { x: { scale: { type?: string } } } }[] } }).spec.layer[0]?.encoding.x

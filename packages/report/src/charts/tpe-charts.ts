@@ -3,7 +3,18 @@ import type { ContourSegment } from '../contour.js';
 import type { ReplaySnapshot } from '../replay.js';
 import type { TrialPoint } from '../trial-points.js';
 import type { Chart } from '../types.js';
-import { base, chartId, listRows, optionLabel, paramScale, rowsByWeight, SERIES, scoreSeries, sig } from './common.js';
+import {
+  base,
+  chartId,
+  listRows,
+  optionLabel,
+  paramScale,
+  rowsByWeight,
+  SERIES,
+  SERIES_COLORS,
+  scoreSeries,
+  sig,
+} from './common.js';
 
 /** A contour under the trials: its segments and levels, or nothing when no function was given. */
 export interface PairContour {
@@ -200,12 +211,32 @@ const noGoodTrials = (found: readonly { readonly after: number }[], snapshots: r
  * log l(x) green, log g(x) red and the score log l − w · log g black over the parameter's range (w: the
  * weight its decisions were scored with), and a vertical line at the value TPE chose.
  */
-export const densityChart = (param: ParamNode, snapshots: readonly ReplaySnapshot[]): Chart | undefined => {
+export const densityChart = (
+  param: ParamNode,
+  snapshots: readonly ReplaySnapshot[],
+  trialValue: (trial: number) => number | undefined = () => undefined,
+): Chart | undefined => {
   // Compact rows (a: snapshot, x, l = log l, g = log g, f = log P(finishes) where failures count; w: the
-  // chosen value); the spec folds them into curves.
+  // chosen value; t: a trial's value that built l (s "l") or g (s "g")); the spec folds them into curves.
   const rows: Record<string, unknown>[] = [];
   const { found, joint } = snapshotCurves(param, snapshots);
   const shown = found.length;
+  let ticks = 0;
+  // Trial 51: which trials built l and g was not shown: a tick per trial under each row, green or red.
+  for (const snapshot of snapshots) {
+    const own = snapshot.explanation.params.find((p) => p.name === param.name);
+    if (own === undefined || !found.some((f) => f.after === snapshot.trialNumber)) continue;
+    for (const [s, numbers] of [
+      ['l', own.below],
+      ['g', own.above],
+    ] as const)
+      for (const number of numbers) {
+        const t = trialValue(number);
+        if (t === undefined || !Number.isFinite(t)) continue;
+        rows.push({ a: snapshot.trialNumber, t: sig(t), s });
+        ticks++;
+      }
+  }
   for (const curves of found) {
     const a = curves.after;
     const { x, logL, logG, logFinishing } = curves.grid;
@@ -244,7 +275,7 @@ export const densityChart = (param: ParamNode, snapshots: readonly ReplaySnapsho
   return {
     id: chartId('density', param.name),
     title: `What TPE saw: ${param.name}`,
-    description: `After every few trials: log l(${param.name}) over the good trials (green), log g(${param.name}) over the rest (red), ${difference} (black), and the value TPE chose (vertical line: the largest ${weight === 1 ? 'difference' : 'score'} among the candidates drawn from l, or with avoidRepeats the largest one that does not repeat a tried trial).${joint ? ' Decided jointly (multivariate TPE): the curves are slices of the joint l and g along this parameter, the others fixed at the chosen point.' : ''}${failures ? ' Trials had failed (failed: "avoid"): log P(a trial there finishes) compares where they failed with where trials finished; it pulls the score down where failures gather and shifts it evenly where they fall as the finished trials do.' : ''}${noGoodTrials(found, snapshots)}`,
+    description: `After every few trials: log l(${param.name}) over the good trials (green), log g(${param.name}) over the rest (red), ${difference} (black), and the value TPE chose (vertical line: the largest ${weight === 1 ? 'difference' : 'score'} among the candidates drawn from l, or with avoidRepeats the largest one that does not repeat a tried trial); the ticks under each row are the trials that built l (green) and g (red), at their values.${joint ? ' Decided jointly (multivariate TPE): the curves are slices of the joint l and g along this parameter, the others fixed at the chosen point.' : ''}${failures ? ' Trials had failed (failed: "avoid"): log P(a trial there finishes) compares where they failed with where trials finished; it pulls the score down where failures gather and shifts it evenly where they fall as the finished trials do.' : ''}${noGoodTrials(found, snapshots)}`,
     spec: {
       ...base(`What TPE saw: ${param.name}`),
       data: { values: rows },
@@ -257,7 +288,7 @@ export const densityChart = (param: ParamNode, snapshots: readonly ReplaySnapsho
         layer: [
           {
             transform: [
-              { filter: '!isValid(datum.w)' },
+              { filter: '!isValid(datum.w) && !isValid(datum.t)' },
               {
                 calculate:
                   'isValid(datum.l) && isValid(datum.g) && (!isDefined(datum.f) || isValid(datum.f)) ? datum.l - datum.k * datum.g + (isValid(datum.f) ? datum.f : 0) : null',
@@ -279,6 +310,24 @@ export const densityChart = (param: ParamNode, snapshots: readonly ReplaySnapsho
             mark: { type: 'rule', color: '#000', strokeDash: [4, 2] },
             encoding: { x: { ...x, field: 'w' } },
           },
+          {
+            transform: [{ filter: 'isValid(datum.t)' }],
+            mark: { type: 'tick', orient: 'vertical', size: 7, thickness: 1.5, opacity: 0.8 },
+            encoding: {
+              x: { ...x, field: 't' },
+              y: { value: 86 },
+              color: {
+                field: 's',
+                type: 'nominal',
+                scale: { domain: ['l', 'g'], range: SERIES_COLORS.range.slice(0, 2) },
+                legend: null,
+              },
+              tooltip: [
+                { field: 't', type: 'quantitative', title: param.name },
+                { field: 's', type: 'nominal', title: 'built' },
+              ],
+            },
+          },
         ],
       },
       resolve: { scale: { y: 'independent' } },
@@ -286,6 +335,7 @@ export const densityChart = (param: ParamNode, snapshots: readonly ReplaySnapsho
     marks: [
       { mark: 'line', count: 3 * shown },
       { mark: 'rule', count: shown },
+      ...(ticks === 0 ? [] : [{ mark: 'rect' as const, count: ticks }]),
     ],
   };
 };

@@ -8,7 +8,11 @@ const POSTGRES_URL = /^postgres(?:ql)?:\/\//;
 const typedSpecs = new WeakMap<PluginChoice, string>();
 
 /** The flag as the user typed it, for messages: `--store "sqlit:x.db"`. */
-export const storeFlag = (spec: string): string => `--store ${JSON.stringify(spec)}`;
+export const storeFlag = (spec: string): string => `--store ${JSON.stringify(withoutPassword(spec))}`;
+
+/** A spec with the password of a URL in it masked (review 53: the flag was quoted with the password). */
+const withoutPassword = (spec: string): string =>
+  spec.replace(/(\/\/[^/@:\s]*:)[^@/\s]*@/, '$1***@').replace(/([?&]password=)[^&\s]*/i, '$1***');
 
 /** {@link storeFlag} for a choice {@link parseStoreSpec} made, else `--store`. */
 export const storeFlagLabel = (choice: PluginChoice): string => {

@@ -645,7 +645,7 @@ describe('parzen export and import', () => {
     expect(out.code).toBe(2);
     const listed = out.stderr.split('\n').filter((line) => /^ {2}line \d+: \/params\/model: expected/.test(line));
     expect(listed).toHaveLength(20);
-    expect(out.stderr).toContain('  and 5 more problems\n');
+    expect(out.stderr).toContain('  and 5 more problems (the first 20 are listed: fix those and try again)\n');
     expect(out.stderr).toContain('Every line lacks `model`: a parameter added to the space since these trials ran.');
     // Not when only some lines lack it.
     const mixed = await cli(

@@ -84,6 +84,20 @@ describe('the store keeps the study space; inspection reads it (issue 9, defect 
     );
     const same = await cli('best', config('first'), '--json');
     expect(same.stderr).not.toContain('was created to');
+    // Another config's --study: it says nothing of that study (review 53).
+    const other = await cli('best', config('second', { direction: 'maximize' }), '--study', 'first', '--json');
+    expect(other.code, other.stderr).toBe(0);
+    expect(other.stderr).not.toContain('was created to');
+  });
+
+  it('says a bad store flag of the flag, not of a config it does not have (review 53)', async () => {
+    const bad = await cli('trials', '--store', 'postgres:postgres://u:hunter2@127.0.0.1:1/db');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /^parzen: --store "postgres:postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/db": expected a URL without a password/,
+    );
+    expect(bad.stderr).not.toContain('/store/options');
+    expect(bad.stderr).not.toContain('hunter2');
   });
 
   it('names the studies the store holds for a --study it does not hold, with a config too (trial 48: "Run it first.")', async () => {

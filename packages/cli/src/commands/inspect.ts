@@ -63,6 +63,8 @@ interface InspectTarget {
   readonly config?: {
     readonly path: string;
     readonly space: unknown;
+    /** The study it describes (a `--study` may name another, which it says nothing of). */
+    readonly name: string;
     /** The direction it says (`minimize` when it says none), to warn when the stored study's differs. */
     readonly direction: string;
     /** The study was named by `--study`, not by the config (a run of the config would not make it). */
@@ -70,7 +72,18 @@ interface InspectTarget {
   };
   /** The studies a matrix config names, for a `--study` that is none of them. */
   readonly matrixStudies?: readonly string[];
+  /** How the `--store` flag that chose the store is named in messages, when a flag chose it. */
+  readonly storeFlag?: string;
 }
+
+/**
+ * Opens the target's store for reading; a store the `--store` flag chose has its option problems said of
+ * the flag (review 53: `/store/options/url` was named where there is no config).
+ */
+const openTargetStore = (target: InspectTarget): Promise<TrialStore> =>
+  openStoreForReading(target.experiment, target.store).catch((error: unknown) => {
+    throw target.storeFlag === undefined ? error : blameStoreFlag(error, target.storeFlag);
+  });
 
 /** A study read from its store: the stored record (space, direction) and its trials. */
 interface InspectedStudy {
@@ -158,11 +171,13 @@ const configTargets = async (path: string, flags: InspectFlags): Promise<Inspect
       baseDir,
       config: {
         path,
+        name,
         space: config.space,
         direction: typeof config.direction === 'string' ? config.direction : 'minimize',
         ...(flags.study === undefined ? {} : { studyFlag: true }),
       },
       ...(matrixStudies === undefined ? {} : { matrixStudies }),
+      ...(flags.store === undefined ? {} : { storeFlag: storeFlag(flags.store) }),
     });
   }
   return targets;
@@ -178,7 +193,7 @@ const storeTarget = async (spec: string, flags: InspectFlags): Promise<InspectTa
   const baseDir = process.cwd();
   try {
     const { store, experiment } = await storeRegistry(choice, [], baseDir, flags.study ?? 'inspect');
-    return { study: flags.study, store, experiment, baseDir };
+    return { study: flags.study, store, experiment, baseDir, storeFlag: storeFlag(spec) };
   } catch (error) {
     // No config here: the store choice came from the flag, so the message names the flag, not `/store`.
     throw blameStoreFlag(error, storeFlag(spec));
@@ -206,7 +221,8 @@ const inspect = async (target: InspectTarget, store: TrialStore, output: Output)
         ? onlyStudy(await store.listStudies?.(), target.store.use)
         : await store.getStudy(target.study);
     const trials = await store.listTrials(record.name);
-    const { config } = target;
+    // What the config says of its own study only (review 53: `--study OTHER` was said to have another direction).
+    const config = target.config?.name === record.name ? target.config : undefined;
     if (config !== undefined && !sameSpace(config.space, record.space)) {
       output.note(
         `parzen: warning: study ${record.name} was run with another space than ${config.path} describes now; ` +
@@ -251,7 +267,7 @@ const salvaging = (target: InspectTarget): InspectTarget => {
 export const openStoreFromFlag = async (flags: InspectFlags & { readonly store: string }): Promise<TrialStore> => {
   const target = await storeTarget(flags.store, flags);
   const chosen = flags.salvage === true ? salvaging(target) : target;
-  return openStoreForReading(chosen.experiment, chosen.store);
+  return openTargetStore(chosen);
 };
 
 /**
@@ -290,7 +306,7 @@ const loadStudySet = async (
     for (const target of targets) {
       try {
         const store = await stores.get(storeKey(target.store, target.study, target.baseDir), () =>
-          openStoreForReading(target.experiment, target.store),
+          openTargetStore(target),
         );
         studies.push(await inspect(target, store, output));
       } catch (error) {
@@ -398,7 +414,7 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
       const key = storeKey(target.store, target.study, target.baseDir);
       if (seen.has(key)) continue;
       seen.add(key);
-      const store = await openStoreForReading(target.experiment, target.store).catch((error: unknown) => {
+      const store = await openTargetStore(target).catch((error: unknown) => {
         throw memoryHint(error, target.store.use);
       });
       try {

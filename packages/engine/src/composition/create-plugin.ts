@@ -133,8 +133,9 @@ export const storeOptionIssues = (
 ): readonly ConfigIssue[] => {
   if (manifest.check === undefined) return [];
   const { baseDir, study } = context;
+  let issues: unknown;
   try {
-    return manifest.check(choice.options ?? {}, {
+    issues = manifest.check(choice.options ?? {}, {
       baseDir,
       study,
       ...(context.readOnly === true ? { readOnly: true } : {}),
@@ -147,6 +148,14 @@ export const storeOptionIssues = (
       { plugin: choice.use, cause: error },
     );
   }
+  // Review 53: an async check's promise has no length, and its issues were dropped without a word.
+  if (!Array.isArray(issues))
+    throw new ParzenError(
+      'PLUGIN_INVALID',
+      `The store plugin \`${choice.use}\` could not check its options: its check() returned ${issues instanceof Promise ? 'a promise' : describeValue(issues)}; expected an array of issues, returned at once. This is a fault of the plugin, not of the config.`,
+      { plugin: choice.use },
+    );
+  return issues as readonly ConfigIssue[];
 };
 
 /** The store methods that only read. */

@@ -136,5 +136,16 @@ describe("a store plugin's `check` (trial 48: validate passed what run refused)"
       'The store plugin `checking` could not check its options: check crashed. This is a fault of the plugin, not of the config.',
     );
     await expect(runLoadedExperiment(crashing)).rejects.toMatchObject({ code: 'PLUGIN_INVALID' });
+    // An async check (review 53: its issues were dropped, the run went on).
+    const asyncCheck = defineStore<Record<string, never>>({
+      name: 'async-check',
+      optionsSchema: { type: 'object' },
+      check: (async () => [{ pointer: '/store/options', expected: 'x', found: 'y' }]) as never,
+      create: () => createMemoryStore(),
+    });
+    await expect(runLoadedExperiment(await load({}, asyncCheck))).rejects.toMatchObject({
+      code: 'PLUGIN_INVALID',
+      message: expect.stringContaining('its check() returned a promise; expected an array of issues, returned at once'),
+    });
   });
 });

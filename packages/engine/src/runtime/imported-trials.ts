@@ -230,7 +230,10 @@ export const formatInvalidRows = (invalid: readonly InvalidRow[], word = 'row'):
   // Trial 50: 3,000 rows without a new parameter printed 3,001 lines.
   if (lines.length <= LISTED_PROBLEMS) return lines.join('\n');
   const rest = lines.length - LISTED_PROBLEMS;
-  return [...lines.slice(0, LISTED_PROBLEMS), `  and ${rest} more problem${rest === 1 ? '' : 's'}`].join('\n');
+  return [
+    ...lines.slice(0, LISTED_PROBLEMS),
+    `  and ${rest} more problem${rest === 1 ? '' : 's'} (the first ${LISTED_PROBLEMS} are listed: fix those and try again)`,
+  ].join('\n');
 };
 
 /** At most this many problems of rows are listed in a message (the error's `issues` hold them all). */

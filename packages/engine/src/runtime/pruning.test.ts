@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createFunctionObjective, type ObjectiveFunction } from '../builtins/function-objective.js';
 import { createMemoryStore } from '../builtins/memory-store.js';
+import { nonePruner } from '../builtins/none-pruner.js';
 import type { ObjectiveAdapter } from '../contracts/objective.js';
 import type { PruneContext, Pruner } from '../contracts/pruner.js';
 import type { TrialStore } from '../contracts/store.js';
@@ -233,6 +234,7 @@ describe('pruning in the run loop', () => {
     // Fewer than three, no pruner, trials that report (even if never pruned), trials that fail: nothing said.
     expect(await warningsOf((params) => params.x as number, 2, limitPruner(3))).toEqual([]);
     expect(await warningsOf((params) => params.x as number, 4)).toEqual([]);
+    expect(await warningsOf((params) => params.x as number, 4, nonePruner)).toEqual([]); // named on purpose
     expect(await warningsOf(curve, 4, limitPruner(100))).toEqual([]);
     let calls = 0;
     const firstReports: ObjectiveFunction = async (params, context) => {

@@ -422,7 +422,13 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     } finally {
       unwatch?.();
     }
-    if (options.pruner !== undefined && reported === 0 && completeUnreported >= UNREPORTED_WARN_MIN)
+    // Not for `none`, which a config may name on purpose (review 53).
+    if (
+      options.pruner !== undefined &&
+      options.pruner.name !== 'none' &&
+      reported === 0 &&
+      completeUnreported >= UNREPORTED_WARN_MIN
+    )
       warn(
         `study ${spec.name}: its pruner \`${options.pruner.name}\` stopped nothing: none of the ${completeUnreported} trials this run completed reported an intermediate value, so each ran in full. ` +
           'A trial reports with context.report(step, value) (a function or module objective) or a {"step": n, "value": x} line on stdout (a command).',

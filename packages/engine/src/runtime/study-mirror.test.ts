@@ -159,20 +159,42 @@ describe("StudyMirror and trials other processes are deciding (trial 51: workers
     const own = (await store.createTrial(spec.name))?.number ?? 0;
     mirror.undecided(own); // queued behind this suggestion in this process: waiting for it would stall
     const mine = (await store.createTrial(spec.name))?.number ?? 1;
-    const timed = async () => {
+    const timed = async (number: number) => {
       const started = Date.now();
-      const running = await mirror.whileStable(mine, async (views) => views.running.map((trial) => trial.number));
+      const running = await mirror.whileStable(number, async (views) => views.running.map((trial) => trial.number));
       return { running, ms: Date.now() - started };
     };
-    const alone = await timed();
+    const alone = await timed(mine);
     expect(alone).toMatchObject({ running: [own] });
     expect(alone.ms).toBeLessThan(250);
     mirror.decided(own);
     await decide(store, own, 0.5);
+    await decide(store, mine, 0.6);
     const gone = (await store.createTrial(spec.name))?.number ?? 2; // a worker gone mid-decision: never decided
-    const first = await timed();
-    expect(first.running).toEqual([own, gone]);
+    const next = (await store.createTrial(spec.name))?.number ?? 3;
+    const first = await timed(next);
+    expect(first.running).toEqual([own, mine, gone]);
     expect(first.ms).toBeGreaterThanOrEqual(250);
-    expect((await timed()).ms).toBeLessThan(250);
+    expect((await timed(next)).ms).toBeLessThan(250);
+  });
+
+  it('of two processes deciding at once, the later-numbered waits for the other, never both for each other (review 53)', async () => {
+    const { store } = await countingStore(true);
+    const [a, b] = [new StudyMirror(store, spec.name), new StudyMirror(store, spec.name)];
+    const first = (await store.createTrial(spec.name))?.number ?? 0;
+    const second = (await store.createTrial(spec.name))?.number ?? 1;
+    a.undecided(first);
+    b.undecided(second);
+    // Each decides in its turn and stores its params there, as askTrial does.
+    const decideIn = (mirror: StudyMirror, number: number, x: number) =>
+      mirror.whileStable(number, async (views) => {
+        await decide(store, number, x);
+        return views.running.map((trial) => ({ number: trial.number, internal: trial.internal }));
+      });
+    const started = Date.now();
+    const [seenByB, seenByA] = await Promise.all([decideIn(b, second, 0.2), decideIn(a, first, 0.1)]);
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(seenByB).toEqual([{ number: first, internal: { x: 0.1 } }]);
+    expect(seenByA).toEqual([{ number: second, internal: {} }]);
   });
 });

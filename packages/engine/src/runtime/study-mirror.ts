@@ -74,9 +74,10 @@ export class StudyMirror {
   /**
    * Runs `task` with the views refreshed from the store, after any earlier task has finished; the views
    * stay unchanged until `task` settles. `without` leaves that (running) trial out of `running`. Trials
-   * another process has numbered and not yet given params (it is deciding them now) are waited for first,
-   * up to `othersWaitMs`, so the suggester sees their params (trial 51: workers deciding at the same
-   * moment repeated each other's trials, unseen by the constant liar and the repeat check).
+   * another process has numbered below this one and not yet given params (it is deciding them now) are
+   * waited for first, up to `othersWaitMs`, so the suggester sees their params (trial 51: workers deciding
+   * at the same moment repeated each other's trials, unseen by the constant liar and the repeat check); of
+   * two trials decided at once, the later-numbered one sees the other.
    */
   whileStable<T>(without: number, task: (views: TrialViews) => Promise<T>): Promise<T> {
     return this.inTurn(async () => {
@@ -184,12 +185,20 @@ export class StudyMirror {
     }
   }
 
-  /** Running trials of other processes without params, started recently, not waited for before. */
+  /**
+   * Running trials of other processes without params, started recently, not waited for before, and numbered
+   * below every trial this process is deciding (review 53: two workers that waited for each other's trial
+   * both waited the full second). A wait then always goes to a lower number than any the waiting process
+   * holds undecided, so no two processes, however many trials each has in flight, wait for each other in
+   * a cycle: the lowest undecided trial waits for nobody.
+   */
   private undecidedOthers(without: number): number[] {
     const now = Date.now();
+    let below = without;
+    for (const own of this.deciding) below = Math.min(below, own);
     const undecided: number[] = [];
     for (const number of this.runningNumbers) {
-      if (number === without || this.deciding.has(number) || this.waitedFor.has(number)) continue;
+      if (number >= below || this.deciding.has(number) || this.waitedFor.has(number)) continue;
       const trial = this.byNumber[number] as RunningTrial;
       if (Object.keys(trial.internal).length > 0) continue;
       // One numbered long ago is no decision under way (a worker killed mid-decision, before a resume).

@@ -155,6 +155,23 @@ describe('parzen report', () => {
     expect(notes).toContain('Run with another space than their config describes now');
   });
 
+  it('warns when the config now maximizes a study created to minimize (review 53: said nothing)', async () => {
+    const flipped = writeIn(
+      dir,
+      'heart-max.json',
+      heartConfig({
+        direction: 'maximize',
+        suggester: { use: 'tpe', options: { startupTrials: 5 } },
+        store: { use: 'jsonl', options: { path: './heart.parzen.jsonl' } },
+      }),
+    );
+    const result = await cli('report', flipped, '-o', join(dir, 'flipped.html'));
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(
+      `parzen: warning: study heart was created to minimize; ${flipped} says maximize now. The report ranks its trials by the stored direction (minimize).`,
+    );
+  });
+
   it('is bad input (exit 2) when the contour function cannot be loaded or a pair is not numeric', async () => {
     const missing = await cli('report', config, '-o', join(dir, 'x.html'), '--contour', './nowhere.mjs#f');
     expect(missing.code).toBe(2);

@@ -97,6 +97,12 @@ const studyOf = (run: PreparedRun, trials: readonly Trial[], stored: StudyRecord
  * a replay that never were (trial 28: a bar chart of a choice the study never had, 0 of 9 replays matching).
  */
 const spaceOf = (run: PreparedRun, stored: StudyRecord, output: Output): CompiledSpace => {
+  // The report ranks by the stored direction, as `parzen best` does; a config that flips it is said (review 53).
+  if (run.experiment.config.direction !== stored.direction)
+    output.note(
+      `parzen: warning: study ${stored.name} was created to ${stored.direction}; ${run.configPath} says ${run.experiment.config.direction} now. ` +
+        `The report ranks its trials by the stored direction (${stored.direction}).`,
+    );
   // In the study's own order (a config that lists the parameters in another order is the same study, and
   // its runs drew in the stored order).
   if (sameSpace(stored.space, run.experiment.config.space)) return inStudyOrder(run.experiment.space, stored.space);

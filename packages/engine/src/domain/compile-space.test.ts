@@ -101,6 +101,34 @@ describe('compileSpace', () => {
     ).toEqual([]);
   });
 
+  it('refuses integers and quantized steps past what a number holds exactly (trial 52: valid, then the run failed)', () => {
+    expect(issuesOf({ n: { type: 'randint', low: 9007199254740990, high: 9007199254741000 } })).toMatchObject([
+      {
+        pointer: '/space/n/high',
+        expected: expect.stringContaining('an integer from −9007199254740991 to 9007199254740991'),
+      },
+    ]);
+    expect(issuesOf({ n: { type: 'uniformint', low: -1e17, high: 0 } })).toMatchObject([{ pointer: '/space/n/low' }]);
+    expect(issuesOf({ v: { type: 'quniform', low: 0, high: 1e300, q: 1e-300 } })).toMatchObject([
+      { pointer: '/space/v/q', expected: expect.stringContaining('value / q must stay an integer') },
+    ]);
+    expect(issuesOf({ v: { type: 'qnormal', mu: 1e300, sigma: 1, q: 0.1 } })).toMatchObject([
+      { pointer: '/space/v/q' },
+    ]);
+    expect(issuesOf({ v: { type: 'qlognormal', mu: 30, sigma: 1, q: 1e-6 } })).toMatchObject([
+      { pointer: '/space/v/q' },
+    ]);
+    // At the edge, and everyday spaces: fine.
+    expect(
+      issuesOf({
+        n: { type: 'randint', low: -9007199254740991, high: 9007199254740991 },
+        q: { type: 'quniform', low: -1e6, high: 1e6, q: 1e-9 },
+        l: { type: 'qloguniform', low: 1e-5, high: 1e3, q: 1e-6 },
+        g: { type: 'qnormal', mu: 0, sigma: 1, q: 0.01 },
+      }),
+    ).toEqual([]);
+  });
+
   it('flattens nested choices in evaluation order with their conditions', () => {
     const space = compileSpace(nested);
     expect(space.params.map((param) => param.name)).toEqual(['x', 'model', 'C', 'kernel', 'degree', 'depth', 'flag']);

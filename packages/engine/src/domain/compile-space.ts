@@ -215,6 +215,12 @@ const checkParameter = (raw: unknown, pointer: string, issues: ConfigIssue[]): C
 /** The log of the largest number: e to a larger power overflows to Infinity. */
 const MAX_LOG = Math.log(Number.MAX_VALUE);
 
+/** The most steps of q a quantized value may be from 0: past 2^53 − 1, value / q is no exact integer. */
+const MAX_STEPS = Number.MAX_SAFE_INTEGER;
+const SAFE_INTEGER = `an integer from −${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER} (past 2^53 − 1 a number cannot hold every integer)`;
+const tooFineQ = (reach: number): string =>
+  `a q of at least ${(reach / MAX_STEPS).toPrecision(3)} (the values reach ${reach.toPrecision(3)}, and value / q must stay an integer a number holds exactly, at most 2^53 − 1)`;
+
 const numericDistribution = (
   definition: ParameterDefinition,
   pointer: string,
@@ -242,6 +248,9 @@ const numericDistribution = (
         return fail('low', 'a number greater than 0 (bounds are real values, not logs)', low);
       }
       if ('q' in definition && !(definition.q > 0)) return fail('q', 'a number greater than 0', definition.q);
+      // Trial 52: a q too small for the bounds (0 to 1e300 by 1e-300) drew Infinity mid-run.
+      if ('q' in definition && !(Math.max(Math.abs(low), Math.abs(high)) / definition.q <= MAX_STEPS))
+        return fail('q', tooFineQ(Math.max(Math.abs(low), Math.abs(high))), definition.q);
       return { ...definition, kind: definition.type } as unknown as Distribution;
     }
     case 'normal':
@@ -263,13 +272,23 @@ const numericDistribution = (
             : 'a value whose draws stay finite (mu + 10·sigma within the largest number)',
           definition.sigma,
         );
+      // The largest draw (mu ± 10·sigma, or e to it) divided by q must still be an integer a double holds
+      // (trial 52: qnormal with mu 1e300 and q 0.1 drew NaN after its start-up trials).
+      if ('q' in definition) {
+        const reach = logScale
+          ? Math.exp(definition.mu + 10 * definition.sigma)
+          : Math.abs(definition.mu) + 10 * definition.sigma;
+        if (!(reach / definition.q <= MAX_STEPS)) return fail('q', tooFineQ(reach), definition.q);
+      }
       return { ...definition, kind: definition.type } as unknown as Distribution;
     }
     case 'randint':
     case 'uniformint': {
       const low = definition.low ?? 0;
-      if (!Number.isInteger(low)) return fail('low', 'an integer', low);
-      if (!Number.isInteger(definition.high)) return fail('high', 'an integer', definition.high);
+      // Past 2^53 − 1 a double cannot hold every integer (trial 52: draws that were no integers of the range,
+      // refused mid-run as SUGGESTER_OUT_OF_SPACE).
+      if (!Number.isSafeInteger(low)) return fail('low', SAFE_INTEGER, low);
+      if (!Number.isSafeInteger(definition.high)) return fail('high', SAFE_INTEGER, definition.high);
       const ok = definition.type === 'randint' ? definition.high > low : definition.high >= low;
       if (!ok)
         return fail(

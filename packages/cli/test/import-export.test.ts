@@ -661,6 +661,34 @@ describe('parzen export and import', () => {
     expect(mixed.stderr).not.toContain('Every line lacks');
   });
 
+  it('imports a failed trial that never had params (a suggester failure), from JSONL and from its own CSV (trial 52)', async () => {
+    const rows = [
+      JSON.stringify({ params: { x: 0.5, model: 'svm' }, loss: 1 }),
+      JSON.stringify({ params: {}, state: 'failed', error: { code: 'SUGGESTER_OUT_OF_SPACE', message: 'out' } }),
+    ];
+    const target = config('paramless.json', { use: 'sqlite', options: { path: './paramless.parzen.db' } });
+    const imported = await cli('import', target, writeIn(dir, 'paramless.jsonl', `${rows.join('\n')}\n`));
+    expect(imported.code, imported.stderr).toBe(0);
+    const stored = await sqliteTrials(join(dir, 'paramless.parzen.db'));
+    expect(stored.map((trial) => [trial.state, trial.internal])).toEqual([
+      ['complete', { x: 0.5, model: 0 }],
+      ['failed', {}],
+    ]);
+    const csv = join(dir, 'paramless.csv');
+    writeFileSync(csv, (await cli('trials', target, '--csv')).stdout);
+    const again = config('paramless-csv.json', { use: 'sqlite', options: { path: './paramless-csv.parzen.db' } });
+    const fromCsv = await cli('import', again, csv);
+    expect(fromCsv.code, fromCsv.stderr).toBe(0);
+    expect(await sqliteTrials(join(dir, 'paramless-csv.parzen.db'))).toHaveLength(2);
+    // A complete trial without params is still refused: it has a point in the space.
+    const complete = await cli(
+      'import',
+      again,
+      writeIn(dir, 'no-params.jsonl', `${JSON.stringify({ params: {}, loss: 1 })}\n`),
+    );
+    expect(complete.code).toBe(2);
+  });
+
   it("refuses a store's own file, saying to export its study first (trial 50: a page of field errors)", async () => {
     const journal = config('journal.json', { use: 'jsonl', options: { path: './journal-store.parzen.jsonl' } });
     const fits = JSON.stringify({ params: { x: 0.5, model: 'svm' }, loss: 1 });

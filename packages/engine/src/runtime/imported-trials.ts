@@ -171,13 +171,21 @@ const checkOutcome = (row: Fields, issues: ConfigIssue[]): TrialOutcome | undefi
 };
 
 /** One row as a trial to add, or its problems. */
+const isEmptyObject = (value: unknown): boolean =>
+  isObject(value) && !Array.isArray(value) && Object.keys(value).length === 0;
+
 const checkRow = (space: CompiledSpace, row: unknown): { trial?: NewFinishedTrial; issues: ConfigIssue[] } => {
   if (!isObject(row)) return { issues: [issue('', 'an object with "params" and "loss"', row)] };
   const issues: ConfigIssue[] = [];
   for (const field of Object.keys(row))
     if (!FIELDS.includes(field))
       issues.push(issue(`/${field}`, `no such field (known: ${FIELDS.join(', ')})`, row[field]));
-  const { internal: params, issues: paramIssues } = toInternalParams(space, row.params, '/params');
+  // A trial that failed before it had params (a suggester's failure: `SUGGESTER_OUT_OF_SPACE`) is exported
+  // with none, and is imported so (trial 52: its own export could not be imported again).
+  const paramless = row.state === 'failed' && (row.params === undefined || isEmptyObject(row.params));
+  const { internal: params, issues: paramIssues } = paramless
+    ? { internal: {}, issues: [] }
+    : toInternalParams(space, row.params, '/params');
   issues.push(...paramIssues);
   const outcome = checkOutcome(row, issues);
   const intermediate = checkIntermediate(row.intermediate, issues);

@@ -29,19 +29,25 @@ const SVG_INDEX_MARK =
  */
 export const svgIndex = (page: ReportPage): string =>
   [
-    `# ${page.title}`,
+    `# ${text(page.title)}`,
     SVG_INDEX_MARK,
-    ...page.notes.map((note) => `- ${note}`),
+    ...page.notes.map((note) => `- ${text(note)}`),
     ...page.sections.flatMap((section) => [
-      `## ${section.title}`,
-      ...section.text,
+      `## ${text(section.title)}`,
+      ...section.text.map(text),
       ...section.charts.flatMap((chart) => [
-        `### ${chart.title}`,
-        `![${chart.title}](${chart.id}.svg)`,
-        chart.description,
+        `### ${text(chart.title)}`,
+        `![${text(chart.title).replace(/[[\]\\]/g, '\\$&')}](${chart.id}.svg)`,
+        text(chart.description),
       ]),
     ]),
   ].join('\n\n') + '\n';
+
+/**
+ * Text with HTML's characters as entities: a Markdown renderer passes raw HTML through (trial 52: a
+ * parameter named `</script><script>alert(1)</script>` was written as it is into the index).
+ */
+const text = (words: string): string => words.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**
  * An index written before {@link SVG_INDEX_MARK}: a report's or a comparison's title, and each chart as a

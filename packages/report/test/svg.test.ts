@@ -101,6 +101,25 @@ describe('SVG writer (vega in Node)', async () => {
     }
   });
 
+  it('writes names into the Markdown index as text, not HTML (trial 52: a parameter name ran as a script)', async () => {
+    const evil = '</script><script>alert(1)</script>[x](y)';
+    const named = await runTpeStudy(8, {
+      space: { [evil]: { type: 'uniform', low: 0, high: 1 }, y: { type: 'uniform', low: 0, high: 1 } },
+      objective: (p) => (p[evil] as number) + (p.y as number),
+      tpe: { startupTrials: 3 },
+    });
+    const own = mkdtempSync(join(tmpdir(), 'parzen-svg-names-'));
+    await writeSvgs(await buildReport(named, {}), own);
+    const index = readFileSync(join(own, 'README.md'), 'utf8');
+    expect(index).not.toMatch(/<script|<\/script/);
+    expect(index).toContain('&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
+    // The image's alt text keeps its brackets to itself.
+    expect(index).toMatch(
+      /^!\[What TPE saw: &lt;\/script&gt;&lt;script&gt;alert\(1\)&lt;\/script&gt;\\\[x\\\]\(y\)\]\(density-[^)]+\.svg\)$/m,
+    );
+    rmSync(own, { recursive: true, force: true });
+  });
+
   it('renders the trials as their numbers in the pair plot', async () => {
     const pair = pageCharts(page).find((c) => c.id === 'pair-x-y');
     const svg = await specToSvg(pair?.spec ?? {});

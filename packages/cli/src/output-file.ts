@@ -4,7 +4,7 @@ import { makeFolder } from '@parzen/engine/plugin';
 import { isJournalFile } from '@parzen/store-file';
 import { CliError, EXIT } from './exit-codes.js';
 import { expandMatrix } from './matrix.js';
-import { readConfigFile } from './read-config-file.js';
+import { configFolder, readConfigFile } from './read-config-file.js';
 
 /** A file `-o` must not overwrite, and what to call it when it refuses. */
 export interface InputFile {
@@ -33,7 +33,7 @@ const maybeFile = (element: unknown): element is string =>
  * Nothing is parsed as a shell would: an element that is an existing file there counts.
  */
 const namedFiles = (config: string, variant: unknown): InputFile[] => {
-  const base = dirname(resolve(config));
+  const base = configFolder(config);
   const { objective, plugins } = (variant ?? {}) as { objective?: unknown; plugins?: unknown };
   const { use, options = {} } = (objective ?? {}) as { use?: unknown; options?: Record<string, unknown> };
   const files: InputFile[] = [];

@@ -20,7 +20,7 @@ import { CliError, EXIT } from './exit-codes.js';
 import { expandMatrix, inVariant, type Variant, withMatrixKey } from './matrix.js';
 import { applyOverrides, type ConfigOverrides } from './overrides.js';
 import { type ProgressSettings, progressReporterManifest } from './progress-reporter.js';
-import { readConfigFile } from './read-config-file.js';
+import { configFolder, readConfigFile } from './read-config-file.js';
 import { blameStoreFlag, storeFlagLabel } from './store-spec.js';
 
 /** One validated run: which file it came from, its matrix variant and the loaded experiment. */
@@ -230,7 +230,7 @@ const prepareFile = async (path: string, options: PrepareOptions): Promise<Prepa
   for (const variant of expandMatrix(raw)) {
     try {
       const experiment = await loadExperiment(variant.config, {
-        ...(await cliLoadOptions(dirname(absolute), options.progress)),
+        ...(await cliLoadOptions(configFolder(absolute), options.progress)),
         ...(options.console === undefined ? {} : { console: options.console }),
         ...(options.logger === undefined ? {} : { logger: options.logger }),
       });

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { extname } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { CliError } from './exit-codes.js';
 import { duplicateKey, MAX_DEPTH, tooDeep } from './json-checks.js';
 
@@ -119,4 +119,18 @@ export const readConfigFile = (path: string): unknown => {
     return parseYamlText(text, path);
   }
   return parseJson(text, path);
+};
+
+/**
+ * The folder a config's relative paths (store, objective module, plugins) resolve against: its file's
+ * folder with symbolic links resolved, so one config reached through a linked folder keeps one store
+ * (trial 52: `../stores/s.db` from a linked folder was a second, empty study beside the link).
+ */
+export const configFolder = (path: string): string => {
+  const folder = dirname(resolve(path));
+  try {
+    return realpathSync(folder);
+  } catch {
+    return folder;
+  }
 };

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRandomSuggester } from '@parzen/algo-random';
 import { createTpeSuggester } from '@parzen/algo-tpe';
@@ -88,6 +88,31 @@ describe('the store keeps the study space; inspection reads it (issue 9, defect 
     const other = await cli('best', config('second', { direction: 'maximize' }), '--study', 'first', '--json');
     expect(other.code, other.stderr).toBe(0);
     expect(other.stderr).not.toContain('was created to');
+  });
+
+  it('reads one store for a config reached through a linked folder (trial 52: a second, empty study beside the link)', async () => {
+    const project = join(dir, 'linked-project');
+    mkdirSync(join(project, 'cfg'), { recursive: true });
+    writeFileSync(join(project, 'cfg', 'obj.mjs'), 'export default (p) => p.x * p.x;\n');
+    const path = join(project, 'cfg', 'c.json');
+    writeFileSync(
+      path,
+      JSON.stringify({
+        name: 'linked',
+        space: { x: { type: 'uniform', low: -1, high: 1 } },
+        objective: { use: 'module', options: { path: './obj.mjs' } },
+        store: { use: 'sqlite', options: { path: '../stores/s.db' } },
+        budget: { maxTrials: 3 },
+      }),
+    );
+    symlinkSync(join(project, 'cfg'), join(dir, 'link'));
+    expect((await cli('run', path, '--quiet')).code).toBe(0);
+    const through = await cli('run', join(dir, 'link', 'c.json'), '--more-trials', '2', '--quiet');
+    expect(through.code, through.stderr).toBe(0);
+    const listed = JSON.parse((await cli('trials', join(dir, 'link', 'c.json'), '--json')).stdout) as unknown[];
+    expect(listed).toHaveLength(5);
+    expect(existsSync(join(project, 'stores', 's.db'))).toBe(true);
+    expect(existsSync(join(dir, 'stores'))).toBe(false);
   });
 
   it('says a bad store flag of the flag, not of a config it does not have (review 53)', async () => {

@@ -1,4 +1,3 @@
-import { dirname, resolve } from 'node:path';
 import {
   bestTrial,
   formatSummary,
@@ -12,7 +11,6 @@ import {
 import { cleanUpQuietly } from '@parzen/engine/host';
 import {
   type CompiledSpace,
-  canonicalJson,
   compileSpace,
   defineSuggester,
   ParzenError,
@@ -31,7 +29,7 @@ import { expandMatrix } from '../matrix.js';
 import { type Output, writeLines } from '../output.js';
 import { applyOverrides } from '../overrides.js';
 import { cliLoadOptions, enableTypeScriptPlugins, withBatchStore } from '../prepare-runs.js';
-import { readConfigFile } from '../read-config-file.js';
+import { configFolder, readConfigFile } from '../read-config-file.js';
 import { blameStoreFlag, parseStoreSpec, storeFlag } from '../store-spec.js';
 import { memoryHint, openedStores, storeKey, withHeldStudies } from '../study-trials.js';
 import { inSpaceOrder, summaryJson } from '../summary-json.js';
@@ -139,7 +137,7 @@ const probeSuggester: PluginPackage = {
 };
 
 const configTargets = async (path: string, flags: InspectFlags): Promise<InspectTarget[]> => {
-  const baseDir = dirname(resolve(path));
+  const baseDir = configFolder(path);
   const overrides = flags.store === undefined ? {} : { store: parseStoreSpec(flags.store) };
   const raw = withBatchStore(applyOverrides(readConfigFile(path), overrides));
   let variants = expandMatrix(raw);

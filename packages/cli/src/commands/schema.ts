@@ -1,9 +1,9 @@
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { loadExperiment } from '@parzen/engine';
 import { composeConfigSchema } from '@parzen/engine/host';
 import type { Output } from '../output.js';
 import { cliLoadOptions, enableTypeScriptPlugins } from '../prepare-runs.js';
-import { readConfigFile } from '../read-config-file.js';
+import { configFolder, readConfigFile } from '../read-config-file.js';
 
 /** The `matrix` key the CLI adds to configs (it is expanded before the engine sees a config). */
 export const matrixSchema = {
@@ -39,7 +39,7 @@ export const printSchema = async (path: string | undefined, output: Output): Pro
   };
   const { registry } = await loadExperiment(
     probe,
-    await cliLoadOptions(path === undefined ? process.cwd() : dirname(resolve(path))),
+    await cliLoadOptions(path === undefined ? process.cwd() : configFolder(path)),
   );
   const schema = composeConfigSchema(registry);
   const properties = { ...(schema.properties as Record<string, unknown>), matrix: matrixSchema };

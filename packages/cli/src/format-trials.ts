@@ -104,8 +104,27 @@ const cells = (row: TrialRow, names: readonly string[], withStudy: boolean, with
   row.state,
   row.loss === undefined ? '' : formatNumber(row.loss),
   ...(withStep ? [row.step === undefined ? '' : String(row.step)] : []),
-  ...names.map((name) => (name in row.params ? formatNumber(row.params[name]) : '')),
+  ...names.map((name) => (name in row.params ? tableValue(row.params[name]) : '')),
 ];
+
+/**
+ * A parameter's value in a text table: as {@link formatNumber} shows it, but a string JSON-quoted when it
+ * would read as another value or holds a line break or another control character (trial 52: the string
+ * "1" and the number 1 printed alike, and a value with a line break broke the table's rows).
+ */
+const hasControlCharacter = (text: string): boolean => {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+};
+
+const tableValue = (value: unknown): string =>
+  typeof value === 'string' &&
+  (value === '' || readsAsNumber(value) || readsAsJson(value) || hasControlCharacter(value))
+    ? JSON.stringify(value)
+    : formatNumber(value);
 
 /**
  * A text table's lines: number, state, loss, the last step reported (when any trial reported), one column

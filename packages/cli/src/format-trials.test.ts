@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { formatNumber } from './format-number.js';
+import { type TrialRow, trialsTableLines } from './format-trials.js';
+
+const row = (number: number, value: unknown): TrialRow => ({
+  study: 's',
+  number,
+  state: 'complete',
+  loss: 0.5,
+  params: { c: value },
+  startedAt: '2026-12-03T00:00:00.000Z',
+});
+
+describe('the trials table (trial 52)', () => {
+  it('tells a string that reads as another value from that value, and keeps a line break on its row', () => {
+    const lines = [
+      ...trialsTableLines([
+        row(0, '1'),
+        row(1, 1),
+        row(2, 'true'),
+        row(3, true),
+        row(4, 'line\nbreak'),
+        row(5, 'plain'),
+      ]),
+    ];
+    expect(lines).toHaveLength(7); // the header and one line per trial
+    const cell = (index: number) => lines[index + 1]?.trim().split(/\s{2,}/)[3];
+    expect([0, 1, 2, 3, 4, 5].map(cell)).toEqual(['"1"', '1', '"true"', 'true', '"line\\nbreak"', 'plain']);
+  });
+
+  it('shows an integer in full, other numbers to 6 significant digits', () => {
+    expect(formatNumber(9007199254740991)).toBe('9007199254740991');
+    expect(formatNumber(123456789)).toBe('123456789');
+    expect(formatNumber(0.123456789)).toBe('0.123457');
+    expect(formatNumber(Number.POSITIVE_INFINITY)).toBe('Infinity');
+  });
+});

@@ -6,6 +6,7 @@ import { createTpeSuggester } from '@parzen/algo-tpe';
 import { fmin, uniform } from '@parzen/engine';
 import { createJsonlStore } from '@parzen/store-file';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { contourTarget } from '../src/commands/report.js';
 import type { Output } from '../src/output.js';
 import { runCli } from '../src/program.js';
 import { heartConfig, heartModule, requireBuiltCli, runParzen, tempDir, writeIn } from './cli-harness.js';
@@ -188,6 +189,13 @@ describe('parzen report', () => {
     expect(itself.code).toBe(2);
     expect(itself.stderr).toContain('--pair "x,x": a pair is two different parameters');
     expect(existsSync(join(dir, 'x.html'))).toBe(false);
+  });
+
+  it('reads --contour as a whole file name when it names one, # and all (trial 52: it was cut at the #)', () => {
+    const hashed = writeIn(dir, 'obj #1.mjs', 'export default ({ x, y }) => x * x + y * y;\n');
+    expect(contourTarget(hashed)).toEqual({ path: hashed, exportName: 'default' });
+    expect(contourTarget(`${hashed}#f`)).toEqual({ path: hashed, exportName: 'f' });
+    expect(contourTarget(join(dir, 'nowhere.mjs#f'))).toEqual({ path: join(dir, 'nowhere.mjs'), exportName: 'f' });
   });
 
   it("replays TPE with the seed and settings the study was run with, not a config's that differ", async () => {

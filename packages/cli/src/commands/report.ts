@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   type EvaluationContext,
@@ -127,9 +128,7 @@ const contourFunction = async (
   let exportName: string;
   let baseDir = experiment?.baseDir ?? process.cwd();
   if (typeof flag === 'string') {
-    const at = flag.lastIndexOf('#');
-    path = at < 0 ? flag : flag.slice(0, at);
-    exportName = at < 0 ? 'default' : flag.slice(at + 1);
+    ({ path, exportName } = contourTarget(flag));
     baseDir = process.cwd();
   } else {
     const objective = (experiment as LoadedExperiment).config.objective;
@@ -254,10 +253,25 @@ const reportOptions = async (
 };
 
 /** The module `--contour FILE#EXPORT` names (relative to the working directory), which `-o` must not overwrite. */
-const contourInput = (flag: boolean | string | undefined): InputFile[] => {
-  if (typeof flag !== 'string') return [];
+const contourInput = (flag: boolean | string | undefined): InputFile[] =>
+  typeof flag !== 'string' ? [] : [{ path: resolve(contourTarget(flag).path), what: 'the --contour module' }];
+
+/**
+ * `--contour FILE#EXPORT`: the file and export (`default` without a `#`). A whole flag that names a file
+ * is that file's default export, `#` and all (trial 52: `obj #1.mjs` was cut at its `#`).
+ */
+export const contourTarget = (flag: string): { readonly path: string; readonly exportName: string } => {
   const at = flag.lastIndexOf('#');
-  return [{ path: resolve(at < 0 ? flag : flag.slice(0, at)), what: 'the --contour module' }];
+  if (at < 0 || isFile(resolve(flag))) return { path: flag, exportName: 'default' };
+  return { path: flag.slice(0, at), exportName: flag.slice(at + 1) };
+};
+
+const isFile = (path: string): boolean => {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 };
 
 /** `-o`: refuses a path of the wrong kind before anything is built (a folder for the HTML file, a file for the SVGs). */

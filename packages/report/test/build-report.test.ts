@@ -510,6 +510,32 @@ describe('chart ids of parameters whose names differ only in letters a file name
   });
 });
 
+describe('a parameter named loss (trial 52: it took the loss axis of the parallel coordinates)', async () => {
+  const study = await runTpeStudy(10, {
+    space: { loss: { type: 'uniform', low: 0, high: 1 }, y: { type: 'uniform', low: 0, high: 1 } },
+    objective: (p) => 10 + (p.loss as number) + (p.y as number),
+  });
+  const page = await buildReport(study, { every: 5 });
+
+  it("is the axis params.loss, and the loss axis is the trials' losses", () => {
+    const parallel = chart(page, 'parallel');
+    const rows = layers(parallel)[0]?.data?.values ?? [];
+    expect([...new Set(rows.map((r) => r.axis))]).toEqual(['params.loss', 'y', 'loss']);
+    const complete = study.trials.filter(
+      (t): t is Trial & { state: 'complete'; loss: number } => t.state === 'complete',
+    );
+    const onLossAxis = rows.filter((r) => r.axis === 'loss').map((r) => r.raw);
+    expect(onLossAxis.sort()).toEqual(complete.map((t) => t.loss).sort());
+    expect(
+      rows
+        .filter((r) => r.axis === 'params.loss')
+        .map((r) => r.raw)
+        .sort(),
+    ).toEqual(complete.map((t) => t.internal.loss).sort());
+    expect(marks(parallel, 'rule')).toBe(3);
+  });
+});
+
 describe('default pair plots of a conditional space', async () => {
   // x is always set; k and depth only in their own branch of `model`, so no trial has both.
   const space = {

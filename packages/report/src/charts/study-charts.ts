@@ -1,4 +1,4 @@
-import type { CompiledSpace, Direction, Trial } from '@parzen/engine/plugin';
+import type { CompiledSpace, Direction, ParamNode, Trial } from '@parzen/engine/plugin';
 import type { ParamImportance } from '../importance.js';
 import type { TrialPoint } from '../trial-points.js';
 import type { Chart } from '../types.js';
@@ -173,16 +173,26 @@ export const parallelChart = (
   direction: Direction = 'minimize',
 ): Chart => {
   const complete = points.filter((p) => p.state === 'complete');
-  const axes = [...space.params.map((param) => param.name), 'loss'];
+  // Axes by position: the parameters, then the loss. A parameter named `loss` (scikit-learn's) is shown as
+  // `params.loss`, as `parzen trials` names it (trial 52: it took the loss axis's place).
+  const params: (ParamNode | undefined)[] = [...space.params, undefined];
+  const axes = params.map((param) =>
+    param === undefined
+      ? 'loss'
+      : param.name === 'loss' || param.name.startsWith('params.')
+        ? `params.${param.name}`
+        : param.name,
+  );
   const rows: Record<string, unknown>[] = [];
   const labels: Record<string, unknown>[] = [];
   axes.forEach((axis, position) => {
-    const param = space.byName.get(axis);
+    const param = params[position];
+    const name = param?.name ?? 'loss';
     const log =
       param !== undefined && ['loguniform', 'qloguniform', 'lognormal', 'qlognormal'].includes(param.distribution.kind);
     const raw = (p: TrialPoint): number | undefined => {
       if (param === undefined) return p.loss ?? undefined;
-      const v = p.internal[axis];
+      const v = p.internal[name];
       return v === undefined ? undefined : log ? Math.log(v) : v;
     };
     const present = complete.flatMap((p) => {
@@ -191,7 +201,7 @@ export const parallelChart = (
     });
     // A trial whose branch left the parameter out crosses its axis at "(not set)", below the axis: dropped,
     // its line joined its neighbours and crossed at a height that read as a value (trial 44).
-    const unset = param === undefined ? [] : complete.filter((p) => p.internal[axis] === undefined);
+    const unset = param === undefined ? [] : complete.filter((p) => p.internal[name] === undefined);
     for (const p of unset) rows.push({ number: p.number, axis, position, y: NOT_SET_Y, loss: p.loss, raw: 'not set' });
     if (unset.length > 0) labels.push({ axis, position, y: NOT_SET_Y, label: '(not set)' });
     const categorical = param?.distribution.kind === 'categorical';
@@ -206,7 +216,7 @@ export const parallelChart = (
         position,
         y: span > 0 ? sig((v - low) / span, 4) : 0.5,
         loss: p.loss,
-        raw: categorical ? optionLabel(p.params[axis]) : (p.params[axis] ?? p.loss),
+        raw: categorical ? optionLabel(p.params[name]) : param === undefined ? p.loss : p.params[name],
       });
     }
     if (present.length === 0) return;

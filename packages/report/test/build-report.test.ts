@@ -536,6 +536,26 @@ describe('a parameter named loss (trial 52: it took the loss axis of the paralle
   });
 });
 
+describe('choice options that print alike (trial 52: "1" and 1 drawn on one place)', async () => {
+  const study = await runTpeStudy(12, {
+    space: { c: { type: 'choice', options: ['1', 1, 'true', true, 'x'] }, y: { type: 'uniform', low: 0, high: 1 } },
+    objective: (p) => (p.y as number) + (p.c === 1 ? 0 : 1),
+    tpe: { startupTrials: 5 },
+  });
+  const page = await buildReport(study, { every: 3 });
+
+  it('labels each option apart in the choice chart, the slices and the parallel coordinates', () => {
+    const expected = ['"1"', '1', '"true"', 'true', 'x'];
+    const categorical = chart(page, 'categorical-c');
+    const options = new Set(
+      ((categorical.spec as { data: { values: Record<string, unknown>[] } }).data.values ?? []).map((r) => r.option),
+    );
+    expect([...options].sort()).toEqual([...expected].sort());
+    const labels = layers(chart(page, 'parallel'))[2]?.data?.values ?? [];
+    expect(labels.filter((l) => l.axis === 'c').map((l) => l.label)).toEqual(expected);
+  });
+});
+
 describe('default pair plots of a conditional space', async () => {
   // x is always set; k and depth only in their own branch of `model`, so no trial has both.
   const space = {

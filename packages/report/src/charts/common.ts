@@ -48,6 +48,27 @@ export const numericParams = (params: readonly ParamNode[]): ParamNode[] =>
 /** A label for an option value: strings as they are, everything else as JSON. */
 export const optionLabel = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
 
+/**
+ * Each option's label ({@link optionLabel}), a string JSON-quoted when another option would print the same
+ * (trial 52: `"1"` and `1`, `"true"` and `true` were drawn on one place, their bars over each other).
+ */
+export const optionLabels = (values: readonly unknown[]): string[] => {
+  const plain = values.map(optionLabel);
+  const seen = new Map<string, number>();
+  for (const label of plain) seen.set(label, (seen.get(label) ?? 0) + 1);
+  return values.map((value, i) => {
+    const label = plain[i] as string;
+    return (seen.get(label) ?? 0) > 1 && typeof value === 'string' ? JSON.stringify(value) : label;
+  });
+};
+
+/** The label of one of a choice's values, as {@link optionLabels} labels the choice's options. */
+export const choiceLabel = (param: ParamNode, value: unknown): string => {
+  const values = param.optionValues ?? [];
+  const at = values.indexOf(value as (typeof values)[number]);
+  return at < 0 ? optionLabel(value) : (optionLabels(values)[at] as string);
+};
+
 /** Colours of the seed's figure: log l(x) green, log g(x) red, their difference black. */
 export const SERIES = {
   below: 'log l(x) (good trials)',

@@ -2,7 +2,7 @@ import type { CompiledSpace, Direction, ParamNode, Trial } from '@parzen/engine/
 import type { ParamImportance } from '../importance.js';
 import type { TrialPoint } from '../trial-points.js';
 import type { Chart } from '../types.js';
-import { base, extent, lossAxis, optionLabel, paramScale, sig } from './common.js';
+import { base, choiceLabel, extent, lossAxis, optionLabels, paramScale, sig } from './common.js';
 
 const STATE_COLORS = { domain: ['complete', 'pruned', 'failed'], range: ['#1f77b4', '#ff7f0e', '#d62728'] };
 /** The same, with running trials in grey (the learning curves show them). */
@@ -118,7 +118,10 @@ export const sliceChart = (points: readonly TrialPoint[], space: CompiledSpace):
             {
               number: p.number,
               loss: p.loss,
-              x: param.distribution.kind === 'categorical' ? optionLabel(p.params[param.name]) : p.params[param.name],
+              x:
+                param.distribution.kind === 'categorical'
+                  ? choiceLabel(param, p.params[param.name])
+                  : p.params[param.name],
             },
           ],
     );
@@ -136,7 +139,7 @@ export const sliceChart = (points: readonly TrialPoint[], space: CompiledSpace):
               field: 'x',
               type: 'nominal',
               title: param.name,
-              scale: { domain: (param.optionValues ?? []).map(optionLabel) },
+              scale: { domain: optionLabels(param.optionValues ?? []) },
             }
           : { field: 'x', type: 'quantitative', title: param.name, scale: paramScale(param.distribution) },
         y: { field: 'loss', type: 'quantitative', ...lossAxis(complete.map((p) => p.loss as number)) },
@@ -216,14 +219,14 @@ export const parallelChart = (
         position,
         y: span > 0 ? sig((v - low) / span, 4) : 0.5,
         loss: p.loss,
-        raw: categorical ? optionLabel(p.params[name]) : param === undefined ? p.loss : p.params[name],
+        raw: categorical ? choiceLabel(param, p.params[name]) : param === undefined ? p.loss : p.params[name],
       });
     }
     if (present.length === 0) return;
     if (categorical) {
       // Every option, where its lines cross the axis.
-      (param?.optionValues ?? []).forEach((value, index) => {
-        labels.push({ axis, position, y: span > 0 ? sig(index / span, 4) : 0.5, label: optionLabel(value) });
+      optionLabels(param?.optionValues ?? []).forEach((label, index) => {
+        labels.push({ axis, position, y: span > 0 ? sig(index / span, 4) : 0.5, label });
       });
     } else {
       const show = (v: number) => Number((log ? Math.exp(v) : v).toPrecision(4)).toString();

@@ -7,7 +7,7 @@ import {
   base,
   chartId,
   listRows,
-  optionLabel,
+  optionLabels,
   paramScale,
   rowsByWeight,
   SERIES,
@@ -348,7 +348,7 @@ export const densityChart = (
  */
 export const categoricalChart = (param: ParamNode, snapshots: readonly ReplaySnapshot[]): Chart | undefined => {
   const rows: Record<string, unknown>[] = [];
-  const options = (param.optionValues ?? []).map(optionLabel);
+  const options = optionLabels(param.optionValues ?? []);
   const { found, joint } = snapshotCurves(param, snapshots);
   const shown = found.length;
   for (const curves of found) {

@@ -52,6 +52,16 @@ describe('readTrialFile', () => {
     expect(whole.bad.map((entry) => entry.row)).toEqual([4]);
     for (const chunk of [1, 2, 7, 64, 1 << 20]) expect(readTrialFile(path, space, chunk)).toEqual(whole);
   });
+
+  it("keeps a parameter's name with a leading or trailing space as its column, and trims other cells (trial 52)", () => {
+    const spaced = compileSpace({
+      'x ': { type: 'uniform', low: 0, high: 1 },
+      x: { type: 'uniform', low: 0, high: 1 },
+      ' ': { type: 'uniform', low: 0, high: 1 },
+    });
+    const path = write('spaced.csv', 'x , x, ,  loss\n0.25,0.5,0.75,1\n');
+    expect(readTrialFile(path, spaced).rows).toEqual([{ params: { 'x ': 0.25, x: 0.5, ' ': 0.75 }, loss: 1 }]);
+  });
 });
 
 describe('fileLines from a pipe (review 47: `zcat x.gz | parzen import cfg /dev/stdin` failed with ESPIPE)', () => {

@@ -267,7 +267,13 @@ const csvRow = (space: CompiledSpace, header: readonly string[], fields: readonl
 /** A CSV file: a header naming the parameters, a `loss` column and the optional columns. */
 const readCsv = (path: string, text: string, space: CompiledSpace): TrialFile => {
   const [first, ...records] = parseCsv(text);
-  const header = (first?.fields ?? []).map((column) => column.trim());
+  // Cells are trimmed (a hand-made header's "x, loss"), but not a parameter's own name: one with a leading or
+  // trailing space is its column as `parzen trials --csv` wrote it (trial 52: its CSV could not be read back).
+  const header = (first?.fields ?? []).map((column) =>
+    column !== column.trim() && (space.byName.has(column) || prefixedParam(space, column) !== undefined)
+      ? column
+      : column.trim(),
+  );
   const isParam = (column: string) => space.byName.has(column) || prefixedParam(space, column) !== undefined;
   const unknown = header.filter((column) => !isParam(column) && !isKnownColumn(column, header));
   const hasLoss = header.includes('loss') || (header.includes('value') && !space.byName.has('value'));

@@ -153,6 +153,27 @@ const programRunner = async () => {
 };
 
 describe('command objective', () => {
+  it('says once that a parameter named trial, study or params is what the template gets (trial 52: unsaid)', async () => {
+    const space = compileSpace({
+      trial: { type: 'uniform', low: 0, high: 1 },
+      x: { type: 'uniform', low: 0, high: 1 },
+    });
+    const logged = testPluginContext({ baseDir: dir, study: 's' });
+    await commandObjectiveManifest.create(options([process.execPath, 'echo.mjs', '{trial}', '{study}']), {
+      ...logged,
+      space,
+    });
+    expect(logged.logged).toEqual([
+      "warn: the command's {trial} is the parameter of that name, not the trial's number (PARZEN_TRIAL in its environment): a parameter wins over a reserved placeholder.",
+    ]);
+    const quiet = testPluginContext({ baseDir: dir, study: 's' });
+    await commandObjectiveManifest.create(options([process.execPath, 'echo.mjs', '{x}', '{trial}']), {
+      ...quiet,
+      space: compileSpace({ x: { type: 'uniform', low: 0, high: 1 } }),
+    });
+    expect(quiet.logged).toEqual([]);
+  });
+
   it('passes params on stdin, in env and argv, and reads the last loss line', async () => {
     const result = await evaluate(
       options([process.execPath, 'echo.mjs', '--x', '{x}', '{trial}'], { env: { EXTRA: 'e' } }),

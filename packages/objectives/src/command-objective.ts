@@ -206,6 +206,27 @@ export const interpretCommandOutcome = (
     : { status: 'failed', error: { ...result.error, details: { ...details, ...result.error.details } } };
 };
 
+/** What each reserved placeholder otherwise gives, and where the program still finds it. */
+const RESERVED_PLACEHOLDERS: Readonly<Record<string, string>> = {
+  trial: "the trial's number (PARZEN_TRIAL in its environment)",
+  study: "the study's name (PARZEN_STUDY)",
+  params: 'the params as JSON (PARZEN_PARAMS)',
+};
+
+/**
+ * A parameter named `trial`, `study` or `params` that the template uses as `{trial}`: the parameter wins
+ * over the reserved placeholder, said once (trial 52: the program got a parameter's value for the trial
+ * number, unsaid).
+ */
+const shadowedPlaceholders = (options: CommandObjectiveOptions, names: readonly string[]): string | undefined => {
+  const text = [...options.command, ...Object.values(options.env)].join('\n');
+  const shadowed = Object.keys(RESERVED_PLACEHOLDERS).filter(
+    (name) => names.includes(name) && (text.includes(`{${name}}`) || text.includes(`{${name}?}`)),
+  );
+  if (shadowed.length === 0) return undefined;
+  return `the command's ${shadowed.map((name) => `{${name}}`).join(', ')} ${shadowed.length === 1 ? 'is the parameter' : 'are the parameters'} of ${shadowed.length === 1 ? 'that name' : 'those names'}, not ${shadowed.map((name) => RESERVED_PLACEHOLDERS[name]).join(', ')}: a parameter wins over a reserved placeholder.`;
+};
+
 /**
  * Runs any program as the objective, once per trial: the params go in as JSON on stdin, as environment
  * variables (`PARZEN_PARAM_<NAME>`, `PARZEN_PARAMS`, `PARZEN_TRIAL`, `PARZEN_STUDY`) and through the argv
@@ -233,6 +254,8 @@ export const createCommandObjective = (
   const warn = logger === undefined ? undefined : (message: string) => logger.warn(message);
   const collisions = collisionWarning(leaveOut);
   if (collisions !== undefined) warn?.(collisions);
+  const shadowed = shadowedPlaceholders(options, names ?? []);
+  if (shadowed !== undefined) warn?.(shadowed);
   // Review 40: a bare flag before another parameter's `{x?}` may be a switch of its own, so it stays.
   // Not for a parameter the space always has (trial 43): its `{x?}` is never left out.
   const alwaysActive = (element: string) => context.space?.byName.get(element.slice(1, -2))?.conditions.length === 0;

@@ -50,6 +50,16 @@ describe('SVG writer (vega in Node)', async () => {
     // Ordinary losses keep the linear axis.
     const plain = pageCharts(page).find((chart) => chart.id === 'ecdf');
     expect(JSON.stringify(plain?.spec)).not.toContain('symlog');
+    // The parallel coordinates too (trial 52: a colour-gradient page error, a loss axis topped by "Infinity").
+    const parallel = charts.find((chart) => chart.id === 'parallel') as (typeof charts)[number];
+    const svg = await specToSvg(parallel.spec);
+    expect(svg).not.toContain('Infinity');
+    expect(svg).toContain('loss (symlog)');
+    const rows = (parallel.spec as { layer: { data: { values: { axis: string; y: number }[] } }[] }).layer[0]?.data
+      .values;
+    const heights = new Set(rows?.filter((row) => row.axis === 'loss').map((row) => row.y));
+    expect(heights.size).toBeGreaterThan(3); // spread along the axis, not all at its foot
+    expect(JSON.stringify(pageCharts(page).find((chart) => chart.id === 'parallel')?.spec)).not.toContain('symlog');
   });
 
   it("a report written again into the folder removes the earlier one's SVGs it does not write, and nothing else (trial 44)", async () => {

@@ -162,6 +162,10 @@ export const sliceChart = (points: readonly TrialPoint[], space: CompiledSpace):
   };
 };
 
+/** sign(v)·log(1 + |v|), finite for every finite v, and its inverse. */
+const symlog = (v: number): number => Math.sign(v) * Math.log1p(Math.abs(v));
+const unsymlog = (v: number): number => Math.sign(v) * Math.expm1(Math.abs(v));
+
 /** Where a trial without a parameter crosses its parallel-coordinates axis (the axis runs from 0 to 1). */
 const NOT_SET_Y = -0.12;
 
@@ -176,6 +180,13 @@ export const parallelChart = (
   direction: Direction = 'minimize',
 ): Chart => {
   const complete = points.filter((p) => p.state === 'complete');
+  // Losses whose range passes the largest number (±1.7e308) are placed on the loss axis and coloured by
+  // symlog, as the history chart draws them (trial 52: a page error from the colour gradient, an axis
+  // topped by "Infinity" and every line at its foot).
+  const losses = complete.flatMap((p) => (typeof p.loss === 'number' && Number.isFinite(p.loss) ? [p.loss] : []));
+  const lowest = losses.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
+  const highest = losses.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
+  const squash = losses.length > 0 && highest - lowest === Number.POSITIVE_INFINITY;
   // Axes by position: the parameters, then the loss. A parameter named `loss` (scikit-learn's) is shown as
   // `params.loss`, as `parzen trials` names it (trial 52: it took the loss axis's place).
   const params: (ParamNode | undefined)[] = [...space.params, undefined];
@@ -194,7 +205,7 @@ export const parallelChart = (
     const log =
       param !== undefined && ['loguniform', 'qloguniform', 'lognormal', 'qlognormal'].includes(param.distribution.kind);
     const raw = (p: TrialPoint): number | undefined => {
-      if (param === undefined) return p.loss ?? undefined;
+      if (param === undefined) return p.loss === null ? undefined : squash ? symlog(p.loss) : p.loss;
       const v = p.internal[name];
       return v === undefined ? undefined : log ? Math.log(v) : v;
     };
@@ -229,7 +240,8 @@ export const parallelChart = (
         labels.push({ axis, position, y: span > 0 ? sig(index / span, 4) : 0.5, label });
       });
     } else {
-      const show = (v: number) => Number((log ? Math.exp(v) : v).toPrecision(4)).toString();
+      const show = (v: number) =>
+        Number((log ? Math.exp(v) : param === undefined && squash ? unsymlog(v) : v).toPrecision(4)).toString();
       if (span > 0)
         labels.push({ axis, position, y: 1, label: show(high) }, { axis, position, y: 0, label: show(low) });
       else labels.push({ axis, position, y: 0.5, label: show(low) });
@@ -258,8 +270,12 @@ export const parallelChart = (
               field: 'loss',
               type: 'quantitative',
               // viridis runs from dark purple (its low end) to yellow: the low end at the good losses.
-              scale: { scheme: 'viridis', reverse: direction === 'maximize' },
-              title: 'loss',
+              scale: {
+                scheme: 'viridis',
+                reverse: direction === 'maximize',
+                ...(squash ? { type: 'symlog', domain: [lowest, highest] } : {}),
+              },
+              title: squash ? 'loss (symlog)' : 'loss',
             },
             order: { field: 'position', type: 'quantitative' },
             tooltip: [

@@ -235,7 +235,7 @@ const inspect = async (target: InspectTarget, store: TrialStore, output: Output)
           `Its best and ranks are by the stored direction (${record.direction}).`,
       );
     }
-    return { record, space: compileSpace(record.space), trials };
+    return { record, space: compileSpace(record.space, '', { stored: true }), trials };
   } catch (error) {
     if (target.matrixStudies !== undefined && error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND')
       throw new ParzenError(

@@ -111,7 +111,7 @@ const spaceOf = (run: PreparedRun, stored: StudyRecord, output: Output): Compile
     `parzen: warning: study ${stored.name} was run with another space than ${run.configPath} describes now; ` +
       'the report draws it with the stored space.',
   );
-  return compileSpace(stored.space);
+  return compileSpace(stored.space, '', { stored: true });
 };
 
 /** The contour function: `FILE#EXPORT` from the flag, or the config's `module` objective for a bare flag. */

@@ -102,6 +102,10 @@ describe('the console reporter', () => {
       bestParams: { x: 1 },
     };
     expect(formatSummary({ ...summary, best })).toBe('Study demo: 4 complete, 0 failed\nBest trial #3: loss 0.25  x=1');
+    // An integer in full, others to 6 significant digits (review 54: 2717056653417026 showed as 2717060000000000).
+    expect(formatSummary({ ...summary, best, bestParams: { n: 2717056653417026, y: 0.123456789 } })).toBe(
+      'Study demo: 4 complete, 0 failed\nBest trial #3: loss 0.25  n=2717056653417026 y=0.123457',
+    );
     const curve = Array.from({ length: 50 }, (_, index) => index);
     expect(formatSummary({ ...summary, best: { ...best, attrs: { acc: 0.91, curve } } })).toBe(
       'Study demo: 4 complete, 0 failed\nBest trial #3: loss 0.25  x=1\n' +

@@ -11,8 +11,13 @@ export interface ConsoleReporterOptions {
   readonly stream?: 'stdout' | 'stderr';
 }
 
+// An integer in full, other numbers to 6 significant digits (review 54: a randint draw showed as 2717060000000000).
 const format = (value: unknown): string =>
-  typeof value === 'number' ? String(Number(value.toPrecision(6))) : JSON.stringify(value);
+  typeof value === 'number'
+    ? Number.isInteger(value)
+      ? String(value)
+      : String(Number(value.toPrecision(6)))
+    : JSON.stringify(value);
 const formatParams = (params: Readonly<Record<string, unknown>>): string =>
   Object.entries(params)
     .map(([name, value]) => `${name}=${format(value)}`)

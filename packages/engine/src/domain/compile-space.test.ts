@@ -125,8 +125,18 @@ describe('compileSpace', () => {
         q: { type: 'quniform', low: -1e6, high: 1e6, q: 1e-9 },
         l: { type: 'qloguniform', low: 1e-5, high: 1e3, q: 1e-6 },
         g: { type: 'qnormal', mu: 0, sigma: 1, q: 0.01 },
+        // Review 54: its tails reach e^40, ten sigmas out, which no draw comes near.
+        w: { type: 'qlognormal', mu: 0, sigma: 4, q: 1 },
+        v: { type: 'qlognormal', mu: 4.6, sigma: 3.5, q: 1 },
       }),
     ).toEqual([]);
+    // A study stored before these rules is read as it was (its trials stay readable).
+    const old = {
+      n: { type: 'randint', low: 0, high: 2 ** 60 },
+      v: { type: 'quniform', low: 0, high: 1e300, q: 1e-300 },
+    };
+    expect(() => compileSpace(old)).toThrow(/2\^53/);
+    expect(compileSpace(old, '', { stored: true }).params.map((param) => param.name)).toEqual(['n', 'v']);
   });
 
   it('flattens nested choices in evaluation order with their conditions', () => {

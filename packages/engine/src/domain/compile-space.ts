@@ -54,14 +54,31 @@ interface Walk {
   readonly params: ParamNode[];
   readonly byName: Map<string, ParamNode>;
   readonly pointers: Map<string, string>;
+  /** A stored study's space: the precision rules a new space must meet are not applied (see compileSpace). */
+  readonly stored: boolean;
 }
 
 /**
  * Validates a JSON space and flattens it. Throws a `SPACE_INVALID` {@link ParzenError} listing every
  * problem with its JSON pointer (prefixed by `pointerPrefix`, e.g. `/space` in a config).
  */
-export const compileSpace = (definition: unknown, pointerPrefix = ''): CompiledSpace => {
-  const walk: Walk = { issues: [], params: [], byName: new Map(), pointers: new Map() };
+export const compileSpace = (
+  definition: unknown,
+  pointerPrefix = '',
+  /**
+   * `stored`: the space a study was stored with, read to decode its trials (`parzen trials`, `best`,
+   * `report`, a resume). The rules that keep a new space within what a number holds exactly (integer
+   * bounds, quantized steps within 2^53) are left out, so a study made before them stays readable (review 54).
+   */
+  options: { readonly stored?: boolean } = {},
+): CompiledSpace => {
+  const walk: Walk = {
+    issues: [],
+    params: [],
+    byName: new Map(),
+    pointers: new Map(),
+    stored: options.stored === true,
+  };
   if (!isRecord(definition)) {
     throw invalidSpace([
       { pointer: pointerPrefix, expected: 'an object of parameters', found: describeValue(definition) },
@@ -93,7 +110,7 @@ const walkSpace = (
       });
       continue;
     }
-    const checked = checkParameter(raw, here, walk.issues);
+    const checked = checkParameter(raw, here, walk.issues, walk.stored);
     if (checked === undefined) continue;
     addParam(name, checked, here, condition, walk);
   }
@@ -157,7 +174,12 @@ interface CheckedParameter {
   readonly subSpaces: readonly (Record<string, unknown> | undefined)[];
 }
 
-const checkParameter = (raw: unknown, pointer: string, issues: ConfigIssue[]): CheckedParameter | undefined => {
+const checkParameter = (
+  raw: unknown,
+  pointer: string,
+  issues: ConfigIssue[],
+  stored = false,
+): CheckedParameter | undefined => {
   if (!isRecord(raw)) {
     issues.push({ pointer, expected: 'a parameter object with a "type"', found: describeValue(raw) });
     return undefined;
@@ -206,7 +228,7 @@ const checkParameter = (raw: unknown, pointer: string, issues: ConfigIssue[]): C
   }
   if (issues.length > before) return undefined;
   if (type === 'choice' || type === 'pchoice') return checkChoice(raw, type, pointer, issues);
-  const distribution = numericDistribution(raw as ParameterDefinition, pointer, issues);
+  const distribution = numericDistribution(raw as ParameterDefinition, pointer, issues, stored);
   return distribution === undefined
     ? undefined
     : { definition: raw as ParameterDefinition, distribution, subSpaces: [] };
@@ -225,6 +247,7 @@ const numericDistribution = (
   definition: ParameterDefinition,
   pointer: string,
   issues: ConfigIssue[],
+  stored: boolean,
 ): Distribution | undefined => {
   const fail = (field: string, expected: string, found: unknown): undefined => {
     issues.push({ pointer: `${pointer}/${field}`, expected, found: describeValue(found) });
@@ -249,7 +272,7 @@ const numericDistribution = (
       }
       if ('q' in definition && !(definition.q > 0)) return fail('q', 'a number greater than 0', definition.q);
       // Trial 52: a q too small for the bounds (0 to 1e300 by 1e-300) drew Infinity mid-run.
-      if ('q' in definition && !(Math.max(Math.abs(low), Math.abs(high)) / definition.q <= MAX_STEPS))
+      if (!stored && 'q' in definition && !(Math.max(Math.abs(low), Math.abs(high)) / definition.q <= MAX_STEPS))
         return fail('q', tooFineQ(Math.max(Math.abs(low), Math.abs(high))), definition.q);
       return { ...definition, kind: definition.type } as unknown as Distribution;
     }
@@ -272,13 +295,12 @@ const numericDistribution = (
             : 'a value whose draws stay finite (mu + 10·sigma within the largest number)',
           definition.sigma,
         );
-      // The largest draw (mu ± 10·sigma, or e to it) divided by q must still be an integer a double holds
-      // (trial 52: qnormal with mu 1e300 and q 0.1 drew NaN after its start-up trials).
-      if ('q' in definition) {
-        const reach = logScale
-          ? Math.exp(definition.mu + 10 * definition.sigma)
-          : Math.abs(definition.mu) + 10 * definition.sigma;
-        if (!(reach / definition.q <= MAX_STEPS)) return fail('q', tooFineQ(reach), definition.q);
+      // The centre of the draws (mu, or e to it) divided by q must still be an integer a double holds (trial
+      // 52: qnormal with mu 1e300 and q 0.1 drew NaN after its start-up trials). Not the tails: a qlognormal
+      // with sigma 4 and q 1 reaches e^40 only ten sigmas out, and ran fine (review 54: it was refused).
+      if (!stored && 'q' in definition) {
+        const centre = logScale ? Math.exp(definition.mu) : Math.abs(definition.mu);
+        if (!(centre / definition.q <= MAX_STEPS)) return fail('q', tooFineQ(centre), definition.q);
       }
       return { ...definition, kind: definition.type } as unknown as Distribution;
     }
@@ -287,8 +309,8 @@ const numericDistribution = (
       const low = definition.low ?? 0;
       // Past 2^53 − 1 a double cannot hold every integer (trial 52: draws that were no integers of the range,
       // refused mid-run as SUGGESTER_OUT_OF_SPACE).
-      if (!Number.isSafeInteger(low)) return fail('low', SAFE_INTEGER, low);
-      if (!Number.isSafeInteger(definition.high)) return fail('high', SAFE_INTEGER, definition.high);
+      if (!stored && !Number.isSafeInteger(low)) return fail('low', SAFE_INTEGER, low);
+      if (!stored && !Number.isSafeInteger(definition.high)) return fail('high', SAFE_INTEGER, definition.high);
       const ok = definition.type === 'randint' ? definition.high > low : definition.high >= low;
       if (!ok)
         return fail(
@@ -390,4 +412,4 @@ const checkChoice = (
 export const inStudyOrder = (space: CompiledSpace, stored: SpaceDefinition): CompiledSpace =>
   JSON.stringify(stored) === JSON.stringify(space.definition) || !sameSpace(stored, space.definition)
     ? space
-    : compileSpace(stored);
+    : compileSpace(stored, '', { stored: true });

@@ -122,15 +122,20 @@ export const readConfigFile = (path: string): unknown => {
 };
 
 /**
- * The folder a config's relative paths (store, objective module, plugins) resolve against: its file's
- * folder with symbolic links resolved, so one config reached through a linked folder keeps one store
+ * The folder a config's relative paths (store, objective module, plugins) resolve against: the folder of
+ * the file itself, with symbolic links resolved (the file's and its folders'), so one config reached through a linked folder keeps one store
  * (trial 52: `../stores/s.db` from a linked folder was a second, empty study beside the link).
  */
 export const configFolder = (path: string): string => {
-  const folder = dirname(resolve(path));
+  // The file's own links too (review 54: a linked config file still opened a second store).
   try {
-    return realpathSync(folder);
+    return dirname(realpathSync(resolve(path)));
   } catch {
-    return folder;
+    const folder = dirname(resolve(path));
+    try {
+      return realpathSync(folder);
+    } catch {
+      return folder;
+    }
   }
 };

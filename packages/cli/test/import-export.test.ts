@@ -680,6 +680,18 @@ describe('parzen export and import', () => {
     const fromCsv = await cli('import', again, csv);
     expect(fromCsv.code, fromCsv.stderr).toBe(0);
     expect(await sqliteTrials(join(dir, 'paramless-csv.parzen.db'))).toHaveLength(2);
+    // Another failure without params is no repeat of the first (review 54: refused as "imported before").
+    const other = await cli(
+      'import',
+      target,
+      writeIn(
+        dir,
+        'paramless-2.jsonl',
+        `${JSON.stringify({ params: {}, state: 'failed', error: { code: 'OBJECTIVE_THREW', message: 'other' } })}\n`,
+      ),
+    );
+    expect(other.code, other.stderr).toBe(0);
+    expect(other.stderr).not.toContain('repeat');
     // A complete trial without params is still refused: it has a point in the space.
     const complete = await cli(
       'import',

@@ -113,6 +113,12 @@ describe('the store keeps the study space; inspection reads it (issue 9, defect 
     expect(listed).toHaveLength(5);
     expect(existsSync(join(project, 'stores', 's.db'))).toBe(true);
     expect(existsSync(join(dir, 'stores'))).toBe(false);
+    // A linked config file too (review 54): its paths are its real folder's.
+    mkdirSync(join(dir, 'elsewhere'), { recursive: true });
+    symlinkSync(path, join(dir, 'elsewhere', 'c.json'));
+    const linkedFile = await cli('trials', join(dir, 'elsewhere', 'c.json'), '--json');
+    expect(linkedFile.code, linkedFile.stderr).toBe(0);
+    expect(JSON.parse(linkedFile.stdout) as unknown[]).toHaveLength(5);
   });
 
   it('says a bad store flag of the flag, not of a config it does not have (review 53)', async () => {

@@ -172,6 +172,10 @@ describe('command objective', () => {
       space: compileSpace({ x: { type: 'uniform', low: 0, high: 1 } }),
     });
     expect(quiet.logged).toEqual([]);
+    // Literal braces are no placeholder (review 54).
+    const literal = testPluginContext({ baseDir: dir, study: 's' });
+    await commandObjectiveManifest.create(options([process.execPath, 'echo.mjs', '{{trial}}']), { ...literal, space });
+    expect(literal.logged).toEqual([]);
   });
 
   it('passes params on stdin, in env and argv, and reads the last loss line', async () => {

@@ -219,7 +219,8 @@ const RESERVED_PLACEHOLDERS: Readonly<Record<string, string>> = {
  * number, unsaid).
  */
 const shadowedPlaceholders = (options: CommandObjectiveOptions, names: readonly string[]): string | undefined => {
-  const text = [...options.command, ...Object.values(options.env)].join('\n');
+  // `{{` and `}}` are literal braces, not placeholders (review 54: `{{trial}}` was warned of).
+  const text = [...options.command, ...Object.values(options.env)].join('\n').replaceAll('{{', '').replaceAll('}}', '');
   const shadowed = Object.keys(RESERVED_PLACEHOLDERS).filter(
     (name) => names.includes(name) && (text.includes(`{${name}}`) || text.includes(`{${name}?}`)),
   );

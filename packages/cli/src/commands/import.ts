@@ -68,23 +68,40 @@ const checkSameDirection = (path: string, file: TrialFile, config: string, direc
   );
 };
 
-/** What makes an imported row the same trial as one the study has: its params, state and loss. */
-const sameTrialKey = (internal: unknown, state: string, loss: unknown): string =>
-  canonicalJson({ internal, state, loss: loss ?? null });
+/**
+ * What makes an imported row the same trial as one the study has: its params, state, loss, and a failed
+ * trial's error code and message (review 54: two failures without params, of different errors, were one).
+ */
+const sameTrialKey = (internal: unknown, state: string, loss: unknown, error: unknown): string => {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return canonicalJson({ internal, state, loss: loss ?? null, error: state === 'failed' ? { code, message } : null });
+};
 
 /** How many of the rows repeat a finished trial the study already has (a file imported twice, say). */
 const repeatsOf = (existing: readonly Trial[], rows: readonly NewFinishedTrial[]): boolean[] => {
   const had = new Set(
     existing
       .filter((trial) => trial.state !== 'running')
-      .map((trial) => sameTrialKey(trial.internal, trial.state, (trial as { loss?: number }).loss)),
+      .map((trial) =>
+        sameTrialKey(
+          trial.internal,
+          trial.state,
+          (trial as { loss?: number }).loss,
+          (trial as { error?: unknown }).error,
+        ),
+      ),
   );
   return rows.map((row) => had.has(rowKey(row)));
 };
 
 /** {@link sameTrialKey} of a row to import. */
 const rowKey = (row: NewFinishedTrial): string =>
-  sameTrialKey(row.internal, row.outcome.state, (row.outcome as { loss?: number }).loss);
+  sameTrialKey(
+    row.internal,
+    row.outcome.state,
+    (row.outcome as { loss?: number }).loss,
+    (row.outcome as { error?: unknown }).error,
+  );
 
 /** The line of each row that repeats an earlier row of the same file (same params, state and loss). */
 const repeatedRows = (rows: readonly NewFinishedTrial[], lines: readonly number[]): number[] => {
@@ -224,7 +241,7 @@ const importWhenAsked = async (
         // Trial 50: a daily warm-start script imported the same file every day, doubling the study each time.
         if (flags.allowRepeats !== true && repeated.every(Boolean))
           throw new CliError(
-            `Every one of the ${countOf(checked.trials.length, 'trial')} in ${path} repeats a trial study ${name} already has (same params, state and loss): ` +
+            `${checked.trials.length === 1 ? 'The one trial' : `Every one of the ${checked.trials.length} trials`} in ${path} repeats a trial study ${name} already has (same params, state and loss): ` +
               'the file was imported before, it seems. Nothing was imported. To import them again anyway (the suggester then counts each twice), pass --allow-repeats.',
             2,
             'IMPORT_REPEATED',

@@ -173,6 +173,24 @@ describe('parzen report', () => {
     );
   });
 
+  it('ranks a comparison by the stored direction when the configs flip it, and says so (review 54)', async () => {
+    const { store: _memory, ...base } = heartConfig({
+      name: 'flipcmp',
+      budget: { maxTrials: 4 },
+      matrix: { seed: [1, 2] },
+    });
+    const path = writeIn(dir, 'flipcmp.json', base);
+    expect((await cli('run', path, '--quiet')).code).toBe(0);
+    writeIn(dir, 'flipcmp.json', { ...base, direction: 'maximize' });
+    const out = join(dir, 'flipcmp.html');
+    const result = await cli('report', path, '-o', out);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(
+      'parzen: warning: studies flipcmp.seed-1, flipcmp.seed-2 were created to minimize; the configs say otherwise now. The page ranks by the stored direction.',
+    );
+    expect(readFileSync(out, 'utf8')).not.toContain('maximize');
+  });
+
   it('is bad input (exit 2) when the contour function cannot be loaded or a pair is not numeric', async () => {
     const missing = await cli('report', config, '-o', join(dir, 'x.html'), '--contour', './nowhere.mjs#f');
     expect(missing.code).toBe(2);

@@ -489,18 +489,32 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     // Each store read once (review 30: once per study of a matrix sharing one journal).
     const read = await readStudiesTrials(runs.map((run) => run.experiment));
     const otherSpace: string[] = [];
+    // Ranked by each study's stored direction, as `parzen best` ranks it (review 54: a flipped config's was used).
+    const flipped: string[] = [];
+    const stored = runs.flatMap((run, at) => {
+      const found = read[at];
+      return found instanceof ParzenError || found === undefined
+        ? []
+        : [{ study: run.experiment.config.name, direction: found.study.direction }];
+    });
+    const mixedStored = mixedDirections(stored);
+    if (mixedStored !== undefined)
+      throw new CliError(
+        `These configs' studies were created with different directions (${mixedStored}): a comparison page ranks their values together. Report them in groups of one direction.`,
+      );
     runs.forEach((run, at) => {
       const found = read[at];
       const { config } = run.experiment;
       if (found instanceof ParzenError) missing.push(config.name);
       else if (found !== undefined) {
+        if (found.study.direction !== config.direction) flipped.push(config.name);
         // A study run with another space than its config's now is another problem (trial 36: pooled silently).
         if (!sameSpace(found.study.space, config.space)) otherSpace.push(config.name);
         studies.push(
           report.comparisonRunFromTrials(
             run.variant.variant,
             config.seed,
-            config.direction,
+            found.study.direction,
             found.trials,
             // One problem: the same objective over the same space (a matrix varying the objective has several).
             canonicalJson({ space: canonicalSpace(found.study.space), objective: config.objective }),
@@ -508,6 +522,10 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
         );
       }
     });
+    if (flipped.length > 0)
+      output.note(
+        `parzen: warning: ${flipped.length === 1 ? 'study' : 'studies'} ${flipped.join(', ')} ${flipped.length === 1 ? 'was' : 'were'} created to ${stored[0]?.direction}; the config${flipped.length === 1 ? ' says' : 's say'} otherwise now. The page ranks by the stored direction.`,
+      );
     if (otherSpace.length > 0)
       output.note(
         `parzen: warning: ${otherSpace.length === 1 ? 'study' : 'studies'} ${otherSpace.join(', ')} ${otherSpace.length === 1 ? 'was' : 'were'} run with another space than ${otherSpace.length === 1 ? 'its config describes' : 'their configs describe'} now; ` +

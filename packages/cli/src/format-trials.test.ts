@@ -28,6 +28,19 @@ describe('the trials table (trial 52)', () => {
     expect([0, 1, 2, 3, 4, 5].map(cell)).toEqual(['"1"', '1', '"true"', 'true', '"line\\nbreak"', 'plain']);
   });
 
+  it('quotes a string with a space at either end, or a separator, format or C1 character (review 54)', () => {
+    const values = [' a', 'x\u2028y', 'p\u009bq', 'r\u202etxt', 'a b'];
+    const lines = [...trialsTableLines(values.map((value, i) => row(i, value)))];
+    expect(lines.slice(1).map((line) => line.includes(JSON.stringify(values[lines.indexOf(line) - 1])))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      false,
+    ]);
+    expect(lines[5]).toContain('a b');
+  });
+
   it('shows an integer in full, other numbers to 6 significant digits', () => {
     expect(formatNumber(9007199254740991)).toBe('9007199254740991');
     expect(formatNumber(123456789)).toBe('123456789');

@@ -112,13 +112,12 @@ const cells = (row: TrialRow, names: readonly string[], withStudy: boolean, with
  * would read as another value or holds a line break or another control character (trial 52: the string
  * "1" and the number 1 printed alike, and a value with a line break broke the table's rows).
  */
-const hasControlCharacter = (text: string): boolean => {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x20 || code === 0x7f) return true;
-  }
-  return false;
-};
+/**
+ * Whether a value would not show as itself in a padded table cell: a control character (C0, DEL, C1), a
+ * line or paragraph separator, a bidirectional or other format character, or a space at either end (review
+ * 54: `" a"` printed as `"a"` does, right-aligned; U+202E reversed the row).
+ */
+const hasControlCharacter = (text: string): boolean => text !== text.trim() || /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(text);
 
 const tableValue = (value: unknown): string =>
   typeof value === 'string' &&

@@ -37,17 +37,23 @@ export const svgIndex = (page: ReportPage): string =>
       ...section.text.map(text),
       ...section.charts.flatMap((chart) => [
         `### ${text(chart.title)}`,
-        `![${text(chart.title).replace(/[[\]\\]/g, '\\$&')}](${chart.id}.svg)`,
+        `![${text(chart.title)}](${chart.id}.svg)`,
         text(chart.description),
       ]),
     ]),
   ].join('\n\n') + '\n';
 
 /**
- * Text with HTML's characters as entities: a Markdown renderer passes raw HTML through (trial 52: a
- * parameter named `</script><script>alert(1)</script>` was written as it is into the index).
+ * Text as Markdown shows it as written: outside code spans, HTML's characters and Markdown's link and
+ * emphasis marks are backslash-escaped (trial 52: a parameter named `</script><script>alert(1)</script>` was
+ * written as raw HTML; review 54: a title `[x](http://e)` was a link); inside a code span nothing needs it
+ * (entities there were shown as written, `a&amp;b`).
  */
-const text = (words: string): string => words.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const text = (words: string): string =>
+  words
+    .split(/(`[^`\n]*`)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/[\\<>&[\]()*_!]/g, '\\$&')))
+    .join('');
 
 /**
  * An index written before {@link SVG_INDEX_MARK}: a report's or a comparison's title, and each chart as a

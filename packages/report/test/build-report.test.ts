@@ -1,6 +1,7 @@
 import { choice, option, type Trial, uniform } from '@parzen/engine';
 import { compileSpace, type ParamNode } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
+import { optionLabels } from '../src/charts/common.js';
 import {
   buildReport,
   type Chart,
@@ -543,6 +544,11 @@ describe('choice options that print alike (trial 52: "1" and 1 drawn on one plac
     tpe: { startupTrials: 5 },
   });
   const page = await buildReport(study, { every: 3 });
+
+  it('labels options apart even when a quoted label would meet another option (review 54)', () => {
+    expect(optionLabels(['"1"', '1', 1])).toEqual(['"\\"1\\""', '"1"', '1']);
+    expect(optionLabels(['a', 'b', true])).toEqual(['a', 'b', 'true']);
+  });
 
   it('labels each option apart in the choice chart, the slices and the parallel coordinates', () => {
     const expected = ['"1"', '1', '"true"', 'true', 'x'];

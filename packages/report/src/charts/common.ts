@@ -56,10 +56,15 @@ export const optionLabels = (values: readonly unknown[]): string[] => {
   const plain = values.map(optionLabel);
   const seen = new Map<string, number>();
   for (const label of plain) seen.set(label, (seen.get(label) ?? 0) + 1);
-  return values.map((value, i) => {
+  const quoted = values.map((value, i) => {
     const label = plain[i] as string;
     return (seen.get(label) ?? 0) > 1 && typeof value === 'string' ? JSON.stringify(value) : label;
   });
+  // Still alike (review 54: the string `"1"`, quotes and all, against the string 1 quoted): every string
+  // JSON-quoted, which tells any two literals apart.
+  return new Set(quoted).size === quoted.length
+    ? quoted
+    : values.map((value) => (typeof value === 'string' ? JSON.stringify(value) : optionLabel(value)));
 };
 
 /** The label of one of a choice's values, as {@link optionLabels} labels the choice's options. */

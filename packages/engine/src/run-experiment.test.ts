@@ -57,6 +57,24 @@ afterAll(() => {
 });
 
 describe('runExperiment (the composition root)', () => {
+  it('says once that "explain": true is heard by no reporter of the config (trial 51), not when one writes the events', async () => {
+    const warned: string[] = [];
+    const logger = { info: () => undefined, warn: (message: string) => warned.push(message) };
+    const run = (reporters: unknown[]) =>
+      runExperiment(
+        { ...config, explain: true, budget: { maxTrials: 2 }, reporters },
+        { plugins: [{ manifests: [prior] }], functions, logger, baseDir: tempDir() },
+      );
+    await run([{ use: 'console', options: { trials: false, stream: 'stderr' } }]);
+    expect(warned.filter((line) => line.includes('"explain": true'))).toEqual([
+      'study heart: "explain": true has the suggester explain every suggestion (about three times TPE\'s work), and no reporter of this config receives the explanations (progress and console do not show them): add { "use": "events", "options": { "path": "events.jsonl" } } to "reporters", or leave "explain" out.',
+    ]);
+    warned.length = 0;
+    await run([{ use: 'events', options: { path: 'events.jsonl' } }]);
+    await run([{ use: 'events', options: { path: 'e2.jsonl', types: ['trial.finished'] } }]);
+    expect(warned.filter((line) => line.includes('"explain": true'))).toHaveLength(1); // only the second
+  });
+
   it('writes the events a config asks for to a file, explanations included (trial 39: "explain" showed nowhere)', async () => {
     const dir = tempDir();
     const explaining = defineSuggester<Record<string, never>>({

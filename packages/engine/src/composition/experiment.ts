@@ -229,6 +229,28 @@ export const checkStoreOptions = (experiment: LoadedExperiment): readonly Config
 };
 
 /**
+ * Said when a config asks for explanations that none of its reporters receives (trial 51: `"explain": true`
+ * with the default progress reporter computed every explanation and threw it away): only when every
+ * reporter is a built-in one known to leave them out (a third-party reporter may read them).
+ */
+const unheardExplanations = (config: LoadedExperiment['config']): string | undefined => {
+  if (config.explain !== true) return undefined;
+  const hears = (choice: PluginChoice): boolean | undefined => {
+    if (choice.use === 'progress' || choice.use === 'console') return false;
+    if (choice.use !== 'events') return undefined;
+    const types = (choice.options as { types?: readonly string[] } | undefined)?.types;
+    return types === undefined || types.includes('suggestion.explained');
+  };
+  const heard = config.reporters.map(hears);
+  if (heard.some((value) => value !== false)) return undefined;
+  return (
+    `study ${config.name}: "explain": true has the suggester explain every suggestion (about three times TPE's work), and ` +
+    'no reporter of this config receives the explanations (progress and console do not show them): add ' +
+    '{ "use": "events", "options": { "path": "events.jsonl" } } to "reporters", or leave "explain" out.'
+  );
+};
+
+/**
  * Signals that stop a run: `signal` gracefully (finish running trials), `forceSignal` at once. `started`:
  * the study scope and the objective a caller already created in it (to check the config up front, as
  * `parzen run` does), so the run uses them instead of building the objective a second time.
@@ -308,6 +330,8 @@ const runInScope = async (
             );
             throw error;
           }
+          const unheard = unheardExplanations(config);
+          if (unheard !== undefined) scope.services.get(SERVICES.logger).warn(unheard);
           return await runStudy({
             spec: { name: config.name, direction: config.direction, seed: config.seed, space: config.space },
             space: experiment.space,

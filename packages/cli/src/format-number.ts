@@ -2,7 +2,9 @@
 export const formatNumber = (value: unknown): string => {
   // An integer in full (trial 52: randint draws showed as 9007200000000000, a value never drawn).
   if (typeof value === 'number')
-    return Number.isInteger(value) || !Number.isFinite(value) ? String(value) : String(Number(value.toPrecision(6)));
+    return Number.isSafeInteger(value) || !Number.isFinite(value)
+      ? String(value)
+      : String(Number(value.toPrecision(6)));
   if (typeof value === 'string') return value;
   return JSON.stringify(value) ?? '';
 };

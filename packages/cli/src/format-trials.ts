@@ -122,7 +122,10 @@ const hasControlCharacter = (text: string): boolean => text !== text.trim() || /
 const tableValue = (value: unknown): string =>
   typeof value === 'string' &&
   (value === '' || readsAsNumber(value) || readsAsJson(value) || hasControlCharacter(value))
-    ? JSON.stringify(value)
+    ? JSON.stringify(value).replace(
+        /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu,
+        (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+      )
     : formatNumber(value);
 
 /**

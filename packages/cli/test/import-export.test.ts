@@ -87,14 +87,14 @@ describe('parzen export and import', () => {
     expect(refused.stderr).toContain(
       'Every one of the 4 trials in ' +
         exported +
-        ' repeats a trial study heart already has (same params, state and loss): the file was imported before, it seems. Nothing was imported.',
+        ' repeats a trial study heart already has (same params, state, loss and error): the file was imported before, it seems. Nothing was imported.',
     );
     expect(await sqliteTrials(join(dir, 'twice.parzen.db'))).toHaveLength(4);
     const second = await cli('import', to, exported, '--allow-repeats');
     expect(second.code).toBe(0);
     expect(second.stdout).toBe('Imported 4 trials into study heart (sqlite store) as #4-#7.');
     expect(second.stderr).toContain(
-      '4 of the 4 imported trials repeat trials heart already had (same params, state and loss)',
+      '4 of the 4 imported trials repeat trials heart already had (same params, state, loss and error)',
     );
     expect(first.stderr).toBe('');
     expect(second.stderr).toContain('the study now counts them twice');
@@ -113,7 +113,7 @@ describe('parzen export and import', () => {
     const first = await cli('import', target, twice);
     expect(first.code).toBe(0);
     expect(first.stderr).toContain(
-      `parzen: 1 line of ${twice} (3) repeats an earlier line of it (same params, state and loss): imported as trials of their own`,
+      `parzen: 1 line of ${twice} (3) repeats an earlier line of it (same params, state, loss and error): imported as trials of their own`,
     );
     // Two different lines, one of them a trial the study has: a repeat of the study, not within the file.
     const once = writeIn(

@@ -186,7 +186,7 @@ describe('parzen report', () => {
     const result = await cli('report', path, '-o', out);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain(
-      'parzen: warning: studies flipcmp.seed-1, flipcmp.seed-2 were created to minimize; the configs say otherwise now. The page ranks by the stored direction.',
+      'parzen: warning: studies flipcmp.seed-1, flipcmp.seed-2 were created to minimize; the config says otherwise now. The page ranks by the stored direction.',
     );
     expect(readFileSync(out, 'utf8')).not.toContain('maximize');
   });

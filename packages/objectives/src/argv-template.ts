@@ -63,6 +63,16 @@ const rewrite = (
   return result + element.slice(from);
 };
 
+/** The placeholder names an element uses (`{name}` and `{name?}`), as expanding it reads them; literal braces are none. */
+export const placeholderNames = (element: string, known: ReadonlySet<string>): string[] => {
+  const names: string[] = [];
+  rewrite(element, known, (name) => {
+    names.push(name);
+    return '';
+  });
+  return names;
+};
+
 /** How a parameter value is written into argv and environment variables. */
 export const formatValue = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
 

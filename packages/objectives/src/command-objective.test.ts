@@ -176,6 +176,13 @@ describe('command objective', () => {
     const literal = testPluginContext({ baseDir: dir, study: 's' });
     await commandObjectiveManifest.create(options([process.execPath, 'echo.mjs', '{{trial}}']), { ...literal, space });
     expect(literal.logged).toEqual([]);
+    // A placeholder inside braces of code is one (review 55: `{loss: {trial}}` was missed).
+    const inCode = testPluginContext({ baseDir: dir, study: 's' });
+    await commandObjectiveManifest.create(options([process.execPath, '-e', 'x = {loss: {trial}}']), {
+      ...inCode,
+      space,
+    });
+    expect(inCode.logged).toHaveLength(1);
   });
 
   it('passes params on stdin, in env and argv, and reads the last loss line', async () => {

@@ -15,7 +15,14 @@ import {
   SERVICES,
   type Services,
 } from '@parzen/engine/plugin';
-import { expandArgv, expandEnv, TemplateError, templateProblems, unpairedFlags } from './argv-template.js';
+import {
+  expandArgv,
+  expandEnv,
+  placeholderNames,
+  TemplateError,
+  templateProblems,
+  unpairedFlags,
+} from './argv-template.js';
 import { asciiCollisionIssues, collisionWarning, commandEnv, envNameCollisions } from './command-env.js';
 import { findExecutable, onPath, shebangProblem } from './find-executable.js';
 import { describeLastLine, findLossLine, lossTracker } from './parse-loss.js';
@@ -219,11 +226,12 @@ const RESERVED_PLACEHOLDERS: Readonly<Record<string, string>> = {
  * number, unsaid).
  */
 const shadowedPlaceholders = (options: CommandObjectiveOptions, names: readonly string[]): string | undefined => {
-  // `{{` and `}}` are literal braces, not placeholders (review 54: `{{trial}}` was warned of).
-  const text = [...options.command, ...Object.values(options.env)].join('\n').replaceAll('{{', '').replaceAll('}}', '');
-  const shadowed = Object.keys(RESERVED_PLACEHOLDERS).filter(
-    (name) => names.includes(name) && (text.includes(`{${name}}`) || text.includes(`{${name}?}`)),
+  // The placeholders as expanding reads them: `{{trial}}` is literal braces (review 54), `{a: {trial}}` holds one (review 55).
+  const known = new Set([...names, ...Object.keys(RESERVED_PLACEHOLDERS)]);
+  const used = new Set(
+    [...options.command, ...Object.values(options.env)].flatMap((element) => placeholderNames(element, known)),
   );
+  const shadowed = Object.keys(RESERVED_PLACEHOLDERS).filter((name) => names.includes(name) && used.has(name));
   if (shadowed.length === 0) return undefined;
   return `the command's ${shadowed.map((name) => `{${name}}`).join(', ')} ${shadowed.length === 1 ? 'is the parameter' : 'are the parameters'} of ${shadowed.length === 1 ? 'that name' : 'those names'}, not ${shadowed.map((name) => RESERVED_PLACEHOLDERS[name]).join(', ')}: a parameter wins over a reserved placeholder.`;
 };

@@ -44,16 +44,12 @@ export const svgIndex = (page: ReportPage): string =>
   ].join('\n\n') + '\n';
 
 /**
- * Text as Markdown shows it as written: outside code spans, HTML's characters and Markdown's link and
- * emphasis marks are backslash-escaped (trial 52: a parameter named `</script><script>alert(1)</script>` was
- * written as raw HTML; review 54: a title `[x](http://e)` was a link); inside a code span nothing needs it
- * (entities there were shown as written, `a&amp;b`).
+ * Text as Markdown shows it as written: every character Markdown could read as HTML, a link, emphasis or a
+ * code span is backslash-escaped (trial 52: a parameter named `</script><script>alert(1)</script>` was
+ * written as raw HTML; review 54: a title `[x](http://e)` was a link; review 55: code spans guessed by a
+ * regex let a name made of backticks and a tag through). Backquoted names show their backquotes.
  */
-const text = (words: string): string =>
-  words
-    .split(/(`[^`\n]*`)/)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(/[\\<>&[\]()*_!]/g, '\\$&')))
-    .join('');
+const text = (words: string): string => words.replace(/[\\`<>&[\]()*_!]/g, '\\$&');
 
 /**
  * An index written before {@link SVG_INDEX_MARK}: a report's or a comparison's title, and each chart as a

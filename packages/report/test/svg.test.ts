@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildReport, pageCharts, specToSvg, writeSvgs } from '../src/index.js';
+import { svgIndex } from '../src/svg.js';
 import { heart, runTpeStudy } from './fixtures.js';
 
 describe('SVG writer (vega in Node)', async () => {
@@ -16,7 +17,7 @@ describe('SVG writer (vega in Node)', async () => {
     expect(readdirSync(dir).sort()).toEqual([...pageCharts(page).map((c) => `${c.id}.svg`), 'README.md'].sort());
     // The captions and notes the SVGs cannot carry (trial 28: an SVG alone did not say what a row is).
     // As written once Markdown's backslash escapes are read (they keep names from being HTML or links).
-    const index = readFileSync(join(dir, 'README.md'), 'utf8').replace(/\\([\\<>&[\]()*_!])/g, '$1');
+    const index = readFileSync(join(dir, 'README.md'), 'utf8').replace(/\\([\\`<>&[\]()*_!])/g, '$1');
     for (const chart of pageCharts(page)) {
       expect(index).toContain(`![${chart.title}](${chart.id}.svg)`);
       expect(index).toContain(chart.description);
@@ -128,6 +129,18 @@ describe('SVG writer (vega in Node)', async () => {
     // The image's alt text keeps its brackets to itself.
     expect(index).toMatch(/^!\[What TPE saw: \\<\/script\\>.*\\\[x\\\]\\\(y\\\)\]\(density-[^)]+\.svg\)$/m);
     rmSync(own, { recursive: true, force: true });
+    // Backquotes too (review 55: a regex's guess at code spans let a name of backquotes and a tag through).
+    const ticked = svgIndex({
+      title: 't',
+      notes: [],
+      sections: [
+        { title: 'S', text: [], charts: [{ id: 'c', title: '```<img src=x onerror=alert(1)>`', description: 'd' }] },
+      ],
+    } as never);
+    expect(ticked).toContain('### \\`\\`\\`\\<img src=x onerror=alert\\(1\\)\\>\\`');
+    const lines = ticked.split('\n').filter((line) => line.startsWith('###') || line.startsWith('!['));
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(line.replace(/\\[<`]/g, '')).not.toMatch(/<img|`/);
   });
 
   it('renders the trials as their numbers in the pair plot', async () => {

@@ -103,7 +103,7 @@ const rowKey = (row: NewFinishedTrial): string =>
     (row.outcome as { error?: unknown }).error,
   );
 
-/** The line of each row that repeats an earlier row of the same file (same params, state and loss). */
+/** The line of each row that repeats an earlier row of the same file (same params, state, loss and error). */
 const repeatedRows = (rows: readonly NewFinishedTrial[], lines: readonly number[]): number[] => {
   const seen = new Set<string>();
   const repeated: number[] = [];
@@ -241,7 +241,7 @@ const importWhenAsked = async (
         // Trial 50: a daily warm-start script imported the same file every day, doubling the study each time.
         if (flags.allowRepeats !== true && repeated.every(Boolean))
           throw new CliError(
-            `${checked.trials.length === 1 ? 'The one trial' : `Every one of the ${checked.trials.length} trials`} in ${path} repeats a trial study ${name} already has (same params, state and loss): ` +
+            `${checked.trials.length === 1 ? 'The one trial' : `Every one of the ${checked.trials.length} trials`} in ${path} repeats a trial study ${name} already has (same params, state, loss and error): ` +
               'the file was imported before, it seems. Nothing was imported. To import them again anyway (the suggester then counts each twice), pass --allow-repeats.',
             2,
             'IMPORT_REPEATED',
@@ -280,12 +280,12 @@ const importWhenAsked = async (
   if (inFile.length > 0)
     output.note(
       `parzen: ${countOf(inFile.length, 'line')} of ${path} (${inFile.join(', ')}) ${inFile.length === 1 ? 'repeats' : 'repeat'} an earlier line of it ` +
-        '(same params, state and loss): imported as trials of their own, so the suggester counts that result more than once.',
+        '(same params, state, loss and error): imported as trials of their own, so the suggester counts that result more than once.',
     );
   const repeats = repeated.filter(Boolean).length;
   if (repeats > 0)
     output.note(
-      `parzen: ${repeats} of the ${countOf(added.length, 'imported trial')} ${repeats === 1 ? 'repeats a trial' : 'repeat trials'} ${name} already had (same params, state and loss). ` +
+      `parzen: ${repeats} of the ${countOf(added.length, 'imported trial')} ${repeats === 1 ? 'repeats a trial' : 'repeat trials'} ${name} already had (same params, state, loss and error). ` +
         'If this file was imported before, the study now counts them twice and the suggester weighs them double. Parzen does not delete ' +
         'studies: to start clean, import the file once into a new study (another "name" in the config, or --store with a new file).',
     );

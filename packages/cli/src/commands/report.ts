@@ -477,13 +477,6 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
       throw new CliError(
         `${oneStudyFlags.join(', ')} ${oneStudyFlags.length === 1 ? 'draws' : 'draw'} one study's report, but these configs give a comparison page of ${runs.length} studies (regret curves and final values: no pair plots or TPE replay). Leave ${oneStudyFlags.length === 1 ? 'it' : 'them'} out, or report one study at a time (one config without a matrix).`,
       );
-    const mixed = mixedDirections(
-      runs.map((run) => ({ study: run.experiment.config.name, direction: run.experiment.config.direction })),
-    );
-    if (mixed !== undefined)
-      throw new CliError(
-        `These configs' studies do not share a direction (${mixed}): a comparison page ranks their values together. Report them in groups of one direction.`,
-      );
     const studies: ReturnType<typeof report.comparisonRunFromTrials>[] = [];
     const missing: string[] = [];
     // Each store read once (review 30: once per study of a matrix sharing one journal).
@@ -524,7 +517,7 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     });
     if (flipped.length > 0)
       output.note(
-        `parzen: warning: ${flipped.length === 1 ? 'study' : 'studies'} ${flipped.join(', ')} ${flipped.length === 1 ? 'was' : 'were'} created to ${stored[0]?.direction}; the config${flipped.length === 1 ? ' says' : 's say'} otherwise now. The page ranks by the stored direction.`,
+        `parzen: warning: ${flipped.length === 1 ? 'study' : 'studies'} ${flipped.join(', ')} ${flipped.length === 1 ? 'was' : 'were'} created to ${stored[0]?.direction}; ${new Set(paths).size === 1 ? 'the config says' : 'their configs say'} otherwise now. The page ranks by the stored direction.`,
       );
     if (otherSpace.length > 0)
       output.note(

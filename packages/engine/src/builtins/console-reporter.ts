@@ -14,7 +14,7 @@ export interface ConsoleReporterOptions {
 // An integer in full, other numbers to 6 significant digits (review 54: a randint draw showed as 2717060000000000).
 const format = (value: unknown): string =>
   typeof value === 'number'
-    ? Number.isInteger(value)
+    ? Number.isSafeInteger(value)
       ? String(value)
       : String(Number(value.toPrecision(6)))
     : JSON.stringify(value);

@@ -118,6 +118,10 @@ describe('compileSpace', () => {
     expect(issuesOf({ v: { type: 'qlognormal', mu: 30, sigma: 1, q: 1e-6 } })).toMatchObject([
       { pointer: '/space/v/q' },
     ]);
+    // Its spread counts too (review 55: sigma 1e200 by q 1e-200 passed, then failed at its first trial).
+    expect(issuesOf({ v: { type: 'qnormal', mu: 0, sigma: 1e200, q: 1e-200 } })).toMatchObject([
+      { pointer: '/space/v/q' },
+    ]);
     // At the edge, and everyday spaces: fine.
     expect(
       issuesOf({
@@ -137,6 +141,10 @@ describe('compileSpace', () => {
     };
     expect(() => compileSpace(old)).toThrow(/2\^53/);
     expect(compileSpace(old, '', { stored: true }).params.map((param) => param.name)).toEqual(['n', 'v']);
+    // Still an integer, stored or not (review 55).
+    expect(() => compileSpace({ n: { type: 'randint', low: 0.5, high: 3 } }, '', { stored: true })).toThrow(
+      /an integer/,
+    );
   });
 
   it('flattens nested choices in evaluation order with their conditions', () => {

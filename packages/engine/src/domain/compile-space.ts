@@ -295,11 +295,14 @@ const numericDistribution = (
             : 'a value whose draws stay finite (mu + 10·sigma within the largest number)',
           definition.sigma,
         );
-      // The centre of the draws (mu, or e to it) divided by q must still be an integer a double holds (trial
-      // 52: qnormal with mu 1e300 and q 0.1 drew NaN after its start-up trials). Not the tails: a qlognormal
-      // with sigma 4 and q 1 reaches e^40 only ten sigmas out, and ran fine (review 54: it was refused).
+      // The draws one sigma out (mu + sigma, or e to it) divided by q must still be an integer a double holds
+      // (trial 52: qnormal with mu 1e300 and q 0.1 drew NaN after its start-up trials). Not the far tails: a
+      // qlognormal with sigma 4 and q 1 reaches e^40 only ten sigmas out, and ran fine (review 54: refused).
+      // One sigma out, not ten (review 55: with the centre alone, sigma 1e200 by q 1e-200 passed).
       if (!stored && 'q' in definition) {
-        const centre = logScale ? Math.exp(definition.mu) : Math.abs(definition.mu);
+        const centre = logScale
+          ? Math.exp(definition.mu + definition.sigma)
+          : Math.abs(definition.mu) + definition.sigma;
         if (!(centre / definition.q <= MAX_STEPS)) return fail('q', tooFineQ(centre), definition.q);
       }
       return { ...definition, kind: definition.type } as unknown as Distribution;
@@ -309,6 +312,8 @@ const numericDistribution = (
       const low = definition.low ?? 0;
       // Past 2^53 − 1 a double cannot hold every integer (trial 52: draws that were no integers of the range,
       // refused mid-run as SUGGESTER_OUT_OF_SPACE).
+      if (!Number.isInteger(low)) return fail('low', 'an integer', low);
+      if (!Number.isInteger(definition.high)) return fail('high', 'an integer', definition.high);
       if (!stored && !Number.isSafeInteger(low)) return fail('low', SAFE_INTEGER, low);
       if (!stored && !Number.isSafeInteger(definition.high)) return fail('high', SAFE_INTEGER, definition.high);
       const ok = definition.type === 'randint' ? definition.high > low : definition.high >= low;

@@ -240,8 +240,12 @@ export const parallelChart = (
         labels.push({ axis, position, y: span > 0 ? sig(index / span, 4) : 0.5, label });
       });
     } else {
-      const show = (v: number) =>
-        Number((log ? Math.exp(v) : param === undefined && squash ? unsymlog(v) : v).toPrecision(4)).toString();
+      // Four digits, but never rounded up past the largest number (review 55: 1.797e308 showed as Infinity).
+      const show = (v: number) => {
+        const value = log ? Math.exp(v) : param === undefined && squash ? unsymlog(v) : v;
+        const shown = Number(value.toPrecision(4));
+        return Number.isFinite(shown) ? shown.toString() : value.toPrecision(4);
+      };
       if (span > 0)
         labels.push({ axis, position, y: 1, label: show(high) }, { axis, position, y: 0, label: show(low) });
       else labels.push({ axis, position, y: 0.5, label: show(low) });

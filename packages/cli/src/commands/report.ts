@@ -493,7 +493,7 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     const mixedStored = mixedDirections(stored);
     if (mixedStored !== undefined)
       throw new CliError(
-        `These configs' studies were created with different directions (${mixedStored}): a comparison page ranks their values together. Report them in groups of one direction.`,
+        `These configs' studies do not share a direction (${mixedStored}): a comparison page ranks their values together. Report them in groups of one direction.`,
       );
     runs.forEach((run, at) => {
       const found = read[at];

@@ -117,15 +117,13 @@ const cells = (row: TrialRow, names: readonly string[], withStudy: boolean, with
  * line or paragraph separator, a bidirectional or other format character, or a space at either end (review
  * 54: `" a"` printed as `"a"` does, right-aligned; U+202E reversed the row).
  */
-const hasControlCharacter = (text: string): boolean => text !== text.trim() || /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(text);
+const UNSHOWN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+const hasControlCharacter = (text: string): boolean => text !== text.trim() || text.search(UNSHOWN) >= 0;
 
 const tableValue = (value: unknown): string =>
   typeof value === 'string' &&
   (value === '' || readsAsNumber(value) || readsAsJson(value) || hasControlCharacter(value))
-    ? JSON.stringify(value).replace(
-        /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu,
-        (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-      )
+    ? JSON.stringify(value).replace(UNSHOWN, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
     : formatNumber(value);
 
 /**

@@ -13,7 +13,7 @@ export interface InputFile {
 }
 
 /** An existing file (not a folder) at `path`. */
-const isFile = (path: string): boolean => {
+export const isFile = (path: string): boolean => {
   try {
     return statSync(path, { throwIfNoEntry: false })?.isFile() === true;
   } catch {

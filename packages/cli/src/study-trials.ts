@@ -57,6 +57,18 @@ export const withHeldStudies = async (error: unknown, store: TrialStore, runIt: 
   );
 };
 
+/**
+ * The warning that a config now says another direction than its study was created with (trial 50, review
+ * 53): `consequence` says what the command does about it.
+ */
+export const directionChangedNote = (
+  study: string,
+  stored: string,
+  configPath: string,
+  now: string,
+  consequence: string,
+): string => `parzen: warning: study ${study} was created to ${stored}; ${configPath} says ${now} now. ${consequence}`;
+
 /** The study of `config` as `store` keeps it, and its trials; `STUDY_NOT_FOUND` said as {@link memoryHint} says it. */
 const readStudy = async (
   store: TrialStore,

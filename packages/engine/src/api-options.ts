@@ -1,7 +1,15 @@
 import { MAX_CONCURRENCY, MAX_SECONDS, MAX_TRIALS } from './config/experiment-schema.js';
 import type { PluginKind } from './contracts/manifest.js';
 import { REQUIRED_METHODS } from './contracts/required-methods.js';
-import { type ConfigIssue, describeValue, didYouMean, formatIssues, invalidConfig, ParzenError } from './errors.js';
+import {
+  type ConfigIssue,
+  describeValue,
+  didYouMean,
+  escapePointer,
+  formatIssues,
+  invalidConfig,
+  ParzenError,
+} from './errors.js';
 
 /**
  * The checks of the API's option objects (`fmin`, `Study.open`, `study.optimize`): what a config gets
@@ -270,7 +278,7 @@ export const optionIssues = (schema: SchemaNode, options: unknown): ConfigIssue[
   for (const [key, property] of Object.entries(properties)) {
     const value = (options as Readonly<Record<string, unknown>>)[key];
     if (property.type !== 'object' || property.properties === undefined || !JSON_TYPES.object?.(value)) continue;
-    const pointer = `/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+    const pointer = `/${escapePointer(key)}`;
     for (const issue of optionIssues(property, value)) issues.push({ ...issue, pointer: `${pointer}${issue.pointer}` });
   }
   return issues;

@@ -71,6 +71,9 @@ export class ParzenError extends Error {
   }
 }
 
+/** A JSON pointer's segment for a name: `~` as `~0` and `/` as `~1` (RFC 6901). */
+export const escapePointer = (segment: string): string => segment.replaceAll('~', '~0').replaceAll('/', '~1');
+
 /** Formats issues one per line: `/path: expected X, found Y`. */
 export const formatIssues = (issues: readonly ConfigIssue[]): string =>
   issues.map((issue) => `  ${issue.pointer || '/'}: expected ${issue.expected}, found ${issue.found}`).join('\n');

@@ -137,6 +137,7 @@ export { addedTrial, copyParams, finishedTrial, runningTrial, withIntermediate }
 export {
   type ConfigIssue,
   describeValue,
+  escapePointer,
   formatIssues,
   invalidConfig,
   ParzenError,

@@ -1,4 +1,4 @@
-import type { ConfigIssue, ExternalParams } from '@parzen/engine/plugin';
+import { type ConfigIssue, type ExternalParams, escapePointer } from '@parzen/engine/plugin';
 
 /** What placeholders in a command template can refer to besides the trial's parameters. */
 export interface TemplateContext {
@@ -168,8 +168,7 @@ export const templateProblems = (
   template.forEach((element, index) => {
     check(element, `${prefix}/command/${index}`);
   });
-  for (const [name, value] of Object.entries(env))
-    check(value, `${prefix}/env/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`);
+  for (const [name, value] of Object.entries(env)) check(value, `${prefix}/env/${escapePointer(name)}`);
   return problems;
 };
 

@@ -31,7 +31,7 @@ import { applyOverrides } from '../overrides.js';
 import { cliLoadOptions, enableTypeScriptPlugins, withBatchStore } from '../prepare-runs.js';
 import { configFolder, readConfigFile } from '../read-config-file.js';
 import { blameStoreFlag, parseStoreSpec, storeFlag } from '../store-spec.js';
-import { memoryHint, openedStores, storeKey, withHeldStudies } from '../study-trials.js';
+import { directionChangedNote, memoryHint, openedStores, storeKey, withHeldStudies } from '../study-trials.js';
 import { inSpaceOrder, summaryJson } from '../summary-json.js';
 import { formatTable } from '../text-table.js';
 
@@ -231,8 +231,13 @@ const inspect = async (target: InspectTarget, store: TrialStore, output: Output)
     // named the stored direction's best as if it were the config's.
     if (config !== undefined && config.direction !== record.direction) {
       output.note(
-        `parzen: warning: study ${record.name} was created to ${record.direction}; ${config.path} says ${config.direction} now. ` +
+        directionChangedNote(
+          record.name,
+          record.direction,
+          config.path,
+          config.direction,
           `Its best and ranks are by the stored direction (${record.direction}).`,
+        ),
       );
     }
     return { record, space: compileSpace(record.space, '', { stored: true }), trials };

@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   type EvaluationContext,
@@ -29,13 +28,14 @@ import {
   configInputs,
   existingOutput,
   type InputFile,
+  isFile,
   refuseOverwritingInputs,
   writeOutputFile,
   writingOutput,
 } from '../output-file.js';
 import { type PreparedRun, prepareRuns } from '../prepare-runs.js';
 import { parseStoreSpec } from '../store-spec.js';
-import { openStudyRecord, readStudiesTrials } from '../study-trials.js';
+import { directionChangedNote, openStudyRecord, readStudiesTrials } from '../study-trials.js';
 import { loadStudies, openStoreFromFlag } from './inspect.js';
 
 /** Flags of `parzen report`. */
@@ -101,8 +101,13 @@ const spaceOf = (run: PreparedRun, stored: StudyRecord, output: Output): Compile
   // The report ranks by the stored direction, as `parzen best` does; a config that flips it is said (review 53).
   if (run.experiment.config.direction !== stored.direction)
     output.note(
-      `parzen: warning: study ${stored.name} was created to ${stored.direction}; ${run.configPath} says ${run.experiment.config.direction} now. ` +
+      directionChangedNote(
+        stored.name,
+        stored.direction,
+        run.configPath,
+        run.experiment.config.direction,
         `The report ranks its trials by the stored direction (${stored.direction}).`,
+      ),
     );
   // In the study's own order (a config that lists the parameters in another order is the same study, and
   // its runs drew in the stored order).
@@ -264,14 +269,6 @@ export const contourTarget = (flag: string): { readonly path: string; readonly e
   const at = flag.lastIndexOf('#');
   if (at < 0 || isFile(resolve(flag))) return { path: flag, exportName: 'default' };
   return { path: flag.slice(0, at), exportName: flag.slice(at + 1) };
-};
-
-const isFile = (path: string): boolean => {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
 };
 
 /** `-o`: refuses a path of the wrong kind before anything is built (a folder for the HTML file, a file for the SVGs). */

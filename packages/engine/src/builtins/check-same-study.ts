@@ -2,7 +2,7 @@ import type { Suggester } from '../contracts/suggester.js';
 import { canonicalJson, canonicalSpace, sameSpace } from '../domain/canonical-json.js';
 import type { SpaceDefinition } from '../domain/space-definition.js';
 import type { StudyRecord, StudySpec, StudySuggester } from '../domain/study.js';
-import { type ConfigIssue, ParzenError } from '../errors.js';
+import { type ConfigIssue, escapePointer, ParzenError } from '../errors.js';
 
 /** At most this many parameters are named in a mismatch message (then "and N more"). */
 const LISTED = 4;
@@ -71,7 +71,7 @@ const spaceIssues = (storedSpace: SpaceDefinition, configSpace: SpaceDefinition)
     const after = definition(config, name);
     if (before === after) continue;
     issues.push({
-      pointer: `/space/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`,
+      pointer: `/space/${escapePointer(name)}`,
       expected: before === 'nothing' ? "no such parameter (the stored study's space has none)" : before,
       found: after,
     });

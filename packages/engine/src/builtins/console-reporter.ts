@@ -1,7 +1,7 @@
 import { defineReporter } from '../contracts/manifest.js';
 import type { Reporter } from '../contracts/reporter.js';
 import type { EngineEvent, StudySummary } from '../events/engine-event.js';
-import { countOf, stderrNote } from './words.js';
+import { countOf, shownNumber, stderrNote } from './words.js';
 
 /** Options of the `console` reporter. */
 export interface ConsoleReporterOptions {
@@ -11,13 +11,8 @@ export interface ConsoleReporterOptions {
   readonly stream?: 'stdout' | 'stderr';
 }
 
-// An integer in full, other numbers to 6 significant digits (review 54: a randint draw showed as 2717060000000000).
-const format = (value: unknown): string =>
-  typeof value === 'number'
-    ? Number.isSafeInteger(value)
-      ? String(value)
-      : String(Number(value.toPrecision(6)))
-    : JSON.stringify(value);
+// Review 54: a randint draw showed as 2717060000000000.
+const format = (value: unknown): string => (typeof value === 'number' ? shownNumber(value) : JSON.stringify(value));
 const formatParams = (params: Readonly<Record<string, unknown>>): string =>
   Object.entries(params)
     .map(([name, value]) => `${name}=${format(value)}`)

@@ -1,3 +1,10 @@
+/**
+ * A number as summaries and tables show it: an integer a number holds exactly in full (a randint draw), any
+ * other to 6 significant digits.
+ */
+export const shownNumber = (value: number): string =>
+  Number.isSafeInteger(value) || !Number.isFinite(value) ? String(value) : String(Number(value.toPrecision(6)));
+
 /** A count with its noun, singular for one: `1 trial`, `3 trials`. */
 export const countOf = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
 

@@ -2,7 +2,7 @@ import type { ValidateFunction } from 'ajv';
 import type { PluginKind } from '../contracts/manifest.js';
 import type { PluginRegistry } from '../di/registry.js';
 import { type CompiledSpace, compileSpace } from '../domain/compile-space.js';
-import { type ConfigIssue, formatIssues, invalidConfig, ParzenError, unknownPlugin } from '../errors.js';
+import { type ConfigIssue, escapePointer, formatIssues, invalidConfig, ParzenError, unknownPlugin } from '../errors.js';
 import { checkEnqueued } from '../runtime/enqueue.js';
 import { ajvIssues, createAjv, defaultIssues, validateWith } from './ajv-issues.js';
 import type { ExperimentConfig, PluginChoice } from './experiment-config.js';
@@ -50,7 +50,7 @@ const nonFiniteIssues = (value: unknown, pointer: string, issues: ConfigIssue[],
     if (!Number.isFinite(value)) issues.push({ pointer, expected: 'a finite number', found: String(value) });
   } else if (typeof value === 'object' && value !== null && depth < 200) {
     for (const [key, inner] of Object.entries(value))
-      nonFiniteIssues(inner, `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`, issues, depth + 1);
+      nonFiniteIssues(inner, `${pointer}/${escapePointer(key)}`, issues, depth + 1);
   }
 };
 

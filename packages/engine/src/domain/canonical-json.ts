@@ -21,7 +21,8 @@ export const canonicalSpace = (space: unknown): unknown => {
   return Object.fromEntries(Object.entries(space).map(([name, definition]) => [name, canonicalParameter(definition)]));
 };
 
-const isEmptyObject = (value: unknown): boolean =>
+/** A plain object with no key (`{}`). */
+export const isEmptyObject = (value: unknown): boolean =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
 
 const canonicalOption = (option: unknown, weighted: boolean): unknown => {

@@ -1,4 +1,11 @@
-import { type ConfigIssue, describeValue, didYouMean, didYouMeanValue, invalidSpace } from '../errors.js';
+import {
+  type ConfigIssue,
+  describeValue,
+  didYouMean,
+  didYouMeanValue,
+  escapePointer,
+  invalidSpace,
+} from '../errors.js';
 import { sameSpace } from './canonical-json.js';
 import type { Distribution } from './distribution.js';
 import {
@@ -46,8 +53,6 @@ const isLiteral = (value: unknown): value is ChoiceLiteral =>
   typeof value === 'string' ||
   typeof value === 'boolean' ||
   (typeof value === 'number' && Number.isFinite(value));
-
-const escapePointer = (segment: string): string => segment.replaceAll('~', '~0').replaceAll('/', '~1');
 
 interface Walk {
   readonly issues: ConfigIssue[];

@@ -1,4 +1,4 @@
-import { type ConfigIssue, describeValue } from '../errors.js';
+import { type ConfigIssue, describeValue, escapePointer } from '../errors.js';
 import type { CompiledSpace, ParamNode } from './compile-space.js';
 import { gridSteps, isInSupport } from './distribution.js';
 import { quantize } from './rounding.js';
@@ -122,8 +122,7 @@ const describeSupport = (param: ParamNode): string => {
   }
 };
 
-const pointerTo = (pointer: string, name: string): string =>
-  `${pointer}/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+const pointerTo = (pointer: string, name: string): string => `${pointer}/${escapePointer(name)}`;
 
 /** The result of {@link toInternalParams}: the internal values, and every problem found by JSON pointer. */
 export interface InternalParamsResult {

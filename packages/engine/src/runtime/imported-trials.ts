@@ -1,5 +1,6 @@
 import { countOf } from '../builtins/words.js';
 import type { NewFinishedTrial } from '../contracts/store.js';
+import { isEmptyObject } from '../domain/canonical-json.js';
 import type { CompiledSpace } from '../domain/compile-space.js';
 import { MISSING_PARAM, toExternalParams, toInternalParams } from '../domain/params.js';
 import type { ErrorInfo, FinishedTrial, IntermediateValue, TrialOutcome } from '../domain/trial.js';
@@ -171,9 +172,6 @@ const checkOutcome = (row: Fields, issues: ConfigIssue[]): TrialOutcome | undefi
 };
 
 /** One row as a trial to add, or its problems. */
-const isEmptyObject = (value: unknown): boolean =>
-  isObject(value) && !Array.isArray(value) && Object.keys(value).length === 0;
-
 const checkRow = (space: CompiledSpace, row: unknown): { trial?: NewFinishedTrial; issues: ConfigIssue[] } => {
   if (!isObject(row)) return { issues: [issue('', 'an object with "params" and "loss"', row)] };
   const issues: ConfigIssue[] = [];

@@ -1,4 +1,5 @@
 import { type AnyPluginManifest, defineSuggester } from '@parzen/engine/plugin';
+import { tpeOptionNotes } from './option-notes.js';
 import type { TpeOptions } from './options.js';
 import { tpeOptionsSchema } from './options-schema.js';
 import { createTpeSuggester } from './tpe-suggester.js';
@@ -9,6 +10,7 @@ export const tpeSuggesterManifest = defineSuggester<TpeOptions>({
   description: 'Tree-structured Parzen Estimator: hyperopt- and Optuna-compatible profiles and our default.',
   optionsSchema: tpeOptionsSchema,
   create: (options) => createTpeSuggester(options),
+  notes: tpeOptionNotes,
 });
 
 /** The package's plugins, for a config's composition root: the `tpe` suggester. */

@@ -189,3 +189,28 @@ describe('flag mistakes', () => {
     expect(value.stderr).not.toMatch(/^error:/m);
   });
 });
+
+describe('options that do nothing where they are (trial 51)', () => {
+  it('validate notes them by pointer and still says the config is valid (exit 0); a run warns once', async () => {
+    const path = writeIn(
+      dir,
+      'inert.json',
+      heartConfig({
+        suggester: { use: 'tpe', options: { compat: 'hyperopt', bandwidthFloor: 0.2 } },
+        store: { use: 'memory' },
+        budget: { maxTrials: 2 },
+      }),
+    );
+    const note =
+      '/suggester/options/bandwidthFloor: does nothing with kernel "hyperopt" (profile "hyperopt"): its adaptive Parzen widths have no floor; the "optuna" kernel uses it';
+    const checked = await cli('validate', path);
+    expect(checked.code).toBe(0);
+    expect(checked.stdout).toContain('inert.json: valid: study');
+    expect(checked.stderr.trim().split('\n')).toEqual([`${path}: note: ${note}`]);
+    const run = await cli('run', path, '--quiet');
+    expect(run.code).toBe(0);
+    expect(run.stderr.split('\n').filter((line) => line.includes('bandwidthFloor'))).toEqual([
+      `parzen: warning: study heart: ${note}`,
+    ]);
+  });
+});

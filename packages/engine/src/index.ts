@@ -18,6 +18,7 @@ export { createEventsReporter, type EventsReporterOptions } from './builtins/eve
 export type { ObjectiveFunction, ObjectiveResult } from './builtins/function-objective.js';
 export { createMemoryStore } from './builtins/memory-store.js';
 export type { ExperimentConfig, PluginChoice } from './config/experiment-config.js';
+export type { ConfigNote } from './contracts/manifest.js';
 export type { EvaluationContext } from './contracts/objective.js';
 export type { PruneContext, Pruner } from './contracts/pruner.js';
 export type { Reporter } from './contracts/reporter.js';

@@ -28,6 +28,7 @@ export { resolveConfigPath } from './config/paths.js';
 export type { ConfigDefaults } from './config/validate-config.js';
 export {
   type AnyPluginManifest,
+  type ConfigNote,
   defineObjective,
   definePruner,
   defineReporter,

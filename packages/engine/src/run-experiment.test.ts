@@ -75,6 +75,68 @@ describe('runExperiment (the composition root)', () => {
     expect(warned.filter((line) => line.includes('"explain": true'))).toHaveLength(1); // only the second
   });
 
+  it("warns once per run of the options a plugin's notes say do nothing, with pointers into the config (trial 51)", async () => {
+    const warned: string[] = [];
+    const logger = { info: () => undefined, warn: (message: string) => warned.push(message) };
+    const noting = defineSuggester<{ mode: string; width?: number }>({
+      name: 'noting',
+      optionsSchema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { mode: { type: 'string', default: 'narrow' }, width: { type: 'number' } },
+      },
+      create: (options) => ({
+        name: 'noting',
+        beginTrial: (context) => ({ sampleParam: (param) => sampleDistribution(param.distribution, context.rng) }),
+      }),
+      // The filled options (mode's default) and only what the config wrote.
+      notes: (options, written) =>
+        options.mode === 'narrow' && 'width' in written
+          ? [{ pointer: '/width', message: `does nothing with mode "${options.mode}" (wrote ${Object.keys(written)})` }]
+          : [],
+    });
+    const options = { plugins: [{ manifests: [noting] }], functions, logger, baseDir: tempDir() };
+    const loaded = await loadExperiment({ ...config, suggester: { use: 'noting', options: { width: 2 } } }, options);
+    expect(loaded.notes).toEqual([
+      { pointer: '/suggester/options/width', message: 'does nothing with mode "narrow" (wrote width)' },
+    ]);
+    await runExperiment(
+      { ...config, budget: { maxTrials: 2 }, suggester: { use: 'noting', options: { width: 2 } } },
+      options,
+    );
+    expect(warned).toEqual(['study heart: /suggester/options/width: does nothing with mode "narrow" (wrote width)']);
+    warned.length = 0;
+    await runExperiment(
+      { ...config, budget: { maxTrials: 2 }, suggester: { use: 'noting', options: { width: 2, mode: 'wide' } } },
+      options,
+    );
+    expect(warned).toEqual([]);
+  });
+
+  it("a plugin's notes that throw or return no notes are the plugin's fault (PLUGIN_INVALID), not the config's", async () => {
+    const faulty = (notes: () => unknown) =>
+      defineSuggester<Record<string, never>>({
+        name: 'faulty',
+        optionsSchema: { type: 'object' },
+        create: () => ({ name: 'faulty', beginTrial: () => ({ sampleParam: () => 0 }) }),
+        notes: notes as () => [],
+      });
+    const load = (notes: () => unknown) =>
+      loadExperiment(
+        { ...config, suggester: { use: 'faulty' } },
+        { plugins: [{ manifests: [faulty(notes)] }], functions, baseDir: tempDir() },
+      ).then(noFailure, (error) => error);
+    const thrown = await load(() => {
+      throw new Error('boom');
+    });
+    expect(thrown).toMatchObject({ code: 'PLUGIN_INVALID', plugin: 'faulty' });
+    expect(thrown.message).toContain("The suggester plugin `faulty`'s notes() threw boom;");
+    const odd = await load(() => ['a string']);
+    expect(odd).toMatchObject({ code: 'PLUGIN_INVALID' });
+    expect(odd.message).toContain('notes() returned');
+    expect(await load(() => [])).toBeUndefined();
+  });
+
   it('writes the events a config asks for to a file, explanations included (trial 39: "explain" showed nowhere)', async () => {
     const dir = tempDir();
     const explaining = defineSuggester<Record<string, never>>({

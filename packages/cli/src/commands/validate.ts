@@ -53,6 +53,11 @@ export const validateConfigs = async (paths: readonly string[], output: Output, 
       mine.length > 1
         ? `${mine.length} matrix variants (${mine.map((run) => run.experiment.config.name).join(', ')})`
         : `study ${first.config.name}`;
+    // Options that do nothing where they are (a run warns of them too), once for a matrix's variants.
+    const notes = new Set(
+      mine.flatMap((run) => (run.experiment.notes ?? []).map((note) => `${note.pointer}: ${note.message}`)),
+    );
+    for (const note of notes) output.note(`${path}: note: ${note}`);
     valid.push({ file: path, studies: mine.map((run) => run.experiment.config.name) });
     if (json) output.note(`${path}: valid: ${studies}; ${what}`);
     else output.result(`${path}: valid: ${studies}; ${what}`);

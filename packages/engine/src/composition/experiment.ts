@@ -13,7 +13,7 @@ import { nonePrunerManifest } from '../builtins/none-pruner.js';
 import type { ExperimentConfig, PluginChoice } from '../config/experiment-config.js';
 import type { ConfigDefaults } from '../config/validate-config.js';
 import { checkConfig } from '../config/validate-config.js';
-import type { PluginInstances, PluginPackage } from '../contracts/manifest.js';
+import type { ConfigNote, PluginInstances, PluginPackage } from '../contracts/manifest.js';
 import type { Pruner } from '../contracts/pruner.js';
 import type { Reporter } from '../contracts/reporter.js';
 import { type Clock, type Logger, SERVICES } from '../contracts/services.js';
@@ -75,6 +75,11 @@ export interface LoadedExperiment {
   readonly packages: readonly PluginPackage[];
   readonly logger?: Logger;
   readonly clock?: Clock;
+  /**
+   * Options the config wrote that do nothing where they are, as the plugins' `notes` say (pointers into
+   * the config); a run warns of each when it starts.
+   */
+  readonly notes?: readonly ConfigNote[];
 }
 
 const pluginSpecifiers = (raw: unknown): readonly string[] => {
@@ -164,10 +169,11 @@ export const loadExperiment = async (raw: unknown, options: LoadExperimentOption
     packages.push(await importPluginPackage(specifier, baseDir, index, options.importModule));
   checkPluginNames(packages, builtIn, specifiers, baseDir);
   const registry = createRegistry(packages.flatMap((pkg) => pkg.manifests));
-  const { config, space } = checkConfig(raw, registry, options.defaults);
+  const { config, space, notes } = checkConfig(raw, registry, options.defaults);
   return {
     config,
     space,
+    notes,
     registry,
     baseDir,
     packages,
@@ -332,6 +338,8 @@ const runInScope = async (
           }
           const unheard = unheardExplanations(config);
           if (unheard !== undefined) scope.services.get(SERVICES.logger).warn(unheard);
+          for (const note of experiment.notes ?? [])
+            scope.services.get(SERVICES.logger).warn(`study ${config.name}: ${note.pointer}: ${note.message}`);
           return await runStudy({
             spec: { name: config.name, direction: config.direction, seed: config.seed, space: config.space },
             space: experiment.space,

@@ -1,8 +1,16 @@
 import type { ValidateFunction } from 'ajv';
-import type { PluginKind } from '../contracts/manifest.js';
+import type { AnyPluginManifest, ConfigNote, PluginKind } from '../contracts/manifest.js';
 import type { PluginRegistry } from '../di/registry.js';
 import { type CompiledSpace, compileSpace } from '../domain/compile-space.js';
-import { type ConfigIssue, escapePointer, formatIssues, invalidConfig, ParzenError, unknownPlugin } from '../errors.js';
+import {
+  type ConfigIssue,
+  describeValue,
+  escapePointer,
+  formatIssues,
+  invalidConfig,
+  ParzenError,
+  unknownPlugin,
+} from '../errors.js';
 import { checkEnqueued } from '../runtime/enqueue.js';
 import { ajvIssues, createAjv, defaultIssues, validateWith } from './ajv-issues.js';
 import type { ExperimentConfig, PluginChoice } from './experiment-config.js';
@@ -92,6 +100,7 @@ const checkChoice = (
   choice: PluginChoice,
   pointer: string,
   issues: ConfigIssue[],
+  notes: ConfigNote[] = [],
 ): PluginChoice => {
   const manifest = registry.get(kind, choice.use);
   if (manifest === undefined) {
@@ -110,7 +119,42 @@ const checkChoice = (
         : issue,
     ),
   );
+  if (found.length === 0) notes.push(...optionNotes(manifest, options, choice.options ?? {}, `${pointer}/options`));
   return { use: choice.use, options };
+};
+
+/**
+ * What a plugin's `notes` says of options that do nothing where they are, its pointers moved into the config
+ * (`/suggester/options/bandwidthFloor`). A `notes` that throws, or returns anything but notes, is the
+ * plugin's fault (`PLUGIN_INVALID`), as a `check` that does.
+ */
+const optionNotes = (
+  manifest: AnyPluginManifest,
+  options: Record<string, unknown>,
+  written: Readonly<Record<string, unknown>>,
+  at: string,
+): ConfigNote[] => {
+  if (manifest.notes === undefined) return [];
+  const fault = (what: string, cause?: unknown) =>
+    new ParzenError(
+      'PLUGIN_INVALID',
+      `The ${manifest.kind} plugin \`${manifest.name}\`'s notes() ${what}; expected an array of notes ({ pointer, message }, both strings). ` +
+        'This is a fault of the plugin, not of the config.',
+      { plugin: manifest.name, cause },
+    );
+  let said: unknown;
+  try {
+    said = manifest.notes(structuredClone(options), structuredClone(written));
+  } catch (error) {
+    throw fault(`threw ${error instanceof Error ? error.message : describeValue(error)}`, error);
+  }
+  const isNote = (note: unknown): note is ConfigNote =>
+    typeof note === 'object' &&
+    note !== null &&
+    typeof (note as ConfigNote).pointer === 'string' &&
+    typeof (note as ConfigNote).message === 'string';
+  if (!Array.isArray(said) || !said.every(isNote)) throw fault(`returned ${describeValue(said)}`);
+  return said.map((note) => ({ pointer: `${at}${note.pointer}`, message: note.message }));
 };
 
 /** The value at a JSON pointer (`/a/0/b`) inside `value`, or undefined. */
@@ -151,7 +195,7 @@ export const checkConfig = (
   raw: unknown,
   registry: PluginRegistry,
   defaults: ConfigDefaults = {},
-): { readonly config: ExperimentConfig; readonly space: CompiledSpace } => {
+): { readonly config: ExperimentConfig; readonly space: CompiledSpace; readonly notes: readonly ConfigNote[] } => {
   let compiled: CompiledSpace | undefined;
   const config = structuredClone(raw) as Record<string, unknown>;
   const nonFinite: ConfigIssue[] = [];
@@ -185,15 +229,17 @@ export const checkConfig = (
     ['pruner', 'pruner', config.pruner as PluginChoice | undefined],
     ['stopper', 'stopper', config.stopper as PluginChoice | undefined],
   ];
+  const notes: ConfigNote[] = [];
   for (const [kind, key, choice] of slots) {
-    if (choice !== undefined && valid(`/${key}`)) config[key] = checkChoice(registry, kind, choice, `/${key}`, issues);
+    if (choice !== undefined && valid(`/${key}`))
+      config[key] = checkChoice(registry, kind, choice, `/${key}`, issues, notes);
   }
   const reporters = (config.reporters as PluginChoice[] | undefined) ?? defaults.reporters ?? [{ use: 'console' }];
   if (valid('/reporters'))
     config.reporters = reporters.map((choice, index) =>
-      checkChoice(registry, 'reporter', choice, `/reporters/${index}`, issues),
+      checkChoice(registry, 'reporter', choice, `/reporters/${index}`, issues, notes),
     );
   config.enqueue ??= [];
   if (issues.length > 0 || compiled === undefined) throw invalidConfig('config', issues);
-  return { config: config as unknown as ExperimentConfig, space: compiled };
+  return { config: config as unknown as ExperimentConfig, space: compiled, notes };
 };

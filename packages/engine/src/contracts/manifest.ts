@@ -60,6 +60,23 @@ export interface PluginManifest<K extends PluginKind = PluginKind, O = unknown> 
    * without opening the store.
    */
   readonly check?: K extends 'store' ? (options: O, context: StoreCheckContext) => readonly ConfigIssue[] : never;
+  /**
+   * Said, not refused: options the config wrote that the schema accepts but that do nothing in the setting
+   * the other options make (TPE's `bandwidthFloor` with the hyperopt kernel, whose widths have no floor).
+   * Given the options with defaults filled in and the options as the config wrote them (only those can be
+   * told apart from a default); returns a note per such option, its pointer below the options
+   * (`/bandwidthFloor`). The engine warns of each once when a run starts, and `parzen validate` lists them.
+   * A `notes` that throws is the plugin's fault (`PLUGIN_INVALID`).
+   */
+  readonly notes?: (options: O, written: Readonly<Record<string, unknown>>) => readonly ConfigNote[];
+}
+
+/** An option that does nothing where it is (see {@link PluginManifest.notes}): where, and why. */
+export interface ConfigNote {
+  /** JSON pointer; below the plugin's options in what `notes` returns, into the config once the engine has it. */
+  readonly pointer: string;
+  /** What the option does not do, and why (`does nothing with kernel "hyperopt": ...`). */
+  readonly message: string;
 }
 
 /** What a store's {@link PluginManifest.check} knows of the study: where paths resolve, its name, whether it only reads. */

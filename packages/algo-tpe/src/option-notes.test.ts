@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { tpeOptionNotes } from './option-notes.js';
+import { TPE_PROFILES, type TpeOptions } from './options.js';
+
+/** The notes for options as a config wrote them, the profile's defaults filled in as the schema fills them. */
+const notesFor = (written: TpeOptions) => {
+  const compat = written.compat ?? 'parzen';
+  return tpeOptionNotes({ ...TPE_PROFILES[compat], compat, ...written } as TpeOptions, written);
+};
+
+describe('tpeOptionNotes (options that do nothing where they are, trial 51)', () => {
+  it('notes nothing for a profile alone, or for options that act', () => {
+    for (const compat of ['parzen', 'hyperopt', 'optuna', 'optuna5'] as const) expect(notesFor({ compat })).toEqual([]);
+    expect(
+      notesFor({ bandwidthFloor: 0.05, frame: 'axes', maxGroupSize: 4, explore: { trials: 20, gamma: 0.3 } }),
+    ).toEqual([]);
+  });
+
+  it('notes the width floor with the hyperopt kernel, whose adaptive Parzen widths have none', () => {
+    expect(notesFor({ compat: 'hyperopt', bandwidthFloor: 0.2, bandwidthExponent: 0.5 })).toEqual([
+      {
+        pointer: '/bandwidthFloor',
+        message:
+          'does nothing with kernel "hyperopt" (profile "hyperopt"): its adaptive Parzen widths have no floor; the "optuna" kernel uses it',
+      },
+      expect.objectContaining({ pointer: '/bandwidthExponent' }),
+    ]);
+  });
+
+  it('notes frame and maxGroupSize when each parameter is decided on its own', () => {
+    const notes = notesFor({ grouping: 'independent', frame: 'axes', maxGroupSize: 3 });
+    expect(notes.map((note) => note.pointer)).toEqual(['/frame', '/maxGroupSize']);
+    expect(notes[0]?.message).toBe(
+      'does nothing with grouping "independent": each parameter is decided on its own, and it shapes joint decisions ("joint" or "groups")',
+    );
+    // The optuna profile decides alone by default: its frame is noted too, naming the profile.
+    expect(notesFor({ compat: 'optuna', frame: 'principal' })[0]?.message).toContain('(profile "optuna")');
+    expect(notesFor({ compat: 'optuna5', frame: 'principal' })).toEqual([]);
+  });
+
+  it('notes explore settings that decide no trial, and a start-up sampler with no start-up trials', () => {
+    expect(notesFor({ explore: { trials: 5, gamma: 0.5 } })).toEqual([
+      {
+        pointer: '/explore/trials',
+        message:
+          "5 decides no trial with explore's settings: the first 5 trials (startupTrials) come from the start-up suggester, so explore.trials must be above 5 to explore",
+      },
+    ]);
+    expect(notesFor({ explore: { trials: 6, gamma: 0.5 } })).toEqual([]);
+    expect(notesFor({ explore: { trials: 0, gamma: 0.5, aboveWeight: 1 } }).map((note) => note.pointer)).toEqual([
+      '/explore/aboveWeight',
+      '/explore/gamma',
+    ]);
+    expect(notesFor({ startupTrials: 0, startup: 'random' })).toEqual([
+      { pointer: '/startup', message: 'does nothing with startupTrials 0: no trial comes from the start-up suggester' },
+    ]);
+    expect(notesFor({ explain: false, explainGrid: 11 })).toEqual([
+      { pointer: '/explainGrid', message: 'does nothing with explain false: no suggestion is explained' },
+    ]);
+  });
+});

@@ -1,0 +1,48 @@
+import type { ConfigNote } from '@parzen/engine/plugin';
+import { resolveTpeSettings, type TpeOptions } from './options.js';
+
+/**
+ * The options a config wrote that do nothing in the setting the others make (trial 51: `bandwidthFloor`
+ * with the hyperopt kernel, `frame` with `grouping: "independent"`, `explore.trials` within the start-up
+ * trials were accepted without a word). `options`: with the profile's defaults filled in; `written`: as
+ * the config wrote them (a default cannot be told from a value written equal to it, so only written
+ * options are noted). Pointers are below the options (`/bandwidthFloor`).
+ */
+export const tpeOptionNotes = (options: TpeOptions, written: Readonly<Record<string, unknown>>): ConfigNote[] => {
+  const settings = resolveTpeSettings(options);
+  const notes: ConfigNote[] = [];
+  const wrote = (key: string) => Object.hasOwn(written, key) && written[key] !== undefined;
+  const note = (pointer: string, message: string) => notes.push({ pointer, message });
+  const given = settings.compat === 'parzen' && !wrote('compat') ? '' : ` (profile "${settings.compat}")`;
+  if (settings.kernel === 'hyperopt')
+    for (const key of ['bandwidthFloor', 'bandwidthExponent'])
+      if (wrote(key))
+        note(
+          `/${key}`,
+          `does nothing with kernel "hyperopt"${given}: its adaptive Parzen widths have no floor; the "optuna" kernel uses it`,
+        );
+  if (settings.grouping === 'independent')
+    for (const key of ['frame', 'maxGroupSize'])
+      if (wrote(key))
+        note(
+          `/${key}`,
+          `does nothing with grouping "independent"${given}: each parameter is decided on its own, and it shapes joint decisions ("joint" or "groups")`,
+        );
+  if (settings.startupTrials === 0 && wrote('startup'))
+    note('/startup', 'does nothing with startupTrials 0: no trial comes from the start-up suggester');
+  if (!settings.explain && wrote('explainGrid'))
+    note('/explainGrid', 'does nothing with explain false: no suggestion is explained');
+  const explore = written.explore as Readonly<Record<string, unknown>> | undefined;
+  if (typeof explore === 'object' && explore !== null) {
+    const { trials } = settings.explore;
+    const values = ['belowBandwidth', 'aboveWeight', 'gamma'].filter((key) => explore[key] !== undefined);
+    if (trials === 0)
+      for (const key of values) note(`/explore/${key}`, 'does nothing with explore.trials 0: no trial is explored');
+    else if (trials <= settings.startupTrials)
+      note(
+        '/explore/trials',
+        `${trials} decides no trial with explore's settings: the first ${settings.startupTrials} trials (startupTrials${given}) come from the start-up suggester, so explore.trials must be above ${settings.startupTrials} to explore`,
+      );
+  }
+  return notes;
+};

@@ -1,5 +1,18 @@
-import { closeSync, openSync, readSync, type Stats, statSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import {
+  chmodSync,
+  closeSync,
+  fsyncSync,
+  openSync,
+  readSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  type Stats,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { makeFolder } from '@parzen/engine/plugin';
 import { isJournalFile } from '@parzen/store-file';
 import { CliError, EXIT } from './exit-codes.js';
@@ -165,30 +178,74 @@ export const writingOutput = async <T>(path: string, write: () => T | Promise<T>
   }
 };
 
+/** Writes `content` to an open file in pieces of about a mebibyte, each line with its newline. */
+const writePieces = (fd: number, content: string | Iterable<string>): void => {
+  if (typeof content === 'string') {
+    writeFileSync(fd, content);
+    return;
+  }
+  let piece = '';
+  for (const line of content) {
+    piece += `${line}\n`;
+    if (piece.length >= 1 << 20) {
+      writeFileSync(fd, piece);
+      piece = '';
+    }
+  }
+  writeFileSync(fd, piece);
+};
+
+/** Writes `content` to an open file and closes it; `sync`: flushed to the disk first. */
+const writeThrough = (fd: number, content: string | Iterable<string>, sync: boolean): void => {
+  try {
+    writePieces(fd, content);
+    if (sync) fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+};
+
+/** Errors of creating a file in a folder the user may not write to, though the file there is writable. */
+const FOLDER_REFUSED = new Set(['EACCES', 'EPERM']);
+
 /**
  * Writes `content` to `-o`'s file, creating its parent folders. Lines are written in pieces of about a
  * mebibyte, each line with its newline: joined, a large study's export passed V8's 512 MiB string limit
- * (review 44).
+ * (review 44). The content goes to a temporary file beside the target, synced and renamed over it once
+ * complete (trial 53: on a full disk, `export -o backup.jsonl` had truncated the previous backup and left
+ * a partial file under its name): a write that fails leaves the file that was there as it was, and no
+ * partial one. A file reached through a link is replaced where it is, keeping its permissions. A path that
+ * is not a regular file (`/dev/stdout`, a FIFO), or a file in a folder that refuses a new file, is written
+ * in place, as before.
  */
-export const writeOutputFile = (path: string, content: string | readonly string[]): Promise<void> =>
+export const writeOutputFile = (path: string, content: string | Iterable<string>): Promise<void> =>
   writingOutput(path, () => {
     makeFolder(dirname(path));
-    if (typeof content === 'string') {
-      writeFileSync(path, content);
-      return;
-    }
-    const fd = openSync(path, 'w');
+    const found = statSync(path, { throwIfNoEntry: false });
+    if (found !== undefined && !found.isFile()) return writeThrough(openSync(path, 'w'), content, false);
+    const target = found === undefined ? path : realpathSync(path);
+    const temporary = join(
+      dirname(target),
+      `.${basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.partial`,
+    );
+    let fd: number;
     try {
-      let piece = '';
-      for (const line of content) {
-        piece += `${line}\n`;
-        if (piece.length >= 1 << 20) {
-          writeFileSync(fd, piece);
-          piece = '';
-        }
-      }
-      writeFileSync(fd, piece);
-    } finally {
-      closeSync(fd);
+      fd = openSync(temporary, 'wx', found === undefined ? 0o666 : found.mode & 0o7777);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (found !== undefined && code !== undefined && FOLDER_REFUSED.has(code))
+        return writeThrough(openSync(target, 'w'), content, false);
+      // The temporary file is ours, not the user's: the message names the file asked for.
+      if (error instanceof Error) error.message = error.message.replaceAll(temporary, path);
+      throw error;
+    }
+    try {
+      writeThrough(fd, content, true);
+      if (found !== undefined) chmodSync(temporary, found.mode & 0o7777);
+      renameSync(temporary, target);
+    } catch (error) {
+      rmSync(temporary, { force: true });
+      if (error instanceof Error) error.message = error.message.replaceAll(temporary, path);
+      throw error;
     }
   });

@@ -1,5 +1,5 @@
 import type { Trial } from '@parzen/engine';
-import { stderrNote } from '@parzen/engine/host';
+import { failureNote } from '@parzen/engine/host';
 import { type CompiledSpace, isStale, toExternalParams } from '@parzen/engine/plugin';
 import { paramCell, readsAsJson, readsAsNumber } from './attr-cells.js';
 import { formatNumber } from './format-number.js';
@@ -149,7 +149,7 @@ export const trialsTableLines = (rows: readonly TrialRow[], salvaged = false): I
     rows.map((row) => [
       ...cells(row, names, withStudy, withStep),
       row.error !== undefined
-        ? `${row.error.code}: ${row.error.message}${stderrNote(row.error.details)}`
+        ? `${row.error.code}: ${row.error.message}${failureNote(row.error.details)}`
         : row.workerGone
           ? salvaged
             ? WORKER_GONE_SALVAGED

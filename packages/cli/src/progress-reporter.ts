@@ -1,5 +1,5 @@
 import type { Direction, EngineEvent, Reporter } from '@parzen/engine';
-import { countOf, stderrNote } from '@parzen/engine/host';
+import { countOf, failureNote } from '@parzen/engine/host';
 import { defineReporter, isBetter } from '@parzen/engine/plugin';
 import { Presets, SingleBar } from 'cli-progress';
 import { formatNumber } from './format-number.js';
@@ -42,7 +42,7 @@ const describeTrial = (event: Extract<EngineEvent, { type: 'trial.finished' }>):
   const { trial } = event;
   if (trial.state === 'complete') return `trial #${trial.number} complete, loss ${formatNumber(trial.loss)}`;
   if (trial.state === 'failed')
-    return `trial #${trial.number} failed (${trial.error.code}): ${trial.error.message}${stderrNote(trial.error.details)}`;
+    return `trial #${trial.number} failed (${trial.error.code}): ${trial.error.message}${failureNote(trial.error.details)}`;
   const step = trial.intermediate?.at(-1)?.step;
   return `trial #${trial.number} pruned${step === undefined ? '' : ` at step ${step}`}${trial.loss === undefined ? '' : `, loss ${formatNumber(trial.loss)}`}`;
 };

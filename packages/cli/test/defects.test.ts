@@ -72,10 +72,11 @@ describe('command templates are checked against the space (issue 9, defect 4)', 
     expect(JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '')).toMatchObject({
       trials: { complete: 1, failed: 4 },
       stopped: 'failures',
-      stopMessage: '4 trials in a row failed, the last #4: OBJECTIVE_THREW GPU lost',
+      // Where it was thrown, the module's line (trial 54).
+      stopMessage: `4 trials in a row failed, the last #4: OBJECTIVE_THREW GPU lost (at ${path.replace(/\.json$/, '.mjs')}:1:69)`,
     });
     expect(result.stderr).toMatch(
-      /stopped \(4 trials in a row failed, the last #4: OBJECTIVE_THREW GPU lost\): 1 complete, 4 failed/,
+      /stopped \(4 trials in a row failed, the last #4: OBJECTIVE_THREW GPU lost \(at \S+late-fail\.mjs:1:69\)\): 1 complete, 4 failed/,
     );
     expect(result.stderr).toMatch(
       /late-fail stopped early because its trials kept failing \(budget\.maxConsecutiveFailures/,

@@ -152,7 +152,7 @@ export type { EngineEvent, StudySummary } from './events/engine-event.js';
 export type { EventBus } from './events/event-bus.js';
 export { streamReporter } from './events/stream-reporter.js';
 export type { ImportedTrialRow } from './runtime/imported-trials.js';
-export { failedResult, interpretObjectiveValue } from './runtime/interpret-result.js';
+export { failedResult, interpretObjectiveValue, thrownErrorInfo } from './runtime/interpret-result.js';
 export { makeFolder } from './runtime/make-folder.js';
 export { type RunResult, type RunStudyOptions, runStudy } from './runtime/run-study.js';
 export { isStale, type ProcessRecord, processState, thisProcess } from './runtime/stale-trials.js';

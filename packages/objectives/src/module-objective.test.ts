@@ -23,6 +23,7 @@ beforeAll(() => {
   if (mode === 'spin') for (;;) {}
   if (mode === 'stray') { Promise.reject(new Error('left behind')); return x; }
   if (mode === 'throw') throw new Error('plain boom');
+  if (mode === 'typo') return x.toFixed(2).foo.bar;
   if (mode === 'function') return { loss: x, callback: () => 1 };
   if (mode === 'attrs') return { loss: x, attrs: { f: () => 1 } };
   if (mode === 'lossFn') return { loss: () => x };
@@ -166,6 +167,21 @@ describe('module objective in a worker thread (the default)', () => {
       expect(await evaluate({ mode: 'throw', x: 1 })).toMatchObject({
         error: { code: 'OBJECTIVE_THREW', message: 'plain boom' },
       });
+      // Where the error came from crosses the thread too (trial 54: its message alone did), as in process.
+      const typo = await evaluate({ mode: 'typo', x: 1 });
+      expect(typo).toMatchObject({
+        error: {
+          code: 'OBJECTIVE_THREW',
+          message: "Cannot read properties of undefined (reading 'bar')",
+          details: {
+            errorName: 'TypeError',
+            stack: expect.stringMatching(
+              /^TypeError: Cannot read properties of undefined \(reading 'bar'\)\n\s+at .*unruly\.mjs/,
+            ),
+          },
+        },
+      });
+      expect(typo.status === 'failed' && typo.error.details?.thrownAt).toMatch(/\/unruly\.mjs:7:\d+$/);
       // What cannot leave the thread fails as on Parzen's own thread (`isolate: "none"`), not as a throw.
       const inProcess = await createModuleObjective({ path: './unruly.mjs', export: 'default', isolate: 'none' }, dir);
       for (const mode of ['function', 'attrs', 'lossFn', 'classAttrs']) {

@@ -3,6 +3,7 @@
  * once, then answers one message per trial. Everything it sends is structured-cloned data.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { thrownErrorInfo } from '@parzen/engine/plugin';
 import { loadModuleExport, MissingExportError } from './load-module-export.js';
 
 /** What the worker is started with. */
@@ -172,7 +173,10 @@ try {
       const value = await objective(request.params, trialContext(request.id, request.trialNumber, trial));
       await sendResult(request.id, value);
     } catch (error) {
-      send({ type: 'threw', id: request.id, error });
+      // An Error is described here, where its class, own code and stack still are (trial 54): sent as it
+      // is, it would arrive as its message alone.
+      if (error instanceof Error) send({ type: 'failed', id: request.id, ...thrownErrorInfo(error) });
+      else send({ type: 'threw', id: request.id, error });
     } finally {
       running.delete(request.id);
     }

@@ -1,7 +1,7 @@
 import { defineReporter } from '../contracts/manifest.js';
 import type { Reporter } from '../contracts/reporter.js';
 import type { EngineEvent, StudySummary } from '../events/engine-event.js';
-import { countOf, shownNumber, stderrNote } from './words.js';
+import { countOf, failureNote, shownNumber } from './words.js';
 
 /** Options of the `console` reporter. */
 export interface ConsoleReporterOptions {
@@ -56,7 +56,7 @@ const describe = (event: EngineEvent): string | undefined => {
       const head = `trial #${trial.number}`;
       if (trial.state === 'complete') return `${head} loss ${format(trial.loss)}  ${formatParams(event.params)}`;
       if (trial.state === 'failed')
-        return `${head} failed (${trial.error.code}): ${trial.error.message}${stderrNote(trial.error.details)}`;
+        return `${head} failed (${trial.error.code}): ${trial.error.message}${failureNote(trial.error.details)}`;
       const step = trial.intermediate?.at(-1)?.step;
       return `${head} pruned${step === undefined ? '' : ` at step ${step}`}${trial.loss === undefined ? '' : ` loss ${format(trial.loss)}`}  ${formatParams(event.params)}`;
     }

@@ -4,7 +4,7 @@ import type { Trial } from '../domain/trial.js';
 import { didYouMean, didYouMeanField, didYouMeanValue } from '../errors.js';
 import { importInvalid } from '../runtime/imported-trials.js';
 import { createNoImprovementStopper } from './no-improvement-stopper.js';
-import { countOf, stderrNote } from './words.js';
+import { countOf, failureNote } from './words.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 
@@ -53,14 +53,24 @@ describe('counts in messages: singular for one', () => {
 
 describe('the stderr note of a failed command trial', () => {
   it('shows the last line the program wrote, without progress-bar rewrites or colours', () => {
-    expect(stderrNote({ stderrTail: 'loading\nValueError: C must be positive\n\n' })).toBe(
+    expect(failureNote({ stderrTail: 'loading\nValueError: C must be positive\n\n' })).toBe(
       ' (stderr: ValueError: C must be positive)',
     );
-    expect(stderrNote({ stderrTail: 'epoch 1/3\repoch 2/3\rRuntimeError: diverged\n' })).toBe(
+    expect(failureNote({ stderrTail: 'epoch 1/3\repoch 2/3\rRuntimeError: diverged\n' })).toBe(
       ' (stderr: RuntimeError: diverged)',
     );
-    expect(stderrNote({ stderrTail: '\u001b[31mError: colored\u001b[0m\n' })).toBe(' (stderr: Error: colored)');
-    expect(stderrNote({})).toBe('');
+    expect(failureNote({ stderrTail: '\u001b[31mError: colored\u001b[0m\n' })).toBe(' (stderr: Error: colored)');
+    expect(failureNote({})).toBe('');
+  });
+
+  it("says where a thrown error came from, its class and place (trial 54), and nothing for a plain Error's lack of them", () => {
+    expect(failureNote({ errorName: 'TypeError', thrownAt: '/home/me/objective.mjs:3:17', stack: '...' })).toBe(
+      ' (TypeError at /home/me/objective.mjs:3:17)',
+    );
+    expect(failureNote({ thrownAt: '/home/me/objective.mjs:3:17' })).toBe(' (at /home/me/objective.mjs:3:17)');
+    expect(failureNote({ errorName: 'RangeError' })).toBe(' (RangeError)');
+    expect(failureNote({ stack: 'Error: x' })).toBe('');
+    expect(failureNote(undefined)).toBe('');
   });
 });
 

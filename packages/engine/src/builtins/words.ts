@@ -16,13 +16,26 @@ const ANSI_ESCAPE = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 const STDERR_LINE_CHARS = 120;
 
 /**
- * The last line a failed `command` trial's program wrote on stderr (its `details.stderrTail`), as
- * ` (stderr: ...)`, shortened; empty when there is none. What the console reporter, the CLI's progress
- * lines and `parzen trials` append to a failed trial.
+ * What a failed trial's details add to its message where a line shows it (the console reporter, the CLI's
+ * progress lines, `parzen trials`): the last line a `command` trial's program wrote on stderr (its
+ * `details.stderrTail`), as ` (stderr: ...)`, shortened; or where a thrown error came from (its
+ * `errorName` and `thrownAt`), as ` (TypeError at /home/me/objective.mjs:3:17)`; else nothing.
  */
-export const stderrNote = (details: unknown): string => {
-  const tail = (details as { stderrTail?: unknown } | undefined)?.stderrTail;
-  if (typeof tail !== 'string') return '';
+export const failureNote = (details: unknown): string => {
+  const {
+    stderrTail: tail,
+    errorName,
+    thrownAt,
+  } = (details ?? {}) as {
+    stderrTail?: unknown;
+    errorName?: unknown;
+    thrownAt?: unknown;
+  };
+  if (typeof tail !== 'string') {
+    const name = typeof errorName === 'string' ? errorName : '';
+    const at = typeof thrownAt === 'string' ? `at ${thrownAt}` : '';
+    return name === '' && at === '' ? '' : ` (${[name, at].filter((part) => part !== '').join(' ')})`;
+  }
   // Progress bars rewrite a line with \r; colours are ANSI escape sequences: neither belongs in a table.
   const line = tail
     .replace(ANSI_ESCAPE, '')

@@ -57,7 +57,11 @@ export interface ErrorInfo {
   /** Why the trial failed: a {@link TrialErrorCode}, or a plugin's own code. */
   readonly code: TrialErrorCode | (string & {});
   readonly message: string;
-  /** Extra facts, e.g. a command's exit code and the tail of its stderr. */
+  /**
+   * Extra facts, e.g. a command's exit code and the tail of its stderr (`stderrTail`), or where a thrown
+   * error came from: its class (`errorName`, when not plain `Error`), its own `code` (`errorCode`), its
+   * first file:line:column (`thrownAt`) and its `stack` (the first 4,000 characters).
+   */
   readonly details?: Readonly<Record<string, unknown>>;
 }
 

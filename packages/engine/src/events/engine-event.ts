@@ -69,7 +69,7 @@ export type EngineEvent =
       readonly value: number;
       readonly prune: boolean;
     })
-  /** `params` are what the objective received; `trial.params` is their internal form. */
+  /** `params` are what the objective received; `trial.internal` is their internal form. */
   | (At & { readonly type: 'trial.finished'; readonly trial: FinishedTrial; readonly params: ExternalParams })
   | (At & { readonly type: 'study.improved'; readonly best: CompleteTrial; readonly params: ExternalParams })
   | (At & {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { interpretObjectiveValue } from './interpret-result.js';
+import { interpretObjectiveValue, thrownErrorInfo } from './interpret-result.js';
 
 describe('interpretObjectiveValue', () => {
   it('takes a number, or { loss, attrs } whose attrs (and other fields) become the trial attrs', () => {
@@ -123,5 +123,38 @@ describe('interpretObjectiveValue', () => {
   it('keeps shared (not circular) references', () => {
     const shared = { k: 1 };
     expect(interpretObjectiveValue({ loss: 0, attrs: { a: shared, b: shared } })).toMatchObject({ status: 'ok' });
+  });
+});
+
+describe("thrownErrorInfo (trial 54: an objective's TypeError was stored as its message alone)", () => {
+  it("keeps an error's class, own code, place and stack in details", () => {
+    class ConfigMissing extends Error {
+      override readonly name = 'ConfigMissing';
+      readonly code = 'E_NO_CONFIG';
+    }
+    const thrown = (() => {
+      try {
+        throw new ConfigMissing('no config.yaml');
+      } catch (error) {
+        return error;
+      }
+    })();
+    const info = thrownErrorInfo(thrown);
+    expect(info).toMatchObject({
+      code: 'OBJECTIVE_THREW',
+      message: 'no config.yaml',
+      details: { errorName: 'ConfigMissing', errorCode: 'E_NO_CONFIG' },
+    });
+    expect(info.details?.thrownAt).toMatch(/interpret-result\.test\.ts:\d+:\d+$/);
+    expect(info.details?.stack).toMatch(/^ConfigMissing: no config.yaml\n\s+at /);
+    const long = new Error('long');
+    long.stack = `Error: long\n${'    at f (/x.js:1:1)\n'.repeat(1000)}`;
+    expect((thrownErrorInfo(long).details?.stack as string).length).toBe(4000);
+    expect(JSON.parse(JSON.stringify(info))).toEqual(info);
+  });
+
+  it('a plain Error keeps no errorName; a thrown non-Error is described, with no details', () => {
+    expect(thrownErrorInfo(new Error('x')).details?.errorName).toBeUndefined();
+    expect(thrownErrorInfo('oops')).toEqual({ code: 'OBJECTIVE_THREW', message: 'The objective threw "oops"' });
   });
 });

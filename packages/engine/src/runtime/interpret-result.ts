@@ -1,5 +1,5 @@
 import type { EvaluationResult } from '../contracts/objective.js';
-import { describeValue } from '../errors.js';
+import { describeValue, thrownAt } from '../errors.js';
 
 /** A failed evaluation with its error's code, message and, when given, details. */
 export const failedResult = (
@@ -131,8 +131,28 @@ export const interpretObjectiveValue = (raw: unknown, source = 'The objective re
   return typeof checked === 'number' ? { status: 'ok', loss: checked } : checked;
 };
 
-/** The error info of a thrown value. */
-export const thrownErrorInfo = (error: unknown, code = 'OBJECTIVE_THREW') => ({
-  code,
-  message: error instanceof Error ? error.message : `The objective threw ${describeValue(error)}`,
-});
+/** The most of a thrown error's stack a failed trial keeps (its first lines: where it was thrown). */
+const STACK_CHARS = 4000;
+
+/**
+ * The error info of a thrown value. For an Error, `details` keeps what a developer needs to find the
+ * mistake (trial 54: a TypeError in an objective was stored as its message alone): `errorName` (when not
+ * plain `Error`), `thrownAt` (the first file:line:column of its stack), the error's own string or number
+ * `code` as `errorCode`, and the `stack` (its first 4,000 characters).
+ */
+export const thrownErrorInfo = (
+  error: unknown,
+  code = 'OBJECTIVE_THREW',
+): { code: string; message: string; details?: Record<string, unknown> } => {
+  if (!(error instanceof Error)) return { code, message: `The objective threw ${describeValue(error)}` };
+  const details: Record<string, unknown> = {};
+  if (typeof error.name === 'string' && error.name !== 'Error') details.errorName = error.name;
+  const at = thrownAt(error);
+  if (at !== undefined) details.thrownAt = at;
+  const own = (error as { code?: unknown }).code;
+  if (typeof own === 'string' || (typeof own === 'number' && Number.isFinite(own))) details.errorCode = own;
+  if (typeof error.stack === 'string' && error.stack !== '') details.stack = error.stack.slice(0, STACK_CHARS);
+  return Object.keys(details).length === 0
+    ? { code, message: error.message }
+    : { code, message: error.message, details };
+};

@@ -302,8 +302,8 @@ describe('runStudy', () => {
     const first = await run(broken, { maxTrials: 100 }, { store });
     expect(first.reason).toBe('failures');
     expect(first.trials).toHaveLength(10);
-    expect(first.stopMessage).toBe(
-      '10 trials in a row failed, none of this run completed, the last #9: OBJECTIVE_THREW No module named torch',
+    expect(first.stopMessage).toMatch(
+      /^10 trials in a row failed, none of this run completed, the last #9: OBJECTIVE_THREW No module named torch \(at \S+run-study\.test\.ts:\d+:\d+\)$/,
     );
     // A run after a fix starts its own count; one still broken stops again after its own ten.
     const again = await run(broken, { maxTrials: 100 }, { store });

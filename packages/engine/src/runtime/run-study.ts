@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { studySuggester, suggesterChange } from '../builtins/check-same-study.js';
+import { failureNote } from '../builtins/words.js';
 import { MAX_CONCURRENCY } from '../config/experiment-schema.js';
 import type { ObjectiveAdapter } from '../contracts/objective.js';
 import type { Pruner } from '../contracts/pruner.js';
@@ -319,7 +320,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     const failuresStop = (failed: FinishedTrial & { readonly state: 'failed' }) => {
       reason = 'failures';
       const never = budget.maxConsecutiveFailures === undefined ? ', none of this run completed' : '';
-      stopMessage ??= `${tracker.failureLimit()} trials in a row failed${never}, the last #${failed.number}: ${failed.error.code} ${failed.error.message.split('\n')[0]}`;
+      stopMessage ??= `${tracker.failureLimit()} trials in a row failed${never}, the last #${failed.number}: ${failed.error.code} ${failed.error.message.split('\n')[0]}${failureNote(failed.error.details)}`;
     };
     const worker = async () => {
       while (reason === undefined) {

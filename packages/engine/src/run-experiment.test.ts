@@ -85,7 +85,7 @@ describe('runExperiment (the composition root)', () => {
         additionalProperties: false,
         properties: { mode: { type: 'string', default: 'narrow' }, width: { type: 'number' } },
       },
-      create: (options) => ({
+      create: () => ({
         name: 'noting',
         beginTrial: (context) => ({ sampleParam: (param) => sampleDistribution(param.distribution, context.rng) }),
       }),

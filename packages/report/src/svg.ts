@@ -28,7 +28,7 @@ const SVG_INDEX_MARK =
  * replay reproduced the run).
  */
 export const svgIndex = (page: ReportPage): string =>
-  [
+  `${[
     `# ${text(page.title)}`,
     SVG_INDEX_MARK,
     ...page.notes.map((note) => `- ${text(note)}`),
@@ -41,7 +41,7 @@ export const svgIndex = (page: ReportPage): string =>
         text(chart.description),
       ]),
     ]),
-  ].join('\n\n') + '\n';
+  ].join('\n\n')}\n`;
 
 /**
  * Text as Markdown shows it as written: every character Markdown could read as HTML, a link, emphasis or a

@@ -475,6 +475,55 @@ describe('a throwing onEvent within optimize', () => {
   });
 });
 
+describe('an async reporter or onEvent that rejects (trial 54)', () => {
+  it('is cut off with plugin.failed as a throw is; the running trials are not touched', async () => {
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const heard: string[] = [];
+    const warned: string[] = [];
+    const result = await fmin({
+      space: { x: uniform(0, 1) },
+      suggester: prior,
+      maxTrials: 6,
+      concurrency: 2,
+      objective: async ({ x }) => {
+        await sleep(20);
+        return x;
+      },
+      onWarning: (message) => warned.push(message),
+      reporters: [
+        {
+          name: 'webhook',
+          onEvent: async (event) => {
+            if (event.type === 'trial.finished' && event.trial.number === 1) {
+              await sleep(1);
+              throw new Error('webhook failed');
+            }
+          },
+        },
+        { name: 'watch', onEvent: (event) => void heard.push(event.type) },
+      ],
+    });
+    expect(result.trials.map((trial) => trial.state)).toEqual(Array(6).fill('complete'));
+    expect(heard.filter((type) => type === 'plugin.failed')).toHaveLength(1);
+    expect(warned.join('\n')).not.toMatch(/outside its call|webhook failed/);
+    // The ask/tell study's own listener, the same way: a warning, and the study goes on.
+    const study = await Study.open({
+      space: { x: uniform(0, 1) },
+      suggester: prior,
+      onWarning: (message) => warned.push(message),
+      onEvent: async () => {
+        throw new Error('listener down');
+      },
+    });
+    const trial = await study.ask();
+    await study.tell(trial.number, 1);
+    await sleep(5);
+    expect(warned.at(-1)).toBe(
+      'reporter `study` threw in onEvent, so it gets no more events (the study goes on): listener down',
+    );
+  });
+});
+
 describe('tell and prune of a trial that optimize is evaluating', () => {
   it('are refused with TRIAL_IN_RUN; the run records its own result', async () => {
     const study = await Study.open({

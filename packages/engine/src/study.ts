@@ -72,7 +72,7 @@ export interface StudyOptions<S extends SpaceDefinition = SpaceDefinition> {
   /**
    * Receives the study's events: from ask, tell, report and prune, `trial.started`, `suggestion.explained`
    * (when `explain` is on), `trial.reported` and `trial.finished`; from `optimize`, also `study.started`,
-   * `study.improved` and `study.finished`. A listener that throws is cut off with a warning.
+   * `study.improved` and `study.finished`. A listener that throws, or an `async` one that rejects, is cut off with a warning.
    */
   readonly onEvent?: (event: EngineEvent) => void;
   /**

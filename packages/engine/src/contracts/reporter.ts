@@ -9,7 +9,10 @@ import type { MaybePromise } from './maybe-promise.js';
  */
 export interface Reporter {
   readonly name: string;
-  /** Gets each event of the run, in order. */
+  /**
+   * Gets each event of the run, in order. It may be `async` (post each event somewhere): the run does not
+   * wait for it, and a rejection cuts the reporter off as a throw does.
+   */
   onEvent(event: EngineEvent): void;
   /**
    * Awaited once after the last event (flush files, close connections), also by a reporter cut off for a

@@ -9,21 +9,29 @@ export const cutOffMessage = (plugin: string, message: string, where: 'onEvent' 
 
 /**
  * A listener that is called until it throws, then never again: the throw goes to `onFailure` once, and
- * the caller goes on (listeners never steer a study). The rule `optimize`'s reporters and the ask/tell
- * study's `onEvent` share.
+ * the caller goes on (listeners never steer a study). A listener that returns a promise (an `async`
+ * one, posting each event somewhere) is not awaited, and its rejection counts as a throw (trial 54: it
+ * went unhandled, and the run's stray-error catch blamed a running objective, failing healthy trials).
+ * The rule `optimize`'s reporters and the ask/tell study's `onEvent` share.
  */
 export const guardListener = <E>(
-  onEvent: (event: E) => void,
+  onEvent: (event: E) => unknown,
   onFailure: (error: unknown) => void,
 ): ((event: E) => void) => {
   let live = true;
+  const failed = (error: unknown) => {
+    if (!live) return;
+    live = false;
+    onFailure(error);
+  };
   return (event) => {
     if (!live) return;
     try {
-      onEvent(event);
+      const returned = onEvent(event);
+      if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function')
+        (returned as PromiseLike<unknown>).then(undefined, failed);
     } catch (error) {
-      live = false;
-      onFailure(error);
+      failed(error);
     }
   };
 };

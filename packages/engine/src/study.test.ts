@@ -524,6 +524,38 @@ describe('an async reporter or onEvent that rejects (trial 54)', () => {
   });
 });
 
+describe('a run that starts with its study at its limit (trial 54)', () => {
+  it('says so through onWarning: a second unnamed fmin on the same store resumes the first study and runs nothing', async () => {
+    const store = createMemoryStore();
+    const warned: string[] = [];
+    const space = { lr: uniform(0, 1) };
+    const first = await fmin({ space, store, suggester: prior, maxTrials: 4, objective: ({ lr }) => (lr - 0.2) ** 2 });
+    expect(first.trials).toHaveLength(4);
+    const second = await fmin({
+      space,
+      store,
+      suggester: prior,
+      maxTrials: 4,
+      objective: ({ lr }) => (lr - 0.8) ** 2,
+      onWarning: (message) => warned.push(message),
+    });
+    expect(second.trials).toHaveLength(4);
+    expect(warned).toEqual([
+      "study fmin already has 4 trials, its limit of 4: this run evaluates none and returns the study's results so far. Give the study another name (a study of the same name in the store is resumed) or budget.moreTrials to run more.",
+    ]);
+    warned.length = 0;
+    await fmin({
+      space,
+      store,
+      suggester: prior,
+      budget: { moreTrials: 1 },
+      objective: ({ lr }) => lr,
+      onWarning: (message) => warned.push(message),
+    });
+    expect(warned).toEqual([]);
+  });
+});
+
 describe('tell and prune of a trial that optimize is evaluating', () => {
   it('are refused with TRIAL_IN_RUN; the run records its own result', async () => {
     const study = await Study.open({

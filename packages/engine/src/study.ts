@@ -335,6 +335,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
         ...(this.listener === undefined ? [] : [{ name: 'study', onEvent: this.listener }]),
         ...(options.reporters ?? []),
       ],
+      noteAtLimit: true,
       ...(this.session.explain === undefined ? {} : { explain: this.session.explain }),
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { studySuggester, suggesterChange } from '../builtins/check-same-study.js';
-import { failureNote } from '../builtins/words.js';
+import { countOf, failureNote } from '../builtins/words.js';
 import { MAX_CONCURRENCY } from '../config/experiment-schema.js';
 import type { ObjectiveAdapter } from '../contracts/objective.js';
 import type { Pruner } from '../contracts/pruner.js';
@@ -77,6 +77,11 @@ export interface RunStudyOptions {
    * the process), for a service whose other code may throw while a run is in progress (trial 38).
    */
   readonly catchStrayErrors?: boolean;
+  /**
+   * Warn when the run starts with the study already at its trial limit, so it runs nothing (default false:
+   * the CLI's progress line says so; `optimize` and `fmin` set it, code has no such line).
+   */
+  readonly noteAtLimit?: boolean;
   /** How long a running trial's lease lasts without renewal; it is renewed every third of it. Default 60 s. */
   readonly leaseMs?: number;
   readonly explain?: boolean;
@@ -267,6 +272,14 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       );
     }
 
+    // Code has no progress line to say that a study is at its limit (trial 54: a second unnamed `fmin` on a
+    // file store resumed the first one's study, `fmin`, ran nothing and returned its best, without a word).
+    if (options.noteAtLimit === true && endedBefore === undefined && limit !== undefined && existing.length >= limit)
+      warn(
+        `study ${spec.name} already has ${countOf(existing.length, 'trial')}, its limit of ${limit}: ` +
+          `this run evaluates none${waiting !== undefined && waiting.length > 0 ? ' (its waiting enqueued entries included)' : ''} and returns the study's results so far. ` +
+          'Give the study another name (a study of the same name in the store is resumed) or budget.moreTrials to run more.',
+      );
     let warnedCrash = false;
     // This run's trials that reported an intermediate value, and those that completed without one: a
     // pruner that was never given a value is said once at the end (trial 49 asked for it).

@@ -209,6 +209,41 @@ describe('pruning in the run loop', () => {
     expect(result.trials[0]?.intermediate).toHaveLength(5);
   });
 
+  it('a synchronous loop that does not await its reports: they are decided before the trial ends, which ends pruned as told, said once (trial 54)', async () => {
+    const warned: string[] = [];
+    // Optuna's report and should_prune are synchronous; a loop ported as is reads shouldPrune() before any
+    // decision has come. Trials above x = 0.3 are told to stop at their first report.
+    const synchronous: ObjectiveFunction = (params, context) => {
+      const x = params.x as number;
+      let value = 0;
+      for (let step = 0; step < 5; step++) {
+        value = x * (5 - step);
+        void context.report(step, value);
+        if (context.shouldPrune()) return value;
+      }
+      return value;
+    };
+    // Judged on the value at the step asked about (the listing may already hold later steps).
+    const atStep: Pruner = {
+      name: 'at-step',
+      shouldPrune: ({ trial, step }) => (trial.intermediate?.find((point) => point.step === step)?.value ?? 0) > 1.5,
+    };
+    const result = await run(synchronous, {
+      pruner: atStep,
+      budget: { maxTrials: 12 },
+      onWarning: (message) => warned.push(message),
+    });
+    const told = result.trials.filter((trial) => (trial.intermediate?.[0]?.value ?? 0) > 1.5);
+    expect(told.length).toBeGreaterThan(2);
+    for (const trial of result.trials) {
+      expect(trial.intermediate).toHaveLength(5);
+      expect(trial.state).toBe(told.includes(trial) ? 'pruned' : 'complete');
+    }
+    expect(warned.filter((message) => message.includes('reports were not awaited'))).toEqual([
+      `trial #${told[0]?.number}: the pruner said stop at step 0, but the objective went on and returned: its reports were not awaited, so shouldPrune() was still false. Await each report (await context.report(step, value)) before asking shouldPrune(); the trial ends pruned, as told.`,
+    ]);
+  });
+
   it('stores reports without a pruner, and never prunes', async () => {
     const result = await run(curve, { budget: { maxTrials: 3 } });
     for (const trial of result.trials) {

@@ -49,6 +49,13 @@ export interface TrialPruning {
   outcome(result: EvaluationResult): TrialOutcome;
   /** The values the trial reported, in step order (what a result kept as a new trial carries). */
   intermediate(): readonly IntermediateValue[];
+  /**
+   * Call when the objective has returned, before {@link TrialPruning.outcome}: awaits the reports it did not
+   * await (a synchronous training loop's), so their values are stored and the pruner's decisions count;
+   * resolves to the step the pruner said stop at when that decision came only then (the objective could
+   * not have seen it through `shouldPrune()`), else undefined.
+   */
+  settle(): Promise<number | undefined>;
   /** Call once the trial is finished; rethrows a pruner failure (it stops the run, as a suggester failure does). */
   end(): void;
 }
@@ -232,39 +239,62 @@ export const createPruning = (options: PruningOptions): Pruning => {
       let warnedLate = false;
       let warnedRepeat = false;
       let failure: ParzenError | undefined;
+      // The step the pruner first said stop at, and the reports not yet decided.
+      let toldAt: number | undefined;
+      const pending = new Set<Promise<void>>();
       const lastValue = () => local.get(number)?.at(-1)?.value;
+      const reportOne = async (step: number, value: number) => {
+        // A context kept past its trial (a callback that fires after the objective returned): the trial
+        // is finished and the value is not stored. Said, not thrown: a late call nobody awaits would
+        // otherwise be an unhandled rejection, which fails the trials running then.
+        if (ended) {
+          if (!warnedLate)
+            (options.warn ?? warnOnStderr)(
+              `report(${step}, ${value}) came after trial #${number} ended; the value was not stored (report before the objective returns; later ones of this trial are dropped without a word).`,
+            );
+          warnedLate = true;
+          return;
+        }
+        // A step reported again: the first value stays (as Optuna keeps it), and the user is told once.
+        const earlier = local.get(number)?.find((point) => point.step === step);
+        if (earlier !== undefined && typeof value === 'number') {
+          checkReport(step, value);
+          if (!warnedRepeat)
+            (options.warn ?? warnOnStderr)(
+              `report(${step}, ${value}) of trial #${number}: step ${step} was reported before (${earlier.value}), and that value is kept; report each step once (later repeats of this trial are dropped without a word).`,
+            );
+          warnedRepeat = true;
+          return;
+        }
+        const prune = await report(number, step, value, told, true).catch((error: unknown) => {
+          if (error instanceof ParzenError && error.code === 'PRUNER_FAILED') failure ??= error;
+          throw error;
+        });
+        // Once told to stop, a trial stays pruned: later reports are stored but not judged again.
+        if (prune && !told) toldAt = step;
+        told ||= prune;
+      };
       return {
-        report: async (step, value) => {
-          // A context kept past its trial (a callback that fires after the objective returned): the trial
-          // is finished and the value is not stored. Said, not thrown: a late call nobody awaits would
-          // otherwise be an unhandled rejection, which fails the trials running then.
-          if (ended) {
-            if (!warnedLate)
-              (options.warn ?? warnOnStderr)(
-                `report(${step}, ${value}) came after trial #${number} ended; the value was not stored (report before the objective returns; later ones of this trial are dropped without a word).`,
-              );
-            warnedLate = true;
-            return;
-          }
-          // A step reported again: the first value stays (as Optuna keeps it), and the user is told once.
-          const earlier = local.get(number)?.find((point) => point.step === step);
-          if (earlier !== undefined && typeof value === 'number') {
-            checkReport(step, value);
-            if (!warnedRepeat)
-              (options.warn ?? warnOnStderr)(
-                `report(${step}, ${value}) of trial #${number}: step ${step} was reported before (${earlier.value}), and that value is kept; report each step once (later repeats of this trial are dropped without a word).`,
-              );
-            warnedRepeat = true;
-            return;
-          }
-          const prune = await report(number, step, value, told, true).catch((error: unknown) => {
-            if (error instanceof ParzenError && error.code === 'PRUNER_FAILED') failure ??= error;
-            throw error;
+        report: (step, value) => {
+          // Tracked by a promise of its own that never rejects: the caller's promise keeps its rejection, so
+          // a refused report nobody awaits stays an unhandled rejection, which names it (user trial 27).
+          let done = () => {};
+          const tracked = new Promise<void>((resolve) => {
+            done = resolve;
           });
-          // Once told to stop, a trial stays pruned: later reports are stored but not judged again.
-          told ||= prune;
+          pending.add(tracked);
+          return reportOne(step, value).finally(() => {
+            pending.delete(tracked);
+            done();
+          });
         },
         shouldPrune: () => told,
+        settle: async () => {
+          if (pending.size === 0) return undefined;
+          const seen = told;
+          await Promise.all([...pending]);
+          return !seen && told ? toldAt : undefined;
+        },
         intermediate: () => local.get(number) ?? [],
         outcome: (result) => {
           if (failure !== undefined)

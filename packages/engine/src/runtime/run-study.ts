@@ -281,6 +281,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           'Give the study another name (a study of the same name in the store is resumed) or budget.moreTrials to run more.',
       );
     let warnedCrash = false;
+    let warnedLateStop = false;
     // This run's trials that reported an intermediate value, and those that completed without one: a
     // pruner that was never given a value is said once at the end (trial 49 asked for it).
     let reported = 0;
@@ -311,6 +312,16 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           warnedCrash = true;
           warn(
             `trial #${asked.number} failed: ${evaluation.error.message}. Such an error fails every trial evaluating on this thread at that moment; if code other than the objective threw it, pass catchStrayErrors: false to fmin or study.optimize to leave it to the process, or (from a config) run the objective in a worker thread (isolate: "worker").`,
+          );
+        }
+        // A synchronous loop's reports (not awaited) are decided only now (trial 54: the pruner said stop
+        // 60 times and every trial ended complete, without a word): the trial ends as told, said once a run.
+        const lateStop = await trialPruning.settle();
+        if (lateStop !== undefined && !warnedLateStop) {
+          warnedLateStop = true;
+          warn(
+            `trial #${asked.number}: the pruner said stop at step ${lateStop}, but the objective went on and returned: its reports were not awaited, so shouldPrune() was still false. ` +
+              'Await each report (await context.report(step, value)) before asking shouldPrune(); the trial ends pruned, as told.',
           );
         }
         const outcome = trialPruning.outcome(evaluation);

@@ -3,9 +3,13 @@ import type { Reporter } from '../contracts/reporter.js';
 import type { EngineEvent } from './engine-event.js';
 
 /**
- * A reporter written as an rxjs stream: `connect` gets the run's events and returns a stream the engine
+ * A reporter written as an rxjs stream: `connect` gets a run's events and returns a stream the engine
  * subscribes to; its completion is the reporter's end, and an error in it cuts the reporter off (a
- * `plugin.failed` event). Async because it loads rxjs, which nothing else in a reporter needs.
+ * `plugin.failed` event). Each run gets a stream of its own: `connect` is called at the run's first event
+ * and the stream completes at its end, so one reporter serves runs one after another (trial 54: a reporter
+ * made once and passed to every `fmin` heard only the first run; runs at once share a stream, and each end
+ * completes it, the next event beginning another). Async because it loads rxjs, which nothing else in a
+ * reporter needs.
  *
  * @example
  * ```ts
@@ -17,31 +21,44 @@ export const streamReporter = async (
   connect: (events$: Observable<EngineEvent>) => Observable<unknown>,
 ): Promise<Reporter> => {
   const { Subject } = await import('../vendor/rxjs.js');
-  const events = new Subject<EngineEvent>();
-  let error: unknown;
-  const done = new Promise<void>((resolve) => {
+  interface Stream {
+    readonly events: InstanceType<typeof Subject<EngineEvent>>;
+    readonly done: Promise<void>;
+    error?: unknown;
+  }
+  const open = (): Stream => {
+    const events = new Subject<EngineEvent>();
+    let finish = () => {};
+    const stream: Stream = { events, done: new Promise<void>((resolve) => (finish = resolve)) };
     connect(events.asObservable()).subscribe({
       error: (cause: unknown) => {
-        error = cause ?? new Error(`reporter ${name} failed`);
-        resolve();
+        stream.error = cause ?? new Error(`reporter ${name} failed`);
+        finish();
       },
-      complete: () => resolve(),
+      complete: () => finish(),
     });
-  });
-  const rethrow = () => {
-    if (error !== undefined) throw error;
+    return stream;
+  };
+  let current: Stream | undefined;
+  const rethrow = (stream: Stream) => {
+    if (stream.error !== undefined) throw stream.error;
   };
   return {
     name,
     onEvent: (event) => {
-      rethrow();
-      events.next(event);
-      rethrow();
+      current ??= open();
+      const stream = current;
+      rethrow(stream);
+      stream.events.next(event);
+      rethrow(stream);
     },
     end: async () => {
-      events.complete();
-      await done;
-      rethrow();
+      const stream = current;
+      current = undefined;
+      if (stream === undefined) return;
+      stream.events.complete();
+      await stream.done;
+      rethrow(stream);
     },
   };
 };

@@ -215,6 +215,33 @@ describe('runStudy', () => {
     expect(throwerEnded).toBe(1);
   });
 
+  it('a stream reporter serves runs one after another, and runs at once (trial 54: it heard the first run only)', async () => {
+    const finished: number[] = [];
+    const ends: number[] = [];
+    let connects = 0;
+    const stream = await streamReporter('count', (events$) => {
+      connects++;
+      return events$.pipe(
+        tap({
+          next: (event) => {
+            if (event.type === 'trial.finished') finished.push(event.trial.number);
+          },
+          complete: () => ends.push(finished.length),
+        }),
+      );
+    });
+    await run(heart, { maxTrials: 3 }, { reporters: [stream] });
+    await run(heart, { maxTrials: 2 }, { reporters: [stream] });
+    expect(finished).toEqual([0, 1, 2, 0, 1]);
+    expect([connects, ends]).toEqual([2, [3, 5]]);
+    finished.length = 0;
+    await Promise.all([
+      run(heart, { maxTrials: 3 }, { reporters: [stream] }),
+      run(heart, { maxTrials: 6 }, { reporters: [stream] }),
+    ]);
+    expect(finished).toHaveLength(9);
+  });
+
   it('warns when a throwing reporter leaves no reporter to hear its plugin.failed (it was dropped silently)', async () => {
     const warnings: string[] = [];
     const thrower: Reporter = {

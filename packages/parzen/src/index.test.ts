@@ -3,12 +3,19 @@ import { Study } from '@parzen/engine';
 import { describe, expect, it } from 'vitest';
 import {
   choice,
+  createJsonlStore,
   createMedianPruner,
   createRandomSuggester,
+  createSqliteStore,
   createStudy,
   type EngineEvent,
   fmin,
   isTpeExplanation,
+  type JsonlStoreOptions,
+  type MedianPrunerOptions,
+  type SqliteStoreOptions,
+  type TpeCompat,
+  type TpeOptions,
   uniform,
 } from './index.js';
 
@@ -66,5 +73,23 @@ describe('parzen (the umbrella)', () => {
     const kind: 'a' | 'b' | undefined = result.best?.params.kind;
     expect(['a', 'b']).toContain(kind);
     expect(result.trials).toHaveLength(20);
+  });
+});
+
+describe('option types come with their factories (trial 54: code could not name what it passed)', () => {
+  it('names the TPE, pruner and store options from the one package', () => {
+    const compat: TpeCompat = 'optuna5';
+    const tpe: TpeOptions = { compat, grouping: 'joint' };
+    const median: MedianPrunerOptions = { startupTrials: 3 };
+    const jsonl: JsonlStoreOptions = { path: 'never-opened.jsonl' };
+    const sqlite: SqliteStoreOptions = { path: 'never-opened.sqlite' };
+    expect(typeof createTpeSuggester(tpe).beginTrial).toBe('function');
+    expect(createMedianPruner(median).name).toBe('median');
+    expect([typeof createJsonlStore, typeof createSqliteStore, jsonl.path, sqlite.path]).toEqual([
+      'function',
+      'function',
+      'never-opened.jsonl',
+      'never-opened.sqlite',
+    ]);
   });
 });

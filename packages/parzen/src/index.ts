@@ -27,8 +27,25 @@ import {
   type Suggester,
 } from '@parzen/engine';
 
-export { createQuasiRandomSuggester, createRandomSuggester } from '@parzen/algo-random';
-export { createTpeSuggester, isTpeExplanation, type TpeExplanation, type TpeOptions } from '@parzen/algo-tpe';
+export { createQuasiRandomSuggester, createRandomSuggester, type QuasiRandomOptions } from '@parzen/algo-random';
+// The factories' option types come with them, so code can name what it passes (trial 54).
+export {
+  type BoundaryTies,
+  type ConstantLiar,
+  createTpeSuggester,
+  type FailedTrialPolicy,
+  isTpeExplanation,
+  type PrunedTrialPolicy,
+  type StartupSamplerName,
+  type TpeCompat,
+  type TpeExplanation,
+  type TpeExplore,
+  type TpeFrame,
+  type TpeGrouping,
+  type TpeKernel,
+  type TpeOptions,
+  type TpeSplitRule,
+} from '@parzen/algo-tpe';
 export * from '@parzen/engine';
 export {
   createHyperbandPruner,
@@ -37,9 +54,15 @@ export {
   createPercentilePruner,
   createSuccessiveHalvingPruner,
   createThresholdPruner,
+  type HyperbandOptions,
+  type MedianPrunerOptions,
+  type PatientPrunerOptions,
+  type PercentilePrunerOptions,
+  type SuccessiveHalvingOptions,
+  type ThresholdPrunerOptions,
 } from '@parzen/pruners';
-export { createJsonlStore } from '@parzen/store-file';
-export { createSqliteStore } from '@parzen/store-sqlite';
+export { createJsonlStore, type FsyncPolicy, type JsonlStoreOptions } from '@parzen/store-file';
+export { createSqliteStore, type SqliteStoreOptions } from '@parzen/store-sqlite';
 
 /** {@link StudyOptions} with the suggester optional: TPE (our default profile) when not given. */
 export type CreateStudyOptions<S extends SpaceDefinition> = Omit<StudyOptions<S>, 'suggester'> & {

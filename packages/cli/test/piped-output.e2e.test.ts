@@ -96,6 +96,54 @@ describe.concurrent('output to a slow pipe', () => {
   }
 });
 
+describe.concurrent("a module objective's own output (isolate: worker, trial 53)", () => {
+  const chattyConfig = (name: string) => {
+    writeIn(
+      dir,
+      `${name}.mjs`,
+      "export default (params, { trialNumber }) => { for (let i = 0; i < 3000; i++) console.log(`trial ${trialNumber} line ${i} ${'z'.repeat(100)}`); return params.x; };",
+    );
+    return writeIn(
+      dir,
+      `${name}.json`,
+      heartConfig({
+        name,
+        objective: { use: 'module', options: { path: `./${name}.mjs` } },
+        store: { use: 'memory' },
+        budget: { maxTrials: 4 },
+        reporters: [],
+      }),
+    );
+  };
+
+  it('reaches a slow pipe whole: every line of every trial (the last trials were lost)', async () => {
+    const piped = await readSlowly(['run', chattyConfig('chatty')], dir);
+    expect(piped.code).toBe(0);
+    const counts = new Map<string, number>();
+    for (const line of piped.stdout.split('\n'))
+      if (line.startsWith('trial '))
+        counts.set(line.split(' ')[1] as string, (counts.get(line.split(' ')[1] as string) ?? 0) + 1);
+    expect(Object.fromEntries(counts)).toEqual({ 0: 3000, 1: 3000, 2: 3000, 3: 3000 });
+  });
+
+  it('does not hold the run when the reader goes away (run | head -1): the run ends, exit 0', async () => {
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn(process.execPath, [cliPath, 'run', chattyConfig('chatty-head')], { cwd: dir, stdio: 'pipe' });
+      child.stdout.once('data', () => child.stdout.destroy());
+      const deadline = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error('parzen run did not finish after its reader went away'));
+      }, 30_000);
+      child.on('error', reject);
+      child.on('exit', (exit) => {
+        clearTimeout(deadline);
+        resolve(exit);
+      });
+    });
+    expect(code).toBe(0);
+  });
+});
+
 describe.concurrent('output to a reader that goes away', () => {
   it('parzen trials --csv | head -1: exits 0 without a stack when the reader closes the pipe early', async () => {
     const result = await new Promise<{ code: number | null; stderr: string; first: string }>((resolve, reject) => {

@@ -107,6 +107,20 @@ const sendResult = async (id: number, value: unknown): Promise<void> => {
   } else send({ type: 'result', id, value });
 };
 
+/**
+ * Waits until what this thread wrote on stdout and stderr has reached the main thread: a write's callback
+ * comes once the main thread has taken the chunk, and an empty write's after every earlier one (trial 53:
+ * the lines a trial printed last, often whole trials' lines through a pipe, were lost when the result
+ * overtook them and the thread or the run ended first).
+ */
+const flushStdio = async (): Promise<void> => {
+  // Nothing untaken: no wait, so the result goes at once, as it did (a stray rejection the objective left
+  // behind then ends the thread after its trial, not during it).
+  const pending = [process.stdout, process.stderr].filter((stream) => stream.writableLength > 0);
+  if (pending.length === 0) return;
+  await Promise.all(pending.map((stream) => new Promise<void>((resolve) => stream.write('', () => resolve()))));
+};
+
 /** One running trial in this thread: its signal, its reports waiting for an answer, the latest prune decision. */
 interface RunningTrial {
   readonly controller: AbortController;
@@ -171,8 +185,10 @@ try {
     send({ type: 'started', id: request.id });
     try {
       const value = await objective(request.params, trialContext(request.id, request.trialNumber, trial));
+      await flushStdio();
       await sendResult(request.id, value);
     } catch (error) {
+      await flushStdio();
       // An Error is described here, where its class, own code and stack still are (trial 54): sent as it
       // is, it would arrive as its message alone.
       if (error instanceof Error) send({ type: 'failed', id: request.id, ...thrownErrorInfo(error) });

@@ -11,6 +11,7 @@ import {
 } from '@parzen/engine/plugin';
 import { isFileSpecifier, MissingExportError } from './load-module-export.js';
 import type { ModuleWorkerData, ModuleWorkerReply, ModuleWorkerRequest } from './module-worker.js';
+import { relayStdio } from './relay-stdio.js';
 
 /** The built worker to start from sources, or false when there is none (decided once per process). */
 let built: URL | false | undefined;
@@ -35,22 +36,32 @@ const builtWorker = (): URL | undefined => {
 };
 
 /**
- * Starts the worker thread. Built code runs `module-worker.js`. From sources (the test runner) the
+ * Starts the worker thread, its stdout and stderr relayed to the process's ({@link relayStdio}). Built code runs `module-worker.js`. From sources (the test runner) the
  * worker runs the built `module-worker.js` when the build is up to date (without the parent's source
  * conditions, so it loads the built engine too): importing the sources through tsx in every worker cost
  * about 0.2 s of CPU per worker. Otherwise it imports `module-worker.ts` through tsx.
  */
 const startWorker = (data: ModuleWorkerData): Worker => {
+  const worker = newWorker(data);
+  relayStdio(worker.stdout, process.stdout);
+  relayStdio(worker.stderr, process.stderr);
+  return worker;
+};
+
+/** The thread itself (see {@link startWorker}), its stdout and stderr for the caller to relay. */
+const newWorker = (data: ModuleWorkerData): Worker => {
+  const stdio = { stdout: true, stderr: true } as const;
   if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./module-worker.js', import.meta.url), { workerData: data });
+    return new Worker(new URL('./module-worker.js', import.meta.url), { workerData: data, ...stdio });
   built ??= builtWorker() ?? false;
-  if (built !== false) return new Worker(built, { workerData: data, execArgv: [] });
+  if (built !== false) return new Worker(built, { workerData: data, execArgv: [], ...stdio });
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
   const script = JSON.stringify(new URL('./module-worker.ts', import.meta.url).href);
   const parent = JSON.stringify(import.meta.url);
   return new Worker(`import(${tsx}).then((api) => (api.tsImport ?? api.default.tsImport)(${script}, ${parent}))`, {
     eval: true,
     workerData: data,
+    ...stdio,
   });
 };
 

@@ -1,0 +1,38 @@
+import type { Readable, Writable } from 'node:stream';
+
+/** Per destination, the sources paused until it drains or closes (one pair of listeners per destination). */
+const waiting = new WeakMap<Writable, Set<Readable>>();
+
+/** Pauses `from` until `to` drains, or closes (a reader gone: `from` then flows into nothing). */
+const pauseUntilDrained = (from: Readable, to: Writable): void => {
+  from.pause();
+  const paused = waiting.get(to);
+  if (paused !== undefined) {
+    paused.add(from);
+    return;
+  }
+  const sources = new Set([from]);
+  waiting.set(to, sources);
+  const wake = () => {
+    to.off('drain', wake);
+    to.off('close', wake);
+    waiting.delete(to);
+    for (const source of sources) source.resume();
+  };
+  to.on('drain', wake);
+  to.on('close', wake);
+};
+
+/**
+ * Relays a worker thread's stdout or stderr (`from`, the Worker's with `stdout: true`) to the process's
+ * (`to`), as Node's own relay does, with its pace (a slow reader slows the thread's writes), except that
+ * once `to` is gone (destroyed, ended: `parzen run | head -1`) the thread's output flows into nothing
+ * instead of stopping: the module worker waits for its writes to be taken before it sends a trial's
+ * result (trial 53: its last lines were lost), so output nobody takes would hold every trial.
+ */
+export const relayStdio = (from: Readable, to: Writable): void => {
+  from.on('data', (chunk: Buffer) => {
+    if (to.destroyed || to.writableEnded) return;
+    if (!to.write(chunk)) pauseUntilDrained(from, to);
+  });
+};

@@ -3,6 +3,7 @@ import { tap } from 'rxjs';
 import { describe, expect, it, test } from 'vitest';
 import { createFunctionObjective, type ObjectiveFunction } from '../builtins/function-objective.js';
 import { createMemoryStore } from '../builtins/memory-store.js';
+import type { ObjectiveAdapter } from '../contracts/objective.js';
 import type { Reporter } from '../contracts/reporter.js';
 import type { Suggester } from '../contracts/suggester.js';
 import { compileSpace } from '../domain/compile-space.js';
@@ -319,6 +320,39 @@ describe('runStudy', () => {
     const more = await run(heart, { moreTrials: 3 }, { store });
     expect(more.trials).toHaveLength(7);
     expect(more.resumed).toBe(true);
+  });
+
+  it('stops after 3 trials in a row could not start the objective, even after successes (trial 53: the budget burnt in milliseconds)', async () => {
+    for (const code of ['OBJECTIVE_LOAD_FAILED', 'COMMAND_NOT_STARTED']) {
+      let calls = 0;
+      const breaks: ObjectiveAdapter = {
+        name: 'breaks',
+        evaluate: async () => {
+          calls++;
+          if (calls <= 2) return { status: 'ok', loss: calls };
+          // Any other failure between two cannot-start ones begins the count again.
+          if (calls === 4) return { status: 'failed', error: { code: 'OBJECTIVE_THREW', message: 'diverged' } };
+          return {
+            status: 'failed',
+            error: { code, message: 'Objective module `./obj.mjs` failed to load: Unexpected end of input' },
+          };
+        },
+      };
+      const result = await run(heart, { maxTrials: 30 }, { objective: breaks });
+      expect(result.reason).toBe('failures');
+      expect(result.trials.map((trial) => trial.state)).toEqual([
+        'complete',
+        'complete',
+        'failed',
+        'failed',
+        'failed',
+        'failed',
+        'failed',
+      ]);
+      expect(result.stopMessage).toBe(
+        `3 trials in a row could not start the objective, the last #6: ${code} Objective module \`./obj.mjs\` failed to load: Unexpected end of input; the rest of the budget is left for a run once it starts again`,
+      );
+    }
   });
 
   it('stops once maxConsecutiveFailures trials in a row failed (unset: 10 until a trial of the run works), counting each run afresh', async () => {

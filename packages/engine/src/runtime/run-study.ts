@@ -112,6 +112,11 @@ const UNREPORTED_WARN_MIN = 3;
 /** How long running trials may go on after the run's signal aborts, unless told otherwise (the CLI's 30 s). */
 export const DEFAULT_GRACE_PERIOD_MS = 30_000;
 
+/** Failures of an objective that could not start at all, whatever the params (a module that does not load, a program that does not start). */
+const CANNOT_START = new Set(['OBJECTIVE_LOAD_FAILED', 'COMMAND_NOT_STARTED']);
+/** How many such failures in a row stop a run (see runStudy). */
+const UNSTARTABLE_LIMIT = 3;
+
 /**
  * Runs a study to its budget: `concurrency` workers each ask, evaluate and tell in turn. Every finished
  * trial is in the store before its worker asks again. Objective failures are failed trials; suggester
@@ -341,6 +346,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     let inFlight = 0;
     let holding = false;
     let lastFailed: FinishedTrial | undefined;
+    let unstartable = 0;
     const failuresStop = (failed: FinishedTrial & { readonly state: 'failed' }) => {
       reason = 'failures';
       const never = budget.maxConsecutiveFailures === undefined ? ', none of this run completed' : '';
@@ -405,6 +411,14 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           finished.state !== 'failed' ? 'other' : finished.error.code === 'INTERRUPTED' ? 'neutral' : 'failed',
         );
         if (finished.state === 'failed') lastFailed = finished;
+        // An objective that worked and then cannot start at all (trial 53: its module edited with a syntax
+        // error mid-run, its program moved away) fails every trial left in milliseconds, whatever their
+        // params: a few in a row stop the run, even after successes, and keep the rest of the budget.
+        unstartable = finished.state === 'failed' && CANNOT_START.has(finished.error.code) ? unstartable + 1 : 0;
+        if (reason === undefined && unstartable >= UNSTARTABLE_LIMIT && finished.state === 'failed') {
+          reason = 'failures';
+          stopMessage ??= `${UNSTARTABLE_LIMIT} trials in a row could not start the objective, the last #${finished.number}: ${finished.error.code} ${finished.error.message.split('\n')[0]}; the rest of the budget is left for a run once it starts again`;
+        }
         if (reason === undefined && tracker.stopReason() === 'failures') {
           if (budget.maxConsecutiveFailures !== undefined && finished.state === 'failed') failuresStop(finished);
           else if (budget.maxConsecutiveFailures === undefined) {

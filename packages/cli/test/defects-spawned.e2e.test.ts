@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { heartConfig, requireBuiltCli, runParzen, tempDir, writeIn } from './cli-harness.js';
+import { cliPath, heartConfig, requireBuiltCli, runParzen, tempDir, writeIn } from './cli-harness.js';
 
 let dir: string;
 beforeAll(() => {
@@ -83,5 +83,59 @@ describe('an objective module that ends its thread or never finishes loading (us
     expect(run.code).toBe(2);
     expect(run.stdout).toContain('"errors"');
     expect(run.stderr).toContain('never finished loading: a top-level await in it');
+  });
+});
+
+describe('a command objective the system cannot start: too many open files (trial 53)', () => {
+  it('fails those trials as COMMAND_NOT_STARTED with what to do, stops after 3 in a row, keeps the rest: no crash (exit 1)', async () => {
+    const path = writeIn(
+      dir,
+      'fd.json',
+      heartConfig({
+        name: 'fd',
+        objective: { use: 'command', options: { command: ['sh', '-c', 'sleep 1; echo 1'] } },
+        store: { use: 'jsonl', options: { path: './fd.jsonl' } },
+        budget: { maxTrials: 150 },
+        concurrency: 120,
+        reporters: [],
+      }),
+    );
+    // Process behaviour is the point: a soft limit of 300 open files, which 120 programs' pipes exceed.
+    const { spawn } = await import('node:child_process');
+    const run = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(
+        'sh',
+        ['-c', `ulimit -n 300 && exec "${process.execPath}" "${cliPath}" run "${path}" --json`],
+        {
+          cwd: dir,
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+      });
+      const deadline = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`parzen run did not finish: ${stderr}`));
+      }, 60_000);
+      child.on('error', reject);
+      child.on('close', (code) => {
+        clearTimeout(deadline);
+        resolve({ code, stderr });
+      });
+    });
+    expect(run.stderr).not.toMatch(/Unhandled 'error' event|setEncoding|\n\s+at /);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(
+      /stopped \(3 trials in a row could not start the objective, the last #\d+: COMMAND_NOT_STARTED .* could not start: spawn sh EMFILE \(the system ran out of open files: lower the config's concurrency, or raise the limit, ulimit -n\)/,
+    );
+    const trials = await runParzen(['trials', path, '--json'], { cwd: dir });
+    const states = (JSON.parse(trials.stdout) as { state: string; error?: { code: string } }[]).map((trial) =>
+      trial.state === 'failed' ? trial.error?.code : trial.state,
+    );
+    // Every trial started ended: nothing left running by a crash; none failed as the objective's fault.
+    expect(states.length).toBeLessThan(150);
+    expect(states.filter((state) => state !== 'complete' && state !== 'COMMAND_NOT_STARTED')).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { LineFeed } from './line-feed.js';
 import { OutputTail } from './output-tail.js';
 import { killGroup, releaseGroup, trackGroup } from './process-groups.js';
@@ -139,6 +139,19 @@ const armKillSwitch = (options: KillSwitchOptions): KillSwitch => {
   };
 };
 
+/** Errors of a system out of processes or open files: no fault of the program. */
+const OUT_OF_RESOURCES = new Set(['EMFILE', 'ENFILE', 'EAGAIN']);
+
+/** The error, with what to do when the system ran out of processes or files (a message of its own). */
+const withHint = (error: Error): Error => {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === undefined || !OUT_OF_RESOURCES.has(code)) return error;
+  const hinted = new Error(
+    `${error.message} (the system ran out of ${code === 'EAGAIN' ? 'processes' : 'open files'}: lower the config's concurrency, or raise the limit, ulimit ${code === 'EAGAIN' ? '-u' : '-n'})`,
+  );
+  return Object.assign(hinted, { code });
+};
+
 /**
  * Runs a program in its own process group and resolves when it has ended and its output is read (and,
  * with `onStdoutLine`, handled). A timeout or an abort kills the whole group (the program and every
@@ -152,7 +165,36 @@ export const runCommand = (options: RunCommandOptions): Promise<CommandOutcome> 
     const stdout = new OutputTail(options.stdoutTail ?? 65_536);
     const stderr = new OutputTail(options.stderrTail);
     const [program, ...args] = options.argv;
-    const child = spawn(program as string, args, { cwd: options.cwd, env: options.env, detached: true, stdio: 'pipe' });
+    // A program that could not start at all, said as one (trial 53: a spawn that threw, E2BIG, or whose pipes
+    // could not be made, EMFILE, was the objective's TypeError, and the error that followed crashed the CLI).
+    const notStarted = (error: Error) =>
+      resolve({
+        exitCode: null,
+        signal: null,
+        stdout: '',
+        stderr: '',
+        timedOut: false,
+        aborted: false,
+        terminated: false,
+        graceExpired: false,
+        lineFailed: false,
+        durationMs: Date.now() - started,
+        startError: withHint(error),
+      });
+    let child: ChildProcessWithoutNullStreams;
+    try {
+      child = spawn(program as string, args, { cwd: options.cwd, env: options.env, detached: true, stdio: 'pipe' });
+    } catch (error) {
+      notStarted(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    // Typed as never null, yet null when the pipes could not be made.
+    const pipes: readonly unknown[] = [child.stdout, child.stderr, child.stdin];
+    if (pipes.includes(null) || pipes.includes(undefined)) {
+      // Its pipes could not be made: nothing started, and the error event follows (and nothing after it).
+      child.once('error', notStarted);
+      return;
+    }
     const pid = child.pid;
     if (pid !== undefined) trackGroup(pid, (options.terminateGraceMs ?? 5000) / 1000);
     const signalGroup = (signal: NodeJS.Signals) => {
@@ -216,7 +258,7 @@ export const runCommand = (options: RunCommandOptions): Promise<CommandOutcome> 
       }, tick);
     });
     child.on('error', (error) => {
-      startError = error;
+      startError = withHint(error);
       lines?.end();
     });
     child.on('close', async (exitCode, signal) => {

@@ -144,7 +144,8 @@ const executeRuns = async (
       report(result);
       if (everyTrialFailed(result) && !interrupts.signal.aborted)
         output.note(`parzen: every trial of study ${base.study} in this run failed${firstFailure(result, run, flags)}`);
-      if (result.reason === 'failures')
+      // The run's own message says why and what is left (the objective could not start: no limit to raise).
+      if (result.reason === 'failures' && !(result.stopMessage ?? '').includes('could not start the objective'))
         output.note(
           `parzen: study ${base.study} stopped early because its trials kept failing (budget.maxConsecutiveFailures; unset, 10 before any trial of the run worked): fix the objective and run again (a run counts afresh), or raise the limit if much of the space fails.`,
         );

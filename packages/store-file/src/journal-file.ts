@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, openSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { makeFolder, ParzenError } from '@parzen/engine/plugin';
 import { journalFailed } from './journal-errors.js';
@@ -78,6 +78,29 @@ export class JournalFile {
     } catch (error) {
       throw journalFailed(this.path, `could not append ${bytes.length} bytes (disk full?)`, error);
     }
+  }
+
+  /**
+   * Refuses to write once the path no longer names this open file (trial 53: the journal deleted, or moved,
+   * while a run went on: it appended to the removed file and ended "15 complete", exit 0, its trials lost;
+   * a worker started then made a new journal at the path and numbered from #0). A path that cannot be
+   * looked at says nothing: the write goes on.
+   */
+  checkStillAtPath(): void {
+    let atPath: ReturnType<typeof statSync>;
+    try {
+      atPath = statSync(this.path, { throwIfNoEntry: false });
+    } catch {
+      return;
+    }
+    const open = fstatSync(this.fd);
+    if (atPath !== undefined && atPath.ino === open.ino && atPath.dev === open.dev) return;
+    throw journalFailed(
+      this.path,
+      atPath === undefined
+        ? 'the journal file was deleted or moved while this store had it open: what it records now would go into the removed file and be lost. Nothing more is written; if it was moved, move it back and run again'
+        : 'the journal file was replaced by another file while this store had it open (a copy, a checkout, a new study): nothing more is written to the old one; run again to go on with the file now there',
+    );
   }
 
   sync(): void {

@@ -1,4 +1,13 @@
-import { appendFileSync, closeSync, openSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  copyFileSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import type { FinishedTrial, StudySpec } from '@parzen/engine/plugin';
 import { rejectionOf, useTempDir } from '@parzen/test-kit';
 import { describe, expect, it } from 'vitest';
@@ -417,5 +426,30 @@ describe('salvage: a damaged line in the middle, read-only (user trial 26: nothi
     expect(() => createJsonlStore({ path: tempPath('w.parzen.jsonl'), salvage: true })).toThrow(
       /salvage only with readOnly/,
     );
+  });
+});
+
+describe('a journal deleted, moved or replaced under an open store (trial 53)', () => {
+  it('refuses the next write with STORE_FAILED instead of appending to a file nobody will read', async () => {
+    const path = tempPath('gone.parzen.jsonl');
+    const store = createJsonlStore({ path });
+    await store.openStudy(spec);
+    const first = await store.createTrial(spec.name);
+    await store.finishTrial(spec.name, first?.number ?? 0, { state: 'complete', loss: 1 });
+    const second = await store.createTrial(spec.name);
+    renameSync(path, `${path}.moved`);
+    const moved = await rejectionOf(store.finishTrial(spec.name, second?.number ?? 1, { state: 'complete', loss: 2 }));
+    expect(moved).toMatchObject({ code: 'STORE_FAILED' });
+    expect((moved as Error).message).toBe(
+      `Journal \`${path}\`: the journal file was deleted or moved while this store had it open: what it records now would go into the removed file and be lost. Nothing more is written; if it was moved, move it back and run again`,
+    );
+    // Another file at the path (a copy put back, a new study): not written either.
+    copyFileSync(`${path}.moved`, path);
+    const replaced = await rejectionOf(store.createTrial(spec.name));
+    expect((replaced as Error).message).toContain(
+      'the journal file was replaced by another file while this store had it open',
+    );
+    expect(readFileSync(path, 'utf8')).toBe(readFileSync(`${path}.moved`, 'utf8'));
+    await store.close();
   });
 });

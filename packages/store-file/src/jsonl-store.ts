@@ -299,6 +299,7 @@ class JsonlTrialStore implements JsonlStore {
       let sync = false;
       let result: T;
       try {
+        file.checkStillAtPath();
         this.reader.catchUp(file.fd);
         const append: Append = (record, durable, needs = 1) => {
           const version = Math.max(recordVersion(record), needs);

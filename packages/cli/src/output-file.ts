@@ -152,11 +152,16 @@ const companionOf = (path: string): string | undefined => {
  * file is replaced, as `-o` says.
  */
 export const refuseOverwritingInputs = (path: string, inputs: readonly InputFile[] = []): void => {
-  const found = existingOutput(path);
-  if (found !== undefined && !found.isFile()) return;
-  const what = found === undefined ? companionOf(path) : preciousFile(path, found, inputs);
+  const what = wouldDestroy(path, inputs);
   if (what !== undefined)
     throw new CliError(`-o: ${path} is ${what}; writing there would destroy it. Give another file.`);
+};
+
+/** What writing at `path` would destroy (see {@link preciousFile}): undefined for any other file, or none. */
+export const wouldDestroy = (path: string, inputs: readonly InputFile[] = []): string | undefined => {
+  const found = existingOutput(path);
+  if (found !== undefined && !found.isFile()) return undefined;
+  return found === undefined ? companionOf(path) : preciousFile(path, found, inputs);
 };
 
 /** Errors of the disk, not of the path given: the command failed (exit 1), the input was fine. */

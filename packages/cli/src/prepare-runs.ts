@@ -12,12 +12,13 @@ import {
   type StartedObjective,
   startObjective,
 } from '@parzen/engine';
-import { formatIssues, type Logger } from '@parzen/engine/plugin';
+import { type ConfigIssue, formatIssues, type Logger } from '@parzen/engine/plugin';
 import { defaultJournalName } from '@parzen/store-file';
 import { defaultStore, defaultSuggester, loadBuiltinPlugins } from './builtin-plugins.js';
 import { type ConfigProblem, ConfigProblems } from './config-problems.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { expandMatrix, inVariant, type Variant, withMatrixKey } from './matrix.js';
+import { configInputs, type InputFile, wouldDestroy } from './output-file.js';
 import { applyOverrides, type ConfigOverrides } from './overrides.js';
 import { type ProgressSettings, progressReporterManifest } from './progress-reporter.js';
 import { configFolder, readConfigFile } from './read-config-file.js';
@@ -234,6 +235,7 @@ const prepareFile = async (path: string, options: PrepareOptions): Promise<Prepa
         ...(options.console === undefined ? {} : { console: options.console }),
         ...(options.logger === undefined ? {} : { logger: options.logger }),
       });
+      refuseEventsOverInputs(experiment, path);
       if (options.preflight === true) await checkPluginOptions(experiment);
       runs.push({ configPath: path, variant, experiment });
     } catch (error) {
@@ -276,6 +278,45 @@ const prepareFile = async (path: string, options: PrepareOptions): Promise<Prepa
     throw error;
   }
   return checked;
+};
+
+/** The file a run's store keeps its study in (a JSONL journal, a SQLite database), when it is a file. */
+const storeFile = ({ config, baseDir }: LoadedExperiment): string | undefined => {
+  const { use, options = {} } = config.store;
+  if (typeof options.path === 'string') return canonicalFile(resolve(baseDir, options.path));
+  if (use === 'jsonl') return canonicalFile(resolve(baseDir, defaultJournalName(config.name)));
+  return undefined;
+};
+
+/**
+ * Refuses an `events` reporter whose file is the study's store, the config or a file it names (trial 53: a
+ * copy-paste slip appended the events to the study's journal, which the next run found corrupt; to the
+ * config, which no longer parsed), as `-o` refuses them: bad input, before anything runs.
+ */
+const refuseEventsOverInputs = (experiment: LoadedExperiment, configPath: string): void => {
+  const store = storeFile(experiment);
+  const inputs: InputFile[] = [
+    ...configInputs([configPath]),
+    ...(store === undefined ? [] : [{ path: store, what: `the study's ${experiment.config.store.use} store` }]),
+  ];
+  const issues: ConfigIssue[] = experiment.config.reporters.flatMap((choice, index) => {
+    const file = (choice.options as { path?: unknown } | undefined)?.path;
+    if (choice.use !== 'events' || typeof file !== 'string') return [];
+    const path = canonicalFile(resolve(experiment.baseDir, file));
+    // The store's file may not be there yet (a first run): the same path is the mistake.
+    const what = path === store ? `the study's ${experiment.config.store.use} store` : wouldDestroy(path, inputs);
+    return what === undefined
+      ? []
+      : [
+          {
+            pointer: `/reporters/${index}/options/path`,
+            expected: "a file of its own for the events (not the study's store, the config or a file it names)",
+            found: `${JSON.stringify(file)}, ${what}`,
+          },
+        ];
+  });
+  if (issues.length > 0)
+    throw new ParzenError('CONFIG_INVALID', `Invalid config:\n${formatIssues(issues)}`, { issues });
 };
 
 /**

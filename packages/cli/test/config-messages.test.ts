@@ -214,3 +214,39 @@ describe('options that do nothing where they are (trial 51)', () => {
     ]);
   });
 });
+
+describe("an events reporter's file (trial 53: it appended to the study's journal and to the config)", () => {
+  it("may not be the study's store, the config or a file the config names: exit 2 before anything runs", async () => {
+    const cases: [string, string][] = [
+      ['events-store.parzen.jsonl', "the study's jsonl store"],
+      ['events-self.json', "this command's config"],
+      ['heart.mjs', 'the objective module of'],
+    ];
+    for (const [file, what] of cases) {
+      const name = file === 'events-self.json' ? 'events-self' : 'events-store';
+      const path = writeIn(
+        dir,
+        `${name}.json`,
+        heartConfig({ name, store: { use: 'jsonl' }, reporters: [{ use: 'events', options: { path: file } }] }),
+      );
+      const run = await cli('run', path);
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr).toContain(
+        `/reporters/0/options/path: expected a file of its own for the events (not the study's store, the config or a file it names), found "${file}", `,
+      );
+      expect(run.stderr).toContain(what);
+      expect(existsSync(join(dir, 'events-store.parzen.jsonl'))).toBe(false);
+    }
+    const fine = writeIn(
+      dir,
+      'events-fine.json',
+      heartConfig({
+        name: 'events-fine',
+        store: { use: 'memory' },
+        budget: { maxTrials: 2 },
+        reporters: [{ use: 'events', options: { path: 'events.jsonl' } }],
+      }),
+    );
+    expect((await cli('run', fine)).code).toBe(0);
+  });
+});

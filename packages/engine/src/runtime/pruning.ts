@@ -130,7 +130,8 @@ export const createPruning = (options: PruningOptions): Pruning => {
   let listing: { trials: readonly Trial[]; at: number; version: number } | undefined;
 
   const listTrials = async (fresh: boolean): Promise<readonly Trial[]> => {
-    const time = Date.now();
+    // Monotonic: a wall clock set back would keep an old listing for as long.
+    const time = performance.now();
     if (fresh || listing === undefined || listing.version !== version || time - listing.at >= refreshMs) {
       const listed = version;
       listing = { trials: await store.listTrials(study), at: time, version: listed };

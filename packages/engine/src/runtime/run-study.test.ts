@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { tap } from 'rxjs';
-import { describe, expect, it, test } from 'vitest';
+import { describe, expect, it, test, vi } from 'vitest';
 import { createFunctionObjective, type ObjectiveFunction } from '../builtins/function-objective.js';
 import { createMemoryStore } from '../builtins/memory-store.js';
 import type { ObjectiveAdapter } from '../contracts/objective.js';
@@ -402,6 +402,24 @@ describe('runStudy', () => {
     const strict = await run(mostly, { maxTrials: 40, maxConsecutiveFailures: 4 });
     expect(strict.reason).toBe('failures');
     expect(strict.trials).toHaveLength(4);
+  });
+
+  it('measures maxSeconds on a monotonic clock: a step of the wall clock neither ends a run nor extends it (trial 53)', () => {
+    const tracker = new BudgetTracker({ maxSeconds: 3600 }, 'minimize', undefined, 0);
+    const wall = Date.now();
+    const jump = vi.spyOn(Date, 'now').mockReturnValue(wall + 86_400_000);
+    try {
+      expect(tracker.stopReason()).toBeUndefined();
+    } finally {
+      jump.mockRestore();
+    }
+    const monotonic = performance.now();
+    const elapsed = vi.spyOn(performance, 'now').mockReturnValue(monotonic + 3_600_001);
+    try {
+      expect(tracker.stopReason()).toBe('max-seconds');
+    } finally {
+      elapsed.mockRestore();
+    }
   });
 
   it('stops after maxSeconds of wall clock', async () => {

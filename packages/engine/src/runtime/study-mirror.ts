@@ -172,11 +172,11 @@ export class StudyMirror {
 
   /** Refreshes until no other process's recent running trial lacks params, or `othersWaitMs` has passed. */
   private async awaitOthersParams(without: number): Promise<void> {
-    const deadline = Date.now() + this.othersWaitMs;
+    const deadline = performance.now() + this.othersWaitMs;
     for (;;) {
       const undecided = this.undecidedOthers(without);
       if (undecided.length === 0) return;
-      if (Date.now() >= deadline) {
+      if (performance.now() >= deadline) {
         for (const number of undecided) this.waitedFor.add(number);
         return;
       }

@@ -20,6 +20,7 @@ beforeAll(() => {
     `export default async ({ mode, x }, { signal }) => {
   if (mode === 'exit') process.exit(7);
   if (mode === 'timer') { setTimeout(() => { throw new Error('late boom'); }, 1); await new Promise((r) => setTimeout(r, 1000)); }
+  if (mode === 'timerString') { setTimeout(() => { throw 'late'; }, 1); await new Promise((r) => setTimeout(r, 1000)); }
   if (mode === 'spin') for (;;) {}
   if (mode === 'stray') { Promise.reject(new Error('left behind')); return x; }
   if (mode === 'throw') throw new Error('plain boom');
@@ -181,7 +182,7 @@ describe('module objective in a worker thread (the default)', () => {
           },
         },
       });
-      expect(typo.status === 'failed' && typo.error.details?.thrownAt).toMatch(/\/unruly\.mjs:7:\d+$/);
+      expect(typo.status === 'failed' && typo.error.details?.thrownAt).toMatch(/\/unruly\.mjs:8:\d+$/);
       // What cannot leave the thread fails as on Parzen's own thread (`isolate: "none"`), not as a throw.
       const inProcess = await createModuleObjective({ path: './unruly.mjs', export: 'default', isolate: 'none' }, dir);
       for (const mode of ['function', 'attrs', 'lossFn', 'classAttrs']) {
@@ -205,6 +206,13 @@ describe('module objective in a worker thread (the default)', () => {
       expect(await evaluate({ mode: 'ok', x: 5 })).toEqual({ status: 'ok', loss: 10 });
       expect(await evaluate({ mode: 'timer', x: 1 })).toMatchObject({
         error: { code: 'OBJECTIVE_CRASHED', message: /late boom/ },
+      });
+      // A value that is no Error, said as it is (trial 53: `undefined`).
+      expect(await evaluate({ mode: 'timerString', x: 1 })).toMatchObject({
+        error: {
+          code: 'OBJECTIVE_CRASHED',
+          message: 'The objective threw outside the trial\'s call (in a timer or callback?): it threw "late"',
+        },
       });
       const started = Date.now();
       expect(await evaluate({ mode: 'spin', x: 1 }, abortAfter(200))).toMatchObject({ error: { code: 'INTERRUPTED' } });

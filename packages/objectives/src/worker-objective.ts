@@ -3,6 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
+  describeValue,
   type EvaluationContext,
   type EvaluationResult,
   failedResult,
@@ -67,6 +68,14 @@ const newWorker = (data: ModuleWorkerData): Worker => {
 
 const failed = failedResult;
 
+/** What a thread's crash says: an Error's message, or the value a timer threw (trial 53: it said `undefined`). */
+const crashMessage = (error: unknown): string =>
+  error instanceof Error ? error.message : `it threw ${describeValue(error)}`;
+
+/** A thread ended for its heap limit (trial 53: said to be a throw in a timer). */
+const outOfMemory = (error: unknown): boolean =>
+  (error as { code?: unknown } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+
 /** A trial its thread ended before taking up, with the reason the thread ended. */
 interface NotStarted {
   readonly notStarted: string;
@@ -79,7 +88,8 @@ class ObjectiveThread {
   readonly ready: Promise<void>;
   private readonly waiting = new Map<number, (reply: ModuleWorkerReply) => void>();
   private ended: ((how: { code: string; message: string }) => void) | undefined;
-  private crash: Error | undefined;
+  /** What ended the thread from outside a trial's call (an Error, or any value a timer threw). */
+  private crash: { readonly value: unknown } | undefined;
   alive = true;
 
   constructor(data: ModuleWorkerData) {
@@ -107,9 +117,9 @@ class ObjectiveThread {
         );
       else this.waiting.get(reply.id)?.(reply);
     });
-    this.worker.on('error', (error) => {
-      this.crash = error;
-      loadFailed?.(new Error(`Objective module \`${data.path}\` failed to load: ${error.message}`));
+    this.worker.on('error', (error: unknown) => {
+      this.crash = { value: error };
+      loadFailed?.(new Error(`Objective module \`${data.path}\` failed to load: ${crashMessage(error)}`));
     });
     this.worker.on('exit', (exitCode) => {
       this.alive = false;
@@ -128,7 +138,9 @@ class ObjectiveThread {
             }
           : {
               code: 'OBJECTIVE_CRASHED',
-              message: `The objective threw outside the trial's call (in a timer or callback?): ${this.crash.message}`,
+              message: outOfMemory(this.crash.value)
+                ? `The objective ran out of memory (its worker thread's JS heap limit; node --max-old-space-size raises it): ${crashMessage(this.crash.value)}`
+                : `The objective threw outside the trial's call (in a timer or callback?): ${crashMessage(this.crash.value)}`,
             },
       );
     });

@@ -381,7 +381,10 @@ const recorder = (pruneAt = Number.POSITIVE_INFINITY) => {
 
 describe.each(['none', 'worker'] as const)('module objective reports (isolate: %s)', (isolate) => {
   it('passes report and shouldPrune to the function; a pruned function returns or throws as usual', async () => {
-    const objective = await createModuleObjective({ path: './curve.mjs', export: 'default', isolate }, dir);
+    const warned: string[] = [];
+    const objective = await createModuleObjective({ path: './curve.mjs', export: 'default', isolate }, dir, (message) =>
+      warned.push(message),
+    );
     try {
       const pruned = recorder(3);
       expect(await objective.evaluate({ x: 12 }, pruned.context)).toEqual({
@@ -421,6 +424,18 @@ describe.each(['none', 'worker'] as const)('module objective reports (isolate: %
           [0, 5],
           [1, 6],
           [2, 7],
+        ]);
+        // Told to stop at step 1, which the objective never saw: nothing was stopped, its result stands,
+        // said once (review 56: it was stored pruned at its last report, without a word).
+        const late = recorder(1);
+        for (const x of [5, 6])
+          expect(await objective.evaluate({ x, mode: 'unawaited' }, late.context)).toEqual({
+            status: 'ok',
+            loss: x,
+            finishedBeforePrune: true,
+          });
+        expect(warned).toEqual([
+          'trial #2: the pruner said stop at step 1 only after the objective had ended: its reports were not awaited, so shouldPrune() was still false, and the trial keeps its own result. Await each report (await context.report(step, value)) before asking shouldPrune(), so that trials stop early.',
         ]);
       }
 

@@ -41,7 +41,13 @@ export type ModuleWorkerReply =
       readonly step: unknown;
       readonly value: unknown;
     }
-  | { readonly type: 'result'; readonly id: number; readonly value: unknown }
+  | {
+      readonly type: 'result';
+      readonly id: number;
+      readonly value: unknown;
+      /** Whether the objective had been told to stop (`shouldPrune()` true) when it ended. */
+      readonly sawPrune?: boolean;
+    }
   /** A result judged here because it could not leave the thread (attrs that are not JSON, say). */
   | {
       readonly type: 'failed';
@@ -49,8 +55,9 @@ export type ModuleWorkerReply =
       readonly code: string;
       readonly message: string;
       readonly details?: Readonly<Record<string, unknown>>;
+      readonly sawPrune?: boolean;
     }
-  | { readonly type: 'threw'; readonly id: number; readonly error: unknown };
+  | { readonly type: 'threw'; readonly id: number; readonly error: unknown; readonly sawPrune?: boolean };
 
 const port = parentPort;
 const { path, exportName, baseDir } = workerData as ModuleWorkerData;
@@ -84,10 +91,10 @@ const hasClassObject = (value: unknown, depth = 0): boolean => {
  * would copy as something else (a class instance), is judged here, as Parzen's thread judges a value it receives (`OBJECTIVE_BAD_ATTRS`, say), so a trial
  * fails the same way whether or not it runs in a worker; the engine is loaded only then.
  */
-const sendResult = async (id: number, value: unknown): Promise<void> => {
+const sendResult = async (id: number, value: unknown, sawPrune: boolean): Promise<void> => {
   if (!hasClassObject(value)) {
     try {
-      port?.postMessage({ type: 'result', id, value } satisfies ModuleWorkerReply);
+      port?.postMessage({ type: 'result', id, value, sawPrune } satisfies ModuleWorkerReply);
       return;
     } catch {
       // Judged below.
@@ -103,8 +110,9 @@ const sendResult = async (id: number, value: unknown): Promise<void> => {
       code,
       message,
       ...(details === undefined ? {} : { details }),
+      sawPrune,
     } satisfies ModuleWorkerReply);
-  } else send({ type: 'result', id, value });
+  } else send({ type: 'result', id, value, sawPrune });
 };
 
 /**
@@ -185,14 +193,16 @@ try {
     send({ type: 'started', id: request.id });
     try {
       const value = await objective(request.params, trialContext(request.id, request.trialNumber, trial));
+      const sawPrune = trial.prune;
       await flushStdio();
-      await sendResult(request.id, value);
+      await sendResult(request.id, value, sawPrune);
     } catch (error) {
+      const sawPrune = trial.prune;
       await flushStdio();
       // An Error is described here, where its class, own code and stack still are (trial 54): sent as it
       // is, it would arrive as its message alone.
-      if (error instanceof Error) send({ type: 'failed', id: request.id, ...thrownErrorInfo(error) });
-      else send({ type: 'threw', id: request.id, error });
+      if (error instanceof Error) send({ type: 'failed', id: request.id, ...thrownErrorInfo(error), sawPrune });
+      else send({ type: 'threw', id: request.id, error, sawPrune });
     } finally {
       running.delete(request.id);
     }

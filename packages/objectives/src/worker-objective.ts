@@ -8,6 +8,7 @@ import {
   type EvaluationResult,
   failedResult,
   interpretObjectiveValue,
+  lateStopNote,
   type ObjectiveAdapter,
 } from '@parzen/engine/plugin';
 import { isFileSpecifier, MissingExportError } from './load-module-export.js';
@@ -151,12 +152,20 @@ class ObjectiveThread {
    * The objective's reports are passed to `context.report` one at a time, in order; each is answered with
    * `context.shouldPrune()` once stored. The result waits for the reports before it.
    */
-  evaluate(id: number, params: unknown, context: EvaluationContext): Promise<EvaluationResult | NotStarted> {
+  evaluate(
+    id: number,
+    params: unknown,
+    context: EvaluationContext,
+    onLateStop?: (step: number) => void,
+  ): Promise<EvaluationResult | NotStarted> {
     const { trialNumber, signal } = context;
     let reports = Promise.resolve();
+    // The step of the first report the pruner answered with stop.
+    let toldAt: number | undefined;
     const answer = async (reply: Extract<ModuleWorkerReply, { type: 'report' }>) => {
       try {
         await context.report(reply.step as number, reply.value as number);
+        if (context.shouldPrune()) toldAt ??= reply.step as number;
         this.post({ type: 'reported', id, seq: reply.seq, prune: context.shouldPrune() });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
@@ -177,6 +186,16 @@ class ObjectiveThread {
         this.worker.unref();
         resolve(result);
       };
+      // An objective told to stop only after it ended (its reports not awaited, as a synchronous loop's)
+      // was stopped by nothing: its result stands (review 56: it was stored pruned, its loss or error lost).
+      const ended = (result: EvaluationResult, reply: { readonly sawPrune?: boolean }) => {
+        if (reply.sawPrune !== false || toldAt === undefined) {
+          settle(result);
+          return;
+        }
+        onLateStop?.(toldAt);
+        settle({ ...result, finishedBeforePrune: true });
+      };
       const onAbort = () => {
         this.post({ type: 'abort', id });
         grace = setTimeout(() => {
@@ -187,14 +206,14 @@ class ObjectiveThread {
       this.waiting.set(id, (reply) => {
         if (reply.type === 'started') started = true;
         else if (reply.type === 'report') reports = reports.then(() => answer(reply));
-        else if (reply.type === 'result') void reports.then(() => settle(interpretObjectiveValue(reply.value)));
+        else if (reply.type === 'result') void reports.then(() => ended(interpretObjectiveValue(reply.value), reply));
         else if (reply.type === 'failed')
-          void reports.then(() => settle(failed(reply.code, reply.message, reply.details)));
+          void reports.then(() => ended(failed(reply.code, reply.message, reply.details), reply));
         else if (reply.type === 'threw') {
           const error = reply.error;
           const message =
             error instanceof Error ? error.message : `The objective threw ${JSON.stringify(error) ?? String(error)}`;
-          void reports.then(() => settle(failed('OBJECTIVE_THREW', message)));
+          void reports.then(() => ended(failed('OBJECTIVE_THREW', message), reply));
         }
       });
       // A thread that ends before it took up the trial ended for an earlier trial's sake (a stray throw
@@ -291,6 +310,7 @@ export const createWorkerObjective = async (
 ): Promise<ObjectiveAdapter> => {
   const key = options.reuseThreads ? moduleKey(data) : undefined;
   const idle: ObjectiveThread[] = [];
+  let warnedLateStop = false;
   const all = new Set<ObjectiveThread>();
   const spawn = () => {
     const thread = takeKept(key) ?? new ObjectiveThread(data);
@@ -321,7 +341,13 @@ export const createWorkerObjective = async (
             return failed('OBJECTIVE_LOAD_FAILED', (error as Error).message);
           }
         }
-        const result = await thread.evaluate(nextEvaluationId++, params, context);
+        const result = await thread.evaluate(nextEvaluationId++, params, context, (step) => {
+          if (warnedLateStop) return;
+          warnedLateStop = true;
+          (options.warn ?? ((message: string) => process.stderr.write(`parzen: warning: ${message}\n`)))(
+            lateStopNote(context.trialNumber, step),
+          );
+        });
         if (thread.alive) idle.push(thread);
         else all.delete(thread);
         if (!('notStarted' in result)) return result;

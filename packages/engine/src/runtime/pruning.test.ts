@@ -209,10 +209,10 @@ describe('pruning in the run loop', () => {
     expect(result.trials[0]?.intermediate).toHaveLength(5);
   });
 
-  it('a synchronous loop that does not await its reports: they are decided before the trial ends, which ends pruned as told, said once (trial 54)', async () => {
+  it('a synchronous loop that does not await its reports: they are stored and judged, the trial keeps its result, said once (trial 54, review 56)', async () => {
     const warned: string[] = [];
     // Optuna's report and should_prune are synchronous; a loop ported as is reads shouldPrune() before any
-    // decision has come. Trials above x = 0.3 are told to stop at their first report.
+    // decision has come. Trials above x = 0.3 are told to stop at their first report, too late.
     const synchronous: ObjectiveFunction = (params, context) => {
       const x = params.x as number;
       let value = 0;
@@ -221,6 +221,7 @@ describe('pruning in the run loop', () => {
         void context.report(step, value);
         if (context.shouldPrune()) return value;
       }
+      if (x > 0.9) throw new Error('diverged');
       return value;
     };
     // Judged on the value at the step asked about (the listing may already hold later steps).
@@ -228,19 +229,26 @@ describe('pruning in the run loop', () => {
       name: 'at-step',
       shouldPrune: ({ trial, step }) => (trial.intermediate?.find((point) => point.step === step)?.value ?? 0) > 1.5,
     };
+    const events: EngineEvent[] = [];
     const result = await run(synchronous, {
       pruner: atStep,
       budget: { maxTrials: 12 },
       onWarning: (message) => warned.push(message),
+      reporters: [{ name: 'events', onEvent: (event) => void events.push(event) }],
     });
     const told = result.trials.filter((trial) => (trial.intermediate?.[0]?.value ?? 0) > 1.5);
     expect(told.length).toBeGreaterThan(2);
+    expect(events.filter((event) => event.type === 'trial.reported' && event.prune).length).toBeGreaterThan(2);
     for (const trial of result.trials) {
+      // Every report stored; the objective's own result kept, its loss or its error.
       expect(trial.intermediate).toHaveLength(5);
-      expect(trial.state).toBe(told.includes(trial) ? 'pruned' : 'complete');
+      const x = (trial.intermediate?.[4]?.value ?? 0) as number;
+      expect(trial).toMatchObject(
+        x > 0.9 ? { state: 'failed', error: { message: 'diverged' } } : { state: 'complete', loss: x },
+      );
     }
     expect(warned.filter((message) => message.includes('reports were not awaited'))).toEqual([
-      `trial #${told[0]?.number}: the pruner said stop at step 0, but the objective went on and returned: its reports were not awaited, so shouldPrune() was still false. Await each report (await context.report(step, value)) before asking shouldPrune(); the trial ends pruned, as told.`,
+      `trial #${told[0]?.number}: the pruner said stop at step 0 only after the objective had ended: its reports were not awaited, so shouldPrune() was still false, and the trial keeps its own result. Await each report (await context.report(step, value)) before asking shouldPrune(), so that trials stop early.`,
     ]);
   });
 

@@ -50,10 +50,10 @@ export interface TrialPruning {
   /** The values the trial reported, in step order (what a result kept as a new trial carries). */
   intermediate(): readonly IntermediateValue[];
   /**
-   * Call when the objective has returned, before {@link TrialPruning.outcome}: awaits the reports it did not
-   * await (a synchronous training loop's), so their values are stored and the pruner's decisions count;
-   * resolves to the step the pruner said stop at when that decision came only then (the objective could
-   * not have seen it through `shouldPrune()`), else undefined.
+   * Call when the objective has ended, before {@link TrialPruning.outcome}: awaits the reports it did not
+   * await (a synchronous training loop's), so their values are stored and judged; resolves to the step the
+   * pruner said stop at when that decision came only then (the objective could not have seen it through
+   * `shouldPrune()`, so it stopped nothing: the trial keeps its own result), else undefined.
    */
   settle(): Promise<number | undefined>;
   /** Call once the trial is finished; rethrows a pruner failure (it stops the run, as a suggester failure does). */
@@ -243,6 +243,8 @@ export const createPruning = (options: PruningOptions): Pruning => {
       // The step the pruner first said stop at, and the reports not yet decided.
       let toldAt: number | undefined;
       const pending = new Set<Promise<void>>();
+      // Whether the objective had been told to stop when it ended (set by settle).
+      let seenAtEnd: boolean | undefined;
       const lastValue = () => local.get(number)?.at(-1)?.value;
       const reportOne = async (step: number, value: number) => {
         // A context kept past its trial (a callback that fires after the objective returned): the trial
@@ -291,16 +293,18 @@ export const createPruning = (options: PruningOptions): Pruning => {
         },
         shouldPrune: () => told,
         settle: async () => {
+          seenAtEnd = told;
           if (pending.size === 0) return undefined;
-          const seen = told;
           await Promise.all([...pending]);
-          return !seen && told ? toldAt : undefined;
+          return !seenAtEnd && told ? toldAt : undefined;
         },
         intermediate: () => local.get(number) ?? [],
         outcome: (result) => {
           if (failure !== undefined)
             return { state: 'failed', error: { code: failure.code, message: failure.message } };
-          const stopped = told && result.finishedBeforePrune !== true;
+          // A decision that came only after the objective ended (its reports not awaited) stopped nothing:
+          // the trial keeps its own result (review 56: its loss, or its error, was dropped for `pruned`).
+          const stopped = (seenAtEnd ?? told) && result.finishedBeforePrune !== true;
           if (stopped || (result.status === 'failed' && result.error.code === 'PRUNED'))
             return prunedOutcome(lastValue());
           return outcomeOf(result);

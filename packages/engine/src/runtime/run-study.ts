@@ -112,6 +112,14 @@ const UNREPORTED_WARN_MIN = 3;
 /** How long running trials may go on after the run's signal aborts, unless told otherwise (the CLI's 30 s). */
 export const DEFAULT_GRACE_PERIOD_MS = 30_000;
 
+/**
+ * Said once a run when the pruner told a trial to stop only after its objective had ended (its reports not
+ * awaited, so `shouldPrune()` was still false): pruning then stops nothing.
+ */
+export const lateStopNote = (trial: number, step: number): string =>
+  `trial #${trial}: the pruner said stop at step ${step} only after the objective had ended: its reports were not awaited, so shouldPrune() was still false, and the trial keeps its own result. ` +
+  'Await each report (await context.report(step, value)) before asking shouldPrune(), so that trials stop early.';
+
 /** Failures of an objective that could not start at all, whatever the params (a module that does not load, a program that does not start). */
 const CANNOT_START = new Set(['OBJECTIVE_LOAD_FAILED', 'COMMAND_NOT_STARTED']);
 /** How many such failures in a row stop a run (see runStudy). */
@@ -320,14 +328,12 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           );
         }
         // A synchronous loop's reports (not awaited) are decided only now (trial 54: the pruner said stop
-        // 60 times and every trial ended complete, without a word): the trial ends as told, said once a run.
+        // 60 times and every trial ended complete, without a word): stored and judged, and said once a run;
+        // the trial keeps its own result, since nothing stopped it (review 56).
         const lateStop = await trialPruning.settle();
         if (lateStop !== undefined && !warnedLateStop) {
           warnedLateStop = true;
-          warn(
-            `trial #${asked.number}: the pruner said stop at step ${lateStop}, but the objective went on and returned: its reports were not awaited, so shouldPrune() was still false. ` +
-              'Await each report (await context.report(step, value)) before asking shouldPrune(); the trial ends pruned, as told.',
-          );
+          warn(lateStopNote(asked.number, lateStop));
         }
         const outcome = trialPruning.outcome(evaluation);
         const intermediate = trialPruning.intermediate();

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Output } from '../src/output.js';
 import { runCli } from '../src/program.js';
@@ -124,6 +124,37 @@ describe.concurrent("a module objective's own output (isolate: worker, trial 53)
       if (line.startsWith('trial '))
         counts.set(line.split(' ')[1] as string, (counts.get(line.split(' ')[1] as string) ?? 0) + 1);
     expect(Object.fromEntries(counts)).toEqual({ 0: 3000, 1: 3000, 2: 3000, 3: 3000 });
+  });
+
+  it('a reader that stops reading for a while fails no trial (review 56: trials waited for it and timed out)', async () => {
+    const config = chattyConfig('chatty-stalled');
+    const stalled = JSON.parse(readFileSync(config, 'utf8')) as Record<string, unknown>;
+    writeFileSync(
+      config,
+      JSON.stringify({
+        ...stalled,
+        trialTimeoutSeconds: 1,
+        store: { use: 'jsonl', options: { path: './stalled.jsonl' } },
+      }),
+    );
+    const child = spawn(process.execPath, [cliPath, 'run', config], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] });
+    child.stdout.pause();
+    let lines = 0;
+    const code = await new Promise<number | null>((resolve) => {
+      // Nothing read for 3 s (the objective's 12,000 lines fill the pipe at once), then everything.
+      setTimeout(() => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          lines += chunk.toString('utf8').split('\n').length - 1;
+        });
+        child.stdout.resume();
+      }, 3000);
+      child.on('close', resolve);
+    });
+    expect(code).toBe(0);
+    expect(lines).toBeGreaterThanOrEqual(12_000);
+    const trials = captured();
+    expect(await runCli(['node', 'parzen', 'trials', config, '--csv'], trials)).toBe(0);
+    expect(trials.text().match(/,complete,/g)).toHaveLength(4);
   });
 
   it('does not hold the run when the reader goes away (run | head -1): the run ends, exit 0', async () => {

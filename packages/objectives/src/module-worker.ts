@@ -21,11 +21,14 @@ export type ModuleWorkerRequest =
   | { readonly type: 'evaluate'; readonly id: number; readonly params: unknown; readonly trialNumber: number }
   | { readonly type: 'abort'; readonly id: number }
   | { readonly type: 'reported'; readonly id: number; readonly seq: number; readonly prune: boolean }
-  | { readonly type: 'report-failed'; readonly id: number; readonly seq: number; readonly message: string };
+  | { readonly type: 'report-failed'; readonly id: number; readonly seq: number; readonly message: string }
+  /** Before the thread is terminated: answer `flushed` once what it wrote on stdout and stderr has been taken. */
+  | { readonly type: 'flush' };
 
 /** A message from the worker. */
 export type ModuleWorkerReply =
   | { readonly type: 'ready' }
+  | { readonly type: 'flushed' }
   | {
       readonly type: 'load-failed';
       readonly message: string;
@@ -116,16 +119,13 @@ const sendResult = async (id: number, value: unknown, sawPrune: boolean): Promis
 };
 
 /**
- * Waits until what this thread wrote on stdout and stderr has reached the main thread: a write's callback
- * comes once the main thread has taken the chunk, and an empty write's after every earlier one (trial 53:
- * the lines a trial printed last, often whole trials' lines through a pipe, were lost when the result
- * overtook them and the thread or the run ended first).
+ * Waits until what this thread wrote on stdout and stderr has been taken by the main thread: a write's
+ * callback comes once the main thread has taken the chunk, and an empty write's after every earlier one.
+ * Asked before the thread is terminated (trial 53: through a pipe, whole trials' lines were lost when the
+ * run ended and its threads with it).
  */
 const flushStdio = async (): Promise<void> => {
-  // Nothing untaken: no wait, so the result goes at once, as it did (a stray rejection the objective left
-  // behind then ends the thread after its trial, not during it).
   const pending = [process.stdout, process.stderr].filter((stream) => stream.writableLength > 0);
-  if (pending.length === 0) return;
   await Promise.all(pending.map((stream) => new Promise<void>((resolve) => stream.write('', () => resolve()))));
 };
 
@@ -180,6 +180,11 @@ try {
   const objective = await loadModuleExport(path, exportName, baseDir);
   const running = new Map<number, RunningTrial>();
   port?.on('message', async (request: ModuleWorkerRequest) => {
+    if (request.type === 'flush') {
+      await flushStdio();
+      send({ type: 'flushed' });
+      return;
+    }
     if (request.type === 'abort') {
       running.get(request.id)?.controller.abort(new Error('aborted'));
       return;
@@ -193,12 +198,9 @@ try {
     send({ type: 'started', id: request.id });
     try {
       const value = await objective(request.params, trialContext(request.id, request.trialNumber, trial));
-      const sawPrune = trial.prune;
-      await flushStdio();
-      await sendResult(request.id, value, sawPrune);
+      await sendResult(request.id, value, trial.prune);
     } catch (error) {
       const sawPrune = trial.prune;
-      await flushStdio();
       // An Error is described here, where its class, own code and stack still are (trial 54): sent as it
       // is, it would arrive as its message alone.
       if (error instanceof Error) send({ type: 'failed', id: request.id, ...thrownErrorInfo(error), sawPrune });

@@ -18,6 +18,9 @@ import { relayStdio } from './relay-stdio.js';
 /** The built worker to start from sources, or false when there is none (decided once per process). */
 let built: URL | false | undefined;
 
+/** How long a thread's output may take to reach a reader before the thread is terminated anyway. */
+const FLUSH_MS = 10_000;
+
 /** How long an aborted objective has to honour its signal before its thread is terminated. */
 const ABORT_GRACE_MS = 250;
 
@@ -91,6 +94,8 @@ class ObjectiveThread {
   private ended: ((how: { code: string; message: string }) => void) | undefined;
   /** What ended the thread from outside a trial's call (an Error, or any value a timer threw). */
   private crash: { readonly value: unknown } | undefined;
+  /** Resolves the pending {@link ObjectiveThread.flush}. */
+  private flushed: (() => void) | undefined;
   alive = true;
 
   constructor(data: ModuleWorkerData) {
@@ -110,6 +115,7 @@ class ObjectiveThread {
     );
     this.worker.on('message', (reply: ModuleWorkerReply) => {
       if (reply.type === 'ready') loaded?.();
+      else if (reply.type === 'flushed') this.flushed?.();
       else if (reply.type === 'load-failed')
         loadFailed?.(
           reply.missing === undefined
@@ -230,6 +236,32 @@ class ObjectiveThread {
   terminate(): void {
     this.alive = false;
     void this.worker.terminate();
+  }
+
+  /**
+   * Resolves once what the thread wrote on stdout and stderr has been taken and relayed (see
+   * `flushStdio` in the worker), or after `ms` (a reader that does not read), or when the thread ends.
+   */
+  async flush(ms: number): Promise<void> {
+    if (!this.alive) return;
+    let timer: NodeJS.Timeout | undefined;
+    const taken = new Promise<void>((resolve) => {
+      this.flushed = resolve;
+      timer = setTimeout(resolve, ms);
+      this.worker.once('exit', () => resolve());
+      this.post({ type: 'flush' });
+    });
+    await taken;
+    // Taken by the main thread: wait for the relay to pass on what it holds (bounded by the same time).
+    const deadline = performance.now() + ms;
+    while (
+      (this.worker.stdout.readableLength > 0 || this.worker.stderr.readableLength > 0) &&
+      performance.now() < deadline &&
+      !process.stdout.destroyed
+    )
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    clearTimeout(timer);
+    this.flushed = undefined;
   }
 
   private post(request: ModuleWorkerRequest): void {
@@ -365,9 +397,12 @@ export const createWorkerObjective = async (
     },
     async close() {
       const unused = new Set(idle);
+      const ending = [...all].filter((thread) => !(key !== undefined && thread.alive && unused.has(thread)));
+      // What the threads printed reaches stdout before they end (trial 53), unless the reader stalls.
+      await Promise.all(ending.map((thread) => thread.flush(FLUSH_MS)));
       for (const thread of all) {
-        if (key !== undefined && thread.alive && unused.has(thread)) keep(key, thread);
-        else thread.terminate();
+        if (ending.includes(thread)) thread.terminate();
+        else keep(key as string, thread);
       }
       all.clear();
       idle.length = 0;

@@ -543,6 +543,24 @@ describe('a run that starts with its study at its limit (trial 54)', () => {
     expect(warned).toEqual([
       "study fmin already has 4 trials, its limit of 4: this run evaluates none and returns the study's results so far. Give the study another name (a study of the same name in the store is resumed) or budget.moreTrials to run more.",
     ]);
+    // An async onWarning that rejects: said on stderr as a throwing one is (review 56: it went unhandled).
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      await fmin({
+        space,
+        store,
+        suggester: prior,
+        maxTrials: 4,
+        objective: ({ lr }) => lr,
+        onWarning: async () => {
+          throw new Error('webhook down');
+        },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(spy.mock.calls.map(([text]) => String(text)).join('')).toContain('(onWarning threw: webhook down)');
+    } finally {
+      spy.mockRestore();
+    }
     warned.length = 0;
     await fmin({
       space,

@@ -96,10 +96,15 @@ const ignore = (): void => {};
 const guardedWarning =
   (onWarning: (message: string) => void) =>
   (message: string): void => {
+    const failed = (error: unknown) => warnOnStderr(`${message} (onWarning threw: ${thrownErrorInfo(error).message})`);
     try {
-      onWarning(message);
+      // An `async` one that rejects, the same (review 56: the rejection went unhandled and failed the
+      // trials running then, each failure warning again).
+      const returned: unknown = onWarning(message);
+      if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function')
+        (returned as PromiseLike<unknown>).then(undefined, failed);
     } catch (error) {
-      warnOnStderr(`${message} (onWarning threw: ${thrownErrorInfo(error).message})`);
+      failed(error);
     }
   };
 

@@ -54,4 +54,15 @@ describe('writeOutputFile (-o)', () => {
     expect(readFileSync(fresh, 'utf8')).toBe('<html></html>');
     expect(readdirSync(dir).filter((name) => name.endsWith('.partial'))).toEqual([]);
   });
+
+  it('a name near the file system limit, and a dangling link, written where they point (review 56)', async () => {
+    const long = join(dir, `${'r'.repeat(240)}.html`);
+    await writeOutputFile(long, 'long');
+    expect(readFileSync(long, 'utf8')).toBe('long');
+    const dangling = join(dir, 'dangling.jsonl');
+    symlinkSync(join(dir, 'made-through-link.jsonl'), dangling);
+    await writeOutputFile(dangling, ['x']);
+    expect(lstatSync(dangling).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'made-through-link.jsonl'), 'utf8')).toBe('x\n');
+  });
 });

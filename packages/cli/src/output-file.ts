@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import {
+  accessSync,
   chmodSync,
   closeSync,
+  constants,
   fsyncSync,
+  lstatSync,
   openSync,
+  readlinkSync,
   readSync,
   realpathSync,
   renameSync,
@@ -210,6 +214,15 @@ const writeThrough = (fd: number, content: string | Iterable<string>, sync: bool
   }
 };
 
+/** Where a dangling link points (review 56: it was replaced by a file), else the path itself. */
+const linkTarget = (path: string): string => {
+  try {
+    return lstatSync(path).isSymbolicLink() ? resolve(dirname(path), readlinkSync(path)) : path;
+  } catch {
+    return path;
+  }
+};
+
 /** Errors of creating a file in a folder the user may not write to, though the file there is writable. */
 const FOLDER_REFUSED = new Set(['EACCES', 'EPERM']);
 
@@ -227,11 +240,18 @@ export const writeOutputFile = (path: string, content: string | Iterable<string>
   writingOutput(path, () => {
     makeFolder(dirname(path));
     const found = statSync(path, { throwIfNoEntry: false });
-    if (found !== undefined && !found.isFile()) return writeThrough(openSync(path, 'w'), content, false);
-    const target = found === undefined ? path : realpathSync(path);
+    // A device or a FIFO, or a path into /dev or /proc (`-o /dev/stdout`, a regular file when stdout is
+    // redirected to one, whose shell keeps writing to the inode: review 56), is written where it is.
+    if ((found !== undefined && !found.isFile()) || /^\/(dev|proc)\//.test(resolve(path)))
+      return writeThrough(openSync(path, 'w'), content, false);
+    // A file the user may not write is refused as writing it in place was (review 56: it was replaced).
+    if (found !== undefined) accessSync(path, constants.W_OK);
+    const target = found === undefined ? linkTarget(path) : realpathSync(path);
+    const name = basename(target);
+    // A name near the file system's limit gets a short temporary name (review 56: ENAMETOOLONG).
     const temporary = join(
       dirname(target),
-      `.${basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.partial`,
+      `.${name.length > 200 ? 'parzen' : name}.${process.pid}-${randomBytes(4).toString('hex')}.partial`,
     );
     let fd: number;
     try {

@@ -36,6 +36,10 @@ describe('tpeOptionNotes (options that do nothing where they are, trial 51)', ()
     // The optuna profile decides alone by default: its frame is noted too, naming the profile.
     expect(notesFor({ compat: 'optuna', frame: 'principal' })[0]?.message).toContain('(profile "optuna")');
     expect(notesFor({ compat: 'optuna5', frame: 'principal' })).toEqual([]);
+    // The profile is named only for a setting the config did not write.
+    expect(notesFor({ compat: 'optuna5', grouping: 'independent', frame: 'principal' })[0]?.message).toMatch(
+      /^does nothing with grouping "independent": /,
+    );
   });
 
   it('notes explore settings that decide no trial, and a start-up sampler with no start-up trials', () => {

@@ -13,20 +13,23 @@ export const tpeOptionNotes = (options: TpeOptions, written: Readonly<Record<str
   const notes: ConfigNote[] = [];
   const wrote = (key: string) => Object.hasOwn(written, key) && written[key] !== undefined;
   const note = (pointer: string, message: string) => notes.push({ pointer, message });
-  const given = settings.compat === 'parzen' && !wrote('compat') ? '' : ` (profile "${settings.compat}")`;
+  // Where a setting came from, when the config did not write it: the profile (review 56: named also when the
+  // config had written the setting itself).
+  const given = (setting: string) =>
+    wrote(setting) || (settings.compat === 'parzen' && !wrote('compat')) ? '' : ` (profile "${settings.compat}")`;
   if (settings.kernel === 'hyperopt')
     for (const key of ['bandwidthFloor', 'bandwidthExponent'])
       if (wrote(key))
         note(
           `/${key}`,
-          `does nothing with kernel "hyperopt"${given}: its adaptive Parzen widths have no floor; the "optuna" kernel uses it`,
+          `does nothing with kernel "hyperopt"${given('kernel')}: its adaptive Parzen widths have no floor; the "optuna" kernel uses it`,
         );
   if (settings.grouping === 'independent')
     for (const key of ['frame', 'maxGroupSize'])
       if (wrote(key))
         note(
           `/${key}`,
-          `does nothing with grouping "independent"${given}: each parameter is decided on its own, and it shapes joint decisions ("joint" or "groups")`,
+          `does nothing with grouping "independent"${given('grouping')}: each parameter is decided on its own, and it shapes joint decisions ("joint" or "groups")`,
         );
   if (settings.startupTrials === 0 && wrote('startup'))
     note('/startup', 'does nothing with startupTrials 0: no trial comes from the start-up suggester');
@@ -41,7 +44,7 @@ export const tpeOptionNotes = (options: TpeOptions, written: Readonly<Record<str
     else if (trials <= settings.startupTrials)
       note(
         '/explore/trials',
-        `${trials} decides no trial with explore's settings: the first ${settings.startupTrials} trials (startupTrials${given}) come from the start-up suggester, so explore.trials must be above ${settings.startupTrials} to explore`,
+        `${trials} decides no trial with explore's settings: the first ${settings.startupTrials} trials (startupTrials${given('startupTrials')}) come from the start-up suggester, so explore.trials must be above ${settings.startupTrials} to explore`,
       );
   }
   return notes;

@@ -207,6 +207,9 @@ describe('options that do nothing where they are (trial 51)', () => {
     expect(checked.code).toBe(0);
     expect(checked.stdout).toContain('inert.json: valid: study');
     expect(checked.stderr.trim().split('\n')).toEqual([`${path}: note: ${note}`]);
+    // In --json too, with the file (review 56: only on stderr).
+    const json = await cli('validate', path, '--json');
+    expect(lastJsonLine(json.stdout)).toEqual({ valid: [{ file: path, studies: ['heart'], notes: [note] }] });
     const run = await cli('run', path, '--quiet');
     expect(run.code).toBe(0);
     expect(run.stderr.split('\n').filter((line) => line.includes('bandwidthFloor'))).toEqual([

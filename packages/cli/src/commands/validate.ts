@@ -22,7 +22,7 @@ export const validateConfigs = async (paths: readonly string[], output: Output, 
     logger: notesLogger(output),
   });
   await closeStarted(runs);
-  const valid: { file: string; studies: string[] }[] = [];
+  const valid: { file: string; studies: string[]; notes?: string[] }[] = [];
   for (const path of paths) {
     const mine = runs.filter((run) => run.configPath === path);
     const first = mine[0]?.experiment;
@@ -58,7 +58,11 @@ export const validateConfigs = async (paths: readonly string[], output: Output, 
       mine.flatMap((run) => (run.experiment.notes ?? []).map((note) => `${note.pointer}: ${note.message}`)),
     );
     for (const note of notes) output.note(`${path}: note: ${note}`);
-    valid.push({ file: path, studies: mine.map((run) => run.experiment.config.name) });
+    valid.push({
+      file: path,
+      studies: mine.map((run) => run.experiment.config.name),
+      ...(notes.size === 0 ? {} : { notes: [...notes] }),
+    });
     if (json) output.note(`${path}: valid: ${studies}; ${what}`);
     else output.result(`${path}: valid: ${studies}; ${what}`);
   }

@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, resolve } from 'node:path';
 import { CliError } from './exit-codes.js';
@@ -127,6 +127,14 @@ export const readConfigFile = (path: string): unknown => {
  * (trial 52: `../stores/s.db` from a linked folder was a second, empty study beside the link).
  */
 export const configFolder = (path: string): string => {
+  // A config read from a pipe or a device (`/dev/stdin`, `<(envsubst < t.json)`) has no folder of its own:
+  // its paths resolve from the working folder (trial 53: under /proc/PID/fd, where even Parzen's own
+  // modules could not be found).
+  try {
+    if (!statSync(path).isFile()) return realpathSync(process.cwd());
+  } catch {
+    // Not there: said by the reader.
+  }
   // The file's own links too (review 54: a linked config file still opened a second store).
   try {
     return dirname(realpathSync(resolve(path)));

@@ -21,6 +21,17 @@ describe('sameSpace: one space however it is written (trial 50: a cosmetic edit 
     );
   });
 
+  it("compares fractions to 12 significant digits: a hyperopt helper's exp(log(10)) is 10 (trial 55), integers exactly", () => {
+    const helper = { n: { type: 'qloguniform', low: Math.exp(Math.log(10)), high: Math.exp(Math.log(500)), q: 10 } };
+    expect(helper.n.low).not.toBe(10);
+    expect(sameSpace(helper, { n: { type: 'qloguniform', low: 10, high: 500, q: 10 } })).toBe(true);
+    expect(
+      sameSpace({ x: { type: 'uniform', low: 0, high: 0.1 } }, { x: { type: 'uniform', low: 0, high: 0.1000001 } }),
+    ).toBe(false);
+    const big = (high: number) => ({ n: { type: 'randint', low: 0, high } });
+    expect(sameSpace(big(9007199254740990), big(9007199254740991))).toBe(false);
+  });
+
   it('in nested spaces and pchoice options too, and keeps what changes a trial: option order, bounds, sub-spaces', () => {
     const nested = (inner: unknown) => ({
       model: {

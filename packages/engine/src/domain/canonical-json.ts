@@ -13,7 +13,8 @@ export const canonicalJson = (value: unknown): string =>
 /**
  * One spelling of a search space (JSON of it), for comparing two: a choice option written
  * `{ "value": v }` or with an empty `space` is the literal `v`, an empty `space` of a `pchoice` option is
- * left out, and a `randint` without `low` has `low: 0`, in nested spaces too. Anything else (including
+ * left out, a `randint` without `low` has `low: 0`, and a bound, step, mean or spread that is a fraction
+ * counts to 12 significant digits, in nested spaces too. Anything else (including
  * the order of choice options, which trials store by index) stays as written.
  */
 export const canonicalSpace = (space: unknown): unknown => {
@@ -36,8 +37,23 @@ const canonicalOption = (option: unknown, weighted: boolean): unknown => {
   return { ...rest, space: canonicalSpace(space) };
 };
 
-const canonicalParameter = (definition: unknown): unknown => {
-  if (typeof definition !== 'object' || definition === null || Array.isArray(definition)) return definition;
+/**
+ * A distribution's number as two spellings of one study compare it: a fraction to 12 significant digits
+ * (trial 55: `hyperoptLoguniform(Math.log(10), Math.log(500))` stored `low` 10.000000000000002 and `high`
+ * 499.99999999999983, and the config's 10 and 500 were "a different search space"); integers exactly.
+ */
+const comparedNumber = (value: unknown): unknown =>
+  typeof value === 'number' && Number.isFinite(value) && !Number.isInteger(value)
+    ? Number(value.toPrecision(12))
+    : value;
+
+const NUMERIC_FIELDS = ['low', 'high', 'q', 'mu', 'sigma'] as const;
+
+const canonicalParameter = (raw: unknown): unknown => {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  const definition = { ...(raw as Record<string, unknown>) };
+  for (const field of NUMERIC_FIELDS)
+    if (definition[field] !== undefined) definition[field] = comparedNumber(definition[field]);
   const fields = definition as { type?: unknown; low?: unknown; options?: unknown };
   if (fields.type === 'randint' && fields.low === undefined) return { ...fields, low: 0 };
   if ((fields.type === 'choice' || fields.type === 'pchoice') && Array.isArray(fields.options))

@@ -1,3 +1,4 @@
+import { shownNumber } from '../builtins/words.js';
 import {
   type ConfigIssue,
   describeValue,
@@ -276,6 +277,17 @@ const numericDistribution = (
         return fail('low', 'a number greater than 0 (bounds are real values, not logs)', low);
       }
       if ('q' in definition && !(definition.q > 0)) return fail('q', 'a number greater than 0', definition.q);
+      // A step past the range leaves at most two grid points, maybe outside the bounds (trial 55: hyperopt's
+      // qloguniform(log 10, log 500, 10) ported as is gave n_estimators 0 or 10, without a word).
+      if (!stored && 'q' in definition && definition.q > high - low)
+        return fail(
+          'q',
+          `a step no larger than the range (high − low = ${shownNumber(high - low)}): a larger one leaves at most two values, maybe outside the bounds` +
+            (definition.type === 'qloguniform'
+              ? "; low and high are the values themselves, not their logs as in hyperopt's hp.qloguniform (in code, hyperoptQloguniform takes logs)"
+              : ''),
+          definition.q,
+        );
       // Trial 52: a q too small for the bounds (0 to 1e300 by 1e-300) drew Infinity mid-run.
       if (!stored && 'q' in definition && !(Math.max(Math.abs(low), Math.abs(high)) / definition.q <= MAX_STEPS))
         return fail('q', tooFineQ(Math.max(Math.abs(low), Math.abs(high))), definition.q);

@@ -353,6 +353,19 @@ describe('runStudy', () => {
         `3 trials in a row could not start the objective, the last #6: ${code} Objective module \`./obj.mjs\` failed to load: Unexpected end of input; the rest of the budget is left for a run once it starts again`,
       );
     }
+    // An explicit maxConsecutiveFailures is the limit (review 56); an interrupted trial does not reset the count.
+    let calls = 0;
+    const flaky: ObjectiveAdapter = {
+      name: 'flaky',
+      evaluate: async () => {
+        calls++;
+        if (calls === 3) return { status: 'failed', error: { code: 'INTERRUPTED', message: 'stopped' } };
+        return { status: 'failed', error: { code: 'COMMAND_NOT_STARTED', message: 'spawn ./obj.sh ENOENT' } };
+      },
+    };
+    const patient = await run(heart, { maxTrials: 30, maxConsecutiveFailures: 5 }, { objective: flaky });
+    expect(patient.trials).toHaveLength(6);
+    expect(patient.stopMessage).toMatch(/^5 trials in a row could not start the objective, the last #5/);
   });
 
   it('stops once maxConsecutiveFailures trials in a row failed (unset: 10 until a trial of the run works), counting each run afresh', async () => {

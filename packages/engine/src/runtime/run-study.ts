@@ -122,7 +122,7 @@ export const lateStopNote = (trial: number, step: number): string =>
 
 /** Failures of an objective that could not start at all, whatever the params (a module that does not load, a program that does not start). */
 const CANNOT_START = new Set(['OBJECTIVE_LOAD_FAILED', 'COMMAND_NOT_STARTED']);
-/** How many such failures in a row stop a run (see runStudy). */
+/** How many such failures in a row stop a run, unless the budget's maxConsecutiveFailures says (see runStudy). */
 const UNSTARTABLE_LIMIT = 3;
 
 /**
@@ -420,10 +420,15 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         // An objective that worked and then cannot start at all (trial 53: its module edited with a syntax
         // error mid-run, its program moved away) fails every trial left in milliseconds, whatever their
         // params: a few in a row stop the run, even after successes, and keep the rest of the budget.
-        unstartable = finished.state === 'failed' && CANNOT_START.has(finished.error.code) ? unstartable + 1 : 0;
-        if (reason === undefined && unstartable >= UNSTARTABLE_LIMIT && finished.state === 'failed') {
+        // An interrupted trial neither counts nor resets, as for the failures rule (review 56); an explicit
+        // maxConsecutiveFailures is the limit here too.
+        const cannotStart = finished.state === 'failed' && CANNOT_START.has(finished.error.code);
+        const interrupted = finished.state === 'failed' && finished.error.code === 'INTERRUPTED';
+        if (!interrupted) unstartable = cannotStart ? unstartable + 1 : 0;
+        const unstartableLimit = budget.maxConsecutiveFailures ?? UNSTARTABLE_LIMIT;
+        if (reason === undefined && unstartable >= unstartableLimit && finished.state === 'failed' && cannotStart) {
           reason = 'failures';
-          stopMessage ??= `${UNSTARTABLE_LIMIT} trials in a row could not start the objective, the last #${finished.number}: ${finished.error.code} ${finished.error.message.split('\n')[0]}; the rest of the budget is left for a run once it starts again`;
+          stopMessage ??= `${unstartableLimit} trials in a row could not start the objective, the last #${finished.number}: ${finished.error.code} ${finished.error.message.split('\n')[0]}; the rest of the budget is left for a run once it starts again`;
         }
         if (reason === undefined && tracker.stopReason() === 'failures') {
           if (budget.maxConsecutiveFailures !== undefined && finished.state === 'failed') failuresStop(finished);

@@ -15,6 +15,14 @@ describe('findLossLine', () => {
 
   it('skips JSON without loss, arrays and broken JSON', () => {
     expect(findLossLine('2\n{"accuracy": 1}\n[1]\n{"loss": 3\n')).toBe(2);
+    expect(findLossLine('2\n{"status": "ok"}\n')).toBe(2);
+  });
+
+  it("takes hyperopt's failed result without a loss, its fields kept (trial 55: it was 'printed no loss')", () => {
+    expect(findLossLine('0.5\n{"status": "fail", "error": "diverged"}\n')).toEqual({
+      status: 'fail',
+      error: 'diverged',
+    });
   });
 
   it('reads Python spellings of NaN and infinity as numbers', () => {

@@ -50,19 +50,26 @@ export const parseJsonWithNonFinite = (text: string): unknown => {
 };
 
 /**
- * Reads one stdout line as a result: a bare number (`nan` and `inf` as Python prints them too), or a JSON
- * object with a `loss` field. Returns undefined for any other line.
+ * Reads one stdout line as a result: a bare number (`nan` and `inf` as Python prints them too), a JSON
+ * object with a `loss` field, or hyperopt's failed result `{"status": "fail", ...}`. Returns undefined for
+ * any other line.
  */
 export const parseLossLine = (line: string): unknown => {
   const text = line.trim();
   if (NUMBER.test(text)) return Number(text);
   const special = SPECIAL[text.toLowerCase()];
   if (special !== undefined) return special;
-  // Only an object that names `loss` can qualify: report lines and logs are passed over unparsed.
-  if (!text.startsWith('{') || !text.includes('loss')) return undefined;
+  // Only an object that names `loss`, or hyperopt's `"status": "fail"` (trial 55: that result with no loss was
+  // "printed no loss"), can qualify: report lines and logs are passed over unparsed.
+  if (!text.startsWith('{') || !(text.includes('loss') || text.includes('status'))) return undefined;
   try {
     const value = parseJsonWithNonFinite(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) && 'loss' in value ? value : undefined;
+    return typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value) &&
+      ('loss' in value || (value as { status?: unknown }).status === 'fail')
+      ? value
+      : undefined;
   } catch {
     return undefined;
   }

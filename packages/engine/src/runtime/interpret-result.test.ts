@@ -158,3 +158,14 @@ describe("thrownErrorInfo (trial 54: an objective's TypeError was stored as its 
     expect(thrownErrorInfo('oops')).toEqual({ code: 'OBJECTIVE_THREW', message: 'The objective threw "oops"' });
   });
 });
+
+describe("hyperopt's STATUS_FAIL result (trial 55)", () => {
+  it("fails the trial, its other fields kept in the error's details", () => {
+    expect(interpretObjectiveValue({ status: 'fail', error: 'diverged' })).toMatchObject({
+      status: 'failed',
+      error: { code: 'OBJECTIVE_FAILED', details: { result: { error: 'diverged' } } },
+    });
+    const bare = interpretObjectiveValue({ status: 'fail' });
+    expect(bare.status === 'failed' && bare.error.details).toBeUndefined();
+  });
+});

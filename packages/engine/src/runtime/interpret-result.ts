@@ -84,12 +84,19 @@ export const interpretObjectiveValue = (raw: unknown, source = 'The objective re
     const { loss, attrs, ...rest } = raw as Record<string, unknown>;
     // hyperopt's STATUS_FAIL next to the loss: a ported objective means a failed trial, which completing
     // it (status kept as an attr) would turn into the best one when its loss is low.
-    if (rest.status === 'fail')
+    if (rest.status === 'fail') {
+      // The result's other fields (an `error` saying why, hyperopt-style) are kept in the error's details
+      // when they are JSON (trial 55: only the echoed line kept them).
+      const { status: _status, ...fields } = raw as Record<string, unknown>;
+      const kept =
+        Object.keys(fields).length > 0 && notJson(fields, 'result') === undefined ? { result: fields } : undefined;
       return failed(
         'OBJECTIVE_FAILED',
         `${source} \`status: "fail"\` (hyperopt's STATUS_FAIL), so the trial is failed. To fail a trial, throw an Error ` +
           '(a command exits with a non-zero code); to keep a field named `status` as an attribute, put it in `attrs`.',
+        kept,
       );
+    }
     if (loss === undefined) {
       const keys = Object.keys(raw);
       return failed(

@@ -5,6 +5,7 @@ import {
   type ConfigIssue,
   describeValue,
   didYouMean,
+  didYouMeanField,
   escapePointer,
   formatIssues,
   invalidConfig,
@@ -152,7 +153,7 @@ const ruleIssues = (
         issues.push({
           pointer: `${prefix}/${key}`,
           expected: `one of ${Object.keys(rules).join(', ')}${hint?.(key) ?? ''}`,
-          found: `an unknown option \`${key}\`${didYouMean(key, Object.keys(rules))}`,
+          found: `an unknown option \`${key}\`${didYouMeanField(key, Object.keys(rules))}`,
         });
       continue;
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { thrownAt } from './errors.js';
+import { didYouMeanField, thrownAt } from './errors.js';
 
 const thrown = (stack: string) => Object.assign(new Error('x'), { stack });
 
@@ -24,5 +24,17 @@ describe('thrownAt', () => {
     const loader = '/opt/parzen/objectives/dist/load-module-export.js';
     expect(thrownAt(thrown(`${stack}\n    at importModule (${loader}:30:17)`), loader)).toBeUndefined();
     expect(thrownAt(thrown(`${stack}\n    at importModule (file://${loader}:30:17)`), loader)).toBeUndefined();
+  });
+});
+
+describe("hyperopt's names get a hint in a config and in code (trial 55)", () => {
+  it('fmin arguments, and max_evals inside budget', () => {
+    expect(didYouMeanField('max_evals', ['maxTrials', 'moreTrials', 'maxSeconds'])).toBe(
+      ' (did you mean `maxTrials`?)',
+    );
+    expect(didYouMeanField('rstate', ['name', 'seed', 'space'])).toBe(' (did you mean `seed`?)');
+    expect(didYouMeanField('trials', ['store', 'space'])).toBe(' (did you mean `store`?)');
+    expect(didYouMeanField('fn', ['objective', 'space'])).toBe(' (did you mean `objective`?)');
+    expect(didYouMeanField('points_to_evaluate', ['enqueue'])).toBe(' (did you mean `enqueue`?)');
   });
 });

@@ -212,6 +212,13 @@ const FIELD_SYNONYMS: Readonly<Record<string, { readonly field: string; readonly
   workers: { field: 'concurrency' },
   search_space: { field: 'space' },
   searchspace: { field: 'space' },
+  // hyperopt's fmin arguments (trial 55: no hint for them).
+  fn: { field: 'objective' },
+  rstate: { field: 'seed' },
+  random_state: { field: 'seed' },
+  trials: { field: 'store' },
+  early_stop_fn: { field: 'stopper' },
+  points_to_evaluate: { field: 'enqueue' },
   file: { field: 'path' },
   filename: { field: 'path' },
   filepath: { field: 'path' },
@@ -228,6 +235,8 @@ export const didYouMeanField = (name: string, known: readonly string[]): string 
     if (synonym.in === undefined && known.includes(synonym.field)) return ` (did you mean \`${synonym.field}\`?)`;
     if (synonym.in !== undefined && known.includes(synonym.in))
       return ` (did you mean \`${synonym.in}.${synonym.field}\`?)`;
+    // Already inside that object (`budget.max_evals`, trial 55: no hint there).
+    if (synonym.in !== undefined && known.includes(synonym.field)) return ` (did you mean \`${synonym.field}\`?)`;
   }
   return didYouMean(name, known);
 };

@@ -26,7 +26,16 @@ export interface EvaluateOptions {
   readonly pruning?: Pick<EvaluationContext, 'report' | 'shouldPrune'>;
   /** False: errors thrown outside the objective's call are left to the process (see `catchStrayErrors`). */
   readonly catchStrayErrors?: boolean;
+  /**
+   * Called when the objective is still running a second after its trial timed out (it ignores its signal):
+   * nothing can stop a function on this thread, so it runs on beside the next trials (trial 54: with
+   * concurrency 1, ten evaluations at once, silently).
+   */
+  readonly onAbandoned?: () => void;
 }
+
+/** How long after its timeout an objective still running counts as abandoned (see {@link EvaluateOptions.onAbandoned}). */
+const ABANDONED_AFTER_MS = 1000;
 
 /**
  * Runs one evaluation and always resolves: a throw, a timeout or an interruption is a failed result.
@@ -90,8 +99,19 @@ export const evaluateTrial = async (
       return { status: 'failed', error: thrownErrorInfo(error) };
     }
   })();
+  let running = true;
+  void evaluation.finally(() => {
+    running = false;
+  });
   try {
-    return await Promise.race([evaluation, stopped]);
+    const result = await Promise.race([evaluation, stopped]);
+    if (running && result.status === 'failed' && result.error.code === 'TIMEOUT' && options.onAbandoned !== undefined) {
+      const { onAbandoned } = options;
+      setTimeout(() => {
+        if (running) onAbandoned();
+      }, ABANDONED_AFTER_MS).unref();
+    }
+    return result;
   } finally {
     if (timer !== undefined) clearTimeout(timer);
     unwatch?.();

@@ -435,6 +435,26 @@ describe('runStudy', () => {
     }
   });
 
+  it('warns once when a timed-out objective runs on, ignoring its signal (trial 54: evaluations piled up silently)', async () => {
+    const warnings: string[] = [];
+    let running = 0;
+    let most = 0;
+    const stubborn = async () => {
+      running++;
+      most = Math.max(most, running);
+      await sleep(1300);
+      running--;
+      return 1;
+    };
+    const result = await run(stubborn, { maxTrials: 2 }, { trialTimeoutMs: 50, onWarning: (m) => warnings.push(m) });
+    expect(result.trials.map((trial) => trial.state === 'failed' && trial.error.code)).toEqual(['TIMEOUT', 'TIMEOUT']);
+    await sleep(1200);
+    expect(most).toBe(2);
+    expect(warnings.filter((message) => message.includes('does not stop when context.signal aborts'))).toEqual([
+      expect.stringMatching(/^trial #0 timed out, and its objective is still running a second later/),
+    ]);
+  });
+
   it('stops after maxSeconds of wall clock', async () => {
     const result = await run(
       async () => {

@@ -295,6 +295,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       );
     let warnedCrash = false;
     let warnedLateStop = false;
+    let warnedAbandoned = false;
     // This run's trials that reported an intermediate value, and those that completed without one: a
     // pruner that was never given a value is said once at the end (trial 49 asked for it).
     let reported = 0;
@@ -313,6 +314,17 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           pruning: trialPruning,
           ...(options.trialTimeoutMs === undefined ? {} : { timeoutMs: options.trialTimeoutMs }),
           ...(options.catchStrayErrors === false ? { catchStrayErrors: false } : {}),
+          onAbandoned: () => {
+            if (warnedAbandoned) return;
+            warnedAbandoned = true;
+            warn(
+              `trial #${asked.number} timed out, and its objective is still running a second later: it does not stop when context.signal aborts. ` +
+                'Nothing can stop a function on this thread, so timed-out evaluations run on beside the next trials; stop when the signal aborts' +
+                (options.objective.sharesThread === true
+                  ? ', or (from a config) run the objective in a worker thread (isolate: "worker"), which a timeout ends.'
+                  : '.'),
+            );
+          },
         });
         // Said once per run, not only in the trial's record: the error may be the caller's own code's. Only
         // for an objective on this thread (a worker's crash is its own, review 38).

@@ -422,6 +422,11 @@ describe('command objective', () => {
     expect(context.logged).toEqual([
       'warn: trial #0: the program printed the bare number 100 after a {"loss": ...} line, so 100 is the loss (the last such line counts). If the loss is the JSON line\'s, print nothing that reads as a number after it.',
     ]);
+    // The later ones are counted when the objective closes (trial 55: they were scored so without a word).
+    await adapter.close?.();
+    expect(context.logged.at(-1)).toBe(
+      'warn: 2 trials of this run took a bare number printed after a {"loss": ...} line as their loss (#0, #1); check that it is the loss.',
+    );
   });
 
   it('refuses to start when the program is not found, saying where it looked', () => {

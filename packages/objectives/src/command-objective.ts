@@ -273,6 +273,7 @@ export const createCommandObjective = (
       `the command keeps \`${flag}\` when ${element} is left out (the parameter is inactive): only a flag of the parameter's own name goes with it (\`--${element.slice(1, -2)}\`). If \`${flag}\` is that parameter's flag, write the two as one element, \`${flag}=${element}\`.`,
     );
   let warnedNumberAfterLoss = false;
+  const numbersAfterLoss: number[] = [];
   let warnedBuffered = false;
   let warnedMisprinted = false;
   let warnedOnStderr = false;
@@ -342,6 +343,7 @@ export const createCommandObjective = (
         const prunedAt = reports.prunedAt();
         // Said once per run: the documented rule (the last such line) may not be what the program meant.
         const after = lossLine.numberAfterLoss;
+        if (after !== undefined && outcome.exitCode === 0) numbersAfterLoss.push(evaluation.trialNumber);
         if (after !== undefined && !warnedNumberAfterLoss && outcome.exitCode === 0) {
           warnedNumberAfterLoss = true;
           warn?.(
@@ -413,6 +415,17 @@ export const createCommandObjective = (
     },
     async close() {
       for (const stop of running) stop.abort();
+      // The count, when more trials than the one warned of took such a number (trial 55: the later ones
+      // were scored by it without a word).
+      if (numbersAfterLoss.length > 1)
+        warn?.(
+          `${numbersAfterLoss.length} trials of this run took a bare number printed after a {"loss": ...} line as their loss ` +
+            `(${numbersAfterLoss
+              .slice(0, 10)
+              .map((number) => `#${number}`)
+              .join(', ')}${numbersAfterLoss.length > 10 ? ', ...' : ''}); check that it is the loss.`,
+        );
+      numbersAfterLoss.length = 0;
     },
   };
 };

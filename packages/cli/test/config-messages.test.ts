@@ -235,7 +235,7 @@ describe("an events reporter's file (trial 53: it appended to the study's journa
       const run = await cli('run', path);
       expect(run.code, run.stderr).toBe(2);
       expect(run.stderr).toContain(
-        `/reporters/0/options/path: expected a file of its own for the events (not the study's store, the config or a file it names), found "${file}", `,
+        `/reporters/0/options/path: expected a file of its own for the events (not a study's store, a config or a file it names), found "${file}", `,
       );
       expect(run.stderr).toContain(what);
       expect(existsSync(join(dir, 'events-store.parzen.jsonl'))).toBe(false);
@@ -251,5 +251,27 @@ describe("an events reporter's file (trial 53: it appended to the study's journa
       }),
     );
     expect((await cli('run', fine)).code).toBe(0);
+    // Another config of the same command, and a SQLite store's side file before the database exists (review 57).
+    const other = writeIn(dir, 'events-other.json', heartConfig({ name: 'events-other', budget: { maxTrials: 1 } }));
+    const slip = writeIn(
+      dir,
+      'events-slip.json',
+      heartConfig({ name: 'events-slip', reporters: [{ use: 'events', options: { path: 'events-other.json' } }] }),
+    );
+    const batch = await cli('run', slip, other);
+    expect(batch.code).toBe(2);
+    expect(batch.stderr).toContain(`found "events-other.json", ${other}, this command's config`);
+    const wal = writeIn(
+      dir,
+      'events-wal.json',
+      heartConfig({
+        name: 'events-wal',
+        store: { use: 'sqlite', options: { path: './events-wal.db' } },
+        reporters: [{ use: 'events', options: { path: 'events-wal.db-wal' } }],
+      }),
+    );
+    const walRun = await cli('run', wal);
+    expect(walRun.code).toBe(2);
+    expect(walRun.stderr).toContain('found "events-wal.db-wal", a side file of the study\'s sqlite store');
   });
 });

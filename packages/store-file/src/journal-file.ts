@@ -1,5 +1,5 @@
 import { closeSync, existsSync, fstatSync, fsyncSync, openSync, statSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { makeFolder, ParzenError } from '@parzen/engine/plugin';
 import { journalFailed } from './journal-errors.js';
 
@@ -26,11 +26,15 @@ const journalIsFolder = (path: string) =>
 export class JournalFile {
   readonly fd: number;
 
+  /** The path resolved when the file was opened: a later `process.chdir` does not move it (review 57). */
+  private readonly absolute: string;
+
   private constructor(
     readonly path: string,
     fd: number,
   ) {
     this.fd = fd;
+    this.absolute = resolve(path);
   }
 
   /** Opens (or creates, with its folder) the journal; a new file's folder entry is flushed unless `never`. */
@@ -89,7 +93,7 @@ export class JournalFile {
   checkStillAtPath(): void {
     let atPath: ReturnType<typeof statSync>;
     try {
-      atPath = statSync(this.path, { throwIfNoEntry: false });
+      atPath = statSync(this.absolute, { throwIfNoEntry: false });
     } catch {
       return;
     }

@@ -1,3 +1,4 @@
+import { renameSync } from 'node:fs';
 import { describeStoreContract } from '@parzen/engine/testing';
 import { useTempDir } from '@parzen/test-kit';
 import { describe, expect, it } from 'vitest';
@@ -24,5 +25,33 @@ describe('createSqliteStore checks options given in code', () => {
         ],
       }),
     );
+  });
+});
+
+describe('a database deleted, moved or replaced under an open store (review 57)', () => {
+  it('refuses the next write with STORE_FAILED instead of writing into a file nobody will read', async () => {
+    const path = tempPath('gone.db');
+    const store = createSqliteStore({ path });
+    const spec = {
+      name: 'gone',
+      direction: 'minimize' as const,
+      seed: 1,
+      space: { x: { type: 'uniform' as const, low: 0, high: 1 } },
+    };
+    await store.openStudy(spec);
+    const trial = await store.createTrial('gone');
+    renameSync(path, `${path}.moved`);
+    const refused = await store.finishTrial('gone', trial?.number ?? 0, { state: 'complete', loss: 1 }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refused).toMatchObject({ code: 'STORE_FAILED' });
+    expect((refused as Error).message).toBe(
+      `SQLite store \`${path}\`: the database file was deleted or moved while this store had it open: what it records now would be lost. Nothing more is written; if it was moved, move it back (with its -wal file) and run again.`,
+    );
+    renameSync(`${path}.moved`, path);
+    await store.finishTrial('gone', trial?.number ?? 0, { state: 'complete', loss: 1 });
+    expect((await store.listTrials('gone'))[0]).toMatchObject({ state: 'complete', loss: 1 });
+    await store.close();
   });
 });

@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import {
   addedTrial,
   assertOptions,
@@ -69,6 +70,16 @@ export interface SqliteStoreOptions {
   readonly onWarning?: (message: string) => void;
 }
 
+/** A file's device and inode, or undefined when nothing is there (or it cannot be looked at). */
+const fileIdentity = (path: string): { readonly dev: number; readonly ino: number } | undefined => {
+  try {
+    const stats = statSync(path, { throwIfNoEntry: false });
+    return stats === undefined ? undefined : { dev: stats.dev, ino: stats.ino };
+  } catch {
+    return undefined;
+  }
+};
+
 /** A {@link TrialStore} over a SQLite database, with every optional method and the file's path. */
 export interface SqliteStore extends TrialStore {
   readonly path: string;
@@ -110,6 +121,7 @@ class SqliteTrialStore implements SqliteStore {
     readonly path: string,
     options: SqliteStoreOptions,
   ) {
+    this.absolute = resolve(path);
     this.busyTimeoutMs = options.busyTimeoutMs ?? 30_000;
     this.onWarning = options.onWarning ?? warnOnStderr;
     this.stopping = options.stopping;
@@ -125,6 +137,27 @@ class SqliteTrialStore implements SqliteStore {
     } catch (error) {
       throw storeError(path, error, 'opening it');
     }
+    if (options.readOnly !== true) this.opened = fileIdentity(this.absolute);
+  }
+
+  /** The database file's path, resolved once (a later `process.chdir` does not move it). */
+  private readonly absolute: string;
+  /** The file the database was opened as (device and inode), to notice it deleted or replaced. */
+  private readonly opened: { readonly dev: number; readonly ino: number } | undefined;
+
+  /**
+   * Refuses to write once the path no longer names the database this store opened (review 57: a database
+   * deleted under a run took every later trial with it, "20 complete", exit 0, as a JSONL journal did).
+   */
+  private checkStillAtPath(): void {
+    if (this.opened === undefined) return;
+    const now = fileIdentity(this.absolute);
+    if (now !== undefined && now.dev === this.opened.dev && now.ino === this.opened.ino) return;
+    throw new ParzenError(
+      'STORE_FAILED',
+      `SQLite store \`${this.path}\`: the database file was ${now === undefined ? 'deleted or moved' : 'replaced by another file'} while this store had it open: ` +
+        'what it records now would be lost. Nothing more is written; if it was moved, move it back (with its -wal file) and run again.',
+    );
   }
 
   async openStudy(spec: StudySpec): Promise<{ readonly study: StudyRecord; readonly resumed: boolean }> {
@@ -379,6 +412,7 @@ class SqliteTrialStore implements SqliteStore {
 
   /** Runs `task` in a `BEGIN IMMEDIATE` transaction (the write lock first: no deadlocks between readers). */
   private async write<T>(doing: string, durable: boolean, task: () => T, saves = false): Promise<T> {
+    this.checkStillAtPath();
     const flush = durable && this.fsync === 'finish';
     return this.read(
       doing,

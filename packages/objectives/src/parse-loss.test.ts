@@ -23,6 +23,10 @@ describe('findLossLine', () => {
       status: 'fail',
       error: 'diverged',
     });
+    // Only as the last line: a JSON log line with status fail after the loss is a log line (review 57).
+    expect(findLossLine('{"loss": 0.3}\n{"event": "upload", "status": "fail"}\ndone\n')).toEqual({ loss: 0.3 });
+    expect(findLossLine('{"loss": 0.3}\n{"event": "upload", "status": "fail"}\n')).toEqual({ loss: 0.3 });
+    expect(findLossLine('epoch 1\n{"status": "fail"}\nbye\n')).toBeUndefined();
   });
 
   it('reads Python spellings of NaN and infinity as numbers', () => {

@@ -93,11 +93,21 @@ export const lossTracker = () => {
   let found: unknown;
   let lossObjectSeen = false;
   let numberAfterLoss: number | undefined;
+  // hyperopt's `{"status": "fail"}` without a loss counts only as the last non-empty line, and only when no
+  // loss line came before it (review 57: a JSON log line with `"status": "fail"` after the loss failed a
+  // complete trial).
+  let failLast: unknown;
   return {
     /** Reads one line; returns what it read as a loss (a number, an object with `loss`), if anything. */
     see(line: string): unknown {
       const parsed = parseLossLine(line);
+      if (line.trim() !== '') failLast = undefined;
       if (parsed === undefined) return undefined;
+      if (typeof parsed === 'object' && !('loss' in (parsed as object))) {
+        // After a loss line, such a line is a log line (a loss line's own `status` still counts).
+        if (!lossObjectSeen) failLast = parsed;
+        return lossObjectSeen ? undefined : parsed;
+      }
       found = parsed;
       if (typeof parsed === 'object') {
         lossObjectSeen = true;
@@ -106,7 +116,7 @@ export const lossTracker = () => {
       return parsed;
     },
     get found(): unknown {
-      return found;
+      return failLast ?? found;
     },
     get numberAfterLoss(): number | undefined {
       return numberAfterLoss;

@@ -18,8 +18,13 @@ import { relayStdio } from './relay-stdio.js';
 /** The built worker to start from sources, or false when there is none (decided once per process). */
 let built: URL | false | undefined;
 
-/** How long a thread's output may take to reach a reader before the thread is terminated anyway. */
-const FLUSH_MS = 10_000;
+/**
+ * How long a thread's output may take to reach a reader before the thread is terminated anyway: long, since
+ * the process itself waits for a slow reader before it exits (review 57: after 10 s, output of a paused
+ * reader was dropped, and the exit waited for the reader all the same); bounded, for a thread that cannot
+ * answer (busy in a loop).
+ */
+const FLUSH_MS = 120_000;
 
 /** How long an aborted objective has to honour its signal before its thread is terminated. */
 const ABORT_GRACE_MS = 250;
@@ -244,6 +249,8 @@ class ObjectiveThread {
    */
   async flush(ms: number): Promise<void> {
     if (!this.alive) return;
+    // One deadline for both waits (review 57: each had its own, so twice as long as said).
+    const deadline = performance.now() + ms;
     let timer: NodeJS.Timeout | undefined;
     const taken = new Promise<void>((resolve) => {
       this.flushed = resolve;
@@ -252,8 +259,7 @@ class ObjectiveThread {
       this.post({ type: 'flush' });
     });
     await taken;
-    // Taken by the main thread: wait for the relay to pass on what it holds (bounded by the same time).
-    const deadline = performance.now() + ms;
+    // Taken by the main thread: wait for the relay to pass on what it holds.
     while (
       (this.worker.stdout.readableLength > 0 || this.worker.stderr.readableLength > 0) &&
       performance.now() < deadline &&
@@ -398,8 +404,9 @@ export const createWorkerObjective = async (
     async close() {
       const unused = new Set(idle);
       const ending = [...all].filter((thread) => !(key !== undefined && thread.alive && unused.has(thread)));
-      // What the threads printed reaches stdout before they end (trial 53), unless the reader stalls.
-      await Promise.all(ending.map((thread) => thread.flush(FLUSH_MS)));
+      // What the threads printed reaches stdout before they end (trial 53), or are kept for the next study
+      // (review 57: kept threads were never asked, and a matrix lost its last trial's lines).
+      await Promise.all([...all].map((thread) => thread.flush(FLUSH_MS)));
       for (const thread of all) {
         if (ending.includes(thread)) thread.terminate();
         else keep(key as string, thread);

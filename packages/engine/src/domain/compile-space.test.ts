@@ -147,6 +147,27 @@ describe('compileSpace', () => {
     );
   });
 
+  it('refuses a q larger than the range at its field (trial 55: hyperopt log bounds gave a grid of 0 and 10)', () => {
+    const issues = issuesOf({
+      n: { type: 'qloguniform', low: Math.log(10), high: Math.log(500), q: 10 },
+      u: { type: 'quniform', low: 1, high: 2, q: 10 },
+    });
+    expect(issues.map((issue) => issue.pointer)).toEqual(['/space/n/q', '/space/u/q']);
+    expect(issues[0]?.expected).toBe(
+      "a step no larger than the range (high − low = 3.91202): a larger one leaves at most two values, maybe outside the bounds; low and high are the values themselves, not their logs as in hyperopt's hp.qloguniform (in code, hyperoptQloguniform takes logs)",
+    );
+    // A q equal to the range, by the range's rounding too (review 57: 0.3 − 0.1 is 0.19999999999999998).
+    expect(
+      issuesOf({
+        a: { type: 'quniform', low: 0.1, high: 0.3, q: 0.2 },
+        b: { type: 'quniform', low: 0, high: 1, q: 1 },
+      }),
+    ).toEqual([]);
+    expect(compileSpace({ u: { type: 'quniform', low: 1, high: 2, q: 10 } }, '', { stored: true }).params).toHaveLength(
+      1,
+    );
+  });
+
   it('flattens nested choices in evaluation order with their conditions', () => {
     const space = compileSpace(nested);
     expect(space.params.map((param) => param.name)).toEqual(['x', 'model', 'C', 'kernel', 'degree', 'depth', 'flag']);

@@ -279,7 +279,8 @@ const numericDistribution = (
       if ('q' in definition && !(definition.q > 0)) return fail('q', 'a number greater than 0', definition.q);
       // A step past the range leaves at most two grid points, maybe outside the bounds (trial 55: hyperopt's
       // qloguniform(log 10, log 500, 10) ported as is gave n_estimators 0 or 10, without a word).
-      if (!stored && 'q' in definition && definition.q > high - low)
+      // With a margin for the range's rounding (review 57: 0.3 − 0.1 is 0.19999999999999998, below a q of 0.2).
+      if (!stored && 'q' in definition && definition.q > (high - low) * (1 + 1e-9))
         return fail(
           'q',
           `a step no larger than the range (high − low = ${shownNumber(high - low)}): a larger one leaves at most two values, maybe outside the bounds` +

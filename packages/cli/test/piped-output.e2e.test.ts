@@ -97,7 +97,7 @@ describe.concurrent('output to a slow pipe', () => {
 });
 
 describe.concurrent("a module objective's own output (isolate: worker, trial 53)", () => {
-  const chattyConfig = (name: string) => {
+  const chattyConfig = (name: string, objectiveOptions: Record<string, unknown> = {}) => {
     writeIn(
       dir,
       `${name}.mjs`,
@@ -108,7 +108,7 @@ describe.concurrent("a module objective's own output (isolate: worker, trial 53)
       `${name}.json`,
       heartConfig({
         name,
-        objective: { use: 'module', options: { path: `./${name}.mjs` } },
+        objective: { use: 'module', options: { path: `./${name}.mjs`, ...objectiveOptions } },
         store: { use: 'memory' },
         budget: { maxTrials: 4 },
         reporters: [],
@@ -116,8 +116,11 @@ describe.concurrent("a module objective's own output (isolate: worker, trial 53)
     );
   };
 
-  it('reaches a slow pipe whole: every line of every trial (the last trials were lost)', async () => {
-    const piped = await readSlowly(['run', chattyConfig('chatty')], dir);
+  it.each([
+    ['a thread per run', {}],
+    ['threads kept for reuse (review 57)', { reuseThreads: true }],
+  ])('reaches a slow pipe whole: every line of every trial (the last trials were lost), %s', async (_, extra) => {
+    const piped = await readSlowly(['run', chattyConfig(`chatty-${Object.keys(extra).length}`, extra)], dir);
     expect(piped.code).toBe(0);
     const counts = new Map<string, number>();
     for (const line of piped.stdout.split('\n'))

@@ -38,7 +38,8 @@ const budgetSchema = {
       type: 'number',
       exclusiveMinimum: 0,
       maximum: MAX_SECONDS * 1000,
-      description: 'Wall-clock limit of one run.',
+      description:
+        'Time limit of one run, in seconds, on a monotonic clock (a change of the system time does not move it).',
     },
     lossThreshold: { type: 'number', description: 'Stop once the best loss reaches this value.' },
     patience: {

@@ -349,6 +349,42 @@ const refuseEventsOverInputs = (experiment: LoadedExperiment, configInputsOf: ()
 };
 
 /**
+ * An events file that is another run's store, in a batch or a matrix (review 57: `run a.json b.json` with a's
+ * events at b's first-run journal turned it into an events file): a problem of the run that names it.
+ */
+const eventsOverOtherStores = (runs: readonly PreparedRun[]): ConfigProblem[] => {
+  const owners = new Map<string, PreparedRun>();
+  for (const run of runs) {
+    const store = storeFile(run.experiment);
+    if (store === undefined) continue;
+    const sqlite = run.experiment.config.store.use === 'sqlite';
+    for (const file of [store, ...(sqlite ? ['-wal', '-shm', '-journal'].map((end) => store + end) : [])])
+      if (!owners.has(file)) owners.set(file, run);
+  }
+  return runs.flatMap((run) =>
+    run.experiment.config.reporters.flatMap((choice, index) => {
+      const file = (choice.options as { path?: unknown } | undefined)?.path;
+      if (choice.use !== 'events' || typeof file !== 'string') return [];
+      const owner = owners.get(canonicalFile(resolve(run.experiment.baseDir, file)));
+      if (owner === undefined || owner === run) return [];
+      const issues = [
+        {
+          pointer: `/reporters/${index}/options/path`,
+          expected: "a file of its own for the events (not a study's store, a config or a file it names)",
+          found: `${JSON.stringify(file)}, the store of study ${owner.experiment.config.name} (${owner.configPath})`,
+        },
+      ];
+      return [
+        {
+          path: run.configPath,
+          error: new ParzenError('CONFIG_INVALID', `Invalid config:\n${formatIssues(issues)}`, { issues }),
+        },
+      ];
+    }),
+  );
+};
+
+/**
  * Where a run keeps its study, as a key: the store plugin and its file or URL (a default file lies beside
  * the config, named after the study). Undefined for a `memory` store: each run has its own.
  */
@@ -411,6 +447,7 @@ export const prepareRuns = async (paths: readonly string[], options: PrepareOpti
   }
   const twice = options.oneRunPerStudy === true && problems.length === 0 ? studyRunTwice(paths, runs) : undefined;
   if (twice !== undefined) problems.push(twice);
+  if (problems.length === 0) problems.push(...eventsOverOtherStores(runs));
   if (problems.length > 0) {
     await closeStarted(runs);
     throw new ConfigProblems(problems);

@@ -261,6 +261,26 @@ describe("an events reporter's file (trial 53: it appended to the study's journa
     const batch = await cli('run', slip, other);
     expect(batch.code).toBe(2);
     expect(batch.stderr).toContain(`found "events-other.json", ${other}, this command's config`);
+    // Another config's store, before it exists (review 57: its first-run journal became an events file).
+    const storeOwner = writeIn(
+      dir,
+      'events-owner.json',
+      heartConfig({ name: 'events-owner', store: { use: 'jsonl' } }),
+    );
+    const intoStore = writeIn(
+      dir,
+      'events-into.json',
+      heartConfig({
+        name: 'events-into',
+        reporters: [{ use: 'events', options: { path: 'events-owner.parzen.jsonl' } }],
+      }),
+    );
+    const stores = await cli('run', intoStore, storeOwner);
+    expect(stores.code).toBe(2);
+    expect(stores.stderr).toContain(
+      `found "events-owner.parzen.jsonl", the store of study events-owner (${storeOwner})`,
+    );
+    expect(existsSync(join(dir, 'events-owner.parzen.jsonl'))).toBe(false);
     const wal = writeIn(
       dir,
       'events-wal.json',

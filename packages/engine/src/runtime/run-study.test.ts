@@ -1,3 +1,6 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { tap } from 'rxjs';
 import { describe, expect, it, test, vi } from 'vitest';
@@ -9,7 +12,7 @@ import type { Suggester } from '../contracts/suggester.js';
 import { compileSpace } from '../domain/compile-space.js';
 import { sampleDistribution } from '../domain/sample-distribution.js';
 import type { SpaceDefinition } from '../domain/space-definition.js';
-import { trialNotFound } from '../errors.js';
+import { ParzenError, trialNotFound } from '../errors.js';
 import type { EngineEvent } from '../events/engine-event.js';
 import { streamReporter } from '../events/stream-reporter.js';
 import { type Budget, BudgetTracker } from './budget.js';
@@ -455,6 +458,45 @@ describe('runStudy', () => {
     ]);
   });
 
+  it('keeps a result the store could not record in a rescue file parzen import reads (trial 53: prose on stderr only)', async () => {
+    const name = `rescue-${process.pid}-${Date.now()}`;
+    const memory = createMemoryStore();
+    const failing: typeof memory = {
+      ...memory,
+      finishTrial: async () => {
+        throw new ParzenError('STORE_FAILED', 'disk full');
+      },
+    };
+    const warnings: string[] = [];
+    const failed = await runStudy({
+      spec: { name, direction: 'minimize', seed: 1, space },
+      space: compileSpace(space),
+      store: failing,
+      suggester: priorSuggester,
+      objective: createFunctionObjective(() => ({ loss: 0.25, attrs: { acc: 0.9 } })),
+      budget: { maxTrials: 3 },
+      onWarning: (message) => warnings.push(message),
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failed).toMatchObject({ code: 'STORE_FAILED' });
+    const file = join(tmpdir(), 'parzen-unrecorded', `${name}.jsonl`);
+    try {
+      expect(
+        warnings.some((message) => message.includes(`it is kept in ${file} (\`parzen import CONFIG ${file}\``)),
+      ).toBe(true);
+      const [line] = readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((text) => JSON.parse(text));
+      expect(line).toMatchObject({ state: 'complete', loss: 0.25, attrs: { acc: 0.9 } });
+      expect(line.params).toHaveProperty('x');
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
+
   it('stops after maxSeconds of wall clock', async () => {
     const result = await run(
       async () => {
@@ -675,9 +717,11 @@ describe('runStudy', () => {
         `^trial #${lost?.number} ended \\(loss ${(lost?.internal.x as number) + 100}, params \\{"x":${lost?.internal.x},`,
       ),
     );
-    expect(warnings[0]).toMatch(
-      /\}\) but the memory store could not record it \(connection terminated unexpectedly\); nothing else keeps this result\.$/,
+    const rescue = join(tmpdir(), 'parzen-unrecorded', 'test.jsonl');
+    expect(warnings[0]).toContain(
+      `}) but the memory store could not record it (connection terminated unexpectedly); it is kept in ${rescue} (\`parzen import CONFIG ${rescue}\` adds it once the store works).`,
     );
+    rmSync(rescue, { force: true });
   });
 
   it('tells reporters at the start how many trials of the study failed or were pruned, and its best', async () => {

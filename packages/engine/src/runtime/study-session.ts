@@ -1,3 +1,6 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { EvaluationResult } from '../contracts/objective.js';
 import { type Clock, systemClock } from '../contracts/services.js';
 import type { TrialStore } from '../contracts/store.js';
@@ -155,6 +158,38 @@ export const finishAskedTrial = async (
 };
 
 /**
+ * Appends a result the store could not record to `<tmp>/parzen-unrecorded/<study>.jsonl`, one trial a line in
+ * the form `parzen import` reads (params as the objective saw them, state, loss, attrs, error, intermediate
+ * values, times), away from the store's disk (full or read-only, often). Returns the file, or undefined when it
+ * could not be written either.
+ */
+const rescueResult = (
+  study: string,
+  params: ExternalParams,
+  outcome: TrialOutcome,
+  intermediate: readonly IntermediateValue[],
+  startedAt: string,
+  finishedAt: string,
+): string | undefined => {
+  try {
+    const folder = join(tmpdir(), 'parzen-unrecorded');
+    mkdirSync(folder, { recursive: true });
+    const file = join(folder, `${study.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'study'}.jsonl`);
+    const line = {
+      params,
+      ...outcome,
+      ...(intermediate.length === 0 ? {} : { intermediate }),
+      startedAt,
+      finishedAt,
+    };
+    appendFileSync(file, `${JSON.stringify(line)}\n`);
+    return file;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
  * Records how a trial the run loop asked for ended, like {@link finishAskedTrial}, also when another worker
  * marked it `STALE_TRIAL` while it ran (its worker on another host, whose lease lapsed while it was busy
  * or suspended), or when the store no longer has it (review 44: a PostgreSQL crash undid its unflushed
@@ -177,10 +212,15 @@ export const finishRunTrial = async (
     const result = outcome.state === 'complete' ? `loss ${outcome.loss}` : outcome.state;
     const code = error instanceof ParzenError ? error.code : undefined;
     if (code !== 'TRIAL_ALREADY_FINISHED' && code !== 'TRIAL_NOT_FOUND') {
-      // The run ends with the store's error; the result it computed is said first, so it is not lost with it.
+      // The run ends with the store's error; the result it computed is said first, and kept in a rescue file
+      // `parzen import` reads (trial 53: it survived only as prose on stderr, its attrs left out).
+      const rescued = rescueResult(spec.name, asked.params, outcome, intermediate, startedAt, now(session));
       warn(
         `trial #${asked.number} ended (${result}, params ${JSON.stringify(asked.params)}) but the ${store.name} store ` +
-          `could not record it (${(error as Error).message}); nothing else keeps this result.`,
+          `could not record it (${(error as Error).message}); ` +
+          (rescued === undefined
+            ? 'nothing else keeps this result.'
+            : `it is kept in ${rescued} (\`parzen import CONFIG ${rescued}\` adds it once the store works).`),
       );
       throw error;
     }

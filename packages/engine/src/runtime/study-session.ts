@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EvaluationResult } from '../contracts/objective.js';
@@ -12,6 +12,7 @@ import type { StudySpec } from '../domain/study.js';
 import type { FinishedTrial, IntermediateValue, Lease, RunningTrial, TrialOutcome } from '../domain/trial.js';
 import { ParzenError } from '../errors.js';
 import type { EngineEvent } from '../events/engine-event.js';
+import { makeFolder } from './make-folder.js';
 import { StudyMirror } from './study-mirror.js';
 import { suggestParams } from './suggest-params.js';
 
@@ -173,7 +174,7 @@ const rescueResult = (
 ): string | undefined => {
   try {
     const folder = join(tmpdir(), 'parzen-unrecorded');
-    mkdirSync(folder, { recursive: true });
+    makeFolder(folder);
     const file = join(folder, `${study.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'study'}.jsonl`);
     const line = {
       params,

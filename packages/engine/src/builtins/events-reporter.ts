@@ -1,9 +1,10 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { assertOptions } from '../api-options.js';
 import { resolveConfigPath } from '../config/paths.js';
 import { defineReporter } from '../contracts/manifest.js';
 import type { Reporter } from '../contracts/reporter.js';
-import { invalidConfig } from '../errors.js';
+import { describeValue, didYouMean, invalidConfig } from '../errors.js';
 import type { EngineEvent, EngineEventType } from '../events/engine-event.js';
 import { makeFolder } from '../runtime/make-folder.js';
 
@@ -27,6 +28,27 @@ export interface EventsReporterOptions {
   readonly types?: readonly EngineEventType[];
 }
 
+/** The JSON Schema of the `events` reporter's options. */
+const EVENTS_OPTIONS_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['path'],
+  properties: {
+    path: {
+      type: 'string',
+      minLength: 1,
+      description: "The file the events are appended to, relative to the config's folder (its folder is made).",
+    },
+    types: {
+      type: 'array',
+      items: { enum: [...EVENT_TYPES] },
+      uniqueItems: true,
+      minItems: 1,
+      description: 'The event types to write (default: every one).',
+    },
+  },
+} as const;
+
 /** JSON that keeps what JSON cannot say: ±Infinity and NaN as the strings `"Infinity"`, `"-Infinity"`, `"NaN"`. */
 const eventJson = (event: EngineEvent): string =>
   JSON.stringify(event, (_, value: unknown) =>
@@ -40,6 +62,22 @@ const eventJson = (event: EngineEvent): string =>
  * each event comes, so a run cut short keeps what it wrote.
  */
 export const createEventsReporter = (options: EventsReporterOptions, baseDir = process.cwd()): Reporter => {
+  // Options given in code are checked as a config's are (trial 54: `types: ["trial.finish"]` wrote an empty
+  // file without a word).
+  assertOptions(EVENTS_OPTIONS_SCHEMA, options, 'events reporter', 'events');
+  const known: readonly string[] = EVENT_TYPES;
+  const unknown = (Array.isArray(options.types) ? (options.types as unknown[]) : []).flatMap((type, index) =>
+    typeof type === 'string' && known.includes(type)
+      ? []
+      : [
+          {
+            pointer: `/types/${index}`,
+            expected: `one of the event types (${EVENT_TYPES.join(', ')})`,
+            found: `${describeValue(type)}${typeof type === 'string' ? didYouMean(type, known) : ''}`,
+          },
+        ],
+  );
+  if (unknown.length > 0) throw invalidConfig('events reporter options', unknown);
   const path = resolveConfigPath(baseDir, options.path);
   const wanted = new Set<string>(options.types ?? EVENT_TYPES);
   let fd: number | undefined;
@@ -72,24 +110,6 @@ export const eventsReporterManifest = defineReporter<EventsReporterOptions>({
   name: 'events',
   description:
     'Appends each event of the run to a file as one JSON line (the suggestion.explained events of "explain": true among them; ±Infinity and NaN written as strings).',
-  optionsSchema: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['path'],
-    properties: {
-      path: {
-        type: 'string',
-        minLength: 1,
-        description: "The file the events are appended to, relative to the config's folder (its folder is made).",
-      },
-      types: {
-        type: 'array',
-        items: { enum: [...EVENT_TYPES] },
-        uniqueItems: true,
-        minItems: 1,
-        description: 'The event types to write (default: every one).',
-      },
-    },
-  },
+  optionsSchema: EVENTS_OPTIONS_SCHEMA,
   create: (options, context) => createEventsReporter(options, context.baseDir),
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -31,4 +31,23 @@ it('the events reporter wrote the run the contract suite gave it', () => {
   const lines = readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n');
   expect(JSON.parse(lines[0] as string)).toMatchObject({ type: 'study.started' });
   expect(JSON.parse(lines.at(-1) as string)).toMatchObject({ type: 'study.finished' });
+});
+
+it('the events reporter checks options given in code as a config would (trial 54: a misspelt type wrote nothing)', () => {
+  const refused = (options: unknown) => {
+    try {
+      createEventsReporter(options as Parameters<typeof createEventsReporter>[0]);
+    } catch (error) {
+      return error as { code: string; message: string };
+    }
+    return undefined;
+  };
+  const misspelt = refused({ path: join(dir, 'never.jsonl'), types: ['trial.finished', 'trial.finish'] });
+  expect(misspelt?.code).toBe('CONFIG_INVALID');
+  expect(misspelt?.message).toMatch(
+    /\/types\/1: expected one of the event types \(.*\), found "trial\.finish" \(did you mean `trial\.finished`\?\)/,
+  );
+  expect(refused({ path: join(dir, 'never.jsonl'), type: ['trial.finished'] })?.message).toMatch(/\/type: /);
+  expect(refused({ path: 3 })?.code).toBe('CONFIG_INVALID');
+  expect(existsSync(join(dir, 'never.jsonl'))).toBe(false);
 });

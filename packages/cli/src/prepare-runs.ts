@@ -299,33 +299,49 @@ const storeFile = ({ config, baseDir }: LoadedExperiment): string | undefined =>
   return undefined;
 };
 
+/** The files a run's store keeps its study in, there or not yet: its journal or database, and SQLite's side files. */
+const storeFiles = (experiment: LoadedExperiment): string[] => {
+  const store = storeFile(experiment);
+  if (store === undefined) return [];
+  const sqlite = experiment.config.store.use === 'sqlite';
+  return [store, ...(sqlite ? ['-wal', '-shm', '-journal'].map((end) => store + end) : [])];
+};
+
+/** A run's `events` reporters: their index, the path as written, and the file it names. */
+const eventsFiles = (experiment: LoadedExperiment): { index: number; file: string; path: string }[] =>
+  experiment.config.reporters.flatMap((choice, index) => {
+    const file = (choice.options as { path?: unknown } | undefined)?.path;
+    return choice.use === 'events' && typeof file === 'string'
+      ? [{ index, file, path: canonicalFile(resolve(experiment.baseDir, file)) }]
+      : [];
+  });
+
+/** The config error of an events file that would destroy `what`. */
+const eventsRefused = (events: readonly { index: number; file: string; what: string }[]): ParzenError => {
+  const issues: ConfigIssue[] = events.map(({ index, file, what }) => ({
+    pointer: `/reporters/${index}/options/path`,
+    expected: "a file of its own for the events (not a study's store, a config or a file it names)",
+    found: `${JSON.stringify(file)}, ${what}`,
+  }));
+  return new ParzenError('CONFIG_INVALID', `Invalid config:\n${formatIssues(issues)}`, { issues });
+};
+
 /**
  * Refuses an `events` reporter whose file is the study's store, the config or a file it names (trial 53: a
  * copy-paste slip appended the events to the study's journal, which the next run found corrupt; to the
  * config, which no longer parsed), as `-o` refuses them: bad input, before anything runs.
  */
 const refuseEventsOverInputs = (experiment: LoadedExperiment, configInputsOf: () => InputFile[]): void => {
-  const events = experiment.config.reporters.flatMap((choice, index) => {
-    const file = (choice.options as { path?: unknown } | undefined)?.path;
-    return choice.use === 'events' && typeof file === 'string' ? [{ index, file }] : [];
-  });
+  const events = eventsFiles(experiment);
   if (events.length === 0) return;
-  const store = storeFile(experiment);
+  const owned = storeFiles(experiment);
+  const store = owned[0];
   const storeName = `the study's ${experiment.config.store.use} store`;
-  // The store's own files, there or not yet (a first run): its journal or database, and SQLite's side files.
-  const storeFiles =
-    store === undefined
-      ? []
-      : [
-          store,
-          ...(experiment.config.store.use === 'sqlite' ? ['-wal', '-shm', '-journal'].map((end) => store + end) : []),
-        ];
   const inputs: InputFile[] = [...configInputsOf(), ...(store === undefined ? [] : [{ path: store, what: storeName }])];
-  const issues: ConfigIssue[] = events.flatMap(({ index, file }) => {
-    const path = canonicalFile(resolve(experiment.baseDir, file));
+  const refused = events.flatMap(({ index, file, path }) => {
     let what: string | undefined;
     try {
-      what = storeFiles.includes(path)
+      what = owned.includes(path)
         ? path === store
           ? storeName
           : `a side file of ${storeName}`
@@ -334,18 +350,9 @@ const refuseEventsOverInputs = (experiment: LoadedExperiment, configInputsOf: ()
       // A path that cannot be looked at is the events file's problem, said at its pointer (review 57: "-o:").
       what = `which cannot be looked at (${(error as Error).message.replace(/^-o: cannot write [^:]*: /, '')})`;
     }
-    return what === undefined
-      ? []
-      : [
-          {
-            pointer: `/reporters/${index}/options/path`,
-            expected: "a file of its own for the events (not a study's store, a config or a file it names)",
-            found: `${JSON.stringify(file)}, ${what}`,
-          },
-        ];
+    return what === undefined ? [] : [{ index, file, what }];
   });
-  if (issues.length > 0)
-    throw new ParzenError('CONFIG_INVALID', `Invalid config:\n${formatIssues(issues)}`, { issues });
+  if (refused.length > 0) throw eventsRefused(refused);
 };
 
 /**
@@ -354,32 +361,13 @@ const refuseEventsOverInputs = (experiment: LoadedExperiment, configInputsOf: ()
  */
 const eventsOverOtherStores = (runs: readonly PreparedRun[]): ConfigProblem[] => {
   const owners = new Map<string, PreparedRun>();
-  for (const run of runs) {
-    const store = storeFile(run.experiment);
-    if (store === undefined) continue;
-    const sqlite = run.experiment.config.store.use === 'sqlite';
-    for (const file of [store, ...(sqlite ? ['-wal', '-shm', '-journal'].map((end) => store + end) : [])])
-      if (!owners.has(file)) owners.set(file, run);
-  }
+  for (const run of runs) for (const file of storeFiles(run.experiment)) if (!owners.has(file)) owners.set(file, run);
   return runs.flatMap((run) =>
-    run.experiment.config.reporters.flatMap((choice, index) => {
-      const file = (choice.options as { path?: unknown } | undefined)?.path;
-      if (choice.use !== 'events' || typeof file !== 'string') return [];
-      const owner = owners.get(canonicalFile(resolve(run.experiment.baseDir, file)));
+    eventsFiles(run.experiment).flatMap(({ index, file, path }) => {
+      const owner = owners.get(path);
       if (owner === undefined || owner === run) return [];
-      const issues = [
-        {
-          pointer: `/reporters/${index}/options/path`,
-          expected: "a file of its own for the events (not a study's store, a config or a file it names)",
-          found: `${JSON.stringify(file)}, the store of study ${owner.experiment.config.name} (${owner.configPath})`,
-        },
-      ];
-      return [
-        {
-          path: run.configPath,
-          error: new ParzenError('CONFIG_INVALID', `Invalid config:\n${formatIssues(issues)}`, { issues }),
-        },
-      ];
+      const what = `the store of study ${owner.experiment.config.name} (${owner.configPath})`;
+      return [{ path: run.configPath, error: eventsRefused([{ index, file, what }]) }];
     }),
   );
 };
@@ -388,13 +376,13 @@ const eventsOverOtherStores = (runs: readonly PreparedRun[]): ConfigProblem[] =>
  * Where a run keeps its study, as a key: the store plugin and its file or URL (a default file lies beside
  * the config, named after the study). Undefined for a `memory` store: each run has its own.
  */
-const storeKey = ({ config, baseDir }: LoadedExperiment): string | undefined => {
-  const { use, options = {} } = config.store;
+const storeKey = (experiment: LoadedExperiment): string | undefined => {
+  const { use, options = {} } = experiment.config.store;
   if (use === 'memory') return undefined;
-  if (typeof options.path === 'string') return `${use} store ${canonicalFile(resolve(baseDir, options.path))}`;
+  const file = storeFile(experiment);
+  if (file !== undefined) return `${use} store ${file}`;
   if (typeof options.url === 'string') return `${use} store ${options.url}`;
-  if (use === 'jsonl') return `${use} store ${canonicalFile(resolve(baseDir, defaultJournalName(config.name)))}`;
-  return `${use} store beside ${canonicalFile(baseDir)}`;
+  return `${use} store beside ${canonicalFile(experiment.baseDir)}`;
 };
 
 const runTwice = (path: string, message: string): ConfigProblem => ({

@@ -27,7 +27,7 @@ import {
   type Trial,
 } from './domain/trial.js';
 import { describeValue, didYouMean, formatIssues, invalidConfig, ParzenError, storeUnsupported } from './errors.js';
-import { cutOffMessage, guardListener } from './events/cut-off.js';
+import { callCatching, cutOffMessage, guardListener } from './events/cut-off.js';
 import type { EngineEvent } from './events/engine-event.js';
 import type { FminResult } from './fmin.js';
 import type { Budget } from './runtime/budget.js';
@@ -95,18 +95,13 @@ const ignore = (): void => {};
  */
 const guardedWarning =
   (onWarning: (message: string) => void) =>
-  (message: string): void => {
-    const failed = (error: unknown) => warnOnStderr(`${message} (onWarning threw: ${thrownErrorInfo(error).message})`);
-    try {
-      // An `async` one that rejects, the same (review 56: the rejection went unhandled and failed the
-      // trials running then, each failure warning again).
-      const returned: unknown = onWarning(message);
-      if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function')
-        (returned as PromiseLike<unknown>).then(undefined, failed);
-    } catch (error) {
-      failed(error);
-    }
-  };
+  (message: string): void =>
+    // An `async` one that rejects, the same (review 56: the rejection went unhandled and failed the trials
+    // running then, each failure warning again).
+    callCatching(
+      () => onWarning(message),
+      (error) => warnOnStderr(`${message} (onWarning threw: ${thrownErrorInfo(error).message})`),
+    );
 
 /**
  * The study's `onEvent` as ask, tell, report and prune call it: a listener that throws is cut off with a

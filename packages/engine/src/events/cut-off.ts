@@ -25,13 +25,20 @@ export const guardListener = <E>(
     onFailure(error);
   };
   return (event) => {
-    if (!live) return;
-    try {
-      const returned = onEvent(event);
-      if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function')
-        (returned as PromiseLike<unknown>).then(undefined, failed);
-    } catch (error) {
-      failed(error);
-    }
+    if (live) callCatching(() => onEvent(event), failed);
   };
+};
+
+/**
+ * Calls a listener without awaiting it: what it throws, or the rejection of the promise it returns (an
+ * `async` one), goes to `onFailure`, never to the process as an unhandled rejection.
+ */
+export const callCatching = (call: () => unknown, onFailure: (error: unknown) => void): void => {
+  try {
+    const returned = call();
+    if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function')
+      (returned as PromiseLike<unknown>).then(undefined, onFailure);
+  } catch (error) {
+    onFailure(error);
+  }
 };

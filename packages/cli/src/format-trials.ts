@@ -52,7 +52,9 @@ export const trialRows = (
       ? {}
       : { step: (trial.intermediate.at(-1) as { step: number }).step }),
     params: toExternalParams(space, trial.internal),
-    ...(trial.state === 'complete' && trial.attrs !== undefined ? { attrs: trial.attrs } : {}),
+    ...((trial.state === 'complete' || trial.state === 'pruned') && trial.attrs !== undefined
+      ? { attrs: trial.attrs }
+      : {}),
     ...(trial.state === 'failed' ? { error: trial.error } : {}),
     startedAt: trial.startedAt,
     ...(trial.state === 'running' ? {} : { finishedAt: trial.finishedAt }),

@@ -253,8 +253,8 @@ const csvRow = (space: CompiledSpace, header: readonly string[], fields: readonl
     } else params[column] = cellValue(space, column, cell);
   }
   nullsForEmptyCells(space, params, empty);
-  // Optuna keeps user attrs on every trial, Parzen with complete ones only: a failed or pruned trial's are left.
-  if (row.state !== undefined && row.state !== 'complete')
+  // Optuna keeps user attrs on every trial, Parzen with complete and pruned ones: a failed trial's are left.
+  if (row.state === 'failed')
     for (const column of header) {
       const name = optunaAttr(column);
       if (name !== undefined && !space.byName.has(column)) delete attrs[name];

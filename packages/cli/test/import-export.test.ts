@@ -598,10 +598,9 @@ describe('parzen export and import', () => {
     expect(trials[0]?.startedAt).toBe(new Date(2026, 11, 2, 9, 53, 4, 54).toISOString());
     expect(trials[1]).toMatchObject({ internal: { shuffle: 0 }, attrs: { converged: false } });
     expect(trials[2]?.internal).toEqual({ x: 0.6491440476147607, model: 1, shuffle: 0 });
-    // Parzen keeps attrs with complete trials only: the failed and pruned trials' are left out, not refused.
+    // Parzen keeps attrs with complete and pruned trials: the failed trial's are left out, not refused.
     expect(trials[3]).not.toHaveProperty('attrs');
-    expect(trials[4]).toMatchObject({ loss: 0.9 });
-    expect(trials[4]).not.toHaveProperty('attrs');
+    expect(trials[4]).toMatchObject({ loss: 0.9, attrs: { converged: true, epochs: 12 } });
 
     const running = writeIn(
       dir,

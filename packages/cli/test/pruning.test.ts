@@ -184,6 +184,50 @@ describe('pruning from a config', () => {
   });
 });
 
+describe('attrs of pruned trials', () => {
+  it('a told module returns {loss, attrs}: trials --json lists them, and export then import keeps them', async () => {
+    writeIn(
+      dir,
+      'trainer-attrs.mjs',
+      `export default async ({ x }, context) => {
+  let loss;
+  for (let step = 0; step < 20; step++) {
+    loss = x + Math.exp(-step / 4);
+    await context.report(step, loss);
+    if (context.shouldPrune()) return { loss, attrs: { stoppedAt: step } };
+  }
+  return { loss, attrs: { stoppedAt: 20 } };
+};
+`,
+    );
+    const store = { use: 'jsonl', options: { path: './attrs.parzen.jsonl' } };
+    const objective = { use: 'module', options: { path: './trainer-attrs.mjs', isolate: 'none' } };
+    const path = writeIn(
+      dir,
+      'attrs.json',
+      trainerConfig('attrs', { objective, store, budget: { maxTrials: 20 }, reporters: [] }),
+    );
+    expect((await cli('run', path)).code).toBe(0);
+    const listed = await cli('trials', path, '--json');
+    const rows = JSON.parse(listed.stdout) as { state: string; step: number; attrs?: { stoppedAt: number } }[];
+    const pruned = rows.filter((row) => row.state === 'pruned');
+    expect(pruned.length).toBeGreaterThan(0);
+    for (const row of pruned) expect(row.attrs).toEqual({ stoppedAt: row.step });
+    expect((await cli('export', path, '-o', `${dir}/attrs-export.jsonl`)).code).toBe(0);
+    const copy = writeIn(
+      dir,
+      'attrs-copy.json',
+      trainerConfig('attrs-copy', { objective, store, budget: { maxTrials: 20 }, reporters: [] }),
+    );
+    const imported = await cli('import', copy, `${dir}/attrs-export.jsonl`);
+    expect(imported.code, imported.stderr).toBe(0);
+    const copied = JSON.parse((await cli('trials', copy, '--json')).stdout) as typeof rows;
+    expect(copied.filter((row) => row.state === 'pruned').map((row) => row.attrs)).toEqual(
+      pruned.map((row) => row.attrs),
+    );
+  });
+});
+
 describe('parzen trials shows the last step', () => {
   it('as a column of the table, the CSV and a field of the JSON rows', async () => {
     const result = await fmin({

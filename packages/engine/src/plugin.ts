@@ -129,6 +129,7 @@ export {
   lastIntermediate,
   lossToMinimize,
   type PrunedTrial,
+  prunedOutcome,
   type RunningTrial,
   type Trial,
   type TrialOutcome,

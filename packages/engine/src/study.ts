@@ -32,7 +32,7 @@ import type { EngineEvent } from './events/engine-event.js';
 import type { FminResult } from './fmin.js';
 import type { Budget } from './runtime/budget.js';
 import { checkImportedRows, type ImportedTrialRow, type InvalidRow, importInvalid } from './runtime/imported-trials.js';
-import { interpretObjectiveValue, keptLossNote, thrownErrorInfo } from './runtime/interpret-result.js';
+import { interpretObjectiveValue, keptLossNote, notJson, thrownErrorInfo } from './runtime/interpret-result.js';
 import { checkPrunerStore, createPruning, type Pruning } from './runtime/pruning.js';
 import { DEFAULT_GRACE_PERIOD_MS, runStudy } from './runtime/run-study.js';
 import { isStale } from './runtime/stale-trials.js';
@@ -485,13 +485,34 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     return this.pruning.report(number, step, value);
   }
 
-  /** Ends running trial `number` as pruned, with the last value it reported (a pruned trial is never best). */
-  async prune(number: number): Promise<FinishedTrial> {
+  /**
+   * Ends running trial `number` as pruned, with the last value it reported (a pruned trial is never best)
+   * and `attrs`, when given, stored with it (JSON values, as a complete trial's).
+   *
+   * @throws `ParzenError` `CONFIG_INVALID`, recording nothing, for attrs that are not an object of JSON values.
+   */
+  async prune(number: number, attrs?: Readonly<Record<string, unknown>>): Promise<FinishedTrial> {
     checkTrialNumber('prune', number);
+    const problem =
+      attrs === undefined
+        ? undefined
+        : typeof attrs !== 'object' || attrs === null || Array.isArray(attrs)
+          ? `attrs is ${describeValue(attrs)}`
+          : notJson(attrs, 'attrs');
+    if (problem !== undefined)
+      throw new ParzenError(
+        'CONFIG_INVALID',
+        `study.prune(${number}, attrs): ${problem}; attrs are stored as JSON: give an object of numbers, strings, booleans, null, arrays or plain objects. Nothing was recorded: trial #${number} is still running.`,
+        { issues: [{ pointer: '/attrs', expected: 'an object of JSON values', found: problem }] },
+      );
     await this.refuseTrialOfRun('prune', number);
     const trial = (await this.storedTrials()).find((t) => t.number === number);
     try {
-      return await finishAskedTrial(this.session, number, prunedOutcome(trial && lastIntermediate(trial)?.value));
+      return await finishAskedTrial(
+        this.session,
+        number,
+        prunedOutcome(trial && lastIntermediate(trial)?.value, attrs),
+      );
     } finally {
       this.pruning.forget(number);
     }

@@ -6,6 +6,7 @@ import {
   type Lease,
   type NewFinishedTrial,
   type ParamAssignment,
+  prunedOutcome,
   runningTrial,
   type Trial,
   type TrialOutcome,
@@ -38,7 +39,7 @@ export const outcomeValues = (
 ): readonly [TrialState, number | null, string | null, string | null] => [
   outcome.state,
   outcome.state === 'failed' ? null : (outcome.loss ?? null),
-  outcome.state === 'complete' && outcome.attrs !== undefined ? JSON.stringify(outcome.attrs) : null,
+  outcome.state !== 'failed' && outcome.attrs !== undefined ? JSON.stringify(outcome.attrs) : null,
   outcome.state === 'failed' ? JSON.stringify(outcome.error) : null,
 ];
 
@@ -53,7 +54,7 @@ const outcomeOf = (row: TrialRow): TrialOutcome => {
     return row.attrs === null ? { state: 'complete', loss } : { state: 'complete', loss, attrs: row.attrs };
   }
   if (row.state === 'failed') return { state: 'failed', error: row.error ?? { code: 'UNKNOWN', message: '' } };
-  return row.loss === null ? { state: 'pruned' } : { state: 'pruned', loss: row.loss };
+  return prunedOutcome(row.loss ?? undefined, row.attrs === null ? undefined : row.attrs);
 };
 
 /** The intermediate values of a row, frozen; undefined when there are none. */

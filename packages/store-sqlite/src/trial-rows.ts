@@ -2,6 +2,7 @@ import {
   finishedTrial,
   type IntermediateValue,
   type Lease,
+  prunedOutcome,
   runningTrial,
   type Trial,
   type TrialOutcome,
@@ -38,7 +39,7 @@ export interface OutcomeColumns {
 export const outcomeColumns = (outcome: TrialOutcome): OutcomeColumns => ({
   state: outcome.state,
   loss: outcome.state === 'failed' ? null : (outcome.loss ?? null),
-  attrs: outcome.state === 'complete' && outcome.attrs !== undefined ? JSON.stringify(outcome.attrs) : null,
+  attrs: outcome.state !== 'failed' && outcome.attrs !== undefined ? JSON.stringify(outcome.attrs) : null,
   error: outcome.state === 'failed' ? JSON.stringify(outcome.error) : null,
 });
 
@@ -54,7 +55,7 @@ const outcomeOf = (row: TrialRow): TrialOutcome => {
     return row.attrs === null ? { state: 'complete', loss } : { state: 'complete', loss, attrs: JSON.parse(row.attrs) };
   }
   if (row.state === 'failed') return { state: 'failed', error: JSON.parse(row.error ?? '{}') };
-  return row.loss === null ? { state: 'pruned' } : { state: 'pruned', loss: row.loss };
+  return prunedOutcome(row.loss ?? undefined, row.attrs === null ? undefined : JSON.parse(row.attrs));
 };
 
 /** The intermediate values `changedSince` aggregated, frozen; undefined when there are none. */

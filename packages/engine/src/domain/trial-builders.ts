@@ -82,9 +82,16 @@ const finishedFields = (trial: RunningTrial, outcome: TrialOutcome, finishedAt: 
     case 'failed':
       return { study, number, state: 'failed', internal: params, startedAt, error: outcome.error, finishedAt };
     case 'pruned':
-      return outcome.loss === undefined
-        ? { study, number, state: 'pruned', internal: params, startedAt, finishedAt }
-        : { study, number, state: 'pruned', internal: params, startedAt, loss: outcome.loss, finishedAt };
+      return {
+        study,
+        number,
+        state: 'pruned',
+        internal: params,
+        startedAt,
+        ...(outcome.loss === undefined ? {} : { loss: outcome.loss }),
+        finishedAt,
+        ...(outcome.attrs === undefined ? {} : { attrs: outcome.attrs }),
+      };
   }
 };
 

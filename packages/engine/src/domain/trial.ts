@@ -123,6 +123,8 @@ export interface FailedTrial extends TrialBase {
 export interface PrunedTrial extends TrialBase {
   readonly state: 'pruned';
   readonly loss?: number;
+  /** Extra fields the objective returned when it stopped (`{loss, attrs}` after `shouldPrune()`). */
+  readonly attrs?: Readonly<Record<string, unknown>>;
   readonly finishedAt: string;
 }
 
@@ -138,7 +140,11 @@ export type FinishedTrial = CompleteTrial | FailedTrial | PrunedTrial;
 export type TrialOutcome =
   | { readonly state: 'complete'; readonly loss: number; readonly attrs?: Readonly<Record<string, unknown>> }
   | { readonly state: 'failed'; readonly error: ErrorInfo }
-  | { readonly state: 'pruned'; readonly loss?: number };
+  | {
+      readonly state: 'pruned';
+      readonly loss?: number;
+      readonly attrs?: Readonly<Record<string, unknown>>;
+    };
 
 /**
  * Whether a trial ended without its objective running to an end: the run was interrupted (`INTERRUPTED`)
@@ -152,9 +158,18 @@ export const endedUnrun = (outcome: TrialOutcome): boolean =>
   (outcome.error.code === 'INTERRUPTED' ||
     (outcome.error.code === 'STALE_TRIAL' && outcome.error.details?.lease !== 'lapsed'));
 
-/** How a pruned trial ends: with the last value it reported as its loss, if it reported any. */
-export const prunedOutcome = (lastValue: number | undefined): TrialOutcome =>
-  lastValue === undefined ? { state: 'pruned' } : { state: 'pruned', loss: lastValue };
+/**
+ * How a pruned trial ends: with the last value it reported as its loss, if it reported any, and the attrs
+ * its objective returned when it stopped, if any.
+ */
+export const prunedOutcome = (
+  lastValue: number | undefined,
+  attrs?: Readonly<Record<string, unknown>>,
+): TrialOutcome => ({
+  state: 'pruned',
+  ...(lastValue === undefined ? {} : { loss: lastValue }),
+  ...(attrs === undefined ? {} : { attrs }),
+});
 
 /** The value to minimise: the objective's value in a minimize study, its negation in a maximize study. */
 export const lossToMinimize = (value: number, direction: Direction): number =>

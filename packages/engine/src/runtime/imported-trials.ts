@@ -3,7 +3,13 @@ import type { NewFinishedTrial } from '../contracts/store.js';
 import { isEmptyObject } from '../domain/canonical-json.js';
 import type { CompiledSpace } from '../domain/compile-space.js';
 import { MISSING_PARAM, toExternalParams, toInternalParams } from '../domain/params.js';
-import type { ErrorInfo, FinishedTrial, IntermediateValue, TrialOutcome } from '../domain/trial.js';
+import {
+  type ErrorInfo,
+  type FinishedTrial,
+  type IntermediateValue,
+  prunedOutcome,
+  type TrialOutcome,
+} from '../domain/trial.js';
 import { type ConfigIssue, describeValue, ParzenError } from '../errors.js';
 import { notJson } from './interpret-result.js';
 
@@ -121,8 +127,10 @@ const checkOutcome = (row: Fields, issues: ConfigIssue[]): TrialOutcome | undefi
   if (state === 'complete' && !finite) issues.push(issue('/loss', 'a finite number (a complete trial)', loss));
   if (state === 'pruned' && loss !== undefined && !finite) issues.push(issue('/loss', 'a finite number or none', loss));
   if (state === 'failed' && loss !== undefined) issues.push(issue('/loss', 'none (a failed trial has no loss)', loss));
-  if (attrs !== undefined && (state !== 'complete' || !isObject(attrs)))
-    issues.push(issue('/attrs', state === 'complete' ? 'an object' : 'none (only complete trials have attrs)', attrs));
+  if (attrs !== undefined && (state === 'failed' || !isObject(attrs)))
+    issues.push(
+      issue('/attrs', state === 'failed' ? 'none (complete and pruned trials have attrs)' : 'an object', attrs),
+    );
   else if (attrs !== undefined) {
     // As an objective's attrs: stored as JSON, so a value JSON would change (NaN, a Date) or refuse is refused here.
     const notStorable = notJson(attrs, 'attrs');
@@ -165,7 +173,7 @@ const checkOutcome = (row: Fields, issues: ConfigIssue[]): TrialOutcome | undefi
       : { code: 'IMPORTED_FAILED', message: 'The trial had failed before it was imported.' };
     return { state: 'failed', error: info };
   }
-  if (state === 'pruned') return loss === undefined ? { state: 'pruned' } : { state: 'pruned', loss: loss as number };
+  if (state === 'pruned') return prunedOutcome(loss as number | undefined, attrs as Fields | undefined);
   return attrs === undefined
     ? { state: 'complete', loss: loss as number }
     : { state: 'complete', loss: loss as number, attrs: attrs as Fields };
@@ -309,6 +317,7 @@ export const trialToRow = (space: CompiledSpace, trial: FinishedTrial): Imported
         ...base,
         state: 'pruned',
         ...(trial.loss === undefined ? {} : { loss: trial.loss }),
+        ...(trial.attrs === undefined ? {} : { attrs: trial.attrs }),
         ...intermediate,
         ...times,
       };

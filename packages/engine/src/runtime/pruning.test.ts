@@ -179,6 +179,16 @@ describe('pruning in the run loop', () => {
     expect(untold.trials[0]?.state).toBe('complete');
   });
 
+  it('keeps the attrs a told objective returns with the pruned trial (trial 54: they were dropped)', async () => {
+    const withAttrs: ObjectiveFunction = async (_params, context) => {
+      await context.report(0, 5);
+      if (context.shouldPrune()) return { loss: 5, attrs: { epochs: 1, reason: 'told' } };
+      return 1;
+    };
+    const result = await run(withAttrs, { pruner: limitPruner(3), budget: { maxTrials: 1 } });
+    expect(result.trials[0]).toMatchObject({ state: 'pruned', loss: 5, attrs: { epochs: 1, reason: 'told' } });
+  });
+
   it('completes a told trial whose adapter had already finished (finishedBeforePrune), its reports kept', async () => {
     const finishedFirst = (flag: boolean): ObjectiveAdapter => ({
       name: 'buffered',
@@ -500,6 +510,21 @@ describe('pruning from fmin and the ask/tell Study', () => {
     ).toEqual([false, true]);
     await expect(study.report(trial.number, 2, 1)).rejects.toMatchObject({ code: 'TRIAL_ALREADY_FINISHED' });
     expect(await study.best()).toBeUndefined();
+  });
+
+  it('Study.prune stores the attrs given, and refuses attrs that are not JSON with the trial still running', async () => {
+    const { study } = await askTellStudy();
+    const trial = await study.ask();
+    await study.report(trial.number, 0, 4);
+    await expect(study.prune(trial.number, { when: new Date(0) })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('attrs.when is'),
+    });
+    await expect(study.prune(trial.number, [1] as never)).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    expect((await study.trials())[0]?.state).toBe('running');
+    const pruned = await study.prune(trial.number, { epochs: 1 });
+    expect(pruned).toMatchObject({ state: 'pruned', loss: 4, attrs: { epochs: 1 } });
+    expect((await study.trials())[0]).toMatchObject({ state: 'pruned', attrs: { epochs: 1 } });
   });
 
   it('Study.report keeps the first value of a step reported twice, says so once per trial, and still answers', async () => {

@@ -305,8 +305,9 @@ export const createPruning = (options: PruningOptions): Pruning => {
           // A decision that came only after the objective ended (its reports not awaited) stopped nothing:
           // the trial keeps its own result (review 56: its loss, or its error, was dropped for `pruned`).
           const stopped = (seenAtEnd ?? told) && result.finishedBeforePrune !== true;
+          // The attrs an objective returned once stopped (`{loss, attrs}` after `shouldPrune()`) are kept.
           if (stopped || (result.status === 'failed' && result.error.code === 'PRUNED'))
-            return prunedOutcome(lastValue());
+            return prunedOutcome(lastValue(), result.status === 'ok' ? result.attrs : undefined);
           return outcomeOf(result);
         },
         end: () => {

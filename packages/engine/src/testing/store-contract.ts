@@ -250,11 +250,11 @@ export const describeStoreContract = (name: string, options: StoreContractOption
         ]);
         expect(second?.intermediate).toEqual([{ step: 0, value: 3 }]);
         await store.setParams(spec.name, 0, { x: 0.2 });
-        const pruned = await store.finishTrial(spec.name, 0, { state: 'pruned', loss: 0.5 });
-        expect(pruned).toMatchObject({ state: 'pruned', loss: 0.5, internal: { x: 0.2 } });
+        const pruned = await store.finishTrial(spec.name, 0, { state: 'pruned', loss: 0.5, attrs: { epochs: 3 } });
+        expect(pruned).toMatchObject({ state: 'pruned', loss: 0.5, internal: { x: 0.2 }, attrs: { epochs: 3 } });
         expect(pruned.intermediate).toHaveLength(3);
         [first, second] = await store.listTrials(spec.name);
-        expect(first).toMatchObject({ state: 'pruned', loss: 0.5 });
+        expect(first).toMatchObject({ state: 'pruned', loss: 0.5, attrs: { epochs: 3 } });
         expect(first?.intermediate?.at(-1)).toEqual({ step: 2, value: 0.5 });
         expect(await codeOf(report(spec.name, 0, 3, 0.4))).toBe('TRIAL_ALREADY_FINISHED');
         expect(await codeOf(report(spec.name, 7, 0, 0.4))).toBe('TRIAL_NOT_FOUND');
@@ -265,6 +265,7 @@ export const describeStoreContract = (name: string, options: StoreContractOption
           await again.openStudy(spec);
           const [kept, running] = await again.listTrials(spec.name);
           expect(kept?.intermediate).toEqual(first?.intermediate);
+          expect(kept).toMatchObject({ state: 'pruned', loss: 0.5, attrs: { epochs: 3 } });
           expect(running?.intermediate).toEqual([{ step: 0, value: 3 }]);
           await again.close();
         }
@@ -516,7 +517,11 @@ export const describeStoreContract = (name: string, options: StoreContractOption
             startedAt: '2020-01-01T00:00:00.000Z',
             finishedAt: '2020-01-01T00:01:00.000Z',
           },
-          { internal: { x: 0.4 }, outcome: { state: 'pruned', loss: 2 }, intermediate: [{ step: 0, value: 2 }] },
+          {
+            internal: { x: 0.4 },
+            outcome: { state: 'pruned', loss: 2, attrs: { epochs: 1 } },
+            intermediate: [{ step: 0, value: 2 }],
+          },
           { internal: { x: 0.6 }, outcome: { state: 'failed', error: { code: 'IMPORTED', message: 'failed before' } } },
         ]);
         expect(added.map((trial) => trial.number)).toEqual([1, 2, 3]);
@@ -529,7 +534,12 @@ export const describeStoreContract = (name: string, options: StoreContractOption
           startedAt: '2020-01-01T00:00:00.000Z',
           finishedAt: '2020-01-01T00:01:00.000Z',
         });
-        expect(trials[2]).toMatchObject({ state: 'pruned', loss: 2, intermediate: [{ step: 0, value: 2 }] });
+        expect(trials[2]).toMatchObject({
+          state: 'pruned',
+          loss: 2,
+          attrs: { epochs: 1 },
+          intermediate: [{ step: 0, value: 2 }],
+        });
         expect(trials[3]).toMatchObject({ state: 'failed', error: { code: 'IMPORTED' } });
         expect((await store.createTrial(spec.name))?.number).toBe(4);
         expect(await addTrials(spec.name, [])).toEqual([]);

@@ -129,6 +129,33 @@ describe.concurrent("a module objective's own output (isolate: worker, trial 53)
     expect(Object.fromEntries(counts)).toEqual({ 0: 3000, 1: 3000, 2: 3000, 3: 3000 });
   });
 
+  it('a trial stopped for its timeout in a synchronous loop: what it printed before reaches stdout (it was lost)', async () => {
+    writeIn(
+      dir,
+      'chatty-stuck.mjs',
+      'export default (params, { trialNumber }) => { for (let i = 0; i < 3000; i++) console.log(`trial ${trialNumber} line ${i}`); if (trialNumber === 1) { const end = Date.now() + 30000; while (Date.now() < end); } return params.x; };',
+    );
+    const config = writeIn(
+      dir,
+      'chatty-stuck.json',
+      heartConfig({
+        name: 'chatty-stuck',
+        objective: { use: 'module', options: { path: './chatty-stuck.mjs' } },
+        store: { use: 'memory' },
+        budget: { maxTrials: 3 },
+        trialTimeoutSeconds: 1,
+        reporters: [],
+      }),
+    );
+    const piped = await readSlowly(['run', config], dir);
+    expect(piped.code).toBe(0);
+    const counts = new Map<string, number>();
+    for (const line of piped.stdout.split('\n'))
+      if (line.startsWith('trial '))
+        counts.set(line.split(' ')[1] as string, (counts.get(line.split(' ')[1] as string) ?? 0) + 1);
+    expect(Object.fromEntries(counts)).toEqual({ 0: 3000, 1: 3000, 2: 3000 });
+  });
+
   it('a reader that stops reading for a while fails no trial (review 56: trials waited for it and timed out)', async () => {
     const config = chattyConfig('chatty-stalled');
     const stalled = JSON.parse(readFileSync(config, 'utf8')) as Record<string, unknown>;

@@ -5,12 +5,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { thrownErrorInfo } from '@parzen/engine/plugin';
 import { loadModuleExport, MissingExportError } from './load-module-export.js';
+import { type StdioChunk, sendStdioThrough } from './thread-stdio.js';
 
 /** What the worker is started with. */
 export interface ModuleWorkerData {
   readonly path: string;
   readonly exportName: string;
   readonly baseDir: string;
+  /** The count of output in flight, shared with the main thread (see `thread-stdio.ts`). */
+  readonly inFlight?: Int32Array;
 }
 
 /**
@@ -28,6 +31,7 @@ export type ModuleWorkerRequest =
 /** A message from the worker. */
 export type ModuleWorkerReply =
   | { readonly type: 'ready' }
+  | StdioChunk
   | { readonly type: 'flushed' }
   | {
       readonly type: 'load-failed';
@@ -63,7 +67,9 @@ export type ModuleWorkerReply =
   | { readonly type: 'threw'; readonly id: number; readonly error: unknown; readonly sawPrune?: boolean };
 
 const port = parentPort;
-const { path, exportName, baseDir } = workerData as ModuleWorkerData;
+const { path, exportName, baseDir, inFlight } = workerData as ModuleWorkerData;
+// Before the module loads, so what it prints at load time goes the same way.
+if (port !== null && inFlight !== undefined) sendStdioThrough(port, inFlight);
 
 const send = (reply: ModuleWorkerReply): void => {
   try {

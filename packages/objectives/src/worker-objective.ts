@@ -14,6 +14,7 @@ import {
 import { isFileSpecifier, MissingExportError } from './load-module-export.js';
 import type { ModuleWorkerData, ModuleWorkerReply, ModuleWorkerRequest } from './module-worker.js';
 import { relayStdio } from './relay-stdio.js';
+import { relayThreadChunk, stdioCounter } from './thread-stdio.js';
 
 /** The built worker to start from sources, or false when there is none (decided once per process). */
 let built: URL | false | undefined;
@@ -103,8 +104,11 @@ class ObjectiveThread {
   private flushed: (() => void) | undefined;
   alive = true;
 
+  /** The thread's output posted and not yet taken (see `thread-stdio.ts`). */
+  private readonly inFlight = stdioCounter();
+
   constructor(data: ModuleWorkerData) {
-    this.worker = startWorker(data);
+    this.worker = startWorker({ ...data, inFlight: this.inFlight });
     let loaded: (() => void) | undefined;
     let loadFailed: ((error: Error) => void) | undefined;
     this.ready = new Promise<void>((resolve, reject) => {
@@ -119,7 +123,8 @@ class ObjectiveThread {
       () => undefined,
     );
     this.worker.on('message', (reply: ModuleWorkerReply) => {
-      if (reply.type === 'ready') loaded?.();
+      if (reply.type === 'stdio') relayThreadChunk(reply, this.inFlight);
+      else if (reply.type === 'ready') loaded?.();
       else if (reply.type === 'flushed') this.flushed?.();
       else if (reply.type === 'load-failed')
         loadFailed?.(
@@ -261,7 +266,9 @@ class ObjectiveThread {
     await taken;
     // Taken by the main thread: wait for the relay to pass on what it holds.
     while (
-      (this.worker.stdout.readableLength > 0 || this.worker.stderr.readableLength > 0) &&
+      (this.worker.stdout.readableLength > 0 ||
+        this.worker.stderr.readableLength > 0 ||
+        Atomics.load(this.inFlight, 0) > 0) &&
       performance.now() < deadline &&
       !process.stdout.destroyed
     )

@@ -1,0 +1,110 @@
+import type { MessagePort } from 'node:worker_threads';
+
+/**
+ * A module objective's stdout and stderr, from its worker thread to the process's, as messages on the
+ * thread's own port instead of Node's worker stdio. Node's stdio hands a thread's writes over one chunk at a
+ * time, each after the main thread has acknowledged the previous one, and the thread takes the
+ * acknowledgement only when its event loop runs: a synchronous loop's output stayed in the thread until it
+ * returned, and was lost when the thread was terminated for a timeout (20,000 printed lines, none shown).
+ * Here each write is posted at once (a message posted before a thread is terminated is still delivered), and
+ * the pace of the reader is kept by a count of the characters posted and not yet taken, shared by the two
+ * threads: a thread that has more than {@link IN_FLIGHT_LIMIT} in flight waits (Atomics.wait) until the main
+ * thread takes some.
+ */
+
+/** A chunk of output from a worker thread (1: stdout, 2: stderr). */
+export interface StdioChunk {
+  readonly type: 'stdio';
+  readonly fd: 1 | 2;
+  readonly chunk: string | Uint8Array;
+  readonly encoding?: BufferEncoding;
+}
+
+/** The characters (or bytes) a thread may have posted and not yet seen taken before its writes wait. */
+export const IN_FLIGHT_LIMIT = 1 << 20;
+
+/** The size counted for a chunk (at least 1, so an empty write is counted and uncounted too). */
+const sizeOf = (chunk: string | Uint8Array): number => Math.max(1, chunk.length);
+
+/** The shared count of a thread's output in flight: one Int32 on a SharedArrayBuffer. */
+export const stdioCounter = (): Int32Array => new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * In the worker thread: sends what it writes on stdout and stderr (console.log included) as {@link StdioChunk}
+ * messages on `port`, each write done once posted, waiting while more than the limit is in flight.
+ */
+export const sendStdioThrough = (port: MessagePort, inFlight: Int32Array, limit = IN_FLIGHT_LIMIT): void => {
+  const post = (fd: 1 | 2, chunk: string | Uint8Array, encoding: BufferEncoding | undefined): void => {
+    Atomics.add(inFlight, 0, sizeOf(chunk));
+    port.postMessage({
+      type: 'stdio',
+      fd,
+      chunk,
+      ...(typeof chunk === 'string' && encoding !== undefined ? { encoding } : {}),
+    } satisfies StdioChunk);
+    for (let waiting = Atomics.load(inFlight, 0); waiting > limit; waiting = Atomics.load(inFlight, 0))
+      Atomics.wait(inFlight, 0, waiting, 1000);
+  };
+  for (const [stream, fd] of [
+    [process.stdout, 1],
+    [process.stderr, 2],
+  ] as const) {
+    // The stream's own write path (its buffering, callbacks and 'finish' stay Node's); each write's callback
+    // comes once it is posted, so nothing waits in the stream for an acknowledgement.
+    const writable = stream as unknown as {
+      _write: (chunk: string | Uint8Array, encoding: BufferEncoding, callback: () => void) => void;
+      _writev: (chunks: { chunk: string | Uint8Array; encoding: BufferEncoding }[], callback: () => void) => void;
+    };
+    writable._write = (chunk, encoding, callback) => {
+      post(fd, chunk, encoding);
+      callback();
+    };
+    writable._writev = (chunks, callback) => {
+      for (const { chunk, encoding } of chunks) post(fd, chunk, encoding);
+      callback();
+    };
+  }
+};
+
+/** Per destination, what to call once it drains or closes (one pair of listeners per destination). */
+const draining = new WeakMap<NodeJS.WritableStream, (() => void)[]>();
+
+/** Calls `done` once `to` drains or closes. */
+const onDrained = (to: NodeJS.WritableStream, done: () => void): void => {
+  const waiting = draining.get(to);
+  if (waiting !== undefined) {
+    waiting.push(done);
+    return;
+  }
+  const callbacks = [done];
+  draining.set(to, callbacks);
+  const wake = () => {
+    to.off('drain', wake);
+    to.off('close', wake);
+    draining.delete(to);
+    for (const callback of callbacks) callback();
+  };
+  to.on('drain', wake);
+  to.on('close', wake);
+};
+
+/**
+ * In the main thread: writes a thread's chunk to the process's stdout or stderr, and counts it as taken
+ * once the stream has accepted it (at once, or when it drains after a write over its buffer's limit), or at
+ * once when the stream is gone (`parzen run | head -1`: the output then flows into nothing, so it never
+ * holds the thread).
+ */
+export const relayThreadChunk = (message: StdioChunk, inFlight: Int32Array): void => {
+  const to = message.fd === 2 ? process.stderr : process.stdout;
+  const taken = () => {
+    Atomics.sub(inFlight, 0, sizeOf(message.chunk));
+    Atomics.notify(inFlight, 0);
+  };
+  if (to.destroyed || to.writableEnded) {
+    taken();
+    return;
+  }
+  const accepted = message.encoding === undefined ? to.write(message.chunk) : to.write(message.chunk, message.encoding);
+  if (accepted === false) onDrained(to, taken);
+  else taken();
+};

@@ -212,7 +212,7 @@ const replayText = (study: ReportStudy, replay: Replay): string[] => {
       `The study's stored TPE options include ${replay.unknownOptions.map((key) => `\`${key}\``).join(', ')}, which this version does not know (an older version stored the study); the replay leaves them out, so some replayed suggestions may differ from the stored ones.`,
     );
   text.push(
-    `One snapshot after every ${replay.every} trials${replay.startupSkipped > 0 ? `; ${replay.startupSkipped === 1 ? 'one fell' : `${replay.startupSkipped} fell`} in TPE's start-up phase (drawn by its start-up suggester, not by the model: nothing to explain) and ${replay.startupSkipped === 1 ? 'is' : 'are'} left out` : ''}.`,
+    `One snapshot after every ${replay.every} trials${replay.startupSkipped > 0 ? `; ${replay.startupSkipped === 1 ? 'one fell' : `${replay.startupSkipped} fell`} in TPE's start-up phase (drawn by its start-up suggester, not by the model: nothing to explain) and ${replay.startupSkipped === 1 ? 'is' : 'are'} left out` : ''}.${overlapNote(replay)}`,
   );
   const trialsWhere = (test: (param: ReplaySnapshot['explanation']['params'][number]) => boolean) =>
     replay.snapshots.filter((s) => s.explanation.params.some(test)).map((s) => s.explanation.trialNumber);
@@ -221,7 +221,7 @@ const replayText = (study: ReportStudy, replay: Replay): string[] => {
   const failing = trialsWhere((p) => p.grid.logFinishing !== undefined);
   if (failing.length > 0)
     text.push(
-      `In ${trialList(failing)} trials had failed before, and the score also multiplies the ratio by P(a trial there finishes) (the failed option, "avoid"): a density of where the latest trials failed against one of where they finished, so candidates where failures gather lose, and failures spread like the finished trials change nothing. The numeric charts' score curve includes it; the choice charts show l and g only.`,
+      `In ${trialList(failing)} trials had failed before, and the score also multiplies the ratio by P(a trial there finishes) (the failed option, "avoid"): a density of where the latest trials failed against one of where they finished, so candidates where failures gather lose, and failures spread like the finished trials change nothing. The numeric charts' score curve includes it; the choice charts' bars show l and g, and the scores printed above them include it.`,
     );
   const avoided = trialsWhere((p) => (p.skippedRepeats ?? 0) > 0);
   if (avoided.length > 0)
@@ -259,12 +259,22 @@ const replayText = (study: ReportStudy, replay: Replay): string[] => {
   return text;
 };
 
+/**
+ * Why snapshots fell in the start-up phase although trials came before them: by their stored times the
+ * earlier trials were still running (trial 57: imported trials with overlapping times were said to be
+ * start-up draws).
+ */
+const overlapNote = (replay: Replay): string =>
+  replay.overlapSkipped === 0
+    ? ''
+    : ` At ${replay.overlapSkipped === 1 ? 'one of them' : `${replay.overlapSkipped} of them`}, earlier trials were still running by their stored times (they finished after it started), and TPE counts only finished trials, so the replay, seeing them as a run would have, had too few to leave the start-up phase. Trials imported with overlapping start and finish times look so to each other: they were not suggested by this study, and there is nothing of its own to replay among them.`;
+
 /** Why there is no replayed snapshot: every one fell in TPE's start-up phase, or `every` skipped every trial. */
 const noReplayText = (study: ReportStudy, replay: Replay): string => {
   const last = study.trials.reduce((max, trial) => Math.max(max, trial.number), -1);
   if (replay.startupSkipped === 0 && last >= 1 && last < replay.every)
     return `No trial to replay: snapshots are taken after every ${replay.every} trials (at trials ${replay.every}, ${2 * replay.every}, …), and the study's last trial is #${last}. Take them more often (\`--every\`, at most ${last}).`;
-  return 'Not enough trials past TPE’s start-up phase to replay.';
+  return `Not enough trials past TPE’s start-up phase to replay.${overlapNote(replay)}`;
 };
 
 const contourFor = async (

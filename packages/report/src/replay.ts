@@ -31,6 +31,12 @@ export interface Replay {
   readonly sameSuggester: boolean;
   /** Trials after which a snapshot was taken but TPE was still in its start-up phase. */
   readonly startupSkipped: number;
+  /**
+   * Of those, the ones where trials before them were still running by their stored times (finished after the
+   * snapshot's trial started): TPE counted only the finished ones. Imported trials with overlapping times
+   * look so to each other.
+   */
+  readonly overlapSkipped: number;
   /** The snapshot spacing: one after every `every` trials. */
   readonly every: number;
   /** Stored TPE options this version does not know (a study from an older one), left out of the replay. */
@@ -110,11 +116,13 @@ export const replaySuggestions = async (study: ReportStudy, options: ReplayOptio
   const every = Math.max(1, options.every ?? Math.ceil(withParams.length / (options.count ?? 10)));
   const snapshots: ReplaySnapshot[] = [];
   let startupSkipped = 0;
+  let overlapSkipped = 0;
   for (const target of withParams) {
     if (target.number === 0 || target.number % every !== 0) continue;
+    const before = trialsBefore(trials, target);
     const input = {
       space: study.space,
-      trials: trialsBefore(trials, target),
+      trials: before,
       direction: study.direction,
       rng: trialRng(study.seed, target.number, suggesterName),
       trialNumber: target.number,
@@ -124,6 +132,9 @@ export const replaySuggestions = async (study: ReportStudy, options: ReplayOptio
     const { explanation } = await explainSuggestion(input);
     if (explanation.phase === 'startup') {
       startupSkipped++;
+      // Finished, by state, in enough numbers to leave the start-up phase, but running by their times.
+      const finished = trials.filter((trial) => trial.number < target.number && trial.state !== 'running').length;
+      if (before.some((trial) => trial.state === 'running') && finished >= explanation.startupTrials) overlapSkipped++;
       continue;
     }
     const joint =
@@ -138,5 +149,5 @@ export const replaySuggestions = async (study: ReportStudy, options: ReplayOptio
       reproduced: reproduces(explanation, joint, target.internal),
     });
   }
-  return { snapshots, options: tpeOptions, sameSuggester, startupSkipped, every, unknownOptions };
+  return { snapshots, options: tpeOptions, sameSuggester, startupSkipped, overlapSkipped, every, unknownOptions };
 };

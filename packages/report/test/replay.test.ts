@@ -21,6 +21,31 @@ describe('replaySuggestions', () => {
     }
   });
 
+  it('says when snapshots fell in the start-up phase because earlier trials overlap in time (trial 57: imported ones were called start-up draws)', async () => {
+    const tpe = { startupTrials: 8, grouping: 'independent' } as const;
+    const study = await runTpeStudy(30, { space: mixedSpace, objective: mixedObjective, tpe });
+    // As an import of a file whose trials all ran from 10:00 to 10:05 leaves them.
+    const overlapping = {
+      ...study,
+      trials: study.trials.map((trial) => ({
+        ...trial,
+        startedAt: '2026-01-01T10:00:00.000Z',
+        finishedAt: '2026-01-01T10:05:00.000Z',
+      })),
+    } as typeof study;
+    const replay = await replaySuggestions(overlapping, { every: 5 });
+    expect(replay.snapshots).toEqual([]);
+    expect(replay.startupSkipped).toBe(5);
+    expect(replay.overlapSkipped).toBe(4); // trial 5 would be in start-up anyway (8 start-up trials)
+    const text = (await buildReport(overlapping, { every: 5 })).sections.find((s) => s.id === 'tpe')?.text.join(' ');
+    expect(text).toContain(
+      'Not enough trials past TPE’s start-up phase to replay. At 4 of them, earlier trials were still running',
+    );
+    expect(text).toContain('Trials imported with overlapping start and finish times');
+    // The study as run: its trials do not overlap, and nothing is said.
+    expect((await replaySuggestions(study, { every: 5 })).overlapSkipped).toBe(0);
+  });
+
   it('replays a study stored with a TPE option this version does not know, leaving it out and saying so', async () => {
     const tpe = { startupTrials: 8, grouping: 'independent' } as const;
     const study = await runTpeStudy(20, { space: mixedSpace, objective: mixedObjective, tpe });

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { buildReport, pageCharts, specToSvg, writeSvgs } from '../src/index.js';
 import { svgIndex } from '../src/svg.js';
 import { heart, runTpeStudy } from './fixtures.js';
@@ -29,6 +29,25 @@ describe('SVG writer (vega in Node)', async () => {
       expect(svg.startsWith('<svg')).toBe(true);
       expect(svg).toContain('xmlns="http://www.w3.org/2000/svg"');
     }
+  });
+
+  it("compiles every chart without Vega-Lite warnings (trial 57: the density charts' ticks had a colour scale of their own)", async () => {
+    const univariate = await buildReport(await runTpeStudy(20, { tpe: { compat: 'hyperopt', startupTrials: 1 } }), {});
+    const charts = [...pageCharts(page), ...pageCharts(univariate)];
+    expect(charts.some((chart) => chart.id.startsWith('density-'))).toBe(true);
+    const warned = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      for (const chart of charts) await specToSvg(chart.spec);
+      expect(warned.mock.calls.map((call) => String(call[0]))).toEqual([]);
+    } finally {
+      warned.mockRestore();
+    }
+    // The ticks under each row share the curves' legend: the three series, no "l" or "g" entries.
+    const density = charts.find((chart) => chart.id.startsWith('density-')) as (typeof charts)[number];
+    const labels = [...(await specToSvg(density.spec)).matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(labels).not.toContain('l');
+    expect(labels).not.toContain('g');
+    expect(labels).toContain('log l(x) (good trials)');
   });
 
   it('draws no NaN when the losses span more than Number.MAX_VALUE (±1.7e308 together: trial 44)', async () => {

@@ -3,18 +3,7 @@ import type { ContourSegment } from '../contour.js';
 import type { ReplaySnapshot } from '../replay.js';
 import type { TrialPoint } from '../trial-points.js';
 import type { Chart } from '../types.js';
-import {
-  base,
-  chartId,
-  listRows,
-  optionLabels,
-  paramScale,
-  rowsByWeight,
-  SERIES,
-  SERIES_COLORS,
-  scoreSeries,
-  sig,
-} from './common.js';
+import { base, chartId, listRows, optionLabels, paramScale, rowsByWeight, SERIES, scoreSeries, sig } from './common.js';
 
 /** A contour under the trials: its segments and levels, or nothing when no function was given. */
 export interface PairContour {
@@ -311,17 +300,17 @@ export const densityChart = (
             encoding: { x: { ...x, field: 'w' } },
           },
           {
-            transform: [{ filter: 'isValid(datum.t)' }],
+            // Coloured by the curves' own scale and labels (trial 57: a scale of their own, merged with the
+            // curves', added "l" and "g" to the legend and made Vega warn of conflicting scales).
+            transform: [
+              { filter: 'isValid(datum.t)' },
+              { calculate: `datum.s === 'l' ? '${SERIES.below}' : '${SERIES.above}'`, as: 'series' },
+            ],
             mark: { type: 'tick', orient: 'vertical', size: 7, thickness: 1.5, opacity: 0.8 },
             encoding: {
               x: { ...x, field: 't' },
               y: { value: 86 },
-              color: {
-                field: 's',
-                type: 'nominal',
-                scale: { domain: ['l', 'g'], range: SERIES_COLORS.range.slice(0, 2) },
-                legend: null,
-              },
+              color: { field: 'series', type: 'nominal', scale: score.colors, title: null, legend: { orient: 'top' } },
               tooltip: [
                 { field: 't', type: 'quantitative', title: param.name },
                 { field: 's', type: 'nominal', title: 'built' },

@@ -44,3 +44,14 @@ export const port = (value: string): number => {
     throw new InvalidArgumentError(`expected a port from 0 to 65535 (0: any free port), found ${value}.`);
   return parsed;
 };
+
+/** `--contour-levels -0.5,-0.2,0,1,20`: finite numbers, comma-separated. */
+export const numberList = (value: string): number[] => {
+  const parts = value.split(',').map((part) => part.trim());
+  const bad = parts.filter((part) => part === '' || !Number.isFinite(Number(part)));
+  if (bad.length > 0)
+    throw new InvalidArgumentError(
+      `expected finite numbers separated by commas (-0.5,0,1,20), found ${bad.map((part) => JSON.stringify(part)).join(', ')} in ${JSON.stringify(value)}.`,
+    );
+  return parts.map(Number);
+};

@@ -8,6 +8,7 @@ import {
   FLAG_MAX_CONCURRENCY,
   FLAG_MAX_TRIALS,
   integer,
+  numberList,
   port,
   positiveInteger,
   positiveIntegerUpTo,
@@ -167,6 +168,11 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
       '--pair <x,y>',
       'a pair of numeric parameters to plot (repeat for more; default: pairs of the 4 most important)',
       (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option(
+      '--contour-levels <list>',
+      'with --contour: the levels to draw, e.g. -0.5,-0.2,0,1,20 (default: 10 at quantiles of the values)',
+      numberList,
     )
     .option('--every <n>', 'replay TPE after every n trials (default: about 10 snapshots)', positiveInteger)
     .option('--serve', 'serve the page on 127.0.0.1 and update it as trials finish (Ctrl-C stops)')

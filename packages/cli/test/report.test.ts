@@ -69,6 +69,30 @@ describe('parzen report', () => {
     expect(data.table.rows).toHaveLength(30);
   });
 
+  it('--contour-levels draws the levels given, one legend entry each; refused without --contour or with a non-number', async () => {
+    const out = join(dir, 'levels.html');
+    const result = await cli('report', config, '-o', out, '--contour', '--contour-levels', '20, 1,-0.5,0');
+    expect(result.code, result.stderr).toBe(0);
+    const pair = pageData(readFileSync(out, 'utf8'))
+      .sections.flatMap((s) => s.charts)
+      .find((c) => c.id === 'pair-x-y') as unknown as {
+      spec: { layer: { data?: { values: { level?: number }[] } }[] };
+      description: string;
+    };
+    const spec = JSON.stringify(pair.spec);
+    expect(spec).toContain('"domain":[-0.5,0,1,20]');
+    expect(spec).toContain('"type":"ordinal"');
+    expect(pair.description).toContain('the levels given');
+    const levels = new Set((pair.spec.layer[0]?.data?.values ?? []).map((row) => row.level));
+    expect([...levels].every((level) => [-0.5, 0, 1, 20].includes(level as number))).toBe(true);
+    const alone = await cli('report', config, '-o', out, '--contour-levels', '1,2');
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('--contour-levels sets the levels of the contour lines');
+    const bad = await cli('report', config, '-o', out, '--contour', '--contour-levels', '1,x,');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('expected finite numbers separated by commas (-0.5,0,1,20), found "x", "" in "1,x,"');
+  });
+
   it('writes each chart as an SVG with --format svg, and reads another store with --store', async () => {
     const out = join(dir, 'svg');
     const result = await cli(

@@ -33,6 +33,11 @@ export interface ReportOptions {
   readonly contour?: ContourFunction;
   /** Grid points per axis for the contour (default 40: 1,600 calls per pair). */
   readonly contourResolution?: number;
+  /**
+   * The contour levels to draw (the seed's figure: -0.5, -0.2, -0.1, 0, 1, 20); default 10 at quantiles of the
+   * grid's values, closer together toward the best ones.
+   */
+  readonly contourLevels?: readonly number[];
   /** Pairs of numeric parameters to plot; default all pairs of the (up to) 4 most important ones. */
   readonly pairs?: readonly (readonly [string, string])[];
   /** Replay TPE after every `every` trials (default: about 10 snapshots, as the seed's figure). */
@@ -282,6 +287,7 @@ const contourFor = async (
   fn: ContourFunction,
   pair: readonly [ParamNode, ParamNode],
   resolution: number,
+  given: readonly number[] | undefined,
 ): Promise<PairContour> => {
   const names = [pair[0].name, pair[1].name] as const;
   const base = contourBase(study.space, study.trials, study.direction, names);
@@ -294,7 +300,8 @@ const contourFor = async (
       failure: `No contour lines for ${names[0]} × ${names[1]}: ${base.reason}, so the contour function was not called for that plot.`,
     };
   const grid = await evaluateGrid(fn, study.space, names, base.fixed, resolution);
-  const levels = contourLevels(grid, 10);
+  const levels =
+    given === undefined ? contourLevels(grid, 10, study.direction) : [...new Set(given)].sort((a, b) => a - b);
   const failed = grid.failed ?? 0;
   // The grid's own size: an integer or quantised axis has fewer values than `resolution`.
   const points = grid.xs.length * grid.ys.length;
@@ -305,7 +312,7 @@ const contourFor = async (
   return {
     segments,
     levels,
-    note: `${base.note === '' ? '' : `${base.note}; `}${grid.xs.length}×${grid.ys.length} grid, 10 levels at quantiles${failures}${flat}`,
+    note: `${base.note === '' ? '' : `${base.note}; `}${grid.xs.length}×${grid.ys.length} grid, ${given === undefined ? `levels at quantiles of its values, closer together toward the ${study.direction === 'minimize' ? 'lowest' : 'highest'}` : 'the levels given'}${failures}${flat}`,
     ...(failed === 0
       ? {}
       : {
@@ -392,7 +399,9 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
   const pairCharts: Chart[] = [];
   for (const pair of pairs) {
     const contour =
-      options.contour === undefined ? undefined : await contourFor(study, options.contour, pair, resolution);
+      options.contour === undefined
+        ? undefined
+        : await contourFor(study, options.contour, pair, resolution, options.contourLevels);
     if (contour?.failure !== undefined) notes.push(contour.failure);
     pairCharts.push(pairChart(pairPoints, pair[0], pair[1], contour, best?.number));
   }

@@ -78,20 +78,28 @@ export const evaluateGrid = async (
 };
 
 /**
- * `count` contour levels at evenly spaced quantiles of the finite grid values (so a few huge values do
- * not squeeze every line into one corner), without repeats.
+ * `count` contour levels at quantiles of the finite grid values (so a few huge values do not squeeze every
+ * line into one corner), without repeats, closer together toward the best values: quantile ((k + ½) / count)²
+ * from the lowest in a minimize study, from the highest in a maximize one. Evenly spaced quantiles left the
+ * small basin where a good study's trials gather without a line (trial 57: the heart's lowest level was
+ * −124, its basin −124 … −375).
  */
-export const contourLevels = (grid: ContourGrid, count: number): number[] => {
+export const contourLevels = (
+  grid: ContourGrid,
+  count: number,
+  direction: 'minimize' | 'maximize' = 'minimize',
+): number[] => {
   const values = grid.z
     .flat()
     .filter(Number.isFinite)
     .sort((a, b) => a - b);
   if (values.length === 0) return [];
-  const levels = Array.from(
-    { length: count },
-    (_, k) => values[Math.min(values.length - 1, Math.floor(((k + 0.5) / count) * values.length))] as number,
-  );
-  return [...new Set(levels)];
+  const levels = Array.from({ length: count }, (_, k) => {
+    const q = ((k + 0.5) / count) ** 2;
+    const at = Math.floor((direction === 'minimize' ? q : 1 - q) * values.length);
+    return values[Math.min(values.length - 1, Math.max(0, at))] as number;
+  });
+  return [...new Set(levels)].sort((a, b) => a - b);
 };
 
 type Point = readonly [number, number];

@@ -57,6 +57,19 @@ describe('contours', () => {
     expect(segments.filter((s) => s.level === levels[0])).toHaveLength(20);
   });
 
+  it('puts the default levels closer together toward the best values (trial 57: a small deep basin had no line)', async () => {
+    // A deep narrow basin around (1, 1): under 2 % of the grid below -10.
+    const basin = (p: Record<string, unknown>) =>
+      -400 * Math.exp(-(((p.x as number) - 1) ** 2 + ((p.y as number) - 1) ** 2) / 0.02) + (p.x as number);
+    const grid = await evaluateGrid(basin, space, ['x', 'y'], { z: 0.5 }, 40);
+    const low = contourLevels(grid, 10);
+    expect(low.filter((level) => level < -10).length).toBeGreaterThanOrEqual(1);
+    expect(low.every((level, i) => i === 0 || level > (low[i - 1] as number))).toBe(true);
+    // A maximize study: closer together toward the highest values, the same shape mirrored.
+    const high = contourLevels({ ...grid, z: grid.z.map((row) => row.map((v) => -v)) }, 10, 'maximize');
+    expect(high.filter((level) => level > 10).length).toBeGreaterThanOrEqual(1);
+  });
+
   it('counts anything but a finite number as a failure, and says what the function gave', async () => {
     const grid = await evaluateGrid(
       (p) => ((p.x as number) < 0 ? ('abc' as unknown as number) : ('3' as unknown as number)),

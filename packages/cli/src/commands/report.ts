@@ -46,6 +46,8 @@ export interface ReportFlags {
   /** `true` (flag alone): the config's `module` objective; a string: `FILE#EXPORT`. */
   readonly contour?: boolean | string;
   readonly pair?: readonly string[];
+  /** `--contour-levels`: the contour levels to draw. */
+  readonly contourLevels?: readonly number[];
   readonly every?: number;
   readonly serve?: boolean;
   readonly port?: number;
@@ -247,9 +249,14 @@ const reportOptions = async (
         );
     }
   }
+  if (flags.contourLevels !== undefined && contour === undefined)
+    throw new CliError(
+      '--contour-levels sets the levels of the contour lines, and there are none without --contour: add --contour.',
+    );
   return {
     options: {
       ...(contour === undefined ? {} : { contour }),
+      ...(flags.contourLevels === undefined ? {} : { contourLevels: flags.contourLevels }),
       ...(pairs === undefined ? {} : { pairs }),
       ...(flags.every === undefined ? {} : { every: flags.every }),
     },
@@ -468,6 +475,7 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     const oneStudyFlags = [
       flags.contour === undefined || flags.contour === false ? [] : ['--contour'],
       flags.pair === undefined ? [] : ['--pair'],
+      flags.contourLevels === undefined ? [] : ['--contour-levels'],
       flags.every === undefined ? [] : ['--every'],
     ].flat();
     if (oneStudyFlags.length > 0)

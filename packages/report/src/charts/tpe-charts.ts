@@ -73,7 +73,7 @@ export const pairChart = (
           y: sig(s.y1),
           x2: sig(s.x2),
           y2: sig(s.y2),
-          level: s.level,
+          level: sig(s.level),
         })),
       },
       mark: { type: 'rule', strokeWidth: 1.2, opacity: 0.8 },
@@ -82,12 +82,14 @@ export const pairChart = (
         y: yEnc,
         x2: { field: 'x2' },
         y2: { field: 'y2' },
+        // One legend entry per level drawn (trial 57: a quantile scale's legend showed values no line had).
         color: {
           field: 'level',
-          type: 'quantitative',
-          title: 'objective',
-          scale: { type: 'quantile', scheme: 'blues', reverse: true, domain: contour.levels },
+          type: 'ordinal',
+          title: 'objective (contour levels)',
+          scale: { scheme: 'blues', reverse: true, domain: contour.levels.map((level) => sig(level)) },
         },
+        tooltip: [{ field: 'level', type: 'quantitative', title: 'contour level' }],
       },
     });
   }

@@ -41,7 +41,10 @@ const budgetSchema = {
       description:
         'Time limit of one run, in seconds, on a monotonic clock (a change of the system time does not move it).',
     },
-    lossThreshold: { type: 'number', description: 'Stop once the best loss reaches this value.' },
+    lossThreshold: {
+      type: 'number',
+      description: "Stop once the study's best loss reaches this value (other workers' trials included).",
+    },
     patience: {
       type: 'integer',
       minimum: 1,

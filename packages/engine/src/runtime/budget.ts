@@ -11,11 +11,15 @@ export interface Budget {
   readonly moreTrials?: number;
   /** Wall-clock limit of this run; running trials finish, no new one starts. */
   readonly maxSeconds?: number;
-  /** Stop once the best value reaches this (at or below it when minimizing, at or above when maximizing). */
+  /**
+   * Stop once the study's best value reaches this (at or below it when minimizing, at or above when
+   * maximizing), checked before each new trial: other workers' trials count too.
+   */
   readonly lossThreshold?: number;
   /**
    * Stop after this many finished trials without improving the study's best value, counted over the
-   * study: the trials finished after its best one in earlier runs and other workers count too, so a study
+   * study before each new trial: the trials finished after its best one in earlier runs and other workers
+   * count too (a worker's own improvement that does not improve the study's best restarts nothing), so a study
    * that has already gone that long runs only its new enqueue entries (as with `lossThreshold` once
    * reached). While no trial has a loss the count starts with the run.
    */

@@ -382,14 +382,15 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         }
         if (endedBefore !== undefined && !queues) enqueuedLeft--;
         if (endedBefore === undefined) {
-          let stop = tracker.stopReason();
-          if (stop === 'patience') {
-            // The study's count, not this worker's: another worker may have improved the best since.
+          // The study's best and count, not this worker's (trial 56): another worker may have reached the
+          // threshold, or improved the best, so this worker's own improvements need not be the study's
+          // (review 35 re-read the study only once its own count had run out).
+          if (budget.patience !== undefined || budget.lossThreshold !== undefined) {
             const now = await mirrorOf(session).withAllTrials((trials) => patienceOf(trials, spec.direction));
             // While no trial has a loss the count is this run's own.
             if (now.best !== undefined) tracker.resync(now.best, now.since);
-            stop = tracker.stopReason();
           }
+          const stop = tracker.stopReason();
           if (stop !== undefined) {
             reason ??= stop;
             break;

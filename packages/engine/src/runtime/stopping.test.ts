@@ -301,6 +301,50 @@ describe('stopping on your own rule', () => {
     expect(result.trials).toHaveLength(6);
   });
 
+  it("patience: a worker's own improvement that is no improvement of the study does not restart the count (trial 56)", async () => {
+    const store = createMemoryStore();
+    let calls = 0;
+    const result = await fmin({
+      name: 'fleet',
+      // Each trial of this worker beats its own last one: 5, 4, 3, ..., each worse than -10, the study's best
+      // for good, which another worker finishes during this one's first trial.
+      objective: async () => {
+        if (calls === 0)
+          await store.addTrials?.('fleet', [{ internal: { x: 0.5 }, outcome: { state: 'complete', loss: -10 } }]);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return 5 - calls++;
+      },
+      space,
+      suggester: prior,
+      maxTrials: 100,
+      budget: { patience: 3 },
+      store,
+    });
+    expect(result.reason).toBe('patience');
+    expect(calls).toBe(3);
+  });
+
+  it('lossThreshold: reached by another worker while this one runs, the run stops at its next trial (trial 56)', async () => {
+    const store = createMemoryStore();
+    let calls = 0;
+    const result = await fmin({
+      name: 'threshold',
+      objective: async () => {
+        calls++;
+        if (calls === 2)
+          await store.addTrials?.('threshold', [{ internal: { x: 0.5 }, outcome: { state: 'complete', loss: 0 } }]);
+        return 1;
+      },
+      space,
+      suggester: prior,
+      maxTrials: 50,
+      budget: { lossThreshold: 0.001 },
+      store,
+    });
+    expect(result.reason).toBe('loss-threshold');
+    expect(calls).toBe(2);
+  });
+
   it('`true` stops with a plain message; a throwing rule is STOPPER_FAILED', async () => {
     const plain = await fmin({ objective: (p) => p.x, space, suggester: prior, maxTrials: 50, stopWhen: () => true });
     expect(plain).toMatchObject({ reason: 'stopper', stopMessage: 'stopWhen said stop' });

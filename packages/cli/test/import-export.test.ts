@@ -102,6 +102,26 @@ describe('parzen export and import', () => {
     expect(await sqliteTrials(join(dir, 'twice.parzen.db'))).toHaveLength(8);
   });
 
+  it('two imports of one file at once add it once: the store refuses the second in the same step as the add (trial 56)', async () => {
+    const from = config('from-race.json', { use: 'jsonl', options: { path: './heart.parzen.jsonl' } });
+    const exported = join(dir, 'race-export.jsonl');
+    expect((await cli('export', from, '-o', exported)).code).toBe(0);
+    for (const [name, store] of [
+      ['race-jsonl', { use: 'jsonl', options: { path: './race.parzen.jsonl' } }],
+      ['race-sqlite', { use: 'sqlite', options: { path: './race.parzen.db' } }],
+    ] as const) {
+      const to = config(`${name}.json`, store);
+      // Both read the study (empty) before either adds: only the store's own check can refuse one.
+      const both = await Promise.all([cli('import', to, exported), cli('import', to, exported)]);
+      expect(both.map((result) => result.code).sort()).toEqual([0, 2]);
+      expect(both.find((result) => result.code === 2)?.stderr).toContain(
+        'Every one of the 4 trials in ' + exported + ' repeats a trial study heart already has',
+      );
+      const listed = await cli('trials', to, '--json');
+      expect(JSON.parse(listed.stdout)).toHaveLength(4);
+    }
+  });
+
   it('says which lines of one file repeat an earlier line of it, and words one repeat as one (user trial 27)', async () => {
     const row = '{"params": {"x": 0.3, "model": "tree"}, "loss": 0.5}';
     const twice = writeIn(

@@ -27,6 +27,8 @@ export type ErrorCode =
   | 'STORE_UNSUPPORTED'
   | 'PARAMS_INVALID'
   | 'IMPORT_INVALID'
+  /** `addTrials` with `refuseRepeats` of trials every one of which the study already has. */
+  | 'IMPORT_REPEATED'
   | 'PRUNER_FAILED'
   | 'REPORT_INVALID'
   | 'STOPPER_FAILED'

@@ -65,6 +65,7 @@ export {
 } from './contracts/services.js';
 export type { StopContext, Stopper } from './contracts/stopper.js';
 export type {
+  AddTrialsOptions,
   CreateTrialOptions,
   EnqueuedParams,
   NewFinishedTrial,
@@ -102,6 +103,7 @@ export {
   toExternalParams,
   toInternalParams,
 } from './domain/params.js';
+export { addedTrialKey, refuseRepeatedTrials, repeatsOf } from './domain/repeated-trials.js';
 export {
   createRng,
   deriveRng,

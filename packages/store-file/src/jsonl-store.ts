@@ -1,4 +1,5 @@
 import {
+  type AddTrialsOptions,
   assertOptions,
   type Clock,
   type CreateTrialOptions,
@@ -13,6 +14,7 @@ import {
   type ParamAssignment,
   ParzenError,
   type RunningTrial,
+  refuseRepeatedTrials,
   type Stopping,
   type StudyRecord,
   type StudySpec,
@@ -231,11 +233,17 @@ class JsonlTrialStore implements JsonlStore {
   }
 
   /** One `add` line holds every trial: a torn line loses them all, so the import is all or none. */
-  async addTrials(study: string, added: readonly NewFinishedTrial[]): Promise<readonly FinishedTrial[]> {
+  async addTrials(
+    study: string,
+    added: readonly NewFinishedTrial[],
+    options?: AddTrialsOptions,
+  ): Promise<readonly FinishedTrial[]> {
     return this.write((append) => {
       const { trials } = this.study(study);
       const number = trials.length;
       if (added.length === 0) return [];
+      // Under the journal's lock, with every process's lines read: two imports of one file add it once.
+      if (options?.refuseRepeats === true) refuseRepeatedTrials(study, trials, added);
       const at = this.clock.now().toISOString();
       append({ op: 'add', study, number, at, trials: added.map(journalAdded) }, true);
       return trials.slice(number) as FinishedTrial[];

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type AddTrialsOptions,
   assertOptions,
   type Clock,
   type CreateTrialOptions,
@@ -13,6 +14,7 @@ import {
   type ParamAssignment,
   ParzenError,
   type RunningTrial,
+  refuseRepeatedTrials,
   type Stopping,
   type StudyRecord,
   type StudySpec,
@@ -267,7 +269,11 @@ class PostgresTrialStore implements PostgresStore {
     return rows.map(({ key, params }) => ({ internal: params, ...(key === null ? {} : { key }) }));
   }
 
-  async addTrials(study: string, added: readonly NewFinishedTrial[]): Promise<readonly FinishedTrial[]> {
+  async addTrials(
+    study: string,
+    added: readonly NewFinishedTrial[],
+    options?: AddTrialsOptions,
+  ): Promise<readonly FinishedTrial[]> {
     this.writable('addTrials');
     if (added.length === 0) return [];
     const { id } = await this.requireStudy(study);
@@ -279,6 +285,16 @@ class PostgresTrialStore implements PostgresStore {
         const earlier = attempt > 0 ? await this.query<TrialRow>('trialByWrite', [id, writeId]) : [];
         if (earlier.length > 0) return earlier;
         return this.transaction(async (query) => {
+          // The study's row locked first, then its trials read: two imports of one file add it once.
+          if (options?.refuseRepeats === true) {
+            await query('lockStudy', [id]);
+            const existing = await query<TrialRow>('changedSince', [id, '0']);
+            refuseRepeatedTrials(
+              study,
+              existing.map((row) => rowToTrial(study, row)),
+              added,
+            );
+          }
           const [reserved] = await query<{ first: number; seq: string }>('reserveTrials', [
             id,
             added.length,

@@ -1,6 +1,7 @@
 import { rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
+  type AddTrialsOptions,
   addedTrial,
   assertOptions,
   type Clock,
@@ -15,6 +16,7 @@ import {
   type ParamAssignment,
   ParzenError,
   type RunningTrial,
+  refuseRepeatedTrials,
   runningTrial,
   type Stopping,
   type StudyRecord,
@@ -273,12 +275,23 @@ class SqliteTrialStore implements SqliteStore {
     });
   }
 
-  async addTrials(study: string, added: readonly NewFinishedTrial[]): Promise<readonly FinishedTrial[]> {
+  async addTrials(
+    study: string,
+    added: readonly NewFinishedTrial[],
+    options?: AddTrialsOptions,
+  ): Promise<readonly FinishedTrial[]> {
     return this.write(
       'adding trials',
       true,
       () => {
         this.requireStudy(study);
+        // In the write transaction: two imports of one file add it once.
+        if (options?.refuseRepeats === true && added.length > 0)
+          refuseRepeatedTrials(
+            study,
+            (this.sql.trialsFrom.all(study, 0) as TrialRow[]).map((row) => rowToTrial(row)),
+            added,
+          );
         const first = this.sql.nextNumber.get(study) as number;
         const seq = this.sql.nextSeq.get(study) as number;
         const now = this.clock.now().toISOString();

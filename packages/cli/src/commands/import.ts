@@ -13,9 +13,11 @@ import {
   withEnqueueKeys,
 } from '@parzen/engine/host';
 import {
-  canonicalJson,
+  addedTrialKey,
   type FinishedTrial,
   type NewFinishedTrial,
+  ParzenError,
+  repeatsOf,
   type SpaceDefinition,
   type StudySuggester,
   sameSpace,
@@ -68,47 +70,12 @@ const checkSameDirection = (path: string, file: TrialFile, config: string, direc
   );
 };
 
-/**
- * What makes an imported row the same trial as one the study has: its params, state, loss, and a failed
- * trial's error code and message (review 54: two failures without params, of different errors, were one).
- */
-const sameTrialKey = (internal: unknown, state: string, loss: unknown, error: unknown): string => {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return canonicalJson({ internal, state, loss: loss ?? null, error: state === 'failed' ? { code, message } : null });
-};
-
-/** How many of the rows repeat a finished trial the study already has (a file imported twice, say). */
-const repeatsOf = (existing: readonly Trial[], rows: readonly NewFinishedTrial[]): boolean[] => {
-  const had = new Set(
-    existing
-      .filter((trial) => trial.state !== 'running')
-      .map((trial) =>
-        sameTrialKey(
-          trial.internal,
-          trial.state,
-          (trial as { loss?: number }).loss,
-          (trial as { error?: unknown }).error,
-        ),
-      ),
-  );
-  return rows.map((row) => had.has(rowKey(row)));
-};
-
-/** {@link sameTrialKey} of a row to import. */
-const rowKey = (row: NewFinishedTrial): string =>
-  sameTrialKey(
-    row.internal,
-    row.outcome.state,
-    (row.outcome as { loss?: number }).loss,
-    (row.outcome as { error?: unknown }).error,
-  );
-
 /** The line of each row that repeats an earlier row of the same file (same params, state, loss and error). */
 const repeatedRows = (rows: readonly NewFinishedTrial[], lines: readonly number[]): number[] => {
   const seen = new Set<string>();
   const repeated: number[] = [];
   rows.forEach((row, index) => {
-    const key = rowKey(row);
+    const key = addedTrialKey(row);
     if (seen.has(key)) repeated.push(lines[index] as number);
     seen.add(key);
   });
@@ -239,14 +206,23 @@ const importWhenAsked = async (
       if (checked.trials.length > 0) {
         repeated = repeatsOf(await store.listTrials(name), checked.trials);
         // Trial 50: a daily warm-start script imported the same file every day, doubling the study each time.
-        if (flags.allowRepeats !== true && repeated.every(Boolean))
-          throw new CliError(
+        const refused = () =>
+          new CliError(
             `${checked.trials.length === 1 ? 'The one trial' : `Every one of the ${checked.trials.length} trials`} in ${path} repeats a trial study ${name} already has (same params, state, loss and error): ` +
               'the file was imported before, it seems. Nothing was imported. To import them again anyway (the suggester then counts each twice), pass --allow-repeats.',
             2,
             'IMPORT_REPEATED',
           );
-        added = await store.addTrials(name, store.enqueue === undefined ? checked.trials : keyed.trials);
+        if (flags.allowRepeats !== true && repeated.every(Boolean)) throw refused();
+        // Checked again by the store in the same step as the add (trial 56: two imports of one file at once
+        // both passed the check above, and the study was doubled).
+        added = await store
+          .addTrials(name, store.enqueue === undefined ? checked.trials : keyed.trials, {
+            refuseRepeats: flags.allowRepeats !== true,
+          })
+          .catch((error: unknown) => {
+            throw error instanceof ParzenError && error.code === 'IMPORT_REPEATED' ? refused() : error;
+          });
       }
     },
     () => store.close(),

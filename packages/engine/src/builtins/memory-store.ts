@@ -3,6 +3,7 @@ import { type Clock, SERVICES, systemClock } from '../contracts/services.js';
 import type { CreateTrialOptions, EnqueuedParams, TrialStore } from '../contracts/store.js';
 import { EntryQueue } from '../domain/entry-queue.js';
 import type { ParamAssignment } from '../domain/params.js';
+import { refuseRepeatedTrials } from '../domain/repeated-trials.js';
 import type { StudyRecord, StudySpec } from '../domain/study.js';
 import { endedUnrun, type Lease, type RunningTrial, type Trial, type TrialOutcome } from '../domain/trial.js';
 import { addedTrial, copyParams, finishedTrial, runningTrial, withIntermediate } from '../domain/trial-builders.js';
@@ -107,8 +108,9 @@ export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
         .queue.waiting()
         .map(({ params, key }) => ({ internal: copyParams(params), ...(key === undefined ? {} : { key }) }));
     },
-    async addTrials(study: string, added) {
+    async addTrials(study: string, added, options) {
       const trials = state(study).trials;
+      if (options?.refuseRepeats === true) refuseRepeatedTrials(study, trials, added);
       // A key an added trial ran counts as queued and taken (a waiting entry of that key is never handed out).
       for (const { key } of added) if (key !== undefined) state(study).queue.ran(key);
       const at = now();

@@ -43,6 +43,17 @@ export interface NewFinishedTrial {
   readonly key?: string;
 }
 
+/** Options of {@link TrialStore.addTrials}. */
+export interface AddTrialsOptions {
+  /**
+   * Refuse the batch (`IMPORT_REPEATED`, nothing added) when every trial in it repeats a finished trial the
+   * study has (same params, state, loss, and a failed one's error), judged in the same atomic step as the add
+   * (`refuseRepeatedTrials` under the store's lock or in its transaction): two imports of one file at once add
+   * it once. A store written before the option may ignore it.
+   */
+  readonly refuseRepeats?: boolean;
+}
+
 /** What {@link TrialStore.listTrialsSince} returns. */
 export interface TrialChanges {
   readonly trials: readonly Trial[];
@@ -123,7 +134,11 @@ export interface TrialStore {
    * Adds finished trials with the next numbers, all or none (one transaction). Optional; import and
    * warm start need it.
    */
-  addTrials?(study: string, trials: readonly NewFinishedTrial[]): Promise<readonly FinishedTrial[]>;
+  addTrials?(
+    study: string,
+    trials: readonly NewFinishedTrial[],
+    options?: AddTrialsOptions,
+  ): Promise<readonly FinishedTrial[]>;
   /** Releases the store (files, connections, locks); the data stays. */
   close(): Promise<void>;
 }

@@ -546,6 +546,42 @@ export const describeStoreContract = (name: string, options: StoreContractOption
         await store.close();
       });
 
+      it('with refuseRepeats, refuses a batch every trial of which the study has, in the same step as the add: two at once add it once', async () => {
+        const store = await open();
+        const addTrials = must(store.addTrials, 'addTrials').bind(store);
+        const batch = [
+          { internal: { x: 0.2 }, outcome: { state: 'complete' as const, loss: 1.5 } },
+          {
+            internal: { x: 0.4 },
+            outcome: { state: 'failed' as const, error: { code: 'OOM', message: 'out of memory' } },
+          },
+        ];
+        // Two importers at once, the second through another handle when the store has one (another process).
+        const other = options.reopen === undefined ? store : await options.reopen(store);
+        if (other !== store) await other.openStudy(spec);
+        const otherAdd = must(other.addTrials, 'addTrials').bind(other);
+        const both = await Promise.allSettled([
+          addTrials(spec.name, batch, { refuseRepeats: true }),
+          otherAdd(spec.name, batch, { refuseRepeats: true }),
+        ]);
+        expect(both.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+        const refusal = both.find((result) => result.status === 'rejected') as PromiseRejectedResult | undefined;
+        expect(refusal?.reason).toMatchObject({ code: 'IMPORT_REPEATED' });
+        expect(await store.listTrials(spec.name)).toHaveLength(2);
+        // A batch with one new trial is added whole; so is a repeat without the option.
+        const more = [...batch, { internal: { x: 0.9 }, outcome: { state: 'complete' as const, loss: 2 } }];
+        expect(await addTrials(spec.name, more, { refuseRepeats: true })).toHaveLength(3);
+        expect(await addTrials(spec.name, batch)).toHaveLength(2);
+        // A failed trial of another error is not the same trial.
+        const otherError = [
+          { internal: { x: 0.4 }, outcome: { state: 'failed' as const, error: { code: 'OOM', message: 'other' } } },
+        ];
+        expect(await addTrials(spec.name, otherError, { refuseRepeats: true })).toHaveLength(1);
+        expect(await store.listTrials(spec.name)).toHaveLength(8);
+        if (other !== store) await other.close();
+        await store.close();
+      });
+
       it('adds all or none: a batch whose last trial cannot be saved leaves no trial and no key taken', async () => {
         const store = await open();
         const addTrials = must(store.addTrials, 'addTrials').bind(store);

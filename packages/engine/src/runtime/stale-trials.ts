@@ -24,16 +24,36 @@ const statFields = (pid: number | 'self'): string[] | undefined => {
  */
 export const processStart = (pid: number | 'self'): string | undefined => statFields(pid)?.[19];
 
-/**
- * This process's pid namespace (Linux: `/proc/self/ns/pid`, as `pid-4026531836`), or undefined: two
- * containers may share a host name but not a process table.
- */
-const pidNamespace = (): string | undefined => {
+/** This boot of this machine (Linux: `/proc/sys/kernel/random/boot_id`, random at each boot), or undefined. */
+const bootId = (): string | undefined => {
   try {
-    return readlinkSync('/proc/self/ns/pid').replace(/^pid:\[(\d+)\]$/, 'pid-$1');
+    const id = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    return /^[0-9a-f-]+$/i.test(id) ? id : undefined;
   } catch {
     return undefined;
   }
+};
+
+let namespaceHere: string | null | undefined;
+
+/**
+ * This process table: its pid namespace (Linux: `/proc/self/ns/pid`, as `pid-4026531836`) and the machine's
+ * boot id after a dot, or undefined: two containers may share a host name but not a process table, and
+ * neither may two machines with one host name (trial 56: the host's own pid namespace has the same number on
+ * every Linux machine, so machines cloned from one image, or left at `ubuntu` or `localhost`, took each
+ * other's live trials for dead).
+ */
+const pidNamespace = (): string | undefined => {
+  if (namespaceHere === undefined) {
+    try {
+      const namespace = readlinkSync('/proc/self/ns/pid').replace(/^pid:\[(\d+)\]$/, 'pid-$1');
+      const boot = bootId();
+      namespaceHere = boot === undefined ? namespace : `${namespace}.${boot}`;
+    } catch {
+      namespaceHere = null;
+    }
+  }
+  return namespaceHere ?? undefined;
 };
 
 /**

@@ -461,13 +461,16 @@ describe('runStudy', () => {
   it('keeps a result the store could not record in a rescue file parzen import reads (trial 53: prose on stderr only)', async () => {
     const name = `rescue-${process.pid}-${Date.now()}`;
     const memory = createMemoryStore();
+    // The store tries for a while before it gives up (a database outage): the trial ended before that.
     const failing: typeof memory = {
       ...memory,
       finishTrial: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
         throw new ParzenError('STORE_FAILED', 'disk full');
       },
     };
     const warnings: string[] = [];
+    const before = Date.now();
     const failed = await runStudy({
       spec: { name, direction: 'minimize', seed: 1, space },
       space: compileSpace(space),
@@ -492,6 +495,8 @@ describe('runStudy', () => {
         .map((text) => JSON.parse(text));
       expect(line).toMatchObject({ state: 'complete', loss: 0.25, attrs: { acc: 0.9 } });
       expect(line.params).toHaveProperty('x');
+      // When the objective ended, not when the store gave up (trial 56).
+      expect(Date.parse(line.finishedAt) - before).toBeLessThan(700);
     } finally {
       rmSync(file, { force: true });
     }

@@ -206,6 +206,9 @@ export const finishRunTrial = async (
   warn: (message: string) => void,
   intermediate: readonly IntermediateValue[] = [],
 ): Promise<FinishedTrial> => {
+  // When the objective ended: a result kept elsewhere keeps this time, not the time a store gave up (trial
+  // 56: a rescued trial's finish was the second Ctrl-C, 7 s into a database outage, after it ended).
+  const endedAt = now(session);
   try {
     return await finishAskedTrial(session, asked.number, outcome);
   } catch (error) {
@@ -215,7 +218,7 @@ export const finishRunTrial = async (
     if (code !== 'TRIAL_ALREADY_FINISHED' && code !== 'TRIAL_NOT_FOUND') {
       // The run ends with the store's error; the result it computed is said first, and kept in a rescue file
       // `parzen import` reads (trial 53: it survived only as prose on stderr, its attrs left out).
-      const rescued = rescueResult(spec.name, asked.params, outcome, intermediate, startedAt, now(session));
+      const rescued = rescueResult(spec.name, asked.params, outcome, intermediate, startedAt, endedAt);
       warn(
         `trial #${asked.number} ended (${result}, params ${JSON.stringify(asked.params)}) but the ${store.name} store ` +
           `could not record it (${(error as Error).message}); ` +
@@ -245,7 +248,7 @@ export const finishRunTrial = async (
         internal: asked.internal,
         outcome,
         startedAt,
-        finishedAt: now(session),
+        finishedAt: endedAt,
         ...(intermediate.length === 0 ? {} : { intermediate }),
       },
     ]);

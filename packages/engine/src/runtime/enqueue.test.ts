@@ -141,6 +141,30 @@ describe('enqueue', () => {
     expect([0.5, 0.25, 0.75]).not.toContain(seen[4]);
   });
 
+  it("counts in study.started the entry a dead worker's trial gives back as the run begins (trial 56: only the next run said so)", async () => {
+    const store = createMemoryStore();
+    const spec = { name: 'given-back', direction: 'minimize' as const, seed: 1, space };
+    await store.openStudy(spec);
+    await store.enqueue?.('given-back', [{ internal: { x: 0.5, model: 1 } }]);
+    // A worker that is gone took the entry.
+    const taken = await store.createTrial('given-back', {
+      lease: { owner: `${hostname()}:999999999:gone`, expiresAt: '2099-01-01T00:00:00Z' },
+    });
+    expect(taken?.internal).toEqual({ x: 0.5, model: 1 });
+    const started: unknown[] = [];
+    await runStudy({
+      spec,
+      space: compileSpace(space),
+      store,
+      suggester: countingSuggester().suggester,
+      objective: createFunctionObjective((params) => params.x as number),
+      budget: { maxTrials: 1 },
+      onWarning: () => {},
+      reporters: [{ name: 'seen', onEvent: (event) => void (event.type === 'study.started' && started.push(event)) }],
+    });
+    expect(started).toEqual([expect.objectContaining({ waitingEntries: 1 })]);
+  });
+
   it('does not run an entry again when only the lease of its worker (on another host) lapsed', async () => {
     const store = createMemoryStore();
     const spec = { name: 'q', direction: 'minimize' as const, seed: 1, space };

@@ -222,6 +222,8 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           `${owners <= 1 ? '(its process ended, or its lease lapsed)' : '(their processes ended, or their leases lapsed)'} ${stale.length === 1 ? 'is' : 'are'} marked failed, STALE_TRIAL; ${stale.length === 1 ? 'it is' : 'they are'} not rerun ` +
           `(an enqueued entry ${stale.length === 1 ? 'it' : 'one'} took is, when its worker is known to have ended).`,
       );
+    // Entries the stale trials took wait again now (trial 56: the run that gave one back did not count it).
+    const waitingNow = stale.length > 0 ? await store.listEnqueued?.(spec.name) : waiting;
     const limit = trialLimit(budget, existing.length);
     const best = bestTrial(existing, spec.direction);
     emit({
@@ -234,7 +236,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       pruned: existing.filter((trial) => trial.state === 'pruned').length,
       ...(best === undefined ? {} : { best }),
       ...(limit === undefined ? {} : { maxTrials: limit }),
-      ...(waiting === undefined || waiting.length === 0 ? {} : { waitingEntries: waiting.length }),
+      ...(waitingNow === undefined || waitingNow.length === 0 ? {} : { waitingEntries: waitingNow.length }),
     });
     if (options.signal?.aborted) onStop();
     else options.signal?.addEventListener('abort', onStop, { once: true });

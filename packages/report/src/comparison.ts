@@ -14,6 +14,8 @@ export interface ComparisonRun {
    * (trial 36: with one reference, a problem whose minimum is 0 drew every variant flat at the other's).
    */
   readonly problem?: string;
+  /** Trials of the run still running when it was read (a study other processes are still writing). */
+  readonly running?: number;
 }
 
 /** How {@link buildComparison} measures regret and how much it draws. */
@@ -38,7 +40,22 @@ export const comparisonRunFromTrials = (
   direction,
   values: [...trials].sort((a, b) => a.number - b.number).map((t) => (t.state === 'complete' ? t.loss : null)),
   ...(problem === undefined ? {} : { problem }),
+  ...(trials.some((t) => t.state === 'running') ? { running: trials.filter((t) => t.state === 'running').length } : {}),
 });
+
+/**
+ * A page made while trials run is a snapshot (trial 56: a comparison made during a run said nothing of it;
+ * `parzen run`'s own comparison and the study page did).
+ */
+const runningNote = (runs: readonly ComparisonRun[]): string[] => {
+  const live = runs.filter((run) => (run.running ?? 0) > 0);
+  if (live.length === 0) return [];
+  const count = live.reduce((sum, run) => sum + (run.running ?? 0), 0);
+  const names = live.map((run) => `${run.variant} seed ${run.seed}`);
+  return [
+    `${count} ${count === 1 ? 'trial was' : 'trials were'} still running when this page was made, in ${live.length === 1 ? 'one run' : `${live.length} runs`} (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}): it is a snapshot, and their curves and final bests may still change.`,
+  ];
+};
 
 /** The q-quantile of sorted values, linearly interpolated. */
 const quantile = (sorted: readonly number[], q: number): number => {
@@ -260,6 +277,7 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
       ...(uneven.length > 0
         ? [`Runs of unequal length, their final bests not like for like: ${uneven.join(', ')}.`]
         : []),
+      ...runningNote(runs),
       ...(valueless.length > 0
         ? [
             `Runs without a complete trial (every trial failed or was pruned, or none ran), left out of the charts: ${valueless.join(', ')} (the table's "no best" column, as \`parzen run\`'s comparison names it).`,

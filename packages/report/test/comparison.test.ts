@@ -127,5 +127,24 @@ describe('comparison', () => {
       { study: 's', number: 0, state: 'complete', internal: {}, loss: 3, startedAt: at, finishedAt: at },
     ]);
     expect(converted.values).toEqual([3, null]);
+    expect(converted).not.toHaveProperty('running');
+  });
+
+  it('says the page is a snapshot when trials were still running (trial 56: a comparison made mid-run did not)', () => {
+    const at = '2026-01-01T00:00:00.000Z';
+    const live = comparisonRunFromTrials('tpe', 2, 'minimize', [
+      { study: 's', number: 0, state: 'complete', internal: {}, loss: 3, startedAt: at, finishedAt: at },
+      { study: 's', number: 1, state: 'running', internal: {}, startedAt: at },
+      { study: 's', number: 2, state: 'running', internal: {}, startedAt: at },
+    ]);
+    expect(live.running).toBe(2);
+    const done = comparisonRunFromTrials('tpe', 1, 'minimize', [
+      { study: 's', number: 0, state: 'complete', internal: {}, loss: 2, startedAt: at, finishedAt: at },
+    ]);
+    const page = buildComparison([done, live]);
+    expect(page.notes).toContain(
+      '2 trials were still running when this page was made, in one run (tpe seed 2): it is a snapshot, and their curves and final bests may still change.',
+    );
+    expect(buildComparison([done]).notes.join(' ')).not.toContain('still running');
   });
 });

@@ -133,4 +133,14 @@ describe('the console reporter', () => {
       'Resuming study demo with 2 trials',
     ]);
   });
+
+  it("checks options given in code as a config's (trial 54: `{ trails: false }` printed every trial)", () => {
+    expect(() => createConsoleReporter({ trails: false } as never)).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('trails') }),
+    );
+    expect(() => createConsoleReporter({ stream: 'stdrr' } as never)).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('stream') }),
+    );
+    expect(createConsoleReporter({ trials: false, stream: 'stderr' }).name).toBe('console');
+  });
 });

@@ -1,3 +1,4 @@
+import { assertOptions } from '../api-options.js';
 import { defineReporter } from '../contracts/manifest.js';
 import type { Reporter } from '../contracts/reporter.js';
 import type { EngineEvent, StudySummary } from '../events/engine-event.js';
@@ -131,11 +132,23 @@ const writeLine = (target: NodeJS.WriteStream, line: string): void => {
   target.write(`${line}\n`);
 };
 
+/** The options of the `console` reporter, in a config and in code. */
+const CONSOLE_OPTIONS_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    trials: { type: 'boolean', default: true, description: 'Print a line per finished trial.' },
+    stream: { enum: ['stdout', 'stderr'], default: 'stdout', description: 'Where its lines go.' },
+  },
+} as const;
+
 /** A line per trial and a final summary with the best params and loss. */
 export const createConsoleReporter = (
   options: ConsoleReporterOptions = {},
   settings: ConsoleReporterSettings = {},
 ): Reporter => {
+  // Options given in code are checked as a config's are (trial 54: `{ trails: false }` printed every trial).
+  assertOptions(CONSOLE_OPTIONS_SCHEMA, options, 'console reporter', 'console');
   const stream = settings.stream ?? options.stream;
   const write = (line: string) => writeLine(stream === 'stderr' ? process.stderr : process.stdout, line);
   if (settings.off === true) return { name: 'console', onEvent: () => undefined };
@@ -158,14 +171,7 @@ export const consoleReporterManifestWith = (settings: ConsoleReporterSettings = 
     name: 'console',
     description:
       'Prints a line per trial and a summary at the end (under `parzen run`: the trial lines only, the CLI prints the summary; on stderr with --json; nothing with --quiet).',
-    optionsSchema: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        trials: { type: 'boolean', default: true, description: 'Print a line per finished trial.' },
-        stream: { enum: ['stdout', 'stderr'], default: 'stdout', description: 'Where its lines go.' },
-      },
-    },
+    optionsSchema: CONSOLE_OPTIONS_SCHEMA,
     create: (options) => createConsoleReporter(options, settings),
   });
 

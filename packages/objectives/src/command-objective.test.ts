@@ -329,6 +329,19 @@ describe('command objective', () => {
     );
   });
 
+  it('a program whose reports and loss all came as it ended is not stopped by a prune decided then: its loss stands (issue 11)', async () => {
+    const { run } = await programRunner();
+    // Buffered output (Python's print to a pipe): everything in one write as the program ends; the pruner
+    // answers at once (an in-memory store) and says stop at the first report.
+    const buffered = `setTimeout(() => process.stdout.write('{"step":0,"value":1}\\n{"step":1,"value":0.5}\\n{"loss":0.5}\\n'), 300)`;
+    expect(await run(buffered, 0, true)).toMatchObject({ status: 'ok', loss: 0.5, finishedBeforePrune: true });
+    // A program that prints a number after each report and runs on is still stopped, a moment later.
+    const numbers = `let step = 0; setInterval(() => { console.log(JSON.stringify({ step, value: 1 })); console.log(String(step++)); }, 50)`;
+    const started = Date.now();
+    expect(await run(numbers, 1, true)).toMatchObject({ status: 'failed', error: { code: 'PRUNED' } });
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it('warns when the pruner stopped a trial on reports that came all at once after a second with none before (trial 49)', async () => {
     const { context, run } = await programRunner();
     // A flushed program pruned at its first report, early: nothing to say.

@@ -307,10 +307,15 @@ export const createCommandObjective = (
       // (its reports came buffered, as it ended): its own result stands. Only what Parzen has seen counts:
       // waiting for an exit that may come (tried twice) voided real prunes of flushed programs whose output a
       // loaded machine read late (the pruning example's test failed in CI).
-      const reports = createReportReader(evaluation, () => exited || (closed && lossLine.found !== undefined));
+      let lossLines = 0;
+      const reports = createReportReader(
+        evaluation,
+        () => exited || (closed && lossLine.found !== undefined),
+        () => lossLines,
+      );
       const onStdoutRead = (line: string | undefined) => {
         if (line === undefined) closed = true;
-        else lossLine.see(line);
+        else if (lossLine.see(line) !== undefined) lossLines++;
       };
       try {
         const startedAt = Date.now();

@@ -76,12 +76,24 @@ export interface ReportReader {
 }
 
 /**
+ * How long a prune decision waits for the program to end when it has already printed a loss: buffered output read all at once as the program ended (trial 40's Python print) brings the
+ * loss line before the stream's end, and an instant decision stopped a finished program, its loss lost.
+ */
+export const LATE_PRUNE_WINDOW_MS = 250;
+
+/**
  * The report side of the `command` objective: each report line is passed to `context.report` (awaited),
  * then `context.shouldPrune()` is asked; when it says stop, `prune` fires and later lines are ignored,
  * unless `finished()` says the program had already finished on its own (see {@link ReportReader.prunedLate}).
+ * When `lossLines()` (the loss lines read so far, ahead of the reports handled) is not 0, the program may
+ * be ending: the decision waits up to {@link LATE_PRUNE_WINDOW_MS} for `finished()` first.
  * A malformed report line throws {@link MalformedReportError}.
  */
-export const createReportReader = (context: EvaluationContext, finished: () => boolean = () => false): ReportReader => {
+export const createReportReader = (
+  context: EvaluationContext,
+  finished: () => boolean = () => false,
+  lossLines: () => number = () => 0,
+): ReportReader => {
   const prune = new AbortController();
   let prunedAt: Report | undefined;
   let prunedLate: Report | undefined;
@@ -102,8 +114,16 @@ export const createReportReader = (context: EvaluationContext, finished: () => b
       readAt.push(at ?? Date.now());
       await context.report(read.report.step, read.report.value);
       if (context.shouldPrune()) {
+        // A loss line already read (lines are read ahead of the reports handled): the program may have
+        // finished, its output buffered and read all at once; a short wait tells, and a program still
+        // running (one that prints numbers as it goes, say) is stopped after it.
+        if (!finished() && lossLines() > 0) {
+          const until = Date.now() + LATE_PRUNE_WINDOW_MS;
+          while (!finished() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+        }
         // Decided when the decision is acted on, not by how the program then ends: one that already exited
         // (or closed its stdout after its loss) has nothing left to stop.
+        if (prune.signal.aborted) return;
         if (finished()) {
           prunedLate ??= read.report;
           return;

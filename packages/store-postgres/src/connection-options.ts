@@ -29,6 +29,11 @@ export interface PostgresStoreOptions {
   readonly readOnly?: boolean;
   /** Stamps studies' and trials' times (the study's `clock` service from a config). Default: the system's. */
   readonly clock?: Clock;
+  /**
+   * Where the store says that an operation has waited long on the server (a lock another session holds);
+   * default: stderr. A config's store uses the study's logger.
+   */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** The pool's settings and a password-free description of the server for messages. */

@@ -69,6 +69,10 @@ export const postgresStoreManifest = defineStore<PostgresStoreManifestOptions>({
       ...(context.services.has(SERVICES.stopping) ? { stopping: context.services.get(SERVICES.stopping) } : {}),
       // Times come from the study's clock, as the engine's events' do.
       ...(context.services.has(SERVICES.clock) ? { clock: context.services.get(SERVICES.clock) } : {}),
+      // A long wait on the server (a lock another session holds) is said through the study's logger.
+      ...(context.services.has(SERVICES.logger)
+        ? { onWarning: (message: string) => context.services.get(SERVICES.logger).warn(message) }
+        : {}),
     }),
 });
 

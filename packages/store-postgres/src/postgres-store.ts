@@ -28,6 +28,7 @@ import {
   type TrialStore,
   trialAlreadyFinished,
   trialNotFound,
+  warnOnStderr,
 } from '@parzen/engine/plugin';
 import type { Pool, QueryResultRow } from 'pg';
 import type { ConnectionPlan, PostgresStoreOptions } from './connection-options.js';
@@ -128,6 +129,7 @@ class PostgresTrialStore implements PostgresStore {
   private readonly retryTimeoutMs: number;
   private readonly stopping: Stopping | undefined;
   private readonly clock: Clock;
+  private readonly onWarning: (message: string) => void;
   /** Durability of the writes that finish trials or create studies, and of the others. */
   private readonly durable: Sync;
   private readonly cheap: Sync;
@@ -145,6 +147,7 @@ class PostgresTrialStore implements PostgresStore {
     this.retryTimeoutMs = options.retryTimeoutMs ?? 60_000;
     this.stopping = options.stopping;
     this.clock = options.clock ?? systemClock;
+    this.onWarning = options.onWarning ?? warnOnStderr;
     const fsync = options.fsync ?? 'finish';
     this.durable = fsync === 'never' ? 'off' : null;
     this.cheap = fsync === 'always' ? null : 'off';
@@ -451,8 +454,24 @@ class PostgresTrialStore implements PostgresStore {
     return inTransaction(this.pool, task);
   }
 
-  /** Runs `task` with retries; Ctrl-C ends the retries (the second one, for a write that `saves` a result). */
+  /**
+   * Runs `task` with retries; Ctrl-C ends the retries (the second one, for a write that `saves` a result).
+   * An operation still waiting on the server after {@link LONG_WAIT_NOTE_MS} is said, and again every
+   * {@link LONG_WAIT_REPEAT_MS} (trial 56: a worker blocked by another session's lock waited in silence,
+   * where the SQLite store says so).
+   */
   private async retrying<T>(doing: string, task: (attempt: number) => Promise<T>, saves = false): Promise<T> {
+    const started = performance.now();
+    const note = () => {
+      const waited = Math.round((performance.now() - started) / 1000);
+      this.onWarning(
+        `PostgreSQL store \`${this.where}\`: still waiting after ${waited} s for the server (${doing}); another session may hold a lock on this study (a transaction left open in psql or a database tool?), or the server is overloaded. Parzen waits for it; ask the database what blocks (pg_stat_activity, pg_locks).`,
+      );
+      timer = setTimeout(note, LONG_WAIT_REPEAT_MS);
+      timer.unref();
+    };
+    let timer = setTimeout(note, LONG_WAIT_NOTE_MS);
+    timer.unref();
     try {
       return await withRetry(task, this.retryTimeoutMs, {
         giveUp: stopSignal(this.stopping, saves),
@@ -460,14 +479,26 @@ class PostgresTrialStore implements PostgresStore {
       });
     } catch (error) {
       throw storeError(this.plan, error, doing);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
 
+/** How long an operation waits on the server before the store says so, and how often it says so again. */
+const LONG_WAIT_NOTE_MS = 3000;
+const LONG_WAIT_REPEAT_MS = 30_000;
+
 /** The options `createPostgresStore` takes in code: a config's (the plugin schema) and the stop signals. */
 const POSTGRES_API_OPTIONS = {
   ...postgresStoreOptionsSchema,
-  properties: { ...postgresStoreOptionsSchema.properties, stopping: {}, readOnly: { type: 'boolean' }, clock: {} },
+  properties: {
+    ...postgresStoreOptionsSchema.properties,
+    stopping: {},
+    readOnly: { type: 'boolean' },
+    clock: {},
+    onWarning: {},
+  },
 };
 
 /**

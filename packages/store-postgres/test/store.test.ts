@@ -222,6 +222,34 @@ const clockAt = (...times: string[]) => {
   return { now: () => new Date(times[Math.min(next++, times.length - 1)] ?? 0) };
 };
 
+describePostgres('postgres store long waits', () => {
+  it("says that a write waits on the server, blocked by another session's lock, and finishes once it is let go (trial 56)", async () => {
+    const url = await freshSchema('long_wait');
+    const warnings: string[] = [];
+    const store = await createPostgresStore({ url, onWarning: (message) => warnings.push(message) });
+    await store.openStudy(spec);
+    await store.createTrial(spec.name);
+    // Another session (a psql left in a transaction) holds the study's row.
+    const other = await createPostgresStore({ url });
+    const holder = await poolOf(other).connect();
+    await holder.query('BEGIN');
+    await holder.query("SELECT id FROM parzen_studies WHERE name = 'shared' FOR UPDATE");
+    const finishing = store.finishTrial(spec.name, 0, { state: 'complete', loss: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^PostgreSQL store `.*`: still waiting after 3 s for the server \(finishing a trial\); another session may hold a lock on this study/,
+      ),
+    ]);
+    await holder.query('COMMIT');
+    holder.release();
+    expect(await finishing).toMatchObject({ state: 'complete', loss: 1 });
+    expect(warnings).toHaveLength(1);
+    await other.close();
+    await store.close();
+  }, 20_000);
+});
+
 describePostgres('postgres store listStudies', () => {
   // User trial: `parzen studies --store postgres:URL` exited 2 (the store had no listStudies), and
   // `parzen trials --store postgres:URL` asked for --study though the database held one study.

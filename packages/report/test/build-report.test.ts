@@ -6,6 +6,7 @@ import {
   buildReport,
   type Chart,
   downsampleIndices,
+  ecdfChart,
   pageCharts,
   pairChart,
   type ReportPage,
@@ -741,5 +742,23 @@ describe('the trial table', () => {
       ['null', 'tree', null],
       ['relu', 'svm', 0.5],
     ]);
+  });
+});
+
+describe('the loss distribution', () => {
+  it('steps up from 0 at the lowest loss, so one trial draws a step (trial 57: an empty chart)', () => {
+    const point = (loss: number, number: number) => ({ number, state: 'complete', loss }) as unknown as TrialPoint;
+    const rows = (chart: Chart) =>
+      (chart.spec as { data: { values: { loss: number; fraction: number }[] } }).data.values;
+    expect(rows(ecdfChart([point(3, 0)], 100))).toEqual([
+      { loss: 3, fraction: 0 },
+      { loss: 3, fraction: 1 },
+    ]);
+    expect(rows(ecdfChart([point(2, 0), point(1, 1)], 100))).toEqual([
+      { loss: 1, fraction: 0 },
+      { loss: 1, fraction: 0.5 },
+      { loss: 2, fraction: 1 },
+    ]);
+    expect(rows(ecdfChart([], 100))).toEqual([]);
   });
 });

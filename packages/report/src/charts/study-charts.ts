@@ -316,9 +316,11 @@ export const ecdfChart = (points: readonly TrialPoint[], max: number): Chart => 
     .sort((a, b) => a - b);
   const n = values.length;
   const step = Math.max(1, Math.ceil(n / max));
-  const rows = values.flatMap((value, i) =>
-    i % step === 0 || i === n - 1 ? [{ loss: value, fraction: (i + 1) / n }] : [],
-  );
+  // From 0 at the lowest loss, so the first step is drawn (trial 57: one trial drew nothing).
+  const rows = [
+    ...(n === 0 ? [] : [{ loss: values[0] as number, fraction: 0 }]),
+    ...values.flatMap((value, i) => (i % step === 0 || i === n - 1 ? [{ loss: value, fraction: (i + 1) / n }] : [])),
+  ];
   return {
     id: 'ecdf',
     title: 'Empirical distribution of the loss',

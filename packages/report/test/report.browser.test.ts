@@ -154,10 +154,16 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
           ? { ...(failed[0] as Trial), number, internal: { x: (number % 97) / 97, n: 0.01 * number, act: 0 } }
           : { ...best, number, internal: { x: (number % 89) / 89, n: -0.01 * number, act: 1 }, loss: number },
     );
+    // Losses whose range passes the largest number (trial 57: the parallel coordinates' colour legend failed
+    // in the browser, addColorStop given undefined).
+    const extreme = [1e308, -1e308, 3, -5, 1e300].map(
+      (loss, number): Trial => ({ ...best, number, internal: { x: number / 5, n: number, act: 1 }, loss }),
+    );
     for (const [trials, name] of [
       [[], 'empty.html'],
       [failed, 'failed.html'],
       [many, 'many.html'],
+      [extreme, 'extreme.html'],
     ] as const) {
       const page = await open(
         await buildReport(study([...trials]), { contour: (p) => p.x as number, maxPairPoints: 400 }),

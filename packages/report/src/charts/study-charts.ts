@@ -187,6 +187,9 @@ export const parallelChart = (
   const lowest = losses.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
   const highest = losses.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
   const squash = losses.length > 0 && highest - lowest === Number.POSITIVE_INFINITY;
+  // Coloured by the symlog of the loss itself, on a linear scale whose legend labels undo it: a symlog colour
+  // scale over such a domain made the browser's legend gradient fail (trial 57: ±1e308, addColorStop).
+  const shadeOf = (p: TrialPoint) => (squash && typeof p.loss === 'number' ? { shade: symlog(p.loss) } : {});
   // Axes by position: the parameters, then the loss. A parameter named `loss` (scikit-learn's) is shown as
   // `params.loss`, as `parzen trials` names it (trial 52: it took the loss axis's place).
   const params: (ParamNode | undefined)[] = [...space.params, undefined];
@@ -216,7 +219,8 @@ export const parallelChart = (
     // A trial whose branch left the parameter out crosses its axis at "(not set)", below the axis: dropped,
     // its line joined its neighbours and crossed at a height that read as a value (trial 44).
     const unset = param === undefined ? [] : complete.filter((p) => p.internal[name] === undefined);
-    for (const p of unset) rows.push({ number: p.number, axis, position, y: NOT_SET_Y, loss: p.loss, raw: 'not set' });
+    for (const p of unset)
+      rows.push({ number: p.number, axis, position, y: NOT_SET_Y, loss: p.loss, ...shadeOf(p), raw: 'not set' });
     if (unset.length > 0) labels.push({ axis, position, y: NOT_SET_Y, label: '(not set)' });
     const categorical = param?.distribution.kind === 'categorical';
     const range = extent(present.map((e) => e.v));
@@ -230,6 +234,7 @@ export const parallelChart = (
         position,
         y: span > 0 ? sig((v - low) / span, 4) : 0.5,
         loss: p.loss,
+        ...shadeOf(p),
         raw: categorical ? choiceLabel(param, p.params[name]) : param === undefined ? p.loss : p.params[name],
       });
     }
@@ -271,15 +276,18 @@ export const parallelChart = (
             y: { field: 'y', type: 'quantitative', axis: null, scale: { domain: [notSet ? NOT_SET_Y : 0, 1] } },
             detail: { field: 'number', type: 'nominal' },
             color: {
-              field: 'loss',
+              field: squash ? 'shade' : 'loss',
               type: 'quantitative',
               // viridis runs from dark purple (its low end) to yellow: the low end at the good losses.
-              scale: {
-                scheme: 'viridis',
-                reverse: direction === 'maximize',
-                ...(squash ? { type: 'symlog', domain: [lowest, highest] } : {}),
-              },
+              scale: { scheme: 'viridis', reverse: direction === 'maximize' },
               title: squash ? 'loss (symlog)' : 'loss',
+              ...(squash
+                ? {
+                    legend: {
+                      labelExpr: "format((datum.value < 0 ? -1 : 1) * (exp(abs(datum.value)) - 1), '.3g')",
+                    },
+                  }
+                : {}),
             },
             order: { field: 'position', type: 'quantitative' },
             tooltip: [

@@ -39,6 +39,7 @@ export const svgIndex = (page: ReportPage): string =>
         `### ${text(chart.title)}`,
         `![${text(chart.title)}](${chart.id}.svg)`,
         text(chart.description),
+        `Its Vega-Lite spec, to restyle or render elsewhere: [${chart.id}.vl.json](${chart.id}.vl.json).`,
       ]),
     ]),
   ].join('\n\n')}\n`;
@@ -85,12 +86,16 @@ const removeEarlierCharts = (dir: string, keep: ReadonlySet<string>): void => {
       { code: 'EEXIST' },
     );
   for (const [, file] of index.matchAll(/^!\[[^\n]*\]\(([^()/\\\n]+\.svg)\)$/gm))
-    if (!keep.has(file as string)) rmSync(join(dir, file as string), { force: true });
+    if (!keep.has(file as string)) {
+      rmSync(join(dir, file as string), { force: true });
+      rmSync(join(dir, (file as string).replace(/\.svg$/, '.vl.json')), { force: true });
+    }
 };
 
 /**
- * Writes each chart of the page as `<dir>/<chart id>.svg`, and `<dir>/README.md` with the page's notes
- * and each chart's caption; returns the SVG paths written.
+ * Writes each chart of the page as `<dir>/<chart id>.svg` with its Vega-Lite spec beside it
+ * (`<chart id>.vl.json`: trial 57, the specs were only inside the HTML page), and `<dir>/README.md` with the
+ * page's notes and each chart's caption; returns the SVG paths written.
  */
 export const writeSvgs = async (page: ReportPage, dir: string): Promise<string[]> => {
   makeFolder(dir);
@@ -99,6 +104,7 @@ export const writeSvgs = async (page: ReportPage, dir: string): Promise<string[]
   for (const chart of pageCharts(page)) {
     const path = join(dir, `${chart.id}.svg`);
     writeFileSync(path, await specToSvg(chart.spec));
+    writeFileSync(join(dir, `${chart.id}.vl.json`), `${JSON.stringify(chart.spec, null, 2)}\n`);
     paths.push(path);
   }
   writeFileSync(join(dir, 'README.md'), svgIndex(page));

@@ -14,7 +14,14 @@ describe('SVG writer (vega in Node)', async () => {
 
   it('writes every chart as a standalone SVG file named by its id', async () => {
     const paths = await writeSvgs(page, dir);
-    expect(readdirSync(dir).sort()).toEqual([...pageCharts(page).map((c) => `${c.id}.svg`), 'README.md'].sort());
+    // Each SVG with its Vega-Lite spec beside it (trial 57: the specs were only inside the HTML page).
+    expect(readdirSync(dir).sort()).toEqual(
+      [...pageCharts(page).flatMap((c) => [`${c.id}.svg`, `${c.id}.vl.json`]), 'README.md'].sort(),
+    );
+    for (const chart of pageCharts(page))
+      expect(JSON.parse(readFileSync(join(dir, `${chart.id}.vl.json`), 'utf8'))).toEqual(
+        JSON.parse(JSON.stringify(chart.spec)),
+      );
     // The captions and notes the SVGs cannot carry (trial 28: an SVG alone did not say what a row is).
     // As written once Markdown's backslash escapes are read (they keep names from being HTML or links).
     const index = readFileSync(join(dir, 'README.md'), 'utf8').replace(/\\([\\`<>&[\]()*_!])/g, '$1');
@@ -92,7 +99,12 @@ describe('SVG writer (vega in Node)', async () => {
       // A smaller page: the first section only (no TPE rows, no pair plots).
       const smaller = { ...page, sections: page.sections.slice(0, 1) };
       await writeSvgs(smaller, again);
-      const expected = [...pageCharts(smaller).map((c) => `${c.id}.svg`), 'README.md', 'mine.svg', 'notes.txt'];
+      const expected = [
+        ...pageCharts(smaller).flatMap((c) => [`${c.id}.svg`, `${c.id}.vl.json`]),
+        'README.md',
+        'mine.svg',
+        'notes.txt',
+      ];
       expect(pageCharts(smaller).length).toBeLessThan(pageCharts(page).length);
       expect(readdirSync(again).sort()).toEqual(expected.sort());
       // A folder with a README.md that is not a report's index is refused: that file and its SVGs stay,
@@ -121,7 +133,9 @@ describe('SVG writer (vega in Node)', async () => {
           .join('\n'),
       );
       await writeSvgs(smaller, older);
-      expect(readdirSync(older).sort()).toEqual([...pageCharts(smaller).map((c) => `${c.id}.svg`), 'README.md'].sort());
+      expect(readdirSync(older).sort()).toEqual(
+        [...pageCharts(smaller).flatMap((c) => [`${c.id}.svg`, `${c.id}.vl.json`]), 'README.md'].sort(),
+      );
       writeFileSync(join(older, 'README.md'), '# Parzen comparison\n\n### Regret\n\n![Regret](regret.svg)\n');
       writeFileSync(join(older, 'regret.svg'), '<svg/>');
       await writeSvgs(smaller, older);

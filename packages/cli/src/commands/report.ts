@@ -379,7 +379,7 @@ const writePage = async (
   if (format === 'svg') {
     const written = await writingOutput(file, () => report.writeSvgs(page, file));
     output.result(
-      `Wrote ${written.length} SVG charts to ${file}, with their captions and the page's notes in README.md`,
+      `Wrote ${written.length} SVG charts to ${file}, each with its Vega-Lite spec (.vl.json), their captions and the page's notes in README.md`,
     );
   } else {
     await writeOutputFile(file, report.renderHtml(page));

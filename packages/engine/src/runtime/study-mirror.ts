@@ -115,6 +115,11 @@ export class StudyMirror {
     return this.byNumber.filter((trial): trial is Trial => trial !== undefined);
   }
 
+  /** How many trials of the study have finished, refreshed from the store (in turn, as the others). */
+  finishedCount(): Promise<number> {
+    return this.inTurn(() => this.finished.length);
+  }
+
   private async refresh(): Promise<void> {
     const { store, study } = this;
     if (store.listTrialsSince === undefined) {

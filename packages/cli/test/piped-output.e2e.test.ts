@@ -97,11 +97,11 @@ describe.concurrent('output to a slow pipe', () => {
 });
 
 describe.concurrent("a module objective's own output (isolate: worker, trial 53)", () => {
-  const chattyConfig = (name: string, objectiveOptions: Record<string, unknown> = {}) => {
+  const chattyConfig = (name: string, objectiveOptions: Record<string, unknown> = {}, lines = 3000) => {
     writeIn(
       dir,
       `${name}.mjs`,
-      "export default (params, { trialNumber }) => { for (let i = 0; i < 3000; i++) console.log(`trial ${trialNumber} line ${i} ${'z'.repeat(100)}`); return params.x; };",
+      `export default (params, { trialNumber }) => { for (let i = 0; i < ${lines}; i++) console.log(\`trial \${trialNumber} line \${i} \${'z'.repeat(100)}\`); return params.x; };`,
     );
     return writeIn(
       dir,
@@ -157,7 +157,8 @@ describe.concurrent("a module objective's own output (isolate: worker, trial 53)
   });
 
   it('a reader that stops reading for a while fails no trial (review 56: trials waited for it and timed out)', async () => {
-    const config = chattyConfig('chatty-stalled');
+    // 3 MB a trial (review 58: past a million characters waiting, the threads waited and the trials timed out).
+    const config = chattyConfig('chatty-stalled', {}, 25_000);
     const stalled = JSON.parse(readFileSync(config, 'utf8')) as Record<string, unknown>;
     writeFileSync(
       config,
@@ -171,7 +172,7 @@ describe.concurrent("a module objective's own output (isolate: worker, trial 53)
     child.stdout.pause();
     let lines = 0;
     const code = await new Promise<number | null>((resolve) => {
-      // Nothing read for 3 s (the objective's 12,000 lines fill the pipe at once), then everything.
+      // Nothing read for 3 s (the objective's 100,000 lines fill the pipe at once), then everything.
       setTimeout(() => {
         child.stdout.on('data', (chunk: Buffer) => {
           lines += chunk.toString('utf8').split('\n').length - 1;
@@ -181,7 +182,7 @@ describe.concurrent("a module objective's own output (isolate: worker, trial 53)
       child.on('close', resolve);
     });
     expect(code).toBe(0);
-    expect(lines).toBeGreaterThanOrEqual(12_000);
+    expect(lines).toBeGreaterThanOrEqual(100_000);
     const trials = captured();
     expect(await runCli(['node', 'parzen', 'trials', config, '--csv'], trials)).toBe(0);
     expect(trials.text().match(/,complete,/g)).toHaveLength(4);

@@ -20,11 +20,29 @@ export interface StdioChunk {
   readonly encoding?: BufferEncoding;
 }
 
-/** The characters (or bytes) a thread may have posted and not yet seen taken before its writes wait. */
-export const IN_FLIGHT_LIMIT = 1 << 20;
+/**
+ * The characters (or bytes) a thread may have posted and not yet seen taken before its writes wait: large,
+ * so a reader that pauses for a while (`| less`) does not hold a chatty trial into its timeout (review 58:
+ * at a million, two trials of 3 MB each failed with TIMEOUT where they had completed); a trial's timeout
+ * keeps running while a thread waits past it.
+ */
+export const IN_FLIGHT_LIMIT = 64 * (1 << 20);
 
-/** The size counted for a chunk (at least 1, so an empty write is counted and uncounted too). */
-const sizeOf = (chunk: string | Uint8Array): number => Math.max(1, chunk.length);
+/** What a message costs besides its characters, so many tiny writes count as what they take (review 58). */
+const MESSAGE_COST = 64;
+
+/** The size counted for a chunk (an empty write counts too). */
+const sizeOf = (chunk: string | Uint8Array): number => chunk.length + MESSAGE_COST;
+
+/**
+ * A chunk as posted: a byte view into a larger buffer (Node's pool of small Buffers, a `subarray`) is copied
+ * to its own bytes first, since posting a view copies its whole backing buffer (review 58: each 3-byte
+ * Buffer write posted 8 KiB, and 320,000 of them took 4.3 GB).
+ */
+export const ownChunk = (chunk: string | Uint8Array): string | Uint8Array =>
+  typeof chunk === 'string' || (chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength)
+    ? chunk
+    : Uint8Array.prototype.slice.call(chunk);
 
 /** The shared count of a thread's output in flight: one Int32 on a SharedArrayBuffer. */
 export const stdioCounter = (): Int32Array => new Int32Array(new SharedArrayBuffer(4));
@@ -39,7 +57,7 @@ export const sendStdioThrough = (port: MessagePort, inFlight: Int32Array, limit 
     port.postMessage({
       type: 'stdio',
       fd,
-      chunk,
+      chunk: ownChunk(chunk),
       ...(typeof chunk === 'string' && encoding !== undefined ? { encoding } : {}),
     } satisfies StdioChunk);
     for (let waiting = Atomics.load(inFlight, 0); waiting > limit; waiting = Atomics.load(inFlight, 0))

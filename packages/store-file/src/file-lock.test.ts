@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname } from 'node:path';
 import { useTempDir } from '@parzen/test-kit';
@@ -70,6 +70,40 @@ describe('FileLock', () => {
       rmSync(path); // the holder resumes and releases it
       await acquiring;
       lock.release();
+    },
+  );
+
+  it.skipIf(!existsSync('/proc/self/ns/pid'))(
+    "never breaks the lock of a live holder an earlier version wrote on this host (its namespace, no boot id: review 58), breaks another boot's by its age",
+    async () => {
+      const namespace = readlinkSync('/proc/self/ns/pid').replace(/^pid:\[(\d+)\]$/, 'pid-$1');
+      const earlier = tempPath('earlier.lock');
+      writeFileSync(earlier, JSON.stringify({ ...JSON.parse(liveHolder(process.ppid)), namespace }));
+      const past = new Date(Date.now() - 60_000);
+      utimesSync(earlier, past, past);
+      let taken = false;
+      const lock = new FileLock({ path: earlier, timeoutMs: 100, staleMs: 5_000 });
+      const acquiring = lock.acquire().then(() => {
+        taken = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(taken).toBe(false);
+      rmSync(earlier);
+      await acquiring;
+      lock.release();
+      // The same pid on another machine of this host name (another boot): judged by its age, so broken.
+      const elsewhere = tempPath('elsewhere.lock');
+      const other = {
+        ...JSON.parse(liveHolder(process.ppid)),
+        namespace,
+        boot: '00000000-0000-4000-8000-000000000000',
+      };
+      writeFileSync(elsewhere, JSON.stringify(other));
+      utimesSync(elsewhere, past, past);
+      const breaking = new FileLock({ path: elsewhere, timeoutMs: 2_000, staleMs: 5_000 });
+      await breaking.acquire();
+      expect(JSON.parse(readFileSync(elsewhere, 'utf8')).pid).toBe(process.pid);
+      breaking.release();
     },
   );
 

@@ -24,6 +24,8 @@ interface LockHolder {
   /** The holder's start and pid namespace (Linux), so a reused pid or another container is told apart. */
   readonly start?: string | undefined;
   readonly namespace?: string | undefined;
+  /** The machine's boot id (Linux): another machine with this host name is told apart. */
+  readonly boot?: string | undefined;
 }
 
 export interface FileLockOptions {

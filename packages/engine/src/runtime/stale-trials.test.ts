@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { createWorkerId, holdWorkerId, isStale, processStart } from './stale-trials.js';
+import { createWorkerId, holdWorkerId, isStale, processStart, thisProcess } from './stale-trials.js';
 
 const now = new Date();
 const expired = new Date(now.getTime() - 1000).toISOString();
@@ -52,22 +52,27 @@ describe('isStale (which running trials a starting run takes over)', () => {
 
   it('a worker on another machine with this host name and pid namespace (another boot): by its lease (trial 56)', () => {
     let namespace: string;
+    let boot: string;
     try {
       namespace = readlinkSync('/proc/self/ns/pid').replace(/^pid:\[(\d+)\]$/, 'pid-$1');
+      boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
     } catch {
       return; // no /proc here (not Linux)
     }
     // What a worker with a pid that does not run here writes on a machine of the same name: the host's own
     // pid namespace has one number on every Linux machine, and the boot id tells the machines apart.
-    const owner = `${here}:${deadPid()}:same-name:1:${namespace}.00000000-0000-4000-8000-000000000000`;
+    const owner = `${here}:${deadPid()}:same-name:1:${namespace}:00000000-0000-4000-8000-000000000000`;
     expect(isStale({ owner, expiresAt: valid }, now, 'me')).toBe(false);
     expect(isStale({ owner, expiresAt: expired }, now, 'me')).toBe(true);
-    // This machine's own workers carry its boot id, so a dead one here is still known at once.
-    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-    expect(createWorkerId().endsWith(`:${namespace}.${boot}`)).toBe(true);
-    expect(isStale({ owner: `${here}:${deadPid()}:gone:1:${namespace}.${boot}`, expiresAt: valid }, now, 'me')).toBe(
+    // This machine's own workers carry its boot id in a field of its own (the namespace as before).
+    expect(createWorkerId().endsWith(`:${namespace}:${boot}`)).toBe(true);
+    expect(isStale({ owner: `${here}:${deadPid()}:gone:1:${namespace}:${boot}`, expiresAt: valid }, now, 'me')).toBe(
       true,
     );
+    // A worker of an earlier version on this machine (no boot id) is judged as before (review 58: it was
+    // taken for another machine's, and its dead workers' trials waited for their leases).
+    expect(isStale({ owner: `${here}:${deadPid()}:older:1:${namespace}`, expiresAt: valid }, now, 'me')).toBe(true);
+    expect(thisProcess()).toMatchObject({ namespace, boot });
   });
 
   it('the trial of a worker on another host when its lease expired, not before', () => {

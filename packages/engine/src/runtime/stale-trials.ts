@@ -24,36 +24,38 @@ const statFields = (pid: number | 'self'): string[] | undefined => {
  */
 export const processStart = (pid: number | 'self'): string | undefined => statFields(pid)?.[19];
 
-/** This boot of this machine (Linux: `/proc/sys/kernel/random/boot_id`, random at each boot), or undefined. */
+let bootHere: string | null | undefined;
+
+/**
+ * This boot of this machine (Linux: `/proc/sys/kernel/random/boot_id`, random at each boot), or undefined:
+ * the host's own pid namespace has one number on every Linux machine, so two machines with one host name
+ * (cloned from one image, or left at `ubuntu` or `localhost`) are told apart by it (trial 56: they took each
+ * other's live trials for dead). Kept in a field of its own, so records an earlier version wrote, and that
+ * version reading these, compare as before (review 58: a changed namespace field made the two versions on
+ * one machine break each other's live locks).
+ */
 const bootId = (): string | undefined => {
+  if (bootHere === undefined) {
+    try {
+      const id = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+      bootHere = /^[0-9a-f-]+$/i.test(id) ? id : null;
+    } catch {
+      bootHere = null;
+    }
+  }
+  return bootHere ?? undefined;
+};
+
+/**
+ * This process's pid namespace (Linux: `/proc/self/ns/pid`, as `pid-4026531836`), or undefined: two
+ * containers may share a host name but not a process table.
+ */
+const pidNamespace = (): string | undefined => {
   try {
-    const id = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-    return /^[0-9a-f-]+$/i.test(id) ? id : undefined;
+    return readlinkSync('/proc/self/ns/pid').replace(/^pid:\[(\d+)\]$/, 'pid-$1');
   } catch {
     return undefined;
   }
-};
-
-let namespaceHere: string | null | undefined;
-
-/**
- * This process table: its pid namespace (Linux: `/proc/self/ns/pid`, as `pid-4026531836`) and the machine's
- * boot id after a dot, or undefined: two containers may share a host name but not a process table, and
- * neither may two machines with one host name (trial 56: the host's own pid namespace has the same number on
- * every Linux machine, so machines cloned from one image, or left at `ubuntu` or `localhost`, took each
- * other's live trials for dead).
- */
-const pidNamespace = (): string | undefined => {
-  if (namespaceHere === undefined) {
-    try {
-      const namespace = readlinkSync('/proc/self/ns/pid').replace(/^pid:\[(\d+)\]$/, 'pid-$1');
-      const boot = bootId();
-      namespaceHere = boot === undefined ? namespace : `${namespace}.${boot}`;
-    } catch {
-      namespaceHere = null;
-    }
-  }
-  return namespaceHere ?? undefined;
 };
 
 /**
@@ -64,7 +66,11 @@ const pidNamespace = (): string | undefined => {
 export const createWorkerId = (): string => {
   const start = processStart('self');
   const namespace = pidNamespace();
-  const known = start === undefined ? '' : `:${start}${namespace === undefined ? '' : `:${namespace}`}`;
+  const boot = bootId();
+  const known =
+    start === undefined
+      ? ''
+      : `:${start}${namespace === undefined ? '' : `:${namespace}${boot === undefined ? '' : `:${boot}`}`}`;
   return `${hostname()}:${process.pid}:${randomUUID()}${known}`;
 };
 
@@ -112,9 +118,9 @@ export const isStale = (lease: Lease | undefined, now: Date, ownWorker: string):
  */
 export const staleness = (lease: Lease | undefined, now: Date, ownWorker: string): 'gone' | 'lapsed' | undefined => {
   if (lease === undefined || lease.owner === ownWorker) return undefined;
-  const [host, pidText, , start, namespace] = lease.owner.split(':');
+  const [host, pidText, , start, namespace, boot] = lease.owner.split(':');
   const pid = Number(pidText);
-  const state = processState({ host: host ?? '', pid, start, namespace });
+  const state = processState({ host: host ?? '', pid, start, namespace, boot });
   if (state === 'dead') return 'gone';
   // This very process: its owner run is either still going on here, or over (a long-lived process).
   if (state === 'alive') return pid === process.pid && !activeHere.has(lease.owner) ? 'gone' : undefined;
@@ -127,28 +133,35 @@ export interface ProcessRecord {
   readonly pid: number;
   readonly start?: string | undefined;
   readonly namespace?: string | undefined;
+  /** The machine's boot id (Linux), where the record has one (earlier versions wrote none). */
+  readonly boot?: string | undefined;
 }
 
 /** This process as a {@link ProcessRecord} (its start and namespace where the system tells them). */
 export const thisProcess = (): ProcessRecord => {
   const start = processStart('self');
   const namespace = pidNamespace();
+  const boot = bootId();
   return {
     host: hostname(),
     pid: process.pid,
     ...(start === undefined ? {} : { start }),
     ...(namespace === undefined ? {} : { namespace }),
+    ...(boot === undefined ? {} : { boot }),
   };
 };
 
 /**
  * Whether the process a record names is alive, from this host's process table: `dead` when no such process
  * runs (or it is a zombie, or its pid now belongs to a process that started later), `alive` when it runs,
- * `unknown` on another host or in another pid namespace (a container with this host name), whose process
- * tables this one cannot see: judge those by time.
+ * `unknown` on another host, in another pid namespace (a container with this host name) or another boot
+ * (another machine with this host name), whose process tables this one cannot see: judge those by time.
  */
 export const processState = (record: ProcessRecord): 'alive' | 'dead' | 'unknown' => {
-  const sameTable = record.namespace === undefined || record.namespace === pidNamespace();
+  const boot = bootId();
+  const sameTable =
+    (record.namespace === undefined || record.namespace === pidNamespace()) &&
+    (record.boot === undefined || boot === undefined || record.boot === boot);
   if (record.host !== hostname() || !sameTable || !Number.isInteger(record.pid) || record.pid <= 0) return 'unknown';
   if (!processIsAlive(record.pid)) return 'dead';
   const current = record.start === undefined ? undefined : processStart(record.pid);

@@ -369,6 +369,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     let unstartable = 0;
     // The finished trials the study had at the last check, plus those this run has finished since (see the budget check).
     let expectedFinished: number | undefined;
+    let lastScan = { at: Number.NEGATIVE_INFINITY, took: 0 };
     const failuresStop = (failed: FinishedTrial & { readonly state: 'failed' }) => {
       reason = 'failures';
       const never = budget.maxConsecutiveFailures === undefined ? ', none of this run completed' : '';
@@ -391,14 +392,20 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           // (review 35 re-read the study only once its own count had run out).
           // Read again only when trials finished that this run did not record (the scan is linear in the
           // study: before every trial it made a run of 5,000 trials 2-3x slower).
+          // With other workers finishing trials all the time, at most a tenth of the time goes to the scan
+          // (review 58: 2,000 trials on a 20,000-trial study took 9.6 s instead of 5.0 s); between scans this
+          // run's own trials keep the count.
           if (budget.patience !== undefined || budget.lossThreshold !== undefined) {
             const finishedNow = await mirrorOf(session).finishedCount();
-            if (finishedNow !== expectedFinished) {
+            const due = performance.now() - lastScan.at >= 10 * lastScan.took;
+            if (finishedNow !== expectedFinished && due) {
+              const begun = performance.now();
               const now = await mirrorOf(session).withAllTrials((trials) => patienceOf(trials, spec.direction));
               // While no trial has a loss the count is this run's own.
               if (now.best !== undefined) tracker.resync(now.best, now.since);
+              lastScan = { at: performance.now(), took: performance.now() - begun };
+              expectedFinished = finishedNow;
             }
-            expectedFinished = finishedNow;
           }
           const stop = tracker.stopReason();
           if (stop !== undefined) {

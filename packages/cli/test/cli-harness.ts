@@ -148,7 +148,11 @@ const sendInTurn = (child: ChildProcess, signals: readonly NodeJS.Signals[]): vo
   };
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
-    if (sent > 0 && sent < signals.length && (stderr.match(HANDLED)?.length ?? 0) >= sent) sendNext();
+    // Past the 100 ms in which a repeat of one signal counts as the same one (as `timeout` sends it twice).
+    if (sent > 0 && sent < signals.length && (stderr.match(HANDLED)?.length ?? 0) >= sent) {
+      clearTimeout(fallback);
+      fallback = setTimeout(sendNext, 200);
+    }
   });
   child.on('close', () => clearTimeout(fallback));
   sendNext();

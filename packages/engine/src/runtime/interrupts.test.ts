@@ -55,6 +55,25 @@ describe('installInterruptHandlers', () => {
     expect(second.handlers.exitCode()).toBe(129);
   });
 
+  it('counts the same signal repeated within 100 ms once (trial 58: `timeout` signals the process, then its group)', async () => {
+    const seen: [string, number][] = [];
+    const { handlers, deliver } = install(seen);
+    installed = handlers;
+    deliver('SIGTERM');
+    deliver('SIGTERM');
+    expect(handlers.signal.aborted).toBe(true);
+    expect(handlers.forceSignal.aborted).toBe(false);
+    expect(seen).toEqual([['SIGTERM', 1]]);
+    // Later, it is the second one; so is another signal at once.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    deliver('SIGTERM');
+    expect(handlers.forceSignal.aborted).toBe(true);
+    expect(seen).toEqual([
+      ['SIGTERM', 1],
+      ['SIGTERM', 2],
+    ]);
+  });
+
   it('removes its listeners when disposed', () => {
     const counts = () => ['SIGINT', 'SIGTERM', 'SIGHUP'].map((name) => process.listenerCount(name));
     const before = counts();

@@ -15,14 +15,14 @@ export interface InterruptHandlers {
   dispose(): void;
 }
 
+/** A signal repeated within this many milliseconds counts once (no one presses Ctrl-C twice so fast). */
+const DUPLICATE_MS = 100;
+
 /**
  * Ctrl-C, SIGTERM and SIGHUP (a closed terminal or ssh session) handling for a run: the first signal stops the study gracefully, the second forces
  * running trials to end as `INTERRUPTED` (the store still gets them, so it stays readable and complete).
  * `onSignal` is told each time (to print "finishing running trials, press Ctrl-C again to stop now").
  */
-/** A signal repeated within this many milliseconds counts once (no one presses Ctrl-C twice so fast). */
-const DUPLICATE_MS = 100;
-
 export const installInterruptHandlers = (onSignal?: (name: string, count: number) => void): InterruptHandlers => {
   const stop = new AbortController();
   const force = new AbortController();

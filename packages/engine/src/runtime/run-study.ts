@@ -205,8 +205,6 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     const enqueued =
       options.enqueue === undefined ? 0 : await enqueueConfigEntries(store, spec.name, space, options.enqueue);
     const waiting = await store.listEnqueued?.(spec.name);
-    const leftover = waiting === undefined ? undefined : leftoverEntriesNote(spec.name, waiting, options.enqueue);
-    if (leftover !== undefined) warn(leftover);
     const existing = await store.listTrials(spec.name);
     const stale = await failStaleTrials(store, spec.name, existing, workerId);
     // Said, not silent: trials a dead worker left running end here (trial 29: nothing told the user).
@@ -222,8 +220,11 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           `${owners <= 1 ? '(its process ended, or its lease lapsed)' : '(their processes ended, or their leases lapsed)'} ${stale.length === 1 ? 'is' : 'are'} marked failed, STALE_TRIAL; ${stale.length === 1 ? 'it is' : 'they are'} not rerun ` +
           `(an enqueued entry ${stale.length === 1 ? 'it' : 'one'} took is, when its worker is known to have ended).`,
       );
-    // Entries the stale trials took wait again now (trial 56: the run that gave one back did not count it).
+    // Entries the stale trials took wait again now (trial 56: the run that gave one back did not count it,
+    // review 58: nor name it among the entries this run's list does not have).
     const waitingNow = stale.length > 0 ? await store.listEnqueued?.(spec.name) : waiting;
+    const leftover = waitingNow === undefined ? undefined : leftoverEntriesNote(spec.name, waitingNow, options.enqueue);
+    if (leftover !== undefined) warn(leftover);
     const limit = trialLimit(budget, existing.length);
     const best = bestTrial(existing, spec.direction);
     emit({

@@ -272,7 +272,7 @@ const replayText = (study: ReportStudy, replay: Replay): string[] => {
 const overlapNote = (replay: Replay): string =>
   replay.overlapSkipped === 0
     ? ''
-    : ` At ${replay.overlapSkipped === 1 ? 'one of them' : `${replay.overlapSkipped} of them`}, earlier trials were still running by their stored times (they finished after it started), and TPE counts only finished trials, so the replay, seeing them as a run would have, had too few to leave the start-up phase. Trials imported with overlapping start and finish times look so to each other: they were not suggested by this study, and there is nothing of its own to replay among them.`;
+    : ` At ${replay.overlapSkipped === 1 ? 'one of them' : `${replay.overlapSkipped} of them`}, earlier trials were still running by their stored times (they finished after it started), and TPE counts only finished trials, so the replay, seeing them as the run saw them, had too few to leave the start-up phase: in a parallel run, TPE was still in it there too; trials imported with overlapping start and finish times look so to each other, and were not suggested by this study.`;
 
 /** Why there is no replayed snapshot: every one fell in TPE's start-up phase, or `every` skipped every trial. */
 const noReplayText = (study: ReportStudy, replay: Replay): string => {
@@ -309,10 +309,17 @@ const contourFor = async (
     failed === 0 ? '' : `; the function failed at ${failed} of the ${points} grid points (${grid.firstFailure})`;
   const segments = contourSegments(grid, levels);
   const flat = segments.length === 0 && failed < points ? '; no contour line crosses the grid' : '';
+  // A level given that no line reaches is said, not listed in the legend (review 58).
+  const drawn = new Set(segments.map((segment) => segment.level));
+  const unreached = given === undefined ? [] : levels.filter((level) => !drawn.has(level));
+  const missing =
+    unreached.length === 0 || segments.length === 0
+      ? ''
+      : ` (${unreached.join(', ')} ${unreached.length === 1 ? 'is' : 'are'} not reached on this grid)`;
   return {
     segments,
     levels,
-    note: `${base.note === '' ? '' : `${base.note}; `}${grid.xs.length}×${grid.ys.length} grid, ${given === undefined ? `levels at quantiles of its values, closer together toward the ${study.direction === 'minimize' ? 'lowest' : 'highest'}` : 'the levels given'}${failures}${flat}`,
+    note: `${base.note === '' ? '' : `${base.note}; `}${grid.xs.length}×${grid.ys.length} grid, ${given === undefined ? `levels at quantiles of its values, closer together toward the ${study.direction === 'minimize' ? 'lowest' : 'highest'}` : `the levels given${missing}`}${failures}${flat}`,
     ...(failed === 0
       ? {}
       : {

@@ -41,7 +41,9 @@ describe('replaySuggestions', () => {
     expect(text).toContain(
       'Not enough trials past TPE’s start-up phase to replay. At 4 of them, earlier trials were still running',
     );
-    expect(text).toContain('Trials imported with overlapping start and finish times');
+    expect(text).toContain(
+      'in a parallel run, TPE was still in it there too; trials imported with overlapping start and finish times',
+    );
     // The study as run: its trials do not overlap, and nothing is said.
     expect((await replaySuggestions(study, { every: 5 })).overlapSkipped).toBe(0);
   });

@@ -5,6 +5,12 @@ import type { TrialPoint } from '../trial-points.js';
 import type { Chart } from '../types.js';
 import { base, chartId, listRows, optionLabels, paramScale, rowsByWeight, SERIES, scoreSeries, sig } from './common.js';
 
+/** The levels of a contour that some segment is drawn at, rounded as the segments are. */
+const drawnLevels = (contour: PairContour): number[] => {
+  const drawn = new Set(contour.segments.map((segment) => sig(segment.level)));
+  return contour.levels.map((level) => sig(level)).filter((level) => drawn.has(level));
+};
+
 /** A contour under the trials: its segments and levels, or nothing when no function was given. */
 export interface PairContour {
   readonly segments: readonly ContourSegment[];
@@ -87,7 +93,8 @@ export const pairChart = (
           field: 'level',
           type: 'ordinal',
           title: 'objective (contour levels)',
-          scale: { scheme: 'blues', reverse: true, domain: contour.levels.map((level) => sig(level)) },
+          // The levels some line is drawn at (review 58: a given level no line reaches was listed too).
+          scale: { scheme: 'blues', reverse: true, domain: drawnLevels(contour) },
         },
         tooltip: [{ field: 'level', type: 'quantitative', title: 'contour level' }],
       },

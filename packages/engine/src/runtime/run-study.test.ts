@@ -502,6 +502,46 @@ describe('runStudy', () => {
     }
   });
 
+  it('keeps in the rescue file the time the objective ended, before its unawaited reports were stored (review 58)', async () => {
+    const name = `rescue-late-${process.pid}-${Date.now()}`;
+    const memory = createMemoryStore();
+    const slowReports: typeof memory = {
+      ...memory,
+      // A database outage: each report waits, then the result cannot be saved.
+      reportIntermediate: async (...args) => {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        return memory.reportIntermediate?.(...args) as never;
+      },
+      finishTrial: async () => {
+        throw new ParzenError('STORE_FAILED', 'connection lost');
+      },
+    };
+    let endedAt = 0;
+    await runStudy({
+      spec: { name, direction: 'minimize', seed: 1, space },
+      space: compileSpace(space),
+      store: slowReports,
+      suggester: priorSuggester,
+      objective: createFunctionObjective((_params, context) => {
+        void context.report(0, 0.5); // not awaited, as a synchronous loop does
+        endedAt = Date.now();
+        return 0.25;
+      }),
+      budget: { maxTrials: 1 },
+      onWarning: () => {},
+    }).catch(() => undefined);
+    const file = join(tmpdir(), 'parzen-unrecorded', `${name}.jsonl`);
+    try {
+      const [line] = readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((text) => JSON.parse(text));
+      expect(Date.parse(line.finishedAt) - endedAt).toBeLessThan(700);
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
+
   it('stops after maxSeconds of wall clock', async () => {
     const result = await run(
       async () => {

@@ -329,6 +329,8 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
             );
           },
         });
+        // When the objective ended, before its pending reports are stored (they may wait out a database outage).
+        const endedAt = now();
         // Said once per run, not only in the trial's record: the error may be the caller's own code's. Only
         // for an objective on this thread (a worker's crash is its own, review 38).
         if (
@@ -354,7 +356,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         const intermediate = trialPruning.intermediate();
         if (intermediate.length > 0) reported++;
         else if (outcome.state === 'complete') completeUnreported++;
-        return await finishRunTrial(session, asked, startedAt, outcome, warn, intermediate);
+        return await finishRunTrial(session, asked, startedAt, outcome, warn, intermediate, endedAt);
       } finally {
         clearInterval(renewal);
         trialPruning.end();

@@ -205,10 +205,10 @@ export const finishRunTrial = async (
   outcome: TrialOutcome,
   warn: (message: string) => void,
   intermediate: readonly IntermediateValue[] = [],
-): Promise<FinishedTrial> => {
   // When the objective ended: a result kept elsewhere keeps this time, not the time a store gave up (trial
   // 56: a rescued trial's finish was the second Ctrl-C, 7 s into a database outage, after it ended).
-  const endedAt = now(session);
+  endedAt: string = now(session),
+): Promise<FinishedTrial> => {
   try {
     return await finishAskedTrial(session, asked.number, outcome);
   } catch (error) {

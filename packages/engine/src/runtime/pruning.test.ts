@@ -187,6 +187,22 @@ describe('pruning in the run loop', () => {
     };
     const result = await run(withAttrs, { pruner: limitPruner(3), budget: { maxTrials: 1 } });
     expect(result.trials[0]).toMatchObject({ state: 'pruned', loss: 5, attrs: { epochs: 1, reason: 'told' } });
+    // Attrs that are not JSON: the trial is pruned all the same, and that they were not stored is said.
+    const warnings: string[] = [];
+    const badAttrs: ObjectiveFunction = async (_params, context) => {
+      await context.report(0, 5);
+      return { loss: 5, attrs: { when: new Date(0) } };
+    };
+    const bad = await run(badAttrs, {
+      pruner: limitPruner(3),
+      budget: { maxTrials: 1 },
+      onWarning: (message) => warnings.push(message),
+    });
+    expect(bad.trials[0]).toMatchObject({ state: 'pruned', loss: 5 });
+    expect(bad.trials[0]).not.toHaveProperty('attrs');
+    expect(warnings).toEqual([
+      expect.stringMatching(/^trial #0 was pruned, and the attrs it returned were not stored: .*attrs\.when/),
+    ]);
   });
 
   it('completes a told trial whose adapter had already finished (finishedBeforePrune), its reports kept', async () => {

@@ -305,7 +305,12 @@ export const createPruning = (options: PruningOptions): Pruning => {
           // A decision that came only after the objective ended (its reports not awaited) stopped nothing:
           // the trial keeps its own result (review 56: its loss, or its error, was dropped for `pruned`).
           const stopped = (seenAtEnd ?? told) && result.finishedBeforePrune !== true;
-          // The attrs an objective returned once stopped (`{loss, attrs}` after `shouldPrune()`) are kept.
+          // The attrs an objective returned once stopped (`{loss, attrs}` after `shouldPrune()`) are kept;
+          // attrs that are not JSON are said, not dropped in silence (review 58).
+          if (stopped && result.status === 'failed' && result.error.code === 'OBJECTIVE_BAD_ATTRS')
+            (options.warn ?? warnOnStderr)(
+              `trial #${number} was pruned, and the attrs it returned were not stored: ${result.error.message.split('\n')[0]}`,
+            );
           if (stopped || (result.status === 'failed' && result.error.code === 'PRUNED'))
             return prunedOutcome(lastValue(), result.status === 'ok' ? result.attrs : undefined);
           return outcomeOf(result);

@@ -1,4 +1,4 @@
-import { type Direction, lossToMinimize, type Trial } from '@parzen/engine/plugin';
+import { type Direction, isStale, lossToMinimize, type Trial } from '@parzen/engine/plugin';
 import { base, extent, lossAxis } from './charts/common.js';
 import type { Chart, ReportPage } from './types.js';
 
@@ -34,14 +34,24 @@ export const comparisonRunFromTrials = (
   direction: Direction,
   trials: readonly Trial[],
   problem?: string,
+  now: Date = new Date(),
 ): ComparisonRun => ({
   variant,
   seed,
   direction,
   values: [...trials].sort((a, b) => a.number - b.number).map((t) => (t.state === 'complete' ? t.loss : null)),
   ...(problem === undefined ? {} : { problem }),
-  ...(trials.some((t) => t.state === 'running') ? { running: trials.filter((t) => t.state === 'running').length } : {}),
+  ...runningOf(trials, now),
 });
+
+/**
+ * How many trials are still running, as {@link ComparisonRun.running}: not those whose worker is gone (its
+ * process ended, or its lease lapsed), which no one will finish (review 58: they were counted as running).
+ */
+const runningOf = (trials: readonly Trial[], now: Date): { running?: number } => {
+  const running = trials.filter((t) => t.state === 'running' && !isStale(t.lease, now, '')).length;
+  return running === 0 ? {} : { running };
+};
 
 /**
  * A page made while trials run is a snapshot (trial 56: a comparison made during a run said nothing of it;

@@ -138,6 +138,18 @@ describe('comparison', () => {
       { study: 's', number: 2, state: 'running', internal: {}, startedAt: at },
     ]);
     expect(live.running).toBe(2);
+    // A trial whose worker is gone (a lapsed lease of another host) is no longer running (review 58).
+    const gone = comparisonRunFromTrials('tpe', 3, 'minimize', [
+      {
+        study: 's',
+        number: 0,
+        state: 'running',
+        internal: {},
+        startedAt: at,
+        lease: { owner: 'elsewhere:1:run', expiresAt: at },
+      },
+    ]);
+    expect(gone).not.toHaveProperty('running');
     const done = comparisonRunFromTrials('tpe', 1, 'minimize', [
       { study: 's', number: 0, state: 'complete', internal: {}, loss: 2, startedAt: at, finishedAt: at },
     ]);

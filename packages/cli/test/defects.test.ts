@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { heartConfig, tempDir, writeIn } from './cli-harness.js';
 import { cli } from './cli-in-process.js';
 
@@ -134,5 +134,41 @@ describe('a module objective at a concurrency far above the cores (trial 26: 100
     expect(varied.code, varied.stderr).toBe(0);
     expect(varied.stderr.match(/worker threads/g)).toHaveLength(1);
     expect(varied.stderr).toContain('concurrency 100 runs up to 100 worker threads');
+  });
+});
+
+describe("run --json keeps stdout for its result (trial 58: a module objective's console.log broke `| jq`)", () => {
+  it("sends a worker-thread objective's stdout to stderr, and back to stdout after the command", async () => {
+    writeIn(dir, 'chatty.mjs', "export default ({ x }) => { console.log('hello from the objective'); return x; };");
+    const path = writeIn(
+      dir,
+      'chatty.json',
+      heartConfig({
+        name: 'chatty',
+        objective: { use: 'module', options: { path: './chatty.mjs' } },
+        budget: { maxTrials: 2 },
+      }),
+    );
+    const written = { stdout: '', stderr: '' };
+    const capture = (stream: 'stdout' | 'stderr') =>
+      vi.spyOn(process[stream], 'write').mockImplementation((chunk: string | Uint8Array) => {
+        written[stream] += String(chunk);
+        return true;
+      });
+    const [out, err] = [capture('stdout'), capture('stderr')];
+    try {
+      const json = await cli('run', path, '--json');
+      expect(json.code, json.stderr).toBe(0);
+      expect(written.stdout).not.toContain('hello from the objective');
+      expect(written.stderr.match(/hello from the objective/g)).toHaveLength(2);
+      written.stdout = '';
+      written.stderr = '';
+      const plain = await cli('run', path, '--more-trials', '1');
+      expect(plain.code, plain.stderr).toBe(0);
+      expect(written.stdout.match(/hello from the objective/g)).toHaveLength(1);
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
   });
 });

@@ -29,6 +29,7 @@ export { findLossLine, parseJsonWithNonFinite } from './parse-loss.js';
 export { importTypeScript, registerTypeScript } from './register-typescript.js';
 export { parseReportLine, type Report, type ReportLine } from './report-lines.js';
 export { type CommandOutcome, type RunCommandOptions, runCommand } from './run-command.js';
+export { routeObjectiveStdout } from './thread-stdio.js';
 
 /** The package's plugins, for a config's composition root: the `module` and `command` objectives. */
 export const manifests: readonly AnyPluginManifest[] = [moduleObjectiveManifest, commandObjectiveManifest];

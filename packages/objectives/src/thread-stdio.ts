@@ -84,6 +84,21 @@ export const sendStdioThrough = (port: MessagePort, inFlight: Int32Array, limit 
   }
 };
 
+/** Where a module objective's stdout goes in this process (see {@link routeObjectiveStdout}). */
+let stdoutTarget: 'stdout' | 'stderr' = 'stdout';
+
+/**
+ * Sends what module objectives print on stdout (in their worker threads) to this process's stderr instead
+ * of its stdout, for threads started after the call: `parzen run --json` keeps its stdout for its result
+ * (trial 58: an objective's console.log lines broke `parzen run --json | jq`).
+ */
+export const routeObjectiveStdout = (to: 'stdout' | 'stderr'): void => {
+  stdoutTarget = to;
+};
+
+/** The stream a module objective's stdout goes to now. */
+export const objectiveStdout = (): NodeJS.WriteStream => (stdoutTarget === 'stderr' ? process.stderr : process.stdout);
+
 /** Per destination, what to call once it drains or closes (one pair of listeners per destination). */
 const draining = new WeakMap<NodeJS.WritableStream, (() => void)[]>();
 
@@ -113,7 +128,7 @@ const onDrained = (to: NodeJS.WritableStream, done: () => void): void => {
  * holds the thread).
  */
 export const relayThreadChunk = (message: StdioChunk, inFlight: Int32Array): void => {
-  const to = message.fd === 2 ? process.stderr : process.stdout;
+  const to = message.fd === 2 ? process.stderr : objectiveStdout();
   const taken = () => {
     Atomics.sub(inFlight, 0, sizeOf(message.chunk));
     Atomics.notify(inFlight, 0);

@@ -14,7 +14,7 @@ import {
 import { isFileSpecifier, MissingExportError } from './load-module-export.js';
 import type { ModuleWorkerData, ModuleWorkerReply, ModuleWorkerRequest } from './module-worker.js';
 import { relayStdio } from './relay-stdio.js';
-import { relayThreadChunk, stdioCounter } from './thread-stdio.js';
+import { objectiveStdout, relayThreadChunk, stdioCounter } from './thread-stdio.js';
 
 /** The built worker to start from sources, or false when there is none (decided once per process). */
 let built: URL | false | undefined;
@@ -54,7 +54,7 @@ const builtWorker = (): URL | undefined => {
  */
 const startWorker = (data: ModuleWorkerData): Worker => {
   const worker = newWorker(data);
-  relayStdio(worker.stdout, process.stdout);
+  relayStdio(worker.stdout, objectiveStdout());
   relayStdio(worker.stderr, process.stderr);
   return worker;
 };

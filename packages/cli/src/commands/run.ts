@@ -317,14 +317,22 @@ export const runConfigs = async (
   output: Output,
   resume = false,
 ): Promise<number> => {
-  const preparing = exitOnSignalWhilePreparing(paths, flags, output);
-  let runs: readonly PreparedRun[];
+  // With --json, stdout carries the result only: module objectives' own output goes to stderr (trial 58),
+  // set before their threads start (a preflight may start them), and back after the command.
+  const objectives = flags.json === true ? await import('@parzen/objectives') : undefined;
+  objectives?.routeObjectiveStdout('stderr');
   try {
-    runs = await prepareStudies(paths, flags, output, resume);
+    const preparing = exitOnSignalWhilePreparing(paths, flags, output);
+    let runs: readonly PreparedRun[];
+    try {
+      runs = await prepareStudies(paths, flags, output, resume);
+    } finally {
+      preparing();
+    }
+    return await runPrepared(runs, paths, flags, output);
   } finally {
-    preparing();
+    objectives?.routeObjectiveStdout('stdout');
   }
-  return runPrepared(runs, paths, flags, output);
 };
 
 /** The prepared runs of `paths` (every config checked, objectives loaded); for `resume`, only existing studies. */

@@ -87,6 +87,10 @@ const SQL = {
   // In a transaction, before allocateTrial, for a trial only from an enqueued entry: the study's row lock
   // first, so the next statement (a snapshot taken after it) sees every entry other trials took.
   lockStudy: 'SELECT id FROM parzen_studies WHERE id = $1 FOR UPDATE',
+  // What an import's repeat check compares (no intermediate values): the finished trials changed after $2.
+  studySeq: 'SELECT last_seq FROM parzen_studies WHERE id = $1',
+  finishedSince: `SELECT state, params, loss, error FROM parzen_trials
+    WHERE study_id = $1 AND state <> 'running' AND updated_seq > $2`,
   entryWaits: 'SELECT seq FROM parzen_enqueued WHERE study_id = $1 AND taken_by IS NULL ORDER BY seq LIMIT 1',
   waitingEntries: 'SELECT key, params FROM parzen_enqueued WHERE study_id = $1 AND taken_by IS NULL ORDER BY seq',
   // $2 number, $3 its updated_seq, $4 write id and created_by, $5 lease owner, $6 lease expiry, $7 start.

@@ -1,7 +1,7 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, resolve } from 'node:path';
-import { CliError } from './exit-codes.js';
+import { CliError, EXIT } from './exit-codes.js';
 import { duplicateKey, MAX_DEPTH, tooDeep } from './json-checks.js';
 
 const lineAndColumn = (text: string, position: number): string => {
@@ -22,6 +22,8 @@ const parseJson = (text: string, path: string): unknown => {
     const char = token ?? (position === undefined ? undefined : text[Number(position)]);
     throw new CliError(
       `${path}: not valid JSON${where}: ${message}${char === undefined ? '' : (TOKEN_HINTS[char] ?? '')}`,
+      EXIT.badInput,
+      'CONFIG_INVALID',
     );
   }
   checkDepth(parsed, path);
@@ -29,6 +31,8 @@ const parseJson = (text: string, path: string): unknown => {
   if (duplicate !== undefined)
     throw new CliError(
       `${path}: the key at ${duplicate.pointer} appears twice (${lineAndColumn(text, duplicate.position)}); JSON keeps only the last value, so remove one.`,
+      EXIT.badInput,
+      'CONFIG_INVALID',
     );
   return withoutExtensionKeys(parsed);
 };
@@ -62,7 +66,11 @@ const outsideStrings = (text: string, char: string): string | undefined => {
 const checkDepth = (parsed: unknown, path: string): void => {
   const pointer = tooDeep(parsed);
   if (pointer !== undefined)
-    throw new CliError(`${path}: nested deeper than ${MAX_DEPTH} levels (at ${pointer.slice(0, 200)}).`);
+    throw new CliError(
+      `${path}: nested deeper than ${MAX_DEPTH} levels (at ${pointer.slice(0, 200)}).`,
+      EXIT.badInput,
+      'CONFIG_INVALID',
+    );
 };
 
 /**
@@ -87,7 +95,11 @@ const parseYamlText = (text: string, path: string): unknown => {
     // Merge keys (`<<: *anchor`) as YAML 1.1 has them, the usual way to vary a shared block (trial 36).
     parsed = parse(text, { prettyErrors: true, maxAliasCount: 100, uniqueKeys: true, merge: true }) as unknown;
   } catch (error) {
-    throw new CliError(`${path}: not valid YAML: ${error instanceof Error ? error.message : String(error)}`);
+    throw new CliError(
+      `${path}: not valid YAML: ${error instanceof Error ? error.message : String(error)}`,
+      EXIT.badInput,
+      'CONFIG_INVALID',
+    );
   }
   checkDepth(parsed, path);
   return withoutExtensionKeys(parsed);

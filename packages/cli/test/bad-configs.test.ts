@@ -187,6 +187,18 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
     expect(run.stderr).toMatch(/broken\.json: not valid JSON.*"seed": ,/);
   });
 
+  it('validate --json on a mix lists the valid files beside the errors; a file that is not JSON is CONFIG_INVALID (trial 58)', async () => {
+    const broken = writeIn(dir, 'broken-mix.json', '{\n  "name": "x",\n');
+    const good = writeIn(dir, 'good-mix.json', heartConfig({ name: 'good-mix' }));
+    const run = await cli('validate', broken, good, '--json');
+    expect(run.code).toBe(2);
+    expect(lastJsonLine(run.stdout)).toEqual({
+      errors: [{ file: broken, code: 'CONFIG_INVALID', message: expect.stringContaining('not valid JSON') }],
+      valid: [{ file: good }],
+    });
+    expect(run.stderr).toMatch(/broken-mix\.json: not valid JSON/);
+  });
+
   it('says where a comment, a NaN or a single-quoted string is, and that JSON has none (user trial 26: no line, no why)', async () => {
     const cases: [string, string, RegExp][] = [
       [

@@ -1,7 +1,9 @@
 import type { LoadedExperiment } from '@parzen/engine';
 import { countOf } from '@parzen/engine/host';
+import { ConfigProblems } from '../config-problems.js';
 import { notesLogger, type Output } from '../output.js';
 import { closeStarted, prepareRuns } from '../prepare-runs.js';
+import { errorEntry, reportError } from '../report-error.js';
 
 /** `, NAME VALUE`, unless every variant has the default (`none`, or `byDefault`). */
 const optional = (name: string, value: string, byDefault = 'none'): string =>
@@ -15,12 +17,28 @@ const enqueued = (value: string): string => (value === '0 enqueued trials' ? '' 
  * objective's module or program) without running a trial, and says what would run.
  */
 export const validateConfigs = async (paths: readonly string[], output: Output, json = false): Promise<number> => {
-  const runs = await prepareRuns(paths, {
-    preflight: true,
-    oneRunPerStudy: true,
-    progress: { force: 'off' },
-    logger: notesLogger(output),
-  });
+  let runs: Awaited<ReturnType<typeof prepareRuns>>;
+  try {
+    runs = await prepareRuns(paths, {
+      preflight: true,
+      oneRunPerStudy: true,
+      progress: { force: 'off' },
+      logger: notesLogger(output),
+    });
+  } catch (error) {
+    if (!json || !(error instanceof ConfigProblems)) throw error;
+    // With --json, the files that passed their own checks are listed too (trial 58: a mix gave only the
+    // errors); the checks across files (two configs of one study) run once every file is valid.
+    const code = reportError(error, false, output);
+    const failed = new Set(error.problems.map((problem) => problem.path));
+    output.result(
+      JSON.stringify({
+        errors: error.problems.map((problem) => errorEntry(problem.error, problem.path)),
+        valid: paths.filter((path) => !failed.has(path)).map((file) => ({ file })),
+      }),
+    );
+    return code;
+  }
   await closeStarted(runs);
   const valid: { file: string; studies: string[]; notes?: string[] }[] = [];
   for (const path of paths) {

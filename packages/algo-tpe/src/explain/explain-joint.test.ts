@@ -35,6 +35,8 @@ describe('explainJoint', () => {
     expect(explanation.joint).toEqual(['x', 'y', 'c']);
     expect(joint?.names).toEqual(['x', 'y', 'c']);
     expect(joint?.chosen).toEqual(params);
+    // And as the objective gets it: the choice as its option (trial 57: its index only).
+    expect(joint?.params).toEqual({ x: params.x, y: params.y, c: ['a', 'b'][params.c as number] });
     // A choice's entry names its options: its values are indices into them (trial 39: indices alone).
     expect(explanation.params.map((param) => param.options)).toEqual([undefined, undefined, ['a', 'b']]);
     const alone = await explainSuggestion({ ...input, options: { startupTrials: 5, grouping: 'independent' } });

@@ -1,3 +1,4 @@
+import { toExternalParams } from '@parzen/engine/plugin';
 import { splitHistory, startupCount } from '../history/history-split.js';
 import { TrialHistory } from '../history/trial-history.js';
 import { resolveTpeSettings, trialSettings } from '../options.js';
@@ -23,7 +24,10 @@ export interface JointSlice {
 export interface JointExplanation {
   /** Every jointly decided parameter, group by group. */
   readonly names: readonly string[];
+  /** The chosen point in TPE's own values (a choice as its option's index, as the slices' x axes are). */
   readonly chosen: Readonly<Record<string, number>>;
+  /** The chosen point as the objective gets it (a choice as its option's value; trial 57: only indexes). */
+  readonly params: Readonly<Record<string, unknown>>;
   readonly slices: readonly JointSlice[];
 }
 
@@ -70,5 +74,11 @@ export const explainJoint = async (input: ExplainSuggestionInput): Promise<Joint
   }
   if (slices.length === 0) return undefined;
   const names = slices.map((slice) => slice.name);
-  return { names, chosen: Object.fromEntries(names.map((name) => [name, chosen[name] as number])), slices };
+  const external = toExternalParams(input.space, chosen);
+  return {
+    names,
+    chosen: Object.fromEntries(names.map((name) => [name, chosen[name] as number])),
+    params: Object.fromEntries(names.map((name) => [name, external[name]])),
+    slices,
+  };
 };

@@ -303,6 +303,10 @@ describe('parzen export and import', () => {
     expect(relisted.code).toBe(0);
     expect(relisted.stdout).toMatch(/^Imported 4 trials into study heart/);
     expect(relisted.stderr).toContain('/state');
+    // Its pruned trial's curve is not in a listing: said (trial 58: the curves were dropped without a word).
+    expect(relisted.stderr).toMatch(
+      /rows? of .*heart-trials\.jsonl names? (its|their) last step but not (its|their) learning curve/,
+    );
     // Into a study of another seed: said, with how to continue the exported one as it was (trial 41).
     const reseeded = config(
       'reseeded.json',

@@ -252,6 +252,19 @@ const importWhenAsked = async (
     output.note(
       `parzen: warning: ${path} is a study with seed ${exportedSeed}; ${config} runs study ${name} with seed ${seed}${storedSeed === seed ? '' : ` (the study here has seed ${storedSeed})`}, so its next trials would draw from other random streams than the exported study's. To continue it as it was, give the config "seed": ${exportedSeed}.`,
     );
+  // Rows of `parzen trials --jsonl/--csv` name a trial's last step, not its curve (trial 58: a study moved
+  // so lost its learning curves without a word, and a pruner then judged differently).
+  const stepOnly = file.rows.filter(
+    (row) =>
+      typeof row === 'object' &&
+      row !== null &&
+      (row as { step?: unknown }).step !== undefined &&
+      (row as { intermediate?: unknown }).intermediate === undefined,
+  ).length;
+  if (added.length > 0 && stepOnly > 0)
+    output.note(
+      `parzen: ${countOf(stepOnly, 'row')} of ${path} ${stepOnly === 1 ? 'names its' : 'name their'} last step but not ${stepOnly === 1 ? 'its' : 'their'} learning curve (a \`parzen trials\` listing): imported without intermediate values, so a pruner judges other trials without them. \`parzen export\` writes the curves too.`,
+    );
   const inFile = repeatedRows(checked.trials, checked.rows);
   if (inFile.length > 0)
     output.note(

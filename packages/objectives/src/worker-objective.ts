@@ -91,6 +91,9 @@ interface NotStarted {
   readonly notStarted: string;
 }
 
+/** The count of output in flight shared by every module objective thread of the process. */
+const sharedStdioCounter = stdioCounter();
+
 /** One worker thread with the objective loaded; it runs one trial at a time. */
 class ObjectiveThread {
   private readonly worker: Worker;
@@ -104,8 +107,11 @@ class ObjectiveThread {
   private flushed: (() => void) | undefined;
   alive = true;
 
-  /** The thread's output posted and not yet taken (see `thread-stdio.ts`). */
-  private readonly inFlight = stdioCounter();
+  /**
+   * The output posted and not yet taken, one count for every thread of the process (see `thread-stdio.ts`):
+   * the limit bounds their memory together (review 59: per thread, 8 threads held 2 GB for a paused reader).
+   */
+  private readonly inFlight = sharedStdioCounter;
 
   constructor(data: ModuleWorkerData) {
     this.worker = startWorker({ ...data, inFlight: this.inFlight });

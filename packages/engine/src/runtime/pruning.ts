@@ -147,6 +147,7 @@ export const createPruning = (options: PruningOptions): Pruning => {
 
   const judging = judges(pruner);
   let warnedNoReports = false;
+  let warnedBadAttrs = false;
   const judge = async (number: number, step: number): Promise<boolean> => {
     if (!judging) return false;
     let trials = await listTrials(false);
@@ -307,10 +308,13 @@ export const createPruning = (options: PruningOptions): Pruning => {
           const stopped = (seenAtEnd ?? told) && result.finishedBeforePrune !== true;
           // The attrs an objective returned once stopped (`{loss, attrs}` after `shouldPrune()`) are kept;
           // attrs that are not JSON are said, not dropped in silence (review 58).
-          if (stopped && result.status === 'failed' && result.error.code === 'OBJECTIVE_BAD_ATTRS')
+          if (stopped && result.status === 'failed' && result.error.code === 'OBJECTIVE_BAD_ATTRS' && !warnedBadAttrs) {
+            warnedBadAttrs = true;
+            const why = /attrs that are not JSON: ([^;\n]*?)\.(?: |$)/.exec(result.error.message)?.[1];
             (options.warn ?? warnOnStderr)(
-              `trial #${number} was pruned, and the attrs it returned were not stored: ${result.error.message.split('\n')[0]}`,
+              `trial #${number} was pruned, and the attrs it returned were not stored${why === undefined ? '' : ` (${why})`}: attrs are stored as JSON (numbers, strings, booleans, null, arrays, plain objects). Said once per run.`,
             );
+          }
           if (stopped || (result.status === 'failed' && result.error.code === 'PRUNED'))
             return prunedOutcome(lastValue(), result.status === 'ok' ? result.attrs : undefined);
           return outcomeOf(result);

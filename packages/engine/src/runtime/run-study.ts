@@ -402,11 +402,17 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
             const finishedNow = await mirrorOf(session).finishedCount();
             const due = performance.now() - lastScan.at >= 10 * lastScan.took;
             if (finishedNow !== expectedFinished && due) {
-              const begun = performance.now();
-              const now = await mirrorOf(session).withAllTrials((trials) => patienceOf(trials, spec.direction));
+              // The scan's own time, not the store's (review 59: a slow read held the next check back).
+              let took = 0;
+              const now = await mirrorOf(session).withAllTrials((trials) => {
+                const begun = performance.now();
+                const found = patienceOf(trials, spec.direction);
+                took = performance.now() - begun;
+                return found;
+              });
               // While no trial has a loss the count is this run's own.
               if (now.best !== undefined) tracker.resync(now.best, now.since);
-              lastScan = { at: performance.now(), took: performance.now() - begun };
+              lastScan = { at: performance.now(), took };
               expectedFinished = finishedNow;
             }
           }

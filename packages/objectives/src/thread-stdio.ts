@@ -7,9 +7,9 @@ import type { MessagePort } from 'node:worker_threads';
  * acknowledgement only when its event loop runs: a synchronous loop's output stayed in the thread until it
  * returned, and was lost when the thread was terminated for a timeout (20,000 printed lines, none shown).
  * Here each write is posted at once (a message posted before a thread is terminated is still delivered), and
- * the pace of the reader is kept by a count of the characters posted and not yet taken, shared by the two
- * threads: a thread that has more than {@link IN_FLIGHT_LIMIT} in flight waits (Atomics.wait) until the main
- * thread takes some.
+ * the pace of the reader is kept by a count of the characters posted and not yet taken, shared through a
+ * SharedArrayBuffer by the main thread and the threads (one count for all of them): a thread that prints
+ * while more than {@link IN_FLIGHT_LIMIT} is in flight waits (Atomics.wait) until the main thread takes some.
  */
 
 /** A chunk of output from a worker thread (1: stdout, 2: stderr). */
@@ -21,7 +21,7 @@ export interface StdioChunk {
 }
 
 /**
- * The characters (or bytes) a thread may have posted and not yet seen taken before its writes wait: large,
+ * The characters (or bytes) in flight past which a thread's writes wait: large,
  * so a reader that pauses for a while (`| less`) does not hold a chatty trial into its timeout (review 58:
  * at a million, two trials of 3 MB each failed with TIMEOUT where they had completed); a trial's timeout
  * keeps running while a thread waits past it.
@@ -44,7 +44,7 @@ export const ownChunk = (chunk: string | Uint8Array): string | Uint8Array =>
     ? chunk
     : Uint8Array.prototype.slice.call(chunk);
 
-/** The shared count of a thread's output in flight: one Int32 on a SharedArrayBuffer. */
+/** A count of output in flight, shared with threads: one Int32 on a SharedArrayBuffer. */
 export const stdioCounter = (): Int32Array => new Int32Array(new SharedArrayBuffer(4));
 
 /**

@@ -390,14 +390,10 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         }
         if (endedBefore !== undefined && !queues) enqueuedLeft--;
         if (endedBefore === undefined) {
-          // The study's best and count, not this worker's (trial 56): another worker may have reached the
-          // threshold, or improved the best, so this worker's own improvements need not be the study's
-          // (review 35 re-read the study only once its own count had run out).
-          // Read again only when trials finished that this run did not record (the scan is linear in the
-          // study: before every trial it made a run of 5,000 trials 2-3x slower).
-          // With other workers finishing trials all the time, at most a tenth of the time goes to the scan
-          // (review 58: 2,000 trials on a 20,000-trial study took 9.6 s instead of 5.0 s); between scans this
-          // run's own trials keep the count.
+          // The study's best and count, not this worker's (trial 56: another worker's threshold or better
+          // trial went unseen). The study is scanned again only when trials finished that this run did not
+          // record, and at most when a tenth of the time has gone to scans (linear in the study: a scan before
+          // every trial made runs 2-3x slower); between scans this run's own trials keep the count.
           if (budget.patience !== undefined || budget.lossThreshold !== undefined) {
             const finishedNow = await mirrorOf(session).finishedCount();
             const due = performance.now() - lastScan.at >= 10 * lastScan.took;

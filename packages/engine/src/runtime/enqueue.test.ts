@@ -51,7 +51,8 @@ describe('entries an earlier config queued (trial 50: removed from the config, t
       reporters: [{ name: 'seen', onEvent: (event) => void (event.type === 'study.started' && started.push(event)) }],
     });
     expect(warnings).toEqual([
-      'study left: 2 entries an earlier run\'s `enqueue` list queued wait and run first, though this run\'s list does not have them: {"model":"b"}, {"model":"b","x":1}. A queued entry stays queued until a trial runs it.',
+      // At its limit (1 trial of 1): they run first once it has room (review 59: "run first" of nothing).
+      'study left: 2 entries an earlier run\'s `enqueue` list queued wait and run first once the study has room for more trials, though this run\'s list does not have them: {"model":"b"}, {"model":"b","x":1}. A queued entry stays queued until a trial runs it.',
     ]);
     expect(started).toEqual([expect.objectContaining({ waitingEntries: 2 })]);
     // The same list again: nothing to say.

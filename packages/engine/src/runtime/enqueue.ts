@@ -59,6 +59,8 @@ export const leftoverEntriesNote = (
   study: string,
   waiting: readonly EnqueuedParams[],
   entries: readonly unknown[] | undefined,
+  /** The study is at its trial limit: they run first once it has room (review 59: "runs first" of nothing). */
+  atLimit = false,
 ): string | undefined => {
   const mine = new Set(configEntryKeys(entries ?? []));
   const others = waiting.flatMap((entry) => {
@@ -69,7 +71,7 @@ export const leftoverEntriesNote = (
   const shown = others.slice(0, 3).join(', ');
   const more = others.length > 3 ? ` and ${others.length - 3} more` : '';
   return (
-    `study ${study}: ${others.length === 1 ? 'an entry' : `${others.length} entries`} an earlier run's \`enqueue\` list queued ${others.length === 1 ? 'waits' : 'wait'} and ${others.length === 1 ? 'runs' : 'run'} first, ` +
+    `study ${study}: ${others.length === 1 ? 'an entry' : `${others.length} entries`} an earlier run's \`enqueue\` list queued ${others.length === 1 ? 'waits' : 'wait'} and ${others.length === 1 ? 'runs' : 'run'} first${atLimit ? ' once the study has room for more trials' : ''}, ` +
     `though this run's list does not have ${others.length === 1 ? 'it' : 'them'}: ${shown}${more}. A queued entry stays queued until a trial runs it.`
   );
 };

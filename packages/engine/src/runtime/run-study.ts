@@ -223,9 +223,12 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     // Entries the stale trials took wait again now (trial 56: the run that gave one back did not count it,
     // review 58: nor name it among the entries this run's list does not have).
     const waitingNow = stale.length > 0 ? await store.listEnqueued?.(spec.name) : waiting;
-    const leftover = waitingNow === undefined ? undefined : leftoverEntriesNote(spec.name, waitingNow, options.enqueue);
-    if (leftover !== undefined) warn(leftover);
     const limit = trialLimit(budget, existing.length);
+    const leftover =
+      waitingNow === undefined
+        ? undefined
+        : leftoverEntriesNote(spec.name, waitingNow, options.enqueue, limit !== undefined && existing.length >= limit);
+    if (leftover !== undefined) warn(leftover);
     const best = bestTrial(existing, spec.direction);
     emit({
       type: 'study.started',

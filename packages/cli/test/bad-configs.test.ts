@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { MAX_CONCURRENCY, MAX_TRIALS } from '@parzen/engine/host';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -197,6 +197,22 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
       valid: [{ file: good }],
     });
     expect(run.stderr).toMatch(/broken-mix\.json: not valid JSON/);
+  });
+
+  it('validating many configs of one objective loads it once (trial 58: 150 configs started 150 threads, 24 s)', async () => {
+    const loads = join(dir, 'loads.txt');
+    writeIn(
+      dir,
+      'counted.mjs',
+      `import { appendFileSync } from 'node:fs';\nappendFileSync(${JSON.stringify(loads)}, 'loaded\\n');\nexport default ({ x }) => x;\n`,
+    );
+    const objective = { use: 'module', options: { path: './counted.mjs' } };
+    const paths = [1, 2, 3].map((n) =>
+      writeIn(dir, `counted-${n}.json`, heartConfig({ name: `counted-${n}`, objective })),
+    );
+    const run = await cli('validate', ...paths);
+    expect(run.code, run.stderr).toBe(0);
+    expect(readFileSync(loads, 'utf8').trim().split('\n')).toHaveLength(1);
   });
 
   it('says where a comment, a NaN or a single-quoted string is, and that JSON has none (user trial 26: no line, no why)', async () => {

@@ -422,6 +422,8 @@ describe('parzen studies', () => {
     expect(studies[0]?.best.loss).toBeLessThan(1);
     expect(Object.keys(studies[0]?.best ?? {})).toEqual(['number', 'loss']);
     expect(Number.isInteger(studies[0]?.best.number)).toBe(true);
+    // With the seed each study's trials draw from (trial 58: no --json output gave it).
+    expect(studies.every((study) => Number.isInteger((study as { seed?: number }).seed))).toBe(true);
     // The config's objective and plugins are not loaded to list a store.
     expect(existsSync(join(dir, 'objective-ran'))).toBe(false);
 

@@ -391,6 +391,7 @@ export const showBest = async (path: string | undefined, flags: InspectFlags, ou
 interface StudyLine {
   readonly study: string;
   readonly direction: StudyRecord['direction'];
+  readonly seed: number;
   readonly suggester: string | undefined;
   readonly trials: number;
   readonly complete: number;
@@ -431,6 +432,7 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
           lines.push({
             study: record.name,
             direction: record.direction,
+            seed: record.seed,
             suggester: record.suggester?.name,
             trials: trials.length,
             complete: count('complete'),
@@ -454,6 +456,8 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
           lines.map((line) => ({
             study: line.study,
             direction: line.direction,
+            // The seed its trials draw from (trial 58: no --json output gave it, for a script to rerun a study).
+            seed: line.seed,
             suggester: line.suggester ?? null,
             trials: { complete: line.complete, pruned: line.pruned, failed: line.failed, running: line.running },
             best: line.best ?? null,

@@ -278,14 +278,16 @@ const prepareFile = async (
     );
   }
   if (options.preflight !== true) return runs;
-  // An objective checked for an earlier variant or config (the same options from the same folder) is not
-  // started again: its run builds its own when it runs (trial 58: validating 150 configs of one module
+  // An objective checked for an earlier variant or config (the same options and space, from the same folder)
+  // is not started again: its run builds its own when it runs (trial 58: validating 150 configs of one module
   // started 150 worker threads, 24 s).
   const seen = checkedObjectives;
   const checked: PreparedRun[] = [];
   try {
     for (const run of runs) {
-      const key = `${run.experiment.baseDir}\0${JSON.stringify(run.experiment.config.objective)}`;
+      // The space too: a command objective's template is checked against it when the objective is made.
+      const { baseDir, config } = run.experiment;
+      const key = `${baseDir}\0${JSON.stringify(config.objective)}\0${JSON.stringify(config.space)}`;
       checked.push(seen.has(key) ? run : { ...run, started: await startObjective(run.experiment) });
       seen.add(key);
     }

@@ -213,6 +213,17 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
     const run = await cli('validate', ...paths);
     expect(run.code, run.stderr).toBe(0);
     expect(readFileSync(loads, 'utf8').trim().split('\n')).toHaveLength(1);
+    // A command objective's template is still checked against each config's own space.
+    const command = { use: 'command', options: { command: [process.execPath, '-e', '1', '--x={x}'] } };
+    const good = writeIn(dir, 'template-good.json', heartConfig({ name: 'template-good', objective: command }));
+    const other = writeIn(
+      dir,
+      'template-other.json',
+      heartConfig({ name: 'template-other', objective: command, space: { y: { type: 'uniform', low: 0, high: 1 } } }),
+    );
+    const checked = await cli('validate', good, other);
+    expect(checked.code).toBe(2);
+    expect(checked.stderr).toContain('{x}');
   });
 
   it('says where a comment, a NaN or a single-quoted string is, and that JSON has none (user trial 26: no line, no why)', async () => {

@@ -1,23 +1,22 @@
 import type { Readable, Writable } from 'node:stream';
 
-/** Per destination, the sources paused until it drains or closes (one pair of listeners per destination). */
-const waiting = new WeakMap<Writable, Set<Readable>>();
+/** Per destination, what to call once it drains or closes (one pair of listeners per destination). */
+const draining = new WeakMap<NodeJS.WritableStream, (() => void)[]>();
 
-/** Pauses `from` until `to` drains, or closes (a reader gone: `from` then flows into nothing). */
-const pauseUntilDrained = (from: Readable, to: Writable): void => {
-  from.pause();
-  const paused = waiting.get(to);
-  if (paused !== undefined) {
-    paused.add(from);
+/** Calls `done` once `to` drains or closes (a reader gone). */
+export const onDrained = (to: NodeJS.WritableStream, done: () => void): void => {
+  const waiting = draining.get(to);
+  if (waiting !== undefined) {
+    waiting.push(done);
     return;
   }
-  const sources = new Set([from]);
-  waiting.set(to, sources);
+  const callbacks = [done];
+  draining.set(to, callbacks);
   const wake = () => {
     to.off('drain', wake);
     to.off('close', wake);
-    waiting.delete(to);
-    for (const source of sources) source.resume();
+    draining.delete(to);
+    for (const callback of callbacks) callback();
   };
   to.on('drain', wake);
   to.on('close', wake);
@@ -33,6 +32,10 @@ const pauseUntilDrained = (from: Readable, to: Writable): void => {
 export const relayStdio = (from: Readable, to: Writable): void => {
   from.on('data', (chunk: Buffer) => {
     if (to.destroyed || to.writableEnded) return;
-    if (!to.write(chunk)) pauseUntilDrained(from, to);
+    if (!to.write(chunk)) {
+      // Paused until `to` drains, or closes (a reader gone: `from` then flows into nothing).
+      from.pause();
+      onDrained(to, () => from.resume());
+    }
   });
 };

@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
+import { onDrained } from './relay-stdio.js';
 
 /**
  * A module objective's stdout and stderr, from its worker thread to the process's, as messages on the
@@ -98,28 +99,6 @@ export const routeObjectiveStdout = (to: 'stdout' | 'stderr'): void => {
 
 /** The stream a module objective's stdout goes to now. */
 export const objectiveStdout = (): NodeJS.WriteStream => (stdoutTarget === 'stderr' ? process.stderr : process.stdout);
-
-/** Per destination, what to call once it drains or closes (one pair of listeners per destination). */
-const draining = new WeakMap<NodeJS.WritableStream, (() => void)[]>();
-
-/** Calls `done` once `to` drains or closes. */
-const onDrained = (to: NodeJS.WritableStream, done: () => void): void => {
-  const waiting = draining.get(to);
-  if (waiting !== undefined) {
-    waiting.push(done);
-    return;
-  }
-  const callbacks = [done];
-  draining.set(to, callbacks);
-  const wake = () => {
-    to.off('drain', wake);
-    to.off('close', wake);
-    draining.delete(to);
-    for (const callback of callbacks) callback();
-  };
-  to.on('drain', wake);
-  to.on('close', wake);
-};
 
 /**
  * In the main thread: writes a thread's chunk to the process's stdout or stderr, and counts it as taken

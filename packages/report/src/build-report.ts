@@ -318,7 +318,8 @@ const contourFor = async (
       : ` (${unreached.join(', ')} ${unreached.length === 1 ? 'is' : 'are'} not reached on this grid)`;
   return {
     segments,
-    levels,
+    // The levels some line is drawn at, the legend's (a given level no line reaches is named in the note).
+    levels: levels.filter((level) => drawn.has(level)),
     note: `${base.note === '' ? '' : `${base.note}; `}${grid.xs.length}×${grid.ys.length} grid, ${given === undefined ? `levels at quantiles of its values, closer together toward the ${study.direction === 'minimize' ? 'lowest' : 'highest'}` : `the levels given${missing}`}${failures}${flat}`,
     ...(failed === 0
       ? {}

@@ -5,15 +5,10 @@ import type { TrialPoint } from '../trial-points.js';
 import type { Chart } from '../types.js';
 import { base, chartId, listRows, optionLabels, paramScale, rowsByWeight, SERIES, scoreSeries, sig } from './common.js';
 
-/** The levels of a contour that some segment is drawn at, rounded as the segments are. */
-const drawnLevels = (contour: PairContour): number[] => {
-  const drawn = new Set(contour.segments.map((segment) => sig(segment.level)));
-  return contour.levels.map((level) => sig(level)).filter((level) => drawn.has(level));
-};
-
 /** A contour under the trials: its segments and levels, or nothing when no function was given. */
 export interface PairContour {
   readonly segments: readonly ContourSegment[];
+  /** The levels some segment is drawn at. */
   readonly levels: readonly number[];
   /** What the function was evaluated with (e.g. "other params at the best trial's values (#12)"). */
   readonly note: string;
@@ -94,7 +89,7 @@ export const pairChart = (
           type: 'ordinal',
           title: 'objective (contour levels)',
           // The levels some line is drawn at (review 58: a given level no line reaches was listed too).
-          scale: { scheme: 'blues', reverse: true, domain: drawnLevels(contour) },
+          scale: { scheme: 'blues', reverse: true, domain: contour.levels.map((level) => sig(level)) },
         },
         tooltip: [{ field: 'level', type: 'quantitative', title: 'contour level' }],
       },

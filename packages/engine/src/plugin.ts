@@ -103,7 +103,7 @@ export {
   toExternalParams,
   toInternalParams,
 } from './domain/params.js';
-export { addedTrialKey, refuseRepeatedTrials, repeatsOf } from './domain/repeated-trials.js';
+export { addedTrialKey, type ComparedTrial, refuseRepeatedTrials, repeatsOf } from './domain/repeated-trials.js';
 export {
   createRng,
   deriveRng,

@@ -4,6 +4,7 @@ import {
   type AddTrialsOptions,
   assertOptions,
   type Clock,
+  type ComparedTrial,
   type CreateTrialOptions,
   checkSameStudy,
   type Direction,
@@ -496,13 +497,12 @@ interface FinishedColumns {
 }
 
 /** A finished trial as the repeat check reads it (params, state, loss, error; the rest is not compared). */
-const comparedTrial = (row: FinishedColumns): Trial =>
-  ({
-    state: row.state,
-    internal: row.params,
-    ...(row.loss === null ? {} : { loss: row.loss }),
-    ...(row.error === null ? {} : { error: row.error }),
-  }) as unknown as Trial;
+const comparedTrial = (row: FinishedColumns): ComparedTrial => ({
+  state: row.state,
+  internal: row.params,
+  ...(row.loss === null ? {} : { loss: row.loss }),
+  ...(row.error === null ? {} : { error: row.error }),
+});
 
 /** How long an operation waits on the server before the store says so, and how often it says so again. */
 const LONG_WAIT_NOTE_MS = 3000;

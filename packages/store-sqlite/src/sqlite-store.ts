@@ -5,6 +5,7 @@ import {
   addedTrial,
   assertOptions,
   type Clock,
+  type ComparedTrial,
   type CreateTrialOptions,
   checkSameStudy,
   type Direction,
@@ -104,6 +105,22 @@ interface TrialCache {
   readonly trials: Trial[];
   seq: number;
 }
+
+/** The columns of a finished trial an import's repeat check compares. */
+interface ComparedRow {
+  readonly state: string;
+  readonly params: string;
+  readonly loss: number | null;
+  readonly error: string | null;
+}
+
+/** A finished trial as the repeat check reads it (params, state, loss, error). */
+const comparedTrial = (row: ComparedRow): ComparedTrial => ({
+  state: row.state,
+  internal: JSON.parse(row.params),
+  ...(row.loss === null ? {} : { loss: row.loss }),
+  ...(row.error === null ? {} : { error: JSON.parse(row.error) }),
+});
 
 class SqliteTrialStore implements SqliteStore {
   readonly name = 'sqlite';
@@ -285,11 +302,12 @@ class SqliteTrialStore implements SqliteStore {
       true,
       () => {
         this.requireStudy(study);
-        // In the write transaction: two imports of one file add it once.
+        // In the write transaction: two imports of one file add it once. The compared columns only, so the
+        // write lock is held briefly (the intermediate values of a large study are not read).
         if (options?.refuseRepeats === true && added.length > 0)
           refuseRepeatedTrials(
             study,
-            (this.sql.trialsFrom.all(study, 0) as TrialRow[]).map((row) => rowToTrial(row)),
+            (this.sql.finishedCompared.all(study) as ComparedRow[]).map(comparedTrial),
             added,
           );
         const first = this.sql.nextNumber.get(study) as number;

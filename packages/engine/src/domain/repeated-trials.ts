@@ -1,7 +1,17 @@
 import type { NewFinishedTrial } from '../contracts/store.js';
 import { ParzenError } from '../errors.js';
 import { canonicalJson } from './canonical-json.js';
-import type { Trial } from './trial.js';
+
+/**
+ * What the repeat check reads of a stored trial: a `Trial` is one, and a store may give just these columns
+ * (no intermediate values) from a lighter query.
+ */
+export interface ComparedTrial {
+  readonly state: string;
+  readonly internal: unknown;
+  readonly loss?: number | undefined;
+  readonly error?: unknown;
+}
 
 /**
  * What makes an added trial the same as one the study has: its params, state, loss, and a failed trial's
@@ -22,18 +32,11 @@ export const addedTrialKey = (row: NewFinishedTrial): string =>
   );
 
 /** Per trial to add, whether it repeats a finished trial of `existing` (a file imported twice, say). */
-export const repeatsOf = (existing: readonly Trial[], rows: readonly NewFinishedTrial[]): boolean[] => {
+export const repeatsOf = (existing: readonly ComparedTrial[], rows: readonly NewFinishedTrial[]): boolean[] => {
   const had = new Set(
     existing
       .filter((trial) => trial.state !== 'running')
-      .map((trial) =>
-        sameTrialKey(
-          trial.internal,
-          trial.state,
-          (trial as { loss?: number }).loss,
-          (trial as { error?: unknown }).error,
-        ),
-      ),
+      .map((trial) => sameTrialKey(trial.internal, trial.state, trial.loss, trial.error)),
   );
   return rows.map((row) => had.has(addedTrialKey(row)));
 };
@@ -46,7 +49,7 @@ export const repeatsOf = (existing: readonly Trial[], rows: readonly NewFinished
  */
 export const refuseRepeatedTrials = (
   study: string,
-  existing: readonly Trial[],
+  existing: readonly ComparedTrial[],
   rows: readonly NewFinishedTrial[],
 ): void => {
   if (rows.length === 0 || !repeatsOf(existing, rows).every(Boolean)) return;

@@ -134,7 +134,10 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
   program
     .command('import')
     .argument('<config>', 'experiment config: the trials go to its study, in its store')
-    .argument('<file>', 'a `parzen export` file, results JSONL ({"params": {...}, "loss": n} a line) or a CSV')
+    .argument(
+      '<file>',
+      'a `parzen export` file, results JSONL ({"params": {...}, "loss": n} a line) or a CSV; - reads standard input (JSON lines when its first line begins with {, else CSV)',
+    )
     .option('--on-invalid <mode>', 'reject: any invalid line imports nothing; skip: import the other lines', 'reject')
     .option('--store <spec>', `import into this store instead of the config's: ${STORE_FORMS}`)
     .option('--allow-repeats', 'import even when every trial repeats one the study has (a file imported before)')

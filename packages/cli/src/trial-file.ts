@@ -320,8 +320,9 @@ export const TRIAL_FILE_CHUNK_BYTES = 64 * 1024 * 1024;
  * 512 MiB string limit is read too (review 45: an `export -o` of a large study could not be imported).
  * A byte order mark before the first line is dropped.
  */
-export function* fileLines(path: string, chunkBytes = TRIAL_FILE_CHUNK_BYTES): Generator<string> {
-  const fd = openSync(path, 'r');
+export function* fileLines(path: string | 0, chunkBytes = TRIAL_FILE_CHUNK_BYTES): Generator<string> {
+  // Standard input (fd 0) is read as it is, and left open.
+  const fd = path === 0 ? 0 : openSync(path, 'r');
   try {
     let carry = Buffer.alloc(0);
     let first = true;
@@ -350,13 +351,32 @@ export function* fileLines(path: string, chunkBytes = TRIAL_FILE_CHUNK_BYTES): G
       carry = Buffer.from(chunk.subarray(end, filled));
     }
   } finally {
-    closeSync(fd);
+    if (fd !== 0) closeSync(fd);
   }
 }
 
-/** Reads a trial file: a CSV (by its `.csv` extension), else JSONL (a `parzen export`, or results). */
+/** The name a trial file is shown by: `-` is standard input. */
+export const trialFileName = (path: string): string => (path === '-' ? 'standard input' : path);
+
+/**
+ * Reads a trial file: a CSV (by its `.csv` extension), else JSONL (a `parzen export`, or results). `-` is
+ * standard input, which has no name to tell them apart: JSON lines when its first line begins with `{`, else CSV.
+ */
 export const readTrialFile = (path: string, space: CompiledSpace, chunkBytes = TRIAL_FILE_CHUNK_BYTES): TrialFile => {
-  const cannotRead = (error: unknown) => new CliError(`Cannot read ${path}: ${(error as Error).message}`);
+  const name = trialFileName(path);
+  const cannotRead = (error: unknown) => new CliError(`Cannot read ${name}: ${(error as Error).message}`);
+  if (path === '-') {
+    let lines: string[];
+    try {
+      lines = [...fileLines(0, chunkBytes)];
+    } catch (error) {
+      throw cannotRead(error);
+    }
+    const first = lines.find((line) => line.trim() !== '');
+    if (first === undefined) return { kind: 'empty', rows: [], lines: [], bad: [] };
+    if (first.trimStart().startsWith('{')) return readJsonLines(name, lines);
+    return readCsv(name, lines.join('\n'), space);
+  }
   if (/\.csv$/i.test(path)) {
     let text: string;
     try {

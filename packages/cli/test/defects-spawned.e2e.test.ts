@@ -1,5 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cliPath, heartConfig, requireBuiltCli, runParzen, tempDir, writeIn } from './cli-harness.js';
+import {
+  cliPath,
+  heartConfig,
+  journalHeartConfig,
+  requireBuiltCli,
+  runParzen,
+  tempDir,
+  writeIn,
+} from './cli-harness.js';
 
 let dir: string;
 beforeAll(() => {
@@ -137,5 +145,45 @@ describe('a command objective the system cannot start: too many open files (tria
     // Every trial started ended: nothing left running by a crash; none failed as the objective's fault.
     expect(states.length).toBeLessThan(150);
     expect(states.filter((state) => state !== 'complete' && state !== 'COMMAND_NOT_STARTED')).toEqual([]);
+  });
+});
+
+// A pipe is what is being read: `zcat trials.jsonl.gz | parzen import config.json -` (was: "Cannot read -").
+describe('import - (standard input)', () => {
+  const piped = (args: readonly string[], input: string) =>
+    runParzen(args, {
+      cwd: dir,
+      onStart: (child) => {
+        child.stdin?.end(input);
+      },
+    });
+
+  it('reads JSON lines or a CSV from standard input, and names it so in messages', async () => {
+    writeIn(dir, 'heart.mjs', 'export default ({ x, y }) => x + y;\n');
+    const config = journalHeartConfig(dir, 'stdin-import');
+    const jsonl = await piped(
+      ['import', config, '-'],
+      '{"params": {"x": 0.5, "y": -1}, "loss": -0.5}\n{"params": {"x": 1, "y": 1}, "loss": 2}\n',
+    );
+    expect(jsonl.code, jsonl.stderr).toBe(0);
+    const csv = await piped(['import', config, '-'], 'x,y,loss\n-1.5,0.25,-1.25\n');
+    expect(csv.code, csv.stderr).toBe(0);
+    const listed = await runParzen(['trials', config, '--json'], { cwd: dir });
+    expect(listed.code, listed.stderr).toBe(0);
+    const losses = (JSON.parse(listed.stdout) as { loss: number }[]).map((trial) => trial.loss);
+    expect(losses.sort((a, b) => a - b)).toEqual([-1.25, -0.5, 2]);
+    const bad = await piped(['import', config, '-'], '{"params": {"x": 9, "y": 0}, "loss": 1}\n');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^parzen: standard input: 1 of 1 line cannot be imported/m);
+    const empty = await piped(['import', config, '-'], '');
+    expect(empty.code, empty.stderr).toBe(0);
+    expect(empty.stdout).toMatch(/standard input is empty/);
+  });
+
+  it('refuses a config read from standard input too', async () => {
+    const config = JSON.stringify(heartConfig({ store: { use: 'jsonl', options: { path: 'x.jsonl' } } }));
+    const run = await piped(['import', '/dev/stdin', '-'], config);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/both standard input/);
   });
 });

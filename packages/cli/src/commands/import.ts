@@ -1,3 +1,4 @@
+import { fstatSync, statSync } from 'node:fs';
 import { installInterruptHandlers, openStudyScope, type Trial } from '@parzen/engine';
 import {
   checkEnqueued,
@@ -28,7 +29,7 @@ import type { Output } from '../output.js';
 import { storeFileKind } from '../output-file.js';
 import { prepareRuns } from '../prepare-runs.js';
 import { parseStoreSpec } from '../store-spec.js';
-import { readTrialFile, type TrialFile } from '../trial-file.js';
+import { readTrialFile, type TrialFile, trialFileName } from '../trial-file.js';
 
 /** Flags of `parzen import`. */
 export interface ImportFlags {
@@ -127,6 +128,18 @@ const importWhenAsked = async (
     if (code !== undefined) output.note(`parzen: interrupted (${interrupts.received()}): ${what}`);
     return code;
   };
+  // `-` is standard input (a pipe: `zcat trials.jsonl.gz | parzen import config.json -`).
+  const shown = trialFileName(path);
+  if (path === '-') {
+    // A config read from standard input too would leave no trials to read (`import /dev/stdin -`).
+    const input = fstatSync(0);
+    const named = statSync(config, { throwIfNoEntry: false });
+    if (config === '-' || (named !== undefined && named.dev === input.dev && named.ino === input.ino))
+      throw new CliError(
+        `${config} and the trials (-) are both standard input, which can be read once: give the config as a file.`,
+      );
+    if (process.stdin.isTTY === true) output.note('parzen: reading trials from standard input (end with Ctrl-D).');
+  }
   const onInvalid = flags.onInvalid ?? 'reject';
   if (onInvalid !== 'reject' && onInvalid !== 'skip')
     throw new CliError(`--on-invalid ${JSON.stringify(onInvalid)}: expected reject or skip.`);
@@ -139,11 +152,11 @@ const importWhenAsked = async (
   if (choice.use === 'memory')
     throw new CliError(`${config} keeps its study in a memory store, which keeps nothing: pick another with --store.`);
   // Trial 50: a store's own file (a natural guess when moving a study) gave a page of field errors or binary.
-  const kind = storeFileKind(path);
+  const kind = path === '-' ? undefined : storeFileKind(path);
   if (kind !== undefined)
     throw new CliError(
-      `${path} is ${kind === 'sqlite' ? 'a SQLite database' : 'a Parzen journal'} (a study store), not a file of trials: ` +
-        `export its study first, \`parzen export --store ${kind}:${path} -o trials.jsonl\` (with --study NAME if it holds several), ` +
+      `${shown} is ${kind === 'sqlite' ? 'a SQLite database' : 'a Parzen journal'} (a study store), not a file of trials: ` +
+        `export its study first, \`parzen export --store ${kind}:${shown} -o trials.jsonl\` (with --study NAME if it holds several), ` +
         `then \`parzen import ${config} trials.jsonl\`.`,
     );
   const read = readTrialFile(path, experiment.space);
@@ -152,11 +165,11 @@ const importWhenAsked = async (
   const file: TrialFile = flags.ignoreHeader === true && read.kind === 'export' ? { ...rows, kind: 'results' } : read;
   if (file.kind === 'empty') {
     // An empty CSV has no header to check and an empty JSONL no line: both import nothing, store untouched.
-    output.result(`Imported no trials: ${path} is empty.`);
+    output.result(`Imported no trials: ${shown} is empty.`);
     return 0;
   }
-  checkSameSpace(path, file, config, space);
-  checkSameDirection(path, file, config, direction);
+  checkSameSpace(shown, file, config, space);
+  checkSameDirection(shown, file, config, direction);
   const checked = checkImportedRows(experiment.space, file.rows, (index) => file.lines[index] ?? index);
   const invalid: InvalidRow[] = [...file.bad, ...checked.invalid].sort((a, b) => a.row - b.row);
   const total = file.rows.length + file.bad.length;
@@ -164,7 +177,7 @@ const importWhenAsked = async (
   // import (trial 32: exit 0, and an empty study created). Refused as `reject` refuses, the store untouched.
   if (invalid.length > 0 && (onInvalid === 'reject' || checked.trials.length === 0))
     throw new CliError(
-      `${path}: ${importInvalid(invalid, total, 'line').message}${onInvalid === 'skip' ? '\nNot one line could be imported (--on-invalid skip skips some lines, not all): nothing was imported and no study was created.' : ''}`,
+      `${shown}: ${importInvalid(invalid, total, 'line').message}${onInvalid === 'skip' ? '\nNot one line could be imported (--on-invalid skip skips some lines, not all): nothing was imported and no study was created.' : ''}`,
       2,
       'IMPORT_INVALID',
     );
@@ -208,7 +221,7 @@ const importWhenAsked = async (
         // Trial 50: a daily warm-start script imported the same file every day, doubling the study each time.
         const refused = () =>
           new CliError(
-            `${checked.trials.length === 1 ? 'The one trial' : `Every one of the ${checked.trials.length} trials`} in ${path} repeats a trial study ${name} already has (same params, state, loss and error): ` +
+            `${checked.trials.length === 1 ? 'The one trial' : `Every one of the ${checked.trials.length} trials`} in ${shown} repeats a trial study ${name} already has (same params, state, loss and error): ` +
               'the file was imported before, it seems. Nothing was imported. To import them again anyway (the suggester then counts each twice), pass --allow-repeats.',
             2,
             'IMPORT_REPEATED',
@@ -250,7 +263,7 @@ const importWhenAsked = async (
   // (trial 41: the seed changed, unsaid; review 41: compared with the stored one, the advice contradicted run's).
   if (exportedSeed !== undefined && exportedSeed !== seed)
     output.note(
-      `parzen: warning: ${path} is a study with seed ${exportedSeed}; ${config} runs study ${name} with seed ${seed}${storedSeed === seed ? '' : ` (the study here has seed ${storedSeed})`}, so its next trials would draw from other random streams than the exported study's. To continue it as it was, give the config "seed": ${exportedSeed}.`,
+      `parzen: warning: ${shown} is a study with seed ${exportedSeed}; ${config} runs study ${name} with seed ${seed}${storedSeed === seed ? '' : ` (the study here has seed ${storedSeed})`}, so its next trials would draw from other random streams than the exported study's. To continue it as it was, give the config "seed": ${exportedSeed}.`,
     );
   // Rows of `parzen trials --jsonl/--csv` name a trial's last step, not its curve (trial 58: a study moved
   // so lost its learning curves without a word, and a pruner then judged differently).
@@ -263,12 +276,12 @@ const importWhenAsked = async (
   ).length;
   if (added.length > 0 && stepOnly > 0)
     output.note(
-      `parzen: ${countOf(stepOnly, 'row')} of ${path} ${stepOnly === 1 ? 'names its' : 'name their'} last step but not ${stepOnly === 1 ? 'its' : 'their'} learning curve (a \`parzen trials\` listing): imported without intermediate values, so a pruner judges other trials without them. \`parzen export\` writes the curves too.`,
+      `parzen: ${countOf(stepOnly, 'row')} of ${shown} ${stepOnly === 1 ? 'names its' : 'name their'} last step but not ${stepOnly === 1 ? 'its' : 'their'} learning curve (a \`parzen trials\` listing): imported without intermediate values, so a pruner judges other trials without them. \`parzen export\` writes the curves too.`,
     );
   const inFile = repeatedRows(checked.trials, checked.rows);
   if (inFile.length > 0)
     output.note(
-      `parzen: ${countOf(inFile.length, 'line')} of ${path} (${inFile.join(', ')}) ${inFile.length === 1 ? 'repeats' : 'repeat'} an earlier line of it ` +
+      `parzen: ${countOf(inFile.length, 'line')} of ${shown} (${inFile.join(', ')}) ${inFile.length === 1 ? 'repeats' : 'repeat'} an earlier line of it ` +
         '(same params, state, loss and error): imported as trials of their own, so the suggester counts that result more than once.',
     );
   const repeats = repeated.filter(Boolean).length;

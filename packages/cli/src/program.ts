@@ -142,6 +142,10 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .option('--store <spec>', `import into this store instead of the config's: ${STORE_FORMS}`)
     .option('--allow-repeats', 'import even when every trial repeats one the study has (a file imported before)')
     .option(
+      '--json',
+      'print {"study", "store", "imported": [numbers], "skipped": [lines], "repeatsOfStudy", "repeatedLines"} as the last stdout line',
+    )
+    .option(
       '--ignore-header',
       "read an export's rows only, leaving its header aside (the study it came from: its space, direction, seed and suggester), for a study whose space or direction was changed on purpose",
     )

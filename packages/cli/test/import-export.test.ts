@@ -923,3 +923,37 @@ describe('-o refuses to overwrite a study store or the config (trial 44: it wrot
     expect(readFileSync(other, 'utf8')).toMatch(/^\{"parzen":"export"/);
   });
 });
+
+describe('import --json (trial 58: a script parsed the sentence)', () => {
+  it('prints what was added by number and what was left out by line, as the last stdout line', async () => {
+    const target = config('json-import.json', { use: 'jsonl', options: { path: './json-import.parzen.jsonl' } });
+    const rows = writeIn(
+      dir,
+      'json-rows.jsonl',
+      [
+        '{"params": {"x": 0.25, "model": "svm"}, "loss": 1}',
+        '{"params": {"x": 7, "model": "svm"}, "loss": 2}',
+        '{"params": {"x": 0.5, "model": "tree"}, "loss": 3}',
+        '{"params": {"x": 0.5, "model": "tree"}, "loss": 3}',
+      ].join('\n'),
+    );
+    const run = await cli('import', target, rows, '--on-invalid', 'skip', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({
+      study: 'heart',
+      store: 'jsonl',
+      imported: [0, 1, 2],
+      skipped: [2],
+      repeatsOfStudy: 0,
+      repeatedLines: [4],
+    });
+    expect(run.stderr).toMatch(/Imported 3 trials into study heart/);
+    const again = await cli('import', target, rows, '--on-invalid', 'skip', '--json', '--allow-repeats');
+    expect((JSON.parse(again.stdout) as { repeatsOfStudy: number }).repeatsOfStudy).toBe(3);
+    const refused = await cli('import', target, rows, '--on-invalid', 'skip', '--json');
+    expect(refused.code).toBe(2);
+    expect((JSON.parse(refused.stdout) as { errors: { code: string }[] }).errors[0]?.code).toBe('IMPORT_REPEATED');
+    const empty = await cli('import', target, writeIn(dir, 'json-empty.jsonl', ''), '--json');
+    expect(JSON.parse(empty.stdout)).toMatchObject({ imported: [], skipped: [] });
+  });
+});

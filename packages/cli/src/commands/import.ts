@@ -39,6 +39,24 @@ export interface ImportFlags {
   readonly ignoreHeader?: boolean;
   /** Import even when every trial repeats one the study has (a file imported twice). */
   readonly allowRepeats?: boolean;
+  /** Print the result as one JSON line last on stdout (the sentences go to stderr). */
+  readonly json?: boolean;
+}
+
+/** `import --json`'s line: what was added, by trial number, and what was left out, by line of the file. */
+interface ImportJson {
+  readonly study: string;
+  readonly store: string;
+  /** The numbers the imported trials got, in the file's order. */
+  readonly imported: readonly number[];
+  /** Lines left out by `--on-invalid skip`. */
+  readonly skipped: readonly number[];
+  /** Imported trials that repeat a trial the study had (same params, state, loss and error). */
+  readonly repeatsOfStudy: number;
+  /** Lines of the file that repeat an earlier line of it. */
+  readonly repeatedLines: readonly number[];
+  /** Set when a signal came: before the store call nothing was imported. */
+  readonly interrupted?: string;
 }
 
 /** An export of a study whose space is not the config's is refused: its params would mean other things. */
@@ -128,6 +146,11 @@ const importWhenAsked = async (
     if (code !== undefined) output.note(`parzen: interrupted (${interrupts.received()}): ${what}`);
     return code;
   };
+  // With --json, stdout holds the JSON line alone; the sentences go with the notes.
+  const say = (line: string) => (flags.json === true ? output.note(line) : output.result(line));
+  const printJson = (result: ImportJson) => {
+    if (flags.json === true) output.result(JSON.stringify(result));
+  };
   // `-` is standard input (a pipe: `zcat trials.jsonl.gz | parzen import config.json -`).
   const shown = trialFileName(path);
   if (path === '-') {
@@ -165,7 +188,8 @@ const importWhenAsked = async (
   const file: TrialFile = flags.ignoreHeader === true && read.kind === 'export' ? { ...rows, kind: 'results' } : read;
   if (file.kind === 'empty') {
     // An empty CSV has no header to check and an empty JSONL no line: both import nothing, store untouched.
-    output.result(`Imported no trials: ${shown} is empty.`);
+    say(`Imported no trials: ${shown} is empty.`);
+    printJson({ study: name, store: choice.use, imported: [], skipped: [], repeatsOfStudy: 0, repeatedLines: [] });
     return 0;
   }
   checkSameSpace(shown, file, config, space);
@@ -183,7 +207,18 @@ const importWhenAsked = async (
     );
   const scope = await openStudyScope(experiment);
   const early = interrupted(`nothing was imported into study ${name}.`);
-  if (early !== undefined) return early;
+  if (early !== undefined) {
+    printJson({
+      study: name,
+      store: choice.use,
+      imported: [],
+      skipped: [],
+      repeatsOfStudy: 0,
+      repeatedLines: [],
+      interrupted: interrupts.received() ?? 'signal',
+    });
+    return early;
+  }
   const store = await scope.create('store', choice);
   let added: readonly FinishedTrial[] = [];
   // Per row to import, whether it repeats a trial the study already had.
@@ -243,7 +278,7 @@ const importWhenAsked = async (
     (message) => output.note(`parzen: warning: ${message}`),
   );
   const into = `study ${name} (${choice.use} store)`;
-  output.result(
+  say(
     added.length === 0
       ? `Imported no trials into ${into}.`
       : `Imported ${countOf(added.length, 'trial')} into ${into} as ${numbers(added)}.`,
@@ -293,12 +328,20 @@ const importWhenAsked = async (
     );
   if (invalid.length > 0) {
     // The count with the result; why, with the other notes (stdout alone must not end in a dangling colon).
-    output.result(
-      `Skipped ${invalid.length} of ${countOf(total, 'line')} (${invalid.map(({ row }) => row).join(', ')}).`,
-    );
+    say(`Skipped ${invalid.length} of ${countOf(total, 'line')} (${invalid.map(({ row }) => row).join(', ')}).`);
     output.note(
       `parzen: why ${invalid.length === 1 ? 'it was' : 'they were'} skipped:\n${formatInvalidRows(invalid, 'line')}`,
     );
   }
-  return interrupted('the import had begun, and a store call is all or nothing, so it finished (above).') ?? 0;
+  const signal = interrupted('the import had begun, and a store call is all or nothing, so it finished (above).');
+  printJson({
+    study: name,
+    store: choice.use,
+    imported: added.map((trial) => trial.number),
+    skipped: invalid.map(({ row }) => row),
+    repeatsOfStudy: repeats,
+    repeatedLines: inFile,
+    ...(signal === undefined ? {} : { interrupted: interrupts.received() ?? 'signal' }),
+  });
+  return signal ?? 0;
 };

@@ -121,6 +121,21 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
       exit.code = await (await import('./commands/inspect.js')).showBest(config, flags, output);
     });
   program
+    .command('explain')
+    .argument('[config]', 'experiment config (optional with --store)')
+    .option(
+      '--json',
+      'one JSON line: the params and the explanation in full (the densities on a grid, every candidate)',
+    )
+    .option('--store <spec>', READ_STORE)
+    .option('--study <name>', "the study to read (default: the config's, or the store's only study)")
+    .description(
+      "Show the params TPE would suggest for the study's next trial, if no other finished first, and how it chose them (read-only).",
+    )
+    .action(async (config: string | undefined, flags) => {
+      exit.code = await (await import('./commands/explain.js')).explainNext(config, flags, output);
+    });
+  program
     .command('export')
     .argument('[config]', 'experiment config (optional with --store)')
     .option('-o, --output <file>', 'write the JSONL here (default: stdout)')

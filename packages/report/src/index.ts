@@ -25,7 +25,15 @@ export {
   pedAnova,
   scottParzenPdf,
 } from './importance.js';
-export { type Replay, type ReplayOptions, type ReplaySnapshot, replaySuggestions, trialsBefore } from './replay.js';
+export {
+  explainNextSuggestion,
+  type NextSuggestion,
+  type Replay,
+  type ReplayOptions,
+  type ReplaySnapshot,
+  replaySuggestions,
+  trialsBefore,
+} from './replay.js';
 export { type ReportServer, type ServeOptions, serveReport } from './serve.js';
 export { pageCharts, specToSvg, writeSvgs } from './svg.js';
 export { downsampleIndices, type TrialPoint, trialPoints } from './trial-points.js';

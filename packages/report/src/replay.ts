@@ -6,7 +6,7 @@ import {
   type TpeOptions,
   tpeOptionsSchema,
 } from '@parzen/algo-tpe';
-import { type ParamAssignment, type Trial, trialRng } from '@parzen/engine/plugin';
+import { type ParamAssignment, type Trial, toExternalParams, trialRng } from '@parzen/engine/plugin';
 import type { ReportStudy } from './types.js';
 
 /** One replayed suggestion: what TPE's model looked like when it chose trial `trialNumber`'s params. */
@@ -150,4 +150,54 @@ export const replaySuggestions = async (study: ReportStudy, options: ReplayOptio
     });
   }
   return { snapshots, options: tpeOptions, sameSuggester, startupSkipped, overlapSkipped, every, unknownOptions };
+};
+
+/** What {@link explainNextSuggestion} finds: the suggestion the study's next trial would get, explained. */
+export interface NextSuggestion {
+  /** The next trial's number (one past the highest the study has). */
+  readonly trialNumber: number;
+  /** Its params, as the objective would see them (option values for choices). */
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly explanation: TpeExplanation;
+  /** Joint decisions, sliced through the chosen point (absent when every parameter was decided alone). */
+  readonly joint?: JointExplanation;
+  /** Trials running now: TPE counts them as the study's constant liar says. */
+  readonly running: number;
+  /** Stored TPE options this version does not know (a study from an older one), left out. */
+  readonly unknownOptions: readonly string[];
+}
+
+/**
+ * The suggestion TPE would make for the study's next trial if nothing else finished first, and why: the
+ * study's trials as they are now (running ones as running), the suggester's options as the study keeps them,
+ * the next trial's random stream derived from the study seed as a run derives it. An enqueued entry waiting
+ * would run first, with its own values. Undefined when the study's suggester is not TPE.
+ */
+export const explainNextSuggestion = async (study: ReportStudy): Promise<NextSuggestion | undefined> => {
+  const { options, sameSuggester, unknownOptions } = tpeOptionsOf(study);
+  if (!sameSuggester) return undefined;
+  const trials = [...study.trials].sort((a, b) => a.number - b.number);
+  const trialNumber = (trials.at(-1)?.number ?? -1) + 1;
+  const input = {
+    space: study.space,
+    trials,
+    direction: study.direction,
+    rng: trialRng(study.seed, trialNumber, 'tpe'),
+    trialNumber,
+    options,
+    seed: study.seed,
+  };
+  const { params, explanation } = await explainSuggestion(input);
+  const joint =
+    explanation.joint === undefined && explanation.groups === undefined
+      ? undefined
+      : await explainJoint({ ...input, rng: trialRng(study.seed, trialNumber, 'tpe') });
+  return {
+    trialNumber,
+    params: toExternalParams(study.space, params),
+    explanation,
+    ...(joint === undefined ? {} : { joint }),
+    running: trials.filter((trial) => trial.state === 'running').length,
+    unknownOptions,
+  };
 };

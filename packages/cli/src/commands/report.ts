@@ -64,7 +64,7 @@ export interface ReportFlags {
  * settings (by an older version, or created by `import` from a file that names none) or created with
  * another suggester than the config's.
  */
-const reportStudy = (
+export const reportStudy = (
   record: StudyRecord,
   trials: readonly Trial[],
   space: CompiledSpace,
@@ -91,15 +91,19 @@ const reportStudy = (
 };
 
 /** A config's study as the report replays it ({@link reportStudy} with the config's suggester). */
-const studyOf = (run: PreparedRun, trials: readonly Trial[], stored: StudyRecord, space: CompiledSpace): ReportStudy =>
-  reportStudy(stored, trials, space, run.experiment.config.suggester);
+export const studyOf = (
+  run: PreparedRun,
+  trials: readonly Trial[],
+  stored: StudyRecord,
+  space: CompiledSpace,
+): ReportStudy => reportStudy(stored, trials, space, run.experiment.config.suggester);
 
 /**
  * The space the study ran with: the config's while it describes the stored one, else the stored one, with a
  * warning (as `parzen trials` says): a config changed after the run drew its trials on axes, parameters and
  * a replay that never were (trial 28: a bar chart of a choice the study never had, 0 of 9 replays matching).
  */
-const spaceOf = (run: PreparedRun, stored: StudyRecord, output: Output): CompiledSpace => {
+export const spaceOf = (run: PreparedRun, stored: StudyRecord, output: Output): CompiledSpace => {
   // The report ranks by the stored direction, as `parzen best` does; a config that flips it is said (review 53).
   if (run.experiment.config.direction !== stored.direction)
     output.note(

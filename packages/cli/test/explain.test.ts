@@ -1,0 +1,72 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { journalHeartConfig, tempDir, writeIn } from './cli-harness.js';
+import { cliIn } from './cli-in-process.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = tempDir('parzen-explain-');
+  writeIn(dir, 'heart.mjs', 'export default ({ x, y }) => (x - 0.5) ** 2 + (y + 1) ** 2;\n');
+});
+
+const lastTrial = async (config: string) => {
+  const listed = await cliIn(dir, 'trials', config, '--json');
+  expect(listed.code, listed.stderr).toBe(0);
+  return (JSON.parse(listed.stdout) as { number: number; params: Record<string, number> }[]).at(-1);
+};
+
+describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the next params)', () => {
+  it("gives the params the study's next trial gets, exactly, and how TPE chose them", async () => {
+    const config = journalHeartConfig(dir, 'explained', {
+      suggester: { use: 'tpe' },
+      budget: { maxTrials: 14 },
+    });
+    const ran = await cliIn(dir, 'run', config, '--quiet');
+    expect(ran.code, ran.stderr).toBe(0);
+    const json = await cliIn(dir, 'explain', config, '--json');
+    expect(json.code, json.stderr).toBe(0);
+    const next = JSON.parse(json.stdout) as {
+      trialNumber: number;
+      params: Record<string, number>;
+      explanation: { phase: string; below: number[]; params: { name: string }[] };
+    };
+    expect(next.trialNumber).toBe(14);
+    expect(next.explanation.phase).toBe('model');
+    expect(next.explanation.params.map((param) => param.name).sort()).toEqual(['x', 'y']);
+    const text = await cliIn(dir, 'explain', config);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/the next trial, #14, would get/);
+    expect(text.stdout).toContain(`x = `);
+    expect(text.stdout).toMatch(/l\(x\) is built from the \d+ best \(#\d+ /);
+    expect(text.stdout).toMatch(/^x +\S+ +with y +24 /m);
+    // Read-only: explaining wrote nothing, and the run that follows draws exactly what it said.
+    expect((await lastTrial(config))?.number).toBe(13);
+    const more = await cliIn(dir, 'run', config, '--more-trials', '1', '--quiet');
+    expect(more.code, more.stderr).toBe(0);
+    const trial = await lastTrial(config);
+    expect(trial?.number).toBe(14);
+    expect(trial?.params).toEqual(next.params);
+    // With --store and no config, from what the store kept.
+    const stored = await cliIn(dir, 'explain', '--store', 'jsonl:explained.parzen.jsonl', '--json');
+    expect(stored.code, stored.stderr).toBe(0);
+    expect((JSON.parse(stored.stdout) as { trialNumber: number }).trialNumber).toBe(15);
+  });
+
+  it("says when the next trial is in TPE's start-up phase", async () => {
+    const config = journalHeartConfig(dir, 'early', { suggester: { use: 'tpe' } });
+    expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(0);
+    const text = await cliIn(dir, 'explain', config);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(
+      /#3, would get\n {2}x = .*\nIt falls in TPE's start-up phase \(3 of 5 trials observed\)/,
+    );
+  });
+
+  it('refuses a study another suggester runs, as a user error', async () => {
+    const config = journalHeartConfig(dir, 'random-study');
+    expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(0);
+    const refused = await cliIn(dir, 'explain', config);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/run by the `random` suggester; explain shows how TPE decides/);
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+  });
+});

@@ -85,6 +85,33 @@ describe('progress reporter', () => {
     ]);
   });
 
+  it("counts the study's trials and best as the suggestion saw them, other workers' too (trial 56)", async () => {
+    const started = (number: number, finished: number, best?: { number: number; loss: number }): EngineEvent => ({
+      type: 'trial.started',
+      at,
+      study: 'demo',
+      number,
+      params: {},
+      internal: {},
+      studyTrials: { finished, failed: 1, pruned: 0, ...(best === undefined ? {} : { best }) },
+    });
+    const played: EngineEvent[] = [
+      { type: 'study.started', at, study, resumed: false, existingTrials: 0, failed: 0, pruned: 0, maxTrials: 10 },
+      // Another worker finished #0 (1.5) and failed #1 before this one began #2.
+      started(2, 2, { number: 0, loss: 1.5 }),
+      complete(2, 2.5),
+      // A snapshot older than this worker's own count never takes it back.
+      started(3, 2, { number: 0, loss: 1.5 }),
+      complete(3, 0.75),
+    ];
+    expect((await play('lines', false, played)).split('\n')).toEqual([
+      'Starting study demo (0 trials so far, up to 10 trials)',
+      'trial #2 complete, loss 2.5  [3/10 trials, 1 failed, best 1.5 (#0)]',
+      'trial #3 complete, loss 0.75  [4/10 trials, 1 failed, best 0.75 (#3)]',
+      '',
+    ]);
+  });
+
   it('draws a bar with done/total, failures and the best loss on a terminal', async () => {
     const text = await play('auto', true);
     expect(text).toContain('4/4 trials | 1 failed | best 1.25 (#2) | ETA');

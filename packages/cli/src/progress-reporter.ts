@@ -62,7 +62,7 @@ const counts = (state: ProgressState): string => {
 const update = (state: ProgressState, event: EngineEvent): void => {
   if (event.type === 'study.started') {
     // Counts and best start from the study's (earlier runs included, as the summary's); then this process's
-    // own finished trials add to them. Other workers' trials show in `parzen trials` and the final summary.
+    // own finished trials add to them, and each trial's start brings in the other workers' (below).
     state.total = event.maxTrials;
     state.done = event.existingTrials;
     state.failed = event.failed;
@@ -71,6 +71,18 @@ const update = (state: ProgressState, event: EngineEvent): void => {
     if (event.best !== undefined) {
       state.bestValue = event.best.loss;
       state.best = `${formatNumber(event.best.loss)} (#${event.best.number})`;
+    }
+  } else if (event.type === 'trial.started' && event.studyTrials !== undefined) {
+    // The study as this trial's suggestion saw it: other workers' finished trials count too (trial 56: a
+    // worker of four showed its own count and best). Never back: this process's own finished trials may be
+    // newer than the snapshot.
+    const study = event.studyTrials;
+    state.done = Math.max(state.done, study.finished);
+    state.failed = Math.max(state.failed, study.failed);
+    state.pruned = Math.max(state.pruned, study.pruned);
+    if (study.best !== undefined && isBetter(study.best.loss, state.bestValue, state.direction)) {
+      state.bestValue = study.best.loss;
+      state.best = `${formatNumber(study.best.loss)} (#${study.best.number})`;
     }
   } else if (event.type === 'trial.finished') {
     const { trial } = event;

@@ -52,7 +52,14 @@ export {
   type TrialState,
 } from './domain/trial.js';
 export { type ConfigIssue, type ErrorCode, ParzenError, type ParzenErrorDetails } from './errors.js';
-export type { EngineEvent, EngineEventType, EventOf, StopReason, StudySummary } from './events/engine-event.js';
+export type {
+  EngineEvent,
+  EngineEventType,
+  EventOf,
+  StopReason,
+  StudySummary,
+  StudyTrialCounts,
+} from './events/engine-event.js';
 export {
   checkStoreOptions,
   type LoadExperimentOptions,

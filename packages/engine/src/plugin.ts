@@ -151,7 +151,7 @@ export {
   trialAlreadyFinished,
   trialNotFound,
 } from './errors.js';
-export type { EngineEvent, StudySummary } from './events/engine-event.js';
+export type { EngineEvent, StudySummary, StudyTrialCounts } from './events/engine-event.js';
 export type { EventBus } from './events/event-bus.js';
 export { streamReporter } from './events/stream-reporter.js';
 export type { ImportedTrialRow } from './runtime/imported-trials.js';

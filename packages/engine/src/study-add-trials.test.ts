@@ -226,3 +226,33 @@ describe('Study.addTrials', () => {
     ]);
   });
 });
+
+describe("trial.started's studyTrials", () => {
+  it("counts the study's finished trials, other handles' included, and its best, as the suggestion saw them", async () => {
+    const store = createMemoryStore();
+    const other = await Study.open({ name: 'shared', space, suggester: watching(), seed: 1, store });
+    await other.addTrials([
+      { params: { x: 0.5, kernel: 'linear' }, loss: 0.25 },
+      { params: { x: 0.1, kernel: 'linear' }, state: 'failed', error: { code: 'OBJECTIVE_THREW', message: 'no' } },
+    ]);
+    const started: unknown[] = [];
+    const study = await Study.open({
+      name: 'shared',
+      space,
+      suggester: watching(),
+      seed: 1,
+      store,
+      onEvent: (event) => {
+        if (event.type === 'trial.started') started.push(event.studyTrials);
+      },
+    });
+    const asked = await study.ask();
+    await study.tell(asked.number, 0.125);
+    await other.addTrials([{ params: { x: 0.2, kernel: 'linear' }, loss: 0.5 }]);
+    await study.ask();
+    expect(started).toEqual([
+      { finished: 2, failed: 1, pruned: 0, best: { number: 0, loss: 0.25 } },
+      { finished: 4, failed: 1, pruned: 0, best: { number: 2, loss: 0.125 } },
+    ]);
+  });
+});

@@ -59,6 +59,12 @@ export type EngineEvent =
       readonly params: ExternalParams;
       /** The params' internal form, as the store keeps them (option indices for choices). */
       readonly internal: ParamAssignment;
+      /**
+       * The study as the suggester was shown it for this trial (other processes' trials included): its
+       * finished trials by state and its best complete trial. A progress line counts from it, so a worker
+       * of several shows the study's count and best, not its own.
+       */
+      readonly studyTrials?: StudyTrialCounts;
     })
   | (At & {
       /** A running trial reported an intermediate value; `prune` is the pruner's decision at that report. */
@@ -94,6 +100,14 @@ export type EngineEvent =
       readonly phase: string;
       readonly error: ErrorInfo;
     });
+
+/** A study's finished trials by state, and its best complete trial (`trial.started`'s `studyTrials`). */
+export interface StudyTrialCounts {
+  readonly finished: number;
+  readonly failed: number;
+  readonly pruned: number;
+  readonly best?: { readonly number: number; readonly loss: number };
+}
 
 /** An event's `type`: `study.started`, `trial.finished`, ... */
 export type EngineEventType = EngineEvent['type'];

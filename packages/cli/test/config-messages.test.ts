@@ -36,6 +36,15 @@ describe('config errors from the built-in plugins: one line per mistake, no ajv 
     expect(stderr).not.toMatch(JARGON);
   });
 
+  it("Optuna's class names for a pruner and a suggester point to ours (trial 59)", async () => {
+    const pruner = await validate('median-pruner', { pruner: { use: 'MedianPruner' } });
+    expect(pruner.code).toBe(2);
+    expect(pruner.issues[0]?.pointer).toBe('/pruner/use');
+    expect(pruner.issues[0]?.found).toBe('"MedianPruner" (did you mean `median`?)');
+    const sampler = await validate('tpe-sampler', { suggester: { use: 'TPESampler' } });
+    expect(sampler.issues[0]?.found).toBe('"TPESampler" (did you mean `tpe`?)');
+  });
+
   it('a misspelt "auto" of successive halving', async () => {
     const { issues } = await validate('halving', {
       pruner: { use: 'successive-halving', options: { minResource: 'autp' } },

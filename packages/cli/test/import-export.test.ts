@@ -307,6 +307,15 @@ describe('parzen export and import', () => {
     expect(relisted.stderr).toMatch(
       /rows? of .*heart-trials\.jsonl names? (its|their) last step but not (its|their) learning curve/,
     );
+    // And of a `trials --csv` listing (trial 59: said for the JSON lines only).
+    const listedCsv = join(dir, 'heart-trials.csv');
+    writeFileSync(listedCsv, `${(await cli('trials', '--store', `jsonl:${journal}`, '--csv')).stdout}\n`);
+    const fromCsv = config('again-csv.json', { use: 'jsonl', options: { path: './again-csv.parzen.jsonl' } });
+    const csvImport = await cli('import', fromCsv, listedCsv, '--on-invalid', 'skip');
+    expect(csvImport.code, csvImport.stderr).toBe(0);
+    expect(csvImport.stderr).toMatch(
+      /rows? of .*heart-trials\.csv names? (its|their) last step but not (its|their) learning curve/,
+    );
     // Into a study of another seed: said, with how to continue the exported one as it was (trial 41).
     const reseeded = config(
       'reseeded.json',

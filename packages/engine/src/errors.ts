@@ -89,7 +89,7 @@ export const invalidSpace = (issues: readonly ConfigIssue[]): ParzenError =>
 
 export const unknownPlugin = (kind: string, name: string, known: readonly string[], pointer: string): ParzenError => {
   // Trial 43: a misspelt plugin name (`comand`) got no hint, though every misspelt field name does.
-  const hint = didYouMean(name, known);
+  const hint = didYouMeanValue(name, known);
   const issue = {
     pointer,
     expected: `one of the ${kind} plugins: ${known.join(', ') || '(none loaded)'}`,
@@ -249,6 +249,17 @@ const VALUE_SYNONYMS: Readonly<Record<string, string>> = {
   float: 'uniform',
   int: 'uniformint',
   integer: 'uniformint',
+  // Optuna's class names for a plugin's `use` (trial 59: `"use": "MedianPruner"` got the list, no hint).
+  tpesampler: 'tpe',
+  randomsampler: 'random',
+  qmcsampler: 'quasi-random',
+  noppruner: 'none',
+  medianpruner: 'median',
+  percentilepruner: 'percentile',
+  successivehalvingpruner: 'successive-halving',
+  hyperbandpruner: 'hyperband',
+  thresholdpruner: 'threshold',
+  patientpruner: 'patient',
 };
 
 /**

@@ -19,14 +19,14 @@ export interface TrialRow {
   readonly startedAt: string;
   readonly finishedAt?: string;
   /**
-   * A running trial whose worker is gone (its process ended, or its lease lapsed): the next run of the study
+   * A running trial whose worker is gone (its process ended, or its lease lapsed): a run of the study
    * marks it failed (`STALE_TRIAL`); until then the store still lists it as running.
    */
   readonly workerGone?: true;
 }
 
 /** What the table says of a running trial whose worker is gone. */
-const WORKER_GONE = 'its worker is gone: the next run of the study marks it failed (STALE_TRIAL)';
+const WORKER_GONE = 'its worker is gone: a run of the study marks it failed (STALE_TRIAL)';
 /**
  * The same read with `--salvage`: its end may have been on a damaged line, and a run refuses the damaged
  * journal (trial 48: the note promised a run that would not happen).

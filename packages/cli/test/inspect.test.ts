@@ -267,7 +267,7 @@ describe('--salvage: a journal damaged in the middle (user trial 26)', () => {
     expect(table.stdout).toMatch(
       /^\s*1\s+running\s.*no end read: its worker is gone, or its end was on a damaged line/m,
     );
-    expect(table.stdout).not.toContain('the next run of the study marks it failed');
+    expect(table.stdout).not.toContain('a run of the study marks it failed');
     // (Each skipped line is named in a warning on stderr: see store-file's journal-recovery test.)
     const out = join(dir, 'salvaged.jsonl');
     expect((await cli('export', '--store', `jsonl:${path}`, '--salvage', '-o', out)).code).toBe(0);
@@ -470,9 +470,7 @@ describe('a running trial whose worker is gone', () => {
     const table = await cli('trials', '--store', `jsonl:${path}`);
     expect(table.code, table.stderr).toBe(0);
     const lines = table.stdout.split('\n');
-    expect(lines[1]).toMatch(
-      /^0\s+running\s.*its worker is gone: the next run of the study marks it failed \(STALE_TRIAL\)$/,
-    );
+    expect(lines[1]).toMatch(/^0\s+running\s.*its worker is gone: a run of the study marks it failed \(STALE_TRIAL\)$/);
     expect(lines[2]).toMatch(/^1\s+running$/);
     const json = JSON.parse((await cli('trials', '--store', `jsonl:${path}`, '--json')).stdout) as {
       workerGone?: boolean;

@@ -124,7 +124,7 @@ const table = (study: ReportStudy, points: readonly TrialPoint[], now: Date): Tr
     else if (trial.state === 'running' && trial.lease !== undefined && isStale(trial.lease, now, ''))
       errors.set(
         trial.number,
-        'its worker was gone when this page was made: the next run of the study marks it failed (STALE_TRIAL)',
+        'its worker was gone when this page was made: a run of the study marks it failed (STALE_TRIAL)',
       );
   }
   const withErrors = errors.size > 0;

@@ -480,7 +480,7 @@ describe('buildReport on a study whose trials report learning curves (some prune
     const page = await buildReport(withRunning, { now: new Date('2026-06-01T00:00:00.000Z') });
     const error = page.table?.columns.indexOf('error') ?? -1;
     expect(page.table?.rows.slice(6).map((row) => row[error])).toEqual([
-      'its worker was gone when this page was made: the next run of the study marks it failed (STALE_TRIAL)',
+      'its worker was gone when this page was made: a run of the study marks it failed (STALE_TRIAL)',
       null,
     ]);
   });

@@ -641,6 +641,35 @@ describe('runStudy', () => {
     ]);
   });
 
+  it('marks a trial another worker left running during the run, not only at the next run (trial 59)', async () => {
+    const store = createMemoryStore();
+    const spec = { name: 'test', direction: 'minimize' as const, seed: 42, space };
+    await store.openStudy(spec);
+    const warnings: string[] = [];
+    let left: number | undefined;
+    const result = await run(
+      async (params, context) => {
+        // Another worker (on another host, its lease lapsed) takes a trial while this run's first one runs.
+        if (context.trialNumber === 0) {
+          const taken = await store.createTrial('test', {
+            lease: { owner: 'elsewhere:1:x', expiresAt: new Date(Date.now() - 1000).toISOString() },
+          });
+          left = taken?.number;
+        }
+        return heart(params, context);
+      },
+      { maxTrials: 4 },
+      { store, staleSweepMs: 0, onWarning: (message) => warnings.push(message) },
+    );
+    expect(left).toBe(1);
+    const other = result.trials.find((trial) => trial.number === 1);
+    expect(other?.state === 'failed' && other.error.code).toBe('STALE_TRIAL');
+    expect(result.trials.filter((trial) => trial.state === 'running')).toEqual([]);
+    expect(warnings).toEqual([
+      'trial #1 of a worker that is gone (its process ended, or its lease lapsed) is marked failed, STALE_TRIAL; it is not rerun (an enqueued entry it took is, when its worker is known to have ended).',
+    ]);
+  });
+
   it('says "workers" for several trials left running (trial 49: three killed workers were "a worker")', async () => {
     const store = createMemoryStore();
     await store.openStudy({ name: 'test', direction: 'minimize' as const, seed: 42, space });

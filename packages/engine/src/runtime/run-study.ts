@@ -84,6 +84,11 @@ export interface RunStudyOptions {
   readonly noteAtLimit?: boolean;
   /** How long a running trial's lease lasts without renewal; it is renewed every third of it. Default 60 s. */
   readonly leaseMs?: number;
+  /**
+   * How often, at most, the run looks for trials other workers left running and are gone (marked failed,
+   * STALE_TRIAL, as the run's start marks them); default 2,000 ms.
+   */
+  readonly staleSweepMs?: number;
   readonly explain?: boolean;
   /** Told about things that do not stop the run but may surprise (default: a line on stderr). */
   readonly onWarning?: (message: string) => void;
@@ -124,6 +129,19 @@ export const lateStopNote = (trial: number, step: number): string =>
 const CANNOT_START = new Set(['OBJECTIVE_LOAD_FAILED', 'COMMAND_NOT_STARTED']);
 /** How many such failures in a row stop a run, unless the budget's maxConsecutiveFailures says (see runStudy). */
 const UNSTARTABLE_LIMIT = 3;
+
+/** How many workers left the stale trials `stale` (by their leases' owners) among `trials`. */
+const ownersOf = (trials: readonly Trial[], stale: readonly number[]): number =>
+  // One worker or several (review 51: one killed worker with three trials was "workers").
+  new Set(
+    trials.flatMap((trial) => (trial.state === 'running' && stale.includes(trial.number) ? [trial.lease?.owner] : [])),
+  ).size;
+
+/** What the run says of the trials it marked failed, STALE_TRIAL (their workers are gone). */
+const staleNote = (stale: readonly number[], owners: number): string =>
+  `${stale.length === 1 ? 'trial' : 'trials'} ${stale.map((number) => `#${number}`).join(', ')} of ${owners <= 1 ? 'a worker that is' : 'workers that are'} gone ` +
+  `${owners <= 1 ? '(its process ended, or its lease lapsed)' : '(their processes ended, or their leases lapsed)'} ${stale.length === 1 ? 'is' : 'are'} marked failed, STALE_TRIAL; ${stale.length === 1 ? 'it is' : 'they are'} not rerun ` +
+  `(an enqueued entry ${stale.length === 1 ? 'it' : 'one'} took is, when its worker is known to have ended).`;
 
 /**
  * Runs a study to its budget: `concurrency` workers each ask, evaluate and tell in turn. Every finished
@@ -208,18 +226,8 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     const existing = await store.listTrials(spec.name);
     const stale = await failStaleTrials(store, spec.name, existing, workerId);
     // Said, not silent: trials a dead worker left running end here (trial 29: nothing told the user).
-    // One worker or several, by the leases' owners (review 51: one killed worker with three trials was "workers").
-    const owners = new Set(
-      existing.flatMap((trial) =>
-        trial.state === 'running' && stale.includes(trial.number) ? [trial.lease?.owner] : [],
-      ),
-    ).size;
-    if (stale.length > 0)
-      warn(
-        `${stale.length === 1 ? 'trial' : 'trials'} ${stale.map((number) => `#${number}`).join(', ')} of ${owners <= 1 ? 'a worker that is' : 'workers that are'} gone ` +
-          `${owners <= 1 ? '(its process ended, or its lease lapsed)' : '(their processes ended, or their leases lapsed)'} ${stale.length === 1 ? 'is' : 'are'} marked failed, STALE_TRIAL; ${stale.length === 1 ? 'it is' : 'they are'} not rerun ` +
-          `(an enqueued entry ${stale.length === 1 ? 'it' : 'one'} took is, when its worker is known to have ended).`,
-      );
+    const owners = ownersOf(existing, stale);
+    if (stale.length > 0) warn(staleNote(stale, owners));
     // Entries the stale trials took wait again now (trial 56: the run that gave one back did not count it,
     // review 58: nor name it among the entries this run's list does not have).
     const waitingNow = stale.length > 0 ? await store.listEnqueued?.(spec.name) : waiting;
@@ -376,6 +384,9 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     // The finished trials the study had at the last check, plus those this run has finished since (see the budget check).
     let expectedFinished: number | undefined;
     let lastScan = { at: Number.NEGATIVE_INFINITY, took: 0 };
+    // The run's start looked for stale trials just now.
+    let lastSweep = performance.now();
+    const staleSweepMs = options.staleSweepMs ?? 2000;
     const failuresStop = (failed: FinishedTrial & { readonly state: 'failed' }) => {
       reason = 'failures';
       const never = budget.maxConsecutiveFailures === undefined ? ', none of this run completed' : '';
@@ -420,6 +431,17 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
             reason ??= stop;
             break;
           }
+        }
+        // Trials another worker left running and is gone from are marked as they are found, not only by the
+        // next run (trial 59: a live worker ran on beside a killed one's trial, its summary said "1 running",
+        // and the enqueued entry that trial had taken waited for another run).
+        if (performance.now() - lastSweep >= staleSweepMs) {
+          lastSweep = performance.now();
+          const running = await mirrorOf(session).withAllTrials((trials) =>
+            trials.filter((trial) => trial.state === 'running'),
+          );
+          const swept = await failStaleTrials(store, spec.name, running, workerId);
+          if (swept.length > 0) warn(staleNote(swept, ownersOf(running, swept)));
         }
         const lease = { owner: workerId, expiresAt: new Date(Date.now() + leaseMs).toISOString() };
         let finished: FinishedTrial;

@@ -656,7 +656,7 @@ describe('runStudy', () => {
           });
           left = taken?.number;
         }
-        return heart(params, context);
+        return heart(params);
       },
       { maxTrials: 4 },
       { store, staleSweepMs: 0, onWarning: (message) => warnings.push(message) },

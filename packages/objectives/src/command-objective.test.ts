@@ -120,6 +120,7 @@ const [pidFile, mode] = process.argv.slice(2);
 process.on('SIGTERM', () => {
   if (mode === 'stubborn') return;
   console.error('got SIGTERM at step ' + step);
+  if (mode === 'checkpoint') console.log(JSON.stringify({ loss: 9, attrs: { checkpoint: 'ckpt/' + step + '.pt' } }));
   process.exit(0);
 });
 const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
@@ -620,6 +621,16 @@ console.log('bye');`;
     expect(reports.map(([step]) => step)).toEqual([0, 1, 2, 3]); // later lines are not reports any more
     expect(stopMs).toBeLessThan(2000); // well within the 5 s grace period
     await expectGone(pidFile);
+  });
+
+  it('keeps in the PRUNED details the attrs of a result line printed on SIGTERM, for the pruned trial (trial 59)', async () => {
+    const { result, pidFile } = await runTrainer('checkpoint', 2);
+    expect(result.status === 'failed' && result.error.code).toBe('PRUNED');
+    expect(details(result)).toMatchObject({ step: 2, attrs: { checkpoint: expect.stringMatching(/^ckpt\/\d+\.pt$/) } });
+    await expectGone(pidFile);
+    // A program that prints no result line: no attrs.
+    const polite = await runTrainer('polite', 1);
+    expect(details(polite.result)).not.toHaveProperty('attrs');
   });
 
   it('sends SIGKILL after the grace period to a program that ignores SIGTERM', async () => {

@@ -173,10 +173,16 @@ export const interpretCommandOutcome = (
     const end = outcome.graceExpired
       ? `was killed by SIGKILL after the ${reports?.graceSeconds} s grace period`
       : describeEnd(outcome);
+    // The attrs of a result line the program printed, on SIGTERM say (a checkpoint's path): the pruned trial
+    // keeps them, as a module objective's `{ loss, attrs }` once told to stop (trial 59: commands lost them).
+    // Its loss is not the trial's, which is the value at the last report.
+    const printed = reports?.lossLine === undefined ? findLossLine(outcome.stdout) : reports.lossLine.found;
+    const judged = printed === undefined ? undefined : interpretObjectiveValue(printed);
+    const attrs = judged?.status === 'ok' ? judged.attrs : undefined;
     return failed(
       'PRUNED',
       `The pruner stopped the trial at step ${pruned.step} (value ${pruned.value}): \`${shown}\` got SIGTERM on its process group and ${end}.`,
-      { ...details, step: pruned.step, value: pruned.value },
+      { ...details, step: pruned.step, value: pruned.value, ...(attrs === undefined ? {} : { attrs }) },
     );
   }
   if (outcome.lineFailed) return reportFailure(outcome.lineError, shown, details);

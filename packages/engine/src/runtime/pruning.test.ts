@@ -174,6 +174,23 @@ describe('pruning in the run loop', () => {
     expect(threw.trials[0]).toMatchObject({ state: 'pruned', loss: 5 });
     const failed = await run(killed, { pruner: limitPruner(3), budget: { maxTrials: 1 } });
     expect(failed.trials[0]).toMatchObject({ state: 'pruned', loss: 6 });
+    expect(failed.trials[0]).not.toHaveProperty('attrs');
+    // The attrs a stopped program printed (a command's result line on SIGTERM, in the PRUNED failure's
+    // details) stay with the pruned trial (trial 59); attrs that are not a JSON object do not.
+    const printing = (attrs: unknown): ObjectiveAdapter => ({
+      name: 'printing',
+      evaluate: async (_params, context) => {
+        await context.report(0, 7);
+        return { status: 'failed', error: { code: 'PRUNED', message: 'stopped', details: { step: 0, attrs } } };
+      },
+    });
+    const kept = await run(printing({ checkpoint: 'ckpt/last.pt' }), {
+      pruner: limitPruner(3),
+      budget: { maxTrials: 1 },
+    });
+    expect(kept.trials[0]).toMatchObject({ state: 'pruned', loss: 7, attrs: { checkpoint: 'ckpt/last.pt' } });
+    const notJson = await run(printing({ at: Number.NaN }), { pruner: limitPruner(3), budget: { maxTrials: 1 } });
+    expect(notJson.trials[0]).not.toHaveProperty('attrs');
     // Without a prune decision a throw is a failure, as before.
     const untold = await run(throwing, { pruner: limitPruner(10), budget: { maxTrials: 1 } });
     expect(untold.trials[0]?.state).toBe('complete');

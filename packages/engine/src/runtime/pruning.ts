@@ -13,8 +13,19 @@ import {
 import { withIntermediate } from '../domain/trial-builders.js';
 import { describeValue, ParzenError, storeUnsupported } from '../errors.js';
 import type { EngineEvent } from '../events/engine-event.js';
+import { notJson } from './interpret-result.js';
 import { outcomeOf } from './study-session.js';
 import { warnOnStderr } from './warn-on-stderr.js';
+
+/**
+ * The attrs a stopped objective printed (a `command` program's result line on SIGTERM), kept in its `PRUNED`
+ * failure's details: a plain object of JSON values, else none.
+ */
+const prunedAttrs = (result: EvaluationResult): Readonly<Record<string, unknown>> | undefined => {
+  const attrs = result.status === 'failed' ? result.error.details?.attrs : undefined;
+  if (typeof attrs !== 'object' || attrs === null || Array.isArray(attrs)) return undefined;
+  return notJson(attrs, 'attrs') === undefined ? (attrs as Readonly<Record<string, unknown>>) : undefined;
+};
 
 /** What the run loop's pruning needs: the study, its store, its pruner and where events go. */
 export interface PruningOptions {
@@ -316,7 +327,7 @@ export const createPruning = (options: PruningOptions): Pruning => {
             );
           }
           if (stopped || (result.status === 'failed' && result.error.code === 'PRUNED'))
-            return prunedOutcome(lastValue(), result.status === 'ok' ? result.attrs : undefined);
+            return prunedOutcome(lastValue(), result.status === 'ok' ? result.attrs : prunedAttrs(result));
           return outcomeOf(result);
         },
         end: () => {

@@ -318,6 +318,26 @@ const readCsv = (path: string, text: string, space: CompiledSpace): TrialFile =>
 /** How much of a JSONL trial file one read takes (doubled for a longer line). */
 export const TRIAL_FILE_CHUNK_BYTES = 64 * 1024 * 1024;
 
+/** A wait of `ms` on this thread (a synchronous read has no event loop to wait on). */
+const pause = (ms: number): void => {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+};
+
+/**
+ * Reads into `chunk` from `offset`; a descriptor left non-blocking (standard input that something made a
+ * stream of) answers EAGAIN until its writer writes: waited for, as a blocking read waits.
+ */
+const readFrom = (fd: number, chunk: Buffer, offset: number): number => {
+  for (;;) {
+    try {
+      return readSync(fd, chunk, offset, chunk.length - offset, null);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      pause(5);
+    }
+  }
+};
+
 /**
  * The lines of a file (split at `\n`), read `chunkBytes` at a time in whole lines, so a file past V8's
  * 512 MiB string limit is read too (review 45: an `export -o` of a large study could not be imported).
@@ -334,7 +354,7 @@ export function* fileLines(path: string | 0, chunkBytes = TRIAL_FILE_CHUNK_BYTES
       const chunk = Buffer.alloc(Math.max(chunkBytes, 2 * carry.length));
       carry.copy(chunk);
       // From where the last read ended (null), not a position: a pipe (/dev/stdin, <(zcat ...)) cannot seek.
-      const read = readSync(fd, chunk, carry.length, chunk.length - carry.length, null);
+      const read = readFrom(fd, chunk, carry.length);
       const filled = carry.length + read;
       if (filled === 0) return;
       const end = read === 0 ? filled : chunk.lastIndexOf(0x0a, filled - 1) + 1;
@@ -378,6 +398,11 @@ export const readTrialFile = (path: string, space: CompiledSpace, chunkBytes = T
     const first = lines.find((line) => line.trim() !== '');
     if (first === undefined) return { kind: 'empty', rows: [], lines: [], bad: [] };
     if (first.trimStart().startsWith('{')) return readJsonLines(name, lines);
+    // A JSON array (`parzen trials --json`) is neither (review 60: it was read as a CSV header).
+    if (first.trimStart().startsWith('['))
+      throw new CliError(
+        `${name} is a JSON array; import reads JSON lines (one trial a line: \`parzen trials --jsonl\` or \`parzen export\`) or a CSV.`,
+      );
     return readCsv(name, lines.join('\n'), space);
   }
   if (/\.csv$/i.test(path)) {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   cliPath,
@@ -166,15 +167,31 @@ describe('import - (standard input)', () => {
       '{"params": {"x": 0.5, "y": -1}, "loss": -0.5}\n{"params": {"x": 1, "y": 1}, "loss": 2}\n',
     );
     expect(jsonl.code, jsonl.stderr).toBe(0);
+    // A shell pipe whose writer is not ready at once (review 60: `zcat ... |` failed with EAGAIN).
+    writeIn(
+      dir,
+      'later.jsonl',
+      '{"params": {"x": 0.25, "y": 0.5}, "loss": 0.75}\n{"params": {"x": 0.5, "y": 0.5}, "loss": 1}\n',
+    );
+    const slow = spawnSync(
+      'sh',
+      ['-c', `(sleep 0.4; cat later.jsonl) | "${process.execPath}" "${cliPath}" import "${config}" - --json`],
+      { cwd: dir, encoding: 'utf8', timeout: 30_000 },
+    );
+    expect(slow.status, slow.stderr).toBe(0);
+    expect((JSON.parse(slow.stdout) as { imported: number[] }).imported).toHaveLength(2);
     const csv = await piped(['import', config, '-'], 'x,y,loss\n-1.5,0.25,-1.25\n');
     expect(csv.code, csv.stderr).toBe(0);
     const listed = await runParzen(['trials', config, '--json'], { cwd: dir });
     expect(listed.code, listed.stderr).toBe(0);
     const losses = (JSON.parse(listed.stdout) as { loss: number }[]).map((trial) => trial.loss);
-    expect(losses.sort((a, b) => a - b)).toEqual([-1.25, -0.5, 2]);
+    expect(losses.sort((a, b) => a - b)).toEqual([-1.25, -0.5, 0.75, 1, 2]);
     const bad = await piped(['import', config, '-'], '{"params": {"x": 9, "y": 0}, "loss": 1}\n');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^parzen: standard input: 1 of 1 line cannot be imported/m);
+    const array = await piped(['import', config, '-'], '[{"params": {"x": 0.5, "y": -1}, "loss": -0.5}]\n');
+    expect(array.code).toBe(2);
+    expect(array.stderr).toMatch(/standard input is a JSON array; import reads JSON lines/);
     const empty = await piped(['import', config, '-'], '');
     expect(empty.code, empty.stderr).toBe(0);
     expect(empty.stdout).toMatch(/standard input is empty/);

@@ -1,4 +1,5 @@
 import { fstatSync, statSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { installInterruptHandlers, openStudyScope, type Trial } from '@parzen/engine';
 import {
   checkEnqueued,
@@ -161,7 +162,9 @@ const importWhenAsked = async (
       throw new CliError(
         `${config} and the trials (-) are both standard input, which can be read once: give the config as a file.`,
       );
-    if (process.stdin.isTTY === true) output.note('parzen: reading trials from standard input (end with Ctrl-D).');
+    // isatty, not process.stdin.isTTY: touching process.stdin makes fd 0 non-blocking, and the synchronous
+    // read then fails with EAGAIN on a pipe not yet written to (review 60: `zcat ... | parzen import cfg -`).
+    if (isatty(0)) output.note('parzen: reading trials from standard input (end with Ctrl-D).');
   }
   const onInvalid = flags.onInvalid ?? 'reject';
   if (onInvalid !== 'reject' && onInvalid !== 'skip')

@@ -1,5 +1,6 @@
 import type { TrialStore } from '../contracts/store.js';
-import type { FinishedTrial, RunningTrial, Trial } from '../domain/trial.js';
+import type { CompleteTrial, Direction, FinishedTrial, RunningTrial, Trial } from '../domain/trial.js';
+import type { StudyTrialCounts } from '../events/engine-event.js';
 
 /** What a suggester is shown: the study's finished trials and its running ones, each in number order. */
 export interface TrialViews {
@@ -53,6 +54,11 @@ export class StudyMirror {
   private readonly deciding = new Set<number>();
   /** Other processes' trials whose params were waited for in vain once (a worker gone mid-decision). */
   private readonly waitedFor = new Set<number>();
+  /** The finished trials by state and the complete ones of lowest and highest loss, kept as trials finish. */
+  private failedCount = 0;
+  private prunedCount = 0;
+  private lowest: CompleteTrial | undefined;
+  private highest: CompleteTrial | undefined;
 
   constructor(
     private readonly store: TrialStore,
@@ -131,11 +137,43 @@ export class StudyMirror {
     this.cursor = changes.cursor;
   }
 
+  /**
+   * The finished trials by state and the best complete one, as of the last refresh: kept as trials arrive, so
+   * asking costs nothing however large the study (review 60: a pass over the history per trial made long runs
+   * quadratic). Ties go to the lower number, as `bestTrial`.
+   */
+  trialCounts(direction: Direction): StudyTrialCounts {
+    const best = direction === 'minimize' ? this.lowest : this.highest;
+    return {
+      finished: this.finished.length,
+      failed: this.failedCount,
+      pruned: this.prunedCount,
+      ...(best === undefined ? {} : { best: { number: best.number, loss: best.loss } }),
+    };
+  }
+
+  private count(trial: FinishedTrial): void {
+    if (trial.state === 'failed') this.failedCount++;
+    else if (trial.state === 'pruned') this.prunedCount++;
+    else {
+      const { lowest, highest } = this;
+      const earlier = (other: CompleteTrial) => trial.number < other.number;
+      if (lowest === undefined || trial.loss < lowest.loss || (trial.loss === lowest.loss && earlier(lowest)))
+        this.lowest = trial;
+      if (highest === undefined || trial.loss > highest.loss || (trial.loss === highest.loss && earlier(highest)))
+        this.highest = trial;
+    }
+  }
+
   private rebuild(trials: readonly Trial[]): void {
     this.byNumber.length = 0;
     this.known = 0;
     this.runningNumbers.clear();
     this.finished = [];
+    this.failedCount = 0;
+    this.prunedCount = 0;
+    this.lowest = undefined;
+    this.highest = undefined;
     for (const trial of trials) this.apply(trial);
   }
 
@@ -149,7 +187,10 @@ export class StudyMirror {
     }
     this.runningNumbers.delete(trial.number);
     // Finished trials never change: one seen finished before is already in place.
-    if (before === undefined || before.state === 'running') insertByNumber(this.finished, trial);
+    if (before === undefined || before.state === 'running') {
+      insertByNumber(this.finished, trial);
+      this.count(trial);
+    }
   }
 
   /**

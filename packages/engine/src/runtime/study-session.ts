@@ -9,15 +9,7 @@ import type { CompiledSpace } from '../domain/compile-space.js';
 import { type ExternalParams, type ParamAssignment, toExternalParams } from '../domain/params.js';
 import { trialRng } from '../domain/rng.js';
 import type { StudySpec } from '../domain/study.js';
-import {
-  type Direction,
-  type FinishedTrial,
-  type IntermediateValue,
-  isBetter,
-  type Lease,
-  type RunningTrial,
-  type TrialOutcome,
-} from '../domain/trial.js';
+import type { FinishedTrial, IntermediateValue, Lease, RunningTrial, TrialOutcome } from '../domain/trial.js';
 import { ParzenError } from '../errors.js';
 import type { EngineEvent, StudyTrialCounts } from '../events/engine-event.js';
 import { makeFolder } from './make-folder.js';
@@ -96,7 +88,7 @@ export const askTrial = async (
   let studyTrials: StudyTrialCounts | undefined;
   const suggested = await mirror
     .whileStable(trial.number, async ({ history, running }) => {
-      studyTrials = countTrials(history, spec.direction);
+      studyTrials = mirror.trialCounts(spec.direction);
       const decided = await suggestParams(
         suggester,
         {
@@ -148,19 +140,6 @@ export const askTrial = async (
     ...(studyTrials === undefined ? {} : { studyTrials }),
   });
   return { number: trial.number, params, internal };
-};
-
-/** The finished trials by state and the best complete one, for `trial.started`'s `studyTrials` (one pass). */
-const countTrials = (history: readonly FinishedTrial[], direction: Direction): StudyTrialCounts => {
-  let failed = 0;
-  let pruned = 0;
-  let best: { number: number; loss: number } | undefined;
-  for (const trial of history) {
-    if (trial.state === 'failed') failed++;
-    else if (trial.state === 'pruned') pruned++;
-    else if (isBetter(trial.loss, best?.loss, direction)) best = { number: trial.number, loss: trial.loss };
-  }
-  return { finished: history.length, failed, pruned, ...(best === undefined ? {} : { best }) };
 };
 
 /** The outcome a result records: `ok` completes the trial (with its attrs), `failed` fails it. */

@@ -1,6 +1,6 @@
 import { type LoadedExperiment, openStoreForReading, ParzenError, type PluginChoice, type Trial } from '@parzen/engine';
 import { cleanUpQuietly, withCleanup } from '@parzen/engine/host';
-import { canonicalJson, type StudyRecord, type TrialStore } from '@parzen/engine/plugin';
+import { canonicalJson, type EnqueuedParams, type StudyRecord, type TrialStore } from '@parzen/engine/plugin';
 
 /**
  * Which opened store reads a study: its store choice and the config's folder (relative paths resolve
@@ -73,10 +73,16 @@ export const directionChangedNote = (
 const readStudy = async (
   store: TrialStore,
   config: LoadedExperiment['config'],
-): Promise<{ readonly study: StudyRecord; readonly trials: readonly Trial[] }> => {
+  withWaiting = false,
+): Promise<{
+  readonly study: StudyRecord;
+  readonly trials: readonly Trial[];
+  readonly waiting?: readonly EnqueuedParams[] | undefined;
+}> => {
   try {
     const study = await store.getStudy(config.name);
-    return { study, trials: await store.listTrials(config.name) };
+    const trials = await store.listTrials(config.name);
+    return withWaiting ? { study, trials, waiting: await store.listEnqueued?.(config.name) } : { study, trials };
   } catch (error) {
     throw memoryHint(await withHeldStudies(error, store, true), config.store.use);
   }
@@ -118,14 +124,22 @@ export const readStudiesTrials = async (
 export const openStudyTrials = async (experiment: LoadedExperiment): Promise<readonly Trial[]> =>
   (await openStudyRecord(experiment)).trials;
 
-/** The study as its store keeps it, and its trials (read-only; the same errors as {@link openStudyTrials}). */
+/**
+ * The study as its store keeps it, and its trials (read-only; the same errors as {@link openStudyTrials});
+ * with `withWaiting`, the enqueued entries waiting too (undefined when the store keeps no queue).
+ */
 export const openStudyRecord = async (
   experiment: LoadedExperiment,
-): Promise<{ readonly study: StudyRecord; readonly trials: readonly Trial[] }> => {
+  withWaiting = false,
+): Promise<{
+  readonly study: StudyRecord;
+  readonly trials: readonly Trial[];
+  readonly waiting?: readonly EnqueuedParams[] | undefined;
+}> => {
   const store = await openStoreForReading(experiment);
   // A close that fails is warned of; it never replaces what was read, or the error reading it.
   return withCleanup(
-    () => readStudy(store, experiment.config),
+    () => readStudy(store, experiment.config, withWaiting),
     () => store.close(),
     `the \`${experiment.config.store.use}\` store could not be closed`,
   );

@@ -1,3 +1,6 @@
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { createJsonlStore } from '@parzen/store-file';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { journalHeartConfig, tempDir, writeIn } from './cli-harness.js';
 import { cliIn } from './cli-in-process.js';
@@ -68,5 +71,46 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/run by the `random` suggester; explain shows how TPE decides/);
     expect(refused.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("explains what run does with the config: its seed over the stored one, a dead worker's trial failed first (review 60)", async () => {
+    const first = journalHeartConfig(dir, 'reseeded', { suggester: { use: 'tpe' }, budget: { maxTrials: 12 } });
+    expect((await cliIn(dir, 'run', first, '--quiet')).code).toBe(0);
+    // The same study, another seed; and a trial a killed worker left running (a pid that is not alive).
+    const config = writeIn(dir, 'reseeded-99.json', {
+      ...(JSON.parse((await import('node:fs')).readFileSync(first, 'utf8')) as object),
+      seed: 99,
+    });
+    const store = createJsonlStore({ path: join(dir, 'reseeded.parzen.jsonl') });
+    await store.createTrial('reseeded', {
+      lease: { owner: `${hostname()}:2147483646:gone`, expiresAt: new Date(Date.now() + 60_000).toISOString() },
+    });
+    await store.close();
+    const json = await cliIn(dir, 'explain', config, '--json');
+    expect(json.code, json.stderr).toBe(0);
+    expect(json.stderr).toMatch(/#12 was left running by a worker that is gone: explained as failed \(STALE_TRIAL\)/);
+    const next = JSON.parse(json.stdout) as { trialNumber: number; params: Record<string, number>; stale: number[] };
+    expect(next.trialNumber).toBe(13);
+    expect(next.stale).toEqual([12]);
+    const more = await cliIn(dir, 'run', config, '--more-trials', '1', '--quiet');
+    expect(more.code, more.stderr).toBe(0);
+    expect((await lastTrial(config))?.params).toEqual(next.params);
+  });
+
+  it('lists the below set best first in a maximize study, and says when enqueued entries go first', async () => {
+    const config = journalHeartConfig(dir, 'maximized', {
+      direction: 'maximize',
+      suggester: { use: 'tpe' },
+      budget: { maxTrials: 30 },
+      enqueue: [{ x: 0.1, y: 0.2 }],
+    });
+    expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(0);
+    const text = await cliIn(dir, 'explain', config);
+    expect(text.code, text.stderr).toBe(0);
+    const listed = /l\(x\) is built from the \d+ best \(([^)]*)\)/.exec(text.stdout)?.[1] ?? '';
+    const losses = [...listed.matchAll(/#\d+ (-?[\d.e+-]+)/g)].map((match) => Number(match[1]));
+    expect(losses.length).toBeGreaterThan(1);
+    expect(losses).toEqual([...losses].sort((a, b) => b - a));
+    expect(text.stderr).toMatch(/the config enqueues an entry: any that has not run yet goes first/);
   });
 });

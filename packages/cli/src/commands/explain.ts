@@ -1,5 +1,13 @@
-import { ParzenError } from '@parzen/engine/plugin';
-import type { NextSuggestion } from '@parzen/report';
+import type { Direction, Trial } from '@parzen/engine';
+import {
+  type CompiledSpace,
+  checkSameStudy,
+  type EnqueuedParams,
+  isStale,
+  ParzenError,
+  toExternalParams,
+} from '@parzen/engine/plugin';
+import type { NextSuggestion, ReportStudy } from '@parzen/report';
 import { CliError } from '../exit-codes.js';
 import { formatNumber } from '../format-number.js';
 import type { Output } from '../output.js';
@@ -7,8 +15,8 @@ import { prepareRuns } from '../prepare-runs.js';
 import { parseStoreSpec } from '../store-spec.js';
 import { openStudyRecord } from '../study-trials.js';
 import { formatTable } from '../text-table.js';
-import { loadStudies } from './inspect.js';
-import { reportStudy, spaceOf, studyOf } from './report.js';
+import { loadStudies, openStoreFromFlag } from './inspect.js';
+import { reportStudy, spaceOf } from './report.js';
 
 /** Flags of `parzen explain`. */
 export interface ExplainFlags {
@@ -25,9 +33,30 @@ const assignment = (params: Readonly<Record<string, unknown>>): string =>
     .map(([name, value]) => `${name} = ${shown(value)}`)
     .join(', ');
 
+/**
+ * The trials as the next run sees them: a running trial whose worker is gone is failed first (STALE_TRIAL),
+ * as the run marks it before it asks (review 60: explained as running, it changed the draw).
+ */
+const asTheRunSeesThem = (trials: readonly Trial[], now: Date): { trials: Trial[]; stale: number[] } => {
+  const stale: number[] = [];
+  const seen = trials.map((trial): Trial => {
+    if (trial.state !== 'running' || trial.lease === undefined || !isStale(trial.lease, now, '')) return trial;
+    stale.push(trial.number);
+    const { lease: _lease, ...rest } = trial;
+    return {
+      ...rest,
+      state: 'failed',
+      finishedAt: now.toISOString(),
+      error: { code: 'STALE_TRIAL', message: 'Left running by a worker that is gone.' },
+    };
+  });
+  return { trials: seen, stale };
+};
+
 /** The text `parzen explain` prints: the next params, the split, and how each parameter was decided. */
 export const formatNextSuggestion = (
   name: string,
+  direction: Direction,
   next: NextSuggestion,
   losses: ReadonlyMap<number, number>,
 ): string => {
@@ -41,93 +70,164 @@ export const formatNextSuggestion = (
     );
     return lines.join('\n');
   }
-  const best = [...e.below]
+  const sign = direction === 'maximize' ? -1 : 1;
+  const ranked = e.below
     .filter((number) => losses.has(number))
-    .sort((a, b) => (losses.get(a) as number) - (losses.get(b) as number) || a - b);
-  const listed = best
-    .slice(0, 5)
-    .map((number) => `#${number} ${formatNumber(losses.get(number) as number)}`)
-    .join(', ');
+    .sort((a, b) => sign * ((losses.get(a) as number) - (losses.get(b) as number)) || a - b);
+  // Below-set members without a loss of their own: running trials at the constant liar's lie, pruned ones.
+  const others = e.below.filter((number) => !losses.has(number));
+  const listed = [
+    ...ranked.slice(0, 5).map((number) => `#${number} ${formatNumber(losses.get(number) as number)}`),
+    ...(ranked.length > 5 ? ['…'] : []),
+    ...(others.length === 0 ? [] : [`${others.map((number) => `#${number}`).join(', ')} without a loss of their own`]),
+  ].join(', ');
   lines.push(
-    `From ${e.observed} trials observed: l(x) is built from the ${e.below.length} best${listed === '' ? '' : ` (${listed}${best.length > 5 ? ', …' : ''})`}, g(x) from the others.`,
+    `From ${e.observed} trials observed: l(x) is built from the ${e.below.length} best${listed === '' ? '' : ` (${listed})`}, g(x) from the others.`,
   );
+  const finishing = e.params.some((param) => param.candidates.logFinishing !== undefined);
   const rows = e.params.map((param) => {
     const i = param.winner.index;
-    const others = param.group?.filter((member) => member !== param.name) ?? [];
+    const group = param.group?.filter((member) => member !== param.name) ?? [];
     const value = param.options === undefined ? param.winner.value : param.options[param.winner.value];
+    const finish = param.candidates.logFinishing?.[i];
     return [
       param.name,
       shown(value),
-      others.length === 0 ? 'alone' : `with ${others.join(', ')}`,
+      group.length === 0 ? 'alone' : `with ${group.join(', ')}`,
       String(param.candidates.x.length),
       formatNumber(param.candidates.logL[i] as number),
       formatNumber(param.candidates.logG[i] as number),
+      ...(finishing ? [finish === undefined ? '' : formatNumber(finish)] : []),
       formatNumber(param.winner.score),
       `${param.below.length}/${param.above.length}`,
     ];
   });
+  const headers = [
+    'param',
+    'value',
+    'decided',
+    'candidates',
+    'log l',
+    'log g',
+    ...(finishing ? ['log P(finish)'] : []),
+    'score',
+    'below/above',
+  ];
   lines.push(
     formatTable(
-      ['param', 'value', 'decided', 'candidates', 'log l', 'log g', 'score', 'below/above'],
+      headers,
       rows,
-      new Set([1, 3, 4, 5, 6, 7]),
+      new Set(headers.map((_, column) => column).filter((column) => column !== 0 && column !== 2)),
     ),
-    `Each decision draws candidates from l(x) and keeps the one of highest score, log l - w·log g (w = ${formatNumber(e.aboveWeight)}${e.params.some((param) => param.aboveWeight !== e.aboveWeight) ? ', or as the decision says' : ''}); ` +
+    `Each decision draws candidates from l(x) and keeps the one of highest score, log l - w·log g${finishing ? ' + log P(finish) (where trials failed)' : ''} ` +
+      `(w = ${formatNumber(e.aboveWeight)}${e.params.some((param) => param.aboveWeight !== e.aboveWeight) ? ', or as the decision says' : ''}); ` +
       'a joint decision scores the group together. `parzen report` draws these densities; --json gives them in full.',
   );
   return lines.join('\n');
 };
 
-/**
- * `parzen explain [config]`: the params TPE would suggest for the study's next trial, if no other trial
- * finished first, and how it chose them (read-only: nothing is run, created or written). With `--json`, the
- * explanation in full, as `suggestion.explained` events carry it.
- */
-export const explainNext = async (path: string | undefined, flags: ExplainFlags, output: Output): Promise<number> => {
-  const report = await import('@parzen/report');
-  let study: Parameters<typeof report.explainNextSuggestion>[0];
+/** The study, trials and waiting entries `explain` reads: the config's as a run would take it, or the store's. */
+const studyToExplain = async (
+  path: string | undefined,
+  flags: ExplainFlags,
+  output: Output,
+): Promise<{ study: ReportStudy; waiting: readonly EnqueuedParams[] | undefined; enqueues: number }> => {
   if (path === undefined) {
     if (flags.store === undefined)
       throw new CliError('Give a config, or --store SPEC (e.g. --store jsonl:./study.parzen.jsonl).');
-    const [found] = await loadStudies(
-      undefined,
-      { store: flags.store, ...(flags.study === undefined ? {} : { study: flags.study }) },
-      output,
-    );
+    const storeFlags = { store: flags.store, ...(flags.study === undefined ? {} : { study: flags.study }) };
+    const [found] = await loadStudies(undefined, storeFlags, output);
     const { record, space, trials } = found as NonNullable<typeof found>;
-    study = reportStudy(record, trials, space);
-  } else {
-    const runs = await prepareRuns([path], {
-      progress: { force: 'off' },
-      ...(flags.store === undefined ? {} : { overrides: { store: parseStoreSpec(flags.store) } }),
-    });
-    const run =
-      flags.study === undefined && runs.length === 1
-        ? runs[0]
-        : runs.find((r) => r.experiment.config.name === flags.study);
-    if (run === undefined)
-      throw new CliError(
-        `${path} describes ${runs.length === 1 ? 'study' : 'studies'} ${runs.map((r) => `\`${r.experiment.config.name}\``).join(', ')}: ${flags.study === undefined ? 'pick one with --study NAME' : `none is named ${flags.study}`}.`,
-      );
-    const { study: stored, trials } = await openStudyRecord(run.experiment);
-    study = studyOf(run, trials, stored, spaceOf(run, stored, output));
+    const store = await openStoreFromFlag(storeFlags);
+    let waiting: readonly EnqueuedParams[] | undefined;
+    try {
+      waiting = await store.listEnqueued?.(record.name);
+    } finally {
+      await store.close();
+    }
+    // What the store kept: the seed and suggester settings the study was created with.
+    return { study: reportStudy(record, trials, space), waiting, enqueues: 0 };
   }
-  const next = await report.explainNextSuggestion(study);
-  if (next === undefined)
-    throw new ParzenError(
-      'CONFIG_INVALID',
-      `Study ${study.name} is run by the \`${study.suggester?.use ?? 'unknown'}\` suggester; explain shows how TPE decides (suggester "tpe").`,
+  const runs = await prepareRuns([path], {
+    progress: { force: 'off' },
+    ...(flags.store === undefined ? {} : { overrides: { store: parseStoreSpec(flags.store) } }),
+  });
+  const run =
+    flags.study === undefined && runs.length === 1
+      ? runs[0]
+      : runs.find((r) => r.experiment.config.name === flags.study);
+  if (run === undefined)
+    throw new CliError(
+      `${path} describes ${runs.length === 1 ? 'study' : 'studies'} ${runs.map((r) => `\`${r.experiment.config.name}\``).join(', ')}: ${flags.study === undefined ? 'pick one with --study NAME' : `none is named ${flags.study}`}.`,
     );
+  const { config } = run.experiment;
+  const { study: stored, trials, waiting } = await openStudyRecord(run.experiment, true);
+  // What `run` does with this config (review 60: the stored seed and settings gave another draw): a study of
+  // another direction or space is refused as run refuses it; the config's seed and suggester options.
+  checkSameStudy(stored, { name: config.name, direction: config.direction, seed: config.seed, space: config.space });
+  const space: CompiledSpace = spaceOf(run, stored, output);
+  const study: ReportStudy = {
+    name: stored.name,
+    direction: stored.direction,
+    seed: config.seed,
+    space,
+    trials,
+    suggester: {
+      use: config.suggester.use,
+      ...(config.suggester.options === undefined
+        ? {}
+        : { options: config.suggester.options as Readonly<Record<string, unknown>> }),
+    },
+  };
+  return { study, waiting, enqueues: config.enqueue?.length ?? 0 };
+};
+
+/**
+ * `parzen explain [config]`: the params TPE would suggest for the study's next trial, if no other trial
+ * finished first, and how it chose them (read-only: nothing is run, created or written). With a config, the
+ * study as `run` takes it (the config's seed and suggester options); with `--store` alone, as the store kept
+ * it. With `--json`, the explanation in full, as `suggestion.explained` events carry it.
+ */
+export const explainNext = async (path: string | undefined, flags: ExplainFlags, output: Output): Promise<number> => {
+  const report = await import('@parzen/report');
+  const { study: read, waiting, enqueues } = await studyToExplain(path, flags, output);
+  if (read.suggester?.use !== 'tpe') {
+    const why = `Study ${read.name} is run by the \`${read.suggester?.use ?? 'unknown'}\` suggester; explain shows how TPE decides (suggester "tpe").`;
+    if (path === undefined) throw new CliError(why);
+    throw new ParzenError('CONFIG_INVALID', why);
+  }
+  const { trials, stale } = asTheRunSeesThem(read.trials, new Date());
+  const study = { ...read, trials };
+  const next = (await report.explainNextSuggestion(study)) as NextSuggestion;
   if (next.unknownOptions.length > 0)
     output.note(
       `parzen: warning: study ${study.name} was stored with TPE options this version does not know (${next.unknownOptions.join(', ')}), left out.`,
     );
+  if (stale.length > 0)
+    output.note(
+      `parzen: ${stale.map((number) => `#${number}`).join(', ')} ${stale.length === 1 ? 'was' : 'were'} left running by a worker that is gone: explained as failed (STALE_TRIAL), as the next run marks ${stale.length === 1 ? 'it' : 'them'} first.`,
+    );
+  // An enqueued entry runs before TPE's draw (review 60: explain printed TPE's params for an entry's trial).
+  const entry = waiting?.[0];
+  const queued =
+    entry !== undefined
+      ? `the next trial runs the enqueued entry ${JSON.stringify(toExternalParams(study.space, entry.internal))} first (TPE decides only what it leaves out), so this is TPE's draw for the trial after the entries`
+      : enqueues > 0
+        ? `the config enqueues ${enqueues === 1 ? 'an entry' : `${enqueues} entries`}: any that has not run yet goes first, with its own values, before this draw`
+        : undefined;
+  if (queued !== undefined) output.note(`parzen: ${queued}.`);
   if (flags.json === true) {
-    output.result(JSON.stringify(next));
+    output.result(
+      JSON.stringify({
+        ...next,
+        ...(entry === undefined ? {} : { enqueued: toExternalParams(study.space, entry.internal) }),
+        ...(stale.length === 0 ? {} : { stale }),
+      }),
+    );
     return 0;
   }
   const losses = new Map<number, number>();
   for (const trial of study.trials) if (trial.state === 'complete') losses.set(trial.number, trial.loss);
-  output.result(formatNextSuggestion(study.name, next, losses));
+  output.result(formatNextSuggestion(study.name, study.direction, next, losses));
   return 0;
 };

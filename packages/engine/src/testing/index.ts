@@ -12,6 +12,10 @@ export { type TestPluginContextOptions, testPluginContext } from './plugin-conte
 export { describePrunerContract, type PrunerContractOptions } from './pruner-contract.js';
 export { describeReporterContract, type ReporterContractOptions } from './reporter-contract.js';
 export { describeStopperContract, type StopperContractOptions } from './stopper-contract.js';
-export { describeStoreContract, type StoreContractOptions } from './store-contract.js';
-export { describeSuggesterContract, type SuggesterContractOptions } from './suggester-contract.js';
+export { describeStoreContract, numbersAcrossHandles, type StoreContractOptions } from './store-contract.js';
+export {
+  describeSuggesterContract,
+  firstDifferenceAfterResume,
+  type SuggesterContractOptions,
+} from './suggester-contract.js';
 export { validatePluginOptions } from './validate-options.js';

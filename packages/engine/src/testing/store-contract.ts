@@ -39,6 +39,28 @@ const must = <T>(method: T | undefined, name: string): T => {
 };
 
 /**
+ * The numbers two handles on the same data (`create`, then `reopen`: two workers) give 20 trials asked of
+ * both at once, in order; a store that numbers trials once across handles gives 0 to 19.
+ */
+export const numbersAcrossHandles = async (options: StoreContractOptions): Promise<number[]> => {
+  if (options.reopen === undefined)
+    throw new Error('numbersAcrossHandles needs `reopen`: a second handle on the data.');
+  const first = await options.create();
+  await first.openStudy(spec);
+  const second = await options.reopen(first);
+  await second.openStudy(spec);
+  try {
+    const trials = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? first : second).createTrial(spec.name)),
+    );
+    return trials.map((trial) => trial?.number ?? -1).sort((a, b) => a - b);
+  } finally {
+    await second.close();
+    await first.close();
+  }
+};
+
+/**
  * The behaviour every {@link TrialStore} must have. Call it in a vitest file:
  * `describeStoreContract('sqlite', { create: () => createSqliteStore({ path: tmp() }) })`.
  */
@@ -99,6 +121,19 @@ export const describeStoreContract = (name: string, options: StoreContractOption
       expect(trials.every((trial) => trial?.state === 'running')).toBe(true);
       await store.close();
     });
+
+    if (options.reopen !== undefined) {
+      it('numbers trials once across two handles on the same data, asked at once (two workers)', async () => {
+        const numbers = await numbersAcrossHandles(options);
+        expect(
+          numbers,
+          'two handles on the same data (two worker processes) must never give out one trial number twice: ' +
+            'number trials in the shared data (a transaction, a lock), not in a counter of each handle',
+        ).toEqual(Array.from({ length: numbers.length }, (_, i) => i));
+      });
+    } else {
+      it.skip('numbers trials once across two handles on the same data (give `reopen` to check what two workers do)', () => {});
+    }
 
     it('refuses to create trials past the limit, atomically', async () => {
       const store = await open();

@@ -89,26 +89,43 @@ const run = async (
   seed: number,
   direction: Direction = 'minimize',
   concurrency = 1,
+  store = createMemoryStore(),
+  trials = options.trials ?? 40,
 ): Promise<{ trials: readonly Trial[]; begun: number; maxRunning: number }> => {
   const { wrapped, seen } = counted(await options.create());
   const result = await runStudy({
     spec: { name: 'contract', direction, seed, space: contractSpace },
     space: compileSpace(contractSpace),
-    store: createMemoryStore(),
+    store,
     suggester: wrapped,
     objective: createFunctionObjective(async (params) => {
       if (concurrency > 1) await new Promise((resolve) => setTimeout(resolve, 1));
       return objective(params);
     }),
-    budget: { maxTrials: options.trials ?? 40 },
+    budget: { maxTrials: trials },
     concurrency,
   });
   return { trials: result.trials, ...seen };
 };
 
 /**
+ * The first trial that differs between one run of a study and the same study run to half its trials, then
+ * resumed by a new suggester from `options.create` (-1 when none does): a suggester that carries a random
+ * stream or other state from one trial to the next gives a resumed study, or another worker, other trials.
+ */
+export const firstDifferenceAfterResume = async (options: SuggesterContractOptions): Promise<number> => {
+  const total = options.trials ?? 40;
+  const whole = (await run(options, 9)).trials.map((trial) => JSON.stringify(trial.internal));
+  const store = createMemoryStore();
+  await run(options, 9, 'minimize', 1, store, Math.floor(total / 2));
+  const resumed = (await run(options, 9, 'minimize', 1, store, total)).trials;
+  return resumed.findIndex((trial, i) => JSON.stringify(trial.internal) !== whole[i]);
+};
+
+/**
  * The behaviour every {@link Suggester} must have: values in their support, only active parameters,
- * the same trials for the same seed, and no trouble with failed trials or a maximize study.
+ * the same trials for the same seed (in one run, or resumed by a new suggester), and no trouble with
+ * failed trials or a maximize study.
  */
 export const describeSuggesterContract = (name: string, options: SuggesterContractOptions): void => {
   const space = compileSpace(contractSpace);
@@ -134,6 +151,19 @@ export const describeSuggesterContract = (name: string, options: SuggesterContra
       const other = (await run(options, 6)).trials.map((trial) => trial.internal);
       expect(second).toEqual(first);
       expect(other).not.toEqual(first);
+    });
+
+    it('gives the same trials to a study resumed by a new suggester as in one run (no state kept between trials)', async () => {
+      const total = options.trials ?? 40;
+      const first = await firstDifferenceAfterResume(options);
+      expect(
+        first,
+        first < 0
+          ? ''
+          : `trial #${first} differs after a resume at #${Math.floor(total / 2)}: a suggester must decide each trial from its context alone ` +
+              '(the study, the trial number, context.rng), not from a random stream or state it carries from one trial to the next, ' +
+              'or a resumed study, or another worker, draws other trials than one run',
+      ).toBe(-1);
     });
 
     it('copes with failed trials and a maximize study', async () => {

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import type { Suggester } from '../contracts/suggester.js';
+import { createRng } from '../domain/rng.js';
+import { sampleDistribution } from '../domain/sample-distribution.js';
+import { firstDifferenceAfterResume } from './suggester-contract.js';
+
+describe('the Suggester contract catches state kept between trials (trial 60)', () => {
+  it('a suggester with one random stream across trials differs after a resume; one that draws from context.rng does not', async () => {
+    const ownStream = (): Suggester => {
+      // The mistake: a stream made once, in create, and read by every trial.
+      const rng = createRng('one stream for the whole study');
+      return {
+        name: 'own-stream',
+        beginTrial: () => ({ sampleParam: (param) => sampleDistribution(param.distribution, rng) }),
+      };
+    };
+    const fromContext = (): Suggester => ({
+      name: 'from-context',
+      beginTrial: (context) => ({ sampleParam: (param) => sampleDistribution(param.distribution, context.rng) }),
+    });
+    expect(await firstDifferenceAfterResume({ create: ownStream, trials: 12 })).toBe(6);
+    expect(await firstDifferenceAfterResume({ create: fromContext, trials: 12 })).toBe(-1);
+  });
+});

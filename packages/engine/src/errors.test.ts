@@ -38,3 +38,22 @@ describe("hyperopt's names get a hint in a config and in code (trial 55)", () =>
     expect(didYouMeanField('points_to_evaluate', ['enqueue'])).toBe(' (did you mean `enqueue`?)');
   });
 });
+
+describe('instanceof ParzenError across copies of the engine (trial 60)', () => {
+  it("holds for another copy's ParzenError (the brand), and subclasses still test as classes", async () => {
+    const { ParzenError } = await import('./errors.js');
+    // Another copy's class: the same source, evaluated again (a plugin's own node_modules/@parzen/engine).
+    // @ts-expect-error: the query makes it a module of its own, which TypeScript does not resolve
+    const copy = (await import('./errors.js?copy')) as typeof import('./errors.js');
+    expect(copy.ParzenError).not.toBe(ParzenError);
+    const foreign = new copy.ParzenError('TRIAL_ALREADY_FINISHED', 'from a plugin');
+    expect(foreign instanceof ParzenError).toBe(true);
+    expect(new ParzenError('CONFIG_INVALID', 'here') instanceof copy.ParzenError).toBe(true);
+    expect(new Error('plain') instanceof ParzenError).toBe(false);
+    expect(Object.keys(foreign)).not.toContain('Symbol(parzen.ParzenError)');
+    expect(JSON.stringify(foreign)).not.toContain('parzen.ParzenError');
+    class Narrower extends ParzenError {}
+    expect(new Narrower('CONFIG_INVALID', 'x') instanceof ParzenError).toBe(true);
+    expect(foreign instanceof Narrower).toBe(false);
+  });
+});

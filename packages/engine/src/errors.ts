@@ -51,8 +51,22 @@ export interface ParzenErrorDetails {
   readonly trials?: readonly unknown[];
 }
 
+/** The brand every ParzenError carries, shared by every copy of the engine (`Symbol.for`). */
+const PARZEN_ERROR = Symbol.for('parzen.ParzenError');
+
 /** The error class of Parzen. `code` is stable; `issues` lists config problems when there are any. */
 export class ParzenError extends Error {
+  /**
+   * `error instanceof ParzenError` holds for a ParzenError of any copy of this package (by a brand in the
+   * global symbol registry, not the class): a plugin that installed its own `@parzen/engine` throws errors the
+   * host's engine still tells apart (trial 60: they printed raw stacks, and tolerated codes became fatal).
+   * Subclasses test as classes do.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== ParzenError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[PARZEN_ERROR] === true;
+  }
+
   readonly code: ErrorCode;
   readonly plugin: string | undefined;
   readonly issues: readonly ConfigIssue[];
@@ -65,6 +79,7 @@ export class ParzenError extends Error {
 
   constructor(code: ErrorCode, message: string, details: ParzenErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    Object.defineProperty(this, PARZEN_ERROR, { value: true });
     this.name = 'ParzenError';
     this.code = code;
     this.plugin = details.plugin;

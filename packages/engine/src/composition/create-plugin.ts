@@ -118,7 +118,63 @@ export const createPlugin = async <K extends PluginKind>(
         'This is a fault of the plugin, not of the config.',
       { plugin: choice.use },
     );
+  if (kind === 'store') return guardedStore(instance as TrialStore, choice.use) as PluginInstances[K];
   return instance as PluginInstances[K];
+};
+
+/** Codes a store may throw that the run loop acts on: passed through as they are, with any error class. */
+const STORE_CODES = new Set([
+  'TRIAL_ALREADY_FINISHED',
+  'TRIAL_NOT_FOUND',
+  'STUDY_NOT_FOUND',
+  'STUDY_MISMATCH',
+  'IMPORT_REPEATED',
+  'INTERRUPTED',
+]);
+
+/**
+ * The store with what its methods throw made a `STORE_FAILED` error naming the store plugin and the method,
+ * unless it is a ParzenError or carries a code the run loop acts on: a third-party store's plain `Error`
+ * printed a raw stack with no plugin named (trial 60), where every other plugin kind's failure is one line
+ * (`PARZEN_DEBUG=1` still shows the cause).
+ */
+const guardedStore = (store: TrialStore, plugin: string): TrialStore => {
+  const failed = (method: string, error: unknown): unknown => {
+    // `close` has its own warning, which names the store (a failed close never replaces a run's result).
+    if (error instanceof ParzenError || method === 'close') return error;
+    const code = (error as { code?: unknown } | null)?.code;
+    if (typeof code === 'string' && STORE_CODES.has(code)) return error;
+    const message = error instanceof Error ? error.message : `it threw ${describeValue(error)}`;
+    return new ParzenError('STORE_FAILED', `The \`${plugin}\` store failed (${method}): ${message}`, {
+      plugin,
+      cause: error,
+    });
+  };
+  const wrapped = new Map<PropertyKey, unknown>();
+  return new Proxy(store, {
+    get: (target, key) => {
+      const value: unknown = Reflect.get(target, key);
+      if (typeof value !== 'function') return value;
+      const known = wrapped.get(key);
+      if (known !== undefined) return known;
+      const method = String(key);
+      const call = (...args: unknown[]): unknown => {
+        let result: unknown;
+        try {
+          result = (value as (...a: unknown[]) => unknown).apply(target, args);
+        } catch (error) {
+          throw failed(method, error);
+        }
+        return result instanceof Promise
+          ? result.catch((error: unknown) => {
+              throw failed(method, error);
+            })
+          : result;
+      };
+      wrapped.set(key, call);
+      return call;
+    },
+  });
 };
 
 /**

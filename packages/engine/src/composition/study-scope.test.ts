@@ -165,3 +165,47 @@ describe('dependency injection: one child container per study', () => {
     }
   });
 });
+
+describe("a store plugin's own errors (trial 60)", () => {
+  it('are STORE_FAILED errors naming the plugin and the method, the cause kept; ParzenErrors pass as they are', async () => {
+    const { createMemoryStore } = await import('../builtins/memory-store.js');
+    const { defineStore } = await import('../contracts/manifest.js');
+    const { ParzenError } = await import('../errors.js');
+    let calls = 0;
+    const flaky = defineStore<Record<string, never>>({
+      name: 'flaky',
+      optionsSchema: { type: 'object', properties: {} },
+      create: () => {
+        const store = createMemoryStore();
+        return {
+          ...store,
+          name: 'flaky',
+          openStudy: (spec) => store.openStudy(spec),
+          createTrial: async (study, options) => {
+            calls++;
+            if (calls === 3) throw new Error('disk on fire');
+            return store.createTrial(study, options);
+          },
+        };
+      },
+    });
+    const experiment = await loadExperiment(
+      { ...config('flaky-study', 1), store: { use: 'flaky' } },
+      {
+        plugins: [{ manifests: [counting, busListener, flaky], services: [counterService] }],
+        functions: { id: (params: Readonly<Record<string, unknown>>) => params.x as number },
+      },
+    );
+    const error = await runLoadedExperiment(experiment).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(ParzenError);
+    expect(error).toMatchObject({
+      code: 'STORE_FAILED',
+      plugin: 'flaky',
+      message: 'The `flaky` store failed (createTrial): disk on fire',
+    });
+    expect((error as Error).cause).toBeInstanceOf(Error);
+  });
+});

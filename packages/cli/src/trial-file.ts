@@ -235,7 +235,7 @@ const csvRow = (space: CompiledSpace, header: readonly string[], fields: readonl
     if (cell === '') empty.add(space.byName.has(column) ? column : (prefixedParam(space, column) ?? column));
     // The last step of a `parzen trials --csv` row is kept as its JSON lines keep it, so the import says
     // that the learning curve is not there (trial 59: said for the JSON lines, not for the CSV).
-    if (column === 'step' && cell !== '' && !space.byName.has(column)) row.step = numberOrText(cell);
+    if (column === 'step' && /^\d+$/.test(cell.trim()) && !space.byName.has(column)) row.step = Number(cell);
     if (cell === '' || (ignored && !space.byName.has(column))) continue;
     const prefixed = space.byName.has(column) ? undefined : prefixedParam(space, column);
     const optunaName = space.byName.has(column) ? undefined : optunaAttr(column);

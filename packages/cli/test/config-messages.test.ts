@@ -43,6 +43,8 @@ describe('config errors from the built-in plugins: one line per mistake, no ajv 
     expect(pruner.issues[0]?.found).toBe('"MedianPruner" (did you mean `median`?)');
     const sampler = await validate('tpe-sampler', { suggester: { use: 'TPESampler' } });
     expect(sampler.issues[0]?.found).toBe('"TPESampler" (did you mean `tpe`?)');
+    const dotted = await validate('dotted', { pruner: { use: 'optuna.pruners.HyperbandPruner' } });
+    expect(dotted.issues[0]?.found).toBe('"optuna.pruners.HyperbandPruner" (did you mean `hyperband`?)');
   });
 
   it('a misspelt "auto" of successive halving', async () => {

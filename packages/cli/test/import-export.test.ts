@@ -316,6 +316,12 @@ describe('parzen export and import', () => {
     expect(csvImport.stderr).toMatch(
       /rows? of .*heart-trials\.csv names? (its|their) last step but not (its|their) learning curve/,
     );
+    // Only rows imported are counted, and only a step that is a step (review 60).
+    const stepped = writeIn(dir, 'stepped.csv', 'x,model,loss,step\n0.1,svm,1,3\n9,svm,1,4\n0.2,svm,2,abc\n');
+    const fromStepped = config('stepped.json', { use: 'jsonl', options: { path: './stepped.parzen.jsonl' } });
+    const steppedImport = await cli('import', fromStepped, stepped, '--on-invalid', 'skip');
+    expect(steppedImport.code, steppedImport.stderr).toBe(0);
+    expect(steppedImport.stderr).toMatch(/parzen: 1 row of .*stepped\.csv names its last step/);
     // Into a study of another seed: said, with how to continue the exported one as it was (trial 41).
     const reseeded = config(
       'reseeded.json',

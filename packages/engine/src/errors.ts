@@ -282,7 +282,9 @@ const VALUE_SYNONYMS: Readonly<Record<string, string>> = {
  * `"type": "categorical"` for `choice`).
  */
 export const didYouMeanValue = (value: string, allowed: readonly string[]): string => {
-  const meant = VALUE_SYNONYMS[value.toLowerCase()];
+  // A class's dotted path as Hydra and YAML configs write it (`optuna.samplers.TPESampler`): its last name.
+  const meant =
+    VALUE_SYNONYMS[value.toLowerCase()] ?? VALUE_SYNONYMS[value.slice(value.lastIndexOf('.') + 1).toLowerCase()];
   return meant !== undefined && allowed.includes(meant) ? ` (did you mean \`${meant}\`?)` : didYouMean(value, allowed);
 };
 

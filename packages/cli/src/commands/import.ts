@@ -305,8 +305,11 @@ const importWhenAsked = async (
     );
   // Rows of `parzen trials --jsonl/--csv` name a trial's last step, not its curve (trial 58: a study moved
   // so lost its learning curves without a word, and a pruner then judged differently).
+  // Of the rows imported (review 60: skipped ones were counted too).
+  const importedLines = new Set(checked.rows);
   const stepOnly = file.rows.filter(
-    (row) =>
+    (row, index) =>
+      importedLines.has(file.lines[index] ?? index) &&
       typeof row === 'object' &&
       row !== null &&
       (row as { step?: unknown }).step !== undefined &&

@@ -112,6 +112,28 @@ describe('progress reporter', () => {
     ]);
   });
 
+  it("counts other workers' running trials once they finish, not when a run joins them (review 60)", async () => {
+    const played: EngineEvent[] = [
+      {
+        type: 'study.started',
+        at,
+        study,
+        resumed: true,
+        existingTrials: 4,
+        failed: 0,
+        pruned: 0,
+        running: 4,
+        maxTrials: 6,
+      },
+      complete(4, 1.5),
+    ];
+    expect((await play('lines', false, played)).split('\n')).toEqual([
+      'Resuming study demo (4 trials so far, up to 6 trials)',
+      'trial #4 complete, loss 1.5  [1/6 trials, 0 failed, best 1.5 (#4)]',
+      '',
+    ]);
+  });
+
   it('draws a bar with done/total, failures and the best loss on a terminal', async () => {
     const text = await play('auto', true);
     expect(text).toContain('4/4 trials | 1 failed | best 1.25 (#2) | ETA');

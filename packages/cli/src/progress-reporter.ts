@@ -64,7 +64,9 @@ const update = (state: ProgressState, event: EngineEvent): void => {
     // Counts and best start from the study's (earlier runs included, as the summary's); then this process's
     // own finished trials add to them, and each trial's start brings in the other workers' (below).
     state.total = event.maxTrials;
-    state.done = event.existingTrials;
+    // Finished ones: other workers' running trials count once they finish (review 60: a worker that joined
+    // four running trials counted them done, and showed 6/6 with 2 finished).
+    state.done = event.existingTrials - (event.running ?? 0);
     state.failed = event.failed;
     state.pruned = event.pruned;
     state.direction = event.study.direction;

@@ -45,6 +45,8 @@ export type EngineEvent =
       /** How many of them had failed (stale trials this run found are counted as failed) and been pruned. */
       readonly failed: number;
       readonly pruned: number;
+      /** How many of them are running (other workers' trials; not the stale ones, counted as failed). */
+      readonly running?: number;
       /** The best complete trial among them, if any. */
       readonly best?: CompleteTrial;
       readonly maxTrials?: number;

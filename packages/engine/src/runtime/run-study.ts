@@ -246,6 +246,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       existingTrials: existing.length,
       failed: existing.filter((trial) => trial.state === 'failed').length + stale.length,
       pruned: existing.filter((trial) => trial.state === 'pruned').length,
+      running: existing.filter((trial) => trial.state === 'running').length - stale.length,
       ...(best === undefined ? {} : { best }),
       ...(limit === undefined ? {} : { maxTrials: limit }),
       ...(waitingNow === undefined || waitingNow.length === 0 ? {} : { waitingEntries: waitingNow.length }),

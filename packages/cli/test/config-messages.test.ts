@@ -229,6 +229,30 @@ describe('options that do nothing where they are (trial 51)', () => {
   });
 });
 
+describe('a command element with `}}` and no `{{` (trial 59: inline code lost a brace, unsaid)', () => {
+  it('validate notes it by pointer; an element with both escapes is not noted', async () => {
+    const path = writeIn(
+      dir,
+      'braces.json',
+      heartConfig({
+        objective: {
+          use: 'command',
+          options: {
+            command: ['python3', '-c', "print({'loss': {x}, 'attrs': {'a': 1}})", '{{literal}}'],
+          },
+        },
+      }),
+    );
+    const checked = await cli('validate', path);
+    expect(checked.code, checked.stderr).toBe(0);
+    const notes = checked.stderr.trim().split('\n');
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(
+      /^.*braces\.json: note: \/objective\/options\/command\/2: has `}}` and no `{{`: the template turns each `}}` into `}`/,
+    );
+  });
+});
+
 describe("an events reporter's file (trial 53: it appended to the study's journal and to the config)", () => {
   it("may not be the study's store, the config or a file the config names: exit 2 before anything runs", async () => {
     const cases: [string, string][] = [

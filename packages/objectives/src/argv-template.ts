@@ -114,6 +114,32 @@ export const expandElement = (element: string, where: string, context: TemplateC
 const nameKey = (name: string): string => name.toLowerCase().replace(/[\s_-]+/gu, '');
 
 /**
+ * The elements (argv, `env` values) that hold `}}` and no `{{`: the template makes each `}}` one brace, which
+ * in code or JSON (`python3 -c "print({'a': {'b': 1}})"`) is almost never meant (trial 59: the program got
+ * unbalanced braces, and validate said nothing). Notes with pointers under the objective's options.
+ */
+export const loneClosingEscapes = (
+  template: readonly string[],
+  env: Readonly<Record<string, string>>,
+): { readonly pointer: string; readonly message: string }[] => {
+  const note = (element: string, pointer: string) =>
+    element.includes('}}') && !element.includes('{{')
+      ? [
+          {
+            pointer,
+            message:
+              `has \`}}\` and no \`{{\`: the template turns each \`}}\` into \`}\` (\`{{\` and \`}}\` are its escapes for literal braces), ` +
+              'so the program gets one brace there; write `}}}}` for a literal `}}` (and `{{{{` for `{{`), or put the code in a file',
+          },
+        ]
+      : [];
+  return [
+    ...template.flatMap((element, index) => note(element, `/command/${index}`)),
+    ...Object.entries(env).flatMap(([name, value]) => note(value, `/env/${escapePointer(name)}`)),
+  ];
+};
+
+/**
  * Checks a command template (argv and `env` values) against the space before any trial runs: every
  * `{name}` must be a parameter of the space or a reserved name. Returns one issue per bad placeholder,
  * with its JSON pointer (`/command/3`, `/env/LR`) under `prefix`.

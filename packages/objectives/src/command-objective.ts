@@ -18,6 +18,7 @@ import {
 import {
   expandArgv,
   expandEnv,
+  loneClosingEscapes,
   placeholderNames,
   TemplateError,
   templateProblems,
@@ -570,6 +571,7 @@ export const commandObjectiveManifest = defineObjective<CommandObjectiveOptions>
   name: 'command',
   description: 'Runs a program per trial (params on stdin, in env and argv); reads the loss from its last stdout line.',
   optionsSchema: commandObjectiveOptionsSchema,
+  notes: (options) => loneClosingEscapes(options.command, options.env ?? {}),
   create: (options, context) => {
     checkAgainstSpace(options, context.space);
     checkProgram(options, context.baseDir);

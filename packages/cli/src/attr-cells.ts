@@ -13,9 +13,18 @@ export const readsAsJson = (cell: string): boolean => {
   return /^[[{"]/.test(text) || text === 'true' || text === 'false' || text === 'null';
 };
 
-/** The value of an attribute cell: a number, JSON, or the text itself (JSON that does not parse stays text). */
+/**
+ * Whether a cell is a number as JSON writes one: `007`, `0x10`, `+5` and `Infinity` are text (trial 59: an
+ * Optuna user attr "007" was imported as 7).
+ */
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/**
+ * The value of an attribute cell: a number (as JSON writes one), JSON, or the text itself (JSON that does
+ * not parse stays text).
+ */
 export const attrFromCell = (cell: string): unknown => {
-  if (readsAsNumber(cell)) return Number(cell);
+  if (JSON_NUMBER.test(cell.trim())) return Number(cell);
   if (readsAsJson(cell)) {
     try {
       return JSON.parse(cell) as unknown;

@@ -641,6 +641,21 @@ describe('parzen export and import', () => {
     expect(trials[3]).not.toHaveProperty('attrs');
     expect(trials[4]).toMatchObject({ loss: 0.9, attrs: { converged: true, epochs: 12 } });
 
+    // A user attr as JSON would not write a number stays text (trial 59: "007" became 7).
+    const ids = writeIn(
+      dir,
+      'optuna-ids.csv',
+      ',number,value,params_x,params_model,params_shuffle,user_attrs_id,user_attrs_hex,user_attrs_n,state\n0,0,0.5,0.5,tree,True,007,0x10,-1.5e3,COMPLETE\n',
+    );
+    const idsTarget = config(
+      'optuna-ids.json',
+      { use: 'sqlite', options: { path: './optuna-ids.parzen.db' } },
+      { space: optunaSpace },
+    );
+    expect((await cli('import', idsTarget, ids)).code).toBe(0);
+    const [withIds] = await sqliteTrials(join(dir, 'optuna-ids.parzen.db'));
+    expect(withIds?.state === 'complete' && withIds.attrs).toEqual({ id: '007', hex: '0x10', n: -1500 });
+
     const running = writeIn(
       dir,
       'running.csv',

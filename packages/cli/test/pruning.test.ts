@@ -185,6 +185,42 @@ describe('pruning from a config', () => {
 });
 
 describe('attrs of pruned trials', () => {
+  it('a module in a worker thread that throws TrialPruned ends its trial pruned at its last value (trial 59)', async () => {
+    // As `throw new TrialPruned()` from the package the module imports (here built by hand: its brand).
+    writeIn(
+      dir,
+      'self-pruning.mjs',
+      `export default async ({ x }, context) => {
+  await context.report(0, x + 1);
+  const error = new Error('diverged');
+  error.name = 'TrialPruned';
+  Object.defineProperty(error, Symbol.for('parzen.TrialPruned'), { value: true });
+  throw error;
+};
+`,
+    );
+    const path = writeIn(
+      dir,
+      'self-pruning.json',
+      trainerConfig('self-pruning', {
+        objective: { use: 'module', options: { path: './self-pruning.mjs', isolate: 'worker' } },
+        store: { use: 'jsonl', options: { path: './self-pruning.parzen.jsonl' } },
+        pruner: { use: 'none' },
+        budget: { maxTrials: 2 },
+        reporters: [],
+      }),
+    );
+    const ran = await cli('run', path);
+    expect(ran.code, ran.stderr).toBe(0);
+    const rows = JSON.parse((await cli('trials', path, '--json')).stdout) as {
+      state: string;
+      loss: number;
+      params: { x: number };
+    }[];
+    expect(rows.map((row) => row.state)).toEqual(['pruned', 'pruned']);
+    for (const row of rows) expect(row.loss).toBe(row.params.x + 1);
+  });
+
   it('a told module returns {loss, attrs}: trials --json lists them, and export then import keeps them', async () => {
     writeIn(
       dir,

@@ -88,6 +88,27 @@ export class ParzenError extends Error {
   }
 }
 
+/** The brand of {@link TrialPruned}, shared by every copy of the engine and every worker thread's. */
+const TRIAL_PRUNED = Symbol.for('parzen.TrialPruned');
+
+/**
+ * Thrown by an objective to end its own trial `pruned` at its last reported value, without a pruner's
+ * word (Optuna's `raise TrialPruned()`): a run that diverged, a budget of its own. `throw new TrialPruned()`.
+ */
+export class TrialPruned extends Error {
+  /** Holds for a TrialPruned of any copy of this package (a brand in the global symbol registry). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== TrialPruned) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[TRIAL_PRUNED] === true;
+  }
+
+  constructor(message = 'The objective pruned its trial.') {
+    super(message);
+    Object.defineProperty(this, TRIAL_PRUNED, { value: true });
+    this.name = 'TrialPruned';
+  }
+}
+
 /** A JSON pointer's segment for a name: `~` as `~0` and `/` as `~1` (RFC 6901). */
 export const escapePointer = (segment: string): string => segment.replaceAll('~', '~0').replaceAll('/', '~1');
 

@@ -51,7 +51,7 @@ export {
   type TrialErrorCode,
   type TrialState,
 } from './domain/trial.js';
-export { type ConfigIssue, type ErrorCode, ParzenError, type ParzenErrorDetails } from './errors.js';
+export { type ConfigIssue, type ErrorCode, ParzenError, type ParzenErrorDetails, TrialPruned } from './errors.js';
 export type {
   EngineEvent,
   EngineEventType,

@@ -1,5 +1,5 @@
 import type { EvaluationResult } from '../contracts/objective.js';
-import { describeValue, thrownAt } from '../errors.js';
+import { describeValue, TrialPruned, thrownAt } from '../errors.js';
 
 /** A failed evaluation with its error's code, message and, when given, details. */
 export const failedResult = (
@@ -152,6 +152,8 @@ export const thrownErrorInfo = (
   code = 'OBJECTIVE_THREW',
 ): { code: string; message: string; details?: Record<string, unknown> } => {
   if (!(error instanceof Error)) return { code, message: `The objective threw ${describeValue(error)}` };
+  // `throw new TrialPruned()`: the objective ended its trial pruned (the run loop records it at its last value).
+  if (error instanceof TrialPruned) return { code: 'PRUNED', message: error.message };
   const details: Record<string, unknown> = {};
   if (typeof error.name === 'string' && error.name !== 'Error') details.errorName = error.name;
   const at = thrownAt(error);

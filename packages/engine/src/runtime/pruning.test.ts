@@ -196,6 +196,27 @@ describe('pruning in the run loop', () => {
     expect(untold.trials[0]?.state).toBe('complete');
   });
 
+  it('ends a trial pruned at its last value when the objective throws TrialPruned, with no pruner (trial 59)', async () => {
+    const { TrialPruned } = await import('../errors.js');
+    const diverging: ObjectiveFunction = async (params, context) => {
+      await context.report(0, 2);
+      await context.report(1, 3);
+      if ((params.x as number) > -10) throw new TrialPruned('diverged');
+      return 1;
+    };
+    const result = await run(diverging, { budget: { maxTrials: 2 } });
+    expect(result.trials.map((trial) => trial.state)).toEqual(['pruned', 'pruned']);
+    expect(result.trials[0]).toMatchObject({ loss: 3 });
+    // Another Error is a failure, as before.
+    const plain = await run(
+      async () => {
+        throw new Error('diverged');
+      },
+      { budget: { maxTrials: 1 } },
+    );
+    expect(plain.trials[0]?.state).toBe('failed');
+  });
+
   it('keeps the attrs a told objective returns with the pruned trial (trial 54: they were dropped)', async () => {
     const withAttrs: ObjectiveFunction = async (_params, context) => {
       await context.report(0, 5);

@@ -343,6 +343,19 @@ describe('command objective', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it('a program that prints {"pruned": true} last ends its own trial pruned, its attrs kept (trial 59)', async () => {
+    const { run } = await programRunner();
+    const diverged = `console.log('{"step":0,"value":1}'); console.log('{"pruned": true, "attrs": {"why": "nan"}}')`;
+    const pruned = await run(diverged, 0);
+    expect(pruned).toMatchObject({ status: 'failed', error: { code: 'PRUNED', details: { attrs: { why: 'nan' } } } });
+    // After a loss line it is a log line: the loss stands.
+    const logged = `console.log('{"loss": 0.5}'); console.log('{"pruned": true}')`;
+    expect(await run(logged, 1)).toMatchObject({ status: 'ok', loss: 0.5 });
+    // Only as the last line: a loss after it stands too.
+    const later = `console.log('{"pruned": true}'); console.log('{"loss": 0.25}')`;
+    expect(await run(later, 2)).toMatchObject({ status: 'ok', loss: 0.25 });
+  });
+
   it('warns when the pruner stopped a trial on reports that came all at once after a second with none before (trial 49)', async () => {
     const { context, run } = await programRunner();
     // A flushed program pruned at its first report, early: nothing to say.

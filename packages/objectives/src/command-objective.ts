@@ -213,6 +213,21 @@ export const interpretCommandOutcome = (
       { ...details, stdoutTail: outcome.stdout.slice(-1000) },
     );
   }
+  // `{"pruned": true}` last: the program ended its own trial pruned, at its last report (its attrs kept).
+  if (
+    typeof found === 'object' &&
+    found !== null &&
+    !('loss' in found) &&
+    (found as { pruned?: unknown }).pruned === true
+  ) {
+    const { pruned: _pruned, ...rest } = found as Record<string, unknown>;
+    const judged = Object.keys(rest).length === 0 ? undefined : interpretObjectiveValue({ loss: 0, ...rest });
+    const attrs = judged?.status === 'ok' ? judged.attrs : undefined;
+    return failed('PRUNED', `\`${shown}\` ended its trial pruned (it printed {"pruned": true}).`, {
+      ...details,
+      ...(attrs === undefined ? {} : { attrs }),
+    });
+  }
   const result = interpretObjectiveValue(found);
   // The result's own details (the loss of OBJECTIVE_BAD_ATTRS, which its message says is kept) stay.
   return result.status === 'ok'

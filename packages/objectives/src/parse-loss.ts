@@ -61,13 +61,17 @@ export const parseLossLine = (line: string): unknown => {
   if (special !== undefined) return special;
   // Only an object that names `loss`, or hyperopt's `"status": "fail"` (trial 55: that result with no loss was
   // "printed no loss"), can qualify: report lines and logs are passed over unparsed.
-  if (!text.startsWith('{') || !(text.includes('loss') || text.includes('status'))) return undefined;
+  // And `{"pruned": true}`: the program ended its own trial pruned (Optuna's `raise TrialPruned()`).
+  if (!text.startsWith('{') || !(text.includes('loss') || text.includes('status') || text.includes('pruned')))
+    return undefined;
   try {
     const value = parseJsonWithNonFinite(text);
     return typeof value === 'object' &&
       value !== null &&
       !Array.isArray(value) &&
-      ('loss' in value || (value as { status?: unknown }).status === 'fail')
+      ('loss' in value ||
+        (value as { status?: unknown }).status === 'fail' ||
+        (value as { pruned?: unknown }).pruned === true)
       ? value
       : undefined;
   } catch {
@@ -93,9 +97,9 @@ export const lossTracker = () => {
   let found: unknown;
   let lossObjectSeen = false;
   let numberAfterLoss: number | undefined;
-  // hyperopt's `{"status": "fail"}` without a loss counts only as the last non-empty line, and only when no
-  // loss line came before it (review 57: a JSON log line with `"status": "fail"` after the loss failed a
-  // complete trial).
+  // hyperopt's `{"status": "fail"}` (and `{"pruned": true}`) without a loss counts only as the last non-empty
+  // line, and only when no loss line came before it (review 57: a JSON log line with `"status": "fail"` after
+  // the loss failed a complete trial).
   let failLast: unknown;
   return {
     /** Reads one line; returns what it read as a loss (a number, an object with `loss`), if anything. */

@@ -131,8 +131,6 @@ export const describeStoreContract = (name: string, options: StoreContractOption
             'number trials in the shared data (a transaction, a lock), not in a counter of each handle',
         ).toEqual(Array.from({ length: numbers.length }, (_, i) => i));
       });
-    } else {
-      it.skip('numbers trials once across two handles on the same data (give `reopen` to check what two workers do)', () => {});
     }
 
     it('refuses to create trials past the limit, atomically', async () => {

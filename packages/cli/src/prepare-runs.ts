@@ -207,7 +207,7 @@ const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> =
                 {
                   pointer: `/${slot}/options`,
                   expected: `options the ${slot} plugin accepts`,
-                  found: `an error: ${own.message}`,
+                  found: `its create() threw: ${own.message} (if that is about where it runs, not its options, the fault is there)`,
                 },
               ]
             : [];

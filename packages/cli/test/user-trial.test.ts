@@ -58,7 +58,8 @@ describe('plugin options checked when the plugin is created', () => {
       {
         pointer: '/suggester/options',
         expected: 'options the suggester plugin accepts',
-        found: 'an error: k too large: 9',
+        found:
+          'its create() threw: k too large: 9 (if that is about where it runs, not its options, the fault is there)',
       },
     ]);
     const fine = journalConfig('picky-ok', {
@@ -103,7 +104,7 @@ describe('plugin options checked when the plugin is created', () => {
       journalConfig('typed', { plugins: ['./typed.mjs'], suggester: { use: 'typed' } }),
     );
     expect(typed.stderr).toContain(
-      '/suggester/options: expected options the suggester plugin accepts, found an error: k must be a number',
+      '/suggester/options: expected options the suggester plugin accepts, found its create() threw: k must be a number (if that is about where it runs, not its options, the fault is there)',
     );
     process.env.PARZEN_DEBUG = '1';
     try {

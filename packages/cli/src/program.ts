@@ -123,6 +123,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
   program
     .command('explain')
     .argument('[config]', 'experiment config (optional with --store)')
+    .option('--seed <n>', 'the seed `run --seed N` would use (overrides the config and the store)', integer)
     .option(
       '--json',
       'one JSON line: the params and the explanation in full (the densities on a grid, every candidate)',

@@ -111,6 +111,25 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     const losses = [...listed.matchAll(/#\d+ (-?[\d.e+-]+)/g)].map((match) => Number(match[1]));
     expect(losses.length).toBeGreaterThan(1);
     expect(losses).toEqual([...losses].sort((a, b) => b - a));
-    expect(text.stderr).toMatch(/the config enqueues an entry: any that has not run yet goes first/);
+    // Its entry ran as the first trial: nothing to say. A new entry runs next, and explain says so (review 61).
+    expect(text.stderr).not.toMatch(/enqueued entry/);
+    const more = writeIn(dir, 'maximized-more.json', {
+      ...(JSON.parse((await import('node:fs')).readFileSync(config, 'utf8')) as object),
+      enqueue: [{ x: 0.1, y: 0.2 }, { x: -0.5 }],
+    });
+    const json = await cliIn(dir, 'explain', more, '--json');
+    expect(json.code, json.stderr).toBe(0);
+    expect((JSON.parse(json.stdout) as { enqueued?: unknown }).enqueued).toEqual({ x: -0.5 });
+    expect(json.stderr).toMatch(/the next trial, #30, runs the enqueued entry \{"x":-0\.5\} instead/);
+  });
+
+  it('explains with --seed what run --seed draws', async () => {
+    const config = journalHeartConfig(dir, 'seeded', { suggester: { use: 'tpe' }, budget: { maxTrials: 10 } });
+    expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(0);
+    const json = await cliIn(dir, 'explain', config, '--seed', '5', '--json');
+    expect(json.code, json.stderr).toBe(0);
+    const next = JSON.parse(json.stdout) as { params: Record<string, number> };
+    expect((await cliIn(dir, 'run', config, '--seed', '5', '--more-trials', '1', '--quiet')).code).toBe(0);
+    expect((await lastTrial(config))?.params).toEqual(next.params);
   });
 });

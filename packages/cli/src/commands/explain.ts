@@ -1,9 +1,11 @@
 import type { Direction, Trial } from '@parzen/engine';
+import { checkEnqueued } from '@parzen/engine/host';
 import {
   type CompiledSpace,
   checkSameStudy,
   type EnqueuedParams,
   isStale,
+  type ParamAssignment,
   ParzenError,
   toExternalParams,
 } from '@parzen/engine/plugin';
@@ -18,11 +20,16 @@ import { formatTable } from '../text-table.js';
 import { loadStudies, openStoreFromFlag } from './inspect.js';
 import { reportStudy, spaceOf } from './report.js';
 
+/** Codes of trials that ended without running their params: an entry they took waits again. */
+const UNRUN = new Set(['INTERRUPTED', 'STALE_TRIAL']);
+
 /** Flags of `parzen explain`. */
 export interface ExplainFlags {
   readonly store?: string;
   readonly study?: string;
   readonly json?: boolean;
+  /** The seed `run --seed N` would use (overrides the config's). */
+  readonly seed?: number;
 }
 
 const shown = (value: unknown): string => (typeof value === 'number' ? formatNumber(value) : JSON.stringify(value));
@@ -131,7 +138,11 @@ const studyToExplain = async (
   path: string | undefined,
   flags: ExplainFlags,
   output: Output,
-): Promise<{ study: ReportStudy; waiting: readonly EnqueuedParams[] | undefined; enqueues: number }> => {
+): Promise<{
+  study: ReportStudy;
+  waiting: readonly EnqueuedParams[] | undefined;
+  unrun: readonly ParamAssignment[];
+}> => {
   if (path === undefined) {
     if (flags.store === undefined)
       throw new CliError('Give a config, or --store SPEC (e.g. --store jsonl:./study.parzen.jsonl).');
@@ -146,7 +157,8 @@ const studyToExplain = async (
       await store.close();
     }
     // What the store kept: the seed and suggester settings the study was created with.
-    return { study: reportStudy(record, trials, space), waiting, enqueues: 0 };
+    const study = reportStudy(record, trials, space);
+    return { study: flags.seed === undefined ? study : { ...study, seed: flags.seed }, waiting, unrun: [] };
   }
   const runs = await prepareRuns([path], {
     progress: { force: 'off' },
@@ -169,7 +181,7 @@ const studyToExplain = async (
   const study: ReportStudy = {
     name: stored.name,
     direction: stored.direction,
-    seed: config.seed,
+    seed: flags.seed ?? config.seed,
     space,
     trials,
     suggester: {
@@ -179,7 +191,16 @@ const studyToExplain = async (
         : { options: config.suggester.options as Readonly<Record<string, unknown>> }),
     },
   };
-  return { study, waiting, enqueues: config.enqueue?.length ?? 0 };
+  // The config's entries no trial has run yet (by their values: a trial that ended unrun did not run one),
+  // which a run queues first.
+  const entries = config.enqueue === undefined ? [] : checkEnqueued(run.experiment.space, config.enqueue).params;
+  const ranEntry = (entry: ParamAssignment) =>
+    trials.some(
+      (trial) =>
+        !(trial.state === 'failed' && UNRUN.has(trial.error.code)) &&
+        Object.keys(entry).every((name) => trial.internal[name] === entry[name]),
+    );
+  return { study, waiting, unrun: entries.filter((entry) => !ranEntry(entry)) };
 };
 
 /**
@@ -190,7 +211,7 @@ const studyToExplain = async (
  */
 export const explainNext = async (path: string | undefined, flags: ExplainFlags, output: Output): Promise<number> => {
   const report = await import('@parzen/report');
-  const { study: read, waiting, enqueues } = await studyToExplain(path, flags, output);
+  const { study: read, waiting, unrun } = await studyToExplain(path, flags, output);
   if (read.suggester?.use !== 'tpe') {
     const why = `Study ${read.name} is run by the \`${read.suggester?.use ?? 'unknown'}\` suggester; explain shows how TPE decides (suggester "tpe").`;
     if (path === undefined) throw new CliError(why);
@@ -205,22 +226,21 @@ export const explainNext = async (path: string | undefined, flags: ExplainFlags,
     );
   if (stale.length > 0)
     output.note(
-      `parzen: ${stale.map((number) => `#${number}`).join(', ')} ${stale.length === 1 ? 'was' : 'were'} left running by a worker that is gone: explained as failed (STALE_TRIAL), as the next run marks ${stale.length === 1 ? 'it' : 'them'} first.`,
+      `parzen: ${stale.map((number) => `#${number}`).join(', ')} ${stale.length === 1 ? 'was' : 'were'} left running by a worker that is gone: explained as failed (STALE_TRIAL), as the next run marks ${stale.length === 1 ? 'it' : 'them'} first (an enqueued entry ${stale.length === 1 ? 'it' : 'one'} ran, if any, then runs again first, which the store alone knows).`,
     );
-  // An enqueued entry runs before TPE's draw (review 60: explain printed TPE's params for an entry's trial).
-  const entry = waiting?.[0];
-  const queued =
-    entry !== undefined
-      ? `the next trial runs the enqueued entry ${JSON.stringify(toExternalParams(study.space, entry.internal))} first (TPE decides only what it leaves out), so this is TPE's draw for the trial after the entries`
-      : enqueues > 0
-        ? `the config enqueues ${enqueues === 1 ? 'an entry' : `${enqueues} entries`}: any that has not run yet goes first, with its own values, before this draw`
-        : undefined;
-  if (queued !== undefined) output.note(`parzen: ${queued}.`);
+  // An enqueued entry runs before TPE's draw (review 60: explain printed TPE's params for an entry's trial):
+  // one waiting in the store, else a config entry no trial has run.
+  const first = waiting?.[0]?.internal ?? unrun[0];
+  const enqueued = first === undefined ? undefined : toExternalParams(study.space, first);
+  if (enqueued !== undefined)
+    output.note(
+      `parzen: the next trial, #${next.trialNumber}, runs the enqueued entry ${JSON.stringify(enqueued)} instead (TPE decides only what it leaves out); the params below are TPE's draw for #${next.trialNumber} without it.`,
+    );
   if (flags.json === true) {
     output.result(
       JSON.stringify({
         ...next,
-        ...(entry === undefined ? {} : { enqueued: toExternalParams(study.space, entry.internal) }),
+        ...(enqueued === undefined ? {} : { enqueued }),
         ...(stale.length === 0 ? {} : { stale }),
       }),
     );

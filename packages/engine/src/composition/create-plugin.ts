@@ -150,12 +150,13 @@ const guardedStore = (store: TrialStore, plugin: string): TrialStore => {
       cause: error,
     });
   };
-  const wrapped = new Map<PropertyKey, unknown>();
+  // By the function itself, not its name: a store that replaces a method on itself gets the new one (review 61).
+  const wrapped = new WeakMap<object, unknown>();
   return new Proxy(store, {
     get: (target, key) => {
       const value: unknown = Reflect.get(target, key);
       if (typeof value !== 'function') return value;
-      const known = wrapped.get(key);
+      const known = wrapped.get(value);
       if (known !== undefined) return known;
       const method = String(key);
       const call = (...args: unknown[]): unknown => {
@@ -165,13 +166,14 @@ const guardedStore = (store: TrialStore, plugin: string): TrialStore => {
         } catch (error) {
           throw failed(method, error);
         }
-        return result instanceof Promise
-          ? result.catch((error: unknown) => {
+        // Any thenable, not only a native promise (review 61: a rejected thenable printed a raw stack).
+        return typeof (result as { then?: unknown } | null)?.then === 'function'
+          ? Promise.resolve(result).catch((error: unknown) => {
               throw failed(method, error);
             })
           : result;
       };
-      wrapped.set(key, call);
+      wrapped.set(value, call);
       return call;
     },
   });

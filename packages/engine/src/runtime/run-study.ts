@@ -141,7 +141,7 @@ const ownersOf = (trials: readonly Trial[], stale: readonly number[]): number =>
 const staleNote = (stale: readonly number[], owners: number): string =>
   `${stale.length === 1 ? 'trial' : 'trials'} ${stale.map((number) => `#${number}`).join(', ')} of ${owners <= 1 ? 'a worker that is' : 'workers that are'} gone ` +
   `${owners <= 1 ? '(its process ended, or its lease lapsed)' : '(their processes ended, or their leases lapsed)'} ${stale.length === 1 ? 'is' : 'are'} marked failed, STALE_TRIAL; ${stale.length === 1 ? 'it is' : 'they are'} not rerun ` +
-  `(an enqueued entry ${stale.length === 1 ? 'it' : 'one'} took is, when its worker is known to have ended).`;
+  `(an enqueued entry ${stale.length === 1 ? 'it' : 'one'} took is, when its worker is known to have ended; a worker on another host whose lease only lapsed may still finish, and its result is then kept as a new trial).`;
 
 /**
  * Runs a study to its budget: `concurrency` workers each ask, evaluate and tell in turn. Every finished
@@ -441,7 +441,10 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           const running = await mirrorOf(session).withAllTrials((trials) =>
             trials.filter((trial) => trial.state === 'running'),
           );
-          const swept = await failStaleTrials(store, spec.name, running, workerId);
+          // A lease counts as lapsed here only a lease's length after it ran out (review 61: a machine that
+          // slept, or a database out for a minute, had its live trials failed within 2 s of waking); a
+          // worker whose process is gone is marked at once, as at the start.
+          const swept = await failStaleTrials(store, spec.name, running, workerId, new Date(Date.now() - leaseMs));
           if (swept.length > 0) warn(staleNote(swept, ownersOf(running, swept)));
         }
         const lease = { owner: workerId, expiresAt: new Date(Date.now() + leaseMs).toISOString() };

@@ -121,6 +121,8 @@ process.on('SIGTERM', () => {
   if (mode === 'stubborn') return;
   console.error('got SIGTERM at step ' + step);
   if (mode === 'checkpoint') console.log(JSON.stringify({ loss: 9, attrs: { checkpoint: 'ckpt/' + step + '.pt' } }));
+  if (mode === 'attrs-only') console.log(JSON.stringify({ attrs: { checkpoint: 'ckpt/' + step + '.pt' } }));
+  if (mode === 'null-loss') console.log(JSON.stringify({ loss: null, attrs: { checkpoint: 'ckpt/' + step + '.pt' } }));
   process.exit(0);
 });
 const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
@@ -641,6 +643,13 @@ console.log('bye');`;
     expect(result.status === 'failed' && result.error.code).toBe('PRUNED');
     expect(details(result)).toMatchObject({ step: 2, attrs: { checkpoint: expect.stringMatching(/^ckpt\/\d+\.pt$/) } });
     await expectGone(pidFile);
+    // An attrs line of any shape (review 61: only a finite loss's line gave them).
+    for (const mode of ['attrs-only', 'null-loss']) {
+      const other = await runTrainer(mode, 1);
+      expect(details(other.result), mode).toMatchObject({
+        attrs: { checkpoint: expect.stringMatching(/^ckpt\/\d+\.pt$/) },
+      });
+    }
     // A program that prints no result line: no attrs.
     const polite = await runTrainer('polite', 1);
     expect(details(polite.result)).not.toHaveProperty('attrs');

@@ -149,6 +149,31 @@ const reportFailure = (error: unknown, shown: string, details: Record<string, un
       );
 
 /**
+ * The attrs a stopped program printed: the last line that is a JSON object with an `attrs` object (any such
+ * line: `{"attrs": ...}`, `{"pruned": true, "attrs": ...}`, a loss of null; review 61: only a line with a
+ * finite loss gave them), else the fields of its loss line; only attrs that are JSON.
+ */
+const prunedProgramAttrs = (stdout: string, lossLine: unknown): Readonly<Record<string, unknown>> | undefined => {
+  const lines = stdout.split(/\r?\n|\r/);
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const text = (lines[i] as string).trim();
+    if (!text.startsWith('{') || !text.includes('"attrs"')) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      continue;
+    }
+    const attrs = (value as { attrs?: unknown } | null)?.attrs;
+    if (typeof attrs !== 'object' || attrs === null || Array.isArray(attrs)) continue;
+    const judged = interpretObjectiveValue({ loss: 0, attrs });
+    return judged.status === 'ok' ? judged.attrs : undefined;
+  }
+  const judged = lossLine === undefined ? undefined : interpretObjectiveValue(lossLine);
+  return judged?.status === 'ok' ? judged.attrs : undefined;
+};
+
+/**
  * Turns a finished command into a trial result: a loss, or a failure with exit code and stderr tail. A
  * command the pruner stopped fails with `PRUNED` (the run loop records the trial as pruned at its last
  * report), whatever it printed or how it ended.
@@ -177,9 +202,10 @@ export const interpretCommandOutcome = (
     // The attrs of a result line the program printed, on SIGTERM say (a checkpoint's path): the pruned trial
     // keeps them, as a module objective's `{ loss, attrs }` once told to stop (trial 59: commands lost them).
     // Its loss is not the trial's, which is the value at the last report.
-    const printed = reports?.lossLine === undefined ? findLossLine(outcome.stdout) : reports.lossLine.found;
-    const judged = printed === undefined ? undefined : interpretObjectiveValue(printed);
-    const attrs = judged?.status === 'ok' ? judged.attrs : undefined;
+    const attrs = prunedProgramAttrs(
+      outcome.stdout,
+      reports?.lossLine === undefined ? findLossLine(outcome.stdout) : reports.lossLine.found,
+    );
     return failed(
       'PRUNED',
       `The pruner stopped the trial at step ${pruned.step} (value ${pruned.value}): \`${shown}\` got SIGTERM on its process group and ${end}.`,

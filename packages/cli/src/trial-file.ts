@@ -385,16 +385,28 @@ export const trialFileName = (path: string): string => (path === '-' ? 'standard
  * Reads a trial file: a CSV (by its `.csv` extension), else JSONL (a `parzen export`, or results). `-` is
  * standard input, which has no name to tell them apart: JSON lines when its first line begins with `{`, else CSV.
  */
-export const readTrialFile = (path: string, space: CompiledSpace, chunkBytes = TRIAL_FILE_CHUNK_BYTES): TrialFile => {
+export const readTrialFile = (
+  path: string,
+  space: CompiledSpace,
+  chunkBytes = TRIAL_FILE_CHUNK_BYTES,
+  /** Standard input's text, when the caller has read it (as a stream, so Ctrl-C is heard meanwhile). */
+  piped?: string,
+): TrialFile => {
   const name = trialFileName(path);
   const cannotRead = (error: unknown) => new CliError(`Cannot read ${name}: ${(error as Error).message}`);
   if (path === '-') {
     let lines: string[];
-    try {
-      lines = [...fileLines(0, chunkBytes)];
-    } catch (error) {
-      throw cannotRead(error);
-    }
+    if (piped !== undefined) {
+      const text = piped.replace(/^\uFEFF/, '');
+      lines = text.split('\n');
+      // A text ending in its line end leaves an empty last part: no line after it.
+      if (text.endsWith('\n')) lines.pop();
+    } else
+      try {
+        lines = [...fileLines(0, chunkBytes)];
+      } catch (error) {
+        throw cannotRead(error);
+      }
     const first = lines.find((line) => line.trim() !== '');
     if (first === undefined) return { kind: 'empty', rows: [], lines: [], bad: [] };
     if (first.trimStart().startsWith('{')) return readJsonLines(name, lines);

@@ -197,6 +197,21 @@ describe('import - (standard input)', () => {
     expect(empty.stdout).toMatch(/standard input is empty/);
   });
 
+  it('hears Ctrl-C while standard input has not ended: nothing imported, exit 130 (review 61)', async () => {
+    const config = journalHeartConfig(dir, 'stdin-interrupted');
+    const started = Date.now();
+    const run = await runParzen(['import', config, '-'], {
+      cwd: dir,
+      onStart: (child) => {
+        child.stdin?.write('{"params": {"x": 0.25, "y": 0.5}, "loss": 0.75}\n');
+        setTimeout(() => child.kill('SIGINT'), 800);
+      },
+    });
+    expect(run.code, run.stderr).toBe(130);
+    expect(run.stderr).toMatch(/interrupted \(SIGINT\): nothing was imported/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it('refuses a config read from standard input too', async () => {
     const config = JSON.stringify(heartConfig({ store: { use: 'jsonl', options: { path: 'x.jsonl' } } }));
     const run = await piped(['import', '/dev/stdin', '-'], config);

@@ -60,6 +60,38 @@ interface ImportJson {
   readonly interrupted?: string;
 }
 
+/**
+ * All of standard input as text, read as a stream; undefined when `interrupted()` turns true first (checked
+ * every 50 ms: Ctrl-C at a terminal, or on a pipe that has not ended).
+ */
+const readStandardInput = (interrupted: () => boolean): Promise<string | undefined> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const stdin = process.stdin;
+    const done = () => {
+      clearInterval(watch);
+      stdin.removeAllListeners('data');
+      stdin.removeAllListeners('end');
+      stdin.removeAllListeners('error');
+      stdin.pause();
+    };
+    const watch = setInterval(() => {
+      if (!interrupted()) return;
+      done();
+      stdin.destroy();
+      resolve(undefined);
+    }, 50);
+    stdin.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stdin.on('end', () => {
+      done();
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    stdin.on('error', (error) => {
+      done();
+      reject(new CliError(`Cannot read standard input: ${error.message}`));
+    });
+  });
+
 /** An export of a study whose space is not the config's is refused: its params would mean other things. */
 const checkSameSpace = (path: string, file: TrialFile, config: string, space: unknown): void => {
   const found = file.header?.study.space;
@@ -185,7 +217,14 @@ const importWhenAsked = async (
         `export its study first, \`parzen export --store ${kind}:${shown} -o trials.jsonl\` (with --study NAME if it holds several), ` +
         `then \`parzen import ${config} trials.jsonl\`.`,
     );
-  const read = readTrialFile(path, experiment.space);
+  // Standard input is read as a stream, so Ctrl-C is heard while it waits (review 61: a synchronous read at
+  // a terminal ignored it until Ctrl-D).
+  let piped: string | undefined;
+  if (path === '-') {
+    piped = await readStandardInput(() => interrupts.exitCode() !== undefined);
+    if (piped === undefined) return interrupted('nothing was imported.') ?? 130;
+  }
+  const read = readTrialFile(path, experiment.space, undefined, piped);
   // Trial 50: the way to carry a study's trials into one with an edited space was to cut the header by hand.
   const { header: _left, ...rows } = read;
   const file: TrialFile = flags.ignoreHeader === true && read.kind === 'export' ? { ...rows, kind: 'results' } : read;

@@ -5,6 +5,7 @@ import { createMemoryStore } from './builtins/memory-store.js';
 import type { Suggester } from './contracts/suggester.js';
 import { sampleDistribution } from './domain/sample-distribution.js';
 import { choice, loguniform, option, uniform } from './domain/space-builder.js';
+import { TrialPruned } from './errors.js';
 import { fmin } from './fmin.js';
 import { Study } from './study.js';
 
@@ -34,8 +35,11 @@ describe('Study (ask/tell)', () => {
     await study.tell(second.number, new Error('diverged'));
     const third = await study.ask();
     await study.tell(third.number, { loss: 0.25, epochs: 3 });
+    // TrialPruned told is a pruned trial, as study.prune (review 62: it was failed with code PRUNED).
+    const fourth = await study.ask();
+    await study.tell(fourth.number, new TrialPruned());
     const trials = await study.trials();
-    expect(trials.map((trial) => trial.state)).toEqual(['complete', 'failed', 'complete']);
+    expect(trials.map((trial) => trial.state)).toEqual(['complete', 'failed', 'complete', 'pruned']);
     expect(await study.best()).toEqual({ number: 2, loss: 0.25, params: third.params, attrs: { epochs: 3 } });
     await expect(study.tell(0, 1)).rejects.toMatchObject({ code: 'TRIAL_ALREADY_FINISHED' });
   });

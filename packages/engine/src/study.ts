@@ -26,7 +26,15 @@ import {
   type RunningTrial,
   type Trial,
 } from './domain/trial.js';
-import { describeValue, didYouMean, formatIssues, invalidConfig, ParzenError, storeUnsupported } from './errors.js';
+import {
+  describeValue,
+  didYouMean,
+  formatIssues,
+  invalidConfig,
+  ParzenError,
+  storeUnsupported,
+  TrialPruned,
+} from './errors.js';
 import { callCatching, cutOffMessage, guardListener } from './events/cut-off.js';
 import type { EngineEvent } from './events/engine-event.js';
 import type { FminResult } from './fmin.js';
@@ -407,6 +415,8 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
         },
       );
     checkTrialNumber('tell', number);
+    // `tell(n, new TrialPruned())`: pruned, as `prune(n)` (review 62: a failed trial with code PRUNED).
+    if (result instanceof TrialPruned) return this.prune(number);
     await this.refuseTrialOfRun('tell', number);
     const evaluation =
       result instanceof Error

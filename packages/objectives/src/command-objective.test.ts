@@ -350,6 +350,9 @@ describe('command objective', () => {
     const diverged = `console.log('{"step":0,"value":1}'); console.log('{"pruned": true, "attrs": {"why": "nan"}}')`;
     const pruned = await run(diverged, 0);
     expect(pruned).toMatchObject({ status: 'failed', error: { code: 'PRUNED', details: { attrs: { why: 'nan' } } } });
+    // A loss on the same line does not complete it (review 62).
+    const withLoss = `console.log('{"step":0,"value":1}'); console.log('{"pruned": true, "loss": 3}')`;
+    expect(await run(withLoss, 3)).toMatchObject({ status: 'failed', error: { code: 'PRUNED' } });
     // After a loss line it is a log line: the loss stands.
     const logged = `console.log('{"loss": 0.5}'); console.log('{"pruned": true}')`;
     expect(await run(logged, 1)).toMatchObject({ status: 'ok', loss: 0.5 });

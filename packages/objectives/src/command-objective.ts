@@ -240,13 +240,9 @@ export const interpretCommandOutcome = (
     );
   }
   // `{"pruned": true}` last: the program ended its own trial pruned, at its last report (its attrs kept).
-  if (
-    typeof found === 'object' &&
-    found !== null &&
-    !('loss' in found) &&
-    (found as { pruned?: unknown }).pruned === true
-  ) {
-    const { pruned: _pruned, ...rest } = found as Record<string, unknown>;
+  if (typeof found === 'object' && found !== null && (found as { pruned?: unknown }).pruned === true) {
+    // A loss beside it does not make it complete (review 62: {"pruned": true, "loss": 3} completed at 3).
+    const { pruned: _pruned, loss: _loss, ...rest } = found as Record<string, unknown>;
     const judged = Object.keys(rest).length === 0 ? undefined : interpretObjectiveValue({ loss: 0, ...rest });
     const attrs = judged?.status === 'ok' ? judged.attrs : undefined;
     return failed('PRUNED', `\`${shown}\` ended its trial pruned (it printed {"pruned": true}).`, {

@@ -1,6 +1,7 @@
 import type { Direction, Trial } from '@parzen/engine';
 import { checkEnqueued } from '@parzen/engine/host';
 import {
+  activeParamNames,
   type CompiledSpace,
   checkSameStudy,
   type EnqueuedParams,
@@ -142,6 +143,8 @@ const studyToExplain = async (
   study: ReportStudy;
   waiting: readonly EnqueuedParams[] | undefined;
   unrun: readonly ParamAssignment[];
+  /** Partial entries some trial's values match: new to the store or not, which only its keys tell. */
+  uncertain: readonly ParamAssignment[];
 }> => {
   if (path === undefined) {
     if (flags.store === undefined)
@@ -158,7 +161,12 @@ const studyToExplain = async (
     }
     // What the store kept: the seed and suggester settings the study was created with.
     const study = reportStudy(record, trials, space);
-    return { study: flags.seed === undefined ? study : { ...study, seed: flags.seed }, waiting, unrun: [] };
+    return {
+      study: flags.seed === undefined ? study : { ...study, seed: flags.seed },
+      waiting,
+      unrun: [],
+      uncertain: [],
+    };
   }
   const runs = await prepareRuns([path], {
     progress: { force: 'off' },
@@ -200,7 +208,16 @@ const studyToExplain = async (
         !(trial.state === 'failed' && UNRUN.has(trial.error.code)) &&
         Object.keys(entry).every((name) => trial.internal[name] === entry[name]),
     );
-  return { study, waiting, unrun: entries.filter((entry) => !ranEntry(entry)) };
+  // An entry that names every parameter active with its values is that trial; a partial one a trial's values
+  // match may still be new to the store (review 62: added after trials had its values, it ran next).
+  const whole = (entry: ParamAssignment) =>
+    activeParamNames(run.experiment.space, entry).every((name) => name in entry);
+  return {
+    study,
+    waiting,
+    unrun: entries.filter((entry) => !ranEntry(entry)),
+    uncertain: entries.filter((entry) => ranEntry(entry) && !whole(entry)),
+  };
 };
 
 /**
@@ -211,7 +228,7 @@ const studyToExplain = async (
  */
 export const explainNext = async (path: string | undefined, flags: ExplainFlags, output: Output): Promise<number> => {
   const report = await import('@parzen/report');
-  const { study: read, waiting, unrun } = await studyToExplain(path, flags, output);
+  const { study: read, waiting, unrun, uncertain } = await studyToExplain(path, flags, output);
   if (read.suggester?.use !== 'tpe') {
     const why = `Study ${read.name} is run by the \`${read.suggester?.use ?? 'unknown'}\` suggester; explain shows how TPE decides (suggester "tpe").`;
     if (path === undefined) throw new CliError(why);
@@ -235,6 +252,10 @@ export const explainNext = async (path: string | undefined, flags: ExplainFlags,
   if (enqueued !== undefined)
     output.note(
       `parzen: the next trial, #${next.trialNumber}, runs the enqueued entry ${JSON.stringify(enqueued)} instead (TPE decides only what it leaves out); the params below are TPE's draw for #${next.trialNumber} without it.`,
+    );
+  else if (uncertain.length > 0)
+    output.note(
+      `parzen: the config's partial enqueue ${uncertain.length === 1 ? 'entry' : 'entries'} ${uncertain.map((entry) => JSON.stringify(toExternalParams(study.space, entry))).join(', ')} run${uncertain.length === 1 ? 's' : ''} first unless the study has queued ${uncertain.length === 1 ? 'it' : 'them'} before (trials have ${uncertain.length === 1 ? 'its' : 'their'} values; the store's keys alone tell), with ${uncertain.length === 1 ? 'its' : 'their'} own values.`,
     );
   if (flags.json === true) {
     output.result(

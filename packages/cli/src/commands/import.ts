@@ -64,6 +64,9 @@ interface ImportJson {
  * All of standard input as text, read as a stream; undefined when `interrupted()` turns true first (checked
  * every 50 ms: Ctrl-C at a terminal, or on a pipe that has not ended).
  */
+/** The most `import -` reads from a pipe (a file by path is read in parts, with no such limit). */
+const STDIN_LIMIT = 256 * 2 ** 20;
+
 const readStandardInput = (interrupted: () => boolean): Promise<string | undefined> =>
   new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -81,7 +84,22 @@ const readStandardInput = (interrupted: () => boolean): Promise<string | undefin
       stdin.destroy();
       resolve(undefined);
     }, 50);
-    stdin.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    stdin.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      // Past what one string holds (review 62: a 560 MB pipe died with a raw ERR_STRING_TOO_LONG).
+      if (size > STDIN_LIMIT) {
+        done();
+        stdin.destroy();
+        reject(
+          new CliError(
+            `standard input is larger than ${STDIN_LIMIT / 2 ** 20} MiB, more than import reads from a pipe: write it to a file and import the file (read in parts).`,
+          ),
+        );
+        return;
+      }
+      chunks.push(chunk);
+    });
     stdin.on('end', () => {
       done();
       resolve(Buffer.concat(chunks).toString('utf8'));
@@ -222,7 +240,18 @@ const importWhenAsked = async (
   let piped: string | undefined;
   if (path === '-') {
     piped = await readStandardInput(() => interrupts.exitCode() !== undefined);
-    if (piped === undefined) return interrupted('nothing was imported.') ?? 130;
+    if (piped === undefined) {
+      printJson({
+        study: name,
+        store: choice.use,
+        imported: [],
+        skipped: [],
+        repeatsOfStudy: 0,
+        repeatedLines: [],
+        interrupted: interrupts.received() ?? 'signal',
+      });
+      return interrupted('nothing was imported.') ?? 130;
+    }
   }
   const read = readTrialFile(path, experiment.space, undefined, piped);
   // Trial 50: the way to carry a study's trials into one with an edited space was to cut the header by hand.

@@ -123,6 +123,22 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     expect(json.stderr).toMatch(/the next trial, #30, runs the enqueued entry \{"x":-0\.5\} instead/);
   });
 
+  it('says a partial entry whose values trials have may still run first (review 62: the store alone knows)', async () => {
+    const config = journalHeartConfig(dir, 'partial', { suggester: { use: 'tpe' }, budget: { maxTrials: 8 } });
+    expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(0);
+    const x = (await lastTrial(config))?.params.x as number;
+    const partial = writeIn(dir, 'partial-entry.json', {
+      ...(JSON.parse((await import('node:fs')).readFileSync(config, 'utf8')) as object),
+      enqueue: [{ x }],
+    });
+    const text = await cliIn(dir, 'explain', partial);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stderr).toMatch(/partial enqueue entry \{"x":[^}]+\} runs first unless the study has queued it before/);
+    // And it does run first: the store had never queued it.
+    expect((await cliIn(dir, 'run', partial, '--more-trials', '1', '--quiet')).code).toBe(0);
+    expect((await lastTrial(partial))?.params.x).toBe(x);
+  });
+
   it('explains with --seed what run --seed draws', async () => {
     const config = journalHeartConfig(dir, 'seeded', { suggester: { use: 'tpe' }, budget: { maxTrials: 10 } });
     expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(0);

@@ -208,4 +208,52 @@ describe("a store plugin's own errors (trial 60)", () => {
     });
     expect((error as Error).cause).toBeInstanceOf(Error);
   });
+
+  it('passes ParzenErrors and the codes the run loop acts on as they are, converts thenables and synchronous throws, and follows a replaced method (review 61/62)', async () => {
+    const { createMemoryStore } = await import('../builtins/memory-store.js');
+    const { createPlugin } = await import('./create-plugin.js');
+    const { defineStore } = await import('../contracts/manifest.js');
+    const { ParzenError } = await import('../errors.js');
+    const { createRegistry } = await import('../di/registry.js');
+    const raw = createMemoryStore();
+    const store = {
+      ...raw,
+      name: 'odd',
+      getStudy: async () => {
+        throw new ParzenError('STUDY_NOT_FOUND', 'no such study');
+      },
+      finishTrial: async () => {
+        throw Object.assign(new Error('taken over'), { code: 'TRIAL_ALREADY_FINISHED' });
+      },
+      listTrials: () => ({
+        then: (_: unknown, reject: (error: unknown) => void) => reject(new Error('thenable boom')),
+      }),
+      renewLease: () => {
+        throw new Error('sync boom');
+      },
+    };
+    const registry = createRegistry([
+      defineStore<Record<string, never>>({
+        name: 'odd',
+        optionsSchema: { type: 'object' },
+        create: () => store as never,
+      }),
+    ]);
+    const guarded = await createPlugin(registry, { baseDir: '.', study: 's' } as never, 'store', { use: 'odd' });
+    await expect(guarded.getStudy('s')).rejects.toMatchObject({ code: 'STUDY_NOT_FOUND', message: 'no such study' });
+    await expect(guarded.finishTrial('s', 0, { state: 'complete', loss: 1 })).rejects.toMatchObject({
+      code: 'TRIAL_ALREADY_FINISHED',
+    });
+    await expect(guarded.listTrials('s')).rejects.toMatchObject({
+      code: 'STORE_FAILED',
+      message: 'The `odd` store failed (listTrials): thenable boom',
+    });
+    expect(() => guarded.renewLease('s', 0, { owner: 'x', expiresAt: '' })).toThrow(
+      'The `odd` store failed (renewLease): sync boom',
+    );
+    // A method the store replaces on itself after first use: the new one is called.
+    await expect(guarded.listTrials('s')).rejects.toThrow();
+    store.listTrials = (() => Promise.resolve([])) as never;
+    await expect(guarded.listTrials('s')).resolves.toEqual([]);
+  });
 });

@@ -226,6 +226,7 @@ describe("a store plugin's own errors (trial 60)", () => {
         throw Object.assign(new Error('taken over'), { code: 'TRIAL_ALREADY_FINISHED' });
       },
       listTrials: () => ({
+        // biome-ignore lint/suspicious/noThenProperty: a thenable that is no native promise is the point here.
         then: (_: unknown, reject: (error: unknown) => void) => reject(new Error('thenable boom')),
       }),
       renewLease: () => {

@@ -122,6 +122,7 @@ process.on('SIGTERM', () => {
   console.error('got SIGTERM at step ' + step);
   if (mode === 'checkpoint') console.log(JSON.stringify({ loss: 9, attrs: { checkpoint: 'ckpt/' + step + '.pt' } }));
   if (mode === 'attrs-only') console.log(JSON.stringify({ attrs: { checkpoint: 'ckpt/' + step + '.pt' } }));
+  if (mode === 'nan-attrs') console.log('{"attrs": {"f1": NaN}}');
   if (mode === 'null-loss') console.log(JSON.stringify({ loss: null, attrs: { checkpoint: 'ckpt/' + step + '.pt' } }));
   process.exit(0);
 });
@@ -653,6 +654,10 @@ console.log('bye');`;
         attrs: { checkpoint: expect.stringMatching(/^ckpt\/\d+\.pt$/) },
       });
     }
+    // Attrs that are not JSON: refused, and said why (review 62: dropped without a word).
+    const nan = await runTrainer('nan-attrs', 1);
+    expect(details(nan.result)).not.toHaveProperty('attrs');
+    expect(details(nan.result).attrsRefused).toMatch(/attrs\.f1 is NaN/);
     // A program that prints no result line: no attrs.
     const polite = await runTrainer('polite', 1);
     expect(details(polite.result)).not.toHaveProperty('attrs');

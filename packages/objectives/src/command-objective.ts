@@ -26,7 +26,7 @@ import {
 } from './argv-template.js';
 import { asciiCollisionIssues, collisionWarning, commandEnv, envNameCollisions } from './command-env.js';
 import { findExecutable, onPath, shebangProblem } from './find-executable.js';
-import { describeLastLine, findLossLine, lossTracker } from './parse-loss.js';
+import { describeLastLine, findLossLine, lossTracker, parseJsonWithNonFinite } from './parse-loss.js';
 import { createReportReader, MalformedReportError, parseReportLine, type Report } from './report-lines.js';
 import { type CommandOutcome, runCommand } from './run-command.js';
 import { shellQuoted } from './shell-quoted.js';
@@ -153,24 +153,31 @@ const reportFailure = (error: unknown, shown: string, details: Record<string, un
  * line: `{"attrs": ...}`, `{"pruned": true, "attrs": ...}`, a loss of null; review 61: only a line with a
  * finite loss gave them), else the fields of its loss line; only attrs that are JSON.
  */
-const prunedProgramAttrs = (stdout: string, lossLine: unknown): Readonly<Record<string, unknown>> | undefined => {
+const prunedProgramAttrs = (
+  stdout: string,
+  lossLine: unknown,
+): { readonly attrs?: Readonly<Record<string, unknown>>; readonly refused?: string } => {
+  // Attrs that are not JSON (Python's NaN) are said, not dropped in silence (review 62), as a module's are.
+  const judge = (value: unknown) => {
+    const judged = interpretObjectiveValue(value);
+    if (judged.status === 'ok') return judged.attrs === undefined ? {} : { attrs: judged.attrs };
+    return judged.error.code === 'OBJECTIVE_BAD_ATTRS' ? { refused: judged.error.message } : {};
+  };
   const lines = stdout.split(/\r?\n|\r/);
   for (let i = lines.length - 1; i >= 0; i--) {
     const text = (lines[i] as string).trim();
     if (!text.startsWith('{') || !text.includes('"attrs"')) continue;
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = parseJsonWithNonFinite(text);
     } catch {
       continue;
     }
     const attrs = (value as { attrs?: unknown } | null)?.attrs;
     if (typeof attrs !== 'object' || attrs === null || Array.isArray(attrs)) continue;
-    const judged = interpretObjectiveValue({ loss: 0, attrs });
-    return judged.status === 'ok' ? judged.attrs : undefined;
+    return judge({ loss: 0, attrs });
   }
-  const judged = lossLine === undefined ? undefined : interpretObjectiveValue(lossLine);
-  return judged?.status === 'ok' ? judged.attrs : undefined;
+  return lossLine === undefined ? {} : judge(lossLine);
 };
 
 /**
@@ -202,14 +209,20 @@ export const interpretCommandOutcome = (
     // The attrs of a result line the program printed, on SIGTERM say (a checkpoint's path): the pruned trial
     // keeps them, as a module objective's `{ loss, attrs }` once told to stop (trial 59: commands lost them).
     // Its loss is not the trial's, which is the value at the last report.
-    const attrs = prunedProgramAttrs(
+    const { attrs, refused } = prunedProgramAttrs(
       outcome.stdout,
       reports?.lossLine === undefined ? findLossLine(outcome.stdout) : reports.lossLine.found,
     );
     return failed(
       'PRUNED',
       `The pruner stopped the trial at step ${pruned.step} (value ${pruned.value}): \`${shown}\` got SIGTERM on its process group and ${end}.`,
-      { ...details, step: pruned.step, value: pruned.value, ...(attrs === undefined ? {} : { attrs }) },
+      {
+        ...details,
+        step: pruned.step,
+        value: pruned.value,
+        ...(attrs === undefined ? {} : { attrs }),
+        ...(refused === undefined ? {} : { attrsRefused: refused }),
+      },
     );
   }
   if (outcome.lineFailed) return reportFailure(outcome.lineError, shown, details);
@@ -245,9 +258,12 @@ export const interpretCommandOutcome = (
     const { pruned: _pruned, loss: _loss, ...rest } = found as Record<string, unknown>;
     const judged = Object.keys(rest).length === 0 ? undefined : interpretObjectiveValue({ loss: 0, ...rest });
     const attrs = judged?.status === 'ok' ? judged.attrs : undefined;
+    const refused =
+      judged?.status === 'failed' && judged.error.code === 'OBJECTIVE_BAD_ATTRS' ? judged.error.message : undefined;
     return failed('PRUNED', `\`${shown}\` ended its trial pruned (it printed {"pruned": true}).`, {
       ...details,
       ...(attrs === undefined ? {} : { attrs }),
+      ...(refused === undefined ? {} : { attrsRefused: refused }),
     });
   }
   const result = interpretObjectiveValue(found);

@@ -191,6 +191,30 @@ describe('pruning in the run loop', () => {
     expect(kept.trials[0]).toMatchObject({ state: 'pruned', loss: 7, attrs: { checkpoint: 'ckpt/last.pt' } });
     const notJson = await run(printing({ at: Number.NaN }), { pruner: limitPruner(3), budget: { maxTrials: 1 } });
     expect(notJson.trials[0]).not.toHaveProperty('attrs');
+    // Attrs the adapter refused (a program's NaN) are said, once a run (review 62).
+    const warned: string[] = [];
+    const refusing: ObjectiveAdapter = {
+      name: 'refusing',
+      evaluate: async (_params, context) => {
+        await context.report(0, 7);
+        return {
+          status: 'failed',
+          error: {
+            code: 'PRUNED',
+            message: 'stopped',
+            details: {
+              attrsRefused:
+                'The objective returned attrs that are not JSON: attrs.f1 is NaN. Attrs are stored as JSON.',
+            },
+          },
+        };
+      },
+    };
+    const refused = await run(refusing, { budget: { maxTrials: 2 }, onWarning: (message) => warned.push(message) });
+    expect(refused.trials.map((trial) => trial.state)).toEqual(['pruned', 'pruned']);
+    expect(warned).toEqual([
+      expect.stringMatching(/^trial #0 was pruned, and the attrs it returned were not stored \(attrs\.f1 is NaN\)/),
+    ]);
     // Without a prune decision a throw is a failure, as before.
     const untold = await run(throwing, { pruner: limitPruner(10), budget: { maxTrials: 1 } });
     expect(untold.trials[0]?.state).toBe('complete');

@@ -319,9 +319,18 @@ export const createPruning = (options: PruningOptions): Pruning => {
           const stopped = (seenAtEnd ?? told) && result.finishedBeforePrune !== true;
           // The attrs an objective returned once stopped (`{loss, attrs}` after `shouldPrune()`) are kept;
           // attrs that are not JSON are said, not dropped in silence (review 58).
-          if (stopped && result.status === 'failed' && result.error.code === 'OBJECTIVE_BAD_ATTRS' && !warnedBadAttrs) {
+          // A stopped program's refused attrs come in its PRUNED details (review 62: dropped without a word).
+          const refused =
+            result.status === 'failed' && result.error.code === 'PRUNED'
+              ? result.error.details?.attrsRefused
+              : undefined;
+          const badAttrs =
+            (stopped && result.status === 'failed' && result.error.code === 'OBJECTIVE_BAD_ATTRS') ||
+            typeof refused === 'string';
+          if (badAttrs && result.status === 'failed' && !warnedBadAttrs) {
             warnedBadAttrs = true;
-            const why = /attrs that are not JSON: ([^;\n]*?)\.(?: |$)/.exec(result.error.message)?.[1];
+            const message = typeof refused === 'string' ? refused : result.error.message;
+            const why = /attrs that are not JSON: ([^;\n]*?)\.(?: |$)/.exec(message)?.[1];
             (options.warn ?? warnOnStderr)(
               `trial #${number} was pruned, and the attrs it returned were not stored${why === undefined ? '' : ` (${why})`}: attrs are stored as JSON (numbers, strings, booleans, null, arrays, plain objects). Said once per run.`,
             );

@@ -69,16 +69,19 @@ export const directionChangedNote = (
   consequence: string,
 ): string => `parzen: warning: study ${study} was created to ${stored}; ${configPath} says ${now} now. ${consequence}`;
 
+/** A study as its store keeps it, its trials, and (when asked for) the enqueued entries waiting. */
+interface StudyRead {
+  readonly study: StudyRecord;
+  readonly trials: readonly Trial[];
+  readonly waiting?: readonly EnqueuedParams[] | undefined;
+}
+
 /** The study of `config` as `store` keeps it, and its trials; `STUDY_NOT_FOUND` said as {@link memoryHint} says it. */
 const readStudy = async (
   store: TrialStore,
   config: LoadedExperiment['config'],
   withWaiting = false,
-): Promise<{
-  readonly study: StudyRecord;
-  readonly trials: readonly Trial[];
-  readonly waiting?: readonly EnqueuedParams[] | undefined;
-}> => {
+): Promise<StudyRead> => {
   try {
     const study = await store.getStudy(config.name);
     const trials = await store.listTrials(config.name);
@@ -128,14 +131,7 @@ export const openStudyTrials = async (experiment: LoadedExperiment): Promise<rea
  * The study as its store keeps it, and its trials (read-only; the same errors as {@link openStudyTrials});
  * with `withWaiting`, the enqueued entries waiting too (undefined when the store keeps no queue).
  */
-export const openStudyRecord = async (
-  experiment: LoadedExperiment,
-  withWaiting = false,
-): Promise<{
-  readonly study: StudyRecord;
-  readonly trials: readonly Trial[];
-  readonly waiting?: readonly EnqueuedParams[] | undefined;
-}> => {
+export const openStudyRecord = async (experiment: LoadedExperiment, withWaiting = false): Promise<StudyRead> => {
   const store = await openStoreForReading(experiment);
   // A close that fails is warned of; it never replaces what was read, or the error reading it.
   return withCleanup(

@@ -102,6 +102,35 @@ const reproduces = (
   Object.entries(joint?.chosen ?? {}).every(([name, value]) => stored[name] === value);
 
 /**
+ * TPE's suggestion for trial `trialNumber` of `study` given `trials`, explained, with its joint decisions
+ * sliced through the chosen point (none in the start-up phase or when every parameter was decided alone):
+ * the trial's random stream derived from the study seed and `suggesterName`, as the run derived it.
+ */
+const explainAt = async (
+  study: ReportStudy,
+  trials: readonly Trial[],
+  trialNumber: number,
+  options: TpeOptions,
+  suggesterName: string,
+): Promise<{ params: ParamAssignment; explanation: TpeExplanation; joint: JointExplanation | undefined }> => {
+  const input = {
+    space: study.space,
+    trials,
+    direction: study.direction,
+    rng: trialRng(study.seed, trialNumber, suggesterName),
+    trialNumber,
+    options,
+    seed: study.seed,
+  };
+  const { params, explanation } = await explainSuggestion(input);
+  const joint =
+    explanation.joint === undefined && explanation.groups === undefined
+      ? undefined
+      : await explainJoint({ ...input, rng: trialRng(study.seed, trialNumber, suggesterName) });
+  return { params, explanation, joint };
+};
+
+/**
  * Replays TPE over the stored study, in order: for trial k (after every `every` trials), what TPE's
  * model was given the trials before k, with k's own random stream derived from the study seed as the run
  * derived it. With the study's TPE options, the replayed choices are the stored ones (`reproduced`).
@@ -120,16 +149,7 @@ export const replaySuggestions = async (study: ReportStudy, options: ReplayOptio
   for (const target of withParams) {
     if (target.number === 0 || target.number % every !== 0) continue;
     const before = trialsBefore(trials, target);
-    const input = {
-      space: study.space,
-      trials: before,
-      direction: study.direction,
-      rng: trialRng(study.seed, target.number, suggesterName),
-      trialNumber: target.number,
-      options: tpeOptions,
-      seed: study.seed,
-    };
-    const { explanation } = await explainSuggestion(input);
+    const { explanation, joint } = await explainAt(study, before, target.number, tpeOptions, suggesterName);
     if (explanation.phase === 'startup') {
       startupSkipped++;
       // Finished, by state, in enough numbers to leave the start-up phase, but running by their times.
@@ -137,10 +157,6 @@ export const replaySuggestions = async (study: ReportStudy, options: ReplayOptio
       if (before.some((trial) => trial.state === 'running') && finished >= explanation.startupTrials) overlapSkipped++;
       continue;
     }
-    const joint =
-      explanation.joint === undefined && explanation.groups === undefined
-        ? undefined
-        : await explainJoint({ ...input, rng: trialRng(study.seed, target.number, suggesterName) });
     snapshots.push({
       trialNumber: target.number,
       explanation,
@@ -178,20 +194,7 @@ export const explainNextSuggestion = async (study: ReportStudy): Promise<NextSug
   if (!sameSuggester) return undefined;
   const trials = [...study.trials].sort((a, b) => a.number - b.number);
   const trialNumber = (trials.at(-1)?.number ?? -1) + 1;
-  const input = {
-    space: study.space,
-    trials,
-    direction: study.direction,
-    rng: trialRng(study.seed, trialNumber, 'tpe'),
-    trialNumber,
-    options,
-    seed: study.seed,
-  };
-  const { params, explanation } = await explainSuggestion(input);
-  const joint =
-    explanation.joint === undefined && explanation.groups === undefined
-      ? undefined
-      : await explainJoint({ ...input, rng: trialRng(study.seed, trialNumber, 'tpe') });
+  const { params, explanation, joint } = await explainAt(study, trials, trialNumber, options, 'tpe');
   return {
     trialNumber,
     params: toExternalParams(study.space, params),

@@ -225,6 +225,17 @@ const importWhenAsked = async (
     throw new CliError(`${config} describes ${runs.length} studies (a matrix); import into one study at a time.`);
   const { experiment } = runs[0] as (typeof runs)[number];
   const { name, direction, seed, space, store: choice } = experiment.config;
+  // `--json`'s line when nothing was imported (an empty file, or a signal before the store call).
+  const printNone = (signalled: boolean) =>
+    printJson({
+      study: name,
+      store: choice.use,
+      imported: [],
+      skipped: [],
+      repeatsOfStudy: 0,
+      repeatedLines: [],
+      ...(signalled ? { interrupted: interrupts.received() ?? 'signal' } : {}),
+    });
   if (choice.use === 'memory')
     throw new CliError(`${config} keeps its study in a memory store, which keeps nothing: pick another with --store.`);
   // Trial 50: a store's own file (a natural guess when moving a study) gave a page of field errors or binary.
@@ -241,15 +252,7 @@ const importWhenAsked = async (
   if (path === '-') {
     piped = await readStandardInput(() => interrupts.exitCode() !== undefined);
     if (piped === undefined) {
-      printJson({
-        study: name,
-        store: choice.use,
-        imported: [],
-        skipped: [],
-        repeatsOfStudy: 0,
-        repeatedLines: [],
-        interrupted: interrupts.received() ?? 'signal',
-      });
+      printNone(true);
       return interrupted('nothing was imported.') ?? 130;
     }
   }
@@ -260,7 +263,7 @@ const importWhenAsked = async (
   if (file.kind === 'empty') {
     // An empty CSV has no header to check and an empty JSONL no line: both import nothing, store untouched.
     say(`Imported no trials: ${shown} is empty.`);
-    printJson({ study: name, store: choice.use, imported: [], skipped: [], repeatsOfStudy: 0, repeatedLines: [] });
+    printNone(false);
     return 0;
   }
   checkSameSpace(shown, file, config, space);
@@ -279,15 +282,7 @@ const importWhenAsked = async (
   const scope = await openStudyScope(experiment);
   const early = interrupted(`nothing was imported into study ${name}.`);
   if (early !== undefined) {
-    printJson({
-      study: name,
-      store: choice.use,
-      imported: [],
-      skipped: [],
-      repeatsOfStudy: 0,
-      repeatedLines: [],
-      interrupted: interrupts.received() ?? 'signal',
-    });
+    printNone(true);
     return early;
   }
   const store = await scope.create('store', choice);

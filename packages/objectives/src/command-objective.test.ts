@@ -351,6 +351,11 @@ describe('command objective', () => {
     const diverged = `console.log('{"step":0,"value":1}'); console.log('{"pruned": true, "attrs": {"why": "nan"}}')`;
     const pruned = await run(diverged, 0);
     expect(pruned).toMatchObject({ status: 'failed', error: { code: 'PRUNED', details: { attrs: { why: 'nan' } } } });
+    // A pruned line that is also a report ends the trial at that report; its step and value are not attrs.
+    const asReport = `console.log('{"step":0,"value":1}'); console.log('{"pruned": true, "step": 1, "value": 0.5, "why": "nan"}')`;
+    const ended = await run(asReport, 4);
+    expect(ended).toMatchObject({ status: 'failed', error: { code: 'PRUNED', details: { attrs: { why: 'nan' } } } });
+    expect(ended.status === 'failed' && ended.error.details?.attrs).toEqual({ why: 'nan' });
     // A loss on the same line does not complete it (review 62).
     const withLoss = `console.log('{"step":0,"value":1}'); console.log('{"pruned": true, "loss": 3}')`;
     expect(await run(withLoss, 3)).toMatchObject({ status: 'failed', error: { code: 'PRUNED' } });

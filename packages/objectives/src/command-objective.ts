@@ -255,7 +255,12 @@ export const interpretCommandOutcome = (
   // `{"pruned": true}` last: the program ended its own trial pruned, at its last report (its attrs kept).
   if (typeof found === 'object' && found !== null && (found as { pruned?: unknown }).pruned === true) {
     // A loss beside it does not make it complete (review 62: {"pruned": true, "loss": 3} completed at 3).
-    const { pruned: _pruned, loss: _loss, ...rest } = found as Record<string, unknown>;
+    const { pruned: _pruned, loss: _loss, ...fields } = found as Record<string, unknown>;
+    // A line that is also a report (`step` and `value`, no `loss`) was read as the last report: those two are
+    // where the trial ended, not attrs (review 62: they were stored as attrs).
+    const report = parseReportLine(JSON.stringify(found));
+    const { step: _step, value: _value, ...reportless } = fields;
+    const rest = report !== undefined && 'report' in report ? reportless : fields;
     const judged = Object.keys(rest).length === 0 ? undefined : interpretObjectiveValue({ loss: 0, ...rest });
     const attrs = judged?.status === 'ok' ? judged.attrs : undefined;
     const refused =

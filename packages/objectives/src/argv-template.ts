@@ -113,23 +113,33 @@ export const expandElement = (element: string, where: string, context: TemplateC
 /** A name compared loosely: lower case, without spaces, `_` and `-`. */
 const nameKey = (name: string): string => name.toLowerCase().replace(/[\s_-]+/gu, '');
 
+/** How many more `{` than `}` a text has. */
+const braceExcess = (text: string): number => {
+  let excess = 0;
+  for (const char of text) excess += char === '{' ? 1 : char === '}' ? -1 : 0;
+  return excess;
+};
+
 /**
- * The elements (argv, `env` values) that hold `}}` and no `{{`: the template makes each `}}` one brace, which
- * in code or JSON (`python3 -c "print({'a': {'b': 1}})"`) is almost never meant (trial 59: the program got
- * unbalanced braces, and validate said nothing). Notes with pointers under the objective's options.
+ * The elements (argv, `env` values) whose braces are balanced as written and not once the template has made
+ * each `}}` one brace (and each `{{` one): code or JSON written as it is (`python3 -c "print({'a': {'b':
+ * 1}})"`), where `}}` is almost never meant as the escape (trial 59: the program got unbalanced braces, and
+ * validate said nothing). Placeholders count as nothing. An element whose braces are unbalanced as written
+ * (`{x}}}`: a value and a literal `}`) uses the escapes on purpose (review 62: it was noted, and an element
+ * holding `{{` too was not). Notes with pointers under the objective's options.
  */
 export const loneClosingEscapes = (
   template: readonly string[],
   env: Readonly<Record<string, string>>,
 ): { readonly pointer: string; readonly message: string }[] => {
   const note = (element: string, pointer: string) =>
-    element.includes('}}') && !element.includes('{{')
+    element.includes('}}') && braceExcess(element) === 0 && braceExcess(rewrite(element, new Set(), () => '')) !== 0
       ? [
           {
             pointer,
             message:
-              `has \`}}\` and no \`{{\`: the template turns each \`}}\` into \`}\` (\`{{\` and \`}}\` are its escapes for literal braces), ` +
-              'so the program gets one brace there; write `}}}}` for a literal `}}` (and `{{{{` for `{{`), or put the code in a file',
+              `has \`}}\`, which the template turns into \`}\` (\`{{\` and \`}}\` are its escapes for literal braces), ` +
+              'so the program gets unbalanced braces; write `}}}}` for a literal `}}` (and `{{{{` for `{{`), or put the code in a file',
           },
         ]
       : [];

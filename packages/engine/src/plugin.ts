@@ -158,6 +158,12 @@ export type { ImportedTrialRow } from './runtime/imported-trials.js';
 export { failedResult, interpretObjectiveValue, thrownErrorInfo } from './runtime/interpret-result.js';
 export { makeFolder } from './runtime/make-folder.js';
 export { lateStopNote, type RunResult, type RunStudyOptions, runStudy } from './runtime/run-study.js';
-export { isStale, type ProcessRecord, processState, thisProcess } from './runtime/stale-trials.js';
+export {
+  isStale,
+  type ProcessRecord,
+  processState,
+  staleTrialOutcome,
+  thisProcess,
+} from './runtime/stale-trials.js';
 export { suggestParams } from './runtime/suggest-params.js';
 export { warnOnStderr } from './runtime/warn-on-stderr.js';

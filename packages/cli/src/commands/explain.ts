@@ -5,9 +5,10 @@ import {
   type CompiledSpace,
   checkSameStudy,
   type EnqueuedParams,
-  isStale,
+  finishedTrial,
   type ParamAssignment,
   ParzenError,
+  staleTrialOutcome,
   toExternalParams,
 } from '@parzen/engine/plugin';
 import type { NextSuggestion, ReportStudy } from '@parzen/report';
@@ -43,20 +44,15 @@ const assignment = (params: Readonly<Record<string, unknown>>): string =>
 
 /**
  * The trials as the next run sees them: a running trial whose worker is gone is failed first (STALE_TRIAL),
- * as the run marks it before it asks (review 60: explained as running, it changed the draw).
+ * by the rule the run writes (review 60: explained as running, it changed the draw).
  */
 const asTheRunSeesThem = (trials: readonly Trial[], now: Date): { trials: Trial[]; stale: number[] } => {
   const stale: number[] = [];
   const seen = trials.map((trial): Trial => {
-    if (trial.state !== 'running' || trial.lease === undefined || !isStale(trial.lease, now, '')) return trial;
+    const outcome = trial.state === 'running' ? staleTrialOutcome(trial, now, '') : undefined;
+    if (trial.state !== 'running' || outcome === undefined) return trial;
     stale.push(trial.number);
-    const { lease: _lease, ...rest } = trial;
-    return {
-      ...rest,
-      state: 'failed',
-      finishedAt: now.toISOString(),
-      error: { code: 'STALE_TRIAL', message: 'Left running by a worker that is gone.' },
-    };
+    return finishedTrial(trial, outcome, now.toISOString());
   });
   return { trials: seen, stale };
 };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { TrialStore } from '../contracts/store.js';
-import type { Lease, Trial } from '../domain/trial.js';
+import type { Lease, Trial, TrialOutcome } from '../domain/trial.js';
 
 /**
  * The fields of `/proc/<pid>/stat` from field 3 (the state) on, or undefined where they cannot be read
@@ -169,6 +169,33 @@ export const processState = (record: ProcessRecord): 'alive' | 'dead' | 'unknown
 };
 
 /**
+ * How a running trial whose worker is gone ends (failed, `STALE_TRIAL`; see {@link staleness}), or undefined
+ * when it is not stale: the one rule {@link failStaleTrials} writes to the store, and a read-only view of the
+ * study as the next run will see it (`parzen explain`) applies in memory.
+ */
+export const staleTrialOutcome = (trial: Trial, now: Date, ownWorker: string): TrialOutcome | undefined => {
+  if (trial.state !== 'running') return undefined;
+  const why = staleness(trial.lease, now, ownWorker);
+  if (why === undefined) return undefined;
+  const owner = trial.lease?.owner;
+  return {
+    state: 'failed',
+    error: {
+      code: 'STALE_TRIAL',
+      // Without the trial's number, which the trial shows beside it: an imported trial gets a new one
+      // (trial 47: imported as #288, it said "Trial #148 was left running").
+      message:
+        why === 'gone'
+          ? `Left running by worker ${owner}, which stopped without finishing it.`
+          : `Its worker ${owner} stopped renewing its lease, which lapsed; its result, if it comes, is kept as a new trial.`,
+      // A lapsed lease only: the worker may still finish the trial (its result is then kept as a new
+      // trial), so an enqueued entry it took is not handed out again (review 36: it ran twice).
+      ...(why === 'lapsed' ? { details: { lease: 'lapsed' } } : {}),
+    },
+  };
+};
+
+/**
  * Marks the stale running trials of a study as failed with code `STALE_TRIAL` (the documented policy:
  * a trial whose worker died is never counted as complete and never waited on). Returns their numbers.
  * Two processes may race here; the loser's `TRIAL_ALREADY_FINISHED` is ignored.
@@ -182,27 +209,10 @@ export const failStaleTrials = async (
 ): Promise<number[]> => {
   const failed: number[] = [];
   for (const trial of trials) {
-    if (trial.state !== 'running') continue;
-    const why = staleness(trial.lease, now, ownWorker);
-    if (why === undefined) continue;
-    const owner = trial.lease?.owner;
-    // A lapsed lease only: the worker may still finish the trial (its result is then kept as a new
-    // trial), so an enqueued entry it took is not handed out again (review 36: it ran twice).
-    const lapsed = why === 'lapsed' ? { details: { lease: 'lapsed' } } : {};
+    const outcome = staleTrialOutcome(trial, now, ownWorker);
+    if (outcome === undefined) continue;
     try {
-      await store.finishTrial(study, trial.number, {
-        state: 'failed',
-        error: {
-          code: 'STALE_TRIAL',
-          // Without the trial's number, which the trial shows beside it: an imported trial gets a new one
-          // (trial 47: imported as #288, it said "Trial #148 was left running").
-          message:
-            why === 'gone'
-              ? `Left running by worker ${owner}, which stopped without finishing it.`
-              : `Its worker ${owner} stopped renewing its lease, which lapsed; its result, if it comes, is kept as a new trial.`,
-          ...lapsed,
-        },
-      });
+      await store.finishTrial(study, trial.number, outcome);
       failed.push(trial.number);
     } catch (error) {
       if ((error as { code?: string }).code !== 'TRIAL_ALREADY_FINISHED') throw error;

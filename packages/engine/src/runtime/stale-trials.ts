@@ -169,9 +169,9 @@ export const processState = (record: ProcessRecord): 'alive' | 'dead' | 'unknown
 };
 
 /**
- * How a running trial whose worker is gone ends (failed, `STALE_TRIAL`; see {@link staleness}), or undefined
- * when it is not stale: the one rule {@link failStaleTrials} writes to the store, and a read-only view of the
- * study as the next run will see it (`parzen explain`) applies in memory.
+ * How a running trial whose worker is gone ends (failed, `STALE_TRIAL`; see {@link isStale}), or undefined
+ * when it is not stale: the one rule a run writes to the store when it marks such trials, and a read-only
+ * view of the study as the next run will see it (`parzen explain`) applies in memory.
  */
 export const staleTrialOutcome = (trial: Trial, now: Date, ownWorker: string): TrialOutcome | undefined => {
   if (trial.state !== 'running') return undefined;

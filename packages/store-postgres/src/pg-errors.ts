@@ -1,5 +1,6 @@
 import { ParzenError } from '@parzen/engine/plugin';
 import type { ConnectionPlan } from './connection-options.js';
+import { WaitGivenUp } from './cut-wait.js';
 
 /** What went wrong with the server, as far as retrying and exit codes go. */
 export type Trouble = 'transient' | 'input' | 'other';
@@ -107,10 +108,15 @@ export const storeError = (plan: ConnectionPlan, error: unknown, doing: string):
   );
 };
 
-/** The run was stopped (Ctrl-C) while the store waited to retry: `INTERRUPTED`, with the last failure. */
+/**
+ * The run was stopped (Ctrl-C) while the store waited: to retry (with the last failure), or on a statement the
+ * server held, which it was asked to cancel: `INTERRUPTED`.
+ */
 export const interrupted = (plan: ConnectionPlan, doing: string, error: unknown): ParzenError =>
   new ParzenError(
     'INTERRUPTED',
-    `Stopped while PostgreSQL store \`${plan.where}\` was retrying (${doing}) after: ${messageOf(error)}.`,
+    error instanceof WaitGivenUp
+      ? `Stopped while PostgreSQL store \`${plan.where}\` waited for the server (${doing}); the server was asked to cancel the statement.`
+      : `Stopped while PostgreSQL store \`${plan.where}\` was retrying (${doing}) after: ${messageOf(error)}.`,
     { cause: error },
   );

@@ -35,6 +35,7 @@ import {
 } from '@parzen/engine/plugin';
 import type { Pool, QueryResultRow } from 'pg';
 import type { ConnectionPlan, PostgresStoreOptions } from './connection-options.js';
+import { giveUpHere, guardedClient } from './cut-wait.js';
 import { postgresStoreOptionsSchema } from './manifest.js';
 import { openPool } from './open-pool.js';
 import { interrupted, storeError } from './pg-errors.js';
@@ -449,16 +450,43 @@ class PostgresTrialStore implements PostgresStore {
 
   private async query<R extends QueryResultRow>(name: StatementName, values: readonly unknown[]): Promise<R[]> {
     if (this.closed) throw new ParzenError('STORE_FAILED', `PostgreSQL store \`${this.where}\` is closed.`);
-    return (await this.pool.query<R>(statement(name, values))).rows;
+    const signal = giveUpHere.getStore();
+    if (signal === undefined) return (await this.pool.query<R>(statement(name, values))).rows;
+    // On a connection of its own, so a statement the server holds can be cancelled when the wait is given up.
+    const client = await this.pool.connect();
+    const guard = guardedClient(client, signal, this.cancelBackend);
+    let failed = false;
+    try {
+      return (await guard.send(() => client.query<R>(statement(name, values)))).rows;
+    } catch (error) {
+      failed = true; // as the pool's own query does: a connection whose statement failed is not reused
+      throw error;
+    } finally {
+      guard.release(failed);
+    }
   }
 
   private transaction<T>(task: (query: Query) => Promise<T>): Promise<T> {
     if (this.closed) throw new ParzenError('STORE_FAILED', `PostgreSQL store \`${this.where}\` is closed.`);
-    return inTransaction(this.pool, task);
+    return inTransaction(this.pool, task, giveUpHere.getStore(), this.cancelBackend);
   }
 
+  /** Asks the server to cancel what backend `pid` runs, from a connection of its own (best effort). */
+  private readonly cancelBackend = async (pid: number): Promise<void> => {
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({ ...this.plan.pool, connectionTimeoutMillis: 5000 });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.query('SELECT pg_cancel_backend($1)', [pid]);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  };
+
   /**
-   * Runs `task` with retries; Ctrl-C ends the retries (the second one, for a write that `saves` a result).
+   * Runs `task` with retries; Ctrl-C ends the retries and cancels a statement the server holds (the second
+   * Ctrl-C, for a write that `saves` a result).
    * An operation still waiting on the server after {@link LONG_WAIT_NOTE_MS} is said, and again every
    * {@link LONG_WAIT_REPEAT_MS} (trial 56: a worker blocked by another session's lock waited in silence,
    * where the SQLite store says so).
@@ -475,11 +503,12 @@ class PostgresTrialStore implements PostgresStore {
     };
     let timer = setTimeout(note, LONG_WAIT_NOTE_MS);
     timer.unref();
+    const giveUp = stopSignal(this.stopping, saves);
+    const attempts = () =>
+      withRetry(task, this.retryTimeoutMs, { giveUp, stopped: (error) => interrupted(this.plan, doing, error) });
     try {
-      return await withRetry(task, this.retryTimeoutMs, {
-        giveUp: stopSignal(this.stopping, saves),
-        stopped: (error) => interrupted(this.plan, doing, error),
-      });
+      // The signal also cuts a statement the server holds (a lock), not only the pauses between tries.
+      return await (giveUp === undefined ? attempts() : giveUpHere.run(giveUp, attempts));
     } catch (error) {
       throw storeError(this.plan, error, doing);
     } finally {

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { WaitGivenUp } from './cut-wait.js';
 import { classify } from './pg-errors.js';
 
 /** The pause before retry `attempt` (0-based): 50 ms doubling to 2 s, with jitter so workers spread out. */
@@ -9,7 +10,10 @@ export const backoffMs = (attempt: number, random: () => number = Math.random): 
 export interface RetryOptions {
   /** Whether a failure is worth another try; default: a transient server or connection error. */
   readonly retryable?: (error: unknown) => boolean;
-  /** Gives up the retries when it aborts (Ctrl-C): the wait ends at once with `stopped(lastError)`. */
+  /**
+   * Gives up the retries when it aborts (Ctrl-C): the wait ends at once with `stopped(lastError)`, as does a
+   * statement the signal cut (`WaitGivenUp`).
+   */
   readonly giveUp?: AbortSignal | undefined;
   /** The error thrown when `giveUp` ends the retries; it gets the last failure. */
   readonly stopped?: (error: unknown) => Error;
@@ -32,6 +36,8 @@ export const withRetry = async <T>(
     try {
       return await task(attempt);
     } catch (error) {
+      // A statement cut by the give-up signal (see cut-wait.ts) ends the operation as stopped, not failed.
+      if (error instanceof WaitGivenUp) throw stop(error);
       const pause = backoffMs(attempt);
       if (!retryable(error) || Date.now() + pause > deadline) throw error;
       if (giveUp?.aborted) throw stop(error);

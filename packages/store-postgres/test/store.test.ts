@@ -179,11 +179,13 @@ describePostgres('postgres store values and errors', () => {
     await store.createTrial(spec.name);
     await store.setParams(spec.name, 0, { x: 0.5 });
     const pool = poolOf(store);
-    const query = pool.query.bind(pool) as (config: unknown) => Promise<unknown>;
-    let failures = Number.POSITIVE_INFINITY; // the server is gone (a restart that takes its time)
-    (pool as unknown as { query: unknown }).query = async (config: unknown) => {
+    // With stop signals each statement takes a connection of its own (so it can be cancelled): the server
+    // gone (a restart that takes its time) refuses it.
+    const connect = pool.connect.bind(pool) as () => Promise<unknown>;
+    let failures = Number.POSITIVE_INFINITY;
+    (pool as unknown as { connect: unknown }).connect = async () => {
       if (failures-- > 0) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
-      return query(config);
+      return connect();
     };
     const started = Date.now();
     setTimeout(() => stop.abort(), 300);
@@ -249,6 +251,65 @@ describePostgres('postgres store long waits', () => {
     await store.close();
   }, 20_000);
 });
+
+describePostgres(
+  'postgres store, Ctrl-C on a statement the server holds (trial 56: two Ctrl-Cs did not end the wait)',
+  () => {
+    it('cuts it: the first stop for a read or a start, the second for a save, and the server cancels the statement', async () => {
+      const url = await freshSchema('cut_wait');
+      const stop = new AbortController();
+      const force = new AbortController();
+      const store = await createPostgresStore({ url, stopping: { stop: stop.signal, force: force.signal } });
+      await store.openStudy(spec);
+      await store.createTrial(spec.name);
+      await store.enqueue(spec.name, [{ internal: { x: 0.5 } }]);
+      // Another session (a psql left in a transaction) holds the study's row.
+      const other = await createPostgresStore({ url });
+      const holder = await poolOf(other).connect();
+      await holder.query('BEGIN');
+      await holder.query("SELECT id FROM parzen_studies WHERE name = 'shared' FOR UPDATE");
+      const finishing = rejectionOf(store.finishTrial(spec.name, 0, { state: 'complete', loss: 1 }));
+      const starting = rejectionOf(store.createTrial(spec.name, { onlyEnqueued: true }));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The first stop ends the start (it saves nothing) and leaves the save waiting.
+      stop.abort();
+      const started = Date.now();
+      expect(await starting).toMatchObject({
+        code: 'INTERRUPTED',
+        message: expect.stringMatching(/waited for the server \(creating a trial\); the server was asked to cancel/),
+      });
+      expect(Date.now() - started).toBeLessThan(2000);
+      // One asked after the stop goes through when the server answers, and is cut when held a moment.
+      expect(await store.listEnqueued(spec.name)).toHaveLength(1);
+      const late = Date.now();
+      expect(await rejectionOf(store.createTrial(spec.name, { onlyEnqueued: true }))).toMatchObject({
+        code: 'INTERRUPTED',
+      });
+      expect(Date.now() - late).toBeGreaterThanOrEqual(900);
+      expect(Date.now() - late).toBeLessThan(3000);
+      let saved = false;
+      void finishing.then(() => {
+        saved = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(saved).toBe(false);
+      force.abort();
+      expect(await finishing).toMatchObject({
+        code: 'INTERRUPTED',
+        message: expect.stringContaining('finishing a trial'),
+      });
+      // Cancelled on the server: once the lock goes, neither statement happens.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await holder.query('COMMIT');
+      holder.release();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const reader = await createPostgresStore({ url });
+      expect((await reader.listTrials(spec.name)).map((trial) => trial.state)).toEqual(['running']);
+      expect(await reader.listEnqueued(spec.name)).toHaveLength(1);
+      await Promise.all([reader.close(), other.close(), store.close()]);
+    }, 20_000);
+  },
+);
 
 describePostgres('postgres store listStudies', () => {
   // User trial: `parzen studies --store postgres:URL` exited 2 (the store had no listStudies), and

@@ -431,6 +431,17 @@ describe('parzen studies', () => {
     expect((JSON.parse(sqlite.stdout) as { study: string }[]).map((study) => study.study)).toEqual(['only']);
   });
 
+  it('reads a study whose name the API allows and a config does not (trial 62: `--study "a b"` was refused)', async () => {
+    const path = join(dir, 'spaced.parzen.jsonl');
+    await fill(createJsonlStore({ path }), 'a b', 2);
+    for (const command of ['trials', 'export', 'best']) {
+      const read = await cli(command, '--store', `jsonl:${path}`, '--study', 'a b');
+      expect(read.code, `${command}: ${read.stderr}`).toBe(0);
+    }
+    const rows = await cli('trials', '--store', `jsonl:${path}`, '--study', 'a b', '--json');
+    expect((JSON.parse(rows.stdout) as unknown[]).length).toBe(2);
+  });
+
   it('gives best null, not a missing key, for a study without a complete trial (trial 36)', async () => {
     const path = join(dir, 'failing.parzen.jsonl');
     const store = createJsonlStore({ path });

@@ -98,7 +98,9 @@ const storeRegistry = async (store: PluginChoice, plugins: unknown, baseDir: str
   const needsPlugins = !BUILTIN_STORES.has(store.use);
   if (needsPlugins) await enableTypeScriptPlugins({ plugins });
   const probe = {
-    name,
+    // The study is read by the name given; the probe config only needs a name a config may have (trial 62: a
+    // study the API named `a b` could not be read, refused as a config's name).
+    name: CONFIG_NAME.test(name) ? name : 'inspect',
     space: { x: { type: 'uniform', low: 0, high: 1 } },
     objective: { use: 'function', options: { name: 'inspect-probe' } },
     suggester: { use: PROBE },
@@ -118,6 +120,9 @@ const storeRegistry = async (store: PluginChoice, plugins: unknown, baseDir: str
   });
   return { store: experiment.config.store, experiment };
 };
+
+/** What a config's `name` may be (the API names a study anything). */
+const CONFIG_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** The probe config's suggester: validation needs one; it never runs. */
 const PROBE = 'inspect-probe';

@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   type ConsoleReporterSettings,
@@ -323,11 +323,42 @@ const eventsFiles = (experiment: LoadedExperiment): { index: number; file: strin
       : [];
   });
 
-/** The config error of an events file that would destroy `what`. */
-const eventsRefused = (events: readonly { index: number; file: string; what: string }[]): ParzenError => {
-  const issues: ConfigIssue[] = events.map(({ index, file, what }) => ({
+/** A path that is not there: nothing at it (`ENOENT`), or a file where a folder of it should be (`ENOTDIR`). */
+const MISSING = new Set(['ENOENT', 'ENOTDIR']);
+
+/** What keeps the events from being appended at `path`, as far as a look tells (nothing is created): a folder there, or above it a file or a folder this process may not write. */
+const notAppendable = (path: string): string | undefined => {
+  const problem = (error: unknown) =>
+    `which cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
+  try {
+    if (statSync(path).isDirectory()) return 'a folder';
+    accessSync(path, constants.W_OK);
+    return undefined;
+  } catch (error) {
+    if (!MISSING.has((error as NodeJS.ErrnoException).code ?? '')) return problem(error);
+  }
+  // Not there yet: the nearest folder that is must let it be made (the run makes the folders in between).
+  for (let above = dirname(path); ; above = dirname(above)) {
+    try {
+      if (!statSync(above).isDirectory()) return `under ${above}, which is a file, not a folder`;
+      accessSync(above, constants.W_OK);
+      return undefined;
+    } catch (error) {
+      if (!MISSING.has((error as NodeJS.ErrnoException).code ?? '') || dirname(above) === above) return problem(error);
+    }
+  }
+};
+
+/** The config error of an events file that would destroy `what`, or where events cannot be appended. */
+const eventsRefused = (
+  events: readonly { index: number; file: string; what: string; appendable?: false }[],
+): ParzenError => {
+  const issues: ConfigIssue[] = events.map(({ index, file, what, appendable }) => ({
     pointer: `/reporters/${index}/options/path`,
-    expected: "a file of its own for the events (not a study's store, a config or a file it names)",
+    expected:
+      appendable === false
+        ? 'a file the events can be appended to'
+        : "a file of its own for the events (not a study's store, a config or a file it names)",
     found: `${JSON.stringify(file)}, ${what}`,
   }));
   return new ParzenError('CONFIG_INVALID', `Invalid config:\n${formatIssues(issues)}`, { issues });
@@ -346,6 +377,10 @@ const refuseEventsOverInputs = (experiment: LoadedExperiment, configInputsOf: ()
   const storeName = `the study's ${experiment.config.store.use} store`;
   const inputs: InputFile[] = [...configInputsOf(), ...(store === undefined ? [] : [{ path: store, what: storeName }])];
   const refused = events.flatMap(({ index, file, path }) => {
+    // Where events cannot be appended, said by validate too (trial 62: a folder passed validate, and run
+    // refused it at `/options/path`).
+    const blocked = notAppendable(path);
+    if (blocked !== undefined) return [{ index, file, what: blocked, appendable: false as const }];
     let what: string | undefined;
     try {
       what = owned.includes(path)

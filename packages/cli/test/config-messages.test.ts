@@ -262,6 +262,31 @@ describe('a command element whose braces the `}}` escape unbalances (trial 59: i
 });
 
 describe("an events reporter's file (trial 53: it appended to the study's journal and to the config)", () => {
+  it("where events cannot be appended is said by validate and run at the reporter's pointer (trial 62)", async () => {
+    writeIn(dir, 'a-file', 'x');
+    for (const [file, found] of [
+      ['.', `".", a folder`],
+      ['a-file/events.jsonl', `"a-file/events.jsonl", under ${join(dir, 'a-file')}, which is a file, not a folder`],
+    ]) {
+      const path = writeIn(
+        dir,
+        'events-where.json',
+        heartConfig({
+          name: 'events-where',
+          store: { use: 'memory' },
+          reporters: [{ use: 'console' }, { use: 'events', options: { path: file } }],
+        }),
+      );
+      for (const command of ['validate', 'run']) {
+        const said = await cli(command, path);
+        expect(said.code, said.stderr).toBe(2);
+        expect(said.stderr).toContain(
+          `/reporters/1/options/path: expected a file the events can be appended to, found ${found}`,
+        );
+      }
+    }
+  });
+
   it("may not be the study's store, the config or a file the config names: exit 2 before anything runs", async () => {
     const cases: [string, string][] = [
       ['events-store.parzen.jsonl', "the study's jsonl store"],

@@ -7,6 +7,7 @@ import { createMemoryStore } from './builtins/memory-store.js';
 import { defineReporter, defineStopper, defineStore, defineSuggester } from './contracts/manifest.js';
 import type { TrialStore } from './contracts/store.js';
 import { sampleDistribution } from './domain/sample-distribution.js';
+import type { ParzenError } from './errors.js';
 import { loadExperiment, runExperiment } from './experiment.js';
 
 const prior = defineSuggester<Record<string, never>>({
@@ -188,9 +189,11 @@ describe('runExperiment (the composition root)', () => {
       { ...config, reporters: [{ use: 'events', options: { path: './out' } }] },
       { functions, plugins: [{ manifests: [prior] }], baseDir: dir },
     ).then(noFailure, (error: Error) => error);
+    // At the reporter's own pointer, of several (trial 62: said at `/options/path`, which the config does not have).
     expect(folder?.message).toContain(
-      `/options/path: expected a file the events can be appended to, found a folder at ${join(dir, 'out')}`,
+      `\n  /reporters/0/options/path: expected a file the events can be appended to, found a folder at ${join(dir, 'out')}`,
     );
+    expect((folder as ParzenError).issues.map((issue) => issue.pointer)).toEqual(['/reporters/0/options/path']);
   });
 
   it('ends the reporters it made when a later plugin fails to start (review 42: their files stayed open)', async () => {

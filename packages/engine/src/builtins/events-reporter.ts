@@ -71,7 +71,7 @@ export const createEventsReporter = (options: EventsReporterOptions, baseDir = p
       ? []
       : [
           {
-            pointer: `/types/${index}`,
+            pointer: `/options/types/${index}`,
             expected: `one of the event types (${EVENT_TYPES.join(', ')})`,
             found: `${describeValue(type)}${typeof type === 'string' ? didYouMean(type, known) : ''}`,
           },

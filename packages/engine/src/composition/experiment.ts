@@ -325,7 +325,8 @@ const runInScope = async (
           let pruner: Pruner | undefined;
           let stopper: Stopper | undefined;
           try {
-            for (const choice of config.reporters) reporters.push(await scope.create('reporter', choice));
+            for (const [index, choice] of config.reporters.entries())
+              reporters.push(await scope.create('reporter', choice).catch(inSlot(`/reporters/${index}`)));
             pruner = config.pruner === undefined ? undefined : await scope.create('pruner', config.pruner);
             stopper = config.stopper === undefined ? undefined : await scope.create('stopper', config.stopper);
           } catch (error) {
@@ -387,3 +388,25 @@ export const runExperiment = async (
   };
   return runLoadedExperiment(experiment, controls);
 };
+
+/**
+ * Rethrows a plugin's `CONFIG_INVALID` error with the pointers it gave relative to its slot (`/options/path`)
+ * put under the slot's own (`/reporters/1/options/path`): of several reporters, the one meant (trial 62: an
+ * events reporter's path was said at `/options/path`, which the config does not have).
+ */
+const inSlot =
+  (slot: string) =>
+  (error: unknown): never => {
+    if (!(error instanceof ParzenError) || error.code !== 'CONFIG_INVALID' || error.issues.length === 0) throw error;
+    const relative = (pointer: string) => pointer === '/options' || pointer.startsWith('/options/');
+    if (!error.issues.some((issue) => relative(issue.pointer))) throw error;
+    const issues = error.issues.map((issue) =>
+      relative(issue.pointer) ? { ...issue, pointer: `${slot}${issue.pointer}` } : issue,
+    );
+    const [title] = error.message.split('\n');
+    throw new ParzenError('CONFIG_INVALID', `${title}\n${formatIssues(issues)}`, {
+      issues,
+      ...(error.plugin === undefined ? {} : { plugin: error.plugin }),
+      ...(error.cause === undefined ? {} : { cause: error.cause }),
+    });
+  };

@@ -357,6 +357,25 @@ describe('runExperiment (the composition root)', () => {
     });
   });
 
+  it('says each plugins entry that names no module at its own place, before any is loaded (trial 62)', async () => {
+    const imported: string[] = [];
+    const importModule = async (url: string): Promise<never> => {
+      imported.push(url);
+      throw new Error('not reached');
+    };
+    const refused = await loadExperiment(
+      { ...config, plugins: ['./fine.mjs', '', ' ', 5] },
+      { baseDir: tempDir(), importModule },
+    ).then(noFailure, (error: ParzenError) => error);
+    expect(refused).toMatchObject({ code: 'CONFIG_INVALID' });
+    expect(refused?.issues.map((issue) => [issue.pointer, issue.found])).toEqual([
+      ['/plugins/1', '"", an empty name'],
+      ['/plugins/2', '" ", an empty name'],
+      ['/plugins/3', '5'],
+    ]);
+    expect(imported).toEqual([]);
+  });
+
   it('reports a broken plugin module clearly', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'none.mjs'), 'export const other = 1;');

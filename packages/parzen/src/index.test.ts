@@ -74,6 +74,18 @@ describe('parzen (the umbrella)', () => {
     expect(['a', 'b']).toContain(kind);
     expect(result.trials).toHaveLength(20);
   });
+
+  it('says what is wrong with no options, as the function called (trial 62: a bare TypeError)', async () => {
+    for (const call of [
+      () => (fmin as (options?: unknown) => unknown)(),
+      () => (createStudy as (o?: unknown) => unknown)(),
+    ])
+      await expect(call()).rejects.toMatchObject({ code: 'CONFIG_INVALID', issues: [{ pointer: '' }] });
+    await expect(createStudy({ name: 5 } as never)).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringMatching(/^Invalid createStudy options:/),
+    });
+  });
 });
 
 describe('option types come with their factories (trial 54: code could not name what it passed)', () => {

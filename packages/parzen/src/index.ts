@@ -21,6 +21,7 @@ import {
   type FminOptions,
   type FminResult,
   fmin as fminWith,
+  ParzenError,
   type SpaceDefinition,
   Study,
   type StudyOptions,
@@ -74,9 +75,25 @@ export type CreateStudyOptions<S extends SpaceDefinition> = Omit<StudyOptions<S>
  * tell on it, or give it an objective and call `optimize`. Typed by its space.
  */
 export const createStudy = <const S extends SpaceDefinition>(options: CreateStudyOptions<S>): Promise<Study<S>> =>
-  Study.open<S>({ ...options, suggester: options.suggester ?? createTpeSuggester() });
+  Study.open<S>(withTpe(options) as StudyOptions<S>).catch((error: unknown) => {
+    // Said as the function the user called (trial 62: "Invalid Study.open options" from createStudy).
+    if (!(error instanceof ParzenError) || !error.message.startsWith('Invalid Study.open options')) throw error;
+    throw new ParzenError(error.code, error.message.replace('Study.open', 'createStudy'), {
+      issues: error.issues,
+      cause: error,
+    });
+  });
 
 /** `fmin` with TPE as the default suggester. */
 export const fmin = <const S extends SpaceDefinition>(
   options: Omit<FminOptions<S>, 'suggester'> & { readonly suggester?: Suggester },
-): Promise<FminResult<S>> => fminWith<S>({ ...options, suggester: options.suggester ?? createTpeSuggester() });
+): Promise<FminResult<S>> => fminWith<S>(withTpe(options) as FminOptions<S>);
+
+/**
+ * The options with TPE as the suggester when they name none; what is not an object (no options at all, from
+ * JavaScript) is passed on as it is, for the option check to say so (trial 62: a bare TypeError).
+ */
+const withTpe = (options: unknown): unknown =>
+  typeof options === 'object' && options !== null && !Array.isArray(options)
+    ? { ...options, suggester: (options as { suggester?: Suggester }).suggester ?? createTpeSuggester() }
+    : options;

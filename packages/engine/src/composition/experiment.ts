@@ -85,11 +85,24 @@ export interface LoadedExperiment {
 const pluginSpecifiers = (raw: unknown): readonly string[] => {
   const plugins = (raw as { plugins?: unknown } | null)?.plugins;
   if (plugins === undefined) return [];
-  if (!Array.isArray(plugins) || plugins.some((plugin) => typeof plugin !== 'string')) {
+  if (!Array.isArray(plugins))
     throw invalidConfig('config', [
       { pointer: '/plugins', expected: 'an array of module specifiers (strings)', found: describeValue(plugins) },
     ]);
-  }
+  // Each entry at its own place, and an empty name before Node resolves it against Parzen's own folder (trial
+  // 62: `""` was "Cannot find package '.../packages/cli/node_modules//index.js'").
+  const issues: ConfigIssue[] = plugins.flatMap((plugin: unknown, index) =>
+    typeof plugin === 'string' && plugin.trim() !== ''
+      ? []
+      : [
+          {
+            pointer: `/plugins/${index}`,
+            expected: 'a module specifier: a package name (`parzen-plugin-x`) or a path to a module (`./plugin.mjs`)',
+            found: typeof plugin === 'string' ? `${JSON.stringify(plugin)}, an empty name` : describeValue(plugin),
+          },
+        ],
+  );
+  if (issues.length > 0) throw invalidConfig('config', issues);
   return plugins as string[];
 };
 

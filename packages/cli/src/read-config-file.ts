@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, resolve } from 'node:path';
 import { CliError, EXIT } from './exit-codes.js';
@@ -20,11 +20,14 @@ const parseJson = (text: string, path: string): unknown => {
       /position (\d+)/.exec(message)?.[1] ?? (token === undefined ? undefined : outsideStrings(text, token));
     const where = position === undefined ? '' : ` at ${lineAndColumn(text, Number(position))}`;
     const char = token ?? (position === undefined ? undefined : text[Number(position)]);
-    throw new CliError(
-      `${path}: not valid JSON${where}: ${message}${char === undefined ? '' : (TOKEN_HINTS[char] ?? '')}`,
-      EXIT.badInput,
-      'CONFIG_INVALID',
-    );
+    const comma = trailingComma(text);
+    const hint =
+      comma !== undefined
+        ? ` (JSON has no comma after the last item of an object or array: remove the one at ${lineAndColumn(text, comma)})`
+        : char === undefined
+          ? ''
+          : (TOKEN_HINTS[char] ?? '');
+    throw new CliError(`${path}: not valid JSON${where}: ${message}${hint}`, EXIT.badInput, 'CONFIG_INVALID');
   }
   checkDepth(parsed, path);
   const duplicate = duplicateKey(text);
@@ -43,6 +46,26 @@ const TOKEN_HINTS: Readonly<Record<string, string>> = {
   N: ' (JSON has no NaN: leave the key out, or use null where the schema allows it)',
   I: ' (JSON has no Infinity: use a large number)',
   "'": ' (JSON strings take double quotes)',
+};
+
+/** Where the first comma outside strings stands that only white space separates from a `}` or `]` (a trailing comma). */
+const trailingComma = (text: string): number | undefined => {
+  let inString = false;
+  let comma: number | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '}' || c === ']') {
+      if (comma !== undefined) return comma;
+    } else if (c === ',') comma = i;
+    else if (!/\s/.test(c)) comma = undefined;
+    if (c === '"') inString = true;
+  }
+  return undefined;
 };
 
 /**
@@ -95,14 +118,50 @@ const parseYamlText = (text: string, path: string): unknown => {
     // Merge keys (`<<: *anchor`) as YAML 1.1 has them, the usual way to vary a shared block (trial 36).
     parsed = parse(text, { prettyErrors: true, maxAliasCount: 100, uniqueKeys: true, merge: true }) as unknown;
   } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    // The parser's advice is for its own API (trial 62: "please use YAML.parseAllDocuments()").
+    const several = /^Source contains multiple documents/.exec(message);
     throw new CliError(
-      `${path}: not valid YAML: ${error instanceof Error ? error.message : String(error)}`,
+      several === null
+        ? `${path}: not valid YAML: ${message}`
+        : `${path}: not valid YAML: a config is one YAML document, and a \`---\` line starts another (keep one, or put each in a file of its own)${message.slice(several[0].length).replace(/^; please use YAML\.parseAllDocuments\(\)/, '')}`,
       EXIT.badInput,
       'CONFIG_INVALID',
     );
   }
   checkDepth(parsed, path);
   return withoutExtensionKeys(parsed);
+};
+
+/** The most a config file may hold: a config's enqueued entries are at most 100,000, well within it. */
+const MAX_CONFIG_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The file as UTF-8 text, read at most {@link MAX_CONFIG_BYTES} (trial 62: `validate /dev/zero` read on until it
+ * was killed, and a 300 MB file was read whole before its error). Pipes (`<(...)`) are read too.
+ */
+const readBounded = (path: string): string => {
+  const fd = openSync(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(1024 * 1024);
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      total += read;
+      if (total > MAX_CONFIG_BYTES)
+        throw new CliError(
+          `${path}: is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB, more than a config holds; trials to add belong in a file for \`parzen import\`.`,
+          EXIT.badInput,
+          'CONFIG_INVALID',
+        );
+      chunks.push(chunk.subarray(0, read));
+    }
+    return Buffer.concat(chunks, total).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 };
 
 /**
@@ -114,14 +173,33 @@ const parseYamlText = (text: string, path: string): unknown => {
 export const readConfigFile = (path: string): unknown => {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readBounded(path);
   } catch (error) {
+    if (error instanceof CliError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new CliError(
-      code === 'ENOENT' ? `${path}: no such config file.` : `${path}: cannot read: ${(error as Error).message}`,
+      code === 'ENOENT'
+        ? `${path}: no such config file.`
+        : code === 'EISDIR'
+          ? `${path}: is a folder, not a config file.`
+          : `${path}: cannot read: ${(error as Error).message}`,
     );
   }
   text = text.replace(/^\uFEFF/, ''); // a UTF-8 byte order mark (Windows editors) is not content
+  // Said as what they are, the same way for JSON and YAML (trial 62: three wordings for an empty file, and a
+  // binary file's bytes echoed to the terminal).
+  if (text.trim() === '')
+    throw new CliError(
+      `${path}: the file is empty; expected a config (an object with at least \`space\` and \`objective\`).`,
+      EXIT.badInput,
+      'CONFIG_INVALID',
+    );
+  if (text.includes('\u0000') || text.includes('\uFFFD'))
+    throw new CliError(
+      `${path}: is not a text file (it holds bytes that are not UTF-8 text); expected a JSON or YAML config.`,
+      EXIT.badInput,
+      'CONFIG_INVALID',
+    );
   const extension = extname(path).toLowerCase();
   if (extension === '.json') return parseJson(text, path);
   if (extension === '.yaml' || extension === '.yml') return parseYamlText(text, path);

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { MAX_CONCURRENCY, MAX_TRIALS } from '@parzen/engine/host';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -236,12 +236,49 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
       ['top-comment', '// a config\n{}', /at line 1, column 1: .*\(JSON has no comments/s],
       ['nan', '{\n  "name": "x",\n  "seed": NaN\n}', /at line 3, column 11: .*\(JSON has no NaN/s],
       ['quotes', "{\n  'name': 'x'\n}", /at line 2, column 3: .*\(JSON strings take double quotes\)/s],
+      // Trial 62: trailing commas, the commonest slip, got no word; in an array, "[1]," before it is not one.
+      [
+        'comma-array',
+        '{\n  "a": [[1], "2,]"],\n  "b": ["x", "y",]\n}',
+        /\(JSON has no comma after the last item of an object or array: remove the one at line 3, column 17\)/,
+      ],
+      [
+        'comma-object',
+        '{\n  "a": 1,\n}',
+        /\(JSON has no comma after the last item .*: remove the one at line 2, column 9\)/,
+      ],
     ];
     for (const [name, text, expected] of cases) {
       const run = await cli('validate', writeIn(dir, `${name}.json`, text));
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(expected);
     }
+  });
+
+  it('says a file is empty, binary, too large, a folder, or several YAML documents (trial 62)', async () => {
+    const cases: [string, string | Buffer, RegExp][] = [
+      ['empty.json', '', /the file is empty; expected a config/],
+      ['empty.yaml', '  \n', /the file is empty; expected a config/],
+      ['binary.json', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0xff, 0xfe]), /is not a text file/],
+      ['several.yaml', 'name: a\n---\nname: b\n', /a config is one YAML document, and a `---` line starts another/],
+    ];
+    for (const [name, text, expected] of cases) {
+      const path = join(dir, name);
+      writeFileSync(path, text);
+      const run = await cli('validate', path);
+      expect(run.code, name).toBe(2);
+      expect(run.stderr).toMatch(expected);
+      expect(run.stderr).not.toMatch(/parseAllDocuments|\uFFFD/);
+    }
+    const big = join(dir, 'big.json');
+    writeFileSync(big, `{"name": "${'x'.repeat(65 * 1024 * 1024)}"}`);
+    const huge = await cli('validate', big);
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toMatch(/is larger than 64 MiB/);
+    rmSync(big);
+    const folder = await cli('validate', dir);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toMatch(/is a folder, not a config file/);
   });
 
   it('reads YAML merge keys and top-level x- anchor holders (trial 36: both refused)', async () => {

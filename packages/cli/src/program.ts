@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import type { ReportFlags } from './commands/report.js';
 import type { RunFlags } from './commands/run.js';
-import { EXIT } from './exit-codes.js';
+import { CliError, EXIT } from './exit-codes.js';
 import { type Output, processOutput } from './output.js';
 import {
   FLAG_MAX_CONCURRENCY,
@@ -219,7 +219,9 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
 export const runCli = async (argv: readonly string[], output: Output = processOutput): Promise<number> => {
   const exit = { code: EXIT.ok as number };
   try {
-    await buildProgram(output, exit).parseAsync([...argv]);
+    const program = buildProgram(output, exit);
+    refuseRepeatedFlags(program, argv.slice(2));
+    await program.parseAsync(helpOfUnknown(program, argv));
     return exit.code;
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -234,4 +236,60 @@ export const runCli = async (argv: readonly string[], output: Output = processOu
     }
     return reportError(error, argv.includes('--json'), output);
   }
+};
+
+/** Flags given once per value on purpose (`--pair x,y --pair x,z`). */
+const REPEATABLE = new Set(['--pair']);
+
+/**
+ * Refuses a flag with a value given twice to one command (`--seed 1 --seed 2`), where the last would win without
+ * a word (trial 62), and `--max-trials` with `--more-trials`, two limits on one count whose first reached ends the
+ * run: with both, one hides the other (trial 62: `--max-trials 3 --more-trials 2` on 5 trials ran nothing, and said
+ * to give --more-trials).
+ */
+const refuseRepeatedFlags = (program: Command, args: readonly string[]): void => {
+  const end = args.indexOf('--');
+  const given = (end === -1 ? args : args.slice(0, end)).filter((arg) => arg.startsWith('-'));
+  const name = args.find((arg) => !arg.startsWith('-'));
+  const command = program.commands.find(
+    (candidate) => candidate.name() === name || candidate.aliases().includes(name ?? ''),
+  );
+  if (command === undefined) return;
+  for (const option of command.options) {
+    if (option.long === undefined || !(option.required || option.optional) || REPEATABLE.has(option.long)) continue;
+    const times = given.filter(
+      (arg) =>
+        arg === option.long ||
+        arg.startsWith(`${option.long}=`) ||
+        (option.short !== undefined && arg === option.short),
+    ).length;
+    if (times > 1)
+      throw new CliError(
+        `${option.long} is given ${times} times: give it once (otherwise the last would win without a word).`,
+      );
+  }
+  if (
+    given.some((arg) => arg.split('=')[0] === '--max-trials') &&
+    given.some((arg) => arg.split('=')[0] === '--more-trials')
+  )
+    throw new CliError(
+      "--max-trials and --more-trials both limit the trials, and the first limit reached ends the run: give one (--more-trials N runs N beyond the study's trials; --max-trials N runs until it has N).",
+    );
+};
+
+/**
+ * `help X` and `X --help` for an X that is no command: the command line as `X` alone, so the unknown command is
+ * an error with its did-you-mean (trial 62: `parzen help runn` printed the whole help and exited 0).
+ */
+const helpOfUnknown = (program: Command, argv: readonly string[]): string[] => {
+  const args = argv.slice(2);
+  const asked =
+    args[0] === 'help'
+      ? args[1]
+      : args.includes('--help') || args.includes('-h')
+        ? args.find((arg) => !arg.startsWith('-'))
+        : undefined;
+  const known = (name: string) =>
+    name === 'help' || program.commands.some((command) => command.name() === name || command.aliases().includes(name));
+  return asked === undefined || known(asked) ? [...argv] : [...argv.slice(0, 2), asked];
 };

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { heartConfig, tempDir, writeIn } from './cli-harness.js';
 import { cli } from './cli-in-process.js';
@@ -170,5 +172,43 @@ describe("run --json keeps stdout for its result (trial 58: a module objective's
       out.mockRestore();
       err.mockRestore();
     }
+  });
+});
+
+describe('flags that would be ignored or overruled without a word (trial 62)', () => {
+  it('refuses a value flag given twice, --max-trials with --more-trials, and serve flags without --serve', async () => {
+    writeIn(dir, 'heart.mjs', 'export default ({ x, y }) => x * x + y * y;\n');
+    const config = writeIn(dir, 'flags.json', heartConfig({ name: 'flags', store: { use: 'jsonl' } }));
+    const twice = await cli('run', config, '--seed', '1', '--seed=2');
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('--seed is given 2 times: give it once');
+    const both = await cli('run', config, '--max-trials', '3', '--more-trials', '2');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--max-trials and --more-trials both limit the trials');
+    // A repeatable flag is not counted.
+    const out = join(dir, 'flags.html');
+    expect((await cli('run', config, '--max-trials', '12', '--quiet')).code).toBe(0);
+    const pairs = await cli('report', config, '-o', join(dir, 'pairs.html'), '--pair', 'x,y', '--pair', 'y,x');
+    expect(pairs.code, pairs.stderr).toBe(0);
+    const served = await cli('report', config, '-o', out, '--port', '8080', '--interval', '5');
+    expect(served.code).toBe(2);
+    expect(served.stderr).toContain('--port and --interval are for --serve');
+    const svg = await cli('report', config, '--format', 'svg', '-o', out);
+    expect(svg.code).toBe(2);
+    expect(svg.stderr).toContain('--format svg writes a folder of SVG files, and -o');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('says an unknown command asked for help is unknown, with its did-you-mean', async () => {
+    for (const args of [
+      ['help', 'runn'],
+      ['runn', '--help'],
+    ]) {
+      const asked = await cli(...args);
+      expect(asked.code).toBe(2);
+      expect(asked.stderr).toContain("unknown command 'runn'");
+      expect(asked.stderr).toContain('Did you mean run?');
+    }
+    expect((await cli('help', 'run')).code).toBe(0);
   });
 });

@@ -436,6 +436,17 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
   if (format !== 'html' && format !== 'svg')
     throw new CliError(`--format expects html or svg, found ${JSON.stringify(format)}`);
   // (--format defaults to html: only svg, which writes files, says the user meant a file.)
+  const serving = [flags.port === undefined ? '' : '--port', flags.interval === undefined ? '' : '--interval'].filter(
+    (flag) => flag !== '',
+  );
+  if (flags.serve !== true && serving.length > 0)
+    throw new CliError(
+      `${serving.join(' and ')} ${serving.length === 1 ? 'is' : 'are'} for --serve, which serves the report live: add --serve, or leave ${serving.length === 1 ? 'it' : 'them'} out to write the file.`,
+    );
+  if (format === 'svg' && flags.output !== undefined && /\.html?$/i.test(flags.output))
+    throw new CliError(
+      `--format svg writes a folder of SVG files, and -o ${flags.output} names an HTML file: give -o a folder, or leave out --format svg for the one HTML file.`,
+    );
   if (flags.serve === true && (flags.output !== undefined || format === 'svg'))
     throw new CliError(
       `--serve writes no file, so ${flags.output !== undefined ? '-o' : '--format svg'} has nothing to do: leave it out to serve, or leave out --serve to write the report.`,

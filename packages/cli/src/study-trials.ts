@@ -1,5 +1,5 @@
 import { type LoadedExperiment, openStoreForReading, ParzenError, type PluginChoice, type Trial } from '@parzen/engine';
-import { cleanUpQuietly, withCleanup } from '@parzen/engine/host';
+import { cleanUpQuietly, didYouMean, withCleanup } from '@parzen/engine/host';
 import { canonicalJson, type EnqueuedParams, type StudyRecord, type TrialStore } from '@parzen/engine/plugin';
 
 /**
@@ -42,7 +42,13 @@ export const openedStores = () => {
  * renamed or mistyped study name (trial 50) then shows the one meant. With `runIt` the message ends "Run it
  * first." (the config's own study, which a run would create), else without it (a `--study` of another name).
  */
-export const withHeldStudies = async (error: unknown, store: TrialStore, runIt: boolean): Promise<unknown> => {
+export const withHeldStudies = async (
+  error: unknown,
+  store: TrialStore,
+  runIt: boolean,
+  /** The name asked for: a near one the store holds is offered (trial 62: `--study quadd` for `quad`). */
+  asked?: string,
+): Promise<unknown> => {
   if (!(error instanceof ParzenError) || error.code !== 'STUDY_NOT_FOUND') return error;
   const names = (await store.listStudies?.().catch(() => undefined))?.map((study) => study.name);
   if (names === undefined || (runIt && names.length === 0)) return error;
@@ -53,7 +59,7 @@ export const withHeldStudies = async (error: unknown, store: TrialStore, runIt: 
   const more = names.length > 20 ? ` and ${names.length - 20} more (parzen studies lists them)` : '';
   return new ParzenError(
     'STUDY_NOT_FOUND',
-    `${error.message.replace(/ Run it first\.$/, '')} It holds ${names.length === 0 ? 'no study' : `${listed}${more}`}.${runIt ? ' Run it first.' : ''}`,
+    `${error.message.replace(/ Run it first\.$/, '')} It holds ${names.length === 0 ? 'no study' : `${listed}${more}`}${asked === undefined || runIt ? '' : didYouMean(asked, names)}.${runIt ? ' Run it first.' : ''}`,
   );
 };
 

@@ -140,6 +140,12 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
     expect(error.message).toMatch(/`no-such-tool-xyz` is not on PATH \(searched /);
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.issues?.map((issue) => issue.pointer)).toEqual(['/objective/options/command/0']);
+    // An empty name is said as one (trial 62: "`` is not on PATH").
+    const empty = await reject(
+      'empty-program',
+      heartConfig({ objective: { use: 'command', options: { command: [''] } } }),
+    );
+    expect(empty.error.message).toContain('found an empty program name ("")');
     // The script an interpreter runs (trial 34: a misspelt trian.py was valid and failed all 50 trials).
     const script = await reject(
       'missing-script',

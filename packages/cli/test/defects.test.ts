@@ -63,6 +63,15 @@ describe('command templates are checked against the space (issue 9, defect 4)', 
     expect(result.code).toBe(1);
   });
 
+  it("says, under --quiet, what a failing command's program wrote on stderr (trial 62: only the progress lines had it)", async () => {
+    const path = commandConfig('all-fail-command', {
+      command: [process.execPath, '-e', 'console.error("oops: no GPU"); process.exit(1)'],
+    });
+    const result = await cli('run', path, '--quiet');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/in this run failed \(the first, #0: COMMAND_FAILED .* \(stderr: oops: no GPU\)\)/);
+  });
+
   it('a run whose trials kept failing stops at maxConsecutiveFailures, says why and exits 1, even after a success', async () => {
     const path = moduleConfig(
       'late-fail',

@@ -183,6 +183,8 @@ describe('the store keeps the study space; inspection reads it (issue 9, defect 
     const misspelt = await cli('best', '--store', `jsonl:${journal}`, '--study', 'secnod');
     expect(misspelt.code).toBe(1);
     expect(misspelt.stderr).toMatch(/The store has no study named `secnod`\. It holds `[a-z]+`, `second`/);
+    // With the near one (trial 62: no did-you-mean).
+    expect(misspelt.stderr).toMatch(/`second` \(did you mean `second`\?\)\./);
 
     const picked = await cli('best', '--store', `jsonl:${journal}`, '--study', 'second', '--json');
     expect(picked.code, picked.stderr).toBe(0);

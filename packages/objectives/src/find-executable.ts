@@ -28,6 +28,11 @@ export const findExecutable = (
   cwd: string,
   path: string | undefined,
 ): { found: string } | { problem: string } => {
+  // Trial 62: `command: [""]` was "`` is not on PATH".
+  if (program.trim() === '')
+    return {
+      problem: `an empty program name (${JSON.stringify(program)}): the first element of the command names the program`,
+    };
   if (program.includes('/')) {
     const full = isAbsolute(program) ? program : resolve(cwd, program);
     if (isExecutableFile(full)) return { found: full };

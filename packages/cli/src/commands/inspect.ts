@@ -256,7 +256,12 @@ const inspect = async (target: InspectTarget, store: TrialStore, output: Output)
     // trial 48, "Run it first."): say which studies the store holds, the first 20; the config's own study
     // too, which a run would make (trial 50: a renamed study).
     throw memoryHint(
-      await withHeldStudies(error, store, target.config !== undefined && target.config.studyFlag !== true),
+      await withHeldStudies(
+        error,
+        store,
+        target.config !== undefined && target.config.studyFlag !== true,
+        target.study,
+      ),
       target.store.use,
     );
   }

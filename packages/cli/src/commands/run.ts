@@ -8,6 +8,7 @@ import {
   type RunResult,
   runLoadedExperiment,
 } from '@parzen/engine';
+import { failureNote } from '@parzen/engine/host';
 import { type BatchOutcome, compareOutcomes, formatComparison, mixedDirections, snapshotNote } from '../comparison.js';
 import { ConfigProblems } from '../config-problems.js';
 import { takeEarlySignal } from '../early-signals.js';
@@ -55,7 +56,12 @@ const describeStop = ({ reason, stopMessage }: RunResult): string =>
  */
 const firstFailure = (result: RunResult, run: PreparedRun, flags: RunFlags): string => {
   const first = result.trials.find((trial) => trial.number >= result.existingTrials && trial.state === 'failed');
-  const message = first?.state === 'failed' ? `${first.error.code} ${first.error.message.split('\n')[0]}` : '';
+  // With what the program said on stderr, or where the error was thrown: under --quiet this line is all there is
+  // (trial 62: the progress lines had it, the summary not).
+  const message =
+    first?.state === 'failed'
+      ? `${first.error.code} ${first.error.message.split('\n')[0]}${failureNote(first.error.details)}`
+      : '';
   const error = first === undefined ? '' : ` (the first, #${first.number}: ${message})`;
   if (run.experiment.config.store.use === 'memory') return `${error}; its memory store kept nothing to list.`;
   const store = flags.store === undefined ? '' : ` --store ${flags.store}`;

@@ -104,7 +104,7 @@ describe('a run in which every trial failed', () => {
     expect(listed.stdout).toContain('C must be positive');
     const memory = await cli('run', config('all-failed-memory', { objective, store: { use: 'memory' } }), '--quiet');
     expect(memory.stderr).toContain(
-      '(the first, #0: OBJECTIVE_THREW C must be positive); its memory store kept nothing to list.',
+      `(the first, #0: OBJECTIVE_THREW C must be positive (at ${dir}/failing.mjs:1:30)); its memory store kept nothing to list.`,
     );
   });
 });

@@ -35,5 +35,10 @@ describe('parseStoreSpec', () => {
     );
     expect(() => parseStoreSpec('runs.db')).toThrow(/did you mean --store sqlite:runs\.db\?/);
     expect(() => parseStoreSpec('notes.txt')).toThrow(/found a file name; e\.g\. jsonl:/);
+    // A path too (trial 62: only a bare name was offered the form).
+    expect(() => parseStoreSpec('./x.parzen.jsonl')).toThrow(
+      /found a path; did you mean --store jsonl:\.\/x\.parzen\.jsonl\?/,
+    );
+    expect(() => parseStoreSpec('/tmp/x.parzen.db')).toThrow(/did you mean --store sqlite:\/tmp\/x\.parzen\.db\?/);
   });
 });

@@ -36,6 +36,13 @@ const parseSpec = (spec: string, cwd: string): PluginChoice => {
   if (POSTGRES_URL.test(trimmed)) return { use: 'postgres', options: { url: trimmed } };
   if (trimmed.startsWith('postgres:')) return { use: 'postgres', options: { url: trimmed.slice('postgres:'.length) } };
   const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)(?::(.+))?$/.exec(spec.trim());
+  // A path where a store name goes (`--store ./study.jsonl`, `/data/study.db`): the form meant (trial 62: only
+  // a bare file name was offered one).
+  const kind = storeKindOf(trimmed);
+  if (match === null && kind !== undefined && /[\\/]/.test(trimmed))
+    throw new CliError(
+      `${storeFlag(spec)}: expected a store name or NAME:PATH, found a path; did you mean --store ${kind}:${trimmed}?`,
+    );
   if (match === null)
     throw new CliError(
       `${storeFlag(spec)}: expected NAME or NAME:PATH, e.g. sqlite:./study.db, jsonl:./study.jsonl, postgres:postgres://user@host/db or memory.`,
@@ -43,7 +50,6 @@ const parseSpec = (spec: string, cwd: string): PluginChoice => {
   const [, use, path] = match as unknown as [string, string, string | undefined];
   // A file name where a store name goes (`--store study.jsonl`): say which form was meant.
   if (path === undefined && use.includes('.')) {
-    const kind = /\.jsonl$/i.test(use) ? 'jsonl' : /\.(db|sqlite3?)$/i.test(use) ? 'sqlite' : undefined;
     throw new CliError(
       `${storeFlag(spec)}: expected a store name or NAME:PATH, found a file name` +
         (kind === undefined
@@ -53,6 +59,10 @@ const parseSpec = (spec: string, cwd: string): PluginChoice => {
   }
   return path === undefined ? { use } : { use, options: { path: resolve(cwd, path) } };
 };
+
+/** The built-in file store a file name's extension suggests. */
+const storeKindOf = (file: string): 'jsonl' | 'sqlite' | undefined =>
+  /\.jsonl$/i.test(file) ? 'jsonl' : /\.(db|sqlite3?)$/i.test(file) ? 'sqlite' : undefined;
 
 /**
  * A store problem found in a config whose store came from `--store` (`flag`, as the user typed it, or

@@ -304,8 +304,12 @@ const VALUE_SYNONYMS: Readonly<Record<string, string>> = {
  */
 export const didYouMeanValue = (value: string, allowed: readonly string[]): string => {
   // A class's dotted path as Hydra and YAML configs write it (`optuna.samplers.TPESampler`): its last name.
+  const last = value.slice(value.lastIndexOf('.') + 1);
+  // hyperopt's `hp.uniform` too: the last name when it is an allowed value itself (trial 62).
   const meant =
-    VALUE_SYNONYMS[value.toLowerCase()] ?? VALUE_SYNONYMS[value.slice(value.lastIndexOf('.') + 1).toLowerCase()];
+    VALUE_SYNONYMS[value.toLowerCase()] ??
+    VALUE_SYNONYMS[last.toLowerCase()] ??
+    (last !== value ? allowed.find((word) => word.toLowerCase() === last.toLowerCase()) : undefined);
   return meant !== undefined && allowed.includes(meant) ? ` (did you mean \`${meant}\`?)` : didYouMean(value, allowed);
 };
 

@@ -130,12 +130,27 @@ describe('didYouMean (trial 34: a misspelt key got the list of every field, no h
       '"a b" (a list is expected, one item each: ["a","b"])',
     ]);
     const types = ['uniform', 'uniformint', 'choice'];
-    expect(['categorical', 'Float', 'int', 'unifrom', 'tree'].map((value) => didYouMeanValue(value, types))).toEqual([
+    expect(
+      ['categorical', 'Float', 'int', 'unifrom', 'tree', 'hp.choice', 'hp.tree'].map((value) =>
+        didYouMeanValue(value, types),
+      ),
+    ).toEqual([
       ' (did you mean `choice`?)',
       ' (did you mean `uniform`?)',
       ' (did you mean `uniformint`?)',
       ' (did you mean `uniform`?)',
       '',
+      // hyperopt's names (trial 62).
+      ' (did you mean `choice`?)',
+      '',
+    ]);
+    // A word among the branches of an anyOf (trial 62: `constantLiar: "wrost"` got none).
+    const liar = {
+      type: 'object',
+      properties: { lie: { anyOf: [{ enum: [false, 'worst', 'best'] }, { type: 'number' }] } },
+    };
+    expect(validateWith(createAjv().compile(liar), { lie: 'wrost' }).map((issue) => issue.found)).toEqual([
+      '"wrost" (did you mean `worst`?)',
     ]);
   });
 

@@ -156,7 +156,15 @@ const alternativesIssue = (
     if (expected === undefined) return undefined;
     said.push(expected);
   }
-  return { pointer, expected: said.join(', or '), found: describeValue(error.data) };
+  // A misspelt word among the branches' words (trial 62: `"constantLiar": "wrost"` got no did-you-mean).
+  const words = branches.flatMap((branch) => {
+    const { enum: values, const: value } = branch as { enum?: unknown; const?: unknown };
+    return [...(Array.isArray(values) ? values : []), ...(value === undefined ? [] : [value])].filter(
+      (word): word is string => typeof word === 'string',
+    );
+  });
+  const hint = typeof error.data === 'string' && words.length > 0 ? didYouMeanValue(error.data, words) : '';
+  return { pointer, expected: said.join(', or '), found: `${describeValue(error.data)}${hint}` };
 };
 
 /** `kernel is "hyperopt"` for an `if` of consts only (and `required`), else undefined. */

@@ -77,6 +77,13 @@ describe('compileSpace', () => {
         found: '"float" (did you mean `loguniform`? Optuna\'s float with log=True)',
       }),
     );
+    // Trial 62: Optuna's `choices` and hyperopt's `hp.uniform`.
+    expect(issues({ m: { type: 'choice', choices: ['a', 'b'] } })).toContainEqual(
+      expect.objectContaining({ pointer: '/m/choices', found: 'an unknown field `choices` (did you mean `options`?)' }),
+    );
+    expect(issues({ x: { type: 'hp.uniform', low: 0, high: 1 } })).toContainEqual(
+      expect.objectContaining({ pointer: '/x/type', found: '"hp.uniform" (did you mean `uniform`?)' }),
+    );
     expect(issues({ lr: { type: 'float', low: 0, high: 1 } })).toContainEqual(
       expect.objectContaining({ pointer: '/lr/type', found: '"float" (did you mean `uniform`?)' }),
     );

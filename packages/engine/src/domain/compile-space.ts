@@ -217,7 +217,10 @@ const checkParameter = (
           // Trial 43: Optuna's `log: true` read as a misspelt `low`.
           key === 'log'
             ? ' (Optuna\'s log=True is a type here: "loguniform", or "qloguniform" with a step q)'
-            : didYouMean(key, ['type', ...Object.keys(fields)])
+            : // Optuna's `choices` and hyperopt's `options` list (trial 62: no word for `choices`).
+              key === 'choices' && 'options' in fields
+              ? ' (did you mean `options`?)'
+              : didYouMean(key, ['type', ...Object.keys(fields)])
         }`,
       });
     }

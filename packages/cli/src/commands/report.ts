@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   type EvaluationContext,
@@ -443,7 +444,8 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     throw new CliError(
       `${serving.join(' and ')} ${serving.length === 1 ? 'is' : 'are'} for --serve, which serves the report live: add --serve, or leave ${serving.length === 1 ? 'it' : 'them'} out to write the file.`,
     );
-  if (format === 'svg' && flags.output !== undefined && /\.html?$/i.test(flags.output))
+  // (A file there already is said by the -o check, as a file.)
+  if (format === 'svg' && flags.output !== undefined && /\.html?$/i.test(flags.output) && !existsSync(flags.output))
     throw new CliError(
       `--format svg writes a folder of SVG files, and -o ${flags.output} names an HTML file: give -o a folder, or leave out --format svg for the one HTML file.`,
     );

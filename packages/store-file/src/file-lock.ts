@@ -1,6 +1,7 @@
 import {
   type BigIntStats,
   closeSync,
+  existsSync,
   fstatSync,
   linkSync,
   openSync,
@@ -208,6 +209,15 @@ export class FileLock {
         throw this.interrupted();
       }
     }
+  }
+
+  /**
+   * Whether some process may be writing now: the lock file is there and its holder is not known to be dead. A
+   * journal is appended to only under the lock, so without it no write is half done.
+   */
+  mayBeWriting(): boolean {
+    if (!existsSync(this.options.path)) return false;
+    return !isDeadHere(readHolder(this.options.path));
   }
 
   private holderText(): string {

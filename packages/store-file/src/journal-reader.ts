@@ -181,6 +181,19 @@ export class JournalReader {
     this.replica.flush();
   }
 
+  /**
+   * For a reader that takes no lock (read-only): reports an unterminated last line that is torn, when
+   * `mayBeWriting` says no process holds the lock (none can be in the middle of it) and the line is still as
+   * it was once that was asked (trial 62: `parzen trials` listed a torn finish's trial as running, unsaid).
+   */
+  noteTornTail(fd: number, mayBeWriting: () => boolean): void {
+    const fragment = this.unterminatedTail(fd, fstatSync(fd).size);
+    if (fragment === undefined || this.warned.has(this.lines + 1) || decodeRecord(fragment) !== undefined) return;
+    if (mayBeWriting()) return;
+    if (this.unterminatedTail(fd, fstatSync(fd).size) === fragment)
+      this.warnTorn({ line: this.lines + 1, text: fragment }, 'the next run of the study sets it aside');
+  }
+
   /** Call under the lock: reports a torn unterminated last line (no writer can be in the middle of it). */
   checkTail(fd: number): void {
     const fragment = this.unterminatedTail(fd, fstatSync(fd).size);
@@ -259,12 +272,12 @@ export class JournalReader {
     this.warn(`Journal \`${this.path}\`: salvage skipped line ${line} (${why}); what depends on it is missing.`);
   }
 
-  private warnTorn(torn: TornLine): void {
+  private warnTorn(torn: TornLine, then?: string): void {
     if (this.warned.has(torn.line)) return;
     this.warned.add(torn.line);
     this.warn(
       `Journal \`${this.path}\`: line ${torn.line} is torn or corrupt (an interrupted write?) and was skipped: ${showLine(torn.text)}. ` +
-        'The lines before it are intact.',
+        `The lines before it are intact${then === undefined ? '' : `; ${then}`}.`,
     );
   }
 }

@@ -5,9 +5,11 @@ import {
   openSync,
   readFileSync,
   renameSync,
+  rmSync,
   truncateSync,
   writeFileSync,
 } from 'node:fs';
+import { hostname } from 'node:os';
 import type { FinishedTrial, StudySpec } from '@parzen/engine/plugin';
 import { rejectionOf, useTempDir } from '@parzen/test-kit';
 import { describe, expect, it } from 'vitest';
@@ -120,6 +122,31 @@ describe('jsonl journal recovery', () => {
     expect(trials.map((trial) => trial.number)).toEqual([0, 1, 2, 3]);
     expect(trials[3]).toMatchObject({ state: 'complete', loss: 0.25 });
     await second.store.close();
+  });
+
+  it('says a torn last line to a read-only reader when no process holds the lock, not while one may be writing (trial 62)', async () => {
+    const path = await writeJournal();
+    const tornLine = lineCount(path) + 1;
+    appendFileSync(path, '{"op":"finish","study":"recovery","numb');
+    const read = (warnings: string[]) =>
+      createJsonlStore({ path, readOnly: true, onWarning: (message) => warnings.push(message) });
+    const quiet: string[] = [];
+    // A live holder of the lock (this process, as a writer in the middle of its append would be).
+    writeFileSync(`${path}.lock`, JSON.stringify({ pid: process.pid, host: hostname() }));
+    const held = read(quiet);
+    await expectIntact(held);
+    await held.close();
+    expect(quiet).toEqual([]);
+    rmSync(`${path}.lock`);
+    const warned: string[] = [];
+    const reader = read(warned);
+    await expectIntact(reader);
+    await reader.listTrials(spec.name);
+    await reader.close();
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toContain(`line ${tornLine} is torn`);
+    expect(warned[0]).toContain('the next run of the study sets it aside');
+    expect(readFileSync(path, 'utf8').endsWith('"numb')).toBe(true);
   });
 
   it('completes a last record that only lacks its newline, without a warning', async () => {

@@ -290,7 +290,10 @@ class JsonlTrialStore implements JsonlStore {
 
   /** Applies what other processes appended since the last look; no lock needed to read whole lines. */
   private refresh(): void {
-    this.reader.catchUp(this.open().fd);
+    const { fd } = this.open();
+    this.reader.catchUp(fd);
+    // A reader takes no lock: a torn last line is said when no writer can be in the middle of it.
+    if (this.readOnly) this.reader.noteTornTail(fd, () => this.lock.mayBeWriting());
   }
 
   /**

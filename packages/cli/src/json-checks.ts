@@ -29,7 +29,8 @@ export interface DuplicateKey {
  * Finds the first duplicate key in valid JSON text (JSON.parse silently keeps the last value). A small
  * scanner: strings (with escapes), objects and arrays; everything else is skipped.
  */
-export const duplicateKey = (text: string): DuplicateKey | undefined => {
+export const duplicateKeys = (text: string): DuplicateKey[] => {
+  const found: DuplicateKey[] = [];
   // One frame per open object or array: its keys (objects only), its pointer, the current key or index.
   const frames: { keys?: Set<string>; pointer: string; current: string; index: number }[] = [];
   let expectingKey = false;
@@ -41,7 +42,8 @@ export const duplicateKey = (text: string): DuplicateKey | undefined => {
       const frame = frames.at(-1);
       if (expectingKey && frame?.keys !== undefined) {
         const key = JSON.parse(text.slice(at, end + 1)) as string;
-        if (frame.keys.has(key)) return { pointer: `${frame.pointer}/${escapeSegment(key)}`, position: at };
+        // Every one, not the first only (trial 62).
+        if (frame.keys.has(key)) found.push({ pointer: `${frame.pointer}/${escapeSegment(key)}`, position: at });
         frame.keys.add(key);
         frame.current = key;
         expectingKey = false;
@@ -66,5 +68,5 @@ export const duplicateKey = (text: string): DuplicateKey | undefined => {
       }
     }
   }
-  return undefined;
+  return found;
 };

@@ -2,7 +2,7 @@ import { closeSync, openSync, readFileSync, readSync, realpathSync, statSync } f
 import { createRequire } from 'node:module';
 import { dirname, extname, resolve } from 'node:path';
 import { CliError, EXIT } from './exit-codes.js';
-import { duplicateKey, MAX_DEPTH, tooDeep } from './json-checks.js';
+import { duplicateKeys, MAX_DEPTH, tooDeep } from './json-checks.js';
 
 const lineAndColumn = (text: string, position: number): string => {
   const before = text.slice(0, position).split('\n');
@@ -30,10 +30,12 @@ const parseJson = (text: string, path: string): unknown => {
     throw new CliError(`${path}: not valid JSON${where}: ${message}${hint}`, EXIT.badInput, 'CONFIG_INVALID');
   }
   checkDepth(parsed, path);
-  const duplicate = duplicateKey(text);
-  if (duplicate !== undefined)
+  const duplicates = duplicateKeys(text);
+  if (duplicates.length > 0)
     throw new CliError(
-      `${path}: the key at ${duplicate.pointer} appears twice (${lineAndColumn(text, duplicate.position)}); JSON keeps only the last value, so remove one.`,
+      `${path}: ${duplicates
+        .map(({ pointer, position }) => `the key at ${pointer} appears twice (${lineAndColumn(text, position)})`)
+        .join('; ')}; JSON keeps only the last value, so remove one.`,
       EXIT.badInput,
       'CONFIG_INVALID',
     );

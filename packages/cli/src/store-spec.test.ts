@@ -35,6 +35,7 @@ describe('parseStoreSpec', () => {
     );
     expect(() => parseStoreSpec('runs.db')).toThrow(/did you mean --store sqlite:runs\.db\?/);
     expect(() => parseStoreSpec('notes.txt')).toThrow(/found a file name; e\.g\. jsonl:/);
+    expect(() => parseStoreSpec('memory:x')).toThrow(/the memory store keeps nothing on disk, so it takes no path/);
     // A path too (trial 62: only a bare name was offered the form).
     expect(() => parseStoreSpec('./x.parzen.jsonl')).toThrow(
       /found a path; did you mean --store jsonl:\.\/x\.parzen\.jsonl\?/,

@@ -57,6 +57,11 @@ const parseSpec = (spec: string, cwd: string): PluginChoice => {
           : `; did you mean --store ${kind}:${use}?`),
     );
   }
+  // (Trial 62: said as "an unknown field `path`", which the user never wrote.)
+  if (use === 'memory' && path !== undefined)
+    throw new CliError(
+      `${storeFlag(spec)}: the memory store keeps nothing on disk, so it takes no path: --store memory.`,
+    );
   return path === undefined ? { use } : { use, options: { path: resolve(cwd, path) } };
 };
 

@@ -212,6 +212,21 @@ describe('hostile inputs are bad input (exit 2 with a message), not crashes', ()
   });
 });
 
+describe('duplicate JSON keys (trial 62: only the first was named)', () => {
+  it('names every one', async () => {
+    const path = join(dir, 'dups.json');
+    writeFileSync(
+      path,
+      '{"seed": 1, "space": {"x": 1, "x": 2}, "budget": {"maxTrials": 1, "maxTrials": 2}, "seed": 2}',
+    );
+    const result = await cli('validate', path);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /the key at \/space\/x appears twice \(line 1, column \d+\); the key at \/budget\/maxTrials appears twice \(line 1, column \d+\); the key at \/seed appears twice/,
+    );
+  });
+});
+
 describe('top-level x- keys (trial 48: the printed schema refused the documented YAML anchors)', () => {
   it('are left out of YAML and JSON configs, and the printed schema allows them', async () => {
     const yaml = yamlText(

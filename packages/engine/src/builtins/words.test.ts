@@ -144,6 +144,11 @@ describe('didYouMean (trial 34: a misspelt key got the list of every field, no h
       ' (did you mean `choice`?)',
       '',
     ]);
+    // A list too long is said by its length (trial 62: 200,000 enqueued entries were printed).
+    const short = { type: 'object', properties: { list: { type: 'array', maxItems: 2, minItems: 2 } } };
+    expect(validateWith(createAjv().compile(short), { list: [1, 2, 3] }).map((issue) => issue.found)).toEqual([
+      '3 items',
+    ]);
     // A word among the branches of an anyOf (trial 62: `constantLiar: "wrost"` got none).
     const liar = {
       type: 'object',

@@ -76,7 +76,10 @@ export const createPlugin = async <K extends PluginKind>(
   }
   let instance: unknown;
   try {
-    instance = await manifest.create(choice.options ?? {}, kind === 'reporter' ? listenerContext(context) : context);
+    instance = await manifest.create(
+      choice.options ?? {},
+      kind === 'reporter' ? listenerContext(context) : kind === 'store' ? context : readerContext(context, kind),
+    );
   } catch (error) {
     if (error instanceof ParzenError && error.code !== 'PLUGIN_INVALID') throw error;
     const message = error instanceof Error ? error.message : `its factory threw ${describeValue(error)}`;
@@ -223,7 +226,7 @@ const READ_METHODS = ['getStudy', 'listStudies', 'listTrials', 'listTrialsSince'
  * The store as a reporter gets it: reporters listen, never steer, so it reads (`getStudy`, `listTrials`,
  * ...) and every method that writes refuses with a message that says why.
  */
-const readOnlyStore = (store: TrialStore): TrialStore => {
+const readOnlyStore = (store: TrialStore, kind: PluginKind = 'reporter'): TrialStore => {
   const view: Record<string, unknown> = { name: store.name };
   for (const method of READ_METHODS) {
     const read = store[method] as ((...args: unknown[]) => unknown) | undefined;
@@ -232,7 +235,9 @@ const readOnlyStore = (store: TrialStore): TrialStore => {
   const refuse = (method: string) => () => {
     throw new ParzenError(
       'PLUGIN_INVALID',
-      `A reporter called store.${method}(): reporters listen, never steer, so the store they get only reads.`,
+      kind === 'reporter'
+        ? `A reporter called store.${method}(): reporters listen, never steer, so the store they get only reads.`
+        : `A ${kind} called store.${method}(): the run alone writes the study's store, so the store a ${kind} gets only reads.`,
     );
   };
   for (const method of [
@@ -264,6 +269,22 @@ const listenOnlyBus = (bus: EventBus): EventBus => ({
       'PLUGIN_INVALID',
       'A reporter called bus.complete(): reporters listen, never steer, so the bus they get only streams.',
     );
+  },
+});
+
+/**
+ * The context of a plugin that is neither a store nor a reporter (a pruner, a stopper, a suggester, an
+ * objective): the study's services, but the store only reads (trial 60: a pruner or stopper could write trials
+ * the run knew nothing of).
+ */
+const readerContext = (context: PluginContext, kind: PluginKind): PluginContext => ({
+  ...context,
+  services: {
+    has: (token) => context.services.has(token),
+    get: <T>(token: ServiceToken<T>): T => {
+      const service = context.services.get(token);
+      return token.id === SERVICES.store.id ? (readOnlyStore(service as TrialStore, kind) as T) : service;
+    },
   },
 });
 

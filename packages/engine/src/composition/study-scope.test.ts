@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defineReporter, defineSuggester } from '../contracts/manifest.js';
+import { defineReporter, defineStopper, defineSuggester } from '../contracts/manifest.js';
 import { defineService, SERVICES, serviceToken } from '../contracts/services.js';
 import type { EngineEvent } from '../events/engine-event.js';
 import { loadExperiment, runLoadedExperiment } from './experiment.js';
@@ -115,6 +115,38 @@ describe('dependency injection: one child container per study', () => {
     expect(attempts[1]).toMatch(/A reporter called store\.createTrial\(\): reporters listen, never steer/);
     expect(attempts[2]).toMatch(/A reporter may create other reporters, not a store/);
     expect(attempts[3]).toMatch(/A reporter called bus\.emit\(\): reporters listen, never steer/);
+  });
+
+  it('gives a stopper (and every plugin but a store) a store that only reads (trial 60: one could add trials)', async () => {
+    const attempts: string[] = [];
+    const writing = defineStopper<Record<string, never>>({
+      name: 'writing',
+      optionsSchema: { type: 'object', properties: {} },
+      create: (_options, context) => {
+        const store = context.services.get(SERVICES.store);
+        return {
+          name: 'writing',
+          shouldStop: ({ trials }) => {
+            attempts.push(`read ${trials.length}`);
+            try {
+              void store.enqueue?.('r', [{ internal: { x: 0 } }]);
+            } catch (error) {
+              attempts.push((error as Error).message);
+            }
+            return undefined;
+          },
+        };
+      },
+    });
+    const experiment = await loadExperiment(
+      { ...config('r', 3), reporters: [], stopper: { use: 'writing' }, budget: { maxTrials: 2 } },
+      { plugins: [{ manifests: [counting, writing], services: [counterService] }], functions: { id: () => 0 } },
+    );
+    const result = await runLoadedExperiment(experiment);
+    expect(result.trials).toHaveLength(2);
+    expect(attempts).toContain(
+      "A stopper called store.enqueue(): the run alone writes the study's store, so the store a stopper gets only reads.",
+    );
   });
 
   it('refuses a service nobody provides, naming it', async () => {

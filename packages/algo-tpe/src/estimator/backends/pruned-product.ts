@@ -12,10 +12,14 @@ import {
 
 /** Terms this far (e^−46) below the best so far are dropped; the sum is exact to about 1e-20 per term. */
 const CUTOFF = 46;
-/** The log masses of the kernels on one bin of a binned dimension, as far as computed (`known`). */
+/**
+ * The log masses of the kernels on one bin of a binned dimension, as far as computed (`known`), per class of
+ * kernels (`classOf[k]`): kernels with one centre and one width in the dimension put one mass on the bin.
+ */
 interface BinMemo {
   readonly masses: Float64Array;
   readonly known: Uint8Array;
+  readonly classOf: Int32Array;
 }
 
 /** The most bin masses {@link evaluateProduct} keeps for reuse in one call (8 MB and 1 MB of flags). */
@@ -208,12 +212,12 @@ const rank = (kind: number | undefined): number => (kind === CONTINUOUS ? 0 : ki
  * it is known there, else computed (two `erfc`s) and kept in `row`.
  */
 const binMass = (row: BinMemo | undefined, k: number, at: number, high: number, mu: number, inverse: number) => {
-  if (row !== undefined && row.known[k] === 1) return row.masses[k] as number;
+  if (row === undefined) return logGaussMass((at - mu) * inverse, (high - mu) * inverse);
+  const c = row.classOf[k] as number;
+  if (row.known[c] === 1) return row.masses[c] as number;
   const mass = logGaussMass((at - mu) * inverse, (high - mu) * inverse);
-  if (row !== undefined) {
-    row.masses[k] = mass;
-    row.known[k] = 1;
-  }
+  row.masses[c] = mass;
+  row.known[c] = 1;
   return mass;
 };
 
@@ -300,26 +304,63 @@ const readPoint = (
 
 /** Per binned dimension, the memos of the kernels' masses on each bin met, keyed by the bin's lower end. */
 interface BinRows {
+  readonly kernels: ProductKernels;
   readonly byBin: (Map<number, BinMemo> | undefined)[];
+  /** Per binned dimension, each kernel's class and the number of classes, made when its first bin is met. */
+  readonly classes: ({ readonly of: Int32Array; readonly count: number } | undefined)[];
   /** Masses kept so far (at most MEMO_CELLS). */
   cells: number;
 }
 
 /** Empty {@link BinRows} for the binned dimensions of these kernels. */
 const binRows = (kernels: ProductKernels): BinRows => ({
+  kernels,
   byBin: Array.from({ length: kernels.d }, (_, j) =>
     kernels.mixed?.kinds[j] === BINNED ? new Map<number, BinMemo>() : undefined,
   ),
+  classes: new Array(kernels.d).fill(undefined),
   cells: 0,
 });
 
+/**
+ * The kernels of dimension j in classes of one centre and one width (in kernel order of first appearance):
+ * an integer's or quantized value's kernels share few centres (its values) and few widths (trial 61: 2,000
+ * kernels, 30-70 classes), so a bin's masses are computed once per class, not per kernel. A mass depends on
+ * nothing else, so each is the same bit for bit as the kernel's own.
+ */
+const kernelClasses = (kernels: ProductKernels, j: number): { readonly of: Int32Array; readonly count: number } => {
+  const { d, size, mus, invSigmas } = kernels;
+  const of = new Int32Array(size);
+  const byCentre = new Map<number, Map<number, number>>();
+  let count = 0;
+  for (let k = 0, at = j; k < size; k++, at += d) {
+    const mu = mus[at] as number;
+    let byWidth = byCentre.get(mu);
+    if (byWidth === undefined) {
+      byWidth = new Map();
+      byCentre.set(mu, byWidth);
+    }
+    const inverse = invSigmas[at] as number;
+    let c = byWidth.get(inverse);
+    if (c === undefined) {
+      c = count++;
+      byWidth.set(inverse, c);
+    }
+    of[k] = c;
+  }
+  return { of, count };
+};
+
 /** The memo of dimension j's bin that starts at `at`, made when first met, unless MEMO_CELLS are kept. */
-const binRow = (bins: BinRows, size: number, j: number, at: number): BinMemo | undefined => {
+const binRow = (bins: BinRows, _size: number, j: number, at: number): BinMemo | undefined => {
   const byBin = bins.byBin[j] as Map<number, BinMemo>;
   let row = byBin.get(at);
-  if (row === undefined && bins.cells + size <= MEMO_CELLS) {
-    row = { masses: new Float64Array(size), known: new Uint8Array(size) };
-    bins.cells += size;
+  if (row === undefined) {
+    const classes = bins.classes[j] ?? kernelClasses(bins.kernels, j);
+    bins.classes[j] = classes;
+    if (bins.cells + classes.count > MEMO_CELLS) return undefined;
+    row = { masses: new Float64Array(classes.count), known: new Uint8Array(classes.count), classOf: classes.of };
+    bins.cells += classes.count;
     byBin.set(at, row);
   }
   return row;

@@ -9,78 +9,70 @@ import type { PoolClient } from 'pg';
  */
 export const giveUpHere = new AsyncLocalStorage<AbortSignal>();
 
-/** What a statement ends with when its wait was given up: the server was asked to cancel it. */
+/** What a statement ends with when its wait was given up: the server cancelled it, so it did not happen. */
 export class WaitGivenUp extends Error {
   override readonly name = 'WaitGivenUp';
   constructor() {
-    super('the wait was given up (Ctrl-C); the server was asked to cancel the statement');
+    super('the wait was given up (Ctrl-C), and the server cancelled the statement');
   }
 }
 
 /** How long a statement sent after the give-up may wait on the server before it is cut. */
 const AFTER_STOP_MS = 1000;
 
-/** How long a given-up statement's connection waits for the cancel to land before it is closed all the same. */
-const SETTLE_MS = 5000;
+/** PostgreSQL's code for a statement cancelled at the client's request. */
+const QUERY_CANCELED = '57014';
 
 /**
  * One pooled connection's statements under a give-up signal. `send` runs a statement; when the signal aborts
- * while it is on the server, `cancel(pid)` asks the server to cancel it (from a connection of its own) and
- * `send` rejects at once with {@link WaitGivenUp}; one sent after the signal aborted is cut so once the server
- * has held it {@link AFTER_STOP_MS}. `release` hands the connection back: one whose statement was
- * cut is closed once that statement has ended (cancelled, or not later than {@link SETTLE_MS}), never reused.
+ * while it is on the server, `cancel(pid)` asks the server to cancel it (from a connection of its own), and the
+ * statement's own end decides (review 63: the answer came at once, and a statement that committed as the cancel
+ * was sent, or whose cancel could not be sent, was said not to have happened): cancelled by the server, `send`
+ * rejects with {@link WaitGivenUp}; done first, its result stands; a cancel that could not be sent leaves it to
+ * end as the server lets it. One sent after the signal aborted is cut so once the server has held it
+ * {@link AFTER_STOP_MS}.
  */
 export const guardedClient = (
   client: PoolClient,
   signal: AbortSignal | undefined,
   cancel: (pid: number) => Promise<void>,
 ) => {
-  let pending: Promise<unknown> | undefined;
-  let cut = false;
+  // Once asked, a cancel may land on a later statement of this connection (the next of a transaction): each
+  // then ends as cancelled, and the connection goes back to the pool only once the asking is over.
+  let asked = false;
+  let asking: Promise<void> = Promise.resolve();
   return {
-    get cut(): boolean {
-      return cut;
-    },
     send<T>(statement: () => Promise<T>): Promise<T> {
       if (signal === undefined) return statement();
       const sent = statement();
-      pending = sent.catch(() => undefined);
-      return new Promise<T>((resolve, reject) => {
-        let late: NodeJS.Timeout | undefined;
-        const onAbort = () => {
-          cut = true;
-          const pid = (client as unknown as { processID?: number | null }).processID;
-          if (typeof pid === 'number') void cancel(pid).catch(() => undefined);
-          reject(new WaitGivenUp());
-        };
-        // Sent after the stop (the run finishing its trials and its summary): it goes through when the
-        // server answers, and is cut only when the server holds it longer than a moment.
-        if (signal.aborted) late = setTimeout(onAbort, AFTER_STOP_MS);
-        else signal.addEventListener('abort', onAbort, { once: true });
-        const done = () => {
-          clearTimeout(late);
-          signal.removeEventListener('abort', onAbort);
-        };
-        sent.then(
-          (value) => {
-            done();
-            resolve(value);
-          },
-          (error: unknown) => {
-            done();
-            reject(error);
-          },
-        );
-      });
+      let late: NodeJS.Timeout | undefined;
+      const onAbort = () => {
+        asked = true;
+        const pid = (client as unknown as { processID?: number | null }).processID;
+        if (typeof pid === 'number') asking = cancel(pid).catch(() => undefined);
+      };
+      // Sent after the stop (the run finishing its trials and its summary): it goes through when the server
+      // answers, and is cut only when the server holds it longer than a moment.
+      if (signal.aborted) late = setTimeout(onAbort, AFTER_STOP_MS);
+      else signal.addEventListener('abort', onAbort, { once: true });
+      const done = () => {
+        clearTimeout(late);
+        signal.removeEventListener('abort', onAbort);
+      };
+      return sent.then(
+        (value) => {
+          done();
+          return value;
+        },
+        (error: unknown) => {
+          done();
+          throw asked && (error as { code?: string }).code === QUERY_CANCELED ? new WaitGivenUp() : error;
+        },
+      );
     },
+    /** Hands the connection back (`broken`: closed instead), once a cancel asked on it is sent. */
     release(broken: boolean): void {
-      if (!cut) {
-        client.release(broken);
-        return;
-      }
-      const settled = pending ?? Promise.resolve();
-      const timer = new Promise((resolve) => setTimeout(resolve, SETTLE_MS).unref());
-      void Promise.race([settled, timer]).then(() => client.release(true));
+      void asking.then(() => client.release(broken));
     },
   };
 };

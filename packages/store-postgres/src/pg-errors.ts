@@ -116,7 +116,7 @@ export const interrupted = (plan: ConnectionPlan, doing: string, error: unknown)
   new ParzenError(
     'INTERRUPTED',
     error instanceof WaitGivenUp
-      ? `Stopped while PostgreSQL store \`${plan.where}\` waited for the server (${doing}); the server was asked to cancel the statement.`
+      ? `Stopped while PostgreSQL store \`${plan.where}\` waited for the server (${doing}); the server cancelled the statement, so it did not happen.`
       : `Stopped while PostgreSQL store \`${plan.where}\` was retrying (${doing}) after: ${messageOf(error)}.`,
     { cause: error },
   );

@@ -471,7 +471,10 @@ class PostgresTrialStore implements PostgresStore {
     return inTransaction(this.pool, task, giveUpHere.getStore(), this.cancelBackend);
   }
 
-  /** Asks the server to cancel what backend `pid` runs, from a connection of its own (best effort). */
+  /**
+   * Asks the server to cancel what backend `pid` runs, from a connection of its own; one that cannot be asked
+   * (no connection left for the role, say) is said, and the statement ends as the server lets it.
+   */
   private readonly cancelBackend = async (pid: number): Promise<void> => {
     const { default: pg } = await import('pg');
     const client = new pg.Client({ ...this.plan.pool, connectionTimeoutMillis: 5000 });
@@ -479,6 +482,10 @@ class PostgresTrialStore implements PostgresStore {
     try {
       await client.connect();
       await client.query('SELECT pg_cancel_backend($1)', [pid]);
+    } catch (error) {
+      this.onWarning(
+        `PostgreSQL store \`${this.where}\`: could not ask the server to cancel the statement Ctrl-C stopped waiting for (${error instanceof Error ? error.message : String(error)}); it ends as the server lets it, and Parzen waits for that.`,
+      );
     } finally {
       await client.end().catch(() => undefined);
     }

@@ -7,8 +7,8 @@ export type Query = <R extends QueryResultRow>(name: StatementName, values: read
 
 /**
  * Runs `task` in a transaction on one pooled connection: committed if it resolves, else rolled back. With a
- * give-up `signal`, a statement the server holds when it aborts is cancelled (`cancel(pid)`) and the
- * transaction ends at once with `WaitGivenUp`; its connection is closed, which rolls the transaction back.
+ * give-up `signal`, a statement the server holds when it aborts is cancelled (`cancel(pid)`); one the server
+ * cancelled ends the transaction, rolled back, with `WaitGivenUp`.
  */
 export const inTransaction = async <T>(
   pool: Pool,
@@ -27,11 +27,10 @@ export const inTransaction = async <T>(
     await guard.send(() => client.query('COMMIT'));
     return result;
   } catch (error) {
-    if (!guard.cut)
-      broken = await client.query('ROLLBACK').then(
-        () => false,
-        () => true,
-      );
+    broken = await client.query('ROLLBACK').then(
+      () => false,
+      () => true,
+    );
     throw error;
   } finally {
     guard.release(broken); // a connection that cannot roll back is dropped from the pool

@@ -243,9 +243,8 @@ const REPEATABLE = new Set(['--pair']);
 
 /**
  * Refuses a flag with a value given twice to one command (`--seed 1 --seed 2`), where the last would win without
- * a word (trial 62), and `--max-trials` with `--more-trials`, two limits on one count whose first reached ends the
- * run: with both, one hides the other (trial 62: `--max-trials 3 --more-trials 2` on 5 trials ran nothing, and said
- * to give --more-trials).
+ * a word (trial 62). (`--max-trials` with `--more-trials` is two limits, the first reached ends the run: N more,
+ * never past a total, as a fleet's worker may want; review 63.)
  */
 const refuseRepeatedFlags = (program: Command, args: readonly string[]): void => {
   const end = args.indexOf('--');
@@ -268,13 +267,6 @@ const refuseRepeatedFlags = (program: Command, args: readonly string[]): void =>
         `${option.long} is given ${times} times: give it once (otherwise the last would win without a word).`,
       );
   }
-  if (
-    given.some((arg) => arg.split('=')[0] === '--max-trials') &&
-    given.some((arg) => arg.split('=')[0] === '--more-trials')
-  )
-    throw new CliError(
-      "--max-trials and --more-trials both limit the trials, and the first limit reached ends the run: give one (--more-trials N runs N beyond the study's trials; --max-trials N runs until it has N).",
-    );
 };
 
 /**

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, resolve } from 'node:path';
@@ -34,13 +35,19 @@ const parseJson = (text: string, path: string): unknown => {
   if (duplicates.length > 0)
     throw new CliError(
       `${path}: ${duplicates
+        .slice(0, SHOWN_DUPLICATES)
         .map(({ pointer, position }) => `the key at ${pointer} appears twice (${lineAndColumn(text, position)})`)
-        .join('; ')}; JSON keeps only the last value, so remove one.`,
+        .join(
+          '; ',
+        )}${duplicates.length > SHOWN_DUPLICATES ? `, and ${(duplicates.length - SHOWN_DUPLICATES).toLocaleString('en')} more keys` : ''}; JSON keeps only the last value, so remove one.`,
       EXIT.badInput,
       'CONFIG_INVALID',
     );
   return withoutExtensionKeys(parsed);
 };
+
+/** How many duplicate keys a message names (review 63: 20,000 made one line of 1.3 MB). */
+const SHOWN_DUPLICATES = 10;
 
 /** What to do about a character JSON has no use for, when Node names it. */
 const TOKEN_HINTS: Readonly<Record<string, string>> = {
@@ -50,8 +57,13 @@ const TOKEN_HINTS: Readonly<Record<string, string>> = {
   "'": ' (JSON strings take double quotes)',
 };
 
-/** Where the first comma outside strings stands that only white space separates from a `}` or `]` (a trailing comma). */
+/**
+ * The first trailing comma (outside strings, only white space before a `}` or `]`) when trailing commas are what
+ * makes the text invalid: without them all it parses (review 63: a comma in a comment, or one later than
+ * another mistake, got the hint and lost the right one).
+ */
 const trailingComma = (text: string): number | undefined => {
+  const commas: number[] = [];
   let inString = false;
   let comma: number | undefined;
   for (let i = 0; i < text.length; i++) {
@@ -61,13 +73,20 @@ const trailingComma = (text: string): number | undefined => {
       else if (c === '"') inString = false;
       continue;
     }
-    if (c === '}' || c === ']') {
-      if (comma !== undefined) return comma;
-    } else if (c === ',') comma = i;
+    if ((c === '}' || c === ']') && comma !== undefined) commas.push(comma);
+    if (c === ',') comma = i;
     else if (!/\s/.test(c)) comma = undefined;
     if (c === '"') inString = true;
   }
-  return undefined;
+  if (commas.length === 0) return undefined;
+  let without = text;
+  for (const at of commas) without = `${without.slice(0, at)} ${without.slice(at + 1)}`;
+  try {
+    JSON.parse(without);
+    return commas[0];
+  } catch {
+    return undefined;
+  }
 };
 
 /**
@@ -142,7 +161,7 @@ const MAX_CONFIG_BYTES = 64 * 1024 * 1024;
  * The file as UTF-8 text, read at most {@link MAX_CONFIG_BYTES} (trial 62: `validate /dev/zero` read on until it
  * was killed, and a 300 MB file was read whole before its error). Pipes (`<(...)`) are read too.
  */
-const readBounded = (path: string): string => {
+const readBounded = (path: string): Buffer => {
   const fd = openSync(path, 'r');
   try {
     const chunks: Buffer[] = [];
@@ -160,7 +179,7 @@ const readBounded = (path: string): string => {
         );
       chunks.push(chunk.subarray(0, read));
     }
-    return Buffer.concat(chunks, total).toString('utf8');
+    return Buffer.concat(chunks, total);
   } finally {
     closeSync(fd);
   }
@@ -174,8 +193,12 @@ const readBounded = (path: string): string => {
  */
 export const readConfigFile = (path: string): unknown => {
   let text: string;
+  // Checked on the bytes (review 63: a U+FFFD the file holds was taken for a decoding failure).
+  let utf8: boolean;
   try {
-    text = readBounded(path);
+    const bytes = readBounded(path);
+    utf8 = isUtf8(bytes);
+    text = bytes.toString('utf8');
   } catch (error) {
     if (error instanceof CliError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
@@ -196,9 +219,9 @@ export const readConfigFile = (path: string): unknown => {
       EXIT.badInput,
       'CONFIG_INVALID',
     );
-  if (text.includes('\u0000') || text.includes('\uFFFD'))
+  if (!utf8 || text.includes('\u0000'))
     throw new CliError(
-      `${path}: is not a text file (it holds bytes that are not UTF-8 text); expected a JSON or YAML config.`,
+      `${path}: is not UTF-8 text (${utf8 ? 'it holds NUL bytes: a binary file?' : 'a binary file, or text in another encoding: save it as UTF-8'}); expected a JSON or YAML config.`,
       EXIT.badInput,
       'CONFIG_INVALID',
     );

@@ -253,11 +253,19 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
         '{\n  "a": 1,\n}',
         /\(JSON has no comma after the last item .*: remove the one at line 2, column 9\)/,
       ],
+      // Only when the commas are what is wrong (review 63: a comment's comma, or one after another mistake).
+      ['comma-in-comment', '{\n  "a": 1 // tried: x, y,\n}', /at line 2, column 10: .*\(JSON has no comments/s],
+      [
+        'quote-then-comma',
+        '{\n  \'a\': 1,\n  "b": [1,]\n}',
+        /at line 2, column 3: .*\(JSON strings take double quotes\)/s,
+      ],
     ];
     for (const [name, text, expected] of cases) {
       const run = await cli('validate', writeIn(dir, `${name}.json`, text));
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(expected);
+      if (name.startsWith('comma-in') || name.startsWith('quote')) expect(run.stderr).not.toContain('no comma after');
     }
   });
 
@@ -265,7 +273,12 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
     const cases: [string, string | Buffer, RegExp][] = [
       ['empty.json', '', /the file is empty; expected a config/],
       ['empty.yaml', '  \n', /the file is empty; expected a config/],
-      ['binary.json', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0xff, 0xfe]), /is not a text file/],
+      [
+        'binary.json',
+        Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0xff, 0xfe]),
+        /is not UTF-8 text \(a binary file, or text in another encoding/,
+      ],
+      ['latin1.json', Buffer.from('{"name": "caf\xe9"}', 'latin1'), /is not UTF-8 text/],
       ['several.yaml', 'name: a\n---\nname: b\n', /a config is one YAML document, and a `---` line starts another/],
     ];
     for (const [name, text, expected] of cases) {
@@ -276,6 +289,15 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
       expect(run.stderr).toMatch(expected);
       expect(run.stderr).not.toMatch(/parseAllDocuments|\uFFFD/);
     }
+    // A U+FFFD the file holds is text (review 63: refused as a decoding failure).
+    const space = {
+      x: { type: 'uniform', low: -2, high: 2 },
+      y: { type: 'uniform', low: -2, high: 2 },
+      unit: { type: 'choice', options: ['°C', '\uFFFD'] },
+    };
+    const replacement = writeIn(dir, 'fffd.json', heartConfig({ name: 'fffd', space }));
+    const valid = await cli('validate', replacement);
+    expect(valid.code, valid.stderr).toBe(0);
     const big = join(dir, 'big.json');
     writeFileSync(big, `{"name": "${'x'.repeat(65 * 1024 * 1024)}"}`);
     const huge = await cli('validate', big);

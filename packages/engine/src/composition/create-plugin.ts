@@ -283,7 +283,23 @@ const readerContext = (context: PluginContext, kind: PluginKind): PluginContext 
     has: (token) => context.services.has(token),
     get: <T>(token: ServiceToken<T>): T => {
       const service = context.services.get(token);
-      return token.id === SERVICES.store.id ? (readOnlyStore(service as TrialStore, kind) as T) : service;
+      if (token.id === SERVICES.store.id) return readOnlyStore(service as TrialStore, kind) as T;
+      if (token.id === SERVICES.plugins.id) {
+        // Nor a store of its own on the study's file (review 63: a stopper enqueued through one).
+        const plugins = service as PluginFactory;
+        return {
+          names: plugins.names,
+          create: (made, choice) => {
+            if (made === 'store')
+              throw new ParzenError(
+                'PLUGIN_INVALID',
+                `A ${kind} may not create a store: the run alone writes the study's store, and the store a ${kind} gets only reads.`,
+              );
+            return plugins.create(made, choice);
+          },
+        } satisfies PluginFactory as T;
+      }
+      return service;
     },
   },
 });

@@ -330,18 +330,25 @@ const runInScope = async (
   const opened = store;
   return withCleanup(
     async () => {
-      const objective = started?.objective ?? (await scope.create('objective', config.objective));
+      const objective =
+        started?.objective ?? (await scope.create('objective', config.objective).catch(inSlot('/objective')));
       return withCleanup(
         async () => {
-          const suggester = await scope.create('suggester', config.suggester);
+          const suggester = await scope.create('suggester', config.suggester).catch(inSlot('/suggester'));
           const reporters: Reporter[] = [];
           let pruner: Pruner | undefined;
           let stopper: Stopper | undefined;
           try {
             for (const [index, choice] of config.reporters.entries())
               reporters.push(await scope.create('reporter', choice).catch(inSlot(`/reporters/${index}`)));
-            pruner = config.pruner === undefined ? undefined : await scope.create('pruner', config.pruner);
-            stopper = config.stopper === undefined ? undefined : await scope.create('stopper', config.stopper);
+            pruner =
+              config.pruner === undefined
+                ? undefined
+                : await scope.create('pruner', config.pruner).catch(inSlot('/pruner'));
+            stopper =
+              config.stopper === undefined
+                ? undefined
+                : await scope.create('stopper', config.stopper).catch(inSlot('/stopper'));
           } catch (error) {
             // Review 42: the reporters made before a later plugin failed to start kept their files open.
             // Each end awaited as a promise, so one that throws at once does not hide the error that stopped the run.
@@ -404,8 +411,8 @@ export const runExperiment = async (
 
 /**
  * Rethrows a plugin's `CONFIG_INVALID` error with the pointers it gave relative to its slot (`/options/path`)
- * put under the slot's own (`/reporters/1/options/path`): of several reporters, the one meant (trial 62: an
- * events reporter's path was said at `/options/path`, which the config does not have).
+ * put under the slot's own (`/reporters/1/options/path`, `/pruner/options/...`): of several reporters, the one
+ * meant (trial 62: an events reporter's path was said at `/options/path`, which the config does not have).
  */
 const inSlot =
   (slot: string) =>

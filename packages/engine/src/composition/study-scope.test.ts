@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defineReporter, defineStopper, defineSuggester } from '../contracts/manifest.js';
 import { defineService, SERVICES, serviceToken } from '../contracts/services.js';
+import { invalidConfig, type ParzenError } from '../errors.js';
 import type { EngineEvent } from '../events/engine-event.js';
 import { loadExperiment, runLoadedExperiment } from './experiment.js';
 
@@ -133,6 +134,12 @@ describe('dependency injection: one child container per study', () => {
             } catch (error) {
               attempts.push((error as Error).message);
             }
+            // Nor a store of its own (review 63: one on the study's file wrote to it).
+            try {
+              void context.services.get(SERVICES.plugins).create('store', { use: 'memory' });
+            } catch (error) {
+              attempts.push((error as Error).message);
+            }
             return undefined;
           },
         };
@@ -147,6 +154,30 @@ describe('dependency injection: one child container per study', () => {
     expect(attempts).toContain(
       "A stopper called store.enqueue(): the run alone writes the study's store, so the store a stopper gets only reads.",
     );
+    expect(attempts).toContain(
+      "A stopper may not create a store: the run alone writes the study's store, and the store a stopper gets only reads.",
+    );
+    // A create-time config error of the stopper is said at its slot's pointer.
+    const picky = defineStopper<Record<string, never>>({
+      name: 'picky',
+      optionsSchema: { type: 'object', properties: {} },
+      create: () => {
+        throw invalidConfig('picky stopper options', [
+          { pointer: '/options/file', expected: 'a file', found: 'a folder' },
+        ]);
+      },
+    });
+    const refused = await runLoadedExperiment(
+      await loadExperiment(
+        { ...config('p', 3), reporters: [], stopper: { use: 'picky' } },
+        { plugins: [{ manifests: [counting, picky], services: [counterService] }], functions: { id: () => 0 } },
+      ),
+    ).then(
+      () => undefined,
+      (error: ParzenError) => error,
+    );
+    expect(refused?.issues.map((issue) => issue.pointer)).toEqual(['/stopper/options/file']);
+    expect(refused?.message).toContain('\n  /stopper/options/file: expected a file, found a folder');
   });
 
   it('refuses a service nobody provides, naming it', async () => {

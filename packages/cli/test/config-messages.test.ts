@@ -55,7 +55,7 @@ describe('config errors from the built-in plugins: one line per mistake, no ajv 
       {
         pointer: '/pruner/options/minResource',
         expected: 'exactly "auto", or a value of type integer ≥ 1',
-        found: '"autp"',
+        found: '"autp" (did you mean `auto`?)',
       },
     ]);
   });
@@ -93,7 +93,7 @@ describe('config errors from the built-in plugins: one line per mistake, no ajv 
       {
         pointer: '/pruner/options/pruner/options/minResource',
         expected: 'exactly "auto", or a value of type integer ≥ 1',
-        found: '"autp"',
+        found: '"autp" (did you mean `auto`?)',
       },
     ]);
     const threshold = await wrapped('patient-threshold', { use: 'threshold', options: { lower: 'x' } });

@@ -32,7 +32,7 @@ describe('ajvIssues: one line per mistake, without ajv jargon', () => {
       {
         pointer: '/pruner/options/minResource',
         expected: 'exactly "auto", or a value of type integer ≥ 1',
-        found: '"autp"',
+        found: '"autp" (did you mean `auto`?)',
       },
     ]);
     expect(issuesOf(schema, { minResource: 0 })).toEqual([
@@ -95,7 +95,7 @@ describe('ajvIssues: one line per mistake, without ajv jargon', () => {
       {
         pointer: '/pruner/options/pruner/options/minResource',
         expected: 'exactly "auto", or a value of type integer ≥ 1',
-        found: '"autp"',
+        found: '"autp" (did you mean `auto`?)',
       },
     ]);
     // The same type error from the plain schema and from the `then`: said once, without the condition.

@@ -77,7 +77,11 @@ const plainIssue = (error: ErrorObject, prefix: string): ConfigIssue => {
     pointer = `${pointer}/${String(params.additionalProperty)}`;
     const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
     found = `an unknown field \`${String(params.additionalProperty)}\`${didYouMeanField(String(params.additionalProperty), known)}`;
-  } else if ((error.keyword === 'maxItems' || error.keyword === 'minItems') && Array.isArray(error.data)) {
+  } else if (
+    (error.keyword === 'maxItems' || error.keyword === 'minItems') &&
+    Array.isArray(error.data) &&
+    error.data.length > 20
+  ) {
     // The count, not the list (trial 62: 200,000 enqueued entries were printed).
     found = `${error.data.length.toLocaleString('en')} item${error.data.length === 1 ? '' : 's'}`;
   } else if (error.keyword === 'enum' && typeof error.data === 'string') {

@@ -199,6 +199,13 @@ const noGoodTrials = (found: readonly { readonly after: number }[], snapshots: r
     : ` After ${listRows(empty)} no trial was good: the best loss was a tie of many trials (a plateau, left out of the good set), so l there is the prior alone.`;
 };
 
+/** The most ticks a row of {@link densityChart} draws for one set (l's trials, or g's). */
+const MAX_TICKS = 500;
+
+/** `count` of `items`, evenly spaced, the first and the last included. */
+const evenlySpaced = <T>(items: readonly T[], count: number): T[] =>
+  Array.from({ length: count }, (_, i) => items[Math.round((i * (items.length - 1)) / (count - 1))] as T);
+
 /**
  * The seed's second figure for one numeric parameter: per replayed snapshot (a row per "after k trials"),
  * log l(x) green, log g(x) red and the score log l − w · log g black over the parameter's range (w: the
@@ -215,20 +222,26 @@ export const densityChart = (
   const { found, joint } = snapshotCurves(param, snapshots);
   const shown = found.length;
   let ticks = 0;
-  // Trial 51: which trials built l and g was not shown: a tick per trial under each row, green or red.
+  let thinned = false;
+  // Trial 51: which trials built l and g was not shown: a tick per trial under each row, green or red; at
+  // most MAX_TICKS of a set per row, evenly spaced (trial 61: every trial of every row made a 60,000-trial
+  // study's page 295 MB).
   for (const snapshot of snapshots) {
     const own = snapshot.explanation.params.find((p) => p.name === param.name);
     if (own === undefined || !found.some((f) => f.after === snapshot.trialNumber)) continue;
-    for (const [s, numbers] of [
+    for (const [s, all] of [
       ['l', own.below],
       ['g', own.above],
-    ] as const)
+    ] as const) {
+      const numbers = all.length <= MAX_TICKS ? all : evenlySpaced(all, MAX_TICKS);
+      thinned ||= numbers.length < all.length;
       for (const number of numbers) {
         const t = trialValue(number);
         if (t === undefined || !Number.isFinite(t)) continue;
         rows.push({ a: snapshot.trialNumber, t: sig(t), s });
         ticks++;
       }
+    }
   }
   for (const curves of found) {
     const a = curves.after;
@@ -268,7 +281,7 @@ export const densityChart = (
   return {
     id: chartId('density', param.name),
     title: `What TPE saw: ${param.name}`,
-    description: `After every few trials: log l(${param.name}) over the good trials (green), log g(${param.name}) over the rest (red), ${difference} (black), and the value TPE chose (vertical line: the largest ${weight === 1 ? 'difference' : 'score'} among the candidates drawn from l, or with avoidRepeats the largest one that does not repeat a tried trial); the ticks under each row are the trials that built l (green) and g (red), at their values.${joint ? ' Decided jointly (multivariate TPE): the curves are slices of the joint l and g along this parameter, the others fixed at the chosen point.' : ''}${failures ? ' Trials had failed (failed: "avoid"): log P(a trial there finishes) compares where they failed with where trials finished; it pulls the score down where failures gather and shifts it evenly where they fall as the finished trials do.' : ''}${noGoodTrials(found, snapshots)}`,
+    description: `After every few trials: log l(${param.name}) over the good trials (green), log g(${param.name}) over the rest (red), ${difference} (black), and the value TPE chose (vertical line: the largest ${weight === 1 ? 'difference' : 'score'} among the candidates drawn from l, or with avoidRepeats the largest one that does not repeat a tried trial); the ticks under each row are the trials that built l (green) and g (red), at their values${thinned ? ` (${MAX_TICKS} of a set at most, evenly spaced by trial number)` : ''}.${joint ? ' Decided jointly (multivariate TPE): the curves are slices of the joint l and g along this parameter, the others fixed at the chosen point.' : ''}${failures ? ' Trials had failed (failed: "avoid"): log P(a trial there finishes) compares where they failed with where trials finished; it pulls the score down where failures gather and shifts it evenly where they fall as the finished trials do.' : ''}${noGoodTrials(found, snapshots)}`,
     spec: {
       ...base(`What TPE saw: ${param.name}`),
       data: { values: rows },

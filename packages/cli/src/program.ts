@@ -89,7 +89,10 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .argument('[config]', 'experiment config (optional with --store)')
     .addOption(new Option('--json', 'one JSON array').conflicts(['csv', 'jsonl']))
     .addOption(
-      new Option('--jsonl', 'one JSON object per trial per line (streams to jq, head)').conflicts(['csv', 'json']),
+      new Option(
+        '--jsonl',
+        'one JSON object per trial per line, written as it is formatted (for jq; head stops it early), once the study is read',
+      ).conflicts(['csv', 'json']),
     )
     .addOption(new Option('--csv', 'CSV with a header').conflicts(['json', 'jsonl']))
     .option('--store <spec>', READ_STORE)

@@ -172,7 +172,8 @@ const ENQUEUE_KEYS = ['enqueue', 'points_to_evaluate', 'pointsToEvaluate'];
  */
 export const checkApiOptions = (where: keyof typeof API_OPTIONS, options: unknown): void => {
   const { rules, required } = API_OPTIONS[where];
-  if (typeof options !== 'object' || options === null) throw invalidConfig(`${where} options`, [notAnObject(options)]);
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw invalidConfig(`${where} options`, [notAnObject(options)]);
   const given = options as Readonly<Record<string, unknown>>;
   const issues = ruleIssues(given, rules, {
     required,

@@ -79,6 +79,7 @@ describe('parzen (the umbrella)', () => {
     for (const call of [
       () => (fmin as (options?: unknown) => unknown)(),
       () => (createStudy as (o?: unknown) => unknown)(),
+      () => (fmin as (options?: unknown) => unknown)([]),
     ])
       await expect(call()).rejects.toMatchObject({ code: 'CONFIG_INVALID', issues: [{ pointer: '' }] });
     await expect(createStudy({ name: 5 } as never)).rejects.toMatchObject({

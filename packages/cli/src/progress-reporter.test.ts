@@ -211,6 +211,11 @@ describe('progress reporter', () => {
     expect((await play('lines', false, waiting)).split('\n')[0]).toBe(
       'Resuming study demo (10 trials so far, at its limit of 5 trials: nothing to run; --more-trials N runs N more, the 2 enqueued entries waiting first)',
     );
+    // With moreTrials too, maxTrials is the limit reached (review 64: the hint said to give --more-trials).
+    const capped = [{ ...(full[0] as Extract<EngineEvent, { type: 'study.started' }>), moreTrials: 2 }];
+    expect((await play('lines', false, capped)).split('\n')[0]).toBe(
+      'Resuming study demo (10 trials so far, at its limit of 5 trials: nothing to run; its maxTrials (5) stops it before the 2 more asked for: raise it, or leave it out)',
+    );
   });
 
   it('counts failures and the best of the whole study on a resume (bar)', async () => {

@@ -111,7 +111,12 @@ const linesReporter = (stream: NodeJS.WriteStream): Reporter => {
           state.total === undefined
             ? ''
             : event.existingTrials >= state.total
-              ? `, at its limit of ${countOf(state.total, 'trial')}: nothing to run; --more-trials N runs N more` +
+              ? `, at its limit of ${countOf(state.total, 'trial')}: nothing to run; ${
+                  // With moreTrials too, maxTrials is the limit reached (review 64: the hint said to give --more-trials).
+                  event.moreTrials === undefined
+                    ? '--more-trials N runs N more'
+                    : `its maxTrials (${state.total}) stops it before the ${event.moreTrials} more asked for: raise it, or leave it out`
+                }` +
                 (event.waitingEntries === undefined
                   ? ''
                   : `, the ${event.waitingEntries === 1 ? 'enqueued entry' : `${event.waitingEntries} enqueued entries`} waiting first`)

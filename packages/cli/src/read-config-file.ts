@@ -79,8 +79,15 @@ const trailingComma = (text: string): number | undefined => {
     if (c === '"') inString = true;
   }
   if (commas.length === 0) return undefined;
-  let without = text;
-  for (const at of commas) without = `${without.slice(0, at)} ${without.slice(at + 1)}`;
+  // In one pass (review 64: a copy per comma took 8 s for 20,000 of them).
+  const parts: string[] = [];
+  let from = 0;
+  for (const at of commas) {
+    parts.push(text.slice(from, at), ' ');
+    from = at + 1;
+  }
+  parts.push(text.slice(from));
+  const without = parts.join('');
   try {
     JSON.parse(without);
     return commas[0];

@@ -199,6 +199,9 @@ describe('flags that would be ignored or overruled without a word (trial 62)', (
     expect((await cli('run', config, '--max-trials', '12', '--quiet')).code).toBe(0);
     const pairs = await cli('report', config, '-o', join(dir, 'pairs.html'), '--pair', 'x,y', '--pair', 'y,x');
     expect(pairs.code, pairs.stderr).toBe(0);
+    // A cap the study already passed runs nothing (the progress line says why: progress-reporter.test.ts).
+    const capped = await cli('run', config, '--max-trials', '3', '--more-trials', '2', '--json');
+    expect(capped.code, capped.stderr).toBe(0);
     const served = await cli('report', config, '-o', out, '--port', '8080', '--interval', '5');
     expect(served.code).toBe(2);
     expect(served.stderr).toContain('--port and --interval are for --serve');

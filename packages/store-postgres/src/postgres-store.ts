@@ -481,7 +481,10 @@ class PostgresTrialStore implements PostgresStore {
     client.on('error', () => undefined);
     try {
       await client.connect();
-      await client.query('SELECT pg_cancel_backend($1)', [pid]);
+      const [answer] = (await client.query<{ sent: boolean }>('SELECT pg_cancel_backend($1) AS sent', [pid])).rows;
+      // False: no server process of that number (a pooler in between has its own numbers; review 64).
+      if (answer?.sent !== true)
+        throw new Error(`the server has no process ${pid} to cancel (a connection pooler in between?)`);
     } catch (error) {
       this.onWarning(
         `PostgreSQL store \`${this.where}\`: could not ask the server to cancel the statement Ctrl-C stopped waiting for (${error instanceof Error ? error.message : String(error)}); it ends as the server lets it, and Parzen waits for that.`,

@@ -71,7 +71,7 @@ export const createEventsReporter = (options: EventsReporterOptions, baseDir = p
       ? []
       : [
           {
-            pointer: `/options/types/${index}`,
+            pointer: `/types/${index}`,
             expected: `one of the event types (${EVENT_TYPES.join(', ')})`,
             found: `${describeValue(type)}${typeof type === 'string' ? didYouMean(type, known) : ''}`,
           },
@@ -90,7 +90,7 @@ export const createEventsReporter = (options: EventsReporterOptions, baseDir = p
     const found =
       code === 'EISDIR' ? `a folder at ${path}` : `${path}, which cannot be written (${(error as Error).message})`;
     throw invalidConfig('events reporter options', [
-      { pointer: '/options/path', expected: 'a file the events can be appended to', found },
+      { pointer: '/path', expected: 'a file the events can be appended to', found },
     ]);
   }
   return {

@@ -45,7 +45,7 @@ it('the events reporter checks options given in code as a config would (trial 54
   const misspelt = refused({ path: join(dir, 'never.jsonl'), types: ['trial.finished', 'trial.finish'] });
   expect(misspelt?.code).toBe('CONFIG_INVALID');
   expect(misspelt?.message).toMatch(
-    /\/options\/types\/1: expected one of the event types \(.*\), found "trial\.finish" \(did you mean `trial\.finished`\?\)/,
+    /\/types\/1: expected one of the event types \(.*\), found "trial\.finish" \(did you mean `trial\.finished`\?\)/,
   );
   expect(refused({ path: join(dir, 'never.jsonl'), type: ['trial.finished'] })?.message).toMatch(/\/type: /);
   expect(refused({ path: 3 })?.code).toBe('CONFIG_INVALID');

@@ -410,18 +410,23 @@ export const runExperiment = async (
 };
 
 /**
- * Rethrows a plugin's `CONFIG_INVALID` error with the pointers it gave relative to its slot (`/options/path`)
- * put under the slot's own (`/reporters/1/options/path`, `/pruner/options/...`): of several reporters, the one
+ * Rethrows a plugin's `CONFIG_INVALID` error with the pointers it gave relative to its options (`/path`) put
+ * under the slot's own (`/reporters/1/options/path`, `/pruner/options/...`): of several reporters, the one
  * meant (trial 62: an events reporter's path was said at `/options/path`, which the config does not have).
  */
+/** The config's plugin slots: a pointer under one of them is the config's own. */
+const SLOT_ROOTS = ['/store', '/objective', '/suggester', '/pruner', '/stopper', '/reporters'];
+
 const inSlot =
   (slot: string) =>
   (error: unknown): never => {
     if (!(error instanceof ParzenError) || error.code !== 'CONFIG_INVALID' || error.issues.length === 0) throw error;
-    const relative = (pointer: string) => pointer === '/options' || pointer.startsWith('/options/');
-    if (!error.issues.some((issue) => relative(issue.pointer))) throw error;
+    // As the CLI's check of the options says them: relative to the options object, unless already under a
+    // slot of the config (`/objective/options/command/0`; review 64: two conventions, each path knew one).
+    const absolute = (pointer: string) => SLOT_ROOTS.some((root) => pointer === root || pointer.startsWith(`${root}/`));
+    if (error.issues.every((issue) => absolute(issue.pointer))) throw error;
     const issues = error.issues.map((issue) =>
-      relative(issue.pointer) ? { ...issue, pointer: `${slot}${issue.pointer}` } : issue,
+      absolute(issue.pointer) ? issue : { ...issue, pointer: `${slot}/options${issue.pointer}` },
     );
     const [title] = error.message.split('\n');
     throw new ParzenError('CONFIG_INVALID', `${title}\n${formatIssues(issues)}`, {

@@ -162,9 +162,7 @@ describe('dependency injection: one child container per study', () => {
       name: 'picky',
       optionsSchema: { type: 'object', properties: {} },
       create: () => {
-        throw invalidConfig('picky stopper options', [
-          { pointer: '/options/file', expected: 'a file', found: 'a folder' },
-        ]);
+        throw invalidConfig('picky stopper options', [{ pointer: '/file', expected: 'a file', found: 'a folder' }]);
       },
     });
     const refused = await runLoadedExperiment(

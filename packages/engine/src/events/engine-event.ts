@@ -50,6 +50,8 @@ export type EngineEvent =
       /** The best complete trial among them, if any. */
       readonly best?: CompleteTrial;
       readonly maxTrials?: number;
+      /** The run's `moreTrials`, when its budget has one (beside a `maxTrials`, the first limit reached ends it). */
+      readonly moreTrials?: number;
       /** Enqueued entries waiting to run first, when the store can list them (`listEnqueued`). */
       readonly waitingEntries?: number;
     })

@@ -249,6 +249,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       running: existing.filter((trial) => trial.state === 'running').length - stale.length,
       ...(best === undefined ? {} : { best }),
       ...(limit === undefined ? {} : { maxTrials: limit }),
+      ...(budget.moreTrials === undefined ? {} : { moreTrials: budget.moreTrials }),
       ...(waitingNow === undefined || waitingNow.length === 0 ? {} : { waitingEntries: waitingNow.length }),
     });
     if (options.signal?.aborted) onStop();

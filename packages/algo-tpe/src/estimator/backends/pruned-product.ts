@@ -19,8 +19,42 @@ const CUTOFF = 46;
 interface BinMemo {
   readonly masses: Float64Array;
   readonly known: Uint8Array;
-  readonly classOf: Int32Array;
+  readonly classes: KernelClasses;
 }
+
+/**
+ * The kernels of one binned dimension in classes of one centre and one width, each kernel's class found when it
+ * is first met (a walk meets few kernels; review 64: classing them all up front slowed it 2-3x).
+ */
+interface KernelClasses {
+  readonly kernels: ProductKernels;
+  readonly j: number;
+  /** Each kernel's class, −1 until met. */
+  readonly of: Int32Array;
+  readonly byCentre: Map<number, Map<number, number>>;
+  count: number;
+}
+
+/** Kernel k's class in dimension `classes.j` (see {@link kernelClasses}). */
+const classOf = (classes: KernelClasses, k: number): number => {
+  const known = classes.of[k] as number;
+  if (known >= 0) return known;
+  const { d, mus, invSigmas } = classes.kernels;
+  const mu = mus[k * d + classes.j] as number;
+  let byWidth = classes.byCentre.get(mu);
+  if (byWidth === undefined) {
+    byWidth = new Map();
+    classes.byCentre.set(mu, byWidth);
+  }
+  const inverse = invSigmas[k * d + classes.j] as number;
+  let c = byWidth.get(inverse);
+  if (c === undefined) {
+    c = classes.count++;
+    byWidth.set(inverse, c);
+  }
+  classes.of[k] = c;
+  return c;
+};
 
 /** The most bin masses {@link evaluateProduct} keeps for reuse in one call (8 MB and 1 MB of flags). */
 const MEMO_CELLS = 1 << 20;
@@ -213,7 +247,7 @@ const rank = (kind: number | undefined): number => (kind === CONTINUOUS ? 0 : ki
  */
 const binMass = (row: BinMemo | undefined, k: number, at: number, high: number, mu: number, inverse: number) => {
   if (row === undefined) return logGaussMass((at - mu) * inverse, (high - mu) * inverse);
-  const c = row.classOf[k] as number;
+  const c = classOf(row.classes, k);
   if (row.known[c] === 1) return row.masses[c] as number;
   const mass = logGaussMass((at - mu) * inverse, (high - mu) * inverse);
   row.masses[c] = mass;
@@ -306,8 +340,8 @@ const readPoint = (
 interface BinRows {
   readonly kernels: ProductKernels;
   readonly byBin: (Map<number, BinMemo> | undefined)[];
-  /** Per binned dimension, each kernel's class and the number of classes, made when its first bin is met. */
-  readonly classes: ({ readonly of: Int32Array; readonly count: number } | undefined)[];
+  /** Per binned dimension, the kernels' classes, made when its first bin is met. */
+  readonly classes: (KernelClasses | undefined)[];
   /** Masses kept so far (at most MEMO_CELLS). */
   cells: number;
 }
@@ -323,44 +357,29 @@ const binRows = (kernels: ProductKernels): BinRows => ({
 });
 
 /**
- * The kernels of dimension j in classes of one centre and one width (in kernel order of first appearance):
- * an integer's or quantized value's kernels share few centres (its values) and few widths (trial 61: 2,000
- * kernels, 30-70 classes), so a bin's masses are computed once per class, not per kernel. A mass depends on
- * nothing else, so each is the same bit for bit as the kernel's own.
+ * The kernels of dimension j in classes of one centre and one width: an integer's or quantized value's kernels
+ * share few centres (its values) and few widths (trial 61: 2,000 kernels, 30-70 classes), so a bin's masses are
+ * computed once per class, not per kernel. A mass depends on nothing else, so each is the same bit for bit as the
+ * kernel's own.
  */
-const kernelClasses = (kernels: ProductKernels, j: number): { readonly of: Int32Array; readonly count: number } => {
-  const { d, size, mus, invSigmas } = kernels;
-  const of = new Int32Array(size);
-  const byCentre = new Map<number, Map<number, number>>();
-  let count = 0;
-  for (let k = 0, at = j; k < size; k++, at += d) {
-    const mu = mus[at] as number;
-    let byWidth = byCentre.get(mu);
-    if (byWidth === undefined) {
-      byWidth = new Map();
-      byCentre.set(mu, byWidth);
-    }
-    const inverse = invSigmas[at] as number;
-    let c = byWidth.get(inverse);
-    if (c === undefined) {
-      c = count++;
-      byWidth.set(inverse, c);
-    }
-    of[k] = c;
-  }
-  return { of, count };
-};
+const kernelClasses = (kernels: ProductKernels, j: number): KernelClasses => ({
+  kernels,
+  j,
+  of: new Int32Array(kernels.size).fill(-1),
+  byCentre: new Map(),
+  count: 0,
+});
 
 /** The memo of dimension j's bin that starts at `at`, made when first met, unless MEMO_CELLS are kept. */
-const binRow = (bins: BinRows, _size: number, j: number, at: number): BinMemo | undefined => {
+const binRow = (bins: BinRows, size: number, j: number, at: number): BinMemo | undefined => {
   const byBin = bins.byBin[j] as Map<number, BinMemo>;
   let row = byBin.get(at);
-  if (row === undefined) {
+  if (row === undefined && bins.cells + size <= MEMO_CELLS) {
     const classes = bins.classes[j] ?? kernelClasses(bins.kernels, j);
     bins.classes[j] = classes;
-    if (bins.cells + classes.count > MEMO_CELLS) return undefined;
-    row = { masses: new Float64Array(classes.count), known: new Uint8Array(classes.count), classOf: classes.of };
-    bins.cells += classes.count;
+    // As many cells as kernels: classes are found as kernels are met, at most one each.
+    row = { masses: new Float64Array(size), known: new Uint8Array(size), classes };
+    bins.cells += size;
     byBin.set(at, row);
   }
   return row;

@@ -146,6 +146,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .option('--store <spec>', READ_STORE)
     .option('--study <name>', "the study to export (default: the config's, or the store's only study)")
     .option('--salvage', 'read a damaged JSONL journal anyway, skipping (and naming) each line that is no record')
+    .option('--json', 'with -o: print {"study", "output", "trials", "leftOut", "nonFinite"} as the last stdout line')
     .description("Write the study's finished trials as JSONL (read-only), to import them elsewhere.")
     .action(async (config: string | undefined, flags) => {
       exit.code = await (await import('./commands/export.js')).exportStudy(config, flags, output);
@@ -204,6 +205,10 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .option('--serve', 'serve the page on 127.0.0.1 and update it as trials finish (Ctrl-C stops)')
     .option('--port <n>', 'port for --serve (default: any free port)', port)
     .option('--interval <ms>', 'how often --serve reads the store (default 1000)', positiveInteger)
+    .option(
+      '--json',
+      'print {"format", "output", "files" (svg), "studies": [{"name", "trials"}], "notes"} as the last stdout line',
+    )
     .description("Write the study's report: what TPE saw, the optimization history, importance, slices and the trials.")
     .action(async (configs: string[], flags: ReportFlags) => {
       exit.code = await (await import('./commands/report.js')).reportConfigs(configs, flags, output);

@@ -146,6 +146,28 @@ describe('parzen export and import', () => {
     expect(again.stderr).not.toContain('repeats an earlier line');
   });
 
+  it('export -o --json prints what was written and what was left out; --json without -o is refused (stdout holds the export)', async () => {
+    const from = config('from-json.json', { use: 'jsonl', options: { path: './heart.parzen.jsonl' } });
+    const file = join(dir, 'json-export', 'heart.jsonl');
+    const written = await cli('export', from, '-o', file, '--json');
+    expect(written.code, written.stderr).toBe(0);
+    expect(JSON.parse(written.stdout)).toEqual({
+      study: 'heart',
+      output: file,
+      trials: 4,
+      leftOut: { running: [2], salvaged: [] },
+      nonFinite: 0,
+    });
+    expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(5);
+    // The sentence a person reads goes with the notes.
+    expect(written.stderr).toContain(`Exported 4 trials of study heart to ${file}.`);
+    const toStdout = await cli('export', from, '--json');
+    expect(toStdout.code).toBe(2);
+    // As every --json command says an error: a JSON line on stdout, the sentence on stderr.
+    expect(JSON.parse(toStdout.stdout)).toMatchObject({ errors: [{ code: 'CLI_INPUT' }] });
+    expect(toStdout.stderr).toContain('--json describes the file export writes');
+  });
+
   it('export -o: creates missing folders, refuses a folder, names the path it cannot write (was a stack trace)', async () => {
     const from = config('from-o.json', { use: 'jsonl', options: { path: './heart.parzen.jsonl' } });
     const nested = join(dir, 'exports', 'deep', 'heart.jsonl');

@@ -157,6 +157,41 @@ describe('parzen report', () => {
     expect(existsSync(join(dir, 'nope.html'))).toBe(false);
   });
 
+  it('--json prints the file or folder written, the studies shown with their trial counts, and the notes', async () => {
+    const file = join(dir, 'json.html');
+    const one = await cli('report', config, '-o', file, '--json');
+    expect(one.code, one.stderr).toBe(0);
+    const line = JSON.parse(one.stdout) as { format: string; output: string; studies: unknown; notes: string[] };
+    expect(line).toMatchObject({ format: 'html', output: file, studies: [{ name: 'heart', trials: 30 }] });
+    expect(line.notes.join('\n')).toContain('30 trials');
+    expect(existsSync(file)).toBe(true);
+    expect(one.stderr).toContain(`Wrote ${file}`);
+    const folder = join(dir, 'json-svg');
+    const svg = await cli('report', config, '--format', 'svg', '-o', folder, '--json');
+    expect(svg.code, svg.stderr).toBe(0);
+    const svgLine = JSON.parse(svg.stdout) as { format: string; output: string; files: string[] };
+    expect(svgLine.format).toBe('svg');
+    expect(svgLine.output).toBe(folder);
+    expect(svgLine.files).toContain(join(folder, 'history.svg'));
+    expect(svgLine.files.every((path) => existsSync(path))).toBe(true);
+    // A comparison page names each study it shows.
+    const { store: _memory, ...base } = heartConfig({
+      name: 'cmpjson',
+      budget: { maxTrials: 4 },
+      matrix: { seed: [1, 2] },
+    });
+    const matrix = writeIn(dir, 'cmpjson.json', base);
+    expect((await cli('run', matrix, '--quiet')).code).toBe(0);
+    const cmp = await cli('report', matrix, '-o', join(dir, 'cmpjson.html'), '--json');
+    expect(cmp.code, cmp.stderr).toBe(0);
+    const studies = (JSON.parse(cmp.stdout) as { studies: { name: string; trials: number }[] }).studies;
+    expect(studies).toHaveLength(2);
+    expect(studies.every((study) => study.trials === 4 && study.name.startsWith('cmpjson'))).toBe(true);
+    const served = await cli('report', config, '--serve', '--json');
+    expect(served.code).toBe(2);
+    expect(served.stderr).toContain('so --json has nothing to describe');
+  });
+
   it('compares a study run with another space than its config now describes only with its own space, and says so (trial 36)', async () => {
     const { store: _memory, ...base } = heartConfig({
       name: 'widened',

@@ -14,6 +14,21 @@ export interface ExportFlags {
   readonly store?: string;
   readonly study?: string;
   readonly salvage?: boolean;
+  /** With `-o`: print what was written as one JSON line last on stdout (see {@link ExportJson}). */
+  readonly json?: boolean;
+}
+
+/** `export --json`'s line: the file written, and what was left out of it. */
+export interface ExportJson {
+  readonly study: string;
+  /** The file written (absolute). */
+  readonly output: string;
+  /** The number of trials written (each a line after the header). */
+  readonly trials: number;
+  /** Trials not written, by number: running ones, and (with --salvage) those whose params were lost. */
+  readonly leftOut: { readonly running: readonly number[]; readonly salvaged: readonly number[] };
+  /** Non-finite values left out of the lines (a pruned trial's loss, an intermediate value): JSON has none. */
+  readonly nonFinite: number;
 }
 
 /** A row as JSON can hold it: a non-finite loss (a pruned trial's) or intermediate value is left out. */
@@ -61,6 +76,10 @@ const exportPath = (flag: string, config: string | undefined): string => {
  */
 export const exportStudy = async (path: string | undefined, flags: ExportFlags, output: Output): Promise<number> => {
   const { store, study } = flags;
+  if (flags.json === true && flags.output === undefined)
+    throw new CliError(
+      '--json describes the file export writes, and without -o the export itself goes to stdout: add -o FILE, or leave out --json.',
+    );
   const target = flags.output === undefined ? undefined : exportPath(flags.output, path);
   const studies = await forConfig(path, async () => {
     const found = await loadStudies(
@@ -110,5 +129,18 @@ export const exportStudy = async (path: string | undefined, flags: ExportFlags, 
   }
   await writeOutputFile(target as string, lines);
   output.note(`Exported ${countOf(finished.length, 'trial')} of study ${name} to ${flags.output}.`);
+  if (flags.json === true) {
+    const line: ExportJson = {
+      study: name,
+      output: target as string,
+      trials: finished.length,
+      leftOut: {
+        running: trials.filter((trial) => trial.state === 'running').map((trial) => trial.number),
+        salvaged: lost.map((trial) => trial.number),
+      },
+      nonFinite: dropped,
+    };
+    output.result(JSON.stringify(line));
+  }
   return 0;
 };

@@ -57,6 +57,21 @@ export interface ReportFlags {
   readonly study?: string;
   /** With `--store` and no config: read a damaged JSONL journal anyway. */
   readonly salvage?: boolean;
+  /** Print what was written as one JSON line last on stdout (see {@link ReportJson}). */
+  readonly json?: boolean;
+}
+
+/** `report --json`'s line: what was written, of which studies. */
+export interface ReportJson {
+  readonly format: 'html' | 'svg';
+  /** The HTML file, or the folder of SVG charts (absolute). */
+  readonly output: string;
+  /** With `--format svg`: the chart files written (absolute), each beside its Vega-Lite spec (`.vl.json`). */
+  readonly files?: readonly string[];
+  /** The studies the page shows (several: a comparison page), with their trial counts. */
+  readonly studies: readonly { readonly name: string; readonly trials: number }[];
+  /** The page's notes (what was left out or capped, the variant labels of a comparison). */
+  readonly notes: readonly string[];
 }
 
 /**
@@ -373,22 +388,37 @@ const noteContourFailures = (contourCalls: ContourCalls | undefined, output: Out
   );
 };
 
-/** Writes a built page as the flags ask: one HTML file, or one SVG per chart. */
+/** Writes a built page as the flags ask: one HTML file, or one SVG per chart; with --json, the line saying so. */
 const writePage = async (
   page: Awaited<ReturnType<typeof import('@parzen/report')['buildReport']>>,
   format: 'html' | 'svg',
   file: string,
+  shown: ReportJson['studies'],
+  flags: ReportFlags,
   output: Output,
 ): Promise<number> => {
   const report = await import('@parzen/report');
+  // With --json, stdout holds the JSON line alone; the sentence goes with the notes.
+  const say = (line: string) => (flags.json === true ? output.note(line) : output.result(line));
+  let files: string[] | undefined;
   if (format === 'svg') {
-    const written = await writingOutput(file, () => report.writeSvgs(page, file));
-    output.result(
-      `Wrote ${written.length} SVG charts to ${file}, each with its Vega-Lite spec (.vl.json), their captions and the page's notes in README.md`,
+    files = await writingOutput(file, () => report.writeSvgs(page, file));
+    say(
+      `Wrote ${files.length} SVG charts to ${file}, each with its Vega-Lite spec (.vl.json), their captions and the page's notes in README.md`,
     );
   } else {
     await writeOutputFile(file, report.renderHtml(page));
-    output.result(`Wrote ${file}`);
+    say(`Wrote ${file}`);
+  }
+  if (flags.json === true) {
+    const line: ReportJson = {
+      format,
+      output: resolve(file),
+      ...(files === undefined ? {} : { files: files.map((path) => resolve(path)) }),
+      studies: shown,
+      notes: page.notes,
+    };
+    output.result(JSON.stringify(line));
   }
   return 0;
 };
@@ -424,7 +454,7 @@ const reportStore = async (
   const report = await import('@parzen/report');
   const page = await report.buildReport(reportStudy(record, trials, space), options);
   noteContourFailures(contourCalls, output);
-  return writePage(page, format, file, output);
+  return writePage(page, format, file, [{ name: record.name, trials: trials.length }], flags, output);
 };
 
 /**
@@ -448,6 +478,10 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
   if (format === 'svg' && flags.output !== undefined && /\.html?$/i.test(flags.output) && !existsSync(flags.output))
     throw new CliError(
       `--format svg writes a folder of SVG files, and -o ${flags.output} names an HTML file: give -o a folder, or leave out --format svg for the one HTML file.`,
+    );
+  if (flags.serve === true && flags.json === true)
+    throw new CliError(
+      '--serve prints its address alone on stdout and writes no file, so --json has nothing to describe: leave one out.',
     );
   if (flags.serve === true && (flags.output !== undefined || format === 'svg'))
     throw new CliError(
@@ -479,6 +513,7 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
   const report = await import('@parzen/report');
   const file = flags.serve === true ? '' : outputPath(format, flags, paths);
   let page: Awaited<ReturnType<typeof report.buildReport>>;
+  let pageStudies: ReportJson['studies'];
   if (runs.length === 1) {
     const run = runs[0] as PreparedRun;
     const { study, trials } = await openStudyRecord(run.experiment);
@@ -487,6 +522,7 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     if (flags.serve === true) return serve(run, space, options, flags, output);
     page = await report.buildReport(studyOf(run, trials, study, space), options);
     noteContourFailures(contourCalls, output);
+    pageStudies = [{ name: study.name, trials: trials.length }];
   } else {
     if (flags.serve === true) throw new CliError('--serve shows one study; give one config without a matrix.');
     const oneStudyFlags = [
@@ -506,6 +542,12 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     const otherSpace: string[] = [];
     // Ranked by each study's stored direction, as `parzen best` ranks it (review 54: a flipped config's was used).
     const flipped: string[] = [];
+    pageStudies = runs.flatMap((run, at) => {
+      const found = read[at];
+      return found instanceof ParzenError || found === undefined
+        ? []
+        : [{ name: run.experiment.config.name, trials: found.trials.length }];
+    });
     const stored = runs.flatMap((run, at) => {
       const found = read[at];
       return found instanceof ParzenError || found === undefined
@@ -570,5 +612,5 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
         ],
       };
   }
-  return writePage(page, format, file, output);
+  return writePage(page, format, file, pageStudies, flags, output);
 };

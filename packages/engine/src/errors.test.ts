@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { didYouMeanField, thrownAt } from './errors.js';
+import { didYouMean, didYouMeanField, thrownAt } from './errors.js';
 
 const thrown = (stack: string) => Object.assign(new Error('x'), { stack });
 
@@ -36,6 +36,19 @@ describe("hyperopt's names get a hint in a config and in code (trial 55)", () =>
     expect(didYouMeanField('trials', ['store', 'space'])).toBe(' (did you mean `store`?)');
     expect(didYouMeanField('fn', ['objective', 'space'])).toBe(' (did you mean `objective`?)');
     expect(didYouMeanField('points_to_evaluate', ['enqueue'])).toBe(' (did you mean `enqueue`?)');
+  });
+});
+
+describe('a name that looks like a known one but is written with other code points (trial 52: NFC and NFD)', () => {
+  it('names both spellings, since a plain did-you-mean would print what looks like the name given', () => {
+    const composed = 'caf\u00e9';
+    const decomposed = 'cafe\u0301';
+    expect(didYouMean(decomposed, ['other', composed])).toBe(
+      ` (\`${composed}\` looks the same but is written with other Unicode code points: c a f U+00E9 against c a f e U+0301; names are compared code point for code point)`,
+    );
+    expect(didYouMean(composed, [decomposed])).toContain('c a f e U+0301 against c a f U+00E9');
+    // A name the list holds as it is, or one merely near, is as before.
+    expect(didYouMean('cafe', [composed])).toBe(' (did you mean `café`?)');
   });
 });
 

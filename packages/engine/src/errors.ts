@@ -201,6 +201,15 @@ const editDistance = (a: string, b: string): number => {
   return (rows[x.length] as number[])[y.length] as number;
 };
 
+/** The code points of a short name beyond ASCII, as U+XXXX, to tell two that look alike apart. */
+const codePoints = (name: string): string =>
+  [...name]
+    .map((char) => {
+      const point = char.codePointAt(0) as number;
+      return point < 0x80 ? char : `U+${point.toString(16).toUpperCase().padStart(4, '0')}`;
+    })
+    .join(' ');
+
 /**
  * ` (did you mean `suggester`?)` for a misspelt name (`suggestor`, `maxTrails`, `concurency`): the one
  * known name a few edits away (at most a quarter of its length, at least one: `moreTrials` is not a misspelt `maxTrials`), else the one
@@ -208,6 +217,12 @@ const editDistance = (a: string, b: string): number => {
  */
 export const didYouMean = (name: string, known: readonly string[]): string => {
   const allowed = Math.max(1, Math.floor(name.length / 4));
+  // The same letters composed another way (é as one code point or as e and an accent): alike on screen, so
+  // a plain did-you-mean would look like the name given; names are compared code point for code point.
+  const composed = name.normalize('NFC');
+  const sameText = known.find((candidate) => candidate !== name && candidate.normalize('NFC') === composed);
+  if (sameText !== undefined)
+    return ` (\`${sameText}\` looks the same but is written with other Unicode code points: ${codePoints(sameText)} against ${codePoints(name)}; names are compared code point for code point)`;
   // A name far longer than any known one is no misspelling (and its distances would cost time).
   if (name.length > 64) return '';
   let best: string | undefined;

@@ -12,7 +12,7 @@ import {
   type StartedObjective,
   startObjective,
 } from '@parzen/engine';
-import { type ConfigIssue, formatIssues, type Logger } from '@parzen/engine/plugin';
+import { type ConfigIssue, formatIssues, issuesUnder, type Logger } from '@parzen/engine/plugin';
 import { defaultJournalName } from '@parzen/store-file';
 import { defaultStore, defaultSuggester, loadBuiltinPlugins } from './builtin-plugins.js';
 import { type ConfigProblem, ConfigProblems } from './config-problems.js';
@@ -200,7 +200,7 @@ const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> =
       const issues =
         own instanceof ParzenError
           ? own.code === 'CONFIG_INVALID'
-            ? own.issues.map((issue) => ({ ...issue, pointer: `/${slot}/options${issue.pointer}` }))
+            ? issuesUnder(`/${slot}/options`, own.issues)
             : []
           : own instanceof Error
             ? [

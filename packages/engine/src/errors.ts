@@ -36,11 +36,47 @@ export type ErrorCode =
 
 /** One problem found in a config or a space: where, what was expected and what was found. */
 export interface ConfigIssue {
-  /** JSON pointer into the config, e.g. `/suggester/options/gamma`. */
+  /**
+   * JSON pointer into the config, e.g. `/suggester/options/gamma`. A plugin's `create` or `check` gives it
+   * relative to the options it was given (`/gamma`; `""` for the options object itself): the engine puts it
+   * under the place of those options in the config, as {@link issuesUnder} does.
+   */
   readonly pointer: string;
   readonly expected: string;
   readonly found: string;
+  /**
+   * The pointer is from the config's root, not relative to the plugin's options: a plugin that finds fault
+   * with another part of the config (a command objective with the parameter names in `/space`) marks it so.
+   */
+  readonly absolute?: boolean;
 }
+
+/**
+ * A plugin's issues with their pointers put under `prefix`, the place of its options in the config
+ * (`/reporters/1/options`), except those marked {@link ConfigIssue.absolute}, kept as they are.
+ */
+export const issuesUnder = (prefix: string, issues: readonly ConfigIssue[]): ConfigIssue[] =>
+  issues.map((issue) => (issue.absolute === true ? issue : { ...issue, pointer: `${prefix}${issue.pointer}` }));
+
+/**
+ * `error` itself, or when it is a `CONFIG_INVALID` with issues, the same error with its issues put under
+ * `prefix` ({@link issuesUnder}) and its message's list said again; `title` replaces the message's first
+ * line and `plugin` the plugin at fault (a wrapper's, say).
+ */
+export const configErrorUnder = (
+  prefix: string,
+  error: unknown,
+  { title, plugin }: { readonly title?: string; readonly plugin?: string } = {},
+): unknown => {
+  if (!(error instanceof ParzenError) || error.code !== 'CONFIG_INVALID' || error.issues.length === 0) return error;
+  const issues = issuesUnder(prefix, error.issues);
+  const blamed = plugin ?? error.plugin;
+  return new ParzenError('CONFIG_INVALID', `${title ?? error.message.split('\n')[0]}\n${formatIssues(issues)}`, {
+    issues,
+    ...(blamed === undefined ? {} : { plugin: blamed }),
+    cause: error.cause ?? error,
+  });
+};
 
 /** The optional facts of a {@link ParzenError}: the plugin at fault, config issues, the cause. */
 export interface ParzenErrorDetails {

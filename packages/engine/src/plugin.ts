@@ -140,10 +140,12 @@ export {
 export { addedTrial, copyParams, finishedTrial, runningTrial, withIntermediate } from './domain/trial-builders.js';
 export {
   type ConfigIssue,
+  configErrorUnder,
   describeValue,
   escapePointer,
   formatIssues,
   invalidConfig,
+  issuesUnder,
   ParzenError,
   storeUnsupported,
   studyNotFound,

@@ -29,6 +29,7 @@ export const asciiCollisionIssues = (collisions: ReadonlyMap<string, readonly st
     .filter(([, names]) => names.filter(ascii).length > 1)
     .map(([variable, names]) => ({
       pointer: '/space',
+      absolute: true,
       expected: 'parameter names that the command objective passes in different PARZEN_PARAM_ variables',
       found: `${names.map((name) => `\`${name}\``).join(' and ')}, all passed as ${variable} (rename one of them)`,
     }));

@@ -489,7 +489,7 @@ describe('command objective', () => {
     const create = (command: string[]) => () =>
       commandObjectiveManifest.create(options(command), testPluginContext({ baseDir: dir, study: 's' }));
     expect(create(['/usr/bin/env', 'A=1', 'python9.99', 'train.py'])).toThrow(
-      /\/objective\/options\/command\/2: expected a program that env can run, found `python9\.99` is not on PATH/,
+      /\/command\/2: expected a program that env can run, found `python9\.99` is not on PATH/,
     );
     // What env is given after an option of its own is not checked (-u takes a name, -S a whole command).
     expect(create(['env', '-u', 'HOME', process.execPath, '-e', '1'])).not.toThrow();
@@ -594,9 +594,7 @@ describe('command objective', () => {
         options([process.execPath, '-e', '0'], { cwd }),
         testPluginContext({ baseDir: dir, study: 's' }),
       );
-    expect(create('nodir')).toThrow(
-      `/objective/options/cwd: expected an existing folder, found nothing at ${join(dir, 'nodir')}`,
-    );
+    expect(create('nodir')).toThrow(`/cwd: expected an existing folder, found nothing at ${join(dir, 'nodir')}`);
     writeFileSync(join(dir, 'a-file'), '');
     expect(create('a-file')).toThrow('found a file at');
     expect(create('.')).not.toThrow();

@@ -516,7 +516,7 @@ const checkProgram = (options: CommandObjectiveOptions, baseDir: string): void =
   if (options.cwd !== undefined && !isFolder(cwd))
     throw invalidConfig('objective options', [
       {
-        pointer: '/objective/options/cwd',
+        pointer: '/cwd',
         expected: 'an existing folder',
         found: `${existsSync(cwd) ? 'a file' : 'nothing'} at ${cwd}`,
       },
@@ -527,7 +527,7 @@ const checkProgram = (options: CommandObjectiveOptions, baseDir: string): void =
   const problem = 'problem' in result ? result.problem : shebangProblem(result.found, env.PATH);
   if (problem !== undefined)
     throw invalidConfig('objective options', [
-      { pointer: '/objective/options/command/0', expected: 'a program that can be run', found: problem },
+      { pointer: '/command/0', expected: 'a program that can be run', found: problem },
     ]);
   // `env python3 train.py` runs the program env is given (trial 40: a missing one failed every trial with
   // exit code 127): the first element after env's VAR=value assignments, searched on PATH (not checked
@@ -549,7 +549,7 @@ const checkProgram = (options: CommandObjectiveOptions, baseDir: string): void =
       const found = findExecutable(named, cwd, searched ?? env.PATH);
       if ('problem' in found)
         throw invalidConfig('objective options', [
-          { pointer: `/objective/options/command/${at}`, expected: 'a program that env can run', found: found.problem },
+          { pointer: `/command/${at}`, expected: 'a program that env can run', found: found.problem },
         ]);
     }
   }
@@ -595,7 +595,7 @@ const checkScript = (command: readonly string[], cwd: string, pathVariable: stri
     if (!existsSync(path) && !(interpreter.searchesPath === true && !arg.includes('/') && onPath(arg, pathVariable)))
       throw invalidConfig('objective options', [
         {
-          pointer: `/objective/options/command/${at}`,
+          pointer: `/command/${at}`,
           expected: `a script that exists (${basename(command[0] as string)} runs it)`,
           found: `nothing at ${path}`,
         },
@@ -618,7 +618,7 @@ const checkAgainstSpace = (options: CommandObjectiveOptions, space: CompiledSpac
     ),
   );
   const problems = [
-    ...templateProblems(options.command, options.env, names, '/objective/options', conditional),
+    ...templateProblems(options.command, options.env, names, '', conditional),
     ...asciiCollisionIssues(envNameCollisions(names)),
   ];
   if (problems.length > 0) throw invalidConfig('objective options (checked against the space)', problems);

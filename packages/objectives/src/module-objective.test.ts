@@ -109,14 +109,14 @@ describe('module objective', () => {
       code: 'CONFIG_INVALID',
       issues: [
         {
-          pointer: '/objective/options/export',
+          pointer: '/export',
           expected: 'the name of a function that objective module `./objective.mjs` exports: "default", "slow"',
           found: '"train" (no such export)',
         },
       ],
     });
     await expect(run('./objective.mjs', 'notFn')).rejects.toMatchObject({
-      issues: [{ pointer: '/objective/options/export', found: '"notFn" (a number)' }],
+      issues: [{ pointer: '/export', found: '"notFn" (a number)' }],
     });
     // A CommonJS module's functions are named too (review 51: "it exports none").
     await expect(run('./legacy.cjs', 'objectiv')).rejects.toMatchObject({
@@ -351,7 +351,7 @@ describe('module objective in a worker thread (the default)', () => {
       code: 'CONFIG_INVALID',
       issues: [
         {
-          pointer: '/objective/options/export',
+          pointer: '/export',
           expected: 'the name of a function that objective module `./objective.mjs` exports: "default", "slow"',
           found: '"notFn" (a number)',
         },

@@ -82,7 +82,7 @@ export const createModuleObjective = async (
   if (isFileSpecifier(options.path) && !existsSync(file))
     throw invalidConfig('objective options', [
       {
-        pointer: '/objective/options/path',
+        pointer: '/path',
         expected: "an existing JS or TS file (relative to the config's folder) or a package name",
         found: `Objective module \`${options.path}\` not found: no file at ${file} (resolved against ${baseDir})`,
       },
@@ -104,7 +104,7 @@ export const createModuleObjective = async (
     if (!(error instanceof MissingExportError)) throw error;
     throw invalidConfig('objective options', [
       {
-        pointer: '/objective/options/export',
+        pointer: '/export',
         expected:
           error.functions.length === 0
             ? `the name of a function that objective module \`${options.path}\` exports (it exports none)`

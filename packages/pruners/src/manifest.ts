@@ -1,8 +1,7 @@
 import {
   type AnyPluginManifest,
+  configErrorUnder,
   definePruner,
-  formatIssues,
-  ParzenError,
   type PluginManifest,
   type Pruner,
   SERVICES,
@@ -218,15 +217,7 @@ export const thresholdPrunerManifest = definePruner<ThresholdPrunerOptions>({
  */
 const wrapInner = <P extends Pruner | Promise<Pruner>>(create: () => P, prefix: string): P => {
   const moveIssues = (error: unknown): never => {
-    if (error instanceof ParzenError && error.code === 'CONFIG_INVALID' && error.issues.length > 0) {
-      const moved = error.issues.map((issue) => ({ ...issue, pointer: `${prefix}${issue.pointer}` }));
-      throw new ParzenError('CONFIG_INVALID', `Invalid patient pruner options:\n${formatIssues(moved)}`, {
-        plugin: 'patient',
-        issues: moved,
-        cause: error,
-      });
-    }
-    throw error;
+    throw configErrorUnder(prefix, error, { title: 'Invalid patient pruner options:', plugin: 'patient' });
   };
   try {
     const made = create();

@@ -26,7 +26,7 @@ export const jsonlStoreManifest = defineStore<JsonlStoreManifestOptions>({
     options.salvage === true && context.readOnly !== true
       ? [
           {
-            pointer: '/store/options/salvage',
+            pointer: '/salvage',
             expected: 'salvage only for a command that reads (parzen trials, studies, best, export, report: --salvage)',
             found: 'true for a command that writes to the journal',
           },

@@ -47,7 +47,7 @@ export interface ConnectionPlan {
   readonly passwordSource: string | undefined;
 }
 
-const URL_POINTER = '/store/options/url';
+const URL_POINTER = '/url';
 const EXPECTED_URL = 'postgres://USER@HOST[:PORT]/DATABASE, without a password';
 
 const badOption = (pointer: string, expected: string, found: string, message: string): ParzenError => {
@@ -98,7 +98,7 @@ const readPassword = (
     const password = env[passwordEnv];
     if (password === undefined) {
       throw badOption(
-        '/store/options/passwordEnv',
+        '/passwordEnv',
         `an environment variable named ${passwordEnv} holding the password`,
         `no variable ${passwordEnv} in the environment`,
         `The postgres store reads its password from \`${passwordEnv}\` (option passwordEnv), but that environment variable is not set.`,

@@ -92,7 +92,14 @@ export const unusableConnection = (plan: ConnectionPlan, error: unknown): Parzen
     `Cannot use PostgreSQL at \`${plan.where}\`: ${messageOf(error)}. ${hint(plan, error)}`,
     {
       cause: error,
-      issues: [{ pointer: '/store/options/url', expected: 'a reachable database the role may use', found: plan.where }],
+      issues: [
+        {
+          pointer: '/store/options/url',
+          expected: 'a reachable database the role may use',
+          found: plan.where,
+          absolute: true,
+        },
+      ],
     },
   );
 

@@ -26,7 +26,7 @@ describe('postgres store options', () => {
       'postgres://alice@db.example/studies?password=s3cret',
     ]) {
       const error = await rejectionOf(createPostgresStore({ url }));
-      expect(error).toMatchObject({ code: 'CONFIG_INVALID', issues: [{ pointer: '/store/options/url' }] });
+      expect(error).toMatchObject({ code: 'CONFIG_INVALID', issues: [{ pointer: '/url' }] });
       expect(error?.message).toContain('PGPASSWORD');
       expect(error?.message).not.toContain('s3cret');
     }
@@ -55,7 +55,7 @@ describe('postgres store options', () => {
     const missing = await rejectionOf(
       createPostgresStore({ url: 'postgres://alice@db.example/x', passwordEnv: 'PARZEN_TEST_NO_SUCH_VAR' }),
     );
-    expect(missing).toMatchObject({ code: 'CONFIG_INVALID', issues: [{ pointer: '/store/options/passwordEnv' }] });
+    expect(missing).toMatchObject({ code: 'CONFIG_INVALID', issues: [{ pointer: '/passwordEnv' }] });
     expect(missing?.message).toContain('PARZEN_TEST_NO_SUCH_VAR');
   });
 });

@@ -21,7 +21,15 @@ import type { Stopper } from '../contracts/stopper.js';
 import { type ImportModule, importPluginPackage } from '../di/import-plugins.js';
 import { createRegistry, type PluginRegistry } from '../di/registry.js';
 import type { CompiledSpace } from '../domain/compile-space.js';
-import { type ConfigIssue, describeValue, formatIssues, invalidConfig, ParzenError } from '../errors.js';
+import {
+  type ConfigIssue,
+  configErrorUnder,
+  describeValue,
+  formatIssues,
+  invalidConfig,
+  issuesUnder,
+  ParzenError,
+} from '../errors.js';
 import { type RunResult, type RunStudyOptions, runStudy } from '../runtime/run-study.js';
 import { cleanUpQuietly, withCleanup } from '../runtime/with-cleanup.js';
 import { createStoreForReading, storeOptionIssues } from './create-plugin.js';
@@ -237,14 +245,17 @@ export const openStoreForReading = (
       ...(experiment.clock === undefined ? {} : { clock: experiment.clock }),
     },
     choice,
-  );
+  ).catch(inSlot('/store'));
 
 /** The store plugin's own check of a run's store options (see `PluginManifest.check`): nothing is opened. */
 export const checkStoreOptions = (experiment: LoadedExperiment): readonly ConfigIssue[] => {
   const { store } = experiment.config;
   const manifest = experiment.registry.get('store', store.use);
   if (manifest?.kind !== 'store') return [];
-  return storeOptionIssues(manifest, store, { baseDir: experiment.baseDir, study: experiment.config.name });
+  return issuesUnder(
+    '/store/options',
+    storeOptionIssues(manifest, store, { baseDir: experiment.baseDir, study: experiment.config.name }),
+  );
 };
 
 /**
@@ -287,7 +298,10 @@ export interface StartedObjective {
 /** Opens a study scope and creates the config's objective in it (a missing module or program fails here). */
 export const startObjective = async (experiment: LoadedExperiment): Promise<StartedObjective> => {
   const scope = await openStudyScope(experiment);
-  return { scope, objective: await scope.create('objective', experiment.config.objective) };
+  return {
+    scope,
+    objective: await scope.create('objective', experiment.config.objective).catch(inSlot('/objective')),
+  };
 };
 
 /**
@@ -321,7 +335,7 @@ const runInScope = async (
   const objectiveNotClosed = `the \`${config.objective.use}\` objective could not be closed`;
   let store: PluginInstances['store'];
   try {
-    store = await scope.create('store', config.store);
+    store = await scope.create('store', config.store).catch(inSlot('/store'));
   } catch (error) {
     if (started !== undefined) await cleanUpQuietly(closeObjective(started.objective), objectiveNotClosed, warn);
     throw error;
@@ -413,25 +427,11 @@ export const runExperiment = async (
  * Rethrows a plugin's `CONFIG_INVALID` error with the pointers it gave relative to its options (`/path`) put
  * under the slot's own (`/reporters/1/options/path`, `/pruner/options/...`): of several reporters, the one
  * meant (trial 62: an events reporter's path was said at `/options/path`, which the config does not have).
+ * Pointers a plugin marks `absolute` (`/space`) are kept (review 66: guessed by their start, a pointer
+ * relative to `patient`'s options, `/pruner/...`, was taken for the config's own).
  */
-/** The config's plugin slots: a pointer under one of them is the config's own. */
-const SLOT_ROOTS = ['/store', '/objective', '/suggester', '/pruner', '/stopper', '/reporters'];
-
 const inSlot =
   (slot: string) =>
   (error: unknown): never => {
-    if (!(error instanceof ParzenError) || error.code !== 'CONFIG_INVALID' || error.issues.length === 0) throw error;
-    // As the CLI's check of the options says them: relative to the options object, unless already under a
-    // slot of the config (`/objective/options/command/0`; review 64: two conventions, each path knew one).
-    const absolute = (pointer: string) => SLOT_ROOTS.some((root) => pointer === root || pointer.startsWith(`${root}/`));
-    if (error.issues.every((issue) => absolute(issue.pointer))) throw error;
-    const issues = error.issues.map((issue) =>
-      absolute(issue.pointer) ? issue : { ...issue, pointer: `${slot}/options${issue.pointer}` },
-    );
-    const [title] = error.message.split('\n');
-    throw new ParzenError('CONFIG_INVALID', `${title}\n${formatIssues(issues)}`, {
-      issues,
-      ...(error.plugin === undefined ? {} : { plugin: error.plugin }),
-      ...(error.cause === undefined ? {} : { cause: error.cause }),
-    });
+    throw configErrorUnder(`${slot}/options`, error);
   };

@@ -101,7 +101,7 @@ describe("a store plugin's `check` (trial 48: validate passed what run refused)"
       checked.push({ ...(context.readOnly === undefined ? {} : { readOnly: context.readOnly }) });
       if (options.checkThrows === true) throw new Error('check crashed');
       return options.bad === true && context.readOnly !== true
-        ? [{ pointer: '/store/options/bad', expected: 'bad only when reading', found: 'true for a run' }]
+        ? [{ pointer: '/bad', expected: 'bad only when reading', found: 'true for a run' }]
         : [];
     },
     create: () => {
@@ -140,7 +140,7 @@ describe("a store plugin's `check` (trial 48: validate passed what run refused)"
     const asyncCheck = defineStore<Record<string, never>>({
       name: 'async-check',
       optionsSchema: { type: 'object' },
-      check: (async () => [{ pointer: '/store/options', expected: 'x', found: 'y' }]) as never,
+      check: (async () => [{ pointer: '', expected: 'x', found: 'y' }]) as never,
       create: () => createMemoryStore(),
     });
     await expect(runLoadedExperiment(await load({}, asyncCheck))).rejects.toMatchObject({

@@ -18,6 +18,7 @@ import {
 import { createRegistry, type PluginRegistry } from '../di/registry.js';
 import { PLUGIN_MANIFEST, PLUGIN_REGISTRY, SERVICE_PROVIDER } from '../di/tokens.js';
 import type { CompiledSpace } from '../domain/compile-space.js';
+import { configErrorUnder } from '../errors.js';
 import { createEventBus } from '../events/event-bus.js';
 import { Container } from '../vendor/inversify.js';
 import { coreServices, createPlugin, lookupServices } from './create-plugin.js';
@@ -117,7 +118,12 @@ export const createStudyScope = (root: Container, options: StudyScopeOptions): S
   };
   const plugins: PluginFactory = {
     names: (kind) => registry.names(kind),
-    create: async (kind, choice) => createPlugin(registry, context, kind, checkPluginChoice(registry, kind, choice)),
+    // Issues relative to the choice (`{ use, options }`), as its schema check gives them: a create()'s are
+    // relative to the options (review 66: a plugin pruner wrapped by `patient` lost its `/options`).
+    create: async (kind, choice) =>
+      createPlugin(registry, context, kind, checkPluginChoice(registry, kind, choice)).catch((error: unknown) => {
+        throw configErrorUnder('/options', error);
+      }),
   };
   child.bind(SERVICES.plugins.id).toConstantValue(plugins);
   return {

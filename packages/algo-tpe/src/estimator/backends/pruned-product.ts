@@ -17,9 +17,12 @@ const CUTOFF = 46;
  * kernels (`classOf[k]`): kernels with one centre and one width in the dimension put one mass on the bin.
  */
 interface BinMemo {
-  readonly masses: Float64Array;
-  readonly known: Uint8Array;
+  /** Grown as classes are found (review 66: sized by the kernels, a few rows took all of MEMO_CELLS). */
+  masses: Float64Array;
+  known: Uint8Array;
   readonly classes: KernelClasses;
+  /** The evaluation's rows, whose `cells` a row's growth is charged to. */
+  readonly bins: BinRows;
 }
 
 /**
@@ -250,9 +253,24 @@ const binMass = (row: BinMemo | undefined, k: number, at: number, high: number, 
   const c = classOf(row.classes, k);
   if (row.known[c] === 1) return row.masses[c] as number;
   const mass = logGaussMass((at - mu) * inverse, (high - mu) * inverse);
+  if (c >= row.known.length && !grow(row, c)) return mass;
   row.masses[c] = mass;
   row.known[c] = 1;
   return mass;
+};
+
+/** Makes room in `row` for class c (twice as many, or c + 1), unless that would pass MEMO_CELLS. */
+const grow = (row: BinMemo, c: number): boolean => {
+  const length = Math.max(2 * row.known.length, c + 1);
+  if (row.bins.cells + length - row.known.length > MEMO_CELLS) return false;
+  row.bins.cells += length - row.known.length;
+  const masses = new Float64Array(length);
+  masses.set(row.masses);
+  const known = new Uint8Array(length);
+  known.set(row.known);
+  row.masses = masses;
+  row.known = known;
+  return true;
 };
 
 /**
@@ -370,18 +388,22 @@ const kernelClasses = (kernels: ProductKernels, j: number): KernelClasses => ({
   count: 0,
 });
 
+/** The room a bin's row starts with, in classes (trial 61: 27-66 classes per dimension at 270 kernels). */
+const MIN_ROW = 64;
+
 /** The memo of dimension j's bin that starts at `at`, made when first met, unless MEMO_CELLS are kept. */
-const binRow = (bins: BinRows, size: number, j: number, at: number): BinMemo | undefined => {
+const binRow = (bins: BinRows, j: number, at: number): BinMemo | undefined => {
   const byBin = bins.byBin[j] as Map<number, BinMemo>;
   let row = byBin.get(at);
-  if (row === undefined && bins.cells + size <= MEMO_CELLS) {
-    const classes = bins.classes[j] ?? kernelClasses(bins.kernels, j);
-    bins.classes[j] = classes;
-    // As many cells as kernels: classes are found as kernels are met, at most one each.
-    row = { masses: new Float64Array(size), known: new Uint8Array(size), classes };
-    bins.cells += size;
-    byBin.set(at, row);
-  }
+  if (row !== undefined) return row;
+  const classes = bins.classes[j] ?? kernelClasses(bins.kernels, j);
+  // Room for the classes found so far (grown as more are: they are found as kernels are met).
+  const cells = Math.max(MIN_ROW, classes.count);
+  if (bins.cells + cells > MEMO_CELLS) return undefined;
+  bins.classes[j] = classes;
+  row = { masses: new Float64Array(cells), known: new Uint8Array(cells), classes, bins };
+  bins.cells += cells;
+  byBin.set(at, row);
   return row;
 };
 
@@ -477,7 +499,7 @@ export const denseProduct = (
         const q = 4 * j + r;
         y[q] = lane.y[j] as number;
         upper[q] = lane.upper[j] as number;
-        if (kinds?.[j] === BINNED) rows[q] = binRow(bins, size, j, y[q] as number);
+        if (kinds?.[j] === BINNED) rows[q] = binRow(bins, j, y[q] as number);
         else if (kinds?.[j] === CATEGORICAL) {
           const dimension = (mixed as MixedDimensions).categorical[j] as CategoricalKernels;
           onOption[q] = logOptionTerm(dimension, y[q] as number, y[q] as number);
@@ -632,7 +654,7 @@ export const evaluateProduct = (
     }
     // Keyed by the bin's lower end; a dimension's bins never share one.
     if (kinds !== undefined)
-      for (let j = 0; j < d; j++) memo[j] = kinds[j] === BINNED ? binRow(bins, size, j, y[j] as number) : undefined;
+      for (let j = 0; j < d; j++) memo[j] = kinds[j] === BINNED ? binRow(bins, j, y[j] as number) : undefined;
     const prior = size - 1;
     const priorTerm = termOf(kernels, y, upper, prior, Number.NEGATIVE_INFINITY, memo);
     let best = priorTerm;

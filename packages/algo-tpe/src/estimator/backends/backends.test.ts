@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { logGaussMass } from '../../math/normal.js';
 import { chooseBackend } from '../density.js';
 import type { Encoding, NumericEncoding } from '../encoding.js';
 import { hyperoptFamily } from '../families/hyperopt.js';
@@ -470,6 +471,46 @@ describe('every backend equals the reference direct sum', () => {
       ),
       { numRuns: 150 },
     );
+  });
+
+  test("binned dimensions with hundreds of kernel classes: each bin's masses, kept per class as rows grow, are each kernel's own", () => {
+    // Integer centres 0-100 and 7 widths: up to 707 classes per dimension, so a bin's row grows several
+    // times past its first 64 (review 66: rows sized by the kernels filled the memo's cap).
+    const d = 3;
+    const size = 3000;
+    let state = 11;
+    const next = () => {
+      state = (state * 16807) % 2147483647;
+      return state / 2147483647;
+    };
+    const widths = [0.7, 1.5, 2.5, 4, 7, 11, 20];
+    const mus = Float64Array.from({ length: size * d }, () => Math.floor(next() * 101));
+    const invSigmas = Float64Array.from({ length: size * d }, () => 1 / (widths[Math.floor(next() * 7)] as number));
+    const logCoefs = Float64Array.from({ length: size }, () => -Math.log(size) - next());
+    const kinds = new Uint8Array(d).fill(BINNED);
+    const mixed = mixedDimensions(kinds, []) as MixedDimensions;
+    const kernels: ProductKernels = { d, size, mus, invSigmas, logCoefs, mixed };
+    const bounds = Array.from({ length: d }, () => ({ low: -0.5, high: 100.5 }));
+    const values = Array.from({ length: d }, () => Array.from({ length: 24 }, () => Math.floor(next() * 101)));
+    const points = values.map((column) => ({
+      at: Float64Array.from(column, (v) => v - 0.5),
+      upper: Float64Array.from(column, (v) => v + 0.5),
+    }));
+    // Each kernel's term from its own masses, no memo.
+    const direct = Float64Array.from({ length: 24 }, (_, i) => {
+      const terms = Array.from({ length: size }, (_, k) => {
+        let term = logCoefs[k] as number;
+        for (let j = 0; j < d; j++) {
+          const at = (points[j]?.at[i] as number) - (mus[k * d + j] as number);
+          const high = (points[j]?.upper[i] as number) - (mus[k * d + j] as number);
+          term += logGaussMass(at * (invSigmas[k * d + j] as number), high * (invSigmas[k * d + j] as number));
+        }
+        return term;
+      });
+      const best = Math.max(...terms);
+      return best + Math.log(terms.reduce((sum, term) => sum + Math.exp(term - best), 0));
+    });
+    close(evaluateProduct(kernels, bounds, points), direct, 1e-12);
   });
 
   test('a gathered history is summed densely without an index; a spread one walked; many dimensions decided by the walk', () => {

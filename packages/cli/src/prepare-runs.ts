@@ -1,4 +1,4 @@
-import { accessSync, constants, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   type ConsoleReporterSettings,
@@ -249,6 +249,7 @@ const prepareFile = async (
         ...(options.logger === undefined ? {} : { logger: options.logger }),
       });
       refuseEventsOverInputs(experiment, batchInputs);
+      if (options.overrides?.store === undefined) refuseStoreLeftBesideLink(path, experiment);
       if (options.preflight === true) await checkPluginOptions(experiment);
       runs.push({ configPath: path, variant, experiment });
     } catch (error) {
@@ -304,6 +305,35 @@ const storeFile = ({ config, baseDir }: LoadedExperiment): string | undefined =>
   if (typeof options.path === 'string') return canonicalFile(resolve(baseDir, options.path));
   if (use === 'jsonl') return canonicalFile(resolve(baseDir, defaultJournalName(config.name)));
   return undefined;
+};
+
+/**
+ * Refuses a run whose store file is not there when the file its path names from the folder the config was
+ * reached through (a linked file or folder) is: where Parzen before 2026-12-03 kept it, since paths are now
+ * resolved from the config's real folder (trial 63: an upgraded run started the study over, unsaid, and the
+ * read-only commands asked whether it had run).
+ */
+export const refuseStoreLeftBesideLink = (path: string, experiment: LoadedExperiment): void => {
+  const store = storeFile(experiment);
+  const linkFolder = dirname(resolve(path));
+  if (store === undefined || linkFolder === experiment.baseDir || existsSync(store)) return;
+  const earlier = storeFile({ ...experiment, baseDir: linkFolder });
+  if (earlier === undefined || earlier === store || !existsSync(earlier)) return;
+  const kind = experiment.config.store.use;
+  throw new ParzenError(
+    'CONFIG_INVALID',
+    `The store this config names is ${store}, which is not there, but ${earlier} is: the same path read from the folder the config was reached through (${linkFolder}), where Parzen before 2026-12-03 kept it. ` +
+      `Paths in a config are read from its real folder now. To go on with that study, move the file to ${store}, or name it with --store ${kind}:${earlier}.`,
+    {
+      issues: [
+        {
+          pointer: typeof experiment.config.store.options?.path === 'string' ? '/store/options/path' : '/store',
+          expected: `the study's ${kind} file at ${store}`,
+          found: `nothing there, and a ${kind} file at ${earlier}`,
+        },
+      ],
+    },
+  );
 };
 
 /** The files a run's store keeps its study in, there or not yet: its journal or database, and SQLite's side files. */

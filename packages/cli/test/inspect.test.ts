@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { createRandomSuggester } from '@parzen/algo-random';
 import { createTpeSuggester } from '@parzen/algo-tpe';
@@ -119,6 +128,36 @@ describe('the store keeps the study space; inspection reads it (issue 9, defect 
     const linkedFile = await cli('trials', join(dir, 'elsewhere', 'c.json'), '--json');
     expect(linkedFile.code, linkedFile.stderr).toBe(0);
     expect(JSON.parse(linkedFile.stdout) as unknown[]).toHaveLength(5);
+  });
+
+  it('refuses a store that is not there when the one beside the link is: where builds before 2026-12-03 kept it (trial 63: run started over)', async () => {
+    const project = join(dir, 'upgraded');
+    mkdirSync(join(project, 'repo'), { recursive: true });
+    mkdirSync(join(project, 'exp'), { recursive: true });
+    writeFileSync(join(project, 'repo', 'obj.mjs'), 'export default (p) => p.x * p.x;\n');
+    writeFileSync(
+      join(project, 'repo', 'up.json'),
+      JSON.stringify({
+        name: 'up',
+        space: { x: { type: 'uniform', low: -1, high: 1 } },
+        objective: { use: 'module', options: { path: './obj.mjs' } },
+        budget: { maxTrials: 3 },
+      }),
+    );
+    // The journal an earlier build wrote beside the link (the default name, read from the link's folder).
+    const earlier = join(project, 'exp', 'up.parzen.jsonl');
+    expect((await cli('run', join(project, 'repo', 'up.json'), '--quiet', '--store', `jsonl:${earlier}`)).code).toBe(0);
+    symlinkSync(join(project, 'repo', 'up.json'), join(project, 'exp', 'up.json'));
+    for (const command of ['run', 'trials']) {
+      const refused = await cli(command, join(project, 'exp', 'up.json'));
+      expect(refused.code, refused.stderr).toBe(2);
+      expect(refused.stderr).toContain(`but ${realpathSync(earlier)} is`);
+      expect(refused.stderr).toContain(`--store jsonl:${realpathSync(earlier)}`);
+    }
+    expect(existsSync(join(project, 'repo', 'up.parzen.jsonl'))).toBe(false);
+    // Named, it goes on; the config read from its own folder, or with the file moved there, is as before.
+    const named = await cli('trials', join(project, 'exp', 'up.json'), '--json', '--store', `jsonl:${earlier}`);
+    expect(JSON.parse(named.stdout) as unknown[]).toHaveLength(3);
   });
 
   it('says a bad store flag of the flag, not of a config it does not have (review 53)', async () => {

@@ -325,6 +325,32 @@ describe('module objective in a worker thread (the default)', () => {
     expect(fresh % 1000).toBe(101);
   });
 
+  it('a kept thread handed to study after study gathers no listeners (trial 64: a leak warning after 10 studies)', async () => {
+    writeFileSync(join(dir, 'kept-many.mjs'), 'export default () => 1;\n');
+    const context = { trialNumber: 0, signal, report: async () => {}, shouldPrune: () => false };
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      for (let study = 0; study < 14; study++) {
+        const objective = await createModuleObjective(
+          { path: './kept-many.mjs', export: 'default', reuseThreads: true },
+          dir,
+        );
+        try {
+          expect(await objective.evaluate({ x: 0 } as never, context)).toMatchObject({ status: 'ok', loss: 1 });
+        } finally {
+          await objective.close?.();
+        }
+      }
+      // A warning is emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+
   it('says where a syntax error is (file:line, the line and a caret), which import() alone does not', async () => {
     writeFileSync(join(dir, 'broken.mjs'), 'const ok = 1;\nexport default (p => ;\n');
     // In a worker thread, as a config's module objective loads (this thread's import() is vitest's).

@@ -263,13 +263,17 @@ class ObjectiveThread {
     // One deadline for both waits (review 57: each had its own, so twice as long as said).
     const deadline = performance.now() + ms;
     let timer: NodeJS.Timeout | undefined;
+    let ended: (() => void) | undefined;
     const taken = new Promise<void>((resolve) => {
       this.flushed = resolve;
       timer = setTimeout(resolve, ms);
-      this.worker.once('exit', () => resolve());
+      ended = () => resolve();
+      this.worker.once('exit', ended);
       this.post({ type: 'flush' });
     });
     await taken;
+    // A kept thread is flushed once per study (trial 64: a listener left per flush, Node's leak warning at 11).
+    this.worker.off('exit', ended as () => void);
     // Taken by the main thread: wait for the relay to pass on what it holds.
     while (
       (this.worker.stdout.readableLength > 0 ||

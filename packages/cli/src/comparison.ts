@@ -43,6 +43,11 @@ export interface ComparisonRow {
   readonly bestOfRuns: number | null;
   /** The worst run's best loss; null when a run found nothing (that run is the worst). */
   readonly worstOfRuns: number | null;
+  /**
+   * The fewest and most trials a run of the variant finished (complete, failed or pruned); null when no run
+   * has a result. Unequal (an interrupted run, a budget changed since): the bests are not like for like.
+   */
+  readonly finishedTrials: { readonly min: number; readonly max: number } | null;
   readonly studies: readonly string[];
 }
 
@@ -87,6 +92,7 @@ export const compareOutcomes = (outcomes: readonly BatchOutcome[]): ComparisonRo
   const rows = [...groups.entries()].map(([variant, runs]): ComparisonRow => {
     const summaries = runs.flatMap((run) => (run.result === undefined ? [] : [run.result.summary]));
     const bests = summaries.flatMap((summary) => (summary.best === undefined ? [] : [summary.best.loss]));
+    const finished = summaries.map((summary) => summary.complete + summary.failed + summary.pruned);
     return {
       variant,
       runs: runs.length,
@@ -98,6 +104,7 @@ export const compareOutcomes = (outcomes: readonly BatchOutcome[]): ComparisonRo
       medianBest: median(bests, runs.length, direction),
       bestOfRuns: extreme(bests, direction, true),
       worstOfRuns: bests.length < runs.length ? null : extreme(bests, direction, false),
+      finishedTrials: finished.length === 0 ? null : { min: Math.min(...finished), max: Math.max(...finished) },
       studies: runs.map((run) => run.study),
     };
   });

@@ -194,24 +194,17 @@ const printComparison = (
   if (flags.json !== true) {
     output.result(`${flags.quiet === true ? '' : '\n'}${formatComparison(rows)}`);
     if (legend.length > 0) output.result(`where ${legend.join('\n      ')}`);
-    // Runs of one variant with different trial counts (an interrupted run): not like for like (trial 36).
-    const uneven = rows.flatMap((row) => {
-      const counts = outcomes
-        .filter((outcome) => outcome.variant === row.variant && outcome.result !== undefined)
-        .map(({ result }) => {
-          const summary = (result as RunResult).summary;
-          return summary.complete + summary.failed + summary.pruned;
-        });
-      return counts.length > 1 && Math.min(...counts) !== Math.max(...counts)
-        ? [`${row.variant} (${Math.min(...counts)}–${Math.max(...counts)} finished trials)`]
-        : [];
-    });
-    if (uneven.length > 0)
-      output.note(`parzen: runs of unequal length, their bests not like for like: ${uneven.join(', ')}.`);
-    const snapshot = snapshotNote(outcomes);
-    if (snapshot !== undefined) output.note(snapshot);
-    return;
   }
+  // Said with --json too, on stderr (trial 64: a script plotted a median of a 30-trial and a 1-trial run, unsaid).
+  // Runs of one variant with different trial counts (an interrupted run): not like for like (trial 36).
+  const uneven = rows.flatMap(({ variant, finishedTrials: counts }) =>
+    counts !== null && counts.min !== counts.max ? [`${variant} (${counts.min}–${counts.max} finished trials)`] : [],
+  );
+  if (uneven.length > 0)
+    output.note(`parzen: runs of unequal length, their bests not like for like: ${uneven.join(', ')}.`);
+  const snapshot = snapshotNote(outcomes);
+  if (snapshot !== undefined) output.note(snapshot);
+  if (flags.json !== true) return;
   const runs = outcomes.map((outcome) =>
     outcome.result === undefined
       ? // The run's error as `--json` words errors elsewhere, with its code (trial 36: a script string-matched).

@@ -45,6 +45,22 @@ describe('batch experiments', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain('--seed 5 is not used by');
     expect(run.stderr).toContain('its matrix sets the seed of each run');
+    // The trial-count flags likewise, where the matrix sets the budget (trial 64).
+    const counted = writeIn(
+      own,
+      'counted.json',
+      heartConfig({ name: 'ct', store: { use: 'memory' }, matrix: { 'budget/maxTrials': [1, 2] } }),
+    );
+    const capped = await cli('run', counted, '--max-trials', '3', '--quiet', '--json');
+    expect(capped.code, capped.stderr).toBe(0);
+    expect(capped.stderr).toContain(
+      `--max-trials 3 is not used by ${counted}: its matrix sets the budget of each run.`,
+    );
+    const { runs } = JSON.parse(capped.stdout.trim().split('\n').at(-1) as string) as {
+      runs: { trials: { complete: number } }[];
+    };
+    expect(runs.map((r) => r.trials.complete)).toEqual([1, 2]);
+    expect((await cli('run', path, '--max-trials', '2', '--quiet')).stderr).not.toContain('is not used by');
   });
 
   it('says when runs of one variant have different trial counts (trial 36: pooled without a word)', async () => {

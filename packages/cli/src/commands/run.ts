@@ -364,6 +364,24 @@ const prepareStudies = async (
     output.note(
       `parzen: warning: --seed ${flags.seed} is not used by ${seeded.join(', ')}: ${seeded.length === 1 ? 'its matrix sets' : 'their matrices set'} the seed of each run.`,
     );
+  // So does a matrix that sets the trial count (trial 64: --max-trials was dropped without a word).
+  const trialFlag =
+    flags.maxTrials !== undefined
+      ? `--max-trials ${flags.maxTrials}`
+      : flags.moreTrials !== undefined
+        ? `--more-trials ${flags.moreTrials}`
+        : undefined;
+  const counted = [
+    ...new Set(
+      runs
+        .filter((run) => ['budget', 'budget/maxTrials', 'budget/moreTrials'].some((key) => key in run.variant.values))
+        .map((run) => run.configPath),
+    ),
+  ];
+  if (trialFlag !== undefined && counted.length > 0)
+    output.note(
+      `parzen: warning: ${trialFlag} is not used by ${counted.join(', ')}: ${counted.length === 1 ? 'its matrix sets' : 'their matrices set'} the budget of each run.`,
+    );
   if (resume) {
     try {
       await checkStudiesExist(runs);

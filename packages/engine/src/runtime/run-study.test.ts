@@ -637,7 +637,7 @@ describe('runStudy', () => {
     expect(result.trials).toHaveLength(3);
     // Said (trial 29: a run marked them in silence).
     expect(warnings).toEqual([
-      'trial #0 of a worker that is gone (its process ended, or its lease lapsed) is marked failed, STALE_TRIAL; it is not rerun (an enqueued entry it took is, when its worker is known to have ended; a worker on another host whose lease only lapsed may still finish, and its result is then kept as a new trial).',
+      'trial #0 of study test, of a worker that is gone (its process ended, or its lease lapsed) is marked failed, STALE_TRIAL; it is not rerun (an enqueued entry it took is, when its worker is known to have ended; a worker on another host whose lease only lapsed may still finish, and its result is then kept as a new trial).',
     ]);
   });
 
@@ -675,7 +675,7 @@ describe('runStudy', () => {
     expect(other?.state === 'failed' && other.error.code).toBe('STALE_TRIAL');
     expect(result.trials.filter((trial) => trial.state === 'running').map((trial) => trial.number)).toEqual([lapsed]);
     expect(warnings).toEqual([
-      'trial #1 of a worker that is gone (its process ended, or its lease lapsed) is marked failed, STALE_TRIAL; it is not rerun (an enqueued entry it took is, when its worker is known to have ended; a worker on another host whose lease only lapsed may still finish, and its result is then kept as a new trial).',
+      'trial #1 of study test, of a worker that is gone (its process ended, or its lease lapsed) is marked failed, STALE_TRIAL; it is not rerun (an enqueued entry it took is, when its worker is known to have ended; a worker on another host whose lease only lapsed may still finish, and its result is then kept as a new trial).',
     ]);
   });
 
@@ -687,7 +687,7 @@ describe('runStudy', () => {
     const warnings: string[] = [];
     await run(heart, { maxTrials: 3 }, { store, onWarning: (message) => warnings.push(message) });
     expect(warnings).toEqual([
-      'trials #0, #1 of workers that are gone (their processes ended, or their leases lapsed) are marked failed, STALE_TRIAL; they are not rerun (an enqueued entry one took is, when its worker is known to have ended; a worker on another host whose lease only lapsed may still finish, and its result is then kept as a new trial).',
+      'trials #0, #1 of study test, of workers that are gone (their processes ended, or their leases lapsed) are marked failed, STALE_TRIAL; they are not rerun (an enqueued entry one took is, when its worker is known to have ended; a worker on another host whose lease only lapsed may still finish, and its result is then kept as a new trial).',
     ]);
     // Two trials of one worker: "a worker" (review 51).
     const one = createMemoryStore();
@@ -699,7 +699,7 @@ describe('runStudy', () => {
     const said: string[] = [];
     await run(heart, { maxTrials: 3 }, { store: one, onWarning: (message) => said.push(message) });
     expect(said[0]).toMatch(
-      /^trials #0, #1 of a worker that is gone \(its process ended, or its lease lapsed\) are marked failed/,
+      /^trials #0, #1 of study test, of a worker that is gone \(its process ended, or its lease lapsed\) are marked failed/,
     );
   });
 

@@ -138,8 +138,8 @@ const ownersOf = (trials: readonly Trial[], stale: readonly number[]): number =>
   ).size;
 
 /** What the run says of the trials it marked failed, STALE_TRIAL (their workers are gone). */
-const staleNote = (stale: readonly number[], owners: number): string =>
-  `${stale.length === 1 ? 'trial' : 'trials'} ${stale.map((number) => `#${number}`).join(', ')} of ${owners <= 1 ? 'a worker that is' : 'workers that are'} gone ` +
+const staleNote = (study: string, stale: readonly number[], owners: number): string =>
+  `${stale.length === 1 ? 'trial' : 'trials'} ${stale.map((number) => `#${number}`).join(', ')} of study ${study}, of ${owners <= 1 ? 'a worker that is' : 'workers that are'} gone ` +
   `${owners <= 1 ? '(its process ended, or its lease lapsed)' : '(their processes ended, or their leases lapsed)'} ${stale.length === 1 ? 'is' : 'are'} marked failed, STALE_TRIAL; ${stale.length === 1 ? 'it is' : 'they are'} not rerun ` +
   `(an enqueued entry ${stale.length === 1 ? 'it' : 'one'} took is, when its worker is known to have ended; a worker on another host whose lease only lapsed may still finish, and its result is then kept as a new trial).`;
 
@@ -227,7 +227,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     const stale = await failStaleTrials(store, spec.name, existing, workerId);
     // Said, not silent: trials a dead worker left running end here (trial 29: nothing told the user).
     const owners = ownersOf(existing, stale);
-    if (stale.length > 0) warn(staleNote(stale, owners));
+    if (stale.length > 0) warn(staleNote(spec.name, stale, owners));
     // Entries the stale trials took wait again now (trial 56: the run that gave one back did not count it,
     // review 58: nor name it among the entries this run's list does not have).
     const waitingNow = stale.length > 0 ? await store.listEnqueued?.(spec.name) : waiting;
@@ -446,7 +446,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           // slept, or a database out for a minute, had its live trials failed within 2 s of waking); a
           // worker whose process is gone is marked at once, as at the start.
           const swept = await failStaleTrials(store, spec.name, running, workerId, new Date(Date.now() - leaseMs));
-          if (swept.length > 0) warn(staleNote(swept, ownersOf(running, swept)));
+          if (swept.length > 0) warn(staleNote(spec.name, swept, ownersOf(running, swept)));
         }
         const lease = { owner: workerId, expiresAt: new Date(Date.now() + leaseMs).toISOString() };
         let finished: FinishedTrial;

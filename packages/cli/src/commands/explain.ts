@@ -139,8 +139,8 @@ const studyToExplain = async (
   study: ReportStudy;
   waiting: readonly EnqueuedParams[] | undefined;
   unrun: readonly ParamAssignment[];
-  /** Partial entries some trial's values match: new to the store or not, which only its keys tell. */
-  uncertain: readonly ParamAssignment[];
+  /** Partial entries a trial's values match (`trial`, the first): run, or never queued; the store alone knows. */
+  uncertain: readonly { readonly entry: ParamAssignment; readonly trial: number }[];
 }> => {
   if (path === undefined) {
     if (flags.store === undefined)
@@ -212,7 +212,16 @@ const studyToExplain = async (
     study,
     waiting,
     unrun: entries.filter((entry) => !ranEntry(entry)),
-    uncertain: entries.filter((entry) => ranEntry(entry) && !whole(entry)),
+    uncertain: entries
+      .filter((entry) => ranEntry(entry) && !whole(entry))
+      .map((entry) => ({
+        entry,
+        trial: trials.find(
+          (trial) =>
+            !(trial.state === 'failed' && UNRUN.has(trial.error.code)) &&
+            Object.keys(entry).every((name) => trial.internal[name] === entry[name]),
+        )?.number as number,
+      })),
   };
 };
 
@@ -249,10 +258,13 @@ export const explainNext = async (path: string | undefined, flags: ExplainFlags,
     output.note(
       `parzen: the next trial, #${next.trialNumber}, runs the enqueued entry ${JSON.stringify(enqueued)} instead (TPE decides only what it leaves out); the params below are TPE's draw for #${next.trialNumber} without it.`,
     );
-  else if (uncertain.length > 0)
-    output.note(
-      `parzen: the config's partial enqueue ${uncertain.length === 1 ? 'entry' : 'entries'} ${uncertain.map((entry) => JSON.stringify(toExternalParams(study.space, entry))).join(', ')} run${uncertain.length === 1 ? 's' : ''} first unless the study has queued ${uncertain.length === 1 ? 'it' : 'them'} before (trials have ${uncertain.length === 1 ? 'its' : 'their'} values; the store's keys alone tell), with ${uncertain.length === 1 ? 'its' : 'their'} own values.`,
-    );
+  else
+    for (const { entry, trial } of uncertain)
+      output.note(
+        `parzen: the config's partial enqueue entry ${JSON.stringify(toExternalParams(study.space, entry))} has the values of trial #${trial}: ` +
+          'if a trial ran it, it does not run again; if the store never queued it (the entry added to the config since), the next run runs it first, with its own values. ' +
+          'Which one, the store alone knows (trial 63: said as if it would run, after it had).',
+      );
   if (flags.json === true) {
     output.result(
       JSON.stringify({

@@ -168,4 +168,4 @@ export {
   thisProcess,
 } from './runtime/stale-trials.js';
 export { suggestParams } from './runtime/suggest-params.js';
-export { warnOnStderr } from './runtime/warn-on-stderr.js';
+export { storeUpgradeNote, warnOnStderr } from './runtime/warn-on-stderr.js';

@@ -88,7 +88,17 @@ describe('jsonl journal format version 2 (intermediate values, enqueued entries,
     expect(trials[2]).toMatchObject({ state: 'running', internal: { x: 0.75 } });
     expect(await again.enqueue(spec.name, [{ internal: { x: 0.1 }, key: 'k' }])).toBe(0);
     await again.close();
-    expect(warnings).toEqual([]);
+    // Raising the format of a journal that had records is said, once (trial 63: unsaid, and older builds were
+    // then refused it).
+    expect(warnings).toEqual([
+      `JSONL journal \`${path}\` was upgraded from format version 1 to 2: Parzen versions that know only version 1 can no longer open it (update every worker that shares it).`,
+    ]);
+    // A journal this store starts is not said to be upgraded as its first later records come.
+    const fresh = open(tempPath('fresh.parzen.jsonl'));
+    await fresh.store.openStudy(spec);
+    await fresh.store.enqueue(spec.name, [{ internal: { x: 0.75 }, key: 'k' }]);
+    await fresh.store.close();
+    expect(fresh.warnings).toEqual([]);
   });
 
   it('declares version 3 just before the first added trial that names an enqueued key (review 35)', async () => {

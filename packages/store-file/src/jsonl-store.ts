@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import {
   type AddTrialsOptions,
   assertOptions,
@@ -19,6 +20,7 @@ import {
   type StudyRecord,
   type StudySpec,
   stopSignal,
+  storeUpgradeNote,
   studyNotFound,
   systemClock,
   type Trial,
@@ -108,6 +110,9 @@ class JsonlTrialStore implements JsonlStore {
   private readonly readOnly: boolean;
   private readonly stopping: Stopping | undefined;
   private readonly clock: Clock;
+  private readonly onWarning: (message: string) => void;
+  /** Whether the journal held records when this store first opened it (set then). */
+  private hadRecords = false;
 
   constructor(
     readonly path: string,
@@ -118,6 +123,7 @@ class JsonlTrialStore implements JsonlStore {
     this.stopping = options.stopping;
     this.clock = options.clock ?? systemClock;
     const onWarning = options.onWarning ?? warnOnStderr;
+    this.onWarning = onWarning;
     this.replica = new Replica(options.salvage === true && options.readOnly === true);
     this.reader = new JournalReader(
       path,
@@ -284,7 +290,11 @@ class JsonlTrialStore implements JsonlStore {
 
   private open(): JournalFile {
     if (this.closed) throw new ParzenError('STORE_FAILED', `The journal store for \`${this.path}\` is closed.`);
-    this.file ??= this.readOnly ? JournalFile.openForReading(this.path) : JournalFile.open(this.path, this.fsync);
+    if (this.file === undefined) {
+      // A journal with records before this store opened it: raising its format is said (trial 63).
+      this.hadRecords = (statSync(this.path, { throwIfNoEntry: false })?.size ?? 0) > 0;
+      this.file = this.readOnly ? JournalFile.openForReading(this.path) : JournalFile.open(this.path, this.fsync);
+    }
     return this.file;
   }
 
@@ -316,6 +326,8 @@ class JsonlTrialStore implements JsonlStore {
           const version = Math.max(recordVersion(record), needs);
           // The first record of a newer format version comes after a header naming that version.
           const header = version > (this.replica.version ?? 1) ? `${journalHeader(version)}\n` : '';
+          if (header !== '' && this.hadRecords)
+            this.onWarning(storeUpgradeNote(`JSONL journal \`${this.path}\``, this.replica.version ?? 1, version));
           const prefix = this.reader.appendPrefix(file.fd) + header;
           const line = `${encodeLine(record, this.path)}\n`;
           file.append(prefix + line);

@@ -1,4 +1,4 @@
-import { ParzenError } from '@parzen/engine/plugin';
+import { ParzenError, storeUpgradeNote, warnOnStderr } from '@parzen/engine/plugin';
 import type { Pool } from 'pg';
 import { type ConnectionPlan, type PostgresStoreOptions, planConnection } from './connection-options.js';
 import { classify, interrupted, storeError, unreachableServer, unusableConnection } from './pg-errors.js';
@@ -28,7 +28,12 @@ export const openPool = async (
   pool.on('error', () => undefined);
   try {
     const version = await withRetry(
-      () => (options.readOnly === true ? readableVersion(pool, plan.where) : migrate(pool, plan.where)),
+      () =>
+        options.readOnly === true
+          ? readableVersion(pool, plan.where)
+          : migrate(pool, plan.where, undefined, (from, to) =>
+              (options.onWarning ?? warnOnStderr)(storeUpgradeNote(`PostgreSQL store \`${plan.where}\``, from, to)),
+            ),
       options.connectTimeoutMs ?? 10_000,
       {
         retryable: retryAtOpen,

@@ -128,7 +128,8 @@ const tooNew = (where: string, version: number, latest: number): ParzenError =>
     `PostgreSQL store \`${where}\` has schema version ${version}; this Parzen knows versions up to ${latest}. Upgrade Parzen to open it.`,
   );
 
-const applyMissing = async (client: PoolClient, where: string, migrations: readonly Migration[]): Promise<void> => {
+/** Brings the schema to the latest version in the client's transaction; returns the version it found. */
+const applyMissing = async (client: PoolClient, where: string, migrations: readonly Migration[]): Promise<number> => {
   const latest = migrations.at(-1)?.version ?? 0;
   await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
   await client.query('CREATE TABLE IF NOT EXISTS parzen_schema (version integer NOT NULL)');
@@ -138,6 +139,7 @@ const applyMissing = async (client: PoolClient, where: string, migrations: reado
   if (rowCount === 0) await client.query('INSERT INTO parzen_schema (version) VALUES (0)');
   for (const migration of migrations) if (migration.version > version) await client.query(migration.sql);
   await client.query('UPDATE parzen_schema SET version = $1', [latest]);
+  return version;
 };
 
 /** The oldest schema version a read-only store reads as it is (version 4 only added a nullable column). */
@@ -183,6 +185,8 @@ export const migrate = async (
   pool: Pool,
   where: string,
   migrations: readonly Migration[] = MIGRATIONS,
+  /** Called when an existing database (version 1 or more) was upgraded, with the versions before and after. */
+  onUpgrade?: (from: number, to: number) => void,
 ): Promise<number> => {
   const latest = migrations.at(-1)?.version ?? 0;
   const seen = await readVersion(pool);
@@ -191,8 +195,9 @@ export const migrate = async (
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    await applyMissing(client, where, migrations);
+    const from = await applyMissing(client, where, migrations);
     await client.query('COMMIT');
+    if (from > 0 && from < latest) onUpgrade?.(from, latest);
     return latest;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

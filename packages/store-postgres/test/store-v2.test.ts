@@ -66,6 +66,19 @@ describePostgres('postgres store schema version 2', () => {
     await store.close();
   });
 
+  it('says when it upgrades an existing database (trial 63: a fleet of old workers were locked out unsaid)', async () => {
+    const url = await freshSchema('said-v3');
+    await withPool(url, (pool) => migrate(pool, 'test', MIGRATIONS.slice(0, 3)));
+    const warnings: string[] = [];
+    await (await createPostgresStore({ url, onWarning: (message) => warnings.push(message) })).close();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^PostgreSQL store `.+` was upgraded from format version 3 to 4: Parzen versions that know only version 3 can no longer open it/,
+    );
+    await (await createPostgresStore({ url, onWarning: (message) => warnings.push(message) })).close();
+    expect(warnings).toHaveLength(1);
+  });
+
   it('opened read-only (parzen trials, best, report), reads a version 3 database as it is and never upgrades it', async () => {
     const url = await freshSchema('readonly-v3');
     await withPool(url, async (pool) => {

@@ -28,7 +28,12 @@ const database = (): typeof BetterSqlite3 => {
 const UNWRITABLE_FOLDER = new Set(['SQLITE_READONLY_DIRECTORY', 'SQLITE_CANTOPEN', 'SQLITE_READONLY_CANTINIT']);
 
 /** Opens (or creates, with its folder) the database in WAL mode and brings its schema up to date. */
-export const openDatabase = (path: string, busyTimeoutMs: number, fsync: FsyncPolicy): BetterSqlite3.Database => {
+export const openDatabase = (
+  path: string,
+  busyTimeoutMs: number,
+  fsync: FsyncPolicy,
+  onUpgrade?: (from: number, to: number) => void,
+): BetterSqlite3.Database => {
   refuseFolder(path);
   makeFolder(dirname(path));
   const Database = database();
@@ -44,7 +49,7 @@ export const openDatabase = (path: string, busyTimeoutMs: number, fsync: FsyncPo
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${fsync === 'always' ? 'FULL' : 'NORMAL'}`);
       db.pragma('foreign_keys = ON');
-      migrate(db, path);
+      migrate(db, path, MIGRATIONS, onUpgrade);
     }, busyTimeoutMs);
     return db;
   } catch (error) {

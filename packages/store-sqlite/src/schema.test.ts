@@ -32,6 +32,22 @@ describe('sqlite schema', () => {
     db.close();
   });
 
+  it('says when it upgrades an existing database, a step older Parzen versions cannot follow (trial 63: unsaid)', async () => {
+    const path = tempPath('said.db');
+    const db = new Database(path);
+    expect(migrate(db, path, MIGRATIONS.slice(0, 3))).toBe(3);
+    db.close();
+    const warnings: string[] = [];
+    await createSqliteStore({ path, onWarning: (message) => warnings.push(message) }).close();
+    expect(warnings).toEqual([
+      `SQLite store \`${path}\` was upgraded from format version 3 to 4: Parzen versions that know only version 3 can no longer open it (update every worker that shares it).`,
+    ]);
+    // Once: current now; and a new database is made, not upgraded.
+    await createSqliteStore({ path, onWarning: (message) => warnings.push(message) }).close();
+    await createSqliteStore({ path: tempPath('new.db'), onWarning: (message) => warnings.push(message) }).close();
+    expect(warnings).toHaveLength(1);
+  });
+
   it('refuses a database from a newer version with STORE_FAILED', () => {
     const path = tempPath('newer.db');
     const db = new Database(path);

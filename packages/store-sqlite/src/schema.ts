@@ -127,19 +127,28 @@ export const checkSchema = (db: Database, path: string, migrations: readonly Mig
  *
  * @throws `ParzenError` `STORE_FAILED` when the database's version is newer than `migrations`.
  */
-export const migrate = (db: Database, path: string, migrations: readonly Migration[] = MIGRATIONS): number => {
+export const migrate = (
+  db: Database,
+  path: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+  /** Called when an existing database (version 1 or more) was upgraded, with the versions before and after. */
+  onUpgrade?: (from: number, to: number) => void,
+): number => {
   const latest = migrations.at(-1)?.version ?? 0;
   const seen = readVersion(db);
   if (seen !== undefined && seen > latest) throw tooNew(path, seen, latest);
   if (seen === latest) return latest;
+  let from = 0;
   db.transaction(() => {
     db.exec('CREATE TABLE IF NOT EXISTS parzen_schema (version INTEGER NOT NULL)');
     const version = readVersion(db) ?? 0;
+    from = version;
     if (version > latest) throw tooNew(path, version, latest);
     if (db.prepare('SELECT COUNT(*) FROM parzen_schema').pluck().get() === 0)
       db.exec('INSERT INTO parzen_schema (version) VALUES (0)');
     for (const migration of migrations) if (migration.version > version) db.exec(migration.sql);
     db.prepare('UPDATE parzen_schema SET version = ?').run(latest);
   }).immediate();
+  if (from > 0 && from < latest) onUpgrade?.(from, latest);
   return latest;
 };

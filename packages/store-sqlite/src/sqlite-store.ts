@@ -23,6 +23,7 @@ import {
   type StudyRecord,
   type StudySpec,
   stopSignal,
+  storeUpgradeNote,
   studyNotFound,
   systemClock,
   type Trial,
@@ -151,7 +152,10 @@ class SqliteTrialStore implements SqliteStore {
         const opened = openReadOnly(path, this.busyTimeoutMs);
         this.db = opened.db;
         this.copyDir = opened.copyDir;
-      } else this.db = openDatabase(path, this.busyTimeoutMs, this.fsync);
+      } else
+        this.db = openDatabase(path, this.busyTimeoutMs, this.fsync, (from, to) =>
+          this.onWarning(storeUpgradeNote(`SQLite store \`${this.absolute}\``, from, to)),
+        );
       this.sql = prepareStatements(this.db);
     } catch (error) {
       throw storeError(path, error, 'opening it');

@@ -2,3 +2,10 @@
 export const warnOnStderr = (message: string): void => {
   process.stderr.write(`parzen: warning: ${message}\n`);
 };
+
+/**
+ * What a store says when it has raised its file's or database's format for what this version writes: a step
+ * older Parzen versions cannot follow (trial 63: taken without a word, and a week's study then refused them).
+ */
+export const storeUpgradeNote = (store: string, from: number, to: number): string =>
+  `${store} was upgraded from format version ${from} to ${to}: Parzen versions that know only version ${from} can no longer open it (update every worker that shares it).`;

@@ -63,6 +63,25 @@ describe('batch experiments', () => {
     expect((await cli('run', path, '--max-trials', '2', '--quiet')).stderr).not.toContain('is not used by');
   });
 
+  it("studies lists a matrix's studies whose files exist and says which have not run (trial 64: one missing file failed it)", async () => {
+    const own = tempDir('parzen-batch-studies-');
+    writeIn(own, 'heart.mjs', heartModule);
+    const config = (seeds: number[]) =>
+      writeIn(
+        own,
+        'pj.json',
+        heartConfig({ name: 'pj', store: { use: 'jsonl' }, budget: { maxTrials: 1 }, matrix: { seed: seeds } }),
+      );
+    expect((await cli('run', config([1, 2]), '--quiet')).code).toBe(0);
+    const listed = await cli('studies', config([1, 2, 3]), '--json');
+    expect(listed.code, listed.stderr).toBe(0);
+    expect((JSON.parse(listed.stdout) as { study: string }[]).map((line) => line.study)).toEqual([
+      'pj.seed-1',
+      'pj.seed-2',
+    ]);
+    expect(listed.stderr).toContain("1 of the matrix's 3 studies has not run yet (pj.seed-3); listing the others.");
+  });
+
   it('says when runs of one variant have different trial counts (trial 36: pooled without a word)', async () => {
     const own = tempDir('parzen-batch-uneven-');
     writeIn(own, 'heart.mjs', heartModule);

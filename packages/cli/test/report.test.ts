@@ -155,6 +155,12 @@ describe('parzen report', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain(`--study nope: the config names \`${names[0]}\``);
     expect(existsSync(join(dir, 'nope.html'))).toBe(false);
+    // Served live: one study, which --study picks (trial 64: the message said to give a config without a matrix).
+    const served = await cli('report', matrix, '--serve');
+    expect(served.code).toBe(2);
+    expect(served.stderr).toMatch(
+      /these configs name 4 \(a comparison page is written, not served\): pick one with --study NAME \(cmp\.[^,]+, /,
+    );
   });
 
   it('--json prints the file or folder written, the studies shown with their trial counts, and the notes', async () => {

@@ -425,6 +425,9 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
     const targets = await inspectTargets(path, withoutStudy(flags));
     const lines: StudyLine[] = [];
     const seen = new Set<string>();
+    // A matrix with a store file per study, some not run yet: the others are listed, as `trials` lists them
+    // (trial 64: one missing file failed the whole listing).
+    const notRun: { study: string; error: unknown }[] = [];
     for (const target of targets) {
       const key = storeKey(target.store, target.study, target.baseDir);
       if (seen.has(key)) continue;
@@ -433,7 +436,16 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
         throw memoryHint(error, target.store.use);
       });
       try {
-        const studies = await store.listStudies?.();
+        let studies: readonly StudyRecord[] | undefined;
+        try {
+          studies = await store.listStudies?.();
+        } catch (error) {
+          if (targets.length > 1 && error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND') {
+            notRun.push({ study: target.study ?? '?', error });
+            continue;
+          }
+          throw error;
+        }
         if (studies === undefined) throw storeUnsupported(target.store.use, 'list its studies', 'listStudies', true);
         for (const record of studies) {
           // Counts and the best loss only: no space to compile (one study's bad stored space must not stop the list).
@@ -458,6 +470,11 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
         await cleanUpQuietly(() => store.close(), `the \`${target.store.use}\` store could not be closed`);
       }
     }
+    if (lines.length === 0 && notRun.length > 0) throw notRun[0]?.error;
+    if (notRun.length > 0)
+      output.note(
+        `parzen: ${notRun.length} of the matrix's ${targets.length} studies ${notRun.length === 1 ? 'has' : 'have'} not run yet (${notRun.map(({ study }) => study).join(', ')}); listing the others.`,
+      );
     // The words of `run --json`: `trials` the counts by state, `best` the best trial's number and loss (no
     // params: they would need each study's space compiled). `best` and `suggester` are null, never left
     // out, when there is none (trial 36: a script's d['best'] failed).

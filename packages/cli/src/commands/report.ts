@@ -524,7 +524,13 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     noteContourFailures(contourCalls, output);
     pageStudies = [{ name: study.name, trials: trials.length }];
   } else {
-    if (flags.serve === true) throw new CliError('--serve shows one study; give one config without a matrix.');
+    if (flags.serve === true)
+      throw new CliError(
+        `--serve shows one study, live, and these configs name ${runs.length} (a comparison page is written, not served): pick one with --study NAME (${runs
+          .slice(0, 3)
+          .map((run) => run.experiment.config.name)
+          .join(', ')}${runs.length > 3 ? ', ...' : ''}), or leave out --serve for the comparison page.`,
+      );
     const oneStudyFlags = [
       flags.contour === undefined || flags.contour === false ? [] : ['--contour'],
       flags.pair === undefined ? [] : ['--pair'],

@@ -289,7 +289,13 @@ const prepareFile = async (
       // The space too: a command objective's template is checked against it when the objective is made.
       const { baseDir, config } = run.experiment;
       const key = `${baseDir}\0${JSON.stringify(config.objective)}\0${JSON.stringify(config.space)}`;
-      checked.push(seen.has(key) ? run : { ...run, started: await startObjective(run.experiment) });
+      // A value a matrix list gave is said at its place in the list, with the variant (trial 64: at the base's).
+      const started = seen.has(key)
+        ? undefined
+        : await startObjective(run.experiment).catch((error: unknown) => {
+            throw inVariant(error, run.variant);
+          });
+      checked.push(started === undefined ? run : { ...run, started });
       seen.add(key);
     }
   } catch (error) {

@@ -82,6 +82,27 @@ describe('batch experiments', () => {
     expect(listed.stderr).toContain("1 of the matrix's 3 studies has not run yet (pj.seed-3); listing the others.");
   });
 
+  it("says an objective value a matrix list gave at its place in the list (trial 64: said at the base config's)", async () => {
+    const own = tempDir('parzen-batch-objective-');
+    writeIn(own, 'heart.mjs', heartModule);
+    const path = writeIn(
+      own,
+      'ex.json',
+      heartConfig({
+        name: 'ex',
+        store: { use: 'memory' },
+        matrix: { 'objective/options/path': ['./heart.mjs', './nope.mjs'] },
+      }),
+    );
+    const result = await cli('validate', path, '--json');
+    expect(result.code).toBe(2);
+    const { errors } = JSON.parse(result.stdout.trim().split('\n').at(-1) as string) as {
+      errors: { message: string; issues: { pointer: string }[] }[];
+    };
+    expect(errors[0]?.issues.map((issue) => issue.pointer)).toEqual(['/matrix/objective~1options~1path/1']);
+    expect(errors[0]?.message).toMatch(/^.*Matrix variant ex\.path-/);
+  });
+
   it('says when runs of one variant have different trial counts (trial 36: pooled without a word)', async () => {
     const own = tempDir('parzen-batch-uneven-');
     writeIn(own, 'heart.mjs', heartModule);

@@ -498,6 +498,32 @@ const studyRunTwice = (paths: readonly string[], runs: readonly PreparedRun[]): 
 };
 
 /**
+ * The first run whose store file another run of the batch opens with another store plugin (a JSONL journal
+ * and a SQLite database at one path): the second would refuse the first's file only once it ran (trial 64).
+ */
+const fileOfTwoStores = (runs: readonly PreparedRun[]): ConfigProblem | undefined => {
+  const owners = new Map<string, PreparedRun>();
+  for (const run of runs) {
+    const file = storeFile(run.experiment);
+    if (file === undefined) continue;
+    const owner = owners.get(file);
+    if (owner === undefined) {
+      owners.set(file, run);
+      continue;
+    }
+    const [mine, theirs] = [run, owner].map((one) => one.experiment.config.store.use);
+    if (mine === theirs) continue;
+    return {
+      path: run.configPath,
+      error: new CliError(
+        `study ${run.experiment.config.name} keeps its ${mine} store in ${file}, where study ${owner.experiment.config.name} (${owner.configPath}) keeps its ${theirs} store: one file holds one kind of store. Give each its own path.`,
+      ),
+    };
+  }
+  return undefined;
+};
+
+/**
  * Reads, expands (matrix) and validates every config before anything runs. Throws
  * {@link ConfigProblems} listing each file that is unreadable or invalid.
  */
@@ -514,6 +540,8 @@ export const prepareRuns = async (paths: readonly string[], options: PrepareOpti
   }
   const twice = options.oneRunPerStudy === true && problems.length === 0 ? studyRunTwice(paths, runs) : undefined;
   if (twice !== undefined) problems.push(twice);
+  const twoStores = problems.length === 0 ? fileOfTwoStores(runs) : undefined;
+  if (twoStores !== undefined) problems.push(twoStores);
   if (problems.length === 0) problems.push(...eventsOverOtherStores(runs));
   if (problems.length > 0) {
     await closeStarted(runs);

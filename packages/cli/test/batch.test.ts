@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { heartConfig, heartModule, lastJsonLine, repoRoot, requireBuiltCli, tempDir, writeIn } from './cli-harness.js';
@@ -101,6 +101,33 @@ describe('batch experiments', () => {
     };
     expect(errors[0]?.issues.map((issue) => issue.pointer)).toEqual(['/matrix/objective~1options~1path/1']);
     expect(errors[0]?.message).toMatch(/^.*Matrix variant ex\.path-/);
+  });
+
+  it('refuses two store kinds on one file before anything runs (trial 64: the second cell failed after the first ran)', async () => {
+    const own = tempDir('parzen-batch-samefile-');
+    writeIn(own, 'heart.mjs', heartModule);
+    const path = writeIn(
+      own,
+      'sf.json',
+      heartConfig({
+        name: 'sf',
+        budget: { maxTrials: 1 },
+        matrix: {
+          store: [
+            { use: 'jsonl', options: { path: 'same.db' } },
+            { use: 'sqlite', options: { path: 'same.db' } },
+          ],
+        },
+      }),
+    );
+    for (const command of [['validate'], ['run', '--quiet']]) {
+      const result = await cli(...command, path);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(
+        /keeps its sqlite store in .*same\.db, where study sf\.store-jsonl-\w+ .* keeps its jsonl store/,
+      );
+    }
+    expect(existsSync(join(own, 'same.db'))).toBe(false);
   });
 
   it('says when runs of one variant have different trial counts (trial 36: pooled without a word)', async () => {

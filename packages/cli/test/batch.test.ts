@@ -130,6 +130,33 @@ describe('batch experiments', () => {
     expect(existsSync(join(own, 'same.db'))).toBe(false);
   });
 
+  it("refuses to start over the studies a matrix holds under its keys' earlier order (trial 64: a 56-study batch reran)", async () => {
+    const own = tempDir('parzen-batch-reorder-');
+    writeIn(own, 'heart.mjs', heartModule);
+    const write = (matrix: Record<string, unknown>) =>
+      writeIn(own, 'ro.json', heartConfig({ name: 'ro', store: { use: 'jsonl' }, budget: { maxTrials: 1 }, matrix }));
+    const suggester = [{ use: 'random' }, { use: 'tpe' }];
+    expect((await cli('run', write({ seed: [1, 2], suggester }), '--quiet')).code).toBe(0);
+    const reordered = await cli('run', write({ suggester, seed: [1, 2] }), '--quiet');
+    expect(reordered.code).toBe(2);
+    expect(reordered.stderr).toContain(
+      'ro.suggester-random.seed-1 (held as ro.seed-1.suggester-random, in ro.seed-1.suggester-random.parzen.jsonl)',
+    );
+    expect(reordered.stderr).toContain('Write the matrix keys in their earlier order to continue');
+    // As before, the keys in their order: it goes on (a seed added runs only the new cells).
+    const again = await cli('run', write({ seed: [1, 2, 3], suggester }), '--quiet', '--json');
+    expect(again.code, again.stderr).toBe(0);
+    // The one journal a matrix without a store shares, likewise.
+    const shared = (matrix: Record<string, unknown>) => {
+      const { store: _memory, ...config } = heartConfig({ name: 'sh', budget: { maxTrials: 1 }, matrix });
+      return writeIn(own, 'sh.json', config);
+    };
+    expect((await cli('run', shared({ seed: [1, 2], suggester }), '--quiet')).code).toBe(0);
+    const sharedReordered = await cli('run', shared({ suggester, seed: [1, 2] }), '--quiet');
+    expect(sharedReordered.code).toBe(2);
+    expect(sharedReordered.stderr).toContain('sh.suggester-random.seed-1 (held as sh.seed-1.suggester-random)');
+  });
+
   it('says when runs of one variant have different trial counts (trial 36: pooled without a word)', async () => {
     const own = tempDir('parzen-batch-uneven-');
     writeIn(own, 'heart.mjs', heartModule);

@@ -4,6 +4,7 @@
  * worker processes on one machine.
  */
 
+export { defaultDatabaseName } from './default-path.js';
 export {
   manifests,
   type SqliteStoreManifestOptions,

@@ -1,4 +1,6 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import {
   formatSummary,
   type InterruptHandlers,
@@ -9,6 +11,8 @@ import {
   runLoadedExperiment,
 } from '@parzen/engine';
 import { failureNote } from '@parzen/engine/host';
+import { defaultJournalName } from '@parzen/store-file';
+import { defaultDatabaseName } from '@parzen/store-sqlite';
 import { type BatchOutcome, compareOutcomes, formatComparison, mixedDirections, snapshotNote } from '../comparison.js';
 import { ConfigProblems } from '../config-problems.js';
 import { takeEarlySignal } from '../early-signals.js';
@@ -245,6 +249,72 @@ const noteLegacyStudies = async (runs: readonly PreparedRun[], output: Output): 
   }
 };
 
+/** A study name's dot-separated parts, sorted: the same for a matrix variant named with its keys in another order. */
+const partsOf = (name: string): string => name.split('.').sort().join('\u0000');
+
+/**
+ * Refuses a batch whose matrix variants are not in their stores while each store holds the same variant
+ * under its keys' earlier order (a variant is named after its keys in the order they are written): run, it
+ * would start every study over (trial 64: writing the matrix keys in another order reran a 56-study batch).
+ */
+const refuseReorderedStudies = async (runs: readonly PreparedRun[]): Promise<void> => {
+  const names = new Set(runs.map((run) => run.experiment.config.name));
+  // A bare `jsonl` or `sqlite` store keeps each study in a file named after it, beside the config.
+  const fileOf: Record<string, ((study: string) => string) | undefined> = {
+    jsonl: defaultJournalName,
+    sqlite: defaultDatabaseName,
+  };
+  // Each store read once (a batch's studies often share one journal).
+  const byStore = new Map<string, PreparedRun[]>();
+  for (const run of runs) {
+    const { use, options } = run.experiment.config.store;
+    if (Object.keys(run.variant.values).length < 2 || use === 'memory') continue;
+    if (fileOf[use] !== undefined && options?.path === undefined) continue;
+    const key = `${run.experiment.baseDir}\u0000${JSON.stringify(run.experiment.config.store)}`;
+    byStore.set(key, [...(byStore.get(key) ?? []), run]);
+  }
+  const found: string[] = [];
+  for (const run of runs) {
+    const { store, name } = run.experiment.config;
+    const named = fileOf[store.use];
+    if (Object.keys(run.variant.values).length < 2 || named === undefined || store.options?.path !== undefined)
+      continue;
+    const folder = run.experiment.baseDir;
+    const suffix = named('');
+    if (existsSync(join(folder, named(name)))) continue;
+    const stem = (file: string) => file.slice(0, -suffix.length);
+    const mine = stem(named(name));
+    const others = new Set([...names].map((other) => named(other)));
+    const earlier = readdirSync(folder).find(
+      (file) => file.endsWith(suffix) && !others.has(file) && partsOf(stem(file)) === partsOf(mine),
+    );
+    if (earlier !== undefined) found.push(`${name} (held as ${stem(earlier)}, in ${earlier})`);
+  }
+  for (const group of byStore.values()) {
+    let store: Awaited<ReturnType<typeof openStoreForReading>> | undefined;
+    try {
+      store = await openStoreForReading((group[0] as PreparedRun).experiment);
+      const held = (await store.listStudies?.()) ?? [];
+      const heldNames = new Set(held.map((record) => record.name));
+      for (const run of group) {
+        const mine = run.experiment.config.name;
+        if (heldNames.has(mine)) continue;
+        const earlier = held.find((record) => !names.has(record.name) && partsOf(record.name) === partsOf(mine));
+        if (earlier !== undefined) found.push(`${mine} (held as ${earlier.name})`);
+      }
+    } catch {
+      // A store that cannot be read here (not made yet, say) is said when the run opens it.
+    } finally {
+      await store?.close();
+    }
+  }
+  if (found.length === 0) return;
+  throw new CliError(
+    `${found.length === 1 ? 'Study' : `${found.length} studies`} ${found.slice(0, 3).join(', ')}${found.length > 3 ? ', ...' : ''} ${found.length === 1 ? 'is' : 'are'} not in the store, which holds ${found.length === 1 ? 'it' : 'them'} under the matrix keys' earlier order: a variant is named after its keys in the order they are written, so this run would start ${found.length === 1 ? 'it' : 'them'} over. ` +
+      'Write the matrix keys in their earlier order to continue, or give the config another name to start afresh.',
+  );
+};
+
 /** Worker threads one machine core can usefully run before a `module` objective's threads only add memory. */
 const THREADS_PER_CORE = 4;
 
@@ -357,6 +427,12 @@ const prepareStudies = async (
     },
   });
   await noteLegacyStudies(runs, output);
+  try {
+    await refuseReorderedStudies(runs);
+  } catch (error) {
+    await closeStarted(runs);
+    throw error;
+  }
   noteThreadCount(runs, output);
   // A matrix that sets the seed overrides the flag (as documented): said, not silent (trial 36).
   const seeded = [...new Set(runs.filter((run) => 'seed' in run.variant.values).map((run) => run.configPath))];

@@ -134,7 +134,14 @@ export const regretBands = (runs: readonly ComparisonRun[], options: ComparisonO
       });
     }
   }
-  return { rows, reference, variants, problems };
+  return {
+    rows,
+    reference,
+    variants,
+    problems,
+    /** The best a run's regret is measured from: the optimum given, else the best any run of its problem found. */
+    referenceOf,
+  };
 };
 
 /**
@@ -159,14 +166,25 @@ const symlogAxis = (values: readonly number[]): { constant: number; ticks: numbe
  * plus a table of the final values per variant.
  */
 export const buildComparison = (runs: readonly ComparisonRun[], options: ComparisonOptions = {}): ReportPage => {
-  const { rows, variants, problems } = regretBands(runs, options);
+  const { rows, variants, problems, referenceOf } = regretBands(runs, options);
   const direction = runs[0]?.direction ?? 'minimize';
   const finals = runs.flatMap((run) => {
     const best = bestSoFar(run).at(-1);
     return best === null || best === undefined
       ? []
-      : [{ variant: run.variant, seed: String(run.seed), value: lossToMinimize(best, run.direction) }];
+      : [
+          {
+            variant: run.variant,
+            seed: String(run.seed),
+            value: lossToMinimize(best, run.direction),
+            // `best` is already as minimized (bestSoFar).
+            regret: best - referenceOf(run),
+          },
+        ];
   });
+  // Several problems: each run's final regret from its problem's best, on the regret chart's scale (trial 64:
+  // losses of two problems on one linear axis flattened the smaller one's boxes at 0).
+  const byRegret = problems > 1;
   // Regret is never negative: for a maximized loss it is the reference minus the best so far.
   const reference =
     options.optimum !== undefined
@@ -177,6 +195,7 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
   const regretTitle =
     direction === 'maximize' ? `regret (${reference} − best so far)` : `regret (best so far − ${reference})`;
   const { constant, ticks } = symlogAxis(rows.flatMap((r) => [r.q25, r.median, r.q75]));
+  const finalAxis = symlogAxis(finals.map((final) => final.regret));
   const drawn = new Set(rows.map((r) => r.variant)).size;
   const regret: Chart = {
     id: 'regret',
@@ -189,7 +208,14 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
       data: { values: rows },
       encoding: {
         x: { field: 'trials', type: 'quantitative', title: 'trials' },
-        color: { field: 'variant', type: 'nominal', sort: variants },
+        // Twenty colours before any repeats (trial 64: 14 variants on ten).
+        color: {
+          field: 'variant',
+          type: 'nominal',
+          sort: variants,
+          scale: { scheme: variants.length > 10 ? 'tableau20' : 'tableau10' },
+          legend: { labelLimit: 480 },
+        },
       },
       layer: [
         {
@@ -221,33 +247,51 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
   };
   const box: Chart = {
     id: 'final',
-    title: 'Final best loss per run',
-    description: `Each run's best loss at its end (points), with each variant's box (quartiles, whiskers to min and max; ${direction}).`,
+    title: byRegret ? 'Final regret per run' : 'Final best loss per run',
+    description: byRegret
+      ? `Each run's final ${regretTitle} (points), with each variant's box (quartiles, whiskers to min and max): the runs solve ${problems} problems, so each is measured from its own problem's best. Symlog scale.`
+      : `Each run's best loss at its end (points), with each variant's box (quartiles, whiskers to min and max; ${direction}).`,
     spec: {
-      ...base('Final best loss per run'),
+      ...base(byRegret ? 'Final regret per run' : 'Final best loss per run'),
       width: { step: 80 },
       height: 300,
       data: { values: finals },
-      encoding: { x: { field: 'variant', type: 'nominal', sort: variants, axis: { labelAngle: -20 } } },
+      // Whole labels, slanted (trial 64: cut at 180 px, fourteen variants read alike).
+      encoding: {
+        x: { field: 'variant', type: 'nominal', sort: variants, axis: { labelAngle: -40, labelLimit: 480 } },
+      },
       layer: [
         {
           mark: { type: 'boxplot', extent: 'min-max', opacity: 0.5 },
           encoding: {
-            y: {
-              field: 'value',
-              type: 'quantitative',
-              ...lossAxis(
-                finals.map((final) => final.value),
-                'best loss',
-              ),
-            },
+            y: byRegret
+              ? {
+                  field: 'regret',
+                  type: 'quantitative',
+                  title: `final ${regretTitle}`,
+                  scale: { type: 'symlog', constant: finalAxis.constant },
+                  axis: { values: finalAxis.ticks, format: '~g' },
+                }
+              : {
+                  field: 'value',
+                  type: 'quantitative',
+                  ...lossAxis(
+                    finals.map((final) => final.value),
+                    'best loss',
+                  ),
+                },
           },
         },
         {
           mark: { type: 'point', filled: true, color: '#333', size: 20 },
           encoding: {
-            y: { field: 'value', type: 'quantitative' },
-            tooltip: [{ field: 'variant' }, { field: 'seed' }, { field: 'value', format: '.6g' }],
+            y: { field: byRegret ? 'regret' : 'value', type: 'quantitative' },
+            tooltip: [
+              { field: 'variant' },
+              { field: 'seed' },
+              { field: 'value', format: '.6g' },
+              ...(byRegret ? [{ field: 'regret', format: '.6g' }] : []),
+            ],
           },
         },
       ],

@@ -80,6 +80,38 @@ describe('comparison', () => {
     expect(rows.filter((r) => r.variant === 'q').map((r) => Number(r.median.toFixed(12)))).toEqual([1, 0.2, 0]);
     const page = buildComparison(two);
     expect(page.notes.join(' ')).toContain('2 problems');
+    // The final box plot too: each run's final regret from its problem's best, on a symlog axis (trial 64: the
+    // losses of two problems on one linear axis flattened one's boxes at 0).
+    const final = page.sections.flatMap((section) => section.charts).find((chart) => chart.id === 'final');
+    expect(final?.title).toBe('Final regret per run');
+    const spec = final?.spec as {
+      data: { values: { variant: string; regret: number }[] };
+      layer: { encoding: { y: { field: string; scale?: { type: string } } } }[];
+    };
+    expect(spec.data.values.map((value) => [value.variant, Number(value.regret.toFixed(12))])).toEqual([
+      ['p', 0.4],
+      ['p', 0],
+      ['q', 0],
+    ]);
+    expect(spec.layer[0]?.encoding.y).toMatchObject({ field: 'regret', scale: { type: 'symlog' } });
+    // One problem: the losses themselves, as before.
+    const one = buildComparison(runs)
+      .sections.flatMap((section) => section.charts)
+      .find((chart) => chart.id === 'final');
+    expect((one?.spec as typeof spec | undefined)?.layer[0]?.encoding.y.field).toBe('value');
+  });
+
+  it('gives up to twenty variants colours of their own and whole labels (trial 64: fourteen on ten colours, labels cut)', () => {
+    const many = Array.from({ length: 14 }, (_, i) => run(`a long common prefix, then variant ${i}`, 1, [i, i / 2]));
+    const charts = buildComparison(many).sections.flatMap((section) => section.charts);
+    const regret = charts.find((chart) => chart.id === 'regret')?.spec as {
+      encoding: { color: { scale: { scheme: string } } };
+    };
+    expect(regret.encoding.color.scale.scheme).toBe('tableau20');
+    const final = charts.find((chart) => chart.id === 'final')?.spec as {
+      encoding: { x: { axis: { labelLimit: number } } };
+    };
+    expect(final.encoding.x.axis.labelLimit).toBeGreaterThanOrEqual(480);
   });
 
   it('says which variants have runs of unequal length (trial 36: an interrupted run pooled without a word)', () => {

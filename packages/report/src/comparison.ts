@@ -113,7 +113,16 @@ export const regretBands = (runs: readonly ComparisonRun[], options: ComparisonO
             longest,
           ]),
         ];
-  const rows: { variant: string; trials: number; median: number; q25: number; q75: number; runs: number }[] = [];
+  const rows: {
+    variant: string;
+    trials: number;
+    median: number;
+    q25: number;
+    q75: number;
+    runs: number;
+    /** Fewer runs than the variant has reach this far (a shorter run ended): drawn dashed. */
+    partial: boolean;
+  }[] = [];
   for (const variant of variants) {
     const own = curves.filter((c) => c.run.variant === variant);
     for (const step of steps) {
@@ -131,6 +140,7 @@ export const regretBands = (runs: readonly ComparisonRun[], options: ComparisonO
         q25: quantile(regrets, 0.25),
         q75: quantile(regrets, 0.75),
         runs: regrets.length,
+        partial: own.some((c) => c.best.length < step),
       });
     }
   }
@@ -197,6 +207,7 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
   const { constant, ticks } = symlogAxis(rows.flatMap((r) => [r.q25, r.median, r.q75]));
   const finalAxis = symlogAxis(finals.map((final) => final.regret));
   const drawn = new Set(rows.map((r) => r.variant)).size;
+  const partialRuns = rows.some((r) => r.partial);
   const regret: Chart = {
     id: 'regret',
     title: 'Best-so-far regret',
@@ -235,6 +246,22 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
           mark: { type: 'line', strokeWidth: 2 },
           encoding: {
             y: { field: 'median', type: 'quantitative' },
+            // Dashed where a variant's shorter runs have ended, so a median of fewer runs is not read as the
+            // same curve going on (trial 64: a best-so-far median rose there).
+            strokeDash: {
+              field: 'partial',
+              type: 'nominal',
+              scale: {
+                domain: [false, true],
+                range: [
+                  [1, 0],
+                  [5, 4],
+                ],
+              },
+              legend: partialRuns
+                ? { title: 'runs', labelExpr: "datum.value ? 'only the longer runs' : 'all runs'" }
+                : null,
+            },
             tooltip: [{ field: 'variant' }, { field: 'trials' }, { field: 'median', format: '.4g' }, { field: 'runs' }],
           },
         },

@@ -120,6 +120,15 @@ describe('comparison', () => {
       'Runs of unequal length, their final bests not like for like: a (1–3 trials).',
     );
     expect(buildComparison(runs.slice(0, 2)).notes.join(' ')).not.toContain('unequal');
+    // The curve goes on dashed past the shorter run's end (trial 64: a best-so-far median rose there, unmarked).
+    const { rows } = regretBands([run('a', 1, [3, 2, 1]), run('a', 2, [3]), run('b', 1, [2, 2])]);
+    expect(rows.map((row) => `${row.variant}${row.trials}${row.partial ? ' partial' : ''}`)).toEqual([
+      'a1',
+      'a2 partial',
+      'a3 partial',
+      'b1',
+      'b2',
+    ]);
   });
 
   it('counts a run without a complete trial, and names its variant (trial 36: "runs 0")', () => {

@@ -60,6 +60,11 @@ describe('compareOutcomes', () => {
       ['random', 3, 2, 1, 3],
     ]);
     expect(rows[1]).toMatchObject({ completeTrials: 12, failedTrials: 3, studies: ['r1', 'r2', 'r3'], erroredRuns: 0 });
+    // Linear quartiles, as the report's table: bests 1, 2, 3 -> 1.5 and 2.5; 0.5, 1.5 -> 0.75 and 1.25.
+    expect(rows.map((row) => row.quartilesBest)).toEqual([
+      [0.75, 1.25],
+      [1.5, 2.5],
+    ]);
   });
 
   it('ranks by the highest median when maximizing, and puts variants without results last', () => {

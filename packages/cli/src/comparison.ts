@@ -48,8 +48,21 @@ export interface ComparisonRow {
    * has a result. Unequal (an interrupted run, a budget changed since): the bests are not like for like.
    */
   readonly finishedTrials: { readonly min: number; readonly max: number } | null;
+  /**
+   * The first and third quartiles of the runs' best losses (linearly interpolated, as the report's table
+   * has them), better first; null when a run found nothing.
+   */
+  readonly quartilesBest: readonly [number, number] | null;
   readonly studies: readonly string[];
 }
+
+/** The q-quantile of values sorted best first, linearly interpolated. */
+const quantile = (sorted: readonly number[], q: number): number => {
+  const position = q * (sorted.length - 1);
+  const low = sorted[Math.floor(position)] as number;
+  const high = sorted[Math.ceil(position)] as number;
+  return low + (high - low) * (position - Math.floor(position));
+};
 
 /** The median of `values` among `count` runs, the `count − values.length` missing ones ranked worst. */
 const median = (values: readonly number[], count: number, direction: Direction): number | null => {
@@ -105,6 +118,10 @@ export const compareOutcomes = (outcomes: readonly BatchOutcome[]): ComparisonRo
       bestOfRuns: extreme(bests, direction, true),
       worstOfRuns: bests.length < runs.length ? null : extreme(bests, direction, false),
       finishedTrials: finished.length === 0 ? null : { min: Math.min(...finished), max: Math.max(...finished) },
+      quartilesBest: ((sorted) =>
+        sorted.length === 0 || sorted.length < runs.length ? null : [quantile(sorted, 0.25), quantile(sorted, 0.75)])(
+        [...bests].sort((a, b) => (direction === 'maximize' ? b - a : a - b)),
+      ),
       studies: runs.map((run) => run.study),
     };
   });

@@ -182,6 +182,10 @@ describe('batch experiments', () => {
       comparison: { variant: string; finishedTrials: unknown }[];
     };
     expect(comparison).toMatchObject([{ variant: 'un', finishedTrials: { min: 2, max: 3 } }]);
+    // Quartiles for a paper's median [IQR] (trial 64), from the same bests as the median.
+    const row = comparison[0] as unknown as { medianBest: number; quartilesBest: [number, number] };
+    expect(row.quartilesBest[0]).toBeLessThanOrEqual(row.medianBest);
+    expect(row.quartilesBest[1]).toBeGreaterThanOrEqual(row.medianBest);
   });
 
   it("gives an errored run's code in --json, as errors are given elsewhere (trial 36: only its message)", async () => {

@@ -249,7 +249,8 @@ const prepareFile = async (
         ...(options.logger === undefined ? {} : { logger: options.logger }),
       });
       refuseEventsOverInputs(experiment, batchInputs);
-      if (options.overrides?.store === undefined) refuseStoreLeftBesideLink(path, experiment);
+      // A --store path is the working folder's (the same either way); a bare `--store jsonl` is beside the config.
+      refuseStoreLeftBesideLink(path, experiment, Object.keys(variant.values).length > 0);
       if (options.preflight === true) await checkPluginOptions(experiment);
       runs.push({ configPath: path, variant, experiment });
     } catch (error) {
@@ -319,7 +320,7 @@ const storeFile = ({ config, baseDir }: LoadedExperiment): string | undefined =>
  * resolved from the config's real folder (trial 63: an upgraded run started the study over, unsaid, and the
  * read-only commands asked whether it had run).
  */
-export const refuseStoreLeftBesideLink = (path: string, experiment: LoadedExperiment): void => {
+export const refuseStoreLeftBesideLink = (path: string, experiment: LoadedExperiment, matrix = false): void => {
   const store = storeFile(experiment);
   const linkFolder = dirname(resolve(path));
   if (store === undefined || linkFolder === experiment.baseDir || existsSync(store)) return;
@@ -329,7 +330,9 @@ export const refuseStoreLeftBesideLink = (path: string, experiment: LoadedExperi
   throw new ParzenError(
     'CONFIG_INVALID',
     `The store this config names is ${store}, which is not there, but ${earlier} is: the same path read from the folder the config was reached through (${linkFolder}), where Parzen before 2026-12-03 kept it. ` +
-      `Paths in a config are read from its real folder now. To go on with that study, move the file to ${store}, or name it with --store ${kind}:${earlier}.`,
+      `Paths in a config are read from its real folder now. To go on with that study, move the file to ${store}` +
+      // One file per study of a matrix: a --store file would hold every variant (review 67: they started over in it).
+      `${matrix && typeof experiment.config.store.options?.path !== 'string' ? ' (and each other study of the matrix its file likewise)' : `, or name it with --store ${kind}:${earlier}`}.`,
     {
       issues: [
         {

@@ -7,7 +7,10 @@ export const errorEntry = (error: unknown, file?: string): Record<string, unknow
   ...(file === undefined ? {} : { file }),
   code: error instanceof ParzenError || error instanceof CliError ? error.code : 'UNEXPECTED',
   message: error instanceof Error ? error.message : String(error),
-  ...(error instanceof ParzenError && error.issues.length > 0 ? { issues: error.issues } : {}),
+  // The pointer, what was expected and found (a plugin's `absolute` mark is how the pointer was placed).
+  ...(error instanceof ParzenError && error.issues.length > 0
+    ? { issues: error.issues.map(({ pointer, expected, found }) => ({ pointer, expected, found })) }
+    : {}),
 });
 
 /** Whether `PARZEN_DEBUG` asks for the stacks behind errors (set, and none of empty, 0, false, no, off). */

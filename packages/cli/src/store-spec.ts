@@ -77,6 +77,10 @@ const storeKindOf = (file: string): 'jsonl' | 'sqlite' | undefined =>
 export const blameStoreFlag = (error: unknown, flag: string): unknown => {
   const issues = error instanceof ParzenError ? error.issues : [];
   if (issues.length === 0 || issues.some((issue) => !issue.pointer.startsWith('/store'))) return error;
+  // A store's own account (a server's reason: "database does not exist", what to do) kept whole, said of
+  // the flag (review 67: replaced by its bare expected/found line).
+  if (error instanceof ParzenError && !error.message.startsWith('Invalid '))
+    return new ParzenError(error.code, `${flag}: ${error.message}`, { cause: error });
   const said = issues.map((issue) => {
     const where = issue.pointer === '/store/use' ? '' : ` (${issue.pointer.slice('/store/'.length)})`;
     return `expected ${issue.expected}${where}, found ${issue.found}`;

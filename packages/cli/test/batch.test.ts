@@ -61,6 +61,15 @@ describe('batch experiments', () => {
     };
     expect(runs.map((r) => r.trials.complete)).toEqual([1, 2]);
     expect((await cli('run', path, '--max-trials', '2', '--quiet')).stderr).not.toContain('is not used by');
+    // A key written as a pointer too (review 67).
+    const pointed = writeIn(
+      own,
+      'pointed.json',
+      heartConfig({ name: 'pt', store: { use: 'memory' }, matrix: { '/budget/maxTrials': [1, 2] } }),
+    );
+    expect((await cli('run', pointed, '--max-trials', '3', '--quiet')).stderr).toContain(
+      '--max-trials 3 is not used by',
+    );
   });
 
   it("studies lists a matrix's studies whose files exist and says which have not run (trial 64: one missing file failed it)", async () => {

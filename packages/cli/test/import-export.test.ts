@@ -168,6 +168,20 @@ describe('parzen export and import', () => {
     expect(toStdout.stderr).toContain('--json describes the file export writes');
   });
 
+  it("import says a store's config errors where run says them: under /store/options, or of the --store flag (review 67)", async () => {
+    const salvaging = config('salvaging.json', {
+      use: 'jsonl',
+      options: { path: './salvaged.parzen.jsonl', salvage: true },
+    });
+    const rows = writeIn(dir, 'one-row.jsonl', '{"params":{"x":0.5,"model":"svm"},"loss":1}\n');
+    const refused = await cli('import', salvaging, rows);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('/store/options/salvage: expected salvage only for a command that reads');
+    const flagged = await cli('import', salvaging, rows, '--store', 'postgres:postgres://u:pw@localhost/db');
+    expect(flagged.code).toBe(2);
+    expect(flagged.stderr).toContain('--store: expected a URL without a password');
+  });
+
   it('export -o: creates missing folders, refuses a folder, names the path it cannot write (was a stack trace)', async () => {
     const from = config('from-o.json', { use: 'jsonl', options: { path: './heart.parzen.jsonl' } });
     const nested = join(dir, 'exports', 'deep', 'heart.jsonl');

@@ -154,6 +154,10 @@ describe('the store keeps the study space; inspection reads it (issue 9, defect 
       expect(refused.stderr).toContain(`but ${realpathSync(earlier)} is`);
       expect(refused.stderr).toContain(`--store jsonl:${realpathSync(earlier)}`);
     }
+    // A bare `--store jsonl` is the same file beside the config (review 67: any --store skipped the check).
+    const bare = await cli('run', join(project, 'exp', 'up.json'), '--store', 'jsonl', '--quiet');
+    expect(bare.code, bare.stderr).toBe(2);
+    expect(bare.stderr).toContain(`but ${realpathSync(earlier)} is`);
     expect(existsSync(join(project, 'repo', 'up.parzen.jsonl'))).toBe(false);
     // Named, it goes on; the config read from its own folder, or with the file moved there, is as before.
     const named = await cli('trials', join(project, 'exp', 'up.json'), '--json', '--store', `jsonl:${earlier}`);

@@ -94,11 +94,21 @@ describe('jsonl journal format version 2 (intermediate values, enqueued entries,
       `JSONL journal \`${path}\` was upgraded from format version 1 to 2: Parzen versions that know only version 1 can no longer open it (update every worker that shares it).`,
     ]);
     // A journal this store starts is not said to be upgraded as its first later records come.
-    const fresh = open(tempPath('fresh.parzen.jsonl'));
+    const freshPath = tempPath('fresh.parzen.jsonl');
+    const fresh = open(freshPath);
     await fresh.store.openStudy(spec);
     await fresh.store.enqueue(spec.name, [{ internal: { x: 0.75 }, key: 'k' }]);
     await fresh.store.close();
-    expect(fresh.warnings).toEqual([]);
+    // Nor by the next store on it in this process (review 67: a batch's shared journal, begun by its first study).
+    const next = open(freshPath);
+    await next.store.openStudy(spec);
+    await next.store.addTrials(spec.name, [
+      { internal: { x: 0.5 }, outcome: { state: 'complete', loss: 1 }, key: 'k2' },
+    ]);
+    await next.store.close();
+    // Raised twice (2 for the entry, 3 for the keyed trial), said neither time.
+    expect(records(freshPath).filter((record) => record.op === 'journal')).toHaveLength(3);
+    expect([...fresh.warnings, ...next.warnings]).toEqual([]);
   });
 
   it('declares version 3 just before the first added trial that names an enqueued key (review 35)', async () => {

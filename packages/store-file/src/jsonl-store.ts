@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import {
   type AddTrialsOptions,
   assertOptions,
@@ -46,6 +47,9 @@ import {
 import { jsonlStoreOptionsSchema } from './options-schema.js';
 import { Replica, type ReplicaStudy } from './replica.js';
 import { createSerialQueue } from './serial-queue.js';
+
+/** Journals this process began (empty or missing when it first opened them): their format rises unsaid. */
+const BEGUN_HERE = new Set<string>();
 
 /** Options of {@link createJsonlStore}. */
 export interface JsonlStoreOptions {
@@ -291,8 +295,11 @@ class JsonlTrialStore implements JsonlStore {
   private open(): JournalFile {
     if (this.closed) throw new ParzenError('STORE_FAILED', `The journal store for \`${this.path}\` is closed.`);
     if (this.file === undefined) {
-      // A journal with records before this store opened it: raising its format is said (trial 63).
-      this.hadRecords = (statSync(this.path, { throwIfNoEntry: false })?.size ?? 0) > 0;
+      // A journal with records before this process opened it: raising its format is said (trial 63); not one
+      // this process began (review 67: a batch's shared journal, begun by the run's first study).
+      const key = resolve(this.path);
+      this.hadRecords = (statSync(this.path, { throwIfNoEntry: false })?.size ?? 0) > 0 && !BEGUN_HERE.has(key);
+      if (!this.hadRecords) BEGUN_HERE.add(key);
       this.file = this.readOnly ? JournalFile.openForReading(this.path) : JournalFile.open(this.path, this.fsync);
     }
     return this.file;

@@ -16,6 +16,7 @@ import {
 } from '@parzen/engine/host';
 import {
   addedTrialKey,
+  configErrorUnder,
   type FinishedTrial,
   type NewFinishedTrial,
   ParzenError,
@@ -29,7 +30,7 @@ import { CliError } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { storeFileKind } from '../output-file.js';
 import { prepareRuns } from '../prepare-runs.js';
-import { parseStoreSpec } from '../store-spec.js';
+import { blameStoreFlag, parseStoreSpec, storeFlagLabel } from '../store-spec.js';
 import { readTrialFile, type TrialFile, trialFileName } from '../trial-file.js';
 
 /** Flags of `parzen import`. */
@@ -285,7 +286,11 @@ const importWhenAsked = async (
     printNone(true);
     return early;
   }
-  const store = await scope.create('store', choice);
+  // Its config errors where run and validate say them: under /store/options, or of the --store flag.
+  const store = await scope.create('store', choice).catch((error: unknown) => {
+    const placed = configErrorUnder('/store/options', error);
+    throw flags.store === undefined ? placed : blameStoreFlag(placed, storeFlagLabel(choice));
+  });
   let added: readonly FinishedTrial[] = [];
   // Per row to import, whether it repeats a trial the study already had.
   let repeated: boolean[] = [];
@@ -309,7 +314,12 @@ const importWhenAsked = async (
       // A study created here keeps a suggester as a run's does, so a later run says when its own differs:
       // the one an export's study was created with, else the config's.
       const suggester: StudySuggester =
-        exportedSuggester(file) ?? studySuggester(await scope.create('suggester', experiment.config.suggester));
+        exportedSuggester(file) ??
+        studySuggester(
+          await scope.create('suggester', experiment.config.suggester).catch((error: unknown) => {
+            throw configErrorUnder('/suggester/options', error);
+          }),
+        );
       // An export's study keeps its order of the parameters (review 41: a config listing them in another
       // order created the study in its own, and the continued study differed); the space is the same.
       const studySpace = (file.header?.study?.space as SpaceDefinition | undefined) ?? space;

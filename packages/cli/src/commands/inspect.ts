@@ -163,7 +163,7 @@ const configTargets = async (path: string, flags: InspectFlags): Promise<Inspect
     const { store, experiment } = await storeRegistry(choice, config.plugins, baseDir, name).catch((error: unknown) => {
       throw flags.store === undefined ? error : blameStoreFlag(error, storeFlag(flags.store));
     });
-    if (flags.store === undefined) refuseStoreLeftBesideLink(path, experiment);
+    refuseStoreLeftBesideLink(path, experiment, variants.length > 1);
     // A store without a path or URL of its own may keep each study in a file named after it.
     const key = storeKey(store, name, baseDir);
     if (flags.study !== undefined && stores.has(key)) continue;

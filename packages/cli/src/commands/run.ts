@@ -24,7 +24,7 @@ import type { ConfigOverrides } from '../overrides.js';
 import { closeStarted, type PreparedRun, prepareRuns } from '../prepare-runs.js';
 import { pauseProgressBars } from '../progress-reporter.js';
 import { errorEntry } from '../report-error.js';
-import { parseStoreSpec } from '../store-spec.js';
+import { blameStoreFlag, parseStoreSpec, storeFlagLabel } from '../store-spec.js';
 import { openStudyTrials } from '../study-trials.js';
 import { inSpaceOrder, summaryJson } from '../summary-json.js';
 
@@ -168,7 +168,15 @@ const executeRuns = async (
         break;
       }
       // One run: the error is the command's, reported with the config it came from.
-      if (runs.length === 1) throw new ConfigProblems([{ path: run.configPath, error }]);
+      // A store the --store flag chose: its problem is the flag's (the config may have no `store`).
+      if (runs.length === 1)
+        throw new ConfigProblems([
+          {
+            path: run.configPath,
+            error:
+              flags.store === undefined ? error : blameStoreFlag(error, storeFlagLabel(run.experiment.config.store)),
+          },
+        ]);
       outcomes.push({ ...base, error });
       output.note(`parzen: study ${base.study} stopped with an error: ${(error as Error).message}`);
     }
@@ -435,7 +443,10 @@ const prepareStudies = async (
   }
   noteThreadCount(runs, output);
   // A matrix that sets the seed overrides the flag (as documented): said, not silent (trial 36).
-  const seeded = [...new Set(runs.filter((run) => 'seed' in run.variant.values).map((run) => run.configPath))];
+  // A matrix key may be written as a pointer (`/seed`, `/budget/maxTrials`; review 67: those were missed).
+  const sets = (run: PreparedRun, keys: readonly string[]) =>
+    Object.keys(run.variant.values).some((key) => keys.includes(key.replace(/^\//, '')));
+  const seeded = [...new Set(runs.filter((run) => sets(run, ['seed'])).map((run) => run.configPath))];
   if (flags.seed !== undefined && seeded.length > 0)
     output.note(
       `parzen: warning: --seed ${flags.seed} is not used by ${seeded.join(', ')}: ${seeded.length === 1 ? 'its matrix sets' : 'their matrices set'} the seed of each run.`,
@@ -449,9 +460,7 @@ const prepareStudies = async (
         : undefined;
   const counted = [
     ...new Set(
-      runs
-        .filter((run) => ['budget', 'budget/maxTrials', 'budget/moreTrials'].some((key) => key in run.variant.values))
-        .map((run) => run.configPath),
+      runs.filter((run) => sets(run, ['budget', 'budget/maxTrials', 'budget/moreTrials'])).map((run) => run.configPath),
     ),
   ];
   if (trialFlag !== undefined && counted.length > 0)

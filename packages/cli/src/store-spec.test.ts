@@ -1,6 +1,31 @@
+import { ParzenError } from '@parzen/engine';
 import { describe, expect, it } from 'vitest';
 import { CliError } from './exit-codes.js';
-import { parseStoreSpec } from './store-spec.js';
+import { blameStoreFlag, parseStoreSpec } from './store-spec.js';
+
+describe('blameStoreFlag', () => {
+  it("says an options issue of the flag, and keeps a store's own account whole (review 67: a server's reason was lost)", () => {
+    const issue = {
+      pointer: '/store/options/url',
+      expected: 'a URL without a password',
+      found: 'postgres://u:***@h/d',
+    };
+    const invalid = new ParzenError('CONFIG_INVALID', `Invalid options:\n  ${issue.pointer}: ...`, { issues: [issue] });
+    expect((blameStoreFlag(invalid, '--store') as Error).message).toBe(
+      '--store: expected a URL without a password (options/url), found postgres://u:***@h/d.',
+    );
+    const server = new ParzenError(
+      'CONFIG_INVALID',
+      'Cannot use PostgreSQL at `u@h:5432/d`: database "d" does not exist. Create it with createdb d.',
+      { issues: [{ ...issue, absolute: true }] },
+    );
+    const said = blameStoreFlag(server, '--store') as ParzenError;
+    expect(said.code).toBe('CONFIG_INVALID');
+    expect(said.message).toBe(
+      '--store: Cannot use PostgreSQL at `u@h:5432/d`: database "d" does not exist. Create it with createdb d.',
+    );
+  });
+});
 
 describe('parseStoreSpec', () => {
   it('reads a plugin name and an optional path relative to the working directory', () => {

@@ -123,6 +123,23 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     expect(json.stderr).toMatch(/the next trial, #30, runs the enqueued entry \{"x":-0\.5\} instead/);
   });
 
+  it('says a study stored without its suggester was made before they were recorded, not run by "unknown" (trial 63)', async () => {
+    const at = '2026-11-30T00:00:00.000Z';
+    const study = { name: 'old', direction: 'minimize', seed: 1, space: { x: { type: 'uniform', low: 0, high: 1 } } };
+    const lines = [
+      { op: 'journal', format: 'parzen-jsonl', version: 1 },
+      { op: 'study', study: { ...study, createdAt: at } },
+      { op: 'trial', study: 'old', number: 0, startedAt: at },
+      { op: 'params', study: 'old', number: 0, params: { x: 0.25 } },
+      { op: 'finish', study: 'old', number: 0, outcome: { state: 'complete', loss: 1 }, finishedAt: at },
+    ];
+    const journal = writeIn(dir, 'old.parzen.jsonl', lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
+    const said = await cliIn(dir, 'explain', '--store', `jsonl:${journal}`);
+    expect(said.code).toBe(2);
+    expect(said.stderr).toContain('was stored without the suggester its trials were drawn with');
+    expect(said.stderr).not.toContain('unknown');
+  });
+
   it('says a partial entry whose values trials have may still run first (review 62: the store alone knows)', async () => {
     const config = journalHeartConfig(dir, 'partial', { suggester: { use: 'tpe' }, budget: { maxTrials: 8 } });
     expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(0);

@@ -235,7 +235,11 @@ export const explainNext = async (path: string | undefined, flags: ExplainFlags,
   const report = await import('@parzen/report');
   const { study: read, waiting, unrun, uncertain } = await studyToExplain(path, flags, output);
   if (read.suggester?.use !== 'tpe') {
-    const why = `Study ${read.name} is run by the \`${read.suggester?.use ?? 'unknown'}\` suggester; explain shows how TPE decides (suggester "tpe").`;
+    // A study stored without its suggester (made before suggesters were recorded) is not "unknown"'s (trial 63).
+    const why =
+      read.suggester === undefined
+        ? `Study ${read.name} was stored without the suggester its trials were drawn with (made by a Parzen from before 2026-12-02): explain it with its config, \`parzen explain CONFIG\`, whose suggester it then takes.`
+        : `Study ${read.name} is run by the \`${read.suggester.use}\` suggester; explain shows how TPE decides (suggester "tpe").`;
     if (path === undefined) throw new CliError(why);
     throw new ParzenError('CONFIG_INVALID', why);
   }

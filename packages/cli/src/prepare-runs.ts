@@ -294,7 +294,11 @@ const prepareFile = async (
       const started = seen.has(key)
         ? undefined
         : await startObjective(run.experiment).catch((error: unknown) => {
-            throw inVariant(error, run.variant);
+            // Only when a list gave the value: a base config's mistake is every variant's (review 67).
+            const said = inVariant(error, run.variant);
+            const moved = (one: unknown) =>
+              one instanceof ParzenError ? one.issues.map((issue) => issue.pointer).join('\n') : '';
+            throw moved(said) === moved(error) ? error : said;
           });
       checked.push(started === undefined ? run : { ...run, started });
       seen.add(key);

@@ -110,6 +110,21 @@ describe('batch experiments', () => {
     };
     expect(errors[0]?.issues.map((issue) => issue.pointer)).toEqual(['/matrix/objective~1options~1path/1']);
     expect(errors[0]?.message).toMatch(/^.*Matrix variant ex\.path-/);
+    // A mistake of the base config is every variant's: said without one variant's name (review 67).
+    const base = writeIn(
+      own,
+      'base.json',
+      heartConfig({
+        name: 'bs',
+        store: { use: 'memory' },
+        objective: { use: 'module', options: { path: './nope.mjs' } },
+        matrix: { seed: [1, 2] },
+      }),
+    );
+    const shared = await cli('validate', base);
+    expect(shared.code).toBe(2);
+    expect(shared.stderr).toContain('/objective/options/path');
+    expect(shared.stderr).not.toContain('Matrix variant');
   });
 
   it('refuses two store kinds on one file before anything runs (trial 64: the second cell failed after the first ran)', async () => {

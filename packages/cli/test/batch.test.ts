@@ -89,6 +89,14 @@ describe('batch experiments', () => {
       'pj.seed-2',
     ]);
     expect(listed.stderr).toContain("1 of the matrix's 3 studies has not run yet (pj.seed-3); listing the others.");
+    const none = writeIn(
+      own,
+      'none.json',
+      heartConfig({ name: 'nn', store: { use: 'jsonl' }, budget: { maxTrials: 1 }, matrix: { seed: [1, 2] } }),
+    );
+    const nothing = await cli('studies', none);
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toContain("None of the matrix's 2 studies has run yet (nn.seed-1, nn.seed-2)");
   });
 
   it("says an objective value a matrix list gave at its place in the list (trial 64: said at the base config's)", async () => {

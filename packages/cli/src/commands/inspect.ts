@@ -470,10 +470,16 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
         await cleanUpQuietly(() => store.close(), `the \`${target.store.use}\` store could not be closed`);
       }
     }
-    if (lines.length === 0 && notRun.length > 0) throw notRun[0]?.error;
+    const notRunNames = notRun.map(({ study }) => study);
+    const shownNames = `${notRunNames.slice(0, 5).join(', ')}${notRunNames.length > 5 ? `, and ${notRunNames.length - 5} more` : ''}`;
+    if (lines.length === 0 && notRun.length > 0)
+      throw new ParzenError(
+        'STUDY_NOT_FOUND',
+        `None of the matrix's ${targets.length} studies has run yet (${shownNames}): \`parzen run ${path ?? 'CONFIG'}\` runs them.`,
+      );
     if (notRun.length > 0)
       output.note(
-        `parzen: ${notRun.length} of the matrix's ${targets.length} studies ${notRun.length === 1 ? 'has' : 'have'} not run yet (${notRun.map(({ study }) => study).join(', ')}); listing the others.`,
+        `parzen: ${notRun.length} of the matrix's ${targets.length} studies ${notRun.length === 1 ? 'has' : 'have'} not run yet (${shownNames}); listing the others.`,
       );
     // The words of `run --json`: `trials` the counts by state, `best` the best trial's number and loss (no
     // params: they would need each study's space compiled). `best` and `suggester` are null, never left

@@ -176,3 +176,17 @@ describe('quantised values', () => {
     expect(compiled && sampleFromUnit(compiled, 0)).toBe(1);
   });
 });
+
+describe('an unknown parameter name (review 67)', () => {
+  it('says the same letters in other code points, and a near misspelling, but not for a one-letter name', () => {
+    const space = compileSpace({
+      'caf\u00e9': { type: 'uniform', low: 0, high: 1 },
+      rate: { type: 'uniform', low: 0, high: 1 },
+    });
+    const found = (params: Record<string, number>) =>
+      toInternalParams(space, params, '/enqueue/0', { partial: true }).issues.map((issue) => issue.found);
+    expect(found({ 'cafe\u0301': 0.5 })[0]).toContain('looks the same but is written with other Unicode code points');
+    expect(found({ rtae: 0.5 })[0]).toContain('(did you mean `rate`?)');
+    expect(found({ y: 0.5 })).toEqual(['unknown parameter "y"']);
+  });
+});

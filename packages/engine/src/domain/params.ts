@@ -1,4 +1,4 @@
-import { type ConfigIssue, describeValue, escapePointer } from '../errors.js';
+import { type ConfigIssue, describeValue, didYouMean, escapePointer } from '../errors.js';
 import type { CompiledSpace, ParamNode } from './compile-space.js';
 import { gridSteps, isInSupport } from './distribution.js';
 import { quantize } from './rounding.js';
@@ -154,7 +154,16 @@ export const toInternalParams = (
       issues.push({
         pointer: pointerTo(pointer, name),
         expected: `a parameter of the space (${space.params.map((param) => param.name).join(', ')})`,
-        found: `unknown parameter ${JSON.stringify(name)}`,
+        // With a did-you-mean (a misspelling, or the same letters in other code points: review 67); not for a
+        // name of one or two letters, which is one edit from any other (`y` for `x`).
+        found: `unknown parameter ${JSON.stringify(name)}${
+          name.length < 3
+            ? ''
+            : didYouMean(
+                name,
+                space.params.map((param) => param.name),
+              )
+        }`,
       });
   }
   const params: Record<string, number> = {};

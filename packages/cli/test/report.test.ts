@@ -155,6 +155,25 @@ describe('parzen report', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain(`--study nope: the config names \`${names[0]}\``);
     expect(existsSync(join(dir, 'nope.html'))).toBe(false);
+    // A study the matrix's store holds under another name (an earlier version's name for a variant, which run
+    // points to with --study): reported as the store keeps it, as trials reads it (trial 63: refused).
+    const { store: _mem, ...other } = heartConfig({
+      name: 'cmp.suggester-tpe1.seed-1',
+      budget: { maxTrials: 3 },
+      store: { use: 'jsonl', options: { path: './cmp.parzen.jsonl' } },
+    });
+    const legacy = writeIn(dir, 'cmp-legacy.json', {
+      ...other,
+      store: { use: 'jsonl', options: { path: './cmp.parzen.jsonl' } },
+    });
+    expect((await cli('run', legacy, '--quiet')).code).toBe(0);
+    const old = join(dir, 'cmp-old.html');
+    const byOldName = await cli('report', matrix, '--study', 'cmp.suggester-tpe1.seed-1', '-o', old, '--json');
+    expect(byOldName.code, byOldName.stderr).toBe(0);
+    expect(JSON.parse(byOldName.stdout)).toMatchObject({ studies: [{ name: 'cmp.suggester-tpe1.seed-1', trials: 3 }] });
+    // And explain, with the same --study (its suggester as the store kept it: random here, which explain says).
+    const explained = await cli('explain', matrix, '--study', 'cmp.suggester-tpe1.seed-1');
+    expect(explained.stderr).toContain('Study cmp.suggester-tpe1.seed-1 is run by the `random` suggester');
     // Served live: one study, which --study picks (trial 64: the message said to give a config without a matrix).
     const served = await cli('report', matrix, '--serve');
     expect(served.code).toBe(2);

@@ -172,6 +172,25 @@ const studyToExplain = async (
     flags.study === undefined && runs.length === 1
       ? runs[0]
       : runs.find((r) => r.experiment.config.name === flags.study);
+  if (run === undefined && flags.study !== undefined) {
+    // A study the config's store holds under another name (an earlier version's name for a matrix variant,
+    // which run points to with --study): explained as the store keeps it (trial 63: refused).
+    const held = await loadStudies(
+      path,
+      { study: flags.study, ...(flags.store === undefined ? {} : { store: flags.store }) },
+      output,
+    ).catch(() => undefined);
+    const [found] = held ?? [];
+    if (held?.length === 1 && found !== undefined) {
+      const study = reportStudy(found.record, found.trials, found.space);
+      return {
+        study: flags.seed === undefined ? study : { ...study, seed: flags.seed },
+        waiting: undefined,
+        unrun: [],
+        uncertain: [],
+      };
+    }
+  }
   if (run === undefined)
     throw new CliError(
       `${path} describes ${runs.length === 1 ? 'study' : 'studies'} ${runs.map((r) => `\`${r.experiment.config.name}\``).join(', ')}: ${flags.study === undefined ? 'pick one with --study NAME' : `none is named ${flags.study}`}.`,

@@ -16,6 +16,8 @@ export interface Variant {
   readonly indices: Readonly<Record<string, number>>;
   /** The label of each value set in the study name (`tpe2`), by key. */
   readonly labels?: Readonly<Record<string, string>>;
+  /** The study name's parts after the config's name, one per matrix key in order (`suggester-tpe`, `seed-3`). */
+  readonly parts?: readonly string[];
   /**
    * The study name earlier versions gave this variant (a plugin choice with options by its `use` alone,
    * labels numbered by position when they collided), when it differs from `study`: a run that finds only
@@ -237,6 +239,7 @@ export const expandMatrix = (raw: unknown): Variant[] => {
       values,
       indices,
       labels: chosenLabels,
+      parts,
       ...(legacyStudy === study ? {} : { legacyStudy }),
     };
   });

@@ -187,6 +187,16 @@ describe('batch experiments', () => {
     const sharedReordered = await cli('run', shared({ suggester, seed: [1, 2] }), '--quiet');
     expect(sharedReordered.code).toBe(2);
     expect(sharedReordered.stderr).toContain('sh.suggester-random.seed-1 (held as sh.seed-1.suggester-random)');
+    // New values with dots in them, the keys in their order: new variants, not a reorder (review 68: refused).
+    const dotted = (matrix: Record<string, unknown>) => {
+      const { store: _memory, ...config } = heartConfig({ name: 'dt', budget: { maxTrials: 1 }, matrix });
+      return writeIn(own, 'dt.json', config);
+    };
+    // (Split at every dot, `maxSeconds-1.5.high-1.25` and `maxSeconds-1.25.high-1.5` have the same words.)
+    expect((await cli('run', dotted({ 'budget/maxSeconds': [1.5], 'space/x/high': [1.25] }), '--quiet')).code).toBe(0);
+    const swapped = await cli('run', dotted({ 'budget/maxSeconds': [1.25], 'space/x/high': [1.5] }), '--quiet');
+    expect(swapped.code, swapped.stderr).toBe(0);
+    expect(swapped.stderr).not.toContain('earlier order');
   });
 
   it('says when runs of one variant have different trial counts (trial 36: pooled without a word)', async () => {

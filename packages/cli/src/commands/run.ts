@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -257,58 +257,67 @@ const noteLegacyStudies = async (runs: readonly PreparedRun[], output: Output): 
   }
 };
 
-/** A study name's dot-separated parts, sorted: the same for a matrix variant named with its keys in another order. */
-const partsOf = (name: string): string => name.split('.').sort().join('\u0000');
+/**
+ * The names a matrix variant's study had with its keys in another order (its parts permuted; none past six
+ * keys): the config's name, then each key's `key-label` part (review 68: compared by dot-split words, values
+ * with dots matched other variants).
+ */
+const reorderedNames = (run: PreparedRun): string[] => {
+  const parts = run.variant.parts ?? [];
+  const mine = run.experiment.config.name;
+  if (parts.length < 2 || parts.length > 6) return [];
+  const base = mine.slice(0, mine.length - parts.join('.').length - 1);
+  const permutations = (rest: readonly string[]): string[][] =>
+    rest.length <= 1
+      ? [[...rest]]
+      : rest.flatMap((part, at) =>
+          permutations([...rest.slice(0, at), ...rest.slice(at + 1)]).map((tail) => [part, ...tail]),
+        );
+  return permutations(parts)
+    .map((order) => [base, ...order].join('.'))
+    .filter((name) => name !== mine);
+};
 
 /**
- * Refuses a batch whose matrix variants are not in their stores while each store holds the same variant
- * under its keys' earlier order (a variant is named after its keys in the order they are written): run, it
- * would start every study over (trial 64: writing the matrix keys in another order reran a 56-study batch).
+ * Refuses a batch whose matrix variants are not in their stores while a store holds the same variant under
+ * its keys' earlier order (a variant is named after its keys in the order they are written): run, it would
+ * start every study over (trial 64: writing the matrix keys in another order reran a 56-study batch).
  */
 const refuseReorderedStudies = async (runs: readonly PreparedRun[]): Promise<void> => {
   const names = new Set(runs.map((run) => run.experiment.config.name));
+  const found: string[] = [];
   // A bare `jsonl` or `sqlite` store keeps each study in a file named after it, beside the config.
   const fileOf: Record<string, ((study: string) => string) | undefined> = {
     jsonl: defaultJournalName,
     sqlite: defaultDatabaseName,
   };
-  // Each store read once (a batch's studies often share one journal).
+  // Each shared store read once (a batch's studies often share one journal).
   const byStore = new Map<string, PreparedRun[]>();
   for (const run of runs) {
-    const { use, options } = run.experiment.config.store;
-    if (Object.keys(run.variant.values).length < 2 || use === 'memory') continue;
-    if (fileOf[use] !== undefined && options?.path === undefined) continue;
-    const key = `${run.experiment.baseDir}\u0000${JSON.stringify(run.experiment.config.store)}`;
-    byStore.set(key, [...(byStore.get(key) ?? []), run]);
-  }
-  const found: string[] = [];
-  for (const run of runs) {
     const { store, name } = run.experiment.config;
+    const earlier = reorderedNames(run).filter((other) => !names.has(other));
+    if (earlier.length === 0 || store.use === 'memory') continue;
     const named = fileOf[store.use];
-    if (Object.keys(run.variant.values).length < 2 || named === undefined || store.options?.path !== undefined)
+    if (named !== undefined && store.options?.path === undefined) {
+      const folder = run.experiment.baseDir;
+      if (existsSync(join(folder, named(name)))) continue;
+      const held = earlier.find((other) => existsSync(join(folder, named(other))));
+      if (held !== undefined) found.push(`${name} (held as ${held}, in ${named(held)})`);
       continue;
-    const folder = run.experiment.baseDir;
-    const suffix = named('');
-    if (existsSync(join(folder, named(name)))) continue;
-    const stem = (file: string) => file.slice(0, -suffix.length);
-    const mine = stem(named(name));
-    const others = new Set([...names].map((other) => named(other)));
-    const earlier = readdirSync(folder).find(
-      (file) => file.endsWith(suffix) && !others.has(file) && partsOf(stem(file)) === partsOf(mine),
-    );
-    if (earlier !== undefined) found.push(`${name} (held as ${stem(earlier)}, in ${earlier})`);
+    }
+    const key = `${run.experiment.baseDir}\u0000${JSON.stringify(store)}`;
+    byStore.set(key, [...(byStore.get(key) ?? []), run]);
   }
   for (const group of byStore.values()) {
     let store: Awaited<ReturnType<typeof openStoreForReading>> | undefined;
     try {
       store = await openStoreForReading((group[0] as PreparedRun).experiment);
-      const held = (await store.listStudies?.()) ?? [];
-      const heldNames = new Set(held.map((record) => record.name));
+      const heldNames = new Set(((await store.listStudies?.()) ?? []).map((record) => record.name));
       for (const run of group) {
         const mine = run.experiment.config.name;
         if (heldNames.has(mine)) continue;
-        const earlier = held.find((record) => !names.has(record.name) && partsOf(record.name) === partsOf(mine));
-        if (earlier !== undefined) found.push(`${mine} (held as ${earlier.name})`);
+        const held = reorderedNames(run).find((other) => !names.has(other) && heldNames.has(other));
+        if (held !== undefined) found.push(`${mine} (held as ${held})`);
       }
     } catch {
       // A store that cannot be read here (not made yet, say) is said when the run opens it.

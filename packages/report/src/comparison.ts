@@ -133,6 +133,10 @@ export const regretBands = (runs: readonly ComparisonRun[], options: ComparisonO
         })
         .sort((a, b) => a - b);
       if (regrets.length === 0) continue;
+      const partial = own.some((c) => c.best.length < step);
+      // The dashed part starts where the solid one ends: the last full row again, dashed (review 68: a gap).
+      const previous = rows.at(-1);
+      if (partial && previous?.variant === variant && !previous.partial) rows.push({ ...previous, partial: true });
       rows.push({
         variant,
         trials: step,
@@ -140,7 +144,7 @@ export const regretBands = (runs: readonly ComparisonRun[], options: ComparisonO
         q25: quantile(regrets, 0.25),
         q75: quantile(regrets, 0.75),
         runs: regrets.length,
-        partial: own.some((c) => c.best.length < step),
+        partial,
       });
     }
   }
@@ -169,6 +173,34 @@ const symlogAxis = (values: readonly number[]): { constant: number; ticks: numbe
   for (let power = low; power <= high; power++) ticks.push(Number(`1e${power}`));
   return { constant: 10 ** low, ticks };
 };
+
+/**
+ * Twenty colours: Vega's tableau20 with its ten strong shades first and their light partners after, so up to
+ * ten variants get the strong ones and neighbours never differ by shade alone (review 68: in tableau20's
+ * order the second variant was the first's light partner).
+ */
+const PALETTE = [
+  '#4c78a8',
+  '#f58518',
+  '#e45756',
+  '#72b7b2',
+  '#54a24b',
+  '#eeca3b',
+  '#b279a2',
+  '#ff9da6',
+  '#9d755d',
+  '#bab0ac',
+  '#9ecae9',
+  '#ffbf79',
+  '#ff9d98',
+  '#83bcb6',
+  '#88d27a',
+  '#f2cf5b',
+  '#d6a5c9',
+  '#fcbfd2',
+  '#d8b5a5',
+  '#79706e',
+];
 
 /**
  * A comparison page for a batch (a matrix, several configs, or benchmark traces): best-so-far regret per
@@ -224,8 +256,8 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
           field: 'variant',
           type: 'nominal',
           sort: variants,
-          scale: { scheme: variants.length > 10 ? 'tableau20' : 'tableau10' },
-          legend: { labelLimit: 480 },
+          scale: { range: PALETTE },
+          legend: { labelLimit: 0 },
         },
       },
       layer: [
@@ -285,7 +317,7 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
       data: { values: finals },
       // Whole labels, slanted (trial 64: cut at 180 px, fourteen variants read alike).
       encoding: {
-        x: { field: 'variant', type: 'nominal', sort: variants, axis: { labelAngle: -40, labelLimit: 480 } },
+        x: { field: 'variant', type: 'nominal', sort: variants, axis: { labelAngle: -40, labelLimit: 0 } },
       },
       layer: [
         {
@@ -357,6 +389,11 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
         : []),
       ...(uneven.length > 0
         ? [`Runs of unequal length, their final bests not like for like: ${uneven.join(', ')}.`]
+        : []),
+      ...(variants.length > PALETTE.length
+        ? [
+            `${variants.length} variants on ${PALETTE.length} colours: colours repeat in the regret chart (its tooltips and the table name each variant).`,
+          ]
         : []),
       ...runningNote(runs),
       ...(valueless.length > 0

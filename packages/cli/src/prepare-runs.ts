@@ -14,6 +14,7 @@ import {
 } from '@parzen/engine';
 import { type ConfigIssue, formatIssues, issuesUnder, type Logger } from '@parzen/engine/plugin';
 import { defaultJournalName } from '@parzen/store-file';
+import { defaultDatabaseName } from '@parzen/store-sqlite';
 import { defaultStore, defaultSuggester, loadBuiltinPlugins } from './builtin-plugins.js';
 import { type ConfigProblem, ConfigProblems } from './config-problems.js';
 import { CliError, EXIT } from './exit-codes.js';
@@ -315,6 +316,8 @@ const storeFile = ({ config, baseDir }: LoadedExperiment): string | undefined =>
   const { use, options = {} } = config.store;
   if (typeof options.path === 'string') return canonicalFile(resolve(baseDir, options.path));
   if (use === 'jsonl') return canonicalFile(resolve(baseDir, defaultJournalName(config.name)));
+  // A bare `sqlite` too (review 68: the link check missed it, and the run started over).
+  if (use === 'sqlite') return canonicalFile(resolve(baseDir, defaultDatabaseName(config.name)));
   return undefined;
 };
 

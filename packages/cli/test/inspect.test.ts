@@ -159,6 +159,15 @@ describe('the store keeps the study space; inspection reads it (issue 9, defect 
     expect(bare.code, bare.stderr).toBe(2);
     expect(bare.stderr).toContain(`but ${realpathSync(earlier)} is`);
     expect(existsSync(join(project, 'repo', 'up.parzen.jsonl'))).toBe(false);
+    // A bare `sqlite` store likewise (review 68: not looked for).
+    const database = join(project, 'exp', 'up.parzen.db');
+    expect((await cli('run', join(project, 'repo', 'up.json'), '--quiet', '--store', `sqlite:${database}`)).code).toBe(
+      0,
+    );
+    const sqlite = await cli('run', join(project, 'exp', 'up.json'), '--store', 'sqlite', '--quiet');
+    expect(sqlite.code, sqlite.stderr).toBe(2);
+    expect(sqlite.stderr).toContain(`but ${realpathSync(database)} is`);
+    expect(existsSync(join(project, 'repo', 'up.parzen.db'))).toBe(false);
     // Named, it goes on; the config read from its own folder, or with the file moved there, is as before.
     const named = await cli('trials', join(project, 'exp', 'up.json'), '--json', '--store', `jsonl:${earlier}`);
     expect(JSON.parse(named.stdout) as unknown[]).toHaveLength(3);

@@ -34,6 +34,9 @@ describe('expandMatrix', () => {
       suggester: { use: 'tpe', options: { gamma: 0.2 } },
     });
     expect('matrix' in (variants[0]?.config ?? {})).toBe(false);
+    // The seed's key written as a pointer groups the same way (review 68: each seed was a variant of its own).
+    const pointed = expandMatrix({ ...base, matrix: { suggester: [{ use: 'random' }], '/seed': [1, 2] } });
+    expect(pointed.map((variant) => variant.variant)).toEqual(['cmp suggester=random', 'cmp suggester=random']);
   });
 
   it('sets slash paths inside the config without touching the original', () => {

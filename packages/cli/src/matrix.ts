@@ -227,7 +227,8 @@ export const expandMatrix = (raw: unknown): Variant[] => {
       chosenLabels[key] = label;
       parts.push(`${path.at(-1)}-${label}`);
       legacyParts.push(`${path.at(-1)}-${legacy[axis]?.[index] as string}`);
-      if (key !== 'seed') group.push(`${key}=${label}`);
+      // Runs that differ in the seed alone are one variant's, the key written `seed` or `/seed` (review 68).
+      if (segments(key).join('/') !== 'seed') group.push(`${key}=${label}`);
     });
     const study = [name, ...parts].join('.');
     const legacyStudy = [name, ...legacyParts].join('.');

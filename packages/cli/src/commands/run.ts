@@ -185,7 +185,8 @@ const executeRuns = async (
 };
 
 /** A variant's matrix values without the seed (runs of one variant differ only in it). */
-const withoutSeed = ({ seed: _, ...values }: Readonly<Record<string, unknown>>): Record<string, unknown> => values;
+const withoutSeed = (values: Readonly<Record<string, unknown>>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(values).filter(([key]) => key.replace(/^\//, '') !== 'seed'));
 
 /** After a batch: the comparison table, or with `--json` one line `{"comparison": [...], "runs": [...]}`. */
 const printComparison = (

@@ -67,6 +67,16 @@ describe('compareOutcomes', () => {
     ]);
   });
 
+  it('gives quartiles in value order when maximizing too (review 68: reversed)', () => {
+    const rows = compareOutcomes(
+      [outcome('a', 'a1', 1), outcome('a', 'a2', 2), outcome('a', 'a3', 3)].map((one) => ({
+        ...one,
+        direction: 'maximize' as const,
+      })),
+    );
+    expect(rows[0]?.quartilesBest).toEqual([1.5, 2.5]);
+  });
+
   it('ranks by the highest median when maximizing, and puts variants without results last', () => {
     const rows = compareOutcomes([
       outcome('a', 'a1', 1, 'maximize'),

@@ -49,14 +49,14 @@ export interface ComparisonRow {
    */
   readonly finishedTrials: { readonly min: number; readonly max: number } | null;
   /**
-   * The first and third quartiles of the runs' best losses (linearly interpolated, as the report's table
-   * has them), better first; null when a run found nothing.
+   * The first and third quartiles of the runs' best losses (linearly interpolated, in value order, as the
+   * report's table has them); null when a run found nothing.
    */
   readonly quartilesBest: readonly [number, number] | null;
   readonly studies: readonly string[];
 }
 
-/** The q-quantile of values sorted best first, linearly interpolated. */
+/** The q-quantile of sorted values, linearly interpolated. */
 const quantile = (sorted: readonly number[], q: number): number => {
   const position = q * (sorted.length - 1);
   const low = sorted[Math.floor(position)] as number;
@@ -120,7 +120,8 @@ export const compareOutcomes = (outcomes: readonly BatchOutcome[]): ComparisonRo
       finishedTrials: finished.length === 0 ? null : { min: Math.min(...finished), max: Math.max(...finished) },
       quartilesBest: ((sorted) =>
         sorted.length === 0 || sorted.length < runs.length ? null : [quantile(sorted, 0.25), quantile(sorted, 0.75)])(
-        [...bests].sort((a, b) => (direction === 'maximize' ? b - a : a - b)),
+        // In value order, as the report's table (review 68: better first reversed them for maximize).
+        [...bests].sort((a, b) => a - b),
       ),
       studies: runs.map((run) => run.study),
     };

@@ -48,8 +48,9 @@ describe('sqlite store waits and Ctrl-C', () => {
     expect(error).toMatchObject({ code: 'INTERRUPTED' });
     expect(error?.message).toContain(path);
     expect(Date.now() - started).toBeLessThan(5_000);
-    // The wait was asynchronous: timers ran while it lasted (SQLite's own wait blocks the thread).
-    expect(ticks).toBeGreaterThan(3);
+    // The wait was asynchronous: timers ran while it lasted (SQLite's own wait blocks the thread, after which an
+    // interval fires once at most). About 12 ticks on an idle machine; 3 under a load average of 8 (trial 65).
+    expect(ticks).toBeGreaterThan(1);
     lock.release();
     expect(await store.listTrials(spec.name)).toEqual([]);
     await store.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { didYouMean, didYouMeanField, thrownAt } from './errors.js';
+import { configErrorUnder, didYouMean, didYouMeanField, ParzenError, thrownAt } from './errors.js';
 
 const thrown = (stack: string) => Object.assign(new Error('x'), { stack });
 
@@ -68,5 +68,28 @@ describe('instanceof ParzenError across copies of the engine (trial 60)', () => 
     class Narrower extends ParzenError {}
     expect(new Narrower('CONFIG_INVALID', 'x') instanceof ParzenError).toBe(true);
     expect(foreign instanceof Narrower).toBe(false);
+  });
+});
+
+describe('configErrorUnder (review 68)', () => {
+  it("puts a plugin's relative issues under the prefix, says a listed message again, keeps its own words and absolute ones", () => {
+    const listed = new ParzenError('CONFIG_INVALID', 'Invalid x options:\n  /level: expected at most 3, found 5', {
+      issues: [{ pointer: '/level', expected: 'at most 3', found: '5' }],
+    });
+    const placed = configErrorUnder('/pruner/options', listed) as ParzenError;
+    expect(placed.message).toBe('Invalid x options:\n  /pruner/options/level: expected at most 3, found 5');
+    expect(placed.issues.map((issue) => issue.pointer)).toEqual(['/pruner/options/level']);
+    // A store's account in its own words: kept whole, no pointer line appended; its issue placed.
+    const words = new ParzenError('CONFIG_INVALID', 'Cannot use PostgreSQL at `u@h/d`: the host does not resolve.', {
+      issues: [{ pointer: '/url', expected: 'a reachable database', found: 'u@h/d' }],
+    });
+    const said = configErrorUnder('/store/options', words) as ParzenError;
+    expect(said.message).toBe('Cannot use PostgreSQL at `u@h/d`: the host does not resolve.');
+    expect(said.issues.map((issue) => issue.pointer)).toEqual(['/store/options/url']);
+    // Absolute issues only: the error as it is.
+    const absolute = new ParzenError('CONFIG_INVALID', 'x', {
+      issues: [{ pointer: '/space', expected: 'a', found: 'b', absolute: true }],
+    });
+    expect(configErrorUnder('/objective/options', absolute)).toBe(absolute);
   });
 });

@@ -69,9 +69,19 @@ export const configErrorUnder = (
   { title, plugin }: { readonly title?: string; readonly plugin?: string } = {},
 ): unknown => {
   if (!(error instanceof ParzenError) || error.code !== 'CONFIG_INVALID' || error.issues.length === 0) return error;
+  if (error.issues.every((issue) => issue.absolute === true) && title === undefined && plugin === undefined)
+    return error;
   const issues = issuesUnder(prefix, error.issues);
   const blamed = plugin ?? error.plugin;
-  return new ParzenError('CONFIG_INVALID', `${title ?? error.message.split('\n')[0]}\n${formatIssues(issues)}`, {
+  // The list said again where the message lists the issues; a message in a plugin's own words is kept
+  // (review 68: a server's reason got a pointer line appended).
+  const listed = error.message.includes(formatIssues(error.issues));
+  const message = listed
+    ? `${title ?? error.message.split('\n')[0]}\n${formatIssues(issues)}`
+    : title === undefined
+      ? error.message
+      : `${title} ${error.message}`;
+  return new ParzenError('CONFIG_INVALID', message, {
     issues,
     ...(blamed === undefined ? {} : { plugin: blamed }),
     cause: error.cause ?? error,

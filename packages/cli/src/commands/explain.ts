@@ -16,7 +16,7 @@ import { CliError } from '../exit-codes.js';
 import { formatNumber } from '../format-number.js';
 import type { Output } from '../output.js';
 import { prepareRuns } from '../prepare-runs.js';
-import { parseStoreSpec } from '../store-spec.js';
+import { blameStoreFlag, parseStoreSpec, storeFlagLabel } from '../store-spec.js';
 import { openStudyRecord } from '../study-trials.js';
 import { formatTable } from '../text-table.js';
 import { loadStudies, openStoreFromFlag } from './inspect.js';
@@ -196,7 +196,13 @@ const studyToExplain = async (
       `${path} describes ${runs.length === 1 ? 'study' : 'studies'} ${runs.map((r) => `\`${r.experiment.config.name}\``).join(', ')}: ${flags.study === undefined ? 'pick one with --study NAME' : `none is named ${flags.study}`}.`,
     );
   const { config } = run.experiment;
-  const { study: stored, trials, waiting } = await openStudyRecord(run.experiment, true);
+  const {
+    study: stored,
+    trials,
+    waiting,
+  } = await openStudyRecord(run.experiment, true).catch((error: unknown) => {
+    throw flags.store === undefined ? error : blameStoreFlag(error, storeFlagLabel(run.experiment.config.store));
+  });
   // What `run` does with this config (review 60: the stored seed and settings gave another draw): a study of
   // another direction or space is refused as run refuses it; the config's seed and suggester options.
   checkSameStudy(stored, { name: config.name, direction: config.direction, seed: config.seed, space: config.space });

@@ -35,7 +35,7 @@ import {
   writingOutput,
 } from '../output-file.js';
 import { type PreparedRun, prepareRuns } from '../prepare-runs.js';
-import { parseStoreSpec } from '../store-spec.js';
+import { blameStoreFlag, parseStoreSpec, storeFlagLabel } from '../store-spec.js';
 import { directionChangedNote, openStudyRecord, readStudiesTrials } from '../study-trials.js';
 import { loadStudies, openStoreFromFlag } from './inspect.js';
 
@@ -323,7 +323,9 @@ const serve = async (
 ): Promise<number> => {
   const { config } = run.experiment;
   // Opened for reading: an archived (read-only) study can be served, and nothing is written or locked.
-  const store = await openStoreForReading(run.experiment);
+  const store = await openStoreForReading(run.experiment).catch((error: unknown) => {
+    throw flags.store === undefined ? error : blameStoreFlag(error, storeFlagLabel(run.experiment.config.store));
+  });
   return serveStudy(
     config.name,
     {
@@ -542,7 +544,10 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
   let pageStudies: ReportJson['studies'];
   if (runs.length === 1) {
     const run = runs[0] as PreparedRun;
-    const { study, trials } = await openStudyRecord(run.experiment);
+    // A store the --store flag chose: its problem is the flag's (review 68: said at the config's /store).
+    const { study, trials } = await openStudyRecord(run.experiment).catch((error: unknown) => {
+      throw flags.store === undefined ? error : blameStoreFlag(error, storeFlagLabel(run.experiment.config.store));
+    });
     const space = spaceOf(run, study, output);
     const { options, contourCalls } = await reportOptions(flags, space, run.experiment);
     if (flags.serve === true) return serve(run, space, options, flags, output);
@@ -570,7 +575,11 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     const studies: ReturnType<typeof report.comparisonRunFromTrials>[] = [];
     const missing: string[] = [];
     // Each store read once (review 30: once per study of a matrix sharing one journal).
-    const read = await readStudiesTrials(runs.map((run) => run.experiment));
+    const read = await readStudiesTrials(runs.map((run) => run.experiment)).catch((error: unknown) => {
+      throw flags.store === undefined
+        ? error
+        : blameStoreFlag(error, storeFlagLabel(runs[0]?.experiment.config.store ?? { use: 'memory' }));
+    });
     const otherSpace: string[] = [];
     // Ranked by each study's stored direction, as `parzen best` ranks it (review 54: a flipped config's was used).
     const flipped: string[] = [];

@@ -8,7 +8,7 @@
  *   node --conditions=@parzen/source --import tsx bench/tpe-latency.ts [--write] [--only parzen,optuna5]
  *        [--sizes 100,1000,10000] [--steps 100] [--fail-every K] [--space uniform10|uniform50|randint4|small3|mixed51]
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
 import type { CompleteTrial, FinishedTrial, SpaceDefinition } from '@parzen/engine';
@@ -186,8 +186,17 @@ if (process.argv.includes('--write')) {
         `| ${r.compat} | ${r.trials} | ${r.median.toFixed(3)} | ${r.p90.toFixed(3)} | ${r.cpu.toFixed(3)} | ${r.cold.toFixed(1)} |`,
     )
     .join('\n');
+  const target = new URL('./results/tpe-latency.md', import.meta.url);
+  // A hand-written reading ("**This run** ...", before the table) is kept, marked as such (trial 65: a rerun
+  // deleted it without a word).
+  const previous = existsSync(target) ? readFileSync(target, 'utf8') : '';
+  const reading = previous.match(/\n(\*\*This run\*\*[\s\S]*?)\n\| profile \|/)?.[1];
+  const kept =
+    reading === undefined
+      ? ''
+      : `${reading.replace(/\s*\(kept by --write from an earlier run: its figures are not this table's\)$/, '')}\n(kept by --write from an earlier run: its figures are not this table's)\n\n`;
   writeFileSync(
-    new URL('./results/tpe-latency.md', import.meta.url),
+    target,
     `# TPE suggestion latency\n\nMachine: ${machine}. Command: \`node --conditions=@parzen/source --import tsx bench/tpe-latency.ts ${process.argv.slice(2).join(' ')}\`.\n\n` +
       'One suggestion (history sync, split, 10 uniform parameters × 24 candidates) after one more trial finished, ' +
       'in a study the suggester has already seen; "cold" is the first call, which builds the history from scratch. ' +
@@ -196,6 +205,6 @@ if (process.argv.includes('--write')) {
       '`parzen-whole` is the default with `maxGroupSize: 0`: one joint decision over the 10 parameters, as `optuna5` makes. ' +
       '`parzen-axes` is the default with `frame: "axes"`: l(x) on the parameters\' own axes instead of the principal axes of the below trials. ' +
       'Mean CPU ms (user + system of the process, per suggestion) is less sensitive to other load on a shared machine than the wall-clock median.\n\n' +
-      `| profile | finished trials | median ms | p90 ms | mean CPU ms | cold ms |\n|---|---|---|---|---|---|\n${table}\n`,
+      `${kept}| profile | finished trials | median ms | p90 ms | mean CPU ms | cold ms |\n|---|---|---|---|---|---|\n${table}\n`,
   );
 }

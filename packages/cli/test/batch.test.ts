@@ -196,6 +196,38 @@ describe('batch experiments', () => {
     expect((await cli('run', dotted({ 'budget/maxSeconds': [1.5], 'space/x/high': [1.25] }), '--quiet')).code).toBe(0);
     const swapped = await cli('run', dotted({ 'budget/maxSeconds': [1.25], 'space/x/high': [1.5] }), '--quiet');
     expect(swapped.code, swapped.stderr).toBe(0);
+    // Seven keys, reordered: refused as well (review 69: past six keys it was not looked for).
+    const seven = (order: string[]) => {
+      const values: Record<string, unknown[]> = {
+        'space/x/low': [-2],
+        'space/x/high': [2],
+        'space/y/low': [-1.5],
+        'space/y/high': [1.5],
+        'budget/maxTrials': [1],
+        direction: ['minimize'],
+        seed: [1],
+      };
+      const { store: _memory, ...config } = heartConfig({
+        name: 'sv',
+        matrix: Object.fromEntries(order.map((key) => [key, values[key]])),
+      });
+      return writeIn(own, 'sv.json', config);
+    };
+    const keys = [
+      'space/x/low',
+      'space/x/high',
+      'space/y/low',
+      'space/y/high',
+      'budget/maxTrials',
+      'direction',
+      'seed',
+    ];
+    expect((await cli('run', seven(keys), '--quiet')).code).toBe(0);
+    const sevenReordered = await cli('run', seven([...keys].reverse()), '--quiet');
+    expect(sevenReordered.code).toBe(2);
+    expect(sevenReordered.stderr).toContain(
+      'held as sv.low--2.high-2.low--1.5.high-1.5.maxTrials-1.direction-minimize.seed-1',
+    );
     expect(swapped.stderr).not.toContain('earlier order');
   });
 

@@ -79,12 +79,14 @@ describe('configErrorUnder (review 68)', () => {
     const placed = configErrorUnder('/pruner/options', listed) as ParzenError;
     expect(placed.message).toBe('Invalid x options:\n  /pruner/options/level: expected at most 3, found 5');
     expect(placed.issues.map((issue) => issue.pointer)).toEqual(['/pruner/options/level']);
-    // A store's account in its own words: kept whole, no pointer line appended; its issue placed.
+    // A plugin's account in its own words: kept whole, its issue placed and listed after it (review 69).
     const words = new ParzenError('CONFIG_INVALID', 'Cannot use PostgreSQL at `u@h/d`: the host does not resolve.', {
       issues: [{ pointer: '/url', expected: 'a reachable database', found: 'u@h/d' }],
     });
     const said = configErrorUnder('/store/options', words) as ParzenError;
-    expect(said.message).toBe('Cannot use PostgreSQL at `u@h/d`: the host does not resolve.');
+    expect(said.message).toBe(
+      'Cannot use PostgreSQL at `u@h/d`: the host does not resolve.\n  /store/options/url: expected a reachable database, found u@h/d',
+    );
     expect(said.issues.map((issue) => issue.pointer)).toEqual(['/store/options/url']);
     // Absolute issues only: the error as it is.
     const absolute = new ParzenError('CONFIG_INVALID', 'x', {

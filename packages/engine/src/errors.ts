@@ -73,14 +73,13 @@ export const configErrorUnder = (
     return error;
   const issues = issuesUnder(prefix, error.issues);
   const blamed = plugin ?? error.plugin;
-  // The list said again where the message lists the issues; a message in a plugin's own words is kept
-  // (review 68: a server's reason got a pointer line appended).
+  // The list said again where the message lists the issues; a message in a plugin's own words is kept whole,
+  // the placed issues after it (review 68: a server's reason was cut to its first line; review 69: without the
+  // list, which of several reporters was not said).
   const listed = error.message.includes(formatIssues(error.issues));
   const message = listed
     ? `${title ?? error.message.split('\n')[0]}\n${formatIssues(issues)}`
-    : title === undefined
-      ? error.message
-      : `${title} ${error.message}`;
+    : `${title === undefined ? '' : `${title} `}${error.message}\n${formatIssues(issues)}`;
   return new ParzenError('CONFIG_INVALID', message, {
     issues,
     ...(blamed === undefined ? {} : { plugin: blamed }),

@@ -87,7 +87,11 @@ const bestSoFar = (run: ComparisonRun): (number | null)[] => {
   });
 };
 
-/** Median and interquartile band of best-so-far regret per variant and trial count. */
+/**
+ * Median and interquartile band of best-so-far regret per variant and trial count. Where a variant's shorter
+ * runs have ended, its rows are `partial`, and the last full row comes once more marked partial (the dashed
+ * line's first point, so the two parts meet): one (variant, trials) pair can have two rows.
+ */
 export const regretBands = (runs: readonly ComparisonRun[], options: ComparisonOptions = {}) => {
   const curves = runs.map((run) => ({ run, best: bestSoFar(run) }));
   const direction = runs[0]?.direction ?? 'minimize';
@@ -175,31 +179,32 @@ const symlogAxis = (values: readonly number[]): { constant: number; ticks: numbe
 };
 
 /**
- * Twenty colours: Vega's tableau20 with its ten strong shades first and their light partners after, so up to
- * ten variants get the strong ones and neighbours never differ by shade alone (review 68: in tableau20's
- * order the second variant was the first's light partner).
+ * Twenty colours: Vega's tableau20, its ten strong shades first and their light partners after, so up to ten
+ * variants get the strong ones and neighbours never differ by shade alone (review 68: in tableau20's order
+ * the second variant was the first's light partner; review 69: tableau10's shades, then tableau20's light
+ * ones, made near pairs).
  */
 const PALETTE = [
   '#4c78a8',
   '#f58518',
-  '#e45756',
-  '#72b7b2',
   '#54a24b',
-  '#eeca3b',
+  '#b79a20',
+  '#439894',
+  '#e45756',
+  '#79706e',
+  '#d67195',
   '#b279a2',
-  '#ff9da6',
-  '#9d755d',
-  '#bab0ac',
+  '#9e765f',
   '#9ecae9',
   '#ffbf79',
-  '#ff9d98',
-  '#83bcb6',
   '#88d27a',
   '#f2cf5b',
-  '#d6a5c9',
+  '#83bcb6',
+  '#ff9d98',
+  '#bab0ac',
   '#fcbfd2',
+  '#d6a5c9',
   '#d8b5a5',
-  '#79706e',
 ];
 
 /**
@@ -257,7 +262,8 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
           type: 'nominal',
           sort: variants,
           scale: { range: PALETTE },
-          legend: { labelLimit: 0 },
+          // Swatches at full strength (the band's 0.2 opacity made the light ones white).
+          legend: { labelLimit: 0, symbolOpacity: 1 },
         },
       },
       layer: [

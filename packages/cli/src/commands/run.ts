@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -259,24 +259,30 @@ const noteLegacyStudies = async (runs: readonly PreparedRun[], output: Output): 
 };
 
 /**
- * The names a matrix variant's study had with its keys in another order (its parts permuted; none past six
- * keys): the config's name, then each key's `key-label` part (review 68: compared by dot-split words, values
- * with dots matched other variants).
+ * Whether `held` is a matrix variant's study name with its keys in another order: the config's name, then
+ * exactly the variant's `key-label` parts, each once, in any order (a match on whole parts, so a value with a
+ * dot in it is not cut: review 68; any number of keys: review 69).
  */
-const reorderedNames = (run: PreparedRun): string[] => {
+const isReordered = (run: PreparedRun, held: string): boolean => {
   const parts = run.variant.parts ?? [];
   const mine = run.experiment.config.name;
-  if (parts.length < 2 || parts.length > 6) return [];
+  if (parts.length < 2 || held === mine) return false;
   const base = mine.slice(0, mine.length - parts.join('.').length - 1);
-  const permutations = (rest: readonly string[]): string[][] =>
-    rest.length <= 1
-      ? [[...rest]]
-      : rest.flatMap((part, at) =>
-          permutations([...rest.slice(0, at), ...rest.slice(at + 1)]).map((tail) => [part, ...tail]),
-        );
-  return permutations(parts)
-    .map((order) => [base, ...order].join('.'))
-    .filter((name) => name !== mine);
+  if (!held.startsWith(`${base}.`)) return false;
+  const used = new Array<boolean>(parts.length).fill(false);
+  const match = (rest: string, left: number): boolean => {
+    if (left === 0) return rest === '';
+    return parts.some((part, at) => {
+      if (used[at] || !rest.startsWith(part)) return false;
+      const after = rest.slice(part.length);
+      if (left > 1 ? !after.startsWith('.') : after !== '') return false;
+      used[at] = true;
+      const found = match(left > 1 ? after.slice(1) : after, left - 1);
+      used[at] = false;
+      return found;
+    });
+  };
+  return match(held.slice(base.length + 1), parts.length);
 };
 
 /**
@@ -294,15 +300,28 @@ const refuseReorderedStudies = async (runs: readonly PreparedRun[]): Promise<voi
   };
   // Each shared store read once (a batch's studies often share one journal).
   const byStore = new Map<string, PreparedRun[]>();
+  // The files beside each config folder, listed once (review 68: a listing per variant cost seconds).
+  const listed = new Map<string, readonly string[]>();
+  const filesIn = (folder: string): readonly string[] => {
+    let files = listed.get(folder);
+    if (files === undefined) {
+      files = existsSync(folder) ? readdirSync(folder) : [];
+      listed.set(folder, files);
+    }
+    return files;
+  };
   for (const run of runs) {
     const { store, name } = run.experiment.config;
-    const earlier = reorderedNames(run).filter((other) => !names.has(other));
-    if (earlier.length === 0 || store.use === 'memory') continue;
+    if ((run.variant.parts ?? []).length < 2 || store.use === 'memory') continue;
     const named = fileOf[store.use];
     if (named !== undefined && store.options?.path === undefined) {
       const folder = run.experiment.baseDir;
       if (existsSync(join(folder, named(name)))) continue;
-      const held = earlier.find((other) => existsSync(join(folder, named(other))));
+      const suffix = named('');
+      const held = filesIn(folder)
+        .filter((file) => file.endsWith(suffix))
+        .map((file) => file.slice(0, -suffix.length))
+        .find((other) => !names.has(other) && isReordered(run, other));
       if (held !== undefined) found.push(`${name} (held as ${held}, in ${named(held)})`);
       continue;
     }
@@ -317,7 +336,7 @@ const refuseReorderedStudies = async (runs: readonly PreparedRun[]): Promise<voi
       for (const run of group) {
         const mine = run.experiment.config.name;
         if (heldNames.has(mine)) continue;
-        const held = reorderedNames(run).find((other) => !names.has(other) && heldNames.has(other));
+        const held = [...heldNames].find((other) => !names.has(other) && isReordered(run, other));
         if (held !== undefined) found.push(`${mine} (held as ${held})`);
       }
     } catch {

@@ -155,3 +155,13 @@ export const memoryHint = (error: unknown, store: string): unknown =>
         `${error.message} (A \`memory\` store keeps nothing after its run; use jsonl or sqlite.)`,
       )
     : error;
+
+/**
+ * For a `.catch` of a read by `--study`: undefined when the store does not hold the study, so the caller says
+ * what the config names; a store's own failure (locked, damaged, unreachable) is thrown, said as it is
+ * (review 69: swallowed into "the config names ...").
+ */
+export const studyNotHeld = (error: unknown): undefined => {
+  if (error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND') return undefined;
+  throw error;
+};

@@ -17,7 +17,7 @@ import { formatNumber } from '../format-number.js';
 import type { Output } from '../output.js';
 import { prepareRuns } from '../prepare-runs.js';
 import { blameStoreFlag, parseStoreSpec, storeFlagLabel } from '../store-spec.js';
-import { openStudyRecord } from '../study-trials.js';
+import { openStudyRecord, studyNotHeld } from '../study-trials.js';
 import { formatTable } from '../text-table.js';
 import { loadStudies, openStoreFromFlag } from './inspect.js';
 import { reportStudy, spaceOf } from './report.js';
@@ -179,7 +179,7 @@ const studyToExplain = async (
       path,
       { study: flags.study, ...(flags.store === undefined ? {} : { store: flags.store }) },
       output,
-    ).catch(() => undefined);
+    ).catch(studyNotHeld);
     const [found] = held ?? [];
     if (held?.length === 1 && found !== undefined) {
       const study = reportStudy(found.record, found.trials, found.space);

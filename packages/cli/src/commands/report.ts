@@ -36,7 +36,7 @@ import {
 } from '../output-file.js';
 import { type PreparedRun, prepareRuns } from '../prepare-runs.js';
 import { blameStoreFlag, parseStoreSpec, storeFlagLabel } from '../store-spec.js';
-import { directionChangedNote, openStudyRecord, readStudiesTrials } from '../study-trials.js';
+import { directionChangedNote, openStudyRecord, readStudiesTrials, studyNotHeld } from '../study-trials.js';
 import { loadStudies, openStoreFromFlag } from './inspect.js';
 
 /** Flags of `parzen report`. */
@@ -517,7 +517,7 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
             paths[0],
             { study: flags.study as string, ...(flags.store === undefined ? {} : { store: flags.store }) },
             output,
-          ).catch(() => undefined)
+          ).catch(studyNotHeld)
         : undefined;
     const [found] = held ?? [];
     if (held?.length === 1 && found !== undefined) {

@@ -334,7 +334,12 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
                   field: 'regret',
                   type: 'quantitative',
                   title: `final ${regretTitle}`,
-                  scale: { type: 'symlog', constant: finalAxis.constant },
+                  // Every regret 0 (one run per problem, say): an axis from 0 to 1, not one collapsed at 0 (review 68).
+                  scale: {
+                    type: 'symlog',
+                    constant: finalAxis.constant,
+                    ...(finals.some((final) => final.regret > 0) ? {} : { domain: [0, 1] }),
+                  },
                   axis: { values: finalAxis.ticks, format: '~g' },
                 }
               : {

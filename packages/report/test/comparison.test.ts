@@ -94,6 +94,14 @@ describe('comparison', () => {
       ['q', 0],
     ]);
     expect(spec.layer[0]?.encoding.y).toMatchObject({ field: 'regret', scale: { type: 'symlog' } });
+    // One run per problem: every regret 0, drawn on an axis from 0 to 1 (review 68: collapsed at 0).
+    const single = buildComparison([two[0], two[2]] as typeof two)
+      .sections.flatMap((section) => section.charts)
+      .find((chart) => chart.id === 'final');
+    expect(
+      (single?.spec as { layer: { encoding: { y: { scale?: { domain?: number[] } } } }[] } | undefined)?.layer[0]
+        ?.encoding.y.scale?.domain,
+    ).toEqual([0, 1]);
     // One problem: the losses themselves, as before.
     const one = buildComparison(runs)
       .sections.flatMap((section) => section.charts)

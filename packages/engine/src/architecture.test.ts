@@ -84,7 +84,7 @@ const workspaceEntry = (specifier: string): string | undefined => {
 };
 
 /** Every bare (npm) module reached from `entry` through static imports, following workspace packages. */
-const reachedPackages = (entry: string): Set<string> => {
+const reachedPackages = (entry: string, workspaces = new Set<string>()): Set<string> => {
   const seen = new Set<string>();
   const packages = new Set<string>();
   const visit = (file: string) => {
@@ -95,6 +95,7 @@ const reachedPackages = (entry: string): Set<string> => {
       else if (specifier.startsWith('node:')) continue;
       else {
         const workspace = workspaceEntry(specifier);
+        if (workspace !== undefined) workspaces.add(specifier);
         if (workspace !== undefined) visit(workspace);
         else
           packages.add(
@@ -144,6 +145,17 @@ describe('what an import costs', () => {
       expect(
         reached.filter((name) => ['inversify', 'rxjs', 'yaml'].includes(name)),
         entry,
+      ).toEqual([]);
+    }
+  });
+
+  it('the read commands load the SQLite store package only for a config that uses it (review: 100 ms on best)', () => {
+    for (const file of ['inspect.ts', 'export.ts', 'explain.ts', 'report.ts']) {
+      const workspaces = new Set<string>();
+      reachedPackages(join(packagesDir, 'cli', 'src', 'commands', file), workspaces);
+      expect(
+        [...workspaces].filter((name) => name.startsWith('@parzen/store-sqlite')),
+        file,
       ).toEqual([]);
     }
   });

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { ParzenError, type PluginChoice } from '@parzen/engine';
+import { formatIssues } from '@parzen/engine/plugin';
 import { CliError } from './exit-codes.js';
 
 const POSTGRES_URL = /^postgres(?:ql)?:\/\//;
@@ -80,7 +81,10 @@ export const blameStoreFlag = (error: unknown, flag: string): unknown => {
   // A store's own account (a server's reason: "database does not exist", what to do) kept whole, said of
   // the flag (review 67: replaced by its bare expected/found line).
   if (error instanceof ParzenError && !error.message.startsWith('Invalid '))
-    return new ParzenError(error.code, `${flag}: ${error.message}`, { cause: error });
+    // Without the config pointers listed under it: the flag, not the config, named the store.
+    return new ParzenError(error.code, `${flag}: ${error.message.replace(`\n${formatIssues(issues)}`, '')}`, {
+      cause: error,
+    });
   const said = issues.map((issue) => {
     const where = issue.pointer === '/store/use' ? '' : ` (${issue.pointer.slice('/store/'.length)})`;
     return `expected ${issue.expected}${where}, found ${issue.found}`;

@@ -88,10 +88,14 @@ describe('configErrorUnder (review 68)', () => {
       'Cannot use PostgreSQL at `u@h/d`: the host does not resolve.\n  /store/options/url: expected a reachable database, found u@h/d',
     );
     expect(said.issues.map((issue) => issue.pointer)).toEqual(['/store/options/url']);
-    // Absolute issues only: the error as it is.
-    const absolute = new ParzenError('CONFIG_INVALID', 'x', {
+    // Absolute issues only: kept where they are, and listed (trial 66: the message alone was printed).
+    const absolute = new ParzenError('CONFIG_INVALID', 'Invalid my-obj options', {
       issues: [{ pointer: '/space', expected: 'a', found: 'b', absolute: true }],
     });
-    expect(configErrorUnder('/objective/options', absolute)).toBe(absolute);
+    const kept = configErrorUnder('/objective/options', absolute) as ParzenError;
+    expect(kept.message).toBe('Invalid my-obj options\n  /space: expected a, found b');
+    // Placed twice (the plugin factory's, then the slot's): listed once.
+    const twice = configErrorUnder('/objective/options', configErrorUnder('/options', words)) as ParzenError;
+    expect(twice.message.match(/expected a reachable database/g)).toHaveLength(1);
   });
 });

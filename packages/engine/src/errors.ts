@@ -69,8 +69,6 @@ export const configErrorUnder = (
   { title, plugin }: { readonly title?: string; readonly plugin?: string } = {},
 ): unknown => {
   if (!(error instanceof ParzenError) || error.code !== 'CONFIG_INVALID' || error.issues.length === 0) return error;
-  if (error.issues.every((issue) => issue.absolute === true) && title === undefined && plugin === undefined)
-    return error;
   const issues = issuesUnder(prefix, error.issues);
   const blamed = plugin ?? error.plugin;
   // The list said again where the message lists the issues; a message in a plugin's own words is kept whole,

@@ -202,6 +202,8 @@ export const storeOptionIssues = (
       ...(context.readOnly === true ? { readOnly: true } : {}),
     });
   } catch (error) {
+    // A refusal thrown as the docs allow (CONFIG_INVALID with issues) is its issues (trial 66: a plugin fault).
+    if (error instanceof ParzenError && error.code === 'CONFIG_INVALID' && error.issues.length > 0) return error.issues;
     const message = error instanceof Error ? error.message : `it threw ${describeValue(error)}`;
     throw new ParzenError(
       'PLUGIN_INVALID',

@@ -126,6 +126,22 @@ describe("a store plugin's `check` (trial 48: validate passed what run refused)"
     expect(created).toEqual([]);
   });
 
+  it('takes a check that throws a CONFIG_INVALID with issues as its issues, as the docs allow (trial 66)', async () => {
+    const throwing = defineStore<Record<string, never>>({
+      name: 'throwing-check',
+      optionsSchema: { type: 'object' },
+      check: () => {
+        throw new ParzenError('CONFIG_INVALID', 'Invalid options', {
+          issues: [{ pointer: '/url', expected: 'a URL', found: 'nothing' }],
+        });
+      },
+      create: () => createMemoryStore(),
+    });
+    expect(checkStoreOptions(await load({}, throwing))).toEqual([
+      { pointer: '/store/options/url', expected: 'a URL', found: 'nothing' },
+    ]);
+  });
+
   it('knows a store opened for reading, and a check that throws is the plugin fault', async () => {
     checked.length = 0;
     const store = await openStoreForReading(await loadChecking({ bad: true }));

@@ -184,7 +184,9 @@ const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> =
       // wraps a pruner): a fault of the plugin, said now as the run would.
       if (hollowInstance(error)) throw error;
       // The factory's own error, or the cause of the engine's "could not start" around it.
-      const own = error instanceof ParzenError && error.code !== 'CONFIG_INVALID' ? error.cause : error;
+      // Through every "could not start" (a plugin `patient` wraps is made inside patient's: trial 66, it passed).
+      let own: unknown = error instanceof ParzenError && error.code !== 'CONFIG_INVALID' ? error.cause : error;
+      while (own instanceof ParzenError && own.code === 'PLUGIN_INVALID' && own.cause !== undefined) own = own.cause;
       // An error JavaScript itself raises in buggy code (reading a property of undefined, calling what is no
       // function, an undeclared name) is the plugin's crash, not a refusal of the options (trial 33: it was
       // said to be the config's fault). A TypeError the plugin throws itself to refuse an option stays one.

@@ -22,6 +22,10 @@ const picky = (kind, made) => ({
 });
 export const manifests = [
   picky('pruner', () => ({ name: 'picky', shouldPrune: () => false })),
+  {
+    kind: 'pruner', name: 'plain', optionsSchema: schema,
+    create: (options) => { if ((options.level ?? 0) > 3) throw new Error('level above 3'); return { name: 'plain', shouldPrune: () => false }; },
+  },
   picky('objective', () => ({ name: 'picky', evaluate: () => 0 })),
   picky('store', () => { throw new Error('not made in this test'); }),
 ];
@@ -75,6 +79,15 @@ describe("a plugin's create-time config error is said at the same pointer by val
     expect(await pointers('picky-alone', { pruner: { use: 'picky', options: { level: 5 } } })).toEqual(
       all('/pruner/options/level'),
     );
+    // A plain Error from the wrapped plugin's create(): validate refuses it as run does (trial 66: it passed).
+    const plain = writeIn(
+      dir,
+      'plain.json',
+      heartConfig({ name: 'plain', plugins: ['./picky.mjs'], ...wrapped({ use: 'plain', options: { level: 5 } }) }),
+    );
+    const validated = await cliIn(dir, 'validate', plain);
+    expect(validated.code).toBe(2);
+    expect(validated.stderr).toContain('level above 3');
   });
 
   it("an objective's and a store's pointers go under their slots too; one a plugin marks absolute is kept", async () => {

@@ -202,7 +202,10 @@ const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> =
       const issues =
         own instanceof ParzenError
           ? own.code === 'CONFIG_INVALID'
-            ? issuesUnder(`/${slot}/options`, own.issues)
+            ? own.issues.length > 0
+              ? issuesUnder(`/${slot}/options`, own.issues)
+              : // A refusal without issues is still the options' (trial 66: validate passed it, run refused).
+                [{ pointer: `/${slot}/options`, expected: `options the ${slot} plugin accepts`, found: own.message }]
             : []
           : own instanceof Error
             ? [

@@ -23,6 +23,14 @@ const picky = (kind, made) => ({
 export const manifests = [
   picky('pruner', () => ({ name: 'picky', shouldPrune: () => false })),
   {
+    kind: 'suggester', name: 'bare', optionsSchema: schema,
+    create: () => {
+      const error = new Error('bare refuses every option');
+      Object.defineProperty(error, Symbol.for('parzen.ParzenError'), { value: true });
+      throw Object.assign(error, { name: 'ParzenError', code: 'CONFIG_INVALID', issues: [] });
+    },
+  },
+  {
     kind: 'pruner', name: 'plain', optionsSchema: schema,
     create: (options) => { if ((options.level ?? 0) > 3) throw new Error('level above 3'); return { name: 'plain', shouldPrune: () => false }; },
   },
@@ -88,6 +96,17 @@ describe("a plugin's create-time config error is said at the same pointer by val
     const validated = await cliIn(dir, 'validate', plain);
     expect(validated.code).toBe(2);
     expect(validated.stderr).toContain('level above 3');
+    // A CONFIG_INVALID without issues is the options' too (trial 66: validate passed it).
+    const bare = writeIn(
+      dir,
+      'bare.json',
+      heartConfig({ name: 'bare', plugins: ['./picky.mjs'], suggester: { use: 'bare' } }),
+    );
+    const refused = await cliIn(dir, 'validate', bare);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      '/suggester/options: expected options the suggester plugin accepts, found bare refuses every option',
+    );
   });
 
   it("an objective's and a store's pointers go under their slots too; one a plugin marks absolute is kept", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configErrorUnder, didYouMean, didYouMeanField, ParzenError, thrownAt } from './errors.js';
+import { configErrorUnder, didYouMean, didYouMeanField, issuesUnder, ParzenError, thrownAt } from './errors.js';
 
 const thrown = (stack: string) => Object.assign(new Error('x'), { stack });
 
@@ -94,6 +94,13 @@ describe('configErrorUnder (review 68)', () => {
     });
     const kept = configErrorUnder('/objective/options', absolute) as ParzenError;
     expect(kept.message).toBe('Invalid my-obj options\n  /space: expected a, found b');
+    // A pointer written without its leading slash, and the options as a whole (`""`).
+    expect(
+      issuesUnder('/suggester/options', [
+        { pointer: 'level', expected: 'a', found: 'b' },
+        { pointer: '', expected: 'a', found: 'b' },
+      ]).map((issue) => issue.pointer),
+    ).toEqual(['/suggester/options/level', '/suggester/options']);
     // Placed twice (the plugin factory's, then the slot's): listed once.
     const twice = configErrorUnder('/objective/options', configErrorUnder('/options', words)) as ParzenError;
     expect(twice.message.match(/expected a reachable database/g)).toHaveLength(1);

@@ -56,7 +56,15 @@ export interface ConfigIssue {
  * (`/reporters/1/options`), except those marked {@link ConfigIssue.absolute}, kept as they are.
  */
 export const issuesUnder = (prefix: string, issues: readonly ConfigIssue[]): ConfigIssue[] =>
-  issues.map((issue) => (issue.absolute === true ? issue : { ...issue, pointer: `${prefix}${issue.pointer}` }));
+  issues.map((issue) =>
+    issue.absolute === true
+      ? issue
+      : {
+          ...issue,
+          // `level` for `/level` (trial 66: glued on as `/suggester/optionslevel`).
+          pointer: `${prefix}${issue.pointer === '' || issue.pointer.startsWith('/') ? '' : '/'}${issue.pointer}`,
+        },
+  );
 
 /**
  * `error` itself, or when it is a `CONFIG_INVALID` with issues, the same error with its issues put under

@@ -7,7 +7,7 @@ import type { FamilyKernels } from '../family.js';
 import { logKernelMass } from '../parzen-estimator.js';
 
 /** Growable typed arrays. */
-export const grown = <T extends Float64Array | Int32Array>(array: T, size: number): T => {
+export const grown = <T extends Float64Array | Int32Array | Uint8Array>(array: T, size: number): T => {
   if (size <= array.length) return array;
   const next = new (array.constructor as new (n: number) => T)(Math.max(size, 2 * array.length));
   next.set(array);

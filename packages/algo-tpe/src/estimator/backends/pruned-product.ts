@@ -9,6 +9,7 @@ import {
   logOptionTerm,
   type ParzenEstimator,
 } from '../parzen-estimator.js';
+import { grown } from './above-kde-cache.js';
 
 /** Terms this far (e^−46) below the best so far are dropped; the sum is exact to about 1e-20 per term. */
 const CUTOFF = 46;
@@ -264,12 +265,8 @@ const grow = (row: BinMemo, c: number): boolean => {
   const length = Math.max(2 * row.known.length, c + 1);
   if (row.bins.cells + length - row.known.length > MEMO_CELLS) return false;
   row.bins.cells += length - row.known.length;
-  const masses = new Float64Array(length);
-  masses.set(row.masses);
-  const known = new Uint8Array(length);
-  known.set(row.known);
-  row.masses = masses;
-  row.known = known;
+  row.masses = grown(row.masses, c + 1);
+  row.known = grown(row.known, c + 1);
   return true;
 };
 

@@ -91,3 +91,13 @@ export const blameStoreFlag = (error: unknown, flag: string): unknown => {
   });
   return new CliError(`${flag}: ${said.join('; ')}.`);
 };
+
+/**
+ * For a `.catch` around opening a store that the `--store` flag (`flag`, undefined without one) may have
+ * chosen (`choice`): the error said of the flag when it did, as it is otherwise.
+ */
+export const throwOfStoreFlag =
+  (flag: string | undefined, choice: PluginChoice | undefined) =>
+  (error: unknown): never => {
+    throw flag === undefined || choice === undefined ? error : blameStoreFlag(error, storeFlagLabel(choice));
+  };

@@ -16,10 +16,10 @@ import { CliError } from '../exit-codes.js';
 import { formatNumber } from '../format-number.js';
 import type { Output } from '../output.js';
 import { prepareRuns } from '../prepare-runs.js';
-import { blameStoreFlag, parseStoreSpec, storeFlagLabel } from '../store-spec.js';
-import { openStudyRecord, studyNotHeld } from '../study-trials.js';
+import { parseStoreSpec, throwOfStoreFlag } from '../store-spec.js';
+import { openStudyRecord } from '../study-trials.js';
 import { formatTable } from '../text-table.js';
-import { loadStudies, openStoreFromFlag } from './inspect.js';
+import { heldStudy, loadStudies, openStoreFromFlag } from './inspect.js';
 import { reportStudy, spaceOf } from './report.js';
 
 /** Codes of trials that ended without running their params: an entry they took waits again. */
@@ -175,13 +175,8 @@ const studyToExplain = async (
   if (run === undefined && flags.study !== undefined) {
     // A study the config's store holds under another name (an earlier version's name for a matrix variant,
     // which run points to with --study): explained as the store keeps it (trial 63: refused).
-    const held = await loadStudies(
-      path,
-      { study: flags.study, ...(flags.store === undefined ? {} : { store: flags.store }) },
-      output,
-    ).catch(studyNotHeld);
-    const [found] = held ?? [];
-    if (held?.length === 1 && found !== undefined) {
+    const found = await heldStudy(path, flags.study, flags.store, output);
+    if (found !== undefined) {
       const study = reportStudy(found.record, found.trials, found.space);
       return {
         study: flags.seed === undefined ? study : { ...study, seed: flags.seed },
@@ -200,9 +195,7 @@ const studyToExplain = async (
     study: stored,
     trials,
     waiting,
-  } = await openStudyRecord(run.experiment, true).catch((error: unknown) => {
-    throw flags.store === undefined ? error : blameStoreFlag(error, storeFlagLabel(run.experiment.config.store));
-  });
+  } = await openStudyRecord(run.experiment, true).catch(throwOfStoreFlag(flags.store, run.experiment.config.store));
   // What `run` does with this config (review 60: the stored seed and settings gave another draw): a study of
   // another direction or space is refused as run refuses it; the config's seed and suggester options.
   checkSameStudy(stored, { name: config.name, direction: config.direction, seed: config.seed, space: config.space });

@@ -37,7 +37,14 @@ import {
 } from '../prepare-runs.js';
 import { configFolder, readConfigFile } from '../read-config-file.js';
 import { blameStoreFlag, parseStoreSpec, storeFlag } from '../store-spec.js';
-import { directionChangedNote, memoryHint, openedStores, storeKey, withHeldStudies } from '../study-trials.js';
+import {
+  directionChangedNote,
+  memoryHint,
+  openedStores,
+  storeKey,
+  studyNotHeld,
+  withHeldStudies,
+} from '../study-trials.js';
 import { inSpaceOrder, summaryJson } from '../summary-json.js';
 import { formatTable } from '../text-table.js';
 
@@ -299,6 +306,18 @@ export const openStoreFromFlag = async (flags: InspectFlags & { readonly store: 
  */
 export const loadStudies = async (path: string | undefined, flags: InspectFlags, output: Output) =>
   (await loadStudySet(path, flags, output)).studies;
+
+/**
+ * The study named `study` that the config's store (or `--store`'s) holds, when it is none of the config's
+ * own names (an earlier version's name for a matrix variant, which run points to with --study), as `trials`
+ * reads it; undefined when the store does not hold it. A store's own failure is thrown (see studyNotHeld).
+ */
+export const heldStudy = async (path: string, study: string, store: string | undefined, output: Output) => {
+  const held = await loadStudies(path, { study, ...(store === undefined ? {} : { store }) }, output).catch(
+    studyNotHeld,
+  );
+  return held?.length === 1 ? held[0] : undefined;
+};
 
 /**
  * What `trials`, `best`, `export` and `studies` read: the config's study (each matrix variant's) or, with

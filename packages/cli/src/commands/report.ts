@@ -35,9 +35,9 @@ import {
   writingOutput,
 } from '../output-file.js';
 import { type PreparedRun, prepareRuns } from '../prepare-runs.js';
-import { blameStoreFlag, parseStoreSpec, storeFlagLabel } from '../store-spec.js';
-import { directionChangedNote, openStudyRecord, readStudiesTrials, studyNotHeld } from '../study-trials.js';
-import { loadStudies, openStoreFromFlag } from './inspect.js';
+import { parseStoreSpec, throwOfStoreFlag } from '../store-spec.js';
+import { directionChangedNote, openStudyRecord, readStudiesTrials } from '../study-trials.js';
+import { heldStudy, loadStudies, openStoreFromFlag } from './inspect.js';
 
 /** Flags of `parzen report`. */
 export interface ReportFlags {
@@ -323,9 +323,9 @@ const serve = async (
 ): Promise<number> => {
   const { config } = run.experiment;
   // Opened for reading: an archived (read-only) study can be served, and nothing is written or locked.
-  const store = await openStoreForReading(run.experiment).catch((error: unknown) => {
-    throw flags.store === undefined ? error : blameStoreFlag(error, storeFlagLabel(run.experiment.config.store));
-  });
+  const store = await openStoreForReading(run.experiment).catch(
+    throwOfStoreFlag(flags.store, run.experiment.config.store),
+  );
   return serveStudy(
     config.name,
     {
@@ -452,7 +452,27 @@ const reportStore = async (
       reportStudy(await store.getStudy(record.name), await store.listTrials(record.name), space);
     return serveStudy(record.name, { load: reload, close: () => store.close() }, options, flags, output);
   }
-  const file = outputPath(format, flags);
+  return writeStoredStudy(
+    { record, space, trials },
+    options,
+    contourCalls,
+    flags,
+    format,
+    outputPath(format, flags),
+    output,
+  );
+};
+
+/** One study's report as its store keeps it (the seed and suggester settings stored with it), written as asked. */
+const writeStoredStudy = async (
+  { record, space, trials }: Awaited<ReturnType<typeof loadStudies>>[number],
+  options: ReportOptions,
+  contourCalls: ContourCalls | undefined,
+  flags: ReportFlags,
+  format: 'html' | 'svg',
+  file: string,
+  output: Output,
+): Promise<number> => {
   const report = await import('@parzen/report');
   const page = await report.buildReport(reportStudy(record, trials, space), options);
   noteContourFailures(contourCalls, output);
@@ -511,28 +531,13 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
   if (runs.length === 0) {
     // A study the config's store holds under another name (an earlier version's name for a matrix variant,
     // which run points to with --study): reported as the store keeps it, as trials and best read it (trial 63).
-    const held =
+    const found =
       paths.length === 1 && flags.serve !== true
-        ? await loadStudies(
-            paths[0],
-            { study: flags.study as string, ...(flags.store === undefined ? {} : { store: flags.store }) },
-            output,
-          ).catch(studyNotHeld)
+        ? await heldStudy(paths[0] as string, flags.study as string, flags.store, output)
         : undefined;
-    const [found] = held ?? [];
-    if (held?.length === 1 && found !== undefined) {
+    if (found !== undefined) {
       const { options, contourCalls } = await reportOptions(flags, found.space);
-      const report = await import('@parzen/report');
-      const page = await report.buildReport(reportStudy(found.record, found.trials, found.space), options);
-      noteContourFailures(contourCalls, output);
-      return writePage(
-        page,
-        format,
-        outputPath(format, flags, paths),
-        [{ name: found.record.name, trials: found.trials.length }],
-        flags,
-        output,
-      );
+      return writeStoredStudy(found, options, contourCalls, flags, format, outputPath(format, flags, paths), output);
     }
     throw new CliError(
       `--study ${flags.study}: the config${paths.length === 1 ? '' : 's'} name${paths.length === 1 ? 's' : ''} ${prepared.map((run) => `\`${run.experiment.config.name}\``).join(', ')}.`,
@@ -545,9 +550,9 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
   if (runs.length === 1) {
     const run = runs[0] as PreparedRun;
     // A store the --store flag chose: its problem is the flag's (review 68: said at the config's /store).
-    const { study, trials } = await openStudyRecord(run.experiment).catch((error: unknown) => {
-      throw flags.store === undefined ? error : blameStoreFlag(error, storeFlagLabel(run.experiment.config.store));
-    });
+    const { study, trials } = await openStudyRecord(run.experiment).catch(
+      throwOfStoreFlag(flags.store, run.experiment.config.store),
+    );
     const space = spaceOf(run, study, output);
     const { options, contourCalls } = await reportOptions(flags, space, run.experiment);
     if (flags.serve === true) return serve(run, space, options, flags, output);
@@ -575,11 +580,9 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     const studies: ReturnType<typeof report.comparisonRunFromTrials>[] = [];
     const missing: string[] = [];
     // Each store read once (review 30: once per study of a matrix sharing one journal).
-    const read = await readStudiesTrials(runs.map((run) => run.experiment)).catch((error: unknown) => {
-      throw flags.store === undefined
-        ? error
-        : blameStoreFlag(error, storeFlagLabel(runs[0]?.experiment.config.store ?? { use: 'memory' }));
-    });
+    const read = await readStudiesTrials(runs.map((run) => run.experiment)).catch(
+      throwOfStoreFlag(flags.store, runs[0]?.experiment.config.store),
+    );
     const otherSpace: string[] = [];
     // Ranked by each study's stored direction, as `parzen best` ranks it (review 54: a flipped config's was used).
     const flipped: string[] = [];

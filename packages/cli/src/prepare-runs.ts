@@ -326,15 +326,20 @@ export const loadStoreNaming = async (use: string): Promise<void> => {
     sqliteFileName = (await import('@parzen/store-sqlite')).defaultDatabaseName;
 };
 
+/**
+ * The file name a bare `jsonl` or `sqlite` store gives each study beside the config (the SQLite one once a
+ * config using it was prepared: {@link loadStoreNaming}); undefined for other stores.
+ */
+export const perStudyFileName = (use: string): ((study: string) => string) | undefined =>
+  use === 'jsonl' ? defaultJournalName : use === 'sqlite' ? sqliteFileName : undefined;
+
 /** The file a run's store keeps its study in (a JSONL journal, a SQLite database), when it is a file. */
 const storeFile = ({ config, baseDir }: LoadedExperiment): string | undefined => {
   const { use, options = {} } = config.store;
   if (typeof options.path === 'string') return canonicalFile(resolve(baseDir, options.path));
-  if (use === 'jsonl') return canonicalFile(resolve(baseDir, defaultJournalName(config.name)));
   // A bare `sqlite` too (review 68: the link check missed it, and the run started over).
-  if (use === 'sqlite' && sqliteFileName !== undefined)
-    return canonicalFile(resolve(baseDir, sqliteFileName(config.name)));
-  return undefined;
+  const named = perStudyFileName(use);
+  return named === undefined ? undefined : canonicalFile(resolve(baseDir, named(config.name)));
 };
 
 /**

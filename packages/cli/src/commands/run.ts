@@ -11,8 +11,6 @@ import {
   runLoadedExperiment,
 } from '@parzen/engine';
 import { failureNote } from '@parzen/engine/host';
-import { defaultJournalName } from '@parzen/store-file';
-import { defaultDatabaseName } from '@parzen/store-sqlite';
 import { type BatchOutcome, compareOutcomes, formatComparison, mixedDirections, snapshotNote } from '../comparison.js';
 import { ConfigProblems } from '../config-problems.js';
 import { takeEarlySignal } from '../early-signals.js';
@@ -21,7 +19,7 @@ import { exitAfterFlush } from '../flush-streams.js';
 import { variantLegend } from '../matrix.js';
 import { notesLogger, type Output } from '../output.js';
 import type { ConfigOverrides } from '../overrides.js';
-import { closeStarted, type PreparedRun, prepareRuns } from '../prepare-runs.js';
+import { closeStarted, type PreparedRun, perStudyFileName, prepareRuns } from '../prepare-runs.js';
 import { pauseProgressBars } from '../progress-reporter.js';
 import { errorEntry } from '../report-error.js';
 import { blameStoreFlag, parseStoreSpec, storeFlagLabel } from '../store-spec.js';
@@ -293,11 +291,6 @@ const isReordered = (run: PreparedRun, held: string): boolean => {
 const refuseReorderedStudies = async (runs: readonly PreparedRun[]): Promise<void> => {
   const names = new Set(runs.map((run) => run.experiment.config.name));
   const found: string[] = [];
-  // A bare `jsonl` or `sqlite` store keeps each study in a file named after it, beside the config.
-  const fileOf: Record<string, ((study: string) => string) | undefined> = {
-    jsonl: defaultJournalName,
-    sqlite: defaultDatabaseName,
-  };
   // Each shared store read once (a batch's studies often share one journal).
   const byStore = new Map<string, PreparedRun[]>();
   // The files beside each config folder, listed once (review 68: a listing per variant cost seconds).
@@ -313,7 +306,8 @@ const refuseReorderedStudies = async (runs: readonly PreparedRun[]): Promise<voi
   for (const run of runs) {
     const { store, name } = run.experiment.config;
     if ((run.variant.parts ?? []).length < 2 || store.use === 'memory') continue;
-    const named = fileOf[store.use];
+    // A bare `jsonl` or `sqlite` store keeps each study in a file named after it, beside the config.
+    const named = perStudyFileName(store.use);
     if (named !== undefined && store.options?.path === undefined) {
       const folder = run.experiment.baseDir;
       if (existsSync(join(folder, named(name)))) continue;

@@ -166,13 +166,15 @@ const isCrash = (error: unknown): error is Error =>
 const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> => {
   // The store is not created (that opens files or connects): its plugin's own check says what a run would
   // refuse at once (trial 48: a postgres URL with a password, salvage in a jsonl config).
+  // Every plugin that refuses its options is said, not only the first (trial 66: fixing one showed the next).
+  const refusals: { plugin: string; said: string; issues: readonly ConfigIssue[] }[] = [];
   const storeIssues = await checkStoreOptions(experiment);
   if (storeIssues.length > 0)
-    throw new ParzenError(
-      'CONFIG_INVALID',
-      `Invalid options of the store plugin \`${experiment.config.store.use}\`:\n${formatIssues(storeIssues)}`,
-      { plugin: experiment.config.store.use, issues: storeIssues },
-    );
+    refusals.push({
+      plugin: experiment.config.store.use,
+      said: `Invalid options of the store plugin \`${experiment.config.store.use}\`:\n${formatIssues(storeIssues)}`,
+      issues: storeIssues,
+    });
   const scope = await openStudyScope(experiment);
   for (const slot of CHECKED_SLOTS) {
     const choice = experiment.config[slot];
@@ -217,13 +219,19 @@ const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> =
               ]
             : [];
       if (issues.length === 0) continue;
-      throw new ParzenError(
-        'CONFIG_INVALID',
-        `Invalid options of the ${slot} plugin \`${choice.use}\`:\n${formatIssues(issues)}`,
-        { plugin: choice.use, issues },
-      );
+      refusals.push({
+        plugin: choice.use,
+        said: `Invalid options of the ${slot} plugin \`${choice.use}\`:\n${formatIssues(issues)}`,
+        issues,
+      });
     }
   }
+  const [first] = refusals;
+  if (first !== undefined)
+    throw new ParzenError('CONFIG_INVALID', refusals.map((refusal) => refusal.said).join('\n'), {
+      plugin: first.plugin,
+      issues: refusals.flatMap((refusal) => refusal.issues),
+    });
 };
 
 const prepareFile = async (

@@ -114,6 +114,21 @@ describe('config errors from the built-in plugins: one line per mistake, no ajv 
   });
 });
 
+describe('several plugins that refuse their options', () => {
+  it('are all said at once (a store and a pruner)', async () => {
+    const { code, stderr, error, issues } = await validate('all-refuse', {
+      store: { use: 'jsonl', options: { salvage: true } },
+      // Each passes the schema and is refused by its plugin's check or create().
+      pruner: { use: 'hyperband', options: { bootstrapCount: 2 } },
+    });
+    expect(code).toBe(2);
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(issues.map((issue) => issue.pointer)).toEqual(['/store/options/salvage', '/pruner/options/bootstrapCount']);
+    for (const said of ['store plugin `jsonl`', 'pruner plugin `hyperband`'])
+      expect(stderr).toContain(`Invalid options of the ${said}:`);
+  });
+});
+
 describe("a store's options that the store refuses before it opens anything (trial 48)", () => {
   it('validate says what run would refuse: salvage in a jsonl config, a postgres URL with a password or another scheme', async () => {
     const salvage = await validate('salvage', { name: 'salvage', store: { use: 'jsonl', options: { salvage: true } } });

@@ -2,6 +2,7 @@ import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   type ConsoleReporterSettings,
+  checkReporterOptions,
   checkStoreOptions,
   type ImportModule,
   type LoadExperimentOptions,
@@ -174,6 +175,12 @@ const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> =
       plugin: experiment.config.store.use,
       said: `Invalid options of the store plugin \`${experiment.config.store.use}\`:\n${formatIssues(storeIssues)}`,
       issues: storeIssues,
+    });
+  for (const { use, issues } of await checkReporterOptions(experiment))
+    refusals.push({
+      plugin: use,
+      said: `Invalid options of the reporter plugin \`${use}\`:\n${formatIssues(issues)}`,
+      issues,
     });
   const scope = await openStudyScope(experiment);
   for (const slot of CHECKED_SLOTS) {

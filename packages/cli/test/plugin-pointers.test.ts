@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { runExperiment } from '@parzen/engine';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBuiltinPlugins } from '../src/builtin-plugins.js';
@@ -9,6 +11,8 @@ import { cliIn } from './cli-in-process.js';
  * convention), with no package of their own: a branded error is a ParzenError to every copy of the engine.
  */
 const refusing = `
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 const refuse = (what) => {
   const issues = [{ pointer: '/level', expected: 'a level of at most 3', found: '5' }];
   const error = new Error('Invalid ' + what + ' options:\\n  /level: expected a level of at most 3, found 5');
@@ -36,6 +40,15 @@ export const manifests = [
   },
   picky('objective', () => ({ name: 'picky', evaluate: () => 0 })),
   picky('store', () => { throw new Error('not made in this test'); }),
+  {
+    // A reporter that checks its options in check(), and whose create() leaves a trace: validate must not call it.
+    kind: 'reporter', name: 'checked', optionsSchema: schema,
+    check: (options) => (options.level ?? 0) > 3 ? [{ pointer: '/level', expected: 'a level of at most 3', found: String(options.level) }] : [],
+    create: (options, context) => {
+      writeFileSync(join(context.baseDir, 'reporter-made-' + (options.level ?? 0)), '');
+      return { onEvent: () => {} };
+    },
+  },
 ];
 `;
 
@@ -134,5 +147,27 @@ describe("a plugin's create-time config error is said at the same pointer by val
     expect(
       await pointers('postgres', { store: { use: 'postgres', options: { url: 'postgres://u:secret@localhost/db' } } }),
     ).toMatchObject({ run: ['/store/options/url'], api: ['/store/options/url'] });
+  });
+
+  it("a reporter's check() is said at its place in the reporters list, and validate does not create it", async () => {
+    const reporters = [{ use: 'console' }, { use: 'checked', options: { level: 5 } }];
+    const pointer = '/reporters/1/options/level';
+    expect(await pointers('reporter', { reporters })).toEqual({ validate: [pointer], run: [pointer], api: [pointer] });
+    // Neither validate nor the refused runs made it; a run with an accepted level does.
+    expect(existsSync(join(dir, 'reporter-made-5'))).toBe(false);
+    const accepted = writeIn(
+      dir,
+      'reporter-ok.json',
+      heartConfig({
+        name: 'reporter-ok',
+        plugins: ['./picky.mjs'],
+        budget: { maxTrials: 1 },
+        reporters: [{ use: 'checked', options: { level: 2 } }],
+      }),
+    );
+    expect((await cliIn(dir, 'validate', accepted)).code).toBe(0);
+    expect(existsSync(join(dir, 'reporter-made-2'))).toBe(false);
+    expect((await cliIn(dir, 'run', accepted)).code).toBe(0);
+    expect(existsSync(join(dir, 'reporter-made-2'))).toBe(true);
   });
 });

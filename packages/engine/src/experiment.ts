@@ -57,6 +57,16 @@ export const openStoreForReading = async (experiment: LoadedExperiment, choice?:
 export const checkStoreOptions = async (experiment: LoadedExperiment): Promise<readonly ConfigIssue[]> =>
   (await composition()).checkStoreOptions(experiment);
 
+/**
+ * What the loaded experiment's reporter plugins find wrong with their options (their `check`, for those that
+ * have one), one entry per reporter that finds something, with no effect: nothing is started. `parzen
+ * validate` says these; a run refuses them too.
+ */
+export const checkReporterOptions = async (
+  experiment: LoadedExperiment,
+): Promise<readonly { readonly use: string; readonly issues: readonly ConfigIssue[] }[]> =>
+  (await composition()).checkReporterOptions(experiment);
+
 /** The JSON Schema of configs with the loaded plugins' options (for `parzen schema`). */
 export const configSchemaFor = async (registry: LoadedExperiment['registry']): Promise<object> =>
   (await import('./config/experiment-schema.js')).composeConfigSchema(registry);

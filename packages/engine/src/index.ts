@@ -61,6 +61,7 @@ export type {
   StudyTrialCounts,
 } from './events/engine-event.js';
 export {
+  checkReporterOptions,
   checkStoreOptions,
   type LoadExperimentOptions,
   type LoadedExperiment,

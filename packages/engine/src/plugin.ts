@@ -37,6 +37,7 @@ export {
   defineSuggester,
   type ManifestInput,
   PLUGIN_KINDS,
+  type PluginCheckContext,
   type PluginContext,
   type PluginInstances,
   type PluginKind,

@@ -1,10 +1,10 @@
 import type { PluginChoice } from '../config/experiment-config.js';
 import type {
+  PluginCheckContext,
   PluginContext,
   PluginInstances,
   PluginKind,
   PluginManifest,
-  StoreCheckContext,
 } from '../contracts/manifest.js';
 import { REQUIRED_METHODS } from '../contracts/required-methods.js';
 import {
@@ -70,9 +70,13 @@ export const createPlugin = async <K extends PluginKind>(
   if (manifest === undefined) {
     throw new ParzenError('CONFIG_UNKNOWN_PLUGIN', `No ${kind} plugin named \`${choice.use}\`.`);
   }
-  if (kind === 'store') {
-    const issues = storeOptionIssues(manifest as PluginManifest<'store'>, choice, context);
-    if (issues.length > 0) throw invalidConfig(`options of the store plugin \`${choice.use}\``, issues);
+  if (kind === 'store' || kind === 'reporter') {
+    const issues = checkedOptionIssues(
+      manifest as PluginManifest<'store'> | PluginManifest<'reporter'>,
+      choice,
+      context,
+    );
+    if (issues.length > 0) throw invalidConfig(`options of the ${kind} plugin \`${choice.use}\``, issues);
   }
   let instance: unknown;
   try {
@@ -183,14 +187,15 @@ const guardedStore = (store: TrialStore, plugin: string): TrialStore => {
 };
 
 /**
- * What a store plugin's `check` finds wrong with the options a config gives it (none when it has no
- * `check`), with no effect: `parzen validate` asks this instead of opening the store. A `check` that
- * throws is the plugin's fault (`PLUGIN_INVALID`), as a `create` that throws is.
+ * What a store or reporter plugin's `check` finds wrong with the options a config gives it (none when it
+ * has no `check`), below its options (`/url`), with no effect: `parzen validate` asks this instead of
+ * opening the store or starting the reporter. A `check` that throws is the plugin's fault
+ * (`PLUGIN_INVALID`), as a `create` that throws is.
  */
-export const storeOptionIssues = (
-  manifest: PluginManifest<'store'>,
+export const checkedOptionIssues = (
+  manifest: PluginManifest<'store'> | PluginManifest<'reporter'>,
   choice: PluginChoice,
-  context: StoreCheckContext,
+  context: PluginCheckContext,
 ): readonly ConfigIssue[] => {
   if (manifest.check === undefined) return [];
   const { baseDir, study } = context;
@@ -207,7 +212,7 @@ export const storeOptionIssues = (
     const message = error instanceof Error ? error.message : `it threw ${describeValue(error)}`;
     throw new ParzenError(
       'PLUGIN_INVALID',
-      `The store plugin \`${choice.use}\` could not check its options: ${message}. This is a fault of the plugin, not of the config.`,
+      `The ${manifest.kind} plugin \`${choice.use}\` could not check its options: ${message}. This is a fault of the plugin, not of the config.`,
       { plugin: choice.use, cause: error },
     );
   }
@@ -215,7 +220,7 @@ export const storeOptionIssues = (
   if (!Array.isArray(issues))
     throw new ParzenError(
       'PLUGIN_INVALID',
-      `The store plugin \`${choice.use}\` could not check its options: its check() returned ${issues instanceof Promise ? 'a promise' : describeValue(issues)}; expected an array of issues, returned at once. This is a fault of the plugin, not of the config.`,
+      `The ${manifest.kind} plugin \`${choice.use}\` could not check its options: its check() returned ${issues instanceof Promise ? 'a promise' : describeValue(issues)}; expected an array of issues, returned at once. This is a fault of the plugin, not of the config.`,
       { plugin: choice.use },
     );
   return issues as readonly ConfigIssue[];

@@ -32,7 +32,7 @@ import {
 } from '../errors.js';
 import { type RunResult, type RunStudyOptions, runStudy } from '../runtime/run-study.js';
 import { cleanUpQuietly, withCleanup } from '../runtime/with-cleanup.js';
-import { createStoreForReading, storeOptionIssues } from './create-plugin.js';
+import { checkedOptionIssues, createStoreForReading } from './create-plugin.js';
 import type { StudyScope } from './study-scope.js';
 
 /**
@@ -254,9 +254,24 @@ export const checkStoreOptions = (experiment: LoadedExperiment): readonly Config
   if (manifest?.kind !== 'store') return [];
   return issuesUnder(
     '/store/options',
-    storeOptionIssues(manifest, store, { baseDir: experiment.baseDir, study: experiment.config.name }),
+    checkedOptionIssues(manifest, store, { baseDir: experiment.baseDir, study: experiment.config.name }),
   );
 };
+
+/**
+ * The reporter plugins' own checks of a run's reporter options (see `PluginManifest.check`), one entry per
+ * reporter that finds something, its issues under `/reporters/<index>/options`: nothing is started.
+ */
+export const checkReporterOptions = (
+  experiment: LoadedExperiment,
+): readonly { readonly use: string; readonly issues: readonly ConfigIssue[] }[] =>
+  experiment.config.reporters.flatMap((choice, index) => {
+    const manifest = experiment.registry.get('reporter', choice.use);
+    if (manifest?.kind !== 'reporter') return [];
+    const context = { baseDir: experiment.baseDir, study: experiment.config.name };
+    const issues = checkedOptionIssues(manifest, choice, context);
+    return issues.length === 0 ? [] : [{ use: choice.use, issues: issuesUnder(`/reporters/${index}/options`, issues) }];
+  });
 
 /**
  * Said when a config asks for explanations that none of its reporters receives (trial 51: `"explain": true`

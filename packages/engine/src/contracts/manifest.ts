@@ -53,13 +53,16 @@ export interface PluginManifest<K extends PluginKind = PluginKind, O = unknown> 
   /** Makes the instance from the validated options (defaults filled in) and the study context. */
   create(options: O, context: PluginContext): MaybePromise<PluginInstances[K]>;
   /**
-   * Store plugins only: checks what the options schema cannot (a URL's scheme, an option allowed only when
-   * reading), with no effect at all: no file opened, no connection, nothing written. Each issue points into
-   * the config (`/store/options/url`). The engine calls it before `create` (which may then take the options
-   * as checked), and `parzen validate` calls it instead of `create`, so a config's store mistakes are found
-   * without opening the store.
+   * Store and reporter plugins only: checks what the options schema cannot (a URL's scheme, an option
+   * allowed only when reading, a reporter's output folder), with no effect at all: no file opened, no
+   * connection, nothing written. Each issue points into the options (`/url`), and the engine puts it under
+   * the slot's place in the config (`/store/options/url`, `/reporters/0/options/path`). The engine calls it
+   * before `create` (which may then take the options as checked), and `parzen validate` calls it instead of
+   * `create`, so a config's store and reporter mistakes are found without opening anything.
    */
-  readonly check?: K extends 'store' ? (options: O, context: StoreCheckContext) => readonly ConfigIssue[] : never;
+  readonly check?: K extends 'store' | 'reporter'
+    ? (options: O, context: PluginCheckContext) => readonly ConfigIssue[]
+    : never;
   /**
    * Said, not refused: options the config wrote that the schema accepts but that do nothing in the setting
    * the other options make (TPE's `bandwidthFloor` with the hyperopt kernel, whose widths have no floor).
@@ -79,8 +82,13 @@ export interface ConfigNote {
   readonly message: string;
 }
 
-/** What a store's {@link PluginManifest.check} knows of the study: where paths resolve, its name, whether it only reads. */
-export type StoreCheckContext = Pick<PluginContext, 'baseDir' | 'study' | 'readOnly'>;
+/** What a plugin's {@link PluginManifest.check} knows of the study: where paths resolve, its name, whether it only reads. */
+export type PluginCheckContext = Pick<PluginContext, 'baseDir' | 'study' | 'readOnly'>;
+/**
+ * The context of a store's {@link PluginManifest.check}.
+ * @deprecated Reporters have a `check` too: use {@link PluginCheckContext}, the same type.
+ */
+export type StoreCheckContext = PluginCheckContext;
 
 /** A manifest of any kind, whatever its option type (what registries and `manifests` arrays hold). */
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds manifests whatever their option types.

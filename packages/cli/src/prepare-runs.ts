@@ -15,6 +15,7 @@ import {
 } from '@parzen/engine';
 import { type ConfigIssue, formatIssues, issuesUnder, type Logger } from '@parzen/engine/plugin';
 import { defaultJournalName } from '@parzen/store-file';
+import { defaultDatabaseName } from '@parzen/store-sqlite/default-path';
 import { defaultStore, defaultSuggester, loadBuiltinPlugins } from './builtin-plugins.js';
 import { type ConfigProblem, ConfigProblems } from './config-problems.js';
 import { CliError, EXIT } from './exit-codes.js';
@@ -269,7 +270,6 @@ const prepareFile = async (
         ...(options.logger === undefined ? {} : { logger: options.logger }),
       });
       refuseEventsOverInputs(experiment, batchInputs);
-      await loadStoreNaming(experiment.config.store.use);
       // A --store path is the working folder's (the same either way); a bare `--store jsonl` is beside the config.
       refuseStoreLeftBesideLink(path, experiment, Object.keys(variant.values).length > 0);
       if (options.preflight === true) await checkPluginOptions(experiment);
@@ -332,21 +332,13 @@ const prepareFile = async (
 };
 
 /**
- * The SQLite store's default file name for a study, loaded with the first config that uses a bare `sqlite`
- * store (the read commands of other stores need not load the SQLite package: about 14 ms).
- */
-let sqliteFileName: ((study: string) => string) | undefined;
-export const loadStoreNaming = async (use: string): Promise<void> => {
-  if (use === 'sqlite' && sqliteFileName === undefined)
-    sqliteFileName = (await import('@parzen/store-sqlite')).defaultDatabaseName;
-};
-
-/**
- * The file name a bare `jsonl` or `sqlite` store gives each study beside the config (the SQLite one once a
- * config using it was prepared: {@link loadStoreNaming}); undefined for other stores.
+ * The file name a bare `jsonl` or `sqlite` store gives each study beside the config; undefined for other
+ * stores. The SQLite rule comes from its package's dependency-free `default-path` entry, so the read commands
+ * of other stores do not load the SQLite package (review 70: loaded on first use, it was not there yet for the
+ * check of an events file against the first config's database, which then passed).
  */
 export const perStudyFileName = (use: string): ((study: string) => string) | undefined =>
-  use === 'jsonl' ? defaultJournalName : use === 'sqlite' ? sqliteFileName : undefined;
+  use === 'jsonl' ? defaultJournalName : use === 'sqlite' ? defaultDatabaseName : undefined;
 
 /** The file a run's store keeps its study in (a JSONL journal, a SQLite database), when it is a file. */
 const storeFile = ({ config, baseDir }: LoadedExperiment): string | undefined => {

@@ -376,5 +376,24 @@ describe("an events reporter's file (trial 53: it appended to the study's journa
     const walRun = await cli('run', wal);
     expect(walRun.code).toBe(2);
     expect(walRun.stderr).toContain('found "events-wal.db-wal", a side file of the study\'s sqlite store');
+    // A bare sqlite store's database (<name>.parzen.db) and its side file, the config alone (review 70: passed).
+    for (const [events, said] of [
+      ['bare-sqlite.parzen.db', "the study's sqlite store"],
+      ['bare-sqlite.parzen.db-wal', "a side file of the study's sqlite store"],
+    ]) {
+      const bare = writeIn(
+        dir,
+        'bare-sqlite.json',
+        heartConfig({
+          name: 'bare-sqlite',
+          store: { use: 'sqlite' },
+          reporters: [{ use: 'events', options: { path: events } }],
+        }),
+      );
+      const checked = await cli('validate', bare);
+      expect(checked.code).toBe(2);
+      expect(checked.stderr).toContain(`found "${events}", ${said}`);
+    }
+    expect(existsSync(join(dir, 'bare-sqlite.parzen.db'))).toBe(false);
   });
 });

@@ -28,13 +28,7 @@ import { type TrialRow, trialRows, trialsCsvLines, trialsTableLines } from '../f
 import { expandMatrix } from '../matrix.js';
 import { type Output, writeLines } from '../output.js';
 import { applyOverrides } from '../overrides.js';
-import {
-  cliLoadOptions,
-  enableTypeScriptPlugins,
-  loadStoreNaming,
-  refuseStoreLeftBesideLink,
-  withBatchStore,
-} from '../prepare-runs.js';
+import { cliLoadOptions, enableTypeScriptPlugins, refuseStoreLeftBesideLink, withBatchStore } from '../prepare-runs.js';
 import { configFolder, readConfigFile } from '../read-config-file.js';
 import { blameStoreFlag, parseStoreSpec, storeFlag } from '../store-spec.js';
 import {
@@ -176,7 +170,6 @@ const configTargets = async (path: string, flags: InspectFlags): Promise<Inspect
     const { store, experiment } = await storeRegistry(choice, config.plugins, baseDir, name).catch((error: unknown) => {
       throw flags.store === undefined ? error : blameStoreFlag(error, storeFlag(flags.store));
     });
-    await loadStoreNaming(choice.use);
     refuseStoreLeftBesideLink(path, experiment, variants.length > 1);
     // A store without a path or URL of its own may keep each study in a file named after it.
     const key = storeKey(store, name, baseDir);

@@ -31,8 +31,22 @@ const codeOf = (error: unknown): string | undefined => {
   return typeof code === 'string' ? code : undefined;
 };
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+/** An error as a warning names it: its code (if it has one) and message. */
+export const describeFailure = (error: unknown): string => {
+  const code = codeOf(error);
+  const message = messageOf(error);
+  return code === undefined || message.startsWith(code) ? message : `${code}: ${message}`;
+};
 const isPasswordMissing = (error: unknown): boolean =>
   /client password must be a (non-empty )?string/.test(messageOf(error));
+
+/**
+ * A connection through a Unix socket (`?host=/run/postgresql`) whose socket file is not there: the server is
+ * stopped or restarting (it removes the file), as ECONNREFUSED says over TCP (trial 67: not retried, a restart
+ * ended every worker).
+ */
+const isSocketMissing = (error: unknown): boolean =>
+  codeOf(error) === 'ENOENT' && (error as { syscall?: unknown }).syscall === 'connect';
 
 /** Sorts an error of node-postgres: retry it, blame the config, or report it as a store failure. */
 export const classify = (error: unknown): Trouble => {
@@ -40,6 +54,7 @@ export const classify = (error: unknown): Trouble => {
   const code = codeOf(error);
   if (code !== undefined && (TRANSIENT_ERRNO.has(code) || TRANSIENT_SQLSTATE.has(code) || code.startsWith('08')))
     return 'transient';
+  if (isSocketMissing(error)) return 'transient';
   if ((code !== undefined && INPUT_SQLSTATE.has(code)) || code === 'ENOTFOUND' || isPasswordMissing(error))
     return 'input';
   return TRANSIENT_MESSAGE.test(messageOf(error)) ? 'transient' : 'other';
@@ -64,6 +79,8 @@ const hint = (plan: ConnectionPlan, error: unknown): string => {
   if (code === 'ENOTFOUND') return 'The host name in the URL does not resolve: check it.';
   if (code === 'ECONNREFUSED')
     return 'Nothing accepts connections there: is the server running, and are the host and port in the URL right?';
+  if (isSocketMissing(error))
+    return "The server's socket file is not there: is the server running, and are the socket folder (`host`) and port in the URL right?";
   return 'Check that the server is running and that the URL is right.';
 };
 
@@ -107,10 +124,9 @@ export const unusableConnection = (plan: ConnectionPlan, error: unknown): Parzen
 export const storeError = (plan: ConnectionPlan, error: unknown, doing: string): ParzenError => {
   if (error instanceof ParzenError) return error;
   if (classify(error) === 'input') return unusableConnection(plan, error);
-  const code = codeOf(error);
   return new ParzenError(
     'STORE_FAILED',
-    `PostgreSQL store \`${plan.where}\` failed while ${doing}: ${code === undefined ? '' : `${code}: `}${messageOf(error)}`,
+    `PostgreSQL store \`${plan.where}\` failed while ${doing}: ${describeFailure(error)}`,
     { cause: error },
   );
 };

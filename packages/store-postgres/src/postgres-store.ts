@@ -38,7 +38,7 @@ import type { ConnectionPlan, PostgresStoreOptions } from './connection-options.
 import { giveUpHere, guardedClient } from './cut-wait.js';
 import { postgresStoreOptionsSchema } from './manifest.js';
 import { openPool } from './open-pool.js';
-import { interrupted, storeError } from './pg-errors.js';
+import { describeFailure, interrupted, storeError } from './pg-errors.js';
 import { withRetry } from './retry.js';
 import { MIGRATIONS } from './schema.js';
 import { type StatementName, statement } from './statements.js';
@@ -503,10 +503,15 @@ class PostgresTrialStore implements PostgresStore {
    */
   private async retrying<T>(doing: string, task: (attempt: number) => Promise<T>, saves = false): Promise<T> {
     const started = performance.now();
+    // The last try's failure, when the wait is retries (a server down or restarting), not one statement held.
+    let failed: unknown;
     const note = () => {
       const waited = Math.round((performance.now() - started) / 1000);
       this.onWarning(
-        `PostgreSQL store \`${this.where}\`: still waiting after ${waited} s for the server (${doing}); another session may hold a lock on this study (a transaction left open in psql or a database tool?), or the server is overloaded. Parzen waits for it; ask the database what blocks (pg_stat_activity, pg_locks).`,
+        failed === undefined
+          ? `PostgreSQL store \`${this.where}\`: still waiting after ${waited} s for the server (${doing}); another session may hold a lock on this study (a transaction left open in psql or a database tool?), or the server is overloaded. Parzen waits for it; ask the database what blocks (pg_stat_activity, pg_locks).`
+          : // Trial 67: a stopped server was said to be a lock, and pg_stat_activity could not be asked.
+            `PostgreSQL store \`${this.where}\`: still retrying after ${waited} s (${doing}): the server does not answer (${describeFailure(failed)}); stopped, restarting or out of reach? Parzen retries for up to ${Math.round(this.retryTimeoutMs / 1000)} s in all.`,
       );
       timer = setTimeout(note, LONG_WAIT_REPEAT_MS);
       timer.unref();
@@ -514,8 +519,16 @@ class PostgresTrialStore implements PostgresStore {
     let timer = setTimeout(note, LONG_WAIT_NOTE_MS);
     timer.unref();
     const giveUp = stopSignal(this.stopping, saves);
+    const tried = async (attempt: number) => {
+      try {
+        return await task(attempt);
+      } catch (error) {
+        failed = error;
+        throw error;
+      }
+    };
     const attempts = () =>
-      withRetry(task, this.retryTimeoutMs, { giveUp, stopped: (error) => interrupted(this.plan, doing, error) });
+      withRetry(tried, this.retryTimeoutMs, { giveUp, stopped: (error) => interrupted(this.plan, doing, error) });
     try {
       // The signal also cuts a statement the server holds (a lock), not only the pauses between tries.
       return await (giveUp === undefined ? attempts() : giveUpHere.run(giveUp, attempts));

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SERVICES, type StudySpec } from '@parzen/engine/plugin';
 import { testPluginContext } from '@parzen/engine/testing';
 import { rejectionOf } from '@parzen/test-kit';
@@ -71,6 +74,17 @@ describe('postgres store error handling', () => {
       expect(classify(pgError(code)), code).toBe('input');
     expect(classify(new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string'))).toBe('input');
     for (const code of ['23505', '42P01', '22003']) expect(classify(pgError(code)), code).toBe('other');
+    // A Unix socket whose file is gone (the server stopped or restarts) is retried; another missing file is not.
+    expect(classify(Object.assign(pgError('ENOENT'), { syscall: 'connect' }))).toBe('transient');
+    expect(classify(Object.assign(pgError('ENOENT'), { syscall: 'open' }))).toBe('other');
+  });
+
+  it('says a socket folder without a server as unreachable, with what to check (trial 67)', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'parzen-no-socket-'));
+    const error = await rejectionOf(createPostgresStore({ url: `postgres://alice@localhost:5499/x?host=${folder}` }));
+    expect(error).toMatchObject({ code: 'STORE_FAILED' });
+    expect(error?.message).toContain('Cannot reach PostgreSQL at');
+    expect(error?.message).toContain("The server's socket file is not there: is the server running");
   });
 
   it('backs off from 25-75 ms up to at most 3 s', () => {
@@ -248,6 +262,42 @@ describePostgres('postgres store long waits', () => {
     expect(await finishing).toMatchObject({ state: 'complete', loss: 1 });
     expect(warnings).toHaveLength(1);
     await other.close();
+    await store.close();
+  }, 20_000);
+
+  it('says a server that does not answer as such, not as a lock, and saves once it is back (trial 67)', async () => {
+    const url = await freshSchema('long_outage');
+    const warnings: string[] = [];
+    const stop = new AbortController();
+    const force = new AbortController();
+    const store = await createPostgresStore({
+      url,
+      onWarning: (message) => warnings.push(message),
+      stopping: { stop: stop.signal, force: force.signal },
+    });
+    await store.openStudy(spec);
+    await store.createTrial(spec.name);
+    // The server stopped, reached through its Unix socket: the socket file is gone.
+    const pool = poolOf(store);
+    const connect = pool.connect.bind(pool) as () => Promise<unknown>;
+    let down = true;
+    (pool as unknown as { connect: unknown }).connect = async () => {
+      if (down)
+        throw Object.assign(new Error('connect ENOENT /run/postgresql/.s.PGSQL.5432'), {
+          code: 'ENOENT',
+          syscall: 'connect',
+        });
+      return connect();
+    };
+    const finishing = store.finishTrial(spec.name, 0, { state: 'complete', loss: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    down = false;
+    expect(await finishing).toMatchObject({ state: 'complete', loss: 1 });
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^PostgreSQL store `.*`: still retrying after 3 s \(finishing a trial\): the server does not answer \(ENOENT: connect ENOENT \/run\/postgresql\/\.s\.PGSQL\.5432\); stopped, restarting or out of reach\? Parzen retries for up to 60 s in all\.$/,
+      ),
+    ]);
     await store.close();
   }, 20_000);
 });

@@ -13,7 +13,7 @@ import {
   type StartedObjective,
   startObjective,
 } from '@parzen/engine';
-import { type ConfigIssue, formatIssues, issuesUnder, type Logger } from '@parzen/engine/plugin';
+import { type ConfigIssue, escapePointer, formatIssues, issuesUnder, type Logger } from '@parzen/engine/plugin';
 import { defaultJournalName } from '@parzen/store-file';
 import { defaultDatabaseName } from '@parzen/store-sqlite/default-path';
 import { defaultStore, defaultSuggester, loadBuiltinPlugins } from './builtin-plugins.js';
@@ -160,6 +160,20 @@ const isCrash = (error: unknown): error is Error =>
   (error instanceof TypeError || error instanceof ReferenceError) && CRASH_MESSAGES.test(error.message);
 
 /**
+ * The place, below a plugin's options, of the plugin choice (`{ "use": name, ... }`) it wraps (`patient`'s
+ * `/pruner`), found by its name; undefined when no such choice is there.
+ */
+const placeOfWrapped = (options: unknown, use: string, at = ''): string | undefined => {
+  if (typeof options !== 'object' || options === null) return undefined;
+  if (at !== '' && (options as { use?: unknown }).use === use) return at;
+  for (const [key, value] of Object.entries(options)) {
+    const found = placeOfWrapped(value, use, `${at}/${escapePointer(key)}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+};
+
+/**
  * Creates the experiment's suggester, pruner and stopper in a study scope of their own (thrown away),
  * so options a plugin checks only when it is created (hyperband's `bootstrapCount`) are bad input up
  * front, with pointers into the config; a factory that returns no instance of its kind is the run's
@@ -193,43 +207,52 @@ const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> =
       // What a create() returned is not the kind's instance (this plugin's, or one it wraps, as `patient`
       // wraps a pruner): a fault of the plugin, said now as the run would.
       if (hollowInstance(error)) throw error;
-      // The factory's own error, or the cause of the engine's "could not start" around it.
-      // Through every "could not start" (a plugin `patient` wraps is made inside patient's: trial 66, it passed).
+      // The factory's own error, or the cause of the engine's "could not start" around it, through every
+      // "could not start" (a plugin `patient` wraps is made inside patient's: trial 66, it passed), naming
+      // the innermost plugin (review 70: `patient` was blamed for the plugin it wraps). A cause that leads
+      // back to an error already seen ends the walk (review 70: a cycle hung validate).
       let own: unknown = error instanceof ParzenError && error.code !== 'CONFIG_INVALID' ? error.cause : error;
-      while (own instanceof ParzenError && own.code === 'PLUGIN_INVALID' && own.cause !== undefined) own = own.cause;
+      let culprit = choice.use;
+      const seen = new Set<unknown>([error]);
+      while (own instanceof ParzenError && own.code === 'PLUGIN_INVALID' && own.cause !== undefined && !seen.has(own)) {
+        seen.add(own);
+        if (own.plugin !== undefined) culprit = own.plugin;
+        own = own.cause;
+      }
+      // Where the culprit's options are: the slot's, or, for a plugin another wraps, its place in them.
+      const wrapped = culprit === choice.use ? undefined : placeOfWrapped(choice.options, culprit);
+      const options = wrapped === undefined ? `/${slot}/options` : `/${slot}/options${wrapped}/options`;
+      const named = culprit === choice.use ? `\`${culprit}\`` : `\`${culprit}\` (which \`${choice.use}\` wraps)`;
       // An error JavaScript itself raises in buggy code (reading a property of undefined, calling what is no
       // function, an undeclared name) is the plugin's crash, not a refusal of the options (trial 33: it was
       // said to be the config's fault). A TypeError the plugin throws itself to refuse an option stays one.
       if (isCrash(own))
         throw new ParzenError(
           'PLUGIN_INVALID',
-          `The ${slot} plugin \`${choice.use}\` crashed while it started: ${own.name}: ${own.message}. ` +
+          `The ${slot} plugin ${named} crashed while it started: ${own.name}: ${own.message}. ` +
             'This is a fault of the plugin, not of the config (PARZEN_DEBUG=1 shows its stack).',
-          { plugin: choice.use, cause: own },
+          { plugin: culprit, cause: own },
         );
       // A factory that throws a plain error (a third-party plugin refusing its options, say) is reported
       // at its options; Parzen's other errors (a service it asked for, Ctrl-C) are left to the run.
+      const refused = (found: string) => [{ pointer: options, expected: `options the ${slot} plugin accepts`, found }];
       const issues =
         own instanceof ParzenError
           ? own.code === 'CONFIG_INVALID'
             ? own.issues.length > 0
               ? issuesUnder(`/${slot}/options`, own.issues)
               : // A refusal without issues is still the options' (trial 66: validate passed it, run refused).
-                [{ pointer: `/${slot}/options`, expected: `options the ${slot} plugin accepts`, found: own.message }]
+                refused(`its create() refused them: ${own.message}`)
             : []
           : own instanceof Error
-            ? [
-                {
-                  pointer: `/${slot}/options`,
-                  expected: `options the ${slot} plugin accepts`,
-                  found: `its create() threw: ${own.message} (if that is about where it runs, not its options, the fault is there)`,
-                },
-              ]
+            ? refused(
+                `its create() threw: ${own.message} (if that is about where it runs, not its options, the fault is there)`,
+              )
             : [];
       if (issues.length === 0) continue;
       refusals.push({
-        plugin: choice.use,
-        said: `Invalid options of the ${slot} plugin \`${choice.use}\`:\n${formatIssues(issues)}`,
+        plugin: culprit,
+        said: `Invalid options of the ${slot} plugin ${named}:\n${formatIssues(issues)}`,
         issues,
       });
     }

@@ -41,6 +41,18 @@ export const manifests = [
   picky('objective', () => ({ name: 'picky', evaluate: () => 0 })),
   picky('store', () => { throw new Error('not made in this test'); }),
   {
+    kind: 'pruner', name: 'crashy', optionsSchema: schema,
+    create: (options) => options.missing.deep,
+  },
+  {
+    kind: 'pruner', name: 'cyclic', optionsSchema: schema,
+    create: () => {
+      const error = new Error('The pruner plugin cyclic could not start');
+      Object.defineProperty(error, Symbol.for('parzen.ParzenError'), { value: true });
+      throw Object.assign(error, { name: 'ParzenError', code: 'PLUGIN_INVALID', plugin: 'cyclic', cause: error, issues: [] });
+    },
+  },
+  {
     // A reporter that checks its options in check(), and whose create() leaves a trace: validate must not call it.
     kind: 'reporter', name: 'checked', optionsSchema: schema,
     check: (options) => (options.level ?? 0) > 3 ? [{ pointer: '/level', expected: 'a level of at most 3', found: String(options.level) }] : [],
@@ -108,7 +120,31 @@ describe("a plugin's create-time config error is said at the same pointer by val
     );
     const validated = await cliIn(dir, 'validate', plain);
     expect(validated.code).toBe(2);
-    expect(validated.stderr).toContain('level above 3');
+    // Named as the plugin patient wraps, at its options inside patient's (review 70: `patient`, /pruner/options).
+    expect(validated.stderr).toContain(
+      'Invalid options of the pruner plugin `plain` (which `patient` wraps):\n  /pruner/options/pruner/options: expected options the pruner plugin accepts, found its create() threw: level above 3',
+    );
+    // A wrapped plugin that crashes is named as the culprit, not patient.
+    const crash = writeIn(
+      dir,
+      'crash.json',
+      heartConfig({ name: 'crash', plugins: ['./picky.mjs'], ...wrapped({ use: 'crashy' }) }),
+    );
+    const crashed = await cliIn(dir, 'validate', crash);
+    expect(crashed.code).not.toBe(0);
+    expect(crashed.stderr).toContain(
+      'The pruner plugin `crashy` (which `patient` wraps) crashed while it started: TypeError',
+    );
+    // A plugin error whose cause leads back to itself ends (review 70: validate hung at 100 % CPU).
+    const cycle = writeIn(
+      dir,
+      'cycle.json',
+      heartConfig({ name: 'cycle', plugins: ['./picky.mjs'], pruner: { use: 'cyclic' } }),
+    );
+    expect((await cliIn(dir, 'validate', cycle)).code).toBe(0); // not an options refusal: left to the run
+    const cycled = await cliIn(dir, 'run', cycle);
+    expect(cycled.code).not.toBe(0);
+    expect(cycled.stderr).toContain('cyclic could not start');
     // A CONFIG_INVALID without issues is the options' too (trial 66: validate passed it).
     const bare = writeIn(
       dir,
@@ -118,7 +154,7 @@ describe("a plugin's create-time config error is said at the same pointer by val
     const refused = await cliIn(dir, 'validate', bare);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(
-      '/suggester/options: expected options the suggester plugin accepts, found bare refuses every option',
+      '/suggester/options: expected options the suggester plugin accepts, found its create() refused them: bare refuses every option',
     );
   });
 

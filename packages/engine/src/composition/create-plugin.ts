@@ -207,8 +207,18 @@ export const checkedOptionIssues = (
       ...(context.readOnly === true ? { readOnly: true } : {}),
     });
   } catch (error) {
-    // A refusal thrown as the docs allow (CONFIG_INVALID with issues) is its issues (trial 66: a plugin fault).
-    if (error instanceof ParzenError && error.code === 'CONFIG_INVALID' && error.issues.length > 0) return error.issues;
+    // A refusal thrown as the docs allow (CONFIG_INVALID with issues) is its issues (trial 66: a plugin fault);
+    // without issues, a refusal of the options as a whole, as a suggester's create() that throws one (review 70).
+    if (error instanceof ParzenError && error.code === 'CONFIG_INVALID')
+      return error.issues.length > 0
+        ? error.issues
+        : [
+            {
+              pointer: '',
+              expected: `options the ${manifest.kind} plugin accepts`,
+              found: `its check() refused them: ${error.message}`,
+            },
+          ];
     const message = error instanceof Error ? error.message : `it threw ${describeValue(error)}`;
     throw new ParzenError(
       'PLUGIN_INVALID',

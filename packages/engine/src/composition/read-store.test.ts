@@ -140,6 +140,22 @@ describe("a store plugin's `check` (trial 48: validate passed what run refused)"
     expect(checkStoreOptions(await load({}, throwing))).toEqual([
       { pointer: '/store/options/url', expected: 'a URL', found: 'nothing' },
     ]);
+    // Without issues: a refusal of the options as a whole, not a fault of the plugin (review 70).
+    const bare = defineStore<Record<string, never>>({
+      name: 'bare-check',
+      optionsSchema: { type: 'object' },
+      check: () => {
+        throw new ParzenError('CONFIG_INVALID', 'bare-check needs a url');
+      },
+      create: () => createMemoryStore(),
+    });
+    expect(checkStoreOptions(await load({}, bare))).toEqual([
+      {
+        pointer: '/store/options',
+        expected: 'options the store plugin accepts',
+        found: 'its check() refused them: bare-check needs a url',
+      },
+    ]);
   });
 
   it('knows a store opened for reading, and a check that throws is the plugin fault', async () => {

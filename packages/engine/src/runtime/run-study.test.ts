@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -500,6 +500,41 @@ describe('runStudy', () => {
     } finally {
       rmSync(file, { force: true });
     }
+  });
+
+  it('keeps no failed trial in the rescue file: the store has it running and a later run marks it failed (trial 67)', async () => {
+    const name = `rescue-failed-${process.pid}-${Date.now()}`;
+    const memory = createMemoryStore();
+    const failing: typeof memory = {
+      ...memory,
+      finishTrial: async () => {
+        throw new ParzenError('STORE_FAILED', 'connection lost');
+      },
+    };
+    const warnings: string[] = [];
+    const failed = await runStudy({
+      spec: { name, direction: 'minimize', seed: 1, space },
+      space: compileSpace(space),
+      store: failing,
+      suggester: priorSuggester,
+      objective: createFunctionObjective(() => {
+        throw new Error('diverged');
+      }),
+      budget: { maxTrials: 1 },
+      onWarning: (message) => warnings.push(message),
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failed).toMatchObject({ code: 'STORE_FAILED' });
+    expect(existsSync(join(tmpdir(), 'parzen-unrecorded', `${name}.jsonl`))).toBe(false);
+    expect(warnings).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^trial #0 ended \\(failed, params .*\\) but the memory store could not record it \\(connection lost\\); the store has it as running, and a later run of study ${name} marks it failed \\(STALE_TRIAL\\), so nothing is lost \\(its error: OBJECTIVE_THREW: diverged`,
+        ),
+      ),
+    );
   });
 
   it('keeps in the rescue file the time the objective ended, before its unawaited reports were stored (review 58)', async () => {

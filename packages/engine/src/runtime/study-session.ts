@@ -227,11 +227,20 @@ export const finishRunTrial = async (
     const code = error instanceof ParzenError ? error.code : undefined;
     if (code !== 'TRIAL_ALREADY_FINISHED' && code !== 'TRIAL_NOT_FOUND') {
       // The run ends with the store's error; the result it computed is said first, and kept in a rescue file
-      // `parzen import` reads (trial 53: it survived only as prose on stderr, its attrs left out).
+      // `parzen import` reads (trial 53: it survived only as prose on stderr, its attrs left out). Not a
+      // failure: the store has the trial running, and a later run marks it failed (trial 67: imported too, it
+      // was counted twice).
+      const said = `trial #${asked.number} ended (${result}, params ${JSON.stringify(asked.params)}) but the ${store.name} store could not record it (${(error as Error).message}); `;
+      if (outcome.state === 'failed') {
+        warn(
+          `${said}the store has it as running, and a later run of study ${spec.name} marks it failed (STALE_TRIAL), ` +
+            `so nothing is lost (its error: ${outcome.error.code}: ${outcome.error.message}).`,
+        );
+        throw error;
+      }
       const rescued = rescueResult(spec.name, asked.params, outcome, intermediate, startedAt, endedAt);
       warn(
-        `trial #${asked.number} ended (${result}, params ${JSON.stringify(asked.params)}) but the ${store.name} store ` +
-          `could not record it (${(error as Error).message}); ` +
+        said +
           (rescued === undefined
             ? 'nothing else keeps this result.'
             : `it is kept in ${rescued} (\`parzen import CONFIG ${rescued}\` adds it once the store works).`),

@@ -33,6 +33,19 @@ describe('architecture', () => {
     expect(offenders.map((path) => relative(packagesDir, path))).toEqual([]);
   });
 
+  it("puts no note of ours, (trial N) or (review N), in code outside comments: it would reach a user's message", () => {
+    const offenders = all.flatMap((path) =>
+      readFileSync(path, 'utf8')
+        .split('\n')
+        .flatMap((line, index) => {
+          if (/^\s*(\/\/|\*|\/\*)/.test(line)) return [];
+          const code = line.replace(/\s\/\/\s.*$/, ''); // a comment after code (not a URL's //)
+          return /\((trial|review) \d+/i.test(code) ? [`${relative(packagesDir, path)}:${index + 1}`] : [];
+        }),
+    );
+    expect(offenders).toEqual([]);
+  });
+
   it('makes folders with makeFolder, never a recursive mkdir (it loops for ever under /proc on Node 20)', () => {
     const offenders = all.filter((path) => /mkdir(Sync)?\([^)]*recursive/.test(readFileSync(path, 'utf8')));
     expect(offenders.map((path) => relative(packagesDir, path))).toEqual([]);

@@ -283,9 +283,10 @@ export const explainNext = async (path: string | undefined, flags: ExplainFlags,
   else
     for (const { entry, trial } of uncertain)
       output.note(
-        `parzen: the config's partial enqueue entry ${JSON.stringify(toExternalParams(study.space, entry))} has the values of trial #${trial}: ` +
-          'if a trial ran it, it does not run again; if the store never queued it (the entry added to the config since), the next run runs it first, with its own values. ' +
-          'Which one, the store alone knows (trial 63: said as if it would run, after it had).',
+        // Trial 63: said as if it would run, after it had; trial 67: "the store alone knows" read as unasked.
+        `parzen: the config's partial enqueue entry ${JSON.stringify(toExternalParams(study.space, entry))} is not waiting in the store, and trials have its values (the first: #${trial}): ` +
+          'either a trial ran it, and it does not run again, or the entry was added to the config after the store queued the others, and the next run runs it first, with its own values; ' +
+          'what the store lists (its waiting entries) does not tell which.',
       );
   if (flags.json === true) {
     output.result(

@@ -109,13 +109,15 @@ export const describePrunerContract = (name: string, options: PrunerContractOpti
       expect(pruned).toContain(true);
     });
 
-    it('eventually prunes a trial that starts as the others do and then falls far behind them (trial 45)', async () => {
+    // Trial 45.
+    it('eventually prunes a trial that starts as the others do and then falls far behind them', async () => {
       // A pruner that judged only the first step passed the test above. (A trial that starts better than the
       // others is not asked: the median rule, as Optuna's, judges a trial by its best value so far.)
       for (const count of [30, 41]) expect(decisions(await create(), prefixes(count, fallsBehind))).toContain(true);
     });
 
-    it('lets a trial better than every complete trial run to its end, whatever its number (trial 45)', async () => {
+    // Trial 45.
+    it('lets a trial better than every complete trial run to its end, whatever its number', async () => {
       // Judged as trial 5 … 41 (its number is the count of trials before it): a pruner that pruned
       // odd-numbered trials passed when only trial 40 was judged.
       for (let count = 5; count <= 41; count++)

@@ -181,7 +181,8 @@ export const describeStoreContract = (name: string, options: StoreContractOption
       await store.close();
     });
 
-    it('keeps every finished trial and its exact loss, 0, negative, tiny and huge included (trial 45)', async () => {
+    // Trial 45.
+    it('keeps every finished trial and its exact loss, 0, negative, tiny and huge included', async () => {
       const store = await open();
       const losses = [0, -0, 1, -1, 5e-324, -1e308, 1e308, 0.1 + 0.2, 123456.789, -2.5e-10];
       const count = 3 * losses.length;
@@ -212,7 +213,8 @@ export const describeStoreContract = (name: string, options: StoreContractOption
       await store.close();
     });
 
-    it('keeps studies apart: each lists, numbers and finishes only its own trials (trial 45)', async () => {
+    // Trial 45.
+    it('keeps studies apart: each lists, numbers and finishes only its own trials', async () => {
       const store = await open();
       const other: StudySpec = { ...spec, name: 'contract-other', space: { y: { type: 'uniform', low: 0, high: 1 } } };
       await store.openStudy(other);

@@ -383,6 +383,30 @@ describe('parzen export and import', () => {
     expect(Object.keys(reorderedHeader.study.space)).toEqual(['x', 'model']);
   });
 
+  it("does not credit an imported trial with an enqueue entry one of the study's trials ran (trial 67)", async () => {
+    writeIn(dir, 'quad.mjs', 'export default ({ x }) => (x - 0.3) ** 2;\n');
+    const path = config(
+      'credit.json',
+      { use: 'jsonl', options: { path: './credit.parzen.jsonl' } },
+      {
+        name: 'credit',
+        objective: { use: 'module', options: { path: './quad.mjs' } },
+        suggester: { use: 'random' },
+        enqueue: [{ x: 0.1 }],
+        budget: { maxTrials: 2 },
+      },
+    );
+    expect((await cli('run', path, '--quiet')).code).toBe(0);
+    const rows = writeIn(
+      dir,
+      'credit-rows.jsonl',
+      `${JSON.stringify({ params: { x: 0.1, model: 'tree' }, state: 'complete', loss: 0.5 })}\n`,
+    );
+    const imported = await cli('import', path, rows);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stderr).not.toContain("of the config's enqueue list");
+  });
+
   it('keeps which enqueue entries ran when a study moves by export and import: the new store does not run them again (trial 35)', async () => {
     writeIn(dir, 'quad.mjs', 'export default ({ x }) => (x - 0.3) ** 2;\n');
     const path = config(

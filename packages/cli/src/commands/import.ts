@@ -301,7 +301,7 @@ const importWhenAsked = async (
     experiment.config.enqueue,
     checkEnqueued(experiment.space, experiment.config.enqueue).params,
   );
-  const keyed = withEnqueueKeys(entries, checked.trials);
+  let keyed = withEnqueueKeys(entries, checked.trials);
   // The seed of an export's study (an integer, else none): the study created here keeps it.
   const header = file.header?.study?.seed;
   const exportedSeed = typeof header === 'number' && Number.isSafeInteger(header) ? header : undefined;
@@ -328,7 +328,11 @@ const importWhenAsked = async (
       storedSeed = (await store.openStudy({ name, direction, seed: studySeed, space: studySpace, suggester })).study
         .seed;
       if (checked.trials.length > 0) {
-        repeated = repeatsOf(await store.listTrials(name), checked.trials);
+        const existing = await store.listTrials(name);
+        repeated = repeatsOf(existing, checked.trials);
+        // Entries the study's own trials ran are theirs, not the imported trials' (trial 67).
+        const waiting = new Set((await store.listEnqueued?.(name))?.flatMap((entry) => entry.key ?? []));
+        keyed = withEnqueueKeys(entries, checked.trials, existing, waiting);
         // Trial 50: a daily warm-start script imported the same file every day, doubling the study each time.
         const refused = () =>
           new CliError(

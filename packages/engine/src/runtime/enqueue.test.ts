@@ -6,6 +6,7 @@ import type { Suggester } from '../contracts/suggester.js';
 import { compileSpace } from '../domain/compile-space.js';
 import { sampleDistribution } from '../domain/sample-distribution.js';
 import type { SpaceDefinition } from '../domain/space-definition.js';
+import type { Trial } from '../domain/trial.js';
 import { Study } from '../study.js';
 import { configEntryKeys, withEnqueueKeys } from './enqueue.js';
 import { runStudy } from './run-study.js';
@@ -273,5 +274,37 @@ describe('withEnqueueKeys (an import answering a config enqueue list)', () => {
     expect(keyed.map((trial) => trial.key)).toEqual([undefined, undefined, 'a']);
     expect(answered).toEqual([[0, 2]]);
     expect(withEnqueueKeys([{ internal: { x: 0.1 }, key: 'a' }], trials.slice(0, 2)).answered).toEqual([]);
+  });
+
+  it("leaves an entry the study's own trials ran to them, each answering one (trial 67: credited to the import)", () => {
+    const entries = [
+      { internal: { m: 1 }, key: 'partial' },
+      { internal: { x: 0.1 }, key: 'a' },
+      { internal: { x: 0.1 }, key: 'a2' },
+    ];
+    const at = '2026-01-01T00:00:00.000Z';
+    const stored = (number: number, internal: Record<string, number>, state: 'complete' | 'running' = 'complete') =>
+      (state === 'running'
+        ? { study: 's', number, internal, startedAt: at, state }
+        : { study: 's', number, internal, startedAt: at, finishedAt: at, state, loss: 1 }) as Trial;
+    const interrupted = {
+      ...stored(3, { x: 0.1, m: 1 }),
+      state: 'failed',
+      error: { code: 'INTERRUPTED', message: '' },
+    } as unknown as Trial;
+    // #0 ran the partial entry; #1 is still running, #3 ended unrun: neither answers one. One of `a`, `a2` is #2's.
+    const existing = [
+      stored(0, { x: 0.5, m: 1 }),
+      stored(1, { x: 0.1, m: 0 }, 'running'),
+      stored(2, { x: 0.1, m: 0 }),
+      interrupted,
+    ];
+    const trials = [done({ x: 0.7, m: 1 }), done({ x: 0.1, m: 1 })];
+    const { trials: keyed, answered } = withEnqueueKeys(entries, trials, existing);
+    expect(keyed.map((trial) => trial.key)).toEqual([undefined, 'a2']);
+    expect(answered).toEqual([[2, 1]]);
+    // An entry waiting in the store was run by no trial: the import's trial with its values takes it.
+    const taking = withEnqueueKeys(entries, trials, existing, new Set(['partial']));
+    expect(taking.trials.map((trial) => trial.key)).toEqual(['partial', 'a2']);
   });
 });

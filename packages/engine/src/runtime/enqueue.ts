@@ -2,7 +2,7 @@ import type { EnqueuedParams, NewFinishedTrial, TrialStore } from '../contracts/
 import { canonicalJson } from '../domain/canonical-json.js';
 import type { CompiledSpace } from '../domain/compile-space.js';
 import { type ParamAssignment, toInternalParams } from '../domain/params.js';
-import { endedUnrun } from '../domain/trial.js';
+import { endedUnrun, type Trial } from '../domain/trial.js';
 import { type ConfigIssue, invalidConfig, storeUnsupported } from '../errors.js';
 
 /**
@@ -106,20 +106,34 @@ export const enqueueConfigEntries = async (
 export const withEnqueueKeys = (
   entries: readonly EnqueuedParams[],
   trials: readonly NewFinishedTrial[],
+  /**
+   * The study's trials before the import: an entry one of them ran (or has the values of) is left to it,
+   * unless the entry waits in the store (`waiting`, its entries' keys), which no trial has run.
+   */
+  existing: readonly Trial[] = [],
+  waiting: ReadonlySet<string> = new Set(),
 ): { readonly trials: NewFinishedTrial[]; readonly answered: readonly (readonly [number, number])[] } => {
   const keyed = [...trials];
   const taken = new Set<number>();
   const answered: [number, number][] = [];
+  const answeredBefore = new Set<number>();
+  const ran = (trial: Trial) =>
+    trial.state === 'failed' ? !endedUnrun({ state: 'failed', error: trial.error }) : trial.state !== 'running';
   entries.forEach((entry, index) => {
     if (entry.key === undefined) return;
     const names = Object.keys(entry.internal);
+    const has = (internal: ParamAssignment) => names.every((name) => internal[name] === entry.internal[name]);
+    // Trial 67: an entry trial #44 had run was said to be run by the imported #64.
+    // Each of the study's trials answers one entry, as each imported trial does.
+    const before = waiting.has(entry.key)
+      ? -1
+      : existing.findIndex((trial, i) => !answeredBefore.has(i) && ran(trial) && has(trial.internal));
+    if (before >= 0) {
+      answeredBefore.add(before);
+      return;
+    }
     // A trial that ended unrun (interrupted, its worker dead) did not run the entry: it waits in the new store.
-    const at = keyed.findIndex(
-      (trial, i) =>
-        !taken.has(i) &&
-        !endedUnrun(trial.outcome) &&
-        names.every((name) => trial.internal[name] === entry.internal[name]),
-    );
+    const at = keyed.findIndex((trial, i) => !taken.has(i) && !endedUnrun(trial.outcome) && has(trial.internal));
     if (at < 0) return;
     taken.add(at);
     keyed[at] = { ...(keyed[at] as NewFinishedTrial), key: entry.key };

@@ -265,8 +265,9 @@ const grow = (row: BinMemo, c: number): boolean => {
   const length = Math.max(2 * row.known.length, c + 1);
   if (row.bins.cells + length - row.known.length > MEMO_CELLS) return false;
   row.bins.cells += length - row.known.length;
-  row.masses = grown(row.masses, c + 1);
-  row.known = grown(row.known, c + 1);
+  // Grown to the length charged, so the budget is what is allocated (review 70).
+  row.masses = grown(row.masses, length);
+  row.known = grown(row.known, length);
   return true;
 };
 

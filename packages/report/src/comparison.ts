@@ -167,9 +167,13 @@ export const regretBands = (runs: readonly ComparisonRun[], options: ComparisonO
  * regrets are not squeezed against 0, as with the default constant 1), logarithmic above; ticks at 0 and
  * at each power of ten from there to the largest regret (trial 28: ticks 0, 20, 40 on regrets of 0.01–5).
  */
-const symlogAxis = (values: readonly number[]): { constant: number; ticks: number[] } => {
+const symlogAxis = (
+  values: readonly number[],
+): { constant: number; ticks: number[]; domain?: readonly [number, number] } => {
   const positive = values.filter((v) => v > 0 && Number.isFinite(v));
-  if (positive.length === 0) return { constant: 1, ticks: [0, 1] };
+  // Every regret 0 (each run at the best from its first trial, one run per problem): an axis from 0 to 1,
+  // not one collapsed at 0 (review 68 for the final chart, review 70 for the best-so-far one).
+  if (positive.length === 0) return { constant: 1, ticks: [0, 1], domain: [0, 1] };
   const range = extent(positive);
   const low = Math.floor(Math.log10(range.low));
   const high = Math.ceil(Math.log10(range.high));
@@ -241,7 +245,7 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
         : 'best any run found';
   const regretTitle =
     direction === 'maximize' ? `regret (${reference} − best so far)` : `regret (best so far − ${reference})`;
-  const { constant, ticks } = symlogAxis(rows.flatMap((r) => [r.q25, r.median, r.q75]));
+  const { constant, ticks, domain } = symlogAxis(rows.flatMap((r) => [r.q25, r.median, r.q75]));
   const finalAxis = symlogAxis(finals.map((final) => final.regret));
   const drawn = new Set(rows.map((r) => r.variant)).size;
   const partialRuns = rows.some((r) => r.partial);
@@ -274,7 +278,7 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
               field: 'q25',
               type: 'quantitative',
               title: regretTitle,
-              scale: { type: 'symlog', constant },
+              scale: { type: 'symlog', constant, ...(domain === undefined ? {} : { domain }) },
               axis: { values: ticks, format: '~g' },
             },
             y2: { field: 'q75' },
@@ -334,11 +338,10 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
                   field: 'regret',
                   type: 'quantitative',
                   title: `final ${regretTitle}`,
-                  // Every regret 0 (one run per problem, say): an axis from 0 to 1, not one collapsed at 0 (review 68).
                   scale: {
                     type: 'symlog',
                     constant: finalAxis.constant,
-                    ...(finals.some((final) => final.regret > 0) ? {} : { domain: [0, 1] }),
+                    ...(finalAxis.domain === undefined ? {} : { domain: finalAxis.domain }),
                   },
                   axis: { values: finalAxis.ticks, format: '~g' },
                 }

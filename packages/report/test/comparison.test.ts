@@ -102,6 +102,14 @@ describe('comparison', () => {
       (single?.spec as { layer: { encoding: { y: { scale?: { domain?: number[] } } } }[] } | undefined)?.layer[0]
         ?.encoding.y.scale?.domain,
     ).toEqual([0, 1]);
+    // Every run at the best from its first trial: the best-so-far chart's axis runs from 0 to 1 too (review 70).
+    const atOnce = buildComparison([run('a', 1, [2, 3, 4]), run('b', 1, [2, 5, 6])])
+      .sections.flatMap((section) => section.charts)
+      .find((chart) => chart.id === 'regret');
+    expect(
+      (atOnce?.spec as { layer: { encoding: { y: { scale?: { domain?: number[] } } } }[] } | undefined)?.layer[0]
+        ?.encoding.y.scale?.domain,
+    ).toEqual([0, 1]);
     // One problem: the losses themselves, as before.
     const one = buildComparison(runs)
       .sections.flatMap((section) => section.charts)

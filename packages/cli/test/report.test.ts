@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -180,6 +180,24 @@ describe('parzen report', () => {
     expect(served.stderr).toMatch(
       /these configs name 4 \(a comparison page is written, not served\): pick one with --study NAME \(cmp\.[^,]+, /,
     );
+  });
+
+  it('with --study, says a corrupt store as such, not as a study the config does not name (review 69)', async () => {
+    const store = { use: 'jsonl', options: { path: './corrupt-shared.parzen.jsonl' } };
+    const before = writeIn(dir, 'corrupt-old.json', { ...heartConfig({ name: 'corrupt-old', budget: { maxTrials: 3 } }), store });
+    expect((await cli('run', before, '--quiet')).code).toBe(0);
+    const renamed = writeIn(dir, 'corrupt-new.json', { ...heartConfig({ name: 'corrupt-new', budget: { maxTrials: 3 } }), store });
+    const journal = join(dir, 'corrupt-shared.parzen.jsonl');
+    const lines = readFileSync(journal, 'utf8').split('\n');
+    lines[2] = '{bad';
+    writeFileSync(journal, lines.join('\n'));
+    const reported = await cli('report', renamed, '--study', 'corrupt-old', '-o', join(dir, 'corrupt.html'));
+    expect(reported.code).toBe(1);
+    expect(reported.stderr).toContain('is corrupt at line 3');
+    expect(reported.stderr).not.toContain('the config names');
+    const explained = await cli('explain', renamed, '--study', 'corrupt-old');
+    expect(explained.code).toBe(1);
+    expect(explained.stderr).toContain('is corrupt at line 3');
   });
 
   it('--json prints the file or folder written, the studies shown with their trial counts, and the notes', async () => {

@@ -1,4 +1,5 @@
 import { ParzenError } from '@parzen/engine';
+import { formatIssues } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
 import { CliError } from './exit-codes.js';
 import { blameStoreFlag, parseStoreSpec } from './store-spec.js';
@@ -14,10 +15,12 @@ describe('blameStoreFlag', () => {
     expect((blameStoreFlag(invalid, '--store') as Error).message).toBe(
       '--store: expected a URL without a password (options/url), found postgres://u:***@h/d.',
     );
+    // As configErrorUnder gives it: the store's own words, then its placed issues listed (review 70: untested).
+    const placed = [{ ...issue, absolute: true }];
     const server = new ParzenError(
       'CONFIG_INVALID',
-      'Cannot use PostgreSQL at `u@h:5432/d`: database "d" does not exist. Create it with createdb d.',
-      { issues: [{ ...issue, absolute: true }] },
+      `Cannot use PostgreSQL at \`u@h:5432/d\`: database "d" does not exist. Create it with createdb d.\n${formatIssues(placed)}`,
+      { issues: placed },
     );
     const said = blameStoreFlag(server, '--store') as ParzenError;
     expect(said.code).toBe('CONFIG_INVALID');

@@ -93,11 +93,13 @@ export const blameStoreFlag = (error: unknown, flag: string): unknown => {
 };
 
 /**
- * For a `.catch` around opening a store that the `--store` flag (`flag`, undefined without one) may have
- * chosen (`choice`): the error said of the flag when it did, as it is otherwise.
+ * For a `.catch` around opening a store that the `--store` flag (`flag`, as typed; undefined without one)
+ * chose: the error said of the flag (its password masked) when there is one, as it is otherwise.
  */
 export const throwOfStoreFlag =
-  (flag: string | undefined, choice: PluginChoice | undefined) =>
+  (flag: string | undefined) =>
   (error: unknown): never => {
-    throw flag === undefined || choice === undefined ? error : blameStoreFlag(error, storeFlagLabel(choice));
+    // The flag as typed (review 70: looked up by the parsed choice, which the loaded config no longer is,
+    // report and explain said a bare `--store`).
+    throw flag === undefined ? error : blameStoreFlag(error, storeFlag(flag));
   };

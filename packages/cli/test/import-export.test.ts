@@ -179,7 +179,9 @@ describe('parzen export and import', () => {
     expect(refused.stderr).toContain('/store/options/salvage: expected salvage only for a command that reads');
     const flagged = await cli('import', salvaging, rows, '--store', 'postgres:postgres://u:pw@localhost/db');
     expect(flagged.code).toBe(2);
-    expect(flagged.stderr).toContain('--store: expected a URL without a password');
+    expect(flagged.stderr).toContain(
+      '--store "postgres:postgres://u:***@localhost/db": expected a URL without a password',
+    );
   });
 
   it('export -o: creates missing folders, refuses a folder, names the path it cannot write (was a stack trace)', async () => {

@@ -184,9 +184,15 @@ describe('parzen report', () => {
 
   it('with --study, says a corrupt store as such, not as a study the config does not name (review 69)', async () => {
     const store = { use: 'jsonl', options: { path: './corrupt-shared.parzen.jsonl' } };
-    const before = writeIn(dir, 'corrupt-old.json', { ...heartConfig({ name: 'corrupt-old', budget: { maxTrials: 3 } }), store });
+    const before = writeIn(dir, 'corrupt-old.json', {
+      ...heartConfig({ name: 'corrupt-old', budget: { maxTrials: 3 } }),
+      store,
+    });
     expect((await cli('run', before, '--quiet')).code).toBe(0);
-    const renamed = writeIn(dir, 'corrupt-new.json', { ...heartConfig({ name: 'corrupt-new', budget: { maxTrials: 3 } }), store });
+    const renamed = writeIn(dir, 'corrupt-new.json', {
+      ...heartConfig({ name: 'corrupt-new', budget: { maxTrials: 3 } }),
+      store,
+    });
     const journal = join(dir, 'corrupt-shared.parzen.jsonl');
     const lines = readFileSync(journal, 'utf8').split('\n');
     lines[2] = '{bad';
@@ -198,6 +204,21 @@ describe('parzen report', () => {
     const explained = await cli('explain', renamed, '--study', 'corrupt-old');
     expect(explained.code).toBe(1);
     expect(explained.stderr).toContain('is corrupt at line 3');
+  });
+
+  it('says a mistake in --store of the flag as typed, its password masked, as best does (review 70: a bare --store)', async () => {
+    const url = 'postgres://u:secret@nonexistent.invalid/d';
+    for (const command of [
+      ['report', config, '--store', url, '-o', join(dir, 'never.html')],
+      ['explain', config, '--store', url],
+    ]) {
+      const said = await cli(...command);
+      expect(said.code, command[0]).toBe(2);
+      expect(said.stderr).toContain(
+        '--store "postgres://u:***@nonexistent.invalid/d": expected a URL without a password',
+      );
+      expect(said.stderr).not.toContain('secret');
+    }
   });
 
   it('--json prints the file or folder written, the studies shown with their trial counts, and the notes', async () => {

@@ -195,7 +195,7 @@ const studyToExplain = async (
     study: stored,
     trials,
     waiting,
-  } = await openStudyRecord(run.experiment, true).catch(throwOfStoreFlag(flags.store, run.experiment.config.store));
+  } = await openStudyRecord(run.experiment, true).catch(throwOfStoreFlag(flags.store));
   // What `run` does with this config (review 60: the stored seed and settings gave another draw): a study of
   // another direction or space is refused as run refuses it; the config's seed and suggester options.
   checkSameStudy(stored, { name: config.name, direction: config.direction, seed: config.seed, space: config.space });

@@ -30,7 +30,7 @@ import { CliError } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { storeFileKind } from '../output-file.js';
 import { prepareRuns } from '../prepare-runs.js';
-import { blameStoreFlag, parseStoreSpec, storeFlagLabel } from '../store-spec.js';
+import { parseStoreSpec, throwOfStoreFlag } from '../store-spec.js';
 import { readTrialFile, type TrialFile, trialFileName } from '../trial-file.js';
 
 /** Flags of `parzen import`. */
@@ -289,7 +289,7 @@ const importWhenAsked = async (
   // Its config errors where run and validate say them: under /store/options, or of the --store flag.
   const store = await scope.create('store', choice).catch((error: unknown) => {
     const placed = configErrorUnder('/store/options', error);
-    throw flags.store === undefined ? placed : blameStoreFlag(placed, storeFlagLabel(choice));
+    return throwOfStoreFlag(flags.store)(placed);
   });
   let added: readonly FinishedTrial[] = [];
   // Per row to import, whether it repeats a trial the study already had.

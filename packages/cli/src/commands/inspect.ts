@@ -30,7 +30,7 @@ import { type Output, writeLines } from '../output.js';
 import { applyOverrides } from '../overrides.js';
 import { cliLoadOptions, enableTypeScriptPlugins, refuseStoreLeftBesideLink, withBatchStore } from '../prepare-runs.js';
 import { configFolder, readConfigFile } from '../read-config-file.js';
-import { blameStoreFlag, parseStoreSpec, storeFlag } from '../store-spec.js';
+import { blameStoreFlag, parseStoreSpec, storeFlag, throwOfStoreFlag } from '../store-spec.js';
 import {
   directionChangedNote,
   memoryHint,
@@ -168,7 +168,7 @@ const configTargets = async (path: string, flags: InspectFlags): Promise<Inspect
     const choice = (config.store as PluginChoice | undefined) ?? defaultStore;
     // The config's name picks the store's default file (`<name>.parzen.jsonl`); `--study` only the study in it.
     const { store, experiment } = await storeRegistry(choice, config.plugins, baseDir, name).catch((error: unknown) => {
-      throw flags.store === undefined ? error : blameStoreFlag(error, storeFlag(flags.store));
+      return throwOfStoreFlag(flags.store)(error);
     });
     refuseStoreLeftBesideLink(path, experiment, variants.length > 1);
     // A store without a path or URL of its own may keep each study in a file named after it.

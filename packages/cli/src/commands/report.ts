@@ -323,9 +323,7 @@ const serve = async (
 ): Promise<number> => {
   const { config } = run.experiment;
   // Opened for reading: an archived (read-only) study can be served, and nothing is written or locked.
-  const store = await openStoreForReading(run.experiment).catch(
-    throwOfStoreFlag(flags.store, run.experiment.config.store),
-  );
+  const store = await openStoreForReading(run.experiment).catch(throwOfStoreFlag(flags.store));
   return serveStudy(
     config.name,
     {
@@ -550,9 +548,7 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
   if (runs.length === 1) {
     const run = runs[0] as PreparedRun;
     // A store the --store flag chose: its problem is the flag's (review 68: said at the config's /store).
-    const { study, trials } = await openStudyRecord(run.experiment).catch(
-      throwOfStoreFlag(flags.store, run.experiment.config.store),
-    );
+    const { study, trials } = await openStudyRecord(run.experiment).catch(throwOfStoreFlag(flags.store));
     const space = spaceOf(run, study, output);
     const { options, contourCalls } = await reportOptions(flags, space, run.experiment);
     if (flags.serve === true) return serve(run, space, options, flags, output);
@@ -580,9 +576,7 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     const studies: ReturnType<typeof report.comparisonRunFromTrials>[] = [];
     const missing: string[] = [];
     // Each store read once (review 30: once per study of a matrix sharing one journal).
-    const read = await readStudiesTrials(runs.map((run) => run.experiment)).catch(
-      throwOfStoreFlag(flags.store, runs[0]?.experiment.config.store),
-    );
+    const read = await readStudiesTrials(runs.map((run) => run.experiment)).catch(throwOfStoreFlag(flags.store));
     const otherSpace: string[] = [];
     // Ranked by each study's stored direction, as `parzen best` ranks it (review 54: a flipped config's was used).
     const flipped: string[] = [];

@@ -22,7 +22,7 @@ import type { ConfigOverrides } from '../overrides.js';
 import { closeStarted, type PreparedRun, perStudyFileName, prepareRuns } from '../prepare-runs.js';
 import { pauseProgressBars } from '../progress-reporter.js';
 import { errorEntry } from '../report-error.js';
-import { blameStoreFlag, parseStoreSpec, storeFlagLabel } from '../store-spec.js';
+import { blameStoreFlag, parseStoreSpec, storeFlag } from '../store-spec.js';
 import { openStudyTrials } from '../study-trials.js';
 import { inSpaceOrder, summaryJson } from '../summary-json.js';
 
@@ -171,8 +171,7 @@ const executeRuns = async (
         throw new ConfigProblems([
           {
             path: run.configPath,
-            error:
-              flags.store === undefined ? error : blameStoreFlag(error, storeFlagLabel(run.experiment.config.store)),
+            error: flags.store === undefined ? error : blameStoreFlag(error, storeFlag(flags.store)),
           },
         ]);
       outcomes.push({ ...base, error });

@@ -303,12 +303,21 @@ export const loadStudies = async (path: string | undefined, flags: InspectFlags,
 /**
  * The study named `study` that the config's store (or `--store`'s) holds, when it is none of the config's
  * own names (an earlier version's name for a matrix variant, which run points to with --study), as `trials`
- * reads it; undefined when the store does not hold it. A store's own failure is thrown (see studyNotHeld).
+ * reads it; when the store does not hold it, the store's words (the studies it holds) as trials says them, as
+ * the command line's mistake. A store's own failure is thrown (see studyNotHeld).
  */
 export const heldStudy = async (path: string, study: string, store: string | undefined, output: Output) => {
+  let notHeld: unknown;
   const held = await loadStudies(path, { study, ...(store === undefined ? {} : { store }) }, output).catch(
-    studyNotHeld,
+    (error: unknown) => {
+      notHeld = error;
+      return studyNotHeld(error);
+    },
   );
+  // Review 70: report and explain said a name the store does not hold in words of their own, without the
+  // studies it holds, which trials and best say (the store's STUDY_NOT_FOUND).
+  // A --study naming nothing is the command line's mistake (exit 2), as these commands said it before.
+  if (held?.length !== 1 && notHeld instanceof Error) throw new CliError(`${path}: ${notHeld.message}`);
   return held?.length === 1 ? held[0] : undefined;
 };
 

@@ -152,12 +152,12 @@ describe('parzen report', () => {
     const onePage = pageData(readFileSync(one, 'utf8'));
     expect(onePage.sections.flatMap((s) => s.charts).map((c) => c.id)).toContain('history');
     const unknown = await cli('report', matrix, '--study', 'nope', '-o', join(dir, 'nope.html'));
-    expect(unknown.code).toBe(2);
+    expect(unknown.code).toBe(1); // as trials exits for it
     // Said as trials says it, with the studies the store holds (review 70: the config's names only).
     expect(unknown.stderr).toContain('cmp.json: The store has no study named `nope`.');
     expect(unknown.stderr).toContain(names[0]);
     const unexplained = await cli('explain', matrix, '--study', 'nope');
-    expect(unexplained.code).toBe(2);
+    expect(unexplained.code).toBe(1);
     expect(unexplained.stderr).toContain('cmp.json: The store has no study named `nope`.');
     expect(existsSync(join(dir, 'nope.html'))).toBe(false);
     // A study the matrix's store holds under another name (an earlier version's name for a variant, which run

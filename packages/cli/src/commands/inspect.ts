@@ -21,7 +21,7 @@ import {
   type TrialStore,
 } from '@parzen/engine/plugin';
 import { defaultStore, loadBuiltinStore } from '../builtin-plugins.js';
-import { forConfig } from '../config-problems.js';
+import { ConfigProblems, forConfig } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
 import { formatNumber } from '../format-number.js';
 import { type TrialRow, trialRows, trialsCsvLines, trialsTableLines } from '../format-trials.js';
@@ -303,8 +303,8 @@ export const loadStudies = async (path: string | undefined, flags: InspectFlags,
 /**
  * The study named `study` that the config's store (or `--store`'s) holds, when it is none of the config's
  * own names (an earlier version's name for a matrix variant, which run points to with --study), as `trials`
- * reads it; when the store does not hold it, the store's words (the studies it holds) as trials says them, as
- * the command line's mistake. A store's own failure is thrown (see studyNotHeld).
+ * reads it; when the store does not hold it, the store's words (the studies it holds) as trials says them
+ * (exit 1). A store's own failure is thrown (see studyNotHeld).
  */
 export const heldStudy = async (path: string, study: string, store: string | undefined, output: Output) => {
   let notHeld: unknown;
@@ -316,8 +316,9 @@ export const heldStudy = async (path: string, study: string, store: string | und
   );
   // Review 70: report and explain said a name the store does not hold in words of their own, without the
   // studies it holds, which trials and best say (the store's STUDY_NOT_FOUND).
-  // A --study naming nothing is the command line's mistake (exit 2), as these commands said it before.
-  if (held?.length !== 1 && notHeld instanceof Error) throw new CliError(`${path}: ${notHeld.message}`);
+  // Said and exited as trials says it (review 71: exit 2 here, 1 there, for the same words).
+  if (held?.length !== 1 && notHeld !== undefined)
+    throw notHeld instanceof ConfigProblems ? notHeld : new ConfigProblems([{ path, error: notHeld }]);
   return held?.length === 1 ? held[0] : undefined;
 };
 

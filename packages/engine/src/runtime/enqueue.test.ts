@@ -276,7 +276,7 @@ describe('withEnqueueKeys (an import answering a config enqueue list)', () => {
     expect(withEnqueueKeys([{ internal: { x: 0.1 }, key: 'a' }], trials.slice(0, 2)).answered).toEqual([]);
   });
 
-  it("leaves an entry the study's own trials ran to them, each answering one (trial 67: credited to the import)", () => {
+  it("leaves an entry the study's own trials ran or run to them, each answering one (trial 67: credited to the import)", () => {
     const entries = [
       { internal: { m: 1 }, key: 'partial' },
       { internal: { x: 0.1 }, key: 'a' },
@@ -292,7 +292,7 @@ describe('withEnqueueKeys (an import answering a config enqueue list)', () => {
       state: 'failed',
       error: { code: 'INTERRUPTED', message: '' },
     } as unknown as Trial;
-    // #0 ran the partial entry; #1 is still running, #3 ended unrun: neither answers one. One of `a`, `a2` is #2's.
+    // #0 ran the partial entry; #1 runs `a` now (review 71), #2 ran `a2`; #3 ended unrun and answers none.
     const existing = [
       stored(0, { x: 0.5, m: 1 }),
       stored(1, { x: 0.1, m: 0 }, 'running'),
@@ -301,10 +301,12 @@ describe('withEnqueueKeys (an import answering a config enqueue list)', () => {
     ];
     const trials = [done({ x: 0.7, m: 1 }), done({ x: 0.1, m: 1 })];
     const { trials: keyed, answered } = withEnqueueKeys(entries, trials, existing);
-    expect(keyed.map((trial) => trial.key)).toEqual([undefined, 'a2']);
-    expect(answered).toEqual([[2, 1]]);
-    // An entry waiting in the store was run by no trial: the import's trial with its values takes it.
+    expect(keyed.map((trial) => trial.key)).toEqual([undefined, undefined]);
+    expect(answered).toEqual([]);
+    // Only the interrupted #3 beside the imported trials: its entry waits again, an imported trial answers it.
+    expect(withEnqueueKeys(entries, trials, [interrupted]).trials.map((trial) => trial.key)).toEqual(['partial', 'a']);
+    // An entry waiting in the store was taken by no trial: the import's trial with its values takes it.
     const taking = withEnqueueKeys(entries, trials, existing, new Set(['partial']));
-    expect(taking.trials.map((trial) => trial.key)).toEqual(['partial', 'a2']);
+    expect(taking.trials.map((trial) => trial.key)).toEqual(['partial', undefined]);
   });
 });

@@ -107,8 +107,8 @@ export const withEnqueueKeys = (
   entries: readonly EnqueuedParams[],
   trials: readonly NewFinishedTrial[],
   /**
-   * The study's trials before the import: an entry one of them ran (or has the values of) is left to it,
-   * unless the entry waits in the store (`waiting`, its entries' keys), which no trial has run.
+   * The study's trials before the import: an entry one of them ran or runs (one with its values) is left to
+   * it, unless the entry waits in the store (`waiting`, its entries' keys), which no trial has taken.
    */
   existing: readonly Trial[] = [],
   waiting: ReadonlySet<string> = new Set(),
@@ -117,8 +117,9 @@ export const withEnqueueKeys = (
   const taken = new Set<number>();
   const answered: [number, number][] = [];
   const answeredBefore = new Set<number>();
-  const ran = (trial: Trial) =>
-    trial.state === 'failed' ? !endedUnrun({ state: 'failed', error: trial.error }) : trial.state !== 'running';
+  // A trial that ran an entry, or runs it now (review 71: a running trial's entry went to an imported trial,
+  // which the note then named); not one that ended unrun, whose entry waits again.
+  const holds = (trial: Trial) => trial.state !== 'failed' || !endedUnrun({ state: 'failed', error: trial.error });
   entries.forEach((entry, index) => {
     if (entry.key === undefined) return;
     const names = Object.keys(entry.internal);
@@ -127,7 +128,7 @@ export const withEnqueueKeys = (
     // Each of the study's trials answers one entry, as each imported trial does.
     const before = waiting.has(entry.key)
       ? -1
-      : existing.findIndex((trial, i) => !answeredBefore.has(i) && ran(trial) && has(trial.internal));
+      : existing.findIndex((trial, i) => !answeredBefore.has(i) && holds(trial) && has(trial.internal));
     if (before >= 0) {
       answeredBefore.add(before);
       return;

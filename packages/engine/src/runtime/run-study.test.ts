@@ -531,7 +531,7 @@ describe('runStudy', () => {
     expect(warnings).toContainEqual(
       expect.stringMatching(
         new RegExp(
-          `^trial #0 ended \\(failed, params .*\\) but the memory store could not record it \\(connection lost\\); the store has it as running, and a later run of study ${name} marks it failed \\(STALE_TRIAL\\), so nothing is lost \\(its error: OBJECTIVE_THREW: diverged`,
+          `^trial #0 ended \\(failed, params .*\\) but the memory store could not record it \\(connection lost\\); the store has it as running, and a later run of study ${name} marks it failed \\(STALE_TRIAL\\); its own error, which only this warning keeps: OBJECTIVE_THREW: diverged`,
         ),
       ),
     );

@@ -233,8 +233,8 @@ export const finishRunTrial = async (
       const said = `trial #${asked.number} ended (${result}, params ${JSON.stringify(asked.params)}) but the ${store.name} store could not record it (${(error as Error).message}); `;
       if (outcome.state === 'failed') {
         warn(
-          `${said}the store has it as running, and a later run of study ${spec.name} marks it failed (STALE_TRIAL), ` +
-            `so nothing is lost (its error: ${outcome.error.code}: ${outcome.error.message}).`,
+          `${said}the store has it as running, and a later run of study ${spec.name} marks it failed (STALE_TRIAL); ` +
+            `its own error, which only this warning keeps: ${outcome.error.code}: ${outcome.error.message}.`,
         );
         throw error;
       }

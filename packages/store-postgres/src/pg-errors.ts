@@ -35,7 +35,8 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
 export const describeFailure = (error: unknown): string => {
   const code = codeOf(error);
   const message = messageOf(error);
-  return code === undefined || message.startsWith(code) ? message : `${code}: ${message}`;
+  // Node's socket messages name their code already ("connect ECONNREFUSED 127.0.0.1:5432"; review 71: twice).
+  return code === undefined || new RegExp(`\\b${code}\\b`).test(message) ? message : `${code}: ${message}`;
 };
 const isPasswordMissing = (error: unknown): boolean =>
   /client password must be a (non-empty )?string/.test(messageOf(error));

@@ -503,12 +503,15 @@ class PostgresTrialStore implements PostgresStore {
    */
   private async retrying<T>(doing: string, task: (attempt: number) => Promise<T>, saves = false): Promise<T> {
     const started = performance.now();
-    // The last try's failure, when the wait is retries (a server down or restarting), not one statement held.
+    // The last try's failure, when the wait is retries (a server down or restarting), not one statement held;
+    // a try that has gone on for a second is a statement the server holds, whatever failed before it (review 71).
     let failed: unknown;
+    let trying: number | undefined;
     const note = () => {
       const waited = Math.round((performance.now() - started) / 1000);
+      const held = trying !== undefined && performance.now() - trying > HELD_MS;
       this.onWarning(
-        failed === undefined
+        failed === undefined || held
           ? `PostgreSQL store \`${this.where}\`: still waiting after ${waited} s for the server (${doing}); another session may hold a lock on this study (a transaction left open in psql or a database tool?), or the server is overloaded. Parzen waits for it; ask the database what blocks (pg_stat_activity, pg_locks).`
           : // Trial 67: a stopped server was said to be a lock, and pg_stat_activity could not be asked.
             `PostgreSQL store \`${this.where}\`: still retrying after ${waited} s (${doing}): the server does not answer (${describeFailure(failed)}); stopped, restarting or out of reach? Parzen retries for up to ${Math.round(this.retryTimeoutMs / 1000)} s in all.`,
@@ -520,11 +523,14 @@ class PostgresTrialStore implements PostgresStore {
     timer.unref();
     const giveUp = stopSignal(this.stopping, saves);
     const tried = async (attempt: number) => {
+      trying = performance.now();
       try {
         return await task(attempt);
       } catch (error) {
         failed = error;
         throw error;
+      } finally {
+        trying = undefined;
       }
     };
     const attempts = () =>
@@ -559,6 +565,8 @@ const comparedTrial = (row: FinishedColumns): ComparedTrial => ({
 /** How long an operation waits on the server before the store says so, and how often it says so again. */
 const LONG_WAIT_NOTE_MS = 3000;
 const LONG_WAIT_REPEAT_MS = 30_000;
+/** How long a try may take before a long wait is said as a statement the server holds rather than retries. */
+const HELD_MS = 1000;
 
 /** The options `createPostgresStore` takes in code: a config's (the plugin schema) and the stop signals. */
 const POSTGRES_API_OPTIONS = {

@@ -265,6 +265,39 @@ describePostgres('postgres store long waits', () => {
     await store.close();
   }, 20_000);
 
+  it('says a statement the server holds as a lock also after a try that failed (review 71)', async () => {
+    const url = await freshSchema('held_after_reset');
+    const warnings: string[] = [];
+    const stop = new AbortController();
+    const store = await createPostgresStore({
+      url,
+      onWarning: (message) => warnings.push(message),
+      stopping: { stop: stop.signal, force: new AbortController().signal },
+    });
+    await store.openStudy(spec);
+    await store.createTrial(spec.name);
+    const other = await createPostgresStore({ url });
+    const holder = await poolOf(other).connect();
+    await holder.query('BEGIN');
+    await holder.query("SELECT id FROM parzen_studies WHERE name = 'shared' FOR UPDATE");
+    // One connection reset, then the server answers and holds the statement on the lock.
+    const pool = poolOf(store);
+    const connect = pool.connect.bind(pool) as () => Promise<unknown>;
+    let resets = 1;
+    (pool as unknown as { connect: unknown }).connect = async () => {
+      if (resets-- > 0) throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+      return connect();
+    };
+    const finishing = store.finishTrial(spec.name, 0, { state: 'complete', loss: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    expect(warnings).toEqual([expect.stringMatching(/still waiting after 3 s .*another session may hold a lock/)]);
+    await holder.query('COMMIT');
+    holder.release();
+    expect(await finishing).toMatchObject({ state: 'complete', loss: 1 });
+    await other.close();
+    await store.close();
+  }, 20_000);
+
   it('says a server that does not answer as such, not as a lock, and saves once it is back (trial 67)', async () => {
     const url = await freshSchema('long_outage');
     const warnings: string[] = [];
@@ -295,7 +328,7 @@ describePostgres('postgres store long waits', () => {
     expect(await finishing).toMatchObject({ state: 'complete', loss: 1 });
     expect(warnings).toEqual([
       expect.stringMatching(
-        /^PostgreSQL store `.*`: still retrying after 3 s \(finishing a trial\): the server does not answer \(ENOENT: connect ENOENT \/run\/postgresql\/\.s\.PGSQL\.5432\); stopped, restarting or out of reach\? Parzen retries for up to 60 s in all\.$/,
+        /^PostgreSQL store `.*`: still retrying after 3 s \(finishing a trial\): the server does not answer \(connect ENOENT \/run\/postgresql\/\.s\.PGSQL\.5432\); stopped, restarting or out of reach\? Parzen retries for up to 60 s in all\.$/,
       ),
     ]);
     await store.close();

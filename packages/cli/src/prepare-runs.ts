@@ -160,17 +160,17 @@ const isCrash = (error: unknown): error is Error =>
   (error instanceof TypeError || error instanceof ReferenceError) && CRASH_MESSAGES.test(error.message);
 
 /**
- * The place, below a plugin's options, of the plugin choice (`{ "use": name, ... }`) it wraps (`patient`'s
- * `/pruner`), found by its name; undefined when no such choice is there.
+ * The plugin choices (`{ "use": name, ... }`) a plugin's options hold, as `patient`'s `/pruner` does, each with
+ * its place below the options, outermost first.
  */
-const placeOfWrapped = (options: unknown, use: string, at = ''): string | undefined => {
-  if (typeof options !== 'object' || options === null) return undefined;
-  if (at !== '' && (options as { use?: unknown }).use === use) return at;
-  for (const [key, value] of Object.entries(options)) {
-    const found = placeOfWrapped(value, use, `${at}/${escapePointer(key)}`);
-    if (found !== undefined) return found;
-  }
-  return undefined;
+const wrappedChoices = (options: unknown, at = ''): { readonly use: string; readonly at: string }[] => {
+  if (typeof options !== 'object' || options === null) return [];
+  const use = (options as { use?: unknown }).use;
+  const here = at !== '' && typeof use === 'string' ? [{ use, at }] : [];
+  return [
+    ...here,
+    ...Object.entries(options).flatMap(([key, value]) => wrappedChoices(value, `${at}/${escapePointer(key)}`)),
+  ];
 };
 
 /**
@@ -184,19 +184,32 @@ const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> =
   // refuse at once (trial 48: a postgres URL with a password, salvage in a jsonl config).
   // Every plugin that refuses its options is said, not only the first (trial 66: fixing one showed the next).
   const refusals: { plugin: string; said: string; issues: readonly ConfigIssue[] }[] = [];
-  const storeIssues = await checkStoreOptions(experiment);
+  // Faults of plugins (a crash, a check() that throws, no instance made): said with the refusals, not instead
+  // of them (review 71: a crashing pruner hid a store's and two reporters' refusals).
+  const faults: unknown[] = [];
+  const fault = (error: unknown): readonly never[] => {
+    if (!(error instanceof ParzenError) || error.code !== 'PLUGIN_INVALID') throw error;
+    faults.push(error);
+    return [];
+  };
+  const storeIssues = await checkStoreOptions(experiment).catch(fault);
   if (storeIssues.length > 0)
     refusals.push({
       plugin: experiment.config.store.use,
       said: `Invalid options of the store plugin \`${experiment.config.store.use}\`:\n${formatIssues(storeIssues)}`,
       issues: storeIssues,
     });
-  for (const { use, issues } of await checkReporterOptions(experiment))
+  for (const { use, issues, fault: broken } of await checkReporterOptions(experiment)) {
+    if (broken !== undefined) {
+      fault(broken);
+      continue;
+    }
     refusals.push({
       plugin: use,
       said: `Invalid options of the reporter plugin \`${use}\`:\n${formatIssues(issues)}`,
       issues,
     });
+  }
   const scope = await openStudyScope(experiment);
   for (const slot of CHECKED_SLOTS) {
     const choice = experiment.config[slot];
@@ -206,7 +219,10 @@ const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> =
     } catch (error) {
       // What a create() returned is not the kind's instance (this plugin's, or one it wraps, as `patient`
       // wraps a pruner): a fault of the plugin, said now as the run would.
-      if (hollowInstance(error)) throw error;
+      if (hollowInstance(error)) {
+        faults.push(error);
+        continue;
+      }
       // The factory's own error, or the cause of the engine's "could not start" around it, through every
       // "could not start" (a plugin `patient` wraps is made inside patient's: trial 66, it passed), naming
       // the innermost plugin (review 70: `patient` was blamed for the plugin it wraps). A cause that leads
@@ -219,20 +235,38 @@ const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> =
         if (own.plugin !== undefined) culprit = own.plugin;
         own = own.cause;
       }
-      // Where the culprit's options are: the slot's, or, for a plugin another wraps, its place in them.
-      const wrapped = culprit === choice.use ? undefined : placeOfWrapped(choice.options, culprit);
-      const options = wrapped === undefined ? `/${slot}/options` : `/${slot}/options${wrapped}/options`;
+      // Where the culprit's options are: the slot's, or, for a plugin another wraps, its place in them. A
+      // refusal with issues names the innermost wrapped plugin whose options hold them all (review 71: a
+      // wrapped hyperband's bootstrapCount was said to be patient's).
+      const wrapped = wrappedChoices(choice.options);
+      const placed =
+        own instanceof ParzenError && own.code === 'CONFIG_INVALID' && own.issues.length > 0
+          ? issuesUnder(`/${slot}/options`, own.issues).filter((issue) => issue.absolute !== true)
+          : [];
+      const holder = wrapped
+        .filter(
+          ({ at }) =>
+            placed.length > 0 && placed.every((issue) => issue.pointer.startsWith(`/${slot}/options${at}/options`)),
+        )
+        .at(-1);
+      if (holder !== undefined) culprit = holder.use;
+      const place = culprit === choice.use ? undefined : wrapped.find(({ use }) => use === culprit)?.at;
+      const options = place === undefined ? `/${slot}/options` : `/${slot}/options${place}/options`;
       const named = culprit === choice.use ? `\`${culprit}\`` : `\`${culprit}\` (which \`${choice.use}\` wraps)`;
       // An error JavaScript itself raises in buggy code (reading a property of undefined, calling what is no
       // function, an undeclared name) is the plugin's crash, not a refusal of the options (trial 33: it was
       // said to be the config's fault). A TypeError the plugin throws itself to refuse an option stays one.
-      if (isCrash(own))
-        throw new ParzenError(
-          'PLUGIN_INVALID',
-          `The ${slot} plugin ${named} crashed while it started: ${own.name}: ${own.message}. ` +
-            'This is a fault of the plugin, not of the config (PARZEN_DEBUG=1 shows its stack).',
-          { plugin: culprit, cause: own },
+      if (isCrash(own)) {
+        faults.push(
+          new ParzenError(
+            'PLUGIN_INVALID',
+            `The ${slot} plugin ${named} crashed while it started: ${own.name}: ${own.message}. ` +
+              'This is a fault of the plugin, not of the config (PARZEN_DEBUG=1 shows its stack).',
+            { plugin: culprit, cause: own },
+          ),
         );
+        continue;
+      }
       // A factory that throws a plain error (a third-party plugin refusing its options, say) is reported
       // at its options; Parzen's other errors (a service it asked for, Ctrl-C) are left to the run.
       const refused = (found: string) => [{ pointer: options, expected: `options the ${slot} plugin accepts`, found }];
@@ -258,6 +292,17 @@ const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> =
     }
   }
   const [first] = refusals;
+  const [broken] = faults;
+  if (broken instanceof ParzenError)
+    throw new ParzenError(
+      broken.code,
+      [...faults.map((error) => (error as Error).message), ...refusals.map((refusal) => refusal.said)].join('\n'),
+      {
+        ...(broken.plugin === undefined ? {} : { plugin: broken.plugin }),
+        cause: broken,
+        issues: refusals.flatMap((refusal) => refusal.issues),
+      },
+    );
   if (first !== undefined)
     throw new ParzenError('CONFIG_INVALID', refusals.map((refusal) => refusal.said).join('\n'), {
       plugin: first.plugin,

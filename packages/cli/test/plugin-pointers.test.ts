@@ -135,6 +135,35 @@ describe("a plugin's create-time config error is said at the same pointer by val
     expect(crashed.stderr).toContain(
       'The pruner plugin `crashy` (which `patient` wraps) crashed while it started: TypeError',
     );
+    // A crash does not hide the refusals of other plugins (review 71: only the crash was said).
+    const both = writeIn(
+      dir,
+      'crash-and-refusals.json',
+      heartConfig({
+        name: 'crash-and-refusals',
+        plugins: ['./picky.mjs'],
+        store: { use: 'jsonl', options: { salvage: true } },
+        reporters: [{ use: 'checked', options: { level: 5 } }],
+        ...wrapped({ use: 'crashy' }),
+      }),
+    );
+    const together = await cliIn(dir, 'validate', both);
+    expect(together.code).not.toBe(0);
+    for (const said of [
+      '`crashy` (which `patient` wraps) crashed',
+      '/store/options/salvage',
+      '/reporters/0/options/level',
+    ])
+      expect(together.stderr).toContain(said);
+    // A wrapped built-in's refusal with issues is named as the wrapped plugin's (review 71: patient's).
+    const hyperband = writeIn(
+      dir,
+      'wrapped-hyperband.json',
+      heartConfig({ name: 'wrapped-hyperband', ...wrapped({ use: 'hyperband', options: { bootstrapCount: 2 } }) }),
+    );
+    expect((await cliIn(dir, 'validate', hyperband)).stderr).toContain(
+      'Invalid options of the pruner plugin `hyperband` (which `patient` wraps):\n  /pruner/options/pruner/options/bootstrapCount',
+    );
     // A plugin error whose cause leads back to itself ends (review 70: validate hung at 100 % CPU).
     const cycle = writeIn(
       dir,

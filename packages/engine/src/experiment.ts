@@ -59,12 +59,13 @@ export const checkStoreOptions = async (experiment: LoadedExperiment): Promise<r
 
 /**
  * What the loaded experiment's reporter plugins find wrong with their options (their `check`, for those that
- * have one), one entry per reporter that finds something, with no effect: nothing is started. `parzen
+ * have one), one entry per reporter that finds something (its issues, or the fault of a check that throws),
+ * with no effect: nothing is started. `parzen
  * validate` says these; a run refuses them too.
  */
 export const checkReporterOptions = async (
   experiment: LoadedExperiment,
-): Promise<readonly { readonly use: string; readonly issues: readonly ConfigIssue[] }[]> =>
+): Promise<readonly { readonly use: string; readonly issues: readonly ConfigIssue[]; readonly fault?: unknown }[]> =>
   (await composition()).checkReporterOptions(experiment);
 
 /** The JSON Schema of configs with the loaded plugins' options (for `parzen schema`). */

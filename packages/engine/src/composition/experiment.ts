@@ -260,17 +260,24 @@ export const checkStoreOptions = (experiment: LoadedExperiment): readonly Config
 
 /**
  * The reporter plugins' own checks of a run's reporter options (see `PluginManifest.check`), one entry per
- * reporter that finds something, its issues under `/reporters/<index>/options`: nothing is started.
+ * reporter that finds something: its issues under `/reporters/<index>/options`, or the `fault`
+ * (`PLUGIN_INVALID`) of a check that throws, so one broken reporter does not hide the others. Nothing is started.
  */
 export const checkReporterOptions = (
   experiment: LoadedExperiment,
-): readonly { readonly use: string; readonly issues: readonly ConfigIssue[] }[] =>
+): readonly { readonly use: string; readonly issues: readonly ConfigIssue[]; readonly fault?: unknown }[] =>
   experiment.config.reporters.flatMap((choice, index) => {
     const manifest = experiment.registry.get('reporter', choice.use);
     if (manifest?.kind !== 'reporter') return [];
     const context = { baseDir: experiment.baseDir, study: experiment.config.name };
-    const issues = checkedOptionIssues(manifest, choice, context);
-    return issues.length === 0 ? [] : [{ use: choice.use, issues: issuesUnder(`/reporters/${index}/options`, issues) }];
+    try {
+      const issues = checkedOptionIssues(manifest, choice, context);
+      return issues.length === 0
+        ? []
+        : [{ use: choice.use, issues: issuesUnder(`/reporters/${index}/options`, issues) }];
+    } catch (fault) {
+      return [{ use: choice.use, issues: [], fault }];
+    }
   });
 
 /**

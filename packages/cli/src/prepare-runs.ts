@@ -10,6 +10,7 @@ import {
   loadExperiment,
   openStudyScope,
   ParzenError,
+  type PluginChoice,
   type StartedObjective,
   startObjective,
 } from '@parzen/engine';
@@ -173,6 +174,89 @@ const wrappedChoices = (options: unknown, at = ''): { readonly use: string; read
   ];
 };
 
+/** A plugin's refusal of its options, as `validate` says it. */
+interface Refusal {
+  readonly plugin: string;
+  readonly said: string;
+  readonly issues: readonly ConfigIssue[];
+}
+
+/**
+ * What the error of a suggester's, pruner's or stopper's create() in the preflight is: a fault of the plugin
+ * (no instance of its kind made, a crash), a refusal of its options (named as the innermost plugin it
+ * concerns, at that plugin's options), or undefined for Parzen's other errors (a service it asked for,
+ * Ctrl-C), left to the run.
+ */
+const createFailure = (
+  slot: (typeof CHECKED_SLOTS)[number],
+  choice: PluginChoice,
+  error: unknown,
+): { readonly fault: unknown } | Refusal | undefined => {
+  // What a create() returned is not the kind's instance (this plugin's, or one it wraps, as `patient`
+  // wraps a pruner): a fault of the plugin, said now as the run would.
+  if (hollowInstance(error)) return { fault: error };
+  // The factory's own error, or the cause of the engine's "could not start" around it, through every
+  // "could not start" (a plugin `patient` wraps is made inside patient's: trial 66, it passed), naming
+  // the innermost plugin (review 70: `patient` was blamed for the plugin it wraps). A cause that leads
+  // back to an error already seen ends the walk (review 70: a cycle hung validate).
+  let own: unknown = error instanceof ParzenError && error.code !== 'CONFIG_INVALID' ? error.cause : error;
+  let culprit = choice.use;
+  const seen = new Set<unknown>([error]);
+  while (own instanceof ParzenError && own.code === 'PLUGIN_INVALID' && own.cause !== undefined && !seen.has(own)) {
+    seen.add(own);
+    if (own.plugin !== undefined) culprit = own.plugin;
+    own = own.cause;
+  }
+  // Where the culprit's options are: the slot's, or, for a plugin another wraps, its place in them. A
+  // refusal with issues names the innermost wrapped plugin whose options hold them all (review 71: a
+  // wrapped hyperband's bootstrapCount was said to be patient's).
+  const wrapped = wrappedChoices(choice.options);
+  const placed =
+    own instanceof ParzenError && own.code === 'CONFIG_INVALID' && own.issues.length > 0
+      ? issuesUnder(`/${slot}/options`, own.issues).filter((issue) => issue.absolute !== true)
+      : [];
+  const holder = wrapped
+    .filter(
+      ({ at }) =>
+        placed.length > 0 && placed.every((issue) => issue.pointer.startsWith(`/${slot}/options${at}/options`)),
+    )
+    .at(-1);
+  if (holder !== undefined) culprit = holder.use;
+  const place = culprit === choice.use ? undefined : wrapped.find(({ use }) => use === culprit)?.at;
+  const options = place === undefined ? `/${slot}/options` : `/${slot}/options${place}/options`;
+  const named = culprit === choice.use ? `\`${culprit}\`` : `\`${culprit}\` (which \`${choice.use}\` wraps)`;
+  // An error JavaScript itself raises in buggy code (reading a property of undefined, calling what is no
+  // function, an undeclared name) is the plugin's crash, not a refusal of the options (trial 33: it was
+  // said to be the config's fault). A TypeError the plugin throws itself to refuse an option stays one.
+  if (isCrash(own))
+    return {
+      fault: new ParzenError(
+        'PLUGIN_INVALID',
+        `The ${slot} plugin ${named} crashed while it started: ${own.name}: ${own.message}. ` +
+          'This is a fault of the plugin, not of the config (PARZEN_DEBUG=1 shows its stack).',
+        { plugin: culprit, cause: own },
+      ),
+    };
+  // A factory that throws a plain error (a third-party plugin refusing its options, say) is reported
+  // at its options; Parzen's other errors (a service it asked for, Ctrl-C) are left to the run.
+  const refused = (found: string) => [{ pointer: options, expected: `options the ${slot} plugin accepts`, found }];
+  const issues =
+    own instanceof ParzenError
+      ? own.code === 'CONFIG_INVALID'
+        ? own.issues.length > 0
+          ? issuesUnder(`/${slot}/options`, own.issues)
+          : // A refusal without issues is still the options' (trial 66: validate passed it, run refused).
+            refused(`its create() refused them: ${own.message}`)
+        : []
+      : own instanceof Error
+        ? refused(
+            `its create() threw: ${own.message} (if that is about where it runs, not its options, the fault is there)`,
+          )
+        : [];
+  if (issues.length === 0) return undefined;
+  return { plugin: culprit, said: `Invalid options of the ${slot} plugin ${named}:\n${formatIssues(issues)}`, issues };
+};
+
 /**
  * Creates the experiment's suggester, pruner and stopper in a study scope of their own (thrown away),
  * so options a plugin checks only when it is created (hyperband's `bootstrapCount`) are bad input up
@@ -183,7 +267,7 @@ const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> =
   // The store is not created (that opens files or connects): its plugin's own check says what a run would
   // refuse at once (trial 48: a postgres URL with a password, salvage in a jsonl config).
   // Every plugin that refuses its options is said, not only the first (trial 66: fixing one showed the next).
-  const refusals: { plugin: string; said: string; issues: readonly ConfigIssue[] }[] = [];
+  const refusals: Refusal[] = [];
   // Faults of plugins (a crash, a check() that throws, no instance made): said with the refusals, not instead
   // of them (review 71: a crashing pruner hid a store's and two reporters' refusals).
   const faults: unknown[] = [];
@@ -217,78 +301,10 @@ const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> =
     try {
       await scope.create(slot, choice);
     } catch (error) {
-      // What a create() returned is not the kind's instance (this plugin's, or one it wraps, as `patient`
-      // wraps a pruner): a fault of the plugin, said now as the run would.
-      if (hollowInstance(error)) {
-        faults.push(error);
-        continue;
-      }
-      // The factory's own error, or the cause of the engine's "could not start" around it, through every
-      // "could not start" (a plugin `patient` wraps is made inside patient's: trial 66, it passed), naming
-      // the innermost plugin (review 70: `patient` was blamed for the plugin it wraps). A cause that leads
-      // back to an error already seen ends the walk (review 70: a cycle hung validate).
-      let own: unknown = error instanceof ParzenError && error.code !== 'CONFIG_INVALID' ? error.cause : error;
-      let culprit = choice.use;
-      const seen = new Set<unknown>([error]);
-      while (own instanceof ParzenError && own.code === 'PLUGIN_INVALID' && own.cause !== undefined && !seen.has(own)) {
-        seen.add(own);
-        if (own.plugin !== undefined) culprit = own.plugin;
-        own = own.cause;
-      }
-      // Where the culprit's options are: the slot's, or, for a plugin another wraps, its place in them. A
-      // refusal with issues names the innermost wrapped plugin whose options hold them all (review 71: a
-      // wrapped hyperband's bootstrapCount was said to be patient's).
-      const wrapped = wrappedChoices(choice.options);
-      const placed =
-        own instanceof ParzenError && own.code === 'CONFIG_INVALID' && own.issues.length > 0
-          ? issuesUnder(`/${slot}/options`, own.issues).filter((issue) => issue.absolute !== true)
-          : [];
-      const holder = wrapped
-        .filter(
-          ({ at }) =>
-            placed.length > 0 && placed.every((issue) => issue.pointer.startsWith(`/${slot}/options${at}/options`)),
-        )
-        .at(-1);
-      if (holder !== undefined) culprit = holder.use;
-      const place = culprit === choice.use ? undefined : wrapped.find(({ use }) => use === culprit)?.at;
-      const options = place === undefined ? `/${slot}/options` : `/${slot}/options${place}/options`;
-      const named = culprit === choice.use ? `\`${culprit}\`` : `\`${culprit}\` (which \`${choice.use}\` wraps)`;
-      // An error JavaScript itself raises in buggy code (reading a property of undefined, calling what is no
-      // function, an undeclared name) is the plugin's crash, not a refusal of the options (trial 33: it was
-      // said to be the config's fault). A TypeError the plugin throws itself to refuse an option stays one.
-      if (isCrash(own)) {
-        faults.push(
-          new ParzenError(
-            'PLUGIN_INVALID',
-            `The ${slot} plugin ${named} crashed while it started: ${own.name}: ${own.message}. ` +
-              'This is a fault of the plugin, not of the config (PARZEN_DEBUG=1 shows its stack).',
-            { plugin: culprit, cause: own },
-          ),
-        );
-        continue;
-      }
-      // A factory that throws a plain error (a third-party plugin refusing its options, say) is reported
-      // at its options; Parzen's other errors (a service it asked for, Ctrl-C) are left to the run.
-      const refused = (found: string) => [{ pointer: options, expected: `options the ${slot} plugin accepts`, found }];
-      const issues =
-        own instanceof ParzenError
-          ? own.code === 'CONFIG_INVALID'
-            ? own.issues.length > 0
-              ? issuesUnder(`/${slot}/options`, own.issues)
-              : // A refusal without issues is still the options' (trial 66: validate passed it, run refused).
-                refused(`its create() refused them: ${own.message}`)
-            : []
-          : own instanceof Error
-            ? refused(
-                `its create() threw: ${own.message} (if that is about where it runs, not its options, the fault is there)`,
-              )
-            : [];
-      if (issues.length === 0) continue;
-      refusals.push({
-        plugin: culprit,
-        said: `Invalid options of the ${slot} plugin ${named}:\n${formatIssues(issues)}`,
-        issues,
-      });
+      const judged = createFailure(slot, choice, error);
+      if (judged === undefined) continue;
+      if ('fault' in judged) faults.push(judged.fault);
+      else refusals.push(judged);
     }
   }
   const [first] = refusals;

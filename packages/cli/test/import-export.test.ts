@@ -4,7 +4,7 @@ import type { SpaceDefinition, Trial } from '@parzen/engine';
 import { createJsonlStore } from '@parzen/store-file';
 import { createSqliteStore } from '@parzen/store-sqlite';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tempDir, writeIn } from './cli-harness.js';
+import { linkEngine, tempDir, writeIn } from './cli-harness.js';
 import { cli } from './cli-in-process.js';
 
 const space = {
@@ -485,6 +485,46 @@ describe('parzen export and import', () => {
     );
     expect((await cli('import', random, csv)).code).toBe(0);
     expect((await studyOf(join(dir, 'suggester-csv.parzen.db'))).suggester?.name).toBe('random');
+  });
+
+  it('Ctrl-C during the store call: the import finishes and says so (exit 130; trial 68: exit 0, unsaid)', async () => {
+    const own = tempDir('parzen-import-signal-');
+    linkEngine(own);
+    // A store whose add blocks the thread while a signal comes: Node delivers it when the event loop turns.
+    writeIn(
+      own,
+      'signalling-store.mjs',
+      `import { createMemoryStore } from '@parzen/engine';
+export const manifests = [{
+  kind: 'store',
+  name: 'signalling',
+  optionsSchema: { type: 'object' },
+  create: () => {
+    const store = createMemoryStore();
+    return Object.assign(Object.create(store), {
+      name: 'signalling',
+      addTrials: (...args) => {
+        setTimeout(() => process.emit('SIGINT', 'SIGINT'), 0);
+        return store.addTrials(...args);
+      },
+    });
+  },
+}];
+`,
+    );
+    const results = writeIn(own, 'rows.jsonl', '{"params": {"x": 0.5, "model": "svm"}, "loss": 1}\n');
+    const target = writeIn(own, 'signalled.json', {
+      name: 'signalled',
+      space,
+      plugins: ['./signalling-store.mjs'],
+      objective: { use: 'module', options: { path: './missing-objective.mjs' } },
+      store: { use: 'signalling' },
+      budget: { maxTrials: 10 },
+    });
+    const out = await cli('import', target, results, '--json');
+    expect(out.code, out.stdout + out.stderr).toBe(130);
+    expect(JSON.parse(out.stdout)).toMatchObject({ imported: [0], interrupted: 'SIGINT' });
+    expect(out.stderr).toContain('parzen: interrupted (SIGINT): the import had begun');
   });
 
   it('Ctrl-C before the store call imports nothing and says so (exit 130); it was silent either way', async () => {

@@ -504,7 +504,7 @@ export const manifests = [{
     return Object.assign(Object.create(store), {
       name: 'signalling',
       addTrials: (...args) => {
-        setTimeout(() => process.emit('SIGINT', 'SIGINT'), 0);
+        setImmediate(() => process.emit('SIGINT', 'SIGINT'));
         return store.addTrials(...args);
       },
     });
@@ -525,6 +525,27 @@ export const manifests = [{
     expect(out.code, out.stdout + out.stderr).toBe(130);
     expect(JSON.parse(out.stdout)).toMatchObject({ imported: [0], interrupted: 'SIGINT' });
     expect(out.stderr).toContain('parzen: interrupted (SIGINT): the import had begun');
+  });
+
+  it('Ctrl-C while the store waits for a lock ends the wait: nothing imported, exit 130 (trial 68: 30 s, then STORE_FAILED)', async () => {
+    const results = writeIn(dir, 'locked.jsonl', '{"params": {"x": 0.5, "model": "svm"}, "loss": 1}\n');
+    const target = config('locked.json', { use: 'sqlite', options: { path: './locked.parzen.db' } });
+    // Another connection holds the database, as a sqlite3 shell in a transaction would.
+    const holder = createSqliteStore({ path: join(dir, 'locked.parzen.db') });
+    const db = (holder as unknown as { db: { exec(sql: string): void } }).db;
+    db.exec('BEGIN EXCLUSIVE');
+    try {
+      setTimeout(() => process.emit('SIGINT', 'SIGINT'), 500);
+      const started = Date.now();
+      const out = await cli('import', target, results, '--json');
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(out.code, out.stderr).toBe(130);
+      expect(JSON.parse(out.stdout)).toMatchObject({ imported: [], interrupted: 'SIGINT' });
+      expect(out.stderr).toContain('parzen: interrupted (SIGINT): nothing was imported into study heart.');
+    } finally {
+      db.exec('ROLLBACK');
+      await holder.close();
+    }
   });
 
   it('Ctrl-C before the store call imports nothing and says so (exit 130); it was silent either way', async () => {

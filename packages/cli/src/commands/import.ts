@@ -281,6 +281,9 @@ const importWhenAsked = async (
       'IMPORT_INVALID',
     );
   const scope = await openStudyScope(experiment);
+  // A store that waits (for a SQLite lock, a PostgreSQL server) sees Ctrl-C as a run's does (trial 68: the
+  // import waited out a lock for 30 s whatever the user pressed).
+  scope.followStops(interrupts);
   const early = interrupted(`nothing was imported into study ${name}.`);
   if (early !== undefined) {
     printNone(true);
@@ -307,56 +310,67 @@ const importWhenAsked = async (
   const exportedSeed = typeof header === 'number' && Number.isSafeInteger(header) ? header : undefined;
   let storedSeed = seed;
   // A store whose close fails says so in a warning; the import's own result or refusal stands (review 50).
-  await withCleanup(
-    async () => {
-      if (store.addTrials === undefined) throw storeUnsupported(store.name, 'import trials', 'addTrials', true);
-      scope.provideStore(store);
-      // A study created here keeps a suggester as a run's does, so a later run says when its own differs:
-      // the one an export's study was created with, else the config's.
-      const suggester: StudySuggester =
-        exportedSuggester(file) ??
-        studySuggester(
-          await scope.create('suggester', experiment.config.suggester).catch((error: unknown) => {
-            throw configErrorUnder('/suggester/options', error);
-          }),
-        );
-      // An export's study keeps its order of the parameters (review 41: a config listing them in another
-      // order created the study in its own, and the continued study differed); the space is the same.
-      const studySpace = (file.header?.study?.space as SpaceDefinition | undefined) ?? space;
-      // And its seed (review 42: created with the config's, the study contradicted the warning's advice below).
-      const studySeed = exportedSeed ?? seed;
-      storedSeed = (await store.openStudy({ name, direction, seed: studySeed, space: studySpace, suggester })).study
-        .seed;
-      if (checked.trials.length > 0) {
-        const existing = await store.listTrials(name);
-        repeated = repeatsOf(existing, checked.trials);
-        // Entries the study's own trials ran are theirs, not the imported trials' (trial 67).
-        const waiting = new Set((await store.listEnqueued?.(name))?.flatMap((entry) => entry.key ?? []));
-        keyed = withEnqueueKeys(entries, checked.trials, existing, waiting);
-        // Trial 50: a daily warm-start script imported the same file every day, doubling the study each time.
-        const refused = () =>
-          new CliError(
-            `${checked.trials.length === 1 ? 'The one trial' : `Every one of the ${checked.trials.length} trials`} in ${shown} repeats a trial study ${name} already has (same params, state, loss and error): ` +
-              'the file was imported before, it seems. Nothing was imported. To import them again anyway (the suggester then counts each twice), pass --allow-repeats.',
-            2,
-            'IMPORT_REPEATED',
+  try {
+    await withCleanup(
+      async () => {
+        if (store.addTrials === undefined) throw storeUnsupported(store.name, 'import trials', 'addTrials', true);
+        scope.provideStore(store);
+        // A study created here keeps a suggester as a run's does, so a later run says when its own differs:
+        // the one an export's study was created with, else the config's.
+        const suggester: StudySuggester =
+          exportedSuggester(file) ??
+          studySuggester(
+            await scope.create('suggester', experiment.config.suggester).catch((error: unknown) => {
+              throw configErrorUnder('/suggester/options', error);
+            }),
           );
-        if (flags.allowRepeats !== true && repeated.every(Boolean)) throw refused();
-        // Checked again by the store in the same step as the add (trial 56: two imports of one file at once
-        // both passed the check above, and the study was doubled).
-        added = await store
-          .addTrials(name, store.enqueue === undefined ? checked.trials : keyed.trials, {
-            refuseRepeats: flags.allowRepeats !== true,
-          })
-          .catch((error: unknown) => {
-            throw error instanceof ParzenError && error.code === 'IMPORT_REPEATED' ? refused() : error;
-          });
-      }
-    },
-    () => store.close(),
-    `the \`${choice.use}\` store could not be closed`,
-    (message) => output.note(`parzen: warning: ${message}`),
-  );
+        // An export's study keeps its order of the parameters (review 41: a config listing them in another
+        // order created the study in its own, and the continued study differed); the space is the same.
+        const studySpace = (file.header?.study?.space as SpaceDefinition | undefined) ?? space;
+        // And its seed (review 42: created with the config's, the study contradicted the warning's advice below).
+        const studySeed = exportedSeed ?? seed;
+        storedSeed = (await store.openStudy({ name, direction, seed: studySeed, space: studySpace, suggester })).study
+          .seed;
+        if (checked.trials.length > 0) {
+          const existing = await store.listTrials(name);
+          repeated = repeatsOf(existing, checked.trials);
+          // Entries the study's own trials ran are theirs, not the imported trials' (trial 67).
+          const waiting = new Set((await store.listEnqueued?.(name))?.flatMap((entry) => entry.key ?? []));
+          keyed = withEnqueueKeys(entries, checked.trials, existing, waiting);
+          // Trial 50: a daily warm-start script imported the same file every day, doubling the study each time.
+          const refused = () =>
+            new CliError(
+              `${checked.trials.length === 1 ? 'The one trial' : `Every one of the ${checked.trials.length} trials`} in ${shown} repeats a trial study ${name} already has (same params, state, loss and error): ` +
+                'the file was imported before, it seems. Nothing was imported. To import them again anyway (the suggester then counts each twice), pass --allow-repeats.',
+              2,
+              'IMPORT_REPEATED',
+            );
+          if (flags.allowRepeats !== true && repeated.every(Boolean)) throw refused();
+          // Checked again by the store in the same step as the add (trial 56: two imports of one file at once
+          // both passed the check above, and the study was doubled).
+          added = await store
+            .addTrials(name, store.enqueue === undefined ? checked.trials : keyed.trials, {
+              refuseRepeats: flags.allowRepeats !== true,
+            })
+            .catch((error: unknown) => {
+              throw error instanceof ParzenError && error.code === 'IMPORT_REPEATED' ? refused() : error;
+            });
+        }
+      },
+      () => store.close(),
+      `the \`${choice.use}\` store could not be closed`,
+      (message) => output.note(`parzen: warning: ${message}`),
+    );
+  } catch (error) {
+    // Ctrl-C while the store waited (a lock, a server): nothing was written (a store call is all or nothing).
+    if (error instanceof ParzenError && error.code === 'INTERRUPTED' && interrupts.exitCode() !== undefined) {
+      output.note(`parzen: ${error.message}`);
+      const code = interrupted(`nothing was imported into study ${name}.`) ?? 130;
+      printNone(true);
+      return code;
+    }
+    throw error;
+  }
   const into = `study ${name} (${choice.use} store)`;
   say(
     added.length === 0

@@ -1,5 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  linkSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname } from 'node:path';
 import { useTempDir } from '@parzen/test-kit';
@@ -234,5 +244,29 @@ describe('FileLock', () => {
     expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ pid: process.pid, host: hostname() });
     expect(createHeld(path, noLinks)).toBeUndefined(); // taken: the exclusive create fails too
     expect(readdirSync(dirname(path)).filter((name) => name.startsWith(basename(path)))).toEqual([basename(path)]);
+  });
+
+  it('leaves no draft and no empty lock when the holder cannot be written (trial 68: a full disk)', () => {
+    const path = tempPath('full.lock');
+    const full = (fd: number): never => {
+      closeSync(fd);
+      throw Object.assign(new Error('no space left on device, write'), { code: 'ENOSPC' });
+    };
+    expect(() => createHeld(path, linkSync, full)).toThrow('no space left');
+    const noLinks = (): never => {
+      throw Object.assign(new Error('operation not permitted'), { code: 'EPERM' });
+    };
+    // Without hard links the lock itself is written after the draft: removed too when that write fails.
+    let writes = 0;
+    const fullSecond = (fd: number): string => {
+      if (writes++ === 0) {
+        closeSync(fd);
+        return 'draft';
+      }
+      return full(fd);
+    };
+    expect(() => createHeld(path, noLinks, fullSecond)).toThrow('no space left');
+    expect(writes).toBe(2);
+    expect(readdirSync(dirname(path)).filter((name) => name.startsWith(basename(path)))).toEqual([]);
   });
 });

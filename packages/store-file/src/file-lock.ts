@@ -99,7 +99,7 @@ const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDE
  * Where hard links are not supported: creates `path` with `O_CREAT | O_EXCL`, then writes the holder. A
  * process killed between the two leaves an empty lock that only `staleMs` breaks.
  */
-const createExclusive = (path: string): string | undefined => {
+const createExclusive = (path: string, write: (fd: number) => string): string | undefined => {
   let fd: number;
   try {
     fd = openSync(path, 'wx');
@@ -107,7 +107,12 @@ const createExclusive = (path: string): string | undefined => {
     if (errno(error) === 'EEXIST') return undefined;
     throw error;
   }
-  return writeHolder(fd);
+  try {
+    return write(fd);
+  } catch (error) {
+    unlinkQuietly(path); // ours, and empty or torn: no lock (a full disk, trial 68)
+    throw error;
+  }
 };
 
 /**
@@ -116,20 +121,27 @@ const createExclusive = (path: string): string | undefined => {
  * atomically, as `O_EXCL` does, and on NFS too), so `path` never exists without its holder: a process
  * killed at any moment leaves no lock or a lock naming a dead pid (broken at once), never an empty one
  * that only its age could break. Returns the identity of the file created. On a file system without
- * hard links it falls back on {@link createExclusive}. `link` is a parameter for the tests.
+ * hard links it falls back on {@link createExclusive}. `link` and `write` are parameters for the tests.
  */
-export const createHeld = (path: string, link: (from: string, to: string) => void = linkSync): string | undefined => {
+export const createHeld = (
+  path: string,
+  link: (from: string, to: string) => void = linkSync,
+  write: (fd: number) => string = writeHolder,
+): string | undefined => {
   const draft = `${path}.${HOST}.${process.pid}.${drafts++}.draft`;
-  const created = writeHolder(openSync(draft, 'w'));
   try {
-    link(draft, path);
-    return created;
-  } catch (error) {
-    const code = errno(error);
-    if (code === 'EEXIST') return undefined;
-    if (code !== undefined && NO_HARD_LINKS.has(code)) return createExclusive(path);
-    throw error;
+    const created = write(openSync(draft, 'w'));
+    try {
+      link(draft, path);
+      return created;
+    } catch (error) {
+      const code = errno(error);
+      if (code === 'EEXIST') return undefined;
+      if (code !== undefined && NO_HARD_LINKS.has(code)) return createExclusive(path, write);
+      throw error;
+    }
   } finally {
+    // Also when the holder could not be written (trial 68: a full disk left a draft per attempt).
     unlinkQuietly(draft);
   }
 };

@@ -48,12 +48,21 @@ const repairsFirstLine = (head: Buffer, newline: number): boolean => {
 };
 
 /**
+ * The length of a UTF-8 byte order mark at the start of `bytes` (3), else 0: an editor that saved a journal
+ * may have added one, and it is read past (trial 68: the study could not be read, its first line shown as
+ * if valid).
+ */
+const bomLength = (bytes: Buffer): number =>
+  bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+
+/**
  * Whether a file that begins with `head` is a journal, by the rule the store opens one with: its first
  * line a record (the header, as every journal this version writes begins), or the start of the header cut
  * short by a crash (the whole file, or followed by the repair line the next writer added). A file whose
  * first line merely starts like JSON (a pretty-printed config's `{`) is not.
  */
-const startsLikeJournal = (head: Buffer): boolean => {
+const startsLikeJournal = (bytes: Buffer): boolean => {
+  const head = bytes.subarray(bomLength(bytes));
   const newline = head.indexOf(NEWLINE);
   const first = head.toString('utf8', 0, newline < 0 ? head.length : newline);
   if (decodeRecord(first) !== undefined) return true;
@@ -126,7 +135,14 @@ export class JournalReader {
       while (this.offset < size) {
         const length = Math.min(want, size - this.offset);
         const chunk = readAt(fd, this.offset, length);
-        if (this.offset === 0) this.checkFirstLine(chunk);
+        if (this.offset === 0) {
+          this.checkFirstLine(chunk);
+          const bom = bomLength(chunk);
+          if (bom > 0) {
+            this.offset = bom;
+            continue;
+          }
+        }
         const end = chunk.lastIndexOf(NEWLINE);
         if (end < 0) {
           if (this.offset + length >= size) break;

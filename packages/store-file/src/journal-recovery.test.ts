@@ -13,7 +13,7 @@ import { hostname } from 'node:os';
 import type { FinishedTrial, StudySpec } from '@parzen/engine/plugin';
 import { rejectionOf, useTempDir } from '@parzen/test-kit';
 import { describe, expect, it } from 'vitest';
-import { JournalReader } from './journal-reader.js';
+import { isJournalFile, JournalReader } from './journal-reader.js';
 import { createJsonlStore, type JsonlStore } from './jsonl-store.js';
 import { Replica } from './replica.js';
 
@@ -200,6 +200,21 @@ describe('jsonl journal recovery', () => {
     const again = open(path);
     expect((await again.store.listTrials(spec.name))[2]).toMatchObject({ state: 'complete', loss: 0.125 });
     expect(again.warnings).toEqual([]);
+    await again.store.close();
+  });
+
+  it('reads past a UTF-8 byte order mark an editor added, and appends after it (trial 68: not a journal)', async () => {
+    const path = await writeJournal();
+    writeFileSync(path, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(path)]));
+    expect(isJournalFile(path)).toBe(true); // so export -o, say, still refuses to write over it
+    const { store, warnings } = open(path);
+    expect((await store.openStudy(spec)).resumed).toBe(true);
+    await expectIntact(store);
+    await store.finishTrial(spec.name, 2, { state: 'complete', loss: 0.125 });
+    await store.close();
+    expect(warnings).toEqual([]);
+    const again = open(path);
+    expect((await again.store.listTrials(spec.name))[2]).toMatchObject({ state: 'complete', loss: 0.125 });
     await again.store.close();
   });
 

@@ -33,3 +33,23 @@ export const takeEarlySignal = (): SignalName | undefined => {
   received = undefined;
   return signal;
 };
+
+/**
+ * For the commands without signal handling of their own (`report`, `export`, `trials`, `best`, `explain`,
+ * `validate`, ...): Ctrl-C (SIGTERM, SIGHUP) is said, and with `--json` as the error line a script parses,
+ * then the process exits with the signal's code (trial 68: a silent 130 and, with `--json`, no line). Their
+ * `-o` files are written whole or not at all (written synchronously, then renamed), so none is left half done.
+ */
+export const sayInterrupts = (command: string, json: boolean): void => {
+  for (const name of Object.keys(CODES) as SignalName[])
+    process.once(name, () => {
+      const message = `interrupted (${name}): ${command} stopped; a file it writes with -o is written whole or left as it was.`;
+      process.stderr.write(`parzen: ${message}\n`);
+      const exit = () => process.exit(CODES[name]);
+      if (!json) {
+        process.stderr.write('', exit);
+        return;
+      }
+      process.stdout.write(`${JSON.stringify({ errors: [{ code: 'INTERRUPTED', message }] })}\n`, exit);
+    });
+};

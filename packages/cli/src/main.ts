@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-import { watchEarlySignals } from './early-signals.js';
+import { sayInterrupts, watchEarlySignals } from './early-signals.js';
 
 // Before the rest of the CLI loads (imported below, not statically, so these listeners come first): a
 // Ctrl-C then is said by `run` as one while it prepares, not a silent exit 130.
 const [, , command] = process.argv;
 if (command === 'run' || command === 'resume') watchEarlySignals();
+// The other commands but import (its own) and a served report (it stops on Ctrl-C, exit 0) say a Ctrl-C.
+else if (command !== undefined && command !== 'import' && !process.argv.includes('--serve'))
+  sayInterrupts(command, process.argv.includes('--json'));
 const [{ exitAfterFlush, tolerateClosedReaders }, { runCli }] = await Promise.all([
   import('./flush-streams.js'),
   import('./program.js'),

@@ -212,6 +212,25 @@ describe('import - (standard input)', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it('a read command hears Ctrl-C: said, with --json as an error line, exit 130 (trial 68: silent)', async () => {
+    // validate starts the objective: a module that takes its time to load keeps the command busy.
+    writeIn(dir, 'slow-load.mjs', 'await new Promise((r) => setTimeout(r, 5000));\nexport default ({ x }) => x;\n');
+    const config = writeIn(
+      dir,
+      'slow-load.json',
+      heartConfig({ name: 'slow-load', objective: { use: 'module', options: { path: './slow-load.mjs' } } }),
+    );
+    const run = await runParzen(['validate', config, '--json'], {
+      cwd: dir,
+      onStart: (child) => setTimeout(() => child.kill('SIGINT'), 1000),
+    });
+    expect(run.code, run.stderr).toBe(130);
+    expect(run.stderr).toContain('parzen: interrupted (SIGINT): validate stopped');
+    expect(JSON.parse(run.stdout.trim().split('\n').at(-1) as string)).toMatchObject({
+      errors: [{ code: 'INTERRUPTED' }],
+    });
+  });
+
   it('refuses a config read from standard input too', async () => {
     const config = JSON.stringify(heartConfig({ store: { use: 'jsonl', options: { path: 'x.jsonl' } } }));
     const run = await piped(['import', '/dev/stdin', '-'], config);

@@ -226,6 +226,16 @@ describe('parzen report', () => {
     }
   });
 
+  it("refuses -o - (standard output) for report and export, with what to do, and writes no file named '-' (trial 68)", async () => {
+    const reported = await cli('report', config, '-o', '-');
+    expect(reported.code).toBe(2);
+    expect(reported.stderr).toContain('-o -: report writes a file');
+    const exported = await cli('export', config, '-o', '-');
+    expect(exported.code).toBe(2);
+    expect(exported.stderr).toContain('-o -: without -o the export goes to standard output');
+    expect(existsSync(join(process.cwd(), '-'))).toBe(false);
+  });
+
   it('--json prints the file or folder written, the studies shown with their trial counts, and the notes', async () => {
     const file = join(dir, 'json.html');
     const one = await cli('report', config, '-o', file, '--json');

@@ -76,6 +76,11 @@ const exportPath = (flag: string, config: string | undefined): string => {
  */
 export const exportStudy = async (path: string | undefined, flags: ExportFlags, output: Output): Promise<number> => {
   const { store, study } = flags;
+  // `-` reads standard input for import; here it would name a file `-` (trial 68).
+  if (flags.output === '-')
+    throw new CliError(
+      '-o -: without -o the export goes to standard output: leave -o out (parzen export CONFIG > FILE).',
+    );
   if (flags.json === true && flags.output === undefined)
     throw new CliError(
       '--json describes the file export writes, and without -o the export itself goes to stdout: add -o FILE, or leave out --json.',

@@ -494,6 +494,10 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     throw new CliError(
       `${serving.join(' and ')} ${serving.length === 1 ? 'is' : 'are'} for --serve, which serves the report live: add --serve, or leave ${serving.length === 1 ? 'it' : 'them'} out to write the file.`,
     );
+  if (flags.output === '-')
+    throw new CliError(
+      '-o -: report writes a file (the HTML page) or a folder (--format svg), not standard output: give -o a name, or leave it out for report.html.',
+    );
   // (A file there already is said by the -o check, as a file.)
   if (format === 'svg' && flags.output !== undefined && /\.html?$/i.test(flags.output) && !existsSync(flags.output))
     throw new CliError(

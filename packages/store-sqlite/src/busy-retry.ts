@@ -11,6 +11,9 @@ const backoffMs = (attempt: number): number => Math.min(50, 2 * (attempt + 1)) +
  */
 export const BUSY_SLICE_MS = 200;
 
+/** How long a wait goes on before it is said (once), whatever it waits to do. */
+export const SLOW_WAIT_MS = 3000;
+
 /** The least time between two "still waiting" notes of one long wait. */
 export const LONG_WAIT_NOTE_MS = 1000;
 
@@ -37,10 +40,19 @@ export const retryBusy = async <T>(
   giveUp: AbortSignal | undefined,
   stopped: () => Error,
   onLongWait?: (waitedMs: number) => void,
+  /** Said once when the wait passes {@link SLOW_WAIT_MS} (trial 68: a run waited 30 s in silence, then failed). */
+  onSlowWait?: (waitedMs: number) => void,
 ): Promise<T> => {
   const started = Date.now();
   let deadline = started + timeoutMs;
+  let slowSaid = false;
   for (let attempt = 0; ; attempt++) {
+    if (onSlowWait !== undefined && !slowSaid && Date.now() - started > SLOW_WAIT_MS && Date.now() < deadline) {
+      slowSaid = true;
+      onSlowWait(Date.now() - started);
+      // A save's next note comes a second later at the soonest (review 45).
+      if (onLongWait !== undefined) deadline = Math.max(deadline, Date.now() + LONG_WAIT_NOTE_MS);
+    }
     if (onLongWait !== undefined && Date.now() > deadline) {
       onLongWait(Date.now() - started);
       // Said at most every LONG_WAIT_NOTE_MS (review 45: a busyTimeoutMs of 0 said it 25 times a second).

@@ -112,6 +112,22 @@ describe('sqlite store waits and Ctrl-C', () => {
     await store.close();
   });
 
+  it('says a wait that passes 3 s and when it gives up, also for a write that saves nothing (trial 68: 30 s silent)', async () => {
+    const path = tempPath('slow.db');
+    const warnings: string[] = [];
+    const store = createSqliteStore({ path, busyTimeoutMs: 20_000, onWarning: (message) => warnings.push(message) });
+    await store.openStudy(spec);
+    const lock = holdWriteLock(path);
+    setTimeout(() => lock.release(), 3_600);
+    expect((await store.createTrial(spec.name))?.number).toBe(0);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^SQLite store `.*slow\.db`: waiting for another process's transaction \(creating a trial\) for 3\.\d s; Parzen gives up after 20 s \(busyTimeoutMs\)\. End that transaction .*press Ctrl-C to stop\.$/,
+      ),
+    ]);
+    await store.close();
+  }, 15_000);
+
   it('without stop signals, waits for the lock and then writes', async () => {
     const path = tempPath('wait.db');
     const store = createSqliteStore({ path, busyTimeoutMs: 60_000 });

@@ -433,12 +433,20 @@ class SqliteTrialStore implements SqliteStore {
           `SQLite store \`${this.path}\`: still waiting after ${waitedMs < 10_000 ? (waitedMs / 1000).toFixed(1) : Math.round(waitedMs / 1000)} s for another process's transaction to save a result (${doing}); ` +
             'end that transaction (an open sqlite3 shell or database browser?), or press Ctrl-C twice to give up the result.',
         );
+      const onSlowWait = (waitedMs: number) =>
+        saves
+          ? onLongWait(waitedMs)
+          : this.onWarning(
+              `SQLite store \`${this.path}\`: waiting for another process's transaction (${doing}) for ${(waitedMs / 1000).toFixed(1)} s; ` +
+                `Parzen gives up after ${Math.round(this.busyTimeoutMs / 1000)} s (busyTimeoutMs). End that transaction (an open sqlite3 shell or database browser?), or press Ctrl-C to stop.`,
+            );
       return await retryBusy(
         task,
         this.busyTimeoutMs,
         stopSignal(this.stopping, saves),
         stopped,
         saves ? onLongWait : undefined,
+        onSlowWait,
       );
     } catch (error) {
       throw storeError(this.path, error, doing);

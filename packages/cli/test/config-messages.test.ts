@@ -114,6 +114,26 @@ describe('config errors from the built-in plugins: one line per mistake, no ajv 
   });
 });
 
+describe('a study name too long for the file a bare jsonl or sqlite store names after it (trial 68)', () => {
+  it('is refused at /name by validate, as run refuses it, not an ENAMETOOLONG at run', async () => {
+    const name = 'a'.repeat(250);
+    for (const use of ['jsonl', 'sqlite']) {
+      const { code, issues } = await validate(`long-${use}`, { name, store: { use } });
+      expect(code).toBe(2);
+      expect(issues).toEqual([
+        expect.objectContaining({
+          pointer: '/name',
+          found: '250 bytes',
+          expected: expect.stringMatching(/^a study name of at most 1\d\d bytes/),
+        }),
+      ]);
+    }
+    // A name that fits, or a store given a path, is fine.
+    const fits = writeIn(dir, 'long-ok.json', heartConfig({ name: 'a'.repeat(120), store: { use: 'jsonl' } }));
+    expect((await cli('validate', fits)).code).toBe(0);
+  });
+});
+
 describe('several plugins that refuse their options', () => {
   it('are all said at once (a store and a pruner)', async () => {
     const { code, stderr, error, issues } = await validate('all-refuse', {

@@ -1,4 +1,10 @@
-import { type AnyPluginManifest, defineStore, resolveConfigPath, SERVICES } from '@parzen/engine/plugin';
+import {
+  type AnyPluginManifest,
+  defineStore,
+  resolveConfigPath,
+  SERVICES,
+  studyFileNameIssues,
+} from '@parzen/engine/plugin';
 import { defaultJournalName } from './default-path.js';
 import type { FsyncPolicy } from './journal-file.js';
 import { createJsonlStore } from './jsonl-store.js';
@@ -22,8 +28,8 @@ export const jsonlStoreManifest = defineStore<JsonlStoreManifestOptions>({
   optionsSchema: jsonlStoreOptionsSchema,
   // Called by the engine before create, and by `parzen validate` instead of it (trial 48: validate passed
   // what run refused).
-  check: (options, context) =>
-    options.salvage === true && context.readOnly !== true
+  check: (options, context) => [
+    ...(options.salvage === true && context.readOnly !== true
       ? [
           {
             pointer: '/salvage',
@@ -31,7 +37,9 @@ export const jsonlStoreManifest = defineStore<JsonlStoreManifestOptions>({
             found: 'true for a command that writes to the journal',
           },
         ]
-      : [],
+      : []),
+    ...(options.path === undefined ? studyFileNameIssues(defaultJournalName(context.study), context.study) : []),
+  ],
   create: (options, context) => {
     // Journal warnings (a repaired torn line, say) go to the study's logger service.
     const logger = context.services.get(SERVICES.logger);

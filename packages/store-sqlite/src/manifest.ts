@@ -1,4 +1,10 @@
-import { type AnyPluginManifest, defineStore, resolveConfigPath, SERVICES } from '@parzen/engine/plugin';
+import {
+  type AnyPluginManifest,
+  defineStore,
+  resolveConfigPath,
+  SERVICES,
+  studyFileNameIssues,
+} from '@parzen/engine/plugin';
 import { defaultDatabaseName } from './default-path.js';
 import { sqliteStoreOptionsSchema } from './options-schema.js';
 import { createSqliteStore, type FsyncPolicy } from './sqlite-store.js';
@@ -18,6 +24,8 @@ export const sqliteStoreManifest = defineStore<SqliteStoreManifestOptions>({
   name: 'sqlite',
   description: 'SQLite database file (WAL); safe for many processes on one machine.',
   optionsSchema: sqliteStoreOptionsSchema,
+  check: (options, context) =>
+    options.path === undefined ? studyFileNameIssues(defaultDatabaseName(context.study), context.study) : [],
   create: (options, context) =>
     createSqliteStore({
       path: resolveConfigPath(context.baseDir, options.path ?? defaultDatabaseName(context.study)),

@@ -47,7 +47,16 @@ export class JournalFile {
       return file;
     } catch (error) {
       // Said as the read-only commands say it (trial 44: a bare EISDIR for `run`).
-      if ((error as NodeJS.ErrnoException).code === 'EISDIR') throw journalIsFolder(path);
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EISDIR') throw journalIsFolder(path);
+      // As the SQLite store says it (trial 68: a bare EROFS for the journal, a hint for the database).
+      if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM')
+        throw journalFailed(
+          path,
+          'this process may not write the journal file or create it in its folder. Make them writable, or point ' +
+            'the store at a path in a writable folder (to only read a study, parzen trials, best, export and report need no write access)',
+          error,
+        );
       throw journalFailed(path, 'could not open the journal file', error);
     }
   }

@@ -42,3 +42,16 @@ describe('createJsonlStore checks options given in code', () => {
     );
   });
 });
+
+describe('a journal the process may not write', () => {
+  it('is said with what to do, as the SQLite store says it (trial 68: a bare EROFS)', async () => {
+    // sysfs refuses a new file to anyone, root included (EACCES).
+    const store = createJsonlStore({ path: '/sys/parzen-test.parzen.jsonl' });
+    const spec = { name: 's', direction: 'minimize', seed: 1, space: {} } as const;
+    await expect(store.openStudy(spec)).rejects.toMatchObject({
+      code: 'STORE_FAILED',
+      message: expect.stringContaining('this process may not write the journal file or create it in its folder'),
+    });
+    await store.close();
+  });
+});

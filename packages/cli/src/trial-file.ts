@@ -1,6 +1,6 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import type { ChoiceLiteral } from '@parzen/engine';
-import { countOf } from '@parzen/engine/host';
+import { countOf, sameTextHint } from '@parzen/engine/host';
 import { type CompiledSpace, type ConfigIssue, isActive, type StudySpec } from '@parzen/engine/plugin';
 import { parseJsonWithNonFinite } from '@parzen/objectives';
 import { attrFromCell, optionFromCell, readsAsNumber } from './attr-cells.js';
@@ -279,13 +279,15 @@ const readCsv = (path: string, text: string, space: CompiledSpace): TrialFile =>
   );
   const isParam = (column: string) => space.byName.has(column) || prefixedParam(space, column) !== undefined;
   const unknown = header.filter((column) => !isParam(column) && !isKnownColumn(column, header));
+  // A parameter's name written with other code points (a CSV saved on macOS, in NFD): said so (trial 68).
+  const alikeParam = (column: string): string => sameTextHint(column, [...space.byName.keys()]);
   const hasLoss = header.includes('loss') || (header.includes('value') && !space.byName.has('value'));
   if (!hasLoss || unknown.length > 0)
     throw new CliError(
       `${path}: the CSV header must name the study's parameters (${[...space.byName.keys()].join(', ')}), a \`loss\` ` +
         `column and optionally ${CSV_COLUMNS.slice(1).join(', ')} and attrs.NAME columns (or the columns of ` +
         `\`parzen trials --csv\`, or of Optuna's \`trials_dataframe()\`); found ${JSON.stringify(header)}` +
-        `${unknown.length > 0 ? ` (unknown: ${unknown.join(', ')})` : ' (no loss column)'}.`,
+        `${unknown.length > 0 ? ` (unknown: ${unknown.map((column) => `${column}${alikeParam(column)}`).join(', ')})` : ' (no loss column)'}.`,
     );
   // `parzen trials --csv` of a matrix lists several studies in one file: importing them into one study
   // would mix them. Refuse, naming them (unless `study` is a parameter of the space).

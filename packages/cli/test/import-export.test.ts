@@ -548,6 +548,32 @@ export const manifests = [{
     }
   });
 
+  it('says a CSV name or choice value written in other code points (NFD) as such, not "expected X, found X" (trial 68)', async () => {
+    const nfc = 'größe';
+    const nfd = nfc.normalize('NFD');
+    const target = writeIn(dir, 'unicode.json', {
+      name: 'unicode',
+      space: { [nfc]: { type: 'choice', options: ['ü', 'a'] } },
+      objective: { use: 'module', options: { path: './missing-objective.mjs' } },
+      store: { use: 'sqlite', options: { path: './unicode.parzen.db' } },
+      budget: { maxTrials: 10 },
+    });
+    const header = await cli('import', target, writeIn(dir, 'nfd-header.csv', `${nfd},loss\na,0.3\n`));
+    expect(header.code).toBe(2);
+    expect(header.stderr).toContain(
+      `(unknown: ${nfd} (\`${nfc}\` looks the same but is written with other Unicode code points`,
+    );
+    const value = await cli(
+      'import',
+      target,
+      writeIn(dir, 'nfd-value.csv', `${nfc},loss\n${'ü'.normalize('NFD')},0.3\n`),
+    );
+    expect(value.code).toBe(2);
+    expect(value.stderr).toContain(
+      '(`ü` looks the same but is written with other Unicode code points: U+00FC against u U+0308',
+    );
+  });
+
   it('Ctrl-C before the store call imports nothing and says so (exit 130); it was silent either way', async () => {
     const results = writeIn(dir, 'interrupted.jsonl', '{"params": {"x": 0.5, "model": "svm"}, "loss": 1}\n');
     const target = config('interrupted.json', { use: 'sqlite', options: { path: './interrupted.parzen.db' } });

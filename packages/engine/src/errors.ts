@@ -262,18 +262,27 @@ const codePoints = (name: string): string =>
     .join(' ');
 
 /**
+ * ` (`é` looks the same but is written with other Unicode code points: ...)` for a name or value that is
+ * one of `known` composed another way (é as one code point, or as e and an accent: NFC against NFD), alike
+ * on screen; empty otherwise. Names and values are compared code point for code point.
+ */
+export const sameTextHint = (name: string, known: readonly string[]): string => {
+  const composed = name.normalize('NFC');
+  const sameText = known.find((candidate) => candidate !== name && candidate.normalize('NFC') === composed);
+  return sameText === undefined
+    ? ''
+    : ` (\`${sameText}\` looks the same but is written with other Unicode code points: ${codePoints(sameText)} against ${codePoints(name)}; names are compared code point for code point)`;
+};
+
+/**
  * ` (did you mean `suggester`?)` for a misspelt name (`suggestor`, `maxTrails`, `concurency`): the one
  * known name a few edits away (at most a quarter of its length, at least one: `moreTrials` is not a misspelt `maxTrials`), else the one
  * known name it begins (`timeout` for `timeoutSeconds`); empty when none is, or when two are as close.
  */
 export const didYouMean = (name: string, known: readonly string[]): string => {
   const allowed = Math.max(1, Math.floor(name.length / 4));
-  // The same letters composed another way (é as one code point or as e and an accent): alike on screen, so
-  // a plain did-you-mean would look like the name given; names are compared code point for code point.
-  const composed = name.normalize('NFC');
-  const sameText = known.find((candidate) => candidate !== name && candidate.normalize('NFC') === composed);
-  if (sameText !== undefined)
-    return ` (\`${sameText}\` looks the same but is written with other Unicode code points: ${codePoints(sameText)} against ${codePoints(name)}; names are compared code point for code point)`;
+  const same = sameTextHint(name, known);
+  if (same !== '') return same;
   // A name far longer than any known one is no misspelling (and its distances would cost time).
   if (name.length > 64) return '';
   let best: string | undefined;

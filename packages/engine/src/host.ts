@@ -16,7 +16,7 @@ export {
   MAX_TRIALS,
 } from './config/experiment-schema.js';
 export { manifestProblem } from './di/registry.js';
-export { didYouMean } from './errors.js';
+export { didYouMean, sameTextHint } from './errors.js';
 export { checkEnqueued, configEnqueueEntries, withEnqueueKeys } from './runtime/enqueue.js';
 export {
   checkImportedRows,

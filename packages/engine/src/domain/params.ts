@@ -1,4 +1,4 @@
-import { type ConfigIssue, describeValue, didYouMean, escapePointer } from '../errors.js';
+import { type ConfigIssue, describeValue, didYouMean, escapePointer, sameTextHint } from '../errors.js';
 import type { CompiledSpace, ParamNode } from './compile-space.js';
 import { gridSteps, isInSupport } from './distribution.js';
 import { quantize } from './rounding.js';
@@ -201,7 +201,12 @@ export const toInternalParams = (
     }
     if (param.optionValues !== undefined) {
       const index = param.optionValues.indexOf(value as ChoiceLiteral);
-      if (index < 0) issues.push({ pointer: where, expected: describeSupport(param), found: describeValue(value) });
+      // A text option written with other code points (NFD against NFC) gets the did-you-mean that says so
+      // (trial 68: "expected one of "ü", found "ü"").
+      const strings = param.optionValues.filter((option): option is string => typeof option === 'string');
+      const alike = typeof value === 'string' ? sameTextHint(value, strings) : '';
+      if (index < 0)
+        issues.push({ pointer: where, expected: describeSupport(param), found: `${describeValue(value)}${alike}` });
       else params[param.name] = index;
       continue;
     }

@@ -146,7 +146,8 @@ const parseYamlText = (text: string, path: string): unknown => {
     // Merge keys (`<<: *anchor`) as YAML 1.1 has them, the usual way to vary a shared block (trial 36).
     parsed = parse(text, { prettyErrors: true, maxAliasCount: 100, uniqueKeys: true, merge: true }) as unknown;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    // Without the carriage returns of a CRLF file, which hid the excerpt's ^ marker (trial 68).
+    const message = (error instanceof Error ? error.message : String(error)).replaceAll('\r', '');
     // The parser's advice is for its own API (trial 62: "please use YAML.parseAllDocuments()").
     const several = /^Source contains multiple documents/.exec(message);
     throw new CliError(

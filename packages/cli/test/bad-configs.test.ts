@@ -335,6 +335,12 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
   it('rejects bad YAML and a missing file', async () => {
     const yaml = writeIn(dir, 'broken.yaml', 'name: x\nspace: [a\n');
     expect((await cli('run', yaml)).stderr).toMatch(/broken\.yaml: not valid YAML/);
+    // Written with CRLF line ends: the excerpt without its carriage returns (trial 68: they hid the ^).
+    const crlf = writeIn(dir, 'broken-crlf.yaml', 'name: x\r\nspace:\r\n  x: {type: uniform, low: 1\r\n');
+    const said = await cli('validate', crlf);
+    expect(said.code).toBe(2);
+    expect(said.stderr).toContain('not valid YAML');
+    expect(said.stderr).not.toContain('\r');
     const missing = await cli('run', join(dir, 'nope.json'));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/nope\.json: no such config file/);

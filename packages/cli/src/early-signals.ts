@@ -43,13 +43,16 @@ export const takeEarlySignal = (): SignalName | undefined => {
 export const sayInterrupts = (command: string, json: boolean): void => {
   for (const name of Object.keys(CODES) as SignalName[])
     process.once(name, () => {
-      const message = `interrupted (${name}): ${command} stopped; a file it writes with -o is written whole or left as it was.`;
+      // The -o clause for the commands that have -o (review 72: said by validate and trials too).
+      const writes = command === 'export' || command === 'report';
+      const message = `interrupted (${name}): ${command} stopped${writes ? '; a file it writes with -o is written whole or left as it was' : ''}.`;
       process.stderr.write(`parzen: ${message}\n`);
       const exit = () => process.exit(CODES[name]);
       if (!json) {
         process.stderr.write('', exit);
         return;
       }
-      process.stdout.write(`${JSON.stringify({ errors: [{ code: 'INTERRUPTED', message }] })}\n`, exit);
+      // On a line of its own, should the command have written part of one (review 72).
+      process.stdout.write(`\n${JSON.stringify({ errors: [{ code: 'INTERRUPTED', message }] })}\n`, exit);
     });
 };

@@ -309,6 +309,8 @@ const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> =
   }
   const [first] = refusals;
   const [broken] = faults;
+  // One fault alone is thrown as it is (review 72: wrapped, PARZEN_DEBUG printed it twice).
+  if (faults.length === 1 && refusals.length === 0) throw broken;
   if (broken instanceof ParzenError)
     throw new ParzenError(
       broken.code,

@@ -123,8 +123,8 @@ describe('a study name too long for the file a bare jsonl or sqlite store names 
       expect(issues).toEqual([
         expect.objectContaining({
           pointer: '/name',
-          found: '250 bytes',
-          expected: expect.stringMatching(/^a study name of at most 1\d\d bytes/),
+          found: '250 characters',
+          expected: expect.stringMatching(/^a study name of at most 1\d\d characters/),
         }),
       ]);
     }

@@ -177,10 +177,19 @@ const exportedSuggester = (file: TrialFile): StudySuggester | undefined => {
  */
 export const importTrials = async (config: string, path: string, flags: ImportFlags, output: Output) => {
   // Ctrl-C (SIGTERM, SIGHUP) is heard, not fatal: before the store call nothing is imported; the store
-  // call is all or nothing, so once begun it finishes, and either way the user is told which happened.
-  const interrupts = installInterruptHandlers();
+  // call is all or nothing, so once begun it finishes (or a second Ctrl-C gives up a store's wait, nothing
+  // imported), and either way the user is told which happened.
+  // Once the store call that adds the trials has begun, a store that waits (for a lock, a server) waits on
+  // until a second Ctrl-C, as for any write that saves results: said at the first (review 72: silent).
+  const phase = { adding: false };
+  const interrupts = installInterruptHandlers((name, count) => {
+    if (count === 1 && phase.adding)
+      output.note(
+        `parzen: ${name}: the store call that adds the trials is under way (all or nothing) and goes on; press Ctrl-C again to give up waiting for the store (then nothing is imported).`,
+      );
+  });
   try {
-    return await importWhenAsked(config, path, flags, output, interrupts);
+    return await importWhenAsked(config, path, flags, output, interrupts, phase);
   } finally {
     interrupts.dispose();
   }
@@ -192,6 +201,7 @@ const importWhenAsked = async (
   flags: ImportFlags,
   output: Output,
   interrupts: ReturnType<typeof installInterruptHandlers>,
+  phase: { adding: boolean },
 ) => {
   const interrupted = (what: string): number | undefined => {
     const code = interrupts.exitCode();
@@ -348,6 +358,7 @@ const importWhenAsked = async (
           if (flags.allowRepeats !== true && repeated.every(Boolean)) throw refused();
           // Checked again by the store in the same step as the add (trial 56: two imports of one file at once
           // both passed the check above, and the study was doubled).
+          phase.adding = true;
           added = await store
             .addTrials(name, store.enqueue === undefined ? checked.trials : keyed.trials, {
               refuseRepeats: flags.allowRepeats !== true,

@@ -7,10 +7,10 @@ export const resolveConfigPath = (baseDir: string, path: string): string =>
 
 /**
  * The most bytes a store's file named after its study may have: 255, a file name's limit on common file
- * systems, less room for the names made beside it (a journal's `.lock.<host>.<pid>.<n>.draft`, a
- * database's `-journal`).
+ * systems, less room for the names made beside it (a journal's `.lock.<host>.<pid>.<n>.draft`, 89 bytes
+ * with a host name of 64: review 72, 180 left too little for a long host name; a database's `-journal`).
  */
-export const STUDY_FILE_NAME_BYTES = 180;
+export const STUDY_FILE_NAME_BYTES = 160;
 
 /**
  * For a store's `check()` (see `PluginManifest.check`): an issue at the config's `/name` when the file the
@@ -24,8 +24,8 @@ export const studyFileNameIssues = (fileName: string, study: string): readonly C
   return [
     {
       pointer: '/name',
-      expected: `a study name of at most ${room} bytes for a store that keeps the study in a file named after it (${fileName.slice(study.length)}), or a "path" for the store`,
-      found: `${Buffer.byteLength(study)} bytes`,
+      expected: `a study name of at most ${room} characters for a store that keeps the study in a file named after it (${fileName.slice(study.length)}), or a "path" for the store`,
+      found: `${Buffer.byteLength(study)} characters`,
       absolute: true,
     },
   ];

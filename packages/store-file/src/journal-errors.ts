@@ -4,7 +4,11 @@ const MAX_SHOWN = 60;
 
 /** A line shortened for a message, with control characters (NUL padding after a power loss) visible. */
 export const showLine = (text: string): string => {
-  const shown = JSON.stringify(text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}...` : text);
+  // A byte order mark is invisible: shown by name (review 72: a line "﻿" of 1 character).
+  const shown = JSON.stringify(text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}...` : text).replaceAll(
+    '\uFEFF',
+    '\\uFEFF',
+  );
   return `${shown} (${text.length} characters)`;
 };
 

@@ -63,6 +63,8 @@ const bomLength = (bytes: Buffer): number =>
  */
 const startsLikeJournal = (bytes: Buffer): boolean => {
   const head = bytes.subarray(bomLength(bytes));
+  // Only the mark: an empty file an editor saved, as an empty journal (review 72).
+  if (head.length === 0 && bytes.length > 0) return true;
   const newline = head.indexOf(NEWLINE);
   const first = head.toString('utf8', 0, newline < 0 ? head.length : newline);
   if (decodeRecord(first) !== undefined) return true;
@@ -170,7 +172,8 @@ export class JournalReader {
    */
   appendPrefix(fd: number): string {
     const size = this.size;
-    if (size === 0) return `${HEADER}\n`;
+    // Empty, or only a byte order mark read past: the header first.
+    if (size === 0 || (this.lines === 0 && size === this.offset)) return `${HEADER}\n`;
     const fragment = this.unterminatedTail(fd, size);
     if (fragment !== undefined) {
       if (decodeRecord(fragment) !== undefined) return '\n'; // a whole record that only lacks its newline

@@ -216,6 +216,18 @@ describe('jsonl journal recovery', () => {
     const again = open(path);
     expect((await again.store.listTrials(spec.name))[2]).toMatchObject({ state: 'complete', loss: 0.125 });
     await again.store.close();
+    // A file of the mark alone (an empty file an editor saved) is an empty journal (review 72: refused).
+    const bare = tempPath('bom-only.parzen.jsonl');
+    writeFileSync(bare, Buffer.from([0xef, 0xbb, 0xbf]));
+    const fresh = open(bare);
+    expect((await fresh.store.openStudy(spec)).resumed).toBe(false);
+    await fresh.store.createTrial(spec.name);
+    await fresh.store.close();
+    const reopened = open(bare);
+    expect(await reopened.store.listTrials(spec.name)).toHaveLength(1);
+    await reopened.store.close();
+    // The header written after the mark.
+    expect(readFileSync(bare, 'utf8').slice(1).split('\n')[0]).toMatch(/^\{"op":"journal"/);
   });
 
   it('fails with STORE_CORRUPT when the lines contradict each other (a skipped trial number)', async () => {

@@ -69,10 +69,19 @@ export const retryBusy = async <T>(
   }
 };
 
-/** {@link retryBusy} for synchronous callers (opening the database): blocks while it waits. */
-export const retryBusySync = <T>(task: () => T, timeoutMs: number): T => {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * {@link retryBusy} for synchronous callers (opening the database): blocks while it waits (Ctrl-C is heard
+ * only when it ends); `onSlowWait` is said once past {@link SLOW_WAIT_MS} (review 72: 30 s of silence).
+ */
+export const retryBusySync = <T>(task: () => T, timeoutMs: number, onSlowWait?: (waitedMs: number) => void): T => {
+  const started = Date.now();
+  const deadline = started + timeoutMs;
+  let slowSaid = false;
   for (let attempt = 0; ; attempt++) {
+    if (onSlowWait !== undefined && !slowSaid && Date.now() - started > SLOW_WAIT_MS && Date.now() < deadline) {
+      slowSaid = true;
+      onSlowWait(Date.now() - started);
+    }
     const done = tryOnce(task, deadline);
     if (done !== undefined) return done.value;
     Atomics.wait(pause, 0, 0, backoffMs(attempt));

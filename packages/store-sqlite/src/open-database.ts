@@ -33,6 +33,8 @@ export const openDatabase = (
   busyTimeoutMs: number,
   fsync: FsyncPolicy,
   onUpgrade?: (from: number, to: number) => void,
+  /** Said once when opening waits for another process's lock past 3 s. */
+  onSlowWait?: (waitedMs: number) => void,
 ): BetterSqlite3.Database => {
   refuseFolder(path);
   makeFolder(dirname(path));
@@ -45,12 +47,16 @@ export const openDatabase = (
     throw unwritableFolder(path, error) ?? error;
   }
   try {
-    retryBusySync(() => {
-      db.pragma('journal_mode = WAL');
-      db.pragma(`synchronous = ${fsync === 'always' ? 'FULL' : 'NORMAL'}`);
-      db.pragma('foreign_keys = ON');
-      migrate(db, path, MIGRATIONS, onUpgrade);
-    }, busyTimeoutMs);
+    retryBusySync(
+      () => {
+        db.pragma('journal_mode = WAL');
+        db.pragma(`synchronous = ${fsync === 'always' ? 'FULL' : 'NORMAL'}`);
+        db.pragma('foreign_keys = ON');
+        migrate(db, path, MIGRATIONS, onUpgrade);
+      },
+      busyTimeoutMs,
+      onSlowWait,
+    );
     return db;
   } catch (error) {
     db.close();

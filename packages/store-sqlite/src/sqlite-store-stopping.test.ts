@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SERVICES } from '@parzen/engine/plugin';
 import { testPluginContext } from '@parzen/engine/testing';
 import { useTempDir } from '@parzen/test-kit';
@@ -126,6 +129,31 @@ describe('sqlite store waits and Ctrl-C', () => {
       ),
     ]);
     await store.close();
+  }, 15_000);
+
+  it('says a wait to open a database another process holds once it passes 3 s (review 72: silent)', async () => {
+    const path = tempPath('open-wait.db');
+    new Database(path).close();
+    // Another process (a sqlite3 shell in a transaction): opening blocks this thread, so a timer here could not let go.
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const db = new (require('better-sqlite3'))(${JSON.stringify(path)}); db.exec('BEGIN EXCLUSIVE'); db.exec('CREATE TABLE t (a)'); console.log('held'); setTimeout(() => { db.exec('ROLLBACK'); db.close(); }, 3600);`,
+      ],
+      { cwd: dirname(fileURLToPath(import.meta.url)), stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise((resolve) => holder.stdout.once('data', resolve));
+    const warnings: string[] = [];
+    const store = createSqliteStore({ path, busyTimeoutMs: 20_000, onWarning: (message) => warnings.push(message) });
+    await store.openStudy(spec);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /waiting for another process's transaction \(opening the database\) for 3\.\d s; Parzen gives up after 20 s/,
+      ),
+    ]);
+    await store.close();
+    await new Promise((resolve) => holder.once('close', resolve));
   }, 15_000);
 
   it('without stop signals, waits for the lock and then writes', async () => {

@@ -153,8 +153,12 @@ class SqliteTrialStore implements SqliteStore {
         this.db = opened.db;
         this.copyDir = opened.copyDir;
       } else
-        this.db = openDatabase(path, this.busyTimeoutMs, this.fsync, (from, to) =>
-          this.onWarning(storeUpgradeNote(`SQLite store \`${this.absolute}\``, from, to)),
+        this.db = openDatabase(
+          path,
+          this.busyTimeoutMs,
+          this.fsync,
+          (from, to) => this.onWarning(storeUpgradeNote(`SQLite store \`${this.absolute}\``, from, to)),
+          (waitedMs) => this.onWarning(this.slowWaitNote('opening the database', waitedMs)),
         );
       this.sql = prepareStatements(this.db);
     } catch (error) {
@@ -420,6 +424,14 @@ class SqliteTrialStore implements SqliteStore {
     return row;
   }
 
+  /** What a wait for another process's transaction that passed 3 s says (`doing`: what waits). */
+  private slowWaitNote(doing: string, waitedMs: number): string {
+    return (
+      `SQLite store \`${this.path}\`: waiting for another process's transaction (${doing}) for ${(waitedMs / 1000).toFixed(1)} s; ` +
+      `Parzen gives up after ${Math.round(this.busyTimeoutMs / 1000)} s (busyTimeoutMs). End that transaction (an open sqlite3 shell or database browser?), or press Ctrl-C to stop.`
+    );
+  }
+
   /** Runs `task`, retrying while the database is busy; Ctrl-C ends the wait (the second, if it `saves`). */
   private async read<T>(doing: string, task: () => T, saves = false): Promise<T> {
     const stopped = () =>
@@ -434,12 +446,7 @@ class SqliteTrialStore implements SqliteStore {
             'end that transaction (an open sqlite3 shell or database browser?), or press Ctrl-C twice to give up the result.',
         );
       const onSlowWait = (waitedMs: number) =>
-        saves
-          ? onLongWait(waitedMs)
-          : this.onWarning(
-              `SQLite store \`${this.path}\`: waiting for another process's transaction (${doing}) for ${(waitedMs / 1000).toFixed(1)} s; ` +
-                `Parzen gives up after ${Math.round(this.busyTimeoutMs / 1000)} s (busyTimeoutMs). End that transaction (an open sqlite3 shell or database browser?), or press Ctrl-C to stop.`,
-            );
+        saves ? onLongWait(waitedMs) : this.onWarning(this.slowWaitNote(doing, waitedMs));
       return await retryBusy(
         task,
         this.busyTimeoutMs,

@@ -155,7 +155,14 @@ class PostgresTrialStore implements PostgresStore {
     const fsync = options.fsync ?? 'finish';
     this.durable = fsync === 'never' ? 'off' : null;
     this.cheap = fsync === 'always' ? null : 'off';
+    // When a connection was last handed to a statement: a long wait after it is the server holding the
+    // statement, before it a connection still being made (review 72: a hanging connect was said as a lock).
+    pool.on('acquire', () => {
+      this.acquiredAt = performance.now();
+    });
   }
+
+  private acquiredAt = Number.NEGATIVE_INFINITY;
 
   async openStudy(spec: StudySpec): Promise<{ readonly study: StudyRecord; readonly resumed: boolean }> {
     this.writable('openStudy');
@@ -504,12 +511,13 @@ class PostgresTrialStore implements PostgresStore {
   private async retrying<T>(doing: string, task: (attempt: number) => Promise<T>, saves = false): Promise<T> {
     const started = performance.now();
     // The last try's failure, when the wait is retries (a server down or restarting), not one statement held;
-    // a try that has gone on for a second is a statement the server holds, whatever failed before it (review 71).
+    // a try whose statement has had its connection for a second is one the server holds, whatever failed
+    // before it (review 71).
     let failed: unknown;
     let trying: number | undefined;
     const note = () => {
       const waited = Math.round((performance.now() - started) / 1000);
-      const held = trying !== undefined && performance.now() - trying > HELD_MS;
+      const held = trying !== undefined && this.acquiredAt >= trying && performance.now() - this.acquiredAt > HELD_MS;
       this.onWarning(
         failed === undefined || held
           ? `PostgreSQL store \`${this.where}\`: still waiting after ${waited} s for the server (${doing}); another session may hold a lock on this study (a transaction left open in psql or a database tool?), or the server is overloaded. Parzen waits for it; ask the database what blocks (pg_stat_activity, pg_locks).`

@@ -298,6 +298,38 @@ describePostgres('postgres store long waits', () => {
     await store.close();
   }, 20_000);
 
+  it('says a connect that hangs after a failed try as retries, not as a lock (review 72)', async () => {
+    const url = await freshSchema('hanging_connect');
+    const warnings: string[] = [];
+    const store = await createPostgresStore({
+      url,
+      onWarning: (message) => warnings.push(message),
+      stopping: { stop: new AbortController().signal, force: new AbortController().signal },
+    });
+    await store.openStudy(spec);
+    await store.createTrial(spec.name);
+    const pool = poolOf(store);
+    const connect = pool.connect.bind(pool) as () => Promise<unknown>;
+    let calls = 0;
+    (pool as unknown as { connect: unknown }).connect = async () => {
+      calls += 1;
+      if (calls === 1) throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+      // A firewall dropping packets: the connect hangs, then times out.
+      if (calls === 2) {
+        await new Promise((resolve) => setTimeout(resolve, 4_000));
+        throw Object.assign(new Error('connect ETIMEDOUT'), { code: 'ETIMEDOUT' });
+      }
+      return connect();
+    };
+    const finishing = store.finishTrial(spec.name, 0, { state: 'complete', loss: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    expect(warnings).toEqual([
+      expect.stringMatching(/still retrying after 3 s .*the server does not answer \(read ECONNRESET\)/),
+    ]);
+    expect(await finishing).toMatchObject({ state: 'complete', loss: 1 });
+    await store.close();
+  }, 20_000);
+
   it('says a server that does not answer as such, not as a lock, and saves once it is back (trial 67)', async () => {
     const url = await freshSchema('long_outage');
     const warnings: string[] = [];

@@ -525,10 +525,48 @@ export const manifests = [{
     expect(out.code, out.stdout + out.stderr).toBe(130);
     expect(JSON.parse(out.stdout)).toMatchObject({ imported: [0], interrupted: 'SIGINT' });
     expect(out.stderr).toContain('parzen: interrupted (SIGINT): the import had begun');
-    // Said when it came, with what a second one does (review 72: a store that waits needs it, unsaid).
-    expect(out.stderr).toContain(
-      'the store call that adds the trials is under way (all or nothing) and goes on; press Ctrl-C again',
+    // Heard after the call had ended: not said as one under way (review 73).
+    expect(out.stderr).not.toContain('is under way');
+  });
+
+  it('Ctrl-C while opening the store blocked the thread: nothing is added after it (review 73: all added)', async () => {
+    const own = tempDir('parzen-import-open-signal-');
+    linkEngine(own);
+    writeIn(
+      own,
+      'blocking-open.mjs',
+      `import { createMemoryStore } from '@parzen/engine';
+export const manifests = [{
+  kind: 'store',
+  name: 'blocking-open',
+  optionsSchema: { type: 'object' },
+  create: () => {
+    const store = createMemoryStore();
+    return Object.assign(Object.create(store), {
+      name: 'blocking-open',
+      openStudy: (...args) => {
+        setImmediate(() => process.emit('SIGINT', 'SIGINT'));
+        return store.openStudy(...args);
+      },
+    });
+  },
+}];
+`,
     );
+    const results = writeIn(own, 'rows.jsonl', '{"params": {"x": 0.5, "model": "svm"}, "loss": 1}\n');
+    const target = writeIn(own, 'opened.json', {
+      name: 'opened',
+      space,
+      plugins: ['./blocking-open.mjs'],
+      objective: { use: 'module', options: { path: './missing-objective.mjs' } },
+      store: { use: 'blocking-open' },
+      budget: { maxTrials: 10 },
+    });
+    const out = await cli('import', target, results, '--json');
+    expect(out.code, out.stderr).toBe(130);
+    expect(JSON.parse(out.stdout)).toMatchObject({ imported: [], interrupted: 'SIGINT' });
+    expect(out.stderr).toContain('nothing was imported into study opened');
+    expect(out.stderr).not.toContain('under way');
   });
 
   it('Ctrl-C while the store waits for a lock ends the wait: nothing imported, exit 130 (trial 68: 30 s, then STORE_FAILED)', async () => {

@@ -158,7 +158,13 @@ class SqliteTrialStore implements SqliteStore {
           this.busyTimeoutMs,
           this.fsync,
           (from, to) => this.onWarning(storeUpgradeNote(`SQLite store \`${this.absolute}\``, from, to)),
-          (waitedMs) => this.onWarning(this.slowWaitNote('opening the database', waitedMs)),
+          (waitedMs) =>
+            this.onWarning(
+              this.slowWaitNote('opening the database', waitedMs).replace(
+                'or press Ctrl-C to stop.',
+                'or press Ctrl-C: this wait blocks, so it is heard once the wait ends.',
+              ),
+            ),
         );
       this.sql = prepareStatements(this.db);
     } catch (error) {

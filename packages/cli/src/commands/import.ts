@@ -358,6 +358,11 @@ const importWhenAsked = async (
           if (flags.allowRepeats !== true && repeated.every(Boolean)) throw refused();
           // Checked again by the store in the same step as the add (trial 56: two imports of one file at once
           // both passed the check above, and the study was doubled).
+          // A signal that came while opening blocked the thread (SQLite's open wait) is delivered now, and
+          // nothing is added after it (review 73: the add went on, and the study got the trials).
+          for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+          if (interrupts.exitCode() !== undefined)
+            throw new ParzenError('INTERRUPTED', `Stopped before the trials were added to study ${name}.`);
           phase.adding = true;
           added = await store
             .addTrials(name, store.enqueue === undefined ? checked.trials : keyed.trials, {
@@ -365,6 +370,10 @@ const importWhenAsked = async (
             })
             .catch((error: unknown) => {
               throw error instanceof ParzenError && error.code === 'IMPORT_REPEATED' ? refused() : error;
+            })
+            // The note of a store call under way is for the call only (review 73: said after it, at close).
+            .finally(() => {
+              phase.adding = false;
             });
         }
       },

@@ -17,6 +17,21 @@ export const SLOW_WAIT_MS = 3000;
 /** The least time between two "still waiting" notes of one long wait. */
 export const LONG_WAIT_NOTE_MS = 1000;
 
+/**
+ * Says a wait once it passes {@link SLOW_WAIT_MS} and before `deadline()` (when it gives up); returns whether
+ * it said it just now. One rule for the waits of {@link retryBusy} and {@link retryBusySync}.
+ */
+const slowWaitNote = (onSlowWait: ((waitedMs: number) => void) | undefined, started: number) => {
+  let said = false;
+  return (deadline: number): boolean => {
+    const waited = Date.now() - started;
+    if (onSlowWait === undefined || said || waited <= SLOW_WAIT_MS || Date.now() >= deadline) return false;
+    said = true;
+    onSlowWait(waited);
+    return true;
+  };
+};
+
 /** One try: the result, or undefined when SQLite was busy and there is time left to retry. */
 const tryOnce = <T>(task: () => T, deadline: number): { readonly value: T } | undefined => {
   try {
@@ -45,14 +60,10 @@ export const retryBusy = async <T>(
 ): Promise<T> => {
   const started = Date.now();
   let deadline = started + timeoutMs;
-  let slowSaid = false;
+  const sayIfSlow = slowWaitNote(onSlowWait, started);
   for (let attempt = 0; ; attempt++) {
-    if (onSlowWait !== undefined && !slowSaid && Date.now() - started > SLOW_WAIT_MS && Date.now() < deadline) {
-      slowSaid = true;
-      onSlowWait(Date.now() - started);
-      // A save's next note comes a second later at the soonest (review 45).
-      if (onLongWait !== undefined) deadline = Math.max(deadline, Date.now() + LONG_WAIT_NOTE_MS);
-    }
+    // A save's next note comes a second later at the soonest (review 45).
+    if (sayIfSlow(deadline) && onLongWait !== undefined) deadline = Math.max(deadline, Date.now() + LONG_WAIT_NOTE_MS);
     if (onLongWait !== undefined && Date.now() > deadline) {
       onLongWait(Date.now() - started);
       // Said at most every LONG_WAIT_NOTE_MS (review 45: a busyTimeoutMs of 0 said it 25 times a second).
@@ -76,12 +87,9 @@ export const retryBusy = async <T>(
 export const retryBusySync = <T>(task: () => T, timeoutMs: number, onSlowWait?: (waitedMs: number) => void): T => {
   const started = Date.now();
   const deadline = started + timeoutMs;
-  let slowSaid = false;
+  const sayIfSlow = slowWaitNote(onSlowWait, started);
   for (let attempt = 0; ; attempt++) {
-    if (onSlowWait !== undefined && !slowSaid && Date.now() - started > SLOW_WAIT_MS && Date.now() < deadline) {
-      slowSaid = true;
-      onSlowWait(Date.now() - started);
-    }
+    sayIfSlow(deadline);
     const done = tryOnce(task, deadline);
     if (done !== undefined) return done.value;
     Atomics.wait(pause, 0, 0, backoffMs(attempt));

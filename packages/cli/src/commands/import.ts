@@ -170,6 +170,14 @@ const exportedSuggester = (file: TrialFile): StudySuggester | undefined => {
 };
 
 /**
+ * Resolves once a signal that came while the thread was blocked (SQLite's open wait, a synchronous write)
+ * has been delivered: in the event loop's next poll phase, which two turns pass through whatever phase this is.
+ */
+const signalsDelivered = async (): Promise<void> => {
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+/**
  * `parzen import <config> <file>`: adds the finished trials of a `parzen export` file, a results JSONL
  * (`{"params": {...}, "loss": n}` a line) or a CSV (parameters and `loss` columns) to the config's study
  * in its store (creating the study if needed), in one store call: all rows or none. Rows that do not fit
@@ -360,7 +368,7 @@ const importWhenAsked = async (
           // both passed the check above, and the study was doubled).
           // A signal that came while opening blocked the thread (SQLite's open wait) is delivered now, and
           // nothing is added after it (review 73: the add went on, and the study got the trials).
-          for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+          await signalsDelivered();
           if (interrupts.exitCode() !== undefined)
             throw new ParzenError('INTERRUPTED', `Stopped before the trials were added to study ${name}.`);
           phase.adding = true;
@@ -450,10 +458,8 @@ const importWhenAsked = async (
       `parzen: why ${invalid.length === 1 ? 'it was' : 'they were'} skipped:\n${formatInvalidRows(invalid, 'line')}`,
     );
   }
-  // A signal that came during a store call that blocks the thread (SQLite, a journal's synchronous write) is
-  // delivered in the event loop's next poll phase, which two turns pass through whatever phase this is (trial
-  // 68: checked at once, it was missed, and the import exited 0).
-  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+  // Trial 68: a signal during the store call was checked before it was delivered, and the import exited 0.
+  await signalsDelivered();
   const signal = interrupted('the import had begun, and a store call is all or nothing, so it finished (above).');
   printJson({
     study: name,

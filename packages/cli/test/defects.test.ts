@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { heartConfig, tempDir, writeIn } from './cli-harness.js';
+import { heartConfig, lastJsonLine, linkEngine, tempDir, writeIn } from './cli-harness.js';
 import { cli } from './cli-in-process.js';
 
 let dir: string;
@@ -222,5 +222,57 @@ describe('flags that would be ignored or overruled without a word (trial 62)', (
       expect(asked.stderr).toContain('Did you mean run?');
     }
     expect((await cli('help', 'run')).code).toBe(0);
+  });
+});
+
+describe('a signal that came while opening the store blocked the thread (review 73, left in stop 48)', () => {
+  it('run starts no trial after it: exit 130, the objective never called', async () => {
+    const own = tempDir('parzen-run-open-signal-');
+    linkEngine(own);
+    // As SQLite's open waits for another process's lock: the signal is delivered when the event loop turns.
+    writeIn(
+      own,
+      'blocking-open.mjs',
+      `import { createMemoryStore } from '@parzen/engine';
+export const manifests = [{
+  kind: 'store',
+  name: 'blocking-open',
+  optionsSchema: { type: 'object' },
+  create: () => {
+    const store = createMemoryStore();
+    return Object.assign(Object.create(store), {
+      name: 'blocking-open',
+      openStudy: (...args) => {
+        setImmediate(() => process.emit('SIGINT', 'SIGINT'));
+        return store.openStudy(...args);
+      },
+    });
+  },
+}];
+`,
+    );
+    const calls = join(own, 'calls.txt');
+    writeIn(
+      own,
+      'objective.mjs',
+      `import { appendFileSync } from 'node:fs';
+export default ({ x }) => { appendFileSync(${JSON.stringify(calls)}, 'called\\n'); return x; };
+`,
+    );
+    const target = writeIn(
+      own,
+      'opened.json',
+      heartConfig({
+        name: 'opened',
+        plugins: ['./blocking-open.mjs'],
+        objective: { use: 'module', options: { path: './objective.mjs', isolate: 'none' } },
+        store: { use: 'blocking-open' },
+        budget: { maxTrials: 3 },
+      }),
+    );
+    const out = await cli('run', target, '--json');
+    expect(out.code, out.stderr).toBe(130);
+    expect(existsSync(calls), 'the objective ran after the signal').toBe(false);
+    expect(lastJsonLine(out.stdout)).toMatchObject({ trials: { complete: 0, failed: 0 }, stopped: 'interrupted' });
   });
 });

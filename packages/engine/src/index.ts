@@ -78,7 +78,12 @@ export {
 export { type FminOptions, type FminResult, fmin } from './fmin.js';
 export type { Budget } from './runtime/budget.js';
 export type { ImportedTrialRow, InvalidRow } from './runtime/imported-trials.js';
-export { type InterruptHandlers, installInterruptHandlers, SIGNAL_EXIT_CODES } from './runtime/interrupts.js';
+export {
+  type InterruptHandlers,
+  installInterruptHandlers,
+  SIGNAL_EXIT_CODES,
+  signalsDelivered,
+} from './runtime/interrupts.js';
 export type { RunResult } from './runtime/run-study.js';
 export type { AskedTrial } from './runtime/study-session.js';
 export { summarize } from './runtime/summarize.js';

@@ -1,6 +1,6 @@
 import { fstatSync, statSync } from 'node:fs';
 import { isatty } from 'node:tty';
-import { installInterruptHandlers, openStudyScope, type Trial } from '@parzen/engine';
+import { installInterruptHandlers, openStudyScope, signalsDelivered, type Trial } from '@parzen/engine';
 import {
   checkEnqueued,
   checkImportedRows,
@@ -167,14 +167,6 @@ const exportedSuggester = (file: TrialFile): StudySuggester | undefined => {
   if (typeof name !== 'string') return undefined;
   const plain = typeof settings === 'object' && settings !== null && !Array.isArray(settings);
   return plain ? { name, settings: settings as Record<string, unknown> } : { name };
-};
-
-/**
- * Resolves once a signal that came while the thread was blocked (SQLite's open wait, a synchronous write)
- * has been delivered: in the event loop's next poll phase, which two turns pass through whatever phase this is.
- */
-const signalsDelivered = async (): Promise<void> => {
-  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
 };
 
 /**

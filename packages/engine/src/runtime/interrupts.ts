@@ -15,6 +15,15 @@ export interface InterruptHandlers {
   dispose(): void;
 }
 
+/**
+ * Resolves once a signal that came while the thread was blocked (SQLite's wait for another process's lock,
+ * a synchronous write) has been delivered: Node hears signals in the event loop's poll phase, which two
+ * turns pass through whatever phase this is. Check `signal.aborted` after it, not before.
+ */
+export const signalsDelivered = async (): Promise<void> => {
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+};
+
 /** A signal repeated within this many milliseconds counts once (no one presses Ctrl-C twice so fast). */
 const DUPLICATE_MS = 100;
 

@@ -20,6 +20,7 @@ import { type Budget, BudgetTracker, patienceOf, trialLimit } from './budget.js'
 import { checkEnqueueStore, enqueueConfigEntries, leftoverEntriesNote } from './enqueue.js';
 import { evaluateTrial } from './evaluate-trial.js';
 import { thrownErrorInfo } from './interpret-result.js';
+import { signalsDelivered } from './interrupts.js';
 import { checkPrunerStore, createPruning } from './pruning.js';
 import { createWorkerId, failStaleTrials, holdWorkerId } from './stale-trials.js';
 import { askStopper } from './stopping.js';
@@ -252,6 +253,9 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       ...(budget.moreTrials === undefined ? {} : { moreTrials: budget.moreTrials }),
       ...(waitingNow === undefined || waitingNow.length === 0 ? {} : { waitingEntries: waitingNow.length }),
     });
+    // A signal that came while the store blocked the thread (SQLite's open wait) is heard before the first
+    // trial, not after it has started (review 73).
+    if (options.signal !== undefined && !options.signal.aborted) await signalsDelivered();
     if (options.signal?.aborted) onStop();
     else options.signal?.addEventListener('abort', onStop, { once: true });
     if (options.forceSignal?.aborted) onForce();

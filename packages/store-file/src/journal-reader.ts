@@ -56,6 +56,19 @@ const bomLength = (bytes: Buffer): number =>
   bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
 
 /**
+ * The bytes past a byte order mark and the blank lines before the first text: a file of only those is an
+ * empty file an editor saved (`echo > study.parzen.jsonl`), taken as an empty journal by the store.
+ */
+const pastBlankStart = (bytes: Buffer): Buffer => {
+  let at = bomLength(bytes);
+  for (;;) {
+    const newline = bytes.indexOf(NEWLINE, at);
+    if (newline < 0 || bytes.toString('utf8', at, newline).trim() !== '') return bytes.subarray(at);
+    at = newline + 1;
+  }
+};
+
+/**
  * Whether a file that begins with `head` is a journal, by the rule the store opens one with: its first
  * line a record (the header, as every journal this version writes begins), or the start of the header cut
  * short by a crash (the whole file, or followed by the repair line the next writer added). A file whose
@@ -101,6 +114,8 @@ export class JournalReader {
   /** The file's size when last looked at (under the lock, no one else can have changed it since). */
   private size = 0;
   private lines = 0;
+  /** How many of the lines were records (blank lines are none). */
+  private records = 0;
   private corrupt: TornLine | undefined;
   private failure: unknown;
   private readonly warned = new Set<number>();
@@ -172,11 +187,13 @@ export class JournalReader {
    */
   appendPrefix(fd: number): string {
     const size = this.size;
-    // Empty, or only a byte order mark read past: the header first.
-    if (size === 0 || (this.lines === 0 && size === this.offset)) return `${HEADER}\n`;
     const fragment = this.unterminatedTail(fd, size);
+    // Empty, or only a byte order mark and blank lines read past: the header first, on a line of its own.
+    if (this.records === 0 && this.corrupt === undefined && (fragment ?? '').trim() === '')
+      return `${fragment === undefined ? '' : '\n'}${HEADER}\n`;
     if (fragment !== undefined) {
-      if (decodeRecord(fragment) !== undefined) return '\n'; // a whole record that only lacks its newline
+      // A whole record that only lacks its newline, or blanks (Parzen never writes them: not a torn write).
+      if (decodeRecord(fragment) !== undefined || fragment.trim() === '') return '\n';
       const torn = { line: this.lines + 1, text: fragment };
       this.warnTorn(torn);
       return `\n${repairLine(torn)}`;
@@ -207,7 +224,8 @@ export class JournalReader {
    */
   noteTornTail(fd: number, mayBeWriting: () => boolean): void {
     const fragment = this.unterminatedTail(fd, fstatSync(fd).size);
-    if (fragment === undefined || this.warned.has(this.lines + 1) || decodeRecord(fragment) !== undefined) return;
+    if (fragment === undefined || fragment.trim() === '' || this.warned.has(this.lines + 1)) return;
+    if (decodeRecord(fragment) !== undefined) return;
     if (mayBeWriting()) return;
     if (this.unterminatedTail(fd, fstatSync(fd).size) === fragment)
       this.warnTorn({ line: this.lines + 1, text: fragment }, 'the next run of the study sets it aside');
@@ -216,7 +234,7 @@ export class JournalReader {
   /** Call under the lock: reports a torn unterminated last line (no writer can be in the middle of it). */
   checkTail(fd: number): void {
     const fragment = this.unterminatedTail(fd, fstatSync(fd).size);
-    if (fragment !== undefined && decodeRecord(fragment) === undefined)
+    if (fragment !== undefined && fragment.trim() !== '' && decodeRecord(fragment) === undefined)
       this.warnTorn({ line: this.lines + 1, text: fragment });
   }
 
@@ -225,7 +243,9 @@ export class JournalReader {
    * notes) is someone else's file: refused, never repaired or appended to.
    */
   private checkFirstLine(chunk: Buffer): void {
-    if (startsLikeJournal(chunk)) return;
+    const rest = pastBlankStart(chunk);
+    // Only blank lines (and a mark): an empty journal, its header written after them (stop 49: refused).
+    if (rest.toString('utf8').trim() === '' || startsLikeJournal(rest)) return;
     const newline = chunk.indexOf(NEWLINE);
     const first = chunk.toString('utf8', 0, newline < 0 ? chunk.length : newline);
     // A SQLite database (its header is "SQLite format 3" and a NUL): the other file store, named.
@@ -266,6 +286,7 @@ export class JournalReader {
   }
 
   private apply(record: JournalRecord): void {
+    this.records += 1;
     if (record.op === 'journal' && record.version > JOURNAL_VERSION) {
       throw new ParzenError(
         'STORE_FAILED',

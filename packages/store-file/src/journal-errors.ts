@@ -9,7 +9,7 @@ export const showLine = (text: string): string => {
     '\uFEFF',
     '\\uFEFF',
   );
-  return `${shown} (${text.length} characters)`;
+  return `${shown} (${text.length} ${text.length === 1 ? 'character' : 'characters'})`;
 };
 
 /** A line in the middle of the journal that is not a record: the file was edited or damaged. */

@@ -235,29 +235,32 @@ describe('jsonl journal recovery', () => {
     ['a byte order mark and a newline', '\uFEFF\n'],
     ['a mark and a Windows line end', '\uFEFF\r\n'],
     ['blank lines and unterminated spaces', '\n\t\n\r\n  '],
-  ])('takes a file of only %s (an editor\'s empty file) as an empty journal (stop 49: "not a Parzen journal")', async (_what, text) => {
-    const path = tempPath(`blank-${text.length}-${text.charCodeAt(0)}.parzen.jsonl`);
-    writeFileSync(path, text);
-    const fresh = open(path);
-    expect((await fresh.store.openStudy(spec)).resumed).toBe(false);
-    await fresh.store.createTrial(spec.name);
-    await fresh.store.close();
-    const reopened = open(path);
-    expect(await reopened.store.listTrials(spec.name)).toHaveLength(1);
-    await reopened.store.close();
-    // Nothing said of the blanks (not torn lines), and the header on a line of its own after them.
-    expect([...fresh.warnings, ...reopened.warnings]).toEqual([]);
-    const lines = readFileSync(path, 'utf8').split('\n');
-    expect(lines.filter((line) => line.trim() !== '')[0]).toMatch(/^\{"op":"journal"/);
-    // Not a journal to a tool that must not write over one until it holds one: it held nothing.
-    const blank = tempPath(`blank-again-${text.length}-${text.charCodeAt(0)}.txt`);
-    writeFileSync(blank, text);
-    expect(isJournalFile(blank)).toBe(false);
-    // A config after blank lines is still someone else's file.
-    const config = tempPath(`blank-config-${text.length}-${text.charCodeAt(0)}.json`);
-    writeFileSync(config, `${text.trimEnd()}\n{\n  "name": "x"\n}\n`);
-    expect((await rejectionOf(open(config).store.openStudy(spec)))?.message).toContain('is not a Parzen journal');
-  });
+  ])(
+    'takes a file of only %s (an editor\'s empty file) as an empty journal (stop 49: "not a Parzen journal")',
+    async (_what, text) => {
+      const path = tempPath(`blank-${text.length}-${text.charCodeAt(0)}.parzen.jsonl`);
+      writeFileSync(path, text);
+      const fresh = open(path);
+      expect((await fresh.store.openStudy(spec)).resumed).toBe(false);
+      await fresh.store.createTrial(spec.name);
+      await fresh.store.close();
+      const reopened = open(path);
+      expect(await reopened.store.listTrials(spec.name)).toHaveLength(1);
+      await reopened.store.close();
+      // Nothing said of the blanks (not torn lines), and the header on a line of its own after them.
+      expect([...fresh.warnings, ...reopened.warnings]).toEqual([]);
+      const lines = readFileSync(path, 'utf8').split('\n');
+      expect(lines.filter((line) => line.trim() !== '')[0]).toMatch(/^\{"op":"journal"/);
+      // Not a journal to a tool that must not write over one until it holds one: it held nothing.
+      const blank = tempPath(`blank-again-${text.length}-${text.charCodeAt(0)}.txt`);
+      writeFileSync(blank, text);
+      expect(isJournalFile(blank)).toBe(false);
+      // A config after blank lines is still someone else's file.
+      const config = tempPath(`blank-config-${text.length}-${text.charCodeAt(0)}.json`);
+      writeFileSync(config, `${text.trimEnd()}\n{\n  "name": "x"\n}\n`);
+      expect((await rejectionOf(open(config).store.openStudy(spec)))?.message).toContain('is not a Parzen journal');
+    },
+  );
 
   it('fails with STORE_CORRUPT when the lines contradict each other (a skipped trial number)', async () => {
     const path = await writeJournal();

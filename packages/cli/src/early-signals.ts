@@ -41,6 +41,18 @@ export const takeEarlySignal = (): SignalName | undefined => {
  * `-o` files are written whole or not at all (written synchronously, then renamed), so none is left half done.
  */
 export const sayInterrupts = (command: string, json: boolean): void => {
+  // Whether stdout is at the start of a line: the error line goes on a line of its own, without an empty
+  // line before it that a script reading JSON lines would choke on (review 73: always a newline first).
+  let lineStart = true;
+  if (json) {
+    const write = process.stdout.write.bind(process.stdout) as (...args: unknown[]) => boolean;
+    process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
+      const text = typeof chunk === 'string' ? chunk : chunk instanceof Uint8Array ? chunk : undefined;
+      if (text !== undefined && text.length > 0)
+        lineStart = typeof text === 'string' ? text.endsWith('\n') : text[text.length - 1] === 0x0a;
+      return write(chunk, ...rest);
+    }) as typeof process.stdout.write;
+  }
   for (const name of Object.keys(CODES) as SignalName[])
     process.once(name, () => {
       // The -o clause for the commands that have -o (review 72: said by validate and trials too).
@@ -53,6 +65,7 @@ export const sayInterrupts = (command: string, json: boolean): void => {
         return;
       }
       // On a line of its own, should the command have written part of one (review 72).
-      process.stdout.write(`\n${JSON.stringify({ errors: [{ code: 'INTERRUPTED', message }] })}\n`, exit);
+      const line = JSON.stringify({ errors: [{ code: 'INTERRUPTED', message }] });
+      process.stdout.write(`${lineStart ? '' : '\n'}${line}\n`, exit);
     });
 };

@@ -226,7 +226,9 @@ describe('import - (standard input)', () => {
     });
     expect(run.code, run.stderr).toBe(130);
     expect(run.stderr).toContain('parzen: interrupted (SIGINT): validate stopped');
-    expect(JSON.parse(run.stdout.trim().split('\n').at(-1) as string)).toMatchObject({
+    // The one line, without an empty line before it (review 73).
+    expect(run.stdout.split('\n')).toHaveLength(2);
+    expect(JSON.parse(run.stdout.split('\n')[0] as string)).toMatchObject({
       errors: [{ code: 'INTERRUPTED' }],
     });
   });

@@ -12,9 +12,10 @@ import {
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname } from 'node:path';
+import { STUDY_FILE_NAME_BYTES } from '@parzen/engine/plugin';
 import { useTempDir } from '@parzen/test-kit';
 import { describe, expect, it } from 'vitest';
-import { createHeld, FileLock } from './file-lock.js';
+import { createHeld, draftName, FileLock } from './file-lock.js';
 
 const tempPath = useTempDir('lock');
 const lockOptions = (path: string) => ({ path, timeoutMs: 2_000, staleMs: 5_000 });
@@ -268,5 +269,17 @@ describe('FileLock', () => {
     expect(() => createHeld(path, noLinks, fullSecond)).toThrow('no space left');
     expect(writes).toBe(2);
     expect(readdirSync(dirname(path)).filter((name) => name.startsWith(basename(path)))).toEqual([]);
+  });
+
+  it('names a draft within 255 bytes beside the longest study file a bare store names (a 64-byte host, a 7-digit pid)', () => {
+    // Review 73: 180 left too little room, and a decimal draft count passed 255 after 10,000 locks taken.
+    const journal = `${'s'.repeat(STUDY_FILE_NAME_BYTES - '.parzen.jsonl'.length)}.parzen.jsonl`;
+    expect(Buffer.byteLength(journal)).toBe(STUDY_FILE_NAME_BYTES);
+    for (const count of [0, 9_999, 10_000, 46_655, 46_656, 2 ** 40]) {
+      const name = draftName(`${journal}.lock.break`, 'h'.repeat(64), 4_194_304, count);
+      expect(Buffer.byteLength(name), name).toBeLessThanOrEqual(255);
+    }
+    // Distinct numbers while they stay below the wrap (one draft at a time per process needs no more).
+    expect(draftName('a', 'h', 1, 35)).not.toBe(draftName('a', 'h', 1, 36));
   });
 });

@@ -81,6 +81,17 @@ const readHolder = (path: string): LockHolder | undefined => {
 };
 
 let drafts = 0;
+/** Draft numbers wrap here: a process has one draft at a time (removed before the next), and 3 characters in base 36 keep the name short. */
+const DRAFT_NUMBERS = 36 ** 3;
+
+/**
+ * The name of a draft beside `path`: at most 94 bytes more than a journal's name (`.lock.break`, a host
+ * name of 64 bytes, a 7-digit pid, 3 characters of number), so a study file name of
+ * `STUDY_FILE_NAME_BYTES` (160) still leaves it within a file name's 255 (review 73: a decimal count passed
+ * it after 10,000 locks taken).
+ */
+export const draftName = (path: string, host: string, pid: number, count: number): string =>
+  `${path}.${host}.${pid}.${(count % DRAFT_NUMBERS).toString(36)}.draft`;
 
 /** Writes this process's {@link LockHolder} into the open file `fd`, closes it, returns the file's identity. */
 const writeHolder = (fd: number): string => {
@@ -128,7 +139,7 @@ export const createHeld = (
   link: (from: string, to: string) => void = linkSync,
   write: (fd: number) => string = writeHolder,
 ): string | undefined => {
-  const draft = `${path}.${HOST}.${process.pid}.${drafts++}.draft`;
+  const draft = draftName(path, HOST, process.pid, drafts++);
   try {
     const created = write(openSync(draft, 'w'));
     try {
@@ -154,7 +165,9 @@ const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\
  * Done when a dead process's lock is broken, and once at a lock's first take.
  */
 const removeDeadDrafts = (path: string): void => {
-  const pattern = new RegExp(`^${escaped(basename(path))}(?:\\.break)?\\.${escaped(HOST)}\\.(\\d+)\\.\\d+\\.draft$`);
+  const pattern = new RegExp(
+    `^${escaped(basename(path))}(?:\\.break)?\\.${escaped(HOST)}\\.(\\d+)\\.[0-9a-z]+\\.draft$`,
+  );
   let names: string[];
   try {
     names = readdirSync(dirname(path));

@@ -135,6 +135,17 @@ describe("a plugin's create-time config error is said at the same pointer by val
     expect(crashed.stderr).toContain(
       'The pruner plugin `crashy` (which `patient` wraps) crashed while it started: TypeError',
     );
+    // One fault alone is thrown as it is: with PARZEN_DEBUG its stack is printed once (review 72: twice,
+    // as the wrapper's and as its cause's).
+    process.env.PARZEN_DEBUG = '1';
+    try {
+      const debugged = await cliIn(dir, 'validate', crash);
+      expect(debugged.stderr.split('crashed while it started').length - 1, debugged.stderr).toBe(1);
+      expect(debugged.stderr.match(/^caused by: /gm), debugged.stderr).toEqual(['caused by: ']);
+      expect(debugged.stderr).toMatch(/caused by: TypeError: Cannot read properties of undefined \(reading 'deep'\)\n\s+at /);
+    } finally {
+      delete process.env.PARZEN_DEBUG;
+    }
     // A crash does not hide the refusals of other plugins (review 71: only the crash was said).
     const both = writeIn(
       dir,

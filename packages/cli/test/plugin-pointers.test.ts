@@ -142,7 +142,9 @@ describe("a plugin's create-time config error is said at the same pointer by val
       const debugged = await cliIn(dir, 'validate', crash);
       expect(debugged.stderr.split('crashed while it started').length - 1, debugged.stderr).toBe(1);
       expect(debugged.stderr.match(/^caused by: /gm), debugged.stderr).toEqual(['caused by: ']);
-      expect(debugged.stderr).toMatch(/caused by: TypeError: Cannot read properties of undefined \(reading 'deep'\)\n\s+at /);
+      expect(debugged.stderr).toMatch(
+        /caused by: TypeError: Cannot read properties of undefined \(reading 'deep'\)\n\s+at /,
+      );
     } finally {
       delete process.env.PARZEN_DEBUG;
     }

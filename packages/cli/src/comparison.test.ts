@@ -1,4 +1,5 @@
 import type { RunResult, StudySummary } from '@parzen/engine';
+import { buildComparison } from '@parzen/report';
 import { describe, expect, it } from 'vitest';
 import { type BatchOutcome, compareOutcomes, formatComparison, snapshotNote } from './comparison.js';
 
@@ -102,5 +103,37 @@ describe('compareOutcomes', () => {
     // Of three runs, one without a best: the median is the middle of the other two ranked first.
     const three = compareOutcomes([outcome('t', 't1', 3), outcome('t', 't2', undefined), outcome('t', 't3', 1)]);
     expect(three[0]).toMatchObject({ medianBest: 3, bestOfRuns: 1, worstOfRuns: null, runsWithoutBest: 1 });
+  });
+});
+
+describe("run's comparison and the report's table agree (review 74: median 2 against 1.5 for one batch)", () => {
+  it.each(['minimize', 'maximize'] as const)('on the same runs, %s', (direction) => {
+    const bests: (number | undefined)[] = [1, 2, undefined, 4, 3, 6, 5, undefined, 0.5];
+    const variants = (index: number) => (index % 2 === 0 ? 'even' : 'odd');
+    const [row] = compareOutcomes(
+      bests.flatMap((best, index) =>
+        variants(index) === 'even' ? [outcome('even', `s${index}`, best, direction)] : [],
+      ),
+    );
+    const page = buildComparison(
+      bests.map((best, index) => ({
+        variant: variants(index),
+        seed: index,
+        direction,
+        values: [best === undefined ? null : best],
+      })),
+    );
+    const table = page.table?.rows.find((cells) => cells[0] === 'even');
+    expect(row?.runs).toBe(5);
+    expect(table).toEqual([
+      'even',
+      row?.runs,
+      row?.runsWithoutBest,
+      row?.medianBest,
+      row?.quartilesBest?.[0] ?? null,
+      row?.quartilesBest?.[1] ?? null,
+    ]);
+    // One run of five without a best: the median is the middle of the other four and the run ranked worst.
+    expect(row?.medianBest).toBe(direction === 'minimize' ? 3 : 1);
   });
 });

@@ -1,5 +1,5 @@
 import type { Direction, RunResult } from '@parzen/engine';
-import { isBetter } from '@parzen/engine/plugin';
+import { summarizeBests } from '@parzen/engine/host';
 import { formatNumber } from './format-number.js';
 import { formatTable } from './text-table.js';
 
@@ -50,36 +50,11 @@ export interface ComparisonRow {
   readonly finishedTrials: { readonly min: number; readonly max: number } | null;
   /**
    * The first and third quartiles of the runs' best losses (linearly interpolated, in value order, as the
-   * report's table has them); null when a run found nothing.
+   * report's table has them), runs that found nothing ranked worst; null when either falls on such runs.
    */
   readonly quartilesBest: readonly [number, number] | null;
   readonly studies: readonly string[];
 }
-
-/** The q-quantile of sorted values, linearly interpolated. */
-const quantile = (sorted: readonly number[], q: number): number => {
-  const position = q * (sorted.length - 1);
-  const low = sorted[Math.floor(position)] as number;
-  const high = sorted[Math.ceil(position)] as number;
-  return low + (high - low) * (position - Math.floor(position));
-};
-
-/** The median of `values` among `count` runs, the `count − values.length` missing ones ranked worst. */
-const median = (values: readonly number[], count: number, direction: Direction): number | null => {
-  if (count === 0) return null;
-  // Best first; missing runs after every value (null), so a middle that falls on them has no median.
-  const sorted: (number | null)[] = [...values].sort((a, b) => (direction === 'maximize' ? b - a : a - b));
-  while (sorted.length < count) sorted.push(null);
-  const middle = Math.floor(count / 2);
-  const [low, high] = count % 2 === 1 ? [sorted[middle], sorted[middle]] : [sorted[middle - 1], sorted[middle]];
-  return low === null || low === undefined || high === null || high === undefined ? null : (low + high) / 2;
-};
-
-const extreme = (values: readonly number[], direction: Direction, best: boolean): number | null =>
-  values.reduce<number | null>(
-    (found, value) => (found === null || isBetter(value, found, direction) === best ? value : found),
-    null,
-  );
 
 /**
  * When the studies do not all share a direction, which do which ("minimize: a, b; maximize: c"): their
@@ -104,7 +79,11 @@ export const compareOutcomes = (outcomes: readonly BatchOutcome[]): ComparisonRo
   const direction = outcomes[0]?.direction ?? 'minimize';
   const rows = [...groups.entries()].map(([variant, runs]): ComparisonRow => {
     const summaries = runs.flatMap((run) => (run.result === undefined ? [] : [run.result.summary]));
-    const bests = summaries.flatMap((summary) => (summary.best === undefined ? [] : [summary.best.loss]));
+    // A run that errored or found nothing has no best: it ranks worst (the report's table has the same rule).
+    const bests = summarizeBests(
+      runs.map((run) => run.result?.summary.best?.loss ?? null),
+      direction,
+    );
     const finished = summaries.map((summary) => summary.complete + summary.failed + summary.pruned);
     return {
       variant,
@@ -113,16 +92,13 @@ export const compareOutcomes = (outcomes: readonly BatchOutcome[]): ComparisonRo
       completeTrials: summaries.reduce((sum, summary) => sum + summary.complete, 0),
       failedTrials: summaries.reduce((sum, summary) => sum + summary.failed, 0),
       prunedTrials: summaries.reduce((sum, summary) => sum + summary.pruned, 0),
-      runsWithoutBest: runs.length - bests.length,
-      medianBest: median(bests, runs.length, direction),
-      bestOfRuns: extreme(bests, direction, true),
-      worstOfRuns: bests.length < runs.length ? null : extreme(bests, direction, false),
+      runsWithoutBest: bests.withoutBest,
+      medianBest: bests.median,
+      bestOfRuns: bests.best,
+      worstOfRuns: bests.worst,
       finishedTrials: finished.length === 0 ? null : { min: Math.min(...finished), max: Math.max(...finished) },
-      quartilesBest: ((sorted) =>
-        sorted.length === 0 || sorted.length < runs.length ? null : [quantile(sorted, 0.25), quantile(sorted, 0.75)])(
-        // In value order, as the report's table (review 68: better first reversed them for maximize).
-        [...bests].sort((a, b) => a - b),
-      ),
+      // In value order, as the report's table (review 68: better first reversed them for maximize).
+      quartilesBest: bests.quartiles,
       studies: runs.map((run) => run.study),
     };
   });

@@ -17,6 +17,7 @@ export {
 } from './config/experiment-schema.js';
 export { manifestProblem } from './di/registry.js';
 export { didYouMean, sameTextHint } from './errors.js';
+export { type BestsSummary, summarizeBests } from './runtime/bests-summary.js';
 export { checkEnqueued, configEnqueueEntries, withEnqueueKeys } from './runtime/enqueue.js';
 export {
   checkImportedRows,

@@ -1,3 +1,4 @@
+import { summarizeBests } from '@parzen/engine/host';
 import { type Direction, isStale, lossToMinimize, type Trial } from '@parzen/engine/plugin';
 import { base, extent, lossAxis } from './charts/common.js';
 import type { Chart, ReportPage } from './types.js';
@@ -373,15 +374,17 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
   };
   // Every run counts, one without a complete trial too (trial 36: a variant whose trials all failed read as
   // "runs 0", never run); how many had no best (no complete trial) is its own column.
+  // A run without one ranks worst, as in `parzen run`'s table (one rule: review 74 found the two differed).
   const tableRows = variants.map((variant) => {
-    const count = runs.filter((run) => run.variant === variant).length;
-    const values = finals
-      .filter((f) => f.variant === variant)
-      .map((f) => f.value)
-      .sort((a, b) => a - b);
-    return values.length === 0
-      ? [variant, count, count, null, null, null]
-      : [variant, count, count - values.length, quantile(values, 0.5), quantile(values, 0.25), quantile(values, 0.75)];
+    const bests = runs
+      .filter((run) => run.variant === variant)
+      .map((run) => {
+        const best = bestSoFar(run).at(-1);
+        return best === null || best === undefined ? null : lossToMinimize(best, run.direction);
+      });
+    const summary = summarizeBests(bests, direction);
+    const [q25, q75] = summary.quartiles ?? [null, null];
+    return [variant, summary.runs, summary.withoutBest, summary.median, q25, q75];
   });
   const valueless = tableRows.filter((row) => (row[2] as number) > 0).map((row) => row[0] as string);
   // Runs of one variant that ran different numbers of trials (an interrupted run, a budget changed between
@@ -412,7 +415,7 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
       ...runningNote(runs),
       ...(valueless.length > 0
         ? [
-            `Runs without a complete trial (every trial failed or was pruned, or none ran), left out of the charts: ${valueless.join(', ')} (the table's "no best" column, as \`parzen run\`'s comparison names it).`,
+            `Runs without a complete trial (every trial failed or was pruned, or none ran), left out of the charts: ${valueless.join(', ')} (the table's "no best" column, as \`parzen run\`'s comparison names it). In the table they rank worst: a median or quartile that falls on them is none.`,
           ]
         : []),
       ...(rows.length > 0 && Math.max(...runs.map((r) => r.values.length)) > (options.maxSteps ?? 200)

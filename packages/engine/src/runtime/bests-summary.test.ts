@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { summarizeBests } from './bests-summary.js';
+
+describe('summarizeBests', () => {
+  it('ranks a run without a best worst: the median and quartiles that fall on it are none', () => {
+    // Review 74: `parzen run` said median 2, the report 1.5 (it dropped the run that found nothing).
+    expect(summarizeBests([1, 2, null], 'minimize')).toEqual({
+      runs: 3,
+      withoutBest: 1,
+      median: 2,
+      quartiles: null,
+      best: 1,
+      worst: null,
+    });
+    // Four runs, the last without a best: q25 and the median stand, q75 falls between 3 and none.
+    expect(summarizeBests([3, null, 1, 2], 'minimize')).toMatchObject({ median: 2.5, quartiles: null });
+    expect(summarizeBests([5, 1, 2, 3, 4, null, null, null, null], 'minimize')).toMatchObject({
+      median: 5,
+      quartiles: null,
+    });
+    expect(summarizeBests([null, null], 'minimize')).toEqual({
+      runs: 2,
+      withoutBest: 2,
+      median: null,
+      quartiles: null,
+      best: null,
+      worst: null,
+    });
+    expect(summarizeBests([], 'minimize')).toMatchObject({ runs: 0, median: null, quartiles: null, best: null });
+  });
+
+  it('interpolates the quartiles linearly and gives them in value order for both directions', () => {
+    expect(summarizeBests([4, 1, 3, 2, 5], 'minimize')).toEqual({
+      runs: 5,
+      withoutBest: 0,
+      median: 3,
+      quartiles: [2, 4],
+      best: 1,
+      worst: 5,
+    });
+    expect(summarizeBests([4, 1, 3, 2], 'minimize')).toMatchObject({ median: 2.5, quartiles: [1.75, 3.25] });
+    // Maximize: the best is the highest, a run without a best ranks below every value.
+    expect(summarizeBests([4, 1, 3, 2], 'maximize')).toMatchObject({
+      median: 2.5,
+      quartiles: [1.75, 3.25],
+      best: 4,
+      worst: 1,
+    });
+    expect(summarizeBests([1, 2, null], 'maximize')).toMatchObject({ median: 1, best: 2, worst: null });
+  });
+});

@@ -1,0 +1,50 @@
+import type { Direction } from '../domain/trial.js';
+
+/** How the final best losses of a variant's runs spread: one rule for `parzen run`'s table and the report's. */
+export interface BestsSummary {
+  /** The runs, with a best or not. */
+  readonly runs: number;
+  /** The runs that found no best (no complete trial): they rank worst. */
+  readonly withoutBest: number;
+  /** The median best; null when the middle of the runs falls on runs without a best. */
+  readonly median: number | null;
+  /**
+   * The first and third quartiles in value order (lower value first, whatever the direction), linearly
+   * interpolated; null when either falls on runs without a best.
+   */
+  readonly quartiles: readonly [number, number] | null;
+  /** The best run's best; null when no run found one. */
+  readonly best: number | null;
+  /** The worst run's best; null when a run found nothing (that run is the worst). */
+  readonly worst: number | null;
+}
+
+/**
+ * Summarizes the final bests of a variant's runs (null for a run that found none). A run without a best
+ * ranks after every run with one, so a median or quartile that falls on such runs is none: not the median
+ * of the runs that found something, which would flatter a variant whose runs often fail.
+ */
+export const summarizeBests = (bests: readonly (number | null)[], direction: Direction): BestsSummary => {
+  const found = bests.filter((best): best is number => best !== null);
+  // Better first, then the runs without a best.
+  const ranked: (number | null)[] = [...found].sort((a, b) => (direction === 'maximize' ? b - a : a - b));
+  while (ranked.length < bests.length) ranked.push(null);
+  const at = (q: number): number | null => {
+    if (ranked.length === 0) return null;
+    const position = q * (ranked.length - 1);
+    const low = ranked[Math.floor(position)] ?? null;
+    const high = ranked[Math.ceil(position)] ?? null;
+    if (low === null || high === null) return null;
+    return low + (high - low) * (position - Math.floor(position));
+  };
+  const better = at(0.25);
+  const worse = at(0.75);
+  return {
+    runs: bests.length,
+    withoutBest: bests.length - found.length,
+    median: at(0.5),
+    quartiles: better === null || worse === null ? null : direction === 'maximize' ? [worse, better] : [better, worse],
+    best: found.length === 0 ? null : (ranked[0] as number),
+    worst: found.length < bests.length || found.length === 0 ? null : (ranked[found.length - 1] as number),
+  };
+};

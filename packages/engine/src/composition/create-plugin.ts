@@ -240,10 +240,25 @@ export const checkedOptionIssues = (
 const READ_METHODS = ['getStudy', 'listStudies', 'listTrials', 'listTrialsSince', 'listEnqueued'] as const;
 
 /**
+ * Who holds a guarded service, for the messages that refuse it: a reporter, another plugin kind, or a
+ * service a plugin package contributes (`services`, made from the study's services).
+ */
+type Holder = PluginKind | { readonly service: symbol };
+
+/** "A pruner", "The service `cache`". */
+const holderName = (holder: Holder): string =>
+  typeof holder === 'string'
+    ? `A ${holder}`
+    : `The service \`${(holder.service.description ?? 'unnamed').replace(/^parzen\.service\./, '')}\``;
+
+/** "a pruner", "a contributed service". */
+const holderKind = (holder: Holder): string => (typeof holder === 'string' ? `a ${holder}` : 'a contributed service');
+
+/**
  * The store as a reporter gets it: reporters listen, never steer, so it reads (`getStudy`, `listTrials`,
  * ...) and every method that writes refuses with a message that says why.
  */
-const readOnlyStore = (store: TrialStore, kind: PluginKind = 'reporter'): TrialStore => {
+const readOnlyStore = (store: TrialStore, holder: Holder = 'reporter'): TrialStore => {
   const view: Record<string, unknown> = { name: store.name };
   for (const method of READ_METHODS) {
     const read = store[method] as ((...args: unknown[]) => unknown) | undefined;
@@ -252,9 +267,9 @@ const readOnlyStore = (store: TrialStore, kind: PluginKind = 'reporter'): TrialS
   const refuse = (method: string) => () => {
     throw new ParzenError(
       'PLUGIN_INVALID',
-      kind === 'reporter'
+      holder === 'reporter'
         ? `A reporter called store.${method}(): reporters listen, never steer, so the store they get only reads.`
-        : `A ${kind} called store.${method}(): the run alone writes the study's store, so the store a ${kind} gets only reads.`,
+        : `${holderName(holder)} called store.${method}(): the run alone writes the study's store, so the store ${holderKind(holder)} gets only reads.`,
     );
   };
   for (const method of [
@@ -272,53 +287,56 @@ const readOnlyStore = (store: TrialStore, kind: PluginKind = 'reporter'): TrialS
   return view as unknown as TrialStore;
 };
 
-/** The event bus as a reporter gets it: its stream, to listen; `emit` and `complete` refuse, saying why. */
-const listenOnlyBus = (bus: EventBus): EventBus => ({
-  events$: bus.events$,
-  emit: () => {
+/**
+ * The event bus as a plugin gets it: its stream, to listen; `emit` and `complete` refuse, saying why (review
+ * 74: a pruner's `complete()` ended every reporter's stream mid-run).
+ */
+const listenOnlyBus = (bus: EventBus, holder: Holder = 'reporter'): EventBus => {
+  const refuse = (method: string) => () => {
     throw new ParzenError(
       'PLUGIN_INVALID',
-      'A reporter called bus.emit(): reporters listen, never steer, so the bus they get only streams.',
+      holder === 'reporter'
+        ? `A reporter called bus.${method}(): reporters listen, never steer, so the bus they get only streams.`
+        : `${holderName(holder)} called bus.${method}(): the run alone sends the study's events, so the bus ${holderKind(holder)} gets only streams.`,
     );
-  },
-  complete: () => {
-    throw new ParzenError(
-      'PLUGIN_INVALID',
-      'A reporter called bus.complete(): reporters listen, never steer, so the bus they get only streams.',
-    );
+  };
+  return { events$: bus.events$, emit: refuse('emit'), complete: refuse('complete') };
+};
+
+/**
+ * The study's services as a plugin that is neither a store nor a reporter (a pruner, a stopper, a suggester,
+ * an objective) or a contributed service gets them: the store only reads (trial 60: a pruner or stopper could
+ * write trials the run knew nothing of), the bus only streams, and no store can be created.
+ */
+export const readerServices = (services: Services, holder: Holder): Services => ({
+  has: (token) => services.has(token),
+  get: <T>(token: ServiceToken<T>): T => {
+    const service = services.get(token);
+    if (token.id === SERVICES.store.id) return readOnlyStore(service as TrialStore, holder) as T;
+    if (token.id === SERVICES.bus.id) return listenOnlyBus(service as EventBus, holder) as T;
+    if (token.id === SERVICES.plugins.id) {
+      // Nor a store of its own on the study's file (review 63: a stopper enqueued through one).
+      const plugins = service as PluginFactory;
+      return {
+        names: plugins.names,
+        create: (made, choice) => {
+          if (made === 'store')
+            throw new ParzenError(
+              'PLUGIN_INVALID',
+              `${holderName(holder)} may not create a store: the run alone writes the study's store, and the store ${holderKind(holder)} gets only reads.`,
+            );
+          return plugins.create(made, choice);
+        },
+      } satisfies PluginFactory as T;
+    }
+    return service;
   },
 });
 
-/**
- * The context of a plugin that is neither a store nor a reporter (a pruner, a stopper, a suggester, an
- * objective): the study's services, but the store only reads (trial 60: a pruner or stopper could write trials
- * the run knew nothing of).
- */
+/** The context of a plugin that is neither a store nor a reporter: see {@link readerServices}. */
 const readerContext = (context: PluginContext, kind: PluginKind): PluginContext => ({
   ...context,
-  services: {
-    has: (token) => context.services.has(token),
-    get: <T>(token: ServiceToken<T>): T => {
-      const service = context.services.get(token);
-      if (token.id === SERVICES.store.id) return readOnlyStore(service as TrialStore, kind) as T;
-      if (token.id === SERVICES.plugins.id) {
-        // Nor a store of its own on the study's file (review 63: a stopper enqueued through one).
-        const plugins = service as PluginFactory;
-        return {
-          names: plugins.names,
-          create: (made, choice) => {
-            if (made === 'store')
-              throw new ParzenError(
-                'PLUGIN_INVALID',
-                `A ${kind} may not create a store: the run alone writes the study's store, and the store a ${kind} gets only reads.`,
-              );
-            return plugins.create(made, choice);
-          },
-        } satisfies PluginFactory as T;
-      }
-      return service;
-    },
-  },
+  services: readerServices(context.services, kind),
 });
 
 /**

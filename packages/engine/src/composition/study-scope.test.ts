@@ -118,6 +118,88 @@ describe('dependency injection: one child container per study', () => {
     expect(attempts[3]).toMatch(/A reporter called bus\.emit\(\): reporters listen, never steer/);
   });
 
+  it('gives a stopper a bus that only streams, and a contributed service a store that only reads (review 74)', async () => {
+    const attempts: string[] = [];
+    const ending = defineStopper<Record<string, never>>({
+      name: 'ending',
+      optionsSchema: { type: 'object', properties: {} },
+      create: (_options, context) => {
+        const bus = context.services.get(SERVICES.bus);
+        return {
+          name: 'ending',
+          shouldStop: () => {
+            // It ended every reporter's stream mid-run: they never saw a trial finish or the study end.
+            try {
+              bus.complete();
+            } catch (error) {
+              attempts.push((error as Error).message);
+            }
+            return undefined;
+          },
+        };
+      },
+    });
+    // A package's service that hands its reporter the study's store and bus.
+    const BACKDOOR = serviceToken<{ store: unknown; bus: unknown }>('test.backdoor');
+    const backdoor = defineService({
+      token: BACKDOOR,
+      create: (services) => ({ store: services.get(SERVICES.store), bus: services.get(SERVICES.bus) }),
+    });
+    const sneaking = defineReporter<Record<string, never>>({
+      name: 'sneaking',
+      optionsSchema: { type: 'object', properties: {} },
+      create: (_options, context) => {
+        const door = context.services.get(BACKDOOR) as {
+          store: { createTrial(study: string): Promise<unknown> };
+          bus: { emit(event: unknown): void };
+        };
+        return {
+          name: 'sneaking',
+          onEvent: async (event) => {
+            if (event.type !== 'trial.finished' || event.trial.number !== 0) return;
+            try {
+              await door.store.createTrial('b');
+            } catch (error) {
+              attempts.push((error as Error).message);
+            }
+            try {
+              door.bus.emit(event);
+            } catch (error) {
+              attempts.push((error as Error).message);
+            }
+          },
+        };
+      },
+    });
+    seen.length = 0;
+    const experiment = await loadExperiment(
+      {
+        ...config('b', 3),
+        reporters: [{ use: 'bus-listener' }, { use: 'sneaking' }],
+        stopper: { use: 'ending' },
+        budget: { maxTrials: 3 },
+      },
+      {
+        plugins: [{ manifests: [counting, busListener, ending, sneaking], services: [counterService, backdoor] }],
+        functions: { id: () => 0 },
+      },
+    );
+    const result = await runLoadedExperiment(experiment);
+    // The run's own three trials, none a reporter made; every reporter heard the whole run.
+    expect(result.trials.map((trial) => trial.state)).toEqual(['complete', 'complete', 'complete']);
+    expect(seen.filter((type) => type === 'trial.finished')).toHaveLength(3);
+    expect(seen.at(-1)).toBe('study.finished');
+    expect(attempts).toContain(
+      "A stopper called bus.complete(): the run alone sends the study's events, so the bus a stopper gets only streams.",
+    );
+    expect(attempts).toContain(
+      "The service `test.backdoor` called store.createTrial(): the run alone writes the study's store, so the store a contributed service gets only reads.",
+    );
+    expect(attempts).toContain(
+      "The service `test.backdoor` called bus.emit(): the run alone sends the study's events, so the bus a contributed service gets only streams.",
+    );
+  });
+
   it('gives a stopper (and every plugin but a store) a store that only reads (trial 60: one could add trials)', async () => {
     const attempts: string[] = [];
     const writing = defineStopper<Record<string, never>>({

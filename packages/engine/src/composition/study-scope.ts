@@ -21,7 +21,7 @@ import type { CompiledSpace } from '../domain/compile-space.js';
 import { configErrorUnder } from '../errors.js';
 import { createEventBus } from '../events/event-bus.js';
 import { Container } from '../vendor/inversify.js';
-import { coreServices, createPlugin, lookupServices } from './create-plugin.js';
+import { coreServices, createPlugin, lookupServices, readerServices } from './create-plugin.js';
 
 /** The root container: every plugin package's manifests and service providers, and the registry built from them. */
 export const createRootContainer = (packages: readonly PluginPackage[]): Container => {
@@ -106,7 +106,9 @@ export const createStudyScope = (root: Container, options: StudyScopeOptions): S
   for (const provider of providers) {
     child
       .bind(provider.token.id)
-      .toDynamicValue(() => provider.create(services))
+      // As a plugin other than a store gets them: a reporter must not reach the writable store or bus
+      // through a service its package contributes (review 74: it created a trial the run knew nothing of).
+      .toDynamicValue(() => provider.create(readerServices(services, { service: provider.token.id })))
       .inSingletonScope();
   }
   const registry = root.get<PluginRegistry>(PLUGIN_REGISTRY);

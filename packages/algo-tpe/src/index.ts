@@ -23,8 +23,6 @@ export {
   type TpeExplanation,
 } from './explain/explanation.js';
 export { manifests, tpeSuggesterManifest } from './manifest.js';
-/** The standard normal CDF (kept at the root for the report package; also under `/plugin`). */
-export { normalCdf } from './math/normal.js';
 export {
   type BoundaryTies,
   type ConstantLiar,

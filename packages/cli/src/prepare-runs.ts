@@ -2,18 +2,20 @@ import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   type ConsoleReporterSettings,
-  checkReporterOptions,
-  checkStoreOptions,
   type ImportModule,
   type LoadExperimentOptions,
   type LoadedExperiment,
   loadExperiment,
-  openStudyScope,
   ParzenError,
   type PluginChoice,
+} from '@parzen/engine';
+import {
+  checkReporterOptions,
+  checkStoreOptions,
+  openStudyScope,
   type StartedObjective,
   startObjective,
-} from '@parzen/engine';
+} from '@parzen/engine/host';
 import { type ConfigIssue, escapePointer, formatIssues, issuesUnder, type Logger } from '@parzen/engine/plugin';
 import { defaultJournalName } from '@parzen/store-file';
 import { defaultDatabaseName } from '@parzen/store-sqlite/default-path';
@@ -75,7 +77,7 @@ const importPluginModule: ImportModule = async (url) => {
   }
   let loaded = typeScriptModules.get(url);
   if (loaded === undefined) {
-    loaded = import('@parzen/objectives').then((objectives) => objectives.importTypeScript(url));
+    loaded = import('@parzen/objectives/host').then((objectives) => objectives.importTypeScript(url));
     typeScriptModules.set(url, loaded);
     loaded.catch(() => typeScriptModules.delete(url));
   }
@@ -98,7 +100,7 @@ export const cliLoadOptions = async (
 export const enableTypeScriptPlugins = async (raw: unknown): Promise<void> => {
   const plugins = (raw as { plugins?: unknown } | null)?.plugins;
   if (Array.isArray(plugins) && plugins.some((plugin) => typeof plugin === 'string' && TS_FILE.test(plugin)))
-    await (await import('@parzen/objectives')).registerTypeScript();
+    await (await import('@parzen/objectives/host')).registerTypeScript();
 };
 
 /**

@@ -2,7 +2,7 @@ import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import type { ChoiceLiteral } from '@parzen/engine';
 import { countOf, sameTextHint } from '@parzen/engine/host';
 import { type CompiledSpace, type ConfigIssue, isActive, type StudySpec } from '@parzen/engine/plugin';
-import { parseJsonWithNonFinite } from '@parzen/objectives';
+import { parseJsonWithNonFinite } from '@parzen/objectives/host';
 import { attrFromCell, optionFromCell, readsAsNumber } from './attr-cells.js';
 import { CliError } from './exit-codes.js';
 

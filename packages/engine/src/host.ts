@@ -17,6 +17,14 @@ export {
 } from './config/experiment-schema.js';
 export { manifestProblem } from './di/registry.js';
 export { didYouMean, sameTextHint } from './errors.js';
+export {
+  checkReporterOptions,
+  checkStoreOptions,
+  openStudyScope,
+  type StartedObjective,
+  type StudyScope,
+  startObjective,
+} from './experiment.js';
 export { type BestsSummary, summarizeBests } from './runtime/bests-summary.js';
 export { checkEnqueued, configEnqueueEntries, withEnqueueKeys } from './runtime/enqueue.js';
 export {
@@ -27,4 +35,6 @@ export {
   importInvalid,
   trialToRow,
 } from './runtime/imported-trials.js';
+export { signalsDelivered } from './runtime/interrupts.js';
+export { summarize } from './runtime/summarize.js';
 export { cleanUpQuietly, withCleanup } from './runtime/with-cleanup.js';

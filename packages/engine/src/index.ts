@@ -61,32 +61,20 @@ export type {
   StudyTrialCounts,
 } from './events/engine-event.js';
 export {
-  checkReporterOptions,
-  checkStoreOptions,
   type LoadExperimentOptions,
   type LoadedExperiment,
   loadExperiment,
   openStoreForReading,
-  openStudyScope,
   type RunControls,
   runExperiment,
   runLoadedExperiment,
-  type StartedObjective,
-  type StudyScope,
-  startObjective,
 } from './experiment.js';
 export { type FminOptions, type FminResult, fmin } from './fmin.js';
 export type { Budget } from './runtime/budget.js';
 export type { ImportedTrialRow, InvalidRow } from './runtime/imported-trials.js';
-export {
-  type InterruptHandlers,
-  installInterruptHandlers,
-  SIGNAL_EXIT_CODES,
-  signalsDelivered,
-} from './runtime/interrupts.js';
+export { type InterruptHandlers, installInterruptHandlers } from './runtime/interrupts.js';
 export type { RunResult } from './runtime/run-study.js';
 export type { AskedTrial } from './runtime/study-session.js';
-export { summarize } from './runtime/summarize.js';
 export {
   type AddTrialsResult,
   type BestTrial,

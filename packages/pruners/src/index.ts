@@ -3,13 +3,7 @@
  * Pruners for Parzen: stop unpromising trials early from their intermediate values (Optuna's median,
  * percentile, successive-halving, Hyperband, threshold and patient pruners).
  */
-export {
-  bracketOf,
-  createHyperbandPruner,
-  HYPERBAND_DEFAULTS,
-  type HyperbandOptions,
-  hyperbandBrackets,
-} from './hyperband.js';
+export { createHyperbandPruner, HYPERBAND_DEFAULTS, type HyperbandOptions } from './hyperband.js';
 export {
   hyperbandPrunerManifest,
   manifests,

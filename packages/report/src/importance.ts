@@ -1,4 +1,4 @@
-import { normalCdf } from '@parzen/algo-tpe';
+import { normalCdf } from '@parzen/algo-tpe/plugin';
 import type { CompiledSpace, Distribution, ParamAssignment } from '@parzen/engine/plugin';
 import { extent } from './charts/common.js';
 

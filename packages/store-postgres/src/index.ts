@@ -3,7 +3,7 @@
  * The PostgreSQL store for Parzen: one study shared by worker processes on many machines.
  */
 
-export { type PostgresStoreOptions, redactUrl } from './connection-options.js';
+export type { PostgresStoreOptions } from './connection-options.js';
 export {
   manifests,
   type PostgresStoreManifestOptions,
@@ -11,4 +11,3 @@ export {
   postgresStoreOptionsSchema,
 } from './manifest.js';
 export { createPostgresStore, type PostgresStore } from './postgres-store.js';
-export { MIGRATIONS, type Migration, migrate } from './schema.js';

@@ -1,7 +1,8 @@
 import { adminQuery, describePostgres, freshSchema } from '@parzen/test-kit/postgres';
 import pg from 'pg';
 import { expect, it } from 'vitest';
-import { createPostgresStore, MIGRATIONS, migrate } from '../src/index.js';
+import { createPostgresStore } from '../src/index.js';
+import { MIGRATIONS, migrate } from '../src/schema.js';
 import { STATEMENTS, type StatementName } from '../src/statements.js';
 
 const withPool = async <T>(url: string, task: (pool: pg.Pool) => Promise<T>): Promise<T> => {

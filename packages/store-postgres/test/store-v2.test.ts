@@ -4,7 +4,8 @@ import { expectEnqueuedTakenOnce, expectReportsSeenIncrementally } from '@parzen
 import { describePostgres, freshDatabase, freshSchema } from '@parzen/test-kit/postgres';
 import pg from 'pg';
 import { expect, it } from 'vitest';
-import { createPostgresStore, MIGRATIONS, migrate, type PostgresStore } from '../src/index.js';
+import { createPostgresStore, type PostgresStore } from '../src/index.js';
+import { MIGRATIONS, migrate } from '../src/schema.js';
 
 const spec: StudySpec = {
   name: 'v2',

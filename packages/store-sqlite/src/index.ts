@@ -11,5 +11,4 @@ export {
   sqliteStoreManifest,
   sqliteStoreOptionsSchema,
 } from './manifest.js';
-export { MIGRATIONS, type Migration, migrate } from './schema.js';
 export { createSqliteStore, type FsyncPolicy, type SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';

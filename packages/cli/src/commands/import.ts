@@ -1,6 +1,6 @@
 import { fstatSync, statSync } from 'node:fs';
 import { isatty } from 'node:tty';
-import { installInterruptHandlers, openStudyScope, signalsDelivered, type Trial } from '@parzen/engine';
+import { installInterruptHandlers, type Trial } from '@parzen/engine';
 import {
   checkEnqueued,
   checkImportedRows,
@@ -9,6 +9,8 @@ import {
   formatInvalidRows,
   type InvalidRow,
   importInvalid,
+  openStudyScope,
+  signalsDelivered,
   spaceDifferences,
   studySuggester,
   withCleanup,

@@ -5,10 +5,9 @@ import {
   loadExperiment,
   openStoreForReading,
   type PluginChoice,
-  summarize,
   type Trial,
 } from '@parzen/engine';
-import { cleanUpQuietly } from '@parzen/engine/host';
+import { cleanUpQuietly, summarize } from '@parzen/engine/host';
 import {
   type CompiledSpace,
   compileSpace,

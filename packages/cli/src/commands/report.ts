@@ -19,7 +19,7 @@ import {
   type StudyRecord,
   sameSpace,
 } from '@parzen/engine/plugin';
-import { loadModuleExport } from '@parzen/objectives';
+import { loadModuleExport } from '@parzen/objectives/host';
 import type { ContourFunction, ReportOptions, ReportStudy } from '@parzen/report';
 import { mixedDirections } from '../comparison.js';
 import { CliError } from '../exit-codes.js';

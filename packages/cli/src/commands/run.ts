@@ -418,7 +418,7 @@ export const runConfigs = async (
 ): Promise<number> => {
   // With --json, stdout carries the result only: module objectives' own output goes to stderr (trial 58),
   // set before their threads start (a preflight may start them), and back after the command.
-  const objectives = flags.json === true ? await import('@parzen/objectives') : undefined;
+  const objectives = flags.json === true ? await import('@parzen/objectives/host') : undefined;
   objectives?.routeObjectiveStdout('stderr');
   try {
     const preparing = exitOnSignalWhilePreparing(paths, flags, output);

@@ -1,7 +1,7 @@
+import { escapePointer } from '@parzen/engine/plugin';
+
 /** How deep a config may nest objects and arrays; real configs need a handful of levels. */
 export const MAX_DEPTH = 100;
-
-const escapeSegment = (segment: string): string => segment.replaceAll('~', '~0').replaceAll('/', '~1');
 
 /**
  * The JSON pointer of the first place a parsed config nests deeper than {@link MAX_DEPTH}, or undefined.
@@ -14,7 +14,7 @@ export const tooDeep = (value: unknown): string | undefined => {
     if (typeof current !== 'object' || current === null) continue;
     if (depth >= MAX_DEPTH) return pointer;
     for (const [key, inner] of Object.entries(current))
-      stack.push([inner, `${pointer}/${escapeSegment(key)}`, depth + 1]);
+      stack.push([inner, `${pointer}/${escapePointer(key)}`, depth + 1]);
   }
   return undefined;
 };
@@ -43,7 +43,7 @@ export const duplicateKeys = (text: string): DuplicateKey[] => {
       if (expectingKey && frame?.keys !== undefined) {
         const key = JSON.parse(text.slice(at, end + 1)) as string;
         // Every one, not the first only (trial 62).
-        if (frame.keys.has(key)) found.push({ pointer: `${frame.pointer}/${escapeSegment(key)}`, position: at });
+        if (frame.keys.has(key)) found.push({ pointer: `${frame.pointer}/${escapePointer(key)}`, position: at });
         frame.keys.add(key);
         frame.current = key;
         expectingKey = false;
@@ -51,7 +51,7 @@ export const duplicateKeys = (text: string): DuplicateKey[] => {
       at = end;
     } else if (char === '{' || char === '[') {
       const parent = frames.at(-1);
-      const pointer = parent === undefined ? '' : `${parent.pointer}/${escapeSegment(parent.current)}`;
+      const pointer = parent === undefined ? '' : `${parent.pointer}/${escapePointer(parent.current)}`;
       frames.push(
         char === '{' ? { keys: new Set(), pointer, current: '', index: 0 } : { pointer, current: '0', index: 0 },
       );

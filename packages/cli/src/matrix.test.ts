@@ -135,6 +135,18 @@ describe('expandMatrix', () => {
     expect(() => expandMatrix(null)).toThrow(ParzenError);
   });
 
+  it('shortens a long value it shows, as every config message does (review 74: 300 characters in full)', () => {
+    try {
+      expandMatrix({ ...base, matrix: { seed: { long: 'x'.repeat(300) } } });
+      expect.unreachable();
+    } catch (error) {
+      const [issue] = (error as ParzenError).issues;
+      expect(issue?.pointer).toBe('/matrix/seed');
+      expect(issue?.found.length).toBeLessThanOrEqual(90);
+      expect(issue?.found).toMatch(/^\{"long":"x+\.\.\./);
+    }
+  });
+
   it('refuses a value listed twice (it would run one study twice and count it twice), naming both places', () => {
     const refused = (() => {
       try {

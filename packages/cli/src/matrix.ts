@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type ConfigIssue, ParzenError } from '@parzen/engine';
-import { canonicalJson, formatIssues } from '@parzen/engine/plugin';
+import { canonicalJson, describeValue, escapePointer, formatIssues } from '@parzen/engine/plugin';
 
 /** One run of a batch: a config with the matrix expanded, its study name and the variant it belongs to. */
 export interface Variant {
@@ -40,15 +40,10 @@ export const variantLegend = (variants: readonly Variant[]): string[] => {
   return [...lines];
 };
 
-const describeValue = (value: unknown): string =>
-  value === undefined ? 'nothing' : (JSON.stringify(value) ?? typeof value);
-
 const invalid = (issues: readonly ConfigIssue[]): ParzenError =>
   new ParzenError('CONFIG_INVALID', `Invalid config:\n${formatIssues(issues)}`, { issues });
 
 const RESERVED = new Set(['name', 'matrix', 'plugins', '$schema']);
-
-const escapeSegment = (segment: string): string => segment.replaceAll('~', '~0').replaceAll('/', '~1');
 
 const segments = (key: string): string[] =>
   key
@@ -137,7 +132,7 @@ const checkMatrix = (matrix: unknown): [string, unknown[]][] => {
     if (Object.keys(matrix).length === 0)
       issues.push({ pointer: '/matrix', expected: 'at least one key', found: '{}' });
     for (const [key, values] of Object.entries(matrix)) {
-      const pointer = `/matrix/${escapeSegment(key)}`;
+      const pointer = `/matrix/${escapePointer(key)}`;
       if (RESERVED.has(segments(key)[0] ?? '')) {
         issues.push({
           pointer,
@@ -249,11 +244,11 @@ export const expandMatrix = (raw: unknown): Variant[] => {
 /** Where an issue at `pointer` comes from in the matrix: the entry that set it, or undefined. */
 const matrixPointer = (variant: Variant, issue: ConfigIssue): string | undefined => {
   for (const [key, index] of Object.entries(variant.indices)) {
-    const path = `/${segments(key).map(escapeSegment).join('/')}`;
+    const path = `/${segments(key).map(escapePointer).join('/')}`;
     if (issue.pointer !== path && !issue.pointer.startsWith(`${path}/`)) continue;
     // A key that names no config field is the mistake itself, not its values.
-    if (issue.pointer === path && issue.found.startsWith('an unknown field')) return `/matrix/${escapeSegment(key)}`;
-    return `/matrix/${escapeSegment(key)}/${index}${issue.pointer.slice(path.length)}`;
+    if (issue.pointer === path && issue.found.startsWith('an unknown field')) return `/matrix/${escapePointer(key)}`;
+    return `/matrix/${escapePointer(key)}/${index}${issue.pointer.slice(path.length)}`;
   }
   return undefined;
 };

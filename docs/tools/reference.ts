@@ -24,7 +24,7 @@ const KEY_NOTES: Readonly<Record<string, string>> = {
   $schema: 'Path or URL of the schema, for editors (`parzen schema > parzen.schema.json`). Ignored by Parzen.',
   name: 'The study name: the key under which the store keeps its trials. Running the same name again continues the study.',
   seed: "The study seed. Every trial draws from a random stream derived from (seed, trial number, suggester), so a seed reproduces a study run one trial at a time (with several at once, only random and quasi-random search and TPE's start-up trials; see docs/concepts.md).",
-  direction: 'Whether the objective is a loss to minimize or a score to maximize.',
+  direction: 'Whether a lower loss (minimize) or a higher loss (maximize) is better.',
   space: 'The search space: parameter name → parameter definition (see [The space](#the-space)).',
   objective: 'What evaluates params (see [Objectives](#objective)).',
   suggester: 'The search algorithm (see [Suggesters](#suggester)). Default: `tpe`.',

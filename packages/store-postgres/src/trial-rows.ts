@@ -5,8 +5,10 @@ import {
   type IntermediateValue,
   type Lease,
   type NewFinishedTrial,
+  type OutcomeFields,
+  outcomeFields,
+  outcomeFromFields,
   type ParamAssignment,
-  prunedOutcome,
   runningTrial,
   type Trial,
   type TrialOutcome,
@@ -36,26 +38,24 @@ export interface TrialRow {
 /** The columns an outcome sets, as query parameters (JSON columns as text). */
 export const outcomeValues = (
   outcome: TrialOutcome,
-): readonly [TrialState, number | null, string | null, string | null] => [
-  outcome.state,
-  outcome.state === 'failed' ? null : (outcome.loss ?? null),
-  outcome.state !== 'failed' && outcome.attrs !== undefined ? JSON.stringify(outcome.attrs) : null,
-  outcome.state === 'failed' ? JSON.stringify(outcome.error) : null,
-];
+): readonly [TrialState, number | null, string | null, string | null] => {
+  const fields = outcomeFields(outcome);
+  return [
+    fields.state,
+    fields.loss,
+    fields.attrs === null ? null : JSON.stringify(fields.attrs),
+    fields.error === null ? null : JSON.stringify(fields.error),
+  ];
+};
 
 const leaseOf = (row: TrialRow): Lease | undefined =>
   row.lease_owner === null || row.lease_expires_at === null
     ? undefined
     : { owner: row.lease_owner, expiresAt: row.lease_expires_at.toISOString() };
 
-const outcomeOf = (row: TrialRow): TrialOutcome => {
-  if (row.state === 'complete') {
-    const loss = row.loss ?? Number.NaN;
-    return row.attrs === null ? { state: 'complete', loss } : { state: 'complete', loss, attrs: row.attrs };
-  }
-  if (row.state === 'failed') return { state: 'failed', error: row.error ?? { code: 'UNKNOWN', message: '' } };
-  return prunedOutcome(row.loss ?? undefined, row.attrs === null ? undefined : row.attrs);
-};
+/** The outcome a finished row records (the engine's rule; node-postgres has parsed the JSON columns). */
+const outcomeOf = (row: TrialRow): TrialOutcome =>
+  outcomeFromFields({ state: row.state as OutcomeFields['state'], loss: row.loss, attrs: row.attrs, error: row.error });
 
 /** The intermediate values of a row, frozen; undefined when there are none. */
 const intermediateOf = (row: TrialRow): readonly IntermediateValue[] | undefined => {

@@ -2,7 +2,9 @@ import {
   finishedTrial,
   type IntermediateValue,
   type Lease,
-  prunedOutcome,
+  type OutcomeFields,
+  outcomeFields,
+  outcomeFromFields,
   runningTrial,
   type Trial,
   type TrialOutcome,
@@ -36,27 +38,29 @@ export interface OutcomeColumns {
 }
 
 /** Maps an outcome to its columns (JSON for the attrs and the error). */
-export const outcomeColumns = (outcome: TrialOutcome): OutcomeColumns => ({
-  state: outcome.state,
-  loss: outcome.state === 'failed' ? null : (outcome.loss ?? null),
-  attrs: outcome.state !== 'failed' && outcome.attrs !== undefined ? JSON.stringify(outcome.attrs) : null,
-  error: outcome.state === 'failed' ? JSON.stringify(outcome.error) : null,
-});
+export const outcomeColumns = (outcome: TrialOutcome): OutcomeColumns => {
+  const fields = outcomeFields(outcome);
+  return {
+    state: fields.state,
+    loss: fields.loss,
+    attrs: fields.attrs === null ? null : JSON.stringify(fields.attrs),
+    error: fields.error === null ? null : JSON.stringify(fields.error),
+  };
+};
 
 const leaseOf = (row: TrialRow): Lease | undefined =>
   row.lease_owner === null || row.lease_expires_at === null
     ? undefined
     : { owner: row.lease_owner, expiresAt: row.lease_expires_at };
 
-/** The outcome a finished row records. */
-const outcomeOf = (row: TrialRow): TrialOutcome => {
-  if (row.state === 'complete') {
-    const loss = row.loss ?? Number.NaN;
-    return row.attrs === null ? { state: 'complete', loss } : { state: 'complete', loss, attrs: JSON.parse(row.attrs) };
-  }
-  if (row.state === 'failed') return { state: 'failed', error: JSON.parse(row.error ?? '{}') };
-  return prunedOutcome(row.loss ?? undefined, row.attrs === null ? undefined : JSON.parse(row.attrs));
-};
+/** The outcome a finished row records (the engine's rule, from the row's JSON text). */
+const outcomeOf = (row: TrialRow): TrialOutcome =>
+  outcomeFromFields({
+    state: row.state as OutcomeFields['state'],
+    loss: row.loss,
+    attrs: row.attrs === null ? null : JSON.parse(row.attrs),
+    error: row.error === null ? null : JSON.parse(row.error),
+  });
 
 /** The intermediate values `changedSince` aggregated, frozen; undefined when there are none. */
 const intermediateOf = (row: TrialRow): readonly IntermediateValue[] | undefined => {

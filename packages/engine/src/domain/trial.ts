@@ -171,6 +171,42 @@ export const prunedOutcome = (
   ...(attrs === undefined ? {} : { attrs }),
 });
 
+/**
+ * An outcome as the columns of a table store keep it (`state`, `loss`, `attrs`, `error`), attrs and error
+ * as plain values: each store encodes them in its own way (JSON text, a JSON column).
+ */
+export interface OutcomeFields {
+  readonly state: 'complete' | 'failed' | 'pruned';
+  readonly loss: number | null;
+  readonly attrs: Readonly<Record<string, unknown>> | null;
+  readonly error: ErrorInfo | null;
+}
+
+/** The fields that keep `outcome` (see {@link OutcomeFields}). */
+export const outcomeFields = (outcome: TrialOutcome): OutcomeFields => ({
+  state: outcome.state,
+  loss: outcome.state === 'failed' ? null : (outcome.loss ?? null),
+  attrs: outcome.state !== 'failed' && outcome.attrs !== undefined ? outcome.attrs : null,
+  error: outcome.state === 'failed' ? outcome.error : null,
+});
+
+/**
+ * The outcome a finished row's fields record: one rule for every table store. A complete row without a
+ * loss reads NaN; a failed row without an error (a hand edit: Parzen never writes one) reads as such.
+ */
+export const outcomeFromFields = (fields: OutcomeFields): TrialOutcome => {
+  if (fields.state === 'complete') {
+    const loss = fields.loss ?? Number.NaN;
+    return fields.attrs === null ? { state: 'complete', loss } : { state: 'complete', loss, attrs: fields.attrs };
+  }
+  if (fields.state === 'failed')
+    return {
+      state: 'failed',
+      error: fields.error ?? { code: 'UNKNOWN', message: 'the store holds no error for this failed trial' },
+    };
+  return prunedOutcome(fields.loss ?? undefined, fields.attrs ?? undefined);
+};
+
 /** The value to minimise: the objective's value in a minimize study, its negation in a maximize study. */
 export const lossToMinimize = (value: number, direction: Direction): number =>
   direction === 'maximize' ? -value : value;

@@ -1,4 +1,4 @@
-import { ParzenError } from '@parzen/engine/plugin';
+import { ParzenError, SERVICES } from '@parzen/engine/plugin';
 import { validatePluginOptions } from '@parzen/engine/testing';
 import { describe, expect, it } from 'vitest';
 import { crc32 } from './crc32.js';
@@ -118,7 +118,35 @@ describe('options', () => {
       Promise.resolve().then(() =>
         patientPrunerManifest.create({ patience: 2, pruner: { use: 'my-plugin' } }, { services } as never),
       ),
-    ).rejects.toThrow('patient cannot wrap `my-plugin` here: use one of median, percentile');
+    ).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      issues: [
+        {
+          pointer: '/pruner/use',
+          expected: expect.stringMatching(/^one of median, percentile, successive-halving, hyperband, threshold \(/),
+          found: '"my-plugin"',
+        },
+      ],
+    });
+  });
+
+  it("patient within a study makes a built-in it wraps through the study's registry, as a config's pruner is made", async () => {
+    // Review 74: a table of its own skipped the registry (and the manifest's create) for the built-ins.
+    const made: unknown[] = [];
+    const plugins = {
+      names: () => ['median'],
+      create: async (kind: string, choice: unknown) => {
+        made.push([kind, choice]);
+        return createMedianPruner({});
+      },
+    };
+    const services = { has: (token: { id: symbol }) => token.id === SERVICES.plugins.id, get: () => plugins as never };
+    const pruner = await patientPrunerManifest.create(
+      { patience: 2, pruner: { use: 'median', options: { startupTrials: 3 } } },
+      { services } as never,
+    );
+    expect(pruner.name).toBe('patient(median)');
+    expect(made).toEqual([['pruner', { use: 'median', options: { startupTrials: 3 } }]]);
   });
 
   it('a required option left out is named as missing, not as `undefined` (the wrapped pruner too)', async () => {

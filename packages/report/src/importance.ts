@@ -1,4 +1,4 @@
-import { normalCdf } from '@parzen/algo-tpe/plugin';
+import { estimatorLogPdf, type ParzenEstimator } from '@parzen/algo-tpe/plugin';
 import type { CompiledSpace, Distribution, ParamAssignment } from '@parzen/engine/plugin';
 import { extent } from './charts/common.js';
 
@@ -71,11 +71,14 @@ const numericCounts = (values: readonly number[], bins: ReturnType<typeof binnin
   return counts;
 };
 
-/** P(index) of a normal(μ, σ) discretised to the integers 0..n−1 and truncated to them. */
-const discreteNormal = (mu: number, sigma: number, n: number): Float64Array => {
-  const cdf = (x: number) => normalCdf((x - mu) / sigma);
-  const total = cdf(n - 0.5) - cdf(-0.5);
-  return Float64Array.from({ length: n }, (_, i) => (cdf(i + 0.5) - cdf(i - 0.5)) / total);
+/**
+ * The density of `estimator` (one dimension) over bins 0..n−1: the mass each kernel gives [i − ½, i + ½],
+ * by TPE's own Parzen estimator (one implementation: review 74 found a copy here).
+ */
+const binMasses = (estimator: ParzenEstimator, n: number): Float64Array => {
+  const at = Float64Array.from({ length: n }, (_, i) => i - 0.5);
+  const upper = Float64Array.from({ length: n }, (_, i) => i + 0.5);
+  return estimatorLogPdf(estimator, [{ at, upper }]).map(Math.exp);
 };
 
 /** First index whose cumulative count is ≥ target (`right`: > target). */
@@ -111,29 +114,50 @@ export const scottParzenPdf = (counts: Float64Array, priorWeight: number): Float
   const q75 = searchSorted(cumulative, Math.floor((total * 3) / 4), true);
   const iqr = (mus[Math.min(mus.length - 1, q75)] as number) - (mus[Math.min(mus.length - 1, q25)] as number);
   const sigma = Math.max(1.059 * Math.min(iqr / 1.34, sd) * total ** -0.2, 0.5 / 1.64);
-  const pdf = new Float64Array(n);
-  const add = (component: Float64Array, weight: number) => {
-    for (let i = 0; i < n; i++) pdf[i] = (pdf[i] as number) + weight * (component[i] as number);
+  // One discrete normal per occupied bin weighted by its count, and the prior kernel: each truncated to the
+  // bins on its own (Optuna's kernels).
+  const size = mus.length + 1;
+  const estimator: ParzenEstimator = {
+    weights: Float64Array.from({ length: size }, (_, k) =>
+      k < mus.length ? (weights[k] as number) / (total + priorWeight) : priorWeight / (total + priorWeight),
+    ),
+    dimensions: [
+      {
+        kind: 'numeric',
+        mus: Float64Array.from([...mus, (n - 1) / 2]),
+        sigmas: Float64Array.from({ length: size }, (_, k) => (k < mus.length ? sigma : n)),
+        low: -0.5,
+        high: n - 0.5,
+      },
+    ],
+    truncation: 'kernel',
+    sources: Int32Array.from({ length: size }, (_, k) => (k < mus.length ? k : -1)),
   };
-  mus.forEach((mu, k) => {
-    add(discreteNormal(mu, sigma, n), (weights[k] as number) / (total + priorWeight));
-  });
-  add(discreteNormal((n - 1) / 2, n, n), priorWeight / (total + priorWeight));
-  return pdf;
+  return binMasses(estimator, n);
 };
 
 /** PED-ANOVA's estimator for a categorical parameter: Optuna's categorical kernels mixed by counts, plus the prior. */
 const categoricalPdf = (counts: Float64Array, priorWeight: number): Float64Array => {
   const n = counts.length;
   const total = counts.reduce((sum, c) => sum + c, 0);
-  const pdf = new Float64Array(n).fill(priorWeight / n / (total + priorWeight));
-  counts.forEach((count, c) => {
-    if (count === 0) return;
-    const weight = count / (total + priorWeight);
-    for (let i = 0; i < n; i++)
-      pdf[i] = (pdf[i] as number) + (weight * (priorWeight / n + (i === c ? 1 : 0))) / (1 + priorWeight);
-  });
-  return pdf;
+  const options = [...counts.keys()].filter((c) => (counts[c] as number) > 0);
+  const estimator: ParzenEstimator = {
+    weights: Float64Array.from(
+      [...options.map((c) => counts[c] as number), priorWeight],
+      (w) => w / (total + priorWeight),
+    ),
+    dimensions: [
+      {
+        kind: 'categorical',
+        prior: new Float64Array(n).fill(1 / n),
+        options: Int32Array.from([...options, -1]),
+        keep: 1 / (1 + priorWeight),
+      },
+    ],
+    truncation: 'kernel',
+    sources: Int32Array.from([...options.keys(), -1]),
+  };
+  return estimatorLogPdf(estimator, [{ at: Float64Array.from({ length: n }, (_, i) => i) }]).map(Math.exp);
 };
 
 /** The loss at or below which a trial is "good": the `quantile` loss, but keeping at least `minTop` trials. */

@@ -23,7 +23,6 @@ export {
   type ParamImportance,
   type PedAnovaOptions,
   pedAnova,
-  scottParzenPdf,
 } from './importance.js';
 export {
   explainNextSuggestion,

@@ -1,6 +1,8 @@
+import { normalCdf } from '@parzen/algo-tpe/plugin';
 import { compileSpace, createRng } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
-import { type ImportanceObservation, pedAnova, scottParzenPdf } from '../src/index.js';
+import { scottParzenPdf } from '../src/importance.js';
+import { type ImportanceObservation, pedAnova } from '../src/index.js';
 
 const sample = (
   n: number,
@@ -99,6 +101,22 @@ describe('scottParzenPdf', () => {
     const peak = pdf.indexOf(Math.max(...pdf));
     expect(peak).toBe(10);
     expect(pdf[40]).toBeGreaterThan(0); // the prior keeps every bin possible
+  });
+
+  it("is PED-ANOVA's mixture of discrete normals, each truncated to the bins (by TPE's estimator)", () => {
+    // One occupied bin of 4 among 7, prior weight 1: Scott's bandwidth falls to its floor 0.5 / 1.64.
+    const counts = new Float64Array(7);
+    counts[2] = 4;
+    const discrete = (mu: number, sigma: number) => {
+      const cdf = (x: number) => normalCdf((x - mu) / sigma);
+      const total = cdf(6.5) - cdf(-0.5);
+      return Array.from({ length: 7 }, (_, i) => (cdf(i + 0.5) - cdf(i - 0.5)) / total);
+    };
+    const own = discrete(2, 0.5 / 1.64);
+    const prior = discrete(3, 7);
+    const expected = own.map((p, i) => (4 / 5) * p + (1 / 5) * (prior[i] as number));
+    const pdf = scottParzenPdf(counts, 1);
+    for (let i = 0; i < 7; i++) expect(pdf[i]).toBeCloseTo(expected[i] as number, 12);
   });
 });
 

@@ -221,9 +221,11 @@ export class JournalReader {
    * For a reader that takes no lock (read-only): reports an unterminated last line that is torn, when
    * `mayBeWriting` says no process holds the lock (none can be in the middle of it) and the line is still as
    * it was once that was asked (trial 62: `parzen trials` listed a torn finish's trial as running, unsaid).
+   * The tail is the one the last {@link catchUp} saw: lines a writer appended since are not read yet, not
+   * torn (trial 69: a reader of a running study said them "torn or corrupt", one read in three).
    */
   noteTornTail(fd: number, mayBeWriting: () => boolean): void {
-    const fragment = this.unterminatedTail(fd, fstatSync(fd).size);
+    const fragment = this.unterminatedTail(fd, this.size);
     if (fragment === undefined || fragment.trim() === '' || this.warned.has(this.lines + 1)) return;
     if (decodeRecord(fragment) !== undefined) return;
     if (mayBeWriting()) return;

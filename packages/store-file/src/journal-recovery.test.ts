@@ -149,6 +149,32 @@ describe('jsonl journal recovery', () => {
     expect(readFileSync(path, 'utf8').endsWith('"numb')).toBe(true);
   });
 
+  it('says nothing of whole lines a writer appended after the reader caught up (trial 69: "torn or corrupt")', async () => {
+    const path = await writeJournal();
+    const warnings: string[] = [];
+    const reader = new JournalReader(path, new Replica(), (message) => warnings.push(message));
+    const fd = openSync(path, 'r');
+    try {
+      reader.catchUp(fd);
+      // A writer appends two records between the reader's catch-up and its look at the tail, and is done
+      // (no lock held): those are lines not read yet, not a torn one.
+      const finish = { op: 'finish', study: spec.name, number: 2, finishedAt: new Date().toISOString() };
+      appendFileSync(path, `${JSON.stringify({ ...finish, outcome: { state: 'complete', loss: 2 } })}\n`);
+      appendFileSync(
+        path,
+        `${JSON.stringify({ op: 'trial', study: spec.name, number: 3, startedAt: finish.finishedAt })}\n`,
+      );
+      reader.noteTornTail(fd, () => false);
+      expect(warnings).toEqual([]);
+      // Nor of those lines and the start of a third being written.
+      appendFileSync(path, '{"op":"params","study":"recovery","num');
+      reader.noteTornTail(fd, () => false);
+      expect(warnings).toEqual([]);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
   it('completes a last record that only lacks its newline, without a warning', async () => {
     const path = await writeJournal();
     const finish = {

@@ -65,9 +65,15 @@ const fakeStream = (isTTY: boolean) => {
   return { stream: stream as unknown as NodeJS.WriteStream, text: () => chunks.join('') };
 };
 
-const play = async (mode: ProgressMode, isTTY: boolean, played: readonly EngineEvent[] = events) => {
+const play = async (
+  mode: ProgressMode,
+  isTTY: boolean,
+  played: readonly EngineEvent[] = events,
+  env: NodeJS.ProcessEnv = {},
+) => {
   const { stream, text } = fakeStream(isTTY);
-  const reporter = createProgressReporter(mode, stream);
+  // The test's own environment (a CI job's CI=true) must not decide what `auto` picks here.
+  const reporter = createProgressReporter(mode, stream, env);
   for (const event of played) reporter.onEvent(event);
   await reporter.end?.();
   return text();
@@ -137,6 +143,18 @@ describe('progress reporter', () => {
   it('draws a bar with done/total, failures and the best loss on a terminal', async () => {
     const text = await play('auto', true);
     expect(text).toContain('4/4 trials | 1 failed | best 1.25 (#2) | ETA');
+  });
+
+  it("writes lines, not a bar, on a CI job's terminal and on a dumb one (trial 69: escape codes in CI logs)", async () => {
+    for (const env of [{ CI: 'true' }, { CI: '1' }, { CI: 'woodpecker' }, { TERM: 'dumb' }]) {
+      const text = await play('auto', true, events, env);
+      expect(text, JSON.stringify(env)).not.toContain('\u001b');
+      expect(text, JSON.stringify(env)).toBe(await play('auto', false));
+    }
+    // CI=false (or 0, or empty) is no CI; `bar` asked for is drawn anyway.
+    for (const env of [{ CI: 'false' }, { CI: '0' }, { CI: '' }, { TERM: 'xterm-256color' }])
+      expect(await play('auto', true, events, env), JSON.stringify(env)).toContain('4/4 trials | 1 failed');
+    expect(await play('bar', true, events, { CI: 'true' })).toContain('4/4 trials | 1 failed');
   });
 
   it('writes the first failure of each kind above the bar, the bar drawn again below (trial 40: reasons unseen)', async () => {

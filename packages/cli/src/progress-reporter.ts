@@ -225,10 +225,25 @@ const barReporter = (stream: NodeJS.WriteStream): Reporter => {
   };
 };
 
+/**
+ * Whether `auto` draws a bar on `stream`: a terminal, but not a CI job's (`CI` set, as every CI service sets
+ * it: some give jobs a pseudo-terminal) nor one that cannot move the cursor (`TERM=dumb`): their logs got
+ * escape codes and no line per trial (trial 69).
+ */
+export const drawsBar = (stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): boolean => {
+  const inCi = !['', '0', 'false'].includes((env.CI ?? '').toLowerCase());
+  return stream.isTTY === true && !inCi && env.TERM !== 'dumb';
+};
+
 /** The progress reporter: a cli-progress bar (done/total, failures, best loss, ETA) or one line per trial. */
-export const createProgressReporter = (mode: ProgressMode, stream: NodeJS.WriteStream = process.stderr): Reporter => {
+export const createProgressReporter = (
+  mode: ProgressMode,
+  stream: NodeJS.WriteStream = process.stderr,
+  /** The environment `auto` reads `CI` and `TERM` from. */
+  env: NodeJS.ProcessEnv = process.env,
+): Reporter => {
   if (mode === 'off') return { name: 'progress', onEvent: () => undefined };
-  const bar = mode === 'bar' || (mode === 'auto' && stream.isTTY === true);
+  const bar = mode === 'bar' || (mode === 'auto' && drawsBar(stream, env));
   return bar ? barReporter(stream) : linesReporter(stream);
 };
 
@@ -245,7 +260,8 @@ export const progressReporterManifest = (settings: ProgressSettings = {}) =>
         mode: {
           enum: ['auto', 'bar', 'lines', 'off'],
           default: 'auto',
-          description: 'auto: a bar on a terminal, else a line per trial; bar, lines, or off.',
+          description:
+            'auto: a bar on a terminal (not in CI, not with TERM=dumb), else a line per trial; bar, lines, or off.',
         },
       },
     },

@@ -233,7 +233,11 @@ export const runCli = async (argv: readonly string[], output: Output = processOu
     return exit.code;
   } catch (error) {
     if (error instanceof CommanderError) {
-      const done = ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code);
+      // Help asked for is done; help shown because no command was given (`parzen`, `parzen $EMPTY`) is bad
+      // input, so a script's `set -e` stops there (trial 69: exit 0).
+      const done =
+        ['commander.helpDisplayed', 'commander.version'].includes(error.code) ||
+        (error.code === 'commander.help' && error.exitCode === 0);
       if (done) return EXIT.ok;
       // Commander printed the message on stderr; a script that parses `--json` gets it as an error line too.
       if (argv.includes('--json'))

@@ -111,7 +111,8 @@ describe('a run in which every trial failed', () => {
 
 describe('--help', () => {
   it('help asked for exits 0; no command at all is bad input, exit 2, the usage on stderr (trial 69: exit 0)', async () => {
-    for (const asked of [['--help'], ['help'], ['help', 'run']]) expect((await cli(...asked)).code, asked.join(' ')).toBe(0);
+    for (const asked of [['--help'], ['help'], ['help', 'run']])
+      expect((await cli(...asked)).code, asked.join(' ')).toBe(0);
     const bare = await cli();
     expect(bare.code).toBe(2);
     expect(bare.stderr).toContain('Usage: parzen');

@@ -113,7 +113,7 @@ describe('the API checks its options as a config is checked', () => {
     const error = await study.optimize(untyped({ objective, maxTrials: 3, timeout: 10 })).catch((e: Error) => e);
     expect(error).toMatchObject({ code: 'CONFIG_INVALID' });
     expect((error as Error).message).toBe(
-      'Invalid study.optimize options:\n  /timeout: expected one of objective, maxTrials, budget, concurrency, signal, gracePeriodMs, trialTimeoutMs, catchStrayErrors, leaseMs, reporters, stopWhen, found an unknown option `timeout` (did you mean `budget.maxSeconds`?)',
+      'Invalid study.optimize options:\n  /timeout: expected one of objective, maxTrials, budget, concurrency, signal, gracePeriodMs, forceSignal, trialTimeoutMs, catchStrayErrors, leaseMs, reporters, stopWhen, found an unknown option `timeout` (did you mean `budget.maxSeconds`?)',
     );
     expect(await study.trials()).toEqual([]); // nothing ran
   });

@@ -84,6 +84,7 @@ const RUN: Readonly<Record<string, Rule>> = {
   concurrency: integer(1, MAX_CONCURRENCY),
   signal,
   gracePeriodMs: nonNegative(MAX_SECONDS * 1000),
+  forceSignal: signal,
   trialTimeoutMs: positive(MAX_SECONDS * 1000),
   catchStrayErrors: bool,
   // A lease is renewed every third of it: a shorter one than 500 ms only writes renewals.

@@ -45,6 +45,11 @@ export interface FminOptions<S extends SpaceDefinition> {
    */
   readonly gracePeriodMs?: number;
   /**
+   * Ends the grace period at once when it aborts (as the CLI's second Ctrl-C does): running trials are
+   * interrupted and recorded as failed with `INTERRUPTED`. Stops the run too, if `signal` has not.
+   */
+  readonly forceSignal?: AbortSignal;
+  /**
    * A trial running longer is failed with `TIMEOUT` (its `context.signal` aborts; the answer of an objective
    * that ignores it is dropped). A synchronous objective on Parzen's thread cannot be stopped: the timeout
    * then does not apply (give a `module` objective, which runs in a worker thread).
@@ -132,6 +137,7 @@ const optimizeOptions = <S extends SpaceDefinition>(options: FminOptions<S>) => 
   ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
   ...(options.signal === undefined ? {} : { signal: options.signal }),
   ...(options.gracePeriodMs === undefined ? {} : { gracePeriodMs: options.gracePeriodMs }),
+  ...(options.forceSignal === undefined ? {} : { forceSignal: options.forceSignal }),
   ...(options.trialTimeoutMs === undefined ? {} : { trialTimeoutMs: options.trialTimeoutMs }),
   ...(options.catchStrayErrors === undefined ? {} : { catchStrayErrors: options.catchStrayErrors }),
   ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),

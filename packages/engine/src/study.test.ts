@@ -279,6 +279,30 @@ describe('cancelling a run from code (signal, gracePeriodMs)', () => {
     ]);
   });
 
+  it("forceSignal ends the grace period at once, as the CLI's second Ctrl-C (fmin and optimize)", async () => {
+    const started = Date.now();
+    const forced = await fmin({
+      space,
+      suggester: prior,
+      signal: abortAfter(20),
+      gracePeriodMs: 60_000,
+      forceSignal: abortAfter(60),
+      objective: listening,
+    });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(forced.reason).toBe('interrupted');
+    expect(forced.trials.map((trial) => (trial.state === 'failed' ? trial.error.code : trial.state))).toEqual([
+      'INTERRUPTED',
+    ]);
+    // Alone, it stops the run too.
+    const study = await Study.open({ space, suggester: prior });
+    const result = await study.optimize({ objective: listening, forceSignal: abortAfter(20), maxTrials: 5 });
+    expect(result.reason).toBe('interrupted');
+    expect(result.trials.map((trial) => (trial.state === 'failed' ? trial.error.code : trial.state))).toEqual([
+      'INTERRUPTED',
+    ]);
+  });
+
   it('abandons an objective that never settles, and lets one that ends within the grace period finish', async () => {
     const never = await fmin({
       space,

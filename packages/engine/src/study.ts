@@ -185,6 +185,8 @@ export interface OptimizeOptions<S extends SpaceDefinition = SpaceDefinition> {
   readonly signal?: AbortSignal;
   /** After `signal` aborts, how long running trials may go on (see `FminOptions.gracePeriodMs`). */
   readonly gracePeriodMs?: number;
+  /** Ends the grace period at once (see `FminOptions.forceSignal`). */
+  readonly forceSignal?: AbortSignal;
   /** How long a trial may run (see `FminOptions.trialTimeoutMs`). */
   readonly trialTimeoutMs?: number;
   /** See `FminOptions.catchStrayErrors` (default true). */
@@ -348,6 +350,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       gracePeriodMs: options.gracePeriodMs ?? DEFAULT_GRACE_PERIOD_MS,
+      ...(options.forceSignal === undefined ? {} : { forceSignal: options.forceSignal }),
       ...(options.trialTimeoutMs === undefined ? {} : { trialTimeoutMs: options.trialTimeoutMs }),
       ...(options.catchStrayErrors === undefined ? {} : { catchStrayErrors: options.catchStrayErrors }),
       ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),

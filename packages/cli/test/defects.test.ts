@@ -276,3 +276,29 @@ export default ({ x }) => { appendFileSync(${JSON.stringify(calls)}, 'called\\n'
     expect(lastJsonLine(out.stdout)).toMatchObject({ trials: { complete: 0, failed: 0 }, stopped: 'interrupted' });
   });
 });
+
+describe("a store's path that cannot be a file is bad input, said at its pointer (it was exit 1 at the first write)", () => {
+  it('validate, run and trials: a path under a file, a folder; --store as typed', async () => {
+    const own = tempDir('parzen-store-path-');
+    writeIn(own, 'results.csv', 'x,loss\n');
+    writeIn(own, 'heart.mjs', 'export default ({ x }) => x;\n');
+    for (const use of ['jsonl', 'sqlite']) {
+      const target = writeIn(
+        own,
+        `${use}.json`,
+        heartConfig({ name: use, store: { use, options: { path: './results.csv/study.db' } } }),
+      );
+      for (const command of ['validate', 'run']) {
+        const out = await cli(command, target, '--json');
+        expect(out.code, out.stderr).toBe(2);
+        expect(JSON.parse(out.stdout.trim().split('\n').at(-1) as string)).toMatchObject({
+          errors: [{ code: 'CONFIG_INVALID', issues: [{ pointer: '/store/options/path' }] }],
+        });
+        expect(out.stderr).toContain('expected a path whose folders are folders');
+      }
+    }
+    const folder = await cli('trials', '--store', `jsonl:${own}`);
+    expect(folder.code, folder.stderr).toBe(2);
+    expect(folder.stderr).toContain(`--store "jsonl:${own}": expected the path of a file the store keeps the study in`);
+  });
+});

@@ -24,7 +24,12 @@ export {
 } from './builtins/no-improvement-stopper.js';
 export { nonePruner, nonePrunerManifest } from './builtins/none-pruner.js';
 export type { ExperimentConfig, PluginChoice } from './config/experiment-config.js';
-export { resolveConfigPath, STUDY_FILE_NAME_BYTES, studyFileNameIssues } from './config/paths.js';
+export {
+  resolveConfigPath,
+  STUDY_FILE_NAME_BYTES,
+  storeFilePathIssues,
+  studyFileNameIssues,
+} from './config/paths.js';
 export type { ConfigDefaults } from './config/validate-config.js';
 export {
   type AnyPluginManifest,

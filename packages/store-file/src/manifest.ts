@@ -3,6 +3,7 @@ import {
   defineStore,
   resolveConfigPath,
   SERVICES,
+  storeFilePathIssues,
   studyFileNameIssues,
 } from '@parzen/engine/plugin';
 import { defaultJournalName } from './default-path.js';
@@ -39,6 +40,7 @@ export const jsonlStoreManifest = defineStore<JsonlStoreManifestOptions>({
         ]
       : []),
     ...(options.path === undefined ? studyFileNameIssues(defaultJournalName(context.study), context.study) : []),
+    ...storeFilePathIssues(resolveConfigPath(context.baseDir, options.path ?? defaultJournalName(context.study))),
   ],
   create: (options, context) => {
     // Journal warnings (a repaired torn line, say) go to the study's logger service.

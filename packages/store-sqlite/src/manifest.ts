@@ -3,6 +3,7 @@ import {
   defineStore,
   resolveConfigPath,
   SERVICES,
+  storeFilePathIssues,
   studyFileNameIssues,
 } from '@parzen/engine/plugin';
 import { defaultDatabaseName } from './default-path.js';
@@ -24,8 +25,10 @@ export const sqliteStoreManifest = defineStore<SqliteStoreManifestOptions>({
   name: 'sqlite',
   description: 'SQLite database file (WAL); safe for many processes on one machine.',
   optionsSchema: sqliteStoreOptionsSchema,
-  check: (options, context) =>
-    options.path === undefined ? studyFileNameIssues(defaultDatabaseName(context.study), context.study) : [],
+  check: (options, context) => [
+    ...(options.path === undefined ? studyFileNameIssues(defaultDatabaseName(context.study), context.study) : []),
+    ...storeFilePathIssues(resolveConfigPath(context.baseDir, options.path ?? defaultDatabaseName(context.study))),
+  ],
   create: (options, context) =>
     createSqliteStore({
       path: resolveConfigPath(context.baseDir, options.path ?? defaultDatabaseName(context.study)),

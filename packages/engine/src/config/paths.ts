@@ -1,4 +1,5 @@
-import { isAbsolute, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import type { ConfigIssue } from '../errors.js';
 
 /** Resolves a path from a config against the config's folder. */
@@ -29,4 +30,38 @@ export const studyFileNameIssues = (fileName: string, study: string): readonly C
       absolute: true,
     },
   ];
+};
+
+/** The file's status, or undefined when it cannot be seen (missing, or a file where a folder should be). */
+const statOf = (path: string) => {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * For a store's `check()`: an issue at `pointer` when the store's file `path` cannot be one: it is a
+ * folder, or the nearest part of it that exists is a file, not a folder (`results.csv/study.db`). A missing
+ * folder is no issue (the store makes it). Said by `parzen validate` with the config's pointer, not at the
+ * run's first write as a store failure (exit 1, `ENOTDIR: not a directory, stat ...`).
+ */
+export const storeFilePathIssues = (path: string, pointer = '/path'): readonly ConfigIssue[] => {
+  if (statOf(path)?.isDirectory() === true)
+    return [{ pointer, expected: 'the path of a file the store keeps the study in', found: `\`${path}\`, a folder` }];
+  for (let folder = dirname(path); ; folder = dirname(folder)) {
+    const found = statOf(folder);
+    if (found !== undefined)
+      return found.isDirectory()
+        ? []
+        : [
+            {
+              pointer,
+              expected: 'a path whose folders are folders',
+              found: `\`${path}\`, under \`${folder}\`, which is a file`,
+            },
+          ];
+    if (dirname(folder) === folder) return [];
+  }
 };

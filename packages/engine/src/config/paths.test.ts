@@ -1,0 +1,37 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { storeFilePathIssues } from './paths.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'parzen-paths-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('storeFilePathIssues', () => {
+  it('refuses a folder, and a path under a file, at the pointer given', () => {
+    mkdirSync(join(dir, 'studies'));
+    writeFileSync(join(dir, 'results.csv'), 'x\n');
+    expect(storeFilePathIssues(join(dir, 'studies'))).toEqual([
+      {
+        pointer: '/path',
+        expected: 'the path of a file the store keeps the study in',
+        found: `\`${join(dir, 'studies')}\`, a folder`,
+      },
+    ]);
+    // It was ENOTDIR at the run's first write: exit 1, no pointer.
+    expect(storeFilePathIssues(join(dir, 'results.csv', 'deeper', 'study.db'), '/options/path')).toEqual([
+      {
+        pointer: '/options/path',
+        expected: 'a path whose folders are folders',
+        found: `\`${join(dir, 'results.csv', 'deeper', 'study.db')}\`, under \`${join(dir, 'results.csv')}\`, which is a file`,
+      },
+    ]);
+  });
+
+  it('takes a file that exists or not, in folders that exist or not (the store makes them)', () => {
+    writeFileSync(join(dir, 'study.parzen.jsonl'), '');
+    expect(storeFilePathIssues(join(dir, 'study.parzen.jsonl'))).toEqual([]);
+    expect(storeFilePathIssues(join(dir, 'new', 'sub', 'study.db'))).toEqual([]);
+    expect(storeFilePathIssues('/')).toHaveLength(1);
+  });
+});

@@ -282,4 +282,24 @@ describe('FileLock', () => {
     // Distinct numbers while they stay below the wrap (one draft at a time per process needs no more).
     expect(draftName('a', 'h', 1, 35)).not.toBe(draftName('a', 'h', 1, 36));
   });
+
+  it("passes over a draft name in use, leaving that file alone (another thread's: review 75)", () => {
+    const path = tempPath('threads.lock');
+    // Where this thread's count is: the draft a first lock was linked from names it.
+    let seen = '';
+    const probe = tempPath('probe.lock');
+    createHeld(probe, (from, to) => {
+      seen = from;
+      linkSync(from, to);
+    });
+    const next = Number.parseInt(seen.split('.').at(-2) as string, 36) + 1;
+    // Worker threads of one process count drafts from 0 each: their names may be taken when this one looks.
+    const taken = Array.from({ length: 20 }, (_, n) => draftName(path, hostname(), process.pid, next + n));
+    for (const name of taken) writeFileSync(name, 'another thread');
+    expect(createHeld(path)).toBeDefined();
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ pid: process.pid });
+    for (const name of taken) expect(readFileSync(name, 'utf8')).toBe('another thread');
+    for (const name of taken) rmSync(name);
+    expect(readdirSync(dirname(path)).filter((name) => name.startsWith(basename(path)))).toEqual([basename(path)]);
+  });
 });

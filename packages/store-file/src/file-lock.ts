@@ -81,7 +81,10 @@ const readHolder = (path: string): LockHolder | undefined => {
 };
 
 let drafts = 0;
-/** Draft numbers wrap here: a process has one draft at a time (removed before the next), and 3 characters in base 36 keep the name short. */
+/**
+ * Draft numbers wrap here (3 characters in base 36 keep the name short): a draft lives only while its lock
+ * is taken, and one whose name is in use is passed over.
+ */
 const DRAFT_NUMBERS = 36 ** 3;
 
 /**
@@ -139,9 +142,20 @@ export const createHeld = (
   link: (from: string, to: string) => void = linkSync,
   write: (fd: number) => string = writeHolder,
 ): string | undefined => {
-  const draft = draftName(path, HOST, process.pid, drafts++);
+  // A name no one else uses: created exclusively, the next number taken when it exists (worker threads of
+  // one process count on their own, from 0: review 75).
+  let draft = '';
+  let fd: number | undefined;
+  for (let attempt = 0; fd === undefined; attempt++) {
+    draft = draftName(path, HOST, process.pid, drafts++);
+    try {
+      fd = openSync(draft, 'wx');
+    } catch (error) {
+      if (errno(error) !== 'EEXIST' || attempt >= DRAFT_NUMBERS) throw error;
+    }
+  }
   try {
-    const created = write(openSync(draft, 'w'));
+    const created = write(fd);
     try {
       link(draft, path);
       return created;

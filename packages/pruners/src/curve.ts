@@ -1,6 +1,7 @@
 import {
   type ConfigIssue,
   type Direction,
+  describeValue,
   formatIssues,
   type IntermediateValue,
   optionIssues,
@@ -93,12 +94,8 @@ export const checkOptions = (pruner: string, issues: readonly (ConfigIssue | und
 export const unknownOptions = (options: object, known: readonly string[]): ConfigIssue[] =>
   optionIssues({ additionalProperties: false, properties: Object.fromEntries(known.map((key) => [key, {}])) }, options);
 
-/** An option's value as an issue shows it: `nothing` when it is missing (JSON has no `undefined`). */
-export const shownOption = (value: unknown): string =>
-  value === undefined ? 'nothing' : (JSON.stringify(value) ?? String(value));
-
 /** An issue unless `value` is an integer of at least `min`. */
 export const integerAtLeast = (value: number, min: number, pointer: string): ConfigIssue | undefined =>
   Number.isSafeInteger(value) && value >= min
     ? undefined
-    : { pointer, expected: `an integer ≥ ${min}`, found: shownOption(value) };
+    : { pointer, expected: `an integer ≥ ${min}`, found: describeValue(value) };

@@ -2,6 +2,7 @@ import {
   type AnyPluginManifest,
   configErrorUnder,
   definePruner,
+  describeValue,
   invalidConfig,
   type PluginManifest,
   type Pruner,
@@ -249,7 +250,7 @@ export const patientPrunerManifest = definePruner<PatientPluginOptions>({
         {
           pointer: '/pruner/use',
           expected: `one of ${Object.keys(WRAPPABLE).join(', ')} (a pruner a plugin adds is made only within a study, from its registry)`,
-          found: JSON.stringify(pruner.use),
+          found: describeValue(pruner.use),
         },
       ]);
     }

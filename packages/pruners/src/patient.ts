@@ -1,5 +1,5 @@
-import { definedOptions, type PruneContext, type Pruner } from '@parzen/engine/plugin';
-import { bestOf, checkOptions, integerAtLeast, shownOption, unknownOptions } from './curve.js';
+import { definedOptions, describeValue, type PruneContext, type Pruner } from '@parzen/engine/plugin';
+import { bestOf, checkOptions, integerAtLeast, unknownOptions } from './curve.js';
 
 /** Options of the `patient` wrapper (the wrapped pruner is given as an instance in code). */
 export interface PatientPrunerOptions {
@@ -43,7 +43,7 @@ export const createPatientPruner = (options: PatientPrunerOptions, wrapped?: Pru
     integerAtLeast(settings.patience, 0, '/patience'),
     Number.isFinite(settings.minDelta) && settings.minDelta >= 0
       ? undefined
-      : { pointer: '/minDelta', expected: 'a number ≥ 0', found: shownOption(settings.minDelta) },
+      : { pointer: '/minDelta', expected: 'a number ≥ 0', found: describeValue(settings.minDelta) },
   ]);
   return {
     name: wrapped === undefined ? 'patient' : `patient(${wrapped.name})`,

@@ -1,4 +1,4 @@
-import { definedOptions, type PruneContext, type Pruner } from '@parzen/engine/plugin';
+import { definedOptions, describeValue, type PruneContext, type Pruner } from '@parzen/engine/plugin';
 import {
   bestOf,
   checkOptions,
@@ -6,7 +6,6 @@ import {
   isFirstInIntervalStep,
   lastStep,
   percentileOf,
-  shownOption,
   unknownOptions,
   valueAt,
 } from './curve.js';
@@ -65,7 +64,7 @@ const resolve = (options: PercentilePrunerOptions, name: string): Settings => {
       : {
           pointer: '/percentile',
           expected: 'a number from 0 to 100 (required)',
-          found: shownOption(settings.percentile),
+          found: describeValue(settings.percentile),
         },
     integerAtLeast(settings.startupTrials, 0, '/startupTrials'),
     integerAtLeast(settings.warmupSteps, 0, '/warmupSteps'),

@@ -209,3 +209,22 @@ describe('options given in code (JavaScript, `any`): a typo is an error, not a s
     expect(createHyperbandPruner({ maxResource: 30, reductionFactor: 2 }).name).toBe('hyperband');
   });
 });
+
+describe("pruners' option errors show values as every config message does (review 75)", () => {
+  it('says NaN (not null) and shortens a long value', () => {
+    const issuesOf = (make: () => unknown) => {
+      try {
+        make();
+      } catch (error) {
+        return (error as ParzenError).issues;
+      }
+      return [];
+    };
+    expect(issuesOf(() => createMedianPruner({ startupTrials: Number.NaN }))).toMatchObject([
+      { pointer: '/startupTrials', found: 'NaN' },
+    ]);
+    const [long] = issuesOf(() => createPercentilePruner({ percentile: 'x'.repeat(300) as never }));
+    expect(long?.pointer).toBe('/percentile');
+    expect(long?.found.length).toBeLessThanOrEqual(90);
+  });
+});

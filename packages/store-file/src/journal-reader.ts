@@ -76,8 +76,6 @@ const pastBlankStart = (bytes: Buffer): Buffer => {
  */
 const startsLikeJournal = (bytes: Buffer): boolean => {
   const head = bytes.subarray(bomLength(bytes));
-  // Only the mark: an empty file an editor saved, as an empty journal (review 72).
-  if (head.length === 0 && bytes.length > 0) return true;
   const newline = head.indexOf(NEWLINE);
   const first = head.toString('utf8', 0, newline < 0 ? head.length : newline);
   if (decodeRecord(first) !== undefined) return true;

@@ -245,6 +245,8 @@ describe('jsonl journal recovery', () => {
     // A file of the mark alone (an empty file an editor saved) is an empty journal (review 72: refused).
     const bare = tempPath('bom-only.parzen.jsonl');
     writeFileSync(bare, Buffer.from([0xef, 0xbb, 0xbf]));
+    // Not a journal yet to a tool that must not write over one, as a file of blank lines (review 75).
+    expect(isJournalFile(bare)).toBe(false);
     const fresh = open(bare);
     expect((await fresh.store.openStudy(spec)).resumed).toBe(false);
     await fresh.store.createTrial(spec.name);

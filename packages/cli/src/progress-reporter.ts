@@ -252,7 +252,7 @@ export const progressReporterManifest = (settings: ProgressSettings = {}) =>
   defineReporter<ProgressOptions>({
     name: 'progress',
     description:
-      'Progress on stderr: a bar on a terminal (trials, failures, best loss, ETA; the first failure of each kind written above it), else a line per trial.',
+      'Progress on stderr: a bar on a terminal (trials, failures, best loss, ETA; the first failure of each kind written above it), else (a pipe, a file, CI, TERM=dumb) a line per trial.',
     optionsSchema: {
       type: 'object',
       additionalProperties: false,

@@ -1,6 +1,7 @@
 import { renameSync } from 'node:fs';
 import { describeStoreContract } from '@parzen/engine/testing';
 import { useTempDir } from '@parzen/test-kit';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createSqliteStore, type SqliteStore } from './sqlite-store.js';
 
@@ -53,5 +54,32 @@ describe('a database deleted, moved or replaced under an open store (review 57)'
     await store.finishTrial('gone', trial?.number ?? 0, { state: 'complete', loss: 1 });
     expect((await store.listTrials('gone'))[0]).toMatchObject({ state: 'complete', loss: 1 });
     await store.close();
+  });
+});
+
+describe('a failed row without an error (a hand edit)', () => {
+  it('reads as the engine says it, as the PostgreSQL store reads one (review 74: it read {})', async () => {
+    const path = tempPath('no-error.db');
+    const spec = {
+      name: 'edited',
+      direction: 'minimize' as const,
+      seed: 1,
+      space: { x: { type: 'uniform' as const, low: 0, high: 1 } },
+    };
+    const store = createSqliteStore({ path });
+    await store.openStudy(spec);
+    await store.createTrial('edited');
+    await store.setParams('edited', 0, { x: 0.5 });
+    await store.finishTrial('edited', 0, { state: 'failed', error: { code: 'OBJECTIVE_THREW', message: 'boom' } });
+    await store.close();
+    const db = new Database(path);
+    db.prepare('UPDATE trials SET error = NULL').run();
+    db.close();
+    const reader = createSqliteStore({ path, readOnly: true });
+    expect((await reader.listTrials('edited'))[0]).toMatchObject({
+      state: 'failed',
+      error: { code: 'UNKNOWN', message: 'the store holds no error for this failed trial' },
+    });
+    await reader.close();
   });
 });

@@ -514,6 +514,45 @@ describe('runExperiment (the composition root)', () => {
     });
   });
 
+  it("names the config entries behind two services with one name, or one named as Parzen's own (trial 70)", async () => {
+    const dir = tempDir();
+    // serviceToken(name) is Symbol.for('parzen.service.' + name): one name, one token, across packages.
+    const service = (name: string) =>
+      `export const manifests = [];
+export const services = [{ token: { id: Symbol.for('parzen.service.${name}') }, create: () => ({}) }];`;
+    writeFileSync(join(dir, 'a.mjs'), service('cache'));
+    writeFileSync(join(dir, 'b.mjs'), service('cache'));
+    writeFileSync(join(dir, 'logger.mjs'), service('logger'));
+    writeFileSync(
+      join(dir, 'twice.mjs'),
+      `export const manifests = [];
+const token = { id: Symbol.for('parzen.service.twice') };
+export const services = [{ token, create: () => 1 }, { token, create: () => 2 }];`,
+    );
+    const load = (plugins: string[]) =>
+      loadExperiment({ ...config, plugins }, { baseDir: dir, functions, plugins: [{ manifests: [prior] }] });
+    // It was inversify's "Ambiguous bindings found for service" at the first plugin that asked, blamed on it.
+    await expect(load(['./a.mjs', './b.mjs'])).rejects.toMatchObject({
+      code: 'PLUGIN_DUPLICATE',
+      message: expect.stringMatching(
+        /^The service `cache` of \/plugins\/1 \(\.\/b\.mjs\) has the name of the one of \/plugins\/0 \(\.\/a\.mjs\); plugins that ask for it could not tell them apart:/,
+      ),
+      issues: [{ pointer: '/plugins/1', expected: 'a service named other than `cache`' }],
+    });
+    await expect(load(['./logger.mjs'])).rejects.toMatchObject({
+      code: 'PLUGIN_DUPLICATE',
+      issues: [{ pointer: '/plugins/0', found: 'a service `logger`' }],
+    });
+    await expect(load(['./twice.mjs'])).rejects.toMatchObject({
+      issues: [{ pointer: '/plugins/0', found: 'the service `twice` twice in its services' }],
+    });
+    // A module listed twice is said once, as such.
+    await expect(load(['./a.mjs', './a.mjs'])).rejects.toMatchObject({
+      message: expect.stringMatching(/^A plugin module is listed twice:/),
+    });
+    await expect(load(['./a.mjs'])).resolves.toBeDefined();
+  });
+
   it('a study its stopper ended runs no new trial on a rerun, says so, and runs the params that rerun enqueued (review 31)', async () => {
     const dir = tempDir();
     const flat = {

@@ -136,6 +136,64 @@ const checkPluginNames = (
   const seen = new Map<string, number>();
   const issues: ConfigIssue[] = [];
   const clashes: string[] = [];
+  // Services by token: two of one name would be inversify's "Ambiguous bindings" later, blamed on whichever
+  // plugin asked (trial 70); one named as Parzen's own (logger, store, ...) would hide it from every plugin.
+  const services = new Map<symbol, number>();
+  const listedTwice = (later: number, earlier: number) => {
+    if (issues.some((issue) => issue.pointer === `/plugins/${later}`)) return;
+    issues.push({
+      pointer: `/plugins/${later}`,
+      expected: 'each module listed once',
+      found: `${specifiers[later]} again (it is /plugins/${earlier})`,
+    });
+  };
+  const serviceName = (id: symbol) => (id.description ?? 'unnamed').replace(/^parzen\.service\./, '');
+  const own = new Set<symbol>(Object.values(SERVICES).map((token) => token.id));
+  packages.forEach((pkg, at) => {
+    const entry = from(at);
+    for (const provider of pkg.services ?? []) {
+      const id = (provider as { token?: { id?: unknown } } | undefined)?.token?.id;
+      if (typeof id !== 'symbol' || entry === undefined) continue;
+      const name = serviceName(id);
+      const first = services.get(id);
+      if (own.has(id)) {
+        clashes.push(
+          `The service \`${name}\` of /plugins/${entry} (${specifiers[entry]}) has the name of Parzen's own; plugins that ask for it could not tell them apart`,
+        );
+        issues.push({
+          pointer: `/plugins/${entry}`,
+          expected: `services named other than Parzen's own (${Object.keys(SERVICES).join(', ')})`,
+          found: `a service \`${name}\``,
+        });
+      } else if (first !== undefined && first !== at) {
+        // A module listed twice is said as such, not as two services.
+        const earlier = from(first);
+        if (earlier !== undefined && sameModule(specifiers[earlier] as string, specifiers[entry] as string, baseDir)) {
+          listedTwice(entry, earlier);
+          continue;
+        }
+        const where =
+          first < builtIn
+            ? 'a built-in one'
+            : `the one of /plugins/${from(first)} (${specifiers[from(first) as number]})`;
+        clashes.push(
+          `The service \`${name}\` of /plugins/${entry} (${specifiers[entry]}) has the name of ${where}; plugins that ask for it could not tell them apart`,
+        );
+        issues.push({
+          pointer: `/plugins/${entry}`,
+          expected: `a service named other than \`${name}\``,
+          found: `a second \`${name}\`, besides ${where}`,
+        });
+      } else if (first === at) {
+        issues.push({
+          pointer: `/plugins/${entry}`,
+          expected: 'each service listed once',
+          found: `the service \`${name}\` twice in its services`,
+        });
+      }
+      services.set(id, first ?? at);
+    }
+  });
   packages.forEach((pkg, at) => {
     for (const manifest of pkg.manifests) {
       // An invalid manifest is the registry's to name.
@@ -153,14 +211,12 @@ const checkPluginNames = (
         earlier === undefined ? 'a built-in one' : `the one of /plugins/${earlier} (${specifiers[earlier]})`;
       if (later === undefined) continue;
       if (earlier !== undefined && sameModule(specifiers[earlier] as string, specifiers[later] as string, baseDir)) {
-        issues.push({
-          pointer: `/plugins/${later}`,
-          expected: 'each module listed once',
-          found: `${specifiers[later]} again (it is /plugins/${earlier})`,
-        });
+        listedTwice(later, earlier);
         return;
       }
-      clashes.push(`The ${what} of /plugins/${later} (${specifiers[later]}) has the name of ${where}`);
+      clashes.push(
+        `The ${what} of /plugins/${later} (${specifiers[later]}) has the name of ${where}; a config could not tell them apart`,
+      );
       issues.push({
         pointer: `/plugins/${later}`,
         expected: `a ${manifest.kind} plugin named other than \`${manifest.name}\``,
@@ -171,7 +227,7 @@ const checkPluginNames = (
   if (issues.length > 0)
     throw new ParzenError(
       'PLUGIN_DUPLICATE',
-      `${clashes.length > 0 ? `${clashes.join('; ')}; a config could not tell them apart` : 'A plugin module is listed twice'}:\n${formatIssues(issues)}`,
+      `${clashes.length > 0 ? clashes.join('. ') : 'A plugin module is listed twice'}:\n${formatIssues(issues)}`,
       { issues },
     );
 };

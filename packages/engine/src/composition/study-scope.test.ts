@@ -200,6 +200,55 @@ describe('dependency injection: one child container per study', () => {
     );
   });
 
+  it("says services that need each other, and a service's create() that throws, by name (trial 70)", async () => {
+    const A = serviceToken<unknown>('test.a');
+    const B = serviceToken<unknown>('test.b');
+    const BOOM = serviceToken<unknown>('test.boom');
+    const a = defineService({ token: A, create: (services) => ({ b: services.get(B) }) });
+    const b = defineService({ token: B, create: (services) => ({ a: services.get(A) }) });
+    const boom = defineService({
+      token: BOOM,
+      create: () => {
+        throw new TypeError('boom');
+      },
+    });
+    const asking = (token: typeof A) =>
+      defineStopper<Record<string, never>>({
+        name: 'asking',
+        optionsSchema: { type: 'object', properties: {} },
+        create: (_options, context) => {
+          context.services.get(token);
+          return { name: 'asking', shouldStop: () => undefined };
+        },
+      });
+    const failure = async (token: typeof A) =>
+      runLoadedExperiment(
+        await loadExperiment(
+          { ...config('c', 3), reporters: [], stopper: { use: 'asking' }, budget: { maxTrials: 1 } },
+          {
+            plugins: [{ manifests: [counting, asking(token)], services: [counterService, a, b, boom] }],
+            functions: { id: () => 0 },
+          },
+        ),
+      ).then(
+        () => undefined,
+        (error: ParzenError) => error,
+      );
+    // It was inversify's "Circular dependency found: (No dependency trace)", said as the stopper's options.
+    expect(await failure(A)).toMatchObject({
+      code: 'PLUGIN_INVALID',
+      message: expect.stringContaining(
+        "The services `test.a` → `test.b` → `test.a` need each other: a service's create() may ask only for services that do not ask for it back.",
+      ),
+    });
+    expect(await failure(BOOM)).toMatchObject({
+      code: 'PLUGIN_INVALID',
+      message: expect.stringContaining(
+        'The service `test.boom` could not be made: its create() threw boom. This is a fault of the plugin package that contributes it',
+      ),
+    });
+  });
+
   it('gives a stopper (and every plugin but a store) a store that only reads (trial 60: one could add trials)', async () => {
     const attempts: string[] = [];
     const writing = defineStopper<Record<string, never>>({

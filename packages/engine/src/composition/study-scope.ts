@@ -18,7 +18,7 @@ import {
 import { createRegistry, type PluginRegistry } from '../di/registry.js';
 import { PLUGIN_MANIFEST, PLUGIN_REGISTRY, SERVICE_PROVIDER } from '../di/tokens.js';
 import type { CompiledSpace } from '../domain/compile-space.js';
-import { configErrorUnder } from '../errors.js';
+import { configErrorUnder, ParzenError } from '../errors.js';
 import { createEventBus } from '../events/event-bus.js';
 import { Container } from '../vendor/inversify.js';
 import { coreServices, createPlugin, lookupServices, readerServices } from './create-plugin.js';
@@ -53,6 +53,21 @@ const follow = (signal: AbortSignal | undefined, controller: AbortController): (
   const onAbort = () => controller.abort(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
   return () => signal.removeEventListener('abort', onAbort);
+};
+
+/** A service's name as `serviceToken` made its token. */
+const serviceName = (id: symbol): string => `\`${(id.description ?? 'unnamed').replace(/^parzen\.service\./, '')}\``;
+
+/** A contributed service's `create()` that threw, as a fault of the package that contributes it. */
+const serviceFailure = (error: unknown, making: readonly symbol[]): unknown => {
+  if (error instanceof ParzenError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const current = making.at(-1) as symbol;
+  return new ParzenError(
+    'PLUGIN_INVALID',
+    `The service ${serviceName(current)} could not be made: its create() threw ${message}. This is a fault of the plugin package that contributes it, not of the config.`,
+    { cause: error },
+  );
 };
 
 /** One study's child container and what is created in it. */
@@ -103,12 +118,36 @@ export const createStudyScope = (root: Container, options: StudyScopeOptions): S
     .toDynamicValue(() => createEventBus())
     .inSingletonScope();
   const providers = root.isBound(SERVICE_PROVIDER) ? root.getAll<ServiceProvider>(SERVICE_PROVIDER) : [];
+  // The services being made, outermost first: a cycle among them is said by name (trial 70: inversify's
+  // "Circular dependency found: (No dependency trace)", as the options of the plugin that asked).
+  const making: symbol[] = [];
+  const forServices: Services = {
+    has: (token) => services.has(token),
+    get: (token) => {
+      const at = making.indexOf(token.id);
+      if (at >= 0)
+        throw new ParzenError(
+          'PLUGIN_INVALID',
+          `The services ${[...making.slice(at), token.id].map(serviceName).join(' → ')} need each other: a service's create() may ask only for services that do not ask for it back. This is a fault of the plugin packages that contribute them, not of the config.`,
+        );
+      return services.get(token);
+    },
+  };
   for (const provider of providers) {
     child
       .bind(provider.token.id)
-      // As a plugin other than a store gets them: a reporter must not reach the writable store or bus
-      // through a service its package contributes (review 74: it created a trial the run knew nothing of).
-      .toDynamicValue(() => provider.create(readerServices(services, { service: provider.token.id })))
+      .toDynamicValue(() => {
+        making.push(provider.token.id);
+        try {
+          // As a plugin other than a store gets them: a reporter must not reach the writable store or bus
+          // through a service its package contributes (review 74: it created a trial the run knew nothing of).
+          return provider.create(readerServices(forServices, { service: provider.token.id }));
+        } catch (error) {
+          throw serviceFailure(error, making);
+        } finally {
+          making.pop();
+        }
+      })
       .inSingletonScope();
   }
   const registry = root.get<PluginRegistry>(PLUGIN_REGISTRY);

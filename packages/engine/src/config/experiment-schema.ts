@@ -99,6 +99,22 @@ export const baseConfigSchema = {
   },
 } as const;
 
+/** Whether `node` has a `$ref` within the document (`#/$defs/...`), at any depth. */
+const hasLocalRef = (node: unknown): boolean => {
+  if (typeof node !== 'object' || node === null) return false;
+  if (typeof (node as { $ref?: unknown }).$ref === 'string' && (node as { $ref: string }).$ref.startsWith('#'))
+    return true;
+  return Object.values(node).some(hasLocalRef);
+};
+
+/**
+ * A plugin's options schema as the config schema embeds it: one whose `$ref`s point within it (`#/$defs/prob`)
+ * gets an `$id` of its own, so they resolve against it and not against the config schema's root (trial 70:
+ * `parzen schema` printed a schema that could not be compiled, "can't resolve reference #/$defs/prob").
+ */
+const embeddedOptions = (schema: object, kind: PluginKind, name: string): object =>
+  '$id' in schema || !hasLocalRef(schema) ? schema : { $id: `urn:parzen:${kind}:${name}:options`, ...schema };
+
 const pluginSlotSchema = (registry: PluginRegistry, kind: PluginKind) => ({
   oneOf: registry.names(kind).map((name) => {
     const manifest = registry.get(kind, name);
@@ -107,7 +123,10 @@ const pluginSlotSchema = (registry: PluginRegistry, kind: PluginKind) => ({
       required: ['use'],
       additionalProperties: false,
       ...(manifest?.description === undefined ? {} : { description: manifest.description }),
-      properties: { use: { const: name }, options: manifest?.optionsSchema ?? { type: 'object' } },
+      properties: {
+        use: { const: name },
+        options: manifest === undefined ? { type: 'object' } : embeddedOptions(manifest.optionsSchema, kind, name),
+      },
     };
   }),
 });

@@ -195,6 +195,35 @@ describe('validateConfig', () => {
     expect(Object.keys(schema.$defs)).toEqual(['space', 'parameter']);
   });
 
+  it("embeds a plugin's options schema whose $refs point within it so that they still do (trial 70)", () => {
+    const reffy = defineSuggester<{ keep?: number }>({
+      name: 'reffy',
+      optionsSchema: {
+        type: 'object',
+        additionalProperties: false,
+        $defs: { prob: { type: 'number', minimum: 0, maximum: 1 } },
+        properties: { keep: { $ref: '#/$defs/prob', default: 0.5 } },
+      },
+      create: () => ({ name: 'reffy', beginTrial: () => ({ sampleParam: () => 0 }) }),
+    });
+    const schema = composeConfigSchema(
+      createRegistry([reffy, memoryStoreManifest, functionObjectiveManifest({ f: () => 0 }), consoleReporterManifest]),
+    );
+    const { $schema: _draft, ...compiled } = schema;
+    const ajv = createAjv();
+    const validate = ajv.compile(compiled);
+    const config = (keep: number) => ({
+      name: 'r',
+      space: { x: { type: 'uniform', low: 0, high: 1 } },
+      objective: { use: 'function', options: { name: 'f' } },
+      suggester: { use: 'reffy', options: { keep } },
+      budget: { maxTrials: 3 },
+    });
+    expect(validate(config(0.25)), ajv.errorsText(validate.errors)).toBe(true);
+    expect(validate(config(2))).toBe(false);
+    expect(JSON.stringify(validate.errors)).toContain('"maximum"');
+  });
+
   it('has a base schema that is valid JSON Schema (a run compiles it without that check)', () => {
     const ajv = createAjv();
     expect(ajv.validateSchema(baseConfigSchema), ajv.errorsText(ajv.errors)).toBe(true);

@@ -302,3 +302,31 @@ describe("a store's path that cannot be a file is bad input, said at its pointer
     expect(folder.stderr).toContain(`--store "jsonl:${own}": expected the path of a file the store keeps the study in`);
   });
 });
+
+describe('a plugin whose create() reads the store (trial 70)', () => {
+  it('is told that the checking instance has no store, and what to do', async () => {
+    const own = tempDir('parzen-store-in-create-');
+    writeIn(
+      own,
+      'needs-store.mjs',
+      `export const manifests = [{
+  kind: 'stopper', name: 'needs-store', optionsSchema: { type: 'object' },
+  create: (_options, context) => {
+    context.services.get({ id: Symbol.for('parzen.service.store') });
+    return { name: 'needs-store', shouldStop: () => undefined };
+  },
+}];
+`,
+    );
+    writeIn(own, 'heart.mjs', 'export default ({ x }) => x;\n');
+    const target = writeIn(
+      own,
+      'needs.json',
+      heartConfig({ name: 'needs', plugins: ['./needs-store.mjs'], stopper: { use: 'needs-store' } }),
+    );
+    const out = await cli('validate', target);
+    expect(out.code).not.toBe(0);
+    expect(out.stderr).toContain('No store is open here: a suggester, pruner or stopper is also created once to check');
+    expect(out.stderr).toContain('or ask `services.has(SERVICES.store)` first');
+  });
+});

@@ -594,6 +594,18 @@ export const services = [{ token, create: () => 1 }, { token, create: () => 2 }]
     );
   });
 
+  it('refuses a check() on a plugin kind that has none, which would never be called (trial 70)', async () => {
+    const checked = { ...prior, name: 'checked', check: () => [] } as never;
+    await expect(
+      loadExperiment(config, { plugins: [{ manifests: [prior, checked] }], functions }),
+    ).rejects.toMatchObject({
+      code: 'PLUGIN_INVALID',
+      message: expect.stringContaining(
+        'suggester plugin `checked`: "check" is for store and reporter plugins; a suggester refuses its options in create()',
+      ),
+    });
+  });
+
   it('rejects two plugins with one name', async () => {
     await expect(
       loadExperiment(config, { plugins: [{ manifests: [prior] }, { manifests: [prior] }], functions }),

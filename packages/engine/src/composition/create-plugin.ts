@@ -39,6 +39,12 @@ export const lookupServices = (
   where: string,
 ): Services => ({
   get: <T>(token: ServiceToken<T>): T => {
+    if (!has(token.id) && token.id === SERVICES.store.id)
+      // Trial 70: "No service `parzen.service.store` is bound in this study" said neither why nor what to do.
+      throw new ParzenError(
+        'PLUGIN_INVALID',
+        'No store is open here: a suggester, pruner or stopper is also created once to check its options before any study is open (by `parzen validate` and `parzen run`), and that create() gets no store. Read the store when a trial begins (beginTrial, shouldPrune, shouldStop), or ask `services.has(SERVICES.store)` first.',
+      );
     if (!has(token.id))
       throw new ParzenError('PLUGIN_INVALID', `No service \`${token.id.description ?? 'unknown'}\` ${where}.`);
     return get(token.id) as T;

@@ -28,6 +28,11 @@ export const manifestProblem = (value: unknown): string | undefined => {
     return `plugin \`${manifest.name}\`: "optionsSchema" must be a JSON Schema object, found ${describeValue(manifest.optionsSchema)}`;
   }
   if (typeof manifest.create !== 'function') return `plugin \`${manifest.name}\`: "create" must be a function`;
+  // Only stores and reporters are checked apart from create (trial 70: a pruner's check was never called).
+  if (manifest.check !== undefined && manifest.kind !== 'store' && manifest.kind !== 'reporter')
+    return `${manifest.kind} plugin \`${manifest.name}\`: "check" is for store and reporter plugins; a ${manifest.kind} refuses its options in create() (throw a CONFIG_INVALID error with issues)`;
+  if (manifest.check !== undefined && typeof manifest.check !== 'function')
+    return `plugin \`${manifest.name}\`: "check" must be a function, found ${describeValue(manifest.check)}`;
   return undefined;
 };
 

@@ -127,6 +127,7 @@ export {
   bestTrial,
   type CompleteTrial,
   type Direction,
+  type ErrorInfo,
   endedUnrun,
   type FailedTrial,
   type FinishedTrial,
@@ -143,6 +144,7 @@ export {
   prunedOutcome,
   type RunningTrial,
   type Trial,
+  type TrialErrorCode,
   type TrialOutcome,
   type TrialState,
 } from './domain/trial.js';
@@ -151,18 +153,27 @@ export {
   type ConfigIssue,
   configErrorUnder,
   describeValue,
+  type ErrorCode,
   escapePointer,
   formatIssues,
   invalidConfig,
   issuesUnder,
   ParzenError,
+  type ParzenErrorDetails,
   storeUnsupported,
   studyNotFound,
+  TrialPruned,
   thrownAt,
   trialAlreadyFinished,
   trialNotFound,
 } from './errors.js';
-export type { EngineEvent, StudySummary, StudyTrialCounts } from './events/engine-event.js';
+export type {
+  EngineEvent,
+  EngineEventType,
+  EventOf,
+  StudySummary,
+  StudyTrialCounts,
+} from './events/engine-event.js';
 export type { EventBus } from './events/event-bus.js';
 export { streamReporter } from './events/stream-reporter.js';
 export type { ImportedTrialRow } from './runtime/imported-trials.js';

@@ -131,7 +131,7 @@ describe('runExperiment (the composition root)', () => {
       throw new Error('boom');
     });
     expect(thrown).toMatchObject({ code: 'PLUGIN_INVALID', plugin: 'faulty' });
-    expect(thrown.message).toContain("The suggester plugin `faulty`'s notes() threw boom;");
+    expect(thrown.message).toContain("The suggester plugin `faulty`'s notes() threw: boom;");
     const odd = await load(() => ['a string']);
     expect(odd).toMatchObject({ code: 'PLUGIN_INVALID' });
     expect(odd.message).toContain('notes() returned');

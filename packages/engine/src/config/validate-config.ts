@@ -146,7 +146,7 @@ const optionNotes = (
   try {
     said = manifest.notes(structuredClone(options), structuredClone(written));
   } catch (error) {
-    throw fault(`threw ${error instanceof Error ? error.message : describeValue(error)}`, error);
+    throw fault(`threw: ${error instanceof Error ? error.message : describeValue(error)}`, error);
   }
   const isNote = (note: unknown): note is ConfigNote =>
     typeof note === 'object' &&

@@ -121,6 +121,12 @@ describe('suggestParams: the engine walks the space, the suggester begins the tr
       message: expect.stringContaining('`x` the value 3'),
     });
     const missing = recording({ groups: [['x', 'y']], sampleGroup: () => ({ x: 0.5 }) });
-    await expect(suggestParams(missing.suggester, context())).rejects.toMatchObject({ code: 'SUGGESTER_OUT_OF_SPACE' });
+    await expect(suggestParams(missing.suggester, context())).rejects.toMatchObject({
+      code: 'SUGGESTER_OUT_OF_SPACE',
+      // Trial 70: "gave parameter `y` the value nothing".
+      message: expect.stringMatching(
+        /: its sampleGroup\(\) gave no value for `y`; expected one for each member it was given \(x, y\)\.$/,
+      ),
+    });
   });
 });

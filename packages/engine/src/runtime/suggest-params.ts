@@ -99,7 +99,16 @@ export const suggestParams = async (
       );
     }
     const values = await (current.sampleGroup as NonNullable<TrialSampler['sampleGroup']>)(members, decided);
-    for (const member of members) accept(member, values[member.name]);
+    for (const member of members) {
+      // Trial 70: "gave parameter `m` the value nothing" for a member the result left out.
+      if (typeof values !== 'object' || values === null || !(member.name in values))
+        throw new ParzenError(
+          'SUGGESTER_OUT_OF_SPACE',
+          `Suggester \`${suggester.name}\`: its sampleGroup() gave no value for \`${member.name}\`; expected one for each member it was given (${members.map((m) => m.name).join(', ')}).`,
+          { plugin: suggester.name },
+        );
+      accept(member, values[member.name]);
+    }
   }
   sampler?.end?.(decided);
   return decided;

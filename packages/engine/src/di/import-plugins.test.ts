@@ -57,6 +57,19 @@ beforeAll(() => {
     }),
   );
   writeFileSync(join(walked, 'dist', 'index.js'), 'export const manifests = [];\n');
+  // Installed from its sources, not built: its `exports` name a dist file that is not there.
+  const unbuilt = join(dir, 'node_modules', 'parzen-unbuilt-plugin');
+  mkdirSync(join(unbuilt, 'src'), { recursive: true });
+  writeFileSync(
+    join(unbuilt, 'package.json'),
+    JSON.stringify({ name: 'parzen-unbuilt-plugin', type: 'module', exports: { '.': './dist/index.js' } }),
+  );
+  const unbuiltEsm = join(dir, 'node_modules', 'parzen-unbuilt-esm');
+  mkdirSync(unbuiltEsm, { recursive: true });
+  writeFileSync(
+    join(unbuiltEsm, 'package.json'),
+    JSON.stringify({ name: 'parzen-unbuilt-esm', type: 'module', exports: { '.': { import: './dist/index.js' } } }),
+  );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -98,6 +111,24 @@ describe('a config naming a plugin package', () => {
     expect(error.issues[0]?.pointer).toBe('/plugins/0');
     expect(error.issues[0]?.found).toContain("cannot find package '@parzen-nope/plugin'");
     expect(error.issues[0]?.found).toContain('npm install @parzen-nope/plugin)');
+  });
+
+  it('installed, but its entry file is not there (not built): says so, naming the file (trial 70)', async () => {
+    for (const name of ['parzen-unbuilt-plugin', 'parzen-unbuilt-esm']) {
+      const error = await loadError([name]);
+      expect(error.code).toBe('PLUGIN_LOAD_FAILED');
+      expect(error.issues).toMatchObject([
+        {
+          pointer: '/plugins/0',
+          expected: 'a package whose entry file exists',
+          found: expect.stringMatching(
+            new RegExp(
+              `^its entry .*${name}/dist/index\\.js does not exist \\(the file its package\\.json's "exports" or "main" names: build the package first\\?\\)$`,
+            ),
+          ),
+        },
+      ]);
+    }
   });
 
   it('installed, but something it imports is missing: says so, naming the missing import', async () => {

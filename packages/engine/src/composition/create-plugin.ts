@@ -86,10 +86,7 @@ export const createPlugin = async <K extends PluginKind>(
   }
   let instance: unknown;
   try {
-    instance = await manifest.create(
-      choice.options ?? {},
-      kind === 'reporter' ? listenerContext(context) : kind === 'store' ? context : readerContext(context, kind),
-    );
+    instance = await manifest.create(choice.options ?? {}, guardedContext(kind, context));
   } catch (error) {
     if (error instanceof ParzenError && error.code !== 'PLUGIN_INVALID') throw error;
     const message = error instanceof Error ? error.message : `its factory threw ${describeValue(error)}`;
@@ -338,6 +335,14 @@ export const readerServices = (services: Services, holder: Holder): Services => 
     return service;
   },
 });
+
+/**
+ * The context a plugin of `kind` is created with: a store gets the study's services as they are; a reporter
+ * a store that only reads, a bus that only streams and a factory of reporters; any other plugin the
+ * services of {@link readerServices}.
+ */
+export const guardedContext = (kind: PluginKind, context: PluginContext): PluginContext =>
+  kind === 'reporter' ? listenerContext(context) : kind === 'store' ? context : readerContext(context, kind);
 
 /** The context of a plugin that is neither a store nor a reporter: see {@link readerServices}. */
 const readerContext = (context: PluginContext, kind: PluginKind): PluginContext => ({

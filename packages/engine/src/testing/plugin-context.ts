@@ -1,5 +1,5 @@
-import { coreServices, mapServices } from '../composition/create-plugin.js';
-import type { PluginContext } from '../contracts/manifest.js';
+import { coreServices, guardedContext, mapServices } from '../composition/create-plugin.js';
+import type { PluginContext, PluginKind } from '../contracts/manifest.js';
 import type { Logger, ServiceToken } from '../contracts/services.js';
 
 /** What {@link testPluginContext} takes: the context's fields and services to bind (by token). */
@@ -9,6 +9,12 @@ export interface TestPluginContextOptions {
   readonly seed?: number;
   /** Extra or replacing services. */
   readonly services?: readonly (readonly [ServiceToken<unknown>, unknown])[];
+  /**
+   * The kind of plugin the context is for: its services are then guarded as a run guards them (a reporter's
+   * store only reads and its bus only streams; any plugin's but a store's store only reads), so a test sees
+   * what a run would refuse (trial 70: a reporter that wrote the store passed its tests). Unset: unguarded.
+   */
+  readonly kind?: PluginKind;
 }
 
 /**
@@ -26,5 +32,6 @@ export const testPluginContext = (
   const bound = coreServices(options.seed ?? 0, logger);
   for (const [token, value] of options.services ?? []) bound.set(token.id, value);
   const services = mapServices(bound, 'in this test context');
-  return { baseDir: options.baseDir ?? process.cwd(), study: options.study ?? 'test', services, logged };
+  const context = { baseDir: options.baseDir ?? process.cwd(), study: options.study ?? 'test', services };
+  return { ...(options.kind === undefined ? context : guardedContext(options.kind, context)), logged };
 };

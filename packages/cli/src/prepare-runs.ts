@@ -297,17 +297,22 @@ const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> =
     });
   }
   const scope = await openStudyScope(experiment);
-  for (const slot of CHECKED_SLOTS) {
-    const choice = experiment.config[slot];
-    if (choice === undefined) continue;
-    try {
-      await scope.create(slot, choice);
-    } catch (error) {
-      const judged = createFailure(slot, choice, error);
-      if (judged === undefined) continue;
-      if ('fault' in judged) faults.push(judged.fault);
-      else refusals.push(judged);
+  try {
+    for (const slot of CHECKED_SLOTS) {
+      const choice = experiment.config[slot];
+      if (choice === undefined) continue;
+      try {
+        await scope.create(slot, choice);
+      } catch (error) {
+        const judged = createFailure(slot, choice, error);
+        if (judged === undefined) continue;
+        if ('fault' in judged) faults.push(judged.fault);
+        else refusals.push(judged);
+      }
     }
+  } finally {
+    // The checking instances are dropped: the services they had made are released.
+    await scope.close();
   }
   const [first] = refusals;
   const [broken] = faults;

@@ -379,7 +379,8 @@ const importWhenAsked = async (
             });
         }
       },
-      () => store.close(),
+      // The store, then the services the import's plugins had made.
+      () => store.close().finally(() => scope.close()),
       `the \`${choice.use}\` store could not be closed`,
       (message) => output.note(`parzen: warning: ${message}`),
     );

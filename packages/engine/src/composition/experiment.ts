@@ -397,6 +397,7 @@ export const runLoadedExperiment = async (
     return await runInScope(experiment, scope, started, controls);
   } finally {
     unfollow();
+    await scope.close();
   }
 };
 

@@ -249,6 +249,55 @@ describe('dependency injection: one child container per study', () => {
     });
   });
 
+  it('closes the services that were made when the run ends, last made first; a close that throws is a warning (trial 70)', async () => {
+    const events: string[] = [];
+    const FIRST = serviceToken<{ name: string }>('test.first');
+    const SECOND = serviceToken<{ name: string }>('test.second');
+    const UNUSED = serviceToken<{ name: string }>('test.unused');
+    const first = defineService({
+      token: FIRST,
+      create: () => ({ name: 'first' }),
+      close: (service) => {
+        events.push(`close ${service.name}`);
+        throw new Error('already gone');
+      },
+    });
+    const second = defineService({
+      token: SECOND,
+      create: (services) => ({ name: `second after ${services.get(FIRST).name}` }),
+      close: async (service) => {
+        events.push(`close ${service.name}`);
+      },
+    });
+    const unused = defineService({
+      token: UNUSED,
+      create: () => ({ name: 'unused' }),
+      close: () => void events.push('unused'),
+    });
+    const using = defineStopper<Record<string, never>>({
+      name: 'using',
+      optionsSchema: { type: 'object', properties: {} },
+      create: (_options, context) => {
+        context.services.get(SECOND);
+        return { name: 'using', shouldStop: () => undefined };
+      },
+    });
+    const warnings: string[] = [];
+    const result = await runLoadedExperiment(
+      await loadExperiment(
+        { ...config('closing', 3), reporters: [], stopper: { use: 'using' }, budget: { maxTrials: 2 } },
+        {
+          plugins: [{ manifests: [counting, using], services: [counterService, first, second, unused] }],
+          functions: { id: () => 0 },
+          logger: { info: () => undefined, warn: (message: string) => warnings.push(message) },
+        },
+      ),
+    );
+    expect(result.trials).toHaveLength(2);
+    expect(events).toEqual(['close second after first', 'close first']);
+    expect(warnings).toContain('the service `test.first` could not be closed: already gone');
+  });
+
   it('gives a stopper (and every plugin but a store) a store that only reads (trial 60: one could add trials)', async () => {
     const attempts: string[] = [];
     const writing = defineStopper<Record<string, never>>({

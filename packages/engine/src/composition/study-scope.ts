@@ -82,6 +82,11 @@ export interface StudyScope {
    * signals, until the returned function is called (when the study ends).
    */
   followStops(signals: { readonly signal?: AbortSignal; readonly forceSignal?: AbortSignal }): () => void;
+  /**
+   * Closes the contributed services that were made (their providers' `close`), last made first; one that
+   * throws is said through the logger. Plugins and the store are closed by their owners.
+   */
+  close(): Promise<void>;
 }
 
 /** What a study scope needs to know of its study. */
@@ -133,6 +138,7 @@ export const createStudyScope = (root: Container, options: StudyScopeOptions): S
       return services.get(token);
     },
   };
+  const made: [ServiceProvider, unknown][] = [];
   for (const provider of providers) {
     child
       .bind(provider.token.id)
@@ -141,7 +147,9 @@ export const createStudyScope = (root: Container, options: StudyScopeOptions): S
         try {
           // As a plugin other than a store gets them: a reporter must not reach the writable store or bus
           // through a service its package contributes (review 74: it created a trial the run knew nothing of).
-          return provider.create(readerServices(forServices, { service: provider.token.id }));
+          const service = provider.create(readerServices(forServices, { service: provider.token.id }));
+          made.push([provider, service]);
+          return service;
         } catch (error) {
           throw serviceFailure(error, making);
         } finally {
@@ -179,5 +187,19 @@ export const createStudyScope = (root: Container, options: StudyScopeOptions): S
       };
     },
     create: (kind, choice) => createPlugin(registry, context, kind, choice),
+    close: async () => {
+      // Trial 70: a service holding a timer kept a runExperiment program from exiting, with no way to release it.
+      for (const [provider, service] of made.splice(0).reverse()) {
+        try {
+          await provider.close?.(service);
+        } catch (error) {
+          services
+            .get(SERVICES.logger)
+            .warn(
+              `the service ${serviceName(provider.token.id)} could not be closed: ${error instanceof Error ? error.message : String(error)}`,
+            );
+        }
+      }
+    },
   };
 };

@@ -96,6 +96,12 @@ export interface ServiceProvider<T = unknown> {
   readonly token: ServiceToken<T>;
   /** Makes the service from the study's other services. */
   create(services: Services): T;
+  /**
+   * Releases what the service holds (a timer, a connection, a worker), once, when the study's scope ends:
+   * after a run, and after the options check `parzen validate` and `parzen run` make first. Called only
+   * for a service that was made; one that throws is said as a warning.
+   */
+  close?(service: T): void | Promise<void>;
 }
 
 /** Types a {@link ServiceProvider}. */

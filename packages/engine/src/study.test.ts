@@ -250,26 +250,42 @@ describe('cancelling a run from code (signal, gracePeriodMs)', () => {
     new Promise<number>((_resolve, reject) =>
       context.signal.addEventListener('abort', () => reject(context.signal.reason), { once: true }),
     );
-  const abortAfter = (ms: number) => {
+  /**
+   * A signal that aborts `ms` after the run's first trial began (`wrap` its objective): a timer from the
+   * test's start flaked under load, when the run had not begun a trial by then.
+   */
+  const abortAfter = (ms: number, reason?: unknown) => {
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), ms);
-    return controller.signal;
+    let armed = false;
+    return {
+      signal: controller.signal,
+      wrap:
+        <A extends unknown[], R>(objective: (...args: A) => R) =>
+        (...args: A): R => {
+          if (!armed) {
+            armed = true;
+            setTimeout(() => controller.abort(reason), ms);
+          }
+          return objective(...args);
+        },
+    };
   };
 
   it('interrupts the running trial once the grace period is over, and tells it through context.signal', async () => {
     let told = false;
     const started = Date.now();
+    const stop = abortAfter(30);
     const result = await fmin({
       space,
       suggester: prior,
-      signal: abortAfter(30),
+      signal: stop.signal,
       gracePeriodMs: 50,
-      objective: (params, context) => {
+      objective: stop.wrap((params: unknown, context: { signal: AbortSignal }) => {
         context.signal.addEventListener('abort', () => {
           told = true;
         });
         return listening(params, context);
-      },
+      }),
     });
     expect(Date.now() - started).toBeLessThan(5000);
     expect(result.reason).toBe('interrupted');
@@ -281,13 +297,15 @@ describe('cancelling a run from code (signal, gracePeriodMs)', () => {
 
   it("forceSignal ends the grace period at once, as the CLI's second Ctrl-C (fmin and optimize)", async () => {
     const started = Date.now();
+    const stop = abortAfter(20);
+    const force = abortAfter(60);
     const forced = await fmin({
       space,
       suggester: prior,
-      signal: abortAfter(20),
+      signal: stop.signal,
       gracePeriodMs: 60_000,
-      forceSignal: abortAfter(60),
-      objective: listening,
+      forceSignal: force.signal,
+      objective: stop.wrap(force.wrap(listening)),
     });
     expect(Date.now() - started).toBeLessThan(5000);
     expect(forced.reason).toBe('interrupted');
@@ -296,7 +314,8 @@ describe('cancelling a run from code (signal, gracePeriodMs)', () => {
     ]);
     // Alone, it stops the run too.
     const study = await Study.open({ space, suggester: prior });
-    const result = await study.optimize({ objective: listening, forceSignal: abortAfter(20), maxTrials: 5 });
+    const alone = abortAfter(20);
+    const result = await study.optimize({ objective: alone.wrap(listening), forceSignal: alone.signal, maxTrials: 5 });
     expect(result.reason).toBe('interrupted');
     expect(result.trials.map((trial) => (trial.state === 'failed' ? trial.error.code : trial.state))).toEqual([
       'INTERRUPTED',
@@ -304,45 +323,49 @@ describe('cancelling a run from code (signal, gracePeriodMs)', () => {
   });
 
   it('abandons an objective that never settles, and lets one that ends within the grace period finish', async () => {
+    const stop = abortAfter(20);
     const never = await fmin({
       space,
       suggester: prior,
-      signal: abortAfter(20),
+      signal: stop.signal,
       gracePeriodMs: 0,
-      objective: () => new Promise<number>(() => {}),
+      objective: stop.wrap(() => new Promise<number>(() => {})),
     });
     expect(never.trials.map((trial) => trial.state)).toEqual(['failed']);
+    const later = abortAfter(20);
     const finishing = await fmin({
       space,
       suggester: prior,
-      signal: abortAfter(20),
+      signal: later.signal,
       gracePeriodMs: 5000,
-      objective: ({ x }) => new Promise<number>((resolve) => setTimeout(() => resolve(x), 80)),
+      objective: later.wrap(
+        ({ x }: { x: number }) => new Promise<number>((resolve) => setTimeout(() => resolve(x), 80)),
+      ),
     });
     expect(finishing.reason).toBe('interrupted');
     expect(finishing.trials.map((trial) => trial.state)).toEqual(['complete']);
   });
 
   it("says the caller's abort reason in the interrupted trial's message (trial 38)", async () => {
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error('user cancelled')), 20);
+    const cancelled = abortAfter(20, new Error('user cancelled'));
     const result = await fmin({
       space,
       suggester: prior,
-      signal: controller.signal,
+      signal: cancelled.signal,
       gracePeriodMs: 0,
-      objective: listening,
+      objective: cancelled.wrap(listening),
     });
     expect(result.trials[0]).toMatchObject({
       state: 'failed',
       error: { code: 'INTERRUPTED', message: 'The run was interrupted (user cancelled) while this trial was running.' },
     });
+    const stop = abortAfter(20);
     const plain = await fmin({
       space,
       suggester: prior,
-      signal: abortAfter(20),
+      signal: stop.signal,
       gracePeriodMs: 0,
-      objective: listening,
+      objective: stop.wrap(listening),
     });
     expect(plain.trials[0]).toMatchObject({
       error: { message: 'The run was interrupted while this trial was running.' },

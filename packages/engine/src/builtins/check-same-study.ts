@@ -120,7 +120,21 @@ export const studySuggester = (suggester: Suggester): StudySuggester => {
   if (suggester.settings === undefined) return { name: suggester.name };
   let settings: Record<string, unknown>;
   try {
-    settings = JSON.parse(JSON.stringify(suggester.settings)) as Record<string, unknown>;
+    // What JSON would change without a word (trial 70: NaN kept as null, a function dropped) is refused as a
+    // BigInt is; a property set to undefined is a setting left out.
+    const changed = (key: string, value: unknown) => {
+      const named = key === '' ? 'the settings' : `\`${key}\``;
+      if (typeof value === 'function' || typeof value === 'symbol') return `${named} is a ${typeof value}`;
+      if (typeof value === 'number' && !Number.isFinite(value)) return `${named} is ${value}`;
+      return undefined;
+    };
+    settings = JSON.parse(
+      JSON.stringify(suggester.settings, (key, value: unknown) => {
+        const problem = changed(key, value);
+        if (problem !== undefined) throw new TypeError(problem);
+        return value;
+      }),
+    ) as Record<string, unknown>;
   } catch (error) {
     throw new ParzenError(
       'PLUGIN_INVALID',

@@ -131,5 +131,17 @@ describe('Study.open (ask/tell) and the suggester its study was created with', (
       code: 'PLUGIN_INVALID',
       message: expect.stringContaining('Suggester `algo` has settings that are not JSON data'),
     });
+    // What JSON would change without a word (trial 70: NaN stored as null, a function dropped).
+    for (const [settings, said] of [
+      [{ a: Number.NaN }, '`a` is NaN'],
+      [{ nested: { f: () => 1 } }, '`f` is a function'],
+      [{ list: [1, Number.POSITIVE_INFINITY] }, '`1` is Infinity'],
+    ] as const)
+      await expect(Study.open({ space, suggester: withSettings(settings) })).rejects.toMatchObject({
+        code: 'PLUGIN_INVALID',
+        message: expect.stringContaining(`has settings that are not JSON data (${said})`),
+      });
+    // A setting left undefined is left out.
+    await expect(Study.open({ space, suggester: withSettings({ a: 1, b: undefined }) })).resolves.toBeDefined();
   });
 });

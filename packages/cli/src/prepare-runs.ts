@@ -127,9 +127,18 @@ const canonicalFile = (path: string): string => {
   }
 };
 
-/** Closes the objectives the preflight started and no run took (validate, or a run that stopped early). */
+/**
+ * Closes the objectives the preflight started and no run took (validate, or a run that stopped early), then
+ * their scopes: the services they had made are released (review 76: `validate` never closed them).
+ */
 export const closeStarted = async (runs: readonly PreparedRun[]): Promise<void> => {
-  for (const run of runs) await run.started?.objective.close?.();
+  for (const run of runs) {
+    try {
+      await run.started?.objective.close?.();
+    } finally {
+      await run.started?.scope.close();
+    }
+  }
 };
 
 /**

@@ -326,7 +326,9 @@ describe('a plugin whose create() reads the store (trial 70)', () => {
     );
     const out = await cli('validate', target);
     expect(out.code).not.toBe(0);
-    expect(out.stderr).toContain('No store is open here: a suggester, pruner or stopper is also created once to check');
+    expect(out.stderr).toContain(
+      "No store is open yet: `parzen validate` and `parzen run` first create the config's suggester, pruner, stopper and objective to check them",
+    );
     expect(out.stderr).toContain('or ask `services.has(SERVICES.store)` first');
   });
 });

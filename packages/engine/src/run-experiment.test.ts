@@ -551,6 +551,32 @@ export const services = [{ token, create: () => 1 }, { token, create: () => 2 }]
       message: expect.stringMatching(/^A plugin module is listed twice:/),
     });
     await expect(load(['./a.mjs'])).resolves.toBeDefined();
+    // A package given in code is checked too (review 76: an API package's `cache` beside a config's, or
+    // its own `logger`, still met inversify's "Ambiguous bindings").
+    const given = (name: string) => ({
+      manifests: [prior],
+      services: [{ token: { id: Symbol.for(`parzen.service.${name}`) }, create: () => ({}) }],
+    });
+    const inCode = (pkg: ReturnType<typeof given>, plugins: string[] = []) =>
+      loadExperiment({ ...config, plugins }, { baseDir: dir, functions, plugins: [pkg] });
+    await expect(inCode(given('cache'), ['./b.mjs'])).rejects.toMatchObject({
+      code: 'PLUGIN_DUPLICATE',
+      message: expect.stringContaining(
+        'The service `cache` of /plugins/0 (./b.mjs) has the name of the one of a plugin package given in code',
+      ),
+      issues: [{ pointer: '/plugins/0' }],
+    });
+    await expect(inCode(given('logger'))).rejects.toMatchObject({
+      code: 'PLUGIN_DUPLICATE',
+      message:
+        "The service `logger` of a plugin package given in code has the name of Parzen's own; plugins that ask for it could not tell them apart.",
+    });
+    // A module listed twice with a service named as Parzen's own is said to be listed twice.
+    await expect(load(['./logger.mjs', './logger.mjs'])).rejects.toMatchObject({
+      issues: expect.arrayContaining([
+        { pointer: '/plugins/1', expected: 'each module listed once', found: './logger.mjs again (it is /plugins/0)' },
+      ]),
+    });
   });
 
   it('a study its stopper ended runs no new trial on a rerun, says so, and runs the params that rerun enqueued (review 31)', async () => {

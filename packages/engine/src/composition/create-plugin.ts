@@ -37,27 +37,31 @@ export const lookupServices = (
   has: (id: symbol) => boolean,
   get: (id: symbol) => unknown,
   where: string,
+  /** What to say instead of `No service ...` for a token, when the caller knows why it is missing. */
+  missing?: (id: symbol) => string | undefined,
 ): Services => ({
   get: <T>(token: ServiceToken<T>): T => {
-    if (!has(token.id) && token.id === SERVICES.store.id)
-      // Trial 70: "No service `parzen.service.store` is bound in this study" said neither why nor what to do.
+    if (!has(token.id))
       throw new ParzenError(
         'PLUGIN_INVALID',
-        'No store is open here: a suggester, pruner or stopper is also created once to check its options before any study is open (by `parzen validate` and `parzen run`), and that create() gets no store. Read the store when a trial begins (beginTrial, shouldPrune, shouldStop), or ask `services.has(SERVICES.store)` first.',
+        missing?.(token.id) ?? `No service \`${token.id.description ?? 'unknown'}\` ${where}.`,
       );
-    if (!has(token.id))
-      throw new ParzenError('PLUGIN_INVALID', `No service \`${token.id.description ?? 'unknown'}\` ${where}.`);
     return get(token.id) as T;
   },
   has: (token) => has(token.id),
 });
 
 /** Services bound in a map (by token id), as {@link lookupServices}. */
-export const mapServices = (bound: ReadonlyMap<symbol, unknown>, where: string): Services =>
+export const mapServices = (
+  bound: ReadonlyMap<symbol, unknown>,
+  where: string,
+  missing?: (id: symbol) => string | undefined,
+): Services =>
   lookupServices(
     (id) => bound.has(id),
     (id) => bound.get(id),
     where,
+    missing,
   );
 
 /**

@@ -151,46 +151,51 @@ const checkPluginNames = (
   const own = new Set<symbol>(Object.values(SERVICES).map((token) => token.id));
   packages.forEach((pkg, at) => {
     const entry = from(at);
+    // A package given in code (`plugins` of loadExperiment or fmin) has no config entry to point at.
+    const label = entry === undefined ? 'a plugin package given in code' : `/plugins/${entry} (${specifiers[entry]})`;
+    const problem = (clash: string | undefined, issue: Omit<ConfigIssue, 'pointer'>) => {
+      if (clash !== undefined) clashes.push(clash);
+      if (entry !== undefined) issues.push({ pointer: `/plugins/${entry}`, ...issue });
+      else if (clash === undefined) clashes.push(`${label}: expected ${issue.expected}, found ${issue.found}`);
+    };
     for (const provider of pkg.services ?? []) {
       const id = (provider as { token?: { id?: unknown } } | undefined)?.token?.id;
-      if (typeof id !== 'symbol' || entry === undefined) continue;
+      if (typeof id !== 'symbol') continue;
       const name = serviceName(id);
       const first = services.get(id);
-      if (own.has(id)) {
-        clashes.push(
-          `The service \`${name}\` of /plugins/${entry} (${specifiers[entry]}) has the name of Parzen's own; plugins that ask for it could not tell them apart`,
+      const earlier = first === undefined ? undefined : from(first);
+      // A module listed twice is said as such, not as two services (review 76: as two clashes with Parzen's).
+      if (
+        first !== at &&
+        earlier !== undefined &&
+        entry !== undefined &&
+        sameModule(specifiers[earlier] as string, specifiers[entry] as string, baseDir)
+      ) {
+        listedTwice(entry, earlier);
+        continue;
+      }
+      if (own.has(id))
+        problem(
+          `The service \`${name}\` of ${label} has the name of Parzen's own; plugins that ask for it could not tell them apart`,
+          {
+            expected: `services named other than Parzen's own (${Object.keys(SERVICES).join(', ')})`,
+            found: `a service \`${name}\``,
+          },
         );
-        issues.push({
-          pointer: `/plugins/${entry}`,
-          expected: `services named other than Parzen's own (${Object.keys(SERVICES).join(', ')})`,
-          found: `a service \`${name}\``,
-        });
-      } else if (first !== undefined && first !== at) {
-        // A module listed twice is said as such, not as two services.
-        const earlier = from(first);
-        if (earlier !== undefined && sameModule(specifiers[earlier] as string, specifiers[entry] as string, baseDir)) {
-          listedTwice(entry, earlier);
-          continue;
-        }
+      else if (first !== undefined && first !== at) {
         const where =
-          first < builtIn
-            ? 'a built-in one'
-            : `the one of /plugins/${from(first)} (${specifiers[from(first) as number]})`;
-        clashes.push(
-          `The service \`${name}\` of /plugins/${entry} (${specifiers[entry]}) has the name of ${where}; plugins that ask for it could not tell them apart`,
+          earlier === undefined
+            ? 'the one of a plugin package given in code'
+            : `the one of /plugins/${earlier} (${specifiers[earlier]})`;
+        problem(
+          `The service \`${name}\` of ${label} has the name of ${where}; plugins that ask for it could not tell them apart`,
+          { expected: `a service named other than \`${name}\``, found: `a second \`${name}\`, besides ${where}` },
         );
-        issues.push({
-          pointer: `/plugins/${entry}`,
-          expected: `a service named other than \`${name}\``,
-          found: `a second \`${name}\`, besides ${where}`,
-        });
-      } else if (first === at) {
-        issues.push({
-          pointer: `/plugins/${entry}`,
+      } else if (first === at)
+        problem(undefined, {
           expected: 'each service listed once',
           found: `the service \`${name}\` twice in its services`,
         });
-      }
       services.set(id, first ?? at);
     }
   });
@@ -224,10 +229,10 @@ const checkPluginNames = (
       });
     }
   });
-  if (issues.length > 0)
+  if (issues.length > 0 || clashes.length > 0)
     throw new ParzenError(
       'PLUGIN_DUPLICATE',
-      `${clashes.length > 0 ? clashes.join('. ') : 'A plugin module is listed twice'}:\n${formatIssues(issues)}`,
+      `${clashes.length > 0 ? clashes.join('. ') : 'A plugin module is listed twice'}${issues.length > 0 ? `:\n${formatIssues(issues)}` : '.'}`,
       { issues },
     );
 };
@@ -376,10 +381,12 @@ export interface StartedObjective {
 /** Opens a study scope and creates the config's objective in it (a missing module or program fails here). */
 export const startObjective = async (experiment: LoadedExperiment): Promise<StartedObjective> => {
   const scope = await openStudyScope(experiment);
-  return {
-    scope,
-    objective: await scope.create('objective', experiment.config.objective).catch(inSlot('/objective')),
-  };
+  try {
+    return { scope, objective: await scope.create('objective', experiment.config.objective) };
+  } catch (error) {
+    await scope.close();
+    return inSlot('/objective')(error);
+  }
 };
 
 /**

@@ -112,6 +112,11 @@ export const createStudyScope = (root: Container, options: StudyScopeOptions): S
     (id) => child.isBound(id),
     (id) => child.get(id),
     'is bound in this study',
+    // Trial 70: "No service `parzen.service.store` is bound in this study" said neither why nor what to do.
+    (id) =>
+      id === SERVICES.store.id
+        ? "No store is open yet: `parzen validate` and `parzen run` first create the config's suggester, pruner, stopper and objective to check them, before any study is open, and those get no store. Read the store later (when a trial begins or is evaluated: beginTrial, evaluate, shouldPrune, shouldStop), or ask `services.has(SERVICES.store)` first."
+        : undefined,
   );
   for (const [id, service] of coreServices(options.seed, options.logger, options.clock))
     child.bind(id).toConstantValue(service);

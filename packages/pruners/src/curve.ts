@@ -64,8 +64,14 @@ export const isFirstInIntervalStep = (
  * numpy's `percentile` with linear interpolation (its default), q in [0, 100], over a non-empty list:
  * the value at virtual index q/100·(n − 1) of the sorted values, interpolated as numpy's `_lerp` does.
  */
-export const percentileOf = (values: readonly number[], q: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
+export const percentileOf = (values: readonly number[], q: number): number =>
+  percentileOfSorted(
+    [...values].sort((a, b) => a - b),
+    q,
+  );
+
+/** {@link percentileOf} of values already sorted in ascending order. */
+export const percentileOfSorted = (sorted: readonly number[], q: number): number => {
   const index = (q / 100) * (sorted.length - 1);
   const below = Math.floor(index);
   const above = Math.min(below + 1, sorted.length - 1);

@@ -1,11 +1,11 @@
-import { definedOptions, describeValue, type PruneContext, type Pruner } from '@parzen/engine/plugin';
+import { definedOptions, describeValue, type PruneContext, type Pruner, type Trial } from '@parzen/engine/plugin';
 import {
   bestOf,
   checkOptions,
   integerAtLeast,
   isFirstInIntervalStep,
   lastStep,
-  percentileOf,
+  percentileOfSorted,
   unknownOptions,
   valueAt,
 } from './curve.js';
@@ -29,6 +29,43 @@ export const PERCENTILE_DEFAULTS = { startupTrials: 5, warmupSteps: 0, intervalS
 
 type Settings = Required<PercentilePrunerOptions>;
 
+/** The complete trials of a listing and, by step, their values there in ascending order (made on first ask). */
+interface CompleteValues {
+  readonly count: number;
+  atStep(step: number): readonly number[];
+}
+
+/**
+ * The engine shows the same `trials` array, its finished trials unchanged, until it lists the study again
+ * (see `PruneContext.trials`): what the complete trials give is kept per array, so a report costs a lookup,
+ * not a pass and a sort over the study (trial 71: 75 ms per report at 50,000 trials).
+ */
+const completeByListing = new WeakMap<readonly Trial[], CompleteValues>();
+
+const completeOf = (trials: readonly Trial[]): CompleteValues => {
+  const known = completeByListing.get(trials);
+  if (known !== undefined) return known;
+  const complete = trials.filter((t) => t.state === 'complete');
+  const byStep = new Map<number, readonly number[]>();
+  const made: CompleteValues = {
+    count: complete.length,
+    atStep: (step) => {
+      const kept = byStep.get(step);
+      if (kept !== undefined) return kept;
+      const values: number[] = [];
+      for (const other of complete) {
+        const value = valueAt(other, step);
+        if (value !== undefined) values.push(value);
+      }
+      values.sort((a, b) => a - b);
+      byStep.set(step, values);
+      return values;
+    },
+  };
+  completeByListing.set(trials, made);
+  return made;
+};
+
 /**
  * Optuna's PercentilePruner: prune when the trial's best intermediate value so far is worse than the
  * `percentile` of the complete trials' values at the same step (linear interpolation as numpy's).
@@ -36,8 +73,8 @@ type Settings = Required<PercentilePrunerOptions>;
  */
 export const percentileShouldPrune = (settings: Settings, context: PruneContext): boolean => {
   const { trial, trials, direction } = context;
-  const complete = trials.filter((t) => t.state === 'complete');
-  if (complete.length === 0 || complete.length < settings.startupTrials) return false;
+  const finished = completeOf(trials);
+  if (finished.count === 0 || finished.count < settings.startupTrials) return false;
   const step = lastStep(trial);
   if (step === undefined || step < settings.warmupSteps) return false;
   if (!isFirstInIntervalStep(step, trial, settings.warmupSteps, settings.intervalSteps)) return false;
@@ -45,14 +82,10 @@ export const percentileShouldPrune = (settings: Settings, context: PruneContext)
     (trial.intermediate ?? []).map((point) => point.value),
     direction,
   );
-  const atStep: number[] = [];
-  for (const other of complete) {
-    const value = valueAt(other, step);
-    if (value !== undefined) atStep.push(value);
-  }
+  const atStep = finished.atStep(step);
   if (atStep.length < settings.minTrials || atStep.length === 0) return false;
   const q = direction === 'maximize' ? 100 - settings.percentile : settings.percentile;
-  const threshold = percentileOf(atStep, q);
+  const threshold = percentileOfSorted(atStep, q);
   return direction === 'maximize' ? best < threshold : best > threshold;
 };
 

@@ -25,7 +25,8 @@ const space: SpaceDefinition = { x: { type: 'uniform', low: 0, high: 1 } };
 const limitPruner = (limit: number, seen: PruneContext[] = []): Pruner => ({
   name: 'limit',
   shouldPrune: (context) => {
-    seen.push(context);
+    // Kept past the call: copied, as the contract asks (running trials' entries change in place).
+    seen.push({ ...context, trials: [...context.trials] });
     return (context.trial.intermediate?.at(-1)?.value ?? 0) > limit;
   },
 });

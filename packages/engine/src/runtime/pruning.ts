@@ -138,22 +138,30 @@ export const createPruning = (options: PruningOptions): Pruning => {
   /** Intermediate values of this process's trials that are running (or were reported through `report`). */
   const local = new Map<number, readonly IntermediateValue[]>();
   let version = 0;
-  let listing: { trials: readonly Trial[]; at: number; version: number } | undefined;
+  /**
+   * The last listing, and the array the pruner is shown: a copy of it made once per listing, whose entries
+   * for this process's running trials are laid over with their local values at each report. Only those
+   * entries change between listings, so a pruner may keep what it derives from the finished trials for as
+   * long as it is shown the same array (trial 71: a copy of the whole study per report cost 24 ms at 50,000).
+   */
+  let listing: { trials: readonly Trial[]; shown: Trial[]; at: number; version: number } | undefined;
 
   const listTrials = async (fresh: boolean): Promise<readonly Trial[]> => {
     // Monotonic: a wall clock set back would keep an old listing for as long.
     const time = performance.now();
     if (fresh || listing === undefined || listing.version !== version || time - listing.at >= refreshMs) {
       const listed = version;
-      listing = { trials: await store.listTrials(study), at: time, version: listed };
+      const trials = await store.listTrials(study);
+      listing = { trials, shown: trials.slice(), at: time, version: listed };
     }
-    if (local.size === 0) return listing.trials;
-    return listing.trials.map((trial) => {
-      const mine = trial.state === 'running' ? local.get(trial.number) : undefined;
-      return mine === undefined || (trial.intermediate?.length ?? 0) >= mine.length
-        ? trial
-        : { ...trial, intermediate: mine };
-    });
+    const { trials, shown } = listing;
+    for (const [number, mine] of local) {
+      const at = trials[number]?.number === number ? number : trials.findIndex((trial) => trial.number === number);
+      const trial = trials[at];
+      if (trial === undefined || trial.state !== 'running') continue;
+      shown[at] = (trial.intermediate?.length ?? 0) >= mine.length ? trial : { ...trial, intermediate: mine };
+    }
+    return shown;
   };
 
   const judging = judges(pruner);

@@ -172,3 +172,28 @@ describe('successive halving: a pruned trial whose last report crossed several r
     expect(pruner.shouldPrune(context)).toBe(true);
   });
 });
+
+describe('the median pruner kept from report to report (trial 71: a pass and a sort over the study per report)', () => {
+  it('decides as a fresh pruner does as the study grows, and when reused on another study', () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
+    const curveOf = (length: number): Curve =>
+      Array.from({ length }, (_, step) => [step, 1 + random() * 3 - step * 0.1] as const);
+    const kept = createMedianPruner({ startupTrials: 2 });
+    for (const study of ['a', 'b']) {
+      const finished: Trial[] = [];
+      for (let number = 0; number < 40; number++) {
+        const curve = curveOf(1 + Math.floor(random() * 6));
+        for (let step = 1; step <= curve.length; step++) {
+          const context = { ...judged(finished, number, curve.slice(0, step)), study };
+          const fresh = createMedianPruner({ startupTrials: 2 }).shouldPrune(context);
+          expect(kept.shouldPrune(context), `${study} #${number} step ${step - 1}`).toBe(fresh);
+        }
+        finished.push({ ...complete(number, curve), study });
+      }
+    }
+  });
+});

@@ -12,8 +12,8 @@ export interface PruneContext {
    * Every trial of the study as the store has it (other processes' too), with their intermediate
    * values; `trial` is among them. The array is the engine's and stays as it is while `shouldPrune` runs;
    * copy what you keep past the call (the entries of running trials are updated in place as they report).
-   * While the same array is shown again, its finished trials are the same: what a pruner derives from them
-   * may be kept for as long (a WeakMap keyed by the array).
+   * Finished trials never change (the same number, the same trial): what a pruner derives from them may be
+   * kept from report to report, adding only the trials it has not seen (the median pruner does).
    */
   readonly trials: readonly Trial[];
 }

@@ -404,7 +404,8 @@ export const runLoadedExperiment = async (
     return await runInScope(experiment, scope, started, controls);
   } finally {
     unfollow();
-    await scope.close();
+    // Said as the run's other warnings are (a store or objective that could not be closed).
+    await scope.close(controls.onWarning);
   }
 };
 

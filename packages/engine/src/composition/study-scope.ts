@@ -84,9 +84,9 @@ export interface StudyScope {
   followStops(signals: { readonly signal?: AbortSignal; readonly forceSignal?: AbortSignal }): () => void;
   /**
    * Closes the contributed services that were made (their providers' `close`), last made first; one that
-   * throws is said through the logger. Plugins and the store are closed by their owners.
+   * throws is said through `warn` (default: the logger). Plugins and the store are closed by their owners.
    */
-  close(): Promise<void>;
+  close(warn?: (message: string) => void): Promise<void>;
 }
 
 /** What a study scope needs to know of its study. */
@@ -192,17 +192,15 @@ export const createStudyScope = (root: Container, options: StudyScopeOptions): S
       };
     },
     create: (kind, choice) => createPlugin(registry, context, kind, choice),
-    close: async () => {
+    close: async (warn = (message: string) => services.get(SERVICES.logger).warn(message)) => {
       // Trial 70: a service holding a timer kept a runExperiment program from exiting, with no way to release it.
       for (const [provider, service] of made.splice(0).reverse()) {
         try {
           await provider.close?.(service);
         } catch (error) {
-          services
-            .get(SERVICES.logger)
-            .warn(
-              `the service ${serviceName(provider.token.id)} could not be closed: ${error instanceof Error ? error.message : String(error)}`,
-            );
+          warn(
+            `the service ${serviceName(provider.token.id)} could not be closed: ${error instanceof Error ? error.message : String(error)}`,
+          );
         }
       }
     },

@@ -120,6 +120,10 @@ describe('suggestParams: the engine walks the space, the suggester begins the tr
       code: 'SUGGESTER_OUT_OF_SPACE',
       message: expect.stringContaining('`x` the value 3'),
     });
+    const unset = recording({ groups: [['x', 'y']], sampleGroup: () => ({ x: 0.5, y: undefined }) as never });
+    await expect(suggestParams(unset.suggester, context())).rejects.toMatchObject({
+      message: expect.stringContaining('gave no value for `y`'),
+    });
     const missing = recording({ groups: [['x', 'y']], sampleGroup: () => ({ x: 0.5 }) });
     await expect(suggestParams(missing.suggester, context())).rejects.toMatchObject({
       code: 'SUGGESTER_OUT_OF_SPACE',

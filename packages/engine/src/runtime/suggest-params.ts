@@ -101,7 +101,12 @@ export const suggestParams = async (
     const values = await (current.sampleGroup as NonNullable<TrialSampler['sampleGroup']>)(members, decided);
     for (const member of members) {
       // Trial 70: "gave parameter `m` the value nothing" for a member the result left out.
-      if (typeof values !== 'object' || values === null || !(member.name in values))
+      if (
+        typeof values !== 'object' ||
+        values === null ||
+        !Object.hasOwn(values, member.name) ||
+        values[member.name] === undefined
+      )
         throw new ParzenError(
           'SUGGESTER_OUT_OF_SPACE',
           `Suggester \`${suggester.name}\`: its sampleGroup() gave no value for \`${member.name}\`; expected one for each member it was given (${members.map((m) => m.name).join(', ')}).`,

@@ -1,5 +1,6 @@
 import type { EvaluationContext, EvaluationResult, ObjectiveAdapter } from '../contracts/objective.js';
 import type { ExternalParams } from '../domain/params.js';
+import { describeValue } from '../errors.js';
 import { thrownErrorInfo } from './interpret-result.js';
 import { strayErrorSource, watchStrayErrors } from './stray-errors.js';
 
@@ -33,6 +34,32 @@ export interface EvaluateOptions {
    */
   readonly onAbandoned?: () => void;
 }
+
+/**
+ * An objective adapter's result as the engine reads it; anything else fails the trial, naming the adapter
+ * (review 76: `{ loss: 0 }` without a `status` crashed the run with a TypeError).
+ */
+const wellFormed = (objective: ObjectiveAdapter, result: unknown): EvaluationResult => {
+  const shaped = result as { status?: unknown; loss?: unknown; error?: { code?: unknown; message?: unknown } } | null;
+  if (typeof shaped === 'object' && shaped !== null) {
+    if (shaped.status === 'ok' && typeof shaped.loss === 'number') return result as EvaluationResult;
+    if (
+      shaped.status === 'failed' &&
+      typeof shaped.error === 'object' &&
+      shaped.error !== null &&
+      typeof shaped.error.code === 'string' &&
+      typeof shaped.error.message === 'string'
+    )
+      return result as EvaluationResult;
+  }
+  return {
+    status: 'failed',
+    error: {
+      code: 'OBJECTIVE_FAILED',
+      message: `The objective \`${objective.name}\` returned ${describeValue(result)}; expected { status: 'ok', loss } or { status: 'failed', error: { code, message } } (a fault of the objective plugin).`,
+    },
+  };
+};
 
 /** How long after its timeout an objective still running counts as abandoned (see {@link EvaluateOptions.onAbandoned}). */
 const ABANDONED_AFTER_MS = 1000;
@@ -89,12 +116,13 @@ export const evaluateTrial = async (
   });
   const evaluation = (async (): Promise<EvaluationResult> => {
     try {
-      return await objective.evaluate(params, {
+      const result: unknown = await objective.evaluate(params, {
         trialNumber: options.trialNumber,
         signal: controller.signal,
         report: options.pruning?.report ?? (async () => {}),
         shouldPrune: options.pruning?.shouldPrune ?? (() => false),
       });
+      return wellFormed(objective, result);
     } catch (error) {
       return { status: 'failed', error: thrownErrorInfo(error) };
     }

@@ -994,3 +994,25 @@ describe('BudgetTracker and failures in a row', () => {
     expect(never.stopReason()).toBe('failures');
   });
 });
+
+describe('an objective adapter that returns something else than a result (review 76: a TypeError crashed the run)', () => {
+  it('fails that trial, naming the adapter and what it returned, and the run goes on', async () => {
+    const odd = [{ loss: 0 }, undefined, { status: 'ok', loss: '1' }, { status: 'failed' }];
+    let call = 0;
+    const objective: ObjectiveAdapter = {
+      name: 'odd',
+      evaluate: async () => odd[call++ % odd.length] as never,
+    };
+    const result = await run(() => 0, { maxTrials: 4 }, { objective });
+    expect(result.trials.map((trial) => (trial.state === 'failed' ? trial.error.code : trial.state))).toEqual([
+      'OBJECTIVE_FAILED',
+      'OBJECTIVE_FAILED',
+      'OBJECTIVE_FAILED',
+      'OBJECTIVE_FAILED',
+    ]);
+    const [first] = result.trials;
+    expect(first?.state === 'failed' && first.error.message).toBe(
+      "The objective `odd` returned {\"loss\":0}; expected { status: 'ok', loss } or { status: 'failed', error: { code, message } } (a fault of the objective plugin).",
+    );
+  });
+});

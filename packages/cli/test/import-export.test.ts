@@ -146,6 +146,18 @@ describe('parzen export and import', () => {
     expect(again.stderr).not.toContain('repeats an earlier line');
   });
 
+  it('lists the first 20 repeated lines and says how many more (trial 71: 10,000 numbers on one line)', async () => {
+    const row = '{"params": {"x": 0.3, "model": "tree"}, "loss": 0.5}';
+    const many = writeIn(dir, 'dup-many.jsonl', Array.from({ length: 31 }, () => row).join('\n'));
+    const target = config('dup-many.json', { use: 'jsonl', options: { path: './dup-many.parzen.jsonl' } });
+    const out = await cli('import', target, many, '--json');
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stderr).toContain(
+      `parzen: 30 lines of ${many} (2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21 and 10 more; --json lists them all) repeat an earlier line of it`,
+    );
+    expect(JSON.parse(out.stdout).repeatedLines).toHaveLength(30);
+  });
+
   it('export -o --json prints what was written and what was left out; --json without -o is refused (stdout holds the export)', async () => {
     const from = config('from-json.json', { use: 'jsonl', options: { path: './heart.parzen.jsonl' } });
     const file = join(dir, 'json-export', 'heart.jsonl');

@@ -171,6 +171,12 @@ const exportedSuggester = (file: TrialFile): StudySuggester | undefined => {
   return plain ? { name, settings: settings as Record<string, unknown> } : { name };
 };
 
+/** Line numbers a message lists: the first 20, then how many more (trial 71: 10,000 of them on one line). */
+const listedLines = (lines: readonly number[]): string =>
+  lines.length <= 20
+    ? lines.join(', ')
+    : `${lines.slice(0, 20).join(', ')} and ${(lines.length - 20).toLocaleString('en-US')} more; --json lists them all`;
+
 /**
  * `parzen import <config> <file>`: adds the finished trials of a `parzen export` file, a results JSONL
  * (`{"params": {...}, "loss": n}` a line) or a CSV (parameters and `loss` columns) to the config's study
@@ -436,7 +442,7 @@ const importWhenAsked = async (
   const inFile = repeatedRows(checked.trials, checked.rows);
   if (inFile.length > 0)
     output.note(
-      `parzen: ${countOf(inFile.length, 'line')} of ${shown} (${inFile.join(', ')}) ${inFile.length === 1 ? 'repeats' : 'repeat'} an earlier line of it ` +
+      `parzen: ${countOf(inFile.length, 'line')} of ${shown} (${listedLines(inFile)}) ${inFile.length === 1 ? 'repeats' : 'repeat'} an earlier line of it ` +
         '(same params, state, loss and error): imported as trials of their own, so the suggester counts that result more than once.',
     );
   const repeats = repeated.filter(Boolean).length;
@@ -448,7 +454,7 @@ const importWhenAsked = async (
     );
   if (invalid.length > 0) {
     // The count with the result; why, with the other notes (stdout alone must not end in a dangling colon).
-    say(`Skipped ${invalid.length} of ${countOf(total, 'line')} (${invalid.map(({ row }) => row).join(', ')}).`);
+    say(`Skipped ${invalid.length} of ${countOf(total, 'line')} (${listedLines(invalid.map(({ row }) => row))}).`);
     output.note(
       `parzen: why ${invalid.length === 1 ? 'it was' : 'they were'} skipped:\n${formatInvalidRows(invalid, 'line')}`,
     );

@@ -112,6 +112,36 @@ export const checkSameStudy = (stored: StudyRecord, spec: StudySpec): void => {
 };
 
 /**
+ * Where JSON would change `value` without a word (a non-finite number, a function, undefined in an array, a
+ * Map or another class's object), as `/pointer is ...`; undefined when it would not. A cycle is left to
+ * JSON.stringify, which throws.
+ */
+const changedByJson = (value: unknown, path: string, seen = new Set<object>()): string | undefined => {
+  const at = path === '' ? 'the settings' : `\`${path}\``;
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : `${at} is ${value}`;
+  if (typeof value !== 'object') return `${at} is ${value === undefined ? 'undefined' : `a ${typeof value}`}`;
+  if (seen.has(value)) return undefined;
+  seen.add(value);
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      const found = changedByJson(value[index], `${path}/${index}`, seen);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null)
+    return `${at} is a ${value.constructor?.name ?? 'class'} object`;
+  for (const [key, inner] of Object.entries(value)) {
+    if (inner === undefined) continue;
+    const found = changedByJson(inner, `${path}/${escapePointer(key)}`, seen);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+};
+
+/**
  * A suggester as a new study keeps it: its name, and a JSON copy of its settings when it has any.
  *
  * @throws `ParzenError` `PLUGIN_INVALID` when the settings are not JSON data (a BigInt, a cycle).
@@ -121,20 +151,10 @@ export const studySuggester = (suggester: Suggester): StudySuggester => {
   let settings: Record<string, unknown>;
   try {
     // What JSON would change without a word (trial 70: NaN kept as null, a function dropped) is refused as a
-    // BigInt is; a property set to undefined is a setting left out.
-    const changed = (key: string, value: unknown) => {
-      const named = key === '' ? 'the settings' : `\`${key}\``;
-      if (typeof value === 'function' || typeof value === 'symbol') return `${named} is a ${typeof value}`;
-      if (typeof value === 'number' && !Number.isFinite(value)) return `${named} is ${value}`;
-      return undefined;
-    };
-    settings = JSON.parse(
-      JSON.stringify(suggester.settings, (key, value: unknown) => {
-        const problem = changed(key, value);
-        if (problem !== undefined) throw new TypeError(problem);
-        return value;
-      }),
-    ) as Record<string, unknown>;
+    // BigInt is, at its place (review 76); a property set to undefined is a setting left out.
+    const changed = changedByJson(suggester.settings, '');
+    if (changed !== undefined) throw new TypeError(changed);
+    settings = JSON.parse(JSON.stringify(suggester.settings)) as Record<string, unknown>;
   } catch (error) {
     throw new ParzenError(
       'PLUGIN_INVALID',

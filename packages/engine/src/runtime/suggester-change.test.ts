@@ -133,9 +133,11 @@ describe('Study.open (ask/tell) and the suggester its study was created with', (
     });
     // What JSON would change without a word (trial 70: NaN stored as null, a function dropped).
     for (const [settings, said] of [
-      [{ a: Number.NaN }, '`a` is NaN'],
-      [{ nested: { f: () => 1 } }, '`f` is a function'],
-      [{ list: [1, Number.POSITIVE_INFINITY] }, '`1` is Infinity'],
+      [{ a: Number.NaN }, '`/a` is NaN'],
+      [{ nested: { f: () => 1 } }, '`/nested/f` is a function'],
+      [{ list: [1, Number.POSITIVE_INFINITY] }, '`/list/1` is Infinity'],
+      [{ list: [1, undefined] }, '`/list/1` is undefined'],
+      [{ table: new Map() }, '`/table` is a Map object'],
     ] as const)
       await expect(Study.open({ space, suggester: withSettings(settings) })).rejects.toMatchObject({
         code: 'PLUGIN_INVALID',

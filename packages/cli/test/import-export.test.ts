@@ -146,6 +146,36 @@ describe('parzen export and import', () => {
     expect(again.stderr).not.toContain('repeats an earlier line');
   });
 
+  it('closes the services a store had made when the store fails to start (review 76)', async () => {
+    const own = tempDir('parzen-import-service-');
+    const closed = join(own, 'closed.txt');
+    writeIn(
+      own,
+      'failing-store.mjs',
+      `import { writeFileSync } from 'node:fs';
+const token = { id: Symbol.for('parzen.service.test.pool') };
+export const services = [{ token, create: () => ({ open: true }), close: () => writeFileSync(${JSON.stringify(closed)}, 'closed') }];
+export const manifests = [{
+  kind: 'store', name: 'failing', optionsSchema: { type: 'object' },
+  create: (_options, context) => { context.services.get(token); throw new Error('no database today'); },
+}];
+`,
+    );
+    const rows = writeIn(own, 'rows.jsonl', '{"params": {"x": 0.5, "model": "svm"}, "loss": 1}\n');
+    const target = writeIn(own, 'failing.json', {
+      name: 'failing',
+      space,
+      plugins: ['./failing-store.mjs'],
+      objective: { use: 'module', options: { path: './missing-objective.mjs' } },
+      store: { use: 'failing' },
+      budget: { maxTrials: 10 },
+    });
+    const out = await cli('import', target, rows);
+    expect(out.code).not.toBe(0);
+    expect(out.stderr).toContain('no database today');
+    expect(existsSync(closed), 'the service was not closed').toBe(true);
+  });
+
   it('lists the first 20 repeated lines and says how many more (trial 71: 10,000 numbers on one line)', async () => {
     const row = '{"params": {"x": 0.3, "model": "tree"}, "loss": 0.5}';
     const many = writeIn(dir, 'dup-many.jsonl', Array.from({ length: 31 }, () => row).join('\n'));

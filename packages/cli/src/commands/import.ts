@@ -304,11 +304,14 @@ const importWhenAsked = async (
   scope.followStops(interrupts);
   const early = interrupted(`nothing was imported into study ${name}.`);
   if (early !== undefined) {
+    await scope.close();
     printNone(true);
     return early;
   }
   // Its config errors where run and validate say them: under /store/options, or of the --store flag.
-  const store = await scope.create('store', choice).catch((error: unknown) => {
+  const store = await scope.create('store', choice).catch(async (error: unknown) => {
+    // The services the store had made are released (review 76).
+    await scope.close();
     const placed = configErrorUnder('/store/options', error);
     return throwOfStoreFlag(flags.store)(placed);
   });

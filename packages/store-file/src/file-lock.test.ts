@@ -236,6 +236,22 @@ describe('FileLock', () => {
     lock.release();
   });
 
+  it("removes a draft with this process's pid from before it started (an earlier process's: review 76), not a new one", async () => {
+    const path = tempPath('same-pid.lock');
+    const old = `${path}.${hostname()}.${process.pid}.zz1.draft`;
+    const recent = `${path}.${hostname()}.${process.pid}.zz2.draft`;
+    writeFileSync(old, holder(process.pid));
+    writeFileSync(recent, holder(process.pid));
+    const hourAgo = Date.now() / 1000 - 3600 - process.uptime();
+    utimesSync(old, hourAgo, hourAgo);
+    const lock = new FileLock(lockOptions(path));
+    await lock.acquire();
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(recent)).toBe(true);
+    lock.release();
+    rmSync(recent);
+  });
+
   it('falls back on an exclusive create where the file system has no hard links (FAT, some shares)', () => {
     const path = tempPath('no-links.lock');
     const noLinks = (): never => {

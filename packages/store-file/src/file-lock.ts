@@ -178,6 +178,15 @@ const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\
  * killed between writing a draft and removing it; a draft of a live process, or of another host, stays.
  * Done when a dead process's lock is broken, and once at a lock's first take.
  */
+/** When `file` was last written (ms), or undefined when it cannot be seen. */
+const modifiedAt = (file: string): number | undefined => {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return undefined;
+  }
+};
+
 const removeDeadDrafts = (path: string): void => {
   const pattern = new RegExp(
     `^${escaped(basename(path))}(?:\\.break)?\\.${escaped(HOST)}\\.(\\d+)\\.[0-9a-z]+\\.draft$`,
@@ -188,9 +197,14 @@ const removeDeadDrafts = (path: string): void => {
   } catch {
     return;
   }
+  // A draft with this process's pid from before it started is an earlier process's (pids repeat across
+  // container restarts): drafts are passed over while they exist, so it would stay (review 76).
+  const started = Date.now() - process.uptime() * 1000;
   for (const name of names) {
     const pid = Number(pattern.exec(name)?.[1]);
-    if (Number.isSafeInteger(pid) && pid !== process.pid && !isAlive(pid)) unlinkQuietly(join(dirname(path), name));
+    if (!Number.isSafeInteger(pid)) continue;
+    const file = join(dirname(path), name);
+    if (pid !== process.pid ? !isAlive(pid) : (modifiedAt(file) ?? started) < started - 1000) unlinkQuietly(file);
   }
 };
 

@@ -12,6 +12,7 @@ import {
 import {
   checkReporterOptions,
   checkStoreOptions,
+  cleanUpQuietly,
   openStudyScope,
   type StartedObjective,
   startObjective,
@@ -131,13 +132,20 @@ const canonicalFile = (path: string): string => {
  * Closes the objectives the preflight started and no run took (validate, or a run that stopped early), then
  * their scopes: the services they had made are released (review 76: `validate` never closed them).
  */
-export const closeStarted = async (runs: readonly PreparedRun[]): Promise<void> => {
+export const closeStarted = async (
+  runs: readonly PreparedRun[],
+  /** Told of a close that failed: every run is still closed, and the command's own result stands (review 77). */
+  warn: (message: string) => void = (message) => process.stderr.write(`parzen: warning: ${message}\n`),
+): Promise<void> => {
   for (const run of runs) {
-    try {
-      await run.started?.objective.close?.();
-    } finally {
-      await run.started?.scope.close();
-    }
+    if (run.started === undefined) continue;
+    const { objective, scope } = run.started;
+    await cleanUpQuietly(
+      async () => objective.close?.(),
+      `the \`${run.experiment.config.objective.use}\` objective could not be closed`,
+      warn,
+    );
+    await scope.close(warn);
   }
 };
 

@@ -1,4 +1,11 @@
-import { definedOptions, describeValue, type PruneContext, type Pruner, type Trial } from '@parzen/engine/plugin';
+import {
+  definedOptions,
+  describeValue,
+  type IntermediateValue,
+  type PruneContext,
+  type Pruner,
+  type Trial,
+} from '@parzen/engine/plugin';
 import {
   bestOf,
   checkOptions,
@@ -31,14 +38,16 @@ type Settings = Required<PercentilePrunerOptions>;
 
 /** Whether two copies of a finished trial are the same trial (a listing may copy the objects). */
 const sameFinished = (a: Trial, b: Trial): boolean => {
-  const last = (trial: Trial) => trial.intermediate?.at(-1);
-  return (
-    a.state === b.state &&
-    (a as { loss?: number }).loss === (b as { loss?: number }).loss &&
-    a.intermediate?.length === b.intermediate?.length &&
-    last(a)?.step === last(b)?.step &&
-    last(a)?.value === last(b)?.value
-  );
+  if (a.state !== b.state || (a as { loss?: number }).loss !== (b as { loss?: number }).loss) return false;
+  // The whole curve (review 77: two studies' trials that ended alike and differed earlier were taken as one).
+  const [x, y] = [a.intermediate ?? [], b.intermediate ?? []];
+  if (x === y) return true;
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) {
+    const [p, q] = [x[i] as IntermediateValue, y[i] as IntermediateValue];
+    if (p.step !== q.step || p.value !== q.value) return false;
+  }
+  return true;
 };
 
 /** Inserts `value` into `sorted` (ascending), keeping it sorted. */
@@ -61,6 +70,7 @@ const insertSorted = (sorted: number[], value: number): void => {
  */
 export class CompleteTrials {
   private shown: readonly Trial[] | undefined;
+  private shownLength = 0;
   private study: string | undefined;
   /** The complete trials kept, by number. */
   private readonly numbers = new Map<number, Trial>();
@@ -69,7 +79,9 @@ export class CompleteTrials {
 
   /** Brings the kept values up to `trials` of `study` (nothing to do for the array shown last). */
   update(trials: readonly Trial[], study?: string): this {
-    if (trials === this.shown && study === this.study) return this;
+    // The same array is the same listing only at the same length (review 77: a caller that pushed finished
+    // trials onto the array it passed before got the old answer).
+    if (trials === this.shown && trials.length === this.shownLength && study === this.study) return this;
     const complete = trials.filter((trial) => trial.state === 'complete');
     let fresh: Trial[] = [];
     let same = study === this.study;
@@ -86,6 +98,7 @@ export class CompleteTrials {
       fresh = complete;
     }
     this.shown = trials;
+    this.shownLength = trials.length;
     this.study = study;
     for (const trial of fresh) {
       this.numbers.set(trial.number, trial);

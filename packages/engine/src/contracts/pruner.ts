@@ -20,8 +20,10 @@ export interface PruneContext {
 
 /**
  * Decides, each time a running trial reports an intermediate value, whether it should stop early. A
- * pruner is a pure function of its context (median, percentile, successive halving, ...); the engine
- * asks it after every report and tells the objective through `EvaluationContext.shouldPrune()`.
+ * pruner's answer is a function of its context alone (median, percentile, successive halving, ...): what it
+ * keeps between calls only spares work (the median pruner keeps the finished trials' values, as finished
+ * trials never change); the engine asks it after every report and tells the objective through
+ * `EvaluationContext.shouldPrune()`.
  */
 export interface Pruner {
   readonly name: string;

@@ -86,8 +86,8 @@ const good = decaying(1.5, 0.05, 0.3);
 const fallsBehind = [point(0, 2.7), ...terrible.slice(1)];
 
 /**
- * The behaviour every pruner must have: it is a deterministic pure function of its context (no hidden
- * state, no mutation), never prunes a trial with no competitors (for pruners that compare trials),
+ * The behaviour every pruner must have: its answer is a deterministic function of its context (what it
+ * keeps between calls only spares work; it changes nothing it is given), never prunes a trial with no competitors (for pruners that compare trials),
  * eventually prunes a trial far worse than all others, lets a trial better than all others run, and
  * respects the study's direction (a maximize study of negated values is judged the same).
  */

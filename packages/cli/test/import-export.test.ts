@@ -183,7 +183,7 @@ export const manifests = [{
     const out = await cli('import', target, many, '--json');
     expect(out.code, out.stderr).toBe(0);
     expect(out.stderr).toContain(
-      `parzen: 30 lines of ${many} (2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21 and 10 more; --json lists them all) repeat an earlier line of it`,
+      `parzen: 30 lines of ${many} (2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21 and 10 more; the --json line lists them all) repeat an earlier line of it`,
     );
     expect(JSON.parse(out.stdout).repeatedLines).toHaveLength(30);
   });

@@ -54,4 +54,16 @@ describe('the median pruner kept between reports gives the answers of a fresh on
     expect(fresh).toBe(true);
     expect(kept.shouldPrune(ctx([...second, me], me))).toBe(fresh);
   });
+
+  it('C: the same array with a running trial replaced in place by its finished self (review 78)', () => {
+    const kept = createMedianPruner({ startupTrials: 1 });
+    const me = running(9, [5]);
+    const trials: Trial[] = [complete(0, [10, 9]), running(1, [1]), running(2, [1]), me];
+    expect(kept.shouldPrune(ctx(trials, me))).toBe(false); // 5 < the median 10 of the one complete trial
+    trials[1] = complete(1, [1, 1]);
+    trials[2] = complete(2, [1, 1]);
+    const fresh = createMedianPruner({ startupTrials: 1 }).shouldPrune(ctx(trials, me));
+    expect(fresh).toBe(true); // the median at step 0 is now 1
+    expect(kept.shouldPrune(ctx(trials, me))).toBe(fresh);
+  });
 });

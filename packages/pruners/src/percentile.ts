@@ -71,6 +71,8 @@ const insertSorted = (sorted: number[], value: number): void => {
 export class CompleteTrials {
   private shown: readonly Trial[] | undefined;
   private shownLength = 0;
+  /** Where the shown array had trials that were not complete yet (running ones may finish in place). */
+  private running: number[] = [];
   private study: string | undefined;
   /** The complete trials kept, by number. */
   private readonly numbers = new Map<number, Trial>();
@@ -80,8 +82,15 @@ export class CompleteTrials {
   /** Brings the kept values up to `trials` of `study` (nothing to do for the array shown last). */
   update(trials: readonly Trial[], study?: string): this {
     // The same array is the same listing only at the same length (review 77: a caller that pushed finished
-    // trials onto the array it passed before got the old answer).
-    if (trials === this.shown && trials.length === this.shownLength && study === this.study) return this;
+    // trials onto the array it passed before got the old answer) and with its running trials still not
+    // complete (review 78: one replaced in place by its finished self). Those are few: a look at each.
+    if (
+      trials === this.shown &&
+      trials.length === this.shownLength &&
+      study === this.study &&
+      this.running.every((at) => trials[at]?.state !== 'complete')
+    )
+      return this;
     const complete = trials.filter((trial) => trial.state === 'complete');
     let fresh: Trial[] = [];
     let same = study === this.study;
@@ -99,6 +108,10 @@ export class CompleteTrials {
     }
     this.shown = trials;
     this.shownLength = trials.length;
+    this.running = [];
+    trials.forEach((trial, at) => {
+      if (trial.state === 'running') this.running.push(at);
+    });
     this.study = study;
     for (const trial of fresh) {
       this.numbers.set(trial.number, trial);

@@ -204,7 +204,8 @@ const removeDeadDrafts = (path: string): void => {
     const pid = Number(pattern.exec(name)?.[1]);
     if (!Number.isSafeInteger(pid)) continue;
     const file = join(dirname(path), name);
-    if (pid !== process.pid ? !isAlive(pid) : (modifiedAt(file) ?? started) < started - 1000) unlinkQuietly(file);
+    // A minute's margin: file times may be coarse (FAT: 2 s) or a file server's clock behind (review 78).
+    if (pid !== process.pid ? !isAlive(pid) : (modifiedAt(file) ?? started) < started - 60_000) unlinkQuietly(file);
   }
 };
 

@@ -175,7 +175,7 @@ const exportedSuggester = (file: TrialFile): StudySuggester | undefined => {
 const listedLines = (lines: readonly number[]): string =>
   lines.length <= 20
     ? lines.join(', ')
-    : `${lines.slice(0, 20).join(', ')} and ${(lines.length - 20).toLocaleString('en-US')} more; --json lists them all`;
+    : `${lines.slice(0, 20).join(', ')} and ${(lines.length - 20).toLocaleString('en-US')} more; the --json line lists them all`;
 
 /**
  * `parzen import <config> <file>`: adds the finished trials of a `parzen export` file, a results JSONL
@@ -299,19 +299,21 @@ const importWhenAsked = async (
       'IMPORT_INVALID',
     );
   const scope = await openStudyScope(experiment);
+  // Import's warnings are notes, as its others (review 78: a service's failed close went to the logger).
+  const importWarning = (message: string) => output.note(`parzen: warning: ${message}`);
   // A store that waits (for a SQLite lock, a PostgreSQL server) sees Ctrl-C as a run's does (trial 68: the
   // import waited out a lock for 30 s whatever the user pressed).
   scope.followStops(interrupts);
   const early = interrupted(`nothing was imported into study ${name}.`);
   if (early !== undefined) {
-    await scope.close();
+    await scope.close(importWarning);
     printNone(true);
     return early;
   }
   // Its config errors where run and validate say them: under /store/options, or of the --store flag.
   const store = await scope.create('store', choice).catch(async (error: unknown) => {
     // The services the store had made are released (review 76).
-    await scope.close();
+    await scope.close(importWarning);
     const placed = configErrorUnder('/store/options', error);
     return throwOfStoreFlag(flags.store)(placed);
   });
@@ -389,7 +391,7 @@ const importWhenAsked = async (
         }
       },
       // The store, then the services the import's plugins had made.
-      () => store.close().finally(() => scope.close()),
+      () => store.close().finally(() => scope.close(importWarning)),
       `the \`${choice.use}\` store could not be closed`,
       (message) => output.note(`parzen: warning: ${message}`),
     );

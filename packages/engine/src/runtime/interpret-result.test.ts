@@ -157,6 +157,11 @@ describe("thrownErrorInfo (trial 54: an objective's TypeError was stored as its 
     expect(thrownErrorInfo(new Error('x')).details?.errorName).toBeUndefined();
     expect(thrownErrorInfo('oops')).toEqual({ code: 'OBJECTIVE_THREW', message: 'The objective threw "oops"' });
   });
+
+  it('describes a message that is not a string, so the trial keeps OBJECTIVE_THREW (review 78)', () => {
+    const odd = Object.assign(new Error('x'), { message: { reason: 'no data' } });
+    expect(thrownErrorInfo(odd)).toMatchObject({ code: 'OBJECTIVE_THREW', message: '{"reason":"no data"}' });
+  });
 });
 
 describe("hyperopt's STATUS_FAIL result (trial 55)", () => {

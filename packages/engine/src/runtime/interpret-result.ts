@@ -161,7 +161,7 @@ export const thrownErrorInfo = (
   const own = (error as { code?: unknown }).code;
   if (typeof own === 'string' || (typeof own === 'number' && Number.isFinite(own))) details.errorCode = own;
   if (typeof error.stack === 'string' && error.stack !== '') details.stack = error.stack.slice(0, STACK_CHARS);
-  return Object.keys(details).length === 0
-    ? { code, message: error.message }
-    : { code, message: error.message, details };
+  // A message that is not a string (an Error made by hand) is described, not passed on (review 78).
+  const message = typeof error.message === 'string' ? error.message : describeValue(error.message);
+  return Object.keys(details).length === 0 ? { code, message } : { code, message, details };
 };

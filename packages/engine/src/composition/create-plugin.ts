@@ -14,6 +14,7 @@ import {
   SERVICES,
   type Services,
   type ServiceToken,
+  serviceNameOf,
   systemClock,
 } from '../contracts/services.js';
 import type { TrialStore } from '../contracts/store.js';
@@ -254,9 +255,7 @@ type Holder = PluginKind | { readonly service: symbol };
 
 /** "A pruner", "The service `cache`". */
 const holderName = (holder: Holder): string =>
-  typeof holder === 'string'
-    ? `A ${holder}`
-    : `The service \`${(holder.service.description ?? 'unnamed').replace(/^parzen\.service\./, '')}\``;
+  typeof holder === 'string' ? `A ${holder}` : `The service \`${serviceNameOf(holder.service)}\``;
 
 /** "a pruner", "a contributed service". */
 const holderKind = (holder: Holder): string => (typeof holder === 'string' ? `a ${holder}` : 'a contributed service');

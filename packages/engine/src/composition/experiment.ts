@@ -16,7 +16,7 @@ import { checkConfig } from '../config/validate-config.js';
 import type { ConfigNote, PluginInstances, PluginPackage } from '../contracts/manifest.js';
 import type { Pruner } from '../contracts/pruner.js';
 import type { Reporter } from '../contracts/reporter.js';
-import { type Clock, type Logger, SERVICES } from '../contracts/services.js';
+import { type Clock, type Logger, SERVICES, serviceNameOf } from '../contracts/services.js';
 import type { Stopper } from '../contracts/stopper.js';
 import { type ImportModule, importPluginPackage } from '../di/import-plugins.js';
 import { createRegistry, type PluginRegistry } from '../di/registry.js';
@@ -147,7 +147,6 @@ const checkPluginNames = (
       found: `${specifiers[later]} again (it is /plugins/${earlier})`,
     });
   };
-  const serviceName = (id: symbol) => (id.description ?? 'unnamed').replace(/^parzen\.service\./, '');
   const own = new Set<symbol>(Object.values(SERVICES).map((token) => token.id));
   packages.forEach((pkg, at) => {
     const entry = from(at);
@@ -161,7 +160,7 @@ const checkPluginNames = (
     for (const provider of pkg.services ?? []) {
       const id = (provider as { token?: { id?: unknown } } | undefined)?.token?.id;
       if (typeof id !== 'symbol') continue;
-      const name = serviceName(id);
+      const name = serviceNameOf(id);
       const first = services.get(id);
       const earlier = first === undefined ? undefined : from(first);
       // A module listed twice is said as such, not as two services (review 76: as two clashes with Parzen's).

@@ -14,6 +14,7 @@ import {
   SERVICES,
   type ServiceProvider,
   type Services,
+  serviceNameOf,
 } from '../contracts/services.js';
 import { createRegistry, type PluginRegistry } from '../di/registry.js';
 import { PLUGIN_MANIFEST, PLUGIN_REGISTRY, SERVICE_PROVIDER } from '../di/tokens.js';
@@ -56,7 +57,7 @@ const follow = (signal: AbortSignal | undefined, controller: AbortController): (
 };
 
 /** A service's name as `serviceToken` made its token. */
-const serviceName = (id: symbol): string => `\`${(id.description ?? 'unnamed').replace(/^parzen\.service\./, '')}\``;
+const serviceName = (id: symbol): string => `\`${serviceNameOf(id)}\``;
 
 /** A contributed service's `create()` that threw, as a fault of the package that contributes it. */
 const serviceFailure = (error: unknown, making: readonly symbol[]): unknown => {

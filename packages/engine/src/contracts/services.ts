@@ -14,6 +14,9 @@ export interface ServiceToken<T> {
 /** A token for a service named `name` (one name, one token, across packages). */
 export const serviceToken = <T>(name: string): ServiceToken<T> => ({ id: Symbol.for(`parzen.service.${name}`) });
 
+/** The name a token's id was made from by {@link serviceToken} (`cache` for `parzen.service.cache`), for messages. */
+export const serviceNameOf = (id: symbol): string => (id.description ?? 'unnamed').replace(/^parzen\.service\./, '');
+
 /**
  * What time it is: the times the engine stamps on its events and the memory store on its trials. A
  * caller can inject its own (the `clock` option of `loadExperiment` and `runExperiment`), a fixed one

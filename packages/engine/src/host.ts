@@ -25,7 +25,7 @@ export {
   type StudyScope,
   startObjective,
 } from './experiment.js';
-export { type BestsSummary, summarizeBests } from './runtime/bests-summary.js';
+export { type BestsSummary, quantileOf, summarizeBests } from './runtime/bests-summary.js';
 export { checkEnqueued, configEnqueueEntries, withEnqueueKeys } from './runtime/enqueue.js';
 export {
   checkImportedRows,

@@ -1,4 +1,4 @@
-import { summarizeBests } from '@parzen/engine/host';
+import { quantileOf, summarizeBests } from '@parzen/engine/host';
 import { type Direction, isStale, lossToMinimize, type Trial } from '@parzen/engine/plugin';
 import { base, extent, lossAxis } from './charts/common.js';
 import type { Chart, ReportPage } from './types.js';
@@ -66,14 +66,6 @@ const runningNote = (runs: readonly ComparisonRun[]): string[] => {
   return [
     `${count} ${count === 1 ? 'trial was' : 'trials were'} still running when this page was made, in ${live.length === 1 ? 'one run' : `${live.length} runs`} (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}): it is a snapshot, and their curves and final bests may still change.`,
   ];
-};
-
-/** The q-quantile of sorted values, linearly interpolated. */
-const quantile = (sorted: readonly number[], q: number): number => {
-  const position = q * (sorted.length - 1);
-  const low = Math.floor(position);
-  const high = Math.ceil(position);
-  return (sorted[low] as number) + ((sorted[high] as number) - (sorted[low] as number)) * (position - low);
 };
 
 /** Best loss so far after each trial (null before the first value). */
@@ -145,9 +137,10 @@ export const regretBands = (runs: readonly ComparisonRun[], options: ComparisonO
       rows.push({
         variant,
         trials: step,
-        median: quantile(regrets, 0.5),
-        q25: quantile(regrets, 0.25),
-        q75: quantile(regrets, 0.75),
+        // One rule with the final table's (summarizeBests): these regrets are all numbers, so never null.
+        median: quantileOf(regrets, 0.5) as number,
+        q25: quantileOf(regrets, 0.25) as number,
+        q75: quantileOf(regrets, 0.75) as number,
         runs: regrets.length,
         partial,
       });

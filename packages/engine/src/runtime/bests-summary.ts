@@ -20,6 +20,19 @@ export interface BestsSummary {
 }
 
 /**
+ * The q-quantile (0 ≤ q ≤ 1) of `ordered` values, linearly interpolated between the two nearest; null when
+ * there are none, or when either of the two is null (a run without a value, ordered past the others).
+ */
+export const quantileOf = (ordered: readonly (number | null)[], q: number): number | null => {
+  if (ordered.length === 0) return null;
+  const position = q * (ordered.length - 1);
+  const low = ordered[Math.floor(position)] ?? null;
+  const high = ordered[Math.ceil(position)] ?? null;
+  if (low === null || high === null) return null;
+  return low + (high - low) * (position - Math.floor(position));
+};
+
+/**
  * Summarizes the final bests of a variant's runs (null for a run that found none). A run without a best
  * ranks after every run with one, so a median or quartile that falls on such runs is none: not the median
  * of the runs that found something, which would flatter a variant whose runs often fail.
@@ -29,14 +42,7 @@ export const summarizeBests = (bests: readonly (number | null)[], direction: Dir
   // Better first, then the runs without a best.
   const ranked: (number | null)[] = [...found].sort((a, b) => (direction === 'maximize' ? b - a : a - b));
   while (ranked.length < bests.length) ranked.push(null);
-  const at = (q: number): number | null => {
-    if (ranked.length === 0) return null;
-    const position = q * (ranked.length - 1);
-    const low = ranked[Math.floor(position)] ?? null;
-    const high = ranked[Math.ceil(position)] ?? null;
-    if (low === null || high === null) return null;
-    return low + (high - low) * (position - Math.floor(position));
-  };
+  const at = (q: number): number | null => quantileOf(ranked, q);
   const better = at(0.25);
   const worse = at(0.75);
   return {

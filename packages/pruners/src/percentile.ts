@@ -50,6 +50,9 @@ const sameFinished = (a: Trial, b: Trial): boolean => {
   return true;
 };
 
+/** What a trial is to {@link CompleteTrials}: 1 complete, 2 running, 0 failed or pruned. */
+const kindOf = (trial: Trial): number => (trial.state === 'complete' ? 1 : trial.state === 'running' ? 2 : 0);
+
 /** Inserts `value` into `sorted` (ascending), keeping it sorted. */
 const insertSorted = (sorted: number[], value: number): void => {
   let low = 0;
@@ -70,7 +73,6 @@ const insertSorted = (sorted: number[], value: number): void => {
  */
 export class CompleteTrials {
   private shown: readonly Trial[] | undefined;
-  private shownLength = 0;
   private study: string | undefined;
   /** The entries of the array shown last, as they were, and what each was: 1 complete, 2 running, 0 else. */
   private previous: readonly Trial[] = [];
@@ -89,7 +91,7 @@ export class CompleteTrials {
     // complete (review 78: one replaced in place by its finished self). Those are few: a look at each.
     if (
       trials === this.shown &&
-      trials.length === this.shownLength &&
+      trials.length === this.previous.length &&
       study === this.study &&
       this.running.every((at) => trials[at]?.state !== 'complete')
     )
@@ -108,7 +110,7 @@ export class CompleteTrials {
         if (kinds[at] === 1) complete++;
         continue;
       }
-      kinds[at] = trial.state === 'complete' ? 1 : trial.state === 'running' ? 2 : 0;
+      kinds[at] = kindOf(trial);
       if (kinds[at] !== 1) continue;
       complete++;
       const kept = this.numbers.get(trial.number);
@@ -122,12 +124,11 @@ export class CompleteTrials {
       this.byStep.clear();
       fresh = [];
       trials.forEach((trial, at) => {
-        kinds[at] = trial.state === 'complete' ? 1 : trial.state === 'running' ? 2 : 0;
+        kinds[at] = kindOf(trial);
         if (kinds[at] === 1) fresh.push(trial);
       });
     }
     this.shown = trials;
-    this.shownLength = trials.length;
     this.previous = trials.slice();
     this.kinds = kinds;
     this.running = [];

@@ -53,16 +53,11 @@ export const lookupServices = (
 });
 
 /** Services bound in a map (by token id), as {@link lookupServices}. */
-export const mapServices = (
-  bound: ReadonlyMap<symbol, unknown>,
-  where: string,
-  missing?: (id: symbol) => string | undefined,
-): Services =>
+export const mapServices = (bound: ReadonlyMap<symbol, unknown>, where: string): Services =>
   lookupServices(
     (id) => bound.has(id),
     (id) => bound.get(id),
     where,
-    missing,
   );
 
 /**
@@ -310,9 +305,10 @@ const listenOnlyBus = (bus: EventBus, holder: Holder = 'reporter'): EventBus => 
 };
 
 /**
- * The study's services as a plugin that is neither a store nor a reporter (a pruner, a stopper, a suggester,
- * an objective) or a contributed service gets them: the store only reads (trial 60: a pruner or stopper could
- * write trials the run knew nothing of), the bus only streams, and no store can be created.
+ * The study's services as a plugin other than a store (a reporter, a pruner, a stopper, a suggester, an
+ * objective) or a contributed service gets them: the store only reads (trial 60: a pruner or stopper could
+ * write trials the run knew nothing of), the bus only streams, and no store can be created (a reporter
+ * creates only reporters).
  */
 export const readerServices = (services: Services, holder: Holder): Services => ({
   has: (token) => services.has(token),
@@ -326,6 +322,12 @@ export const readerServices = (services: Services, holder: Holder): Services => 
       return {
         names: plugins.names,
         create: (made, choice) => {
+          // A reporter makes only reporters; no one but the run makes a store.
+          if (holder === 'reporter' && made !== 'reporter')
+            throw new ParzenError(
+              'PLUGIN_INVALID',
+              `A reporter may create other reporters, not a ${made}: reporters listen, never steer.`,
+            );
           if (made === 'store')
             throw new ParzenError(
               'PLUGIN_INVALID',
@@ -340,49 +342,11 @@ export const readerServices = (services: Services, holder: Holder): Services => 
 });
 
 /**
- * The context a plugin of `kind` is created with: a store gets the study's services as they are; a reporter
- * a store that only reads, a bus that only streams and a factory of reporters; any other plugin the
- * services of {@link readerServices}.
+ * The context a plugin of `kind` is created with: a store gets the study's services as they are, any other
+ * plugin those of {@link readerServices}.
  */
 export const guardedContext = (kind: PluginKind, context: PluginContext): PluginContext =>
-  kind === 'reporter' ? listenerContext(context) : kind === 'store' ? context : readerContext(context, kind);
-
-/** The context of a plugin that is neither a store nor a reporter: see {@link readerServices}. */
-const readerContext = (context: PluginContext, kind: PluginKind): PluginContext => ({
-  ...context,
-  services: readerServices(context.services, kind),
-});
-
-/**
- * A reporter's context: the study's services, but the store only reads and the plugin factory creates
- * only reporters (a store created there would write).
- */
-const listenerContext = (context: PluginContext): PluginContext => ({
-  ...context,
-  services: {
-    has: (token) => context.services.has(token),
-    get: <T>(token: ServiceToken<T>): T => {
-      const service = context.services.get(token);
-      if (token.id === SERVICES.store.id) return readOnlyStore(service as TrialStore) as T;
-      if (token.id === SERVICES.bus.id) return listenOnlyBus(service as EventBus) as T;
-      if (token.id === SERVICES.plugins.id) {
-        const plugins = service as PluginFactory;
-        return {
-          names: plugins.names,
-          create: (kind, choice) => {
-            if (kind !== 'reporter')
-              throw new ParzenError(
-                'PLUGIN_INVALID',
-                `A reporter may create other reporters, not a ${kind}: reporters listen, never steer.`,
-              );
-            return plugins.create(kind, choice);
-          },
-        } satisfies PluginFactory as T;
-      }
-      return service;
-    },
-  },
-});
+  kind === 'store' ? context : { ...context, services: readerServices(context.services, kind) };
 
 /** The required methods `instance` lacks (all of them when it is not an object). */
 const missingMethods = (kind: PluginKind, instance: unknown): readonly string[] => {

@@ -60,13 +60,12 @@ const follow = (signal: AbortSignal | undefined, controller: AbortController): (
 const serviceName = (id: symbol): string => `\`${serviceNameOf(id)}\``;
 
 /** A contributed service's `create()` that threw, as a fault of the package that contributes it. */
-const serviceFailure = (error: unknown, making: readonly symbol[]): unknown => {
+const serviceFailure = (error: unknown, id: symbol): unknown => {
   if (error instanceof ParzenError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  const current = making.at(-1) as symbol;
   return new ParzenError(
     'PLUGIN_INVALID',
-    `The service ${serviceName(current)} could not be made: its create() threw ${message}. This is a fault of the plugin package that contributes it, not of the config.`,
+    `The service ${serviceName(id)} could not be made: its create() threw ${message}. This is a fault of the plugin package that contributes it, not of the config.`,
     { cause: error },
   );
 };
@@ -157,7 +156,7 @@ export const createStudyScope = (root: Container, options: StudyScopeOptions): S
           made.push([provider, service]);
           return service;
         } catch (error) {
-          throw serviceFailure(error, making);
+          throw serviceFailure(error, provider.token.id);
         } finally {
           making.pop();
         }

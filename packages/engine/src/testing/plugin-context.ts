@@ -33,9 +33,7 @@ export const testPluginContext = (
   for (const [token, value] of options.services ?? []) bound.set(token.id, value);
   const services = mapServices(
     bound,
-    'in this test context',
-    (id) =>
-      `No service \`${id.description ?? 'unknown'}\` in this test context: pass it, testPluginContext({ services: [[token, value]] }).`,
+    'in this test context: pass it, testPluginContext({ services: [[token, value]] })',
   );
   const context = { baseDir: options.baseDir ?? process.cwd(), study: options.study ?? 'test', services };
   return { ...(options.kind === undefined ? context : guardedContext(options.kind, context)), logged };

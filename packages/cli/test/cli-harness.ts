@@ -66,6 +66,35 @@ export const linkEngine = (dir: string): void => {
   symlinkSync(join(repoRoot, 'packages', 'engine'), join(dir, 'node_modules', '@parzen', 'engine'), 'dir');
 };
 
+/**
+ * Writes `<name>.mjs` into `dir` (the engine linked there): a store plugin `name`, a memory store whose
+ * `method` raises SIGINT as a call that blocks the thread would (Node delivers it when the event loop turns).
+ */
+export const writeSignallingStore = (dir: string, name: string, method: string): void => {
+  linkEngine(dir);
+  writeIn(
+    dir,
+    `${name}.mjs`,
+    `import { createMemoryStore } from '@parzen/engine';
+export const manifests = [{
+  kind: 'store',
+  name: '${name}',
+  optionsSchema: { type: 'object' },
+  create: () => {
+    const store = createMemoryStore();
+    return Object.assign(Object.create(store), {
+      name: '${name}',
+      ${method}: (...args) => {
+        setImmediate(() => process.emit('SIGINT', 'SIGINT'));
+        return store.${method}(...args);
+      },
+    });
+  },
+}];
+`,
+  );
+};
+
 /** Writes a file (JSON-encoding non-strings) into `dir` and returns its path. */
 export const writeIn = (dir: string, name: string, content: unknown): string => {
   const path = join(dir, name);

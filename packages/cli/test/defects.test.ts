@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { heartConfig, lastJsonLine, linkEngine, tempDir, writeIn } from './cli-harness.js';
+import { heartConfig, lastJsonLine, tempDir, writeIn, writeSignallingStore } from './cli-harness.js';
 import { cli } from './cli-in-process.js';
 
 let dir: string;
@@ -228,29 +228,8 @@ describe('flags that would be ignored or overruled without a word (trial 62)', (
 describe('a signal that came while opening the store blocked the thread (review 73, left in stop 48)', () => {
   it('run starts no trial after it: exit 130, the objective never called', async () => {
     const own = tempDir('parzen-run-open-signal-');
-    linkEngine(own);
     // As SQLite's open waits for another process's lock: the signal is delivered when the event loop turns.
-    writeIn(
-      own,
-      'blocking-open.mjs',
-      `import { createMemoryStore } from '@parzen/engine';
-export const manifests = [{
-  kind: 'store',
-  name: 'blocking-open',
-  optionsSchema: { type: 'object' },
-  create: () => {
-    const store = createMemoryStore();
-    return Object.assign(Object.create(store), {
-      name: 'blocking-open',
-      openStudy: (...args) => {
-        setImmediate(() => process.emit('SIGINT', 'SIGINT'));
-        return store.openStudy(...args);
-      },
-    });
-  },
-}];
-`,
-    );
+    writeSignallingStore(own, 'blocking-open', 'openStudy');
     const calls = join(own, 'calls.txt');
     writeIn(
       own,

@@ -4,7 +4,7 @@ import type { SpaceDefinition, Trial } from '@parzen/engine';
 import { createJsonlStore } from '@parzen/store-file';
 import { createSqliteStore } from '@parzen/store-sqlite';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { linkEngine, tempDir, writeIn } from './cli-harness.js';
+import { tempDir, writeIn, writeSignallingStore } from './cli-harness.js';
 import { cli } from './cli-in-process.js';
 
 const space = {
@@ -531,34 +531,13 @@ export const manifests = [{
 
   it('Ctrl-C during the store call: the import finishes and says so (exit 130; trial 68: exit 0, unsaid)', async () => {
     const own = tempDir('parzen-import-signal-');
-    linkEngine(own);
     // A store whose add blocks the thread while a signal comes: Node delivers it when the event loop turns.
-    writeIn(
-      own,
-      'signalling-store.mjs',
-      `import { createMemoryStore } from '@parzen/engine';
-export const manifests = [{
-  kind: 'store',
-  name: 'signalling',
-  optionsSchema: { type: 'object' },
-  create: () => {
-    const store = createMemoryStore();
-    return Object.assign(Object.create(store), {
-      name: 'signalling',
-      addTrials: (...args) => {
-        setImmediate(() => process.emit('SIGINT', 'SIGINT'));
-        return store.addTrials(...args);
-      },
-    });
-  },
-}];
-`,
-    );
+    writeSignallingStore(own, 'signalling', 'addTrials');
     const results = writeIn(own, 'rows.jsonl', '{"params": {"x": 0.5, "model": "svm"}, "loss": 1}\n');
     const target = writeIn(own, 'signalled.json', {
       name: 'signalled',
       space,
-      plugins: ['./signalling-store.mjs'],
+      plugins: ['./signalling.mjs'],
       objective: { use: 'module', options: { path: './missing-objective.mjs' } },
       store: { use: 'signalling' },
       budget: { maxTrials: 10 },
@@ -573,28 +552,7 @@ export const manifests = [{
 
   it('Ctrl-C while opening the store blocked the thread: nothing is added after it (review 73: all added)', async () => {
     const own = tempDir('parzen-import-open-signal-');
-    linkEngine(own);
-    writeIn(
-      own,
-      'blocking-open.mjs',
-      `import { createMemoryStore } from '@parzen/engine';
-export const manifests = [{
-  kind: 'store',
-  name: 'blocking-open',
-  optionsSchema: { type: 'object' },
-  create: () => {
-    const store = createMemoryStore();
-    return Object.assign(Object.create(store), {
-      name: 'blocking-open',
-      openStudy: (...args) => {
-        setImmediate(() => process.emit('SIGINT', 'SIGINT'));
-        return store.openStudy(...args);
-      },
-    });
-  },
-}];
-`,
-    );
+    writeSignallingStore(own, 'blocking-open', 'openStudy');
     const results = writeIn(own, 'rows.jsonl', '{"params": {"x": 0.5, "model": "svm"}, "loss": 1}\n');
     const target = writeIn(own, 'opened.json', {
       name: 'opened',

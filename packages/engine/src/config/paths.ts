@@ -8,8 +8,8 @@ export const resolveConfigPath = (baseDir: string, path: string): string =>
 
 /**
  * The most bytes a store's file named after its study may have: 255, a file name's limit on common file
- * systems, less room for the names made beside it (a journal's `.lock.<host>.<pid>.<n>.draft`, 89 bytes
- * with a host name of 64: review 72, 180 left too little for a long host name; a database's `-journal`).
+ * systems, less room for the names made beside it (a journal's lock draft `.lock.break.<host>.<pid>.<n>.draft`,
+ * at most 94 bytes with a host name of 64: review 72, 180 left too little; a database's `-journal`).
  */
 export const STUDY_FILE_NAME_BYTES = 160;
 

@@ -1042,6 +1042,80 @@ def problems():
         "analytic (noise-free): a sum of weighted squares of z = x - shift, zero at the shift",
         [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k, noise={"sigma": 1.0, "seed": 120},
         formula="ellipsoid_shift (d = 6, exponent 2.5) + 1.0 * noise", half="fresh11")
+
+    # ==== the fresh12 half: added on 2026-12-04, after every earlier half had been read, decided and written
+    # down before anything ran on it: a held-out half for the default as it stands (no change to it was chosen
+    # before it was added), to be read once by the default and then by nothing else before the next change. The
+    # same mix as fresh11 (2 coupled valleys, 3 multimodal, a classic, a high-dim, a conditional trainer, a mixed
+    # Q-learning space, an ML task, 2 noisy): new instances of existing templates (seeds 85-92 and noise seeds
+    # 121/122, constants, dimensions and bounds no other problem uses), never tuned on.
+    k = {"d": 7, "exponent": 3.0, "R": rotation(7, 85), "center": shift(7, 86, -2.0, 2.0)}
+    add("rotated_ellipsoid_7d_g", "ill-conditioned", "rotated_ellipsoid", box(7, -5.0, 5.0), True,
+        "analytic: a positive definite quadratic form in x - center (R orthogonal), zero at the center",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["center"])}], k,
+        formula="sum_i 10^(exponent i/(d-1)) (R (x - center))_i^2, condition number 1e3", half="fresh12")
+    k = {"d": 4, "c": 0.7, "a": 20.0, "s": 1.1}
+    x = [0.7]
+    for _ in range(3):
+        x.append(x[-1] * x[-1] - 1.1 * x[-1])
+    add("banana_chain_4d_g", "ill-conditioned", "banana_chain", box(4, -2.0, 2.0), True,
+        "analytic: every term is a square, all zero on the chain x1 = c, x_{i+1} = x_i^2 - s x_i (inside the box)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(x)}], k,
+        formula="(x1 - c)^2 + a * sum_i (x_{i+1} - (x_i^2 - s x_i))^2", half="fresh12")
+    add("bumps_5d_g", "multimodal", "bumps", box(5, 0.0, 1.0), False, constants=bumps_constants(5, 87, 0.1),
+        how="numerical: L-BFGS-B from every bump centre, the bowl centre and 300 random points, plus differential "
+            "evolution (scipy, seed 0)",
+        formula="bowl |x - bowl_center|^2 - sum_k depth_k exp(-|x - c_k|^2 / (2 width_k^2)); the last bump is narrow and deep",
+        half="fresh12")
+    k = {"d": 8, "shift": shift(8, 88, -10.0, 10.0)}
+    add("ackley_shift_8d_g", "multimodal", "ackley_shift", box(8, -15.0, 15.0), False,
+        "analytic: Ackley is 0 only at z = x - shift = 0 (up to rounding, ~4e-16)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="-20 exp(-0.2 sqrt(mean z^2)) - exp(mean cos(2 pi z)) + 20 + e, z = x - shift", half="fresh12")
+    k = {"d": 5, "shift": shift(5, 89, -3.0, 3.0)}
+    add("rastrigin_shift_5d_g", "multimodal", "rastrigin_shift", box(5, -5.12, 5.12), False,
+        "analytic: Rastrigin is 0 only at z = x - shift = 0 (shift inside the box)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="10 d + sum (z^2 - 10 cos(2 pi z)), z = x - shift", half="fresh12")
+    add("rosenbrock_7d", "classic", "rosenbrock", box(7, -2.0, 2.0), True,
+        "analytic: Rosenbrock is 0 at x = 1", [{"x%d" % (i + 1): 1.0 for i in range(7)}], {"d": 7},
+        formula="sum 100 (x_{i+1} - x_i^2)^2 + (1 - x_i)^2", half="fresh12")
+    k = {"d": 9, "shift": shift(9, 90, -2.0, 4.0)}
+    add("zakharov_shift_9d", "high-dim", "zakharov_shift", box(9, -5.0, 10.0), True,
+        "analytic: sum z^2 + s^2 + s^4 >= 0, zero at z = x - shift = 0",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="sum z^2 + s^2 + s^4, s = sum 0.5 i z_i, z = x - shift", half="fresh12")
+    tl = {"wd_opt": -3.5, "sgd_base": 0.045, "sgd_eff": -1.1, "adam_lr": -3.2, "adam_base": 0.06, "rms_base": 0.07}
+    add("trainer_l", "conditional", "trainer", TRAINER_SPACE, True,
+        "analytic: the best branch's base (sgd with nesterov momentum) with every square zero", [trainer_argmin(tl)],
+        tl, formula="as trainer_a with other constants (sgd nesterov best at 0.045, adam and centered rmsprop 0.06)",
+        half="fresh12")
+    ql = {"lr0": -2.8, "lr_slope": 0.35, "lr_width": 0.3, "discount_dq": 0.965, "discount_plain": 0.93,
+          "eps0": -3.6, "memory_log10": math.log10(40000.0), "hidden_log2": math.log2(5.0), "target": 0.8,
+          "warmup": 2.0, "base": 0.095, "plain_cost": 0.02, "epochs": 6}
+    add("qlearn_l", "mixed", "qlearn", QLEARN_SPACE, True,
+        "analytic: as qlearn_a (memory 40000, hidden 160, target 800 and warm-up 2000 are grid points inside the "
+        "space)",
+        [qlearn_argmin(ql)], ql, formula="as qlearn_a with other constants (double_q = true best, 6 epochs)",
+        half="fresh12")
+    add("ml_ridge_narrow", "ml", "ml_ridge", [
+        LU("lr", 1e-3, 1.0), LU("l2", 1e-5, 1e-2), U("momentum", 0.0, 0.95), QU("epochs", 10, 150, 10),
+        C("features", ["linear", "quadratic", "interactions", "full"])], True,
+        "numerical: as ml_ridge over this space: a dense grid (61 log-spaced lr in 1e-3..1 x 36 log-spaced l2 in "
+        "1e-5..1e-2 x 20 momenta in 0..0.95, every feature set, every epoch count 10..150) computed with numpy, then "
+        "Nelder-Mead on (log lr, log l2, momentum) from the 25 best grid cells with the exact objective",
+        formula="ml_ridge (the same data) over another space: lr 1e-3..1, l2 1e-5..1e-2, momentum up to 0.95, "
+                "10..150 epochs in steps of 10", half="fresh12",
+        search={"lr_range": (1e-3, 1.0), "l2_range": (1e-5, 1e-2), "mom_max": 0.95, "epoch_step": 10,
+                "epoch_max": 150})
+    k = {"d": 3, "exponent": 2.0, "R": rotation(3, 91), "center": shift(3, 92, -2.0, 2.0)}
+    add("noisy_rotated_ellipsoid_3d_g", "noisy", "rotated_ellipsoid", box(3, -5.0, 5.0), True,
+        "analytic (noise-free): a positive definite quadratic form in x - center, zero at the center",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["center"])}], k, noise={"sigma": 0.5, "seed": 121},
+        formula="rotated_ellipsoid (d = 3, condition number 1e2) + 0.5 * noise", half="fresh12")
+    add("noisy_levy_7d", "noisy", "levy", box(7, -10.0, 10.0), False,
+        "analytic (noise-free): Levy is 0 at x = 1", [{"x%d" % (i + 1): 1.0 for i in range(7)}], {"d": 7},
+        noise={"sigma": 0.5, "seed": 122}, formula="levy (d = 7) + 0.5 * noise", half="fresh12")
     return P
 
 
@@ -1297,7 +1371,9 @@ def main():
                 "fresh2 (added after the score weight was chosen and fresh had been read; reported only, never tuned on) | "
                 "fresh3 (added after avoidRepeats was chosen; every parameter discrete; reported only, never tuned on) | "
                 "fresh4 (added after maxGroupSize was chosen; 9-20 parameters; reported only, never tuned on) | "
-                "fresh5 (added after frame was chosen; 2-8 parameters, mostly coupled; reported only, never tuned on)",
+                "fresh5 (added after frame was chosen; 2-8 parameters, mostly coupled; reported only, never tuned on) | "
+                "fresh6 to fresh12 (each added after the halves before it had been read, in one mix of families; "
+                "bench/suite/README.md says which change each was read for)",
         "coupled": "true when parameters interact strongly (rotated or curved valleys, products): the goal there is 0.7x the best peer",
         "template": "the formula's implementation (objectives.py TEMPLATES / problems.ts), applied to 'constants'",
         "noise": "{sigma, seed}: the optimizer sees formula + sigma * standard_noise(params, seed) (objectives.py); "

@@ -23,7 +23,8 @@ export type Half =
   | 'fresh8'
   | 'fresh9'
   | 'fresh10'
-  | 'fresh11';
+  | 'fresh11'
+  | 'fresh12';
 
 /** One entry of bench/suite/problems.json (the fields the TypeScript side reads). */
 export interface SuiteDefinition {

@@ -1,7 +1,7 @@
 import type { RunResult, StudySummary } from '@parzen/engine';
 import { buildComparison } from '@parzen/report';
 import { describe, expect, it } from 'vitest';
-import { type BatchOutcome, compareOutcomes, formatComparison, snapshotNote } from './comparison.js';
+import { type BatchOutcome, compareOutcomes, formatComparison, snapshotNote, unevenNotes } from './comparison.js';
 
 const outcome = (
   variant: string,
@@ -135,5 +135,28 @@ describe("run's comparison and the report's table agree (review 74: median 2 aga
     ]);
     // One run of five without a best: the median is the middle of the other four and the run ranked worst.
     expect(row?.medianBest).toBe(direction === 'minimize' ? 3 : 1);
+  });
+});
+
+describe('unevenNotes (trial 72: a variant whose trials mostly failed ranked first, unsaid)', () => {
+  const counted = (variant: string, complete: number, failed: number): BatchOutcome => {
+    const base = outcome(variant, `${variant}-${complete}-${failed}`, 1);
+    const result = base.result as RunResult;
+    return { ...base, result: { ...result, summary: { ...result.summary, complete, failed } } };
+  };
+  it('says which runs are not like for like, and nothing when all are', () => {
+    expect(unevenNotes([counted('good', 12, 0), counted('good', 12, 0), counted('bad', 2, 10)])).toEqual([
+      'parzen: runs in which more trials failed than in other runs of their length (the objective failed, or a trial was cut short by kill -9 or a second Ctrl-C, which is not run again and counts toward the budget): their bests come from fewer evaluated trials, not like for like: bad (10 failed).',
+    ]);
+    expect(unevenNotes([counted('un', 2, 0), counted('un', 3, 0), counted('ok', 3, 0)])).toEqual([
+      'parzen: runs of unequal length, their bests not like for like: un (2–3 finished trials).',
+    ]);
+    expect(
+      unevenNotes([
+        counted('a', 12, 0),
+        counted('b', 12, 0),
+        { variant: 'c', study: 'c', direction: 'minimize', error: new Error('x') },
+      ]),
+    ).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import type { Direction, RunResult } from '@parzen/engine';
-import { summarizeBests } from '@parzen/engine/host';
+import { summarizeBests, unevenRuns } from '@parzen/engine/host';
 import { formatNumber } from './format-number.js';
 import { formatTable } from './text-table.js';
 
@@ -21,6 +21,43 @@ export const snapshotNote = (outcomes: readonly BatchOutcome[]): string | undefi
   if (running === 0) return undefined;
   const trials = running === 1 ? '1 trial of these studies was' : `${running} trials of these studies were`;
   return `parzen: ${trials} still running in other processes: this comparison is a snapshot, and theirs will differ (\`parzen run\` again, or \`parzen studies\`, once they end).`;
+};
+
+/**
+ * The notes under a comparison whose bests are not like for like (`unevenRuns`): runs of one variant of
+ * unequal length, and runs in which more trials failed or were cut short than in other runs of their length.
+ */
+export const unevenNotes = (outcomes: readonly BatchOutcome[]): string[] => {
+  const { length, failed } = unevenRuns(
+    outcomes.flatMap(({ variant, result }) =>
+      result === undefined
+        ? []
+        : [
+            {
+              variant,
+              finished: result.summary.complete + result.summary.failed + result.summary.pruned,
+              failed: result.summary.failed,
+            },
+          ],
+    ),
+  );
+  const span = (min: number, max: number) => (min === max ? String(min) : `${min}–${max}`);
+  return [
+    ...(length.length === 0
+      ? []
+      : [
+          `parzen: runs of unequal length, their bests not like for like: ${length
+            .map(({ variant, min, max }) => `${variant} (${span(min, max)} finished trials)`)
+            .join(', ')}.`,
+        ]),
+    ...(failed.length === 0
+      ? []
+      : [
+          `parzen: runs in which more trials failed than in other runs of their length (the objective failed, or a trial was cut short by kill -9 or a second Ctrl-C, which is not run again and counts toward the budget): their bests come from fewer evaluated trials, not like for like: ${failed
+            .map(({ variant, min, max }) => `${variant} (${span(min, max)} failed)`)
+            .join(', ')}.`,
+        ]),
+  ];
 };
 
 /** A row of the comparison: the runs of one variant (they differ only in seed). */

@@ -181,4 +181,38 @@ describe('expandMatrix', () => {
       }),
     ).toThrow(/\/matrix\/suggester\/1/);
   });
+
+  it('refuses two keys that set one place (trial 72: a "gamma 0.5" row ran gamma 0.1 and 0.2), and crosses a deeper key with values that leave its place unset', () => {
+    const refused = (matrix: Record<string, unknown>) => {
+      try {
+        expandMatrix({ ...base, matrix });
+      } catch (error) {
+        return (error as ParzenError).issues.map(({ pointer, expected }) => [pointer, expected.slice(0, 40)]);
+      }
+      return [];
+    };
+    expect(
+      refused({
+        suggester: [{ use: 'tpe' }, { use: 'tpe', options: { gamma: 0.5 } }],
+        'suggester/options/gamma': [0.1, 0.2],
+      }),
+    ).toEqual([['/matrix/suggester/1', 'a value that leaves options/gamma unset,']]);
+    expect(refused({ seed: [1, 2], '/seed': [3] })).toEqual([
+      ['/matrix/~1seed', 'a key for a place no other key sets (/ma'],
+    ]);
+    // Values that leave the deeper key's place unset cross with it: each variant runs what its name says.
+    const crossed = expandMatrix({
+      ...base,
+      matrix: {
+        suggester: [{ use: 'tpe' }, { use: 'tpe', options: { grouping: 'joint' } }],
+        'suggester/options/gamma': [0.1, 0.2],
+      },
+    });
+    expect(crossed.map((variant) => variant.config.suggester)).toEqual([
+      { use: 'tpe', options: { gamma: 0.1 } },
+      { use: 'tpe', options: { gamma: 0.2 } },
+      { use: 'tpe', options: { grouping: 'joint', gamma: 0.1 } },
+      { use: 'tpe', options: { grouping: 'joint', gamma: 0.2 } },
+    ]);
+  });
 });

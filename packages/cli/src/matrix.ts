@@ -158,9 +158,57 @@ const checkMatrix = (matrix: unknown): [string, unknown[]][] => {
       }
     }
   }
+  if (issues.length === 0) issues.push(...overlappingKeys(Object.entries(matrix as Record<string, unknown[]>)));
   if (issues.length > 0)
     throw new ParzenError('CONFIG_INVALID', `Invalid config:\n${formatIssues(issues)}`, { issues });
   return Object.entries(matrix as Record<string, unknown[]>);
+};
+
+/** What `value` has at `path` (undefined when it has nothing there). */
+const valueAt = (value: unknown, path: readonly string[]): unknown =>
+  path.reduce<unknown>(
+    (node, part) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[part] : undefined),
+    value,
+  );
+
+/**
+ * Keys that set one place twice: two spellings of one path (`seed`, `/seed`), or a value of one key that sets
+ * a place inside it that a deeper key sets too (`suggester: [{"use": "tpe", "options": {"gamma": 0.5}}]` with
+ * `suggester/options/gamma`). The deeper key would silently override that value's setting, so variants the
+ * table names apart would run the same config (trial 72: a "gamma 0.5" row that never ran). A deeper key
+ * that sets what the outer values leave unset (`suggester: [tpe, anneal]` × `suggester/options/seed`) crosses.
+ */
+const overlappingKeys = (entries: readonly [string, unknown[]][]): ConfigIssue[] => {
+  const paths = entries.map(([key]) => segments(key));
+  const issues: ConfigIssue[] = [];
+  entries.forEach(([key], index) => {
+    const path = paths[index] as string[];
+    entries.forEach(([other, values], at) => {
+      const prefix = paths[at] as string[];
+      if (at === index || prefix.length > path.length || !prefix.every((part, depth) => part === path[depth])) return;
+      const pointer = `/matrix/${escapePointer(key)}`;
+      const outer = `/matrix/${escapePointer(other)}`;
+      if (prefix.length === path.length) {
+        if (at < index)
+          issues.push({
+            pointer,
+            expected: `a key for a place no other key sets (${outer} is the same place)`,
+            found: JSON.stringify(key),
+          });
+        return;
+      }
+      const inner = path.slice(prefix.length);
+      values.forEach((value, position) => {
+        if (valueAt(value, inner) === undefined) return;
+        issues.push({
+          pointer: `${outer}/${position}`,
+          expected: `a value that leaves ${inner.join('/')} unset, as the matrix key ${JSON.stringify(key)} sets it in every variant (it would override this value's, and variants named apart would run the same config); list the combinations in one key instead`,
+          found: describeValue(value),
+        });
+      });
+    });
+  });
+  return issues;
 };
 
 /** The most variants a matrix may expand to; each is validated before anything runs. */

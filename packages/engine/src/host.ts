@@ -25,7 +25,14 @@ export {
   type StudyScope,
   startObjective,
 } from './experiment.js';
-export { type BestsSummary, quantileOf, summarizeBests } from './runtime/bests-summary.js';
+export {
+  type BestsSummary,
+  type CountRange,
+  quantileOf,
+  type RunLength,
+  summarizeBests,
+  unevenRuns,
+} from './runtime/bests-summary.js';
 export { checkEnqueued, configEnqueueEntries, withEnqueueKeys } from './runtime/enqueue.js';
 export {
   checkImportedRows,

@@ -1,4 +1,4 @@
-import { quantileOf, summarizeBests } from '@parzen/engine/host';
+import { quantileOf, summarizeBests, unevenRuns } from '@parzen/engine/host';
 import { type Direction, isStale, lossToMinimize, type Trial } from '@parzen/engine/plugin';
 import { base, extent, lossAxis } from './charts/common.js';
 import type { Chart, ReportPage } from './types.js';
@@ -17,6 +17,8 @@ export interface ComparisonRun {
   readonly problem?: string;
   /** Trials of the run still running when it was read (a study other processes are still writing). */
   readonly running?: number;
+  /** Trials of the run that failed (the objective failed, or the trial was cut short); default 0. */
+  readonly failed?: number;
 }
 
 /** How {@link buildComparison} measures regret and how much it draws. */
@@ -43,7 +45,13 @@ export const comparisonRunFromTrials = (
   values: [...trials].sort((a, b) => a.number - b.number).map((t) => (t.state === 'complete' ? t.loss : null)),
   ...(problem === undefined ? {} : { problem }),
   ...runningOf(trials, now),
+  ...failedOf(trials),
 });
+
+const failedOf = (trials: readonly Trial[]): { failed?: number } => {
+  const failed = trials.filter((t) => t.state === 'failed').length;
+  return failed === 0 ? {} : { failed };
+};
 
 /**
  * How many trials are still running, as {@link ComparisonRun.running}: not those whose worker is gone (its
@@ -381,13 +389,12 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
   });
   const valueless = tableRows.filter((row) => (row[2] as number) > 0).map((row) => row[0] as string);
   // Runs of one variant that ran different numbers of trials (an interrupted run, a budget changed between
-  // runs): their final bests are not like for like (trial 36: pooled without a word).
-  const uneven = variants.flatMap((variant) => {
-    const lengths = runs.filter((run) => run.variant === variant).map((run) => run.values.length);
-    const low = Math.min(...lengths);
-    const high = Math.max(...lengths);
-    return low === high ? [] : [`${variant} (${low}–${high} trials)`];
-  });
+  // runs), or that failed more trials than other runs of their length: their final bests are not like for
+  // like (trials 36 and 72: pooled without a word).
+  const span = (min: number, max: number) => (min === max ? String(min) : `${min}–${max}`);
+  const uneven = unevenRuns(
+    runs.map((run) => ({ variant: run.variant, finished: run.values.length, failed: run.failed ?? 0 })),
+  );
   return {
     title: options.title ?? 'Parzen comparison',
     notes: [
@@ -397,8 +404,19 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
             `${problems} problems (configs whose objective or space differ): each run's regret is measured from the best any run of its own problem found.`,
           ]
         : []),
-      ...(uneven.length > 0
-        ? [`Runs of unequal length, their final bests not like for like: ${uneven.join(', ')}.`]
+      ...(uneven.length.length > 0
+        ? [
+            `Runs of unequal length, their final bests not like for like: ${uneven.length
+              .map(({ variant, min, max }) => `${variant} (${span(min, max)} trials)`)
+              .join(', ')}.`,
+          ]
+        : []),
+      ...(uneven.failed.length > 0
+        ? [
+            `Runs in which more trials failed than in other runs of their length (the objective failed, or a trial was cut short and counted by the budget): their final bests come from fewer evaluated trials, not like for like: ${uneven.failed
+              .map(({ variant, min, max }) => `${variant} (${span(min, max)} failed)`)
+              .join(', ')}.`,
+          ]
         : []),
       ...(variants.length > PALETTE.length
         ? [

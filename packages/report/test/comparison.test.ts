@@ -141,6 +141,13 @@ describe('comparison', () => {
       'Runs of unequal length, their final bests not like for like: a (1–3 trials).',
     );
     expect(buildComparison(runs.slice(0, 2)).notes.join(' ')).not.toContain('unequal');
+    // Trial 72: as many trials, but one run's best trial was cut short (failed, counted by the budget).
+    const cut = buildComparison([run('a', 1, [3, 2, 1]), { ...run('a', 2, [3, 2, null]), failed: 1 }]);
+    expect(cut.notes.join(' ')).toContain(
+      'Runs in which more trials failed than in other runs of their length (the objective failed, or a trial was cut short and counted by the budget): their final bests come from fewer evaluated trials, not like for like: a (1 failed).',
+    );
+    expect(cut.notes.join(' ')).not.toContain('unequal');
+    expect(comparisonRunFromTrials('v', 1, 'minimize', [])).not.toHaveProperty('failed');
     // The curve goes on dashed past the shorter run's end (trial 64: a best-so-far median rose there, unmarked).
     const { rows } = regretBands([run('a', 1, [3, 2, 1]), run('a', 2, [3]), run('b', 1, [2, 2])]);
     expect(rows.map((row) => `${row.variant}${row.trials}${row.partial ? ' partial' : ''}`)).toEqual([
@@ -191,6 +198,7 @@ describe('comparison', () => {
     ]);
     expect(converted.values).toEqual([3, null]);
     expect(converted).not.toHaveProperty('running');
+    expect(converted.failed).toBe(1);
   });
 
   it('says the page is a snapshot when trials were still running (trial 56: a comparison made mid-run did not)', () => {

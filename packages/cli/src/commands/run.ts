@@ -11,7 +11,14 @@ import {
   runLoadedExperiment,
 } from '@parzen/engine';
 import { failureNote } from '@parzen/engine/host';
-import { type BatchOutcome, compareOutcomes, formatComparison, mixedDirections, snapshotNote } from '../comparison.js';
+import {
+  type BatchOutcome,
+  compareOutcomes,
+  formatComparison,
+  mixedDirections,
+  snapshotNote,
+  unevenNotes,
+} from '../comparison.js';
 import { ConfigProblems } from '../config-problems.js';
 import { takeEarlySignal } from '../early-signals.js';
 import { CliError, EXIT } from '../exit-codes.js';
@@ -206,12 +213,9 @@ const printComparison = (
     if (legend.length > 0) output.result(`where ${legend.join('\n      ')}`);
   }
   // Said with --json too, on stderr (trial 64: a script plotted a median of a 30-trial and a 1-trial run, unsaid).
-  // Runs of one variant with different trial counts (an interrupted run): not like for like (trial 36).
-  const uneven = rows.flatMap(({ variant, finishedTrials: counts }) =>
-    counts !== null && counts.min !== counts.max ? [`${variant} (${counts.min}–${counts.max} finished trials)`] : [],
-  );
-  if (uneven.length > 0)
-    output.note(`parzen: runs of unequal length, their bests not like for like: ${uneven.join(', ')}.`);
+  // Runs of one variant with different trial counts (an interrupted run), or with more trials failed or cut
+  // short than other runs of their length: not like for like (trials 36 and 72).
+  for (const note of unevenNotes(outcomes)) output.note(note);
   const snapshot = snapshotNote(outcomes);
   if (snapshot !== undefined) output.note(snapshot);
   if (flags.json !== true) return;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeBests } from './bests-summary.js';
+import { summarizeBests, unevenRuns } from './bests-summary.js';
 
 describe('summarizeBests', () => {
   it('ranks a run without a best worst: the median and quartiles that fall on it are none', () => {
@@ -47,5 +47,39 @@ describe('summarizeBests', () => {
       worst: 1,
     });
     expect(summarizeBests([1, 2, null], 'maximize')).toMatchObject({ median: 1, best: 2, worst: null });
+  });
+});
+
+describe('unevenRuns', () => {
+  const run = (variant: string, finished: number, failed: number) => ({ variant, finished, failed });
+  it('finds runs of one variant of unequal length, and runs that failed more trials than others of their length', () => {
+    // Trial 72: a run whose best trial was cut short by kill -9 (failed, counted by the budget) beside two
+    // whole ones; a variant whose objective failed on 10 of its 12 trials beside one that never failed.
+    expect(
+      unevenRuns([
+        run('random', 15, 0),
+        run('random', 15, 0),
+        run('random', 15, 1),
+        run('tpe', 15, 0),
+        run('bad', 12, 10),
+        run('bad', 12, 9),
+        run('good', 12, 0),
+        run('short', 2, 0),
+        run('short', 3, 0),
+      ]),
+    ).toEqual({
+      length: [{ variant: 'short', min: 2, max: 3 }],
+      failed: [
+        { variant: 'random', min: 1, max: 1 },
+        { variant: 'bad', min: 9, max: 10 },
+      ],
+    });
+    // A budget the matrix varies, no failures, or every run failing alike: like for like.
+    expect(unevenRuns([run('a', 10, 0), run('b', 20, 0), run('c', 10, 2), run('c', 10, 2)])).toEqual({
+      length: [],
+      failed: [{ variant: 'c', min: 2, max: 2 }],
+    });
+    expect(unevenRuns([run('a', 10, 2), run('b', 10, 2)])).toEqual({ length: [], failed: [] });
+    expect(unevenRuns([])).toEqual({ length: [], failed: [] });
   });
 });

@@ -54,3 +54,63 @@ export const summarizeBests = (bests: readonly (number | null)[], direction: Dir
     worst: found.length < bests.length || found.length === 0 ? null : (ranked[found.length - 1] as number),
   };
 };
+
+/** One run of a batch as {@link unevenRuns} judges it. */
+export interface RunLength {
+  readonly variant: string;
+  /** Trials the run finished, in any state (what its budget counts). */
+  readonly finished: number;
+  /** Of them, those that failed: the objective threw, or the trial was cut short (interrupted, stale). */
+  readonly failed: number;
+}
+
+/** The range of a count over some runs. */
+export interface CountRange {
+  readonly variant: string;
+  readonly min: number;
+  readonly max: number;
+}
+
+/**
+ * Where a batch's bests are not like for like (one rule for `parzen run`'s table and the report's notes):
+ * - `length`: runs of one variant that finished different numbers of trials (one was interrupted, or its
+ *   budget changed), by variant, the range of their finished trials;
+ * - `failed`: runs that finished as many trials as others (one budget) but more of them failed, so fewer
+ *   trials were really evaluated: a trial cut short by `kill -9` or a second Ctrl-C, which is not run again
+ *   and counts toward the budget, or an objective that failed in one variant more than in another (trial 72:
+ *   a variant with 2 trials evaluated per run ranked above one with 12, and an interrupted run's best
+ *   trial never ran, unsaid). By variant, the range of failed trials of its runs that failed more than the
+ *   fewest any run of that length did; variants whose runs all failed equally often are not listed.
+ */
+export const unevenRuns = (
+  runs: readonly RunLength[],
+): { readonly length: readonly CountRange[]; readonly failed: readonly CountRange[] } => {
+  const variants = [...new Set(runs.map((run) => run.variant))];
+  const range = (variant: string, counts: readonly number[]): CountRange => ({
+    variant,
+    min: Math.min(...counts),
+    max: Math.max(...counts),
+  });
+  const length = variants
+    .map((variant) =>
+      range(
+        variant,
+        runs.filter((run) => run.variant === variant).map((run) => run.finished),
+      ),
+    )
+    .filter(({ min, max }) => min !== max);
+  const fewest = new Map<number, number>();
+  for (const run of runs) fewest.set(run.finished, Math.min(fewest.get(run.finished) ?? run.failed, run.failed));
+  const failed = variants.flatMap((variant) => {
+    const worse = runs.filter((run) => run.variant === variant && run.failed > (fewest.get(run.finished) ?? 0));
+    return worse.length === 0
+      ? []
+      : [
+          range(
+            variant,
+            worse.map((run) => run.failed),
+          ),
+        ];
+  });
+  return { length, failed };
+};

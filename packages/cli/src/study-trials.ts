@@ -97,23 +97,21 @@ const readStudy = async (
   }
 };
 
-/**
- * The trials of each experiment's study, each store opened once. A study its store does not have is
- * `STUDY_NOT_FOUND` in its place.
- */
-export const readStudiesTrials = async (
+/** What `read` gives for each experiment's study, each store opened once; `STUDY_NOT_FOUND` in its place. */
+const readEach = async <T>(
   experiments: readonly LoadedExperiment[],
-): Promise<({ readonly study: StudyRecord; readonly trials: readonly Trial[] } | ParzenError)[]> => {
+  read: (store: TrialStore, config: LoadedExperiment['config']) => Promise<T>,
+): Promise<(T | ParzenError)[]> => {
   const stores = openedStores();
   try {
-    const found: ({ readonly study: StudyRecord; readonly trials: readonly Trial[] } | ParzenError)[] = [];
+    const found: (T | ParzenError)[] = [];
     for (const experiment of experiments) {
       const { config } = experiment;
-      const store = await stores.get(storeKey(config.store, config.name, experiment.baseDir), () =>
-        openStoreForReading(experiment),
-      );
       try {
-        found.push(await readStudy(store, config));
+        const store = await stores.get(storeKey(config.store, config.name, experiment.baseDir), () =>
+          openStoreForReading(experiment),
+        );
+        found.push(await read(store, config));
       } catch (error) {
         if (!(error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND')) throw error;
         found.push(error);
@@ -124,6 +122,28 @@ export const readStudiesTrials = async (
     await stores.close();
   }
 };
+
+/**
+ * The trials of each experiment's study, each store opened once. A study its store does not have is
+ * `STUDY_NOT_FOUND` in its place.
+ */
+export const readStudiesTrials = (
+  experiments: readonly LoadedExperiment[],
+): Promise<({ readonly study: StudyRecord; readonly trials: readonly Trial[] } | ParzenError)[]> =>
+  readEach(experiments, (store, config) => readStudy(store, config));
+
+/**
+ * Each experiment's study as its store keeps it (not its trials), each store opened once: `STUDY_NOT_FOUND`
+ * in the place of a study not made yet (a store file not made yet included).
+ */
+export const readStudyRecords = (experiments: readonly LoadedExperiment[]): Promise<(StudyRecord | ParzenError)[]> =>
+  readEach(experiments, async (store, config) => {
+    try {
+      return await store.getStudy(config.name);
+    } catch (error) {
+      throw memoryHint(await withHeldStudies(error, store, true), config.store.use);
+    }
+  });
 
 /**
  * Reads a study's trials from its store without running anything, creating or writing anything (the

@@ -231,6 +231,43 @@ describe('batch experiments', () => {
     expect(swapped.stderr).not.toContain('earlier order');
   });
 
+  it('refuses a batch whose stored studies have another space before any runs, and resumes the studies a stopped batch started (trial 72)', async () => {
+    const own = tempDir('parzen-batch-space-');
+    writeIn(own, 'heart.mjs', heartModule);
+    const store = { use: 'jsonl', options: { path: './sp.parzen.jsonl' } };
+    const config = (high: number, seeds: number[]) =>
+      heartConfig({
+        name: 'sp',
+        store,
+        space: { x: { type: 'uniform', low: -2, high }, y: { type: 'uniform', low: -2, high: 2 } },
+        budget: { maxTrials: 2 },
+        matrix: { seed: seeds },
+      });
+    const first = writeIn(own, 'sp.json', config(2, [1, 2]));
+    expect((await cli('run', first, '--quiet')).code).toBe(0);
+    // The space edited and a seed added: refused whole, and the new variant's study is not created.
+    const edited = writeIn(own, 'sp.json', config(3, [1, 2, 3]));
+    const refused = await cli('run', edited, '--quiet');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      '2 studies of this batch are in their stores with another direction or search space (sp.seed-1, sp.seed-2); nothing ran. The first: Study `sp.seed-1` in the store was run with a different search space',
+    );
+    const studies = await cli('studies', edited);
+    expect(studies.stdout).not.toContain('sp.seed-3');
+    // Undone, the batch continues; `resume` of a matrix whose batch never started a study resumes the others.
+    const more = writeIn(own, 'sp.json', config(2, [1, 2, 3]));
+    const resumed = await cli('resume', more, '--quiet', '--max-trials', '3');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(
+      `study sp.seed-3 was never started, so it is not resumed: \`parzen run ${more}\` starts it and continues the others.`,
+    );
+    expect(resumed.stdout).toMatch(/sp\s+2\s/);
+    const none = writeIn(own, 'none.json', heartConfig({ name: 'none', store, matrix: { seed: [7, 8] } }));
+    const nothing = await cli('resume', none);
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toContain('Nothing to resume');
+  });
+
   it('says when runs of one variant have different trial counts (trial 36: pooled without a word)', async () => {
     const own = tempDir('parzen-batch-uneven-');
     writeIn(own, 'heart.mjs', heartModule);
@@ -266,20 +303,16 @@ describe('batch experiments', () => {
     // A folder of its own: another test lists the journals of the shared one.
     const own = tempDir('parzen-batch-error-');
     writeIn(own, 'heart.mjs', heartModule);
-    const store = { use: 'jsonl', options: { path: './mismatch.parzen.jsonl' } };
-    const first = writeIn(own, 'mm-a.json', heartConfig({ name: 'mm', store, budget: { maxTrials: 2 } }));
-    expect((await cli('run', first, '--quiet')).code).toBe(0);
-    // The same study with another space: refused, the batch goes on.
-    const other = heartConfig({ name: 'mm', store, budget: { maxTrials: 2 } });
-    const changed = writeIn(own, 'mm-b.json', {
-      ...other,
-      space: { x: { type: 'uniform', low: -3, high: 2 }, y: { type: 'uniform', low: -2, high: 2 } },
-    });
+    // A store file that is not a journal: its run fails when it opens the store, the batch goes on.
+    writeIn(own, 'broken.parzen.jsonl', 'this is not a journal\n');
+    const broken = { use: 'jsonl', options: { path: './broken.parzen.jsonl' } };
+    const failing = writeIn(own, 'mm-b.json', heartConfig({ name: 'mm', store: broken, budget: { maxTrials: 2 } }));
+    const store = { use: 'jsonl', options: { path: './other.parzen.jsonl' } };
     const fresh = writeIn(own, 'mm-c.json', heartConfig({ name: 'mm-other', store, budget: { maxTrials: 2 } }));
-    const run = await cli('run', changed, fresh, '--json');
+    const run = await cli('run', failing, fresh, '--json');
     expect(run.code).toBe(1);
     const { runs } = lastJsonLine(run.stdout) as { runs: Record<string, unknown>[] };
-    expect(runs[0]).toMatchObject({ study: 'mm', stopped: 'error', error: { code: 'STUDY_MISMATCH' } });
+    expect(runs[0]).toMatchObject({ study: 'mm', stopped: 'error', error: { code: 'STORE_FAILED' } });
     expect(runs[1]).toMatchObject({ study: 'mm-other', stopped: 'max-trials' });
   });
 

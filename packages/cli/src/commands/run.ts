@@ -11,6 +11,7 @@ import {
   runLoadedExperiment,
 } from '@parzen/engine';
 import { failureNote } from '@parzen/engine/host';
+import { checkSameStudy, type StudyRecord } from '@parzen/engine/plugin';
 import {
   type BatchOutcome,
   compareOutcomes,
@@ -30,7 +31,7 @@ import { closeStarted, type PreparedRun, perStudyFileName, prepareRuns } from '.
 import { pauseProgressBars } from '../progress-reporter.js';
 import { errorEntry } from '../report-error.js';
 import { blameStoreFlag, parseStoreSpec, storeFlag } from '../store-spec.js';
-import { openStudyTrials } from '../study-trials.js';
+import { readStudyRecords } from '../study-trials.js';
 import { inSpaceOrder, summaryJson } from '../summary-json.js';
 
 /** The flags of `parzen run` and `parzen resume`. */
@@ -84,20 +85,69 @@ const everyTrialFailed = (result: RunResult): boolean => {
   return mine.length > 0 && mine.every((trial) => trial.state === 'failed');
 };
 
-const checkStudiesExist = async (runs: readonly PreparedRun[]): Promise<void> => {
-  for (const run of runs) {
-    try {
-      await openStudyTrials(run.experiment);
-    } catch (error) {
-      if (error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND') {
-        throw new ParzenError(
-          'STUDY_NOT_FOUND',
-          `Nothing to resume: ${error.message.replace(/ Run it first\.$/, '')} Start it with \`parzen run ${run.configPath}\`.`,
-        );
-      }
-      throw error;
-    }
+const checkStudiesExist = async (runs: readonly PreparedRun[], output: Output): Promise<readonly PreparedRun[]> => {
+  const records = await readStudyRecords(runs.map((run) => run.experiment));
+  const present = runs.filter((_, at) => !(records[at] instanceof ParzenError));
+  const missing = runs.filter((_, at) => records[at] instanceof ParzenError);
+  const first = records.find((record) => record instanceof ParzenError);
+  if (present.length === 0 && first instanceof ParzenError) {
+    throw new ParzenError(
+      'STUDY_NOT_FOUND',
+      `Nothing to resume: ${first.message.replace(/ Run it first\.$/, '')} Start it with \`parzen run ${(runs[0] as PreparedRun).configPath}\`.`,
+    );
   }
+  // A batch stopped part way (trial 72: "Nothing to resume" while one of its studies was 20 of 150 trials
+  // in): the studies it started are resumed, those it never started are said and left to `parzen run`.
+  if (missing.length > 0) {
+    const names = missing.map((run) => run.experiment.config.name);
+    output.note(
+      `parzen: ${names.length === 1 ? 'study' : `${names.length} studies`} ${listedNames(names)} ${names.length === 1 ? 'was' : 'were'} never started, so ${names.length === 1 ? 'it is' : 'they are'} not resumed: \`parzen run ${[...new Set(missing.map((run) => run.configPath))].join(' ')}\` starts ${names.length === 1 ? 'it' : 'them'} and continues the others.`,
+    );
+    await closeStarted(missing);
+  }
+  return present;
+};
+
+/** At most three names, then how many more (a matrix has up to 1000; trial 72: a 23 kB line). */
+const listedNames = (names: readonly string[]): string =>
+  names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
+
+/**
+ * Refuses a batch any of whose studies its store holds with another direction or space, before any of them
+ * runs (trial 72: with the space edited, each stored study failed in turn while the new variants of the
+ * matrix were created with the new space, so that neither the old config nor the new one ran cleanly after).
+ * One config alone is left to its run, which refuses it the same way before any trial.
+ */
+const refuseMismatchedStudies = async (runs: readonly PreparedRun[]): Promise<void> => {
+  if (runs.length < 2) return;
+  const kept = runs.filter((run) => run.experiment.config.store.use !== 'memory');
+  let records: (StudyRecord | ParzenError)[];
+  try {
+    records = await readStudyRecords(kept.map((run) => run.experiment));
+  } catch {
+    // A store that cannot be read here is said when its run opens it.
+    return;
+  }
+  const refused: { run: PreparedRun; error: ParzenError }[] = [];
+  kept.forEach((run, at) => {
+    const record = records[at];
+    if (record === undefined || record instanceof ParzenError) return;
+    const { name, direction, space, seed } = run.experiment.config;
+    try {
+      checkSameStudy(record, { name, direction, space, seed });
+    } catch (error) {
+      if (error instanceof ParzenError) refused.push({ run, error });
+      else throw error;
+    }
+  });
+  const [first] = refused;
+  if (first === undefined) return;
+  const names = refused.map(({ run }) => run.experiment.config.name);
+  throw new ParzenError(
+    'STUDY_MISMATCH',
+    `${refused.length === 1 ? '1 study' : `${refused.length} studies`} of this batch ${refused.length === 1 ? 'is' : 'are'} in ${refused.length === 1 ? 'its store' : 'their stores'} with another direction or search space (${listedNames(names)}); nothing ran. The first: ${first.error.message}`,
+    { issues: first.error.issues },
+  );
 };
 
 /**
@@ -463,6 +513,7 @@ const prepareStudies = async (
   await noteLegacyStudies(runs, output);
   try {
     await refuseReorderedStudies(runs);
+    await refuseMismatchedStudies(runs);
   } catch (error) {
     await closeStarted(runs);
     throw error;
@@ -495,7 +546,7 @@ const prepareStudies = async (
     );
   if (resume) {
     try {
-      await checkStudiesExist(runs);
+      return await checkStudiesExist(runs, output);
     } catch (error) {
       await closeStarted(runs);
       throw error;

@@ -371,7 +371,7 @@ const prepareFile = async (
   await enableTypeScriptPlugins(raw);
   const runs: PreparedRun[] = [];
   // Every invalid variant is said at once (trial 36: one CI round per mistake).
-  const invalid: ParzenError[] = [];
+  const invalid = new InvalidVariants();
   for (const variant of expandMatrix(raw)) {
     try {
       const experiment = await loadExperiment(variant.config, {
@@ -388,58 +388,80 @@ const prepareFile = async (
       // A store the --store flag chose: its problem is the flag's (the config may have no `store`).
       const store = options.overrides?.store;
       const blamed = store === undefined ? error : blameStoreFlag(error, storeFlagLabel(store));
-      const said = inVariant(withMatrixKey(blamed), variant);
-      if (!(said instanceof ParzenError) || !said.code.startsWith('CONFIG_')) throw said;
-      // The same mistake in variants that differ in another value (each seed) is said once.
-      const key = JSON.stringify(said.issues);
-      if (said.issues.length === 0 || !invalid.some((other) => JSON.stringify(other.issues) === key))
-        invalid.push(said);
+      invalid.add(inVariant(withMatrixKey(blamed), variant));
     }
   }
-  if (invalid.length === 1) throw invalid[0];
-  if (invalid.length > 1) {
-    const code = invalid.every((error) => error.code === invalid[0]?.code)
-      ? (invalid[0]?.code ?? 'CONFIG_INVALID')
-      : 'CONFIG_INVALID';
-    throw new ParzenError(
-      code,
-      `${invalid.length} matrix variants are invalid:\n${invalid.map((error) => error.message).join('\n')}`,
-      {
-        issues: invalid.flatMap((error) => error.issues),
-        cause: invalid[0],
-      },
-    );
-  }
+  invalid.throwIfAny();
   if (options.preflight !== true) return runs;
   // An objective checked for an earlier variant or config (the same options and space, from the same folder)
   // is not started again: its run builds its own when it runs (trial 58: validating 150 configs of one module
   // started 150 worker threads, 24 s).
   const seen = checkedObjectives;
   const checked: PreparedRun[] = [];
+  // Every variant's objective is checked before any is said (trial 72: a missing program, then on the next
+  // run a missing script, one round per mistake).
+  const failed = new InvalidVariants();
   try {
     for (const run of runs) {
       // The space too: a command objective's template is checked against it when the objective is made.
       const { baseDir, config } = run.experiment;
       const key = `${baseDir}\0${JSON.stringify(config.objective)}\0${JSON.stringify(config.space)}`;
-      // A value a matrix list gave is said at its place in the list, with the variant (trial 64: at the base's).
-      const started = seen.has(key)
-        ? undefined
-        : await startObjective(run.experiment).catch((error: unknown) => {
-            // Only when a list gave the value: a base config's mistake is every variant's (review 67).
-            const said = inVariant(error, run.variant);
-            const moved = (one: unknown) =>
-              one instanceof ParzenError ? one.issues.map((issue) => issue.pointer).join('\n') : '';
-            throw moved(said) === moved(error) ? error : said;
-          });
-      checked.push(started === undefined ? run : { ...run, started });
+      if (seen.has(key)) {
+        checked.push(run);
+        continue;
+      }
+      try {
+        checked.push({ ...run, started: await startObjective(run.experiment) });
+      } catch (error) {
+        // A value a matrix list gave is said at its place in the list, with the variant (trial 64: at the
+        // base's); only when a list gave the value: a base config's mistake is every variant's (review 67).
+        const said = inVariant(error, run.variant);
+        const moved = (one: unknown) =>
+          one instanceof ParzenError ? one.issues.map((issue) => issue.pointer).join('\n') : '';
+        failed.add(moved(said) === moved(error) ? error : said);
+      }
       seen.add(key);
     }
+    failed.throwIfAny();
   } catch (error) {
     await closeStarted(checked);
     throw error;
   }
   return checked;
 };
+
+/**
+ * The variants of a matrix found invalid, said together once all are checked: the same mistake in variants
+ * that differ in another value (each seed) once, and how many variants it took (trial 72: "2 matrix variants
+ * are invalid" of 8). An error that is not a config mistake is thrown at once.
+ */
+class InvalidVariants {
+  private readonly distinct: ParzenError[] = [];
+  private variants = 0;
+
+  add(error: unknown): void {
+    if (!(error instanceof ParzenError) || !error.code.startsWith('CONFIG_')) throw error;
+    this.variants++;
+    const key = JSON.stringify(error.issues);
+    if (error.issues.length === 0 || !this.distinct.some((other) => JSON.stringify(other.issues) === key))
+      this.distinct.push(error);
+  }
+
+  throwIfAny(): void {
+    const [first] = this.distinct;
+    if (first === undefined) return;
+    if (this.distinct.length === 1 && this.variants === 1) throw first;
+    const code = this.distinct.every((error) => error.code === first.code) ? first.code : 'CONFIG_INVALID';
+    const count =
+      this.distinct.length === this.variants
+        ? `${this.variants} matrix variants are invalid`
+        : `${this.variants} matrix variants are invalid (${this.distinct.length === 1 ? 'one mistake' : `${this.distinct.length} distinct mistakes`})`;
+    throw new ParzenError(code, `${count}:\n${this.distinct.map((error) => error.message).join('\n')}`, {
+      issues: this.distinct.flatMap((error) => error.issues),
+      cause: first,
+    });
+  }
+}
 
 /**
  * The file name a bare `jsonl` or `sqlite` store gives each study beside the config; undefined for other

@@ -135,10 +135,31 @@ describe('matrix errors point into the matrix', () => {
       matrix: { 'suggester/options/gamma': [0.1, -1, -2], seed: [1, 2] },
     });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('2 matrix variants are invalid');
+    // Four variants (two values × two seeds), two mistakes (trial 72: "2 matrix variants" of 4).
+    expect(result.stderr).toContain('4 matrix variants are invalid (2 distinct mistakes):');
     expect(result.stderr).toContain('/matrix/suggester~1options~1gamma/1: expected a number > 0, found -1');
     expect(result.stderr).toContain('/matrix/suggester~1options~1gamma/2: expected a number > 0, found -2');
     expect(result.stderr.match(/found -1/g)).toHaveLength(1);
+    // One mistake every variant makes: said once, with how many variants it took.
+    const every = await validate('every', { matrix: { sed: [1, 2], seed: [1, 2] } });
+    expect(every.stderr).toContain('4 matrix variants are invalid (one mistake):');
+    expect(every.stderr.match(/unknown field `sed`/g)).toHaveLength(1);
+  });
+
+  it("every variant's objective checked before any is said (trial 72: a missing program, then a missing script, one round each)", async () => {
+    const result = await validate('cmd', {
+      objective: { use: 'command', options: { command: ['node', 'objective.mjs'] } },
+      matrix: {
+        'objective/options/command': [
+          ['no-such-tool-xyz', 'objective.mjs'],
+          ['node', 'no-such-script.mjs'],
+        ],
+      },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('2 matrix variants are invalid:');
+    expect(result.stderr).toContain('/matrix/objective~1options~1command/0/0: expected a program that can be run');
+    expect(result.stderr).toContain('/matrix/objective~1options~1command/1/1: expected a script that exists');
   });
 
   it('suggester options without a `suggester`: the default suggester gets them', async () => {

@@ -1,6 +1,6 @@
 import { ParzenError } from '@parzen/engine';
 import { describe, expect, it } from 'vitest';
-import { expandMatrix, variantLegend } from './matrix.js';
+import { expandMatrix, inVariant, variantLegend } from './matrix.js';
 
 const base = { name: 'cmp', seed: 0, budget: { maxTrials: 10 }, suggester: { use: 'random' } };
 
@@ -214,5 +214,36 @@ describe('expandMatrix', () => {
       { use: 'tpe', options: { grouping: 'joint', gamma: 0.1 } },
       { use: 'tpe', options: { grouping: 'joint', gamma: 0.2 } },
     ]);
+  });
+
+  it("says a mistake in a place a key made (no parameter `z` for `space/z/high`) as the key's (trial 72: at /space/z/type)", () => {
+    const [variant] = expandMatrix({
+      ...base,
+      space: { x: {} },
+      matrix: { 'space/z/high': [3], 'budget/maxTrials': [5] },
+    });
+    const error = new ParzenError(
+      'CONFIG_INVALID',
+      'Invalid config:\n  /space/z/type: expected one of uniform, choice, found nothing\n  /seed: expected a number, found "a"',
+      {
+        issues: [
+          { pointer: '/space/z/type', expected: 'one of uniform, choice', found: 'nothing' },
+          { pointer: '/seed', expected: 'a number', found: '"a"' },
+        ],
+      },
+    );
+    const said = inVariant(error, variant as never) as ParzenError;
+    expect(said.issues).toEqual([
+      {
+        pointer: '/matrix/space~1z~1high',
+        expected:
+          'a key into a place the config has (it has nothing at /space/z, which this key makes; there /space/z/type expected one of uniform, choice)',
+        found: '"space/z/high"',
+      },
+      { pointer: '/seed', expected: 'a number', found: '"a"' },
+    ]);
+    expect(said.message).toContain('  /matrix/space~1z~1high: expected a key into a place the config has');
+    // `budget/maxTrials` sets a field of an object the config has: nothing made above it.
+    expect(variant?.created).toEqual({ 'space/z/high': '/space/z' });
   });
 });

@@ -14,6 +14,11 @@ export interface Variant {
   readonly values: Readonly<Record<string, unknown>>;
   /** The position in its matrix array of each value set, by key. */
   readonly indices: Readonly<Record<string, number>>;
+  /**
+   * By key, where the key made a place the base config does not have, above its own (`space/z/high` with no
+   * parameter `z`: `/space/z`): a mistake found there is the key's (trial 72: said at `/space/z/type`).
+   */
+  readonly created?: Readonly<Record<string, string>>;
   /** The label of each value set in the study name (`tpe2`), by key. */
   readonly labels?: Readonly<Record<string, string>>;
   /** The study name's parts after the config's name, one per matrix key in order (`suggester-tpe`, `seed-3`). */
@@ -252,6 +257,11 @@ export const expandMatrix = (raw: unknown): Variant[] => {
   checkSize(axes);
   const labels = axes.map(([, values]) => values.map(labelOf));
   const legacy = axes.map(([, values]) => legacyLabelsOf(values));
+  const created: Record<string, string> = {};
+  for (const [key] of axes) {
+    const made = createdAbove(rest, segments(key));
+    if (made !== undefined) created[key] = made;
+  }
   return product(axes.map(([, values]) => values.map((_, index) => index))).map((combo) => {
     const config = structuredClone(rest);
     const values: Record<string, unknown> = {};
@@ -284,9 +294,41 @@ export const expandMatrix = (raw: unknown): Variant[] => {
       indices,
       labels: chosenLabels,
       parts,
+      ...(Object.keys(created).length === 0 ? {} : { created }),
       ...(legacyStudy === study ? {} : { legacyStudy }),
     };
   });
+};
+
+/**
+ * The pointer of the first place on `path` the config lacks, when that is above the path's end (the key then
+ * makes a new object there); undefined when every place above the end exists.
+ */
+const createdAbove = (config: Record<string, unknown>, path: readonly string[]): string | undefined => {
+  let node: unknown = config;
+  for (const [depth, part] of path.slice(0, -1).entries()) {
+    const next = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[part] : undefined;
+    if (next === undefined)
+      return `/${path
+        .slice(0, depth + 1)
+        .map(escapePointer)
+        .join('/')}`;
+    node = next;
+  }
+  return undefined;
+};
+
+/** A mistake found in a place a matrix key made (see {@link Variant.created}), said as the key's, or undefined. */
+const madeByKey = (variant: Variant, issue: ConfigIssue): ConfigIssue | undefined => {
+  for (const [key, made] of Object.entries(variant.created ?? {})) {
+    if (issue.pointer !== made && !issue.pointer.startsWith(`${made}/`)) continue;
+    return {
+      pointer: `/matrix/${escapePointer(key)}`,
+      expected: `a key into a place the config has (it has nothing at ${made}, which this key makes; there ${issue.pointer} expected ${issue.expected})`,
+      found: JSON.stringify(key),
+    };
+  }
+  return undefined;
 };
 
 /** Where an issue at `pointer` comes from in the matrix: the entry that set it, or undefined. */
@@ -311,7 +353,15 @@ export const inVariant = (error: unknown, variant: Variant): unknown => {
   let message = error.message;
   const issues = error.issues.map((issue) => {
     const pointer = matrixPointer(variant, issue);
-    if (pointer === undefined) return issue;
+    if (pointer === undefined) {
+      const made = madeByKey(variant, issue);
+      if (made === undefined) return issue;
+      message = message.replace(
+        `  ${issue.pointer || '/'}: expected ${issue.expected}, found ${issue.found}`,
+        `  ${made.pointer}: expected ${made.expected}, found ${made.found}`,
+      );
+      return made;
+    }
     message = message.replace(`  ${issue.pointer || '/'}: expected`, `  ${pointer}: expected`);
     return { ...issue, pointer };
   });

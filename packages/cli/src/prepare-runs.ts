@@ -455,7 +455,7 @@ class InvalidVariants {
     const count =
       this.distinct.length === this.variants
         ? `${this.variants} matrix variants are invalid`
-        : `${this.variants} matrix variants are invalid (${this.distinct.length === 1 ? 'one mistake' : `${this.distinct.length} distinct mistakes`})`;
+        : `${this.variants} matrix variants are invalid, ${this.distinct.length === 1 ? 'all in the same way' : `in ${this.distinct.length} different ways`}`;
     throw new ParzenError(code, `${count}:\n${this.distinct.map((error) => error.message).join('\n')}`, {
       issues: this.distinct.flatMap((error) => error.issues),
       cause: first,

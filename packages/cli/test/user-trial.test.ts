@@ -136,13 +136,13 @@ describe('matrix errors point into the matrix', () => {
     });
     expect(result.code).toBe(2);
     // Four variants (two values × two seeds), two mistakes (trial 72: "2 matrix variants" of 4).
-    expect(result.stderr).toContain('4 matrix variants are invalid (2 distinct mistakes):');
+    expect(result.stderr).toContain('4 matrix variants are invalid, in 2 different ways:');
     expect(result.stderr).toContain('/matrix/suggester~1options~1gamma/1: expected a number > 0, found -1');
     expect(result.stderr).toContain('/matrix/suggester~1options~1gamma/2: expected a number > 0, found -2');
     expect(result.stderr.match(/found -1/g)).toHaveLength(1);
     // One mistake every variant makes: said once, with how many variants it took.
     const every = await validate('every', { matrix: { sed: [1, 2], seed: [1, 2] } });
-    expect(every.stderr).toContain('4 matrix variants are invalid (one mistake):');
+    expect(every.stderr).toContain('4 matrix variants are invalid, all in the same way:');
     expect(every.stderr.match(/unknown field `sed`/g)).toHaveLength(1);
   });
 

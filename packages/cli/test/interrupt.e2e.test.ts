@@ -197,6 +197,28 @@ export const manifests = [{
     );
   });
 
+  it('Ctrl-C during a matrix names at most three studies that did not start, and explains only the labels in its table (trial 72)', async () => {
+    const path = writeIn(
+      dir,
+      'mx.json',
+      heartConfig({
+        name: 'mx',
+        objective: { use: 'module', options: { path: './slow.mjs' } },
+        store: { use: 'jsonl', options: { path: './mx.jsonl' } },
+        budget: { maxTrials: 1000 },
+        matrix: { suggester: [{ use: 'random' }, { use: 'tpe', options: { startupTrials: 3 } }], seed: [1, 2, 3] },
+      }),
+    );
+    const run = await runParzen(['run', path], { cwd: dir, onStart: signalWhen(/trial #1 complete/, ['SIGINT']) });
+    expect(run.code, run.stderr).toBe(130);
+    expect(run.stderr).toContain(
+      'interrupted (SIGINT) before 5 studies (mx.suggester-random.seed-2, mx.suggester-random.seed-3, mx.suggester-tpe-',
+    );
+    expect(run.stderr).toMatch(/ and 2 more\) started: they did not run/);
+    expect(run.stdout).toMatch(/mx suggester=random\s+1\s/);
+    expect(run.stdout).not.toContain('where suggester tpe-');
+  });
+
   it('Ctrl-C while the objective module is still loading says nothing ran and exits 130 at once, writing nothing; --json ends in the error', async () => {
     const marker = join(dir, 'loading.marker');
     writeIn(

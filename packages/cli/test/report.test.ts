@@ -143,6 +143,26 @@ describe('parzen report', () => {
     expect((page as unknown as { notes: string[] }).notes.join('\n')).toMatch(
       /Variant labels: suggester tpe-[0-9a-f]{6} = \{"use":"tpe","options":\{"compat":"optuna5"\}\}\./,
     );
+    // A variant not run yet is left out, and so is its label's explanation (trial 72); one variant is singular.
+    const partial = writeIn(dir, 'cmp-partial.json', {
+      ...base,
+      name: 'cmpp',
+      matrix: { suggester: [{ use: 'random' }, { use: 'tpe', options: { compat: 'optuna5' } }], seed: [1] },
+    });
+    const randomOnly = writeIn(dir, 'cmp-partial-run.json', {
+      ...base,
+      name: 'cmpp',
+      matrix: { suggester: [{ use: 'random' }], seed: [1] },
+    });
+    expect((await cli('run', randomOnly, '--quiet')).code).toBe(0);
+    const partialOut = join(dir, 'cmp-partial.html');
+    expect((await cli('report', partial, '-o', partialOut)).code).toBe(0);
+    const partialNotes = (pageData(readFileSync(partialOut, 'utf8')) as unknown as { notes: string[] }).notes.join(
+      '\n',
+    );
+    expect(partialNotes).toContain('1 run in 1 variant (minimize).');
+    expect(partialNotes).toMatch(/Not run yet \(left out\): cmpp\.suggester-tpe-[0-9a-f]{6}\.seed-1\./);
+    expect(partialNotes).not.toContain('Variant labels');
 
     // --study picks one of the matrix's studies, as trials and best do (trial 32: it was ignored).
     const names = (JSON.parse((await cli('best', matrix, '--json')).stdout) as { study: string }[]).map((b) => b.study);

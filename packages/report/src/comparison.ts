@@ -398,7 +398,7 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
   return {
     title: options.title ?? 'Parzen comparison',
     notes: [
-      `${runs.length} runs in ${variants.length} variants (${direction}).`,
+      `${runs.length} run${runs.length === 1 ? '' : 's'} in ${variants.length} variant${variants.length === 1 ? '' : 's'} (${direction}).`,
       ...(problems > 1
         ? [
             `${problems} problems (configs whose objective or space differ): each run's regret is measured from the best any run of its own problem found.`,

@@ -641,7 +641,10 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     page = report.buildComparison(studies, { title: `Parzen comparison: ${shown}` });
     page = { ...page, notes: [...page.notes, `Config${paths.length === 1 ? '' : 's'}: ${paths.join(', ')}.`] };
     // What a digest label stands for (`suggester tpe-b21b04 = {...}`), as run's comparison table says it.
-    const legend = variantLegend(runs.map((run) => run.variant));
+    // Only the labels of variants on the page (trial 72: a study not run yet was explained).
+    const legend = variantLegend(
+      runs.filter((run) => !missing.includes(run.experiment.config.name)).map((run) => run.variant),
+    );
     if (legend.length > 0) page = { ...page, notes: [...page.notes, `Variant labels: ${legend.join('; ')}.`] };
     if (missing.length > 0)
       page = { ...page, notes: [...page.notes, `Not run yet (left out): ${missing.join(', ')}.`] };

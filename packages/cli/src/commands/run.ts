@@ -182,7 +182,7 @@ const executeRuns = async (
       const names = left.map((waiting) => waiting.experiment.config.name);
       output.note(
         `parzen: interrupted (${interrupts.received()}) before ${
-          left.length === 1 ? `study ${names[0]}` : `${left.length} studies (${names.join(', ')})`
+          left.length === 1 ? `study ${names[0]}` : `${left.length} studies (${listedNames(names)})`
         } started: ${left.length === 1 ? 'it' : 'they'} did not run.`,
       );
       await closeStarted(left);
@@ -606,7 +606,11 @@ const runPrepared = async (
       outcomes,
       flags,
       output,
-      variantLegend(runs.map((run) => run.variant)),
+      // Only the labels of rows in the table (trial 72: a run stopped before the tpe studies still explained
+      // their label).
+      variantLegend(
+        runs.filter((run) => outcomes.some((o) => o.study === run.variant.study)).map((run) => run.variant),
+      ),
       new Map(runs.map(({ variant }) => [variant.variant, withoutSeed(variant.values)])),
     );
   else if (flags.json === true && single !== undefined)

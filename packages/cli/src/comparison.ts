@@ -1,6 +1,7 @@
 import type { Direction, RunResult } from '@parzen/engine';
 import { summarizeBests, unevenRuns } from '@parzen/engine/host';
 import { formatNumber } from './format-number.js';
+import { listNames } from './list-names.js';
 import { formatTable } from './text-table.js';
 
 /** How one run of a batch ended: a result, or the error that stopped it. */
@@ -100,13 +101,11 @@ export interface ComparisonRow {
 export const mixedDirections = (studies: readonly { readonly study: string; readonly direction: Direction }[]) => {
   const by = (direction: Direction) => studies.filter((s) => s.direction === direction).map((s) => s.study);
   // At most three names per direction (a seeded matrix has many), then how many more.
-  const listed = (names: readonly string[]) =>
-    names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
   const minimize = by('minimize');
   const maximize = by('maximize');
   return minimize.length === 0 || maximize.length === 0
     ? undefined
-    : `minimize: ${listed(minimize)}; maximize: ${listed(maximize)}`;
+    : `minimize: ${listNames(minimize)}; maximize: ${listNames(maximize)}`;
 };
 
 /** Groups a batch's runs by variant, in first-seen order, then sorts the rows by median best (best first). */

@@ -24,6 +24,7 @@ import { ConfigProblems, forConfig } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
 import { formatNumber } from '../format-number.js';
 import { type TrialRow, trialRows, trialsCsvLines, trialsTableLines } from '../format-trials.js';
+import { listNames } from '../list-names.js';
 import { expandMatrix } from '../matrix.js';
 import { type Output, writeLines } from '../output.js';
 import { applyOverrides } from '../overrides.js';
@@ -257,7 +258,10 @@ const inspect = async (target: InspectTarget, store: TrialStore, output: Output)
     if (target.matrixStudies !== undefined && error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND')
       throw new ParzenError(
         'STUDY_NOT_FOUND',
-        `${error.message} The config's matrix names ${target.matrixStudies.join(', ')}.`,
+        target.study === undefined || target.matrixStudies.includes(target.study)
+          ? `${error.message} The config's matrix names ${listNames(target.matrixStudies, 20)}.`
+          : // Not one of the matrix's studies: running the config would never make it (trial 72: "Run it first").
+            `${error.message.replace(/ Run it first\.$/, '')} It is not one of the config's matrix studies, which are ${listNames(target.matrixStudies, 20)}.`,
       );
     // A study named by `--study` (with `--store` alone, or beside a config, which a run would not make:
     // trial 48, "Run it first."): say which studies the store holds, the first 20; the config's own study
@@ -499,7 +503,7 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
       }
     }
     const notRunNames = notRun.map(({ study }) => study);
-    const shownNames = `${notRunNames.slice(0, 5).join(', ')}${notRunNames.length > 5 ? `, and ${notRunNames.length - 5} more` : ''}`;
+    const shownNames = listNames(notRunNames, 5);
     if (lines.length === 0 && notRun.length > 0)
       throw new ParzenError(
         'STUDY_NOT_FOUND',

@@ -23,6 +23,7 @@ import { loadModuleExport } from '@parzen/objectives/host';
 import type { ContourFunction, ReportOptions, ReportStudy } from '@parzen/report';
 import { mixedDirections } from '../comparison.js';
 import { CliError } from '../exit-codes.js';
+import { listNames } from '../list-names.js';
 import { variantLegend } from '../matrix.js';
 import type { Output } from '../output.js';
 import {
@@ -636,8 +637,7 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     // Labels that repeat (two configs of one study name) do not tell the studies apart: then the files do.
     const unique = [...new Set(studies.map((study) => study.variant))];
     const labels = unique.length === studies.length || paths.length < 2 ? unique : paths;
-    const shown =
-      labels.length <= 4 ? labels.join(', ') : `${labels.slice(0, 4).join(', ')} and ${labels.length - 4} more`;
+    const shown = listNames(labels, 4);
     page = report.buildComparison(studies, { title: `Parzen comparison: ${shown}` });
     page = { ...page, notes: [...page.notes, `Config${paths.length === 1 ? '' : 's'}: ${paths.join(', ')}.`] };
     // What a digest label stands for (`suggester tpe-b21b04 = {...}`), as run's comparison table says it.

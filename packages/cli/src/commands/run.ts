@@ -24,6 +24,7 @@ import { ConfigProblems } from '../config-problems.js';
 import { takeEarlySignal } from '../early-signals.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { exitAfterFlush } from '../flush-streams.js';
+import { listNames } from '../list-names.js';
 import { variantLegend } from '../matrix.js';
 import { notesLogger, type Output } from '../output.js';
 import type { ConfigOverrides } from '../overrides.js';
@@ -101,16 +102,12 @@ const checkStudiesExist = async (runs: readonly PreparedRun[], output: Output): 
   if (missing.length > 0) {
     const names = missing.map((run) => run.experiment.config.name);
     output.note(
-      `parzen: ${names.length === 1 ? 'study' : `${names.length} studies`} ${listedNames(names)} ${names.length === 1 ? 'was' : 'were'} never started, so ${names.length === 1 ? 'it is' : 'they are'} not resumed: \`parzen run ${[...new Set(missing.map((run) => run.configPath))].join(' ')}\` starts ${names.length === 1 ? 'it' : 'them'} and continues the others.`,
+      `parzen: ${names.length === 1 ? 'study' : `${names.length} studies`} ${listNames(names)} ${names.length === 1 ? 'was' : 'were'} never started, so ${names.length === 1 ? 'it is' : 'they are'} not resumed: \`parzen run ${[...new Set(missing.map((run) => run.configPath))].join(' ')}\` starts ${names.length === 1 ? 'it' : 'them'} and continues the others.`,
     );
     await closeStarted(missing);
   }
   return present;
 };
-
-/** At most three names, then how many more (a matrix has up to 1000; trial 72: a 23 kB line). */
-const listedNames = (names: readonly string[]): string =>
-  names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
 
 /**
  * Refuses a batch any of whose studies its store holds with another direction or space, before any of them
@@ -145,7 +142,7 @@ const refuseMismatchedStudies = async (runs: readonly PreparedRun[]): Promise<vo
   const names = refused.map(({ run }) => run.experiment.config.name);
   throw new ParzenError(
     'STUDY_MISMATCH',
-    `${refused.length === 1 ? '1 study' : `${refused.length} studies`} of this batch ${refused.length === 1 ? 'is' : 'are'} in ${refused.length === 1 ? 'its store' : 'their stores'} with another direction or search space (${listedNames(names)}); nothing ran. The first: ${first.error.message}`,
+    `${refused.length === 1 ? '1 study' : `${refused.length} studies`} of this batch ${refused.length === 1 ? 'is' : 'are'} in ${refused.length === 1 ? 'its store' : 'their stores'} with another direction or search space (${listNames(names)}); nothing ran. The first: ${first.error.message}`,
     { issues: first.error.issues },
   );
 };
@@ -182,7 +179,7 @@ const executeRuns = async (
       const names = left.map((waiting) => waiting.experiment.config.name);
       output.note(
         `parzen: interrupted (${interrupts.received()}) before ${
-          left.length === 1 ? `study ${names[0]}` : `${left.length} studies (${listedNames(names)})`
+          left.length === 1 ? `study ${names[0]}` : `${left.length} studies (${listNames(names)})`
         } started: ${left.length === 1 ? 'it' : 'they'} did not run.`,
       );
       await closeStarted(left);

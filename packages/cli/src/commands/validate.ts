@@ -1,6 +1,7 @@
 import type { LoadedExperiment } from '@parzen/engine';
 import { countOf } from '@parzen/engine/host';
 import { ConfigProblems } from '../config-problems.js';
+import { listNames } from '../list-names.js';
 import { notesLogger, type Output } from '../output.js';
 import { closeStarted, prepareRuns } from '../prepare-runs.js';
 import { errorEntry, reportError } from '../report-error.js';
@@ -69,7 +70,7 @@ export const validateConfigs = async (paths: readonly string[], output: Output, 
       enqueued(each(({ config }) => countOf(config.enqueue?.length ?? 0, 'enqueued trial')));
     const studies =
       mine.length > 1
-        ? `${mine.length} matrix variants (${mine.map((run) => run.experiment.config.name).join(', ')})`
+        ? `${mine.length} matrix variants (${listNames(mine.map((run) => run.experiment.config.name))})`
         : `study ${first.config.name}`;
     // Options that do nothing where they are (a run warns of them too), once for a matrix's variants.
     const notes = new Set(

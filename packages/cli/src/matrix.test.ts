@@ -214,6 +214,24 @@ describe('expandMatrix', () => {
       { use: 'tpe', options: { grouping: 'joint', gamma: 0.1 } },
       { use: 'tpe', options: { grouping: 'joint', gamma: 0.2 } },
     ]);
+    // Written deeper key first, the same configs (review 79: the outer key replaced the gamma, unsaid).
+    const reversed = expandMatrix({
+      ...base,
+      matrix: {
+        'suggester/options/gamma': [0.1, 0.2],
+        suggester: [{ use: 'tpe' }, { use: 'tpe', options: { grouping: 'joint' } }],
+      },
+    });
+    expect(reversed.map((variant) => variant.config.suggester)).toEqual([
+      { use: 'tpe', options: { gamma: 0.1 } },
+      { use: 'tpe', options: { grouping: 'joint', gamma: 0.1 } },
+      { use: 'tpe', options: { gamma: 0.2 } },
+      { use: 'tpe', options: { grouping: 'joint', gamma: 0.2 } },
+    ]);
+    // A plugin written as its name: the deeper key would replace it by an object (review 79).
+    expect(refused({ suggester: ['tpe', { use: 'random' }], 'suggester/options/seed': [1, 2] })).toEqual([
+      ['/matrix/suggester/0', 'an object the matrix key "suggester/opti'],
+    ]);
   });
 
   it("says a mistake in a place a key made (no parameter `z` for `space/z/high`) as the key's (trial 72: at /space/z/type)", () => {
@@ -244,6 +262,23 @@ describe('expandMatrix', () => {
     ]);
     expect(said.message).toContain('  /matrix/space~1z~1high: expected a key into a place the config has');
     // `budget/maxTrials` sets a field of an object the config has: nothing made above it.
-    expect(variant?.created).toEqual({ 'space/z/high': '/space/z' });
+    expect(variant?.created).toEqual({ 'space/z/high': { pointer: '/space/z' } });
+    // A value the key replaces by an object (a plugin written as its name): said at the key too (review 79).
+    const [shorthand] = expandMatrix({ ...base, suggester: 'tpe', matrix: { 'suggester/options/gamma': [0.1] } });
+    const missingUse = new ParzenError(
+      'CONFIG_INVALID',
+      'Invalid config:\n  /suggester/use: expected a value, found nothing',
+      {
+        issues: [{ pointer: '/suggester/use', expected: 'a value', found: 'nothing' }],
+      },
+    );
+    expect((inVariant(missingUse, shorthand as never) as ParzenError).issues).toEqual([
+      {
+        pointer: '/matrix/suggester~1options~1gamma',
+        expected:
+          'a key into a place the config has (it has "tpe" at /suggester, which this key replaces by an object; a plugin is then written in full, {"use": NAME}; there /suggester/use expected a value)',
+        found: '"suggester/options/gamma"',
+      },
+    ]);
   });
 });

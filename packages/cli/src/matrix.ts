@@ -18,7 +18,7 @@ export interface Variant {
    * By key, where the key made a place the base config does not have, above its own (`space/z/high` with no
    * parameter `z`: `/space/z`): a mistake found there is the key's (trial 72: said at `/space/z/type`).
    */
-  readonly created?: Readonly<Record<string, string>>;
+  readonly created?: Readonly<Record<string, Made>>;
   /** The label of each value set in the study name (`tpe2`), by key. */
   readonly labels?: Readonly<Record<string, string>>;
   /** The study name's parts after the config's name, one per matrix key in order (`suggester-tpe`, `seed-3`). */
@@ -60,15 +60,18 @@ const segments = (key: string): string[] =>
 const indexes = (node: unknown, part: string): boolean =>
   Array.isArray(node) && /^(0|[1-9][0-9]*)$/.test(part) && Number(part) <= node.length;
 
+/**
+ * Whether setting a path goes on into `node` to set `part` in it: an object, or an array indexed by `part`
+ * (trial 36: `command/1` made the command an object). Anything else on the way is replaced by an object.
+ */
+const entered = (node: unknown, part: string): node is Record<string, unknown> | unknown[] =>
+  typeof node === 'object' && node !== null && (!Array.isArray(node) || indexes(node, part));
+
 const setPath = (target: Record<string, unknown>, path: readonly string[], value: unknown): void => {
   let node: Record<string, unknown> | unknown[] = target;
   for (const [at, part] of path.slice(0, -1).entries()) {
     const container = node as Record<string, unknown>;
-    const next = container[part];
-    // Into an array by index (trial 36: `command/1` made the command an object); else an object.
-    const keep =
-      typeof next === 'object' && next !== null && (!Array.isArray(next) || indexes(next, path[at + 1] as string));
-    if (!keep) container[part] = {};
+    if (!entered(container[part], path[at + 1] as string)) container[part] = {};
     node = container[part] as Record<string, unknown> | unknown[];
   }
   (node as Record<string, unknown>)[path.at(-1) as string] = structuredClone(value);
@@ -169,12 +172,20 @@ const checkMatrix = (matrix: unknown): [string, unknown[]][] => {
   return Object.entries(matrix as Record<string, unknown[]>);
 };
 
-/** What `value` has at `path` (undefined when it has nothing there). */
-const valueAt = (value: unknown, path: readonly string[]): unknown =>
-  path.reduce<unknown>(
-    (node, part) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[part] : undefined),
-    value,
-  );
+/**
+ * What setting `path` inside `value` meets: `set` when the value has something there already, `replaced` when a
+ * value on the way is not an object to go into (a plugin written as its name, `"tpe"`, a number), which the
+ * set replaces; `free` when the path is open.
+ */
+const placeIn = (value: unknown, path: readonly string[]): 'set' | 'replaced' | 'free' => {
+  let node = value;
+  for (const part of path) {
+    if (node === undefined) return 'free';
+    if (!entered(node, part)) return 'replaced';
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node === undefined ? 'free' : 'set';
+};
 
 /**
  * Keys that set one place twice: two spellings of one path (`seed`, `/seed`), or a value of one key that sets
@@ -204,10 +215,14 @@ const overlappingKeys = (entries: readonly [string, unknown[]][]): ConfigIssue[]
       }
       const inner = path.slice(prefix.length);
       values.forEach((value, position) => {
-        if (valueAt(value, inner) === undefined) return;
+        const place = placeIn(value, inner);
+        if (place === 'free') return;
         issues.push({
           pointer: `${outer}/${position}`,
-          expected: `a value that leaves ${inner.join('/')} unset, as the matrix key ${JSON.stringify(key)} sets it in every variant (it would override this value's, and variants named apart would run the same config); list the combinations in one key instead`,
+          expected:
+            place === 'set'
+              ? `a value that leaves ${inner.join('/')} unset, as the matrix key ${JSON.stringify(key)} sets it in every variant (it would override this value's, and variants named apart would run the same config); list the combinations in one key instead`
+              : `an object the matrix key ${JSON.stringify(key)} can set ${inner.join('/')} in (it would replace this value by an object; a plugin is then written in full, {"use": NAME})`,
           found: describeValue(value),
         });
       });
@@ -257,7 +272,8 @@ export const expandMatrix = (raw: unknown): Variant[] => {
   checkSize(axes);
   const labels = axes.map(([, values]) => values.map(labelOf));
   const legacy = axes.map(([, values]) => legacyLabelsOf(values));
-  const created: Record<string, string> = {};
+  const byDepth = axes.map((_, axis) => axis).sort((a, b) => depthOf(axes, a) - depthOf(axes, b));
+  const created: Record<string, Made> = {};
   for (const [key] of axes) {
     const made = createdAbove(rest, segments(key));
     if (made !== undefined) created[key] = made;
@@ -270,10 +286,15 @@ export const expandMatrix = (raw: unknown): Variant[] => {
     const parts: string[] = [];
     const legacyParts: string[] = [];
     const group: string[] = [];
+    // Shallower keys first, so that a deeper key written before the key above it still sets its place
+    // (review 79: `suggester/options/gamma` written before `suggester` was replaced with it, unsaid).
+    for (const axis of byDepth) {
+      const [key, options] = axes[axis] as [string, unknown[]];
+      setPath(config, segments(key), options[combo[axis] as number]);
+    }
     combo.forEach((index, axis) => {
       const [key, options] = axes[axis] as [string, unknown[]];
       const path = segments(key);
-      setPath(config, path, options[index]);
       values[key] = options[index];
       indices[key] = index;
       const label = labels[axis]?.[index] as string;
@@ -300,19 +321,30 @@ export const expandMatrix = (raw: unknown): Variant[] => {
   });
 };
 
+const depthOf = (axes: readonly [string, unknown[]][], axis: number): number =>
+  segments((axes[axis] as [string, unknown[]])[0]).length;
+
+/** A place a matrix key makes above its own: its pointer, and what the config had there (nothing, or a value it replaces). */
+interface Made {
+  readonly pointer: string;
+  readonly replaced?: string;
+}
+
 /**
- * The pointer of the first place on `path` the config lacks, when that is above the path's end (the key then
- * makes a new object there); undefined when every place above the end exists.
+ * The first place on `path` above its end that the config lacks, or has as a value setting the path replaces
+ * (`"suggester": "tpe"` under `suggester/options/gamma`; see `entered`): the key makes a new object there.
+ * Undefined when every place above the end is there to go into.
  */
-const createdAbove = (config: Record<string, unknown>, path: readonly string[]): string | undefined => {
+const createdAbove = (config: Record<string, unknown>, path: readonly string[]): Made | undefined => {
   let node: unknown = config;
   for (const [depth, part] of path.slice(0, -1).entries()) {
-    const next = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[part] : undefined;
-    if (next === undefined)
-      return `/${path
-        .slice(0, depth + 1)
-        .map(escapePointer)
-        .join('/')}`;
+    const next = (node as Record<string, unknown>)[part];
+    const pointer = `/${path
+      .slice(0, depth + 1)
+      .map(escapePointer)
+      .join('/')}`;
+    if (next === undefined) return { pointer };
+    if (!entered(next, path[depth + 1] as string)) return { pointer, replaced: describeValue(next) };
     node = next;
   }
   return undefined;
@@ -320,11 +352,15 @@ const createdAbove = (config: Record<string, unknown>, path: readonly string[]):
 
 /** A mistake found in a place a matrix key made (see {@link Variant.created}), said as the key's, or undefined. */
 const madeByKey = (variant: Variant, issue: ConfigIssue): ConfigIssue | undefined => {
-  for (const [key, made] of Object.entries(variant.created ?? {})) {
+  for (const [key, { pointer: made, replaced }] of Object.entries(variant.created ?? {})) {
     if (issue.pointer !== made && !issue.pointer.startsWith(`${made}/`)) continue;
+    const had =
+      replaced === undefined
+        ? `it has nothing at ${made}, which this key makes`
+        : `it has ${replaced} at ${made}, which this key replaces by an object; a plugin is then written in full, {"use": NAME}`;
     return {
       pointer: `/matrix/${escapePointer(key)}`,
-      expected: `a key into a place the config has (it has nothing at ${made}, which this key makes; there ${issue.pointer} expected ${issue.expected})`,
+      expected: `a key into a place the config has (${had}; there ${issue.pointer} expected ${issue.expected})`,
       found: JSON.stringify(key),
     };
   }

@@ -357,7 +357,7 @@ const prepareFile = async (
   options: PrepareOptions,
   batch: readonly string[] = [path],
   /** The objectives checked for earlier configs of the command (see the preflight below). */
-  checkedObjectives = new Set<string>(),
+  checkedObjectives = new Map<string, unknown>(),
 ): Promise<PreparedRun[]> => {
   // The files an events reporter may not write: every config of the command and the files they name,
   // read once per file (review 57: per variant, a 1,000-variant matrix took 38 s).
@@ -406,21 +406,25 @@ const prepareFile = async (
       // The space too: a command objective's template is checked against it when the objective is made.
       const { baseDir, config } = run.experiment;
       const key = `${baseDir}\0${JSON.stringify(config.objective)}\0${JSON.stringify(config.space)}`;
+      // A mistake in an objective or space the matrix set is said with its variant, at its place in the list
+      // (trial 64: at the base's; review 79: two blocks at one pointer, neither named); one in the base
+      // config's is every variant's, said without one variant's name (review 67).
+      const said = (error: unknown) =>
+        matrixSets(run, ['objective', 'space']) ? inVariant(error, run.variant) : error;
       if (seen.has(key)) {
-        checked.push(run);
+        const error = seen.get(key);
+        // Each variant its objective fails is counted, said once (review 79: "2 of" 6 variants).
+        if (error === undefined) checked.push(run);
+        else failed.add(said(error));
         continue;
       }
       try {
         checked.push({ ...run, started: await startObjective(run.experiment) });
+        seen.set(key, undefined);
       } catch (error) {
-        // A value a matrix list gave is said at its place in the list, with the variant (trial 64: at the
-        // base's); only when a list gave the value: a base config's mistake is every variant's (review 67).
-        const said = inVariant(error, run.variant);
-        const moved = (one: unknown) =>
-          one instanceof ParzenError ? one.issues.map((issue) => issue.pointer).join('\n') : '';
-        failed.add(moved(said) === moved(error) ? error : said);
+        seen.set(key, error);
+        failed.add(said(error));
       }
-      seen.add(key);
     }
     failed.throwIfAny();
   } catch (error) {
@@ -429,6 +433,10 @@ const prepareFile = async (
   }
   return checked;
 };
+
+/** Whether a run's matrix set anything under these top-level config keys (a key may start with `/`). */
+const matrixSets = (run: PreparedRun, fields: readonly string[]): boolean =>
+  Object.keys(run.variant.values).some((key) => fields.includes(key.replace(/^\//, '').split('/')[0] ?? ''));
 
 /**
  * The variants of a matrix found invalid, said together once all are checked: the same mistake in variants
@@ -700,7 +708,9 @@ const fileOfTwoStores = (runs: readonly PreparedRun[]): ConfigProblem | undefine
 export const prepareRuns = async (paths: readonly string[], options: PrepareOptions = {}): Promise<PreparedRun[]> => {
   const runs: PreparedRun[] = [];
   const problems: ConfigProblem[] = [];
-  const checkedObjectives = new Set<string>();
+  // By objective, what its check found: undefined when it started, else its error (review 79: a second
+  // config with the same broken objective passed as checked).
+  const checkedObjectives = new Map<string, unknown>();
   for (const path of paths) {
     try {
       runs.push(...(await prepareFile(path, options, paths, checkedObjectives)));

@@ -160,6 +160,28 @@ describe('matrix errors point into the matrix', () => {
     expect(result.stderr).toContain('2 matrix variants are invalid:');
     expect(result.stderr).toContain('/matrix/objective~1options~1command/0/0: expected a program that can be run');
     expect(result.stderr).toContain('/matrix/objective~1options~1command/1/1: expected a script that exists');
+    // With seeds: every variant counted, each mistake named by a variant it was found in (review 79: "2 of" 6).
+    const seeded = await validate('cmd-seeds', {
+      objective: { use: 'command', options: { command: ['node', 'objective.mjs'] } },
+      matrix: {
+        'objective/options/command': [
+          ['no-such-tool-xyz', 'objective.mjs'],
+          ['node', 'no-such-script.mjs'],
+        ],
+        seed: [1, 2, 3],
+      },
+    });
+    expect(seeded.stderr).toContain('6 matrix variants are invalid, in 2 different ways:');
+    expect(seeded.stderr.match(/^Matrix variant cmd-seeds\.command-/gm)).toHaveLength(2);
+    // A second config with the same broken objective is said too (review 79: passed as checked).
+    // (A module without the export: found when the objective is started, the check `seen` remembers.)
+    writeIn(dir, 'no-export.mjs', 'export const nothing = 1;\n');
+    const broken = { objective: { use: 'module', options: { path: './no-export.mjs' } } };
+    const [first, second] = [journalConfig('broken-a', broken), journalConfig('broken-b', broken)];
+    const both = await cli('validate', first, second, '--json');
+    expect(both.code).toBe(2);
+    const { errors } = lastJsonLine(both.stdout) as { errors: { file: string }[] };
+    expect(errors.map((error) => error.file)).toEqual([first, second]);
   });
 
   it('suggester options without a `suggester`: the default suggester gets them', async () => {

@@ -30,6 +30,8 @@ export const snapshotNote = (outcomes: readonly BatchOutcome[]): string | undefi
  */
 export const unevenNotes = (outcomes: readonly BatchOutcome[]): string[] => {
   const { length, failed } = unevenRuns(
+    // No problem given: the table ranks every row together, so every run is compared (a variant whose
+    // objective fails in its own way included: trial 72).
     outcomes.flatMap(({ variant, result }) =>
       result === undefined
         ? []

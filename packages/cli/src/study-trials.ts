@@ -97,24 +97,31 @@ const readStudy = async (
   }
 };
 
-/** What `read` gives for each experiment's study, each store opened once; `STUDY_NOT_FOUND` in its place. */
+/**
+ * What `read` gives for each experiment's study, each store opened once. A study the store does not have is
+ * `STUDY_NOT_FOUND` in its place. `everyError`: any error, a store that cannot be opened included, is put in
+ * its experiment's place (a check that reads many stores, which one bad store must not stop); else the first
+ * other error, or a store that cannot be opened (a journal file not there: "check the store's path", review
+ * 79), is thrown.
+ */
 const readEach = async <T>(
   experiments: readonly LoadedExperiment[],
   read: (store: TrialStore, config: LoadedExperiment['config']) => Promise<T>,
-): Promise<(T | ParzenError)[]> => {
+  everyError = false,
+): Promise<Read<T>[]> => {
   const stores = openedStores();
   try {
-    const found: (T | ParzenError)[] = [];
+    const found: Read<T>[] = [];
     for (const experiment of experiments) {
       const { config } = experiment;
+      const open = () =>
+        stores.get(storeKey(config.store, config.name, experiment.baseDir), () => openStoreForReading(experiment));
       try {
-        const store = await stores.get(storeKey(config.store, config.name, experiment.baseDir), () =>
-          openStoreForReading(experiment),
-        );
-        found.push(await read(store, config));
+        found.push({ value: await read(everyError ? await open() : await open().catch(rethrow), config) });
       } catch (error) {
-        if (!(error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND')) throw error;
-        found.push(error);
+        if (error instanceof OpenFailed) throw error.cause;
+        if (!everyError && !(error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND')) throw error;
+        found.push({ error });
       }
     }
     return found;
@@ -123,27 +130,43 @@ const readEach = async <T>(
   }
 };
 
+/** What {@link readEach} found for one study: its value, or the error in its place. */
+export type Read<T> = { readonly value: T; readonly error?: undefined } | { readonly error: unknown };
+
+/** A store that could not be opened, thrown past `readEach`'s per-study catch. */
+class OpenFailed extends Error {}
+const rethrow = (error: unknown): never => {
+  throw new OpenFailed('the store could not be opened', { cause: error });
+};
+
 /**
  * The trials of each experiment's study, each store opened once. A study its store does not have is
- * `STUDY_NOT_FOUND` in its place.
+ * `STUDY_NOT_FOUND` in its place; a store that cannot be opened is thrown.
  */
 export const readStudiesTrials = (
   experiments: readonly LoadedExperiment[],
 ): Promise<({ readonly study: StudyRecord; readonly trials: readonly Trial[] } | ParzenError)[]> =>
-  readEach(experiments, (store, config) => readStudy(store, config));
+  readEach(experiments, (store, config) => readStudy(store, config)).then((reads) =>
+    reads.map((read) => ('value' in read ? read.value : (read.error as ParzenError))),
+  );
 
 /**
- * Each experiment's study as its store keeps it (not its trials), each store opened once: `STUDY_NOT_FOUND`
- * in the place of a study not made yet (a store file not made yet included).
+ * Each experiment's study as its store keeps it (not its trials), each store opened once; in the place of one
+ * that cannot be read, the error: `STUDY_NOT_FOUND` for a study not made yet (a store file not made yet
+ * included), or why its store cannot be read (that store's studies only: the others are read).
  */
-export const readStudyRecords = (experiments: readonly LoadedExperiment[]): Promise<(StudyRecord | ParzenError)[]> =>
-  readEach(experiments, async (store, config) => {
-    try {
-      return await store.getStudy(config.name);
-    } catch (error) {
-      throw memoryHint(await withHeldStudies(error, store, true), config.store.use);
-    }
-  });
+export const readStudyRecords = (experiments: readonly LoadedExperiment[]): Promise<Read<StudyRecord>[]> =>
+  readEach(
+    experiments,
+    async (store, config) => {
+      try {
+        return await store.getStudy(config.name);
+      } catch (error) {
+        throw memoryHint(await withHeldStudies(error, store, true), config.store.use);
+      }
+    },
+    true,
+  );
 
 /**
  * Reads a study's trials from its store without running anything, creating or writing anything (the

@@ -250,10 +250,20 @@ describe('batch experiments', () => {
     const refused = await cli('run', edited, '--quiet');
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(
-      '2 studies of this batch are in their stores with another direction or search space (sp.seed-1, sp.seed-2); nothing ran. The first: Study `sp.seed-1` in the store was run with a different search space',
+      '2 studies of this batch are stored with another direction or search space (sp.seed-1, sp.seed-2); nothing ran. The first: Study `sp.seed-1` in the store was run with a different search space',
     );
     const studies = await cli('studies', edited);
     expect(studies.stdout).not.toContain('sp.seed-3');
+    // Beside a config whose store cannot be read, the others are still checked (review 79: the check gave up).
+    writeIn(own, 'broken.parzen.jsonl', 'this is not a journal\n');
+    const broken = writeIn(
+      own,
+      'br.json',
+      heartConfig({ name: 'br', store: { use: 'jsonl', options: { path: './broken.parzen.jsonl' } } }),
+    );
+    const beside = await cli('run', broken, edited, '--quiet');
+    expect(beside.code).toBe(1);
+    expect(beside.stderr).toContain('2 studies of this batch are stored with another direction or search space');
     // Undone, the batch continues; `resume` of a matrix whose batch never started a study resumes the others.
     const more = writeIn(own, 'sp.json', config(2, [1, 2, 3]));
     const resumed = await cli('resume', more, '--quiet', '--max-trials', '3');
@@ -261,6 +271,13 @@ describe('batch experiments', () => {
     expect(resumed.stderr).toContain(
       `study sp.seed-3 was never started, so it is not resumed: \`parzen run ${more}\` starts it and continues the others.`,
     );
+    // The command it gives keeps the run's --store (review 79: it would have started them in another store).
+    const elsewhere = join(own, 'elsewhere.parzen.jsonl');
+    const two = writeIn(own, 'sp-two.json', config(2, [1, 2]));
+    expect((await cli('run', two, '--quiet', '--store', `jsonl:${elsewhere}`)).code).toBe(0);
+    const flagged = await cli('resume', more, '--quiet', '--store', `jsonl:${elsewhere}`, '--max-trials', '3');
+    expect(flagged.code, flagged.stderr).toBe(0);
+    expect(flagged.stderr).toContain(`\`parzen run ${more} --store jsonl:${elsewhere}\` starts it`);
     expect(resumed.stdout).toMatch(/sp\s+2\s/);
     const none = writeIn(own, 'none.json', heartConfig({ name: 'none', store, matrix: { seed: [7, 8] } }));
     const nothing = await cli('resume', none);

@@ -163,6 +163,10 @@ describe('parzen report', () => {
     expect(partialNotes).toContain('1 run in 1 variant (minimize).');
     expect(partialNotes).toMatch(/Not run yet \(left out\): cmpp\.suggester-tpe-[0-9a-f]{6}\.seed-1\./);
     expect(partialNotes).not.toContain('Variant labels');
+    // A store file that is not there is named, as the flag's (review 79: "None of the 2 studies exists yet").
+    const typo = await cli('report', matrix, '--store', `sqlite:${join(dir, 'typo.db')}`, '-o', join(dir, 't.html'));
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain(`No study at ${join(dir, 'typo.db')}: the database file does not exist`);
 
     // --study picks one of the matrix's studies, as trials and best do (trial 32: it was ignored).
     const names = (JSON.parse((await cli('best', matrix, '--json')).stdout) as { study: string }[]).map((b) => b.study);

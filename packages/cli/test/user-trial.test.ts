@@ -227,6 +227,14 @@ describe('trials, best and export of a study', () => {
       "The store has no study named `cmp.seed-9`. It is not one of the config's matrix studies, which are cmp.seed-1, cmp.seed-2.",
     );
     expect(result.stderr).not.toContain('Run it first');
+    // A store kept per study, none run yet: not another study's missing file (review 79).
+    const { store: _, ...bare } = heartConfig({ name: 'per', store: { use: 'jsonl' }, matrix: { seed: [1, 2] } });
+    const perStudy = writeIn(dir, 'per.json', { ...bare, store: { use: 'jsonl' } });
+    const unrun = await cli('best', perStudy, '--study', 'zzz');
+    expect(unrun.code).toBe(1);
+    expect(unrun.stderr).toContain(
+      "The config's matrix has no study named `zzz`: --study picks one of its studies, which are per.seed-1, per.seed-2.",
+    );
   });
 
   it('export of a matrix with --study exports that study', async () => {

@@ -393,7 +393,13 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
   // like (trials 36 and 72: pooled without a word).
   const span = (min: number, max: number) => (min === max ? String(min) : `${min}–${max}`);
   const uneven = unevenRuns(
-    runs.map((run) => ({ variant: run.variant, finished: run.values.length, failed: run.failed ?? 0 })),
+    // Finished: the trials that are not running (review 79: the running ones were counted).
+    runs.map((run) => ({
+      variant: run.variant,
+      finished: run.values.length - (run.running ?? 0),
+      failed: run.failed ?? 0,
+      ...(run.problem === undefined ? {} : { problem: run.problem }),
+    })),
   );
   return {
     title: options.title ?? 'Parzen comparison',

@@ -147,6 +147,15 @@ describe('comparison', () => {
       'Runs in which more trials failed than in other runs of their length (the objective failed, or a trial was cut short and counted by the budget): their final bests come from fewer evaluated trials, not like for like: a (1 failed).',
     );
     expect(cut.notes.join(' ')).not.toContain('unequal');
+    // Runs of two problems are not compared (review 79), nor are running trials counted as finished.
+    const apart = buildComparison([
+      { ...run('a', 1, [3, 2, 1]), problem: 'p' },
+      { ...run('b', 1, [3, 2, null]), failed: 1, problem: 'q' },
+      { ...run('b', 2, [3, 2, null]), failed: 1, problem: 'q' },
+    ]);
+    expect(apart.notes.join(' ')).not.toContain('more trials failed');
+    const live = buildComparison([run('a', 1, [3, 2]), { ...run('a', 2, [3, 2, null]), running: 1 }]);
+    expect(live.notes.join(' ')).not.toContain('unequal');
     expect(comparisonRunFromTrials('v', 1, 'minimize', [])).not.toHaveProperty('failed');
     // The curve goes on dashed past the shorter run's end (trial 64: a best-so-far median rose there, unmarked).
     const { rows } = regretBands([run('a', 1, [3, 2, 1]), run('a', 2, [3]), run('b', 1, [2, 2])]);

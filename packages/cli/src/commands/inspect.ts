@@ -261,7 +261,11 @@ const inspect = async (target: InspectTarget, store: TrialStore, output: Output)
         target.study === undefined || target.matrixStudies.includes(target.study)
           ? `${error.message} The config's matrix names ${listNames(target.matrixStudies, 20)}.`
           : // Not one of the matrix's studies: running the config would never make it (trial 72: "Run it first").
-            `${error.message.replace(/ Run it first\.$/, '')} It is not one of the config's matrix studies, which are ${listNames(target.matrixStudies, 20)}.`,
+            // A store that says which studies it holds says so (one may hold an earlier name of a variant); one
+            // kept per study spoke of another study's file (review 79), so then the matrix's studies alone.
+            error.message.includes('has no study named')
+            ? `${error.message.replace(/ Run it first\./, '')} It is not one of the config's matrix studies, which are ${listNames(target.matrixStudies, 20)}.`
+            : `The config's matrix has no study named \`${target.study}\`: --study picks one of its studies, which are ${listNames(target.matrixStudies, 20)}.`,
       );
     // A study named by `--study` (with `--store` alone, or beside a config, which a run would not make:
     // trial 48, "Run it first."): say which studies the store holds, the first 20; the config's own study

@@ -563,10 +563,7 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
   } else {
     if (flags.serve === true)
       throw new CliError(
-        `--serve shows one study, live, and these configs name ${runs.length} (a comparison page is written, not served): pick one with --study NAME (${runs
-          .slice(0, 3)
-          .map((run) => run.experiment.config.name)
-          .join(', ')}${runs.length > 3 ? ', ...' : ''}), or leave out --serve for the comparison page.`,
+        `--serve shows one study, live, and these configs name ${runs.length} (a comparison page is written, not served): pick one with --study NAME (${listNames(runs.map((run) => run.experiment.config.name))}), or leave out --serve for the comparison page.`,
       );
     const oneStudyFlags = [
       flags.contour === undefined || flags.contour === false ? [] : ['--contour'],
@@ -624,11 +621,11 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     });
     if (flipped.length > 0)
       output.note(
-        `parzen: warning: ${flipped.length === 1 ? 'study' : 'studies'} ${flipped.join(', ')} ${flipped.length === 1 ? 'was' : 'were'} created to ${stored[0]?.direction}; ${new Set(paths).size === 1 ? 'the config says' : 'their configs say'} otherwise now. The page ranks by the stored direction.`,
+        `parzen: warning: ${flipped.length === 1 ? 'study' : 'studies'} ${listNames(flipped, 20)} ${flipped.length === 1 ? 'was' : 'were'} created to ${stored[0]?.direction}; ${new Set(paths).size === 1 ? 'the config says' : 'their configs say'} otherwise now. The page ranks by the stored direction.`,
       );
     if (otherSpace.length > 0)
       output.note(
-        `parzen: warning: ${otherSpace.length === 1 ? 'study' : 'studies'} ${otherSpace.join(', ')} ${otherSpace.length === 1 ? 'was' : 'were'} run with another space than ${otherSpace.length === 1 ? 'its config describes' : 'their configs describe'} now; ` +
+        `parzen: warning: ${otherSpace.length === 1 ? 'study' : 'studies'} ${listNames(otherSpace, 20)} ${otherSpace.length === 1 ? 'was' : 'were'} run with another space than ${otherSpace.length === 1 ? 'its config describes' : 'their configs describe'} now; ` +
           "the page compares each with the runs of its own space (its regret from that problem's best).",
       );
     if (studies.length === 0)
@@ -647,13 +644,13 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     );
     if (legend.length > 0) page = { ...page, notes: [...page.notes, `Variant labels: ${legend.join('; ')}.`] };
     if (missing.length > 0)
-      page = { ...page, notes: [...page.notes, `Not run yet (left out): ${missing.join(', ')}.`] };
+      page = { ...page, notes: [...page.notes, `Not run yet (left out): ${listNames(missing, 20)}.`] };
     if (otherSpace.length > 0)
       page = {
         ...page,
         notes: [
           ...page.notes,
-          `Run with another space than their config describes now (compared with the runs of their own space): ${otherSpace.join(', ')}.`,
+          `Run with another space than their config describes now (compared with the runs of their own space): ${listNames(otherSpace, 20)}.`,
         ],
       };
   }

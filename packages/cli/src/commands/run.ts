@@ -32,7 +32,7 @@ import { closeStarted, type PreparedRun, perStudyFileName, prepareRuns } from '.
 import { pauseProgressBars } from '../progress-reporter.js';
 import { errorEntry } from '../report-error.js';
 import { blameStoreFlag, parseStoreSpec, storeFlag } from '../store-spec.js';
-import { readStudyRecords } from '../study-trials.js';
+import { type Read, readStudyRecords } from '../study-trials.js';
 import { inSpaceOrder, summaryJson } from '../summary-json.js';
 
 /** The flags of `parzen run` and `parzen resume`. */
@@ -86,23 +86,34 @@ const everyTrialFailed = (result: RunResult): boolean => {
   return mine.length > 0 && mine.every((trial) => trial.state === 'failed');
 };
 
-const checkStudiesExist = async (runs: readonly PreparedRun[], output: Output): Promise<readonly PreparedRun[]> => {
-  const records = await readStudyRecords(runs.map((run) => run.experiment));
-  const present = runs.filter((_, at) => !(records[at] instanceof ParzenError));
-  const missing = runs.filter((_, at) => records[at] instanceof ParzenError);
-  const first = records.find((record) => record instanceof ParzenError);
-  if (present.length === 0 && first instanceof ParzenError) {
+const checkStudiesExist = async (
+  runs: readonly PreparedRun[],
+  output: Output,
+  /** The command that starts the studies never started: `parzen run` with the configs and the run's `--store`. */
+  rerun: (paths: readonly string[]) => string,
+): Promise<readonly PreparedRun[]> => {
+  const reads = await readStudyRecords(runs.map((run) => run.experiment));
+  const notFound = (read: Read<StudyRecord> | undefined) =>
+    read?.error instanceof ParzenError && read.error.code === 'STUDY_NOT_FOUND';
+  // A store that cannot be read is said as it is (as a run would say it).
+  const broken = reads.find((read) => 'error' in read && read.error !== undefined && !notFound(read));
+  if (broken !== undefined) throw broken.error;
+  const present = runs.filter((_, at) => !notFound(reads[at]));
+  const missing = runs.filter((_, at) => notFound(reads[at]));
+  const first = reads.find(notFound)?.error as ParzenError | undefined;
+  if (present.length === 0 && first !== undefined) {
     throw new ParzenError(
       'STUDY_NOT_FOUND',
-      `Nothing to resume: ${first.message.replace(/ Run it first\.$/, '')} Start it with \`parzen run ${(runs[0] as PreparedRun).configPath}\`.`,
+      `Nothing to resume: ${first.message.replace(/ Run it first\./, '')} Start it with \`${rerun([(runs[0] as PreparedRun).configPath])}\`.`,
     );
   }
   // A batch stopped part way (trial 72: "Nothing to resume" while one of its studies was 20 of 150 trials
   // in): the studies it started are resumed, those it never started are said and left to `parzen run`.
   if (missing.length > 0) {
     const names = missing.map((run) => run.experiment.config.name);
+    const one = names.length === 1;
     output.note(
-      `parzen: ${names.length === 1 ? 'study' : `${names.length} studies`} ${listNames(names)} ${names.length === 1 ? 'was' : 'were'} never started, so ${names.length === 1 ? 'it is' : 'they are'} not resumed: \`parzen run ${[...new Set(missing.map((run) => run.configPath))].join(' ')}\` starts ${names.length === 1 ? 'it' : 'them'} and continues the others.`,
+      `parzen: ${one ? 'study' : `${names.length} studies`} ${listNames(names)} ${one ? 'was' : 'were'} never started, so ${one ? 'it is' : 'they are'} not resumed: \`${rerun([...new Set(missing.map((run) => run.configPath))])}\` starts ${one ? 'it' : 'them'} and continues the others.`,
     );
     await closeStarted(missing);
   }
@@ -113,25 +124,20 @@ const checkStudiesExist = async (runs: readonly PreparedRun[], output: Output): 
  * Refuses a batch any of whose studies its store holds with another direction or space, before any of them
  * runs (trial 72: with the space edited, each stored study failed in turn while the new variants of the
  * matrix were created with the new space, so that neither the old config nor the new one ran cleanly after).
- * One config alone is left to its run, which refuses it the same way before any trial.
+ * A store that cannot be read leaves only its own studies unchecked (review 79), for their runs to say. One
+ * config alone is left to its run, which refuses it the same way before any trial.
  */
 const refuseMismatchedStudies = async (runs: readonly PreparedRun[]): Promise<void> => {
   if (runs.length < 2) return;
   const kept = runs.filter((run) => run.experiment.config.store.use !== 'memory');
-  let records: (StudyRecord | ParzenError)[];
-  try {
-    records = await readStudyRecords(kept.map((run) => run.experiment));
-  } catch {
-    // A store that cannot be read here is said when its run opens it.
-    return;
-  }
+  const reads = await readStudyRecords(kept.map((run) => run.experiment));
   const refused: { run: PreparedRun; error: ParzenError }[] = [];
   kept.forEach((run, at) => {
-    const record = records[at];
-    if (record === undefined || record instanceof ParzenError) return;
+    const read = reads[at];
+    if (read === undefined || !('value' in read)) return;
     const { name, direction, space, seed } = run.experiment.config;
     try {
-      checkSameStudy(record, { name, direction, space, seed });
+      checkSameStudy(read.value, { name, direction, space, seed });
     } catch (error) {
       if (error instanceof ParzenError) refused.push({ run, error });
       else throw error;
@@ -142,7 +148,7 @@ const refuseMismatchedStudies = async (runs: readonly PreparedRun[]): Promise<vo
   const names = refused.map(({ run }) => run.experiment.config.name);
   throw new ParzenError(
     'STUDY_MISMATCH',
-    `${refused.length === 1 ? '1 study' : `${refused.length} studies`} of this batch ${refused.length === 1 ? 'is' : 'are'} in ${refused.length === 1 ? 'its store' : 'their stores'} with another direction or search space (${listNames(names)}); nothing ran. The first: ${first.error.message}`,
+    `${refused.length === 1 ? '1 study' : `${refused.length} studies`} of this batch ${refused.length === 1 ? 'is' : 'are'} stored with another direction or search space (${listNames(names)}); nothing ran. The first: ${first.error.message}`,
     { issues: first.error.issues },
   );
 };
@@ -391,7 +397,7 @@ const refuseReorderedStudies = async (runs: readonly PreparedRun[]): Promise<voi
   }
   if (found.length === 0) return;
   throw new CliError(
-    `${found.length === 1 ? 'Study' : `${found.length} studies`} ${found.slice(0, 3).join(', ')}${found.length > 3 ? ', ...' : ''} ${found.length === 1 ? 'is' : 'are'} not in the store, which holds ${found.length === 1 ? 'it' : 'them'} under the matrix keys' earlier order: a variant is named after its keys in the order they are written, so this run would start ${found.length === 1 ? 'it' : 'them'} over. ` +
+    `${found.length === 1 ? 'Study' : `${found.length} studies`} ${listNames(found)} ${found.length === 1 ? 'is' : 'are'} not in the store, which holds ${found.length === 1 ? 'it' : 'them'} under the matrix keys' earlier order: a variant is named after its keys in the order they are written, so this run would start ${found.length === 1 ? 'it' : 'them'} over. ` +
       'Write the matrix keys in their earlier order to continue, or give the config another name to start afresh.',
   );
 };
@@ -543,7 +549,11 @@ const prepareStudies = async (
     );
   if (resume) {
     try {
-      return await checkStudiesExist(runs, output);
+      return await checkStudiesExist(
+        runs,
+        output,
+        (configs) => `parzen run ${configs.join(' ')}${flags.store === undefined ? '' : ` --store ${flags.store}`}`,
+      );
     } catch (error) {
       await closeStarted(runs);
       throw error;

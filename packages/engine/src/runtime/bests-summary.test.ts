@@ -74,11 +74,18 @@ describe('unevenRuns', () => {
         { variant: 'bad', min: 9, max: 10 },
       ],
     });
-    // A budget the matrix varies, no failures, or every run failing alike: like for like.
+    // A budget the matrix varies: like for like; a variant failing more than another of that length: not.
     expect(unevenRuns([run('a', 10, 0), run('b', 20, 0), run('c', 10, 2), run('c', 10, 2)])).toEqual({
       length: [],
       failed: [{ variant: 'c', min: 2, max: 2 }],
     });
+    // Runs of another problem (objective, space) are not compared (review 79).
+    expect(
+      unevenRuns([
+        { ...run('a', 10, 0), problem: 'p' },
+        { ...run('c', 10, 2), problem: 'q' },
+      ]),
+    ).toEqual({ length: [], failed: [] });
     expect(unevenRuns([run('a', 10, 2), run('b', 10, 2)])).toEqual({ length: [], failed: [] });
     expect(unevenRuns([])).toEqual({ length: [], failed: [] });
   });

@@ -62,6 +62,8 @@ export interface RunLength {
   readonly finished: number;
   /** Of them, those that failed: the objective threw, or the trial was cut short (interrupted, stale). */
   readonly failed: number;
+  /** Which problem it optimized (objective and space): runs are compared with runs of their own problem only. */
+  readonly problem?: string;
 }
 
 /** The range of a count over some runs. */
@@ -80,7 +82,8 @@ export interface CountRange {
  *   and counts toward the budget, or an objective that failed in one variant more than in another (trial 72:
  *   a variant with 2 trials evaluated per run ranked above one with 12, and an interrupted run's best
  *   trial never ran, unsaid). By variant, the range of failed trials of its runs that failed more than the
- *   fewest any run of that length did; variants whose runs all failed equally often are not listed.
+ *   fewest any run of that length and problem did; variants whose runs all failed equally often are not
+ *   listed.
  */
 export const unevenRuns = (
   runs: readonly RunLength[],
@@ -99,10 +102,11 @@ export const unevenRuns = (
       ),
     )
     .filter(({ min, max }) => min !== max);
-  const fewest = new Map<number, number>();
-  for (const run of runs) fewest.set(run.finished, Math.min(fewest.get(run.finished) ?? run.failed, run.failed));
+  const fewest = new Map<string, number>();
+  const like = (run: RunLength) => `${run.problem ?? ''}\u0000${run.finished}`;
+  for (const run of runs) fewest.set(like(run), Math.min(fewest.get(like(run)) ?? run.failed, run.failed));
   const failed = variants.flatMap((variant) => {
-    const worse = runs.filter((run) => run.variant === variant && run.failed > (fewest.get(run.finished) ?? 0));
+    const worse = runs.filter((run) => run.variant === variant && run.failed > (fewest.get(like(run)) ?? 0));
     return worse.length === 0
       ? []
       : [

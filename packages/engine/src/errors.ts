@@ -213,6 +213,23 @@ export const studyNotFound = (study: string): ParzenError =>
   new ParzenError('STUDY_NOT_FOUND', `The store has no study named \`${study}\`. Run it first.`);
 
 /**
+ * Whether a synchronous hook (a stopper's rule, a pruner's `shouldPrune`, a plugin's `check`) answered a
+ * Promise or another thenable, which Parzen refuses. Its outcome is then handled (dropped): the refusal is
+ * the error, and a rejection of the promise must not also end the process as an unhandled rejection after
+ * the caller has handled that error (trial 73: an `async stopWhen` that threw crashed a service).
+ */
+export const refusedPromise = (value: unknown): boolean => {
+  const then = (value as { then?: unknown } | null | undefined)?.then;
+  if (typeof then !== 'function') return false;
+  try {
+    then.call(value, undefined, () => undefined);
+  } catch {
+    // A thenable whose then throws has nothing left to reject.
+  }
+  return true;
+};
+
+/**
  * Short description of a value for "found ..." parts of messages. Never throws: a value JSON cannot
  * write (a BigInt, an object that refers back to itself) is described in words, so a message about a
  * user's mistake is never replaced by a `TypeError` from writing it.

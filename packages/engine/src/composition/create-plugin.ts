@@ -20,7 +20,7 @@ import {
 import type { TrialStore } from '../contracts/store.js';
 import type { PluginRegistry } from '../di/registry.js';
 import { deriveRng } from '../domain/rng.js';
-import { type ConfigIssue, describeValue, invalidConfig, ParzenError } from '../errors.js';
+import { type ConfigIssue, describeValue, invalidConfig, ParzenError, refusedPromise } from '../errors.js';
 import type { EventBus } from '../events/event-bus.js';
 import { warnOnStderr } from '../runtime/warn-on-stderr.js';
 
@@ -233,7 +233,7 @@ export const checkedOptionIssues = (
   if (!Array.isArray(issues))
     throw new ParzenError(
       'PLUGIN_INVALID',
-      `The ${manifest.kind} plugin \`${choice.use}\` could not check its options: its check() returned ${issues instanceof Promise ? 'a promise' : describeValue(issues)}; expected an array of issues, returned at once. This is a fault of the plugin, not of the config.`,
+      `The ${manifest.kind} plugin \`${choice.use}\` could not check its options: its check() returned ${refusedPromise(issues) ? 'a promise' : describeValue(issues)}; expected an array of issues, returned at once. This is a fault of the plugin, not of the config.`,
       { plugin: choice.use },
     );
   return issues as readonly ConfigIssue[];

@@ -468,6 +468,9 @@ describe('pruning in the run loop', () => {
   });
 
   it('stops the run with PRUNER_FAILED when the pruner answers anything but a boolean (an async pruner pruned every trial)', async () => {
+    const unhandled: unknown[] = [];
+    const listen = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', listen);
     const answers: [string, unknown, string][] = [
       ['an async shouldPrune', Promise.resolve(false), 'answered a Promise'],
       ['a forgotten return', undefined, 'answered nothing'],
@@ -484,6 +487,18 @@ describe('pruning in the run loop', () => {
       expect(trials).toHaveLength(1);
       expect(trials[0]).toMatchObject({ state: 'failed', error: { code: 'PRUNER_FAILED' } });
     }
+    // Trial 73: one that rejects was refused, then its rejection ended the process as unhandled.
+    const rejecting = {
+      name: 'odd',
+      shouldPrune: () => Promise.reject(new Error('pruner rejects')),
+    } as unknown as Pruner;
+    await expect(run(curve, { pruner: rejecting })).rejects.toMatchObject({
+      code: 'PRUNER_FAILED',
+      message: expect.stringContaining('answered a Promise'),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    process.off('unhandledRejection', listen);
+    expect(unhandled).toEqual([]);
   });
 
   it('counts pruned trials in the budget, never as best, and in patience', async () => {

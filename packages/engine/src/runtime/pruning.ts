@@ -11,7 +11,7 @@ import {
   type TrialOutcome,
 } from '../domain/trial.js';
 import { withIntermediate } from '../domain/trial-builders.js';
-import { describeValue, ParzenError, storeUnsupported } from '../errors.js';
+import { describeValue, ParzenError, refusedPromise, storeUnsupported } from '../errors.js';
 import type { EngineEvent } from '../events/engine-event.js';
 import { notJson } from './interpret-result.js';
 import { outcomeOf } from './study-session.js';
@@ -191,7 +191,7 @@ export const createPruning = (options: PruningOptions): Pruning => {
     if (typeof answer !== 'boolean')
       throw new ParzenError(
         'PRUNER_FAILED',
-        `Pruner \`${pruner.name}\` answered ${answer instanceof Promise ? 'a Promise' : describeValue(answer)} on trial #${number} at step ${step}; ` +
+        `Pruner \`${pruner.name}\` answered ${refusedPromise(answer) ? 'a Promise' : describeValue(answer)} on trial #${number} at step ${step}; ` +
           'expected true or false (shouldPrune is synchronous: it judges from the trials it is given).',
         { plugin: pruner.name },
       );

@@ -373,6 +373,22 @@ describe('stopping on your own rule', () => {
     await expect(answered(async () => 'done')).rejects.toMatchObject({
       message: expect.stringContaining('answered a Promise (a rule is synchronous)'),
     });
+    // A rule's promise that rejects is handled with the refusal: no unhandled rejection ends the process
+    // after the caller has handled STOPPER_FAILED (trial 73: a service crashed).
+    const unhandled: unknown[] = [];
+    const listen = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', listen);
+    try {
+      await expect(
+        answered(async () => {
+          throw new Error('db down');
+        }),
+      ).rejects.toMatchObject({ code: 'STOPPER_FAILED' });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      process.off('unhandledRejection', listen);
+    }
+    expect(unhandled).toEqual([]);
   });
 
   it("fmin's error carries the trials finished before a throwing rule stopped it (the memory store has them nowhere else)", async () => {

@@ -1,7 +1,7 @@
 import type { Stopper } from '../contracts/stopper.js';
 import type { StudySpec } from '../domain/study.js';
 import { bestTrial, type FinishedTrial, type Trial } from '../domain/trial.js';
-import { describeValue, ParzenError } from '../errors.js';
+import { describeValue, ParzenError, refusedPromise } from '../errors.js';
 
 /**
  * Asks the stopper after `finished`, with the study's trials as the store has them (other workers'
@@ -36,7 +36,7 @@ export const askStopper = (
   if (typeof answer !== 'string')
     throw new ParzenError(
       'STOPPER_FAILED',
-      `Stopper \`${stopper.name}\` answered ${answer instanceof Promise || typeof (answer as { then?: unknown })?.then === 'function' ? 'a Promise (a rule is synchronous)' : describeValue(answer)}; ` +
+      `Stopper \`${stopper.name}\` answered ${refusedPromise(answer) ? 'a Promise (a rule is synchronous)' : describeValue(answer)}; ` +
         'expected a reason to stop (a non-empty string) or true to stop, undefined, false or "" to go on.',
       { plugin: stopper.name },
     );

@@ -116,6 +116,24 @@ export const API_OPTIONS = {
     required: ['space', 'suggester'],
   },
   'study.optimize': { rules: RUN, required: [] },
+  // The config says what the run is; these say how it is loaded and stopped (trial 73: `gracePeriodMs`
+  // was taken without a word, and a stuck objective held the run its 30 s).
+  runExperiment: {
+    rules: {
+      plugins: array,
+      baseDir: text,
+      functions: object,
+      defaults: object,
+      logger: object,
+      clock: object,
+      importModule: fn,
+      console: object,
+      signal,
+      forceSignal: signal,
+      onWarning: fn,
+    },
+    required: [],
+  },
 } as const satisfies Record<string, { rules: Readonly<Record<string, Rule>>; required: readonly string[] }>;
 
 /** The issue of options that are not an object at all. */
@@ -179,11 +197,15 @@ export const checkApiOptions = (where: keyof typeof API_OPTIONS, options: unknow
   const issues = ruleIssues(given, rules, {
     required,
     hint: (key) =>
-      key in BUDGET
-        ? ` (\`${key}\` goes in \`budget\`)`
-        : ENQUEUE_KEYS.includes(key)
-          ? ' (params to run first are queued on a study: `study.enqueue(params)`, then `study.optimize(...)`)'
-          : '',
+      where === 'runExperiment'
+        ? key in RUN || key in BUDGET
+          ? ` (how the run goes is the config's: \`budget\`, \`concurrency\`, \`gracePeriodSeconds\`, \`trialTimeoutSeconds\`, \`leaseSeconds\`)`
+          : ''
+        : key in BUDGET
+          ? ` (\`${key}\` goes in \`budget\`)`
+          : ENQUEUE_KEYS.includes(key)
+            ? ' (params to run first are queued on a study: `study.enqueue(params)`, then `study.optimize(...)`)'
+            : '',
   });
   // The suggester is required here; `fmin` from the `parzen` package defaults it to TPE.
   for (const issue of issues)

@@ -246,6 +246,19 @@ describe('runExperiment (the composition root)', () => {
     expect(result.summary.best?.loss).toBeLessThan(0);
   });
 
+  it('refuses options it does not know, saying where run settings go (trial 73: gracePeriodMs ignored, a 30 s stop)', async () => {
+    const refused = await runExperiment(config, {
+      plugins: [{ manifests: [prior] }],
+      functions,
+      gracePeriodMs: 0,
+      bogus: 1,
+    } as never).catch((error: unknown) => error as { code: string; issues: { pointer: string; expected: string }[] });
+    expect(refused).toMatchObject({ code: 'CONFIG_INVALID' });
+    const { issues } = refused as { issues: { pointer: string; expected: string }[] };
+    expect(issues.map((issue) => issue.pointer)).toEqual(['/gracePeriodMs', '/bogus']);
+    expect(issues[0]?.expected).toContain('`gracePeriodSeconds`');
+  });
+
   // A batch runs many studies on one Ctrl-C signal: a listener left per study warned of a leak
   // (MaxListenersExceededWarning) from the eleventh study of `parzen run` with a matrix on.
   it("leaves no listener on the run's stop signals once a study ends (a batch shares them)", async () => {

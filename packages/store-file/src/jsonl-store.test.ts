@@ -55,3 +55,22 @@ describe('a journal the process may not write', () => {
     await store.close();
   });
 });
+
+describe('closing a store (trial 73: a closed store still held every trial it had read)', () => {
+  it('lets go of the studies it read, and refuses to be used again', async () => {
+    const store = createJsonlStore({ path: tempPath('closed.parzen.jsonl') });
+    await store.openStudy({
+      name: 'c',
+      direction: 'minimize',
+      seed: 1,
+      space: { x: { type: 'uniform', low: 0, high: 1 } },
+    });
+    const trial = await store.createTrial('c');
+    await store.finishTrial('c', trial?.number ?? 0, { state: 'complete', loss: 1 });
+    const replica = (store as unknown as { replica: { studies(): unknown[] } }).replica;
+    expect(replica.studies()).toHaveLength(1);
+    await store.close();
+    expect(replica.studies()).toHaveLength(0);
+    await expect(store.listTrials('c')).rejects.toMatchObject({ code: 'STORE_FAILED' });
+  });
+});

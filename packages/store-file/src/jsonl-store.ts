@@ -289,6 +289,7 @@ class JsonlTrialStore implements JsonlStore {
       this.closed = true;
       this.file?.close();
       this.file = undefined;
+      this.replica.clear();
     });
   }
 

@@ -62,6 +62,13 @@ export class Replica {
     return this.byName.get(name);
   }
 
+  /** Forgets every study (the store closed: trial 73, a closed store still held every trial it had read). */
+  clear(): void {
+    this.byName.clear();
+    this.curves.clear();
+    this.lost.clear();
+  }
+
   /** Every study's record, in the order they were created. */
   studies(): StudyRecord[] {
     return [...this.byName.values()].map((study) => study.record);

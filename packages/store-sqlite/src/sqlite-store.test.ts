@@ -83,3 +83,27 @@ describe('a failed row without an error (a hand edit)', () => {
     await reader.close();
   });
 });
+
+describe('a store kept for many studies (trial 73: it held every trial it had listed, closed or not)', () => {
+  it('keeps the listings of the last studies listed only, and lists an older one whole again, right', async () => {
+    const store = createSqliteStore({ path: tempPath('many.db') });
+    const kept = () => (store as unknown as { caches: Map<string, unknown> }).caches.size;
+    const space = { x: { type: 'uniform' as const, low: 0, high: 1 } };
+    for (let index = 0; index < 12; index++) {
+      const name = `s${index}`;
+      await store.openStudy({ name, direction: 'minimize', seed: 1, space });
+      for (let n = 0; n <= index; n++) {
+        const trial = await store.createTrial(name);
+        await store.finishTrial(name, trial?.number ?? 0, { state: 'complete', loss: n });
+      }
+      expect(await store.listTrials(name)).toHaveLength(index + 1);
+    }
+    expect(kept()).toBe(8);
+    // s0 was forgotten: a trial added since and the old one are both listed.
+    const trial = await store.createTrial('s0');
+    await store.finishTrial('s0', trial?.number ?? 0, { state: 'complete', loss: 5 });
+    expect((await store.listTrials('s0')).map((t) => (t.state === 'complete' ? t.loss : undefined))).toEqual([0, 5]);
+    await store.close();
+    expect(kept()).toBe(0);
+  });
+});

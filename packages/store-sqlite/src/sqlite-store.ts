@@ -123,6 +123,9 @@ const comparedTrial = (row: ComparedRow): ComparedTrial => ({
   ...(row.error === null ? {} : { error: JSON.parse(row.error) }),
 });
 
+/** How many studies' listings a store keeps (see `listTrials`). */
+const LISTINGS_KEPT = 8;
+
 class SqliteTrialStore implements SqliteStore {
   readonly name = 'sqlite';
   readonly onlyEnqueued = true;
@@ -345,12 +348,20 @@ class SqliteTrialStore implements SqliteStore {
     );
   }
 
-  /** Fetches only the rows changed since this connection last looked (by `updated_seq`). */
+  /**
+   * Fetches only the rows changed since this connection last looked (by `updated_seq`). The listings of the
+   * {@link LISTINGS_KEPT} studies listed last are kept; an older one is read whole again when listed (trial 73:
+   * a store kept by a service for days held every trial of every study it had listed).
+   */
   async listTrials(study: string): Promise<readonly Trial[]> {
     let cache = this.caches.get(study);
-    if (cache === undefined) {
-      cache = { trials: [], seq: 0 };
-      this.caches.set(study, cache);
+    // The most recently listed last: a Map keeps insertion order.
+    this.caches.delete(study);
+    if (cache === undefined) cache = { trials: [], seq: 0 };
+    this.caches.set(study, cache);
+    for (const oldest of this.caches.keys()) {
+      if (this.caches.size <= LISTINGS_KEPT) break;
+      this.caches.delete(oldest);
     }
     const changes = await this.listTrialsSince(study, String(cache.seq));
     // A call that read less than one already applied (they overlap) has nothing newer to add.
@@ -394,6 +405,9 @@ class SqliteTrialStore implements SqliteStore {
   }
 
   async close(): Promise<void> {
+    // What it kept of the studies goes with it (trial 73: a closed store still held them).
+    this.caches.clear();
+    this.studies.clear();
     if (this.db.open) this.db.close();
     if (this.copyDir !== undefined) rmSync(this.copyDir, { recursive: true, force: true });
   }

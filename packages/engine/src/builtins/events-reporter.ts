@@ -80,10 +80,13 @@ export const createEventsReporter = (options: EventsReporterOptions, baseDir = p
   if (unknown.length > 0) throw invalidConfig('events reporter options', unknown);
   const path = resolveConfigPath(baseDir, options.path);
   const wanted = new Set<string>(options.types ?? EVENT_TYPES);
+  // Opened to check it now (closed at once: one made and never used held its file open, trial 73), then
+  // for each run at its first event and closed at its end: one reporter serves runs one after another, and
+  // runs at once (one that ends first closes it; the next event of another opens it again), appending.
   let fd: number | undefined;
   try {
     makeFolder(dirname(path));
-    fd = openSync(path, 'a');
+    closeSync(openSync(path, 'a'));
   } catch (error) {
     // Said as the option's fault (review 40: Node's bare EISDIR), with what was found there.
     const code = (error as NodeJS.ErrnoException).code;
@@ -96,7 +99,9 @@ export const createEventsReporter = (options: EventsReporterOptions, baseDir = p
   return {
     name: 'events',
     onEvent: (event) => {
-      if (fd !== undefined && wanted.has(event.type)) writeSync(fd, `${eventJson(event)}\n`);
+      if (!wanted.has(event.type)) return;
+      fd ??= openSync(path, 'a');
+      writeSync(fd, `${eventJson(event)}\n`);
     },
     end: () => {
       if (fd !== undefined) closeSync(fd);

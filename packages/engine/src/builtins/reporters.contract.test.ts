@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -50,4 +50,41 @@ it('the events reporter checks options given in code as a config would (trial 54
   expect(refused({ path: join(dir, 'never.jsonl'), type: ['trial.finished'] })?.message).toMatch(/\/type: /);
   expect(refused({ path: 3 })?.code).toBe('CONFIG_INVALID');
   expect(existsSync(join(dir, 'never.jsonl'))).toBe(false);
+});
+
+it('one events reporter serves runs one after another and at once, and holds no file while no run uses it (trial 73)', async () => {
+  const { fmin } = await import('../fmin.js');
+  const { sampleDistribution } = await import('../domain/sample-distribution.js');
+  const path = join(dir, 'shared.jsonl');
+  const open = () => readdirSync('/proc/self/fd').length;
+  const before = open();
+  const shared = createEventsReporter({ path });
+  expect(open()).toBe(before);
+  const run = (name: string, wait: number) =>
+    fmin({
+      name,
+      objective: async (params) => {
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        return params.x;
+      },
+      space: { x: { type: 'uniform', low: 0, high: 1 } },
+      suggester: {
+        name: 'prior',
+        beginTrial: (context) => ({ sampleParam: (param) => sampleDistribution(param.distribution, context.rng) }),
+      },
+      maxTrials: 3,
+      reporters: [shared],
+    });
+  const finished = () =>
+    readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; study?: string })
+      .filter((event) => event.type === 'study.finished').length;
+  await run('first', 0);
+  await run('second', 0);
+  expect(finished()).toBe(2);
+  await Promise.all([run('a', 1), run('b', 15), run('c', 30)]);
+  expect(finished()).toBe(5);
+  expect(open()).toBe(before);
 });

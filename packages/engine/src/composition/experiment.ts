@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Container } from 'inversify';
+import { checkApiOptions } from '../api-options.js';
 import {
   type ConsoleReporterSettings,
   consoleReporterManifest,
@@ -500,6 +501,8 @@ export const runExperiment = async (
   raw: unknown,
   options: LoadExperimentOptions & RunControls = {},
 ): Promise<RunResult> => {
+  const { started: _, ...given } = options;
+  checkApiOptions('runExperiment', given);
   const experiment = await loadExperiment(raw, options);
   const controls = {
     ...(options.signal === undefined ? {} : { signal: options.signal }),

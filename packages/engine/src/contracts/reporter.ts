@@ -11,12 +11,14 @@ export interface Reporter {
   readonly name: string;
   /**
    * Gets each event of the run, in order. It may be `async` (post each event somewhere): the run does not
-   * wait for it, and a rejection cuts the reporter off as a throw does.
+   * wait for it (so calls overlap: one that must not, queues its work itself), a rejection cuts the
+   * reporter off as a throw does, and `end` is called once every call has settled.
    */
   onEvent(event: EngineEvent): void;
   /**
-   * Awaited once after the last event (flush files, close connections), also by a reporter cut off for a
-   * throw (to release what it holds; what it wrote may be short of the run's events then).
+   * Awaited once after the last event, and after every `onEvent` promise has settled (flush files, close
+   * connections), also by a reporter cut off for a throw (to release what it holds; what it wrote may be
+   * short of the run's events then).
    */
   end?(): MaybePromise<void>;
 }

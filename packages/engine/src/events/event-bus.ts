@@ -67,9 +67,22 @@ export const connectReporters = (
     if (live.size === 0 && event.type === 'plugin.failed')
       unheard?.(cutOffMessage(event.plugin, event.error.message, where));
   };
+  // The promises of an async `onEvent` not settled yet, by reporter: its `end` waits for them (trial 73: a
+  // reporter's end closed its connection under its own posts, and `fmin` resolved before they were done).
+  const pending = new Map<Reporter, Set<PromiseLike<unknown>>>();
   for (const reporter of reporters) {
+    const inFlight = new Set<PromiseLike<unknown>>();
+    pending.set(reporter, inFlight);
     const guarded = guardListener<EngineEvent>(
-      (event) => reporter.onEvent(event),
+      (event) => {
+        const returned: unknown = reporter.onEvent(event);
+        if (typeof (returned as PromiseLike<unknown> | undefined)?.then !== 'function') return returned;
+        const promise = returned as PromiseLike<unknown>;
+        inFlight.add(promise);
+        const settled = () => inFlight.delete(promise);
+        promise.then(settled, settled);
+        return promise;
+      },
       (error) => fail(reporter, error, 'onEvent'),
     );
     live.set(
@@ -82,6 +95,8 @@ export const connectReporters = (
   return {
     close: async () => {
       for (const reporter of reporters) {
+        // Its async onEvent calls settle first (their failures are the guard's, said once).
+        await Promise.allSettled([...(pending.get(reporter) ?? [])]);
         const cutOff = !live.has(reporter);
         try {
           await reporter.end?.();

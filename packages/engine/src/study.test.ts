@@ -572,6 +572,24 @@ describe('an async reporter or onEvent that rejects (trial 54)', () => {
     expect(warned.at(-1)).toBe(
       'reporter `study` threw in onEvent, so it gets no more events (the study goes on): listener down',
     );
+    // Cut off in one run, it stays off: no events of the next run, nor of ask and tell (trial 73: it got them).
+    let calls = 0;
+    const once = await Study.open({
+      space: { x: uniform(0, 1) },
+      suggester: prior,
+      onWarning: (message) => warned.push(message),
+      onEvent: () => {
+        calls++;
+        if (calls === 1) throw new Error('once');
+      },
+    });
+    await once.optimize({ objective: ({ x }) => x, maxTrials: 2 });
+    expect(calls).toBe(1);
+    await once.optimize({ objective: ({ x }) => x, budget: { moreTrials: 2 } });
+    const late = await once.ask();
+    await once.tell(late.number, 1);
+    expect(calls).toBe(1);
+    expect(warned.filter((message) => message.endsWith(': once'))).toHaveLength(1);
   });
 });
 

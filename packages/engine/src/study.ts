@@ -112,14 +112,36 @@ const guardedWarning =
     );
 
 /**
- * The study's `onEvent` as ask, tell, report and prune call it: a listener that throws is cut off with a
- * warning, and the call goes on, as `optimize` treats a reporter (listeners never steer the study).
+ * The study's `onEvent`, cut off for the study's life once it throws (or its promise rejects), wherever that
+ * was: in ask, tell, report and prune (`direct`: cut off with a warning, the call goes on) or in a run of
+ * `optimize` (`forRun`: the throw goes on to the run, which cuts the reporter off and says so). Listeners never
+ * steer the study (trial 73: cut off in one run, it got the next run's events and ask/tell's, against its warning).
  */
-const guardedListener = (
+const studyListener = (
   onEvent: (event: EngineEvent) => void,
   warn: (message: string) => void,
-): ((event: EngineEvent) => void) =>
-  guardListener(onEvent, (error) => warn(cutOffMessage('study', thrownErrorInfo(error).message, 'onEvent')));
+): { direct: (event: EngineEvent) => void; forRun: (event: EngineEvent) => unknown } => {
+  let live = true;
+  const cut = (error: unknown): never => {
+    live = false;
+    throw error;
+  };
+  const forRun = (event: EngineEvent): unknown => {
+    if (!live) return undefined;
+    try {
+      const returned: unknown = onEvent(event);
+      return typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function'
+        ? (returned as PromiseLike<unknown>).then(undefined, cut)
+        : returned;
+    } catch (error) {
+      return cut(error);
+    }
+  };
+  const direct = guardListener(forRun, (error) =>
+    warn(cutOffMessage('study', thrownErrorInfo(error).message, 'onEvent')),
+  );
+  return { direct, forRun };
+};
 
 /**
  * Checks the options object of a `Study` method from JavaScript (TypeScript checks it already): each key
@@ -260,8 +282,8 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     private opened: { readonly study: StudyRecord; readonly resumed: boolean },
     /** Where warnings go (`onWarning`, default stderr). */
     private readonly warn: (message: string) => void,
-    /** The caller's `onEvent` as given: `optimize` hands it to the run as a reporter, which cuts it off itself. */
-    private readonly listener?: (event: EngineEvent) => void,
+    /** The caller's `onEvent` (see `studyListener`): `optimize` hands it to the run as a reporter. */
+    private readonly listener?: (event: EngineEvent) => unknown,
   ) {
     this.pruning = createPruning({
       study: session.spec.name,
@@ -294,16 +316,17 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     const opened = await store.openStudy({ ...spec, suggester });
     const change = opened.resumed ? suggesterChange(spec.name, opened.study.suggester, suggester) : undefined;
     const warn = options.onWarning === undefined ? warnOnStderr : guardedWarning(options.onWarning);
+    const listener = options.onEvent === undefined ? undefined : studyListener(options.onEvent, warn);
     if (change !== undefined) warn(change);
     const session = {
       spec,
       space: inStudyOrder(space, opened.study.space),
       store,
       suggester: options.suggester,
-      emit: options.onEvent === undefined ? ignore : guardedListener(options.onEvent, warn),
+      emit: listener?.direct ?? ignore,
       ...(options.explain === undefined ? {} : { explain: options.explain }),
     };
-    return new Study<S>(session, spec.name, options.objective, options.pruner, opened, warn, options.onEvent);
+    return new Study<S>(session, spec.name, options.objective, options.pruner, opened, warn, listener?.forRun);
   }
 
   /** A new trial with suggested `params` (what the objective should get). */
@@ -339,8 +362,8 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       suggester,
       objective: createFunctionObjective(objective as ObjectiveFunction<ExternalParams>),
       budget,
-      // The listener as given, not the ask/tell guard: the run cuts a throwing reporter off itself, through
-      // its onWarning and a plugin.failed event.
+      // Not the ask/tell guard: the run cuts a throwing reporter off itself, through its onWarning and a
+      // plugin.failed event (and the study's listener is then off for the study's life).
       reporters: [
         ...(this.listener === undefined ? [] : [{ name: 'study', onEvent: this.listener }]),
         ...(options.reporters ?? []),

@@ -12,6 +12,12 @@ export interface ExportHeader {
   readonly version: number;
   /** The exported study; `suggester` is the one it was created with, when its store kept it. */
   readonly study: Pick<StudySpec, 'name' | 'direction' | 'seed' | 'space' | 'suggester'>;
+  /**
+   * The keys of the config entries that were still waiting in the study (no trial had run them): an import
+   * never takes an imported trial that happens to have their values for their run (trial 74: a sampled trial
+   * matched a waiting `{"k": "q"}`, and the moved study never ran it). Absent in older exports.
+   */
+  readonly enqueued?: { readonly waiting: readonly string[] };
 }
 
 /** The format version `parzen export` writes and `parzen import` reads. */

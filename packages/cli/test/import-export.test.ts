@@ -491,6 +491,49 @@ export const manifests = [{
     }
   });
 
+  it('never takes a sampled trial for the run of an entry still waiting when the study was exported, and says that an export leaves waiting entries behind (trial 74)', async () => {
+    writeIn(dir, 'kq.mjs', 'export default ({ a, k }) => a * a + (k === "q" ? 1 : 0);\n');
+    const base = {
+      name: 'wait',
+      seed: 4,
+      space: { a: { type: 'uniform', low: -3, high: 3 }, k: { type: 'choice', options: ['p', 'q'] } },
+      objective: { use: 'module', options: { path: './kq.mjs' } },
+      suggester: { use: 'random' },
+      budget: { maxTrials: 8 },
+    };
+    const path = config('wait.json', { use: 'jsonl', options: { path: './wait.parzen.jsonl' } }, base);
+    expect((await cli('run', path, '--quiet')).code).toBe(0);
+    // Queued once the study is at its limit: it waits, and some sampled trials have k = q.
+    const queued = config(
+      'wait.json',
+      { use: 'jsonl', options: { path: './wait.parzen.jsonl' } },
+      {
+        ...base,
+        enqueue: [{ k: 'q' }],
+      },
+    );
+    expect((await cli('run', queued, '--quiet')).code).toBe(0);
+    const moved = join(dir, 'wait-export.jsonl');
+    const exported = await cli('export', queued, '-o', moved);
+    expect(exported.stderr).toContain(
+      '1 enqueued entry waits in study wait ({"k":"q"}): an export carries finished trials only.',
+    );
+    const db = join(dir, 'wait.db');
+    const imported = await cli('import', queued, moved, '--store', `sqlite:${db}`);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stderr).not.toContain('run already');
+    expect((await cli('run', queued, '--store', `sqlite:${db}`, '--more-trials', '1', '--quiet')).code).toBe(0);
+    const store = createSqliteStore({ path: db, readOnly: true });
+    try {
+      const trials = await store.listTrials('wait');
+      expect(trials.slice(0, 8).some((trial) => trial.internal.k === 1)).toBe(true);
+      // The moved study ran the entry, as the original would have.
+      expect(trials[8]?.internal.k).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+
   it("carries the study's suggester through export and import; a CSV's study gets the config's suggester", async () => {
     const kept = { name: 'tpe', settings: { compat: 'parzen', gamma: 0.15 } };
     const source = createJsonlStore({ path: join(dir, 'suggester.parzen.jsonl') });

@@ -116,3 +116,23 @@ describe('store errors', () => {
     expect(error('SQLITE_IOERR').message).not.toContain('full');
   });
 });
+
+describe('reading a database that holds no store (trial 74)', () => {
+  it('says an empty one may be a copy made without its -wal file, and another one is not a store', () => {
+    const empty = tempPath('empty.db');
+    new Database(empty).close();
+    expect(thrownBy(() => createSqliteStore({ path: empty, readOnly: true }))).toMatchObject({
+      code: 'STORE_FAILED',
+      message: expect.stringContaining(
+        "is an empty SQLite database: no Parzen store in it. If it is a copy of a store's file made while a run was writing, the trials are in the store's -wal file",
+      ),
+    });
+    const other = tempPath('other.db');
+    const db = new Database(other);
+    db.exec('CREATE TABLE notes (text TEXT)');
+    db.close();
+    expect(thrownBy(() => createSqliteStore({ path: other, readOnly: true }))).toMatchObject({
+      message: expect.stringContaining('is not a Parzen SQLite store (it has no parzen_schema table)'),
+    });
+  });
+});

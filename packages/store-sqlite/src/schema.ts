@@ -114,8 +114,17 @@ const tooNew = (path: string, version: number, latest: number): ParzenError =>
 export const checkSchema = (db: Database, path: string, migrations: readonly Migration[] = MIGRATIONS): number => {
   const latest = migrations.at(-1)?.version ?? 0;
   const seen = readVersion(db);
-  if (seen === undefined)
-    throw new ParzenError('STORE_FAILED', `\`${path}\` is not a Parzen SQLite store (it has no parzen_schema table).`);
+  if (seen === undefined) {
+    // An empty database is what a copy of a store's file alone gives while a run writes: its trials are in
+    // the -wal file beside it (trial 74: "not a Parzen SQLite store" sent the user the wrong way).
+    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+    throw new ParzenError(
+      'STORE_FAILED',
+      tables.n === 0
+        ? `\`${path}\` is an empty SQLite database: no Parzen store in it. If it is a copy of a store's file made while a run was writing, the trials are in the store's -wal file, which was not copied: copy the database together with its -wal file (or use \`parzen export\`).`
+        : `\`${path}\` is not a Parzen SQLite store (it has no parzen_schema table).`,
+    );
+  }
   if (seen > latest) throw tooNew(path, seen, latest);
   return seen;
 };

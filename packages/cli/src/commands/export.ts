@@ -1,8 +1,15 @@
 import { resolve } from 'node:path';
 import { countOf, trialToRow } from '@parzen/engine/host';
-import { activeParamNames, type CompiledSpace, type FinishedTrial, type ImportedTrialRow } from '@parzen/engine/plugin';
+import {
+  activeParamNames,
+  type CompiledSpace,
+  type FinishedTrial,
+  type ImportedTrialRow,
+  toExternalParams,
+} from '@parzen/engine/plugin';
 import { forConfig } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
+import { listNames } from '../list-names.js';
 import type { Output } from '../output.js';
 import { configInputs, existingOutput, refuseOverwritingInputs, writeOutputFile } from '../output-file.js';
 import { EXPORT_VERSION, type ExportHeader } from '../trial-file.js';
@@ -103,7 +110,7 @@ export const exportStudy = async (path: string | undefined, flags: ExportFlags, 
       );
     return found;
   });
-  const { record, space, trials } = studies[0] as (typeof studies)[number];
+  const { record, space, trials, waiting = [] } = studies[0] as (typeof studies)[number];
   const allFinished = trials.filter((trial): trial is FinishedTrial => trial.state !== 'running');
   // A salvaged journal may have lost a trial's params line but not its finish: such a trial does not fit
   // the space, and `import` (all or nothing) would refuse the whole file for it. Left out, and said.
@@ -120,7 +127,15 @@ export const exportStudy = async (path: string | undefined, flags: ExportFlags, 
     parzen: 'export',
     version: EXPORT_VERSION,
     study: { name, direction, seed, space: record.space, ...(suggester === undefined ? {} : { suggester }) },
+    ...(waiting.length === 0 ? {} : { enqueued: { waiting: waiting.flatMap((entry) => entry.key ?? []) } }),
   };
+  // Trial 74: entries waiting in the study vanished on a move, unsaid.
+  if (waiting.length > 0)
+    output.note(
+      `parzen: ${waiting.length === 1 ? '1 enqueued entry waits' : `${waiting.length} enqueued entries wait`} in study ${name} (${listNames(
+        waiting.map((entry) => JSON.stringify(toExternalParams(space, entry.internal))),
+      )}): an export carries finished trials only. The moved study's config queues the entries of its \`enqueue\` list again (an import does not take them for run); any other (queued in code, or by an earlier version of the config) must be queued again there.`,
+    );
   const { lines, dropped } = exportLines(header, space, finished);
   const running = trials.filter((trial) => trial.state === 'running').map((trial) => `#${trial.number}`);
   if (running.length > 0)

@@ -327,7 +327,13 @@ const importWhenAsked = async (
     experiment.config.enqueue,
     checkEnqueued(experiment.space, experiment.config.enqueue).params,
   );
-  let keyed = withEnqueueKeys(entries, checked.trials);
+  // Entries the exported study still had waiting: none of its trials ran them (trial 74).
+  const waitingAtSource = new Set(
+    Array.isArray(file.header?.enqueued?.waiting)
+      ? file.header.enqueued.waiting.filter((key): key is string => typeof key === 'string')
+      : [],
+  );
+  let keyed = withEnqueueKeys(entries, checked.trials, [], new Set(), waitingAtSource);
   // The seed of an export's study (an integer, else none): the study created here keeps it.
   const header = file.header?.study?.seed;
   const exportedSeed = typeof header === 'number' && Number.isSafeInteger(header) ? header : undefined;
@@ -359,7 +365,7 @@ const importWhenAsked = async (
           repeated = repeatsOf(existing, checked.trials);
           // Entries the study's own trials ran are theirs, not the imported trials' (trial 67).
           const waiting = new Set((await store.listEnqueued?.(name))?.flatMap((entry) => entry.key ?? []));
-          keyed = withEnqueueKeys(entries, checked.trials, existing, waiting);
+          keyed = withEnqueueKeys(entries, checked.trials, existing, waiting, waitingAtSource);
           // Trial 50: a daily warm-start script imported the same file every day, doubling the study each time.
           const refused = () =>
             new CliError(

@@ -12,6 +12,7 @@ import {
   type CompiledSpace,
   compileSpace,
   defineSuggester,
+  type EnqueuedParams,
   ParzenError,
   type PluginPackage,
   type StudyRecord,
@@ -95,6 +96,8 @@ interface InspectedStudy {
   readonly record: StudyRecord;
   readonly space: CompiledSpace;
   readonly trials: readonly Trial[];
+  /** The enqueued entries waiting (none when the store keeps no queue, or none was read). */
+  readonly waiting?: readonly EnqueuedParams[];
 }
 
 /**
@@ -232,6 +235,7 @@ const inspect = async (target: InspectTarget, store: TrialStore, output: Output)
         ? onlyStudy(await store.listStudies?.(), target.store.use)
         : await store.getStudy(target.study);
     const trials = await store.listTrials(record.name);
+    const waiting = (await store.listEnqueued?.(record.name)) ?? [];
     // What the config says of its own study only (review 53: `--study OTHER` was said to have another direction).
     const config = target.config?.name === record.name ? target.config : undefined;
     if (config !== undefined && !sameSpace(config.space, record.space)) {
@@ -253,7 +257,7 @@ const inspect = async (target: InspectTarget, store: TrialStore, output: Output)
         ),
       );
     }
-    return { record, space: compileSpace(record.space, '', { stored: true }), trials };
+    return { record, space: compileSpace(record.space, '', { stored: true }), trials, waiting };
   } catch (error) {
     if (target.matrixStudies !== undefined && error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND')
       throw new ParzenError(

@@ -112,6 +112,11 @@ export const withEnqueueKeys = (
    */
   existing: readonly Trial[] = [],
   waiting: ReadonlySet<string> = new Set(),
+  /**
+   * The keys of entries still waiting in the study the trials come from (an export says them): no imported
+   * trial ran those, whatever its values (trial 74: a sampled trial took a waiting partial entry's run).
+   */
+  waitingAtSource: ReadonlySet<string> = new Set(),
 ): { readonly trials: NewFinishedTrial[]; readonly answered: readonly (readonly [number, number])[] } => {
   const keyed = [...trials];
   const taken = new Set<number>();
@@ -133,6 +138,7 @@ export const withEnqueueKeys = (
       answeredBefore.add(before);
       return;
     }
+    if (waitingAtSource.has(entry.key)) return;
     // A trial that ended unrun (interrupted, its worker dead) did not run the entry: it waits in the new store.
     const at = keyed.findIndex((trial, i) => !taken.has(i) && !endedUnrun(trial.outcome) && has(trial.internal));
     if (at < 0) return;

@@ -281,4 +281,21 @@ describe('expandMatrix', () => {
       },
     ]);
   });
+
+  it("says a mistake in a deeper key's value at that key, the outer key written first (review 80)", () => {
+    const variants = expandMatrix({
+      ...base,
+      matrix: { suggester: [{ use: 'tpe' }], 'suggester/options/gamma': [0.1, -1] },
+    });
+    const error = new ParzenError(
+      'CONFIG_INVALID',
+      'Invalid config:\n  /suggester/options/gamma: expected a number > 0, found -1',
+      {
+        issues: [{ pointer: '/suggester/options/gamma', expected: 'a number > 0', found: '-1' }],
+      },
+    );
+    expect((inVariant(error, variants[1] as never) as ParzenError).issues[0]?.pointer).toBe(
+      '/matrix/suggester~1options~1gamma/1',
+    );
+  });
 });

@@ -369,7 +369,9 @@ const madeByKey = (variant: Variant, issue: ConfigIssue): ConfigIssue | undefine
 
 /** Where an issue at `pointer` comes from in the matrix: the entry that set it, or undefined. */
 const matrixPointer = (variant: Variant, issue: ConfigIssue): string | undefined => {
-  for (const [key, index] of Object.entries(variant.indices)) {
+  // The deepest key first: it set the place, whatever the order they are written in (review 80).
+  const keys = Object.entries(variant.indices).sort(([a], [b]) => segments(b).length - segments(a).length);
+  for (const [key, index] of keys) {
     const path = `/${segments(key).map(escapePointer).join('/')}`;
     if (issue.pointer !== path && !issue.pointer.startsWith(`${path}/`)) continue;
     // A key that names no config field is the mistake itself, not its values.

@@ -182,6 +182,32 @@ const ruleIssues = (
   return issues;
 };
 
+/** Where `fmin`'s run options live in a config (`runExperiment` takes the run from its config). */
+const IN_CONFIG: Readonly<Record<string, string>> = {
+  gracePeriodMs: 'gracePeriodSeconds',
+  trialTimeoutMs: 'trialTimeoutSeconds',
+  leaseMs: 'leaseSeconds',
+  maxTrials: 'budget.maxTrials',
+  concurrency: 'concurrency',
+  budget: 'budget',
+  objective: 'objective',
+  reporters: 'reporters',
+  stopWhen: 'stopper',
+  store: 'store',
+  suggester: 'suggester',
+  pruner: 'pruner',
+  space: 'space',
+  seed: 'seed',
+  name: 'name',
+  direction: 'direction',
+};
+
+/** The config key a run option of `runExperiment` belongs in, as a hint (review 80: one hint for all). */
+const configHint = (key: string): string => {
+  const inConfig = IN_CONFIG[key] ?? (key in BUDGET ? `budget.${key}` : undefined);
+  return inConfig === undefined ? '' : ` (the run's \`${key}\` is the config's \`${inConfig}\`)`;
+};
+
 /** Keys a hyperopt or Optuna user may give for params to run first. */
 const ENQUEUE_KEYS = ['enqueue', 'points_to_evaluate', 'pointsToEvaluate'];
 
@@ -198,9 +224,7 @@ export const checkApiOptions = (where: keyof typeof API_OPTIONS, options: unknow
     required,
     hint: (key) =>
       where === 'runExperiment'
-        ? key in RUN || key in BUDGET
-          ? ` (how the run goes is the config's: \`budget\`, \`concurrency\`, \`gracePeriodSeconds\`, \`trialTimeoutSeconds\`, \`leaseSeconds\`)`
-          : ''
+        ? configHint(key)
         : key in BUDGET
           ? ` (\`${key}\` goes in \`budget\`)`
           : ENQUEUE_KEYS.includes(key)

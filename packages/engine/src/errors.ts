@@ -219,14 +219,15 @@ export const studyNotFound = (study: string): ParzenError =>
  * the caller has handled that error (trial 73: an `async stopWhen` that threw crashed a service).
  */
 export const refusedPromise = (value: unknown): boolean => {
-  const then = (value as { then?: unknown } | null | undefined)?.then;
-  if (typeof then !== 'function') return false;
   try {
+    const then = (value as { then?: unknown } | null | undefined)?.then;
+    if (typeof then !== 'function') return false;
     then.call(value, undefined, () => undefined);
+    return true;
   } catch {
-    // A thenable whose then throws has nothing left to reject.
+    // A `then` getter or call that throws: a thenable all the same, with nothing left to reject.
+    return true;
   }
-  return true;
 };
 
 /**

@@ -36,8 +36,10 @@ export const startObjective = async (experiment: LoadedExperiment): Promise<Star
   (await composition()).startObjective(experiment);
 
 /** Loads, validates and runs an experiment config in one call. */
-export const runExperiment = async (raw: unknown, options?: LoadExperimentOptions & RunControls): Promise<RunResult> =>
-  (await composition()).runExperiment(raw, options);
+export const runExperiment = async (
+  raw: unknown,
+  options?: LoadExperimentOptions & Omit<RunControls, 'started'>,
+): Promise<RunResult> => (await composition()).runExperiment(raw, options);
 
 /** A study scope of a loaded experiment (a child container): create its plugins with the study's services. */
 export const openStudyScope = async (experiment: LoadedExperiment): Promise<StudyScope> =>

@@ -256,7 +256,7 @@ describe('runExperiment (the composition root)', () => {
     expect(refused).toMatchObject({ code: 'CONFIG_INVALID' });
     const { issues } = refused as { issues: { pointer: string; expected: string }[] };
     expect(issues.map((issue) => issue.pointer)).toEqual(['/gracePeriodMs', '/bogus']);
-    expect(issues[0]?.expected).toContain('`gracePeriodSeconds`');
+    expect(issues[0]?.expected).toContain("the run's `gracePeriodMs` is the config's `gracePeriodSeconds`");
   });
 
   // A batch runs many studies on one Ctrl-C signal: a listener left per study warned of a leak

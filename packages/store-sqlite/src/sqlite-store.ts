@@ -124,7 +124,7 @@ const comparedTrial = (row: ComparedRow): ComparedTrial => ({
 });
 
 /** How many studies' listings a store keeps (see `listTrials`). */
-const LISTINGS_KEPT = 8;
+const LISTINGS_KEPT = 32;
 
 class SqliteTrialStore implements SqliteStore {
   readonly name = 'sqlite';

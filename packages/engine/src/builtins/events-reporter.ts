@@ -58,8 +58,9 @@ const eventJson = (event: EngineEvent): string =>
 /**
  * A reporter that appends each event (or those of `types`) to a file as one JSON line: the run's record
  * for tools, and the one place a config's `"explain": true` shows (trial 39: its `suggestion.explained`
- * events reached no built-in reporter). The file is opened at creation (its folder made) and written as
- * each event comes, so a run cut short keeps what it wrote.
+ * events reached no built-in reporter). The file is checked at creation (its folder made), opened at a
+ * run's first event and closed at its end, and written as each event comes, so a run cut short keeps what
+ * it wrote.
  */
 export const createEventsReporter = (options: EventsReporterOptions, baseDir = process.cwd()): Reporter => {
   // Options given in code are checked as a config's are (trial 54: `types: ["trial.finish"]` wrote an empty
@@ -100,7 +101,12 @@ export const createEventsReporter = (options: EventsReporterOptions, baseDir = p
     name: 'events',
     onEvent: (event) => {
       if (!wanted.has(event.type)) return;
-      fd ??= openSync(path, 'a');
+      try {
+        fd ??= openSync(path, 'a');
+      } catch (error) {
+        // Its folder removed since, say: said as the file's, the run's warning names the reporter (review 80).
+        throw new Error(`cannot append to ${path}: ${(error as Error).message}`);
+      }
       writeSync(fd, `${eventJson(event)}\n`);
     },
     end: () => {

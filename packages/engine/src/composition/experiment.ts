@@ -499,10 +499,9 @@ const runInScope = async (
 /** Loads, validates and runs an experiment config in one call. */
 export const runExperiment = async (
   raw: unknown,
-  options: LoadExperimentOptions & RunControls = {},
+  options: LoadExperimentOptions & Omit<RunControls, 'started'> = {},
 ): Promise<RunResult> => {
-  const { started: _, ...given } = options;
-  checkApiOptions('runExperiment', given);
+  checkApiOptions('runExperiment', options);
   const experiment = await loadExperiment(raw, options);
   const controls = {
     ...(options.signal === undefined ? {} : { signal: options.signal }),

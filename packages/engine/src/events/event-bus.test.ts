@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Suggester } from '../contracts/suggester.js';
 import { sampleDistribution } from '../domain/sample-distribution.js';
 import { fmin } from '../fmin.js';
+import type { EngineEvent } from './engine-event.js';
+import { connectReporters, createEventBus } from './event-bus.js';
 
 const prior: Suggester = {
   name: 'prior',
@@ -35,5 +37,49 @@ describe('reporters of a run', () => {
     expect(log.at(-1)).toBe('fmin resolved');
     expect(log.filter((entry) => entry === 'trial.finished')).toHaveLength(3);
     expect(log).toContain('study.finished');
+  });
+});
+
+describe('connectReporters', () => {
+  const event = { type: 'study.started', study: 's', at: '2026-01-01T00:00:00.000Z' } as unknown as EngineEvent;
+
+  it("calls end anyway when an onEvent never settles, and says so (review 80: the run's end hung)", async () => {
+    const said: string[] = [];
+    const ended: string[] = [];
+    const bus = createEventBus();
+    const connected = connectReporters(
+      [{ name: 'stuck', onEvent: () => new Promise(() => undefined), end: () => void ended.push('stuck') }],
+      bus,
+      undefined,
+      (message) => said.push(message),
+      30,
+    );
+    bus.emit(event);
+    await connected.close();
+    expect(ended).toEqual(['stuck']);
+    expect(said).toEqual([
+      "reporter `stuck`: an onEvent call had not settled 0.03 s after the run's last event; its end is called without waiting longer.",
+    ]);
+  });
+
+  it('sends no event to a reporter after its end (review 80: a failure said during close reopened a file)', async () => {
+    const heard: string[] = [];
+    const bus = createEventBus();
+    const connected = connectReporters(
+      [
+        { name: 'first', onEvent: (e) => void heard.push(`first ${e.type}`), end: () => void heard.push('first end') },
+        {
+          name: 'second',
+          onEvent: () => undefined,
+          end: () => {
+            throw new Error('cannot flush');
+          },
+        },
+        { name: 'third', onEvent: (e) => void heard.push(`third ${e.type}`) },
+      ],
+      bus,
+    );
+    await connected.close();
+    expect(heard).toEqual(['first end', 'third plugin.failed']);
   });
 });

@@ -37,6 +37,25 @@ const failure = (reporter: Reporter, error: unknown, clock: Clock): EngineEvent 
   error: { code: 'REPORTER_FAILED', message: error instanceof Error ? error.message : String(error) },
 });
 
+/** How long a run's end waits for a reporter's async `onEvent` calls to settle before calling its `end`. */
+export const REPORTER_DRAIN_MS = 10_000;
+
+/** Whether the promises all settled within `ms` (a timer that does not keep the process alive). */
+const settledWithin = async (promises: readonly PromiseLike<unknown>[], ms: number): Promise<boolean> => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+    timer.unref?.();
+  });
+  try {
+    return await Promise.race([Promise.allSettled(promises).then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
+const reporterName = (reporter: Reporter): string => (typeof reporter?.name === 'string' ? reporter.name : 'unnamed');
+
 /** The reporters of one run, subscribed to its bus. */
 export interface ConnectedReporters {
   /**
@@ -57,6 +76,8 @@ export const connectReporters = (
   bus: EventBus,
   clock: Clock = systemClock,
   unheard?: (message: string) => void,
+  /** How long `close` waits for each reporter's async `onEvent` calls ({@link REPORTER_DRAIN_MS}). */
+  drainMs = REPORTER_DRAIN_MS,
 ): ConnectedReporters => {
   const live = new Map<Reporter, Subscription>();
   const fail = (reporter: Reporter, error: unknown, where: 'onEvent' | 'end') => {
@@ -95,9 +116,18 @@ export const connectReporters = (
   return {
     close: async () => {
       for (const reporter of reporters) {
-        // Its async onEvent calls settle first (their failures are the guard's, said once).
-        await Promise.allSettled([...(pending.get(reporter) ?? [])]);
+        // Its async onEvent calls settle first (their failures are the guard's, said once), for a while only:
+        // one that never settles must not hold the run's end (review 80: `fmin` never resolved).
+        const inFlight = [...(pending.get(reporter) ?? [])];
+        if (inFlight.length > 0 && !(await settledWithin(inFlight, drainMs)))
+          unheard?.(
+            `reporter \`${reporterName(reporter)}\`: ${inFlight.length === 1 ? 'an onEvent call' : 'onEvent calls'} had not settled ${drainMs / 1000} s after the run's last event; its end is called without waiting longer.`,
+          );
         const cutOff = !live.has(reporter);
+        // Ended: no later event reaches it (review 80: another reporter's failure, said during close, made the
+        // events reporter open its file again after its end, never to close it).
+        live.get(reporter)?.unsubscribe();
+        live.delete(reporter);
         try {
           await reporter.end?.();
         } catch (error) {

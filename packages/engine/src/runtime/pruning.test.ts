@@ -471,33 +471,36 @@ describe('pruning in the run loop', () => {
     const unhandled: unknown[] = [];
     const listen = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', listen);
-    const answers: [string, unknown, string][] = [
-      ['an async shouldPrune', Promise.resolve(false), 'answered a Promise'],
-      ['a forgotten return', undefined, 'answered nothing'],
-      ['a number', 1, 'answered 1'],
-    ];
-    for (const [, answer, message] of answers) {
-      const odd = { name: 'odd', shouldPrune: () => answer } as unknown as Pruner;
-      const store = createMemoryStore();
-      await expect(run(curve, { pruner: odd, store })).rejects.toMatchObject({
+    try {
+      const answers: [string, unknown, string][] = [
+        ['an async shouldPrune', Promise.resolve(false), 'answered a Promise'],
+        ['a forgotten return', undefined, 'answered nothing'],
+        ['a number', 1, 'answered 1'],
+      ];
+      for (const [, answer, message] of answers) {
+        const odd = { name: 'odd', shouldPrune: () => answer } as unknown as Pruner;
+        const store = createMemoryStore();
+        await expect(run(curve, { pruner: odd, store })).rejects.toMatchObject({
+          code: 'PRUNER_FAILED',
+          message: expect.stringContaining(`Pruner \`odd\` ${message} on trial #0 at step 0; expected true or false`),
+        });
+        const trials = await store.listTrials('prune');
+        expect(trials).toHaveLength(1);
+        expect(trials[0]).toMatchObject({ state: 'failed', error: { code: 'PRUNER_FAILED' } });
+      }
+      // Trial 73: one that rejects was refused, then its rejection ended the process as unhandled.
+      const rejecting = {
+        name: 'odd',
+        shouldPrune: () => Promise.reject(new Error('pruner rejects')),
+      } as unknown as Pruner;
+      await expect(run(curve, { pruner: rejecting })).rejects.toMatchObject({
         code: 'PRUNER_FAILED',
-        message: expect.stringContaining(`Pruner \`odd\` ${message} on trial #0 at step 0; expected true or false`),
+        message: expect.stringContaining('answered a Promise'),
       });
-      const trials = await store.listTrials('prune');
-      expect(trials).toHaveLength(1);
-      expect(trials[0]).toMatchObject({ state: 'failed', error: { code: 'PRUNER_FAILED' } });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      process.off('unhandledRejection', listen);
     }
-    // Trial 73: one that rejects was refused, then its rejection ended the process as unhandled.
-    const rejecting = {
-      name: 'odd',
-      shouldPrune: () => Promise.reject(new Error('pruner rejects')),
-    } as unknown as Pruner;
-    await expect(run(curve, { pruner: rejecting })).rejects.toMatchObject({
-      code: 'PRUNER_FAILED',
-      message: expect.stringContaining('answered a Promise'),
-    });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    process.off('unhandledRejection', listen);
     expect(unhandled).toEqual([]);
   });
 

@@ -18,6 +18,8 @@ export interface ExportHeader {
    * matched a waiting `{"k": "q"}`, and the moved study never ran it). Absent in older exports.
    */
   readonly enqueued?: { readonly waiting: readonly string[] };
+  /** How many trial lines follow: a file cut at a line's end is known (trial 74). Absent in older exports. */
+  readonly trials?: number;
 }
 
 /** The format version `parzen export` writes and `parzen import` reads. */

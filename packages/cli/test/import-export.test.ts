@@ -349,7 +349,7 @@ export const manifests = [{
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line));
-    expect(lines[0]).toEqual({ parzen: 'export', version: 1, study });
+    expect(lines[0]).toEqual({ parzen: 'export', version: 1, study, trials: lines.length - 1 });
     expect(lines[1]).toMatchObject({
       params: { x: 0.25, model: 'tree' },
       loss: 0.5,
@@ -532,6 +532,16 @@ export const manifests = [{
     } finally {
       await store.close();
     }
+    // A copy cut at a line's end: refused whole, said; on purpose, --ignore-header takes the rows there are.
+    const cut = join(dir, 'wait-cut.jsonl');
+    writeFileSync(cut, `${readFileSync(moved, 'utf8').split('\n').slice(0, 5).join('\n')}\n`);
+    const short = await cli('import', queued, cut, '--store', `sqlite:${join(dir, 'wait-cut.db')}`);
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain(`${cut} is an export of 8 trials, and holds 4: it was cut short`);
+    const kept = await cli('import', queued, cut, '--store', `sqlite:${join(dir, 'wait-cut.db')}`, '--ignore-header');
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(kept.stdout).toContain('Imported 4 trials');
+    expect(kept.stderr).not.toContain('run already');
   });
 
   it("carries the study's suggester through export and import; a CSV's study gets the config's suggester", async () => {

@@ -128,6 +128,7 @@ export const exportStudy = async (path: string | undefined, flags: ExportFlags, 
     version: EXPORT_VERSION,
     study: { name, direction, seed, space: record.space, ...(suggester === undefined ? {} : { suggester }) },
     ...(waiting.length === 0 ? {} : { enqueued: { waiting: waiting.flatMap((entry) => entry.key ?? []) } }),
+    trials: finished.length,
   };
   // Trial 74: entries waiting in the study vanished on a move, unsaid.
   if (waiting.length > 0)

@@ -113,6 +113,21 @@ const readStandardInput = (interrupted: () => boolean): Promise<string | undefin
     });
   });
 
+/**
+ * An export whose header counts other than the trial lines that follow is refused: a copy or download cut at
+ * a line's end imported as a smaller study, exit 0 (trial 74). Nothing is imported.
+ */
+const checkWhole = (path: string, file: TrialFile): void => {
+  const said = file.header?.trials;
+  const found = file.rows.length + file.bad.length;
+  if (typeof said !== 'number' || said === found) return;
+  throw new CliError(
+    `${path} is an export of ${countOf(said, 'trial')}, and holds ${found}: it was cut short (a copy or download that stopped at a line's end) or edited. Nothing was imported. ` +
+      "Import a whole copy; or, for a file cut or edited on purpose, pass --ignore-header (each row is then checked against the config's space).",
+    2,
+  );
+};
+
 /** An export of a study whose space is not the config's is refused: its params would mean other things. */
 const checkSameSpace = (path: string, file: TrialFile, config: string, space: unknown): void => {
   const found = file.header?.study.space;
@@ -287,6 +302,7 @@ const importWhenAsked = async (
   }
   checkSameSpace(shown, file, config, space);
   checkSameDirection(shown, file, config, direction);
+  checkWhole(shown, file);
   const checked = checkImportedRows(experiment.space, file.rows, (index) => file.lines[index] ?? index);
   const invalid: InvalidRow[] = [...file.bad, ...checked.invalid].sort((a, b) => a.row - b.row);
   const total = file.rows.length + file.bad.length;
@@ -328,9 +344,10 @@ const importWhenAsked = async (
     checkEnqueued(experiment.space, experiment.config.enqueue).params,
   );
   // Entries the exported study still had waiting: none of its trials ran them (trial 74).
+  // From the file's header even with --ignore-header (which sets its space and direction aside, not this).
   const waitingAtSource = new Set(
-    Array.isArray(file.header?.enqueued?.waiting)
-      ? file.header.enqueued.waiting.filter((key): key is string => typeof key === 'string')
+    Array.isArray(read.header?.enqueued?.waiting)
+      ? read.header.enqueued.waiting.filter((key): key is string => typeof key === 'string')
       : [],
   );
   let keyed = withEnqueueKeys(entries, checked.trials, [], new Set(), waitingAtSource);

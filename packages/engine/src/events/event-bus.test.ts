@@ -80,6 +80,7 @@ describe('connectReporters', () => {
       bus,
     );
     await connected.close();
+    // The first ended before the second's end failed; the third, which has no end, hears to the last.
     expect(heard).toEqual(['first end', 'third plugin.failed']);
   });
 });

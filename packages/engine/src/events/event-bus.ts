@@ -125,9 +125,12 @@ export const connectReporters = (
           );
         const cutOff = !live.has(reporter);
         // Ended: no later event reaches it (review 80: another reporter's failure, said during close, made the
-        // events reporter open its file again after its end, never to close it).
-        live.get(reporter)?.unsubscribe();
-        live.delete(reporter);
+        // events reporter open its file again after its end, never to close it). One without an end hears the
+        // run to its last event, the failures of the others' ends included.
+        if (reporter.end !== undefined) {
+          live.get(reporter)?.unsubscribe();
+          live.delete(reporter);
+        }
         try {
           await reporter.end?.();
         } catch (error) {

@@ -448,6 +448,15 @@ export const readTrialFile = (
   if (first === undefined) return { kind: 'empty', rows: [], lines: [], bad: [] };
   // A CSV under another name would fail on every line as "invalid JSON": say what it looks like instead.
   const start = first.trimStart().replace(/\r$/, '');
+  // Trial 74: both were told to rename the file to .csv.
+  if (start.startsWith('\u001f\ufffd') || start.startsWith('\u001f\u008b'))
+    throw new CliError(
+      `${path} is gzip-compressed: import reads JSON lines or CSV text. Decompress it first, or pipe it: zcat ${path} | parzen import CONFIG -`,
+    );
+  if (start.startsWith('['))
+    throw new CliError(
+      `${path} is a JSON array (as \`parzen trials --json\` writes), and import reads JSON lines (one trial a line: \`parzen export\`, or \`parzen trials --jsonl\`) or CSV (\`parzen trials --csv\`, in a file named .csv).`,
+    );
   if (!start.startsWith('{') && start.includes(','))
     throw new CliError(
       `${path}: its first line looks like a CSV header (${JSON.stringify(start.slice(0, 40))}${start.length > 40 ? '…' : ''}), ` +

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { SpaceDefinition, Trial } from '@parzen/engine';
 import { createJsonlStore } from '@parzen/store-file';
 import { createSqliteStore } from '@parzen/store-sqlite';
@@ -718,6 +719,15 @@ export const manifests = [{
     await expect(sqliteTrials(join(dir, 'results.parzen.db'))).rejects.toMatchObject({ code: 'STUDY_NOT_FOUND' });
 
     // Not one valid line: --on-invalid skip refuses too, and creates no study (trial 32: exit 0, empty study).
+    // A trial that finishes before it starts (trial 74: imported with a negative duration).
+    const backwards = writeIn(
+      dir,
+      'backwards.jsonl',
+      '{"params": {"x": 0.6, "model": "svm"}, "loss": 0.36, "startedAt": "2026-01-02T00:00:00Z", "finishedAt": "2026-01-01T00:00:00Z"}\n',
+    );
+    expect((await cli('import', target, backwards)).stderr).toContain(
+      'line 1: /finishedAt: expected a time at or after startedAt (2026-01-02T00:00:00.000Z), found "2026-01-01T00:00:00Z"',
+    );
     const none = writeIn(dir, 'none-valid.jsonl', '{"params": {"x": 3, "model": "svm"}, "loss": 1}\nnot json\n');
     const nothing = await cli('import', target, none, '--on-invalid', 'skip');
     expect(nothing.code).toBe(2);
@@ -935,6 +945,14 @@ export const manifests = [{
     expect(out.stderr).toContain('its first line looks like a CSV header ("x,model,loss")');
     expect(out.stderr).toContain('Rename it to .csv.');
     expect(existsSync(join(dir, 'txt.parzen.db'))).toBe(false);
+    // A JSON array (`parzen trials --json`) and a gzip file are said as such (trial 74: "rename it to .csv").
+    const array = writeIn(dir, 'trials.json', '[{"params":{"x":0.5,"model":"svm"},"loss":1}]\n');
+    expect((await cli('import', target, array)).stderr).toContain(
+      'is a JSON array (as `parzen trials --json` writes), and import reads JSON lines',
+    );
+    const gz = join(dir, 'rows.jsonl.gz');
+    writeFileSync(gz, gzipSync('{"params":{"x":0.5,"model":"svm"},"loss":1}\n'));
+    expect((await cli('import', target, gz)).stderr).toContain(`${gz} is gzip-compressed`);
   });
 
   it('lists 20 problems and counts the rest, and names a parameter every line lacks (trial 50: 3,001 lines, no hint)', async () => {

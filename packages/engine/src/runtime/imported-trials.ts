@@ -197,6 +197,9 @@ const checkRow = (space: CompiledSpace, row: unknown): { trial?: NewFinishedTria
   const intermediate = checkIntermediate(row.intermediate, issues);
   const startedAt = checkTime(row, 'startedAt', issues);
   const finishedAt = checkTime(row, 'finishedAt', issues);
+  // Trial 74: a trial that finished before it started was taken, with a negative duration.
+  if (startedAt !== undefined && finishedAt !== undefined && finishedAt < startedAt)
+    issues.push(issue('/finishedAt', `a time at or after startedAt (${startedAt})`, row.finishedAt));
   if (issues.length > 0 || outcome === undefined) return { issues };
   return {
     trial: {

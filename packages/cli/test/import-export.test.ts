@@ -545,6 +545,23 @@ export const manifests = [{
     expect(kept.stderr).not.toContain('run already');
   });
 
+  it('says that a copy exported while a trial runs and later ones have finished would draw again on import (trial 74)', async () => {
+    const journal = join(dir, 'gap.parzen.jsonl');
+    const source = createJsonlStore({ path: journal });
+    await source.openStudy(study);
+    const running = await source.createTrial('heart');
+    await source.setParams('heart', running?.number ?? -1, { x: 0.5, model: 0 });
+    const later = await source.createTrial('heart');
+    await source.setParams('heart', later?.number ?? -1, { x: 0.25, model: 1 });
+    await source.finishTrial('heart', later?.number ?? -1, { state: 'complete', loss: 0.5 });
+    await source.close();
+    const out = await cli('export', '--store', `jsonl:${journal}`, '-o', join(dir, 'gap-export.jsonl'));
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stderr).toContain(
+      'left out 1 running trial(s) (#0): only finished trials are exported. An import numbers the trials after them anew',
+    );
+  });
+
   it("carries the study's suggester through export and import; a CSV's study gets the config's suggester", async () => {
     const kept = { name: 'tpe', settings: { compat: 'parzen', gamma: 0.15 } };
     const source = createJsonlStore({ path: join(dir, 'suggester.parzen.jsonl') });

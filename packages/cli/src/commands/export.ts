@@ -141,7 +141,12 @@ export const exportStudy = async (path: string | undefined, flags: ExportFlags, 
   const running = trials.filter((trial) => trial.state === 'running').map((trial) => `#${trial.number}`);
   if (running.length > 0)
     output.note(
-      `parzen: left out ${running.length} running trial(s) (${running.join(', ')}): only finished trials are exported.`,
+      `parzen: left out ${running.length} running trial(s) (${running.join(', ')}): only finished trials are exported.` +
+        // Trial 74: imported, the later trials took the left-out numbers, and the copy's next trial drew again
+        // what an imported one had (random streams follow trial numbers).
+        (allFinished.some((trial) => trial.number > Number.parseInt((running[0] as string).slice(1), 10))
+          ? ' An import numbers the trials after them anew, so a copy that runs on draws again params some of them were drawn with: for a copy to continue, export once they have ended.'
+          : ''),
     );
   if (dropped > 0) output.note(`parzen: left out ${dropped} non-finite value(s) (JSON has no NaN or Infinity).`);
   if (flags.output === undefined) {

@@ -539,6 +539,19 @@ export const manifests = [{
     const short = await cli('import', queued, cut, '--store', `sqlite:${join(dir, 'wait-cut.db')}`);
     expect(short.code).toBe(2);
     expect(short.stderr).toContain(`${cut} is an export of 8 trials, and holds 4: it was cut short`);
+    // Lines added, or a count that is none (review 81: "cut short"; the check turned off).
+    const lines = readFileSync(moved, 'utf8').trim().split('\n');
+    const joined = join(dir, 'wait-joined.jsonl');
+    writeFileSync(joined, `${[...lines, ...lines.slice(1, 3)].join('\n')}\n`);
+    expect((await cli('import', queued, joined, '--store', `sqlite:${join(dir, 'wait-cut.db')}`)).stderr).toContain(
+      'is an export of 8 trials, and holds 10: lines were added to it (two exports joined?) or it was edited',
+    );
+    const edited = join(dir, 'wait-edited.jsonl');
+    const header = { ...JSON.parse(lines[0] as string), trials: '8' };
+    writeFileSync(edited, `${[JSON.stringify(header), ...lines.slice(1)].join('\n')}\n`);
+    const malformed = await cli('import', queued, edited, '--store', `sqlite:${join(dir, 'wait-cut.db')}`);
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toContain('its header\'s "trials" is "8"; expected the number of trial lines that follow');
     const kept = await cli('import', queued, cut, '--store', `sqlite:${join(dir, 'wait-cut.db')}`, '--ignore-header');
     expect(kept.code, kept.stderr).toBe(0);
     expect(kept.stdout).toContain('Imported 4 trials');
@@ -558,7 +571,7 @@ export const manifests = [{
     const out = await cli('export', '--store', `jsonl:${journal}`, '-o', join(dir, 'gap-export.jsonl'));
     expect(out.code, out.stderr).toBe(0);
     expect(out.stderr).toContain(
-      'left out 1 running trial(s) (#0): only finished trials are exported. An import numbers the trials after them anew',
+      'left out 1 running trial(s) (#0): only finished trials are exported (an enqueued entry one of them runs is in neither: an imported trial with its values would be taken for its run). An import numbers the trials after them anew',
     );
   });
 

@@ -127,7 +127,9 @@ export const exportStudy = async (path: string | undefined, flags: ExportFlags, 
     parzen: 'export',
     version: EXPORT_VERSION,
     study: { name, direction, seed, space: record.space, ...(suggester === undefined ? {} : { suggester }) },
-    ...(waiting.length === 0 ? {} : { enqueued: { waiting: waiting.flatMap((entry) => entry.key ?? []) } }),
+    ...(waiting.some((entry) => entry.key !== undefined)
+      ? { enqueued: { waiting: waiting.flatMap((entry) => entry.key ?? []) } }
+      : {}),
     trials: finished.length,
   };
   // Trial 74: entries waiting in the study vanished on a move, unsaid.
@@ -141,7 +143,10 @@ export const exportStudy = async (path: string | undefined, flags: ExportFlags, 
   const running = trials.filter((trial) => trial.state === 'running').map((trial) => `#${trial.number}`);
   if (running.length > 0)
     output.note(
-      `parzen: left out ${running.length} running trial(s) (${running.join(', ')}): only finished trials are exported.` +
+      `parzen: left out ${running.length} running trial(s) (${running.join(', ')}): only finished trials are exported` +
+        // Review 81: an entry a running trial held was neither waiting nor in the file, and an imported trial
+        // with its values was then taken for its run.
+        ' (an enqueued entry one of them runs is in neither: an imported trial with its values would be taken for its run).' +
         // Trial 74: imported, the later trials took the left-out numbers, and the copy's next trial drew again
         // what an imported one had (random streams follow trial numbers).
         (allFinished.some((trial) => trial.number > Number.parseInt((running[0] as string).slice(1), 10))

@@ -118,12 +118,19 @@ const readStandardInput = (interrupted: () => boolean): Promise<string | undefin
  * a line's end imported as a smaller study, exit 0 (trial 74). Nothing is imported.
  */
 const checkWhole = (path: string, file: TrialFile): void => {
-  const said = file.header?.trials;
+  if (file.header === undefined || !('trials' in file.header)) return;
+  const said: unknown = file.header.trials;
+  // Review 81: a hand-edited count that is not one turned the check off, or read "an export of -1 trials".
+  if (typeof said !== 'number' || !Number.isSafeInteger(said) || said < 0)
+    throw new CliError(
+      `${path}: its header's "trials" is ${JSON.stringify(said)}; expected the number of trial lines that follow (the file was edited). Nothing was imported. Set it to the number of trial lines, or remove the field.`,
+      2,
+    );
   const found = file.rows.length + file.bad.length;
-  if (typeof said !== 'number' || said === found) return;
+  if (said === found) return;
   throw new CliError(
-    `${path} is an export of ${countOf(said, 'trial')}, and holds ${found}: it was cut short (a copy or download that stopped at a line's end) or edited. Nothing was imported. ` +
-      "Import a whole copy; or, for a file cut or edited on purpose, pass --ignore-header (each row is then checked against the config's space).",
+    `${path} is an export of ${countOf(said, 'trial')}, and holds ${found}: ${found < said ? "it was cut short (a copy or download that stopped at a line's end) or edited" : 'lines were added to it (two exports joined?) or it was edited'}. Nothing was imported. ` +
+      'Import a whole copy; for a file changed on purpose, set its header\'s "trials" to the number of trial lines (--ignore-header would also drop the seed, suggester and parameter order it carries).',
     2,
   );
 };

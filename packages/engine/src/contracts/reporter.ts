@@ -12,13 +12,15 @@ export interface Reporter {
   /**
    * Gets each event of the run, in order. It may be `async` (post each event somewhere): the run does not
    * wait for it (so calls overlap: one that must not, queues its work itself), a rejection cuts the
-   * reporter off as a throw does, and `end` is called once every call has settled.
+   * reporter off as a throw does, and `end` is called once every call has settled (10 s at most after the
+   * run's last event, then said).
    */
   onEvent(event: EngineEvent): void;
   /**
    * Awaited once after the last event, and after every `onEvent` promise has settled (flush files, close
    * connections), also by a reporter cut off for a throw (to release what it holds; what it wrote may be
-   * short of the run's events then).
+   * short of the run's events then). The run waits for it 10 s at most (then says so and ends); after it, the
+   * reporter gets no event.
    */
   end?(): MaybePromise<void>;
 }

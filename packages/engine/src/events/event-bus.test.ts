@@ -62,6 +62,32 @@ describe('connectReporters', () => {
     ]);
   });
 
+  it('waits once for all reporters, and not past an end that never finishes (review 81: 10 s each; a hang)', async () => {
+    const said: string[] = [];
+    const bus = createEventBus();
+    const stuck = (name: string) => ({ name, onEvent: () => new Promise(() => undefined) });
+    const connected = connectReporters(
+      [
+        stuck('a'),
+        stuck('b'),
+        { name: 'endless', onEvent: () => undefined, end: () => new Promise<void>(() => undefined) },
+      ],
+      bus,
+      undefined,
+      (message) => said.push(message),
+      60,
+    );
+    bus.emit(event);
+    const started = Date.now();
+    await connected.close();
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(said).toEqual([
+      "reporter `a`: an onEvent call had not settled 0.06 s after the run's last event; its end is called without waiting longer.",
+      "reporter `b`: an onEvent call had not settled 0.06 s after the run's last event; its end is called without waiting longer.",
+      'reporter `endless`: its end had not finished 0.06 s after it was called; the run ends without waiting longer.',
+    ]);
+  });
+
   it('sends no event to a reporter after its end (review 80: a failure said during close reopened a file)', async () => {
     const heard: string[] = [];
     const bus = createEventBus();

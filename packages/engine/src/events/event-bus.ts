@@ -40,12 +40,14 @@ const failure = (reporter: Reporter, error: unknown, clock: Clock): EngineEvent 
 /** How long a run's end waits for a reporter's async `onEvent` calls to settle before calling its `end`. */
 export const REPORTER_DRAIN_MS = 10_000;
 
-/** Whether the promises all settled within `ms` (a timer that does not keep the process alive). */
+/**
+ * Whether the promises all settled within `ms`. The timer keeps the process alive meanwhile (review 81: an
+ * unref'd one let a program whose only work left was that wait exit at once, its reporters never ended).
+ */
 const settledWithin = async (promises: readonly PromiseLike<unknown>[], ms: number): Promise<boolean> => {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), ms);
-    timer.unref?.();
   });
   try {
     return await Promise.race([Promise.allSettled(promises).then(() => true as const), late]);
@@ -115,14 +117,19 @@ export const connectReporters = (
   }
   return {
     close: async () => {
+      // Every reporter's async onEvent calls settle first (their failures are the guard's, said once), all
+      // within one wait: one that never settles must not hold the run's end (review 80: `fmin` never
+      // resolved; review 81: reporters waited in turn, 10 s each).
+      const inFlight = reporters.map((reporter) => [...(pending.get(reporter) ?? [])]);
+      if (inFlight.some((calls) => calls.length > 0) && !(await settledWithin(inFlight.flat(), drainMs)))
+        reporters.forEach((reporter, index) => {
+          const calls = inFlight[index] ?? [];
+          if (calls.length > 0 && calls.some((call) => pending.get(reporter)?.has(call)))
+            unheard?.(
+              `reporter \`${reporterName(reporter)}\`: ${calls.length === 1 ? 'an onEvent call' : 'onEvent calls'} had not settled ${drainMs / 1000} s after the run's last event; its end is called without waiting longer.`,
+            );
+        });
       for (const reporter of reporters) {
-        // Its async onEvent calls settle first (their failures are the guard's, said once), for a while only:
-        // one that never settles must not hold the run's end (review 80: `fmin` never resolved).
-        const inFlight = [...(pending.get(reporter) ?? [])];
-        if (inFlight.length > 0 && !(await settledWithin(inFlight, drainMs)))
-          unheard?.(
-            `reporter \`${reporterName(reporter)}\`: ${inFlight.length === 1 ? 'an onEvent call' : 'onEvent calls'} had not settled ${drainMs / 1000} s after the run's last event; its end is called without waiting longer.`,
-          );
         const cutOff = !live.has(reporter);
         // Ended: no later event reaches it (review 80: another reporter's failure, said during close, made the
         // events reporter open its file again after its end, never to close it). One without an end hears the
@@ -132,7 +139,19 @@ export const connectReporters = (
           live.delete(reporter);
         }
         try {
-          await reporter.end?.();
+          // An end that never finishes must not hold the run's end either (review 81: a stream that never
+          // completed hung the run); one that finishes late does so on its own.
+          const ending = reporter.end?.();
+          if (ending !== undefined) {
+            const finishing = Promise.resolve(ending);
+            if (await settledWithin([finishing], drainMs)) await finishing;
+            else {
+              finishing.catch(() => undefined);
+              unheard?.(
+                `reporter \`${reporterName(reporter)}\`: its end had not finished ${drainMs / 1000} s after it was called; the run ends without waiting longer.`,
+              );
+            }
+          }
         } catch (error) {
           // Review 40: a reporter cut off for a throw kept its file open; its end's own failure is not news.
           if (!cutOff) fail(reporter, error, 'end');

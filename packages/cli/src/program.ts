@@ -167,7 +167,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     )
     .option(
       '--ignore-header',
-      "read an export's rows only, leaving its header aside (the study it came from: its space, direction, seed and suggester), for a study whose space or direction was changed on purpose",
+      "read an export's rows only, leaving its header aside (the study it came from: its space, direction, seed and suggester, and its count of trial lines), for a study whose space or direction was changed on purpose",
     )
     .description("Add finished trials to the config's study (created if needed), all or none.")
     .action(async (config: string, file: string, flags) => {

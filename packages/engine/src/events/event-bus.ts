@@ -37,7 +37,7 @@ const failure = (reporter: Reporter, error: unknown, clock: Clock): EngineEvent 
   error: { code: 'REPORTER_FAILED', message: error instanceof Error ? error.message : String(error) },
 });
 
-/** How long a run's end waits for a reporter's async `onEvent` calls to settle before calling its `end`. */
+/** How long a run's end waits for its reporters' async `onEvent` calls to settle (then calls their `end`), and for each `end`. */
 export const REPORTER_DRAIN_MS = 10_000;
 
 /**
@@ -78,7 +78,7 @@ export const connectReporters = (
   bus: EventBus,
   clock: Clock = systemClock,
   unheard?: (message: string) => void,
-  /** How long `close` waits for each reporter's async `onEvent` calls ({@link REPORTER_DRAIN_MS}). */
+  /** How long `close` waits for the reporters' async `onEvent` calls, and for each `end` ({@link REPORTER_DRAIN_MS}). */
   drainMs = REPORTER_DRAIN_MS,
 ): ConnectedReporters => {
   const live = new Map<Reporter, Subscription>();

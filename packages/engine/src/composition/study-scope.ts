@@ -21,6 +21,7 @@ import { PLUGIN_MANIFEST, PLUGIN_REGISTRY, SERVICE_PROVIDER } from '../di/tokens
 import type { CompiledSpace } from '../domain/compile-space.js';
 import { configErrorUnder, ParzenError } from '../errors.js';
 import { createEventBus } from '../events/event-bus.js';
+import { listenForAbort } from '../runtime/abort-listener.js';
 import { Container } from '../vendor/inversify.js';
 import { coreServices, createPlugin, lookupServices, readerServices } from './create-plugin.js';
 
@@ -51,9 +52,7 @@ const follow = (signal: AbortSignal | undefined, controller: AbortController): (
     controller.abort(signal.reason);
     return () => undefined;
   }
-  const onAbort = () => controller.abort(signal.reason);
-  signal.addEventListener('abort', onAbort, { once: true });
-  return () => signal.removeEventListener('abort', onAbort);
+  return listenForAbort(signal, () => controller.abort(signal.reason));
 };
 
 /** A service's name as `serviceToken` made its token. */

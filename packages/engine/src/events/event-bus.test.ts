@@ -1,3 +1,4 @@
+import { getMaxListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { Suggester } from '../contracts/suggester.js';
 import { sampleDistribution } from '../domain/sample-distribution.js';
@@ -108,5 +109,37 @@ describe('connectReporters', () => {
     await connected.close();
     // The first ended before the second's end failed; the third, which has no end, hears to the last.
     expect(heard).toEqual(['first end', 'third plugin.failed']);
+  });
+});
+
+describe('a shutdown signal shared by many runs at once (trial 73)', () => {
+  it('gets no leak warning from Node, and has its limit back once they end', async () => {
+    const warnings: string[] = [];
+    const listen = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', listen);
+    const shutdown = new AbortController();
+    const before = getMaxListeners(shutdown.signal);
+    try {
+      await Promise.all(
+        Array.from({ length: 12 }, (_, index) =>
+          fmin({
+            name: `s${index}`,
+            objective: async (params) => {
+              await new Promise((resolve) => setTimeout(resolve, 5));
+              return params.x;
+            },
+            space: { x: { type: 'uniform', low: 0, high: 1 } },
+            suggester: prior,
+            maxTrials: 2,
+            signal: shutdown.signal,
+          }),
+        ),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      process.off('warning', listen);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+    expect(getMaxListeners(shutdown.signal)).toBe(before);
   });
 });

@@ -16,6 +16,7 @@ import { bestTrial, type FinishedTrial, type Lease, type Trial } from '../domain
 import { ParzenError } from '../errors.js';
 import type { StopReason, StudySummary } from '../events/engine-event.js';
 import type { EventBus } from '../events/event-bus.js';
+import { listenForAbort } from './abort-listener.js';
 import { type Budget, BudgetTracker, patienceOf, trialLimit } from './budget.js';
 import { checkEnqueueStore, enqueueConfigEntries, leftoverEntriesNote } from './enqueue.js';
 import { evaluateTrial } from './evaluate-trial.js';
@@ -203,6 +204,8 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     const plain = forced === undefined || (forced instanceof Error && forced.name === 'AbortError');
     interrupt.abort(plain ? (options.signal?.reason ?? forced) : forced);
   };
+  // What stops listening to the caller's signals, when the run ends.
+  const stopListening: (() => void)[] = [];
   try {
     const suggester = studySuggester(options.suggester);
     // What the store cannot do is refused before it opens (or creates) the study: nothing is written.
@@ -257,9 +260,9 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     // trial, not after it has started (review 73).
     if (options.signal !== undefined && !options.signal.aborted) await signalsDelivered();
     if (options.signal?.aborted) onStop();
-    else options.signal?.addEventListener('abort', onStop, { once: true });
+    else if (options.signal !== undefined) stopListening.push(listenForAbort(options.signal, onStop));
     if (options.forceSignal?.aborted) onForce();
-    else options.forceSignal?.addEventListener('abort', onForce, { once: true });
+    else if (options.forceSignal !== undefined) stopListening.push(listenForAbort(options.forceSignal, onForce));
     // Patience is the study's (trial 35: each run counted afresh, so a nightly rerun of a converged study
     // spent that many trials every night): the trials finished after its best one, stale ones included.
     const patience = patienceOf(existing, spec.direction, new Set(stale));
@@ -569,8 +572,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
   } catch (error) {
     fatal ??= error;
   } finally {
-    options.signal?.removeEventListener('abort', onStop);
-    options.forceSignal?.removeEventListener('abort', onForce);
+    for (const stop of stopListening) stop();
     release();
     await connected?.close();
   }

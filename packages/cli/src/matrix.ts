@@ -192,7 +192,8 @@ const placeIn = (value: unknown, path: readonly string[]): 'set' | 'replaced' | 
  * a place inside it that a deeper key sets too (`suggester: [{"use": "tpe", "options": {"gamma": 0.5}}]` with
  * `suggester/options/gamma`). The deeper key would silently override that value's setting, so variants the
  * table names apart would run the same config (trial 72: a "gamma 0.5" row that never ran). A deeper key
- * that sets what the outer values leave unset (`suggester: [tpe, anneal]` × `suggester/options/seed`) crosses.
+ * that sets what the outer values leave unset (`suggester: [{"use": "tpe"}, {"use": "anneal"}]` × `suggester/options/seed`)
+ * crosses; a value written as a plugin's name (`"tpe"`) would be replaced, and is refused.
  */
 const overlappingKeys = (entries: readonly [string, unknown[]][]): ConfigIssue[] => {
   const paths = entries.map(([key]) => segments(key));

@@ -212,6 +212,10 @@ export const storeUnsupported = (store: string, feature: string, method: string,
 export const studyNotFound = (study: string): ParzenError =>
   new ParzenError('STUDY_NOT_FOUND', `The store has no study named \`${study}\`. Run it first.`);
 
+/** Whether `value` is a Promise or another thenable (any object with a `then` method). */
+export const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
+
 /**
  * Whether a synchronous hook (a stopper's rule, a pruner's `shouldPrune`, a plugin's `check`) answered a
  * Promise or another thenable, which Parzen refuses. Its outcome is then handled (dropped): the refusal is
@@ -220,9 +224,8 @@ export const studyNotFound = (study: string): ParzenError =>
  */
 export const refusedPromise = (value: unknown): boolean => {
   try {
-    const then = (value as { then?: unknown } | null | undefined)?.then;
-    if (typeof then !== 'function') return false;
-    then.call(value, undefined, () => undefined);
+    if (!isThenable(value)) return false;
+    value.then(undefined, () => undefined);
     return true;
   } catch {
     // A `then` getter or call that throws: a thenable all the same, with nothing left to reject.

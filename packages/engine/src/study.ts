@@ -31,6 +31,7 @@ import {
   didYouMean,
   formatIssues,
   invalidConfig,
+  isThenable,
   ParzenError,
   storeUnsupported,
   TrialPruned,
@@ -130,9 +131,7 @@ const studyListener = (
     if (!live) return undefined;
     try {
       const returned: unknown = onEvent(event);
-      return typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function'
-        ? (returned as PromiseLike<unknown>).then(undefined, cut)
-        : returned;
+      return isThenable(returned) ? returned.then(undefined, cut) : returned;
     } catch (error) {
       return cut(error);
     }

@@ -20,7 +20,7 @@ import {
 import type { TrialStore } from '../contracts/store.js';
 import type { PluginRegistry } from '../di/registry.js';
 import { deriveRng } from '../domain/rng.js';
-import { type ConfigIssue, describeValue, invalidConfig, ParzenError, refusedPromise } from '../errors.js';
+import { type ConfigIssue, describeValue, invalidConfig, isThenable, ParzenError, refusedPromise } from '../errors.js';
 import type { EventBus } from '../events/event-bus.js';
 import { warnOnStderr } from '../runtime/warn-on-stderr.js';
 
@@ -177,7 +177,7 @@ const guardedStore = (store: TrialStore, plugin: string): TrialStore => {
           throw failed(method, error);
         }
         // Any thenable, not only a native promise (review 61: a rejected thenable printed a raw stack).
-        return typeof (result as { then?: unknown } | null)?.then === 'function'
+        return isThenable(result)
           ? Promise.resolve(result).catch((error: unknown) => {
               throw failed(method, error);
             })

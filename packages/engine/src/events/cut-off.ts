@@ -1,3 +1,5 @@
+import { isThenable } from '../errors.js';
+
 /**
  * What is said of a listener cut off after it threw: in `onEvent` it gets no more events, in `end` only
  * its own ending failed. One wording for `optimize`'s reporters and the ask/tell study's `onEvent`.
@@ -36,8 +38,7 @@ export const guardListener = <E>(
 export const callCatching = (call: () => unknown, onFailure: (error: unknown) => void): void => {
   try {
     const returned = call();
-    if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function')
-      (returned as PromiseLike<unknown>).then(undefined, onFailure);
+    if (isThenable(returned)) returned.then(undefined, onFailure);
   } catch (error) {
     onFailure(error);
   }

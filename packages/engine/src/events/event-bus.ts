@@ -1,6 +1,8 @@
 import type { Observable, Subscription } from 'rxjs';
 import type { Reporter } from '../contracts/reporter.js';
 import { type Clock, systemClock } from '../contracts/services.js';
+import { isThenable } from '../errors.js';
+import { CLEANUP_TIMEOUT_MS, settledWithin } from '../runtime/with-cleanup.js';
 import { Subject } from '../vendor/rxjs.js';
 import { cutOffMessage, guardListener } from './cut-off.js';
 import type { EngineEvent } from './engine-event.js';
@@ -32,29 +34,16 @@ export const createEventBus = (): EventBus => {
 const failure = (reporter: Reporter, error: unknown, clock: Clock): EngineEvent => ({
   type: 'plugin.failed',
   at: clock.now().toISOString(),
-  plugin: typeof reporter?.name === 'string' ? reporter.name : 'unnamed',
+  plugin: reporterName(reporter),
   phase: 'report',
   error: { code: 'REPORTER_FAILED', message: error instanceof Error ? error.message : String(error) },
 });
 
-/** How long a run's end waits for its reporters' async `onEvent` calls to settle (then calls their `end`), and for each `end`. */
-export const REPORTER_DRAIN_MS = 10_000;
-
 /**
- * Whether the promises all settled within `ms`. The timer keeps the process alive meanwhile (review 81: an
- * unref'd one let a program whose only work left was that wait exit at once, its reporters never ended).
+ * How long a run's end waits for its reporters' async `onEvent` calls to settle (then calls their `end`), and
+ * for each `end`: a reporter's end is a cleanup, given the time any cleanup is.
  */
-const settledWithin = async (promises: readonly PromiseLike<unknown>[], ms: number): Promise<boolean> => {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([Promise.allSettled(promises).then(() => true as const), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-};
+export const REPORTER_DRAIN_MS = CLEANUP_TIMEOUT_MS;
 
 const reporterName = (reporter: Reporter): string => (typeof reporter?.name === 'string' ? reporter.name : 'unnamed');
 
@@ -99,12 +88,11 @@ export const connectReporters = (
     const guarded = guardListener<EngineEvent>(
       (event) => {
         const returned: unknown = reporter.onEvent(event);
-        if (typeof (returned as PromiseLike<unknown> | undefined)?.then !== 'function') return returned;
-        const promise = returned as PromiseLike<unknown>;
-        inFlight.add(promise);
-        const settled = () => inFlight.delete(promise);
-        promise.then(settled, settled);
-        return promise;
+        if (!isThenable(returned)) return returned;
+        inFlight.add(returned);
+        const settled = () => inFlight.delete(returned);
+        returned.then(settled, settled);
+        return returned;
       },
       (error) => fail(reporter, error, 'onEvent'),
     );

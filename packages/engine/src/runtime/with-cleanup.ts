@@ -23,19 +23,30 @@ export const cleanUpQuietly = async (
   warn: (message: string) => void = warnOnStderr,
   timeoutMs: number = CLEANUP_TIMEOUT_MS,
 ): Promise<void> => {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  const cleaning = Promise.resolve().then(cleanup);
+  if (!(await settledWithin([cleaning], timeoutMs))) {
+    cleaning.catch(() => undefined);
+    warn(`${what}: it did not finish in ${timeoutMs / 1000} s; going on without it`);
+    return;
+  }
   try {
-    await Promise.race([
-      Promise.resolve().then(cleanup),
-      new Promise((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`it did not finish in ${timeoutMs / 1000} s; going on without it`)),
-          timeoutMs,
-        );
-      }),
-    ]);
+    await cleaning;
   } catch (error) {
     warn(`${what}: ${firstLine(error)}`);
+  }
+};
+
+/**
+ * Whether the promises all settled within `ms`. The timer keeps the process alive meanwhile (review 81: an
+ * unref'd one let a program whose only work left was that wait exit at once, its reporters never ended).
+ */
+export const settledWithin = async (promises: readonly PromiseLike<unknown>[], ms: number): Promise<boolean> => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([Promise.allSettled(promises).then(() => true as const), late]);
   } finally {
     clearTimeout(timer);
   }

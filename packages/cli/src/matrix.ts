@@ -50,7 +50,8 @@ const invalid = (issues: readonly ConfigIssue[]): ParzenError =>
 
 const RESERVED = new Set(['name', 'matrix', 'plugins', '$schema']);
 
-const segments = (key: string): string[] =>
+/** A matrix key's path into the config (`suggester/options/gamma`, `/seed`; `~1` is `/`, `~0` is `~`). */
+export const segments = (key: string): string[] =>
   key
     .replace(/^\//, '')
     .split('/')

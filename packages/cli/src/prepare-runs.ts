@@ -23,7 +23,7 @@ import { defaultDatabaseName } from '@parzen/store-sqlite/default-path';
 import { defaultStore, defaultSuggester, loadBuiltinPlugins } from './builtin-plugins.js';
 import { type ConfigProblem, ConfigProblems } from './config-problems.js';
 import { CliError, EXIT } from './exit-codes.js';
-import { expandMatrix, inVariant, type Variant, withMatrixKey } from './matrix.js';
+import { expandMatrix, inVariant, segments, type Variant, withMatrixKey } from './matrix.js';
 import { configInputs, type InputFile, wouldDestroy } from './output-file.js';
 import { applyOverrides, type ConfigOverrides } from './overrides.js';
 import { type ProgressSettings, progressReporterManifest } from './progress-reporter.js';
@@ -436,7 +436,7 @@ const prepareFile = async (
 
 /** Whether a run's matrix set anything under these top-level config keys (a key may start with `/`). */
 const matrixSets = (run: PreparedRun, fields: readonly string[]): boolean =>
-  Object.keys(run.variant.values).some((key) => fields.includes(key.replace(/^\//, '').split('/')[0] ?? ''));
+  Object.keys(run.variant.values).some((key) => fields.includes(segments(key)[0] ?? ''));
 
 /**
  * The variants of a matrix found invalid, said together once all are checked: the same mistake in variants

@@ -100,6 +100,7 @@ export const exportStudy = async (path: string | undefined, flags: ExportFlags, 
         ...(store === undefined ? {} : { store }),
         ...(study === undefined ? {} : { study }),
         ...(flags.salvage === true ? { salvage: true } : {}),
+        waiting: true,
       },
       output,
     );
@@ -140,16 +141,16 @@ export const exportStudy = async (path: string | undefined, flags: ExportFlags, 
       )}): an export carries finished trials only. The moved study's config queues the entries of its \`enqueue\` list again (an import does not take them for run); any other (queued in code, or by an earlier version of the config) must be queued again there.`,
     );
   const { lines, dropped } = exportLines(header, space, finished);
-  const running = trials.filter((trial) => trial.state === 'running').map((trial) => `#${trial.number}`);
+  const running = trials.filter((trial) => trial.state === 'running').map((trial) => trial.number);
   if (running.length > 0)
     output.note(
-      `parzen: left out ${running.length} running trial(s) (${running.join(', ')}): only finished trials are exported` +
+      `parzen: left out ${running.length} running trial(s) (${running.map((number) => `#${number}`).join(', ')}): only finished trials are exported` +
         // Review 81: an entry a running trial held was neither waiting nor in the file, and an imported trial
         // with its values was then taken for its run.
         ' (an enqueued entry one of them runs is in neither: an imported trial with its values would be taken for its run).' +
         // Trial 74: imported, the later trials took the left-out numbers, and the copy's next trial drew again
         // what an imported one had (random streams follow trial numbers).
-        (allFinished.some((trial) => trial.number > Number.parseInt((running[0] as string).slice(1), 10))
+        (allFinished.some((trial) => trial.number > (running[0] as number))
           ? ' An import numbers the trials after them anew, so a copy that runs on draws again params some of them were drawn with: for a copy to continue, export once they have ended.'
           : ''),
     );
@@ -166,7 +167,7 @@ export const exportStudy = async (path: string | undefined, flags: ExportFlags, 
       output: target as string,
       trials: finished.length,
       leftOut: {
-        running: trials.filter((trial) => trial.state === 'running').map((trial) => trial.number),
+        running,
         salvaged: lost.map((trial) => trial.number),
       },
       nonFinite: dropped,

@@ -53,6 +53,8 @@ export interface InspectFlags {
   readonly study?: string;
   /** Read a damaged JSONL journal anyway (the store's `salvage` option). */
   readonly salvage?: boolean;
+  /** Read the enqueued entries waiting too (only `export` says them; the other read commands need not). */
+  readonly waiting?: boolean;
 }
 
 /** The stores the CLI knows without loading a config's `plugins`. */
@@ -228,14 +230,19 @@ const onlyStudy = (studies: readonly StudyRecord[] | undefined, store: string): 
 };
 
 /** Reads the target's study from `store` (opened for the target's store choice; the caller closes it). */
-const inspect = async (target: InspectTarget, store: TrialStore, output: Output): Promise<InspectedStudy> => {
+const inspect = async (
+  target: InspectTarget,
+  store: TrialStore,
+  output: Output,
+  withWaiting = false,
+): Promise<InspectedStudy> => {
   try {
     const record =
       target.study === undefined
         ? onlyStudy(await store.listStudies?.(), target.store.use)
         : await store.getStudy(target.study);
     const trials = await store.listTrials(record.name);
-    const waiting = (await store.listEnqueued?.(record.name)) ?? [];
+    const waiting = withWaiting ? ((await store.listEnqueued?.(record.name)) ?? []) : [];
     // What the config says of its own study only (review 53: `--study OTHER` was said to have another direction).
     const config = target.config?.name === record.name ? target.config : undefined;
     if (config !== undefined && !sameSpace(config.space, record.space)) {
@@ -362,7 +369,7 @@ const loadStudySet = async (
         const store = await stores.get(storeKey(target.store, target.study, target.baseDir), () =>
           openTargetStore(target),
         );
-        studies.push(await inspect(target, store, output));
+        studies.push(await inspect(target, store, output, flags.waiting === true));
       } catch (error) {
         // A matrix run in part (interrupted, or one variant still to come): show the studies that exist.
         if (targets.length === 1 || !(error instanceof ParzenError) || error.code !== 'STUDY_NOT_FOUND') throw error;

@@ -88,11 +88,12 @@ const everyTrialFailed = (result: RunResult): boolean => {
 
 const checkStudiesExist = async (
   runs: readonly PreparedRun[],
+  /** Each run's study as its store keeps it (`readStudyRecords`), in the order of `runs`. */
+  reads: readonly Read<StudyRecord>[],
   output: Output,
   /** The command that starts the studies never started: `parzen run` with the configs and the run's `--store`. */
   rerun: (paths: readonly string[]) => string,
 ): Promise<readonly PreparedRun[]> => {
-  const reads = await readStudyRecords(runs.map((run) => run.experiment));
   const notFound = (read: Read<StudyRecord> | undefined) =>
     read?.error instanceof ParzenError && read.error.code === 'STUDY_NOT_FOUND';
   // A store that cannot be read is said as it is (as a run would say it).
@@ -127,12 +128,10 @@ const checkStudiesExist = async (
  * A store that cannot be read leaves only its own studies unchecked (review 79), for their runs to say. One
  * config alone is left to its run, which refuses it the same way before any trial.
  */
-const refuseMismatchedStudies = async (runs: readonly PreparedRun[]): Promise<void> => {
+const refuseMismatchedStudies = (runs: readonly PreparedRun[], reads: readonly Read<StudyRecord>[]): void => {
   if (runs.length < 2) return;
-  const kept = runs.filter((run) => run.experiment.config.store.use !== 'memory');
-  const reads = await readStudyRecords(kept.map((run) => run.experiment));
   const refused: { run: PreparedRun; error: ParzenError }[] = [];
-  kept.forEach((run, at) => {
+  runs.forEach((run, at) => {
     const read = reads[at];
     if (read === undefined || !('value' in read)) return;
     const { name, direction, space, seed } = run.experiment.config;
@@ -514,9 +513,12 @@ const prepareStudies = async (
     },
   });
   await noteLegacyStudies(runs, output);
+  // Each study as its store keeps it, read once for the checks below that need it (a batch's, a resume's).
+  let reads: readonly Read<StudyRecord>[] = [];
   try {
     await refuseReorderedStudies(runs);
-    await refuseMismatchedStudies(runs);
+    if (runs.length > 1 || resume) reads = await readStudyRecords(runs.map((run) => run.experiment));
+    refuseMismatchedStudies(runs, reads);
   } catch (error) {
     await closeStarted(runs);
     throw error;
@@ -551,6 +553,7 @@ const prepareStudies = async (
     try {
       return await checkStudiesExist(
         runs,
+        reads,
         output,
         (configs) => `parzen run ${configs.join(' ')}${flags.store === undefined ? '' : ` --store ${flags.store}`}`,
       );

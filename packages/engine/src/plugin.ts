@@ -148,7 +148,15 @@ export {
   type TrialOutcome,
   type TrialState,
 } from './domain/trial.js';
-export { addedTrial, copyParams, finishedTrial, runningTrial, withIntermediate } from './domain/trial-builders.js';
+export {
+  addedTrial,
+  addIntermediate,
+  copyParams,
+  finishedTrial,
+  hasStep,
+  runningTrial,
+  withIntermediate,
+} from './domain/trial-builders.js';
 export {
   type ConfigIssue,
   configErrorUnder,

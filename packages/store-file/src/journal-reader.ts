@@ -168,7 +168,6 @@ export class JournalReader {
         this.offset += end + 1;
         for (const line of chunk.toString('utf8', 0, end).split('\n')) this.consume(line);
       }
-      this.replica.flush();
       if (this.corrupt !== undefined) this.warnTorn(this.corrupt);
     } catch (error) {
       // A file-system error (EISDIR, EIO) as a store error naming the journal, not a stack trace.
@@ -212,7 +211,6 @@ export class JournalReader {
     this.offset += bytes;
     this.size += bytes;
     this.consume(line.slice(0, -1));
-    this.replica.flush();
   }
 
   /**

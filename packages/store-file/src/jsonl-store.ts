@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   type AddTrialsOptions,
+  addIntermediate,
   assertOptions,
   type Clock,
   type CreateTrialOptions,
@@ -32,7 +33,6 @@ import {
   trialNotFound,
   trialsChangedSince,
   warnOnStderr,
-  withIntermediate,
 } from '@parzen/engine/plugin';
 import { FileLock } from './file-lock.js';
 import { type FsyncPolicy, JournalFile } from './journal-file.js';
@@ -224,9 +224,15 @@ class JsonlTrialStore implements JsonlStore {
 
   async reportIntermediate(study: string, number: number, step: number, value: number): Promise<void> {
     await this.write((append) => {
-      const trial = this.running(study, number);
+      // Checked on the replica as it is (a running trial's snapshot takes its reports when next read): a
+      // report costs O(1), not a copy of its curve.
+      const found = this.replica.peek(study);
+      if (found === undefined) throw studyNotFound(study);
+      const trial = found.trials[number];
+      if (trial === undefined) throw trialNotFound(study, number);
+      if (trial.state !== 'running') throw trialAlreadyFinished(study, number);
       // A step already reported keeps its first value: nothing to write.
-      if (withIntermediate(trial.intermediate, step, value) === trial.intermediate) return;
+      if (this.replica.hasStep(found, number, step)) return;
       append({ op: 'report', study, number, step, value }, true);
     }, true);
   }
@@ -388,8 +394,8 @@ const encodeLine = (record: JournalRecord, path: string): string => {
 /** An added trial as the journal keeps it: its internal values as `params`, its intermediate values in step order, one per step. */
 const journalAdded = ({ internal, ...trial }: NewFinishedTrial): JournalAddedTrial => {
   if (trial.intermediate === undefined) return { ...trial, params: internal };
-  let intermediate: readonly IntermediateValue[] = [];
-  for (const point of trial.intermediate) intermediate = withIntermediate(intermediate, point.step, point.value);
+  const intermediate: IntermediateValue[] = [];
+  for (const point of trial.intermediate) addIntermediate(intermediate, point.step, point.value);
   return { ...trial, params: internal, intermediate };
 };
 

@@ -5,8 +5,15 @@ import { EntryQueue } from '../domain/entry-queue.js';
 import type { ParamAssignment } from '../domain/params.js';
 import { refuseRepeatedTrials } from '../domain/repeated-trials.js';
 import type { StudyRecord, StudySpec } from '../domain/study.js';
-import { endedUnrun, type Lease, type RunningTrial, type Trial, type TrialOutcome } from '../domain/trial.js';
-import { addedTrial, copyParams, finishedTrial, runningTrial, withIntermediate } from '../domain/trial-builders.js';
+import {
+  endedUnrun,
+  type IntermediateValue,
+  type Lease,
+  type RunningTrial,
+  type Trial,
+  type TrialOutcome,
+} from '../domain/trial.js';
+import { addedTrial, addIntermediate, copyParams, finishedTrial, runningTrial } from '../domain/trial-builders.js';
 import { studyNotFound, trialAlreadyFinished, trialNotFound } from '../errors.js';
 import { trialsChangedSince } from './change-log.js';
 import { checkSameStudy } from './check-same-study.js';
@@ -17,6 +24,12 @@ interface StudyState {
   readonly queue: EntryQueue<ParamAssignment>;
   /** The number of every trial written, in write order: `listTrialsSince`'s cursor is a position in it. */
   readonly changes: number[];
+  /**
+   * The intermediate values of running trials, added to in place per report; a trial's snapshot in `trials`
+   * takes them when it is next read (`unsettled`), so a report costs O(1), not a copy of its curve.
+   */
+  readonly curves: Map<number, IntermediateValue[]>;
+  readonly unsettled: Set<number>;
 }
 
 /**
@@ -26,7 +39,19 @@ interface StudyState {
 export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
   const now = (): string => clock.now().toISOString();
   const studies = new Map<string, StudyState>();
+  /** The study, with no snapshot missing its trial's latest reports. */
   const state = (name: string): StudyState => {
+    const found = unsettled(name);
+    for (const number of found.unsettled) {
+      const trial = found.trials[number] as RunningTrial;
+      const intermediate = Object.freeze((found.curves.get(number) as IntermediateValue[]).slice());
+      found.trials[number] = Object.freeze(runningTrial(trial, { intermediate }));
+    }
+    found.unsettled.clear();
+    return found;
+  };
+  /** The study as it is, some snapshots possibly behind their curves (for a report). */
+  const unsettled = (name: string): StudyState => {
     const found = studies.get(name);
     if (found === undefined) throw studyNotFound(name);
     return found;
@@ -41,6 +66,7 @@ export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
     const found = state(study);
     found.trials[trial.number] = Object.freeze(trial);
     found.changes.push(trial.number);
+    if (trial.state !== 'running') found.curves.delete(trial.number);
   };
   return {
     name: 'memory',
@@ -52,7 +78,14 @@ export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
         return { study: existing.record, resumed: true };
       }
       const record: StudyRecord = Object.freeze({ ...spec, createdAt: now() });
-      studies.set(spec.name, { record, trials: [], queue: new EntryQueue(), changes: [] });
+      studies.set(spec.name, {
+        record,
+        trials: [],
+        queue: new EntryQueue(),
+        changes: [],
+        curves: new Map(),
+        unsettled: new Set(),
+      });
       return { study: record, resumed: false };
     },
     async getStudy(name) {
@@ -94,8 +127,18 @@ export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
       return trialsChangedSince(found.changes, found.trials, cursor);
     },
     async reportIntermediate(study: string, number: number, step: number, value: number) {
-      const trial = running(study, number);
-      replace(study, runningTrial(trial, { intermediate: withIntermediate(trial.intermediate, step, value) }));
+      const found = unsettled(study);
+      const trial = found.trials[number];
+      if (trial === undefined) throw trialNotFound(study, number);
+      if (trial.state !== 'running') throw trialAlreadyFinished(study, number);
+      let curve = found.curves.get(number);
+      if (curve === undefined) {
+        curve = trial.intermediate?.slice() ?? [];
+        found.curves.set(number, curve);
+      }
+      if (!addIntermediate(curve, step, value)) return;
+      found.unsettled.add(number);
+      found.changes.push(number);
     },
     async enqueue(study: string, entries: readonly EnqueuedParams[]) {
       const found = state(study);

@@ -10,7 +10,7 @@ import {
   type Trial,
   type TrialOutcome,
 } from '../domain/trial.js';
-import { withIntermediate } from '../domain/trial-builders.js';
+import { addIntermediate, stepIndex } from '../domain/trial-builders.js';
 import { describeValue, ParzenError, refusedPromise, storeUnsupported } from '../errors.js';
 import type { EngineEvent } from '../events/engine-event.js';
 import { notJson } from './interpret-result.js';
@@ -135,8 +135,25 @@ export const createPruning = (options: PruningOptions): Pruning => {
   const { store, pruner, study } = options;
   const refreshMs = options.refreshMs ?? 1000;
   const clock = options.clock ?? systemClock;
-  /** Intermediate values of this process's trials that are running (or were reported through `report`). */
-  const local = new Map<number, readonly IntermediateValue[]>();
+  /**
+   * Intermediate values of this process's trials that are running (or were reported through `report`),
+   * added to in place (a report costs O(1), not a copy of the curve). The pruner is shown them as they
+   * are, and `intermediate()` hands out a frozen copy.
+   */
+  const local = new Map<number, IntermediateValue[]>();
+  /**
+   * What the pruner was last shown of each curve in `local`: a frozen copy, made again only once the curve
+   * has grown, so what a pruner keeps of a context never changes after the call.
+   */
+  const snapshots = new Map<number, readonly IntermediateValue[]>();
+  const snapshotOf = (number: number, curve: readonly IntermediateValue[]): readonly IntermediateValue[] => {
+    let snapshot = snapshots.get(number);
+    if (snapshot?.length !== curve.length) {
+      snapshot = Object.freeze(curve.slice());
+      snapshots.set(number, snapshot);
+    }
+    return snapshot;
+  };
   let version = 0;
   /**
    * The last listing, and the array the pruner is shown: a copy of it made once per listing, whose entries
@@ -159,7 +176,8 @@ export const createPruning = (options: PruningOptions): Pruning => {
       const at = trials[number]?.number === number ? number : trials.findIndex((trial) => trial.number === number);
       const trial = trials[at];
       if (trial === undefined || trial.state !== 'running') continue;
-      shown[at] = (trial.intermediate?.length ?? 0) >= mine.length ? trial : { ...trial, intermediate: mine };
+      shown[at] =
+        (trial.intermediate?.length ?? 0) >= mine.length ? trial : { ...trial, intermediate: snapshotOf(number, mine) };
     }
     return shown;
   };
@@ -220,7 +238,14 @@ export const createPruning = (options: PruningOptions): Pruning => {
       const code = error instanceof ParzenError ? error.code : undefined;
       if (!(begun && (code === 'TRIAL_ALREADY_FINISHED' || code === 'TRIAL_NOT_FOUND'))) throw error;
     }
-    if (begun) local.set(number, withIntermediate(local.get(number), step, value));
+    if (begun) {
+      let curve = local.get(number);
+      if (curve === undefined) {
+        curve = [];
+        local.set(number, curve);
+      }
+      addIntermediate(curve, step, value);
+    }
     const prune = told || (await judge(number, step));
     options.emit({ type: 'trial.reported', at: clock.now().toISOString(), study, number, step, value, prune });
     return prune;
@@ -279,7 +304,9 @@ export const createPruning = (options: PruningOptions): Pruning => {
           return;
         }
         // A step reported again: the first value stays (as Optuna keeps it), and the user is told once.
-        const earlier = local.get(number)?.find((point) => point.step === step);
+        const curve = local.get(number) ?? [];
+        const found = curve[stepIndex(curve, step)];
+        const earlier = found?.step === step ? found : undefined;
         if (earlier !== undefined && typeof value === 'number') {
           checkReport(step, value);
           if (!warnedRepeat)
@@ -318,7 +345,7 @@ export const createPruning = (options: PruningOptions): Pruning => {
           await Promise.all([...pending]);
           return !seenAtEnd && told ? toldAt : undefined;
         },
-        intermediate: () => local.get(number) ?? [],
+        intermediate: () => Object.freeze(local.get(number)?.slice() ?? []),
         outcome: (result) => {
           if (failure !== undefined)
             return { state: 'failed', error: { code: failure.code, message: failure.message } };
@@ -350,6 +377,7 @@ export const createPruning = (options: PruningOptions): Pruning => {
         end: () => {
           ended = true;
           local.delete(number);
+          snapshots.delete(number);
           version++;
           if (failure !== undefined) throw failure;
         },

@@ -307,6 +307,39 @@ export const describeStoreContract = (name: string, options: StoreContractOption
       });
     }
 
+    if (!without.has('reportIntermediate')) {
+      it('keeps listings taken between reports as they were; params set and changes listed after reports carry every value', async () => {
+        const store = await open();
+        const report = must(store.reportIntermediate, 'reportIntermediate').bind(store);
+        await store.createTrial(spec.name);
+        await report(spec.name, 0, 0, 0.9);
+        const [early] = await store.listTrials(spec.name);
+        const since = store.listTrialsSince?.bind(store);
+        const cursor = (await since?.(spec.name))?.cursor;
+        await report(spec.name, 0, 1, 0.8);
+        await report(spec.name, 0, 2, 0.7);
+        expect(early?.intermediate).toEqual([{ step: 0, value: 0.9 }]);
+        if (since !== undefined) {
+          const changed = await since(spec.name, cursor);
+          expect(changed.trials.map((trial) => trial.intermediate?.length)).toEqual([3]);
+        }
+        await store.setParams(spec.name, 0, { x: 0.2 });
+        await report(spec.name, 0, 3, 0.6);
+        const [middle] = await store.listTrials(spec.name);
+        expect(middle).toMatchObject({ state: 'running', internal: { x: 0.2 } });
+        expect(middle?.intermediate?.map((point) => point.step)).toEqual([0, 1, 2, 3]);
+        // A long loop of reports, each after the last: every value kept, in order.
+        for (let step = 4; step < 200; step++) await report(spec.name, 0, step, 1 / step);
+        await report(spec.name, 0, 100, 7); // a repeat: the first value stays
+        const finished = await store.finishTrial(spec.name, 0, { state: 'complete', loss: 0.001 });
+        expect(finished.intermediate).toHaveLength(200);
+        expect(finished.intermediate?.[100]).toEqual({ step: 100, value: 1 / 100 });
+        expect(finished.intermediate?.every((point, i) => point.step === i)).toBe(true);
+        expect(middle?.intermediate).toHaveLength(4);
+        await store.close();
+      });
+    }
+
     if (!without.has('enqueue')) {
       it('hands enqueued params to new trials, oldest first, each entry once, skipping known keys', async () => {
         const store = await open();

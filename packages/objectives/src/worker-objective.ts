@@ -381,9 +381,35 @@ export const createWorkerObjective = async (
     throw error;
   }
   idle.push(first);
+  // The lanes that prepared and have not begun evaluating, and the threads loading for them: each such lane
+  // finds a loaded thread when its trial begins (trial 76: with concurrency 3, the second and third threads
+  // loaded inside their trials, and a 50 ms objective failed TIMEOUT at 500 ms).
+  let prepared = 0;
+  const loading = new Set<Promise<void>>();
+  const idleAlive = (): number => idle.filter((thread) => thread.alive).length;
   return {
     name: 'module',
+    async prepare() {
+      prepared++;
+      if (idleAlive() + loading.size < prepared) {
+        const thread = spawn();
+        const load = thread.ready.then(
+          () => {
+            idle.push(thread);
+          },
+          () => {
+            // Said by the trial that next needs a thread (evaluate loads one and fails it with the reason).
+            all.delete(thread);
+            thread.terminate();
+          },
+        );
+        loading.add(load);
+        void load.finally(() => loading.delete(load));
+      }
+      await Promise.all(loading);
+    },
     async evaluate(params, context) {
+      prepared = Math.max(0, prepared - 1);
       for (let attempt = 1; ; attempt++) {
         let thread = idle.pop();
         while (thread !== undefined && !thread.alive) thread = idle.pop();

@@ -1,13 +1,26 @@
 import { getMaxListeners, setMaxListeners } from 'node:events';
 
 /**
+ * A signal's listener limit; 0 (off) when Node cannot say: Node 20's `getMaxListeners` throws a TypeError for
+ * an `AbortSignal` whose limit was set to 0 (`setMaxListeners(0, signal)`, a service's way to silence the
+ * warning), and `fmin` with such a signal ended in that TypeError.
+ */
+const maxListenersOf = (signal: AbortSignal): number => {
+  try {
+    return getMaxListeners(signal);
+  } catch {
+    return 0;
+  }
+};
+
+/**
  * Listens once for `abort` on a caller's signal, and returns what stops listening. While it listens, the
  * signal may have one listener more before Node warns of a leak: a service that gives one shutdown signal to
  * more than ten runs at once got `MaxListenersExceededWarning`, though each run removes its listener (trial
  * 73). A signal whose limit is off (0) is left as it is.
  */
 export const listenForAbort = (signal: AbortSignal, listener: () => void): (() => void) => {
-  const max = getMaxListeners(signal);
+  const max = maxListenersOf(signal);
   const raised = max > 0;
   if (raised) setMaxListeners(max + 1, signal);
   signal.addEventListener('abort', listener, { once: true });
@@ -16,7 +29,21 @@ export const listenForAbort = (signal: AbortSignal, listener: () => void): (() =
     if (!listening) return;
     listening = false;
     signal.removeEventListener('abort', listener);
-    const now = getMaxListeners(signal);
+    const now = maxListenersOf(signal);
     if (raised && now > 1) setMaxListeners(now - 1, signal);
   };
+};
+
+/** Waits for `work`, or until `signal` aborts, whichever comes first (the work goes on, unwaited). */
+export const untilAborted = async (work: Promise<unknown>, signal: AbortSignal): Promise<void> => {
+  if (signal.aborted) return;
+  let stop = () => {};
+  const aborted = new Promise<void>((resolve) => {
+    stop = listenForAbort(signal, resolve);
+  });
+  try {
+    await Promise.race([work.then(() => undefined), aborted]);
+  } finally {
+    stop();
+  }
 };

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,6 +101,49 @@ describe('runStudy', () => {
       { concurrency: 3 },
     );
     expect(most).toBe(3);
+  });
+
+  it('runs with a signal whose listener limit is off (Node 20 cannot read it back: fmin ended in a TypeError)', async () => {
+    const caller = new AbortController();
+    setMaxListeners(0, caller.signal);
+    const force = new AbortController();
+    setMaxListeners(0, force.signal);
+    const result = await run(() => 1, { maxTrials: 3 }, { signal: caller.signal, forceSignal: force.signal });
+    expect(result.reason).toBe('max-trials');
+    expect(result.trials).toHaveLength(3);
+  });
+
+  it("waits for an objective's prepare() before each trial begins: not in the trial's duration, not under its time limit", async () => {
+    let prepares = 0;
+    const objective: ObjectiveAdapter = {
+      name: 'slow-to-load',
+      prepare: async () => {
+        prepares++;
+        await sleep(150);
+      },
+      evaluate: async () => ({ status: 'ok', loss: 1 }),
+    };
+    const result = await run(() => 1, { maxTrials: 6 }, { objective, concurrency: 3, trialTimeoutMs: 100 });
+    expect(result.trials.map((trial) => trial.state)).toEqual(Array(6).fill('complete'));
+    // Each lane prepares before each of its trials (and once more before it finds the budget spent).
+    expect(prepares).toBeGreaterThanOrEqual(6);
+    for (const trial of result.trials)
+      expect(Date.parse((trial as { finishedAt: string }).finishedAt) - Date.parse(trial.startedAt)).toBeLessThan(150);
+  });
+
+  it('ends a wait for prepare() when the run is forced to stop', async () => {
+    const force = new AbortController();
+    const objective: ObjectiveAdapter = {
+      name: 'never-loads',
+      prepare: () => new Promise(() => {}),
+      evaluate: async () => ({ status: 'ok', loss: 1 }),
+    };
+    const running = run(() => 1, { maxTrials: 3 }, { objective, forceSignal: force.signal });
+    await sleep(20);
+    force.abort();
+    const result = await running;
+    expect(result.reason).toBe('interrupted');
+    expect(result.trials).toHaveLength(0);
   });
 
   it('runs 12 trials at once without Node warning of a listener leak (each running trial listens to the run)', async () => {

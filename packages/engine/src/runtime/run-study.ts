@@ -16,7 +16,7 @@ import { bestTrial, type FinishedTrial, type Lease, type Trial } from '../domain
 import { ParzenError } from '../errors.js';
 import type { StopReason, StudySummary } from '../events/engine-event.js';
 import type { EventBus } from '../events/event-bus.js';
-import { listenForAbort } from './abort-listener.js';
+import { listenForAbort, untilAborted } from './abort-listener.js';
 import { type Budget, BudgetTracker, patienceOf, trialLimit } from './budget.js';
 import { checkEnqueueStore, enqueueConfigEntries, leftoverEntriesNote } from './enqueue.js';
 import { evaluateTrial } from './evaluate-trial.js';
@@ -454,6 +454,12 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           // worker whose process is gone is marked at once, as at the start.
           const swept = await failStaleTrials(store, spec.name, running, workerId, new Date(Date.now() - leaseMs));
           if (swept.length > 0) warn(staleNote(spec.name, swept, ownersOf(running, swept)));
+        }
+        // What the next evaluation needs is made ready before its trial begins (a worker thread loaded), so
+        // its time is neither the trial's duration nor under its time limit; a second Ctrl-C ends the wait.
+        if (options.objective.prepare !== undefined) {
+          await untilAborted(options.objective.prepare(), interrupt.signal);
+          if (reason !== undefined) break;
         }
         const lease = { owner: workerId, expiresAt: new Date(Date.now() + leaseMs).toISOString() };
         let finished: FinishedTrial;

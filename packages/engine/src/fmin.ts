@@ -2,7 +2,6 @@ import { checkApiOptions, checkRunEnds } from './api-options.js';
 import type { ObjectiveFunction } from './builtins/function-objective.js';
 import type { Pruner } from './contracts/pruner.js';
 import type { Reporter } from './contracts/reporter.js';
-import type { StopContext } from './contracts/stopper.js';
 import type { TrialStore } from './contracts/store.js';
 import type { Suggester } from './contracts/suggester.js';
 import type { ParamsOf } from './domain/space-builder.js';
@@ -11,7 +10,7 @@ import type { Direction } from './domain/trial.js';
 import { ParzenError } from './errors.js';
 import type { StopReason } from './events/engine-event.js';
 import type { Budget } from './runtime/budget.js';
-import { type BestTrial, Study, type TrialView } from './study.js';
+import { type BestTrial, type StopWhen, type StopWhenContext, Study, type TrialView } from './study.js';
 
 /** What {@link fmin} takes: the objective, the space, the suggester and the budget; the rest is optional. */
 export interface FminOptions<S extends SpaceDefinition> {
@@ -70,11 +69,12 @@ export interface FminOptions<S extends SpaceDefinition> {
    */
   readonly pruner?: Pruner;
   /**
-   * Your own stopping rule, asked after every finished trial with the study's trials and best trial: a
+   * Your own stopping rule, asked after every finished trial with the study's trials and best trial (each with its
+   * `params` as the objective saw them; see {@link StopWhenContext}): a
    * non-empty string (the reason, shown in `stopMessage`) or `true` stops the run; `undefined`, `false` or
    * `""` goes on.
    */
-  readonly stopWhen?: (context: StopContext) => string | boolean | undefined;
+  readonly stopWhen?: StopWhen<S>;
   /** Told what does not stop the run but may surprise (default: a line on stderr); see `StudyOptions.onWarning`. */
   readonly onWarning?: (message: string) => void;
 }

@@ -79,6 +79,8 @@ export {
   type AddTrialsResult,
   type BestTrial,
   type OptimizeOptions,
+  type StopWhen,
+  type StopWhenContext,
   Study,
   type StudyOptions,
   type StudyTrial,

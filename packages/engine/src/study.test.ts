@@ -226,6 +226,29 @@ describe('Study.optimize', () => {
 });
 
 describe('fmin', () => {
+  it("gives stopWhen the trials' params as the objective saw them (a choice by its value), besides their internal values", async () => {
+    const space = { x: uniform(0, 1), model: choice(['svm', 'tree', null]) };
+    const seen: unknown[] = [];
+    const result = await fmin({
+      space,
+      suggester: prior,
+      maxTrials: 30,
+      seed: 3,
+      objective: ({ x, model }) => x + (model === 'tree' ? 0 : 1),
+      stopWhen: ({ trial, trials, best }) => {
+        seen.push(trial.params.model);
+        expect(trials.every((t) => t.state === 'running' || 'x' in t.params)).toBe(true);
+        expect(trials.at(-1)?.params).toEqual(trial.params);
+        expect(typeof trial.internal.model).toBe('number');
+        return best !== undefined && best.params.model === 'tree' && best.loss < 0.5 ? 'a good tree' : undefined;
+      },
+    });
+    expect(seen.every((m) => m === 'svm' || m === 'tree' || m === null)).toBe(true);
+    expect(seen).toContain('tree');
+    expect(result).toMatchObject({ reason: 'stopper', stopMessage: 'a good tree' });
+    expect(result.best?.params.model).toBe('tree');
+  });
+
   it('returns the best params as the objective saw them, its loss and all trials', async () => {
     const space = { lr: loguniform(1e-4, 1), model: choice([option('deep', { layers: uniform(1, 8) }), 'shallow']) };
     const result = await fmin({

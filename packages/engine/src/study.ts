@@ -8,7 +8,7 @@ import {
 import { createMemoryStore } from './builtins/memory-store.js';
 import type { Pruner } from './contracts/pruner.js';
 import type { Reporter } from './contracts/reporter.js';
-import type { StopContext } from './contracts/stopper.js';
+import type { StopContext, Stopper } from './contracts/stopper.js';
 import type { TrialStore } from './contracts/store.js';
 import type { Suggester } from './contracts/suggester.js';
 import { type CompiledSpace, compileSpace, inStudyOrder } from './domain/compile-space.js';
@@ -18,6 +18,7 @@ import type { SpaceDefinition } from './domain/space-definition.js';
 import type { StudyRecord } from './domain/study.js';
 import {
   bestTrial,
+  type CompleteTrial,
   type Direction,
   type ErrorInfo,
   type FinishedTrial,
@@ -193,6 +194,47 @@ export type TrialView<S extends SpaceDefinition = SpaceDefinition> =
 export const viewTrials = <S extends SpaceDefinition>(space: CompiledSpace, trials: readonly Trial[]): TrialView<S>[] =>
   trials.map((trial) => ({ ...trial, params: toExternalParams(space, trial.internal) }) as TrialView<S>);
 
+/**
+ * What a `stopWhen` rule is given: the study's trials as `study.trials()` lists them, each with its `params`
+ * as the objective saw them (a choice by its option's value, not its index), besides the store's `internal`
+ * values (trial 76: a rule reading `best.params.model` ended the run with STOPPER_FAILED).
+ */
+export interface StopWhenContext<S extends SpaceDefinition = SpaceDefinition> {
+  readonly study: string;
+  readonly direction: Direction;
+  /** The trial that just finished in this process; when a study resumes, its last finished trial. */
+  readonly trial: FinishedTrial & { readonly params: ParamsOf<S> };
+  /** Every trial of the study (other processes' too), ordered by number; made when first read. */
+  readonly trials: readonly TrialView<S>[];
+  /** The best complete trial so far, if any. */
+  readonly best: (CompleteTrial & { readonly params: ParamsOf<S> }) | undefined;
+}
+
+/** A `stopWhen` rule (see `FminOptions.stopWhen`). */
+export type StopWhen<S extends SpaceDefinition = SpaceDefinition> = (
+  context: StopWhenContext<S>,
+) => string | boolean | undefined;
+
+/** The stopper that asks `rule` with the trials' params decoded by `space` (the trials only when read). */
+export const stopWhenStopper = <S extends SpaceDefinition>(space: CompiledSpace, rule: StopWhen<S>): Stopper => ({
+  name: 'stopWhen',
+  shouldStop: (context: StopContext) => {
+    let trials: readonly TrialView<S>[] | undefined;
+    const view = <T extends Trial>(trial: T) =>
+      ({ ...trial, params: toExternalParams(space, trial.internal) }) as T & { readonly params: ParamsOf<S> };
+    return rule({
+      study: context.study,
+      direction: context.direction,
+      trial: view(context.trial),
+      get trials() {
+        trials ??= viewTrials<S>(space, context.trials);
+        return trials;
+      },
+      best: context.best === undefined ? undefined : view(context.best),
+    });
+  },
+});
+
 /** How `study.optimize` runs: a budget (at least one limit) and run controls, as for `fmin`. */
 export interface OptimizeOptions<S extends SpaceDefinition = SpaceDefinition> {
   /** Default: the study's `objective`. */
@@ -221,7 +263,7 @@ export interface OptimizeOptions<S extends SpaceDefinition = SpaceDefinition> {
   /** Listen to the run's events (besides the study's `onEvent`). */
   readonly reporters?: readonly Reporter[];
   /** Your own stopping rule (see `FminOptions.stopWhen`). */
-  readonly stopWhen?: (context: StopContext) => string | boolean | undefined;
+  readonly stopWhen?: StopWhen<S>;
 }
 
 /** The best trial as a user reads it: its number, loss, params as the objective saw them, and its attrs if any. */
@@ -376,7 +418,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       ...(options.trialTimeoutMs === undefined ? {} : { trialTimeoutMs: options.trialTimeoutMs }),
       ...(options.catchStrayErrors === undefined ? {} : { catchStrayErrors: options.catchStrayErrors }),
       ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
-      ...(options.stopWhen === undefined ? {} : { stopper: { name: 'stopWhen', shouldStop: options.stopWhen } }),
+      ...(options.stopWhen === undefined ? {} : { stopper: stopWhenStopper(this.session.space, options.stopWhen) }),
       ...(this.pruner === undefined ? {} : { pruner: this.pruner }),
       onWarning: this.warn,
       opened: this.opened,

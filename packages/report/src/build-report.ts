@@ -14,6 +14,7 @@ import { listRows, numericParams, replayedWeight, rowsByWeight, sig, uniqueChart
 import {
   ecdfChart,
   historyChart,
+  historyGap,
   importanceChart,
   learningCurvesChart,
   parallelChart,
@@ -365,7 +366,9 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
   const importances = measured ?? equalImportance(study.space);
   const best = bestTrial(study.trials, study.direction);
   // With no loss to show, no loss distribution or importance (their charts would be empty).
-  const overview: Chart[] = [historyChart(shown, study.direction)];
+  // No trial finished: the section says so, and draws no empty history.
+  const noHistory = historyGap(shown);
+  const overview: Chart[] = noHistory === undefined ? [historyChart(shown, study.direction)] : [];
   if (complete.length > 0) overview.push(ecdfChart(all, maxPoints));
   if (measured !== undefined && measured.length > 0) overview.push(importanceChart(measured));
   else if (complete.length > 0)
@@ -443,11 +446,14 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
     {
       id: 'overview',
       title: 'The study',
-      text: overview.some((c) => c.id === 'importance')
-        ? [
-            'Importance is PED-ANOVA (Watanabe et al. 2023): for each parameter, the Pearson divergence between the density of its values among the best 10 % of trials and among all trials — the same good-versus-all view TPE takes. It is local: it says what mattered within the region this study explored.',
-          ]
-        : [],
+      text:
+        noHistory !== undefined
+          ? [noHistory]
+          : overview.some((c) => c.id === 'importance')
+            ? [
+                'Importance is PED-ANOVA (Watanabe et al. 2023): for each parameter, the Pearson divergence between the density of its values among the best 10 % of trials and among all trials — the same good-versus-all view TPE takes. It is local: it says what mattered within the region this study explored.',
+              ]
+            : [],
       charts: overview,
     },
     {

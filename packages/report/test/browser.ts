@@ -27,6 +27,13 @@ export const screenshot = async (page: Page, name: string, options: { readonly f
   await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: options.fullPage ?? false });
 };
 
+/** Saves one chart's screenshot to {@link SCREENSHOTS} when `PARZEN_SCREENSHOTS=1`, as {@link screenshot} does. */
+export const chartScreenshot = async (page: Page, chartId: string, name: string) => {
+  if (process.env.PARZEN_SCREENSHOTS !== '1') return;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.locator(`#chart-${chartId}`).screenshot({ path: join(SCREENSHOTS, name) });
+};
+
 /** Console errors, page errors and requests that left the machine, collected while a page is open. */
 export const watchPage = (page: Page) => {
   const errors: string[] = [];
@@ -67,3 +74,66 @@ export const renderedMarks = (page: Page): Promise<Record<string, Record<string,
     }
     return result;
   });
+
+/** An item Vega drew, with its bounds in the chart's own pixels (the offsets of the groups it sits in added). */
+export interface DrawnItem {
+  readonly marktype: string;
+  /** The mark's role: `mark` for the chart's own marks, `axis-label`, `axis-title`, ... for the guides'. */
+  readonly role: string;
+  readonly text?: string;
+  readonly fill?: string;
+  readonly x1: number;
+  readonly y1: number;
+  readonly x2: number;
+  readonly y2: number;
+}
+
+/**
+ * What one chart drew, read from its Vega view's scene graph: every item in drawing order, and each axis's
+ * title and labels (an axis's title may be cut with an ellipsis, as drawn).
+ */
+export const drawnItems = (
+  page: Page,
+  chartId: string,
+): Promise<{ items: DrawnItem[]; axes: { title: string; labels: string[] }[] }> =>
+  page.evaluate((id) => {
+    type Bounds = { x1: number; y1: number; x2: number; y2: number };
+    type SceneItem = { x?: number; y?: number; text?: unknown; fill?: string; bounds?: Bounds; items?: SceneMark[] };
+    type SceneMark = { marktype: string; role: string; items: SceneItem[] };
+    type View = { scenegraph(): { root: SceneMark } };
+    const view = (globalThis as unknown as { parzenViews: Record<string, View> }).parzenViews[id];
+    if (view === undefined) throw new Error(`no view ${id}`);
+    const items: DrawnItem[] = [];
+    const axes: { title: string; labels: string[] }[] = [];
+    const textOf = (item: SceneItem) => (Array.isArray(item.text) ? item.text.join(' ') : String(item.text ?? ''));
+    const walk = (mark: SceneMark, dx: number, dy: number, axis?: { title: string; labels: string[] }) => {
+      for (const item of mark.items) {
+        const here = axis ?? (mark.role === 'axis' ? { title: '', labels: [] } : undefined);
+        if (here !== undefined && here !== axis) axes.push(here);
+        if (mark.marktype !== 'group' && item.bounds !== undefined) {
+          const { x1, y1, x2, y2 } = item.bounds;
+          items.push({
+            marktype: mark.marktype,
+            role: mark.role,
+            ...(mark.marktype === 'text' ? { text: textOf(item) } : {}),
+            ...(item.fill === undefined ? {} : { fill: item.fill }),
+            x1: x1 + dx,
+            y1: y1 + dy,
+            x2: x2 + dx,
+            y2: y2 + dy,
+          });
+          if (here !== undefined && mark.role === 'axis-label') here.labels.push(textOf(item));
+          if (here !== undefined && mark.role === 'axis-title') here.title = textOf(item);
+        }
+        for (const child of item.items ?? [])
+          walk(
+            child,
+            dx + (mark.marktype === 'group' ? (item.x ?? 0) : 0),
+            dy + (mark.marktype === 'group' ? (item.y ?? 0) : 0),
+            here,
+          );
+      }
+    };
+    walk(view.scenegraph().root, 0, 0);
+    return { items, axes };
+  }, chartId);

@@ -687,16 +687,32 @@ describe('what the page says when a contour function fails or `every` skips ever
       },
       {},
     );
-    const history = chart(empty, 'history');
-    expect(history.description).toBe('The study has no trials yet: nothing to draw.');
-    expect(history.description).not.toContain('failed');
-    // Fixed domains: a scale over no data has an infinite extent (Vega warns).
-    const encoding = layers(history)[0]?.encoding;
-    expect(encoding?.x.scale).toEqual({ domain: [0, 1] });
-    expect(encoding?.y.scale).toEqual({ domain: [0, 1] });
+    // The section says there is nothing to draw, and draws no empty history under it (trial 77).
     const overview = empty.sections.find((s) => s.id === 'overview');
-    expect(overview?.charts.map((c) => c.id)).toEqual(['history']);
-    expect(overview?.text).toEqual([]);
+    expect(overview?.charts).toEqual([]);
+    expect(overview?.text).toEqual(['The study has no trials yet: nothing to draw.']);
+    const running = await buildReport(
+      {
+        name: 'running',
+        direction: 'minimize',
+        seed: 1,
+        space: compileSpace({ x: { type: 'uniform', low: 0, high: 1 } }),
+        trials: [
+          {
+            study: 'running',
+            number: 0,
+            state: 'running',
+            internal: { x: 0.5 },
+            startedAt: '2026-01-01T00:00:00.000Z',
+          },
+        ],
+        suggester: { use: 'random' },
+      },
+      {},
+    );
+    const waiting = running.sections.find((s) => s.id === 'overview');
+    expect(waiting?.charts).toEqual([]);
+    expect(waiting?.text).toEqual(['No trial has finished yet: nothing to draw.']);
     // The pair plot of an unbounded parameter spans the central 95 % of its distribution.
     const [low, high] = layers(chart(empty, 'pair-x-n'))[0]?.encoding.y.scale?.domain ?? [];
     expect(low).toBeCloseTo(3 - 1.96 * 2, 2);

@@ -17,7 +17,15 @@ import {
   renderHtml,
   serveReport,
 } from '../src/index.js';
-import { launchChromium, renderedMarks, screenshot, skipBrowser, watchPage } from './browser.js';
+import {
+  chartScreenshot,
+  drawnItems,
+  launchChromium,
+  renderedMarks,
+  screenshot,
+  skipBrowser,
+  watchPage,
+} from './browser.js';
 import { everyThirdPruner, mixedObjective, mixedSpace, mixedTraining, runTpeStudy } from './fixtures.js';
 
 const expectAllMarks = (page: ReportPage, rendered: Record<string, Record<string, number>>) => {
@@ -172,6 +180,78 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
       await screenshot(page, name.replace('.html', '.png'), { fullPage: true });
       await page.close();
     }
+  });
+
+  it('draws the best trial on top, whole-number and decade ticks, long names cut, and scores clear of the bars (trial 77)', async () => {
+    const long = 'very_long_parameter_name_'.repeat(6);
+    const quoted = '"><svg/onload=alert(2)>';
+    const study = await runTpeStudy(40, {
+      space: {
+        layers: { type: 'randint', low: 1, high: 9 },
+        lr: { type: 'loguniform', low: 1e-5, high: 1 },
+        [quoted]: { type: 'uniform', low: 0, high: 1 },
+        [long]: { type: 'uniform', low: 0, high: 1 },
+        opt: { type: 'choice', options: ['sgd', 'adam'] },
+      },
+      objective: (p) =>
+        ((p.layers as number) - 3) ** 2 / 10 +
+        (Math.log10(p.lr as number) + 2) ** 2 / 10 +
+        (p.opt === 'sgd' ? 0 : 2) +
+        (p[long] as number) / 10,
+      tpe: { startupTrials: 8 },
+    });
+    const report = await buildReport(study, { every: 10, pairs: [['lr', 'layers']] });
+    const page = await openFile(report, 'axes.html');
+    const overlap = (a: { x1: number; x2: number; y1: number; y2: number }, b: typeof a) =>
+      Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1) > 0.5 && Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1) > 0.5;
+
+    // The best trial's number is the last drawn, in red: nothing is drawn over it.
+    const best = report.best?.number as number;
+    expect(best).not.toBe(Math.max(...study.trials.map((t) => t.number)));
+    const pair = await drawnItems(page, 'pair-lr-layers');
+    const numbers = pair.items.filter((item) => item.role === 'mark' && item.marktype === 'text');
+    expect(numbers.at(-1)).toMatchObject({ text: String(best), fill: '#d62728' });
+
+    // The randint's axes are labelled at whole numbers only; the log axis at powers of ten only.
+    const axesTitled = (axes: { title: string; labels: string[] }[], title: string) =>
+      axes.filter((axis) => axis.title === title);
+    const slice = await drawnItems(page, 'slice');
+    const density = await drawnItems(page, 'density-layers');
+    const layerAxes = [
+      ...axesTitled(pair.axes, 'layers'),
+      ...axesTitled(slice.axes, 'layers'),
+      ...axesTitled(density.axes, 'layers'),
+    ];
+    expect(layerAxes.length).toBeGreaterThanOrEqual(3);
+    for (const axis of layerAxes) for (const label of axis.labels) expect(label).toMatch(/^\d+$/);
+    const lrAxes = [
+      ...axesTitled(pair.axes, 'lr'),
+      ...axesTitled(slice.axes, 'lr'),
+      ...axesTitled((await drawnItems(page, 'density-lr')).axes, 'lr'),
+    ];
+    expect(lrAxes.length).toBeGreaterThanOrEqual(3);
+    for (const axis of lrAxes) expect(axis.labels).toEqual(['0.00001', '0.0001', '0.001', '0.01', '0.1', '1']);
+
+    // Long names: the parallel coordinates' axis names do not overlap, and the slice plots keep their width.
+    const parallel = await drawnItems(page, 'parallel');
+    const names = parallel.items.filter((item) => item.role === 'axis-label');
+    expect(names.map((n) => n.text)).toContain(quoted);
+    for (const [i, a] of names.entries()) for (const b of names.slice(i + 1)) expect(overlap(a, b)).toBe(false);
+    const sliceBox = await page.locator('#chart-slice canvas').boundingBox();
+    expect(sliceBox?.width).toBeLessThan(1000);
+    expect(slice.items.filter((item) => item.role === 'mark').every((item) => item.x2 < 1000)).toBe(true);
+
+    // The choice chart's scores never overlap its bars, some of which reach near 1.
+    const choice = await drawnItems(page, 'categorical-opt');
+    const bars = choice.items.filter((item) => item.role === 'mark' && item.marktype === 'rect');
+    const scores = choice.items.filter((item) => item.role === 'mark' && item.marktype === 'text');
+    const tallest = Math.max(...bars.map((bar) => bar.y2 - bar.y1));
+    expect(tallest).toBeGreaterThan(0.85 * 90);
+    expect(scores.length).toBeGreaterThan(0);
+    for (const score of scores) for (const bar of bars) expect(overlap(score, bar)).toBe(false);
+    for (const id of ['pair-lr-layers', 'slice', 'parallel', 'categorical-opt', 'density-layers', 'density-lr'])
+      await chartScreenshot(page, id, `axes-${id}.png`);
+    await page.close();
   });
 
   it('renders a comparison page (regret bands, box plot)', async () => {

@@ -1,9 +1,12 @@
 import type { Distribution, ParamNode } from '@parzen/engine/plugin';
 import type { ReplaySnapshot } from '../replay.js';
 
+/** The kinds drawn on a log axis. */
+const LOG_KINDS = ['loguniform', 'qloguniform', 'lognormal', 'qlognormal'];
+
 /** The x/y scale of a parameter: log for log kinds, and the distribution's range when it has one. */
 export const paramScale = (distribution: Distribution): Record<string, unknown> => {
-  const log = ['loguniform', 'qloguniform', 'lognormal', 'qlognormal'].includes(distribution.kind);
+  const log = LOG_KINDS.includes(distribution.kind);
   const bounded =
     distribution.kind === 'uniform' ||
     distribution.kind === 'loguniform' ||
@@ -16,6 +19,56 @@ export const paramScale = (distribution: Distribution): Record<string, unknown> 
     // A randint's high is exclusive: its axis runs over the integers it can take, not the ones drawn so far.
     ...(distribution.kind === 'randint' ? { domain: [distribution.low, distribution.high - 1], nice: false } : {}),
   };
+};
+
+/** Whether a parameter only takes whole numbers: randint, uniformint, and the quantised kinds with a whole step. */
+const integerValued = (distribution: Distribution): boolean =>
+  distribution.kind === 'randint' ||
+  distribution.kind === 'uniformint' ||
+  (distribution.kind === 'quniform' && Number.isInteger(distribution.q)) ||
+  (distribution.kind === 'qloguniform' && Number.isInteger(distribution.q)) ||
+  (distribution.kind === 'qnormal' && Number.isInteger(distribution.q)) ||
+  (distribution.kind === 'qlognormal' && Number.isInteger(distribution.q));
+
+/**
+ * The ticks of a log axis from `low` to `high`: the powers of ten, and 2 and 5 times them as well when the
+ * range spans less than 3 decades (trial 77: Vega labelled 0.00001, 0.0001, 0.001, 0.01, 0.02, 0.1, 0.2, 1, some
+ * 2s kept and some dropped). Empty when fewer than two ticks would fall in the range (Vega's own ticks then).
+ */
+export const logTicks = (low: number, high: number, integer = false): number[] => {
+  if (!(low > 0) || !(high > low) || !Number.isFinite(high)) return [];
+  const few = Math.log10(high / low) < 3;
+  const ticks: number[] = [];
+  for (let k = Math.floor(Math.log10(low)); k <= Math.ceil(Math.log10(high)); k++)
+    for (const m of few ? [1, 2, 5] : [1]) {
+      const tick = Number((m * 10 ** k).toPrecision(1));
+      // Bounds given in binary (1e-5 stored as 0.0000100000000000000008) still count as ticks.
+      if (tick >= low * (1 - 1e-9) && tick <= high * (1 + 1e-9) && (!integer || Number.isInteger(tick)))
+        ticks.push(tick);
+    }
+  return ticks.length >= 2 ? ticks : [];
+};
+
+/**
+ * The axis properties of a parameter over these values (`scale` as {@link paramScale} gives it): whole-number ticks for an
+ * integer parameter (trial 77: a randint's axis read 1.0, 1.5, 2.0, ...), and {@link logTicks} on a log axis,
+ * over the distribution's range when it has one, else over the values.
+ */
+export const paramAxis = (distribution: Distribution, values: readonly number[]): Record<string, unknown> => {
+  const integer = integerValued(distribution);
+  if (LOG_KINDS.includes(distribution.kind)) {
+    const range =
+      'low' in distribution && 'high' in distribution
+        ? { low: distribution.low, high: distribution.high }
+        : extent(values.filter((v) => v > 0 && Number.isFinite(v)));
+    const ticks = logTicks(range.low, range.high, integer);
+    if (ticks.length > 0) {
+      const small = ticks[0] as number;
+      const large = ticks.at(-1) as number;
+      return { values: ticks, format: small >= 1e-6 && large < 1e7 ? '~r' : '~g' };
+    }
+  }
+  return integer ? { format: 'd', tickMinStep: 1 } : {};
 };
 
 /**

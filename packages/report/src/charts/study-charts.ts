@@ -2,7 +2,10 @@ import type { CompiledSpace, Direction, ParamNode, Trial } from '@parzen/engine/
 import type { ParamImportance } from '../importance.js';
 import type { TrialPoint } from '../trial-points.js';
 import type { Chart } from '../types.js';
-import { base, choiceLabel, extent, lossAxis, optionLabels, paramScale, sig } from './common.js';
+import { base, choiceLabel, extent, lossAxis, optionLabels, paramAxis, paramScale, sig } from './common.js';
+
+/** The widest a title is drawn, in pixels, before it is cut with an ellipsis (the tooltip names it in full). */
+export const TITLE_LIMIT = 210;
 
 const STATE_COLORS = { domain: ['complete', 'pruned', 'failed'], range: ['#1f77b4', '#ff7f0e', '#d62728'] };
 /** The same, with running trials in grey (the learning curves show them). */
@@ -10,6 +13,17 @@ const CURVE_COLORS = {
   domain: [...STATE_COLORS.domain, 'running'],
   range: [...STATE_COLORS.range, '#999999'],
 };
+
+/**
+ * Why the history has nothing to draw (no trial, or none finished), or undefined when it has: the report then
+ * says this instead of drawing an empty chart (trial 77: an empty frame under "no trials yet").
+ */
+export const historyGap = (points: readonly TrialPoint[]): string | undefined =>
+  points.length === 0
+    ? 'The study has no trials yet: nothing to draw.'
+    : points.every((p) => p.state === 'running')
+      ? 'No trial has finished yet: nothing to draw.'
+      : undefined;
 
 /**
  * Optimization history: every shown trial's loss (pruned ones orange), failed trials as red crosses
@@ -45,13 +59,10 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
     id: 'history',
     title: 'Optimization history',
     description:
-      finished.length === 0
-        ? points.length === 0
-          ? 'The study has no trials yet: nothing to draw.'
-          : 'No trial has finished yet: nothing to draw.'
-        : values.length === 0
-          ? 'No trial has a loss yet: every finished trial failed (red crosses along one line; the y axis has no values to show).'
-          : `Each trial's loss by trial number; the line is the best loss so far (${direction}). Failed trials (no loss) are red crosses at the worst loss shown.${logScale ? ' The losses span 3 or more powers of ten: the axis is logarithmic.' : ''}`,
+      historyGap(points) ??
+      (values.length === 0
+        ? 'No trial has a loss yet: every finished trial failed (red crosses along one line; the y axis has no values to show).'
+        : `Each trial's loss by trial number; the line is the best loss so far (${direction}). Failed trials (no loss) are red crosses at the worst loss shown.${logScale ? ' The losses span 3 or more powers of ten: the axis is logarithmic.' : ''}`),
     spec: {
       ...base('Optimization history'),
       width: 640,
@@ -127,11 +138,12 @@ export const sliceChart = (points: readonly TrialPoint[], space: CompiledSpace):
     );
     count += rows.length;
     const categorical = param.distribution.kind === 'categorical';
+    // A long name is cut to the panel's width (trial 77: a 150-character name made its column ~1000 px wide).
     return {
       data: { values: rows },
       width: 220,
       height: 180,
-      title: param.name,
+      title: { text: param.name, limit: TITLE_LIMIT },
       mark: { type: 'point', filled: true, size: 25, opacity: 0.7 },
       encoding: {
         x: categorical
@@ -140,8 +152,21 @@ export const sliceChart = (points: readonly TrialPoint[], space: CompiledSpace):
               type: 'nominal',
               title: param.name,
               scale: { domain: optionLabels(param.optionValues ?? []) },
+              axis: { titleLimit: TITLE_LIMIT },
             }
-          : { field: 'x', type: 'quantitative', title: param.name, scale: paramScale(param.distribution) },
+          : {
+              field: 'x',
+              type: 'quantitative',
+              title: param.name,
+              scale: paramScale(param.distribution),
+              axis: {
+                ...paramAxis(
+                  param.distribution,
+                  rows.map((row) => row.x as number),
+                ),
+                titleLimit: TITLE_LIMIT,
+              },
+            },
         y: { field: 'loss', type: 'quantitative', ...lossAxis(complete.map((p) => p.loss as number)) },
         color: { field: 'number', type: 'quantitative', title: 'trial', scale: { scheme: 'viridis' } },
         tooltip: [
@@ -258,14 +283,23 @@ export const parallelChart = (
   });
   const notSet = labels.some((label) => label.y === NOT_SET_Y);
   const axisRows = axes.map((axis, position) => ({ axis, position }));
-  const x = { field: 'axis', type: 'nominal', sort: axes, title: null, axis: { orient: 'top', labelAngle: 0 } };
+  // Each axis's name cut to its share of the width (trial 77: long names were drawn over each other); the
+  // axis line's tooltip names it in full.
+  const width = Math.max(400, 110 * axes.length);
+  const x = {
+    field: 'axis',
+    type: 'nominal',
+    sort: axes,
+    title: null,
+    axis: { orient: 'top', labelAngle: 0, labelLimit: Math.floor(width / axes.length) - 10 },
+  };
   return {
     id: 'parallel',
     title: 'Parallel coordinates',
     description: `One line per complete trial through every parameter and its loss (each axis scaled to its range; log for log parameters; every option of a choice labelled; a trial without a parameter, its branch not chosen, crosses that axis at "(not set)" below it). Dark purple lines are the good trials (${direction === 'minimize' ? 'low' : 'high'} loss), yellow ones the bad.`,
     spec: {
       ...base('Parallel coordinates'),
-      width: Math.max(400, 110 * axes.length),
+      width,
       height: 300,
       layer: [
         {
@@ -299,7 +333,7 @@ export const parallelChart = (
         {
           data: { values: axisRows },
           mark: { type: 'rule', color: '#888' },
-          encoding: { x, y: { datum: 0 }, y2: { datum: 1 } },
+          encoding: { x, y: { datum: 0 }, y2: { datum: 1 }, tooltip: [{ field: 'axis', title: 'axis' }] },
         },
         {
           data: { values: labels },

@@ -3,7 +3,18 @@ import type { ContourSegment } from '../contour.js';
 import type { ReplaySnapshot } from '../replay.js';
 import type { TrialPoint } from '../trial-points.js';
 import type { Chart } from '../types.js';
-import { base, chartId, listRows, optionLabels, paramScale, rowsByWeight, SERIES, scoreSeries, sig } from './common.js';
+import {
+  base,
+  chartId,
+  listRows,
+  optionLabels,
+  paramAxis,
+  paramScale,
+  rowsByWeight,
+  SERIES,
+  scoreSeries,
+  sig,
+} from './common.js';
 
 /** A contour under the trials: its segments and levels, or nothing when no function was given. */
 export interface PairContour {
@@ -47,13 +58,16 @@ export const pairChart = (
   contour: PairContour | undefined,
   bestNumber: number | undefined,
 ): Chart => {
-  const rows = points.flatMap((p) => {
+  const placed = points.flatMap((p) => {
     const a = p.params[x.name];
     const b = p.params[y.name];
     return typeof a === 'number' && typeof b === 'number'
       ? [{ number: p.number, x: a, y: b, loss: p.loss, state: p.state, best: p.number === bestNumber }]
       : [];
   });
+  // The best trial last, so it is drawn on top (trial 77: in a converged study the later trials' numbers,
+  // drawn over it, hid the red one).
+  const rows = [...placed.filter((r) => !r.best), ...placed.filter((r) => r.best)];
   const lines = contour !== undefined && contour.unavailable === undefined && contour.segments.length > 0;
   // With nothing to draw, an unbounded parameter's axis spans the central 95 % of its distribution (a scale
   // over no data has an infinite extent: Vega warns and draws no axis).
@@ -63,8 +77,15 @@ export const pairChart = (
       ? own
       : { ...own, domain: [0.025, 0.975].map((u) => sampleFromUnit(param.distribution, u)), nice: false };
   };
-  const xEnc = { field: 'x', type: 'quantitative', title: x.name, scale: scale(x) };
-  const yEnc = { field: 'y', type: 'quantitative', title: y.name, scale: scale(y) };
+  const axis = (param: ParamNode, field: 'x' | 'y') => ({
+    ...paramAxis(
+      param.distribution,
+      rows.map((row) => row[field]),
+    ),
+    titleLimit: 400,
+  });
+  const xEnc = { field: 'x', type: 'quantitative', title: x.name, scale: scale(x), axis: axis(x, 'x') };
+  const yEnc = { field: 'y', type: 'quantitative', title: y.name, scale: scale(y), axis: axis(y, 'y') };
   const layers: Record<string, unknown>[] = [];
   if (contour !== undefined && lines) {
     layers.push({
@@ -262,7 +283,16 @@ export const densityChart = (
     rows.push({ a, w: curves.value });
   }
   if (shown === 0) return undefined;
-  const x = { field: 'x', type: 'quantitative', title: param.name, scale: paramScale(param.distribution) };
+  const x = {
+    field: 'x',
+    type: 'quantitative',
+    title: param.name,
+    scale: paramScale(param.distribution),
+    axis: paramAxis(
+      param.distribution,
+      found.flatMap((f) => f.grid.x),
+    ),
+  };
   // Each row is drawn with the w its decision was scored with (the explore option changes it mid-study).
   const weights = new Set(found.map((f) => f.weight));
   const weight = weights.size === 1 ? (found[0]?.weight as number) : undefined;
@@ -346,6 +376,9 @@ export const densityChart = (
   };
 };
 
+/** The top of a choice chart's probability axis: the band above 1 holds the options' scores. */
+const SCORE_BAND = 1.2;
+
 /**
  * The seed's figure for a choice: per snapshot, the below (l) and above (g) probability of every option,
  * and each option's score (log l − w · log g, plus log P(a trial there finishes) where failures count),
@@ -413,14 +446,20 @@ export const categoricalChart = (param: ParamNode, snapshots: readonly ReplaySna
       },
       spec: {
         width: Math.max(240, 60 * options.length),
-        height: 90,
+        height: 108,
         layer: [
           {
             mark: 'bar',
             encoding: {
               x,
               xOffset: { field: 'set', type: 'nominal' },
-              y: { field: 'p', type: 'quantitative', title: 'probability', scale: { domain: [0, 1] } },
+              y: {
+                field: 'p',
+                type: 'quantitative',
+                title: 'probability',
+                scale: { domain: [0, SCORE_BAND], nice: false },
+                axis: { values: [0, 0.5, 1] },
+              },
               color: {
                 field: 'set',
                 type: 'nominal',
@@ -433,12 +472,18 @@ export const categoricalChart = (param: ParamNode, snapshots: readonly ReplaySna
           {
             transform: [{ filter: "datum.chosen && datum.set === 'below: l(x)'" }],
             mark: { type: 'text', text: '▼', dy: -4, baseline: 'bottom' },
-            encoding: { x, y: { datum: 1 } },
+            encoding: { x, y: { datum: SCORE_BAND } },
           },
           {
+            // In the band above probability 1, which no bar reaches (trial 77: drawn at the top of the
+            // probability axis, the scores ran across the tops of bars near 1).
             transform: [{ filter: 'isValid(datum.score)' }],
-            mark: { type: 'text', fontSize: 10, dy: 2, baseline: 'top', color: '#000' },
-            encoding: { x, y: { datum: 1 }, text: { field: 'score', type: 'quantitative', format: '.2f' } },
+            mark: { type: 'text', fontSize: 10, baseline: 'middle', color: '#000' },
+            encoding: {
+              x,
+              y: { datum: (1 + SCORE_BAND) / 2 },
+              text: { field: 'score', type: 'quantitative', format: '.2f' },
+            },
           },
         ],
       },

@@ -1,0 +1,114 @@
+import type { SpaceDefinition } from '@parzen/engine';
+import { compileSpace, type ParamNode } from '@parzen/engine/plugin';
+import { describe, expect, it } from 'vitest';
+import { logTicks, paramAxis } from '../src/charts/common.js';
+import { parallelChart, sliceChart } from '../src/charts/study-charts.js';
+import { pairChart } from '../src/charts/tpe-charts.js';
+import { buildReport, pageCharts, type TrialPoint } from '../src/index.js';
+import { runTpeStudy } from './fixtures.js';
+
+// Trial 77: the axes, labels and drawing order of the charts, checked on the specs (the browser test,
+// report.browser.test.ts, checks what Chromium draws from them).
+
+const nodeOf = (definition: SpaceDefinition[string]): ParamNode =>
+  compileSpace({ p: definition }).params[0] as ParamNode;
+
+describe('axis ticks', () => {
+  it('a log axis over many decades is labelled at the powers of ten only', () => {
+    expect(logTicks(1e-5, 1)).toEqual([1e-5, 1e-4, 1e-3, 0.01, 0.1, 1]);
+    expect(logTicks(0.001, 100)).toEqual([0.001, 0.01, 0.1, 1, 10, 100]);
+    expect(paramAxis(nodeOf({ type: 'loguniform', low: 1e-5, high: 1 }).distribution, [])).toEqual({
+      values: [1e-5, 1e-4, 1e-3, 0.01, 0.1, 1],
+      format: '~r',
+    });
+  });
+
+  it('a log axis over fewer than 3 decades gets 2 and 5 in every decade, and Vega its own ticks under two', () => {
+    expect(logTicks(0.01, 1)).toEqual([0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1]);
+    expect(logTicks(3, 40)).toEqual([5, 10, 20]);
+    expect(logTicks(0.03, 0.04)).toEqual([]);
+    expect(paramAxis(nodeOf({ type: 'loguniform', low: 0.03, high: 0.04 }).distribution, [])).toEqual({});
+    // An unbounded log kind: over the values drawn.
+    expect(paramAxis(nodeOf({ type: 'lognormal', mu: 0, sigma: 3 }).distribution, [0.002, 30, 800]).values).toEqual([
+      0.01, 0.1, 1, 10, 100,
+    ]);
+  });
+
+  it('an integer parameter gets whole-number ticks; a fractional step does not', () => {
+    const integer = { format: 'd', tickMinStep: 1 };
+    expect(paramAxis(nodeOf({ type: 'randint', low: 1, high: 9 }).distribution, [])).toEqual(integer);
+    expect(paramAxis(nodeOf({ type: 'uniformint', low: 16, high: 512 }).distribution, [])).toEqual(integer);
+    expect(paramAxis(nodeOf({ type: 'quniform', low: 0, high: 10, q: 2 }).distribution, [])).toEqual(integer);
+    expect(paramAxis(nodeOf({ type: 'quniform', low: 0, high: 10, q: 0.5 }).distribution, [])).toEqual({});
+    expect(paramAxis(nodeOf({ type: 'uniform', low: 0, high: 10 }).distribution, [])).toEqual({});
+    // An integer log axis: decades, no fractions.
+    expect(paramAxis(nodeOf({ type: 'qloguniform', low: 1, high: 5000, q: 1 }).distribution, []).values).toEqual([
+      1, 10, 100, 1000,
+    ]);
+  });
+});
+
+describe('drawing order and long names', () => {
+  const point = (number: number, x: number, y: number, loss: number): TrialPoint => ({
+    number,
+    state: 'complete',
+    loss,
+    best: loss,
+    improved: false,
+    params: { x, y },
+    internal: { x, y },
+    seconds: 1,
+  });
+  const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 }, y: { type: 'uniform', low: 0, high: 1 } });
+  const [x, y] = space.params as [ParamNode, ParamNode];
+
+  it('the pair plot draws the best trial last, over the later trials at its place', () => {
+    const points = [point(0, 0.9, 0.9, 5), point(1, 0.5, 0.5, 1), point(2, 0.5, 0.5, 2), point(3, 0.51, 0.5, 3)];
+    const chart = pairChart(points, x, y, undefined, 1);
+    const rows = (chart.spec as { layer: { data: { values: { number: number; best: boolean }[] } }[] }).layer[0]?.data
+      .values;
+    expect(rows?.map((row) => row.number)).toEqual([0, 2, 3, 1]);
+    expect(rows?.at(-1)?.best).toBe(true);
+  });
+
+  it('cuts long parameter names to their column (parallel coordinates, slice plots)', () => {
+    const long = 'very_long_parameter_name_'.repeat(6);
+    const named = compileSpace({
+      [long]: { type: 'uniform', low: 0, high: 1 },
+      b: { type: 'uniform', low: 0, high: 1 },
+    });
+    const points = [0, 1, 2].map((n) => ({
+      ...point(n, 0, 0, n),
+      params: { [long]: n / 3, b: n / 4 },
+      internal: { [long]: n / 3, b: n / 4 },
+    }));
+    const parallel = parallelChart(points, named);
+    const axis = (parallel.spec as { layer: { encoding: { x: { axis: { labelLimit: number } } } }[] }).layer[0]
+      ?.encoding.x.axis;
+    // Three axes (the two parameters and the loss) over 400 px: each name within its 133 px.
+    expect(axis?.labelLimit).toBe(123);
+    const slice = sliceChart(points, named);
+    const panel = (slice.spec as { concat: { title: unknown; encoding: { x: { axis: { titleLimit: number } } } }[] })
+      .concat[0];
+    expect(panel?.title).toEqual({ text: long, limit: 210 });
+    expect(panel?.encoding.x.axis.titleLimit).toBe(210);
+  });
+});
+
+describe('choice charts', () => {
+  it('print the scores in a band above probability 1, which no bar reaches', async () => {
+    const study = await runTpeStudy(30, {
+      space: { opt: { type: 'choice', options: ['sgd', 'adam'] }, x: { type: 'uniform', low: 0, high: 1 } },
+      objective: (p) => (p.opt === 'sgd' ? 0 : 1) + (p.x as number),
+      tpe: { startupTrials: 5 },
+    });
+    const chart = pageCharts(await buildReport(study, { every: 10 })).find((c) => c.id === 'categorical-opt');
+    if (chart === undefined) throw new Error('no chart categorical-opt');
+    type Layer = { mark: unknown; encoding: { y: { datum?: number; scale?: { domain: number[] } } } };
+    const layers = (chart.spec as { spec: { layer: Layer[] } }).spec.layer;
+    const [bars, chosen, scores] = layers;
+    expect(bars?.encoding.y.scale?.domain).toEqual([0, 1.2]);
+    expect(scores?.encoding.y.datum).toBeGreaterThan(1);
+    expect(chosen?.encoding.y.datum).toBe(1.2);
+  });
+});

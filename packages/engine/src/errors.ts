@@ -331,47 +331,59 @@ export const didYouMean = (name: string, known: readonly string[]): string => {
  * `timeout`; hyperopt's `algo`, `max_evals`; a store's `file`): the field meant, and the object it lives in
  * when that is not where the name was found.
  */
-const FIELD_SYNONYMS: Readonly<Record<string, { readonly field: string; readonly in?: string }>> = {
-  sampler: { field: 'suggester' },
-  algo: { field: 'suggester' },
-  algorithm: { field: 'suggester' },
-  storage: { field: 'store' },
-  n_trials: { field: 'maxTrials', in: 'budget' },
-  ntrials: { field: 'maxTrials', in: 'budget' },
-  max_evals: { field: 'maxTrials', in: 'budget' },
-  maxevals: { field: 'maxTrials', in: 'budget' },
-  timeout: { field: 'maxSeconds', in: 'budget' },
-  n_jobs: { field: 'concurrency' },
-  njobs: { field: 'concurrency' },
-  workers: { field: 'concurrency' },
-  search_space: { field: 'space' },
-  searchspace: { field: 'space' },
+const FIELD_SYNONYMS: Readonly<Record<string, readonly { readonly field: string; readonly in?: string }[]>> = {
+  sampler: [{ field: 'suggester' }],
+  algo: [{ field: 'suggester' }],
+  algorithm: [{ field: 'suggester' }],
+  storage: [{ field: 'store' }],
+  // Optuna's n_trials counts the trials of this call: a study's `budget.moreTrials` (trial 76: the hint said
+  // maxTrials, which counts the study's earlier trials too); in code, `maxTrials` for a new study.
+  n_trials: [{ field: 'moreTrials', in: 'budget' }],
+  ntrials: [{ field: 'moreTrials', in: 'budget' }],
+  max_evals: [{ field: 'maxTrials', in: 'budget' }],
+  maxevals: [{ field: 'maxTrials', in: 'budget' }],
+  timeout: [{ field: 'maxSeconds', in: 'budget' }],
+  loss_threshold: [{ field: 'lossThreshold', in: 'budget' }],
+  n_jobs: [{ field: 'concurrency' }],
+  njobs: [{ field: 'concurrency' }],
+  workers: [{ field: 'concurrency' }],
+  search_space: [{ field: 'space' }],
+  searchspace: [{ field: 'space' }],
   // hyperopt's fmin arguments (trial 55: no hint for them).
-  fn: { field: 'objective' },
-  rstate: { field: 'seed' },
-  random_state: { field: 'seed' },
-  trials: { field: 'store' },
-  early_stop_fn: { field: 'stopper' },
-  points_to_evaluate: { field: 'enqueue' },
-  file: { field: 'path' },
-  filename: { field: 'path' },
-  filepath: { field: 'path' },
-  database: { field: 'path' },
+  fn: [{ field: 'objective' }],
+  rstate: [{ field: 'seed' }],
+  random_state: [{ field: 'seed' }],
+  trials: [{ field: 'store' }],
+  // A config's `stopper`, code's `stopWhen` (trial 76: code got no hint).
+  early_stop_fn: [{ field: 'stopper' }, { field: 'stopWhen' }],
+  callbacks: [{ field: 'stopper' }, { field: 'stopWhen' }, { field: 'reporters' }],
+  points_to_evaluate: [{ field: 'enqueue' }],
+  file: [{ field: 'path' }],
+  filename: [{ field: 'path' }],
+  filepath: [{ field: 'path' }],
+  database: [{ field: 'path' }],
+};
+
+/** Other tools' options that have no field here, and why (trial 76: Optuna's `catch` was offered `catchStrayErrors`). */
+const FIELD_NOTES: Readonly<Record<string, string>> = {
+  catch:
+    'nothing to set: an error the objective throws fails its trial and the study goes on, as Optuna does with catch=(Exception,)',
 };
 
 /**
  * {@link didYouMean} for an unknown field among `known` ones, knowing other tools' names for them (trial 47:
- * `"store": {"options": {"file": ...}}` for `path`; Optuna's `n_trials`, which is `budget.maxTrials` here).
+ * `"store": {"options": {"file": ...}}` for `path`; Optuna's `n_trials`, which is `budget.moreTrials` here).
  */
 export const didYouMeanField = (name: string, known: readonly string[]): string => {
-  const synonym = FIELD_SYNONYMS[name.toLowerCase()];
-  if (synonym !== undefined) {
-    if (synonym.in === undefined && known.includes(synonym.field)) return ` (did you mean \`${synonym.field}\`?)`;
-    if (synonym.in !== undefined && known.includes(synonym.in))
-      return ` (did you mean \`${synonym.in}.${synonym.field}\`?)`;
+  const note = FIELD_NOTES[name.toLowerCase()];
+  if (note !== undefined) return ` (${note})`;
+  const places = (FIELD_SYNONYMS[name.toLowerCase()] ?? []).flatMap((synonym) => {
+    if (synonym.in === undefined) return known.includes(synonym.field) ? [synonym.field] : [];
+    if (known.includes(synonym.in)) return [`${synonym.in}.${synonym.field}`];
     // Already inside that object (`budget.max_evals`, trial 55: no hint there).
-    if (synonym.in !== undefined && known.includes(synonym.field)) return ` (did you mean \`${synonym.field}\`?)`;
-  }
+    return known.includes(synonym.field) ? [synonym.field] : [];
+  });
+  if (places.length > 0) return ` (did you mean ${places.map((place) => `\`${place}\``).join(' or ')}?)`;
   return didYouMean(name, known);
 };
 

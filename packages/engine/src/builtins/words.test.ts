@@ -103,7 +103,7 @@ describe('didYouMean (trial 34: a misspelt key got the list of every field, no h
     const found = (config: object) => validateWith(validate, config).map((issue) => issue.found);
     expect(found({ sampler: {}, n_trials: 5, n_jobs: 2, timeout: 60 })).toEqual([
       'an unknown field `sampler` (did you mean `suggester`?)',
-      'an unknown field `n_trials` (did you mean `budget.maxTrials`?)',
+      'an unknown field `n_trials` (did you mean `budget.moreTrials`?)',
       'an unknown field `n_jobs` (did you mean `concurrency`?)',
       'an unknown field `timeout` (did you mean `budget.maxSeconds`?)',
     ]);
@@ -112,6 +112,15 @@ describe('didYouMean (trial 34: a misspelt key got the list of every field, no h
     expect(didYouMeanField('file', ['maxTrials', 'maxSeconds'])).toBe('');
     // Misspellings still get their hint.
     expect(didYouMeanField('suggestor', ['suggester', 'store'])).toBe(' (did you mean `suggester`?)');
+    // Code's options (trial 76): hooks by their name in code, Optuna's `catch` not offered `catchStrayErrors`.
+    const fminOptions = ['objective', 'maxTrials', 'budget', 'stopWhen', 'reporters', 'catchStrayErrors'];
+    expect(didYouMeanField('early_stop_fn', fminOptions)).toBe(' (did you mean `stopWhen`?)');
+    expect(didYouMeanField('callbacks', fminOptions)).toBe(' (did you mean `stopWhen` or `reporters`?)');
+    expect(didYouMeanField('callbacks', ['stopper', 'reporters'])).toBe(' (did you mean `stopper` or `reporters`?)');
+    expect(didYouMeanField('loss_threshold', fminOptions)).toBe(' (did you mean `budget.lossThreshold`?)');
+    expect(didYouMeanField('catch', fminOptions)).toMatch(
+      /^ \(nothing to set: an error the objective throws fails its trial/,
+    );
   });
 
   it("knows other tools' words for values, and misspelt values, in configs (trial 40)", () => {

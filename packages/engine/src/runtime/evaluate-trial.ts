@@ -33,6 +33,12 @@ export interface EvaluateOptions {
    * concurrency 1, ten evaluations at once, silently).
    */
   readonly onAbandoned?: () => void;
+  /**
+   * Called with the evaluation's time when it returned a result after more than twice its time limit without
+   * being stopped: its code held the thread (a synchronous loop), so the timer could not fire (trial 76: a
+   * 300 ms loop under a 50 ms limit ended `complete` without a word). The result stands.
+   */
+  readonly onOverran?: (ms: number) => void;
 }
 
 /**
@@ -60,6 +66,10 @@ const wellFormed = (objective: ObjectiveAdapter, result: unknown): EvaluationRes
     },
   };
 };
+
+/** Whether a result is the timer's, the interruption's or a crash's (not the objective's own). */
+const stoppedBy = (result: EvaluationResult): boolean =>
+  result.status === 'failed' && ['TIMEOUT', 'INTERRUPTED', 'OBJECTIVE_CRASHED'].includes(result.error.code);
 
 /** How long after its timeout an objective still running counts as abandoned (see {@link EvaluateOptions.onAbandoned}). */
 const ABANDONED_AFTER_MS = 1000;
@@ -114,6 +124,7 @@ export const evaluateTrial = async (
     if (options.interrupt?.aborted) onInterrupt();
     else options.interrupt?.addEventListener('abort', onInterrupt, { once: true });
   });
+  const began = performance.now();
   const evaluation = (async (): Promise<EvaluationResult> => {
     try {
       const result: unknown = await objective.evaluate(params, {
@@ -139,6 +150,10 @@ export const evaluateTrial = async (
         if (running) onAbandoned();
       }, ABANDONED_AFTER_MS).unref();
     }
+    const took = performance.now() - began;
+    const limit = options.timeoutMs;
+    if (limit !== undefined && Number.isFinite(limit) && took > 2 * limit && !stoppedBy(result))
+      options.onOverran?.(took);
     return result;
   } finally {
     if (timer !== undefined) clearTimeout(timer);

@@ -502,6 +502,26 @@ describe('runStudy', () => {
     ]);
   });
 
+  it('keeps the result of a synchronous objective that ran past its time limit, and says so once (trial 76: in silence)', async () => {
+    const warnings: string[] = [];
+    const blocking = () => {
+      const end = Date.now() + 120;
+      while (Date.now() < end);
+      return 1;
+    };
+    const result = await run(blocking, { maxTrials: 2 }, { trialTimeoutMs: 40, onWarning: (m) => warnings.push(m) });
+    expect(result.trials.map((trial) => trial.state)).toEqual(['complete', 'complete']);
+    expect(warnings.filter((message) => message.includes('past its time limit'))).toEqual([
+      expect.stringMatching(
+        /^trial #0 took \d+ ms, past its time limit of 40 ms, and its result was kept: its objective held the thread/,
+      ),
+    ]);
+    // One that finishes within its limit is not said.
+    const quick: string[] = [];
+    await run(() => 1, { maxTrials: 2 }, { trialTimeoutMs: 40, onWarning: (m) => quick.push(m) });
+    expect(quick.filter((message) => message.includes('past its time limit'))).toEqual([]);
+  });
+
   it('keeps a result the store could not record in a rescue file parzen import reads (trial 53: prose on stderr only)', async () => {
     const name = `rescue-${process.pid}-${Date.now()}`;
     const memory = createMemoryStore();

@@ -319,6 +319,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     let warnedCrash = false;
     let warnedLateStop = false;
     let warnedAbandoned = false;
+    let warnedOverran = false;
     // This run's trials that reported an intermediate value, and those that completed without one: a
     // pruner that was never given a value is said once at the end (trial 49 asked for it).
     let reported = 0;
@@ -337,6 +338,18 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           pruning: trialPruning,
           ...(options.trialTimeoutMs === undefined ? {} : { timeoutMs: options.trialTimeoutMs }),
           ...(options.catchStrayErrors === false ? { catchStrayErrors: false } : {}),
+          onOverran: (ms) => {
+            if (warnedOverran) return;
+            warnedOverran = true;
+            warn(
+              `trial #${asked.number} took ${Math.round(ms)} ms, past its time limit of ${options.trialTimeoutMs} ms, and its result was kept: ` +
+                'its objective held the thread (synchronous code), so the limit could not stop it. An async objective that awaits now and then is stopped at the limit' +
+                (options.objective.sharesThread === true
+                  ? '; from a config, an objective in a worker thread (isolate: "worker") is stopped whatever it does.'
+                  : '.') +
+                ' Said once per run.',
+            );
+          },
           onAbandoned: () => {
             if (warnedAbandoned) return;
             warnedAbandoned = true;

@@ -1,10 +1,10 @@
 /**
  * The custom tuner's command line:
  *
- *   pnpm -F @parzen/example-custom-tuner start [--trials N] [--db PATH] [--patience N]
+ *   pnpm -F @parzen/example-custom-tuner start [--max-trials N] [--db PATH] [--patience N]
  *
  * The study lives in `logistic.parzen.db` beside this example (or `--db PATH`); run it again with a
- * larger `--trials` and it resumes. Ctrl-C stops asking; the running trial finishes and is stored.
+ * larger `--max-trials` and it resumes. Ctrl-C stops asking; the running trial finishes and is stored.
  */
 import { fileURLToPath } from 'node:url';
 import { tune } from './tuner.js';
@@ -18,7 +18,7 @@ const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());
 const result = await tune({
   db: flag('--db', fileURLToPath(new URL('../logistic.parzen.db', import.meta.url))),
-  maxTrials: Number(flag('--trials', '40')),
+  maxTrials: Number(flag('--max-trials', '40')),
   patience: Number(flag('--patience', '15')),
   signal: controller.signal,
 });

@@ -50,6 +50,37 @@ describe('explainParameter', () => {
     expect(nearest.index).not.toBe(18);
   });
 
+  it("draws a log-scale parameter's densities per unit of log x in every profile, and shows the scores that decide (trial 77)", () => {
+    // Good trials near 0.007 on loguniform(1e-6, 1): hyperopt's exact l(x) is per unit of x and peaked at 1e-6.
+    const below = [0.006, 0.0075, 0.009];
+    const above = [1e-5, 3e-4, 0.05, 0.2, 0.6, 0.9, 2e-6, 0.3];
+    const candidates = [1e-6, 1e-4, 0.002, 0.007, 0.03, 0.5];
+    for (const options of [{ compat: 'hyperopt' }, { compat: 'hyperopt', aboveWeight: 0.5 }, {}] as TpeOptions[]) {
+      const explained = explainParameter({
+        name: 'lr',
+        distribution: { kind: 'loguniform', low: 1e-6, high: 1 },
+        below: { values: Float64Array.from(below), numbers: Int32Array.from(below, (_, i) => i) },
+        above: { values: Float64Array.from(above), numbers: Int32Array.from(above, (_, i) => i + 3) },
+        candidates,
+        options,
+      });
+      const { x, logL } = explained.grid;
+      const peak = x[logL.indexOf(Math.max(...logL))] as number;
+      expect(peak).toBeGreaterThan(1e-3);
+      expect(peak).toBeLessThan(0.05);
+      const { score } = explained.candidates;
+      expect(explained.winner.score).toBe(Math.max(...score));
+      expect(explained.winner.value).toBe(0.007);
+      const w = explained.aboveWeight;
+      score.forEach((s, i) =>
+        expect(s).toBeCloseTo(
+          (explained.candidates.logL[i] as number) - w * (explained.candidates.logG[i] as number),
+          9,
+        ),
+      );
+    }
+  });
+
   it('reports the split and the mixture components of l and g', () => {
     expect(explanation.below).toEqual([4]);
     expect(explanation.above).toEqual([0, 1, 2, 3, 5, 6, 7, 8, 9]);

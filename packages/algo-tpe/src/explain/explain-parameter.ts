@@ -1,6 +1,8 @@
 import type { Distribution } from '@parzen/engine/plugin';
 import { type Density, describeEstimator, estimatorDensity, type ObservationSet } from '../estimator/density.js';
+import type { Encoding } from '../estimator/encoding.js';
 import type { ParzenEstimator } from '../estimator/parzen-estimator.js';
+import { argmax, scoreCandidates } from '../math/score.js';
 import { resolveTpeSettings, type TpeOptions } from '../options.js';
 import { type Decision, scoreModelCandidates } from '../suggest/decide.js';
 import { logFinishing } from '../suggest/failures.js';
@@ -32,7 +34,7 @@ export const describeDecision = (
     throw new Error('describeDecision explains one parameter');
   }
   const { distribution } = param;
-  const exact = scoreModelCandidates(model, decision.candidates, true);
+  const exact = perLogUnit(model, scoreModelCandidates(model, decision.candidates, true));
   const grid = explainGrid(distribution, gridSize);
   const finishing = model.failures === undefined ? undefined : logFinishing(model.failures, [grid]);
   return {
@@ -45,8 +47,8 @@ export const describeDecision = (
     g: describeEstimator(model.above.estimator(), encoding, observations.above.numbers),
     grid: {
       x: grid,
-      logL: Array.from(model.below.logPdf([grid], true)),
-      logG: Array.from(model.above.logPdf([grid], true)),
+      logL: Array.from(logPerLogUnit(encoding, grid, model.below.logPdf([grid], true))),
+      logG: Array.from(logPerLogUnit(encoding, grid, model.above.logPdf([grid], true))),
       ...(finishing === undefined ? {} : { logFinishing: Array.from(finishing) }),
     },
     candidates: {
@@ -65,6 +67,29 @@ export const describeDecision = (
     ...(decision.skippedRepeats ? { skippedRepeats: decision.skippedRepeats } : {}),
     ...(decision.repeated ? { repeated: true as const } : {}),
   };
+};
+
+/**
+ * Log densities of a log-scale parameter per unit of log x, as the model, the decision's scores and a log
+ * axis see them: hyperopt's exact densities of its continuous log kinds are per unit of x (they carry
+ * −ln x), so on the report's log axis its l(x) peaked at the lower bound, away from the good trials
+ * (trial 77), and with an `aboveWeight` other than 1 the scores shown were not those that decided.
+ */
+const logPerLogUnit = (encoding: Encoding, x: ArrayLike<number>, logs: Float64Array): Float64Array =>
+  encoding.kind === 'numeric' && encoding.jacobian ? logs.map((v, i) => v + Math.log(x[i] as number)) : logs;
+
+/** A one-parameter decision's log l, log g and scores per unit of log x (see {@link logPerLogUnit}). */
+const perLogUnit = (model: Model, decision: Decision): Decision => {
+  const [encoding] = model.encodings;
+  const [x] = decision.candidates;
+  if (encoding === undefined || x === undefined || !(encoding.kind === 'numeric' && encoding.jacobian)) return decision;
+  const logL = logPerLogUnit(encoding, x, decision.logL);
+  const logG = logPerLogUnit(encoding, x, decision.logG);
+  const scores = scoreCandidates(logL, logG, model.aboveWeight);
+  const { logFinishing: finishing } = decision;
+  if (finishing !== undefined)
+    for (let i = 0; i < scores.length; i++) scores[i] = (scores[i] as number) + (finishing[i] as number);
+  return { ...decision, logL, logG, scores };
 };
 
 /** A decision's log P(finishes) at its candidates, as an explanation field (none when failures did not count). */
@@ -161,6 +186,9 @@ export const describeGroupDecision = (
 export const explainParameter = (input: ExplainParameterInput): ParamExplanation => {
   const settings = resolveTpeSettings(input.options);
   const model = buildParamModel(input, input.below, input.above, settings);
-  const decision = scoreModelCandidates(model, [Float64Array.from(input.candidates)], true);
+  // Decided per unit of log x, as the suggester decides (see logPerLogUnit).
+  const scored = perLogUnit(model, scoreModelCandidates(model, [Float64Array.from(input.candidates)], true));
+  const index = Math.max(0, argmax(scored.scores));
+  const decision = { ...scored, index, values: scored.candidates.map((column) => column[index] as number) };
   return describeDecision(model, input, decision, settings.explainGrid);
 };

@@ -64,6 +64,22 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     );
   });
 
+  it('says that no trial has a loss when every trial failed, not that l(x) is built from the 0 best (trial 77)', async () => {
+    writeIn(dir, 'fails.mjs', 'export default () => { throw new Error("always"); };\n');
+    const config = journalHeartConfig(dir, 'failing', {
+      suggester: { use: 'tpe' },
+      objective: { use: 'module', options: { path: './fails.mjs', isolate: 'none' } },
+      budget: { maxTrials: 6, maxConsecutiveFailures: 100 },
+    });
+    expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(1);
+    const text = await cliIn(dir, 'explain', config);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(
+      /No trial has a loss yet \(every trial observed failed\): l\(x\) and g\(x\) are the prior alone/,
+    );
+    expect(text.stdout).not.toMatch(/built from the 0 best/);
+  });
+
   it('refuses a study another suggester runs, as a user error', async () => {
     const config = journalHeartConfig(dir, 'random-study');
     expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(0);

@@ -371,6 +371,19 @@ describe('buildReport on a study whose trials report learning curves (some prune
     expect(density?.description).toMatch(
       /no trial was good: the best loss was a tie of many trials .* l there is the prior alone/,
     );
+    expect(density?.description).not.toMatch(/no trial had a loss/);
+    // Every trial failed: no loss at all, which is no plateau (trial 77 was told of "a tie of many trials").
+    const failing = await runTpeStudy(10, {
+      space: mixedSpace,
+      objective: () => {
+        throw new Error('always');
+      },
+    });
+    const lossless = pageCharts(await buildReport(failing, { every: 5 })).find((c) => c.id === 'density-x');
+    expect(lossless?.description).toMatch(
+      /After .* no trial had a loss yet \(every trial observed failed\), so l and g there are the prior alone/,
+    );
+    expect(lossless?.description).not.toMatch(/plateau/);
     // Measured, it is drawn as before.
     const measured = await buildReport(await runTpeStudy(12, { space: mixedSpace, objective: mixedObjective }), {
       every: 5,

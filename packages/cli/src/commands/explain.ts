@@ -86,7 +86,12 @@ export const formatNextSuggestion = (
     ...(others.length === 0 ? [] : [`${others.map((number) => `#${number}`).join(', ')} without a loss of their own`]),
   ].join(', ');
   lines.push(
-    `From ${e.observed} trials observed: l(x) is built from the ${e.below.length} best${listed === '' ? '' : ` (${listed})`}, g(x) from the others.`,
+    e.observed === 0
+      ? // Every trial failed (under failed: "avoid" start-up counts them): nothing to split (trial 77: "g(x) from the others", none).
+        'No trial has a loss yet (every trial observed failed): l(x) and g(x) are the prior alone, so the score leans only on where trials failed (log P(finishes)).'
+      : e.below.length === 0
+        ? `From ${e.observed} trials observed: none is good, as the best loss is a tie of many trials (a plateau, left out of the good set), so l(x) is the prior alone and g(x) is built from them all.`
+        : `From ${e.observed} trials observed: l(x) is built from the ${e.below.length} best${listed === '' ? '' : ` (${listed})`}, g(x) from the others.`,
   );
   const finishing = e.params.some((param) => param.candidates.logFinishing !== undefined);
   const rows = e.params.map((param) => {

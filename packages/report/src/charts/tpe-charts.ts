@@ -207,17 +207,24 @@ const weightsByRow = (found: readonly { readonly after: number; readonly weight:
   [...rowsByWeight(found)].map(([weight, afters]) => `w = ${weight} after ${listRows(afters)}`).join('; ');
 
 /**
- * What a caption adds when a drawn row had no good trial: the best loss was a plateau the split left out
- * (`ties: "above"`), so l there is the prior alone (trial 28: "over the good trials" of an empty set).
+ * What a caption adds when a drawn row had no good trial: no trial had a loss yet, or the best loss was a
+ * plateau the split left out (`ties: "above"`), so l there is the prior alone (trial 28: "over the good
+ * trials" of an empty set).
  */
 const noGoodTrials = (found: readonly { readonly after: number }[], snapshots: readonly ReplaySnapshot[]): string => {
   const drawn = new Set(found.map((f) => f.after));
-  const empty = snapshots
-    .filter((s) => drawn.has(s.trialNumber) && s.explanation.below.length === 0)
-    .map((s) => s.trialNumber);
-  return empty.length === 0
-    ? ''
-    : ` After ${listRows(empty)} no trial was good: the best loss was a tie of many trials (a plateau, left out of the good set), so l there is the prior alone.`;
+  const emptyRows = snapshots.filter((s) => drawn.has(s.trialNumber) && s.explanation.below.length === 0);
+  // No trial with a loss (every one observed failed) is not a plateau (trial 77: "a tie of many trials", none).
+  const lossless = emptyRows.filter((s) => s.explanation.observed === 0).map((s) => s.trialNumber);
+  const plateau = emptyRows.filter((s) => s.explanation.observed > 0).map((s) => s.trialNumber);
+  return (
+    (lossless.length === 0
+      ? ''
+      : ` After ${listRows(lossless)} no trial had a loss yet (every trial observed failed), so l and g there are the prior alone.`) +
+    (plateau.length === 0
+      ? ''
+      : ` After ${listRows(plateau)} no trial was good: the best loss was a tie of many trials (a plateau, left out of the good set), so l there is the prior alone.`)
+  );
 };
 
 /** The most ticks a row of {@link densityChart} draws for one set (l's trials, or g's). */

@@ -1,4 +1,4 @@
-import { ParzenError } from '@parzen/engine';
+import { type ConfigIssue, ParzenError } from '@parzen/engine';
 
 /** The exit codes of `parzen` (documented in the README). */
 export const EXIT = {
@@ -28,6 +28,8 @@ export class CliError extends Error {
     message: string,
     readonly exitCode: number = EXIT.badInput,
     readonly code = 'CLI_INPUT',
+    /** The file the error is about, and where in it (`--json` errors carry them, as config errors do). */
+    readonly place: { readonly file?: string; readonly issues?: readonly ConfigIssue[] } = {},
   ) {
     super(message);
   }

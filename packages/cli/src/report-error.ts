@@ -3,15 +3,20 @@ import { ConfigProblems } from './config-problems.js';
 import { CliError, exitCodeFor } from './exit-codes.js';
 import type { Output } from './output.js';
 
-export const errorEntry = (error: unknown, file?: string): Record<string, unknown> => ({
-  ...(file === undefined ? {} : { file }),
-  code: error instanceof ParzenError || error instanceof CliError ? error.code : 'UNEXPECTED',
-  message: error instanceof Error ? error.message : String(error),
-  // The pointer, what was expected and found (a plugin's `absolute` mark is how the pointer was placed).
-  ...(error instanceof ParzenError && error.issues.length > 0
-    ? { issues: error.issues.map(({ pointer, expected, found }) => ({ pointer, expected, found })) }
-    : {}),
-});
+export const errorEntry = (error: unknown, file?: string): Record<string, unknown> => {
+  const place = error instanceof CliError ? error.place : {};
+  const issues = error instanceof ParzenError ? error.issues : (place.issues ?? []);
+  const named = file ?? place.file;
+  return {
+    ...(named === undefined ? {} : { file: named }),
+    code: error instanceof ParzenError || error instanceof CliError ? error.code : 'UNEXPECTED',
+    message: error instanceof Error ? error.message : String(error),
+    // The pointer, what was expected and found (a plugin's `absolute` mark is how the pointer was placed).
+    ...(issues.length > 0
+      ? { issues: issues.map(({ pointer, expected, found }) => ({ pointer, expected, found })) }
+      : {}),
+  };
+};
 
 /** Whether `PARZEN_DEBUG` asks for the stacks behind errors (set, and none of empty, 0, false, no, off). */
 const debugging = (): boolean =>

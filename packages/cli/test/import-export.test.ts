@@ -746,6 +746,22 @@ export const manifests = [{
     expect(rejected.stderr).toMatch(/line 2: \/params\/x: expected a number from 0 to 1, found 3/);
     expect(rejected.stderr).toMatch(/line 4: \/: expected one JSON object, found invalid JSON/);
     expect(rejected.stderr).toMatch(/line 5: \/params\/model: expected one of "svm", "tree", found "forest"/);
+    // The way out is said (trial 75: only the README named it), and --json carries the file and each issue.
+    expect(rejected.stderr).toContain(
+      'Mend those lines, or pass --on-invalid skip to import the 2 other lines and skip them.',
+    );
+    const asJson = await cli('import', target, results, '--json');
+    expect(asJson.code).toBe(2);
+    const [error] = (
+      JSON.parse(asJson.stdout.trim().split('\n').at(-1) as string) as { errors: Record<string, unknown>[] }
+    ).errors;
+    expect(error).toMatchObject({ code: 'IMPORT_INVALID', file: results });
+    expect(error?.issues).toContainEqual({
+      pointer: '/5/params/model',
+      expected: 'one of "svm", "tree"',
+      found: '"forest"',
+    });
+    expect(error?.issues).toHaveLength(5);
     await expect(sqliteTrials(join(dir, 'results.parzen.db'))).rejects.toMatchObject({ code: 'STUDY_NOT_FOUND' });
 
     // Not one valid line: --on-invalid skip refuses too, and creates no study (trial 32: exit 0, empty study).
@@ -1276,7 +1292,10 @@ describe('import --json (trial 58: a script parsed the sentence)', () => {
     expect((JSON.parse(again.stdout) as { repeatsOfStudy: number }).repeatsOfStudy).toBe(3);
     const refused = await cli('import', target, rows, '--on-invalid', 'skip', '--json');
     expect(refused.code).toBe(2);
-    expect((JSON.parse(refused.stdout) as { errors: { code: string }[] }).errors[0]?.code).toBe('IMPORT_REPEATED');
+    expect((JSON.parse(refused.stdout) as { errors: unknown[] }).errors[0]).toMatchObject({
+      code: 'IMPORT_REPEATED',
+      file: rows,
+    });
     const empty = await cli('import', target, writeIn(dir, 'json-empty.jsonl', ''), '--json');
     expect(JSON.parse(empty.stdout)).toMatchObject({ imported: [], skipped: [] });
   });

@@ -315,12 +315,20 @@ const importWhenAsked = async (
   const total = file.rows.length + file.bad.length;
   // Every line invalid: with `skip` too there is nothing to import, and a script must not take it for an
   // import (trial 32: exit 0, and an empty study created). Refused as `reject` refuses, the store untouched.
-  if (invalid.length > 0 && (onInvalid === 'reject' || checked.trials.length === 0))
-    throw new CliError(
-      `${shown}: ${importInvalid(invalid, total, 'line').message}${onInvalid === 'skip' ? '\nNot one line could be imported (--on-invalid skip skips some lines, not all): nothing was imported and no study was created.' : ''}`,
-      2,
-      'IMPORT_INVALID',
-    );
+  if (invalid.length > 0 && (onInvalid === 'reject' || checked.trials.length === 0)) {
+    const refused = importInvalid(invalid, total, 'line');
+    // The way out, said where it is one (trial 75: only the README named --on-invalid skip).
+    const after =
+      onInvalid === 'skip'
+        ? '\nNot one line could be imported (--on-invalid skip skips some lines, not all): nothing was imported and no study was created.'
+        : checked.trials.length === 0
+          ? ''
+          : `\nMend ${invalid.length === 1 ? 'that line' : 'those lines'}, or pass --on-invalid skip to import the ${countOf(checked.trials.length, 'other line')} and skip ${invalid.length === 1 ? 'it' : 'them'}.`;
+    throw new CliError(`${shown}: ${refused.message}${after}`, 2, 'IMPORT_INVALID', {
+      file: path,
+      issues: refused.issues,
+    });
+  }
   const scope = await openStudyScope(experiment);
   // Import's warnings are notes, as its others (review 78: a service's failed close went to the logger).
   const importWarning = (message: string) => output.note(`parzen: warning: ${message}`);
@@ -397,6 +405,7 @@ const importWhenAsked = async (
                 'the file was imported before, it seems. Nothing was imported. To import them again anyway (the suggester then counts each twice), pass --allow-repeats.',
               2,
               'IMPORT_REPEATED',
+              { file: path },
             );
           if (flags.allowRepeats !== true && repeated.every(Boolean)) throw refused();
           // Checked again by the store in the same step as the add (trial 56: two imports of one file at once

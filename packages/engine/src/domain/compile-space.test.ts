@@ -99,6 +99,14 @@ describe('compileSpace', () => {
     expect(issuesOf({ x: { type: 'uniform', low: -1.7e308, high: 1.7e308 } })).toMatchObject([
       { pointer: '/space/x/high', expected: expect.stringContaining('high − low overflows') },
     ]);
+    // Or underflow (trial 76: uniform(0, 5e-324) passed, then TPE failed with a RangeError).
+    expect(issuesOf({ x: { type: 'uniform', low: 0, high: 5e-324 } })).toMatchObject([
+      { pointer: '/space/x/high', expected: expect.stringContaining('a narrower range underflows') },
+    ]);
+    expect(issuesOf({ x: { type: 'quniform', low: 1, high: 1 + 1e-301, q: 1e-302 } })).toMatchObject([
+      { pointer: '/space/x/high' },
+    ]);
+    expect(issuesOf({ x: { type: 'uniform', low: 0, high: 1e-299 } })).toEqual([]);
     expect(issuesOf({ x: { type: 'lognormal', mu: 0, sigma: 300 } })).toMatchObject([
       { pointer: '/space/x/sigma', expected: expect.stringContaining('mu + 10·sigma at most 709.8') },
     ]);

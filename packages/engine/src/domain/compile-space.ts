@@ -243,6 +243,9 @@ const checkParameter = (
     : { definition: raw as ParameterDefinition, distribution, subSpaces: [] };
 };
 
+/** The narrowest range of a `uniform` or `quniform`: TPE's kernels are a small fraction of it, and must not underflow. */
+const MIN_RANGE = 1e-300;
+
 /** The log of the largest number: e to a larger power overflows to Infinity. */
 const MAX_LOG = Math.log(Number.MAX_VALUE);
 
@@ -274,6 +277,14 @@ const numericDistribution = (
         return fail(
           'high',
           `a number within ${Number.MAX_VALUE.toPrecision(3)} of low (${low}): high − low overflows`,
+          high,
+        );
+      // A width near the smallest numbers underflows TPE's kernel widths to 0 (trial 76: uniform(0, 5e-324)
+      // passed, then TPE failed with "Invalid typed array length: Infinity").
+      if (!stored && (definition.type === 'uniform' || definition.type === 'quniform') && high - low < MIN_RANGE)
+        return fail(
+          'high',
+          `a number at least ${MIN_RANGE} above low (${low}): a narrower range underflows (scale the parameter up in the space, and back down in the objective)`,
           high,
         );
       if ((definition.type === 'loguniform' || definition.type === 'qloguniform') && !(low > 0)) {

@@ -29,7 +29,11 @@ const storeOf = (kind: string): TrialStore => {
   return createMemoryStore();
 };
 
-console.log(`Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model}), load ${loadavg().map((x) => x.toFixed(1)).join(' / ')}`);
+console.log(
+  `Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model}), load ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' / ')}`,
+);
 console.log('| store | pruner | reports | whole trial | per report |');
 console.log('|---|---|---|---|---|');
 try {
@@ -50,7 +54,9 @@ try {
         },
       });
       const ms = performance.now() - started;
-      console.log(`| ${kind} | ${values.pruner} | ${steps} | ${(ms / 1000).toFixed(2)} s | ${((1000 * ms) / steps).toFixed(0)} µs |`);
+      console.log(
+        `| ${kind} | ${values.pruner} | ${steps} | ${(ms / 1000).toFixed(2)} s | ${((1000 * ms) / steps).toFixed(0)} µs |`,
+      );
     }
   }
 } finally {

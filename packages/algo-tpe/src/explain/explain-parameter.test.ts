@@ -72,12 +72,11 @@ describe('explainParameter', () => {
       expect(explained.winner.score).toBe(Math.max(...score));
       expect(explained.winner.value).toBe(0.007);
       const w = explained.aboveWeight;
-      score.forEach((s, i) =>
+      for (const [i, s] of score.entries())
         expect(s).toBeCloseTo(
           (explained.candidates.logL[i] as number) - w * (explained.candidates.logG[i] as number),
           9,
-        ),
-      );
+        );
     }
   });
 

@@ -367,7 +367,8 @@ const FIELD_SYNONYMS: Readonly<Record<string, readonly { readonly field: string;
 /** Other tools' options that have no field here, and why (trial 76: Optuna's `catch` was offered `catchStrayErrors`). */
 const FIELD_NOTES: Readonly<Record<string, string>> = {
   catch:
-    'nothing to set: an error the objective throws fails its trial and the study goes on, as Optuna does with catch=(Exception,)',
+    'nothing to set: an error the objective throws fails its trial and the study goes on, as Optuna does with catch=(Exception,), ' +
+    'except that a run none of whose trials completed stops after 10 failures in a row (`budget.maxConsecutiveFailures` sets the limit)',
 };
 
 /**

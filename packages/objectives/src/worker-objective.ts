@@ -381,9 +381,10 @@ export const createWorkerObjective = async (
     throw error;
   }
   idle.push(first);
-  // The lanes that prepared and have not begun evaluating, and the threads loading for them: each such lane
-  // finds a loaded thread when its trial begins (trial 76: with concurrency 3, the second and third threads
-  // loaded inside their trials, and a 50 ms objective failed TIMEOUT at 500 ms).
+  // The trials that prepared and have not begun evaluating, and the threads loading for them: each such
+  // trial finds a loaded thread when it begins (trial 76: with concurrency 3, the second and third threads
+  // loaded inside their trials, and a 50 ms objective failed TIMEOUT at 500 ms). The run calls `evaluate`
+  // after every `prepare`, so the count comes back down.
   let prepared = 0;
   const loading = new Set<Promise<void>>();
   const idleAlive = (): number => idle.filter((thread) => thread.alive).length;
@@ -406,13 +407,21 @@ export const createWorkerObjective = async (
         loading.add(load);
         void load.finally(() => loading.delete(load));
       }
-      await Promise.all(loading);
+      // Until there is a loaded thread for every trial that prepared (not every load: review 82).
+      while (idleAlive() < prepared && loading.size > 0) await Promise.race(loading);
     },
     async evaluate(params, context) {
       prepared = Math.max(0, prepared - 1);
       for (let attempt = 1; ; attempt++) {
         let thread = idle.pop();
         while (thread !== undefined && !thread.alive) thread = idle.pop();
+        // A thread loading for a trial that prepared (its wait was cut at the time limit) is waited for, not
+        // loaded again.
+        while (thread === undefined && loading.size > 0) {
+          await Promise.race(loading);
+          thread = idle.pop();
+          while (thread !== undefined && !thread.alive) thread = idle.pop();
+        }
         if (thread === undefined) {
           thread = spawn();
           try {

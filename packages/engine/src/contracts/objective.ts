@@ -58,10 +58,11 @@ export interface ObjectiveAdapter {
    */
   readonly sharesThread?: boolean;
   /**
-   * Makes ready what the next evaluation needs (a worker thread loaded), so that its time is not counted in
-   * a trial's duration or against its time limit. Each lane of a run calls it before it asks for a trial
-   * (so up to `concurrency` calls may be waiting at once, each for an evaluation of its own); it never
-   * fails: what it could not make ready, `evaluate` tries again and fails the trial with the reason.
+   * Makes ready what the next evaluation needs (a worker thread loaded), so that its time is not counted
+   * against the trial's time limit. The run calls it before each `evaluate`, once per evaluation (so up to
+   * `concurrency` calls may be waiting at once, each for an evaluation of its own), and waits for it at most
+   * the trial's time limit. It never fails: what it could not make ready, `evaluate` tries again and fails
+   * the trial with the reason.
    */
   prepare?(): Promise<void>;
   /** Evaluates one set of params (as the objective sees them); a failure is a `failed` result, not a throw. */

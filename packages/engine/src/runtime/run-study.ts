@@ -91,6 +91,12 @@ export interface RunStudyOptions {
    * STALE_TRIAL, as the run's start marks them); default 2,000 ms.
    */
   readonly staleSweepMs?: number;
+  /**
+   * With a trial time limit, how long at least a trial waits for the objective's `prepare()` (a thread
+   * loading its module) before its evaluation starts under the limit anyway; default 60,000 ms (the wait
+   * is the longer of this and the limit).
+   */
+  readonly prepareWaitMs?: number;
   readonly explain?: boolean;
   /** Told about things that do not stop the run but may surprise (default: a line on stderr). */
   readonly onWarning?: (message: string) => void;
@@ -117,6 +123,9 @@ export interface RunResult {
 const UNREPORTED_WARN_MIN = 3;
 
 /** How long running trials may go on after the run's signal aborts, unless told otherwise (the CLI's 30 s). */
+/** With a trial time limit, how long at least a trial waits for its objective's `prepare()` (see RunStudyOptions.prepareWaitMs). */
+const PREPARE_WAIT_MS = 60_000;
+
 export const DEFAULT_GRACE_PERIOD_MS = 30_000;
 
 /**
@@ -330,8 +339,21 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         store.renewLease(spec.name, asked.number, lease()).catch(() => undefined);
       }, leaseMs / 3);
       const trialPruning = pruning.begin(asked.number);
-      const startedAt = now();
       try {
+        // What the evaluation needs is made ready first (a worker thread loaded), not under the trial's time
+        // limit (trial 76: threads loaded inside their trials, and a 50 ms objective failed TIMEOUT at 500 ms).
+        // With a limit the wait is bounded (a minute, or the limit if longer), after which the evaluation
+        // waits under the limit, as before (review 82: a load that never ended hung the run); a forced stop
+        // ends it.
+        if (options.objective.prepare !== undefined)
+          await untilAborted(
+            options.objective.prepare(),
+            interrupt.signal,
+            options.trialTimeoutMs === undefined
+              ? undefined
+              : Math.max(options.trialTimeoutMs, options.prepareWaitMs ?? PREPARE_WAIT_MS),
+          );
+        const startedAt = now();
         const evaluation = await evaluateTrial(options.objective, asked.params, {
           trialNumber: asked.number,
           interrupt: interrupt.signal,
@@ -343,7 +365,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
             warnedOverran = true;
             warn(
               `trial #${asked.number} took ${Math.round(ms)} ms, past its time limit of ${options.trialTimeoutMs} ms, and its result was kept: ` +
-                'its objective held the thread (synchronous code), so the limit could not stop it. An async objective that awaits now and then is stopped at the limit' +
+                'its objective held the thread (synchronous code), or the process was paused, so the limit could not stop it. An async objective that awaits now and then is stopped at the limit' +
                 (options.objective.sharesThread === true
                   ? '; from a config, an objective in a worker thread (isolate: "worker") is stopped whatever it does.'
                   : '.') +
@@ -467,12 +489,6 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           // worker whose process is gone is marked at once, as at the start.
           const swept = await failStaleTrials(store, spec.name, running, workerId, new Date(Date.now() - leaseMs));
           if (swept.length > 0) warn(staleNote(spec.name, swept, ownersOf(running, swept)));
-        }
-        // What the next evaluation needs is made ready before its trial begins (a worker thread loaded), so
-        // its time is neither the trial's duration nor under its time limit; a second Ctrl-C ends the wait.
-        if (options.objective.prepare !== undefined) {
-          await untilAborted(options.objective.prepare(), interrupt.signal);
-          if (reason !== undefined) break;
         }
         const lease = { owner: workerId, expiresAt: new Date(Date.now() + leaseMs).toISOString() };
         let finished: FinishedTrial;

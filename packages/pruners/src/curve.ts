@@ -55,10 +55,62 @@ export const isFirstInIntervalStep = (
   intervalSteps: number,
 ): boolean => {
   const nearestCheck = Math.floor((step - warmupSteps) / intervalSteps) * intervalSteps + warmupSteps;
-  let previous = -1;
-  for (const point of trial.intermediate ?? []) if (point.step !== step && point.step > previous) previous = point.step;
-  return previous < nearestCheck;
+  return stepBefore(trial, step, true) < nearestCheck;
 };
+
+/**
+ * The highest step a trial reported below `step` (with `other`, the highest step other than `step`), or −1:
+ * O(log n) on the curve, which is in step order (a scan per report made a trial of n reports cost O(n²)).
+ */
+export const stepBefore = (trial: Trial, step: number, other = false): number => {
+  const list = trial.intermediate ?? [];
+  const last = list.at(-1);
+  if (other && last !== undefined && last.step !== step) return last.step;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((list[mid] as IntermediateValue).step < step) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? (list[lo - 1] as IntermediateValue).step : -1;
+};
+
+/**
+ * The best value a trial reported among its first `end` values, kept per curve (the list itself: a running
+ * trial's list is the run's own and grows in place) from call to call, so that a trial that reports n times
+ * costs O(n) in all, not O(n²) (trial 78: a trial of 50,000 reports took 92 s with the median pruner, 15 s
+ * without). A value added after the kept prefix is folded in; any other change (a step inserted earlier)
+ * sums the prefix again.
+ */
+export class PrefixBests {
+  private readonly kept = new WeakMap<
+    readonly IntermediateValue[],
+    { end: number; lastStep: number; best: number; direction: Direction }
+  >();
+
+  best(trial: Trial, end: number, direction: Direction): number {
+    const list = trial.intermediate ?? [];
+    const found = this.kept.get(list);
+    const better = direction === 'maximize' ? Math.max : Math.min;
+    let from = 0;
+    let best = direction === 'maximize' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+    // The kept prefix stands when its last step is still at its place (values only added after it).
+    if (
+      found !== undefined &&
+      found.direction === direction &&
+      found.end <= end &&
+      found.end > 0 &&
+      list[found.end - 1]?.step === found.lastStep
+    ) {
+      from = found.end;
+      best = found.best;
+    }
+    for (let i = from; i < end; i++) best = better(best, (list[i] as IntermediateValue).value);
+    if (end > 0) this.kept.set(list, { end, lastStep: (list[end - 1] as IntermediateValue).step, best, direction });
+    return best;
+  }
+}
 
 /**
  * numpy's `percentile` with linear interpolation (its default), q in [0, 100], over a non-empty list:

@@ -1,5 +1,5 @@
 import { definedOptions, describeValue, type PruneContext, type Pruner } from '@parzen/engine/plugin';
-import { bestOf, checkOptions, integerAtLeast, unknownOptions } from './curve.js';
+import { bestOf, checkOptions, integerAtLeast, PrefixBests, unknownOptions } from './curve.js';
 
 /** Options of the `patient` wrapper (the wrapped pruner is given as an instance in code). */
 export interface PatientPrunerOptions {
@@ -20,14 +20,16 @@ export const PATIENT_DEFAULTS = { minDelta: 0 } as const;
  * than its best value before them by more than `minDelta` (it has not improved for `patience` + 1
  * reports); only then is the wrapped pruner asked (without one, a stalled trial is pruned).
  */
-export const stalled = (settings: Required<PatientPrunerOptions>, context: PruneContext): boolean => {
+export const stalled = (
+  settings: Required<PatientPrunerOptions>,
+  context: PruneContext,
+  /** The trials' best values before the window, kept from call to call (O(patience) per call, not O(n)). */
+  bests: PrefixBests = new PrefixBests(),
+): boolean => {
   const curve = context.trial.intermediate ?? [];
   if (curve.length <= settings.patience + 1) return false;
   const split = curve.length - settings.patience - 1;
-  const before = bestOf(
-    curve.slice(0, split).map((point) => point.value),
-    context.direction,
-  );
+  const before = bests.best(context.trial, split, context.direction);
   const after = bestOf(
     curve.slice(split).map((point) => point.value),
     context.direction,
@@ -45,8 +47,10 @@ export const createPatientPruner = (options: PatientPrunerOptions, wrapped?: Pru
       ? undefined
       : { pointer: '/minDelta', expected: 'a number ≥ 0', found: describeValue(settings.minDelta) },
   ]);
+  const bests = new PrefixBests();
   return {
     name: wrapped === undefined ? 'patient' : `patient(${wrapped.name})`,
-    shouldPrune: (context) => stalled(settings, context) && (wrapped === undefined || wrapped.shouldPrune(context)),
+    shouldPrune: (context) =>
+      stalled(settings, context, bests) && (wrapped === undefined || wrapped.shouldPrune(context)),
   };
 };

@@ -7,11 +7,11 @@ import {
   type Trial,
 } from '@parzen/engine/plugin';
 import {
-  bestOf,
   checkOptions,
   integerAtLeast,
   isFirstInIntervalStep,
   lastStep,
+  PrefixBests,
   percentileOfSorted,
   unknownOptions,
   valueAt,
@@ -176,6 +176,8 @@ export const percentileShouldPrune = (
   context: PruneContext,
   /** What the pruner kept of the trials it was shown before (a fresh one works from `trials` alone). */
   kept: CompleteTrials = new CompleteTrials(),
+  /** The running trials' best values so far, kept from call to call. */
+  bests: PrefixBests = new PrefixBests(),
 ): boolean => {
   const { trial, trials, direction } = context;
   const finished = kept.update(trials, context.study);
@@ -183,10 +185,7 @@ export const percentileShouldPrune = (
   const step = lastStep(trial);
   if (step === undefined || step < settings.warmupSteps) return false;
   if (!isFirstInIntervalStep(step, trial, settings.warmupSteps, settings.intervalSteps)) return false;
-  const best = bestOf(
-    (trial.intermediate ?? []).map((point) => point.value),
-    direction,
-  );
+  const best = bests.best(trial, trial.intermediate?.length ?? 0, direction);
   const atStep = finished.atStep(step);
   if (atStep.length < settings.minTrials || atStep.length === 0) return false;
   const q = direction === 'maximize' ? 100 - settings.percentile : settings.percentile;
@@ -217,7 +216,8 @@ export const createPercentilePruner = (options: PercentilePrunerOptions): Pruner
   checkOptions('percentile', unknownOptions(options, ['percentile', ...Object.keys(PERCENTILE_DEFAULTS)]));
   const settings = resolve(options, 'percentile');
   const kept = new CompleteTrials();
-  return { name: 'percentile', shouldPrune: (context) => percentileShouldPrune(settings, context, kept) };
+  const bests = new PrefixBests();
+  return { name: 'percentile', shouldPrune: (context) => percentileShouldPrune(settings, context, kept, bests) };
 };
 
 /** Options of the `median` pruner: the percentile pruner's, at the 50th percentile. */
@@ -232,5 +232,6 @@ export const createMedianPruner = (options: MedianPrunerOptions = {}): Pruner =>
   checkOptions('median', unknownOptions(options, Object.keys(PERCENTILE_DEFAULTS)));
   const settings = resolve({ ...options, percentile: 50 }, 'median');
   const kept = new CompleteTrials();
-  return { name: 'median', shouldPrune: (context) => percentileShouldPrune(settings, context, kept) };
+  const bests = new PrefixBests();
+  return { name: 'median', shouldPrune: (context) => percentileShouldPrune(settings, context, kept, bests) };
 };

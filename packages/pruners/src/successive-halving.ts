@@ -1,5 +1,5 @@
 import { definedOptions, type PruneContext, type Pruner, type Trial } from '@parzen/engine/plugin';
-import { checkOptions, integerAtLeast, lastStep, unknownOptions, valueAt, valueFrom } from './curve.js';
+import { checkOptions, integerAtLeast, lastStep, stepBefore, unknownOptions, valueAt, valueFrom } from './curve.js';
 
 /** Options of the `successive-halving` pruner. */
 export interface SuccessiveHalvingOptions {
@@ -73,7 +73,7 @@ export const successiveHalvingShouldPrune = (
   const promotionStep = (rung: number) => minResource * eta ** (settings.minEarlyStoppingRate + rung);
   const value = valueAt(trial, step) as number;
   // Rungs the trial completed at earlier reports.
-  const previous = (trial.intermediate ?? []).filter((point) => point.step < step).at(-1)?.step ?? -1;
+  const previous = stepBefore(trial, step);
   let rung = 0;
   while (promotionStep(rung) <= previous) rung++;
   const maximize = context.direction === 'maximize';

@@ -4,7 +4,11 @@ import type { Direction, RunningTrial, Trial } from '../domain/trial.js';
 export interface PruneContext {
   readonly study: string;
   readonly direction: Direction;
-  /** The trial being judged, with its intermediate values so far (the latest report included). */
+  /**
+   * The trial being judged, with its intermediate values so far (the latest report included). The values
+   * of this process's running trials are the run's own list, which grows as they report: read them during
+   * the call, and copy what you keep (a copy per report would make a trial of n reports cost O(n²)).
+   */
   readonly trial: RunningTrial;
   /** The step of the latest report. */
   readonly step: number;

@@ -9,6 +9,7 @@ import type { Suggester } from '../contracts/suggester.js';
 import { compileSpace } from '../domain/compile-space.js';
 import { sampleDistribution } from '../domain/sample-distribution.js';
 import type { SpaceDefinition } from '../domain/space-definition.js';
+import type { Trial } from '../domain/trial.js';
 import type { EngineEvent } from '../events/engine-event.js';
 import { fmin } from '../fmin.js';
 import { Study } from '../study.js';
@@ -25,8 +26,13 @@ const space: SpaceDefinition = { x: { type: 'uniform', low: 0, high: 1 } };
 const limitPruner = (limit: number, seen: PruneContext[] = []): Pruner => ({
   name: 'limit',
   shouldPrune: (context) => {
-    // Kept past the call: copied, as the contract asks (running trials' entries change in place).
-    seen.push({ ...context, trials: [...context.trials] });
+    // Kept past the call: copied, as the contract asks (running trials' entries change in place, and this
+    // process's running trials' values grow in place).
+    const copy = <T extends Trial>(trial: T): T =>
+      trial.state === 'running' && trial.intermediate !== undefined
+        ? { ...trial, intermediate: trial.intermediate.slice() }
+        : trial;
+    seen.push({ ...context, trial: copy(context.trial), trials: context.trials.map(copy) });
     return (context.trial.intermediate?.at(-1)?.value ?? 0) > limit;
   },
 });

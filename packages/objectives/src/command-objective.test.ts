@@ -682,7 +682,7 @@ console.log('bye');`;
     const { result, stopMs, pidFile, reports } = await runTrainer('malformed');
     expect(result.status === 'failed' && result.error.code).toBe('COMMAND_BAD_REPORT');
     expect(result.status === 'failed' && result.error.message).toMatch(
-      /printed a malformed report line "\{\\"step\\":-1,\\"value\\":1\}": "step" must be a non-negative integer; found -1; its process group was stopped\.$/,
+      /printed a malformed report line "\{\\"step\\":-1,\\"value\\":1\}": "step" must be a non-negative integer up to 2\^53 − 1 \(an epoch, an iteration\); found -1; its process group was stopped\.$/,
     );
     expect(details(result)).toMatchObject({ line: '{"step":-1,"value":1}', exitCode: 0 });
     expect(reports).toEqual([]);

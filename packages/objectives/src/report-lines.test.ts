@@ -27,9 +27,22 @@ describe('report lines', () => {
   });
 
   it.each([
-    ['{"step": -1, "value": 1}', '"step" must be a non-negative integer; found -1'],
-    ['{"step": 1.5, "value": 1}', '"step" must be a non-negative integer; found 1.5'],
-    ['{"step": "3", "value": 1}', '"step" must be a non-negative integer; found "3"'],
+    [
+      '{"step": -1, "value": 1}',
+      '"step" must be a non-negative integer up to 2^53 − 1 (an epoch, an iteration); found -1',
+    ],
+    [
+      '{"step": 1.5, "value": 1}',
+      '"step" must be a non-negative integer up to 2^53 − 1 (an epoch, an iteration); found 1.5',
+    ],
+    [
+      '{"step": 1e20, "value": 1}',
+      '"step" must be a non-negative integer up to 2^53 − 1 (an epoch, an iteration); found 100000000000000000000 (beyond 2^53 − 1, integers lose their exact value)',
+    ],
+    [
+      '{"step": "3", "value": 1}',
+      '"step" must be a non-negative integer up to 2^53 − 1 (an epoch, an iteration); found "3"',
+    ],
     ['{"step": 2, "value": NaN}', '"value" must be a finite number; found NaN'],
     ['{"step": 2, "value": -Infinity}', '"value" must be a finite number; found -Infinity'],
     ['{"step": 2, "value": null}', '"value" must be a finite number; found null'],
@@ -71,7 +84,7 @@ describe('report lines', () => {
     const line = '{"step": -1, "value": 1}';
     await expect(reader.onLine(line)).rejects.toThrow(MalformedReportError);
     await expect(reader.onLine(line)).rejects.toThrow(
-      'malformed report line "{\\"step\\": -1, \\"value\\": 1}": "step" must be a non-negative integer; found -1',
+      'malformed report line "{\\"step\\": -1, \\"value\\": 1}": "step" must be a non-negative integer up to 2^53 − 1 (an epoch, an iteration); found -1',
     );
   });
 });

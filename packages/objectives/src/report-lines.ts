@@ -35,7 +35,13 @@ export const parseReportLine = (line: string): ReportLine => {
   if (!('step' in fields) || !('value' in fields) || 'loss' in fields) return undefined;
   const { step, value } = fields;
   if (typeof step !== 'number' || !Number.isSafeInteger(step) || step < 0)
-    return { problem: `"step" must be a non-negative integer; found ${shown(step)}` };
+    return {
+      problem: `"step" must be a non-negative integer up to 2^53 − 1 (an epoch, an iteration); found ${shown(step)}${
+        typeof step === 'number' && Number.isInteger(step) && step > 0
+          ? ' (beyond 2^53 − 1, integers lose their exact value)'
+          : ''
+      }`,
+    };
   if (typeof value !== 'number' || !Number.isFinite(value))
     return { problem: `"value" must be a finite number; found ${shown(value)}` };
   return { report: { step, value } };

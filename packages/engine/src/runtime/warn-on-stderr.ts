@@ -8,4 +8,4 @@ export const warnOnStderr = (message: string): void => {
  * older Parzen versions cannot follow (trial 63: taken without a word, and a week's study then refused them).
  */
 export const storeUpgradeNote = (store: string, from: number, to: number): string =>
-  `${store} was upgraded from format version ${from} to ${to}: Parzen versions that know only version ${from} can no longer open it (update every worker that shares it).`;
+  `${store} was upgraded from format version ${from} to ${to}: Parzen versions that know only version ${from} can no longer open it (nothing to do when every worker that shares it runs this Parzen; update those that do not).`;

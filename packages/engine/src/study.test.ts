@@ -226,6 +226,30 @@ describe('Study.optimize', () => {
 });
 
 describe('fmin', () => {
+  it('says once that a synchronous objective runs its trials one at a time under concurrency (trial 76: in silence)', async () => {
+    const space = { x: uniform(0, 1) };
+    const said = async (objective: (p: { x: number }) => number | Promise<number>, concurrency: number) => {
+      const warnings: string[] = [];
+      await fmin({
+        space,
+        suggester: prior,
+        maxTrials: 6,
+        seed: 1,
+        concurrency,
+        objective,
+        onWarning: (m) => warnings.push(m),
+      });
+      return warnings.filter((m) => m.includes('returned its loss synchronously'));
+    };
+    expect(await said(({ x }) => x, 4)).toEqual([
+      expect.stringMatching(
+        /^the objective returned its loss synchronously \(not a promise\), so its trials run one at a time although concurrency is 4/,
+      ),
+    ]);
+    expect(await said(async ({ x }) => x, 4)).toEqual([]);
+    expect(await said(({ x }) => x, 1)).toEqual([]);
+  });
+
   it("gives stopWhen the trials' params as the objective saw them (a choice by its value), besides their internal values", async () => {
     const space = { x: uniform(0, 1), model: choice(['svm', 'tree', null]) };
     const seen: unknown[] = [];

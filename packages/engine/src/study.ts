@@ -235,6 +235,32 @@ export const stopWhenStopper = <S extends SpaceDefinition>(space: CompiledSpace,
   },
 });
 
+/**
+ * `objective`, saying once when it returns its loss synchronously with `concurrency` above 1: a function runs on
+ * Parzen's thread, so such trials run one at a time (trial 76: `n_jobs=4` ported as concurrency 4 ran serially,
+ * without a word).
+ */
+const saysIfSynchronous = (
+  objective: ObjectiveFunction<ExternalParams>,
+  concurrency: number,
+  warn: (message: string) => void,
+): ObjectiveFunction<ExternalParams> => {
+  if (!(concurrency > 1)) return objective;
+  let said = false;
+  return (params, context) => {
+    const result = objective(params, context);
+    if (!said && !isThenable(result)) {
+      said = true;
+      warn(
+        `the objective returned its loss synchronously (not a promise), so its trials run one at a time although concurrency is ${concurrency}: ` +
+          "a function runs on Parzen's own thread, and trials overlap only while an async objective awaits (I/O, a child process). " +
+          'From a config, a `module` objective runs each trial in a worker thread of its own.',
+      );
+    }
+    return result;
+  };
+};
+
 /** How `study.optimize` runs: a budget (at least one limit) and run controls, as for `fmin`. */
 export interface OptimizeOptions<S extends SpaceDefinition = SpaceDefinition> {
   /** Default: the study's `objective`. */
@@ -401,7 +427,9 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       space,
       store,
       suggester,
-      objective: createFunctionObjective(objective as ObjectiveFunction<ExternalParams>),
+      objective: createFunctionObjective(
+        saysIfSynchronous(objective as ObjectiveFunction<ExternalParams>, options.concurrency ?? 1, this.warn),
+      ),
       budget,
       // Not the ask/tell guard: the run cuts a throwing reporter off itself, through its onWarning and a
       // plugin.failed event (and the study's listener is then off for the study's life).

@@ -17,7 +17,12 @@ export const quasiRandomOptionsSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    scramble: { type: 'boolean', default: true, description: 'Permute digits and shift, seeded by the study seed.' },
+    scramble: {
+      type: 'boolean',
+      default: true,
+      description:
+        'Permute digits and shift, seeded by the study seed (false: the plain Halton sequence, the same points for every seed, its dimensions correlated beyond about ten parameters).',
+    },
   },
 } as const;
 

@@ -168,7 +168,7 @@ describe('module objective in a worker thread (the default)', () => {
       join(dir, 'slow-load.mjs'),
       'const end = Date.now() + 300; while (Date.now() < end);\nexport default ({ x }) => x;\n',
     );
-    const objective = await createModuleObjective({ path: './slow-load.mjs', export: 'default' }, dir);
+    const objective = await createModuleObjective({ path: './slow-load.mjs', export: 'default' }, dir, undefined, 3);
     const definition = { x: { type: 'uniform', low: 0, high: 1 } } as const;
     const prior: Suggester = {
       name: 'prior',

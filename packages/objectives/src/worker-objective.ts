@@ -361,7 +361,12 @@ const keep = (key: string, thread: ObjectiveThread): void => {
  */
 export const createWorkerObjective = async (
   data: ModuleWorkerData,
-  options: { readonly reuseThreads: boolean; readonly warn?: (message: string) => void } = { reuseThreads: false },
+  options: {
+    readonly reuseThreads: boolean;
+    readonly warn?: (message: string) => void;
+    /** Threads loaded before the first trial (the run's concurrency; default 1). */
+    readonly threads?: number;
+  } = { reuseThreads: false },
 ): Promise<ObjectiveAdapter> => {
   const key = options.reuseThreads ? moduleKey(data) : undefined;
   const idle: ObjectiveThread[] = [];
@@ -381,47 +386,22 @@ export const createWorkerObjective = async (
     throw error;
   }
   idle.push(first);
-  // The trials that prepared and have not begun evaluating, and the threads loading for them: each such
-  // trial finds a loaded thread when it begins (trial 76: with concurrency 3, the second and third threads
-  // loaded inside their trials, and a 50 ms objective failed TIMEOUT at 500 ms). The run calls `evaluate`
-  // after every `prepare`, so the count comes back down.
-  let prepared = 0;
-  const loading = new Set<Promise<void>>();
-  const idleAlive = (): number => idle.filter((thread) => thread.alive).length;
+  // The other threads of a run of several trials at once load now too, together, not inside the trials
+  // that would first need them (trial 76: their load counted against the trial's time limit).
+  const others = Array.from({ length: Math.max(0, Math.floor(options.threads ?? 1) - 1) }, spawn);
+  const loaded = await Promise.allSettled(others.map((thread) => thread.ready));
+  const refused = loaded.find((outcome) => outcome.status === 'rejected');
+  if (refused !== undefined) {
+    for (const thread of [first, ...others]) thread.terminate();
+    throw refused.reason;
+  }
+  idle.push(...others);
   return {
     name: 'module',
-    async prepare() {
-      prepared++;
-      if (idleAlive() + loading.size < prepared) {
-        const thread = spawn();
-        const load = thread.ready.then(
-          () => {
-            idle.push(thread);
-          },
-          () => {
-            // Said by the trial that next needs a thread (evaluate loads one and fails it with the reason).
-            all.delete(thread);
-            thread.terminate();
-          },
-        );
-        loading.add(load);
-        void load.finally(() => loading.delete(load));
-      }
-      // Until there is a loaded thread for every trial that prepared (not every load: review 82).
-      while (idleAlive() < prepared && loading.size > 0) await Promise.race(loading);
-    },
     async evaluate(params, context) {
-      prepared = Math.max(0, prepared - 1);
       for (let attempt = 1; ; attempt++) {
         let thread = idle.pop();
         while (thread !== undefined && !thread.alive) thread = idle.pop();
-        // A thread loading for a trial that prepared (its wait was cut at the time limit) is waited for, not
-        // loaded again.
-        while (thread === undefined && loading.size > 0) {
-          await Promise.race(loading);
-          thread = idle.pop();
-          while (thread !== undefined && !thread.alive) thread = idle.pop();
-        }
         if (thread === undefined) {
           thread = spawn();
           try {

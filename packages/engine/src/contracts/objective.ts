@@ -57,14 +57,6 @@ export interface ObjectiveAdapter {
    * that moment (`OBJECTIVE_CRASHED`) instead of ending the process.
    */
   readonly sharesThread?: boolean;
-  /**
-   * Makes ready what the next evaluation needs (a worker thread loaded), so that its time is not counted
-   * against the trial's time limit. The run calls it before each `evaluate`, once per evaluation (so up to
-   * `concurrency` calls may be waiting at once, each for an evaluation of its own), and waits for it at most
-   * the trial's time limit. It never fails: what it could not make ready, `evaluate` tries again and fails
-   * the trial with the reason.
-   */
-  prepare?(): Promise<void>;
   /** Evaluates one set of params (as the objective sees them); a failure is a `failed` result, not a throw. */
   evaluate(params: ExternalParams, context: EvaluationContext): Promise<EvaluationResult>;
   /** Releases what the adapter holds (workers, processes) once the run is over. */

@@ -33,23 +33,3 @@ export const listenForAbort = (signal: AbortSignal, listener: () => void): (() =
     if (raised && now > 1) setMaxListeners(now - 1, signal);
   };
 };
-
-/**
- * Waits for `work`, or until `signal` aborts, or `timeoutMs` passed (when finite), whichever comes first (the
- * work goes on, unwaited).
- */
-export const untilAborted = async (work: Promise<unknown>, signal: AbortSignal, timeoutMs?: number): Promise<void> => {
-  if (signal.aborted) return;
-  let stop = () => {};
-  let timer: NodeJS.Timeout | undefined;
-  const ended = new Promise<void>((resolve) => {
-    stop = listenForAbort(signal, resolve);
-    if (timeoutMs !== undefined && Number.isFinite(timeoutMs)) timer = setTimeout(resolve, timeoutMs);
-  });
-  try {
-    await Promise.race([work.then(() => undefined), ended]);
-  } finally {
-    stop();
-    if (timer !== undefined) clearTimeout(timer);
-  }
-};

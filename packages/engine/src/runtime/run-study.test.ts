@@ -113,60 +113,6 @@ describe('runStudy', () => {
     expect(result.trials).toHaveLength(3);
   });
 
-  it("waits for an objective's prepare() before each evaluation, not under the trial's time limit", async () => {
-    // A load of 300 ms that an evaluation needs, under a 200 ms limit: waited for before the timer starts
-    // (trial 76: threads loaded inside their trials and timed out).
-    let prepares = 0;
-    let evaluations = 0;
-    let loaded = 0; // threads loaded and not yet used
-    const objective: ObjectiveAdapter = {
-      name: 'slow-to-load',
-      prepare: async () => {
-        prepares++;
-        await sleep(300);
-        loaded++;
-      },
-      evaluate: async () => {
-        evaluations++;
-        if (loaded > 0) loaded--;
-        else await sleep(300);
-        return { status: 'ok', loss: 1 };
-      },
-    };
-    const result = await run(() => 1, { maxTrials: 4 }, { objective, concurrency: 2, trialTimeoutMs: 200 });
-    expect(result.trials.map((trial) => trial.state)).toEqual(Array(4).fill('complete'));
-    expect([prepares, evaluations]).toEqual([4, 4]);
-  });
-
-  it('goes on when prepare() never ends: the evaluation is then under the time limit (review 82: the run hung)', async () => {
-    const objective: ObjectiveAdapter = {
-      name: 'never-loads',
-      prepare: () => new Promise(() => {}),
-      evaluate: () => new Promise(() => {}),
-    };
-    const result = await run(
-      () => 1,
-      { maxTrials: 2 },
-      { objective, concurrency: 2, trialTimeoutMs: 50, prepareWaitMs: 100 },
-    );
-    expect(result.trials.map((trial) => trial.state === 'failed' && trial.error.code)).toEqual(['TIMEOUT', 'TIMEOUT']);
-  });
-
-  it('ends a wait for prepare() when the run is forced to stop', async () => {
-    const force = new AbortController();
-    const objective: ObjectiveAdapter = {
-      name: 'never-loads',
-      prepare: () => new Promise(() => {}),
-      evaluate: async () => ({ status: 'ok', loss: 1 }),
-    };
-    const running = run(() => 1, { maxTrials: 3 }, { objective, forceSignal: force.signal });
-    await sleep(20);
-    force.abort();
-    const result = await running;
-    expect(result.reason).toBe('interrupted');
-    expect(result.trials.map((trial) => trial.state === 'failed' && trial.error.code)).toEqual(['INTERRUPTED']);
-  });
-
   it('runs 12 trials at once without Node warning of a listener leak (each running trial listens to the run)', async () => {
     const warnings: string[] = [];
     const listen = (warning: Error) => warnings.push(warning.name);

@@ -16,7 +16,7 @@ import { bestTrial, type FinishedTrial, type Lease, type Trial } from '../domain
 import { ParzenError } from '../errors.js';
 import type { StopReason, StudySummary } from '../events/engine-event.js';
 import type { EventBus } from '../events/event-bus.js';
-import { listenForAbort, untilAborted } from './abort-listener.js';
+import { listenForAbort } from './abort-listener.js';
 import { type Budget, BudgetTracker, patienceOf, trialLimit } from './budget.js';
 import { checkEnqueueStore, enqueueConfigEntries, leftoverEntriesNote } from './enqueue.js';
 import { evaluateTrial } from './evaluate-trial.js';
@@ -91,12 +91,6 @@ export interface RunStudyOptions {
    * STALE_TRIAL, as the run's start marks them); default 2,000 ms.
    */
   readonly staleSweepMs?: number;
-  /**
-   * With a trial time limit, how long at least a trial waits for the objective's `prepare()` (a thread
-   * loading its module) before its evaluation starts under the limit anyway; default 60,000 ms (the wait
-   * is the longer of this and the limit).
-   */
-  readonly prepareWaitMs?: number;
   readonly explain?: boolean;
   /** Told about things that do not stop the run but may surprise (default: a line on stderr). */
   readonly onWarning?: (message: string) => void;
@@ -123,9 +117,6 @@ export interface RunResult {
 const UNREPORTED_WARN_MIN = 3;
 
 /** How long running trials may go on after the run's signal aborts, unless told otherwise (the CLI's 30 s). */
-/** With a trial time limit, how long at least a trial waits for its objective's `prepare()` (see RunStudyOptions.prepareWaitMs). */
-const PREPARE_WAIT_MS = 60_000;
-
 export const DEFAULT_GRACE_PERIOD_MS = 30_000;
 
 /**
@@ -339,21 +330,8 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         store.renewLease(spec.name, asked.number, lease()).catch(() => undefined);
       }, leaseMs / 3);
       const trialPruning = pruning.begin(asked.number);
+      const startedAt = now();
       try {
-        // What the evaluation needs is made ready first (a worker thread loaded), not under the trial's time
-        // limit (trial 76: threads loaded inside their trials, and a 50 ms objective failed TIMEOUT at 500 ms).
-        // With a limit the wait is bounded (a minute, or the limit if longer), after which the evaluation
-        // waits under the limit, as before (review 82: a load that never ended hung the run); a forced stop
-        // ends it.
-        if (options.objective.prepare !== undefined)
-          await untilAborted(
-            options.objective.prepare(),
-            interrupt.signal,
-            options.trialTimeoutMs === undefined
-              ? undefined
-              : Math.max(options.trialTimeoutMs, options.prepareWaitMs ?? PREPARE_WAIT_MS),
-          );
-        const startedAt = now();
         const evaluation = await evaluateTrial(options.objective, asked.params, {
           trialNumber: asked.number,
           interrupt: interrupt.signal,

@@ -191,6 +191,36 @@ describe('module objective in a worker thread (the default)', () => {
     }
   });
 
+  it('closes at once when a thread is still loading (review 83: the close waited 120 s for it)', async () => {
+    // Loads once; a second load (the thread a timeout ended, replaced) never ends.
+    const flag = join(dir, 'loaded-once.flag');
+    writeFileSync(
+      join(dir, 'hang-second-load.mjs'),
+      `import { existsSync, writeFileSync } from 'node:fs';
+if (existsSync(${JSON.stringify(flag)})) for (;;) {}
+writeFileSync(${JSON.stringify(flag)}, '1');
+export default async () => new Promise(() => {});
+`,
+    );
+    const objective = await createModuleObjective({ path: './hang-second-load.mjs', export: 'default' }, dir);
+    const definition = { x: { type: 'uniform', low: 0, high: 1 } } as const;
+    const prior: Suggester = {
+      name: 'prior',
+      beginTrial: (context) => ({ sampleParam: (param) => sampleDistribution(param.distribution, context.rng) }),
+    };
+    const result = await runStudy({
+      spec: { name: 'hang-load', direction: 'minimize', seed: 1, space: definition },
+      space: compileSpace(definition),
+      store: createMemoryStore(),
+      suggester: prior,
+      objective,
+      trialTimeoutMs: 200,
+      budget: { maxTrials: 2 },
+    });
+    expect(result.trials.map((trial) => trial.state === 'failed' && trial.error.code)).toEqual(['TIMEOUT', 'TIMEOUT']);
+    await objective.close?.(); // within the test's time limit: the loading thread is ended, not waited for
+  });
+
   it('isolates the objective: exits, stray throws and endless loops fail only their trial', async () => {
     const objective = await createModuleObjective({ path: './unruly.mjs', export: 'default' }, dir);
     const evaluate = (params: Record<string, unknown>, trialSignal = signal) =>

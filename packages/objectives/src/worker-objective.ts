@@ -106,6 +106,8 @@ class ObjectiveThread {
   /** Resolves the pending {@link ObjectiveThread.flush}. */
   private flushed: (() => void) | undefined;
   alive = true;
+  /** Whether the objective has loaded (a thread still loading cannot answer a flush). */
+  private loadedYet = false;
 
   /**
    * The output posted and not yet taken, one count for every thread of the process (see `thread-stdio.ts`):
@@ -125,7 +127,10 @@ class ObjectiveThread {
     // settles) must be heard, not leave Parzen's own awaits unsettled (Node's silent exit 13). Then let go,
     // so an idle thread does not keep the process alive.
     this.ready.then(
-      () => this.worker.unref(),
+      () => {
+        this.loadedYet = true;
+        this.worker.unref();
+      },
       () => undefined,
     );
     this.worker.on('message', (reply: ModuleWorkerReply) => {
@@ -259,7 +264,9 @@ class ObjectiveThread {
    * `flushStdio` in the worker), or after `ms` (a reader that does not read), or when the thread ends.
    */
   async flush(ms: number): Promise<void> {
-    if (!this.alive) return;
+    // A thread still loading its module would not answer until it has loaded, maybe never (review 83: a
+    // close waited 120 s for one): what it printed so far is relayed as it comes, and it is ended.
+    if (!this.alive || !this.loadedYet) return;
     // One deadline for both waits (review 57: each had its own, so twice as long as said).
     const deadline = performance.now() + ms;
     let timer: NodeJS.Timeout | undefined;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
@@ -59,16 +59,31 @@ const startWorker = (data: ModuleWorkerData): Worker => {
   return worker;
 };
 
+/** Parzen's worker script is not where this package's code is (a bundled program). */
+export class WorkerScriptMissing extends Error {
+  constructor() {
+    super(
+      "Parzen's worker script (module-worker.js of @parzen/objectives) is not beside its code: a bundler that inlined the package leaves it out. " +
+        'Keep @parzen/objectives (or parzen) outside the bundle (esbuild --external), or run the objective on Parzen\'s thread ("isolate": "none").',
+    );
+  }
+}
+
 /** The thread itself (see {@link startWorker}), its stdout and stderr for the caller to relay. */
 const newWorker = (data: ModuleWorkerData): Worker => {
   const stdio = { stdout: true, stderr: true } as const;
-  if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./module-worker.js', import.meta.url), { workerData: data, ...stdio });
+  const here = (import.meta as { url?: string }).url;
+  const worker = here === undefined ? undefined : new URL('./module-worker.js', here);
+  if (here === undefined || (!here.endsWith('.ts') && worker !== undefined && !existsSync(worker)))
+    // A bundler that inlined this package leaves the worker's own script behind (trial 80: the message blamed
+    // the user's module, "Cannot find module …/module-worker.js", or a bare TypeError in a CommonJS bundle).
+    throw new WorkerScriptMissing();
+  if (!here.endsWith('.ts')) return new Worker(worker as URL, { workerData: data, ...stdio });
   built ??= builtWorker() ?? false;
   if (built !== false) return new Worker(built, { workerData: data, execArgv: [], ...stdio });
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const script = JSON.stringify(new URL('./module-worker.ts', import.meta.url).href);
-  const parent = JSON.stringify(import.meta.url);
+  const script = JSON.stringify(new URL('./module-worker.ts', here).href);
+  const parent = JSON.stringify(here);
   return new Worker(`import(${tsx}).then((api) => (api.tsImport ?? api.default.tsImport)(${script}, ${parent}))`, {
     eval: true,
     workerData: data,

@@ -2,8 +2,6 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-const require = createRequire(import.meta.url);
-
 let cached: string[] | undefined;
 
 /**
@@ -11,6 +9,8 @@ let cached: string[] | undefined;
  * packages, so a page can inline them and work offline.
  */
 export const vegaBundles = (): readonly string[] => {
+  // Made here, not at import: a program bundled to CommonJS has no import.meta.url (trial 80).
+  const require = createRequire(import.meta.url);
   cached ??= [
     ['vega', 'vega.min.js'],
     ['vega-lite', 'vega-lite.min.js'],

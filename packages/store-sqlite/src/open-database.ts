@@ -17,11 +17,19 @@ import { checkSchema, MIGRATIONS, migrate } from './schema.js';
 export type FsyncPolicy = 'finish' | 'always' | 'never';
 
 // better-sqlite3 is a native module: loaded on the first open, so importing this package (the CLI does,
-// to list its plugins) costs nothing until a SQLite store is used.
-const require = createRequire(import.meta.url);
+// to list its plugins) costs nothing until a SQLite store is used. The loader is made then too: a program
+// bundled to CommonJS has no import.meta.url, and making it at import crashed every such program that
+// imported `parzen`, SQLite used or not (trial 80).
 let loaded: typeof BetterSqlite3 | undefined;
 const database = (): typeof BetterSqlite3 => {
-  loaded ??= require('better-sqlite3') as typeof BetterSqlite3;
+  if (loaded !== undefined) return loaded;
+  const here = (import.meta as { url?: string }).url;
+  if (here === undefined)
+    throw new ParzenError(
+      'STORE_FAILED',
+      'The SQLite store cannot load better-sqlite3 from a program bundled to CommonJS (it has no import.meta.url): bundle as ESM (esbuild --format=esm), or keep @parzen/store-sqlite and better-sqlite3 outside the bundle (--external).',
+    );
+  loaded = createRequire(here)('better-sqlite3') as typeof BetterSqlite3;
   return loaded;
 };
 

@@ -1,0 +1,50 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// Bundling is what is tested here (a program inlines the built packages), so the bundles run in processes.
+const dir = mkdtempSync(join(tmpdir(), 'parzen-bundled-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Bundles `source` (resolved from the package folder `from`) for Node in `format`, runs it, returns its output. */
+const bundleAndRun = async (source: string, from: string, format: 'cjs' | 'esm'): Promise<string> => {
+  const outfile = join(dir, `bundle-${Math.random().toString(36).slice(2)}.${format === 'cjs' ? 'cjs' : 'mjs'}`);
+  await build({
+    stdin: { contents: source, resolveDir: resolve(from), loader: 'js' },
+    bundle: true,
+    platform: 'node',
+    format,
+    outfile,
+    logLevel: 'silent',
+    external: ['better-sqlite3'],
+  });
+  const run = spawnSync(process.execPath, [outfile], { encoding: 'utf8', timeout: 30_000 });
+  return `${run.stdout}${run.stderr}`;
+};
+
+describe('Parzen bundled into a program (trial 80)', () => {
+  it('a module objective in a bundle says that its worker script was left out, not that the user module failed', async () => {
+    writeFileSync(join(dir, 'objective.mjs'), 'export default ({ x }) => x;\n');
+    const source = `import { createModuleObjective } from '@parzen/objectives';
+createModuleObjective({ path: ${JSON.stringify(join(dir, 'objective.mjs'))} }, '/').then(
+  () => console.log('loaded'),
+  (error) => console.log('refused: ' + error.message),
+);`;
+    for (const format of ['esm', 'cjs'] as const) {
+      const output = await bundleAndRun(source, 'packages/objectives', format);
+      expect(output).toMatch(
+        /^refused: Parzen's worker script \(module-worker\.js of @parzen\/objectives\) is not beside its code/,
+      );
+      expect(output).toContain('esbuild --external');
+    }
+  });
+
+  it('a CommonJS bundle that imports the SQLite store starts (it crashed at import, SQLite used or not)', async () => {
+    const source = `import { createSqliteStore } from '@parzen/store-sqlite';
+console.log(typeof createSqliteStore);`;
+    expect((await bundleAndRun(source, 'packages/store-sqlite', 'cjs')).trim()).toBe('function');
+  });
+});

@@ -13,6 +13,8 @@ import {
   isTpeExplanation,
   type JsonlStoreOptions,
   type MedianPrunerOptions,
+  plugins,
+  runExperiment,
   type SqliteStoreOptions,
   type TpeCompat,
   type TpeOptions,
@@ -66,6 +68,35 @@ describe('parzen (the umbrella)', () => {
       },
     });
     expect(result.trials.some((trial) => trial.state === 'pruned')).toBe(true);
+  });
+
+  it("runExperiment offers the package's plugins when none are named (trial 80: a config naming tpe was refused)", async () => {
+    const config = {
+      name: 'umbrella',
+      seed: 1,
+      space: { x: { type: 'uniform', low: -2, high: 2 } },
+      objective: { use: 'function', options: { name: 'square' } },
+      suggester: { use: 'tpe' },
+      pruner: { use: 'median' },
+      store: { use: 'memory' },
+      reporters: [],
+      budget: { maxTrials: 8 },
+    };
+    const functions = { square: ({ x }: Record<string, unknown>) => (x as number) ** 2 };
+    const result = await runExperiment(config, { functions });
+    expect(result.summary.complete).toBe(8);
+    expect(plugins.flatMap((plugin) => plugin.manifests.map((m) => `${m.kind}:${m.name}`))).toEqual(
+      expect.arrayContaining([
+        'suggester:random',
+        'suggester:quasi-random',
+        'suggester:tpe',
+        'pruner:median',
+        'store:jsonl',
+        'store:sqlite',
+      ]),
+    );
+    // Plugins named are the ones offered.
+    await expect(runExperiment(config, { functions, plugins: [] })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
   });
 
   it('fmin defaults to TPE and is typed by the space', async () => {

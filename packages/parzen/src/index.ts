@@ -16,17 +16,24 @@
  * ```
  */
 
+import * as algoRandom from '@parzen/algo-random';
+import * as algoTpe from '@parzen/algo-tpe';
 import { createTpeSuggester } from '@parzen/algo-tpe';
 import {
   type FminOptions,
   type FminResult,
   fmin as fminWith,
   ParzenError,
+  runExperiment as runExperimentWith,
   type SpaceDefinition,
   Study,
   type StudyOptions,
   type Suggester,
 } from '@parzen/engine';
+import type { PluginPackage } from '@parzen/engine/plugin';
+import * as pruners from '@parzen/pruners';
+import * as storeFile from '@parzen/store-file';
+import * as storeSqlite from '@parzen/store-sqlite';
 
 export { createQuasiRandomSuggester, createRandomSuggester, type QuasiRandomOptions } from '@parzen/algo-random';
 // The factories' option types come with them, so code can name what it passes (trial 54).
@@ -83,6 +90,24 @@ export const createStudy = <const S extends SpaceDefinition>(options: CreateStud
       cause: error,
     });
   });
+
+/**
+ * The plugin packages this package includes, for a config's `use`: `random` and `quasi-random`, `tpe`, the
+ * pruners, and the `jsonl` and `sqlite` stores (with the engine's own `function` objective and `memory` store).
+ */
+export const plugins: readonly PluginPackage[] = [algoRandom, algoTpe, pruners, storeFile, storeSqlite];
+
+/**
+ * `runExperiment` with this package's {@link plugins} offered when you name none (trial 80: `parzen` offered
+ * no plugin, and a config naming `tpe` was refused as "none loaded").
+ */
+export const runExperiment: typeof runExperimentWith = (raw, options) =>
+  runExperimentWith(
+    raw,
+    options === undefined || (typeof options === 'object' && options !== null && !Array.isArray(options))
+      ? { ...options, plugins: options?.plugins ?? plugins }
+      : options, // not options at all: passed on for the option check to say so
+  );
 
 /** `fmin` with TPE as the default suggester. */
 export const fmin = <const S extends SpaceDefinition>(

@@ -32,28 +32,6 @@ const countedConfig = (name: string, log: string, extra: Record<string, unknown>
 
 const logOf = (log: string): string[] => readFileSync(log, 'utf8').trim().split('\n');
 
-describe("a module objective's worker threads", () => {
-  it('load before the first trial, one per trial run at once: no load counts against a trial time limit (trial 76)', async () => {
-    // Loads in 400 ms, runs in no time; trials may run 250 ms. The second and third threads loaded inside
-    // their trials and failed TIMEOUT.
-    writeIn(
-      dir,
-      'slow-load.mjs',
-      'const end = Date.now() + 400; while (Date.now() < end);\nexport default ({ x, y }) => x * x + y * y;\n',
-    );
-    const config = heartConfig({
-      name: 'slow-load',
-      objective: { use: 'module', options: { path: './slow-load.mjs' } },
-      concurrency: 3,
-      trialTimeoutSeconds: 0.25,
-      budget: { maxTrials: 6 },
-    });
-    const run = await cli('run', writeIn(dir, 'slow-load.json', config), '--json', '--quiet');
-    expect(run.code, run.stderr).toBe(0);
-    expect(lastJsonLine(run.stdout)).toMatchObject({ trials: { complete: 6, failed: 0 } });
-  });
-});
-
 describe('a run builds its objective once', () => {
   it('run: the objective the preflight checked is the one that runs, closed once', async () => {
     const log = join(dir, 'run.log');

@@ -18,10 +18,13 @@ export { createEventsReporter, type EventsReporterOptions } from './builtins/eve
 export type { ObjectiveFunction, ObjectiveResult } from './builtins/function-objective.js';
 export { createMemoryStore } from './builtins/memory-store.js';
 export type { ExperimentConfig, PluginChoice } from './config/experiment-config.js';
-export type { ConfigNote } from './contracts/manifest.js';
+// The types of what runExperiment and events hand a user (trial 80: only @parzen/engine/plugin had them).
+export type { ConfigNote, PluginPackage } from './contracts/manifest.js';
+export type { MaybePromise } from './contracts/maybe-promise.js';
 export type { EvaluationContext } from './contracts/objective.js';
 export type { PruneContext, Pruner } from './contracts/pruner.js';
 export type { Reporter } from './contracts/reporter.js';
+export type { Clock, Logger } from './contracts/services.js';
 export type { StopContext, Stopper } from './contracts/stopper.js';
 export type { TrialStore } from './contracts/store.js';
 export type { Suggester } from './contracts/suggester.js';
@@ -36,6 +39,7 @@ export type {
   SpaceDefinition,
   WeightedOptionDefinition,
 } from './domain/space-definition.js';
+export type { StudyRecord } from './domain/study.js';
 export {
   bestTrial,
   type CompleteTrial,

@@ -247,9 +247,13 @@ const saysIfSynchronous = (
 ): ObjectiveFunction<ExternalParams> => {
   if (!(concurrency > 1)) return objective;
   let said = false;
+  // Said once it has answered synchronously as many times in a row as trials may run at once (review 84: an
+  // objective that answers some trials from a cache, others with a promise, does overlap).
+  let inARow = 0;
   return (params, context) => {
     const result = objective(params, context);
-    if (!said && !isThenable(result)) {
+    inARow = isThenable(result) ? 0 : inARow + 1;
+    if (!said && inARow >= concurrency) {
       said = true;
       warn(
         `the objective returned its loss synchronously (not a promise), so its trials run one at a time although concurrency is ${concurrency}: ` +

@@ -161,36 +161,6 @@ describe('module objective in a worker thread (the default)', () => {
     return controller.signal;
   };
 
-  it('loads the threads of concurrent trials before the trials begin: a slow load is not under the time limit', async () => {
-    // A module that takes 300 ms to load and 1 ms to run; trials may run 200 ms. With concurrency 3 the second
-    // and third threads loaded inside their trials and failed TIMEOUT (trial 76).
-    writeFileSync(
-      join(dir, 'slow-load.mjs'),
-      'const end = Date.now() + 300; while (Date.now() < end);\nexport default ({ x }) => x;\n',
-    );
-    const objective = await createModuleObjective({ path: './slow-load.mjs', export: 'default' }, dir, undefined, 3);
-    const definition = { x: { type: 'uniform', low: 0, high: 1 } } as const;
-    const prior: Suggester = {
-      name: 'prior',
-      beginTrial: (context) => ({ sampleParam: (param) => sampleDistribution(param.distribution, context.rng) }),
-    };
-    try {
-      const result = await runStudy({
-        spec: { name: 'slow-load', direction: 'minimize', seed: 1, space: definition },
-        space: compileSpace(definition),
-        store: createMemoryStore(),
-        suggester: prior,
-        objective,
-        concurrency: 3,
-        trialTimeoutMs: 200,
-        budget: { maxTrials: 6 },
-      });
-      expect(result.trials.map((trial) => trial.state)).toEqual(Array(6).fill('complete'));
-    } finally {
-      await objective.close?.();
-    }
-  });
-
   it('closes at once when a thread is still loading (review 83: the close waited 120 s for it)', async () => {
     // Loads once; a second load (the thread a timeout ended, replaced) never ends.
     const flag = join(dir, 'loaded-once.flag');

@@ -74,12 +74,6 @@ export const createModuleObjective = async (
   baseDir: string,
   /** Where a warning goes (a worker thread that ended between trials); default stderr. */
   warn?: (message: string) => void,
-  /**
-   * How many trials run at once: with worker threads, that many are loaded before the first trial, so no
-   * trial's time limit counts a load (trial 76: with concurrency 3 the second and third threads loaded
-   * inside their trials, and a 50 ms objective failed TIMEOUT at 500 ms).
-   */
-  concurrency = 1,
 ): Promise<ObjectiveAdapter> => {
   // Options given in code are checked here (a config's against the schema first).
   assertOptions(moduleObjectiveOptionsSchema, options, 'module objective', 'module');
@@ -102,11 +96,7 @@ export const createModuleObjective = async (
         )
       : await createWorkerObjective(
           { path: options.path, exportName: options.export, baseDir },
-          {
-            reuseThreads: options.reuseThreads === true,
-            threads: concurrency,
-            ...(warn === undefined ? {} : { warn }),
-          },
+          { reuseThreads: options.reuseThreads === true, ...(warn === undefined ? {} : { warn }) },
         );
   } catch (error) {
     // A name the module does not export as a function is a mistake in the config too (trial 47: it had no
@@ -133,11 +123,6 @@ export const moduleObjectiveManifest = defineObjective<ModuleObjectiveOptions>({
   optionsSchema: moduleObjectiveOptionsSchema,
   create: (options, context) => {
     const logger = context.services.has(SERVICES.logger) ? context.services.get(SERVICES.logger) : undefined;
-    return createModuleObjective(
-      options,
-      context.baseDir,
-      logger === undefined ? undefined : (m) => logger.warn(m),
-      context.concurrency,
-    );
+    return createModuleObjective(options, context.baseDir, logger === undefined ? undefined : (m) => logger.warn(m));
   },
 });

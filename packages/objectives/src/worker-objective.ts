@@ -383,12 +383,7 @@ const keep = (key: string, thread: ObjectiveThread): void => {
  */
 export const createWorkerObjective = async (
   data: ModuleWorkerData,
-  options: {
-    readonly reuseThreads: boolean;
-    readonly warn?: (message: string) => void;
-    /** Threads loaded before the first trial (the run's concurrency; default 1). */
-    readonly threads?: number;
-  } = { reuseThreads: false },
+  options: { readonly reuseThreads: boolean; readonly warn?: (message: string) => void } = { reuseThreads: false },
 ): Promise<ObjectiveAdapter> => {
   const key = options.reuseThreads ? moduleKey(data) : undefined;
   const idle: ObjectiveThread[] = [];
@@ -408,16 +403,6 @@ export const createWorkerObjective = async (
     throw error;
   }
   idle.push(first);
-  // The other threads of a run of several trials at once load now too, together, not inside the trials
-  // that would first need them (trial 76: their load counted against the trial's time limit).
-  const others = Array.from({ length: Math.max(0, Math.floor(options.threads ?? 1) - 1) }, spawn);
-  const loaded = await Promise.allSettled(others.map((thread) => thread.ready));
-  const refused = loaded.find((outcome) => outcome.status === 'rejected');
-  if (refused !== undefined) {
-    for (const thread of [first, ...others]) thread.terminate();
-    throw refused.reason;
-  }
-  idle.push(...others);
   return {
     name: 'module',
     async evaluate(params, context) {

@@ -95,8 +95,14 @@ describe('parzen (the umbrella)', () => {
         'store:sqlite',
       ]),
     );
-    // Plugins named are the ones offered.
+    // Plugins named are the ones offered, by the call or by the config (review 84: a config listing
+    // @parzen/algo-tpe, as the CLI needs, was refused as a duplicate of the offered one).
     await expect(runExperiment(config, { functions, plugins: [] })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    const listed = await runExperiment(
+      { ...config, name: 'listed', plugins: ['@parzen/algo-tpe', '@parzen/pruners'] },
+      { functions },
+    );
+    expect(listed.summary.complete).toBe(8);
   });
 
   it('fmin defaults to TPE and is typed by the space', async () => {

@@ -98,16 +98,23 @@ export const createStudy = <const S extends SpaceDefinition>(options: CreateStud
 export const plugins: readonly PluginPackage[] = [algoRandom, algoTpe, pruners, storeFile, storeSqlite];
 
 /**
- * `runExperiment` with this package's {@link plugins} offered when you name none (trial 80: `parzen` offered
- * no plugin, and a config naming `tpe` was refused as "none loaded").
+ * `runExperiment` with this package's {@link plugins} offered when neither the call nor the config names any
+ * (trial 80: `parzen` offered no plugin, and a config naming `tpe` was refused as "none loaded"; a config
+ * that lists its plugin modules gets those alone, as the CLI gives them: review 84).
  */
 export const runExperiment: typeof runExperimentWith = (raw, options) =>
   runExperimentWith(
     raw,
-    options === undefined || (typeof options === 'object' && options !== null && !Array.isArray(options))
-      ? { ...options, plugins: options?.plugins ?? plugins }
-      : options, // not options at all: passed on for the option check to say so
+    (options === undefined || (typeof options === 'object' && options !== null && !Array.isArray(options))) &&
+      options?.plugins === undefined &&
+      !namesPlugins(raw)
+      ? { ...options, plugins }
+      : options, // given plugins, or not options at all (passed on for the option check to say so)
   );
+
+/** Whether a config lists plugin modules of its own (`"plugins": [...]`). */
+const namesPlugins = (raw: unknown): boolean =>
+  typeof raw === 'object' && raw !== null && 'plugins' in raw && (raw as { plugins?: unknown }).plugins !== undefined;
 
 /** `fmin` with TPE as the default suggester. */
 export const fmin = <const S extends SpaceDefinition>(

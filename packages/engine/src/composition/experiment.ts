@@ -283,7 +283,6 @@ export const openStudyScope = async (experiment: LoadedExperiment): Promise<Stud
     seed: experiment.config.seed,
     baseDir: experiment.baseDir,
     space: experiment.space,
-    concurrency: experiment.config.concurrency,
     ...(experiment.logger === undefined ? {} : { logger: experiment.logger }),
     ...(experiment.clock === undefined ? {} : { clock: experiment.clock }),
   });

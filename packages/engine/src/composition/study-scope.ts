@@ -98,8 +98,6 @@ export interface StudyScopeOptions {
   readonly clock?: Clock;
   /** The study's space, given to plugin factories (an objective checks its templates against it). */
   readonly space?: CompiledSpace;
-  /** The run's concurrency, given to plugin factories (see `PluginContext.concurrency`). */
-  readonly concurrency?: number;
 }
 
 /**
@@ -170,7 +168,6 @@ export const createStudyScope = (root: Container, options: StudyScopeOptions): S
     study: options.study,
     services,
     ...(options.space === undefined ? {} : { space: options.space }),
-    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
   };
   const plugins: PluginFactory = {
     names: (kind) => registry.names(kind),

@@ -35,11 +35,6 @@ export interface PluginContext {
   /** The study's search space, when known: an objective can check its options against it up front. */
   readonly space?: CompiledSpace;
   /**
-   * How many trials the run evaluates at once in this process, when known: an objective can make that many
-   * workers ready before the first trial (the `module` objective loads its threads then, not inside trials).
-   */
-  readonly concurrency?: number;
-  /**
    * Inspection only (`parzen trials`, `parzen best`): a store opens what exists for reading, never
    * creates, locks or writes anything, and fails with `STUDY_NOT_FOUND` when there is nothing to read.
    */

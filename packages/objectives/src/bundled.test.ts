@@ -57,5 +57,18 @@ createModuleObjective({ path: ${JSON.stringify(join(dir, 'objective.mjs'))} }, '
     const source = `import { createSqliteStore } from '@parzen/store-sqlite';
 console.log(typeof createSqliteStore);`;
     expect((await bundleAndRun(source, 'store-sqlite', 'cjs')).trim()).toBe('function');
+    // One that opens a store is told what to do (it has no import.meta.url to load better-sqlite3 from).
+    const opens = `import { createSqliteStore } from '@parzen/store-sqlite';
+const say = (error) => console.log(error.code + ': ' + error.message);
+try {
+  createSqliteStore({ path: ${JSON.stringify(join(dir, 'bundled.db'))} })
+    .openStudy({ name: 's', direction: 'minimize', seed: 1, space: {} })
+    .then(() => console.log('opened'), say);
+} catch (error) {
+  say(error);
+}`;
+    expect((await bundleAndRun(opens, 'store-sqlite', 'cjs')).trim()).toMatch(
+      /^STORE_FAILED: The SQLite store cannot load better-sqlite3 from a program bundled to CommonJS .*bundle as ESM/,
+    );
   });
 });

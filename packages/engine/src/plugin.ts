@@ -155,6 +155,7 @@ export {
   finishedTrial,
   hasStep,
   runningTrial,
+  stepIndex,
   withIntermediate,
 } from './domain/trial-builders.js';
 export {

@@ -192,7 +192,16 @@ export type TrialView<S extends SpaceDefinition = SpaceDefinition> =
 
 /** The trials with their params as the objective saw them (see {@link TrialView}). */
 export const viewTrials = <S extends SpaceDefinition>(space: CompiledSpace, trials: readonly Trial[]): TrialView<S>[] =>
-  trials.map((trial) => ({ ...trial, params: toExternalParams(space, trial.internal) }) as TrialView<S>);
+  trials.map((trial) => viewTrial<S, Trial>(space, trial) as TrialView<S>);
+
+/** A trial with its params as the objective saw them (see {@link TrialView}). */
+const viewTrial = <S extends SpaceDefinition, T extends Trial>(
+  space: CompiledSpace,
+  trial: T,
+): T & { readonly params: ParamsOf<S> } =>
+  ({ ...trial, params: toExternalParams(space, trial.internal) }) as T & {
+    readonly params: ParamsOf<S>;
+  };
 
 /**
  * What a `stopWhen` rule is given: the study's trials as `study.trials()` lists them, each with its `params`
@@ -220,8 +229,7 @@ export const stopWhenStopper = <S extends SpaceDefinition>(space: CompiledSpace,
   name: 'stopWhen',
   shouldStop: (context: StopContext) => {
     let trials: readonly TrialView<S>[] | undefined;
-    const view = <T extends Trial>(trial: T) =>
-      ({ ...trial, params: toExternalParams(space, trial.internal) }) as T & { readonly params: ParamsOf<S> };
+    const view = <T extends Trial>(trial: T) => viewTrial<S, T>(space, trial);
     return rule({
       study: context.study,
       direction: context.direction,

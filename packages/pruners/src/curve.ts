@@ -6,6 +6,7 @@ import {
   type IntermediateValue,
   optionIssues,
   ParzenError,
+  stepIndex,
   type Trial,
 } from '@parzen/engine/plugin';
 
@@ -16,14 +17,7 @@ export const lastStep = (trial: Trial): number | undefined => trial.intermediate
 export const valueAt = (trial: Trial, step: number): number | undefined => {
   const list = trial.intermediate;
   if (list === undefined) return undefined;
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((list[mid] as IntermediateValue).step < step) lo = mid + 1;
-    else hi = mid;
-  }
-  const found = list[lo];
+  const found = list[stepIndex(list, step)];
   return found !== undefined && found.step === step ? found.value : undefined;
 };
 
@@ -66,14 +60,8 @@ export const stepBefore = (trial: Trial, step: number, other = false): number =>
   const list = trial.intermediate ?? [];
   const last = list.at(-1);
   if (other && last !== undefined && last.step !== step) return last.step;
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((list[mid] as IntermediateValue).step < step) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo > 0 ? (list[lo - 1] as IntermediateValue).step : -1;
+  const at = stepIndex(list, step);
+  return at > 0 ? (list[at - 1] as IntermediateValue).step : -1;
 };
 
 /**

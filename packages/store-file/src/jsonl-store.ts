@@ -228,9 +228,7 @@ class JsonlTrialStore implements JsonlStore {
       // report costs O(1), not a copy of its curve.
       const found = this.replica.peek(study);
       if (found === undefined) throw studyNotFound(study);
-      const trial = found.trials[number];
-      if (trial === undefined) throw trialNotFound(study, number);
-      if (trial.state !== 'running') throw trialAlreadyFinished(study, number);
+      this.running(study, number, found);
       // A step already reported keeps its first value: nothing to write.
       if (this.replica.hasStep(found, number, step)) return;
       append({ op: 'report', study, number, step, value }, true);
@@ -363,8 +361,9 @@ class JsonlTrialStore implements JsonlStore {
     return found;
   }
 
-  private running(study: string, number: number): RunningTrial {
-    const trial = this.study(study).trials[number];
+  /** Trial `number` of `study`, refused unless it is running (`found`: the study as read, settled by default). */
+  private running(study: string, number: number, found: ReplicaStudy = this.study(study)): RunningTrial {
+    const trial = found.trials[number];
     if (trial === undefined) throw trialNotFound(study, number);
     if (trial.state !== 'running') throw trialAlreadyFinished(study, number);
     return trial;

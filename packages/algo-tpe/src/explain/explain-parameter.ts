@@ -2,9 +2,9 @@ import type { Distribution } from '@parzen/engine/plugin';
 import { type Density, describeEstimator, estimatorDensity, type ObservationSet } from '../estimator/density.js';
 import type { Encoding } from '../estimator/encoding.js';
 import type { ParzenEstimator } from '../estimator/parzen-estimator.js';
-import { argmax, scoreCandidates } from '../math/score.js';
+import { argmax } from '../math/score.js';
 import { resolveTpeSettings, type TpeOptions } from '../options.js';
-import { type Decision, scoreModelCandidates } from '../suggest/decide.js';
+import { type Decision, decisionScores, scoreModelCandidates } from '../suggest/decide.js';
 import { logFinishing } from '../suggest/failures.js';
 import { buildParamModel, type Model } from '../suggest/models.js';
 import { explainGrid } from './explain-grid.js';
@@ -85,11 +85,7 @@ const perLogUnit = (model: Model, decision: Decision): Decision => {
   if (encoding === undefined || x === undefined || !(encoding.kind === 'numeric' && encoding.jacobian)) return decision;
   const logL = logPerLogUnit(encoding, x, decision.logL);
   const logG = logPerLogUnit(encoding, x, decision.logG);
-  const scores = scoreCandidates(logL, logG, model.aboveWeight);
-  const { logFinishing: finishing } = decision;
-  if (finishing !== undefined)
-    for (let i = 0; i < scores.length; i++) scores[i] = (scores[i] as number) + (finishing[i] as number);
-  return { ...decision, logL, logG, scores };
+  return { ...decision, logL, logG, scores: decisionScores(logL, logG, model.aboveWeight, decision.logFinishing) };
 };
 
 /** A decision's log P(finishes) at its candidates, as an explanation field (none when failures did not count). */

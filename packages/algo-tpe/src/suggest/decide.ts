@@ -26,6 +26,19 @@ export interface Decision {
   readonly repeated?: true;
 }
 
+/** log l − w · log g at each candidate, plus log P(a trial there finishes) when failures count. */
+export const decisionScores = (
+  logL: Float64Array,
+  logG: Float64Array,
+  aboveWeight: number,
+  finishing: Float64Array | undefined,
+): Float64Array => {
+  const scores = scoreCandidates(logL, logG, aboveWeight);
+  if (finishing !== undefined)
+    for (let i = 0; i < scores.length; i++) scores[i] = (scores[i] as number) + (finishing[i] as number);
+  return scores;
+};
+
 /**
  * Scores given candidates under a model and picks the best: the deterministic half of a TPE step,
  * callable on injected candidates. `exact` adds the constants that do not move the argmax.
@@ -33,10 +46,8 @@ export interface Decision {
 export const scoreModelCandidates = (model: Model, candidates: readonly Float64Array[], exact = false): Decision => {
   const logL = model.below.logPdf(candidates, exact);
   const logG = model.above.logPdf(candidates, exact);
-  const scores = scoreCandidates(logL, logG, model.aboveWeight);
   const finishing = model.failures === undefined ? undefined : logFinishing(model.failures, candidates);
-  if (finishing !== undefined)
-    for (let i = 0; i < scores.length; i++) scores[i] = (scores[i] as number) + (finishing[i] as number);
+  const scores = decisionScores(logL, logG, model.aboveWeight, finishing);
   const index = Math.max(0, argmax(scores));
   const values = candidates.map((column) => column[index] as number);
   return {

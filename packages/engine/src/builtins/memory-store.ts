@@ -56,8 +56,9 @@ export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
     if (found === undefined) throw studyNotFound(name);
     return found;
   };
-  const running = (study: string, number: number): RunningTrial => {
-    const trial = state(study).trials[number];
+  /** Trial `number` of `study`, refused unless it is running (`found`: the study as read, settled by default). */
+  const running = (study: string, number: number, found = state(study)): RunningTrial => {
+    const trial = found.trials[number];
     if (trial === undefined) throw trialNotFound(study, number);
     if (trial.state !== 'running') throw trialAlreadyFinished(study, number);
     return trial;
@@ -128,9 +129,7 @@ export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
     },
     async reportIntermediate(study: string, number: number, step: number, value: number) {
       const found = unsettled(study);
-      const trial = found.trials[number];
-      if (trial === undefined) throw trialNotFound(study, number);
-      if (trial.state !== 'running') throw trialAlreadyFinished(study, number);
+      const trial = running(study, number, found);
       let curve = found.curves.get(number);
       if (curve === undefined) {
         curve = trial.intermediate?.slice() ?? [];

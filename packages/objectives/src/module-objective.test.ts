@@ -178,7 +178,9 @@ export default async () => new Promise(() => {});
       name: 'prior',
       beginTrial: (context) => ({ sampleParam: (param) => sampleDistribution(param.distribution, context.rng) }),
     };
-    const result = await runStudy({
+    // The second trial's load is outside its time limit (with a bound of 60 s): a forced stop ends it.
+    const force = new AbortController();
+    const result = runStudy({
       spec: { name: 'hang-load', direction: 'minimize', seed: 1, space: definition },
       space: compileSpace(definition),
       store: createMemoryStore(),
@@ -186,9 +188,50 @@ export default async () => new Promise(() => {});
       objective,
       trialTimeoutMs: 200,
       budget: { maxTrials: 2 },
+      forceSignal: force.signal,
     });
-    expect(result.trials.map((trial) => trial.state === 'failed' && trial.error.code)).toEqual(['TIMEOUT', 'TIMEOUT']);
+    setTimeout(() => force.abort(), 1500);
+    expect((await result).trials.map((trial) => trial.state === 'failed' && trial.error.code)).toEqual([
+      'TIMEOUT',
+      'INTERRUPTED',
+    ]);
     await objective.close?.(); // within the test's time limit: the loading thread is ended, not waited for
+  });
+
+  it("keeps a thread's load out of the trial's time limit (trial 76: later threads' loads failed their trials)", async () => {
+    // Every load after the first takes 700 ms; a trial takes 20 ms, under a 300 ms limit.
+    const count = join(dir, 'slow-load.count');
+    writeFileSync(count, '');
+    writeFileSync(
+      join(dir, 'slow-load.mjs'),
+      `import { appendFileSync, readFileSync } from 'node:fs';
+const loads = readFileSync(${JSON.stringify(count)}, 'utf8').length;
+appendFileSync(${JSON.stringify(count)}, '1');
+if (loads > 0) await new Promise((resolve) => setTimeout(resolve, 700));
+export default async ({ x }) => { await new Promise((resolve) => setTimeout(resolve, 20)); return x; };
+`,
+    );
+    const objective = await createModuleObjective({ path: './slow-load.mjs', export: 'default' }, dir);
+    const definition = { x: { type: 'uniform', low: 0, high: 1 } } as const;
+    const prior: Suggester = {
+      name: 'prior',
+      beginTrial: (context) => ({ sampleParam: (param) => sampleDistribution(param.distribution, context.rng) }),
+    };
+    try {
+      const result = await runStudy({
+        spec: { name: 'slow-load', direction: 'minimize', seed: 1, space: definition },
+        space: compileSpace(definition),
+        store: createMemoryStore(),
+        suggester: prior,
+        objective,
+        trialTimeoutMs: 300,
+        concurrency: 3,
+        budget: { maxTrials: 6 },
+      });
+      expect(result.trials.map((trial) => trial.state)).toEqual(Array(6).fill('complete'));
+    } finally {
+      await objective.close?.();
+    }
   });
 
   it('isolates the objective: exits, stray throws and endless loops fail only their trial', async () => {
@@ -254,6 +297,14 @@ export default async () => new Promise(() => {});
       const started = Date.now();
       expect(await evaluate({ mode: 'spin', x: 1 }, abortAfter(200))).toMatchObject({ error: { code: 'INTERRUPTED' } });
       expect(Date.now() - started).toBeLessThan(3000);
+      // A stop that comes while the thread replacing the ended one loads ends that load.
+      expect(await evaluate({ mode: 'ok', x: 1 }, abortAfter(5))).toMatchObject({
+        error: {
+          code: 'INTERRUPTED',
+          message: 'The objective was stopped while its worker thread was loading the module.',
+        },
+      });
+      expect(await evaluate({ mode: 'ok', x: 5 })).toEqual({ status: 'ok', loss: 10 });
       expect(await evaluate({ mode: 'polite', x: 1 }, abortAfter(50))).toMatchObject({
         error: { code: 'OBJECTIVE_THREW', message: 'stopped politely' },
       });

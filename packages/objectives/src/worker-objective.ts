@@ -370,6 +370,27 @@ const keep = (key: string, thread: ObjectiveThread): void => {
   while (kept.length > KEPT_THREADS) kept.shift()?.thread.terminate();
 };
 
+/** A thread's load, rejected when `signal` aborts first (a load that never ends must not hold the trial). */
+const loadedOrStopped = (thread: ObjectiveThread, signal: AbortSignal): Promise<void> =>
+  new Promise<void>((resolve, reject) => {
+    const onAbort = () => reject(new Error('stopped while loading'));
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    thread.ready.then(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+
 /**
  * A `module` objective run in worker threads (the default, `isolate: "worker"`): the function is loaded
  * in a thread, reused across trials (one thread per trial running at once). Because the objective does
@@ -411,11 +432,18 @@ export const createWorkerObjective = async (
         while (thread !== undefined && !thread.alive) thread = idle.pop();
         if (thread === undefined) {
           thread = spawn();
+          // Its load is the trial's set-up, outside the trial's time limit (trial 76: threads loading for 1-2 s
+          // failed trials that take 50 ms under a 0.5 s limit), and ends when the trial is stopped.
+          const loading = thread;
+          const load = loadedOrStopped(loading, context.signal);
           try {
-            await thread.ready;
+            await (context.setUp?.(load) ?? load);
           } catch (error) {
-            all.delete(thread);
-            return failed('OBJECTIVE_LOAD_FAILED', (error as Error).message);
+            loading.terminate();
+            all.delete(loading);
+            return context.signal.aborted
+              ? failed('INTERRUPTED', 'The objective was stopped while its worker thread was loading the module.')
+              : failed('OBJECTIVE_LOAD_FAILED', (error as Error).message);
           }
         }
         const result = await thread.evaluate(nextEvaluationId++, params, context, (step) => {

@@ -26,6 +26,15 @@ export interface EvaluationContext {
    * stops its work and returns (or throws); the trial ends `pruned` with its last reported value.
    */
   readonly shouldPrune: () => boolean;
+  /**
+   * Waits for `work`, the objective's own set-up for this trial (a worker thread loading the objective's
+   * module), with the trial's time limit paused meanwhile: a load is not the trial's computation, and a
+   * limit kept short for the computation failed the trials that loaded a thread (trial 76). A set-up has its
+   * own bound, the limit or 60 s, whichever is longer (the trial fails `TIMEOUT`, naming the set-up); the
+   * run's interruption stops it as it stops the trial. Given by the engine to every evaluation (absent in a
+   * context made outside a run).
+   */
+  readonly setUp?: <T>(work: Promise<T>) => Promise<T>;
 }
 
 /** What an adapter reports. A failure is a value, not a throw (a throw is turned into one anyway). */

@@ -74,6 +74,9 @@ const stoppedBy = (result: EvaluationResult): boolean =>
 /** How long after its timeout an objective still running counts as abandoned (see {@link EvaluateOptions.onAbandoned}). */
 const ABANDONED_AFTER_MS = 1000;
 
+/** The shortest bound on an objective's set-up (see `EvaluationContext.setUp`): a set-up gets this or the trial's limit. */
+export const SET_UP_BOUND_MS = 60_000;
+
 /**
  * Runs one evaluation and always resolves: a throw, a timeout or an interruption is a failed result.
  * An adapter that ignores its signal is abandoned when the signal fires (its late answer is dropped).
@@ -87,7 +90,55 @@ export const evaluateTrial = async (
   let timer: NodeJS.Timeout | undefined;
   let onInterrupt: (() => void) | undefined;
   let unwatch: (() => void) | undefined;
+  let stop: ((result: EvaluationResult) => void) | undefined;
+  const limit = options.timeoutMs !== undefined && Number.isFinite(options.timeoutMs) ? options.timeoutMs : undefined;
+  // The limit's clock: what is left of it, and since when it runs (undefined while a set-up pauses it).
+  let left = limit ?? 0;
+  let runningSince: number | undefined;
+  const timedOut = (message: string) => {
+    controller.abort(new Error('timeout'));
+    stop?.({ status: 'failed', error: { code: 'TIMEOUT', message } });
+  };
+  // Set once the evaluation has its result: a set-up that ends later starts no clock.
+  let over = false;
+  const runClock = (ms: number, message: string) => {
+    if (!over) timer = setTimeout(() => timedOut(message), ms);
+  };
+  const startLimit = () => {
+    if (limit === undefined) return;
+    runningSince = performance.now();
+    runClock(left, `The objective took longer than ${limit} ms.`);
+  };
+  // Set-ups running now (see `EvaluationContext.setUp`), and the time they took, which the limit leaves out.
+  let settingUp = 0;
+  let setUpMs = 0;
+  let setUpSince = 0;
+  const setUp = async <T>(work: Promise<T>): Promise<T> => {
+    if (limit === undefined || controller.signal.aborted) return work;
+    if (settingUp++ === 0) {
+      clearTimeout(timer);
+      if (runningSince !== undefined) left -= performance.now() - runningSince;
+      runningSince = undefined;
+      setUpSince = performance.now();
+      const bound = Math.max(limit, SET_UP_BOUND_MS);
+      runClock(
+        bound,
+        `The objective's set-up (context.setUp; for a \`module\` objective, a worker thread loading the module) took longer than ${bound} ms. ` +
+          `A set-up is not counted in the trial's limit of ${limit} ms; it is bounded by that limit or ${SET_UP_BOUND_MS / 1000} s, whichever is longer.`,
+      );
+    }
+    try {
+      return await work;
+    } finally {
+      if (--settingUp === 0 && !controller.signal.aborted) {
+        clearTimeout(timer);
+        setUpMs += performance.now() - setUpSince;
+        startLimit();
+      }
+    }
+  };
   const stopped = new Promise<EvaluationResult>((resolve) => {
+    stop = resolve;
     if (objective.sharesThread === true && options.catchStrayErrors !== false) {
       unwatch = watchStrayErrors((error) => {
         controller.abort(new Error('crashed'));
@@ -101,15 +152,7 @@ export const evaluateTrial = async (
         });
       });
     }
-    if (options.timeoutMs !== undefined && Number.isFinite(options.timeoutMs)) {
-      timer = setTimeout(() => {
-        controller.abort(new Error('timeout'));
-        resolve({
-          status: 'failed',
-          error: { code: 'TIMEOUT', message: `The objective took longer than ${options.timeoutMs} ms.` },
-        });
-      }, options.timeoutMs);
-    }
+    startLimit();
     onInterrupt = () => {
       controller.abort(new Error('interrupted'));
       const why = callerReason(options.interrupt?.reason);
@@ -132,6 +175,7 @@ export const evaluateTrial = async (
         signal: controller.signal,
         report: options.pruning?.report ?? (async () => {}),
         shouldPrune: options.pruning?.shouldPrune ?? (() => false),
+        setUp,
       });
       return wellFormed(objective, result);
     } catch (error) {
@@ -150,12 +194,11 @@ export const evaluateTrial = async (
         if (running) onAbandoned();
       }, ABANDONED_AFTER_MS).unref();
     }
-    const took = performance.now() - began;
-    const limit = options.timeoutMs;
-    if (limit !== undefined && Number.isFinite(limit) && took > 2 * limit && !stoppedBy(result))
-      options.onOverran?.(took);
+    const took = performance.now() - began - setUpMs;
+    if (limit !== undefined && took > 2 * limit && !stoppedBy(result)) options.onOverran?.(took);
     return result;
   } finally {
+    over = true;
     if (timer !== undefined) clearTimeout(timer);
     unwatch?.();
     if (onInterrupt !== undefined) options.interrupt?.removeEventListener('abort', onInterrupt);

@@ -1,0 +1,107 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { EvaluationContext, ObjectiveAdapter } from '../contracts/objective.js';
+import { evaluateTrial, SET_UP_BOUND_MS } from './evaluate-trial.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** An objective that sets up for `setUpMs` through `context.setUp`, then computes for `computeMs`. */
+const settingUp = (setUpMs: number, computeMs: number, seen: EvaluationContext[] = []): ObjectiveAdapter => ({
+  name: 'setting-up',
+  async evaluate(_params, context) {
+    seen.push(context);
+    await context.setUp?.(sleep(setUpMs));
+    await sleep(computeMs);
+    return { status: 'ok', loss: 1 };
+  },
+});
+
+describe("evaluateTrial's set-up (context.setUp)", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("leaves a set-up out of the trial's time limit", async () => {
+    const result = await evaluateTrial(settingUp(300, 50), {}, { trialNumber: 0, timeoutMs: 150 });
+    expect(result).toEqual({ status: 'ok', loss: 1 });
+  });
+
+  it('counts the computation before and after a set-up against the limit', async () => {
+    const objective: ObjectiveAdapter = {
+      name: 'both-sides',
+      async evaluate(_params, context) {
+        await sleep(100);
+        await context.setUp?.(sleep(200));
+        await sleep(100);
+        return { status: 'ok', loss: 1 };
+      },
+    };
+    // 200 ms of computation under a 150 ms limit: timed out, though neither side alone passes it.
+    expect(await evaluateTrial(objective, {}, { trialNumber: 0, timeoutMs: 150 })).toMatchObject({
+      status: 'failed',
+      error: { code: 'TIMEOUT', message: 'The objective took longer than 150 ms.' },
+    });
+  });
+
+  it('still times out a computation past the limit after a set-up', async () => {
+    expect(await evaluateTrial(settingUp(50, 400), {}, { trialNumber: 0, timeoutMs: 150 })).toMatchObject({
+      error: { code: 'TIMEOUT' },
+    });
+  });
+
+  it('bounds a set-up by the limit or 60 s, whichever is longer, and aborts the signal', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const seen: EvaluationContext[] = [];
+    const objective: ObjectiveAdapter = {
+      name: 'never-loads',
+      async evaluate(_params, context) {
+        seen.push(context);
+        await context.setUp?.(new Promise(() => {}));
+        return { status: 'ok', loss: 1 };
+      },
+    };
+    const result = evaluateTrial(objective, {}, { trialNumber: 0, timeoutMs: 100 });
+    await vi.advanceTimersByTimeAsync(SET_UP_BOUND_MS - 1);
+    expect(seen[0]?.signal.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await result).toMatchObject({
+      status: 'failed',
+      error: {
+        code: 'TIMEOUT',
+        message: expect.stringContaining(
+          'set-up (context.setUp; for a `module` objective, a worker thread loading the module) took longer than 60000 ms',
+        ),
+      },
+    });
+    expect(seen[0]?.signal.aborted).toBe(true);
+  });
+
+  it('gives a limit longer than 60 s to a set-up as its bound', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const objective: ObjectiveAdapter = {
+      name: 'never-loads',
+      async evaluate(_params, context) {
+        await context.setUp?.(new Promise(() => {}));
+        return { status: 'ok', loss: 1 };
+      },
+    };
+    let settled = false;
+    const result = evaluateTrial(objective, {}, { trialNumber: 0, timeoutMs: 90_000 });
+    void result.then(() => {
+      settled = true;
+    });
+    await vi.advanceTimersByTimeAsync(89_999);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await result).toMatchObject({ error: { code: 'TIMEOUT', message: expect.stringContaining('90000 ms') } });
+  });
+
+  it('passes a set-up through without a limit, and an interruption stops it', async () => {
+    const interrupt = new AbortController();
+    const seen: EvaluationContext[] = [];
+    const result = evaluateTrial(settingUp(1000, 0, seen), {}, { trialNumber: 0, interrupt: interrupt.signal });
+    await sleep(20);
+    interrupt.abort();
+    expect(await result).toMatchObject({ error: { code: 'INTERRUPTED' } });
+    expect(seen[0]?.signal.aborted).toBe(true);
+  });
+});

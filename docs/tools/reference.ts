@@ -36,7 +36,8 @@ const KEY_NOTES: Readonly<Record<string, string>> = {
   budget: 'When the run stops (see [Budget](#budget)); at least one rule.',
   concurrency: 'Trials evaluated at once by this process.',
   plugins: 'Third-party plugin packages (or files) to load; each exports `manifests`.',
-  trialTimeoutSeconds: 'Per-trial time limit; a trial past it fails with `TIMEOUT`.',
+  trialTimeoutSeconds:
+    "Per-trial time limit; a trial past it fails with `TIMEOUT`. A `module` objective's worker thread loading for the trial is not counted (it has its own bound: this limit or 60 s, whichever is longer).",
   leaseSeconds:
     "How long a running trial’s lease lasts without renewal (renewed every third of it); a trial whose lease ran out is failed as `STALE_TRIAL` by the next run on another host (on the worker's own host, only once its process is gone).",
   gracePeriodSeconds: 'After Ctrl-C, how long running trials may finish before they fail as `INTERRUPTED`.',

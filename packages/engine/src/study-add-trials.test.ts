@@ -5,9 +5,13 @@ import type { Suggester } from './contracts/suggester.js';
 import { sampleDistribution } from './domain/sample-distribution.js';
 import { choice, option, uniform } from './domain/space-builder.js';
 import type { FinishedTrial } from './domain/trial.js';
+import type { ImportedTrialRow } from './runtime/imported-trials.js';
 import { Study } from './study.js';
 
 const space = { x: uniform(-1, 1), kernel: choice([option('rbf', { gamma: uniform(0, 1) }), 'linear']) };
+
+/** Rows as JavaScript passes them, unchecked by the compiler: the runtime's checks are under test. */
+const unchecked = (rows: readonly ImportedTrialRow[]): never => rows as never;
 
 /** Samples from the prior and keeps what each suggestion was shown. */
 const watching = (): Suggester & { readonly seen: (readonly FinishedTrial[])[] } => {
@@ -80,13 +84,15 @@ describe('Study.addTrials', () => {
   it('rejects the whole call when a row does not fit, naming every row and what was expected and found', async () => {
     const study = await Study.open({ space, suggester: watching() });
     const error = await errorOf(
-      study.addTrials([
-        { params: { x: 0.5, kernel: 'linear' }, loss: 1 },
-        { params: { x: 2, kernel: 'rbf', gamma: 0.5 }, loss: 1 },
-        { params: { x: 0.5, kernel: 'poly' }, loss: Number.NaN },
-        { params: { x: 0.5, kernel: 'linear' } },
-        { params: { x: 0.5, kernel: 'linear' }, state: 'failed', loss: 3, attrs: { a: 1 } },
-      ]),
+      study.addTrials(
+        unchecked([
+          { params: { x: 0.5, kernel: 'linear' }, loss: 1 },
+          { params: { x: 2, kernel: 'rbf', gamma: 0.5 }, loss: 1 },
+          { params: { x: 0.5, kernel: 'poly' }, loss: Number.NaN },
+          { params: { x: 0.5, kernel: 'linear' } },
+          { params: { x: 0.5, kernel: 'linear' }, state: 'failed', loss: 3, attrs: { a: 1 } },
+        ]),
+      ),
     );
     expect(error?.code).toBe('IMPORT_INVALID');
     expect(error?.message).toContain('4 of 5 rows cannot be imported, so nothing was imported');
@@ -103,11 +109,11 @@ describe('Study.addTrials', () => {
   it("with onInvalid 'skip', adds the valid rows and returns the skipped ones with their problems", async () => {
     const study = await Study.open({ space, suggester: watching() });
     const { added, skipped } = await study.addTrials(
-      [
+      unchecked([
         { params: { x: 0.5, kernel: 'linear' }, loss: 1 },
         { params: { x: 0.5, kernel: 'linear', y: 3 }, loss: 2 },
         { params: { x: 0.25, kernel: 'linear' }, loss: 3 },
-      ],
+      ]),
       { onInvalid: 'skip' },
     );
     expect(added.map((trial) => [trial.number, trial.state === 'complete' ? trial.loss : undefined])).toEqual([
@@ -135,7 +141,7 @@ describe('Study.addTrials', () => {
     const { added, skipped } = await study.addTrials(
       [
         { params: { x: 0.5, kernel: 'linear' }, loss: 1, attrs: { fine: [1, 'a', null, { b: true }] } },
-        ...bad.map(([, attrs]) => ({ params: { x: 0.25, kernel: 'linear' }, loss: 2, attrs })),
+        ...bad.map(([, attrs]) => ({ params: { x: 0.25, kernel: 'linear' as const }, loss: 2, attrs })),
       ],
       { onInvalid: 'skip' },
     );
@@ -158,7 +164,7 @@ describe('Study.addTrials', () => {
   it('refuses a row reporting the same intermediate step twice (which value would the curve keep?)', async () => {
     const study = await Study.open({ space, suggester: watching() });
     const row = {
-      params: { x: 0.5, kernel: 'linear' },
+      params: { x: 0.5, kernel: 'linear' as const },
       loss: 1,
       intermediate: [
         { step: 1, value: 3 },
@@ -173,9 +179,22 @@ describe('Study.addTrials', () => {
     expect(await study.trials()).toEqual([]);
   });
 
+  it("types rows' params by the study's space, as enqueue's (trial 80)", async () => {
+    const study = await Study.open({ space, suggester: watching() });
+    // @ts-expect-error an unknown parameter
+    const unknownName = study.addTrials([{ params: { xx: 0.5, kernel: 'linear' }, loss: 1 }]);
+    // @ts-expect-error `gamma` belongs to kernel `rbf`
+    const mixed = study.addTrials([{ params: { x: 0.5, kernel: 'linear', gamma: 0.5 }, loss: 1 }]);
+    // @ts-expect-error not an option of `kernel`
+    const notOption = study.addTrials([{ params: { x: 0.5, kernel: 'poly' }, loss: 1 }]);
+    for (const call of [unknownName, mixed, notOption])
+      expect(await errorOf(call)).toMatchObject({ code: 'IMPORT_INVALID' });
+    expect((await study.addTrials([{ params: { x: 0.5, kernel: 'rbf', gamma: 0.1 }, loss: 1 }])).added).toHaveLength(1);
+  });
+
   it('refuses rows that are not an array, and an unknown onInvalid, with ParzenErrors (they threw a TypeError)', async () => {
     const study = await Study.open({ space, suggester: watching() });
-    const row = { params: { x: 0.5, kernel: 'linear' }, loss: 1 };
+    const row = { params: { x: 0.5, kernel: 'linear' as const }, loss: 1 };
     for (const rows of [null, row]) {
       const error = await errorOf(study.addTrials(rows as never));
       expect(error).toMatchObject({
@@ -192,7 +211,9 @@ describe('Study.addTrials', () => {
     // A value JSON cannot write is described, not a TypeError from describing it.
     const circular: Record<string, unknown> = {};
     circular.self = circular;
-    expect(await errorOf(study.addTrials([{ params: { x: circular, kernel: 'linear' }, loss: 1 }]))).toMatchObject({
+    expect(
+      await errorOf(study.addTrials(unchecked([{ params: { x: circular, kernel: 'linear' }, loss: 1 }]))),
+    ).toMatchObject({
       code: 'IMPORT_INVALID',
       message: expect.stringContaining('found an object that is not JSON (Converting circular structure to JSON'),
     });

@@ -573,7 +573,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    * ```
    */
   async addTrials(
-    rows: readonly ImportedTrialRow[],
+    rows: readonly ImportedTrialRow<ParamsOf<S>>[],
     options: { readonly onInvalid?: 'reject' | 'skip' } = {},
   ): Promise<AddTrialsResult<S>> {
     const { store, space } = this.session;

@@ -21,8 +21,9 @@ import { notJson } from './interpret-result.js';
  * a `failed` trial has none (an `error` may say why). `attrs` (the extra fields an objective returned next
  * to its loss) belong to complete trials. Times are ISO dates; by default the time of the import.
  */
-export interface ImportedTrialRow {
-  readonly params: Readonly<Record<string, unknown>>;
+export interface ImportedTrialRow<P = Readonly<Record<string, unknown>>> {
+  /** The trial's params; {@link Study.addTrials} types them by the study's space. */
+  readonly params: P;
   readonly loss?: number;
   readonly state?: 'complete' | 'pruned' | 'failed';
   readonly attrs?: Readonly<Record<string, unknown>>;

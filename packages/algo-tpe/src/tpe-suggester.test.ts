@@ -53,6 +53,45 @@ describe('quasi-random start-up', () => {
     expect(params.slice(6)).not.toEqual([6, 7, 8, 9].map(haltonPoint));
   });
 
+  it('counts finished trials only, whatever the lie: trials run in parallel are start-up ones (trial 81)', async () => {
+    // Eight trials at once from the start, each taking a while: none has finished when the first eight
+    // are asked, so all eight are start-up trials, then more until five have finished.
+    for (const constantLiar of ['infinite', 'mean', 'best', 3, 'worst', false] as const) {
+      const explained: { number: number; phase: string }[] = [];
+      const result = await runStudy({
+        spec: { name: 'q', direction: 'minimize', seed: 11, space },
+        space: compiled,
+        store: createMemoryStore(),
+        suggester: createTpeSuggester({ constantLiar }),
+        objective: createFunctionObjective(async (p) => {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          return (p.x as number) ** 2 + (p.y as number) ** 2;
+        }),
+        concurrency: 8,
+        budget: { maxTrials: 12 },
+        explain: true,
+        reporters: [
+          {
+            name: 'phases',
+            onEvent: (event) => {
+              if (event.type === 'suggestion.explained')
+                explained.push({
+                  number: event.number,
+                  phase: (event.explanation as { phase: string }).phase,
+                });
+            },
+          },
+        ],
+      });
+      const internal = result.trials.map((trial) => trial.internal);
+      expect(internal.slice(0, 8), String(constantLiar)).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map(haltonPoint));
+      expect(
+        explained.filter((entry) => entry.number < 8).map((entry) => entry.phase),
+        String(constantLiar),
+      ).toEqual(Array(8).fill('startup'));
+    }
+  });
+
   it('is the parzen default (its 5 start-up trials); the library profiles start with random search', async () => {
     expect((await internals({})).slice(0, 5)).toEqual([0, 1, 2, 3, 4].map(haltonPoint));
     for (const compat of ['hyperopt', 'optuna', 'optuna5'] as const) {

@@ -51,7 +51,7 @@ export {
   type StoreCheckContext,
 } from './contracts/manifest.js';
 export type { MaybePromise } from './contracts/maybe-promise.js';
-export type { EvaluationContext, EvaluationResult, ObjectiveAdapter } from './contracts/objective.js';
+export type { AdapterContext, EvaluationContext, EvaluationResult, ObjectiveAdapter } from './contracts/objective.js';
 export type { PruneContext, Pruner } from './contracts/pruner.js';
 export type { Reporter } from './contracts/reporter.js';
 export {

@@ -437,7 +437,7 @@ export const createWorkerObjective = async (
           const loading = thread;
           const load = loadedOrStopped(loading, context.signal);
           try {
-            await (context.setUp?.(load) ?? load);
+            await (context.setUp?.(load, "loading the objective's module in a worker thread") ?? load);
           } catch (error) {
             loading.terminate();
             all.delete(loading);

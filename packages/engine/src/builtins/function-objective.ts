@@ -30,7 +30,7 @@ export const createFunctionObjective = <P = ExternalParams>(
 ): ObjectiveAdapter => ({
   name,
   sharesThread: true,
-  async evaluate(params, context) {
+  async evaluate(params, { setUp: _adapterOnly, ...context }) {
     try {
       return interpretObjectiveValue(await fn(params as P, context));
     } catch (error) {

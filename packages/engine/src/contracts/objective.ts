@@ -26,15 +26,6 @@ export interface EvaluationContext {
    * stops its work and returns (or throws); the trial ends `pruned` with its last reported value.
    */
   readonly shouldPrune: () => boolean;
-  /**
-   * Waits for `work`, the objective's own set-up for this trial (a worker thread loading the objective's
-   * module), with the trial's time limit paused meanwhile: a load is not the trial's computation, and a
-   * limit kept short for the computation failed the trials that loaded a thread (trial 76). A set-up has its
-   * own bound, the limit or 60 s, whichever is longer (the trial fails `TIMEOUT`, naming the set-up); the
-   * run's interruption stops it as it stops the trial. Given by the engine to every evaluation (absent in a
-   * context made outside a run).
-   */
-  readonly setUp?: <T>(work: Promise<T>) => Promise<T>;
 }
 
 /** What an adapter reports. A failure is a value, not a throw (a throw is turned into one anyway). */
@@ -57,6 +48,24 @@ export type EvaluationResult =
       readonly finishedBeforePrune?: boolean;
     };
 
+/**
+ * What an objective adapter's `evaluate` gets: the {@link EvaluationContext} it hands on to the user's
+ * objective, and `setUp`, which only the adapter sees.
+ */
+export interface AdapterContext extends EvaluationContext {
+  /**
+   * Waits for `work`, the adapter's own set-up for this trial (the `module` objective: a worker thread
+   * loading the module), with the trial's time limit paused meanwhile: a load is not the trial's
+   * computation, and a limit kept short for the computation failed the trials that loaded a thread (trial
+   * 76). With a limit, a set-up has its own bound, the limit or 60 s, whichever is longer (the trial then
+   * fails `TIMEOUT`, with `what`, default "the objective's set-up", in its message); without one, nothing
+   * bounds it, as nothing bounds the trial. The run's interruption aborts the signal during a set-up as at
+   * any time: an adapter ends its set-up then. The engine gives it to every evaluation of a run; a context
+   * made outside a run may leave it out (an adapter then awaits `work` itself).
+   */
+  readonly setUp?: <T>(work: Promise<T>, what?: string) => Promise<T>;
+}
+
 /** Runs the user's program for one set of params and reads its loss. */
 export interface ObjectiveAdapter {
   readonly name: string;
@@ -67,7 +76,7 @@ export interface ObjectiveAdapter {
    */
   readonly sharesThread?: boolean;
   /** Evaluates one set of params (as the objective sees them); a failure is a `failed` result, not a throw. */
-  evaluate(params: ExternalParams, context: EvaluationContext): Promise<EvaluationResult>;
+  evaluate(params: ExternalParams, context: AdapterContext): Promise<EvaluationResult>;
   /** Releases what the adapter holds (workers, processes) once the run is over. */
   close?(): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createFunctionObjective } from '../builtins/function-objective.js';
 import type { EvaluationContext, ObjectiveAdapter } from '../contracts/objective.js';
 import { evaluateTrial, SET_UP_BOUND_MS } from './evaluate-trial.js';
 
@@ -67,9 +68,8 @@ describe("evaluateTrial's set-up (context.setUp)", () => {
       status: 'failed',
       error: {
         code: 'TIMEOUT',
-        message: expect.stringContaining(
-          'set-up (context.setUp; for a `module` objective, a worker thread loading the module) took longer than 60000 ms',
-        ),
+        message:
+          "The objective's set-up took longer than 60 s: it is not counted in the trial's time limit (0.1 s), and is bounded by that limit or 60 s, whichever is longer.",
       },
     });
     expect(seen[0]?.signal.aborted).toBe(true);
@@ -80,7 +80,7 @@ describe("evaluateTrial's set-up (context.setUp)", () => {
     const objective: ObjectiveAdapter = {
       name: 'never-loads',
       async evaluate(_params, context) {
-        await context.setUp?.(new Promise(() => {}));
+        await context.setUp?.(new Promise(() => {}), 'loading data');
         return { status: 'ok', loss: 1 };
       },
     };
@@ -92,7 +92,48 @@ describe("evaluateTrial's set-up (context.setUp)", () => {
     await vi.advanceTimersByTimeAsync(89_999);
     expect(settled).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
-    expect(await result).toMatchObject({ error: { code: 'TIMEOUT', message: expect.stringContaining('90000 ms') } });
+    expect(await result).toMatchObject({
+      error: { code: 'TIMEOUT', message: expect.stringMatching(/^Loading data took longer than 90 s: .*\(90 s\)/) },
+    });
+  });
+
+  it('leaves a set-up out of the overran warning (review 85)', async () => {
+    const overran: number[] = [];
+    const result = await evaluateTrial(
+      settingUp(400, 10),
+      {},
+      { trialNumber: 0, timeoutMs: 150, onOverran: (ms) => overran.push(ms) },
+    );
+    expect(result).toEqual({ status: 'ok', loss: 1 });
+    expect(overran).toEqual([]);
+  });
+
+  it('starts no clock when a set-up ends after its evaluation did (review 85)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let finish: () => void = () => {};
+    const objective: ObjectiveAdapter = {
+      name: 'left-behind',
+      async evaluate(_params, context) {
+        // A set-up left running: the evaluation returns before it ends.
+        void context.setUp?.(new Promise<void>((resolve) => (finish = resolve)));
+        return { status: 'ok', loss: 1 };
+      },
+    };
+    expect(await evaluateTrial(objective, {}, { trialNumber: 0, timeoutMs: 100 })).toEqual({ status: 'ok', loss: 1 });
+    finish();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('gives an objective function no setUp: it belongs to adapters', async () => {
+    const seen: object[] = [];
+    const objective = createFunctionObjective((_params, context) => {
+      seen.push(context);
+      return 1;
+    });
+    expect(await evaluateTrial(objective, {}, { trialNumber: 0, timeoutMs: 100 })).toMatchObject({ status: 'ok' });
+    expect(seen[0]).not.toHaveProperty('setUp');
+    expect(Object.keys(seen[0] ?? {}).sort()).toEqual(['report', 'shouldPrune', 'signal', 'trialNumber']);
   });
 
   it('passes a set-up through without a limit, and an interruption stops it', async () => {

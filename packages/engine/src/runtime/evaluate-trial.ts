@@ -6,6 +6,9 @@ import { strayErrorSource, watchStrayErrors } from './stray-errors.js';
 
 const capitalised = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 
+/** A time limit in seconds, as a config gives it. */
+const seconds = (ms: number): string => `${Number((ms / 1000).toPrecision(6))} s`;
+
 /**
  * The reason a caller gave `AbortController.abort(reason)`, as words: an Error's message or a string;
  * undefined for none (abort() without a reason gives a DOMException named AbortError).
@@ -74,7 +77,7 @@ const stoppedBy = (result: EvaluationResult): boolean =>
 /** How long after its timeout an objective still running counts as abandoned (see {@link EvaluateOptions.onAbandoned}). */
 const ABANDONED_AFTER_MS = 1000;
 
-/** The shortest bound on an objective's set-up (see `EvaluationContext.setUp`): a set-up gets this or the trial's limit. */
+/** The shortest bound on an objective's set-up (see `AdapterContext.setUp`): a set-up gets this or the trial's limit. */
 export const SET_UP_BOUND_MS = 60_000;
 
 /**
@@ -109,11 +112,11 @@ export const evaluateTrial = async (
     runningSince = performance.now();
     runClock(left, `The objective took longer than ${limit} ms.`);
   };
-  // Set-ups running now (see `EvaluationContext.setUp`), and the time they took, which the limit leaves out.
+  // Set-ups running now (see `AdapterContext.setUp`), and the time they took, which the limit leaves out.
   let settingUp = 0;
   let setUpMs = 0;
   let setUpSince = 0;
-  const setUp = async <T>(work: Promise<T>): Promise<T> => {
+  const setUp = async <T>(work: Promise<T>, what = "the objective's set-up"): Promise<T> => {
     if (limit === undefined || controller.signal.aborted) return work;
     if (settingUp++ === 0) {
       clearTimeout(timer);
@@ -123,8 +126,8 @@ export const evaluateTrial = async (
       const bound = Math.max(limit, SET_UP_BOUND_MS);
       runClock(
         bound,
-        `The objective's set-up (context.setUp; for a \`module\` objective, a worker thread loading the module) took longer than ${bound} ms. ` +
-          `A set-up is not counted in the trial's limit of ${limit} ms; it is bounded by that limit or ${SET_UP_BOUND_MS / 1000} s, whichever is longer.`,
+        `${capitalised(what)} took longer than ${seconds(bound)}: it is not counted in the trial's time limit ` +
+          `(${seconds(limit)}), and is bounded by that limit or ${seconds(SET_UP_BOUND_MS)}, whichever is longer.`,
       );
     }
     try {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMemoryStore } from '@parzen/engine';
@@ -161,13 +161,18 @@ describe('module objective in a worker thread (the default)', () => {
     return controller.signal;
   };
 
-  it('closes at once when a thread is still loading (review 83: the close waited 120 s for it)', async () => {
-    // Loads once; a second load (the thread a timeout ended, replaced) never ends.
+  it('ends a load that a stop interrupted, and closes at once (review 83: the close waited 120 s for it)', async () => {
+    // Loads once; a second load (the thread a timeout ended, replaced) never ends, beating while it waits.
     const flag = join(dir, 'loaded-once.flag');
+    const beat = join(dir, 'hang-second-load.beat');
+    writeFileSync(beat, '');
     writeFileSync(
       join(dir, 'hang-second-load.mjs'),
-      `import { existsSync, writeFileSync } from 'node:fs';
-if (existsSync(${JSON.stringify(flag)})) for (;;) {}
+      `import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+if (existsSync(${JSON.stringify(flag)})) {
+  setInterval(() => appendFileSync(${JSON.stringify(beat)}, '.'), 20);
+  await new Promise(() => {});
+}
 writeFileSync(${JSON.stringify(flag)}, '1');
 export default async () => new Promise(() => {});
 `,
@@ -196,6 +201,11 @@ export default async () => new Promise(() => {});
       'INTERRUPTED',
     ]);
     await objective.close?.(); // within the test's time limit: the loading thread is ended, not waited for
+    // The stop ended the loading thread (review 85: left loading, a programmatic run never exited).
+    const beats = readFileSync(beat, 'utf8').length;
+    expect(beats).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(readFileSync(beat, 'utf8').length).toBe(beats);
   });
 
   it("keeps a thread's load out of the trial's time limit (trial 76: later threads' loads failed their trials)", async () => {
@@ -229,6 +239,7 @@ export default async ({ x }) => { await new Promise((resolve) => setTimeout(reso
         budget: { maxTrials: 6 },
       });
       expect(result.trials.map((trial) => trial.state)).toEqual(Array(6).fill('complete'));
+      expect(readFileSync(count, 'utf8').length).toBe(3); // one thread per trial running at once, no more
     } finally {
       await objective.close?.();
     }

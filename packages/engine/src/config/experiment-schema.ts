@@ -39,7 +39,7 @@ const budgetSchema = {
       exclusiveMinimum: 0,
       maximum: MAX_SECONDS * 1000,
       description:
-        'Time limit of one run, in seconds, on a monotonic clock (a change of the system time does not move it).',
+        'Time limit of one run, in seconds, on a monotonic clock (a change of the system time does not move it): no trial starts after it, and the running ones finish (a `module` objective thread loading for one, up to max(trialTimeoutSeconds, 60 s) more).',
     },
     lossThreshold: {
       type: 'number',

@@ -3,7 +3,7 @@ import { compileSpace, createFunctionObjective, createHaltonSampler, runStudy } 
 import { describeSuggesterContract } from '@parzen/engine/testing';
 import { describe, expect, it } from 'vitest';
 import { resolveTpeSettings } from './options.js';
-import { createTpeSuggester } from './tpe-suggester.js';
+import { createSuggestState, createTpeSuggester } from './tpe-suggester.js';
 
 describeSuggesterContract('tpe (parzen)', { create: () => createTpeSuggester() });
 describeSuggesterContract('tpe (hyperopt)', { create: () => createTpeSuggester({ compat: 'hyperopt' }), trials: 40 });
@@ -122,6 +122,15 @@ describe('explanations', () => {
     expect(await run({}, true)).toBe(7);
     expect(await run({ explain: false }, true)).toBe(0);
     expect(await run({}, false)).toBe(0);
+  });
+});
+
+describe('createSuggestState (for a suggester built on TPE)', () => {
+  it('refuses a kernel that names no density family, by name (trial 81: a weak map key error at trial #5)', () => {
+    expect(() => createSuggestState({ ...resolveTpeSettings({}), kernel: 'wide' as never })).toThrow(
+      'TPE\'s kernel is "wide", which is no density family; expected one of "hyperopt", "optuna"',
+    );
+    expect(createSuggestState(resolveTpeSettings({ compat: 'hyperopt' })).settings.kernel).toBe('hyperopt');
   });
 });
 

@@ -1,5 +1,6 @@
 import { createQuasiRandomSuggester, createRandomSuggester } from '@parzen/algo-random';
 import { assertOptions, type Suggester } from '@parzen/engine/plugin';
+import { DENSITY_FAMILIES } from './estimator/families.js';
 import { TrialHistory } from './history/trial-history.js';
 import { resolveTpeSettings, type TpeOptions, type TpeSettings } from './options.js';
 import { tpeOptionsSchema } from './options-schema.js';
@@ -7,12 +8,23 @@ import { createModelCaches } from './suggest/models.js';
 import { beginTpeTrial, type SuggestState } from './suggest/suggest-trial.js';
 
 /** Fresh per-suggester state: an empty history, the start-up suggester, empty caches. */
-export const createSuggestState = (settings: TpeSettings): SuggestState => ({
-  history: new TrialHistory(),
-  settings,
-  startup: settings.startup === 'quasi-random' ? createQuasiRandomSuggester() : createRandomSuggester(),
-  caches: createModelCaches(),
-});
+export const createSuggestState = (settings: TpeSettings): SuggestState => {
+  // A name outside the registry failed at the first model trial with "Invalid value used as weak map key" (trial 81).
+  if (!Object.hasOwn(DENSITY_FAMILIES, settings.kernel))
+    throw new Error(
+      `TPE's kernel is ${JSON.stringify(settings.kernel)}, which is no density family; expected one of ${Object.keys(
+        DENSITY_FAMILIES,
+      )
+        .map((name) => JSON.stringify(name))
+        .join(', ')} (a new family is a file in packages/algo-tpe/src/estimator/families/, named in DENSITY_FAMILIES).`,
+    );
+  return {
+    history: new TrialHistory(),
+    settings,
+    startup: settings.startup === 'quasi-random' ? createQuasiRandomSuggester() : createRandomSuggester(),
+    caches: createModelCaches(),
+  };
+};
 
 /**
  * The Tree-structured Parzen Estimator. `compat` picks hyperopt's TPE, Optuna's univariate TPE (5.0 line)

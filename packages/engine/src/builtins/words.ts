@@ -1,9 +1,17 @@
 /**
  * A number as summaries and tables show it: an integer a number holds exactly in full (a randint draw), any
- * other to 6 significant digits.
+ * other to 6 significant digits, or as many more as it takes not to show it as an integer (trial 82:
+ * 123456789.12 showed as 123457000, and 0.9999995 as 1, the bound of its range).
  */
-export const shownNumber = (value: number): string =>
-  Number.isSafeInteger(value) || !Number.isFinite(value) ? String(value) : String(Number(value.toPrecision(6)));
+export const shownNumber = (value: number): string => {
+  if (Number.isSafeInteger(value) || !Number.isFinite(value)) return String(value);
+  let digits = 6;
+  let shown = Number(value.toPrecision(digits));
+  // An integer past 2^53 is shown rounded (no draw holds it exactly); a fraction never as an integer.
+  if (!Number.isInteger(value))
+    while (Number.isInteger(shown) && digits < 17) shown = Number(value.toPrecision(++digits));
+  return String(shown);
+};
 
 /** A count with its noun, singular for one: `1 trial`, `3 trials`. */
 export const countOf = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;

@@ -118,6 +118,15 @@ describe('toInternalParams', () => {
     expect(toInternalParams(space, { lr: 1e-3, x: 1.000001 }, '').issues).toHaveLength(1);
   });
 
+  it('takes nothing but a rounding as a tiny log-scale bound (trial 82: 0 and −5e-16 became 1e-16)', () => {
+    const space = compileSpace(defineSpace({ eps: loguniform(1e-16, 1) }));
+    for (const eps of [0, -5e-16, 1e-30, 0.9e-16])
+      expect(toInternalParams(space, { eps }, '').issues, String(eps)).toMatchObject([
+        { pointer: '/eps', expected: 'a number from 1e-16 to 1' },
+      ]);
+    expect(toInternalParams(space, { eps: 1e-16 * (1 - 1e-15) }, '').internal).toEqual({ eps: 1e-16 });
+  });
+
   it('with partial, leaves absent parameters (and those under them) to the suggester', () => {
     expect(toInternalParams(space, { x: 1 }, '', { partial: true })).toEqual({ internal: { x: 1 }, issues: [] });
     expect(toInternalParams(space, { model: 'tree' }, '', { partial: true }).internal).toEqual({ model: 1 });

@@ -84,8 +84,10 @@ const onSamplersGrid = (param: ParamNode, value: number): number => {
 const atBound = (param: ParamNode, value: number): number => {
   const d = param.distribution;
   if (d.kind !== 'uniform' && d.kind !== 'loguniform') return value;
-  // Relative to the bound, or to the range for a bound at (or near) 0: uniform(0, 1) takes −1e-17 as 0.
-  const scale = Math.max(Math.abs(d.low), Math.abs(d.high), d.high - d.low);
+  // Relative to the bound, or (uniform) to the range for a bound at (or near) 0: uniform(0, 1) takes −1e-17
+  // as 0. A log-scale bound is positive, and only relative nearness counts (trial 82: loguniform(1e-16, 1)
+  // took 0 and −5e-16 as 1e-16, an absolute slack larger than the bound).
+  const scale = d.kind === 'loguniform' ? 0 : Math.max(Math.abs(d.low), Math.abs(d.high), d.high - d.low);
   const near = (bound: number) => Math.abs(value - bound) <= 1e-12 * Math.max(Math.abs(bound), scale * 1e-3);
   if (value < d.low && near(d.low)) return d.low;
   if (value > d.high && near(d.high)) return d.high;

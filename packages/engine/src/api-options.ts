@@ -359,7 +359,7 @@ export const checkRunEnds = (
   where: 'fmin' | 'study.optimize',
   options: {
     readonly maxTrials?: unknown;
-    readonly budget?: object;
+    readonly budget?: object | undefined;
     readonly stopWhen?: unknown;
     readonly signal?: unknown;
   },

@@ -18,65 +18,65 @@ export interface FminOptions<S extends SpaceDefinition> {
   readonly space: S;
   readonly suggester: Suggester;
   /** Stop when the study has this many trials (earlier runs in a persistent store count). */
-  readonly maxTrials?: number;
+  readonly maxTrials?: number | undefined;
   /** Other stopping rules; `maxTrials` above is merged in. */
-  readonly budget?: Budget;
+  readonly budget?: Budget | undefined;
   /** Default: a memory store (trials are in the result only). */
-  readonly store?: TrialStore;
+  readonly store?: TrialStore | undefined;
   /**
    * The study's seed (default 0): the same call draws the same trials. Unlike hyperopt's `rstate=None`, no
    * seed is not a random one; for independent restarts give each its own (`seed: run` or `Date.now()`).
    */
-  readonly seed?: number;
-  readonly direction?: Direction;
-  readonly concurrency?: number;
-  readonly name?: string;
-  readonly reporters?: readonly Reporter[];
+  readonly seed?: number | undefined;
+  readonly direction?: Direction | undefined;
+  readonly concurrency?: number | undefined;
+  readonly name?: string | undefined;
+  readonly reporters?: readonly Reporter[] | undefined;
   /**
    * Stops the run: no trial starts after it aborts, and running trials get `gracePeriodMs` to finish.
    */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /**
    * After `signal` aborts: how long running trials may go on (default 30 000 ms, as the CLI's
    * `gracePeriodSeconds`). Then each one's `context.signal` aborts and it is recorded as failed with
    * `INTERRUPTED`; an objective that ignores its signal is abandoned (its late answer is dropped). 0
    * interrupts them at once; `Infinity` waits for them.
    */
-  readonly gracePeriodMs?: number;
+  readonly gracePeriodMs?: number | undefined;
   /**
    * Ends the grace period at once when it aborts (as the CLI's second Ctrl-C does): running trials are
    * interrupted and recorded as failed with `INTERRUPTED`. Stops the run too, if `signal` has not.
    */
-  readonly forceSignal?: AbortSignal;
+  readonly forceSignal?: AbortSignal | undefined;
   /**
    * A trial running longer is failed with `TIMEOUT` (its `context.signal` aborts; the answer of an objective
    * that ignores it is dropped). A synchronous objective on Parzen's thread cannot be stopped: the timeout
    * then does not apply (give a `module` objective, which runs in a worker thread).
    */
-  readonly trialTimeoutMs?: number;
+  readonly trialTimeoutMs?: number | undefined;
   /**
    * An error thrown outside the objective's call while the run goes on (a timer, a callback, an unawaited
    * promise) fails the trials evaluating then, or is a warning between trials, instead of ending the
    * process (default true; the first such failure is also a warning). `false` leaves such errors to the
    * process's own policy, for a service whose other code may throw while a run is in progress.
    */
-  readonly catchStrayErrors?: boolean;
+  readonly catchStrayErrors?: boolean | undefined;
   /** How long a running trial's claim lasts without renewal (default 60 s; see `OptimizeOptions.leaseMs`). */
-  readonly leaseMs?: number;
+  readonly leaseMs?: number | undefined;
   /**
    * Stops bad trials early: the objective reports a learning curve with `context.report(step, value)` and
    * stops when `context.shouldPrune()` is true (e.g. `createMedianPruner()` from `@parzen/pruners`).
    */
-  readonly pruner?: Pruner;
+  readonly pruner?: Pruner | undefined;
   /**
    * Your own stopping rule, asked after every finished trial with the study's trials and best trial (each with its
    * `params` as the objective saw them; see {@link StopWhenContext}): a
    * non-empty string (the reason, shown in `stopMessage`) or `true` stops the run; `undefined`, `false` or
    * `""` goes on.
    */
-  readonly stopWhen?: StopWhen<S>;
+  readonly stopWhen?: StopWhen<S> | undefined;
   /** Told what does not stop the run but may surprise (default: a line on stderr); see `StudyOptions.onWarning`. */
-  readonly onWarning?: (message: string) => void;
+  readonly onWarning?: ((message: string) => void) | undefined;
 }
 
 /** What {@link fmin} returns: the best trial (params as the objective saw them), every trial and why it stopped. */

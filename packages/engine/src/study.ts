@@ -70,30 +70,30 @@ export interface AddTrialsResult<S extends SpaceDefinition = SpaceDefinition> {
 
 /** What {@link Study.open} takes: the study name, space, suggester, store, seed and direction. */
 export interface StudyOptions<S extends SpaceDefinition = SpaceDefinition> {
-  readonly name?: string;
+  readonly name?: string | undefined;
   readonly space: S;
   readonly suggester: Suggester;
   /** What `optimize` runs when it is not given one. */
-  readonly objective?: ObjectiveFunction<ParamsOf<S>>;
+  readonly objective?: ObjectiveFunction<ParamsOf<S>> | undefined;
   /** Default: a memory store. */
-  readonly store?: TrialStore;
-  readonly seed?: number;
-  readonly direction?: Direction;
+  readonly store?: TrialStore | undefined;
+  readonly seed?: number | undefined;
+  readonly direction?: Direction | undefined;
   /**
    * Receives the study's events: from ask, tell, report and prune, `trial.started`, `suggestion.explained`
    * (when `explain` is on), `trial.reported` and `trial.finished`; from `optimize`, also `study.started`,
    * `study.improved` and `study.finished`. A listener that throws, or an `async` one that rejects, is cut off with a warning.
    */
-  readonly onEvent?: (event: EngineEvent) => void;
+  readonly onEvent?: ((event: EngineEvent) => void) | undefined;
   /**
    * Told what does not stop the study but may surprise: a resumed study's suggester changed, a listener
    * cut off, a step reported twice, a run's stale trials or stray errors (default: a line on stderr). A
    * service routes them to its own log (trial 38: they could only go to stderr).
    */
-  readonly onWarning?: (message: string) => void;
-  readonly explain?: boolean;
+  readonly onWarning?: ((message: string) => void) | undefined;
+  readonly explain?: boolean | undefined;
   /** Judges trials at each {@link Study.report} and in `optimize` (default: never prunes). */
-  readonly pruner?: Pruner;
+  readonly pruner?: Pruner | undefined;
 }
 
 const ignore = (): void => {};
@@ -276,32 +276,32 @@ const saysIfSynchronous = (
 /** How `study.optimize` runs: a budget (at least one limit) and run controls, as for `fmin`. */
 export interface OptimizeOptions<S extends SpaceDefinition = SpaceDefinition> {
   /** Default: the study's `objective`. */
-  readonly objective?: ObjectiveFunction<ParamsOf<S>>;
+  readonly objective?: ObjectiveFunction<ParamsOf<S>> | undefined;
   /** Stop when the study has this many trials (earlier ones count). */
-  readonly maxTrials?: number;
+  readonly maxTrials?: number | undefined;
   /** Other stopping rules; `maxTrials` above is merged in. */
-  readonly budget?: Budget;
-  readonly concurrency?: number;
+  readonly budget?: Budget | undefined;
+  readonly concurrency?: number | undefined;
   /** Stops the run (see `FminOptions.signal`). */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /** After `signal` aborts, how long running trials may go on (see `FminOptions.gracePeriodMs`). */
-  readonly gracePeriodMs?: number;
+  readonly gracePeriodMs?: number | undefined;
   /** Ends the grace period at once (see `FminOptions.forceSignal`). */
-  readonly forceSignal?: AbortSignal;
+  readonly forceSignal?: AbortSignal | undefined;
   /** How long a trial may run (see `FminOptions.trialTimeoutMs`). */
-  readonly trialTimeoutMs?: number;
+  readonly trialTimeoutMs?: number | undefined;
   /** See `FminOptions.catchStrayErrors` (default true). */
-  readonly catchStrayErrors?: boolean;
+  readonly catchStrayErrors?: boolean | undefined;
   /**
    * How long a running trial's claim lasts without renewal (default 60 s, at least 500 ms; renewed every third of it). A
    * worker on another host takes over a trial whose lease lapsed: raise it when an objective blocks the
    * event loop (synchronous code) for longer, with workers on several machines.
    */
-  readonly leaseMs?: number;
+  readonly leaseMs?: number | undefined;
   /** Listen to the run's events (besides the study's `onEvent`). */
-  readonly reporters?: readonly Reporter[];
+  readonly reporters?: readonly Reporter[] | undefined;
   /** Your own stopping rule (see `FminOptions.stopWhen`). */
-  readonly stopWhen?: StopWhen<S>;
+  readonly stopWhen?: StopWhen<S> | undefined;
 }
 
 /** The best trial as a user reads it: its number, loss, params as the objective saw them, and its attrs if any. */

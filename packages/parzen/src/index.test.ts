@@ -112,6 +112,32 @@ describe('parzen (the umbrella)', () => {
     expect(result.trials).toHaveLength(20);
   });
 
+  it('takes optional options given as undefined, as a service forwards its own (trial 80: exactOptionalPropertyTypes refused them)', async () => {
+    // A service's settings, each maybe unset; forwarded without conditional spreads.
+    const settings: { seed?: number; name?: string; concurrency?: number; maxSeconds?: number } = { seed: 3 };
+    const result = await fmin({
+      space,
+      objective,
+      maxTrials: 6,
+      seed: settings.seed,
+      name: settings.name,
+      concurrency: settings.concurrency,
+      suggester: undefined,
+      budget: { maxSeconds: settings.maxSeconds },
+    });
+    expect(result.trials).toHaveLength(6);
+    expect(result.trials.map((trial) => trial.params)).toEqual(
+      (await fmin({ space, objective, maxTrials: 6, seed: 3 })).trials.map((trial) => trial.params),
+    );
+    const study = await createStudy({ space, objective, name: settings.name, seed: settings.seed, store: undefined });
+    const run = await study.optimize({
+      maxTrials: 2,
+      concurrency: settings.concurrency,
+      budget: { patience: undefined },
+    });
+    expect(run.trials).toHaveLength(2);
+  });
+
   it('says what is wrong with no options, as the function called (trial 62: a bare TypeError)', async () => {
     for (const call of [
       () => (fmin as (options?: unknown) => unknown)(),

@@ -74,7 +74,7 @@ export { createSqliteStore, type SqliteStoreOptions } from '@parzen/store-sqlite
 
 /** {@link StudyOptions} with the suggester optional: TPE (our default profile) when not given. */
 export type CreateStudyOptions<S extends SpaceDefinition> = Omit<StudyOptions<S>, 'suggester'> & {
-  readonly suggester?: Suggester;
+  readonly suggester?: Suggester | undefined;
 };
 
 /**
@@ -118,7 +118,7 @@ const namesPlugins = (raw: unknown): boolean =>
 
 /** `fmin` with TPE as the default suggester. */
 export const fmin = <const S extends SpaceDefinition>(
-  options: Omit<FminOptions<S>, 'suggester'> & { readonly suggester?: Suggester },
+  options: Omit<FminOptions<S>, 'suggester'> & { readonly suggester?: Suggester | undefined },
 ): Promise<FminResult<S>> => fminWith<S>(withTpe(options) as FminOptions<S>);
 
 /**

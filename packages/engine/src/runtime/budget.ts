@@ -7,15 +7,15 @@ import type { StopReason } from '../events/engine-event.js';
  * run started. At least one rule should be set, or the run goes on until it is interrupted.
  */
 export interface Budget {
-  readonly maxTrials?: number;
-  readonly moreTrials?: number;
+  readonly maxTrials?: number | undefined;
+  readonly moreTrials?: number | undefined;
   /** Wall-clock limit of this run; running trials finish, no new one starts. */
-  readonly maxSeconds?: number;
+  readonly maxSeconds?: number | undefined;
   /**
    * Stop once the study's best value reaches this (at or below it when minimizing, at or above when
    * maximizing), checked before each new trial: other workers' trials count too.
    */
-  readonly lossThreshold?: number;
+  readonly lossThreshold?: number | undefined;
   /**
    * Stop after this many finished trials without improving the study's best value, counted over the
    * study before each new trial: the trials finished after its best one in earlier runs and other workers
@@ -23,7 +23,7 @@ export interface Budget {
    * that has already gone that long runs only its new enqueue entries (as with `lossThreshold` once
    * reached). While no trial has a loss the count starts with the run.
    */
-  readonly patience?: number;
+  readonly patience?: number | undefined;
   /**
    * Stop once this many trials of this run failed in a row (a complete or pruned trial starts the count
    * again; an interrupted one neither counts nor resets it). Counted per run, so a run after a fix starts
@@ -33,7 +33,7 @@ export interface Budget {
    * regions fail is not stopped once a trial of the run has worked (review 37: 10 in a row happened there).
    * Set, it applies always.
    */
-  readonly maxConsecutiveFailures?: number;
+  readonly maxConsecutiveFailures?: number | undefined;
 }
 
 /** How many failures in a row stop a run none of whose trials has worked yet, when the budget sets no limit. */

@@ -183,8 +183,8 @@ describe('Study.addTrials', () => {
     const study = await Study.open({ space, suggester: watching() });
     // @ts-expect-error an unknown parameter
     const unknownName = study.addTrials([{ params: { xx: 0.5, kernel: 'linear' }, loss: 1 }]);
-    // @ts-expect-error `gamma` belongs to kernel `rbf`
-    const mixed = study.addTrials([{ params: { x: 0.5, kernel: 'linear', gamma: 0.5 }, loss: 1 }]);
+    // @ts-expect-error not a number
+    const mixed = study.addTrials([{ params: { x: '0.5', kernel: 'linear' }, loss: 1 }]);
     // @ts-expect-error not an option of `kernel`
     const notOption = study.addTrials([{ params: { x: 0.5, kernel: 'poly' }, loss: 1 }]);
     for (const call of [unknownName, mixed, notOption])

@@ -561,6 +561,9 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    * they get the next numbers and are ordinary finished trials from then on. Each row is checked against
    * the space (params as the objective sees them; a complete row needs a finite `loss`, see
    * {@link ImportedTrialRow}). Nothing is half-imported: the valid rows are added in one store call.
+   * Rows' params are typed by the space, as `enqueue`'s: rows parsed from a file (`JSON.parse` gives `any`)
+   * pass as they are, and rows typed loosely (`ImportedTrialRow[]`) need the space's type,
+   * `ImportedTrialRow<ParamsOf<typeof space>>[]` (or a cast, since every row is checked when added).
    *
    * @param options `onInvalid: 'reject'` (default): any invalid row rejects the whole call; `'skip'`:
    *   invalid rows are left out and returned in `skipped`. Row numbers count from 0.

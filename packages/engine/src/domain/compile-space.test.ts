@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, expectTypeOf, it, test } from 'vitest';
+import { describe, expect, it, test } from 'vitest';
 import { ParzenError } from '../errors.js';
 import { compileSpace } from './compile-space.js';
 import { activeParamNames, toExternalParams } from './params.js';
@@ -15,7 +15,7 @@ import {
   randint,
   uniform,
 } from './space-builder.js';
-import type { ChoiceLiteral, SpaceDefinition } from './space-definition.js';
+import type { SpaceDefinition } from './space-definition.js';
 
 const nested = defineSpace({
   x: uniform(-2, 2),
@@ -226,51 +226,6 @@ describe('compileSpace', () => {
     const wrong: ParamsOf<typeof nested> = { x: 1, model: 'forest', flag: true };
     expect(params.model).toBe('tree');
     expect(wrong.x).toBe(1);
-  });
-
-  it('types a choice with sub-spaces as a union discriminated by its value (trial 80)', () => {
-    type P = ParamsOf<typeof nested>;
-    const svm: P = { x: 0, model: 'svm', C: 1, kernel: 'poly', degree: 3, flag: false };
-    const rbf: P = { x: 0, model: 'svm', C: 1, kernel: 'rbf', flag: false };
-    const none: P = { x: 0, model: 'none', flag: true };
-    // @ts-expect-error the chosen option's sub-space parameters are present
-    const missing: P = { x: 0, model: 'tree', flag: true };
-    // @ts-expect-error another option's parameters are absent
-    const mixed: P = { x: 0, model: 'tree', depth: 2, C: 1, flag: true };
-    // @ts-expect-error nested: `degree` belongs to kernel `poly`
-    const nestedMixed: P = { x: 0, model: 'svm', C: 1, kernel: 'rbf', degree: 3, flag: true };
-    // @ts-expect-error nested: kernel `poly` has `degree`
-    const nestedMissing: P = { x: 0, model: 'svm', C: 1, kernel: 'poly', flag: true };
-    const read = (params: P): number => {
-      if (params.model === 'svm') {
-        expectTypeOf(params.C).toEqualTypeOf<number>();
-        if (params.kernel === 'poly') expectTypeOf(params.degree).toEqualTypeOf<number>();
-        else expectTypeOf(params.degree).toEqualTypeOf<undefined>();
-        return params.C;
-      }
-      expectTypeOf(params.C).toEqualTypeOf<undefined>();
-      if (params.model === 'tree') expectTypeOf(params.depth).toEqualTypeOf<number>();
-      // Destructuring any parameter of any branch compiles: absent ones are undefined.
-      const { depth, C, degree } = params;
-      expectTypeOf(C).toEqualTypeOf<undefined>();
-      expectTypeOf(degree).toEqualTypeOf<undefined>();
-      return depth ?? 0;
-    };
-    expect([svm, rbf, none].map(read)).toEqual([1, 1, 0]);
-    expect([missing, mixed, nestedMixed, nestedMissing]).toHaveLength(4);
-    // Options that share a parameter (definitions that agree) have it in both branches.
-    const shared = defineSpace({
-      kind: choice([option('a', { lr: uniform(0, 1) }), option('b', { lr: uniform(0, 1), m: uniform(0, 1) }), 'c']),
-    });
-    type Q = ParamsOf<typeof shared>;
-    const a: Q = { kind: 'a', lr: 0.5 };
-    // @ts-expect-error `m` is b's only
-    const am: Q = { kind: 'a', lr: 0.5, m: 1 };
-    const c: Q = { kind: 'c' };
-    expect([a, am, c]).toHaveLength(3);
-    // A space of no choices, and the generic space, keep plain records.
-    expectTypeOf<ParamsOf<{ x: ReturnType<typeof uniform> }>>().toEqualTypeOf<{ x: number }>();
-    expectTypeOf<ParamsOf<SpaceDefinition>['anything']>().toEqualTypeOf<number | ChoiceLiteral>();
   });
 
   it('allows the same parameter in two branches when the definitions agree', () => {

@@ -7,7 +7,7 @@ import type { ChoiceLiteral, SpaceDefinition } from './space-definition.js';
  * @example
  * ```ts
  * const space = { x: uniform(-2, 2), model: choice([option('svm', { C: loguniform(0.01, 100) }), 'tree']) };
- * type P = ParamsOf<typeof space>; // { x: number } & ({ model: 'svm'; C: number } | { model: 'tree'; C?: never })
+ * type P = ParamsOf<typeof space>; // { x: number; model: 'svm' | 'tree'; C?: number }
  * ```
  */
 
@@ -71,6 +71,11 @@ export type OptionValue<O> = O extends { readonly value: infer V } ? V : O;
 /** An option's sub-space, or `never`. */
 export type OptionSpace<O> = O extends { readonly space: infer S } ? S : never;
 
+/** Turns a union of object types into their intersection (a type-level helper of {@link ParamsOf}). */
+export type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void
+  ? I
+  : never;
+
 /** The value type one parameter definition gives the objective. */
 export type ValueOf<D> = D extends { readonly type: 'choice' | 'pchoice'; readonly options: readonly (infer O)[] }
   ? OptionValue<O>
@@ -81,62 +86,22 @@ export type SubSpacesOf<D> = D extends { readonly type: 'choice' | 'pchoice'; re
   ? OptionSpace<O>
   : never;
 
-/** Every parameter name a space can make active: its own and its sub-spaces', at any depth. */
-export type NamesOf<S> =
-  | keyof S
-  | {
-      [K in keyof S]: SubSpacesOf<S[K]> extends infer Sub
-        ? Sub extends SpaceDefinition
-          ? NamesOf<Sub>
-          : never
-        : never;
-    }[keyof S];
-
-/** The names an option's sub-space can make active, or `never`. */
-type OptionNames<O> = OptionSpace<O> extends infer Sub ? (Sub extends SpaceDefinition ? NamesOf<Sub> : never) : never;
-
-/**
- * The params of one option of choice `K`, given the names every option of that choice can make active
- * (`All`): the chosen value, the option's sub-space params (required: they are active), and the other
- * options' parameters absent.
- */
-type BranchOf<K extends PropertyKey, O, All extends PropertyKey> = O extends unknown
-  ? { -readonly [P in K]: OptionValue<O> } & ([OptionSpace<O>] extends [never]
-      ? unknown
-      : OptionSpace<O> extends SpaceDefinition
-        ? ParamsOf<OptionSpace<O>>
-        : unknown) & { readonly [P in Exclude<All, OptionNames<O>>]?: never }
-  : never;
-
-/** The params of choice `K` with definition `D`: one member per option (a union discriminated by `K`). */
-type BranchesOf<K extends PropertyKey, D> = D extends {
-  readonly type: 'choice' | 'pchoice';
-  readonly options: readonly (infer O)[];
-}
-  ? BranchOf<K, O, OptionNames<O>>
-  : never;
-
-/** The parameters of a space that are choices with at least one sub-space. */
-type BranchingKeys<S> = { [K in keyof S]-?: [SubSpacesOf<S[K]>] extends [never] ? never : K }[keyof S];
-
-/** The intersection of an object type's values, each value (a union) kept whole. */
-type IntersectionOfValues<T> = [keyof T] extends [never]
-  ? unknown
-  : { [K in keyof T]: (branches: T[K]) => void }[keyof T] extends (branches: infer I) => void
-    ? I
+/** The params of every sub-space of a space, each made optional (a helper of {@link ParamsOf}). */
+export type NestedParams<S> = {
+  [K in keyof S]: SubSpacesOf<S[K]> extends infer Sub
+    ? Sub extends SpaceDefinition
+      ? Partial<ParamsOf<Sub>>
+      : never
     : never;
+}[keyof S];
 
 /**
- * The params object an objective receives for a space: its parameters, and for a choice with sub-spaces
- * a union with one member per option, discriminated by the choice's value: the chosen option's sub-space
- * parameters are present, the other options' absent. `if (params.model === 'svm')` then gives `params.C`
- * as a number, and params that mix branches (`{ model: 'tree', C: 1 }`) do not compile.
+ * The params object an objective receives for a space: top-level parameters always, parameters of
+ * sub-spaces as optional (present only when their option is chosen).
  */
-export type ParamsOf<S> = {
-  -readonly [K in Exclude<keyof S, BranchingKeys<S>>]: ValueOf<S[K]>;
-} & IntersectionOfValues<{
-  [K in BranchingKeys<S>]: BranchesOf<K & PropertyKey, S[K]>;
-}>;
+export type ParamsOf<S> = { -readonly [K in keyof S]: ValueOf<S[K]> } & ([NestedParams<S>] extends [never]
+  ? unknown
+  : UnionToIntersection<NestedParams<S>>);
 
 /** Identity with a type check: gives a space literal its precise type. */
 export const defineSpace = <const S extends SpaceDefinition>(space: S): S => space;

@@ -26,6 +26,12 @@ export const openPool = async (
   // An idle connection that the server closes (a restart) errors on the pool: the pool drops it and the
   // next query opens a new one. Without a listener, Node would treat the event as an uncaught error.
   pool.on('error', () => undefined);
+  // And one the server closes while the store holds it (a restart, pg_terminate_backend): a checked-out
+  // connection has no pool listener, and its 'error' event ended the process (trial 83). The statement in
+  // flight fails as well, a transient failure the store retries; the broken connection leaves the pool.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   try {
     const version = await withRetry(
       () =>

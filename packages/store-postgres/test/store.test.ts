@@ -148,6 +148,26 @@ describePostgres('postgres store values and errors', () => {
     await store.close();
   });
 
+  it('survives the server ending a connection the store holds (trial 83: an unhandled error event ended the process)', async () => {
+    const url = await freshSchema('terminate-held');
+    const store = await createPostgresStore({ url });
+    await store.openStudy(spec);
+    // A connection checked out of the pool, as a transaction or a cancellable statement holds it.
+    const held = await poolOf(store).connect();
+    expect(held.listenerCount('error')).toBeGreaterThan(0);
+    const database = new URL(url).pathname.slice(1);
+    const killed = await adminQuery(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'parzen' AND datname = '${database}'`,
+    );
+    expect(killed.rowCount).toBeGreaterThan(0);
+    // The server's goodbye reaches the held connection: without a listener, Node throws it as uncaught.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await expect(held.query('SELECT 1')).rejects.toThrow();
+    held.release(true);
+    expect((await store.createTrial(spec.name))?.number).toBe(0);
+    await store.close();
+  });
+
   it('retries a write whose reply was lost without doing it twice', async () => {
     const url = await freshSchema('lost-reply');
     const store = await createPostgresStore({ url });

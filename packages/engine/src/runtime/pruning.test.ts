@@ -10,6 +10,7 @@ import { compileSpace } from '../domain/compile-space.js';
 import { sampleDistribution } from '../domain/sample-distribution.js';
 import type { SpaceDefinition } from '../domain/space-definition.js';
 import type { Trial } from '../domain/trial.js';
+import { ParzenError } from '../errors.js';
 import type { EngineEvent } from '../events/engine-event.js';
 import { fmin } from '../fmin.js';
 import { Study } from '../study.js';
@@ -416,6 +417,47 @@ describe('pruning in the run loop', () => {
     expect((errors[0] as Error).message).toMatch(/step must be a non-negative integer.*-1/);
     expect((errors[2] as Error).message).toMatch(/value must be a finite number.*NaN/);
     expect(result.trials[0]?.intermediate).toBeUndefined();
+  });
+
+  it('a report the store fails to record (its server down past its retries) is kept, said once, and the trial goes on (trial 83)', async () => {
+    const store = createMemoryStore();
+    let down = false;
+    const failing: TrialStore = {
+      ...store,
+      reportIntermediate: async (...args) => {
+        if (down)
+          throw new ParzenError(
+            'STORE_FAILED',
+            'PostgreSQL store `db` failed while reporting an intermediate value: connect ECONNREFUSED',
+          );
+        return store.reportIntermediate?.(...args);
+      },
+    };
+    const objective: ObjectiveFunction = async (_params, context) => {
+      await context.report(0, 1);
+      down = true; // the database goes away for a while
+      await context.report(1, 0.5);
+      await context.report(2, 0.4);
+      down = false;
+      await context.report(3, 0.3);
+      return 0.25;
+    };
+    const warnings: string[] = [];
+    const result = await run(objective, {
+      store: failing,
+      budget: { maxTrials: 2 },
+      pruner: limitPruner(10),
+      onWarning: (line) => warnings.push(line),
+    });
+    // The objective's work stands: complete with its loss, not OBJECTIVE_THREW.
+    expect(result.trials.map((trial) => [trial.state, 'loss' in trial ? trial.loss : undefined])).toEqual([
+      ['complete', 0.25],
+      ['complete', 0.25],
+    ]);
+    expect(result.trials[0]?.intermediate?.map((point) => point.step)).toEqual([0, 3]);
+    expect(warnings.filter((line) => line.includes('could not be stored'))).toEqual([
+      "trial #0's value at step 1 could not be stored (PostgreSQL store `db` failed while reporting an intermediate value: connect ECONNREFUSED); it is kept in this process and the trial goes on. Said once per run.",
+    ]);
   });
 
   it('a store without reportIntermediate: a pruner is refused before any trial; without one, reports are dropped, said once (trial 45)', async () => {

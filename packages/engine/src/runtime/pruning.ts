@@ -172,6 +172,7 @@ export const createPruning = (options: PruningOptions): Pruning => {
 
   const judging = judges(pruner);
   let warnedNoReports = false;
+  let warnedUnstored = false;
   let warnedBadAttrs = false;
   const judge = async (number: number, step: number): Promise<boolean> => {
     if (!judging) return false;
@@ -217,6 +218,7 @@ export const createPruning = (options: PruningOptions): Pruning => {
       warnedNoReports = true;
       return told;
     }
+    let stored = true;
     try {
       await store.reportIntermediate(study, number, step, value);
     } catch (error) {
@@ -224,7 +226,17 @@ export const createPruning = (options: PruningOptions): Pruning => {
       // crash undid its creation; its number may be another trial's now): the value stays in this process
       // and the trial runs on; the run loop keeps its result as a new trial when it ends (finishRunTrial).
       const code = error instanceof ParzenError ? error.code : undefined;
-      if (!(begun && (code === 'TRIAL_ALREADY_FINISHED' || code === 'TRIAL_NOT_FOUND'))) throw error;
+      // The store failed past its own retries (a database down for longer than its retry time): the value
+      // stays in this process and the trial runs on, so its work ends as the run's finish decides (stored,
+      // or kept in the rescue file), not as the objective's throw (trial 83: OBJECTIVE_THREW, the work lost).
+      if (begun && code === 'STORE_FAILED') {
+        stored = false;
+        if (!warnedUnstored)
+          (options.warn ?? warnOnStderr)(
+            `trial #${number}'s value at step ${step} could not be stored (${(error as Error).message}); it is kept in this process and the trial goes on. Said once per run.`,
+          );
+        warnedUnstored = true;
+      } else if (!(begun && (code === 'TRIAL_ALREADY_FINISHED' || code === 'TRIAL_NOT_FOUND'))) throw error;
     }
     if (begun) {
       let curve = local.get(number);
@@ -234,7 +246,8 @@ export const createPruning = (options: PruningOptions): Pruning => {
       }
       addIntermediate(curve, step, value);
     }
-    const prune = told || (await judge(number, step));
+    // Unstored, the pruner (which reads the study from the store) is not asked: the trial goes on as it was.
+    const prune = told || (stored && (await judge(number, step)));
     options.emit({ type: 'trial.reported', at: clock.now().toISOString(), study, number, step, value, prune });
     return prune;
   };

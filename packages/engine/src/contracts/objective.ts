@@ -18,7 +18,8 @@ export interface EvaluationContext {
    * an epoch. It is stored with the trial, and the study's pruner then decides whether the trial should
    * stop; read that decision with {@link EvaluationContext.shouldPrune}. Resolves once stored. A second
    * report of a step keeps the first value (as a store does); a report after the trial ended is not
-   * stored, with a warning.
+   * stored, with a warning. A value the store fails to record past its own retries (a database down for
+   * longer) is kept in this process, said once, and the trial goes on: an outage costs reports, not work.
    */
   readonly report: (step: number, value: number) => Promise<void>;
   /**

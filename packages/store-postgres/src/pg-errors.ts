@@ -41,6 +41,10 @@ export const describeFailure = (error: unknown): string => {
 const isPasswordMissing = (error: unknown): boolean =>
   /client password must be a (non-empty )?string/.test(messageOf(error));
 
+/** The failure in words for people: the driver's own for a missing password is its SASL internals (trial 83). */
+const serverWords = (error: unknown): string =>
+  isPasswordMissing(error) ? 'the server asks for a password, and none was given' : messageOf(error);
+
 /**
  * A connection through a Unix socket (`?host=/run/postgresql`) whose socket file is not there: the server is
  * stopped or restarting (it removes the file), as ECONNREFUSED says over TCP (trial 67: not retried, a restart
@@ -78,6 +82,8 @@ const hint = (plan: ConnectionPlan, error: unknown): string => {
       `owner, or grant it CONNECT on the database, CREATE and USAGE on schema public, and SELECT, INSERT, UPDATE on the parzen_ tables.`
     );
   if (code === 'ENOTFOUND') return 'The host name in the URL does not resolve: check it.';
+  if (code === '53300')
+    return "The server has no connection left for this role (max_connections, or the slots reserved for superusers): close other sessions, lower `poolSize`, or raise the server's max_connections; Parzen waited `connectTimeoutMs` for one.";
   if (code === 'ECONNREFUSED')
     return 'Nothing accepts connections there: is the server running, and are the host and port in the URL right?';
   if (isSocketMissing(error))
@@ -93,7 +99,7 @@ const hint = (plan: ConnectionPlan, error: unknown): string => {
 export const unreachableServer = (plan: ConnectionPlan, error: unknown): ParzenError =>
   new ParzenError(
     'STORE_FAILED',
-    `Cannot reach PostgreSQL at \`${plan.where}\`: ${messageOf(error)}. ${hint(plan, error)}`,
+    `Cannot reach PostgreSQL at \`${plan.where}\`: ${serverWords(error)}. ${hint(plan, error)}`,
     {
       cause: error,
     },
@@ -107,7 +113,7 @@ export const unreachableServer = (plan: ConnectionPlan, error: unknown): ParzenE
 export const unusableConnection = (plan: ConnectionPlan, error: unknown): ParzenError =>
   new ParzenError(
     'CONFIG_INVALID',
-    `Cannot use PostgreSQL at \`${plan.where}\`: ${messageOf(error)}. ${hint(plan, error)}`,
+    `Cannot use PostgreSQL at \`${plan.where}\`: ${serverWords(error)}. ${hint(plan, error)}`,
     {
       cause: error,
       issues: [

@@ -9,7 +9,7 @@ import { adminQuery, describePostgres, freshSchema } from '@parzen/test-kit/post
 import type { Pool } from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createPostgresStore, type PostgresStore, postgresStoreManifest } from '../src/index.js';
-import { classify } from '../src/pg-errors.js';
+import { classify, unreachableServer, unusableConnection } from '../src/pg-errors.js';
 import { backoffMs } from '../src/retry.js';
 
 const spec: StudySpec = {
@@ -65,6 +65,31 @@ describe('postgres store options', () => {
 
 describe('postgres store error handling', () => {
   const pgError = (code: string, message = 'x') => Object.assign(new Error(message), { code });
+
+  it("says a missing password and a full server in words, not the driver's (trial 83)", () => {
+    const plan = {
+      pool: {},
+      where: 'ann@db:5432/studies',
+      user: 'ann',
+      database: 'studies',
+      passwordSource: undefined,
+    };
+    const missing = unusableConnection(
+      plan,
+      new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string'),
+    );
+    expect(missing.message).toBe(
+      'Cannot use PostgreSQL at `ann@db:5432/studies`: the server asks for a password, and none was given. The server asks role `ann` for a password: set PGPASSWORD (or the variable named by `passwordEnv`).',
+    );
+    const full = unreachableServer(
+      plan,
+      Object.assign(new Error('sorry, too many clients already'), { code: '53300' }),
+    );
+    expect(full.message).toMatch(
+      /^Cannot reach PostgreSQL at `ann@db:5432\/studies`: sorry, too many clients already\. The server has no connection left for this role \(max_connections/,
+    );
+    expect(full.message).not.toContain('URL');
+  });
 
   it('retries lost connections, restarts and serialization failures; blames the config for auth and grants', () => {
     for (const code of ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', '57P01', '57P03', '40001', '40P01', '08006', '53300'])

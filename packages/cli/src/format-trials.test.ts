@@ -43,12 +43,17 @@ describe('the trials table (trial 52)', () => {
     expect(formatNumber(9007199254740991)).toBe('9007199254740991');
     expect(formatNumber(123456789)).toBe('123456789');
     expect(formatNumber(0.123456789)).toBe('0.123457');
-    // Never a non-integer shown as an integer (trial 82: 123457000, and 1 for 0.9999995, its range's bound).
+    // Every digit of the integer part and one after the point (trial 82: 123456789.12 showed as 123457000);
+    // float noise still rounds away (review 86: 2.9999999999999996 showed in full).
     expect(formatNumber(123456789.12345679)).toBe('123456789.1');
-    expect(formatNumber(0.9999995)).toBe('0.9999995');
     expect(formatNumber(1234567.891)).toBe('1234567.9');
-    expect(formatNumber(999999.5)).toBe('999999.5');
+    expect(formatNumber(-999999.5)).toBe('-999999.5');
+    expect(formatNumber(1e15 + 0.5)).toBe('1000000000000000.5');
     expect(formatNumber(2.5)).toBe('2.5');
+    expect(formatNumber(2.9999999999999996)).toBe('3');
+    expect(formatNumber(0.1 + 0.2)).toBe('0.3');
+    expect(formatNumber(32.00000000000001)).toBe('32');
+    expect(formatNumber(-0.0000123456789)).toBe('-0.0000123457');
     expect(formatNumber(Number.POSITIVE_INFINITY)).toBe('Infinity');
     expect(formatNumber(551263637505274400000)).toBe('551264000000000000000'); // past 2^53: no exact integer
   });

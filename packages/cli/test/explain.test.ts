@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createJsonlStore } from '@parzen/store-file';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { formatNextSuggestion } from '../src/commands/explain.js';
 import { journalHeartConfig, tempDir, writeIn } from './cli-harness.js';
 import { cliIn } from './cli-in-process.js';
 
@@ -60,8 +61,33 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     const text = await cliIn(dir, 'explain', config);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(
-      /#3, would get\n {2}x = .*\nIt falls in TPE's start-up phase \(3 of 5 trials observed\)/,
+      /#3, would get\n {2}x = .*\nIt falls in TPE's start-up phase \(3 of 5 trials finished\)/,
     );
+    // Running trials a counted lie makes observed are not finished ones (review 86: "10 of 5 trials observed").
+    const line = formatNextSuggestion(
+      'early',
+      'minimize',
+      {
+        trialNumber: 10,
+        params: { x: 0.5 },
+        running: 6,
+        explanation: {
+          suggester: 'tpe',
+          compat: 'parzen',
+          trialNumber: 10,
+          phase: 'startup',
+          observed: 10,
+          finished: 4,
+          startupTrials: 5,
+          aboveWeight: 0.65,
+          nBelow: 0,
+          below: [],
+          params: [],
+        },
+      } as never,
+      new Map(),
+    );
+    expect(line).toContain("It falls in TPE's start-up phase (4 of 5 trials finished)");
   });
 
   it('says that no trial has a loss when every trial failed, not that l(x) is built from the 0 best (trial 77)', async () => {

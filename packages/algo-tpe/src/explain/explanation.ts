@@ -63,10 +63,15 @@ export interface TpeExplanation {
   /** `startup`: drawn by the start-up suggester; `model`: by TPE. */
   readonly phase: 'startup' | 'model';
   /**
-   * Observed trials: what γ counts. The start-up phase counts these and, under `failed: "avoid"`, the failed
-   * trials too (so a study whose trials all fail leaves start-up with `observed` 0).
+   * Observed trials: what γ counts (running trials too, under the counted lies). The start-up phase counts
+   * `finished` instead.
    */
   readonly observed: number;
+  /**
+   * The trials start-up counts: the finished observed ones (never running ones) and, under
+   * `failed: "avoid"`, the failed ones too (so a study whose trials all fail leaves start-up as any other).
+   */
+  readonly finished: number;
   readonly startupTrials: number;
   /** `aboveWeight`: w in the score log l − w · log g of decisions with a continuous parameter (1 = the ratio l/g). */
   readonly aboveWeight: number;

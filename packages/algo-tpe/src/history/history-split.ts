@@ -8,7 +8,7 @@ type SplitSettings = Pick<TpeSettings, 'failed' | 'constantLiar' | 'gamma' | 'sp
 
 /** The split of a history for one suggestion (tpe-spec 3.2–3.3 and 4.2). */
 export interface HistorySplit {
-  /** Trials observed: what γ and the start-up phase count (hyperopt: also failed and running). */
+  /** Trials observed: what γ counts (hyperopt: also failed and running; start-up counts finished trials only). */
   readonly n: number;
   /** The below set's size by γ; `below` holds fewer when a boundary tie left it (`ties: "above"`). */
   readonly nBelow: number;

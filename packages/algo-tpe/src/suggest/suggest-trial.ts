@@ -215,6 +215,7 @@ export const beginTpeTrial = async (
     startupTrials: settings.startupTrials,
     aboveWeight: settings.aboveWeight,
     observed,
+    finished: started,
   } as const;
   if (started < settings.startupTrials) {
     const sampler = await state.startup.beginTrial(context);

@@ -70,7 +70,7 @@ export const formatNextSuggestion = (
   lines.push(`  ${assignment(params)}`);
   if (e.phase === 'startup') {
     lines.push(
-      `It falls in TPE's start-up phase (${e.observed} of ${e.startupTrials} trials observed): drawn by the start-up suggester, not by the model, so there is nothing more to explain.`,
+      `It falls in TPE's start-up phase (${e.finished} of ${e.startupTrials} trials finished): drawn by the start-up suggester, not by the model, so there is nothing more to explain.`,
     );
     return lines.join('\n');
   }

@@ -1,16 +1,15 @@
 /**
  * A number as summaries and tables show it: an integer a number holds exactly in full (a randint draw), any
- * other to 6 significant digits, or as many more as it takes not to show it as an integer (trial 82:
- * 123456789.12 showed as 123457000, and 0.9999995 as 1, the bound of its range).
+ * other to 6 significant digits, and at least every digit of its integer part and one after the point
+ * (trial 82: 123456789.12 showed as 123457000, a rounded value that read as an exact integer). Float noise
+ * (2.9999999999999996) still shows as 3.
  */
 export const shownNumber = (value: number): string => {
   if (Number.isSafeInteger(value) || !Number.isFinite(value)) return String(value);
-  let digits = 6;
-  let shown = Number(value.toPrecision(digits));
-  // An integer past 2^53 is shown rounded (no draw holds it exactly); a fraction never as an integer.
-  if (!Number.isInteger(value))
-    while (Number.isInteger(shown) && digits < 17) shown = Number(value.toPrecision(++digits));
-  return String(shown);
+  // An integer past 2^53 is shown rounded: no draw holds it exactly.
+  if (Number.isInteger(value)) return String(Number(value.toPrecision(6)));
+  const whole = Math.abs(value) < 1 ? 0 : Math.trunc(Math.abs(value)).toString().length;
+  return String(Number(value.toPrecision(Math.min(17, Math.max(6, whole + 1)))));
 };
 
 /** A count with its noun, singular for one: `1 trial`, `3 trials`. */

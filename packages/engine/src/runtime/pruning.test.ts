@@ -419,7 +419,7 @@ describe('pruning in the run loop', () => {
     expect(result.trials[0]?.intermediate).toBeUndefined();
   });
 
-  it('a report the store fails to record (its server down past its retries) is kept, said once, and the trial goes on (trial 83)', async () => {
+  it('a report the store fails to record (its server down past its retries) is written when it answers again; the trial goes on (trial 83, review 87)', async () => {
     const store = createMemoryStore();
     let down = false;
     const failing: TrialStore = {
@@ -433,30 +433,68 @@ describe('pruning in the run loop', () => {
         return store.reportIntermediate?.(...args);
       },
     };
+    // Trial 0: the store is down for steps 1-2 and back at step 3. Trial 1: down from step 1 to its end,
+    // back before it finishes.
     const objective: ObjectiveFunction = async (_params, context) => {
       await context.report(0, 1);
       down = true; // the database goes away for a while
       await context.report(1, 0.5);
       await context.report(2, 0.4);
-      down = false;
+      if (context.trialNumber === 0) down = false;
       await context.report(3, 0.3);
+      down = false;
+      return 0.25;
+    };
+    const warnings: string[] = [];
+    const seen: PruneContext[] = [];
+    const result = await run(objective, {
+      store: failing,
+      budget: { maxTrials: 2 },
+      pruner: limitPruner(10, seen),
+      onWarning: (line) => warnings.push(line),
+    });
+    // The objective's work stands: complete with its loss, not OBJECTIVE_THREW, and every value stored.
+    expect(result.trials.map((trial) => [trial.state, 'loss' in trial ? trial.loss : undefined])).toEqual([
+      ['complete', 0.25],
+      ['complete', 0.25],
+    ]);
+    for (const trial of result.trials) expect(trial.intermediate?.map((point) => point.step)).toEqual([0, 1, 2, 3]);
+    // The pruner was not asked at the steps the store had not recorded.
+    expect(seen.map((context) => [context.trial.number, context.step])).toEqual([
+      [0, 0],
+      [0, 3],
+      [1, 0],
+    ]);
+    expect(warnings.filter((line) => line.includes('could not be stored'))).toEqual(
+      [0, 1].map(
+        (number) =>
+          `trial #${number}'s value at step 1 could not be stored (PostgreSQL store \`db\` failed while reporting an intermediate value: connect ECONNREFUSED); the trial goes on, and its values are written when the store answers again (before its next value, or when it ends). The pruner is not asked at steps the store has not recorded. Said once per trial.`,
+      ),
+    );
+  });
+
+  it('says the values a trial ends with unstored, when the store still fails (review 87)', async () => {
+    const store = createMemoryStore();
+    const failing: TrialStore = {
+      ...store,
+      reportIntermediate: async () => {
+        throw new ParzenError('STORE_FAILED', 'the disk is full');
+      },
+    };
+    const objective: ObjectiveFunction = async (_params, context) => {
+      await context.report(0, 1);
+      await context.report(1, 0.5);
       return 0.25;
     };
     const warnings: string[] = [];
     const result = await run(objective, {
       store: failing,
-      budget: { maxTrials: 2 },
-      pruner: limitPruner(10),
+      budget: { maxTrials: 1 },
       onWarning: (line) => warnings.push(line),
     });
-    // The objective's work stands: complete with its loss, not OBJECTIVE_THREW.
-    expect(result.trials.map((trial) => [trial.state, 'loss' in trial ? trial.loss : undefined])).toEqual([
-      ['complete', 0.25],
-      ['complete', 0.25],
-    ]);
-    expect(result.trials[0]?.intermediate?.map((point) => point.step)).toEqual([0, 3]);
-    expect(warnings.filter((line) => line.includes('could not be stored'))).toEqual([
-      "trial #0's value at step 1 could not be stored (PostgreSQL store `db` failed while reporting an intermediate value: connect ECONNREFUSED); it is kept in this process and the trial goes on. Said once per run.",
+    expect(result.trials.map((trial) => trial.state)).toEqual(['complete']);
+    expect(warnings.filter((line) => line.includes('not stored'))).toEqual([
+      "trial #0 ended with its values at steps 0, 1 not stored: the store still fails. Its result is recorded as the run's finish decides.",
     ]);
   });
 

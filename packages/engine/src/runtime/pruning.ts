@@ -172,7 +172,26 @@ export const createPruning = (options: PruningOptions): Pruning => {
 
   const judging = judges(pruner);
   let warnedNoReports = false;
-  let warnedUnstored = false;
+  // Values of a trial the store failed to record (its retries spent), in step order: written before the
+  // trial's next value and when it ends, so a store that comes back gets them all.
+  const unstored = new Map<number, { step: number; value: number }[]>();
+  const warnedUnstored = new Set<number>();
+  /** Writes a trial's unstored values; false when the store still fails (they stay unstored). */
+  const flushUnstored = async (number: number): Promise<boolean> => {
+    const waiting = unstored.get(number);
+    while (waiting !== undefined && waiting.length > 0) {
+      const { step, value } = waiting[0] as { step: number; value: number };
+      try {
+        await store.reportIntermediate?.(study, number, step, value);
+      } catch (error) {
+        if (error instanceof ParzenError && error.code === 'STORE_FAILED') return false;
+        throw error;
+      }
+      waiting.shift();
+    }
+    unstored.delete(number);
+    return true;
+  };
   let warnedBadAttrs = false;
   const judge = async (number: number, step: number): Promise<boolean> => {
     if (!judging) return false;
@@ -220,6 +239,7 @@ export const createPruning = (options: PruningOptions): Pruning => {
     }
     let stored = true;
     try {
+      if (begun && !(await flushUnstored(number))) throw new ParzenError('STORE_FAILED', 'the store still fails');
       await store.reportIntermediate(study, number, step, value);
     } catch (error) {
       // Another worker took the trial over while it ran (its lease lapsed), or the store lost it (a database
@@ -231,11 +251,14 @@ export const createPruning = (options: PruningOptions): Pruning => {
       // or kept in the rescue file), not as the objective's throw (trial 83: OBJECTIVE_THREW, the work lost).
       if (begun && code === 'STORE_FAILED') {
         stored = false;
-        if (!warnedUnstored)
+        const waiting = unstored.get(number) ?? [];
+        waiting.push({ step, value });
+        unstored.set(number, waiting);
+        if (!warnedUnstored.has(number))
           (options.warn ?? warnOnStderr)(
-            `trial #${number}'s value at step ${step} could not be stored (${(error as Error).message}); it is kept in this process and the trial goes on. Said once per run.`,
+            `trial #${number}'s value at step ${step} could not be stored (${(error as Error).message}); the trial goes on, and its values are written when the store answers again (before its next value, or when it ends). The pruner is not asked at steps the store has not recorded. Said once per trial.`,
           );
-        warnedUnstored = true;
+        warnedUnstored.add(number);
       } else if (!(begun && (code === 'TRIAL_ALREADY_FINISHED' || code === 'TRIAL_NOT_FOUND'))) throw error;
     }
     if (begun) {
@@ -342,8 +365,16 @@ export const createPruning = (options: PruningOptions): Pruning => {
         shouldPrune: () => told,
         settle: async () => {
           seenAtEnd = told;
-          if (pending.size === 0) return undefined;
           await Promise.all([...pending]);
+          // Values the store failed to record get a last try; those it still refuses are said, not lost silently.
+          if (unstored.has(number) && !(await flushUnstored(number))) {
+            const steps = (unstored.get(number) ?? []).map((point) => point.step);
+            unstored.delete(number);
+            (options.warn ?? warnOnStderr)(
+              `trial #${number} ended with ${steps.length === 1 ? 'its value' : 'its values'} at step${steps.length === 1 ? '' : 's'} ${steps.join(', ')} not stored: the store still fails. Its result is recorded as the run's finish decides.`,
+            );
+          }
+          warnedUnstored.delete(number);
           return !seenAtEnd && told ? toldAt : undefined;
         },
         intermediate: () => Object.freeze(local.get(number)?.slice() ?? []),

@@ -55,6 +55,7 @@ describe('the trials table (trial 52)', () => {
     expect(formatNumber(32.00000000000001)).toBe('32');
     expect(formatNumber(-0.0000123456789)).toBe('-0.0000123457');
     expect(formatNumber(Number.POSITIVE_INFINITY)).toBe('Infinity');
-    expect(formatNumber(551263637505274400000)).toBe('551264000000000000000'); // past 2^53: no exact integer
+    expect(formatNumber(551263637505274400000)).toBe('5.51264e+20'); // past 2^53: no exact integer, not shown as one
+    expect(formatNumber(2 ** 53 + 2)).toBe('9.0072e+15');
   });
 });

@@ -42,8 +42,7 @@ const isPasswordMissing = (error: unknown): boolean =>
   /client password must be a (non-empty )?string/.test(messageOf(error));
 
 /** The failure in words for people: the driver's own for a missing password is its SASL internals (trial 83). */
-const serverWords = (error: unknown): string =>
-  isPasswordMissing(error) ? 'the server asks for a password, and none was given' : messageOf(error);
+const serverWords = (error: unknown): string => (isPasswordMissing(error) ? 'no password was given' : messageOf(error));
 
 /**
  * A connection through a Unix socket (`?host=/run/postgresql`) whose socket file is not there: the server is
@@ -83,7 +82,7 @@ const hint = (plan: ConnectionPlan, error: unknown): string => {
     );
   if (code === 'ENOTFOUND') return 'The host name in the URL does not resolve: check it.';
   if (code === '53300')
-    return "The server has no connection left for this role (max_connections, or the slots reserved for superusers): close other sessions, lower `poolSize`, or raise the server's max_connections; Parzen waited `connectTimeoutMs` for one.";
+    return 'The server has no connection left for this role (max_connections, the slots reserved for superusers, or a CONNECTION LIMIT on the role or the database): close other sessions, lower `poolSize`, or raise the limit; Parzen waited `connectTimeoutMs` for one.';
   if (code === 'ECONNREFUSED')
     return 'Nothing accepts connections there: is the server running, and are the host and port in the URL right?';
   if (isSocketMissing(error))

@@ -79,7 +79,7 @@ describe('postgres store error handling', () => {
       new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string'),
     );
     expect(missing.message).toBe(
-      'Cannot use PostgreSQL at `ann@db:5432/studies`: the server asks for a password, and none was given. The server asks role `ann` for a password: set PGPASSWORD (or the variable named by `passwordEnv`).',
+      'Cannot use PostgreSQL at `ann@db:5432/studies`: no password was given. The server asks role `ann` for a password: set PGPASSWORD (or the variable named by `passwordEnv`).',
     );
     const full = unreachableServer(
       plan,

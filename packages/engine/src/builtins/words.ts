@@ -6,8 +6,8 @@
  */
 export const shownNumber = (value: number): string => {
   if (Number.isSafeInteger(value) || !Number.isFinite(value)) return String(value);
-  // An integer past 2^53 is shown rounded: no draw holds it exactly.
-  if (Number.isInteger(value)) return String(Number(value.toPrecision(6)));
+  // An integer past 2^53 is shown rounded, in exponent form so that it does not read as exact (review 87).
+  if (Number.isInteger(value)) return Number(value.toPrecision(6)).toExponential();
   const whole = Math.abs(value) < 1 ? 0 : Math.trunc(Math.abs(value)).toString().length;
   return String(Number(value.toPrecision(Math.min(17, Math.max(6, whole + 1)))));
 };

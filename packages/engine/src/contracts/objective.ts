@@ -19,7 +19,8 @@ export interface EvaluationContext {
    * stop; read that decision with {@link EvaluationContext.shouldPrune}. Resolves once stored. A second
    * report of a step keeps the first value (as a store does); a report after the trial ended is not
    * stored, with a warning. A value the store fails to record past its own retries (a database down for
-   * longer) is kept in this process, said once, and the trial goes on: an outage costs reports, not work.
+   * longer) does not fail the trial: it is written when the store answers again (before the trial's next
+   * value, or when it ends), said once per trial, and the pruner is not asked at that step.
    */
   readonly report: (step: number, value: number) => Promise<void>;
   /**

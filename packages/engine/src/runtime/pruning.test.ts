@@ -442,9 +442,15 @@ describe('pruning in the run loop', () => {
       await context.report(2, 0.4);
       if (context.trialNumber === 0) down = false;
       await context.report(3, 0.3);
+      if (context.trialNumber === 0)
+        // Written before step 3, not only when the trial ends: a crash now would keep them.
+        midway = (await store.listTrials('prune'))
+          .find((trial) => trial.number === 0)
+          ?.intermediate?.map((point) => point.step);
       down = false;
       return 0.25;
     };
+    let midway: number[] | undefined;
     const warnings: string[] = [];
     const seen: PruneContext[] = [];
     const result = await run(objective, {
@@ -459,6 +465,7 @@ describe('pruning in the run loop', () => {
       ['complete', 0.25],
     ]);
     for (const trial of result.trials) expect(trial.intermediate?.map((point) => point.step)).toEqual([0, 1, 2, 3]);
+    expect(midway).toEqual([0, 1, 2, 3]);
     // The pruner was not asked at the steps the store had not recorded.
     expect(seen.map((context) => [context.trial.number, context.step])).toEqual([
       [0, 0],

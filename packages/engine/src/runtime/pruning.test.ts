@@ -480,6 +480,50 @@ describe('pruning in the run loop', () => {
     );
   });
 
+  it('writes each unstored value once, in turn, when reports are not awaited (review 88: values written twice or dropped)', async () => {
+    const store = createMemoryStore();
+    let failures = 0;
+    const written: number[] = [];
+    const flaky: TrialStore = {
+      ...store,
+      reportIntermediate: async (...args) => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        // The first five writes fail, the rest succeed: the store comes back while reports are in flight.
+        if (failures++ < 5) throw new ParzenError('STORE_FAILED', 'the server restarts');
+        written.push(args[2]);
+        return store.reportIntermediate?.(...args);
+      },
+    };
+    const objective: ObjectiveFunction = (_params, context) => {
+      for (let step = 0; step < 8; step++) void context.report(step, 1 / (step + 1));
+      return 0.25;
+    };
+    const result = await run(objective, { store: flaky, budget: { maxTrials: 1 }, onWarning: () => {} });
+    expect(result.trials[0]?.intermediate?.map((point) => point.step)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect([...written].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]); // each once
+  });
+
+  it('lets a trial another worker took over end as before when it had unstored values (review 88: the run failed)', async () => {
+    const store = createMemoryStore();
+    let calls = 0;
+    const lost: TrialStore = {
+      ...store,
+      reportIntermediate: async (...args) => {
+        calls++;
+        if (calls === 2) throw new ParzenError('STORE_FAILED', 'the server restarts');
+        if (calls >= 3) throw new ParzenError('TRIAL_NOT_FOUND', 'trial #0 is not in the store');
+        return store.reportIntermediate?.(...args);
+      },
+    };
+    const objective: ObjectiveFunction = async (_params, context) => {
+      await context.report(0, 1);
+      await context.report(1, 0.5);
+      return 0.25;
+    };
+    const result = await run(objective, { store: lost, budget: { maxTrials: 2 }, onWarning: () => {} });
+    expect(result.trials.map((trial) => trial.state)).toEqual(['complete', 'complete']);
+  });
+
   it('says the values a trial ends with unstored, when the store still fails (review 87)', async () => {
     const store = createMemoryStore();
     const failing: TrialStore = {

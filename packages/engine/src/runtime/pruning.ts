@@ -176,21 +176,45 @@ export const createPruning = (options: PruningOptions): Pruning => {
   // trial's next value and when it ends, so a store that comes back gets them all.
   const unstored = new Map<number, { step: number; value: number }[]>();
   const warnedUnstored = new Set<number>();
-  /** Writes a trial's unstored values; false when the store still fails (they stay unstored). */
-  const flushUnstored = async (number: number): Promise<boolean> => {
+  // A trial's flush in progress: reports not awaited run at once, and their flushes take turns, so each
+  // queued value is written once and none is dropped (review 88).
+  const flushing = new Map<number, Promise<boolean>>();
+  const writeUnstored = async (number: number): Promise<boolean> => {
     const waiting = unstored.get(number);
     while (waiting !== undefined && waiting.length > 0) {
       const { step, value } = waiting[0] as { step: number; value: number };
       try {
         await store.reportIntermediate?.(study, number, step, value);
       } catch (error) {
-        if (error instanceof ParzenError && error.code === 'STORE_FAILED') return false;
+        const code = error instanceof ParzenError ? error.code : undefined;
+        if (code === 'STORE_FAILED') return false;
+        // Another worker took the trial over, or the store lost it (see `report`): its values have nowhere
+        // to go, and the trial runs on as `report` lets it (review 88: this ended the run from `settle`).
+        if (code === 'TRIAL_ALREADY_FINISHED' || code === 'TRIAL_NOT_FOUND') break;
         throw error;
       }
       waiting.shift();
     }
     unstored.delete(number);
     return true;
+  };
+  /** Writes a trial's unstored values in order; false when the store still fails (they stay unstored). */
+  const flushUnstored = (number: number): Promise<boolean> => {
+    const turn = (flushing.get(number) ?? Promise.resolve(true)).then(
+      () => writeUnstored(number),
+      () => writeUnstored(number),
+    );
+    flushing.set(number, turn);
+    const done = () => {
+      if (flushing.get(number) === turn) flushing.delete(number);
+    };
+    turn.then(done, done);
+    return turn;
+  };
+  /** Forgets a trial's unstored values and warnings (its end). */
+  const forgetUnstored = (number: number): void => {
+    unstored.delete(number);
+    warnedUnstored.delete(number);
   };
   let warnedBadAttrs = false;
   const judge = async (number: number, step: number): Promise<boolean> => {
@@ -367,14 +391,16 @@ export const createPruning = (options: PruningOptions): Pruning => {
           seenAtEnd = told;
           await Promise.all([...pending]);
           // Values the store failed to record get a last try; those it still refuses are said, not lost silently.
-          if (unstored.has(number) && !(await flushUnstored(number))) {
-            const steps = (unstored.get(number) ?? []).map((point) => point.step);
-            unstored.delete(number);
-            (options.warn ?? warnOnStderr)(
-              `trial #${number} ended with ${steps.length === 1 ? 'its value' : 'its values'} at step${steps.length === 1 ? '' : 's'} ${steps.join(', ')} not stored: the store still fails. Its result is recorded as the run's finish decides.`,
-            );
+          try {
+            if (unstored.has(number) && !(await flushUnstored(number))) {
+              const steps = (unstored.get(number) ?? []).map((point) => point.step);
+              (options.warn ?? warnOnStderr)(
+                `trial #${number} ended with ${steps.length === 1 ? 'its value' : 'its values'} at step${steps.length === 1 ? '' : 's'} ${steps.join(', ')} not stored: the store still fails. Its result is recorded as the run's finish decides.`,
+              );
+            }
+          } finally {
+            forgetUnstored(number);
           }
-          warnedUnstored.delete(number);
           return !seenAtEnd && told ? toldAt : undefined;
         },
         intermediate: () => Object.freeze(local.get(number)?.slice() ?? []),
@@ -408,6 +434,7 @@ export const createPruning = (options: PruningOptions): Pruning => {
         },
         end: () => {
           ended = true;
+          forgetUnstored(number);
           local.delete(number);
           version++;
           if (failure !== undefined) throw failure;

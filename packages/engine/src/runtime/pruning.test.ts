@@ -482,20 +482,22 @@ describe('pruning in the run loop', () => {
 
   it('writes each unstored value once, in turn, when reports are not awaited (review 88: values written twice or dropped)', async () => {
     const store = createMemoryStore();
-    let failures = 0;
+    let down = true;
     const written: number[] = [];
     const flaky: TrialStore = {
       ...store,
       reportIntermediate: async (...args) => {
         await new Promise((resolve) => setTimeout(resolve, 1));
-        // The first five writes fail, the rest succeed: the store comes back while reports are in flight.
-        if (failures++ < 5) throw new ParzenError('STORE_FAILED', 'the server restarts');
+        if (down) throw new ParzenError('STORE_FAILED', 'the server restarts');
         written.push(args[2]);
         return store.reportIntermediate?.(...args);
       },
     };
-    const objective: ObjectiveFunction = (_params, context) => {
-      for (let step = 0; step < 8; step++) void context.report(step, 1 / (step + 1));
+    // Four values while the store is down, then four more at once when it is back: their flushes overlap.
+    const objective: ObjectiveFunction = async (_params, context) => {
+      await Promise.all([0, 1, 2, 3].map((step) => context.report(step, 1 / (step + 1))));
+      down = false;
+      for (let step = 4; step < 8; step++) void context.report(step, 1 / (step + 1));
       return 0.25;
     };
     const result = await run(objective, { store: flaky, budget: { maxTrials: 1 }, onWarning: () => {} });

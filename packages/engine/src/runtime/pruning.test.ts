@@ -751,6 +751,19 @@ describe('pruning from fmin and the ask/tell Study', () => {
     expect(await study.best()).toBeUndefined();
   });
 
+  it('Study.report rejects with the store failure it met: the caller of ask/tell decides (review 88)', async () => {
+    const store = createMemoryStore();
+    const failing: TrialStore = {
+      ...store,
+      reportIntermediate: async () => {
+        throw new ParzenError('STORE_FAILED', 'the server restarts');
+      },
+    };
+    const study = await Study.open({ space, store: failing, suggester: priorSuggester, pruner: limitPruner(3) });
+    const trial = await study.ask();
+    await expect(study.report(trial.number, 0, 1)).rejects.toMatchObject({ code: 'STORE_FAILED' });
+  });
+
   it('Study.prune stores the attrs given, and refuses attrs that are not JSON with the trial still running', async () => {
     const { study } = await askTellStudy();
     const trial = await study.ask();

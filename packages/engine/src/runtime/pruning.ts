@@ -263,7 +263,8 @@ export const createPruning = (options: PruningOptions): Pruning => {
     }
     let stored = true;
     try {
-      if (begun && !(await flushUnstored(number))) throw new ParzenError('STORE_FAILED', 'the store still fails');
+      if (begun && unstored.has(number) && !(await flushUnstored(number)))
+        throw new ParzenError('STORE_FAILED', 'the store still fails');
       await store.reportIntermediate(study, number, step, value);
     } catch (error) {
       // Another worker took the trial over while it ran (its lease lapsed), or the store lost it (a database

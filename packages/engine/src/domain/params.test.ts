@@ -118,6 +118,12 @@ describe('toInternalParams', () => {
     expect(toInternalParams(space, { lr: 1e-3, x: 1.000001 }, '').issues).toHaveLength(1);
   });
 
+  it('takes a given −0 as 0, as every durable store keeps it (trial 82)', () => {
+    const space = compileSpace(defineSpace({ x: uniform(-1, 1), n: quniform(-4, 4, 1) }));
+    const { internal } = toInternalParams(space, { x: -0, n: -0 }, '');
+    expect(Object.is(internal.x, 0) && Object.is(internal.n, 0)).toBe(true);
+  });
+
   it('takes nothing but a rounding as a tiny log-scale bound (trial 82: 0 and −5e-16 became 1e-16)', () => {
     const space = compileSpace(defineSpace({ eps: loguniform(1e-16, 1) }));
     for (const eps of [0, -5e-16, 1e-30, 0.9e-16])

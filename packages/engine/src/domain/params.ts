@@ -215,7 +215,9 @@ export const toInternalParams = (
     const number = typeof value === 'number' ? atBound(param, value) : value;
     if (typeof number !== 'number' || !isInSupport(param.distribution, number))
       issues.push({ pointer: where, expected: describeSupport(param), found: describeValue(value) });
-    else params[param.name] = onSamplersGrid(param, number);
+    // −0 as 0: a durable store writes JSON, which has no −0, so every store gives the objective the same value
+    // (trial 82: an enqueued −0 reached it as −0 with the memory store only).
+    else params[param.name] = onSamplersGrid(param, number) + 0;
   }
   return { internal: params, issues };
 };

@@ -15,6 +15,13 @@ describe('interpretObjectiveValue', () => {
     });
   });
 
+  it('takes a loss of −0 as 0, as every durable store keeps it (trial 82)', () => {
+    for (const value of [-0, { loss: -0 }]) {
+      const result = interpretObjectiveValue(value);
+      expect(result.status === 'ok' && Object.is(result.loss, 0)).toBe(true);
+    }
+  });
+
   it("fails a result with hyperopt's status 'fail' whatever its loss (trial 30: it completed and became the best)", () => {
     for (const raw of [{ loss: 0, status: 'fail' }, { status: 'fail' }, { loss: 1, status: 'fail', attrs: { a: 1 } }]) {
       const result = interpretObjectiveValue(raw);

@@ -33,7 +33,7 @@ const checkNumber = (value: unknown, where: string, source: string): EvaluationR
   }
   if (Number.isNaN(value)) return failed('OBJECTIVE_NAN', `${source} ${where}NaN.`);
   if (!Number.isFinite(value)) return failed('OBJECTIVE_INFINITE', `${source} ${where}${value}.`);
-  return value;
+  return value + 0; // −0 as 0, as every durable store keeps it (JSON has no −0; trial 82)
 };
 
 const isPlainObject = (value: object): boolean => {

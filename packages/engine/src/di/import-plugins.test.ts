@@ -106,6 +106,17 @@ describe('a config naming a plugin package', () => {
     expect(error.message).not.toMatch(/imported from|import-plugins|Cannot find package/);
   });
 
+  it('a file written without ./ : says to write it as a path, not to install it (trial 86)', async () => {
+    const error = await loadError(['ok.mjs']);
+    expect(error.issues).toEqual([
+      {
+        pointer: '/plugins/0',
+        expected: 'an installed package',
+        found: `no installed package 'ok.mjs', but a file ${join(dir, 'ok.mjs')}: a plugin file is a path, write "./ok.mjs"`,
+      },
+    ]);
+  });
+
   it('a subpath of a scoped package that is not installed: the package to install', async () => {
     const error = await loadError(['@parzen-nope/plugin/sub']);
     expect(error.issues[0]?.pointer).toBe('/plugins/0');

@@ -125,7 +125,12 @@ const importTarget = (specifier: string, baseDir: string): string | undefined =>
  */
 const packageMissing = (specifier: string, baseDir: string, index: number | undefined, cause: unknown) => {
   const name = packageName(specifier);
-  const found = `cannot find package '${name}' (looked from ${baseDir}); install it (npm install ${name}) or fix the name`;
+  // A file of that name beside the config: a plugin file is written as a path (trial 86: `npm install plug.mjs`).
+  const file = resolve(baseDir, specifier);
+  const found =
+    existsSync(file) && !statSync(file).isDirectory()
+      ? `no installed package '${name}', but a file ${file}: a plugin file is a path, write "./${specifier}"`
+      : `cannot find package '${name}' (looked from ${baseDir}); install it (npm install ${name}) or fix the name`;
   return pluginModuleError('PLUGIN_LOAD_FAILED', specifier, index, 'an installed package', found, cause);
 };
 

@@ -593,7 +593,8 @@ const refuseEventsOverInputs = (experiment: LoadedExperiment, configInputsOf: ()
   const refused = events.flatMap(({ index, file, path }) => {
     // Where events cannot be appended, said by validate too (trial 62: a folder passed validate, and run
     // refused it at `/options/path`).
-    const blocked = notAppendable(path);
+    // A path written with a trailing slash names a folder (trial 86: `sub/dir/` made a file `dir`).
+    const blocked = /[/\\]$/.test(file) ? "a folder's path (it ends with a slash)" : notAppendable(path);
     if (blocked !== undefined) return [{ index, file, what: blocked, appendable: false as const }];
     let what: string | undefined;
     try {

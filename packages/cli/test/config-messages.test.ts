@@ -302,6 +302,8 @@ describe("an events reporter's file (trial 53: it appended to the study's journa
     for (const [file, found] of [
       ['.', `".", a folder`],
       ['a-file/events.jsonl', `"a-file/events.jsonl", under ${join(dir, 'a-file')}, which is a file, not a folder`],
+      // A folder's path (trial 86: `sub/dir/` made a file named `dir`).
+      ['sub/dir/', `"sub/dir/", a folder's path (it ends with a slash)`],
     ]) {
       const path = writeIn(
         dir,

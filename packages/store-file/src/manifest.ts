@@ -40,7 +40,11 @@ export const jsonlStoreManifest = defineStore<JsonlStoreManifestOptions>({
         ]
       : []),
     ...(options.path === undefined ? studyFileNameIssues(defaultJournalName(context.study), context.study) : []),
-    ...storeFilePathIssues(resolveConfigPath(context.baseDir, options.path ?? defaultJournalName(context.study))),
+    ...storeFilePathIssues(
+      resolveConfigPath(context.baseDir, options.path ?? defaultJournalName(context.study)),
+      '/path',
+      options.path,
+    ),
   ],
   create: (options, context) => {
     // Journal warnings (a repaired torn line, say) go to the study's logger service.

@@ -27,7 +27,11 @@ export const sqliteStoreManifest = defineStore<SqliteStoreManifestOptions>({
   optionsSchema: sqliteStoreOptionsSchema,
   check: (options, context) => [
     ...(options.path === undefined ? studyFileNameIssues(defaultDatabaseName(context.study), context.study) : []),
-    ...storeFilePathIssues(resolveConfigPath(context.baseDir, options.path ?? defaultDatabaseName(context.study))),
+    ...storeFilePathIssues(
+      resolveConfigPath(context.baseDir, options.path ?? defaultDatabaseName(context.study)),
+      '/path',
+      options.path,
+    ),
   ],
   create: (options, context) =>
     createSqliteStore({

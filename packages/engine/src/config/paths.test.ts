@@ -8,6 +8,17 @@ const dir = mkdtempSync(join(tmpdir(), 'parzen-paths-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('storeFilePathIssues', () => {
+  it('refuses a path written with a trailing slash: a folder\'s (trial 86: `./out/` made a journal file `out`)', () => {
+    expect(storeFilePathIssues(join(dir, 'out'), '/store/options/path', './out/')).toEqual([
+      {
+        pointer: '/store/options/path',
+        expected: 'the path of a file the store keeps the study in',
+        found: "`./out/`, a folder's path (it ends with a slash)",
+      },
+    ]);
+    expect(storeFilePathIssues(join(dir, 'out'), '/path', './out')).toEqual([]);
+  });
+
   it('refuses a folder, and a path under a file, at the pointer given', () => {
     mkdirSync(join(dir, 'studies'));
     writeFileSync(join(dir, 'results.csv'), 'x\n');

@@ -45,9 +45,19 @@ const statOf = (path: string) => {
  * For a store's `check()`: an issue at `pointer` when the store's file `path` cannot be one: it is a
  * folder, or the nearest part of it that exists is a file, not a folder (`results.csv/study.db`). A missing
  * folder is no issue (the store makes it). Said by `parzen validate` with the config's pointer, not at the
- * run's first write as a store failure (exit 1, `ENOTDIR: not a directory, stat ...`).
+ * run's first write as a store failure (exit 1, `ENOTDIR: not a directory, stat ...`). `written`, the path as
+ * the config wrote it, is refused when it ends with a slash.
  */
-export const storeFilePathIssues = (path: string, pointer = '/path'): readonly ConfigIssue[] => {
+export const storeFilePathIssues = (path: string, pointer = '/path', written?: string): readonly ConfigIssue[] => {
+  // A path written with a trailing slash names a folder (trial 86: `./out/` made a journal file `out`).
+  if (written !== undefined && /[/\\]$/.test(written))
+    return [
+      {
+        pointer,
+        expected: 'the path of a file the store keeps the study in',
+        found: `\`${written}\`, a folder's path (it ends with a slash)`,
+      },
+    ];
   if (statOf(path)?.isDirectory() === true)
     return [{ pointer, expected: 'the path of a file the store keeps the study in', found: `\`${path}\`, a folder` }];
   for (let folder = dirname(path); ; folder = dirname(folder)) {

@@ -15,6 +15,25 @@ const prior: Suggester = {
 };
 
 describe('Study (ask/tell)', () => {
+  it('says, when a study opens, the trials asked and never told (trial 85: they steered TPE without a word)', async () => {
+    const store = createMemoryStore();
+    const space = { x: uniform(-1, 1) };
+    const first = await Study.open({ name: 'sim', space, suggester: prior, store });
+    const told = await first.ask();
+    await first.tell(told.number, 1);
+    await first.ask(); // #1: the simulator never answers, and the script dies
+    await first.ask(); // #2
+    const warnings: string[] = [];
+    await Study.open({ name: 'sim', space, suggester: prior, store, onWarning: (line) => warnings.push(line) });
+    expect(warnings).toEqual([
+      "study sim has 2 trials asked and never told (#1, #2): until told, TPE counts them as running (it keeps away from their params) and they count toward maxTrials. If the process that asked them is gone, tell each a loss, or an Error to fail it (study.tell(number, new Error('lost'))). Said when the study opens.",
+    ]);
+    // A new study, or one whose asks were all told, says nothing.
+    const quiet: string[] = [];
+    await Study.open({ name: 'other', space, suggester: prior, store, onWarning: (line) => quiet.push(line) });
+    expect(quiet).toEqual([]);
+  });
+
   it('asks trials with option values and records results and failures', async () => {
     const study = await Study.open({
       space: { x: uniform(-1, 1), kind: choice(['a', 'b']) },

@@ -340,6 +340,17 @@ const checkTrialNumber = (method: string, number: unknown): void => {
   );
 };
 
+/** Said when a study opens with trials asked and never told (see {@link Study.open}). */
+const askedNotToldNote = (study: string, asked: readonly Trial[]): string => {
+  const shown = asked.slice(0, 5).map((trial) => `#${trial.number}`);
+  const numbers = `${shown.join(', ')}${asked.length > shown.length ? `, … (${asked.length} in all)` : ''}`;
+  return (
+    `study ${study} has ${asked.length === 1 ? 'a trial' : `${asked.length} trials`} asked and never told (${numbers}): until told, ` +
+    'TPE counts them as running (it keeps away from their params) and they count toward maxTrials. If the process ' +
+    "that asked them is gone, tell each a loss, or an Error to fail it (study.tell(number, new Error('lost'))). Said when the study opens."
+  );
+};
+
 /**
  * A study: ask/tell (you run the objective, the study suggests and records) or `optimize` (the study
  * runs it), over one store. Typed by its space: `ask().params` and `best().params` are `ParamsOf<S>`.
@@ -397,6 +408,14 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     const warn = options.onWarning === undefined ? warnOnStderr : guardedWarning(options.onWarning);
     const listener = options.onEvent === undefined ? undefined : studyListener(options.onEvent, warn);
     if (change !== undefined) warn(change);
+    if (opened.resumed) {
+      // Trials asked (no lease) and never told, by a process that may be gone: TPE's constant liar keeps
+      // placing them in g(x), so later suggestions avoid where they were, without a word (trial 85).
+      const asked = (await store.listTrials(spec.name)).filter(
+        (trial) => trial.state === 'running' && trial.lease === undefined,
+      );
+      if (asked.length > 0) warn(askedNotToldNote(spec.name, asked));
+    }
     const session = {
       spec,
       space: inStudyOrder(space, opened.study.space),

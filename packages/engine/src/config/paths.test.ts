@@ -8,7 +8,7 @@ const dir = mkdtempSync(join(tmpdir(), 'parzen-paths-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('storeFilePathIssues', () => {
-  it('refuses a path written with a trailing slash: a folder\'s (trial 86: `./out/` made a journal file `out`)', () => {
+  it("refuses a path written with a trailing slash: a folder's (trial 86: `./out/` made a journal file `out`)", () => {
     expect(storeFilePathIssues(join(dir, 'out'), '/store/options/path', './out/')).toEqual([
       {
         pointer: '/store/options/path',

@@ -111,6 +111,16 @@ describe('module objective', () => {
     await expect(run('no-such-package')).rejects.toThrow(`no package of that name in node_modules of ${dir}`);
   });
 
+  it("says a folder given as the module is a folder, at its option (trial 86: Node's internal refusal)", async () => {
+    mkdirSync(join(dir, 'a-folder'), { recursive: true });
+    await expect(run('./a-folder')).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      issues: [
+        { pointer: '/path', found: `\`./a-folder\`, a folder (${join(dir, 'a-folder')}); name the module file in it` },
+      ],
+    });
+  });
+
   it('points at the export option, naming the exported functions, when the export is missing or not a function', async () => {
     await expect(run('./objective.mjs', 'train')).rejects.toMatchObject({
       code: 'CONFIG_INVALID',

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   assertOptions,
@@ -85,6 +85,15 @@ export const createModuleObjective = async (
         pointer: '/path',
         expected: "an existing JS or TS file (relative to the config's folder) or a package name",
         found: `Objective module \`${options.path}\` not found: no file at ${file} (resolved against ${baseDir})`,
+      },
+    ]);
+  // A folder: Node's own refusal named its internals and no config place (trial 86).
+  if (isFileSpecifier(options.path) && statSync(file).isDirectory())
+    throw invalidConfig('objective options', [
+      {
+        pointer: '/path',
+        expected: "an existing JS or TS file (relative to the config's folder) or a package name",
+        found: `\`${options.path}\`, a folder (${file}); name the module file in it`,
       },
     ]);
   try {

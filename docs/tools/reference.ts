@@ -120,7 +120,12 @@ const conditionalKeys = (schema: Schema): Set<string> =>
 const propertyRows = (schema: Schema, prefix = ''): string[] => {
   const byCondition = conditionalKeys(schema);
   const condition = conditionKey(schema);
-  const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
+  // Required always, or required unless a `matrix` supplies them (the editor schema's `if`/`then`).
+  const unlessMatrix = ((schema.allOf as readonly Record<string, unknown>[] | undefined) ?? []).flatMap((entry) => {
+    const then = entry.then as { required?: unknown } | undefined;
+    return entry.if !== undefined && Array.isArray(then?.required) ? (then.required as string[]) : [];
+  });
+  const required = new Set([...(Array.isArray(schema.required) ? (schema.required as string[]) : []), ...unlessMatrix]);
   const rows: string[] = [];
   for (const [key, value] of Object.entries(asSchema(schema.properties))) {
     const property = asSchema(value);

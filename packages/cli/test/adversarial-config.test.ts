@@ -254,4 +254,21 @@ describe('top-level x- keys (trial 48: the printed schema refused the documented
     expect(schema.additionalProperties).toBe(false);
     expect(Object.keys(schema.patternProperties ?? {})).toEqual(['^x-']);
   });
+
+  it("lets a matrix supply required keys, and names the matrix's keys, for editors (trial 86)", async () => {
+    const schema = JSON.parse((await cli('schema')).stdout) as {
+      required: string[];
+      allOf: { if?: unknown; then?: { required?: string[] } }[];
+      properties: { matrix: { propertyNames: { pattern: string } } };
+    };
+    expect(schema.required).toEqual(['name']);
+    expect(schema.allOf).toContainEqual({
+      if: { not: { required: ['matrix'] } },
+      then: { required: ['name', 'space', 'objective', 'budget'] },
+    });
+    const key = new RegExp(schema.properties.matrix.propertyNames.pattern);
+    for (const good of ['suggester', 'budget/maxTrials', '/space/x/high', 'seed'])
+      expect(key.test(good), good).toBe(true);
+    for (const bad of ['sugester', 'name', 'budgetmaxTrials']) expect(key.test(bad), bad).toBe(false);
+  });
 });

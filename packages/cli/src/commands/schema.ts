@@ -41,8 +41,34 @@ export const printSchema = async (path: string | undefined, output: Output): Pro
     probe,
     await cliLoadOptions(path === undefined ? process.cwd() : configFolder(path)),
   );
-  const schema = composeConfigSchema(registry);
-  const properties = { ...(schema.properties as Record<string, unknown>), matrix: matrixSchema };
-  output.result(JSON.stringify({ ...schema, properties, patternProperties: { '^x-': EXTENSION_KEY } }, null, 2));
+  output.result(JSON.stringify(editorSchema(composeConfigSchema(registry)), null, 2));
   return 0;
+};
+
+/**
+ * The config schema as an editor checks a file: with `matrix`, whose keys name config keys (a slash path
+ * below one, `budget/maxTrials`), and whose values may supply the keys a config otherwise needs (trial 86:
+ * a matrix setting `budget/maxTrials` was red in the editor, `"sugester"` was not).
+ */
+export const editorSchema = (schema: Readonly<Record<string, unknown>>): Record<string, unknown> => {
+  const base = schema.properties as Record<string, unknown>;
+  const settable = Object.keys(base).filter((key) => !['name', '$schema', 'plugins'].includes(key));
+  const required = (schema.required as readonly string[] | undefined) ?? [];
+  const matrix = {
+    ...matrixSchema,
+    propertyNames: {
+      ...matrixSchema.propertyNames,
+      pattern: `^/?(${settable.map((key) => key.replace(/[$]/g, '\\$&')).join('|')})(/.*)?$`,
+    },
+  };
+  return {
+    ...schema,
+    properties: { ...base, matrix },
+    patternProperties: { '^x-': EXTENSION_KEY },
+    required: required.filter((key) => !settable.includes(key)),
+    allOf: [
+      ...((schema.allOf as readonly unknown[] | undefined) ?? []),
+      { if: { not: { required: ['matrix'] } }, then: { required } },
+    ],
+  };
 };

@@ -60,7 +60,14 @@ describe('Study (ask/tell)', () => {
     const trials = await study.trials();
     expect(trials.map((trial) => trial.state)).toEqual(['complete', 'failed', 'complete', 'pruned']);
     expect(await study.best()).toEqual({ number: 2, loss: 0.25, params: third.params, attrs: { epochs: 3 } });
-    await expect(study.tell(0, 1)).rejects.toMatchObject({ code: 'TRIAL_ALREADY_FINISHED' });
+    // What the trial holds, so a restarted script knows whether its first tell landed (trial 85).
+    await expect(study.tell(0, 1)).rejects.toMatchObject({
+      code: 'TRIAL_ALREADY_FINISHED',
+      message: expect.stringMatching(/^Trial #0 of study `study` has already finished: complete, loss 0\.5, at \d{4}-/),
+    });
+    await expect(study.tell(1, 1)).rejects.toMatchObject({
+      message: expect.stringMatching(/has already finished: failed \(OBJECTIVE_THREW\), at /),
+    });
   });
 
   it("refuses Optuna's tell(..., state=PRUNED) habit instead of completing the trial with a `state` attr", async () => {

@@ -158,7 +158,9 @@ export const finishAskedTrial = async (
   number: number,
   outcome: TrialOutcome,
 ): Promise<FinishedTrial> => {
-  const finished = await session.store.finishTrial(session.spec.name, number, outcome);
+  const finished = await session.store.finishTrial(session.spec.name, number, outcome).catch(async (error: unknown) => {
+    throw await withWhatItHolds(session, number, error);
+  });
   session.emit({
     type: 'trial.finished',
     at: now(session),
@@ -166,6 +168,25 @@ export const finishAskedTrial = async (
     params: toExternalParams(session.space, finished.internal),
   });
   return finished;
+};
+
+/**
+ * A `TRIAL_ALREADY_FINISHED` from a tell, with what the trial holds, so a restarted script re-telling a result
+ * knows whether its first tell landed (trial 85); any other error as it is.
+ */
+const withWhatItHolds = async (session: StudySession, number: number, error: unknown): Promise<unknown> => {
+  if (!(error instanceof ParzenError) || error.code !== 'TRIAL_ALREADY_FINISHED') return error;
+  const trial = (await session.store.listTrials(session.spec.name).catch(() => [])).find(
+    (candidate) => candidate.number === number,
+  );
+  if (trial === undefined || trial.state === 'running') return error;
+  const held =
+    trial.state === 'failed'
+      ? `failed (${trial.error.code})`
+      : `${trial.state}${trial.loss === undefined ? '' : `, loss ${trial.loss}`}`;
+  return new ParzenError(error.code, `${error.message.replace(/\.$/, '')}: ${held}, at ${trial.finishedAt}.`, {
+    cause: error,
+  });
 };
 
 /**

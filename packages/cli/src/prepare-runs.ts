@@ -17,7 +17,14 @@ import {
   type StartedObjective,
   startObjective,
 } from '@parzen/engine/host';
-import { type ConfigIssue, escapePointer, formatIssues, issuesUnder, type Logger } from '@parzen/engine/plugin';
+import {
+  type ConfigIssue,
+  endsWithSeparator,
+  escapePointer,
+  formatIssues,
+  issuesUnder,
+  type Logger,
+} from '@parzen/engine/plugin';
 import { defaultJournalName } from '@parzen/store-file';
 import { defaultDatabaseName } from '@parzen/store-sqlite/default-path';
 import { defaultStore, defaultSuggester, loadBuiltinPlugins } from './builtin-plugins.js';
@@ -594,7 +601,7 @@ const refuseEventsOverInputs = (experiment: LoadedExperiment, configInputsOf: ()
     // Where events cannot be appended, said by validate too (trial 62: a folder passed validate, and run
     // refused it at `/options/path`).
     // A path written with a trailing slash names a folder (trial 86: `sub/dir/` made a file `dir`).
-    const blocked = /[/\\]$/.test(file) ? "a folder's path (it ends with a slash)" : notAppendable(path);
+    const blocked = endsWithSeparator(file) ? "a folder's path (it ends with a slash)" : notAppendable(path);
     if (blocked !== undefined) return [{ index, file, what: blocked, appendable: false as const }];
     let what: string | undefined;
     try {

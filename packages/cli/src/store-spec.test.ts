@@ -64,6 +64,10 @@ describe('parseStoreSpec', () => {
     expect(() => parseStoreSpec('runs.db')).toThrow(/did you mean --store sqlite:runs\.db\?/);
     expect(() => parseStoreSpec('notes.txt')).toThrow(/found a file name; e\.g\. jsonl:/);
     expect(() => parseStoreSpec('memory:x')).toThrow(/the memory store keeps nothing on disk, so it takes no path/);
+    // A folder's path (review 89: resolved, `jsonl:./out/` lost its slash and made a journal file `out`).
+    expect(() => parseStoreSpec('jsonl:./out/')).toThrow(
+      '--store "jsonl:./out/": expected the path of a file the store keeps the study in, found a folder\'s path (it ends with a slash).',
+    );
     // A path too (trial 62: only a bare name was offered the form).
     expect(() => parseStoreSpec('./x.parzen.jsonl')).toThrow(
       /found a path; did you mean --store jsonl:\.\/x\.parzen\.jsonl\?/,

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { ParzenError, type PluginChoice } from '@parzen/engine';
-import { formatIssues } from '@parzen/engine/plugin';
+import { endsWithSeparator, formatIssues } from '@parzen/engine/plugin';
 import { CliError } from './exit-codes.js';
 
 const POSTGRES_URL = /^postgres(?:ql)?:\/\//;
@@ -62,6 +62,11 @@ const parseSpec = (spec: string, cwd: string): PluginChoice => {
   if (use === 'memory' && path !== undefined)
     throw new CliError(
       `${storeFlag(spec)}: the memory store keeps nothing on disk, so it takes no path: --store memory.`,
+    );
+  // A folder's path: resolved, it would lose its slash and name a file (review 89: `jsonl:./out/` made `out`).
+  if (path !== undefined && endsWithSeparator(path))
+    throw new CliError(
+      `${storeFlag(spec)}: expected the path of a file the store keeps the study in, found a folder's path (it ends with a slash).`,
     );
   return path === undefined ? { use } : { use, options: { path: resolve(cwd, path) } };
 };

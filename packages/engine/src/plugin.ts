@@ -25,6 +25,7 @@ export {
 export { nonePruner, nonePrunerManifest } from './builtins/none-pruner.js';
 export type { ExperimentConfig, PluginChoice } from './config/experiment-config.js';
 export {
+  endsWithSeparator,
   resolveConfigPath,
   STUDY_FILE_NAME_BYTES,
   storeFilePathIssues,

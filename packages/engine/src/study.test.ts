@@ -26,8 +26,16 @@ describe('Study (ask/tell)', () => {
     const warnings: string[] = [];
     await Study.open({ name: 'sim', space, suggester: prior, store, onWarning: (line) => warnings.push(line) });
     expect(warnings).toEqual([
-      "study sim has 2 trials asked and never told (#1, #2): until told, TPE counts them as running (it keeps away from their params) and they count toward maxTrials. If the process that asked them is gone, tell each a loss, or an Error to fail it (study.tell(number, new Error('lost'))). Said when the study opens.",
+      "study sim has 2 trials asked and not yet told (#1, #2). If the process that asked them is gone, tell each a loss, or an Error to fail it (study.tell(number, new Error('lost'))): until told, a suggester with a constant liar (TPE's default) keeps away from their params, and they count toward maxTrials. Another process still working on them needs nothing. Said when the study opens.",
     ]);
+    // A run's trial holds a lease (its worker renews it): it is not said.
+    await store.createTrial('sim', {
+      lease: { owner: 'worker-1', expiresAt: new Date(Date.now() + 60_000).toISOString() },
+    });
+    const again: string[] = [];
+    await Study.open({ name: 'sim', space, suggester: prior, store, onWarning: (line) => again.push(line) });
+    expect(again).toHaveLength(1);
+    expect(again[0]).toContain('(#1, #2)');
     // A new study, or one whose asks were all told, says nothing.
     const quiet: string[] = [];
     await Study.open({ name: 'other', space, suggester: prior, store, onWarning: (line) => quiet.push(line) });

@@ -340,14 +340,16 @@ const checkTrialNumber = (method: string, number: unknown): void => {
   );
 };
 
-/** Said when a study opens with trials asked and never told (see {@link Study.open}). */
+/** Said when a study opens with trials asked and not yet told (see {@link Study.open}). */
 const askedNotToldNote = (study: string, asked: readonly Trial[]): string => {
   const shown = asked.slice(0, 5).map((trial) => `#${trial.number}`);
   const numbers = `${shown.join(', ')}${asked.length > shown.length ? `, … (${asked.length} in all)` : ''}`;
+  const one = asked.length === 1;
   return (
-    `study ${study} has ${asked.length === 1 ? 'a trial' : `${asked.length} trials`} asked and never told (${numbers}): until told, ` +
-    'TPE counts them as running (it keeps away from their params) and they count toward maxTrials. If the process ' +
-    "that asked them is gone, tell each a loss, or an Error to fail it (study.tell(number, new Error('lost'))). Said when the study opens."
+    `study ${study} has ${one ? 'a trial' : `${asked.length} trials`} asked and not yet told (${numbers}). ` +
+    `If the process that asked ${one ? 'it' : 'them'} is gone, tell ${one ? 'it' : 'each'} a loss, or an Error to fail ${one ? 'it' : 'it'} ` +
+    "(study.tell(number, new Error('lost'))): until told, a suggester with a constant liar (TPE's default) keeps away from " +
+    `${one ? 'its' : 'their'} params, and ${one ? 'it counts' : 'they count'} toward maxTrials. Another process still working on ${one ? 'it' : 'them'} needs nothing. Said when the study opens.`
   );
 };
 
@@ -411,7 +413,8 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     if (opened.resumed) {
       // Trials asked (no lease) and never told, by a process that may be gone: TPE's constant liar keeps
       // placing them in g(x), so later suggestions avoid where they were, without a word (trial 85).
-      const asked = (await store.listTrials(spec.name)).filter(
+      // Best effort: a listing that fails does not fail the open (review 89).
+      const asked = (await store.listTrials(spec.name).catch(() => [])).filter(
         (trial) => trial.state === 'running' && trial.lease === undefined,
       );
       if (asked.length > 0) warn(askedNotToldNote(spec.name, asked));

@@ -1,7 +1,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { assertOptions } from '../api-options.js';
-import { resolveConfigPath } from '../config/paths.js';
+import { endsWithSeparator, resolveConfigPath } from '../config/paths.js';
 import { defineReporter } from '../contracts/manifest.js';
 import type { Reporter } from '../contracts/reporter.js';
 import { describeValue, didYouMean, invalidConfig } from '../errors.js';
@@ -79,6 +79,15 @@ export const createEventsReporter = (options: EventsReporterOptions, baseDir = p
         ],
   );
   if (unknown.length > 0) throw invalidConfig('events reporter options', unknown);
+  // A folder's path names no file (review 89: `sub/dir/` made a file `dir` from code).
+  if (endsWithSeparator(options.path))
+    throw invalidConfig('events reporter options', [
+      {
+        pointer: '/path',
+        expected: 'a file the events can be appended to',
+        found: `"${options.path}", a folder's path (it ends with a slash)`,
+      },
+    ]);
   const path = resolveConfigPath(baseDir, options.path);
   const wanted = new Set<string>(options.types ?? EVENT_TYPES);
   // Opened to check it now (closed at once: one made and never used held its file open, trial 73), then

@@ -50,6 +50,11 @@ it('the events reporter checks options given in code as a config would (trial 54
   expect(refused({ path: join(dir, 'never.jsonl'), type: ['trial.finished'] })?.message).toMatch(/\/type: /);
   expect(refused({ path: 3 })?.code).toBe('CONFIG_INVALID');
   expect(existsSync(join(dir, 'never.jsonl'))).toBe(false);
+  // A folder's path (review 89: `sub/dir/` made a file `dir` from code).
+  expect(refused({ path: `${join(dir, 'sub', 'dir')}/` })?.message).toMatch(
+    /\/path: .*a folder's path \(it ends with a slash\)/,
+  );
+  expect(existsSync(join(dir, 'sub'))).toBe(false);
 });
 
 it('one events reporter serves runs one after another and at once, and holds no file while no run uses it (trial 73)', async () => {

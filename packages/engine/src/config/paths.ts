@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import type { ConfigIssue } from '../errors.js';
 
 /** Resolves a path from a config against the config's folder. */
@@ -32,6 +32,13 @@ export const studyFileNameIssues = (fileName: string, study: string): readonly C
   ];
 };
 
+/**
+ * Whether a path as written ends with a folder separator (`/`, and `\\` on Windows, where it is one; on Linux
+ * `ev\\` is a file name): it names a folder, never a file.
+ */
+export const endsWithSeparator = (written: string): boolean =>
+  written.endsWith('/') || (sep === '\\' && written.endsWith('\\'));
+
 /** The file's status, or undefined when it cannot be seen (missing, or a file where a folder should be). */
 const statOf = (path: string) => {
   try {
@@ -50,7 +57,7 @@ const statOf = (path: string) => {
  */
 export const storeFilePathIssues = (path: string, pointer = '/path', written?: string): readonly ConfigIssue[] => {
   // A path written with a trailing slash names a folder (trial 86: `./out/` made a journal file `out`).
-  if (written !== undefined && /[/\\]$/.test(written))
+  if (written !== undefined && endsWithSeparator(written))
     return [
       {
         pointer,

@@ -122,8 +122,8 @@ const propertyRows = (schema: Schema, prefix = ''): string[] => {
   const condition = conditionKey(schema);
   // Required always, or required unless a `matrix` supplies them (the editor schema's `if`/`then`).
   const unlessMatrix = ((schema.allOf as readonly Record<string, unknown>[] | undefined) ?? []).flatMap((entry) => {
-    const then = entry.then as { required?: unknown } | undefined;
-    return entry.if !== undefined && Array.isArray(then?.required) ? (then.required as string[]) : [];
+    const otherwise = entry.else as { required?: unknown } | undefined;
+    return entry.if !== undefined && Array.isArray(otherwise?.required) ? (otherwise.required as string[]) : [];
   });
   const required = new Set([...(Array.isArray(schema.required) ? (schema.required as string[]) : []), ...unlessMatrix]);
   const rows: string[] = [];

@@ -258,14 +258,19 @@ describe('top-level x- keys (trial 48: the printed schema refused the documented
   it("lets a matrix supply required keys, and names the matrix's keys, for editors (trial 86)", async () => {
     const schema = JSON.parse((await cli('schema')).stdout) as {
       required: string[];
-      allOf: { if?: unknown; then?: { required?: string[] } }[];
+      allOf: unknown[];
       properties: { matrix: { propertyNames: { pattern: string } } };
     };
     expect(schema.required).toEqual(['name']);
-    expect(schema.allOf).toContainEqual({
-      if: { not: { required: ['matrix'] } },
-      then: { required: ['name', 'space', 'objective', 'budget'] },
-    });
+    // Each needed key, unless a matrix key sets it (or a path below it).
+    for (const key of ['space', 'objective', 'budget'])
+      expect(schema.allOf).toContainEqual({
+        if: {
+          required: ['matrix'],
+          properties: { matrix: { not: { propertyNames: { not: { pattern: `^/?${key}(/|$)` } } } } },
+        },
+        else: { required: [key] },
+      });
     const key = new RegExp(schema.properties.matrix.propertyNames.pattern);
     for (const good of ['suggester', 'budget/maxTrials', '/space/x/high', 'seed'])
       expect(key.test(good), good).toBe(true);

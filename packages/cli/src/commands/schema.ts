@@ -66,9 +66,19 @@ export const editorSchema = (schema: Readonly<Record<string, unknown>>): Record<
     properties: { ...base, matrix },
     patternProperties: { '^x-': EXTENSION_KEY },
     required: required.filter((key) => !settable.includes(key)),
+    // Each key the config needs, unless a matrix key sets it or a path below it (review 89: with any matrix,
+    // none was needed, so `{ "name", "matrix": { "seed": [...] } }` passed).
     allOf: [
       ...((schema.allOf as readonly unknown[] | undefined) ?? []),
-      { if: { not: { required: ['matrix'] } }, then: { required } },
+      ...required
+        .filter((key) => settable.includes(key))
+        .map((key) => ({
+          if: {
+            required: ['matrix'],
+            properties: { matrix: { not: { propertyNames: { not: { pattern: `^/?${key}(/|$)` } } } } },
+          },
+          else: { required: [key] },
+        })),
     ],
   };
 };

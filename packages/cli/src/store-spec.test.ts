@@ -65,6 +65,8 @@ describe('parseStoreSpec', () => {
     expect(() => parseStoreSpec('notes.txt')).toThrow(/found a file name; e\.g\. jsonl:/);
     expect(() => parseStoreSpec('memory:x')).toThrow(/the memory store keeps nothing on disk, so it takes no path/);
     // A folder's path (review 89: resolved, `jsonl:./out/` lost its slash and made a journal file `out`).
+    // A store plugin's own path may be a folder's: only the file stores' is refused (review 90).
+    expect(parseStoreSpec('mystore:./dir/', '/w')).toEqual({ use: 'mystore', options: { path: '/w/dir' } });
     expect(() => parseStoreSpec('jsonl:./out/')).toThrow(
       '--store "jsonl:./out/": expected the path of a file the store keeps the study in, found a folder\'s path (it ends with a slash).',
     );

@@ -64,7 +64,7 @@ const parseSpec = (spec: string, cwd: string): PluginChoice => {
       `${storeFlag(spec)}: the memory store keeps nothing on disk, so it takes no path: --store memory.`,
     );
   // A folder's path: resolved, it would lose its slash and name a file (review 89: `jsonl:./out/` made `out`).
-  if (path !== undefined && endsWithSeparator(path))
+  if (path !== undefined && (use === 'jsonl' || use === 'sqlite') && endsWithSeparator(path))
     throw new CliError(
       `${storeFlag(spec)}: expected the path of a file the store keeps the study in, found a folder's path (it ends with a slash).`,
     );

@@ -262,13 +262,14 @@ describe('top-level x- keys (trial 48: the printed schema refused the documented
       properties: { matrix: { propertyNames: { pattern: string } } };
     };
     expect(schema.required).toEqual(['name']);
-    // Each needed key, unless a matrix key sets it (or a path below it).
-    for (const key of ['space', 'objective', 'budget'])
+    // Each needed key, unless a matrix key supplies it whole (the key, or a budget rule; review 90).
+    for (const [key, pattern] of [
+      ['space', '^/?space$'],
+      ['objective', '^/?objective$'],
+      ['budget', '^/?budget(/(maxTrials|moreTrials|maxSeconds|lossThreshold|patience))?$'],
+    ])
       expect(schema.allOf).toContainEqual({
-        if: {
-          required: ['matrix'],
-          properties: { matrix: { not: { propertyNames: { not: { pattern: `^/?${key}(/|$)` } } } } },
-        },
+        if: { required: ['matrix'], properties: { matrix: { not: { propertyNames: { not: { pattern } } } } } },
         else: { required: [key] },
       });
     const key = new RegExp(schema.properties.matrix.propertyNames.pattern);

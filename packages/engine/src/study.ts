@@ -347,7 +347,7 @@ const askedNotToldNote = (study: string, asked: readonly Trial[]): string => {
   const one = asked.length === 1;
   return (
     `study ${study} has ${one ? 'a trial' : `${asked.length} trials`} asked and not yet told (${numbers}). ` +
-    `If the process that asked ${one ? 'it' : 'them'} is gone, tell ${one ? 'it' : 'each'} a loss, or an Error to fail ${one ? 'it' : 'it'} ` +
+    `If the process that asked ${one ? 'it' : 'them'} is gone, tell ${one ? 'it' : 'each'} a loss, or an Error to fail it ` +
     "(study.tell(number, new Error('lost'))): until told, a suggester with a constant liar (TPE's default) keeps away from " +
     `${one ? 'its' : 'their'} params, and ${one ? 'it counts' : 'they count'} toward maxTrials. Another process still working on ${one ? 'it' : 'them'} needs nothing. Said when the study opens.`
   );

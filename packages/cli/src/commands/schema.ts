@@ -46,6 +46,13 @@ export const printSchema = async (path: string | undefined, output: Output): Pro
 };
 
 /**
+ * The matrix keys that supply a needed key whole: the key itself, and for `budget` one of its rules (review
+ * 90: `space/x/high` does not make a space, `budget/maxTrials` makes a budget).
+ */
+const supplies = (key: string): string =>
+  key === 'budget' ? '^/?budget(/(maxTrials|moreTrials|maxSeconds|lossThreshold|patience))?$' : `^/?${key}$`;
+
+/**
  * The config schema as an editor checks a file: with `matrix`, whose keys name config keys (a slash path
  * below one, `budget/maxTrials`), and whose values may supply the keys a config otherwise needs (trial 86:
  * a matrix setting `budget/maxTrials` was red in the editor, `"sugester"` was not).
@@ -75,7 +82,7 @@ export const editorSchema = (schema: Readonly<Record<string, unknown>>): Record<
         .map((key) => ({
           if: {
             required: ['matrix'],
-            properties: { matrix: { not: { propertyNames: { not: { pattern: `^/?${key}(/|$)` } } } } },
+            properties: { matrix: { not: { propertyNames: { not: { pattern: supplies(key) } } } } },
           },
           else: { required: [key] },
         })),

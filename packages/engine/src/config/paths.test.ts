@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { storeFilePathIssues } from './paths.js';
+import { endsWithSeparator, storeFilePathIssues } from './paths.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'parzen-paths-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,6 +17,9 @@ describe('storeFilePathIssues', () => {
       },
     ]);
     expect(storeFilePathIssues(join(dir, 'out'), '/path', './out')).toEqual([]);
+    // A backslash is a separator only on Windows: on Linux `ev\\` is a file name.
+    expect(endsWithSeparator('ev\\')).toBe(sep === '\\');
+    expect(endsWithSeparator('ev/')).toBe(true);
   });
 
   it('refuses a folder, and a path under a file, at the pointer given', () => {

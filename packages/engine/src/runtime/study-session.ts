@@ -185,6 +185,8 @@ const withWhatItHolds = async (session: StudySession, number: number, error: unk
       ? `failed (${trial.error.code})`
       : `${trial.state}${trial.loss === undefined ? '' : `, loss ${trial.loss}`}`;
   return new ParzenError(error.code, `${error.message.replace(/\.$/, '')}: ${held}, at ${trial.finishedAt}.`, {
+    ...(error.plugin === undefined ? {} : { plugin: error.plugin }),
+    issues: error.issues,
     cause: error,
   });
 };

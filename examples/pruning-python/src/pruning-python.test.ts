@@ -99,12 +99,14 @@ describe('the pruning example in Python', () => {
         suggester: { use: 'tpe', options: { startup: 'random' } },
         store: { use: 'memory' },
         reporters: [],
-        budget: { maxTrials: 6 },
+        // Eight, not six: after the pruner's start-up trials, more than one trial may be pruned, so a machine
+        // slow to answer one of them (its program ends first) still shows pruning (it failed once under load).
+        budget: { maxTrials: 8 },
       },
       await cliLoadOptions(example, { force: 'off' }),
     );
     const { trials } = await runLoadedExperiment(experiment);
-    expect(trials).toHaveLength(6);
+    expect(trials).toHaveLength(8);
     expect(trials.filter((trial) => trial.state === 'failed')).toEqual([]);
     const pruned = trials.filter((trial) => trial.state === 'pruned');
     const complete = trials.filter((trial) => trial.state === 'complete');

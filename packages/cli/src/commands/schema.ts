@@ -46,11 +46,16 @@ export const printSchema = async (path: string | undefined, output: Output): Pro
 };
 
 /**
- * The matrix keys that supply a needed key whole: the key itself, and for `budget` one of its rules (review
- * 90: `space/x/high` does not make a space, `budget/maxTrials` makes a budget).
+ * The matrix keys that supply a needed key whole: the key itself, or one of its own alternatives that makes
+ * it valid (a budget rule, from the budget schema's `anyOf`; review 90: `space/x/high` does not make a space,
+ * `budget/maxTrials` makes a budget).
  */
-const supplies = (key: string): string =>
-  key === 'budget' ? '^/?budget(/(maxTrials|moreTrials|maxSeconds|lossThreshold|patience))?$' : `^/?${key}$`;
+const supplies = (key: string, property: unknown): string => {
+  const alternatives = ((property as { anyOf?: readonly { required?: readonly string[] }[] }).anyOf ?? []).flatMap(
+    (alternative) => alternative.required ?? [],
+  );
+  return alternatives.length === 0 ? `^/?${key}$` : `^/?${key}(/(${alternatives.join('|')}))?$`;
+};
 
 /**
  * The config schema as an editor checks a file: with `matrix`, whose keys name config keys (a slash path
@@ -73,8 +78,8 @@ export const editorSchema = (schema: Readonly<Record<string, unknown>>): Record<
     properties: { ...base, matrix },
     patternProperties: { '^x-': EXTENSION_KEY },
     required: required.filter((key) => !settable.includes(key)),
-    // Each key the config needs, unless a matrix key sets it or a path below it (review 89: with any matrix,
-    // none was needed, so `{ "name", "matrix": { "seed": [...] } }` passed).
+    // Each key the config needs, unless a matrix key supplies it whole (review 89: with any matrix, none was
+    // needed, so `{ "name", "matrix": { "seed": [...] } }` passed).
     allOf: [
       ...((schema.allOf as readonly unknown[] | undefined) ?? []),
       ...required
@@ -82,7 +87,7 @@ export const editorSchema = (schema: Readonly<Record<string, unknown>>): Record<
         .map((key) => ({
           if: {
             required: ['matrix'],
-            properties: { matrix: { not: { propertyNames: { not: { pattern: supplies(key) } } } } },
+            properties: { matrix: { not: { propertyNames: { not: { pattern: supplies(key, base[key]) } } } } },
           },
           else: { required: [key] },
         })),

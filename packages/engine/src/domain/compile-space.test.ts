@@ -95,6 +95,15 @@ describe('compileSpace', () => {
     );
   });
 
+  it("says what is wrong inside a choice's option object: its value, or that it has none (trial 86)", () => {
+    expect(issuesOf({ y: { type: 'choice', options: [{ value: { a: 1 } }, 'b'] } })).toEqual([
+      { pointer: '/space/y/options/0/value', expected: 'a string, number, boolean or null', found: '{"a":1}' },
+    ]);
+    expect(issuesOf({ y: { type: 'choice', options: [{ space: {} }, 'b'] } })).toEqual([
+      { pointer: '/space/y/options/0', expected: 'an option with a `value`', found: '{"space":{}}, without `value`' },
+    ]);
+  });
+
   it('refuses ranges whose draws would overflow to Infinity, naming the field (trial 37: valid, then every run failed)', () => {
     expect(issuesOf({ x: { type: 'uniform', low: -1.7e308, high: 1.7e308 } })).toMatchObject([
       { pointer: '/space/x/high', expected: expect.stringContaining('high − low overflows') },

@@ -390,10 +390,28 @@ const checkChoice = (
       subSpaces.push(undefined);
       return;
     }
-    if (!isRecord(option) || !isLiteral(option.value)) {
+    if (!isRecord(option)) {
       const expected =
         type === 'choice' ? 'a string, number, boolean, null or { "value", "space" }' : '{ "p", "value", "space"? }';
       issues.push({ pointer: here, expected, found: describeValue(option) });
+      return;
+    }
+    // An option object: what is wrong is its `value` (trial 86: "expected ... or { value, space }, found
+    // {"value":{...}}" contradicted itself).
+    if (!isLiteral(option.value)) {
+      issues.push(
+        option.value === undefined
+          ? {
+              pointer: here,
+              expected: 'an option with a `value`',
+              found: `${describeValue(option)}, without \`value\``,
+            }
+          : {
+              pointer: `${here}/value`,
+              expected: 'a string, number, boolean or null',
+              found: describeValue(option.value),
+            },
+      );
       return;
     }
     const allowed = type === 'choice' ? ['value', 'space'] : ['p', 'value', 'space'];

@@ -38,6 +38,14 @@ const limitPruner = (limit: number, seen: PruneContext[] = []): Pruner => ({
   },
 });
 
+/** A memory store whose every report fails as a store past its retries does (`STORE_FAILED`). */
+const failingReports = (message: string): TrialStore => ({
+  ...createMemoryStore(),
+  reportIntermediate: async () => {
+    throw new ParzenError('STORE_FAILED', message);
+  },
+});
+
 const run = (objective: ObjectiveFunction | ObjectiveAdapter, extra: Partial<RunStudyOptions> = {}) =>
   runStudy({
     spec: { name: 'prune', direction: 'minimize', seed: 7, space },
@@ -527,13 +535,7 @@ describe('pruning in the run loop', () => {
   });
 
   it('says the values a trial ends with unstored, when the store still fails (review 87)', async () => {
-    const store = createMemoryStore();
-    const failing: TrialStore = {
-      ...store,
-      reportIntermediate: async () => {
-        throw new ParzenError('STORE_FAILED', 'the disk is full');
-      },
-    };
+    const failing = failingReports('the disk is full');
     const objective: ObjectiveFunction = async (_params, context) => {
       await context.report(0, 1);
       await context.report(1, 0.5);
@@ -752,13 +754,7 @@ describe('pruning from fmin and the ask/tell Study', () => {
   });
 
   it('Study.report rejects with the store failure it met: the caller of ask/tell decides (review 88)', async () => {
-    const store = createMemoryStore();
-    const failing: TrialStore = {
-      ...store,
-      reportIntermediate: async () => {
-        throw new ParzenError('STORE_FAILED', 'the server restarts');
-      },
-    };
+    const failing = failingReports('the server restarts');
     const study = await Study.open({ space, store: failing, suggester: priorSuggester, pruner: limitPruner(3) });
     const trial = await study.ask();
     await expect(study.report(trial.number, 0, 1)).rejects.toMatchObject({ code: 'STORE_FAILED' });

@@ -1116,6 +1116,89 @@ def problems():
     add("noisy_levy_7d", "noisy", "levy", box(7, -10.0, 10.0), False,
         "analytic (noise-free): Levy is 0 at x = 1", [{"x%d" % (i + 1): 1.0 for i in range(7)}], {"d": 7},
         noise={"sigma": 0.5, "seed": 122}, formula="levy (d = 7) + 0.5 * noise", half="fresh12")
+
+    # ==== the fresh13 half: added on 2026-12-04, after fresh12 had been read, decided and written down before
+    # anything ran on it, to check one change to the default (the principal frame turning grid and integer
+    # parameters with the continuous ones) that was chosen on the 160 problems before it. fresh12's mix (2
+    # coupled valleys, 3 multimodal, a classic, a high-dim, a conditional trainer, a mixed Q-learning space, an
+    # ML task, 2 noisy) plus a second Q-learning space (the family the change is aimed at): new instances of
+    # existing templates (seeds 93-99 and noise seeds 123/124, constants, dimensions and bounds no other problem
+    # uses), never tuned on.
+    k = {"d": 6, "exponent": 3.0, "R": rotation(6, 93), "center": shift(6, 94, -2.0, 2.0)}
+    add("rotated_ellipsoid_6d_h", "ill-conditioned", "rotated_ellipsoid", box(6, -5.0, 5.0), True,
+        "analytic: a positive definite quadratic form in x - center (R orthogonal), zero at the center",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["center"])}], k,
+        formula="sum_i 10^(exponent i/(d-1)) (R (x - center))_i^2, condition number 1e3", half="fresh13")
+    k = {"d": 3, "c": -0.6, "a": 30.0, "s": 0.9}
+    x = [-0.6]
+    for _ in range(2):
+        x.append(x[-1] * x[-1] - 0.9 * x[-1])
+    add("banana_chain_3d_h", "ill-conditioned", "banana_chain", box(3, -2.0, 2.0), True,
+        "analytic: every term is a square, all zero on the chain x1 = c, x_{i+1} = x_i^2 - s x_i (inside the box)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(x)}], k,
+        formula="(x1 - c)^2 + a * sum_i (x_{i+1} - (x_i^2 - s x_i))^2", half="fresh13")
+    add("bumps_4d_h", "multimodal", "bumps", box(4, 0.0, 1.0), False, constants=bumps_constants(4, 95, 0.12),
+        how="numerical: L-BFGS-B from every bump centre, the bowl centre and 300 random points, plus differential "
+            "evolution (scipy, seed 0)",
+        formula="bowl |x - bowl_center|^2 - sum_k depth_k exp(-|x - c_k|^2 / (2 width_k^2)); the last bump is narrow and deep",
+        half="fresh13")
+    k = {"d": 6, "shift": shift(6, 96, -10.0, 10.0)}
+    add("ackley_shift_6d_h", "multimodal", "ackley_shift", box(6, -15.0, 15.0), False,
+        "analytic: Ackley is 0 only at z = x - shift = 0 (up to rounding, ~4e-16)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="-20 exp(-0.2 sqrt(mean z^2)) - exp(mean cos(2 pi z)) + 20 + e, z = x - shift", half="fresh13")
+    k = {"d": 4, "shift": shift(4, 97, -3.0, 3.0)}
+    add("rastrigin_shift_4d_h", "multimodal", "rastrigin_shift", box(4, -5.12, 5.12), False,
+        "analytic: Rastrigin is 0 only at z = x - shift = 0 (shift inside the box)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="10 d + sum (z^2 - 10 cos(2 pi z)), z = x - shift", half="fresh13")
+    add("rosenbrock_8d", "classic", "rosenbrock", box(8, -2.0, 2.0), True,
+        "analytic: Rosenbrock is 0 at x = 1", [{"x%d" % (i + 1): 1.0 for i in range(8)}], {"d": 8},
+        formula="sum 100 (x_{i+1} - x_i^2)^2 + (1 - x_i)^2", half="fresh13")
+    k = {"d": 13, "shift": shift(13, 98, -2.0, 4.0)}
+    add("zakharov_shift_13d", "high-dim", "zakharov_shift", box(13, -5.0, 10.0), True,
+        "analytic: sum z^2 + s^2 + s^4 >= 0, zero at z = x - shift = 0",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="sum z^2 + s^2 + s^4, s = sum 0.5 i z_i, z = x - shift", half="fresh13")
+    tm = {"wd_opt": -2.7, "sgd_base": 0.07, "sgd_eff": -0.8, "adam_lr": -3.6, "adam_base": 0.05, "rms_base": 0.075}
+    add("trainer_m", "conditional", "trainer", TRAINER_SPACE, True,
+        "analytic: the best branch's base (adam) with every square zero", [trainer_argmin(tm)],
+        tm, formula="as trainer_a with other constants (adam best at 0.05, sgd 0.07, centered rmsprop 0.065)",
+        half="fresh13")
+    qm = {"lr0": -3.4, "lr_slope": 0.45, "lr_width": 0.25, "discount_dq": 0.95, "discount_plain": 0.975,
+          "eps0": -3.2, "memory_log10": math.log10(20000.0), "hidden_log2": math.log2(7.0), "target": 1.3,
+          "warmup": 3.5, "base": 0.085, "plain_cost": 0.015, "epochs": 4}
+    add("qlearn_m", "mixed", "qlearn", QLEARN_SPACE, True,
+        "analytic: as qlearn_a (memory 20000, hidden 224, target 1300 and warm-up 3500 are grid points inside the "
+        "space)",
+        [qlearn_argmin(qm)], qm, formula="as qlearn_a with other constants (double_q = true best, 4 epochs)",
+        half="fresh13")
+    qn = {"lr0": -2.2, "lr_slope": 0.25, "lr_width": 0.35, "discount_dq": 0.98, "discount_plain": 0.94,
+          "eps0": -3.9, "memory_log10": math.log10(70000.0), "hidden_log2": math.log2(3.0), "target": 0.5,
+          "warmup": 1.0, "base": 0.11, "plain_cost": 0.03, "epochs": 8}
+    add("qlearn_n", "mixed", "qlearn", QLEARN_SPACE, True,
+        "analytic: as qlearn_a (memory 70000, hidden 96, target 500 and warm-up 1000 are grid points inside the "
+        "space)",
+        [qlearn_argmin(qn)], qn, formula="as qlearn_a with other constants (double_q = true best, 8 epochs)",
+        half="fresh13")
+    add("ml_ridge_mid", "ml", "ml_ridge", [
+        LU("lr", 3e-3, 2.0), LU("l2", 1e-6, 3e-3), U("momentum", 0.0, 0.85), QU("epochs", 15, 120, 15),
+        C("features", ["linear", "quadratic", "interactions", "full"])], True,
+        "numerical: as ml_ridge over this space: a dense grid (61 log-spaced lr in 3e-3..2 x 36 log-spaced l2 in "
+        "1e-6..3e-3 x 20 momenta in 0..0.85, every feature set, every epoch count 15..120) computed with numpy, then "
+        "Nelder-Mead on (log lr, log l2, momentum) from the 25 best grid cells with the exact objective",
+        formula="ml_ridge (the same data) over another space: lr 3e-3..2, l2 1e-6..3e-3, momentum up to 0.85, "
+                "15..120 epochs in steps of 15", half="fresh13",
+        search={"lr_range": (3e-3, 2.0), "l2_range": (1e-6, 3e-3), "mom_max": 0.85, "epoch_step": 15,
+                "epoch_max": 120})
+    k = {"d": 5, "exponent": 2.0, "R": rotation(5, 99), "center": shift(5, 100, -2.0, 2.0)}
+    add("noisy_rotated_ellipsoid_5d_h", "noisy", "rotated_ellipsoid", box(5, -5.0, 5.0), True,
+        "analytic (noise-free): a positive definite quadratic form in x - center, zero at the center",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["center"])}], k, noise={"sigma": 0.5, "seed": 123},
+        formula="rotated_ellipsoid (d = 5, condition number 1e2) + 0.5 * noise", half="fresh13")
+    add("noisy_levy_4d", "noisy", "levy", box(4, -10.0, 10.0), False,
+        "analytic (noise-free): Levy is 0 at x = 1", [{"x%d" % (i + 1): 1.0 for i in range(4)}], {"d": 4},
+        noise={"sigma": 0.3, "seed": 124}, formula="levy (d = 4) + 0.3 * noise", half="fresh13")
     return P
 
 
@@ -1372,7 +1455,7 @@ def main():
                 "fresh3 (added after avoidRepeats was chosen; every parameter discrete; reported only, never tuned on) | "
                 "fresh4 (added after maxGroupSize was chosen; 9-20 parameters; reported only, never tuned on) | "
                 "fresh5 (added after frame was chosen; 2-8 parameters, mostly coupled; reported only, never tuned on) | "
-                "fresh6 to fresh12 (each added after the halves before it had been read, in one mix of families; "
+                "fresh6 to fresh13 (each added after the halves before it had been read, in one mix of families; "
                 "bench/suite/README.md says which change each was read for)",
         "coupled": "true when parameters interact strongly (rotated or curved valleys, products): the goal there is 0.7x the best peer",
         "template": "the formula's implementation (objectives.py TEMPLATES / problems.ts), applied to 'constants'",

@@ -24,7 +24,8 @@ export type Half =
   | 'fresh9'
   | 'fresh10'
   | 'fresh11'
-  | 'fresh12';
+  | 'fresh12'
+  | 'fresh13';
 
 /** One entry of bench/suite/problems.json (the fields the TypeScript side reads). */
 export interface SuiteDefinition {

@@ -1118,8 +1118,9 @@ def problems():
         noise={"sigma": 0.5, "seed": 122}, formula="levy (d = 7) + 0.5 * noise", half="fresh12")
 
     # ==== the fresh13 half: added on 2026-12-04, after fresh12 had been read, decided and written down before
-    # anything ran on it, to check one change to the default (the principal frame turning grid and integer
-    # parameters with the continuous ones) that was chosen on the 160 problems before it. fresh12's mix (2
+    # anything ran on our TPE, for the next change to the default (the first candidate, the principal frame
+    # turning grid and integer parameters too, was rejected on the 160 problems before it, so fresh13 stays
+    # unread: bench/results/tpe-frame-grids-screen.md). fresh12's mix (2
     # coupled valleys, 3 multimodal, a classic, a high-dim, a conditional trainer, a mixed Q-learning space, an
     # ML task, 2 noisy) plus a second Q-learning space (the family the change is aimed at): new instances of
     # existing templates (seeds 93-99 and noise seeds 123/124, constants, dimensions and bounds no other problem

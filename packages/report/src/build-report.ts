@@ -451,7 +451,7 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
           ? [noHistory]
           : overview.some((c) => c.id === 'importance')
             ? [
-                'Importance is PED-ANOVA (Watanabe et al. 2023): for each parameter, the Pearson divergence between the density of its values among the best 10 % of trials and among all trials — the same good-versus-all view TPE takes. It is local: it says what mattered within the region this study explored.',
+                'Importance is PED-ANOVA (Watanabe et al. 2023): for each parameter, the Pearson divergence between the density of its values among the best 10 % of trials and among all trials — the same good-versus-all view TPE takes. It is local: it says what mattered within the region this study explored. A parameter of a branch is measured over the trials that set it and counts for their share of all trials; set in fewer than 2 of the good trials, it gets 0.',
               ]
             : [],
       charts: overview,

@@ -184,6 +184,8 @@ const pearsonDivergence = (top: Float64Array, all: Float64Array): number => {
  * by the Pearson divergence of two Parzen estimators over 50 bins (categories for choices). This is
  * TPE's own view (l(x) against the whole history), local to the region the study explored. Importances
  * are normalised to sum to 1 and sorted, largest first; a parameter with one value has importance 0.
+ * A conditional parameter is measured over the trials that set it, its divergence weighted by their share
+ * of all trials; set in fewer than `minTop` good trials, it gets 0 (too few good values to tell).
  * With too few trials (≤ `minTop`) every parameter gets the same share.
  */
 export const pedAnova = (
@@ -225,7 +227,12 @@ export const measuredImportance = (
     const top = observations.flatMap((o) =>
       o.loss <= cutoff && o.params[param.name] !== undefined ? [o.params[param.name] as number] : [],
     );
-    if (top.length === 0 || all.length === 0) return { name: param.name, importance: 0 };
+    // A conditional parameter is measured over the trials that set it (its values elsewhere are not values),
+    // from at least `minTop` good trials that set it (one or two good values make a spike against the rest
+    // whatever the loss does: trial 87's no-effect branch parameter led the chart), and its divergence counts
+    // for the share of trials that set it (the choice above it carries the branch's own effect).
+    if (top.length < minTop || all.length === 0) return { name: param.name, importance: 0 };
+    const share = all.length / observations.length;
     const { distribution } = param;
     if (distribution.kind === 'categorical') {
       if (distribution.size < 2) return { name: param.name, importance: 0 };
@@ -238,7 +245,7 @@ export const measuredImportance = (
         categoricalPdf(count(top), priorWeight),
         categoricalPdf(count(all), priorWeight),
       );
-      return { name: param.name, importance: divergence };
+      return { name: param.name, importance: share * divergence };
     }
     const bins = binning(distribution, all, steps);
     if (!(bins.to > bins.from) || bins.n < 2) return { name: param.name, importance: 0 };
@@ -246,7 +253,7 @@ export const measuredImportance = (
       scottParzenPdf(numericCounts(top, bins), priorWeight),
       scottParzenPdf(numericCounts(all, bins), priorWeight),
     );
-    return { name: param.name, importance: divergence };
+    return { name: param.name, importance: share * divergence };
   });
   const total = raw.reduce((sum, r) => sum + r.importance, 0);
   if (!(total > 0)) return undefined;

@@ -89,6 +89,80 @@ describe('pedAnova', () => {
     expect(result.v).toBe(0); // no good trial ever had v
     expect(result.u).toBeGreaterThan(0);
   });
+
+  it('does not rank first a branch parameter the loss ignores, set in one good trial (trial 87)', () => {
+    const models = compileSpace({
+      lr: { type: 'loguniform', low: 1e-4, high: 1 },
+      model: {
+        type: 'choice',
+        options: [
+          {
+            value: 'svm',
+            space: {
+              kernel: {
+                type: 'choice',
+                options: [
+                  { value: 'rbf', space: { gamma: { type: 'uniform', low: 0, high: 1 } } },
+                  { value: 'poly', space: { degree: { type: 'uniformint', low: 2, high: 5 } } },
+                ],
+              },
+            },
+          },
+          { value: 'tree', space: { depth: { type: 'uniformint', low: 1, high: 10 } } },
+          { value: 'mlp', space: { dropout: { type: 'uniform', low: 0, high: 0.5 } } },
+        ],
+      },
+    });
+    const rng = createRng('branch-noise');
+    const observations: ImportanceObservation[] = [];
+    let gammaInTop = 0;
+    for (let i = 0; i < 60; i++) {
+      const lr = 10 ** (-4 + 4 * rng.next());
+      const model = Math.floor(3 * rng.next());
+      const params: Record<string, number> = { lr, model };
+      if (model === 0) {
+        params.kernel = Math.floor(2 * rng.next());
+        if (params.kernel === 0) params.gamma = rng.next();
+        else params.degree = 2 + Math.floor(4 * rng.next());
+      } else if (model === 1) params.depth = 1 + Math.floor(10 * rng.next());
+      else params.dropout = 0.5 * rng.next();
+      observations.push({ params, loss: (model === 2 ? 10 : 0) + Math.abs(Math.log10(lr) + 2) });
+    }
+    const losses = observations.map((o) => o.loss).sort((a, b) => a - b);
+    const cutoff = losses[5] as number; // the best 10 % of 60
+    for (const o of observations) if (o.loss <= cutoff && o.params.gamma !== undefined) gammaInTop++;
+    expect(gammaInTop).toBe(1); // the case: one good trial sets gamma
+    const result = pedAnova(models, observations);
+    const ranked = result.map((r) => r.name);
+    expect(ranked[0]).toBe('lr');
+    expect(byName(result).gamma).toBe(0);
+    expect(byName(result).dropout).toBe(0);
+  });
+
+  it("weights a branch parameter's divergence by the share of trials that set it", () => {
+    const branchy = compileSpace({
+      m: {
+        type: 'choice',
+        options: [
+          { value: 'a', space: { u: { type: 'uniform', low: 0, high: 1 } } },
+          { value: 'b', space: {} },
+        ],
+      },
+      x: { type: 'uniform', low: 0, high: 1 },
+    });
+    const rng = createRng('share');
+    // u and x shape the loss alike inside branch a, which a quarter of the trials take.
+    const observations = Array.from({ length: 800 }, () => {
+      const m = rng.next() < 0.25 ? 0 : 1;
+      const [u, x] = [rng.next(), rng.next()];
+      return m === 0
+        ? { params: { m, u, x }, loss: (u - 0.3) ** 2 + (x - 0.3) ** 2 }
+        : { params: { m, x }, loss: 0.2 + (x - 0.3) ** 2 };
+    });
+    const result = byName(pedAnova(branchy, observations));
+    expect(result.u).toBeGreaterThan(0);
+    expect(result.u).toBeLessThan(result.x as number);
+  });
 });
 
 describe('scottParzenPdf', () => {

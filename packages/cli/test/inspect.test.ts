@@ -496,6 +496,30 @@ describe('parzen studies', () => {
     expect((JSON.parse(rows.stdout) as unknown[]).length).toBe(2);
   });
 
+  it('refuses a config whose name no config may have, as run does, not reading a store file it made up (trial 88)', async () => {
+    for (const name of ['a b', 5]) {
+      const config = writeIn(
+        dir,
+        'badly-named.json',
+        JSON.stringify({
+          name,
+          space,
+          objective: { use: 'module', options: { path: './evil-objective.mjs' } },
+          budget: { maxTrials: 2 },
+        }),
+      );
+      for (const command of ['trials', 'best', 'studies', 'export']) {
+        const read = await cli(command, config, '--json', ...(command === 'export' ? ['-o', join(dir, 'x.jsonl')] : []));
+        expect([command, read.code]).toEqual([command, 2]);
+        const error = (JSON.parse(read.stdout) as { errors: { code: string; issues: { pointer: string }[] }[] })
+          .errors[0];
+        expect(error?.code).toBe('CONFIG_INVALID');
+        expect(error?.issues.map((issue) => issue.pointer)).toEqual(['/name']);
+        expect(read.stdout).not.toContain('inspect.parzen');
+      }
+    }
+  });
+
   it('gives best null, not a missing key, for a study without a complete trial (trial 36)', async () => {
     const path = join(dir, 'failing.parzen.jsonl');
     const store = createJsonlStore({ path });

@@ -13,6 +13,7 @@ import {
   compileSpace,
   defineSuggester,
   type EnqueuedParams,
+  formatIssues,
   ParzenError,
   type PluginPackage,
   type StudyRecord,
@@ -169,6 +170,11 @@ const configTargets = async (path: string, flags: InspectFlags): Promise<Inspect
   const stores = new Set<string>();
   for (const variant of variants) {
     const config = variant.config;
+    // A name no config may have would pick a store file no run made (trial 88: `inspect.parzen.jsonl`).
+    if (config.name !== undefined && !(typeof config.name === 'string' && CONFIG_NAME.test(config.name))) {
+      const issues = [{ pointer: '/name', expected: `a string matching ${CONFIG_NAME.source}`, found: JSON.stringify(config.name) }];
+      throw new ParzenError('CONFIG_INVALID', `Invalid config:\n${formatIssues(issues)}`, { issues });
+    }
     const name = typeof config.name === 'string' ? config.name : variant.study;
     const choice = (config.store as PluginChoice | undefined) ?? defaultStore;
     // The config's name picks the store's default file (`<name>.parzen.jsonl`); `--study` only the study in it.

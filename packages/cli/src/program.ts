@@ -226,9 +226,12 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
 /** Runs the CLI on `argv` (as `process.argv`) and returns the exit code; never throws. */
 export const runCli = async (argv: readonly string[], output: Output = processOutput): Promise<number> => {
   const exit = { code: EXIT.ok as number };
+  let json = false;
   try {
     const program = buildProgram(output, exit);
+    json = jsonAsked(program, argv.slice(2));
     refuseRepeatedFlags(program, argv.slice(2));
+    refuseFlagsAsValues(program, argv.slice(2));
     await program.parseAsync(helpOfUnknown(program, argv));
     return exit.code;
   } catch (error) {
@@ -240,14 +243,64 @@ export const runCli = async (argv: readonly string[], output: Output = processOu
         (error.code === 'commander.help' && error.exitCode === 0);
       if (done) return EXIT.ok;
       // Commander printed the message on stderr; a script that parses `--json` gets it as an error line too.
-      if (argv.includes('--json'))
+      if (json)
         output.result(
           JSON.stringify({ errors: [{ code: 'CLI_INPUT', message: error.message.replace(/^error: /, '') }] }),
         );
       return EXIT.badInput;
     }
-    return reportError(error, argv.includes('--json'), output);
+    return reportError(error, json, output);
   }
+};
+
+/** The command an argument list names (its first word that is no flag), if it is one. */
+const commandOf = (program: Command, args: readonly string[]): Command | undefined => {
+  const name = args.find((arg) => !arg.startsWith('-'));
+  return program.commands.find((candidate) => candidate.name() === name || candidate.aliases().includes(name ?? ''));
+};
+
+/** The command's own arguments: those after its name and before any `--`. */
+const ownArgs = (args: readonly string[]): readonly string[] => {
+  const start = args.findIndex((arg) => !arg.startsWith('-')) + 1;
+  const end = args.indexOf('--');
+  return args.slice(start, end === -1 ? args.length : end);
+};
+
+/** Whether `arg` is an option of `command` that takes the next argument as its value (`-o FILE`). */
+const takesNext = (command: Command, arg: string): boolean =>
+  command.options.some((option) => option.required && (arg === option.long || arg === option.short));
+
+/**
+ * Whether the command line asks for `--json` output (errors too then go to stdout as JSON): the command has the
+ * flag and it is given as the flag, before any `--` and not as another option's value (trial 88: `--json` after
+ * `--`, as `--study`'s value or to `schema`, which has none, made errors JSON).
+ */
+const jsonAsked = (program: Command, args: readonly string[]): boolean => {
+  const command = commandOf(program, args);
+  if (command === undefined || !command.options.some((option) => option.long === '--json')) return false;
+  const before = ownArgs(args);
+  return before.some((arg, i) => arg === '--json' && !(i > 0 && takesNext(command, before[i - 1] as string)));
+};
+
+/**
+ * Refuses an option whose value is one of its command's own flags (trial 88: `export CFG -o --json`, as a script's
+ * `-o $OUT` with `OUT` empty gives, wrote a file named `--json` and exited 0). `--out=--json` still says it is meant.
+ */
+const refuseFlagsAsValues = (program: Command, args: readonly string[]): void => {
+  const command = commandOf(program, args);
+  if (command === undefined) return;
+  const before = ownArgs(args);
+  const flags = new Set(['--help', '-h', ...command.options.flatMap((option) => [option.long, option.short])]);
+  before.forEach((arg, i) => {
+    const next = before[i + 1];
+    if (next !== undefined && takesNext(command, arg) && flags.has(next)) {
+      const option = command.options.find((candidate) => arg === candidate.long || arg === candidate.short);
+      const long = option?.long ?? arg;
+      throw new CliError(
+        `${arg} needs a value and got \`${next}\`, one of the flags of \`${command.name()}\` (an empty variable?): give ${arg} its value, or write ${long}=${next} if that is the value.`,
+      );
+    }
+  });
 };
 
 /** Flags given once per value on purpose (`--pair x,y --pair x,z`). */
@@ -261,10 +314,7 @@ const REPEATABLE = new Set(['--pair']);
 const refuseRepeatedFlags = (program: Command, args: readonly string[]): void => {
   const end = args.indexOf('--');
   const given = (end === -1 ? args : args.slice(0, end)).filter((arg) => arg.startsWith('-'));
-  const name = args.find((arg) => !arg.startsWith('-'));
-  const command = program.commands.find(
-    (candidate) => candidate.name() === name || candidate.aliases().includes(name ?? ''),
-  );
+  const command = commandOf(program, args);
   if (command === undefined) return;
   for (const option of command.options) {
     if (option.long === undefined || !(option.required || option.optional) || REPEATABLE.has(option.long)) continue;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { heartConfig, lastJsonLine, tempDir, writeIn, writeSignallingStore } from './cli-harness.js';
-import { cli } from './cli-in-process.js';
+import { cli, cliIn } from './cli-in-process.js';
 
 let dir: string;
 beforeAll(() => {
@@ -209,6 +209,39 @@ describe('flags that would be ignored or overruled without a word (trial 62)', (
     expect(svg.code).toBe(2);
     expect(svg.stderr).toContain('--format svg writes a folder of SVG files, and -o');
     expect(existsSync(out)).toBe(false);
+  });
+
+  it("refuses a flag as another option's value, and gives JSON errors only when --json is the flag (trial 88)", async () => {
+    writeIn(dir, 'heart.mjs', 'export default ({ x, y }) => x * x + y * y;\n');
+    const config = writeIn(dir, 'values.json', heartConfig({ name: 'values', store: { use: 'jsonl' } }));
+    expect((await cli('run', config, '--max-trials', '3', '--quiet')).code).toBe(0);
+    // `-o $OUT` with OUT empty: a file named `--json` was written, exit 0, nothing on stdout.
+    const out = await cliIn(dir, 'export', config, '-o', '--json');
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('-o needs a value and got `--json`');
+    expect(existsSync(join(dir, '--json'))).toBe(false);
+    expect(out.stdout).toBe('');
+    const study = await cli('trials', config, '--study', '--json');
+    expect(study.code).toBe(2);
+    expect(study.stdout).toBe('');
+    // Meant as the value: said with `=`.
+    const meant = await cli('trials', config, '--study=--json');
+    expect(meant.code).toBe(1);
+    expect(meant.stderr).toContain('--json');
+    // Not the flag: after `--`, before the command, or to a command without it.
+    for (const args of [
+      ['run', config, '--', '--json'],
+      ['--json', 'run', config],
+      ['schema', '--json'],
+    ]) {
+      const run = await cli(...args);
+      expect([args, run.code]).toEqual([args, 2]);
+      expect([args, run.stdout]).toEqual([args, '']);
+    }
+    // The flag: errors as JSON.
+    const json = await cli('trials', config, '--study', 'nope', '--json');
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ errors: [{ code: 'STUDY_NOT_FOUND' }] });
   });
 
   it('says an unknown command asked for help is unknown, with its did-you-mean', async () => {

@@ -297,6 +297,14 @@ const readCsv = (path: string, text: string, space: CompiledSpace): TrialFile =>
         `\`parzen trials --csv\`, or of Optuna's \`trials_dataframe()\`); found ${JSON.stringify(header)}` +
         `${unknown.length > 0 ? ` (unknown: ${unknown.map((column) => `${column}${alikeParam(column)}`).join(', ')})` : ' (no loss column)'}.`,
     );
+  // A column named twice (a merge's second `loss`): which one is meant cannot be told (trial 87: the last won).
+  const repeated = [...new Set(header.filter((column, i) => header.indexOf(column) !== i))];
+  if (repeated.length > 0)
+    throw new CliError(
+      `${path}: the CSV header names ${repeated.map((column) => `\`${column}\``).join(', ')} more than once ` +
+        `(columns ${repeated.map((column) => header.flatMap((other, i) => (other === column ? [i + 1] : [])).join(' and ')).join('; ')}); ` +
+        'keep one column of each name.',
+    );
   // `parzen trials --csv` of a matrix lists several studies in one file: importing them into one study
   // would mix them. Refuse, naming them (unless `study` is a parameter of the space).
   const studyColumn = header.indexOf('study');

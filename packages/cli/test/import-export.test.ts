@@ -870,6 +870,16 @@ export const manifests = [{
     const header = writeIn(dir, 'header.csv', 'x,model,lr\n0.5,tree,0.1\n');
     expect((await cli('import', target, header)).stderr).toMatch(/header must name .*unknown: lr/);
     expect((await sqliteTrials(join(dir, 'csv.parzen.db'))).length).toBe(3);
+    // A column named twice (a merge's second `loss`): the last one won without a word (trial 87).
+    for (const [file, text, named] of [
+      ['twice-loss.csv', 'x,model,loss,loss\n0.5,tree,0.5,9\n', '`loss` more than once (columns 3 and 4)'],
+      ['twice-param.csv', 'x,model,model,loss\n0.5,tree,svm,0.5\n', '`model` more than once (columns 2 and 3)'],
+    ] as const) {
+      const twice = await cli('import', target, writeIn(dir, file, text));
+      expect(twice.code).toBe(2);
+      expect(twice.stderr).toContain(named);
+    }
+    expect((await sqliteTrials(join(dir, 'csv.parzen.db'))).length).toBe(3);
   });
 
   it('reads an empty cell of an active choice with a null option as null (trial 40: pandas writes null so)', async () => {

@@ -103,6 +103,20 @@ describe('toInternalParams', () => {
     expect(byPointer['/enqueue/2/C']?.expected).toContain('not used');
   });
 
+  it('says which given choice leaves a parameter out, with its value, and a missing choice once (trial 87)', () => {
+    // `degree` is under `kernel` = "poly", which is under `model` = "svm": with `model` = "tree" neither is used,
+    // and `kernel` was not given, so the message names `model` (it named `kernel`).
+    const nested = toInternalParams(space, { x: 0, model: 'tree', depth: 3, degree: 4, width: 16, flag: true }, '/e');
+    expect(nested.issues).toEqual([
+      { pointer: '/e/degree', expected: 'no value: `degree` is not used with `model` = "tree"', found: '4' },
+    ]);
+    const direct = toInternalParams(space, { x: 0, model: 'svm', C: 1, kernel: 'rbf', degree: 4, width: 16, flag: true }, '/e');
+    expect(direct.issues.map((issue) => issue.expected)).toEqual(['no value: `degree` is not used with `kernel` = "rbf"']);
+    // No `model` at all: that is the problem, said once (its branch's `C` was also said "not used").
+    const missing = toInternalParams(space, { x: 0, C: 1, width: 16, flag: true }, '/e');
+    expect(missing.issues.map((issue) => issue.pointer)).toEqual(['/e/model']);
+  });
+
   it('takes a value a rounding away from a continuous bound as the bound (hyperoptLoguniform(Math.log(1e-4), …), trial 30)', () => {
     const space = compileSpace(
       defineSpace({ lr: hyperoptLoguniform(Math.log(1e-4), Math.log(1e-1)), x: uniform(0, 1) }),

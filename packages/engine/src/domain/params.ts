@@ -133,6 +133,26 @@ export interface InternalParamsResult {
 }
 
 /**
+ * The given choices that leave `param` out, said with their values (`` `model` = "tree" ``): for each of its
+ * conditions, the parent when it was given, else what leaves the parent out in turn (trial 87: `gamma` was said
+ * unused "with the values given for `kernel`" when `kernel` was not given and `model` = "tree" left both out).
+ */
+const decidedBy = (space: CompiledSpace, param: ParamNode, params: Readonly<Record<string, number>>): string => {
+  const said = new Set<string>();
+  const walk = (node: ParamNode): void => {
+    for (const condition of node.conditions) {
+      const index = params[condition.parent];
+      const parent = space.byName.get(condition.parent);
+      if (index !== undefined)
+        said.add(`\`${condition.parent}\` = ${JSON.stringify(parent?.optionValues?.[index] ?? index)}`);
+      else if (parent !== undefined) walk(parent);
+    }
+  };
+  walk(param);
+  return [...said].join(', ');
+};
+
+/**
  * Maps params as a user writes them (an option's value for a choice) to internal values, checking them
  * against the space: unknown names, values out of a parameter's support, options that do not exist,
  * values for parameters their parent choice leaves inactive, and (unless `partial`) missing active ones.
@@ -179,7 +199,8 @@ export const toInternalParams = (
       param.conditions.every((condition) => params[condition.parent] !== condition.index)
     ) {
       undecided.add(param.name);
-      if (value !== undefined)
+      // A whole row or entry already has the missing parent said (trial 87: "not used" beside "found none").
+      if (value !== undefined && options.partial)
         issues.push({
           pointer: where,
           expected: `a value for \`${unknownParent.parent}\` too (it decides whether \`${param.name}\` is used)`,
@@ -191,14 +212,14 @@ export const toInternalParams = (
       if (value !== undefined)
         issues.push({
           pointer: where,
-          expected: `no value: \`${param.name}\` is not used with the values given for ${param.conditions.map((condition) => `\`${condition.parent}\``).join(', ')}`,
+          expected: `no value: \`${param.name}\` is not used with ${decidedBy(space, param, params)}`,
           found: describeValue(value),
         });
       continue;
     }
     if (value === undefined) {
-      if (options.partial) undecided.add(param.name);
-      else issues.push({ pointer: where, expected: describeSupport(param), found: MISSING_PARAM });
+      undecided.add(param.name);
+      if (!options.partial) issues.push({ pointer: where, expected: describeSupport(param), found: MISSING_PARAM });
       continue;
     }
     if (param.optionValues !== undefined) {

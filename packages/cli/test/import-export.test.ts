@@ -1019,7 +1019,9 @@ export const manifests = [{
     const listed = out.stderr.split('\n').filter((line) => /^ {2}line \d+: \/params\/model: expected/.test(line));
     expect(listed).toHaveLength(20);
     expect(out.stderr).toContain('  and 5 more problems (the first 20 are listed: fix those and try again)\n');
-    expect(out.stderr).toContain('Every line lacks `model`: a parameter added to the space since these trials ran.');
+    expect(out.stderr).toContain(
+      'Every line lacks `model`, which the space asks of these lines: a parameter added to the space since these trials ran, or left out of the file?',
+    );
     // Not when only some lines lack it.
     const mixed = await cli(
       'import',

@@ -275,7 +275,8 @@ const addedHint = (names: readonly string[], word: string): string => {
   if (names.length === 0) return '';
   const listed = names.map((name) => `\`${name}\``).join(', ');
   return (
-    `\nEvery ${word} lacks ${listed}: ${names.length === 1 ? 'a parameter' : 'parameters'} added to the space since these trials ran. ` +
+    // Not said as fact: a branch's parameter the file has no column for is missing the same way (trial 87).
+    `\nEvery ${word} lacks ${listed}, which the space asks of these ${word}s: ${names.length === 1 ? 'a parameter' : 'parameters'} added to the space since these trials ran, or left out of the file? ` +
     `Give each ${word} the value the earlier runs used (a field in its params, or a column), or leave ${names.length === 1 ? 'it' : 'them'} out of the space to import them.`
   );
 };

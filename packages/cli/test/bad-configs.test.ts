@@ -203,6 +203,11 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
       valid: [{ file: good }],
     });
     expect(run.stderr).toMatch(/broken-mix\.json: not valid JSON/);
+    // Without --json too (trial 87: only the error was printed, so the others were not known to be checked).
+    const text = await cli('validate', broken, good);
+    expect(text.code).toBe(2);
+    expect(text.stdout).toBe(`${good}: valid on its own (checked with the others once they are valid too)`);
+    expect(text.stderr).toMatch(/broken-mix\.json: not valid JSON/);
   });
 
   it('validating many configs of one objective loads it once (trial 58: 150 configs started 150 threads, 24 s)', async () => {

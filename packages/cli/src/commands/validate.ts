@@ -27,15 +27,21 @@ export const validateConfigs = async (paths: readonly string[], output: Output, 
       logger: notesLogger(output),
     });
   } catch (error) {
-    if (!json || !(error instanceof ConfigProblems)) throw error;
-    // With --json, the files that passed their own checks are listed too (trial 58: a mix gave only the
-    // errors); the checks across files (two configs of one study) run once every file is valid.
+    if (!(error instanceof ConfigProblems)) throw error;
+    // The files that passed their own checks are listed too (trial 58: a mix gave only the errors; trial 87:
+    // still so without --json); the checks across files (two configs of one study) run once every file is valid.
     const code = reportError(error, false, output);
     const failed = new Set(error.problems.map((problem) => problem.path));
+    const passed = paths.filter((path) => !failed.has(path));
+    if (!json) {
+      for (const path of passed)
+        output.result(`${path}: valid on its own (checked with the others once they are valid too)`);
+      return code;
+    }
     output.result(
       JSON.stringify({
         errors: error.problems.map((problem) => errorEntry(problem.error, problem.path)),
-        valid: paths.filter((path) => !failed.has(path)).map((file) => ({ file })),
+        valid: passed.map((file) => ({ file })),
       }),
     );
     return code;

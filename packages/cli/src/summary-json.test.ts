@@ -17,7 +17,12 @@ describe('summaryJson', () => {
     expect(summaryJson(summary, 'max-trials').trials).toEqual({ complete: 21, failed: 0, pruned: 17, running: 2 });
   });
 
-  it('leaves out counts of none beyond complete and failed', () => {
-    expect(summaryJson({ ...summary, pruned: 0, running: 0 }).trials).toEqual({ complete: 21, failed: 0 });
+  it('gives every count, 0 too, as studies --json does (trials 87/88: `trials.pruned` was missing when 0)', () => {
+    expect(summaryJson({ ...summary, pruned: 0, running: 0 }).trials).toEqual({
+      complete: 21,
+      failed: 0,
+      pruned: 0,
+      running: 0,
+    });
   });
 });

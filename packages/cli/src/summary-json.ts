@@ -14,9 +14,9 @@ export const inSpaceOrder = (space: CompiledSpace, summary: StudySummary): Study
 
 /**
  * The one-line JSON result of a study, as `run --json` and `best --json` print it:
- * `{"study": "heart", "trials": {"complete": 98, "failed": 2}, "best": {"number": 41, "loss": -371.2, "params": {...}}}`
+ * `{"study": "heart", "trials": {"complete": 98, "failed": 2, "pruned": 0, "running": 0}, "best": {"number": 41, "loss": -371.2, "params": {...}}}`
  * (`best.attrs` when the best trial has attrs)
- * (`trials.pruned` when a pruner stopped trials, `trials.running` when other workers still run some; `best` is null when no trial completed; `stopped` says why a run ended, and `stopMessage` what a
+ * (`trials.running` counts the trials other workers still run; `best` is null when no trial completed; `stopped` says why a run ended, and `stopMessage` what a
  * stopper said when `stopped` is `stopper`).
  */
 export const summaryJson = (
@@ -28,9 +28,10 @@ export const summaryJson = (
   trials: {
     complete: summary.complete,
     failed: summary.failed,
-    ...(summary.pruned === 0 ? {} : { pruned: summary.pruned }),
+    // Every count, 0 too, as `studies --json` gives them (trials 87/88: a script read `trials.pruned` as undefined).
+    pruned: summary.pruned,
     // Trials other workers are still running when this run ends (trial 35: the counts did not add up).
-    ...(summary.running === 0 ? {} : { running: summary.running }),
+    running: summary.running,
   },
   best:
     summary.best === undefined

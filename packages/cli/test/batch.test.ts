@@ -426,8 +426,8 @@ describe('batch experiments', () => {
       trials: unknown;
     }[];
     expect(best.map((item) => [item.study, item.trials])).toEqual([
-      ['mx.seed-1', { complete: 3, failed: 0 }],
-      ['mx.seed-2', { complete: 3, failed: 0 }],
+      ['mx.seed-1', { complete: 3, failed: 0, pruned: 0, running: 0 }],
+      ['mx.seed-2', { complete: 3, failed: 0, pruned: 0, running: 0 }],
     ]);
   });
 });

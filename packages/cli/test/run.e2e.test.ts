@@ -56,7 +56,7 @@ describe('parzen run', () => {
     const bestRun = await cli('best', path, '--json');
     expect(lastJsonLine(bestRun.stdout)).toEqual({
       study: 'heart',
-      trials: { complete: 8, failed: 0 },
+      trials: { complete: 8, failed: 0, pruned: 0, running: 0 },
       best: summary.best,
     });
   });

@@ -82,7 +82,7 @@ describe('tuning it with the parzen CLI', () => {
     const config = join(here, '..', 'experiment.json');
     const run = await parzen('run', config, '--max-trials', '5', '--store', 'memory', '--json', '--quiet');
     expect(run.code).toBe(0);
-    expect(run.last.trials).toEqual({ complete: 5, failed: 0 });
+    expect(run.last.trials).toEqual({ complete: 5, failed: 0, pruned: 0, running: 0 });
     const { params, loss } = run.last.best;
     const subSpace: Record<string, string[]> = {
       knn: ['k'],

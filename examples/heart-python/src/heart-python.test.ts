@@ -43,7 +43,7 @@ describe.concurrent('the seed’s program in Python', () => {
     );
     expect(code).toBe(0);
     const summary = JSON.parse(lines.at(-1) ?? 'null');
-    expect(summary.trials).toEqual({ complete: 4, failed: 0 });
+    expect(summary.trials).toEqual({ complete: 4, failed: 0, pruned: 0, running: 0 });
     const { learning_rate: x, size_of_hidden_layer: y } = summary.best.params;
     expect(summary.best.loss).toBeCloseTo(heart(x, y), 9);
   });

@@ -100,7 +100,7 @@ describe('tuning it with the parzen CLI', () => {
       '--quiet',
     );
     expect(run.code).toBe(0);
-    expect(run.last.trials).toEqual({ complete: 5, failed: 0 });
+    expect(run.last.trials).toEqual({ complete: 5, failed: 0, pruned: 0, running: 0 });
     expect(Object.keys(run.last.best.params).sort()).toEqual(Object.keys(new HyperParameters()).sort());
     expect(run.last.best.loss).toBe(objective(run.last.best.params));
     expect(run.last.best.loss).toBeLessThan(0);

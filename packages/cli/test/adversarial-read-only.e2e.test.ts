@@ -69,7 +69,10 @@ describe.concurrent('read-only commands on an archived (read-only) study', () =>
     expect(readFileSync(file)).toEqual(before);
   });
 
-  it.each(['jsonl', 'sqlite'])('report --serve serves a %s study and writes nothing', async (use) => {
+  it.each([
+    ['jsonl', 'SIGINT'],
+    ['sqlite', 'SIGHUP'],
+  ] as const)('report --serve serves a %s study and writes nothing; %s stops it with 0 (trial 88: SIGHUP killed it)', async (use, signal) => {
     const file = join(dir, use === 'jsonl' ? 'archived.jsonl' : 'archived.db');
     const before = readFileSync(file);
     const config = archivedConfig(`serve-${use}.json`, use, file);
@@ -95,9 +98,9 @@ describe.concurrent('read-only commands on an archived (read-only) study', () =>
     const html = await (await fetch(url)).text();
     expect(html).toContain('"live":true');
     expect(html).toContain('archived');
-    child.kill('SIGINT');
+    child.kill(signal);
     expect(await exited, stderr).toBe(0);
-    expect(stderr).toContain('report server stopped (SIGINT)');
+    expect(stderr).toContain(`report server stopped (${signal})`);
     expect(readFileSync(file)).toEqual(before);
   });
 });

@@ -314,7 +314,7 @@ const outputPath = (format: 'html' | 'svg', flags: ReportFlags, configs: readonl
   return path;
 };
 
-/** A config's study, served until SIGINT or SIGTERM; the store is opened for reading only. */
+/** A config's study, served until SIGINT, SIGTERM or SIGHUP; the store is opened for reading only. */
 const serve = async (
   run: PreparedRun,
   space: CompiledSpace,
@@ -337,7 +337,7 @@ const serve = async (
   );
 };
 
-/** Serves a study's report, read again by `source.load` at each interval, until SIGINT or SIGTERM. */
+/** Serves a study's report, read again by `source.load` at each interval, until SIGINT, SIGTERM or SIGHUP. */
 const serveStudy = async (
   name: string,
   source: { readonly load: () => Promise<ReportStudy>; readonly close: () => Promise<void> },
@@ -369,6 +369,8 @@ const serveStudy = async (
   const signal = await new Promise<NodeJS.Signals>((done) => {
     process.once('SIGINT', () => done('SIGINT'));
     process.once('SIGTERM', () => done('SIGTERM'));
+    // A closed terminal (trial 88: SIGHUP killed it by the signal, 129, where the others end it with 0).
+    process.once('SIGHUP', () => done('SIGHUP'));
   });
   await server.close();
   await source.close();

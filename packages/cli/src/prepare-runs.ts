@@ -60,8 +60,9 @@ export interface PrepareOptions {
   /**
    * Refuse two runs of one study in one store (a config given twice, or two configs with the same `name`
    * and store): in a batch the second would continue the first's study instead of running its own.
+   * `compare`: the same for a comparison page, where the study would count twice (trial 88).
    */
-  readonly oneRunPerStudy?: boolean;
+  readonly oneRunPerStudy?: boolean | 'compare';
   /** Where the studies' plugins' notes go (default: stderr). */
   readonly logger?: Logger;
 }
@@ -655,12 +656,21 @@ const runTwice = (path: string, message: string): ConfigProblem => ({
 });
 
 /** A config file given twice, or the first run that keeps the same study in the same store as an earlier one. */
-const studyRunTwice = (paths: readonly string[], runs: readonly PreparedRun[]): ConfigProblem | undefined => {
+const studyRunTwice = (
+  paths: readonly string[],
+  runs: readonly PreparedRun[],
+  compare = false,
+): ConfigProblem | undefined => {
   const files = paths.map((path) => canonicalFile(resolve(path)));
   const again = files.findIndex((file, index) => files.indexOf(file) !== index);
   if (again >= 0) {
     const path = paths[again] as string;
-    return runTwice(path, `${path} is given twice: a batch runs each config once (a matrix runs its variants).`);
+    return runTwice(
+      path,
+      compare
+        ? `${path} is given twice: a comparison page counts each study once (its runs are its matrix's variants).`
+        : `${path} is given twice: a batch runs each config once (a matrix runs its variants).`,
+    );
   }
   const seen = new Map<string, PreparedRun>();
   for (const run of runs) {
@@ -675,9 +685,11 @@ const studyRunTwice = (paths: readonly string[], runs: readonly PreparedRun[]): 
     }
     return runTwice(
       run.configPath,
-      `study ${study} is also run by ${first.configPath}, in the same ${where}: in one batch the second run ` +
-        "would continue the first one's study (and the comparison count it twice) instead of running its own. " +
-        'Give each config its own `name` or store.',
+      compare
+        ? `study ${study} is also ${first.configPath}'s, in the same ${where}: a comparison page would count it twice. Give each study once.`
+        : `study ${study} is also run by ${first.configPath}, in the same ${where}: in one batch the second run ` +
+            "would continue the first one's study (and the comparison count it twice) instead of running its own. " +
+            'Give each config its own `name` or store.',
     );
   }
   return undefined;
@@ -726,7 +738,10 @@ export const prepareRuns = async (paths: readonly string[], options: PrepareOpti
       problems.push({ path, error });
     }
   }
-  const twice = options.oneRunPerStudy === true && problems.length === 0 ? studyRunTwice(paths, runs) : undefined;
+  const twice =
+    options.oneRunPerStudy !== undefined && options.oneRunPerStudy !== false && problems.length === 0
+      ? studyRunTwice(paths, runs, options.oneRunPerStudy === 'compare')
+      : undefined;
   if (twice !== undefined) problems.push(twice);
   const twoStores = problems.length === 0 ? fileOfTwoStores(runs) : undefined;
   if (twoStores !== undefined) problems.push(twoStores);

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -528,6 +528,23 @@ describe('parzen report: mistakes a user can make, and what they are told', () =
     expect(result.stderr).toBe(
       "parzen: --contour, --pair draw one study's report, but these configs give a comparison page of 2 studies (regret curves and final values: no pair plots or TPE replay). Leave them out, or report one study at a time (one config without a matrix).",
     );
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses a comparison that names one study twice (trial 88: `a.json ./a.json link.json` counted it 3 times)', async () => {
+    const link = join(dir, 'heart-link.json');
+    symlinkSync(config, link);
+    const out = join(dir, 'twice.html');
+    for (const args of [
+      [config, join(dir, '.', 'heart.json')],
+      [config, link],
+    ]) {
+      const result = await cli('report', ...args, '-o', out, '--json');
+      expect(result.code).toBe(2);
+      expect(JSON.parse(result.stdout.split('\n').at(-1) ?? '')).toMatchObject({
+        errors: [{ code: 'STUDY_RUN_TWICE' }],
+      });
+    }
     expect(existsSync(out)).toBe(false);
   });
 

@@ -28,7 +28,10 @@ const parseJson = (text: string, path: string): unknown => {
         : char === undefined
           ? ''
           : (TOKEN_HINTS[char] ?? '');
-    throw new CliError(`${path}: not valid JSON${where}: ${message}${hint}`, EXIT.badInput, 'CONFIG_INVALID');
+    // With an issue as every CONFIG_INVALID has (trial 88: `--json` had no `issues` for this one).
+    throw new CliError(`${path}: not valid JSON${where}: ${message}${hint}`, EXIT.badInput, 'CONFIG_INVALID', {
+      issues: [{ pointer: '', expected: 'valid JSON', found: `${message}${where}${hint}` }],
+    });
   }
   checkDepth(parsed, path);
   const duplicates = duplicateKeys(text);
@@ -42,6 +45,13 @@ const parseJson = (text: string, path: string): unknown => {
         )}${duplicates.length > SHOWN_DUPLICATES ? `, and ${(duplicates.length - SHOWN_DUPLICATES).toLocaleString('en')} more keys` : ''}; JSON keeps only the last value, so remove one.`,
       EXIT.badInput,
       'CONFIG_INVALID',
+      {
+        issues: duplicates.map(({ pointer, position }) => ({
+          pointer,
+          expected: 'each key once',
+          found: `the key again (${lineAndColumn(text, position)})`,
+        })),
+      },
     );
   return withoutExtensionKeys(parsed);
 };

@@ -224,6 +224,11 @@ describe('duplicate JSON keys (trial 62: only the first was named)', () => {
     expect(result.stderr).toMatch(
       /the key at \/space\/x appears twice \(line 1, column \d+\); the key at \/budget\/maxTrials appears twice \(line 1, column \d+\); the key at \/seed appears twice/,
     );
+    // As issues too, like every CONFIG_INVALID (trial 88: a file that is not JSON had none).
+    const json = await cli('validate', path, '--json');
+    const [error] = (JSON.parse(json.stdout.split('\n').at(-1) ?? '') as { errors: { issues: { pointer: string }[] }[] })
+      .errors;
+    expect(error?.issues.map((issue) => issue.pointer)).toEqual(['/space/x', '/budget/maxTrials', '/seed']);
   });
 });
 

@@ -199,7 +199,14 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
     const run = await cli('validate', broken, good, '--json');
     expect(run.code).toBe(2);
     expect(lastJsonLine(run.stdout)).toEqual({
-      errors: [{ file: broken, code: 'CONFIG_INVALID', message: expect.stringContaining('not valid JSON') }],
+      errors: [
+        {
+          file: broken,
+          code: 'CONFIG_INVALID',
+          message: expect.stringContaining('not valid JSON'),
+          issues: [{ pointer: '', expected: 'valid JSON', found: expect.stringContaining('line 3') }],
+        },
+      ],
       valid: [{ file: good }],
     });
     expect(run.stderr).toMatch(/broken-mix\.json: not valid JSON/);

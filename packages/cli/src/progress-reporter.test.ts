@@ -1,6 +1,12 @@
 import type { EngineEvent } from '@parzen/engine';
 import { describe, expect, it } from 'vitest';
-import { createProgressReporter, formatEta, type ProgressMode, pauseProgressBars } from './progress-reporter.js';
+import {
+  barBlocks,
+  createProgressReporter,
+  formatEta,
+  type ProgressMode,
+  pauseProgressBars,
+} from './progress-reporter.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 const study = { name: 'demo', direction: 'minimize', seed: 0, space: {}, createdAt: at } as const;
@@ -143,6 +149,18 @@ describe('progress reporter', () => {
   it('draws a bar with done/total, failures and the best loss on a terminal', async () => {
     const text = await play('auto', true);
     expect(text).toContain('4/4 trials | 1 failed | best 1.25 (#2) | ETA');
+    expect(text).toContain(`${'█'.repeat(40)} 4/4 trials`);
+  });
+
+  it('fits the bar to the terminal: fewer blocks, none on a narrow one (trial 88: 97 cells on 40 columns)', async () => {
+    expect([undefined, 0, 120, 100, 80, 70, 69, 40].map(barBlocks)).toEqual([40, 40, 40, 40, 20, 10, 0, 0]);
+    const { stream, text } = fakeStream(true);
+    (stream as { columns: number }).columns = 40;
+    const reporter = createProgressReporter('auto', stream, {});
+    for (const event of events) reporter.onEvent(event);
+    await reporter.end?.();
+    expect(text()).toContain('4/4 trials | 1 failed | best 1.25 (#2) | ETA');
+    expect(text()).not.toContain('█');
   });
 
   it("writes lines, not a bar, on a CI job's terminal and on a dumb one (trial 69: escape codes in CI logs)", async () => {

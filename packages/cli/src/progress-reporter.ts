@@ -153,10 +153,26 @@ export const formatEta = (ms: number): string => {
   return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
 };
 
+/** What the bar writes after its blocks: about 60 cells (the best loss and the ETA vary). */
+const BAR_TEXT = '{value}/{total} {trials} | {failed} failed | best {best} | ETA {left}';
+
+/**
+ * The bar's blocks for a terminal `columns` wide: 40, fewer so the counts, best loss and ETA fit beside them, none
+ * below 70 columns (trial 88: on 40 columns 97 cells were written with wrapping off, and only the blocks showed).
+ */
+export const barBlocks = (columns: number | undefined): number =>
+  columns === undefined || !(columns > 0) ? 40 : columns < 70 ? 0 : Math.min(40, columns - 60);
+
 const barReporter = (stream: NodeJS.WriteStream): Reporter => {
   const state = initialState();
+  const blocks = barBlocks(stream.columns);
   const bar = new SingleBar(
-    { stream, format: '{bar} {value}/{total} {trials} | {failed} failed | best {best} | ETA {left}', hideCursor: true },
+    {
+      stream,
+      format: blocks === 0 ? BAR_TEXT : `{bar} ${BAR_TEXT}`,
+      ...(blocks === 0 ? {} : { barsize: blocks }),
+      hideCursor: true,
+    },
     Presets.shades_classic,
   );
   let started = false;

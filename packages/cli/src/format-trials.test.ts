@@ -28,6 +28,17 @@ describe('the trials table (trial 52)', () => {
     expect([0, 1, 2, 3, 4, 5].map(cell)).toEqual(['"1"', '1', '"true"', 'true', '"line\\nbreak"', 'plain']);
   });
 
+  it('orders the parameter columns as the space does, not as the first trials set them (trial 87)', () => {
+    const rows: TrialRow[] = [
+      { ...row(0, 1), params: { lr: 0.1, model: 'tree', depth: 3 } },
+      { ...row(1, 1), params: { lr: 0.2, model: 'svm', C: 1, kernel: 'rbf' } },
+    ];
+    const header = (spaceNames?: string[]) =>
+      [...trialsTableLines(rows, false, spaceNames)][0]?.trim().split(/\s+/).slice(3, -1);
+    expect(header(['lr', 'model', 'C', 'kernel', 'gamma', 'depth'])).toEqual(['lr', 'model', 'C', 'kernel', 'depth']);
+    expect(header()).toEqual(['lr', 'model', 'depth', 'C', 'kernel']);
+  });
+
   it('quotes a string with a space at either end, or a separator, format or C1 character (review 54)', () => {
     const values = [' a', 'x\u2028y', 'p\u009bq', 'r\u202etxt', 'a b'];
     const lines = [...trialsTableLines(values.map((value, i) => row(i, value)))];

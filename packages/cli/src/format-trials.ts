@@ -133,8 +133,15 @@ const tableValue = (value: unknown): string =>
  * per parameter, and the error of failed trials (with the last line its program wrote on stderr, if any);
  * produced one by one once the column widths are known.
  */
-export const trialsTableLines = (rows: readonly TrialRow[], salvaged = false): Iterable<string> => {
-  const names = namesOf(rows, 'params');
+export const trialsTableLines = (
+  rows: readonly TrialRow[],
+  salvaged = false,
+  spaceNames: readonly string[] = [],
+): Iterable<string> => {
+  // The space's order, as the CSV's (trial 87: the order the first trials happened to set them), of the
+  // parameters some trial has, then any other name a row has.
+  const seen = namesOf(rows, 'params');
+  const names = [...new Set([...spaceNames.filter((name) => seen.includes(name)), ...seen])];
   const withStudy = new Set(rows.map((row) => row.study)).size > 1;
   const withStep = hasSteps(rows);
   const shift = (withStudy ? 1 : 0) + (withStep ? 1 : 0);

@@ -226,8 +226,9 @@ describe('duplicate JSON keys (trial 62: only the first was named)', () => {
     );
     // As issues too, like every CONFIG_INVALID (trial 88: a file that is not JSON had none).
     const json = await cli('validate', path, '--json');
-    const [error] = (JSON.parse(json.stdout.split('\n').at(-1) ?? '') as { errors: { issues: { pointer: string }[] }[] })
-      .errors;
+    const [error] = (
+      JSON.parse(json.stdout.split('\n').at(-1) ?? '') as { errors: { issues: { pointer: string }[] }[] }
+    ).errors;
     expect(error?.issues.map((issue) => issue.pointer)).toEqual(['/space/x', '/budget/maxTrials', '/seed']);
   });
 });

@@ -72,35 +72,38 @@ describe.concurrent('read-only commands on an archived (read-only) study', () =>
   it.each([
     ['jsonl', 'SIGINT'],
     ['sqlite', 'SIGHUP'],
-  ] as const)('report --serve serves a %s study and writes nothing; %s stops it with 0 (trial 88: SIGHUP killed it)', async (use, signal) => {
-    const file = join(dir, use === 'jsonl' ? 'archived.jsonl' : 'archived.db');
-    const before = readFileSync(file);
-    const config = archivedConfig(`serve-${use}.json`, use, file);
-    const child = spawn(process.execPath, [cliPath, 'report', config, '--serve', '--interval', '100'], {
-      cwd: '/',
-      ...asUser,
-    });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    // 'close', not 'exit': after 'exit' the last stderr lines may still be in the pipe (a flake seen once).
-    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        out += chunk;
-        const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
-        if (match !== null) resolve(match[0]);
+  ] as const)(
+    'report --serve serves a %s study and writes nothing; %s stops it with 0 (trial 88: SIGHUP killed it)',
+    async (use, signal) => {
+      const file = join(dir, use === 'jsonl' ? 'archived.jsonl' : 'archived.db');
+      const before = readFileSync(file);
+      const config = archivedConfig(`serve-${use}.json`, use, file);
+      const child = spawn(process.execPath, [cliPath, 'report', config, '--serve', '--interval', '100'], {
+        cwd: '/',
+        ...asUser,
       });
-      void exited.then((code) => reject(new Error(`report --serve exited ${code}: ${stderr}`)));
-    });
-    const html = await (await fetch(url)).text();
-    expect(html).toContain('"live":true');
-    expect(html).toContain('archived');
-    child.kill(signal);
-    expect(await exited, stderr).toBe(0);
-    expect(stderr).toContain(`report server stopped (${signal})`);
-    expect(readFileSync(file)).toEqual(before);
-  });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+      });
+      // 'close', not 'exit': after 'exit' the last stderr lines may still be in the pipe (a flake seen once).
+      const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+          out += chunk;
+          const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
+          if (match !== null) resolve(match[0]);
+        });
+        void exited.then((code) => reject(new Error(`report --serve exited ${code}: ${stderr}`)));
+      });
+      const html = await (await fetch(url)).text();
+      expect(html).toContain('"live":true');
+      expect(html).toContain('archived');
+      child.kill(signal);
+      expect(await exited, stderr).toBe(0);
+      expect(stderr).toContain(`report server stopped (${signal})`);
+      expect(readFileSync(file)).toEqual(before);
+    },
+  );
 });

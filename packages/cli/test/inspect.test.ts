@@ -509,7 +509,12 @@ describe('parzen studies', () => {
         }),
       );
       for (const command of ['trials', 'best', 'studies', 'export']) {
-        const read = await cli(command, config, '--json', ...(command === 'export' ? ['-o', join(dir, 'x.jsonl')] : []));
+        const read = await cli(
+          command,
+          config,
+          '--json',
+          ...(command === 'export' ? ['-o', join(dir, 'x.jsonl')] : []),
+        );
         expect([command, read.code]).toEqual([command, 2]);
         const error = (JSON.parse(read.stdout) as { errors: { code: string; issues: { pointer: string }[] }[] })
           .errors[0];

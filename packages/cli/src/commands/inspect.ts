@@ -172,7 +172,9 @@ const configTargets = async (path: string, flags: InspectFlags): Promise<Inspect
     const config = variant.config;
     // A name no config may have would pick a store file no run made (trial 88: `inspect.parzen.jsonl`).
     if (config.name !== undefined && !(typeof config.name === 'string' && CONFIG_NAME.test(config.name))) {
-      const issues = [{ pointer: '/name', expected: `a string matching ${CONFIG_NAME.source}`, found: JSON.stringify(config.name) }];
+      const issues = [
+        { pointer: '/name', expected: `a string matching ${CONFIG_NAME.source}`, found: JSON.stringify(config.name) },
+      ];
       throw new ParzenError('CONFIG_INVALID', `Invalid config:\n${formatIssues(issues)}`, { issues });
     }
     const name = typeof config.name === 'string' ? config.name : variant.study;
@@ -425,13 +427,12 @@ function* jsonArray(rows: readonly TrialRow[]): Generator<string> {
 export const listTrials = async (path: string | undefined, flags: InspectFlags, output: Output): Promise<number> => {
   const studies = await forConfig(path, () => loadStudies(path, flags, output));
   const rows: TrialRow[] = studies.flatMap(({ record, space, trials }) => trialRows(record.name, space, trials));
+  const spaceNames = studies.flatMap(({ space }) => space.params.map((param) => param.name));
   if (flags.json === true) await writeLines(output, jsonArray(rows));
   else if (flags.jsonl === true) await writeLines(output, jsonLines(rows));
-  else if (flags.csv === true) {
-    const spaceNames = studies.flatMap(({ space }) => space.params.map((param) => param.name));
-    await writeLines(output, trialsCsvLines(rows, spaceNames));
-  } else if (rows.length === 0) output.result('No trials yet.');
-  else await writeLines(output, trialsTableLines(rows, flags.salvage === true));
+  else if (flags.csv === true) await writeLines(output, trialsCsvLines(rows, spaceNames));
+  else if (rows.length === 0) output.result('No trials yet.');
+  else await writeLines(output, trialsTableLines(rows, flags.salvage === true, spaceNames));
   return 0;
 };
 

@@ -46,7 +46,8 @@ export const paramCell = (value: unknown): string =>
 
 /**
  * The option of a choice a cell names: a JSON-quoted string is that string; otherwise the number,
- * boolean or null the cell reads as, then the cell as text, then Python's `True`/`False`, then any option
+ * boolean or null the cell reads as, then the cell as text, then `True`/`False` (Python) and `TRUE`/`FALSE`
+ * (spreadsheets), then any option
  * whose text it is.
  */
 export const optionFromCell = (options: readonly unknown[], cell: string): unknown => {
@@ -63,8 +64,10 @@ export const optionFromCell = (options: readonly unknown[], cell: string): unkno
     if (cell === 'null') candidates.push(null);
   }
   candidates.push(cell);
-  // Python's spelling (pandas writes a boolean choice as True/False), after the cell's own text.
-  if (cell === 'True' || cell === 'False') candidates.push(cell === 'True');
+  // Python's spelling (pandas writes a boolean choice as True/False) and a spreadsheet's (TRUE/FALSE, trial 87),
+  // after the cell's own text.
+  if (cell === 'True' || cell === 'False' || cell === 'TRUE' || cell === 'FALSE')
+    candidates.push(cell === 'True' || cell === 'TRUE');
   for (const candidate of candidates) {
     const index = options.indexOf(candidate);
     if (index >= 0) return options[index];

@@ -200,7 +200,7 @@ export const toInternalParams = (
     ) {
       undecided.add(param.name);
       // A whole row or entry already has the missing parent said (trial 87: "not used" beside "found none").
-      if (value !== undefined && options.partial)
+      if (value !== undefined && value !== null && options.partial)
         issues.push({
           pointer: where,
           expected: `a value for \`${unknownParent.parent}\` too (it decides whether \`${param.name}\` is used)`,
@@ -209,7 +209,8 @@ export const toInternalParams = (
       continue;
     }
     if (!isActive(param, params)) {
-      if (value !== undefined)
+      // null is "no value" here, as exporters write an unused column (trial 87: pandas' to_json).
+      if (value !== undefined && value !== null)
         issues.push({
           pointer: where,
           expected: `no value: \`${param.name}\` is not used with ${decidedBy(space, param, params)}`,

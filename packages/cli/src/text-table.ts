@@ -1,6 +1,48 @@
+/** Code points that take two cells in a terminal (East Asian wide and fullwidth, emoji). */
+const WIDE: readonly (readonly [number, number])[] = [
+  [0x1100, 0x115f],
+  [0x2e80, 0x303e],
+  [0x3041, 0x33ff],
+  [0x3400, 0x4dbf],
+  [0x4e00, 0x9fff],
+  [0xa000, 0xa4cf],
+  [0xac00, 0xd7a3],
+  [0xf900, 0xfaff],
+  [0xfe30, 0xfe4f],
+  [0xff00, 0xff60],
+  [0xffe0, 0xffe6],
+  [0x1f300, 0x1f64f],
+  [0x1f900, 0x1f9ff],
+  [0x20000, 0x3fffd],
+];
+
+/** Marks that take no cell of their own (combining accents, joiners, variation selectors). */
+const ZERO_WIDTH = /^[\p{Mn}\p{Me}\u200b-\u200f\u2060\ufe00-\ufe0f]$/u;
+
 /**
- * The lines of a text table, headers first: columns aligned with two spaces between them, the columns
- * listed in `right` right-aligned. The widths are found first; each line is then made as it is asked for.
+ * How many terminal cells `text` takes: two for a wide character, none for a combining mark (trial 88: padding
+ * counted code units, and a column with 日本 stood two cells out of line).
+ */
+export const displayWidth = (text: string): number => {
+  let width = 0;
+  for (const char of text) {
+    const code = char.codePointAt(0) as number;
+    if (code < 0x300) width += 1;
+    else if (ZERO_WIDTH.test(char)) continue;
+    else width += WIDE.some(([low, high]) => code >= low && code <= high) ? 2 : 1;
+  }
+  return width;
+};
+
+const padded = (cell: string, width: number, right: boolean): string => {
+  const fill = ' '.repeat(Math.max(0, width - displayWidth(cell)));
+  return right ? fill + cell : cell + fill;
+};
+
+/**
+ * The lines of a text table, headers first: columns aligned with two spaces between them (by terminal cells:
+ * a wide character takes two), the columns listed in `right` right-aligned. The widths are found first; each
+ * line is then made as it is asked for.
  */
 export function* tableLines(
   headers: readonly string[],
@@ -8,16 +50,15 @@ export function* tableLines(
   right: ReadonlySet<number> = new Set(),
 ): Iterable<string> {
   // A loop, not Math.max(...): spreading a study's 150,000 rows as arguments overflows the stack.
-  const widths = headers.map((header) => header.length);
+  const widths = headers.map(displayWidth);
   for (const row of rows)
     row.forEach((cell, column) => {
-      if (cell.length > (widths[column] ?? 0)) widths[column] = cell.length;
+      const width = displayWidth(cell);
+      if (width > (widths[column] ?? 0)) widths[column] = width;
     });
   const line = (cells: readonly string[]) =>
     cells
-      .map((cell, column) =>
-        right.has(column) ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0),
-      )
+      .map((cell, column) => padded(cell, widths[column] ?? 0, right.has(column)))
       .join('  ')
       .trimEnd();
   yield line(headers);

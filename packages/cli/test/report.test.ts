@@ -455,6 +455,10 @@ describe('parzen report', () => {
     expectEveryReplayReproduced(html);
     // It was "missing required argument 'config'"; with neither, it says what to give.
     expect((await cli('report')).stderr).toContain('Give a config, or --store SPEC');
+    // The optional --contour value took the config (trial 88): said so.
+    expect((await cli('report', '--contour', 'base.json', '-o', 'r.html')).stderr).toContain(
+      '(--contour took `base.json` as its function\'s file: put the config first, parzen report base.json --contour)',
+    );
   });
 
   it('fails with STUDY_NOT_FOUND (exit 1) for a study that was never run', async () => {

@@ -519,10 +519,16 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
       '--salvage reads a damaged journal without a config: parzen report --store jsonl:PATH --salvage (or salvage it with parzen export --salvage, then import it).',
     );
   if (paths.length === 0) {
-    if (flags.store === undefined)
+    if (flags.store === undefined) {
+      // `report --contour base.json`: the optional value took the config (trial 88).
+      const took =
+        typeof flags.contour === 'string' && /\.(json|ya?ml)$/i.test(flags.contour)
+          ? ` (--contour took \`${flags.contour}\` as its function's file: put the config first, parzen report ${flags.contour} --contour)`
+          : '';
       throw new CliError(
-        'Give a config, or --store SPEC (e.g. --store jsonl:./study.parzen.jsonl) to report a study as its store keeps it.',
+        `Give a config, or --store SPEC (e.g. --store jsonl:./study.parzen.jsonl) to report a study as its store keeps it${took}.`,
       );
+    }
     return reportStore({ ...flags, store: flags.store }, format, output);
   }
   const prepared = await prepareRuns(paths, {

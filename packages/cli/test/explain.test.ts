@@ -55,6 +55,29 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     expect((JSON.parse(stored.stdout) as { trialNumber: number }).trialNumber).toBe(15);
   });
 
+  it('shows each decision\'s w when the decisions weigh g differently (trial 87: only --json had it)', async () => {
+    const config = journalHeartConfig(dir, 'weights', {
+      space: {
+        x: { type: 'uniform', low: -2, high: 2 },
+        y: { type: 'uniform', low: -2, high: 2 },
+        kind: { type: 'choice', options: ['a', 'b', 'c'] },
+      },
+      suggester: { use: 'tpe', options: { grouping: 'independent' } },
+      budget: { maxTrials: 12 },
+    });
+    expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(0);
+    const json = JSON.parse((await cliIn(dir, 'explain', config, '--json')).stdout) as {
+      explanation: { params: { name: string; aboveWeight: number }[] };
+    };
+    const weight = Object.fromEntries(json.explanation.params.map((param) => [param.name, param.aboveWeight]));
+    expect(weight).toEqual({ x: 0.65, y: 0.65, kind: 1 });
+    const text = (await cliIn(dir, 'explain', config)).stdout;
+    expect(text).toMatch(/^param +value +decided +candidates +log l +log g +w +score /m);
+    expect(text).toMatch(/^kind +\S+ +alone +\d+ +\S+ +\S+ +1 /m);
+    expect(text).toMatch(/^x +\S+ +alone +\d+ +\S+ +\S+ +0\.65 /m);
+    expect(text).toContain('(w as its column says)');
+  });
+
   it("says when the next trial is in TPE's start-up phase", async () => {
     const config = journalHeartConfig(dir, 'early', { suggester: { use: 'tpe' } });
     expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(0);

@@ -94,6 +94,9 @@ export const formatNextSuggestion = (
         : `From ${e.observed} trials observed: l(x) is built from the ${e.below.length} best${listed === '' ? '' : ` (${listed})`}, g(x) from the others.`,
   );
   const finishing = e.params.some((param) => param.candidates.logFinishing !== undefined);
+  // Decisions of other weights (a choice decided alone: discreteAboveWeight) get a w column, so each score
+  // can be checked by hand (trial 87: only --json had it).
+  const weights = e.params.some((param) => param.aboveWeight !== e.aboveWeight);
   const rows = e.params.map((param) => {
     const i = param.winner.index;
     const group = param.group?.filter((member) => member !== param.name) ?? [];
@@ -107,6 +110,7 @@ export const formatNextSuggestion = (
       formatNumber(param.candidates.logL[i] as number),
       formatNumber(param.candidates.logG[i] as number),
       ...(finishing ? [finish === undefined ? '' : formatNumber(finish)] : []),
+      ...(weights ? [formatNumber(param.aboveWeight)] : []),
       formatNumber(param.winner.score),
       `${param.below.length}/${param.above.length}`,
     ];
@@ -119,6 +123,7 @@ export const formatNextSuggestion = (
     'log l',
     'log g',
     ...(finishing ? ['log P(finish)'] : []),
+    ...(weights ? ['w'] : []),
     'score',
     'below/above',
   ];
@@ -129,7 +134,7 @@ export const formatNextSuggestion = (
       new Set(headers.map((_, column) => column).filter((column) => column !== 0 && column !== 2)),
     ),
     `Each decision draws candidates from l(x) and keeps the one of highest score, log l - w·log g${finishing ? ' + log P(finish) (where trials failed)' : ''} ` +
-      `(w = ${formatNumber(e.aboveWeight)}${e.params.some((param) => param.aboveWeight !== e.aboveWeight) ? ', or as the decision says' : ''}); ` +
+      `(${weights ? 'w as its column says' : `w = ${formatNumber(e.aboveWeight)}`}); ` +
       'a joint decision scores the group together. `parzen report` draws these densities; --json gives them in full.',
   );
   return lines.join('\n');

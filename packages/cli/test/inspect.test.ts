@@ -445,6 +445,15 @@ describe('read-only commands do not write or run anything', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/Nothing to resume: No study at/);
     expect(existsSync(missing)).toBe(false);
+    // Its --json error names the config, as run's errors do; explain's too (trial 88).
+    for (const command of ['resume', 'explain']) {
+      const json = await cli(command, path, '--json');
+      expect([command, JSON.parse(json.stdout)]).toMatchObject([
+        command,
+        { errors: [{ file: path, code: 'STUDY_NOT_FOUND' }] },
+      ]);
+    }
+    expect(existsSync(missing)).toBe(false);
   });
 });
 

@@ -12,6 +12,7 @@ import {
   toExternalParams,
 } from '@parzen/engine/plugin';
 import type { NextSuggestion, ReportStudy } from '@parzen/report';
+import { forConfig } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
 import { formatNumber } from '../format-number.js';
 import type { Output } from '../output.js';
@@ -261,7 +262,8 @@ const studyToExplain = async (
  */
 export const explainNext = async (path: string | undefined, flags: ExplainFlags, output: Output): Promise<number> => {
   const report = await import('@parzen/report');
-  const { study: read, waiting, unrun, uncertain } = await studyToExplain(path, flags, output);
+  // A config's errors name its file, as run's do (trial 88: no `file` in --json).
+  const { study: read, waiting, unrun, uncertain } = await forConfig(path, () => studyToExplain(path, flags, output));
   if (read.suggester?.use !== 'tpe') {
     // A study stored without its suggester (made before suggesters were recorded) is not "unknown"'s (trial 63).
     const why =

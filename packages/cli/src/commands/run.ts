@@ -103,10 +103,13 @@ const checkStudiesExist = async (
   const missing = runs.filter((_, at) => notFound(reads[at]));
   const first = reads.find(notFound)?.error as ParzenError | undefined;
   if (present.length === 0 && first !== undefined) {
-    throw new ParzenError(
+    const error = new ParzenError(
       'STUDY_NOT_FOUND',
       `Nothing to resume: ${first.message.replace(/ Run it first\./, '')} Start it with \`${rerun([(runs[0] as PreparedRun).configPath])}\`.`,
     );
+    // One config: the error names its file, as run's errors do (trial 88: no `file` in --json).
+    const paths = [...new Set(runs.map((run) => run.configPath))];
+    throw paths.length === 1 ? new ConfigProblems([{ path: paths[0] as string, error }]) : error;
   }
   // A batch stopped part way (trial 72: "Nothing to resume" while one of its studies was 20 of 150 trials
   // in): the studies it started are resumed, those it never started are said and left to `parzen run`.

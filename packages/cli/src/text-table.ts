@@ -17,7 +17,7 @@ const WIDE: readonly (readonly [number, number])[] = [
 ];
 
 /** Marks that take no cell of their own (combining accents, joiners, variation selectors). */
-const ZERO_WIDTH = /^[\p{Mn}\p{Me}\u200b-\u200f\u2060\ufe00-\ufe0f]$/u;
+const ZERO_WIDTH = /^(?:\p{Mn}|\p{Me}|[\u200b-\u200f\u2060]|[\ufe00-\ufe0f])$/u;
 
 /**
  * How many terminal cells `text` takes: two for a wide character, none for a combining mark (trial 88: padding

@@ -55,7 +55,7 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     expect((JSON.parse(stored.stdout) as { trialNumber: number }).trialNumber).toBe(15);
   });
 
-  it('shows each decision\'s w when the decisions weigh g differently (trial 87: only --json had it)', async () => {
+  it("shows each decision's w when the decisions weigh g differently (trial 87: only --json had it)", async () => {
     const config = journalHeartConfig(dir, 'weights', {
       space: {
         x: { type: 'uniform', low: -2, high: 2 },

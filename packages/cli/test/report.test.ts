@@ -457,7 +457,7 @@ describe('parzen report', () => {
     expect((await cli('report')).stderr).toContain('Give a config, or --store SPEC');
     // The optional --contour value took the config (trial 88): said so.
     expect((await cli('report', '--contour', 'base.json', '-o', 'r.html')).stderr).toContain(
-      '(--contour took `base.json` as its function\'s file: put the config first, parzen report base.json --contour)',
+      "(--contour took `base.json` as its function's file: put the config first, parzen report base.json --contour)",
     );
   });
 

@@ -110,10 +110,20 @@ describe('toInternalParams', () => {
     expect(nested.issues).toEqual([
       { pointer: '/e/degree', expected: 'no value: `degree` is not used with `model` = "tree"', found: '4' },
     ]);
-    const direct = toInternalParams(space, { x: 0, model: 'svm', C: 1, kernel: 'rbf', degree: 4, width: 16, flag: true }, '/e');
-    expect(direct.issues.map((issue) => issue.expected)).toEqual(['no value: `degree` is not used with `kernel` = "rbf"']);
+    const direct = toInternalParams(
+      space,
+      { x: 0, model: 'svm', C: 1, kernel: 'rbf', degree: 4, width: 16, flag: true },
+      '/e',
+    );
+    expect(direct.issues.map((issue) => issue.expected)).toEqual([
+      'no value: `degree` is not used with `kernel` = "rbf"',
+    ]);
     // null for a parameter the row leaves out is no value, as exporters write an unused column (pandas' to_json).
-    const nulls = toInternalParams(space, { x: 0, model: 'tree', depth: 3, C: null, degree: null, width: 16, flag: true }, '/e');
+    const nulls = toInternalParams(
+      space,
+      { x: 0, model: 'tree', depth: 3, C: null, degree: null, width: 16, flag: true },
+      '/e',
+    );
     expect(nulls).toEqual({ internal: { x: 0, model: 1, depth: 3, width: 16, flag: 0 }, issues: [] });
     // No `model` at all: that is the problem, said once (its branch's `C` was also said "not used").
     const missing = toInternalParams(space, { x: 0, C: 1, width: 16, flag: true }, '/e');

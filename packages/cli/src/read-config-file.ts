@@ -222,7 +222,8 @@ export const readConfigFile = (path: string): unknown => {
     const code = (error as NodeJS.ErrnoException).code;
     throw new CliError(
       code === 'ENOENT'
-        ? `${path}: no such config file.`
+        ? // `-` is standard input only for import's trials (trial 88: `run -` said no more).
+          `${path}: no such config file.${path === '-' ? ' A config is read from a file; `-` (standard input) is for the trials file of `parzen import`.' : ''}`
         : code === 'EISDIR'
           ? `${path}: is a folder, not a config file.`
           : `${path}: cannot read: ${(error as Error).message}`,

@@ -356,6 +356,10 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
     const missing = await cli('run', join(dir, 'nope.json'));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/nope\.json: no such config file/);
+    // `run -`: a config is a file; `-` is import's standard input (trial 88).
+    const dash = await cli('validate', '-');
+    expect(dash.code).toBe(2);
+    expect(dash.stderr).toContain('-: no such config file. A config is read from a file; `-` (standard input) is for');
   });
 
   it('rejects bad flags with exit 2', async () => {

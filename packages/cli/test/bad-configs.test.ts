@@ -193,6 +193,28 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
     expect(run.stderr).toMatch(/broken\.json: not valid JSON.*"seed": ,/);
   });
 
+  it('validate says a study its store holds with another space or direction, as run would refuse it', async () => {
+    const store = { use: 'jsonl', options: { path: './held.parzen.jsonl' } };
+    const ran = writeIn(dir, 'held.json', heartConfig({ name: 'held', store, budget: { maxTrials: 2 } }));
+    expect((await cli('run', ran, '--quiet')).code).toBe(0);
+    const before = readFileSync(join(dir, 'held.parzen.jsonl'));
+    const edited = heartConfig({ name: 'held', store, budget: { maxTrials: 2 } });
+    const widened = writeIn(dir, 'held-wider.json', {
+      ...edited,
+      space: { ...(edited.space as object), x: { type: 'uniform', low: -10, high: 10 } },
+    });
+    const other = writeIn(dir, 'held-other.json', heartConfig({ name: 'held-other', store, budget: { maxTrials: 2 } }));
+    const result = await cli('validate', widened, other, '--json');
+    expect(result.code).toBe(1);
+    expect(lastJsonLine(result.stdout)).toMatchObject({
+      errors: [{ file: widened, code: 'STUDY_MISMATCH', issues: [{ pointer: '/space/x' }] }],
+      valid: [{ file: other }],
+    });
+    // Unchanged, it is valid; nothing was written to the store.
+    expect((await cli('validate', ran)).code).toBe(0);
+    expect(readFileSync(join(dir, 'held.parzen.jsonl'))).toEqual(before);
+  });
+
   it('validate --json on a mix lists the valid files beside the errors; a file that is not JSON is CONFIG_INVALID (trial 58)', async () => {
     const broken = writeIn(dir, 'broken-mix.json', '{\n  "name": "x",\n');
     const good = writeIn(dir, 'good-mix.json', heartConfig({ name: 'good-mix' }));

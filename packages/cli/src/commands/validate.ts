@@ -1,10 +1,12 @@
 import type { LoadedExperiment } from '@parzen/engine';
 import { countOf } from '@parzen/engine/host';
+import { checkSameStudy } from '@parzen/engine/plugin';
 import { ConfigProblems } from '../config-problems.js';
 import { listNames } from '../list-names.js';
 import { notesLogger, type Output } from '../output.js';
 import { closeStarted, prepareRuns } from '../prepare-runs.js';
 import { errorEntry, reportError } from '../report-error.js';
+import { readStudyRecords } from '../study-trials.js';
 
 /** `, NAME VALUE`, unless every variant has the default (`none`, or `byDefault`). */
 const optional = (name: string, value: string, byDefault = 'none'): string =>
@@ -12,6 +14,28 @@ const optional = (name: string, value: string, byDefault = 'none'): string =>
 
 /** `, 2 enqueued trials`, unless no variant enqueues any. */
 const enqueued = (value: string): string => (value === '0 enqueued trials' ? '' : `, ${value}`);
+
+/**
+ * Says the problems, then the files that passed their own checks (trial 58: a mix gave only the errors; trial 87:
+ * still so without --json); the checks across files (two configs of one study) run once every file is valid.
+ */
+const reportProblems = (error: ConfigProblems, paths: readonly string[], output: Output, json: boolean): number => {
+  const code = reportError(error, false, output);
+  const failed = new Set(error.problems.map((problem) => problem.path));
+  const passed = paths.filter((path) => !failed.has(path));
+  if (!json) {
+    for (const path of passed)
+      output.result(`${path}: valid on its own (checked with the others once they are valid too)`);
+    return code;
+  }
+  output.result(
+    JSON.stringify({
+      errors: error.problems.map((problem) => errorEntry(problem.error, problem.path)),
+      valid: passed.map((file) => ({ file })),
+    }),
+  );
+  return code;
+};
 
 /**
  * `parzen validate <config...>`: checks each config like `run` does (schema, space, plugin options, the
@@ -28,25 +52,24 @@ export const validateConfigs = async (paths: readonly string[], output: Output, 
     });
   } catch (error) {
     if (!(error instanceof ConfigProblems)) throw error;
-    // The files that passed their own checks are listed too (trial 58: a mix gave only the errors; trial 87:
-    // still so without --json); the checks across files (two configs of one study) run once every file is valid.
-    const code = reportError(error, false, output);
-    const failed = new Set(error.problems.map((problem) => problem.path));
-    const passed = paths.filter((path) => !failed.has(path));
-    if (!json) {
-      for (const path of passed)
-        output.result(`${path}: valid on its own (checked with the others once they are valid too)`);
-      return code;
-    }
-    output.result(
-      JSON.stringify({
-        errors: error.problems.map((problem) => errorEntry(problem.error, problem.path)),
-        valid: passed.map((file) => ({ file })),
-      }),
-    );
-    return code;
+    return reportProblems(error, paths, output, json);
   }
   await closeStarted(runs);
+  // A study its store already holds with another direction or space: the run would refuse it before any
+  // trial (STUDY_MISMATCH), so validate says so now (a store that cannot be read is left to the run).
+  const reads = await readStudyRecords(runs.map((run) => run.experiment));
+  const mismatched = runs.flatMap((run, at) => {
+    const read = reads[at];
+    if (read === undefined || !('value' in read) || read.value === undefined) return [];
+    const { name, direction, space, seed } = run.experiment.config;
+    try {
+      checkSameStudy(read.value, { name, direction, space, seed });
+      return [];
+    } catch (error) {
+      return [{ path: run.configPath, error }];
+    }
+  });
+  if (mismatched.length > 0) return reportProblems(new ConfigProblems(mismatched), paths, output, json);
   const valid: { file: string; studies: string[]; notes?: string[] }[] = [];
   for (const path of paths) {
     const mine = runs.filter((run) => run.configPath === path);

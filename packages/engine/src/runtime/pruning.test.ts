@@ -424,6 +424,15 @@ describe('pruning in the run loop', () => {
     expect((errors[5] as Error).message).toMatch(/up to 2\^53 − 1; found 1152921504606847000 \(beyond 2\^53 − 1/);
     expect((errors[0] as Error).message).toMatch(/step must be a non-negative integer.*-1/);
     expect((errors[2] as Error).message).toMatch(/value must be a finite number.*NaN/);
+    // With issues, as every other invalid input (pointer, expected, found).
+    expect(errors.map((error) => (error as { issues: { pointer: string }[] }).issues.map((i) => i.pointer))).toEqual([
+      ['/step'],
+      ['/step'],
+      ['/value'],
+      ['/value'],
+      ['/step'],
+      ['/step'],
+    ]);
     expect(result.trials[0]?.intermediate).toBeUndefined();
   });
 

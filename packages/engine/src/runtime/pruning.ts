@@ -99,12 +99,16 @@ export const checkReport = (step: unknown, value: unknown): void => {
           ? ' (beyond 2^53 − 1, integers lose their exact value)'
           : ''
       }.`,
+      {
+        issues: [{ pointer: '/step', expected: 'a non-negative integer up to 2^53 − 1', found: describeValue(step) }],
+      },
     );
   }
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new ParzenError(
       'REPORT_INVALID',
       `report(step, value): value must be a finite number; found ${describeValue(value)} at step ${step}.`,
+      { issues: [{ pointer: '/value', expected: 'a finite number', found: describeValue(value) }] },
     );
   }
 };

@@ -49,7 +49,7 @@ describe.concurrent('the heart example', () => {
     const store = join(tempFolder('parzen-heart-'), 'heart.jsonl');
     const first = await tune(['--seed', '5', '--max-trials', '25', '--store', store, '--json']);
     expect(first.status).toBe(0);
-    expect(first.json.trials).toEqual({ complete: 25, failed: 0 });
+    expect(first.json.trials).toEqual({ complete: 25, failed: 0, pruned: 0, running: 0 });
     const { learningRate, sizeOfHiddenLayer } = first.json.best.params;
     expect(first.json.best.loss).toBe(heart(learningRate, sizeOfHiddenLayer));
     expect(first.stderr).toContain(`Best trial #${first.json.best.number}`);

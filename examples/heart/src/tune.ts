@@ -84,7 +84,13 @@ const jsonResult = (result: RunResult) => ({
     result.summary.best === undefined
       ? null
       : { number: result.summary.best.number, loss: result.summary.best.loss, params: result.summary.bestParams },
-  trials: { complete: result.summary.complete, failed: result.summary.failed },
+  // Every count, 0 too, as `parzen run --json` gives them.
+  trials: {
+    complete: result.summary.complete,
+    failed: result.summary.failed,
+    pruned: result.summary.pruned,
+    running: result.summary.running,
+  },
 });
 
 const main = async (): Promise<number> => {

@@ -118,6 +118,28 @@ describe('toInternalParams', () => {
     expect(direct.issues.map((issue) => issue.expected)).toEqual([
       'no value: `degree` is not used with `kernel` = "rbf"',
     ]);
+    // A choice given a value it has no option for: that is said, and what is under it is left unjudged (review 91:
+    // `degree` was said unused "with `model` = "svm"", the branch that uses it).
+    for (const partial of [false, true]) {
+      const invalid = toInternalParams(
+        space,
+        { x: 0, model: 'svm', C: 1, kernel: 'linear', degree: 4, width: 16, flag: true },
+        '/e',
+        { partial },
+      );
+      expect(invalid.issues.map((issue) => issue.pointer)).toEqual(['/e/kernel']);
+      const top = toInternalParams(space, { x: 0, model: 'forest', depth: 3, width: 16, flag: true }, '/e', {
+        partial,
+      });
+      expect(top.issues.map((issue) => issue.pointer)).toEqual(['/e/model']);
+    }
+    // A choice whose option is null is named with null, not its index.
+    const nullable = compileSpace(defineSpace({ n: choice([null, option('on', { k: uniform(0, 1) })]) }));
+    expect(toInternalParams(nullable, { n: null, k: 0.5 }, '').issues[0]?.expected).toBe(
+      'no value: `k` is not used with `n` = null',
+    );
+    // In an enqueue entry (partial), null under a choice not given is no value either.
+    expect(toInternalParams(space, { x: 0, C: null }, '/e', { partial: true }).issues).toEqual([]);
     // null for a parameter the row leaves out is no value, as exporters write an unused column (pandas' to_json).
     const nulls = toInternalParams(
       space,

@@ -143,9 +143,10 @@ const decidedBy = (space: CompiledSpace, param: ParamNode, params: Readonly<Reco
     for (const condition of node.conditions) {
       const index = params[condition.parent];
       const parent = space.byName.get(condition.parent);
-      if (index !== undefined)
-        said.add(`\`${condition.parent}\` = ${JSON.stringify(parent?.optionValues?.[index] ?? index)}`);
-      else if (parent !== undefined) walk(parent);
+      if (index !== undefined) {
+        const options = parent?.optionValues;
+        said.add(`\`${condition.parent}\` = ${JSON.stringify(options === undefined ? index : options[index])}`);
+      } else if (parent !== undefined) walk(parent);
     }
   };
   walk(param);
@@ -199,8 +200,9 @@ export const toInternalParams = (
       param.conditions.every((condition) => params[condition.parent] !== condition.index)
     ) {
       undecided.add(param.name);
-      // A whole row or entry already has the missing parent said (trial 87: "not used" beside "found none").
-      if (value !== undefined && value !== null && options.partial)
+      // A whole row or entry already has the missing parent said (trial 87: "not used" beside "found none"),
+      // and a parent given a value no option has is said as that (review 91).
+      if (value !== undefined && value !== null && options.partial && !(unknownParent.parent in given))
         issues.push({
           pointer: where,
           expected: `a value for \`${unknownParent.parent}\` too (it decides whether \`${param.name}\` is used)`,
@@ -229,9 +231,12 @@ export const toInternalParams = (
       // (trial 68: "expected one of "ü", found "ü"").
       const strings = param.optionValues.filter((option): option is string => typeof option === 'string');
       const alike = typeof value === 'string' ? sameTextHint(value, strings) : '';
-      if (index < 0)
+      if (index < 0) {
         issues.push({ pointer: where, expected: describeSupport(param), found: `${describeValue(value)}${alike}` });
-      else params[param.name] = index;
+        // Which of its branches is meant is unknown: the parameters under it are left unjudged (review 91: they
+        // were said unused "with" the choice above it).
+        undecided.add(param.name);
+      } else params[param.name] = index;
       continue;
     }
     const number = typeof value === 'number' ? atBound(param, value) : value;

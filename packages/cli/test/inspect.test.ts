@@ -506,7 +506,7 @@ describe('parzen studies', () => {
   });
 
   it('refuses a config whose name no config may have, as run does, not reading a store file it made up (trial 88)', async () => {
-    for (const name of ['a b', 5]) {
+    for (const name of ['a b', 5, undefined]) {
       const config = writeIn(
         dir,
         'badly-named.json',

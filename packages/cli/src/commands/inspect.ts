@@ -171,9 +171,16 @@ const configTargets = async (path: string, flags: InspectFlags): Promise<Inspect
   for (const variant of variants) {
     const config = variant.config;
     // A name no config may have would pick a store file no run made (trial 88: `inspect.parzen.jsonl`).
-    if (config.name !== undefined && !(typeof config.name === 'string' && CONFIG_NAME.test(config.name))) {
+    // No name either (review 91: `study.parzen.jsonl` was read, another config's study if one named `study` ran there).
+    if (!(typeof config.name === 'string' && CONFIG_NAME.test(config.name))) {
       const issues = [
-        { pointer: '/name', expected: `a string matching ${CONFIG_NAME.source}`, found: JSON.stringify(config.name) },
+        config.name === undefined
+          ? { pointer: '/name', expected: 'a value (required)', found: 'nothing' }
+          : {
+              pointer: '/name',
+              expected: `a string matching ${CONFIG_NAME.source}`,
+              found: JSON.stringify(config.name),
+            },
       ];
       throw new ParzenError('CONFIG_INVALID', `Invalid config:\n${formatIssues(issues)}`, { issues });
     }

@@ -210,6 +210,21 @@ const readBounded = (path: string): Buffer => {
  * alias bomb. A UTF-8 byte order mark is ignored.
  */
 export const readConfigFile = (path: string): unknown => {
+  try {
+    return readConfigText(path);
+  } catch (error) {
+    // Every CONFIG_INVALID carries issues in `--json` (review 91: bad YAML, an empty or binary file had none).
+    if (!(error instanceof CliError) || error.code !== 'CONFIG_INVALID' || error.place.issues !== undefined)
+      throw error;
+    const found = error.message.startsWith(`${path}: `) ? error.message.slice(path.length + 2) : error.message;
+    throw new CliError(error.message, error.exitCode, error.code, {
+      ...error.place,
+      issues: [{ pointer: '', expected: 'a config: one JSON or YAML object', found }],
+    });
+  }
+};
+
+const readConfigText = (path: string): unknown => {
   let text: string;
   // Checked on the bytes (review 63: a U+FFFD the file holds was taken for a decoding failure).
   let utf8: boolean;

@@ -369,6 +369,14 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
   it('rejects bad YAML and a missing file', async () => {
     const yaml = writeIn(dir, 'broken.yaml', 'name: x\nspace: [a\n');
     expect((await cli('run', yaml)).stderr).toMatch(/broken\.yaml: not valid YAML/);
+    // With an issue in --json, as every CONFIG_INVALID (review 91); an empty file too.
+    const empty = writeIn(dir, 'empty.json', '');
+    for (const file of [yaml, empty]) {
+      const json = await cli('validate', file, '--json');
+      expect(lastJsonLine(json.stdout)).toMatchObject({
+        errors: [{ code: 'CONFIG_INVALID', issues: [{ pointer: '', expected: 'a config: one JSON or YAML object' }] }],
+      });
+    }
     // Written with CRLF line ends: the excerpt without its carriage returns (trial 68: they hid the ^).
     const crlf = writeIn(dir, 'broken-crlf.yaml', 'name: x\r\nspace:\r\n  x: {type: uniform, low: 1\r\n');
     const said = await cli('validate', crlf);

@@ -199,6 +199,28 @@ const isKnownColumn = (column: string, header: readonly string[]): boolean =>
   optunaAttr(column) !== undefined ||
   (column === 'value' && !header.includes('loss'));
 
+/**
+ * The field a column fills, as {@link csvRow} reads it (a parameter, an attribute, the loss, ...), or undefined
+ * for a column it leaves out; two columns of one field are refused.
+ */
+const columnTarget = (space: CompiledSpace, header: readonly string[], column: string): string | undefined => {
+  const param = space.byName.has(column);
+  if ((IGNORED_COLUMNS.includes(column) || isOptunaIgnored(column)) && !param) return undefined;
+  const prefixed = param ? undefined : prefixedParam(space, column);
+  const optunaName = param ? undefined : optunaAttr(column);
+  if (prefixed !== undefined) return `param ${prefixed}`;
+  if (optunaName !== undefined) return `attr ${optunaName}`;
+  if (column.startsWith('attrs.')) return `attr ${column.slice('attrs.'.length)}`;
+  if (column === 'loss' || (column === 'value' && !space.byName.has('value') && !header.includes('loss')))
+    return 'loss';
+  if (column === 'state') return 'state';
+  if (column in OPTUNA_TIMES && !param) return OPTUNA_TIMES[column];
+  if (CSV_COLUMNS.includes(column)) return column;
+  if (column in TRIALS_CSV_COLUMNS) return TRIALS_CSV_COLUMNS[column];
+  if (ERROR_COLUMNS.includes(column) && !(param && !header.includes(`params.${column}`))) return `error ${column}`;
+  return `param ${column}`;
+};
+
 /** A parameter's cell as the objective would see it: the option whose text it is, or a number. */
 const cellValue = (space: CompiledSpace, name: string, cell: string): unknown => {
   const options = space.byName.get(name)?.optionValues;
@@ -297,13 +319,19 @@ const readCsv = (path: string, text: string, space: CompiledSpace): TrialFile =>
         `\`parzen trials --csv\`, or of Optuna's \`trials_dataframe()\`); found ${JSON.stringify(header)}` +
         `${unknown.length > 0 ? ` (unknown: ${unknown.map((column) => `${column}${alikeParam(column)}`).join(', ')})` : ' (no loss column)'}.`,
     );
-  // A column named twice (a merge's second `loss`): which one is meant cannot be told (trial 87: the last won).
-  const repeated = [...new Set(header.filter((column, i) => header.indexOf(column) !== i))];
+  // Two columns of one field (a merge's second `loss`; `x` beside `params.x`): which one is meant cannot be told
+  // (trial 87, review 91: the last won).
+  const byTarget = new Map<string, number[]>();
+  header.forEach((column, i) => {
+    const target = columnTarget(space, header, column);
+    if (target !== undefined) byTarget.set(target, [...(byTarget.get(target) ?? []), i]);
+  });
+  const repeated = [...byTarget.values()].filter((columns) => columns.length > 1);
   if (repeated.length > 0)
     throw new CliError(
-      `${path}: the CSV header names ${repeated.map((column) => `\`${column}\``).join(', ')} more than once ` +
-        `(columns ${repeated.map((column) => header.flatMap((other, i) => (other === column ? [i + 1] : [])).join(' and ')).join('; ')}); ` +
-        'keep one column of each name.',
+      `${path}: the CSV header has more than one column for the same field: ${repeated
+        .map((columns) => columns.map((i) => `\`${header[i]}\` (column ${i + 1})`).join(' and '))
+        .join('; ')}; keep one of each.`,
     );
   // `parzen trials --csv` of a matrix lists several studies in one file: importing them into one study
   // would mix them. Refuse, naming them (unless `study` is a parameter of the space).

@@ -872,8 +872,15 @@ export const manifests = [{
     expect((await sqliteTrials(join(dir, 'csv.parzen.db'))).length).toBe(3);
     // A column named twice (a merge's second `loss`): the last one won without a word (trial 87).
     for (const [file, text, named] of [
-      ['twice-loss.csv', 'x,model,loss,loss\n0.5,tree,0.5,9\n', '`loss` more than once (columns 3 and 4)'],
-      ['twice-param.csv', 'x,model,model,loss\n0.5,tree,svm,0.5\n', '`model` more than once (columns 2 and 3)'],
+      ['twice-loss.csv', 'x,model,loss,loss\n0.5,tree,0.5,9\n', '`loss` (column 3) and `loss` (column 4)'],
+      ['twice-param.csv', 'x,model,model,loss\n0.5,tree,svm,0.5\n', '`model` (column 2) and `model` (column 3)'],
+      // Two spellings of one field (review 91).
+      ['spelled.csv', 'x,params.x,model,loss\n0.5,0.25,tree,0.5\n', '`x` (column 1) and `params.x` (column 2)'],
+      [
+        'attrs.csv',
+        'x,model,loss,attrs.k,user_attrs_k\n0.5,tree,0.5,1,2\n',
+        '`attrs.k` (column 4) and `user_attrs_k` (column 5)',
+      ],
     ] as const) {
       const twice = await cli('import', target, writeIn(dir, file, text));
       expect(twice.code).toBe(2);

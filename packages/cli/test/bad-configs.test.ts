@@ -210,6 +210,9 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
       errors: [{ file: widened, code: 'STUDY_MISMATCH', issues: [{ pointer: '/space/x' }] }],
       valid: [{ file: other }],
     });
+    // Without --json: the other config was checked with it, so it is valid, not "valid on its own" (review 91).
+    const text = await cli('validate', widened, other);
+    expect(text.stdout).toBe(`${other}: valid`);
     // Unchanged, it is valid; nothing was written to the store.
     expect((await cli('validate', ran)).code).toBe(0);
     expect(readFileSync(join(dir, 'held.parzen.jsonl'))).toEqual(before);

@@ -23,9 +23,14 @@ const reportProblems = (error: ConfigProblems, paths: readonly string[], output:
   const code = reportError(error, false, output);
   const failed = new Set(error.problems.map((problem) => problem.path));
   const passed = paths.filter((path) => !failed.has(path));
+  // Refused by a check across the files (one study twice, a study its store holds otherwise), the others were
+  // checked with them too (review 91).
+  const across = error.problems.every((problem) =>
+    ['STUDY_RUN_TWICE', 'STUDY_MISMATCH'].includes((problem.error as { code?: string }).code ?? ''),
+  );
   if (!json) {
     for (const path of passed)
-      output.result(`${path}: valid on its own (checked with the others once they are valid too)`);
+      output.result(`${path}: valid${across ? '' : ' on its own (checked with the others once they are valid too)'}`);
     return code;
   }
   output.result(

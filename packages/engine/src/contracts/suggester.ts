@@ -31,6 +31,12 @@ export interface SuggestContext {
    * publishes it as a `suggestion.explained` event. Never required.
    */
   readonly explain?: (explanation: unknown) => void;
+  /**
+   * Aborts when the run stops for good (a forced stop, or the end of its grace period): the engine then stops
+   * waiting for this suggestion, and the trial fails `INTERRUPTED`. A suggester that waits on something
+   * (a service, a worker) may listen to it to stop that work.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**

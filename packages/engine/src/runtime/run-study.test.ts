@@ -113,6 +113,45 @@ describe('runStudy', () => {
     expect(result.trials).toHaveLength(3);
   });
 
+  it.each([
+    ['a forced stop', { forceAt: 50 }],
+    ['the end of the grace period', { graceMs: 0 }],
+  ] as const)(
+    'stops waiting for a suggester that never answers at %s, its trial INTERRUPTED (trial 89: the run hung)',
+    async (_, when) => {
+      let seen: AbortSignal | undefined;
+      const hung: Suggester = {
+        name: 'hung',
+        beginTrial: (context) => {
+          seen = context.signal;
+          return new Promise(() => {});
+        },
+      };
+      const caller = new AbortController();
+      const force = new AbortController();
+      setTimeout(() => caller.abort(), 20);
+      if ('forceAt' in when) setTimeout(() => force.abort(), when.forceAt);
+      const objective = vi.fn(() => 1);
+      const result = await run(
+        objective,
+        { maxTrials: 3 },
+        {
+          suggester: hung,
+          signal: caller.signal,
+          forceSignal: force.signal,
+          ...('graceMs' in when ? { gracePeriodMs: when.graceMs } : {}),
+        },
+      );
+      expect(result.reason).toBe('interrupted');
+      expect(objective).not.toHaveBeenCalled();
+      expect(result.trials.map((trial) => (trial.state === 'failed' ? trial.error.code : trial.state))).toEqual([
+        'INTERRUPTED',
+      ]);
+      // The suggester was given the signal that aborted, to stop its own work.
+      expect(seen?.aborted).toBe(true);
+    },
+  );
+
   it('runs 12 trials at once without Node warning of a listener leak (each running trial listens to the run)', async () => {
     const warnings: string[] = [];
     const listen = (warning: Error) => warnings.push(warning.name);

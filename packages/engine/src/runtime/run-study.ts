@@ -472,7 +472,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         let finished: FinishedTrial;
         inFlight++;
         try {
-          const asked = await askTrial(session, lease, limit, endedBefore !== undefined && queues);
+          const asked = await askTrial(session, lease, limit, endedBefore !== undefined && queues, interrupt.signal);
           if (asked === undefined) {
             reason ??= endedBefore?.reason ?? 'max-trials';
             if (endedBefore?.message !== undefined) stopMessage ??= endedBefore.message;

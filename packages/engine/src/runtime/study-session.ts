@@ -52,6 +52,33 @@ export const mirrorOf = (session: StudySession): StudyMirror => {
 };
 
 /**
+ * A suggestion, or once `signal` aborts an `INTERRUPTED` error in its place (trial 89: a suggester that never
+ * settled made a run impossible to stop, forced or not); what the suggestion gives after that is dropped.
+ */
+const untilAborted = <T>(
+  signal: AbortSignal | undefined,
+  number: number,
+  suggestion: Promise<T>,
+): Promise<T | { readonly error: ParzenError }> => {
+  if (signal === undefined) return suggestion;
+  const interrupted = () => ({
+    error: new ParzenError(
+      'INTERRUPTED',
+      `The run was stopped while the suggester decided trial #${number}'s params; the trial ends without them.`,
+    ),
+  });
+  if (signal.aborted) return Promise.resolve(interrupted());
+  return new Promise((resolve) => {
+    const onAbort = () => resolve(interrupted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    void suggestion.then((value) => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(value);
+    });
+  });
+};
+
+/**
  * Allocates a trial in the store, samples its parameters and records them. Returns undefined when the
  * study already has `limit` trials, or (`onlyEnqueued`) when no enqueued entry waits. If the suggester fails, the trial is recorded as failed and a
  * `SUGGESTER_FAILED` error is thrown.
@@ -61,6 +88,7 @@ export const askTrial = async (
   lease?: Lease,
   limit?: number,
   onlyEnqueued = false,
+  signal?: AbortSignal,
 ): Promise<AskedTrial | undefined> => {
   const { spec, store, suggester } = session;
   const options = {
@@ -89,24 +117,29 @@ export const askTrial = async (
   const suggested = await mirror
     .whileStable(trial.number, async ({ history, running }) => {
       studyTrials = mirror.trialCounts(spec.direction);
-      const decided = await suggestParams(
-        suggester,
-        {
-          study: spec.name,
-          direction: spec.direction,
-          seed: spec.seed,
-          trialNumber: trial.number,
-          space: session.space,
-          history,
-          running,
-          rng: trialRng(spec.seed, trial.number, suggester.name),
-          ...(explain === undefined ? {} : { explain }),
-        },
-        // An enqueued entry's params, when the store handed this trial one.
-        trial.internal,
-      ).then(
-        (internal) => ({ internal }),
-        (error: unknown) => ({ error }),
+      const decided = await untilAborted(
+        signal,
+        trial.number,
+        suggestParams(
+          suggester,
+          {
+            study: spec.name,
+            direction: spec.direction,
+            seed: spec.seed,
+            trialNumber: trial.number,
+            space: session.space,
+            history,
+            running,
+            rng: trialRng(spec.seed, trial.number, suggester.name),
+            ...(explain === undefined ? {} : { explain }),
+            ...(signal === undefined ? {} : { signal }),
+          },
+          // An enqueued entry's params, when the store handed this trial one.
+          trial.internal,
+        ).then(
+          (internal) => ({ internal }),
+          (error: unknown) => ({ error }),
+        ),
       );
       if ('internal' in decided) await store.setParams(spec.name, trial.number, decided.internal);
       return decided;

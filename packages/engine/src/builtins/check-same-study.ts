@@ -147,6 +147,22 @@ const changedByJson = (value: unknown, path: string, seen = new Set<object>()): 
  * @throws `ParzenError` `PLUGIN_INVALID` when the settings are not JSON data (a BigInt, a cycle).
  */
 export const studySuggester = (suggester: Suggester): StudySuggester => {
+  // A study records its suggester by name (trial 89: a nameless one wrote a study line its store could not read).
+  const name: unknown = suggester.name;
+  if (typeof name !== 'string' || name.trim() === '')
+    throw new ParzenError(
+      'PLUGIN_INVALID',
+      `A suggester needs a \`name\` (a non-empty string: a study records which suggester drew its trials); this one has ${name === undefined ? 'none' : JSON.stringify(name)}.`,
+      {
+        issues: [
+          {
+            pointer: '/suggester/name',
+            expected: 'a non-empty string',
+            found: name === undefined ? 'nothing' : JSON.stringify(name),
+          },
+        ],
+      },
+    );
   if (suggester.settings === undefined) return { name: suggester.name };
   let settings: Record<string, unknown>;
   try {

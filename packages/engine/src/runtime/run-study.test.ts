@@ -152,6 +152,16 @@ describe('runStudy', () => {
     },
   );
 
+  it.each([undefined, 42, ''])('refuses a suggester named %s before the study is written (trial 89)', async (name) => {
+    const store = createMemoryStore();
+    const nameless = { ...priorSuggester, name } as unknown as Suggester;
+    await expect(run(() => 1, { maxTrials: 2 }, { suggester: nameless, store })).rejects.toMatchObject({
+      code: 'PLUGIN_INVALID',
+      message: expect.stringContaining('A suggester needs a `name`'),
+    });
+    expect(await store.listStudies?.()).toEqual([]);
+  });
+
   it('runs 12 trials at once without Node warning of a listener leak (each running trial listens to the run)', async () => {
     const warnings: string[] = [];
     const listen = (warning: Error) => warnings.push(warning.name);

@@ -130,6 +130,14 @@ export const firstDifferenceAfterResume = async (options: SuggesterContractOptio
 export const describeSuggesterContract = (name: string, options: SuggesterContractOptions): void => {
   const space = compileSpace(contractSpace);
   describe(`${name} satisfies the Suggester contract`, () => {
+    it('has a name, a non-empty string (a study records it)', async () => {
+      const suggester = await options.create();
+      expect(
+        typeof suggester.name === 'string' && suggester.name.trim() !== '',
+        `name: ${String(suggester.name)}`,
+      ).toBe(true);
+    });
+
     it('suggests only active parameters, each in its support', async () => {
       const { trials, begun } = await run(options, 1);
       expect(trials.length).toBe(options.trials ?? 40);

@@ -1,6 +1,8 @@
-import { coreServices, guardedContext, mapServices } from '../composition/create-plugin.js';
-import type { PluginContext, PluginKind } from '../contracts/manifest.js';
-import type { Logger, ServiceToken } from '../contracts/services.js';
+import { coreServices, createPlugin, guardedContext, mapServices } from '../composition/create-plugin.js';
+import { checkPluginChoice } from '../config/validate-config.js';
+import type { PluginContext, PluginKind, PluginPackage } from '../contracts/manifest.js';
+import { type Logger, type PluginFactory, SERVICES, type ServiceToken } from '../contracts/services.js';
+import { createRegistry } from '../di/registry.js';
 
 /** What {@link testPluginContext} takes: the context's fields and services to bind (by token). */
 export interface TestPluginContextOptions {
@@ -15,6 +17,11 @@ export interface TestPluginContextOptions {
    * what a run would refuse (trial 70: a reporter that wrote the store passed its tests). Unset: unguarded.
    */
   readonly kind?: PluginKind;
+  /**
+   * Plugin packages whose plugins the context's `plugins` service creates (a wrapping plugin makes its inner
+   * one with it: trial 89, the contract suite could not run one), their options checked as a config's are.
+   */
+  readonly plugins?: readonly PluginPackage[];
 }
 
 /**
@@ -30,11 +37,19 @@ export const testPluginContext = (
     warn: (message) => logged.push(`warn: ${message}`),
   };
   const bound = coreServices(options.seed ?? 0, logger);
-  for (const [token, value] of options.services ?? []) bound.set(token.id, value);
   const services = mapServices(
     bound,
-    'in this test context: pass it, testPluginContext({ services: [[token, value]] })',
+    'in this test context: pass it, testPluginContext({ services: [[token, value]] }) (or plugins: [packages] for the plugins service)',
   );
   const context = { baseDir: options.baseDir ?? process.cwd(), study: options.study ?? 'test', services };
+  if (options.plugins !== undefined) {
+    const registry = createRegistry(options.plugins.flatMap((pack) => pack.manifests));
+    const plugins: PluginFactory = {
+      names: (kind) => registry.names(kind),
+      create: async (kind, choice) => createPlugin(registry, context, kind, checkPluginChoice(registry, kind, choice)),
+    };
+    bound.set(SERVICES.plugins.id, plugins);
+  }
+  for (const [token, value] of options.services ?? []) bound.set(token.id, value);
   return { ...(options.kind === undefined ? context : guardedContext(options.kind, context)), logged };
 };

@@ -123,6 +123,10 @@ describe('Study: mistakes from JavaScript are ParzenErrors that say what was exp
     });
     expect((await study.trials())[0]?.state).toBe('running');
     expect(await study.tell(trial.number, { loss: 0.3, attrs: { model: 'a' } })).toMatchObject({ state: 'complete' });
+    // Of a trial that does not exist, or has finished, it says that, not "still running" (trial 89).
+    await expect(study.tell(50, 'abc' as never)).rejects.toMatchObject({ code: 'TRIAL_NOT_FOUND' });
+    await expect(study.tell(trial.number, 'abc' as never)).rejects.toMatchObject({ code: 'TRIAL_ALREADY_FINISHED' });
+    expect((await study.trials())[0]).toMatchObject({ state: 'complete', loss: 0.3 });
     // NaN is a value the objective produced: the trial fails, as Optuna's does.
     const next = await study.ask();
     expect(await study.tell(next.number, Number.NaN)).toMatchObject({

@@ -36,6 +36,7 @@ import {
   ParzenError,
   storeUnsupported,
   TrialPruned,
+  trialNotFound,
 } from './errors.js';
 import { callCatching, cutOffMessage, guardListener } from './events/cut-off.js';
 import type { EngineEvent } from './events/engine-event.js';
@@ -503,7 +504,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    * with a lease that is not stale (the stale-trial rule: a live worker on this host, else a lease not yet
    * lapsed) is a run's. Looked up in the study's mirror (only what changed since the last look is read).
    */
-  private async refuseTrialOfRun(method: 'tell' | 'prune', number: number): Promise<void> {
+  private async refuseTrialOfRun(method: 'tell' | 'prune', number: number): Promise<Trial | undefined> {
     const trial = await mirrorOf(this.session).withAllTrials((trials) => {
       const at = trials[number];
       return at?.number === number ? at : trials.find((t) => t.number === number);
@@ -516,6 +517,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
         `study.${method}(${number}): trial #${number} is being evaluated by a run (optimize, fmin or a worker), which records its result. ` +
           'Tell only the trials you asked for with study.ask().',
       );
+    return trial;
   }
 
   /**
@@ -546,7 +548,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     checkTrialNumber('tell', number);
     // `tell(n, new TrialPruned())`: pruned, as `prune(n)` (review 62: a failed trial with code PRUNED).
     if (result instanceof TrialPruned) return this.prune(number);
-    await this.refuseTrialOfRun('tell', number);
+    const told = await this.refuseTrialOfRun('tell', number);
     const evaluation =
       result instanceof Error
         ? { status: 'failed' as const, error: thrownErrorInfo(result) }
@@ -556,7 +558,11 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     if (
       evaluation.status === 'failed' &&
       (evaluation.error.code === 'OBJECTIVE_NOT_A_NUMBER' || evaluation.error.code === 'OBJECTIVE_BAD_ATTRS')
-    )
+    ) {
+      // Not "still running" of a trial that is not (trial 89): the store says what it is (no trial, or finished),
+      // and records nothing.
+      if (told === undefined) throw trialNotFound(this.name, number);
+      if (told.state !== 'running') return await tellTrial(this.session, number, evaluation);
       throw new ParzenError(
         'CONFIG_INVALID',
         `${withoutKeptLoss(evaluation.error)} Nothing was recorded: trial #${number} is still running; tell it again with a ` +
@@ -571,6 +577,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
           ],
         },
       );
+    }
     try {
       return await tellTrial(this.session, number, evaluation);
     } finally {

@@ -114,6 +114,19 @@ describe('suggestParams: the engine walks the space, the suggester begins the tr
     await expect(suggestParams(noSampler, context())).rejects.toThrow('no sampleGroup');
   });
 
+  it('says a beginTrial that gives no TrialSampler against the contract, not with a TypeError (trial 89)', async () => {
+    for (const [given, said] of [
+      [undefined, 'beginTrial gave nothing'],
+      [{}, 'beginTrial gave {}'],
+    ] as const) {
+      const bad: Suggester = { name: 'bad', beginTrial: () => given as never };
+      await expect(suggestParams(bad, context())).rejects.toMatchObject({
+        code: 'SUGGESTER_FAILED',
+        message: expect.stringContaining(`Suggester \`bad\`: ${said}`),
+      });
+    }
+  });
+
   it('rejects a group value outside the support or missing', async () => {
     const wild = recording({ groups: [['x', 'y']], sampleGroup: () => ({ x: 3, y: 0.5 }) });
     await expect(suggestParams(wild.suggester, context())).rejects.toMatchObject({

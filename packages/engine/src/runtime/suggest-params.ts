@@ -18,6 +18,14 @@ const badGroup = (suggester: string, message: string): ParzenError =>
 
 /** The group index of every grouped parameter; a name in two groups, or not in the space, is an error. */
 const groupIndex = (suggester: string, sampler: TrialSampler, context: SuggestContext): Map<string, number> => {
+  // What beginTrial gave, said against the contract (trial 89: undefined or {} failed with the engine's own
+  // TypeErrors, "current.sampleParam is not a function").
+  if (typeof sampler !== 'object' || sampler === null || typeof sampler.sampleParam !== 'function')
+    throw new ParzenError(
+      'SUGGESTER_FAILED',
+      `Suggester \`${suggester}\`: beginTrial gave ${describeValue(sampler)}; it must give (or resolve to) a TrialSampler, an object with a sampleParam(param, decided) method (and sampleGroup with groups).`,
+      { plugin: suggester },
+    );
   const index = new Map<string, number>();
   (sampler.groups ?? []).forEach((group, g) => {
     for (const name of group) {

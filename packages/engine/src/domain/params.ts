@@ -94,7 +94,8 @@ const atBound = (param: ParamNode, value: number): number => {
   return value;
 };
 
-const describeSupport = (param: ParamNode): string => {
+/** What a parameter's values may be, as a user writes them (a choice's option values). */
+export const describeSupport = (param: ParamNode): string => {
   const d = param.distribution;
   switch (d.kind) {
     case 'categorical':

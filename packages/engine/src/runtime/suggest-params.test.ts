@@ -133,6 +133,26 @@ describe('suggestParams: the engine walks the space, the suggester begins the tr
       code: 'SUGGESTER_OUT_OF_SPACE',
       message: expect.stringContaining('`x` the value 3'),
     });
+    // Saying what it may be: the grid, an integer, an option index (trial 89).
+    const gridded = compileSpace({
+      w: { type: 'quniform', low: 0, high: 10, q: 2 },
+      k: { type: 'choice', options: ['a', 'b'] },
+    });
+    for (const [values, said] of [
+      [{ w: 3, k: 0 }, 'the value 3, outside its quniform distribution (expected a multiple of 2 from 0 to 10)'],
+      [
+        { w: 2, k: 2 },
+        'the value 2, outside its categorical distribution (expected an option index, an integer from 0 to 1)',
+      ],
+    ] as const) {
+      const off: Suggester = {
+        name: 'off',
+        beginTrial: () => ({ sampleParam: (param) => values[param.name as 'w' | 'k'] }),
+      };
+      await expect(suggestParams(off, { ...context(), space: gridded })).rejects.toMatchObject({
+        message: expect.stringContaining(said),
+      });
+    }
     const unset = recording({ groups: [['x', 'y']], sampleGroup: () => ({ x: 0.5, y: undefined }) as never });
     await expect(suggestParams(unset.suggester, context())).rejects.toMatchObject({
       message: expect.stringContaining('gave no value for `y`'),

@@ -2,14 +2,19 @@ import type { SuggestContext, Suggester, TrialSampler } from '../contracts/sugge
 import type { ParamNode } from '../domain/compile-space.js';
 import { isInSupport } from '../domain/distribution.js';
 import type { ParamAssignment } from '../domain/params.js';
-import { isActive } from '../domain/params.js';
+import { describeSupport, isActive } from '../domain/params.js';
 import { describeValue, ParzenError } from '../errors.js';
 
 const outOfSpace = (suggester: string, param: ParamNode, value: unknown): ParzenError =>
   new ParzenError(
     'SUGGESTER_OUT_OF_SPACE',
     `Suggester \`${suggester}\` gave parameter \`${param.name}\` the value ${describeValue(value)}, ` +
-      `outside its ${param.distribution.kind} distribution.`,
+      // What it may be (trial 89: "outside its quniform distribution" for 3 on a grid of 2 said nothing of the grid).
+      `outside its ${param.distribution.kind} distribution (expected ${
+        param.distribution.kind === 'categorical'
+          ? `an option index, an integer from 0 to ${param.distribution.size - 1}`
+          : describeSupport(param)
+      }).`,
     { plugin: suggester },
   );
 

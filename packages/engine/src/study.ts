@@ -71,6 +71,7 @@ export interface AddTrialsResult<S extends SpaceDefinition = SpaceDefinition> {
 
 /** What {@link Study.open} takes: the study name, space, suggester, store, seed and direction. */
 export interface StudyOptions<S extends SpaceDefinition = SpaceDefinition> {
+  /** The study's name in its store; default `study` (two studies opened without one on a shared store are one). */
   readonly name?: string | undefined;
   readonly space: S;
   readonly suggester: Suggester;

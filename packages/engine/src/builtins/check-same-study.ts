@@ -89,7 +89,7 @@ export const checkSameStudy = (stored: StudyRecord, spec: StudySpec): void => {
   if (stored.direction !== spec.direction) {
     throw new ParzenError(
       'STUDY_MISMATCH',
-      `Study \`${spec.name}\` in the store is a ${stored.direction} study; the config says ${spec.direction}. ` +
+      `Study \`${spec.name}\` in the store is a ${stored.direction} study; this run asks for ${spec.direction} (its config or options). ` +
         'Use another study name or another store.',
       { issues: [{ pointer: '/direction', expected: stored.direction, found: spec.direction }] },
     );

@@ -204,6 +204,15 @@ const isKnownColumn = (column: string, header: readonly string[]): boolean =>
  * for a column it leaves out; two columns of one field are refused.
  */
 const columnTarget = (space: CompiledSpace, header: readonly string[], column: string): string | undefined => {
+  // A parameter named as one of the file's own columns (`study`, `number`, `step`, Optuna's `duration`) has its
+  // value in the `params.`/`params_` column, and the plain one is that column (review 92: such a study's
+  // `trials --csv` was refused as naming the parameter twice).
+  if (
+    space.byName.has(column) &&
+    isKnownColumn(column, header) &&
+    (header.includes(`params.${column}`) || header.includes(`params_${column}`))
+  )
+    return `column ${column}`;
   const param = space.byName.has(column);
   if ((IGNORED_COLUMNS.includes(column) || isOptunaIgnored(column)) && !param) return undefined;
   const prefixed = param ? undefined : prefixedParam(space, column);

@@ -819,31 +819,35 @@ export const manifests = [{
 
   it('writes a parameter named like a column (loss, state, attrs.x) as params.NAME, and reads it back', async () => {
     // scikit-learn's `loss` is a parameter many spaces have; its column was a second `loss`.
+    // And named like the informing columns, study, number and step (review 92: refused as named twice).
     const named = {
       loss: { type: 'choice', options: ['hinge', 'log'] },
       state: { type: 'uniform', low: 0, high: 1 },
+      study: { type: 'choice', options: ['a', 'b'] },
+      number: { type: 'uniformint', low: 1, high: 9 },
+      step: { type: 'uniform', low: 0, high: 1 },
     } as const satisfies SpaceDefinition;
     const journal = join(dir, 'named.parzen.jsonl');
     const source = createJsonlStore({ path: journal });
     await source.openStudy({ name: 'named', direction: 'minimize', seed: 1, space: named });
     const trial = await source.createTrial('named');
-    await source.setParams('named', trial?.number ?? -1, { loss: 1, state: 0.25 });
+    const internal = { loss: 1, state: 0.25, study: 1, number: 7, step: 0.5 };
+    await source.setParams('named', trial?.number ?? -1, internal);
+    await source.reportIntermediate?.('named', trial?.number ?? -1, 3, 0.9);
     await source.finishTrial('named', trial?.number ?? -1, { state: 'complete', loss: 0.5 });
     await source.close();
     const csv = await cli('trials', '--store', `jsonl:${journal}`, '--csv');
     expect(csv.stdout.split('\n')[0]).toBe(
-      'study,number,state,loss,params.loss,params.state,error_code,error_message,started_at,finished_at',
+      'study,number,state,loss,step,params.loss,params.state,params.study,params.number,params.step,error_code,error_message,started_at,finished_at',
     );
-    expect(csv.stdout.split('\n')[1]).toMatch(/^named,0,complete,0\.5,log,0\.25,/);
+    expect(csv.stdout.split('\n')[1]).toMatch(/^named,0,complete,0\.5,3,log,0\.25,b,7,0\.5,/);
     const file = writeIn(dir, 'named.csv', `${csv.stdout}\n`);
     const target = sqliteConfig('named', named);
     const imported = await cli('import', target, file);
     expect(imported.stderr).toBe('');
     const store = createSqliteStore({ path: join(dir, 'named.parzen.db'), readOnly: true });
     try {
-      expect(await store.listTrials('named')).toMatchObject([
-        { state: 'complete', loss: 0.5, internal: { loss: 1, state: 0.25 } },
-      ]);
+      expect(await store.listTrials('named')).toMatchObject([{ state: 'complete', loss: 0.5, internal }]);
     } finally {
       await store.close();
     }

@@ -152,6 +152,23 @@ describe('runStudy', () => {
     },
   );
 
+  it('does not ask the suggester for trials still waiting their turn once the run is stopped for good (review 92)', async () => {
+    let asked = 0;
+    const hung: Suggester = {
+      name: 'hung',
+      beginTrial: () => {
+        asked++;
+        return new Promise(() => {});
+      },
+    };
+    const force = new AbortController();
+    setTimeout(() => force.abort(), 30);
+    const result = await run(() => 1, { maxTrials: 4 }, { suggester: hung, forceSignal: force.signal, concurrency: 3 });
+    expect(result.reason).toBe('interrupted');
+    expect(asked).toBe(1);
+    expect(result.trials.every((trial) => trial.state === 'failed' && trial.error.code === 'INTERRUPTED')).toBe(true);
+  });
+
   it.each([undefined, 42, ''])('refuses a suggester named %s before the study is written (trial 89)', async (name) => {
     const store = createMemoryStore();
     const nameless = { ...priorSuggester, name } as unknown as Suggester;

@@ -58,16 +58,18 @@ export const mirrorOf = (session: StudySession): StudyMirror => {
 const untilAborted = <T>(
   signal: AbortSignal | undefined,
   number: number,
-  suggestion: Promise<T>,
+  suggest: () => Promise<T>,
 ): Promise<T | { readonly error: ParzenError }> => {
-  if (signal === undefined) return suggestion;
+  if (signal === undefined) return suggest();
   const interrupted = () => ({
     error: new ParzenError(
       'INTERRUPTED',
       `The run was stopped while the suggester decided trial #${number}'s params; the trial ends without them.`,
     ),
   });
+  // Already stopped: the suggester is not asked at all (review 92: trials waiting their turn still called it).
   if (signal.aborted) return Promise.resolve(interrupted());
+  const suggestion = suggest();
   return new Promise((resolve) => {
     const onAbort = () => resolve(interrupted());
     signal.addEventListener('abort', onAbort, { once: true });
@@ -117,9 +119,7 @@ export const askTrial = async (
   const suggested = await mirror
     .whileStable(trial.number, async ({ history, running }) => {
       studyTrials = mirror.trialCounts(spec.direction);
-      const decided = await untilAborted(
-        signal,
-        trial.number,
+      const decided = await untilAborted(signal, trial.number, () =>
         suggestParams(
           suggester,
           {

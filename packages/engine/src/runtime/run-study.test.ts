@@ -152,6 +152,28 @@ describe('runStudy', () => {
     },
   );
 
+  it('starts no objective whose params were decided after a stop (review 92: queued trials ran after Ctrl-C)', async () => {
+    const slow: Suggester = {
+      name: 'slow',
+      beginTrial: async (context) => {
+        await sleep(60);
+        return priorSuggester.beginTrial(context);
+      },
+    };
+    const caller = new AbortController();
+    setTimeout(() => caller.abort(), 20);
+    const objective = vi.fn(() => 1);
+    const result = await run(objective, { maxTrials: 6 }, { suggester: slow, signal: caller.signal, concurrency: 3 });
+    expect(result.reason).toBe('interrupted');
+    expect(objective).not.toHaveBeenCalled();
+    expect(result.trials.length).toBeGreaterThan(0);
+    for (const trial of result.trials)
+      expect(trial).toMatchObject({
+        state: 'failed',
+        error: { code: 'INTERRUPTED', message: expect.stringContaining('before') },
+      });
+  });
+
   it('does not ask the suggester for trials still waiting their turn once the run is stopped for good (review 92)', async () => {
     let asked = 0;
     const hung: Suggester = {

@@ -275,7 +275,14 @@ const csvRow = (space: CompiledSpace, header: readonly string[], fields: readonl
     // The last step of a `parzen trials --csv` row is kept as its JSON lines keep it, so the import says
     // that the learning curve is not there (trial 59: said for the JSON lines, not for the CSV).
     if (column === 'step' && /^\d+$/.test(cell.trim()) && !space.byName.has(column)) row.step = Number(cell);
-    if (cell === '' || (ignored && !space.byName.has(column))) continue;
+    // A column of the file's own named like a parameter that has its `params.` column (review 93: the trial
+    // number went into a parameter named `number`).
+    if (
+      cell === '' ||
+      (ignored && !space.byName.has(column)) ||
+      (ignored && columnTarget(space, header, column) === `column ${column}`)
+    )
+      continue;
     const prefixed = space.byName.has(column) ? undefined : prefixedParam(space, column);
     const optunaName = space.byName.has(column) ? undefined : optunaAttr(column);
     if (prefixed !== undefined) params[prefixed] = cellValue(space, prefixed, cell);

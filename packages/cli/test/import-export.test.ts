@@ -848,6 +848,18 @@ export const manifests = [{
     const store = createSqliteStore({ path: join(dir, 'named.parzen.db'), readOnly: true });
     try {
       expect(await store.listTrials('named')).toMatchObject([{ state: 'complete', loss: 0.5, internal }]);
+      // With the params. column first, the plain one (the trial's number) still is not the parameter (review 93).
+      const lines = csv.stdout.split('\n');
+      const header = (lines[0] as string).split(',');
+      const swap = (line: string) => {
+        const cells = line.split(',');
+        const at = header.indexOf('params.number');
+        [cells[1], cells[at]] = [cells[at] as string, cells[1] as string];
+        return cells.join(',');
+      };
+      const swapped = writeIn(dir, 'named-swapped.csv', `${swap(lines[0] as string)}\n${swap(lines[1] as string)}\n`);
+      expect((await cli('import', target, swapped, '--allow-repeats')).code).toBe(0);
+      expect((await store.listTrials('named')).map((trial) => trial.internal.number)).toEqual([7, 7]);
     } finally {
       await store.close();
     }

@@ -153,19 +153,24 @@ describe('runStudy', () => {
   );
 
   it('starts no objective whose params were decided after a stop (review 92: queued trials ran after Ctrl-C)', async () => {
+    // The stop comes while the first suggestion is being decided (from inside it: no timer to race under load).
+    const caller = new AbortController();
+    let asked = 0;
     const slow: Suggester = {
       name: 'slow',
       beginTrial: async (context) => {
-        await sleep(60);
+        asked++;
+        caller.abort();
+        await sleep(30);
         return priorSuggester.beginTrial(context);
       },
     };
-    const caller = new AbortController();
-    setTimeout(() => caller.abort(), 20);
     const objective = vi.fn(() => 1);
     const result = await run(objective, { maxTrials: 6 }, { suggester: slow, signal: caller.signal, concurrency: 3 });
     expect(result.reason).toBe('interrupted');
     expect(objective).not.toHaveBeenCalled();
+    // Trials waiting their turn did not ask the suggester (reviews 92, 93).
+    expect(asked).toBe(1);
     expect(result.trials.length).toBeGreaterThan(0);
     for (const trial of result.trials)
       expect(trial).toMatchObject({

@@ -190,8 +190,12 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
   const interrupt = new AbortController();
   // Every running trial listens to it: with more than 10 at once, Node would warn of a leak that is none.
   setMaxListeners(0, interrupt.signal);
+  // Aborts at the first stop the caller asks for (a Ctrl-C, `signal`, `forceSignal`), whatever ended the run
+  // before (review 93: after maxSeconds or a stopper, a Ctrl-C left trials being decided to start).
+  const stopAsked = new AbortController();
   const onStop = () => {
     reason ??= 'interrupted';
+    stopAsked.abort();
     // Infinity (or no grace period given): running trials are waited for.
     if (options.gracePeriodMs !== undefined && Number.isFinite(options.gracePeriodMs))
       // The caller's reason travels on (trial 38: `abort(new Error('user cancelled'))` was not said).
@@ -199,6 +203,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
   };
   const onForce = () => {
     reason ??= 'interrupted';
+    stopAsked.abort();
     // An aborted signal always has a reason (an AbortError when none was given): the first signal's then.
     const forced = options.forceSignal?.reason;
     const plain = forced === undefined || (forced instanceof Error && forced.name === 'AbortError');
@@ -472,7 +477,10 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         let finished: FinishedTrial;
         inFlight++;
         try {
-          const asked = await askTrial(session, lease, limit, endedBefore !== undefined && queues, interrupt.signal);
+          const asked = await askTrial(session, lease, limit, endedBefore !== undefined && queues, {
+            interrupt: interrupt.signal,
+            stopAsked: stopAsked.signal,
+          });
           if (asked === undefined) {
             reason ??= endedBefore?.reason ?? 'max-trials';
             if (endedBefore?.message !== undefined) stopMessage ??= endedBefore.message;
@@ -480,22 +488,21 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           }
           // Stopped (a Ctrl-C, the caller's signal) while its params were decided: its objective does not start
           // (review 92: with concurrency 3, trials waiting their turn ran up to 1.4 s after the stop).
-          finished =
-            reason === 'interrupted'
-              ? await finishRunTrial(
-                  session,
-                  asked,
-                  now(),
-                  {
-                    state: 'failed',
-                    error: {
-                      code: 'INTERRUPTED',
-                      message: "The run was stopped before this trial's objective started.",
-                    },
+          finished = stopAsked.signal.aborted
+            ? await finishRunTrial(
+                session,
+                asked,
+                now(),
+                {
+                  state: 'failed',
+                  error: {
+                    code: 'INTERRUPTED',
+                    message: "The run was stopped before this trial's objective started.",
                   },
-                  warn,
-                )
-              : await runOne(asked);
+                },
+                warn,
+              )
+            : await runOne(asked);
         } finally {
           inFlight--;
         }
@@ -555,7 +562,12 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
         await worker();
       } catch (error) {
         // A store that gave up waiting (for a lock, say) because the run was told to stop: a stop, not a failure.
-        if (reason === 'interrupted' && error instanceof ParzenError && error.code === 'INTERRUPTED') return;
+        if (
+          (reason === 'interrupted' || stopAsked.signal.aborted) &&
+          error instanceof ParzenError &&
+          error.code === 'INTERRUPTED'
+        )
+          return;
         fatal ??= error;
         reason ??= 'error';
       }

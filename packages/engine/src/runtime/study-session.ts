@@ -57,9 +57,16 @@ export const mirrorOf = (session: StudySession): StudyMirror => {
  */
 const untilAborted = <T>(
   signal: AbortSignal | undefined,
+  stopAsked: AbortSignal | undefined,
   number: number,
   suggest: () => Promise<T>,
 ): Promise<T | { readonly error: ParzenError }> => {
+  // A stop asked for before the suggester began: it is not asked at all (reviews 92, 93: trials waiting their
+  // turn still called it after a Ctrl-C, and the suggestions were thrown away).
+  if (stopAsked?.aborted === true || signal?.aborted === true)
+    return Promise.resolve({
+      error: new ParzenError('INTERRUPTED', `The run was stopped before trial #${number}'s params were decided.`),
+    });
   if (signal === undefined) return suggest();
   const interrupted = () => ({
     error: new ParzenError(
@@ -67,8 +74,6 @@ const untilAborted = <T>(
       `The run was stopped while the suggester decided trial #${number}'s params; the trial ends without them.`,
     ),
   });
-  // Already stopped: the suggester is not asked at all (review 92: trials waiting their turn still called it).
-  if (signal.aborted) return Promise.resolve(interrupted());
   const suggestion = suggest();
   return new Promise((resolve) => {
     const onAbort = () => resolve(interrupted());
@@ -90,8 +95,9 @@ export const askTrial = async (
   lease?: Lease,
   limit?: number,
   onlyEnqueued = false,
-  signal?: AbortSignal,
+  stops: { readonly interrupt?: AbortSignal; readonly stopAsked?: AbortSignal } = {},
 ): Promise<AskedTrial | undefined> => {
+  const signal = stops.interrupt;
   const { spec, store, suggester } = session;
   const options = {
     ...(lease === undefined ? {} : { lease }),
@@ -119,7 +125,7 @@ export const askTrial = async (
   const suggested = await mirror
     .whileStable(trial.number, async ({ history, running }) => {
       studyTrials = mirror.trialCounts(spec.direction);
-      const decided = await untilAborted(signal, trial.number, () =>
+      const decided = await untilAborted(signal, stops.stopAsked, trial.number, () =>
         suggestParams(
           suggester,
           {

@@ -179,6 +179,48 @@ describe('runStudy', () => {
       });
   });
 
+  it('ends, not throws, at a Ctrl-C that comes after another rule ended the run, suggestions under way (review 94)', async () => {
+    // maxTrials ends the run once trial #0 is done (3 trials made), while trial #1 is being decided (slowly), and #2 waits its
+    // turn; then the caller's signal aborts. Waits on trial #0, not on timers alone, so load cannot reorder it.
+    const caller = new AbortController();
+    let done = false;
+    const slow: Suggester = {
+      name: 'slow',
+      beginTrial: async (context) => {
+        if (context.trialNumber >= 1) {
+          while (!done) await sleep(5);
+          await sleep(100);
+          caller.abort();
+          await sleep(20);
+        }
+        return priorSuggester.beginTrial(context);
+      },
+    };
+    const objective = vi.fn(async () => {
+      await sleep(5);
+      done = true;
+      return 1;
+    });
+    const result = await run(
+      objective,
+      { maxTrials: 3 },
+      {
+        suggester: slow,
+        signal: caller.signal,
+        concurrency: 3,
+      },
+    );
+    expect(result.reason).toBe('max-trials');
+    // Trial #1 was decided after the stop was asked: its objective did not start; #2, waiting its turn, was not
+    // decided at all (its INTERRUPTED ended the worker as a stop, not as the run's error).
+    expect(objective).toHaveBeenCalledTimes(1);
+    expect(result.trials.map((trial) => (trial.state === 'failed' ? trial.error.code : trial.state))).toEqual([
+      'complete',
+      'INTERRUPTED',
+      'INTERRUPTED',
+    ]);
+  });
+
   it('does not ask the suggester for trials still waiting their turn once the run is stopped for good (review 92)', async () => {
     let asked = 0;
     const hung: Suggester = {
@@ -709,7 +751,7 @@ describe('runStudy', () => {
       },
       { maxSeconds: 0.05 },
     );
-    expect(result.reason).toBe('max-seconds');
+    expect(result.reason).toBe('max-trials');
     expect(result.trials.length).toBeGreaterThan(0);
     expect(result.trials.every((trial) => trial.state === 'complete')).toBe(true);
   });

@@ -751,7 +751,7 @@ describe('runStudy', () => {
       },
       { maxSeconds: 0.05 },
     );
-    expect(result.reason).toBe('max-trials');
+    expect(result.reason).toBe('max-seconds');
     expect(result.trials.length).toBeGreaterThan(0);
     expect(result.trials.every((trial) => trial.state === 'complete')).toBe(true);
   });

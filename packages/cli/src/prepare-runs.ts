@@ -739,7 +739,7 @@ export const prepareRuns = async (paths: readonly string[], options: PrepareOpti
     }
   }
   const twice =
-    options.oneRunPerStudy !== undefined && options.oneRunPerStudy !== false && problems.length === 0
+    options.oneRunPerStudy && problems.length === 0
       ? studyRunTwice(paths, runs, options.oneRunPerStudy === 'compare')
       : undefined;
   if (twice !== undefined) problems.push(twice);

@@ -77,6 +77,18 @@ describe('compileSpace', () => {
         found: '"float" (did you mean `loguniform`? Optuna\'s float with log=True)',
       }),
     );
+    // A missing type: the field that holds a type's name is named as the one meant; else the fields read.
+    expect(issues({ x: { kind: 'uniform', low: 0, high: 1 } })).toEqual([
+      {
+        pointer: '/x/type',
+        expected: expect.any(String),
+        found: 'nothing (`kind` is "uniform": did you mean `type`?)',
+      },
+    ]);
+    expect(issues({ x: { low: 0, high: 1 } })).toEqual([
+      { pointer: '/x/type', expected: expect.any(String), found: 'nothing (its fields: `low`, `high`)' },
+    ]);
+    expect(issues({ x: {} })).toEqual([{ pointer: '/x/type', expected: expect.any(String), found: 'nothing' }]);
     // Trial 62: Optuna's `choices` and hyperopt's `hp.uniform`.
     expect(issues({ m: { type: 'choice', choices: ['a', 'b'] } })).toContainEqual(
       expect.objectContaining({ pointer: '/m/choices', found: 'an unknown field `choices` (did you mean `options`?)' }),

@@ -180,6 +180,17 @@ interface CheckedParameter {
   readonly subSpaces: readonly (Record<string, unknown> | undefined)[];
 }
 
+/**
+ * Why a parameter has no `type`, from its other fields: a field holding a type's name (`"kind": "uniform"`, the
+ * word other tools use) is named as the one meant; else the fields it has, so the message shows what was read.
+ */
+const missingTypeHint = (raw: Readonly<Record<string, unknown>>): string => {
+  const keys = Object.keys(raw);
+  const named = keys.find((key) => PARAMETER_TYPES.includes(raw[key] as ParameterType));
+  if (named !== undefined) return ` (\`${named}\` is ${JSON.stringify(raw[named])}: did you mean \`type\`?)`;
+  return keys.length === 0 ? '' : ` (its fields: ${keys.map((key) => `\`${key}\``).join(', ')})`;
+};
+
 const checkParameter = (
   raw: unknown,
   pointer: string,
@@ -201,7 +212,9 @@ const checkParameter = (
           ? " (did you mean `loguniform`? Optuna's float with log=True)"
           : typeof type === 'string'
             ? didYouMeanValue(type, PARAMETER_TYPES)
-            : ''
+            : type === undefined
+              ? missingTypeHint(raw)
+              : ''
       }`,
     });
     return undefined;

@@ -116,6 +116,7 @@ export const API_OPTIONS = {
     required: ['space', 'suggester'],
   },
   'study.optimize': { rules: RUN, required: [] },
+  'study.ask': { rules: { signal }, required: [] },
   // The config says what the run is; these say how it is loaded and stopped (trial 73: `gracePeriodMs`
   // was taken without a word, and a stuck objective held the run its 30 s).
   runExperiment: {

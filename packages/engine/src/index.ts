@@ -81,6 +81,7 @@ export type { RunResult } from './runtime/run-study.js';
 export type { AskedTrial } from './runtime/study-session.js';
 export {
   type AddTrialsResult,
+  type AskOptions,
   type BestTrial,
   type OptimizeOptions,
   type StopWhen,

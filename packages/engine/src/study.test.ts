@@ -211,6 +211,41 @@ describe('Study: mistakes from JavaScript are ParzenErrors that say what was exp
     expect((await study.ask()).params).toEqual({ x: 0.5 }); // only the one that was meant was queued
     expect((await study.ask()).params).not.toEqual({ x: 0.5 });
   });
+
+  it('ask stops waiting for a suggester that never answers when its signal aborts; the trial is failed, the next ask works', async () => {
+    let hang = true;
+    let asked = 0;
+    const hung: Suggester = {
+      name: 'hung',
+      beginTrial: (context) => {
+        asked++;
+        return hang ? new Promise(() => {}) : prior.beginTrial(context);
+      },
+    };
+    const study = await Study.open({ space: { x: uniform(0, 1) }, suggester: hung });
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 20);
+    await expect(study.ask({ signal: stop.signal })).rejects.toMatchObject({
+      code: 'INTERRUPTED',
+      message: expect.stringContaining("while the suggester decided trial #0's params"),
+    });
+    const [first] = await study.trials();
+    expect(first).toMatchObject({ number: 0, state: 'failed', error: { code: 'INTERRUPTED' } });
+    // Already aborted: no trial is made and the suggester is not asked.
+    await expect(study.ask({ signal: stop.signal })).rejects.toMatchObject({
+      code: 'INTERRUPTED',
+      message: expect.stringContaining('already aborted'),
+    });
+    expect(asked).toBe(1);
+    expect(await study.trials()).toHaveLength(1);
+    hang = false;
+    const next = await study.ask({ signal: new AbortController().signal });
+    expect(next.number).toBe(1);
+    await expect(study.ask({ signal: 'stop' } as never)).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('/signal: expected an AbortSignal'),
+    });
+  });
 });
 
 describe('Study.optimize', () => {

@@ -180,6 +180,12 @@ const checkMethodOptions = (
   if (issues.length > 0) throw invalidConfig(`${where} options`, issues);
 };
 
+/** Options of {@link Study.ask}. */
+export interface AskOptions {
+  /** Stops waiting for the suggester (the trial is recorded as failed, `INTERRUPTED`). */
+  readonly signal?: AbortSignal | undefined;
+}
+
 /** A trial to evaluate, as `ask()` returns it: its `params` are typed by the study's space. */
 export type StudyTrial<S extends SpaceDefinition> = Omit<AskedTrial, 'params'> & { readonly params: ParamsOf<S> };
 
@@ -432,9 +438,24 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     return new Study<S>(session, spec.name, options.objective, options.pruner, opened, warn, listener?.forRun);
   }
 
-  /** A new trial with suggested `params` (what the objective should get). */
-  async ask(): Promise<StudyTrial<S>> {
-    const asked = await askTrial(this.session);
+  /**
+   * A new trial with suggested `params` (what the objective should get). `signal` stops waiting for the
+   * suggester: when it aborts while the params are decided, the trial is recorded as failed (`INTERRUPTED`),
+   * what the suggester gives later is dropped, and `ask` rejects with that `INTERRUPTED` error; aborted
+   * before the call, `ask` rejects at once and no trial is made.
+   */
+  async ask(options: AskOptions = {}): Promise<StudyTrial<S>> {
+    checkApiOptions('study.ask', options);
+    const { signal } = options;
+    if (signal?.aborted === true)
+      throw new ParzenError('INTERRUPTED', 'study.ask was stopped before it began: its signal was already aborted.');
+    const asked = await askTrial(
+      this.session,
+      undefined,
+      undefined,
+      false,
+      signal === undefined ? {} : { interrupt: signal },
+    );
     if (asked === undefined) throw new Error('unreachable: no limit was given');
     return asked as StudyTrial<S>;
   }

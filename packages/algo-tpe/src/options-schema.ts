@@ -35,7 +35,8 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
     enum: ['unordered', 'ordered'],
     description:
       "How TPE models a randint: unordered, each integer an option of its own (hyperopt's meaning; hyperopt, optuna), " +
-      'or ordered, integers on a line whose neighbours share the evidence, as Optuna models suggest_int (parzen).',
+      'or ordered, integers on a line whose neighbours share the evidence, as Optuna models suggest_int (parzen). ' +
+      'A randint of more than 10,000 integers is modelled ordered either way.',
   },
   belowBandwidth: {
     type: 'number',

@@ -113,7 +113,8 @@ export interface TpeSettings {
   /**
    * How TPE models a `randint`: `unordered`, each integer an option of its own (hyperopt's meaning: nearby
    * integers say nothing of each other), or `ordered`, integers on a line whose neighbours share the
-   * evidence, as Optuna models `suggest_int` (parzen).
+   * evidence, as Optuna models `suggest_int` (parzen). A `randint` of more than 10,000 integers is
+   * modelled ordered either way.
    */
   readonly randint: 'unordered' | 'ordered';
   /**

@@ -48,9 +48,20 @@ export const familyOf = (settings: Pick<TpeSettings, 'kernel'>): DensityFamily =
 const encodingCache = new WeakMap<DensityFamily, WeakMap<Distribution, Encoding>>();
 const orderedForms = new WeakMap<Distribution, Distribution>();
 
-/** A `randint` as TPE models it under `randint: "ordered"`: the same integers as a `uniformint`. */
+/**
+ * The most integers a `randint` is modelled unordered with: one option per integer past this is memory and
+ * time (trial 91: `randint` 0..2^53 failed with "Invalid typed array length", 0..1e8 stalled for minutes)
+ * with nothing to learn from a study's few hundred trials about that many unrelated options.
+ */
+export const MAX_UNORDERED_RANDINT = 10_000;
+
+/**
+ * A `randint` as TPE models it under `randint: "ordered"`, or with more than {@link MAX_UNORDERED_RANDINT}
+ * integers: the same integers as a `uniformint`.
+ */
 const modelled = (distribution: Distribution, randint: TpeSettings['randint']): Distribution => {
-  if (distribution.kind !== 'randint' || randint !== 'ordered') return distribution;
+  if (distribution.kind !== 'randint') return distribution;
+  if (randint !== 'ordered' && distribution.high - distribution.low <= MAX_UNORDERED_RANDINT) return distribution;
   let ordered = orderedForms.get(distribution);
   if (ordered === undefined) {
     ordered = { kind: 'uniformint', low: distribution.low, high: distribution.high - 1 };

@@ -3,7 +3,7 @@ import { compileSpace, createFunctionObjective, runStudy } from '@parzen/engine/
 import { describe, expect, it } from 'vitest';
 import { resolveTpeSettings, type TpeOptions } from '../options.js';
 import { createTpeSuggester } from '../tpe-suggester.js';
-import { encodingOf, familyOf } from './models.js';
+import { encodingOf, familyOf, MAX_UNORDERED_RANDINT } from './models.js';
 
 const definition = { k: { type: 'randint', low: 0, high: 200 } } as const;
 const space = compileSpace(definition);
@@ -38,6 +38,33 @@ describe('randint: unordered options (hyperopt) or ordered integers (parzen)', (
     expect(ordered).toMatchObject({ kind: 'numeric', binned: true, low: -0.5, high: 199.5 });
     expect(encodingOf(family, k, { randint: 'unordered' })).toMatchObject({ kind: 'categorical' });
     expect(encodingOf(family, k, { randint: 'ordered' })).toBe(ordered); // built once
+  });
+
+  it('models a randint of more than 10,000 integers ordered under every profile, so a huge range runs (trial 91)', async () => {
+    const family = familyOf({ kernel: 'optuna' });
+    const at = (high: number) => compileSpace({ k: { type: 'randint', low: 0, high } }).params[0]?.distribution;
+    const edge = at(MAX_UNORDERED_RANDINT);
+    const past = at(MAX_UNORDERED_RANDINT + 1);
+    if (edge === undefined || past === undefined) throw new Error('no k');
+    expect(encodingOf(family, edge, { randint: 'unordered' })).toMatchObject({ kind: 'categorical' });
+    expect(encodingOf(family, past, { randint: 'unordered' })).toMatchObject({ kind: 'numeric', binned: true });
+    // 0..2^53-1 under the hyperopt and Optuna profiles: "Invalid typed array length" at the first TPE trial.
+    const huge = { k: { type: 'randint', low: 0, high: Number.MAX_SAFE_INTEGER } } as const;
+    for (const compat of ['hyperopt', 'optuna', 'optuna5'] as const) {
+      const result = await runStudy({
+        spec: { name: 'huge', direction: 'minimize', seed: 1, space: huge },
+        space: compileSpace(huge),
+        store: createMemoryStore(),
+        suggester: createTpeSuggester({ compat, startupTrials: 2 }),
+        objective: createFunctionObjective((params) => Math.abs((params.k as number) - 2 ** 40)),
+        budget: { maxTrials: 6 },
+      });
+      expect(result.summary).toMatchObject({ complete: 6, failed: 0 });
+      for (const trial of result.trials) {
+        const value = trial.internal.k as number;
+        expect(Number.isInteger(value) && value >= 0 && value < Number.MAX_SAFE_INTEGER).toBe(true);
+      }
+    }
   });
 
   it('ordered finds a good integer among 200 sooner: neighbours of a good one share its evidence', async () => {

@@ -1,4 +1,4 @@
-import type { Distribution } from '@parzen/engine/plugin';
+import { createRng, type Distribution } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
 import { expectClose, vectors } from '../../math/fixtures/vectors.js';
 import { argmax, scoreCandidates } from '../../math/score.js';
@@ -128,5 +128,17 @@ describe('hyperopt family, categorical (counts plus pseudo-counts as a mixture)'
     const samples: number[] = data.candidates_c.samples;
     expectClose(densityOf(choice, data.c_below).logPdf([samples], true), data.candidates_c.log_l);
     expectClose(densityOf(choice, data.c_above).logPdf([samples], true), data.candidates_c.log_g);
+  });
+});
+
+describe('hyperopt family: a parameter of one value', () => {
+  it('draws it without rejection draws (trial 91: a uniformint with low = high took 0.2 s a suggestion)', () => {
+    const density = densityOf({ kind: 'uniformint', low: 5, high: 5 }, [5, 5, 5]);
+    const rng = createRng('one-value');
+    let calls = 0;
+    const counted = { ...rng, next: () => (calls++, rng.next()) };
+    expect(Array.from(density.sample(counted, 24)[0] ?? [])).toEqual(Array(24).fill(5));
+    // A component and nothing else per candidate: not the 100,000 rejection draws each.
+    expect(calls).toBeLessThan(24 * 4);
   });
 });

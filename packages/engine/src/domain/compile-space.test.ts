@@ -128,6 +128,23 @@ describe('compileSpace', () => {
       { pointer: '/space/x/high' },
     ]);
     expect(issuesOf({ x: { type: 'uniform', low: 0, high: 1e-299 } })).toEqual([]);
+    // A normal prior too narrow for doubles (trial 91: sigma 5e-324 valid, then TPE failed with a RangeError; a
+    // lognormal's e^(mu ± 3·sigma) equal at sigma 1e-20, and TPE suggested NaN).
+    expect(issuesOf({ v: { type: 'normal', mu: 0, sigma: 5e-324 } })).toMatchObject([
+      { pointer: '/space/v/sigma', expected: expect.stringContaining('a narrower prior underflows') },
+    ]);
+    expect(issuesOf({ v: { type: 'lognormal', mu: 0, sigma: 1e-20 } })).toMatchObject([
+      {
+        pointer: '/space/v/sigma',
+        expected: expect.stringContaining('e^(mu − 3·sigma) and e^(mu + 3·sigma) are distinct numbers'),
+      },
+    ]);
+    expect(issuesOf({ v: { type: 'qlognormal', mu: 5, sigma: 1e-300, q: 1 } })).toMatchObject([
+      { pointer: '/space/v/sigma' },
+    ]);
+    expect(
+      issuesOf({ v: { type: 'normal', mu: 0, sigma: 1e-299 }, w: { type: 'lognormal', mu: 0, sigma: 1e-10 } }),
+    ).toEqual([]);
     expect(issuesOf({ x: { type: 'lognormal', mu: 0, sigma: 300 } })).toMatchObject([
       { pointer: '/space/x/sigma', expected: expect.stringContaining('mu + 10·sigma at most 709.8') },
     ]);

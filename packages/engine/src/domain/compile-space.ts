@@ -350,6 +350,23 @@ const numericDistribution = (
           : Math.abs(definition.mu) + definition.sigma;
         if (!(centre / definition.q <= MAX_STEPS)) return fail('q', tooFineQ(centre), definition.q);
       }
+      // A prior too narrow for doubles: TPE models mu ± 3·sigma (e to them for the log kinds) as the range, and
+      // its kernel widths are a fraction of it (trial 91: sigma 5e-324 failed with "Invalid typed array length",
+      // a lognormal's sigma 1e-20 gave e^(mu ± 3·sigma) equal, and NaN suggestions).
+      if (!stored) {
+        const low = definition.mu - 3 * definition.sigma;
+        const high = definition.mu + 3 * definition.sigma;
+        // The log kinds are modelled in logs of the values: what is left of their width after the round trip.
+        const width = logScale ? Math.log(Math.exp(high)) - Math.log(Math.exp(low)) : high - low;
+        if (!(width >= MIN_RANGE))
+          return fail(
+            'sigma',
+            logScale
+              ? `a sigma for which e^(mu − 3·sigma) and e^(mu + 3·sigma) are distinct numbers (TPE models a ${definition.type} between them; this narrow, it is the constant e^mu)`
+              : `a sigma for which mu − 3·sigma and mu + 3·sigma are at least ${MIN_RANGE} apart (TPE models a ${definition.type} between them; a narrower prior underflows: scale the parameter up in the space, and back down in the objective)`,
+            definition.sigma,
+          );
+      }
       return { ...definition, kind: definition.type } as unknown as Distribution;
     }
     case 'randint':

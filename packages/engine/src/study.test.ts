@@ -227,10 +227,18 @@ describe('Study: mistakes from JavaScript are ParzenErrors that say what was exp
     setTimeout(() => stop.abort(), 20);
     await expect(study.ask({ signal: stop.signal })).rejects.toMatchObject({
       code: 'INTERRUPTED',
-      message: expect.stringContaining("while the suggester decided trial #0's params"),
+      message: 'study.ask was stopped before its params were decided.',
     });
-    const [first] = await study.trials();
-    expect(first).toMatchObject({ number: 0, state: 'failed', error: { code: 'INTERRUPTED' } });
+    await vi.waitFor(async () =>
+      expect((await study.trials())[0]).toMatchObject({
+        number: 0,
+        state: 'failed',
+        error: {
+          code: 'INTERRUPTED',
+          message: expect.stringContaining("while the suggester decided trial #0's params"),
+        },
+      }),
+    );
     // Already aborted: no trial is made and the suggester is not asked.
     await expect(study.ask({ signal: stop.signal })).rejects.toMatchObject({
       code: 'INTERRUPTED',
@@ -245,6 +253,46 @@ describe('Study: mistakes from JavaScript are ParzenErrors that say what was exp
       code: 'CONFIG_INVALID',
       message: expect.stringContaining('/signal: expected an AbortSignal'),
     });
+  });
+
+  it('ask with a signal settles when it aborts while waiting its turn behind an ask that never answers (review 95)', async () => {
+    let calls = 0;
+    const hungFirst: Suggester = {
+      name: 'hung-first',
+      beginTrial: (context) => (++calls === 1 ? new Promise(() => {}) : prior.beginTrial(context)),
+    };
+    const study = await Study.open({ space: { x: uniform(0, 1) }, suggester: hungFirst });
+    void study.ask(); // #0: its suggester never answers
+    const stop = new AbortController();
+    setTimeout(() => stop.abort('the simulator shut down'), 20);
+    await expect(study.ask({ signal: stop.signal })).rejects.toMatchObject({
+      code: 'INTERRUPTED',
+      message: 'study.ask was stopped before its params were decided: the simulator shut down.',
+    });
+  });
+
+  it('ask: a suggester that answers after the abort leaves the trial failed, without params (review 95)', async () => {
+    let answer: (() => void) | undefined;
+    const late: Suggester = {
+      name: 'late',
+      beginTrial: async (context) => {
+        await new Promise<void>((resolve) => {
+          answer = resolve;
+        });
+        return prior.beginTrial(context);
+      },
+    };
+    const study = await Study.open({ space: { x: uniform(0, 1) }, suggester: late });
+    const stop = new AbortController();
+    const asked = study.ask({ signal: stop.signal });
+    await vi.waitFor(() => expect(answer).toBeDefined());
+    stop.abort();
+    await expect(asked).rejects.toMatchObject({ code: 'INTERRUPTED' });
+    answer?.();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const [trial] = await study.trials();
+    expect(trial).toMatchObject({ number: 0, state: 'failed', error: { code: 'INTERRUPTED' } });
+    expect(trial?.internal).toEqual({});
   });
 });
 

@@ -57,6 +57,14 @@ import {
 } from './runtime/study-session.js';
 import { warnOnStderr } from './runtime/warn-on-stderr.js';
 
+/** `: REASON` when an abort signal was given a reason of its own (not the default AbortError). */
+const abortReason = (signal: AbortSignal): string => {
+  const { reason } = signal as { reason?: unknown };
+  if (typeof reason === 'string' && reason !== '') return `: ${reason}`;
+  if (reason instanceof Error && reason.name !== 'AbortError') return `: ${reason.message}`;
+  return '';
+};
+
 /** A bad-attrs message without its "the loss is kept" sentence, for `tell`, which records nothing then (trial 45). */
 const withoutKeptLoss = (error: ErrorInfo): string => {
   const loss = (error.details as { loss?: unknown } | undefined)?.loss;
@@ -439,25 +447,60 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
   }
 
   /**
-   * A new trial with suggested `params` (what the objective should get). `signal` stops waiting for the
-   * suggester: when it aborts while the params are decided, the trial is recorded as failed (`INTERRUPTED`),
-   * what the suggester gives later is dropped, and `ask` rejects with that `INTERRUPTED` error; aborted
-   * before the call, `ask` rejects at once and no trial is made.
+   * A new trial with suggested `params` (what the objective should get).
+   *
+   * `signal` stops waiting: once it aborts, `ask` rejects at once with an `INTERRUPTED` error, whether the
+   * suggester is deciding the params or the ask is still waiting its turn (behind another ask); the trial is
+   * recorded as failed (`INTERRUPTED`) and what the suggester gives later is dropped. Aborted before the
+   * call, `ask` rejects and no trial is made. (`optimize`'s `signal` is a graceful stop instead: the run
+   * ends after what is running, and resolves.)
    */
   async ask(options: AskOptions = {}): Promise<StudyTrial<S>> {
     checkApiOptions('study.ask', options);
     const { signal } = options;
-    if (signal?.aborted === true)
-      throw new ParzenError('INTERRUPTED', 'study.ask was stopped before it began: its signal was already aborted.');
-    const asked = await askTrial(
-      this.session,
-      undefined,
-      undefined,
-      false,
-      signal === undefined ? {} : { interrupt: signal },
-    );
-    if (asked === undefined) throw new Error('unreachable: no limit was given');
-    return asked as StudyTrial<S>;
+    if (signal === undefined) {
+      const asked = await askTrial(this.session);
+      if (asked === undefined) throw new Error('unreachable: no limit was given');
+      return asked as StudyTrial<S>;
+    }
+    const stopped = (when: string) =>
+      new ParzenError('INTERRUPTED', `study.ask was stopped ${when}${abortReason(signal)}.`, { cause: signal.reason });
+    if (signal.aborted) throw stopped('before it began: its signal was already aborted');
+    const pending = askTrial(this.session, undefined, undefined, false, {
+      interrupt: signal,
+      stopped: 'study.ask was stopped',
+    });
+    const session = this.session;
+    return new Promise<StudyTrial<S>>((resolve, reject) => {
+      const onAbort = () => {
+        reject(stopped('before its params were decided'));
+        // The ask goes on in the background: at its turn it sees the abort and fails its trial; one whose params
+        // were decided just before the abort is failed here, so no trial is left asked and never told.
+        pending.then(
+          (asked) => {
+            if (asked === undefined) return;
+            const error = {
+              code: 'INTERRUPTED',
+              message: `study.ask was stopped before trial #${asked.number} was returned.`,
+            };
+            void finishAskedTrial(session, asked.number, { state: 'failed', error }).catch(() => undefined);
+          },
+          () => undefined,
+        );
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      pending.then(
+        (asked) => {
+          signal.removeEventListener('abort', onAbort);
+          if (asked === undefined) reject(new Error('unreachable: no limit was given'));
+          else resolve(asked as StudyTrial<S>);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
   }
 
   /**

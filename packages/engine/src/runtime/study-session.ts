@@ -60,18 +60,19 @@ const untilAborted = <T>(
   stopAsked: AbortSignal | undefined,
   number: number,
   suggest: () => Promise<T>,
+  stopped = 'The run was stopped',
 ): Promise<T | { readonly error: ParzenError }> => {
   // A stop asked for before the suggester began: it is not asked at all (reviews 92, 93: trials waiting their
   // turn still called it after a Ctrl-C, and the suggestions were thrown away).
   if (stopAsked?.aborted === true || signal?.aborted === true)
     return Promise.resolve({
-      error: new ParzenError('INTERRUPTED', `The run was stopped before trial #${number}'s params were decided.`),
+      error: new ParzenError('INTERRUPTED', `${stopped} before trial #${number}'s params were decided.`),
     });
   if (signal === undefined) return suggest();
   const interrupted = () => ({
     error: new ParzenError(
       'INTERRUPTED',
-      `The run was stopped while the suggester decided trial #${number}'s params; the trial ends without them.`,
+      `${stopped} while the suggester decided trial #${number}'s params; the trial ends without them.`,
     ),
   });
   const suggestion = suggest();
@@ -95,7 +96,12 @@ export const askTrial = async (
   lease?: Lease,
   limit?: number,
   onlyEnqueued = false,
-  stops: { readonly interrupt?: AbortSignal; readonly stopAsked?: AbortSignal } = {},
+  stops: {
+    readonly interrupt?: AbortSignal;
+    readonly stopAsked?: AbortSignal;
+    /** Who was stopped, in the INTERRUPTED messages (`The run was stopped` by default). */
+    readonly stopped?: string;
+  } = {},
 ): Promise<AskedTrial | undefined> => {
   const signal = stops.interrupt;
   const { spec, store, suggester } = session;
@@ -125,27 +131,32 @@ export const askTrial = async (
   const suggested = await mirror
     .whileStable(trial.number, async ({ history, running }) => {
       studyTrials = mirror.trialCounts(spec.direction);
-      const decided = await untilAborted(signal, stops.stopAsked, trial.number, () =>
-        suggestParams(
-          suggester,
-          {
-            study: spec.name,
-            direction: spec.direction,
-            seed: spec.seed,
-            trialNumber: trial.number,
-            space: session.space,
-            history,
-            running,
-            rng: trialRng(spec.seed, trial.number, suggester.name),
-            ...(explain === undefined ? {} : { explain }),
-            ...(signal === undefined ? {} : { signal }),
-          },
-          // An enqueued entry's params, when the store handed this trial one.
-          trial.internal,
-        ).then(
-          (internal) => ({ internal }),
-          (error: unknown) => ({ error }),
-        ),
+      const decided = await untilAborted(
+        signal,
+        stops.stopAsked,
+        trial.number,
+        () =>
+          suggestParams(
+            suggester,
+            {
+              study: spec.name,
+              direction: spec.direction,
+              seed: spec.seed,
+              trialNumber: trial.number,
+              space: session.space,
+              history,
+              running,
+              rng: trialRng(spec.seed, trial.number, suggester.name),
+              ...(explain === undefined ? {} : { explain }),
+              ...(signal === undefined ? {} : { signal }),
+            },
+            // An enqueued entry's params, when the store handed this trial one.
+            trial.internal,
+          ).then(
+            (internal) => ({ internal }),
+            (error: unknown) => ({ error }),
+          ),
+        stops.stopped,
       );
       if ('internal' in decided) await store.setParams(spec.name, trial.number, decided.internal);
       return decided;

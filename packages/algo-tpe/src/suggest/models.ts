@@ -46,7 +46,17 @@ export const createModelCaches = (): ModelCaches => ({ hermite: new WeakMap(), j
 export const familyOf = (settings: Pick<TpeSettings, 'kernel'>): DensityFamily => DENSITY_FAMILIES[settings.kernel];
 
 const encodingCache = new WeakMap<DensityFamily, WeakMap<Distribution, Encoding>>();
-const orderedForms = new WeakMap<Distribution, Distribution>();
+const modelledForms = new WeakMap<Distribution, Distribution>();
+
+/** A `uniformint` of one value as TPE models it: a `randint` of that one value, an option of its own. */
+const oneOption = (distribution: Extract<Distribution, { kind: 'uniformint' }>): Distribution => {
+  let option = modelledForms.get(distribution);
+  if (option === undefined) {
+    option = { kind: 'randint', low: distribution.low, high: distribution.low + 1 };
+    modelledForms.set(distribution, option);
+  }
+  return option;
+};
 
 /**
  * The most integers a `randint` is modelled unordered with: one option per integer past this is memory and
@@ -60,12 +70,16 @@ export const MAX_UNORDERED_RANDINT = 10_000;
  * integers: the same integers as a `uniformint`.
  */
 const modelled = (distribution: Distribution, randint: TpeSettings['randint']): Distribution => {
+  // An integer of one value is one option whatever the settings (review 95: as a numeric range of width 0, the
+  // hyperopt kernels scored it NaN, and explanations and reports showed NaN).
+  if (distribution.kind === 'uniformint' && distribution.high === distribution.low) return oneOption(distribution);
   if (distribution.kind !== 'randint') return distribution;
+  if (distribution.high - distribution.low === 1) return distribution;
   if (randint !== 'ordered' && distribution.high - distribution.low <= MAX_UNORDERED_RANDINT) return distribution;
-  let ordered = orderedForms.get(distribution);
+  let ordered = modelledForms.get(distribution);
   if (ordered === undefined) {
     ordered = { kind: 'uniformint', low: distribution.low, high: distribution.high - 1 };
-    orderedForms.set(distribution, ordered);
+    modelledForms.set(distribution, ordered);
   }
   return ordered;
 };

@@ -1,6 +1,7 @@
 import { createMemoryStore } from '@parzen/engine';
-import { compileSpace, createFunctionObjective, runStudy } from '@parzen/engine/plugin';
+import { compileSpace, createFunctionObjective, createRng, runStudy } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
+import { explainSuggestion } from '../explain/explain-suggestion.js';
 import { resolveTpeSettings, type TpeOptions } from '../options.js';
 import { createTpeSuggester } from '../tpe-suggester.js';
 import { encodingOf, familyOf, MAX_UNORDERED_RANDINT } from './models.js';
@@ -63,6 +64,36 @@ describe('randint: unordered options (hyperopt) or ordered integers (parzen)', (
       for (const trial of result.trials) {
         const value = trial.internal.k as number;
         expect(Number.isInteger(value) && value >= 0 && value < Number.MAX_SAFE_INTEGER).toBe(true);
+      }
+    }
+  });
+
+  it('models an integer of one value as its one option under every profile: finite scores, that value (review 95)', async () => {
+    const one = { j: { type: 'uniformint', low: 5, high: 5 }, r: { type: 'randint', low: 7, high: 8 } } as const;
+    const oneSpace = compileSpace(one);
+    const history = Array.from({ length: 12 }, (_, number) => ({
+      study: 's',
+      number,
+      state: 'complete' as const,
+      internal: { j: 5, r: 7 },
+      loss: number,
+      startedAt: '',
+      finishedAt: '',
+    }));
+    for (const compat of ['parzen', 'hyperopt', 'optuna', 'optuna5'] as const) {
+      const { params, explanation } = await explainSuggestion({
+        space: oneSpace,
+        trials: history,
+        rng: createRng(`one-${compat}`),
+        trialNumber: 12,
+        options: { compat, randint: 'ordered', startupTrials: 5 },
+      });
+      expect(params).toEqual({ j: 5, r: 7 });
+      expect(explanation.params.map((param) => param.name).sort()).toEqual(['j', 'r']);
+      for (const param of explanation.params) {
+        expect(param.l.kind, `${compat} ${param.name}`).toBe('categorical');
+        for (const value of [...param.candidates.score, ...param.grid.logL, ...param.grid.logG])
+          expect(Number.isFinite(value), `${compat} ${param.name}`).toBe(true);
       }
     }
   });

@@ -145,6 +145,20 @@ describe('compileSpace', () => {
     expect(
       issuesOf({ v: { type: 'normal', mu: 0, sigma: 1e-299 }, w: { type: 'lognormal', mu: 0, sigma: 1e-10 } }),
     ).toEqual([]);
+    // Review 95: e^(mu − 3·sigma) underflowing to 0 passed (an infinite width), then TPE suggested NaN; a large mu
+    // was told to scale up, where it needs centring.
+    expect(issuesOf({ v: { type: 'lognormal', mu: -745, sigma: 1 } })).toMatchObject([
+      { pointer: '/space/v/mu', expected: expect.stringContaining('e^(mu − 3·sigma) is above 0') },
+    ]);
+    expect(issuesOf({ v: { type: 'qlognormal', mu: -740, sigma: 3, q: 1e-300 } })).toMatchObject([
+      { pointer: '/space/v/mu' },
+    ]);
+    expect(issuesOf({ v: { type: 'normal', mu: 1e17, sigma: 1 } })).toMatchObject([
+      { pointer: '/space/v/sigma', expected: expect.stringContaining('centre the parameter near 0') },
+    ]);
+    expect(
+      issuesOf({ v: { type: 'lognormal', mu: -700, sigma: 1 }, w: { type: 'normal', mu: 1e6, sigma: 1e-6 } }),
+    ).toEqual([]);
     expect(issuesOf({ x: { type: 'lognormal', mu: 0, sigma: 300 } })).toMatchObject([
       { pointer: '/space/x/sigma', expected: expect.stringContaining('mu + 10·sigma at most 709.8') },
     ]);

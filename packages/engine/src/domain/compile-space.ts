@@ -357,13 +357,25 @@ const numericDistribution = (
         const low = definition.mu - 3 * definition.sigma;
         const high = definition.mu + 3 * definition.sigma;
         // The log kinds are modelled in logs of the values: what is left of their width after the round trip.
+        // e^(mu − 3·sigma) that underflows to 0 has no log (review 95: mu −745 passed as an infinite width).
+        if (logScale && !(Math.exp(low) > 0))
+          return fail(
+            'mu',
+            `a mu whose e^(mu − 3·sigma) is above 0 (mu − 3·sigma at least about −745; TPE models a ${definition.type} between e^(mu ± 3·sigma)): scale the parameter up in the space, and back down in the objective`,
+            definition.mu,
+          );
         const width = logScale ? Math.log(Math.exp(high)) - Math.log(Math.exp(low)) : high - low;
         if (!(width >= MIN_RANGE))
           return fail(
             'sigma',
             logScale
               ? `a sigma for which e^(mu − 3·sigma) and e^(mu + 3·sigma) are distinct numbers (TPE models a ${definition.type} between them; this narrow, it is the constant e^mu)`
-              : `a sigma for which mu − 3·sigma and mu + 3·sigma are at least ${MIN_RANGE} apart (TPE models a ${definition.type} between them; a narrower prior underflows: scale the parameter up in the space, and back down in the objective)`,
+              : `a sigma for which mu − 3·sigma and mu + 3·sigma are at least ${MIN_RANGE} apart as numbers (TPE models a ${definition.type} between them${
+                  // Review 95: at mu 1e17, mu ± 3 round back to mu; nothing underflows, and scaling cannot help.
+                  Math.abs(definition.mu) > 1e6 * definition.sigma
+                    ? `; at mu ${definition.mu} they round to the same number: centre the parameter near 0 in the space (subtract mu), and add it back in the objective`
+                    : '; a narrower prior underflows: scale the parameter up in the space, and back down in the objective'
+                })`,
             definition.sigma,
           );
       }

@@ -89,6 +89,14 @@ describe('compileSpace', () => {
       { pointer: '/x/type', expected: expect.any(String), found: 'nothing (its fields: `low`, `high`)' },
     ]);
     expect(issues({ x: {} })).toEqual([{ pointer: '/x/type', expected: expect.any(String), found: 'nothing' }]);
+    // Review 95: `type` itself (undefined) is not listed; other casings and tools' words are named too.
+    expect(issues({ x: { type: undefined, low: 0 } })).toMatchObject([{ found: 'nothing (its fields: `low`)' }]);
+    expect(issues({ x: { kind: 'Uniform', low: 0, high: 1 } })).toMatchObject([
+      { found: 'nothing (`kind` is "Uniform": did you mean `type`?)' },
+    ]);
+    expect(issues({ x: { kind: 'float', low: 0, high: 1 } })).toMatchObject([
+      { found: 'nothing (`kind` is "float": did you mean `type`?)' },
+    ]);
     // Trial 62: Optuna's `choices` and hyperopt's `hp.uniform`.
     expect(issues({ m: { type: 'choice', choices: ['a', 'b'] } })).toContainEqual(
       expect.objectContaining({ pointer: '/m/choices', found: 'an unknown field `choices` (did you mean `options`?)' }),

@@ -185,8 +185,14 @@ interface CheckedParameter {
  * word other tools use) is named as the one meant; else the fields it has, so the message shows what was read.
  */
 const missingTypeHint = (raw: Readonly<Record<string, unknown>>): string => {
-  const keys = Object.keys(raw);
-  const named = keys.find((key) => PARAMETER_TYPES.includes(raw[key] as ParameterType));
+  const keys = Object.keys(raw).filter((key) => key !== 'type' && raw[key] !== undefined);
+  // A type's name in any case, or any string under the words other tools use (`kind: "float"`, review 95).
+  const named = keys.find(
+    (key) =>
+      typeof raw[key] === 'string' &&
+      (PARAMETER_TYPES.includes((raw[key] as string).toLowerCase() as ParameterType) ||
+        ['kind', 'dist', 'distribution'].includes(key)),
+  );
   if (named !== undefined) return ` (\`${named}\` is ${JSON.stringify(raw[named])}: did you mean \`type\`?)`;
   return keys.length === 0 ? '' : ` (its fields: ${keys.map((key) => `\`${key}\``).join(', ')})`;
 };

@@ -11,10 +11,17 @@ ul.notes { color: #555; padding-left: 18px; } code { background: #f3f3f3; paddin
 figure { margin: 16px 0 24px; } figcaption { color: #555; max-width: 760px; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 th, td { padding: 2px 10px; border-bottom: 1px solid #eee; text-align: right; }
-#trial-table th { cursor: pointer; background: #fafafa; position: sticky; top: 0; }
+#trial-table th { background: #fafafa; position: sticky; top: 0; }
+#trial-table th button.sort { font: inherit; font-weight: 600; border: 0; background: none; padding: 0; cursor: pointer; color: inherit; width: 100%; text-align: inherit; }
 .table-wrap { max-height: 520px; overflow: auto; border: 1px solid #eee; margin: 8px 0; }
 .table-controls { display: flex; gap: 8px; align-items: center; } .table-controls input { width: 260px; }
 table.best th { text-align: left; } .live { color: #2ca02c; font-weight: 600; }
+table.best td { text-align: left; overflow-wrap: anywhere; } table.best th { overflow-wrap: anywhere; }
+.chart { max-width: 100%; overflow-x: auto; }
+@media print {
+  .table-wrap { max-height: none; overflow: visible; } .table-controls, #trials button, nav { display: none; }
+  figure { break-inside: avoid; } h2 { break-after: avoid; } .chart { overflow: visible; }
+}
 `;
 
 /** Keeps a string from closing or confusing the `<script>` element it is inlined in. */

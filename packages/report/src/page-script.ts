@@ -7,6 +7,8 @@ export const PAGE_SCRIPT = String.raw`
 (function () {
   'use strict';
   var state = { sort: 0, asc: true, filter: '', stateFilter: '', limit: 200 };
+  var printAll = function () {};
+  window.addEventListener('beforeprint', function () { printAll(); });
   var current = null;
   window.parzenViews = {};
 
@@ -40,8 +42,9 @@ export const PAGE_SCRIPT = String.raw`
     var t = page.table;
     container.replaceChildren();
     if (!t) return;
-    var input = h('input', { type: 'search', placeholder: 'filter: text in any cell', id: 'table-filter', value: state.filter });
-    var select = h('select', { id: 'table-state' });
+    // Named for screen readers, not by a placeholder alone (trial 92).
+    var input = h('input', { type: 'search', placeholder: 'filter: text in any cell', id: 'table-filter', value: state.filter, 'aria-label': 'Filter trials by text in any cell' });
+    var select = h('select', { id: 'table-state', 'aria-label': 'Trial state' });
     ['', 'complete', 'failed', 'pruned', 'running'].forEach(function (s) {
       var o = h('option', { value: s, text: s === '' ? 'all states' : s });
       if (s === state.stateFilter) o.selected = true;
@@ -51,10 +54,16 @@ export const PAGE_SCRIPT = String.raw`
     var table = h('table', { id: 'trial-table' });
     var head = h('tr');
     t.columns.forEach(function (c, i) {
-      var th = h('th', { text: c + (state.sort === i ? (state.asc ? ' ▲' : ' ▼') : ''), 'data-col': String(i) });
-      th.addEventListener('click', function () {
+      // A button in each header, so sorting works from the keyboard, and aria-sort on the sorted column (trial 92).
+      var sorted = state.sort === i;
+      var button = h('button', { type: 'button', class: 'sort', text: c + (sorted ? (state.asc ? ' ▲' : ' ▼') : ''), 'aria-label': 'Sort by ' + c });
+      var th = h('th', { 'data-col': String(i), scope: 'col' }, button);
+      if (sorted) th.setAttribute('aria-sort', state.asc ? 'ascending' : 'descending');
+      button.addEventListener('click', function () {
         if (state.sort === i) state.asc = !state.asc; else { state.sort = i; state.asc = true; }
         renderTable(page, container);
+        var again = container.querySelector('th[data-col="' + i + '"] button');
+        if (again) again.focus();
       });
       head.appendChild(th);
     });
@@ -89,6 +98,8 @@ export const PAGE_SCRIPT = String.raw`
     input.addEventListener('input', function () { state.filter = input.value; state.limit = 200; fill(); });
     select.addEventListener('change', function () { state.stateFilter = select.value; state.limit = 200; fill(); });
     more.addEventListener('click', function () { state.limit += 1000; fill(); });
+    // Printed, the table shows every row (trial 92: the print kept the first rows of its scroll box).
+    printAll = function () { if (state.limit < t.rows.length) { state.limit = t.rows.length; fill(); } };
     var byState = t.columns[1] === 'state';
     container.appendChild(h('div', { class: 'table-controls' }, input, byState ? select : null, count));
     container.appendChild(h('div', { class: 'table-wrap' }, table));
@@ -132,6 +143,10 @@ export const PAGE_SCRIPT = String.raw`
       s.text.forEach(function (p) { sec.appendChild(h('p', { html: prose(p) })); });
       s.charts.forEach(function (c) {
         var div = h('div', { id: 'chart-' + c.id, class: 'chart', 'data-chart': c.id });
+        // The chart's accessible name and description: its caption, not Vega's generic "Vega visualization" (trial 92).
+        var spec = c.spec;
+        if (spec && typeof spec === 'object' && !spec.description) spec = Object.assign({}, spec, { description: c.description.replace(/\x60/g, '') });
+        c = Object.assign({}, c, { spec: spec });
         sec.appendChild(h('figure', null, div, h('figcaption', { html: prose(c.description) })));
         jobs.push({ chart: c, div: div });
       });

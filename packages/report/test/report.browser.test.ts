@@ -182,6 +182,68 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
     }
   });
 
+  it('works from the keyboard and for a screen reader, fits a phone, and prints every row (trial 92)', async () => {
+    const space = compileSpace({
+      x: { type: 'uniform', low: 0, high: 1 },
+      arch: {
+        type: 'choice',
+        options: ['a_really_really_long_choice_value_describing_a_residual_network_with_bottlenecks_v2', 'small'],
+      },
+    });
+    const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString();
+    const trials = Array.from(
+      { length: 230 },
+      (_, number): Trial => ({
+        study: 'a11y',
+        number,
+        state: 'complete',
+        internal: { x: (number % 17) / 17, arch: number % 2 },
+        loss: ((number * 7) % 23) + (number === 40 ? -1 : 0),
+        startedAt: at(number),
+        finishedAt: at(number + 1),
+      }),
+    );
+    const report = await buildReport({
+      name: 'a11y',
+      direction: 'minimize',
+      seed: 1,
+      space,
+      trials,
+      suggester: { use: 'random' },
+    });
+    const page = await openFile(report, 'a11y.html');
+    expect(await page.getAttribute('#table-filter', 'aria-label')).toBe('Filter trials by text in any cell');
+    expect(await page.getAttribute('#table-state', 'aria-label')).toBe('Trial state');
+    // Each chart is named by its caption, not "Vega visualization".
+    const names = await page.locator('figure').evaluateAll((figures) =>
+      figures.map((figure) => ({
+        name: figure.querySelector('[role="graphics-document"]')?.getAttribute('aria-label') ?? '',
+        caption: figure.querySelector('figcaption')?.textContent ?? '',
+      })),
+    );
+    expect(names.length).toBeGreaterThan(3);
+    for (const { name, caption } of names) expect(name).toBe(caption);
+    // Sorting from the keyboard: Tab to a header's button, Enter, and aria-sort says the order.
+    const loss = page.locator('#trial-table th', { hasText: 'loss' });
+    await loss.locator('button').focus();
+    await page.keyboard.press('Enter');
+    expect(await page.locator('#trial-table th[aria-sort]').getAttribute('aria-sort')).toBe('ascending');
+    expect(await page.locator('#trial-table th[aria-sort] button').textContent()).toBe('loss ▲');
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('loss ▲');
+    await page.keyboard.press('Enter');
+    expect(await page.locator('#trial-table th[aria-sort]').getAttribute('aria-sort')).toBe('descending');
+    // A phone's width: the page itself does not scroll sideways (charts scroll in their box; long values wrap).
+    await page.setViewportSize({ width: 390, height: 800 });
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    // Printed: every row, no scroll box.
+    expect(await page.locator('#trial-table tbody tr').count()).toBe(200);
+    await page.emulateMedia({ media: 'print' });
+    await page.evaluate("window.dispatchEvent(new Event('beforeprint'))");
+    expect(await page.locator('#trial-table tbody tr').count()).toBe(230);
+    expect(await page.evaluate("getComputedStyle(document.querySelector('.table-wrap')).maxHeight")).toBe('none');
+    await page.close();
+  });
+
   it('draws the best trial on top, whole-number and decade ticks, long names cut, and scores clear of the bars (trial 77)', async () => {
     const long = 'very_long_parameter_name_'.repeat(6);
     const quoted = '"><svg/onload=alert(2)>';

@@ -50,6 +50,11 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     const x = chart(page, 'density-x');
     expect(marks(x, 'line')).toBe(3 * 6);
     expect(marks(x, 'rule')).toBe(6);
+    // g dashed, l and the difference solid: not told apart by green and red alone (trial 92).
+    expect(JSON.stringify(x.spec)).toContain(
+      '"strokeDash":{"field":"series","type":"nominal","scale":{"domain":["log l(x) (good trials)","log g(x) (the rest)"',
+    );
+    expect(JSON.stringify(x.spec)).toContain('"range":[[1,0],[5,3],[1,0]]');
     const data = (x.spec as { data: { values: Record<string, unknown>[] } }).data.values;
     expect(new Set(data.map((r) => r.a))).toEqual(new Set([10, 15, 20, 25, 30, 35]));
     const winners = data.filter((r) => r.w !== undefined);

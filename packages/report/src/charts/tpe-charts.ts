@@ -346,6 +346,21 @@ export const densityChart = (
               x,
               y: { field: 'value', type: 'quantitative', title: 'log density', scale: { zero: false } },
               color: { field: 'series', type: 'nominal', scale: score.colors, title: null, legend: { orient: 'top' } },
+              // g dashed, so l and g differ by more than green and red (trial 92: red–green colour blindness).
+              strokeDash: {
+                field: 'series',
+                type: 'nominal',
+                scale: {
+                  domain: score.colors.domain,
+                  range: [
+                    [1, 0],
+                    [5, 3],
+                    [1, 0],
+                  ],
+                },
+                title: null,
+                legend: { orient: 'top' },
+              },
             },
           },
           {

@@ -16,6 +16,21 @@ describe('comparison', () => {
     run('b', 1, [9, 8, 7, 6]),
   ];
 
+  it('says which variant has the best median final loss and by how much, in the study direction (trial 92)', () => {
+    expect(buildComparison(runs).notes).toContain(
+      "Best median final loss: a (1), then b (6): 5 lower (83.3 % of b's) (medians of 3 and 1 run; the box plot shows how the runs spread).",
+    );
+    const up = runs.map((r) => ({ ...r, direction: 'maximize' as const }));
+    expect(buildComparison(up).notes).toContain(
+      "Best median final loss: b (9), then a (5): 4 higher (80 % of a's) (medians of 1 and 3 runs; the box plot shows how the runs spread).",
+    );
+    const tied = [run('a', 1, [2]), run('b', 1, [2])];
+    expect(buildComparison(tied).notes).toContain(
+      'Best median final loss: a and b tie at 2 (medians of 1 and 1 run; the box plot shows how the runs spread).',
+    );
+    expect(buildComparison([run('a', 1, [2])]).notes.join(' ')).not.toContain('Best median');
+  });
+
   it('computes best-so-far regret against the best any run found, with median and quartiles per variant', () => {
     const { rows, reference } = regretBands(runs);
     expect(reference).toBe(0.5);

@@ -109,7 +109,8 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
 
   it('draws failed trials in the pair plot apart from complete ones, and says so (trial 32)', () => {
     const pair = chart(page, 'pair-x-lr');
-    const trials = layers(pair).at(-1) as Layer & {
+    // The trials' layer (the last one is the best trial's ring).
+    const trials = layers(pair).at(-2) as Layer & {
       encoding: { color: { condition: { test: string; value: string }[]; value: string } };
     };
     const rows = trials.data?.values ?? [];
@@ -120,6 +121,11 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     expect(failedColour).toBeDefined();
     expect(failedColour).not.toBe(trials.encoding.color.value);
     expect(pair.description).toContain('failed trials light grey');
+    // The best trial ringed, so it is found by shape too, not by red alone (trial 92).
+    const ring = layers(pair).at(-1) as Layer & { mark: { type: string; filled: boolean } };
+    expect(ring.mark).toMatchObject({ type: 'point', filled: false });
+    expect(ring.data?.values.map((r) => r.number)).toEqual([rows.find((r) => r.best)?.number]);
+    expect(pair.description).toContain('the best is red, in a ring');
     const conditions = trials.encoding.color.condition.map((c) => [c.test, c.value]);
     expect(conditions).toContainEqual(["datum.state === 'pruned'", '#ff7f0e']);
     // As dots (more than 300 trials), failed ones are crosses.

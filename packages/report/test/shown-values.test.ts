@@ -42,10 +42,14 @@ it('draws a pair plot of more than 300 trials as dots, not numbers that overlap 
       seconds: 1,
     }));
   const few = pairChart(points(300), x, y, undefined, 0);
-  expect(few.marks).toEqual([{ mark: 'text', count: 300 }]);
+  // The trials, and the best one's ring (trial 92).
+  expect(few.marks).toEqual([
+    { mark: 'text', count: 300 },
+    { mark: 'symbol', count: 1 },
+  ]);
   expect(few.description).toContain('Each trial drawn as its number');
   const many = pairChart(points(301), x, y, undefined, 0);
-  expect(many.marks).toEqual([{ mark: 'symbol', count: 301 }]);
+  expect(many.marks).toEqual([{ mark: 'symbol', count: 302 }]);
   expect(many.description).toContain('Each trial drawn as a dot (more than 300 trials');
 });
 

@@ -150,11 +150,20 @@ export const pairChart = (
         ],
       },
     });
+  // A ring around the best trial: found by its shape too, not by red alone among orange pruned trials, and
+  // among hundreds of dots (trial 92).
+  const best = rows.filter((row) => row.best);
+  if (best.length > 0)
+    layers.push({
+      data: { values: best },
+      mark: { type: 'point', filled: false, size: 420, strokeWidth: 2, color: '#d62728' },
+      encoding: { x: xEnc, y: yEnc, tooltip: [{ field: 'number', title: 'best trial' }] },
+    });
   const title = `${x.name} × ${y.name}`;
   return {
     id: chartId('pair', x.name, y.name),
     title: `Trials over ${title}`,
-    description: `Each trial drawn as ${asNumbers ? 'its number' : `a dot (more than ${PAIR_NUMBERS} trials: numbers would overlap; the tooltip names the trial)`} at its (${x.name}, ${y.name}); the best is red${stateNote(rows)}.${
+    description: `Each trial drawn as ${asNumbers ? 'its number' : `a dot (more than ${PAIR_NUMBERS} trials: numbers would overlap; the tooltip names the trial)`} at its (${x.name}, ${y.name}); the best is red${best.length > 0 ? ', in a ring' : ''}${stateNote(rows)}.${
       contour === undefined
         ? ''
         : contour.unavailable === undefined
@@ -163,7 +172,13 @@ export const pairChart = (
     }`,
     spec: { ...base(title), width: 420, height: 420, layer: layers },
     marks: [
-      { mark: asNumbers ? 'text' : 'symbol', count: rows.length },
+      // The trials, and the best one's ring (a symbol too).
+      ...(asNumbers
+        ? [
+            { mark: 'text' as const, count: rows.length },
+            ...(best.length > 0 ? [{ mark: 'symbol' as const, count: best.length }] : []),
+          ]
+        : [{ mark: 'symbol' as const, count: rows.length + best.length }]),
       ...(lines ? [{ mark: 'rule' as const, count: contour?.segments.length ?? 0 }] : []),
     ],
   };

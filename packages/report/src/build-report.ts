@@ -218,7 +218,7 @@ const replayText = (study: ReportStudy, replay: Replay): string[] => {
       `The study's stored TPE options include ${replay.unknownOptions.map((key) => `\`${key}\``).join(', ')}, which this version does not know (an older version stored the study); the replay leaves them out, so some replayed suggestions may differ from the stored ones.`,
     );
   text.push(
-    `One snapshot after every ${replay.every} trials${replay.startupSkipped > 0 ? `; ${replay.startupSkipped === 1 ? 'one fell' : `${replay.startupSkipped} fell`} in TPE's start-up phase (drawn by its start-up suggester, not by the model: nothing to explain) and ${replay.startupSkipped === 1 ? 'is' : 'are'} left out` : ''}.${overlapNote(replay)}`,
+    `One snapshot after every ${replay.every === 1 ? 'trial' : `${replay.every} trials`}${replay.startupSkipped > 0 ? `; ${replay.startupSkipped === 1 ? 'one fell' : `${replay.startupSkipped} fell`} in TPE's start-up phase (drawn by its start-up suggester, not by the model: nothing to explain) and ${replay.startupSkipped === 1 ? 'is' : 'are'} left out` : ''}.${overlapNote(replay)}`,
   );
   const trialsWhere = (test: (param: ReplaySnapshot['explanation']['params'][number]) => boolean) =>
     replay.snapshots.filter((s) => s.explanation.params.some(test)).map((s) => s.explanation.trialNumber);

@@ -37,6 +37,12 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     expect(failed.length).toBeGreaterThan(0);
   });
 
+  it('says how often snapshots were taken, in words for one (trial 92: "after every 1 trials")', async () => {
+    const text = (report: typeof page) => report.sections.flatMap((section) => section.text).join(' ');
+    expect(text(page)).toContain('One snapshot after every 5 trials');
+    expect(text(await buildReport(study, { every: 1 }))).toContain('One snapshot after every trial');
+  });
+
   it('draws every finished trial in the history and one best-so-far line', () => {
     const history = chart(page, 'history');
     expect(marks(history, 'symbol')).toBe(40);

@@ -51,6 +51,10 @@ it('draws a pair plot of more than 300 trials as dots, not numbers that overlap 
   const many = pairChart(points(301), x, y, undefined, 0);
   expect(many.marks).toEqual([{ mark: 'symbol', count: 302 }]);
   expect(many.description).toContain('Each trial drawn as a dot (more than 300 trials');
+  // No best trial (none complete): no ring, and the caption does not speak of one (trial 92).
+  const none = pairChart(points(3), x, y, undefined, undefined);
+  expect(none.marks).toEqual([{ mark: 'text', count: 3 }]);
+  expect(none.description).not.toContain('best');
 });
 
 it('draws the history on a log axis when positive losses span 3 powers of ten, linear otherwise (trial 28)', () => {

@@ -163,7 +163,10 @@ export const pairChart = (
   return {
     id: chartId('pair', x.name, y.name),
     title: `Trials over ${title}`,
-    description: `Each trial drawn as ${asNumbers ? 'its number' : `a dot (more than ${PAIR_NUMBERS} trials: numbers would overlap; the tooltip names the trial)`} at its (${x.name}, ${y.name}); the best is red${best.length > 0 ? ', in a ring' : ''}${stateNote(rows)}.${
+    description: `Each trial drawn as ${asNumbers ? 'its number' : `a dot (more than ${PAIR_NUMBERS} trials: numbers would overlap; the tooltip names the trial)`} at its (${x.name}, ${y.name})${
+      // Said only where there is a best (trial 92: "the best is red" on a study with no complete trial).
+      best.length > 0 ? '; the best is red, in a ring' : ''
+    }${stateNote(rows)}.${
       contour === undefined
         ? ''
         : contour.unavailable === undefined

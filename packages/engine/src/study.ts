@@ -190,7 +190,7 @@ const checkMethodOptions = (
 
 /** Options of {@link Study.ask}. */
 export interface AskOptions {
-  /** Stops waiting for the suggester (the trial is recorded as failed, `INTERRUPTED`). */
+  /** Stops waiting, for the suggester or for the ask's turn (the trial is recorded as failed, `INTERRUPTED`). */
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -451,7 +451,8 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    *
    * `signal` stops waiting: once it aborts, `ask` rejects at once with an `INTERRUPTED` error, whether the
    * suggester is deciding the params or the ask is still waiting its turn (behind another ask); the trial is
-   * recorded as failed (`INTERRUPTED`) and what the suggester gives later is dropped. Aborted before the
+   * recorded as failed (`INTERRUPTED`; one still waiting, when its turn comes) and what the suggester gives
+   * later is dropped. Aborted before the
    * call, `ask` rejects and no trial is made. (`optimize`'s `signal` is a graceful stop instead: the run
    * ends after what is running, and resolves.)
    */

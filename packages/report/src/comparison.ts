@@ -76,7 +76,6 @@ const runningNote = (runs: readonly ComparisonRun[]): string[] => {
   ];
 };
 
-/** Best loss so far after each trial (null before the first value). */
 /** A number as the page shows it: 6 significant digits. */
 const shown = (value: number): string => String(Number(value.toPrecision(6)));
 
@@ -107,6 +106,7 @@ const leaderNote = (rows: readonly (readonly unknown[])[], direction: Direction)
   ];
 };
 
+/** Best loss so far after each trial (null before the first value). */
 const bestSoFar = (run: ComparisonRun): (number | null)[] => {
   let best: number | null = null;
   return run.values.map((v) => {

@@ -131,6 +131,8 @@ const table = (study: ReportStudy, points: readonly TrialPoint[], now: Date): Tr
   const withErrors = errors.size > 0;
   return {
     columns: ['trial', 'state', 'loss', 'seconds', ...names, ...(withErrors ? ['error'] : [])],
+    // Sorted by loss, the best first (trial 92: a maximize study's worst trial came first).
+    ...(study.direction === 'maximize' ? { highestFirst: ['loss'] } : {}),
     rows: points.map((p) => [
       p.number,
       p.state,

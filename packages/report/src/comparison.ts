@@ -476,6 +476,7 @@ export const buildComparison = (runs: readonly ComparisonRun[], options: Compari
       title: 'Final best loss per variant',
       columns: ['variant', 'runs', 'no best', 'median best', 'q25', 'q75'],
       rows: tableRows,
+      ...(direction === 'maximize' ? { highestFirst: ['median best', 'q25', 'q75'] } : {}),
     },
     version: `${runs.length}:${runs.reduce((sum, r) => sum + r.values.length, 0)}`,
   };

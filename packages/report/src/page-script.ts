@@ -60,7 +60,8 @@ export const PAGE_SCRIPT = String.raw`
       var th = h('th', { 'data-col': String(i), scope: 'col' }, button);
       if (sorted) th.setAttribute('aria-sort', state.asc ? 'ascending' : 'descending');
       button.addEventListener('click', function () {
-        if (state.sort === i) state.asc = !state.asc; else { state.sort = i; state.asc = true; }
+        if (state.sort === i) state.asc = !state.asc;
+        else { state.sort = i; state.asc = !(t.highestFirst && t.highestFirst.indexOf(c) >= 0); }
         renderTable(page, container);
         var again = container.querySelector('th[data-col="' + i + '"] button');
         if (again) again.focus();

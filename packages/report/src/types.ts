@@ -41,6 +41,8 @@ export interface TrialTable {
   readonly title?: string;
   readonly columns: readonly string[];
   readonly rows: readonly (readonly (string | number | boolean | null)[])[];
+  /** Columns whose first sort puts the highest first: the loss of a maximize study (the best first). */
+  readonly highestFirst?: readonly string[];
 }
 
 /** The best trial as the page shows it. */

@@ -242,6 +242,21 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
     expect(await page.locator('#trial-table tbody tr').count()).toBe(230);
     expect(await page.evaluate("getComputedStyle(document.querySelector('.table-wrap')).maxHeight")).toBe('none');
     await page.close();
+    // A maximize study: sorted by loss, the highest (the best) first.
+    const up = await buildReport({
+      name: 'a11y',
+      direction: 'maximize',
+      seed: 1,
+      space,
+      trials,
+      suggester: { use: 'random' },
+    });
+    expect(up.table?.highestFirst).toEqual(['loss']);
+    const upPage = await openFile(up, 'a11y-max.html');
+    await upPage.locator('#trial-table th', { hasText: 'loss' }).locator('button').click();
+    expect(await upPage.locator('#trial-table th[aria-sort]').getAttribute('aria-sort')).toBe('descending');
+    expect(await upPage.locator('#trial-table tbody tr').first().locator('td').nth(2).textContent()).toBe('22');
+    await upPage.close();
   });
 
   it('draws the best trial on top, whole-number and decade ticks, long names cut, and scores clear of the bars (trial 77)', async () => {

@@ -90,23 +90,32 @@ const leaderNote = (rows: readonly (readonly unknown[])[], direction: Direction)
     .sort((a, b) => (direction === 'maximize' ? b.median - a.median : a.median - b.median));
   const [first, second] = ranked;
   if (first === undefined || second === undefined) return [];
-  const medians = `medians of ${first.runs} and ${second.runs} run${second.runs === 1 ? '' : 's'}; the box plot shows how the runs spread`;
-  if (first.median === second.median)
+  // Equal as shown is a tie, of every variant at that median (review 96: "a (1), then b (1): 1e-12 lower").
+  const tied = ranked.filter((row) => shown(row.median) === shown(first.median));
+  const runsOf = (rows: readonly { readonly runs: number }[]) =>
+    `medians of ${rows
+      .map((row) => row.runs)
+      .join(', ')
+      .replace(/, (\d+)$/, ' and $1')} runs; the box plot shows how the runs spread`;
+  if (tied.length > 1)
     return [
-      `Best median final loss: ${first.variant} and ${second.variant} tie at ${shown(first.median)} (${medians}).`,
+      `Best median final loss: ${tied
+        .map((row) => row.variant)
+        .join(', ')
+        .replace(/, ([^,]+)$/, ' and $1')} tie at ${shown(first.median)} (${runsOf(tied)}).`,
     ];
   const gap = Math.abs(first.median - second.median);
+  // A share of the next one's median only where both are above 0 (review 96: near 0 it meant nothing).
   const share =
-    second.median === 0
-      ? ''
-      : ` (${Number(((100 * gap) / Math.abs(second.median)).toPrecision(3))} % of ${second.variant}'s)`;
+    first.median > 0 && second.median > 0
+      ? ` (${Number(((100 * gap) / second.median).toPrecision(3))} % of ${second.variant}'s)`
+      : '';
   return [
     `Best median final loss: ${first.variant} (${shown(first.median)}), then ${second.variant} (${shown(second.median)}): ` +
-      `${shown(gap)} ${direction === 'maximize' ? 'higher' : 'lower'}${share} (${medians}).`,
+      `${shown(gap)} ${direction === 'maximize' ? 'higher' : 'lower'}${share} (${runsOf([first, second])}).`,
   ];
 };
 
-/** Best loss so far after each trial (null before the first value). */
 const bestSoFar = (run: ComparisonRun): (number | null)[] => {
   let best: number | null = null;
   return run.values.map((v) => {

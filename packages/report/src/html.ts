@@ -19,7 +19,7 @@ table.best th { text-align: left; } .live { color: #2ca02c; font-weight: 600; }
 table.best td { text-align: left; overflow-wrap: anywhere; } table.best th { overflow-wrap: anywhere; }
 .chart { max-width: 100%; overflow-x: auto; }
 @media print {
-  .table-wrap { max-height: none; overflow: visible; } .table-controls, #trials button, nav { display: none; }
+  .table-wrap { max-height: none; overflow: visible; } .table-controls, #trials button.more, nav { display: none; }
   figure { break-inside: avoid; } h2 { break-after: avoid; } .chart { overflow: visible; }
 }
 `;

@@ -8,7 +8,10 @@ export const PAGE_SCRIPT = String.raw`
   'use strict';
   var state = { sort: 0, asc: true, filter: '', stateFilter: '', limit: 200 };
   var printAll = function () {};
+  var printDone = function () {};
+  var shownBefore = null;
   window.addEventListener('beforeprint', function () { printAll(); });
+  window.addEventListener('afterprint', function () { printDone(); });
   var current = null;
   window.parzenViews = {};
 
@@ -43,7 +46,7 @@ export const PAGE_SCRIPT = String.raw`
     container.replaceChildren();
     if (!t) return;
     // Named for screen readers, not by a placeholder alone (trial 92).
-    var input = h('input', { type: 'search', placeholder: 'filter: text in any cell', id: 'table-filter', value: state.filter, 'aria-label': 'Filter trials by text in any cell' });
+    var input = h('input', { type: 'search', placeholder: 'filter: text in any cell', id: 'table-filter', value: state.filter, 'aria-label': 'Filter ' + (t.columns[0] === 'variant' ? 'variants' : 'trials') + ' by text in any cell' });
     var select = h('select', { id: 'table-state', 'aria-label': 'Trial state' });
     ['', 'complete', 'failed', 'pruned', 'running'].forEach(function (s) {
       var o = h('option', { value: s, text: s === '' ? 'all states' : s });
@@ -56,7 +59,8 @@ export const PAGE_SCRIPT = String.raw`
     t.columns.forEach(function (c, i) {
       // A button in each header, so sorting works from the keyboard, and aria-sort on the sorted column (trial 92).
       var sorted = state.sort === i;
-      var button = h('button', { type: 'button', class: 'sort', text: c + (sorted ? (state.asc ? ' ▲' : ' ▼') : ''), 'aria-label': 'Sort by ' + c });
+      // Its text is the column's name, the header's name too (review 96: an aria-label made every header "Sort by …").
+      var button = h('button', { type: 'button', class: 'sort', text: c + (sorted ? (state.asc ? ' ▲' : ' ▼') : '') });
       var th = h('th', { 'data-col': String(i), scope: 'col' }, button);
       if (sorted) th.setAttribute('aria-sort', state.asc ? 'ascending' : 'descending');
       button.addEventListener('click', function () {
@@ -71,7 +75,7 @@ export const PAGE_SCRIPT = String.raw`
     table.appendChild(h('thead', null, head));
     var body = h('tbody');
     table.appendChild(body);
-    var more = h('button', { type: 'button', text: 'show more' });
+    var more = h('button', { type: 'button', class: 'more', text: 'show more' });
     function fill() {
       var q = state.filter.toLowerCase();
       var rows = t.rows.filter(function (r) {
@@ -100,7 +104,9 @@ export const PAGE_SCRIPT = String.raw`
     select.addEventListener('change', function () { state.stateFilter = select.value; state.limit = 200; fill(); });
     more.addEventListener('click', function () { state.limit += 1000; fill(); });
     // Printed, the table shows every row (trial 92: the print kept the first rows of its scroll box).
-    printAll = function () { if (state.limit < t.rows.length) { state.limit = t.rows.length; fill(); } };
+    // And back to what was shown, after (review 96).
+    printAll = function () { if (state.limit < t.rows.length) { shownBefore = state.limit; state.limit = t.rows.length; fill(); } };
+    printDone = function () { if (shownBefore !== null) { state.limit = shownBefore; shownBefore = null; fill(); } };
     var byState = t.columns[1] === 'state';
     container.appendChild(h('div', { class: 'table-controls' }, input, byState ? select : null, count));
     container.appendChild(h('div', { class: 'table-wrap' }, table));

@@ -65,8 +65,9 @@ describe('drawing order and long names', () => {
   it('the pair plot draws the best trial last, over the later trials at its place', () => {
     const points = [point(0, 0.9, 0.9, 5), point(1, 0.5, 0.5, 1), point(2, 0.5, 0.5, 2), point(3, 0.51, 0.5, 3)];
     const chart = pairChart(points, x, y, undefined, 1);
-    const rows = (chart.spec as { layer: { data: { values: { number: number; best: boolean }[] } }[] }).layer[0]?.data
-      .values;
+    // The trials' layer is the last (the best trial's ring is under it).
+    const rows = (chart.spec as { layer: { data: { values: { number: number; best: boolean }[] } }[] }).layer.at(-1)
+      ?.data.values;
     expect(rows?.map((row) => row.number)).toEqual([0, 2, 3, 1]);
     expect(rows?.at(-1)?.best).toBe(true);
   });

@@ -115,8 +115,7 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
 
   it('draws failed trials in the pair plot apart from complete ones, and says so (trial 32)', () => {
     const pair = chart(page, 'pair-x-lr');
-    // The trials' layer (the last one is the best trial's ring).
-    const trials = layers(pair).at(-2) as Layer & {
+    const trials = layers(pair).at(-1) as Layer & {
       encoding: { color: { condition: { test: string; value: string }[]; value: string } };
     };
     const rows = trials.data?.values ?? [];
@@ -127,8 +126,9 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     expect(failedColour).toBeDefined();
     expect(failedColour).not.toBe(trials.encoding.color.value);
     expect(pair.description).toContain('failed trials light grey');
-    // The best trial ringed, so it is found by shape too, not by red alone (trial 92).
-    const ring = layers(pair).at(-1) as Layer & { mark: { type: string; filled: boolean } };
+    // The best trial ringed, so it is found by shape too, not by red alone (trial 92), under the trials' layer so
+    // that hovering it shows the trial's own tooltip (review 96).
+    const ring = layers(pair).at(-2) as Layer & { mark: { type: string; filled: boolean } };
     expect(ring.mark).toMatchObject({ type: 'point', filled: false });
     expect(ring.data?.values.map((r) => r.number)).toEqual([rows.find((r) => r.best)?.number]);
     expect(pair.description).toContain('the best is red, in a ring');

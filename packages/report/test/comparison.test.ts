@@ -18,7 +18,7 @@ describe('comparison', () => {
 
   it('says which variant has the best median final loss and by how much, in the study direction (trial 92)', () => {
     expect(buildComparison(runs).notes).toContain(
-      "Best median final loss: a (1), then b (6): 5 lower (83.3 % of b's) (medians of 3 and 1 run; the box plot shows how the runs spread).",
+      "Best median final loss: a (1), then b (6): 5 lower (83.3 % of b's) (medians of 3 and 1 runs; the box plot shows how the runs spread).",
     );
     const up = runs.map((r) => ({ ...r, direction: 'maximize' as const }));
     expect(buildComparison(up).notes).toContain(
@@ -26,9 +26,17 @@ describe('comparison', () => {
     );
     const tied = [run('a', 1, [2]), run('b', 1, [2])];
     expect(buildComparison(tied).notes).toContain(
-      'Best median final loss: a and b tie at 2 (medians of 1 and 1 run; the box plot shows how the runs spread).',
+      'Best median final loss: a and b tie at 2 (medians of 1 and 1 runs; the box plot shows how the runs spread).',
     );
     expect(buildComparison([run('a', 1, [2])]).notes.join(' ')).not.toContain('Best median');
+    // Review 96: a tie of three names all three; equal as shown is a tie; no share of a median at or below 0.
+    const three = [run('a', 1, [2]), run('b', 1, [2]), run('c', 1, [2 + 1e-12]), run('d', 1, [3])];
+    expect(buildComparison(three).notes).toContain(
+      'Best median final loss: a, b and c tie at 2 (medians of 1, 1 and 1 runs; the box plot shows how the runs spread).',
+    );
+    expect(buildComparison([run('a', 1, [-0.001]), run('b', 1, [0.001])]).notes).toContain(
+      'Best median final loss: a (-0.001), then b (0.001): 0.002 lower (medians of 1 and 1 runs; the box plot shows how the runs spread).',
+    );
   });
 
   it('computes best-so-far regret against the best any run found, with median and quartiles per variant', () => {

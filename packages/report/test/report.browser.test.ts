@@ -229,6 +229,8 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
     await page.keyboard.press('Enter');
     expect(await page.locator('#trial-table th[aria-sort]').getAttribute('aria-sort')).toBe('ascending');
     expect(await page.locator('#trial-table th[aria-sort] button').textContent()).toBe('loss ▲');
+    // The header's name is the column's (review 96: an aria-label made each "Sort by …").
+    expect(await page.locator('#trial-table th button[aria-label]').count()).toBe(0);
     expect(await page.evaluate('document.activeElement?.textContent')).toBe('loss ▲');
     await page.keyboard.press('Enter');
     expect(await page.locator('#trial-table th[aria-sort]').getAttribute('aria-sort')).toBe('descending');
@@ -241,6 +243,13 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
     await page.evaluate("window.dispatchEvent(new Event('beforeprint'))");
     expect(await page.locator('#trial-table tbody tr').count()).toBe(230);
     expect(await page.evaluate("getComputedStyle(document.querySelector('.table-wrap')).maxHeight")).toBe('none');
+    // The header row prints (review 96: hidden with the buttons), the "show more" button does not.
+    expect(await page.locator('#trial-table th button').first().isVisible()).toBe(true);
+    expect(await page.locator('#trials button.more').isVisible()).toBe(false);
+    // After printing, the rows shown before.
+    await page.emulateMedia({ media: 'screen' });
+    await page.evaluate("window.dispatchEvent(new Event('afterprint'))");
+    expect(await page.locator('#trial-table tbody tr').count()).toBe(200);
     await page.close();
     // A maximize study: sorted by loss, the highest (the best) first.
     const up = await buildReport({

@@ -119,6 +119,16 @@ export const pairChart = (
   // Numbers, as the seed drew them, while they can be read; past that many they overlap into a blot
   // (trial 28), so dots (the trial in the tooltip).
   const asNumbers = rows.length <= PAIR_NUMBERS;
+  // A ring around the best trial: found by its shape too, not by red alone among orange pruned trials, and
+  // among hundreds of dots (trial 92). Under the trials' layer, so hovering the best shows its own tooltip
+  // (review 96: the ring on top showed only its number).
+  const best = rows.filter((row) => row.best);
+  if (best.length > 0)
+    layers.push({
+      data: { values: best },
+      mark: { type: 'point', filled: false, size: 420, strokeWidth: 2, color: '#d62728' },
+      encoding: { x: xEnc, y: yEnc },
+    });
   // An empty layer over an unbounded axis draws nothing but a Vega warning: leave it out under contour lines.
   if (rows.length > 0 || !lines)
     layers.push({
@@ -149,15 +159,6 @@ export const pairChart = (
           { field: 'loss', format: '.6g' },
         ],
       },
-    });
-  // A ring around the best trial: found by its shape too, not by red alone among orange pruned trials, and
-  // among hundreds of dots (trial 92).
-  const best = rows.filter((row) => row.best);
-  if (best.length > 0)
-    layers.push({
-      data: { values: best },
-      mark: { type: 'point', filled: false, size: 420, strokeWidth: 2, color: '#d62728' },
-      encoding: { x: xEnc, y: yEnc, tooltip: [{ field: 'number', title: 'best trial' }] },
     });
   const title = `${x.name} × ${y.name}`;
   return {
@@ -336,7 +337,7 @@ export const densityChart = (
   return {
     id: chartId('density', param.name),
     title: `What TPE saw: ${param.name}`,
-    description: `After every few trials: log l(${param.name}) over the good trials (green), log g(${param.name}) over the rest (red), ${difference} (black), and the value TPE chose (vertical line: the largest ${weight === 1 ? 'difference' : 'score'} among the candidates drawn from l, or with avoidRepeats the largest one that does not repeat a tried trial); the ticks under each row are the trials that built l (green) and g (red), at their values${thinned ? ` (${MAX_TICKS} of a set at most, evenly spaced by trial number)` : ''}.${joint ? ' Decided jointly (multivariate TPE): the curves are slices of the joint l and g along this parameter, the others fixed at the chosen point.' : ''}${failures ? ' Trials had failed (failed: "avoid"): log P(a trial there finishes) compares where they failed with where trials finished; it pulls the score down where failures gather and shifts it evenly where they fall as the finished trials do.' : ''}${noGoodTrials(found, snapshots)}`,
+    description: `After every few trials: log l(${param.name}) over the good trials (green), log g(${param.name}) over the rest (red, dashed), ${difference} (black), and the value TPE chose (vertical line: the largest ${weight === 1 ? 'difference' : 'score'} among the candidates drawn from l, or with avoidRepeats the largest one that does not repeat a tried trial); the ticks under each row are the trials that built l (green) and g (red), at their values${thinned ? ` (${MAX_TICKS} of a set at most, evenly spaced by trial number)` : ''}.${joint ? ' Decided jointly (multivariate TPE): the curves are slices of the joint l and g along this parameter, the others fixed at the chosen point.' : ''}${failures ? ' Trials had failed (failed: "avoid"): log P(a trial there finishes) compares where they failed with where trials finished; it pulls the score down where failures gather and shifts it evenly where they fall as the finished trials do.' : ''}${noGoodTrials(found, snapshots)}`,
     spec: {
       ...base(`What TPE saw: ${param.name}`),
       data: { values: rows },

@@ -271,6 +271,22 @@ describe('Study: mistakes from JavaScript are ParzenErrors that say what was exp
     });
   });
 
+  it('ask: twelve concurrent asks on one signal make Node warn of no listener leak (review 96)', async () => {
+    const warnings: string[] = [];
+    const listen = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', listen);
+    try {
+      const study = await Study.open({ space: { x: uniform(0, 1) }, suggester: prior });
+      const { signal } = new AbortController();
+      const asked = await Promise.all(Array.from({ length: 12 }, () => study.ask({ signal })));
+      expect(asked.map((trial) => trial.number).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', listen);
+    }
+  });
+
   it('ask: a suggester that answers after the abort leaves the trial failed, without params (review 95)', async () => {
     let answer: (() => void) | undefined;
     const late: Suggester = {

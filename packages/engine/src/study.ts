@@ -57,6 +57,33 @@ import {
 } from './runtime/study-session.js';
 import { warnOnStderr } from './runtime/warn-on-stderr.js';
 
+/** The asks waiting on each signal: one listener per signal, however many asks share it. */
+const abortWaiters = new WeakMap<AbortSignal, Set<() => void>>();
+
+/**
+ * Calls `callback` when `signal` aborts; returns what stops that. The asks sharing a signal share one listener
+ * on it (review 96: eleven concurrent asks on one signal made Node warn of a listener leak).
+ */
+const whenAborted = (signal: AbortSignal, callback: () => void): (() => void) => {
+  let waiting = abortWaiters.get(signal);
+  if (waiting === undefined) {
+    const set = new Set<() => void>();
+    waiting = set;
+    abortWaiters.set(signal, set);
+    signal.addEventListener(
+      'abort',
+      () => {
+        abortWaiters.delete(signal);
+        for (const waiter of [...set]) waiter();
+      },
+      { once: true },
+    );
+  }
+  const mine = waiting;
+  mine.add(callback);
+  return () => mine.delete(callback);
+};
+
 /** `: REASON` when an abort signal was given a reason of its own (not the default AbortError). */
 const abortReason = (signal: AbortSignal): string => {
   const { reason } = signal as { reason?: unknown };
@@ -489,15 +516,15 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
           () => undefined,
         );
       };
-      signal.addEventListener('abort', onAbort, { once: true });
+      const stopListening = whenAborted(signal, onAbort);
       pending.then(
         (asked) => {
-          signal.removeEventListener('abort', onAbort);
+          stopListening();
           if (asked === undefined) reject(new Error('unreachable: no limit was given'));
           else resolve(asked as StudyTrial<S>);
         },
         (error: unknown) => {
-          signal.removeEventListener('abort', onAbort);
+          stopListening();
           reject(error);
         },
       );

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { buildReport, pageCharts, specToSvg, writeSvgs } from '../src/index.js';
-import { svgIndex } from '../src/svg.js';
+import { svgIndex, titled } from '../src/svg.js';
 import { heart, runTpeStudy } from './fixtures.js';
 
 describe('SVG writer (vega in Node)', async () => {
@@ -36,6 +36,18 @@ describe('SVG writer (vega in Node)', async () => {
       expect(svg.startsWith('<svg')).toBe(true);
       expect(svg).toContain('xmlns="http://www.w3.org/2000/svg"');
     }
+    // Each SVG named by its chart's title and described by its caption, alone as embedded (trial 92).
+    for (const chart of pageCharts(page)) {
+      const svg = readFileSync(join(dir, `${chart.id}.svg`), 'utf8');
+      expect(svg).toMatch(/^<svg [^>]* role="img"><title>/);
+      expect(svg).toContain(`<title>${chart.title.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</title><desc>`);
+    }
+  });
+
+  it('escapes a title and caption for XML (trial 92)', () => {
+    expect(titled('<svg a="1"><g/></svg>', { title: 'x < y & "z"', description: 'the `lr` <b>' })).toBe(
+      '<svg a="1" role="img"><title>x &lt; y &amp; &quot;z&quot;</title><desc>the lr &lt;b&gt;</desc><g/></svg>',
+    );
   });
 
   it("compiles every chart without Vega-Lite warnings (trial 57: the density charts' ticks had a colour scale of their own)", async () => {

@@ -114,7 +114,26 @@ export const PAGE_SCRIPT = String.raw`
     fill();
   }
 
+  /** Where the keyboard was (the filter, with its caret, or a sort button), to put it back after a re-render. */
+  function focusNow() {
+    var node = document.activeElement;
+    if (!node || node === document.body) return null;
+    if (node.id === 'table-filter') return { selector: '#table-filter', caret: node.selectionStart };
+    if (node.id) return { selector: '#' + node.id };
+    var th = node.closest && node.closest('th[data-col]');
+    return th ? { selector: 'th[data-col="' + th.getAttribute('data-col') + '"] button' } : null;
+  }
+  function focusAgain(where) {
+    if (!where) return;
+    var node = document.querySelector(where.selector);
+    if (!node) return;
+    node.focus();
+    if (typeof where.caret === 'number' && node.setSelectionRange) node.setSelectionRange(where.caret, where.caret);
+  }
+
   function render(page) {
+    // A live update rebuilds the page: the keyboard stays where it was (review 96: it went to the page).
+    var focused = focusNow();
     current = page;
     Object.keys(window.parzenViews).forEach(function (k) { window.parzenViews[k].finalize(); });
     window.parzenViews = {};
@@ -162,6 +181,7 @@ export const PAGE_SCRIPT = String.raw`
     var tableBox = h('div');
     root.appendChild(h('section', { id: 'trials' }, h('h2', { text: tableTitle }), tableBox));
     renderTable(page, tableBox);
+    focusAgain(focused);
     var started = performance.now();
     // One chart after another, yielding between them, so the page stays responsive and each is timed.
     var chain = Promise.resolve();

@@ -1,6 +1,6 @@
 import { quantileOf, summarizeBests, unevenRuns } from '@parzen/engine/host';
 import { type Direction, isStale, lossToMinimize, type Trial } from '@parzen/engine/plugin';
-import { base, extent, lossAxis } from './charts/common.js';
+import { base, extent, lossAxis, sig } from './charts/common.js';
 import type { Chart, ReportPage } from './types.js';
 
 /** One run of a batch: its variant, seed and objective value per trial in number order (null: no value). */
@@ -77,7 +77,7 @@ const runningNote = (runs: readonly ComparisonRun[]): string[] => {
 };
 
 /** A number as the page shows it: 6 significant digits. */
-const shown = (value: number): string => String(Number(value.toPrecision(6)));
+const shown = (value: number): string => String(sig(value, 6));
 
 /**
  * Which variant has the best median final best, and by how much it leads the next (trial 92: the page never
@@ -107,9 +107,7 @@ const leaderNote = (rows: readonly (readonly unknown[])[], direction: Direction)
   const gap = Math.abs(first.median - second.median);
   // A share of the next one's median only where both are above 0 (review 96: near 0 it meant nothing).
   const share =
-    first.median > 0 && second.median > 0
-      ? ` (${Number(((100 * gap) / second.median).toPrecision(3))} % of ${second.variant}'s)`
-      : '';
+    first.median > 0 && second.median > 0 ? ` (${sig((100 * gap) / second.median, 3)} % of ${second.variant}'s)` : '';
   return [
     `Best median final loss: ${first.variant} (${shown(first.median)}), then ${second.variant} (${shown(second.median)}): ` +
       `${shown(gap)} ${direction === 'maximize' ? 'higher' : 'lower'}${share} (${runsOf([first, second])}).`,

@@ -1,4 +1,5 @@
 import { vegaBundles } from './bundles.js';
+import { escapeMarkup } from './escape.js';
 import { PAGE_SCRIPT } from './page-script.js';
 import type { ReportPage } from './types.js';
 
@@ -34,9 +35,6 @@ const jsonInScript = (value: unknown): string =>
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
 
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
-
 /** How {@link renderHtml} writes the page. */
 export interface HtmlOptions {
   /** Follow `events` (server-sent events) and re-render on every update: what `--serve` serves. */
@@ -53,15 +51,15 @@ const noscript = (page: ReportPage): string => {
   const best =
     page.best === undefined
       ? ''
-      : `<p>Best trial #${page.best.number}: loss ${escapeHtml(String(page.best.loss))}; ${Object.entries(
+      : `<p>Best trial #${page.best.number}: loss ${escapeMarkup(String(page.best.loss))}; ${Object.entries(
           page.best.params,
         )
-          .map(([name, value]) => `${escapeHtml(name)} = ${escapeHtml(JSON.stringify(value) ?? String(value))}`)
+          .map(([name, value]) => `${escapeMarkup(name)} = ${escapeMarkup(JSON.stringify(value) ?? String(value))}`)
           .join(', ')}</p>`;
-  const notes = page.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('');
+  const notes = page.notes.map((note) => `<li>${escapeMarkup(note)}</li>`).join('');
   // The notes are written for the rendered page (backticks for code): shown as code here too.
   const withCode = (html: string) => html.replace(/`([^`]+)`/g, '<code>$1</code>');
-  return `<noscript><style>#report{display:none}</style><h1>${escapeHtml(page.title)}</h1><ul>${withCode(notes)}</ul>${best}<p>The charts and the trial table need JavaScript; <code>parzen report --format svg</code> writes the charts as SVG files.</p></noscript>`;
+  return `<noscript><style>#report{display:none}</style><h1>${escapeMarkup(page.title)}</h1><ul>${withCode(notes)}</ul>${best}<p>The charts and the trial table need JavaScript; <code>parzen report --format svg</code> writes the charts as SVG files.</p></noscript>`;
 };
 
 /**
@@ -82,7 +80,7 @@ export const renderHtml = (page: ReportPage, options: HtmlOptions = {}): string 
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(page.title)}</title>
+<title>${escapeMarkup(page.title)}</title>
 <style>${STYLE}</style>
 ${scripts}
 </head>

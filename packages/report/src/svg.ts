@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { makeFolder } from '@parzen/engine/plugin';
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { escapeMarkup } from './escape.js';
 import type { Chart, ReportPage, VlSpec } from './types.js';
 
 /** Renders one Vega-Lite spec to a standalone SVG string, in Node (no browser). */
@@ -15,10 +16,6 @@ export const specToSvg = async (spec: VlSpec): Promise<string> => {
   }
 };
 
-/** Text for XML character data or an attribute. */
-const xmlText = (text: string): string =>
-  text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
-
 /**
  * The SVG with its chart's title and caption as its first children (`<title>`, `<desc>`): the name and
  * description an SVG opened or embedded alone has (trial 92, review 96: it had none).
@@ -27,7 +24,7 @@ export const titled = (svg: string, chart: Pick<Chart, 'title' | 'description'>)
   const end = svg.indexOf('>');
   if (!svg.startsWith('<svg') || end < 0) return svg;
   const caption = chart.description.replace(/`/g, '');
-  return `${svg.slice(0, end)} role="img"><title>${xmlText(chart.title)}</title><desc>${xmlText(caption)}</desc>${svg.slice(end + 1)}`;
+  return `${svg.slice(0, end)} role="img"><title>${escapeMarkup(chart.title)}</title><desc>${escapeMarkup(caption)}</desc>${svg.slice(end + 1)}`;
 };
 
 /** Every chart of a report page, in page order. */

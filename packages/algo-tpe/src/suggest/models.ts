@@ -48,14 +48,14 @@ export const familyOf = (settings: Pick<TpeSettings, 'kernel'>): DensityFamily =
 const encodingCache = new WeakMap<DensityFamily, WeakMap<Distribution, Encoding>>();
 const modelledForms = new WeakMap<Distribution, Distribution>();
 
-/** A `uniformint` of one value as TPE models it: a `randint` of that one value, an option of its own. */
-const oneOption = (distribution: Extract<Distribution, { kind: 'uniformint' }>): Distribution => {
-  let option = modelledForms.get(distribution);
-  if (option === undefined) {
-    option = { kind: 'randint', low: distribution.low, high: distribution.low + 1 };
-    modelledForms.set(distribution, option);
+/** The form TPE models `distribution` in, built once per distribution object. */
+const modelledForm = (distribution: Distribution, make: () => Distribution): Distribution => {
+  let form = modelledForms.get(distribution);
+  if (form === undefined) {
+    form = make();
+    modelledForms.set(distribution, form);
   }
-  return option;
+  return form;
 };
 
 /**
@@ -66,22 +66,21 @@ const oneOption = (distribution: Extract<Distribution, { kind: 'uniformint' }>):
 export const MAX_UNORDERED_RANDINT = 10_000;
 
 /**
- * A `randint` as TPE models it under `randint: "ordered"`, or with more than {@link MAX_UNORDERED_RANDINT}
- * integers: the same integers as a `uniformint`.
+ * A distribution as TPE models it: a `randint` under `randint: "ordered"`, or with more than
+ * {@link MAX_UNORDERED_RANDINT} integers, as the same integers of a `uniformint`; an integer of one value as a
+ * `randint` of that value, one option whatever the settings (review 95: as a numeric range of width 0, the
+ * hyperopt kernels scored it NaN, and explanations and reports showed NaN).
  */
 const modelled = (distribution: Distribution, randint: TpeSettings['randint']): Distribution => {
-  // An integer of one value is one option whatever the settings (review 95: as a numeric range of width 0, the
-  // hyperopt kernels scored it NaN, and explanations and reports showed NaN).
-  if (distribution.kind === 'uniformint' && distribution.high === distribution.low) return oneOption(distribution);
+  if (distribution.kind === 'uniformint' && distribution.high === distribution.low) {
+    const { low } = distribution;
+    return modelledForm(distribution, () => ({ kind: 'randint', low, high: low + 1 }));
+  }
   if (distribution.kind !== 'randint') return distribution;
   if (distribution.high - distribution.low === 1) return distribution;
   if (randint !== 'ordered' && distribution.high - distribution.low <= MAX_UNORDERED_RANDINT) return distribution;
-  let ordered = modelledForms.get(distribution);
-  if (ordered === undefined) {
-    ordered = { kind: 'uniformint', low: distribution.low, high: distribution.high - 1 };
-    modelledForms.set(distribution, ordered);
-  }
-  return ordered;
+  const { low, high } = distribution;
+  return modelledForm(distribution, () => ({ kind: 'uniformint', low, high: high - 1 }));
 };
 
 /**

@@ -1,13 +1,27 @@
+import type { LoadedExperiment } from '@parzen/engine';
 /** A config file that could not be prepared, with the error. */
 export interface ConfigProblem {
   readonly path: string;
   readonly error: unknown;
 }
 
+/** A config's study as prepared (a matrix gives several), before any problem stopped the command. */
+export interface PreparedStudy {
+  readonly configPath: string;
+  readonly experiment: LoadedExperiment;
+}
+
 /** Every config problem of a command, reported together before anything runs. */
 export class ConfigProblems extends Error {
   override readonly name = 'ConfigProblems';
-  constructor(readonly problems: readonly ConfigProblem[]) {
+  /**
+   * @param prepared the studies of the configs that passed their own checks (closed), so a command that
+   *   reports the problems can say what the others hold
+   */
+  constructor(
+    readonly problems: readonly ConfigProblem[],
+    readonly prepared: readonly PreparedStudy[] = [],
+  ) {
     super(problems.map((problem) => `${problem.path}: ${(problem.error as Error).message}`).join('\n'));
   }
 }

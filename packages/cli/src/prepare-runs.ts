@@ -748,7 +748,7 @@ export const prepareRuns = async (paths: readonly string[], options: PrepareOpti
   if (problems.length === 0) problems.push(...eventsOverOtherStores(runs));
   if (problems.length > 0) {
     await closeStarted(runs);
-    throw new ConfigProblems(problems);
+    throw new ConfigProblems(problems, runs);
   }
   return runs;
 };

@@ -208,11 +208,14 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
     expect(result.code).toBe(1);
     expect(lastJsonLine(result.stdout)).toMatchObject({
       errors: [{ file: widened, code: 'STUDY_MISMATCH', issues: [{ pointer: '/space/x' }] }],
-      valid: [{ file: other }],
+      valid: [{ file: other, studies: ['held-other'] }],
     });
-    // Without --json: the other config was checked with it, so it is valid, not "valid on its own" (review 91).
+    // Without --json: the other config was checked with it, so it is valid, not "valid on its own" (review 91),
+    // and what it holds is said as for a valid file.
     const text = await cli('validate', widened, other);
-    expect(text.stdout).toBe(`${other}: valid`);
+    expect(text.stdout).toBe(
+      `${other}: valid: study held-other; 2 parameters, objective module, suggester random, store jsonl, budget {"maxTrials":2}`,
+    );
     // Unchanged, it is valid; nothing was written to the store.
     expect((await cli('validate', ran)).code).toBe(0);
     expect(readFileSync(join(dir, 'held.parzen.jsonl'))).toEqual(before);
@@ -232,13 +235,18 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
           issues: [{ pointer: '', expected: 'valid JSON', found: expect.stringContaining('line 3') }],
         },
       ],
-      valid: [{ file: good }],
+      // What the valid file holds, as when every file is valid (it was `{ file }` alone).
+      valid: [{ file: good, studies: ['good-mix'] }],
     });
     expect(run.stderr).toMatch(/broken-mix\.json: not valid JSON/);
     // Without --json too (trial 87: only the error was printed, so the others were not known to be checked).
     const text = await cli('validate', broken, good);
     expect(text.code).toBe(2);
-    expect(text.stdout).toBe(`${good}: valid on its own (checked with the others once they are valid too)`);
+    expect(text.stdout).toMatch(
+      new RegExp(
+        `^${good.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: valid on its own: study good-mix; 2 parameters, objective module, .* \\(checked with the others once they are valid too\\)$`,
+      ),
+    );
     expect(text.stderr).toMatch(/broken-mix\.json: not valid JSON/);
   });
 

@@ -1,7 +1,7 @@
 import type { LoadedExperiment } from '@parzen/engine';
 import { countOf } from '@parzen/engine/host';
 import { checkSameStudy } from '@parzen/engine/plugin';
-import { ConfigProblems } from '../config-problems.js';
+import { ConfigProblems, type PreparedStudy } from '../config-problems.js';
 import { listNames } from '../list-names.js';
 import { notesLogger, type Output } from '../output.js';
 import { closeStarted, prepareRuns } from '../prepare-runs.js';
@@ -15,9 +15,63 @@ const optional = (name: string, value: string, byDefault = 'none'): string =>
 /** `, 2 enqueued trials`, unless no variant enqueues any. */
 const enqueued = (value: string): string => (value === '0 enqueued trials' ? '' : `, ${value}`);
 
+/** What a valid config holds, for `validate`'s line and its `--json` entry. */
+interface ValidFile {
+  readonly entry: { file: string; studies: string[]; notes?: string[] };
+  /** `study NAME; 2 parameters, objective ..., suggester ...` (a matrix: its variants). */
+  readonly holds: string;
+  readonly notes: readonly string[];
+}
+
+/** Describes the config at `path` from its prepared studies (undefined: none were prepared). */
+const describeFile = (path: string, mine: readonly PreparedStudy[]): ValidFile | undefined => {
+  const first = mine[0]?.experiment;
+  if (first === undefined) return undefined;
+  // What the variants of a matrix have: each distinct value once (`suggester random | tpe`).
+  const each = (describe: (experiment: LoadedExperiment) => string): string =>
+    [...new Set(mine.map((run) => describe(run.experiment)))].join(' | ');
+  const what =
+    `${each(({ space }) => countOf(space.params.length, 'parameter'))}, ` +
+    `objective ${each(({ config }) => config.objective.use)}, suggester ${each(({ config }) => config.suggester.use)}, ` +
+    `store ${each(({ config }) => config.store.use)}, budget ${each(({ config }) => JSON.stringify(config.budget))}` +
+    // What the config sets beyond those, so a mistyped pruner or a forgotten concurrency shows here too.
+    optional(
+      'pruner',
+      each(({ config }) => config.pruner?.use ?? 'none'),
+    ) +
+    optional(
+      'stopper',
+      each(({ config }) => config.stopper?.use ?? 'none'),
+    ) +
+    optional(
+      'concurrency',
+      each(({ config }) => String(config.concurrency ?? 1)),
+      '1',
+    ) +
+    enqueued(each(({ config }) => countOf(config.enqueue?.length ?? 0, 'enqueued trial')));
+  const studies =
+    mine.length > 1
+      ? `${mine.length} matrix variants (${listNames(mine.map((run) => run.experiment.config.name))})`
+      : `study ${first.config.name}`;
+  // Options that do nothing where they are (a run warns of them too), once for a matrix's variants.
+  const notes = [
+    ...new Set(mine.flatMap((run) => (run.experiment.notes ?? []).map((note) => `${note.pointer}: ${note.message}`))),
+  ];
+  return {
+    entry: {
+      file: path,
+      studies: mine.map((run) => run.experiment.config.name),
+      ...(notes.length === 0 ? {} : { notes }),
+    },
+    holds: `${studies}; ${what}`,
+    notes,
+  };
+};
+
 /**
  * Says the problems, then the files that passed their own checks (trial 58: a mix gave only the errors; trial 87:
- * still so without --json); the checks across files (two configs of one study) run once every file is valid.
+ * still so without --json), with what they hold as a valid file's line and entry do; the checks across files (two
+ * configs of one study) run once every file is valid.
  */
 const reportProblems = (error: ConfigProblems, paths: readonly string[], output: Output, json: boolean): number => {
   const code = reportError(error, false, output);
@@ -28,24 +82,33 @@ const reportProblems = (error: ConfigProblems, paths: readonly string[], output:
   const across = error.problems.every((problem) =>
     ['STUDY_RUN_TWICE', 'STUDY_MISMATCH'].includes((problem.error as { code?: string }).code ?? ''),
   );
+  const described = passed.map((path) => ({
+    path,
+    valid: describeFile(
+      path,
+      error.prepared.filter((run) => run.configPath === path),
+    ),
+  }));
   if (!json) {
-    for (const path of passed)
-      output.result(`${path}: valid${across ? '' : ' on its own (checked with the others once they are valid too)'}`);
+    for (const { path, valid } of described) {
+      const holds = valid === undefined ? '' : `: ${valid.holds}`;
+      output.result(
+        across
+          ? `${path}: valid${holds}`
+          : `${path}: valid on its own${holds} (checked with the others once they are valid too)`,
+      );
+    }
     return code;
   }
   output.result(
     JSON.stringify({
       errors: error.problems.map((problem) => errorEntry(problem.error, problem.path)),
-      valid: passed.map((file) => ({ file })),
+      valid: described.map(({ path, valid }) => valid?.entry ?? { file: path }),
     }),
   );
   return code;
 };
 
-/**
- * `parzen validate <config...>`: checks each config like `run` does (schema, space, plugin options, the
- * objective's module or program) without running a trial, and says what would run.
- */
 export const validateConfigs = async (paths: readonly string[], output: Output, json = false): Promise<number> => {
   let runs: Awaited<ReturnType<typeof prepareRuns>>;
   try {
@@ -74,50 +137,18 @@ export const validateConfigs = async (paths: readonly string[], output: Output, 
       return [{ path: run.configPath, error }];
     }
   });
-  if (mismatched.length > 0) return reportProblems(new ConfigProblems(mismatched), paths, output, json);
-  const valid: { file: string; studies: string[]; notes?: string[] }[] = [];
+  if (mismatched.length > 0) return reportProblems(new ConfigProblems(mismatched, runs), paths, output, json);
+  const valid: ValidFile['entry'][] = [];
   for (const path of paths) {
-    const mine = runs.filter((run) => run.configPath === path);
-    const first = mine[0]?.experiment;
-    if (first === undefined) continue;
-    // What the variants of a matrix have: each distinct value once (`suggester random | tpe`).
-    const each = (describe: (experiment: LoadedExperiment) => string): string =>
-      [...new Set(mine.map((run) => describe(run.experiment)))].join(' | ');
-    const what =
-      `${each(({ space }) => countOf(space.params.length, 'parameter'))}, ` +
-      `objective ${each(({ config }) => config.objective.use)}, suggester ${each(({ config }) => config.suggester.use)}, ` +
-      `store ${each(({ config }) => config.store.use)}, budget ${each(({ config }) => JSON.stringify(config.budget))}` +
-      // What the config sets beyond those, so a mistyped pruner or a forgotten concurrency shows here too.
-      optional(
-        'pruner',
-        each(({ config }) => config.pruner?.use ?? 'none'),
-      ) +
-      optional(
-        'stopper',
-        each(({ config }) => config.stopper?.use ?? 'none'),
-      ) +
-      optional(
-        'concurrency',
-        each(({ config }) => String(config.concurrency ?? 1)),
-        '1',
-      ) +
-      enqueued(each(({ config }) => countOf(config.enqueue?.length ?? 0, 'enqueued trial')));
-    const studies =
-      mine.length > 1
-        ? `${mine.length} matrix variants (${listNames(mine.map((run) => run.experiment.config.name))})`
-        : `study ${first.config.name}`;
-    // Options that do nothing where they are (a run warns of them too), once for a matrix's variants.
-    const notes = new Set(
-      mine.flatMap((run) => (run.experiment.notes ?? []).map((note) => `${note.pointer}: ${note.message}`)),
+    const described = describeFile(
+      path,
+      runs.filter((run) => run.configPath === path),
     );
-    for (const note of notes) output.note(`${path}: note: ${note}`);
-    valid.push({
-      file: path,
-      studies: mine.map((run) => run.experiment.config.name),
-      ...(notes.size === 0 ? {} : { notes: [...notes] }),
-    });
-    if (json) output.note(`${path}: valid: ${studies}; ${what}`);
-    else output.result(`${path}: valid: ${studies}; ${what}`);
+    if (described === undefined) continue;
+    for (const note of described.notes) output.note(`${path}: note: ${note}`);
+    valid.push(described.entry);
+    if (json) output.note(`${path}: valid: ${described.holds}`);
+    else output.result(`${path}: valid: ${described.holds}`);
   }
   if (json) output.result(JSON.stringify({ valid }));
   return 0;

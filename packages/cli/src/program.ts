@@ -231,9 +231,15 @@ export const runCli = async (argv: readonly string[], output: Output = processOu
   let json = false;
   try {
     const program = buildProgram(output, exit);
-    json = jsonAsked(program, argv.slice(2));
-    refuseRepeatedFlags(program, argv.slice(2));
-    refuseFlagsAsValues(program, argv.slice(2));
+    // The command line's command and its own arguments, found once for the checks before commander parses it.
+    const args = argv.slice(2);
+    const command = commandOf(program, args);
+    if (command !== undefined) {
+      const own = ownArgs(args);
+      json = jsonAsked(command, own);
+      refuseRepeatedFlags(command, own);
+      refuseFlagsAsValues(command, own);
+    }
     await program.parseAsync(helpOfUnknown(program, argv));
     return exit.code;
   } catch (error) {
@@ -277,24 +283,19 @@ const takesNext = (command: Command, arg: string): boolean =>
  * flag and it is given as the flag, before any `--` and not as another option's value (trial 88: `--json` after
  * `--`, as `--study`'s value or to `schema`, which has none, made errors JSON).
  */
-const jsonAsked = (program: Command, args: readonly string[]): boolean => {
-  const command = commandOf(program, args);
-  if (command === undefined || !command.options.some((option) => option.long === '--json')) return false;
-  const before = ownArgs(args);
-  return before.some((arg, i) => arg === '--json' && !(i > 0 && takesNext(command, before[i - 1] as string)));
+const jsonAsked = (command: Command, own: readonly string[]): boolean => {
+  if (!command.options.some((option) => option.long === '--json')) return false;
+  return own.some((arg, i) => arg === '--json' && !(i > 0 && takesNext(command, own[i - 1] as string)));
 };
 
 /**
  * Refuses an option whose value is one of its command's own flags (trial 88: `export CFG -o --json`, as a script's
  * `-o $OUT` with `OUT` empty gives, wrote a file named `--json` and exited 0). `--out=--json` still says it is meant.
  */
-const refuseFlagsAsValues = (program: Command, args: readonly string[]): void => {
-  const command = commandOf(program, args);
-  if (command === undefined) return;
-  const before = ownArgs(args);
+const refuseFlagsAsValues = (command: Command, own: readonly string[]): void => {
   const flags = new Set(['--help', '-h', ...command.options.flatMap((option) => [option.long, option.short])]);
-  before.forEach((arg, i) => {
-    const next = before[i + 1];
+  own.forEach((arg, i) => {
+    const next = own[i + 1];
     if (next !== undefined && takesNext(command, arg) && flags.has(next)) {
       const option = command.options.find((candidate) => arg === candidate.long || arg === candidate.short);
       const long = option?.long ?? arg;
@@ -313,11 +314,8 @@ const REPEATABLE = new Set(['--pair']);
  * a word (trial 62). (`--max-trials` with `--more-trials` is two limits, the first reached ends the run: N more,
  * never past a total, as a fleet's worker may want; review 63.)
  */
-const refuseRepeatedFlags = (program: Command, args: readonly string[]): void => {
-  const end = args.indexOf('--');
-  const given = (end === -1 ? args : args.slice(0, end)).filter((arg) => arg.startsWith('-'));
-  const command = commandOf(program, args);
-  if (command === undefined) return;
+const refuseRepeatedFlags = (command: Command, own: readonly string[]): void => {
+  const given = own.filter((arg) => arg.startsWith('-'));
   for (const option of command.options) {
     if (option.long === undefined || !(option.required || option.optional) || REPEATABLE.has(option.long)) continue;
     const times = given.filter(

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { configErrorUnder, didYouMean, didYouMeanField, issuesUnder, ParzenError, thrownAt } from './errors.js';
+import {
+  configErrorUnder,
+  didYouMean,
+  didYouMeanField,
+  didYouMeanValue,
+  issuesUnder,
+  ParzenError,
+  thrownAt,
+} from './errors.js';
 
 const thrown = (stack: string) => Object.assign(new Error('x'), { stack });
 
@@ -36,6 +44,13 @@ describe("hyperopt's names get a hint in a config and in code (trial 55)", () =>
     expect(didYouMeanField('trials', ['store', 'space'])).toBe(' (did you mean `store`?)');
     expect(didYouMeanField('fn', ['objective', 'space'])).toBe(' (did you mean `objective`?)');
     expect(didYouMeanField('points_to_evaluate', ['enqueue'])).toBe(' (did you mean `enqueue`?)');
+  });
+
+  it("an object's inherited members are no field names nor values (trial 93: `constructor` got `function Object()`)", () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(didYouMeanField(name, ['name', 'seed', 'space'])).not.toMatch(/function|object Object/);
+      expect(didYouMeanValue(name, ['tpe', 'random'])).not.toMatch(/function|object Object/);
+    }
   });
 });
 

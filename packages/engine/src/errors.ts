@@ -331,6 +331,13 @@ export const didYouMean = (name: string, known: readonly string[]): string => {
  * `timeout`; hyperopt's `algo`, `max_evals`; a store's `file`): the field meant, and the object it lives in
  * when that is not where the name was found.
  */
+/**
+ * A table's own entry for `key`, never an inherited member (trial 93: an unknown field `constructor` was
+ * "noted" with `function Object() { [native code] }`).
+ */
+const entryOf = <T>(table: Readonly<Record<string, T>>, key: string): T | undefined =>
+  Object.hasOwn(table, key) ? table[key] : undefined;
+
 const FIELD_SYNONYMS: Readonly<Record<string, readonly { readonly field: string; readonly in?: string }[]>> = {
   sampler: [{ field: 'suggester' }],
   algo: [{ field: 'suggester' }],
@@ -376,9 +383,9 @@ const FIELD_NOTES: Readonly<Record<string, string>> = {
  * `"store": {"options": {"file": ...}}` for `path`; Optuna's `n_trials`, which is `budget.moreTrials` here).
  */
 export const didYouMeanField = (name: string, known: readonly string[]): string => {
-  const note = FIELD_NOTES[name.toLowerCase()];
+  const note = entryOf(FIELD_NOTES, name.toLowerCase());
   if (note !== undefined) return ` (${note})`;
-  const places = (FIELD_SYNONYMS[name.toLowerCase()] ?? []).flatMap((synonym) => {
+  const places = (entryOf(FIELD_SYNONYMS, name.toLowerCase()) ?? []).flatMap((synonym) => {
     if (synonym.in === undefined) return known.includes(synonym.field) ? [synonym.field] : [];
     if (known.includes(synonym.in)) return [`${synonym.in}.${synonym.field}`];
     // Already inside that object (`budget.max_evals`, trial 55: no hint there).
@@ -416,8 +423,8 @@ export const didYouMeanValue = (value: string, allowed: readonly string[]): stri
   const last = value.slice(value.lastIndexOf('.') + 1);
   // hyperopt's `hp.uniform` too: the last name when it is an allowed value itself (trial 62).
   const meant =
-    VALUE_SYNONYMS[value.toLowerCase()] ??
-    VALUE_SYNONYMS[last.toLowerCase()] ??
+    entryOf(VALUE_SYNONYMS, value.toLowerCase()) ??
+    entryOf(VALUE_SYNONYMS, last.toLowerCase()) ??
     (last !== value ? allowed.find((word) => word.toLowerCase() === last.toLowerCase()) : undefined);
   return meant !== undefined && allowed.includes(meant) ? ` (did you mean \`${meant}\`?)` : didYouMean(value, allowed);
 };

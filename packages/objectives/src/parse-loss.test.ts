@@ -40,6 +40,11 @@ describe('findLossLine', () => {
     expect(findLossLine('hello\nworld 42\n')).toBeUndefined();
     expect(findLossLine('')).toBeUndefined();
   });
+
+  it("takes no inherited member for a special number (a line `constructor` was read as Object's constructor)", () => {
+    for (const word of ['constructor', 'toString', '__proto__', 'valueOf']) expect(findLossLine(word)).toBeUndefined();
+    expect(findLossLine('0.5\nconstructor\n')).toBe(0.5);
+  });
 });
 
 describe('describeLastLine', () => {

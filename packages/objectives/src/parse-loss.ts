@@ -57,7 +57,8 @@ export const parseJsonWithNonFinite = (text: string): unknown => {
 export const parseLossLine = (line: string): unknown => {
   const text = line.trim();
   if (NUMBER.test(text)) return Number(text);
-  const special = SPECIAL[text.toLowerCase()];
+  // Its own entries only: a line `constructor` is no loss (an inherited member was taken for one).
+  const special = Object.hasOwn(SPECIAL, text.toLowerCase()) ? SPECIAL[text.toLowerCase()] : undefined;
   if (special !== undefined) return special;
   // Only an object that names `loss`, or hyperopt's `"status": "fail"` (trial 55: that result with no loss was
   // "printed no loss"), can qualify: report lines and logs are passed over unparsed.

@@ -18,6 +18,10 @@ export interface ServeOptions {
   readonly onError?: (error: unknown) => void;
 }
 
+/** Whether a request's Host names this server: 127.0.0.1 or localhost, at its port. */
+const servesHost = (host: string | undefined, port: number): boolean =>
+  host !== undefined && [`127.0.0.1:${port}`, `localhost:${port}`].includes(host.toLowerCase());
+
 /** A running report server. */
 export interface ReportServer {
   readonly url: string;
@@ -39,9 +43,17 @@ export const serveReport = async (options: ServeOptions): Promise<ReportServer> 
   const send = (client: ServerResponse, current: ReportPage) =>
     client.write(`event: report\ndata: ${JSON.stringify(current)}\n\n`);
 
+  // Known once the server listens (the requests come after).
+  let port = 0;
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    if (request.method !== 'GET') {
+    if (!servesHost(request.headers.host, port)) {
+      // Another name for this address (DNS rebinding: a web page whose name now points at 127.0.0.1) gets
+      // nothing of the study (trial 93: any Host was answered).
+      response
+        .writeHead(403, { 'content-type': 'text/plain' })
+        .end(`parzen report serves 127.0.0.1:${port} and localhost:${port} only.\n`);
+    } else if (request.method !== 'GET') {
       response.writeHead(405).end();
     } else if (url.pathname === '/' || url.pathname === '/index.html') {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
@@ -90,7 +102,7 @@ export const serveReport = async (options: ServeOptions): Promise<ReportServer> 
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}/`,
     port,

@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, writeIn } from './cli-harness.js';
 import { cli } from './cli-in-process.js';
@@ -159,5 +161,32 @@ describe("a loss line with Python's NaN and Infinity tokens", () => {
     expect((await cli('run', path, '--quiet')).code).toBe(1);
     const trials = JSON.parse((await cli('trials', path, '--json')).stdout) as { error: { code: string } }[];
     expect(trials.map((trial) => trial.error.code)).toEqual([code]);
+  });
+});
+
+describe('a store holding trials no run stores (trial 93: a forged journal line)', () => {
+  it('is refused before anything is written, naming the trial, its values and how to go on', async () => {
+    const path = config('forged');
+    expect((await cli('run', path, '--quiet', '--max-trials', '3')).code).toBe(0);
+    const journal = join(dir, 'forged.jsonl');
+    const lines = readFileSync(journal, 'utf8').split('\n');
+    // Trial #1's params: the choice index 99 of two options and x beyond its bounds; its loss below -1e308.
+    const params = lines.findIndex((line) => line.includes('"op":"params"') && line.includes('"number":1'));
+    const finish = lines.findIndex((line) => line.includes('"op":"finish"') && line.includes('"number":1'));
+    lines[params] = JSON.stringify({ op: 'params', study: 'forged', number: 1, params: { x: 2.5, model: 99 } });
+    lines[finish] = (lines[finish] as string).replace(/"loss":[^,}]+/, '"loss":-1e400');
+    writeFileSync(journal, lines.join('\n'));
+    const before = readFileSync(journal);
+    for (const command of ['run', 'resume']) {
+      const refused = await cli(command, path, '--quiet', '--max-trials', '6');
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(
+        'Study forged: its store holds a trial that no run stores (a hand edit, or a damaged file?), so it is not run: ' +
+          'trial #1: `x` = 2.5, outside its uniform distribution (expected a number from 0 to 1); `model` = 99, ' +
+          'outside its categorical distribution (expected an option index from 0 to 1); loss -Infinity, not a finite number.',
+      );
+      expect(refused.stderr).toContain('import the export into a new store with `--on-invalid skip`');
+      expect(readFileSync(journal)).toEqual(before);
+    }
   });
 });

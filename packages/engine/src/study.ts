@@ -15,6 +15,7 @@ import { type CompiledSpace, compileSpace, inStudyOrder } from './domain/compile
 import { type ExternalParams, toExternalParams, toInternalParams } from './domain/params.js';
 import type { ParamsOf } from './domain/space-builder.js';
 import type { SpaceDefinition } from './domain/space-definition.js';
+import { checkStoredTrials } from './domain/stored-trials.js';
 import type { StudyRecord } from './domain/study.js';
 import {
   bestTrial,
@@ -457,9 +458,10 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       // Trials asked (no lease) and never told, by a process that may be gone: TPE's constant liar keeps
       // placing them in g(x), so later suggestions avoid where they were, without a word (trial 85).
       // Best effort: a listing that fails does not fail the open (review 89).
-      const asked = (await store.listTrials(spec.name).catch(() => [])).filter(
-        (trial) => trial.state === 'running' && trial.lease === undefined,
-      );
+      const listed = await store.listTrials(spec.name).catch(() => undefined);
+      // As a run refuses them (trial 93): trials no run stores, named.
+      if (listed !== undefined) checkStoredTrials(spec.name, space, listed);
+      const asked = (listed ?? []).filter((trial) => trial.state === 'running' && trial.lease === undefined);
       if (asked.length > 0) warn(askedNotToldNote(spec.name, asked));
     }
     const session = {

@@ -11,6 +11,7 @@ import type { TrialStore } from '../contracts/store.js';
 import type { Suggester } from '../contracts/suggester.js';
 import { type CompiledSpace, inStudyOrder } from '../domain/compile-space.js';
 import { toExternalParams } from '../domain/params.js';
+import { checkStoredTrials } from '../domain/stored-trials.js';
 import type { StudyRecord, StudySpec } from '../domain/study.js';
 import { bestTrial, type FinishedTrial, type Lease, type Trial } from '../domain/trial.js';
 import { ParzenError } from '../errors.js';
@@ -229,6 +230,8 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           `draw from other random streams than the earlier ones (run with seed ${study.seed} to continue them).`,
       );
     }
+    // Trials no run stores are refused, named, before anything is written (the config's entries, stale trials).
+    if (resumed) checkStoredTrials(spec.name, space, await store.listTrials(spec.name));
     const enqueued =
       options.enqueue === undefined ? 0 : await enqueueConfigEntries(store, spec.name, space, options.enqueue);
     const waiting = await store.listEnqueued?.(spec.name);

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryStore } from '../builtins/memory-store.js';
+import type { Suggester } from '../contracts/suggester.js';
+import { Study } from '../study.js';
+import { compileSpace } from './compile-space.js';
+import { sampleDistribution } from './sample-distribution.js';
+import { checkStoredTrials } from './stored-trials.js';
+import type { TrialOutcome } from './trial.js';
+import { addedTrial } from './trial-builders.js';
+
+const space = compileSpace({
+  x: { type: 'uniform', low: 0, high: 1 },
+  n: { type: 'uniformint', low: 1, high: 4 },
+  q: { type: 'quniform', low: 0, high: 10, q: 2.5 },
+  c: { type: 'choice', options: ['a', 'b'] },
+});
+const NOW = '2026-12-05T00:00:00.000Z';
+const stored = (
+  number: number,
+  internal: Record<string, number>,
+  outcome: TrialOutcome = { state: 'complete', loss: 1 },
+) => addedTrial('s', number, { internal, outcome }, NOW);
+const problemsOf = (trials: Parameters<typeof checkStoredTrials>[2]): string => {
+  try {
+    checkStoredTrials('s', space, trials);
+    return 'none';
+  } catch (error) {
+    expect(error).toMatchObject({ code: 'STORE_CORRUPT' });
+    return (error as Error).message;
+  }
+};
+
+describe('trials no run stores (trial 93: a forged journal line)', () => {
+  it('takes what runs store: values in bounds, failed trials without loss, a q value an older rounding left off the grid', () => {
+    const failed: TrialOutcome = { state: 'failed', error: { code: 'OBJECTIVE_THREW', message: 'x' } };
+    const trials = [
+      stored(0, { x: 0, n: 4, q: 10, c: 1 }),
+      stored(1, { x: 1, n: 1, q: 2.5000000001, c: 0 }, failed),
+      stored(2, {}, failed),
+      stored(3, { x: 0.5 }, { state: 'pruned' }),
+    ];
+    expect(problemsOf(trials)).toBe('none');
+  });
+
+  it('names each trial and each value outside its parameter, an unknown parameter and a loss that is no finite number', () => {
+    const message = problemsOf([
+      stored(0, { x: 0.5, n: 2, q: 5, c: 0 }),
+      stored(1, { x: Number.POSITIVE_INFINITY, n: 2.5, q: 12.5, c: 99 }, { state: 'complete', loss: Number.NaN }),
+      stored(2, { x: 0.5, z: 3 }, { state: 'pruned', loss: Number.NEGATIVE_INFINITY }),
+    ]);
+    expect(message).toContain(
+      'Study s: its store holds 2 trials that no run stores (a hand edit, or a damaged file?), so it is not run: ' +
+        'trial #1: `x` = Infinity, outside its uniform distribution (expected a number from 0 to 1); ' +
+        '`n` = 2.5, outside its uniformint distribution (expected an integer from 1 to 4); ' +
+        '`q` = 12.5, outside its quniform distribution (expected a multiple of 2.5 from 0 to 10); ' +
+        '`c` = 99, outside its categorical distribution (expected an option index from 0 to 1); loss NaN, not a finite number. ' +
+        'trial #2: a parameter `z` the space does not have; loss -Infinity, not a finite number.',
+    );
+  });
+
+  it('names the first five and counts the rest', () => {
+    const message = problemsOf(Array.from({ length: 8 }, (_, i) => stored(i, { c: 7 })));
+    expect(message).toContain('trial #4: `c` = 7');
+    expect(message).not.toContain('trial #5');
+    expect(message).toContain('. And 3 more. Correct or remove those records');
+  });
+
+  it('Study.open refuses such a study as a run does', async () => {
+    const store = createMemoryStore();
+    const definition = space.definition;
+    const prior: Suggester = {
+      name: 'prior',
+      beginTrial: (context) => ({ sampleParam: (param) => sampleDistribution(param.distribution, context.rng) }),
+    };
+    const study = await Study.open({ name: 's', space: definition, suggester: prior, store });
+    await study.addTrials([{ params: { x: 0.5, n: 2, q: 5, c: 'a' }, loss: 1 }]);
+    expect((await Study.open({ name: 's', space: definition, suggester: prior, store })).name).toBe('s');
+    // A store that lists a trial no run stores (a damaged file read by another store plugin).
+    const listTrials = store.listTrials.bind(store);
+    store.listTrials = async (name: string) => [...(await listTrials(name)), stored(1, { c: 99 })];
+    await expect(Study.open({ name: 's', space: definition, suggester: prior, store })).rejects.toMatchObject({
+      code: 'STORE_CORRUPT',
+      message: expect.stringContaining('trial #1: `c` = 99'),
+    });
+  });
+});

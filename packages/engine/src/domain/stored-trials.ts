@@ -1,0 +1,80 @@
+import { describeValue, ParzenError } from '../errors.js';
+import type { CompiledSpace, ParamNode } from './compile-space.js';
+import { gridSteps } from './distribution.js';
+import { describeSupport } from './params.js';
+import type { Trial } from './trial.js';
+
+/**
+ * Whether a stored value is one some run of Parzen could have stored for `param`: a finite number within the
+ * parameter's bounds (an integer where it must be one, an option index for a choice). Looser than the check of
+ * a new suggestion: a value off a `q` grid (rounded otherwise by an older version) is taken.
+ */
+const couldBeStored = (param: ParamNode, value: unknown): boolean => {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return false;
+  const d = param.distribution;
+  switch (d.kind) {
+    case 'categorical':
+      return Number.isInteger(value) && value >= 0 && value < d.size;
+    case 'randint':
+      return Number.isInteger(value) && value >= d.low && value < d.high;
+    case 'uniformint':
+      return Number.isInteger(value) && value >= d.low && value <= d.high;
+    case 'uniform':
+    case 'loguniform':
+      return value >= d.low && value <= d.high;
+    case 'quniform':
+    case 'qloguniform': {
+      const { first, last } = gridSteps(d);
+      return value >= (first - 0.5) * d.q && value <= (last + 0.5) * d.q;
+    }
+    case 'lognormal':
+    case 'qlognormal':
+      return value >= 0;
+    default:
+      return true;
+  }
+};
+
+/** What is wrong with one stored trial, in words (empty when nothing is). */
+const trialProblems = (space: CompiledSpace, trial: Trial): string[] => {
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(trial.internal)) {
+    const param = space.byName.get(name);
+    if (param === undefined) problems.push(`a parameter \`${name}\` the space does not have`);
+    else if (!couldBeStored(param, value))
+      problems.push(
+        `\`${name}\` = ${describeValue(value)}, outside its ${param.distribution.kind} distribution (expected ${
+          param.distribution.kind === 'categorical'
+            ? `an option index from 0 to ${param.distribution.size - 1}`
+            : describeSupport(param)
+        })`,
+      );
+  }
+  const loss = 'loss' in trial ? trial.loss : undefined;
+  if ((trial.state === 'complete' || loss !== undefined) && (typeof loss !== 'number' || !Number.isFinite(loss)))
+    problems.push(`loss ${describeValue(loss)}, not a finite number`);
+  return problems;
+};
+
+/**
+ * Refuses a study whose store holds trials no run of Parzen stores (a hand edit, a damaged or forged file;
+ * trial 93: a journal line with a choice index 99 and a loss of -1e400 was read as a best of -Infinity, and TPE
+ * then failed every later trial, blaming itself): `STORE_CORRUPT`, naming each such trial and what it holds,
+ * before any trial runs. Nothing is written.
+ */
+export const checkStoredTrials = (study: string, space: CompiledSpace, trials: readonly Trial[]): void => {
+  const bad = trials.flatMap((trial) => {
+    const problems = trialProblems(space, trial);
+    return problems.length === 0 ? [] : [`trial #${trial.number}: ${problems.join('; ')}`];
+  });
+  if (bad.length === 0) return;
+  const shown = bad.slice(0, 5);
+  throw new ParzenError(
+    'STORE_CORRUPT',
+    `Study ${study}: its store holds ${bad.length === 1 ? 'a trial' : `${bad.length} trials`} that no run stores ` +
+      `(a hand edit, or a damaged file?), so it is not run: ${shown.join('. ')}` +
+      `${bad.length > shown.length ? `. And ${bad.length - shown.length} more` : ''}. ` +
+      'Correct or remove those records; or export the study (`parzen export`) and import the export into a new ' +
+      'store with `--on-invalid skip`, which leaves them out. Nothing was written.',
+  );
+};

@@ -7,6 +7,7 @@ import {
   issuesUnder,
   ParzenError,
   thrownAt,
+  unknownPlugin,
 } from './errors.js';
 
 const thrown = (stack: string) => Object.assign(new Error('x'), { stack });
@@ -119,5 +120,24 @@ describe('configErrorUnder (review 68)', () => {
     // Placed twice (the plugin factory's, then the slot's): listed once.
     const twice = configErrorUnder('/objective/options', configErrorUnder('/options', words)) as ParzenError;
     expect(twice.message.match(/expected a reachable database/g)).toHaveLength(1);
+  });
+});
+
+describe('a plugin of ours whose package was not given (trial 94: "(none loaded)" for `module`)', () => {
+  it('names its package and where to list it; other names keep the did-you-mean', () => {
+    const error = unknownPlugin('objective', 'module', [], '/objective/use');
+    expect(error.message).toContain('`module` is in the package @parzen/objectives: install it and list it');
+    expect(error.issues[0]?.expected).toBe(
+      'one of the objective plugins: (none loaded); `module` is in @parzen/objectives, not loaded: list that package in "plugins" (or in runExperiment\'s plugins option)',
+    );
+    expect(unknownPlugin('store', 'postgres', ['memory', 'jsonl'], '/store/use').issues[0]?.expected).toContain(
+      '`postgres` is in @parzen/store-postgres',
+    );
+    expect(unknownPlugin('pruner', 'hyperband', [], '/pruner/use').message).toContain('@parzen/pruners');
+    const mine = unknownPlugin('suggester', 'tpee', ['random', 'tpe'], '/suggester/use');
+    expect(mine.message).toContain('(did you mean `tpe`?)');
+    expect(mine.message).toContain('Is its package listed in "plugins"?');
+    // Inherited members are no plugin of ours.
+    expect(unknownPlugin('constructor', 'toString', [], '/x').message).not.toMatch(/function|is in the package/);
   });
 });

@@ -174,18 +174,41 @@ export const invalidConfig = (what: string, issues: readonly ConfigIssue[]): Par
 export const invalidSpace = (issues: readonly ConfigIssue[]): ParzenError =>
   new ParzenError('SPACE_INVALID', `Invalid search space:\n${formatIssues(issues)}`, { issues });
 
+/** The package of each plugin Parzen publishes, by kind and name, to say which one a config needs. */
+const PUBLISHED_PLUGINS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  objective: { module: '@parzen/objectives', command: '@parzen/objectives' },
+  suggester: { random: '@parzen/algo-random', 'quasi-random': '@parzen/algo-random', tpe: '@parzen/algo-tpe' },
+  store: { jsonl: '@parzen/store-file', sqlite: '@parzen/store-sqlite', postgres: '@parzen/store-postgres' },
+  pruner: Object.fromEntries(
+    ['median', 'percentile', 'successive-halving', 'hyperband', 'threshold', 'patient'].map((name) => [
+      name,
+      '@parzen/pruners',
+    ]),
+  ),
+};
+
 export const unknownPlugin = (kind: string, name: string, known: readonly string[], pointer: string): ParzenError => {
   // Trial 43: a misspelt plugin name (`comand`) got no hint, though every misspelt field name does.
   const hint = didYouMeanValue(name, known);
+  // One of ours whose package was not given (trial 94: the `parzen` package's runExperiment has no `module`
+  // objective, and "(none loaded)" did not say where it is).
+  const kindsPackages = entryOf(PUBLISHED_PLUGINS, kind);
+  const published = kindsPackages === undefined ? undefined : entryOf(kindsPackages, name);
   const issue = {
     pointer,
-    expected: `one of the ${kind} plugins: ${known.join(', ') || '(none loaded)'}`,
+    expected: `one of the ${kind} plugins: ${known.join(', ') || '(none loaded)'}${
+      published === undefined
+        ? ''
+        : `; \`${name}\` is in ${published}, not loaded: list that package in "plugins" (or in runExperiment's plugins option)`
+    }`,
     found: `${JSON.stringify(name)}${hint}`,
   };
   return new ParzenError(
     'CONFIG_UNKNOWN_PLUGIN',
     `No ${kind} plugin named \`${name}\` at ${pointer}${hint}. Known ${kind} plugins: ${known.join(', ') || '(none)'}. ` +
-      'Is its package listed in "plugins"?',
+      (published === undefined
+        ? 'Is its package listed in "plugins"?'
+        : `\`${name}\` is in the package ${published}: install it and list it in the config's "plugins", or pass it in runExperiment's \`plugins\` option (the \`parzen\` command includes it).`),
     { plugin: name, issues: [issue] },
   );
 };

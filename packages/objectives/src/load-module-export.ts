@@ -152,7 +152,14 @@ export const loadModuleExport = async (
   const value = pickExport(loaded, exportName);
   if (typeof value !== 'function') {
     const names = Object.keys(loaded).sort();
-    const found = value === undefined ? 'no such export' : `a ${typeof value}`;
+    const found =
+      value === undefined
+        ? 'no such export'
+        : value === null
+          ? 'null'
+          : typeof value === 'object'
+            ? 'an object'
+            : `a ${typeof value}`;
     throw new MissingExportError(
       `Export \`${exportName}\` of ${label.toLowerCase()} \`${specifier}\` is ${found}; expected a function. The module exports: ${names.join(', ') || 'nothing'}.`,
       exportName,

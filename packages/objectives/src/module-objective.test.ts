@@ -161,6 +161,13 @@ describe('module objective', () => {
     await expect(loadModuleExport('./objective.mjs', 'train', dir)).rejects.toThrow(
       /`train` .* is no such export; expected a function\. The module exports: default, notFn, slow\./,
     );
+    // Each kind of value with its article (trial 94: "a object").
+    writeFileSync(join(dir, 'values.mjs'), 'export const o = {};\nexport const n = null;\nexport const s = "x";\n');
+    await expect(loadModuleExport('./values.mjs', 'o', dir)).rejects.toThrow(
+      '`o` of objective module `./values.mjs` is an object;',
+    );
+    await expect(loadModuleExport('./values.mjs', 'n', dir)).rejects.toThrow('is null;');
+    await expect(loadModuleExport('./values.mjs', 's', dir)).rejects.toThrow('is a string;');
   });
 });
 

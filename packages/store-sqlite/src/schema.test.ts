@@ -115,6 +115,29 @@ describe('store errors', () => {
     expect(error('SQLITE_FULL').message).toContain('(is the disk or file system full?)');
     expect(error('SQLITE_IOERR').message).not.toContain('full');
   });
+
+  it('say how to build or install better-sqlite3 when it cannot be loaded, without the paths tried (trial 94)', () => {
+    const bindings = new Error(
+      'Could not locate the bindings file. Tried:\n → /p/build/better_sqlite3.node\n → /p/build/Debug/better_sqlite3.node',
+    );
+    const built = storeError('/x.db', bindings, 'opening it').message;
+    expect(built).toBe(
+      'SQLite store `/x.db` failed while opening it: Could not locate the bindings file. better-sqlite3, the native module the SQLite store runs on, is not built for this Node (installed with --ignore-scripts, or for another Node version?): run `npm rebuild better-sqlite3` in the project, with install scripts allowed, or use the jsonl store, which needs no native module.',
+    );
+    const otherNode = Object.assign(
+      new Error(
+        "The module '/p/better_sqlite3.node' was compiled against a different Node.js version using\nNODE_MODULE_VERSION 115.",
+      ),
+      { code: 'ERR_DLOPEN_FAILED' },
+    );
+    expect(storeError('/x.db', otherNode, 'opening it').message).toContain('`npm rebuild better-sqlite3`');
+    const missing = Object.assign(new Error("Cannot find module 'better-sqlite3'\nRequire stack:\n- /p/a.js"), {
+      code: 'MODULE_NOT_FOUND',
+    });
+    expect(storeError('/x.db', missing, 'opening it').message).toBe(
+      "SQLite store `/x.db` failed while opening it: Cannot find module 'better-sqlite3'. better-sqlite3, the native module the SQLite store runs on, is not installed where this program can load it (a bundle?): install it beside the program (npm install better-sqlite3), or use the jsonl store, which needs no native module.",
+    );
+  });
 });
 
 describe('reading a database that holds no store (trial 74)', () => {

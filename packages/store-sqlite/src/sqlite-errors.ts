@@ -33,6 +33,23 @@ const codeOf = (error: unknown): string | undefined => (error as { code?: unknow
 /** Whether SQLite gave up waiting for another connection (retrying later may succeed). */
 export const isBusy = (error: unknown): boolean => BUSY_CODES.has(codeOf(error) ?? '');
 
+/**
+ * What to do when better-sqlite3, the native module under the store, cannot be loaded (trial 94: an install
+ * with `--ignore-scripts` failed with "Could not locate the bindings file" and 13 paths tried), else undefined.
+ */
+const nativeModuleProblem = (code: string | undefined, message: string): string | undefined => {
+  const first = message.split('\n')[0]?.trim() ?? '';
+  if (code === 'MODULE_NOT_FOUND' && /'better-sqlite3'/.test(first))
+    return `${first}. better-sqlite3, the native module the SQLite store runs on, is not installed where this program can load it (a bundle?): install it beside the program (npm install better-sqlite3), or use the jsonl store, which needs no native module.`;
+  if (
+    first.startsWith('Could not locate the bindings file') ||
+    code === 'ERR_DLOPEN_FAILED' ||
+    /NODE_MODULE_VERSION/.test(message)
+  )
+    return `${first.replace(/\s*Tried:$/, '').replace(/\.$/, '')}. better-sqlite3, the native module the SQLite store runs on, is not built for this Node (installed with --ignore-scripts, or for another Node version?): run \`npm rebuild better-sqlite3\` in the project, with install scripts allowed, or use the jsonl store, which needs no native module.`;
+  return undefined;
+};
+
 /** Turns a better-sqlite3 error into a {@link ParzenError} naming the database file. */
 export const storeError = (path: string, error: unknown, doing: string): ParzenError => {
   if (error instanceof ParzenError) return error;
@@ -49,6 +66,11 @@ export const storeError = (path: string, error: unknown, doing: string): ParzenE
       { cause: error },
     );
   }
+  const native = nativeModuleProblem(code, message);
+  if (native !== undefined)
+    return new ParzenError('STORE_FAILED', `SQLite store \`${path}\` failed while ${doing}: ${native}`, {
+      cause: error,
+    });
   // The -shm file could not be grown, or a write found no room: say what that usually means.
   const full = code === 'SQLITE_IOERR_SHMSIZE' || code === 'SQLITE_FULL' ? ' (is the disk or file system full?)' : '';
   return new ParzenError(

@@ -279,7 +279,14 @@ describe('runExperiment (the composition root)', () => {
       loadExperiment({ ...config, suggester: { use: 'tpe' } }, { plugins: [{ manifests: [prior] }], functions }),
     ).rejects.toMatchObject({
       code: 'CONFIG_INVALID',
-      issues: [{ pointer: '/suggester/use', expected: 'one of the suggester plugins: prior', found: '"tpe"' }],
+      issues: [
+        {
+          pointer: '/suggester/use',
+          expected:
+            'one of the suggester plugins: prior; `tpe` is in @parzen/algo-tpe, not loaded: list that package in "plugins" (or in runExperiment\'s plugins option)',
+          found: '"tpe"',
+        },
+      ],
     });
   });
 

@@ -584,6 +584,45 @@ const capturingStderr = async (body: () => Promise<void>): Promise<string[]> => 
   return written;
 };
 
+describe('a run whose every trial failed (trial 94: fmin resolved with best undefined, not a word)', () => {
+  it('warns, naming the first failure; not when a trial of the run worked, nor for an interrupted run', async () => {
+    const warnings: string[] = [];
+    const onWarning = (message: string) => warnings.push(message);
+    const space = { x: uniform(0, 1) };
+    const failing = await fmin({
+      space,
+      suggester: prior,
+      objective: () => {
+        throw new Error('no data\nat line 2');
+      },
+      maxTrials: 3,
+      onWarning,
+    });
+    expect(failing.best).toBeUndefined();
+    expect(warnings).toEqual([
+      "every trial of study fmin in this run failed (the first, #0: OBJECTIVE_THREW no data), so there is no best trial; each trial's error is in `trials`.",
+    ]);
+    warnings.length = 0;
+    let calls = 0;
+    const once = await fmin({
+      space,
+      suggester: prior,
+      objective: ({ x }) => {
+        calls += 1;
+        if (calls > 1) throw new Error('later');
+        return x;
+      },
+      maxTrials: 3,
+      onWarning,
+    });
+    expect(once.best?.number).toBe(0);
+    const stopped = new AbortController();
+    stopped.abort();
+    await fmin({ space, suggester: prior, objective: () => 1, maxTrials: 3, signal: stopped.signal, onWarning });
+    expect(warnings.filter((line) => line.startsWith('every trial'))).toEqual([]);
+  });
+});
+
 describe('onWarning (trial 38: warnings could only go to stderr)', () => {
   it('takes the warnings of Study.open, ask/tell listeners, reports and optimize, and fmin; nothing on stderr', async () => {
     const spy = vi.spyOn(process.stderr, 'write');

@@ -46,7 +46,7 @@ import type { Budget } from './runtime/budget.js';
 import { checkImportedRows, type ImportedTrialRow, type InvalidRow, importInvalid } from './runtime/imported-trials.js';
 import { interpretObjectiveValue, keptLossNote, notJson, thrownErrorInfo } from './runtime/interpret-result.js';
 import { checkPrunerStore, createPruning, type Pruning } from './runtime/pruning.js';
-import { DEFAULT_GRACE_PERIOD_MS, runStudy } from './runtime/run-study.js';
+import { DEFAULT_GRACE_PERIOD_MS, type RunResult, runStudy } from './runtime/run-study.js';
 import { isStale } from './runtime/stale-trials.js';
 import {
   type AskedTrial,
@@ -357,6 +357,21 @@ export interface BestTrial<S extends SpaceDefinition> {
   readonly attrs?: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * Said when a run started trials and every one failed, its reason not an interruption: a broken objective, not a
+ * finished study (trial 94: fmin resolved with `best` undefined and not a word; the CLI says so).
+ */
+const everyTrialFailed = (result: RunResult): string | undefined => {
+  const mine = result.trials.filter((trial) => trial.number >= result.existingTrials);
+  const first = mine[0];
+  if (first?.state !== 'failed' || result.reason === 'interrupted' || mine.some((trial) => trial.state !== 'failed'))
+    return undefined;
+  return (
+    `every trial of study ${result.summary.study} in this run failed (the first, #${first.number}: ` +
+    `${first.error.code} ${first.error.message.split('\n')[0]}), so there is no best trial; each trial's error is in \`trials\`.`
+  );
+};
+
 /** A complete trial as {@link BestTrial}. */
 const asBest = <S extends SpaceDefinition>(
   best: { readonly number: number; readonly loss: number; readonly attrs?: Readonly<Record<string, unknown>> },
@@ -583,6 +598,8 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     });
     // A later optimize continues the same study.
     this.opened = { study: this.opened.study, resumed: true };
+    const failure = everyTrialFailed(result);
+    if (failure !== undefined) this.warn(failure);
     const { best, bestParams } = result.summary;
     return {
       best: best === undefined ? undefined : asBest<S>(best, bestParams),

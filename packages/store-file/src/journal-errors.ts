@@ -12,6 +12,32 @@ export const showLine = (text: string): string => {
   return `${shown} (${text.length} ${text.length === 1 ? 'character' : 'characters'})`;
 };
 
+/**
+ * What the first line of a file that is not a journal looks like, without quoting it (trial 93: a config's store
+ * path pointed at a `.env` printed its secret into a CI log): its shape and length.
+ */
+export const describeForeignLine = (text: string): string => {
+  const length = `${text.length} ${text.length === 1 ? 'character' : 'characters'}`;
+  const trimmed = text.trim();
+  if (trimmed === '{' || trimmed === '[') return `\`${trimmed}\` (the start of pretty-printed JSON: a config?)`;
+  try {
+    const value: unknown = JSON.parse(trimmed);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      const fields = Object.keys(value);
+      return `a JSON object of ${fields.length} ${fields.length === 1 ? 'field' : 'fields'}, none of them \`op\` (${length})`;
+    }
+    return `a JSON ${Array.isArray(value) ? 'array' : typeof value} (${length})`;
+  } catch {
+    // Not JSON: said by its shape below.
+  }
+  // Text a person or a program wrote (a control character other than a tab: binary data).
+  const binary = [...text].some((char) => {
+    const code = char.charCodeAt(0);
+    return code < 0x20 && char !== '\t' && char !== '\r' && char !== '\f' && char !== '\v';
+  });
+  return binary ? `binary data (${length})` : `text that is not JSON (${length})`;
+};
+
 /** A line in the middle of the journal that is not a record: the file was edited or damaged. */
 export const corruptLine = (path: string, line: number, problem: string): ParzenError =>
   new ParzenError(

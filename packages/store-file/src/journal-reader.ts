@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { ParzenError } from '@parzen/engine/plugin';
-import { corruptLine, journalFailed, showLine } from './journal-errors.js';
+import { corruptLine, describeForeignLine, journalFailed, showLine } from './journal-errors.js';
 import { decodeRecord, encodeRecord, JOURNAL_VERSION, type JournalRecord, journalHeader } from './journal-records.js';
 import { ReplayError, type Replica } from './replica.js';
 
@@ -250,7 +250,7 @@ export class JournalReader {
     const sqlite = first.startsWith('SQLite format 3\u0000');
     throw new ParzenError(
       'STORE_FAILED',
-      `\`${this.path}\` is not a Parzen journal: ${sqlite ? 'it is a SQLite database' : `its first line is ${showLine(first)}, not a journal record`}. ` +
+      `\`${this.path}\` is not a Parzen journal: ${sqlite ? 'it is a SQLite database' : `its first line is ${describeForeignLine(first)}, not a journal record`}. ` +
         (sqlite
           ? `It is left as it is; read it with the sqlite store (--store sqlite:${this.path}, or "use": "sqlite" in the config).`
           : 'It is left as it is; point the store at another file (a journal ends in .parzen.jsonl by default).'),

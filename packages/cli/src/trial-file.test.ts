@@ -62,6 +62,15 @@ describe('readTrialFile', () => {
     const path = write('spaced.csv', 'x , x, ,  loss\n0.25,0.5,0.75,1\n');
     expect(readTrialFile(path, spaced).rows).toEqual([{ params: { 'x ': 0.25, x: 0.5, ' ': 0.75 }, loss: 1 }]);
   });
+
+  it("takes no inherited member for a state or a column (review 97: state `constructor` was 'found function')", () => {
+    const path = write('members.csv', 'x,loss,state\n0.5,1,constructor\n');
+    const [row] = readTrialFile(path, space).rows as Record<string, unknown>[];
+    expect(row?.state).toBe('constructor');
+    // A column named as one is an unknown column (its pointer was `/function toString() { [native code] }`).
+    const column = write('member-column.csv', 'x,loss,toString\n0.5,1,2\n');
+    expect(() => readTrialFile(column, space)).toThrow(/\(unknown: toString\)\.$/);
+  });
 });
 
 describe('fileLines from a pipe (review 47: `zcat x.gz | parzen import cfg /dev/stdin` failed with ESPIPE)', () => {

@@ -171,7 +171,8 @@ const STATE_NAMES: Readonly<Record<string, string>> = {
   failed: 'failed',
   fail: 'failed',
 };
-const stateOfCell = (cell: string): string => STATE_NAMES[cell.trim().toLowerCase()] ?? cell;
+const stateOfCell = (cell: string): string =>
+  (Object.hasOwn(STATE_NAMES, cell.trim().toLowerCase()) ? STATE_NAMES[cell.trim().toLowerCase()] : undefined) ?? cell;
 
 /**
  * The parameter a `params.NAME` column holds: one whose name is also a column's (`loss`), as `parzen
@@ -190,11 +191,11 @@ const optunaAttr = (column: string): string | undefined =>
 /** A column of the CSV that is not a parameter (`value` only as Optuna's, in a CSV with no `loss`). */
 const isKnownColumn = (column: string, header: readonly string[]): boolean =>
   CSV_COLUMNS.includes(column) ||
-  column in TRIALS_CSV_COLUMNS ||
+  Object.hasOwn(TRIALS_CSV_COLUMNS, column) ||
   IGNORED_COLUMNS.includes(column) ||
   ERROR_COLUMNS.includes(column) ||
   column.startsWith('attrs.') ||
-  column in OPTUNA_TIMES ||
+  Object.hasOwn(OPTUNA_TIMES, column) ||
   isOptunaIgnored(column) ||
   optunaAttr(column) !== undefined ||
   (column === 'value' && !header.includes('loss'));
@@ -223,9 +224,9 @@ const columnTarget = (space: CompiledSpace, header: readonly string[], column: s
   if (column === 'loss' || (column === 'value' && !space.byName.has('value') && !header.includes('loss')))
     return 'loss';
   if (column === 'state') return 'state';
-  if (column in OPTUNA_TIMES && !param) return OPTUNA_TIMES[column];
+  if (Object.hasOwn(OPTUNA_TIMES, column) && !param) return OPTUNA_TIMES[column];
   if (CSV_COLUMNS.includes(column)) return column;
-  if (column in TRIALS_CSV_COLUMNS) return TRIALS_CSV_COLUMNS[column];
+  if (Object.hasOwn(TRIALS_CSV_COLUMNS, column)) return TRIALS_CSV_COLUMNS[column];
   if (ERROR_COLUMNS.includes(column) && !(param && !header.includes(`params.${column}`))) return `error ${column}`;
   return `param ${column}`;
 };
@@ -291,9 +292,10 @@ const csvRow = (space: CompiledSpace, header: readonly string[], fields: readonl
     else if (column === 'loss' || (column === 'value' && !space.byName.has('value') && !header.includes('loss')))
       row.loss = numberOrText(cell);
     else if (column === 'state') row.state = stateOfCell(cell);
-    else if (column in OPTUNA_TIMES && !space.byName.has(column)) row[OPTUNA_TIMES[column] as string] = cell;
+    else if (Object.hasOwn(OPTUNA_TIMES, column) && !space.byName.has(column))
+      row[OPTUNA_TIMES[column] as string] = cell;
     else if (CSV_COLUMNS.includes(column)) row[column] = cell;
-    else if (column in TRIALS_CSV_COLUMNS) row[TRIALS_CSV_COLUMNS[column] as string] = cell;
+    else if (Object.hasOwn(TRIALS_CSV_COLUMNS, column)) row[TRIALS_CSV_COLUMNS[column] as string] = cell;
     // A parameter named as an error column (`error_details`) is that column in a CSV without its
     // `params.` form (an older Parzen's, review 50); with it, the plain column is the error's.
     else if (ERROR_COLUMNS.includes(column) && !(space.byName.has(column) && !header.includes(`params.${column}`))) {

@@ -256,6 +256,12 @@ describe('options that do nothing where they are (trial 51)', () => {
     // In --json too, with the file (review 56: only on stderr).
     const json = await cli('validate', path, '--json');
     expect(lastJsonLine(json.stdout)).toEqual({ valid: [{ file: path, studies: ['heart'], notes: [note] }] });
+    // Beside a file that fails, its notes still come (review 97: only --json had them then).
+    const broken = writeIn(dir, 'inert-broken.json', '{');
+    const mixed = await cli('validate', broken, path);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toContain(`${path}: note: ${note}`);
+    expect(mixed.stdout).toContain(`${path}: valid on its own: study heart;`);
     const run = await cli('run', path, '--quiet');
     expect(run.code).toBe(0);
     expect(run.stderr.split('\n').filter((line) => line.includes('bandwidthFloor'))).toEqual([

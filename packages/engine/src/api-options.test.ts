@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { checkApiOptions } from './api-options.js';
 import { createMemoryStore } from './builtins/memory-store.js';
 import type { Suggester } from './contracts/suggester.js';
 import { sampleDistribution } from './domain/sample-distribution.js';
@@ -188,5 +189,22 @@ describe('the API checks its options as a config is checked', () => {
     });
     const kind: 'a' | 'b' | undefined = result.best?.params.kind;
     expect(['a', 'b']).toContain(kind);
+  });
+});
+
+describe("an option named as an object's inherited member (review 97: `/constructor: expected 1, found 1`)", () => {
+  it('is an unknown option, in code and in runExperiment', () => {
+    for (const where of ['fmin', 'runExperiment'] as const)
+      for (const key of ['constructor', 'toString']) {
+        let issues: readonly { pointer: string; expected: string }[] = [];
+        try {
+          checkApiOptions(where, { [key]: 1 });
+        } catch (error) {
+          issues = (error as { issues: typeof issues }).issues;
+        }
+        const issue = issues.find((entry) => entry.pointer === `/${key}`);
+        expect(issue?.expected).toMatch(/^one of \w+, \w+, /);
+        expect(issue?.expected).not.toMatch(/function \w*\(|native code|object Undefined|^1$/);
+      }
   });
 });

@@ -167,7 +167,7 @@ const ruleIssues = (
   }
   for (const [key, given] of Object.entries(options)) {
     if (given === undefined) continue;
-    const rule = rules[key];
+    const rule = Object.hasOwn(rules, key) ? rules[key] : undefined;
     if (rule === undefined) {
       if (closed)
         issues.push({
@@ -205,7 +205,9 @@ const IN_CONFIG: Readonly<Record<string, string>> = {
 
 /** The config key a run option of `runExperiment` belongs in, as a hint (review 80: one hint for all). */
 const configHint = (key: string): string => {
-  const inConfig = IN_CONFIG[key] ?? (key in BUDGET ? `budget.${key}` : undefined);
+  const inConfig =
+    (Object.hasOwn(IN_CONFIG, key) ? IN_CONFIG[key] : undefined) ??
+    (Object.hasOwn(BUDGET, key) ? `budget.${key}` : undefined);
   return inConfig === undefined ? '' : ` (the run's \`${key}\` is the config's \`${inConfig}\`)`;
 };
 
@@ -226,7 +228,7 @@ export const checkApiOptions = (where: keyof typeof API_OPTIONS, options: unknow
     hint: (key) =>
       where === 'runExperiment'
         ? configHint(key)
-        : key in BUDGET
+        : Object.hasOwn(BUDGET, key)
           ? ` (\`${key}\` goes in \`budget\`)`
           : ENQUEUE_KEYS.includes(key)
             ? ' (params to run first are queued on a study: `study.enqueue(params)`, then `study.optimize(...)`)'

@@ -127,8 +127,11 @@ describe('a plugin of ours whose package was not given (trial 94: "(none loaded)
   it('names its package and where to list it; other names keep the did-you-mean', () => {
     const error = unknownPlugin('objective', 'module', [], '/objective/use');
     expect(error.message).toContain('`module` is in the package @parzen/objectives: install it and list it');
+    expect(error.message).toContain(
+      'with the parzen package, `[...plugins, thatPackage]`: given plugins replace its own',
+    );
     expect(error.issues[0]?.expected).toBe(
-      'one of the objective plugins: (none loaded); `module` is in @parzen/objectives, not loaded: list that package in "plugins" (or in runExperiment\'s plugins option)',
+      'one of the objective plugins: (none loaded); `module` is in @parzen/objectives, not loaded: list that package in "plugins" beside the others the config uses (in code, runExperiment\'s plugins option: with the parzen package, `[...plugins, thatPackage]`)',
     );
     expect(unknownPlugin('store', 'postgres', ['memory', 'jsonl'], '/store/use').issues[0]?.expected).toContain(
       '`postgres` is in @parzen/store-postgres',

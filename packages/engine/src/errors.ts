@@ -199,7 +199,7 @@ export const unknownPlugin = (kind: string, name: string, known: readonly string
     expected: `one of the ${kind} plugins: ${known.join(', ') || '(none loaded)'}${
       published === undefined
         ? ''
-        : `; \`${name}\` is in ${published}, not loaded: list that package in "plugins" (or in runExperiment's plugins option)`
+        : `; \`${name}\` is in ${published}, not loaded: list that package in "plugins" beside the others the config uses (in code, runExperiment's plugins option: with the parzen package, \`[...plugins, thatPackage]\`)`
     }`,
     found: `${JSON.stringify(name)}${hint}`,
   };
@@ -208,7 +208,7 @@ export const unknownPlugin = (kind: string, name: string, known: readonly string
     `No ${kind} plugin named \`${name}\` at ${pointer}${hint}. Known ${kind} plugins: ${known.join(', ') || '(none)'}. ` +
       (published === undefined
         ? 'Is its package listed in "plugins"?'
-        : `\`${name}\` is in the package ${published}: install it and list it in the config's "plugins", or pass it in runExperiment's \`plugins\` option (the \`parzen\` command includes it).`),
+        : `\`${name}\` is in the package ${published}: install it and list it in the config's "plugins" beside the others it uses, or pass it in runExperiment's \`plugins\` option (with the parzen package, \`[...plugins, thatPackage]\`: given plugins replace its own); the \`parzen\` command includes it.`),
     { plugin: name, issues: [issue] },
   );
 };

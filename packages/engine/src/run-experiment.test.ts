@@ -283,7 +283,7 @@ describe('runExperiment (the composition root)', () => {
         {
           pointer: '/suggester/use',
           expected:
-            'one of the suggester plugins: prior; `tpe` is in @parzen/algo-tpe, not loaded: list that package in "plugins" (or in runExperiment\'s plugins option)',
+            'one of the suggester plugins: prior; `tpe` is in @parzen/algo-tpe, not loaded: list that package in "plugins" beside the others the config uses (in code, runExperiment\'s plugins option: with the parzen package, `[...plugins, thatPackage]`)',
           found: '"tpe"',
         },
       ],

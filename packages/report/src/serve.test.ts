@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ReportServer, serveReport } from './serve.js';
+import { type ReportServer, serveReport, servesHost } from './serve.js';
 import type { ReportPage, ReportStudy } from './types.js';
 
 /** GET `path` from the server at `port` with the Host header `host`; resolves to the status and body. */
@@ -41,5 +41,13 @@ describe('report --serve', () => {
       expect(refused.body).toBe(`parzen report serves 127.0.0.1:${port} and localhost:${port} only.\n`);
       expect((await get(port, '/events', host)).status).toBe(403);
     }
+  });
+
+  it('takes a Host without its port only on port 80, where browsers leave it out (review 97)', () => {
+    expect(servesHost('localhost', 80)).toBe(true);
+    expect(servesHost('127.0.0.1', 80)).toBe(true);
+    expect(servesHost('localhost', 8080)).toBe(false);
+    expect(servesHost('evil.example', 80)).toBe(false);
+    expect(servesHost(undefined, 80)).toBe(false);
   });
 });

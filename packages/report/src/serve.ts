@@ -19,8 +19,12 @@ export interface ServeOptions {
 }
 
 /** Whether a request's Host names this server: 127.0.0.1 or localhost, at its port. */
-const servesHost = (host: string | undefined, port: number): boolean =>
-  host !== undefined && [`127.0.0.1:${port}`, `localhost:${port}`].includes(host.toLowerCase());
+export const servesHost = (host: string | undefined, port: number): boolean =>
+  host !== undefined &&
+  // A browser leaves out port 80 (review 97).
+  [`127.0.0.1:${port}`, `localhost:${port}`, ...(port === 80 ? ['127.0.0.1', 'localhost'] : [])].includes(
+    host.toLowerCase(),
+  );
 
 /** A running report server. */
 export interface ReportServer {

@@ -151,7 +151,9 @@ const validators: Readonly<Record<string, (record: Fields) => boolean>> = {
 /** A value as JSON holds it: non-finite numbers as strings (see {@link NON_FINITE}), and back. */
 const toJson = (value: number): number | string => (Number.isFinite(value) ? value : String(value));
 const fromJson = (value: unknown): number =>
-  typeof value === 'string' ? (NON_FINITE[value] as number) : (value as number);
+  typeof value === 'string'
+    ? ((Object.hasOwn(NON_FINITE, value) ? NON_FINITE[value] : undefined) as number)
+    : (value as number);
 
 type Numbers = (value: unknown) => unknown;
 

@@ -91,6 +91,8 @@ const reportProblems = (error: ConfigProblems, paths: readonly string[], output:
   }));
   if (!json) {
     for (const { path, valid } of described) {
+      // Its notes, as when every file is valid (review 97: `--json` had them, text not).
+      for (const note of valid?.notes ?? []) output.note(`${path}: note: ${note}`);
       const holds = valid === undefined ? '' : `: ${valid.holds}`;
       output.result(
         across

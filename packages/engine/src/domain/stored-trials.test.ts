@@ -36,23 +36,30 @@ describe('trials no run stores (trial 93: a forged journal line)', () => {
     const trials = [
       stored(0, { x: 0, n: 4, q: 10, c: 1 }),
       stored(1, { x: 1, n: 1, q: 2.5000000001, c: 0 }, failed),
+      // A step past the grid's ends, as an older rounding of bounds halfway between two steps stored (review 97).
+      stored(4, { q: -2.5 }),
+      stored(5, { q: 12.5 }),
       stored(2, {}, failed),
       stored(3, { x: 0.5 }, { state: 'pruned' }),
     ];
     expect(problemsOf(trials)).toBe('none');
+    // Optuna's suggest_int(1, 8) as the docs map it: older versions stored 0 (review 97).
+    const halfway = compileSpace({ k: { type: 'quniform', low: 0.5, high: 8.5, q: 1 } });
+    expect(() => checkStoredTrials('s', halfway, [stored(0, { k: 0 }), stored(1, { k: 9 })])).not.toThrow();
+    expect(() => checkStoredTrials('s', halfway, [stored(0, { k: 11 })])).toThrow(/`k` = 11/);
   });
 
   it('names each trial and each value outside its parameter, an unknown parameter and a loss that is no finite number', () => {
     const message = problemsOf([
       stored(0, { x: 0.5, n: 2, q: 5, c: 0 }),
-      stored(1, { x: Number.POSITIVE_INFINITY, n: 2.5, q: 12.5, c: 99 }, { state: 'complete', loss: Number.NaN }),
+      stored(1, { x: Number.POSITIVE_INFINITY, n: 2.5, q: 15, c: 99 }, { state: 'complete', loss: Number.NaN }),
       stored(2, { x: 0.5, z: 3 }, { state: 'pruned', loss: Number.NEGATIVE_INFINITY }),
     ]);
     expect(message).toContain(
       'Study s: its store holds 2 trials that no run stores (a hand edit, or a damaged file?), so it is not run: ' +
         'trial #1: `x` = Infinity, outside its uniform distribution (expected a number from 0 to 1); ' +
         '`n` = 2.5, outside its uniformint distribution (expected an integer from 1 to 4); ' +
-        '`q` = 12.5, outside its quniform distribution (expected a multiple of 2.5 from 0 to 10); ' +
+        '`q` = 15, outside its quniform distribution (expected a multiple of 2.5 from 0 to 10); ' +
         '`c` = 99, outside its categorical distribution (expected an option index from 0 to 1); loss NaN, not a finite number. ' +
         'trial #2: a parameter `z` the space does not have; loss -Infinity, not a finite number.',
     );

@@ -7,7 +7,8 @@ import type { Trial } from './trial.js';
 /**
  * Whether a stored value is one some run of Parzen could have stored for `param`: a finite number within the
  * parameter's bounds (an integer where it must be one, an option index for a choice). Looser than the check of
- * a new suggestion: a value off a `q` grid (rounded otherwise by an older version) is taken.
+ * a new suggestion: a value off a `q` grid, or a step past its ends (rounded otherwise by an older version), is
+ * taken.
  */
 const couldBeStored = (param: ParamNode, value: unknown): boolean => {
   if (typeof value !== 'number' || !Number.isFinite(value)) return false;
@@ -24,8 +25,10 @@ const couldBeStored = (param: ParamNode, value: unknown): boolean => {
       return value >= d.low && value <= d.high;
     case 'quniform':
     case 'qloguniform': {
+      // A step past today's grid too: before 2026-12-02 a bound halfway between two steps was rounded outward
+      // (quniform(0.5, 8.5, 1), Optuna's suggest_int(1, 8), stored 0; review 97: such studies were refused).
       const { first, last } = gridSteps(d);
-      return value >= (first - 0.5) * d.q && value <= (last + 0.5) * d.q;
+      return value >= (first - 1.5) * d.q && value <= (last + 1.5) * d.q;
     }
     case 'lognormal':
     case 'qlognormal':

@@ -168,6 +168,10 @@ export const readStudyRecords = (experiments: readonly LoadedExperiment[]): Prom
     true,
   );
 
+/** {@link readStudyRecords} with each study's trials too. */
+export const readStudiesHeld = (experiments: readonly LoadedExperiment[]): Promise<Read<StudyRead>[]> =>
+  readEach(experiments, (store, config) => readStudy(store, config), true);
+
 /**
  * Reads a study's trials from its store without running anything, creating or writing anything (the
  * store is opened read-only). Throws `STUDY_NOT_FOUND` when the store has no such study (a `memory`

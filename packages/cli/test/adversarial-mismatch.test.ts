@@ -188,5 +188,21 @@ describe('a store holding trials no run stores (trial 93: a forged journal line)
       expect(refused.stderr).toContain('import the export into a new store with `--on-invalid skip`');
       expect(readFileSync(journal)).toEqual(before);
     }
+    // What run would refuse, validate and explain refuse (review 97: valid, and TPE blamed for the index 99).
+    for (const command of ['validate', 'explain']) {
+      const refused = await cli(command, path);
+      expect(refused.code, refused.stderr).toBe(1);
+      expect(refused.stderr).toContain('trial #1: `x` = 2.5, outside its uniform distribution');
+    }
+    // The read-only commands show the trials as they are, and say so.
+    const warning =
+      'parzen: warning: study forged: its store holds a trial that no run stores (a hand edit, or a damaged file?): trial #1: `x` = 2.5';
+    for (const args of [['best'], ['trials'], ['report', '-o', join(dir, 'forged.html')]]) {
+      const shown = await cli(args[0] as string, path, ...args.slice(1));
+      expect(shown.code, shown.stderr).toBe(0);
+      expect(shown.stderr).toContain(warning);
+      expect(shown.stderr).toContain('`run` and `resume` refuse the study until then');
+    }
+    expect(readFileSync(journal)).toEqual(before);
   });
 });

@@ -123,6 +123,7 @@ export {
 export { quantize, roundHalfEven } from './domain/rounding.js';
 export { sampleDistribution, sampleFromUnit } from './domain/sample-distribution.js';
 export type { SpaceDefinition } from './domain/space-definition.js';
+export { checkStoredTrials, storedTrialProblems, storedTrialsNote } from './domain/stored-trials.js';
 export type { StudyRecord, StudySpec, StudySuggester } from './domain/study.js';
 export {
   bestTrial,

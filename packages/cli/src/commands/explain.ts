@@ -4,6 +4,7 @@ import {
   activeParamNames,
   type CompiledSpace,
   checkSameStudy,
+  checkStoredTrials,
   type EnqueuedParams,
   finishedTrial,
   type ParamAssignment,
@@ -211,6 +212,8 @@ const studyToExplain = async (
   // another direction or space is refused as run refuses it; the config's seed and suggester options.
   checkSameStudy(stored, { name: config.name, direction: config.direction, seed: config.seed, space: config.space });
   const space: CompiledSpace = spaceOf(run, stored, output);
+  // As run refuses it (review 97: TPE replayed a stored choice index 99 and was blamed for it).
+  checkStoredTrials(stored.name, space, trials);
   const study: ReportStudy = {
     name: stored.name,
     direction: stored.direction,

@@ -18,6 +18,8 @@ import {
   type PluginPackage,
   type StudyRecord,
   sameSpace,
+  storedTrialProblems,
+  storedTrialsNote,
   storeUnsupported,
   type TrialStore,
 } from '@parzen/engine/plugin';
@@ -279,7 +281,11 @@ const inspect = async (
         ),
       );
     }
-    return { record, space: compileSpace(record.space, '', { stored: true }), trials, waiting };
+    const space = compileSpace(record.space, '', { stored: true });
+    // Shown as they are, said (trial 93: a forged journal line showed a best of -Infinity without a word).
+    const forged = storedTrialProblems(space, trials);
+    if (forged.length > 0) output.note(`parzen: warning: ${storedTrialsNote(record.name, forged)}`);
+    return { record, space, trials, waiting };
   } catch (error) {
     if (target.matrixStudies !== undefined && error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND')
       throw new ParzenError(

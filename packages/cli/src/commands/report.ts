@@ -18,6 +18,8 @@ import {
   type PluginChoice,
   type StudyRecord,
   sameSpace,
+  storedTrialProblems,
+  storedTrialsNote,
 } from '@parzen/engine/plugin';
 import { loadModuleExport } from '@parzen/objectives/host';
 import type { ContourFunction, ReportOptions, ReportStudy } from '@parzen/report';
@@ -565,6 +567,9 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     // A store the --store flag chose: its problem is the flag's (review 68: said at the config's /store).
     const { study, trials } = await openStudyRecord(run.experiment).catch(throwOfStoreFlag(flags.store));
     const space = spaceOf(run, study, output);
+    // Drawn as they are, said (trial 93).
+    const forged = storedTrialProblems(space, trials);
+    if (forged.length > 0) output.note(`parzen: warning: ${storedTrialsNote(study.name, forged)}`);
     const { options, contourCalls } = await reportOptions(flags, space, run.experiment);
     if (flags.serve === true) return serve(run, space, options, flags, output);
     page = await report.buildReport(studyOf(run, trials, study, space), options);

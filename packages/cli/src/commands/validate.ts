@@ -1,12 +1,12 @@
 import type { LoadedExperiment } from '@parzen/engine';
 import { countOf } from '@parzen/engine/host';
-import { checkSameStudy } from '@parzen/engine/plugin';
+import { checkSameStudy, checkStoredTrials } from '@parzen/engine/plugin';
 import { ConfigProblems, type PreparedStudy } from '../config-problems.js';
 import { listNames } from '../list-names.js';
 import { notesLogger, type Output } from '../output.js';
 import { closeStarted, prepareRuns } from '../prepare-runs.js';
 import { errorEntry, reportError } from '../report-error.js';
-import { readStudyRecords } from '../study-trials.js';
+import { readStudiesHeld } from '../study-trials.js';
 
 /** `, NAME VALUE`, unless every variant has the default (`none`, or `byDefault`). */
 const optional = (name: string, value: string, byDefault = 'none'): string =>
@@ -80,7 +80,7 @@ const reportProblems = (error: ConfigProblems, paths: readonly string[], output:
   // Refused by a check across the files (one study twice, a study its store holds otherwise), the others were
   // checked with them too (review 91).
   const across = error.problems.every((problem) =>
-    ['STUDY_RUN_TWICE', 'STUDY_MISMATCH'].includes((problem.error as { code?: string }).code ?? ''),
+    ['STUDY_RUN_TWICE', 'STUDY_MISMATCH', 'STORE_CORRUPT'].includes((problem.error as { code?: string }).code ?? ''),
   );
   const described = passed.map((path) => ({
     path,
@@ -127,13 +127,15 @@ export const validateConfigs = async (paths: readonly string[], output: Output, 
   await closeStarted(runs);
   // A study its store already holds with another direction or space: the run would refuse it before any
   // trial (STUDY_MISMATCH), so validate says so now (a store that cannot be read is left to the run).
-  const reads = await readStudyRecords(runs.map((run) => run.experiment));
+  const reads = await readStudiesHeld(runs.map((run) => run.experiment));
   const mismatched = runs.flatMap((run, at) => {
     const read = reads[at];
     if (read === undefined || !('value' in read) || read.value === undefined) return [];
     const { name, direction, space, seed } = run.experiment.config;
     try {
-      checkSameStudy(read.value, { name, direction, space, seed });
+      checkSameStudy(read.value.study, { name, direction, space, seed });
+      // Trials no run stores, which the run would refuse too (review 97: validate said such a config valid).
+      checkStoredTrials(name, run.experiment.space, read.value.trials);
       return [];
     } catch (error) {
       return [{ path: run.configPath, error }];

@@ -59,6 +59,32 @@ const trialProblems = (space: CompiledSpace, trial: Trial): string[] => {
   return problems;
 };
 
+/** Each stored trial no run stores, in words (`trial #1: \`c\` = 99, outside ...`); empty when there is none. */
+export const storedTrialProblems = (space: CompiledSpace, trials: readonly Trial[]): string[] =>
+  trials.flatMap((trial) => {
+    const problems = trialProblems(space, trial);
+    return problems.length === 0 ? [] : [`trial #${trial.number}: ${problems.join('; ')}`];
+  });
+
+/** `study S: its store holds 2 trials that no run stores (...)` and what `then` says, then the first five. */
+const holding = (study: string, problems: readonly string[], then: string): string => {
+  const shown = problems.slice(0, 5);
+  return (
+    `study ${study}: its store holds ${problems.length === 1 ? 'a trial' : `${problems.length} trials`} that no run ` +
+    `stores (a hand edit, or a damaged file?)${then}: ${shown.join('. ')}` +
+    `${problems.length > shown.length ? `. And ${problems.length - shown.length} more` : ''}`
+  );
+};
+
+/** How to go on with a study that holds such trials. */
+const WAY_ON =
+  'Correct or remove those records; or export the study (`parzen export`) and import the export into a new ' +
+  'store with `--on-invalid skip`, which leaves them out.';
+
+/** What a read-only command says of such trials (it shows them as they are; runs refuse the study). */
+export const storedTrialsNote = (study: string, problems: readonly string[]): string =>
+  `${holding(study, problems, '')}. \`run\` and \`resume\` refuse the study until then: ${WAY_ON}`;
+
 /**
  * Refuses a study whose store holds trials no run of Parzen stores (a hand edit, a damaged or forged file;
  * trial 93: a journal line with a choice index 99 and a loss of -1e400 was read as a best of -Infinity, and TPE
@@ -66,18 +92,8 @@ const trialProblems = (space: CompiledSpace, trial: Trial): string[] => {
  * before any trial runs. Nothing is written.
  */
 export const checkStoredTrials = (study: string, space: CompiledSpace, trials: readonly Trial[]): void => {
-  const bad = trials.flatMap((trial) => {
-    const problems = trialProblems(space, trial);
-    return problems.length === 0 ? [] : [`trial #${trial.number}: ${problems.join('; ')}`];
-  });
+  const bad = storedTrialProblems(space, trials);
   if (bad.length === 0) return;
-  const shown = bad.slice(0, 5);
-  throw new ParzenError(
-    'STORE_CORRUPT',
-    `Study ${study}: its store holds ${bad.length === 1 ? 'a trial' : `${bad.length} trials`} that no run stores ` +
-      `(a hand edit, or a damaged file?), so it is not run: ${shown.join('. ')}` +
-      `${bad.length > shown.length ? `. And ${bad.length - shown.length} more` : ''}. ` +
-      'Correct or remove those records; or export the study (`parzen export`) and import the export into a new ' +
-      'store with `--on-invalid skip`, which leaves them out. Nothing was written.',
-  );
+  const said = holding(study, bad, ', so it is not run');
+  throw new ParzenError('STORE_CORRUPT', `S${said.slice(1)}. ${WAY_ON} Nothing was written.`);
 };

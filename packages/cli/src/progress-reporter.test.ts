@@ -317,6 +317,14 @@ describe('progress reporter', () => {
     expect((await play('lines', false, [started, failed])).split('\n')[1]).toBe(
       'trial #0 failed (COMMAND_FAILED): exited with code 1 (stderr: ValueError: lr must be > 0)  [1/4 trials, 1 failed, best -]',
     );
+    // What a terminal would obey is shown escaped (trial 93).
+    const hostile = {
+      ...failed,
+      trial: { ...failed.trial, error: { code: 'OBJECTIVE_THREW', message: 'boom \u001b]0;T\u0007' } },
+    } as EngineEvent;
+    expect((await play('lines', false, [started, hostile])).split('\n')[1]).toBe(
+      'trial #0 failed (OBJECTIVE_THREW): boom \\u001b]0;T\\u0007  [1/4 trials, 1 failed, best -]',
+    );
   });
 
   it('says one trial, not 1 trials (lines and bar)', async () => {

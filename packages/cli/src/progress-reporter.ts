@@ -1,5 +1,5 @@
 import type { Direction, EngineEvent, Reporter } from '@parzen/engine';
-import { countOf, failureNote } from '@parzen/engine/host';
+import { countOf, failureNote, printable } from '@parzen/engine/host';
 import { defineReporter, isBetter } from '@parzen/engine/plugin';
 import { Presets, SingleBar } from 'cli-progress';
 import { formatNumber } from './format-number.js';
@@ -42,7 +42,7 @@ const describeTrial = (event: Extract<EngineEvent, { type: 'trial.finished' }>):
   const { trial } = event;
   if (trial.state === 'complete') return `trial #${trial.number} complete, loss ${formatNumber(trial.loss)}`;
   if (trial.state === 'failed')
-    return `trial #${trial.number} failed (${trial.error.code}): ${trial.error.message}${failureNote(trial.error.details)}`;
+    return `trial #${trial.number} failed (${trial.error.code}): ${printable(trial.error.message)}${failureNote(trial.error.details)}`;
   const step = trial.intermediate?.at(-1)?.step;
   return `trial #${trial.number} pruned${step === undefined ? '' : ` at step ${step}`}${trial.loss === undefined ? '' : `, loss ${formatNumber(trial.loss)}`}`;
 };
@@ -126,7 +126,7 @@ const linesReporter = (stream: NodeJS.WriteStream): Reporter => {
         );
       } else if (event.type === 'trial.finished') write(`${describeTrial(event)}  ${counts(state)}`);
       else if (event.type === 'plugin.failed')
-        write(`plugin ${event.plugin} failed during ${event.phase}: ${event.error.message}`);
+        write(`plugin ${event.plugin} failed during ${event.phase}: ${printable(event.error.message)}`);
     },
   };
 };
@@ -231,7 +231,7 @@ const barReporter = (stream: NodeJS.WriteStream): Reporter => {
           paused = false;
         } else bar.update(state.done, payload());
       } else if (event.type === 'plugin.failed')
-        stream.write(`\nplugin ${event.plugin} failed during ${event.phase}: ${event.error.message}\n`);
+        stream.write(`\nplugin ${event.plugin} failed during ${event.phase}: ${printable(event.error.message)}\n`);
     },
     end: () => {
       if (started && !paused) bar.stop();

@@ -1,3 +1,5 @@
+import { printable } from '@parzen/engine/host';
+
 /** Code points that take two cells in a terminal (East Asian wide and fullwidth, emoji). */
 const WIDE: readonly (readonly [number, number])[] = [
   [0x1100, 0x115f],
@@ -50,15 +52,16 @@ export function* tableLines(
   right: ReadonlySet<number> = new Set(),
 ): Iterable<string> {
   // A loop, not Math.max(...): spreading a study's 150,000 rows as arguments overflows the stack.
-  const widths = headers.map(displayWidth);
+  const widths = headers.map((header) => displayWidth(printable(header, true)));
   for (const row of rows)
     row.forEach((cell, column) => {
-      const width = displayWidth(cell);
+      const width = displayWidth(printable(cell, true));
       if (width > (widths[column] ?? 0)) widths[column] = width;
     });
   const line = (cells: readonly string[]) =>
     cells
-      .map((cell, column) => padded(cell, widths[column] ?? 0, right.has(column)))
+      // What a terminal would obey shown instead, a line feed too (trial 93: it split a row, or cleared the screen).
+      .map((cell, column) => padded(printable(cell, true), widths[column] ?? 0, right.has(column)))
       .join('  ')
       .trimEnd();
   yield line(headers);

@@ -206,3 +206,29 @@ describe('a store holding trials no run stores (trial 93: a forged journal line)
     expect(readFileSync(journal)).toEqual(before);
   });
 });
+
+describe('text from an objective that a terminal would obey (trial 93)', () => {
+  it('is shown escaped in the run, its summary and the trials table; --json keeps it as it was', async () => {
+    writeIn(
+      dir,
+      'escapes.mjs',
+      "export default () => { throw new Error('boom \\u001b]0;PWNED\\u0007\\u001b[2J\\nnext \\u202eX'); };\n",
+    );
+    const path = config('escapes', {
+      objective: { use: 'module', options: { path: './escapes.mjs', isolate: 'none' } },
+    });
+    const ran = await cli('run', path, '--max-trials', '1');
+    expect(ran.code).toBe(1);
+    expect(ran.stdout + ran.stderr).not.toContain('\u001b');
+    expect(ran.stderr).toContain('boom \\u001b]0;PWNED\\u0007\\u001b[2J');
+    const table = await cli('trials', path);
+    for (const raw of ['\u001b', '\u0007', '\u202e']) expect(table.stdout).not.toContain(raw);
+    expect(table.stdout).toContain('OBJECTIVE_THREW: boom \\u001b]0;PWNED\\u0007\\u001b[2J\\u000anext \\u202eX');
+    // One line a trial: the header and trial #0.
+    expect(table.stdout.trim().split('\n')).toHaveLength(2);
+    const json = await cli('trials', path, '--json');
+    expect((JSON.parse(json.stdout) as { error: { message: string } }[])[0]?.error.message).toBe(
+      'boom \u001b]0;PWNED\u0007\u001b[2J\nnext \u202eX',
+    );
+  });
+});

@@ -10,7 +10,7 @@ import {
   type RunResult,
   runLoadedExperiment,
 } from '@parzen/engine';
-import { failureNote } from '@parzen/engine/host';
+import { failureNote, printable } from '@parzen/engine/host';
 import { checkSameStudy, type StudyRecord } from '@parzen/engine/plugin';
 import {
   type BatchOutcome,
@@ -71,7 +71,7 @@ const firstFailure = (result: RunResult, run: PreparedRun, flags: RunFlags): str
   // (trial 62: the progress lines had it, the summary not).
   const message =
     first?.state === 'failed'
-      ? `${first.error.code} ${first.error.message.split('\n')[0]}${failureNote(first.error.details)}`
+      ? `${first.error.code} ${printable(first.error.message.split('\n')[0] ?? '', true)}${failureNote(first.error.details)}`
       : '';
   const error = first === undefined ? '' : ` (the first, #${first.number}: ${message})`;
   if (run.experiment.config.store.use === 'memory') return `${error}; its memory store kept nothing to list.`;

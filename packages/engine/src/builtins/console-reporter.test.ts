@@ -61,6 +61,9 @@ describe('the console reporter', () => {
       params: {},
     };
     expect(linesOf([failed])).toEqual(['trial #0 failed (OBJECTIVE_FAILED): boom']);
+    // What a terminal would obey is shown escaped (trial 93: the window title, a cleared screen).
+    const hostile = { ...failed, trial: { ...failed.trial, error: { code: 'X', message: 'a\u001b[2Jb\u202e' } } };
+    expect(linesOf([hostile as EngineEvent])).toEqual(['trial #0 failed (X): a\\u001b[2Jb\\u202e']);
   });
 
   it('shows a pruned trial with its params, as a complete one (user trial 27: only its loss)', () => {

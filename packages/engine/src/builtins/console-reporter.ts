@@ -2,7 +2,7 @@ import { assertOptions } from '../api-options.js';
 import { defineReporter } from '../contracts/manifest.js';
 import type { Reporter } from '../contracts/reporter.js';
 import type { EngineEvent, StudySummary } from '../events/engine-event.js';
-import { countOf, failureNote, shownNumber } from './words.js';
+import { countOf, failureNote, printable, shownNumber } from './words.js';
 
 /** Options of the `console` reporter. */
 export interface ConsoleReporterOptions {
@@ -57,7 +57,7 @@ const describe = (event: EngineEvent): string | undefined => {
       const head = `trial #${trial.number}`;
       if (trial.state === 'complete') return `${head} loss ${format(trial.loss)}  ${formatParams(event.params)}`;
       if (trial.state === 'failed')
-        return `${head} failed (${trial.error.code}): ${trial.error.message}${failureNote(trial.error.details)}`;
+        return `${head} failed (${trial.error.code}): ${printable(trial.error.message)}${failureNote(trial.error.details)}`;
       const step = trial.intermediate?.at(-1)?.step;
       return `${head} pruned${step === undefined ? '' : ` at step ${step}`}${trial.loss === undefined ? '' : ` loss ${format(trial.loss)}`}  ${formatParams(event.params)}`;
     }
@@ -66,7 +66,7 @@ const describe = (event: EngineEvent): string | undefined => {
         ? `Resuming study ${event.study.name} with ${countOf(event.existingTrials, 'trial')}`
         : `Starting study ${event.study.name}`;
     case 'plugin.failed':
-      return `plugin ${event.plugin} failed during ${event.phase}: ${event.error.message}`;
+      return `plugin ${event.plugin} failed during ${event.phase}: ${printable(event.error.message)}`;
     default:
       return undefined;
   }

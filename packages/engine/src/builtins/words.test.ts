@@ -4,7 +4,7 @@ import type { Trial } from '../domain/trial.js';
 import { didYouMean, didYouMeanField, didYouMeanValue } from '../errors.js';
 import { importInvalid } from '../runtime/imported-trials.js';
 import { createNoImprovementStopper } from './no-improvement-stopper.js';
-import { countOf, failureNote } from './words.js';
+import { countOf, failureNote, printable } from './words.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 
@@ -180,5 +180,27 @@ describe('didYouMean (trial 34: a misspelt key got the list of every field, no h
     // The start of a name only when it is the start of one name alone, and not too short.
     expect(didYouMean('time', ['timeoutSeconds', 'timeZone'])).toBe('');
     expect(didYouMean('tim', ['timeoutSeconds'])).toBe('');
+  });
+});
+
+describe('printable (trial 93: an error message set the window title, cleared the screen, split a table row)', () => {
+  it('writes what a terminal would obey as \\u escapes, and leaves everything else', () => {
+    const hostile = 'boom \u001b]0;PWNED\u0007\u001b[2J\u001b[31mRED\u001b[0m \u202eX\u009b\r';
+    expect(printable(hostile)).toBe(
+      'boom \\u001b]0;PWNED\\u0007\\u001b[2J\\u001b[31mRED\\u001b[0m \\u202eX\\u009b\\u000d',
+    );
+    expect(printable('two\nlines\tand a tab')).toBe('two\nlines\tand a tab');
+    expect(printable('two\nlines\tand a tab', true)).toBe('two\\u000alines\\u0009and a tab');
+    const plain = 'héllo 学习率 😀 -1e-3 "quoted"';
+    expect(printable(plain, true)).toBe(plain);
+    // Twice in a row (a global pattern keeps its position between calls).
+    expect(printable('\u001b', true)).toBe('\\u001b');
+    expect(printable('\u001b', true)).toBe('\\u001b');
+  });
+
+  it("in a failed command trial's stderr note too", () => {
+    expect(failureNote({ stderrTail: 'fatal \u001b]8;;http://x/\u0007link\n' })).toBe(
+      ' (stderr: fatal \\u001b]8;;http://x/\\u0007link)',
+    );
   });
 });

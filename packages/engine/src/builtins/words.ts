@@ -15,6 +15,29 @@ export const shownNumber = (value: number): string => {
 /** A count with its noun, singular for one: `1 trial`, `3 trials`. */
 export const countOf = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
+/**
+ * Characters a terminal obeys instead of showing: C0 controls but tab and line feed (escape sequences start with
+ * ESC; a carriage return rewrites the line), DEL, C1 controls and the bidirectional overrides and isolates (they
+ * reorder what follows).
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it matches.
+const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it matches.
+const UNPRINTABLE_OR_NEWLINE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from a trial or a store (an objective's error message, a study's name) as a terminal line shows it: the
+ * characters a terminal would obey written as `\u001b` (trial 93: an error message set the window title, cleared
+ * the screen and made links; a journal's study name split a table row). `oneLine`: a line feed too (a table
+ * cell; a tab too). Everything else is as it was.
+ */
+export const printable = (text: string, oneLine = false): string => {
+  const pattern = oneLine ? UNPRINTABLE_OR_NEWLINE : UNPRINTABLE;
+  pattern.lastIndex = 0;
+  if (!pattern.test(text)) return text;
+  return text.replace(pattern, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+};
+
 /** ANSI escape sequences (colours, cursor moves) as terminals read them. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character is what it matches.
 const ANSI_ESCAPE = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
@@ -50,5 +73,5 @@ export const failureNote = (details: unknown): string => {
     .findLast((text) => text.trim() !== '')
     ?.trim();
   if (line === undefined) return '';
-  return ` (stderr: ${line.length > STDERR_LINE_CHARS ? `${line.slice(0, STDERR_LINE_CHARS - 1)}…` : line})`;
+  return ` (stderr: ${printable(line.length > STDERR_LINE_CHARS ? `${line.slice(0, STDERR_LINE_CHARS - 1)}…` : line, true)})`;
 };

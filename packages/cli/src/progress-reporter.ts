@@ -101,7 +101,8 @@ const update = (state: ProgressState, event: EngineEvent): void => {
 
 const linesReporter = (stream: NodeJS.WriteStream): Reporter => {
   const state = initialState();
-  const write = (line: string) => stream.write(`${line}\n`);
+  // What a store or an objective gives (a study's name, an error) as a terminal shows it (review 98).
+  const write = (line: string) => stream.write(`${printable(line)}\n`);
   return {
     name: 'progress',
     onEvent: (event) => {
@@ -221,7 +222,7 @@ const barReporter = (stream: NodeJS.WriteStream): Reporter => {
           shownCodes.add(trial.error.code);
           handle.pause();
           stream.write(
-            `${describeTrial(event)}${shownCodes.size === 1 ? '\n  (the first failure of each kind is shown; `parzen trials CONFIG` lists them all)' : ''}\n`,
+            `${printable(describeTrial(event))}${shownCodes.size === 1 ? '\n  (the first failure of each kind is shown; `parzen trials CONFIG` lists them all)' : ''}\n`,
           );
         }
         if (state.total !== undefined && state.done > state.total) bar.setTotal(state.done);

@@ -197,8 +197,13 @@ describe('a store holding trials no run stores (trial 93: a forged journal line)
     // The read-only commands show the trials as they are, and say so.
     const warning =
       'parzen: warning: study forged: its store holds a trial that no run stores (a hand edit, or a damaged file?): trial #1: `x` = 2.5';
-    for (const args of [['best'], ['trials'], ['report', '-o', join(dir, 'forged.html')]]) {
-      const shown = await cli(args[0] as string, path, ...args.slice(1));
+    for (const args of [
+      ['best', path],
+      ['trials', path],
+      ['report', path, '-o', join(dir, 'forged.html')],
+      ['studies', '--store', `jsonl:${journal}`],
+    ]) {
+      const shown = await cli(...(args as [string, ...string[]]));
       expect(shown.code, shown.stderr).toBe(0);
       expect(shown.stderr).toContain(warning);
       expect(shown.stderr).toContain('`run` and `resume` refuse the study until then');

@@ -620,6 +620,20 @@ describe('a run whose every trial failed (trial 94: fmin resolved with best unde
     stopped.abort();
     await fmin({ space, suggester: prior, objective: () => 1, maxTrials: 3, signal: stopped.signal, onWarning });
     expect(warnings.filter((line) => line.startsWith('every trial'))).toEqual([]);
+    // A resumed study keeps its best from earlier runs: no "no best trial" then (review 98).
+    const store = createMemoryStore();
+    const study = await Study.open({ name: 'kept', space, suggester: prior, store, onWarning });
+    await study.optimize({ objective: () => 0.5, maxTrials: 2 });
+    const later = await study.optimize({
+      objective: () => {
+        throw new Error('broken \u001b[2J');
+      },
+      maxTrials: 4,
+    });
+    expect(later.best?.loss).toBe(0.5);
+    expect(warnings.at(-1)).toBe(
+      "every trial of study kept in this run failed (the first, #2: OBJECTIVE_THREW broken \\u001b[2J); each trial's error is in `trials`.",
+    );
   });
 });
 

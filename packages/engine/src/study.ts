@@ -6,6 +6,7 @@ import {
   type ObjectiveResult,
 } from './builtins/function-objective.js';
 import { createMemoryStore } from './builtins/memory-store.js';
+import { printable } from './builtins/words.js';
 import type { Pruner } from './contracts/pruner.js';
 import type { Reporter } from './contracts/reporter.js';
 import type { StopContext, Stopper } from './contracts/stopper.js';
@@ -366,9 +367,11 @@ const everyTrialFailed = (result: RunResult): string | undefined => {
   const first = mine[0];
   if (first?.state !== 'failed' || result.reason === 'interrupted' || mine.some((trial) => trial.state !== 'failed'))
     return undefined;
-  return (
+  // A resumed study may have a best from earlier runs (review 98: "no best trial" beside a best of 0.5).
+  const best = result.summary.best === undefined ? ', so there is no best trial' : '';
+  return printable(
     `every trial of study ${result.summary.study} in this run failed (the first, #${first.number}: ` +
-    `${first.error.code} ${first.error.message.split('\n')[0]}), so there is no best trial; each trial's error is in \`trials\`.`
+      `${first.error.code} ${first.error.message.split('\n')[0]})${best}; each trial's error is in \`trials\`.`,
   );
 };
 

@@ -55,6 +55,19 @@ describe('the journal store refuses files that are not journals (issue 9)', () =
     await reader.close();
   });
 
+  it("describes the first line with text of someone else's file without quoting it (trial 93: a .env's secret in a CI log)", async () => {
+    const path = join(dir, 'secrets.env');
+    writeFileSync(path, '\n\nSECRET_TOKEN=abc123\nPASSWORD=s3cret\n');
+    const reader = createJsonlStore({ path, ...quiet, readOnly: true });
+    const message = await reader.listStudies().then(
+      () => 'read',
+      (error: Error) => error.message,
+    );
+    await reader.close();
+    expect(message).toContain('is not a Parzen journal: its first line is text that is not JSON (19 characters)');
+    expect(message).not.toMatch(/abc123|s3cret/);
+  });
+
   it('still accepts an empty file and a journal whose header a crash cut short', async () => {
     const empty = join(dir, 'empty.jsonl');
     writeFileSync(empty, '');

@@ -25,6 +25,12 @@ describe('describeForeignLine (trial 93: the first line of any file a store path
     expect(describeForeignLine('{')).toBe('`{` (the start of pretty-printed JSON: a config?)');
     expect(describeForeignLine('[1, 2]')).toBe('a JSON array (6 characters)');
     expect(describeForeignLine('\u0000\u0001ELF')).toBe('binary data (5 characters)');
+    // Review 98: an `op` of another kind, null, a byte order mark, a Windows line end.
+    expect(describeForeignLine('{"op": "launch"}')).toBe(
+      "a JSON object of 1 field whose `op` is no journal record's (16 characters)",
+    );
+    expect(describeForeignLine('null')).toBe('JSON null (4 characters)');
+    expect(describeForeignLine('\uFEFFname: x\r')).toBe('a byte order mark, then text that is not JSON (7 characters)');
     for (const line of ['SECRET_TOKEN=abc123', '{"token": "s3cret"}'])
       expect(describeForeignLine(line)).not.toMatch(/abc123|s3cret/);
   });

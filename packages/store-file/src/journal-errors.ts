@@ -16,7 +16,10 @@ export const showLine = (text: string): string => {
  * What the first line of a file that is not a journal looks like, without quoting it (trial 93: a config's store
  * path pointed at a `.env` printed its secret into a CI log): its shape and length.
  */
-export const describeForeignLine = (text: string): string => {
+export const describeForeignLine = (line: string): string => {
+  // A byte order mark is invisible: said by name (review 72), and the rest described.
+  if (line.startsWith('\uFEFF')) return `a byte order mark, then ${describeForeignLine(line.slice(1))}`;
+  const text = line.replace(/\r$/, '');
   const length = `${text.length} ${text.length === 1 ? 'character' : 'characters'}`;
   const trimmed = text.trim();
   if (trimmed === '{' || trimmed === '[') return `\`${trimmed}\` (the start of pretty-printed JSON: a config?)`;
@@ -24,8 +27,13 @@ export const describeForeignLine = (text: string): string => {
     const value: unknown = JSON.parse(trimmed);
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
       const fields = Object.keys(value);
-      return `a JSON object of ${fields.length} ${fields.length === 1 ? 'field' : 'fields'}, none of them \`op\` (${length})`;
+      const of = `a JSON object of ${fields.length} ${fields.length === 1 ? 'field' : 'fields'}`;
+      // Review 98: one with an `op` was said to have none.
+      return fields.includes('op')
+        ? `${of} whose \`op\` is no journal record's (${length})`
+        : `${of}, none of them \`op\` (${length})`;
     }
+    if (value === null) return `JSON null (${length})`;
     return `a JSON ${Array.isArray(value) ? 'array' : typeof value} (${length})`;
   } catch {
     // Not JSON: said by its shape below.

@@ -244,8 +244,10 @@ export class JournalReader {
     const rest = pastBlankStart(chunk);
     // Only blank lines (and a mark): an empty journal, its header written after them (stop 49: refused).
     if (rest.toString('utf8').trim() === '' || startsLikeJournal(rest)) return;
-    const newline = chunk.indexOf(NEWLINE);
-    const first = chunk.toString('utf8', 0, newline < 0 ? chunk.length : newline);
+    // Its first line with text (review 98: a blank line first was said as "0 characters"), a byte order mark kept.
+    const bom = chunk.subarray(0, bomLength(chunk)).toString('utf8');
+    const newline = rest.indexOf(NEWLINE);
+    const first = bom + rest.toString('utf8', 0, newline < 0 ? rest.length : newline);
     // A SQLite database (its header is "SQLite format 3" and a NUL): the other file store, named.
     const sqlite = first.startsWith('SQLite format 3\u0000');
     throw new ParzenError(

@@ -122,13 +122,16 @@ describe('store errors', () => {
     );
     const built = storeError('/x.db', bindings, 'opening it').message;
     expect(built).toBe(
-      'SQLite store `/x.db` failed while opening it: Could not locate the bindings file. better-sqlite3, the native module the SQLite store runs on, is not built for this Node (installed with --ignore-scripts, or for another Node version?): run `npm rebuild better-sqlite3` in the project, with install scripts allowed, or use the jsonl store, which needs no native module.',
+      'SQLite store `/x.db` failed while opening it: Could not locate the bindings file. better-sqlite3, the native module the SQLite store runs on, is not built for this Node (installed with --ignore-scripts, or for another Node version?): run `npm rebuild better-sqlite3` in the project (pnpm: `pnpm rebuild better-sqlite3`, after `pnpm approve-builds` where it blocks install scripts), or use the jsonl store, which needs no native module.',
     );
     const otherNode = Object.assign(
       new Error(
         "The module '/p/better_sqlite3.node' was compiled against a different Node.js version using\nNODE_MODULE_VERSION 115.",
       ),
       { code: 'ERR_DLOPEN_FAILED' },
+    );
+    expect(storeError('/x.db', otherNode, 'opening it').message).toContain(
+      "The module '/p/better_sqlite3.node' was compiled against a different Node.js version using NODE_MODULE_VERSION 115. better-sqlite3,",
     );
     expect(storeError('/x.db', otherNode, 'opening it').message).toContain('`npm rebuild better-sqlite3`');
     const missing = Object.assign(new Error("Cannot find module 'better-sqlite3'\nRequire stack:\n- /p/a.js"), {

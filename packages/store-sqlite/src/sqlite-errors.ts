@@ -41,12 +41,12 @@ const nativeModuleProblem = (code: string | undefined, message: string): string 
   const first = message.split('\n')[0]?.trim() ?? '';
   if (code === 'MODULE_NOT_FOUND' && /'better-sqlite3'/.test(first))
     return `${first}. better-sqlite3, the native module the SQLite store runs on, is not installed where this program can load it (a bundle?): install it beside the program (npm install better-sqlite3), or use the jsonl store, which needs no native module.`;
-  if (
-    first.startsWith('Could not locate the bindings file') ||
-    code === 'ERR_DLOPEN_FAILED' ||
-    /NODE_MODULE_VERSION/.test(message)
-  )
-    return `${first.replace(/\s*Tried:$/, '').replace(/\.$/, '')}. better-sqlite3, the native module the SQLite store runs on, is not built for this Node (installed with --ignore-scripts, or for another Node version?): run \`npm rebuild better-sqlite3\` in the project, with install scripts allowed, or use the jsonl store, which needs no native module.`;
+  const bindings = first.startsWith('Could not locate the bindings file');
+  if (bindings || code === 'ERR_DLOPEN_FAILED' || /NODE_MODULE_VERSION/.test(message)) {
+    // The paths tried are left out; Node's own words on a module built for another Node are kept (review 98).
+    const said = bindings ? first.replace(/\s*Tried:$/, '') : message.replace(/\s+/g, ' ').trim();
+    return `${said.replace(/\.$/, '')}. better-sqlite3, the native module the SQLite store runs on, is not built for this Node (installed with --ignore-scripts, or for another Node version?): run \`npm rebuild better-sqlite3\` in the project (pnpm: \`pnpm rebuild better-sqlite3\`, after \`pnpm approve-builds\` where it blocks install scripts), or use the jsonl store, which needs no native module.`;
+  }
   return undefined;
 };
 

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { countOf, trialToRow } from '@parzen/engine/host';
+import { countOf, printable, trialToRow } from '@parzen/engine/host';
 import {
   activeParamNames,
   type CompiledSpace,
@@ -160,7 +160,7 @@ export const exportStudy = async (path: string | undefined, flags: ExportFlags, 
     return 0;
   }
   await writeOutputFile(target as string, lines);
-  output.note(`Exported ${countOf(finished.length, 'trial')} of study ${name} to ${flags.output}.`);
+  output.note(printable(`Exported ${countOf(finished.length, 'trial')} of study ${name} to ${flags.output}.`));
   if (flags.json === true) {
     const line: ExportJson = {
       study: name,

@@ -63,6 +63,15 @@ export interface InspectFlags {
 /** The stores the CLI knows without loading a config's `plugins`. */
 const BUILTIN_STORES = new Set(['jsonl', 'sqlite', 'postgres', 'memory']);
 
+/** The stored trials of `record` that no run stores, in words; none when its stored space does not compile. */
+const forgedIn = (record: StudyRecord, trials: readonly Trial[]): string[] => {
+  try {
+    return storedTrialProblems(compileSpace(record.space, '', { stored: true }), trials);
+  } catch {
+    return [];
+  }
+};
+
 /** Where to read one study: its store (validated), and what the config says of it, if there is one. */
 interface InspectTarget {
   readonly study: string | undefined;
@@ -517,6 +526,9 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
         for (const record of studies) {
           // Counts and the best loss only: no space to compile (one study's bad stored space must not stop the list).
           const trials = await store.listTrials(record.name);
+          // Trials no run stores, said as `best` says them (review 98: a forged best of -Infinity was listed unsaid).
+          const forged = forgedIn(record, trials);
+          if (forged.length > 0) output.note(`parzen: warning: ${storedTrialsNote(record.name, forged)}`);
           const count = (state: Trial['state']) => trials.filter((trial) => trial.state === state).length;
           const best = bestTrial(trials, record.direction);
           lines.push({

@@ -105,6 +105,15 @@ describe('the console reporter', () => {
       bestParams: { x: 1 },
     };
     expect(formatSummary({ ...summary, best })).toBe('Study demo: 4 complete, 0 failed\nBest trial #3: loss 0.25  x=1');
+    // A stop message quoting an objective's error and a forged parameter name, escaped (review 98).
+    expect(
+      formatSummary(
+        { ...summary, best, bestParams: { 'x\u001b[2J': 1 } },
+        '2 in a row failed: boom \u001b]0;T\u0007\r',
+      ),
+    ).toBe(
+      'Study demo stopped (2 in a row failed: boom \\u001b]0;T\\u0007\\u000d): 4 complete, 0 failed\nBest trial #3: loss 0.25  x\\u001b[2J=1',
+    );
     // An integer in full, others to 6 significant digits (review 54: 2717056653417026 showed as 2717060000000000).
     expect(formatSummary({ ...summary, best, bestParams: { n: 2717056653417026, y: 0.123456789 } })).toBe(
       'Study demo: 4 complete, 0 failed\nBest trial #3: loss 0.25  n=2717056653417026 y=0.123457',

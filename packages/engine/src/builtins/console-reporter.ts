@@ -47,7 +47,8 @@ export const formatSummary = (summary: StudySummary, reason?: string): string =>
     const { attrs } = summary.best;
     if (attrs !== undefined && Object.keys(attrs).length > 0) lines.push(`  attrs: ${formatAttrs(attrs)}`);
   }
-  return lines.join('\n');
+  // A stop message quoting an objective's error, names from a store (review 98: the stop line was raw).
+  return printable(lines.join('\n'));
 };
 
 const describe = (event: EngineEvent): string | undefined => {
@@ -159,7 +160,8 @@ export const createConsoleReporter = (
         if (settings.summary !== false) write(formatSummary(event.summary, event.stopMessage ?? event.reason));
       } else if (event.type !== 'trial.finished' || options.trials !== false) {
         const line = describe(event);
-        if (line !== undefined) write(line);
+        // Names and values from a store or an objective (review 98: a forged parameter name was raw).
+        if (line !== undefined) write(printable(line));
       }
     },
   };

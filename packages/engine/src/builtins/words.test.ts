@@ -193,12 +193,16 @@ describe('printable (trial 93: an error message set the window title, cleared th
     expect(printable('two\nlines\tand a tab', true)).toBe('two\\u000alines\\u0009and a tab');
     const plain = 'héllo 学习率 😀 -1e-3 "quoted"';
     expect(printable(plain, true)).toBe(plain);
+    // Windows line ends stay line ends; the marks right-to-left text uses stay (review 98).
+    expect(printable('one\r\ntwo\u001b')).toBe('one\ntwo\\u001b');
+    expect(printable('שלום\u200f עולם\u200e \u061c', true)).toBe('שלום\u200f עולם\u200e \u061c');
     // Twice in a row (a global pattern keeps its position between calls).
     expect(printable('\u001b', true)).toBe('\\u001b');
     expect(printable('\u001b', true)).toBe('\\u001b');
   });
 
-  it("in a failed command trial's stderr note too", () => {
+  it("in a failed command trial's stderr note too, a tab kept", () => {
+    expect(failureNote({ stderrTail: 'a\tb\u001b\n' })).toBe(' (stderr: a\tb\\u001b)');
     expect(failureNote({ stderrTail: 'fatal \u001b]8;;http://x/\u0007link\n' })).toBe(
       ' (stderr: fatal \\u001b]8;;http://x/\\u0007link)',
     );

@@ -18,12 +18,12 @@ export const countOf = (count: number, noun: string): string => `${count} ${noun
 /**
  * Characters a terminal obeys instead of showing: C0 controls but tab and line feed (escape sequences start with
  * ESC; a carriage return rewrites the line), DEL, C1 controls and the bidirectional overrides and isolates (they
- * reorder what follows).
+ * reorder what follows; the marks that right-to-left text uses stay).
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it matches.
-const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it matches.
-const UNPRINTABLE_OR_NEWLINE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const UNPRINTABLE_OR_NEWLINE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * Text from a trial or a store (an objective's error message, a study's name) as a terminal line shows it: the
@@ -35,7 +35,9 @@ export const printable = (text: string, oneLine = false): string => {
   const pattern = oneLine ? UNPRINTABLE_OR_NEWLINE : UNPRINTABLE;
   pattern.lastIndex = 0;
   if (!pattern.test(text)) return text;
-  return text.replace(pattern, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // Windows line ends are line ends on a terminal's lines (review 98: each line ended in \u000d).
+  const lines = oneLine ? text : text.replaceAll('\r\n', '\n');
+  return lines.replace(pattern, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 };
 
 /** ANSI escape sequences (colours, cursor moves) as terminals read them. */
@@ -73,5 +75,5 @@ export const failureNote = (details: unknown): string => {
     .findLast((text) => text.trim() !== '')
     ?.trim();
   if (line === undefined) return '';
-  return ` (stderr: ${printable(line.length > STDERR_LINE_CHARS ? `${line.slice(0, STDERR_LINE_CHARS - 1)}…` : line, true)})`;
+  return ` (stderr: ${printable(line.length > STDERR_LINE_CHARS ? `${line.slice(0, STDERR_LINE_CHARS - 1)}…` : line)})`;
 };

@@ -65,6 +65,10 @@ describe('trials no run stores (trial 93: a forged journal line)', () => {
     );
   });
 
+  it('shows a forged name as a terminal can (review 98: it was printed raw)', () => {
+    expect(problemsOf([stored(0, { 'z\u001b[2J': 1 })])).toContain('a parameter `z\\u001b[2J` the space does not have');
+  });
+
   it('names the first five and counts the rest', () => {
     const message = problemsOf(Array.from({ length: 8 }, (_, i) => stored(i, { c: 7 })));
     expect(message).toContain('trial #4: `c` = 7');

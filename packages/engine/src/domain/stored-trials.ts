@@ -1,3 +1,4 @@
+import { printable } from '../builtins/words.js';
 import { describeValue, ParzenError } from '../errors.js';
 import type { CompiledSpace, ParamNode } from './compile-space.js';
 import { gridSteps } from './distribution.js';
@@ -43,7 +44,8 @@ const trialProblems = (space: CompiledSpace, trial: Trial): string[] => {
   const problems: string[] = [];
   for (const [name, value] of Object.entries(trial.internal)) {
     const param = space.byName.get(name);
-    if (param === undefined) problems.push(`a parameter \`${name}\` the space does not have`);
+    // A name from the store as a terminal shows it (review 98: a forged name was printed raw).
+    if (param === undefined) problems.push(`a parameter \`${printable(name, true)}\` the space does not have`);
     else if (!couldBeStored(param, value))
       problems.push(
         `\`${name}\` = ${describeValue(value)}, outside its ${param.distribution.kind} distribution (expected ${
@@ -83,7 +85,7 @@ const WAY_ON =
 
 /** What a read-only command says of such trials (it shows them as they are; runs refuse the study). */
 export const storedTrialsNote = (study: string, problems: readonly string[]): string =>
-  `${holding(study, problems, '')}. \`run\` and \`resume\` refuse the study until then: ${WAY_ON}`;
+  `${holding(printable(study, true), problems, '')}. \`run\` and \`resume\` refuse the study until then: ${WAY_ON}`;
 
 /**
  * Refuses a study whose store holds trials no run of Parzen stores (a hand edit, a damaged or forged file;
@@ -94,6 +96,6 @@ export const storedTrialsNote = (study: string, problems: readonly string[]): st
 export const checkStoredTrials = (study: string, space: CompiledSpace, trials: readonly Trial[]): void => {
   const bad = storedTrialProblems(space, trials);
   if (bad.length === 0) return;
-  const said = holding(study, bad, ', so it is not run');
+  const said = holding(printable(study, true), bad, ', so it is not run');
   throw new ParzenError('STORE_CORRUPT', `S${said.slice(1)}. ${WAY_ON} Nothing was written.`);
 };

@@ -191,6 +191,12 @@ export const PAGE_SCRIPT = String.raw`
         return vegaEmbed(job.div, job.chart.spec, { renderer: page.renderer || 'canvas', actions: false }).then(function (result) {
           window.parzenViews[job.chart.id] = result.view;
           job.div.setAttribute('data-render-ms', String(Math.round(performance.now() - t0)));
+        }, function (error) {
+          // Said in its place, and the next charts drawn (trial 95: a caption under nothing, and the chain stopped).
+          var message = error && error.message ? error.message : String(error);
+          console.error('parzen report: a chart failed to render: ' + message);
+          job.div.setAttribute('data-failed', message);
+          job.div.textContent = 'This chart could not be drawn: ' + message;
         });
       });
     });

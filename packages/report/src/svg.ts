@@ -39,7 +39,7 @@ const SVG_INDEX_MARK =
  * file, as Markdown (an SVG alone does not say that a TPE row is a slice of a joint model, or whether the
  * replay reproduced the run).
  */
-export const svgIndex = (page: ReportPage): string =>
+export const svgIndex = (page: ReportPage, failed: ReadonlyMap<string, string> = new Map()): string =>
   `${[
     `# ${text(page.title)}`,
     SVG_INDEX_MARK,
@@ -49,7 +49,9 @@ export const svgIndex = (page: ReportPage): string =>
       ...section.text.map(text),
       ...section.charts.flatMap((chart) => [
         `### ${text(chart.title)}`,
-        `![${text(chart.title)}](${chart.id}.svg)`,
+        failed.has(chart.id)
+          ? `(Not drawn: Vega failed on it, ${text(failed.get(chart.id) ?? '')}.)`
+          : `![${text(chart.title)}](${chart.id}.svg)`,
         text(chart.description),
         `Its Vega-Lite spec, to restyle or render elsewhere: [${chart.id}.vl.json](${chart.id}.vl.json).`,
       ]),
@@ -109,16 +111,31 @@ const removeEarlierCharts = (dir: string, keep: ReadonlySet<string>): void => {
  * (`<chart id>.vl.json`: trial 57, the specs were only inside the HTML page), and `<dir>/README.md` with the
  * page's notes and each chart's caption; returns the SVG paths written.
  */
-export const writeSvgs = async (page: ReportPage, dir: string): Promise<string[]> => {
+export const writeSvgs = async (
+  page: ReportPage,
+  dir: string,
+  /** Told of a chart Vega could not draw; the others are written (trial 95: one chart stopped them all). */
+  onFailure?: (chart: Chart, error: unknown) => void,
+): Promise<string[]> => {
   makeFolder(dir);
   removeEarlierCharts(dir, new Set(pageCharts(page).map((chart) => `${chart.id}.svg`)));
   const paths: string[] = [];
+  const failed = new Map<string, string>();
   for (const chart of pageCharts(page)) {
     const path = join(dir, `${chart.id}.svg`);
-    writeFileSync(path, titled(await specToSvg(chart.spec), chart));
     writeFileSync(join(dir, `${chart.id}.vl.json`), `${JSON.stringify(chart.spec, null, 2)}\n`);
+    let svg: string;
+    try {
+      svg = await specToSvg(chart.spec);
+    } catch (error) {
+      failed.set(chart.id, error instanceof Error ? error.message : String(error));
+      rmSync(path, { force: true });
+      onFailure?.(chart, error);
+      continue;
+    }
+    writeFileSync(path, titled(svg, chart));
     paths.push(path);
   }
-  writeFileSync(join(dir, 'README.md'), svgIndex(page));
+  writeFileSync(join(dir, 'README.md'), svgIndex(page, failed));
   return paths;
 };

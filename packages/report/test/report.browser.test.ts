@@ -353,6 +353,40 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
     await page.close();
   });
 
+  it('says in its place a chart Vega cannot draw, and draws the rest (trial 95: a caption under nothing, the rest stopped)', async () => {
+    const report = await buildReport(await runTpeStudy(12), {});
+    const [first, ...rest] = report.sections;
+    const broken = {
+      ...report,
+      sections: [
+        {
+          ...(first as (typeof report.sections)[number]),
+          charts: [
+            {
+              id: 'broken',
+              title: 'Broken',
+              description: 'A chart Vega cannot draw.',
+              spec: { data: { values: [{ a: 1 }] }, transform: [{ calculate: 'datum.a +', as: 'b' }], mark: 'point' },
+              marks: [],
+            },
+            ...(first?.charts ?? []),
+          ],
+        },
+        ...rest,
+      ],
+    } as typeof report;
+    const file = join(dir, 'broken.html');
+    writeFileSync(file, renderHtml(broken));
+    const page = await context.newPage();
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForSelector(`body[data-rendered="${broken.version}"]`, { timeout: 30_000 });
+    expect(await page.locator('[data-failed]').count()).toBe(1);
+    expect(await page.locator('[data-failed]').textContent()).toMatch(/^This chart could not be drawn: /);
+    // Every other chart was drawn.
+    expect(await page.locator('[data-render-ms]:not(body)').count()).toBe(pageCharts(report).length);
+    await page.close();
+  });
+
   it('renders a comparison page (regret bands, box plot)', async () => {
     const runs = [];
     for (const [variant, startupTrials] of [

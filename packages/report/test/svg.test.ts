@@ -195,3 +195,66 @@ describe('SVG writer (vega in Node)', async () => {
     for (let n = 0; n < 20; n++) expect(numbers).toContain(n);
   });
 });
+
+describe('a choice of many options (trial 95: 1,000 options stopped the SVGs, 60,289 px charts)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parzen-svg-many-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const options = Array.from({ length: 1200 }, (_, i) => `o${i}`);
+  const study = await runTpeStudy(25, {
+    space: { c: { type: 'choice', options }, x: { type: 'uniform', low: 0, high: 1 } },
+    objective: (p) => (p.x as number) + Number((p.c as string).slice(1)) / 1200,
+    tpe: { startupTrials: 5 },
+  });
+  const page = await buildReport(study, {});
+
+  it('draws at most 40 of them in each chart, says so, and writes every chart', async () => {
+    const charts = pageCharts(page);
+    const tpe = charts.find((chart) => chart.id === 'categorical-c');
+    expect(tpe?.description).toMatch(/^40 of its 1200 options shown: those TPE chose and those/);
+    const rows = (tpe?.spec as { data?: { values: { option: string }[] } } | undefined)?.data?.values ?? [];
+    expect(new Set(rows.map((row) => row.option)).size).toBe(40);
+    const failures: string[] = [];
+    const paths = await writeSvgs(page, dir, (chart) => failures.push(chart.id));
+    expect(failures).toEqual([]);
+    expect(paths).toHaveLength(charts.length);
+    // The slice plot's axis holds the options the trials took, not all 1,200.
+    const slice = JSON.stringify(charts.find((chart) => chart.id === 'slice')?.spec);
+    expect(slice).toContain('"domain":[');
+    expect(slice).not.toContain('"o1199"');
+    // The parallel coordinates label at most 40 options of the choice.
+    const parallel = charts.find((chart) => chart.id === 'parallel')?.spec as unknown;
+    const labels = JSON.stringify(parallel).match(/"label":"o\d+"/g) ?? [];
+    expect(labels.length).toBeGreaterThan(0);
+    expect(labels.length).toBeLessThanOrEqual(40);
+  });
+
+  it('writes the other charts when Vega fails on one, and says which in README.md', async () => {
+    const broken = {
+      ...page,
+      sections: [
+        {
+          ...(page.sections[0] as (typeof page.sections)[number]),
+          charts: [
+            {
+              id: 'broken',
+              title: 'Broken',
+              description: 'A chart Vega cannot draw.',
+              spec: { data: { values: [{ a: 1 }] }, transform: [{ calculate: 'datum.a +', as: 'b' }], mark: 'point' },
+              marks: [],
+            },
+            ...(page.sections[0]?.charts ?? []),
+          ],
+        },
+        ...page.sections.slice(1),
+      ],
+    } as typeof page;
+    const failures: string[] = [];
+    const paths = await writeSvgs(broken, dir, (chart) => failures.push(chart.id));
+    expect(failures).toEqual(['broken']);
+    expect(paths).toHaveLength(pageCharts(page).length);
+    const index = readFileSync(join(dir, 'README.md'), 'utf8');
+    expect(index).toMatch(/### Broken\n\n\(Not drawn: Vega failed on it, .+\.\)/);
+    expect(readdirSync(dir)).toContain('broken.vl.json');
+    expect(readdirSync(dir)).not.toContain('broken.svg');
+  });
+});

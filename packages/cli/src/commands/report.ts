@@ -407,7 +407,13 @@ const writePage = async (
   const say = (line: string) => (flags.json === true ? output.note(line) : output.result(line));
   let files: string[] | undefined;
   if (format === 'svg') {
-    files = await writingOutput(file, () => report.writeSvgs(page, file));
+    files = await writingOutput(file, () =>
+      report.writeSvgs(page, file, (chart, error) =>
+        output.note(
+          `parzen: warning: chart ${chart.id} ("${chart.title}") could not be drawn (${error instanceof Error ? error.message : String(error)}); its spec is in ${chart.id}.vl.json, and README.md says so.`,
+        ),
+      ),
+    );
     say(
       `Wrote ${files.length} SVG charts to ${file}, each with its Vega-Lite spec (.vl.json), their captions and the page's notes in README.md`,
     );

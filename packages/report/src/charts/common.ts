@@ -208,3 +208,6 @@ export const extent = (values: Iterable<number>): { low: number; high: number } 
 
 /** A number rounded to `digits` significant digits, to keep inline data small. */
 export const sig = (value: number, digits = 5): number => Number(value.toPrecision(digits));
+
+/** The most options of a choice a chart draws or labels (more are neither drawable nor readable; trial 95). */
+export const MAX_OPTIONS_SHOWN = 40;

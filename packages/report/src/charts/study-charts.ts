@@ -2,7 +2,17 @@ import type { CompiledSpace, Direction, ParamNode, Trial } from '@parzen/engine/
 import type { ParamImportance } from '../importance.js';
 import type { TrialPoint } from '../trial-points.js';
 import type { Chart } from '../types.js';
-import { base, choiceLabel, extent, lossAxis, optionLabels, paramAxis, paramScale, sig } from './common.js';
+import {
+  base,
+  choiceLabel,
+  extent,
+  lossAxis,
+  MAX_OPTIONS_SHOWN,
+  optionLabels,
+  paramAxis,
+  paramScale,
+  sig,
+} from './common.js';
 
 /** The widest a title is drawn, in pixels, before it is cut with an ellipsis (the tooltip names it in full). */
 export const TITLE_LIMIT = 210;
@@ -117,6 +127,15 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
   };
 };
 
+/**
+ * The option labels a slice plot's axis holds: every option, or of a choice of more than
+ * {@link MAX_OPTIONS_SHOWN}, those in `taken` (the trials' values), in the choice's order.
+ */
+const shownOptions = (param: ParamNode, taken: ReadonlySet<string>): string[] => {
+  const labels = optionLabels(param.optionValues ?? []);
+  return labels.length <= MAX_OPTIONS_SHOWN ? labels : labels.filter((label) => taken.has(label));
+};
+
 /** Slice plots: per parameter, each complete trial's loss against the parameter's value, coloured by trial. */
 export const sliceChart = (points: readonly TrialPoint[], space: CompiledSpace): Chart => {
   const complete = points.filter((p) => p.state === 'complete');
@@ -151,7 +170,8 @@ export const sliceChart = (points: readonly TrialPoint[], space: CompiledSpace):
               field: 'x',
               type: 'nominal',
               title: param.name,
-              scale: { domain: optionLabels(param.optionValues ?? []) },
+              // A choice of many options: those the trials took (trial 95: 2,000 bands in 220 px).
+              scale: { domain: shownOptions(param, new Set(rows.map((row) => row.x as string))) },
               axis: { titleLimit: TITLE_LIMIT },
             }
           : {
@@ -265,10 +285,18 @@ export const parallelChart = (
     }
     if (present.length === 0) return;
     if (categorical) {
-      // Every option, where its lines cross the axis.
-      optionLabels(param?.optionValues ?? []).forEach((label, index) => {
-        labels.push({ axis, position, y: span > 0 ? sig(index / span, 4) : 0.5, label });
-      });
+      // Every option, where its lines cross the axis; of a choice of many, those the trials took, at most
+      // MAX_OPTIONS_SHOWN (trial 95: 2,000 labels on one axis).
+      const taken = new Set(present.map(({ v }) => v));
+      const labelled = optionLabels(param?.optionValues ?? []).flatMap((label, index) =>
+        (param?.optionValues?.length ?? 0) <= MAX_OPTIONS_SHOWN || taken.has(index) ? [{ label, index }] : [],
+      );
+      const every = Math.ceil(labelled.length / MAX_OPTIONS_SHOWN);
+      labelled
+        .filter((_, at) => at % every === 0)
+        .forEach(({ label, index }) => {
+          labels.push({ axis, position, y: span > 0 ? sig(index / span, 4) : 0.5, label });
+        });
     } else {
       // Four digits, but never rounded up past the largest number (review 55: 1.797e308 showed as Infinity).
       const show = (v: number) => {

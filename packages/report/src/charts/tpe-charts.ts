@@ -7,6 +7,7 @@ import {
   base,
   chartId,
   listRows,
+  MAX_OPTIONS_SHOWN,
   optionLabels,
   paramAxis,
   paramScale,
@@ -417,6 +418,33 @@ export const densityChart = (
   };
 };
 
+/**
+ * For a choice of more than {@link MAX_OPTIONS_SHOWN} options, the options its chart draws, in the choice's
+ * order: every option TPE chose in a snapshot, then those with the highest probability under l(x) in any
+ * snapshot; undefined when every option fits.
+ */
+const optionsWorthShowing = (
+  options: readonly string[],
+  rows: readonly Record<string, unknown>[],
+): string[] | undefined => {
+  if (options.length <= MAX_OPTIONS_SHOWN) return undefined;
+  const highest = new Map<string, number>();
+  const chosen = new Set<string>();
+  for (const row of rows) {
+    if (row.set !== 'below: l(x)') continue;
+    const option = row.option as string;
+    if (row.chosen === true) chosen.add(option);
+    highest.set(option, Math.max(highest.get(option) ?? 0, row.p as number));
+  }
+  const byL = [...highest.entries()].sort((a, b) => b[1] - a[1]).map(([option]) => option);
+  const keep = new Set([...chosen].slice(0, MAX_OPTIONS_SHOWN));
+  for (const option of byL) {
+    if (keep.size >= MAX_OPTIONS_SHOWN) break;
+    keep.add(option);
+  }
+  return options.filter((option) => keep.has(option));
+};
+
 /** The top of a choice chart's probability axis: the band above 1 holds the options' scores. */
 const SCORE_BAND = 1.2;
 
@@ -462,23 +490,31 @@ export const categoricalChart = (param: ParamNode, snapshots: readonly ReplaySna
     });
   }
   if (shown === 0) return undefined;
+  // A choice of many options: the ones that matter, in their order (trial 95: 1,003 options drew a 60,289 px
+  // canvas of invisible bars, and 1,500 failed to draw at all).
+  const kept = optionsWorthShowing(options, rows);
+  if (kept !== undefined) {
+    const keep = new Set(kept);
+    rows.splice(0, rows.length, ...rows.filter((row) => keep.has(row.option as string)));
+  }
+  const axisOptions = kept ?? options;
   const failures = found.some((f) => f.grid.logFinishing !== undefined);
   const weights = new Set(found.map((f) => f.weight));
   const weight = weights.size === 1 ? String(found[0]?.weight) : 'w';
   const scored = rows.filter((row) => row.score !== undefined).length;
   // Labels level while they fit; long or many ones slanted and cut at 120 px (trial 28: they overlapped).
-  const crowded = options.length * Math.max(...options.map((option) => option.length), 1) > 40;
+  const crowded = axisOptions.length * Math.max(...axisOptions.map((option) => option.length), 1) > 40;
   const x = {
     field: 'option',
     type: 'nominal',
     title: param.name,
-    sort: options,
+    sort: axisOptions,
     axis: crowded ? { labelAngle: -30, labelLimit: 120 } : { labelAngle: 0 },
   };
   return {
     id: chartId('categorical', param.name),
     title: `What TPE saw: ${param.name}`,
-    description: `After every few trials: the probability of each option of ${param.name} under the good trials' model l (green) and the rest's model g (red), each option's score at the top (log l − ${weight === '1' ? '' : `${weight}·`}log g${failures ? ' + log P(a trial there finishes)' : ''}${weight === 'w' ? `; ${weightsByRow(found)}` : ''}); ▼ marks the option TPE chose: the best score among the candidates drawn from l (an option no candidate landed on is not chosen, whatever its score).${failures ? ' Trials had failed (failed: "avoid"): log P(a trial there finishes) lowers the score of options where failures gather, so an option whose bars look best can lose.' : ''}${joint ? ' Decided jointly (multivariate TPE): probabilities of the joint l and g with the other parameters at the chosen point, and the scores there.' : ''}`,
+    description: `${kept === undefined ? '' : `${kept.length} of its ${options.length} options shown: those TPE chose and those the good trials' model l favoured most in any snapshot. `}After every few trials: the probability of each option of ${param.name} under the good trials' model l (green) and the rest's model g (red), each option's score at the top (log l − ${weight === '1' ? '' : `${weight}·`}log g${failures ? ' + log P(a trial there finishes)' : ''}${weight === 'w' ? `; ${weightsByRow(found)}` : ''}); ▼ marks the option TPE chose: the best score among the candidates drawn from l (an option no candidate landed on is not chosen, whatever its score).${failures ? ' Trials had failed (failed: "avoid"): log P(a trial there finishes) lowers the score of options where failures gather, so an option whose bars look best can lose.' : ''}${joint ? ' Decided jointly (multivariate TPE): probabilities of the joint l and g with the other parameters at the chosen point, and the scores there.' : ''}`,
     spec: {
       ...base(`What TPE saw: ${param.name}`),
       data: { values: rows },
@@ -486,7 +522,7 @@ export const categoricalChart = (param: ParamNode, snapshots: readonly ReplaySna
         row: { field: 'after', type: 'ordinal', title: 'trials so far', header: { labelAngle: 0, labelAlign: 'left' } },
       },
       spec: {
-        width: Math.max(240, 60 * options.length),
+        width: Math.max(240, 60 * axisOptions.length),
         height: 108,
         layer: [
           {

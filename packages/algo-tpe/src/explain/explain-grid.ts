@@ -50,7 +50,13 @@ export const explainGrid = (distribution: Distribution, size: number): number[] 
     case 'qlognormal': {
       const low = Math.exp(distribution.mu - NORMAL_SPAN * distribution.sigma);
       const high = Math.exp(distribution.mu + NORMAL_SPAN * distribution.sigma);
-      return distribution.kind === 'lognormal' ? logarithmic(low, high, size) : onGrid(low, high, distribution.q, size);
+      if (distribution.kind === 'lognormal') return logarithmic(low, high, size);
+      // Its multiples of q above 0: a log axis cannot place 0 (trial 95: the report's chart collapsed onto its
+      // left edge). A trial's 0 (a draw below q/2) is still a trial; only the curve starts at q.
+      // Spaced evenly in log, as the axis is, then put on the grid (thinned evenly in x, it skipped the lowest decades).
+      const { q } = distribution;
+      const onQ = logarithmic(Math.max(low, q), Math.max(high, q), size).map((value) => roundHalfEven(value / q) * q);
+      return [...new Set(onQ)].filter((value) => value > 0);
     }
     case 'randint':
       return integers(distribution.low, distribution.high - 1, size);

@@ -321,6 +321,28 @@ describe('compileSpace', () => {
     expect(activeParamNames(space, { A: 1, B: 0 })).toEqual(['A', 'B']);
   });
 
+  it('names the option that repeats another, and which (trial 95: the list was cut before the repeat)', () => {
+    const options = [...Array.from({ length: 2000 }, (_, i) => `o${i}`), 'o1500', 0, -0];
+    let issues: readonly { pointer: string; expected: string; found: string }[] = [];
+    try {
+      compileSpace({ x: { type: 'choice', options } });
+    } catch (error) {
+      issues = (error as { issues: typeof issues }).issues;
+    }
+    expect(issues).toEqual([
+      {
+        pointer: '/x/options/2000',
+        expected: 'distinct option values',
+        found: '"o1500", the value of option 1500 too',
+      },
+      {
+        pointer: '/x/options/2002',
+        expected: 'distinct option values',
+        found: '0, the value of option 2001 too (0 and -0 are one value)',
+      },
+    ]);
+  });
+
   it.each([
     [{ x: { type: 'uniform', low: 2, high: 1 } }, '/space/x/high'],
     [{ x: { type: 'uniform', low: 0 } }, '/space/x/high'],
@@ -332,7 +354,7 @@ describe('compileSpace', () => {
     [{ x: { type: 'randint', low: 4, high: 4 } }, '/space/x/high'],
     [{ x: { type: 'uniform', low: 0, high: 1, step: 2 } }, '/space/x/step'],
     [{ x: { type: 'choice', options: [] } }, '/space/x/options'],
-    [{ x: { type: 'choice', options: ['a', 'a'] } }, '/space/x/options'],
+    [{ x: { type: 'choice', options: ['a', 'a'] } }, '/space/x/options/1'],
     [{ x: { type: 'choice', options: [{ nope: 1 }] } }, '/space/x/options/0'],
     [
       {

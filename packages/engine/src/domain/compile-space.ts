@@ -487,9 +487,19 @@ const checkChoice = (
     values.push(option.value);
     subSpaces.push(isRecord(option.space) ? option.space : undefined);
   });
-  const seen = new Set(values.map((value) => JSON.stringify(value)));
-  if (seen.size !== values.length)
-    issues.push({ pointer: `${pointer}/options`, expected: 'distinct option values', found: describeValue(values) });
+  // Which option repeats which (trial 95: the list was cut before a repeat at option 1999 of 2000).
+  const firstAt = new Map<string, number>();
+  values.forEach((value, index) => {
+    const key = JSON.stringify(value);
+    const earlier = firstAt.get(key);
+    if (earlier === undefined) firstAt.set(key, index);
+    else
+      issues.push({
+        pointer: `${pointer}/options/${index}`,
+        expected: 'distinct option values',
+        found: `${describeValue(value)}, the value of option ${earlier} too${Object.is(value, -0) || Object.is(values[earlier], -0) ? ' (0 and -0 are one value)' : ''}`,
+      });
+  });
   if (type === 'pchoice' && probabilities.length === options.length) {
     const total = probabilities.reduce((sum, p) => sum + p, 0);
     if (Math.abs(total - 1) > 1e-6)

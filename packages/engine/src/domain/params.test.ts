@@ -254,3 +254,22 @@ describe('an unknown parameter name (review 67)', () => {
     expect(found({ y: 0.5 })).toEqual(['unknown parameter "y"']);
   });
 });
+
+describe('a value missing from a choice of many options (trial 95: a 23 KB message)', () => {
+  it('lists the first and last ten options and the count', () => {
+    const options = Array.from({ length: 2000 }, (_, i) => `o${i}`);
+    const space = compileSpace({ c: { type: 'choice', options } });
+    const { issues } = toInternalParams(space, { c: 'o9999' }, '/enqueue/0');
+    const listed = (values: string[]) => values.map((value) => JSON.stringify(value)).join(', ');
+    expect(issues).toEqual([
+      {
+        pointer: '/enqueue/0/c',
+        expected: `one of its 2000 options (${listed(options.slice(0, 10))}, ..., ${listed(options.slice(-10))})`,
+        found: '"o9999"',
+      },
+    ]);
+    // A small choice lists every option.
+    const small = compileSpace({ c: { type: 'choice', options: ['a', 'b'] } });
+    expect(toInternalParams(small, { c: 'z' }, '').issues[0]?.expected).toBe('one of "a", "b"');
+  });
+});

@@ -94,12 +94,26 @@ const atBound = (param: ParamNode, value: number): number => {
   return value;
 };
 
+/** How many options a message lists by value; of a larger choice, the first and last few and the count. */
+const LISTED_OPTIONS = 20;
+
+/**
+ * `one of "a", "b"`; of a choice of many options, `one of its 2000 options ("o0", ..., "o9", ..., "o1999")`
+ * (trial 95: a value missing from a 2,000-option choice gave a 23 KB line).
+ */
+const oneOfOptions = (options: readonly unknown[]): string => {
+  const shown = (values: readonly unknown[]) => values.map((option) => JSON.stringify(option)).join(', ');
+  if (options.length <= LISTED_OPTIONS) return `one of ${shown(options)}`;
+  const half = LISTED_OPTIONS / 2;
+  return `one of its ${options.length} options (${shown(options.slice(0, half))}, ..., ${shown(options.slice(-half))})`;
+};
+
 /** What a parameter's values may be, as a user writes them (a choice's option values). */
 export const describeSupport = (param: ParamNode): string => {
   const d = param.distribution;
   switch (d.kind) {
     case 'categorical':
-      return `one of ${(param.optionValues ?? []).map((option) => JSON.stringify(option)).join(', ')}`;
+      return oneOfOptions(param.optionValues ?? []);
     case 'uniform':
     case 'loguniform':
       return `a number from ${d.low} to ${d.high}`;

@@ -140,6 +140,10 @@ describe('a plugin of ours whose package was not given (trial 94: "(none loaded)
     const mine = unknownPlugin('suggester', 'tpee', ['random', 'tpe'], '/suggester/use');
     expect(mine.message).toContain('(did you mean `tpe`?)');
     expect(mine.message).toContain('Is its package listed in "plugins"?');
+    // A misspelt name of one of ours that is not loaded (review 98: no hint).
+    expect(unknownPlugin('objective', 'modul', [], '/objective/use').message).toContain(
+      '(did you mean `module`? It is in @parzen/objectives, not loaded)',
+    );
     // Inherited members are no plugin of ours.
     expect(unknownPlugin('constructor', 'toString', [], '/x').message).not.toMatch(/function|is in the package/);
   });

@@ -189,11 +189,19 @@ const PUBLISHED_PLUGINS: Readonly<Record<string, Readonly<Record<string, string>
 
 export const unknownPlugin = (kind: string, name: string, known: readonly string[], pointer: string): ParzenError => {
   // Trial 43: a misspelt plugin name (`comand`) got no hint, though every misspelt field name does.
-  const hint = didYouMeanValue(name, known);
+  const loadedHint = didYouMeanValue(name, known);
   // One of ours whose package was not given (trial 94: the `parzen` package's runExperiment has no `module`
   // objective, and "(none loaded)" did not say where it is).
   const kindsPackages = entryOf(PUBLISHED_PLUGINS, kind);
   const published = kindsPackages === undefined ? undefined : entryOf(kindsPackages, name);
+  // A misspelt name of one of ours that is not loaded either (review 98: `modul` got no hint).
+  const unloaded = Object.keys(kindsPackages ?? {}).filter((candidate) => !known.includes(candidate));
+  const near =
+    loadedHint === '' && published === undefined ? /`([^`]+)`/.exec(didYouMean(name, unloaded))?.[1] : undefined;
+  const hint =
+    near === undefined
+      ? loadedHint
+      : ` (did you mean \`${near}\`? It is in ${entryOf(kindsPackages ?? {}, near)}, not loaded)`;
   const issue = {
     pointer,
     expected: `one of the ${kind} plugins: ${known.join(', ') || '(none loaded)'}${

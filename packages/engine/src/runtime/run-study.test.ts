@@ -120,17 +120,19 @@ describe('runStudy', () => {
     'stops waiting for a suggester that never answers at %s, its trial INTERRUPTED (trial 89: the run hung)',
     async (_, when) => {
       let seen: AbortSignal | undefined;
+      const caller = new AbortController();
+      const force = new AbortController();
       const hung: Suggester = {
         name: 'hung',
         beginTrial: (context) => {
           seen = context.signal;
+          // Timed from the first trial's suggestion, not from the start: on a loaded machine a stop timed from
+          // the start came before any trial was made (a clean-clone CI run saw no trial at all).
+          setTimeout(() => caller.abort(), 20);
+          if ('forceAt' in when) setTimeout(() => force.abort(), when.forceAt);
           return new Promise(() => {});
         },
       };
-      const caller = new AbortController();
-      const force = new AbortController();
-      setTimeout(() => caller.abort(), 20);
-      if ('forceAt' in when) setTimeout(() => force.abort(), when.forceAt);
       const objective = vi.fn(() => 1);
       const result = await run(
         objective,

@@ -161,6 +161,18 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     expect(['a', 'b', 'c']).toContain(page.best?.params.kind);
   });
 
+  it("lists the best trial's params in the space's order, whatever order TPE decided them in (trial 95)", async () => {
+    const order = study.space.params.map((param) => param.name);
+    const reversed = study.trials.map((trial) => ({
+      ...trial,
+      internal: Object.fromEntries(Object.entries(trial.internal).reverse()),
+    }));
+    const page = await buildReport({ ...study, trials: reversed }, {});
+    const names = Object.keys(page.best?.params ?? {});
+    expect(names.length).toBeGreaterThan(1);
+    expect(names).toEqual(order.filter((name) => names.includes(name)));
+  });
+
   it('draws slices per parameter and a parallel-coordinates line per complete trial', () => {
     const perParam = complete.length * 3;
     expect(marks(chart(page, 'slice'), 'symbol')).toBe(perParam);

@@ -234,3 +234,22 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     expect((await lastTrial(config))?.params).toEqual(next.params);
   });
 });
+
+describe('parzen explain on a joint decision of many parameters (trial 95: 152 names on every row)', () => {
+  it('names a large group by its number on each row and lists its members once, below the table', async () => {
+    const names = Array.from({ length: 8 }, (_, i) => `p${i}`);
+    writeIn(dir, 'sum.mjs', 'export default (p) => Object.values(p).reduce((a, b) => a + b, 0);\n');
+    const config = journalHeartConfig(dir, 'wide-joint', {
+      space: Object.fromEntries(names.map((name) => [name, { type: 'uniform', low: 0, high: 1 }])),
+      objective: { use: 'module', options: { path: './sum.mjs', isolate: 'none' } },
+      suggester: { use: 'tpe', options: { compat: 'optuna5' } },
+      budget: { maxTrials: 12 },
+    });
+    expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(0);
+    const text = await cliIn(dir, 'explain', config);
+    expect(text.code, text.stderr).toBe(0);
+    for (const name of names) expect(text.stdout).toMatch(new RegExp(`^${name} .* in group 1 `, 'm'));
+    expect(text.stdout).toContain(`Group 1, decided jointly (8 parameters): ${names.join(', ')}.`);
+    expect(text.stdout).not.toContain('with p1, p2');
+  });
+});

@@ -99,15 +99,26 @@ export const formatNextSuggestion = (
   // Decisions of other weights (a choice decided alone: discreteAboveWeight) get a w column, so each score
   // can be checked by hand (trial 87: only --json had it).
   const weights = e.params.some((param) => param.aboveWeight !== e.aboveWeight);
+  // A group of more than GROUP_NAMED parameters is named by its number, its members listed once below the table
+  // (trial 95: 152 names on every row of a joint decision made each row 1,000 characters wide).
+  const groups: string[][] = [];
+  const decided = (param: (typeof e.params)[number]): string => {
+    const group = param.group?.filter((member) => member !== param.name) ?? [];
+    if (group.length === 0) return 'alone';
+    if (group.length < GROUP_NAMED) return `with ${group.join(', ')}`;
+    const members = param.group ?? [];
+    let at = groups.findIndex((known) => known.length === members.length && known.every((m, i) => m === members[i]));
+    if (at < 0) at = groups.push([...members]) - 1;
+    return `in group ${at + 1}`;
+  };
   const rows = e.params.map((param) => {
     const i = param.winner.index;
-    const group = param.group?.filter((member) => member !== param.name) ?? [];
     const value = param.options === undefined ? param.winner.value : param.options[param.winner.value];
     const finish = param.candidates.logFinishing?.[i];
     return [
       param.name,
       shown(value),
-      group.length === 0 ? 'alone' : `with ${group.join(', ')}`,
+      decided(param),
       String(param.candidates.x.length),
       formatNumber(param.candidates.logL[i] as number),
       formatNumber(param.candidates.logG[i] as number),
@@ -138,9 +149,15 @@ export const formatNextSuggestion = (
     `Each decision draws candidates from l(x) and keeps the one of highest score, log l - w·log g${finishing ? ' + log P(finish) (where trials failed)' : ''} ` +
       `(${weights ? 'w as its column says' : `w = ${formatNumber(e.aboveWeight)}`}); ` +
       'a joint decision scores the group together. `parzen report` draws these densities; --json gives them in full.',
+    ...groups.map(
+      (members, at) => `Group ${at + 1}, decided jointly (${members.length} parameters): ${members.join(', ')}.`,
+    ),
   );
   return lines.join('\n');
 };
+
+/** From how many other members a joint decision's group is named by number in the table instead of listed. */
+const GROUP_NAMED = 6;
 
 /** The study, trials and waiting entries `explain` reads: the config's as a run would take it, or the store's. */
 const studyToExplain = async (

@@ -321,6 +321,58 @@ describe('compileSpace', () => {
     expect(activeParamNames(space, { A: 1, B: 0 })).toEqual(['A', 'B']);
   });
 
+  it('says why a name used twice is refused, and where two branch definitions differ (trial 95)', () => {
+    const issuesOf = (space: Record<string, unknown>) => {
+      try {
+        compileSpace(space as never);
+        return [];
+      } catch (error) {
+        return (error as { issues: { pointer: string; expected: string; found: string }[] }).issues;
+      }
+    };
+    const branch = (high: number) => ({
+      b: { type: 'choice', options: [{ value: 'u', space: { c: { type: 'uniform', low: 0, high } } }, 'v'] },
+    });
+    expect(
+      issuesOf({
+        a: {
+          type: 'choice',
+          options: [
+            { value: 'x', space: branch(1) },
+            { value: 'y', space: branch(2) },
+          ],
+        },
+      }),
+    ).toEqual([
+      {
+        pointer: '/a/options/1/space/b/options/0/space/c/high',
+        expected: 'the same definition as `b` at /a/options/0/space/b (branches that share a name share one parameter)',
+        found: 'another value here',
+      },
+    ]);
+    const lr = { type: 'uniform', low: 0, high: 1 };
+    expect(issuesOf({ lr, a: { type: 'choice', options: [{ value: 'x', space: { lr } }, 'y'] } })).toEqual([
+      {
+        pointer: '/a/options/0/space/lr',
+        expected:
+          'a name not used elsewhere: `lr` at /lr is always active, and a name is one parameter across the space (only branches may share one, with the same definition)',
+        found: '`lr` again',
+      },
+    ]);
+    // Branches may share a name with the same definition.
+    expect(
+      issuesOf({
+        a: {
+          type: 'choice',
+          options: [
+            { value: 'x', space: { lr } },
+            { value: 'y', space: { lr } },
+          ],
+        },
+      }),
+    ).toEqual([]);
+  });
+
   it('names the option that repeats another, and which (trial 95: the list was cut before the repeat)', () => {
     const options = [...Array.from({ length: 2000 }, (_, i) => `o${i}`), 'o1500', 0, -0];
     let issues: readonly { pointer: string; expected: string; found: string }[] = [];

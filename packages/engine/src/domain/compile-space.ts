@@ -34,6 +34,26 @@ export interface ParamNode {
   readonly optionValues?: readonly ChoiceLiteral[];
 }
 
+/** Where two JSON values first differ, as a JSON pointer below them ('' when they differ at the top). */
+const firstDifference = (a: unknown, b: unknown): string => {
+  if (
+    typeof a === 'object' &&
+    a !== null &&
+    typeof b === 'object' &&
+    b !== null &&
+    Array.isArray(a) === Array.isArray(b)
+  ) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+    for (const key of keys) {
+      const left = (a as Record<string, unknown>)[key];
+      const right = (b as Record<string, unknown>)[key];
+      if (JSON.stringify(left) !== JSON.stringify(right))
+        return `/${escapePointer(key)}${firstDifference(left, right)}`;
+    }
+  }
+  return '';
+};
+
 /**
  * A validated, flattened space. `params` is in evaluation order: a choice comes before the parameters of
  * its sub-spaces, so walking it in order decides every parent before its children.
@@ -133,11 +153,24 @@ const addParam = (
   if (existing !== undefined) {
     const sameDefinition = JSON.stringify(existing.definition) === JSON.stringify(checked.definition);
     if (!sameDefinition || condition === undefined || existing.conditions.length === 0) {
-      walk.issues.push({
-        pointer,
-        expected: `a parameter name not used elsewhere (names are global), or the same definition in another branch`,
-        found: `\`${name}\` already defined at ${walk.pointers.get(name)}`,
-      });
+      const earlier = walk.pointers.get(name);
+      // What is wrong, said (trial 95: the same words for a top-level name used again and for two definitions
+      // that differed deep inside, without saying where).
+      const global = condition === undefined || existing.conditions.length === 0;
+      const differs = global || sameDefinition ? undefined : firstDifference(existing.definition, checked.definition);
+      walk.issues.push(
+        global
+          ? {
+              pointer,
+              expected: `a name not used elsewhere: \`${name}\` at ${earlier} ${existing.conditions.length === 0 ? 'is always active' : 'is in a branch'}, and a name is one parameter across the space (only branches may share one, with the same definition)`,
+              found: `\`${name}\` again`,
+            }
+          : {
+              pointer: `${pointer}${differs ?? ''}`,
+              expected: `the same definition as \`${name}\` at ${earlier} (branches that share a name share one parameter)`,
+              found: differs === undefined || differs === '' ? 'another definition' : 'another value here',
+            },
+      );
       return;
     }
     const merged: ParamNode = { ...existing, conditions: [...existing.conditions, condition] };

@@ -835,3 +835,26 @@ describe('the l/g ticks of a large study (trial 61: every trial of every row mad
     expect(values.size).toBeGreaterThan(450);
   }, 60_000);
 });
+
+describe('slice plots of a branch no complete trial set (trial 95: an empty panel and a Vega warning each)', async () => {
+  const study = await runTpeStudy(16, {
+    space: {
+      x: { type: 'uniform', low: 0, high: 1 },
+      m: { type: 'choice', options: ['a', { value: 'b', space: { y: { type: 'uniform', low: 0, high: 1 } } }] },
+    },
+    objective: (p) => {
+      if (p.m === 'b') throw new Error('branch b fails');
+      return p.x as number;
+    },
+  });
+  const page = await buildReport(study, {});
+
+  it('draws no panel for it, and says so', () => {
+    expect(study.trials.some((trial) => trial.state === 'failed')).toBe(true);
+    const slice = pageCharts(page).find((chart) => chart.id === 'slice');
+    const panels = (slice?.spec as { concat?: { title: { text: string } }[] } | undefined)?.concat ?? [];
+    const titles = panels.map((panel) => panel.title.text);
+    expect(titles).toEqual(['x', 'm']);
+    expect(slice?.description).toMatch(/ Not drawn: the parameter no complete trial set \(y\)\.$/);
+  });
+});

@@ -140,7 +140,12 @@ const shownOptions = (param: ParamNode, taken: ReadonlySet<string>): string[] =>
 export const sliceChart = (points: readonly TrialPoint[], space: CompiledSpace): Chart => {
   const complete = points.filter((p) => p.state === 'complete');
   let count = 0;
-  const panels = space.params.map((param) => {
+  // A branch's parameter no complete trial set gets no empty panel (trial 95: 145 of them, each a Vega warning).
+  const unset: string[] = [];
+  const drawn = space.params.filter((param) => complete.some((p) => p.params[param.name] !== undefined));
+  const params = drawn.length === 0 ? space.params : drawn;
+  for (const param of space.params) if (!params.includes(param)) unset.push(param.name);
+  const panels = params.map((param) => {
     const rows = complete.flatMap((p) =>
       p.params[param.name] === undefined
         ? []
@@ -200,8 +205,11 @@ export const sliceChart = (points: readonly TrialPoint[], space: CompiledSpace):
   return {
     id: 'slice',
     title: 'Slice plots',
-    description:
-      'Per parameter: the loss of each complete trial against that parameter, coloured by trial number (late trials yellow).',
+    description: `Per parameter: the loss of each complete trial against that parameter, coloured by trial number (late trials yellow).${
+      unset.length === 0
+        ? ''
+        : ` Not drawn: ${unset.length === 1 ? 'the parameter' : `the ${unset.length} parameters`} no complete trial set (${unset.slice(0, 10).join(', ')}${unset.length > 10 ? `, and ${unset.length - 10} more` : ''}).`
+    }`,
     spec: { ...base('Slice plots'), columns: 3, concat: panels, resolve: { scale: { color: 'shared' } } },
     marks: [{ mark: 'symbol', count }],
   };

@@ -334,6 +334,9 @@ const contourFor = async (
   };
 };
 
+/** The most "What TPE saw" charts a page draws; a wider space gets its most important parameters'. */
+const MAX_TPE_CHARTS = 30;
+
 /**
  * A trial's params as the objective got them, in the space's order (trial 95: in the order TPE decided them,
  * `p000, p003, p007, ...`, a 292-row best-trial table could not be read by eye).
@@ -441,7 +444,21 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
   });
   const undecided: string[] = [];
   const byNumber = new Map(study.trials.map((trial) => [trial.number, trial]));
-  const tpeCharts = study.space.params.flatMap((param) => {
+  // A wide space: the most important parameters' charts (trial 95: 168 of them were 16 MB of a 23 MB page that
+  // took 37 s to open), in the space's order; the rest said.
+  const ranked = importances.map((imp) => imp.name);
+  const charted =
+    study.space.params.length <= MAX_TPE_CHARTS
+      ? study.space.params
+      : study.space.params.filter((param) => {
+          const at = ranked.indexOf(param.name);
+          return at >= 0 && at < MAX_TPE_CHARTS;
+        });
+  if (charted.length < study.space.params.length)
+    notes.push(
+      `"What TPE saw" draws the ${charted.length} most important of the ${study.space.params.length} parameters (by the importance below); \`parzen explain\` gives every parameter's decision.`,
+    );
+  const tpeCharts = charted.flatMap((param) => {
     const chart =
       param.distribution.kind === 'categorical'
         ? categoricalChart(param, replay.snapshots)

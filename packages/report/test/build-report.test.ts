@@ -858,3 +858,24 @@ describe('slice plots of a branch no complete trial set (trial 95: an empty pane
     expect(slice?.description).toMatch(/ Not drawn: the parameter no complete trial set \(y\)\.$/);
   });
 });
+
+describe('"What TPE saw" on a wide space (trial 95: 168 charts, 16 MB of a 23 MB page)', async () => {
+  const names = Array.from({ length: 36 }, (_, i) => `p${String(i).padStart(2, '0')}`);
+  const study = await runTpeStudy(14, {
+    space: Object.fromEntries(names.map((name) => [name, { type: 'uniform', low: 0, high: 1 }])),
+    // p35 matters most, then p34, ...: the charts drawn are the 30 most important, in the space's order.
+    objective: (p) => names.reduce((sum, name, i) => sum + i * (p[name] as number), 0),
+  });
+  const page = await buildReport(study, {});
+
+  it('draws the 30 most important parameters, in the space order, and says so', () => {
+    const drawn = pageCharts(page)
+      .filter((chart) => chart.id.startsWith('density-'))
+      .map((chart) => chart.id.replace('density-', ''));
+    expect(drawn).toHaveLength(30);
+    expect(drawn).toEqual([...drawn].sort());
+    expect(page.notes).toContain(
+      '"What TPE saw" draws the 30 most important of the 36 parameters (by the importance below); `parzen explain` gives every parameter\'s decision.',
+    );
+  });
+});

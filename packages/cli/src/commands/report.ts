@@ -8,6 +8,7 @@ import {
   ParzenError,
   type Trial,
 } from '@parzen/engine';
+import { printable } from '@parzen/engine/host';
 import {
   type CompiledSpace,
   canonicalJson,
@@ -410,7 +411,9 @@ const writePage = async (
     files = await writingOutput(file, () =>
       report.writeSvgs(page, file, (chart, error) =>
         output.note(
-          `parzen: warning: chart ${chart.id} ("${chart.title}") could not be drawn (${error instanceof Error ? error.message : String(error)}); its spec is in ${chart.id}.vl.json, and README.md says so.`,
+          printable(
+            `parzen: warning: chart ${chart.id} ("${chart.title}") could not be drawn (${error instanceof Error ? error.message : String(error)}); its spec is in ${chart.id}.vl.json, and README.md says so.`,
+          ),
         ),
       ),
     );

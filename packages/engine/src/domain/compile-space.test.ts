@@ -373,6 +373,21 @@ describe('compileSpace', () => {
     ).toEqual([]);
   });
 
+  it('names five repeats and counts the rest (review 99: 2,000 repeats were 2,000 lines)', () => {
+    let issues: readonly { pointer: string; found: string }[] = [];
+    try {
+      compileSpace({ x: { type: 'choice', options: Array(2000).fill('a') } });
+    } catch (error) {
+      issues = (error as { issues: typeof issues }).issues;
+    }
+    expect(issues).toHaveLength(6);
+    expect(issues.at(-1)).toEqual({
+      pointer: '/x/options',
+      expected: 'distinct option values',
+      found: '1994 more options that repeat an earlier one',
+    });
+  });
+
   it('names the option that repeats another, and which (trial 95: the list was cut before the repeat)', () => {
     const options = [...Array.from({ length: 2000 }, (_, i) => `o${i}`), 'o1500', 0, -0];
     let issues: readonly { pointer: string; expected: string; found: string }[] = [];

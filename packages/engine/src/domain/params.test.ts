@@ -268,6 +268,13 @@ describe('a value missing from a choice of many options (trial 95: a 23 KB messa
         found: '"o9999"',
       },
     ]);
+    // Each listed option cut at 40 characters (review 99: 21 options of 2,000 characters were a 40 KB line).
+    const long = compileSpace({
+      c: { type: 'choice', options: Array.from({ length: 21 }, (_, i) => `${i}${'x'.repeat(2000)}`) },
+    });
+    const message = toInternalParams(long, { c: 'z' }, '').issues[0]?.expected ?? '';
+    expect(message.length).toBeLessThan(1000);
+    expect(message).toContain(`"0${'x'.repeat(37)}…`);
     // A small choice lists every option.
     const small = compileSpace({ c: { type: 'choice', options: ['a', 'b'] } });
     expect(toInternalParams(small, { c: 'z' }, '').issues[0]?.expected).toBe('one of "a", "b"');

@@ -102,7 +102,12 @@ const LISTED_OPTIONS = 20;
  * (trial 95: a value missing from a 2,000-option choice gave a 23 KB line).
  */
 const oneOfOptions = (options: readonly unknown[]): string => {
-  const shown = (values: readonly unknown[]) => values.map((option) => JSON.stringify(option)).join(', ');
+  // Each cut at 40 characters too (review 99: 21 options of 2,000 characters were a 40 KB line).
+  const one = (option: unknown) => {
+    const text = JSON.stringify(option) ?? String(option);
+    return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+  };
+  const shown = (values: readonly unknown[]) => values.map(one).join(', ');
   if (options.length <= LISTED_OPTIONS) return `one of ${shown(options)}`;
   const half = LISTED_OPTIONS / 2;
   return `one of its ${options.length} options (${shown(options.slice(0, half))}, ..., ${shown(options.slice(-half))})`;

@@ -175,9 +175,15 @@ export const sliceChart = (points: readonly TrialPoint[], space: CompiledSpace):
               field: 'x',
               type: 'nominal',
               title: param.name,
-              // A choice of many options: those the trials took (trial 95: 2,000 bands in 220 px).
+              // A choice of many options: those the trials took (trial 95: 2,000 bands in 220 px); more than
+              // MAX_OPTIONS_SHOWN of them unlabelled (review 99: the labels overprinted), each point's tooltip says.
               scale: { domain: shownOptions(param, new Set(rows.map((row) => row.x as string))) },
-              axis: { titleLimit: TITLE_LIMIT },
+              axis: {
+                titleLimit: TITLE_LIMIT,
+                ...(shownOptions(param, new Set(rows.map((row) => row.x as string))).length > MAX_OPTIONS_SHOWN
+                  ? { labels: false, ticks: false }
+                  : {}),
+              },
             }
           : {
               field: 'x',
@@ -332,7 +338,7 @@ export const parallelChart = (
   return {
     id: 'parallel',
     title: 'Parallel coordinates',
-    description: `One line per complete trial through every parameter and its loss (each axis scaled to its range; log for log parameters; every option of a choice labelled; a trial without a parameter, its branch not chosen, crosses that axis at "(not set)" below it). Dark purple lines are the good trials (${direction === 'minimize' ? 'low' : 'high'} loss), yellow ones the bad.`,
+    description: `One line per complete trial through every parameter and its loss (each axis scaled to its range; log for log parameters; every option of a choice labelled, or of a choice of more than ${MAX_OPTIONS_SHOWN} at most ${MAX_OPTIONS_SHOWN} of those the trials took; a trial without a parameter, its branch not chosen, crosses that axis at "(not set)" below it). Dark purple lines are the good trials (${direction === 'minimize' ? 'low' : 'high'} loss), yellow ones the bad.`,
     spec: {
       ...base('Parallel coordinates'),
       width,

@@ -429,15 +429,17 @@ const optionsWorthShowing = (
 ): string[] | undefined => {
   if (options.length <= MAX_OPTIONS_SHOWN) return undefined;
   const highest = new Map<string, number>();
-  const chosen = new Set<string>();
+  const chosen: string[] = [];
   for (const row of rows) {
     if (row.set !== 'below: l(x)') continue;
     const option = row.option as string;
-    if (row.chosen === true) chosen.add(option);
+    if (row.chosen === true) chosen.push(option);
     highest.set(option, Math.max(highest.get(option) ?? 0, row.p as number));
   }
   const byL = [...highest.entries()].sort((a, b) => b[1] - a[1]).map(([option]) => option);
-  const keep = new Set([...chosen].slice(0, MAX_OPTIONS_SHOWN));
+  // The latest choices first (review 99: of more than 40, the earliest were kept and the last snapshots lost their ▼).
+  const keep = new Set<string>();
+  for (const option of chosen.reverse()) if (keep.size < MAX_OPTIONS_SHOWN) keep.add(option);
   for (const option of byL) {
     if (keep.size >= MAX_OPTIONS_SHOWN) break;
     keep.add(option);
@@ -514,7 +516,7 @@ export const categoricalChart = (param: ParamNode, snapshots: readonly ReplaySna
   return {
     id: chartId('categorical', param.name),
     title: `What TPE saw: ${param.name}`,
-    description: `${kept === undefined ? '' : `${kept.length} of its ${options.length} options shown: those TPE chose and those the good trials' model l favoured most in any snapshot. `}After every few trials: the probability of each option of ${param.name} under the good trials' model l (green) and the rest's model g (red), each option's score at the top (log l − ${weight === '1' ? '' : `${weight}·`}log g${failures ? ' + log P(a trial there finishes)' : ''}${weight === 'w' ? `; ${weightsByRow(found)}` : ''}); ▼ marks the option TPE chose: the best score among the candidates drawn from l (an option no candidate landed on is not chosen, whatever its score).${failures ? ' Trials had failed (failed: "avoid"): log P(a trial there finishes) lowers the score of options where failures gather, so an option whose bars look best can lose.' : ''}${joint ? ' Decided jointly (multivariate TPE): probabilities of the joint l and g with the other parameters at the chosen point, and the scores there.' : ''}`,
+    description: `${kept === undefined ? '' : `${kept.length} of its ${options.length} options shown: those TPE chose (the latest ${MAX_OPTIONS_SHOWN}, if it chose more) and those the good trials' model l favoured most in any snapshot. `}After every few trials: the probability of each option of ${param.name} under the good trials' model l (green) and the rest's model g (red), each option's score at the top (log l − ${weight === '1' ? '' : `${weight}·`}log g${failures ? ' + log P(a trial there finishes)' : ''}${weight === 'w' ? `; ${weightsByRow(found)}` : ''}); ▼ marks the option TPE chose: the best score among the candidates drawn from l (an option no candidate landed on is not chosen, whatever its score).${failures ? ' Trials had failed (failed: "avoid"): log P(a trial there finishes) lowers the score of options where failures gather, so an option whose bars look best can lose.' : ''}${joint ? ' Decided jointly (multivariate TPE): probabilities of the joint l and g with the other parameters at the chosen point, and the scores there.' : ''}`,
     spec: {
       ...base(`What TPE saw: ${param.name}`),
       data: { values: rows },

@@ -1,7 +1,7 @@
 import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
 import { createMemoryStore, type ObjectiveFunction, type SpaceDefinition } from '@parzen/engine';
 import { compileSpace, createFunctionObjective, type Pruner, runStudy } from '@parzen/engine/plugin';
-import type { ReportStudy } from '../src/index.js';
+import type { ReportPage, ReportStudy } from '../src/index.js';
 
 /** The seed's heart: -((x² + y² − 1)³ − x²·y³). */
 export const heart = (x: number, y: number): number => -((x ** 2 + y ** 2 - 1) ** 3 - x ** 2 * y ** 3);
@@ -76,4 +76,20 @@ export const mixedTraining: ObjectiveFunction = async (p, context) => {
 export const everyThirdPruner: Pruner = {
   name: 'every-third',
   shouldPrune: ({ trial, step }) => trial.number % 3 === 0 && step >= 1,
+};
+
+/** `page` with a chart Vega cannot draw (an expression cut short) first in its first section. */
+export const withBrokenChart = (page: ReportPage): ReportPage => {
+  const [first, ...rest] = page.sections;
+  const broken = {
+    id: 'broken',
+    title: 'Broken',
+    description: 'A chart Vega cannot draw.',
+    spec: { data: { values: [{ a: 1 }] }, transform: [{ calculate: 'datum.a +', as: 'b' }], mark: 'point' },
+    marks: [],
+  };
+  return {
+    ...page,
+    sections: [{ ...(first as ReportPage['sections'][number]), charts: [broken, ...(first?.charts ?? [])] }, ...rest],
+  } as ReportPage;
 };

@@ -26,7 +26,14 @@ import {
   skipBrowser,
   watchPage,
 } from './browser.js';
-import { everyThirdPruner, mixedObjective, mixedSpace, mixedTraining, runTpeStudy } from './fixtures.js';
+import {
+  everyThirdPruner,
+  mixedObjective,
+  mixedSpace,
+  mixedTraining,
+  runTpeStudy,
+  withBrokenChart,
+} from './fixtures.js';
 
 const expectAllMarks = (page: ReportPage, rendered: Record<string, Record<string, number>>) => {
   const charts = pageCharts(page);
@@ -355,26 +362,7 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
 
   it('says in its place a chart Vega cannot draw, and draws the rest (trial 95: a caption under nothing, the rest stopped)', async () => {
     const report = await buildReport(await runTpeStudy(12), {});
-    const [first, ...rest] = report.sections;
-    const broken = {
-      ...report,
-      sections: [
-        {
-          ...(first as (typeof report.sections)[number]),
-          charts: [
-            {
-              id: 'broken',
-              title: 'Broken',
-              description: 'A chart Vega cannot draw.',
-              spec: { data: { values: [{ a: 1 }] }, transform: [{ calculate: 'datum.a +', as: 'b' }], mark: 'point' },
-              marks: [],
-            },
-            ...(first?.charts ?? []),
-          ],
-        },
-        ...rest,
-      ],
-    } as typeof report;
+    const broken = withBrokenChart(report);
     const file = join(dir, 'broken.html');
     writeFileSync(file, renderHtml(broken));
     const page = await context.newPage();

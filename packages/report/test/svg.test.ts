@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { buildReport, pageCharts, specToSvg, writeSvgs } from '../src/index.js';
 import { svgIndex, titled } from '../src/svg.js';
-import { heart, runTpeStudy } from './fixtures.js';
+import { heart, runTpeStudy, withBrokenChart } from './fixtures.js';
 
 describe('SVG writer (vega in Node)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'parzen-svg-'));
@@ -239,25 +239,7 @@ describe('a choice of many options (trial 95: 1,000 options stopped the SVGs, 60
   });
 
   it('writes the other charts when Vega fails on one, and says which in README.md', async () => {
-    const broken = {
-      ...page,
-      sections: [
-        {
-          ...(page.sections[0] as (typeof page.sections)[number]),
-          charts: [
-            {
-              id: 'broken',
-              title: 'Broken',
-              description: 'A chart Vega cannot draw.',
-              spec: { data: { values: [{ a: 1 }] }, transform: [{ calculate: 'datum.a +', as: 'b' }], mark: 'point' },
-              marks: [],
-            },
-            ...(page.sections[0]?.charts ?? []),
-          ],
-        },
-        ...page.sections.slice(1),
-      ],
-    } as typeof page;
+    const broken = withBrokenChart(page);
     const failures: string[] = [];
     const paths = await writeSvgs(broken, dir, (chart) => failures.push(chart.id));
     expect(failures).toEqual(['broken']);

@@ -1,7 +1,7 @@
 import { printable } from '../builtins/words.js';
 import { describeValue, ParzenError } from '../errors.js';
 import type { CompiledSpace, ParamNode } from './compile-space.js';
-import { gridSteps } from './distribution.js';
+import { gridSteps, isInSupport } from './distribution.js';
 import { describeSupport } from './params.js';
 import type { Trial } from './trial.js';
 
@@ -15,15 +15,6 @@ const couldBeStored = (param: ParamNode, value: unknown): boolean => {
   if (typeof value !== 'number' || !Number.isFinite(value)) return false;
   const d = param.distribution;
   switch (d.kind) {
-    case 'categorical':
-      return Number.isInteger(value) && value >= 0 && value < d.size;
-    case 'randint':
-      return Number.isInteger(value) && value >= d.low && value < d.high;
-    case 'uniformint':
-      return Number.isInteger(value) && value >= d.low && value <= d.high;
-    case 'uniform':
-    case 'loguniform':
-      return value >= d.low && value <= d.high;
     case 'quniform':
     case 'qloguniform': {
       // A step past today's grid too: before 2026-12-02 a bound halfway between two steps was rounded outward
@@ -31,11 +22,13 @@ const couldBeStored = (param: ParamNode, value: unknown): boolean => {
       const { first, last } = gridSteps(d);
       return value >= (first - 1.5) * d.q && value <= (last + 1.5) * d.q;
     }
-    case 'lognormal':
+    case 'qnormal':
+      return true;
     case 'qlognormal':
       return value >= 0;
     default:
-      return true;
+      // The other kinds as a new suggestion is checked (the one check of a value against its parameter).
+      return isInSupport(d, value);
   }
 };
 

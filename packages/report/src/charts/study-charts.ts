@@ -162,6 +162,7 @@ export const sliceChart = (points: readonly TrialPoint[], space: CompiledSpace):
     );
     count += rows.length;
     const categorical = param.distribution.kind === 'categorical';
+    const options = categorical ? shownOptions(param, new Set(rows.map((row) => row.x as string))) : [];
     // A long name is cut to the panel's width (trial 77: a 150-character name made its column ~1000 px wide).
     return {
       data: { values: rows },
@@ -177,12 +178,10 @@ export const sliceChart = (points: readonly TrialPoint[], space: CompiledSpace):
               title: param.name,
               // A choice of many options: those the trials took (trial 95: 2,000 bands in 220 px); more than
               // MAX_OPTIONS_SHOWN of them unlabelled (review 99: the labels overprinted), each point's tooltip says.
-              scale: { domain: shownOptions(param, new Set(rows.map((row) => row.x as string))) },
+              scale: { domain: options },
               axis: {
                 titleLimit: TITLE_LIMIT,
-                ...(shownOptions(param, new Set(rows.map((row) => row.x as string))).length > MAX_OPTIONS_SHOWN
-                  ? { labels: false, ticks: false }
-                  : {}),
+                ...(options.length > MAX_OPTIONS_SHOWN ? { labels: false, ticks: false } : {}),
               },
             }
           : {

@@ -454,10 +454,6 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
           const at = ranked.indexOf(param.name);
           return at >= 0 && at < MAX_TPE_CHARTS;
         });
-  if (charted.length < study.space.params.length)
-    notes.push(
-      `"What TPE saw" draws the ${charted.length} most important of the ${study.space.params.length} parameters (by the importance below); \`parzen explain\` gives every parameter's decision.`,
-    );
   const tpeCharts = charted.flatMap((param) => {
     const chart =
       param.distribution.kind === 'categorical'
@@ -469,6 +465,13 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
     if (chart === undefined) undecided.push(param.name);
     return chart === undefined ? [] : [chart];
   });
+  // Said when it drew any (review 100: said with no chart drawn), and by what it chose them.
+  if (charted.length < study.space.params.length && tpeCharts.length > 0)
+    notes.push(
+      measured !== undefined && measured.length > 0
+        ? `"What TPE saw" draws the ${charted.length} most important of the ${study.space.params.length} parameters (by the importance below); \`parzen explain\` gives every parameter's decision.`
+        : `"What TPE saw" draws the first ${charted.length} of the ${study.space.params.length} parameters (no importance to rank them yet); \`parzen explain\` gives every parameter's decision.`,
+    );
   // Said, not left out silently (trial 39: a branch TPE did not choose in any snapshot had no charts).
   const undecidedText =
     replay.snapshots.length === 0 || undecided.length === 0

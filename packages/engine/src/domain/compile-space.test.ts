@@ -359,6 +359,18 @@ describe('compileSpace', () => {
         found: '`lr` again',
       },
     ]);
+    // The order of a definition's keys is no difference (review 100: refused as "another definition").
+    expect(
+      issuesOf({
+        a: {
+          type: 'choice',
+          options: [
+            { value: 'x', space: { lr } },
+            { value: 'y', space: { lr: { high: 1, low: 0, type: 'uniform' } } },
+          ],
+        },
+      }),
+    ).toEqual([]);
     // Branches may share a name with the same definition.
     expect(
       issuesOf({

@@ -7,7 +7,7 @@ import {
   escapePointer,
   invalidSpace,
 } from '../errors.js';
-import { sameSpace } from './canonical-json.js';
+import { canonicalJson, sameSpace } from './canonical-json.js';
 import type { Distribution } from './distribution.js';
 import {
   type ChoiceLiteral,
@@ -47,8 +47,7 @@ const firstDifference = (a: unknown, b: unknown): string => {
     for (const key of keys) {
       const left = (a as Record<string, unknown>)[key];
       const right = (b as Record<string, unknown>)[key];
-      if (JSON.stringify(left) !== JSON.stringify(right))
-        return `/${escapePointer(key)}${firstDifference(left, right)}`;
+      if (canonicalJson(left) !== canonicalJson(right)) return `/${escapePointer(key)}${firstDifference(left, right)}`;
     }
   }
   return '';
@@ -151,7 +150,8 @@ const addParam = (
 ): void => {
   const existing = walk.byName.get(name);
   if (existing !== undefined) {
-    const sameDefinition = JSON.stringify(existing.definition) === JSON.stringify(checked.definition);
+    // Compared as canonical JSON: the order of a definition's keys is no difference (review 100).
+    const sameDefinition = canonicalJson(existing.definition) === canonicalJson(checked.definition);
     if (!sameDefinition || condition === undefined || existing.conditions.length === 0) {
       const earlier = walk.pointers.get(name);
       // What is wrong, said (trial 95: the same words for a top-level name used again and for two definitions

@@ -275,6 +275,13 @@ describe('a value missing from a choice of many options (trial 95: a 23 KB messa
     const message = toInternalParams(long, { c: 'z' }, '').issues[0]?.expected ?? '';
     expect(message.length).toBeLessThan(1000);
     expect(message).toContain(`"0${'x'.repeat(37)}…`);
+    // Cut by code points: an emoji is never halved (review 100).
+    const emoji = compileSpace({
+      c: { type: 'choice', options: Array.from({ length: 21 }, (_, i) => `${i}${'😀'.repeat(50)}`) },
+    });
+    expect(toInternalParams(emoji, { c: 'z' }, '').issues[0]?.expected).not.toMatch(
+      /[\uD800-\uDBFF](?![\uDC00-\uDFFF])/,
+    );
     // A small choice lists every option.
     const small = compileSpace({ c: { type: 'choice', options: ['a', 'b'] } });
     expect(toInternalParams(small, { c: 'z' }, '').issues[0]?.expected).toBe('one of "a", "b"');

@@ -105,7 +105,9 @@ const oneOfOptions = (options: readonly unknown[]): string => {
   // Each cut at 40 characters too (review 99: 21 options of 2,000 characters were a 40 KB line).
   const one = (option: unknown) => {
     const text = JSON.stringify(option) ?? String(option);
-    return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+    // By code points, so an emoji is never cut in half (review 100).
+    const chars = Array.from(text);
+    return chars.length > 40 ? `${chars.slice(0, 39).join('')}…` : text;
   };
   const shown = (values: readonly unknown[]) => values.map(one).join(', ');
   if (options.length <= LISTED_OPTIONS) return `one of ${shown(options)}`;

@@ -230,6 +230,19 @@ describe('a choice of many options (trial 95: 1,000 options stopped the SVGs, 60
     // The slice plot's axis holds the options the trials took, not all 1,200.
     const slice = JSON.stringify(charts.find((chart) => chart.id === 'slice')?.spec);
     expect(slice).toContain('"domain":[');
+    // More than 40 options taken: the axis is unlabelled (review 99: the labels overprinted), the points all drawn.
+    const panel = (
+      charts.find((chart) => chart.id === 'slice')?.spec as
+        | {
+            concat?: {
+              title: { text: string };
+              encoding: { x: { scale: { domain: string[] }; axis: { labels?: boolean } } };
+            }[];
+          }
+        | undefined
+    )?.concat?.find((entry) => entry.title.text === 'c');
+    expect(panel?.encoding.x.scale.domain.length).toBeGreaterThan(40);
+    expect(panel?.encoding.x.axis.labels).toBe(false);
     expect(slice).not.toContain('"o1199"');
     // The parallel coordinates label at most 40 options of the choice.
     const parallel = charts.find((chart) => chart.id === 'parallel')?.spec as unknown;

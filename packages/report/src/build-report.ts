@@ -4,10 +4,8 @@ import { bestTrial } from '@parzen/engine';
 import { countOf } from '@parzen/engine/host';
 import {
   type CompiledSpace,
-  type ExternalParams,
   isStale,
   lossToMinimize,
-  type ParamAssignment,
   type ParamNode,
   type Trial,
   toExternalParams,
@@ -338,20 +336,6 @@ const contourFor = async (
 const MAX_TPE_CHARTS = 30;
 
 /**
- * A trial's params as the objective got them, in the space's order (trial 95: in the order TPE decided them,
- * `p000, p003, p007, ...`, a 292-row best-trial table could not be read by eye).
- */
-const inSpaceOrder = (space: CompiledSpace, internal: ParamAssignment): ExternalParams => {
-  const external = toExternalParams(space, internal);
-  return Object.fromEntries(
-    space.params.flatMap((param) => {
-      const value = external[param.name];
-      return Object.hasOwn(external, param.name) && value !== undefined ? [[param.name, value] as const] : [];
-    }),
-  );
-};
-
-/**
  * Builds the report page of a study as plain data: optimization history, value distribution,
  * PED-ANOVA importance, the seed's figures (trials as numbers over the objective's contours; l, g and
  * the score log l − w·log g per parameter after every few trials, replayed from the stored trials), slice and
@@ -534,7 +518,7 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
     table: table(study, all, options.now ?? new Date()),
     ...(best === undefined
       ? {}
-      : { best: { number: best.number, loss: best.loss, params: inSpaceOrder(study.space, best.internal) } }),
+      : { best: { number: best.number, loss: best.loss, params: toExternalParams(study.space, best.internal) } }),
     version: trialsVersion(study),
   };
 };

@@ -287,3 +287,16 @@ describe('a value missing from a choice of many options (trial 95: a 23 KB messa
     expect(toInternalParams(small, { c: 'z' }, '').issues[0]?.expected).toBe('one of "a", "b"');
   });
 });
+
+describe("toExternalParams: the space's order (trial 95: `trials --json` in TPE's decision order)", () => {
+  it('lists params in the space order whatever order they were decided in, an unknown name last', () => {
+    const space = compileSpace({
+      a: { type: 'uniform', low: 0, high: 1 },
+      c: { type: 'choice', options: ['u', 'v'] },
+      z: { type: 'uniform', low: 0, high: 1 },
+    });
+    const external = toExternalParams(space, { z: 0.5, extra: 3, c: 1, a: 0.25 });
+    expect(Object.keys(external)).toEqual(['a', 'c', 'z', 'extra']);
+    expect(external).toEqual({ a: 0.25, c: 'v', z: 0.5, extra: 3 });
+  });
+});

@@ -58,10 +58,14 @@ export const alwaysActiveParams = (space: CompiledSpace): Set<string> => {
 /** Maps internal values to what the objective sees: option values for choices, numbers otherwise. */
 export const toExternalParams = (space: CompiledSpace, params: ParamAssignment): ExternalParams => {
   const external: Record<string, number | ChoiceLiteral> = {};
-  for (const [name, value] of Object.entries(params)) {
-    const param = space.byName.get(name);
-    external[name] = param?.optionValues === undefined ? value : (param.optionValues[value] ?? null);
+  // In the space's order, whatever order a suggester decided them in (trial 95: `trials --json` listed 292
+  // parameters in TPE's block order); a name the space does not have last, as it came.
+  for (const param of space.params) {
+    const value = params[param.name];
+    if (value !== undefined && Object.hasOwn(params, param.name))
+      external[param.name] = param.optionValues === undefined ? value : (param.optionValues[value] ?? null);
   }
+  for (const [name, value] of Object.entries(params)) if (!space.byName.has(name)) external[name] = value;
   return external;
 };
 

@@ -237,3 +237,17 @@ describe('text from an objective that a terminal would obey (trial 93)', () => {
     );
   });
 });
+
+describe("a study's name from a hand-edited journal (review 98: export printed it raw)", () => {
+  it('is shown escaped by export and in the stored-trial warning', async () => {
+    const path = config('renamed');
+    expect((await cli('run', path, '--quiet')).code).toBe(0);
+    const journal = join(dir, 'renamed.jsonl');
+    writeFileSync(journal, readFileSync(journal, 'utf8').replaceAll('"renamed"', '"re\\u001b[2Jnamed"'));
+    const out = join(dir, 'renamed-export.jsonl');
+    const exported = await cli('export', '--store', `jsonl:${journal}`, '--study', 're\u001b[2Jnamed', '-o', out);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stderr).toContain('of study re\\u001b[2Jnamed to ');
+    expect(exported.stderr).not.toContain('\u001b');
+  });
+});

@@ -1,6 +1,14 @@
 import { type LoadedExperiment, openStoreForReading, ParzenError, type PluginChoice, type Trial } from '@parzen/engine';
 import { cleanUpQuietly, didYouMean, withCleanup } from '@parzen/engine/host';
-import { canonicalJson, type EnqueuedParams, type StudyRecord, type TrialStore } from '@parzen/engine/plugin';
+import {
+  type CompiledSpace,
+  canonicalJson,
+  type EnqueuedParams,
+  type StudyRecord,
+  storedTrialsNote,
+  type TrialStore,
+} from '@parzen/engine/plugin';
+import type { Output } from './output.js';
 
 /**
  * Which opened store reads a study: its store choice and the config's folder (relative paths resolve
@@ -211,4 +219,18 @@ export const memoryHint = (error: unknown, store: string): unknown =>
 export const studyNotHeld = (error: unknown): undefined => {
   if (error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND') return undefined;
   throw error;
+};
+
+/**
+ * Warns that the study holds trials no run stores, shown as they are by a read-only command (trial 93: a forged
+ * journal line showed a best of -Infinity without a word); `run` and `resume` refuse such a study.
+ */
+export const noteStoredTrials = (
+  output: Output,
+  study: string,
+  space: CompiledSpace,
+  trials: readonly Trial[],
+): void => {
+  const note = storedTrialsNote(study, space, trials);
+  if (note !== undefined) output.note(`parzen: warning: ${note}`);
 };

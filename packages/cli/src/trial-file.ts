@@ -1,7 +1,7 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import type { ChoiceLiteral } from '@parzen/engine';
 import { countOf, sameTextHint } from '@parzen/engine/host';
-import { type CompiledSpace, type ConfigIssue, isActive, type StudySpec } from '@parzen/engine/plugin';
+import { type CompiledSpace, type ConfigIssue, isActive, ownEntry, type StudySpec } from '@parzen/engine/plugin';
 import { parseJsonWithNonFinite } from '@parzen/objectives/host';
 import { attrFromCell, optionFromCell, readsAsNumber } from './attr-cells.js';
 import { CliError } from './exit-codes.js';
@@ -171,8 +171,7 @@ const STATE_NAMES: Readonly<Record<string, string>> = {
   failed: 'failed',
   fail: 'failed',
 };
-const stateOfCell = (cell: string): string =>
-  (Object.hasOwn(STATE_NAMES, cell.trim().toLowerCase()) ? STATE_NAMES[cell.trim().toLowerCase()] : undefined) ?? cell;
+const stateOfCell = (cell: string): string => ownEntry(STATE_NAMES, cell.trim().toLowerCase()) ?? cell;
 
 /**
  * The parameter a `params.NAME` column holds: one whose name is also a column's (`loss`), as `parzen

@@ -1,6 +1,7 @@
 import { MAX_CONCURRENCY, MAX_SECONDS, MAX_TRIALS } from './config/experiment-schema.js';
 import type { PluginKind } from './contracts/manifest.js';
 import { REQUIRED_METHODS } from './contracts/required-methods.js';
+import { ownEntry } from './domain/own-entry.js';
 import {
   type ConfigIssue,
   describeValue,
@@ -167,7 +168,7 @@ const ruleIssues = (
   }
   for (const [key, given] of Object.entries(options)) {
     if (given === undefined) continue;
-    const rule = Object.hasOwn(rules, key) ? rules[key] : undefined;
+    const rule = ownEntry(rules, key);
     if (rule === undefined) {
       if (closed)
         issues.push({
@@ -205,9 +206,7 @@ const IN_CONFIG: Readonly<Record<string, string>> = {
 
 /** The config key a run option of `runExperiment` belongs in, as a hint (review 80: one hint for all). */
 const configHint = (key: string): string => {
-  const inConfig =
-    (Object.hasOwn(IN_CONFIG, key) ? IN_CONFIG[key] : undefined) ??
-    (Object.hasOwn(BUDGET, key) ? `budget.${key}` : undefined);
+  const inConfig = ownEntry(IN_CONFIG, key) ?? (Object.hasOwn(BUDGET, key) ? `budget.${key}` : undefined);
   return inConfig === undefined ? '' : ` (the run's \`${key}\` is the config's \`${inConfig}\`)`;
 };
 

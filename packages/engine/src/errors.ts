@@ -4,6 +4,7 @@
  */
 
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ownEntry } from './domain/own-entry.js';
 
 /** The stable codes of {@link ParzenError}. */
 export type ErrorCode =
@@ -192,8 +193,8 @@ export const unknownPlugin = (kind: string, name: string, known: readonly string
   const loadedHint = didYouMeanValue(name, known);
   // One of ours whose package was not given (trial 94: the `parzen` package's runExperiment has no `module`
   // objective, and "(none loaded)" did not say where it is).
-  const kindsPackages = entryOf(PUBLISHED_PLUGINS, kind);
-  const published = kindsPackages === undefined ? undefined : entryOf(kindsPackages, name);
+  const kindsPackages = ownEntry(PUBLISHED_PLUGINS, kind);
+  const published = kindsPackages === undefined ? undefined : ownEntry(kindsPackages, name);
   // A misspelt name of one of ours that is not loaded either (review 98: `modul` got no hint).
   const unloaded = Object.keys(kindsPackages ?? {}).filter((candidate) => !known.includes(candidate));
   const near =
@@ -201,7 +202,7 @@ export const unknownPlugin = (kind: string, name: string, known: readonly string
   const hint =
     near === undefined
       ? loadedHint
-      : ` (did you mean \`${near}\`? It is in ${entryOf(kindsPackages ?? {}, near)}, not loaded)`;
+      : ` (did you mean \`${near}\`? It is in ${ownEntry(kindsPackages ?? {}, near)}, not loaded)`;
   const issue = {
     pointer,
     expected: `one of the ${kind} plugins: ${known.join(', ') || '(none loaded)'}${
@@ -362,13 +363,6 @@ export const didYouMean = (name: string, known: readonly string[]): string => {
  * `timeout`; hyperopt's `algo`, `max_evals`; a store's `file`): the field meant, and the object it lives in
  * when that is not where the name was found.
  */
-/**
- * A table's own entry for `key`, never an inherited member (trial 93: an unknown field `constructor` was
- * "noted" with `function Object() { [native code] }`).
- */
-const entryOf = <T>(table: Readonly<Record<string, T>>, key: string): T | undefined =>
-  Object.hasOwn(table, key) ? table[key] : undefined;
-
 const FIELD_SYNONYMS: Readonly<Record<string, readonly { readonly field: string; readonly in?: string }[]>> = {
   sampler: [{ field: 'suggester' }],
   algo: [{ field: 'suggester' }],
@@ -414,9 +408,9 @@ const FIELD_NOTES: Readonly<Record<string, string>> = {
  * `"store": {"options": {"file": ...}}` for `path`; Optuna's `n_trials`, which is `budget.moreTrials` here).
  */
 export const didYouMeanField = (name: string, known: readonly string[]): string => {
-  const note = entryOf(FIELD_NOTES, name.toLowerCase());
+  const note = ownEntry(FIELD_NOTES, name.toLowerCase());
   if (note !== undefined) return ` (${note})`;
-  const places = (entryOf(FIELD_SYNONYMS, name.toLowerCase()) ?? []).flatMap((synonym) => {
+  const places = (ownEntry(FIELD_SYNONYMS, name.toLowerCase()) ?? []).flatMap((synonym) => {
     if (synonym.in === undefined) return known.includes(synonym.field) ? [synonym.field] : [];
     if (known.includes(synonym.in)) return [`${synonym.in}.${synonym.field}`];
     // Already inside that object (`budget.max_evals`, trial 55: no hint there).
@@ -454,8 +448,8 @@ export const didYouMeanValue = (value: string, allowed: readonly string[]): stri
   const last = value.slice(value.lastIndexOf('.') + 1);
   // hyperopt's `hp.uniform` too: the last name when it is an allowed value itself (trial 62).
   const meant =
-    entryOf(VALUE_SYNONYMS, value.toLowerCase()) ??
-    entryOf(VALUE_SYNONYMS, last.toLowerCase()) ??
+    ownEntry(VALUE_SYNONYMS, value.toLowerCase()) ??
+    ownEntry(VALUE_SYNONYMS, last.toLowerCase()) ??
     (last !== value ? allowed.find((word) => word.toLowerCase() === last.toLowerCase()) : undefined);
   return meant !== undefined && allowed.includes(meant) ? ` (did you mean \`${meant}\`?)` : didYouMean(value, allowed);
 };

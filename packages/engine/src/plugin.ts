@@ -100,6 +100,7 @@ export {
 export { EntryQueue } from './domain/entry-queue.js';
 export { createHaltonSampler, type HaltonSampler } from './domain/halton.js';
 export { normalQuantile } from './domain/normal-quantile.js';
+export { ownEntry } from './domain/own-entry.js';
 export {
   activeParamNames,
   alwaysActiveParams,
@@ -123,7 +124,7 @@ export {
 export { quantize, roundHalfEven } from './domain/rounding.js';
 export { sampleDistribution, sampleFromUnit } from './domain/sample-distribution.js';
 export type { SpaceDefinition } from './domain/space-definition.js';
-export { checkStoredTrials, storedTrialProblems, storedTrialsNote } from './domain/stored-trials.js';
+export { checkStoredTrials, storedTrialsNote } from './domain/stored-trials.js';
 export type { StudyRecord, StudySpec, StudySuggester } from './domain/study.js';
 export {
   bestTrial,
@@ -190,7 +191,7 @@ export { streamReporter } from './events/stream-reporter.js';
 export type { ImportedTrialRow } from './runtime/imported-trials.js';
 export { failedResult, interpretObjectiveValue, thrownErrorInfo } from './runtime/interpret-result.js';
 export { makeFolder } from './runtime/make-folder.js';
-export { lateStopNote, type RunResult, type RunStudyOptions, runStudy } from './runtime/run-study.js';
+export { failedRun, lateStopNote, type RunResult, type RunStudyOptions, runStudy } from './runtime/run-study.js';
 export {
   isStale,
   type ProcessRecord,

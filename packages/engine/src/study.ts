@@ -47,7 +47,7 @@ import type { Budget } from './runtime/budget.js';
 import { checkImportedRows, type ImportedTrialRow, type InvalidRow, importInvalid } from './runtime/imported-trials.js';
 import { interpretObjectiveValue, keptLossNote, notJson, thrownErrorInfo } from './runtime/interpret-result.js';
 import { checkPrunerStore, createPruning, type Pruning } from './runtime/pruning.js';
-import { DEFAULT_GRACE_PERIOD_MS, type RunResult, runStudy } from './runtime/run-study.js';
+import { DEFAULT_GRACE_PERIOD_MS, failedRun, type RunResult, runStudy } from './runtime/run-study.js';
 import { isStale } from './runtime/stale-trials.js';
 import {
   type AskedTrial,
@@ -363,10 +363,8 @@ export interface BestTrial<S extends SpaceDefinition> {
  * finished study (trial 94: fmin resolved with `best` undefined and not a word; the CLI says so).
  */
 const everyTrialFailed = (result: RunResult): string | undefined => {
-  const mine = result.trials.filter((trial) => trial.number >= result.existingTrials);
-  const first = mine[0];
-  if (first?.state !== 'failed' || result.reason === 'interrupted' || mine.some((trial) => trial.state !== 'failed'))
-    return undefined;
+  const first = failedRun(result);
+  if (first === undefined || result.reason === 'interrupted') return undefined;
   // A resumed study may have a best from earlier runs (review 98: "no best trial" beside a best of 0.5).
   const best = result.summary.best === undefined ? ', so there is no best trial' : '';
   return printable(

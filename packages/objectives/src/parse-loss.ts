@@ -1,3 +1,4 @@
+import { ownEntry } from '@parzen/engine/plugin';
 import { MAX_LINE_CHARS } from './line-feed.js';
 
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
@@ -58,7 +59,7 @@ export const parseLossLine = (line: string): unknown => {
   const text = line.trim();
   if (NUMBER.test(text)) return Number(text);
   // Its own entries only: a line `constructor` is no loss (an inherited member was taken for one).
-  const special = Object.hasOwn(SPECIAL, text.toLowerCase()) ? SPECIAL[text.toLowerCase()] : undefined;
+  const special = ownEntry(SPECIAL, text.toLowerCase());
   if (special !== undefined) return special;
   // Only an object that names `loss`, or hyperopt's `"status": "fail"` (trial 55: that result with no loss was
   // "printed no loss"), can qualify: report lines and logs are passed over unparsed.

@@ -4,6 +4,7 @@ import {
   definePruner,
   describeValue,
   invalidConfig,
+  ownEntry,
   type PluginManifest,
   type Pruner,
   SERVICES,
@@ -240,7 +241,7 @@ export const patientPrunerManifest = definePruner<PatientPluginOptions>({
     // too: review 74, the table below skipped the manifest's own create); a plugin the config loads likewise.
     if (context?.services.has(SERVICES.plugins) !== true) {
       // Made outside a study (the manifest's create called by hand): the built-ins only.
-      const wrapped = Object.hasOwn(WRAPPABLE, pruner.use) ? WRAPPABLE[pruner.use] : undefined;
+      const wrapped = ownEntry(WRAPPABLE, pruner.use);
       if (wrapped !== undefined)
         return createPatientPruner(
           options,

@@ -6,6 +6,7 @@ import type {
   StudyRecord,
   TrialOutcome,
 } from '@parzen/engine/plugin';
+import { ownEntry } from '@parzen/engine/plugin';
 
 /**
  * The newest format version this code reads; a newer file is refused rather than misread. A new journal
@@ -151,9 +152,7 @@ const validators: Readonly<Record<string, (record: Fields) => boolean>> = {
 /** A value as JSON holds it: non-finite numbers as strings (see {@link NON_FINITE}), and back. */
 const toJson = (value: number): number | string => (Number.isFinite(value) ? value : String(value));
 const fromJson = (value: unknown): number =>
-  typeof value === 'string'
-    ? ((Object.hasOwn(NON_FINITE, value) ? NON_FINITE[value] : undefined) as number)
-    : (value as number);
+  typeof value === 'string' ? (ownEntry(NON_FINITE, value) as number) : (value as number);
 
 type Numbers = (value: unknown) => unknown;
 

@@ -18,8 +18,6 @@ import {
   type PluginPackage,
   type StudyRecord,
   sameSpace,
-  storedTrialProblems,
-  storedTrialsNote,
   storeUnsupported,
   type TrialStore,
 } from '@parzen/engine/plugin';
@@ -38,6 +36,7 @@ import { blameStoreFlag, parseStoreSpec, storeFlag, throwOfStoreFlag } from '../
 import {
   directionChangedNote,
   memoryHint,
+  noteStoredTrials,
   openedStores,
   storeKey,
   studyNotHeld,
@@ -62,15 +61,6 @@ export interface InspectFlags {
 
 /** The stores the CLI knows without loading a config's `plugins`. */
 const BUILTIN_STORES = new Set(['jsonl', 'sqlite', 'postgres', 'memory']);
-
-/** The stored trials of `record` that no run stores, in words; none when its stored space does not compile. */
-const forgedIn = (record: StudyRecord, trials: readonly Trial[]): string[] => {
-  try {
-    return storedTrialProblems(compileSpace(record.space, '', { stored: true }), trials);
-  } catch {
-    return [];
-  }
-};
 
 /** Where to read one study: its store (validated), and what the config says of it, if there is one. */
 interface InspectTarget {
@@ -291,9 +281,7 @@ const inspect = async (
       );
     }
     const space = compileSpace(record.space, '', { stored: true });
-    // Shown as they are, said (trial 93: a forged journal line showed a best of -Infinity without a word).
-    const forged = storedTrialProblems(space, trials);
-    if (forged.length > 0) output.note(`parzen: warning: ${storedTrialsNote(record.name, forged)}`);
+    noteStoredTrials(output, record.name, space, trials);
     return { record, space, trials, waiting };
   } catch (error) {
     if (target.matrixStudies !== undefined && error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND')
@@ -526,9 +514,16 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
         for (const record of studies) {
           // Counts and the best loss only: no space to compile (one study's bad stored space must not stop the list).
           const trials = await store.listTrials(record.name);
-          // Trials no run stores, said as `best` says them (review 98: a forged best of -Infinity was listed unsaid).
-          const forged = forgedIn(record, trials);
-          if (forged.length > 0) output.note(`parzen: warning: ${storedTrialsNote(record.name, forged)}`);
+          // Trials no run stores, said as `best` says them (review 98: a forged best of -Infinity was listed unsaid),
+          // unless the stored space does not compile (said by the commands that read that study).
+          const space = (() => {
+            try {
+              return compileSpace(record.space, '', { stored: true });
+            } catch {
+              return undefined;
+            }
+          })();
+          if (space !== undefined) noteStoredTrials(output, record.name, space, trials);
           const count = (state: Trial['state']) => trials.filter((trial) => trial.state === state).length;
           const best = bestTrial(trials, record.direction);
           lines.push({

@@ -19,8 +19,6 @@ import {
   type PluginChoice,
   type StudyRecord,
   sameSpace,
-  storedTrialProblems,
-  storedTrialsNote,
 } from '@parzen/engine/plugin';
 import { loadModuleExport } from '@parzen/objectives/host';
 import type { ContourFunction, ReportOptions, ReportStudy } from '@parzen/report';
@@ -40,7 +38,7 @@ import {
 } from '../output-file.js';
 import { type PreparedRun, prepareRuns } from '../prepare-runs.js';
 import { parseStoreSpec, throwOfStoreFlag } from '../store-spec.js';
-import { directionChangedNote, openStudyRecord, readStudiesTrials } from '../study-trials.js';
+import { directionChangedNote, noteStoredTrials, openStudyRecord, readStudiesTrials } from '../study-trials.js';
 import { heldStudy, loadStudies, openStoreFromFlag } from './inspect.js';
 
 /** Flags of `parzen report`. */
@@ -576,9 +574,7 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     // A store the --store flag chose: its problem is the flag's (review 68: said at the config's /store).
     const { study, trials } = await openStudyRecord(run.experiment).catch(throwOfStoreFlag(flags.store));
     const space = spaceOf(run, study, output);
-    // Drawn as they are, said (trial 93).
-    const forged = storedTrialProblems(space, trials);
-    if (forged.length > 0) output.note(`parzen: warning: ${storedTrialsNote(study.name, forged)}`);
+    noteStoredTrials(output, study.name, space, trials);
     const { options, contourCalls } = await reportOptions(flags, space, run.experiment);
     if (flags.serve === true) return serve(run, space, options, flags, output);
     page = await report.buildReport(studyOf(run, trials, study, space), options);

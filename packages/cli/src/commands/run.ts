@@ -11,7 +11,7 @@ import {
   runLoadedExperiment,
 } from '@parzen/engine';
 import { failureNote, printable } from '@parzen/engine/host';
-import { checkSameStudy, type StudyRecord } from '@parzen/engine/plugin';
+import { checkSameStudy, type FailedTrial, failedRun, type StudyRecord } from '@parzen/engine/plugin';
 import {
   type BatchOutcome,
   compareOutcomes,
@@ -65,25 +65,15 @@ const describeStop = ({ reason, stopMessage }: RunResult): string =>
  * What to look at when every trial of a run failed: the first failure's error, and where to list the
  * rest (`parzen trials`, with the run's `--store`), unless the study was kept in memory and is gone.
  */
-const firstFailure = (result: RunResult, run: PreparedRun, flags: RunFlags): string => {
-  const first = result.trials.find((trial) => trial.number >= result.existingTrials && trial.state === 'failed');
+const firstFailure = (result: RunResult, first: FailedTrial, run: PreparedRun, flags: RunFlags): string => {
   // With what the program said on stderr, or where the error was thrown: under --quiet this line is all there is
   // (trial 62: the progress lines had it, the summary not).
-  const message =
-    first?.state === 'failed'
-      ? `${first.error.code} ${printable(first.error.message.split('\n')[0] ?? '', true)}${failureNote(first.error.details)}`
-      : '';
-  const error = first === undefined ? '' : ` (the first, #${first.number}: ${message})`;
+  const message = `${first.error.code} ${printable(first.error.message.split('\n')[0] ?? '', true)}${failureNote(first.error.details)}`;
+  const error = ` (the first, #${first.number}: ${message})`;
   if (run.experiment.config.store.use === 'memory') return `${error}; its memory store kept nothing to list.`;
   const store = flags.store === undefined ? '' : ` --store ${flags.store}`;
   const study = Object.keys(run.variant.indices).length === 0 ? '' : ` --study ${result.summary.study}`;
   return `${error}; see \`parzen trials ${run.configPath}${store}${study}\`.`;
-};
-
-/** The run started trials and every one of them failed: a broken objective, not a finished study. */
-const everyTrialFailed = (result: RunResult): boolean => {
-  const mine = result.trials.filter((trial) => trial.number >= result.existingTrials);
-  return mine.length > 0 && mine.every((trial) => trial.state === 'failed');
 };
 
 const checkStudiesExist = async (
@@ -212,8 +202,11 @@ const executeRuns = async (
       const result = { ...ran, summary: inSpaceOrder(ran.space, ran.summary) };
       outcomes.push({ ...base, result });
       report(result);
-      if (everyTrialFailed(result) && !interrupts.signal.aborted)
-        output.note(`parzen: every trial of study ${base.study} in this run failed${firstFailure(result, run, flags)}`);
+      const failed = failedRun(result);
+      if (failed !== undefined && !interrupts.signal.aborted)
+        output.note(
+          `parzen: every trial of study ${base.study} in this run failed${firstFailure(result, failed, run, flags)}`,
+        );
       // The run's own message says why and what is left (the objective could not start: no limit to raise).
       if (result.reason === 'failures' && !(result.stopMessage ?? '').includes('could not start the objective'))
         output.note(
@@ -634,7 +627,8 @@ const runPrepared = async (
   const failed = outcomes.some(
     (outcome) =>
       outcome.error !== undefined ||
-      (outcome.result !== undefined && (everyTrialFailed(outcome.result) || outcome.result.reason === 'failures')),
+      (outcome.result !== undefined &&
+        (failedRun(outcome.result) !== undefined || outcome.result.reason === 'failures')),
   );
   return interrupts.exitCode() ?? (failed ? EXIT.studyError : EXIT.ok);
 };

@@ -55,7 +55,7 @@ const trialProblems = (space: CompiledSpace, trial: Trial): string[] => {
 };
 
 /** Each stored trial no run stores, in words (`trial #1: \`c\` = 99, outside ...`); empty when there is none. */
-export const storedTrialProblems = (space: CompiledSpace, trials: readonly Trial[]): string[] =>
+const storedTrialProblems = (space: CompiledSpace, trials: readonly Trial[]): string[] =>
   trials.flatMap((trial) => {
     const problems = trialProblems(space, trial);
     return problems.length === 0 ? [] : [`trial #${trial.number}: ${problems.join('; ')}`];
@@ -76,9 +76,16 @@ const WAY_ON =
   'Correct or remove those records; or export the study (`parzen export`) and import the export into a new ' +
   'store with `--on-invalid skip`, which leaves them out.';
 
-/** What a read-only command says of such trials (it shows them as they are; runs refuse the study). */
-export const storedTrialsNote = (study: string, problems: readonly string[]): string =>
-  `${holding(printable(study, true), problems, '')}. \`run\` and \`resume\` refuse the study until then: ${WAY_ON}`;
+/**
+ * What a read-only command says of the stored trials no run stores (it shows them as they are; runs refuse the
+ * study), or undefined when every trial is one a run stores.
+ */
+export const storedTrialsNote = (study: string, space: CompiledSpace, trials: readonly Trial[]): string | undefined => {
+  const problems = storedTrialProblems(space, trials);
+  return problems.length === 0
+    ? undefined
+    : `${holding(printable(study, true), problems, '')}. \`run\` and \`resume\` refuse the study until then: ${WAY_ON}`;
+};
 
 /**
  * Refuses a study whose store holds trials no run of Parzen stores (a hand edit, a damaged or forged file;

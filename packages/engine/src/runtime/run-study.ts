@@ -13,7 +13,7 @@ import { type CompiledSpace, inStudyOrder } from '../domain/compile-space.js';
 import { toExternalParams } from '../domain/params.js';
 import { checkStoredTrials } from '../domain/stored-trials.js';
 import type { StudyRecord, StudySpec } from '../domain/study.js';
-import { bestTrial, type FinishedTrial, type Lease, type Trial } from '../domain/trial.js';
+import { bestTrial, type FailedTrial, type FinishedTrial, type Lease, type Trial } from '../domain/trial.js';
 import { ParzenError } from '../errors.js';
 import type { StopReason, StudySummary } from '../events/engine-event.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -96,6 +96,16 @@ export interface RunStudyOptions {
   /** Told about things that do not stop the run but may surprise (default: a line on stderr). */
   readonly onWarning?: (message: string) => void;
 }
+
+/**
+ * The first trial of a run that started trials and saw every one of them fail (a broken objective, not a
+ * finished study), else undefined: what `optimize` warns of and the CLI says.
+ */
+export const failedRun = (result: RunResult): FailedTrial | undefined => {
+  const mine = result.trials.filter((trial) => trial.number >= result.existingTrials);
+  const first = mine[0];
+  return first?.state === 'failed' && mine.every((trial) => trial.state === 'failed') ? first : undefined;
+};
 
 /** How a run ended: why it stopped, whether it resumed, the summary and every trial. */
 export interface RunResult {
@@ -230,12 +240,13 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           `draw from other random streams than the earlier ones (run with seed ${study.seed} to continue them).`,
       );
     }
-    // Trials no run stores are refused, named, before anything is written (the config's entries, stale trials).
-    if (resumed) checkStoredTrials(spec.name, space, await store.listTrials(spec.name));
+    // Listed before the config's entries are queued (queueing adds no trial), so trials no run stores are
+    // refused, named, before anything is written (the entries, the stale trials' ends).
+    const existing = await store.listTrials(spec.name);
+    if (resumed) checkStoredTrials(spec.name, space, existing);
     const enqueued =
       options.enqueue === undefined ? 0 : await enqueueConfigEntries(store, spec.name, space, options.enqueue);
     const waiting = await store.listEnqueued?.(spec.name);
-    const existing = await store.listTrials(spec.name);
     const stale = await failStaleTrials(store, spec.name, existing, workerId);
     // Said, not silent: trials a dead worker left running end here (trial 29: nothing told the user).
     const owners = ownersOf(existing, stale);

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  goneWithin,
   hangModule,
   heartConfig,
-  isAlive,
   lastJsonLine,
   requireBuiltCli,
   runParzen,
@@ -133,7 +133,6 @@ describe.concurrent('SIGHUP (a closed ssh session)', () => {
     expect((await trialsOf(path)).map((trial) => [trial.state, trial.error?.code])).toEqual([
       ['failed', 'INTERRUPTED'],
     ]);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(isAlive(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
+    expect(await goneWithin([Number(readFileSync(pidFile, 'utf8'))])).toEqual([]);
   });
 });

@@ -142,7 +142,7 @@ export const journalHeartConfig = (dir: string, name: string, extra: Record<stri
 };
 
 /** Whether a process is alive and not a zombie (the test kit's). */
-export { isAlive } from '@parzen/test-kit';
+export { goneWithin } from '@parzen/test-kit';
 
 /** A program that starts a grandchild, writes its pid to `hang.pid` and never ends (for interrupt tests). */
 export const hangModule = `import { spawn } from 'node:child_process';

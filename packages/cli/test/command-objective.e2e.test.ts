@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { isAlive, lastJsonLine, requireBuiltCli, runParzen, tempDir, writeIn } from './cli-harness.js';
+import { goneWithin, lastJsonLine, requireBuiltCli, runParzen, tempDir, writeIn } from './cli-harness.js';
 import { cli } from './cli-in-process.js';
 
 interface TrialJson {
@@ -152,6 +152,6 @@ describe.concurrent('the command objective with real child processes', () => {
     ]);
     const pids = readdirSync(join(dir, 'pids')).map((file) => Number(readFileSync(join(dir, 'pids', file), 'utf8')));
     expect(pids).toHaveLength(2);
-    expect(pids.filter(isAlive)).toEqual([]);
+    expect(await goneWithin(pids)).toEqual([]);
   });
 });

@@ -4,9 +4,9 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  goneWithin,
   hangModule,
   heartConfig,
-  isAlive,
   journalHeartConfig,
   lastJsonLine,
   linkEngine,
@@ -179,9 +179,8 @@ export const manifests = [{
     expect(run.stdout).toMatch(/Study hang stopped \(interrupted\): 0 complete, 1 failed/);
     const trials = await listTrials(path);
     expect(trials.map((trial) => [trial.state, trial.error?.code])).toEqual([['failed', 'INTERRUPTED']]);
-    await new Promise((resolve) => setTimeout(resolve, 200));
     const grandchild = Number(readFileSync(join(dir, 'hang.pid'), 'utf8'));
-    expect(isAlive(grandchild)).toBe(false);
+    expect(await goneWithin([grandchild])).toEqual([]);
   });
 
   it('Ctrl-C during the first study of a batch names the studies that did not start', async () => {

@@ -9,6 +9,7 @@ export { type EnqueueRaceOptions, expectEnqueuedTakenOnce } from './enqueue-race
 export {
   type CollectedOutput,
   collectOutput,
+  goneWithin,
   isAlive,
   type ProcessRun,
   type RunProcessOptions,

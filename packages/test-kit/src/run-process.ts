@@ -69,3 +69,18 @@ export const isAlive = (pid: number): boolean => {
     return false;
   }
 };
+
+/**
+ * The processes in `pids` still alive after `timeoutMs` (polled every 20 ms; empty once all have gone). A process sent SIGKILL
+ * dies when the kernel next schedules it, which on a loaded machine can be after its killer has exited, so a
+ * test that checks at once can see it alive (CI at stop 55 did).
+ */
+export const goneWithin = async (pids: readonly number[], timeoutMs = 5000): Promise<number[]> => {
+  const deadline = Date.now() + timeoutMs;
+  let alive = pids.filter(isAlive);
+  while (alive.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    alive = alive.filter(isAlive);
+  }
+  return alive;
+};

@@ -55,14 +55,11 @@ export { type ParamObservations, paramObservations } from './history/observation
 export { TrialHistory } from './history/trial-history.js';
 export { adaptiveParzenNormal, adaptiveParzenSorted, type ParzenPrior } from './math/adaptive-parzen.js';
 export { symmetricEigen } from './math/eigen.js';
-export { erf, erfc, erfcx, logErfc } from './math/erf.js';
 export { type GaussianSum, logGaussianSum, prepareGaussianSum } from './math/gaussian-sum.js';
 export { HERMITE_TERMS, HermiteMoments } from './math/hermite-moments.js';
 export { DEFAULT_FORGETTING, linearForgettingWeight, linearForgettingWeights } from './math/linear-forgetting.js';
 export { logSumExp } from './math/log-sum-exp.js';
 export { type GaussianMixture, normalise, sortedOrder } from './math/mixture.js';
-export { ndtriExp } from './math/ndtri.js';
-export { LOG_SQRT_2PI, logGaussMass, logNormalCdf, normalCdf, normalLogPdf } from './math/normal.js';
 export { argmax, scoreCandidates } from './math/score.js';
 export {
   compareLoss,

@@ -99,7 +99,10 @@ export {
 } from './domain/distribution.js';
 export { EntryQueue } from './domain/entry-queue.js';
 export { createHaltonSampler, type HaltonSampler } from './domain/halton.js';
-export { normalQuantile } from './domain/normal-quantile.js';
+export { erf, erfc, erfcx, logErfc } from './domain/normal/erf.js';
+export { ndtriExp } from './domain/normal/ndtri.js';
+export { LOG_SQRT_2PI, logGaussMass, logNormalCdf, normalCdf, normalLogPdf, SQRT_2PI } from './domain/normal/normal.js';
+export { normalQuantile } from './domain/normal/normal-quantile.js';
 export { ownEntry } from './domain/own-entry.js';
 export {
   activeParamNames,

@@ -1,5 +1,4 @@
-import { normalCdf } from '@parzen/algo-tpe/plugin';
-import { compileSpace, createRng } from '@parzen/engine/plugin';
+import { compileSpace, createRng, normalCdf } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
 import { scottParzenPdf } from '../src/importance.js';
 import { type ImportanceObservation, pedAnova } from '../src/index.js';

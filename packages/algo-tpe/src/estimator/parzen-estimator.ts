@@ -1,6 +1,5 @@
-import { type Rng, standardNormal, weightedIndex } from '@parzen/engine/plugin';
+import { LOG_SQRT_2PI, logGaussMass, type Rng, standardNormal, weightedIndex } from '@parzen/engine/plugin';
 import { logSumExp } from '../math/log-sum-exp.js';
-import { LOG_SQRT_2PI, logGaussMass } from '../math/normal.js';
 import { sampleTruncatedNormal } from '../math/truncated-normal.js';
 
 /** One numeric dimension of a Parzen estimator: a Gaussian kernel per component, in model space. */

@@ -1,7 +1,6 @@
-import { createRng } from '@parzen/engine/plugin';
+import { createRng, normalCdf } from '@parzen/engine/plugin';
 import fc from 'fast-check';
 import { describe, expect, it, test } from 'vitest';
-import { normalCdf } from './normal.js';
 import { sampleTruncatedNormal, truncatedNormalQuantile } from './truncated-normal.js';
 
 describe('truncated normal sampling', () => {

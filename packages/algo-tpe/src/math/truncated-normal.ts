@@ -1,6 +1,4 @@
-import { type Rng, standardNormal } from '@parzen/engine/plugin';
-import { ndtriExp } from './ndtri.js';
-import { logGaussMass, logNormalCdf } from './normal.js';
+import { logGaussMass, logNormalCdf, ndtriExp, type Rng, standardNormal } from '@parzen/engine/plugin';
 
 const logAddExp = (a: number, b: number): number => {
   const max = Math.max(a, b);

@@ -1,5 +1,5 @@
 import { type Distribution, quantizeInGrid } from './distribution.js';
-import { normalQuantile } from './normal-quantile.js';
+import { normalQuantile } from './normal/normal-quantile.js';
 import { type Rng, standardNormal, weightedIndexAt } from './rng.js';
 import { quantize, roundHalfEven } from './rounding.js';
 

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it, test } from 'vitest';
 import { type Distribution, isInSupport } from './distribution.js';
-import { normalQuantile } from './normal-quantile.js';
 import { sampleFromUnit } from './sample-distribution.js';
 
 const distributions: Distribution[] = [
@@ -39,15 +38,5 @@ describe('sampleFromUnit', () => {
     expect(
       [0.1, 0.3, 0.9].map((u) => sampleFromUnit({ kind: 'categorical', size: 3, probabilities: [0.2, 0.3, 0.5] }, u)),
     ).toEqual([0, 1, 2]);
-  });
-});
-
-describe('normalQuantile', () => {
-  it('matches known quantiles', () => {
-    expect(normalQuantile(0.5)).toBeCloseTo(0, 9);
-    expect(normalQuantile(0.975)).toBeCloseTo(1.959963984540054, 8);
-    expect(normalQuantile(0.001)).toBeCloseTo(-3.090232306167813, 7);
-    expect(normalQuantile(0.8413447460685429)).toBeCloseTo(1, 8);
-    expect(normalQuantile(0)).toBe(Number.NEGATIVE_INFINITY);
   });
 });

@@ -1,7 +1,7 @@
+import { SQRT_2PI } from '@parzen/engine/plugin';
 import type { ParamColumn } from '../../history/param-column.js';
 import { SortedPairs } from '../../history/sorted-pairs.js';
 import { HermiteMoments } from '../../math/hermite-moments.js';
-import { SQRT_2PI } from '../../math/normal.js';
 import type { NumericEncoding } from '../encoding.js';
 import type { FamilyKernels } from '../family.js';
 import { logKernelMass } from '../parzen-estimator.js';

@@ -1,6 +1,6 @@
+import { logGaussMass } from '@parzen/engine/plugin';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { logGaussMass } from '../../math/normal.js';
 import { chooseBackend } from '../density.js';
 import type { Encoding, NumericEncoding } from '../encoding.js';
 import { hyperoptFamily } from '../families/hyperopt.js';

@@ -1,5 +1,5 @@
+import { logGaussMass } from '@parzen/engine/plugin';
 import { logSumExp } from '../../math/log-sum-exp.js';
-import { logGaussMass } from '../../math/normal.js';
 import { type DimensionPoints, logKernelMass, logMixtureMass, type ParzenEstimator } from '../parzen-estimator.js';
 import { ascending } from './sorted-sum.js';
 

@@ -1,10 +1,10 @@
 import type { Trial } from '@parzen/engine/plugin';
+import { LOG_SQRT_2PI } from '@parzen/engine/plugin';
 import type { HistorySplit } from '../../history/history-split.js';
 import type { ParamColumn } from '../../history/param-column.js';
 import type { TrialHistory } from '../../history/trial-history.js';
 import { logGaussianSum, prepareGaussianSum } from '../../math/gaussian-sum.js';
 import { linearForgettingWeight } from '../../math/linear-forgetting.js';
-import { LOG_SQRT_2PI } from '../../math/normal.js';
 import { type Density, pointsOf } from '../density.js';
 import { categoricalPrior, type Encoding, type NumericEncoding } from '../encoding.js';
 import type { FamilyKernels, FamilySettings } from '../family.js';

@@ -1,6 +1,6 @@
+import { LOG_SQRT_2PI, logGaussMass } from '@parzen/engine/plugin';
 import { fastExpNonPositive } from '../../math/fast-exp.js';
 import { lowerBound } from '../../math/lower-bound.js';
-import { LOG_SQRT_2PI, logGaussMass } from '../../math/normal.js';
 import {
   type CategoricalKernels,
   type DimensionPoints,

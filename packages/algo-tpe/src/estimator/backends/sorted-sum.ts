@@ -1,5 +1,5 @@
+import { SQRT_2PI } from '@parzen/engine/plugin';
 import { type GaussianSum, logGaussianSum, prepareGaussianSum } from '../../math/gaussian-sum.js';
-import { SQRT_2PI } from '../../math/normal.js';
 import { type DimensionPoints, logKernelMass, logMixtureMass, type ParzenEstimator } from '../parzen-estimator.js';
 
 /**

@@ -1,4 +1,4 @@
-"""Generates ERFC_CHEBYSHEV in src/math/erf.ts (run: python3 scripts/chebyshev-erfc.py; needs mpmath).
+"""Generates ERFC_CHEBYSHEV in src/domain/normal/erf.ts (run: python3 scripts/chebyshev-erfc.py; needs mpmath).
 
 erfc(z) = t * exp(-z^2 + f(x)) for z >= 0, with t = 2 / (2 + z) and x = 2t - 1 in (-1, 1].
 f(x) = log(erfcx(z) / t) is smooth in x; its Chebyshev coefficients (Gauss-Chebyshev quadrature at 60

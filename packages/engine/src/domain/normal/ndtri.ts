@@ -9,8 +9,8 @@ const tailStart = (logQ: number): number => {
 /**
  * The standard normal quantile of a probability given by its log: the x with log Φ(x) = logP (scipy's
  * `ndtri_exp`). Works deep in both tails; three Halley steps on log Φ(x) − logP from a 4.5e-4 start give
- * full double precision. (Φ⁻¹ of a plain probability, for priors, is the engine's `normalQuantile`; this
- * one is for the truncated sampler, whose tail masses underflow as probabilities.)
+ * full double precision. Taking log p lets TPE's truncated sampler reach tail masses that underflow as
+ * probabilities; `normalQuantile` is this for a plain probability.
  */
 export const ndtriExp = (logP: number): number => {
   if (Number.isNaN(logP) || logP > 0) return Number.NaN;

@@ -806,12 +806,17 @@ describe('runStudy', () => {
       }),
     };
     const store = createMemoryStore();
-    await expect(run(heart, { maxTrials: 5 }, { suggester: broken, store })).rejects.toMatchObject({
+    const seen: EngineEvent[] = [];
+    const reporters = [{ name: 'r', onEvent: (event: EngineEvent) => seen.push(event) }];
+    await expect(run(heart, { maxTrials: 5 }, { suggester: broken, store, reporters })).rejects.toMatchObject({
       code: 'SUGGESTER_FAILED',
     });
     const trials = await store.listTrials('test');
     expect(trials).toHaveLength(1);
     expect(trials[0]?.state === 'failed' && trials[0].error.code).toBe('SUGGESTER_FAILED');
+    // Reporters hear of the failed trial as of any other that ends (it was stored and never announced).
+    const finished = seen.flatMap((event) => (event.type === 'trial.finished' ? [event] : []));
+    expect(finished.map(({ trial, params }) => [trial.number, trial.state, params])).toEqual([[0, 'failed', {}]]);
   });
 
   it('rejects a value outside the space from a suggester', async () => {

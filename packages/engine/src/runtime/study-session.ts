@@ -167,7 +167,9 @@ export const askTrial = async (
     const message = error instanceof Error ? error.message : String(error);
     // The trial records the code the run stops with (SUGGESTER_OUT_OF_SPACE, SUGGESTER_BAD_GROUP, ...).
     const code = error instanceof ParzenError ? error.code : 'SUGGESTER_FAILED';
-    await store.finishTrial(spec.name, trial.number, { state: 'failed', error: { code, message } });
+    // Announced like any trial that ends, so reporters count what the store holds (it was stored failed and
+    // never announced: a progress line said 0 failed above a summary that said 1).
+    await finishAskedTrial(session, trial.number, { state: 'failed', error: { code, message } });
     if (error instanceof ParzenError) throw error;
     throw new ParzenError(
       'SUGGESTER_FAILED',

@@ -44,6 +44,14 @@ describe("hyperopt's names get a hint in a config and in code (trial 55)", () =>
     expect(didYouMeanField('rstate', ['name', 'seed', 'space'])).toBe(' (did you mean `seed`?)');
     expect(didYouMeanField('trials', ['store', 'space'])).toBe(' (did you mean `store`?)');
     expect(didYouMeanField('fn', ['objective', 'space'])).toBe(' (did you mean `objective`?)');
+    // Optuna's TPESampler arguments among the tpe suggester's options (trial 96).
+    expect(didYouMeanField('n_startup_trials', ['startupTrials', 'candidates'])).toBe(
+      ' (did you mean `startupTrials`?)',
+    );
+    expect(didYouMeanField('multivariate', ['grouping'])).toMatch(
+      /^ \(Optuna's multivariate=True is .*"grouping": "joint"/,
+    );
+    expect(didYouMeanValue('multivariate', ['independent', 'joint', 'groups'])).toBe(' (did you mean `joint`?)');
     expect(didYouMeanField('points_to_evaluate', ['enqueue'])).toBe(' (did you mean `enqueue`?)');
   });
 

@@ -394,6 +394,11 @@ const FIELD_SYNONYMS: Readonly<Record<string, readonly { readonly field: string;
   filename: [{ field: 'path' }],
   filepath: [{ field: 'path' }],
   database: [{ field: 'path' }],
+  // Optuna's TPESampler arguments, among the `tpe` suggester's options (trial 96).
+  n_startup_trials: [{ field: 'startupTrials' }],
+  n_ei_candidates: [{ field: 'candidates' }],
+  constant_liar: [{ field: 'constantLiar' }],
+  prior_weight: [{ field: 'priorWeight' }],
 };
 
 /** Other tools' options that have no field here, and why (trial 76: Optuna's `catch` was offered `catchStrayErrors`). */
@@ -401,6 +406,10 @@ const FIELD_NOTES: Readonly<Record<string, string>> = {
   catch:
     'nothing to set: an error the objective throws fails its trial and the study goes on, as Optuna does with catch=(Exception,), ' +
     'except that a run none of whose trials completed stops after 10 failures in a row (`budget.maxConsecutiveFailures` sets the limit)',
+  // Optuna's TPESampler(multivariate=True) (trial 96: the list of fields, no hint).
+  multivariate:
+    'Optuna\'s multivariate=True is the `tpe` suggester\'s `"grouping": "joint"` here, and with group=True `"groups"`, the default; ' +
+    '`"compat": "optuna5"` is Optuna 5\'s TPESampler() as a whole',
 };
 
 /**
@@ -437,6 +446,9 @@ const VALUE_SYNONYMS: Readonly<Record<string, string>> = {
   hyperbandpruner: 'hyperband',
   thresholdpruner: 'threshold',
   patientpruner: 'patient',
+  // Optuna's words for the `tpe` suggester's `grouping` (trial 96: `"grouping": "multivariate"` got no hint).
+  multivariate: 'joint',
+  univariate: 'independent',
 };
 
 /**

@@ -184,15 +184,22 @@ export const studySuggester = (suggester: Suggester): StudySuggester => {
 /**
  * When a resumed study was created with another suggester, or with the same one under other settings (a
  * changed config, or a version whose defaults changed): a warning naming each change and the options that
- * would restore the study's settings. Undefined when nothing changed, or when the store kept no suggester
- * (a study from before stores kept it).
+ * would restore the study's settings. Undefined when nothing changed. A study from before stores kept the
+ * suggester (2026-12-02) says that this run's settings may not be those of its trials (trial 97: resumed with
+ * newer defaults, the same seed drew other trials, without a word), when this run's suggester has settings.
  */
 export const suggesterChange = (
   study: string,
   stored: StudySuggester | undefined,
   now: StudySuggester,
 ): string | undefined => {
-  if (stored === undefined) return undefined;
+  if (stored === undefined)
+    return now.settings === undefined
+      ? undefined
+      : `study ${study} was created by an older Parzen, which did not keep the suggester and its settings: ` +
+          `this run's \`${now.name}\` uses its present settings, which may not be those the study's trials were ` +
+          'drawn with (defaults change between versions), so the same seed can draw other trials than the ' +
+          'older version would. To keep the earlier behaviour, set the options it relied on in the config.';
   if (stored.name !== now.name)
     return (
       `study ${study} was created with suggester \`${stored.name}\`; this run uses \`${now.name}\` and adds its ` +

@@ -18,11 +18,18 @@ const withSettings = (settings?: Record<string, unknown>, name = 'algo'): Sugges
 });
 
 describe('suggesterChange', () => {
-  it('is silent when nothing changed (keys in another order too), or the store kept none', () => {
+  it('is silent when nothing changed (keys in another order too)', () => {
     const stored = { name: 'tpe', settings: { gamma: 0.15, explore: { trials: 0, gamma: 0.1 } } };
     const same = { name: 'tpe', settings: { explore: { gamma: 0.1, trials: 0 }, gamma: 0.15 } };
     expect(suggesterChange('s', stored, same)).toBeUndefined();
-    expect(suggesterChange('s', undefined, same)).toBeUndefined();
+  });
+
+  it('says that a study whose store kept no suggester may have drawn with other settings (trial 97)', () => {
+    expect(suggesterChange('s', undefined, { name: 'tpe', settings: { gamma: 0.15 } })).toMatch(
+      /^study s was created by an older Parzen, which did not keep the suggester and its settings: this run's `tpe` uses its present settings, which may not be those/,
+    );
+    // A suggester without settings has none that could have changed.
+    expect(suggesterChange('s', undefined, { name: 'random' })).toBeUndefined();
   });
 
   it('says when another suggester continues the study', () => {
@@ -101,6 +108,17 @@ describe('a resumed run and the suggester its study was created with', () => {
     expect(result.trials).toHaveLength(6);
     // The study keeps what it was created with.
     expect((await store.getStudy('kept')).suggester?.settings).toEqual({ randint: 'unordered', gamma: 0.15 });
+  });
+
+  it('warns on resuming a study whose store kept no suggester (an older Parzen wrote it: trial 97)', async () => {
+    const store = createMemoryStore();
+    // The study record as versions before 2026-12-02 wrote it: no suggester.
+    await store.openStudy({ name: 'kept', direction: 'minimize', seed: 3, space });
+    const warnings: string[] = [];
+    const result = await runWith(store, withSettings({ gamma: 0.15 }), warnings);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^study kept was created by an older Parzen, which did not keep the suggester/);
+    expect(result.trials).toHaveLength(2);
   });
 });
 

@@ -55,3 +55,17 @@ export const numberList = (value: string): number[] => {
     );
   return parts.map(Number);
 };
+
+/** The states a trial can be in, as `--state` takes them. */
+const TRIAL_STATES = ['complete', 'pruned', 'failed', 'running'] as const;
+
+/** `--state complete,pruned`: trial states, comma-separated. */
+export const trialStates = (value: string): (typeof TRIAL_STATES)[number][] => {
+  const parts = value.split(',').map((part) => part.trim());
+  const bad = parts.filter((part) => !(TRIAL_STATES as readonly string[]).includes(part));
+  if (bad.length > 0)
+    throw new InvalidArgumentError(
+      `expected trial states separated by commas (${TRIAL_STATES.join(', ')}), found ${bad.map((part) => JSON.stringify(part)).join(', ')} in ${JSON.stringify(value)}.`,
+    );
+  return [...new Set(parts)] as (typeof TRIAL_STATES)[number][];
+};

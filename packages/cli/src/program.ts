@@ -12,6 +12,7 @@ import {
   port,
   positiveInteger,
   positiveIntegerUpTo,
+  trialStates,
 } from './parse-flags.js';
 import { reportError } from './report-error.js';
 
@@ -97,6 +98,21 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
       ).conflicts(['csv', 'json']),
     )
     .addOption(new Option('--csv', 'CSV with a header').conflicts(['json', 'jsonl']))
+    .option(
+      '--params <names>',
+      "only these parameters' columns, in this order: comma-separated, or the flag again for each (a name with commas)",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .addOption(
+      new Option('--state <states>', 'only trials in these states, comma-separated: complete, pruned, failed, running')
+        .argParser(trialStates)
+        .conflicts(['top']),
+    )
+    .option(
+      '--top <n>',
+      "only the n best complete trials of each study, best first (by loss in the study's direction)",
+      positiveInteger,
+    )
     .option('--store <spec>', READ_STORE)
     .option('--study <name>', "the study to read (default: the config's, or the store's only study)")
     .option('--salvage', 'read a damaged JSONL journal anyway, skipping (and naming) each line that is no record')
@@ -306,8 +322,8 @@ const refuseFlagsAsValues = (command: Command, own: readonly string[]): void => 
   });
 };
 
-/** Flags given once per value on purpose (`--pair x,y --pair x,z`). */
-const REPEATABLE = new Set(['--pair']);
+/** Flags given once per value on purpose (`--pair x,y --pair x,z`, `--params 'a, b' --params c`). */
+const REPEATABLE = new Set(['--pair', '--params']);
 
 /**
  * Refuses a flag with a value given twice to one command (`--seed 1 --seed 2`), where the last would win without

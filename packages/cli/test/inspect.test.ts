@@ -264,6 +264,62 @@ describe('the store keeps the study space; inspection reads it (issue 9, defect 
   });
 });
 
+describe('trials --params, --state and --top: the columns and rows a wide or long study needs', () => {
+  const rowsOf = async (...flags: string[]) => {
+    const result = await cli('trials', '--store', `jsonl:${journal}`, '--study', 'first', '--json', ...flags);
+    expect(result.code, result.stderr).toBe(0);
+    return JSON.parse(result.stdout) as { number: number; loss: number; params: Record<string, unknown> }[];
+  };
+
+  it('--top n lists the n best complete trials best first, --state the trials in those states', async () => {
+    const all = await rowsOf();
+    const best = [...all].sort((a, b) => a.loss - b.loss || a.number - b.number).slice(0, 2);
+    expect((await rowsOf('--top', '2')).map(({ number }) => number)).toEqual(best.map(({ number }) => number));
+    expect(await rowsOf('--top', '99')).toHaveLength(4);
+    expect(await rowsOf('--state', 'failed,pruned')).toEqual([]);
+    expect((await rowsOf('--state', 'complete')).map(({ number }) => number)).toEqual([0, 1, 2, 3]);
+    const clash = await cli(
+      'trials',
+      '--store',
+      `jsonl:${journal}`,
+      '--study',
+      'first',
+      '--state',
+      'complete',
+      '--top',
+      '1',
+    );
+    expect(clash.code).toBe(2);
+    const bad = await cli('trials', '--store', `jsonl:${journal}`, '--study', 'first', '--state', 'done');
+    expect(bad.stderr).toContain('found "done"');
+  });
+
+  it('--params keeps those columns in that order, in every format; a name the space lacks is refused', async () => {
+    expect((await rowsOf('--params', 'model')).map(({ params }) => Object.keys(params))).toEqual([
+      ['model'],
+      ['model'],
+      ['model'],
+      ['model'],
+    ]);
+    const csv = await cli('trials', '--store', `jsonl:${journal}`, '--study', 'first', '--csv', '--params', 'model,x');
+    expect(csv.stdout.split('\n')[0]).toBe(
+      'study,number,state,loss,model,x,error_code,error_message,started_at,finished_at',
+    );
+    // Given again for each name (a name with commas): not refused as a repeated flag.
+    expect((await rowsOf('--params', 'x', '--params', 'model'))[0]?.params).toEqual({
+      x: expect.any(Number),
+      model: expect.any(String),
+    });
+    const table = await cli('trials', '--store', `jsonl:${journal}`, '--study', 'first', '--params', 'model');
+    expect(table.stdout.split('\n')[0]?.split(/\s+/)).toEqual(['#', 'state', 'loss', 'model', 'error']);
+    const unknown = await cli('trials', '--store', `jsonl:${journal}`, '--study', 'first', '--params', 'X');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain(
+      '--params: "X" is not a parameter of the study\'s space (did you mean `x`?); it has `x`, `model`.',
+    );
+  });
+});
+
 describe('a matrix run in part (user trial 26)', () => {
   it('trials and best show the studies that ran and say which have not, instead of showing nothing', async () => {
     const path = join(dir, 'partial.parzen.jsonl');

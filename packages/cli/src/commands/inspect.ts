@@ -7,7 +7,7 @@ import {
   type PluginChoice,
   type Trial,
 } from '@parzen/engine';
-import { cleanUpQuietly, summarize } from '@parzen/engine/host';
+import { cleanUpQuietly, didYouMean, summarize } from '@parzen/engine/host';
 import {
   type CompiledSpace,
   compileSpace,
@@ -57,6 +57,12 @@ export interface InspectFlags {
   readonly salvage?: boolean;
   /** Read the enqueued entries waiting too (only `export` says them; the other read commands need not). */
   readonly waiting?: boolean;
+  /** `trials --params a,b`: only these parameters' columns, in this order (each flag's value, comma-separated). */
+  readonly params?: readonly string[];
+  /** `trials --state complete,pruned`: only trials in these states. */
+  readonly state?: readonly Trial['state'][];
+  /** `trials --top N`: the N best complete trials of each study, best first. */
+  readonly top?: number;
 }
 
 /** The stores the CLI knows without loading a config's `plugins`. */
@@ -405,6 +411,48 @@ const loadStudySet = async (
   return { studies, several: targets.length > 1 };
 };
 
+/**
+ * The trials `trials` lists: those in the `--state` states, or with `--top N` the N best complete ones, best
+ * first (ties by number, as `best` breaks them); else all, in number order.
+ */
+const listedTrials = (trials: readonly Trial[], direction: StudyRecord['direction'], flags: InspectFlags): Trial[] => {
+  if (flags.top !== undefined) {
+    const sign = direction === 'maximize' ? -1 : 1;
+    return trials
+      .filter((trial): trial is Extract<Trial, { state: 'complete' }> => trial.state === 'complete')
+      .sort((a, b) => sign * (a.loss - b.loss) || a.number - b.number)
+      .slice(0, flags.top);
+  }
+  const { state } = flags;
+  return state === undefined ? [...trials] : trials.filter((trial) => state.includes(trial.state));
+};
+
+/**
+ * `--params`' names, each a parameter of a listed study's space (a name the spaces lack is refused, with the
+ * names they have). A whole flag value that is itself a parameter's name is that name, commas and all.
+ */
+const chosenParams = (values: readonly string[], studies: readonly { readonly space: CompiledSpace }[]): string[] => {
+  const known = [...new Set(studies.flatMap(({ space }) => space.params.map((param) => param.name)))];
+  const names = [
+    ...new Set(
+      values.flatMap((value) => (known.includes(value) ? [value] : value.split(',').map((name) => name.trim()))),
+    ),
+  ];
+  const unknown = names.filter((name) => !known.includes(name));
+  if (unknown.length > 0)
+    throw new CliError(
+      `--params: ${unknown.map((name) => JSON.stringify(name)).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a parameter of the study's space${didYouMean(unknown[0] as string, known)}; it has ${listNames(
+        known.map((name) => `\`${name}\``),
+        12,
+      )}.`,
+    );
+  return names;
+};
+
+/** The `names` of `params` it has, in the order of `names`. */
+const pick = (params: Readonly<Record<string, unknown>>, names: readonly string[]): Record<string, unknown> =>
+  Object.fromEntries(names.filter((name) => Object.hasOwn(params, name)).map((name) => [name, params[name]]));
+
 /** Each row as one JSON line. */
 function* jsonLines(rows: readonly TrialRow[]): Iterable<string> {
   for (const row of rows) yield JSON.stringify(row);
@@ -436,8 +484,13 @@ function* jsonArray(rows: readonly TrialRow[]): Generator<string> {
  */
 export const listTrials = async (path: string | undefined, flags: InspectFlags, output: Output): Promise<number> => {
   const studies = await forConfig(path, () => loadStudies(path, flags, output));
-  const rows: TrialRow[] = studies.flatMap(({ record, space, trials }) => trialRows(record.name, space, trials));
-  const spaceNames = studies.flatMap(({ space }) => space.params.map((param) => param.name));
+  const chosen = flags.params === undefined ? undefined : chosenParams(flags.params, studies);
+  const rows: TrialRow[] = studies.flatMap(({ record, space, trials }) =>
+    trialRows(record.name, space, listedTrials(trials, record.direction, flags)).map((row) =>
+      chosen === undefined ? row : { ...row, params: pick(row.params, chosen) },
+    ),
+  );
+  const spaceNames = chosen ?? studies.flatMap(({ space }) => space.params.map((param) => param.name));
   if (flags.json === true) await writeLines(output, jsonArray(rows));
   else if (flags.jsonl === true) await writeLines(output, jsonLines(rows));
   else if (flags.csv === true) await writeLines(output, trialsCsvLines(rows, spaceNames));

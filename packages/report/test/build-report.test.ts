@@ -878,18 +878,31 @@ describe('"What TPE saw" on a wide space (trial 95: 168 charts, 16 MB of a 23 MB
     // Importance from 14 trials is noisy; the first 30 in the space's order would hold none of them.
     expect(names.slice(30).filter((name) => drawn.includes(name)).length).toBeGreaterThanOrEqual(3);
     expect(page.notes).toContain(
-      '"What TPE saw" draws the 30 most important of the 36 parameters (by the importance below); `parzen explain` gives every parameter\'s decision.',
+      '"What TPE saw", the slice plots and the parallel coordinates draw the 30 most important of the 36 parameters (by the importance below); `parzen explain` gives every parameter\'s decision, `parzen trials --params` any parameter\'s values.',
     );
+  });
+
+  it('draws the same parameters in the slice plots and the parallel coordinates (trial 95: 292 axes, 32,000 px)', () => {
+    const drawn = pageCharts(page)
+      .filter((chart) => chart.id.startsWith('density-'))
+      .map((chart) => chart.id.replace('density-', ''));
+    const slice = pageCharts(page).find((chart) => chart.id === 'slice');
+    const panels = (slice?.spec as { concat?: { title: { text: string } }[] } | undefined)?.concat ?? [];
+    expect(panels.map((panel) => panel.title.text)).toEqual(drawn);
+    const parallel = JSON.stringify(pageCharts(page).find((chart) => chart.id === 'parallel')?.spec);
+    for (const name of names) expect(parallel.includes(`"${name}"`), name).toBe(drawn.includes(name));
   });
 
   it('says by what it chose them when there is no importance (review 100: "most important" with none measured)', async () => {
     const space = Object.fromEntries(names.map((name) => [name, { type: 'uniform' as const, low: 0, high: 1 }]));
     const flat = await buildReport(await runTpeStudy(12, { space, objective: () => 1 }), {});
     expect(flat.notes).toContain(
-      '"What TPE saw" draws the first 30 of the 36 parameters (no importance to rank them yet); `parzen explain` gives every parameter\'s decision.',
+      '"What TPE saw", the slice plots and the parallel coordinates draw the first 30 of the 36 parameters (no importance to rank them yet); `parzen explain` gives every parameter\'s decision, `parzen trials --params` any parameter\'s values.',
     );
     // Two trials: no chart of TPE at all, so no word of drawing some.
     const two = await buildReport(await runTpeStudy(2, { space, objective: () => 1 }), {});
-    expect(two.notes.some((note) => note.startsWith('"What TPE saw" draws'))).toBe(false);
+    expect(two.notes.filter((note) => note.includes('draw the first 30'))).toEqual([
+      "The slice plots and the parallel coordinates draw the first 30 of the 36 parameters (no importance to rank them yet); `parzen explain` gives every parameter's decision, `parzen trials --params` any parameter's values.",
+    ]);
   });
 });

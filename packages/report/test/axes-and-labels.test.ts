@@ -65,11 +65,16 @@ describe('drawing order and long names', () => {
   it('the pair plot draws the best trial last, over the later trials at its place', () => {
     const points = [point(0, 0.9, 0.9, 5), point(1, 0.5, 0.5, 1), point(2, 0.5, 0.5, 2), point(3, 0.51, 0.5, 3)];
     const chart = pairChart(points, x, y, undefined, 1);
-    // The trials' layer is the last (the best trial's ring is under it).
-    const rows = (chart.spec as { layer: { data: { values: { number: number; best: boolean }[] } }[] }).layer.at(-1)
-      ?.data.values;
-    expect(rows?.map((row) => row.number)).toEqual([0, 2, 3, 1]);
+    // The numbers' layer is the last: over the dots of the trials whose numbers would cover the best's (trial
+    // 96), and over the best trial's ring.
+    const layer = (
+      chart.spec as { layer: { mark: { type: string }; data: { values: { number: number; best: boolean }[] } }[] }
+    ).layer;
+    const rows = layer.at(-1)?.data.values;
+    expect(layer.at(-1)?.mark.type).toBe('text');
+    expect(rows?.map((row) => row.number)).toEqual([0, 1]);
     expect(rows?.at(-1)?.best).toBe(true);
+    expect(layer.at(-2)?.data.values.map((row) => row.number)).toEqual([2, 3]);
   });
 
   it('cuts long parameter names to their column (parallel coordinates, slice plots)', () => {

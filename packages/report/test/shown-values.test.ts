@@ -37,7 +37,8 @@ it('draws a pair plot of more than 300 trials as dots, not numbers that overlap 
       loss: number,
       best: 0,
       improved: number === 0,
-      params: { x: (number % 17) / 17, y: (number % 13) / 13 },
+      // Apart enough that no number covers another (28 by 21 pixels of the 420).
+      params: { x: (number % 15) / 15, y: Math.floor(number / 15) / 20 },
       internal: {},
       seconds: 1,
     }));
@@ -55,6 +56,42 @@ it('draws a pair plot of more than 300 trials as dots, not numbers that overlap 
   const none = pairChart(points(3), x, y, undefined, undefined);
   expect(none.marks).toEqual([{ mark: 'text', count: 3 }]);
   expect(none.description).not.toContain('best');
+});
+
+it('draws a trial whose number would cover an earlier one as a dot, the best always as its number (trial 96)', () => {
+  const space = compileSpace({
+    x: { type: 'uniform', low: 0, high: 1 },
+    y: { type: 'loguniform', low: 1e-4, high: 1 },
+  });
+  const [x, y] = space.params as [ParamNode, ParamNode];
+  const at = (number: number, px: number, py: number): TrialPoint => ({
+    number,
+    state: 'complete',
+    loss: 10 - number,
+    best: 0,
+    improved: false,
+    params: { x: px, y: py },
+    internal: {},
+    seconds: 1,
+  });
+  // 0 and 1 far apart; 2 a pixel from 0; 3 on 0 but the best; 4 two decades of the log axis below 0 (210 px).
+  const points = [at(0, 0.5, 0.1), at(1, 0.1, 0.9), at(2, 0.501, 0.1), at(3, 0.5, 0.1), at(4, 0.5, 0.001)];
+  const chart = pairChart(points, x, y, undefined, 3);
+  const layer = (type: string) =>
+    (
+      chart.spec as { layer: { mark: { type: string; filled?: boolean }; data: { values: { number: number }[] } }[] }
+    ).layer
+      .filter((l) => l.mark.type === type && l.mark.filled !== false)
+      .flatMap((l) => l.data.values.map((row) => row.number));
+  expect(layer('text')).toEqual([1, 4, 3]);
+  expect(layer('point')).toEqual([0, 2]);
+  expect(chart.marks).toEqual([
+    { mark: 'text', count: 3 },
+    { mark: 'symbol', count: 3 },
+  ]);
+  expect(chart.description).toContain(
+    "Each trial drawn as its number (2 whose numbers would cover an earlier trial's as a dot;",
+  );
 });
 
 it('draws the history on a log axis when positive losses span 3 powers of ten, linear otherwise (trial 28)', () => {

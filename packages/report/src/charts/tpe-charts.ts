@@ -36,6 +36,50 @@ export interface PairContour {
 /** The most trials a pair plot draws as their numbers; more are drawn as dots. */
 const PAIR_NUMBERS = 300;
 
+/** The pair plot's side, in pixels. */
+const PAIR_SIZE = 420;
+
+/**
+ * Which trials of a pair plot get their number drawn: the best, then the others by trial number, each unless
+ * its number would overlap one already drawn (at the plot's 420 pixels, 11-pixel digits); the rest are dots
+ * (trial 96: where TPE concentrated, 90 numbers overlapped into one blot). Positions are estimated on the
+ * axes' domains (the bounds, or the values' range; log for log kinds), as Vega will draw them.
+ */
+const numberedTrials = (
+  rows: readonly { readonly number: number; readonly x: number; readonly y: number; readonly best: boolean }[],
+  x: ParamNode,
+  y: ParamNode,
+): Set<number> => {
+  const pixels = (param: ParamNode, values: readonly number[]) => {
+    const scale = paramScale(param.distribution);
+    const log = scale.type === 'log';
+    const at = (v: number) => (log ? Math.log(v) : v);
+    const domain = (scale.domain as [number, number] | undefined) ?? [Math.min(...values), Math.max(...values)];
+    const [low, high] = domain.map(at) as [number, number];
+    const span = high - low;
+    return (v: number) => (span > 0 && Number.isFinite(span) ? ((at(v) - low) / span) * PAIR_SIZE : PAIR_SIZE / 2);
+  };
+  const px = pixels(
+    x,
+    rows.map((row) => row.x),
+  );
+  const py = pixels(
+    y,
+    rows.map((row) => row.y),
+  );
+  const boxes: { cx: number; cy: number; half: number }[] = [];
+  const numbered = new Set<number>();
+  const order = [...rows].sort((a, b) => Number(b.best) - Number(a.best) || a.number - b.number);
+  for (const row of order) {
+    const box = { cx: px(row.x), cy: py(row.y), half: 3.3 * String(row.number).length + 1 };
+    if (boxes.some((other) => Math.abs(other.cx - box.cx) < other.half + box.half && Math.abs(other.cy - box.cy) < 11))
+      continue;
+    boxes.push(box);
+    numbered.add(row.number);
+  }
+  return numbered;
+};
+
 /** Failed trials in the pair plots: drawn, since they show where the objective fails, but not as results. */
 const FAILED_GREY = '#aaaaaa';
 
@@ -118,8 +162,10 @@ export const pairChart = (
     });
   }
   // Numbers, as the seed drew them, while they can be read; past that many they overlap into a blot
-  // (trial 28), so dots (the trial in the tooltip).
+  // (trial 28), so dots (the trial in the tooltip). Among fewer, a number that would cover another is a dot.
   const asNumbers = rows.length <= PAIR_NUMBERS;
+  const numbered = asNumbers ? numberedTrials(rows, x, y) : new Set<number>();
+  const dotted = rows.filter((row) => !numbered.has(row.number));
   // A ring around the best trial: found by its shape too, not by red alone among orange pruned trials, and
   // among hundreds of dots (trial 92). Under the trials' layer, so hovering the best shows its own tooltip
   // (review 96: the ring on top showed only its number).
@@ -130,42 +176,50 @@ export const pairChart = (
       mark: { type: 'point', filled: false, size: 420, strokeWidth: 2, color: '#d62728' },
       encoding: { x: xEnc, y: yEnc },
     });
-  // An empty layer over an unbounded axis draws nothing but a Vega warning: leave it out under contour lines.
-  if (rows.length > 0 || !lines)
+  // A failed trial is not a result at its point, nor a pruned one a whole one (trial 32: they were drawn as
+  // complete ones): light grey (red is the best trial's here), and the history's orange.
+  const trialEncoding = {
+    x: xEnc,
+    y: yEnc,
+    color: {
+      condition: [
+        { test: 'datum.best', value: '#d62728' },
+        { test: "datum.state === 'failed'", value: FAILED_GREY },
+        { test: "datum.state === 'pruned'", value: '#ff7f0e' },
+      ],
+      value: '#222',
+    },
+    tooltip: [
+      { field: 'number', title: 'trial' },
+      { field: 'state' },
+      { field: 'x', title: x.name },
+      { field: 'y', title: y.name },
+      { field: 'loss', format: '.6g' },
+    ],
+  };
+  const numbers = rows.filter((row) => numbered.has(row.number));
+  // Dots under the numbers, so the best trial's number (the last of them) stays readable on top.
+  if (dotted.length > 0)
     layers.push({
-      data: { values: rows },
-      mark: asNumbers ? { type: 'text', fontSize: 11 } : { type: 'point', filled: true, size: 14, opacity: 0.7 },
+      data: { values: dotted },
+      mark: { type: 'point', filled: true, size: asNumbers ? 10 : 14, opacity: 0.7 },
       encoding: {
-        x: xEnc,
-        y: yEnc,
-        ...(asNumbers ? { text: { field: 'number' } } : {}),
-        // A failed trial is not a result at its point, nor a pruned one a whole one (trial 32: they were
-        // drawn as complete ones): light grey (red is the best trial's here), and the history's orange.
-        color: {
-          condition: [
-            { test: 'datum.best', value: '#d62728' },
-            { test: "datum.state === 'failed'", value: FAILED_GREY },
-            { test: "datum.state === 'pruned'", value: '#ff7f0e' },
-          ],
-          value: '#222',
-        },
-        ...(asNumbers
-          ? {}
-          : { shape: { condition: { test: "datum.state === 'failed'", value: 'cross' }, value: 'circle' } }),
-        tooltip: [
-          { field: 'number', title: 'trial' },
-          { field: 'state' },
-          { field: 'x', title: x.name },
-          { field: 'y', title: y.name },
-          { field: 'loss', format: '.6g' },
-        ],
+        ...trialEncoding,
+        shape: { condition: { test: "datum.state === 'failed'", value: 'cross' }, value: 'circle' },
       },
+    });
+  // An empty layer over an unbounded axis draws nothing but a Vega warning: leave it out under contour lines.
+  if (numbers.length > 0 || (rows.length === 0 && !lines))
+    layers.push({
+      data: { values: numbers },
+      mark: { type: 'text', fontSize: 11 },
+      encoding: { ...trialEncoding, text: { field: 'number' } },
     });
   const title = `${x.name} × ${y.name}`;
   return {
     id: chartId('pair', x.name, y.name),
     title: `Trials over ${title}`,
-    description: `Each trial drawn as ${asNumbers ? 'its number' : `a dot (more than ${PAIR_NUMBERS} trials: numbers would overlap; the tooltip names the trial)`} at its (${x.name}, ${y.name})${
+    description: `Each trial drawn as ${asNumbers ? `its number${dotted.length === 0 ? '' : ` (${dotted.length === 1 ? 'one whose number' : `${dotted.length} whose numbers`} would cover an earlier trial's as a dot; the tooltip names the trial)`}` : `a dot (more than ${PAIR_NUMBERS} trials: numbers would overlap; the tooltip names the trial)`} at its (${x.name}, ${y.name})${
       // Said only where there is a best (trial 92: "the best is red" on a study with no complete trial).
       best.length > 0 ? '; the best is red, in a ring' : ''
     }${stateNote(rows)}.${
@@ -175,15 +229,13 @@ export const pairChart = (
           ? ` Lines: contours of the objective (${contour.note}).`
           : ` No contour lines: ${contour.unavailable}.`
     }`,
-    spec: { ...base(title), width: 420, height: 420, layer: layers },
+    spec: { ...base(title), width: PAIR_SIZE, height: PAIR_SIZE, layer: layers },
     marks: [
       // The trials, and the best one's ring (a symbol too).
-      ...(asNumbers
-        ? [
-            { mark: 'text' as const, count: rows.length },
-            ...(best.length > 0 ? [{ mark: 'symbol' as const, count: best.length }] : []),
-          ]
-        : [{ mark: 'symbol' as const, count: rows.length + best.length }]),
+      ...(numbers.length > 0 || (rows.length === 0 && !lines)
+        ? [{ mark: 'text' as const, count: numbers.length }]
+        : []),
+      ...(dotted.length + best.length > 0 ? [{ mark: 'symbol' as const, count: dotted.length + best.length }] : []),
       ...(lines ? [{ mark: 'rule' as const, count: contour?.segments.length ?? 0 }] : []),
     ],
   };

@@ -141,7 +141,7 @@ export const journalHeartConfig = (dir: string, name: string, extra: Record<stri
   return writeIn(dir, `${name}.json`, { ...config, ...(extra.store === undefined ? {} : { store: extra.store }) });
 };
 
-/** Whether a process is alive and not a zombie (the test kit's). */
+/** The processes still alive after a wait (the test kit's). */
 export { goneWithin } from '@parzen/test-kit';
 
 /** A program that starts a grandchild, writes its pid to `hang.pid` and never ends (for interrupt tests). */

@@ -294,6 +294,31 @@ describe('trials --params, --state and --top: the columns and rows a wide or lon
     expect(bad.stderr).toContain('found "done"');
   });
 
+  it('--top follows a maximize study, ties broken by number; an empty listing says what it left out (review 101)', async () => {
+    const path = join(dir, 'max.parzen.jsonl');
+    await fmin({
+      name: 'max',
+      direction: 'maximize',
+      space: { 'a, b': { type: 'choice', options: [1, 2, 3] }, c: { type: 'uniform', low: 0, high: 1 } },
+      objective: (params) => params['a, b'] as number,
+      suggester: createRandomSuggester(),
+      maxTrials: 8,
+      store: createJsonlStore({ path }),
+      seed: 5,
+    });
+    const listed = await cli('trials', '--store', `jsonl:${path}`, '--json', '--top', '3', '--params', 'a, b');
+    expect(listed.code, listed.stderr).toBe(0);
+    const rows = JSON.parse(listed.stdout) as { number: number; loss: number; params: Record<string, unknown> }[];
+    const all = JSON.parse((await cli('trials', '--store', `jsonl:${path}`, '--json')).stdout) as typeof rows;
+    const best = [...all].sort((a, b) => b.loss - a.loss || a.number - b.number).slice(0, 3);
+    expect(rows.map(({ number }) => number)).toEqual(best.map(({ number }) => number));
+    expect(rows[0]?.loss).toBe(Math.max(...all.map(({ loss }) => loss)));
+    // The whole value is the parameter's name, commas and all.
+    expect(rows.map(({ params }) => Object.keys(params))).toEqual([['a, b'], ['a, b'], ['a, b']]);
+    const none = await cli('trials', '--store', `jsonl:${path}`, '--state', 'failed,running');
+    expect(none.stdout).toBe('No failed or running trials (of 8 trials).');
+  });
+
   it('--params keeps those columns in that order, in every format; a name the space lacks is refused', async () => {
     expect((await rowsOf('--params', 'model')).map(({ params }) => Object.keys(params))).toEqual([
       ['model'],

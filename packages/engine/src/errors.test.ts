@@ -45,9 +45,18 @@ describe("hyperopt's names get a hint in a config and in code (trial 55)", () =>
     expect(didYouMeanField('trials', ['store', 'space'])).toBe(' (did you mean `store`?)');
     expect(didYouMeanField('fn', ['objective', 'space'])).toBe(' (did you mean `objective`?)');
     // Optuna's TPESampler arguments among the tpe suggester's options (trial 96).
-    expect(didYouMeanField('n_startup_trials', ['startupTrials', 'candidates'])).toBe(
+    const tpe = ['startupTrials', 'candidates', 'constantLiar', 'priorWeight', 'grouping'];
+    expect(
+      ['n_startup_trials', 'n_ei_candidates', 'constant_liar', 'prior_weight'].map((name) =>
+        didYouMeanField(name, tpe),
+      ),
+    ).toEqual([
       ' (did you mean `startupTrials`?)',
-    );
+      ' (did you mean `candidates`?)',
+      ' (did you mean `constantLiar`?)',
+      ' (did you mean `priorWeight`?)',
+    ]);
+    expect(didYouMeanValue('univariate', ['independent', 'joint', 'groups'])).toBe(' (did you mean `independent`?)');
     expect(didYouMeanField('multivariate', ['grouping'])).toMatch(
       /^ \(Optuna's multivariate=True is .*"grouping": "joint"/,
     );

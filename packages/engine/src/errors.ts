@@ -408,7 +408,7 @@ const FIELD_NOTES: Readonly<Record<string, string>> = {
     'except that a run none of whose trials completed stops after 10 failures in a row (`budget.maxConsecutiveFailures` sets the limit)',
   // Optuna's TPESampler(multivariate=True) (trial 96: the list of fields, no hint).
   multivariate:
-    'Optuna\'s multivariate=True is the `tpe` suggester\'s `"grouping": "joint"` here, and with group=True `"groups"`, the default; ' +
+    'Optuna\'s multivariate=True is the `tpe` suggester\'s `"grouping": "joint"` here, and with group=True `"groups"` (the `parzen` profile\'s); ' +
     '`"compat": "optuna5"` is Optuna 5\'s TPESampler() as a whole',
 };
 

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isAlive } from '@parzen/test-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 
 // Process behaviour is the point here: a Parzen process that runs a trial's program is killed with
@@ -10,20 +11,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const runCommandSource = new URL('./run-command.ts', import.meta.url).href;
-
-/** A zombie (dead, not yet reaped by an init that does not reap) counts as gone. */
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
-};
 
 const waitFor = async (condition: () => boolean, timeoutMs: number): Promise<boolean> => {
   const deadline = Date.now() + timeoutMs;
@@ -78,20 +65,20 @@ describe.skipIf(skip)('a trial program after its Parzen process is killed with S
     hosts.push(child);
     expect(await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith(']'), 20_000)).toBe(true);
     const pids = JSON.parse(readFileSync(pidFile, 'utf8')) as number[];
-    expect(pids.every(alive)).toBe(true);
+    expect(pids.every(isAlive)).toBe(true);
     child.kill('SIGKILL');
     return pids;
   };
 
   it('is stopped, with everything it started, by SIGTERM to its process group', async () => {
     const pids = await killHostAndWatch(false);
-    expect(await waitFor(() => !pids.some(alive), 5_000)).toBe(true);
+    expect(await waitFor(() => !pids.some(isAlive), 5_000)).toBe(true);
   }, 30_000);
 
   it('that ignores SIGTERM gets SIGKILL after the grace period', async () => {
     const pids = await killHostAndWatch(true);
     const killedAt = Date.now();
-    expect(await waitFor(() => !pids.some(alive), 8_000)).toBe(true);
+    expect(await waitFor(() => !pids.some(isAlive), 8_000)).toBe(true);
     // Not before the grace period (1 s) ran: it was asked first.
     expect(Date.now() - killedAt).toBeGreaterThanOrEqual(900);
   }, 30_000);

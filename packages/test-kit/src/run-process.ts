@@ -60,13 +60,19 @@ export const runProcess = (file: string, args: readonly string[], options: RunPr
 
 /**
  * Whether process `pid` is alive and not a zombie (a killed orphan may wait for a reaper that never comes
- * in a container). Reads `/proc` (Linux).
+ * in a container): signal 0 says whether it exists; Linux's `/proc` whether it is a zombie (without `/proc`,
+ * an existing process counts as alive).
  */
 export const isAlive = (pid: number): boolean => {
   try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    process.kill(pid, 0);
   } catch {
     return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
   }
 };
 

@@ -439,14 +439,23 @@ const chosenParams = (values: readonly string[], studies: readonly { readonly sp
     ),
   ];
   const unknown = names.filter((name) => !known.includes(name));
+  const spaces = studies.length === 1 ? "the study's space" : "the studies' spaces";
   if (unknown.length > 0)
     throw new CliError(
-      `--params: ${unknown.map((name) => JSON.stringify(name)).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a parameter of the study's space${didYouMean(unknown[0] as string, known)}; it has ${listNames(
+      `--params: ${unknown.map((name) => JSON.stringify(name)).join(', ')} ${unknown.length === 1 ? 'is not a parameter' : 'are not parameters'} of ${spaces}${didYouMean(unknown[0] as string, known)}; ${studies.length === 1 ? 'it has' : 'they have'} ${listNames(
         known.map((name) => `\`${name}\``),
         12,
       )}.`,
     );
   return names;
+};
+
+/** What `trials` says when it lists no trial: none yet, or none of those the flags ask for (review 101). */
+const noRowsText = (studies: readonly { readonly trials: readonly Trial[] }[], flags: InspectFlags): string => {
+  const held = studies.reduce((sum, { trials }) => sum + trials.length, 0);
+  if (held === 0) return 'No trials yet.';
+  const asked = flags.top !== undefined ? 'complete' : (flags.state ?? []).join(' or ');
+  return `No ${asked} trials (of ${held} ${held === 1 ? 'trial' : 'trials'}).`;
 };
 
 /** The `names` of `params` it has, in the order of `names`. */
@@ -494,7 +503,7 @@ export const listTrials = async (path: string | undefined, flags: InspectFlags, 
   if (flags.json === true) await writeLines(output, jsonArray(rows));
   else if (flags.jsonl === true) await writeLines(output, jsonLines(rows));
   else if (flags.csv === true) await writeLines(output, trialsCsvLines(rows, spaceNames));
-  else if (rows.length === 0) output.result('No trials yet.');
+  else if (rows.length === 0) output.result(noRowsText(studies, flags));
   else await writeLines(output, trialsTableLines(rows, flags.salvage === true, spaceNames));
   return 0;
 };

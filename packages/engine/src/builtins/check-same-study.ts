@@ -196,10 +196,11 @@ export const suggesterChange = (
   if (stored === undefined)
     return now.settings === undefined
       ? undefined
-      : `study ${study} was created by an older Parzen, which did not keep the suggester and its settings: ` +
-          `this run's \`${now.name}\` uses its present settings, which may not be those the study's trials were ` +
-          'drawn with (defaults change between versions), so the same seed can draw other trials than the ' +
-          'older version would. To keep the earlier behaviour, set the options it relied on in the config.';
+      : `study ${study} has no record of the suggester its trials were drawn with (Parzen before 2026-12-02 ` +
+          `kept none, nor does every store): this run's \`${now.name}\` uses its present settings, which may not be ` +
+          'those (defaults change between versions), so the same seed can draw other trials than before. To keep ' +
+          'the earlier behaviour, set the options it relied on in the config. This is said on every resume of ' +
+          'the study; a copy made with `parzen export` and `parzen import` into a new store records the suggester.';
   if (stored.name !== now.name)
     return (
       `study ${study} was created with suggester \`${stored.name}\`; this run uses \`${now.name}\` and adds its ` +

@@ -79,7 +79,11 @@ export type EngineEvent =
       readonly value: number;
       readonly prune: boolean;
     })
-  /** `params` are what the objective received; `trial.internal` is their internal form. */
+  /**
+   * `params` are what the objective received; `trial.internal` is their internal form. A trial its suggester
+   * failed (or a stop cut short while suggesting) ends failed with empty `params`, and no `trial.started` came
+   * before it.
+   */
   | (At & { readonly type: 'trial.finished'; readonly trial: FinishedTrial; readonly params: ExternalParams })
   | (At & { readonly type: 'study.improved'; readonly best: CompleteTrial; readonly params: ExternalParams })
   | (At & {

@@ -26,7 +26,7 @@ describe('suggesterChange', () => {
 
   it('says that a study whose store kept no suggester may have drawn with other settings (trial 97)', () => {
     expect(suggesterChange('s', undefined, { name: 'tpe', settings: { gamma: 0.15 } })).toMatch(
-      /^study s was created by an older Parzen, which did not keep the suggester and its settings: this run's `tpe` uses its present settings, which may not be those/,
+      /^study s has no record of the suggester its trials were drawn with \(Parzen before 2026-12-02 kept none, nor does every store\): this run's `tpe` uses its present settings, which may not be those .* a copy made with `parzen export` and `parzen import` into a new store records the suggester\.$/,
     );
     // A suggester without settings has none that could have changed.
     expect(suggesterChange('s', undefined, { name: 'random' })).toBeUndefined();
@@ -117,7 +117,7 @@ describe('a resumed run and the suggester its study was created with', () => {
     const warnings: string[] = [];
     const result = await runWith(store, withSettings({ gamma: 0.15 }), warnings);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^study kept was created by an older Parzen, which did not keep the suggester/);
+    expect(warnings[0]).toMatch(/^study kept has no record of the suggester its trials were drawn with/);
     expect(result.trials).toHaveLength(2);
   });
 });

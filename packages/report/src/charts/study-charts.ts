@@ -337,7 +337,7 @@ export const parallelChart = (
   return {
     id: 'parallel',
     title: 'Parallel coordinates',
-    description: `One line per complete trial through every parameter and its loss (each axis scaled to its range; log for log parameters; every option of a choice labelled, or of a choice of more than ${MAX_OPTIONS_SHOWN} at most ${MAX_OPTIONS_SHOWN} of those the trials took; a trial without a parameter, its branch not chosen, crosses that axis at "(not set)" below it). Dark purple lines are the good trials (${direction === 'minimize' ? 'low' : 'high'} loss), yellow ones the bad.`,
+    description: `One line per complete trial through ${space.params.length === 1 ? 'the parameter' : `the ${space.params.length} parameters`} drawn and its loss (each axis scaled to its range; log for log parameters; every option of a choice labelled, or of a choice of more than ${MAX_OPTIONS_SHOWN} at most ${MAX_OPTIONS_SHOWN} of those the trials took; a trial without a parameter, its branch not chosen, crosses that axis at "(not set)" below it). Dark purple lines are the good trials (${direction === 'minimize' ? 'low' : 'high'} loss), yellow ones the bad.`,
     spec: {
       ...base('Parallel coordinates'),
       width,

@@ -102,6 +102,10 @@ describe('normalQuantile', () => {
       ],
       1e-11,
     );
+    expect(normalQuantile(0.5)).toBe(0);
+    // Near ½, Φ⁻¹(½ + δ) = √(2π)·δ to first order: within a few 1e-16 absolute.
+    const delta = 0.5 + 1e-12 - 0.5;
+    expect(Math.abs(normalQuantile(0.5 + delta) - Math.sqrt(2 * Math.PI) * delta)).toBeLessThan(5e-16);
     expect(normalQuantile(0)).toBe(Number.NEGATIVE_INFINITY);
     expect(normalQuantile(1)).toBe(Number.POSITIVE_INFINITY);
     expect([normalQuantile(-0.1), normalQuantile(1.1), normalQuantile(Number.NaN)].every(Number.isNaN)).toBe(true);

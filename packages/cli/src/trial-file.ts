@@ -1,7 +1,7 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import type { ChoiceLiteral } from '@parzen/engine';
 import { countOf, sameTextHint } from '@parzen/engine/host';
-import { type CompiledSpace, type ConfigIssue, isActive, ownEntry, type StudySpec } from '@parzen/engine/plugin';
+import { type CompiledSpace, type ConfigIssue, ownEntry, type StudySpec, walkSpace } from '@parzen/engine/plugin';
 import { parseJsonWithNonFinite } from '@parzen/objectives/host';
 import { attrFromCell, optionFromCell, readsAsNumber } from './attr-cells.js';
 import { CliError } from './exit-codes.js';
@@ -250,15 +250,13 @@ const optunaAttrFromCell = (cell: string): unknown =>
  * refused as missing the parameter). An empty cell of an inactive parameter stays out.
  */
 const nullsForEmptyCells = (space: CompiledSpace, params: Record<string, unknown>, empty: ReadonlySet<string>) => {
-  const decided: Record<string, number> = {};
-  for (const param of space.params) {
-    if (!isActive(param, decided)) continue;
+  walkSpace(space, (param) => {
     const options = param.optionValues;
-    if (options === undefined) continue;
+    if (options === undefined) return undefined;
     if (!(param.name in params) && empty.has(param.name) && options.includes(null)) params[param.name] = null;
     const index = options.indexOf(params[param.name] as ChoiceLiteral);
-    if (index >= 0) decided[param.name] = index;
-  }
+    return index >= 0 ? index : undefined;
+  });
 };
 
 /** One CSV record as a row: empty cells are left out (an inactive parameter, a failed trial's loss). */

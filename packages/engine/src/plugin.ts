@@ -113,6 +113,7 @@ export {
   type ParamAssignment,
   toExternalParams,
   toInternalParams,
+  walkSpace,
 } from './domain/params.js';
 export { addedTrialKey, type ComparedTrial, refuseRepeatedTrials, repeatsOf } from './domain/repeated-trials.js';
 export {

@@ -3,11 +3,11 @@ import {
   type CompiledSpace,
   type Direction,
   type ExternalParams,
-  isActive,
   type ParamAssignment,
   sampleFromUnit,
   type Trial,
   toExternalParams,
+  walkSpace,
 } from '@parzen/engine/plugin';
 import { sig } from './charts/common.js';
 
@@ -91,31 +91,24 @@ export const contourBase = (
       possible: false,
       reason: `${pair[0]} and ${pair[1]} are never active together (they sit in different options of \`${found.conflict}\`)`,
     };
-  const decided: Record<string, number> = {};
   const switched: string[] = [];
   const filled: string[] = [];
-  for (const param of space.params) {
-    if (!isActive(param, decided)) continue;
+  const decided = walkSpace(space, (param) => {
     const name = param.name;
     const required = found.required[name];
     if (required !== undefined) {
-      decided[name] = required;
       if (start[name] !== required) switched.push(`${name} = ${shown(param.optionValues?.[required] ?? required)}`);
-      continue;
+      return required;
     }
     // The pair's own values come from the grid (and a numeric parameter activates nothing).
-    if (pair.includes(name)) continue;
+    if (pair.includes(name)) return undefined;
     const own = start[name];
-    if (own !== undefined) {
-      decided[name] = own;
-      continue;
-    }
+    if (own !== undefined) return own;
     const source = bestTrial(
       trials.filter((trial) => trial.internal[name] !== undefined),
       direction,
     );
     const value = source?.internal[name] ?? sampleFromUnit(param.distribution, 0.5);
-    decided[name] = value;
     if (best !== undefined) {
       const external = param.optionValues?.[value] ?? value;
       filled.push(
@@ -124,7 +117,8 @@ export const contourBase = (
           : `${name} = ${shown(external)} (as in #${source.number}, the best trial that set it)`,
       );
     }
-  }
+    return value;
+  });
   const fixed = toExternalParams(space, decided);
   const dropped = Object.keys(start).filter((name) => decided[name] === undefined && !pair.includes(name));
   // The pair parameters the switched options made active.

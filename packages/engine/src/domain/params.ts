@@ -20,16 +20,32 @@ export type ExternalParams = Readonly<Record<string, number | ChoiceLiteral>>;
 export const isActive = (param: ParamNode, assigned: ParamAssignment): boolean =>
   param.conditions.length === 0 || param.conditions.some((condition) => assigned[condition.parent] === condition.index);
 
-/** The names of the parameters active under a (possibly partial) assignment, in evaluation order. */
-export const activeParamNames = (space: CompiledSpace, assigned: ParamAssignment): string[] => {
-  const active: string[] = [];
+/**
+ * The walk over a space for code that decides values itself (a file's row, a contour's base point): each
+ * parameter, in evaluation order, that is active under the values decided so far goes to `decide`; the
+ * internal value it returns is recorded (undefined leaves the parameter unset). Returns what was decided.
+ * (A run's walk, which asks the suggester, is `suggestParams`.)
+ */
+export const walkSpace = (
+  space: CompiledSpace,
+  decide: (param: ParamNode, decided: ParamAssignment) => number | undefined,
+): ParamAssignment => {
   const decided: Record<string, number> = {};
   for (const param of space.params) {
     if (!isActive(param, decided)) continue;
-    active.push(param.name);
-    const value = assigned[param.name];
+    const value = decide(param, decided);
     if (value !== undefined) decided[param.name] = value;
   }
+  return decided;
+};
+
+/** The names of the parameters active under a (possibly partial) assignment, in evaluation order. */
+export const activeParamNames = (space: CompiledSpace, assigned: ParamAssignment): string[] => {
+  const active: string[] = [];
+  walkSpace(space, (param) => {
+    active.push(param.name);
+    return assigned[param.name];
+  });
   return active;
 };
 

@@ -29,7 +29,7 @@ export {
   type FailedTrialPolicy,
   type PrunedTrialPolicy,
   resolveTpeSettings,
-  type StartupSamplerName,
+  type StartupSuggesterName,
   TPE_PROFILES,
   type TpeCompat,
   type TpeExplore,

@@ -74,7 +74,7 @@ export type BoundaryTies = 'first' | 'above';
  * `quasi-random` takes the points of a scrambled Halton sequence, so the first trials cover the space
  * evenly instead of clumping (the `parzen` profile's).
  */
-export type StartupSamplerName = 'random' | 'quasi-random';
+export type StartupSuggesterName = 'random' | 'quasi-random';
 
 /** The settings TPE decides its first trials with (`explore`): see {@link TpeSettings.explore}. */
 export interface TpeExplore {
@@ -95,7 +95,7 @@ export interface TpeSettings {
   readonly compat: TpeCompat;
   /** Trials drawn by the start-up suggester before the model takes over. */
   readonly startupTrials: number;
-  readonly startup: StartupSamplerName;
+  readonly startup: StartupSuggesterName;
   /** Candidates drawn from l(x) per parameter. */
   readonly candidates: number;
   /**

@@ -44,7 +44,7 @@ export {
   type FailedTrialPolicy,
   isTpeExplanation,
   type PrunedTrialPolicy,
-  type StartupSamplerName,
+  type StartupSuggesterName,
   type TpeCompat,
   type TpeExplanation,
   type TpeExplore,

@@ -1200,6 +1200,88 @@ def problems():
     add("noisy_levy_4d", "noisy", "levy", box(4, -10.0, 10.0), False,
         "analytic (noise-free): Levy is 0 at x = 1", [{"x%d" % (i + 1): 1.0 for i in range(4)}], {"d": 4},
         noise={"sigma": 0.3, "seed": 124}, formula="levy (d = 4) + 0.3 * noise", half="fresh13")
+
+    # ==== the fresh14 half: added on 2026-12-05, after fresh13 had been read (once, by the default as it stands:
+    # bench/results/tpe-default-fresh13.md), decided and written down before anything ran on it, as the held-out
+    # half for the next change to the default. fresh13's mix (2 coupled valleys, 3 multimodal, a classic, a
+    # high-dim, a conditional trainer, 2 mixed Q-learning spaces, an ML task, 2 noisy): new instances of existing
+    # templates (seeds 125-132 and noise seeds 133/134, above every seed used before; constants, dimensions and
+    # bounds no other problem uses), never tuned on. Only the peers are run on it when it is added.
+    k = {"d": 9, "exponent": 3.0, "R": rotation(9, 125), "center": shift(9, 126, -2.0, 2.0)}
+    add("rotated_ellipsoid_9d_i", "ill-conditioned", "rotated_ellipsoid", box(9, -5.0, 5.0), True,
+        "analytic: a positive definite quadratic form in x - center (R orthogonal), zero at the center",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["center"])}], k,
+        formula="sum_i 10^(exponent i/(d-1)) (R (x - center))_i^2, condition number 1e3", half="fresh14")
+    k = {"d": 7, "c": 1.1, "a": 25.0, "s": 0.8}
+    x = [1.1]
+    for _ in range(6):
+        x.append(x[-1] * x[-1] - 0.8 * x[-1])
+    add("banana_chain_7d_i", "ill-conditioned", "banana_chain", box(7, -2.0, 2.0), True,
+        "analytic: every term is a square, all zero on the chain x1 = c, x_{i+1} = x_i^2 - s x_i (inside the box)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(x)}], k,
+        formula="(x1 - c)^2 + a * sum_i (x_{i+1} - (x_i^2 - s x_i))^2", half="fresh14")
+    add("bumps_3d_i", "multimodal", "bumps", box(3, 0.0, 1.0), False, constants=bumps_constants(3, 127, 0.06),
+        how="numerical: L-BFGS-B from every bump centre, the bowl centre and 300 random points, plus differential "
+            "evolution (scipy, seed 0)",
+        formula="bowl |x - bowl_center|^2 - sum_k depth_k exp(-|x - c_k|^2 / (2 width_k^2)); the last bump is narrow and deep",
+        half="fresh14")
+    k = {"d": 7, "shift": shift(7, 128, -10.0, 10.0)}
+    add("ackley_shift_7d_i", "multimodal", "ackley_shift", box(7, -15.0, 15.0), False,
+        "analytic: Ackley is 0 only at z = x - shift = 0 (up to rounding, ~4e-16)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="-20 exp(-0.2 sqrt(mean z^2)) - exp(mean cos(2 pi z)) + 20 + e, z = x - shift", half="fresh14")
+    k = {"d": 3, "shift": shift(3, 129, -3.0, 3.0)}
+    add("rastrigin_shift_3d_i", "multimodal", "rastrigin_shift", box(3, -5.12, 5.12), False,
+        "analytic: Rastrigin is 0 only at z = x - shift = 0 (shift inside the box)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="10 d + sum (z^2 - 10 cos(2 pi z)), z = x - shift", half="fresh14")
+    add("rosenbrock_9d", "classic", "rosenbrock", box(9, -2.0, 2.0), True,
+        "analytic: Rosenbrock is 0 at x = 1", [{"x%d" % (i + 1): 1.0 for i in range(9)}], {"d": 9},
+        formula="sum 100 (x_{i+1} - x_i^2)^2 + (1 - x_i)^2", half="fresh14")
+    k = {"d": 10, "shift": shift(10, 130, -2.0, 4.0)}
+    add("zakharov_shift_10d_i", "high-dim", "zakharov_shift", box(10, -5.0, 10.0), True,
+        "analytic: sum z^2 + s^2 + s^4 >= 0, zero at z = x - shift = 0",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="sum z^2 + s^2 + s^4, s = sum 0.5 i z_i, z = x - shift", half="fresh14")
+    tn = {"wd_opt": -4.2, "sgd_base": 0.04, "sgd_eff": -1.3, "adam_lr": -2.9, "adam_base": 0.065, "rms_base": 0.08}
+    add("trainer_n", "conditional", "trainer", TRAINER_SPACE, True,
+        "analytic: the best branch's base (sgd with nesterov momentum) with every square zero", [trainer_argmin(tn)],
+        tn, formula="as trainer_a with other constants (sgd nesterov best at 0.04, adam 0.065, centered rmsprop 0.07)",
+        half="fresh14")
+    qo = {"lr0": -3.0, "lr_slope": 0.6, "lr_width": 0.27, "discount_dq": 0.97, "discount_plain": 0.9,
+          "eps0": -3.0, "memory_log10": math.log10(30000.0), "hidden_log2": math.log2(6.0), "target": 0.9,
+          "warmup": 2.5, "base": 0.09, "plain_cost": 0.025, "epochs": 7}
+    add("qlearn_o", "mixed", "qlearn", QLEARN_SPACE, True,
+        "analytic: as qlearn_a (memory 30000, hidden 192, target 900 and warm-up 2500 are grid points inside the "
+        "space)",
+        [qlearn_argmin(qo)], qo, formula="as qlearn_a with other constants (double_q = true best, 7 epochs)",
+        half="fresh14")
+    qp = {"lr0": -3.9, "lr_slope": 0.4, "lr_width": 0.3, "discount_dq": 0.92, "discount_plain": 0.96,
+          "eps0": -2.9, "memory_log10": math.log10(8000.0), "hidden_log2": math.log2(12.0), "target": 1.6,
+          "warmup": 4.0, "base": 0.075, "plain_cost": -0.02, "epochs": 3}
+    add("qlearn_p", "mixed", "qlearn", QLEARN_SPACE, True,
+        "analytic: as qlearn_a (memory 8000, hidden 384, target 1600 and warm-up 4000 are grid points inside the "
+        "space; double_q = false is best, plain_cost < 0)",
+        [qlearn_argmin(qp)], qp, formula="as qlearn_a with other constants (double_q = false best, 3 epochs)",
+        half="fresh14")
+    add("ml_ridge_coarse", "ml", "ml_ridge", [
+        LU("lr", 5e-4, 1.5), LU("l2", 3e-6, 5e-3), U("momentum", 0.0, 0.8), QU("epochs", 25, 200, 25),
+        C("features", ["linear", "quadratic", "interactions", "full"])], True,
+        "numerical: as ml_ridge over this space: a dense grid (61 log-spaced lr in 5e-4..1.5 x 36 log-spaced l2 in "
+        "3e-6..5e-3 x 20 momenta in 0..0.8, every feature set, every epoch count 25..200) computed with numpy, then "
+        "Nelder-Mead on (log lr, log l2, momentum) from the 25 best grid cells with the exact objective",
+        formula="ml_ridge (the same data) over another space: lr 5e-4..1.5, l2 3e-6..5e-3, momentum up to 0.8, "
+                "25..200 epochs in steps of 25", half="fresh14",
+        search={"lr_range": (5e-4, 1.5), "l2_range": (3e-6, 5e-3), "mom_max": 0.8, "epoch_step": 25,
+                "epoch_max": 200})
+    k = {"d": 7, "exponent": 2.0, "R": rotation(7, 131), "center": shift(7, 132, -2.0, 2.0)}
+    add("noisy_rotated_ellipsoid_7d_i", "noisy", "rotated_ellipsoid", box(7, -5.0, 5.0), True,
+        "analytic (noise-free): a positive definite quadratic form in x - center, zero at the center",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["center"])}], k, noise={"sigma": 0.5, "seed": 133},
+        formula="rotated_ellipsoid (d = 7, condition number 1e2) + 0.5 * noise", half="fresh14")
+    add("noisy_levy_6d", "noisy", "levy", box(6, -10.0, 10.0), False,
+        "analytic (noise-free): Levy is 0 at x = 1", [{"x%d" % (i + 1): 1.0 for i in range(6)}], {"d": 6},
+        noise={"sigma": 0.4, "seed": 134}, formula="levy (d = 6) + 0.4 * noise", half="fresh14")
     return P
 
 
@@ -1456,7 +1538,7 @@ def main():
                 "fresh3 (added after avoidRepeats was chosen; every parameter discrete; reported only, never tuned on) | "
                 "fresh4 (added after maxGroupSize was chosen; 9-20 parameters; reported only, never tuned on) | "
                 "fresh5 (added after frame was chosen; 2-8 parameters, mostly coupled; reported only, never tuned on) | "
-                "fresh6 to fresh13 (each added after the halves before it had been read, in one mix of families; "
+                "fresh6 to fresh14 (each added after the halves before it had been read, in one mix of families; "
                 "bench/suite/README.md says which change each was read for)",
         "coupled": "true when parameters interact strongly (rotated or curved valleys, products): the goal there is 0.7x the best peer",
         "template": "the formula's implementation (objectives.py TEMPLATES / problems.ts), applied to 'constants'",

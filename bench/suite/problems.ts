@@ -25,7 +25,8 @@ export type Half =
   | 'fresh10'
   | 'fresh11'
   | 'fresh12'
-  | 'fresh13';
+  | 'fresh13'
+  | 'fresh14';
 
 /** One entry of bench/suite/problems.json (the fields the TypeScript side reads). */
 export interface SuiteDefinition {

@@ -500,8 +500,8 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
             ? 'The space has fewer than two numeric parameters: no pair plots.'
             : 'No finished trial set two numeric parameters together (each is in its own branch of a choice): no pair plots.'
           : options.contour === undefined
-            ? 'Each trial drawn as its number. Give a cheap function (`parzen report --contour`) to draw the objective’s contours underneath.'
-            : 'Each trial drawn as its number over contour lines of the objective (darker: lower).',
+            ? 'Each trial drawn as its number (a dot where it would cover another). Give a cheap function (`parzen report --contour`) to draw the objective’s contours underneath.'
+            : 'Each trial drawn as its number (a dot where it would cover another) over contour lines of the objective (darker: lower).',
       ],
       charts: pairCharts,
     },

@@ -90,8 +90,60 @@ it('draws a trial whose number would cover an earlier one as a dot, the best alw
     { mark: 'symbol', count: 3 },
   ]);
   expect(chart.description).toContain(
-    "Each trial drawn as its number (2 whose numbers would cover an earlier trial's as a dot;",
+    'Each trial drawn as its number (2, whose numbers would cover others drawn first, are drawn as dots: the best first, then by trial number;',
   );
+});
+
+it('places numbers by their digits, on log axes as drawn, and on the domain the contour widens (review 103)', () => {
+  const point = (number: number, px: number, py: number): TrialPoint => ({
+    number,
+    state: 'complete',
+    loss: number,
+    best: 0,
+    improved: false,
+    params: { x: px, y: py },
+    internal: {},
+    seconds: 1,
+  });
+  const drawn = (chart: ReturnType<typeof pairChart>, type: string) =>
+    (chart.spec as { layer: { mark: { type: string; fill?: string }; data: { values: { number: number }[] } }[] }).layer
+      .filter((l) => l.mark.type === type && l.mark.fill === undefined)
+      .flatMap((l) => l.data.values.map((row) => row.number))
+      .sort((a, b) => a - b);
+  const logSpace = compileSpace({
+    x: { type: 'uniform', low: 0, high: 1 },
+    y: { type: 'loguniform', low: 1e-4, high: 1 },
+  });
+  const [x, y] = logSpace.params as [ParamNode, ParamNode];
+  const step = 20 / 420;
+  const points = [
+    // One-digit numbers 20 pixels apart fit; three-digit ones do not.
+    point(1, 0.2, 0.5),
+    point(2, 0.2 + step, 0.5),
+    point(100, 0.6, 0.5),
+    point(101, 0.6 + step, 0.5),
+    // A decade apart on the log axis (105 pixels; 0.4 on a linear one): both numbers.
+    point(3, 0.9, 1e-4),
+    point(4, 0.9, 1e-3),
+    // 8 pixels apart up the log axis: less than a number's height.
+    point(5, 0.4, 0.1),
+    point(6, 0.4, 0.1 * 10 ** (8 / 105)),
+  ];
+  const chart = pairChart(points, x, y, undefined, undefined);
+  expect(drawn(chart, 'text')).toEqual([1, 2, 3, 4, 5, 100]);
+  expect(drawn(chart, 'point')).toEqual([6, 101]);
+
+  // Unbounded parameters under a contour that reaches ±8: 0.05 apart is a pixel there, not the whole plot.
+  const normal = compileSpace({ x: { type: 'normal', mu: 0, sigma: 2 }, y: { type: 'normal', mu: 0, sigma: 2 } });
+  const [nx, ny] = normal.params as [ParamNode, ParamNode];
+  const contour = { segments: [{ x1: -8, y1: -8, x2: 8, y2: 8, level: 1 }], levels: [1], note: 'test' };
+  const wide = pairChart([point(0, 0, 0), point(1, 0.05, 0)], nx, ny, contour, undefined);
+  expect(drawn(wide, 'text')).toEqual([0]);
+  expect(drawn(wide, 'point')).toEqual([1]);
+  const domain = JSON.stringify(
+    (wide.spec as { layer: { encoding: { x: { scale: unknown } } }[] }).layer[0]?.encoding.x.scale,
+  );
+  expect(domain).toBe(JSON.stringify({ zero: false, domain: [-8.8, 8.8], nice: false }));
 });
 
 it('draws the history on a log axis when positive losses span 3 powers of ten, linear otherwise (trial 28)', () => {

@@ -66,8 +66,9 @@ export const runProcess = (file: string, args: readonly string[], options: RunPr
 export const isAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
-  } catch {
-    return false;
+  } catch (error) {
+    // EPERM: it exists, another user's (review 103).
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
   try {
     return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));

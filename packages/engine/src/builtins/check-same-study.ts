@@ -200,7 +200,8 @@ export const suggesterChange = (
           `kept none, nor does every store): this run's \`${now.name}\` uses its present settings, which may not be ` +
           'those (defaults change between versions), so the same seed can draw other trials than before. To keep ' +
           'the earlier behaviour, set the options it relied on in the config. This is said on every resume of ' +
-          'the study; a copy made with `parzen export` and `parzen import` into a new store records the suggester.';
+          "the study; a copy made with `parzen export` and `parzen import` into a new store records the config's " +
+          'suggester (the one it is imported with) and is not.';
   if (stored.name !== now.name)
     return (
       `study ${study} was created with suggester \`${stored.name}\`; this run uses \`${now.name}\` and adds its ` +

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileSpace } from './compile-space.js';
 import { gridSteps } from './distribution.js';
-import { activeParamNames, alwaysActiveParams, toExternalParams, toInternalParams } from './params.js';
+import { activeParamNames, alwaysActiveParams, toExternalParams, toInternalParams, walkSpace } from './params.js';
 import { createRng } from './rng.js';
 import { quantize } from './rounding.js';
 import { sampleDistribution, sampleFromUnit } from './sample-distribution.js';
@@ -298,5 +298,31 @@ describe("toExternalParams: the space's order (trial 95: `trials --json` in TPE'
     const external = toExternalParams(space, { z: 0.5, extra: 3, c: 1, a: 0.25 });
     expect(Object.keys(external)).toEqual(['a', 'c', 'z', 'extra']);
     expect(external).toEqual({ a: 0.25, c: 'v', z: 0.5, extra: 3 });
+  });
+});
+
+describe('walkSpace', () => {
+  it('offers each parameter active under the values decided so far, in evaluation order, and keeps what it is given', () => {
+    const space = compileSpace({
+      model: {
+        type: 'choice',
+        options: [
+          { value: 'svm', space: { c: { type: 'uniform', low: 0, high: 1 } } },
+          { value: 'tree', space: { depth: { type: 'uniformint', low: 1, high: 5 } } },
+        ],
+      },
+      lr: { type: 'uniform', low: 0, high: 1 },
+    });
+    const offered: string[] = [];
+    const decided = walkSpace(space, (param, sofar) => {
+      offered.push(`${param.name}${JSON.stringify(sofar)}`);
+      // The choice takes `tree`; lr is left unset.
+      return param.name === 'model' ? 1 : param.name === 'depth' ? 3 : undefined;
+    });
+    expect(offered).toEqual(['model{}', 'depth{"model":1}', 'lr{"model":1,"depth":3}']);
+    expect(decided).toEqual({ model: 1, depth: 3 });
+    // Undecided, a choice opens none of its branches.
+    expect(Object.keys(walkSpace(space, () => undefined))).toEqual([]);
+    expect(activeParamNames(space, {})).toEqual(['model', 'lr']);
   });
 });

@@ -26,7 +26,7 @@ describe('suggesterChange', () => {
 
   it('says that a study whose store kept no suggester may have drawn with other settings (trial 97)', () => {
     expect(suggesterChange('s', undefined, { name: 'tpe', settings: { gamma: 0.15 } })).toMatch(
-      /^study s has no record of the suggester its trials were drawn with \(Parzen before 2026-12-02 kept none, nor does every store\): this run's `tpe` uses its present settings, which may not be those .* a copy made with `parzen export` and `parzen import` into a new store records the suggester\.$/,
+      /^study s has no record of the suggester its trials were drawn with \(Parzen before 2026-12-02 kept none, nor does every store\): this run's `tpe` uses its present settings, which may not be those .* a copy made with `parzen export` and `parzen import` into a new store records the config's suggester \(the one it is imported with\) and is not\.$/,
     );
     // A suggester without settings has none that could have changed.
     expect(suggesterChange('s', undefined, { name: 'random' })).toBeUndefined();

@@ -39,34 +39,54 @@ const PAIR_NUMBERS = 300;
 /** The pair plot's side, in pixels. */
 const PAIR_SIZE = 420;
 
+/** A pair plot axis: its scale's domain (the one Vega draws: given, never rounded out) and whether it is log. */
+interface PairAxis {
+  readonly domain: readonly [number, number];
+  readonly log: boolean;
+}
+
+/**
+ * A pair plot axis's domain: a bounded parameter's bounds; else the range of the trials' values and of the
+ * contour lines (review 103: with only the values, a contour to ±4σ squeezed the trials Vega drew into the
+ * middle, and the numbers estimated apart overlapped), padded by 5 % (in log for log kinds); with neither,
+ * the central 95 % of its distribution.
+ */
+const pairAxis = (param: ParamNode, values: readonly number[]): PairAxis => {
+  const own = paramScale(param.distribution);
+  const log = own.type === 'log';
+  if (own.domain !== undefined) return { domain: own.domain as [number, number], log };
+  const usable = values.filter((v) => Number.isFinite(v) && (!log || v > 0));
+  if (usable.length === 0) {
+    const [low, high] = [0.025, 0.975].map((u) => sampleFromUnit(param.distribution, u)) as [number, number];
+    return { domain: [low, high], log };
+  }
+  const at = (v: number) => (log ? Math.log(v) : v);
+  const back = (v: number) => (log ? Math.exp(v) : v);
+  const low = at(Math.min(...usable));
+  const high = at(Math.max(...usable));
+  const pad = high > low ? 0.05 * (high - low) : 0.5;
+  return { domain: [back(low - pad), back(high + pad)], log };
+};
+
 /**
  * Which trials of a pair plot get their number drawn: the best, then the others by trial number, each unless
  * its number would overlap one already drawn (at the plot's 420 pixels, 11-pixel digits); the rest are dots
- * (trial 96: where TPE concentrated, 90 numbers overlapped into one blot). Positions are estimated on the
- * axes' domains (the bounds, or the values' range; log for log kinds), as Vega will draw them.
+ * (trial 96: where TPE concentrated, 90 numbers overlapped into one blot). Positions are placed on the axes'
+ * domains as Vega draws them (they are given to it, not rounded out).
  */
-const numberedTrials = (
+export const numberedTrials = (
   rows: readonly { readonly number: number; readonly x: number; readonly y: number; readonly best: boolean }[],
-  x: ParamNode,
-  y: ParamNode,
+  xAxis: PairAxis,
+  yAxis: PairAxis,
 ): Set<number> => {
-  const pixels = (param: ParamNode, values: readonly number[]) => {
-    const scale = paramScale(param.distribution);
-    const log = scale.type === 'log';
+  const pixels = ({ domain, log }: PairAxis) => {
     const at = (v: number) => (log ? Math.log(v) : v);
-    const domain = (scale.domain as [number, number] | undefined) ?? [Math.min(...values), Math.max(...values)];
-    const [low, high] = domain.map(at) as [number, number];
-    const span = high - low;
+    const low = at(domain[0]);
+    const span = at(domain[1]) - low;
     return (v: number) => (span > 0 && Number.isFinite(span) ? ((at(v) - low) / span) * PAIR_SIZE : PAIR_SIZE / 2);
   };
-  const px = pixels(
-    x,
-    rows.map((row) => row.x),
-  );
-  const py = pixels(
-    y,
-    rows.map((row) => row.y),
-  );
+  const px = pixels(xAxis);
+  const py = pixels(yAxis);
   const boxes: { cx: number; cy: number; half: number }[] = [];
   const numbered = new Set<number>();
   const order = [...rows].sort((a, b) => Number(b.best) - Number(a.best) || a.number - b.number);
@@ -106,7 +126,7 @@ export const pairChart = (
   const placed = points.flatMap((p) => {
     const a = p.params[x.name];
     const b = p.params[y.name];
-    return typeof a === 'number' && typeof b === 'number'
+    return typeof a === 'number' && typeof b === 'number' && Number.isFinite(a) && Number.isFinite(b)
       ? [{ number: p.number, x: a, y: b, loss: p.loss, state: p.state, best: p.number === bestNumber }]
       : [];
   });
@@ -116,12 +136,17 @@ export const pairChart = (
   const lines = contour !== undefined && contour.unavailable === undefined && contour.segments.length > 0;
   // With nothing to draw, an unbounded parameter's axis spans the central 95 % of its distribution (a scale
   // over no data has an infinite extent: Vega warns and draws no axis).
-  const scale = (param: ParamNode) => {
-    const own = paramScale(param.distribution);
-    return rows.length > 0 || lines || own.domain !== undefined
-      ? own
-      : { ...own, domain: [0.025, 0.975].map((u) => sampleFromUnit(param.distribution, u)), nice: false };
+  // Both axes' domains given to Vega, so the numbers placed apart below are apart as drawn.
+  const segments = lines ? (contour?.segments ?? []) : [];
+  const axes = {
+    x: pairAxis(x, [...rows.map((row) => row.x), ...segments.flatMap((seg) => [seg.x1, seg.x2])]),
+    y: pairAxis(y, [...rows.map((row) => row.y), ...segments.flatMap((seg) => [seg.y1, seg.y2])]),
   };
+  const scale = (param: ParamNode) => ({
+    ...paramScale(param.distribution),
+    domain: [...axes[param === x ? 'x' : 'y'].domain],
+    nice: false,
+  });
   const axis = (param: ParamNode, field: 'x' | 'y') => ({
     ...paramAxis(
       param.distribution,
@@ -164,18 +189,31 @@ export const pairChart = (
   // Numbers, as the seed drew them, while they can be read; past that many they overlap into a blot
   // (trial 28), so dots (the trial in the tooltip). Among fewer, a number that would cover another is a dot.
   const asNumbers = rows.length <= PAIR_NUMBERS;
-  const numbered = asNumbers ? numberedTrials(rows, x, y) : new Set<number>();
+  const numbered = asNumbers ? numberedTrials(rows, axes.x, axes.y) : new Set<number>();
   const dotted = rows.filter((row) => !numbered.has(row.number));
   // A ring around the best trial: found by its shape too, not by red alone among orange pruned trials, and
-  // among hundreds of dots (trial 92). Under the trials' layer, so hovering the best shows its own tooltip
-  // (review 96: the ring on top showed only its number).
+  // among hundreds of dots (trial 92). Under the numbers, so hovering the best shows its own tooltip (review 96:
+  // the ring on top showed only its number); over the dots, white inside, so dots under the best's number do
+  // not show between its strokes (review 103: a column of 100 dots through it).
   const best = rows.filter((row) => row.best);
-  if (best.length > 0)
-    layers.push({
-      data: { values: best },
-      mark: { type: 'point', filled: false, size: 420, strokeWidth: 2, color: '#d62728' },
-      encoding: { x: xEnc, y: yEnc },
-    });
+  const ring =
+    best.length === 0
+      ? []
+      : [
+          {
+            data: { values: best },
+            mark: {
+              type: 'point',
+              filled: false,
+              size: 420,
+              strokeWidth: 2,
+              stroke: '#d62728',
+              fill: 'white',
+              fillOpacity: 0.9,
+            },
+            encoding: { x: xEnc, y: yEnc },
+          },
+        ];
   // A failed trial is not a result at its point, nor a pruned one a whole one (trial 32: they were drawn as
   // complete ones): light grey (red is the best trial's here), and the history's orange.
   const trialEncoding = {
@@ -208,6 +246,7 @@ export const pairChart = (
         shape: { condition: { test: "datum.state === 'failed'", value: 'cross' }, value: 'circle' },
       },
     });
+  layers.push(...ring);
   // An empty layer over an unbounded axis draws nothing but a Vega warning: leave it out under contour lines.
   if (numbers.length > 0 || (rows.length === 0 && !lines))
     layers.push({
@@ -219,7 +258,7 @@ export const pairChart = (
   return {
     id: chartId('pair', x.name, y.name),
     title: `Trials over ${title}`,
-    description: `Each trial drawn as ${asNumbers ? `its number${dotted.length === 0 ? '' : ` (${dotted.length === 1 ? 'one whose number' : `${dotted.length} whose numbers`} would cover an earlier trial's as a dot; the tooltip names the trial)`}` : `a dot (more than ${PAIR_NUMBERS} trials: numbers would overlap; the tooltip names the trial)`} at its (${x.name}, ${y.name})${
+    description: `Each trial drawn as ${asNumbers ? `its number${dotted.length === 0 ? '' : ` (${dotted.length === 1 ? 'one, whose number would cover another one drawn first, is' : `${dotted.length}, whose numbers would cover others drawn first, are`} drawn as ${dotted.length === 1 ? 'a dot' : 'dots'}: the best first, then by trial number; the tooltip names each trial)`}` : `a dot (more than ${PAIR_NUMBERS} trials: numbers would overlap; the tooltip names the trial)`} at its (${x.name}, ${y.name})${
       // Said only where there is a best (trial 92: "the best is red" on a study with no complete trial).
       best.length > 0 ? '; the best is red, in a ring' : ''
     }${stateNote(rows)}.${

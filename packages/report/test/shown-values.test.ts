@@ -52,6 +52,13 @@ it('draws a pair plot of more than 300 trials as dots, not numbers that overlap 
   const many = pairChart(points(301), x, y, undefined, 0);
   expect(many.marks).toEqual([{ mark: 'symbol', count: 302 }]);
   expect(many.description).toContain('Each trial drawn as a dot (more than 300 trials');
+  // The best a red dot on top, its ring under the dots and not filled (a white one would hide it: review of
+  // review 103's fix).
+  const manyLayers = (many.spec as { layer: { mark: { fill?: string }; data: { values: { best: boolean }[] } }[] })
+    .layer;
+  expect(manyLayers.at(-1)?.data.values.at(-1)?.best).toBe(true);
+  expect(manyLayers.at(-2)?.data.values.map((row) => row.best)).toEqual([true]);
+  expect(manyLayers.at(-2)?.mark.fill).toBeUndefined();
   // No best trial (none complete): no ring, and the caption does not speak of one (trial 92).
   const none = pairChart(points(3), x, y, undefined, undefined);
   expect(none.marks).toEqual([{ mark: 'text', count: 3 }]);

@@ -74,7 +74,7 @@ const pairAxis = (param: ParamNode, values: readonly number[]): PairAxis => {
  * (trial 96: where TPE concentrated, 90 numbers overlapped into one blot). Positions are placed on the axes'
  * domains as Vega draws them (they are given to it, not rounded out).
  */
-export const numberedTrials = (
+const numberedTrials = (
   rows: readonly { readonly number: number; readonly x: number; readonly y: number; readonly best: boolean }[],
   xAxis: PairAxis,
   yAxis: PairAxis,
@@ -195,6 +195,7 @@ export const pairChart = (
   // among hundreds of dots (trial 92). Under the numbers, so hovering the best shows its own tooltip (review 96:
   // the ring on top showed only its number); over the dots, white inside, so dots under the best's number do
   // not show between its strokes (review 103: a column of 100 dots through it).
+  // Drawn as dots (more than 300 trials), the best is a red dot: its ring stays under the dots, unfilled.
   const best = rows.filter((row) => row.best);
   const ring =
     best.length === 0
@@ -208,12 +209,12 @@ export const pairChart = (
               size: 420,
               strokeWidth: 2,
               stroke: '#d62728',
-              fill: 'white',
-              fillOpacity: 0.9,
+              ...(asNumbers ? { fill: 'white', fillOpacity: 0.9 } : {}),
             },
             encoding: { x: xEnc, y: yEnc },
           },
         ];
+  if (!asNumbers) layers.push(...ring);
   // A failed trial is not a result at its point, nor a pruned one a whole one (trial 32: they were drawn as
   // complete ones): light grey (red is the best trial's here), and the history's orange.
   const trialEncoding = {
@@ -246,7 +247,7 @@ export const pairChart = (
         shape: { condition: { test: "datum.state === 'failed'", value: 'cross' }, value: 'circle' },
       },
     });
-  layers.push(...ring);
+  if (asNumbers) layers.push(...ring);
   // An empty layer over an unbounded axis draws nothing but a Vega warning: leave it out under contour lines.
   if (numbers.length > 0 || (rows.length === 0 && !lines))
     layers.push({

@@ -463,11 +463,12 @@ export const buildReport = async (study: ReportStudy, options: ReportOptions = {
     ...(tpeCharts.length > 0 ? ['"What TPE saw"'] : []),
     ...(complete.length > 0 ? ['the slice plots and the parallel coordinates'] : []),
   ].join(', ');
+  const draw = complete.length > 0 ? 'draw' : 'draws';
   if (charted.length < study.space.params.length && narrowed !== '')
     notes.push(
       measured !== undefined && measured.length > 0
-        ? `${capitalized(narrowed)} draw the ${charted.length} most important of the ${study.space.params.length} parameters (by the importance below); \`parzen explain\` gives every parameter's decision, \`parzen trials --params\` any parameter's values.`
-        : `${capitalized(narrowed)} draw the first ${charted.length} of the ${study.space.params.length} parameters (no importance to rank them yet); \`parzen explain\` gives every parameter's decision, \`parzen trials --params\` any parameter's values.`,
+        ? `${capitalized(narrowed)} ${draw} the ${charted.length} most important of the ${study.space.params.length} parameters (by the importance below); \`parzen explain\` gives every parameter's decision, \`parzen trials --params\` any parameter's values.`
+        : `${capitalized(narrowed)} ${draw} the first ${charted.length} of the ${study.space.params.length} parameters (no importance to rank them yet); \`parzen explain\` gives every parameter's decision, \`parzen trials --params\` any parameter's values.`,
     );
   // Said, not left out silently (trial 39: a branch TPE did not choose in any snapshot had no charts).
   const undecidedText =

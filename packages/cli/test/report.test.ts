@@ -87,7 +87,11 @@ describe('parzen report', () => {
     // 1 and 20 are not reached on the heart's grid: said, and not in the legend (review 58).
     expect(spec).toContain('"domain":[-0.5,0]');
     expect(spec).toContain('"type":"ordinal"');
-    expect(pair.description).toContain('the levels given (1, 20 are not reached on this grid)');
+    // With the grid's range, so the heart's 1 (its value at the origin, between grid points) reads as the
+    // grid's limit (trial 96).
+    expect(pair.description).toMatch(
+      /the levels given \(1, 20 are not reached on this grid, whose values run from -?[\d.]+ to 0\.9\d+\)/,
+    );
     const levels = new Set((pair.spec.layer[0]?.data?.values ?? []).map((row) => row.level));
     expect([...levels].every((level) => [-0.5, 0, 1, 20].includes(level as number))).toBe(true);
     const alone = await cli('report', config, '-o', out, '--contour-levels', '1,2');

@@ -315,10 +315,17 @@ const contourFor = async (
   // A level given that no line reaches is said, not listed in the legend (review 58).
   const drawn = new Set(segments.map((segment) => segment.level));
   const unreached = given === undefined ? [] : levels.filter((level) => !drawn.has(level));
+  // With the grid's range, so a level the function reaches between grid points (the heart's 1, its value at
+  // the origin, which a 40×40 grid straddles) reads as the grid's, not the function's (trial 96).
+  const values = grid.z.flat().filter((v) => Number.isFinite(v));
+  const range =
+    values.length === 0
+      ? ''
+      : `, whose values run from ${sig(values.reduce((a, b) => Math.min(a, b)))} to ${sig(values.reduce((a, b) => Math.max(a, b)))}`;
   const missing =
     unreached.length === 0 || segments.length === 0
       ? ''
-      : ` (${unreached.join(', ')} ${unreached.length === 1 ? 'is' : 'are'} not reached on this grid)`;
+      : ` (${unreached.join(', ')} ${unreached.length === 1 ? 'is' : 'are'} not reached on this grid${range})`;
   return {
     segments,
     // The levels some line is drawn at, the legend's (a given level no line reaches is named in the note).

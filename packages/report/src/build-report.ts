@@ -317,15 +317,16 @@ const contourFor = async (
   const unreached = given === undefined ? [] : levels.filter((level) => !drawn.has(level));
   // With the grid's range, so a level the function reaches between grid points (the heart's 1, its value at
   // the origin, which a 40×40 grid straddles) reads as the grid's, not the function's (trial 96).
-  const values = grid.z.flat().filter((v) => Number.isFinite(v));
-  const range =
-    values.length === 0
+  const range = (): string => {
+    const values = grid.z.flat().filter((v) => Number.isFinite(v));
+    return values.length === 0
       ? ''
       : `, whose values run from ${sig(values.reduce((a, b) => Math.min(a, b)))} to ${sig(values.reduce((a, b) => Math.max(a, b)))}`;
+  };
   const missing =
     unreached.length === 0 || segments.length === 0
       ? ''
-      : ` (${unreached.join(', ')} ${unreached.length === 1 ? 'is' : 'are'} not reached on this grid${range})`;
+      : ` (${unreached.join(', ')} ${unreached.length === 1 ? 'is' : 'are'} not reached on this grid${range()})`;
   return {
     segments,
     // The levels some line is drawn at, the legend's (a given level no line reaches is named in the note).

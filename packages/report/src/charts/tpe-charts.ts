@@ -134,9 +134,8 @@ export const pairChart = (
   // drawn over it, hid the red one).
   const rows = [...placed.filter((r) => !r.best), ...placed.filter((r) => r.best)];
   const lines = contour !== undefined && contour.unavailable === undefined && contour.segments.length > 0;
-  // With nothing to draw, an unbounded parameter's axis spans the central 95 % of its distribution (a scale
-  // over no data has an infinite extent: Vega warns and draws no axis).
-  // Both axes' domains given to Vega, so the numbers placed apart below are apart as drawn.
+  // Both axes' domains given to Vega, so the numbers placed apart below are apart as drawn (and with nothing
+  // to draw an unbounded axis still has one: a scale over no data has an infinite extent, Vega draws no axis).
   const segments = lines ? (contour?.segments ?? []) : [];
   const axes = {
     x: pairAxis(x, [...rows.map((row) => row.x), ...segments.flatMap((seg) => [seg.x1, seg.x2])]),

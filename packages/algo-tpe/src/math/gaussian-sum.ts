@@ -1,9 +1,8 @@
+import { BLOCK_SIZE, blockBounds, blockMaxima, firstVisit, secondVisit } from './block-bounds.js';
 import { fastExpNonPositive } from './fast-exp.js';
 import { logSumExp } from './log-sum-exp.js';
 
-const BLOCK = 32;
-/** Blocks whose bound lies e^−40 (4e-18) below the sum are left out; 10⁴ of them still cost < 1e-13. */
-const CUTOFF = 40;
+const BLOCK = BLOCK_SIZE;
 
 /**
  * Σ_k c_k · exp(−½((x − μ_k)/σ_k)²) over components sorted by μ, prepared so that an evaluation only
@@ -42,17 +41,9 @@ export const prepareGaussianSum = (
 ): GaussianSum => {
   const size = mus.length;
   const blocks = Math.ceil(size / BLOCK);
-  const invSigmas = new Float64Array(size);
-  const blockMaxSigma = new Float64Array(blocks);
-  const blockMaxCoef = new Float64Array(blocks);
-  for (let k = 0; k < size; k++) {
-    const sigma = sigmas[k] as number;
-    invSigmas[k] = 1 / sigma;
-    const b = (k / BLOCK) | 0;
-    if (sigma > (blockMaxSigma[b] as number)) blockMaxSigma[b] = sigma;
-    if ((upperCoefs[k] as number) > (blockMaxCoef[b] as number)) blockMaxCoef[b] = upperCoefs[k] as number;
-  }
-  const blockLogMaxCoef = blockMaxCoef.map((c) => Math.log(c) + coefSlack);
+  const invSigmas = sigmas.map((sigma) => 1 / sigma);
+  const blockMaxSigma = blockMaxima(sigmas);
+  const blockLogMaxCoef = blockMaxima(upperCoefs).map((c) => Math.log(c) + coefSlack);
   const blockInvMaxCoef = blockLogMaxCoef.map((c) => Math.exp(-c));
   const coefs = fillBlock === undefined ? upperCoefs : upperCoefs.slice();
   const filled = new Uint8Array(fillBlock === undefined ? 0 : blocks);
@@ -102,45 +93,28 @@ const smallLogSum = (sum: GaussianSum, x: number): number => {
   return total > 1e-280 ? Math.log(total) : exactLogSum(sum, x);
 };
 
-/** Fills `sum.bounds` with each block's log bound at x and returns the largest. */
-const blockBounds = (sum: GaussianSum, x: number): number => {
-  const { bounds, mus, blockMaxSigma, blockLogMaxCoef, size } = sum;
-  let reference = Number.NEGATIVE_INFINITY;
-  for (let b = 0; b < bounds.length; b++) {
-    const low = mus[b * BLOCK] as number;
-    const high = mus[Math.min(size, (b + 1) * BLOCK) - 1] as number;
-    const distance = x < low ? low - x : x > high ? x - high : 0;
-    const z = distance / (blockMaxSigma[b] as number);
-    const bound = (blockLogMaxCoef[b] as number) - 0.5 * z * z;
-    bounds[b] = bound;
-    if (bound > reference) reference = bound;
-  }
-  return reference;
-};
-
 /**
- * log Σ_k c_k · exp(−½((x − μ_k)/σ_k)²). Blocks whose bound lies e^−40 below the largest bound are
- * skipped, then revisited if the sum turns out smaller than that bound suggested; a full log-space sum
- * is the fallback when the bounds are too loose to keep the terms representable.
+ * log Σ_k c_k · exp(−½((x − μ_k)/σ_k)²), visiting only the blocks of 32 that can matter; a full
+ * log-space sum is the fallback when the bounds are too loose to keep the terms representable.
  */
 export const logGaussianSum = (sum: GaussianSum, x: number): number => {
   if (sum.size === 0) return Number.NEGATIVE_INFINITY;
   // A couple of blocks (the below set, small studies) are cheaper to sum directly.
   if (sum.size <= 2 * BLOCK) return smallLogSum(sum, x);
-  const reference = blockBounds(sum, x);
-  if (!Number.isFinite(reference)) return exactLogSum(sum, x);
   const { bounds, blockLogMaxCoef, blockInvMaxCoef } = sum;
+  const reference = blockBounds(sum.mus, sum.blockMaxSigma, blockLogMaxCoef, bounds, x, x, 0);
+  if (!Number.isFinite(reference)) return exactLogSum(sum, x);
   let total = 0;
   for (let b = 0; b < bounds.length; b++) {
-    if ((bounds[b] as number) < reference - CUTOFF) continue;
+    if (!firstVisit(bounds[b] as number, reference)) continue;
     ensureFilled(sum, b);
     total += blockTerms(sum, b, x, reference - (blockLogMaxCoef[b] as number)) * (blockInvMaxCoef[b] as number);
   }
+  // Terms that underflow even after the shift: the bounds are too loose, and the full sum follows.
   if (!(total > 1e-250)) return exactLogSum(sum, x);
-  const threshold = Math.log(total) + reference - CUTOFF;
+  const found = Math.log(total) + reference;
   for (let b = 0; b < bounds.length; b++) {
-    const bound = bounds[b] as number;
-    if (bound >= reference - CUTOFF || bound < threshold) continue;
+    if (!secondVisit(bounds[b] as number, reference, found)) continue;
     ensureFilled(sum, b);
     total += blockTerms(sum, b, x, reference - (blockLogMaxCoef[b] as number)) * (blockInvMaxCoef[b] as number);
   }

@@ -1,11 +1,10 @@
 import { logGaussMass } from '@parzen/engine/plugin';
+import { BLOCK_SIZE, blockBounds, blockMaxima, firstVisit, secondVisit } from '../../math/block-bounds.js';
 import { logSumExp } from '../../math/log-sum-exp.js';
 import { type DimensionPoints, logKernelMass, logMixtureMass, type ParzenEstimator } from '../parzen-estimator.js';
 import { ascending } from './sorted-sum.js';
 
-const BLOCK = 32;
-/** Blocks whose bound lies e^−40 (4e-18) below the sum are left out; 10⁴ of them still cost < 1e-13. */
-const CUTOFF = 40;
+const BLOCK = BLOCK_SIZE;
 
 /** Whether the binned-sum backend applies: one numeric dimension evaluated on bins, components sorted by μ. */
 export const binnedSumApplies = (estimator: ParzenEstimator, points: readonly DimensionPoints[]): boolean => {
@@ -29,20 +28,14 @@ export const binnedSumBackend = (estimator: ParzenEstimator) => {
   if (dimension?.kind !== 'numeric') throw new Error('binnedSumBackend needs one numeric dimension');
   const { mus, sigmas, low, high } = dimension;
   const size = mus.length;
-  const blocks = Math.ceil(size / BLOCK);
   // log w_k, less log Z_k (each kernel's truncated mass) under Optuna's per-kernel truncation.
   const logCoefs = Float64Array.from(estimator.weights, Math.log);
   if (estimator.truncation === 'kernel')
     for (let k = 0; k < size; k++)
       logCoefs[k] = (logCoefs[k] as number) - logKernelMass(mus[k] as number, sigmas[k] as number, low, high);
-  const blockMaxLogCoef = new Float64Array(blocks).fill(Number.NEGATIVE_INFINITY);
-  const blockMaxSigma = new Float64Array(blocks);
-  for (let k = 0; k < size; k++) {
-    const b = (k / BLOCK) | 0;
-    blockMaxLogCoef[b] = Math.max(blockMaxLogCoef[b] as number, logCoefs[k] as number);
-    blockMaxSigma[b] = Math.max(blockMaxSigma[b] as number, sigmas[k] as number);
-  }
-  const bounds = new Float64Array(blocks);
+  const blockMaxLogCoef = blockMaxima(logCoefs);
+  const blockMaxSigma = blockMaxima(sigmas);
+  const bounds = new Float64Array(blockMaxSigma.length);
   const terms = new Float64Array(size);
   let normaliser: number | undefined;
 
@@ -60,27 +53,14 @@ export const binnedSumBackend = (estimator: ParzenEstimator) => {
 
   const logMass = (at: number, upper: number): number => {
     if (size === 0 || !(upper > at)) return Number.NEGATIVE_INFINITY;
-    let reference = Number.NEGATIVE_INFINITY;
-    for (let b = 0; b < blocks; b++) {
-      const first = mus[b * BLOCK] as number;
-      const last = mus[Math.min(size, (b + 1) * BLOCK) - 1] as number;
-      const distance = last < at ? at - last : first > upper ? first - upper : 0;
-      const z = distance / (blockMaxSigma[b] as number);
-      const bound = (blockMaxLogCoef[b] as number) + (distance > 0 ? -0.5 * z * z - Math.LN2 : 0);
-      bounds[b] = bound;
-      if (bound > reference) reference = bound;
-    }
+    const reference = blockBounds(mus, blockMaxSigma, blockMaxLogCoef, bounds, at, upper, -Math.LN2);
     if (!(reference > Number.NEGATIVE_INFINITY)) return Number.NEGATIVE_INFINITY;
     let count = 0;
-    for (let b = 0; b < blocks; b++)
-      if ((bounds[b] as number) >= reference - CUTOFF) count = visit(b, at, upper, count);
-    const first = logSumExp(terms, count);
-    // The bound of the block that set the reference may be loose: visit what the sum found still matters.
-    const threshold = first - CUTOFF;
-    for (let b = 0; b < blocks; b++) {
-      const bound = bounds[b] as number;
-      if (bound < reference - CUTOFF && bound >= threshold) count = visit(b, at, upper, count);
-    }
+    for (let b = 0; b < bounds.length; b++)
+      if (firstVisit(bounds[b] as number, reference)) count = visit(b, at, upper, count);
+    const found = logSumExp(terms, count);
+    for (let b = 0; b < bounds.length; b++)
+      if (secondVisit(bounds[b] as number, reference, found)) count = visit(b, at, upper, count);
     return logSumExp(terms, count);
   };
 

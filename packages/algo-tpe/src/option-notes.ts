@@ -2,11 +2,11 @@ import type { ConfigNote } from '@parzen/engine/plugin';
 import { resolveTpeSettings, type TpeOptions } from './options.js';
 
 /**
- * The options a config wrote that do nothing in the setting the others make (trial 51: `bandwidthFloor`
- * with the hyperopt kernel, `frame` with `grouping: "independent"`, `explore.trials` within the start-up
- * trials were accepted without a word). `options`: with the profile's defaults filled in; `written`: as
- * the config wrote them (a default cannot be told from a value written equal to it, so only written
- * options are noted). Pointers are below the options (`/bandwidthFloor`).
+ * The options a config wrote that do nothing in the setting the others make (`bandwidthFloor` with the hyperopt kernel,
+ * `frame` with `grouping: "independent"`, `explore.trials` within the start-up trials), which would otherwise be
+ * accepted without a word. `options`: with the profile's defaults filled in; `written`: as the config wrote them (a
+ * default cannot be told from a value written equal to it, so only written options are noted). Pointers are below the
+ * options (`/bandwidthFloor`).
  */
 export const tpeOptionNotes = (options: TpeOptions, written: Readonly<Record<string, unknown>>): ConfigNote[] => {
   const settings = resolveTpeSettings(options);

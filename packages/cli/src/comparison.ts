@@ -14,8 +14,8 @@ export interface BatchOutcome {
 }
 
 /**
- * The note under a comparison made while other processes still run trials of its studies (trial 47: two
- * workers of one matrix printed different tables, and nothing said why), or undefined when none do.
+ * The note under a comparison made while other processes still run trials of its studies (two
+ * workers of one matrix can print different tables, and this says why), or undefined when none do.
  */
 export const snapshotNote = (outcomes: readonly BatchOutcome[]): string | undefined => {
   const running = outcomes.reduce((sum, outcome) => sum + (outcome.result?.summary.running ?? 0), 0);

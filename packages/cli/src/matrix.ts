@@ -16,7 +16,7 @@ export interface Variant {
   readonly indices: Readonly<Record<string, number>>;
   /**
    * By key, where the key made a place the base config does not have, above its own (`space/z/high` with no
-   * parameter `z`: `/space/z`): a mistake found there is the key's (trial 72: said at `/space/z/type`).
+   * parameter `z`: `/space/z`): a mistake found there is the key's (not said at `/space/z/type`).
    */
   readonly created?: Readonly<Record<string, Made>>;
   /** The label of each value set in the study name (`tpe2`), by key. */

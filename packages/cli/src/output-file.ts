@@ -228,10 +228,10 @@ const FOLDER_REFUSED = new Set(['EACCES', 'EPERM']);
 
 /**
  * Writes `content` to `-o`'s file, creating its parent folders. Lines are written in pieces of about a
- * mebibyte, each line with its newline: joined, a large study's export passed V8's 512 MiB string limit
- * (review 44). The content goes to a temporary file beside the target, synced and renamed over it once
- * complete (trial 53: on a full disk, `export -o backup.jsonl` had truncated the previous backup and left
- * a partial file under its name): a write that fails leaves the file that was there as it was, and no
+ * mebibyte, each line with its newline: joined, a large study's export passed V8's 512 MiB string limit.
+ * The content goes to a temporary file beside the target, synced and renamed over it once
+ * complete (written in place, an `export -o backup.jsonl` on a full disk truncated the previous backup and
+ * left a partial file under its name): a write that fails leaves the file that was there as it was, and no
  * partial one. A file reached through a link is replaced where it is, keeping its permissions. A path that
  * is not a regular file (`/dev/stdout`, a FIFO), or a file in a folder that refuses a new file, is written
  * in place, as before.

@@ -14,7 +14,7 @@ export interface Output {
 
 /**
  * The study's logger (the `logger` service plugins warn through) writing to `output`'s notes, as the run's
- * own warnings do (trial 40: a plugin's warning went to stderr past an in-process caller's output); `before`
+ * own warnings do (not to stderr, past an in-process caller's output); `before`
  * runs first (the run clears its progress bars).
  */
 export const notesLogger = (output: Output, before?: () => void): Logger => ({

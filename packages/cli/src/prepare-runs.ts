@@ -60,7 +60,7 @@ export interface PrepareOptions {
   /**
    * Refuse two runs of one study in one store (a config given twice, or two configs with the same `name`
    * and store): in a batch the second would continue the first's study instead of running its own.
-   * `compare`: the same for a comparison page, where the study would count twice (trial 88).
+   * `compare`: the same for a comparison page, where the study would count twice.
    */
   readonly oneRunPerStudy?: boolean | 'compare';
   /** Where the studies' plugins' notes go (default: stderr). */
@@ -138,11 +138,11 @@ const canonicalFile = (path: string): string => {
 
 /**
  * Closes the objectives the preflight started and no run took (validate, or a run that stopped early), then
- * their scopes: the services they had made are released (review 76: `validate` never closed them).
+ * their scopes: the services they had made are released (by `validate` too).
  */
 export const closeStarted = async (
   runs: readonly PreparedRun[],
-  /** Told of a close that failed: every run is still closed, and the command's own result stands (review 77). */
+  /** Told of a close that failed: every run is still closed, and the command's own result stands. */
   warn: (message: string) => void = (message) => process.stderr.write(`parzen: warning: ${message}\n`),
 ): Promise<void> => {
   for (const run of runs) {
@@ -482,8 +482,8 @@ class InvalidVariants {
 /**
  * The file name a bare `jsonl` or `sqlite` store gives each study beside the config; undefined for other
  * stores. The SQLite rule comes from its package's dependency-free `default-path` entry, so the read commands
- * of other stores do not load the SQLite package (review 70: loaded on first use, it was not there yet for the
- * check of an events file against the first config's database, which then passed).
+ * of other stores do not load the SQLite package (loaded on first use, it would not be there yet
+ * for the check of an events file against the first config's database, which would then pass).
  */
 export const perStudyFileName = (use: string): ((study: string) => string) | undefined =>
   use === 'jsonl' ? defaultJournalName : use === 'sqlite' ? defaultDatabaseName : undefined;
@@ -500,8 +500,8 @@ const storeFile = ({ config, baseDir }: LoadedExperiment): string | undefined =>
 /**
  * Refuses a run whose store file is not there when the file its path names from the folder the config was
  * reached through (a linked file or folder) is: where Parzen before 2026-12-03 kept it, since paths are now
- * resolved from the config's real folder (trial 63: an upgraded run started the study over, unsaid, and the
- * read-only commands asked whether it had run).
+ * resolved from the config's real folder (otherwise an upgraded run would start the study over, unsaid, and the
+ * read-only commands would ask whether it had run).
  */
 export const refuseStoreLeftBesideLink = (path: string, experiment: LoadedExperiment, matrix = false): void => {
   const store = storeFile(experiment);

@@ -139,7 +139,7 @@ const drawing = new Set<{ pause(): void }>();
  * Pauses every progress bar being drawn, leaving its last state on its line, so that the note written next
  * (Ctrl-C's, a warning) starts below it; a paused bar is drawn again, below the note, when its next trial
  * finishes. A bar puts the cursor back where it began when it stops, so a note written while it was drawn
- * was overwritten by what came after (trial 35: the summary over the Ctrl-C notice, the bar redrawn after
+ * was overwritten by what came after (the summary over the Ctrl-C notice, the bar redrawn after
  * the summary).
  */
 export const pauseProgressBars = (): void => {
@@ -159,7 +159,7 @@ const BAR_TEXT = '{value}/{total} {trials} | {failed} failed | best {best} | ETA
 
 /**
  * The bar's blocks for a terminal `columns` wide: 40, fewer so the counts, best loss and ETA fit beside them, none
- * below 70 columns (trial 88: on 40 columns 97 cells were written with wrapping off, and only the blocks showed).
+ * below 70 columns (on 40 columns, 97 cells written with wrapping off show only the blocks).
  */
 export const barBlocks = (columns: number | undefined): number =>
   columns === undefined || !(columns > 0) ? 40 : columns < 70 ? 0 : Math.min(40, columns - 60);
@@ -244,8 +244,8 @@ const barReporter = (stream: NodeJS.WriteStream): Reporter => {
 
 /**
  * Whether `auto` draws a bar on `stream`: a terminal, but not a CI job's (`CI` set, as every CI service sets
- * it: some give jobs a pseudo-terminal) nor one that cannot move the cursor (`TERM=dumb`): their logs got
- * escape codes and no line per trial (trial 69).
+ * it: some give jobs a pseudo-terminal) nor one that cannot move the cursor (`TERM=dumb`): their logs would get
+ * escape codes and no line per trial.
  */
 export const drawsBar = (stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): boolean => {
   const inCi = !['', '0', 'false'].includes((env.CI ?? '').toLowerCase());

@@ -271,9 +271,9 @@ const readConfigText = (path: string): unknown => {
 };
 
 /**
- * The folder a config's relative paths (store, objective module, plugins) resolve against: the folder of
- * the file itself, with symbolic links resolved (the file's and its folders'), so one config reached through a linked folder keeps one store
- * (trial 52: `../stores/s.db` from a linked folder was a second, empty study beside the link).
+ * The folder a config's relative paths (store, objective module, plugins) resolve against: the folder of the file
+ * itself, with symbolic links resolved (the file's and its folders'), so one config reached through a linked folder
+ * keeps one store (otherwise `../stores/s.db` from a linked folder would be a second, empty study beside the link).
  */
 export const configFolder = (path: string): string => {
   // A config read from a pipe or a device (`/dev/stdin`, `<(envsubst < t.json)`) has no folder of its own:

@@ -47,14 +47,14 @@ export const openedStores = () => {
 
 /**
  * A `STUDY_NOT_FOUND` that names the studies the store holds (the first 20), when it can list them: a
- * renamed or mistyped study name (trial 50) then shows the one meant. With `runIt` the message ends "Run it
+ * renamed or mistyped study name then shows the one meant. With `runIt` the message ends "Run it
  * first." (the config's own study, which a run would create), else without it (a `--study` of another name).
  */
 export const withHeldStudies = async (
   error: unknown,
   store: TrialStore,
   runIt: boolean,
-  /** The name asked for: a near one the store holds is offered (trial 62: `--study quadd` for `quad`). */
+  /** The name asked for: a near one the store holds is offered (`--study quadd` for `quad`). */
   asked?: string,
 ): Promise<unknown> => {
   if (!(error instanceof ParzenError) || error.code !== 'STUDY_NOT_FOUND') return error;
@@ -72,8 +72,8 @@ export const withHeldStudies = async (
 };
 
 /**
- * The warning that a config now says another direction than its study was created with (trial 50, review
- * 53): `consequence` says what the command does about it.
+ * The warning that a config now says another direction than its study was created with:
+ * `consequence` says what the command does about it.
  */
 export const directionChangedNote = (
   study: string,
@@ -214,7 +214,7 @@ export const memoryHint = (error: unknown, store: string): unknown =>
 /**
  * For a `.catch` of a read by `--study`: undefined when the store does not hold the study, so the caller says
  * what the config names; a store's own failure (locked, damaged, unreachable) is thrown, said as it is
- * (review 69: swallowed into "the config names ...").
+ * (not swallowed into "the config names ...").
  */
 export const studyNotHeld = (error: unknown): undefined => {
   if (error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND') return undefined;
@@ -222,8 +222,8 @@ export const studyNotHeld = (error: unknown): undefined => {
 };
 
 /**
- * Warns that the study holds trials no run stores, shown as they are by a read-only command (trial 93: a forged
- * journal line showed a best of -Infinity without a word); `run` and `resume` refuse such a study.
+ * Warns that the study holds trials no run stores, shown as they are by a read-only command (a forged
+ * journal line would otherwise show a best of -Infinity without a word); `run` and `resume` refuse such a study.
  */
 export const noteStoredTrials = (
   output: Output,

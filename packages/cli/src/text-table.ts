@@ -22,8 +22,8 @@ const WIDE: readonly (readonly [number, number])[] = [
 const ZERO_WIDTH = /^(?:\p{Mn}|\p{Me}|[\u200b-\u200f\u2060]|[\ufe00-\ufe0f])$/u;
 
 /**
- * How many terminal cells `text` takes: two for a wide character, none for a combining mark (trial 88: padding
- * counted code units, and a column with 日本 stood two cells out of line).
+ * How many terminal cells `text` takes: two for a wide character, none for a combining mark (padding
+ * by code units puts a column with 日本 two cells out of line).
  */
 export const displayWidth = (text: string): number => {
   let width = 0;

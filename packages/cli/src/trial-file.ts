@@ -14,11 +14,11 @@ export interface ExportHeader {
   readonly study: Pick<StudySpec, 'name' | 'direction' | 'seed' | 'space' | 'suggester'>;
   /**
    * The keys of the config entries that were still waiting in the study (no trial had run them): an import
-   * never takes an imported trial that happens to have their values for their run (trial 74: a sampled trial
-   * matched a waiting `{"k": "q"}`, and the moved study never ran it). Absent in older exports.
+   * never takes an imported trial that happens to have their values for their run (otherwise a sampled
+   * trial could match a waiting `{"k": "q"}`, and the moved study would never run it). Absent in older exports.
    */
   readonly enqueued?: { readonly waiting: readonly string[] };
-  /** How many trial lines follow: a file cut at a line's end is known (trial 74). Absent in older exports. */
+  /** How many trial lines follow: a file cut at a line's end is known. Absent in older exports. */
   readonly trials?: number;
 }
 
@@ -401,7 +401,7 @@ const readFrom = (fd: number, chunk: Buffer, offset: number): number => {
 
 /**
  * The lines of a file (split at `\n`), read `chunkBytes` at a time in whole lines, so a file past V8's
- * 512 MiB string limit is read too (review 45: an `export -o` of a large study could not be imported).
+ * 512 MiB string limit is read too (so an `export -o` of a large study can be imported).
  * A byte order mark before the first line is dropped.
  */
 export function* fileLines(path: string | 0, chunkBytes = TRIAL_FILE_CHUNK_BYTES): Generator<string> {

@@ -111,7 +111,7 @@ export class ParzenError extends Error {
   /**
    * `error instanceof ParzenError` holds for a ParzenError of any copy of this package (by a brand in the
    * global symbol registry, not the class): a plugin that installed its own `@parzen/engine` throws errors the
-   * host's engine still tells apart (trial 60: they printed raw stacks, and tolerated codes became fatal).
+   * host's engine still tells apart (otherwise they print raw stacks, and tolerated codes become fatal).
    * Subclasses test as classes do.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
@@ -252,7 +252,7 @@ export const isThenable = (value: unknown): value is PromiseLike<unknown> =>
  * Whether a synchronous hook (a stopper's rule, a pruner's `shouldPrune`, a plugin's `check`) answered a
  * Promise or another thenable, which Parzen refuses. Its outcome is then handled (dropped): the refusal is
  * the error, and a rejection of the promise must not also end the process as an unhandled rejection after
- * the caller has handled that error (trial 73: an `async stopWhen` that threw crashed a service).
+ * the caller has handled that error (an `async stopWhen` that throws must not crash a service).
  */
 export const refusedPromise = (value: unknown): boolean => {
   try {
@@ -413,8 +413,8 @@ const FIELD_NOTES: Readonly<Record<string, string>> = {
 };
 
 /**
- * {@link didYouMean} for an unknown field among `known` ones, knowing other tools' names for them (trial 47:
- * `"store": {"options": {"file": ...}}` for `path`; Optuna's `n_trials`, which is `budget.moreTrials` here).
+ * {@link didYouMean} for an unknown field among `known` ones, knowing other tools' names for them
+ * (`"store": {"options": {"file": ...}}` for `path`; Optuna's `n_trials`, which is `budget.moreTrials` here).
  */
 export const didYouMeanField = (name: string, known: readonly string[]): string => {
   const note = ownEntry(FIELD_NOTES, name.toLowerCase());
@@ -452,8 +452,8 @@ const VALUE_SYNONYMS: Readonly<Record<string, string>> = {
 };
 
 /**
- * {@link didYouMean} for a value among `allowed` ones, knowing other tools' words for them (trial 40:
- * `"type": "categorical"` for `choice`).
+ * {@link didYouMean} for a value among `allowed` ones, knowing other tools' words for them
+ * (`"type": "categorical"` for `choice`).
  */
 export const didYouMeanValue = (value: string, allowed: readonly string[]): string => {
   // A class's dotted path as Hydra and YAML configs write it (`optuna.samplers.TPESampler`): its last name.
@@ -469,7 +469,7 @@ export const didYouMeanValue = (value: string, allowed: readonly string[]): stri
 /**
  * Where `error` was thrown, from its stack: the first frame in a file (an ES module's URL or a CommonJS
  * path; Node's own `node:` frames are not files), as path:line:column: a plugin or objective module itself,
- * or a module it imports (review 31: a package whose entry imports the module that throws). `caller`, the
+ * or a module it imports (a package whose entry imports the module that throws). `caller`, the
  * path of the file that imported the module, ends the search: no frame above it is the module's.
  */
 export const thrownAt = (error: Error, caller?: string): string | undefined => {

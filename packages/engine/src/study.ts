@@ -127,7 +127,7 @@ export interface StudyOptions<S extends SpaceDefinition = SpaceDefinition> {
   /**
    * Told what does not stop the study but may surprise: a resumed study's suggester changed, a listener
    * cut off, a step reported twice, a run's stale trials or stray errors (default: a line on stderr). A
-   * service routes them to its own log (trial 38: they could only go to stderr).
+   * service routes them to its own log (not only to stderr).
    */
   readonly onWarning?: ((message: string) => void) | undefined;
   readonly explain?: boolean | undefined;
@@ -251,7 +251,7 @@ const viewTrial = <S extends SpaceDefinition, T extends Trial>(
 /**
  * What a `stopWhen` rule is given: the study's trials as `study.trials()` lists them, each with its `params`
  * as the objective saw them (a choice by its option's value, not its index), besides the store's `internal`
- * values (trial 76: a rule reading `best.params.model` ended the run with STOPPER_FAILED).
+ * values (so a rule can read `best.params.model`).
  */
 export interface StopWhenContext<S extends SpaceDefinition = SpaceDefinition> {
   readonly study: string;

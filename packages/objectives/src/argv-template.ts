@@ -123,10 +123,10 @@ const braceExcess = (text: string): number => {
 /**
  * The elements (argv, `env` values) whose braces are balanced as written and not once the template has made
  * each `}}` one brace (and each `{{` one): code or JSON written as it is (`python3 -c "print({'a': {'b':
- * 1}})"`), where `}}` is almost never meant as the escape (trial 59: the program got unbalanced braces, and
- * validate said nothing). Placeholders count as nothing. An element whose braces are unbalanced as written
- * (`{x}}}`: a value and a literal `}`) uses the escapes on purpose (review 62: it was noted, and an element
- * holding `{{` too was not). Notes with pointers under the objective's options.
+ * 1}})"`), where `}}` is almost never meant as the escape (the program would get unbalanced braces, and
+ * validate would say nothing). Placeholders count as nothing. An element whose braces are unbalanced as written
+ * (`{x}}}`: a value and a literal `}`) uses the escapes on purpose (it is not
+ * noted, as an element holding `{{` too is not). Notes with pointers under the objective's options.
  */
 export const loneClosingEscapes = (
   template: readonly string[],
@@ -238,8 +238,8 @@ export const unpairedFlags = (template: readonly string[]): (readonly [string, s
 
 /**
  * Expands a command template into the argv of one trial. A conditional element on its own after its bare
- * flag (`"--momentum", "{momentum?}"`, the argparse form) takes the flag with it when it is left out (trial
- * 40: the flag stayed, without its value, and every trial of the other branch failed).
+ * flag (`"--momentum", "{momentum?}"`, the argparse form) takes the flag with it when it is left out (left
+ * alone, the flag would stay without its value, and every trial of the other branch fail).
  */
 export const expandArgv = (template: readonly string[], context: TemplateContext): string[] => {
   const argv: string[] = [];

@@ -20,8 +20,8 @@ const ascii = (name: string): boolean => /^[\x20-\x7e]*$/u.test(name);
 
 /**
  * The collisions of names written in ASCII alone (`a-b` and `a_b`, `lr` and `LR`): refused before the first
- * trial, as a program may well read such a variable (review 40: left out, a program reading
- * `PARZEN_PARAM_LR` ran every trial at its default). One issue (at `/space`) per variable. Those of names
+ * trial, as a program may well read such a variable (left out, a program reading
+ * `PARZEN_PARAM_LR` runs every trial at its default). One issue (at `/space`) per variable. Those of names
  * with other letters (`α` and `λ`, which can never have variables of their own) are left out instead.
  */
 export const asciiCollisionIssues = (collisions: ReadonlyMap<string, readonly string[]>): ConfigIssue[] =>

@@ -91,7 +91,7 @@ const LINE_BREAK = /\r?\n|\r/;
  * Follows a program's stdout line by line for its result: `found` is the last line that is a JSON object
  * with a `loss` field or a bare number (`nan` and `inf` as Python prints them count, so they fail the
  * trial as NaN or infinite instead of as missing). `numberAfterLoss` is set when a bare number came after
- * a `{"loss": x}` line and became the result: an epoch count printed last, say (trial 34), which the
+ * a `{"loss": x}` line and became the result: an epoch count printed last, say, which the
  * caller warns of; the rule itself stays (a program that logs JSON lines with `loss` as it trains and
  * prints its final loss as a number last means that number).
  */

@@ -27,7 +27,7 @@ export const onDrained = (to: NodeJS.WritableStream, done: () => void): void => 
  * (`to`), as Node's own relay does, with its pace (a slow reader slows the thread's writes), except that
  * once `to` is gone (destroyed, ended: `parzen run | head -1`) the thread's output flows into nothing
  * instead of stopping: the module worker waits for its writes to be taken before it sends a trial's
- * result (trial 53: its last lines were lost), so output nobody takes would hold every trial.
+ * result (else its last lines could be lost), so output nobody takes would hold every trial.
  */
 export const relayStdio = (from: Readable, to: Writable): void => {
   from.on('data', (chunk: Buffer) => {

@@ -75,15 +75,16 @@ export interface ReportReader {
   readonly prunedLate: () => Report | undefined;
   /**
    * When each report line was read from the program (`Date.now()`), in order: not when it was handled, so
-   * reports that came together stay together however long storing the earlier ones took (trial 43). Those
+   * reports that came together stay together however long storing the earlier ones took. Those
    * read after a prune are counted too, though not passed on (they tell a burst of buffered output).
    */
   readonly readAt: readonly number[];
 }
 
 /**
- * How long a prune decision waits for the program to end when it has already printed a loss: buffered output read all at once as the program ended (trial 40's Python print) brings the
- * loss line before the stream's end, and an instant decision stopped a finished program, its loss lost.
+ * How long a prune decision waits for the program to end when it has already printed a loss: buffered output read all
+ * at once as the program ended (Python's `print`, say) brings the loss line before the stream's end, and an instant
+ * decision stopped a finished program, its loss lost.
  */
 export const LATE_PRUNE_WINDOW_MS = 250;
 

@@ -23,8 +23,8 @@ export interface StdioChunk {
 
 /**
  * The characters (or bytes) in flight past which a thread's writes wait: large,
- * so a reader that pauses for a while (`| less`) does not hold a chatty trial into its timeout (review 58:
- * at a million, two trials of 3 MB each failed with TIMEOUT where they had completed); a trial's timeout
+ * so a reader that pauses for a while (`| less`) does not hold a chatty trial into its timeout (at a
+ * million, two trials of 3 MB each fail with TIMEOUT where they would complete); a trial's timeout
  * keeps running while a thread waits past it.
  */
 export const IN_FLIGHT_LIMIT = 64 * (1 << 20);
@@ -37,8 +37,8 @@ const sizeOf = (chunk: string | Uint8Array): number => chunk.length + MESSAGE_CO
 
 /**
  * A chunk as posted: a byte view into a larger buffer (Node's pool of small Buffers, a `subarray`) is copied
- * to its own bytes first, since posting a view copies its whole backing buffer (review 58: each 3-byte
- * Buffer write posted 8 KiB, and 320,000 of them took 4.3 GB).
+ * to its own bytes first, since posting a view copies its whole backing buffer (uncopied, each 3-byte
+ * Buffer write posts 8 KiB, and 320,000 of them take 4.3 GB).
  */
 export const ownChunk = (chunk: string | Uint8Array): string | Uint8Array =>
   typeof chunk === 'string' || (chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength)
@@ -91,7 +91,7 @@ let stdoutTarget: 'stdout' | 'stderr' = 'stdout';
 /**
  * Sends what module objectives print on stdout (in their worker threads) to this process's stderr instead
  * of its stdout, for threads started after the call: `parzen run --json` keeps its stdout for its result
- * (trial 58: an objective's console.log lines broke `parzen run --json | jq`).
+ * (so an objective's console.log lines do not break `parzen run --json | jq`).
  */
 export const routeObjectiveStdout = (to: 'stdout' | 'stderr'): void => {
   stdoutTarget = to;

@@ -99,8 +99,8 @@ export const plugins: readonly PluginPackage[] = [algoRandom, algoTpe, pruners, 
 
 /**
  * `runExperiment` with this package's {@link plugins} offered when neither the call nor the config names any
- * (trial 80: `parzen` offered no plugin, and a config naming `tpe` was refused as "none loaded"; a config
- * that lists its plugin modules gets those alone, as the CLI gives them: review 84).
+ * (without them, a config naming `tpe` is refused as "none loaded"; a config that lists its plugin modules
+ * gets those alone, as the CLI gives them).
  */
 export const runExperiment: typeof runExperimentWith = (raw, options) =>
   runExperimentWith(

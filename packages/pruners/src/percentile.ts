@@ -69,7 +69,7 @@ const insertSorted = (sorted: number[], value: number): void => {
  * What a pruner keeps of the complete trials it was shown: their numbers and, by step, their values there
  * in ascending order (made on first ask, then kept up to date). Complete trials never change, so a listing
  * that has them all adds only its new ones: a report costs a lookup, not a pass and a sort over the study
- * (trial 71: 75 ms per report at 50,000 trials). A listing without one of them (another study) starts over.
+ * (those cost 75 ms per report at 50,000 trials). A listing without one of them (another study) starts over.
  */
 export class CompleteTrials {
   private shown: readonly Trial[] | undefined;

@@ -57,7 +57,7 @@ const promotable = (value: number, competing: number[], eta: number, maximize: b
  * @remarks Optuna records each trial's value at a rung (a system attribute) when the trial passes it; here
  * it is read from the trial's curve: the value at its first reported step at or past the rung. The two
  * agree when trials report each step in order and `minResource` is known before trials report (always
- * with an integer `minResource`); see the README for where they part (review 46).
+ * with an integer `minResource`); see the README for where they part.
  */
 export const successiveHalvingShouldPrune = (
   settings: SuccessiveHalvingSettings,

@@ -12,7 +12,7 @@ export interface ComparisonRun {
   /**
    * Which problem the run optimized (runs of one problem share a regret reference; default: all one). A
    * batch of configs over different objectives or spaces compares each run with the best of its own problem
-   * (trial 36: with one reference, a problem whose minimum is 0 drew every variant flat at the other's).
+   * (with one reference, a problem whose minimum is 0 draws every variant flat at the other's).
    */
   readonly problem?: string;
   /** Trials of the run still running when it was read (a study other processes are still writing). */

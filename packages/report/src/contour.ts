@@ -78,11 +78,10 @@ export const evaluateGrid = async (
 };
 
 /**
- * `count` contour levels at quantiles of the finite grid values (so a few huge values do not squeeze every
- * line into one corner), without repeats, closer together toward the best values: quantile ((k + ½) / count)²
- * from the lowest in a minimize study, from the highest in a maximize one. Evenly spaced quantiles left the
- * small basin where a good study's trials gather without a line (trial 57: the heart's lowest level was
- * −124, its basin −124 … −375).
+ * `count` contour levels at quantiles of the finite grid values (so a few huge values do not squeeze every line into
+ * one corner), without repeats, closer together toward the best values: quantile ((k + ½) / count)² from the lowest in
+ * a minimize study, from the highest in a maximize one. Evenly spaced quantiles left the small basin where a good
+ * study's trials gather without a line (the heart's lowest level was −124, its basin −124 … −375).
  */
 export const contourLevels = (
   grid: ContourGrid,

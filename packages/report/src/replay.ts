@@ -55,7 +55,7 @@ export interface ReplayOptions {
  * The trials as the suggester saw them when trial `target` was suggested: the ones with lower numbers,
  * those that finished only after `target` started shown as still running (so a parallel study replays
  * with about the view each worker had: the stored times cannot place a trial that started or finished
- * within moments of the suggestion, trial 41).
+ * within moments of the suggestion).
  */
 export const trialsBefore = (trials: readonly Trial[], target: Trial): Trial[] =>
   trials

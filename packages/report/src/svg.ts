@@ -18,7 +18,7 @@ export const specToSvg = async (spec: VlSpec): Promise<string> => {
 
 /**
  * The SVG with its chart's title and caption as its first children (`<title>`, `<desc>`): the name and
- * description an SVG opened or embedded alone has (trial 92, review 96: it had none).
+ * description an SVG opened or embedded alone has.
  */
 export const titled = (svg: string, chart: Pick<Chart, 'title' | 'description'>): string => {
   const end = svg.indexOf('>');
@@ -113,13 +113,13 @@ const removeEarlierCharts = (dir: string, keep: ReadonlySet<string>): void => {
 
 /**
  * Writes each chart of the page as `<dir>/<chart id>.svg` with its Vega-Lite spec beside it
- * (`<chart id>.vl.json`: trial 57, the specs were only inside the HTML page), and `<dir>/README.md` with the
+ * (`<chart id>.vl.json`, so the specs are not only inside the HTML page), and `<dir>/README.md` with the
  * page's notes and each chart's caption; returns the SVG paths written.
  */
 export const writeSvgs = async (
   page: ReportPage,
   dir: string,
-  /** Told of a chart Vega could not draw; the others are written (trial 95: one chart stopped them all). */
+  /** Told of a chart Vega could not draw; the others are written. */
   onFailure?: (chart: Chart, error: unknown) => void,
 ): Promise<string[]> => {
   makeFolder(dir);

@@ -90,8 +90,8 @@ const DRAFT_NUMBERS = 36 ** 3;
 /**
  * The name of a draft beside `path`: at most 94 bytes more than a journal's name (`.lock.break`, a host
  * name of 64 bytes, a 7-digit pid, 3 characters of number), so a study file name of
- * `STUDY_FILE_NAME_BYTES` (160) still leaves it within a file name's 255 (review 73: a decimal count passed
- * it after 10,000 locks taken).
+ * `STUDY_FILE_NAME_BYTES` (160) still leaves it within a file name's 255 (a decimal count would
+ * pass it after 10,000 locks taken).
  */
 export const draftName = (path: string, host: string, pid: number, count: number): string =>
   `${path}.${host}.${pid}.${(count % DRAFT_NUMBERS).toString(36)}.draft`;

@@ -13,8 +13,8 @@ export const showLine = (text: string): string => {
 };
 
 /**
- * What the first line of a file that is not a journal looks like, without quoting it (trial 93: a config's store
- * path pointed at a `.env` printed its secret into a CI log): its shape and length.
+ * What the first line of a file that is not a journal looks like, without quoting it (a config's store
+ * path pointed at a `.env` must not print its secret into a CI log): its shape and length.
  */
 export const describeForeignLine = (line: string): string => {
   // A byte order mark is invisible: said by name (review 72), and the rest described.

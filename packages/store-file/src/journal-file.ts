@@ -26,7 +26,7 @@ const journalIsFolder = (path: string) =>
 export class JournalFile {
   readonly fd: number;
 
-  /** The path resolved when the file was opened: a later `process.chdir` does not move it (review 57). */
+  /** The path resolved when the file was opened: a later `process.chdir` does not move it. */
   private readonly absolute: string;
 
   private constructor(
@@ -94,9 +94,9 @@ export class JournalFile {
   }
 
   /**
-   * Refuses to write once the path no longer names this open file (trial 53: the journal deleted, or moved,
-   * while a run went on: it appended to the removed file and ended "15 complete", exit 0, its trials lost;
-   * a worker started then made a new journal at the path and numbered from #0). A path that cannot be
+   * Refuses to write once the path no longer names this open file (the journal deleted, or moved,
+   * while a run goes on: it would append to the removed file and end "15 complete", exit 0, its trials lost;
+   * a worker started then would make a new journal at the path and number from #0). A path that cannot be
    * looked at says nothing: the write goes on.
    */
   checkStillAtPath(): void {

@@ -8,7 +8,7 @@ const NEWLINE = 0x0a;
 
 /**
  * How much of the journal one read takes (64 MiB). Reading a whole journal at once made one string of it,
- * and V8's strings end at 512 MiB: a journal a run had grown past that could not be opened again (review 44).
+ * and V8's strings end at 512 MiB: a journal a run had grown past that could not be opened again.
  */
 export const JOURNAL_CHUNK_BYTES = 64 * 1024 * 1024;
 
@@ -216,9 +216,9 @@ export class JournalReader {
   /**
    * For a reader that takes no lock (read-only): reports an unterminated last line that is torn, when
    * `mayBeWriting` says no process holds the lock (none can be in the middle of it) and the line is still as
-   * it was once that was asked (trial 62: `parzen trials` listed a torn finish's trial as running, unsaid).
+   * it was once that was asked (otherwise `parzen trials` lists a torn finish's trial as running, unsaid).
    * The tail is the one the last {@link catchUp} saw: lines a writer appended since are not read yet, not
-   * torn (trial 69: a reader of a running study said them "torn or corrupt", one read in three).
+   * torn (else a reader of a running study calls them "torn or corrupt", one read in three).
    */
   noteTornTail(fd: number, mayBeWriting: () => boolean): void {
     const fragment = this.unterminatedTail(fd, this.size);

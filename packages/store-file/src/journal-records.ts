@@ -73,8 +73,8 @@ export type JournalAddedTrial = Omit<NewFinishedTrial, 'internal'> & { readonly 
 
 /**
  * The format version a record needs: 2 for intermediate values, enqueued entries and added trials; 3 for
- * added trials that name the key of an enqueued entry they ran (review 35: version 2 readers ignored the
- * key, queued the entry again and wrote records this version reads as a contradiction).
+ * added trials that name the key of an enqueued entry they ran (version 2 readers ignore the
+ * key, queue the entry again and write records this version reads as a contradiction).
  */
 export const recordVersion = (record: JournalRecord): number =>
   record.op === 'add' && record.trials.some((trial) => trial.key !== undefined)

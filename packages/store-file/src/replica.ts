@@ -83,7 +83,7 @@ export class Replica {
     return hasStep(this.curves.get(study)?.get(number) ?? study.trials[number]?.intermediate, step);
   }
 
-  /** Forgets every study (the store closed: trial 73, a closed store still held every trial it had read). */
+  /** Forgets every study (the store closed: it no longer holds the trials it had read). */
   clear(): void {
     this.byName.clear();
     this.curves.clear();

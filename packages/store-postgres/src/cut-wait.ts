@@ -4,8 +4,8 @@ import type { PoolClient } from 'pg';
 /**
  * The signal that gives up the store operation going on (Ctrl-C: the first one, or the second for a write that
  * saves a result), set around the operation's retries and read where a statement is sent, so a statement the
- * server holds (another session's lock) is cut, not only the pause between retries (trial 56: a blocked
- * worker waited through two Ctrl-Cs).
+ * server holds (another session's lock) is cut, not only the pause between retries (a blocked
+ * worker does not wait through two Ctrl-Cs).
  */
 export const giveUpHere = new AsyncLocalStorage<AbortSignal>();
 
@@ -26,8 +26,8 @@ const QUERY_CANCELED = '57014';
 /**
  * One pooled connection's statements under a give-up signal. `send` runs a statement; when the signal aborts
  * while it is on the server, `cancel(pid)` asks the server to cancel it (from a connection of its own), and the
- * statement's own end decides (review 63: the answer came at once, and a statement that committed as the cancel
- * was sent, or whose cancel could not be sent, was said not to have happened): cancelled by the server, `send`
+ * statement's own end decides (an answer at once would say that a statement that committed as the
+ * cancel was sent, or whose cancel could not be sent, had not happened): cancelled by the server, `send`
  * rejects with {@link WaitGivenUp}; done first, its result stands; a cancel that could not be sent leaves it to
  * end as the server lets it. One sent after the signal aborted is cut so once the server has held it
  * {@link AFTER_STOP_MS}.

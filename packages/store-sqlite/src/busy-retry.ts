@@ -43,11 +43,11 @@ const tryOnce = <T>(task: () => T, deadline: number): { readonly value: T } | un
 };
 
 /**
- * Runs `task`, retrying while SQLite reports the database busy, until `timeoutMs` has passed: each try
- * waits up to {@link BUSY_SLICE_MS} in SQLite's busy handler, and the pauses between tries are
- * asynchronous. When `giveUp` aborts (Ctrl-C), the wait ends at once with `stopped()`. With `onLongWait`
- * (a write that saves a result) the wait does not end at `timeoutMs`: it goes on, said each `timeoutMs` (at least a second apart),
- * until `giveUp` aborts (review 44: a result was dropped while a `sqlite3` shell held a transaction).
+ * Runs `task`, retrying while SQLite reports the database busy, until `timeoutMs` has passed: each try waits up to
+ * {@link BUSY_SLICE_MS} in SQLite's busy handler, and the pauses between tries are asynchronous. When `giveUp` aborts
+ * (Ctrl-C), the wait ends at once with `stopped()`. With `onLongWait` (a write that saves a result) the wait does not
+ * end at `timeoutMs`: it goes on, said each `timeoutMs` (at least a second apart), until `giveUp` aborts (so a result
+ * is not dropped while a `sqlite3` shell holds a transaction).
  */
 export const retryBusy = async <T>(
   task: () => T,
@@ -55,7 +55,7 @@ export const retryBusy = async <T>(
   giveUp: AbortSignal | undefined,
   stopped: () => Error,
   onLongWait?: (waitedMs: number) => void,
-  /** Said once when the wait passes {@link SLOW_WAIT_MS} (trial 68: a run waited 30 s in silence, then failed). */
+  /** Said once when the wait passes {@link SLOW_WAIT_MS} (not 30 s in silence, then a failure). */
   onSlowWait?: (waitedMs: number) => void,
 ): Promise<T> => {
   const started = Date.now();
@@ -82,7 +82,7 @@ export const retryBusy = async <T>(
 
 /**
  * {@link retryBusy} for synchronous callers (opening the database): blocks while it waits (Ctrl-C is heard
- * only when it ends); `onSlowWait` is said once past {@link SLOW_WAIT_MS} (review 72: 30 s of silence).
+ * only when it ends); `onSlowWait` is said once past {@link SLOW_WAIT_MS} (not 30 s of silence).
  */
 export const retryBusySync = <T>(task: () => T, timeoutMs: number, onSlowWait?: (waitedMs: number) => void): T => {
   const started = Date.now();

@@ -26,7 +26,7 @@ export interface JointExplanation {
   readonly names: readonly string[];
   /** The chosen point in TPE's own values (a choice as its option's index, as the slices' x axes are). */
   readonly chosen: Readonly<Record<string, number>>;
-  /** The chosen point as the objective gets it (a choice as its option's value; trial 57: only indexes). */
+  /** The chosen point as the objective gets it (a choice as its option's value, not only its index). */
   readonly params: Readonly<Record<string, unknown>>;
   readonly slices: readonly JointSlice[];
 }

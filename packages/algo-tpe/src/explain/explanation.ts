@@ -23,7 +23,7 @@ export interface ParamExplanation {
   readonly name: string;
   readonly kind: DistributionKind;
   /**
-   * A choice's option values, by index (trial 39: only indices were given): its `grid.x`, `candidates.x`
+   * A choice's option values, by index (the values, not only their indices): its `grid.x`, `candidates.x`
    * and `winner.value` are indices into this list.
    */
   readonly options?: readonly ChoiceLiteral[];
@@ -94,7 +94,7 @@ export interface TpeExplanation {
 
 /**
  * Whether a `suggestion.explained` event's `explanation` (typed `unknown`: any suggester may explain) is
- * TPE's, so it can be read without a cast (trial 38):
+ * TPE's, so it can be read without a cast:
  * `if (event.type === 'suggestion.explained' && isTpeExplanation(event.explanation)) event.explanation.phase`.
  */
 export const isTpeExplanation = (explanation: unknown): explanation is TpeExplanation =>

@@ -32,10 +32,10 @@ export const observedCount = (history: TrialHistory, settings: Pick<TpeSettings,
 
 /**
  * The trials that count toward the start-up phase: the finished ones that are observed (never running
- * trials, whatever the lie: trial 81 found the counted lies deciding trial #0 by the model, its below set
- * made of running trials at +∞, and the start-up skipped) and, under `failed: "avoid"`, those that failed
+ * trials, whatever the lie: counted, the lies decide trial #0 by the model, its below set
+ * made of running trials at +∞, and the start-up is skipped) and, under `failed: "avoid"`, those that failed
  * at their params (the failure model learns from them), so a space where most trials fail leaves start-up
- * after as many trials as any other (trial 32: with 9 in 10 failing, start-up ran ~50).
+ * after as many trials as any other (otherwise, with 9 in 10 failing, start-up runs ~50).
  */
 export const startupCount = (history: TrialHistory, settings: Pick<TpeSettings, 'failed' | 'constantLiar'>): number => {
   const observed = observedCount(history, { failed: settings.failed, constantLiar: false });

@@ -119,7 +119,7 @@ export const studyOf = (
 /**
  * The space the study ran with: the config's while it describes the stored one, else the stored one, with a
  * warning (as `parzen trials` says): a config changed after the run drew its trials on axes, parameters and
- * a replay that never were (trial 28: a bar chart of a choice the study never had, 0 of 9 replays matching).
+ * a replay that never were (a bar chart of a choice the study never had, and replays that match none of its trials).
  */
 export const spaceOf = (run: PreparedRun, stored: StudyRecord, output: Output): CompiledSpace => {
   // The report ranks by the stored direction, as `parzen best` does; a config that flips it is said (review 53).
@@ -292,7 +292,7 @@ const contourInput = (flag: boolean | string | undefined): InputFile[] =>
 
 /**
  * `--contour FILE#EXPORT`: the file and export (`default` without a `#`). A whole flag that names a file
- * is that file's default export, `#` and all (trial 52: `obj #1.mjs` was cut at its `#`).
+ * is that file's default export, `#` and all (`obj #1.mjs` is not cut at its `#`).
  */
 export const contourTarget = (flag: string): { readonly path: string; readonly exportName: string } => {
   const at = flag.lastIndexOf('#');

@@ -59,8 +59,8 @@ const supplies = (key: string, property: unknown): string => {
 
 /**
  * The config schema as an editor checks a file: with `matrix`, whose keys name config keys (a slash path
- * below one, `budget/maxTrials`), and whose values may supply the keys a config otherwise needs (trial 86:
- * a matrix setting `budget/maxTrials` was red in the editor, `"sugester"` was not).
+ * below one, `budget/maxTrials`), and whose values may supply the keys a config otherwise needs (so
+ * a matrix setting `budget/maxTrials` is not marked wrong in the editor, and `"sugester"` is).
  */
 export const editorSchema = (schema: Readonly<Record<string, unknown>>): Record<string, unknown> => {
   const base = schema.properties as Record<string, unknown>;

@@ -185,8 +185,8 @@ export const studySuggester = (suggester: Suggester): StudySuggester => {
  * When a resumed study was created with another suggester, or with the same one under other settings (a
  * changed config, or a version whose defaults changed): a warning naming each change and the options that
  * would restore the study's settings. Undefined when nothing changed. A study from before stores kept the
- * suggester (2026-12-02) says that this run's settings may not be those of its trials (trial 97: resumed with
- * newer defaults, the same seed drew other trials, without a word), when this run's suggester has settings.
+ * suggester (2026-12-02) says that this run's settings may not be those of its trials (resumed with
+ * newer defaults, the same seed draws other trials), when this run's suggester has settings.
  */
 export const suggesterChange = (
   study: string,

@@ -56,11 +56,10 @@ const eventJson = (event: EngineEvent): string =>
   );
 
 /**
- * A reporter that appends each event (or those of `types`) to a file as one JSON line: the run's record
- * for tools, and the one place a config's `"explain": true` shows (trial 39: its `suggestion.explained`
- * events reached no built-in reporter). The file is checked at creation (its folder made), opened at a
- * run's first event and closed at its end, and written as each event comes, so a run cut short keeps what
- * it wrote.
+ * A reporter that appends each event (or those of `types`) to a file as one JSON line: the run's record for tools, and
+ * the one place a config's `"explain": true` shows (no other built-in reporter shows its `suggestion.explained`
+ * events). The file is checked at creation (its folder made), opened at a run's first event and closed at its end, and
+ * written as each event comes, so a run cut short keeps what it wrote.
  */
 export const createEventsReporter = (options: EventsReporterOptions, baseDir = process.cwd()): Reporter => {
   // Options given in code are checked as a config's are (trial 54: `types: ["trial.finish"]` wrote an empty

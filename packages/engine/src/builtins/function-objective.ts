@@ -7,8 +7,8 @@ import { interpretObjectiveValue, thrownErrorInfo } from '../runtime/interpret-r
 /**
  * What an objective returns: its loss, or `{ loss, attrs }` (attrs: JSON values stored with the trial;
  * other fields next to `loss` are attrs too), or hyperopt's `{ status: 'fail' }`. Anything else fails the
- * trial at run time (`OBJECTIVE_NOT_A_NUMBER`), and TypeScript refuses it first (trial 38: a forgotten
- * `return` compiled, and every trial failed).
+ * trial at run time (`OBJECTIVE_NOT_A_NUMBER`), and TypeScript refuses it first (a forgotten
+ * `return` would otherwise compile, and every trial fail).
  */
 export type ObjectiveResult =
   | number

@@ -1,7 +1,7 @@
 /**
  * A number as summaries and tables show it: an integer a number holds exactly in full (a randint draw), any
  * other to 6 significant digits, and at least every digit of its integer part and one after the point
- * (trial 82: 123456789.12 showed as 123457000, a rounded value that read as an exact integer). Float noise
+ * (123456789.12 does not show as 123457000, a rounded value that reads as an exact integer). Float noise
  * (2.9999999999999996) still shows as 3.
  */
 export const shownNumber = (value: number): string => {
@@ -27,9 +27,9 @@ const UNPRINTABLE_OR_NEWLINE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\
 
 /**
  * Text from a trial or a store (an objective's error message, a study's name) as a terminal line shows it: the
- * characters a terminal would obey written as `\u001b` (trial 93: an error message set the window title, cleared
- * the screen and made links; a journal's study name split a table row). `oneLine`: a line feed too (a table
- * cell; a tab too). Everything else is as it was.
+ * characters a terminal would obey written as `\u001b` (else an error message could set the window title, clear the
+ * screen and make links, and a journal's study name split a table row). `oneLine`: a line feed too (a table cell; a tab
+ * too). Everything else is as it was.
  */
 export const printable = (text: string, oneLine = false): string => {
   const pattern = oneLine ? UNPRINTABLE_OR_NEWLINE : UNPRINTABLE;

@@ -306,8 +306,8 @@ const listenOnlyBus = (bus: EventBus, holder: Holder = 'reporter'): EventBus => 
 
 /**
  * The study's services as a plugin other than a store (a reporter, a pruner, a stopper, a suggester, an
- * objective) or a contributed service gets them: the store only reads (trial 60: a pruner or stopper could
- * write trials the run knew nothing of), the bus only streams, and no store can be created (a reporter
+ * objective) or a contributed service gets them: the store only reads (a pruner or stopper
+ * cannot write trials the run knows nothing of), the bus only streams, and no store can be created (a reporter
  * creates only reporters).
  */
 export const readerServices = (services: Services, holder: Holder): Services => ({

@@ -318,7 +318,7 @@ export const ajvIssues = (errors: readonly ErrorObject[] | null | undefined, pre
 /**
  * The defaults of an options schema that the schema itself refuses (`{ type: 'number', default: '0.5' }`),
  * as issues at `/optionsSchema/properties/NAME/default`: options that leave such an option out would
- * otherwise fail at `/options/NAME`, a name the config never wrote (trial 33). Checks the top-level
+ * otherwise fail at `/options/NAME`, a name the config never wrote. Checks the top-level
  * properties' defaults, by validating empty options with the defaults filled in.
  */
 export const defaultIssues = (validate: ValidateFunction): ConfigIssue[] => {

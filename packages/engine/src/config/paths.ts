@@ -9,14 +9,14 @@ export const resolveConfigPath = (baseDir: string, path: string): string =>
 /**
  * The most bytes a store's file named after its study may have: 255, a file name's limit on common file
  * systems, less room for the names made beside it (a journal's lock draft `.lock.break.<host>.<pid>.<n>.draft`,
- * at most 94 bytes with a host name of 64: review 72, 180 left too little; a database's `-journal`).
+ * at most 94 bytes with a host name of 64, for which 180 leaves too little; a database's `-journal`).
  */
 export const STUDY_FILE_NAME_BYTES = 160;
 
 /**
  * For a store's `check()` (see `PluginManifest.check`): an issue at the config's `/name` when the file the
  * store names after the study (`fileName`, e.g. `<name>.parzen.jsonl`) would be too long for the file
- * system (trial 68: a 250-character name passed validate, and run failed with ENAMETOOLONG).
+ * system (so a 250-character name fails validate, not run with ENAMETOOLONG).
  */
 export const studyFileNameIssues = (fileName: string, study: string): readonly ConfigIssue[] => {
   const bytes = Buffer.byteLength(fileName);

@@ -58,8 +58,8 @@ export interface AdapterContext extends EvaluationContext {
   /**
    * Waits for `work`, the adapter's own set-up for this trial (the `module` objective: a worker thread
    * loading the module), with the trial's time limit paused meanwhile: a load is not the trial's
-   * computation, and a limit kept short for the computation failed the trials that loaded a thread (trial
-   * 76). With a limit, a set-up has its own bound, the limit or 60 s, whichever is longer (the trial then
+   * computation, and a limit kept short for the computation would fail the trials that load a
+   * thread. With a limit, a set-up has its own bound, the limit or 60 s, whichever is longer (the trial then
    * fails `TIMEOUT`, with `what`, default "the objective's set-up", in its message); without one, nothing
    * bounds it, as nothing bounds the trial. The run's interruption aborts the signal during a set-up as at
    * any time: an adapter ends its set-up then. The engine gives it to every evaluation of a run; a context

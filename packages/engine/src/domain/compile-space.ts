@@ -93,7 +93,7 @@ export const compileSpace = (
   /**
    * `stored`: the space a study was stored with, read to decode its trials (`parzen trials`, `best`,
    * `report`, a resume). The rules that keep a new space within what a number holds exactly (integer
-   * bounds, quantized steps within 2^53) are left out, so a study made before them stays readable (review 54).
+   * bounds, quantized steps within 2^53) are left out, so a study made before them stays readable.
    */
   options: { readonly stored?: boolean } = {},
 ): CompiledSpace => {
@@ -559,9 +559,9 @@ const checkChoice = (
 };
 
 /**
- * The space in the order its study was created with: a resumed study whose config lists the same
- * parameters in another order (a tool that sorts keys) is the same study, and draws in the stored order,
- * so its trials are those it would have had (trial 41: every trial after the resume differed, unsaid).
+ * The space in the order its study was created with: a resumed study whose config lists the same parameters in another
+ * order (a tool that sorts keys) is the same study, and draws in the stored order, so its trials are those it would
+ * have had (drawn in the new order, every trial after the resume would differ, unsaid).
  */
 export const inStudyOrder = (space: CompiledSpace, stored: SpaceDefinition): CompiledSpace =>
   JSON.stringify(stored) === JSON.stringify(space.definition) || !sameSpace(stored, space.definition)

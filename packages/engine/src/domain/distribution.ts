@@ -39,7 +39,7 @@ const onGrid = (value: number, q: number): boolean => {
  * rounded onto the grid, as the samplers round: `quniform(1, 10, 4)` gives 0, 4 and 8). A bound exactly
  * halfway between two steps keeps only the inner one: `quniform(0.5, 8.5, 1)`, Optuna's `suggest_int(1,
  * 8)`, gives 1 to 8 (rounding half to even would add 0, which a draw reaches only at exactly 0.5 and TPE's
- * bins reached often: trial 32).
+ * bins reached often).
  */
 export const gridSteps = (distribution: {
   readonly low: number;

@@ -2,7 +2,7 @@
  * One study's enqueued entries as a store keeps them in memory (the memory store, the JSONL store's replay):
  * entries in queue order, handed out oldest first, each once; a key queued once is never queued again; and
  * an added trial that ran a key (see `NewFinishedTrial.key`) takes the waiting entry of that key, so it is
- * never handed out (review 35: it ran again), or, when the study has none, makes the key known. An entry
+ * never handed out (so it does not run again), or, when the study has none, makes the key known. An entry
  * whose trial ended unrun (interrupted, or its worker died: see `endedUnrun`) waits again, before the rest.
  */
 export class EntryQueue<P> {

@@ -1,7 +1,7 @@
 /**
- * A lookup table's own entry for `key`, never a member every object inherits (trial 93: an unknown config field
- * `constructor` was "noted" with `function Object() { [native code] }`, a command's stdout line `constructor`
- * was read as a number, a CSV state `constructor` as a function).
+ * A lookup table's own entry for `key`, never a member every object inherits (otherwise an unknown config
+ * field `constructor` is "noted" with `function Object() { [native code] }`, a command's stdout line
+ * `constructor` read as a number, a CSV state `constructor` as a function).
  */
 export const ownEntry = <T>(table: Readonly<Record<string, T>>, key: string): T | undefined =>
   Object.hasOwn(table, key) ? table[key] : undefined;

@@ -44,8 +44,8 @@ export const repeatsOf = (existing: readonly ComparedTrial[], rows: readonly New
 /**
  * The refusal of `TrialStore.addTrials` with `refuseRepeats` when every trial to add repeats one the study
  * has: `IMPORT_REPEATED`, nothing added. A store calls it in the same atomic step as the add (under its
- * lock, in its transaction), so two imports of one file at once add it once (trial 56: both passed a
- * check made before the add, and the study was doubled).
+ * lock, in its transaction), so two imports of one file at once add it once (with a
+ * check made before the add, both pass it and the study is doubled).
  */
 export const refuseRepeatedTrials = (
   study: string,

@@ -89,8 +89,8 @@ export const storedTrialsNote = (study: string, space: CompiledSpace, trials: re
 
 /**
  * Refuses a study whose store holds trials no run of Parzen stores (a hand edit, a damaged or forged file;
- * trial 93: a journal line with a choice index 99 and a loss of -1e400 was read as a best of -Infinity, and TPE
- * then failed every later trial, blaming itself): `STORE_CORRUPT`, naming each such trial and what it holds,
+ * read as they are, a journal line with a choice index 99 and a loss of -1e400 is a best of -Infinity,
+ * and TPE then fails every later trial, blaming itself): `STORE_CORRUPT`, naming each such trial and what it holds,
  * before any trial runs. Nothing is written.
  */
 export const checkStoredTrials = (study: string, space: CompiledSpace, trials: readonly Trial[]): void => {

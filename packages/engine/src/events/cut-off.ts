@@ -12,8 +12,8 @@ export const cutOffMessage = (plugin: string, message: string, where: 'onEvent' 
 /**
  * A listener that is called until it throws, then never again: the throw goes to `onFailure` once, and
  * the caller goes on (listeners never steer a study). A listener that returns a promise (an `async`
- * one, posting each event somewhere) is not awaited, and its rejection counts as a throw (trial 54: it
- * went unhandled, and the run's stray-error catch blamed a running objective, failing healthy trials).
+ * one, posting each event somewhere) is not awaited, and its rejection counts as a throw (left
+ * unhandled, the run's stray-error catch would blame a running objective and fail healthy trials).
  * The rule `optimize`'s reporters and the ask/tell study's `onEvent` share.
  */
 export const guardListener = <E>(

@@ -6,8 +6,8 @@ import type { EngineEvent } from './engine-event.js';
  * A reporter written as an rxjs stream: `connect` gets a run's events and returns a stream the engine
  * subscribes to; its completion is the reporter's end, and an error in it cuts the reporter off (a
  * `plugin.failed` event). Each run gets a stream of its own: `connect` is called at the run's first event
- * and the stream completes at its end, so one reporter serves runs one after another (trial 54: a reporter
- * made once and passed to every `fmin` heard only the first run; runs at once share a stream, and each end
+ * and the stream completes at its end, so one reporter serves runs one after another (a reporter
+ * made once and passed to every `fmin` hears every run; runs at once share a stream, and each end
  * completes it, the next event beginning another). Async because it loads rxjs, which nothing else in a
  * reporter needs.
  *

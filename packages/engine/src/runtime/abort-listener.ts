@@ -16,8 +16,8 @@ const maxListenersOf = (signal: AbortSignal): number => {
 /**
  * Listens once for `abort` on a caller's signal, and returns what stops listening. While it listens, the
  * signal may have one listener more before Node warns of a leak: a service that gives one shutdown signal to
- * more than ten runs at once got `MaxListenersExceededWarning`, though each run removes its listener (trial
- * 73). A signal whose limit is off (0) is left as it is.
+ * more than ten runs at once would otherwise get `MaxListenersExceededWarning`, though each run removes its
+ * listener. A signal whose limit is off (0) is left as it is.
  */
 export const listenForAbort = (signal: AbortSignal, listener: () => void): (() => void) => {
   const max = maxListenersOf(signal);

@@ -79,9 +79,9 @@ export interface CountRange {
  *   budget changed), by variant, the range of their finished trials;
  * - `failed`: runs that finished as many trials as others (one budget) but more of them failed, so fewer
  *   trials were really evaluated: a trial cut short by `kill -9` or a second Ctrl-C, which is not run again
- *   and counts toward the budget, or an objective that failed in one variant more than in another (trial 72:
- *   a variant with 2 trials evaluated per run ranked above one with 12, and an interrupted run's best
- *   trial never ran, unsaid). By variant, the range of failed trials of its runs that failed more than the
+ *   and counts toward the budget, or an objective that failed in one variant more than in another (unsaid,
+ *   a variant with 2 trials evaluated per run can rank above one with 12, and an interrupted run's best
+ *   trial may never have run). By variant, the range of failed trials of its runs that failed more than the
  *   fewest any run of that length and problem did; variants whose runs all failed equally often are not
  *   listed.
  */

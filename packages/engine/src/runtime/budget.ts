@@ -30,7 +30,7 @@ export interface Budget {
    * afresh. Unset, the rule applies with 10 only until a trial of the run completes or is pruned: an
    * objective that does not work (a missing import, a wrong path, a loss printed in the wrong form, a
    * resumed study whose environment changed) spends ten trials, not the budget, and a space where some
-   * regions fail is not stopped once a trial of the run has worked (review 37: 10 in a row happened there).
+   * regions fail is not stopped once a trial of the run has worked (10 in a row do happen there).
    * Set, it applies always.
    */
   readonly maxConsecutiveFailures?: number | undefined;
@@ -40,9 +40,9 @@ export interface Budget {
 export const DEFAULT_MAX_CONSECUTIVE_FAILURES = 10;
 
 /**
- * Where a study's patience stands: its best loss, and how many trials finished after its best one (by
- * finish time, then number; `stale` ones, failed as this run begins, count too). None while no trial has a loss: the count
- * then starts with the run (review 35: a study whose trials had all failed could never run again).
+ * Where a study's patience stands: its best loss, and how many trials finished after its best one (by finish time, then
+ * number; `stale` ones, failed as this run begins, count too). None while no trial has a loss: the count then starts
+ * with the run (so a study whose trials have all failed can run again).
  */
 export const patienceOf = (
   trials: readonly Trial[],
@@ -92,7 +92,7 @@ export class BudgetTracker {
 
   /**
    * Takes the study's best value and the finished trials since it as they are now (other workers' trials
-   * included): a worker's own count misses their improvements (review 35).
+   * included): a worker's own count misses their improvements.
    */
   resync(best: number | undefined, sinceImprovement: number): void {
     this.best = best;

@@ -53,13 +53,13 @@ export const configEntryOf = (key: string | undefined): string | undefined =>
 
 /**
  * Said when a run begins: entries an earlier run's config queued, still waiting, that this run's `enqueue`
- * list does not have (trial 50: an entry removed from the config, or edited, still ran first, unsaid).
+ * list does not have (otherwise an entry removed from the config, or edited, still runs first, unsaid).
  */
 export const leftoverEntriesNote = (
   study: string,
   waiting: readonly EnqueuedParams[],
   entries: readonly unknown[] | undefined,
-  /** The study is at its trial limit: they run first once it has room (review 59: "runs first" of nothing). */
+  /** The study is at its trial limit: they run first once it has room (not "runs first", when nothing runs). */
   atLimit = false,
 ): string | undefined => {
   const mine = new Set(configEntryKeys(entries ?? []));
@@ -98,7 +98,7 @@ export const enqueueConfigEntries = async (
 
 /**
  * The trials to import with the keys of the config's `enqueue` entries they answer, so that a study moved
- * between stores (export, import) keeps which entries already ran (trial 35: they ran again). An entry is
+ * between stores (export, import) keeps which entries already ran (and does not run them again). An entry is
  * answered by the first trial not yet matched whose values include the entry's (a partial entry by any
  * trial with those values), entries in order, each trial at most once. `answered` lists, per matched
  * entry, its index in the list and the index of the trial.
@@ -114,7 +114,7 @@ export const withEnqueueKeys = (
   waiting: ReadonlySet<string> = new Set(),
   /**
    * The keys of entries still waiting in the study the trials come from (an export says them): no imported
-   * trial ran those, whatever its values (trial 74: a sampled trial took a waiting partial entry's run).
+   * trial ran those, whatever its values (so a sampled trial does not take a waiting partial entry's run).
    */
   waitingAtSource: ReadonlySet<string> = new Set(),
 ): { readonly trials: NewFinishedTrial[]; readonly answered: readonly (readonly [number, number])[] } => {

@@ -32,14 +32,14 @@ export interface EvaluateOptions {
   readonly catchStrayErrors?: boolean;
   /**
    * Called when the objective is still running a second after its trial timed out (it ignores its signal):
-   * nothing can stop a function on this thread, so it runs on beside the next trials (trial 54: with
-   * concurrency 1, ten evaluations at once, silently).
+   * nothing can stop a function on this thread, so it runs on beside the next trials (with
+   * concurrency 1, ten evaluations can run at once).
    */
   readonly onAbandoned?: () => void;
   /**
    * Called with the evaluation's time when it returned a result after more than twice its time limit without
-   * being stopped: its code held the thread (a synchronous loop), so the timer could not fire (trial 76: a
-   * 300 ms loop under a 50 ms limit ended `complete` without a word). The result stands.
+   * being stopped: its code held the thread (a synchronous loop), so the timer could not fire (a
+   * 300 ms loop under a 50 ms limit ends `complete`). The result stands.
    */
   readonly onOverran?: (ms: number) => void;
 }

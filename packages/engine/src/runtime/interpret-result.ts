@@ -143,7 +143,7 @@ const STACK_CHARS = 4000;
 
 /**
  * The error info of a thrown value. For an Error, `details` keeps what a developer needs to find the
- * mistake (trial 54: a TypeError in an objective was stored as its message alone): `errorName` (when not
+ * mistake (not its message alone): `errorName` (when not
  * plain `Error`), `thrownAt` (the first file:line:column of its stack), the error's own string or number
  * `code` as `errorCode`, and the `stack` (its first 4,000 characters).
  */

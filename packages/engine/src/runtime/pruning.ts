@@ -118,7 +118,7 @@ const judges = (pruner: Pruner | undefined): pruner is Pruner => pruner !== unde
 
 /**
  * Refuses a pruner on a store that cannot keep the values it judges (no `reportIntermediate`), before the
- * first trial (trial 45: every trial failed OBJECTIVE_THREW at its first report).
+ * first trial (otherwise every trial fails OBJECTIVE_THREW at its first report).
  */
 export const checkPrunerStore = (store: TrialStore, pruner: Pruner | undefined): void => {
   if (judges(pruner) && store.reportIntermediate === undefined)

@@ -77,7 +77,7 @@ export interface RunStudyOptions {
    * With an objective on Parzen's thread (a function): an error thrown outside its call while the run goes
    * on (a timer, a callback) fails the trials evaluating then, or is a warning between trials, instead of
    * ending the process (default true). `false` leaves such errors to the process's own policy (Node ends
-   * the process), for a service whose other code may throw while a run is in progress (trial 38).
+   * the process), for a service whose other code may throw while a run is in progress.
    */
   readonly catchStrayErrors?: boolean;
   /**

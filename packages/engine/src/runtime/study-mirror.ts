@@ -86,8 +86,8 @@ export class StudyMirror {
    * Runs `task` with the views refreshed from the store, after any earlier task has finished; the views
    * stay unchanged until `task` settles. `without` leaves that (running) trial out of `running`. Trials
    * another process has numbered below this one and not yet given params (it is deciding them now) are
-   * waited for first, up to `othersWaitMs`, so the suggester sees their params (trial 51: workers deciding
-   * at the same moment repeated each other's trials, unseen by the constant liar and the repeat check); of
+   * waited for first, up to `othersWaitMs`, so the suggester sees their params (otherwise workers
+   * deciding at the same moment repeat each other's trials, unseen by the constant liar and the repeat check); of
    * two trials decided at once, the later-numbered one sees the other.
    */
   whileStable<T>(without: number, task: (views: TrialViews) => Promise<T>): Promise<T> {
@@ -144,7 +144,7 @@ export class StudyMirror {
 
   /**
    * The finished trials by state and the best complete one, as of the last refresh: kept as trials arrive, so
-   * asking costs nothing however large the study (review 60: a pass over the history per trial made long runs
+   * asking costs nothing however large the study (a pass over the history per trial would make long runs
    * quadratic). Ties go to the lower number, as `bestTrial`.
    */
   trialCounts(direction: Direction): StudyTrialCounts {
@@ -201,12 +201,12 @@ export class StudyMirror {
   }
 
   /**
-   * Puts `finished` back as it was when a suggester was shown it, `length` trials in number order, if the
-   * suggester changed it (trial 45: one that sorted the array it was given reordered the engine's history
-   * for every later trial). A check, not a copy: a copy per suggestion cost 3 ms at 100,000 trials (review
-   * 47). Each entry is compared by identity with the mirror's own array, never read: reading each trial's
-   * `number` cost 17 ms per suggestion at 50,000 trials with intermediate values (trial 71: trials of many
-   * shapes made each read slow). A suggester that sorts its history, or replaces an entry (review 48), still works.
+   * Puts `finished` back as it was when a suggester was shown it, `length` trials in number order, if the suggester
+   * changed it (one that sorts the array it is given would reorder the engine's history for every later trial). A
+   * check, not a copy: a copy per suggestion costs 3 ms at 100,000 trials. Each entry is compared by identity with the
+   * mirror's own array, never read: reading each trial's `number` costs 17 ms per suggestion at 50,000 trials with
+   * intermediate values (trials of many shapes make each read slow). A suggester that sorts its history, or replaces an
+   * entry, still works.
    */
   private repairFinished(length: number): void {
     const { finished, kept } = this;
@@ -232,8 +232,8 @@ export class StudyMirror {
 
   /**
    * Running trials of other processes without params, started recently, not waited for before, and numbered
-   * below every trial this process is deciding (review 53: two workers that waited for each other's trial
-   * both waited the full second). A wait then always goes to a lower number than any the waiting process
+   * below every trial this process is deciding (two workers that wait for each other's trial
+   * would both wait the full second). A wait then always goes to a lower number than any the waiting process
    * holds undecided, so no two processes, however many trials each has in flight, wait for each other in
    * a cycle: the lowest undecided trial waits for nobody.
    */

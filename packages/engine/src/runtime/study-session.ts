@@ -276,12 +276,12 @@ const rescueResult = (
 };
 
 /**
- * Records how a trial the run loop asked for ended, like {@link finishAskedTrial}, also when another worker
- * marked it `STALE_TRIAL` while it ran (its worker on another host, whose lease lapsed while it was busy
- * or suspended), or when the store no longer has it (review 44: a PostgreSQL crash undid its unflushed
- * creation, `TRIAL_NOT_FOUND`, also when another worker's trial has taken its number since): the result is then
- * kept as a new trial with the same params (`addTrials`), with a warning, instead of being lost and ending the
- * run. Without `addTrials` the warning says what was lost.
+ * Records how a trial the run loop asked for ended, like {@link finishAskedTrial}, also when another worker marked it
+ * `STALE_TRIAL` while it ran (its worker on another host, whose lease lapsed while it was busy or suspended), or when
+ * the store no longer has it (a PostgreSQL crash can undo its unflushed creation, `TRIAL_NOT_FOUND`, also when another
+ * worker's trial has taken its number since): the result is then kept as a new trial with the same params
+ * (`addTrials`), with a warning, instead of being lost and ending the run. Without `addTrials` the warning says what
+ * was lost.
  */
 export const finishRunTrial = async (
   session: StudySession,

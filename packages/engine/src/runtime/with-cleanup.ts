@@ -7,8 +7,8 @@ const firstLine = (error: unknown): string => {
 };
 
 /**
- * How long a cleanup may take before what ran goes on without it (review 50: a store whose close never
- * settled lost a finished run's summary, or held the process after a second Ctrl-C).
+ * How long a cleanup may take before what ran goes on without it (a store whose close never
+ * settles must not lose a finished run's summary, or hold the process after a second Ctrl-C).
  */
 export const CLEANUP_TIMEOUT_MS = 10_000;
 
@@ -37,8 +37,8 @@ export const cleanUpQuietly = async (
 };
 
 /**
- * Whether the promises all settled within `ms`. The timer keeps the process alive meanwhile (review 81: an
- * unref'd one let a program whose only work left was that wait exit at once, its reporters never ended).
+ * Whether the promises all settled within `ms`. The timer keeps the process alive meanwhile (an
+ * unref'd one lets a program whose only work left is that wait exit at once, its reporters never ended).
  */
 export const settledWithin = async (promises: readonly PromiseLike<unknown>[], ms: number): Promise<boolean> => {
   let timer: ReturnType<typeof setTimeout> | undefined;

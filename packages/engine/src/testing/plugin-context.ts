@@ -14,12 +14,12 @@ export interface TestPluginContextOptions {
   /**
    * The kind of plugin the context is for: its services are then guarded as a run guards them (a reporter's
    * store only reads and its bus only streams; any plugin's but a store's store only reads), so a test sees
-   * what a run would refuse (trial 70: a reporter that wrote the store passed its tests). Unset: unguarded.
+   * what a run would refuse (a reporter that writes the store fails its tests). Unset: unguarded.
    */
   readonly kind?: PluginKind;
   /**
    * Plugin packages whose plugins the context's `plugins` service creates (a wrapping plugin makes its inner
-   * one with it: trial 89, the contract suite could not run one), their options checked as a config's are.
+   * one with it, so the contract suite can run one), their options checked as a config's are.
    */
   readonly plugins?: readonly PluginPackage[];
 }

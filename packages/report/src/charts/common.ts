@@ -32,8 +32,8 @@ const integerValued = (distribution: Distribution): boolean =>
 
 /**
  * The ticks of a log axis from `low` to `high`: the powers of ten, and 2 and 5 times them as well when the
- * range spans less than 3 decades (trial 77: Vega labelled 0.00001, 0.0001, 0.001, 0.01, 0.02, 0.1, 0.2, 1, some
- * 2s kept and some dropped). Empty when fewer than two ticks would fall in the range (Vega's own ticks then).
+ * range spans less than 3 decades (Vega's own labels read 0.00001, 0.0001, 0.001, 0.01, 0.02, 0.1, 0.2, 1,
+ * some 2s kept and some dropped). Empty when fewer than two ticks would fall in the range (Vega's own ticks then).
  */
 export const logTicks = (low: number, high: number, integer = false): number[] => {
   if (!(low > 0) || !(high > low) || !Number.isFinite(high)) return [];
@@ -50,9 +50,9 @@ export const logTicks = (low: number, high: number, integer = false): number[] =
 };
 
 /**
- * The axis properties of a parameter over these values (`scale` as {@link paramScale} gives it): whole-number ticks for an
- * integer parameter (trial 77: a randint's axis read 1.0, 1.5, 2.0, ...), and {@link logTicks} on a log axis,
- * over the distribution's range when it has one, else over the values.
+ * The axis properties of a parameter over these values (`scale` as {@link paramScale} gives it): whole-number ticks for
+ * an integer parameter (not 1.0, 1.5, 2.0, ... on a randint's axis), and {@link logTicks} on a log axis, over the
+ * distribution's range when it has one, else over the values.
  */
 export const paramAxis = (distribution: Distribution, values: readonly number[]): Record<string, unknown> => {
   const integer = integerValued(distribution);
@@ -74,7 +74,7 @@ export const paramAxis = (distribution: Distribution, values: readonly number[])
 /**
  * A loss axis over these values: linear (`zero: false`), or symlog when their range passes
  * `Number.MAX_VALUE` (finite losses near ±1.7e308 together): a linear scale's span is then infinite and Vega
- * draws NaN ticks and positions (trial 44). Symlog keeps the order and the sign, and its span is finite.
+ * draws NaN ticks and positions. Symlog keeps the order and the sign, and its span is finite.
  */
 export const lossAxis = (values: readonly number[], title = 'loss'): Record<string, unknown> => {
   let low = Number.POSITIVE_INFINITY;
@@ -103,7 +103,7 @@ export const optionLabel = (value: unknown): string => (typeof value === 'string
 
 /**
  * Each option's label ({@link optionLabel}), a string JSON-quoted when another option would print the same
- * (trial 52: `"1"` and `1`, `"true"` and `true` were drawn on one place, their bars over each other).
+ * (else `"1"` and `1`, `"true"` and `true` are drawn in one place, their bars over each other).
  */
 export const optionLabels = (values: readonly unknown[]): string[] => {
   const plain = values.map(optionLabel);
@@ -209,5 +209,5 @@ export const extent = (values: Iterable<number>): { low: number; high: number } 
 /** A number rounded to `digits` significant digits, to keep inline data small. */
 export const sig = (value: number, digits = 5): number => Number(value.toPrecision(digits));
 
-/** The most options of a choice a chart draws or labels (more are neither drawable nor readable; trial 95). */
+/** The most options of a choice a chart draws or labels (more are neither drawable nor readable). */
 export const MAX_OPTIONS_SHOWN = 40;

@@ -26,7 +26,7 @@ const CURVE_COLORS = {
 
 /**
  * Why the history has nothing to draw (no trial, or none finished), or undefined when it has: the report then
- * says this instead of drawing an empty chart (trial 77: an empty frame under "no trials yet").
+ * says this instead of drawing an empty chart (not an empty frame under "no trials yet").
  */
 export const historyGap = (points: readonly TrialPoint[]): string | undefined =>
   points.length === 0

@@ -544,8 +544,7 @@ const SCORE_BAND = 1.2;
 /**
  * The seed's figure for a choice: per snapshot, the below (l) and above (g) probability of every option,
  * and each option's score (log l − w · log g, plus log P(a trial there finishes) where failures count),
- * which decided (trial 39: the bars favoured one option, the failure term another, and the page said
- * nothing of it).
+ * which decided (the bars can favour one option and the failure term another).
  */
 export const categoricalChart = (param: ParamNode, snapshots: readonly ReplaySnapshot[]): Chart | undefined => {
   const rows: Record<string, unknown>[] = [];

@@ -18,7 +18,7 @@ const CUTOFF = 46;
  * kernels (`classOf[k]`): kernels with one centre and one width in the dimension put one mass on the bin.
  */
 interface BinMemo {
-  /** Grown as classes are found (review 66: sized by the kernels, a few rows took all of MEMO_CELLS). */
+  /** Grown as classes are found (not sized by the kernels, where a few rows could take all of MEMO_CELLS). */
   masses: Float64Array;
   known: Uint8Array;
   readonly classes: KernelClasses;
@@ -28,7 +28,7 @@ interface BinMemo {
 
 /**
  * The kernels of one binned dimension in classes of one centre and one width, each kernel's class found when it
- * is first met (a walk meets few kernels; review 64: classing them all up front slowed it 2-3x).
+ * is first met (a walk meets few kernels; classing them all up front slows it 2-3x).
  */
 interface KernelClasses {
   readonly kernels: ProductKernels;

@@ -199,35 +199,82 @@ const isKnownColumn = (column: string, header: readonly string[]): boolean =>
   optunaAttr(column) !== undefined ||
   (column === 'value' && !header.includes('loss'));
 
+/** The parts of a CSV row that columns fill. */
+interface RowParts {
+  readonly row: Record<string, unknown>;
+  readonly params: Record<string, unknown>;
+  readonly attrs: Record<string, unknown>;
+  readonly error: Record<string, unknown>;
+}
+
+/** What a CSV column fills in each row. */
+interface ColumnTarget {
+  /** The field, the same for two columns of one field (refused): `param x`, `attr a`, `loss`, `startedAt`, ... */
+  readonly key: string;
+  /** The parameter it holds, if it holds one. */
+  readonly param?: string;
+  /** An Optuna user attribute (kept on failed trials by Optuna, not by Parzen). */
+  readonly optunaAttr?: string;
+  readonly fill: (parts: RowParts, cell: string) => void;
+}
+
+/** The targets of a parameter's and an attribute's columns. */
+const paramTarget = (space: CompiledSpace, name: string): ColumnTarget => ({
+  key: `param ${name}`,
+  param: name,
+  fill: (parts, cell) => {
+    parts.params[name] = cellValue(space, name, cell);
+  },
+});
+const attrTarget = (name: string, optuna: boolean): ColumnTarget => ({
+  key: `attr ${name}`,
+  ...(optuna ? { optunaAttr: name } : {}),
+  fill: (parts, cell) => {
+    parts.attrs[name] = optuna ? optunaAttrFromCell(cell) : attrFromCell(cell);
+  },
+});
+const rowTarget = (field: string, read: (cell: string) => unknown = (cell) => cell): ColumnTarget => ({
+  key: field,
+  fill: (parts, cell) => {
+    parts.row[field] = read(cell);
+  },
+});
+
 /**
- * The field a column fills, as {@link csvRow} reads it (a parameter, an attribute, the loss, ...), or undefined
- * for a column it leaves out; two columns of one field are refused.
+ * What a column fills (a parameter, an attribute, the loss, ...), or undefined for a column left out. One
+ * reading for the row and for the header's check that no two columns fill one field.
  */
-const columnTarget = (space: CompiledSpace, header: readonly string[], column: string): string | undefined => {
+const columnTarget = (space: CompiledSpace, header: readonly string[], column: string): ColumnTarget | undefined => {
   // A parameter named as one of the file's own columns (`study`, `number`, `step`, Optuna's `duration`) has its
   // value in the `params.`/`params_` column, and the plain one is that column (review 92: such a study's
   // `trials --csv` was refused as naming the parameter twice).
-  if (
+  const param =
     space.byName.has(column) &&
-    isKnownColumn(column, header) &&
-    (header.includes(`params.${column}`) || header.includes(`params_${column}`))
-  )
-    return `column ${column}`;
-  const param = space.byName.has(column);
+    !(isKnownColumn(column, header) && (header.includes(`params.${column}`) || header.includes(`params_${column}`)));
   if ((IGNORED_COLUMNS.includes(column) || isOptunaIgnored(column)) && !param) return undefined;
   const prefixed = param ? undefined : prefixedParam(space, column);
+  if (prefixed !== undefined) return paramTarget(space, prefixed);
   const optunaName = param ? undefined : optunaAttr(column);
-  if (prefixed !== undefined) return `param ${prefixed}`;
-  if (optunaName !== undefined) return `attr ${optunaName}`;
-  if (column.startsWith('attrs.')) return `attr ${column.slice('attrs.'.length)}`;
+  if (optunaName !== undefined) return attrTarget(optunaName, true);
+  if (column.startsWith('attrs.')) return attrTarget(column.slice('attrs.'.length), false);
   if (column === 'loss' || (column === 'value' && !space.byName.has('value') && !header.includes('loss')))
-    return 'loss';
-  if (column === 'state') return 'state';
-  if (Object.hasOwn(OPTUNA_TIMES, column) && !param) return OPTUNA_TIMES[column];
-  if (CSV_COLUMNS.includes(column)) return column;
-  if (Object.hasOwn(TRIALS_CSV_COLUMNS, column)) return TRIALS_CSV_COLUMNS[column];
-  if (ERROR_COLUMNS.includes(column) && !(param && !header.includes(`params.${column}`))) return `error ${column}`;
-  return `param ${column}`;
+    return rowTarget('loss', numberOrText);
+  if (column === 'state') return rowTarget('state', stateOfCell);
+  const field =
+    (param ? undefined : ownEntry(OPTUNA_TIMES, column)) ??
+    (CSV_COLUMNS.includes(column) ? column : ownEntry(TRIALS_CSV_COLUMNS, column));
+  if (field !== undefined) return rowTarget(field);
+  // A parameter named as an error column (`error_details`) is that column in a CSV without its
+  // `params.` form (an older Parzen's, review 50); with it, the plain column is the error's.
+  if (ERROR_COLUMNS.includes(column) && !(param && !header.includes(`params.${column}`)))
+    return {
+      key: `error ${column}`,
+      fill: ({ error }, cell) => {
+        if (column === 'error_details') error.details = detailsFromCell(cell);
+        else error[column === 'error_code' ? 'code' : 'message'] = cell;
+      },
+    };
+  return paramTarget(space, column);
 };
 
 /** A parameter's cell as the objective would see it: the option whose text it is, or a number. */
@@ -260,53 +307,30 @@ const nullsForEmptyCells = (space: CompiledSpace, params: Record<string, unknown
 };
 
 /** One CSV record as a row: empty cells are left out (an inactive parameter, a failed trial's loss). */
-const csvRow = (space: CompiledSpace, header: readonly string[], fields: readonly string[]) => {
-  const params: Record<string, unknown> = {};
+const csvRow = (
+  space: CompiledSpace,
+  header: readonly string[],
+  targets: readonly (ColumnTarget | undefined)[],
+  fields: readonly string[],
+) => {
+  const parts: RowParts = { row: {}, params: {}, attrs: {}, error: {} };
+  const { row, params, attrs, error } = parts;
+  row.params = params;
   const empty = new Set<string>();
-  const attrs: Record<string, unknown> = {};
-  const error: Record<string, unknown> = {};
-  const row: Record<string, unknown> = { params };
   for (const [index, column] of header.entries()) {
     const cell = fields[index] ?? '';
-    const ignored = IGNORED_COLUMNS.includes(column) || isOptunaIgnored(column);
-    if (cell === '') empty.add(space.byName.has(column) ? column : (prefixedParam(space, column) ?? column));
+    const target = targets[index];
     // The last step of a `parzen trials --csv` row is kept as its JSON lines keep it, so the import says
     // that the learning curve is not there (trial 59: said for the JSON lines, not for the CSV).
     if (column === 'step' && /^\d+$/.test(cell.trim()) && !space.byName.has(column)) row.step = Number(cell);
-    // A column of the file's own named like a parameter that has its `params.` column (review 93: the trial
-    // number went into a parameter named `number`).
-    if (
-      cell === '' ||
-      (ignored && !space.byName.has(column)) ||
-      (ignored && columnTarget(space, header, column) === `column ${column}`)
-    )
-      continue;
-    const prefixed = space.byName.has(column) ? undefined : prefixedParam(space, column);
-    const optunaName = space.byName.has(column) ? undefined : optunaAttr(column);
-    if (prefixed !== undefined) params[prefixed] = cellValue(space, prefixed, cell);
-    else if (optunaName !== undefined) attrs[optunaName] = optunaAttrFromCell(cell);
-    else if (column.startsWith('attrs.')) attrs[column.slice('attrs.'.length)] = attrFromCell(cell);
-    else if (column === 'loss' || (column === 'value' && !space.byName.has('value') && !header.includes('loss')))
-      row.loss = numberOrText(cell);
-    else if (column === 'state') row.state = stateOfCell(cell);
-    else if (Object.hasOwn(OPTUNA_TIMES, column) && !space.byName.has(column))
-      row[OPTUNA_TIMES[column] as string] = cell;
-    else if (CSV_COLUMNS.includes(column)) row[column] = cell;
-    else if (Object.hasOwn(TRIALS_CSV_COLUMNS, column)) row[TRIALS_CSV_COLUMNS[column] as string] = cell;
-    // A parameter named as an error column (`error_details`) is that column in a CSV without its
-    // `params.` form (an older Parzen's, review 50); with it, the plain column is the error's.
-    else if (ERROR_COLUMNS.includes(column) && !(space.byName.has(column) && !header.includes(`params.${column}`))) {
-      if (column === 'error_details') error.details = detailsFromCell(cell);
-      else error[column === 'error_code' ? 'code' : 'message'] = cell;
-    } else params[column] = cellValue(space, column, cell);
+    if (cell === '') {
+      if (target?.param !== undefined) empty.add(target.param);
+    } else target?.fill(parts, cell);
   }
   nullsForEmptyCells(space, params, empty);
   // Optuna keeps user attrs on every trial, Parzen with complete and pruned ones: a failed trial's are left.
   if (row.state === 'failed')
-    for (const column of header) {
-      const name = optunaAttr(column);
-      if (name !== undefined && !space.byName.has(column)) delete attrs[name];
-    }
+    for (const target of targets) if (target?.optunaAttr !== undefined) delete attrs[target.optunaAttr];
   if (Object.keys(attrs).length > 0) row.attrs = attrs;
   if (Object.keys(error).length > 0) row.error = { code: 'IMPORTED_FAILED', message: '', ...error };
   return row;
@@ -336,10 +360,10 @@ const readCsv = (path: string, text: string, space: CompiledSpace): TrialFile =>
     );
   // Two columns of one field (a merge's second `loss`; `x` beside `params.x`): which one is meant cannot be told
   // (trial 87, review 91: the last won).
+  const targets = header.map((column) => columnTarget(space, header, column));
   const byTarget = new Map<string, number[]>();
-  header.forEach((column, i) => {
-    const target = columnTarget(space, header, column);
-    if (target !== undefined) byTarget.set(target, [...(byTarget.get(target) ?? []), i]);
+  targets.forEach((target, i) => {
+    if (target !== undefined) byTarget.set(target.key, [...(byTarget.get(target.key) ?? []), i]);
   });
   const repeated = [...byTarget.values()].filter((columns) => columns.length > 1);
   if (repeated.length > 0)
@@ -370,7 +394,7 @@ const readCsv = (path: string, text: string, space: CompiledSpace): TrialFile =>
       bad.push({ row: record.line, issues: [{ pointer: '', expected: countOf(header.length, 'field'), found }] });
       continue;
     }
-    rows.push(csvRow(space, header, record.fields));
+    rows.push(csvRow(space, header, targets, record.fields));
     lines.push(record.line);
   }
   return { kind: 'csv', rows, lines, bad };

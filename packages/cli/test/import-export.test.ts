@@ -976,6 +976,31 @@ export const manifests = [{
     expect(trials[3]).not.toHaveProperty('attrs');
     expect(trials[4]).toMatchObject({ loss: 0.9, attrs: { converged: true, epochs: 12 } });
 
+    // A parameter named as one of Optuna's time columns: the plain column is the time, params_ the parameter.
+    const timed = writeIn(
+      dir,
+      'optuna-timed.csv',
+      [
+        ',number,value,datetime_start,datetime_complete,duration,params_datetime_start,params_x,state',
+        '0,0,0.25,2026-12-02 09:53:04.054633,2026-12-02 09:53:04.055426,0 days 00:00:00.000793,0.75,0.5,COMPLETE',
+        '',
+      ].join('\n'),
+    );
+    const timedSpace = {
+      datetime_start: { type: 'uniform', low: 0, high: 1 },
+      x: { type: 'uniform', low: 0, high: 1 },
+    };
+    const timedTarget = config(
+      'optuna-timed.json',
+      { use: 'sqlite', options: { path: './optuna-timed.parzen.db' } },
+      { space: timedSpace },
+    );
+    const timedOut = await cli('import', timedTarget, timed);
+    expect(timedOut.code, timedOut.stderr).toBe(0);
+    const [timedTrial] = await sqliteTrials(join(dir, 'optuna-timed.parzen.db'));
+    expect(timedTrial).toMatchObject({ loss: 0.25, internal: { datetime_start: 0.75, x: 0.5 } });
+    expect(timedTrial?.startedAt).toBe(new Date(2026, 11, 2, 9, 53, 4, 54).toISOString());
+
     // A user attr as JSON would not write a number stays text (trial 59: "007" became 7).
     const ids = writeIn(
       dir,

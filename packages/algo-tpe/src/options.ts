@@ -155,7 +155,10 @@ export interface TpeSettings {
   readonly failed: FailedTrialPolicy;
   /** Trials of equal loss across the below set's boundary (see {@link BoundaryTies}). */
   readonly ties: BoundaryTies;
-  /** Pruned trials: ranked after the complete ones (Optuna), or ignored. Default `rank` in every profile. */
+  /**
+   * Pruned trials: ranked after the complete ones (Optuna's `rank`), ranked among them at an estimated loss
+   * (`impute`), or ignored (see {@link PrunedTrialPolicy}). Default `rank` in every profile.
+   */
   readonly pruned: PrunedTrialPolicy;
   readonly constantLiar: ConstantLiar;
   /** Which parameters are decided together; `joint` and `groups` need the optuna kernel. */

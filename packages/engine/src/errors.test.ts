@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
   configErrorUnder,
@@ -101,6 +102,18 @@ describe('instanceof ParzenError across copies of the engine (trial 60)', () => 
     class Narrower extends ParzenError {}
     expect(new Narrower('CONFIG_INVALID', 'x') instanceof ParzenError).toBe(true);
     expect(foreign instanceof Narrower).toBe(false);
+  });
+});
+
+describe('a printed ParzenError (trial 99: `plugin: undefined` and `trials: undefined` in an uncaught one)', () => {
+  it('lists the facts it has and not the ones it lacks', () => {
+    const bare = inspect(new ParzenError('CONFIG_INVALID', 'bad'));
+    expect(bare).toContain("code: 'CONFIG_INVALID'");
+    expect(bare).not.toContain('undefined');
+    const full = new ParzenError('SUGGESTER_FAILED', 'bad', { plugin: 'tpe', trials: [] });
+    expect(inspect(full)).toContain("plugin: 'tpe'");
+    expect(full.trials).toEqual([]);
+    expect(new ParzenError('CONFIG_INVALID', 'bad').plugin).toBeUndefined();
   });
 });
 

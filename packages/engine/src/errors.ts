@@ -120,23 +120,24 @@ export class ParzenError extends Error {
   }
 
   readonly code: ErrorCode;
-  readonly plugin: string | undefined;
+  // Set only when given (`declare`: no field), so that a printed error does not list `plugin: undefined`.
+  declare readonly plugin: string | undefined;
   readonly issues: readonly ConfigIssue[];
   /**
    * The study's trials when a run failed after finishing some (a `stopWhen` or a suggester that threw):
    * `fmin` puts them here, as its result would have listed them, so a failure late in a long run loses
    * no work even with the memory store.
    */
-  readonly trials: readonly unknown[] | undefined;
+  declare readonly trials: readonly unknown[] | undefined;
 
   constructor(code: ErrorCode, message: string, details: ParzenErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     Object.defineProperty(this, PARZEN_ERROR, { value: true });
     this.name = 'ParzenError';
     this.code = code;
-    this.plugin = details.plugin;
+    if (details.plugin !== undefined) this.plugin = details.plugin;
     this.issues = details.issues ?? [];
-    this.trials = details.trials;
+    if (details.trials !== undefined) this.trials = details.trials;
   }
 }
 

@@ -232,6 +232,29 @@ describe('Study.addTrials', () => {
     expect(await other.addTrials([])).toEqual({ added: [], skipped: [] });
   });
 
+  it("takes another study's finished trials as trials() lists them, their stored values ignored (trial 99)", async () => {
+    const store = createMemoryStore();
+    const wide = { x: uniform(-5, 5) };
+    const old = await Study.open({ name: 'old', space: wide, suggester: watching(), store, seed: 1 });
+    for (const x of [0.5, 3]) {
+      const trial = await old.ask();
+      await old.tell(trial.number, x);
+    }
+    const listed = await old.trials();
+    expect(listed.every((trial) => 'internal' in trial)).toBe(true);
+    const narrow = await Study.open({
+      name: 'new',
+      space: { x: uniform(-1, 1) },
+      suggester: watching(),
+      store,
+      seed: 1,
+    });
+    const rows = listed.map((trial, i) => ({ ...trial, params: { x: [0.5, 3][i] as number } }));
+    const { added, skipped } = await narrow.addTrials(unchecked(rows as never), { onInvalid: 'skip' });
+    expect(added.map((trial) => trial.params)).toEqual([{ x: 0.5 }]);
+    expect(skipped).toEqual([{ row: 1, issues: [expect.objectContaining({ pointer: '/params/x' })] }]);
+  });
+
   it('puts imported trials in the history the suggester learns from', async () => {
     const suggester = watching();
     const study = await Study.open({ space, suggester });

@@ -6,7 +6,7 @@ import {
   type ObjectiveResult,
 } from './builtins/function-objective.js';
 import { createMemoryStore } from './builtins/memory-store.js';
-import { printable } from './builtins/words.js';
+import { failureNote, printable } from './builtins/words.js';
 import type { Pruner } from './contracts/pruner.js';
 import type { Reporter } from './contracts/reporter.js';
 import type { StopContext, Stopper } from './contracts/stopper.js';
@@ -369,7 +369,8 @@ const everyTrialFailed = (result: RunResult): string | undefined => {
   const best = result.summary.best === undefined ? ', so there is no best trial' : '';
   return printable(
     `every trial of study ${result.summary.study} in this run failed (the first, #${first.number}: ` +
-      `${first.error.code} ${first.error.message.split('\n')[0]})${best}; each trial's error is in \`trials\`.`,
+      `${first.error.code} ${first.error.message.split('\n')[0]}${failureNote(first.error.details)})${best}; ` +
+      "each trial's error is in `trials`.",
   );
 };
 

@@ -1,7 +1,12 @@
 import { defineObjective } from '../contracts/manifest.js';
-import type { EvaluationContext, ObjectiveAdapter } from '../contracts/objective.js';
+import type { EvaluationContext, EvaluationResult, ObjectiveAdapter } from '../contracts/objective.js';
 import type { ExternalParams } from '../domain/params.js';
-import { interpretObjectiveValue, thrownErrorInfo } from '../runtime/interpret-result.js';
+import {
+  destructuredNames,
+  interpretObjectiveValue,
+  thrownErrorInfo,
+  withUnknownParamNote,
+} from '../runtime/interpret-result.js';
 
 /** A plain function as objective: gets the params, returns a number or `{ loss, ... }`, maybe async. */
 /**
@@ -27,17 +32,23 @@ export type ObjectiveFunction<P = ExternalParams> = (
 export const createFunctionObjective = <P = ExternalParams>(
   fn: ObjectiveFunction<P>,
   name = 'function',
-): ObjectiveAdapter => ({
-  name,
-  sharesThread: true,
-  async evaluate(params, { setUp: _adapterOnly, ...context }) {
-    try {
-      return interpretObjectiveValue(await fn(params as P, context));
-    } catch (error) {
-      return { status: 'failed', error: thrownErrorInfo(error) };
-    }
-  },
-});
+): ObjectiveAdapter => {
+  // The names its first argument destructures, said when a trial fails (see withUnknownParamNote).
+  const names = destructuredNames(fn);
+  return {
+    name,
+    sharesThread: true,
+    async evaluate(params, { setUp: _adapterOnly, ...context }) {
+      let result: EvaluationResult;
+      try {
+        result = interpretObjectiveValue(await fn(params as P, context));
+      } catch (error) {
+        result = { status: 'failed', error: thrownErrorInfo(error) };
+      }
+      return withUnknownParamNote(result, names, params);
+    },
+  };
+};
 
 /** Options of the `function` objective. */
 export interface FunctionObjectiveOptions {

@@ -41,6 +41,11 @@ export interface ImportedTrialRow<P = Readonly<Record<string, unknown>>> {
   /** The study it came from and its last step (`parzen trials --jsonl` rows); ignored. */
   readonly study?: string;
   readonly step?: number;
+  /**
+   * The trial's values as stored, which `study.trials()` lists beside its params; ignored (the params are
+   * what is checked), so another study's finished trials import as they are listed.
+   */
+  readonly internal?: unknown;
 }
 
 /** The problems of one row: its number (as the caller counts rows) and each problem, pointing into it. */
@@ -72,6 +77,8 @@ const FIELDS = [
   // and its last step (the values themselves are `intermediate`).
   'study',
   'step',
+  // Ignored too: a `study.trials()` row's stored values (trial 99: refused as no such field).
+  'internal',
 ];
 const STATES = ['complete', 'pruned', 'failed'];
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { interpretObjectiveValue, thrownErrorInfo } from './interpret-result.js';
+import { createFunctionObjective } from '../builtins/function-objective.js';
+import {
+  destructuredNames,
+  interpretObjectiveValue,
+  thrownErrorInfo,
+  withUnknownParamNote,
+} from './interpret-result.js';
 
 describe('interpretObjectiveValue', () => {
   it('takes a number, or { loss, attrs } whose attrs (and other fields) become the trial attrs', () => {
@@ -179,5 +185,70 @@ describe("hyperopt's STATUS_FAIL result (trial 55)", () => {
     });
     const bare = interpretObjectiveValue({ status: 'fail' });
     expect(bare.status === 'failed' && bare.error.details).toBeUndefined();
+  });
+});
+
+describe('a parameter name the objective destructures that its params lack (trial 99: only "returned NaN")', () => {
+  it('reads the names a function destructures from its first argument, without running it', () => {
+    let ran = false;
+    const spy = ({ x }: { x: number }) => {
+      ran = true;
+      return x;
+    };
+    expect(destructuredNames(spy)).toEqual(['x']);
+    expect(ran).toBe(false);
+    expect(
+      destructuredNames(
+        ({ lr, act: activation, depth = 3 }: { lr: number; act: number; depth?: number }) => lr + activation + depth,
+      ),
+    ).toEqual(['lr', 'act', 'depth']);
+    expect(destructuredNames(async ({ x, y }: { x: number; y: number }) => x + y)).toEqual(['x', 'y']);
+    expect(
+      destructuredNames(function named({ a }: { a: number }) {
+        return a;
+      }),
+    ).toEqual(['a']);
+    // Not destructured, or nested: nothing.
+    expect(destructuredNames((params: Record<string, number>) => params.x)).toEqual([]);
+    expect(destructuredNames(({ a: { b } }: { a: { b: number } }) => b)).toEqual([]);
+  });
+
+  it("names them in the failure a function objective's trial ends with, and only in a failure", async () => {
+    const misspelt = ({ x, learningRate }: { x: number; learningRate: number }) => x + Math.log10(learningRate);
+    const objective = createFunctionObjective(misspelt as never);
+    const failed = await objective.evaluate(
+      { x: 1, lr: 0.1 },
+      { trialNumber: 0, signal: new AbortController().signal, report: async () => {}, shouldPrune: () => false },
+    );
+    expect(failed).toEqual({
+      status: 'failed',
+      error: {
+        code: 'OBJECTIVE_NAN',
+        message:
+          'The objective returned NaN. It takes `learningRate` from its params, which have no such parameter (they have x, lr).',
+      },
+    });
+    const fine = createFunctionObjective(
+      (({ x, unused }: { x: number; unused?: number }) => x + (unused ?? 0)) as never,
+    );
+    expect(
+      await fine.evaluate(
+        { x: 1 },
+        { trialNumber: 0, signal: new AbortController().signal, report: async () => {}, shouldPrune: () => false },
+      ),
+    ).toEqual({
+      status: 'ok',
+      loss: 1,
+    });
+    // A failure of another kind, or with every name there, is left as it is.
+    expect(
+      withUnknownParamNote({ status: 'failed', error: { code: 'TIMEOUT', message: 'slow' } }, ['y'], { x: 1 }),
+    ).toEqual({
+      status: 'failed',
+      error: { code: 'TIMEOUT', message: 'slow' },
+    });
+    expect(
+      withUnknownParamNote({ status: 'failed', error: { code: 'OBJECTIVE_THREW', message: 'boom' } }, ['x'], { x: 1 }),
+    ).toEqual({ status: 'failed', error: { code: 'OBJECTIVE_THREW', message: 'boom' } });
   });
 });

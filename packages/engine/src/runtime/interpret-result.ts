@@ -1,4 +1,5 @@
 import type { EvaluationResult } from '../contracts/objective.js';
+import type { ExternalParams } from '../domain/params.js';
 import { describeValue, TrialPruned, thrownAt } from '../errors.js';
 
 /** A failed evaluation with its error's code, message and, when given, details. */
@@ -164,4 +165,44 @@ export const thrownErrorInfo = (
   // A message that is not a string (an Error made by hand) is described, not passed on (review 78).
   const message = typeof error.message === 'string' ? error.message : describeValue(error.message);
   return Object.keys(details).length === 0 ? { code, message } : { code, message, details };
+};
+
+/** The failures a parameter read as undefined leads to: a NaN or missing loss, a throw. */
+const READ_FAILURES = new Set(['OBJECTIVE_NAN', 'OBJECTIVE_NOT_A_NUMBER', 'OBJECTIVE_INFINITE', 'OBJECTIVE_THREW']);
+
+/**
+ * The names a function takes from its first argument by destructuring it (`({ x, lr: rate, act = 'relu' })`
+ * gives x, lr, act), read from its source; empty when it does not (`(params) => ...`), or when the pattern
+ * nests. Read once, never run: the params an objective gets stay a plain object (a proxy could not be
+ * posted to a worker the objective starts).
+ */
+export const destructuredNames = (fn: (...args: never[]) => unknown): readonly string[] => {
+  const match = /^\s*(?:async\s*)?(?:function\b[^(]*)?\(\s*\{([^{}()[\]]*)\}/.exec(
+    Function.prototype.toString.call(fn),
+  );
+  if (match === null) return [];
+  return (match[1] as string)
+    .split(',')
+    .map((part) => (part.split(/[:=]/)[0] as string).trim())
+    .filter((name) => /^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(name));
+};
+
+/**
+ * A failure a misspelt parameter name may have caused, with the names the objective destructures that its
+ * params lack: in JavaScript `({ learningRate })` for `lr` reads undefined and surfaced only as "returned
+ * NaN" (trial 99). Other results as they are.
+ */
+export const withUnknownParamNote = (
+  result: EvaluationResult,
+  names: readonly string[],
+  params: ExternalParams,
+): EvaluationResult => {
+  if (result.status !== 'failed' || !READ_FAILURES.has(result.error.code)) return result;
+  const missing = names.filter((name) => !Object.hasOwn(params, name));
+  if (missing.length === 0) return result;
+  const has = Object.keys(params);
+  const note =
+    ` It takes ${missing.map((name) => `\`${name}\``).join(', ')} from its params, which have no such parameter` +
+    ` (they have ${has.length === 0 ? 'none' : has.join(', ')}).`;
+  return { ...result, error: { ...result.error, message: `${result.error.message}${note}` } };
 };

@@ -255,6 +255,25 @@ describe('Study.addTrials', () => {
     expect(skipped).toEqual([{ row: 1, issues: [expect.objectContaining({ pointer: '/params/x' })] }]);
   });
 
+  it('with refuseRepeats, adds rows the study already has once: a warm-start script run again (trial 99)', async () => {
+    const store = createMemoryStore();
+    const rows = [
+      { params: { x: 0.5, kernel: 'linear' as const }, loss: 0.2 },
+      { params: { x: -0.5, kernel: 'linear' as const }, loss: 0.4 },
+    ];
+    const first = await Study.open({ name: 'warm', space, suggester: watching(), store, seed: 1 });
+    expect((await first.addTrials(rows, { refuseRepeats: true })).added).toHaveLength(2);
+    const again = await Study.open({ name: 'warm', space, suggester: watching(), store, seed: 1 });
+    expect(await errorOf(again.addTrials(rows, { refuseRepeats: true }))).toMatchObject({ code: 'IMPORT_REPEATED' });
+    expect(await again.trials()).toHaveLength(2);
+    // Without it, repeats are added (a second run of an experiment may repeat a trial on purpose).
+    expect((await again.addTrials(rows)).added).toHaveLength(2);
+    expect(await errorOf(again.addTrials(rows, { refuseRepeats: 'yes' as never }))).toMatchObject({
+      code: 'CONFIG_INVALID',
+      issues: [{ pointer: '/refuseRepeats', expected: 'one of true, false' }],
+    });
+  });
+
   it('puts imported trials in the history the suggester learns from', async () => {
     const suggester = watching();
     const study = await Study.open({ space, suggester });

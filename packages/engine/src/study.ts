@@ -189,7 +189,7 @@ const studyListener = (
 const checkMethodOptions = (
   where: string,
   options: unknown,
-  rules: Readonly<Record<string, readonly string[] | 'a string'>>,
+  rules: Readonly<Record<string, readonly (string | boolean)[] | 'a string'>>,
 ): void => {
   if (typeof options !== 'object' || options === null || Array.isArray(options))
     throw invalidConfig(`${where} options`, [
@@ -210,7 +210,7 @@ const checkMethodOptions = (
           found: `an unknown option \`${key}\`${didYouMean(key, Object.keys(rules))}`,
         },
       ];
-    const fits = Array.isArray(rule) ? rule.includes(value as string) : typeof value === 'string';
+    const fits = Array.isArray(rule) ? rule.includes(value as string | boolean) : typeof value === 'string';
     const expected = Array.isArray(rule) ? `one of ${rule.map((option) => JSON.stringify(option)).join(', ')}` : rule;
     return fits ? [] : [{ pointer: `/${key}`, expected: expected as string, found: describeValue(value) }];
   });
@@ -709,10 +709,13 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    * `ImportedTrialRow<ParamsOf<typeof space>>[]` (or a cast, since every row is checked when added).
    *
    * @param options `onInvalid: 'reject'` (default): any invalid row rejects the whole call; `'skip'`:
-   *   invalid rows are left out and returned in `skipped`. Row numbers count from 0.
+   *   invalid rows are left out and returned in `skipped`. Row numbers count from 0. `refuseRepeats: true`:
+   *   a call every row of which repeats a finished trial the study has (same params, state, loss and error)
+   *   adds nothing and throws `IMPORT_REPEATED`, judged in the store's atomic step, as `parzen import` does:
+   *   a warm-start script run again to resume adds its rows once (catch that code to go on).
    * @throws {@link ParzenError} `IMPORT_INVALID` listing every invalid row and what was expected and
-   *   found (or when `rows` is not an array); `CONFIG_INVALID` for an `onInvalid` other than `reject` or
-   *   `skip`; `STORE_UNSUPPORTED` for a store without `addTrials`.
+   *   found (or when `rows` is not an array); `IMPORT_REPEATED` (see `refuseRepeats`); `CONFIG_INVALID` for
+   *   an unknown option or value; `STORE_UNSUPPORTED` for a store without `addTrials`.
    * @example
    * ```ts
    * await study.addTrials([{ params: { x: 0.5, kernel: 'rbf' }, loss: 0.12 }, { params: { x: 1, kernel: 'linear' }, loss: 0.3 }]);
@@ -720,7 +723,7 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    */
   async addTrials(
     rows: readonly ImportedTrialRow<ParamsOf<S>>[],
-    options: { readonly onInvalid?: 'reject' | 'skip' } = {},
+    options: { readonly onInvalid?: 'reject' | 'skip'; readonly refuseRepeats?: boolean } = {},
   ): Promise<AddTrialsResult<S>> {
     const { store, space } = this.session;
     if (!Array.isArray(rows))
@@ -729,11 +732,18 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
         `study.addTrials takes an array of rows ({ params, loss }); found ${describeValue(rows)}, so nothing was imported.`,
         { issues: [{ pointer: '', expected: 'an array of rows ({ params, loss })', found: describeValue(rows) }] },
       );
-    checkMethodOptions('study.addTrials', options, { onInvalid: ['reject', 'skip'] });
+    checkMethodOptions('study.addTrials', options, { onInvalid: ['reject', 'skip'], refuseRepeats: [true, false] });
     if (store.addTrials === undefined) throw storeUnsupported(store.name, 'import trials', 'addTrials');
     const checked = checkImportedRows(space, rows);
     if (checked.invalid.length > 0 && options.onInvalid !== 'skip') throw importInvalid(checked.invalid, rows.length);
-    const added = checked.trials.length === 0 ? [] : await store.addTrials(this.name, checked.trials);
+    const added =
+      checked.trials.length === 0
+        ? []
+        : await store.addTrials(
+            this.name,
+            checked.trials,
+            options.refuseRepeats === true ? { refuseRepeats: true } : undefined,
+          );
     return { added: viewTrials<S>(space, added), skipped: checked.invalid };
   }
 

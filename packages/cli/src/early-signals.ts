@@ -37,7 +37,7 @@ export const takeEarlySignal = (): SignalName | undefined => {
 /**
  * For the commands without signal handling of their own (`report`, `export`, `trials`, `best`, `explain`,
  * `validate`, ...): Ctrl-C (SIGTERM, SIGHUP) is said, and with `--json` as the error line a script parses,
- * then the process exits with the signal's code (not a silent 130 and, with `--json`, no line). Their
+ * then the process exits with the signal's code (an exit 130 says why, and with `--json` gives its line). Their
  * `-o` files are written whole or not at all (written synchronously, then renamed), so none is left half done.
  */
 export const sayInterrupts = (command: string, json: boolean): void => {

@@ -26,7 +26,7 @@ export const FLAG_MAX_CONCURRENCY = 1000;
 
 /**
  * Commander parser for a positive integer flag of at most `max`: a flag past the config's bound is a bad
- * flag (`--concurrency 1001` is not said to be the config's `/concurrency`, CONFIG_INVALID).
+ * flag (`--concurrency 1001` is said as the flag's mistake, not as the config's `/concurrency`, CONFIG_INVALID).
  */
 export const positiveIntegerUpTo =
   (max: number) =>

@@ -257,12 +257,15 @@ const columnTarget = (space: CompiledSpace, header: readonly string[], column: s
   const optunaName = param ? undefined : optunaAttr(column);
   if (optunaName !== undefined) return attrTarget(optunaName, true);
   if (column.startsWith('attrs.')) return attrTarget(column.slice('attrs.'.length), false);
-  if (column === 'loss' || (column === 'value' && !space.byName.has('value') && !header.includes('loss')))
+  // Optuna's `value` is the loss in a CSV with no `loss` column, unless it is a parameter without its `params_` twin.
+  if (column === 'loss' || (column === 'value' && !param && !header.includes('loss')))
     return rowTarget('loss', numberOrText);
   if (column === 'state') return rowTarget('state', stateOfCell);
-  const field =
-    (param ? undefined : ownEntry(OPTUNA_TIMES, column)) ??
-    (CSV_COLUMNS.includes(column) ? column : ownEntry(TRIALS_CSV_COLUMNS, column));
+  // A parameter named as a time column without its `params.` twin is the parameter, as an error column's is.
+  const field = param
+    ? undefined
+    : (ownEntry(OPTUNA_TIMES, column) ??
+      (CSV_COLUMNS.includes(column) ? column : ownEntry(TRIALS_CSV_COLUMNS, column)));
   if (field !== undefined) return rowTarget(field);
   // A parameter named as an error column (`error_details`) is that column in a CSV without its
   // `params.` form (an older Parzen's, review 50); with it, the plain column is the error's.
@@ -350,7 +353,8 @@ const readCsv = (path: string, text: string, space: CompiledSpace): TrialFile =>
   const unknown = header.filter((column) => !isParam(column) && !isKnownColumn(column, header));
   // A parameter's name written with other code points (a CSV saved on macOS, in NFD): said so (trial 68).
   const alikeParam = (column: string): string => sameTextHint(column, [...space.byName.keys()]);
-  const hasLoss = header.includes('loss') || (header.includes('value') && !space.byName.has('value'));
+  const targets = header.map((column) => columnTarget(space, header, column));
+  const hasLoss = targets.some((target) => target?.key === 'loss');
   if (!hasLoss || unknown.length > 0)
     throw new CliError(
       `${path}: the CSV header must name the study's parameters (${[...space.byName.keys()].join(', ')}), a \`loss\` ` +
@@ -360,7 +364,6 @@ const readCsv = (path: string, text: string, space: CompiledSpace): TrialFile =>
     );
   // Two columns of one field (a merge's second `loss`; `x` beside `params.x`): which one is meant cannot be told
   // (trial 87, review 91: the last won).
-  const targets = header.map((column) => columnTarget(space, header, column));
   const byTarget = new Map<string, number[]>();
   targets.forEach((target, i) => {
     if (target !== undefined) byTarget.set(target.key, [...(byTarget.get(target.key) ?? []), i]);

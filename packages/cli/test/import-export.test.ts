@@ -981,13 +981,15 @@ export const manifests = [{
       dir,
       'optuna-timed.csv',
       [
-        ',number,value,datetime_start,datetime_complete,duration,params_datetime_start,params_x,state',
-        '0,0,0.25,2026-12-02 09:53:04.054633,2026-12-02 09:53:04.055426,0 days 00:00:00.000793,0.75,0.5,COMPLETE',
+        ',number,value,datetime_start,datetime_complete,duration,params_datetime_start,params_value,params_x,state',
+        '0,0,0.25,2026-12-02 09:53:04.054633,2026-12-02 09:53:04.055426,0 days 00:00:00.000793,0.75,0.125,0.5,COMPLETE',
         '',
       ].join('\n'),
     );
+    // And one named `value`, Optuna's loss column (review 104: refused as having no loss column).
     const timedSpace = {
       datetime_start: { type: 'uniform', low: 0, high: 1 },
+      value: { type: 'uniform', low: 0, high: 1 },
       x: { type: 'uniform', low: 0, high: 1 },
     };
     const timedTarget = config(
@@ -998,8 +1000,21 @@ export const manifests = [{
     const timedOut = await cli('import', timedTarget, timed);
     expect(timedOut.code, timedOut.stderr).toBe(0);
     const [timedTrial] = await sqliteTrials(join(dir, 'optuna-timed.parzen.db'));
-    expect(timedTrial).toMatchObject({ loss: 0.25, internal: { datetime_start: 0.75, x: 0.5 } });
+    expect(timedTrial).toMatchObject({ loss: 0.25, internal: { datetime_start: 0.75, value: 0.125, x: 0.5 } });
     expect(timedTrial?.startedAt).toBe(new Date(2026, 11, 2, 9, 53, 4, 54).toISOString());
+    // Without its params. twin, a column named as a time column is the parameter (as an error column's is).
+    const plain = writeIn(dir, 'started.csv', 'started_at,loss\n0.3,1\n');
+    const plainTarget = config(
+      'started.json',
+      { use: 'sqlite', options: { path: './started.parzen.db' } },
+      { space: { started_at: { type: 'uniform', low: 0, high: 1 } } },
+    );
+    const plainOut = await cli('import', plainTarget, plain);
+    expect(plainOut.code, plainOut.stderr).toBe(0);
+    expect((await sqliteTrials(join(dir, 'started.parzen.db')))[0]).toMatchObject({
+      loss: 1,
+      internal: { started_at: 0.3 },
+    });
 
     // A user attr as JSON would not write a number stays text (trial 59: "007" became 7).
     const ids = writeIn(

@@ -1,4 +1,7 @@
+import { logGaussMass } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
+import { binnedSumBackend } from '../estimator/backends/binned-sum.js';
+import type { ParzenEstimator } from '../estimator/parzen-estimator.js';
 import { BLOCK_SIZE as BLOCK, blockBounds, blockMaxima, firstVisit, secondVisit } from './block-bounds.js';
 import { logGaussianSum, prepareGaussianSum } from './gaussian-sum.js';
 
@@ -64,5 +67,54 @@ describe('block pruning', () => {
     );
     expect(expected).toBeGreaterThan(-50);
     expect(Math.abs(logGaussianSum(sum, 0) - expected)).toBeLessThan(1e-12 * Math.abs(expected));
+  });
+});
+
+describe('the binned sum visits the blocks that matter too', () => {
+  it('sums the mass of a bin exactly when the block holding it has only far, narrow kernels', () => {
+    // As for the Gaussian sum above: block 0 spans the bin [0, 0.01] with kernels ≥ 0.11 away at σ 0.01,
+    // block 1 (weights e^−45, σ 0.1) is bounded below the cut-off and holds most of the mass.
+    const mus: number[] = [];
+    const sigmas: number[] = [];
+    const weights: number[] = [];
+    for (let k = 0; k < BLOCK; k++) {
+      mus.push(k < BLOCK / 2 ? -1 + (k / BLOCK) * 1.5 : 0.12 + (k - BLOCK / 2) * 0.002);
+      sigmas.push(0.01);
+      weights.push(1);
+    }
+    for (let k = 0; k < BLOCK; k++) {
+      mus.push(0.17 + k * 0.001);
+      sigmas.push(0.1);
+      weights.push(Math.exp(-45));
+    }
+    for (let k = 0; k < BLOCK; k++) {
+      mus.push(5 + k * 0.01);
+      sigmas.push(0.1);
+      weights.push(1);
+    }
+    const estimator: ParzenEstimator = {
+      weights: Float64Array.from(weights),
+      dimensions: [
+        {
+          kind: 'numeric',
+          mus: Float64Array.from(mus),
+          sigmas: Float64Array.from(sigmas),
+          low: Number.NEGATIVE_INFINITY,
+          high: Number.POSITIVE_INFINITY,
+        },
+      ],
+      truncation: 'none',
+      sources: Int32Array.from(mus, (_, k) => k),
+    };
+    const terms = mus.map(
+      (mu, k) =>
+        Math.log(weights[k] as number) +
+        logGaussMass((0 - mu) / (sigmas[k] as number), (0.01 - mu) / (sigmas[k] as number)),
+    );
+    const max = Math.max(...terms);
+    const expected = max + Math.log(terms.reduce((total, term) => total + Math.exp(term - max), 0));
+    const [found] = binnedSumBackend(estimator)([{ at: Float64Array.of(0), upper: Float64Array.of(0.01) }], true);
+    expect(expected).toBeGreaterThan(-55);
+    expect(Math.abs((found as number) - expected)).toBeLessThan(1e-12 * Math.abs(expected));
   });
 });

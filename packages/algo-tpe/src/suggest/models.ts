@@ -60,7 +60,7 @@ const modelledForm = (distribution: Distribution, make: () => Distribution): Dis
 
 /**
  * The most integers a `randint` is modelled unordered with: one option per integer past this is memory and
- * time (a `randint` 0..2^53 fails with "Invalid typed array length", 0..1e8 stalls for minutes)
+ * time (a `randint` 0..2^53 would fail with "Invalid typed array length", 0..1e8 would stall for minutes)
  * with nothing to learn from a study's few hundred trials about that many unrelated options.
  */
 export const MAX_UNORDERED_RANDINT = 10_000;

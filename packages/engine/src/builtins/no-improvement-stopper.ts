@@ -1,6 +1,8 @@
+import { optionIssues, type SchemaNode } from '../api-options.js';
 import { defineStopper } from '../contracts/manifest.js';
 import type { StopContext, Stopper } from '../contracts/stopper.js';
 import { lossToMinimize } from '../domain/trial.js';
+import { formatIssues, ParzenError } from '../errors.js';
 import { countOf } from './words.js';
 
 /** Options of the `no-improvement` stopper. */
@@ -76,3 +78,24 @@ export const noImprovementStopperManifest = defineStopper<NoImprovementOptions>(
   },
   create: (options) => createNoImprovementStopper(options),
 });
+
+/**
+ * The `no-improvement` stopper as a `stopWhen` rule, for `fmin` and `study.optimize`: stops once `trials`
+ * finished trials in a row have not improved the best loss by `minDelta` (see {@link NoImprovementOptions}),
+ * as a config's `"stopper": { "use": "no-improvement" }` does.
+ *
+ * @example `await fmin({ space, objective, stopWhen: noImprovement({ trials: 15, minDelta: 0.01 }) })`
+ * @throws {@link ParzenError} `CONFIG_INVALID` for options its config schema refuses (an unknown key, `trials: 0`).
+ */
+export const noImprovement = (
+  options: NoImprovementOptions = {},
+): ((context: StopContext) => string | boolean | undefined) => {
+  const issues = optionIssues(noImprovementStopperManifest.optionsSchema as SchemaNode, options);
+  if (issues.length > 0)
+    throw new ParzenError('CONFIG_INVALID', `Invalid noImprovement options:\n${formatIssues(issues)}`, {
+      plugin: 'no-improvement',
+      issues,
+    });
+  const stopper = createNoImprovementStopper(options);
+  return (context) => stopper.shouldStop(context);
+};

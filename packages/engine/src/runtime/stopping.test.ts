@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFunctionObjective } from '../builtins/function-objective.js';
 import { createMemoryStore } from '../builtins/memory-store.js';
-import { createNoImprovementStopper } from '../builtins/no-improvement-stopper.js';
+import { createNoImprovementStopper, noImprovement } from '../builtins/no-improvement-stopper.js';
 import type { StopContext } from '../contracts/stopper.js';
 import type { TrialStore } from '../contracts/store.js';
 import type { Suggester } from '../contracts/suggester.js';
@@ -84,6 +84,28 @@ describe('stopping on your own rule', () => {
     expect(result.trials.length).toBeGreaterThanOrEqual(7);
     expect(result.trials.length).toBeLessThan(10);
     expect(result.trials.every((trial) => trial.state === 'complete')).toBe(true);
+  });
+
+  it('noImprovement() is the no-improvement stopper as a stopWhen rule in code, its options checked (trial 99)', async () => {
+    const result = await fmin({
+      objective: () => 1,
+      space,
+      suggester: prior,
+      maxTrials: 100,
+      stopWhen: noImprovement({ trials: 4, minDelta: 0.01 }),
+    });
+    expect(result.reason).toBe('stopper');
+    expect(result.stopMessage).toBe('no improvement of 1% in 4 trials');
+    expect(result.trials).toHaveLength(5);
+    expect(() => noImprovement({ trials: 0, minDeltaa: 1 } as never)).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_INVALID',
+        issues: [
+          expect.objectContaining({ pointer: '/trials' }),
+          expect.objectContaining({ pointer: '/minDeltaa', found: expect.stringContaining('did you mean `minDelta`') }),
+        ],
+      }),
+    );
   });
 
   it('a rerun of a study its stopper ended stops before a new trial; a stopper that lets it go on runs it (trial 33)', async () => {

@@ -143,7 +143,9 @@ describe.concurrent("a module objective's own output (isolate: worker, trial 53)
         objective: { use: 'module', options: { path: './chatty-stuck.mjs' } },
         store: { use: 'memory' },
         budget: { maxTrials: 3 },
-        trialTimeoutSeconds: 1,
+        // 2 s, not 1: on a loaded machine (the full suite beside a build) a trial writing 3 MB took over 1 s
+        // with the reader reading; the stall below stays well past it.
+        trialTimeoutSeconds: 2,
         reporters: [],
       }),
     );
@@ -164,7 +166,9 @@ describe.concurrent("a module objective's own output (isolate: worker, trial 53)
       config,
       JSON.stringify({
         ...stalled,
-        trialTimeoutSeconds: 1,
+        // 2 s, not 1: on a loaded machine (the full suite beside a build) a trial writing 3 MB took over 1 s
+        // with the reader reading; the stall below stays well past it.
+        trialTimeoutSeconds: 2,
         store: { use: 'jsonl', options: { path: './stalled.jsonl' } },
       }),
     );
@@ -172,13 +176,13 @@ describe.concurrent("a module objective's own output (isolate: worker, trial 53)
     child.stdout.pause();
     let lines = 0;
     const code = await new Promise<number | null>((resolve) => {
-      // Nothing read for 3 s (the objective's 100,000 lines fill the pipe at once), then everything.
+      // Nothing read for 5 s (the objective's 100,000 lines fill the pipe at once), then everything.
       setTimeout(() => {
         child.stdout.on('data', (chunk: Buffer) => {
           lines += chunk.toString('utf8').split('\n').length - 1;
         });
         child.stdout.resume();
-      }, 3000);
+      }, 5000);
       child.on('close', resolve);
     });
     expect(code).toBe(0);

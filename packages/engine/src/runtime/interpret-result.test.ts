@@ -225,7 +225,8 @@ describe('a parameter name the objective destructures that its params lack (tria
       error: {
         code: 'OBJECTIVE_NAN',
         message:
-          'The objective returned NaN. It takes `learningRate` from its params, which have no such parameter (they have x, lr).',
+          "The objective returned NaN. It takes `learningRate` from its params, which this trial's params do not have " +
+          '(they have x, lr): a misspelt name, or a parameter of a branch this trial did not take?',
       },
     });
     const fine = createFunctionObjective(

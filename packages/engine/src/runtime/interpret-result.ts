@@ -202,7 +202,8 @@ export const withUnknownParamNote = (
   if (missing.length === 0) return result;
   const has = Object.keys(params);
   const note =
-    ` It takes ${missing.map((name) => `\`${name}\``).join(', ')} from its params, which have no such parameter` +
-    ` (they have ${has.length === 0 ? 'none' : has.join(', ')}).`;
+    ` It takes ${missing.map((name) => `\`${name}\``).join(', ')} from its params, which this trial's params do not` +
+    ` have (they have ${has.length === 0 ? 'none' : has.join(', ')}): a misspelt name, or a parameter of a branch` +
+    ' this trial did not take?';
   return { ...result, error: { ...result.error, message: `${result.error.message}${note}` } };
 };

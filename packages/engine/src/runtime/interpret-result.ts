@@ -190,7 +190,7 @@ export const destructuredNames = (fn: (...args: never[]) => unknown): readonly s
 /**
  * A failure a misspelt parameter name may have caused, with the names the objective destructures that its
  * params lack: in JavaScript `({ learningRate })` for `lr` reads undefined and surfaced only as "returned
- * NaN" (trial 99). Other results as they are.
+ * NaN". Other results as they are.
  */
 export const withUnknownParamNote = (
   result: EvaluationResult,

@@ -183,4 +183,25 @@ describe('what an import costs', () => {
       ).toEqual([]);
     }
   });
+
+  it('the shipped declarations cite no internal trial or review numbers (a user cannot look them up)', () => {
+    const declarations = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) return declarations(path);
+        return entry.name.endsWith('.d.ts') ? [path] : [];
+      });
+    const built = readdirSync(packagesDir)
+      .map((name) => join(packagesDir, name, 'dist'))
+      .filter((dist) => readdirSync(dirname(dist)).includes('dist'));
+    expect(built.length, 'the packages are built (pnpm build)').toBeGreaterThan(5);
+    const cited = built.flatMap(declarations).flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .flatMap((line, index) =>
+          /\b(review|trial)\s+\d{1,3}\b/i.test(line) ? [`${relative(repoDir, file)}:${index + 1}: ${line.trim()}`] : [],
+        ),
+    );
+    expect(cited).toEqual([]);
+  });
 });

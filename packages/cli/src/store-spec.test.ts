@@ -62,6 +62,10 @@ describe('parseStoreSpec', () => {
       /found a file name; did you mean --store jsonl:m\.parzen\.jsonl\?/,
     );
     expect(() => parseStoreSpec('runs.db')).toThrow(/did you mean --store sqlite:runs\.db\?/);
+    // Optuna's storage URL (trial 100: `sqlite:///x.db` made /x.db at the file system's root).
+    expect(() => parseStoreSpec('sqlite:///x.db')).toThrow(/an SQLAlchemy URL.*did you mean --store sqlite:x\.db\?/);
+    expect(() => parseStoreSpec('sqlite:////data/x.db')).toThrow(/did you mean --store sqlite:\/data\/x\.db\?/);
+    expect(parseStoreSpec('sqlite:/data/x.db')).toEqual({ use: 'sqlite', options: { path: '/data/x.db' } });
     expect(() => parseStoreSpec('notes.txt')).toThrow(/found a file name; e\.g\. jsonl:/);
     expect(() => parseStoreSpec('memory:x')).toThrow(/the memory store keeps nothing on disk, so it takes no path/);
     // A folder's path (review 89: resolved, `jsonl:./out/` lost its slash and made a journal file `out`).

@@ -63,6 +63,14 @@ const parseSpec = (spec: string, cwd: string): PluginChoice => {
     throw new CliError(
       `${storeFlag(spec)}: the memory store keeps nothing on disk, so it takes no path: --store memory.`,
     );
+  // Optuna's storage URL (SQLAlchemy's: `sqlite:///x.db` is x.db here, `sqlite:////data/x.db` is /data/x.db):
+  // read as a path, `///x.db` would be /x.db at the root of the file system (trial 100).
+  if (use === 'sqlite' && path?.startsWith('//') === true) {
+    const meant = path.startsWith('////') ? path.slice(3) : path.replace(/^\/+/, '');
+    throw new CliError(
+      `${storeFlag(spec)}: an SQLAlchemy URL, as Optuna's storage takes it; Parzen's form is sqlite:PATH: did you mean --store sqlite:${meant}?`,
+    );
+  }
   // A folder's path: resolved, it would lose its slash and name a file (review 89: `jsonl:./out/` made `out`).
   if (path !== undefined && (use === 'jsonl' || use === 'sqlite') && endsWithSeparator(path))
     throw new CliError(

@@ -6,6 +6,7 @@ import {
   type ObjectiveResult,
 } from './builtins/function-objective.js';
 import { createMemoryStore } from './builtins/memory-store.js';
+import { stopperOfRule } from './builtins/no-improvement-stopper.js';
 import { failureNote, printable } from './builtins/words.js';
 import type { Pruner } from './contracts/pruner.js';
 import type { Reporter } from './contracts/reporter.js';
@@ -576,6 +577,9 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       suggester,
       objective: createFunctionObjective(
         saysIfSynchronous(objective as ObjectiveFunction<ExternalParams>, options.concurrency ?? 1, this.warn),
+        'function',
+        // The user's function, not the wrapper, is read for the names it destructures (review 105).
+        { source: objective, space: space.byName.keys() },
       ),
       budget,
       // Not the ask/tell guard: the run cuts a throwing reporter off itself, through its onWarning and a
@@ -593,7 +597,9 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       ...(options.trialTimeoutMs === undefined ? {} : { trialTimeoutMs: options.trialTimeoutMs }),
       ...(options.catchStrayErrors === undefined ? {} : { catchStrayErrors: options.catchStrayErrors }),
       ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
-      ...(options.stopWhen === undefined ? {} : { stopper: stopWhenStopper(this.session.space, options.stopWhen) }),
+      ...(options.stopWhen === undefined
+        ? {}
+        : { stopper: stopperOfRule(options.stopWhen) ?? stopWhenStopper(this.session.space, options.stopWhen) }),
       ...(this.pruner === undefined ? {} : { pruner: this.pruner }),
       onWarning: this.warn,
       opened: this.opened,

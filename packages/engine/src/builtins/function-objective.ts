@@ -28,13 +28,24 @@ export type ObjectiveFunction<P = ExternalParams> = (
   context: EvaluationContext,
 ) => ObjectiveResult | Promise<ObjectiveResult>;
 
+/**
+ * What the function objective may be told about the function it wraps: the user's own function when `fn`
+ * wraps it (its source is read for the names it destructures), and every parameter name of the space.
+ */
+export interface FunctionObjectiveSource {
+  readonly source?: (...args: never[]) => unknown;
+  readonly space?: Iterable<string>;
+}
+
 /** Wraps a function as an objective adapter; throws and bad return values become failed trials. */
 export const createFunctionObjective = <P = ExternalParams>(
   fn: ObjectiveFunction<P>,
   name = 'function',
+  about: FunctionObjectiveSource = {},
 ): ObjectiveAdapter => {
   // The names its first argument destructures, said when a trial fails (see withUnknownParamNote).
-  const names = destructuredNames(fn);
+  const names = destructuredNames(about.source ?? fn);
+  const space = about.space === undefined ? undefined : [...about.space];
   return {
     name,
     sharesThread: true,
@@ -45,7 +56,7 @@ export const createFunctionObjective = <P = ExternalParams>(
       } catch (error) {
         result = { status: 'failed', error: thrownErrorInfo(error) };
       }
-      return withUnknownParamNote(result, names, params);
+      return withUnknownParamNote(result, names, params, space);
     },
   };
 };

@@ -97,5 +97,18 @@ export const noImprovement = (
       issues,
     });
   const stopper = createNoImprovementStopper(options);
-  return (context) => stopper.shouldStop(context);
+  const rule = (context: StopContext) => stopper.shouldStop(context);
+  rules.set(rule, stopper);
+  return rule;
 };
+
+/** The stoppers behind the rules {@link noImprovement} made. */
+const rules = new WeakMap<object, Stopper>();
+
+/**
+ * The stopper behind a `stopWhen` rule that {@link noImprovement} made, which a run asks as a config's stopper
+ * (the trials as stored); undefined for any other rule, which is asked with its trials' params decoded (for
+ * every trial, at every finished trial: 6,000 trials took 19 s more than the config's stopper).
+ */
+export const stopperOfRule = (rule: unknown): Stopper | undefined =>
+  typeof rule === 'function' ? rules.get(rule) : undefined;

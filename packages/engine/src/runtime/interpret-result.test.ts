@@ -201,7 +201,11 @@ describe('a parameter name the objective destructures that its params lack (tria
       destructuredNames(
         ({ lr, act: activation, depth = 3 }: { lr: number; act: number; depth?: number }) => lr + activation + depth,
       ),
-    ).toEqual(['lr', 'act', 'depth']);
+    ).toEqual(['lr', 'act']); // depth has a default: meant to be absent at times
+    // Words of a comment in the pattern are no names (review 105: "It takes `sgd`").
+    // Made from source text: a transform of this file would strip the comments.
+    const commented = new Function('return ({ x, // adam, sgd, or rmsprop\n opt, /* a, b */ lr }) => x')();
+    expect(destructuredNames(commented)).toEqual(['x', 'opt', 'lr']);
     expect(destructuredNames(async ({ x, y }: { x: number; y: number }) => x + y)).toEqual(['x', 'y']);
     expect(
       destructuredNames(function named({ a }: { a: number }) {
@@ -240,6 +244,42 @@ describe('a parameter name the objective destructures that its params lack (tria
     ).toEqual({
       status: 'ok',
       loss: 1,
+    });
+    // Told the space: a parameter of a branch this trial did not take is no misspelling (review 105).
+    const branchy = createFunctionObjective(
+      (({ x, C, learningRate }: { x: number; C: number; learningRate: number }) => x * C * learningRate) as never,
+      'function',
+      { space: ['x', 'C', 'kernel'] },
+    );
+    expect(
+      await branchy.evaluate(
+        { x: 1, kernel: 'tree' },
+        { trialNumber: 0, signal: new AbortController().signal, report: async () => {}, shouldPrune: () => false },
+      ),
+    ).toEqual({
+      status: 'failed',
+      error: {
+        code: 'OBJECTIVE_NAN',
+        message:
+          'The objective returned NaN. It takes `learningRate` from its params, but the space has no such parameter (it has x, C, kernel): a misspelt name?',
+      },
+    });
+    // A wrapper's source is not read: the user's function given as the source is.
+    const wrapped = createFunctionObjective(
+      ((params: { x: number }) => misspelt(params as never)) as never,
+      'function',
+      {
+        source: misspelt as never,
+        space: ['x', 'lr'],
+      },
+    );
+    expect(
+      await wrapped.evaluate(
+        { x: 1, lr: 0.1 },
+        { trialNumber: 0, signal: new AbortController().signal, report: async () => {}, shouldPrune: () => false },
+      ),
+    ).toMatchObject({
+      error: { message: expect.stringContaining('It takes `learningRate`') },
     });
     // A failure of another kind, or with every name there, is left as it is.
     expect(

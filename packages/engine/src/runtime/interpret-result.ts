@@ -171,10 +171,11 @@ export const thrownErrorInfo = (
 const READ_FAILURES = new Set(['OBJECTIVE_NAN', 'OBJECTIVE_NOT_A_NUMBER', 'OBJECTIVE_INFINITE', 'OBJECTIVE_THREW']);
 
 /**
- * The names a function takes from its first argument by destructuring it (`({ x, lr: rate, act = 'relu' })`
- * gives x, lr, act), read from its source; empty when it does not (`(params) => ...`), or when the pattern
- * nests. Read once, never run: the params an objective gets stay a plain object (a proxy could not be
- * posted to a worker the objective starts).
+ * The names a function takes from its first argument by destructuring it without a default (`({ x, lr: rate,
+ * act = 'relu' })` gives x, lr: a name given a default is meant to be absent at times), read from its source;
+ * empty when it does not destructure (`(params) => ...`), or when the pattern nests or calls. Comments in the
+ * pattern are left out. Read once, never run: the params an objective gets stay a plain object (a proxy could
+ * not be posted to a worker the objective starts).
  */
 export const destructuredNames = (fn: (...args: never[]) => unknown): readonly string[] => {
   const match = /^\s*(?:async\s*)?(?:function\b[^(]*)?\(\s*\{([^{}()[\]]*)\}/.exec(
@@ -182,28 +183,34 @@ export const destructuredNames = (fn: (...args: never[]) => unknown): readonly s
   );
   if (match === null) return [];
   return (match[1] as string)
+    .replace(/\/\*[\s\S]*?\*\//g, ' ')
+    .replace(/\/\/[^\n]*/g, ' ')
     .split(',')
-    .map((part) => (part.split(/[:=]/)[0] as string).trim())
+    .filter((part) => !part.includes('='))
+    .map((part) => (part.split(':')[0] as string).trim())
     .filter((name) => /^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(name));
 };
 
 /**
  * A failure a misspelt parameter name may have caused, with the names the objective destructures that its
  * params lack: in JavaScript `({ learningRate })` for `lr` reads undefined and surfaced only as "returned
- * NaN". Other results as they are.
+ * NaN". `space`, when known, is every parameter of the space: a name in it (a branch this trial did not
+ * take) is no misspelling and is left out. Other results as they are.
  */
 export const withUnknownParamNote = (
   result: EvaluationResult,
   names: readonly string[],
   params: ExternalParams,
+  space?: readonly string[],
 ): EvaluationResult => {
   if (result.status !== 'failed' || !READ_FAILURES.has(result.error.code)) return result;
-  const missing = names.filter((name) => !Object.hasOwn(params, name));
+  const missing = names.filter((name) => !Object.hasOwn(params, name) && space?.includes(name) !== true);
   if (missing.length === 0) return result;
-  const has = Object.keys(params);
+  const listed = missing.map((name) => `\`${name}\``).join(', ');
+  const has = space ?? Object.keys(params);
   const note =
-    ` It takes ${missing.map((name) => `\`${name}\``).join(', ')} from its params, which this trial's params do not` +
-    ` have (they have ${has.length === 0 ? 'none' : has.join(', ')}): a misspelt name, or a parameter of a branch` +
-    ' this trial did not take?';
+    space === undefined
+      ? ` It takes ${listed} from its params, which this trial's params do not have (they have ${has.join(', ') || 'none'}): a misspelt name, or a parameter of a branch this trial did not take?`
+      : ` It takes ${listed} from its params, but the space has no such parameter (it has ${has.join(', ') || 'none'}): a misspelt name?`;
   return { ...result, error: { ...result.error, message: `${result.error.message}${note}` } };
 };

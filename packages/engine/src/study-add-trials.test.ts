@@ -266,6 +266,23 @@ describe('Study.addTrials', () => {
     const again = await Study.open({ name: 'warm', space, suggester: watching(), store, seed: 1 });
     expect(await errorOf(again.addTrials(rows, { refuseRepeats: true }))).toMatchObject({ code: 'IMPORT_REPEATED' });
     expect(await again.trials()).toHaveLength(2);
+    // A call with new rows beside repeated ones adds them all, and says how many repeat (review 105).
+    const warnings: string[] = [];
+    const grown = await Study.open({
+      name: 'warm',
+      space,
+      suggester: watching(),
+      store,
+      seed: 1,
+      onWarning: (m) => warnings.push(m),
+    });
+    const more = [...rows, { params: { x: 0.25, kernel: 'linear' as const }, loss: 0.3 }];
+    expect((await grown.addTrials(more, { refuseRepeats: true })).added).toHaveLength(3);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^study\.addTrials: 2 of the 3 trials added repeat trials study warm had/),
+    ]);
+    await again.addTrials([{ params: { x: 0.75, kernel: 'linear' } as const, loss: 0.1 }], { refuseRepeats: true });
+    expect(warnings).toHaveLength(1);
     // Without it, repeats are added (a second run of an experiment may repeat a trial on purpose).
     expect((await again.addTrials(rows)).added).toHaveLength(2);
     expect(await errorOf(again.addTrials(rows, { refuseRepeats: 'yes' as never }))).toMatchObject({

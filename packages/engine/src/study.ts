@@ -15,6 +15,7 @@ import type { TrialStore } from './contracts/store.js';
 import type { Suggester } from './contracts/suggester.js';
 import { type CompiledSpace, compileSpace, inStudyOrder } from './domain/compile-space.js';
 import { type ExternalParams, toExternalParams, toInternalParams } from './domain/params.js';
+import { repeatsOf } from './domain/repeated-trials.js';
 import type { ParamsOf } from './domain/space-builder.js';
 import type { SpaceDefinition } from './domain/space-definition.js';
 import { checkStoredTrials } from './domain/stored-trials.js';
@@ -718,7 +719,8 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    *   invalid rows are left out and returned in `skipped`. Row numbers count from 0. `refuseRepeats: true`:
    *   a call every row of which repeats a finished trial the study has (same params, state, loss and error)
    *   adds nothing and throws `IMPORT_REPEATED`, judged in the store's atomic step, as `parzen import` does:
-   *   a warm-start script run again to resume adds its rows once (catch that code to go on).
+   *   a warm-start script run again to resume adds its rows once (catch that code to go on). A call with
+   *   some new rows adds every row, and warns how many repeat (`onWarning`).
    * @throws {@link ParzenError} `IMPORT_INVALID` listing every invalid row and what was expected and
    *   found (or when `rows` is not an array); `IMPORT_REPEATED` (see `refuseRepeats`); `CONFIG_INVALID` for
    *   an unknown option or value; `STORE_UNSUPPORTED` for a store without `addTrials`.
@@ -742,6 +744,12 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     if (store.addTrials === undefined) throw storeUnsupported(store.name, 'import trials', 'addTrials');
     const checked = checkImportedRows(space, rows);
     if (checked.invalid.length > 0 && options.onInvalid !== 'skip') throw importInvalid(checked.invalid, rows.length);
+    // Rows that repeat the study's trials, when repeats are checked: a call with some new rows adds them all,
+    // and says how many repeat (review 105: a warm-start file that grew doubled its older rows, unsaid).
+    const repeats =
+      options.refuseRepeats === true && checked.trials.length > 0
+        ? repeatsOf(await this.storedTrials(), checked.trials).filter(Boolean).length
+        : 0;
     const added =
       checked.trials.length === 0
         ? []
@@ -750,6 +758,12 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
             checked.trials,
             options.refuseRepeats === true ? { refuseRepeats: true } : undefined,
           );
+    if (repeats > 0 && added.length > 0)
+      this.warn(
+        `study.addTrials: ${repeats} of the ${added.length} trials added repeat trials study ${this.name} had (same params, state, ` +
+          'loss and error), and the suggester now counts each twice: refuseRepeats refuses only a call every row of which ' +
+          'repeats one; leave the rows added before out of the call.',
+      );
     return { added: viewTrials<S>(space, added), skipped: checked.invalid };
   }
 

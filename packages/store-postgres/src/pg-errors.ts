@@ -126,13 +126,27 @@ export const unusableConnection = (plan: ConnectionPlan, error: unknown): Parzen
     },
   );
 
-/** Turns an error of node-postgres into a {@link ParzenError} naming the server and what the store was doing. */
-export const storeError = (plan: ConnectionPlan, error: unknown, doing: string): ParzenError => {
+/**
+ * Turns an error of node-postgres into a {@link ParzenError} naming the server and what the store was doing;
+ * `retried`, when the store retried a transient failure until its `retryTimeoutMs` ran out, says so and what to do.
+ */
+export const storeError = (
+  plan: ConnectionPlan,
+  error: unknown,
+  doing: string,
+  retried?: { readonly forMs: number; readonly limitMs: number },
+): ParzenError => {
   if (error instanceof ParzenError) return error;
   if (classify(error) === 'input') return unusableConnection(plan, error);
+  // Trial 101: after an outage longer than retryTimeoutMs the run ended on the bare socket error.
+  const gaveUp =
+    retried === undefined || classify(error) !== 'transient'
+      ? ''
+      : ` (retried for ${Math.round(retried.forMs / 1000)} s, as long as retryTimeoutMs (${Math.round(retried.limitMs / 1000)} s) ` +
+        'allows: is the server down or out of reach? Once it is back, run again: the study resumes where it stopped)';
   return new ParzenError(
     'STORE_FAILED',
-    `PostgreSQL store \`${plan.where}\` failed while ${doing}: ${describeFailure(error)}`,
+    `PostgreSQL store \`${plan.where}\` failed while ${doing}: ${describeFailure(error)}${gaveUp}`,
     { cause: error },
   );
 };

@@ -547,7 +547,9 @@ class PostgresTrialStore implements PostgresStore {
       // The signal also cuts a statement the server holds (a lock), not only the pauses between tries.
       return await (giveUp === undefined ? attempts() : giveUpHere.run(giveUp, attempts));
     } catch (error) {
-      throw storeError(this.plan, error, doing);
+      const retried =
+        failed === undefined ? undefined : { forMs: performance.now() - started, limitMs: this.retryTimeoutMs };
+      throw storeError(this.plan, error, doing, retried);
     } finally {
       clearTimeout(timer);
     }

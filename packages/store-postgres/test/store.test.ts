@@ -9,7 +9,7 @@ import { adminQuery, describePostgres, freshSchema } from '@parzen/test-kit/post
 import type { Pool } from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createPostgresStore, type PostgresStore, postgresStoreManifest } from '../src/index.js';
-import { classify, unreachableServer, unusableConnection } from '../src/pg-errors.js';
+import { classify, storeError, unreachableServer, unusableConnection } from '../src/pg-errors.js';
 import { backoffMs } from '../src/retry.js';
 
 const spec: StudySpec = {
@@ -89,6 +89,29 @@ describe('postgres store error handling', () => {
       /^Cannot reach PostgreSQL at `ann@db:5432\/studies`: sorry, too many clients already\. The server has no connection left for this role \(max_connections/,
     );
     expect(full.message).not.toContain('URL');
+  });
+
+  it('says, when retries ran out, for how long they ran and what to do (trial 101: the bare socket error)', () => {
+    const plan = {
+      pool: {},
+      where: 'ann@db:5432/studies',
+      user: 'ann',
+      database: 'studies',
+      passwordSource: undefined,
+    };
+    const refused = pgError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432');
+    const gaveUp = storeError(plan, refused, 'finishing a trial', { forMs: 5200, limitMs: 5000 });
+    expect(gaveUp).toMatchObject({ code: 'STORE_FAILED' });
+    expect(gaveUp.message).toBe(
+      'PostgreSQL store `ann@db:5432/studies` failed while finishing a trial: connect ECONNREFUSED 127.0.0.1:5432 ' +
+        '(retried for 5 s, as long as retryTimeoutMs (5 s) allows: is the server down or out of reach? Once it is ' +
+        'back, run again: the study resumes where it stopped)',
+    );
+    // Not retried, or not a failure retries are for: as it was.
+    expect(storeError(plan, refused, 'finishing a trial').message).not.toContain('retried');
+    expect(storeError(plan, pgError('23505'), 'finishing a trial', { forMs: 1, limitMs: 5000 }).message).not.toContain(
+      'retried',
+    );
   });
 
   it('retries lost connections, restarts and serialization failures; blames the config for auth and grants', () => {

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { tap } from 'rxjs';
@@ -667,6 +667,61 @@ describe('runStudy', () => {
       expect(Date.parse(line.finishedAt) - before).toBeLessThan(700);
     } finally {
       rmSync(file, { force: true });
+    }
+  });
+
+  it("keeps a result another user's rescue folder refuses in one of this user's own, else says why none (trial 101)", async () => {
+    const rescueIn = async (temp: string): Promise<string[]> => {
+      const memory = createMemoryStore();
+      const warnings: string[] = [];
+      const saved = process.env.TMPDIR;
+      process.env.TMPDIR = temp;
+      try {
+        await runStudy({
+          spec: { name: 'rescued', direction: 'minimize', seed: 1, space },
+          space: compileSpace(space),
+          store: {
+            ...memory,
+            finishTrial: async () => {
+              throw new ParzenError('STORE_FAILED', 'connection lost');
+            },
+          },
+          suggester: priorSuggester,
+          objective: createFunctionObjective(() => 0.5),
+          budget: { maxTrials: 1 },
+          onWarning: (message) => warnings.push(message),
+        }).catch(() => undefined);
+      } finally {
+        if (saved === undefined) delete process.env.TMPDIR;
+        else process.env.TMPDIR = saved;
+      }
+      return warnings;
+    };
+    const user = userInfo().username;
+    const shared = mkdtempSync(join(tmpdir(), 'parzen-rescue-'));
+    const blocked = mkdtempSync(join(tmpdir(), 'parzen-rescue-'));
+    try {
+      // The shared folder is made for every user of the machine: world-writable and sticky, as the temp folder.
+      expect(await rescueIn(shared)).toContainEqual(
+        expect.stringContaining(`it is kept in ${join(shared, 'parzen-unrecorded', 'rescued.jsonl')}`),
+      );
+      expect(statSync(join(shared, 'parzen-unrecorded')).mode & 0o7777).toBe(0o1777);
+      // Where it cannot be written (here a file in its place; another user's folder of mode 755), this user's own.
+      writeFileSync(join(blocked, 'parzen-unrecorded'), '');
+      const own = join(blocked, `parzen-unrecorded-${user}`, 'rescued.jsonl');
+      expect(await rescueIn(blocked)).toContainEqual(expect.stringContaining(`it is kept in ${own}`));
+      expect(JSON.parse(readFileSync(own, 'utf8'))).toMatchObject({ state: 'complete', loss: 0.5 });
+      // Neither: said why.
+      rmSync(join(blocked, `parzen-unrecorded-${user}`), { recursive: true });
+      writeFileSync(join(blocked, `parzen-unrecorded-${user}`), '');
+      expect(await rescueIn(blocked)).toContainEqual(
+        expect.stringMatching(
+          /nothing else keeps this result \(it could not be written to a file either: .*(EEXIST|ENOTDIR)/,
+        ),
+      );
+    } finally {
+      rmSync(shared, { recursive: true, force: true });
+      rmSync(blocked, { recursive: true, force: true });
     }
   });
 

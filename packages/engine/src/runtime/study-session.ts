@@ -1,5 +1,5 @@
-import { appendFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, chmodSync, statSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { EvaluationResult } from '../contracts/objective.js';
 import { type Clock, systemClock } from '../contracts/services.js';
@@ -246,9 +246,13 @@ const withWhatItHolds = async (session: StudySession, number: number, error: unk
 /**
  * Appends a result the store could not record to `<tmp>/parzen-unrecorded/<study>.jsonl`, one trial a line in
  * the form `parzen import` reads (params as the objective saw them, state, loss, attrs, error, intermediate
- * values, times), away from the store's disk (full or read-only, often). Returns the file, or undefined when it
- * could not be written either.
+ * values, times), away from the store's disk (full or read-only, often). The folder is shared by the machine's
+ * users (made world-writable and sticky, as the temp folder is); where it, or a file of the same study
+ * another user wrote, cannot be written, the result goes to `<tmp>/parzen-unrecorded-<user>/`. Returns the file,
+ * or why none could be written.
  */
+// Trial 101: the first user's folder, mode 755, left every other user's result unkept, and the warning said
+// only "nothing else keeps this result".
 const rescueResult = (
   study: string,
   params: ExternalParams,
@@ -256,22 +260,43 @@ const rescueResult = (
   intermediate: readonly IntermediateValue[],
   startedAt: string,
   finishedAt: string,
-): string | undefined => {
-  try {
-    const folder = join(tmpdir(), 'parzen-unrecorded');
+): { readonly file: string } | { readonly error: string } => {
+  const name = `${study.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'study'}.jsonl`;
+  const line = {
+    params,
+    ...outcome,
+    ...(intermediate.length === 0 ? {} : { intermediate }),
+    startedAt,
+    finishedAt,
+  };
+  const write = (folder: string, mode?: number): string => {
     makeFolder(folder);
-    const file = join(folder, `${study.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'study'}.jsonl`);
-    const line = {
-      params,
-      ...outcome,
-      ...(intermediate.length === 0 ? {} : { intermediate }),
-      startedAt,
-      finishedAt,
-    };
+    // A folder this process made gets the mode (umask aside); one made by another user is left as it is.
+    if (mode !== undefined)
+      try {
+        if (statSync(folder).uid === process.getuid?.()) chmodSync(folder, mode);
+      } catch {}
+    const file = join(folder, name);
     appendFileSync(file, `${JSON.stringify(line)}\n`);
     return file;
+  };
+  try {
+    return { file: write(join(tmpdir(), 'parzen-unrecorded'), 0o1777) };
+  } catch (shared) {
+    try {
+      return { file: write(join(tmpdir(), `parzen-unrecorded-${userName()}`)) };
+    } catch (own) {
+      return { error: `${(shared as Error).message}; then ${(own as Error).message}` };
+    }
+  }
+};
+
+/** This process's user name for a folder's name (its uid where the system has no name for it). */
+const userName = (): string => {
+  try {
+    return userInfo().username.replace(/[^A-Za-z0-9._-]/g, '_') || String(process.getuid?.() ?? 'user');
   } catch {
-    return undefined;
+    return String(process.getuid?.() ?? 'user');
   }
 };
 
@@ -316,9 +341,9 @@ export const finishRunTrial = async (
       const rescued = rescueResult(spec.name, asked.params, outcome, intermediate, startedAt, endedAt);
       warn(
         said +
-          (rescued === undefined
-            ? 'nothing else keeps this result.'
-            : `it is kept in ${rescued} (\`parzen import CONFIG ${rescued}\` adds it once the store works).`),
+          ('error' in rescued
+            ? `nothing else keeps this result (it could not be written to a file either: ${rescued.error}).`
+            : `it is kept in ${rescued.file} (\`parzen import CONFIG ${rescued.file}\` adds it once the store works).`),
       );
       throw error;
     }

@@ -1,5 +1,14 @@
 import { setMaxListeners } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -711,6 +720,20 @@ describe('runStudy', () => {
       const own = join(blocked, `parzen-unrecorded-${user}`, 'rescued.jsonl');
       expect(await rescueIn(blocked)).toContainEqual(expect.stringContaining(`it is kept in ${own}`));
       expect(JSON.parse(readFileSync(own, 'utf8'))).toMatchObject({ state: 'complete', loss: 0.5 });
+      // A link where the file goes in the shared folder (another user's, to a file of this one's) is not followed.
+      const linked = mkdtempSync(join(tmpdir(), 'parzen-rescue-'));
+      try {
+        mkdirSync(join(linked, 'parzen-unrecorded'));
+        writeFileSync(join(linked, 'target'), 'mine\n');
+        symlinkSync(join(linked, 'target'), join(linked, 'parzen-unrecorded', 'rescued.jsonl'));
+        expect(await rescueIn(linked)).toContainEqual(
+          expect.stringContaining(`it is kept in ${join(linked, `parzen-unrecorded-${user}`, 'rescued.jsonl')}`),
+        );
+        expect(readFileSync(join(linked, 'target'), 'utf8')).toBe('mine\n');
+        expect(statSync(join(linked, `parzen-unrecorded-${user}`, 'rescued.jsonl')).mode & 0o777).toBe(0o600);
+      } finally {
+        rmSync(linked, { recursive: true, force: true });
+      }
       // Neither: said why.
       rmSync(join(blocked, `parzen-unrecorded-${user}`), { recursive: true });
       writeFileSync(join(blocked, `parzen-unrecorded-${user}`), '');

@@ -1,4 +1,4 @@
-import { appendFileSync, chmodSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, constants, lstatSync, openSync, writeSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { EvaluationResult } from '../contracts/objective.js';
@@ -269,22 +269,34 @@ const rescueResult = (
     startedAt,
     finishedAt,
   };
-  const write = (folder: string, mode?: number): string => {
+  // In a folder other users may write in, nothing of theirs is followed: not the folder as a link, not a link
+  // where the file goes (it could point at any file of this user's), and the file is this user's alone.
+  const write = (folder: string, shared: boolean): string => {
     makeFolder(folder);
-    // A folder this process made gets the mode (umask aside); one made by another user is left as it is.
-    if (mode !== undefined)
-      try {
-        if (statSync(folder).uid === process.getuid?.()) chmodSync(folder, mode);
-      } catch {}
+    const info = lstatSync(folder);
+    const mine = process.getuid === undefined || info.uid === process.getuid();
+    if (!info.isDirectory() || (!shared && !mine))
+      throw new Error(`${folder} is not ${shared ? 'a folder' : "this user's folder"}`);
+    // The shared folder, made by this process: for every user, sticky (as the temp folder is), whatever the umask.
+    if (shared && mine && (info.mode & 0o7777) !== 0o1777) chmodSync(folder, 0o1777);
     const file = join(folder, name);
-    appendFileSync(file, `${JSON.stringify(line)}\n`);
+    const fd = openSync(
+      file,
+      constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0),
+      0o600,
+    );
+    try {
+      writeSync(fd, `${JSON.stringify(line)}\n`);
+    } finally {
+      closeSync(fd);
+    }
     return file;
   };
   try {
-    return { file: write(join(tmpdir(), 'parzen-unrecorded'), 0o1777) };
+    return { file: write(join(tmpdir(), 'parzen-unrecorded'), true) };
   } catch (shared) {
     try {
-      return { file: write(join(tmpdir(), `parzen-unrecorded-${userName()}`)) };
+      return { file: write(join(tmpdir(), `parzen-unrecorded-${userName()}`), false) };
     } catch (own) {
       return { error: `${(shared as Error).message}; then ${(own as Error).message}` };
     }

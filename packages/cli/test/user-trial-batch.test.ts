@@ -127,7 +127,7 @@ describe('--help', () => {
       expect(help.code).toBe(0);
       const store = help.stdout.slice(help.stdout.indexOf('--store <spec>')).replace(/\s+/g, ' ');
       expect(store).toMatch(
-        /^--store <spec> .*jsonl\[:PATH\], sqlite:PATH, postgres:URL, or NAME:PATH for a store plugin/,
+        /^--store <spec> .*jsonl\[:PATH\], sqlite:PATH, postgres:postgres:\/\/USER@HOST\/DB \(the password from PGPASSWORD\), or NAME:PATH for a store plugin/,
       );
     },
   );

@@ -140,7 +140,8 @@ describe('progress reporter', () => {
       complete(4, 1.5),
     ];
     expect((await play('lines', false, played)).split('\n')).toEqual([
-      'Resuming study demo (4 trials so far, up to 6 trials)',
+      // Said apart, as the count below counts finished trials (trial 101: 9 so far, then [8/60]).
+      'Resuming study demo (4 trials so far, 4 of them running in other workers, up to 6 trials)',
       'trial #4 complete, loss 1.5  [1/6 trials, 0 failed, best 1.5 (#4)]',
       '',
     ]);

@@ -123,7 +123,10 @@ const linesReporter = (stream: NodeJS.WriteStream): Reporter => {
                   : `, the ${event.waitingEntries === 1 ? 'enqueued entry' : `${event.waitingEntries} enqueued entries`} waiting first`)
               : `, up to ${countOf(state.total, 'trial')}`;
         write(
-          `${event.resumed ? 'Resuming' : 'Starting'} study ${event.study.name} (${countOf(event.existingTrials, 'trial')} so far${limit})`,
+          // Running ones said apart: the progress counts finished trials (trial 101: 9 so far, then [8/60]).
+          `${event.resumed ? 'Resuming' : 'Starting'} study ${event.study.name} (${countOf(event.existingTrials, 'trial')} so far${
+            (event.running ?? 0) > 0 ? `, ${event.running} of them running in other workers` : ''
+          }${limit})`,
         );
       } else if (event.type === 'trial.finished') write(`${describeTrial(event)}  ${counts(state)}`);
       else if (event.type === 'plugin.failed')

@@ -285,6 +285,14 @@ describe('Study.addTrials', () => {
     expect(warnings).toHaveLength(1);
     // Without it, repeats are added (a second run of an experiment may repeat a trial on purpose).
     expect((await again.addTrials(rows)).added).toHaveLength(2);
+    // Refused by the study too, for a store that ignores the option.
+    const deaf = {
+      ...store,
+      addTrials: (study: string, trials: Parameters<NonNullable<TrialStore['addTrials']>>[1]) =>
+        (store.addTrials as NonNullable<TrialStore['addTrials']>)(study, trials),
+    };
+    const overDeaf = await Study.open({ name: 'warm', space, suggester: watching(), store: deaf, seed: 1 });
+    expect(await errorOf(overDeaf.addTrials(rows, { refuseRepeats: true }))).toMatchObject({ code: 'IMPORT_REPEATED' });
     expect(await errorOf(again.addTrials(rows, { refuseRepeats: 'yes' as never }))).toMatchObject({
       code: 'CONFIG_INVALID',
       issues: [{ pointer: '/refuseRepeats', expected: 'one of true, false' }],

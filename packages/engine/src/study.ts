@@ -15,7 +15,7 @@ import type { TrialStore } from './contracts/store.js';
 import type { Suggester } from './contracts/suggester.js';
 import { type CompiledSpace, compileSpace, inStudyOrder } from './domain/compile-space.js';
 import { type ExternalParams, toExternalParams, toInternalParams } from './domain/params.js';
-import { repeatsOf } from './domain/repeated-trials.js';
+import { refuseRepeatedTrials, repeatsOf } from './domain/repeated-trials.js';
 import type { ParamsOf } from './domain/space-builder.js';
 import type { SpaceDefinition } from './domain/space-definition.js';
 import { checkStoredTrials } from './domain/stored-trials.js';
@@ -746,10 +746,14 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     if (checked.invalid.length > 0 && options.onInvalid !== 'skip') throw importInvalid(checked.invalid, rows.length);
     // Rows that repeat the study's trials, when repeats are checked: a call with some new rows adds them all,
     // and says how many repeat (review 105: a warm-start file that grew doubled its older rows, unsaid).
-    const repeats =
-      options.refuseRepeats === true && checked.trials.length > 0
-        ? repeatsOf(await this.storedTrials(), checked.trials).filter(Boolean).length
-        : 0;
+    let repeats = 0;
+    if (options.refuseRepeats === true && checked.trials.length > 0) {
+      const existing = await this.storedTrials();
+      // Refused here too, for a store that does not honour the option (the store's own check, in its atomic
+      // step, is what keeps two calls at once from both adding).
+      refuseRepeatedTrials(this.name, existing, checked.trials);
+      repeats = repeatsOf(existing, checked.trials).filter(Boolean).length;
+    }
     const added =
       checked.trials.length === 0
         ? []

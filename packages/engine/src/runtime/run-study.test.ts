@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import {
+  chmodSync,
   existsSync,
-  mkdirSync,
+  linkSync,
   mkdtempSync,
   readFileSync,
   rmSync,
@@ -661,7 +663,7 @@ describe('runStudy', () => {
       (error: unknown) => error,
     );
     expect(failed).toMatchObject({ code: 'STORE_FAILED' });
-    const file = join(tmpdir(), 'parzen-unrecorded', `${name}.jsonl`);
+    const file = join(tmpdir(), `parzen-unrecorded-${userInfo().username}`, `${name}.jsonl`);
     try {
       expect(
         warnings.some((message) => message.includes(`it is kept in ${file} (\`parzen import CONFIG ${file}\``)),
@@ -679,7 +681,7 @@ describe('runStudy', () => {
     }
   });
 
-  it("keeps a result another user's rescue folder refuses in one of this user's own, else says why none (trial 101)", async () => {
+  it("keeps a result in this user's own rescue folder and file, and writes through nothing else (trial 101, review 106)", async () => {
     const rescueIn = async (temp: string): Promise<string[]> => {
       const memory = createMemoryStore();
       const warnings: string[] = [];
@@ -706,45 +708,44 @@ describe('runStudy', () => {
       }
       return warnings;
     };
-    const user = userInfo().username;
-    const shared = mkdtempSync(join(tmpdir(), 'parzen-rescue-'));
-    const blocked = mkdtempSync(join(tmpdir(), 'parzen-rescue-'));
+    const temp = mkdtempSync(join(tmpdir(), 'parzen-rescue-'));
+    const folder = join(temp, `parzen-unrecorded-${userInfo().username}`);
+    const file = join(folder, 'rescued.jsonl');
     try {
-      // The shared folder is made for every user of the machine: world-writable and sticky, as the temp folder.
-      expect(await rescueIn(shared)).toContainEqual(
-        expect.stringContaining(`it is kept in ${join(shared, 'parzen-unrecorded', 'rescued.jsonl')}`),
-      );
-      expect(statSync(join(shared, 'parzen-unrecorded')).mode & 0o7777).toBe(0o1777);
-      // Where it cannot be written (here a file in its place; another user's folder of mode 755), this user's own.
-      writeFileSync(join(blocked, 'parzen-unrecorded'), '');
-      const own = join(blocked, `parzen-unrecorded-${user}`, 'rescued.jsonl');
-      expect(await rescueIn(blocked)).toContainEqual(expect.stringContaining(`it is kept in ${own}`));
-      expect(JSON.parse(readFileSync(own, 'utf8'))).toMatchObject({ state: 'complete', loss: 0.5 });
-      // A link where the file goes in the shared folder (another user's, to a file of this one's) is not followed.
-      const linked = mkdtempSync(join(tmpdir(), 'parzen-rescue-'));
-      try {
-        mkdirSync(join(linked, 'parzen-unrecorded'));
-        writeFileSync(join(linked, 'target'), 'mine\n');
-        symlinkSync(join(linked, 'target'), join(linked, 'parzen-unrecorded', 'rescued.jsonl'));
-        expect(await rescueIn(linked)).toContainEqual(
-          expect.stringContaining(`it is kept in ${join(linked, `parzen-unrecorded-${user}`, 'rescued.jsonl')}`),
+      // This user's folder (0700) and file (0600): no other user of the machine reads or adds to them.
+      expect(await rescueIn(temp)).toContainEqual(expect.stringContaining(`it is kept in ${file}`));
+      expect(statSync(folder).mode & 0o777).toBe(0o700);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ state: 'complete', loss: 0.5 });
+      // A folder left open (umask 0, or made by hand) is closed again.
+      chmodSync(folder, 0o777);
+      await rescueIn(temp);
+      expect(statSync(folder).mode & 0o777).toBe(0o700);
+      // What is not this user's plain file is never written through (review 106): a link (it could point at any
+      // of the user's files), a FIFO (opening it waited for ever), a file of two links. Each is said, not followed.
+      writeFileSync(join(temp, 'target'), 'mine\n');
+      const cases: [string, () => void][] = [
+        ['a link', () => symlinkSync(join(temp, 'target'), file)],
+        ['a FIFO', () => execFileSync('mkfifo', [file])],
+        ['a second link', () => linkSync(join(temp, 'target'), file)],
+      ];
+      for (const [what, plant] of cases) {
+        rmSync(file, { force: true });
+        plant();
+        const said = await rescueIn(temp);
+        expect(said, what).toContainEqual(
+          expect.stringMatching(/nothing else keeps this result \(it could not be written to a file either: /),
         );
-        expect(readFileSync(join(linked, 'target'), 'utf8')).toBe('mine\n');
-        expect(statSync(join(linked, `parzen-unrecorded-${user}`, 'rescued.jsonl')).mode & 0o777).toBe(0o600);
-      } finally {
-        rmSync(linked, { recursive: true, force: true });
+        expect(readFileSync(join(temp, 'target'), 'utf8'), what).toBe('mine\n');
       }
-      // Neither: said why.
-      rmSync(join(blocked, `parzen-unrecorded-${user}`), { recursive: true });
-      writeFileSync(join(blocked, `parzen-unrecorded-${user}`), '');
-      expect(await rescueIn(blocked)).toContainEqual(
-        expect.stringMatching(
-          /nothing else keeps this result \(it could not be written to a file either: .*(EEXIST|ENOTDIR)/,
-        ),
+      // A file where the folder goes: said why.
+      rmSync(folder, { recursive: true });
+      writeFileSync(folder, '');
+      expect(await rescueIn(temp)).toContainEqual(
+        expect.stringMatching(/it could not be written to a file either: .*(EEXIST|ENOTDIR|not a folder)/),
       );
     } finally {
-      rmSync(shared, { recursive: true, force: true });
-      rmSync(blocked, { recursive: true, force: true });
+      rmSync(temp, { recursive: true, force: true });
     }
   });
 
@@ -773,7 +774,7 @@ describe('runStudy', () => {
       (error: unknown) => error,
     );
     expect(failed).toMatchObject({ code: 'STORE_FAILED' });
-    expect(existsSync(join(tmpdir(), 'parzen-unrecorded', `${name}.jsonl`))).toBe(false);
+    expect(existsSync(join(tmpdir(), `parzen-unrecorded-${userInfo().username}`, `${name}.jsonl`))).toBe(false);
     expect(warnings).toContainEqual(
       expect.stringMatching(
         new RegExp(
@@ -811,7 +812,7 @@ describe('runStudy', () => {
       budget: { maxTrials: 1 },
       onWarning: () => {},
     }).catch(() => undefined);
-    const file = join(tmpdir(), 'parzen-unrecorded', `${name}.jsonl`);
+    const file = join(tmpdir(), `parzen-unrecorded-${userInfo().username}`, `${name}.jsonl`);
     try {
       const [line] = readFileSync(file, 'utf8')
         .trim()
@@ -1086,7 +1087,7 @@ describe('runStudy', () => {
         `^trial #${lost?.number} ended \\(loss ${(lost?.internal.x as number) + 100}, params \\{"x":${lost?.internal.x},`,
       ),
     );
-    const rescue = join(tmpdir(), 'parzen-unrecorded', 'test.jsonl');
+    const rescue = join(tmpdir(), `parzen-unrecorded-${userInfo().username}`, 'test.jsonl');
     expect(warnings[0]).toContain(
       `}) but the memory store could not record it (connection terminated unexpectedly); it is kept in ${rescue} (\`parzen import CONFIG ${rescue}\` adds it once the store works).`,
     );

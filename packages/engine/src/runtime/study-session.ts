@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, constants, lstatSync, openSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, constants, fstatSync, lstatSync, openSync, writeSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { EvaluationResult } from '../contracts/objective.js';
@@ -244,15 +244,15 @@ const withWhatItHolds = async (session: StudySession, number: number, error: unk
 };
 
 /**
- * Appends a result the store could not record to `<tmp>/parzen-unrecorded/<study>.jsonl`, one trial a line in
- * the form `parzen import` reads (params as the objective saw them, state, loss, attrs, error, intermediate
- * values, times), away from the store's disk (full or read-only, often). The folder is shared by the machine's
- * users (made world-writable and sticky, as the temp folder is); where it, or a file of the same study
- * another user wrote, cannot be written, the result goes to `<tmp>/parzen-unrecorded-<user>/`. Returns the file,
- * or why none could be written.
+ * Appends a result the store could not record to `<tmp>/parzen-unrecorded-<user>/<study>.jsonl`, one trial a line
+ * in the form `parzen import` reads (params as the objective saw them, state, loss, attrs, error, intermediate
+ * values, times), away from the store's disk (full or read-only, often). The folder is this user's alone (0700,
+ * owned by this uid, not a link) and the file too (0600, a regular file of one link, never followed as a link,
+ * never waited on as a FIFO): another user of the machine can neither read nor add to it, nor make the run
+ * write elsewhere or hang. Returns the file, or why none could be written.
  */
-// Trial 101: the first user's folder, mode 755, left every other user's result unkept, and the warning said
-// only "nothing else keeps this result".
+// Trial 101 and review 106: a folder shared by the machine's users let the first one's mode (755) keep every
+// other user's result nowhere, and once opened to all, let another user plant links, FIFOs or their own files.
 const rescueResult = (
   study: string,
   params: ExternalParams,
@@ -261,7 +261,6 @@ const rescueResult = (
   startedAt: string,
   finishedAt: string,
 ): { readonly file: string } | { readonly error: string } => {
-  const name = `${study.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'study'}.jsonl`;
   const line = {
     params,
     ...outcome,
@@ -269,37 +268,33 @@ const rescueResult = (
     startedAt,
     finishedAt,
   };
-  // In a folder other users may write in, nothing of theirs is followed: not the folder as a link, not a link
-  // where the file goes (it could point at any file of this user's), and the file is this user's alone.
-  const write = (folder: string, shared: boolean): string => {
+  const folder = join(tmpdir(), `parzen-unrecorded-${userName()}`);
+  const file = join(folder, `${study.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'study'}.jsonl`);
+  const uid = process.getuid?.();
+  try {
     makeFolder(folder);
     const info = lstatSync(folder);
-    const mine = process.getuid === undefined || info.uid === process.getuid();
-    if (!info.isDirectory() || (!shared && !mine))
-      throw new Error(`${folder} is not ${shared ? 'a folder' : "this user's folder"}`);
-    // The shared folder, made by this process: for every user, sticky (as the temp folder is), whatever the umask.
-    if (shared && mine && (info.mode & 0o7777) !== 0o1777) chmodSync(folder, 0o1777);
-    const file = join(folder, name);
-    const fd = openSync(
-      file,
-      constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0),
-      0o600,
-    );
+    if (!info.isDirectory() || (uid !== undefined && info.uid !== uid))
+      throw new Error(`${folder} is not a folder of this user's`);
+    if (uid !== undefined && (info.mode & 0o077) !== 0) chmodSync(folder, 0o700);
+    const flags =
+      constants.O_WRONLY |
+      constants.O_APPEND |
+      constants.O_CREAT |
+      (constants.O_NOFOLLOW ?? 0) |
+      (constants.O_NONBLOCK ?? 0);
+    const fd = openSync(file, flags, 0o600);
     try {
+      const opened = fstatSync(fd);
+      if (!opened.isFile() || opened.nlink !== 1 || (uid !== undefined && opened.uid !== uid))
+        throw new Error(`${file} is not a file of this user's`);
       writeSync(fd, `${JSON.stringify(line)}\n`);
     } finally {
       closeSync(fd);
     }
-    return file;
-  };
-  try {
-    return { file: write(join(tmpdir(), 'parzen-unrecorded'), true) };
-  } catch (shared) {
-    try {
-      return { file: write(join(tmpdir(), `parzen-unrecorded-${userName()}`), false) };
-    } catch (own) {
-      return { error: `${(shared as Error).message}; then ${(own as Error).message}` };
-    }
+    return { file };
+  } catch (error) {
+    return { error: (error as Error).message };
   }
 };
 

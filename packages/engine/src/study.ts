@@ -749,10 +749,10 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
     let repeats = 0;
     if (options.refuseRepeats === true && checked.trials.length > 0) {
       const existing = await this.storedTrials();
+      repeats = repeatsOf(existing, checked.trials).filter(Boolean).length;
       // Refused here too, for a store that does not honour the option (the store's own check, in its atomic
       // step, is what keeps two calls at once from both adding).
-      refuseRepeatedTrials(this.name, existing, checked.trials);
-      repeats = repeatsOf(existing, checked.trials).filter(Boolean).length;
+      if (repeats === checked.trials.length) refuseRepeatedTrials(this.name, existing, checked.trials);
     }
     const added =
       checked.trials.length === 0

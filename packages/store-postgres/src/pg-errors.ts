@@ -143,7 +143,7 @@ export const storeError = (
     retried === undefined || classify(error) !== 'transient'
       ? ''
       : ` (retried for ${Math.round(retried.forMs / 1000)} s, as long as retryTimeoutMs (${Math.round(retried.limitMs / 1000)} s) ` +
-        'allows: is the server down or out of reach? Once it is back, run again: the study resumes where it stopped)';
+        'allows; once the server answers again, run again: the study resumes where it stopped)';
   return new ParzenError(
     'STORE_FAILED',
     `PostgreSQL store \`${plan.where}\` failed while ${doing}: ${describeFailure(error)}${gaveUp}`,

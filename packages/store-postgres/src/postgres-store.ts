@@ -530,7 +530,9 @@ class PostgresTrialStore implements PostgresStore {
     let timer = setTimeout(note, LONG_WAIT_NOTE_MS);
     timer.unref();
     const giveUp = stopSignal(this.stopping, saves);
+    let tries = 0;
     const tried = async (attempt: number) => {
+      tries++;
       trying = performance.now();
       try {
         return await task(attempt);
@@ -547,8 +549,8 @@ class PostgresTrialStore implements PostgresStore {
       // The signal also cuts a statement the server holds (a lock), not only the pauses between tries.
       return await (giveUp === undefined ? attempts() : giveUpHere.run(giveUp, attempts));
     } catch (error) {
-      const retried =
-        failed === undefined ? undefined : { forMs: performance.now() - started, limitMs: this.retryTimeoutMs };
+      // Said only when the operation was tried again (not a first try that failed past the deadline, review 106).
+      const retried = tries > 1 ? { forMs: performance.now() - started, limitMs: this.retryTimeoutMs } : undefined;
       throw storeError(this.plan, error, doing, retried);
     } finally {
       clearTimeout(timer);

@@ -104,8 +104,8 @@ describe('postgres store error handling', () => {
     expect(gaveUp).toMatchObject({ code: 'STORE_FAILED' });
     expect(gaveUp.message).toBe(
       'PostgreSQL store `ann@db:5432/studies` failed while finishing a trial: connect ECONNREFUSED 127.0.0.1:5432 ' +
-        '(retried for 5 s, as long as retryTimeoutMs (5 s) allows: is the server down or out of reach? Once it is ' +
-        'back, run again: the study resumes where it stopped)',
+        '(retried for 5 s, as long as retryTimeoutMs (5 s) allows; once the server answers again, run again: the ' +
+        'study resumes where it stopped)',
     );
     // Not retried, or not a failure retries are for: as it was.
     expect(storeError(plan, refused, 'finishing a trial').message).not.toContain('retried');

@@ -272,23 +272,36 @@ export type StopWhen<S extends SpaceDefinition = SpaceDefinition> = (
 ) => string | boolean | undefined;
 
 /** The stopper that asks `rule` with the trials' params decoded by `space` (the trials only when read). */
-export const stopWhenStopper = <S extends SpaceDefinition>(space: CompiledSpace, rule: StopWhen<S>): Stopper => ({
-  name: 'stopWhen',
-  shouldStop: (context: StopContext) => {
-    let trials: readonly TrialView<S>[] | undefined;
-    const view = <T extends Trial>(trial: T) => viewTrial<S, T>(space, trial);
-    return rule({
-      study: context.study,
-      direction: context.direction,
-      trial: view(context.trial),
-      get trials() {
-        trials ??= viewTrials<S>(space, context.trials);
-        return trials;
-      },
-      best: context.best === undefined ? undefined : view(context.best),
-    });
-  },
-});
+export const stopWhenStopper = <S extends SpaceDefinition>(space: CompiledSpace, rule: StopWhen<S>): Stopper => {
+  // Each trial's view is made once: the run hands the same trial object until the trial changes, and a rule
+  // that reads `trials` after every finished trial decoded every trial's params each time (6,000 trials: 15 s).
+  const views = new WeakMap<Trial, TrialView<S>>();
+  const view = <T extends Trial>(trial: T) => viewTrial<S, T>(space, trial);
+  const kept = (trial: Trial): TrialView<S> => {
+    let made = views.get(trial);
+    if (made === undefined) {
+      made = view(trial) as TrialView<S>;
+      views.set(trial, made);
+    }
+    return made;
+  };
+  return {
+    name: 'stopWhen',
+    shouldStop: (context: StopContext) => {
+      let trials: readonly TrialView<S>[] | undefined;
+      return rule({
+        study: context.study,
+        direction: context.direction,
+        trial: view(context.trial),
+        get trials() {
+          trials ??= context.trials.map(kept);
+          return trials;
+        },
+        best: context.best === undefined ? undefined : view(context.best),
+      });
+    },
+  };
+};
 
 /**
  * `objective`, saying once when it returns its loss synchronously with `concurrency` above 1: a function runs on

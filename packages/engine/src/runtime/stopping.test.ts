@@ -86,6 +86,34 @@ describe('stopping on your own rule', () => {
     expect(result.trials.every((trial) => trial.state === 'complete')).toBe(true);
   });
 
+  it("a rule's trials are made once per trial, and again when one changes (review 105: every trial decoded at every call)", async () => {
+    const calls: { states: string[]; views: object[] }[] = [];
+    const result = await fmin({
+      objective: async (params) => {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        return params.x ** 2;
+      },
+      space,
+      suggester: prior,
+      maxTrials: 12,
+      concurrency: 3,
+      stopWhen: ({ trials: seen }) => {
+        calls.push({ states: seen.map((trial) => trial.state), views: [...seen] });
+        return undefined;
+      },
+    });
+    const last = calls.at(-1) as { states: string[]; views: object[] };
+    // The last call sees every trial as it ended (a trial seen running earlier is seen complete now).
+    expect(calls.some((call) => call.states.includes('running'))).toBe(true);
+    expect(last.states).toEqual(result.trials.map((trial) => trial.state));
+    expect(last.views.map((trial) => (trial as { params: unknown }).params)).toEqual(
+      result.trials.map((trial) => trial.params),
+    );
+    // A finished trial keeps its view from call to call.
+    const first = calls.find((call) => call.states[0] === 'complete') as { views: object[] };
+    expect(last.views[0]).toBe(first.views[0]);
+  });
+
   it('noImprovement() is the no-improvement stopper as a stopWhen rule in code, its options checked (trial 99)', async () => {
     const result = await fmin({
       objective: () => 1,

@@ -273,11 +273,13 @@ export type StopWhen<S extends SpaceDefinition = SpaceDefinition> = (
 
 /** The stopper that asks `rule` with the trials' params decoded by `space` (the trials only when read). */
 export const stopWhenStopper = <S extends SpaceDefinition>(space: CompiledSpace, rule: StopWhen<S>): Stopper => {
-  // Each trial's view is made once: the run hands the same trial object until the trial changes, and a rule
-  // that reads `trials` after every finished trial decoded every trial's params each time (6,000 trials: 15 s).
+  // A finished trial's view is made once (a rule that reads `trials` after every finished trial decoded every
+  // trial's params each time: 6,000 trials, 15 s). A finished trial does not change; a running one may (in place,
+  // in a store that updates its objects: review 107), so its view is made at each call.
   const views = new WeakMap<Trial, TrialView<S>>();
   const view = <T extends Trial>(trial: T) => viewTrial<S, T>(space, trial);
   const kept = (trial: Trial): TrialView<S> => {
+    if (trial.state === 'running') return view(trial) as TrialView<S>;
     let made = views.get(trial);
     if (made === undefined) {
       made = view(trial) as TrialView<S>;

@@ -4,7 +4,9 @@ import {
   chmodSync,
   existsSync,
   linkSync,
+  mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -738,8 +740,17 @@ describe('runStudy', () => {
         );
         expect(readFileSync(join(temp, 'target'), 'utf8'), what).toBe('mine\n');
       }
-      // A file where the folder goes: said why.
+      // A folder of this name that is not this user's (here a link to another folder): a new private one instead.
       rmSync(folder, { recursive: true });
+      mkdirSync(join(temp, 'elsewhere'));
+      symlinkSync(join(temp, 'elsewhere'), folder);
+      const redirected = await rescueIn(temp);
+      expect(redirected).toContainEqual(
+        expect.stringMatching(new RegExp(`it is kept in ${folder}-\\w{6}/rescued\\.jsonl`)),
+      );
+      expect(readdirSync(join(temp, 'elsewhere'))).toEqual([]);
+      rmSync(folder);
+      // A file where the folder goes: said why.
       writeFileSync(folder, '');
       expect(await rescueIn(temp)).toContainEqual(
         expect.stringMatching(/it could not be written to a file either: .*(EEXIST|ENOTDIR|not a folder)/),

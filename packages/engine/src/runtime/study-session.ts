@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, constants, fstatSync, lstatSync, openSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, constants, fstatSync, lstatSync, mkdtempSync, openSync, writeSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { EvaluationResult } from '../contracts/objective.js';
@@ -268,15 +268,19 @@ const rescueResult = (
     startedAt,
     finishedAt,
   };
-  const folder = join(tmpdir(), `parzen-unrecorded-${userName()}`);
-  const file = join(folder, `${study.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'study'}.jsonl`);
   const uid = process.getuid?.();
+  const name = `${study.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'study'}.jsonl`;
+  let folder = join(tmpdir(), `parzen-unrecorded-${userName()}`);
+  let file = join(folder, name);
   try {
     makeFolder(folder);
     const info = lstatSync(folder);
-    if (!info.isDirectory() || (uid !== undefined && info.uid !== uid))
-      throw new Error(`${folder} is not a folder of this user's`);
-    if (uid !== undefined && (info.mode & 0o077) !== 0) chmodSync(folder, 0o700);
+    if (!info.isDirectory() || (uid !== undefined && info.uid !== uid)) {
+      // Another user's folder (or a link) under this user's name, made to keep the results nowhere (review 107):
+      // a new private folder of a name no one could foresee.
+      folder = mkdtempSync(`${folder}-`);
+      file = join(folder, name);
+    } else if (uid !== undefined && (info.mode & 0o077) !== 0) chmodSync(folder, 0o700);
     const flags =
       constants.O_WRONLY |
       constants.O_APPEND |

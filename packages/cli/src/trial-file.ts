@@ -267,9 +267,9 @@ const columnTarget = (space: CompiledSpace, header: readonly string[], column: s
     : (ownEntry(OPTUNA_TIMES, column) ??
       (CSV_COLUMNS.includes(column) ? column : ownEntry(TRIALS_CSV_COLUMNS, column)));
   if (field !== undefined) return rowTarget(field);
-  // A parameter named as an error column (`error_details`) is that column in a CSV without its
-  // `params.` form (an older Parzen's, review 50); with it, the plain column is the error's.
-  if (ERROR_COLUMNS.includes(column) && !(param && !header.includes(`params.${column}`)))
+  // A parameter named as an error column (`error_details`) is that column in a CSV without its `params.`
+  // twin (an older Parzen's, review 50); with it (`param` false), the plain column is the error's.
+  if (ERROR_COLUMNS.includes(column) && !param)
     return {
       key: `error ${column}`,
       fill: ({ error }, cell) => {

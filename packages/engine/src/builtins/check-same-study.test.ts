@@ -37,7 +37,7 @@ describe('a resumed study whose space changed', () => {
     expect(message).toContain("`depth` is in the store's space only");
     expect(message).toContain('`momentum` is new in the config ({"high":1,"low":0,"type":"uniform"})');
     expect(message).not.toContain('`model`');
-    expect(message).toContain('undo the change to resume it, or give the config another study name (or store)');
+    expect(message).toContain('undo the change to resume it, or give the study another name (or store)');
   });
 
   it("lists each difference as an issue: the pointer, the stored definition, this run's (trial 38: none)", () => {

@@ -103,10 +103,10 @@ export const checkSameStudy = (stored: StudyRecord, spec: StudySpec): void => {
     throw new ParzenError(
       'STUDY_MISMATCH',
       `Study \`${spec.name}\` in the store was run with a different search space: ${listed.join('; ')}. ` +
-        'A study keeps the space it was created with: undo the change to resume it, or give the config another study name ' +
+        'A study keeps the space it was created with: undo the change to resume it, or give the study another name ' +
         '(or store) and carry over the trials that still fit: `parzen export` this study, then `parzen import` the file ' +
         'into the new one with --ignore-header (--on-invalid skip leaves out those that no longer fit); in code, ' +
-        "the new study's `addTrials` takes this one's finished `trials()` (with `{ onInvalid: 'skip' }`).",
+        "the new study's `addTrials` takes this one's `trials()` without the running ones (with `{ onInvalid: 'skip' }`).",
       { issues: spaceIssues(stored.space, spec.space) },
     );
   }

@@ -1282,6 +1282,90 @@ def problems():
     add("noisy_levy_6d", "noisy", "levy", box(6, -10.0, 10.0), False,
         "analytic (noise-free): Levy is 0 at x = 1", [{"x%d" % (i + 1): 1.0 for i in range(6)}], {"d": 6},
         noise={"sigma": 0.4, "seed": 134}, formula="levy (d = 6) + 0.4 * noise", half="fresh14")
+
+    # ==== the fresh15 half: added on 2026-12-05, after fresh14 had been read (once, by the default and the
+    # reshuffleBlocks candidate: bench/results/tpe-reshuffle-blocks-screen.md), decided and written down before
+    # anything ran on it, as the held-out half for the next change to the default. fresh14's mix (2 coupled
+    # valleys, 3 multimodal, a classic, a high-dim, a conditional trainer, 2 mixed Q-learning spaces, an ML task,
+    # 2 noisy): new instances of existing templates (seeds 135-142 and noise seeds 143/144, above every seed used
+    # before; constants, dimensions and bounds no other problem uses), never tuned on. Neither the peers nor our
+    # TPE have been run on it when it is added.
+    k = {"d": 10, "exponent": 3.0, "R": rotation(10, 135), "center": shift(10, 136, -2.0, 2.0)}
+    add("rotated_ellipsoid_10d_j", "ill-conditioned", "rotated_ellipsoid", box(10, -5.0, 5.0), True,
+        "analytic: a positive definite quadratic form in x - center (R orthogonal), zero at the center",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["center"])}], k,
+        formula="sum_i 10^(exponent i/(d-1)) (R (x - center))_i^2, condition number 1e3", half="fresh15")
+    k = {"d": 8, "c": 0.8, "a": 28.0, "s": 1.2}
+    x = [0.8]
+    for _ in range(7):
+        x.append(x[-1] * x[-1] - 1.2 * x[-1])
+    add("banana_chain_8d_j", "ill-conditioned", "banana_chain", box(8, -2.0, 2.0), True,
+        "analytic: every term is a square, all zero on the chain x1 = c, x_{i+1} = x_i^2 - s x_i (inside the box)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(x)}], k,
+        formula="(x1 - c)^2 + a * sum_i (x_{i+1} - (x_i^2 - s x_i))^2", half="fresh15")
+    add("bumps_6d_j", "multimodal", "bumps", box(6, 0.0, 1.0), False, constants=bumps_constants(6, 137, 0.08),
+        how="numerical: L-BFGS-B from every bump centre, the bowl centre and 300 random points, plus differential "
+            "evolution (scipy, seed 0)",
+        formula="bowl |x - bowl_center|^2 - sum_k depth_k exp(-|x - c_k|^2 / (2 width_k^2)); the last bump is narrow and deep",
+        half="fresh15")
+    k = {"d": 4, "shift": shift(4, 138, -10.0, 10.0)}
+    add("ackley_shift_4d_j", "multimodal", "ackley_shift", box(4, -15.0, 15.0), False,
+        "analytic: Ackley is 0 only at z = x - shift = 0 (up to rounding, ~4e-16)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="-20 exp(-0.2 sqrt(mean z^2)) - exp(mean cos(2 pi z)) + 20 + e, z = x - shift", half="fresh15")
+    k = {"d": 9, "shift": shift(9, 139, -3.0, 3.0)}
+    add("rastrigin_shift_9d_j", "multimodal", "rastrigin_shift", box(9, -5.12, 5.12), False,
+        "analytic: Rastrigin is 0 only at z = x - shift = 0 (shift inside the box)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="10 d + sum (z^2 - 10 cos(2 pi z)), z = x - shift", half="fresh15")
+    # every Rosenbrock dimension from 2 to 10 is taken (on [-2, 2]^d), so this one is new by its box
+    add("rosenbrock_6d_j", "classic", "rosenbrock", box(6, -3.0, 3.0), True,
+        "analytic: Rosenbrock is 0 at x = 1", [{"x%d" % (i + 1): 1.0 for i in range(6)}], {"d": 6},
+        formula="sum 100 (x_{i+1} - x_i^2)^2 + (1 - x_i)^2 on [-3, 3]^6", half="fresh15")
+    k = {"d": 10, "shift": shift(10, 140, -2.0, 4.0)}
+    add("zakharov_shift_10d_j", "high-dim", "zakharov_shift", box(10, -5.0, 10.0), True,
+        "analytic: sum z^2 + s^2 + s^4 >= 0, zero at z = x - shift = 0",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="sum z^2 + s^2 + s^4, s = sum 0.5 i z_i, z = x - shift", half="fresh15")
+    to = {"wd_opt": -3.2, "sgd_base": 0.075, "sgd_eff": -0.6, "adam_lr": -3.4, "adam_base": 0.062, "rms_base": 0.058}
+    add("trainer_o", "conditional", "trainer", TRAINER_SPACE, True,
+        "analytic: the best branch's base (rmsprop, centered) with every square zero", [trainer_argmin(to)],
+        to, formula="as trainer_a with other constants (centered rmsprop best at 0.048, adam 0.062, sgd nesterov 0.075)",
+        half="fresh15")
+    qq = {"lr0": -3.3, "lr_slope": 0.55, "lr_width": 0.26, "discount_dq": 0.96, "discount_plain": 0.915,
+          "eps0": -3.5, "memory_log10": math.log10(45000.0), "hidden_log2": math.log2(4.0), "target": 1.2,
+          "warmup": 3.0, "base": 0.095, "plain_cost": 0.02, "epochs": 5}
+    add("qlearn_q", "mixed", "qlearn", QLEARN_SPACE, True,
+        "analytic: as qlearn_a (memory 45000, hidden 128, target 1200 and warm-up 3000 are grid points inside the "
+        "space)",
+        [qlearn_argmin(qq)], qq, formula="as qlearn_a with other constants (double_q = true best, 5 epochs)",
+        half="fresh15")
+    qr = {"lr0": -2.6, "lr_slope": 0.3, "lr_width": 0.33, "discount_dq": 0.93, "discount_plain": 0.955,
+          "eps0": -3.8, "memory_log10": math.log10(15000.0), "hidden_log2": math.log2(10.0), "target": 0.6,
+          "warmup": 0.5, "base": 0.1, "plain_cost": -0.015, "epochs": 9}
+    add("qlearn_r", "mixed", "qlearn", QLEARN_SPACE, True,
+        "analytic: as qlearn_a (memory 15000, hidden 320, target 600 and warm-up 500 are grid points inside the "
+        "space; double_q = false is best, plain_cost < 0)",
+        [qlearn_argmin(qr)], qr, formula="as qlearn_a with other constants (double_q = false best, 9 epochs)",
+        half="fresh15")
+    add("ml_ridge_short", "ml", "ml_ridge", [
+        LU("lr", 2e-3, 2.5), LU("l2", 1e-7, 1e-3), U("momentum", 0.0, 0.92), QU("epochs", 8, 80, 8),
+        C("features", ["linear", "quadratic", "interactions", "full"])], True,
+        "numerical: as ml_ridge over this space: a dense grid (61 log-spaced lr in 2e-3..2.5 x 36 log-spaced l2 in "
+        "1e-7..1e-3 x 20 momenta in 0..0.92, every feature set, every epoch count 8..80) computed with numpy, then "
+        "Nelder-Mead on (log lr, log l2, momentum) from the 25 best grid cells with the exact objective",
+        formula="ml_ridge (the same data) over another space: lr 2e-3..2.5, l2 1e-7..1e-3, momentum up to 0.92, "
+                "8..80 epochs in steps of 8", half="fresh15",
+        search={"lr_range": (2e-3, 2.5), "l2_range": (1e-7, 1e-3), "mom_max": 0.92, "epoch_step": 8,
+                "epoch_max": 80})
+    k = {"d": 8, "exponent": 2.0, "R": rotation(8, 141), "center": shift(8, 142, -2.0, 2.0)}
+    add("noisy_rotated_ellipsoid_8d_j", "noisy", "rotated_ellipsoid", box(8, -5.0, 5.0), True,
+        "analytic (noise-free): a positive definite quadratic form in x - center, zero at the center",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["center"])}], k, noise={"sigma": 0.6, "seed": 143},
+        formula="rotated_ellipsoid (d = 8, condition number 1e2) + 0.6 * noise", half="fresh15")
+    add("noisy_levy_3d", "noisy", "levy", box(3, -10.0, 10.0), False,
+        "analytic (noise-free): Levy is 0 at x = 1", [{"x%d" % (i + 1): 1.0 for i in range(3)}], {"d": 3},
+        noise={"sigma": 0.35, "seed": 144}, formula="levy (d = 3) + 0.35 * noise", half="fresh15")
     return P
 
 
@@ -1538,7 +1622,7 @@ def main():
                 "fresh3 (added after avoidRepeats was chosen; every parameter discrete; reported only, never tuned on) | "
                 "fresh4 (added after maxGroupSize was chosen; 9-20 parameters; reported only, never tuned on) | "
                 "fresh5 (added after frame was chosen; 2-8 parameters, mostly coupled; reported only, never tuned on) | "
-                "fresh6 to fresh14 (each added after the halves before it had been read, in one mix of families; "
+                "fresh6 to fresh15 (each added after the halves before it had been read, in one mix of families; "
                 "bench/suite/README.md says which change each was read for)",
         "coupled": "true when parameters interact strongly (rotated or curved valleys, products): the goal there is 0.7x the best peer",
         "template": "the formula's implementation (objectives.py TEMPLATES / problems.ts), applied to 'constants'",

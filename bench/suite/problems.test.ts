@@ -34,7 +34,7 @@ describe('bench suite problems', () => {
     );
   });
 
-  it('split every family across train and heldout, add a fresh problem to every family after them, then the fresh2 to fresh14 ones, and the noisy problems really are noisy', () => {
+  it('split every family across train and heldout, add a fresh problem to every family after them, then the fresh2 to fresh15 ones, and the noisy problems really are noisy', () => {
     const definitions = suiteDefinitions();
     const firstFresh = definitions.findIndex((d) => d.half === 'fresh');
     const firstFresh2 = definitions.findIndex((d) => d.half === 'fresh2');
@@ -50,6 +50,7 @@ describe('bench suite problems', () => {
     const firstFresh12 = definitions.findIndex((d) => d.half === 'fresh12');
     const firstFresh13 = definitions.findIndex((d) => d.half === 'fresh13');
     const firstFresh14 = definitions.findIndex((d) => d.half === 'fresh14');
+    const firstFresh15 = definitions.findIndex((d) => d.half === 'fresh15');
     expect([
       firstFresh,
       firstFresh2,
@@ -65,8 +66,9 @@ describe('bench suite problems', () => {
       firstFresh12,
       firstFresh13,
       firstFresh14,
+      firstFresh15,
       definitions.length,
-    ]).toEqual([32, 42, 52, 56, 66, 76, 88, 100, 112, 124, 136, 148, 160, 173, 186]);
+    ]).toEqual([32, 42, 52, 56, 66, 76, 88, 100, 112, 124, 136, 148, 160, 173, 186, 199]);
     expect(definitions.slice(firstFresh, firstFresh2).every((d) => d.half === 'fresh')).toBe(true);
     expect(definitions.slice(firstFresh2, firstFresh3).every((d) => d.half === 'fresh2')).toBe(true);
     expect(definitions.slice(firstFresh3, firstFresh4).every((d) => d.half === 'fresh3')).toBe(true);
@@ -80,7 +82,8 @@ describe('bench suite problems', () => {
     expect(definitions.slice(firstFresh11, firstFresh12).every((d) => d.half === 'fresh11')).toBe(true);
     expect(definitions.slice(firstFresh12, firstFresh13).every((d) => d.half === 'fresh12')).toBe(true);
     expect(definitions.slice(firstFresh13, firstFresh14).every((d) => d.half === 'fresh13')).toBe(true);
-    expect(definitions.slice(firstFresh14).every((d) => d.half === 'fresh14')).toBe(true);
+    expect(definitions.slice(firstFresh14, firstFresh15).every((d) => d.half === 'fresh14')).toBe(true);
+    expect(definitions.slice(firstFresh15).every((d) => d.half === 'fresh15')).toBe(true);
     for (const family of new Set(definitions.map((d) => d.family))) {
       const halves = new Set(
         definitions
@@ -101,6 +104,7 @@ describe('bench suite problems', () => {
                 'fresh12',
                 'fresh13',
                 'fresh14',
+                'fresh15',
               ].includes(d.half),
           )
           .map((d) => d.half),
@@ -130,7 +134,7 @@ describe('bench suite problems', () => {
       expect([d.name, count >= 2 && count <= 8]).toEqual([d.name, true]);
     }
     expect(fresh5.filter((d) => d.coupled).length).toBeGreaterThanOrEqual(6);
-    // fresh6 (and fresh7 to fresh14 in the same mix): where more exploitation can hurt (multimodal, noisy) beside
+    // fresh6 (and fresh7 to fresh15 in the same mix): where more exploitation can hurt (multimodal, noisy) beside
     // where it helps (coupled valleys), a conditional and a mixed space.
     for (const half of [
       definitions.slice(firstFresh6, firstFresh7),
@@ -141,7 +145,8 @@ describe('bench suite problems', () => {
       definitions.slice(firstFresh11, firstFresh12),
       definitions.slice(firstFresh12, firstFresh13),
       definitions.slice(firstFresh13, firstFresh14),
-      definitions.slice(firstFresh14),
+      definitions.slice(firstFresh14, firstFresh15),
+      definitions.slice(firstFresh15),
     ]) {
       for (const family of ['multimodal', 'noisy', 'ill-conditioned', 'conditional', 'mixed']) {
         expect([family, half.some((d) => d.family === family)]).toEqual([family, true]);

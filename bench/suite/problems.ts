@@ -26,7 +26,8 @@ export type Half =
   | 'fresh11'
   | 'fresh12'
   | 'fresh13'
-  | 'fresh14';
+  | 'fresh14'
+  | 'fresh15';
 
 /** One entry of bench/suite/problems.json (the fields the TypeScript side reads). */
 export interface SuiteDefinition {

@@ -65,15 +65,9 @@ describe('postgres store options', () => {
 
 describe('postgres store error handling', () => {
   const pgError = (code: string, message = 'x') => Object.assign(new Error(message), { code });
+  const plan = { pool: {}, where: 'ann@db:5432/studies', user: 'ann', database: 'studies', passwordSource: undefined };
 
   it("says a missing password and a full server in words, not the driver's (trial 83)", () => {
-    const plan = {
-      pool: {},
-      where: 'ann@db:5432/studies',
-      user: 'ann',
-      database: 'studies',
-      passwordSource: undefined,
-    };
     const missing = unusableConnection(
       plan,
       new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string'),
@@ -92,13 +86,6 @@ describe('postgres store error handling', () => {
   });
 
   it('says, when retries ran out, for how long they ran and what to do (trial 101: the bare socket error)', () => {
-    const plan = {
-      pool: {},
-      where: 'ann@db:5432/studies',
-      user: 'ann',
-      database: 'studies',
-      passwordSource: undefined,
-    };
     const refused = pgError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432');
     const gaveUp = storeError(plan, refused, 'finishing a trial', { forMs: 5200, limitMs: 5000 });
     expect(gaveUp).toMatchObject({ code: 'STORE_FAILED' });

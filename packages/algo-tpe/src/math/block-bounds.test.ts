@@ -11,6 +11,39 @@ const visited = (bounds: number[], reference: number, logSum: number): number[] 
   ...bounds.flatMap((bound, b) => (secondVisit(bound, reference, logSum) ? [b] : [])),
 ];
 
+/**
+ * Three blocks whose largest bound is loose: block 0 spans 0 but its kernels are at least `gap` away at σ 0.01
+ * (about e^−60 at 0), block 1 (σ 0.1, coefficient e^−45, from `gap` + 0.05) is bounded below the cut-off and
+ * holds most of the sum, block 2 lies far off.
+ */
+const looselyBounded = (gap: number): { mus: number[]; sigmas: number[]; logCoefs: number[] } => {
+  const mus: number[] = [];
+  const sigmas: number[] = [];
+  const logCoefs: number[] = [];
+  for (let k = 0; k < BLOCK; k++) {
+    mus.push(k < BLOCK / 2 ? -1 + (k / BLOCK) * 1.5 : gap + (k - BLOCK / 2) * 0.002);
+    sigmas.push(0.01);
+    logCoefs.push(0);
+  }
+  for (let k = 0; k < BLOCK; k++) {
+    mus.push(gap + 0.05 + k * 0.001);
+    sigmas.push(0.1);
+    logCoefs.push(-45);
+  }
+  for (let k = 0; k < BLOCK; k++) {
+    mus.push(5 + k * 0.01);
+    sigmas.push(0.1);
+    logCoefs.push(0);
+  }
+  return { mus, sigmas, logCoefs };
+};
+
+/** log Σ exp(terms), directly. */
+const directLogSum = (terms: readonly number[]): number => {
+  const max = Math.max(...terms);
+  return max + Math.log(terms.reduce((total, term) => total + Math.exp(term - max), 0));
+};
+
 describe('block pruning', () => {
   it('takes the largest of each block of 32', () => {
     const values = Float64Array.from({ length: BLOCK + 3 }, (_, k) => (k === 5 ? 9 : k === BLOCK + 1 ? 4 : 0));
@@ -37,29 +70,10 @@ describe('block pruning', () => {
   });
 
   it('sums a Gaussian mixture exactly when the block holding x has only far, narrow kernels', () => {
-    // Block 0 spans x = 0 (bound log 1 = 0) but its kernels are ≥ 0.11 away at σ 0.01 (about e^−60);
-    // block 1 (σ 0.1, coefficient e^−45) is bounded below the cut-off and holds most of the sum.
-    const mus: number[] = [];
-    const sigmas: number[] = [];
-    const logCoefs: number[] = [];
-    for (let k = 0; k < BLOCK; k++) {
-      mus.push(k < BLOCK / 2 ? -1 + (k / BLOCK) * 1.5 : 0.11 + (k - BLOCK / 2) * 0.002);
-      sigmas.push(0.01);
-      logCoefs.push(0);
-    }
-    for (let k = 0; k < BLOCK; k++) {
-      mus.push(0.16 + k * 0.001);
-      sigmas.push(0.1);
-      logCoefs.push(-45);
-    }
-    for (let k = 0; k < BLOCK; k++) {
-      mus.push(5 + k * 0.01);
-      sigmas.push(0.1);
-      logCoefs.push(0);
-    }
-    const terms = mus.map((mu, k) => (logCoefs[k] as number) - 0.5 * ((0 - mu) / (sigmas[k] as number)) ** 2);
-    const max = Math.max(...terms);
-    const expected = max + Math.log(terms.reduce((total, term) => total + Math.exp(term - max), 0));
+    const { mus, sigmas, logCoefs } = looselyBounded(0.11);
+    const expected = directLogSum(
+      mus.map((mu, k) => (logCoefs[k] as number) - 0.5 * ((0 - mu) / (sigmas[k] as number)) ** 2),
+    );
     const sum = prepareGaussianSum(
       Float64Array.from(mus),
       Float64Array.from(sigmas),
@@ -72,26 +86,9 @@ describe('block pruning', () => {
 
 describe('the binned sum visits the blocks that matter too', () => {
   it('sums the mass of a bin exactly when the block holding it has only far, narrow kernels', () => {
-    // As for the Gaussian sum above: block 0 spans the bin [0, 0.01] with kernels ≥ 0.11 away at σ 0.01,
-    // block 1 (weights e^−45, σ 0.1) is bounded below the cut-off and holds most of the mass.
-    const mus: number[] = [];
-    const sigmas: number[] = [];
-    const weights: number[] = [];
-    for (let k = 0; k < BLOCK; k++) {
-      mus.push(k < BLOCK / 2 ? -1 + (k / BLOCK) * 1.5 : 0.12 + (k - BLOCK / 2) * 0.002);
-      sigmas.push(0.01);
-      weights.push(1);
-    }
-    for (let k = 0; k < BLOCK; k++) {
-      mus.push(0.17 + k * 0.001);
-      sigmas.push(0.1);
-      weights.push(Math.exp(-45));
-    }
-    for (let k = 0; k < BLOCK; k++) {
-      mus.push(5 + k * 0.01);
-      sigmas.push(0.1);
-      weights.push(1);
-    }
+    // As for the Gaussian sum above, for the bin [0, 0.01].
+    const { mus, sigmas, logCoefs } = looselyBounded(0.12);
+    const weights = logCoefs.map(Math.exp);
     const estimator: ParzenEstimator = {
       weights: Float64Array.from(weights),
       dimensions: [
@@ -106,13 +103,13 @@ describe('the binned sum visits the blocks that matter too', () => {
       truncation: 'none',
       sources: Int32Array.from(mus, (_, k) => k),
     };
-    const terms = mus.map(
-      (mu, k) =>
-        Math.log(weights[k] as number) +
-        logGaussMass((0 - mu) / (sigmas[k] as number), (0.01 - mu) / (sigmas[k] as number)),
+    const expected = directLogSum(
+      mus.map(
+        (mu, k) =>
+          Math.log(weights[k] as number) +
+          logGaussMass((0 - mu) / (sigmas[k] as number), (0.01 - mu) / (sigmas[k] as number)),
+      ),
     );
-    const max = Math.max(...terms);
-    const expected = max + Math.log(terms.reduce((total, term) => total + Math.exp(term - max), 0));
     const [found] = binnedSumBackend(estimator)([{ at: Float64Array.of(0), upper: Float64Array.of(0.01) }], true);
     expect(expected).toBeGreaterThan(-55);
     expect(Math.abs((found as number) - expected)).toBeLessThan(1e-12 * Math.abs(expected));

@@ -1367,9 +1367,14 @@ describe('import --json (trial 58: a script parsed the sentence)', () => {
     expect((JSON.parse(again.stdout) as { repeatsOfStudy: number }).repeatsOfStudy).toBe(3);
     const refused = await cli('import', target, rows, '--on-invalid', 'skip', '--json');
     expect(refused.code).toBe(2);
+    // The lines skipped as invalid are said and listed in a refusal too (review 105).
     expect((JSON.parse(refused.stdout) as { errors: unknown[] }).errors[0]).toMatchObject({
       code: 'IMPORT_REPEATED',
       file: rows,
+      issues: [expect.objectContaining({ pointer: '/2/params/x' })],
+      message: expect.stringMatching(
+        /The other line \(line 2\) was invalid and skipped \(--on-invalid skip\):\n {2}line 2: \/params\/x: /,
+      ),
     });
     const empty = await cli('import', target, writeIn(dir, 'json-empty.jsonl', ''), '--json');
     expect(JSON.parse(empty.stdout)).toMatchObject({ imported: [], skipped: [] });

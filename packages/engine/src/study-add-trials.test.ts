@@ -293,6 +293,26 @@ describe('Study.addTrials', () => {
     };
     const overDeaf = await Study.open({ name: 'warm', space, suggester: watching(), store: deaf, seed: 1 });
     expect(await errorOf(overDeaf.addTrials(rows, { refuseRepeats: true }))).toMatchObject({ code: 'IMPORT_REPEATED' });
+    // A refusal of a call that skipped invalid rows says them and lists them (review 105: they were lost).
+    const skipping = await errorOf(
+      again.addTrials(
+        unchecked([...rows, { params: { x: 9, kernel: 'linear' }, loss: 1 }, { params: { x: 0.1 }, loss: 1 }] as never),
+        {
+          refuseRepeats: true,
+          onInvalid: 'skip',
+        },
+      ),
+    );
+    expect(skipping).toMatchObject({
+      code: 'IMPORT_REPEATED',
+      issues: [
+        expect.objectContaining({ pointer: '/2/params/x' }),
+        expect.objectContaining({ pointer: '/3/params/kernel' }),
+      ],
+    });
+    expect(skipping?.message).toMatch(
+      /Every one of the 2 trials to add repeats .* The other 2 rows of the 4 given were invalid and skipped \(onInvalid: 'skip'\):\n {2}row 2: \/params\/x: /s,
+    );
     expect(await errorOf(again.addTrials(rows, { refuseRepeats: 'yes' as never }))).toMatchObject({
       code: 'CONFIG_INVALID',
       issues: [{ pointer: '/refuseRepeats', expected: 'one of true, false' }],

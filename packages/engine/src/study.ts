@@ -46,7 +46,13 @@ import { callCatching, cutOffMessage, guardListener } from './events/cut-off.js'
 import type { EngineEvent } from './events/engine-event.js';
 import type { FminResult } from './fmin.js';
 import type { Budget } from './runtime/budget.js';
-import { checkImportedRows, type ImportedTrialRow, type InvalidRow, importInvalid } from './runtime/imported-trials.js';
+import {
+  checkImportedRows,
+  formatInvalidRows,
+  type ImportedTrialRow,
+  type InvalidRow,
+  importInvalid,
+} from './runtime/imported-trials.js';
 import { interpretObjectiveValue, keptLossNote, notJson, thrownErrorInfo } from './runtime/interpret-result.js';
 import { checkPrunerStore, createPruning, type Pruning } from './runtime/pruning.js';
 import { DEFAULT_GRACE_PERIOD_MS, failedRun, type RunResult, runStudy } from './runtime/run-study.js';
@@ -432,6 +438,23 @@ const askedNotToldNote = (study: string, asked: readonly Trial[]): string => {
 };
 
 /**
+ * An `IMPORT_REPEATED` refusal of a call that skipped invalid rows (`onInvalid: 'skip'`), with those rows
+ * said and listed in its issues: the caller gets no result to read `skipped` from.
+ */
+const withSkippedRows = (error: unknown, invalid: readonly InvalidRow[], total: number): unknown => {
+  if (!(error instanceof ParzenError) || error.code !== 'IMPORT_REPEATED' || invalid.length === 0) return error;
+  return new ParzenError(
+    'IMPORT_REPEATED',
+    `${error.message} ${invalid.length === 1 ? `The other row of the ${total} given was` : `The other ${invalid.length} rows of the ${total} given were`} invalid and skipped (onInvalid: 'skip'):\n${formatInvalidRows(invalid)}`,
+    {
+      issues: invalid.flatMap(({ row, issues }) =>
+        issues.map((problem) => ({ ...problem, pointer: `/${row}${problem.pointer}` })),
+      ),
+    },
+  );
+};
+
+/**
  * A study: ask/tell (you run the objective, the study suggests and records) or `optimize` (the study
  * runs it), over one store. Typed by its space: `ask().params` and `best().params` are `ParamsOf<S>`.
  *
@@ -767,16 +790,21 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       repeats = repeatsOf(existing, checked.trials).filter(Boolean).length;
       // Refused here too, for a store that does not honour the option (the store's own check, in its atomic
       // step, is what keeps two calls at once from both adding).
-      if (repeats === checked.trials.length) refuseRepeatedTrials(this.name, existing, checked.trials);
+      if (repeats === checked.trials.length)
+        try {
+          refuseRepeatedTrials(this.name, existing, checked.trials);
+        } catch (error) {
+          throw withSkippedRows(error, checked.invalid, rows.length);
+        }
     }
     const added =
       checked.trials.length === 0
         ? []
-        : await store.addTrials(
-            this.name,
-            checked.trials,
-            options.refuseRepeats === true ? { refuseRepeats: true } : undefined,
-          );
+        : await store
+            .addTrials(this.name, checked.trials, options.refuseRepeats === true ? { refuseRepeats: true } : undefined)
+            .catch((error: unknown) => {
+              throw withSkippedRows(error, checked.invalid, rows.length);
+            });
     if (repeats > 0 && added.length > 0)
       this.warn(
         `study.addTrials: ${repeats} of the ${added.length} trials added repeat trials study ${this.name} had (same params, state, ` +

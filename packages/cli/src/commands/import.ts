@@ -402,10 +402,16 @@ const importWhenAsked = async (
           const refused = () =>
             new CliError(
               `${checked.trials.length === 1 ? 'The one trial' : `Every one of the ${checked.trials.length} trials`} in ${shown} repeats a trial study ${name} already has (same params, state, loss and error): ` +
-                'the file was imported before, it seems. Nothing was imported. To import them again anyway (the suggester then counts each twice), pass --allow-repeats.',
+                'the file was imported before, it seems. Nothing was imported. To import them again anyway (the suggester then counts each twice), pass --allow-repeats.' +
+                // Review 105: the lines skipped as invalid went unsaid in a refusal.
+                (invalid.length === 0
+                  ? ''
+                  : ` ${invalid.length === 1 ? 'The other line (line' : `The other ${invalid.length} lines (lines`} ${listedLines(invalid.map(({ row }) => row))}) ${invalid.length === 1 ? 'was' : 'were'} invalid and skipped (--on-invalid skip):\n${formatInvalidRows(invalid, 'line')}`),
               2,
               'IMPORT_REPEATED',
-              { file: path },
+              invalid.length === 0
+                ? { file: path }
+                : { file: path, issues: importInvalid(invalid, total, 'line').issues },
             );
           if (flags.allowRepeats !== true && repeated.every(Boolean)) throw refused();
           // Checked again by the store in the same step as the add (trial 56: two imports of one file at once

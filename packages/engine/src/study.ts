@@ -757,7 +757,8 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    *   invalid rows are left out and returned in `skipped`. Row numbers count from 0. `refuseRepeats: true`:
    *   a call every row of which repeats a finished trial the study has (same params, state, loss and error)
    *   adds nothing and throws `IMPORT_REPEATED`, judged in the store's atomic step, as `parzen import` does:
-   *   a warm-start script run again to resume adds its rows once (catch that code to go on). A call with
+   *   a warm-start script run again to resume adds its rows once (catch that code to go on; with `onInvalid:
+   *   'skip'`, the rows skipped are in its message and `issues`, as no result says them). A call with
    *   some new rows adds every row, and warns how many repeat (`onWarning`).
    * @throws {@link ParzenError} `IMPORT_INVALID` listing every invalid row and what was expected and
    *   found (or when `rows` is not an array); `IMPORT_REPEATED` (see `refuseRepeats`); `CONFIG_INVALID` for

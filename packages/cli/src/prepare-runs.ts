@@ -206,6 +206,8 @@ interface Refusal {
   readonly plugin: string;
   readonly said: string;
   readonly issues: readonly ConfigIssue[];
+  /** The plugin's own exception behind a refusal, for `PARZEN_DEBUG=1` (trial 103: a bug in create() had no stack). */
+  readonly cause?: unknown;
 }
 
 /**
@@ -281,7 +283,12 @@ const createFailure = (
           )
         : [];
   if (issues.length === 0) return undefined;
-  return { plugin: culprit, said: `Invalid options of the ${slot} plugin ${named}:\n${formatIssues(issues)}`, issues };
+  return {
+    plugin: culprit,
+    said: `Invalid options of the ${slot} plugin ${named}:\n${formatIssues(issues)}`,
+    issues,
+    ...(own === undefined ? {} : { cause: own }),
+  };
 };
 
 /**
@@ -353,11 +360,14 @@ const checkPluginOptions = async (experiment: LoadedExperiment): Promise<void> =
         issues: refusals.flatMap((refusal) => refusal.issues),
       },
     );
-  if (first !== undefined)
+  if (first !== undefined) {
+    const cause = refusals.find((refusal) => refusal.cause !== undefined)?.cause;
     throw new ParzenError('CONFIG_INVALID', refusals.map((refusal) => refusal.said).join('\n'), {
       plugin: first.plugin,
       issues: refusals.flatMap((refusal) => refusal.issues),
+      ...(cause === undefined ? {} : { cause }),
     });
+  }
 };
 
 const prepareFile = async (

@@ -62,6 +62,15 @@ describe('plugin options checked when the plugin is created', () => {
           'its create() threw: k too large: 9 (if that is about where it runs, not its options, the fault is there)',
       },
     ]);
+    // The plugin's exception behind the refusal, with its stack, for its author (trial 103: a bug in create()
+    // said only that the options were refused, PARZEN_DEBUG=1 or not).
+    expect((await cli('validate', path)).stderr).not.toMatch(/caused by/);
+    process.env.PARZEN_DEBUG = '1';
+    try {
+      expect((await cli('validate', path)).stderr).toMatch(/caused by: Error: k too large: 9\n\s+at .*picky\.mjs:6:/);
+    } finally {
+      delete process.env.PARZEN_DEBUG;
+    }
     const fine = journalConfig('picky-ok', {
       plugins: ['./picky.mjs'],
       suggester: { use: 'picky', options: { k: 1 } },

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMemoryStore } from './builtins/memory-store.js';
-import { defineReporter, defineStopper, defineStore, defineSuggester } from './contracts/manifest.js';
+import { definePruner, defineReporter, defineStopper, defineStore, defineSuggester } from './contracts/manifest.js';
 import type { TrialStore } from './contracts/store.js';
 import { sampleDistribution } from './domain/sample-distribution.js';
 import type { ParzenError } from './errors.js';
@@ -499,6 +499,36 @@ describe('runExperiment (the composition root)', () => {
       plugin: 'nameless',
       message:
         'The store plugin `nameless` could not start: its create() returned a store without a `name`; expected a string naming the store (messages and `parzen trials` name it; the plugin\'s own name, "nameless", is usual). This is a fault of the plugin, not of the config.',
+    });
+  });
+
+  it('refuses a pruner or stopper plugin whose instance has no name (trial 103: "Pruner `undefined` failed")', async () => {
+    const noname = definePruner<Record<string, never>>({
+      name: 'noname',
+      optionsSchema: { type: 'object' },
+      create: () => ({ shouldPrune: () => false }) as never,
+    });
+    const numbered = defineStopper<Record<string, never>>({
+      name: 'numbered',
+      optionsSchema: { type: 'object' },
+      create: () => ({ name: 42, shouldStop: () => undefined }) as never,
+    });
+    const plugins = [{ manifests: [prior, noname, numbered] }];
+    await expect(runExperiment({ ...config, pruner: { use: 'noname' } }, { plugins, functions })).rejects.toMatchObject(
+      {
+        code: 'PLUGIN_INVALID',
+        plugin: 'noname',
+        message:
+          'The pruner plugin `noname` could not start: its create() returned a pruner without a `name`; expected a string naming the pruner (messages name it; the plugin\'s own name, "noname", is usual). This is a fault of the plugin, not of the config.',
+      },
+    );
+    await expect(
+      runExperiment({ ...config, stopper: { use: 'numbered' } }, { plugins, functions }),
+    ).rejects.toMatchObject({
+      code: 'PLUGIN_INVALID',
+      message: expect.stringContaining(
+        'its create() returned a stopper whose `name` is 42; expected a string naming the stopper',
+      ),
     });
   });
 

@@ -105,13 +105,17 @@ export const createPlugin = async <K extends PluginKind>(
         'This is a fault of the plugin, not of the config.',
       { plugin: choice.use },
     );
-  // Messages name a store by its `name` (trial 48: "The `undefined` store cannot enqueue params").
-  const storeName = (instance as { readonly name?: unknown }).name;
-  if (kind === 'store' && (typeof storeName !== 'string' || storeName === ''))
+  // Messages name a store, pruner or stopper by its `name` (trial 48: "The `undefined` store cannot enqueue
+  // params"; trial 103: "Pruner `undefined` failed").
+  const ownName = (instance as { readonly name?: unknown }).name;
+  if (
+    (kind === 'store' || kind === 'pruner' || kind === 'stopper') &&
+    (typeof ownName !== 'string' || ownName.trim() === '')
+  )
     throw new ParzenError(
       'PLUGIN_INVALID',
-      `The store plugin \`${choice.use}\` could not start: its create() returned a store ${storeName === undefined ? 'without a `name`' : `whose \`name\` is ${describeValue(storeName)}`}; ` +
-        `expected a string naming the store (messages and \`parzen trials\` name it; the plugin's own name, "${choice.use}", is usual). ` +
+      `The ${kind} plugin \`${choice.use}\` could not start: its create() returned a ${kind} ${ownName === undefined ? 'without a `name`' : `whose \`name\` is ${describeValue(ownName)}`}; ` +
+        `expected a string naming the ${kind} (messages${kind === 'store' ? ' and `parzen trials`' : ''} name it; the plugin's own name, "${choice.use}", is usual). ` +
         'This is a fault of the plugin, not of the config.',
       { plugin: choice.use },
     );

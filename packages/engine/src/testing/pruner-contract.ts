@@ -94,6 +94,11 @@ const fallsBehind = [point(0, 2.7), ...terrible.slice(1)];
 export const describePrunerContract = (name: string, options: PrunerContractOptions): void => {
   const { create } = options;
   describe(`pruner contract: ${name}`, () => {
+    it('has a name, a non-empty string (messages name the pruner by it)', async () => {
+      const pruner = await create();
+      expect(typeof pruner.name === 'string' && pruner.name.trim() !== '', `name: ${String(pruner.name)}`).toBe(true);
+    });
+
     it('returns booleans, decides the same for the same context, with no state carried between calls', async () => {
       const contexts = [...prefixes(30, terrible), ...prefixes(30, good), ...prefixes(8, decaying(3, 1, 0.1))];
       const first = decisions(await create(), contexts);

@@ -71,6 +71,13 @@ const answers = (stopper: Stopper, list: readonly StopContext[]) => list.map((co
 export const describeStopperContract = (name: string, options: StopperContractOptions): void => {
   const { create } = options;
   describe(`stopper contract: ${name}`, () => {
+    it('has a name, a non-empty string (messages name the stopper by it)', async () => {
+      const stopper = await create();
+      expect(typeof stopper.name === 'string' && stopper.name.trim() !== '', `name: ${String(stopper.name)}`).toBe(
+        true,
+      );
+    });
+
     it('answers a string, a boolean or undefined, the same for the same context, with no state carried between calls', async () => {
       const list = contexts('minimize');
       const first = answers(await create(), list);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkApiOptions } from './api-options.js';
+import { assertOptions, checkApiOptions } from './api-options.js';
 import { createMemoryStore } from './builtins/memory-store.js';
 import type { Suggester } from './contracts/suggester.js';
 import { sampleDistribution } from './domain/sample-distribution.js';
@@ -206,5 +206,31 @@ describe("an option named as an object's inherited member (review 97: `/construc
         expect(issue?.expected).toMatch(/^one of \w+, \w+, /);
         expect(issue?.expected).not.toMatch(/function \w*\(|native code|object Undefined|^1$/);
       }
+  });
+});
+
+describe('assertOptions, for a factory called from code', () => {
+  const schema = { type: 'object', properties: { points: { type: 'integer', minimum: 2 } } };
+  const errorOf = (call: () => void) => {
+    try {
+      call();
+    } catch (error) {
+      return error as { code?: string; message?: string; plugin?: string };
+    }
+    return undefined;
+  };
+
+  it('says what and names the plugin when told, and reads well without them (trial 103: "Invalid undefined options")', () => {
+    expect(errorOf(() => assertOptions(schema, { points: 3 }))).toBeUndefined();
+    const bare = errorOf(() => assertOptions(schema, { points: 1 }));
+    expect(bare).toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringMatching(/^Invalid options:\n {2}\/points: /),
+    });
+    expect(bare).not.toHaveProperty('plugin');
+    expect(errorOf(() => assertOptions(schema, { points: 1 }, 'grid suggester', 'grid'))).toMatchObject({
+      plugin: 'grid',
+      message: expect.stringMatching(/^Invalid grid suggester options:\n/),
+    });
   });
 });

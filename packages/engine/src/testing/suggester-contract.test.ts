@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Suggester } from '../contracts/suggester.js';
 import { createRng } from '../domain/rng.js';
 import { sampleDistribution } from '../domain/sample-distribution.js';
-import { firstDifferenceAfterResume } from './suggester-contract.js';
+import { describeSuggesterContract, firstDifferenceAfterResume } from './suggester-contract.js';
 
 describe('the Suggester contract catches state kept between trials (trial 60)', () => {
   it('a suggester with one random stream across trials differs after a resume; one that draws from context.rng does not', async () => {
@@ -22,3 +22,14 @@ describe('the Suggester contract catches state kept between trials (trial 60)', 
     expect(await firstDifferenceAfterResume({ create: fromContext, trials: 12 })).toBe(-1);
   });
 });
+
+// A suggester whose trials depend on the trial number only (a fixed design) passes with `seedless: true`
+// (trial 103: it could not pass at all, failing "another seed gives other trials").
+const fixedDesign = (): Suggester => ({
+  name: 'fixed-design',
+  beginTrial: (context) => ({
+    sampleParam: (param) =>
+      sampleDistribution(param.distribution, createRng(`fixed-design:${context.trialNumber}:${param.name}`)),
+  }),
+});
+describeSuggesterContract('a seedless fixed design', { create: fixedDesign, seedless: true });

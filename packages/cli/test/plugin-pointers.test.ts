@@ -249,3 +249,30 @@ describe("a plugin's create-time config error is said at the same pointer by val
     expect(existsSync(join(dir, 'reporter-made-2'))).toBe(true);
   });
 });
+
+describe('a loaded plugin the config does not use (trial 103)', () => {
+  it('with an options schema that is not JSON Schema: validate, run and schema say so as a note, and the run goes on', async () => {
+    writeIn(
+      dir,
+      'unused-broken.mjs',
+      `export const manifests = [{ kind: 'pruner', name: 'bs', optionsSchema: { type: 'object', properties: { n: { type: 'number', minimum: '3' } } },
+        create: () => ({ name: 'bs', shouldPrune: () => false }) }];\n`,
+    );
+    const path = writeIn(
+      dir,
+      'unused-broken.json',
+      heartConfig({ name: 'unused-broken', plugins: ['./unused-broken.mjs'], budget: { maxTrials: 1 } }),
+    );
+    const note =
+      /note: .*\/plugins\/0: Plugin `bs` has an options schema that is not valid JSON Schema \(a fault of the plugin, not of the config\):\n {2}\/optionsSchema\/properties\/n\/minimum: /;
+    const validated = await cliIn(dir, 'validate', path);
+    expect(validated.code, validated.stderr).toBe(0);
+    expect(validated.stderr).toMatch(note);
+    const schema = await cliIn(dir, 'schema', path);
+    expect(schema.code).toBe(0);
+    expect(schema.stderr).toMatch(note);
+    const run = await cliIn(dir, 'run', path);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/\/plugins\/0: Plugin `bs` has an options schema that is not valid JSON Schema/);
+  });
+});

@@ -37,10 +37,12 @@ export const printSchema = async (path: string | undefined, output: Output): Pro
     budget: { maxTrials: 1 },
     plugins,
   };
-  const { registry } = await loadExperiment(
+  const { registry, notes } = await loadExperiment(
     probe,
     await cliLoadOptions(path === undefined ? process.cwd() : configFolder(path)),
   );
+  // A loaded plugin's broken options schema (trial 103: printed into the schema without a word).
+  for (const note of notes ?? []) output.note(`parzen: note: ${path ?? 'config'}${note.pointer}: ${note.message}`);
   output.result(JSON.stringify(editorSchema(composeConfigSchema(registry)), null, 2));
   return 0;
 };

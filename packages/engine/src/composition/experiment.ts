@@ -13,7 +13,7 @@ import { noImprovementStopperManifest } from '../builtins/no-improvement-stopper
 import { nonePrunerManifest } from '../builtins/none-pruner.js';
 import type { ExperimentConfig, PluginChoice } from '../config/experiment-config.js';
 import type { ConfigDefaults } from '../config/validate-config.js';
-import { checkConfig } from '../config/validate-config.js';
+import { checkConfig, optionsSchemaProblem } from '../config/validate-config.js';
 import type { ConfigNote, PluginInstances, PluginPackage } from '../contracts/manifest.js';
 import type { Pruner } from '../contracts/pruner.js';
 import type { Reporter } from '../contracts/reporter.js';
@@ -251,7 +251,24 @@ export const loadExperiment = async (raw: unknown, options: LoadExperimentOption
     packages.push(await importPluginPackage(specifier, baseDir, index, options.importModule));
   checkPluginNames(packages, builtIn, specifiers, baseDir);
   const registry = createRegistry(packages.flatMap((pkg) => pkg.manifests));
-  const { config, space, notes } = checkConfig(raw, registry, options.defaults);
+  const checked = checkConfig(raw, registry, options.defaults);
+  const { config, space } = checked;
+  // A plugin the config loads and does not use is not checked as its options are; its options schema is, so
+  // a broken one is said now, not when a config first uses it (trial 103).
+  const used = new Set(
+    [config.objective, config.suggester, config.store, config.pruner, config.stopper, ...config.reporters].flatMap(
+      (choice) => (choice === undefined ? [] : [choice.use]),
+    ),
+  );
+  const notes = [
+    ...checked.notes,
+    ...packages.slice(builtIn).flatMap((pkg, index) =>
+      pkg.manifests.flatMap((manifest) => {
+        const problem = used.has(manifest.name) ? undefined : optionsSchemaProblem(manifest);
+        return problem === undefined ? [] : [{ pointer: `/plugins/${index}`, message: problem }];
+      }),
+    ),
+  ];
   return {
     config,
     space,

@@ -50,6 +50,24 @@ const optionsValidator = (schema: object, plugin: string): ValidateFunction => {
 };
 
 /**
+ * What is wrong with a plugin's options schema (not JSON Schema, or a default it refuses), said as the
+ * run of a config that uses the plugin would refuse it; undefined when it is sound. For plugins a config
+ * loads and does not use (trial 103: `parzen validate` passed them, `parzen schema` printed them).
+ */
+export const optionsSchemaProblem = (manifest: {
+  readonly optionsSchema: object;
+  readonly name: string;
+}): string | undefined => {
+  try {
+    optionsValidator(manifest.optionsSchema, manifest.name);
+    return undefined;
+  } catch (error) {
+    if (error instanceof ParzenError && error.code === 'PLUGIN_INVALID') return error.message;
+    throw error;
+  }
+};
+
+/**
  * Non-finite numbers (`1e400` in JSON, `.inf` and `.nan` in YAML) anywhere in a config, by JSON pointer:
  * JSON cannot store them (a journal would get `null`), and no option means anything by them.
  */

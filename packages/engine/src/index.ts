@@ -17,7 +17,7 @@ export {
 export { createEventsReporter, type EventsReporterOptions } from './builtins/events-reporter.js';
 export type { ObjectiveFunction, ObjectiveResult } from './builtins/function-objective.js';
 export { createMemoryStore } from './builtins/memory-store.js';
-export { type NoImprovementOptions, noImprovement } from './builtins/no-improvement-stopper.js';
+export { type NoImprovementOptions, noImprovement, stopWhenOf } from './builtins/no-improvement-stopper.js';
 export type { ExperimentConfig, PluginChoice } from './config/experiment-config.js';
 // The types of what runExperiment and events hand a user (trial 80: only @parzen/engine/plugin had them).
 export type { ConfigNote, PluginPackage } from './contracts/manifest.js';

@@ -96,7 +96,18 @@ export const noImprovement = (
       plugin: 'no-improvement',
       issues,
     });
-  const stopper = createNoImprovementStopper(options);
+  return stopWhenOf(createNoImprovementStopper(options));
+};
+
+/**
+ * A stopper (a stopper plugin's instance: `manifest.create(options, context)`, or one written in code) as a
+ * `stopWhen` rule for `fmin` and `study.optimize`, asked as a config's stopper is: with the trials as stored
+ * (`internal` params, no `params` decoded for every trial at every call, which a long study pays for), as its
+ * contract suite asks it.
+ *
+ * @example `await fmin({ space, objective, stopWhen: stopWhenOf(createPlateauStopper({ trials: 20 })) })`
+ */
+export const stopWhenOf = (stopper: Stopper): ((context: StopContext) => string | boolean | undefined) => {
   const rule = (context: StopContext) => stopper.shouldStop(context);
   rules.set(rule, stopper);
   return rule;

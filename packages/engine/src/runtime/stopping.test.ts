@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createFunctionObjective } from '../builtins/function-objective.js';
 import { createMemoryStore } from '../builtins/memory-store.js';
-import { createNoImprovementStopper, noImprovement, stopperOfRule } from '../builtins/no-improvement-stopper.js';
+import {
+  createNoImprovementStopper,
+  noImprovement,
+  stopperOfRule,
+  stopWhenOf,
+} from '../builtins/no-improvement-stopper.js';
 import type { StopContext, Stopper } from '../contracts/stopper.js';
 import type { TrialStore } from '../contracts/store.js';
 import type { Suggester } from '../contracts/suggester.js';
@@ -156,6 +161,26 @@ describe('stopping on your own rule', () => {
         ],
       }),
     );
+  });
+
+  it('stopWhenOf(stopper) asks a stopper written as a plugin with the trials as stored, as a config does (trial 103)', async () => {
+    // A stopper that reads the internal params, as one tested with its contract suite does: it stops at the
+    // first trial with x above 1, asked with the trials as stored (no trial's params decoded at every call).
+    const asked: unknown[] = [];
+    const above: Stopper = {
+      name: 'above',
+      shouldStop: ({ trial, trials }) => {
+        expect(trials.some((stored) => 'params' in stored)).toBe(false);
+        asked.push(trial.internal);
+        return (trial.internal.x as number) > 1 ? `x ${trial.internal.x} above 1` : undefined;
+      },
+    };
+    const rule = stopWhenOf(above);
+    expect(stopperOfRule(rule)).toBe(above);
+    const result = await fmin({ objective: () => 1, space, suggester: prior, maxTrials: 200, stopWhen: rule });
+    expect(result.reason).toBe('stopper');
+    expect(result.stopMessage).toMatch(/^x [\d.]+ above 1$/);
+    expect(asked.every((internal) => typeof (internal as { x?: unknown }).x === 'number')).toBe(true);
   });
 
   it('a rerun of a study its stopper ended stops before a new trial; a stopper that lets it go on runs it (trial 33)', async () => {

@@ -238,7 +238,14 @@ const readConfigText = (path: string): unknown => {
     throw new CliError(
       code === 'ENOENT'
         ? // `-` is standard input only for import's trials (trial 88: `run -` said no more).
-          `${path}: no such config file.${path === '-' ? ' A config is read from a file; `-` (standard input) is for the trials file of `parzen import`.' : ''}`
+          `${path}: no such config file${
+            path === '-'
+              ? '. A config is read from a file; `-` (standard input) is for the trials file of `parzen import`.'
+              : resolve(path) === path
+                ? '.'
+                : // Where it was looked for (trial 104: `pnpm parzen` runs from the repository root, not the shell's folder).
+                  ` (looked for ${resolve(path)}, from the folder ${process.cwd()}).`
+          }`
         : code === 'EISDIR'
           ? `${path}: is a folder, not a config file.`
           : `${path}: cannot read: ${(error as Error).message}`,

@@ -396,7 +396,13 @@ describe('bad configs are rejected before anything runs, with exit 2 and a JSON 
     expect(said.stderr).not.toContain('\r');
     const missing = await cli('run', join(dir, 'nope.json'));
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/nope\.json: no such config file/);
+    expect(missing.stderr).toContain(`${join(dir, 'nope.json')}: no such config file.`);
+    expect(missing.stderr).not.toContain('looked for');
+    // A relative path says where it was looked for (trial 104: `pnpm parzen` runs from the repository root).
+    const relative = await cli('run', 'nope-relative.json');
+    expect(relative.stderr).toContain(
+      `nope-relative.json: no such config file (looked for ${join(process.cwd(), 'nope-relative.json')}, from the folder ${process.cwd()}).`,
+    );
     // `run -`: a config is a file; `-` is import's standard input (trial 88).
     const dash = await cli('validate', '-');
     expect(dash.code).toBe(2);

@@ -169,6 +169,7 @@ export {
   type ConfigIssue,
   configErrorUnder,
   describeValue,
+  didYouMean,
   type ErrorCode,
   escapePointer,
   formatIssues,

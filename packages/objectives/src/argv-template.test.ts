@@ -100,8 +100,12 @@ describe('templateProblems', () => {
       {
         pointer: '/env/G',
         expected: 'a parameter of the space (learning rate, größe) or a reserved name (trial, study, params)',
-        found: '`{learning_rate}` in "{learning_rate}"',
+        found: '`{learning_rate}` in "{learning_rate}" (did you mean `learning rate`?)',
       },
+    ]);
+    // A misspelt name gets the name it is a few edits from (trial 104: only the list).
+    expect(templateProblems(['--depth', '{dpeth}'], {}, ['lr', 'depth', 'model'])).toEqual([
+      expect.objectContaining({ pointer: '/command/1', found: '`{dpeth}` in "{dpeth}" (did you mean `depth`?)' }),
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { type ConfigIssue, type ExternalParams, escapePointer } from '@parzen/engine/plugin';
+import { type ConfigIssue, didYouMean, type ExternalParams, escapePointer } from '@parzen/engine/plugin';
 
 /** What placeholders in a command template can refer to besides the trial's parameters. */
 export interface TemplateContext {
@@ -174,7 +174,8 @@ export const templateProblems = (
           problems.push({
             pointer,
             expected: `a parameter of the space (${paramNames.join(', ') || 'none'}) or a reserved name (${RESERVED_NAMES.join(', ')})`,
-            found: `\`${text}\` in ${JSON.stringify(element)}`,
+            // Trial 104: every other misspelt name got a suggestion.
+            found: `\`${text}\` in ${JSON.stringify(element)}${didYouMean(name, [...paramNames, ...RESERVED_NAMES])}`,
           });
         else if (!optional && conditional.has(name))
           problems.push({

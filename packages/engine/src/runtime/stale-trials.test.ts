@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { createWorkerId, holdWorkerId, isStale, processStart, thisProcess } from './stale-trials.js';
+import { createWorkerId, holdWorkerId, isStale, processStart, staleTrialOutcome, thisProcess } from './stale-trials.js';
 
 const now = new Date();
 const expired = new Date(now.getTime() - 1000).toISOString();
@@ -111,5 +111,26 @@ describe('isStale and zombies', () => {
     if (!zombie) return; // reaped already: nothing to show on this machine
     expect(isStale({ owner: `${here}:${pid}:zombie`, expiresAt: valid }, now, 'me')).toBe(true);
     await new Promise((resolve) => child.on('exit', resolve));
+  });
+});
+
+describe('the STALE_TRIAL message', () => {
+  it('says the worker as its process and host, the id after it (trial 104: its pid namespace was read as the pid)', () => {
+    const owner = 'gone-host:17655:0b7c2f1e-uuid:1000368:pid-4026531836';
+    const trial = {
+      study: 's',
+      number: 3,
+      state: 'running' as const,
+      internal: {},
+      startedAt: '2026-01-01T00:00:00.000Z',
+      lease: { owner, expiresAt: '2026-01-01T00:01:00.000Z' },
+    };
+    expect(staleTrialOutcome(trial, new Date('2026-01-01T00:02:00.000Z'), 'me')).toMatchObject({
+      state: 'failed',
+      error: {
+        code: 'STALE_TRIAL',
+        message: `Its worker, the process 17655 on host gone-host, stopped renewing its lease, which lapsed; its result, if it comes, is kept as a new trial (worker id ${owner}).`,
+      },
+    });
   });
 });

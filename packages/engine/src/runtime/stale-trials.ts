@@ -169,6 +169,17 @@ export const processState = (record: ProcessRecord): 'alive' | 'dead' | 'unknown
 };
 
 /**
+ * A worker id said as a person reads it, `the process 17655 on host vm` (trial 104: the id's pid namespace,
+ * `pid-4026531836`, was read as the pid); the id itself when it is not one Parzen made.
+ */
+export const workerOf = (owner: string | undefined): string => {
+  const [host, pid] = (owner ?? '').split(':');
+  return host !== undefined && host !== '' && /^\d+$/.test(pid ?? '')
+    ? `the process ${pid} on host ${host}`
+    : `worker ${owner ?? '(unknown)'}`;
+};
+
+/**
  * How a running trial whose worker is gone ends (failed, `STALE_TRIAL`; see {@link isStale}), or undefined
  * when it is not stale: the one rule a run writes to the store when it marks such trials, and a read-only
  * view of the study as the next run will see it (`parzen explain`) applies in memory.
@@ -186,8 +197,8 @@ export const staleTrialOutcome = (trial: Trial, now: Date, ownWorker: string): T
       // (trial 47: imported as #288, it said "Trial #148 was left running").
       message:
         why === 'gone'
-          ? `Left running by worker ${owner}, which stopped without finishing it.`
-          : `Its worker ${owner} stopped renewing its lease, which lapsed; its result, if it comes, is kept as a new trial.`,
+          ? `Left running by ${workerOf(owner)}, which stopped without finishing it (worker id ${owner}).`
+          : `Its worker, ${workerOf(owner)}, stopped renewing its lease, which lapsed; its result, if it comes, is kept as a new trial (worker id ${owner}).`,
       // A lapsed lease only: the worker may still finish the trial (its result is then kept as a new
       // trial), so an enqueued entry it took is not handed out again (review 36: it ran twice).
       ...(why === 'lapsed' ? { details: { lease: 'lapsed' } } : {}),

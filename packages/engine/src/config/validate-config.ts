@@ -49,10 +49,11 @@ const optionsValidator = (schema: object, plugin: string): ValidateFunction => {
   return validate;
 };
 
+// For plugins a config loads and does not use (trial 103: `parzen validate` passed them, `parzen schema`
+// printed them).
 /**
  * What is wrong with a plugin's options schema (not JSON Schema, or a default it refuses), said as the
- * run of a config that uses the plugin would refuse it; undefined when it is sound. For plugins a config
- * loads and does not use (trial 103: `parzen validate` passed them, `parzen schema` printed them).
+ * run of a config that uses the plugin would refuse it; undefined when it is sound.
  */
 export const optionsSchemaProblem = (manifest: {
   readonly optionsSchema: object;

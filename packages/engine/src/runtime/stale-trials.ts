@@ -168,9 +168,10 @@ export const processState = (record: ProcessRecord): 'alive' | 'dead' | 'unknown
   return current !== undefined && current !== record.start ? 'dead' : 'alive';
 };
 
+// Trial 104: the id's pid namespace, `pid-4026531836`, was read as the pid.
 /**
- * A worker id said as a person reads it, `the process 17655 on host vm` (trial 104: the id's pid namespace,
- * `pid-4026531836`, was read as the pid); the id itself when it is not one Parzen made.
+ * A worker id said as a person reads it, `the process 17655 on host vm`; the id itself when it is not one
+ * Parzen made.
  */
 export const workerOf = (owner: string | undefined): string => {
   const [host, pid] = (owner ?? '').split(':');

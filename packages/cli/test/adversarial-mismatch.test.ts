@@ -251,3 +251,18 @@ describe("a study's name from a hand-edited journal (review 98: export printed i
     expect(exported.stderr).not.toContain('\u001b');
   });
 });
+
+describe('--quiet says a study the run started (trial 104: a misspelt store folder started one, and nothing said so)', () => {
+  it('on the summary line of a new study in a kept store, not of a resumed one nor of a memory store', async () => {
+    const path = config('fresh', { store: { use: 'jsonl', options: { path: './nodir/sub/fresh.jsonl' } } });
+    const first = await cli('run', path, '--quiet');
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/^Study fresh: 2 complete, 0 failed \(a new study: this run started it\)\n/);
+    const again = await cli('run', path, '--quiet', '--more-trials', '1');
+    expect(again.stdout).toMatch(/^Study fresh: 3 complete, 0 failed\n/);
+    const loud = await cli('run', config('loud'));
+    expect(loud.stdout).not.toContain('a new study');
+    const memory = await cli('run', config('kept-nowhere', { store: { use: 'memory' } }), '--quiet');
+    expect(memory.stdout).toMatch(/^Study kept-nowhere: 2 complete, 0 failed\n/);
+  });
+});

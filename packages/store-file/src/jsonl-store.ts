@@ -339,7 +339,9 @@ class JsonlTrialStore implements JsonlStore {
           // The first record of a newer format version comes after a header naming that version.
           const header = version > (this.replica.version ?? 1) ? `${journalHeader(version)}\n` : '';
           if (header !== '' && this.hadRecords)
-            this.onWarning(storeUpgradeNote(`JSONL journal \`${this.path}\``, this.replica.version ?? 1, version));
+            this.onWarning(
+              storeUpgradeNote(`JSONL journal \`${this.path}\``, this.replica.version ?? 1, version, true),
+            );
           const prefix = this.reader.appendPrefix(file.fd) + header;
           const line = `${encodeLine(record, this.path)}\n`;
           file.append(prefix + line);

@@ -55,8 +55,17 @@ export const overridesFrom = (flags: RunFlags): ConfigOverrides => ({
   ...(flags.store === undefined ? {} : { store: parseStoreSpec(flags.store) }),
 });
 
-const humanSummary = (result: RunResult): string =>
-  formatSummary(result.summary, result.reason === 'max-trials' ? undefined : describeStop(result));
+/**
+ * The run's summary for people. Under `--quiet`, which drops the progress's "Starting study", a study this run
+ * started in a store that keeps it says so on its first line (trial 104: a misspelt store folder started the
+ * study afresh, and nothing said so).
+ */
+const humanSummary = (result: RunResult, run: PreparedRun, quiet: boolean): string => {
+  const said = formatSummary(result.summary, result.reason === 'max-trials' ? undefined : describeStop(result));
+  if (!quiet || result.resumed || run.experiment.config.store.use === 'memory') return said;
+  const [first, ...rest] = said.split('\n');
+  return [`${first} (a new study: this run started it)`, ...rest].join('\n');
+};
 
 const describeStop = ({ reason, stopMessage }: RunResult): string =>
   (reason === 'stopper' || reason === 'failures') && stopMessage !== undefined ? stopMessage : reason;
@@ -163,7 +172,7 @@ const variantLabels = (runs: readonly PreparedRun[]): string[] => {
 const executeRuns = async (
   runs: readonly PreparedRun[],
   interrupts: InterruptHandlers,
-  report: (result: RunResult) => void,
+  report: (result: RunResult, run: PreparedRun) => void,
   output: Output,
   flags: RunFlags,
   /** Told when a run is stopped by a signal before its study opened (while it waited for a lock). */
@@ -201,7 +210,7 @@ const executeRuns = async (
       // In the study's order of the parameters, as its trial lines, `trials` and `best` (review 41).
       const result = { ...ran, summary: inSpaceOrder(ran.space, ran.summary) };
       outcomes.push({ ...base, result });
-      report(result);
+      report(result, run);
       const failed = failedRun(result);
       if (failed !== undefined && !interrupts.signal.aborted)
         output.note(
@@ -592,10 +601,10 @@ const runPrepared = async (
   });
   const batch = runs.length > 1;
   // A run's summary is for people: on stdout, or on stderr when stdout carries JSON; a quiet batch shows only the table.
-  const report = (result: RunResult) => {
+  const report = (result: RunResult, run: PreparedRun) => {
     if (flags.quiet === true && batch) return;
-    if (flags.json === true) output.note(humanSummary(result));
-    else output.result(humanSummary(result));
+    if (flags.json === true) output.note(humanSummary(result, run, flags.quiet === true));
+    else output.result(humanSummary(result, run, flags.quiet === true));
   };
   let outcomes: BatchOutcome[];
   let stoppedWaiting: unknown;

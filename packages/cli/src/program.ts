@@ -43,7 +43,7 @@ const runOptions = (command: Command): Command =>
       `store to use: memory, ${STORE_FORMS}; a bare jsonl or sqlite is the file <name>.parzen.jsonl or <name>.parzen.db beside the config`,
     )
     .option('--json', 'print the result as one JSON line last on stdout')
-    .option('--quiet', 'print only the summary (no progress; the summary says a study this run started)');
+    .option('--quiet', "print only the summary (no progress; one config's summary says a study this run started)");
 
 const chomp = (text: string): string => (text.endsWith('\n') ? text.slice(0, -1) : text);
 

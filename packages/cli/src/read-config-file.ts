@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, extname, resolve } from 'node:path';
+import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { CliError, EXIT } from './exit-codes.js';
 import { duplicateKeys, MAX_DEPTH, tooDeep } from './json-checks.js';
 
@@ -241,7 +241,7 @@ const readConfigText = (path: string): unknown => {
           `${path}: no such config file${
             path === '-'
               ? '. A config is read from a file; `-` (standard input) is for the trials file of `parzen import`.'
-              : resolve(path) === path
+              : isAbsolute(path)
                 ? '.'
                 : // Where it was looked for (trial 104: `pnpm parzen` runs from the repository root, not the shell's folder).
                   ` (looked for ${resolve(path)}, from the folder ${process.cwd()}).`

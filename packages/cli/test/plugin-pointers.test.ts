@@ -256,12 +256,19 @@ describe('a loaded plugin the config does not use (trial 103)', () => {
       dir,
       'unused-broken.mjs',
       `export const manifests = [{ kind: 'pruner', name: 'bs', optionsSchema: { type: 'object', properties: { n: { type: 'number', minimum: '3' } } },
-        create: () => ({ name: 'bs', shouldPrune: () => false }) }];\n`,
+        create: () => ({ name: 'bs', shouldPrune: () => false }) },
+        { kind: 'stopper', name: 'bs', optionsSchema: { type: 'object' }, create: () => ({ name: 'bs', shouldStop: () => undefined }) }];\n`,
     );
     const path = writeIn(
       dir,
       'unused-broken.json',
-      heartConfig({ name: 'unused-broken', plugins: ['./unused-broken.mjs'], budget: { maxTrials: 1 } }),
+      // Its stopper of the same name is used, its pruner not (review 108: the name alone hid the pruner's note).
+      heartConfig({
+        name: 'unused-broken',
+        plugins: ['./unused-broken.mjs'],
+        stopper: { use: 'bs' },
+        budget: { maxTrials: 1 },
+      }),
     );
     const note =
       /note: .*\/plugins\/0: Plugin `bs` has an options schema that is not valid JSON Schema \(a fault of the plugin, not of the config\):\n {2}\/optionsSchema\/properties\/n\/minimum: /;

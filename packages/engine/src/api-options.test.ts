@@ -37,6 +37,15 @@ describe('the API checks its options as a config is checked', () => {
     ]);
   });
 
+  it('fmin: a pruner without a name is refused (review 108: messages said "Pruner `undefined` failed")', async () => {
+    const issues = await issuesOf(
+      fmin(untyped({ objective, space, suggester: prior, maxTrials: 3, pruner: { shouldPrune: () => false } })),
+    );
+    expect(issues).toEqual([
+      expect.objectContaining({ pointer: '/pruner', expected: expect.stringContaining('a pruner with a `name`') }),
+    ]);
+  });
+
   it("fmin: a missing suggester names where one comes from, and hyperopt's points_to_evaluate says to enqueue (trial 30)", async () => {
     const issues = await issuesOf(fmin(untyped({ objective, space, maxTrials: 3, points_to_evaluate: [{ x: 0.5 }] })));
     expect(issues).toEqual([

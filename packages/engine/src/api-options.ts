@@ -59,7 +59,13 @@ const instanceOf =
       typeof value === 'object' && value !== null
         ? methods.filter((method) => typeof (value as Record<string, unknown>)[method] !== 'function')
         : methods;
-    if (missing.length === 0) return undefined;
+    if (missing.length === 0) {
+      // Messages name a pruner by its `name`, as a config's plugin (review 108: "Pruner `undefined` failed").
+      const name = (value as { readonly name?: unknown }).name;
+      return kind !== 'pruner' || (typeof name === 'string' && name.trim() !== '')
+        ? undefined
+        : `a ${kind} with a \`name\`, a non-empty string (messages name the ${kind} by it)`;
+    }
     const named = missing.map((method) => `\`${method}\``).join(', ');
     return `a ${kind} (an object with the method${missing.length === 1 ? '' : 's'} ${named}${missing.length < methods.length ? ', which it lacks' : ''})`;
   };

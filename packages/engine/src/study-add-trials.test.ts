@@ -313,6 +313,29 @@ describe('Study.addTrials', () => {
     expect(skipping?.message).toMatch(
       /Every one of the 2 trials to add repeats .* The other 2 rows of the 4 given were invalid and skipped \(onInvalid: 'skip'\):\n {2}row 2: \/params\/x: /s,
     );
+    // The store's own refusal (in its atomic step: another import got in first), a plain Error with the code as a
+    // third-party store may throw: the skipped rows said, the store's error kept as the cause (review 108).
+    const raced = new Error('every trial repeats');
+    const racing = {
+      ...store,
+      name: 'racing',
+      listTrials: async () => [],
+      addTrials: async () => {
+        throw Object.assign(raced, { code: 'IMPORT_REPEATED' });
+      },
+    } as TrialStore;
+    const overRacing = await Study.open({ name: 'warm', space, suggester: watching(), store: racing, seed: 1 });
+    const refusedByStore = (await errorOf(
+      overRacing.addTrials(unchecked([...rows, { params: { x: 9, kernel: 'linear' }, loss: 1 }] as never), {
+        refuseRepeats: true,
+        onInvalid: 'skip',
+      }),
+    )) as { code?: string; message?: string; cause?: unknown } | undefined;
+    expect(refusedByStore).toMatchObject({
+      code: 'IMPORT_REPEATED',
+      message: expect.stringMatching(/^every trial repeats The other row of the 3 given was invalid and skipped/),
+      cause: raced,
+    });
     expect(await errorOf(again.addTrials(rows, { refuseRepeats: 'yes' as never }))).toMatchObject({
       code: 'CONFIG_INVALID',
       issues: [{ pointer: '/refuseRepeats', expected: 'one of true, false' }],

@@ -32,6 +32,7 @@ import {
   type Trial,
 } from './domain/trial.js';
 import {
+  type ConfigIssue,
   describeValue,
   didYouMean,
   formatIssues,
@@ -442,14 +443,27 @@ const askedNotToldNote = (study: string, asked: readonly Trial[]): string => {
  * said and listed in its issues: the caller gets no result to read `skipped` from.
  */
 const withSkippedRows = (error: unknown, invalid: readonly InvalidRow[], total: number): unknown => {
-  if (!(error instanceof ParzenError) || error.code !== 'IMPORT_REPEATED' || invalid.length === 0) return error;
+  // By its code, as the run loop reads a store's (a third-party store may throw a plain Error with it).
+  const { code, message, plugin, issues } = (error ?? {}) as {
+    code?: unknown;
+    message?: unknown;
+    plugin?: unknown;
+    issues?: unknown;
+  };
+  if (code !== 'IMPORT_REPEATED' || invalid.length === 0) return error;
   return new ParzenError(
     'IMPORT_REPEATED',
-    `${error.message} ${invalid.length === 1 ? `The other row of the ${total} given was` : `The other ${invalid.length} rows of the ${total} given were`} invalid and skipped (onInvalid: 'skip'):\n${formatInvalidRows(invalid)}`,
+    `${String(message)} ${invalid.length === 1 ? `The other row of the ${total} given was` : `The other ${invalid.length} rows of the ${total} given were`} invalid and skipped (onInvalid: 'skip'):\n${formatInvalidRows(invalid, 'row', true)}`,
     {
-      issues: invalid.flatMap(({ row, issues }) =>
-        issues.map((problem) => ({ ...problem, pointer: `/${row}${problem.pointer}` })),
-      ),
+      ...(typeof plugin === 'string' ? { plugin } : {}),
+      // The store's error behind it, for PARZEN_DEBUG (review 108: it was dropped).
+      cause: error,
+      issues: [
+        ...(Array.isArray(issues) ? (issues as ConfigIssue[]) : []),
+        ...invalid.flatMap(({ row, issues: found }) =>
+          found.map((problem) => ({ ...problem, pointer: `/${row}${problem.pointer}` })),
+        ),
+      ],
     },
   );
 };

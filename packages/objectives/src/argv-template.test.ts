@@ -107,6 +107,10 @@ describe('templateProblems', () => {
     expect(templateProblems(['--depth', '{dpeth}'], {}, ['lr', 'depth', 'model'])).toEqual([
       expect.objectContaining({ pointer: '/command/1', found: '`{dpeth}` in "{dpeth}" (did you mean `depth`?)' }),
     ]);
+    // A conditional parameter's name comes with the `?` it needs (review 108).
+    expect(templateProblems(['{dpeth}'], {}, ['model', 'depth'], '', new Map([['depth', 'model']]))).toEqual([
+      expect.objectContaining({ found: '`{dpeth}` in "{dpeth}" (did you mean `{depth?}`?)' }),
+    ]);
   });
 
   it('refuses a conditional parameter without `?` (trials where it is inactive would fail), in argv and env', () => {

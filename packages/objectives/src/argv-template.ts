@@ -175,7 +175,7 @@ export const templateProblems = (
             pointer,
             expected: `a parameter of the space (${paramNames.join(', ') || 'none'}) or a reserved name (${RESERVED_NAMES.join(', ')})`,
             // Trial 104: every other misspelt name got a suggestion.
-            found: `\`${text}\` in ${JSON.stringify(element)}${didYouMean(name, [...paramNames, ...RESERVED_NAMES])}`,
+            found: `\`${text}\` in ${JSON.stringify(element)}${placeholderHint(name, optional, paramNames, conditional)}`,
           });
         else if (!optional && conditional.has(name))
           problems.push({
@@ -211,6 +211,21 @@ export const templateProblems = (
 
 /** A flag on its own (`--momentum`, `-m`): no value, no `=`, no placeholder, not a negative number. */
 const BARE_FLAG = /^-{1,2}[^\s={}\d.-][^\s={}]*$/u;
+/**
+ * ` (did you mean \`depth\`?)` for a misspelt placeholder name; a conditional parameter's with its `?`, as it must be
+ * written (review 108: `{dpeth}` was told `depth`, then refused as a conditional parameter without `?`).
+ */
+const placeholderHint = (
+  name: string,
+  optional: boolean,
+  paramNames: readonly string[],
+  conditional: ReadonlyMap<string, string>,
+): string => {
+  const hint = didYouMean(name, [...paramNames, ...RESERVED_NAMES]);
+  const meant = /`(.*)`/s.exec(hint)?.[1];
+  return meant !== undefined && !optional && conditional.has(meant) ? ` (did you mean \`{${meant}?}\`?)` : hint;
+};
+
 /** An element that is one conditional placeholder and nothing else (`{momentum?}`). */
 const LONE_OPTIONAL = /^\{[^{}]+\?\}$/u;
 

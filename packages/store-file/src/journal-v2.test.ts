@@ -91,7 +91,7 @@ describe('jsonl journal format version 2 (intermediate values, enqueued entries,
     // Raising the format of a journal that had records is said, once (trial 63: unsaid, and older builds were
     // then refused it).
     expect(warnings).toEqual([
-      `JSONL journal \`${path}\` now has format version 2, for a record that needs it (it had 1, the lowest its records needed until now): Parzen versions that know only version 1 can no longer open it (nothing to do when every worker that shares it runs this Parzen; update those that do not).`,
+      `JSONL journal \`${path}\` now has format version 2, for a record that needs it (it had 1, the lowest its records needed until now): Parzen versions that cannot read format version 2 can no longer open it (nothing to do when every worker that shares it runs this Parzen; update those that do not).`,
     ]);
     // A journal this store starts is not said to be upgraded as its first later records come.
     const freshPath = tempPath('fresh.parzen.jsonl');

@@ -74,7 +74,7 @@ describePostgres('postgres store schema version 2', () => {
     await (await createPostgresStore({ url, onWarning: (message) => warnings.push(message) })).close();
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(
-      /^PostgreSQL store `.+` was upgraded from format version 3 to 4: Parzen versions that know only version 3 can no longer open it/,
+      /^PostgreSQL store `.+` was upgraded from format version 3 to 4: Parzen versions that cannot read format version 4 can no longer open it/,
     );
     await (await createPostgresStore({ url, onWarning: (message) => warnings.push(message) })).close();
     expect(warnings).toHaveLength(1);

@@ -40,7 +40,7 @@ describe('sqlite schema', () => {
     const warnings: string[] = [];
     await createSqliteStore({ path, onWarning: (message) => warnings.push(message) }).close();
     expect(warnings).toEqual([
-      `SQLite store \`${path}\` was upgraded from format version 3 to 4: Parzen versions that know only version 3 can no longer open it (nothing to do when every worker that shares it runs this Parzen; update those that do not).`,
+      `SQLite store \`${path}\` was upgraded from format version 3 to 4: Parzen versions that cannot read format version 4 can no longer open it (nothing to do when every worker that shares it runs this Parzen; update those that do not).`,
     ]);
     // Once: current now; and a new database is made, not upgraded.
     await createSqliteStore({ path, onWarning: (message) => warnings.push(message) }).close();

@@ -406,7 +406,7 @@ const importWhenAsked = async (
                 // Review 105: the lines skipped as invalid went unsaid in a refusal.
                 (invalid.length === 0
                   ? ''
-                  : ` ${invalid.length === 1 ? 'The other line (line' : `The other ${invalid.length} lines (lines`} ${listedLines(invalid.map(({ row }) => row))}) ${invalid.length === 1 ? 'was' : 'were'} invalid and skipped (--on-invalid skip):\n${formatInvalidRows(invalid, 'line')}`),
+                  : ` ${invalid.length === 1 ? 'The other line (line' : `The other ${invalid.length} lines (lines`} ${listedLines(invalid.map(({ row }) => row))}) ${invalid.length === 1 ? 'was' : 'were'} invalid and skipped (--on-invalid skip):\n${formatInvalidRows(invalid, 'line', true)}`),
               2,
               'IMPORT_REPEATED',
               invalid.length === 0

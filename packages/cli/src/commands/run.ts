@@ -62,7 +62,10 @@ export const overridesFrom = (flags: RunFlags): ConfigOverrides => ({
  */
 const humanSummary = (result: RunResult, run: PreparedRun, quiet: boolean): string => {
   const said = formatSummary(result.summary, result.reason === 'max-trials' ? undefined : describeStop(result));
-  if (!quiet || result.resumed || run.experiment.config.store.use === 'memory') return said;
+  const { store } = run.experiment.config;
+  // Kept nowhere: the memory store, or SQLite's `:memory:` database (review 108).
+  const kept = store.use !== 'memory' && (store.options as { path?: unknown } | undefined)?.path !== ':memory:';
+  if (!quiet || result.resumed || !kept) return said;
   const [first, ...rest] = said.split('\n');
   return [`${first} (a new study: this run started it)`, ...rest].join('\n');
 };

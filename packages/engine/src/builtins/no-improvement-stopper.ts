@@ -2,7 +2,7 @@ import { optionIssues, type SchemaNode } from '../api-options.js';
 import { defineStopper } from '../contracts/manifest.js';
 import type { StopContext, Stopper } from '../contracts/stopper.js';
 import { lossToMinimize } from '../domain/trial.js';
-import { formatIssues, ParzenError } from '../errors.js';
+import { describeValue, formatIssues, ParzenError } from '../errors.js';
 import { countOf } from './words.js';
 
 /** Options of the `no-improvement` stopper. */
@@ -105,9 +105,30 @@ export const noImprovement = (
  * (`internal` params, no `params` decoded for every trial at every call, which a long study pays for), as its
  * contract suite asks it.
  *
- * @example `await fmin({ space, objective, stopWhen: stopWhenOf(createPlateauStopper({ trials: 20 })) })`
+ * @example
+ * ```ts
+ * const plateau: Stopper = { name: 'plateau', shouldStop: ({ trials }) => trials.length >= 50 && 'fifty trials' };
+ * await fmin({ space, objective, maxTrials: 200, stopWhen: stopWhenOf(plateau) });
+ * ```
+ * @throws {@link ParzenError} `CONFIG_INVALID` for a stopper without a `shouldStop` method or a `name` (a
+ *   non-empty string: the stop message names the stopper by it).
  */
 export const stopWhenOf = (stopper: Stopper): ((context: StopContext) => string | boolean | undefined) => {
+  const name = (stopper as { readonly name?: unknown } | null)?.name;
+  const problem =
+    typeof (stopper as { readonly shouldStop?: unknown } | null)?.shouldStop !== 'function'
+      ? `a stopper (an object with the method \`shouldStop\`)`
+      : typeof name !== 'string' || name.trim() === ''
+        ? 'a stopper with a `name`, a non-empty string (the stop message names the stopper by it)'
+        : undefined;
+  if (problem !== undefined)
+    throw new ParzenError(
+      'CONFIG_INVALID',
+      `stopWhenOf(stopper): expected ${problem}; found ${describeValue(stopper)}.`,
+      {
+        issues: [{ pointer: '', expected: problem, found: describeValue(stopper) }],
+      },
+    );
   const rule = (context: StopContext) => stopper.shouldStop(context);
   rules.set(rule, stopper);
   return rule;

@@ -255,16 +255,24 @@ export const loadExperiment = async (raw: unknown, options: LoadExperimentOption
   const { config, space } = checked;
   // A plugin the config loads and does not use is not checked as its options are; its options schema is, so
   // a broken one is said now, not when a config first uses it (trial 103).
+  // By kind and name: a pruner and a stopper may share a name (review 108).
   const used = new Set(
-    [config.objective, config.suggester, config.store, config.pruner, config.stopper, ...config.reporters].flatMap(
-      (choice) => (choice === undefined ? [] : [choice.use]),
-    ),
+    (
+      [
+        ['objective', config.objective],
+        ['suggester', config.suggester],
+        ['store', config.store],
+        ['pruner', config.pruner],
+        ['stopper', config.stopper],
+        ...config.reporters.map((choice) => ['reporter', choice] as const),
+      ] as const
+    ).flatMap(([kind, choice]) => (choice === undefined ? [] : [`${kind}:${choice.use}`])),
   );
   const notes = [
     ...checked.notes,
     ...packages.slice(builtIn).flatMap((pkg, index) =>
       pkg.manifests.flatMap((manifest) => {
-        const problem = used.has(manifest.name) ? undefined : optionsSchemaProblem(manifest);
+        const problem = used.has(`${manifest.kind}:${manifest.name}`) ? undefined : optionsSchemaProblem(manifest);
         return problem === undefined ? [] : [{ pointer: `/plugins/${index}`, message: problem }];
       }),
     ),

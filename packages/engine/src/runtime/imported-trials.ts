@@ -245,8 +245,11 @@ export const checkImportedRows = (
   return { trials, rows: numbers, invalid };
 };
 
-/** Formats invalid rows one problem per line: `  row 3: /params/lr: expected X, found Y`. */
-export const formatInvalidRows = (invalid: readonly InvalidRow[], word = 'row'): string => {
+/**
+ * Formats invalid rows one problem per line: `  row 3: /params/lr: expected X, found Y`. `listed`: the rows
+ * are said for information (skipped ones beside another refusal), not as what to fix before trying again.
+ */
+export const formatInvalidRows = (invalid: readonly InvalidRow[], word = 'row', listed = false): string => {
   const lines = invalid.flatMap(({ row, issues }) =>
     issues.map(
       (problem) => `  ${word} ${row}: ${problem.pointer || '/'}: expected ${problem.expected}, found ${problem.found}`,
@@ -257,7 +260,7 @@ export const formatInvalidRows = (invalid: readonly InvalidRow[], word = 'row'):
   const rest = lines.length - LISTED_PROBLEMS;
   return [
     ...lines.slice(0, LISTED_PROBLEMS),
-    `  and ${rest} more problem${rest === 1 ? '' : 's'} (the first ${LISTED_PROBLEMS} are listed: fix those and try again)`,
+    `  and ${rest} more problem${rest === 1 ? '' : 's'} (the first ${LISTED_PROBLEMS} are listed${listed ? "; the error's issues hold them all" : ': fix those and try again'})`,
   ].join('\n');
 };
 

@@ -116,7 +116,7 @@ describe('isStale and zombies', () => {
 
 describe('the STALE_TRIAL message', () => {
   it('says the worker as its process and host, the id after it (trial 104: its pid namespace was read as the pid)', () => {
-    const owner = 'gone-host:17655:0b7c2f1e-uuid:1000368:pid-4026531836';
+    const owner = 'gone-host:17655:0b7c2f1e-5b1a-4d3e-9f00-1234567890ab:1000368:pid-4026531836';
     const trial = {
       study: 's',
       number: 3,
@@ -130,6 +130,14 @@ describe('the STALE_TRIAL message', () => {
       error: {
         code: 'STALE_TRIAL',
         message: `Its worker, the process 17655 on host gone-host, stopped renewing its lease, which lapsed; its result, if it comes, is kept as a new trial (worker id ${owner}).`,
+      },
+    });
+    // An id another program wrote is said once, as it is (review 108: "worker batch-7 ... (worker id batch-7)").
+    const foreign = { ...trial, lease: { owner: 'node:1234', expiresAt: trial.lease.expiresAt } };
+    expect(staleTrialOutcome(foreign, new Date('2026-01-01T00:02:00.000Z'), 'me')).toMatchObject({
+      error: {
+        message:
+          'Its worker, worker node:1234, stopped renewing its lease, which lapsed; its result, if it comes, is kept as a new trial.',
       },
     });
   });

@@ -170,14 +170,14 @@ export const processState = (record: ProcessRecord): 'alive' | 'dead' | 'unknown
 
 // Trial 104: the id's pid namespace, `pid-4026531836`, was read as the pid.
 /**
- * A worker id said as a person reads it, `the process 17655 on host vm`; the id itself when it is not one
- * Parzen made.
+ * A worker id said as a person reads it: `the process 17655 on host vm` for an id Parzen made (`host:pid:uuid...`,
+ * see {@link createWorkerId}), else undefined (the id is then said as it is).
  */
-export const workerOf = (owner: string | undefined): string => {
-  const [host, pid] = (owner ?? '').split(':');
-  return host !== undefined && host !== '' && /^\d+$/.test(pid ?? '')
+const workerOf = (owner: string): string | undefined => {
+  const [host, pid, uuid] = owner.split(':');
+  return host !== undefined && host !== '' && /^\d+$/.test(pid ?? '') && /^[0-9a-f]{8}-[0-9a-f-]{27}$/i.test(uuid ?? '')
     ? `the process ${pid} on host ${host}`
-    : `worker ${owner ?? '(unknown)'}`;
+    : undefined;
 };
 
 /**
@@ -189,7 +189,10 @@ export const staleTrialOutcome = (trial: Trial, now: Date, ownWorker: string): T
   if (trial.state !== 'running') return undefined;
   const why = staleness(trial.lease, now, ownWorker);
   if (why === undefined) return undefined;
-  const owner = trial.lease?.owner;
+  const owner = trial.lease?.owner ?? '';
+  const described = workerOf(owner);
+  const worker = described ?? `worker ${owner}`;
+  const id = described === undefined ? '' : ` (worker id ${owner})`;
   return {
     state: 'failed',
     error: {
@@ -198,8 +201,8 @@ export const staleTrialOutcome = (trial: Trial, now: Date, ownWorker: string): T
       // (trial 47: imported as #288, it said "Trial #148 was left running").
       message:
         why === 'gone'
-          ? `Left running by ${workerOf(owner)}, which stopped without finishing it (worker id ${owner}).`
-          : `Its worker, ${workerOf(owner)}, stopped renewing its lease, which lapsed; its result, if it comes, is kept as a new trial (worker id ${owner}).`,
+          ? `Left running by ${worker}, which stopped without finishing it${id}.`
+          : `Its worker, ${worker}, stopped renewing its lease, which lapsed; its result, if it comes, is kept as a new trial${id}.`,
       // A lapsed lease only: the worker may still finish the trial (its result is then kept as a new
       // trial), so an enqueued entry it took is not handed out again (review 36: it ran twice).
       ...(why === 'lapsed' ? { details: { lease: 'lapsed' } } : {}),

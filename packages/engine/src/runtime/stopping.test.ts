@@ -181,6 +181,13 @@ describe('stopping on your own rule', () => {
     expect(result.reason).toBe('stopper');
     expect(result.stopMessage).toMatch(/^x [\d.]+ above 1$/);
     expect(asked.every((internal) => typeof (internal as { x?: unknown }).x === 'number')).toBe(true);
+    // A stopper without a name, or no stopper, is refused (review 108: the stop message said "undefined").
+    expect(() => stopWhenOf({ shouldStop: () => true } as never)).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('a stopper with a `name`') }),
+    );
+    expect(() => stopWhenOf((() => true) as never)).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('the method `shouldStop`') }),
+    );
   });
 
   it('a rerun of a study its stopper ended stops before a new trial; a stopper that lets it go on runs it (trial 33)', async () => {

@@ -11,4 +11,4 @@ export const warnOnStderr = (message: string): void => {
  * older version.
  */
 export const storeUpgradeNote = (store: string, from: number, to: number, lazily = false): string =>
-  `${store} ${lazily ? `now has format version ${to}, for a record that needs it (it had ${from}, the lowest its records needed until now)` : `was upgraded from format version ${from} to ${to}`}: Parzen versions that know only version ${from} can no longer open it (nothing to do when every worker that shares it runs this Parzen; update those that do not).`;
+  `${store} ${lazily ? `now has format version ${to}, for a record that needs it (it had ${from}, the lowest its records needed until now)` : `was upgraded from format version ${from} to ${to}`}: Parzen versions that cannot read format version ${to} can no longer open it (nothing to do when every worker that shares it runs this Parzen; update those that do not).`;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PruneContext, Pruner } from '../contracts/pruner.js';
 import type { Direction, IntermediateValue, RunningTrial, Trial } from '../domain/trial.js';
+import { expectNamed } from './named.js';
 
 /** How {@link describePrunerContract} exercises a pruner. */
 export interface PrunerContractOptions {
@@ -95,8 +96,7 @@ export const describePrunerContract = (name: string, options: PrunerContractOpti
   const { create } = options;
   describe(`pruner contract: ${name}`, () => {
     it('has a name, a non-empty string (messages name the pruner by it)', async () => {
-      const pruner = await create();
-      expect(typeof pruner.name === 'string' && pruner.name.trim() !== '', `name: ${String(pruner.name)}`).toBe(true);
+      expectNamed(await create(), 'pruner');
     });
 
     it('returns booleans, decides the same for the same context, with no state carried between calls', async () => {

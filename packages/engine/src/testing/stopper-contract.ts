@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StopContext, Stopper } from '../contracts/stopper.js';
 import type { CompleteTrial, Direction, Trial } from '../domain/trial.js';
+import { expectNamed } from './named.js';
 
 /** How {@link describeStopperContract} exercises a stopper. */
 export interface StopperContractOptions {
@@ -72,10 +73,7 @@ export const describeStopperContract = (name: string, options: StopperContractOp
   const { create } = options;
   describe(`stopper contract: ${name}`, () => {
     it('has a name, a non-empty string (messages name the stopper by it)', async () => {
-      const stopper = await create();
-      expect(typeof stopper.name === 'string' && stopper.name.trim() !== '', `name: ${String(stopper.name)}`).toBe(
-        true,
-      );
+      expectNamed(await create(), 'stopper');
     });
 
     it('answers a string, a boolean or undefined, the same for the same context, with no state carried between calls', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Suggester } from '../contracts/suggester.js';
 import { createRng } from '../domain/rng.js';
 import { sampleDistribution } from '../domain/sample-distribution.js';
+import { expectNamed } from './named.js';
 import { describeSuggesterContract, firstDifferenceAfterResume } from './suggester-contract.js';
 
 describe('the Suggester contract catches state kept between trials (trial 60)', () => {
@@ -33,3 +34,14 @@ const fixedDesign = (): Suggester => ({
   }),
 });
 describeSuggesterContract('a seedless fixed design', { create: fixedDesign, seedless: true });
+
+describe('the contract suites check a name (review 108: nothing showed them failing for a nameless plugin)', () => {
+  it('fails a pruner, stopper or suggester without a non-empty name, and passes one with it', () => {
+    expect(() => expectNamed({ shouldPrune: () => false }, 'pruner')).toThrow(
+      /a pruner's name must be a non-empty string; found undefined/,
+    );
+    expect(() => expectNamed({ name: '  ', shouldStop: () => undefined }, 'stopper')).toThrow(/found " {2}"/);
+    expect(() => expectNamed({ name: 42 }, 'suggester')).toThrow(/found 42/);
+    expect(() => expectNamed({ name: 'grid' }, 'suggester')).not.toThrow();
+  });
+});

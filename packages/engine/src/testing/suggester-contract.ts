@@ -9,6 +9,7 @@ import { activeParamNames } from '../domain/params.js';
 import type { SpaceDefinition } from '../domain/space-definition.js';
 import type { Direction, Trial } from '../domain/trial.js';
 import { runStudy } from '../runtime/run-study.js';
+import { expectNamed } from './named.js';
 
 /** What {@link describeSuggesterContract} takes: a factory of fresh suggesters and the trials per study. */
 export interface SuggesterContractOptions {
@@ -136,11 +137,7 @@ export const describeSuggesterContract = (name: string, options: SuggesterContra
   const space = compileSpace(contractSpace);
   describe(`${name} satisfies the Suggester contract`, () => {
     it('has a name, a non-empty string (a study records it)', async () => {
-      const suggester = await options.create();
-      expect(
-        typeof suggester.name === 'string' && suggester.name.trim() !== '',
-        `name: ${String(suggester.name)}`,
-      ).toBe(true);
+      expectNamed(await options.create(), 'suggester');
     });
 
     it('suggests only active parameters, each in its support', async () => {
@@ -161,7 +158,11 @@ export const describeSuggesterContract = (name: string, options: SuggesterContra
       ).toBeGreaterThan(1);
     });
 
-    it('gives the same trials for the same seed, and other trials for another seed', async () => {
+    const seeds =
+      options.seedless === true
+        ? 'gives the same trials for the same seed (seedless: another seed is not compared)'
+        : 'gives the same trials for the same seed, and other trials for another seed';
+    it(seeds, async () => {
       const first = (await run(options, 5)).trials.map((trial) => trial.internal);
       const second = (await run(options, 5)).trials.map((trial) => trial.internal);
       const other = (await run(options, 6)).trials.map((trial) => trial.internal);

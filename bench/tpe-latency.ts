@@ -9,7 +9,7 @@
  *        [--sizes 100,1000,10000] [--steps 100] [--fail-every K] [--space uniform10|uniform50|randint4|small3|mixed51]
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
 import type { CompleteTrial, FinishedTrial, SpaceDefinition } from '@parzen/engine';
 import { compileSpace, createRng, type SuggestContext, suggestParams } from '@parzen/engine/plugin';
@@ -120,9 +120,24 @@ const argument = (name: string): string | undefined => {
   const at = process.argv.indexOf(`--${name}`);
   return at < 0 ? undefined : process.argv[at + 1];
 };
+/** A bad flag ends the run at once, exit 2, naming what it takes (trial 105: NaN rows, or nothing, and exit 0). */
+const refuse = (message: string): never => {
+  console.error(`tpe-latency: ${message}`);
+  process.exit(2);
+};
 const only = argument('only')?.split(',');
-const SIZES = (argument('sizes') ?? '100,1000,10000').split(',').map(Number);
-const STEPS = Number(argument('steps') ?? 100);
+for (const name of only ?? [])
+  if (!(name in PROFILES))
+    refuse(`--only ${name}: expected profiles, comma-separated, of ${Object.keys(PROFILES).join(', ')}`);
+const positiveIntegers = (flag: string, text: string): number[] =>
+  text.split(',').map((part) => {
+    const value = Number(part);
+    return Number.isInteger(value) && value > 0
+      ? value
+      : refuse(`--${flag} ${text}: expected positive integers, comma-separated (such as 100,1000,10000)`);
+  });
+const SIZES = positiveIntegers('sizes', argument('sizes') ?? '100,1000,10000');
+const STEPS = positiveIntegers('steps', argument('steps') ?? '100')[0] as number;
 
 interface Measurement {
   readonly compat: Profile;
@@ -187,17 +202,25 @@ if (process.argv.includes('--write')) {
     )
     .join('\n');
   const target = new URL('./results/tpe-latency.md', import.meta.url);
-  // A hand-written reading ("**This run** ...", before the table) is kept, marked as such (trial 65: a rerun
-  // deleted it without a word).
+  // The hand-written readings (paragraphs beginning `**`, between the fixed text and the table) are kept,
+  // marked once as such (trial 65: a rerun deleted one without a word; trial 105: only a "**This run**" one
+  // was kept, another deleted, and the mark added again at every rerun).
   const previous = existsSync(target) ? readFileSync(target, 'utf8') : '';
-  const reading = previous.match(/\n(\*\*This run\*\*[\s\S]*?)\n\| profile \|/)?.[1];
-  const kept =
-    reading === undefined
-      ? ''
-      : `${reading.replace(/\s*\(kept by --write from an earlier run: its figures are not this table's\)$/, '')}\n(kept by --write from an earlier run: its figures are not this table's)\n\n`;
+  const mark = "(kept by --write from an earlier run: its figures are not this table's)";
+  const reading = previous
+    .match(/\n(\*\*[\s\S]*?)\n\| profile \|/)?.[1]
+    ?.split('\n')
+    .filter((line) => line.trim() !== mark)
+    .join('\n')
+    .trim();
+  const kept = reading === undefined || reading === '' ? '' : `${reading}\n\n${mark}\n\n`;
   writeFileSync(
     target,
-    `# TPE suggestion latency\n\nMachine: ${machine}. Command: \`node --conditions=@parzen/source --import tsx bench/tpe-latency.ts ${process.argv.slice(2).join(' ')}\`.\n\n` +
+    `# TPE suggestion latency\n\nMachine: ${machine}; ${new Date().toISOString().slice(0, 10)}, load average ${loadavg()
+      .map((load) => load.toFixed(1))
+      .join(
+        ' / ',
+      )} at the end. Command: \`node --conditions=@parzen/source --import tsx bench/tpe-latency.ts ${process.argv.slice(2).join(' ')}\`.\n\n` +
       'One suggestion (history sync, split, 10 uniform parameters × 24 candidates) after one more trial finished, ' +
       'in a study the suggester has already seen; "cold" is the first call, which builds the history from scratch. ' +
       'Targets: ≤ 1 ms at 1,000 trials, ≤ 5 ms at 10,000 (hyperopt ≈ 21 ms and Optuna 3.1 ≈ 88 ms at 1,000 on this kind of machine).\n\n' +

@@ -13,7 +13,7 @@
  *                          exceeds R: e.g. heart's second basin, regret about 66, with --above 50)
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createRandomSuggester } from '@parzen/algo-random';
 import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
@@ -25,9 +25,20 @@ const argument = (name: string): string | undefined => {
   const at = process.argv.indexOf(`--${name}`);
   return at < 0 ? undefined : process.argv[at + 1];
 };
-const SEEDS = Number(argument('seeds') ?? 20);
-const EVALS = Number(argument('evals') ?? 100);
-const BUDGETS = [25, 50, 100, 200].filter((b) => b <= EVALS);
+/** A bad flag ends the run at once, exit 2, naming what it takes (trial 105: a broken table, exit 0). */
+const refuse = (message: string): never => {
+  console.error(`tpe-quality: ${message}`);
+  process.exit(2);
+};
+const count = (flag: string, fallback: number): number => {
+  const text = argument(flag);
+  const value = Number(text ?? fallback);
+  return Number.isInteger(value) && value > 0 ? value : refuse(`--${flag} ${text}: expected a positive integer`);
+};
+const SEEDS = count('seeds', 20);
+const EVALS = count('evals', 100);
+// The full budget is always a row (trial 105: --evals 60 showed 25 and 50 only); peers have 25/50/100/200.
+const BUDGETS = [...[25, 50, 100, 200].filter((b) => b < EVALS), EVALS];
 const ABOVE = argument('above') === undefined ? undefined : Number(argument('above'));
 
 const algorithms = new Map<string, () => Suggester>([
@@ -44,6 +55,11 @@ process.argv.forEach((value, i) => {
   algorithms.set(name, () => createTpeSuggester(options));
 });
 const only = argument('only')?.split(',');
+for (const name of only ?? [])
+  if (!algorithms.has(name))
+    refuse(
+      `--only ${name}: expected algorithms, comma-separated, of ${[...algorithms.keys()].join(', ')} (and those --tpe names)`,
+    );
 const names = [...algorithms.keys()].filter((name) => only === undefined || only.includes(name));
 
 /** Peers shown next to ours (keys of peer-results.json). */
@@ -94,7 +110,17 @@ const format = (x: number | undefined): string => {
   return Math.abs(x) >= 100 ? x.toFixed(1) : Math.abs(x) >= 0.01 ? x.toPrecision(3) : x.toExponential(2);
 };
 
-const problems = loadProblems().filter((p) => argument('problems')?.split(',').includes(p.name) ?? true);
+const allProblems = loadProblems();
+const asked = argument('problems')?.split(',');
+for (const name of asked ?? [])
+  if (!allProblems.some((p) => p.name === name))
+    refuse(`--problems ${name}: expected problems, comma-separated, of ${allProblems.map((p) => p.name).join(', ')}`);
+const problems = allProblems.filter((p) => asked?.includes(p.name) ?? true);
+console.log(
+  `machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), node ${process.version}; ${new Date().toISOString().slice(0, 10)}, load average ${loadavg()
+    .map((load) => load.toFixed(1))
+    .join(' / ')}`,
+);
 console.log(`test points reproduced for ${problems.map((p) => p.name).join(', ')}`);
 const lines: string[] = [];
 const results: Record<string, Record<string, number[][]>> = {};

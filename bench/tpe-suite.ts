@@ -22,7 +22,7 @@
  */
 import { fork } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { cliLoadOptions } from '@parzen/cli';
 import { loadExperiment, runLoadedExperiment, type Trial } from '@parzen/engine';
@@ -288,8 +288,21 @@ async function runSide(): Promise<SavedRun> {
   const variants = parseVariants();
   const budgets = [25, 50, 100, 200].filter((b) => b < evals).concat([evals]);
 
-  const problems = loadSuite().filter(
+  const suite = loadSuite();
+  // An unknown name is refused, not skipped (trial 105: the other bench scripts ran on with nothing).
+  const unknown = (only ?? []).filter((name) => !suite.some((p) => p.name === name));
+  if (unknown.length > 0) {
+    console.error(`tpe-suite: --problems ${unknown.join(',')}: no such problem in bench/suite/problems.json`);
+    process.exit(2);
+  }
+  const problems = suite.filter(
     (p) => (half === 'all' || p.half === half) && (only === undefined || only.includes(p.name)),
+  );
+  // The machine, day and load, as the results files compare runs across days (trial 105: only --write said it).
+  console.log(
+    `machine: ${machineNote()}; ${new Date().toISOString().slice(0, 10)}, load average ${loadavg()
+      .map((load) => load.toFixed(1))
+      .join(' / ')}`,
   );
   console.log(
     `test points reproduced; ${problems.length} problems (${half}): ${problems.map((p) => p.name).join(', ')}`,

@@ -126,7 +126,9 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .option('--json', 'one JSON array')
     .option('--store <spec>', READ_STORE)
     .option('--salvage', 'read a damaged JSONL journal anyway, skipping (and naming) each line that is no record')
-    .description('List the studies a store holds: trials by state, best loss (read-only).')
+    .description(
+      'List the studies a store holds: suggester (with its compat profile), trials by state, best loss (read-only).',
+    )
     .action(async (config: string | undefined, flags) => {
       exit.code = await (await import('./commands/inspect.js')).listStoreStudies(config, flags, output);
     });

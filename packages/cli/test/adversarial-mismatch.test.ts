@@ -266,3 +266,15 @@ describe('--quiet says a study the run started (trial 104: a misspelt store fold
     expect(memory.stdout).toMatch(/^Study kept-nowhere: 2 complete, 0 failed\n/);
   });
 });
+
+describe('parzen studies names a suggester with its profile (trial 105: three TPE profiles read `tpe` alike)', () => {
+  it('tpe (hyperopt) beside random', async () => {
+    const path = config('profiled', {
+      suggester: { use: 'tpe', options: { compat: 'hyperopt' } },
+      store: { use: 'jsonl', options: { path: './profiled.jsonl' } },
+    });
+    expect((await cli('run', path, '--quiet')).code).toBe(0);
+    const listed = await cli('studies', path);
+    expect(listed.stdout.split('\n')[1]).toMatch(/^profiled\s+minimize\s+tpe \(hyperopt\)\s+2\s/);
+  });
+});

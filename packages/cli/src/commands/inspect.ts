@@ -530,6 +530,8 @@ interface StudyLine {
   readonly direction: StudyRecord['direction'];
   readonly seed: number;
   readonly suggester: string | undefined;
+  /** The suggester's `compat` profile, when its settings name one (tpe's `hyperopt`, `optuna`, ...). */
+  readonly compat?: string | undefined;
   readonly trials: number;
   readonly complete: number;
   readonly pruned: number;
@@ -593,6 +595,8 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
             direction: record.direction,
             seed: record.seed,
             suggester: record.suggester?.name,
+            compat:
+              typeof record.suggester?.settings?.compat === 'string' ? record.suggester.settings.compat : undefined,
             trials: trials.length,
             complete: count('complete'),
             pruned: count('pruned'),
@@ -645,7 +649,12 @@ const formatStudyLines = (lines: readonly StudyLine[]): string =>
     lines.map((line) => [
       line.study,
       line.direction,
-      line.suggester ?? '',
+      // With its profile (trial 105: three TPE profiles compared read `tpe` alike).
+      line.suggester === undefined
+        ? ''
+        : line.compat === undefined
+          ? line.suggester
+          : `${line.suggester} (${line.compat})`,
       String(line.trials),
       String(line.complete),
       String(line.pruned),

@@ -1,5 +1,11 @@
 import type { CompiledSpace, Direction, ExternalParams, Trial } from '@parzen/engine/plugin';
 
+/**
+ * A page's table of at most this many rows (a comparison's, one row per variant) is also written as a plain
+ * table: in the HTML page for readers without JavaScript, and in the SVG index.
+ */
+export const STATIC_TABLE_ROWS = 100;
+
 /** A Vega-Lite spec as plain JSON data (validated by Vega-Lite when rendered). */
 export type VlSpec = Readonly<Record<string, unknown>>;
 

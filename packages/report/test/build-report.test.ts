@@ -242,6 +242,23 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     expect(text).toContain('<code>parzen report --format svg</code>');
     expect(text).not.toContain('`');
     expect(text).not.toMatch(/<script/);
+    // A short table (a comparison's, a variant a row) is there as a plain table, escaped (trial 105).
+    const compared = renderHtml({
+      ...page,
+      table: {
+        title: 'Per variant',
+        columns: ['variant', 'median'],
+        rows: [
+          ['<i>tpe</i>', 0.25],
+          ['random', null],
+        ],
+      },
+    });
+    const plain = compared.split('<noscript>')[1]?.split('</noscript>')[0] ?? '';
+    expect(plain).toContain(
+      '<h2>Per variant</h2><table><thead><tr><th>variant</th><th>median</th></tr></thead><tbody><tr><td>&lt;i&gt;tpe&lt;/i&gt;</td><td>0.25</td></tr><tr><td>random</td><td></td></tr></tbody></table>',
+    );
+    expect(plain).toContain('The charts need JavaScript');
   });
 });
 

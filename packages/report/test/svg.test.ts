@@ -188,6 +188,23 @@ describe('SVG writer (vega in Node)', async () => {
     for (const line of lines) expect(line.replace(/\\[<`]/g, '')).not.toMatch(/<img|`/);
   });
 
+  it("writes a short table (a comparison's) into the index, cells escaped; a long trial table not (trial 105)", () => {
+    const table = {
+      title: 'Final best loss per variant',
+      columns: ['variant', 'median', 'q25'],
+      rows: [
+        ['tpe | <b>x</b>', 0.25, null],
+        ['random', 0.5, 0.4],
+      ],
+    };
+    const index = svgIndex({ title: 't', notes: [], sections: [], table } as never);
+    expect(index).toContain(
+      '## Final best loss per variant\n\n| variant | median | q25 |\n|---|---|---|\n| tpe \\| \\<b\\>x\\</b\\> | 0.25 |  |\n| random | 0.5 | 0.4 |',
+    );
+    const long = { columns: ['number'], rows: Array.from({ length: 101 }, (_, i) => [i]) };
+    expect(svgIndex({ title: 't', notes: [], sections: [], table: long } as never)).not.toContain('| number |');
+  });
+
   it('renders the trials as their numbers in the pair plot, and as dots those that would cover one', async () => {
     const pair = pageCharts(page).find((c) => c.id === 'pair-x-y');
     const svg = await specToSvg(pair?.spec ?? {});

@@ -195,7 +195,7 @@ export type { EventBus } from './events/event-bus.js';
 export { streamReporter } from './events/stream-reporter.js';
 export type { ImportedTrialRow } from './runtime/imported-trials.js';
 export { failedResult, interpretObjectiveValue, thrownErrorInfo } from './runtime/interpret-result.js';
-export { makeFolder } from './runtime/make-folder.js';
+export { folderNotMade, makeFolder } from './runtime/make-folder.js';
 export { failedRun, lateStopNote, type RunResult, type RunStudyOptions, runStudy } from './runtime/run-study.js';
 export {
   isStale,

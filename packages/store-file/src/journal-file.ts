@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fstatSync, fsyncSync, openSync, statSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { makeFolder, ParzenError } from '@parzen/engine/plugin';
+import { folderNotMade, makeFolder, ParzenError } from '@parzen/engine/plugin';
 import { journalFailed } from './journal-errors.js';
 
 /**
@@ -49,6 +49,10 @@ export class JournalFile {
       // Said as the read-only commands say it (trial 44: a bare EISDIR for `run`).
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EISDIR') throw journalIsFolder(path);
+      // Its folder could not be made (trial 104: the bare errno of mkdir, for a path under /proc).
+      const unmade = folderNotMade(error);
+      if (unmade !== undefined)
+        throw new ParzenError('STORE_FAILED', `Journal \`${path}\`: ${unmade}.`, { cause: error });
       // As the SQLite store says it (trial 68: a bare EROFS for the journal, a hint for the database).
       if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM')
         throw journalFailed(

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { describeStoreContract } from '@parzen/engine/testing';
 import { useTempDir } from '@parzen/test-kit';
 import { describe, expect, it } from 'vitest';
@@ -51,6 +52,21 @@ describe('a journal the process may not write', () => {
     await expect(store.openStudy(spec)).rejects.toMatchObject({
       code: 'STORE_FAILED',
       message: expect.stringContaining('this process may not write the journal file or create it in its folder'),
+    });
+    await store.close();
+  });
+});
+
+describe('a journal whose folder cannot be made (trial 104: the bare errno of mkdir)', () => {
+  it.skipIf(!existsSync('/proc/self'))('says the folder and what to do', async () => {
+    // procfs makes no folder for anyone, root included.
+    const store = createJsonlStore({ path: '/proc/parzen-nope/x.jsonl' });
+    const spec = { name: 's', direction: 'minimize', seed: 1, space: {} } as const;
+    await expect(store.openStudy(spec)).rejects.toMatchObject({
+      code: 'STORE_FAILED',
+      message: expect.stringMatching(
+        /^Journal `\/proc\/parzen-nope\/x\.jsonl`: could not create the folder `\/proc\/parzen-nope` for it \(E[A-Z]+: .*\): point the store at a path whose folders exist or can be created there\.$/,
+      ),
     });
     await store.close();
   });

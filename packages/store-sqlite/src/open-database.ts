@@ -2,7 +2,7 @@ import { accessSync, constants, copyFileSync, existsSync, mkdtempSync, rmSync, s
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { makeFolder, ParzenError } from '@parzen/engine/plugin';
+import { folderNotMade, makeFolder, ParzenError } from '@parzen/engine/plugin';
 import type BetterSqlite3 from 'better-sqlite3';
 import { BUSY_SLICE_MS, retryBusySync } from './busy-retry.js';
 import { checkSchema, MIGRATIONS, migrate } from './schema.js';
@@ -45,7 +45,15 @@ export const openDatabase = (
   onSlowWait?: (waitedMs: number) => void,
 ): BetterSqlite3.Database => {
   refuseFolder(path);
-  makeFolder(dirname(path));
+  try {
+    makeFolder(dirname(path));
+  } catch (error) {
+    // Its folder could not be made (trial 104: the bare errno of mkdir, for a path under /proc).
+    const unmade = folderNotMade(error);
+    throw unmade === undefined
+      ? error
+      : new ParzenError('STORE_FAILED', `SQLite store \`${path}\`: ${unmade}.`, { cause: error });
+  }
   const Database = database();
   let db: BetterSqlite3.Database;
   try {

@@ -23,6 +23,16 @@ describe('a sqlite store path through a file', () => {
   });
 });
 
+describe('a sqlite store whose folder cannot be made (trial 104: the bare errno of mkdir)', () => {
+  it.skipIf(!existsSync('/proc/self'))('is STORE_FAILED saying the folder and what to do', () => {
+    const error = thrownBy(() => createSqliteStore({ path: '/proc/parzen-nope/x.db' }));
+    expect(error?.code).toBe('STORE_FAILED');
+    expect(error?.message).toMatch(
+      /^SQLite store `\/proc\/parzen-nope\/x\.db`: could not create the folder `\/proc\/parzen-nope` for it \(E[A-Z]+: .*\): point the store at a path whose folders exist or can be created there\.$/,
+    );
+  });
+});
+
 describe('a sqlite store path that is a folder', () => {
   it('is STORE_FAILED saying so, for a run and for the read-only commands (was "disk I/O error")', () => {
     const path = tempPath('studies');

@@ -27,3 +27,14 @@ export const makeFolder = (path: string): void => {
     }
   }
 };
+
+/**
+ * What to say of an error {@link makeFolder} threw for a store's file (its `mkdir` failed: `/proc/nope`, a
+ * read-only mount), with what to do; undefined for any other error. The folder, the errno and the way out,
+ * as one clause: `could not create the folder \`/proc/nope\` for it (ENOENT: ...): point ...`.
+ */
+export const folderNotMade = (error: unknown): string | undefined => {
+  const { syscall, path, message } = (error ?? {}) as { syscall?: unknown; path?: unknown; message?: unknown };
+  if (syscall !== 'mkdir' || typeof path !== 'string') return undefined;
+  return `could not create the folder \`${path}\` for it (${String(message)}): point the store at a path whose folders exist or can be created there`;
+};

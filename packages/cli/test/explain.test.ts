@@ -42,6 +42,16 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     expect(text.stdout).toContain(`x = `);
     expect(text.stdout).toMatch(/l\(x\) is built from the \d+ best \(#\d+ /);
     expect(text.stdout).toMatch(/^x +\S+ +with y +24 /m);
+    // A joint decision's rows repeat the group's figures, and the scale of the densities is said (trial 105).
+    const row = (name: string) =>
+      text.stdout
+        .split('\n')
+        .find((line) => line.startsWith(`${name} `))
+        ?.trim()
+        .split(/ +/)
+        .slice(4, 7);
+    expect(row('x')).toEqual(row('y'));
+    expect(text.stdout).toContain("its rows repeat the group's log l, log g and score");
     // Read-only: explaining wrote nothing, and the run that follows draws exactly what it said.
     expect((await lastTrial(config))?.number).toBe(13);
     const more = await cliIn(dir, 'run', config, '--more-trials', '1', '--quiet');

@@ -148,7 +148,9 @@ export const formatNextSuggestion = (
     ),
     `Each decision draws candidates from l(x) and keeps the one of highest score, log l - w·log g${finishing ? ' + log P(finish) (where trials failed)' : ''} ` +
       `(${weights ? 'w as its column says' : `w = ${formatNumber(e.aboveWeight)}`}); ` +
-      'a joint decision scores the group together. `parzen report` draws these densities; --json gives them in full.',
+      // Trial 105: the repeated figures of a group's rows, and the scale of log l and log g, were guesses.
+      "a joint decision scores the group together (its rows repeat the group's log l, log g and score); for a log-scale " +
+      'parameter, l and g are densities over log(x). `parzen report` draws these densities; --json gives them in full.',
     ...groups.map(
       (members, at) => `Group ${at + 1}, decided jointly (${members.length} parameters): ${members.join(', ')}.`,
     ),

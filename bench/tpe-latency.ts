@@ -13,6 +13,7 @@ import { cpus, loadavg } from 'node:os';
 import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
 import type { CompleteTrial, FinishedTrial, SpaceDefinition } from '@parzen/engine';
 import { compileSpace, createRng, type SuggestContext, suggestParams } from '@parzen/engine/plugin';
+import { handWritten } from './latency-notes.js';
 
 /** Untimed steps after the cold call, so the JIT and the collector settle. */
 const WARM_UP = 20;
@@ -137,7 +138,9 @@ const positiveIntegers = (flag: string, text: string): number[] =>
       : refuse(`--${flag} ${text}: expected positive integers, comma-separated (such as 100,1000,10000)`);
   });
 const SIZES = positiveIntegers('sizes', argument('sizes') ?? '100,1000,10000');
-const STEPS = positiveIntegers('steps', argument('steps') ?? '100')[0] as number;
+const steps = positiveIntegers('steps', argument('steps') ?? '100');
+const STEPS =
+  steps.length === 1 ? (steps[0] as number) : refuse(`--steps ${argument('steps')}: expected one positive integer`);
 
 interface Measurement {
   readonly compat: Profile;
@@ -180,7 +183,11 @@ const measure = async (profile: Profile, size: number, steps: number): Promise<M
 };
 
 const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), node ${process.version}`;
-console.log(`machine: ${machine}`);
+console.log(
+  `machine: ${machine}; ${new Date().toISOString().slice(0, 10)}, load average ${loadavg()
+    .map((load) => load.toFixed(1))
+    .join(' / ')}`,
+);
 const rows: Measurement[] = [];
 for (const compat of (Object.keys(PROFILES) as Profile[]).filter((p) => only === undefined || only.includes(p))) {
   await measure(compat, 200, 20); // JIT warm-up
@@ -202,18 +209,13 @@ if (process.argv.includes('--write')) {
     )
     .join('\n');
   const target = new URL('./results/tpe-latency.md', import.meta.url);
-  // The hand-written readings (paragraphs beginning `**`, between the fixed text and the table) are kept,
-  // marked once as such (trial 65: a rerun deleted one without a word; trial 105: only a "**This run**" one
-  // was kept, another deleted, and the mark added again at every rerun).
+  // Every paragraph this script did not write is kept, in its place before or after the table, and the
+  // ones before it marked once as an earlier run's (trial 65: a rerun deleted one without a word; trial 105
+  // and review 109: only some were kept, and the mark was added again at every rerun).
   const previous = existsSync(target) ? readFileSync(target, 'utf8') : '';
   const mark = "(kept by --write from an earlier run: its figures are not this table's)";
-  const reading = previous
-    .match(/\n(\*\*[\s\S]*?)\n\| profile \|/)?.[1]
-    ?.split('\n')
-    .filter((line) => line.trim() !== mark)
-    .join('\n')
-    .trim();
-  const kept = reading === undefined || reading === '' ? '' : `${reading}\n\n${mark}\n\n`;
+  const { before, after } = handWritten(previous, mark);
+  const kept = before === '' ? '' : `${before}\n\n${mark}\n\n`;
   writeFileSync(
     target,
     `# TPE suggestion latency\n\nMachine: ${machine}; ${new Date().toISOString().slice(0, 10)}, load average ${loadavg()
@@ -228,6 +230,6 @@ if (process.argv.includes('--write')) {
       '`parzen-whole` is the default with `maxGroupSize: 0`: one joint decision over the 10 parameters, as `optuna5` makes. ' +
       '`parzen-axes` is the default with `frame: "axes"`: l(x) on the parameters\' own axes instead of the principal axes of the below trials. ' +
       'Mean CPU ms (user + system of the process, per suggestion) is less sensitive to other load on a shared machine than the wall-clock median.\n\n' +
-      `${kept}| profile | finished trials | median ms | p90 ms | mean CPU ms | cold ms |\n|---|---|---|---|---|---|\n${table}\n`,
+      `${kept}| profile | finished trials | median ms | p90 ms | mean CPU ms | cold ms |\n|---|---|---|---|---|---|\n${table}\n${after === '' ? '' : `\n${after}\n`}`,
   );
 }

@@ -39,7 +39,13 @@ const SEEDS = count('seeds', 20);
 const EVALS = count('evals', 100);
 // The full budget is always a row (trial 105: --evals 60 showed 25 and 50 only); peers have 25/50/100/200.
 const BUDGETS = [...[25, 50, 100, 200].filter((b) => b < EVALS), EVALS];
-const ABOVE = argument('above') === undefined ? undefined : Number(argument('above'));
+const aboveText = argument('above');
+const ABOVE =
+  aboveText === undefined
+    ? undefined
+    : Number.isFinite(Number(aboveText))
+      ? Number(aboveText)
+      : refuse(`--above ${aboveText}: expected a number (a regret)`);
 
 const algorithms = new Map<string, () => Suggester>([
   ['random', () => createRandomSuggester()],

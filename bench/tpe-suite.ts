@@ -280,10 +280,18 @@ async function runSide(): Promise<SavedRun> {
     );
     process.exit(2);
   }
-  const seeds = Number(argument('seeds') ?? 30);
-  const evals = Number(argument('evals') ?? 100);
-  const concurrency = Number(argument('concurrency') ?? 1);
-  const workers = Number(argument('workers') ?? 2);
+  // A bad count is refused, exit 2 (review 109: NaN studies and exit 0, or a stack trace).
+  const count = (flag: string, fallback: number): number => {
+    const text = argument(flag);
+    const value = Number(text ?? fallback);
+    if (Number.isInteger(value) && value > 0) return value;
+    console.error(`tpe-suite: --${flag} ${text}: expected a positive integer`);
+    return process.exit(2);
+  };
+  const seeds = count('seeds', 30);
+  const evals = count('evals', 100);
+  const concurrency = count('concurrency', 1);
+  const workers = count('workers', 2);
   const only = argument('problems')?.split(',');
   const variants = parseVariants();
   const budgets = [25, 50, 100, 200].filter((b) => b < evals).concat([evals]);
@@ -298,6 +306,13 @@ async function runSide(): Promise<SavedRun> {
   const problems = suite.filter(
     (p) => (half === 'all' || p.half === half) && (only === undefined || only.includes(p.name)),
   );
+  // Names of another half leave nothing to run (review 109: 0 studies, empty tables, exit 0; --write would
+  // have replaced a results file with them).
+  if (problems.length === 0) {
+    const halves = [...new Set(suite.filter((p) => only?.includes(p.name)).map((p) => p.half))];
+    console.error(`tpe-suite: no problem of --half ${half} in --problems (they are of ${halves.join(', ')})`);
+    process.exit(2);
+  }
   // The machine, day and load, as the results files compare runs across days (trial 105: only --write said it).
   console.log(
     `machine: ${machineNote()}; ${new Date().toISOString().slice(0, 10)}, load average ${loadavg()

@@ -1,7 +1,7 @@
 import { vegaBundles } from './bundles.js';
 import { escapeMarkup } from './escape.js';
 import { PAGE_SCRIPT } from './page-script.js';
-import { type ReportPage, STATIC_TABLE_ROWS } from './types.js';
+import { type ReportPage, staticCell, staticTable } from './types.js';
 
 const STYLE = `
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #222; }
@@ -59,11 +59,10 @@ const noscript = (page: ReportPage): string => {
   const notes = page.notes.map((note) => `<li>${escapeMarkup(note)}</li>`).join('');
   // The notes are written for the rendered page (backticks for code): shown as code here too.
   const withCode = (html: string) => html.replace(/`([^`]+)`/g, '<code>$1</code>');
-  // A short table (a comparison's, one row per variant) as it is (trial 105: its figures were only in the
-  // script's data); a study's trial table of more rows needs the script's sorting and filtering.
-  const table = page.table;
-  const small = table !== undefined && table.rows.length <= STATIC_TABLE_ROWS;
-  const cell = (value: string | number | boolean | null) => escapeMarkup(value === null ? '' : String(value));
+  // A comparison's table as it is (trial 105: its figures were only in the script's data).
+  const table = staticTable(page.table);
+  const small = table !== undefined;
+  const cell = (value: string | number | boolean | null) => escapeMarkup(staticCell(value));
   const shown = small
     ? `<h2>${escapeMarkup(table.title ?? 'Trials')}</h2><table><thead><tr>${table.columns.map((column) => `<th>${cell(column)}</th>`).join('')}</tr></thead><tbody>${table.rows.map((row) => `<tr>${row.map((value) => `<td>${cell(value)}</td>`).join('')}</tr>`).join('')}</tbody></table>`
     : '';

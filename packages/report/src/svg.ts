@@ -4,7 +4,7 @@ import { makeFolder } from '@parzen/engine/plugin';
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { escapeMarkup } from './escape.js';
-import { type Chart, type ReportPage, STATIC_TABLE_ROWS, type VlSpec } from './types.js';
+import { type Chart, type ReportPage, staticCell, staticTable, type TrialTable, type VlSpec } from './types.js';
 
 /** Renders one Vega-Lite spec to a standalone SVG string, in Node (no browser). */
 export const specToSvg = async (spec: VlSpec): Promise<string> => {
@@ -44,17 +44,8 @@ export const svgIndex = (page: ReportPage, failed: ReadonlyMap<string, string> =
     `# ${text(page.title)}`,
     SVG_INDEX_MARK,
     ...page.notes.map((note) => `- ${text(note)}`),
-    // A short table (a comparison's) in the index too (trial 105: its medians and quartiles were in the HTML only).
-    ...(page.table === undefined || page.table.rows.length > STATIC_TABLE_ROWS
-      ? []
-      : [
-          `## ${text(page.table.title ?? 'Trials')}`,
-          [
-            `| ${page.table.columns.map((column) => cellText(column)).join(' | ')} |`,
-            `|${page.table.columns.map(() => '---').join('|')}|`,
-            ...page.table.rows.map((row) => `| ${row.map(cellText).join(' | ')} |`),
-          ].join('\n'),
-        ]),
+    // A comparison's table in the index too (trial 105: its medians and quartiles were in the HTML only).
+    ...tableLines(staticTable(page.table)),
     ...page.sections.flatMap((section) => [
       `## ${text(section.title)}`,
       ...section.text.map(text),
@@ -77,11 +68,27 @@ export const svgIndex = (page: ReportPage, failed: ReadonlyMap<string, string> =
  */
 const text = (words: string): string => words.replace(/[\\`<>&[\]()*_!]/g, '\\$&');
 
-/** A table cell as {@link text} writes it, with its pipes escaped and on one line. */
+/**
+ * A table cell as {@link text} writes it, with its pipes escaped and on one line (review 109: a lone `\r`, as
+ * an error's CRLF left it, broke the row).
+ */
 const cellText = (value: string | number | boolean | null): string =>
-  text(value === null ? '' : String(value))
+  text(staticCell(value))
     .replace(/\|/g, '\\|')
-    .replace(/\r?\n/g, ' ');
+    .replace(/\r\n?|\n|[\u2028\u2029]/g, ' ');
+
+/** A comparison's table as the index's Markdown: its heading and its rows (none without one). */
+const tableLines = (table: TrialTable | undefined): string[] =>
+  table === undefined
+    ? []
+    : [
+        `## ${text(table.title ?? 'Trials')}`,
+        [
+          `| ${table.columns.map((column) => cellText(column)).join(' | ')} |`,
+          `|${table.columns.map(() => '---').join('|')}|`,
+          ...table.rows.map((row) => `| ${row.map(cellText).join(' | ')} |`),
+        ].join('\n'),
+      ];
 
 /**
  * An index written before {@link SVG_INDEX_MARK}: a report's or a comparison's title, and each chart as a

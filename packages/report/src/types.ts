@@ -1,10 +1,23 @@
 import type { CompiledSpace, Direction, ExternalParams, Trial } from '@parzen/engine/plugin';
 
 /**
- * A page's table of at most this many rows (a comparison's, one row per variant) is also written as a plain
- * table: in the HTML page for readers without JavaScript, and in the SVG index.
+ * A comparison's table (one row per variant, its first column `variant`) of at most this many rows is also
+ * written as a plain table: in the HTML page for readers without JavaScript, and in the SVG index. A study's
+ * trial table is not (its columns grow with the parameters; it needs the page's sorting and filtering).
  */
 export const STATIC_TABLE_ROWS = 100;
+
+/** The page's table when it is written as a plain table too (see {@link STATIC_TABLE_ROWS}). */
+export const staticTable = (table: TrialTable | undefined): TrialTable | undefined =>
+  table !== undefined && table.columns[0] === 'variant' && table.rows.length <= STATIC_TABLE_ROWS ? table : undefined;
+
+/** A cell of a plain table: a number to 6 significant digits, as the page shows it; null as nothing. */
+export const staticCell = (value: string | number | boolean | null): string =>
+  value === null
+    ? ''
+    : typeof value === 'number' && !Number.isInteger(value)
+      ? String(Number(value.toPrecision(6)))
+      : String(value);
 
 /** A Vega-Lite spec as plain JSON data (validated by Vega-Lite when rendered). */
 export type VlSpec = Readonly<Record<string, unknown>>;

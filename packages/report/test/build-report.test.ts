@@ -259,6 +259,14 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
       '<h2>Per variant</h2><table><thead><tr><th>variant</th><th>median</th></tr></thead><tbody><tr><td>&lt;i&gt;tpe&lt;/i&gt;</td><td>0.25</td></tr><tr><td>random</td><td></td></tr></tbody></table>',
     );
     expect(plain).toContain('The charts need JavaScript');
+    // A study's trial table, or more than 100 variants: left to the page's script.
+    expect(text).not.toContain('<table>');
+    expect(text).toContain('The charts and the trial table need JavaScript');
+    const many = renderHtml({
+      ...page,
+      table: { columns: ['variant'], rows: Array.from({ length: 101 }, (_, i) => [`v${i}`]) },
+    });
+    expect(many.split('<noscript>')[1]?.split('</noscript>')[0]).not.toContain('<table>');
   });
 });
 

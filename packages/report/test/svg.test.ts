@@ -188,21 +188,24 @@ describe('SVG writer (vega in Node)', async () => {
     for (const line of lines) expect(line.replace(/\\[<`]/g, '')).not.toMatch(/<img|`/);
   });
 
-  it("writes a short table (a comparison's) into the index, cells escaped; a long trial table not (trial 105)", () => {
+  it("writes a comparison's table into the index, cells escaped and on one line; no trial table (trial 105)", () => {
     const table = {
       title: 'Final best loss per variant',
       columns: ['variant', 'median', 'q25'],
       rows: [
-        ['tpe | <b>x</b>', 0.25, null],
-        ['random', 0.5, 0.4],
+        ['tpe | <b>x</b>', 0.00034197441045744336, null],
+        ['random\r\nsecond\rthird\nfourth', 0.5, 0.4],
       ],
     };
     const index = svgIndex({ title: 't', notes: [], sections: [], table } as never);
     expect(index).toContain(
-      '## Final best loss per variant\n\n| variant | median | q25 |\n|---|---|---|\n| tpe \\| \\<b\\>x\\</b\\> | 0.25 |  |\n| random | 0.5 | 0.4 |',
+      '## Final best loss per variant\n\n| variant | median | q25 |\n|---|---|---|\n| tpe \\| \\<b\\>x\\</b\\> | 0.000341974 |  |\n| random second third fourth | 0.5 | 0.4 |',
     );
-    const long = { columns: ['number'], rows: Array.from({ length: 101 }, (_, i) => [i]) };
-    expect(svgIndex({ title: 't', notes: [], sections: [], table: long } as never)).not.toContain('| number |');
+    // A study's trial table (its first column not `variant`), and a comparison of more than 100 variants: not.
+    const trials = { columns: ['number', 'loss'], rows: [[0, 1]] };
+    expect(svgIndex({ title: 't', notes: [], sections: [], table: trials } as never)).not.toContain('| number |');
+    const many = { columns: ['variant'], rows: Array.from({ length: 101 }, (_, i) => [`v${i}`]) };
+    expect(svgIndex({ title: 't', notes: [], sections: [], table: many } as never)).not.toContain('| variant |');
   });
 
   it('renders the trials as their numbers in the pair plot, and as dots those that would cover one', async () => {

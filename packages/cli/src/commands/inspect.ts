@@ -633,6 +633,8 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
             // The seed its trials draw from (trial 58: no --json output gave it, for a script to rerun a study).
             seed: line.seed,
             suggester: line.suggester ?? null,
+            // Its compat profile, as the table shows it (review 109: scripts saw `tpe` for every profile).
+            compat: line.compat ?? null,
             trials: { complete: line.complete, pruned: line.pruned, failed: line.failed, running: line.running },
             best: line.best ?? null,
             createdAt: line.createdAt,

@@ -375,6 +375,39 @@ describe('command objective', () => {
     );
   });
 
+  it('stores no report after the loss line, and says a report that is not JSON, once per run each (trial 106)', async () => {
+    const context = testPluginContext({ baseDir: dir, study: 's' });
+    const adapter = await commandObjectiveManifest.create(options([process.execPath, '-e', '{program}']), context);
+    const reported: [number, number][] = [];
+    const run = (program: string, trialNumber: number) =>
+      adapter.evaluate({ program } as never, {
+        trialNumber,
+        signal: new AbortController().signal,
+        report: async (step: number, value: number) => {
+          reported.push([step, value]);
+        },
+        shouldPrune: () => false,
+      });
+    const lines = [
+      '{"step": 0, "value": 0.5}',
+      '{"step": 1, "value": }',
+      '{"loss": 0.4}',
+      '{"step": 99, "value": 0.1}',
+    ];
+    const program = lines.map((line) => `console.log(${JSON.stringify(line)})`).join('; ');
+    expect(await run(program, 0)).toMatchObject({ status: 'ok', loss: 0.4 });
+    expect(reported).toEqual([[0, 0.5]]);
+    expect(await run(program, 1)).toMatchObject({ status: 'ok', loss: 0.4 });
+    expect(reported).toEqual([
+      [0, 0.5],
+      [0, 0.5],
+    ]);
+    expect(context.logged).toEqual([
+      'warn: trial #0: the line `{"step": 1, "value": }` looks like a report but is not JSON (one JSON object a line: {"step": n, "value": x}), so it is not read as one and no pruner sees it (said once per run).',
+      'warn: trial #0: the report `{"step": 99, "value": 0.1}` came after its {"loss": ...} line, so it is not stored and no pruner sees it (a trial\'s reports end at its result; said once per run).',
+    ]);
+  });
+
   it('says once per run when reports are printed as Python dicts or written on stderr, which are not read (trial 49)', async () => {
     const { context, run } = await programRunner();
     const dict = `console.log("{'step': 0, 'value': 100.0}"); console.log("{'step': 1, 'value': 90.0}"); console.log(0.5)`;

@@ -26,8 +26,14 @@ import {
 } from './argv-template.js';
 import { asciiCollisionIssues, collisionWarning, commandEnv, envNameCollisions } from './command-env.js';
 import { findExecutable, onPath, shebangProblem } from './find-executable.js';
-import { describeLastLine, findLossLine, lossTracker, parseJsonWithNonFinite } from './parse-loss.js';
-import { createReportReader, MalformedReportError, parseReportLine, type Report } from './report-lines.js';
+import { describeLastLine, findLossLine, lossTracker, parseJsonWithNonFinite, parseLossLine } from './parse-loss.js';
+import {
+  brokenReport,
+  createReportReader,
+  MalformedReportError,
+  parseReportLine,
+  type Report,
+} from './report-lines.js';
 import { type CommandOutcome, runCommand } from './run-command.js';
 import { shellQuoted } from './shell-quoted.js';
 
@@ -341,6 +347,8 @@ export const createCommandObjective = (
   const numbersAfterLoss: number[] = [];
   let warnedBuffered = false;
   let warnedMisprinted = false;
+  let warnedReportAfterLoss = false;
+  let warnedBrokenReport = false;
   let warnedOnStderr = false;
   return {
     name: 'command',
@@ -373,6 +381,9 @@ export const createCommandObjective = (
       // waiting for an exit that may come (tried twice) voided real prunes of flushed programs whose output a
       // loaded machine read late (the pruning example's test failed in CI).
       let lossLines = 0;
+      // Whether a `{"loss": ...}` line has been handled: reports after it are not the trial's (trial 106: a stray
+      // step after the result was stored, and changed later prune decisions).
+      let afterLoss = false;
       const reports = createReportReader(
         evaluation,
         () => exited || (closed && lossLine.found !== undefined),
@@ -399,6 +410,24 @@ export const createCommandObjective = (
                 `trial #${evaluation.trialNumber}: the line ${quoteLine(line)} looks like a report but is not JSON (a Python dict printed as it is), so it is not read as one and no pruner sees it: print(json.dumps({"step": step, "value": value}), flush=True).`,
               );
             }
+            // Trial 106: `{"step": 1, "value": }` was passed over in silence, and the curve lost the point.
+            if (!warnedBrokenReport && brokenReport(line)) {
+              warnedBrokenReport = true;
+              warn?.(
+                `trial #${evaluation.trialNumber}: the line ${quoteLine(line)} looks like a report but is not JSON (one JSON object a line: {"step": n, "value": x}), so it is not read as one and no pruner sees it (said once per run).`,
+              );
+            }
+            if (afterLoss && parseReportLine(line) !== undefined) {
+              if (!warnedReportAfterLoss) {
+                warnedReportAfterLoss = true;
+                warn?.(
+                  `trial #${evaluation.trialNumber}: the report ${quoteLine(line)} came after its {"loss": ...} line, so it is not stored and no pruner sees it (a trial's reports end at its result; said once per run).`,
+                );
+              }
+              return Promise.resolve();
+            }
+            const loss = parseLossLine(line);
+            if (typeof loss === 'object' && loss !== null && 'loss' in loss) afterLoss = true;
             return reports.onLine(line, at);
           },
           onStdoutRead,

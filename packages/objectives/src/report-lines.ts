@@ -47,6 +47,21 @@ export const parseReportLine = (line: string): ReportLine => {
   return { report: { step, value } };
 };
 
+/**
+ * Whether a stdout line reads as a report someone meant but is not JSON (`{"step": 1, "value": }`, two reports on
+ * one line): not a report, so no pruner sees it; the `command` objective says so once per run.
+ */
+export const brokenReport = (line: string): boolean => {
+  const text = line.trim();
+  if (!text.startsWith('{') || !text.includes('"step"') || !text.includes('"value"')) return false;
+  try {
+    parseJsonWithNonFinite(text);
+    return false;
+  } catch {
+    return true;
+  }
+};
+
 /** A stdout line that looked like a report but was not a valid one; it fails the trial. */
 export class MalformedReportError extends Error {
   constructor(

@@ -111,7 +111,7 @@ export const trialsVersion = (study: ReportStudy): string => {
 
 /** A failed trial's reason as the table shows it: its code and the first line of its message, at most 200 characters. */
 const errorCell = (error: { readonly code: string; readonly message: string }): string => {
-  const text = `${error.code}: ${error.message.split('\n', 1)[0] ?? ''}`;
+  const text = `${error.code}: ${error.message.split(/\r?\n|\r/, 1)[0] ?? ''}`;
   return text.length > 200 ? `${text.slice(0, 199)}…` : text;
 };
 
@@ -129,8 +129,28 @@ const table = (study: ReportStudy, points: readonly TrialPoint[], now: Date): Tr
       );
   }
   const withErrors = errors.size > 0;
+  // The trials' attrs, a column each as `parzen trials --csv` names them (trial 106: the report left them out).
+  const attrs = new Map<number, Readonly<Record<string, unknown>>>();
+  for (const trial of study.trials)
+    if ((trial.state === 'complete' || trial.state === 'pruned') && trial.attrs !== undefined)
+      attrs.set(trial.number, trial.attrs);
+  const attrNames = [...new Set([...attrs.values()].flatMap((values) => Object.keys(values)))];
+  const attrCell = (value: unknown): string | number | boolean | null =>
+    value === undefined || value === null
+      ? null
+      : typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean'
+        ? value
+        : JSON.stringify(value);
   return {
-    columns: ['trial', 'state', 'loss', 'seconds', ...names, ...(withErrors ? ['error'] : [])],
+    columns: [
+      'trial',
+      'state',
+      'loss',
+      'seconds',
+      ...names,
+      ...attrNames.map((name) => `attrs.${name}`),
+      ...(withErrors ? ['error'] : []),
+    ],
     // Sorted by loss, the best first (trial 92: a maximize study's worst trial came first).
     ...(study.direction === 'maximize' ? { highestFirst: ['loss'] } : {}),
     rows: points.map((p) => [
@@ -143,6 +163,7 @@ const table = (study: ReportStudy, points: readonly TrialPoint[], now: Date): Tr
         const v = p.params[name];
         return v === undefined ? null : v === null ? 'null' : v;
       }),
+      ...attrNames.map((name) => attrCell(attrs.get(p.number)?.[name])),
       ...(withErrors ? [errors.get(p.number) ?? null] : []),
     ]),
   };

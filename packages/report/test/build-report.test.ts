@@ -176,6 +176,38 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     expect(['a', 'b', 'c']).toContain(page.best?.params.kind);
   });
 
+  it("lists the trials' attrs, a column each as trials --csv names them (trial 106: left out)", async () => {
+    const completes = study.trials.filter((trial) => trial.state === 'complete').map((trial) => trial.number);
+    const withAttrs = {
+      ...study,
+      trials: study.trials.map((trial) => {
+        if (trial.state !== 'complete') return trial;
+        const at = completes.indexOf(trial.number) + 1;
+        return { ...trial, attrs: { accuracy: at, note: at === 1 ? { a: 1 } : 'x' } };
+      }),
+    };
+    const attrsPage = await buildReport(withAttrs as never);
+    const columns = attrsPage.table?.columns ?? [];
+    expect(columns).toEqual([
+      'trial',
+      'state',
+      'loss',
+      'seconds',
+      'x',
+      'lr',
+      'kind',
+      'attrs.accuracy',
+      'attrs.note',
+      'error',
+    ]);
+    const rows = attrsPage.table?.rows ?? [];
+    const accuracy = columns.indexOf('attrs.accuracy');
+    const firstComplete = study.trials.find((trial) => trial.state === 'complete')?.number;
+    const row = rows.find((cells) => cells[0] === firstComplete);
+    expect(row?.slice(accuracy, accuracy + 2)).toEqual([1, '{"a":1}']);
+    for (const cells of rows) if (cells[1] === 'failed') expect(cells[accuracy]).toBeNull();
+  });
+
   it("lists the best trial's params in the space's order, whatever order TPE decided them in (trial 95)", async () => {
     const order = study.space.params.map((param) => param.name);
     const reversed = study.trials.map((trial) => ({

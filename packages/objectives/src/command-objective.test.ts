@@ -404,8 +404,31 @@ describe('command objective', () => {
     ]);
     expect(context.logged).toEqual([
       'warn: trial #0: the line `{"step": 1, "value": }` looks like a report but is not JSON (one JSON object a line: {"step": n, "value": x}), so it is not read as one and no pruner sees it (said once per run).',
-      'warn: trial #0: the report `{"step": 99, "value": 0.1}` came after its {"loss": ...} line, so it is not stored and no pruner sees it (a trial\'s reports end at its result; said once per run).',
+      'warn: trial #0: the report `{"step": 99, "value": 0.1}` came after its result, the last {"loss": ...} line, so it is not stored and no pruner saw it (a trial\'s reports end at its result; said once per run).',
     ]);
+    // A program that logs loss lines as it trains: its reports between them are its own, the result the last
+    // loss line, a bare number included (review 110: they were dropped from the first loss line on).
+    reported.length = 0;
+    const logging = [
+      '{"step": 0, "value": 0.9}',
+      '{"epoch": 0, "loss": 0.9}',
+      '{"step": 1, "value": 0.7}',
+      '{"epoch": 1, "loss": 0.7}',
+      '{"step": 2, "value": 0.5}',
+      '0.5',
+    ];
+    const logs = logging.map((line) => `console.log(${JSON.stringify(line)})`).join('; ');
+    expect(await run(logs, 2)).toMatchObject({ status: 'ok', loss: 0.5 });
+    expect(reported).toEqual([
+      [0, 0.9],
+      [1, 0.7],
+      [2, 0.5],
+    ]);
+    // Only the rule on a bare number after a loss line is said (none of the reports was dropped).
+    expect(context.logged).toHaveLength(3);
+    expect(context.logged[2]).toMatch(
+      /^warn: trial #2: the program printed the bare number 0\.5 after a \{"loss": \.\.\.\} line/,
+    );
   });
 
   it('says once per run when reports are printed as Python dicts or written on stderr, which are not read (trial 49)', async () => {

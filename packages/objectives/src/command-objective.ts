@@ -381,9 +381,13 @@ export const createCommandObjective = (
       // waiting for an exit that may come (tried twice) voided real prunes of flushed programs whose output a
       // loaded machine read late (the pruning example's test failed in CI).
       let lossLines = 0;
-      // Whether a `{"loss": ...}` line has been handled: reports after it are not the trial's (trial 106: a stray
-      // step after the result was stored, and changed later prune decisions).
+      // Reports read after a `{"loss": ...}` line wait for the next loss line (a program may log loss lines as it
+      // trains: the last one is the result), which passes them on; those still waiting when stdout ends came
+      // after the result and are not the trial's (trial 106: a stray step after the result was stored, and
+      // changed later prune decisions; review 110: dropping them at the first loss line lost a logging program's
+      // reports).
       let afterLoss = false;
+      const held: { readonly line: string; readonly at: number }[] = [];
       const reports = createReportReader(
         evaluation,
         () => exited || (closed && lossLine.found !== undefined),
@@ -418,17 +422,20 @@ export const createCommandObjective = (
               );
             }
             if (afterLoss && parseReportLine(line) !== undefined) {
-              if (!warnedReportAfterLoss) {
-                warnedReportAfterLoss = true;
-                warn?.(
-                  `trial #${evaluation.trialNumber}: the report ${quoteLine(line)} came after its {"loss": ...} line, so it is not stored and no pruner sees it (a trial's reports end at its result; said once per run).`,
-                );
-              }
-              return Promise.resolve();
+              held.push({ line, at });
+              return undefined;
             }
             const loss = parseLossLine(line);
-            if (typeof loss === 'object' && loss !== null && 'loss' in loss) afterLoss = true;
-            return reports.onLine(line, at);
+            if (loss === undefined || held.length === 0) {
+              if (typeof loss === 'object' && loss !== null && 'loss' in loss) afterLoss = true;
+              return reports.onLine(line, at);
+            }
+            // A loss line after held reports: they came before it, so before the result; passed on in order.
+            return (async () => {
+              for (const { line: report, at: readAt } of held.splice(0)) await reports.onLine(report, readAt);
+              if (typeof loss === 'object' && loss !== null && 'loss' in loss) afterLoss = true;
+              await reports.onLine(line, at);
+            })();
           },
           onStdoutRead,
           onExit: () => {
@@ -440,6 +447,15 @@ export const createCommandObjective = (
           ...(options.timeoutSeconds === undefined ? {} : { timeoutMs: options.timeoutSeconds * 1000 }),
         });
         const prunedAt = reports.prunedAt();
+        // Reports after the last loss line, the result: not stored (said once per run; not for a pruned program,
+        // whose later lines are ignored anyway).
+        const [late] = held;
+        if (late !== undefined && !reports.prune.aborted && !warnedReportAfterLoss) {
+          warnedReportAfterLoss = true;
+          warn?.(
+            `trial #${evaluation.trialNumber}: the report ${quoteLine(late.line)} came after its result, the last {"loss": ...} line, so it is not stored and no pruner saw it (a trial's reports end at its result; said once per run).`,
+          );
+        }
         // Said once per run: the documented rule (the last such line) may not be what the program meant.
         const after = lossLine.numberAfterLoss;
         if (after !== undefined && outcome.exitCode === 0) numbersAfterLoss.push(evaluation.trialNumber);

@@ -181,9 +181,15 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     const withAttrs = {
       ...study,
       trials: study.trials.map((trial) => {
+        if (trial.state === 'failed') return { ...trial, error: { ...trial.error, message: 'diverged\r\nat epoch 3' } };
         if (trial.state !== 'complete') return trial;
         const at = completes.indexOf(trial.number) + 1;
-        return { ...trial, attrs: { accuracy: at, note: at === 1 ? { a: 1 } : 'x' } };
+        return {
+          ...trial,
+          // The last complete trial ends pruned, with its attrs (a pruned trial's are listed too).
+          ...(at === completes.length ? { state: 'pruned' } : {}),
+          attrs: { accuracy: at, note: at === 1 ? { a: 1 } : at === 2 ? 'y'.repeat(500) : 'x' },
+        };
       }),
     };
     const attrsPage = await buildReport(withAttrs as never);
@@ -205,7 +211,15 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     const firstComplete = study.trials.find((trial) => trial.state === 'complete')?.number;
     const row = rows.find((cells) => cells[0] === firstComplete);
     expect(row?.slice(accuracy, accuracy + 2)).toEqual([1, '{"a":1}']);
-    for (const cells of rows) if (cells[1] === 'failed') expect(cells[accuracy]).toBeNull();
+    // A long attr is cut to 200 characters, as an error (review 110).
+    expect(rows.find((cells) => cells[accuracy] === 2)?.[accuracy + 1]).toBe(`${'y'.repeat(199)}…`);
+    expect(rows.find((cells) => cells[1] === 'pruned')?.[accuracy]).toBe(completes.length);
+    for (const cells of rows)
+      if (cells[1] === 'failed') {
+        expect(cells[accuracy]).toBeNull();
+        // An error's first line, whatever its line ends (review 109).
+        expect(cells.at(-1)).toBe('OBJECTIVE_THREW: diverged');
+      }
   });
 
   it("lists the best trial's params in the space's order, whatever order TPE decided them in (trial 95)", async () => {

@@ -264,6 +264,14 @@ describe('--quiet says a study the run started (trial 104: a misspelt store fold
     expect(loud.stdout).not.toContain('a new study');
     const memory = await cli('run', config('kept-nowhere', { store: { use: 'memory' } }), '--quiet');
     expect(memory.stdout).toMatch(/^Study kept-nowhere: 2 complete, 0 failed\n/);
+    // SQLite's `:memory:` database keeps nothing either (review 108).
+    const sqliteMemory = await cli(
+      'run',
+      config('in-sqlite-memory', { store: { use: 'sqlite', options: { path: ':memory:' } } }),
+      '--quiet',
+    );
+    expect(sqliteMemory.code, sqliteMemory.stderr).toBe(0);
+    expect(sqliteMemory.stdout).toMatch(/^Study in-sqlite-memory: 2 complete, 0 failed\n/);
   });
 });
 

@@ -9,11 +9,11 @@
  *        [--sizes 100,1000,10000] [--steps 100] [--fail-every K] [--space uniform10|uniform50|randint4|small3|mixed51]
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
 import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
 import type { CompleteTrial, FinishedTrial, SpaceDefinition } from '@parzen/engine';
 import { compileSpace, createRng, type SuggestContext, suggestParams } from '@parzen/engine/plugin';
 import { handWritten } from './latency-notes.js';
+import { dayAndLoad, machineNote, refuser } from './run-flags.js';
 
 /** Untimed steps after the cold call, so the JIT and the collector settle. */
 const WARM_UP = 20;
@@ -121,11 +121,7 @@ const argument = (name: string): string | undefined => {
   const at = process.argv.indexOf(`--${name}`);
   return at < 0 ? undefined : process.argv[at + 1];
 };
-/** A bad flag ends the run at once, exit 2, naming what it takes (trial 105: NaN rows, or nothing, and exit 0). */
-const refuse = (message: string): never => {
-  console.error(`tpe-latency: ${message}`);
-  process.exit(2);
-};
+const refuse = refuser('tpe-latency');
 const only = argument('only')?.split(',');
 for (const name of only ?? [])
   if (!(name in PROFILES))
@@ -182,12 +178,8 @@ const measure = async (profile: Profile, size: number, steps: number): Promise<M
   };
 };
 
-const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), node ${process.version}`;
-console.log(
-  `machine: ${machine}; ${new Date().toISOString().slice(0, 10)}, load average ${loadavg()
-    .map((load) => load.toFixed(1))
-    .join(' / ')}`,
-);
+const machine = machineNote();
+console.log(`machine: ${machine}; ${dayAndLoad()}`);
 const rows: Measurement[] = [];
 for (const compat of (Object.keys(PROFILES) as Profile[]).filter((p) => only === undefined || only.includes(p))) {
   await measure(compat, 200, 20); // JIT warm-up
@@ -218,11 +210,7 @@ if (process.argv.includes('--write')) {
   const kept = before === '' ? '' : `${before}\n\n${mark}\n\n`;
   writeFileSync(
     target,
-    `# TPE suggestion latency\n\nMachine: ${machine}; ${new Date().toISOString().slice(0, 10)}, load average ${loadavg()
-      .map((load) => load.toFixed(1))
-      .join(
-        ' / ',
-      )} at the end. Command: \`node --conditions=@parzen/source --import tsx bench/tpe-latency.ts ${process.argv.slice(2).join(' ')}\`.\n\n` +
+    `# TPE suggestion latency\n\nMachine: ${machine}; ${dayAndLoad()} at the end. Command: \`node --conditions=@parzen/source --import tsx bench/tpe-latency.ts ${process.argv.slice(2).join(' ')}\`.\n\n` +
       'One suggestion (history sync, split, 10 uniform parameters × 24 candidates) after one more trial finished, ' +
       'in a study the suggester has already seen; "cold" is the first call, which builds the history from scratch. ' +
       'Targets: ≤ 1 ms at 1,000 trials, ≤ 5 ms at 10,000 (hyperopt ≈ 21 ms and Optuna 3.1 ≈ 88 ms at 1,000 on this kind of machine).\n\n' +

@@ -13,28 +13,20 @@
  *                          exceeds R: e.g. heart's second basin, regret about 66, with --above 50)
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createRandomSuggester } from '@parzen/algo-random';
 import { createTpeSuggester, type TpeOptions } from '@parzen/algo-tpe';
 import { type ExternalParams, fmin, type Suggester } from '@parzen/engine';
 import { buildComparison, type ComparisonRun, renderHtml } from '@parzen/report';
+import { dayAndLoad, machineNote, positiveCount, refuser } from './run-flags.js';
 import { loadProblems, type Problem } from './tpe-problems.js';
 
 const argument = (name: string): string | undefined => {
   const at = process.argv.indexOf(`--${name}`);
   return at < 0 ? undefined : process.argv[at + 1];
 };
-/** A bad flag ends the run at once, exit 2, naming what it takes (trial 105: a broken table, exit 0). */
-const refuse = (message: string): never => {
-  console.error(`tpe-quality: ${message}`);
-  process.exit(2);
-};
-const count = (flag: string, fallback: number): number => {
-  const text = argument(flag);
-  const value = Number(text ?? fallback);
-  return Number.isInteger(value) && value > 0 ? value : refuse(`--${flag} ${text}: expected a positive integer`);
-};
+const refuse = refuser('tpe-quality');
+const count = (flag: string, fallback: number): number => positiveCount(refuse, flag, argument(flag), fallback);
 const SEEDS = count('seeds', 20);
 const EVALS = count('evals', 100);
 // The full budget is always a row (trial 105: --evals 60 showed 25 and 50 only); peers have 25/50/100/200.
@@ -122,11 +114,7 @@ for (const name of asked ?? [])
   if (!allProblems.some((p) => p.name === name))
     refuse(`--problems ${name}: expected problems, comma-separated, of ${allProblems.map((p) => p.name).join(', ')}`);
 const problems = allProblems.filter((p) => asked?.includes(p.name) ?? true);
-console.log(
-  `machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), node ${process.version}; ${new Date().toISOString().slice(0, 10)}, load average ${loadavg()
-    .map((load) => load.toFixed(1))
-    .join(' / ')}`,
-);
+console.log(`machine: ${machineNote()}; ${dayAndLoad()}`);
 console.log(`test points reproduced for ${problems.map((p) => p.name).join(', ')}`);
 const lines: string[] = [];
 const results: Record<string, Record<string, number[][]>> = {};
@@ -186,7 +174,7 @@ if (reportDir !== undefined) {
 }
 
 if (process.argv.includes('--write')) {
-  const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), node ${process.version}`;
+  const machine = machineNote();
   const variants = process.argv.flatMap((value, i) => (process.argv[i - 1] === '--tpe' ? [`- \`${value}\``] : []));
   const quote = (arg: string) => (/^[\w.,=/-]+$/.test(arg) ? arg : `'${arg}'`);
   const command = `node --conditions=@parzen/source --import tsx bench/tpe-quality.ts ${process.argv.slice(2).map(quote).join(' ')}`;

@@ -22,11 +22,11 @@
  */
 import { fork } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { cliLoadOptions } from '@parzen/cli';
 import { loadExperiment, runLoadedExperiment, type Trial } from '@parzen/engine';
 import { type CompiledSpace, toExternalParams } from '@parzen/engine/plugin';
+import { dayAndLoad, machineNote, positiveCount, refuser } from './run-flags.js';
 import { type Half, loadSuite, type SuiteProblem } from './suite/problems.js';
 import { compareSamples, geometricMean, incumbentIndices, quantile, regretAsStored } from './suite/stats.js';
 
@@ -241,9 +241,6 @@ interface SavedRun {
   readonly regretRule?: 'rounded-alike';
 }
 
-const machineNote = (): string =>
-  `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), node ${process.version}`;
-
 async function main(): Promise<void> {
   const from = argument('from');
   const saved =
@@ -281,13 +278,8 @@ async function runSide(): Promise<SavedRun> {
     process.exit(2);
   }
   // A bad count is refused, exit 2 (review 109: NaN studies and exit 0, or a stack trace).
-  const count = (flag: string, fallback: number): number => {
-    const text = argument(flag);
-    const value = Number(text ?? fallback);
-    if (Number.isInteger(value) && value > 0) return value;
-    console.error(`tpe-suite: --${flag} ${text}: expected a positive integer`);
-    return process.exit(2);
-  };
+  const refuse = refuser('tpe-suite');
+  const count = (flag: string, fallback: number): number => positiveCount(refuse, flag, argument(flag), fallback);
   const seeds = count('seeds', 30);
   const evals = count('evals', 100);
   const concurrency = count('concurrency', 1);
@@ -299,10 +291,7 @@ async function runSide(): Promise<SavedRun> {
   const suite = loadSuite();
   // An unknown name is refused, not skipped (trial 105: the other bench scripts ran on with nothing).
   const unknown = (only ?? []).filter((name) => !suite.some((p) => p.name === name));
-  if (unknown.length > 0) {
-    console.error(`tpe-suite: --problems ${unknown.join(',')}: no such problem in bench/suite/problems.json`);
-    process.exit(2);
-  }
+  if (unknown.length > 0) refuse(`--problems ${unknown.join(',')}: no such problem in bench/suite/problems.json`);
   const problems = suite.filter(
     (p) => (half === 'all' || p.half === half) && (only === undefined || only.includes(p.name)),
   );
@@ -310,15 +299,10 @@ async function runSide(): Promise<SavedRun> {
   // have replaced a results file with them).
   if (problems.length === 0) {
     const halves = [...new Set(suite.filter((p) => only?.includes(p.name)).map((p) => p.half))];
-    console.error(`tpe-suite: no problem of --half ${half} in --problems (they are of ${halves.join(', ')})`);
-    process.exit(2);
+    refuse(`no problem of --half ${half} in --problems (they are of ${halves.join(', ')})`);
   }
   // The machine, day and load, as the results files compare runs across days (trial 105: only --write said it).
-  console.log(
-    `machine: ${machineNote()}; ${new Date().toISOString().slice(0, 10)}, load average ${loadavg()
-      .map((load) => load.toFixed(1))
-      .join(' / ')}`,
-  );
+  console.log(`machine: ${machineNote()}; ${dayAndLoad()}`);
   console.log(
     `test points reproduced; ${problems.length} problems (${half}): ${problems.map((p) => p.name).join(', ')}`,
   );

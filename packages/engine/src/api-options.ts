@@ -50,8 +50,11 @@ const array: Rule = (value) => (Array.isArray(value) ? undefined : 'an array');
 const signal: Rule = (value) => (value instanceof AbortSignal ? undefined : 'an AbortSignal');
 const direction: Rule = (value) =>
   value === 'minimize' || value === 'maximize' ? undefined : '"minimize" or "maximize"';
-/** A plugin instance: an object with every method its contract requires (those it lacks named). */
-const instanceOf =
+/**
+ * A plugin instance: an object with every method its contract requires (those it lacks named), and a pruner or
+ * stopper a `name` (messages name them by it). What the rule finds wrong, or undefined.
+ */
+export const instanceOf =
   (kind: PluginKind): Rule =>
   (value) => {
     const methods = REQUIRED_METHODS[kind];
@@ -60,9 +63,9 @@ const instanceOf =
         ? methods.filter((method) => typeof (value as Record<string, unknown>)[method] !== 'function')
         : methods;
     if (missing.length === 0) {
-      // Messages name a pruner by its `name`, as a config's plugin (review 108: "Pruner `undefined` failed").
+      // Messages name a pruner or stopper by its `name`, as a config's plugin (review 108: "Pruner `undefined` failed").
       const name = (value as { readonly name?: unknown }).name;
-      return kind !== 'pruner' || (typeof name === 'string' && name.trim() !== '')
+      return (kind !== 'pruner' && kind !== 'stopper') || (typeof name === 'string' && name.trim() !== '')
         ? undefined
         : `a ${kind} with a \`name\`, a non-empty string (messages name the ${kind} by it)`;
     }

@@ -135,17 +135,25 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
  * A command objective that runs the node program given as its `program` param, with the warnings it logs
  * (`context.logged`); `run(program, trialNumber, prune)` evaluates one trial whose pruner says `prune`.
  */
+/** A node program printing `lines`, one each. */
+const printing = (lines: readonly string[]): string =>
+  lines.map((line) => `console.log(${JSON.stringify(line)})`).join('; ');
+
+/** Runs node programs as a command objective's trials; `reported` holds the (step, value) reports stored. */
 const programRunner = async () => {
   const context = testPluginContext({ baseDir: dir, study: 's' });
   const adapter = await commandObjectiveManifest.create(options([process.execPath, '-e', '{program}']), context);
+  const reported: [number, number][] = [];
   const run = (program: string, trialNumber: number, prune = false) =>
     adapter.evaluate({ program } as never, {
       trialNumber,
       signal: new AbortController().signal,
-      report: async () => {},
+      report: async (step: number, value: number) => {
+        reported.push([step, value]);
+      },
       shouldPrune: () => prune,
     });
-  return { context, run };
+  return { context, run, reported };
 };
 
 describe('command objective', () => {
@@ -376,25 +384,13 @@ describe('command objective', () => {
   });
 
   it('stores no report after the loss line, and says a report that is not JSON, once per run each (trial 106)', async () => {
-    const context = testPluginContext({ baseDir: dir, study: 's' });
-    const adapter = await commandObjectiveManifest.create(options([process.execPath, '-e', '{program}']), context);
-    const reported: [number, number][] = [];
-    const run = (program: string, trialNumber: number) =>
-      adapter.evaluate({ program } as never, {
-        trialNumber,
-        signal: new AbortController().signal,
-        report: async (step: number, value: number) => {
-          reported.push([step, value]);
-        },
-        shouldPrune: () => false,
-      });
-    const lines = [
+    const { context, run, reported } = await programRunner();
+    const program = printing([
       '{"step": 0, "value": 0.5}',
       '{"step": 1, "value": }',
       '{"loss": 0.4}',
       '{"step": 99, "value": 0.1}',
-    ];
-    const program = lines.map((line) => `console.log(${JSON.stringify(line)})`).join('; ');
+    ]);
     expect(await run(program, 0)).toMatchObject({ status: 'ok', loss: 0.4 });
     expect(reported).toEqual([[0, 0.5]]);
     expect(await run(program, 1)).toMatchObject({ status: 'ok', loss: 0.4 });
@@ -409,15 +405,14 @@ describe('command objective', () => {
     // A program that logs loss lines as it trains: its reports between them are its own, the result the last
     // loss line, a bare number included (review 110: they were dropped from the first loss line on).
     reported.length = 0;
-    const logging = [
+    const logs = printing([
       '{"step": 0, "value": 0.9}',
       '{"epoch": 0, "loss": 0.9}',
       '{"step": 1, "value": 0.7}',
       '{"epoch": 1, "loss": 0.7}',
       '{"step": 2, "value": 0.5}',
       '0.5',
-    ];
-    const logs = logging.map((line) => `console.log(${JSON.stringify(line)})`).join('; ');
+    ]);
     expect(await run(logs, 2)).toMatchObject({ status: 'ok', loss: 0.5 });
     expect(reported).toEqual([
       [0, 0.9],

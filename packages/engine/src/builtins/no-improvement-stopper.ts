@@ -1,4 +1,4 @@
-import { optionIssues, type SchemaNode } from '../api-options.js';
+import { instanceOf, optionIssues, type SchemaNode } from '../api-options.js';
 import { defineStopper } from '../contracts/manifest.js';
 import type { StopContext, Stopper } from '../contracts/stopper.js';
 import { lossToMinimize } from '../domain/trial.js';
@@ -114,13 +114,8 @@ export const noImprovement = (
  *   non-empty string: the stop message names the stopper by it).
  */
 export const stopWhenOf = (stopper: Stopper): ((context: StopContext) => string | boolean | undefined) => {
-  const name = (stopper as { readonly name?: unknown } | null)?.name;
-  const problem =
-    typeof (stopper as { readonly shouldStop?: unknown } | null)?.shouldStop !== 'function'
-      ? `a stopper (an object with the method \`shouldStop\`)`
-      : typeof name !== 'string' || name.trim() === ''
-        ? 'a stopper with a `name`, a non-empty string (the stop message names the stopper by it)'
-        : undefined;
+  // The API's rule for a plugin instance, as fmin's `pruner` option is checked.
+  const problem = instanceOf('stopper')(stopper);
   if (problem !== undefined)
     throw new ParzenError(
       'CONFIG_INVALID',

@@ -109,11 +109,12 @@ export const trialsVersion = (study: ReportStudy): string => {
   return `${study.trials.length}:${finished}:${last}`;
 };
 
+/** A text cell of the trial table: at most 200 characters, cut with `…`. */
+const cutCell = (text: string): string => (text.length > 200 ? `${text.slice(0, 199)}…` : text);
+
 /** A failed trial's reason as the table shows it: its code and the first line of its message, at most 200 characters. */
-const errorCell = (error: { readonly code: string; readonly message: string }): string => {
-  const text = `${error.code}: ${error.message.split(/\r?\n|\r/, 1)[0] ?? ''}`;
-  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
-};
+const errorCell = (error: { readonly code: string; readonly message: string }): string =>
+  cutCell(`${error.code}: ${error.message.split(/\r?\n|\r/, 1)[0] ?? ''}`);
 
 const table = (study: ReportStudy, points: readonly TrialPoint[], now: Date): TrialTable => {
   const names = study.space.params.map((p) => p.name);
@@ -136,13 +137,12 @@ const table = (study: ReportStudy, points: readonly TrialPoint[], now: Date): Tr
       attrs.set(trial.number, trial.attrs);
   const attrNames = [...new Set([...attrs.values()].flatMap((values) => Object.keys(values)))];
   // A cell at most 200 characters, as an error's (review 110: a 20,000-number attr made a 3.4 MB page).
-  const cut = (text: string) => (text.length > 200 ? `${text.slice(0, 199)}…` : text);
   const attrCell = (value: unknown): string | number | boolean | null =>
     value === undefined || value === null
       ? null
       : typeof value === 'number' || typeof value === 'boolean'
         ? value
-        : cut(typeof value === 'string' ? value : JSON.stringify(value));
+        : cutCell(typeof value === 'string' ? value : JSON.stringify(value));
   // Own entries only (review 110: an attr `__proto__` or `constructor` read an inherited member elsewhere).
   const attrOf = (number: number, name: string): unknown => {
     const values = attrs.get(number);

@@ -246,6 +246,79 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
 });
 
 describe('parzen explain on a joint decision of many parameters (trial 95: 152 names on every row)', () => {
+  it("shows each decision's runner-up: the best score at another value, of the whole group for a joint one (trial 105)", async () => {
+    const config = journalHeartConfig(dir, 'runner-up', {
+      space: {
+        x: { type: 'uniform', low: -2, high: 2 },
+        y: { type: 'uniform', low: -2, high: 2 },
+        kind: { type: 'choice', options: ['a', 'b', 'c'] },
+      },
+      suggester: { use: 'tpe', options: { grouping: 'independent' } },
+      budget: { maxTrials: 12 },
+    });
+    expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(0);
+    type Decision = {
+      name: string;
+      group?: string[];
+      candidates: { x: number[]; score: number[] };
+      winner: { index: number; score: number };
+    };
+    const decisions = async (path: string) =>
+      (JSON.parse((await cliIn(dir, 'explain', path, '--json')).stdout) as { explanation: { params: Decision[] } })
+        .explanation.params;
+    // The expected runner-up, from the candidates: the best score among those at another point of the decision.
+    const expected = (params: Decision[], param: Decision) => {
+      const members = params.filter((other) => (param.group ?? [param.name]).includes(other.name));
+      const i = param.winner.index;
+      const others = param.candidates.score.filter((_, j) =>
+        members.some((member) => member.candidates.x[j] !== member.candidates.x[i]),
+      );
+      return Math.max(...others);
+    };
+    const column = (text: string, name: string) => {
+      const header =
+        text
+          .split('\n')
+          .find((line) => line.startsWith('param '))
+          ?.split(/ {2,}/) ?? [];
+      const row =
+        text
+          .split('\n')
+          .find((line) => line.startsWith(`${name} `))
+          ?.split(/ {2,}/) ?? [];
+      return Number(row[header.indexOf('runner-up')]);
+    };
+    const alone = await decisions(config);
+    const text = (await cliIn(dir, 'explain', config)).stdout;
+    expect(text).toMatch(/^param +value +decided +candidates +log l +log g +w +score +runner-up +below\/above/m);
+    // A choice's candidates repeat its options: the runner-up is another option's, never the winner's twin.
+    const kind = alone.find((param) => param.name === 'kind') as Decision;
+    expect(kind.candidates.x.filter((x) => x === kind.candidates.x[kind.winner.index]).length).toBeGreaterThan(1);
+    for (const param of alone) {
+      const runnerUp = expected(alone, param);
+      expect(runnerUp).toBeLessThanOrEqual(param.winner.score);
+      expect(column(text, param.name)).toBeCloseTo(runnerUp, 4);
+    }
+    // Joint: the group's rows share one runner-up, a candidate that differs in x or in y.
+    // With the choice in the group: a candidate at the winner's option but another x is a runner-up for every row.
+    const joint = journalHeartConfig(dir, 'runner-up-joint', {
+      space: {
+        x: { type: 'uniform', low: -2, high: 2 },
+        y: { type: 'uniform', low: -2, high: 2 },
+        kind: { type: 'choice', options: ['a', 'b', 'c'] },
+      },
+      suggester: { use: 'tpe' },
+      budget: { maxTrials: 12 },
+    });
+    expect((await cliIn(dir, 'run', joint, '--quiet')).code).toBe(0);
+    const together = await decisions(joint);
+    const jointText = (await cliIn(dir, 'explain', joint)).stdout;
+    for (const param of together) expect([...(param.group ?? [])].sort()).toEqual(['kind', 'x', 'y']);
+    const runnerUps = together.map((param) => column(jointText, param.name));
+    for (const [at, param] of together.entries()) expect(runnerUps[at]).toBeCloseTo(expected(together, param), 4);
+    expect(new Set(runnerUps).size).toBe(1);
+  });
+
   it('names a large group by its number on each row and lists its members once, below the table', async () => {
     const names = Array.from({ length: 8 }, (_, i) => `p${i}`);
     writeIn(dir, 'sum.mjs', 'export default (p) => Object.values(p).reduce((a, b) => a + b, 0);\n');

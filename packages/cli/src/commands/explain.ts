@@ -111,8 +111,22 @@ export const formatNextSuggestion = (
     if (at < 0) at = groups.push([...members]) - 1;
     return `in group ${at + 1}`;
   };
+  // Trial 105: how close a decision was. The runner-up is the best score of a candidate at another point: for a
+  // joint decision, one that differs in any member of the group (its members' candidates share their indices).
+  const byName = new Map(e.params.map((param) => [param.name, param]));
+  const runnerUp = (param: (typeof e.params)[number]): number | undefined => {
+    const i = param.winner.index;
+    const members = (param.group ?? [param.name]).flatMap((name) => byName.get(name) ?? []);
+    let best: number | undefined;
+    param.candidates.score.forEach((score, j) => {
+      if (members.every((member) => member.candidates.x[j] === member.candidates.x[i])) return;
+      if (best === undefined || score > best) best = score;
+    });
+    return best;
+  };
   const rows = e.params.map((param) => {
     const i = param.winner.index;
+    const second = runnerUp(param);
     const value = param.options === undefined ? param.winner.value : param.options[param.winner.value];
     const finish = param.candidates.logFinishing?.[i];
     return [
@@ -125,6 +139,7 @@ export const formatNextSuggestion = (
       ...(finishing ? [finish === undefined ? '' : formatNumber(finish)] : []),
       ...(weights ? [formatNumber(param.aboveWeight)] : []),
       formatNumber(param.winner.score),
+      second === undefined ? '-' : formatNumber(second),
       `${param.below.length}/${param.above.length}`,
     ];
   });
@@ -138,6 +153,7 @@ export const formatNextSuggestion = (
     ...(finishing ? ['log P(finish)'] : []),
     ...(weights ? ['w'] : []),
     'score',
+    'runner-up',
     'below/above',
   ];
   lines.push(
@@ -149,7 +165,9 @@ export const formatNextSuggestion = (
     `Each decision draws candidates from l(x) and keeps the one of highest score, log l - w·log g${finishing ? ' + log P(finish) (where trials failed)' : ''} ` +
       `(${weights ? 'w as its column says' : `w = ${formatNumber(e.aboveWeight)}`}); ` +
       // Trial 105: the repeated figures of a group's rows, and the scale of log l and log g, were guesses.
-      "a joint decision scores the group together (its rows repeat the group's log l, log g and score); for a log-scale " +
+      "a joint decision scores the group together (its rows repeat the group's log l, log g and score); the runner-up is " +
+      'the best score of a candidate at another value (of the group, for a joint decision), so the gap says how close ' +
+      'the choice was (- when every candidate had the same value); for a log-scale ' +
       'parameter, l and g are densities over log(x). `parzen report` draws these densities; --json gives them in full.',
     ...groups.map(
       (members, at) => `Group ${at + 1}, decided jointly (${members.length} parameters): ${members.join(', ')}.`,

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { logGaussMass } from '@parzen/engine/plugin';
 import { createJsonlStore } from '@parzen/store-file';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatNextSuggestion } from '../src/commands/explain.js';
@@ -246,7 +247,7 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
 });
 
 describe('parzen explain on a joint decision of many parameters (trial 95: 152 names on every row)', () => {
-  it("shows each decision's runner-up: the best score at another value, of the whole group for a joint one (trial 105)", async () => {
+  it("shows each decision's runner-up (the best score at another value) and the kernel of l(x) behind the choice, the group's for a joint one (trial 105)", async () => {
     const config = journalHeartConfig(dir, 'runner-up', {
       space: {
         x: { type: 'uniform', low: -2, high: 2 },
@@ -261,7 +262,16 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
       name: string;
       group?: string[];
       candidates: { x: number[]; score: number[] };
-      winner: { index: number; score: number };
+      winner: { index: number; value: number; score: number; kernel?: { trial: number | null; share: number } };
+      l: {
+        truncation: string;
+        low: number;
+        high: number;
+        weights: number[];
+        mus: number[];
+        sigmas: number[];
+        trials: (number | null)[];
+      };
     };
     const decisions = async (path: string) =>
       (JSON.parse((await cliIn(dir, 'explain', path, '--json')).stdout) as { explanation: { params: Decision[] } })
@@ -275,22 +285,20 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
       );
       return Math.max(...others);
     };
-    const column = (text: string, name: string) => {
-      const header =
-        text
-          .split('\n')
-          .find((line) => line.startsWith('param '))
-          ?.split(/ {2,}/) ?? [];
-      const row =
-        text
-          .split('\n')
-          .find((line) => line.startsWith(`${name} `))
-          ?.split(/ {2,}/) ?? [];
-      return Number(row[header.indexOf('runner-up')]);
+    const cell = (text: string, name: string, title: string) => {
+      const lines = text.split('\n');
+      const header = lines.find((line) => line.startsWith('param '))?.split(/ {2,}/) ?? [];
+      const row = lines.find((line) => line.startsWith(`${name} `))?.split(/ {2,}/) ?? [];
+      return row[header.indexOf(title)];
     };
+    const column = (text: string, name: string) => Number(cell(text, name, 'runner-up'));
+    const kernelCell = (kernel: Decision['winner']['kernel']) =>
+      `${kernel?.trial === null ? 'prior' : `#${kernel?.trial}`} ${Math.round((kernel?.share ?? 0) * 100)}%`;
     const alone = await decisions(config);
     const text = (await cliIn(dir, 'explain', config)).stdout;
-    expect(text).toMatch(/^param +value +decided +candidates +log l +log g +w +score +runner-up +below\/above/m);
+    expect(text).toMatch(
+      /^param +value +decided +candidates +log l +log g +w +score +runner-up +kernel +below\/above/m,
+    );
     // A choice's candidates repeat its options: the runner-up is another option's, never the winner's twin.
     const kind = alone.find((param) => param.name === 'kind') as Decision;
     expect(kind.candidates.x.filter((x) => x === kind.candidates.x[kind.winner.index]).length).toBeGreaterThan(1);
@@ -298,7 +306,22 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
       const runnerUp = expected(alone, param);
       expect(runnerUp).toBeLessThanOrEqual(param.winner.score);
       expect(column(text, param.name)).toBeCloseTo(runnerUp, 4);
+      expect(cell(text, param.name, 'kernel')).toBe(kernelCell(param.winner.kernel));
     }
+    // The kernel of l(x) with the largest share at x's chosen value, by hand from l's components (each cut to
+    // the bounds and renormalised): a good trial's (by its number), or the prior's.
+    const x = alone.find((param) => param.name === 'x') as Decision;
+    const { l } = x;
+    expect(l.truncation).toBe('kernel');
+    const terms = l.weights.map((weight, k) => {
+      const mu = l.mus[k] as number;
+      const sigma = l.sigmas[k] as number;
+      const mass = Math.exp(logGaussMass((l.low - mu) / sigma, (l.high - mu) / sigma));
+      return (weight * Math.exp(-0.5 * ((x.winner.value - mu) / sigma) ** 2)) / sigma / mass;
+    });
+    const strongest = terms.indexOf(Math.max(...terms));
+    expect(x.winner.kernel?.trial).toBe(l.trials[strongest]);
+    expect(x.winner.kernel?.share).toBeCloseTo((terms[strongest] as number) / terms.reduce((a, b) => a + b, 0), 10);
     // Joint: the group's rows share one runner-up, a candidate that differs in x or in y.
     // With the choice in the group: a candidate at the winner's option but another x is a runner-up for every row.
     const joint = journalHeartConfig(dir, 'runner-up-joint', {
@@ -317,6 +340,9 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     const runnerUps = together.map((param) => column(jointText, param.name));
     for (const [at, param] of together.entries()) expect(runnerUps[at]).toBeCloseTo(expected(together, param), 4);
     expect(new Set(runnerUps).size).toBe(1);
+    // The group's kernel, one for every row (of the joint l, not of a member's marginal).
+    expect(new Set(together.map((param) => JSON.stringify(param.winner.kernel))).size).toBe(1);
+    for (const param of together) expect(cell(jointText, param.name, 'kernel')).toBe(kernelCell(param.winner.kernel));
   });
 
   it('names a large group by its number on each row and lists its members once, below the table', async () => {

@@ -10,6 +10,7 @@ import {
   type ParzenEstimator,
   sampleEstimator,
   scaleBandwidths,
+  strongestComponent,
 } from './parzen-estimator.js';
 
 /** The observations of one parameter on one side of the split. */
@@ -161,6 +162,28 @@ export const buildEstimator = (
   columns: readonly ObservationColumn[],
   settings: FamilySettings,
 ): ParzenEstimator => scaleBandwidths(family.build(encodings, columns, settings), settings.bandwidthScale ?? 1);
+
+/**
+ * Which kernel of an estimator accounts for most of its density at one point (internal values, one per
+ * dimension): an observation's (its trial number) or the prior's (`null`), with its share of the density there.
+ */
+export const strongestKernel = (
+  estimator: ParzenEstimator,
+  encodings: readonly Encoding[],
+  values: readonly number[],
+  numbers: Int32Array,
+): { readonly trial: number | null; readonly share: number } | undefined => {
+  const found = strongestComponent(
+    estimator,
+    pointsOf(
+      encodings,
+      values.map((value) => Float64Array.of(value)),
+    ),
+  );
+  if (found === undefined) return undefined;
+  const source = estimator.sources[found.component] as number;
+  return { trial: source < 0 ? null : (numbers[source] ?? null), share: found.share };
+};
 
 /** An explanation's view of a one-dimensional estimator. */
 export const describeEstimator = (

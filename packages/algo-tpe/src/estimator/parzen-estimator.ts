@@ -161,24 +161,55 @@ const logKernelAt = (
  * faster backend is tested against it.
  */
 export const estimatorLogPdf = (estimator: ParzenEstimator, points: readonly DimensionPoints[]): Float64Array => {
-  const size = estimator.weights.length;
   const count = points[0]?.at.length ?? 0;
   const base = componentBase(estimator, points);
   const shift = estimator.truncation === 'mixture' ? logMixtureMass(estimator) : 0;
-  const { dimensions, truncation } = estimator;
-  const terms = new Float64Array(size);
+  const terms = new Float64Array(estimator.weights.length);
   const out = new Float64Array(count);
-  for (let i = 0; i < count; i++) {
-    for (let k = 0; k < size; k++) {
-      let term = base[k] as number;
-      for (let j = 0; j < dimensions.length && term > Number.NEGATIVE_INFINITY; j++) {
-        term += logKernelAt(dimensions[j] as KernelDimension, truncation, points[j] as DimensionPoints, k, i);
-      }
-      terms[k] = term;
-    }
-    out[i] = logSumExp(terms) - shift;
-  }
+  for (let i = 0; i < count; i++) out[i] = logSumExp(componentTerms(estimator, base, points, i, terms)) - shift;
   return out;
+};
+
+/** Fills `terms` with log w_k Π_j K_kj at point i, component by component (log of each one's share of the density). */
+const componentTerms = (
+  estimator: ParzenEstimator,
+  base: Float64Array,
+  points: readonly DimensionPoints[],
+  i: number,
+  terms: Float64Array,
+): Float64Array => {
+  const { dimensions, truncation } = estimator;
+  for (let k = 0; k < terms.length; k++) {
+    let term = base[k] as number;
+    for (let j = 0; j < dimensions.length && term > Number.NEGATIVE_INFINITY; j++) {
+      term += logKernelAt(dimensions[j] as KernelDimension, truncation, points[j] as DimensionPoints, k, i);
+    }
+    terms[k] = term;
+  }
+  return terms;
+};
+
+/**
+ * The component with the largest share of the density at point i, and that share (0 to 1): which kernel (an
+ * observation's, or the prior's) accounts for the density there. Undefined where the density is 0.
+ */
+export const strongestComponent = (
+  estimator: ParzenEstimator,
+  points: readonly DimensionPoints[],
+  i = 0,
+): { readonly component: number; readonly share: number } | undefined => {
+  const terms = componentTerms(
+    estimator,
+    componentBase(estimator, points),
+    points,
+    i,
+    new Float64Array(estimator.weights.length),
+  );
+  const total = logSumExp(terms);
+  if (!(total > Number.NEGATIVE_INFINITY)) return undefined;
+  let component = 0;
+  for (let k = 1; k < terms.length; k++) if ((terms[k] as number) > (terms[component] as number)) component = k;
+  return { component, share: Math.exp((terms[component] as number) - total) };
 };
 
 /** Rejection draws before giving up on a mixture cut at its bounds (its kernels all sit inside, so never reached). */

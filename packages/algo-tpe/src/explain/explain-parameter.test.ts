@@ -28,7 +28,12 @@ describe('explainParameter', () => {
     expectClose(explanation.candidates.logL, e2e.log_l);
     expectClose(explanation.candidates.logG, e2e.log_g);
     expectClose(explanation.candidates.score, e2e.score, 1e-8);
-    expect(explanation.winner).toEqual({ index: 18, value: e2e.chosen, score: explanation.candidates.score[18] });
+    expect(explanation.winner).toEqual({
+      index: 18,
+      value: e2e.chosen,
+      score: explanation.candidates.score[18],
+      kernel: { trial: explanation.below[0], share: expect.any(Number) },
+    });
   });
 
   it('scores log l − w · log g with the aboveWeight option; the densities stay the same', () => {

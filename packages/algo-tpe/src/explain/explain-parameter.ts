@@ -1,5 +1,11 @@
 import type { Distribution } from '@parzen/engine/plugin';
-import { type Density, describeEstimator, estimatorDensity, type ObservationSet } from '../estimator/density.js';
+import {
+  type Density,
+  describeEstimator,
+  estimatorDensity,
+  type ObservationSet,
+  strongestKernel,
+} from '../estimator/density.js';
 import type { Encoding } from '../estimator/encoding.js';
 import type { ParzenEstimator } from '../estimator/parzen-estimator.js';
 import { argmax } from '../math/score.js';
@@ -63,6 +69,7 @@ export const describeDecision = (
       index: decision.index,
       value: decision.values[0] as number,
       score: exact.scores[decision.index] as number,
+      ...kernelOf(model, decision, observations.below.numbers),
     },
     ...(decision.skippedRepeats ? { skippedRepeats: decision.skippedRepeats } : {}),
     ...(decision.repeated ? { repeated: true as const } : {}),
@@ -86,6 +93,16 @@ const perLogUnit = (model: Model, decision: Decision): Decision => {
   const logL = logPerLogUnit(encoding, x, decision.logL);
   const logG = logPerLogUnit(encoding, x, decision.logG);
   return { ...decision, logL, logG, scores: decisionScores(logL, logG, model.aboveWeight, decision.logFinishing) };
+};
+
+/** The kernel of l(x) with the largest share at the decision's chosen point, as the winner's `kernel` field. */
+const kernelOf = (
+  model: Model,
+  decision: Decision,
+  numbers: Int32Array,
+): { kernel?: { readonly trial: number | null; readonly share: number } } => {
+  const kernel = strongestKernel(model.below.estimator(), model.encodings, decision.values, numbers);
+  return kernel === undefined ? {} : { kernel };
 };
 
 /** A decision's log P(finishes) at its candidates, as an explanation field (none when failures did not count). */
@@ -115,6 +132,7 @@ export const describeGroupDecision = (
   const group = model.params.map((param) => param.name);
   const below = model.below.estimator();
   const above = model.above.estimator();
+  const kernel = kernelOf(model, decision, observations.below.numbers);
   return model.params.map((param, j) => {
     const encoding = model.encodings[j] as Model['encodings'][number];
     const grid = explainGrid(param.distribution, gridSize);
@@ -159,6 +177,7 @@ export const describeGroupDecision = (
         index: decision.index,
         value: decision.values[j] as number,
         score: exact.scores[decision.index] as number,
+        ...kernel,
       },
       ...(decision.skippedRepeats ? { skippedRepeats: decision.skippedRepeats } : {}),
       ...(decision.repeated ? { repeated: true as const } : {}),

@@ -44,7 +44,17 @@ export interface ParamExplanation {
   readonly candidates: DensityCurve & { readonly score: readonly number[] };
   /** w in the score log l − w · log g of this decision (`discreteAboveWeight` when it is over choices and integers only). */
   readonly aboveWeight: number;
-  readonly winner: { readonly index: number; readonly value: number; readonly score: number };
+  readonly winner: {
+    readonly index: number;
+    readonly value: number;
+    readonly score: number;
+    /**
+     * The kernel of l(x) with the largest share of l(x) at the chosen value (of the group's joint l, for a joint
+     * decision): a below trial's (`trial`, its number) or the prior's (`trial: null`), and that share (0 to 1).
+     * Absent where l(x) is 0 at the chosen value.
+     */
+    readonly kernel?: { readonly trial: number | null; readonly share: number };
+  };
   /**
    * With `avoidRepeats`: how many candidates were passed over because they would have repeated a finished
    * or running trial exactly (every candidate of the batches drawn before the winner's, and those of the

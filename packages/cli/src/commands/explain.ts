@@ -140,6 +140,7 @@ export const formatNextSuggestion = (
       ...(weights ? [formatNumber(param.aboveWeight)] : []),
       formatNumber(param.winner.score),
       second === undefined ? '-' : formatNumber(second),
+      kernelCell(param.winner.kernel),
       `${param.below.length}/${param.above.length}`,
     ];
   });
@@ -154,6 +155,7 @@ export const formatNextSuggestion = (
     ...(weights ? ['w'] : []),
     'score',
     'runner-up',
+    'kernel',
     'below/above',
   ];
   lines.push(
@@ -167,7 +169,8 @@ export const formatNextSuggestion = (
       // Trial 105: the repeated figures of a group's rows, and the scale of log l and log g, were guesses.
       "a joint decision scores the group together (its rows repeat the group's log l, log g and score); the runner-up is " +
       'the best score of a candidate at another value (of the group, for a joint decision), so the gap says how close ' +
-      'the choice was (- when every candidate had the same value); for a log-scale ' +
+      "the choice was (- when every candidate had the same value); kernel: which of l(x)'s kernels, a good trial's or the " +
+      "prior's, gives most of l(x) at the chosen value (the group's, for a joint decision), and its share of l(x) there; for a log-scale " +
       'parameter, l and g are densities over log(x). `parzen report` draws these densities; --json gives them in full.',
     ...groups.map(
       (members, at) => `Group ${at + 1}, decided jointly (${members.length} parameters): ${members.join(', ')}.`,
@@ -175,6 +178,12 @@ export const formatNextSuggestion = (
   );
   return lines.join('\n');
 };
+
+/** A winner's strongest kernel of l(x) as a cell: `#12 64%`, `prior 90%` (empty where l(x) is 0 there). */
+const kernelCell = (kernel: { readonly trial: number | null; readonly share: number } | undefined): string =>
+  kernel === undefined
+    ? ''
+    : `${kernel.trial === null ? 'prior' : `#${kernel.trial}`} ${Math.round(kernel.share * 100)}%`;
 
 /** From how many other members a joint decision's group is named by number in the table instead of listed. */
 const GROUP_NAMED = 6;

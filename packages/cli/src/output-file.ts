@@ -27,6 +27,8 @@ import { configFolder, readConfigFile } from './read-config-file.js';
 export interface InputFile {
   readonly path: string;
   readonly what: string;
+  /** A file a reporter writes (its events reporter's own file is no input to refuse it over). */
+  readonly reporter?: true;
 }
 
 /** An existing file (not a folder) at `path`. */
@@ -46,12 +48,16 @@ const maybeFile = (element: unknown): element is string =>
  * The files one variant of a config names (trial 46: `-o obj.mjs` overwrote the objective): a `module`
  * objective's `path`; the existing files a `command` objective's argv names (its program when given as a
  * path, a script or data file after it, a flag's value given as `--flag=FILE`), read from the command's
- * `cwd`; the files of `plugins`.
+ * `cwd`; the files of `plugins`; the existing files a reporter's options name (an `events` reporter's `path`).
  * Nothing is parsed as a shell would: an element that is an existing file there counts.
  */
 const namedFiles = (config: string, variant: unknown): InputFile[] => {
   const base = configFolder(config);
-  const { objective, plugins } = (variant ?? {}) as { objective?: unknown; plugins?: unknown };
+  const { objective, plugins, reporters } = (variant ?? {}) as {
+    objective?: unknown;
+    plugins?: unknown;
+    reporters?: unknown;
+  };
   const { use, options = {} } = (objective ?? {}) as { use?: unknown; options?: Record<string, unknown> };
   const files: InputFile[] = [];
   if (use === 'module' && typeof options.path === 'string')
@@ -69,6 +75,20 @@ const namedFiles = (config: string, variant: unknown): InputFile[] => {
         files.push({ path, what: `${index === 0 ? 'the program' : 'a file'} of ${config}'s command objective` });
     }
   }
+  // A reporter's file (trial 108: `-o explain.jsonl` replaced the events reporter's recorded explanations):
+  // any option of a reporter that names an existing file.
+  if (Array.isArray(reporters))
+    for (const reporter of reporters) {
+      const { use: name, options: given } = (reporter ?? {}) as { use?: unknown; options?: unknown };
+      if (typeof given !== 'object' || given === null) continue;
+      for (const value of Object.values(given))
+        if (maybeFile(value) && isFile(resolve(base, value)))
+          files.push({
+            path: resolve(base, value),
+            what: `the file of ${config}'s \`${String(name)}\` reporter`,
+            reporter: true,
+          });
+    }
   if (Array.isArray(plugins))
     for (const plugin of plugins)
       if (maybeFile(plugin) && isFile(resolve(base, plugin)))

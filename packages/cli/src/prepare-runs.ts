@@ -65,6 +65,11 @@ export interface PrepareOptions {
   readonly oneRunPerStudy?: boolean | 'compare';
   /** Where the studies' plugins' notes go (default: stderr). */
   readonly logger?: Logger;
+  /**
+   * The command runs no trial, so no reporter writes (`report`, `explain`, `import`): an events reporter's file
+   * is not checked (trial 108: a teammate who could read the study but not write its events file was refused).
+   */
+  readonly reportersIdle?: boolean;
 }
 
 const TS_FILE = /\.[cm]?tsx?$/;
@@ -397,7 +402,7 @@ const prepareFile = async (
         ...(options.console === undefined ? {} : { console: options.console }),
         ...(options.logger === undefined ? {} : { logger: options.logger }),
       });
-      refuseEventsOverInputs(experiment, batchInputs);
+      if (options.reportersIdle !== true) refuseEventsOverInputs(experiment, batchInputs);
       // A --store path is the working folder's (the same either way); a bare `--store jsonl` is beside the config.
       refuseStoreLeftBesideLink(path, experiment, Object.keys(variant.values).length > 0);
       if (options.preflight === true) await checkPluginOptions(experiment);
@@ -607,7 +612,11 @@ const refuseEventsOverInputs = (experiment: LoadedExperiment, configInputsOf: ()
   const owned = storeFiles(experiment);
   const store = owned[0];
   const storeName = `the study's ${experiment.config.store.use} store`;
-  const inputs: InputFile[] = [...configInputsOf(), ...(store === undefined ? [] : [{ path: store, what: storeName }])];
+  // Reporters' files are what the events may share (the events reporter's own file, which it appends to).
+  const inputs: InputFile[] = [
+    ...configInputsOf().filter((input) => input.reporter !== true),
+    ...(store === undefined ? [] : [{ path: store, what: storeName }]),
+  ];
   const refused = events.flatMap(({ index, file, path }) => {
     // Where events cannot be appended, said by validate too (trial 62: a folder passed validate, and run
     // refused it at `/options/path`).

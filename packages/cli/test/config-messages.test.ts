@@ -303,6 +303,34 @@ describe('a command element whose braces the `}}` escape unbalances (trial 59: i
 });
 
 describe("an events reporter's file (trial 53: it appended to the study's journal and to the config)", () => {
+  it('is not checked by commands that run no trial: report, explain and import read the study (trial 108)', async () => {
+    const study = (reporters: unknown[]) =>
+      heartConfig({
+        name: 'events-idle',
+        store: { use: 'jsonl', options: { path: './events-idle.parzen.jsonl' } },
+        suggester: { use: 'tpe' },
+        budget: { maxTrials: 12 },
+        reporters,
+      });
+    expect(
+      (await cli('run', writeIn(dir, 'events-idle-first.json', study([{ use: 'console' }])), '--quiet')).code,
+    ).toBe(0);
+    // The same study with an events file run cannot append to (a teammate's copy of the config, say).
+    const path = writeIn(dir, 'events-idle.json', study([{ use: 'events', options: { path: 'idle/dir/' } }]));
+    const run = await cli('run', path);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('/reporters/0/options/path: expected a file the events can be appended to');
+    const explained = await cli('explain', path);
+    expect(explained.code, explained.stderr).toBe(0);
+    expect(explained.stdout).toContain('the next trial, #12, would get');
+    const reported = await cli('report', path, '-o', join(dir, 'events-idle.html'));
+    expect(reported.code, reported.stderr).toBe(0);
+    expect(existsSync(join(dir, 'events-idle.html'))).toBe(true);
+    const imported = await cli('import', path, writeIn(dir, 'events-idle-rows.jsonl', ''));
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(existsSync(join(dir, 'idle'))).toBe(false);
+  });
+
   it("where events cannot be appended is said by validate and run at the reporter's pointer (trial 62)", async () => {
     writeIn(dir, 'a-file', 'x');
     for (const [file, found] of [

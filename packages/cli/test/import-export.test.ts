@@ -1314,7 +1314,13 @@ describe('-o refuses to overwrite a study store or the config (trial 44: it wrot
     const commandConfig = command('command.json', ['python3', 'train.py', '--data=data.csv', '--x', '{x}']);
     const data = writeIn(dir, 'bin/data.csv', 'a,b\n');
     const pluginConfig = config('plugins.json', store, { plugins: ['./my-plugin.mjs'] });
-    const files = [objective, plugin, program, script, data];
+    // Trial 108: the events reporter's file, which run appends the explanations to.
+    const events = writeIn(dir, 'explain.jsonl', '{"type":"suggestion.explained"}\n');
+    const eventsConfig = config('events.json', store, {
+      objective: { use: 'module', options: { path: './obj.mjs' } },
+      reporters: [{ use: 'console' }, { use: 'events', options: { path: './explain.jsonl' } }],
+    });
+    const files = [objective, plugin, program, script, data, events];
     const before = files.map((path) => readFileSync(path, 'utf8'));
     const refusals: [string[], string][] = [
       [['export', moduleConfig, '-o', objective], `${objective} is the objective module of ${moduleConfig}`],
@@ -1325,6 +1331,8 @@ describe('-o refuses to overwrite a study store or the config (trial 44: it wrot
       [['export', commandConfig, '-o', data], `${data} is a file of ${commandConfig}'s command objective`],
       [['export', pluginConfig, '-o', plugin], `${plugin} is a plugin module of ${pluginConfig}`],
       [['report', moduleConfig, '--contour', `${plugin}#f`, '-o', plugin], `${plugin} is the --contour module`],
+      [['report', eventsConfig, '-o', events], `${events} is the file of ${eventsConfig}'s \`events\` reporter`],
+      [['export', eventsConfig, '-o', events], `${events} is the file of ${eventsConfig}'s \`events\` reporter`],
     ];
     for (const [args, said] of refusals) {
       const out = await cli(...args);
@@ -1332,6 +1340,11 @@ describe('-o refuses to overwrite a study store or the config (trial 44: it wrot
       expect(out.stderr).toBe(`parzen: -o: ${said}; writing there would destroy it. Give another file.`);
     }
     expect(files.map((path) => readFileSync(path, 'utf8'))).toEqual(before);
+    // The events reporter's own file, which exists, is still its to append to: a run is not refused over it.
+    const ran = await cli('run', eventsConfig, '--more-trials', '1', '--quiet');
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(readFileSync(events, 'utf8').startsWith(before[5] as string)).toBe(true);
+    expect(readFileSync(events, 'utf8').length).toBeGreaterThan((before[5] as string).length);
     // A program named without a folder is looked up on PATH: a file so named in the command's folder is not it.
     const other = writeIn(dir, 'bin/python3', 'old\n');
     expect((await cli('export', commandConfig, '-o', other)).code).toBe(0);

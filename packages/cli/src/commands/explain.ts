@@ -224,6 +224,7 @@ const studyToExplain = async (
   }
   const runs = await prepareRuns([path], {
     progress: { force: 'off' },
+    reportersIdle: true,
     ...(flags.store === undefined ? {} : { overrides: { store: parseStoreSpec(flags.store) } }),
   });
   const run =

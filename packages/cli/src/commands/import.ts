@@ -261,7 +261,7 @@ const importWhenAsked = async (
   if (onInvalid !== 'reject' && onInvalid !== 'skip')
     throw new CliError(`--on-invalid ${JSON.stringify(onInvalid)}: expected reject or skip.`);
   const overrides = flags.store === undefined ? {} : { store: parseStoreSpec(flags.store) };
-  const runs = await prepareRuns([config], { overrides });
+  const runs = await prepareRuns([config], { overrides, reportersIdle: true });
   if (runs.length !== 1)
     throw new CliError(`${config} describes ${runs.length} studies (a matrix); import into one study at a time.`);
   const { experiment } = runs[0] as (typeof runs)[number];

@@ -542,6 +542,7 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
   }
   const prepared = await prepareRuns(paths, {
     progress: { force: 'off' },
+    reportersIdle: true,
     // One study given twice (`a.json ./a.json`, a link) counted it twice in the comparison (trial 88).
     ...(paths.length > 1 ? { oneRunPerStudy: 'compare' as const } : {}),
     ...(flags.store === undefined ? {} : { overrides: { store: parseStoreSpec(flags.store) } }),

@@ -248,8 +248,23 @@ const replayText = (study: ReportStudy, replay: Replay): string[] => {
       `The study's stored TPE options include ${replay.unknownOptions.map((key) => `\`${key}\``).join(', ')}, which this version does not know (an older version stored the study); the replay leaves them out, so some replayed suggestions may differ from the stored ones.`,
     );
   text.push(
-    `One snapshot after every ${replay.every === 1 ? 'trial' : `${replay.every} trials`}${replay.startupSkipped > 0 ? `; ${replay.startupSkipped === 1 ? 'one fell' : `${replay.startupSkipped} fell`} in TPE's start-up phase (drawn by its start-up suggester, not by the model: nothing to explain) and ${replay.startupSkipped === 1 ? 'is' : 'are'} left out` : ''}.${overlapNote(replay)}`,
+    `One snapshot after every ${replay.every === 1 ? 'trial' : `${replay.every} trials`}${replay.last === undefined ? '' : ` and one at the last trial, #${replay.last}`}${replay.startupSkipped > 0 ? `; ${replay.startupSkipped === 1 ? 'one fell' : `${replay.startupSkipped} fell`} in TPE's start-up phase (drawn by its start-up suggester, not by the model: nothing to explain) and ${replay.startupSkipped === 1 ? 'is' : 'are'} left out` : ''}.${overlapNote(replay)}`,
   );
+  // Trial 108: a branch's parameter has no row where the snapshot's trial took another branch, said as the
+  // start-up ones are.
+  const untaken = study.space.params.flatMap((param) => {
+    if (param.conditions.length === 0) return [];
+    const missing = replay.snapshots
+      .filter((snapshot) => !snapshot.explanation.params.some((decided) => decided.name === param.name))
+      .map((snapshot) => snapshot.trialNumber);
+    return missing.length === 0
+      ? []
+      : [`\`${param.name}\` (trial${missing.length === 1 ? '' : 's'} ${missing.join(', ')})`];
+  });
+  if (untaken.length > 0)
+    text.push(
+      `A parameter that exists only under some choices has no row where the snapshot's trial took another branch: ${untaken.join('; ')}.`,
+    );
   const trialsWhere = (test: (param: ReplaySnapshot['explanation']['params'][number]) => boolean) =>
     replay.snapshots.filter((s) => s.explanation.params.some(test)).map((s) => s.explanation.trialNumber);
   const trialList = (numbers: readonly number[]) =>

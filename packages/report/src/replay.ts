@@ -39,13 +39,21 @@ export interface Replay {
   readonly overlapSkipped: number;
   /** The snapshot spacing: one after every `every` trials. */
   readonly every: number;
+  /**
+   * With the default spacing, the study's last trial when it is off that spacing: its snapshot is taken too, so
+   * the report shows where TPE is now (trial 108: with 80 trials the rows stopped at 72).
+   */
+  readonly last?: number;
   /** Stored TPE options this version does not know (a study from an older one), left out of the replay. */
   readonly unknownOptions: readonly string[];
 }
 
 /** How {@link replaySuggestions} picks trials. */
 export interface ReplayOptions {
-  /** A snapshot after every `every` trials; default: spaced so there are about `count` of them. */
+  /**
+   * A snapshot after every `every` trials; default: spaced so there are about `count` of them, and one at the
+   * last trial.
+   */
   readonly every?: number;
   /** Default 10, as the seed's figure. */
   readonly count?: number;
@@ -146,8 +154,10 @@ export const replaySuggestions = async (study: ReportStudy, options: ReplayOptio
   const snapshots: ReplaySnapshot[] = [];
   let startupSkipped = 0;
   let overlapSkipped = 0;
+  const latest = withParams.at(-1);
+  const last = options.every === undefined && latest !== undefined && latest.number % every !== 0 ? latest : undefined;
   for (const target of withParams) {
-    if (target.number === 0 || target.number % every !== 0) continue;
+    if (target.number === 0 || (target.number % every !== 0 && target !== last)) continue;
     const before = trialsBefore(trials, target);
     const { explanation, joint } = await explainAt(study, before, target.number, tpeOptions, suggesterName);
     if (explanation.phase === 'startup') {
@@ -165,7 +175,16 @@ export const replaySuggestions = async (study: ReportStudy, options: ReplayOptio
       reproduced: reproduces(explanation, joint, target.internal),
     });
   }
-  return { snapshots, options: tpeOptions, sameSuggester, startupSkipped, overlapSkipped, every, unknownOptions };
+  return {
+    snapshots,
+    options: tpeOptions,
+    sameSuggester,
+    startupSkipped,
+    overlapSkipped,
+    every,
+    ...(last === undefined ? {} : { last: last.number }),
+    unknownOptions,
+  };
 };
 
 /** What {@link explainNextSuggestion} finds: the suggestion the study's next trial would get, explained. */

@@ -405,7 +405,7 @@ describe('downsampling', () => {
     expect(page.table?.rows).toHaveLength(3000);
     const tpe = page.sections.find((s) => s.id === 'tpe');
     expect(tpe?.text.join(' ')).toContain('not TPE');
-    expect(marks(chart(page, 'density-x'), 'rule')).toBe(9); // after 300, 600, ..., 2700 trials
+    expect(marks(chart(page, 'density-x'), 'rule')).toBe(10); // after 300, 600, ..., 2700 trials, and the last, #2999
   });
 
   it('says when the study was created with another suggester than the config names (its store kept it)', async () => {
@@ -716,6 +716,21 @@ describe('default pair plots of a conditional space', async () => {
     const page = await buildReport(study, { every: 10 });
     expect(pairIds(page).sort()).toEqual(['pair-x-depth', 'pair-x-k']);
     for (const id of pairIds(page)) expect(marks(chart(page, id), 'text')).toBeGreaterThan(0);
+  });
+
+  it("names the snapshots a branch's parameter has no row for, as it names the start-up ones (trial 108)", async () => {
+    const page = await buildReport(study, { every: 2 });
+    const text = page.sections.find((s) => s.id === 'tpe')?.text.join(' ') ?? '';
+    const snapshots = (await replaySuggestions(study, { every: 2 })).snapshots.map((s) => s.trialNumber);
+    const rows = (name: string) =>
+      snapshots.filter((number) => study.trials.find((t) => t.number === number)?.internal[name] === undefined);
+    // Both branches' parameters lack some snapshot (each trial took one branch).
+    expect(rows('k').length).toBeGreaterThan(0);
+    expect(rows('depth').length).toBeGreaterThan(0);
+    expect(text).toContain(
+      `A parameter that exists only under some choices has no row where the snapshot's trial took another branch: \`k\` (trial${rows('k').length === 1 ? '' : 's'} ${rows('k').join(', ')}); \`depth\` (trial${rows('depth').length === 1 ? '' : 's'} ${rows('depth').join(', ')}).`,
+    );
+    expect(text).not.toMatch(/`x` \(trial/);
   });
 
   it('says why a pair it was asked for draws no trial, and why there is none when no pair was ever set together', async () => {

@@ -21,6 +21,27 @@ describe('replaySuggestions', () => {
     }
   });
 
+  it('adds the last trial by default, when it is off the spacing, so the report shows where TPE is now (trial 108)', async () => {
+    const tpe = { startupTrials: 8, grouping: 'independent' } as const;
+    const study = await runTpeStudy(47, { space: mixedSpace, objective: mixedObjective, tpe });
+    // 47 trials: every ceil(47 / 10) = 5, so 10, 15, ..., 45, and the last trial, #46.
+    const replay = await replaySuggestions(study);
+    expect(replay.every).toBe(5);
+    expect(replay.last).toBe(46);
+    expect(replay.snapshots.map((s) => s.trialNumber)).toEqual([10, 15, 20, 25, 30, 35, 40, 45, 46]);
+    expect(replay.snapshots.every((snapshot) => snapshot.reproduced)).toBe(true);
+    const text = (await buildReport(study)).sections.find((s) => s.id === 'tpe')?.text.join(' ');
+    expect(text).toContain('One snapshot after every 5 trials and one at the last trial, #46;');
+    // An explicit spacing is the user's: nothing added.
+    const asked = await replaySuggestions(study, { every: 5 });
+    expect(asked.last).toBeUndefined();
+    expect(asked.snapshots.at(-1)?.trialNumber).toBe(45);
+    // On the spacing already: no second snapshot of it.
+    const onGrid = await replaySuggestions({ ...study, trials: study.trials.filter((trial) => trial.number <= 45) });
+    expect(onGrid.last).toBeUndefined();
+    expect(onGrid.snapshots.at(-1)?.trialNumber).toBe(45);
+  });
+
   it('says when snapshots fell in the start-up phase because earlier trials overlap in time (trial 57: imported ones were called start-up draws)', async () => {
     const tpe = { startupTrials: 8, grouping: 'independent' } as const;
     const study = await runTpeStudy(30, { space: mixedSpace, objective: mixedObjective, tpe });

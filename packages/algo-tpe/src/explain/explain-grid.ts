@@ -1,6 +1,9 @@
 import { type Distribution, gridSteps, roundHalfEven } from '@parzen/engine/plugin';
 
-/** Normal priors are drawn over μ ± 4σ. */
+/**
+ * Normal priors are drawn over μ ± 4σ: the hyperopt profile models them unbounded, and the Optuna-kernel ones on
+ * μ ± 3σ (`NORMAL_SPAN` of the encodings), where their densities beyond are 0 (−∞ in the logs).
+ */
 const NORMAL_SPAN = 4;
 
 const linear = (low: number, high: number, size: number): number[] =>

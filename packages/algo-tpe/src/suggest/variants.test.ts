@@ -216,3 +216,27 @@ describe("a quantized range with bounds halfway between steps (Optuna's suggest_
       }
   });
 });
+
+describe('a normal parameter under the Optuna-kernel profiles (modelled on μ ± 3σ)', () => {
+  it("proposes values within 3σ after start-up, as the docs say, and the hyperopt profile's unbounded model goes beyond", async () => {
+    const tail = async (compat: 'parzen' | 'optuna5' | 'hyperopt') => {
+      const result = await fmin({
+        objective: (p) => ((p.z as number) - 3.5) ** 2,
+        space: { z: { type: 'normal', mu: 0, sigma: 1 } },
+        suggester: createTpeSuggester({ compat }),
+        maxTrials: 60,
+        seed: 1,
+        name: 'tail',
+      });
+      // The model's trials (after every profile's start-up, drawn from the whole normal).
+      return result.trials.filter((trial) => trial.number >= 20).map((trial) => trial.params.z as number);
+    };
+    for (const compat of ['parzen', 'optuna5'] as const) {
+      const zs = await tail(compat);
+      expect(Math.max(...zs.map(Math.abs)), compat).toBeLessThanOrEqual(3);
+      // Pressed against the bound the optimum lies beyond.
+      expect(Math.max(...zs), compat).toBeGreaterThan(2.9);
+    }
+    expect(Math.max(...(await tail('hyperopt')))).toBeGreaterThan(3.2);
+  });
+});

@@ -24,33 +24,67 @@ export interface TestPoint {
   readonly clean?: number;
 }
 
+/** A required number of a parameter, or an error naming the parameter and the field. */
+const numberOf = (p: ProblemParameter, field: 'low' | 'high' | 'q' | 'mu' | 'sigma'): number => {
+  const value = p[field];
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new Error(
+      `parameter ${p.name} (${p.kind}): expected a finite number ${field}, found ${JSON.stringify(value)}`,
+    );
+  return value;
+};
+
+// Trial 107: a boolean option's branch (keyed "true" in JSON) was dropped, an unknown kind or a missing bound
+// passed silently (bounds 0 and 1), so a problem ran with another space than its file's.
 const parameter = (p: ProblemParameter): ParameterDefinition => {
-  const { low = 0, high = 1, q = 1, mu = 0, sigma = 1 } = p;
   switch (p.kind) {
     case 'uniform':
     case 'loguniform':
-      return { type: p.kind, low, high };
+      return { type: p.kind, low: numberOf(p, 'low'), high: numberOf(p, 'high') };
     case 'quniform':
     case 'qloguniform':
-      return { type: p.kind, low, high, q };
+      return { type: p.kind, low: numberOf(p, 'low'), high: numberOf(p, 'high'), q: numberOf(p, 'q') };
     case 'randint':
-      return { type: 'randint', low, high };
+      return { type: 'randint', low: numberOf(p, 'low'), high: numberOf(p, 'high') };
     case 'normal':
-      return { type: 'normal', mu, sigma };
-    case 'choice':
+      return { type: 'normal', mu: numberOf(p, 'mu'), sigma: numberOf(p, 'sigma') };
+    case 'choice': {
+      const options = p.options ?? [];
+      if (!Array.isArray(options) || options.length === 0)
+        throw new Error(`parameter ${p.name} (choice): expected a non-empty list of options`);
+      // A JSON object's keys are strings: a boolean option's branch is keyed by its text ("true", "false").
+      const keys = new Set(options.map(String));
+      const stray = Object.keys(p.branches ?? {}).filter((key) => !keys.has(key));
+      if (stray.length > 0)
+        throw new Error(
+          `parameter ${p.name} (choice): branches ${stray.join(', ')} name no option (options: ${[...keys].join(', ')})`,
+        );
       return {
         type: 'choice',
-        options: (p.options ?? []).map((value) => {
-          const branch = typeof value === 'string' ? p.branches?.[value] : undefined;
+        options: options.map((value) => {
+          const branch = p.branches?.[String(value)];
           return branch === undefined ? value : { value, space: spaceOf(branch) };
         }),
       };
+    }
+    default: {
+      const unknown = p as { readonly name: string; readonly kind: unknown };
+      throw new Error(`parameter ${unknown.name}: unknown kind ${JSON.stringify(unknown.kind)}`);
+    }
   }
 };
 
-/** A problem file's parameter list as a Parzen space (branches become nested option spaces). */
-export const spaceOf = (parameters: readonly ProblemParameter[]): SpaceDefinition =>
-  Object.fromEntries(parameters.map((p) => [p.name, parameter(p)]));
+/**
+ * A problem file's parameter list as a Parzen space (branches become nested option spaces). Throws on what the
+ * file's schema does not allow: an unknown kind, a missing number, a branch that names no option, a name given
+ * twice in one list (the same name in two branches is Parzen's to accept, when the definitions agree).
+ */
+export const spaceOf = (parameters: readonly ProblemParameter[]): SpaceDefinition => {
+  const names = parameters.map((p) => p.name);
+  const twice = names.filter((name, i) => names.indexOf(name) !== i);
+  if (twice.length > 0) throw new Error(`parameter ${twice[0]} is given twice in one list`);
+  return Object.fromEntries(parameters.map((p) => [p.name, parameter(p)]));
+};
 
 /** Whether `got` matches the reference `expected` to 1e-9 (relative above 1, absolute below). */
 export const reproduces = (got: number, expected: number): boolean =>

@@ -1,6 +1,6 @@
 import { compileSpace, toInternalParams } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
-import { checkTestPoints } from '../problem-file.js';
+import { checkTestPoints, type ProblemParameter, spaceOf } from '../problem-file.js';
 import { loadProblems } from '../tpe-problems.js';
 import { loadSuite, standardNoise, suiteDefinitions, suiteLosses } from './problems.js';
 
@@ -174,5 +174,47 @@ describe('bench suite problems', () => {
 
   it('the original four problems still reproduce their test points through the shared loader', () => {
     expect(loadProblems().map((p) => p.name)).toEqual(['heart', 'branin', 'hartmann6', 'conditional_models']);
+  });
+});
+
+describe('spaceOf (a problem file as a Parzen space)', () => {
+  it("keeps a boolean option's branch, keyed by its text as JSON keys are (trial 107: it was dropped)", () => {
+    const space = spaceOf([
+      {
+        name: 'opt',
+        kind: 'choice',
+        options: [true, false, 'x'],
+        branches: { true: [{ name: 'lr', kind: 'uniform', low: 0, high: 1 }], x: [] },
+      },
+    ]);
+    expect(space.opt).toEqual({
+      type: 'choice',
+      options: [{ value: true, space: { lr: { type: 'uniform', low: 0, high: 1 } } }, false, { value: 'x', space: {} }],
+    });
+  });
+
+  it('refuses what the schema does not allow, naming the parameter, instead of running another space', () => {
+    const refused: [ProblemParameter[], string][] = [
+      [
+        [{ name: 'a', kind: 'uniform', low: 0 }],
+        'parameter a (uniform): expected a finite number high, found undefined',
+      ],
+      [[{ name: 'b', kind: 'quniform', low: 0, high: 4 }], 'parameter b (quniform): expected a finite number q'],
+      [[{ name: 'c', kind: 'normal', mu: 0 }], 'parameter c (normal): expected a finite number sigma'],
+      [[{ name: 'd', kind: 'beta' as ProblemParameter['kind'] }], 'parameter d: unknown kind "beta"'],
+      [[{ name: 'e', kind: 'choice', options: [] }], 'parameter e (choice): expected a non-empty list of options'],
+      [
+        [{ name: 'f', kind: 'choice', options: ['a'], branches: { b: [] } }],
+        'parameter f (choice): branches b name no option (options: a)',
+      ],
+      [
+        [
+          { name: 'g', kind: 'uniform', low: 0, high: 1 },
+          { name: 'g', kind: 'uniform', low: 0, high: 2 },
+        ],
+        'parameter g is given twice in one list',
+      ],
+    ];
+    for (const [parameters, message] of refused) expect(() => spaceOf(parameters)).toThrow(message);
   });
 });

@@ -345,6 +345,33 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     for (const param of together) expect(cell(jointText, param.name, 'kernel')).toBe(kernelCell(param.winner.kernel));
   });
 
+  it('says where candidates were passed over as repeats, the reason a runner-up can score above the value chosen', async () => {
+    // `c` opens nothing and is the best: every `c` is a repeat of the first, so TPE passes over candidates of it.
+    writeIn(dir, 'leaf.mjs', "export default ({ model, x }) => (model === 'c' ? 0 : 1 + x);\n");
+    const config = journalHeartConfig(dir, 'repeats', {
+      space: {
+        model: {
+          type: 'choice',
+          options: [{ value: 'a', space: { x: { type: 'uniform', low: 0, high: 1 } } }, 'c'],
+        },
+      },
+      objective: { use: 'module', options: { path: './leaf.mjs', isolate: 'none' } },
+      suggester: { use: 'tpe' },
+      budget: { maxTrials: 12 },
+    });
+    expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(0);
+    const json = JSON.parse((await cliIn(dir, 'explain', config, '--json')).stdout) as {
+      explanation: { params: { name: string; skippedRepeats?: number; winner: { score: number } }[] };
+    };
+    const model = json.explanation.params.find((param) => param.name === 'model');
+    expect(model?.skippedRepeats).toBeGreaterThan(0);
+    const text = (await cliIn(dir, 'explain', config)).stdout;
+    expect(text).toContain(
+      `model: ${model?.skippedRepeats} candidate${model?.skippedRepeats === 1 ? ' was' : 's were'} passed over because`,
+    );
+    expect(text).toContain('so the runner-up may score higher than the value chosen.');
+  });
+
   it('names a large group by its number on each row and lists its members once, below the table', async () => {
     const names = Array.from({ length: 8 }, (_, i) => `p${i}`);
     writeIn(dir, 'sum.mjs', 'export default (p) => Object.values(p).reduce((a, b) => a + b, 0);\n');

@@ -175,6 +175,18 @@ export const formatNextSuggestion = (
     ...groups.map(
       (members, at) => `Group ${at + 1}, decided jointly (${members.length} parameters): ${members.join(', ')}.`,
     ),
+    // A runner-up above the score is a candidate passed over (avoidRepeats), said where it happens.
+    ...e.params.flatMap((param) =>
+      param.repeated === true
+        ? [
+            `${param.name}: every candidate would have repeated a tried trial exactly (avoidRepeats), so the chosen value does.`,
+          ]
+        : (param.skippedRepeats ?? 0) > 0
+          ? [
+              `${param.name}: ${param.skippedRepeats} candidate${param.skippedRepeats === 1 ? ' was' : 's were'} passed over because ${param.skippedRepeats === 1 ? 'it' : 'they'} would have repeated a tried trial exactly (avoidRepeats), so the runner-up may score higher than the value chosen.`,
+            ]
+          : [],
+    ),
   );
   return lines.join('\n');
 };

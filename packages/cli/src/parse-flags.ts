@@ -10,6 +10,13 @@ export const integer = (value: string): number => {
   return parsed;
 };
 
+/** Commander parser for a trial number flag (`--trial 0`). */
+export const nonNegativeInteger = (value: string): number => {
+  const parsed = integer(value);
+  if (parsed < 0) throw new InvalidArgumentError(`expected an integer of at least 0, found ${value}.`);
+  return parsed;
+};
+
 /** Commander parser for a positive integer flag (`--max-trials 50`). */
 export const positiveInteger = (value: string): number => {
   const parsed = integer(value);

@@ -8,6 +8,7 @@ import {
   FLAG_MAX_CONCURRENCY,
   FLAG_MAX_TRIALS,
   integer,
+  nonNegativeInteger,
   numberList,
   port,
   positiveInteger,
@@ -148,13 +149,18 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .argument('[config]', 'experiment config (optional with --store)')
     .option('--seed <n>', 'the seed `run --seed N` would use (overrides the config and the store)', integer)
     .option(
+      '--trial <n>',
+      "explain how a past trial's params were chosen instead: its suggestion replayed from the trials before it, with its own random stream (said when the replay differs from what it stored)",
+      nonNegativeInteger,
+    )
+    .option(
       '--json',
       'one JSON line: the params and the explanation in full (the densities on a grid, every candidate)',
     )
     .option('--store <spec>', READ_STORE)
     .option('--study <name>', "the study to read (default: the config's, or the store's only study)")
     .description(
-      "Show the params TPE would suggest for the study's next trial, if no other finished first, and how it chose them (read-only).",
+      "Show the params TPE would suggest for the study's next trial, if no other finished first, and how it chose them; with --trial N, how it chose trial N's (read-only).",
     )
     .action(async (config: string | undefined, flags) => {
       exit.code = await (await import('./commands/explain.js')).explainNext(config, flags, output);

@@ -372,6 +372,54 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     expect(text).toContain('so the runner-up may score higher than the value chosen.');
   });
 
+  it('explains a past trial with --trial N: its suggestion replayed from the trials before it (trial 108)', async () => {
+    const config = journalHeartConfig(dir, 'past', {
+      suggester: { use: 'tpe' },
+      budget: { maxTrials: 14 },
+      enqueue: [{ x: 0.25, y: -0.75 }],
+    });
+    expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(0);
+    const listed = JSON.parse((await cliIn(dir, 'trials', config, '--json')).stdout) as {
+      number: number;
+      params: Record<string, number>;
+    }[];
+    type Past = {
+      trialNumber: number;
+      params: Record<string, number>;
+      stored: Record<string, number>;
+      reproduced: boolean;
+      explanation: { phase: string };
+    };
+    const past = async (number: number) => {
+      const out = await cliIn(dir, 'explain', config, '--trial', String(number), '--json');
+      expect(out.code, out.stderr).toBe(0);
+      return JSON.parse(out.stdout) as Past;
+    };
+    // #0 ran the enqueued entry: the replay draws otherwise, and says so.
+    const first = await past(0);
+    expect(first.stored).toEqual({ x: 0.25, y: -0.75 });
+    expect(first.reproduced).toBe(false);
+    const said = await cliIn(dir, 'explain', config, '--trial', '0');
+    expect(said.stdout).toMatch(/^Study past, TPE \(profile parzen\): trial #0 got\n {2}x = 0\.25, y = -0\.75\n/);
+    expect(said.stdout).toContain("TPE with the study's stored settings, given the trials before it, draws x = ");
+    // Every other trial, start-up and model-based alike, is the replay's draw exactly.
+    for (const trial of listed.slice(1)) {
+      const replayed = await past(trial.number);
+      expect(replayed.trialNumber).toBe(trial.number);
+      expect(replayed.stored).toEqual(trial.params);
+      expect(replayed.params).toEqual(trial.params);
+      expect(replayed.reproduced).toBe(true);
+      expect(replayed.explanation.phase).toBe(trial.number < 5 ? 'startup' : 'model');
+    }
+    const text = await cliIn(dir, 'explain', config, '--trial', '13');
+    expect(text.stdout).toMatch(/^Study past, TPE \(profile parzen\): trial #13 got\n/);
+    expect(text.stdout).not.toContain('draws x =');
+    expect(text.stdout).toMatch(/^x +\S+ +with y +24 /m);
+    const missing = await cliIn(dir, 'explain', config, '--trial', '14');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('parzen: --trial 14: study past has no trial #14 (its trials are #0 to #13).');
+  });
+
   it('names a large group by its number on each row and lists its members once, below the table', async () => {
     const names = Array.from({ length: 8 }, (_, i) => `p${i}`);
     writeIn(dir, 'sum.mjs', 'export default (p) => Object.values(p).reduce((a, b) => a + b, 0);\n');

@@ -26,7 +26,9 @@ export {
 } from './importance.js';
 export {
   explainNextSuggestion,
+  explainPastSuggestion,
   type NextSuggestion,
+  type PastSuggestion,
   type Replay,
   type ReplayOptions,
   type ReplaySnapshot,

@@ -223,3 +223,42 @@ export const explainNextSuggestion = async (study: ReportStudy): Promise<NextSug
     unknownOptions,
   };
 };
+
+/** What {@link explainPastSuggestion} finds: a trial's suggestion replayed and explained, beside what it stored. */
+export interface PastSuggestion extends NextSuggestion {
+  /** The params the trial stored, as the objective saw them. */
+  readonly stored: Readonly<Record<string, unknown>>;
+  /** Whether the replay draws exactly the stored params (else: other settings, an enqueued or imported trial). */
+  readonly reproduced: boolean;
+}
+
+/**
+ * How TPE chose trial `trialNumber`'s params: the suggestion replayed as the report replays it (the trials before
+ * it, those that finished after it started seen as running; the study's TPE options; the trial's own random
+ * stream), explained, with whether it reproduces what the trial stored. Undefined when the study's suggester is
+ * not TPE or it has no such trial with params.
+ */
+export const explainPastSuggestion = async (
+  study: ReportStudy,
+  trialNumber: number,
+): Promise<PastSuggestion | undefined> => {
+  const { options, sameSuggester, unknownOptions } = tpeOptionsOf(study);
+  const target = study.trials.find((trial) => trial.number === trialNumber);
+  if (!sameSuggester || target === undefined || Object.keys(target.internal).length === 0) return undefined;
+  const before = trialsBefore(study.trials, target);
+  const suggesterName = study.suggester?.use ?? 'tpe';
+  const { params, explanation, joint } = await explainAt(study, before, trialNumber, options, suggesterName);
+  return {
+    trialNumber,
+    params: toExternalParams(study.space, params),
+    explanation,
+    ...(joint === undefined ? {} : { joint }),
+    running: before.filter((trial) => trial.state === 'running').length,
+    unknownOptions,
+    stored: toExternalParams(study.space, target.internal),
+    // The whole assignment (a start-up draw explains no parameter, and a joint one is in both).
+    reproduced:
+      Object.keys(params).length === Object.keys(target.internal).length &&
+      Object.entries(params).every(([name, value]) => target.internal[name] === value),
+  };
+};

@@ -12,7 +12,7 @@ import {
   staleTrialOutcome,
   toExternalParams,
 } from '@parzen/engine/plugin';
-import type { NextSuggestion, ReportStudy } from '@parzen/report';
+import type { NextSuggestion, PastSuggestion, ReportStudy } from '@parzen/report';
 import { forConfig } from '../config-problems.js';
 import { CliError } from '../exit-codes.js';
 import { formatNumber } from '../format-number.js';
@@ -34,6 +34,8 @@ export interface ExplainFlags {
   readonly json?: boolean;
   /** The seed `run --seed N` would use (overrides the config's). */
   readonly seed?: number;
+  /** Explain this past trial's suggestion instead of the next one. */
+  readonly trial?: number;
 }
 
 const shown = (value: unknown): string => (typeof value === 'number' ? formatNumber(value) : JSON.stringify(value));
@@ -65,11 +67,19 @@ export const formatNextSuggestion = (
   direction: Direction,
   next: NextSuggestion,
   losses: ReadonlyMap<number, number>,
+  past?: PastSuggestion,
 ): string => {
   const { explanation: e, trialNumber, params } = next;
   const running = next.running === 0 ? '' : `, ${next.running} running`;
-  const lines = [`Study ${name}, TPE (profile ${e.compat}${running}): the next trial, #${trialNumber}, would get`];
-  lines.push(`  ${assignment(params)}`);
+  const lines =
+    past === undefined
+      ? [`Study ${name}, TPE (profile ${e.compat}${running}): the next trial, #${trialNumber}, would get`]
+      : [`Study ${name}, TPE (profile ${e.compat}${running}): trial #${trialNumber} got`];
+  lines.push(`  ${assignment(past?.stored ?? params)}`);
+  if (past !== undefined && !past.reproduced)
+    lines.push(
+      `TPE with the study's stored settings, given the trials before it, draws ${assignment(params)} instead: the trial was suggested with other settings (a run with an edited config), or its params were written otherwise (enqueued, imported), or trials ran at once and one started or finished within moments of it. What follows explains that draw.`,
+    );
   if (e.phase === 'startup') {
     lines.push(
       `It falls in TPE's start-up phase (${e.finished} of ${e.startupTrials} trials finished): drawn by the start-up suggester, not by the model, so there is nothing more to explain.`,
@@ -196,6 +206,42 @@ const kernelCell = (kernel: { readonly trial: number | null; readonly share: num
   kernel === undefined
     ? ''
     : `${kernel.trial === null ? 'prior' : `#${kernel.trial}`} ${Math.round(kernel.share * 100)}%`;
+
+/** `explain --trial N`: how a past trial's params were chosen, replayed from the trials before it. */
+const explainPast = async (
+  study: ReportStudy,
+  number: number,
+  flags: ExplainFlags,
+  output: Output,
+): Promise<number> => {
+  const report = await import('@parzen/report');
+  const target = study.trials.find((trial) => trial.number === number);
+  if (target === undefined || Object.keys(target.internal).length === 0) {
+    const numbers = study.trials.map((trial) => trial.number);
+    const range =
+      numbers.length === 0
+        ? 'it has no trial yet'
+        : `its trials are #${Math.min(...numbers)} to #${Math.max(...numbers)}`;
+    throw new CliError(
+      target === undefined
+        ? `--trial ${number}: study ${study.name} has no trial #${number} (${range}).`
+        : `--trial ${number}: trial #${number} of study ${study.name} has no params (it failed before it had any): nothing was chosen.`,
+    );
+  }
+  const past = (await report.explainPastSuggestion(study, number)) as PastSuggestion;
+  if (past.unknownOptions.length > 0)
+    output.note(
+      `parzen: warning: study ${study.name} was stored with TPE options this version does not know (${past.unknownOptions.join(', ')}), left out.`,
+    );
+  if (flags.json === true) {
+    output.result(JSON.stringify(past));
+    return 0;
+  }
+  const losses = new Map<number, number>();
+  for (const trial of study.trials) if (trial.state === 'complete') losses.set(trial.number, trial.loss);
+  output.result(formatNextSuggestion(study.name, study.direction, past, losses, past));
+  return 0;
+};
 
 /** From how many other members a joint decision's group is named by number in the table instead of listed. */
 const GROUP_NAMED = 6;
@@ -335,6 +381,7 @@ export const explainNext = async (path: string | undefined, flags: ExplainFlags,
     if (path === undefined) throw new CliError(why);
     throw new ParzenError('CONFIG_INVALID', why);
   }
+  if (flags.trial !== undefined) return explainPast(read, flags.trial, flags, output);
   const { trials, stale } = asTheRunSeesThem(read.trials, new Date());
   const study = { ...read, trials };
   const next = (await report.explainNextSuggestion(study)) as NextSuggestion;

@@ -121,3 +121,35 @@ describe('choice charts', () => {
     expect(chosen?.encoding.y.datum).toBe(1.2);
   });
 });
+
+describe("the density chart of an integer (trial 108: its good trials' ticks were hidden, its y axis said density)", async () => {
+  const study = await runTpeStudy(24, {
+    space: { n: { type: 'uniformint', low: 1, high: 4 }, x: { type: 'uniform', low: 0, high: 1 } },
+    objective: (p) => Math.abs((p.n as number) - 3) + (p.x as number),
+  });
+  const page = await buildReport(study, { every: 6 });
+  type Spec = {
+    data: { values: Record<string, unknown>[] };
+    spec: { layer: { encoding: { y: { title?: string } } }[] };
+  };
+  const spec = (id: string) => pageCharts(page).find((c) => c.id === id)?.spec as Spec;
+
+  it('titles an integer\'s y axis "log probability" (masses of its values), a continuous one\'s "log density"', () => {
+    expect(spec('density-n').spec.layer[0]?.encoding.y.title).toBe('log probability');
+    expect(spec('density-x').spec.layer[0]?.encoding.y.title).toBe('log density');
+  });
+
+  it("draws each row's l ticks after its g ticks, so a good trial's tick is on top where both sets share a value", () => {
+    const ticks = spec('density-n').data.values.filter((row) => row.t !== undefined);
+    const rows = new Set(ticks.map((row) => row.a));
+    expect(rows.size).toBeGreaterThan(1);
+    for (const after of rows) {
+      const sets = ticks.filter((row) => row.a === after).map((row) => row.s);
+      expect(sets.includes('l') && sets.includes('g')).toBe(true);
+      expect(sets.lastIndexOf('g')).toBeLessThan(sets.indexOf('l'));
+    }
+    // And they share values: the case the order is for.
+    const at = (set: string) => new Set(ticks.filter((row) => row.s === set).map((row) => row.t));
+    expect([...at('l')].some((value) => at('g').has(value))).toBe(true);
+  });
+});

@@ -368,9 +368,11 @@ export const densityChart = (
   for (const snapshot of snapshots) {
     const own = snapshot.explanation.params.find((p) => p.name === param.name);
     if (own === undefined || !found.some((f) => f.after === snapshot.trialNumber)) continue;
+    // g's ticks first, so l's are drawn over them where both sets have a value (trial 108: an integer's good
+    // trials sat under the red ticks of the others at the same value).
     for (const [s, all] of [
-      ['l', own.below],
       ['g', own.above],
+      ['l', own.below],
     ] as const) {
       const numbers = all.length <= MAX_TICKS ? all : evenlySpaced(all, MAX_TICKS);
       thinned ||= numbers.length < all.length;
@@ -411,6 +413,9 @@ export const densityChart = (
       found.flatMap((f) => f.grid.x),
     ),
   };
+  // An integer's or a quantized parameter's l and g are masses of its values (trial 108: "log density").
+  const yTitle =
+    'q' in param.distribution || param.distribution.kind === 'uniformint' ? 'log probability' : 'log density';
   // Each row is drawn with the w its decision was scored with (the explore option changes it mid-study).
   const weights = new Set(found.map((f) => f.weight));
   const weight = weights.size === 1 ? (found[0]?.weight as number) : undefined;
@@ -455,7 +460,7 @@ export const densityChart = (
             mark: { type: 'line', strokeWidth: 1.5 },
             encoding: {
               x,
-              y: { field: 'value', type: 'quantitative', title: 'log density', scale: { zero: false } },
+              y: { field: 'value', type: 'quantitative', title: yTitle, scale: { zero: false } },
               color: { field: 'series', type: 'nominal', scale: score.colors, title: null, legend: { orient: 'top' } },
               // g dashed, so l and g differ by more than green and red (trial 92: red–green colour blindness).
               strokeDash: {

@@ -1393,3 +1393,70 @@ describe('import --json (trial 58: a script parsed the sentence)', () => {
     expect(JSON.parse(empty.stdout)).toMatchObject({ imported: [], skipped: [] });
   });
 });
+
+describe('import of a rescue file (trial 101: the result was added beside its still-running trial, counted twice)', () => {
+  it('finishes the trial the store has running with the rescued result, its curve completed: one trial, counted once', async () => {
+    const path = join(dir, 'rescue.parzen.jsonl');
+    const store = createJsonlStore({ path });
+    await store.openStudy(study);
+    const done = (await store.createTrial('heart'))?.number ?? -1;
+    await store.setParams('heart', done, { x: 0.5, model: 0 });
+    await store.finishTrial('heart', done, { state: 'complete', loss: 0.5 });
+    // #1 ran, the store took its first report, then failed to record the rest; #2 is another trial left running.
+    const left = (await store.createTrial('heart'))?.number ?? -1;
+    await store.setParams('heart', left, { x: 0.25, model: 1 });
+    await store.reportIntermediate('heart', left, 0, 0.9);
+    const other = (await store.createTrial('heart'))?.number ?? -1;
+    await store.setParams('heart', other, { x: 0.75, model: 0 });
+    await store.close();
+    const line = (params: Record<string, unknown>, trial: number, loss: number) =>
+      JSON.stringify({
+        params,
+        state: 'complete',
+        loss,
+        attrs: { epochs: 2 },
+        intermediate: [
+          { step: 0, value: 0.9 },
+          { step: 1, value: loss },
+        ],
+        startedAt: '2026-12-05T10:00:00.000Z',
+        finishedAt: '2026-12-05T10:01:00.000Z',
+        unrecorded: { study: 'heart', trial },
+      });
+    const rescue = writeIn(
+      dir,
+      'rescue.jsonl',
+      // #1's result; a line whose params are not #2's (another trial of the same number, say): added.
+      `${line({ x: 0.25, model: 'tree' }, left, 0.3)}\n${line({ x: 0.5, model: 'tree' }, other, 0.4)}\n`,
+    );
+    const target = config('rescue.json', { use: 'jsonl', options: { path: './rescue.parzen.jsonl' } });
+    const imported = await cli('import', target, rescue, '--json');
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stderr).toContain(`Imported 1 trial into study heart (jsonl store) as #3.`);
+    expect(imported.stderr).toContain(
+      `Finished #1 of study heart (jsonl store) with its result from ${rescue}: the store had it running, as it could not record its end, so it counts once.`,
+    );
+    expect(JSON.parse(imported.stdout.trim().split('\n').at(-1) as string)).toMatchObject({
+      imported: [3],
+      finished: [1],
+    });
+    const reader = createJsonlStore({ path, readOnly: true });
+    const trials = await reader.listTrials('heart');
+    await reader.close();
+    expect(trials.map((trial) => [trial.number, trial.state])).toEqual([
+      [0, 'complete'],
+      [1, 'complete'],
+      [2, 'running'],
+      [3, 'complete'],
+    ]);
+    expect(trials[1]).toMatchObject({
+      loss: 0.3,
+      attrs: { epochs: 2 },
+      intermediate: [{ step: 0 }, { step: 1, value: 0.3 }],
+    });
+    // Imported again: #1 is finished now, so its line repeats it, as the other repeats #3.
+    const again = await cli('import', target, rescue);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('repeats a trial study heart already has');
+  });
+});

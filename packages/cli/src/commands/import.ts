@@ -21,12 +21,14 @@ import {
   configErrorUnder,
   type FinishedTrial,
   type NewFinishedTrial,
+  type ParamAssignment,
   ParzenError,
   repeatsOf,
   type SpaceDefinition,
   type StudySuggester,
   sameSpace,
   storeUnsupported,
+  type TrialStore,
 } from '@parzen/engine/plugin';
 import { CliError } from '../exit-codes.js';
 import type { Output } from '../output.js';
@@ -163,6 +165,32 @@ const checkSameDirection = (path: string, file: TrialFile, config: string, direc
       `${config} ${direction === 'maximize' ? 'maximizes' : 'minimizes'}, so its losses would rank the other way. ` +
       'Import it with a config of the same direction; or, if the rows should count as they are (a loss you now maximize), pass --ignore-header.',
   );
+};
+
+/** Whether two assignments of internal values are the same: the same parameters, the same values. */
+const sameAssignment = (a: ParamAssignment, b: ParamAssignment): boolean =>
+  Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([name, value]) => b[name] === value);
+
+/**
+ * Finishes trial `number`, which the store has running, with a rescued result: its intermediate values the store
+ * lacks (a step it has keeps its value), then its outcome. Undefined when another process finished it meanwhile
+ * (`TRIAL_ALREADY_FINISHED`: a run marked it failed, STALE_TRIAL).
+ */
+const finishRescued = async (
+  store: TrialStore,
+  study: string,
+  number: number,
+  trial: NewFinishedTrial,
+): Promise<FinishedTrial | undefined> => {
+  try {
+    if (store.reportIntermediate !== undefined)
+      for (const { step, value } of trial.intermediate ?? [])
+        await store.reportIntermediate(study, number, step, value);
+    return await store.finishTrial(study, number, trial.outcome);
+  } catch (error) {
+    if (error instanceof ParzenError && error.code === 'TRIAL_ALREADY_FINISHED') return undefined;
+    throw error;
+  }
 };
 
 /** The line of each row that repeats an earlier row of the same file (same params, state, loss and error). */
@@ -349,6 +377,11 @@ const importWhenAsked = async (
     return throwOfStoreFlag(flags.store)(placed);
   });
   let added: readonly FinishedTrial[] = [];
+  // Trials the store had running that rescued results finished, and the trials to add (the rest).
+  const finished: FinishedTrial[] = [];
+  // Trials a rescued result was for that another process finished meanwhile (a run marked them failed).
+  const raced: number[] = [];
+  let adding: readonly NewFinishedTrial[] = checked.trials;
   // Per row to import, whether it repeats a trial the study already had.
   let repeated: boolean[] = [];
   // The config's enqueue entries the imported trials answer keep their keys with those trials, so a run of
@@ -394,10 +427,21 @@ const importWhenAsked = async (
           .seed;
         if (checked.trials.length > 0) {
           const existing = await store.listTrials(name);
-          repeated = repeatsOf(existing, checked.trials);
+          // A rescue file's result whose trial the store still has running, with its params: that trial is
+          // finished with it, not a new one added beside it (trial 101: both counted toward maxTrials).
+          const rescues = checked.trials.flatMap((trial, index) => {
+            const said = checked.unrecorded[index];
+            const held = said?.study === name ? existing.find((t) => t.number === said.trial) : undefined;
+            return held?.state === 'running' && sameAssignment(held.internal, trial.internal)
+              ? [{ index, trial, number: held.number }]
+              : [];
+          });
+          const rescued = new Set(rescues.map(({ index }) => index));
+          adding = checked.trials.filter((_, index) => !rescued.has(index));
+          repeated = repeatsOf(existing, adding);
           // Entries the study's own trials ran are theirs, not the imported trials' (trial 67).
           const waiting = new Set((await store.listEnqueued?.(name))?.flatMap((entry) => entry.key ?? []));
-          keyed = withEnqueueKeys(entries, checked.trials, existing, waiting, waitingAtSource);
+          keyed = withEnqueueKeys(entries, adding, existing, waiting, waitingAtSource);
           // Trial 50: a daily warm-start script imported the same file every day, doubling the study each time.
           const refused = () =>
             new CliError(
@@ -413,7 +457,7 @@ const importWhenAsked = async (
                 ? { file: path }
                 : { file: path, issues: importInvalid(invalid, total, 'line').issues },
             );
-          if (flags.allowRepeats !== true && repeated.every(Boolean)) throw refused();
+          if (flags.allowRepeats !== true && adding.length > 0 && repeated.every(Boolean)) throw refused();
           // Checked again by the store in the same step as the add (trial 56: two imports of one file at once
           // both passed the check above, and the study was doubled).
           // A signal that came while opening blocked the thread (SQLite's open wait) is delivered now, and
@@ -422,17 +466,24 @@ const importWhenAsked = async (
           if (interrupts.exitCode() !== undefined)
             throw new ParzenError('INTERRUPTED', `Stopped before the trials were added to study ${name}.`);
           phase.adding = true;
-          added = await store
-            .addTrials(name, store.enqueue === undefined ? checked.trials : keyed.trials, {
-              refuseRepeats: flags.allowRepeats !== true,
-            })
-            .catch((error: unknown) => {
-              throw error instanceof ParzenError && error.code === 'IMPORT_REPEATED' ? refused() : error;
-            })
+          try {
+            for (const rescue of rescues) {
+              const done = await finishRescued(store, name, rescue.number, rescue.trial);
+              if (done === undefined) raced.push(rescue.number);
+              else finished.push(done);
+            }
+            if (adding.length > 0)
+              added = await store
+                .addTrials(name, store.enqueue === undefined ? adding : keyed.trials, {
+                  refuseRepeats: flags.allowRepeats !== true,
+                })
+                .catch((error: unknown) => {
+                  throw error instanceof ParzenError && error.code === 'IMPORT_REPEATED' ? refused() : error;
+                });
+          } finally {
             // The note of a store call under way is for the call only (review 73: said after it, at close).
-            .finally(() => {
-              phase.adding = false;
-            });
+            phase.adding = false;
+          }
         }
       },
       // The store, then the services the import's plugins had made.
@@ -451,11 +502,20 @@ const importWhenAsked = async (
     throw error;
   }
   const into = `study ${name} (${choice.use} store)`;
-  say(
-    added.length === 0
-      ? `Imported no trials into ${into}.`
-      : `Imported ${countOf(added.length, 'trial')} into ${into} as ${numbers(added)}.`,
-  );
+  if (added.length > 0 || finished.length === 0)
+    say(
+      added.length === 0
+        ? `Imported no trials into ${into}.`
+        : `Imported ${countOf(added.length, 'trial')} into ${into} as ${numbers(added)}.`,
+    );
+  if (finished.length > 0)
+    say(
+      `Finished ${numbers(finished)} of ${into} with ${finished.length === 1 ? 'its result' : 'their results'} from ${shown}: the store had ${finished.length === 1 ? 'it' : 'them'} running, as it could not record ${finished.length === 1 ? 'its end' : 'their ends'}, so ${finished.length === 1 ? 'it counts' : 'each counts'} once.`,
+    );
+  if (raced.length > 0)
+    output.note(
+      `parzen: warning: ${raced.map((number) => `#${number}`).join(', ')} of ${into} ${raced.length === 1 ? 'was' : 'were'} finished by another process while importing (a run marks a trial left running failed, STALE_TRIAL), so ${raced.length === 1 ? 'its' : 'their'} result${raced.length === 1 ? ' was' : 's were'} not imported: import ${shown} again to add ${raced.length === 1 ? 'it as a trial of its own' : 'them as trials of their own'}.`,
+    );
   // Not for a trial that repeats one the study had (review: importing an export again said it again; the
   // first import recorded those entries as run).
   const fresh = keyed.answered.filter(([, trial]) => repeated[trial] !== true);
@@ -516,6 +576,8 @@ const importWhenAsked = async (
     study: name,
     store: choice.use,
     imported: added.map((trial) => trial.number),
+    ...(finished.length === 0 ? {} : { finished: finished.map((trial) => trial.number) }),
+    ...(raced.length === 0 ? {} : { notImported: raced }),
     skipped: invalid.map(({ row }) => row),
     repeatsOfStudy: repeats,
     repeatedLines: inFile,

@@ -61,6 +61,17 @@ export interface ImportCheck {
   /** The row number of each trial in `trials`. */
   readonly rows: readonly number[];
   readonly invalid: readonly InvalidRow[];
+  /**
+   * Per trial in `trials`, the trial a run's rescue file says the store has running for it (`unrecorded`: the
+   * study and the trial's number; see `parzen import`), when its row says one.
+   */
+  readonly unrecorded: readonly (UnrecordedTrial | undefined)[];
+}
+
+/** The trial a result kept in a rescue file belongs to: the store could not record its end (the row's `unrecorded`). */
+export interface UnrecordedTrial {
+  readonly study: string;
+  readonly trial: number;
 }
 
 const FIELDS = [
@@ -79,6 +90,8 @@ const FIELDS = [
   'step',
   // Ignored too: a `study.trials()` row's stored values (trial 99: refused as no such field).
   'internal',
+  // A rescue file's: the trial the store has running for the result (`parzen import` finishes it).
+  'unrecorded',
 ];
 const STATES = ['complete', 'pruned', 'failed'];
 
@@ -187,8 +200,25 @@ const checkOutcome = (row: Fields, issues: ConfigIssue[]): TrialOutcome | undefi
     : { state: 'complete', loss: loss as number, attrs: attrs as Fields };
 };
 
+/** A row's `unrecorded` (a rescue file's `{"study", "trial"}`), or undefined with a problem added to `issues`. */
+const checkUnrecorded = (value: unknown, issues: ConfigIssue[]): UnrecordedTrial | undefined => {
+  if (value === undefined) return undefined;
+  if (
+    isObject(value) &&
+    typeof value.study === 'string' &&
+    Number.isSafeInteger(value.trial) &&
+    (value.trial as number) >= 0
+  )
+    return { study: value.study, trial: value.trial as number };
+  issues.push(issue('/unrecorded', '{"study": a name, "trial": a trial number} (as a rescue file writes it)', value));
+  return undefined;
+};
+
 /** One row as a trial to add, or its problems. */
-const checkRow = (space: CompiledSpace, row: unknown): { trial?: NewFinishedTrial; issues: ConfigIssue[] } => {
+const checkRow = (
+  space: CompiledSpace,
+  row: unknown,
+): { trial?: NewFinishedTrial; unrecorded?: UnrecordedTrial; issues: ConfigIssue[] } => {
   if (!isObject(row)) return { issues: [issue('', 'an object with "params" and "loss"', row)] };
   const issues: ConfigIssue[] = [];
   for (const field of Object.keys(row))
@@ -205,6 +235,7 @@ const checkRow = (space: CompiledSpace, row: unknown): { trial?: NewFinishedTria
   const intermediate = checkIntermediate(row.intermediate, issues);
   const startedAt = checkTime(row, 'startedAt', issues);
   const finishedAt = checkTime(row, 'finishedAt', issues);
+  const unrecorded = checkUnrecorded(row.unrecorded, issues);
   // Trial 74: a trial that finished before it started was taken, with a negative duration.
   if (startedAt !== undefined && finishedAt !== undefined && finishedAt < startedAt)
     issues.push(issue('/finishedAt', `a time at or after startedAt (${startedAt})`, row.finishedAt));
@@ -217,6 +248,7 @@ const checkRow = (space: CompiledSpace, row: unknown): { trial?: NewFinishedTria
       ...(finishedAt === undefined ? {} : { finishedAt }),
       ...(intermediate === undefined || intermediate.length === 0 ? {} : { intermediate }),
     },
+    ...(unrecorded === undefined ? {} : { unrecorded }),
     issues,
   };
 };
@@ -234,15 +266,17 @@ export const checkImportedRows = (
   const trials: NewFinishedTrial[] = [];
   const numbers: number[] = [];
   const invalid: InvalidRow[] = [];
+  const unrecorded: (UnrecordedTrial | undefined)[] = [];
   for (const [index, row] of rows.entries()) {
     const checked = checkRow(space, row);
     if (checked.trial === undefined) invalid.push({ row: rowNumber(index), issues: checked.issues });
     else {
       trials.push(checked.trial);
       numbers.push(rowNumber(index));
+      unrecorded.push(checked.unrecorded);
     }
   }
-  return { trials, rows: numbers, invalid };
+  return { trials, rows: numbers, invalid, unrecorded };
 };
 
 /**

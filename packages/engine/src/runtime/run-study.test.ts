@@ -674,7 +674,13 @@ describe('runStudy', () => {
         .trim()
         .split('\n')
         .map((text) => JSON.parse(text));
-      expect(line).toMatchObject({ state: 'complete', loss: 0.25, attrs: { acc: 0.9 } });
+      // The trial the store has running for it, which `parzen import` finishes (trial 101: added beside it).
+      expect(line).toMatchObject({
+        state: 'complete',
+        loss: 0.25,
+        attrs: { acc: 0.9 },
+        unrecorded: { study: name, trial: 0 },
+      });
       expect(line.params).toHaveProperty('x');
       // When the objective ended, not when the store gave up (trial 56).
       expect(Date.parse(line.finishedAt) - before).toBeLessThan(700);

@@ -246,7 +246,7 @@ const withWhatItHolds = async (session: StudySession, number: number, error: unk
 /**
  * Appends a result the store could not record to `<tmp>/parzen-unrecorded-<user>/<study>.jsonl`, one trial a line
  * in the form `parzen import` reads (params as the objective saw them, state, loss, attrs, error, intermediate
- * values, times), away from the store's disk (full or read-only, often). The folder is this user's alone (0700,
+ * values, times, and `unrecorded`: the study and the number of the trial the store has running for it), away from the store's disk (full or read-only, often). The folder is this user's alone (0700,
  * owned by this uid, not a link) and the file too (0600, a regular file of one link, never followed as a link,
  * never waited on as a FIFO): another user of the machine can neither read nor add to it, nor make the run
  * write elsewhere or hang. Returns the file, or why none could be written.
@@ -255,6 +255,7 @@ const withWhatItHolds = async (session: StudySession, number: number, error: unk
 // other user's result nowhere, and once opened to all, let another user plant links, FIFOs or their own files.
 const rescueResult = (
   study: string,
+  trial: number,
   params: ExternalParams,
   outcome: TrialOutcome,
   intermediate: readonly IntermediateValue[],
@@ -267,6 +268,9 @@ const rescueResult = (
     ...(intermediate.length === 0 ? {} : { intermediate }),
     startedAt,
     finishedAt,
+    // Which trial of which study the store has running for it: `parzen import` finishes that one (trial 101: added
+    // as a new trial beside it, the result counted twice toward maxTrials).
+    unrecorded: { study, trial },
   };
   const uid = process.getuid?.();
   const name = `${study.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'study'}.jsonl`;
@@ -349,7 +353,7 @@ export const finishRunTrial = async (
         );
         throw error;
       }
-      const rescued = rescueResult(spec.name, asked.params, outcome, intermediate, startedAt, endedAt);
+      const rescued = rescueResult(spec.name, asked.number, asked.params, outcome, intermediate, startedAt, endedAt);
       warn(
         said +
           ('error' in rescued

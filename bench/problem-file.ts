@@ -52,8 +52,13 @@ const parameter = (p: ProblemParameter): ParameterDefinition => {
       const options = p.options ?? [];
       if (!Array.isArray(options) || options.length === 0)
         throw new Error(`parameter ${p.name} (choice): expected a non-empty list of options`);
-      // A JSON object's keys are strings: a boolean option's branch is keyed by its text ("true", "false").
+      // A JSON object's keys are strings: a boolean option's branch is keyed by its text ("true", "false"), so
+      // `true` beside "true" could not tell their branches apart.
       const keys = new Set(options.map(String));
+      if (keys.size < options.length)
+        throw new Error(
+          `parameter ${p.name} (choice): options ${JSON.stringify(options)} repeat a text, which would key two branches alike`,
+        );
       const stray = Object.keys(p.branches ?? {}).filter((key) => !keys.has(key));
       if (stray.length > 0)
         throw new Error(

@@ -204,6 +204,10 @@ describe('spaceOf (a problem file as a Parzen space)', () => {
       [[{ name: 'd', kind: 'beta' as ProblemParameter['kind'] }], 'parameter d: unknown kind "beta"'],
       [[{ name: 'e', kind: 'choice', options: [] }], 'parameter e (choice): expected a non-empty list of options'],
       [
+        [{ name: 'h', kind: 'choice', options: [true, 'true'] }],
+        'parameter h (choice): options [true,"true"] repeat a text, which would key two branches alike',
+      ],
+      [
         [{ name: 'f', kind: 'choice', options: ['a'], branches: { b: [] } }],
         'parameter f (choice): branches b name no option (options: a)',
       ],

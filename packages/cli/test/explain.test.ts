@@ -262,7 +262,12 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
       name: string;
       group?: string[];
       candidates: { x: number[]; score: number[] };
-      winner: { index: number; value: number; score: number; kernel?: { trial: number | null; share: number } };
+      winner: {
+        index: number;
+        value: number;
+        score: number;
+        kernel?: { trial: number | null; share: number; trials?: (number | null)[] };
+      };
       l: {
         truncation: string;
         low: number;
@@ -293,7 +298,7 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     };
     const column = (text: string, name: string) => Number(cell(text, name, 'runner-up'));
     const kernelCell = (kernel: Decision['winner']['kernel']) =>
-      `${kernel?.trial === null ? 'prior' : `#${kernel?.trial}`} ${Math.round((kernel?.share ?? 0) * 100)}%`;
+      `${kernel?.trial === null ? 'prior' : `#${kernel?.trial}`}${kernel?.trials === undefined ? '' : ` +${kernel.trials.length - 1}`} ${Math.round((kernel?.share ?? 0) * 100)}%`;
     const alone = await decisions(config);
     const text = (await cliIn(dir, 'explain', config)).stdout;
     expect(text).toMatch(
@@ -343,6 +348,32 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     // The group's kernel, one for every row (of the joint l, not of a member's marginal).
     expect(new Set(together.map((param) => JSON.stringify(param.winner.kernel))).size).toBe(1);
     for (const param of together) expect(cell(jointText, param.name, 'kernel')).toBe(kernelCell(param.winner.kernel));
+    // A joint kernel by hand (review 111: taken from g, the test above still passed): two parameters on their own
+    // axes, so l is Σ_k w_k Π_j N(x_j; μ_kj, σ_kj) / mass_kj, each member's description giving its μ_kj and σ_kj.
+    const plain = journalHeartConfig(dir, 'kernel-joint', {
+      suggester: { use: 'tpe', options: { frame: 'axes' } },
+      budget: { maxTrials: 12 },
+    });
+    expect((await cliIn(dir, 'run', plain, '--quiet')).code).toBe(0);
+    const members = await decisions(plain);
+    expect(members.map((param) => param.group)).toEqual([
+      ['x', 'y'],
+      ['x', 'y'],
+    ]);
+    const [first] = members as [Decision];
+    const products = first.l.weights.map((weight, k) =>
+      members.reduce((product, { l, winner }) => {
+        const mu = l.mus[k] as number;
+        const sigma = l.sigmas[k] as number;
+        const mass = Math.exp(logGaussMass((l.low - mu) / sigma, (l.high - mu) / sigma));
+        return (product * Math.exp(-0.5 * ((winner.value - mu) / sigma) ** 2)) / sigma / mass;
+      }, weight),
+    );
+    const top = products.indexOf(Math.max(...products));
+    for (const { winner } of members) {
+      expect(winner.kernel?.trial).toBe(first.l.trials[top]);
+      expect(winner.kernel?.share).toBeCloseTo((products[top] as number) / products.reduce((a, b) => a + b, 0), 10);
+    }
   });
 
   it('says where candidates were passed over as repeats, the reason a runner-up can score above the value chosen', async () => {
@@ -370,6 +401,26 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
       `model: ${model?.skippedRepeats} candidate${model?.skippedRepeats === 1 ? ' was' : 's were'} passed over because`,
     );
     expect(text).toContain('so the runner-up may score higher than the value chosen.');
+    // Once per decision: a joint group's members do not each say it (review 111: three members, three sentences).
+    writeIn(dir, 'pair.mjs', "export default ({ u, v }) => (u === 'p' && v === 'r' ? 0 : 1);\n");
+    const pair = journalHeartConfig(dir, 'repeats-joint', {
+      space: { u: { type: 'choice', options: ['p', 'q', 'w'] }, v: { type: 'choice', options: ['r', 's', 't'] } },
+      objective: { use: 'module', options: { path: './pair.mjs', isolate: 'none' } },
+      suggester: { use: 'tpe' },
+      budget: { maxTrials: 8 },
+    });
+    expect((await cliIn(dir, 'run', pair, '--quiet')).code).toBe(0);
+    const jointJson = JSON.parse((await cliIn(dir, 'explain', pair, '--json')).stdout) as {
+      explanation: { params: { name: string; group?: string[]; skippedRepeats?: number }[] };
+    };
+    expect(jointJson.explanation.params.map((param) => [param.name, param.group])).toEqual([
+      ['u', ['u', 'v']],
+      ['v', ['u', 'v']],
+    ]);
+    expect(jointJson.explanation.params.map((param) => (param.skippedRepeats ?? 0) > 0)).toEqual([true, true]);
+    const jointText = (await cliIn(dir, 'explain', pair)).stdout;
+    expect(jointText.split('passed over because').length - 1).toBe(1);
+    expect(jointText).toMatch(/^u: \d+ candidates? (was|were) passed over because/m);
   });
 
   it('explains a past trial with --trial N: its suggestion replayed from the trials before it (trial 108)', async () => {

@@ -182,7 +182,8 @@ export const replaySuggestions = async (study: ReportStudy, options: ReplayOptio
     startupSkipped,
     overlapSkipped,
     every,
-    ...(last === undefined ? {} : { last: last.number }),
+    // Said only when its snapshot was taken (review 111: one in the start-up phase was claimed, and not drawn).
+    ...(last === undefined || snapshots.at(-1)?.trialNumber !== last.number ? {} : { last: last.number }),
     unknownOptions,
   };
 };

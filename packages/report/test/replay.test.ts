@@ -36,6 +36,17 @@ describe('replaySuggestions', () => {
     const asked = await replaySuggestions(study, { every: 5 });
     expect(asked.last).toBeUndefined();
     expect(asked.snapshots.at(-1)?.trialNumber).toBe(45);
+    // In the start-up phase still: no snapshot of it, and none claimed (review 111). 12 trials: every 2, the
+    // last (#11) off the spacing.
+    const fewer = await runTpeStudy(12, {
+      space: mixedSpace,
+      objective: mixedObjective,
+      tpe: { startupTrials: 20, grouping: 'independent' },
+    });
+    const startup = await replaySuggestions(fewer);
+    expect(startup.every).toBe(2);
+    expect(startup.snapshots).toEqual([]);
+    expect(startup.last).toBeUndefined();
     // On the spacing already: no second snapshot of it.
     const onGrid = await replaySuggestions({ ...study, trials: study.trials.filter((trial) => trial.number <= 45) });
     expect(onGrid.last).toBeUndefined();

@@ -63,6 +63,13 @@ export interface Density {
   sample(rng: Rng, count: number): Float64Array[];
   /** The estimator (built on demand by incremental backends). */
   estimator(): ParzenEstimator;
+  /**
+   * Which kernel accounts for most of the density at one point (internal values, one per parameter): its
+   * components in the estimator (the first, and every one with the same kernel) and its share of the density
+   * there; computed where the density is evaluated (a turned density in its own frame). Undefined where the
+   * density is 0. Absent for densities that only score candidates (g's incremental backends).
+   */
+  kernelAt?(values: readonly number[]): ReturnType<typeof strongestComponent>;
 }
 
 /** Candidates → evaluation points of each dimension. */
@@ -141,6 +148,14 @@ export const estimatorDensity = (estimator: ParzenEstimator, encodings: readonly
     },
     sample: (rng, count) => valuesOf(encodings, sampleEstimator(estimator, rng, count)),
     estimator: () => estimator,
+    kernelAt: (values) =>
+      strongestComponent(
+        estimator,
+        pointsOf(
+          encodings,
+          values.map((value) => Float64Array.of(value)),
+        ),
+      ),
   };
 };
 
@@ -164,25 +179,29 @@ export const buildEstimator = (
 ): ParzenEstimator => scaleBandwidths(family.build(encodings, columns, settings), settings.bandwidthScale ?? 1);
 
 /**
- * Which kernel of an estimator accounts for most of its density at one point (internal values, one per
- * dimension): an observation's (its trial number) or the prior's (`null`), with its share of the density there.
+ * Which kernel of a density accounts for most of it at one point (internal values, one per dimension): an
+ * observation's (its trial number; `trials` when several observations share the kernel, as at one option) or the
+ * prior's (`null`), with its share of the density there. Undefined where the density is 0 or cannot say.
  */
 export const strongestKernel = (
-  estimator: ParzenEstimator,
-  encodings: readonly Encoding[],
+  density: Density,
   values: readonly number[],
   numbers: Int32Array,
-): { readonly trial: number | null; readonly share: number } | undefined => {
-  const found = strongestComponent(
-    estimator,
-    pointsOf(
-      encodings,
-      values.map((value) => Float64Array.of(value)),
-    ),
-  );
+):
+  | { readonly trial: number | null; readonly share: number; readonly trials?: readonly (number | null)[] }
+  | undefined => {
+  const found = density.kernelAt?.(values);
   if (found === undefined) return undefined;
-  const source = estimator.sources[found.component] as number;
-  return { trial: source < 0 ? null : (numbers[source] ?? null), share: found.share };
+  const { sources } = density.estimator();
+  const trialOf = (component: number): number | null => {
+    const source = sources[component] as number;
+    return source < 0 ? null : (numbers[source] ?? null);
+  };
+  return {
+    trial: trialOf(found.component),
+    share: found.share,
+    ...(found.components.length > 1 ? { trials: found.components.map(trialOf) } : {}),
+  };
 };
 
 /** An explanation's view of a one-dimensional estimator. */

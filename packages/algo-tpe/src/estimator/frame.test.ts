@@ -2,12 +2,13 @@ import { createRng, type Distribution } from '@parzen/engine/plugin';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { symmetricEigen } from '../math/eigen.js';
+import { resolveTpeSettings } from '../options.js';
 import { buildDensity, type Density, estimatorDensity } from './density.js';
 import { type Encoding, optunaEncoding } from './encoding.js';
 import { optunaFamily } from './families/optuna.js';
 import type { FamilySettings } from './family.js';
 import { framedDensity, frameEstimator, principalFrame, turnedParams } from './frame.js';
-import type { NumericKernels } from './parzen-estimator.js';
+import { type NumericKernels, strongestComponent } from './parzen-estimator.js';
 
 const settings: FamilySettings = { priorWeight: 1, forgetting: 0, bandwidthFloor: 0.01, bandwidthExponent: 1 };
 const uniform = (low: number, high: number): Distribution => ({ kind: 'uniform', low, high });
@@ -107,44 +108,97 @@ describe('framedDensity', () => {
   if (frame === undefined) throw new Error('a frame');
   const framed = framedDensity(optunaFamily, encodings, columns, settings, frame);
 
-  it('is the mixture of turned kernels, Σ_k w_k N(y; c_k, A diag(σ_k²) Aᵀ) in unit coordinates, cut to the box', () => {
-    const estimator = frameEstimator(optunaFamily, encodings, columns, settings, frame);
+  /** Each turned kernel's w_k N(y; c_k, A diag(σ_k²) Aᵀ) at (x, y), in unit coordinates, by hand. */
+  const estimator = frameEstimator(optunaFamily, encodings, columns, settings, frame);
+  const turnedTerms = (x: number, y: number): number[] => {
     const [first, second] = estimator.dimensions as NumericKernels[];
-    const direct = (x: number, y: number) => {
-      const [a00, a01, a10, a11] = Array.from(frame.axes);
-      const px = (x + 2) / 4;
-      const py = (y + 2) / 4;
-      let sum = 0;
-      estimator.weights.forEach((w, k) => {
-        const [m0, m1] = [first?.mus[k] ?? 0, second?.mus[k] ?? 0];
-        const [v0, v1] = [(first?.sigmas[k] ?? 0) ** 2, (second?.sigmas[k] ?? 0) ** 2];
-        // The kernel's centre and covariance A diag(v) Aᵀ in unit coordinates.
-        const cx = 0.5 + (a00 ?? 0) * m0 + (a01 ?? 0) * m1;
-        const cy = 0.5 + (a10 ?? 0) * m0 + (a11 ?? 0) * m1;
-        const sxx = (a00 ?? 0) ** 2 * v0 + (a01 ?? 0) ** 2 * v1;
-        const syy = (a10 ?? 0) ** 2 * v0 + (a11 ?? 0) ** 2 * v1;
-        const sxy = (a00 ?? 0) * (a10 ?? 0) * v0 + (a01 ?? 0) * (a11 ?? 0) * v1;
-        const det = sxx * syy - sxy * sxy;
-        const dx = px - cx;
-        const dy = py - cy;
-        const q = (syy * dx * dx - 2 * sxy * dx * dy + sxx * dy * dy) / det;
-        sum += (w * Math.exp(-0.5 * q)) / (2 * Math.PI * Math.sqrt(det));
-      });
-      return Math.log(sum);
-    };
-    const probes = [
-      [0, 1],
-      [0.5, 0.4],
-      [-1.5, 1.9],
-      [1.2, -0.7],
-    ];
+    const [a00, a01, a10, a11] = Array.from(frame.axes);
+    const px = (x + 2) / 4;
+    const py = (y + 2) / 4;
+    return Array.from(estimator.weights, (w, k) => {
+      const [m0, m1] = [first?.mus[k] ?? 0, second?.mus[k] ?? 0];
+      const [v0, v1] = [(first?.sigmas[k] ?? 0) ** 2, (second?.sigmas[k] ?? 0) ** 2];
+      // The kernel's centre and covariance A diag(v) Aᵀ in unit coordinates.
+      const cx = 0.5 + (a00 ?? 0) * m0 + (a01 ?? 0) * m1;
+      const cy = 0.5 + (a10 ?? 0) * m0 + (a11 ?? 0) * m1;
+      const sxx = (a00 ?? 0) ** 2 * v0 + (a01 ?? 0) ** 2 * v1;
+      const syy = (a10 ?? 0) ** 2 * v0 + (a11 ?? 0) ** 2 * v1;
+      const sxy = (a00 ?? 0) * (a10 ?? 0) * v0 + (a01 ?? 0) * (a11 ?? 0) * v1;
+      const det = sxx * syy - sxy * sxy;
+      const dx = px - cx;
+      const dy = py - cy;
+      const q = (syy * dx * dx - 2 * sxy * dx * dy + sxx * dy * dy) / det;
+      return (w * Math.exp(-0.5 * q)) / (2 * Math.PI * Math.sqrt(det));
+    });
+  };
+  const probes = [
+    [0, 1],
+    [0.5, 0.4],
+    [-1.5, 1.9],
+    [1.2, -0.7],
+  ];
+
+  it('is the mixture of turned kernels, Σ_k w_k N(y; c_k, A diag(σ_k²) Aᵀ) in unit coordinates, cut to the box', () => {
     const logs = framed.logPdf(
       [Float64Array.from(probes, (p) => p[0] as number), Float64Array.from(probes, (p) => p[1] as number)],
       false,
     );
     probes.forEach(([x, y], i) => {
-      expect(logs[i] as number).toBeCloseTo(direct(x as number, y as number), 9);
+      const direct = Math.log(turnedTerms(x as number, y as number).reduce((a, b) => a + b, 0));
+      expect(logs[i] as number).toBeCloseTo(direct, 9);
     });
+  });
+
+  it("names the turned kernel with the largest share of l at a point, as its own frame has it (review 111: the axes view's named another)", () => {
+    for (const [x, y] of probes) {
+      const terms = turnedTerms(x as number, y as number);
+      const total = terms.reduce((a, b) => a + b, 0);
+      const strongest = terms.indexOf(Math.max(...terms));
+      const found = framed.kernelAt?.([x as number, y as number]);
+      expect(found?.component).toBe(strongest);
+      expect(found?.share).toBeCloseTo((terms[strongest] as number) / total, 9);
+    }
+  });
+
+  it("names the kernel with the largest share of l where the default's kernels are not round, unlike the axes view (review 111)", () => {
+    // The default profile's settings at half width, 8 good trials along a diagonal of [0, 1]².
+    const tpe = { ...resolveTpeSettings({}), bandwidthScale: 0.5 };
+    const unit = [uniform(0, 1), uniform(0, 1)].map(optunaEncoding);
+    const rng = createRng('diagonal');
+    const xs = Array.from({ length: 8 }, () => 0.1 + 0.8 * rng.next());
+    const diagonal = columnsOf(
+      xs,
+      xs.map((x) => Math.min(1, Math.max(0, x + 0.02 * (rng.next() - 0.5)))),
+    );
+    const turned = principalFrame(unit, diagonal) as NonNullable<ReturnType<typeof principalFrame>>;
+    const density = framedDensity(optunaFamily, unit, diagonal, tpe, turned);
+    const inFrame = frameEstimator(optunaFamily, unit, diagonal, tpe, turned);
+    // A point in the frame's coordinates: u = Aᵀ (y − ½), y the point in unit coordinates.
+    const toFrame = (x: number, y: number) =>
+      [0, 1].map((a) =>
+        [x, y].reduce(
+          (sum, v, i) =>
+            sum +
+            (turned.axes[i * 2 + a] as number) * ((v - (turned.lows[i] as number)) / (turned.spans[i] as number) - 0.5),
+          0,
+        ),
+      );
+    const axes = estimatorDensity(density.estimator(), unit);
+    let differs = 0;
+    const probe = createRng('probes');
+    for (let t = 0; t < 100; t++) {
+      const [x, y] = density.sample(probe, 1).map((column) => column[0] as number) as [number, number];
+      const truth = strongestComponent(
+        inFrame,
+        toFrame(x, y).map((u) => ({ at: Float64Array.of(u) })),
+      );
+      const found = density.kernelAt?.([x, y]);
+      expect(found?.component).toBe(truth?.component);
+      expect(found?.share).toBeCloseTo(truth?.share as number, 9);
+      if (axes.kernelAt?.([x, y])?.component !== truth?.component) differs++;
+    }
+    // The case the frame's own decomposition is for: the axes view names another kernel at some points.
+    expect(differs).toBeGreaterThan(0);
   });
 
   it('with exact, integrates to about 1 over the box, turned kernels near its edges included', () => {

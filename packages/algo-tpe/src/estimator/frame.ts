@@ -11,6 +11,7 @@ import {
   type NumericKernels,
   type ParzenEstimator,
   sampleKernel,
+  strongestComponent,
 } from './parzen-estimator.js';
 
 /**
@@ -332,19 +333,24 @@ export const framedDensity = (
     return { weights, dimensions, truncation: 'kernel', sources: estimator.sources };
   };
 
+  /** The points of `values` in the estimator's coordinates: the turned parameters in the frame, the others as they are. */
+  const framePoints = (values: readonly ArrayLike<number>[]): DimensionPoints[] => {
+    const count = values[0]?.length ?? 0;
+    const at = Array.from({ length: m }, () => new Float64Array(count));
+    for (let p = 0; p < count; p++) {
+      unitOf(frame, encodings, values, p, y);
+      toFrame(frame, y, u);
+      for (let a = 0; a < m; a++) (at[a] as Float64Array)[p] = u[a] as number;
+    }
+    return encodings.map((encoding, j): DimensionPoints => {
+      const a = axisOf[j] as number;
+      return a >= 0 ? { at: at[a] as Float64Array } : (pointsOf([encoding], [values[j] ?? []])[0] as DimensionPoints);
+    });
+  };
+
   return {
     logPdf: (values, exact) => {
-      const count = values[0]?.length ?? 0;
-      const at = Array.from({ length: m }, () => new Float64Array(count));
-      for (let p = 0; p < count; p++) {
-        unitOf(frame, encodings, values, p, y);
-        toFrame(frame, y, u);
-        for (let a = 0; a < m; a++) (at[a] as Float64Array)[p] = u[a] as number;
-      }
-      const points = encodings.map((encoding, j): DimensionPoints => {
-        const a = axisOf[j] as number;
-        return a >= 0 ? { at: at[a] as Float64Array } : (pointsOf([encoding], [values[j] ?? []])[0] as DimensionPoints);
-      });
+      const points = framePoints(values);
       evaluate ??= chooseBackend(estimator, points);
       const out = evaluate(points, exact);
       if (exact) {
@@ -381,5 +387,8 @@ export const framedDensity = (
       axesView ??= marginalsOnAxes();
       return axesView;
     },
+    // In the frame, where l is evaluated (review 111: the axes view's joint density is not l's, and named
+    // another trial); its components and sources are the axes view's.
+    kernelAt: (values) => strongestComponent(estimator, framePoints(values.map((value) => Float64Array.of(value)))),
   };
 };

@@ -190,14 +190,16 @@ const componentTerms = (
 };
 
 /**
- * The component with the largest share of the density at point i, and that share (0 to 1): which kernel (an
- * observation's, or the prior's) accounts for the density there. Undefined where the density is 0.
+ * The kernel with the largest share of the density at point i, and that share (0 to 1): which kernel (an
+ * observation's, or the prior's) accounts for the density there. Components with the same kernel in every
+ * dimension (observations of the same option or integer, say) are one kernel: their shares add up, and
+ * `components` lists them, the first as `component`. Undefined where the density is 0.
  */
 export const strongestComponent = (
   estimator: ParzenEstimator,
   points: readonly DimensionPoints[],
   i = 0,
-): { readonly component: number; readonly share: number } | undefined => {
+): { readonly component: number; readonly share: number; readonly components: readonly number[] } | undefined => {
   const terms = componentTerms(
     estimator,
     componentBase(estimator, points),
@@ -207,9 +209,26 @@ export const strongestComponent = (
   );
   const total = logSumExp(terms);
   if (!(total > Number.NEGATIVE_INFINITY)) return undefined;
-  let component = 0;
-  for (let k = 1; k < terms.length; k++) if ((terms[k] as number) > (terms[component] as number)) component = k;
-  return { component, share: Math.exp((terms[component] as number) - total) };
+  // Review 111: six trials at one option each held a sixth of its share, and the first was named with it.
+  const kernels = new Map<string, { share: number; components: number[] }>();
+  for (let k = 0; k < terms.length; k++) {
+    const key = estimator.dimensions
+      .map((dimension) =>
+        dimension.kind === 'categorical' ? `c${dimension.options[k]}` : `n${dimension.mus[k]},${dimension.sigmas[k]}`,
+      )
+      .join(';');
+    const share = Math.exp((terms[k] as number) - total);
+    const kernel = kernels.get(key);
+    if (kernel === undefined) kernels.set(key, { share, components: [k] });
+    else {
+      kernel.share += share;
+      kernel.components.push(k);
+    }
+  }
+  let best: { share: number; components: number[] } | undefined;
+  for (const kernel of kernels.values()) if (best === undefined || kernel.share > best.share) best = kernel;
+  const { share, components } = best as { share: number; components: number[] };
+  return { component: components[0] as number, share, components };
 };
 
 /** Rejection draws before giving up on a mixture cut at its bounds (its kernels all sit inside, so never reached). */

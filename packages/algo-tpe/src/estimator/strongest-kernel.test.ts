@@ -1,6 +1,6 @@
 import { logGaussMass } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
-import { strongestKernel } from './density.js';
+import { estimatorDensity, strongestKernel } from './density.js';
 import type { Encoding } from './encoding.js';
 import { optunaFamily } from './families/optuna.js';
 import { type ParzenEstimator, strongestComponent } from './parzen-estimator.js';
@@ -58,18 +58,43 @@ describe('strongestComponent: which kernel accounts for most of the density at a
 });
 
 describe('strongestKernel: the same, named by trial number (null for the prior)', () => {
+  const encodings: Encoding[] = [
+    optunaFamily.encode({ kind: 'uniform', low: 0, high: 1 }),
+    { kind: 'categorical', size: 3, offset: 0 },
+  ];
+  const density = estimatorDensity(estimator, encodings);
+
   it('maps a component to the trial number of its observation, in internal values', () => {
-    const encodings: Encoding[] = [
-      optunaFamily.encode({ kind: 'uniform', low: 0, high: 1 }),
-      { kind: 'categorical', size: 3, offset: 0 },
-    ];
     const numbers = Int32Array.of(17, 42);
     // Component 0 is observation 1 (trial 42), component 1 observation 0 (trial 17).
-    expect(strongestKernel(estimator, encodings, [0.88, 0], numbers)).toEqual({
+    expect(strongestKernel(density, [0.88, 0], numbers)).toEqual({
       trial: 42,
       share: expect.closeTo((byHand(0.88, 0)[0] as number) / byHand(0.88, 0).reduce((a, b) => a + b, 0), 12),
     });
-    expect(strongestKernel(estimator, encodings, [0.25, 2], numbers)?.trial).toBe(17);
-    expect(strongestKernel(estimator, encodings, [0.5, 1], numbers)?.trial).toBeNull();
+    expect(strongestKernel(density, [0.25, 2], numbers)?.trial).toBe(17);
+    expect(strongestKernel(density, [0.5, 1], numbers)?.trial).toBeNull();
+  });
+
+  it('takes observations with the same kernel (one option) as one, their shares added (review 111: a sixth each)', () => {
+    // Three trials at option 1, one at option 0, and the prior: a choice alone.
+    const choice: ParzenEstimator = {
+      weights: Float64Array.of(0.2, 0.2, 0.2, 0.2, 0.2),
+      dimensions: [
+        { kind: 'categorical', prior: Float64Array.of(0.5, 0.5), options: Int32Array.of(1, 0, 1, 1, -1), keep: 0.9 },
+      ],
+      truncation: 'kernel',
+      sources: Int32Array.of(0, 1, 2, 3, -1),
+    };
+    const kernel = strongestKernel(
+      estimatorDensity(choice, [{ kind: 'categorical', size: 2, offset: 0 }]),
+      [1],
+      Int32Array.of(5, 6, 7, 8),
+    );
+    // At option 1: each of the three gives 0.2 · 0.95, #6 0.2 · 0.05, the prior 0.2 · 0.5.
+    const total = 3 * 0.2 * 0.95 + 0.2 * 0.05 + 0.2 * 0.5;
+    expect(kernel).toEqual({ trial: 5, share: expect.closeTo((3 * 0.2 * 0.95) / total, 12), trials: [5, 7, 8] });
+    // Where the density is 0, none: a density that cannot say (no kernelAt), none either.
+    const { kernelAt: _, ...unsaid } = density;
+    expect(strongestKernel(unsaid, [0.88, 0], Int32Array.of(17, 42))).toBeUndefined();
   });
 });

@@ -100,8 +100,8 @@ const kernelOf = (
   model: Model,
   decision: Decision,
   numbers: Int32Array,
-): { kernel?: { readonly trial: number | null; readonly share: number } } => {
-  const kernel = strongestKernel(model.below.estimator(), model.encodings, decision.values, numbers);
+): { kernel?: NonNullable<ReturnType<typeof strongestKernel>> } => {
+  const kernel = strongestKernel(model.below, decision.values, numbers);
   return kernel === undefined ? {} : { kernel };
 };
 

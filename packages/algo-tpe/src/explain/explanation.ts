@@ -50,10 +50,15 @@ export interface ParamExplanation {
     readonly score: number;
     /**
      * The kernel of l(x) with the largest share of l(x) at the chosen value (of the group's joint l, for a joint
-     * decision): a below trial's (`trial`, its number) or the prior's (`trial: null`), and that share (0 to 1).
-     * Absent where l(x) is 0 at the chosen value.
+     * decision, in its own frame when turned): a below trial's (`trial`, its number) or the prior's (`trial:
+     * null`), and that share (0 to 1). Below trials with the same kernel (at one option or integer) are one kernel:
+     * `trials` lists them, `trial` is the first. Absent where l(x) is 0 at the chosen value.
      */
-    readonly kernel?: { readonly trial: number | null; readonly share: number };
+    readonly kernel?: {
+      readonly trial: number | null;
+      readonly share: number;
+      readonly trials?: readonly (number | null)[];
+    };
   };
   /**
    * With `avoidRepeats`: how many candidates were passed over because they would have repeated a finished

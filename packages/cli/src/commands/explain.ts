@@ -180,32 +180,43 @@ export const formatNextSuggestion = (
       "a joint decision scores the group together (its rows repeat the group's log l, log g and score); the runner-up is " +
       'the best score of a candidate at another value (of the group, for a joint decision), so the gap says how close ' +
       "the choice was (- when every candidate had the same value); kernel: which of l(x)'s kernels, a good trial's or the " +
-      "prior's, gives most of l(x) at the chosen value (the group's, for a joint decision), and its share of l(x) there; for a log-scale " +
+      "prior's, gives most of l(x) at the chosen value (the group's, for a joint decision), and its share of l(x) there " +
+      '(+N: as many more good trials with the same kernel, at one option or integer); for a log-scale ' +
       'parameter, l and g are densities over log(x). `parzen report` draws these densities; --json gives them in full.',
     ...groups.map(
       (members, at) => `Group ${at + 1}, decided jointly (${members.length} parameters): ${members.join(', ')}.`,
     ),
-    // A runner-up above the score is a candidate passed over (avoidRepeats), said where it happens.
-    ...e.params.flatMap((param) =>
-      param.repeated === true
-        ? [
-            `${param.name}: every candidate would have repeated a tried trial exactly (avoidRepeats), so the chosen value does.`,
-          ]
-        : (param.skippedRepeats ?? 0) > 0
+    // A runner-up above the score is a candidate passed over (avoidRepeats), said where it happens: once per
+    // decision, by its first parameter (review 111: a group's members said it each).
+    ...e.params
+      .filter((param) => param.group === undefined || param.group[0] === param.name)
+      .flatMap((param) =>
+        param.repeated === true
           ? [
-              `${param.name}: ${param.skippedRepeats} candidate${param.skippedRepeats === 1 ? ' was' : 's were'} passed over because ${param.skippedRepeats === 1 ? 'it' : 'they'} would have repeated a tried trial exactly (avoidRepeats), so the runner-up may score higher than the value chosen.`,
+              `${param.name}: every candidate would have repeated a tried trial exactly (avoidRepeats), so the chosen value does.`,
             ]
-          : [],
-    ),
+          : (param.skippedRepeats ?? 0) > 0
+            ? [
+                `${param.name}: ${param.skippedRepeats} candidate${param.skippedRepeats === 1 ? ' was' : 's were'} passed over because ${param.skippedRepeats === 1 ? 'it' : 'they'} would have repeated a tried trial exactly (avoidRepeats), so the runner-up may score higher than the value chosen.`,
+              ]
+            : [],
+      ),
   );
   return lines.join('\n');
 };
 
-/** A winner's strongest kernel of l(x) as a cell: `#12 64%`, `prior 90%` (empty where l(x) is 0 there). */
-const kernelCell = (kernel: { readonly trial: number | null; readonly share: number } | undefined): string =>
+/**
+ * A winner's strongest kernel of l(x) as a cell: `#12 64%`, `prior 90%`, `#3 +5 86%` for six good trials with one
+ * kernel (at one option); empty where l(x) is 0 there.
+ */
+const kernelCell = (
+  kernel:
+    | { readonly trial: number | null; readonly share: number; readonly trials?: readonly (number | null)[] }
+    | undefined,
+): string =>
   kernel === undefined
     ? ''
-    : `${kernel.trial === null ? 'prior' : `#${kernel.trial}`} ${Math.round(kernel.share * 100)}%`;
+    : `${kernel.trial === null ? 'prior' : `#${kernel.trial}`}${kernel.trials === undefined ? '' : ` +${kernel.trials.length - 1}`} ${Math.round(kernel.share * 100)}%`;
 
 /** `explain --trial N`: how a past trial's params were chosen, replayed from the trials before it. */
 const explainPast = async (

@@ -16,6 +16,17 @@ describe('tpeOptionNotes (options that do nothing where they are, trial 51)', ()
     ).toEqual([]);
   });
 
+  it("notes explain: true written in the suggester's options, which turns nothing on (trial 109: an empty events file)", () => {
+    expect(notesFor({ explain: true })).toEqual([
+      {
+        pointer: '/explain',
+        message:
+          'turns no explanation on: the config\'s own "explain": true does (beside "name"); this option only lets the suggester refuse one (false)',
+      },
+    ]);
+    expect(notesFor({ explain: false })).toEqual([]);
+  });
+
   it('notes the width floor with the hyperopt kernel, whose adaptive Parzen widths have none', () => {
     expect(notesFor({ compat: 'hyperopt', bandwidthFloor: 0.2, bandwidthExponent: 0.5 })).toEqual([
       {

@@ -35,6 +35,12 @@ export const tpeOptionNotes = (options: TpeOptions, written: Readonly<Record<str
     note('/startup', 'does nothing with startupTrials 0: no trial comes from the start-up suggester');
   if (!settings.explain && wrote('explainGrid'))
     note('/explainGrid', 'does nothing with explain false: no suggestion is explained');
+  // Trial 109: `"explain": true` written here, with an events reporter, gave an empty file and no word.
+  if (settings.explain && written.explain === true)
+    note(
+      '/explain',
+      'turns no explanation on: the config\'s own "explain": true does (beside "name"); this option only lets the suggester refuse one (false)',
+    );
   const explore = written.explore as Readonly<Record<string, unknown>> | undefined;
   if (typeof explore === 'object' && explore !== null) {
     const { trials } = settings.explore;

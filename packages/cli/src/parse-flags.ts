@@ -10,7 +10,7 @@ export const integer = (value: string): number => {
   return parsed;
 };
 
-/** Commander parser for a trial number flag (`--trial 0`). */
+/** Commander parser for an integer flag of at least 0 (a trial's number, as `--trial` takes). */
 export const nonNegativeInteger = (value: string): number => {
   const parsed = integer(value);
   if (parsed < 0) throw new InvalidArgumentError(`expected an integer of at least 0, found ${value}.`);

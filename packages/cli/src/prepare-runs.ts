@@ -67,8 +67,9 @@ export interface PrepareOptions {
   readonly logger?: Logger;
   /**
    * The command runs no trial, so no reporter writes (`report`, `explain`, `import`): an events reporter's file
-   * is not checked (trial 108: a teammate who could read the study but not write its events file was refused).
+   * is not checked (a reader of the study who cannot write that file is not refused).
    */
+  // Trial 108: a teammate who could read the study but not write its events file was refused.
   readonly reportersIdle?: boolean;
 }
 

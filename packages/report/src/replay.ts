@@ -41,8 +41,9 @@ export interface Replay {
   readonly every: number;
   /**
    * With the default spacing, the study's last trial when it is off that spacing: its snapshot is taken too, so
-   * the report shows where TPE is now (trial 108: with 80 trials the rows stopped at 72).
+   * the report shows where TPE is now.
    */
+  // Trial 108: with 80 trials the rows stopped at 72.
   readonly last?: number;
   /** Stored TPE options this version does not know (a study from an older one), left out of the replay. */
   readonly unknownOptions: readonly string[];

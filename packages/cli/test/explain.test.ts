@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { logGaussMass } from '@parzen/engine/plugin';
@@ -469,6 +470,20 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     const missing = await cliIn(dir, 'explain', config, '--trial', '14');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe('parzen: --trial 14: study past has no trial #14 (its trials are #0 to #13).');
+  });
+
+  it("matches the heart example README's explain --trial 63 block (kept true as the output changes)", async () => {
+    const example = join(__dirname, '..', '..', '..', 'examples', 'heart');
+    const readme = readFileSync(join(example, 'README.md'), 'utf8');
+    const block = /<!-- explain-trial-63 -->\n```text\n([\s\S]*?)\n```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const store = `jsonl:${join(tempDir('parzen-heart-explain-'), 'heart.parzen.jsonl')}`;
+    const ran = await cliIn(example, 'run', 'heart.cli.json', '--store', store, '--quiet');
+    expect(ran.code, ran.stderr).toBe(0);
+    const said = await cliIn(example, 'explain', 'heart.cli.json', '--store', store, '--trial', '63');
+    expect(said.code, said.stderr).toBe(0);
+    // The table, without the legend the README leaves out.
+    expect(said.stdout.split('\n').slice(0, 6).join('\n')).toBe(block);
   });
 
   it('names a large group by its number on each row and lists its members once, below the table', async () => {

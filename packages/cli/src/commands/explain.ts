@@ -228,11 +228,12 @@ const explainPast = async (
   const report = await import('@parzen/report');
   const target = study.trials.find((trial) => trial.number === number);
   if (target === undefined || Object.keys(target.internal).length === 0) {
-    const numbers = study.trials.map((trial) => trial.number);
-    const range =
-      numbers.length === 0
-        ? 'it has no trial yet'
-        : `its trials are #${Math.min(...numbers)} to #${Math.max(...numbers)}`;
+    // Not Math.min(...numbers): a study of a million trials overflows the call's arguments.
+    const [low, high] = study.trials.reduce(
+      ([min, max], trial) => [Math.min(min, trial.number), Math.max(max, trial.number)],
+      [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY],
+    );
+    const range = study.trials.length === 0 ? 'it has no trial yet' : `its trials are #${low} to #${high}`;
     throw new CliError(
       target === undefined
         ? `--trial ${number}: study ${study.name} has no trial #${number} (${range}).`

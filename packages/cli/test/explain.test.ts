@@ -453,7 +453,9 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     expect(first.reproduced).toBe(false);
     const said = await cliIn(dir, 'explain', config, '--trial', '0');
     expect(said.stdout).toMatch(/^Study past, TPE \(profile parzen\): trial #0 got\n {2}x = 0\.25, y = -0\.75\n/);
-    expect(said.stdout).toContain("TPE with the study's stored settings, given the trials before it, draws x = ");
+    expect(said.stdout).toContain(
+      "TPE with the settings explain takes (the config's or the store's, and --seed), given the trials before it, draws x = ",
+    );
     // Every other trial, start-up and model-based alike, is the replay's draw exactly.
     for (const trial of listed.slice(1)) {
       const replayed = await past(trial.number);

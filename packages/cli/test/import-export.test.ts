@@ -1371,6 +1371,9 @@ describe('import --json (trial 58: a script parsed the sentence)', () => {
       study: 'heart',
       store: 'jsonl',
       imported: [0, 1, 2],
+      finished: [],
+      importedBefore: [],
+      notImported: [],
       skipped: [2],
       repeatsOfStudy: 0,
       repeatedLines: [4],
@@ -1395,22 +1398,28 @@ describe('import --json (trial 58: a script parsed the sentence)', () => {
 });
 
 describe('import of a rescue file (trial 101: the result was added beside its still-running trial, counted twice)', () => {
-  it('finishes the trial the store has running with the rescued result, its curve completed: one trial, counted once', async () => {
+  it("finishes the trial the store has running under the line's worker, its curve completed: counted once; a file grown since is imported again", async () => {
     const path = join(dir, 'rescue.parzen.jsonl');
     const store = createJsonlStore({ path });
     await store.openStudy(study);
-    const done = (await store.createTrial('heart'))?.number ?? -1;
-    await store.setParams('heart', done, { x: 0.5, model: 0 });
+    const lease = (owner: string) => ({ lease: { owner, expiresAt: '2026-12-05T09:00:00.000Z' } });
+    const start = async (params: Record<string, number>, owner: string) => {
+      const number = (await store.createTrial('heart', lease(owner)))?.number ?? -1;
+      await store.setParams('heart', number, params);
+      return number;
+    };
+    const done = await start({ x: 0.5, model: 0 }, 'w-1');
     await store.finishTrial('heart', done, { state: 'complete', loss: 0.5 });
-    // #1 ran, the store took its first report, then failed to record the rest; #2 is another trial left running.
-    const left = (await store.createTrial('heart'))?.number ?? -1;
-    await store.setParams('heart', left, { x: 0.25, model: 1 });
+    // #1 ran under w-1, the store took its first report, then failed to record the rest.
+    const left = await start({ x: 0.25, model: 1 }, 'w-1');
     await store.reportIntermediate('heart', left, 0, 0.9);
-    const other = (await store.createTrial('heart'))?.number ?? -1;
-    await store.setParams('heart', other, { x: 0.75, model: 0 });
+    // #2 has the params of a line that names it, but another worker holds it (a live run in a recreated store).
+    const live = await start({ x: 0.75, model: 0 }, 'w-2');
+    // #3: the same worker's next trial, whose line the file gains later.
+    const later = await start({ x: 0.125, model: 0 }, 'w-1');
     await store.close();
     const line = (params: Record<string, unknown>, trial: number, loss: number) =>
-      JSON.stringify({
+      `${JSON.stringify({
         params,
         state: 'complete',
         loss,
@@ -1421,42 +1430,69 @@ describe('import of a rescue file (trial 101: the result was added beside its st
         ],
         startedAt: '2026-12-05T10:00:00.000Z',
         finishedAt: '2026-12-05T10:01:00.000Z',
-        unrecorded: { study: 'heart', trial },
-      });
+        unrecorded: { study: 'heart', trial, worker: 'w-1' },
+      })}\n`;
     const rescue = writeIn(
       dir,
       'rescue.jsonl',
-      // #1's result; a line whose params are not #2's (another trial of the same number, say): added.
-      `${line({ x: 0.25, model: 'tree' }, left, 0.3)}\n${line({ x: 0.5, model: 'tree' }, other, 0.4)}\n`,
+      line({ x: 0.25, model: 'tree' }, left, 0.3) + line({ x: 0.75, model: 'svm' }, live, 0.4),
     );
     const target = config('rescue.json', { use: 'jsonl', options: { path: './rescue.parzen.jsonl' } });
     const imported = await cli('import', target, rescue, '--json');
     expect(imported.code, imported.stderr).toBe(0);
-    expect(imported.stderr).toContain(`Imported 1 trial into study heart (jsonl store) as #3.`);
+    expect(imported.stderr).toContain('Imported 1 trial into study heart (jsonl store) as #4.');
     expect(imported.stderr).toContain(
       `Finished #1 of study heart (jsonl store) with its result from ${rescue}: the store had it running, as it could not record its end, so it counts once.`,
     );
     expect(JSON.parse(imported.stdout.trim().split('\n').at(-1) as string)).toMatchObject({
-      imported: [3],
+      imported: [4],
       finished: [1],
+      importedBefore: [],
+      notImported: [],
     });
-    const reader = createJsonlStore({ path, readOnly: true });
-    const trials = await reader.listTrials('heart');
-    await reader.close();
-    expect(trials.map((trial) => [trial.number, trial.state])).toEqual([
+    const listed = async () => {
+      const reader = createJsonlStore({ path, readOnly: true });
+      const trials = await reader.listTrials('heart');
+      await reader.close();
+      return trials;
+    };
+    const first = await listed();
+    expect(first.map((trial) => [trial.number, trial.state])).toEqual([
       [0, 'complete'],
       [1, 'complete'],
       [2, 'running'],
-      [3, 'complete'],
+      [3, 'running'],
+      [4, 'complete'],
     ]);
-    expect(trials[1]).toMatchObject({
+    expect(first[1]).toMatchObject({
       loss: 0.3,
       attrs: { epochs: 2 },
       intermediate: [{ step: 0 }, { step: 1, value: 0.3 }],
     });
-    // Imported again: #1 is finished now, so its line repeats it, as the other repeats #3.
-    const again = await cli('import', target, rescue);
-    expect(again.code).toBe(2);
-    expect(again.stderr).toContain('repeats a trial study heart already has');
+    // The run appends #3's line later (review 112: the grown file was refused, every line "repeating").
+    writeFileSync(rescue, readFileSync(rescue, 'utf8') + line({ x: 0.125, model: 'svm' }, later, 0.2));
+    const again = await cli('import', target, rescue, '--json');
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout.trim().split('\n').at(-1) as string)).toMatchObject({
+      finished: [3],
+      importedBefore: [1, 4],
+      imported: [],
+    });
+    expect(again.stderr).toContain(
+      `2 lines of ${rescue} were imported before: their trials (#1, #4) have those results already, so they were passed over.`,
+    );
+    const second = await listed();
+    expect(second.map((trial) => [trial.number, trial.state])).toEqual([
+      [0, 'complete'],
+      [1, 'complete'],
+      [2, 'running'],
+      [3, 'complete'],
+      [4, 'complete'],
+    ]);
+    // A third time: every line imported before, nothing done, no refusal.
+    const third = await cli('import', target, rescue);
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.stdout).toContain('Imported no trials into study heart (jsonl store).');
+    expect((await listed()).length).toBe(5);
   });
 });

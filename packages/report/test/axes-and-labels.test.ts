@@ -134,9 +134,17 @@ describe("the density chart of an integer (trial 108: its good trials' ticks wer
   };
   const spec = (id: string) => pageCharts(page).find((c) => c.id === id)?.spec as Spec;
 
-  it('titles an integer\'s y axis "log probability" (masses of its values), a continuous one\'s "log density"', () => {
+  it('titles an integer\'s y axis "log probability" (masses of its values), a continuous one\'s "log density"', async () => {
     expect(spec('density-n').spec.layer[0]?.encoding.y.title).toBe('log probability');
     expect(spec('density-x').spec.layer[0]?.encoding.y.title).toBe('log density');
+    // A randint TPE models on a line (randint: "ordered") is drawn as a density chart too (review 112).
+    const ordered = await runTpeStudy(16, {
+      space: { r: { type: 'randint', low: 0, high: 6 }, x: { type: 'uniform', low: 0, high: 1 } },
+      objective: (p) => Math.abs((p.r as number) - 3) + (p.x as number),
+      tpe: { startupTrials: 5, randint: 'ordered' },
+    });
+    const chart = pageCharts(await buildReport(ordered, { every: 5 })).find((c) => c.id === 'density-r');
+    expect((chart?.spec as Spec | undefined)?.spec.layer[0]?.encoding.y.title).toBe('log probability');
   });
 
   it("draws each row's l ticks after its g ticks, so a good trial's tick is on top where both sets share a value", () => {

@@ -78,7 +78,7 @@ export const formatNextSuggestion = (
   lines.push(`  ${assignment(past?.stored ?? params)}`);
   if (past !== undefined && !past.reproduced)
     lines.push(
-      `TPE with the study's stored settings, given the trials before it, draws ${assignment(params)} instead: the trial was suggested with other settings (a run with an edited config), or its params were written otherwise (enqueued, imported), or trials ran at once and one started or finished within moments of it. What follows explains that draw.`,
+      `TPE with the settings explain takes (the config's or the store's, and --seed), given the trials before it, draws ${assignment(params)} instead: the trial was suggested with other settings (a run with an edited config or another seed), or its params were written otherwise (enqueued, imported), or trials ran at once and one started or finished within moments of it. What follows explains that draw.`,
     );
   if (e.phase === 'startup') {
     lines.push(

@@ -55,13 +55,19 @@ interface ImportJson {
   readonly store: string;
   /** The numbers the imported trials got, in the file's order. */
   readonly imported: readonly number[];
+  /** Trials the store had running that a rescue file's lines finished (counted once, not added). */
+  readonly finished?: readonly number[];
+  /** Trials a rescue file's lines had finished in an earlier import (passed over). */
+  readonly importedBefore?: readonly number[];
+  /** Trials whose rescued result another process finished first (not imported: import the file again). */
+  readonly notImported?: readonly number[];
   /** Lines left out by `--on-invalid skip`. */
   readonly skipped: readonly number[];
   /** Imported trials that repeat a trial the study had (same params, state, loss and error). */
   readonly repeatsOfStudy: number;
   /** Lines of the file that repeat an earlier line of it. */
   readonly repeatedLines: readonly number[];
-  /** Set when a signal came: before the store call nothing was imported. */
+  /** Set when a signal came: before the store calls nothing was imported (but `finished`'s trials, if any). */
   readonly interrupted?: string;
 }
 
@@ -181,11 +187,17 @@ const finishRescued = async (
   study: string,
   number: number,
   trial: NewFinishedTrial,
+  note: (message: string) => void,
 ): Promise<FinishedTrial | undefined> => {
   try {
     if (store.reportIntermediate !== undefined)
       for (const { step, value } of trial.intermediate ?? [])
         await store.reportIntermediate(study, number, step, value);
+    else if ((trial.intermediate ?? []).length > 0)
+      // Review 112: a third-party store without it dropped the rescued curve unsaid.
+      note(
+        `parzen: warning: the ${store.name} store keeps no intermediate values (no reportIntermediate): #${number}'s rescued learning curve (${trial.intermediate?.length} points) is not kept, its result is.`,
+      );
     return await store.finishTrial(study, number, trial.outcome);
   } catch (error) {
     if (error instanceof ParzenError && error.code === 'TRIAL_ALREADY_FINISHED') return undefined;
@@ -381,6 +393,8 @@ const importWhenAsked = async (
   const finished: FinishedTrial[] = [];
   // Trials a rescued result was for that another process finished meanwhile (a run marked them failed).
   const raced: number[] = [];
+  // Trials a rescue file's line had finished in an earlier import of the file.
+  const importedBefore: number[] = [];
   let adding: readonly NewFinishedTrial[] = checked.trials;
   // Per row to import, whether it repeats a trial the study already had.
   let repeated: boolean[] = [];
@@ -427,17 +441,37 @@ const importWhenAsked = async (
           .seed;
         if (checked.trials.length > 0) {
           const existing = await store.listTrials(name);
-          // A rescue file's result whose trial the store still has running, with its params: that trial is
-          // finished with it, not a new one added beside it (trial 101: both counted toward maxTrials).
-          const rescues = checked.trials.flatMap((trial, index) => {
+          // A rescue file's result whose trial the store still has running, with its params and under the lease of
+          // the worker the line names: that trial is finished with it, not a new one added beside it (trial 101:
+          // both counted toward maxTrials; review 112: without the worker, a live run's trial of the same number in
+          // a recreated store was finished with another run's result). A line whose trial has since been finished
+          // with it (an earlier import of the file, which grows) was imported: passed over.
+          const rescues: { index: number; trial: NewFinishedTrial; number: number }[] = [];
+          const before: number[] = [];
+          checked.trials.forEach((trial, index) => {
             const said = checked.unrecorded[index];
-            const held = said?.study === name ? existing.find((t) => t.number === said.trial) : undefined;
-            return held?.state === 'running' && sameAssignment(held.internal, trial.internal)
-              ? [{ index, trial, number: held.number }]
-              : [];
+            if (said?.study !== name) return;
+            const held = existing.find((t) => t.number === said.trial);
+            if (
+              held?.state === 'running' &&
+              said.worker !== undefined &&
+              held.lease?.owner === said.worker &&
+              sameAssignment(held.internal, trial.internal)
+            ) {
+              rescues.push({ index, trial, number: held.number });
+              return;
+            }
+            // Its trial, or the trial an earlier import added for it, has this result: imported before.
+            const twin = [...(held === undefined ? [] : [held]), ...existing].find(
+              (t) => t.state !== 'running' && repeatsOf([t], [trial])[0] === true,
+            );
+            if (twin !== undefined) {
+              before.push(index);
+              importedBefore.push(twin.number);
+            }
           });
-          const rescued = new Set(rescues.map(({ index }) => index));
-          adding = checked.trials.filter((_, index) => !rescued.has(index));
+          const aside = new Set([...rescues.map(({ index }) => index), ...before]);
+          adding = checked.trials.filter((_, index) => !aside.has(index));
           repeated = repeatsOf(existing, adding);
           // Entries the study's own trials ran are theirs, not the imported trials' (trial 67).
           const waiting = new Set((await store.listEnqueued?.(name))?.flatMap((entry) => entry.key ?? []));
@@ -468,7 +502,7 @@ const importWhenAsked = async (
           phase.adding = true;
           try {
             for (const rescue of rescues) {
-              const done = await finishRescued(store, name, rescue.number, rescue.trial);
+              const done = await finishRescued(store, name, rescue.number, rescue.trial, output.note);
               if (done === undefined) raced.push(rescue.number);
               else finished.push(done);
             }
@@ -495,8 +529,24 @@ const importWhenAsked = async (
     // Ctrl-C while the store waited (a lock, a server): nothing was written (a store call is all or nothing).
     if (error instanceof ParzenError && error.code === 'INTERRUPTED' && interrupts.exitCode() !== undefined) {
       output.note(`parzen: ${error.message}`);
-      const code = interrupted(`nothing was imported into study ${name}.`) ?? 130;
-      printNone(true);
+      // Rescued results finish their trials one store call each: those done before the stop are said (review 112).
+      const done =
+        finished.length === 0
+          ? ''
+          : `${numbers(finished)} ${finished.length === 1 ? 'was' : 'were'} finished with ${finished.length === 1 ? 'its' : 'their'} rescued result${finished.length === 1 ? '' : 's'} before the stop, and nothing else; import the file again for the rest (lines already imported are passed over).`;
+      const code = interrupted(done === '' ? `nothing was imported into study ${name}.` : done) ?? 130;
+      if (finished.length === 0) printNone(true);
+      else
+        printJson({
+          study: name,
+          store: choice.use,
+          imported: [],
+          finished: finished.map((trial) => trial.number),
+          skipped: [],
+          repeatsOfStudy: 0,
+          repeatedLines: [],
+          interrupted: interrupts.received() ?? 'signal',
+        });
       return code;
     }
     throw error;
@@ -512,9 +562,13 @@ const importWhenAsked = async (
     say(
       `Finished ${numbers(finished)} of ${into} with ${finished.length === 1 ? 'its result' : 'their results'} from ${shown}: the store had ${finished.length === 1 ? 'it' : 'them'} running, as it could not record ${finished.length === 1 ? 'its end' : 'their ends'}, so ${finished.length === 1 ? 'it counts' : 'each counts'} once.`,
     );
+  if (importedBefore.length > 0)
+    output.note(
+      `parzen: ${countOf(importedBefore.length, 'line')} of ${shown} ${importedBefore.length === 1 ? 'was' : 'were'} imported before: ${importedBefore.length === 1 ? 'its trial' : 'their trials'} (${importedBefore.map((number) => `#${number}`).join(', ')}) ${importedBefore.length === 1 ? 'has' : 'have'} ${importedBefore.length === 1 ? 'that result' : 'those results'} already, so ${importedBefore.length === 1 ? 'it was' : 'they were'} passed over.`,
+    );
   if (raced.length > 0)
     output.note(
-      `parzen: warning: ${raced.map((number) => `#${number}`).join(', ')} of ${into} ${raced.length === 1 ? 'was' : 'were'} finished by another process while importing (a run marks a trial left running failed, STALE_TRIAL), so ${raced.length === 1 ? 'its' : 'their'} result${raced.length === 1 ? ' was' : 's were'} not imported: import ${shown} again to add ${raced.length === 1 ? 'it as a trial of its own' : 'them as trials of their own'}.`,
+      `parzen: warning: ${raced.map((number) => `#${number}`).join(', ')} of ${into} ${raced.length === 1 ? 'was' : 'were'} finished by another process while importing (another import of this file, or a run that marks a trial left running failed, STALE_TRIAL), so ${raced.length === 1 ? 'its' : 'their'} result${raced.length === 1 ? ' was' : 's were'} not imported here: import ${shown} again, which passes over a line already imported and adds one whose trial a run failed as a trial of its own.`,
     );
   // Not for a trial that repeats one the study had (review: importing an export again said it again; the
   // first import recorded those entries as run).
@@ -576,8 +630,9 @@ const importWhenAsked = async (
     study: name,
     store: choice.use,
     imported: added.map((trial) => trial.number),
-    ...(finished.length === 0 ? {} : { finished: finished.map((trial) => trial.number) }),
-    ...(raced.length === 0 ? {} : { notImported: raced }),
+    finished: finished.map((trial) => trial.number),
+    importedBefore,
+    notImported: raced,
     skipped: invalid.map(({ row }) => row),
     repeatsOfStudy: repeats,
     repeatedLines: inFile,

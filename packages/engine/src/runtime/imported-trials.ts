@@ -72,6 +72,8 @@ export interface ImportCheck {
 export interface UnrecordedTrial {
   readonly study: string;
   readonly trial: number;
+  /** The worker whose lease the trial held (its run's id), when it had one. */
+  readonly worker?: string;
 }
 
 const FIELDS = [
@@ -207,10 +209,17 @@ const checkUnrecorded = (value: unknown, issues: ConfigIssue[]): UnrecordedTrial
     isObject(value) &&
     typeof value.study === 'string' &&
     Number.isSafeInteger(value.trial) &&
-    (value.trial as number) >= 0
+    (value.trial as number) >= 0 &&
+    (value.worker === undefined || typeof value.worker === 'string')
   )
-    return { study: value.study, trial: value.trial as number };
-  issues.push(issue('/unrecorded', '{"study": a name, "trial": a trial number} (as a rescue file writes it)', value));
+    return {
+      study: value.study,
+      trial: value.trial as number,
+      ...(typeof value.worker === 'string' ? { worker: value.worker } : {}),
+    };
+  issues.push(
+    issue('/unrecorded', '{"study": a name, "trial": a trial number, "worker"?} (as a rescue file writes it)', value),
+  );
   return undefined;
 };
 

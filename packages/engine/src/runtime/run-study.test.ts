@@ -679,7 +679,7 @@ describe('runStudy', () => {
         state: 'complete',
         loss: 0.25,
         attrs: { acc: 0.9 },
-        unrecorded: { study: name, trial: 0 },
+        unrecorded: { study: name, trial: 0, worker: expect.any(String) },
       });
       expect(line.params).toHaveProperty('x');
       // When the objective ended, not when the store gave up (trial 56).

@@ -36,6 +36,8 @@ export interface AskedTrial {
   readonly internal: ParamAssignment;
   /** What the objective receives. */
   readonly params: ExternalParams;
+  /** The worker whose lease the trial was created with, if any (a rescue file names it). */
+  readonly worker?: string;
 }
 
 const now = (session: StudySession): string => (session.clock ?? systemClock).now().toISOString();
@@ -191,7 +193,7 @@ export const askTrial = async (
     internal,
     ...(studyTrials === undefined ? {} : { studyTrials }),
   });
-  return { number: trial.number, params, internal };
+  return { number: trial.number, params, internal, ...(lease === undefined ? {} : { worker: lease.owner }) };
 };
 
 /** The outcome a result records: `ok` completes the trial (with its attrs), `failed` fails it. */
@@ -246,7 +248,7 @@ const withWhatItHolds = async (session: StudySession, number: number, error: unk
 /**
  * Appends a result the store could not record to `<tmp>/parzen-unrecorded-<user>/<study>.jsonl`, one trial a line
  * in the form `parzen import` reads (params as the objective saw them, state, loss, attrs, error, intermediate
- * values, times, and `unrecorded`: the study and the number of the trial the store has running for it), away from the store's disk (full or read-only, often). The folder is this user's alone (0700,
+ * values, times, and `unrecorded`: the study, the number of the trial the store has running for it and its worker), away from the store's disk (full or read-only, often). The folder is this user's alone (0700,
  * owned by this uid, not a link) and the file too (0600, a regular file of one link, never followed as a link,
  * never waited on as a FIFO): another user of the machine can neither read nor add to it, nor make the run
  * write elsewhere or hang. Returns the file, or why none could be written.
@@ -256,6 +258,7 @@ const withWhatItHolds = async (session: StudySession, number: number, error: unk
 const rescueResult = (
   study: string,
   trial: number,
+  worker: string | undefined,
   params: ExternalParams,
   outcome: TrialOutcome,
   intermediate: readonly IntermediateValue[],
@@ -268,9 +271,10 @@ const rescueResult = (
     ...(intermediate.length === 0 ? {} : { intermediate }),
     startedAt,
     finishedAt,
-    // Which trial of which study the store has running for it: `parzen import` finishes that one (trial 101: added
-    // as a new trial beside it, the result counted twice toward maxTrials).
-    unrecorded: { study, trial },
+    // Which trial of which study the store has running for it, and the worker whose lease it holds: `parzen
+    // import` finishes that one, if that worker's (trial 101: added as a new trial beside it, the result counted
+    // twice toward maxTrials; review 112: a live run's trial of the same number in a new store was finished).
+    unrecorded: { study, trial, ...(worker === undefined ? {} : { worker }) },
   };
   const uid = process.getuid?.();
   const name = `${study.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'study'}.jsonl`;
@@ -353,7 +357,16 @@ export const finishRunTrial = async (
         );
         throw error;
       }
-      const rescued = rescueResult(spec.name, asked.number, asked.params, outcome, intermediate, startedAt, endedAt);
+      const rescued = rescueResult(
+        spec.name,
+        asked.number,
+        asked.worker,
+        asked.params,
+        outcome,
+        intermediate,
+        startedAt,
+        endedAt,
+      );
       warn(
         said +
           ('error' in rescued

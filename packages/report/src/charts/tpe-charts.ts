@@ -415,7 +415,9 @@ export const densityChart = (
   };
   // An integer's or a quantized parameter's l and g are masses of its values (trial 108: "log density").
   const yTitle =
-    'q' in param.distribution || param.distribution.kind === 'uniformint' ? 'log probability' : 'log density';
+    'q' in param.distribution || param.distribution.kind === 'uniformint' || param.distribution.kind === 'randint'
+      ? 'log probability'
+      : 'log density';
   // Each row is drawn with the w its decision was scored with (the explore option changes it mid-study).
   const weights = new Set(found.map((f) => f.weight));
   const weight = weights.size === 1 ? (found[0]?.weight as number) : undefined;

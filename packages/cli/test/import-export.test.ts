@@ -1,11 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { SpaceDefinition, Trial } from '@parzen/engine';
 import { createJsonlStore } from '@parzen/store-file';
 import { createSqliteStore } from '@parzen/store-sqlite';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tempDir, writeIn, writeSignallingStore } from './cli-harness.js';
+import { repoRoot, tempDir, writeIn, writeSignallingStore } from './cli-harness.js';
 import { cli } from './cli-in-process.js';
 
 const space = {
@@ -1494,5 +1494,82 @@ describe('import of a rescue file (trial 101: the result was added beside its st
     expect(third.code, third.stderr).toBe(0);
     expect(third.stdout).toContain('Imported no trials into study heart (jsonl store).');
     expect((await listed()).length).toBe(5);
+  });
+
+  it('leaves a line whose trial another process finished meanwhile for the next import, and says a curve a store cannot keep is dropped (review 112)', async () => {
+    const own = tempDir('parzen-rescue-race-');
+    mkdirSync(join(own, 'node_modules', '@parzen'), { recursive: true });
+    for (const name of ['engine', 'store-file'])
+      symlinkSync(join(repoRoot, 'packages', name), join(own, 'node_modules', '@parzen', name), 'dir');
+    // A journal whose finishTrial another process beats (a run marking the trial failed first), or that keeps no
+    // intermediate values (a store without reportIntermediate).
+    writeIn(
+      own,
+      'odd-store.mjs',
+      `import { createJsonlStore } from '@parzen/store-file';
+export const manifests = [{
+  kind: 'store', name: 'odd', optionsSchema: { type: 'object' },
+  create: ({ path, mode }) => {
+    const inner = createJsonlStore({ path });
+    return Object.assign(Object.create(inner), {
+      name: 'odd',
+      reportIntermediate: mode === 'no-reports' ? undefined : inner.reportIntermediate.bind(inner),
+      finishTrial: async (study, number, outcome) => {
+        if (mode === 'race')
+          await inner.finishTrial(study, number, { state: 'failed', error: { code: 'STALE_TRIAL', message: 'gone' } });
+        return inner.finishTrial(study, number, outcome);
+      },
+    });
+  },
+}];
+`,
+    );
+    const rescue = writeIn(
+      own,
+      'rescue.jsonl',
+      `${JSON.stringify({
+        params: { x: 0.25, model: 'tree' },
+        state: 'complete',
+        loss: 0.3,
+        intermediate: [{ step: 0, value: 0.4 }],
+        unrecorded: { study: 'heart', trial: 0, worker: 'w-1' },
+      })}\n`,
+    );
+    const importWith = async (mode: string) => {
+      const path = join(own, `${mode}.parzen.jsonl`);
+      const store = createJsonlStore({ path });
+      await store.openStudy(study);
+      await store.createTrial('heart', { lease: { owner: 'w-1', expiresAt: '2026-12-05T09:00:00.000Z' } });
+      await store.setParams('heart', 0, { x: 0.25, model: 1 });
+      await store.close();
+      const target = writeIn(own, `${mode}.json`, {
+        ...study,
+        plugins: ['./odd-store.mjs'],
+        objective: { use: 'module', options: { path: './missing-objective.mjs' } },
+        store: { use: 'odd', options: { path, mode } },
+        budget: { maxTrials: 10 },
+      });
+      const out = await cli('import', target, rescue, '--json');
+      const reader = createJsonlStore({ path, readOnly: true });
+      const trials = await reader.listTrials('heart');
+      await reader.close();
+      return { out, trials };
+    };
+    const raced = await importWith('race');
+    expect(raced.out.code, raced.out.stderr).toBe(0);
+    expect(JSON.parse(raced.out.stdout.trim().split('\n').at(-1) as string)).toMatchObject({
+      imported: [],
+      finished: [],
+      notImported: [0],
+    });
+    expect(raced.out.stderr).toContain('#0 of study heart (odd store) was finished by another process while importing');
+    expect(raced.trials.map((trial) => trial.state)).toEqual(['failed']);
+    const plain = await importWith('no-reports');
+    expect(plain.out.code, plain.out.stderr).toBe(0);
+    expect(JSON.parse(plain.out.stdout.trim().split('\n').at(-1) as string)).toMatchObject({ finished: [0] });
+    expect(plain.out.stderr).toContain(
+      "the odd store keeps no intermediate values (no reportIntermediate): #0's rescued learning curve (1 point) is not kept, its result is.",
+    );
+    expect(plain.trials[0]).toMatchObject({ state: 'complete', loss: 0.3 });
   });
 });

@@ -196,7 +196,7 @@ const finishRescued = async (
     else if ((trial.intermediate ?? []).length > 0)
       // Review 112: a third-party store without it dropped the rescued curve unsaid.
       note(
-        `parzen: warning: the ${store.name} store keeps no intermediate values (no reportIntermediate): #${number}'s rescued learning curve (${trial.intermediate?.length} points) is not kept, its result is.`,
+        `parzen: warning: the ${store.name} store keeps no intermediate values (no reportIntermediate): #${number}'s rescued learning curve (${countOf(trial.intermediate?.length ?? 0, 'point')}) is not kept, its result is.`,
       );
     return await store.finishTrial(study, number, trial.outcome);
   } catch (error) {

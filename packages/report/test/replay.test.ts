@@ -1,6 +1,6 @@
 import type { Trial } from '@parzen/engine';
 import { describe, expect, it } from 'vitest';
-import { buildReport, pageCharts, replaySuggestions, trialsBefore } from '../src/index.js';
+import { buildReport, explainPastSuggestion, pageCharts, replaySuggestions, trialsBefore } from '../src/index.js';
 import { mixedObjective, mixedSpace, runTpeStudy } from './fixtures.js';
 
 describe('replaySuggestions', () => {
@@ -51,6 +51,29 @@ describe('replaySuggestions', () => {
     const onGrid = await replaySuggestions({ ...study, trials: study.trials.filter((trial) => trial.number <= 45) });
     expect(onGrid.last).toBeUndefined();
     expect(onGrid.snapshots.at(-1)?.trialNumber).toBe(45);
+  });
+
+  it('explains a past trial as its suggester saw the study: a trial that finished after it started, as running', async () => {
+    const tpe = { startupTrials: 5, grouping: 'independent' } as const;
+    const study = await runTpeStudy(12, { space: mixedSpace, objective: mixedObjective, tpe });
+    const sequential = await explainPastSuggestion(study, 10);
+    expect(sequential?.running).toBe(0);
+    expect(sequential?.reproduced).toBe(true);
+    // #9 finished only after #10 started (two workers): the replay sees it running, as #10's suggester did.
+    const ten = study.trials.find((trial) => trial.number === 10) as Trial;
+    const overlapping = {
+      ...study,
+      trials: study.trials.map((trial) =>
+        trial.number === 9 && trial.state !== 'running'
+          ? { ...trial, finishedAt: new Date(Date.parse(ten.startedAt) + 1).toISOString() }
+          : trial,
+      ),
+    };
+    const past = await explainPastSuggestion(overlapping, 10);
+    expect(past?.running).toBe(1);
+    expect(past?.stored).toEqual(sequential?.stored);
+    // Not a trial with params: nothing to explain.
+    expect(await explainPastSuggestion(study, 99)).toBeUndefined();
   });
 
   it('says when snapshots fell in the start-up phase because earlier trials overlap in time (trial 57: imported ones were called start-up draws)', async () => {

@@ -462,8 +462,12 @@ const importWhenAsked = async (
               return;
             }
             // Its trial, or the trial an earlier import added for it, has this result: imported before.
+            // (Its params compared first: a key per stored trial for every line would be slow on a large study.)
             const twin = [...(held === undefined ? [] : [held]), ...existing].find(
-              (t) => t.state !== 'running' && repeatsOf([t], [trial])[0] === true,
+              (t) =>
+                t.state !== 'running' &&
+                sameAssignment(t.internal, trial.internal) &&
+                repeatsOf([t], [trial])[0] === true,
             );
             if (twin !== undefined) {
               before.push(index);

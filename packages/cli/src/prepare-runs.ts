@@ -19,6 +19,7 @@ import {
 } from '@parzen/engine/host';
 import {
   type ConfigIssue,
+  type ConfigNote,
   endsWithSeparator,
   escapePointer,
   formatIssues,
@@ -407,7 +408,12 @@ const prepareFile = async (
       // A --store path is the working folder's (the same either way); a bare `--store jsonl` is beside the config.
       refuseStoreLeftBesideLink(path, experiment, Object.keys(variant.values).length > 0);
       if (options.preflight === true) await checkPluginOptions(experiment);
-      runs.push({ configPath: path, variant, experiment });
+      const moved = options.reportersIdle === true ? undefined : studyInOtherStore(experiment, path);
+      runs.push({
+        configPath: path,
+        variant,
+        experiment: moved === undefined ? experiment : { ...experiment, notes: [...(experiment.notes ?? []), moved] },
+      });
     } catch (error) {
       // A store the --store flag chose: its problem is the flag's (the config may have no `store`).
       const store = options.overrides?.store;
@@ -511,6 +517,29 @@ const storeFile = ({ config, baseDir }: LoadedExperiment): string | undefined =>
   // A bare `sqlite` too (review 68: the link check missed it, and the run started over).
   const named = perStudyFileName(use);
   return named === undefined ? undefined : canonicalFile(resolve(baseDir, named(config.name)));
+};
+
+/**
+ * A note when the run's store file is not there yet while the other file store's file for the study is, beside
+ * the config: a config switched from jsonl to sqlite (or back) starts the study afresh in the new file, and its
+ * earlier trials seemed lost (trial 110: "Starting study (0 trials so far)", nothing more).
+ */
+const studyInOtherStore = (experiment: LoadedExperiment, path: string): ConfigNote | undefined => {
+  const { config, baseDir } = experiment;
+  const store = storeFile(experiment);
+  if (store === undefined || existsSync(store)) return undefined;
+  const other = config.store.use === 'jsonl' ? 'sqlite' : config.store.use === 'sqlite' ? 'jsonl' : undefined;
+  const named = other === undefined ? undefined : perStudyFileName(other);
+  if (other === undefined || named === undefined) return undefined;
+  const earlier = resolve(baseDir, named(config.name));
+  if (!existsSync(earlier)) return undefined;
+  return {
+    pointer: '/store',
+    message:
+      `the study starts afresh in ${store}, which is not there yet, while ${earlier} beside the config is a ${other} store ` +
+      `that may hold its earlier trials (the store was changed?): to carry them over, \`parzen export --store ${other}:${earlier} -o trials.jsonl\` ` +
+      `then \`parzen import ${path} trials.jsonl\`, before running`,
+  };
 };
 
 /**

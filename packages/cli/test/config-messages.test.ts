@@ -302,6 +302,27 @@ describe('a command element whose braces the `}}` escape unbalances (trial 59: i
   });
 });
 
+describe('a config whose store changed from jsonl to sqlite (trial 110: the study started afresh, unsaid)', () => {
+  it('is noted by validate and run while the new file is not there and the other store file beside the config is', async () => {
+    const first = heartConfig({ name: 'switched', store: { use: 'jsonl' }, budget: { maxTrials: 2 } });
+    const jsonl = writeIn(dir, 'switched.json', first);
+    expect((await cli('run', jsonl, '--quiet')).code).toBe(0);
+    const sqlite = writeIn(dir, 'switched-sqlite.json', { ...first, store: { use: 'sqlite' } });
+    const said = `/store: the study starts afresh in ${join(dir, 'switched.parzen.db')}, which is not there yet, while ${join(dir, 'switched.parzen.jsonl')} beside the config is a jsonl store that may hold its earlier trials (the store was changed?): to carry them over, \`parzen export --store jsonl:${join(dir, 'switched.parzen.jsonl')} -o trials.jsonl\` then \`parzen import ${sqlite} trials.jsonl\`, before running`;
+    const checked = await cli('validate', sqlite);
+    expect(checked.code, checked.stderr).toBe(0);
+    expect(checked.stderr).toContain(said);
+    const ran = await cli('run', sqlite, '--quiet');
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stderr).toContain(said);
+    // Once the new file is there, the study is the run's own: nothing said.
+    const again = await cli('run', sqlite, '--quiet', '--more-trials', '1');
+    expect(again.stderr).not.toContain('starts afresh');
+    // Nor for the first store: its own file is there.
+    expect((await cli('validate', jsonl)).stderr).not.toContain('starts afresh');
+  });
+});
+
 describe("an events reporter's file (trial 53: it appended to the study's journal and to the config)", () => {
   it('is not checked by commands that run no trial: report, explain and import read the study (trial 108)', async () => {
     const study = (reporters: unknown[]) =>

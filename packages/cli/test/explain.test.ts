@@ -147,6 +147,7 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     const refused = await cliIn(dir, 'explain', config);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/run by the `random` suggester; explain shows how TPE decides/);
+    expect(refused.stderr).toContain('explain them with a config that names "tpe", or with --store SPEC and no config');
     expect(refused.stderr).not.toMatch(/\n\s+at /);
   });
 

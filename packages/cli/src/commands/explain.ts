@@ -389,7 +389,11 @@ export const explainNext = async (path: string | undefined, flags: ExplainFlags,
     const why =
       read.suggester === undefined
         ? `Study ${read.name} was stored without the suggester its trials were drawn with (made by a Parzen from before 2026-12-02): explain it with its config, \`parzen explain CONFIG\`, whose suggester it then takes.`
-        : `Study ${read.name} is run by the \`${read.suggester.use}\` suggester; explain shows how TPE decides (suggester "tpe").`;
+        : `Study ${read.name} is run by the \`${read.suggester.use}\` suggester; explain shows how TPE decides (suggester "tpe").` +
+          // Trial 110: a TPE study whose config now names random search was refused with no way on.
+          (path === undefined
+            ? ''
+            : ' If TPE ran its trials before, explain them with a config that names "tpe", or with --store SPEC and no config (the study as its store keeps it).');
     if (path === undefined) throw new CliError(why);
     throw new ParzenError('CONFIG_INVALID', why);
   }

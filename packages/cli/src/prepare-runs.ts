@@ -408,7 +408,14 @@ const prepareFile = async (
       // A --store path is the working folder's (the same either way); a bare `--store jsonl` is beside the config.
       refuseStoreLeftBesideLink(path, experiment, Object.keys(variant.values).length > 0);
       if (options.preflight === true) await checkPluginOptions(experiment);
-      const moved = options.reportersIdle === true ? undefined : studyInOtherStore(experiment, path);
+      // Not for a store the --store flag chose, nor a matrix's variants (review 113: its import advice was wrong
+      // there: the flag's store, one file for every variant).
+      const moved =
+        options.reportersIdle === true ||
+        options.overrides?.store !== undefined ||
+        Object.keys(variant.values).length > 0
+          ? undefined
+          : studyInOtherStore(experiment, path);
       runs.push({
         configPath: path,
         variant,

@@ -320,6 +320,10 @@ describe('a config whose store changed from jsonl to sqlite (trial 110: the stud
     expect(again.stderr).not.toContain('starts afresh');
     // Nor for the first store: its own file is there.
     expect((await cli('validate', jsonl)).stderr).not.toContain('starts afresh');
+    // Nor for a store the --store flag chose (review 113: the import it advised went back to the jsonl store).
+    const flagged = await cli('run', jsonl, '--store', `sqlite:${join(dir, 'switched.parzen.db.flag')}`, '--quiet');
+    expect(flagged.code, flagged.stderr).toBe(0);
+    expect(flagged.stderr).not.toContain('starts afresh');
   });
 });
 

@@ -1496,6 +1496,55 @@ describe('import of a rescue file (trial 101: the result was added beside its st
     expect((await listed()).length).toBe(5);
   });
 
+  it('adds a line whose trial a run failed, even when another trial has its params and loss (review 113: passed over as imported)', async () => {
+    const own = tempDir('parzen-rescue-twin-');
+    const path = join(own, 'twin.parzen.jsonl');
+    const store = createJsonlStore({ path });
+    await store.openStudy(study);
+    const lease = { lease: { owner: 'w-1', expiresAt: '2026-12-05T09:00:00.000Z' } };
+    for (const outcome of [
+      { state: 'complete', loss: 1 },
+      { state: 'failed', error: { code: 'STALE_TRIAL', message: 'gone' } },
+    ] as const) {
+      const number = (await store.createTrial('heart', lease))?.number ?? -1;
+      await store.setParams('heart', number, { x: 0.5, model: 0 });
+      await store.finishTrial('heart', number, outcome);
+    }
+    await store.close();
+    // #1's result, which its store could not record; a run then marked #1 failed. #0 has the same params and loss.
+    const rescue = writeIn(
+      own,
+      'rescue.jsonl',
+      `${JSON.stringify({
+        params: { x: 0.5, model: 'svm' },
+        state: 'complete',
+        loss: 1,
+        startedAt: '2026-12-05T10:00:00.000Z',
+        finishedAt: '2026-12-05T10:01:00.000Z',
+        unrecorded: { study: 'heart', trial: 1, worker: 'w-1' },
+      })}\n`,
+    );
+    const target = writeIn(own, 'twin.json', {
+      ...study,
+      objective: { use: 'module', options: { path: './missing-objective.mjs' } },
+      store: { use: 'jsonl', options: { path: './twin.parzen.jsonl' } },
+      budget: { maxTrials: 10 },
+    });
+    const out = await cli('import', target, rescue, '--json');
+    expect(out.code, out.stderr).toBe(0);
+    expect(JSON.parse(out.stdout.trim().split('\n').at(-1) as string)).toMatchObject({
+      imported: [2],
+      importedBefore: [],
+    });
+    // Imported again, the trial it added (#2, with the line's times) is its earlier import: passed over.
+    const again = await cli('import', target, rescue, '--json');
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout.trim().split('\n').at(-1) as string)).toMatchObject({
+      imported: [],
+      importedBefore: [2],
+    });
+  });
+
   it('leaves a line whose trial another process finished meanwhile for the next import, and says a curve a store cannot keep is dropped (review 112)', async () => {
     const own = tempDir('parzen-rescue-race-');
     mkdirSync(join(own, 'node_modules', '@parzen'), { recursive: true });

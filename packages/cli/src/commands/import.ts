@@ -396,6 +396,8 @@ const importWhenAsked = async (
   // Trials a rescue file's line had finished in an earlier import of the file.
   const importedBefore: number[] = [];
   let adding: readonly NewFinishedTrial[] = checked.trials;
+  // Whether a rescue file's line is among the trials to add (see below).
+  let rescuedAdded = false;
   // Per row to import, whether it repeats a trial the study already had.
   let repeated: boolean[] = [];
   // The config's enqueue entries the imported trials answer keep their keys with those trials, so a run of
@@ -461,13 +463,16 @@ const importWhenAsked = async (
               rescues.push({ index, trial, number: held.number });
               return;
             }
-            // Its trial, or the trial an earlier import added for it, has this result: imported before.
-            // (Its params compared first: a key per stored trial for every line would be slow on a large study.)
-            const twin = [...(held === undefined ? [] : [held]), ...existing].find(
-              (t) =>
-                t.state !== 'running' &&
-                sameAssignment(t.internal, trial.internal) &&
-                repeatsOf([t], [trial])[0] === true,
+            // Its trial has this result, or the trial an earlier import added for it (the line's params, result and
+            // times: review 113, another trial of the same params and loss was taken for it, and the line lost):
+            // imported before. (Params compared first: a key per stored trial for every line is slow.)
+            const added = (t: Trial) =>
+              t.state !== 'running' &&
+              t.startedAt === trial.startedAt &&
+              t.finishedAt === trial.finishedAt &&
+              sameAssignment(t.internal, trial.internal);
+            const twin = [...(held === undefined ? [] : [held]), ...existing.filter(added)].find(
+              (t) => t.state !== 'running' && repeatsOf([t], [trial])[0] === true,
             );
             if (twin !== undefined) {
               before.push(index);
@@ -476,6 +481,11 @@ const importWhenAsked = async (
           });
           const aside = new Set([...rescues.map(({ index }) => index), ...before]);
           adding = checked.trials.filter((_, index) => !aside.has(index));
+          // A rescued result added as a trial of its own is a new evaluation even when its params and loss repeat
+          // another trial's (a deterministic objective): the repeat refusal is for files imported twice (review 113).
+          rescuedAdded = checked.trials.some(
+            (_, index) => !aside.has(index) && checked.unrecorded[index]?.study === name,
+          );
           repeated = repeatsOf(existing, adding);
           // Entries the study's own trials ran are theirs, not the imported trials' (trial 67).
           const waiting = new Set((await store.listEnqueued?.(name))?.flatMap((entry) => entry.key ?? []));
@@ -495,7 +505,8 @@ const importWhenAsked = async (
                 ? { file: path }
                 : { file: path, issues: importInvalid(invalid, total, 'line').issues },
             );
-          if (flags.allowRepeats !== true && adding.length > 0 && repeated.every(Boolean)) throw refused();
+          if (flags.allowRepeats !== true && !rescuedAdded && adding.length > 0 && repeated.every(Boolean))
+            throw refused();
           // Checked again by the store in the same step as the add (trial 56: two imports of one file at once
           // both passed the check above, and the study was doubled).
           // A signal that came while opening blocked the thread (SQLite's open wait) is delivered now, and
@@ -513,7 +524,7 @@ const importWhenAsked = async (
             if (adding.length > 0)
               added = await store
                 .addTrials(name, store.enqueue === undefined ? adding : keyed.trials, {
-                  refuseRepeats: flags.allowRepeats !== true,
+                  refuseRepeats: flags.allowRepeats !== true && !rescuedAdded,
                 })
                 .catch((error: unknown) => {
                   throw error instanceof ParzenError && error.code === 'IMPORT_REPEATED' ? refused() : error;
@@ -546,6 +557,8 @@ const importWhenAsked = async (
           store: choice.use,
           imported: [],
           finished: finished.map((trial) => trial.number),
+          importedBefore,
+          notImported: raced,
           skipped: [],
           repeatsOfStudy: 0,
           repeatedLines: [],

@@ -302,6 +302,32 @@ describe('a command element whose braces the `}}` escape unbalances (trial 59: i
   });
 });
 
+describe('validate on a study its store holds (trials 104 and 110: run warned, validate said nothing)', () => {
+  it('notes another suggester than the one the study was created with, and a trial budget already spent', async () => {
+    const base = heartConfig({
+      name: 'held',
+      store: { use: 'jsonl' },
+      suggester: { use: 'tpe' },
+      budget: { maxTrials: 2 },
+    });
+    const first = writeIn(dir, 'held.json', base);
+    expect((await cli('run', first, '--quiet')).code).toBe(0);
+    const spent = await cli('validate', first);
+    expect(spent.code, spent.stderr).toBe(0);
+    expect(spent.stderr).toContain(
+      '/budget/maxTrials: study held has 2 trials already, so a run of this config adds none (maxTrials 2 counts every trial of the study: raise it, or run with --more-trials N)',
+    );
+    expect(spent.stderr).not.toContain('/suggester:');
+    const other = writeIn(dir, 'held-random.json', { ...base, suggester: { use: 'random' }, budget: { maxTrials: 5 } });
+    const changed = await cli('validate', other);
+    expect(changed.code, changed.stderr).toBe(0);
+    expect(changed.stderr).toContain(
+      '/suggester: study held was created with suggester `tpe`; a run of this config uses `random` and adds its trials to the same study',
+    );
+    expect(changed.stderr).not.toContain('/budget/maxTrials');
+  });
+});
+
 describe('a config whose store changed from jsonl to sqlite (trial 110: the study started afresh, unsaid)', () => {
   it('is noted by validate and run while the new file is not there and the other store file beside the config is', async () => {
     const first = heartConfig({ name: 'switched', store: { use: 'jsonl' }, budget: { maxTrials: 2 } });

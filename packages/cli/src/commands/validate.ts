@@ -142,11 +142,40 @@ export const validateConfigs = async (paths: readonly string[], output: Output, 
     }
   });
   if (mismatched.length > 0) return reportProblems(new ConfigProblems(mismatched, runs), paths, output, json);
+  // What `run` would say of the study its store holds (trials 104 and 110: validate said nothing of it): another
+  // suggester than the one the study was created with, a trial budget already spent.
+  const held = runs.map((run, at) => {
+    const read = reads[at];
+    if (read === undefined || !('value' in read) || read.value === undefined) return run;
+    const { config } = run.experiment;
+    const { study, trials } = read.value;
+    const extra = [
+      ...(study.suggester !== undefined && study.suggester.name !== config.suggester.use
+        ? [
+            {
+              pointer: '/suggester',
+              message: `study ${config.name} was created with suggester \`${study.suggester.name}\`; a run of this config uses \`${config.suggester.use}\` and adds its trials to the same study (to compare the two, give it another study name or store)`,
+            },
+          ]
+        : []),
+      ...(config.budget.maxTrials !== undefined && trials.length >= config.budget.maxTrials
+        ? [
+            {
+              pointer: '/budget/maxTrials',
+              message: `study ${config.name} has ${countOf(trials.length, 'trial')} already, so a run of this config adds none (maxTrials ${config.budget.maxTrials} counts every trial of the study: raise it, or run with --more-trials N)`,
+            },
+          ]
+        : []),
+    ];
+    return extra.length === 0
+      ? run
+      : { ...run, experiment: { ...run.experiment, notes: [...(run.experiment.notes ?? []), ...extra] } };
+  });
   const valid: ValidFile['entry'][] = [];
   for (const path of paths) {
     const described = describeFile(
       path,
-      runs.filter((run) => run.configPath === path),
+      held.filter((run) => run.configPath === path),
     );
     if (described === undefined) continue;
     for (const note of described.notes) output.note(`${path}: note: ${note}`);

@@ -1543,6 +1543,38 @@ describe('import of a rescue file (trial 101: the result was added beside its st
       imported: [],
       importedBefore: [2],
     });
+    // A line without its times (not as a run writes one) is matched as any row is, by params and result: never
+    // added twice (review 114: matched by times, it was added at each import).
+    const timeless = writeIn(
+      own,
+      'timeless.jsonl',
+      `${JSON.stringify({ params: { x: 0.25, model: 'svm' }, loss: 7, unrecorded: { study: 'heart', trial: 1, worker: 'w-1' } })}\n`,
+    );
+    const once = await cli('import', target, timeless, '--json');
+    expect(JSON.parse(once.stdout.trim().split('\n').at(-1) as string)).toMatchObject({ imported: [3] });
+    const twice = await cli('import', target, timeless, '--json');
+    expect(JSON.parse(twice.stdout.trim().split('\n').at(-1) as string)).toMatchObject({
+      imported: [],
+      importedBefore: [3],
+    });
+    // A plain file imported before stays refused with a rescue line appended (review 114: the line let it in).
+    const rows = writeIn(own, 'rows.jsonl', `${JSON.stringify({ params: { x: 0.75, model: 'tree' }, loss: 2 })}\n`);
+    expect((await cli('import', target, rows)).code).toBe(0);
+    const mixed = writeIn(
+      own,
+      'mixed.jsonl',
+      `${readFileSync(rows, 'utf8')}${JSON.stringify({
+        params: { x: 0.5, model: 'svm' },
+        state: 'complete',
+        loss: 1,
+        startedAt: '2026-12-05T11:00:00.000Z',
+        finishedAt: '2026-12-05T11:01:00.000Z',
+        unrecorded: { study: 'heart', trial: 1, worker: 'w-1' },
+      })}\n`,
+    );
+    const refused = await cli('import', target, mixed);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('repeats a trial study heart already has');
   });
 
   it('leaves a line whose trial another process finished meanwhile for the next import, and says a curve a store cannot keep is dropped (review 112)', async () => {

@@ -173,6 +173,9 @@ const checkSameDirection = (path: string, file: TrialFile, config: string, direc
   );
 };
 
+/** Whether a row has both its times, as a run's rescue file writes every line. */
+const timed = (trial: NewFinishedTrial): boolean => trial.startedAt !== undefined && trial.finishedAt !== undefined;
+
 /** Whether two assignments of internal values are the same: the same parameters, the same values. */
 const sameAssignment = (a: ParamAssignment, b: ParamAssignment): boolean =>
   Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([name, value]) => b[name] === value);
@@ -466,10 +469,11 @@ const importWhenAsked = async (
             // Its trial has this result, or the trial an earlier import added for it (the line's params, result and
             // times: review 113, another trial of the same params and loss was taken for it, and the line lost):
             // imported before. (Params compared first: a key per stored trial for every line is slow.)
+            // A line without both times (not as a run writes one: the store gives the import's) by params and
+            // result alone, as any row (review 114: matched by times it was added again at each import).
             const added = (t: Trial) =>
               t.state !== 'running' &&
-              t.startedAt === trial.startedAt &&
-              t.finishedAt === trial.finishedAt &&
+              (!timed(trial) || (t.startedAt === trial.startedAt && t.finishedAt === trial.finishedAt)) &&
               sameAssignment(t.internal, trial.internal);
             const twin = [...(held === undefined ? [] : [held]), ...existing.filter(added)].find(
               (t) => t.state !== 'running' && repeatsOf([t], [trial])[0] === true,
@@ -481,12 +485,15 @@ const importWhenAsked = async (
           });
           const aside = new Set([...rescues.map(({ index }) => index), ...before]);
           adding = checked.trials.filter((_, index) => !aside.has(index));
-          // A rescued result added as a trial of its own is a new evaluation even when its params and loss repeat
-          // another trial's (a deterministic objective): the repeat refusal is for files imported twice (review 113).
-          rescuedAdded = checked.trials.some(
-            (_, index) => !aside.has(index) && checked.unrecorded[index]?.study === name,
+          // A rescued result added as a trial of its own (a line as a run writes it, with its times) is a new
+          // evaluation even when its params and loss repeat another trial's (a deterministic objective): not a
+          // repeat, neither for the refusal, which is for files imported twice and is decided on the other rows
+          // (review 114: one such line let a plain file in again), nor for the note (review 113).
+          const rescueRow = checked.trials.flatMap((trial, index) =>
+            aside.has(index) ? [] : [checked.unrecorded[index]?.study === name && timed(trial)],
           );
-          repeated = repeatsOf(existing, adding);
+          rescuedAdded = rescueRow.some(Boolean);
+          repeated = repeatsOf(existing, adding).map((repeats, at) => repeats && rescueRow[at] !== true);
           // Entries the study's own trials ran are theirs, not the imported trials' (trial 67).
           const waiting = new Set((await store.listEnqueued?.(name))?.flatMap((entry) => entry.key ?? []));
           keyed = withEnqueueKeys(entries, adding, existing, waiting, waitingAtSource);
@@ -505,8 +512,8 @@ const importWhenAsked = async (
                 ? { file: path }
                 : { file: path, issues: importInvalid(invalid, total, 'line').issues },
             );
-          if (flags.allowRepeats !== true && !rescuedAdded && adding.length > 0 && repeated.every(Boolean))
-            throw refused();
+          const plain = repeated.filter((_, at) => rescueRow[at] !== true);
+          if (flags.allowRepeats !== true && plain.length > 0 && plain.every(Boolean)) throw refused();
           // Checked again by the store in the same step as the add (trial 56: two imports of one file at once
           // both passed the check above, and the study was doubled).
           // A signal that came while opening blocked the thread (SQLite's open wait) is delivered now, and

@@ -422,7 +422,8 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     expect(jointJson.explanation.params.map((param) => (param.skippedRepeats ?? 0) > 0)).toEqual([true, true]);
     const jointText = (await cliIn(dir, 'explain', pair)).stdout;
     expect(jointText.split('passed over because').length - 1).toBe(1);
-    expect(jointText).toMatch(/^u: \d+ candidates? (was|were) passed over because/m);
+    // Named by the group's members (trial 111: a note naming one of four left the other rows unexplained).
+    expect(jointText).toMatch(/^u, v \(decided together\): \d+ candidates? (was|were) passed over because/m);
   });
 
   it('explains a past trial with --trial N: its suggestion replayed from the trials before it (trial 108)', async () => {
@@ -487,6 +488,26 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     expect(said.code, said.stderr).toBe(0);
     // The table, without the legend the README leaves out.
     expect(said.stdout.split('\n').slice(0, 6).join('\n')).toBe(block);
+  });
+
+  it("prints a sum's rounding residue as 0 (trial 111: a choice of one option showed log g 2.22045e-16)", async () => {
+    writeIn(dir, 'counts.mjs', 'export default ({ n, r }) => Math.abs(n - 3) + Math.abs(r - 2);\n');
+    const config = journalHeartConfig(dir, 'one-option', {
+      seed: 3,
+      space: {
+        single: { type: 'choice', options: ['only'] },
+        n: { type: 'uniformint', low: 0, high: 8 },
+        r: { type: 'randint', low: 0, high: 6 },
+      },
+      objective: { use: 'module', options: { path: './counts.mjs', isolate: 'none' } },
+      suggester: { use: 'tpe', options: { compat: 'hyperopt' } },
+      budget: { maxTrials: 30 },
+    });
+    expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(0);
+    const text = (await cliIn(dir, 'explain', config)).stdout;
+    const row = text.split('\n').find((line) => line.startsWith('single '));
+    expect(row).toBeDefined();
+    expect(row).not.toMatch(/e-1[0-9]/);
   });
 
   it('names a large group by its number on each row and lists its members once, below the table', async () => {

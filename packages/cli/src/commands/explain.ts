@@ -78,7 +78,7 @@ export const formatNextSuggestion = (
   lines.push(`  ${assignment(past?.stored ?? params)}`);
   if (past !== undefined && !past.reproduced)
     lines.push(
-      `TPE with the settings explain takes (the config's or the store's, and --seed), given the trials before it, draws ${assignment(params)} instead: the trial was suggested with other settings (a run with an edited config or another seed), or its params were written otherwise (enqueued, imported), or trials ran at once and one started or finished within moments of it. What follows explains that draw.`,
+      `TPE with the settings explain takes (the config's or the store's, and --seed), given the trials before it, draws ${assignment(params)} instead: the trial was suggested with other settings (a run with an edited config or another seed), or its params were written otherwise (enqueued, imported), or trials ran at once and one started or finished within moments of it.${e.phase === 'startup' ? '' : ' What follows explains that draw.'}`,
     );
   if (e.phase === 'startup') {
     lines.push(
@@ -144,12 +144,12 @@ export const formatNextSuggestion = (
       shown(value),
       decided(param),
       String(param.candidates.x.length),
-      formatNumber(param.candidates.logL[i] as number),
-      formatNumber(param.candidates.logG[i] as number),
+      logShown(param.candidates.logL[i] as number),
+      logShown(param.candidates.logG[i] as number),
       ...(finishing ? [finish === undefined ? '' : formatNumber(finish)] : []),
       ...(weights ? [formatNumber(param.aboveWeight)] : []),
-      formatNumber(param.winner.score),
-      second === undefined ? '-' : formatNumber(second),
+      logShown(param.winner.score),
+      second === undefined ? '-' : logShown(second),
       kernelCell(param.winner.kernel),
       `${param.below.length}/${param.above.length}`,
     ];
@@ -193,17 +193,24 @@ export const formatNextSuggestion = (
       .flatMap((param) =>
         param.repeated === true
           ? [
-              `${param.name}: every candidate would have repeated a tried trial exactly (avoidRepeats), so the chosen value does.`,
+              `${decisionName(param)}: every candidate would have repeated a tried trial exactly (avoidRepeats), so the chosen value does.`,
             ]
           : (param.skippedRepeats ?? 0) > 0
             ? [
-                `${param.name}: ${param.skippedRepeats} candidate${param.skippedRepeats === 1 ? ' was' : 's were'} passed over because ${param.skippedRepeats === 1 ? 'it' : 'they'} would have repeated a tried trial exactly (avoidRepeats), so the runner-up may score higher than the value chosen.`,
+                `${decisionName(param)}: ${param.skippedRepeats} candidate${param.skippedRepeats === 1 ? ' was' : 's were'} passed over because ${param.skippedRepeats === 1 ? 'it' : 'they'} would have repeated a tried trial exactly (avoidRepeats), so the runner-up may score higher than the value chosen.`,
               ]
             : [],
       ),
   );
   return lines.join('\n');
 };
+
+/** A log density or score as a cell: a sum's rounding residue (2.2e-16 for a choice of one option) shown as 0. */
+const logShown = (value: number): string => formatNumber(Math.abs(value) < 1e-12 ? 0 : value);
+
+/** A decision named by its parameter, or by its group's members (trial 111: a group's note named one of four). */
+const decisionName = (param: { readonly name: string; readonly group?: readonly string[] }): string =>
+  param.group === undefined || param.group.length < 2 ? param.name : `${param.group.join(', ')} (decided together)`;
 
 /**
  * A winner's strongest kernel of l(x) as a cell: `#12 64%`, `prior 90%`, `#3 +5 86%` for six good trials with one

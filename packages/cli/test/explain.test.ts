@@ -14,6 +14,13 @@ beforeAll(() => {
   writeIn(dir, 'heart.mjs', 'export default ({ x, y }) => (x - 0.5) ** 2 + (y + 1) ** 2;\n');
 });
 
+/** Two continuous parameters and a choice of three. */
+const xyKind = {
+  x: { type: 'uniform', low: -2, high: 2 },
+  y: { type: 'uniform', low: -2, high: 2 },
+  kind: { type: 'choice', options: ['a', 'b', 'c'] },
+} as const;
+
 const lastTrial = async (config: string) => {
   const listed = await cliIn(dir, 'trials', config, '--json');
   expect(listed.code, listed.stderr).toBe(0);
@@ -69,11 +76,7 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
 
   it("shows each decision's w when the decisions weigh g differently (trial 87: only --json had it)", async () => {
     const config = journalHeartConfig(dir, 'weights', {
-      space: {
-        x: { type: 'uniform', low: -2, high: 2 },
-        y: { type: 'uniform', low: -2, high: 2 },
-        kind: { type: 'choice', options: ['a', 'b', 'c'] },
-      },
+      space: xyKind,
       suggester: { use: 'tpe', options: { grouping: 'independent' } },
       budget: { maxTrials: 12 },
     });
@@ -251,11 +254,7 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
 describe('parzen explain on a joint decision of many parameters (trial 95: 152 names on every row)', () => {
   it("shows each decision's runner-up (the best score at another value) and the kernel of l(x) behind the choice, the group's for a joint one (trial 105)", async () => {
     const config = journalHeartConfig(dir, 'runner-up', {
-      space: {
-        x: { type: 'uniform', low: -2, high: 2 },
-        y: { type: 'uniform', low: -2, high: 2 },
-        kind: { type: 'choice', options: ['a', 'b', 'c'] },
-      },
+      space: xyKind,
       suggester: { use: 'tpe', options: { grouping: 'independent' } },
       budget: { maxTrials: 12 },
     });
@@ -332,11 +331,7 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     // Joint: the group's rows share one runner-up, a candidate that differs in x or in y.
     // With the choice in the group: a candidate at the winner's option but another x is a runner-up for every row.
     const joint = journalHeartConfig(dir, 'runner-up-joint', {
-      space: {
-        x: { type: 'uniform', low: -2, high: 2 },
-        y: { type: 'uniform', low: -2, high: 2 },
-        kind: { type: 'choice', options: ['a', 'b', 'c'] },
-      },
+      space: xyKind,
       suggester: { use: 'tpe' },
       budget: { maxTrials: 12 },
     });

@@ -1398,13 +1398,18 @@ describe('import --json (trial 58: a script parsed the sentence)', () => {
 });
 
 describe('import of a rescue file (trial 101: the result was added beside its still-running trial, counted twice)', () => {
+  /** A lease of worker `owner`, as a run's trials hold one (long lapsed: no run is alive). */
+  const leaseOf = (owner = 'w-1') => ({ lease: { owner, expiresAt: '2026-12-05T09:00:00.000Z' } });
+  /** A line of a rescue file: a result of study heart's trial `trial`, which worker w-1 ran. */
+  const rescueLine = (trial: number, fields: Record<string, unknown>) =>
+    `${JSON.stringify({ state: 'complete', ...fields, unrecorded: { study: 'heart', trial, worker: 'w-1' } })}\n`;
+
   it("finishes the trial the store has running under the line's worker, its curve completed: counted once; a file grown since is imported again", async () => {
     const path = join(dir, 'rescue.parzen.jsonl');
     const store = createJsonlStore({ path });
     await store.openStudy(study);
-    const lease = (owner: string) => ({ lease: { owner, expiresAt: '2026-12-05T09:00:00.000Z' } });
     const start = async (params: Record<string, number>, owner: string) => {
-      const number = (await store.createTrial('heart', lease(owner)))?.number ?? -1;
+      const number = (await store.createTrial('heart', leaseOf(owner)))?.number ?? -1;
       await store.setParams('heart', number, params);
       return number;
     };
@@ -1419,9 +1424,8 @@ describe('import of a rescue file (trial 101: the result was added beside its st
     const later = await start({ x: 0.125, model: 0 }, 'w-1');
     await store.close();
     const line = (params: Record<string, unknown>, trial: number, loss: number) =>
-      `${JSON.stringify({
+      rescueLine(trial, {
         params,
-        state: 'complete',
         loss,
         attrs: { epochs: 2 },
         intermediate: [
@@ -1430,8 +1434,7 @@ describe('import of a rescue file (trial 101: the result was added beside its st
         ],
         startedAt: '2026-12-05T10:00:00.000Z',
         finishedAt: '2026-12-05T10:01:00.000Z',
-        unrecorded: { study: 'heart', trial, worker: 'w-1' },
-      })}\n`;
+      });
     const rescue = writeIn(
       dir,
       'rescue.jsonl',
@@ -1501,12 +1504,11 @@ describe('import of a rescue file (trial 101: the result was added beside its st
     const path = join(own, 'twin.parzen.jsonl');
     const store = createJsonlStore({ path });
     await store.openStudy(study);
-    const lease = { lease: { owner: 'w-1', expiresAt: '2026-12-05T09:00:00.000Z' } };
     for (const outcome of [
       { state: 'complete', loss: 1 },
       { state: 'failed', error: { code: 'STALE_TRIAL', message: 'gone' } },
     ] as const) {
-      const number = (await store.createTrial('heart', lease))?.number ?? -1;
+      const number = (await store.createTrial('heart', leaseOf()))?.number ?? -1;
       await store.setParams('heart', number, { x: 0.5, model: 0 });
       await store.finishTrial('heart', number, outcome);
     }
@@ -1515,14 +1517,12 @@ describe('import of a rescue file (trial 101: the result was added beside its st
     const rescue = writeIn(
       own,
       'rescue.jsonl',
-      `${JSON.stringify({
+      rescueLine(1, {
         params: { x: 0.5, model: 'svm' },
-        state: 'complete',
         loss: 1,
         startedAt: '2026-12-05T10:00:00.000Z',
         finishedAt: '2026-12-05T10:01:00.000Z',
-        unrecorded: { study: 'heart', trial: 1, worker: 'w-1' },
-      })}\n`,
+      }),
     );
     const target = writeIn(own, 'twin.json', {
       ...study,
@@ -1545,11 +1545,7 @@ describe('import of a rescue file (trial 101: the result was added beside its st
     });
     // A line without its times (not as a run writes one) is matched as any row is, by params and result: never
     // added twice (review 114: matched by times, it was added at each import).
-    const timeless = writeIn(
-      own,
-      'timeless.jsonl',
-      `${JSON.stringify({ params: { x: 0.25, model: 'svm' }, loss: 7, unrecorded: { study: 'heart', trial: 1, worker: 'w-1' } })}\n`,
-    );
+    const timeless = writeIn(own, 'timeless.jsonl', rescueLine(1, { params: { x: 0.25, model: 'svm' }, loss: 7 }));
     const once = await cli('import', target, timeless, '--json');
     expect(JSON.parse(once.stdout.trim().split('\n').at(-1) as string)).toMatchObject({ imported: [3] });
     const twice = await cli('import', target, timeless, '--json');
@@ -1563,14 +1559,13 @@ describe('import of a rescue file (trial 101: the result was added beside its st
     const mixed = writeIn(
       own,
       'mixed.jsonl',
-      `${readFileSync(rows, 'utf8')}${JSON.stringify({
-        params: { x: 0.5, model: 'svm' },
-        state: 'complete',
-        loss: 1,
-        startedAt: '2026-12-05T11:00:00.000Z',
-        finishedAt: '2026-12-05T11:01:00.000Z',
-        unrecorded: { study: 'heart', trial: 1, worker: 'w-1' },
-      })}\n`,
+      readFileSync(rows, 'utf8') +
+        rescueLine(1, {
+          params: { x: 0.5, model: 'svm' },
+          loss: 1,
+          startedAt: '2026-12-05T11:00:00.000Z',
+          finishedAt: '2026-12-05T11:01:00.000Z',
+        }),
     );
     const refused = await cli('import', target, mixed);
     expect(refused.code).toBe(2);
@@ -1608,19 +1603,13 @@ export const manifests = [{
     const rescue = writeIn(
       own,
       'rescue.jsonl',
-      `${JSON.stringify({
-        params: { x: 0.25, model: 'tree' },
-        state: 'complete',
-        loss: 0.3,
-        intermediate: [{ step: 0, value: 0.4 }],
-        unrecorded: { study: 'heart', trial: 0, worker: 'w-1' },
-      })}\n`,
+      rescueLine(0, { params: { x: 0.25, model: 'tree' }, loss: 0.3, intermediate: [{ step: 0, value: 0.4 }] }),
     );
     const importWith = async (mode: string) => {
       const path = join(own, `${mode}.parzen.jsonl`);
       const store = createJsonlStore({ path });
       await store.openStudy(study);
-      await store.createTrial('heart', { lease: { owner: 'w-1', expiresAt: '2026-12-05T09:00:00.000Z' } });
+      await store.createTrial('heart', leaseOf());
       await store.setParams('heart', 0, { x: 0.25, model: 1 });
       await store.close();
       const target = writeIn(own, `${mode}.json`, {

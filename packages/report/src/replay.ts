@@ -215,14 +215,29 @@ export const explainNextSuggestion = async (study: ReportStudy): Promise<NextSug
   if (!sameSuggester) return undefined;
   const trials = [...study.trials].sort((a, b) => a.number - b.number);
   const trialNumber = (trials.at(-1)?.number ?? -1) + 1;
+  return (await suggestionAt(study, trials, trialNumber, options, unknownOptions)).suggestion;
+};
+
+/** TPE's suggestion for trial `trialNumber` given `trials`, explained, as `NextSuggestion`s are (and its params' internal form). */
+const suggestionAt = async (
+  study: ReportStudy,
+  trials: readonly Trial[],
+  trialNumber: number,
+  options: TpeOptions,
+  unknownOptions: readonly string[],
+): Promise<{ suggestion: NextSuggestion; internal: ParamAssignment }> => {
+  // A study whose suggester is TPE: the stream its trials were drawn with is derived from the name `tpe`.
   const { params, explanation, joint } = await explainAt(study, trials, trialNumber, options, 'tpe');
   return {
-    trialNumber,
-    params: toExternalParams(study.space, params),
-    explanation,
-    ...(joint === undefined ? {} : { joint }),
-    running: trials.filter((trial) => trial.state === 'running').length,
-    unknownOptions,
+    suggestion: {
+      trialNumber,
+      params: toExternalParams(study.space, params),
+      explanation,
+      ...(joint === undefined ? {} : { joint }),
+      running: trials.filter((trial) => trial.state === 'running').length,
+      unknownOptions,
+    },
+    internal: params,
   };
 };
 
@@ -247,16 +262,15 @@ export const explainPastSuggestion = async (
   const { options, sameSuggester, unknownOptions } = tpeOptionsOf(study);
   const target = study.trials.find((trial) => trial.number === trialNumber);
   if (!sameSuggester || target === undefined || Object.keys(target.internal).length === 0) return undefined;
-  const before = trialsBefore(study.trials, target);
-  const suggesterName = study.suggester?.use ?? 'tpe';
-  const { params, explanation, joint } = await explainAt(study, before, trialNumber, options, suggesterName);
-  return {
+  const { suggestion, internal: params } = await suggestionAt(
+    study,
+    trialsBefore(study.trials, target),
     trialNumber,
-    params: toExternalParams(study.space, params),
-    explanation,
-    ...(joint === undefined ? {} : { joint }),
-    running: before.filter((trial) => trial.state === 'running').length,
+    options,
     unknownOptions,
+  );
+  return {
+    ...suggestion,
     stored: toExternalParams(study.space, target.internal),
     // The whole assignment (a start-up draw explains no parameter, and a joint one is in both).
     reproduced:

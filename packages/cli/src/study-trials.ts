@@ -6,6 +6,7 @@ import {
   type EnqueuedParams,
   type StudyRecord,
   storedTrialsNote,
+  type TakenEntry,
   type TrialStore,
 } from '@parzen/engine/plugin';
 import type { Output } from './output.js';
@@ -83,11 +84,13 @@ export const directionChangedNote = (
   consequence: string,
 ): string => `parzen: warning: study ${study} was created to ${stored}; ${configPath} says ${now} now. ${consequence}`;
 
-/** A study as its store keeps it, its trials, and (when asked for) the enqueued entries waiting. */
+/** A study as its store keeps it, its trials, and (when asked for) the enqueued entries waiting and taken. */
 interface StudyRead {
   readonly study: StudyRecord;
   readonly trials: readonly Trial[];
   readonly waiting?: readonly EnqueuedParams[] | undefined;
+  /** The enqueued entry each trial ran (asked for with the waiting ones), when the store lists them. */
+  readonly taken?: readonly TakenEntry[] | undefined;
 }
 
 /** The study of `config` as `store` keeps it, and its trials; `STUDY_NOT_FOUND` said as {@link memoryHint} says it. */
@@ -99,7 +102,9 @@ const readStudy = async (
   try {
     const study = await store.getStudy(config.name);
     const trials = await store.listTrials(config.name);
-    return withWaiting ? { study, trials, waiting: await store.listEnqueued?.(config.name) } : { study, trials };
+    if (!withWaiting) return { study, trials };
+    const waiting = await store.listEnqueued?.(config.name);
+    return { study, trials, waiting, taken: await store.listTakenEntries?.(config.name) };
   } catch (error) {
     throw memoryHint(await withHeldStudies(error, store, true), config.store.use);
   }

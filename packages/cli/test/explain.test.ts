@@ -448,11 +448,11 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     const first = await past(0);
     expect(first.stored).toEqual({ x: 0.25, y: -0.75 });
     expect(first.reproduced).toBe(false);
+    expect(first).toMatchObject({ enqueued: { x: 0.25, y: -0.75 }, enqueuedAll: true });
     const said = await cliIn(dir, 'explain', config, '--trial', '0');
     expect(said.stdout).toMatch(/^Study past, TPE \(profile parzen\): trial #0 got\n {2}x = 0\.25, y = -0\.75\n/);
-    expect(said.stdout).toContain(
-      "TPE with the settings explain takes (the config's or the store's, and --seed), given the trials before it, draws x = ",
-    );
+    expect(said.stdout).toContain('Every one of them came from an enqueued entry: TPE chose none.\n');
+    expect(said.stdout).not.toContain('draws x =');
     // Every other trial, start-up and model-based alike, is the replay's draw exactly.
     for (const trial of listed.slice(1)) {
       const replayed = await past(trial.number);
@@ -469,6 +469,34 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     const missing = await cliIn(dir, 'explain', config, '--trial', '14');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe('parzen: --trial 14: study past has no trial #14 (its trials are #0 to #13).');
+  });
+
+  it('explains a partly enqueued trial with the values its entry fixed, TPE choosing the rest (trial 111)', async () => {
+    const base = { suggester: { use: 'tpe' }, budget: { maxTrials: 8 } };
+    const config = journalHeartConfig(dir, 'partly', base);
+    expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(0);
+    // Resumed with an entry fixing x: trial #8 runs it, after the start-up phase, and TPE chooses y.
+    journalHeartConfig(dir, 'partly', { ...base, budget: { maxTrials: 9 }, enqueue: [{ x: 0.3 }] });
+    expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(0);
+    const stored = await lastTrial(config);
+    expect(stored?.number).toBe(8);
+    expect(stored?.params.x).toBe(0.3);
+    const out = await cliIn(dir, 'explain', config, '--trial', '8', '--json');
+    expect(out.code, out.stderr).toBe(0);
+    const past = JSON.parse(out.stdout) as {
+      params: Record<string, number>;
+      reproduced: boolean;
+      enqueued: Record<string, number>;
+      enqueuedAll: boolean;
+      explanation: { phase: string; params: { name: string }[] };
+    };
+    // Replayed with x kept: the y TPE chose is the y explained, and x is no decision of TPE's.
+    expect(past).toMatchObject({ params: stored?.params, reproduced: true, enqueued: { x: 0.3 }, enqueuedAll: false });
+    expect(past.explanation.phase).toBe('model');
+    expect(past.explanation.params.map((param) => param.name)).toEqual(['y']);
+    const text = await cliIn(dir, 'explain', config, '--trial', '8');
+    expect(text.stdout).toContain('An enqueued entry gave it x = 0.3; TPE chose the rest');
+    expect(text.stdout).not.toContain('draws x =');
   });
 
   it("matches the heart example README's explain --trial 63 block (kept true as the output changes)", async () => {

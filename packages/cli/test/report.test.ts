@@ -73,6 +73,25 @@ describe('parzen report', () => {
     expect(data.table.rows).toHaveLength(30);
   });
 
+  it("replays a partly enqueued trial with its entry's values, so the row is the trial's own (trial 111)", async () => {
+    const base = {
+      name: 'partly',
+      suggester: { use: 'tpe' },
+      store: { use: 'jsonl', options: { path: './partly.parzen.jsonl' } },
+      budget: { maxTrials: 8 },
+    };
+    const partly = writeIn(dir, 'partly.json', heartConfig(base));
+    expect((await cli('run', partly, '--quiet')).code).toBe(0);
+    writeIn(dir, 'partly.json', heartConfig({ ...base, budget: { maxTrials: 9 }, enqueue: [{ x: 0.3 }] }));
+    expect((await cli('run', partly, '--quiet')).code).toBe(0);
+    const out = join(dir, 'partly.html');
+    const result = await cli('report', partly, '-o', out, '--every', '1');
+    expect(result.code, result.stderr).toBe(0);
+    const said = /Replayed with the study's TPE options[^<]*/.exec(readFileSync(out, 'utf8'))?.[0];
+    // Trial 8's snapshot among them: trials 5 to 8, after the start-up phase.
+    expect(said).toContain('4 of 4 replayed suggestions equal the stored params exactly.');
+  });
+
   it('--contour-levels draws the levels given, one legend entry each; refused without --contour or with a non-number', async () => {
     const out = join(dir, 'levels.html');
     const result = await cli('report', config, '-o', out, '--contour', '--contour-levels', '20, 1,-0.5,0');

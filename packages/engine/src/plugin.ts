@@ -76,6 +76,7 @@ export type {
   CreateTrialOptions,
   EnqueuedParams,
   NewFinishedTrial,
+  TakenEntry,
   TrialChanges,
   TrialStore,
 } from './contracts/store.js';

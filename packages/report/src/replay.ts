@@ -110,6 +110,22 @@ const reproduces = (
   explanation.params.every((param) => stored[param.name] === param.winner.value) &&
   Object.entries(joint?.chosen ?? {}).every(([name, value]) => stored[name] === value);
 
+/** The enqueued entry trial `trialNumber` ran, as far as the store said (`ReportStudy.enqueued`). */
+const entryOf = (study: ReportStudy, trialNumber: number): ParamAssignment | undefined =>
+  study.enqueued?.find((entry) => entry.trial === trialNumber)?.internal;
+
+/**
+ * The params trial `trialNumber`'s enqueued entry fixed when it fixed some but not all those the trial stored:
+ * the replay keeps them, as the run did, and TPE draws the rest. An entry that fixed them all left TPE
+ * nothing to choose: replayed as if drawn (what TPE would have chosen), as a trial without an entry.
+ */
+const partialEntry = (study: ReportStudy, trialNumber: number): ParamAssignment | undefined => {
+  const entry = entryOf(study, trialNumber);
+  const stored = study.trials.find((trial) => trial.number === trialNumber)?.internal;
+  if (entry === undefined || stored === undefined || Object.keys(entry).length === 0) return undefined;
+  return Object.keys(stored).some((name) => !(name in entry)) ? entry : undefined;
+};
+
 /**
  * TPE's suggestion for trial `trialNumber` of `study` given `trials`, explained, with its joint decisions
  * sliced through the chosen point (none in the start-up phase or when every parameter was decided alone):
@@ -122,6 +138,7 @@ const explainAt = async (
   options: TpeOptions,
   suggesterName: string,
 ): Promise<{ params: ParamAssignment; explanation: TpeExplanation; joint: JointExplanation | undefined }> => {
+  const fixed = partialEntry(study, trialNumber);
   const input = {
     space: study.space,
     trials,
@@ -130,6 +147,7 @@ const explainAt = async (
     trialNumber,
     options,
     seed: study.seed,
+    ...(fixed === undefined ? {} : { fixed }),
   };
   const { params, explanation } = await explainSuggestion(input);
   const joint =
@@ -245,6 +263,13 @@ const suggestionAt = async (
 export interface PastSuggestion extends NextSuggestion {
   /** The params the trial stored, as the objective saw them. */
   readonly stored: Readonly<Record<string, unknown>>;
+  /**
+   * The params an enqueued entry gave the trial, when the store says it ran one: kept by the replay when they are
+   * some of its params (TPE chose the rest), all of them when `enqueuedAll` (TPE chose none; the replay shows
+   * what it would have drawn).
+   */
+  readonly enqueued?: Readonly<Record<string, unknown>>;
+  readonly enqueuedAll?: boolean;
   /** Whether the replay draws exactly the stored params (else: other settings, an enqueued or imported trial). */
   readonly reproduced: boolean;
 }
@@ -269,9 +294,18 @@ export const explainPastSuggestion = async (
     options,
     unknownOptions,
   );
+  const entry = entryOf(study, trialNumber);
+  const enqueued =
+    entry === undefined || Object.keys(entry).length === 0
+      ? {}
+      : {
+          enqueued: toExternalParams(study.space, entry),
+          enqueuedAll: partialEntry(study, trialNumber) === undefined,
+        };
   return {
     ...suggestion,
     stored: toExternalParams(study.space, target.internal),
+    ...enqueued,
     // The whole assignment (a start-up draw explains no parameter, and a joint one is in both).
     reproduced:
       Object.keys(params).length === Object.keys(target.internal).length &&

@@ -1,4 +1,4 @@
-import type { CompiledSpace, Direction, ExternalParams, Trial } from '@parzen/engine/plugin';
+import type { CompiledSpace, Direction, ExternalParams, TakenEntry, Trial } from '@parzen/engine/plugin';
 
 /**
  * A comparison's table (one row per variant, its first column `variant`) of at most this many rows is also
@@ -96,6 +96,11 @@ export interface ReportStudy {
   readonly suggester?: { readonly use: string; readonly options?: Readonly<Record<string, unknown>> };
   /** The suggester the study was created with, when its store kept it (it may differ from the config's). */
   readonly createdWith?: string;
+  /**
+   * The enqueued entry each trial ran, when the store lists them (`listTakenEntries`): the replay keeps the
+   * params a partial entry fixed, as the run did, so that what TPE chose is what is explained.
+   */
+  readonly enqueued?: readonly TakenEntry[];
 }
 
 /** A cheap function of the params (the objective, or a stand-in) to draw contours under the trials. */

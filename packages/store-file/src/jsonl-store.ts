@@ -25,6 +25,7 @@ import {
   storeUpgradeNote,
   studyNotFound,
   systemClock,
+  type TakenEntry,
   type Trial,
   type TrialChanges,
   type TrialOutcome,
@@ -90,6 +91,7 @@ export interface JsonlStoreOptions {
 export interface JsonlStore extends TrialStore {
   reportIntermediate: NonNullable<TrialStore['reportIntermediate']>;
   enqueue: NonNullable<TrialStore['enqueue']>;
+  listTakenEntries: NonNullable<TrialStore['listTakenEntries']>;
   addTrials: NonNullable<TrialStore['addTrials']>;
   readonly path: string;
   /** Every study the journal holds, in the order they were created. */
@@ -274,6 +276,13 @@ class JsonlTrialStore implements JsonlStore {
     return this.study(study)
       .queue.waiting()
       .map(({ params, key }) => ({ internal: { ...params }, ...(key === undefined ? {} : { key }) }));
+  }
+
+  async listTakenEntries(study: string): Promise<readonly TakenEntry[]> {
+    this.refresh();
+    return this.study(study)
+      .queue.takenEntries()
+      .map(({ trial, params }) => ({ trial, internal: { ...params } }));
   }
 
   async listTrials(study: string): Promise<readonly Trial[]> {

@@ -24,6 +24,7 @@ import {
   stopSignal,
   studyNotFound,
   systemClock,
+  type TakenEntry,
   type Trial,
   type TrialChanges,
   type TrialOutcome,
@@ -55,6 +56,7 @@ export interface PostgresStore extends TrialStore {
   listStudies: NonNullable<TrialStore['listStudies']>;
   reportIntermediate: NonNullable<TrialStore['reportIntermediate']>;
   enqueue: NonNullable<TrialStore['enqueue']>;
+  listTakenEntries: NonNullable<TrialStore['listTakenEntries']>;
   addTrials: NonNullable<TrialStore['addTrials']>;
 }
 
@@ -281,6 +283,14 @@ class PostgresTrialStore implements PostgresStore {
       this.query<{ key: string | null; params: ParamAssignment }>('waitingEntries', [id]),
     );
     return rows.map(({ key, params }) => ({ internal: params, ...(key === null ? {} : { key }) }));
+  }
+
+  async listTakenEntries(study: string): Promise<readonly TakenEntry[]> {
+    const { id } = await this.requireStudy(study);
+    const rows = await this.retrying('listing taken entries', () =>
+      this.query<{ taken_by: number; params: ParamAssignment }>('takenEntries', [id]),
+    );
+    return rows.map(({ taken_by, params }) => ({ trial: taken_by, internal: params }));
   }
 
   async addTrials(

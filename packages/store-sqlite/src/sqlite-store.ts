@@ -26,6 +26,7 @@ import {
   storeUpgradeNote,
   studyNotFound,
   systemClock,
+  type TakenEntry,
   type Trial,
   type TrialChanges,
   type TrialOutcome,
@@ -89,6 +90,7 @@ export interface SqliteStore extends TrialStore {
   readonly path: string;
   reportIntermediate: NonNullable<TrialStore['reportIntermediate']>;
   enqueue: NonNullable<TrialStore['enqueue']>;
+  listTakenEntries: NonNullable<TrialStore['listTakenEntries']>;
   addTrials: NonNullable<TrialStore['addTrials']>;
 }
 
@@ -394,6 +396,15 @@ class SqliteTrialStore implements SqliteStore {
           internal: JSON.parse(params),
           ...(key === null ? {} : { key }),
         }),
+      );
+    });
+  }
+
+  async listTakenEntries(study: string): Promise<readonly TakenEntry[]> {
+    return this.read('listing taken entries', () => {
+      this.requireStudy(study);
+      return (this.sql.takenEntries.all(study) as { taken_by: number; params: string }[]).map(
+        ({ taken_by, params }) => ({ trial: taken_by, internal: JSON.parse(params) }),
       );
     });
   }

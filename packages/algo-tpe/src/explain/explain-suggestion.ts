@@ -2,6 +2,7 @@ import {
   type CompiledSpace,
   type Direction,
   type FinishedTrial,
+  type ParamAssignment,
   type Rng,
   type RunningTrial,
   suggestParams,
@@ -27,6 +28,11 @@ export interface ExplainSuggestionInput {
    * from it, so a replay of a study's suggestion needs the study's seed.
    */
   readonly seed?: number;
+  /**
+   * Internal values the trial was given rather than sampled (an enqueued entry's, possibly only some
+   * parameters): the walk keeps them, as a run does, and TPE decides the rest.
+   */
+  readonly fixed?: ParamAssignment;
 }
 
 /**
@@ -38,18 +44,22 @@ export interface ExplainSuggestionInput {
 export const explainSuggestion = async (input: ExplainSuggestionInput): Promise<Required<Suggestion>> => {
   const suggester = createTpeSuggester({ ...input.options, explain: true });
   let explanation: TpeExplanation | undefined;
-  const params = await suggestParams(suggester, {
-    study: 'explain',
-    direction: input.direction ?? 'minimize',
-    seed: input.seed ?? 0,
-    trialNumber: input.trialNumber ?? input.trials.length,
-    space: input.space,
-    history: input.trials.filter((trial): trial is FinishedTrial => trial.state !== 'running'),
-    running: input.trials.filter((trial): trial is RunningTrial => trial.state === 'running'),
-    rng: input.rng,
-    explain: (value) => {
-      explanation = value as TpeExplanation;
+  const params = await suggestParams(
+    suggester,
+    {
+      study: 'explain',
+      direction: input.direction ?? 'minimize',
+      seed: input.seed ?? 0,
+      trialNumber: input.trialNumber ?? input.trials.length,
+      space: input.space,
+      history: input.trials.filter((trial): trial is FinishedTrial => trial.state !== 'running'),
+      running: input.trials.filter((trial): trial is RunningTrial => trial.state === 'running'),
+      rng: input.rng,
+      explain: (value) => {
+        explanation = value as TpeExplanation;
+      },
     },
-  });
+    input.fixed,
+  );
   return { params, explanation: explanation as TpeExplanation };
 };

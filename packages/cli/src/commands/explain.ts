@@ -10,6 +10,7 @@ import {
   type ParamAssignment,
   ParzenError,
   staleTrialOutcome,
+  type TakenEntry,
   toExternalParams,
 } from '@parzen/engine/plugin';
 import type { NextSuggestion, PastSuggestion, ReportStudy } from '@parzen/report';
@@ -76,7 +77,15 @@ export const formatNextSuggestion = (
       ? [`Study ${name}, TPE (profile ${e.compat}${running}): the next trial, #${trialNumber}, would get`]
       : [`Study ${name}, TPE (profile ${e.compat}${running}): trial #${trialNumber} got`];
   lines.push(`  ${assignment(past?.stored ?? params)}`);
-  if (past !== undefined && !past.reproduced)
+  if (past?.enqueued !== undefined && past.enqueuedAll === true)
+    lines.push(
+      `Every one of them came from an enqueued entry: TPE chose none.${e.phase === 'startup' ? '' : ` Given the trials before it, TPE would have drawn ${assignment(params)}, explained below.`}`,
+    );
+  else if (past?.enqueued !== undefined)
+    lines.push(
+      `An enqueued entry gave it ${assignment(past.enqueued)}; TPE chose the rest, the entry's values kept as the run kept them.`,
+    );
+  if (past !== undefined && !past.reproduced && past.enqueuedAll !== true)
     lines.push(
       `TPE with the settings explain takes (the config's or the store's, and --seed), given the trials before it, draws ${assignment(params)} instead: the trial was suggested with other settings (a run with an edited config or another seed), or its params were written otherwise (enqueued, imported), or trials ran at once and one started or finished within moments of it.${e.phase === 'startup' ? '' : ' What follows explains that draw.'}`,
     );
@@ -285,13 +294,15 @@ const studyToExplain = async (
     const { record, space, trials } = found as NonNullable<typeof found>;
     const store = await openStoreFromFlag(storeFlags);
     let waiting: readonly EnqueuedParams[] | undefined;
+    let taken: readonly TakenEntry[] | undefined;
     try {
       waiting = await store.listEnqueued?.(record.name);
+      taken = await store.listTakenEntries?.(record.name);
     } finally {
       await store.close();
     }
     // What the store kept: the seed and suggester settings the study was created with.
-    const study = reportStudy(record, trials, space);
+    const study = { ...reportStudy(record, trials, space), ...(taken === undefined ? {} : { enqueued: taken }) };
     return {
       study: flags.seed === undefined ? study : { ...study, seed: flags.seed },
       waiting,
@@ -331,6 +342,7 @@ const studyToExplain = async (
     study: stored,
     trials,
     waiting,
+    taken,
   } = await openStudyRecord(run.experiment, true).catch(throwOfStoreFlag(flags.store));
   // What `run` does with this config (review 60: the stored seed and settings gave another draw): a study of
   // another direction or space is refused as run refuses it; the config's seed and suggester options.
@@ -344,6 +356,7 @@ const studyToExplain = async (
     seed: flags.seed ?? config.seed,
     space,
     trials,
+    ...(taken === undefined ? {} : { enqueued: taken }),
     suggester: {
       use: config.suggester.use,
       ...(config.suggester.options === undefined

@@ -19,6 +19,7 @@ import {
   type PluginChoice,
   type StudyRecord,
   sameSpace,
+  type TakenEntry,
 } from '@parzen/engine/plugin';
 import { loadModuleExport } from '@parzen/objectives/host';
 import type { ContourFunction, ReportOptions, ReportStudy } from '@parzen/report';
@@ -107,6 +108,10 @@ export const reportStudy = (
       : { suggester: { use: chosen.use, ...(chosen.options === undefined ? {} : { options: chosen.options }) } }),
   };
 };
+
+/** The study with the enqueued entries its trials ran, when the store lists them: the replay keeps a partial entry's values. */
+const withTaken = (study: ReportStudy, taken: readonly TakenEntry[] | undefined): ReportStudy =>
+  taken === undefined ? study : { ...study, enqueued: taken };
 
 /** A config's study as the report replays it ({@link reportStudy} with the config's suggester). */
 export const studyOf = (
@@ -329,7 +334,11 @@ const serve = async (
   return serveStudy(
     config.name,
     {
-      load: async () => studyOf(run, await store.listTrials(config.name), await store.getStudy(config.name), space),
+      load: async () =>
+        withTaken(
+          studyOf(run, await store.listTrials(config.name), await store.getStudy(config.name), space),
+          await store.listTakenEntries?.(config.name),
+        ),
       close: () => store.close(),
     },
     options,
@@ -459,7 +468,10 @@ const reportStore = async (
     // journal repeated its warnings every interval).
     const store = await openStoreFromFlag(storeFlags);
     const reload = async () =>
-      reportStudy(await store.getStudy(record.name), await store.listTrials(record.name), space);
+      withTaken(
+        reportStudy(await store.getStudy(record.name), await store.listTrials(record.name), space),
+        await store.listTakenEntries?.(record.name),
+      );
     return serveStudy(record.name, { load: reload, close: () => store.close() }, options, flags, output);
   }
   return writeStoredStudy(
@@ -573,12 +585,12 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
   if (runs.length === 1) {
     const run = runs[0] as PreparedRun;
     // A store the --store flag chose: its problem is the flag's (review 68: said at the config's /store).
-    const { study, trials } = await openStudyRecord(run.experiment).catch(throwOfStoreFlag(flags.store));
+    const { study, trials, taken } = await openStudyRecord(run.experiment, true).catch(throwOfStoreFlag(flags.store));
     const space = spaceOf(run, study, output);
     noteStoredTrials(output, study.name, space, trials);
     const { options, contourCalls } = await reportOptions(flags, space, run.experiment);
     if (flags.serve === true) return serve(run, space, options, flags, output);
-    page = await report.buildReport(studyOf(run, trials, study, space), options);
+    page = await report.buildReport(withTaken(studyOf(run, trials, study, space), taken), options);
     noteContourFailures(contourCalls, output);
     pageStudies = [{ name: study.name, trials: trials.length }];
   } else {

@@ -150,11 +150,17 @@ export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
         .queue.waiting()
         .map(({ params, key }) => ({ internal: copyParams(params), ...(key === undefined ? {} : { key }) }));
     },
+    async listTakenEntries(study: string) {
+      return state(study)
+        .queue.takenEntries()
+        .map(({ trial, params }) => ({ trial, internal: copyParams(params) }));
+    },
     async addTrials(study: string, added, options) {
       const trials = state(study).trials;
       if (options?.refuseRepeats === true) refuseRepeatedTrials(study, trials, added);
       // A key an added trial ran counts as queued and taken (a waiting entry of that key is never handed out).
-      for (const { key } of added) if (key !== undefined) state(study).queue.ran(key);
+      for (const [i, { key, internal }] of added.entries())
+        if (key !== undefined) state(study).queue.ran(key, trials.length + i, copyParams(internal));
       const at = now();
       const made = added.map((entry, i) => Object.freeze(addedTrial(study, trials.length + i, entry, at)));
       // One by one: push(...made) overflows the stack past about 125,000 imported trials.

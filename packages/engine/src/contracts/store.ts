@@ -27,6 +27,14 @@ export interface EnqueuedParams {
   readonly key?: string;
 }
 
+/** The enqueued entry a trial ran (see {@link TrialStore.listTakenEntries}). */
+export interface TakenEntry {
+  /** The trial's number. */
+  readonly trial: number;
+  /** The entry's internal values: the trial's initial params, possibly only some of them. */
+  readonly internal: ParamAssignment;
+}
+
 /** A finished trial brought in from elsewhere (an import, a warm start); see {@link TrialStore.addTrials}. */
 export interface NewFinishedTrial {
   readonly internal: ParamAssignment;
@@ -70,7 +78,7 @@ export interface TrialChanges {
  * - A finished trial is immutable: finishing it again rejects with `TRIAL_ALREADY_FINISHED`.
  * - Returned objects are snapshots; later writes never change them.
  * - A trial is durable once `finishTrial` resolves.
- * - The optional methods (`listStudies`, `reportIntermediate`, `enqueue`, `addTrials`, `listTrialsSince`) are implemented
+ * - The optional methods (`listStudies`, `reportIntermediate`, `enqueue`, `addTrials`, `listTrialsSince`, `listEnqueued`, `listTakenEntries`) are implemented
  *   by every built-in store; a feature that needs one fails with `STORE_UNSUPPORTED` on a store without
  *   it. Without `listTrialsSince` the run loop lists the whole study before each suggestion instead.
  */
@@ -130,6 +138,13 @@ export interface TrialStore {
    * waiting (a run notes those its config no longer lists; a study at its limit says how many wait).
    */
   listEnqueued?(study: string): Promise<readonly EnqueuedParams[]>;
+  /**
+   * The entries trials ran, ordered by trial number: the entry `createTrial` handed each (none for a trial
+   * that gave its entry back, see `endedUnrun`), and for a trial added with a key the waiting entry of that
+   * key it took, or its own params when the study had not queued the key. Optional: without it `parzen
+   * explain --trial N` cannot tell which of a partly enqueued trial's params its entry fixed.
+   */
+  listTakenEntries?(study: string): Promise<readonly TakenEntry[]>;
   /**
    * Adds finished trials with the next numbers, all or none (one transaction). Optional; import and
    * warm start need it.

@@ -10,8 +10,8 @@ describe('EntryQueue', () => {
       false,
       true,
     ]);
-    queue.ran('kb'); // waiting: taken by the added trial
-    queue.ran('kz'); // never queued: now known
+    queue.ran('kb', 10, 'b as added'); // waiting: taken by the added trial #10
+    queue.ran('kz', 11, 'z as added'); // never queued: now known, trial #11's own params its entry
     // What add would take, without taking it: a key known, or repeated in the batch, is not.
     expect(queue.accepted([{ key: 'kz' }, { key: 'kn' }, { key: 'kn' }, {}])).toEqual([{ key: 'kn' }, {}]);
     expect(queue.add('z', 'kz')).toBe(false);
@@ -22,8 +22,14 @@ describe('EntryQueue', () => {
     }
     expect(handed).toEqual(['a', 'c']);
     // A key run after its entry was handed out changes nothing.
-    queue.ran('ka');
+    queue.ran('ka', 12, 'a as added');
     expect(queue.next()).toBe(queue.entries.length);
+    expect(queue.takenEntries()).toEqual([
+      { trial: 0, params: 'a' },
+      { trial: 1, params: 'c' },
+      { trial: 10, params: 'b' },
+      { trial: 11, params: 'z as added' },
+    ]);
   });
 
   it('hands out again, before the rest, the entries of trials that ended unrun, oldest first', () => {

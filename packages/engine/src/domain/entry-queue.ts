@@ -18,6 +18,8 @@ export class EntryQueue<P> {
   private readonly takenBy = new Map<number, number>();
   /** Positions before `taken` that wait again: their trials ended unrun. */
   private readonly givenBack = new Set<number>();
+  /** Added trials that ran a key the study had not queued: their own params stand for the entry. */
+  private readonly ranOwn = new Map<number, P>();
 
   /** The entries `add` would queue, in order: those without a key, or whose key is new to the study and to them. */
   accepted<E extends { readonly key?: string }>(entries: readonly E[]): E[] {
@@ -86,12 +88,27 @@ export class EntryQueue<P> {
     });
   }
 
-  /** Records that an added trial ran the entry of `key`. */
-  ran(key: string): void {
+  /**
+   * Records that added trial `number` ran the entry of `key`, `params` being the trial's own (its entry's when
+   * the study had not queued the key).
+   */
+  ran(key: string, number: number, params: P): void {
     const at = this.positions.get(key);
-    if (at !== undefined && at >= this.taken) this.skipped.add(at);
-    // Given back (its trial ended unrun) and now run by the added trial (review 36: it ran again).
-    else if (at !== undefined) this.givenBack.delete(at);
+    if (at !== undefined && at >= this.taken && !this.skipped.has(at)) {
+      this.skipped.add(at);
+      this.takenBy.set(number, at);
+    } else if (at !== undefined && this.givenBack.has(at)) {
+      // Given back (its trial ended unrun) and now run by the added trial (review 36: it ran again).
+      this.givenBack.delete(at);
+      this.takenBy.set(number, at);
+    } else if (at === undefined) this.ranOwn.set(number, params);
     this.keys.add(key);
+  }
+
+  /** The entry each trial ran ({@link take}, {@link ran}), by trial number. */
+  takenEntries(): { readonly trial: number; readonly params: P }[] {
+    const taken = [...this.takenBy].map(([trial, at]) => ({ trial, params: this.entries[at] as P }));
+    for (const [trial, params] of this.ranOwn) taken.push({ trial, params });
+    return taken.sort((a, b) => a.trial - b.trial);
   }
 }

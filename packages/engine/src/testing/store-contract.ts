@@ -13,7 +13,14 @@ export interface StoreContractOptions {
    * a third-party store without them cannot prune, enqueue or import, and without `listTrialsSince` the
    * run loop lists the whole study before each suggestion.
    */
-  readonly without?: readonly ('reportIntermediate' | 'enqueue' | 'addTrials' | 'listTrialsSince' | 'listEnqueued')[];
+  readonly without?: readonly (
+    | 'reportIntermediate'
+    | 'enqueue'
+    | 'addTrials'
+    | 'listTrialsSince'
+    | 'listEnqueued'
+    | 'listTakenEntries'
+  )[];
 }
 
 const spec: StudySpec = {
@@ -407,6 +414,47 @@ export const describeStoreContract = (name: string, options: StoreContractOption
           ]);
           await again.close();
         }
+      });
+    }
+
+    if (!without.has('enqueue') && !without.has('listTakenEntries')) {
+      it('lists the entry each trial ran: none for one given back, the one it ran for an added trial', async () => {
+        const store = await open();
+        const taken = must(store.listTakenEntries, 'listTakenEntries').bind(store);
+        expect(await taken(spec.name)).toEqual([]);
+        await must(store.enqueue, 'enqueue').call(store, spec.name, [
+          { internal: { x: 0.1 }, key: 'a' },
+          { internal: {} },
+          { internal: { x: 0.3 }, key: 'c' },
+        ]);
+        await store.createTrial(spec.name);
+        await store.createTrial(spec.name);
+        await store.setParams(spec.name, 1, { x: 0.25 });
+        // Trial 0 interrupted: its entry waits again, and trial 2 takes it.
+        await store.finishTrial(spec.name, 0, { state: 'failed', error: { code: 'INTERRUPTED', message: 'x' } });
+        await store.createTrial(spec.name);
+        const expected: unknown[] = [
+          { trial: 1, internal: {} },
+          { trial: 2, internal: { x: 0.1 } },
+        ];
+        if (store.addTrials !== undefined) {
+          // Added trials that ran `c` (waiting: trial 3 takes it) and `z` (never queued: trial 4's own params).
+          await store.addTrials(spec.name, [
+            { internal: { x: 0.3 }, outcome: { state: 'complete', loss: 1 }, key: 'c' },
+            { internal: { x: 0.9 }, outcome: { state: 'complete', loss: 2 }, key: 'z' },
+            { internal: { x: 0.5 }, outcome: { state: 'complete', loss: 3 } },
+          ]);
+          expected.push({ trial: 3, internal: { x: 0.3 } }, { trial: 4, internal: { x: 0.9 } });
+        }
+        expect(await taken(spec.name)).toEqual(expected);
+        let current = store;
+        if (options.reopen !== undefined) {
+          await store.close();
+          current = await options.reopen(store);
+          await current.openStudy(spec);
+          expect(await must(current.listTakenEntries, 'listTakenEntries').call(current, spec.name)).toEqual(expected);
+        }
+        await current.close();
       });
     }
 

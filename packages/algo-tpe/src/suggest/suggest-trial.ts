@@ -45,6 +45,50 @@ const signature = (param: ParamNode): string =>
     [...param.conditions].sort((a, b) => (a.parent < b.parent ? -1 : a.parent > b.parent ? 1 : a.index - b.index)),
   );
 
+const conditionKey = (condition: ParamNode['conditions'][number]): string =>
+  `${condition.parent}\u0000${condition.index}`;
+
+/**
+ * The branches (choice options) a shared parameter is active in: one name under several options. Under
+ * `groups`, such a branch is not one static group (its shared parameter is also active in other branches,
+ * so no group signature holds it with the branch's own parameters); it is decided as one block once the
+ * branch is chosen ({@link branchBlock}), as it would be with a name of its own.
+ */
+const sharedConditions = (params: readonly ParamNode[]): Set<string> => {
+  const shared = new Set<string>();
+  for (const param of params)
+    if (param.conditions.length > 1) for (const c of param.conditions) shared.add(conditionKey(c));
+  return shared;
+};
+
+/**
+ * The block `param` is decided in under `groups` when it is active in a branch with a shared parameter:
+ * every parameter of that branch (the shared ones with it), split as a static group would be
+ * ({@link splitGroup}), the members not decided yet. Undefined when no such branch holds it.
+ */
+const branchBlock = (
+  params: readonly ParamNode[],
+  shared: ReadonlySet<string>,
+  param: ParamNode,
+  decided: ParamAssignment,
+  settings: TpeSettings,
+  studySeed: number,
+): ParamNode[] | undefined => {
+  const active = param.conditions.find(
+    (condition) => decided[condition.parent] === condition.index && shared.has(conditionKey(condition)),
+  );
+  if (active === undefined) return undefined;
+  const key = conditionKey(active);
+  const members = params.filter((other) => other.conditions.some((condition) => conditionKey(condition) === key));
+  const byName = new Map(members.map((other) => [other.name, other]));
+  const block = splitGroup(
+    members.map((other) => other.name),
+    settings.maxGroupSize,
+    studySeed,
+  ).find((names) => names.includes(param.name));
+  return block?.map((name) => byName.get(name) as ParamNode).filter((other) => !(other.name in decided));
+};
+
 /**
  * The groups of parameters decided jointly under a grouping (groups of one are left to `sampleParam`):
  * `joint`, the unconditional parameters every observed trial has (Optuna's relative search space);
@@ -62,7 +106,10 @@ const jointGroups = (
     return group.length > 1 ? [group] : [];
   }
   const bySignature = new Map<string, ParamNode[]>();
+  const shared = sharedConditions(params);
   for (const param of params) {
+    // A branch a shared parameter is active in is decided as one block when the walk reaches it (branchBlock).
+    if (param.conditions.some((condition) => shared.has(conditionKey(condition)))) continue;
     const key = signature(param);
     const group = bySignature.get(key);
     if (group === undefined) bySignature.set(key, [param]);
@@ -239,27 +286,46 @@ export const beginTpeTrial = async (
       : settings.grouping === 'joint' && groups.length === 1
         ? { joint: groups[0] as string[] }
         : { groups };
+  const sampleGroup = (members: readonly ParamNode[], decided: ParamAssignment): ParamAssignment => {
+    // Explanations need the estimators themselves: the reference path, never the incremental caches.
+    const model = withFailures(
+      groupModel(history, split, members, settings, explained === undefined ? state.caches : undefined),
+      history,
+      settings,
+    );
+    const names = members.map((param) => param.name);
+    const decision = decideNames(state, context.space, model, context.rng, names, decided);
+    if (explained !== undefined) {
+      const observations = {
+        below: groupColumns(history, members, split.below)[0] as ObservationSet,
+        above: groupColumns(history, members, aboveNumbers(history, split))[0] as ObservationSet,
+      };
+      explained.push(...describeGroupDecision(model, observations, decision, settings.explainGrid));
+    }
+    return Object.fromEntries(members.map((param, j) => [param.name, decision.values[j] as number]));
+  };
+  // Branches with a shared parameter: decided as one block when the walk reaches their first parameter,
+  // the other members' values kept here until the walk asks for them.
+  const shared = settings.grouping === 'groups' ? sharedConditions(context.space.params) : new Set<string>();
+  const pending = new Map<string, number>();
   return {
     groups,
-    sampleGroup: (members, decided) => {
-      // Explanations need the estimators themselves: the reference path, never the incremental caches.
-      const model = withFailures(
-        groupModel(history, split, members, settings, explained === undefined ? state.caches : undefined),
-        history,
-        settings,
-      );
-      const names = members.map((param) => param.name);
-      const decision = decideNames(state, context.space, model, context.rng, names, decided);
-      if (explained !== undefined) {
-        const observations = {
-          below: groupColumns(history, members, split.below)[0] as ObservationSet,
-          above: groupColumns(history, members, aboveNumbers(history, split))[0] as ObservationSet,
-        };
-        explained.push(...describeGroupDecision(model, observations, decision, settings.explainGrid));
+    sampleGroup,
+    sampleParam: (param, decided) => {
+      const kept = pending.get(param.name);
+      if (kept !== undefined) {
+        pending.delete(param.name);
+        return kept;
       }
-      return Object.fromEntries(members.map((param, j) => [param.name, decision.values[j] as number]));
+      const block =
+        shared.size === 0
+          ? undefined
+          : branchBlock(context.space.params, shared, param, decided, settings, context.seed);
+      if (block === undefined || block.length < 2) return decideParam(state, split, context, param, decided, explained);
+      const values = sampleGroup(block, decided);
+      for (const member of block) if (member !== param) pending.set(member.name, values[member.name] as number);
+      return values[param.name] as number;
     },
-    sampleParam: (param, decided) => decideParam(state, split, context, param, decided, explained),
     end: () => {
       if (onExplanation === undefined) return;
       onExplanation({

@@ -198,6 +198,54 @@ describe('jsonl journal recovery', () => {
     await store.close();
   });
 
+  it("counts a last record without its newline in what the next change decides (trial 112: a full disk's cut)", async () => {
+    const path = await writeJournal();
+    const cut = async (change: (store: JsonlStore) => Promise<unknown>) => {
+      const { store } = open(path);
+      await store.openStudy(spec);
+      await change(store);
+      await store.close();
+      // The write stopped just before its newline.
+      truncateSync(path, readFileSync(path).length - 1);
+    };
+    const records = (op: string, number: number) =>
+      readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((line) => line.includes(`"op":"${op}"`) && line.includes(`"number":${number},`)).length;
+    // A trial's creation: the next is #4, not #3 again.
+    await cut((store) => store.createTrial(spec.name));
+    let { store, warnings } = open(path);
+    await store.openStudy(spec);
+    expect((await store.createTrial(spec.name))?.number).toBe(4);
+    expect(records('trial', 3)).toBe(1);
+    await store.close();
+    // A trial's finish: finishing it again (a sweep of stale trials) is refused, not recorded.
+    await cut((store) => store.finishTrial(spec.name, 2, { state: 'complete', loss: 2 }));
+    ({ store, warnings } = open(path));
+    await store.openStudy(spec);
+    const again = store.finishTrial(spec.name, 2, { state: 'failed', error: { code: 'STALE_TRIAL', message: 'x' } });
+    expect((await rejectionOf(again))?.code).toBe('TRIAL_ALREADY_FINISHED');
+    expect(records('finish', 2)).toBe(1);
+    // An import: the same batch again is a repeat.
+    const added = [{ internal: { x: 0.7 }, outcome: { state: 'complete', loss: 7 } as const }];
+    await cut((store) => store.addTrials(spec.name, added, { refuseRepeats: true }));
+    ({ store, warnings } = open(path));
+    await store.openStudy(spec);
+    expect((await rejectionOf(store.addTrials(spec.name, added, { refuseRepeats: true })))?.code).toBe(
+      'IMPORT_REPEATED',
+    );
+    expect((await store.listTrials(spec.name)).map((trial) => trial.state)).toEqual([
+      'complete',
+      'failed',
+      'complete',
+      'running',
+      'running',
+      'complete',
+    ]);
+    expect(warnings).toEqual([]);
+    await store.close();
+  });
+
   it('fails with STORE_CORRUPT naming the file and line when a line in the middle is damaged', async () => {
     const path = await writeJournal();
     const lines = readFileSync(path, 'utf8').split('\n');

@@ -343,6 +343,11 @@ class JsonlTrialStore implements JsonlStore {
       try {
         file.checkStillAtPath();
         this.reader.catchUp(file.fd);
+        if (this.reader.endsWithWholeRecord(file.fd)) {
+          // Its record counts in what this change decides (the trial numbers, what has finished, the repeats).
+          file.append('\n');
+          this.reader.catchUp(file.fd);
+        }
         const append: Append = (record, durable, needs = 1) => {
           const version = Math.max(recordVersion(record), needs);
           // The first record of a newer format version comes after a header naming that version.

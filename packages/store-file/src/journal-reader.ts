@@ -202,10 +202,10 @@ export class JournalReader {
    * Call under the lock, after {@link catchUp}: whether the journal ends with a whole record that only lacks its
    * newline (a write that stopped just before it: a full disk, a file size limit, an editor that strips the last
    * newline). {@link catchUp} leaves such a line unread, as it leaves a line another writer is still appending; under
-   * the lock no writer is, so the caller ends the line and catches up before deciding anything. (Trial 112: decided
-   * without it, then made valid by the next append's newline, it left a trial number allocated twice, a
-   * finished trial finished again as STALE_TRIAL, an import repeated past its repeat check.)
+   * the lock no writer is, so the caller ends the line and catches up before deciding anything.
    */
+  // Trial 112: decided without it, then made valid by the next append's newline, it left a trial number allocated
+  // twice, a finished trial finished again as STALE_TRIAL, an import repeated past its repeat check.
   endsWithWholeRecord(fd: number): boolean {
     const fragment = this.unterminatedTail(fd, this.size);
     return fragment !== undefined && fragment.trim() !== '' && decodeRecord(fragment) !== undefined;

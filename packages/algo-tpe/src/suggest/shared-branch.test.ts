@@ -58,4 +58,47 @@ describe('a parameter name shared by two branches, under grouping: "groups" (the
       }
     }
   });
+
+  it('leaves out of the group a value an enqueued entry fixes later in the walk (review 115: TPE decided it)', async () => {
+    const { params, explanation } = await explainSuggestion({
+      space,
+      trials,
+      rng: createRng('fixed'),
+      fixed: { model: 1, extra: 0.9 },
+    });
+    expect(params.extra).toBe(0.9);
+    expect(explanation.params.map((param) => param.name)).toEqual(['lr']);
+    expect(explanation.params[0]?.winner.value).toBe(params.lr);
+  });
+
+  it('decides a name shared by branches of two choices once (review 115: twice, the first value dropped)', async () => {
+    // wd in model = a and in opt = sgd: a trial taking both decides it with lr, and mom without it.
+    const wd = { type: 'loguniform', low: 1e-6, high: 1e-2 } as const;
+    const two = compileSpace({
+      model: { type: 'choice', options: [{ value: 'a', space: { lr, wd } }, 'b'] },
+      opt: {
+        type: 'choice',
+        options: [{ value: 'sgd', space: { mom: { type: 'uniform', low: 0, high: 1 }, wd } }, 'adam'],
+      },
+    });
+    const history: Trial[] = Array.from({ length: 12 }, (_, number) => {
+      const internal: Record<string, number> = { model: number % 2, opt: Math.floor(number / 2) % 2 };
+      if (internal.model === 0) internal.lr = 10 ** (-3 + (number % 4));
+      if (internal.model === 0 || internal.opt === 0) internal.wd = 10 ** (-6 + (number % 5));
+      if (internal.opt === 0) internal.mom = (number % 7) / 7;
+      return { study: 's', number, state: 'complete', internal, loss: number % 5, startedAt: '', finishedAt: '' };
+    });
+    const { params, explanation } = await explainSuggestion({
+      space: two,
+      trials: history,
+      rng: createRng('two'),
+      fixed: { model: 0, opt: 0 },
+    });
+    expect(explanation.params.map((param) => [param.name, param.group])).toEqual([
+      ['lr', ['lr', 'wd']],
+      ['wd', ['lr', 'wd']],
+      ['mom', undefined],
+    ]);
+    for (const param of explanation.params) expect(param.winner.value).toBe(params[param.name]);
+  });
 });

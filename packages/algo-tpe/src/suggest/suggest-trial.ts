@@ -62,9 +62,10 @@ const sharedConditions = (params: readonly ParamNode[]): Set<string> => {
 };
 
 /**
- * The block `param` is decided in under `groups` when it is active in a branch with a shared parameter:
- * every parameter of that branch (the shared ones with it), split as a static group would be
- * ({@link splitGroup}), the members not decided yet. Undefined when no such branch holds it.
+ * The group `param` is decided in under `groups` when it is active in a branch with a shared parameter (the
+ * sampler's `groupAt`): the names of every parameter of that branch, the shared ones with it, in the block
+ * ({@link splitGroup}) that holds `param`, as a static group is split. The engine leaves out those decided
+ * already or fixed. Undefined when no such branch holds it.
  */
 const branchBlock = (
   params: readonly ParamNode[],
@@ -73,20 +74,18 @@ const branchBlock = (
   decided: ParamAssignment,
   settings: TpeSettings,
   studySeed: number,
-): ParamNode[] | undefined => {
+): readonly string[] | undefined => {
   const active = param.conditions.find(
     (condition) => decided[condition.parent] === condition.index && shared.has(conditionKey(condition)),
   );
   if (active === undefined) return undefined;
   const key = conditionKey(active);
   const members = params.filter((other) => other.conditions.some((condition) => conditionKey(condition) === key));
-  const byName = new Map(members.map((other) => [other.name, other]));
-  const block = splitGroup(
+  return splitGroup(
     members.map((other) => other.name),
     settings.maxGroupSize,
     studySeed,
   ).find((names) => names.includes(param.name));
-  return block?.map((name) => byName.get(name) as ParamNode).filter((other) => !(other.name in decided));
 };
 
 /**
@@ -304,28 +303,18 @@ export const beginTpeTrial = async (
     }
     return Object.fromEntries(members.map((param, j) => [param.name, decision.values[j] as number]));
   };
-  // Branches with a shared parameter: decided as one block when the walk reaches their first parameter,
-  // the other members' values kept here until the walk asks for them.
+  // Branches with a shared parameter: decided as one group when the walk reaches their first parameter.
   const shared = settings.grouping === 'groups' ? sharedConditions(context.space.params) : new Set<string>();
-  const pending = new Map<string, number>();
   return {
     groups,
     sampleGroup,
-    sampleParam: (param, decided) => {
-      const kept = pending.get(param.name);
-      if (kept !== undefined) {
-        pending.delete(param.name);
-        return kept;
-      }
-      const block =
-        shared.size === 0
-          ? undefined
-          : branchBlock(context.space.params, shared, param, decided, settings, context.seed);
-      if (block === undefined || block.length < 2) return decideParam(state, split, context, param, decided, explained);
-      const values = sampleGroup(block, decided);
-      for (const member of block) if (member !== param) pending.set(member.name, values[member.name] as number);
-      return values[param.name] as number;
-    },
+    ...(shared.size === 0
+      ? {}
+      : {
+          groupAt: (param, decided) =>
+            branchBlock(context.space.params, shared, param, decided, settings, context.seed),
+        }),
+    sampleParam: (param, decided) => decideParam(state, split, context, param, decided, explained),
     end: () => {
       if (onExplanation === undefined) return;
       onExplanation({

@@ -55,6 +55,15 @@ export interface TrialSampler {
   readonly groups?: readonly (readonly string[])[];
   /** Values for every parameter of `group` (active ones, in evaluation order), given the values decided so far. */
   sampleGroup?(group: readonly ParamNode[], decided: ParamAssignment): MaybePromise<ParamAssignment>;
+  /**
+   * Optional: the parameters to decide jointly with `param`, asked when the walk reaches an active parameter
+   * outside every group, given the values decided so far: a group that only the walk can tell (the
+   * parameters of the branch a choice just took, one of them also active in other branches, say). Names
+   * outside every group, `param` among them, all active with it. The engine leaves out those already
+   * decided and those an enqueued entry fixes (their values are in `decided`) and calls `sampleGroup` with
+   * the rest, or `sampleParam` when `param` alone is left; undefined: `sampleParam`.
+   */
+  groupAt?(param: ParamNode, decided: ParamAssignment): readonly string[] | undefined;
   /** A value for one active parameter outside every group, given the values decided so far. */
   sampleParam(param: ParamNode, decided: ParamAssignment): MaybePromise<number>;
   /** Called once with the trial's internal values after the walk (to publish an explanation, say). */

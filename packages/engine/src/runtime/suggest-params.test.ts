@@ -97,6 +97,42 @@ describe('suggestParams: the engine walks the space, the suggester begins the tr
     expect(tree.calls.some((call) => call.startsWith('group'))).toBe(false);
   });
 
+  it('samples the group groupAt names where the walk is, without members decided or fixed; alone, sampleParam', async () => {
+    const groupAt = (param: { name: string }) => (param.name === 'c' ? ['k', 'c', 'x'] : undefined);
+    const sampleGroup = (group: readonly { name: string }[]) => Object.fromEntries(group.map((p) => [p.name, 0.25]));
+    const r = recording({ groupAt, sampleGroup });
+    expect(await suggestParams(r.suggester, context())).toEqual({ x: 0.5, y: 0.5, model: 0, c: 0.25, k: 0.25 });
+    expect(r.calls).toEqual([
+      'param x after []',
+      'param y after [x]',
+      'param model after [x,y]',
+      'group c+k after [x,y,model]',
+    ]);
+    // k fixed by an entry: c is left alone, so sampleParam decides it, after k's value is known.
+    const fixedK = recording({ groupAt, sampleGroup });
+    expect(await suggestParams(fixedK.suggester, context(), { k: 0.75 })).toEqual({
+      x: 0.5,
+      y: 0.5,
+      model: 0,
+      c: 0.5,
+      k: 0.75,
+    });
+    expect(fixedK.calls.at(-1)).toBe('param c after [x,y,model,k]');
+  });
+
+  it('rejects a groupAt group naming an unknown or grouped parameter, or leaving its own out', async () => {
+    const sampleGroup = () => ({});
+    const at = (names: string[], groups: string[][] = []) =>
+      suggestParams(
+        recording({ groups, sampleGroup, groupAt: (param) => (param.name === 'x' ? names : undefined) }).suggester,
+        context(),
+      );
+    await expect(at(['x', 'nope'])).rejects.toThrow('its group at `x` names `nope`, not in the space.');
+    await expect(at(['x', 'c'], [['c', 'k']])).rejects.toThrow('names `c`, which is in one of its groups.');
+    await expect(at(['y', 'c'])).rejects.toThrow('its group at `x` leaves `x` out.');
+    await expect(at(['x', 'c'])).rejects.toThrow('`c` is not active together with `x` in its group.');
+  });
+
   it('rejects a group whose parameters are not active together, naming them', async () => {
     const r = recording({ groups: [['x', 'c']], sampleGroup: () => ({ x: 0.1, c: 0.2 }) });
     await expect(suggestParams(r.suggester, context())).rejects.toMatchObject({

@@ -47,8 +47,9 @@ const groupIndex = (suggester: string, sampler: TrialSampler, context: SuggestCo
 /**
  * Samples one trial's parameters: begins the trial with the suggester once, then walks the space in
  * evaluation order (a choice before its sub-space). A group is sampled when the walk reaches its first
- * active parameter; its members must be active together. Every other active parameter comes from
- * `sampleParam`. A value outside its distribution's support is a `SUGGESTER_OUT_OF_SPACE` error naming
+ * active parameter; its members must be active together. At another active parameter the sampler's `groupAt`,
+ * when it has one, may name a group to sample there (its members not decided yet). Every other active
+ * parameter comes from `sampleParam`. A value outside its distribution's support is a `SUGGESTER_OUT_OF_SPACE` error naming
  * the suggester and the parameter.
  *
  * `fixed` values (an enqueued entry, checked against the space beforehand) are taken as they are
@@ -76,34 +77,24 @@ export const suggestParams = async (
       throw outOfSpace(suggester.name, param, value);
     decided[param.name] = value;
   };
-  for (const param of context.space.params) {
-    if (param.name in decided || !isActive(param, decided)) continue;
-    const given = fixed[param.name];
-    if (given !== undefined) {
-      decided[param.name] = given;
-      continue;
-    }
-    const current = await begin();
-    const g = groups.get(param.name);
-    if (g === undefined) {
-      accept(param, await current.sampleParam(param, decided));
-      continue;
-    }
-    if (sampledGroups.has(g)) {
-      throw badGroup(
-        suggester.name,
-        `parameter \`${param.name}\` became active after the rest of its group was sampled.`,
-      );
-    }
-    sampledGroups.add(g);
-    const members = context.space.params.filter(
-      (other) => groups.get(other.name) === g && fixed[other.name] === undefined,
-    );
+  /**
+   * Decides the members of a group (`inGroup`) the walk reached at `param`: those an entry fixes take its values,
+   * those decided already keep theirs, the rest come from sampleGroup (a group at `param` from `groupAt`: from
+   * sampleParam when `param` alone is left).
+   */
+  const sampleJointly = async (
+    current: TrialSampler,
+    param: ParamNode,
+    inGroup: (other: ParamNode) => boolean,
+    at = false,
+  ) => {
     for (const member of context.space.params) {
       const value = fixed[member.name];
-      if (groups.get(member.name) === g && value !== undefined && isActive(member, decided))
-        decided[member.name] = value;
+      if (inGroup(member) && value !== undefined && isActive(member, decided)) decided[member.name] = value;
     }
+    const members = context.space.params.filter(
+      (other) => inGroup(other) && fixed[other.name] === undefined && !(other.name in decided),
+    );
     const inactive = members.find((member) => !isActive(member, decided));
     if (inactive !== undefined) {
       throw badGroup(
@@ -111,7 +102,12 @@ export const suggestParams = async (
         `\`${inactive.name}\` is not active together with \`${param.name}\` in its group.`,
       );
     }
-    const values = await (current.sampleGroup as NonNullable<TrialSampler['sampleGroup']>)(members, decided);
+    if (at && members.length === 1 && members[0] === param) {
+      accept(param, await current.sampleParam(param, decided));
+      return;
+    }
+    if (current.sampleGroup === undefined) throw badGroup(suggester.name, 'it has groups but no sampleGroup.');
+    const values = await current.sampleGroup(members, decided);
     for (const member of members) {
       // Trial 70: "gave parameter `m` the value nothing" for a member the result left out.
       if (
@@ -127,6 +123,46 @@ export const suggestParams = async (
         );
       accept(member, values[member.name]);
     }
+  };
+
+  for (const param of context.space.params) {
+    if (param.name in decided || !isActive(param, decided)) continue;
+    const given = fixed[param.name];
+    if (given !== undefined) {
+      decided[param.name] = given;
+      continue;
+    }
+    const current = await begin();
+    const g = groups.get(param.name);
+    if (g !== undefined) {
+      if (sampledGroups.has(g)) {
+        throw badGroup(
+          suggester.name,
+          `parameter \`${param.name}\` became active after the rest of its group was sampled.`,
+        );
+      }
+      sampledGroups.add(g);
+      await sampleJointly(current, param, (other) => groups.get(other.name) === g);
+      continue;
+    }
+    const at = current.groupAt?.(param, decided);
+    if (at !== undefined && at.length > 1) {
+      const names = new Set(at);
+      for (const name of names) {
+        if (!context.space.byName.has(name))
+          throw badGroup(suggester.name, `its group at \`${param.name}\` names \`${name}\`, not in the space.`);
+        if (groups.has(name))
+          throw badGroup(
+            suggester.name,
+            `its group at \`${param.name}\` names \`${name}\`, which is in one of its groups.`,
+          );
+      }
+      if (!names.has(param.name))
+        throw badGroup(suggester.name, `its group at \`${param.name}\` leaves \`${param.name}\` out.`);
+      await sampleJointly(current, param, (other) => names.has(other.name), true);
+      continue;
+    }
+    accept(param, await current.sampleParam(param, decided));
   }
   sampler?.end?.(decided);
   return decided;

@@ -88,7 +88,20 @@ describe('parzen report', () => {
     const result = await cli('report', partly, '-o', out, '--every', '1');
     expect(result.code, result.stderr).toBe(0);
     const said = /Replayed with the study's TPE options[^<]*/.exec(readFileSync(out, 'utf8'))?.[0];
-    // Trial 8's snapshot among them: trials 5 to 8, after the start-up phase.
+    // Trial 8's snapshot among them: trials 5 to 8, after the start-up phase. The same from the store alone.
+    const byStore = await cli(
+      'report',
+      '--store',
+      `jsonl:${join(dir, 'partly.parzen.jsonl')}`,
+      '-o',
+      out,
+      '--every',
+      '1',
+    );
+    expect(byStore.code, byStore.stderr).toBe(0);
+    expect(/Replayed with the study's TPE options[^<]*/.exec(readFileSync(out, 'utf8'))?.[0]).toContain(
+      '4 of 4 replayed suggestions equal the stored params exactly.',
+    );
     expect(said).toContain('4 of 4 replayed suggestions equal the stored params exactly.');
   });
 

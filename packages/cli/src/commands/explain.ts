@@ -10,7 +10,6 @@ import {
   type ParamAssignment,
   ParzenError,
   staleTrialOutcome,
-  type TakenEntry,
   toExternalParams,
 } from '@parzen/engine/plugin';
 import type { NextSuggestion, PastSuggestion, ReportStudy } from '@parzen/report';
@@ -79,7 +78,7 @@ export const formatNextSuggestion = (
   lines.push(`  ${assignment(past?.stored ?? params)}`);
   if (past?.enqueued !== undefined && past.enqueuedAll === true)
     lines.push(
-      `Every one of them came from an enqueued entry: TPE chose none.${e.phase === 'startup' ? '' : ` Given the trials before it, TPE would have drawn ${assignment(params)}, explained below.`}`,
+      `The store lists them all as given to it, not drawn (an enqueued entry naming them all, or an import of a trial that ran an entry): TPE chose none here.${e.phase === 'startup' ? '' : ` Given the trials before it, TPE would have drawn ${assignment(params)}, explained below.`}`,
     );
   else if (past?.enqueued !== undefined)
     lines.push(
@@ -291,13 +290,11 @@ const studyToExplain = async (
       throw new CliError('Give a config, or --store SPEC (e.g. --store jsonl:./study.parzen.jsonl).');
     const storeFlags = { store: flags.store, ...(flags.study === undefined ? {} : { study: flags.study }) };
     const [found] = await loadStudies(undefined, storeFlags, output);
-    const { record, space, trials } = found as NonNullable<typeof found>;
+    const { record, space, trials, taken } = found as NonNullable<typeof found>;
     const store = await openStoreFromFlag(storeFlags);
     let waiting: readonly EnqueuedParams[] | undefined;
-    let taken: readonly TakenEntry[] | undefined;
     try {
       waiting = await store.listEnqueued?.(record.name);
-      taken = await store.listTakenEntries?.(record.name);
     } finally {
       await store.close();
     }
@@ -324,7 +321,10 @@ const studyToExplain = async (
     // which run points to with --study): explained as the store keeps it (trial 63: refused).
     const found = await heldStudy(path, flags.study, flags.store, output);
     if (found !== undefined) {
-      const study = reportStudy(found.record, found.trials, found.space);
+      const study = {
+        ...reportStudy(found.record, found.trials, found.space),
+        ...(found.taken === undefined ? {} : { enqueued: found.taken }),
+      };
       return {
         study: flags.seed === undefined ? study : { ...study, seed: flags.seed },
         waiting: undefined,

@@ -19,6 +19,7 @@ import {
   type StudyRecord,
   sameSpace,
   storeUnsupported,
+  type TakenEntry,
   type TrialStore,
 } from '@parzen/engine/plugin';
 import { defaultStore, loadBuiltinStore } from '../builtin-plugins.js';
@@ -108,6 +109,8 @@ interface InspectedStudy {
   readonly trials: readonly Trial[];
   /** The enqueued entries waiting (none when the store keeps no queue, or none was read). */
   readonly waiting?: readonly EnqueuedParams[];
+  /** The enqueued entry each trial ran, when the store lists them (explain and report replay with them). */
+  readonly taken?: readonly TakenEntry[];
 }
 
 /**
@@ -265,6 +268,7 @@ const inspect = async (
         : await store.getStudy(target.study);
     const trials = await store.listTrials(record.name);
     const waiting = withWaiting ? ((await store.listEnqueued?.(record.name)) ?? []) : [];
+    const taken = await store.listTakenEntries?.(record.name);
     // What the config says of its own study only (review 53: `--study OTHER` was said to have another direction).
     const config = target.config?.name === record.name ? target.config : undefined;
     if (config !== undefined && !sameSpace(config.space, record.space)) {
@@ -288,7 +292,7 @@ const inspect = async (
     }
     const space = compileSpace(record.space, '', { stored: true });
     noteStoredTrials(output, record.name, space, trials);
-    return { record, space, trials, waiting };
+    return { record, space, trials, waiting, ...(taken === undefined ? {} : { taken }) };
   } catch (error) {
     if (target.matrixStudies !== undefined && error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND')
       throw new ParzenError(

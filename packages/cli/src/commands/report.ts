@@ -459,9 +459,10 @@ const reportStore = async (
     ...(flags.study === undefined ? {} : { study: flags.study }),
     ...(flags.salvage === true ? { salvage: true } : {}),
   };
-  const [{ record, space, trials }] = (await loadStudies(undefined, storeFlags, output)) as [
+  const [found] = (await loadStudies(undefined, storeFlags, output)) as [
     Awaited<ReturnType<typeof loadStudies>>[number],
   ];
+  const { record, space, trials } = found;
   const { options, contourCalls } = await reportOptions(flags, space);
   if (flags.serve === true) {
     // One store, opened for reading and kept open, read again at each interval (reopened, a salvaged
@@ -474,20 +475,12 @@ const reportStore = async (
       );
     return serveStudy(record.name, { load: reload, close: () => store.close() }, options, flags, output);
   }
-  return writeStoredStudy(
-    { record, space, trials },
-    options,
-    contourCalls,
-    flags,
-    format,
-    outputPath(format, flags),
-    output,
-  );
+  return writeStoredStudy(found, options, contourCalls, flags, format, outputPath(format, flags), output);
 };
 
 /** One study's report as its store keeps it (the seed and suggester settings stored with it), written as asked. */
 const writeStoredStudy = async (
-  { record, space, trials }: Awaited<ReturnType<typeof loadStudies>>[number],
+  { record, space, trials, taken }: Awaited<ReturnType<typeof loadStudies>>[number],
   options: ReportOptions,
   contourCalls: ContourCalls | undefined,
   flags: ReportFlags,
@@ -496,7 +489,7 @@ const writeStoredStudy = async (
   output: Output,
 ): Promise<number> => {
   const report = await import('@parzen/report');
-  const page = await report.buildReport(reportStudy(record, trials, space), options);
+  const page = await report.buildReport(withTaken(reportStudy(record, trials, space), taken), options);
   noteContourFailures(contourCalls, output);
   return writePage(page, format, file, [{ name: record.name, trials: trials.length }], flags, output);
 };

@@ -141,7 +141,7 @@ export interface TrialStore {
   /**
    * The entries trials ran, ordered by trial number: the entry `createTrial` handed each (none for a trial
    * that gave its entry back, see `endedUnrun`), and for a trial added with a key the waiting entry of that
-   * key it took, or its own params when the study had not queued the key. Optional: without it `parzen
+   * key it took, or its own params when the study did not know the key (the first trial added with it). Optional: without it `parzen
    * explain --trial N` cannot tell which of a partly enqueued trial's params its entry fixed.
    */
   listTakenEntries?(study: string): Promise<readonly TakenEntry[]>;

@@ -12,6 +12,7 @@ describe('EntryQueue', () => {
     ]);
     queue.ran('kb', 10, 'b as added'); // waiting: taken by the added trial #10
     queue.ran('kz', 11, 'z as added'); // never queued: now known, trial #11's own params its entry
+    queue.ran('kz', 13, 'z again'); // known now: as a database's unique key keeps it, the first trial's alone
     // What add would take, without taking it: a key known, or repeated in the batch, is not.
     expect(queue.accepted([{ key: 'kz' }, { key: 'kn' }, { key: 'kn' }, {}])).toEqual([{ key: 'kn' }, {}]);
     expect(queue.add('z', 'kz')).toBe(false);

@@ -90,7 +90,7 @@ export class EntryQueue<P> {
 
   /**
    * Records that added trial `number` ran the entry of `key`, `params` being the trial's own (its entry's when
-   * the study had not queued the key).
+   * the study had not known the key: the first trial added with it).
    */
   ran(key: string, number: number, params: P): void {
     const at = this.positions.get(key);
@@ -101,7 +101,7 @@ export class EntryQueue<P> {
       // Given back (its trial ended unrun) and now run by the added trial (review 36: it ran again).
       this.givenBack.delete(at);
       this.takenBy.set(number, at);
-    } else if (at === undefined) this.ranOwn.set(number, params);
+    } else if (at === undefined && !this.keys.has(key)) this.ranOwn.set(number, params);
     this.keys.add(key);
   }
 

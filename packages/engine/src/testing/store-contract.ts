@@ -443,6 +443,8 @@ export const describeStoreContract = (name: string, options: StoreContractOption
             { internal: { x: 0.3 }, outcome: { state: 'complete', loss: 1 }, key: 'c' },
             { internal: { x: 0.9 }, outcome: { state: 'complete', loss: 2 }, key: 'z' },
             { internal: { x: 0.5 }, outcome: { state: 'complete', loss: 3 } },
+            // `z` known now: the first trial that ran it keeps it.
+            { internal: { x: 0.8 }, outcome: { state: 'complete', loss: 4 }, key: 'z' },
           ]);
           expected.push({ trial: 3, internal: { x: 0.3 } }, { trial: 4, internal: { x: 0.9 } });
         }

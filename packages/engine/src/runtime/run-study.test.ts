@@ -945,6 +945,42 @@ describe('runStudy', () => {
     ]);
   });
 
+  it("says which stale trials' results the rescue file keeps, and where (trial 112: the import came too late)", async () => {
+    const temp = mkdtempSync(join(tmpdir(), 'parzen-rescue-'));
+    const folder = join(temp, `parzen-unrecorded-${userInfo().username}`);
+    mkdirSync(folder, { recursive: true });
+    const file = join(folder, 'kept.jsonl');
+    const line = (study: string, trial: number) =>
+      JSON.stringify({
+        params: { x: 0.5, y: 0.5 },
+        state: 'complete',
+        loss: 1,
+        unrecorded: { study, trial, worker: 'w' },
+      });
+    writeFileSync(file, `${line('kept', 1)}\nnot json\n${line('other', 0)}\n${line('kept', 7)}\n`);
+    const store = createMemoryStore();
+    const spec = { name: 'kept', direction: 'minimize' as const, seed: 42, space };
+    await store.openStudy(spec);
+    for (let i = 0; i < 2; i++)
+      await store.createTrial('kept', {
+        lease: { owner: 'elsewhere:1:x', expiresAt: new Date(Date.now() - 1000).toISOString() },
+      });
+    const warnings: string[] = [];
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = temp;
+    try {
+      await run(heart, { maxTrials: 3 }, { spec, store, onWarning: (message) => warnings.push(message) });
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^trials #0, #1 of study kept, of a worker that is gone /);
+    expect(warnings[0]).toContain(
+      ` The result of #1 is in ${file}, kept when the store could not record it: \`parzen import\` (the config, then that file) adds it as a new trial beside the failed one (counted toward maxTrials too).`,
+    );
+  });
+
   it('marks a trial another worker left running during the run, not only at the next run (trial 59)', async () => {
     const store = createMemoryStore();
     const spec = { name: 'test', direction: 'minimize' as const, seed: 42, space };

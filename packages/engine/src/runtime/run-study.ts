@@ -27,7 +27,14 @@ import { checkPrunerStore, createPruning } from './pruning.js';
 import { createWorkerId, failStaleTrials, holdWorkerId } from './stale-trials.js';
 import { askStopper } from './stopping.js';
 import { strayErrorSource, watchStrayErrorsBetweenTrials } from './stray-errors.js';
-import { type AskedTrial, askTrial, finishRunTrial, mirrorOf, type StudySession } from './study-session.js';
+import {
+  type AskedTrial,
+  askTrial,
+  finishRunTrial,
+  mirrorOf,
+  rescuedAmong,
+  type StudySession,
+} from './study-session.js';
 import { summarize } from './summarize.js';
 import { warnOnStderr } from './warn-on-stderr.js';
 
@@ -150,11 +157,20 @@ const ownersOf = (trials: readonly Trial[], stale: readonly number[]): number =>
     trials.flatMap((trial) => (trial.state === 'running' && stale.includes(trial.number) ? [trial.lease?.owner] : [])),
   ).size;
 
-/** What the run says of the trials it marked failed, STALE_TRIAL (their workers are gone). */
-const staleNote = (study: string, stale: readonly number[], owners: number): string =>
-  `${stale.length === 1 ? 'trial' : 'trials'} ${stale.map((number) => `#${number}`).join(', ')} of study ${study}, of ${owners <= 1 ? 'a worker that is' : 'workers that are'} gone ` +
-  `${owners <= 1 ? '(its process ended, or its lease lapsed)' : '(their processes ended, or their leases lapsed)'} ${stale.length === 1 ? 'is' : 'are'} marked failed, STALE_TRIAL; ${stale.length === 1 ? 'it is' : 'they are'} not rerun ` +
-  `(an enqueued entry ${stale.length === 1 ? 'it' : 'one'} took is, when its worker is known to have ended; a worker on another host whose lease only lapsed may still finish, and its result is then kept as a new trial).`;
+/**
+ * What the run says of the trials it marked failed, STALE_TRIAL (their workers are gone), and of those whose
+ * results the rescue file keeps (a worker that ended because the store could not record them: a full disk).
+ */
+const staleNote = (study: string, stale: readonly number[], owners: number): string => {
+  const said =
+    `${stale.length === 1 ? 'trial' : 'trials'} ${stale.map((number) => `#${number}`).join(', ')} of study ${study}, of ${owners <= 1 ? 'a worker that is' : 'workers that are'} gone ` +
+    `${owners <= 1 ? '(its process ended, or its lease lapsed)' : '(their processes ended, or their leases lapsed)'} ${stale.length === 1 ? 'is' : 'are'} marked failed, STALE_TRIAL; ${stale.length === 1 ? 'it is' : 'they are'} not rerun ` +
+    `(an enqueued entry ${stale.length === 1 ? 'it' : 'one'} took is, when its worker is known to have ended; a worker on another host whose lease only lapsed may still finish, and its result is then kept as a new trial).`;
+  const rescued = rescuedAmong(study, stale);
+  if (rescued === undefined) return said;
+  const which = rescued.trials.map((number) => `#${number}`).join(', ');
+  return `${said} The result${rescued.trials.length === 1 ? ' of' : 's of'} ${which} ${rescued.trials.length === 1 ? 'is' : 'are'} in ${rescued.file}, kept when the store could not record ${rescued.trials.length === 1 ? 'it' : 'them'}: \`parzen import\` (the config, then that file) adds ${rescued.trials.length === 1 ? 'it as a new trial beside the failed one' : 'them as new trials beside the failed ones'} (counted toward maxTrials too).`;
+};
 
 /**
  * Runs a study to its budget: `concurrency` workers each ask, evaluate and tell in turn. Every finished

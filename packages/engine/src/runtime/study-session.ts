@@ -1,4 +1,14 @@
-import { chmodSync, closeSync, constants, fstatSync, lstatSync, mkdtempSync, openSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { EvaluationResult } from '../contracts/objective.js';
@@ -277,8 +287,8 @@ const rescueResult = (
     unrecorded: { study, trial, ...(worker === undefined ? {} : { worker }) },
   };
   const uid = process.getuid?.();
-  const name = `${study.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'study'}.jsonl`;
-  let folder = join(tmpdir(), `parzen-unrecorded-${userName()}`);
+  const name = rescueName(study);
+  let folder = rescueFolder();
   let file = join(folder, name);
   try {
     makeFolder(folder);
@@ -308,6 +318,43 @@ const rescueResult = (
   } catch (error) {
     return { error: (error as Error).message };
   }
+};
+
+/** The rescue file's name for a study's results ({@link rescueResult}). */
+const rescueName = (study: string): string =>
+  `${study.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'study'}.jsonl`;
+
+/** This user's rescue folder ({@link rescueResult}). */
+const rescueFolder = (): string => join(tmpdir(), `parzen-unrecorded-${userName()}`);
+
+/**
+ * The trials among `numbers` whose results this user's rescue file for `study` keeps (the store could not record
+ * them), and the file; undefined when it has none of them (or there is no such file to read).
+ */
+export const rescuedAmong = (
+  study: string,
+  numbers: readonly number[],
+): { readonly file: string; readonly trials: readonly number[] } | undefined => {
+  const file = join(rescueFolder(), rescueName(study));
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const wanted = new Set(numbers);
+  const found = new Set<number>();
+  for (const line of text.split('\n')) {
+    if (!line.includes('"unrecorded"')) continue;
+    try {
+      const unrecorded = (JSON.parse(line) as { unrecorded?: { study?: unknown; trial?: unknown } }).unrecorded;
+      if (unrecorded?.study === study && typeof unrecorded.trial === 'number' && wanted.has(unrecorded.trial))
+        found.add(unrecorded.trial);
+    } catch {
+      // A line that is not JSON: not one of ours to read.
+    }
+  }
+  return found.size === 0 ? undefined : { file, trials: [...found].sort((a, b) => a - b) };
 };
 
 /** This process's user name for a folder's name (its uid where the system has no name for it). */

@@ -950,14 +950,11 @@ describe('runStudy', () => {
     const folder = join(temp, `parzen-unrecorded-${userInfo().username}`);
     mkdirSync(folder, { recursive: true });
     const file = join(folder, 'kept.jsonl');
-    const line = (study: string, trial: number) =>
-      JSON.stringify({
-        params: { x: 0.5, y: 0.5 },
-        state: 'complete',
-        loss: 1,
-        unrecorded: { study, trial, worker: 'w' },
-      });
-    writeFileSync(file, `${line('kept', 1)}\nnot json\n${line('other', 0)}\n${line('kept', 7)}\n`);
+    const line = (study: string, trial: number, worker = 'elsewhere:1:x') =>
+      JSON.stringify({ params: { x: 0.5, y: 0.5 }, state: 'complete', loss: 1, unrecorded: { study, trial, worker } });
+    // #1's result; #0 of another study, #0 of another worker (another store's study of that name), #7 not stale.
+    const lines = [line('kept', 1), 'not json', line('other', 0), line('kept', 0, 'another:2:y'), line('kept', 7)];
+    writeFileSync(file, `${lines.join('\n')}\n`);
     const store = createMemoryStore();
     const spec = { name: 'kept', direction: 'minimize' as const, seed: 42, space };
     await store.openStudy(spec);

@@ -161,12 +161,21 @@ const ownersOf = (trials: readonly Trial[], stale: readonly number[]): number =>
  * What the run says of the trials it marked failed, STALE_TRIAL (their workers are gone), and of those whose
  * results the rescue file keeps (a worker that ended because the store could not record them: a full disk).
  */
-const staleNote = (study: string, stale: readonly number[], owners: number): string => {
+const staleNote = (study: string, stale: readonly number[], trials: readonly Trial[]): string => {
+  const owners = ownersOf(trials, stale);
   const said =
     `${stale.length === 1 ? 'trial' : 'trials'} ${stale.map((number) => `#${number}`).join(', ')} of study ${study}, of ${owners <= 1 ? 'a worker that is' : 'workers that are'} gone ` +
     `${owners <= 1 ? '(its process ended, or its lease lapsed)' : '(their processes ended, or their leases lapsed)'} ${stale.length === 1 ? 'is' : 'are'} marked failed, STALE_TRIAL; ${stale.length === 1 ? 'it is' : 'they are'} not rerun ` +
     `(an enqueued entry ${stale.length === 1 ? 'it' : 'one'} took is, when its worker is known to have ended; a worker on another host whose lease only lapsed may still finish, and its result is then kept as a new trial).`;
-  const rescued = rescuedAmong(study, stale);
+  // Each with its worker: a line of another store's study of the same name names another worker.
+  const rescued = rescuedAmong(
+    study,
+    trials.flatMap((trial) =>
+      trial.state === 'running' && stale.includes(trial.number)
+        ? [{ number: trial.number, worker: trial.lease?.owner }]
+        : [],
+    ),
+  );
   if (rescued === undefined) return said;
   const which = rescued.trials.map((number) => `#${number}`).join(', ');
   return `${said} The result${rescued.trials.length === 1 ? ' of' : 's of'} ${which} ${rescued.trials.length === 1 ? 'is' : 'are'} in ${rescued.file}, kept when the store could not record ${rescued.trials.length === 1 ? 'it' : 'them'}: \`parzen import\` (the config, then that file) adds ${rescued.trials.length === 1 ? 'it as a new trial beside the failed one' : 'them as new trials beside the failed ones'} (counted toward maxTrials too).`;
@@ -265,8 +274,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     const waiting = await store.listEnqueued?.(spec.name);
     const stale = await failStaleTrials(store, spec.name, existing, workerId);
     // Said, not silent: trials a dead worker left running end here (trial 29: nothing told the user).
-    const owners = ownersOf(existing, stale);
-    if (stale.length > 0) warn(staleNote(spec.name, stale, owners));
+    if (stale.length > 0) warn(staleNote(spec.name, stale, existing));
     // Entries the stale trials took wait again now (trial 56: the run that gave one back did not count it,
     // review 58: nor name it among the entries this run's list does not have).
     const waitingNow = stale.length > 0 ? await store.listEnqueued?.(spec.name) : waiting;
@@ -501,7 +509,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           // slept, or a database out for a minute, had its live trials failed within 2 s of waking); a
           // worker whose process is gone is marked at once, as at the start.
           const swept = await failStaleTrials(store, spec.name, running, workerId, new Date(Date.now() - leaseMs));
-          if (swept.length > 0) warn(staleNote(spec.name, swept, ownersOf(running, swept)));
+          if (swept.length > 0) warn(staleNote(spec.name, swept, running));
         }
         const lease = { owner: workerId, expiresAt: new Date(Date.now() + leaseMs).toISOString() };
         let finished: FinishedTrial;

@@ -328,12 +328,13 @@ const rescueName = (study: string): string =>
 const rescueFolder = (): string => join(tmpdir(), `parzen-unrecorded-${userName()}`);
 
 /**
- * The trials among `numbers` whose results this user's rescue file for `study` keeps (the store could not record
- * them), and the file; undefined when it has none of them (or there is no such file to read).
+ * The trials among `trials` whose results this user's rescue file for `study` keeps (the store could not record
+ * them): a line naming the trial and, when both are known, the trial's worker. With the file; undefined when it
+ * has none of them (or there is no such file to read).
  */
 export const rescuedAmong = (
   study: string,
-  numbers: readonly number[],
+  trials: readonly { readonly number: number; readonly worker?: string | undefined }[],
 ): { readonly file: string; readonly trials: readonly number[] } | undefined => {
   const file = join(rescueFolder(), rescueName(study));
   let text: string;
@@ -342,13 +343,18 @@ export const rescuedAmong = (
   } catch {
     return undefined;
   }
-  const wanted = new Set(numbers);
+  const workers = new Map(trials.map((trial) => [trial.number, trial.worker]));
   const found = new Set<number>();
   for (const line of text.split('\n')) {
     if (!line.includes('"unrecorded"')) continue;
     try {
-      const unrecorded = (JSON.parse(line) as { unrecorded?: { study?: unknown; trial?: unknown } }).unrecorded;
-      if (unrecorded?.study === study && typeof unrecorded.trial === 'number' && wanted.has(unrecorded.trial))
+      const { unrecorded } = JSON.parse(line) as {
+        unrecorded?: { study?: unknown; trial?: unknown; worker?: unknown };
+      };
+      if (unrecorded?.study !== study || typeof unrecorded.trial !== 'number' || !workers.has(unrecorded.trial))
+        continue;
+      const worker = workers.get(unrecorded.trial);
+      if (worker === undefined || unrecorded.worker === undefined || unrecorded.worker === worker)
         found.add(unrecorded.trial);
     } catch {
       // A line that is not JSON: not one of ours to read.

@@ -189,7 +189,7 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .option('--allow-repeats', 'import even when every trial repeats one the study has (a file imported before)')
     .option(
       '--json',
-      'print {"study", "store", "imported": [numbers], "finished", "importedBefore", "notImported" (a rescue file\'s trials: see the CLI README), "skipped": [lines], "repeatsOfStudy", "repeatedLines"} as the last stdout line ("interrupted": SIGNAL too after a Ctrl-C)',
+      'print {"study", "store", "imported": [numbers], "finished", "importedBefore", "notImported", "foreign" (a rescue file\'s trials and lines: see the CLI README), "skipped": [lines], "repeatsOfStudy", "repeatedLines"} as the last stdout line ("interrupted": SIGNAL too after a Ctrl-C)',
     )
     .option(
       '--ignore-header',

@@ -1374,6 +1374,7 @@ describe('import --json (trial 58: a script parsed the sentence)', () => {
       finished: [],
       importedBefore: [],
       notImported: [],
+      foreign: [],
       skipped: [2],
       repeatsOfStudy: 0,
       repeatedLines: [4],
@@ -1452,7 +1453,12 @@ describe('import of a rescue file (trial 101: the result was added beside its st
       finished: [1],
       importedBefore: [],
       notImported: [],
+      foreign: [2],
     });
+    // Trial 112: a same-named study of another store writes to the same rescue file; said, not silently added.
+    expect(imported.stderr).toContain(
+      `parzen: warning: 1 rescued line of ${rescue} (2) names a trial study heart here never ran under its worker (#2 by w-1): a rescue file is kept per study name, so it may be the result of a study of the same name in another store. Imported as a new trial; if it is another study's, import it there instead.`,
+    );
     const listed = async () => {
       const reader = createJsonlStore({ path, readOnly: true });
       const trials = await reader.listTrials('heart');

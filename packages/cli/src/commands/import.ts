@@ -61,6 +61,11 @@ interface ImportJson {
   readonly importedBefore?: readonly number[];
   /** Trials whose rescued result another process finished first (not imported: import the file again). */
   readonly notImported?: readonly number[];
+  /**
+   * Lines of a rescue file naming a trial this study never ran under their worker (another store's study of the
+   * same name, likely), imported as new trials.
+   */
+  readonly foreign?: readonly number[];
   /** Lines left out by `--on-invalid skip`. */
   readonly skipped: readonly number[];
   /** Imported trials that repeat a trial the study had (same params, state, loss and error). */
@@ -398,6 +403,9 @@ const importWhenAsked = async (
   const raced: number[] = [];
   // Trials a rescue file's line had finished in an earlier import of the file.
   const importedBefore: number[] = [];
+  // Rescued lines (with their worker) whose trial this study never ran under that worker: another store's study of
+  // the same name (rescue files are kept per study name). Their line numbers and what they name.
+  const foreign: { readonly line: number; readonly trial: number; readonly worker: string }[] = [];
   let adding: readonly NewFinishedTrial[] = checked.trials;
   // Whether a rescue file's line is among the trials to add (see below).
   let rescuedAdded = false;
@@ -481,7 +489,17 @@ const importWhenAsked = async (
             if (twin !== undefined) {
               before.push(index);
               importedBefore.push(twin.number);
+              return;
             }
+            // Its trial ran under the line's worker: running still (other params: another draw), or failed when its
+            // worker was gone (the failure names the worker). Else the line is another store's.
+            const ranHere =
+              held !== undefined &&
+              said.worker !== undefined &&
+              ((held.state === 'running' && held.lease?.owner === said.worker) ||
+                (held.state === 'failed' && held.error.message.includes(said.worker)));
+            if (said.worker !== undefined && !ranHere)
+              foreign.push({ line: checked.rows[index] ?? index, trial: said.trial, worker: said.worker });
           });
           const aside = new Set([...rescues.map(({ index }) => index), ...before]);
           adding = checked.trials.filter((_, index) => !aside.has(index));
@@ -590,6 +608,10 @@ const importWhenAsked = async (
     output.note(
       `parzen: ${countOf(importedBefore.length, 'line')} of ${shown} ${importedBefore.length === 1 ? 'was' : 'were'} imported before: ${importedBefore.length === 1 ? 'its trial' : 'their trials'} (${importedBefore.map((number) => `#${number}`).join(', ')}) ${importedBefore.length === 1 ? 'has' : 'have'} ${importedBefore.length === 1 ? 'that result' : 'those results'} already, so ${importedBefore.length === 1 ? 'it was' : 'they were'} passed over.`,
     );
+  if (foreign.length > 0)
+    output.note(
+      `parzen: warning: ${countOf(foreign.length, 'rescued line')} of ${shown} (${listedLines(foreign.map(({ line }) => line))}) ${foreign.length === 1 ? 'names a trial' : 'name trials'} study ${name} here never ran under ${foreign.length === 1 ? 'its worker' : 'their workers'} (${foreign.map(({ trial, worker }) => `#${trial} by ${worker}`).join(', ')}): a rescue file is kept per study name, so ${foreign.length === 1 ? 'it may be the result' : 'they may be the results'} of a study of the same name in another store. Imported as ${foreign.length === 1 ? 'a new trial' : 'new trials'}; if ${foreign.length === 1 ? 'it is' : 'they are'} another study's, import ${foreign.length === 1 ? 'it' : 'them'} there instead.`,
+    );
   if (raced.length > 0)
     output.note(
       `parzen: warning: ${raced.map((number) => `#${number}`).join(', ')} of ${into} ${raced.length === 1 ? 'was' : 'were'} finished by another process while importing (another import of this file, or a run that marks a trial left running failed, STALE_TRIAL), so ${raced.length === 1 ? 'its' : 'their'} result${raced.length === 1 ? ' was' : 's were'} not imported here: import ${shown} again, which passes over a line already imported and adds one whose trial a run failed as a trial of its own.`,
@@ -657,6 +679,7 @@ const importWhenAsked = async (
     finished: finished.map((trial) => trial.number),
     importedBefore,
     notImported: raced,
+    foreign: foreign.map(({ line }) => line),
     skipped: invalid.map(({ row }) => row),
     repeatsOfStudy: repeats,
     repeatedLines: inFile,

@@ -129,6 +129,18 @@ describe('FileLock', () => {
     lock.release();
   });
 
+  it('says, while it waits, that a lock naming no holder is broken once unchanged for staleMs (trial 112: unexplained)', async () => {
+    const path = tempPath('garbage.lock');
+    writeFileSync(path, 'garbage');
+    const waits: string[] = [];
+    const lock = new FileLock({ path, timeoutMs: 5_000, staleMs: 1_400, onLongWait: (message) => waits.push(message) });
+    await lock.acquire();
+    expect(waits).toEqual([
+      `waiting for the lock ${path} (it names no holder: empty, or not written by Parzen, or a process died writing it; it is broken once unchanged for 1 s)`,
+    ]);
+    lock.release();
+  });
+
   it('breaks a lock older than staleMs whose holder is on another host (its process table is not ours)', async () => {
     const path = tempPath('remote.lock');
     writeFileSync(path, JSON.stringify({ pid: process.ppid, host: `not-${hostname()}`, at: new Date().toISOString() }));

@@ -276,7 +276,12 @@ export class FileLock {
 
   private holderText(): string {
     const holder = readHolder(this.options.path);
-    return holder === undefined ? '' : ` (held by pid ${holder.pid} on ${holder.host})`;
+    if (holder !== undefined) return ` (held by pid ${holder.pid} on ${holder.host})`;
+    // Trial 112: a lock file with no holder in it (empty, or not one Parzen wrote) made a 10 s wait, unexplained.
+    const seen = statSync(this.options.path, { throwIfNoEntry: false });
+    return seen === undefined || seen.isDirectory()
+      ? ''
+      : ` (it names no holder: empty, or not written by Parzen, or a process died writing it; it is broken once unchanged for ${Math.round(this.options.staleMs / 1000)} s)`;
   }
 
   private interrupted(): ParzenError {

@@ -499,6 +499,21 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     const text = await cliIn(dir, 'explain', config, '--trial', '8');
     expect(text.stdout).toContain('An enqueued entry gave it x = 0.3; TPE chose the rest');
     expect(text.stdout).not.toContain('draws x =');
+    // Moved to a SQLite store (export, import with the config's entry): still the entry's own values (review 115).
+    const exported = join(dir, 'partly-export.jsonl');
+    expect((await cliIn(dir, 'export', config, '-o', exported)).code).toBe(0);
+    const moved = journalHeartConfig(dir, 'partly-moved', {
+      ...base,
+      name: 'partly',
+      budget: { maxTrials: 9 },
+      enqueue: [{ x: 0.3 }],
+      store: { use: 'sqlite', options: { path: './partly-moved.db' } },
+    });
+    const imported = await cliIn(dir, 'import', moved, exported);
+    expect(imported.code, imported.stderr).toBe(0);
+    const again = await cliIn(dir, 'explain', moved, '--trial', '8', '--json');
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ reproduced: true, enqueued: { x: 0.3 }, enqueuedAll: false });
   });
 
   it("matches the heart example README's explain --trial 63 block (kept true as the output changes)", async () => {

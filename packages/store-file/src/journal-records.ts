@@ -125,6 +125,7 @@ const isAdded = (value: unknown): boolean =>
   isObject(value) &&
   isObject(value.params) &&
   (value.key === undefined || isString(value.key)) &&
+  (value.entry === undefined || isObject(value.entry)) &&
   isOutcome(value.outcome) &&
   (value.startedAt === undefined || isString(value.startedAt)) &&
   (value.finishedAt === undefined || isString(value.finishedAt)) &&

@@ -211,7 +211,7 @@ export class Replica {
     if (!this.isNext(found, record)) return;
     for (const [index, { params, ...trial }] of record.trials.entries()) {
       // The key of an entry the trial ran: queued and taken, and a waiting entry of that key never handed out.
-      if (trial.key !== undefined) found.queue.ran(trial.key, record.number + index, params);
+      if (trial.key !== undefined) found.queue.ran(trial.key, record.number + index, trial.entry ?? params);
       const added = { ...trial, internal: params };
       found.trials.push(Object.freeze(addedTrial(record.study, record.number + index, added, record.at)));
       found.changes.push(record.number + index);

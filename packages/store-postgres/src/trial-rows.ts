@@ -88,7 +88,7 @@ export const addedColumns = (study: string, added: readonly NewFinishedTrial[], 
     if (entry.key !== undefined) {
       keys[0]?.push(index);
       keys[1]?.push(entry.key);
-      keys[2]?.push(JSON.stringify(entry.internal));
+      keys[2]?.push(JSON.stringify(entry.entry ?? entry.internal));
     }
     const { startedAt, finishedAt } = addedTrial(study, index, entry, now);
     const row = [...outcomeValues(entry.outcome), startedAt, finishedAt];

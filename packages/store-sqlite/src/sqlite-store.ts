@@ -340,7 +340,13 @@ class SqliteTrialStore implements SqliteStore {
           const row = { study, number, params, ...outcomeColumns(entry.outcome), startedAt, finishedAt };
           this.sql.insertFinished.run({ ...row, seq: seq + index });
           if (entry.key !== undefined && this.sql.takeKeyedEntry.run({ study, key: entry.key, number }).changes === 0)
-            entrySeq += this.sql.insertTakenEntry.run({ study, seq: entrySeq, key: entry.key, params, number }).changes;
+            entrySeq += this.sql.insertTakenEntry.run({
+              study,
+              seq: entrySeq,
+              key: entry.key,
+              params: entry.entry === undefined ? params : JSON.stringify(entry.entry),
+              number,
+            }).changes;
           for (const { step, value } of entry.intermediate ?? [])
             this.sql.insertIntermediate.run({ study, number, step, value });
         }

@@ -159,8 +159,8 @@ export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
       const trials = state(study).trials;
       if (options?.refuseRepeats === true) refuseRepeatedTrials(study, trials, added);
       // A key an added trial ran counts as queued and taken (a waiting entry of that key is never handed out).
-      for (const [i, { key, internal }] of added.entries())
-        if (key !== undefined) state(study).queue.ran(key, trials.length + i, copyParams(internal));
+      for (const [i, { key, internal, entry }] of added.entries())
+        if (key !== undefined) state(study).queue.ran(key, trials.length + i, copyParams(entry ?? internal));
       const at = now();
       const made = added.map((entry, i) => Object.freeze(addedTrial(study, trials.length + i, entry, at)));
       // One by one: push(...made) overflows the stack past about 125,000 imported trials.

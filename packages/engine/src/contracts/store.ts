@@ -49,6 +49,12 @@ export interface NewFinishedTrial {
    * (export, import) keeps which of its config's `enqueue` entries already ran.
    */
   readonly key?: string;
+  /**
+   * With `key`: the entry's own values, when they are not all the trial's params (a partial entry, whose other
+   * params the suggester chose). A store records them as the entry the trial ran when the study had not queued
+   * the key (see {@link TrialStore.listTakenEntries}); without them, the trial's params stand for it.
+   */
+  readonly entry?: ParamAssignment;
 }
 
 /** Options of {@link TrialStore.addTrials}. */
@@ -141,7 +147,7 @@ export interface TrialStore {
   /**
    * The entries trials ran, ordered by trial number: the entry `createTrial` handed each (none for a trial
    * that gave its entry back, see `endedUnrun`), and for a trial added with a key the waiting entry of that
-   * key it took, or its own params when the study did not know the key (the first trial added with it). Optional: without it `parzen
+   * key it took, or its `entry` (else its own params) when the study did not know the key (the first trial added with it). Optional: without it `parzen
    * explain --trial N` cannot tell which of a partly enqueued trial's params its entry fixed.
    */
   listTakenEntries?(study: string): Promise<readonly TakenEntry[]>;

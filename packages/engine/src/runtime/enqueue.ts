@@ -143,7 +143,9 @@ export const withEnqueueKeys = (
     const at = keyed.findIndex((trial, i) => !taken.has(i) && !endedUnrun(trial.outcome) && has(trial.internal));
     if (at < 0) return;
     taken.add(at);
-    keyed[at] = { ...(keyed[at] as NewFinishedTrial), key: entry.key };
+    // The entry's own values with it: a partial entry's trial had its other params chosen (explain replays so).
+    const whole = Object.keys(entry.internal).length === Object.keys((keyed[at] as NewFinishedTrial).internal).length;
+    keyed[at] = { ...(keyed[at] as NewFinishedTrial), key: entry.key, ...(whole ? {} : { entry: entry.internal }) };
     answered.push([index, at]);
   });
   return { trials: keyed, answered };

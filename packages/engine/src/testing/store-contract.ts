@@ -445,8 +445,14 @@ export const describeStoreContract = (name: string, options: StoreContractOption
             { internal: { x: 0.5 }, outcome: { state: 'complete', loss: 3 } },
             // `z` known now: the first trial that ran it keeps it.
             { internal: { x: 0.8 }, outcome: { state: 'complete', loss: 4 }, key: 'z' },
+            // A partial entry's trial (another store's): the entry's own values, not the trial's.
+            { internal: { x: 0.6 }, outcome: { state: 'complete', loss: 5 }, key: 'p', entry: {} },
           ]);
-          expected.push({ trial: 3, internal: { x: 0.3 } }, { trial: 4, internal: { x: 0.9 } });
+          expected.push(
+            { trial: 3, internal: { x: 0.3 } },
+            { trial: 4, internal: { x: 0.9 } },
+            { trial: 7, internal: {} },
+          );
         }
         expect(await taken(spec.name)).toEqual(expected);
         let current = store;

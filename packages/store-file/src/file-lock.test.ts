@@ -136,7 +136,7 @@ describe('FileLock', () => {
     const lock = new FileLock({ path, timeoutMs: 5_000, staleMs: 1_400, onLongWait: (message) => waits.push(message) });
     await lock.acquire();
     expect(waits).toEqual([
-      `waiting for the lock ${path} (it names no holder: empty, or not written by Parzen, or a process died writing it; it is broken once unchanged for 1 s)`,
+      `waiting for the lock ${path} (it names no holder: empty, or not written by Parzen, or a process died writing it; it is broken once unchanged for 1.4 s)`,
     ]);
     lock.release();
   });

@@ -210,6 +210,9 @@ const removeDeadDrafts = (path: string): void => {
 };
 
 /** Back-off between attempts: grows to 16 ms, spread by pid so waiting processes do not retry in step. */
+/** Milliseconds as seconds for a message: `1.4 s`, `10 s`. */
+const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
+
 const backoffMs = (attempt: number): number => Math.min(16, 1 + attempt) + ((process.pid + attempt) % 4);
 
 /**
@@ -281,7 +284,7 @@ export class FileLock {
     const seen = statSync(this.options.path, { throwIfNoEntry: false });
     return seen === undefined || seen.isDirectory()
       ? ''
-      : ` (it names no holder: empty, or not written by Parzen, or a process died writing it; it is broken once unchanged for ${Math.round(this.options.staleMs / 1000)} s)`;
+      : ` (it names no holder: empty, or not written by Parzen, or a process died writing it; it is broken once unchanged for ${seconds(this.options.staleMs)}${this.options.timeoutMs <= this.options.staleMs ? `, unless this wait gives up first, after ${seconds(this.options.timeoutMs)}` : ''})`;
   }
 
   private interrupted(): ParzenError {

@@ -117,6 +117,8 @@ export class JournalReader {
   private corrupt: TornLine | undefined;
   private failure: unknown;
   private readonly warned = new Set<number>();
+  /** A last record was read without its newline (read-only, {@link noteTornTail}): the next byte should be it. */
+  private newlineOwed = false;
 
   constructor(
     private readonly path: string,
@@ -137,6 +139,11 @@ export class JournalReader {
     try {
       const size = fstatSync(fd).size;
       this.size = size;
+      // The newline of a last record read without it (noteTornTail): not a line of its own.
+      if (this.newlineOwed && size > this.offset) {
+        this.newlineOwed = false;
+        if (readAt(fd, this.offset, 1)[0] === NEWLINE) this.offset += 1;
+      }
       if (size < this.offset) {
         throw journalFailed(
           this.path,
@@ -231,15 +238,24 @@ export class JournalReader {
    * `mayBeWriting` says no process holds the lock (none can be in the middle of it) and the line is still as
    * it was once that was asked (otherwise `parzen trials` lists a torn finish's trial as running, unsaid).
    * The tail is the one the last {@link catchUp} saw: lines a writer appended since are not read yet, not
-   * torn (else a reader of a running study calls them "torn or corrupt", one read in three).
+   * torn (else a reader of a running study calls them "torn or corrupt", one read in three). A last line that is a
+   * whole record lacking only its newline is read then, as the next change reads it ({@link endsWithWholeRecord}).
    */
   noteTornTail(fd: number, mayBeWriting: () => boolean): void {
     const fragment = this.unterminatedTail(fd, this.size);
     if (fragment === undefined || fragment.trim() === '' || this.warned.has(this.lines + 1)) return;
-    if (decodeRecord(fragment) !== undefined) return;
+    const whole = decodeRecord(fragment) !== undefined;
     if (mayBeWriting()) return;
-    if (this.unterminatedTail(fd, fstatSync(fd).size) === fragment)
+    if (this.unterminatedTail(fd, fstatSync(fd).size) !== fragment) return;
+    if (!whole) {
       this.warnTorn({ line: this.lines + 1, text: fragment }, 'the next run of the study sets it aside');
+      return;
+    }
+    // Review 116: read-only commands showed the trial as running (to be marked STALE_TRIAL) while the next run
+    // counts the record. The newline a writer adds later is passed over (see catchUp).
+    this.offset = this.size;
+    this.consume(fragment);
+    this.newlineOwed = true;
   }
 
   /** Call under the lock: reports a torn unterminated last line (no writer can be in the middle of it). */

@@ -246,6 +246,33 @@ describe('jsonl journal recovery', () => {
     await store.close();
   });
 
+  it('reads a last record without its newline read-only too, as the next change counts it (review 116)', async () => {
+    const path = await writeJournal();
+    const { store: writer } = open(path);
+    await writer.openStudy(spec);
+    await writer.finishTrial(spec.name, 2, { state: 'complete', loss: 2 });
+    await writer.close();
+    truncateSync(path, readFileSync(path).length - 1);
+    const warnings: string[] = [];
+    const reader = createJsonlStore({ path, readOnly: true, onWarning: (message) => warnings.push(message) });
+    const states = async () => (await reader.listTrials(spec.name)).map((trial) => trial.state);
+    expect(await states()).toEqual(['complete', 'failed', 'complete']);
+    // A writer ends the line and appends: the reader passes over that newline and reads on.
+    const { store: next } = open(path);
+    await next.openStudy(spec);
+    await next.createTrial(spec.name);
+    await next.close();
+    expect(await states()).toEqual(['complete', 'failed', 'complete', 'running']);
+    expect(warnings).toEqual([]);
+    // And counts lines as the file has them: a torn line after is named by its own number.
+    appendFileSync(path, '{"op":"tri');
+    const torn = readFileSync(path, 'utf8').split('\n').length;
+    await states();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`line ${torn}`);
+    await reader.close();
+  });
+
   it('fails with STORE_CORRUPT naming the file and line when a line in the middle is damaged', async () => {
     const path = await writeJournal();
     const lines = readFileSync(path, 'utf8').split('\n');

@@ -178,7 +178,8 @@ const staleNote = (study: string, stale: readonly number[], trials: readonly Tri
   );
   if (rescued === undefined) return said;
   const which = rescued.trials.map((number) => `#${number}`).join(', ');
-  return `${said} The result${rescued.trials.length === 1 ? ' of' : 's of'} ${which} ${rescued.trials.length === 1 ? 'is' : 'are'} in ${rescued.file}, kept when the store could not record ${rescued.trials.length === 1 ? 'it' : 'them'}: \`parzen import\` (the config, then that file) adds ${rescued.trials.length === 1 ? 'it as a new trial beside the failed one' : 'them as new trials beside the failed ones'} (counted toward maxTrials too).`;
+  const are = rescued.trials.length === 1 ? 'is' : 'are';
+  return `${said} The result${rescued.trials.length === 1 ? ' of' : 's of'} ${which} ${rescued.byWorker ? are : `may be (a line names ${rescued.trials.length === 1 ? 'its number' : 'their numbers'} without a worker to tell)`} in ${rescued.file}, kept when the store could not record ${rescued.trials.length === 1 ? 'it' : 'them'}: \`parzen import\` (the config, then that file) adds ${rescued.trials.length === 1 ? 'it as a new trial beside the failed one' : 'them as new trials beside the failed ones'} (counted toward maxTrials too).`;
 };
 
 /**

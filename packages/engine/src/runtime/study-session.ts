@@ -329,13 +329,13 @@ const rescueFolder = (): string => join(tmpdir(), `parzen-unrecorded-${userName(
 
 /**
  * The trials among `trials` whose results this user's rescue file for `study` keeps (the store could not record
- * them): a line naming the trial and, when both are known, the trial's worker. With the file; undefined when it
- * has none of them (or there is no such file to read).
+ * them): a line naming the trial and, when both are known, the trial's worker (`byWorker`: every one matched so).
+ * With the file; undefined when it has none of them (or there is no such file to read).
  */
 export const rescuedAmong = (
   study: string,
   trials: readonly { readonly number: number; readonly worker?: string | undefined }[],
-): { readonly file: string; readonly trials: readonly number[] } | undefined => {
+): { readonly file: string; readonly trials: readonly number[]; readonly byWorker: boolean } | undefined => {
   const file = join(rescueFolder(), rescueName(study));
   let text: string;
   try {
@@ -345,6 +345,7 @@ export const rescuedAmong = (
   }
   const workers = new Map(trials.map((trial) => [trial.number, trial.worker]));
   const found = new Set<number>();
+  let unsure = false;
   for (const line of text.split('\n')) {
     if (!line.includes('"unrecorded"')) continue;
     try {
@@ -354,13 +355,16 @@ export const rescuedAmong = (
       if (unrecorded?.study !== study || typeof unrecorded.trial !== 'number' || !workers.has(unrecorded.trial))
         continue;
       const worker = workers.get(unrecorded.trial);
-      if (worker === undefined || unrecorded.worker === undefined || unrecorded.worker === worker)
+      if (worker === undefined || unrecorded.worker === undefined || unrecorded.worker === worker) {
         found.add(unrecorded.trial);
+        // A line or trial without a worker (an older rescue file, a trial without a lease): matched by number only.
+        if (worker === undefined || unrecorded.worker === undefined) unsure = true;
+      }
     } catch {
       // A line that is not JSON: not one of ours to read.
     }
   }
-  return found.size === 0 ? undefined : { file, trials: [...found].sort((a, b) => a - b) };
+  return found.size === 0 ? undefined : { file, trials: [...found].sort((a, b) => a - b), byWorker: !unsure };
 };
 
 /** This process's user name for a folder's name (its uid where the system has no name for it). */

@@ -120,6 +120,14 @@ describe('suggestParams: the engine walks the space, the suggester begins the tr
     expect(fixedK.calls.at(-1)).toBe('param c after [x,y,model,k]');
   });
 
+  it('rejects a groupAt answer that is not names: a promise (review 116: ignored, sampleParam asked)', async () => {
+    const sampler = { sampleGroup: () => ({}), groupAt: () => Promise.resolve(['x', 'y']) };
+    const r = recording(sampler as unknown as Partial<TrialSampler>);
+    await expect(suggestParams(r.suggester, context())).rejects.toThrow(
+      'its groupAt gave a promise at `x`; it must give parameter names (an array, not a promise) or undefined.',
+    );
+  });
+
   it('rejects a groupAt group naming an unknown or grouped parameter, or leaving its own out', async () => {
     const sampleGroup = () => ({});
     const at = (names: string[], groups: string[][] = []) =>
@@ -130,6 +138,7 @@ describe('suggestParams: the engine walks the space, the suggester begins the tr
     await expect(at(['x', 'nope'])).rejects.toThrow('its group at `x` names `nope`, not in the space.');
     await expect(at(['x', 'c'], [['c', 'k']])).rejects.toThrow('names `c`, which is in one of its groups.');
     await expect(at(['y', 'c'])).rejects.toThrow('its group at `x` leaves `x` out.');
+    await expect(at(['y'])).rejects.toThrow('its group at `x` leaves `x` out.');
     await expect(at(['x', 'c'])).rejects.toThrow('`c` is not active together with `x` in its group.');
   });
 

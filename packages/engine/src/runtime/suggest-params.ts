@@ -145,9 +145,14 @@ export const suggestParams = async (
       await sampleJointly(current, param, (other) => groups.get(other.name) === g);
       continue;
     }
-    const at = current.groupAt?.(param, decided);
-    if (at !== undefined && at.length > 1) {
-      const names = new Set(at);
+    const at: unknown = current.groupAt?.(param, decided);
+    if (at !== undefined && !(Array.isArray(at) && at.every((name) => typeof name === 'string')))
+      throw badGroup(
+        suggester.name,
+        `its groupAt gave ${typeof (at as { then?: unknown } | null)?.then === 'function' ? 'a promise' : describeValue(at)} at \`${param.name}\`; it must give parameter names (an array, not a promise) or undefined.`,
+      );
+    if (at !== undefined) {
+      const names = new Set(at as readonly string[]);
       for (const name of names) {
         if (!context.space.byName.has(name))
           throw badGroup(suggester.name, `its group at \`${param.name}\` names \`${name}\`, not in the space.`);
@@ -159,8 +164,10 @@ export const suggestParams = async (
       }
       if (!names.has(param.name))
         throw badGroup(suggester.name, `its group at \`${param.name}\` leaves \`${param.name}\` out.`);
-      await sampleJointly(current, param, (other) => names.has(other.name), true);
-      continue;
+      if (names.size > 1) {
+        await sampleJointly(current, param, (other) => names.has(other.name), true);
+        continue;
+      }
     }
     accept(param, await current.sampleParam(param, decided));
   }

@@ -1398,6 +1398,51 @@ describe('import --json (trial 58: a script parsed the sentence)', () => {
   });
 });
 
+describe('import of a study moved away and back (trial 113: its own trials were added again, counted twice)', () => {
+  it("passes over the rows that are copies of the study's trials (params, result, times) and adds the rest", async () => {
+    const path = join(dir, 'roundtrip.parzen.jsonl');
+    const store = createJsonlStore({ path });
+    await store.openStudy(study);
+    for (let i = 0; i < 3; i++) {
+      await store.createTrial('heart');
+      await store.setParams('heart', i, { x: i / 4, model: i % 2 });
+      await store.finishTrial('heart', i, { state: 'complete', loss: i });
+    }
+    await store.close();
+    const home = config('roundtrip.json', { use: 'jsonl', options: { path: './roundtrip.parzen.jsonl' } });
+    const exported = join(dir, 'roundtrip-export.jsonl');
+    expect((await cli('export', home, '-o', exported)).code).toBe(0);
+    // Two trials run in the other store since: the export's rows and theirs come back.
+    const lines = readFileSync(exported, 'utf8').trim().split('\n');
+    const row = JSON.parse(lines.at(-1) as string) as Record<string, unknown>;
+    const later = [0.9, 0.95].map((x, i) =>
+      JSON.stringify({
+        ...row,
+        params: { x, model: 'svm' },
+        loss: 5 + i,
+        startedAt: `2026-12-05T12:0${i}:00.000Z`,
+        finishedAt: `2026-12-05T12:0${i}:30.000Z`,
+      }),
+    );
+    // As the other store's export says it: its header counts 5 trials.
+    const header = JSON.parse(lines[0] as string) as Record<string, unknown>;
+    const moved = [JSON.stringify({ ...header, trials: 5 }), ...lines.slice(1), ...later];
+    const back = writeIn(dir, 'roundtrip-back.jsonl', `${moved.join('\n')}\n`);
+    const imported = await cli('import', home, back, '--json');
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(JSON.parse(imported.stdout.trim().split('\n').at(-1) as string)).toMatchObject({
+      imported: [3, 4],
+      importedBefore: [0, 1, 2],
+      repeatsOfStudy: 0,
+    });
+    expect(imported.stderr).toContain('3 lines of ');
+    // The same file again: every row the study has, refused as before.
+    const again = await cli('import', home, back);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('repeats a trial study heart already has');
+  });
+});
+
 describe('import of a rescue file (trial 101: the result was added beside its still-running trial, counted twice)', () => {
   /** A lease of worker `owner`, as a run's trials hold one (long lapsed: no run is alive). */
   const leaseOf = (owner = 'w-1') => ({ lease: { owner, expiresAt: '2026-12-05T09:00:00.000Z' } });

@@ -507,11 +507,35 @@ const importWhenAsked = async (
           // evaluation even when its params and loss repeat another trial's (a deterministic objective): not a
           // repeat, neither for the refusal, which is for files imported twice and is decided on the other rows
           // (review 114: one such line let a plain file in again), nor for the note (review 113).
-          const rescueRow = checked.trials.flatMap((trial, index) =>
+          let rescueRow = checked.trials.flatMap((trial, index) =>
             aside.has(index) ? [] : [checked.unrecorded[index]?.study === name && timed(trial)],
           );
           rescuedAdded = rescueRow.some(Boolean);
           repeated = repeatsOf(existing, adding).map((repeats, at) => repeats && rescueRow[at] !== true);
+          // Rows that are copies of the study's own trials (params, result and both times: a study moved to another
+          // store and back, with trials run there since): passed over as imported before, the rest added (trial 113:
+          // all were added, the study's trials counted twice). A file of nothing but repeats is refused below.
+          const plainRepeats = repeated.filter((_, at) => rescueRow[at] !== true);
+          if (flags.allowRepeats !== true && !(plainRepeats.length > 0 && plainRepeats.every(Boolean))) {
+            const copyOf = adding.map((trial, at) =>
+              repeated[at] === true && timed(trial)
+                ? existing.find(
+                    (t) =>
+                      t.state !== 'running' &&
+                      t.startedAt === trial.startedAt &&
+                      t.finishedAt === trial.finishedAt &&
+                      repeatsOf([t], [trial])[0] === true,
+                  )
+                : undefined,
+            );
+            if (copyOf.some((copy) => copy !== undefined)) {
+              for (const copy of copyOf) if (copy !== undefined) importedBefore.push(copy.number);
+              const kept = (_: unknown, at: number) => copyOf[at] === undefined;
+              adding = adding.filter(kept);
+              rescueRow = rescueRow.filter(kept);
+              repeated = repeated.filter(kept);
+            }
+          }
           // Entries the study's own trials ran are theirs, not the imported trials' (trial 67).
           const waiting = new Set((await store.listEnqueued?.(name))?.flatMap((entry) => entry.key ?? []));
           keyed = withEnqueueKeys(entries, adding, existing, waiting, waitingAtSource);

@@ -197,8 +197,13 @@ export const openStudyTrials = async (experiment: LoadedExperiment): Promise<rea
  * The study as its store keeps it, and its trials (read-only; the same errors as {@link openStudyTrials});
  * with `withWaiting`, the enqueued entries waiting too (undefined when the store keeps no queue).
  */
-export const openStudyRecord = async (experiment: LoadedExperiment, withWaiting = false): Promise<StudyRead> => {
-  const store = await openStoreForReading(experiment);
+export const openStudyRecord = async (
+  experiment: LoadedExperiment,
+  withWaiting = false,
+  /** Another choice of store than the config's (the config's with `salvage`, say). */
+  choice?: PluginChoice,
+): Promise<StudyRead> => {
+  const store = await openStoreForReading(experiment, choice);
   // A close that fails is warned of; it never replaces what was read, or the error reading it.
   return withCleanup(
     () => readStudy(store, experiment.config, withWaiting),

@@ -105,6 +105,33 @@ describe('parzen report', () => {
     expect(said).toContain('4 of 4 replayed suggestions equal the stored params exactly.');
   });
 
+  it("reads a config's damaged journal with --salvage, as trials does (trial 113: refused, though documented)", async () => {
+    const lines = readFileSync(join(dir, 'heart.parzen.jsonl'), 'utf8').split('\n');
+    lines[12] = '{"op":"garbage';
+    writeFileSync(join(dir, 'damaged.parzen.jsonl'), lines.join('\n'));
+    const damaged = writeIn(
+      dir,
+      'damaged.json',
+      heartConfig({
+        suggester: { use: 'tpe', options: { startupTrials: 5 } },
+        store: { use: 'jsonl', options: { path: './damaged.parzen.jsonl' } },
+        budget: { maxTrials: 30 },
+      }),
+    );
+    const out = join(dir, 'damaged.html');
+    const refused = await cli('report', damaged, '-o', out);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('line 13');
+    const salvaged = await cli('report', damaged, '--salvage', '-o', out);
+    expect(salvaged.code, salvaged.stderr).toBe(0);
+    expect(salvaged.stderr).toContain('line 13');
+    expect(existsSync(out)).toBe(true);
+    // One study only: a --study the config does not name is said.
+    const none = await cli('report', damaged, '--salvage', '--study', 'nope', '-o', out);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("--study nope names none of the config's studies");
+  });
+
   it('--contour-levels draws the levels given, one legend entry each; refused without --contour or with a non-number', async () => {
     const out = join(dir, 'levels.html');
     const result = await cli('report', config, '-o', out, '--contour', '--contour-levels', '20, 1,-0.5,0');

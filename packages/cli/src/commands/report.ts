@@ -27,7 +27,7 @@ import { mixedDirections } from '../comparison.js';
 import { CliError } from '../exit-codes.js';
 import { listNames } from '../list-names.js';
 import { variantLegend } from '../matrix.js';
-import type { Output } from '../output.js';
+import { notesLogger, type Output } from '../output.js';
 import {
   configInputs,
   existingOutput,
@@ -107,6 +107,20 @@ export const reportStudy = (
       ? {}
       : { suggester: { use: chosen.use, ...(chosen.options === undefined ? {} : { options: chosen.options }) } }),
   };
+};
+
+/**
+ * With `--salvage`: the run's store read past damaged lines (a JSONL journal's `salvage` option, as `trials
+ * --salvage` reads it); undefined without. Only a JSONL journal has lines to skip.
+ */
+const salvaged = (run: PreparedRun, flags: ReportFlags): PluginChoice | undefined => {
+  if (flags.salvage !== true) return undefined;
+  const store = run.experiment.config.store;
+  if (store.use !== 'jsonl')
+    throw new CliError(
+      `--salvage reads past damaged lines of a JSONL journal; the ${store.use} store has none to skip. Leave --salvage out.`,
+    );
+  return { ...store, options: { ...(store.options as Record<string, unknown> | undefined), salvage: true } };
 };
 
 /** The study with the enqueued entries its trials ran, when the store lists them: the replay keeps a partial entry's values. */
@@ -528,9 +542,9 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
     throw new CliError(
       `--serve writes no file, so ${flags.output !== undefined ? '-o' : '--format svg'} has nothing to do: leave it out to serve, or leave out --serve to write the report.`,
     );
-  if (paths.length > 0 && flags.salvage === true)
+  if (paths.length > 0 && flags.salvage === true && (paths.length > 1 || flags.serve === true))
     throw new CliError(
-      '--salvage reads a damaged journal without a config: parzen report --store jsonl:PATH --salvage (or salvage it with parzen export --salvage, then import it).',
+      `--salvage reads one config's damaged journal into one report${flags.serve === true ? ', not served' : ''}: parzen report CONFIG --salvage -o FILE, or parzen report --store jsonl:PATH --salvage (or salvage it with parzen export --salvage, then import it).`,
     );
   if (paths.length === 0) {
     if (flags.store === undefined) {
@@ -548,6 +562,8 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
   const prepared = await prepareRuns(paths, {
     progress: { force: 'off' },
     reportersIdle: true,
+    // The stores' notes (a torn last line, what --salvage skipped) said as trials says them (trial 113: unsaid).
+    logger: notesLogger(output),
     // One study given twice (`a.json ./a.json`, a link) counted it twice in the comparison (trial 88).
     ...(paths.length > 1 ? { oneRunPerStudy: 'compare' as const } : {}),
     ...(flags.store === undefined ? {} : { overrides: { store: parseStoreSpec(flags.store) } }),
@@ -556,6 +572,10 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
   // (trial 32: it was ignored, and the config's study or the whole comparison was written instead).
   const runs =
     flags.study === undefined ? prepared : prepared.filter((run) => run.experiment.config.name === flags.study);
+  if (flags.salvage === true && runs.length !== 1)
+    throw new CliError(
+      `--salvage reads one study's damaged journal: ${runs.length === 0 ? `--study ${flags.study} names none of the config's studies` : `the config describes ${runs.length} studies; pick one with --study NAME`}, or read the journal with parzen report --store jsonl:PATH --salvage.`,
+    );
   if (runs.length === 0) {
     // A study the config's store holds under another name (an earlier version's name for a matrix variant,
     // which run points to with --study): reported as the store keeps it, as trials and best read it (trial 63).
@@ -578,7 +598,9 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
   if (runs.length === 1) {
     const run = runs[0] as PreparedRun;
     // A store the --store flag chose: its problem is the flag's (review 68: said at the config's /store).
-    const { study, trials, taken } = await openStudyRecord(run.experiment, true).catch(throwOfStoreFlag(flags.store));
+    const { study, trials, taken } = await openStudyRecord(run.experiment, true, salvaged(run, flags)).catch(
+      throwOfStoreFlag(flags.store),
+    );
     const space = spaceOf(run, study, output);
     noteStoredTrials(output, study.name, space, trials);
     const { options, contourCalls } = await reportOptions(flags, space, run.experiment);

@@ -150,8 +150,17 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     const refused = await cliIn(dir, 'explain', config);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/run by the `random` suggester; explain shows how TPE decides/);
-    expect(refused.stderr).toContain('explain them with a config that names "tpe", or with --store SPEC and no config');
+    // Created with random search: the store would say the same, so no --store (trial 113: it was offered).
+    expect(refused.stderr).toContain('explain them with a config that names "tpe".');
     expect(refused.stderr).not.toMatch(/\n\s+at /);
+    // A TPE study whose config names random search now (trial 110): the store keeps it as TPE's.
+    const tpeFirst = journalHeartConfig(dir, 'tpe-first', { suggester: { use: 'tpe' } });
+    expect((await cliIn(dir, 'run', tpeFirst, '--quiet')).code).toBe(0);
+    journalHeartConfig(dir, 'tpe-first', { suggester: { use: 'random' } });
+    const offered = await cliIn(dir, 'explain', tpeFirst);
+    expect(offered.stderr).toContain(
+      'explain them with a config that names "tpe", or with --store SPEC and no config (the study as its store keeps it: created with TPE).',
+    );
   });
 
   it("explains what run does with the config: its seed over the stored one, a dead worker's trial failed first (review 60)", async () => {
@@ -514,6 +523,22 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     const again = await cliIn(dir, 'explain', moved, '--trial', '8', '--json');
     expect(again.code, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ reproduced: true, enqueued: { x: 0.3 }, enqueuedAll: false });
+  });
+
+  it('names the suggester a study was created with when a replay differs, and offers --store only for a TPE one (trial 113)', async () => {
+    const switched = journalHeartConfig(dir, 'switched', { suggester: { use: 'random' }, budget: { maxTrials: 6 } });
+    expect((await cliIn(dir, 'run', switched, '--quiet')).code).toBe(0);
+    const refused = await cliIn(dir, 'explain', switched);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('If TPE ran its trials before, explain them with a config that names "tpe".');
+    journalHeartConfig(dir, 'switched', { suggester: { use: 'tpe' }, budget: { maxTrials: 8 } });
+    expect((await cliIn(dir, 'run', switched, '--quiet')).code).toBe(0);
+    // Trial 2 was random search's.
+    const early = await cliIn(dir, 'explain', switched, '--trial', '2');
+    expect(early.code, early.stderr).toBe(0);
+    expect(early.stdout).toContain(
+      'instead: the study was created with the `random` suggester, which may have drawn this trial (a run with TPE came later); or the trial was suggested with other settings',
+    );
   });
 
   it("matches the heart example README's explain --trial 63 block (kept true as the output changes)", async () => {

@@ -68,6 +68,8 @@ export const formatNextSuggestion = (
   next: NextSuggestion,
   losses: ReadonlyMap<number, number>,
   past?: PastSuggestion,
+  /** The suggester the study was created with, when not TPE (its earlier trials may be that suggester's). */
+  createdWith?: string,
 ): string => {
   const { explanation: e, trialNumber, params } = next;
   const running = next.running === 0 ? '' : `, ${next.running} running`;
@@ -86,7 +88,7 @@ export const formatNextSuggestion = (
     );
   if (past !== undefined && !past.reproduced && past.enqueuedAll !== true)
     lines.push(
-      `TPE with the settings explain takes (the config's or the store's, and --seed), given the trials before it, draws ${assignment(params)} instead: the trial was suggested with other settings (a run with an edited config or another seed), or its params were written otherwise (enqueued, imported), or trials ran at once and one started or finished within moments of it.${e.phase === 'startup' ? '' : ' What follows explains that draw.'}`,
+      `TPE with the settings explain takes (the config's or the store's, and --seed), given the trials before it, draws ${assignment(params)} instead: ${createdWith === undefined ? '' : `the study was created with the \`${createdWith}\` suggester, which may have drawn this trial (a run with TPE came later); or `}the trial was suggested with other settings (a run with an edited config or another seed), or its params were written otherwise (enqueued, imported), or trials ran at once and one started or finished within moments of it.${e.phase === 'startup' ? '' : ' What follows explains that draw.'}`,
     );
   if (e.phase === 'startup') {
     lines.push(
@@ -266,7 +268,8 @@ const explainPast = async (
   }
   const losses = new Map<number, number>();
   for (const trial of study.trials) if (trial.state === 'complete') losses.set(trial.number, trial.loss);
-  output.result(formatNextSuggestion(study.name, study.direction, past, losses, past));
+  const createdWith = study.createdWith !== undefined && study.createdWith !== 'tpe' ? study.createdWith : undefined;
+  output.result(formatNextSuggestion(study.name, study.direction, past, losses, past, createdWith));
   return 0;
 };
 
@@ -357,6 +360,7 @@ const studyToExplain = async (
     space,
     trials,
     ...(taken === undefined ? {} : { enqueued: taken }),
+    ...(stored.suggester === undefined ? {} : { createdWith: stored.suggester.name }),
     suggester: {
       use: config.suggester.use,
       ...(config.suggester.options === undefined
@@ -413,7 +417,7 @@ export const explainNext = async (path: string | undefined, flags: ExplainFlags,
           // Trial 110: a TPE study whose config now names random search was refused with no way on.
           (path === undefined
             ? ''
-            : ' If TPE ran its trials before, explain them with a config that names "tpe", or with --store SPEC and no config (the study as its store keeps it).');
+            : ` If TPE ran its trials before, explain them with a config that names "tpe"${read.createdWith === 'tpe' ? ', or with --store SPEC and no config (the study as its store keeps it: created with TPE)' : ''}.`);
     if (path === undefined) throw new CliError(why);
     throw new ParzenError('CONFIG_INVALID', why);
   }

@@ -993,6 +993,33 @@ describe('runStudy', () => {
     );
   });
 
+  it('renews a lease one call at a time while the store is slow (trial 113: renewals piled up in an outage)', async () => {
+    const memory = createMemoryStore();
+    let calls = 0;
+    let release: () => void = () => undefined;
+    const stuck = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const store = {
+      ...memory,
+      renewLease: async () => {
+        calls++;
+        await stuck;
+      },
+    };
+    await run(
+      async () => {
+        await sleep(400);
+        release();
+        return 1;
+      },
+      { maxTrials: 1 },
+      { store, leaseMs: 150 },
+    );
+    // Every 50 ms a renewal was due; the first one had not answered.
+    expect(calls).toBe(1);
+  });
+
   it('marks a trial another worker left running during the run, not only at the next run (trial 59)', async () => {
     const store = createMemoryStore();
     const spec = { name: 'test', direction: 'minimize' as const, seed: 42, space };

@@ -370,8 +370,18 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     let completeUnreported = 0;
     const runOne = async (asked: AskedTrial) => {
       const lease = (): Lease => ({ owner: workerId, expiresAt: new Date(Date.now() + leaseMs).toISOString() });
+      // One renewal at a time (trial 113: while a store retried through an outage, a renewal a third of a lease
+      // piled up behind the last, each retrying and saying so, and Node warned of a listener leak).
+      let renewing = false;
       const renewal = setInterval(() => {
-        store.renewLease(spec.name, asked.number, lease()).catch(() => undefined);
+        if (renewing) return;
+        renewing = true;
+        store
+          .renewLease(spec.name, asked.number, lease())
+          .catch(() => undefined)
+          .finally(() => {
+            renewing = false;
+          });
       }, leaseMs / 3);
       const trialPruning = pruning.begin(asked.number);
       const startedAt = now();

@@ -84,7 +84,7 @@ export const formatNextSuggestion = (
     );
   else if (past?.enqueued !== undefined)
     lines.push(
-      `An enqueued entry gave it ${assignment(past.enqueued)}; TPE chose the rest, the entry's values kept as the run kept them.`,
+      `An enqueued entry gave it ${assignment(past.enqueued)}; ${e.phase === 'startup' ? "TPE's start-up suggester" : 'TPE'} chose the rest, the entry's values kept as the run kept them.`,
     );
   if (past !== undefined && !past.reproduced && past.enqueuedAll !== true)
     lines.push(

@@ -439,7 +439,7 @@ const writePage = async (
       ),
     );
     say(
-      `Wrote ${files.length} SVG charts to ${file}, each with its Vega-Lite spec (.vl.json), their captions and the page's notes in README.md`,
+      `Wrote ${files.length === 1 ? '1 SVG chart' : `${files.length} SVG charts`} to ${file}, ${files.length === 1 ? 'with its' : 'each with its'} Vega-Lite spec (.vl.json), ${files.length === 1 ? 'its caption' : 'their captions'} and the page's notes in README.md`,
     );
   } else {
     await writeOutputFile(file, report.renderHtml(page));

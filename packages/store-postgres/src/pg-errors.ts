@@ -126,6 +126,9 @@ export const unusableConnection = (plan: ConnectionPlan, error: unknown): Parzen
     },
   );
 
+/** Milliseconds as seconds for a message: `1.2 s`, `5 s`. */
+const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
+
 /**
  * Turns an error of node-postgres into a {@link ParzenError} naming the server and what the store was doing;
  * `retried`, when the store retried a transient failure until its `retryTimeoutMs` ran out, says so and what to do.
@@ -142,8 +145,9 @@ export const storeError = (
   const gaveUp =
     retried === undefined || classify(error) !== 'transient'
       ? ''
-      : ` (retried for ${Math.round(retried.forMs / 1000)} s, as long as retryTimeoutMs (${Math.round(retried.limitMs / 1000)} s) ` +
-        'allows; once the server answers again, run again: the study resumes where it stopped)';
+      : // Trial 113: "as long as retryTimeoutMs allows" for a retry cut short, and "run again" under report --serve.
+        ` (retried for ${seconds(retried.forMs)}; retryTimeoutMs is ${seconds(retried.limitMs)}. Once the server answers ` +
+        'again, do it again: a run resumes the study where it stopped)';
   return new ParzenError(
     'STORE_FAILED',
     `PostgreSQL store \`${plan.where}\` failed while ${doing}: ${describeFailure(error)}${gaveUp}`,

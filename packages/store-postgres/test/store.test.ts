@@ -91,8 +91,8 @@ describe('postgres store error handling', () => {
     expect(gaveUp).toMatchObject({ code: 'STORE_FAILED' });
     expect(gaveUp.message).toBe(
       'PostgreSQL store `ann@db:5432/studies` failed while finishing a trial: connect ECONNREFUSED 127.0.0.1:5432 ' +
-        '(retried for 5 s, as long as retryTimeoutMs (5 s) allows; once the server answers again, run again: the ' +
-        'study resumes where it stopped)',
+        '(retried for 5.2 s; retryTimeoutMs is 5 s. Once the server answers again, do it again: a run resumes the ' +
+        'study where it stopped)',
     );
     // Not retried, or not a failure retries are for: as it was.
     expect(storeError(plan, refused, 'finishing a trial').message).not.toContain('retried');

@@ -525,6 +525,19 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     expect(JSON.parse(again.stdout)).toMatchObject({ reproduced: true, enqueued: { x: 0.3 }, enqueuedAll: false });
   });
 
+  it('says the TPE settings a config changed since the study began, as run says them (trial 113: unsaid)', async () => {
+    const edited = journalHeartConfig(dir, 'edited', { suggester: { use: 'tpe' }, budget: { maxTrials: 6 } });
+    expect((await cliIn(dir, 'run', edited, '--quiet')).code).toBe(0);
+    const same = await cliIn(dir, 'explain', edited);
+    expect(same.stderr).not.toContain('settings than the config');
+    journalHeartConfig(dir, 'edited', { suggester: { use: 'tpe', options: { gamma: 0.3 } }, budget: { maxTrials: 6 } });
+    const said = await cliIn(dir, 'explain', edited);
+    expect(said.code, said.stderr).toBe(0);
+    expect(said.stderr).toContain(
+      "parzen: warning: study edited was created with other `tpe` settings than the config's: `gamma` was 0.15, now 0.3. explain uses the config's, as the next run would (report replays the study's own). To go on as the study began, give the suggester these options: {\"gamma\":0.15}.",
+    );
+  });
+
   it('names the suggester a study was created with when a replay differs, and offers --store only for a TPE one (trial 113)', async () => {
     const switched = journalHeartConfig(dir, 'switched', { suggester: { use: 'random' }, budget: { maxTrials: 6 } });
     expect((await cliIn(dir, 'run', switched, '--quiet')).code).toBe(0);

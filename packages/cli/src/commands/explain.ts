@@ -1,5 +1,5 @@
 import type { Direction, Trial } from '@parzen/engine';
-import { checkEnqueued } from '@parzen/engine/host';
+import { checkEnqueued, studySuggester, suggesterChange } from '@parzen/engine/host';
 import {
   activeParamNames,
   type CompiledSpace,
@@ -368,6 +368,19 @@ const studyToExplain = async (
         : { options: config.suggester.options as Readonly<Record<string, unknown>> }),
     },
   };
+  // Settings the study was created with that the config changed, said as run says them (trial 113: explain took the
+  // config's without a word, and report replays the stored ones).
+  if (config.suggester.use === 'tpe' && stored.suggester?.name === 'tpe') {
+    const { createTpeSuggester } = await import('@parzen/algo-tpe');
+    const options = (config.suggester.options ?? {}) as Parameters<typeof createTpeSuggester>[0];
+    const change = suggesterChange(
+      stored.name,
+      stored.suggester,
+      studySuggester(createTpeSuggester(options)),
+      'explain',
+    );
+    if (change !== undefined) output.note(`parzen: warning: ${change}`);
+  }
   // The config's entries no trial has run yet (by their values: a trial that ended unrun did not run one),
   // which a run queues first.
   const entries = config.enqueue === undefined ? [] : checkEnqueued(run.experiment.space, config.enqueue).params;

@@ -193,6 +193,8 @@ export const suggesterChange = (
   study: string,
   stored: StudySuggester | undefined,
   now: StudySuggester,
+  /** Who uses `now`: a run (by default), or a read-only command that takes the config's settings as a run would. */
+  by: 'run' | 'explain' = 'run',
 ): string | undefined => {
   if (stored === undefined)
     return now.settings === undefined
@@ -229,8 +231,9 @@ export const suggesterChange = (
     Object.keys(restore).length === 0
       ? ''
       : ` To go on as the study began, give the suggester these options: ${JSON.stringify(restore)}.`;
-  return (
-    `study ${study} was created with other \`${now.name}\` settings than this run's: ${changes.join('; ')}. ` +
-    `This run uses its own.${restoring}`
-  );
+  return by === 'run'
+    ? `study ${study} was created with other \`${now.name}\` settings than this run's: ${changes.join('; ')}. ` +
+        `This run uses its own.${restoring}`
+    : `study ${study} was created with other \`${now.name}\` settings than the config's: ${changes.join('; ')}. ` +
+        `explain uses the config's, as the next run would (report replays the study's own).${restoring}`;
 };

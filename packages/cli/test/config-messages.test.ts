@@ -325,6 +325,17 @@ describe('validate on a study its store holds (trials 104 and 110: run warned, v
       '/suggester: study held was created with suggester `tpe`; a run of this config uses `random` and adds its trials to the same study',
     );
     expect(changed.stderr).not.toContain('/budget/maxTrials');
+    // TPE's own settings changed (trial 113, and stops before: said by run only).
+    const tuned = writeIn(dir, 'held-gamma.json', {
+      ...base,
+      suggester: { use: 'tpe', options: { gamma: 0.3 } },
+      budget: { maxTrials: 5 },
+    });
+    const settings = await cli('validate', tuned);
+    expect(settings.code, settings.stderr).toBe(0);
+    expect(settings.stderr).toContain(
+      '/suggester/options: study held was created with other `tpe` settings than the config\'s: `gamma` was 0.15, now 0.3. A run of this config uses the config\'s. To go on as the study began, give the suggester these options: {"gamma":0.15}.',
+    );
   });
 });
 

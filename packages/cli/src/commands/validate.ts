@@ -1,5 +1,5 @@
 import type { LoadedExperiment } from '@parzen/engine';
-import { countOf } from '@parzen/engine/host';
+import { countOf, studySuggester, suggesterChange } from '@parzen/engine/host';
 import { checkSameStudy, checkStoredTrials } from '@parzen/engine/plugin';
 import { ConfigProblems, type PreparedStudy } from '../config-problems.js';
 import { listNames } from '../list-names.js';
@@ -144,12 +144,28 @@ export const validateConfigs = async (paths: readonly string[], output: Output, 
   if (mismatched.length > 0) return reportProblems(new ConfigProblems(mismatched, runs), paths, output, json);
   // What `run` would say of the study its store holds (trials 104 and 110: validate said nothing of it): another
   // suggester than the one the study was created with, a trial budget already spent.
+  // TPE's settings (the one suggester validate builds: the others' settings need their plugins, which run loads).
+  const tpe = runs.some((run) => run.experiment.config.suggester.use === 'tpe')
+    ? await import('@parzen/algo-tpe')
+    : undefined;
   const held = runs.map((run, at) => {
     const read = reads[at];
     if (read === undefined || !('value' in read) || read.value === undefined) return run;
     const { config } = run.experiment;
     const { study, trials } = read.value;
+    const settingsChange =
+      tpe !== undefined && config.suggester.use === 'tpe' && study.suggester?.name === 'tpe'
+        ? suggesterChange(
+            config.name,
+            study.suggester,
+            studySuggester(
+              tpe.createTpeSuggester((config.suggester.options ?? {}) as Parameters<typeof tpe.createTpeSuggester>[0]),
+            ),
+            'validate',
+          )
+        : undefined;
     const extra = [
+      ...(settingsChange === undefined ? [] : [{ pointer: '/suggester/options', message: settingsChange }]),
       ...(study.suggester !== undefined && study.suggester.name !== config.suggester.use
         ? [
             {

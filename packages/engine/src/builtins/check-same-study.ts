@@ -193,8 +193,8 @@ export const suggesterChange = (
   study: string,
   stored: StudySuggester | undefined,
   now: StudySuggester,
-  /** Who uses `now`: a run (by default), or a read-only command that takes the config's settings as a run would. */
-  by: 'run' | 'explain' = 'run',
+  /** Who uses `now`: a run (by default), or a command that takes the config's settings as a run would. */
+  by: 'run' | 'explain' | 'validate' = 'run',
 ): string | undefined => {
   if (stored === undefined)
     return now.settings === undefined
@@ -235,5 +235,5 @@ export const suggesterChange = (
     ? `study ${study} was created with other \`${now.name}\` settings than this run's: ${changes.join('; ')}. ` +
         `This run uses its own.${restoring}`
     : `study ${study} was created with other \`${now.name}\` settings than the config's: ${changes.join('; ')}. ` +
-        `explain uses the config's, as the next run would (report replays the study's own).${restoring}`;
+        `${by === 'explain' ? "explain uses the config's, as the next run would (report replays the study's own)" : "A run of this config uses the config's"}.${restoring}`;
 };

@@ -6,7 +6,7 @@ import { createTpeSuggester } from '@parzen/algo-tpe';
 import { fmin, uniform } from '@parzen/engine';
 import { createJsonlStore } from '@parzen/store-file';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { contourTarget } from '../src/commands/report.js';
+import { contourTarget, servedReads } from '../src/commands/report.js';
 import type { Output } from '../src/output.js';
 import { runCli } from '../src/program.js';
 import { heartConfig, heartModule, requireBuiltCli, runParzen, tempDir, writeIn } from './cli-harness.js';
@@ -556,6 +556,23 @@ describe('parzen report: mistakes a user can make, and what they are told', () =
     expect(file.stderr).toBe(
       `parzen: -o: ${nested} is a file; --format svg writes one SVG per chart into a folder: give a folder.`,
     );
+  });
+
+  it('--serve says a failed read once, and when reading works again (trial 113: at every poll, recovery unsaid)', async () => {
+    const { out, output } = collect();
+    let up = false;
+    const reads = servedReads(async () => {
+      if (!up) throw new Error('server down');
+      return 'study';
+    }, output);
+    for (let i = 0; i < 3; i++) await reads.load().catch(reads.onError);
+    up = true;
+    expect(await reads.load()).toBe('study');
+    expect(await reads.load()).toBe('study');
+    expect(out.stderr).toEqual([
+      'parzen: reading the study failed: server down (the page keeps what it showed; reading is tried again every interval)',
+      'parzen: reading the study works again; the page shows it as it is now.',
+    ]);
   });
 
   it('--serve with -o or --format is refused (they were ignored)', async () => {

@@ -110,6 +110,32 @@ export const reportStudy = (
 };
 
 /**
+ * A served study's reads: a failure said once until reading works again, which is said too (trial 113: said at
+ * every poll, and the recovery not at all).
+ */
+export const servedReads = <T>(
+  load: () => Promise<T>,
+  output: Output,
+): { readonly load: () => Promise<T>; readonly onError: (error: unknown) => void } => {
+  let failing = false;
+  return {
+    load: async () => {
+      const study = await load();
+      if (failing) output.note('parzen: reading the study works again; the page shows it as it is now.');
+      failing = false;
+      return study;
+    },
+    onError: (error) => {
+      if (!failing)
+        output.note(
+          `parzen: reading the study failed: ${(error as Error).message} (the page keeps what it showed; reading is tried again every interval)`,
+        );
+      failing = true;
+    },
+  };
+};
+
+/**
  * With `--salvage`: the run's store read past damaged lines (a JSONL journal's `salvage` option, as `trials
  * --salvage` reads it); undefined without. Only a JSONL journal has lines to skip.
  */
@@ -371,13 +397,14 @@ const serveStudy = async (
 ): Promise<number> => {
   const report = await import('@parzen/report');
   let server: Awaited<ReturnType<typeof report.serveReport>>;
+  const reads = servedReads(source.load, output);
   try {
     server = await report.serveReport({
-      load: source.load,
+      load: reads.load,
       build: (study) => report.buildReport(study, options),
       ...(flags.port === undefined ? {} : { port: flags.port }),
       ...(flags.interval === undefined ? {} : { intervalMs: flags.interval }),
-      onError: (error) => output.note(`parzen: reading the study failed: ${(error as Error).message}`),
+      onError: reads.onError,
     });
   } catch (error) {
     await source.close();

@@ -1415,11 +1415,14 @@ describe('import of a study moved away and back (trial 113: its own trials were 
     // Two trials run in the other store since: the export's rows and theirs come back.
     const lines = readFileSync(exported, 'utf8').trim().split('\n');
     const row = JSON.parse(lines.at(-1) as string) as Record<string, unknown>;
-    const later = [0.9, 0.95].map((x, i) =>
+    // The second repeats trial #2's params and loss (a deterministic objective): a new evaluation, its own times.
+    const later = [
+      { params: { x: 0.9, model: 'svm' }, loss: 5 },
+      { params: row.params, loss: row.loss },
+    ].map((fields, i) =>
       JSON.stringify({
         ...row,
-        params: { x, model: 'svm' },
-        loss: 5 + i,
+        ...fields,
         startedAt: `2026-12-05T12:0${i}:00.000Z`,
         finishedAt: `2026-12-05T12:0${i}:30.000Z`,
       }),
@@ -1433,13 +1436,34 @@ describe('import of a study moved away and back (trial 113: its own trials were 
     expect(JSON.parse(imported.stdout.trim().split('\n').at(-1) as string)).toMatchObject({
       imported: [3, 4],
       importedBefore: [0, 1, 2],
-      repeatsOfStudy: 0,
+      repeatsOfStudy: 1,
+      repeatedLines: [],
     });
     expect(imported.stderr).toContain('3 lines of ');
     // The same file again: every row the study has, refused as before.
     const again = await cli('import', home, back);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('repeats a trial study heart already has');
+    // Every new row repeating a result, with times of its own (review 117: the whole file was refused).
+    const current = join(dir, 'roundtrip-current.jsonl');
+    expect((await cli('export', home, '-o', current)).code).toBe(0);
+    const now = readFileSync(current, 'utf8').trim().split('\n');
+    const rerun = JSON.stringify({
+      ...(JSON.parse(now[1] as string) as Record<string, unknown>),
+      startedAt: '2026-12-05T13:00:00.000Z',
+      finishedAt: '2026-12-05T13:00:30.000Z',
+    });
+    const counted = JSON.stringify({
+      ...(JSON.parse(now[0] as string) as Record<string, unknown>),
+      trials: now.length,
+    });
+    const rerunFile = writeIn(dir, 'roundtrip-rerun.jsonl', `${[counted, ...now.slice(1), rerun].join('\n')}\n`);
+    const rerunImport = await cli('import', home, rerunFile, '--json');
+    expect(rerunImport.code, rerunImport.stderr).toBe(0);
+    expect(JSON.parse(rerunImport.stdout.trim().split('\n').at(-1) as string)).toMatchObject({
+      imported: [now.length - 1],
+      repeatsOfStudy: 1,
+    });
   });
 });
 

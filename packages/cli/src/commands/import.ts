@@ -403,6 +403,9 @@ const importWhenAsked = async (
   const raced: number[] = [];
   // Trials a rescue file's line had finished in an earlier import of the file.
   const importedBefore: number[] = [];
+  // The file's trials passed over (rescued results that finished a trial, lines imported before).
+  const passedOver = new Set<number>();
+  let addingIndex: number[] = [];
   // Rescued lines (with their worker) whose trial this study never ran under that worker: another store's study of
   // the same name (rescue files are kept per study name). Their line numbers and what they name.
   const foreign: { readonly line: number; readonly trial: number; readonly worker: string }[] = [];
@@ -503,6 +506,10 @@ const importWhenAsked = async (
           });
           const aside = new Set([...rescues.map(({ index }) => index), ...before]);
           adding = checked.trials.filter((_, index) => !aside.has(index));
+          // Each row to add's index among the file's trials, and the file's trials passed over (review 117: notes
+          // on the file's lines counted them as imported).
+          addingIndex = checked.trials.flatMap((_, index) => (aside.has(index) ? [] : [index]));
+          for (const index of aside) passedOver.add(index);
           // A rescued result added as a trial of its own (a line as a run writes it, with its times) is a new
           // evaluation even when its params and loss repeat another trial's (a deterministic objective): not a
           // repeat, neither for the refusal, which is for files imported twice and is decided on the other rows
@@ -514,27 +521,36 @@ const importWhenAsked = async (
           repeated = repeatsOf(existing, adding).map((repeats, at) => repeats && rescueRow[at] !== true);
           // Rows that are copies of the study's own trials (params, result and both times: a study moved to another
           // store and back, with trials run there since): passed over as imported before, the rest added (trial 113:
-          // all were added, the study's trials counted twice). A file of nothing but repeats is refused below.
-          const plainRepeats = repeated.filter((_, at) => rescueRow[at] !== true);
-          if (flags.allowRepeats !== true && !(plainRepeats.length > 0 && plainRepeats.every(Boolean))) {
-            const copyOf = adding.map((trial, at) =>
-              repeated[at] === true && timed(trial)
-                ? existing.find(
-                    (t) =>
-                      t.state !== 'running' &&
-                      t.startedAt === trial.startedAt &&
-                      t.finishedAt === trial.finishedAt &&
-                      repeatsOf([t], [trial])[0] === true,
-                  )
-                : undefined,
-            );
-            if (copyOf.some((copy) => copy !== undefined)) {
-              for (const copy of copyOf) if (copy !== undefined) importedBefore.push(copy.number);
-              const kept = (_: unknown, at: number) => copyOf[at] === undefined;
-              adding = adding.filter(kept);
-              rescueRow = rescueRow.filter(kept);
-              repeated = repeated.filter(kept);
-            }
+          // all were added, the study's trials counted twice). Each trial is matched once (review 117).
+          let copies = 0;
+          let newTimedRepeats = false;
+          if (flags.allowRepeats !== true) {
+            const matched = new Set<number>();
+            const copyOf = adding.map((trial, at) => {
+              if (repeated[at] !== true || !timed(trial)) return undefined;
+              const copy = existing.find(
+                (t) =>
+                  t.state !== 'running' &&
+                  !matched.has(t.number) &&
+                  t.startedAt === trial.startedAt &&
+                  t.finishedAt === trial.finishedAt &&
+                  repeatsOf([t], [trial])[0] === true,
+              );
+              if (copy !== undefined) matched.add(copy.number);
+              return copy;
+            });
+            for (const copy of copyOf) if (copy !== undefined) importedBefore.push(copy.number);
+            copies = copyOf.filter((copy) => copy !== undefined).length;
+            const kept = (_: unknown, at: number) => copyOf[at] === undefined;
+            for (const [at, copy] of copyOf.entries())
+              if (copy !== undefined) passedOver.add(addingIndex[at] as number);
+            adding = adding.filter(kept);
+            addingIndex = addingIndex.filter(kept);
+            rescueRow = rescueRow.filter(kept);
+            repeated = repeated.filter(kept);
+            // Rows with times of their own that repeat a result (a deterministic objective run again elsewhere):
+            // new evaluations, not an earlier import of this file (review 117: the whole file was refused).
+            newTimedRepeats = adding.some((trial, at) => repeated[at] === true && timed(trial));
           }
           // Entries the study's own trials ran are theirs, not the imported trials' (trial 67).
           const waiting = new Set((await store.listEnqueued?.(name))?.flatMap((entry) => entry.key ?? []));
@@ -554,8 +570,12 @@ const importWhenAsked = async (
                 ? { file: path }
                 : { file: path, issues: importInvalid(invalid, total, 'line').issues },
             );
+          // A file of nothing but the study's own trials, or of rows that repeat its results without times of their own:
+          // imported before, it seems.
           const plain = repeated.filter((_, at) => rescueRow[at] !== true);
-          if (flags.allowRepeats !== true && plain.length > 0 && plain.every(Boolean)) throw refused();
+          const onlyCopies = copies > 0 && plain.length === 0 && !rescuedAdded;
+          const onlyRepeats = plain.length > 0 && plain.every(Boolean) && !newTimedRepeats;
+          if (flags.allowRepeats !== true && (onlyCopies || onlyRepeats)) throw refused();
           // Checked again by the store in the same step as the add (trial 56: two imports of one file at once
           // both passed the check above, and the study was doubled).
           // A signal that came while opening blocked the thread (SQLite's open wait) is delivered now, and
@@ -573,7 +593,7 @@ const importWhenAsked = async (
             if (adding.length > 0)
               added = await store
                 .addTrials(name, store.enqueue === undefined ? adding : keyed.trials, {
-                  refuseRepeats: flags.allowRepeats !== true && !rescuedAdded,
+                  refuseRepeats: flags.allowRepeats !== true && !rescuedAdded && !newTimedRepeats,
                 })
                 .catch((error: unknown) => {
                   throw error instanceof ParzenError && error.code === 'IMPORT_REPEATED' ? refused() : error;
@@ -660,7 +680,7 @@ const importWhenAsked = async (
   // Rows of `parzen trials --jsonl/--csv` name a trial's last step, not its curve (trial 58: a study moved
   // so lost its learning curves without a word, and a pruner then judged differently).
   // Of the rows imported (review 60: skipped ones were counted too).
-  const importedLines = new Set(checked.rows);
+  const importedLines = new Set(checked.rows.filter((_, index) => !passedOver.has(index)));
   const stepOnly = file.rows.filter(
     (row, index) =>
       importedLines.has(file.lines[index] ?? index) &&
@@ -673,7 +693,10 @@ const importWhenAsked = async (
     output.note(
       `parzen: ${countOf(stepOnly, 'row')} of ${shown} ${stepOnly === 1 ? 'names its' : 'name their'} last step but not ${stepOnly === 1 ? 'its' : 'their'} learning curve (a \`parzen trials\` listing): imported without intermediate values, so a pruner judges other trials without them. \`parzen export\` writes the curves too.`,
     );
-  const inFile = repeatedRows(checked.trials, checked.rows);
+  const inFile = repeatedRows(
+    checked.trials.filter((_, index) => !passedOver.has(index)),
+    checked.rows.filter((_, index) => !passedOver.has(index)),
+  );
   if (inFile.length > 0)
     output.note(
       `parzen: ${countOf(inFile.length, 'line')} of ${shown} (${listedLines(inFile)}) ${inFile.length === 1 ? 'repeats' : 'repeat'} an earlier line of it ` +

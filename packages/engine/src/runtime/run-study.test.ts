@@ -1009,15 +1009,37 @@ describe('runStudy', () => {
     };
     await run(
       async () => {
-        await sleep(400);
+        await sleep(500);
         release();
         return 1;
       },
       { maxTrials: 1 },
-      { store, leaseMs: 150 },
+      { store, leaseMs: 600 },
     );
-    // Every 50 ms a renewal was due; the first one had not answered.
+    // Renewals were due at 200 and 400 ms; the first had not answered, and had waited less than a lease.
     expect(calls).toBe(1);
+    // One that never answers is left to itself after a lease (review 117: no renewal was sent again).
+    calls = 0;
+    await run(
+      async () => {
+        await sleep(400);
+        return 1;
+      },
+      { maxTrials: 1 },
+      {
+        store: {
+          ...createMemoryStore(),
+          renewLease: () => {
+            calls++;
+            return new Promise<void>(() => undefined);
+          },
+        },
+        leaseMs: 150,
+      },
+    );
+    // Due every 50 ms from 50 ms; a new one once the last has waited a lease: about 3 in 400 ms, not 7.
+    expect(calls).toBeGreaterThanOrEqual(2);
+    expect(calls).toBeLessThanOrEqual(4);
   });
 
   it('marks a trial another worker left running during the run, not only at the next run (trial 59)', async () => {

@@ -372,15 +372,18 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
       const lease = (): Lease => ({ owner: workerId, expiresAt: new Date(Date.now() + leaseMs).toISOString() });
       // One renewal at a time (trial 113: while a store retried through an outage, a renewal a third of a lease
       // piled up behind the last, each retrying and saying so, and Node warned of a listener leak).
-      let renewing = false;
+      // One that has not answered within a lease is left to itself (review 117: a call that never returned stopped
+      // every later renewal, and the lease lapsed while the trial ran).
+      let renewingSince: number | undefined;
       const renewal = setInterval(() => {
-        if (renewing) return;
-        renewing = true;
+        if (renewingSince !== undefined && Date.now() - renewingSince < leaseMs) return;
+        const since = Date.now();
+        renewingSince = since;
         store
           .renewLease(spec.name, asked.number, lease())
           .catch(() => undefined)
           .finally(() => {
-            renewing = false;
+            if (renewingSince === since) renewingSince = undefined;
           });
       }, leaseMs / 3);
       const trialPruning = pruning.begin(asked.number);

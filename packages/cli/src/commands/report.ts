@@ -109,10 +109,8 @@ export const reportStudy = (
   };
 };
 
-/**
- * A served study's reads: a failure said once until reading works again, which is said too (trial 113: said at
- * every poll, and the recovery not at all).
- */
+/** A served study's reads: a failure said once until reading works again, which is said too. */
+// Trial 113: said at every poll, and the recovery not at all.
 export const servedReads = <T>(
   load: () => Promise<T>,
   output: Output,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createFunctionObjective } from '../builtins/function-objective.js';
 import { createMemoryStore } from '../builtins/memory-store.js';
 import type { MaybePromise } from '../contracts/maybe-promise.js';
+import type { TrialStore } from '../contracts/store.js';
 import type { Suggester } from '../contracts/suggester.js';
 import { compileSpace } from '../domain/compile-space.js';
 import { isInSupport } from '../domain/distribution.js';
@@ -77,6 +78,46 @@ const objective = (params: Readonly<Record<string, unknown>>): number => {
 };
 
 /** Counts the trials a suggester begins and the largest number of running trials it was shown. */
+/** A choice whose two branches share a parameter (`lr`, one definition), as a config may name it in both. */
+const sharedSpace: SpaceDefinition = {
+  u: { type: 'uniform', low: -1, high: 1 },
+  model: {
+    type: 'choice',
+    options: [
+      {
+        value: 'a',
+        space: { lr: { type: 'loguniform', low: 0.001, high: 1 }, depth: { type: 'randint', low: 1, high: 6 } },
+      },
+      {
+        value: 'b',
+        space: { lr: { type: 'loguniform', low: 0.001, high: 1 }, extra: { type: 'uniform', low: 0, high: 1 } },
+      },
+    ],
+  },
+};
+
+/** Runs the shared-name study of `store` up to `trials` trials; its trials, by number. */
+const runShared = async (
+  options: SuggesterContractOptions,
+  store: TrialStore,
+  trials: number,
+): Promise<readonly Trial[]> => {
+  const result = await runStudy({
+    spec: { name: 'contract-shared', direction: 'minimize', seed: 11, space: sharedSpace },
+    space: compileSpace(sharedSpace),
+    store,
+    suggester: await options.create(),
+    objective: createFunctionObjective(
+      (params) =>
+        Math.abs((params.u as number) - 0.3) +
+        Math.abs(Math.log10(params.lr as number) + 2) +
+        (params.model === 'b' ? 0 : 0.5),
+    ),
+    budget: { maxTrials: trials },
+  });
+  return [...result.trials].sort((a, b) => a.number - b.number);
+};
+
 const counted = (suggester: Suggester) => {
   const seen = { begun: 0, maxRunning: 0 };
   const wrapped: Suggester = {
@@ -191,6 +232,31 @@ export const describeSuggesterContract = (name: string, options: SuggesterContra
       const { trials } = await run(options, 3, 'maximize');
       expect(trials.filter((trial) => trial.state === 'complete').length).toBeGreaterThan(0);
       expect(trials.every((trial) => trial.state !== 'running')).toBe(true);
+    });
+
+    it("keeps enqueued entries' values, partial ones too, in a space with a name shared by two branches", async () => {
+      // After the start-up trials: a suggester that decides groups (a branch's parameters, `groupAt`) is given the
+      // members an entry does not fix, and `decided` holds the fixed ones.
+      const store = createMemoryStore();
+      const trials = options.trials ?? 40;
+      await runShared(options, store, trials);
+      const entries = [{ model: 1, extra: 0.25 }, { model: 0 }, { model: 1, lr: 0.001 }, { extra: 0.75, model: 1 }];
+      await store.enqueue?.(
+        'contract-shared',
+        entries.map((internal) => ({ internal })),
+      );
+      const after = (await runShared(options, store, trials + entries.length)).slice(trials);
+      const shared = compileSpace(sharedSpace);
+      expect(after.map((trial) => trial.state)).toEqual(entries.map(() => 'complete'));
+      after.forEach((trial, i) => {
+        const entry = entries[i] as Record<string, number>;
+        for (const [param, value] of Object.entries(entry)) expect(trial.internal[param], param).toBe(value);
+        expect(Object.keys(trial.internal).sort()).toEqual(activeParamNames(shared, trial.internal).sort());
+        for (const [param, value] of Object.entries(trial.internal)) {
+          const node = shared.byName.get(param);
+          if (node !== undefined) expect(isInSupport(node.distribution, value), `${param}=${value}`).toBe(true);
+        }
+      });
     });
 
     it('copes with running trials (concurrency 4): sees them, suggests valid values', async () => {

@@ -569,9 +569,12 @@ describe('parzen report: mistakes a user can make, and what they are told', () =
     up = true;
     expect(await reads.load()).toBe('study');
     expect(await reads.load()).toBe('study');
+    // A page that cannot be built is no read failure (review 118).
+    reads.onError(new Error('no chart'));
     expect(out.stderr).toEqual([
       'parzen: reading the study failed: server down (the page keeps what it showed; reading is tried again every interval)',
-      'parzen: reading the study works again; the page shows it as it is now.',
+      'parzen: reading the study works again.',
+      'parzen: the report could not be built: no chart (the page keeps what it showed)',
     ]);
   });
 

@@ -209,10 +209,10 @@ const removeDeadDrafts = (path: string): void => {
   }
 };
 
-/** Back-off between attempts: grows to 16 ms, spread by pid so waiting processes do not retry in step. */
 /** Milliseconds as seconds for a message: `1.4 s`, `10 s`. */
 const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
 
+/** Back-off between attempts: grows to 16 ms, spread by pid so waiting processes do not retry in step. */
 const backoffMs = (attempt: number): number => Math.min(16, 1 + attempt) + ((process.pid + attempt) % 4);
 
 /**

@@ -109,26 +109,38 @@ export const reportStudy = (
   };
 };
 
-/** A served study's reads: a failure said once until reading works again, which is said too. */
-// Trial 113: said at every poll, and the recovery not at all.
+/**
+ * A served study's reads: a failure said once until reading works again, which is said too; a page that could not
+ * be built is said as such.
+ */
+// Trial 113: said at every poll, and the recovery not at all. Review 118: a build failure read as a read failure.
 export const servedReads = <T>(
   load: () => Promise<T>,
   output: Output,
 ): { readonly load: () => Promise<T>; readonly onError: (error: unknown) => void } => {
   let failing = false;
+  const readFailures = new WeakSet<object>();
   return {
     load: async () => {
-      const study = await load();
-      if (failing) output.note('parzen: reading the study works again; the page shows it as it is now.');
+      let study: T;
+      try {
+        study = await load();
+      } catch (error) {
+        if (!failing)
+          output.note(
+            `parzen: reading the study failed: ${(error as Error).message} (the page keeps what it showed; reading is tried again every interval)`,
+          );
+        failing = true;
+        if (typeof error === 'object' && error !== null) readFailures.add(error);
+        throw error;
+      }
+      if (failing) output.note('parzen: reading the study works again.');
       failing = false;
       return study;
     },
     onError: (error) => {
-      if (!failing)
-        output.note(
-          `parzen: reading the study failed: ${(error as Error).message} (the page keeps what it showed; reading is tried again every interval)`,
-        );
-      failing = true;
+      if (typeof error === 'object' && error !== null && readFailures.has(error)) return;
+      output.note(`parzen: the report could not be built: ${(error as Error).message} (the page keeps what it showed)`);
     },
   };
 };

@@ -137,8 +137,17 @@ describe('suggestParams: the engine walks the space, the suggester begins the tr
       );
     await expect(at(['x', 'nope'])).rejects.toThrow('its group at `x` names `nope`, not in the space.');
     await expect(at(['x', 'c'], [['c', 'k']])).rejects.toThrow('names `c`, which is in one of its groups.');
-    await expect(at(['y', 'c'])).rejects.toThrow('its group at `x` leaves `x` out.');
-    await expect(at(['y'])).rejects.toThrow('its group at `x` leaves `x` out.');
+    await expect(at(['y', 'c'])).rejects.toThrow(
+      'its group at `x` leaves `x` out (give undefined for no group there).',
+    );
+    await expect(at(['y'])).rejects.toThrow('its group at `x` leaves `x` out');
+    const noSampler: Suggester = {
+      name: 'bad',
+      beginTrial: () => ({ groupAt: (param) => (param.name === 'x' ? ['x', 'y'] : undefined), sampleParam: () => 0.5 }),
+    };
+    await expect(suggestParams(noSampler, context())).rejects.toThrow(
+      'its groupAt named a group at `x`, but it has no sampleGroup.',
+    );
     await expect(at(['x', 'c'])).rejects.toThrow('`c` is not active together with `x` in its group.');
   });
 

@@ -106,7 +106,13 @@ export const suggestParams = async (
       accept(param, await current.sampleParam(param, decided));
       return;
     }
-    if (current.sampleGroup === undefined) throw badGroup(suggester.name, 'it has groups but no sampleGroup.');
+    if (current.sampleGroup === undefined)
+      throw badGroup(
+        suggester.name,
+        at
+          ? `its groupAt named a group at \`${param.name}\`, but it has no sampleGroup.`
+          : 'it has groups but no sampleGroup.',
+      );
     const values = await current.sampleGroup(members, decided);
     for (const member of members) {
       // Trial 70: "gave parameter `m` the value nothing" for a member the result left out.
@@ -163,7 +169,10 @@ export const suggestParams = async (
           );
       }
       if (!names.has(param.name))
-        throw badGroup(suggester.name, `its group at \`${param.name}\` leaves \`${param.name}\` out.`);
+        throw badGroup(
+          suggester.name,
+          `its group at \`${param.name}\` leaves \`${param.name}\` out (give undefined for no group there).`,
+        );
       if (names.size > 1) {
         await sampleJointly(current, param, (other) => names.has(other.name), true);
         continue;

@@ -4,7 +4,6 @@ import { TrialHistory } from '../history/trial-history.js';
 import { resolveTpeSettings, trialSettings } from '../options.js';
 import { logFinishing, withFailures } from '../suggest/failures.js';
 import { groupModel } from '../suggest/models.js';
-import { decisionGroups } from '../suggest/suggest-trial.js';
 import { explainGrid } from './explain-grid.js';
 import { type ExplainSuggestionInput, explainSuggestion } from './explain-suggestion.js';
 import type { DensityCurve } from './explanation.js';
@@ -44,9 +43,16 @@ export const explainJoint = async (input: ExplainSuggestionInput): Promise<Joint
   const history = new TrialHistory();
   history.sync('explain', input.direction ?? 'minimize', input.trials, [], settings.pruned);
   if (startupCount(history, settings) < settings.startupTrials) return undefined;
-  const groups = decisionGroups(settings, history, input.space.params, input.seed ?? 0);
+  // The groups the suggestion decided, as its explanation names them: the study's groups (their blocks) and a
+  // branch with a shared parameter name, which only the walk can tell (review 118: those were left out).
+  const { params: chosen, explanation } = await explainSuggestion(input);
+  const named = new Map<string, readonly string[]>();
+  for (const param of explanation.params)
+    if (param.group !== undefined && param.group.length > 1) named.set(param.group.join('\u0000'), param.group);
+  const groups = [...named.values()].map((names) =>
+    names.map((name) => input.space.byName.get(name)).filter((param) => param !== undefined),
+  );
   if (groups.length === 0) return undefined;
-  const { params: chosen } = await explainSuggestion(input);
   const split = splitHistory(history, settings);
   const slices: JointSlice[] = [];
   for (const group of groups) {

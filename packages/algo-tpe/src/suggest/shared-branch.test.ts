@@ -1,6 +1,7 @@
 import type { Trial } from '@parzen/engine';
 import { compileSpace, createRng } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
+import { explainJoint } from '../explain/explain-joint.js';
 import { explainSuggestion } from '../explain/explain-suggestion.js';
 
 // `lr` in both branches (one name, one definition), `extra` in b only: with a name of its own, b's lr would be
@@ -57,6 +58,12 @@ describe('a parameter name shared by two branches, under grouping: "groups" (the
         expect(params.extra).toBeUndefined();
       }
     }
+  });
+
+  it("slices the branch's group in the joint explanation, as the report draws it (review 118: left out)", async () => {
+    const joint = await explainJoint({ space, trials, rng: createRng('shared-1'), fixed: { model: 1 } });
+    expect(joint?.names).toEqual(['lr', 'extra']);
+    expect(joint?.slices.every((slice) => slice.group.join() === 'lr,extra')).toBe(true);
   });
 
   it('leaves out of the group a value an enqueued entry fixes later in the walk (review 115: TPE decided it)', async () => {

@@ -118,9 +118,10 @@ const jointGroups = (
 };
 
 /**
- * The groups a trial decides jointly: {@link jointGroups}, each split into blocks of at most
- * `maxGroupSize` parameters drawn from the study's seed ({@link splitGroup}); blocks of one are left to
- * `sampleParam`. The suggester and the explanations (`explainJoint`) use this one function.
+ * The groups a trial decides jointly that the study's space and trials tell before the walk: {@link jointGroups},
+ * each split into blocks of at most `maxGroupSize` parameters drawn from the study's seed ({@link splitGroup});
+ * blocks of one are left to `sampleParam`. A branch with a shared parameter name is decided as a group only the
+ * walk tells ({@link branchBlock}); the explanations name the groups a suggestion decided from its decisions.
  */
 export const decisionGroups = (
   settings: TpeSettings,

@@ -132,6 +132,37 @@ describe('parzen report', () => {
     expect(none.stderr).toContain("--study nope names none of the config's studies");
   });
 
+  it("names a shared-name branch's group among those TPE decided jointly (trial 114: the text left it out)", async () => {
+    writeIn(
+      dir,
+      'branches.mjs',
+      'export default (p) => (p.model === "b" ? (Math.log10(p.lr) + 2) ** 2 + (p.extra - 0.5) ** 2 : 1);\n',
+    );
+    const lr = { type: 'loguniform', low: 0.001, high: 1 };
+    const branches = writeIn(dir, 'branches.json', {
+      name: 'branches',
+      seed: 3,
+      space: {
+        model: {
+          type: 'choice',
+          options: [
+            { value: 'a', space: { lr } },
+            { value: 'b', space: { lr, extra: { type: 'uniform', low: 0, high: 1 } } },
+          ],
+        },
+      },
+      objective: { use: 'module', options: { path: './branches.mjs', isolate: 'none' } },
+      suggester: { use: 'tpe' },
+      store: { use: 'jsonl', options: { path: './branches.parzen.jsonl' } },
+      budget: { maxTrials: 16 },
+    });
+    expect((await cli('run', branches, '--quiet')).code).toBe(0);
+    const out = join(dir, 'branches.html');
+    expect((await cli('report', branches, '-o', out)).code).toBe(0);
+    const said = /TPE decided [^<"]*/.exec(readFileSync(out, 'utf8'))?.[0];
+    expect(said).toContain('(lr, extra: the parameters of a branch taken, one of them named in another branch too)');
+  });
+
   it('--contour-levels draws the levels given, one legend entry each; refused without --contour or with a non-number', async () => {
     const out = join(dir, 'levels.html');
     const result = await cli('report', config, '-o', out, '--contour', '--contour-levels', '20, 1,-0.5,0');

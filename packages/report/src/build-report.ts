@@ -289,14 +289,30 @@ const replayText = (study: ReportStudy, replay: Replay): string[] => {
     text.push(
       `Multivariate TPE decided ${joint.join(', ')} jointly: their curves are slices of the joint l and g along each parameter, the others fixed at the chosen point.`,
     );
-  const groups = replay.snapshots.find((s) => s.explanation.groups !== undefined)?.explanation.groups;
+  const stated = replay.snapshots.find((s) => s.explanation.groups !== undefined)?.explanation.groups;
+  // And the groups only the walk tells (a branch whose parameter name another branch shares), as the decisions
+  // name them (trial 114: the text named the study's groups alone).
+  const decidedGroups = new Map<string, readonly string[]>();
+  const keyOf = (group: readonly string[]) => [...group].sort().join('\u0000');
+  for (const group of stated ?? []) decidedGroups.set(keyOf(group), group);
+  const walked: string[] = [];
+  for (const snapshot of replay.snapshots)
+    for (const param of snapshot.explanation.params) {
+      const group = param.group;
+      if (group === undefined || group.length < 2 || decidedGroups.has(keyOf(group))) continue;
+      // Only a branch's group with a shared name (a study's group with members an entry fixed is one of its own).
+      if (!group.some((name) => (study.space.byName.get(name)?.conditions.length ?? 0) > 1)) continue;
+      decidedGroups.set(keyOf(group), group);
+      walked.push(group.join(', '));
+    }
+  const groups = decidedGroups.size === 0 ? undefined : [...decidedGroups.values()];
   if (joint === undefined && groups !== undefined) {
     // Blocks of one split set share their parameters' activation (the same options above them).
     const activation = (group: readonly string[]) =>
       JSON.stringify(study.space.byName.get(group[0] as string)?.conditions ?? []);
     const split = new Set(groups.map(activation)).size < groups.length;
     text.push(
-      `TPE decided ${groups.length === 1 ? 'one group' : `${groups.length} groups`} of parameters jointly (${groups.map((group) => group.join(', ')).join('; ')}): parameters always active together${split ? ", a set of more than maxGroupSize of them split into blocks drawn from the study's seed" : ''}. Their curves are slices of each group's joint l and g along each parameter, the others fixed at the chosen point.`,
+      `TPE decided ${groups.length === 1 ? 'one group' : `${groups.length} groups`} of parameters jointly (${groups.map((group) => group.join(', ')).join('; ')}): parameters always active together${split ? ", a set of more than maxGroupSize of them split into blocks drawn from the study's seed" : ''}${walked.length === 0 ? '' : ` (${walked.join('; ')}: the parameters of a branch taken, one of them named in another branch too)`}. Their curves are slices of each group's joint l and g along each parameter, the others fixed at the chosen point.`,
     );
   }
   const decided = joint === undefined ? (groups ?? []) : [joint];

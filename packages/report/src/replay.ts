@@ -110,9 +110,9 @@ const reproduces = (
   explanation.params.every((param) => stored[param.name] === param.winner.value) &&
   Object.entries(joint?.chosen ?? {}).every(([name, value]) => stored[name] === value);
 
-/** The enqueued entry trial `trialNumber` ran, as far as the store said (`ReportStudy.enqueued`). */
+/** The enqueued entry trial `trialNumber` ran, as far as the store said (`ReportStudy.takenEntries`). */
 const entryOf = (study: ReportStudy, trialNumber: number): ParamAssignment | undefined =>
-  study.enqueued?.find((entry) => entry.trial === trialNumber)?.internal;
+  study.takenEntries?.find((entry) => entry.trial === trialNumber)?.internal;
 
 /**
  * The params trial `trialNumber`'s enqueued entry fixed when it fixed some but not all those the trial stored:

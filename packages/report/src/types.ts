@@ -100,7 +100,7 @@ export interface ReportStudy {
    * The enqueued entry each trial ran, when the store lists them (`listTakenEntries`): the replay keeps the
    * params a partial entry fixed, as the run did, so that what TPE chose is what is explained.
    */
-  readonly enqueued?: readonly TakenEntry[];
+  readonly takenEntries?: readonly TakenEntry[];
 }
 
 /** A cheap function of the params (the objective, or a stand-in) to draw contours under the trials. */

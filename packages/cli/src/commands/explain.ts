@@ -302,7 +302,7 @@ const studyToExplain = async (
       await store.close();
     }
     // What the store kept: the seed and suggester settings the study was created with.
-    const study = { ...reportStudy(record, trials, space), ...(taken === undefined ? {} : { enqueued: taken }) };
+    const study = { ...reportStudy(record, trials, space), ...(taken === undefined ? {} : { takenEntries: taken }) };
     return {
       study: flags.seed === undefined ? study : { ...study, seed: flags.seed },
       waiting,
@@ -326,7 +326,7 @@ const studyToExplain = async (
     if (found !== undefined) {
       const study = {
         ...reportStudy(found.record, found.trials, found.space),
-        ...(found.taken === undefined ? {} : { enqueued: found.taken }),
+        ...(found.taken === undefined ? {} : { takenEntries: found.taken }),
       };
       return {
         study: flags.seed === undefined ? study : { ...study, seed: flags.seed },
@@ -359,7 +359,7 @@ const studyToExplain = async (
     seed: flags.seed ?? config.seed,
     space,
     trials,
-    ...(taken === undefined ? {} : { enqueued: taken }),
+    ...(taken === undefined ? {} : { takenEntries: taken }),
     ...(stored.suggester === undefined ? {} : { createdWith: stored.suggester.name }),
     suggester: {
       use: config.suggester.use,

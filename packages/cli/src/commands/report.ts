@@ -161,7 +161,7 @@ const salvaged = (run: PreparedRun, flags: ReportFlags): PluginChoice | undefine
 
 /** The study with the enqueued entries its trials ran, when the store lists them: the replay keeps a partial entry's values. */
 const withTaken = (study: ReportStudy, taken: readonly TakenEntry[] | undefined): ReportStudy =>
-  taken === undefined ? study : { ...study, enqueued: taken };
+  taken === undefined ? study : { ...study, takenEntries: taken };
 
 /** A config's study as the report replays it ({@link reportStudy} with the config's suggester). */
 export const studyOf = (

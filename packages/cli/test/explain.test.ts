@@ -230,7 +230,7 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     expect(said.stderr).not.toContain('unknown');
   });
 
-  it('says a partial entry whose values trials have may still run first (review 62: the store alone knows)', async () => {
+  it('says a partial entry whose values trials have runs first when the store never ran it (review 62, review 118)', async () => {
     const config = journalHeartConfig(dir, 'partial', { suggester: { use: 'tpe' }, budget: { maxTrials: 8 } });
     expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(0);
     const x = (await lastTrial(config))?.params.x as number;
@@ -240,9 +240,9 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     });
     const text = await cliIn(dir, 'explain', partial);
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stderr).toMatch(
-      /partial enqueue entry \{"x":[^}]+\} is not waiting in the store, and trials have its values \(the first: #\d+\): either a trial ran it, and it does not run again, or the entry was added to the config after the store queued the others/,
-    );
+    // The store lists the entries its trials ran (none here): it runs first, said as such, no longer guessed at.
+    expect(text.stderr).toMatch(/the next trial, #8, runs the enqueued entry \{"x":[^}]+\} instead/);
+    expect(text.stderr).not.toContain('does not tell which');
     expect(text.stderr).not.toMatch(/\((trial|review) \d+/); // no note of ours leaks into a message (trial 67)
     // And it does run first: the store had never queued it.
     expect((await cliIn(dir, 'run', partial, '--more-trials', '1', '--quiet')).code).toBe(0);

@@ -1,5 +1,5 @@
 import type { Direction, Trial } from '@parzen/engine';
-import { checkEnqueued, studySuggester, suggesterChange } from '@parzen/engine/host';
+import { checkEnqueued } from '@parzen/engine/host';
 import {
   activeParamNames,
   type CompiledSpace,
@@ -21,6 +21,7 @@ import { prepareRuns } from '../prepare-runs.js';
 import { parseStoreSpec, throwOfStoreFlag } from '../store-spec.js';
 import { openStudyRecord } from '../study-trials.js';
 import { formatTable } from '../text-table.js';
+import { tpeSettingsChange } from '../tpe-settings-change.js';
 import { heldStudy, loadStudies, openStoreFromFlag } from './inspect.js';
 import { reportStudy, spaceOf } from './report.js';
 
@@ -370,17 +371,12 @@ const studyToExplain = async (
   };
   // Settings the study was created with that the config changed, said as run says them (trial 113: explain took the
   // config's without a word, and report replays the stored ones).
-  if (config.suggester.use === 'tpe' && stored.suggester?.name === 'tpe') {
-    const { createTpeSuggester } = await import('@parzen/algo-tpe');
-    const options = (config.suggester.options ?? {}) as Parameters<typeof createTpeSuggester>[0];
-    const change = suggesterChange(
-      stored.name,
-      stored.suggester,
-      studySuggester(createTpeSuggester(options)),
-      'explain',
-    );
-    if (change !== undefined) output.note(`parzen: warning: ${change}`);
-  }
+  const change = await tpeSettingsChange(
+    stored,
+    config.suggester,
+    "explain uses the config's, as the next run would (report replays the study's own).",
+  );
+  if (change !== undefined) output.note(`parzen: warning: ${change}`);
   // The config's entries no trial has run yet (by their values: a trial that ended unrun did not run one),
   // which a run queues first.
   const entries = config.enqueue === undefined ? [] : checkEnqueued(run.experiment.space, config.enqueue).params;

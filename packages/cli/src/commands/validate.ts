@@ -1,5 +1,5 @@
 import type { LoadedExperiment } from '@parzen/engine';
-import { countOf, studySuggester, suggesterChange } from '@parzen/engine/host';
+import { countOf } from '@parzen/engine/host';
 import { checkSameStudy, checkStoredTrials } from '@parzen/engine/plugin';
 import { ConfigProblems, type PreparedStudy } from '../config-problems.js';
 import { listNames } from '../list-names.js';
@@ -7,6 +7,7 @@ import { notesLogger, type Output } from '../output.js';
 import { closeStarted, prepareRuns } from '../prepare-runs.js';
 import { errorEntry, reportError } from '../report-error.js';
 import { readStudiesHeld } from '../study-trials.js';
+import { tpeSettingsChange } from '../tpe-settings-change.js';
 
 /** `, NAME VALUE`, unless every variant has the default (`none`, or `byDefault`). */
 const optional = (name: string, value: string, byDefault = 'none'): string =>
@@ -144,26 +145,25 @@ export const validateConfigs = async (paths: readonly string[], output: Output, 
   if (mismatched.length > 0) return reportProblems(new ConfigProblems(mismatched, runs), paths, output, json);
   // What `run` would say of the study its store holds (trials 104 and 110: validate said nothing of it): another
   // suggester than the one the study was created with, a trial budget already spent.
-  // TPE's settings (the one suggester validate builds: the others' settings need their plugins, which run loads).
-  const tpe = runs.some((run) => run.experiment.config.suggester.use === 'tpe')
-    ? await import('@parzen/algo-tpe')
-    : undefined;
+  // TPE's settings changed since the study began (the one suggester validate builds).
+  const changes = await Promise.all(
+    runs.map((run, at) => {
+      const read = reads[at];
+      return read === undefined || !('value' in read) || read.value === undefined
+        ? undefined
+        : tpeSettingsChange(
+            read.value.study,
+            run.experiment.config.suggester,
+            "A run of this config uses the config's.",
+          );
+    }),
+  );
   const held = runs.map((run, at) => {
     const read = reads[at];
     if (read === undefined || !('value' in read) || read.value === undefined) return run;
     const { config } = run.experiment;
     const { study, trials } = read.value;
-    const settingsChange =
-      tpe !== undefined && config.suggester.use === 'tpe' && study.suggester?.name === 'tpe'
-        ? suggesterChange(
-            config.name,
-            study.suggester,
-            studySuggester(
-              tpe.createTpeSuggester((config.suggester.options ?? {}) as Parameters<typeof tpe.createTpeSuggester>[0]),
-            ),
-            'validate',
-          )
-        : undefined;
+    const settingsChange = changes[at];
     const extra = [
       ...(settingsChange === undefined ? [] : [{ pointer: '/suggester/options', message: settingsChange }]),
       ...(study.suggester !== undefined && study.suggester.name !== config.suggester.use

@@ -193,8 +193,11 @@ export const suggesterChange = (
   study: string,
   stored: StudySuggester | undefined,
   now: StudySuggester,
-  /** Who uses `now`: a run (by default), or a command that takes the config's settings as a run would. */
-  by: 'run' | 'explain' | 'validate' = 'run',
+  /**
+   * Whose settings `now` are and what is done with them, for a caller that is no run (a command reading the config):
+   * `than` ends "created with other settings than ..." and `uses` is the sentence after the changes.
+   */
+  said: { readonly than: string; readonly uses: string } = { than: "this run's", uses: 'This run uses its own.' },
 ): string | undefined => {
   if (stored === undefined)
     return now.settings === undefined
@@ -231,9 +234,8 @@ export const suggesterChange = (
     Object.keys(restore).length === 0
       ? ''
       : ` To go on as the study began, give the suggester these options: ${JSON.stringify(restore)}.`;
-  return by === 'run'
-    ? `study ${study} was created with other \`${now.name}\` settings than this run's: ${changes.join('; ')}. ` +
-        `This run uses its own.${restoring}`
-    : `study ${study} was created with other \`${now.name}\` settings than the config's: ${changes.join('; ')}. ` +
-        `${by === 'explain' ? "explain uses the config's, as the next run would (report replays the study's own)" : "A run of this config uses the config's"}.${restoring}`;
+  return (
+    `study ${study} was created with other \`${now.name}\` settings than ${said.than}: ${changes.join('; ')}. ` +
+    `${said.uses}${restoring}`
+  );
 };

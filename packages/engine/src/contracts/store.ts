@@ -86,7 +86,8 @@ export interface TrialChanges {
  * - A trial is durable once `finishTrial` resolves.
  * - The optional methods (`listStudies`, `reportIntermediate`, `enqueue`, `addTrials`, `listTrialsSince`, `listEnqueued`, `listTakenEntries`) are implemented
  *   by every built-in store; a feature that needs one fails with `STORE_UNSUPPORTED` on a store without
- *   it. Without `listTrialsSince` the run loop lists the whole study before each suggestion instead.
+ *   it. Without `listTrialsSince` the run loop lists the whole study before each suggestion instead; without
+ *   `listEnqueued` or `listTakenEntries`, explain and report say less (which entries wait or ran).
  */
 export interface TrialStore {
   /** The store plugin's name (`memory`, `jsonl`, `sqlite`, ...). */
@@ -148,7 +149,8 @@ export interface TrialStore {
    * The entries trials ran, ordered by trial number: the entry `createTrial` handed each (none for a trial
    * that gave its entry back, see `endedUnrun`), and for a trial added with a key the waiting entry of that
    * key it took, or its `entry` (else its own params) when the study did not know the key (the first trial added with it). Optional: without it `parzen
-   * explain --trial N` cannot tell which of a partly enqueued trial's params its entry fixed.
+   * explain --trial N` and `parzen report` cannot tell which of a partly enqueued trial's params its entry fixed (they
+   * replay it as drawn, and say the replay differs), nor explain whether a partial config entry ran.
    */
   listTakenEntries?(study: string): Promise<readonly TakenEntry[]>;
   /**

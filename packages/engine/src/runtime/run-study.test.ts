@@ -1042,6 +1042,27 @@ describe('runStudy', () => {
     expect(calls).toBeLessThanOrEqual(4);
   });
 
+  it('queues again the enqueued entry of a trial whose suggester failed: no objective ran it (trial 114)', async () => {
+    const store = createMemoryStore();
+    const spec = { name: 'test', direction: 'minimize' as const, seed: 42, space };
+    await store.openStudy(spec);
+    await store.enqueue?.('test', [{ internal: { x: 0.25 }, key: 'k' }]);
+    const failing: Suggester = {
+      name: 'broken',
+      beginTrial: () => {
+        throw new Error('a bug');
+      },
+    };
+    await expect(run(heart, { maxTrials: 3 }, { spec, store, suggester: failing })).rejects.toThrow(
+      'failed on trial #0: a bug The enqueued entry the trial took ({"x":0.25}) is queued again, to run once the suggester is mended.',
+    );
+    expect(await store.listEnqueued?.('test')).toEqual([{ internal: { x: 0.25 } }]);
+    // Mended: the entry runs next, once.
+    const result = await run(heart, { maxTrials: 3 }, { spec, store });
+    const ran = result.trials.filter((trial) => trial.state === 'complete' && trial.internal.x === 0.25);
+    expect(ran.map((trial) => trial.number)).toEqual([1]);
+  });
+
   it('marks a trial another worker left running during the run, not only at the next run (trial 59)', async () => {
     const store = createMemoryStore();
     const spec = { name: 'test', direction: 'minimize' as const, seed: 42, space };

@@ -182,10 +182,29 @@ export const askTrial = async (
     // Announced like any trial that ends, so reporters count what the store holds (it was stored failed and
     // never announced: a progress line said 0 failed above a summary that said 1).
     await finishAskedTrial(session, trial.number, { state: 'failed', error: { code, message } });
-    if (error instanceof ParzenError) throw error;
+    // The enqueued entry the trial took ran no objective: queued again, to run once the suggester is mended
+    // (trial 114: it was used up). After the others, and without its key, which the study keeps as run.
+    const requeued =
+      Object.keys(trial.internal).length > 0 && store.enqueue !== undefined
+        ? await store.enqueue(spec.name, [{ internal: trial.internal }]).then(
+            (queued) => queued > 0,
+            () => false,
+          )
+        : false;
+    const again = requeued
+      ? ` The enqueued entry the trial took (${JSON.stringify(toExternalParams(session.space, trial.internal))}) is queued again, to run once the suggester is mended.`
+      : '';
+    if (error instanceof ParzenError)
+      throw again === ''
+        ? error
+        : new ParzenError(error.code, `${error.message}${again}`, {
+            ...(error.plugin === undefined ? {} : { plugin: error.plugin }),
+            issues: error.issues,
+            cause: error,
+          });
     throw new ParzenError(
       'SUGGESTER_FAILED',
-      `Suggester \`${suggester.name}\` failed on trial #${trial.number}: ${message}`,
+      `Suggester \`${suggester.name}\` failed on trial #${trial.number}: ${message}${again}`,
       {
         plugin: suggester.name,
         cause: error,

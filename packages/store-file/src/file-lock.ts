@@ -14,7 +14,7 @@ import {
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ParzenError, processState, thisProcess } from '@parzen/engine/plugin';
+import { inSeconds, ParzenError, processState, thisProcess } from '@parzen/engine/plugin';
 import { journalFailed } from './journal-errors.js';
 
 /** What a lock file holds: who took the lock and when. */
@@ -209,9 +209,6 @@ const removeDeadDrafts = (path: string): void => {
   }
 };
 
-/** Milliseconds as seconds for a message: `1.4 s`, `10 s`. */
-const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
-
 /** Back-off between attempts: grows to 16 ms, spread by pid so waiting processes do not retry in step. */
 const backoffMs = (attempt: number): number => Math.min(16, 1 + attempt) + ((process.pid + attempt) % 4);
 
@@ -284,7 +281,7 @@ export class FileLock {
     const seen = statSync(this.options.path, { throwIfNoEntry: false });
     return seen === undefined || seen.isDirectory()
       ? ''
-      : ` (it names no holder: empty, or not written by Parzen, or a process died writing it; it is broken once unchanged for ${seconds(this.options.staleMs)}${this.options.timeoutMs <= this.options.staleMs ? `, unless this wait gives up first, after ${seconds(this.options.timeoutMs)}` : ''})`;
+      : ` (it names no holder: empty, or not written by Parzen, or a process died writing it; it is broken once unchanged for ${inSeconds(this.options.staleMs)}${this.options.timeoutMs <= this.options.staleMs ? `, unless this wait gives up first, after ${inSeconds(this.options.timeoutMs)}` : ''})`;
   }
 
   private interrupted(): ParzenError {

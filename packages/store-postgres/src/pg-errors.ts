@@ -1,4 +1,4 @@
-import { ParzenError } from '@parzen/engine/plugin';
+import { inSeconds, ParzenError } from '@parzen/engine/plugin';
 import type { ConnectionPlan } from './connection-options.js';
 import { WaitGivenUp } from './cut-wait.js';
 
@@ -126,9 +126,6 @@ export const unusableConnection = (plan: ConnectionPlan, error: unknown): Parzen
     },
   );
 
-/** Milliseconds as seconds for a message: `1.2 s`, `5 s`. */
-const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
-
 /**
  * Turns an error of node-postgres into a {@link ParzenError} naming the server and what the store was doing;
  * `retried`, when the store retried a transient failure until its `retryTimeoutMs` ran out, says so and what to do.
@@ -146,7 +143,7 @@ export const storeError = (
     retried === undefined || classify(error) !== 'transient'
       ? ''
       : // Trial 113: "as long as retryTimeoutMs allows" for a retry cut short, and "run again" under report --serve.
-        ` (retried for ${seconds(retried.forMs)}; retryTimeoutMs is ${seconds(retried.limitMs)}. Once the server answers ` +
+        ` (retried for ${inSeconds(retried.forMs)}; retryTimeoutMs is ${inSeconds(retried.limitMs)}. Once the server answers ` +
         'again, do it again: a run resumes the study where it stopped)';
   return new ParzenError(
     'STORE_FAILED',

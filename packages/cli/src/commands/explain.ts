@@ -380,6 +380,13 @@ const studyToExplain = async (
   // The config's entries no trial has run yet (by their values: a trial that ended unrun did not run one),
   // which a run queues first.
   const entries = config.enqueue === undefined ? [] : checkEnqueued(run.experiment.space, config.enqueue).params;
+  // The first trial that ran with an entry's values (not one that ended unrun).
+  const withValues = (entry: ParamAssignment) =>
+    trials.find(
+      (trial) =>
+        !(trial.state === 'failed' && UNRUN.has(trial.error.code)) &&
+        Object.keys(entry).every((name) => trial.internal[name] === entry[name]),
+    );
   // The store that lists the entries its trials ran says which ran (review 118: its values were still guessed at).
   const ranEntry = (entry: ParamAssignment) =>
     taken !== undefined
@@ -388,11 +395,7 @@ const studyToExplain = async (
             Object.keys(internal).length === Object.keys(entry).length &&
             Object.keys(entry).every((name) => internal[name] === entry[name]),
         )
-      : trials.some(
-          (trial) =>
-            !(trial.state === 'failed' && UNRUN.has(trial.error.code)) &&
-            Object.keys(entry).every((name) => trial.internal[name] === entry[name]),
-        );
+      : withValues(entry) !== undefined;
   // An entry that names every parameter active with its values is that trial; a partial one a trial's values
   // match may still be new to the store (review 62: added after trials had its values, it ran next).
   const whole = (entry: ParamAssignment) =>
@@ -403,14 +406,7 @@ const studyToExplain = async (
     unrun: entries.filter((entry) => !ranEntry(entry)),
     uncertain: entries
       .filter((entry) => taken === undefined && ranEntry(entry) && !whole(entry))
-      .map((entry) => ({
-        entry,
-        trial: trials.find(
-          (trial) =>
-            !(trial.state === 'failed' && UNRUN.has(trial.error.code)) &&
-            Object.keys(entry).every((name) => trial.internal[name] === entry[name]),
-        )?.number as number,
-      })),
+      .map((entry) => ({ entry, trial: withValues(entry)?.number as number })),
   };
 };
 

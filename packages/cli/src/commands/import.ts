@@ -462,6 +462,17 @@ const importWhenAsked = async (
           // both counted toward maxTrials; review 112: without the worker, a live run's trial of the same number in
           // a recreated store was finished with another run's result). A line whose trial has since been finished
           // with it (an earlier import of the file, which grows) was imported: passed over.
+          // The study's finished trials by their times: a row with both times is matched against those alone (a search
+          // per row over every trial was quadratic: a study of 100,000 trials moved back took minutes).
+          const byTimes = new Map<string, Trial[]>();
+          const timesOf = (t: { readonly startedAt?: string; readonly finishedAt?: string }) =>
+            `${t.startedAt}|${t.finishedAt}`;
+          for (const t of existing) {
+            if (t.state === 'running') continue;
+            const same = byTimes.get(timesOf(t));
+            if (same === undefined) byTimes.set(timesOf(t), [t]);
+            else same.push(t);
+          }
           const rescues: { index: number; trial: NewFinishedTrial; number: number }[] = [];
           const before: number[] = [];
           checked.trials.forEach((trial, index) => {
@@ -482,11 +493,10 @@ const importWhenAsked = async (
             // imported before. (Params compared first: a key per stored trial for every line is slow.)
             // A line without both times (not as a run writes one: the store gives the import's) by params and
             // result alone, as any row (review 114: matched by times it was added again at each import).
-            const added = (t: Trial) =>
-              t.state !== 'running' &&
-              (!timed(trial) || (t.startedAt === trial.startedAt && t.finishedAt === trial.finishedAt)) &&
-              sameAssignment(t.internal, trial.internal);
-            const twin = [...(held === undefined ? [] : [held]), ...existing.filter(added)].find(
+            const added = (timed(trial) ? (byTimes.get(timesOf(trial)) ?? []) : existing).filter(
+              (t) => t.state !== 'running' && sameAssignment(t.internal, trial.internal),
+            );
+            const twin = [...(held === undefined ? [] : [held]), ...added].find(
               (t) => t.state !== 'running' && repeatsOf([t], [trial])[0] === true,
             );
             if (twin !== undefined) {
@@ -526,20 +536,10 @@ const importWhenAsked = async (
           let newTimedRepeats = false;
           if (flags.allowRepeats !== true) {
             const matched = new Set<number>();
-            // The study's finished trials by their times (a search per row over every trial was quadratic: a study of
-            // 100,000 trials moved back took minutes).
-            const byTimes = new Map<string, Trial[]>();
-            for (const t of existing) {
-              if (t.state === 'running') continue;
-              const key = `${t.startedAt}|${t.finishedAt}`;
-              const same = byTimes.get(key);
-              if (same === undefined) byTimes.set(key, [t]);
-              else same.push(t);
-            }
             const copyOf = adding.map((trial, at) => {
               if (repeated[at] !== true || !timed(trial)) return undefined;
               const copy = byTimes
-                .get(`${trial.startedAt}|${trial.finishedAt}`)
+                .get(timesOf(trial))
                 ?.find((t) => !matched.has(t.number) && repeatsOf([t], [trial])[0] === true);
               if (copy !== undefined) matched.add(copy.number);
               return copy;

@@ -12,6 +12,9 @@ export const shownNumber = (value: number): string => {
   return String(Number(value.toPrecision(Math.min(17, Math.max(6, whole + 1)))));
 };
 
+/** Milliseconds as a message says a wait: in seconds to a tenth, `1.4 s`, `10 s`. */
+export const inSeconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
+
 /** A count with its noun, singular for one: `1 trial`, `3 trials`. */
 export const countOf = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
 

@@ -1574,6 +1574,49 @@ describe('import of a rescue file (trial 101: the result was added beside its st
     expect((await listed()).length).toBe(5);
   });
 
+  it("tells a line of a trial a run failed under the line's worker from another worker's by the failure's details, not its message", async () => {
+    const own = tempDir('parzen-rescue-worker-');
+    const path = join(own, 'workers.parzen.jsonl');
+    const store = createJsonlStore({ path });
+    await store.openStudy(study);
+    // #0 failed under w-1; #1 under w-12, whose message names "w-12" and so contains "w-1" (matched by the message
+    // before, a line of w-1 naming #1 was taken for this store's).
+    for (const owner of ['w-1', 'w-12']) {
+      const number = (await store.createTrial('heart', leaseOf(owner)))?.number ?? -1;
+      await store.setParams('heart', number, { x: 0.5, model: 0 });
+      await store.finishTrial('heart', number, {
+        state: 'failed',
+        error: {
+          code: 'STALE_TRIAL',
+          message: `Left running by worker ${owner}, which stopped without finishing it.`,
+          details: { worker: owner },
+        },
+      });
+    }
+    await store.close();
+    const line = (trial: number, loss: number) =>
+      rescueLine(trial, {
+        params: { x: 0.25, model: 'svm' },
+        loss,
+        startedAt: `2026-12-05T10:0${trial}:00.000Z`,
+        finishedAt: `2026-12-05T10:0${trial}:30.000Z`,
+      });
+    const rescue = writeIn(own, 'rescue.jsonl', line(0, 3) + line(1, 4));
+    const target = writeIn(own, 'workers.json', {
+      ...study,
+      objective: { use: 'module', options: { path: './missing-objective.mjs' } },
+      store: { use: 'jsonl', options: { path: './workers.parzen.jsonl' } },
+      budget: { maxTrials: 10 },
+    });
+    const out = await cli('import', target, rescue, '--json');
+    expect(out.code, out.stderr).toBe(0);
+    expect(JSON.parse(out.stdout.trim().split('\n').at(-1) as string)).toMatchObject({
+      imported: [2, 3],
+      foreign: [2],
+    });
+    expect(out.stderr).toContain('(#1 by w-1)');
+  });
+
   it('adds a line whose trial a run failed, even when another trial has its params and loss (review 113: passed over as imported)', async () => {
     const own = tempDir('parzen-rescue-twin-');
     const path = join(own, 'twin.parzen.jsonl');

@@ -505,12 +505,15 @@ const importWhenAsked = async (
               return;
             }
             // Its trial ran under the line's worker: running still (other params: another draw), or failed when its
-            // worker was gone (the failure names the worker). Else the line is another store's.
+            // worker was gone (the failure's details name the worker; in a store written before they did, its
+            // message). Else the line is another store's.
             const ranHere =
               held !== undefined &&
               said.worker !== undefined &&
               ((held.state === 'running' && held.lease?.owner === said.worker) ||
-                (held.state === 'failed' && held.error.message.includes(said.worker)));
+                (held.state === 'failed' &&
+                  (held.error.details?.worker === said.worker ||
+                    (held.error.details?.worker === undefined && held.error.message.includes(said.worker)))));
             if (said.worker !== undefined && !ranHere)
               foreign.push({ line: checked.rows[index] ?? index, trial: said.trial, worker: said.worker });
           });

@@ -130,6 +130,8 @@ describe('the STALE_TRIAL message', () => {
       error: {
         code: 'STALE_TRIAL',
         message: `Its worker, the process 17655 on host gone-host, stopped renewing its lease, which lapsed; its result, if it comes, is kept as a new trial (worker id ${owner}).`,
+        // The worker as the lease names it, which an import of a rescue file matches its lines' workers with.
+        details: { worker: owner, lease: 'lapsed' },
       },
     });
     // An id another program wrote is said once, as it is (review 108: "worker batch-7 ... (worker id batch-7)").
@@ -138,6 +140,7 @@ describe('the STALE_TRIAL message', () => {
       error: {
         message:
           'Its worker, worker node:1234, stopped renewing its lease, which lapsed; its result, if it comes, is kept as a new trial.',
+        details: { worker: 'node:1234' },
       },
     });
   });

@@ -203,9 +203,11 @@ export const staleTrialOutcome = (trial: Trial, now: Date, ownWorker: string): T
         why === 'gone'
           ? `Left running by ${worker}, which stopped without finishing it${id}.`
           : `Its worker, ${worker}, stopped renewing its lease, which lapsed; its result, if it comes, is kept as a new trial${id}.`,
-      // A lapsed lease only: the worker may still finish the trial (its result is then kept as a new
-      // trial), so an enqueued entry it took is not handed out again (review 36: it ran twice).
-      ...(why === 'lapsed' ? { details: { lease: 'lapsed' } } : {}),
+      // `worker`: the lease's owner, as a rescue file's line names it (an import tells a line of this trial
+      // from another store's by it; before, by the message). A lapsed lease only: the worker may still
+      // finish the trial (its result is then kept as a new trial), so an enqueued entry it took is not
+      // handed out again (review 36: it ran twice).
+      details: { worker: owner, ...(why === 'lapsed' ? { lease: 'lapsed' } : {}) },
     },
   };
 };

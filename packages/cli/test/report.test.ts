@@ -161,6 +161,9 @@ describe('parzen report', () => {
     expect((await cli('report', branches, '-o', out)).code).toBe(0);
     const said = /TPE decided [^<"]*/.exec(readFileSync(out, 'utf8'))?.[0];
     expect(said).toContain('(lr, extra: the parameters of a branch taken, one of them named in another branch too)');
+    // And its charts draw the slices of that group's joint l and g, as the text says (the replay sliced groups only
+    // when the study had static ones: here lr's chart drew its marginals).
+    expect(readFileSync(out, 'utf8')).toContain('Decided jointly (multivariate TPE): the curves are slices');
   });
 
   it('--contour-levels draws the levels given, one legend entry each; refused without --contour or with a non-number', async () => {

@@ -289,21 +289,18 @@ const replayText = (study: ReportStudy, replay: Replay): string[] => {
     text.push(
       `Multivariate TPE decided ${joint.join(', ')} jointly: their curves are slices of the joint l and g along each parameter, the others fixed at the chosen point.`,
     );
-  const stated = replay.snapshots.find((s) => s.explanation.groups !== undefined)?.explanation.groups;
-  // And the groups only the walk tells (a branch whose parameter name another branch shares), as the decisions
-  // name them (trial 114: the text named the study's groups alone).
+  // The study's groups and those only the walk tells (a branch whose parameter name another branch shares), which
+  // each explanation's groups list when that trial decided them (trial 114: the text named the study's alone).
   const decidedGroups = new Map<string, readonly string[]>();
   const keyOf = (group: readonly string[]) => [...group].sort().join('\u0000');
-  for (const group of stated ?? []) decidedGroups.set(keyOf(group), group);
   const walked: string[] = [];
   for (const snapshot of replay.snapshots)
-    for (const param of snapshot.explanation.params) {
-      const group = param.group;
-      if (group === undefined || group.length < 2 || decidedGroups.has(keyOf(group))) continue;
-      // Only a branch's group with a shared name (a study's group with members an entry fixed is one of its own).
-      if (!group.some((name) => (study.space.byName.get(name)?.conditions.length ?? 0) > 1)) continue;
+    for (const group of snapshot.explanation.groups ?? []) {
+      if (decidedGroups.has(keyOf(group))) continue;
       decidedGroups.set(keyOf(group), group);
-      walked.push(group.join(', '));
+      // A branch's group holds a shared name; a study's group does not.
+      if (group.some((name) => (study.space.byName.get(name)?.conditions.length ?? 0) > 1))
+        walked.push(group.join(', '));
     }
   const groups = decidedGroups.size === 0 ? undefined : [...decidedGroups.values()];
   if (joint === undefined && groups !== undefined) {

@@ -100,7 +100,8 @@ export interface TpeExplanation {
   readonly joint?: readonly string[];
   /**
    * Groups of parameters each decided jointly (`grouping: "groups"`, or `"joint"` when `maxGroupSize` split
-   * its group into blocks); their entries carry `group`.
+   * its group into blocks); their entries carry `group`. After the study's groups, those this trial's walk
+   * decided: the parameters of a branch taken whose parameter name another branch shares.
    */
   readonly groups?: readonly (readonly string[])[];
   /** One entry per parameter TPE decided, in the order decided (empty during start-up). */

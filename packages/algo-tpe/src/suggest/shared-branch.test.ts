@@ -52,9 +52,12 @@ describe('a parameter name shared by two branches, under grouping: "groups" (the
         // Built from b's trials (odd numbers) only.
         expect([...decided.below, ...decided.above].every((number) => number % 2 === 1)).toBe(true);
         expect(decided.below.length + decided.above.length).toBe(8);
+        // And the explanation's groups name it, though no static group holds it (it listed none).
+        expect(explanation.groups).toEqual([['lr', 'extra']]);
       } else {
         // Branch a holds lr alone: decided alone, as before.
         expect(decided.group).toBeUndefined();
+        expect(explanation.groups).toBeUndefined();
         expect(params.extra).toBeUndefined();
       }
     }
@@ -76,6 +79,7 @@ describe('a parameter name shared by two branches, under grouping: "groups" (the
     expect(params.extra).toBe(0.9);
     expect(explanation.params.map((param) => param.name)).toEqual(['lr']);
     expect(explanation.params[0]?.winner.value).toBe(params.lr);
+    expect(explanation.groups).toBeUndefined();
   });
 
   it('decides a name shared by branches of two choices once (review 115: twice, the first value dropped)', async () => {

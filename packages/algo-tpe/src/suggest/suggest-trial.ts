@@ -321,6 +321,7 @@ export const beginTpeTrial = async (
       onExplanation({
         ...base,
         ...grouped,
+        ...(shared.size === 0 ? {} : withWalkedGroups(grouped, explained ?? [], context.space.params)),
         phase: 'model',
         nBelow: split.nBelow,
         below: split.below,
@@ -328,6 +329,31 @@ export const beginTpeTrial = async (
       });
     },
   };
+};
+
+/**
+ * The explanation's `groups` with the groups only the walk told (a branch whose parameter name another branch
+ * shares, {@link branchBlock}), as the decisions name them, after the study's: unchanged when there are none.
+ */
+const withWalkedGroups = (
+  grouped: { readonly joint?: readonly string[]; readonly groups?: readonly (readonly string[])[] },
+  explained: readonly ParamExplanation[],
+  params: readonly ParamNode[],
+): { readonly groups?: readonly (readonly string[])[] } => {
+  // A branch's group holds a shared name; a study's group some of whose members an entry fixed is not one.
+  const sharedNames = new Set(params.filter((param) => param.conditions.length > 1).map((param) => param.name));
+  const known = [...(grouped.joint === undefined ? [] : [grouped.joint]), ...(grouped.groups ?? [])];
+  const keyOf = (group: readonly string[]) => [...group].sort().join('\u0000');
+  const seen = new Set(known.map(keyOf));
+  const walked: (readonly string[])[] = [];
+  for (const { group } of explained) {
+    if (group === undefined || group.length < 2 || seen.has(keyOf(group))) continue;
+    if (!group.some((name) => sharedNames.has(name))) continue;
+    seen.add(keyOf(group));
+    walked.push(group);
+  }
+  if (walked.length === 0) return {};
+  return { groups: [...(grouped.groups ?? []), ...walked] };
 };
 
 /** The parameters of one trial and, when asked for, its explanation. */

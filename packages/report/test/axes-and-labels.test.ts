@@ -2,7 +2,7 @@ import type { SpaceDefinition } from '@parzen/engine';
 import { compileSpace, type ParamNode } from '@parzen/engine/plugin';
 import { describe, expect, it } from 'vitest';
 import { logTicks, paramAxis } from '../src/charts/common.js';
-import { parallelChart, sliceChart } from '../src/charts/study-charts.js';
+import { ecdfChart, historyChart, parallelChart, sliceChart } from '../src/charts/study-charts.js';
 import { pairChart } from '../src/charts/tpe-charts.js';
 import { buildReport, pageCharts, type TrialPoint } from '../src/index.js';
 import { runTpeStudy } from './fixtures.js';
@@ -159,5 +159,53 @@ describe("the density chart of an integer (trial 108: its good trials' ticks wer
     // And they share values: the case the order is for.
     const at = (set: string) => new Set(ticks.filter((row) => row.s === set).map((row) => row.t));
     expect([...at('l')].some((value) => at('g').has(value))).toBe(true);
+  });
+});
+
+describe('losses over 3 or more powers of ten (trial 115: only the history went log)', () => {
+  const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 } });
+  const point = (number: number, loss: number): TrialPoint => ({
+    number,
+    state: 'complete',
+    loss,
+    best: null,
+    improved: false,
+    params: { x: number / 10 },
+    internal: { x: number / 10 },
+    seconds: 1,
+  });
+  const spread = [10, 0.5, 0.02, 0.0004, 0.003].map((loss, number) => point(number, loss));
+  const narrow = [3, 2, 1.5, 0.9].map((loss, number) => point(number, loss));
+  type Encoded = { encoding: Record<string, { scale?: { type?: string }; title?: string }> };
+  const firstLayer = (chart: { spec: unknown }) => (chart.spec as { layer: Encoded[] }).layer[0] as Encoded;
+
+  it('draws the loss axes of the history, the slices, the distribution and the parallel coordinates on a log scale', () => {
+    expect(firstLayer(historyChart(spread, 'minimize')).encoding.y?.scale?.type).toBe('log');
+    const slice = sliceChart(spread, space).spec as { hconcat?: Encoded[]; concat?: Encoded[] } as unknown;
+    expect(JSON.stringify(slice)).toContain('"title":"loss (log scale)","scale":{"type":"log"}');
+    const ecdf = ecdfChart(spread, 100).spec as Encoded;
+    expect(ecdf.encoding.x?.scale?.type).toBe('log');
+    const parallel = parallelChart(spread, space);
+    const lines = firstLayer(parallel);
+    expect(lines.encoding.color?.scale?.type).toBe('log');
+    expect(lines.encoding.color?.title).toBe('loss (log scale)');
+    // The loss axis placed by log: 0.02 (the geometric middle of 0.0004 and 10, nearly) near the middle.
+    const rows = (parallel.spec as { layer: { data: { values: Record<string, unknown>[] } }[] }).layer[0]?.data.values;
+    const at = (loss: number) => rows?.find((row) => row.axis === 'loss' && row.loss === loss)?.y as number;
+    expect(at(0.0004)).toBe(0);
+    expect(at(10)).toBe(1);
+    expect(at(0.02)).toBeCloseTo(Math.log(0.02 / 0.0004) / Math.log(10 / 0.0004), 3);
+    // Its labels the losses themselves.
+    const labels = (parallel.spec as { layer: { data: { values: Record<string, unknown>[] } }[] }).layer[2]?.data
+      .values;
+    expect(labels?.filter((label) => label.axis === 'loss').map((label) => label.label)).toEqual(['10', '0.0004']);
+    expect(parallel.description).toContain('the loss axis and the colours logarithmic');
+  });
+
+  it('keeps them linear below 3 powers of ten', () => {
+    expect(firstLayer(historyChart(narrow, 'minimize')).encoding.y?.scale?.type).toBeUndefined();
+    expect((ecdfChart(narrow, 100).spec as Encoded).encoding.x?.scale?.type).toBeUndefined();
+    expect(firstLayer(parallelChart(narrow, space)).encoding.color?.scale?.type).toBeUndefined();
+    expect(parallelChart(narrow, space).description).not.toContain('logarithmic');
   });
 });

@@ -54,6 +54,20 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     expect(marks(history, 'symbol')).toBe(40);
     const rows = layers(history)[0]?.data?.values ?? [];
     expect(rows.filter((r) => r.state === 'failed' && r.valued === false)).toHaveLength(failed.length);
+    // Its tooltip says it has no loss (trial 115: it gave the height its cross is drawn at, another trial's loss).
+    expect(rows.filter((r) => r.state === 'failed').every((r) => r.said === 'none (failed)')).toBe(true);
+    const done = rows.find((r) => r.state === 'complete');
+    expect(done?.said).toBe(String(Number(Number(done?.loss).toPrecision(6))));
+    // One legend, its failed entry a cross as drawn, only the states the study has.
+    const encoding = layers(history)[0]?.encoding as unknown as Record<
+      string,
+      { scale: { domain: string[]; range: string[] } }
+    >;
+    const states = [...new Set(study.trials.map((t) => t.state))];
+    expect(encoding.color?.scale.domain).toEqual(
+      ['complete', 'pruned', 'failed'].filter((s) => states.includes(s as never)),
+    );
+    expect(encoding.shape?.scale.range[encoding.shape.scale.domain.indexOf('failed')]).toBe('cross');
     const best = layers(history)[1]?.data?.values ?? [];
     expect(best.at(-1)?.best).toBe(Math.min(...complete.map((t) => (t as { loss: number }).loss)));
   });
@@ -447,15 +461,25 @@ describe('buildReport on a study whose trials report learning curves (some prune
   it('draws one line per trial that reported and a point per report, pruned trials ending early', async () => {
     const page = await buildReport(study, { every: 5 });
     const curves = chart(page, 'learning-curves');
-    expect(marks(curves, 'line')).toBe(reporting.length);
-    expect(marks(curves, 'symbol')).toBe(points);
-    const rows = layers(curves)[0]?.data?.values ?? [];
     const pruned = study.trials.filter((t) => t.state === 'pruned');
     expect(pruned.length).toBeGreaterThan(0);
+    expect(marks(curves, 'line')).toBe(reporting.length);
+    // A point per report and a diamond where each pruned trial stopped.
+    expect(marks(curves, 'symbol')).toBe(points + pruned.length);
+    const rows = layers(curves)[0]?.data?.values ?? [];
     for (const trial of pruned) {
       expect(rows.filter((r) => r.number === trial.number).map((r) => r.step)).toEqual([0, 1]);
       expect(rows.find((r) => r.number === trial.number)?.state).toBe('pruned');
     }
+    // Pruned trials drawn last, over the complete ones (trial 115: an orange curve hidden under the blue ones).
+    const firstPruned = rows.findIndex((r) => r.state === 'pruned');
+    expect(rows.slice(firstPruned).every((r) => r.state === 'pruned')).toBe(true);
+    const stops = layers(curves)[2]?.data?.values ?? [];
+    expect(stops.map((r) => [r.number, r.step])).toEqual(pruned.map((t) => [t.number, 1]));
+    expect(curves.description).toContain('each ending in a diamond where the pruner stopped it');
+    // The legend lists the states drawn (trial 115: failed and running too, which no trial was).
+    const encoding = layers(curves)[0]?.encoding as unknown as { color: { scale: { domain: string[] } } } | undefined;
+    expect(encoding?.color.scale.domain).toEqual(['complete', 'pruned']);
     const complete = study.trials.find((t) => t.state === 'complete');
     expect(rows.filter((r) => r.number === complete?.number)).toHaveLength(5);
   });

@@ -72,11 +72,29 @@ export const paramAxis = (distribution: Distribution, values: readonly number[])
 };
 
 /**
- * A loss axis over these values: linear (`zero: false`), or symlog when their range passes
+ * A loss axis over these values: log when they are positive over 3 or more powers of ten ({@link spansDecades}),
+ * linear (`zero: false`), or symlog when their range passes
  * `Number.MAX_VALUE` (finite losses near ±1.7e308 together): a linear scale's span is then infinite and Vega
  * draws NaN ticks and positions. Symlog keeps the order and the sign, and its span is finite.
  */
+/**
+ * Whether losses are drawn on a log axis: all positive and spanning 3 or more powers of ten. On a linear axis the
+ * early bad trials then flatten every good one against the bottom (trial 28). One rule for every loss axis
+ * (trial 115: the history went log while the parallel coordinates and the distribution stayed linear).
+ */
+export const spansDecades = (values: readonly number[]): boolean => {
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  for (const value of values) {
+    if (!Number.isFinite(value)) continue;
+    low = Math.min(low, value);
+    high = Math.max(high, value);
+  }
+  return low > 0 && high / low >= 1000;
+};
+
 export const lossAxis = (values: readonly number[], title = 'loss'): Record<string, unknown> => {
+  if (spansDecades(values)) return { title: `${title} (log scale)`, scale: { type: 'log' } };
   let low = Number.POSITIVE_INFINITY;
   let high = Number.NEGATIVE_INFINITY;
   for (const value of values)

@@ -12,16 +12,28 @@ import {
   paramAxis,
   paramScale,
   sig,
+  spansDecades,
 } from './common.js';
 
 /** The widest a title is drawn, in pixels, before it is cut with an ellipsis (the tooltip names it in full). */
 export const TITLE_LIMIT = 210;
 
-const STATE_COLORS = { domain: ['complete', 'pruned', 'failed'], range: ['#1f77b4', '#ff7f0e', '#d62728'] };
-/** The same, with running trials in grey (the learning curves show them). */
-const CURVE_COLORS = {
-  domain: [...STATE_COLORS.domain, 'running'],
-  range: [...STATE_COLORS.range, '#999999'],
+/** Each state's colour, running trials in grey (the learning curves show them). */
+const STATE_COLOR: Readonly<Record<Trial['state'], string>> = {
+  complete: '#1f77b4',
+  pruned: '#ff7f0e',
+  failed: '#d62728',
+  running: '#999999',
+};
+
+/**
+ * A colour scale over the states that occur, in a fixed order: a legend lists only states a chart draws
+ * (trial 115: "failed" and "running" listed where no trial was).
+ */
+const stateScale = (states: Iterable<Trial['state']>) => {
+  const present = new Set(states);
+  const domain = (['complete', 'pruned', 'failed', 'running'] as const).filter((state) => present.has(state));
+  return { domain, range: domain.map((state) => STATE_COLOR[state]) };
 };
 
 /**
@@ -45,17 +57,20 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
   const values = valued.map((p) => p.loss as number);
   const range = extent(values);
   const top = values.length === 0 ? 0 : direction === 'minimize' ? range.high : range.low;
+  // `said`: the loss the tooltip gives, none for a trial without one (trial 115: a failed trial's tooltip gave the
+  // height its cross is drawn at, another trial's loss, as its own).
   const rows = finished.map((p) => ({
     number: p.number,
     state: p.state,
     loss: p.loss ?? top,
     valued: p.loss !== null,
+    said: p.loss === null ? (p.state === 'failed' ? 'none (failed)' : 'none') : String(sig(p.loss, 6)),
   }));
+  const colors = stateScale(rows.map((row) => row.state));
   const best = points.filter((p) => p.best !== null).map((p) => ({ number: p.number, best: p.best }));
   // Positive losses over 3 or more decades on a log axis: on a linear one the early bad trials flatten every
   // later one against the bottom (trial 28).
-  const low = values.length === 0 ? 0 : range.low;
-  const logScale = low > 0 && range.high / low >= 1000;
+  const logScale = spansDecades(values);
   // Trial numbers are integers: ticks at whole numbers only. With nothing to draw, fixed domains (Vega
   // warns of an infinite extent for a scale over no data).
   const x = {
@@ -92,20 +107,22 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
                     axis: null,
                     ...(rows.length === 0 ? { scale: { domain: [0, 1] } } : {}),
                   }
-                : logScale
-                  ? { field: 'loss', type: 'quantitative', title: 'loss (log scale)', scale: { type: 'log' } }
-                  : { field: 'loss', type: 'quantitative', ...lossAxis(values) },
-            color: { field: 'state', type: 'nominal', scale: STATE_COLORS, title: 'state' },
+                : { field: 'loss', type: 'quantitative', ...lossAxis(values) },
+            // Colour and shape by state, so the legend shows a failed trial's cross as drawn (one legend).
+            color: { field: 'state', type: 'nominal', scale: colors, title: 'state' },
             shape: {
-              field: 'valued',
+              field: 'state',
               type: 'nominal',
-              scale: { domain: [true, false], range: ['circle', 'cross'] },
-              legend: null,
+              scale: {
+                domain: colors.domain,
+                range: colors.domain.map((state) => (state === 'failed' ? 'cross' : 'circle')),
+              },
+              title: 'state',
             },
             tooltip:
               values.length === 0
                 ? [{ field: 'number', title: 'trial' }, { field: 'state' }]
-                : [{ field: 'number', title: 'trial' }, { field: 'state' }, { field: 'loss', format: '.6g' }],
+                : [{ field: 'number', title: 'trial' }, { field: 'state' }, { field: 'said', title: 'loss' }],
           },
         },
         // (No best-so-far line without a complete trial: an empty layer only gets Vega warnings.)
@@ -245,6 +262,8 @@ export const parallelChart = (
   const lowest = losses.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
   const highest = losses.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
   const squash = losses.length > 0 && highest - lowest === Number.POSITIVE_INFINITY;
+  // Over 3 or more powers of ten the loss axis and the colours are logarithmic, as the other loss axes.
+  const logLoss = spansDecades(losses);
   // Coloured by the symlog of the loss itself, on a linear scale whose legend labels undo it: a symlog colour
   // scale over such a domain made the browser's legend gradient fail (trial 57: ±1e308, addColorStop).
   const shadeOf = (p: TrialPoint) => (squash && typeof p.loss === 'number' ? { shade: symlog(p.loss) } : {});
@@ -266,7 +285,8 @@ export const parallelChart = (
     const log =
       param !== undefined && ['loguniform', 'qloguniform', 'lognormal', 'qlognormal'].includes(param.distribution.kind);
     const raw = (p: TrialPoint): number | undefined => {
-      if (param === undefined) return p.loss === null ? undefined : squash ? symlog(p.loss) : p.loss;
+      if (param === undefined)
+        return p.loss === null ? undefined : squash ? symlog(p.loss) : logLoss ? Math.log(p.loss) : p.loss;
       const v = p.internal[name];
       return v === undefined ? undefined : log ? Math.log(v) : v;
     };
@@ -313,7 +333,8 @@ export const parallelChart = (
     } else {
       // Four digits, but never rounded up past the largest number (review 55: 1.797e308 showed as Infinity).
       const show = (v: number) => {
-        const value = log ? Math.exp(v) : param === undefined && squash ? unsymlog(v) : v;
+        const value =
+          log || (param === undefined && logLoss) ? Math.exp(v) : param === undefined && squash ? unsymlog(v) : v;
         const shown = Number(value.toPrecision(4));
         return Number.isFinite(shown) ? shown.toString() : value.toPrecision(4);
       };
@@ -337,7 +358,7 @@ export const parallelChart = (
   return {
     id: 'parallel',
     title: 'Parallel coordinates',
-    description: `One line per complete trial through ${space.params.length === 1 ? 'the parameter' : `the ${space.params.length} parameters`} drawn and its loss (each axis scaled to its range; log for log parameters; every option of a choice labelled, or of a choice of more than ${MAX_OPTIONS_SHOWN} at most ${MAX_OPTIONS_SHOWN} of those the trials took; a trial without a parameter, its branch not chosen, crosses that axis at "(not set)" below it). Dark purple lines are the good trials (${direction === 'minimize' ? 'low' : 'high'} loss), yellow ones the bad.`,
+    description: `One line per complete trial through ${space.params.length === 1 ? 'the parameter' : `the ${space.params.length} parameters`} drawn and its loss (each axis scaled to its range; log for log parameters; every option of a choice labelled, or of a choice of more than ${MAX_OPTIONS_SHOWN} at most ${MAX_OPTIONS_SHOWN} of those the trials took; a trial without a parameter, its branch not chosen, crosses that axis at "(not set)" below it${logLoss ? '; the loss axis and the colours logarithmic, as the losses span 3 or more powers of ten' : ''}). Dark purple lines are the good trials (${direction === 'minimize' ? 'low' : 'high'} loss), yellow ones the bad.`,
     spec: {
       ...base('Parallel coordinates'),
       width,
@@ -354,8 +375,8 @@ export const parallelChart = (
               field: squash ? 'shade' : 'loss',
               type: 'quantitative',
               // viridis runs from dark purple (its low end) to yellow: the low end at the good losses.
-              scale: { scheme: 'viridis', reverse: direction === 'maximize' },
-              title: squash ? 'loss (symlog)' : 'loss',
+              scale: { scheme: 'viridis', reverse: direction === 'maximize', ...(logLoss ? { type: 'log' } : {}) },
+              title: squash ? 'loss (symlog)' : logLoss ? 'loss (log scale)' : 'loss',
               ...(squash
                 ? {
                     legend: {
@@ -450,7 +471,11 @@ export const importanceChart = (importances: readonly ParamImportance[]): Chart 
  * trials given (the caller downsamples), and only those that reported.
  */
 export const learningCurvesChart = (trials: readonly Trial[]): Chart | undefined => {
-  const rows = trials.flatMap((trial) =>
+  // Pruned and failed trials after the others, so their lines and points are drawn over the complete ones (trial
+  // 115: an orange curve under the blue ones, a trial pruned at its first report a dot hidden under theirs).
+  const drawOrder = { complete: 0, running: 1, failed: 2, pruned: 3 } as const;
+  const ordered = [...trials].sort((a, b) => drawOrder[a.state] - drawOrder[b.state] || a.number - b.number);
+  const rows = ordered.flatMap((trial) =>
     (trial.intermediate ?? []).map((point) => ({
       number: trial.number,
       state: trial.state,
@@ -460,6 +485,11 @@ export const learningCurvesChart = (trials: readonly Trial[]): Chart | undefined
   );
   if (rows.length === 0) return undefined;
   const lines = new Set(rows.map((row) => row.number)).size;
+  // Where the pruner stopped each pruned trial: its last report, marked.
+  const stops = ordered.flatMap((trial) => {
+    const last = trial.state === 'pruned' ? trial.intermediate?.at(-1) : undefined;
+    return last === undefined ? [] : [{ number: trial.number, step: last.step, value: sig(last.value) }];
+  });
   const encoding = {
     x: { field: 'step', type: 'quantitative', title: 'step', axis: { format: 'd', tickMinStep: 1 } },
     y: {
@@ -470,13 +500,12 @@ export const learningCurvesChart = (trials: readonly Trial[]): Chart | undefined
         'reported value',
       ),
     },
-    color: { field: 'state', type: 'nominal', scale: CURVE_COLORS, title: 'state' },
+    color: { field: 'state', type: 'nominal', scale: stateScale(rows.map((row) => row.state)), title: 'state' },
   };
   return {
     id: 'learning-curves',
     title: 'Learning curves',
-    description:
-      'The values each trial reported (`context.report(step, value)`, or a `{"step", "value"}` line of a command), by step: one line per trial, pruned trials in orange end where the pruner stopped them.',
+    description: `The values each trial reported (\`context.report(step, value)\`, or a \`{"step", "value"}\` line of a command), by step: one line per trial${stops.length === 0 ? '.' : ', pruned trials in orange, drawn over the others, each ending in a diamond where the pruner stopped it.'}`,
     spec: {
       ...base('Learning curves'),
       width: 640,
@@ -500,11 +529,37 @@ export const learningCurvesChart = (trials: readonly Trial[]): Chart | undefined
             ],
           },
         },
+        ...(stops.length === 0
+          ? []
+          : [
+              {
+                data: { values: stops },
+                mark: {
+                  type: 'point',
+                  shape: 'diamond',
+                  filled: true,
+                  size: 70,
+                  opacity: 1,
+                  color: STATE_COLOR.pruned,
+                  stroke: '#333',
+                  strokeWidth: 0.6,
+                },
+                encoding: {
+                  x: encoding.x,
+                  y: encoding.y,
+                  tooltip: [
+                    { field: 'number', title: 'trial' },
+                    { field: 'step', title: 'pruned at step' },
+                    { field: 'value', format: '.6g' },
+                  ],
+                },
+              },
+            ]),
       ],
     },
     marks: [
       { mark: 'line', count: lines },
-      { mark: 'symbol', count: rows.length },
+      { mark: 'symbol', count: rows.length + stops.length },
     ],
   };
 };

@@ -150,12 +150,12 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     .option('--seed <n>', 'the seed `run --seed N` would use (overrides the config and the store)', integer)
     .option(
       '--trial <n>',
-      "explain how a past trial's params were chosen instead: its suggestion replayed from the trials before it, with its own random stream (said when the replay differs from what it stored)",
+      "explain how a past trial's params were chosen instead: its suggestion replayed from the trials before it, with its own random stream, an enqueued entry's values kept (said when the replay differs from what it stored)",
       nonNegativeInteger,
     )
     .option(
       '--json',
-      'one JSON line: the params and the explanation in full (the densities on a grid, every candidate)',
+      'one JSON line: the params and the explanation in full (the densities on a grid, every candidate); with --trial, also "stored", "reproduced", and "enqueued" (the params an enqueued entry gave the trial) and "enqueuedAll" (it gave them all) for a trial that ran an entry',
     )
     .option('--store <spec>', READ_STORE)
     .option('--study <name>', "the study to read (default: the config's, or the store's only study)")

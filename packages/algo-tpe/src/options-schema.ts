@@ -105,7 +105,8 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
     description:
       'Which parameters are decided together: independent (univariate TPE), joint (the parameters every trial has, ' +
       "Optuna's multivariate TPE; optuna5), groups (one joint model per set of parameters always active together, " +
-      "Optuna's group decomposition). joint and groups need kernel optuna.",
+      "Optuna's group decomposition; a branch holding a name shared with another branch is decided as one group when the walk reaches it, " +
+      'the shared parameter with it). joint and groups need kernel optuna.',
   },
   maxGroupSize: {
     type: 'integer',

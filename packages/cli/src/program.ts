@@ -186,7 +186,10 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
     )
     .option('--on-invalid <mode>', 'reject: any invalid line imports nothing; skip: import the other lines', 'reject')
     .option('--store <spec>', `import into this store instead of the config's: ${STORE_FORMS}`)
-    .option('--allow-repeats', 'import even when no row is new: each a copy of one of the study\'s trials, or a repeat of one without times of its own (a file imported before); copies are then imported too')
+    .option(
+      '--allow-repeats',
+      "import even when no row is new: each a copy of one of the study's trials, or a repeat of one without times of its own (a file imported before); copies are then imported too",
+    )
     .option(
       '--json',
       'print {"study", "store", "imported": [numbers], "finished", "importedBefore", "notImported", "foreign" (a rescue file\'s trials and lines: see the CLI README), "skipped": [lines], "repeatsOfStudy", "repeatedLines"} as the last stdout line ("interrupted": SIGNAL too after a Ctrl-C)',

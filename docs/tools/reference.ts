@@ -39,7 +39,7 @@ const KEY_NOTES: Readonly<Record<string, string>> = {
   trialTimeoutSeconds:
     "Per-trial time limit; a trial past it fails with `TIMEOUT`. A `module` objective's worker thread loading for the trial is not counted (it has its own bound: this limit or 60 s, whichever is longer).",
   leaseSeconds:
-    "How long a running trial’s lease lasts without renewal (renewed every third of it); a trial whose lease ran out is failed as `STALE_TRIAL` by the next run on another host (on the worker's own host, only once its process is gone).",
+    "How long a running trial’s lease lasts without renewal (renewed every third of it, one renewal at a time: a slow store's renewal delays the next); a trial whose lease ran out is failed as `STALE_TRIAL` by the next run on another host (on the worker's own host, only once its process is gone).",
   gracePeriodSeconds: 'After Ctrl-C, how long running trials may finish before they fail as `INTERRUPTED`.',
   explain:
     'Ask the suggester to explain each suggestion: TPE publishes `suggestion.explained` events to reporters (the `events` reporter writes them to a file: `{ "use": "events", "options": { "path": "events.jsonl", "types": ["suggestion.explained"] } }`; `parzen report` replays TPE from the stored trials without them).',

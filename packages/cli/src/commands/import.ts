@@ -43,7 +43,7 @@ export interface ImportFlags {
   readonly store?: string;
   /** Read an export as plain rows: its header (study, space, direction, seed, suggester) is left aside. */
   readonly ignoreHeader?: boolean;
-  /** Import even when every trial repeats one the study has (a file imported twice). */
+  /** Import every row, even when none is new (each a copy of the study's own trial, or an untimed repeat: a file imported twice). */
   readonly allowRepeats?: boolean;
   /** Print the result as one JSON line last on stdout (the sentences go to stderr). */
   readonly json?: boolean;

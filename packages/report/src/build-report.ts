@@ -130,6 +130,14 @@ const table = (study: ReportStudy, points: readonly TrialPoint[], now: Date): Tr
       );
   }
   const withErrors = errors.size > 0;
+  // The step of each trial's last report, as `parzen trials` shows it: where the pruner stopped a pruned one
+  // (trial 115: only the learning curves said it).
+  const steps = new Map<number, number>();
+  for (const trial of study.trials) {
+    const last = trial.intermediate?.at(-1);
+    if (last !== undefined) steps.set(trial.number, last.step);
+  }
+  const withSteps = steps.size > 0;
   // The trials' attrs, a column each as `parzen trials --csv` names them (trial 106: the report left them out).
   const attrs = new Map<number, Readonly<Record<string, unknown>>>();
   for (const trial of study.trials)
@@ -153,6 +161,7 @@ const table = (study: ReportStudy, points: readonly TrialPoint[], now: Date): Tr
       'trial',
       'state',
       'loss',
+      ...(withSteps ? ['step'] : []),
       'seconds',
       ...names,
       ...attrNames.map((name) => `attrs.${name}`),
@@ -164,6 +173,7 @@ const table = (study: ReportStudy, points: readonly TrialPoint[], now: Date): Tr
       p.number,
       p.state,
       p.loss,
+      ...(withSteps ? [steps.get(p.number) ?? null] : []),
       p.seconds === null ? null : Number(p.seconds.toFixed(3)),
       // An inactive parameter is an empty cell; a choice whose option is null shows `null`, as `parzen trials` does.
       ...names.map((name) => {

@@ -482,6 +482,12 @@ describe('buildReport on a study whose trials report learning curves (some prune
     expect(encoding?.color.scale.domain).toEqual(['complete', 'pruned']);
     const complete = study.trials.find((t) => t.state === 'complete');
     expect(rows.filter((r) => r.number === complete?.number)).toHaveLength(5);
+    // The table gives each trial's last step, as `parzen trials` does (trial 115: only the curves said it).
+    const columns = page.table?.columns ?? [];
+    expect(columns.slice(0, 5)).toEqual(['trial', 'state', 'loss', 'step', 'seconds']);
+    const stepOf = new Map(page.table?.rows.map((row) => [row[0], row[3]]));
+    for (const trial of pruned) expect(stepOf.get(trial.number)).toBe(1);
+    expect(stepOf.get(complete?.number)).toBe(4);
   });
 
   it('draws at most maxLines curves, every new best among them, and says so', async () => {

@@ -769,8 +769,10 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
    *
    * @param options `onInvalid: 'reject'` (default): any invalid row rejects the whole call; `'skip'`:
    *   invalid rows are left out and returned in `skipped`. Row numbers count from 0. `refuseRepeats: true`:
-   *   a call every row of which repeats a finished trial the study has (same params, state, loss and error)
-   *   adds nothing and throws `IMPORT_REPEATED`, judged in the store's atomic step, as `parzen import` does:
+   *   a call every row of which repeats a finished trial the study has (same params, state, loss and error; a
+   *   row given both `startedAt` and `finishedAt`, a trial with those times too: one with times of its own is a
+   *   new evaluation) adds nothing and throws `IMPORT_REPEATED`, judged in the store's atomic step, as `parzen
+   *   import` does:
    *   a warm-start script run again to resume adds its rows once (catch that code to go on; with `onInvalid:
    *   'skip'`, the rows skipped are in its message and `issues`, as no result says them). A call with
    *   some new rows adds every row, and warns how many repeat (`onWarning`).

@@ -574,14 +574,18 @@ interface FinishedColumns {
   readonly params: ParamAssignment;
   readonly loss: number | null;
   readonly error: ErrorInfo | null;
+  readonly started_at: Date;
+  readonly finished_at: Date | null;
 }
 
-/** A finished trial as the repeat check reads it (params, state, loss, error; the rest is not compared). */
+/** A finished trial as the repeat check reads it (params, state, loss, error, times; the rest is not compared). */
 const comparedTrial = (row: FinishedColumns): ComparedTrial => ({
   state: row.state,
   internal: row.params,
   ...(row.loss === null ? {} : { loss: row.loss }),
   ...(row.error === null ? {} : { error: row.error }),
+  startedAt: row.started_at.toISOString(),
+  ...(row.finished_at === null ? {} : { finishedAt: row.finished_at.toISOString() }),
 });
 
 /** How long an operation waits on the server before the store says so, and how often it says so again. */

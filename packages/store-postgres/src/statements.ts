@@ -89,7 +89,7 @@ const SQL = {
   lockStudy: 'SELECT id FROM parzen_studies WHERE id = $1 FOR UPDATE',
   // What an import's repeat check compares (no intermediate values): the finished trials changed after $2.
   studySeq: 'SELECT last_seq FROM parzen_studies WHERE id = $1',
-  finishedSince: `SELECT state, params, loss, error FROM parzen_trials
+  finishedSince: `SELECT state, params, loss, error, started_at, finished_at FROM parzen_trials
     WHERE study_id = $1 AND state <> 'running' AND updated_seq > $2`,
   entryWaits: 'SELECT seq FROM parzen_enqueued WHERE study_id = $1 AND taken_by IS NULL ORDER BY seq LIMIT 1',
   waitingEntries: 'SELECT key, params FROM parzen_enqueued WHERE study_id = $1 AND taken_by IS NULL ORDER BY seq',

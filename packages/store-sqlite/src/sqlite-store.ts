@@ -115,14 +115,18 @@ interface ComparedRow {
   readonly params: string;
   readonly loss: number | null;
   readonly error: string | null;
+  readonly started_at: string;
+  readonly finished_at: string | null;
 }
 
-/** A finished trial as the repeat check reads it (params, state, loss, error). */
+/** A finished trial as the repeat check reads it (params, state, loss, error, times). */
 const comparedTrial = (row: ComparedRow): ComparedTrial => ({
   state: row.state,
   internal: JSON.parse(row.params),
   ...(row.loss === null ? {} : { loss: row.loss }),
   ...(row.error === null ? {} : { error: JSON.parse(row.error) }),
+  startedAt: row.started_at,
+  ...(row.finished_at === null ? {} : { finishedAt: row.finished_at }),
 });
 
 /** How many studies' listings a store keeps (see `listTrials`). */

@@ -53,7 +53,8 @@ const SQL = {
     ORDER BY t.number`,
   intermediateOf: `SELECT ${INTERMEDIATE} FROM trials t WHERE t.study = ? AND t.number = ?`,
   // What an import's repeat check compares (no intermediate values): the study's finished trials.
-  finishedCompared: "SELECT state, params, loss, error FROM trials WHERE study = ? AND state <> 'running'",
+  finishedCompared:
+    "SELECT state, params, loss, error, started_at, finished_at FROM trials WHERE study = ? AND state <> 'running'",
 } as const;
 
 /** The store's SQL by statement name, for the query plan checks in the tests. */

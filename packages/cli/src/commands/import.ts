@@ -181,6 +181,13 @@ const checkSameDirection = (path: string, file: TrialFile, config: string, direc
 /** Whether a row has both its times, as a run's rescue file writes every line. */
 const timed = (trial: NewFinishedTrial): boolean => trial.startedAt !== undefined && trial.finishedAt !== undefined;
 
+/**
+ * Whether a STALE_TRIAL message of a store written before its failures named their worker in `details` names
+ * `worker`: as its id in parentheses, or as "worker ID," (review 120: by substring, w-1 matched w-12's).
+ */
+const namesWorker = (message: string, worker: string): boolean =>
+  message.includes(`(worker id ${worker})`) || message.includes(`worker ${worker},`);
+
 /** Whether two assignments of internal values are the same: the same parameters, the same values. */
 const sameAssignment = (a: ParamAssignment, b: ParamAssignment): boolean =>
   Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([name, value]) => b[name] === value);
@@ -513,7 +520,7 @@ const importWhenAsked = async (
               ((held.state === 'running' && held.lease?.owner === said.worker) ||
                 (held.state === 'failed' &&
                   (held.error.details?.worker === said.worker ||
-                    (held.error.details?.worker === undefined && held.error.message.includes(said.worker)))));
+                    (held.error.details?.worker === undefined && namesWorker(held.error.message, said.worker)))));
             if (said.worker !== undefined && !ranHere)
               foreign.push({ line: checked.rows[index] ?? index, trial: said.trial, worker: said.worker });
           });
@@ -601,7 +608,10 @@ const importWhenAsked = async (
             if (adding.length > 0)
               added = await store
                 .addTrials(name, store.enqueue === undefined ? adding : keyed.trials, {
-                  refuseRepeats: flags.allowRepeats !== true && !rescuedAdded && !newTimedRepeats,
+                  // Rows with times of their own are judged as copies there (the same times too): a rescued result
+                  // or a timed repeat is added once, not refused, and an import of the file at the same time adds
+                  // it once (before, the check was off for such a file).
+                  refuseRepeats: flags.allowRepeats !== true,
                 })
                 .catch((error: unknown) => {
                   throw error instanceof ParzenError && error.code === 'IMPORT_REPEATED' ? refused() : error;

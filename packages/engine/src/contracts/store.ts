@@ -61,9 +61,10 @@ export interface NewFinishedTrial {
 export interface AddTrialsOptions {
   /**
    * Refuse the batch (`IMPORT_REPEATED`, nothing added) when every trial in it repeats a finished trial the
-   * study has (same params, state, loss, and a failed one's error), judged in the same atomic step as the add
-   * (`refuseRepeatedTrials` under the store's lock or in its transaction): two imports of one file at once add
-   * it once. A store written before the option may ignore it.
+   * study has (same params, state, loss, and a failed one's error; a trial given both its times, one with those
+   * times too), judged in the same atomic step as the add (`refuseRepeatedTrials` under the store's lock or in
+   * its transaction, given the stored trials' times): two imports of one file at once add it once. A store
+   * written before the option may ignore it.
    */
   readonly refuseRepeats?: boolean;
 }

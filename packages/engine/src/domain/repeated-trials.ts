@@ -11,6 +11,9 @@ export interface ComparedTrial {
   readonly internal: unknown;
   readonly loss?: number | undefined;
   readonly error?: unknown;
+  /** Its times (ISO), which the refusal compares for a trial to add that gives both of its own. */
+  readonly startedAt?: string | undefined;
+  readonly finishedAt?: string | undefined;
 }
 
 /**
@@ -41,18 +44,49 @@ export const repeatsOf = (existing: readonly ComparedTrial[], rows: readonly New
   return rows.map((row) => had.has(addedTrialKey(row)));
 };
 
+/** Both times as milliseconds, or undefined without both (or with one that is no time). */
+const timesKey = (startedAt: string | undefined, finishedAt: string | undefined): string | undefined => {
+  if (startedAt === undefined || finishedAt === undefined) return undefined;
+  const started = Date.parse(startedAt);
+  const finished = Date.parse(finishedAt);
+  return Number.isFinite(started) && Number.isFinite(finished) ? `${started}|${finished}` : undefined;
+};
+
 /**
- * The refusal of `TrialStore.addTrials` with `refuseRepeats` when every trial to add repeats one the study
- * has: `IMPORT_REPEATED`, nothing added. A store calls it in the same atomic step as the add (under its
- * lock, in its transaction), so two imports of one file at once add it once (with a
- * check made before the add, both pass it and the study is doubled).
+ * Per trial to add, whether the refusal counts it as one the study has: a repeat ({@link repeatsOf}), and when
+ * it gives both its times, a copy (a stored trial with those times too). One with times of its own is a new
+ * evaluation of the same params (a deterministic objective run again, a rescued result), as `parzen import`
+ * adds it; so its import is still refused in the store's atomic step when another import added it meanwhile.
+ */
+const heldBy = (existing: readonly ComparedTrial[], rows: readonly NewFinishedTrial[]): boolean[] => {
+  const had = new Set<string>();
+  const copies = new Set<string>();
+  for (const trial of existing) {
+    if (trial.state === 'running') continue;
+    const key = sameTrialKey(trial.internal, trial.state, trial.loss, trial.error);
+    had.add(key);
+    const times = timesKey(trial.startedAt, trial.finishedAt);
+    if (times !== undefined) copies.add(`${key}\u0000${times}`);
+  }
+  return rows.map((row) => {
+    const key = addedTrialKey(row);
+    const times = timesKey(row.startedAt, row.finishedAt);
+    return times === undefined ? had.has(key) : copies.has(`${key}\u0000${times}`);
+  });
+};
+
+/**
+ * The refusal of `TrialStore.addTrials` with `refuseRepeats` when every trial to add is one the study has
+ * (a repeat; of a trial given both its times, a copy with those times): `IMPORT_REPEATED`, nothing added. A
+ * store calls it in the same atomic step as the add (under its lock, in its transaction), so two imports of
+ * one file at once add it once (with a check made before the add, both pass it and the study is doubled).
  */
 export const refuseRepeatedTrials = (
   study: string,
   existing: readonly ComparedTrial[],
   rows: readonly NewFinishedTrial[],
 ): void => {
-  if (rows.length === 0 || !repeatsOf(existing, rows).every(Boolean)) return;
+  if (rows.length === 0 || !heldBy(existing, rows).every(Boolean)) return;
   throw new ParzenError(
     'IMPORT_REPEATED',
     `${rows.length === 1 ? 'The one trial' : `Every one of the ${rows.length} trials`} to add repeats a trial study ${study} already has (same params, state, loss and error): nothing was added.`,

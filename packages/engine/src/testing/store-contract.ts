@@ -706,6 +706,44 @@ export const describeStoreContract = (name: string, options: StoreContractOption
         await store.close();
       });
 
+      it('with refuseRepeats, judges a trial given both its times by them too: a copy is refused, the same result at other times added, two at once once', async () => {
+        const store = await open();
+        const addTrials = must(store.addTrials, 'addTrials').bind(store);
+        const at = (minute: number) => ({
+          startedAt: `2026-12-05T10:${String(minute).padStart(2, '0')}:00.000Z`,
+          finishedAt: `2026-12-05T10:${String(minute).padStart(2, '0')}:30.000Z`,
+        });
+        const row = (minute: number) => ({
+          internal: { x: 0.2 },
+          outcome: { state: 'complete' as const, loss: 1.5 },
+          ...at(minute),
+        });
+        expect(await addTrials(spec.name, [row(1)], { refuseRepeats: true })).toHaveLength(1);
+        // The same result at other times: a new evaluation (a deterministic objective run again), added.
+        expect(await addTrials(spec.name, [row(2)], { refuseRepeats: true })).toHaveLength(1);
+        // A copy (its times too, written without milliseconds): refused, nothing added.
+        const copy = { ...row(1), startedAt: '2026-12-05T10:01:00Z', finishedAt: '2026-12-05T10:01:30Z' };
+        await expect(addTrials(spec.name, [copy], { refuseRepeats: true })).rejects.toMatchObject({
+          code: 'IMPORT_REPEATED',
+        });
+        // Two imports of one timed file at once, through two handles where the store has them: added once.
+        const other = options.reopen === undefined ? store : await options.reopen(store);
+        if (other !== store) await other.openStudy(spec);
+        const otherAdd = must(other.addTrials, 'addTrials').bind(other);
+        const file = [row(3), row(4)];
+        const both = await Promise.allSettled([
+          addTrials(spec.name, file, { refuseRepeats: true }),
+          otherAdd(spec.name, file, { refuseRepeats: true }),
+        ]);
+        expect(both.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+        expect(both.find((result) => result.status === 'rejected')).toMatchObject({
+          reason: { code: 'IMPORT_REPEATED' },
+        });
+        expect(await store.listTrials(spec.name)).toHaveLength(4);
+        if (other !== store) await other.close();
+        await store.close();
+      });
+
       it('adds all or none: a batch whose last trial cannot be saved leaves no trial and no key taken', async () => {
         const store = await open();
         const addTrials = must(store.addTrials, 'addTrials').bind(store);

@@ -1593,6 +1593,16 @@ describe('import of a rescue file (trial 101: the result was added beside its st
         },
       });
     }
+    // #2 and #3 as a store written before the failures' details: w-12's message and w-1's, matched as written
+    // (review 120: by substring, the message of w-12 named w-1 too).
+    for (const message of [
+      'Left running by worker w-12, which stopped without finishing it.',
+      'Left running by the process 5 on host h, which stopped without finishing it (worker id w-1).',
+    ]) {
+      const number = (await store.createTrial('heart', leaseOf('w-x')))?.number ?? -1;
+      await store.setParams('heart', number, { x: 0.5, model: 0 });
+      await store.finishTrial('heart', number, { state: 'failed', error: { code: 'STALE_TRIAL', message } });
+    }
     await store.close();
     const line = (trial: number, loss: number) =>
       rescueLine(trial, {
@@ -1601,7 +1611,7 @@ describe('import of a rescue file (trial 101: the result was added beside its st
         startedAt: `2026-12-05T10:0${trial}:00.000Z`,
         finishedAt: `2026-12-05T10:0${trial}:30.000Z`,
       });
-    const rescue = writeIn(own, 'rescue.jsonl', line(0, 3) + line(1, 4));
+    const rescue = writeIn(own, 'rescue.jsonl', line(0, 3) + line(1, 4) + line(2, 5) + line(3, 6));
     const target = writeIn(own, 'workers.json', {
       ...study,
       objective: { use: 'module', options: { path: './missing-objective.mjs' } },
@@ -1611,10 +1621,10 @@ describe('import of a rescue file (trial 101: the result was added beside its st
     const out = await cli('import', target, rescue, '--json');
     expect(out.code, out.stderr).toBe(0);
     expect(JSON.parse(out.stdout.trim().split('\n').at(-1) as string)).toMatchObject({
-      imported: [2, 3],
-      foreign: [2],
+      imported: [4, 5, 6, 7],
+      foreign: [2, 3],
     });
-    expect(out.stderr).toContain('(#1 by w-1)');
+    expect(out.stderr).toContain('(#1 by w-1, #2 by w-1)');
   });
 
   it('adds a line whose trial a run failed, even when another trial has its params and loss (review 113: passed over as imported)', async () => {

@@ -116,6 +116,13 @@ const cutCell = (text: string): string => (text.length > 200 ? `${text.slice(0, 
 const errorCell = (error: { readonly code: string; readonly message: string }): string =>
   cutCell(`${error.code}: ${error.message.split(/\r?\n|\r/, 1)[0] ?? ''}`);
 
+/** The table's own columns: a parameter of one of these names is shown as `params.NAME`, as `parzen trials` does. */
+const OWN_COLUMNS = new Set(['trial', 'state', 'loss', 'step', 'seconds', 'error']);
+
+/** A parameter's column name in the trial table (review 120: a parameter named `step` made two `step` columns). */
+const paramColumn = (name: string): string =>
+  OWN_COLUMNS.has(name) || name.startsWith('params.') || name.startsWith('attrs.') ? `params.${name}` : name;
+
 const table = (study: ReportStudy, points: readonly TrialPoint[], now: Date): TrialTable => {
   const names = study.space.params.map((p) => p.name);
   // Why each failed trial failed, as `parzen trials` says it (trial 32: the report said it nowhere), and a
@@ -163,7 +170,7 @@ const table = (study: ReportStudy, points: readonly TrialPoint[], now: Date): Tr
       'loss',
       ...(withSteps ? ['step'] : []),
       'seconds',
-      ...names,
+      ...names.map(paramColumn),
       ...attrNames.map((name) => `attrs.${name}`),
       ...(withErrors ? ['error'] : []),
     ],

@@ -6,7 +6,7 @@
 export const PAGE_SCRIPT = String.raw`
 (function () {
   'use strict';
-  var state = { sort: 0, asc: true, filter: '', stateFilter: '', limit: 200 };
+  var state = { sort: 0, sortName: undefined, asc: true, filter: '', stateFilter: '', limit: 200 };
   var printAll = function () {};
   var printDone = function () {};
   var shownBefore = null;
@@ -45,6 +45,9 @@ export const PAGE_SCRIPT = String.raw`
     var t = page.table;
     container.replaceChildren();
     if (!t) return;
+    // The sorted column followed by its name: a live page whose table gains a column (a step column once a trial
+    // reports) keeps the reader's sort on it, not on whichever column moved to its place (review 120).
+    if (state.sortName !== undefined) state.sort = Math.max(0, t.columns.indexOf(state.sortName));
     // Named for screen readers, not by a placeholder alone (trial 92).
     var input = h('input', { type: 'search', placeholder: 'filter: text in any cell', id: 'table-filter', value: state.filter, 'aria-label': 'Filter ' + (t.columns[0] === 'variant' ? 'variants' : 'trials') + ' by text in any cell' });
     var select = h('select', { id: 'table-state', 'aria-label': 'Trial state' });
@@ -66,6 +69,7 @@ export const PAGE_SCRIPT = String.raw`
       button.addEventListener('click', function () {
         if (state.sort === i) state.asc = !state.asc;
         else { state.sort = i; state.asc = !(t.highestFirst && t.highestFirst.indexOf(c) >= 0); }
+        state.sortName = c;
         renderTable(page, container);
         var again = container.querySelector('th[data-col="' + i + '"] button');
         if (again) again.focus();

@@ -202,6 +202,23 @@ describe('losses over 3 or more powers of ten (trial 115: only the history went 
     expect(parallel.description).toContain('the loss axis and the colours logarithmic');
   });
 
+  it('keeps them linear near the largest number (review 120: a log axis rounded its top up to Infinity)', () => {
+    const huge = [1e-3, 1.5e308].map((loss, number) => point(number, loss));
+    expect((ecdfChart(huge, 100).spec as Encoded).encoding.x?.scale?.type).toBeUndefined();
+    expect(firstLayer(historyChart(huge, 'minimize')).encoding.y?.scale?.type).toBeUndefined();
+  });
+
+  it('marks a pruned trial that reported nothing as a cross, not a dot at the worst loss (review 120: read as a loss)', () => {
+    const noLoss: TrialPoint = { ...point(5, 0), state: 'pruned', loss: null };
+    const layer = firstLayer(historyChart([...narrow, noLoss], 'minimize')) as Encoded & {
+      data: { values: Record<string, unknown>[] };
+    };
+    expect(layer.data.values.find((row) => row.number === 5)).toMatchObject({ glyph: 'pruned, no loss', said: 'none' });
+    const shape = layer.encoding.shape?.scale as unknown as { domain: string[]; range: string[] };
+    expect(shape.range[shape.domain.indexOf('pruned, no loss')]).toBe('cross');
+    expect(shape.range[shape.domain.indexOf('complete')]).toBe('circle');
+  });
+
   it('keeps them linear below 3 powers of ten', () => {
     expect(firstLayer(historyChart(narrow, 'minimize')).encoding.y?.scale?.type).toBeUndefined();
     expect((ecdfChart(narrow, 100).spec as Encoded).encoding.x?.scale?.type).toBeUndefined();

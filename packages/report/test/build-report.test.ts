@@ -422,6 +422,36 @@ describe('downsampling', () => {
     expect(marks(chart(page, 'density-x'), 'rule')).toBe(10); // after 300, 600, ..., 2700 trials, and the last, #2999
   });
 
+  it('names a parameter called step (or loss, seconds…) params.step in the table, as parzen trials does (review 120: two step columns)', async () => {
+    const space = compileSpace({
+      step: { type: 'uniform', low: 0, high: 1 },
+      loss: { type: 'uniform', low: 0, high: 1 },
+    });
+    const trials: Trial[] = [0, 1].map((number) => ({
+      study: 'clash',
+      number,
+      state: 'complete',
+      internal: { step: number / 2, loss: number / 4 },
+      loss: number,
+      intermediate: [
+        { step: 0, value: 3 },
+        { step: 7, value: number },
+      ],
+      startedAt: '2026-01-01T00:00:00.000Z',
+      finishedAt: '2026-01-01T00:00:01.000Z',
+    }));
+    const page = await buildReport({
+      name: 'clash',
+      direction: 'minimize',
+      seed: 1,
+      space,
+      trials,
+      suggester: { use: 'random' },
+    });
+    expect(page.table?.columns).toEqual(['trial', 'state', 'loss', 'step', 'seconds', 'params.step', 'params.loss']);
+    expect(page.table?.rows[1]?.slice(3, 7)).toEqual([7, 1, 0.5, 0.25]);
+  });
+
   it('says when the study was created with another suggester than the config names (its store kept it)', async () => {
     const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 }, y: { type: 'uniform', low: 0, high: 1 } });
     const trials: Trial[] = Array.from({ length: 12 }, (_, number) => ({

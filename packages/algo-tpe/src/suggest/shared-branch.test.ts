@@ -82,6 +82,37 @@ describe('a parameter name shared by two branches, under grouping: "groups" (the
     expect(explanation.groups).toBeUndefined();
   });
 
+  it("lists a branch's group whose shared name an entry fixed among the explanation's groups (review 120: left out)", async () => {
+    const wide = compileSpace({
+      model: {
+        type: 'choice',
+        options: [
+          { value: 'a', space: { lr } },
+          {
+            value: 'b',
+            space: { lr, extra: { type: 'uniform', low: 0, high: 1 }, extra2: { type: 'uniform', low: 0, high: 1 } },
+          },
+        ],
+      },
+    });
+    const history = trials.map((trial) =>
+      trial.internal.model === 1
+        ? { ...trial, internal: { ...trial.internal, extra2: (trial.number % 5) / 5 } }
+        : trial,
+    );
+    const { explanation } = await explainSuggestion({
+      space: wide,
+      trials: history,
+      rng: createRng('fixed-lr'),
+      fixed: { model: 1, lr: 0.01 },
+    });
+    expect(explanation.params.map((param) => [param.name, param.group])).toEqual([
+      ['extra', ['extra', 'extra2']],
+      ['extra2', ['extra', 'extra2']],
+    ]);
+    expect(explanation.groups).toEqual([['extra', 'extra2']]);
+  });
+
   it('decides a name shared by branches of two choices once (review 115: twice, the first value dropped)', async () => {
     // wd in model = a and in opt = sgd: a trial taking both decides it with lr, and mom without it.
     const wd = { type: 'loguniform', low: 1e-6, high: 1e-2 } as const;

@@ -321,7 +321,7 @@ export const beginTpeTrial = async (
       onExplanation({
         ...base,
         ...grouped,
-        ...(shared.size === 0 ? {} : withWalkedGroups(grouped, explained ?? [], context.space.params)),
+        ...(shared.size === 0 ? {} : withWalkedGroups(grouped, explained ?? [])),
         phase: 'model',
         nBelow: split.nBelow,
         below: split.below,
@@ -333,22 +333,24 @@ export const beginTpeTrial = async (
 
 /**
  * The explanation's `groups` with the groups only the walk told (a branch whose parameter name another branch
- * shares, {@link branchBlock}), as the decisions name them, after the study's: unchanged when there are none.
+ * shares, {@link branchBlock}, or a block of it), as the decisions name them, after the study's: unchanged when
+ * there are none. A decision's group within one of the study's groups is that group with members an enqueued
+ * entry fixed, not a group of its own.
  */
+// Review 120: only groups holding the shared name were listed; one whose shared name an entry fixed, or a block
+// of a split branch without it, was left out.
 const withWalkedGroups = (
   grouped: { readonly joint?: readonly string[]; readonly groups?: readonly (readonly string[])[] },
   explained: readonly ParamExplanation[],
-  params: readonly ParamNode[],
 ): { readonly groups?: readonly (readonly string[])[] } => {
-  // A branch's group holds a shared name; a study's group some of whose members an entry fixed is not one.
-  const sharedNames = new Set(params.filter((param) => param.conditions.length > 1).map((param) => param.name));
   const known = [...(grouped.joint === undefined ? [] : [grouped.joint]), ...(grouped.groups ?? [])];
+  const withinKnown = (group: readonly string[]) =>
+    known.some((static_) => group.every((name) => static_.includes(name)));
   const keyOf = (group: readonly string[]) => [...group].sort().join('\u0000');
-  const seen = new Set(known.map(keyOf));
+  const seen = new Set<string>();
   const walked: (readonly string[])[] = [];
   for (const { group } of explained) {
-    if (group === undefined || group.length < 2 || seen.has(keyOf(group))) continue;
-    if (!group.some((name) => sharedNames.has(name))) continue;
+    if (group === undefined || group.length < 2 || withinKnown(group) || seen.has(keyOf(group))) continue;
     seen.add(keyOf(group));
     walked.push(group);
   }

@@ -78,10 +78,12 @@ export const paramAxis = (distribution: Distribution, values: readonly number[])
  * draws NaN ticks and positions. Symlog keeps the order and the sign, and its span is finite.
  */
 /**
- * Whether losses are drawn on a log axis: all positive and spanning 3 or more powers of ten. On a linear axis the
- * early bad trials then flatten every good one against the bottom (trial 28). One rule for every loss axis
- * (trial 115: the history went log while the parallel coordinates and the distribution stayed linear).
+ * Whether losses are drawn on a log axis: all positive, spanning 3 or more powers of ten, and below 1e300 (a log
+ * axis rounds its top up to a power of ten, which past the largest number is Infinity: no ticks, every point at
+ * 0). On a linear axis such losses' early bad trials flatten every good one against the bottom.
  */
+// One rule for every loss axis (trial 28: the history's; trial 115: the parallel coordinates and the distribution
+// stayed linear; review 120: the log axis over losses near 1.7e308).
 export const spansDecades = (values: readonly number[]): boolean => {
   let low = Number.POSITIVE_INFINITY;
   let high = Number.NEGATIVE_INFINITY;
@@ -90,7 +92,7 @@ export const spansDecades = (values: readonly number[]): boolean => {
     low = Math.min(low, value);
     high = Math.max(high, value);
   }
-  return low > 0 && high / low >= 1000;
+  return low > 0 && high / low >= 1000 && high < 1e300;
 };
 
 export const lossAxis = (values: readonly number[], title = 'loss'): Record<string, unknown> => {

@@ -65,8 +65,18 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
     loss: p.loss ?? top,
     valued: p.loss !== null,
     said: p.loss === null ? (p.state === 'failed' ? 'none (failed)' : 'none') : String(sig(p.loss, 6)),
+    // The legend's entry: its state, or for a trial with no loss other than a failed one (a pruned trial that
+    // reported nothing) "pruned, no loss", a cross as a failed one (review 120: an orange dot at the worst loss
+    // read as a loss).
+    glyph: p.loss !== null || p.state === 'failed' ? p.state : `${p.state}, no loss`,
   }));
   const colors = stateScale(rows.map((row) => row.state));
+  const glyphs = [
+    ...colors.domain.flatMap((state) =>
+      [state, `${state}, no loss`].filter((glyph) => rows.some((row) => row.glyph === glyph)),
+    ),
+  ];
+  const glyphColor = (glyph: string) => STATE_COLOR[glyph.split(',')[0] as Trial['state']];
   const best = points.filter((p) => p.best !== null).map((p) => ({ number: p.number, best: p.best }));
   // Positive losses over 3 or more decades on a log axis: on a linear one the early bad trials flatten every
   // later one against the bottom (trial 28).
@@ -87,7 +97,7 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
       historyGap(points) ??
       (values.length === 0
         ? 'No trial has a loss yet: every finished trial failed (red crosses along one line; the y axis has no values to show).'
-        : `Each trial's loss by trial number; the line is the best loss so far (${direction}). Failed trials (no loss) are red crosses at the worst loss shown.${logScale ? ' The losses span 3 or more powers of ten: the axis is logarithmic.' : ''}`),
+        : `Each trial's loss by trial number; the line is the best loss so far (${direction}). Failed trials (no loss) are red crosses at the worst loss shown${glyphs.some((glyph) => glyph.endsWith('no loss')) ? ', pruned trials that reported no value orange crosses there too' : ''}.${logScale ? ' The losses span 3 or more powers of ten: the axis is logarithmic.' : ''}`),
     spec: {
       ...base('Optimization history'),
       width: 640,
@@ -108,14 +118,20 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
                     ...(rows.length === 0 ? { scale: { domain: [0, 1] } } : {}),
                   }
                 : { field: 'loss', type: 'quantitative', ...lossAxis(values) },
-            // Colour and shape by state, so the legend shows a failed trial's cross as drawn (one legend).
-            color: { field: 'state', type: 'nominal', scale: colors, title: 'state' },
+            // Colour and shape by the one field, so one legend shows each mark as drawn: a cross for a trial
+            // without a loss.
+            color: {
+              field: 'glyph',
+              type: 'nominal',
+              scale: { domain: glyphs, range: glyphs.map(glyphColor) },
+              title: 'state',
+            },
             shape: {
-              field: 'state',
+              field: 'glyph',
               type: 'nominal',
               scale: {
-                domain: colors.domain,
-                range: colors.domain.map((state) => (state === 'failed' ? 'cross' : 'circle')),
+                domain: glyphs,
+                range: glyphs.map((glyph) => (glyph === 'failed' || glyph.endsWith('no loss') ? 'cross' : 'circle')),
               },
               title: 'state',
             },

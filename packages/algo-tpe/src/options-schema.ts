@@ -43,7 +43,7 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
     exclusiveMinimum: 0,
     description:
       "A factor on the widths of l(x)'s kernels built from the below trials (not the prior kernel's): below 1 concentrates " +
-      'l(x) on the best trials, so TPE refines them more (parzen 0.5; hyperopt, optuna 1).',
+      'l(x) on the best trials, so TPE refines them more (parzen 0.35, and 0.5 for its first 50 trials: see explore; hyperopt, optuna 1).',
   },
   explore: {
     type: 'object',
@@ -57,8 +57,10 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
     },
     description:
       'Exploration first: trials numbered below `trials` are decided with these belowBandwidth, aboveWeight and gamma ' +
-      "instead of the profile's (a value left out keeps the profile's), so the first models, built on few trials, " +
-      'spread instead of committing to the first good region ({"trials": 0} turns it off; every profile 0).',
+      'instead of the top-level ones (a value left out keeps the top-level one), so the first models, built on few ' +
+      'trials, spread instead of committing to the first good region ({"trials": 0} turns it off). parzen: ' +
+      '{"trials": 50, "gamma": 0.15, "belowBandwidth": 0.5}, less either of the two the options set to another value ' +
+      'at the top level, which then holds for every trial; hyperopt, optuna: {"trials": 0}.',
   },
   avoidRepeats: {
     type: 'boolean',
@@ -70,7 +72,7 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
     type: 'number',
     exclusiveMinimum: 0,
     description:
-      'Below-set coefficient: ceil(gamma·√n) with split "sqrt" (hyperopt 0.25), ceil(gamma·n) with "linear" (optuna 0.1, parzen 0.15).',
+      'Below-set coefficient: ceil(gamma·√n) with split "sqrt" (hyperopt 0.25), ceil(gamma·n) with "linear" (optuna 0.1, parzen 0.1, and 0.15 for its first 50 trials: see explore).',
   },
   split: { enum: ['sqrt', 'linear'], description: 'How the below set grows with n (hyperopt sqrt, optuna linear).' },
   maxBelow: { type: 'integer', minimum: 1, description: 'Cap on the below-set size (25).' },
@@ -154,7 +156,9 @@ const univariateKernel = {
 
 /**
  * One `if compat = X then defaults of X` clause per profile. ajv fills `allOf` defaults before the
- * `compat` default itself, so the `parzen` clause also matches a missing `compat`.
+ * `compat` default itself, so the `parzen` clause also matches a missing `compat`. `explore` has none here: its
+ * default depends on the other options (the profile's, without the settings the options give at the top level),
+ * which the suggester works out.
  */
 const profileDefaults = (compat: TpeCompat): Record<string, unknown> => ({
   if:
@@ -164,7 +168,9 @@ const profileDefaults = (compat: TpeCompat): Record<string, unknown> => ({
   // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable.
   then: {
     properties: Object.fromEntries(
-      Object.entries(TPE_PROFILES[compat]).map(([key, value]) => [key, { default: value }]),
+      Object.entries(TPE_PROFILES[compat])
+        .filter(([key]) => key !== 'explore')
+        .map(([key, value]) => [key, { default: value }]),
     ),
   },
 });

@@ -50,7 +50,7 @@ describe('resuming with other suggester settings warns, naming the change and ho
     // The profile's defaults spelt out are the same settings: no warning.
     const spelt = await cli(
       'run',
-      config('tuned', tpe({ randint: 'unordered', gamma: 0.15 })),
+      config('tuned', tpe({ randint: 'unordered', candidates: 24 })),
       '--quiet',
       '--max-trials',
       '3',

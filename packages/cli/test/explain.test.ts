@@ -534,7 +534,7 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     const said = await cliIn(dir, 'explain', edited);
     expect(said.code, said.stderr).toBe(0);
     expect(said.stderr).toContain(
-      "parzen: warning: study edited was created with other `tpe` settings than the config's: `gamma` was 0.15, now 0.3. explain uses the config's, as the next run would (report replays the study's own). To go on as the study began, give the suggester these options: {\"gamma\":0.15}.",
+      'parzen: warning: study edited was created with other `tpe` settings than the config\'s: `gamma` was 0.1, now 0.3; `explore` was {"belowBandwidth":0.5,"gamma":0.15,"trials":50}, now {"belowBandwidth":0.5,"trials":50}. explain uses the config\'s, as the next run would (report replays the study\'s own). To go on as the study began, give the suggester these options: {"gamma":0.1,"explore":{"trials":50,"gamma":0.15,"belowBandwidth":0.5}}.',
     );
   });
 
@@ -554,15 +554,15 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     );
   });
 
-  it("matches the heart example README's explain --trial 63 block (kept true as the output changes)", async () => {
+  it("matches the heart example README's explain --trial 82 block (kept true as the output changes)", async () => {
     const example = join(__dirname, '..', '..', '..', 'examples', 'heart');
     const readme = readFileSync(join(example, 'README.md'), 'utf8');
-    const block = /<!-- explain-trial-63 -->\n```text\n([\s\S]*?)\n```/.exec(readme)?.[1];
+    const block = /<!-- explain-trial-82 -->\n```text\n([\s\S]*?)\n```/.exec(readme)?.[1];
     expect(block).toBeDefined();
     const store = `jsonl:${join(tempDir('parzen-heart-explain-'), 'heart.parzen.jsonl')}`;
     const ran = await cliIn(example, 'run', 'heart.cli.json', '--store', store, '--quiet');
     expect(ran.code, ran.stderr).toBe(0);
-    const said = await cliIn(example, 'explain', 'heart.cli.json', '--store', store, '--trial', '63');
+    const said = await cliIn(example, 'explain', 'heart.cli.json', '--store', store, '--trial', '82');
     expect(said.code, said.stderr).toBe(0);
     // The table, without the legend the README leaves out.
     expect(said.stdout.split('\n').slice(0, 6).join('\n')).toBe(block);

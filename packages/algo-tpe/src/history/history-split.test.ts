@@ -41,7 +41,7 @@ const history = (trials: Trial[], direction: 'minimize' | 'maximize' = 'minimize
 };
 
 describe('splitHistory: trials of equal loss across the boundary (ties)', () => {
-  // 20 complete trials: nBelow = ⌈0.15 · 20⌉ = 3 in the parzen profile.
+  // 20 complete trials: nBelow = ⌈0.15 · 20⌉ = 3 with γ 0.15 (the parzen profile's for its first 50 trials).
   const plateau = (best: number[]) => [
     ...best.map((loss, i) => complete(i, loss)),
     ...Array.from({ length: 20 - best.length }, (_, i) => complete(best.length + i, 1)),
@@ -49,7 +49,7 @@ describe('splitHistory: trials of equal loss across the boundary (ties)', () => 
   const below = (trials: Trial[], ties: 'first' | 'above', failedToo = false) =>
     splitHistory(
       history(failedToo ? [...trials, failed(99, 0)] : trials),
-      resolveTpeSettings({ ties, failed: 'worst' }),
+      resolveTpeSettings({ ties, failed: 'worst', gamma: 0.15 }),
     ).below;
 
   it('"first" gives the earlier trials of the tie the places left, as hyperopt and Optuna', () => {

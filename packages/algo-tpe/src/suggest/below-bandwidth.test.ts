@@ -24,8 +24,10 @@ const gaussian = (params: readonly ParamExplanation[], name: string, side: 'l' |
 };
 
 describe('belowBandwidth: a factor on the widths of l(x) kernels built from the below trials', () => {
-  it('is 0.5 in the parzen profile and 1 (the family widths) in the library profiles', () => {
-    expect(resolveTpeSettings().belowBandwidth).toBe(0.5);
+  it('is 0.35 in the parzen profile (0.5 for its first 50 trials) and 1 (the family widths) in the library profiles', () => {
+    // 0.35 from trial 50 on, 0.5 before (the profile's explore).
+    expect(resolveTpeSettings().belowBandwidth).toBe(0.35);
+    expect(resolveTpeSettings().explore.belowBandwidth).toBe(0.5);
     for (const compat of ['hyperopt', 'optuna', 'optuna5'] as const) {
       expect(resolveTpeSettings({ compat }).belowBandwidth).toBe(1);
     }

@@ -34,10 +34,21 @@ const replay = async (options: TpeOptions, trialNumber: number) => {
 };
 
 describe('explore: the first trials decided with wider settings', () => {
-  it('is off in every profile ({"trials": 0}) and swaps in only the values it names', () => {
-    for (const compat of ['parzen', 'hyperopt', 'optuna', 'optuna5'] as const) {
+  it("is the parzen profile's first 50 trials (γ 0.15, l(x) at half widths), off in the library profiles, and swaps in only the values it names", () => {
+    expect(resolveTpeSettings().explore).toEqual({ trials: 50, gamma: 0.15, belowBandwidth: 0.5 });
+    expect(resolveTpeSettings()).toMatchObject({ gamma: 0.1, belowBandwidth: 0.35 });
+    for (const compat of ['hyperopt', 'optuna', 'optuna5'] as const) {
       expect(resolveTpeSettings({ compat }).explore).toEqual({ trials: 0 });
     }
+    // A setting given another value than the profile's holds for every trial: the profile's phase keeps only the
+    // others. The profile's values spelt out (as a config's defaults are filled in) change nothing.
+    expect(resolveTpeSettings({ gamma: 0.2 }).explore).toEqual({ trials: 50, belowBandwidth: 0.5 });
+    expect(resolveTpeSettings({ gamma: 0.2, belowBandwidth: 1 }).explore).toEqual({ trials: 0 });
+    expect(resolveTpeSettings({ gamma: 0.1, belowBandwidth: 0.35 })).toEqual(resolveTpeSettings());
+    expect(resolveTpeSettings({ gamma: 0.2, explore: { trials: 5, gamma: 0.3 } }).explore).toEqual({
+      trials: 5,
+      gamma: 0.3,
+    });
     const settings = resolveTpeSettings({ explore: { trials: 10, aboveWeight: 1 } });
     expect(trialSettings(settings, 9)).toEqual({ ...settings, aboveWeight: 1 });
     expect(trialSettings(settings, 10)).toBe(settings);
@@ -46,13 +57,18 @@ describe('explore: the first trials decided with wider settings', () => {
   it('decides a trial numbered below `trials` as the explore settings would, and later ones as the profile', async () => {
     // Trial 30: still exploring (30 < 31), the same suggestion as the wide settings given as options.
     const early = await replay(explore, 30);
-    expect(early).toEqual(await replay(wide, 30));
+    expect(early).toEqual(await replay({ ...wide, explore: { trials: 0 } }, 30));
     expect(early).toMatchObject({ nBelow: 3, aboveWeight: 1 }); // ⌈0.1 · 30⌉
-    // With trials: 30 the same trial is past exploring: the profile's suggestion (⌈0.15 · 30⌉ = 5).
+    // With trials: 30 the same trial is past exploring: the profile's own settings (⌈0.1 · 30⌉ = 3, w 0.65).
     const later = await replay({ explore: { trials: 30, ...wide } }, 30);
-    expect(later).toEqual(await replay({}, 30));
-    expect(later).toMatchObject({ nBelow: 5, aboveWeight: 0.65 });
+    expect(later).toEqual(await replay({ explore: { trials: 0 } }, 30));
+    expect(later).toMatchObject({ nBelow: 3, aboveWeight: 0.65 });
     expect(later.params).not.toEqual(early.params);
+    // The profile's own phase: trial 30 with γ 0.15 and half widths (⌈0.15 · 30⌉ = 5), trial 50 with its own.
+    const profile = await replay({}, 30);
+    expect(profile).toEqual(await replay({ gamma: 0.15, belowBandwidth: 0.5, explore: { trials: 0 } }, 30));
+    expect(profile.nBelow).toBe(5);
+    expect(await replay({}, 50)).toEqual(await replay({ explore: { trials: 0 } }, 50));
   });
 
   it('gives a study the same trials with and without the incremental caches (explanations use the reference path)', async () => {

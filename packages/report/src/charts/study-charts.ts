@@ -71,11 +71,9 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
     glyph: p.loss !== null || p.state === 'failed' ? p.state : `${p.state}, no loss`,
   }));
   const colors = stateScale(rows.map((row) => row.state));
-  const glyphs = [
-    ...colors.domain.flatMap((state) =>
-      [state, `${state}, no loss`].filter((glyph) => rows.some((row) => row.glyph === glyph)),
-    ),
-  ];
+  const glyphs = colors.domain.flatMap((state) =>
+    [state, `${state}, no loss`].filter((glyph) => rows.some((row) => row.glyph === glyph)),
+  );
   const glyphColor = (glyph: string) => STATE_COLOR[glyph.split(',')[0] as Trial['state']];
   const best = points.filter((p) => p.best !== null).map((p) => ({ number: p.number, best: p.best }));
   // Positive losses over 3 or more decades on a log axis: on a linear one the early bad trials flatten every

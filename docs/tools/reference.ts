@@ -158,7 +158,9 @@ const conditionalDefaults = (options: Schema): string[] => {
   });
   const first = cases[0];
   if (first === undefined) return [];
-  const names = first.defaults.map(([name]) => name);
+  // Every option some case gives a default, in the order first met (a case without one shows a dash: its
+  // default is worked out from other options, as its description says).
+  const names = [...new Set(cases.flatMap((entry) => entry.defaults.map(([name]) => name)))];
   const lines = [
     '',
     `Defaults by \`${first.key}\`:`,
@@ -168,7 +170,9 @@ const conditionalDefaults = (options: Schema): string[] => {
   ];
   for (const { value, defaults } of cases) {
     const byName = new Map(defaults.map(([name, then]) => [name, asSchema(then).default]));
-    lines.push(`| ${code(value)} | ${names.map((name) => cell(code(byName.get(name)))).join(' | ')} |`);
+    lines.push(
+      `| ${code(value)} | ${names.map((name) => (byName.has(name) ? cell(code(byName.get(name))) : '—')).join(' | ')} |`,
+    );
   }
   return lines;
 };

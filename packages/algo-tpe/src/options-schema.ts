@@ -156,9 +156,10 @@ const univariateKernel = {
 
 /**
  * One `if compat = X then defaults of X` clause per profile. ajv fills `allOf` defaults before the
- * `compat` default itself, so the `parzen` clause also matches a missing `compat`. `explore` has none here: its
- * default depends on the other options (the profile's, without the settings the options give at the top level),
- * which the suggester works out.
+ * `compat` default itself, so the `parzen` clause also matches a missing `compat`. `explore` has none here, nor
+ * the settings a profile's `explore` phases (`parzen`'s `gamma` and `belowBandwidth`): a value written at the top
+ * level holds for every trial, so the suggester must see what was written, not a default filled in; it fills
+ * them (`resolveTpeSettings`).
  */
 const profileDefaults = (compat: TpeCompat): Record<string, unknown> => ({
   if:
@@ -169,7 +170,7 @@ const profileDefaults = (compat: TpeCompat): Record<string, unknown> => ({
   then: {
     properties: Object.fromEntries(
       Object.entries(TPE_PROFILES[compat])
-        .filter(([key]) => key !== 'explore')
+        .filter(([key]) => key !== 'explore' && !Object.hasOwn(TPE_PROFILES[compat].explore, key))
         .map(([key, value]) => [key, { default: value }]),
     ),
   },

@@ -15,11 +15,14 @@ describe('tpe options', () => {
   it('fills the parzen defaults when nothing is given, like resolveTpeSettings', () => {
     const { ok, options } = validate({});
     expect(ok).toBe(true);
-    // Every default but `explore`'s, which depends on the other options: the suggester works it out, and the
-    // options filled in resolve to the same settings.
-    const { explore: _explore, ...rest } = resolveTpeSettings({});
+    // Every default but `explore`'s and those it phases (`gamma`, `belowBandwidth`): a value written for these
+    // holds for every trial, so the suggester must see what was written; it fills them, to the same settings.
+    const { explore: _explore, gamma: _gamma, belowBandwidth: _below, ...rest } = resolveTpeSettings({});
     expect(options).toEqual(rest);
     expect(resolveTpeSettings(options)).toEqual(resolveTpeSettings({}));
+    // So a config that writes the profile's own gamma gets it for every trial, as the API does.
+    expect(resolveTpeSettings(validate({ gamma: 0.1 }).options).explore).toEqual({ trials: 50, belowBandwidth: 0.5 });
+    expect(resolveTpeSettings(validate({ gamma: 0.1 }).options)).toEqual(resolveTpeSettings({ gamma: 0.1 }));
     expect(options.startupTrials).toBe(TPE_PROFILES.parzen.startupTrials);
   });
 
@@ -27,9 +30,13 @@ describe('tpe options', () => {
     it(`fills the ${compat} profile's defaults and keeps given values`, () => {
       const { ok, options } = validate({ compat, candidates: 7 });
       expect(ok).toBe(true);
-      const { explore: _explore, ...rest } = resolveTpeSettings({ compat, candidates: 7 });
+      const resolved = resolveTpeSettings({ compat, candidates: 7 });
+      const phased = Object.keys(resolved.explore).filter((key) => key !== 'trials');
+      const rest = Object.fromEntries(
+        Object.entries(resolved).filter(([key]) => key !== 'explore' && !phased.includes(key)),
+      );
       expect(options).toEqual(rest);
-      expect(resolveTpeSettings(options)).toEqual(resolveTpeSettings({ compat, candidates: 7 }));
+      expect(resolveTpeSettings(options)).toEqual(resolved);
       expect(options.candidates).toBe(7);
     });
   }

@@ -311,24 +311,20 @@ export const TPE_PROFILES: Readonly<Record<TpeCompat, ProfileSettings>> = {
 
 /**
  * The `explore` a study gets: the options' own when they give one; else the profile's, without the settings the
- * options set to another value than the profile's, so that `gamma: 0.2` is γ 0.2 for every trial rather than
- * only after the profile's exploring trials. The profile's values spelt out (as a config's defaults are filled
- * in) change nothing. A phase left with no setting of its own is off.
+ * options give at the top level, so that `gamma: 0.2` (or the profile's own 0.1, written) is that γ for every
+ * trial rather than only after the profile's exploring trials. A phase left with no setting of its own is off.
+ * (A config's options reach here as written for these settings: the JSON Schema fills no default for them.)
  */
-const profileExplore = (profile: ProfileSettings, defined: TpeOptions): TpeExplore => {
+const profileExplore = (profile: TpeExplore, defined: TpeOptions): TpeExplore => {
   if (defined.explore !== undefined) return defined.explore;
-  const { trials, ...values } = profile.explore;
-  type Phased = keyof typeof values;
-  const kept = Object.entries(values).filter(([name]) => {
-    const given = defined[name as Phased];
-    return given === undefined || given === profile[name as Phased];
-  });
+  const { trials, ...values } = profile;
+  const kept = Object.entries(values).filter(([name]) => defined[name as keyof typeof values] === undefined);
   return kept.length === 0 ? { trials: 0 } : { trials, ...Object.fromEntries(kept) };
 };
 
 /**
  * Fills every missing option from the `compat` profile (default `parzen`); a missing `explore` is the
- * profile's less the settings the options give another value at the top level. Joint decisions need a joint
+ * profile's less the settings the options give at the top level. Joint decisions need a joint
  * density family: `grouping` other than `independent` with `kernel: "hyperopt"` is a `CONFIG_INVALID`
  * error naming `/grouping`.
  */
@@ -342,7 +338,7 @@ export const resolveTpeSettings = (options: TpeOptions = {}): TpeSettings => {
     explainGrid: 101,
     ...defined,
     compat,
-    explore: profileExplore(TPE_PROFILES[compat], defined),
+    explore: profileExplore(TPE_PROFILES[compat].explore, defined),
   };
   if (settings.grouping !== 'independent' && !DENSITY_FAMILIES[settings.kernel].joint) {
     const issues = [

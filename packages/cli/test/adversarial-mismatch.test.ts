@@ -64,6 +64,29 @@ describe('resuming with other suggester settings warns, naming the change and ho
       'parzen: warning: study tuned was created with other `tpe` settings than this run\'s: `randint` was "unordered", now "ordered". ' +
         'This run uses its own. To go on as the study began, give the suggester these options: {"randint":"unordered"}.',
     );
+    // The options a warning gives restore the study: resumed with them, no warning (review 121: a study made with
+    // its own belowBandwidth was told to give it alone, which changed the phase the profile's explore keeps).
+    const phase = { trials: 50, gamma: 0.15, belowBandwidth: 0.5 };
+    const own = await cli(
+      'run',
+      config('phased', tpe({ belowBandwidth: 0.25, explore: phase })),
+      '--quiet',
+      '--max-trials',
+      '6',
+    );
+    expect(own.code, own.stderr).toBe(0);
+    const plain = await cli('run', config('phased', tpe({})), '--quiet', '--max-trials', '7');
+    const restore = /give the suggester these options: (\{.*\})\.$/m.exec(plain.stderr)?.[1];
+    expect(restore, plain.stderr).toBeDefined();
+    const restored = await cli(
+      'run',
+      config('phased', tpe(JSON.parse(restore as string))),
+      '--quiet',
+      '--max-trials',
+      '8',
+    );
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(restored.stderr).not.toMatch(/warning/);
     // Another suggester (a config edited to compare two) would mix their trials in one study: said too.
     const random = await cli('run', config('tuned'), '--quiet', '--max-trials', '5');
     expect(random.code, random.stderr).toBe(0);

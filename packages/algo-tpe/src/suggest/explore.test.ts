@@ -40,11 +40,13 @@ describe('explore: the first trials decided with wider settings', () => {
     for (const compat of ['hyperopt', 'optuna', 'optuna5'] as const) {
       expect(resolveTpeSettings({ compat }).explore).toEqual({ trials: 0 });
     }
-    // A setting given another value than the profile's holds for every trial: the profile's phase keeps only the
-    // others. The profile's values spelt out (as a config's defaults are filled in) change nothing.
+    // A setting written at the top level holds for every trial, the profile's own value too: the profile's phase
+    // keeps only the others. The profile spelt out is its top-level values and its explore.
     expect(resolveTpeSettings({ gamma: 0.2 }).explore).toEqual({ trials: 50, belowBandwidth: 0.5 });
+    expect(resolveTpeSettings({ gamma: 0.1 }).explore).toEqual({ trials: 50, belowBandwidth: 0.5 });
     expect(resolveTpeSettings({ gamma: 0.2, belowBandwidth: 1 }).explore).toEqual({ trials: 0 });
-    expect(resolveTpeSettings({ gamma: 0.1, belowBandwidth: 0.35 })).toEqual(resolveTpeSettings());
+    const spelt = { gamma: 0.1, belowBandwidth: 0.35, explore: { trials: 50, gamma: 0.15, belowBandwidth: 0.5 } };
+    expect(resolveTpeSettings(spelt)).toEqual(resolveTpeSettings());
     expect(resolveTpeSettings({ gamma: 0.2, explore: { trials: 5, gamma: 0.3 } }).explore).toEqual({
       trials: 5,
       gamma: 0.3,

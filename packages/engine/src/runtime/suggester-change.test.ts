@@ -53,6 +53,25 @@ describe('suggesterChange', () => {
     );
   });
 
+  it('restores with a setting the restored one is phased by (review 121: explore left out, warned again)', () => {
+    const explore = { trials: 50, gamma: 0.15, belowBandwidth: 0.5 };
+    const message = suggesterChange(
+      's',
+      { name: 'tpe', settings: { belowBandwidth: 0.25, randint: 'ordered', explore } },
+      { name: 'tpe', settings: { belowBandwidth: 0.35, randint: 'ordered', explore } },
+    );
+    expect(message).toContain(
+      `give the suggester these options: {"belowBandwidth":0.25,"explore":${JSON.stringify(explore)}}.`,
+    );
+    // Not an object that names no setting restored.
+    const other = suggesterChange(
+      's',
+      { name: 'tpe', settings: { randint: 'unordered', explore } },
+      { name: 'tpe', settings: { randint: 'ordered', explore } },
+    );
+    expect(other).toContain('give the suggester these options: {"randint":"unordered"}.');
+  });
+
   it('offers no options to restore when options appeared or went away (the plugin would refuse one it lacks)', () => {
     const message = suggesterChange('s', { name: 'tpe', settings: {} }, { name: 'tpe', settings: { frame: 'axes' } });
     expect(message).toContain('`frame` is "axes"');

@@ -59,8 +59,8 @@ const PROFILE_FIELDS: Readonly<Record<ProfileKey, Readonly<Record<string, unknow
       'Exploration first: trials numbered below `trials` are decided with these belowBandwidth, aboveWeight and gamma ' +
       'instead of the top-level ones (a value left out keeps the top-level one), so the first models, built on few ' +
       'trials, spread instead of committing to the first good region ({"trials": 0} turns it off). parzen: ' +
-      '{"trials": 50, "gamma": 0.15, "belowBandwidth": 0.5}, less either of the two the options set to another value ' +
-      'at the top level, which then holds for every trial; hyperopt, optuna: {"trials": 0}.',
+      '{"trials": 50, "gamma": 0.15, "belowBandwidth": 0.5}, less either of the two the options write at the top ' +
+      'level, which then holds for every trial; hyperopt, optuna: {"trials": 0}.',
   },
   avoidRepeats: {
     type: 'boolean',

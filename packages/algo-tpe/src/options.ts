@@ -178,9 +178,10 @@ export interface TpeSettings {
   readonly frame: TpeFrame;
   /**
    * Exploration first: while a trial's number is below `explore.trials`, TPE decides it with the given
-   * `belowBandwidth`, `aboveWeight` and `gamma` instead of the profile's (each one left out keeps the
-   * profile's), so the first models, built on few trials, spread instead of committing to the first good
-   * region. `trials: 0` turns it off.
+   * `belowBandwidth`, `aboveWeight` and `gamma` instead of the top-level ones (each one left out keeps the
+   * top-level one), so the first models, built on few trials, spread instead of committing to the first good
+   * region. `trials: 0` turns it off. The `parzen` profile's, `{ trials: 50, gamma: 0.15, belowBandwidth: 0.5 }`,
+   * less the settings the options write at the top level, is what it gets when the options give none.
    */
   readonly explore: TpeExplore;
   /** Explain suggestions when the run asks for them (published as `suggestion.explained`); default true. */
@@ -249,8 +250,8 @@ const OPTUNA: ProfileSettings = {
  *   quasi-random suggester (`startup`), chosen on 85 seen problems and checked once on a new fresh8 half
  *   and on the held-out half (bench/results/tpe-quasi-random-startup.md). Trials of equal loss across the
  *   below set's boundary are left above (`ties`; bench/results/tpe-ties.md). Failed trials steer
- *   decisions away from where trials fail (`failed: "avoid"`; bench/results/tpe-failed.md). From the 50th
- *   trial on the split is ⌈0.1n⌉ and l(x)'s kernels are at 0.35 of the family's widths (γ 0.15 and 0.5 before, the
+ *   decisions away from where trials fail (`failed: "avoid"`; bench/results/tpe-failed.md). From trial
+ *   #50 on the split is ⌈0.1n⌉ and l(x)'s kernels are at 0.35 of the family's widths (γ 0.15 and 0.5 before, the
  *   profile's `explore`), chosen on the 186 read problems and read once on the unread fresh15 half
  *   (bench/results/tpe-late-exploitation.md).
  */

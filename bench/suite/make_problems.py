@@ -1366,6 +1366,90 @@ def problems():
     add("noisy_levy_3d", "noisy", "levy", box(3, -10.0, 10.0), False,
         "analytic (noise-free): Levy is 0 at x = 1", [{"x%d" % (i + 1): 1.0 for i in range(3)}], {"d": 3},
         noise={"sigma": 0.35, "seed": 144}, formula="levy (d = 3) + 0.35 * noise", half="fresh15")
+
+    # ==== the fresh16 half: added on 2026-12-05, after fresh15 had been read (once, by the default and the
+    # late-exploitation candidate, adopted: bench/results/tpe-late-exploitation.md), decided and written down before
+    # anything ran on it, as the held-out half for the next change to the default. fresh15's mix (2 coupled
+    # valleys, 3 multimodal, a classic, a high-dim, a conditional trainer, 2 mixed Q-learning spaces, an ML task,
+    # 2 noisy): new instances of existing templates (seeds 145-152 and noise seeds 153/154, above every seed used
+    # before; constants, dimensions and bounds no other problem uses), never tuned on. Only the peers are run on it
+    # when it is added.
+    k = {"d": 11, "exponent": 3.0, "R": rotation(11, 145), "center": shift(11, 146, -2.0, 2.0)}
+    add("rotated_ellipsoid_11d_k", "ill-conditioned", "rotated_ellipsoid", box(11, -5.0, 5.0), True,
+        "analytic: a positive definite quadratic form in x - center (R orthogonal), zero at the center",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["center"])}], k,
+        formula="sum_i 10^(exponent i/(d-1)) (R (x - center))_i^2, condition number 1e3", half="fresh16")
+    k = {"d": 10, "c": -0.45, "a": 22.0, "s": 1.0}
+    x = [-0.45]
+    for _ in range(9):
+        x.append(x[-1] * x[-1] - 1.0 * x[-1])
+    add("banana_chain_10d_k", "ill-conditioned", "banana_chain", box(10, -2.0, 2.0), True,
+        "analytic: every term is a square, all zero on the chain x1 = c, x_{i+1} = x_i^2 - s x_i (inside the box)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(x)}], k,
+        formula="(x1 - c)^2 + a * sum_i (x_{i+1} - (x_i^2 - s x_i))^2", half="fresh16")
+    add("bumps_7d_k", "multimodal", "bumps", box(7, 0.0, 1.0), False, constants=bumps_constants(7, 147, 0.09),
+        how="numerical: L-BFGS-B from every bump centre, the bowl centre and 300 random points, plus differential "
+            "evolution (scipy, seed 0)",
+        formula="bowl |x - bowl_center|^2 - sum_k depth_k exp(-|x - c_k|^2 / (2 width_k^2)); the last bump is narrow and deep",
+        half="fresh16")
+    k = {"d": 5, "shift": shift(5, 148, -10.0, 10.0)}
+    add("ackley_shift_5d_k", "multimodal", "ackley_shift", box(5, -15.0, 15.0), False,
+        "analytic: Ackley is 0 only at z = x - shift = 0 (up to rounding, ~4e-16)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="-20 exp(-0.2 sqrt(mean z^2)) - exp(mean cos(2 pi z)) + 20 + e, z = x - shift", half="fresh16")
+    k = {"d": 7, "shift": shift(7, 149, -3.0, 3.0)}
+    add("rastrigin_shift_7d_k", "multimodal", "rastrigin_shift", box(7, -5.12, 5.12), False,
+        "analytic: Rastrigin is 0 only at z = x - shift = 0 (shift inside the box)",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="10 d + sum (z^2 - 10 cos(2 pi z)), z = x - shift", half="fresh16")
+    # every Rosenbrock dimension from 2 to 10 is taken on [-2, 2]^d (and 6 on [-3, 3]^6), so this one is new by its box
+    add("rosenbrock_5d_k", "classic", "rosenbrock", box(5, -2.5, 2.5), True,
+        "analytic: Rosenbrock is 0 at x = 1", [{"x%d" % (i + 1): 1.0 for i in range(5)}], {"d": 5},
+        formula="sum 100 (x_{i+1} - x_i^2)^2 + (1 - x_i)^2 on [-2.5, 2.5]^5", half="fresh16")
+    k = {"d": 15, "shift": shift(15, 150, -2.0, 4.0)}
+    add("zakharov_shift_15d_k", "high-dim", "zakharov_shift", box(15, -5.0, 10.0), True,
+        "analytic: sum z^2 + s^2 + s^4 >= 0, zero at z = x - shift = 0",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["shift"])}], k,
+        formula="sum z^2 + s^2 + s^4, s = sum 0.5 i z_i, z = x - shift", half="fresh16")
+    tp = {"wd_opt": -4.6, "sgd_base": 0.072, "sgd_eff": -0.35, "adam_lr": -2.7, "adam_base": 0.054, "rms_base": 0.071}
+    add("trainer_p", "conditional", "trainer", TRAINER_SPACE, True,
+        "analytic: the best branch's base (adam) with every square zero", [trainer_argmin(tp)],
+        tp, formula="as trainer_a with other constants (adam best at 0.054, centered rmsprop 0.061, sgd nesterov 0.072)",
+        half="fresh16")
+    qs_ = {"lr0": -3.7, "lr_slope": 0.5, "lr_width": 0.29, "discount_dq": 0.945, "discount_plain": 0.905,
+           "eps0": -3.3, "memory_log10": math.log10(55000.0), "hidden_log2": math.log2(9.0), "target": 1.1,
+           "warmup": 4.5, "base": 0.088, "plain_cost": 0.028, "epochs": 6}
+    add("qlearn_s", "mixed", "qlearn", QLEARN_SPACE, True,
+        "analytic: as qlearn_a (memory 55000, hidden 288, target 1100 and warm-up 4500 are grid points inside the "
+        "space)",
+        [qlearn_argmin(qs_)], qs_, formula="as qlearn_a with other constants (double_q = true best, 6 epochs)",
+        half="fresh16")
+    qt = {"lr0": -4.2, "lr_slope": 0.5, "lr_width": 0.24, "discount_dq": 0.95, "discount_plain": 0.935,
+          "eps0": -3.3, "memory_log10": math.log10(25000.0), "hidden_log2": math.log2(2.0), "target": 1.9,
+          "warmup": 2.0, "base": 0.105, "plain_cost": -0.022, "epochs": 10}
+    add("qlearn_t", "mixed", "qlearn", QLEARN_SPACE, True,
+        "analytic: as qlearn_a (memory 25000, hidden 64, target 1900 and warm-up 2000 are grid points inside the "
+        "space; double_q = false is best, plain_cost < 0)",
+        [qlearn_argmin(qt)], qt, formula="as qlearn_a with other constants (double_q = false best, 10 epochs)",
+        half="fresh16")
+    add("ml_ridge_k", "ml", "ml_ridge", [
+        LU("lr", 1e-3, 2.0), LU("l2", 3e-7, 3e-3), U("momentum", 0.0, 0.9), QU("epochs", 12, 96, 12),
+        C("features", ["linear", "quadratic", "interactions", "full"])], True,
+        "numerical: as ml_ridge over this space: a dense grid (61 log-spaced lr in 1e-3..2 x 36 log-spaced l2 in "
+        "3e-7..3e-3 x 20 momenta in 0..0.9, every feature set, every epoch count 12..96) computed with numpy, then "
+        "Nelder-Mead on (log lr, log l2, momentum) from the 25 best grid cells with the exact objective",
+        formula="ml_ridge (the same data) over another space: lr 1e-3..2, l2 3e-7..3e-3, momentum up to 0.9, "
+                "12..96 epochs in steps of 12", half="fresh16",
+        search={"lr_range": (1e-3, 2.0), "l2_range": (3e-7, 3e-3), "mom_max": 0.9, "epoch_step": 12,
+                "epoch_max": 96})
+    k = {"d": 9, "exponent": 2.0, "R": rotation(9, 151), "center": shift(9, 152, -2.0, 2.0)}
+    add("noisy_rotated_ellipsoid_9d_k", "noisy", "rotated_ellipsoid", box(9, -5.0, 5.0), True,
+        "analytic (noise-free): a positive definite quadratic form in x - center, zero at the center",
+        [{"x%d" % (i + 1): v for i, v in enumerate(k["center"])}], k, noise={"sigma": 0.55, "seed": 153},
+        formula="rotated_ellipsoid (d = 9, condition number 1e2) + 0.55 * noise", half="fresh16")
+    add("noisy_levy_8d", "noisy", "levy", box(8, -10.0, 10.0), False,
+        "analytic (noise-free): Levy is 0 at x = 1", [{"x%d" % (i + 1): 1.0 for i in range(8)}], {"d": 8},
+        noise={"sigma": 0.45, "seed": 154}, formula="levy (d = 8) + 0.45 * noise", half="fresh16")
     return P
 
 
@@ -1622,7 +1706,7 @@ def main():
                 "fresh3 (added after avoidRepeats was chosen; every parameter discrete; reported only, never tuned on) | "
                 "fresh4 (added after maxGroupSize was chosen; 9-20 parameters; reported only, never tuned on) | "
                 "fresh5 (added after frame was chosen; 2-8 parameters, mostly coupled; reported only, never tuned on) | "
-                "fresh6 to fresh15 (each added after the halves before it had been read, in one mix of families; "
+                "fresh6 to fresh16 (each added after the halves before it had been read, in one mix of families; "
                 "bench/suite/README.md says which change each was read for)",
         "coupled": "true when parameters interact strongly (rotated or curved valleys, products): the goal there is 0.7x the best peer",
         "template": "the formula's implementation (objectives.py TEMPLATES / problems.ts), applied to 'constants'",

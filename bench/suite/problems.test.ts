@@ -34,7 +34,7 @@ describe('bench suite problems', () => {
     );
   });
 
-  it('split every family across train and heldout, add a fresh problem to every family after them, then the fresh2 to fresh15 ones, and the noisy problems really are noisy', () => {
+  it('split every family across train and heldout, add a fresh problem to every family after them, then the fresh2 to fresh16 ones, and the noisy problems really are noisy', () => {
     const definitions = suiteDefinitions();
     const firstFresh = definitions.findIndex((d) => d.half === 'fresh');
     const firstFresh2 = definitions.findIndex((d) => d.half === 'fresh2');
@@ -51,6 +51,7 @@ describe('bench suite problems', () => {
     const firstFresh13 = definitions.findIndex((d) => d.half === 'fresh13');
     const firstFresh14 = definitions.findIndex((d) => d.half === 'fresh14');
     const firstFresh15 = definitions.findIndex((d) => d.half === 'fresh15');
+    const firstFresh16 = definitions.findIndex((d) => d.half === 'fresh16');
     expect([
       firstFresh,
       firstFresh2,
@@ -67,8 +68,9 @@ describe('bench suite problems', () => {
       firstFresh13,
       firstFresh14,
       firstFresh15,
+      firstFresh16,
       definitions.length,
-    ]).toEqual([32, 42, 52, 56, 66, 76, 88, 100, 112, 124, 136, 148, 160, 173, 186, 199]);
+    ]).toEqual([32, 42, 52, 56, 66, 76, 88, 100, 112, 124, 136, 148, 160, 173, 186, 199, 212]);
     expect(definitions.slice(firstFresh, firstFresh2).every((d) => d.half === 'fresh')).toBe(true);
     expect(definitions.slice(firstFresh2, firstFresh3).every((d) => d.half === 'fresh2')).toBe(true);
     expect(definitions.slice(firstFresh3, firstFresh4).every((d) => d.half === 'fresh3')).toBe(true);
@@ -83,7 +85,8 @@ describe('bench suite problems', () => {
     expect(definitions.slice(firstFresh12, firstFresh13).every((d) => d.half === 'fresh12')).toBe(true);
     expect(definitions.slice(firstFresh13, firstFresh14).every((d) => d.half === 'fresh13')).toBe(true);
     expect(definitions.slice(firstFresh14, firstFresh15).every((d) => d.half === 'fresh14')).toBe(true);
-    expect(definitions.slice(firstFresh15).every((d) => d.half === 'fresh15')).toBe(true);
+    expect(definitions.slice(firstFresh15, firstFresh16).every((d) => d.half === 'fresh15')).toBe(true);
+    expect(definitions.slice(firstFresh16).every((d) => d.half === 'fresh16')).toBe(true);
     for (const family of new Set(definitions.map((d) => d.family))) {
       const halves = new Set(
         definitions
@@ -105,6 +108,7 @@ describe('bench suite problems', () => {
                 'fresh13',
                 'fresh14',
                 'fresh15',
+                'fresh16',
               ].includes(d.half),
           )
           .map((d) => d.half),
@@ -134,7 +138,7 @@ describe('bench suite problems', () => {
       expect([d.name, count >= 2 && count <= 8]).toEqual([d.name, true]);
     }
     expect(fresh5.filter((d) => d.coupled).length).toBeGreaterThanOrEqual(6);
-    // fresh6 (and fresh7 to fresh15 in the same mix): where more exploitation can hurt (multimodal, noisy) beside
+    // fresh6 (and fresh7 to fresh16 in the same mix): where more exploitation can hurt (multimodal, noisy) beside
     // where it helps (coupled valleys), a conditional and a mixed space.
     for (const half of [
       definitions.slice(firstFresh6, firstFresh7),
@@ -146,7 +150,8 @@ describe('bench suite problems', () => {
       definitions.slice(firstFresh12, firstFresh13),
       definitions.slice(firstFresh13, firstFresh14),
       definitions.slice(firstFresh14, firstFresh15),
-      definitions.slice(firstFresh15),
+      definitions.slice(firstFresh15, firstFresh16),
+      definitions.slice(firstFresh16),
     ]) {
       for (const family of ['multimodal', 'noisy', 'ill-conditioned', 'conditional', 'mixed']) {
         expect([family, half.some((d) => d.family === family)]).toEqual([family, true]);

@@ -27,7 +27,8 @@ export type Half =
   | 'fresh12'
   | 'fresh13'
   | 'fresh14'
-  | 'fresh15';
+  | 'fresh15'
+  | 'fresh16';
 
 /** One entry of bench/suite/problems.json (the fields the TypeScript side reads). */
 export interface SuiteDefinition {

@@ -174,6 +174,8 @@ const conditionalDefaults = (options: Schema): string[] => {
       `| ${code(value)} | ${names.map((name) => (byName.has(name) ? cell(code(byName.get(name))) : '—')).join(' | ')} |`,
     );
   }
+  if (cases.some(({ defaults }) => names.some((name) => !defaults.some(([given]) => given === name))))
+    lines.push('', '—: no default filled in; the plugin works it out from the other options (see its description).');
   return lines;
 };
 

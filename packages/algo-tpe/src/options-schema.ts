@@ -177,8 +177,9 @@ const profileDefaults = (compat: TpeCompat): Record<string, unknown> => ({
 });
 
 /**
- * JSON Schema of the `tpe` plugin's options. Every option has its default: fixed ones on the property,
- * profile-dependent ones in one `if/then` clause per `compat` value (ajv's `useDefaults` fills them).
+ * JSON Schema of the `tpe` plugin's options. Every option has its default but those a profile's `explore`
+ * phases and `explore` itself (the suggester works them out, `resolveTpeSettings`): fixed ones on the
+ * property, profile-dependent ones in one `if/then` clause per `compat` value (ajv's `useDefaults` fills them).
  */
 export const tpeOptionsSchema: Readonly<Record<string, unknown>> = {
   type: 'object',

@@ -62,7 +62,8 @@ describe('resuming with other suggester settings warns, naming the change and ho
     expect(changed.code, changed.stderr).toBe(0);
     expect(changed.stderr).toContain(
       'parzen: warning: study tuned was created with other `tpe` settings than this run\'s: `randint` was "unordered", now "ordered". ' +
-        'This run uses its own. To go on as the study began, give the suggester these options: {"randint":"unordered"}.',
+        'This run uses its own. To go on as the study began, give the suggester these options: ' +
+        '{"randint":"unordered","explore":{"trials":50,"gamma":0.15,"belowBandwidth":0.5}}.',
     );
     // The options a warning gives restore the study: resumed with them, no warning (review 121: a study made with
     // its own belowBandwidth was told to give it alone, which changed the phase the profile's explore keeps).

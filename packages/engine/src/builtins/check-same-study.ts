@@ -230,18 +230,14 @@ export const suggesterChange = (
     }
   }
   if (changes.length === 0) return undefined;
-  // A setting that is an object naming a setting restored (TPE's `explore`, which phases `gamma` and
-  // `belowBandwidth`) may be worked out from it when the options leave it out (review 121: restoring
-  // `belowBandwidth` alone changed `explore`, and the next run warned again): a restore gives it as the study had it.
-  for (const [key, value] of Object.entries(before))
-    if (
-      !(key in restore) &&
-      typeof value === 'object' &&
-      value !== null &&
-      !Array.isArray(value) &&
-      Object.keys(value).some((name) => name in restore)
-    )
-      restore[key] = value;
+  // A setting that is an object (TPE's `explore`, which phases `gamma` and `belowBandwidth`) may be worked out
+  // from others when the options leave it out (review 121: restoring `belowBandwidth` alone changed `explore`, and
+  // the next run warned again; review 122: so did an `explore` of `{"trials": 0}`, which names none): a restore
+  // gives each as the study had it, when this version still has the option.
+  if (Object.keys(restore).length > 0)
+    for (const [key, value] of Object.entries(before))
+      if (!(key in restore) && key in after && typeof value === 'object' && value !== null && !Array.isArray(value))
+        restore[key] = value;
   const restoring =
     Object.keys(restore).length === 0
       ? ''

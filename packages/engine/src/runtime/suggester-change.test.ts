@@ -63,13 +63,20 @@ describe('suggesterChange', () => {
     expect(message).toContain(
       `give the suggester these options: {"belowBandwidth":0.25,"explore":${JSON.stringify(explore)}}.`,
     );
-    // Not an object that names no setting restored.
-    const other = suggesterChange(
+    // One that names none of them too (review 122: `{"trials": 0}` was left out, and came back as the profile's).
+    const off = suggesterChange(
       's',
-      { name: 'tpe', settings: { randint: 'unordered', explore } },
-      { name: 'tpe', settings: { randint: 'ordered', explore } },
+      { name: 'tpe', settings: { gamma: 0.2, explore: { trials: 0 } } },
+      { name: 'tpe', settings: { gamma: 0.1, explore: { trials: 0 } } },
     );
-    expect(other).toContain('give the suggester these options: {"randint":"unordered"}.');
+    expect(off).toContain('give the suggester these options: {"gamma":0.2,"explore":{"trials":0}}.');
+    // Not one this version no longer has (the plugin would refuse it).
+    const gone = suggesterChange(
+      's',
+      { name: 'tpe', settings: { gamma: 0.2, schedule: { every: 3 } } },
+      { name: 'tpe', settings: { gamma: 0.1 } },
+    );
+    expect(gone).toContain('give the suggester these options: {"gamma":0.2}.');
   });
 
   it('offers no options to restore when options appeared or went away (the plugin would refuse one it lacks)', () => {

@@ -48,16 +48,23 @@ const signature = (param: ParamNode): string =>
 const conditionKey = (condition: ParamNode['conditions'][number]): string =>
   `${condition.parent}\u0000${condition.index}`;
 
+/** {@link sharedConditions} of each compiled space's parameters. */
+const sharedBySpace = new WeakMap<readonly ParamNode[], ReadonlySet<string>>();
+
 /**
  * The branches (choice options) a shared parameter is active in: one name under several options. Under
  * `groups`, such a branch is not one static group (its shared parameter is also active in other branches,
  * so no group signature holds it with the branch's own parameters); it is decided as one block once the
  * branch is chosen ({@link branchBlock}), as it would be with a name of its own.
  */
-const sharedConditions = (params: readonly ParamNode[]): Set<string> => {
+const sharedConditions = (params: readonly ParamNode[]): ReadonlySet<string> => {
+  // Worked out once per compiled space, not at every trial's start (a suggestion's path).
+  const known = sharedBySpace.get(params);
+  if (known !== undefined) return known;
   const shared = new Set<string>();
   for (const param of params)
     if (param.conditions.length > 1) for (const c of param.conditions) shared.add(conditionKey(c));
+  sharedBySpace.set(params, shared);
   return shared;
 };
 

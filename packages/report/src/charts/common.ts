@@ -71,12 +71,14 @@ export const paramAxis = (distribution: Distribution, values: readonly number[])
   return integer ? { format: 'd', tickMinStep: 1 } : {};
 };
 
-/**
- * A loss axis over these values: log when they are positive over 3 or more powers of ten ({@link spansDecades}),
- * linear (`zero: false`), or symlog when their range passes
- * `Number.MAX_VALUE` (finite losses near ±1.7e308 together): a linear scale's span is then infinite and Vega
- * draws NaN ticks and positions. Symlog keeps the order and the sign, and its span is finite.
- */
+/** The lowest and highest finite values (±Infinity the other way round when there is none). */
+const finiteExtent = (values: readonly number[]): { low: number; high: number } =>
+  extent(values.filter((value) => Number.isFinite(value)));
+
+/** The log-axis rule of {@link spansDecades}, over an extent. */
+const overDecades = ({ low, high }: { low: number; high: number }): boolean =>
+  low > 0 && high / low >= 1000 && high < 1e300;
+
 /**
  * Whether losses are drawn on a log axis: all positive, spanning 3 or more powers of ten, and below 1e300 (a log
  * axis rounds its top up to a power of ten, which past the largest number is Infinity: no ticks, every point at
@@ -84,26 +86,17 @@ export const paramAxis = (distribution: Distribution, values: readonly number[])
  */
 // One rule for every loss axis (trial 28: the history's; trial 115: the parallel coordinates and the distribution
 // stayed linear; review 120: the log axis over losses near 1.7e308).
-export const spansDecades = (values: readonly number[]): boolean => {
-  let low = Number.POSITIVE_INFINITY;
-  let high = Number.NEGATIVE_INFINITY;
-  for (const value of values) {
-    if (!Number.isFinite(value)) continue;
-    low = Math.min(low, value);
-    high = Math.max(high, value);
-  }
-  return low > 0 && high / low >= 1000 && high < 1e300;
-};
+export const spansDecades = (values: readonly number[]): boolean => overDecades(finiteExtent(values));
 
+/**
+ * A loss axis over these values: log when they are positive over 3 or more powers of ten ({@link spansDecades}),
+ * linear (`zero: false`), or symlog when their range passes
+ * `Number.MAX_VALUE` (finite losses near ±1.7e308 together): a linear scale's span is then infinite and Vega
+ * draws NaN ticks and positions. Symlog keeps the order and the sign, and its span is finite.
+ */
 export const lossAxis = (values: readonly number[], title = 'loss'): Record<string, unknown> => {
-  if (spansDecades(values)) return { title: `${title} (log scale)`, scale: { type: 'log' } };
-  let low = Number.POSITIVE_INFINITY;
-  let high = Number.NEGATIVE_INFINITY;
-  for (const value of values)
-    if (Number.isFinite(value)) {
-      low = Math.min(low, value);
-      high = Math.max(high, value);
-    }
+  const { low, high } = finiteExtent(values);
+  if (overDecades({ low, high })) return { title: `${title} (log scale)`, scale: { type: 'log' } };
   if (high - low !== Number.POSITIVE_INFINITY) return { title, scale: { zero: false } };
   // Vega's ticks divide the span too: fixed ticks at 0 and ±10^(100k) within the range, and a fixed domain.
   const ticks = [-1e300, -1e200, -1e100, 0, 1e100, 1e200, 1e300].filter((tick) => tick >= low && tick <= high);

@@ -144,6 +144,35 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     expect(text.stdout).not.toMatch(/built from the 0 best/);
   });
 
+  it('says how many failed trials are outside the split and steer through log P(finish)', async () => {
+    writeIn(
+      dir,
+      'fails-high.mjs',
+      'export default ({ x }) => { if (x > 0.6) throw new Error("diverged"); return (x - 0.3) ** 2; };\n',
+    );
+    const config = journalHeartConfig(dir, 'fails-high', {
+      space: { x: { type: 'uniform', low: 0, high: 1 } },
+      suggester: { use: 'tpe' },
+      objective: { use: 'module', options: { path: './fails-high.mjs', isolate: 'none' } },
+      budget: { maxTrials: 14, maxConsecutiveFailures: 100 },
+    });
+    await cliIn(dir, 'run', config, '--quiet');
+    const listed = JSON.parse((await cliIn(dir, 'trials', config, '--json')).stdout) as { state: string }[];
+    const failed = listed.filter((trial) => trial.state === 'failed').length;
+    const complete = listed.filter((trial) => trial.state === 'complete').length;
+    expect(failed).toBeGreaterThan(1);
+    const text = await cliIn(dir, 'explain', config);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain(`From ${complete} trials observed:`);
+    expect(text.stdout).toContain(
+      `${failed} trials that failed are not among them: failures steer decisions away from where trials fail (log P(finish) below).`,
+    );
+    const json = JSON.parse((await cliIn(dir, 'explain', config, '--json')).stdout) as {
+      explanation: { observed: number; failures?: number };
+    };
+    expect(json.explanation).toMatchObject({ observed: complete, failures: failed });
+  });
+
   it('refuses a study another suggester runs, as a user error', async () => {
     const config = journalHeartConfig(dir, 'random-study');
     expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(0);

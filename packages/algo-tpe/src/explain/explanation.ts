@@ -87,6 +87,11 @@ export interface TpeExplanation {
    * `failed: "avoid"`, the failed ones too (so a study whose trials all fail leaves start-up as any other).
    */
   readonly finished: number;
+  /**
+   * Under `failed: "avoid"`: the failed trials (failed at their params) that start-up counted and that steer
+   * decisions away from where trials fail (the `logFinishing` term); they are not in `observed`. Absent when none.
+   */
+  readonly failures?: number;
   readonly startupTrials: number;
   /** `aboveWeight`: w in the score log l − w · log g of decisions with a continuous parameter (1 = the ratio l/g). */
   readonly aboveWeight: number;

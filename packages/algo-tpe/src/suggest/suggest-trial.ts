@@ -262,6 +262,9 @@ export const beginTpeTrial = async (
   history.sync(context.study, context.direction, context.history, context.running, settings.pruned);
   const observed = observedCount(history, settings);
   const started = startupCount(history, settings);
+  // Under failed: "avoid", start-up counts the trials that failed at their params on top of the observed ones.
+  const failures =
+    settings.failed === 'avoid' ? started - observedCount(history, { ...settings, constantLiar: false }) : 0;
   const base = {
     suggester: 'tpe',
     compat: settings.compat,
@@ -270,6 +273,7 @@ export const beginTpeTrial = async (
     aboveWeight: settings.aboveWeight,
     observed,
     finished: started,
+    ...(failures > 0 ? { failures } : {}),
   } as const;
   if (started < settings.startupTrials) {
     const sampler = await state.startup.beginTrial(context);

@@ -117,6 +117,11 @@ export const formatNextSuggestion = (
         : `From ${e.observed} trials observed: l(x) is built from the ${e.below.length} best${listed === '' ? '' : ` (${listed})`}, g(x) from the others.`,
   );
   const finishing = e.params.some((param) => param.candidates.logFinishing !== undefined);
+  // Failed trials are outside l(x) and g(x) under failed: "avoid"; they count for start-up and steer through log P(finish).
+  if (e.observed > 0 && e.failures !== undefined)
+    lines.push(
+      `${e.failures === 1 ? '1 trial that failed is' : `${e.failures} trials that failed are`} not among them: ${finishing ? 'failures steer decisions away from where trials fail (log P(finish) below).' : "failures steer the decisions of the parameters a failed trial had, none of this trial's."}`,
+    );
   // Decisions of other weights (a choice decided alone: discreteAboveWeight) get a w column, so each score
   // can be checked by hand (trial 87: only --json had it).
   const weights = e.params.some((param) => param.aboveWeight !== e.aboveWeight);

@@ -12,7 +12,12 @@ describe('tpeOptionNotes (options that do nothing where they are, trial 51)', ()
   it('notes nothing for a profile alone, or for options that act', () => {
     for (const compat of ['parzen', 'hyperopt', 'optuna', 'optuna5'] as const) expect(notesFor({ compat })).toEqual([]);
     expect(
-      notesFor({ bandwidthFloor: 0.05, frame: 'axes', maxGroupSize: 4, explore: { trials: 20, gamma: 0.3 } }),
+      notesFor({
+        bandwidthFloor: 0.05,
+        frame: 'axes',
+        maxGroupSize: 4,
+        explore: { trials: 20, gamma: 0.3, belowBandwidth: 0.5 },
+      }),
     ).toEqual([]);
   });
 
@@ -53,6 +58,23 @@ describe('tpeOptionNotes (options that do nothing where they are, trial 51)', ()
     );
   });
 
+  it("notes an explore that leaves out the profile's phase settings, which its trials then do not get", () => {
+    expect(notesFor({ explore: { trials: 30 } })).toEqual([
+      {
+        pointer: '/explore',
+        message:
+          'replaces the profile\'s explore phase (profile "parzen": gamma 0.15, belowBandwidth 0.5 for its first 50 trials): its first 30 trials get gamma 0.1, belowBandwidth 0.35, as every later trial; write them in explore to explore with them',
+      },
+    ]);
+    expect(notesFor({ explore: { trials: 40, gamma: 0.2 } })[0]?.message).toContain(
+      'its first 40 trials get belowBandwidth 0.35, as every later trial; write it in explore',
+    );
+    // A setting written at the top level is every trial's anyway (the profile's phase drops it too); the other
+    // profiles have no phase to replace.
+    expect(notesFor({ belowBandwidth: 0.3, explore: { trials: 40, gamma: 0.2 } })).toEqual([]);
+    expect(notesFor({ compat: 'optuna', explore: { trials: 40 } })).toEqual([]);
+  });
+
   it('notes explore settings that decide no trial, and a start-up sampler with no start-up trials', () => {
     expect(notesFor({ explore: { trials: 5, gamma: 0.5 } })).toEqual([
       {
@@ -61,7 +83,7 @@ describe('tpeOptionNotes (options that do nothing where they are, trial 51)', ()
           "5 decides no trial with explore's settings: the first 5 trials (startupTrials) come from the start-up suggester, so explore.trials must be above 5 to explore",
       },
     ]);
-    expect(notesFor({ explore: { trials: 6, gamma: 0.5 } })).toEqual([]);
+    expect(notesFor({ explore: { trials: 6, gamma: 0.5, belowBandwidth: 0.4 } })).toEqual([]);
     expect(notesFor({ explore: { trials: 0, gamma: 0.5, aboveWeight: 1 } }).map((note) => note.pointer)).toEqual([
       '/explore/aboveWeight',
       '/explore/gamma',

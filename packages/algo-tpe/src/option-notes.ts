@@ -1,5 +1,5 @@
 import type { ConfigNote } from '@parzen/engine/plugin';
-import { resolveTpeSettings, type TpeOptions } from './options.js';
+import { resolveTpeSettings, TPE_PROFILES, type TpeOptions } from './options.js';
 
 /**
  * The options a config wrote that do nothing in the setting the others make (`bandwidthFloor` with the hyperopt kernel,
@@ -52,6 +52,17 @@ export const tpeOptionNotes = (options: TpeOptions, written: Readonly<Record<str
         '/explore/trials',
         `${trials} decides no trial with explore's settings: the first ${settings.startupTrials} trials (startupTrials${given('startupTrials')}) come from the start-up suggester, so explore.trials must be above ${settings.startupTrials} to explore`,
       );
+    else {
+      // A written explore replaces the profile's phase: the phase's settings it leaves out (and the config does not
+      // write at the top level) are the later trials' in its trials too, which `{"trials": 30}` alone gave silently.
+      const { trials: _, ...phase } = TPE_PROFILES[settings.compat].explore;
+      const dropped = Object.entries(phase).filter(([key]) => explore[key] === undefined && !wrote(key));
+      if (dropped.length > 0)
+        note(
+          '/explore',
+          `replaces the profile's explore phase (profile "${settings.compat}": ${dropped.map(([key, value]) => `${key} ${value}`).join(', ')} for its first ${TPE_PROFILES[settings.compat].explore.trials} trials): its first ${trials} trials get ${dropped.map(([key]) => `${key} ${settings[key as keyof typeof phase]}`).join(', ')}, as every later trial; write ${dropped.length === 1 ? 'it' : 'them'} in explore to explore with ${dropped.length === 1 ? 'it' : 'them'}`,
+        );
+    }
   }
   return notes;
 };

@@ -74,10 +74,13 @@ describe('drawing order and long names', () => {
     expect(layer.at(-1)?.mark.type).toBe('text');
     expect(rows?.map((row) => row.number)).toEqual([0, 1]);
     expect(rows?.at(-1)?.best).toBe(true);
-    // Under it the best's ring, white inside (review 103: dots showed between the best's strokes), then the dots.
-    expect(layer.at(-2)?.data.values.map((row) => row.number)).toEqual([1]);
-    expect(layer.at(-2)?.mark).toMatchObject({ type: 'point', fill: 'white', stroke: '#d62728' });
-    expect(layer.at(-3)?.data.values.map((row) => row.number)).toEqual([2, 3]);
+    // Under it the numbers' white halos, the best's ring, white inside (review 103: dots showed between the
+    // best's strokes), then the dots.
+    expect(layer.at(-2)?.data.values.map((row) => row.number)).toEqual([0, 1]);
+    expect(layer.at(-2)?.mark).toMatchObject({ type: 'text', fill: 'white', stroke: 'white' });
+    expect(layer.at(-3)?.data.values.map((row) => row.number)).toEqual([1]);
+    expect(layer.at(-3)?.mark).toMatchObject({ type: 'point', fill: 'white', stroke: '#d62728' });
+    expect(layer.at(-4)?.data.values.map((row) => row.number)).toEqual([2, 3]);
   });
 
   it('cuts long parameter names to their column (parallel coordinates, slice plots)', () => {

@@ -26,11 +26,14 @@ const marks = (c: Chart, mark: string) => c.marks.find((m) => m.mark === mark)?.
 type Encoding = { axis?: unknown; scale?: { domain?: number[] } };
 type Layer = { data?: { values: Record<string, unknown>[] }; mark: unknown; encoding: { x: Encoding; y: Encoding } };
 const layers = (c: Chart) => (c.spec as { layer: Layer[] }).layer;
-/** A pair plot's trials: its numbers' layer and its dots' (the best trial's ring, unfilled, is neither). */
+/**
+ * A pair plot's trials: its numbers' layer and its dots' (the best trial's ring, unfilled, is neither, nor are the
+ * numbers' white halos).
+ */
 const trialLayers = (c: Chart) =>
   layers(c).filter((layer) => {
-    const mark = layer.mark as { type: string; filled?: boolean };
-    return mark.type === 'text' || (mark.type === 'point' && mark.filled !== false);
+    const mark = layer.mark as { type: string; filled?: boolean; fill?: string };
+    return (mark.type === 'text' && mark.fill !== 'white') || (mark.type === 'point' && mark.filled !== false);
   });
 
 describe('buildReport on a mixed study (uniform, log-uniform, choice; failed trials)', async () => {
@@ -156,8 +159,8 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     const ring = layers(pair).find((layer) => (layer.mark as { filled?: boolean }).filled === false) as Layer & {
       mark: { type: string; filled: boolean };
     };
-    // Under the numbers' layer (the last), over the dots.
-    expect(layers(pair).indexOf(ring)).toBe(layers(pair).length - 2);
+    // Under the numbers' layer (the last) and their halos, over the dots.
+    expect(layers(pair).indexOf(ring)).toBe(layers(pair).length - 3);
     expect(ring.mark).toMatchObject({ type: 'point', filled: false });
     expect(ring.data?.values.map((r) => r.number)).toEqual([rows.find((r) => r.best)?.number]);
     expect(pair.description).toContain('the best is red, in a ring');

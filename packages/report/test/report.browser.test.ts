@@ -360,6 +360,77 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
     await page.close();
   });
 
+  it('draws pair plot numbers whole inside the plot at its edges, each over a white halo on top of the dots', async () => {
+    const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 }, y: { type: 'uniform', low: 0, high: 1 } });
+    const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString();
+    // Three-digit numbers at the corners and on the edges (the bounds), and a cluster in the middle whose later
+    // trials are dots under the first one's number.
+    const places = [
+      [0, 0],
+      [1, 1],
+      [0, 1],
+      [1, 0],
+      [0.5, 0],
+      [0, 0.5],
+      [1, 0.5],
+      [0.5, 1],
+      ...Array.from({ length: 6 }, (_, i) => [0.5 + i * 0.002, 0.5]),
+    ] as const;
+    const trials = places.map(
+      ([x, y], i): Trial => ({
+        study: 'edges',
+        number: 100 + i,
+        state: 'complete',
+        internal: { x, y },
+        loss: i === 1 ? 0 : 1 + i,
+        startedAt: at(i),
+        finishedAt: at(i + 1),
+      }),
+    );
+    const report = await buildReport(
+      { name: 'edges', direction: 'minimize', seed: 1, space, trials, suggester: { use: 'random' } },
+      { pairs: [['x', 'y']] },
+    );
+    const page = await openFile(report, 'pair-edges.html');
+    const { items } = await drawnItems(page, 'pair-x-y');
+    // The plot's area: where the axes' domain lines run.
+    const domains = items.filter((item) => item.role === 'axis-domain');
+    const left = Math.min(...domains.map((d) => d.x1));
+    const right = Math.max(...domains.map((d) => d.x2));
+    const top = Math.min(...domains.map((d) => d.y1));
+    const bottom = Math.max(...domains.map((d) => d.y2));
+    expect(right - left).toBeGreaterThan(400);
+    expect(bottom - top).toBeGreaterThan(400);
+    const texts = items.map((item, index) => ({ item, index })).filter(({ item }) => item.role === 'mark');
+    const numbers = texts.filter(({ item }) => item.marktype === 'text' && item.fill !== 'white');
+    const halos = texts.filter(({ item }) => item.marktype === 'text' && item.fill === 'white');
+    const lastDot = Math.max(...texts.filter(({ item }) => item.marktype === 'symbol').map(({ index }) => index));
+    // Every trial is drawn: 9 as numbers (the 8 at the edges and the cluster's first), 5 as dots.
+    expect(numbers.map(({ item }) => Number(item.text)).sort((a, b) => a - b)).toEqual([
+      100, 101, 102, 103, 104, 105, 106, 107, 108,
+    ]);
+    expect(texts.filter(({ item }) => item.marktype === 'symbol').length).toBe(5 + 1);
+    for (const { item, index } of numbers) {
+      // Whole inside the plot: not cut by its edge, nor drawn over the axes.
+      expect({
+        text: item.text,
+        inside: item.x1 >= left && item.x2 <= right && item.y1 >= top && item.y2 <= bottom,
+      }).toEqual({
+        text: item.text,
+        inside: true,
+      });
+      // Over a halo of its own text and place, which is over every dot.
+      const halo = halos.find(({ item: h }) => h.text === item.text);
+      expect(halo, item.text).toBeDefined();
+      expect(halo?.index).toBeLessThan(index);
+      expect(halo?.index).toBeGreaterThan(lastDot);
+      expect(Math.abs((halo?.item.x1 ?? 0) + (halo?.item.x2 ?? 0) - item.x1 - item.x2)).toBeLessThan(1);
+      expect(Math.abs((halo?.item.y1 ?? 0) + (halo?.item.y2 ?? 0) - item.y1 - item.y2)).toBeLessThan(1);
+    }
+    await chartScreenshot(page, 'pair-x-y', 'pair-edges.png');
+    await page.close();
+  });
+
   it('says in its place a chart Vega cannot draw, and draws the rest (trial 95: a caption under nothing, the rest stopped)', async () => {
     const report = await buildReport(await runTpeStudy(12), {});
     const broken = withBrokenChart(report);

@@ -43,9 +43,9 @@ it('draws a pair plot of more than 300 trials as dots, not numbers that overlap 
       seconds: 1,
     }));
   const few = pairChart(points(300), x, y, undefined, 0);
-  // The trials, and the best one's ring (trial 92).
+  // The trials (each number over its halo), and the best one's ring (trial 92).
   expect(few.marks).toEqual([
-    { mark: 'text', count: 300 },
+    { mark: 'text', count: 600 },
     { mark: 'symbol', count: 1 },
   ]);
   expect(few.description).toContain('Each trial drawn as its number');
@@ -61,7 +61,7 @@ it('draws a pair plot of more than 300 trials as dots, not numbers that overlap 
   expect(manyLayers.at(-2)?.mark.fill).toBeUndefined();
   // No best trial (none complete): no ring, and the caption does not speak of one (trial 92).
   const none = pairChart(points(3), x, y, undefined, undefined);
-  expect(none.marks).toEqual([{ mark: 'text', count: 3 }]);
+  expect(none.marks).toEqual([{ mark: 'text', count: 6 }]);
   expect(none.description).not.toContain('best');
 });
 
@@ -86,14 +86,18 @@ it('draws a trial whose number would cover an earlier one as a dot, the best alw
   const chart = pairChart(points, x, y, undefined, 3);
   const layer = (type: string) =>
     (
-      chart.spec as { layer: { mark: { type: string; filled?: boolean }; data: { values: { number: number }[] } }[] }
+      chart.spec as {
+        layer: { mark: { type: string; filled?: boolean; fill?: string }; data: { values: { number: number }[] } }[];
+      }
     ).layer
-      .filter((l) => l.mark.type === type && l.mark.filled !== false)
+      // Not the best's ring (unfilled), nor the white halos under the numbers.
+      .filter((l) => l.mark.type === type && l.mark.filled !== false && l.mark.fill !== 'white')
       .flatMap((l) => l.data.values.map((row) => row.number));
   expect(layer('text')).toEqual([1, 4, 3]);
   expect(layer('point')).toEqual([0, 2]);
   expect(chart.marks).toEqual([
-    { mark: 'text', count: 3 },
+    // Each number over its halo.
+    { mark: 'text', count: 6 },
     { mark: 'symbol', count: 3 },
   ]);
   expect(chart.description).toContain(
@@ -150,7 +154,8 @@ it('places numbers by their digits, on log axes as drawn, and on the domain the 
   const domain = JSON.stringify(
     (wide.spec as { layer: { encoding: { x: { scale: unknown } } }[] }).layer[0]?.encoding.x.scale,
   );
-  expect(domain).toBe(JSON.stringify({ zero: false, domain: [-8.8, 8.8], nice: false }));
+  // (Padded in pixels, so a number at the edge is drawn inside the plot.)
+  expect(domain).toBe(JSON.stringify({ zero: false, domain: [-8.8, 8.8], nice: false, padding: 14 }));
 });
 
 it('draws the history on a log axis when positive losses span 3 powers of ten, linear otherwise (trial 28)', () => {

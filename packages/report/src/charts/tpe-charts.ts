@@ -39,6 +39,12 @@ const PAIR_NUMBERS = 300;
 /** The pair plot's side, in pixels. */
 const PAIR_SIZE = 420;
 
+/**
+ * Pixels between each axis's domain and the plot's edge (Vega's scale padding): a number, a dot or the best's
+ * ring at a bound is drawn whole inside the plot, not over the axis and its labels.
+ */
+const PAIR_PADDING = 14;
+
 /** A pair plot axis: its scale's domain (the one Vega draws: given, never rounded out) and whether it is log. */
 interface PairAxis {
   readonly domain: readonly [number, number];
@@ -72,7 +78,7 @@ const pairAxis = (param: ParamNode, values: readonly number[]): PairAxis => {
  * Which trials of a pair plot get their number drawn: the best, then the others by trial number, each unless
  * its number would overlap one already drawn (at the plot's 420 pixels, 11-pixel digits); the rest are dots
  * (trial 96: where TPE concentrated, 90 numbers overlapped into one blot). Positions are placed on the axes'
- * domains as Vega draws them (they are given to it, not rounded out).
+ * domains as Vega draws them (they are given to it, not rounded out), {@link PAIR_PADDING} in from each edge.
  */
 const numberedTrials = (
   rows: readonly { readonly number: number; readonly x: number; readonly y: number; readonly best: boolean }[],
@@ -83,7 +89,9 @@ const numberedTrials = (
     const at = (v: number) => (log ? Math.log(v) : v);
     const low = at(domain[0]);
     const span = at(domain[1]) - low;
-    return (v: number) => (span > 0 && Number.isFinite(span) ? ((at(v) - low) / span) * PAIR_SIZE : PAIR_SIZE / 2);
+    const inner = PAIR_SIZE - 2 * PAIR_PADDING;
+    return (v: number) =>
+      span > 0 && Number.isFinite(span) ? PAIR_PADDING + ((at(v) - low) / span) * inner : PAIR_SIZE / 2;
   };
   const px = pixels(xAxis);
   const py = pixels(yAxis);
@@ -145,6 +153,7 @@ export const pairChart = (
     ...paramScale(param.distribution),
     domain: [...axes[param === x ? 'x' : 'y'].domain],
     nice: false,
+    padding: PAIR_PADDING,
   });
   const axis = (param: ParamNode, field: 'x' | 'y') => ({
     ...paramAxis(
@@ -248,6 +257,14 @@ export const pairChart = (
     });
   if (asNumbers) layers.push(...ring);
   // An empty layer over an unbounded axis draws nothing but a Vega warning: leave it out under contour lines.
+  // Each number over a white halo of its own shape, so it reads over the dots and contour lines under it
+  // (drawn over them bare, its digits ran into theirs); the halo first, the numbers on top, in their order.
+  if (numbers.length > 0)
+    layers.push({
+      data: { values: numbers },
+      mark: { type: 'text', fontSize: 11, fill: 'white', stroke: 'white', strokeWidth: 3, strokeJoin: 'round' },
+      encoding: { x: xEnc, y: yEnc, text: { field: 'number' } },
+    });
   if (numbers.length > 0 || (rows.length === 0 && !lines))
     layers.push({
       data: { values: numbers },
@@ -270,9 +287,9 @@ export const pairChart = (
     }`,
     spec: { ...base(title), width: PAIR_SIZE, height: PAIR_SIZE, layer: layers },
     marks: [
-      // The trials, and the best one's ring (a symbol too).
+      // The trials (a number over its halo: two texts), and the best one's ring (a symbol too).
       ...(numbers.length > 0 || (rows.length === 0 && !lines)
-        ? [{ mark: 'text' as const, count: numbers.length }]
+        ? [{ mark: 'text' as const, count: 2 * numbers.length }]
         : []),
       ...(dotted.length + best.length > 0 ? [{ mark: 'symbol' as const, count: dotted.length + best.length }] : []),
       ...(lines ? [{ mark: 'rule' as const, count: contour?.segments.length ?? 0 }] : []),

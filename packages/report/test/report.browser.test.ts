@@ -431,6 +431,37 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
     await page.close();
   });
 
+  it("draws the parallel coordinates' labels, a choice's options too, over the lines on white halos, whole inside the chart", async () => {
+    const study = await runTpeStudy(30, {
+      space: {
+        x: { type: 'uniform', low: 0, high: 1 },
+        opt: { type: 'choice', options: ['sgd', 'adam', 'rmsprop'] },
+      },
+      objective: (p) => (p.x as number) + (p.opt === 'sgd' ? 0 : 1),
+      tpe: { startupTrials: 8 },
+    });
+    const report = await buildReport(study, { every: 30 });
+    const page = await openFile(report, 'parallel-labels.html');
+    const { items } = await drawnItems(page, 'parallel');
+    const marks = items.map((item, index) => ({ item, index })).filter(({ item }) => item.role === 'mark');
+    const lastLine = Math.max(...marks.filter(({ item }) => item.marktype === 'line').map(({ index }) => index));
+    const labels = marks.filter(({ item }) => item.marktype === 'text' && item.fill !== 'white');
+    const halos = marks.filter(({ item }) => item.marktype === 'text' && item.fill === 'white');
+    expect(labels.map(({ item }) => item.text)).toEqual(expect.arrayContaining(['sgd', 'adam', 'rmsprop']));
+    for (const { item, index } of labels) {
+      // On top of every line, over a halo of its own text and place (drawn after the lines too).
+      expect(index).toBeGreaterThan(lastLine);
+      const halo = halos.find(({ item: h }) => h.text === item.text && Math.abs(h.y1 + h.y2 - item.y1 - item.y2) < 1);
+      expect(halo, item.text).toBeDefined();
+      expect(halo?.index).toBeGreaterThan(lastLine);
+      expect(halo?.index).toBeLessThan(index);
+      // Whole inside the plot's 300 pixels: the labels at an axis's ends are not cut at the chart's edge.
+      expect({ text: item.text, inside: item.y1 >= 0 && item.y2 <= 300 }).toEqual({ text: item.text, inside: true });
+    }
+    await chartScreenshot(page, 'parallel', 'parallel-labels.png');
+    await page.close();
+  });
+
   it('says in its place a chart Vega cannot draw, and draws the rest (trial 95: a caption under nothing, the rest stopped)', async () => {
     const report = await buildReport(await runTpeStudy(12), {});
     const broken = withBrokenChart(report);

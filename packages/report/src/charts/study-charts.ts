@@ -383,7 +383,13 @@ export const parallelChart = (
           mark: { type: 'line', strokeWidth: 1, opacity: 0.5 },
           encoding: {
             x,
-            y: { field: 'y', type: 'quantitative', axis: null, scale: { domain: [notSet ? NOT_SET_Y : 0, 1] } },
+            // Padded, so the labels at the axes' ends are drawn whole, not cut at the chart's edge.
+            y: {
+              field: 'y',
+              type: 'quantitative',
+              axis: null,
+              scale: { domain: [notSet ? NOT_SET_Y : 0, 1], padding: 8 },
+            },
             detail: { field: 'number', type: 'nominal' },
             color: {
               field: squash ? 'shade' : 'loss',
@@ -411,17 +417,34 @@ export const parallelChart = (
           mark: { type: 'rule', color: '#888' },
           encoding: { x, y: { datum: 0 }, y2: { datum: 1 }, tooltip: [{ field: 'axis', title: 'axis' }] },
         },
+        // The labels on top of the lines, each over a white halo of its own shape: a choice's options are
+        // labelled where its lines cross the axis, and drawn bare they were lost among those lines.
         {
           data: { values: labels },
-          mark: { type: 'text', dy: 0, dx: 4, align: 'left', fontSize: 10, color: '#444' },
           encoding: { x, y: { field: 'y', type: 'quantitative' }, text: { field: 'label' } },
+          layer: [
+            {
+              mark: {
+                type: 'text',
+                dx: 4,
+                align: 'left',
+                fontSize: 10,
+                fill: 'white',
+                stroke: 'white',
+                strokeWidth: 3,
+                strokeJoin: 'round',
+              },
+            },
+            { mark: { type: 'text', dx: 4, align: 'left', fontSize: 10, color: '#444' } },
+          ],
         },
       ],
     },
     marks: [
       { mark: 'line', count: new Set(rows.map((r) => r.number)).size },
       { mark: 'rule', count: axes.length },
-      { mark: 'text', count: labels.length },
+      // Each label over its halo.
+      { mark: 'text', count: 2 * labels.length },
     ],
   };
 };

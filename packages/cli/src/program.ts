@@ -231,7 +231,10 @@ export const buildProgram = (output: Output, exit: { code: number }): Command =>
       numberList,
     )
     .option('--every <n>', 'replay TPE after every n trials (default: about 10 snapshots)', positiveInteger)
-    .option('--serve', 'serve the page on 127.0.0.1 and update it as trials finish (Ctrl-C stops)')
+    .option(
+      '--serve',
+      'serve the page on 127.0.0.1 and update it as trials finish, from before the study runs too (Ctrl-C stops)',
+    )
     .option('--port <n>', 'port for --serve (default: any free port)', port)
     .option('--interval <ms>', 'how often --serve reads the store (default 1000)', positiveInteger)
     .option(

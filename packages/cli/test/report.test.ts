@@ -772,3 +772,105 @@ describe('parzen report --serve (a real process)', () => {
     },
   );
 });
+
+describe('parzen report --serve before the study runs', () => {
+  it('serves a page of no trials that fills in once the store appears', async () => {
+    requireBuiltCli();
+    const early = writeIn(
+      dir,
+      'early.json',
+      heartConfig({
+        name: 'early',
+        suggester: { use: 'tpe', options: { startupTrials: 5 } },
+        store: { use: 'jsonl', options: { path: './early.parzen.jsonl' } },
+        budget: { maxTrials: 6 },
+      }),
+    );
+    expect(existsSync(join(dir, 'early.parzen.jsonl'))).toBe(false);
+    let url = '';
+    let child: { kill: (signal: NodeJS.Signals) => boolean } | undefined;
+    let finished: (run: { code: number | null; stderr: string }) => void = () => {};
+    const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      finished = resolve;
+    });
+    const started = new Promise<void>((resolve) => {
+      void runParzen(['report', early, '--serve', '--interval', '100'], {
+        cwd: dir,
+        timeoutMs: 60_000,
+        onStart: (process) => {
+          child = process;
+          process.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+            const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(chunk);
+            if (match !== null && url === '') {
+              url = match[0];
+              resolve();
+            }
+          });
+        },
+      }).then((run) => {
+        finished(run);
+        // Ended without serving: said below with its stderr, not waited for.
+        resolve();
+      });
+    });
+    await started;
+    if (url === '') expect((await exited).stderr).toBe('a served page');
+    const html = await (await fetch(url)).text();
+    expect(html).toContain('"live":true');
+    expect(html).toContain('No trials yet. No study at ');
+    const events = await fetch(`${url}events?version=stale`);
+    const reader = (events.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    const nextReport = async () => {
+      let text = '';
+      while (!text.includes('event: report')) text += decoder.decode((await reader.read()).value);
+      while (!text.endsWith('\n\n')) text += decoder.decode((await reader.read()).value);
+      const data = text.split('\n').find((line) => line.startsWith('data: '));
+      return JSON.parse(data?.slice(6) ?? '') as { notes: string[]; table: { rows: unknown[] } };
+    };
+    const first = await nextReport();
+    expect(first.table.rows).toHaveLength(0);
+    expect(first.notes[0]).toMatch(/^No trials yet\. No study at .*early\.parzen\.jsonl/);
+    expect((await cli('run', early, '--quiet')).code).toBe(0);
+    let page = first;
+    while (page.table.rows.length < 6) page = await nextReport();
+    expect(page.table.rows).toHaveLength(6);
+    expect(page.notes.join(' ')).not.toContain('No trials yet');
+    await reader.cancel();
+    child?.kill('SIGINT');
+    const run = await exited;
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('The page shows no trials until study early runs, and fills in as it does.');
+    expect(run.stderr).toContain('report server stopped (SIGINT)');
+  });
+
+  it('still refuses bad input as it is said without --serve: a config that does not validate, a store that is a folder', async () => {
+    const bad = writeIn(
+      dir,
+      'bad-serve.json',
+      heartConfig({
+        name: 'bad',
+        store: { use: 'jsonl', options: { path: './bad.parzen.jsonl' } },
+        budget: { maxTrials: -1 },
+      }),
+    );
+    const served = await cli('report', bad, '--serve');
+    expect(served.code).toBe(2);
+    // The config's path, the pointer, expected and found; no stack trace, and nothing served.
+    expect(served.stderr).toBe(
+      `parzen: ${bad}: Invalid config:\n  /budget/maxTrials: expected a number >= 1, found -1`,
+    );
+    expect(served.stdout).toBe('');
+    expect(served.stderr).toBe((await cli('report', bad)).stderr);
+    const folder = writeIn(
+      dir,
+      'folder-serve.json',
+      heartConfig({ name: 'folder', store: { use: 'jsonl', options: { path: '.' } } }),
+    );
+    const intoFolder = await cli('report', folder, '--serve');
+    expect(intoFolder.code).not.toBe(0);
+    expect(intoFolder.stdout).toBe('');
+    expect(intoFolder.stderr).toContain('/store/options/path: expected the path of a file');
+    expect(intoFolder.stderr).toBe((await cli('report', folder)).stderr);
+  });
+});

@@ -7,6 +7,7 @@ import {
   openStoreForReading,
   ParzenError,
   type Trial,
+  type TrialStore,
 } from '@parzen/engine';
 import { printable } from '@parzen/engine/host';
 import {
@@ -397,10 +398,83 @@ const serve = async (
   );
 };
 
+/**
+ * Whether a study that could not be read may be stored later, so `--serve` waits for it: its store or the study in it
+ * does not exist yet (`STUDY_NOT_FOUND`), and the store keeps studies (a `memory` store never holds one to read).
+ */
+const storedLater = (error: unknown, run: PreparedRun): boolean =>
+  error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND' && run.experiment.config.store.use !== 'memory';
+
+/**
+ * `--serve` started before the study (its store not created yet, or without the study): a page of no trials that
+ * says so, the store tried again at each interval, and filled in as {@link serve} serves it once the study is stored.
+ */
+const serveBeforeStudy = async (
+  run: PreparedRun,
+  missing: ParzenError,
+  options: ReportOptions,
+  flags: ReportFlags,
+  output: Output,
+): Promise<number> => {
+  const { config } = run.experiment;
+  output.note(
+    `parzen: ${missing.message} The page shows no trials until study ${config.name} runs, and fills in as it does.`,
+  );
+  const empty: ReportStudy = {
+    name: config.name,
+    direction: config.direction,
+    seed: config.seed,
+    space: run.experiment.space,
+    trials: [],
+    suggester: {
+      use: config.suggester.use,
+      ...(config.suggester.options === undefined
+        ? {}
+        : { options: config.suggester.options as Readonly<Record<string, unknown>> }),
+    },
+  };
+  let store: TrialStore | undefined;
+  let space: CompiledSpace | undefined;
+  let waiting: string | undefined = missing.message;
+  return serveStudy(
+    config.name,
+    {
+      load: async () => {
+        try {
+          // Opened for reading once it exists, and kept open, as serve keeps it.
+          store ??= await openStoreForReading(run.experiment).catch(throwOfStoreFlag(flags.store));
+          const stored = await store.getStudy(config.name);
+          space ??= spaceOf(run, stored, output);
+          const trials = await store.listTrials(config.name);
+          const taken = await store.listTakenEntries?.(config.name);
+          waiting = undefined;
+          return withTaken(studyOf(run, trials, stored, space), taken);
+        } catch (error) {
+          if (!storedLater(error, run)) throw error;
+          waiting = (error as ParzenError).message;
+          return empty;
+        }
+      },
+      close: async () => {
+        await store?.close();
+      },
+      waiting: () => waiting,
+    },
+    options,
+    flags,
+    output,
+  );
+};
+
 /** Serves a study's report, read again by `source.load` at each interval, until SIGINT, SIGTERM or SIGHUP. */
 const serveStudy = async (
   name: string,
-  source: { readonly load: () => Promise<ReportStudy>; readonly close: () => Promise<void> },
+  source: {
+    readonly load: () => Promise<ReportStudy>;
+    readonly close: () => Promise<void>;
+    /** Why the study has no trials to show yet (not stored yet), said first on the page; undefined once it is stored. */
+    readonly waiting?: () => string | undefined;
+  },
   options: ReportOptions,
   flags: ReportFlags,
   output: Output,
@@ -411,7 +485,16 @@ const serveStudy = async (
   try {
     server = await report.serveReport({
       load: reads.load,
-      build: (study) => report.buildReport(study, options),
+      build: async (study) => {
+        const page = await report.buildReport(study, options);
+        const waiting = source.waiting?.();
+        return waiting === undefined
+          ? page
+          : {
+              ...page,
+              notes: [`No trials yet. ${waiting} This page fills in as the study runs.`, ...page.notes],
+            };
+      },
       ...(flags.port === undefined ? {} : { port: flags.port }),
       ...(flags.interval === undefined ? {} : { intervalMs: flags.interval }),
       onError: reads.onError,
@@ -635,9 +718,18 @@ export const reportConfigs = async (paths: readonly string[], flags: ReportFlags
   if (runs.length === 1) {
     const run = runs[0] as PreparedRun;
     // A store the --store flag chose: its problem is the flag's (review 68: said at the config's /store).
-    const { study, trials, taken } = await openStudyRecord(run.experiment, true, salvaged(run, flags)).catch(
-      throwOfStoreFlag(flags.store),
-    );
+    const read = await openStudyRecord(run.experiment, true, salvaged(run, flags))
+      .catch(throwOfStoreFlag(flags.store))
+      // Served before the study runs: a page of no trials, filled in once it does.
+      .catch((error: unknown) => {
+        if (flags.serve === true && storedLater(error, run)) return error as ParzenError;
+        throw error;
+      });
+    if (read instanceof ParzenError) {
+      const { options } = await reportOptions(flags, run.experiment.space, run.experiment);
+      return serveBeforeStudy(run, read, options, flags, output);
+    }
+    const { study, trials, taken } = read;
     const space = spaceOf(run, study, output);
     noteStoredTrials(output, study.name, space, trials);
     const { options, contourCalls } = await reportOptions(flags, space, run.experiment);

@@ -566,4 +566,84 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
     // The server only read the study.
     expect((await store.listTrials('live')).length).toBe(13);
   });
+
+  it('--serve: a sort on a column stays on it by name when a live update adds a column before it (review 120)', async () => {
+    const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 }, y: { type: 'uniform', low: 0, high: 1 } });
+    const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString();
+    // Losses in one order, x in another: a sort by x is told from a sort by loss, seconds or trial.
+    const xs = [0.6, 0.1, 0.9, 0.3, 0.7, 0.2];
+    const trials: Trial[] = xs.map((x, number) => ({
+      study: 'sorted',
+      number,
+      state: 'complete',
+      internal: { x, y: 0.5 },
+      loss: number,
+      startedAt: at(number),
+      finishedAt: at(number + 1),
+    }));
+    const load = async (): Promise<ReportStudy> => ({
+      name: 'sorted',
+      direction: 'minimize',
+      seed: 1,
+      space,
+      trials: [...trials],
+      suggester: { use: 'random' },
+    });
+    let latest: ReportPage | undefined;
+    const server = await serveReport({
+      load,
+      build: async (study) => {
+        latest = await buildReport(study);
+        return latest;
+      },
+      intervalMs: 100,
+    });
+    try {
+      const page = await context.newPage();
+      const seen = watchPage(page);
+      await page.goto(server.url);
+      await page.waitForSelector('body[data-rendered]', { timeout: 30_000 });
+      const column = (name: string) =>
+        page.locator('#trial-table thead th').filter({ hasText: new RegExp(`^${name}( [▲▼])?$`) });
+      const xColumn = async () => Number(await column('x').getAttribute('data-col'));
+      const cells = async (col: number) =>
+        page.locator(`#trial-table tbody tr td:nth-child(${col + 1})`).allTextContents();
+      expect(await xColumn()).toBe(4);
+      await column('x').locator('button').click();
+      expect(await page.locator('#trial-table th[aria-sort]').getAttribute('data-col')).toBe('4');
+      expect(await cells(4)).toEqual(['0.1', '0.2', '0.3', '0.6', '0.7', '0.9']);
+
+      // A trial that reported: the table gains a step column before x, which moves one column right.
+      trials.push({
+        study: 'sorted',
+        number: 6,
+        state: 'complete',
+        internal: { x: 0.5, y: 0.5 },
+        loss: 6,
+        intermediate: [{ step: 3, value: 6 }],
+        startedAt: at(6),
+        finishedAt: at(7),
+      });
+      await page.waitForFunction(
+        () =>
+          (
+            globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }
+          ).document.querySelectorAll('#trial-table tbody tr').length === 7,
+        null,
+        { timeout: 15_000 },
+      );
+      await page.waitForSelector(`body[data-rendered="${latest?.version}"]`, { timeout: 15_000 });
+      expect(await column('step').count()).toBe(1);
+      expect(await xColumn()).toBe(5);
+      // Still sorted by x, ascending, and said so on x's header: not on seconds, which took x's place.
+      const sorted = page.locator('#trial-table th[aria-sort]');
+      expect(await sorted.getAttribute('data-col')).toBe('5');
+      expect(await sorted.getAttribute('aria-sort')).toBe('ascending');
+      expect(await cells(5)).toEqual(['0.1', '0.2', '0.3', '0.5', '0.6', '0.7', '0.9']);
+      expect(seen.errors).toEqual([]);
+      await page.close();
+    } finally {
+      await server.close();
+    }
+  });
 });

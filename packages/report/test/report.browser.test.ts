@@ -189,6 +189,52 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
     }
   });
 
+  it('labels a one-trial study short: the loss as a number, whole trial numbers, its mark whole (trial 115)', async () => {
+    const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 } });
+    const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString();
+    const trial = (number: number, loss?: number): Trial => ({
+      study: 'one',
+      number,
+      internal: { x: 0.25 * (number + 1) },
+      startedAt: at(number),
+      finishedAt: at(number + 1),
+      ...(loss === undefined
+        ? { state: 'failed', error: { code: 'OBJECTIVE_FAILED', message: 'no' } }
+        : { state: 'complete', loss }),
+    });
+    const study = (trials: Trial[]): ReportStudy => ({
+      name: 'one',
+      direction: 'minimize',
+      seed: 1,
+      space,
+      trials,
+      suggester: { use: 'random' },
+    });
+    const page = await openFile(await buildReport(study([trial(0, 41.2442519)])), 'one-trial.html');
+    const labels = async (id: string) => (await drawnItems(page, id)).axes.flatMap((axis) => axis.labels);
+    for (const id of ['history', 'slice', 'ecdf']) {
+      const drawn = await labels(id);
+      expect(drawn.length, id).toBeGreaterThan(0);
+      // Vega's own format over an empty span printed six decimals: 41.244252, and 0.000000 for trial #0.
+      for (const label of drawn) expect(label, id).not.toMatch(/\.\d{5,}/);
+    }
+    const legend = (await drawnItems(page, 'slice')).items.filter((item) => item.role === 'legend-label');
+    expect(legend.map((item) => item.text)).toEqual(['0']);
+    await page.close();
+    // Three failed trials: the first and last crosses are drawn whole inside the history's plot.
+    const failed = await openFile(await buildReport(study([0, 1, 2].map((n) => trial(n)))), 'all-failed.html');
+    const { items } = await drawnItems(failed, 'history');
+    const crosses = items.filter((item) => item.marktype === 'symbol' && item.role === 'mark');
+    expect(crosses).toHaveLength(3);
+    // The plot's area: where the axes' domain lines run.
+    const domains = items.filter((item) => item.role === 'axis-domain');
+    const left = Math.min(...domains.map((d) => d.x1));
+    const right = Math.max(...domains.map((d) => d.x2));
+    expect(Math.min(...crosses.map((item) => item.x1))).toBeGreaterThanOrEqual(left);
+    expect(Math.max(...crosses.map((item) => item.x2))).toBeLessThanOrEqual(right);
+    await failed.close();
+  });
+
   it('works from the keyboard and for a screen reader, fits a phone, and prints every row (trial 92)', async () => {
     const space = compileSpace({
       x: { type: 'uniform', low: 0, high: 1 },

@@ -97,6 +97,8 @@ export const spansDecades = (values: readonly number[]): boolean => overDecades(
 export const lossAxis = (values: readonly number[], title = 'loss'): Record<string, unknown> => {
   const { low, high } = finiteExtent(values);
   if (overDecades({ low, high })) return { title: `${title} (log scale)`, scale: { type: 'log' } };
+  // One loss (a trial, or a constant objective): Vega's ticks over an empty span print six decimals ("41.244252").
+  if (low === high) return { title, scale: { zero: false }, axis: { format: '~g' } };
   if (high - low !== Number.POSITIVE_INFINITY) return { title, scale: { zero: false } };
   // Vega's ticks divide the span too: fixed ticks at 0 and ±10^(100k) within the range, and a fixed domain.
   const ticks = [-1e300, -1e200, -1e100, 0, 1e100, 1e200, 1e300].filter((tick) => tick >= low && tick <= high);

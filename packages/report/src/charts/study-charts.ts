@@ -86,7 +86,8 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
     type: 'quantitative',
     title: 'trial',
     axis: { format: 'd', tickMinStep: 1 },
-    ...(rows.length === 0 ? { scale: { domain: [0, 1] } } : {}),
+    // Padded so the first and last trials' marks (a failed trial's cross) are drawn whole (trial 115: half cut off).
+    scale: rows.length === 0 ? { domain: [0, 1] } : { padding: 8 },
   };
   return {
     id: 'history',
@@ -229,7 +230,14 @@ export const sliceChart = (points: readonly TrialPoint[], space: CompiledSpace):
               },
             },
         y: { field: 'loss', type: 'quantitative', ...lossAxis(complete.map((p) => p.loss as number)) },
-        color: { field: 'number', type: 'quantitative', title: 'trial', scale: { scheme: 'viridis' } },
+        // Whole trial numbers in the legend (trial 115: one trial's legend read "0.000000").
+        color: {
+          field: 'number',
+          type: 'quantitative',
+          title: 'trial',
+          scale: { scheme: 'viridis' },
+          legend: { format: 'd', tickMinStep: 1 },
+        },
         tooltip: [
           { field: 'number', title: 'trial' },
           { field: 'x', title: param.name },

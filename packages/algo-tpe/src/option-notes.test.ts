@@ -72,7 +72,19 @@ describe('tpeOptionNotes (options that do nothing where they are, trial 51)', ()
     // A setting written at the top level is every trial's anyway (the profile's phase drops it too); the other
     // profiles have no phase to replace.
     expect(notesFor({ belowBandwidth: 0.3, explore: { trials: 40, gamma: 0.2 } })).toEqual([]);
-    expect(notesFor({ compat: 'optuna', explore: { trials: 40 } })).toEqual([]);
+    expect(notesFor({ compat: 'optuna', explore: { trials: 40, gamma: 0.2 } })).toEqual([]);
+    // An explore with no setting at all explores with nothing, whatever the profile (review 123).
+    for (const written of [
+      { compat: 'optuna', explore: { trials: 40 } },
+      { gamma: 0.2, belowBandwidth: 0.4, explore: { trials: 40 } },
+    ] as const)
+      expect(notesFor(written)).toEqual([
+        {
+          pointer: '/explore',
+          message:
+            'gives no setting of its own: its first 40 trials are decided as every later trial; write gamma, belowBandwidth or aboveWeight in it to explore with them',
+        },
+      ]);
   });
 
   it('notes explore settings that decide no trial, and a start-up sampler with no start-up trials', () => {

@@ -62,6 +62,11 @@ export const tpeOptionNotes = (options: TpeOptions, written: Readonly<Record<str
           '/explore',
           `replaces the profile's explore phase (profile "${settings.compat}": ${dropped.map(([key, value]) => `${key} ${value}`).join(', ')} for its first ${TPE_PROFILES[settings.compat].explore.trials} trials): its first ${trials} trials get ${dropped.map(([key]) => `${key} ${settings[key as keyof typeof phase]}`).join(', ')}, as every later trial; write ${dropped.length === 1 ? 'it' : 'them'} in explore to explore with ${dropped.length === 1 ? 'it' : 'them'}`,
         );
+      else if (values.length === 0)
+        note(
+          '/explore',
+          `gives no setting of its own: its first ${trials} trials are decided as every later trial; write gamma, belowBandwidth or aboveWeight in it to explore with them`,
+        );
     }
   }
   return notes;

@@ -165,7 +165,7 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain(`From ${complete} trials observed:`);
     expect(text.stdout).toContain(
-      `${failed} trials that failed are not among them: failures steer decisions away from where trials fail (log P(finish) below).`,
+      `${failed} trials that failed at their params are not among them: failures steer decisions away from where trials fail (log P(finish) below).`,
     );
     const json = JSON.parse((await cliIn(dir, 'explain', config, '--json')).stdout) as {
       explanation: { observed: number; failures?: number };

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -831,6 +831,13 @@ describe('parzen report --serve before the study runs', () => {
     const first = await nextReport();
     expect(first.table.rows).toHaveLength(0);
     expect(first.notes[0]).toMatch(/^No trials yet\. No study at .*early\.parzen\.jsonl/);
+    // A file unreadable for a while, then gone (review 123: the reader of the bad file was kept, and the page
+    // stayed empty for good once the run wrote the study).
+    const journal = join(dir, 'early.parzen.jsonl');
+    writeFileSync(journal, 'garbage not json\n');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    rmSync(journal);
+    await new Promise((resolve) => setTimeout(resolve, 400));
     expect((await cli('run', early, '--quiet')).code).toBe(0);
     let page = first;
     while (page.table.rows.length < 6) page = await nextReport();

@@ -159,8 +159,8 @@ describe('buildReport on a mixed study (uniform, log-uniform, choice; failed tri
     const ring = layers(pair).find((layer) => (layer.mark as { filled?: boolean }).filled === false) as Layer & {
       mark: { type: string; filled: boolean };
     };
-    // Under the numbers' layer (the last) and their halos, over the dots.
-    expect(layers(pair).indexOf(ring)).toBe(layers(pair).length - 3);
+    // Under the numbers' layer (the last), over the dots (and the numbers' halos under those).
+    expect(layers(pair).indexOf(ring)).toBe(layers(pair).length - 2);
     expect(ring.mark).toMatchObject({ type: 'point', filled: false });
     expect(ring.data?.values.map((r) => r.number)).toEqual([rows.find((r) => r.best)?.number]);
     expect(pair.description).toContain('the best is red, in a ring');

@@ -406,7 +406,7 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
     await page.close();
   });
 
-  it('draws pair plot numbers whole inside the plot at its edges, each over a white halo on top of the dots', async () => {
+  it('draws pair plot numbers whole inside the plot at its edges, over the dots, each on a white halo under them', async () => {
     const space = compileSpace({ x: { type: 'uniform', low: 0, high: 1 }, y: { type: 'uniform', low: 0, high: 1 } });
     const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString();
     // Three-digit numbers at the corners and on the edges (the bounds), and a cluster in the middle whose later
@@ -450,7 +450,9 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
     const texts = items.map((item, index) => ({ item, index })).filter(({ item }) => item.role === 'mark');
     const numbers = texts.filter(({ item }) => item.marktype === 'text' && item.fill !== 'white');
     const halos = texts.filter(({ item }) => item.marktype === 'text' && item.fill === 'white');
-    const lastDot = Math.max(...texts.filter(({ item }) => item.marktype === 'symbol').map(({ index }) => index));
+    const dotIndices = texts.filter(({ item }) => item.marktype === 'symbol').map(({ index }) => index);
+    const lastDot = Math.max(...dotIndices);
+    const firstDot = Math.min(...dotIndices);
     // Every trial is drawn: 9 as numbers (the 8 at the edges and the cluster's first), 5 as dots.
     expect(numbers.map(({ item }) => Number(item.text)).sort((a, b) => a - b)).toEqual([
       100, 101, 102, 103, 104, 105, 106, 107, 108,
@@ -465,11 +467,12 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
         text: item.text,
         inside: true,
       });
-      // Over a halo of its own text and place, which is over every dot.
+      // Over every dot, and over a halo of its own text and place that is under every dot (review 123: drawn
+      // over them, the halos erased the dots beside a number).
       const halo = halos.find(({ item: h }) => h.text === item.text);
       expect(halo, item.text).toBeDefined();
-      expect(halo?.index).toBeLessThan(index);
-      expect(halo?.index).toBeGreaterThan(lastDot);
+      expect(index).toBeGreaterThan(lastDot);
+      expect(halo?.index).toBeLessThan(firstDot);
       expect(Math.abs((halo?.item.x1 ?? 0) + (halo?.item.x2 ?? 0) - item.x1 - item.x2)).toBeLessThan(1);
       expect(Math.abs((halo?.item.y1 ?? 0) + (halo?.item.y2 ?? 0) - item.y1 - item.y2)).toBeLessThan(1);
     }
@@ -481,9 +484,10 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
     const study = await runTpeStudy(30, {
       space: {
         x: { type: 'uniform', low: 0, high: 1 },
-        opt: { type: 'choice', options: ['sgd', 'adam', 'rmsprop'] },
+        opt: { type: 'choice', options: ['sgd', 'adam', 'rmsprop', 'adam_with_decoupled_weight_decay_and_warmup'] },
+        mom: { type: 'uniform', low: 0, high: 1 },
       },
-      objective: (p) => (p.x as number) + (p.opt === 'sgd' ? 0 : 1),
+      objective: (p) => (p.x as number) + (p.opt === 'sgd' ? 0 : 1) + (p.mom as number),
       tpe: { startupTrials: 8 },
     });
     const report = await buildReport(study, { every: 30 });
@@ -504,6 +508,12 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
       // Whole inside the plot's 300 pixels: the labels at an axis's ends are not cut at the chart's edge.
       expect({ text: item.text, inside: item.y1 >= 0 && item.y2 <= 300 }).toEqual({ text: item.text, inside: true });
     }
+    // A long option is cut before the next axis, whose labels it ran into (review 123).
+    const overlap = (a: (typeof items)[number], b: (typeof items)[number]) =>
+      Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1) > 0.5 && Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1) > 0.5;
+    for (const a of labels)
+      for (const b of labels)
+        if (a.index < b.index) expect(overlap(a.item, b.item), `${a.item.text} over ${b.item.text}`).toBe(false);
     await chartScreenshot(page, 'parallel', 'parallel-labels.png');
     await page.close();
   });

@@ -88,8 +88,9 @@ export interface TpeExplanation {
    */
   readonly finished: number;
   /**
-   * Under `failed: "avoid"`: the failed trials (failed at their params) that start-up counted and that steer
-   * decisions away from where trials fail (the `logFinishing` term); they are not in `observed`. Absent when none.
+   * Under `failed: "avoid"`: the trials that failed at their params, which start-up counts; they are not in
+   * `observed`. Those among the latest trials the failure model reads steer decisions away from where trials
+   * fail (the `logFinishing` term). Absent when none.
    */
   readonly failures?: number;
   readonly startupTrials: number;

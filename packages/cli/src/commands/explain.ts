@@ -120,7 +120,7 @@ export const formatNextSuggestion = (
   // Failed trials are outside l(x) and g(x) under failed: "avoid"; they count for start-up and steer through log P(finish).
   if (e.observed > 0 && e.failures !== undefined)
     lines.push(
-      `${e.failures === 1 ? '1 trial that failed is' : `${e.failures} trials that failed are`} not among them: ${finishing ? 'failures steer decisions away from where trials fail (log P(finish) below).' : "failures steer the decisions of the parameters a failed trial had, none of this trial's."}`,
+      `${e.failures === 1 ? '1 trial that failed at its params is' : `${e.failures} trials that failed at their params are`} not among them: ${finishing ? 'failures steer decisions away from where trials fail (log P(finish) below).' : "they steer no decision of this trial: the failure model reads the latest finished or failed trials that have a decision's parameters, and none of those failed."}`,
     );
   // Decisions of other weights (a choice decided alone: discreteAboveWeight) get a w column, so each score
   // can be checked by hand (trial 87: only --json had it).

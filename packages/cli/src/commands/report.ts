@@ -435,7 +435,13 @@ const serveBeforeStudy = async (
   };
   let store: TrialStore | undefined;
   let space: CompiledSpace | undefined;
-  let waiting: string | undefined = missing.message;
+  // The store's note names the run that creates it: with --store, the run has to be given the same flag.
+  const told = (message: string) =>
+    flags.store === undefined
+      ? message
+      : message.replace('`parzen run CONFIG`', `\`parzen run CONFIG --store ${flags.store}\``);
+  let waiting: string | undefined = told(missing.message);
+  let read = false;
   return serveStudy(
     config.name,
     {
@@ -448,10 +454,18 @@ const serveBeforeStudy = async (
           const trials = await store.listTrials(config.name);
           const taken = await store.listTakenEntries?.(config.name);
           waiting = undefined;
+          read = true;
           return withTaken(studyOf(run, trials, stored, space), taken);
         } catch (error) {
+          // Until the study is read once, each poll opens the store afresh: a reader kept from a file that was
+          // unreadable then (or replaced since) would never see the study the run writes (review 123).
+          if (!read) {
+            await store?.close().catch(() => undefined);
+            store = undefined;
+            space = undefined;
+          }
           if (!storedLater(error, run)) throw error;
-          waiting = (error as ParzenError).message;
+          waiting = told((error as ParzenError).message);
           return empty;
         }
       },

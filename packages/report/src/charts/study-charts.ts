@@ -377,6 +377,8 @@ export const parallelChart = (
     title: null,
     axis: { orient: 'top', labelAngle: 0, labelLimit: Math.floor(width / axes.length) - 10 },
   };
+  // A label beside an axis (4 px to its right) ends before the next one.
+  const labelLimit = Math.floor(width / axes.length) - 14;
   return {
     id: 'parallel',
     title: 'Parallel coordinates',
@@ -426,7 +428,9 @@ export const parallelChart = (
           encoding: { x, y: { datum: 0 }, y2: { datum: 1 }, tooltip: [{ field: 'axis', title: 'axis' }] },
         },
         // The labels on top of the lines, each over a white halo of its own shape: a choice's options are
-        // labelled where its lines cross the axis, and drawn bare they were lost among those lines.
+        // labelled where its lines cross the axis, and drawn bare they were lost among those lines. Each cut to
+        // the gap before the next axis (review 123: long options ran into the next axis's labels), named in full
+        // by its tooltip; the halo takes no pointer, so the lines under it keep theirs.
         {
           data: { values: labels },
           encoding: { x, y: { field: 'y', type: 'quantitative' }, text: { field: 'label' } },
@@ -437,13 +441,18 @@ export const parallelChart = (
                 dx: 4,
                 align: 'left',
                 fontSize: 10,
+                limit: labelLimit,
                 fill: 'white',
                 stroke: 'white',
                 strokeWidth: 3,
                 strokeJoin: 'round',
+                interactive: false,
               },
             },
-            { mark: { type: 'text', dx: 4, align: 'left', fontSize: 10, color: '#444' } },
+            {
+              mark: { type: 'text', dx: 4, align: 'left', fontSize: 10, limit: labelLimit, color: '#444' },
+              encoding: { tooltip: { field: 'label' } },
+            },
           ],
         },
       ],

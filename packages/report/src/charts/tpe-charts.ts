@@ -245,6 +245,23 @@ export const pairChart = (
     ],
   };
   const numbers = rows.filter((row) => numbered.has(row.number));
+  // Each number over a white halo of its own shape, so it reads over the grid and contour lines under it (drawn
+  // over them bare, its digits ran into theirs). The halos go under the dots: over them, they erased the dots
+  // beside a number (review 123). Not interactive: the tooltips are the trials' own marks'.
+  if (numbers.length > 0)
+    layers.push({
+      data: { values: numbers },
+      mark: {
+        type: 'text',
+        fontSize: 11,
+        fill: 'white',
+        stroke: 'white',
+        strokeWidth: 3,
+        strokeJoin: 'round',
+        interactive: false,
+      },
+      encoding: { x: xEnc, y: yEnc, text: { field: 'number' } },
+    });
   // Dots under the numbers, so the best trial's number (the last of them) stays readable on top.
   if (dotted.length > 0)
     layers.push({
@@ -257,14 +274,6 @@ export const pairChart = (
     });
   if (asNumbers) layers.push(...ring);
   // An empty layer over an unbounded axis draws nothing but a Vega warning: leave it out under contour lines.
-  // Each number over a white halo of its own shape, so it reads over the dots and contour lines under it
-  // (drawn over them bare, its digits ran into theirs); the halo first, the numbers on top, in their order.
-  if (numbers.length > 0)
-    layers.push({
-      data: { values: numbers },
-      mark: { type: 'text', fontSize: 11, fill: 'white', stroke: 'white', strokeWidth: 3, strokeJoin: 'round' },
-      encoding: { x: xEnc, y: yEnc, text: { field: 'number' } },
-    });
   if (numbers.length > 0 || (rows.length === 0 && !lines))
     layers.push({
       data: { values: numbers },

@@ -171,6 +171,35 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
       explanation: { observed: number; failures?: number };
     };
     expect(json.explanation).toMatchObject({ observed: complete, failures: failed });
+    // Failures outside the failure model's window (older than its latest trials) steer nothing: said so, not that
+    // they steer (review 123: the reason given was that no failed trial had the parameters).
+    const stale = formatNextSuggestion(
+      'old-failures',
+      'minimize',
+      {
+        trialNumber: 300,
+        params: { x: 0.5 },
+        running: 0,
+        explanation: {
+          suggester: 'tpe',
+          compat: 'parzen',
+          trialNumber: 300,
+          phase: 'model',
+          observed: 296,
+          finished: 300,
+          failures: 4,
+          startupTrials: 5,
+          aboveWeight: 0.65,
+          nBelow: 1,
+          below: [7],
+          params: [],
+        },
+      } as never,
+      new Map([[7, 0.5]]),
+    );
+    expect(stale).toContain(
+      "4 trials that failed at their params are not among them: they steer no decision of this trial: the failure model reads the latest finished or failed trials that have a decision's parameters, and none of those failed.",
+    );
   });
 
   it('refuses a study another suggester runs, as a user error', async () => {

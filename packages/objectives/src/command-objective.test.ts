@@ -329,7 +329,7 @@ describe('command objective', () => {
     expect(await run(atEnd, 3)).toMatchObject({ status: 'ok', loss: 0.5 });
     expect(context.logged).toHaveLength(1);
     expect(context.logged[0]).toMatch(
-      /^warn: trial #1: its 2 reports all arrived as the program ended, after 1\.\d s: its stdout is buffered, so a pruner sees them too late to stop it\. Flush each report \(Python: print\(\.\.\., flush=True\)\)/,
+      /^warn: trial #1: its 2 reports all arrived as the program ended, after 1\.\d s: its stdout looks buffered \(or it printed them all at its end\), so a pruner sees them too late to stop it\. Flush each report as it is made \(Python: print\(\.\.\., flush=True\)\)/,
     );
   });
 

@@ -485,7 +485,7 @@ export const createCommandObjective = (
         ) {
           warnedBuffered = true;
           warn?.(
-            `trial #${evaluation.trialNumber}: its ${reports.readAt.length} reports all arrived as the program ended, after ${(outcome.durationMs / 1000).toFixed(1)} s: its stdout is buffered, so a pruner sees them too late to stop it. Flush each report (Python: print(..., flush=True)), or run Python unbuffered ("python3", "-u", or PYTHONUNBUFFERED=1 in the objective's env).`,
+            `trial #${evaluation.trialNumber}: its ${reports.readAt.length} reports all arrived as the program ended, after ${(outcome.durationMs / 1000).toFixed(1)} s: its stdout looks buffered (or it printed them all at its end), so a pruner sees them too late to stop it. Flush each report as it is made (Python: print(..., flush=True)), or run Python unbuffered ("python3", "-u", or PYTHONUNBUFFERED=1 in the objective's env).`,
           );
         }
         // Pruned on a report that came with others all at once, after a second or more with none before: the

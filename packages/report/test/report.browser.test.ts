@@ -233,6 +233,14 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
     expect(Math.min(...crosses.map((item) => item.x1))).toBeGreaterThanOrEqual(left);
     expect(Math.max(...crosses.map((item) => item.x2))).toBeLessThanOrEqual(right);
     await failed.close();
+    // Ticks at the study's trials only (trial 116: a padding in pixels put ticks at -4 and -2, here -1 and 12).
+    const twelve = Array.from({ length: 12 }, (_, n) => trial(n, n % 3 === 0 ? undefined : n));
+    const longer = await openFile(await buildReport(study(twelve)), 'twelve.html');
+    const [trialAxis] = (await drawnItems(longer, 'history')).axes.filter((axis) => axis.title === 'trial');
+    expect(trialAxis?.labels.length).toBeGreaterThan(3);
+    for (const label of trialAxis?.labels ?? []) expect(Number(label), label).toBeGreaterThanOrEqual(0);
+    for (const label of trialAxis?.labels ?? []) expect(Number(label), label).toBeLessThanOrEqual(11);
+    await longer.close();
   });
 
   it('works from the keyboard and for a screen reader, fits a phone, and prints every row (trial 92)', async () => {

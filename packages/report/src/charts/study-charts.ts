@@ -86,8 +86,11 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
     type: 'quantitative',
     title: 'trial',
     axis: { format: 'd', tickMinStep: 1 },
-    // Padded so the first and last trials' marks (a failed trial's cross) are drawn whole (trial 115: half cut off).
-    scale: rows.length === 0 ? { domain: [0, 1] } : { padding: 8 },
+    // Widened so the first and last trials' marks (a failed trial's cross) are drawn whole (trial 115: half cut
+    // off): by half a trial, or 1.5 % of the span on a long study. In trials, not pixels: a pixel padding put
+    // ticks at trials -4 and -2 on a short study (trial 116).
+    scale:
+      rows.length === 0 ? { domain: [0, 1] } : { domain: paddedDomain(rows.map((row) => row.number)), nice: false },
   };
   return {
     id: 'history',
@@ -257,6 +260,14 @@ export const sliceChart = (points: readonly TrialPoint[], space: CompiledSpace):
     spec: { ...base('Slice plots'), columns: 3, concat: panels, resolve: { scale: { color: 'shared' } } },
     marks: [{ mark: 'symbol', count }],
   };
+};
+
+/** The trial numbers' extent widened by half a trial, or 1.5 % of its span when that is more. */
+const paddedDomain = (numbers: readonly number[]): [number, number] => {
+  const low = Math.min(...numbers);
+  const high = Math.max(...numbers);
+  const pad = Math.max(0.5, (high - low) * 0.015);
+  return [low - pad, high + pad];
 };
 
 /** sign(v)·log(1 + |v|), finite for every finite v, and its inverse. */

@@ -540,6 +540,32 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     expect(missing.stderr).toBe('parzen: --trial 14: study past has no trial #14 (its trials are #0 to #13).');
   });
 
+  it("explains a past trial with the store's TPE settings when the config's changed and miss it (trial 116)", async () => {
+    const created = { suggester: { use: 'tpe', options: { gamma: 0.5 } }, budget: { maxTrials: 9 } };
+    const config = journalHeartConfig(dir, 'changed', created);
+    expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(0);
+    // The config edited afterwards, not run: its settings draw trial #8 otherwise.
+    journalHeartConfig(dir, 'changed', { ...created, suggester: { use: 'tpe', options: { candidates: 1 } } });
+    const out = await cliIn(dir, 'explain', config, '--trial', '8', '--json');
+    expect(out.code, out.stderr).toBe(0);
+    const past = JSON.parse(out.stdout) as { reproduced: boolean; settings: string; params: unknown; stored: unknown };
+    expect(past).toMatchObject({ reproduced: true, settings: 'store' });
+    expect(past.params).toEqual(past.stored);
+    expect(out.stderr).toContain(
+      "parzen: note: trial #8 is explained with the TPE settings study changed was created with (its store's, as report replays it): they give its params, the config's do not.",
+    );
+    // The next suggestion stays the config's, as the next run draws it.
+    const next = await cliIn(dir, 'explain', config, '--json');
+    expect(next.stderr).not.toContain('is explained with the TPE settings');
+    // Settings that still give the trial are kept as they are: the config's.
+    journalHeartConfig(dir, 'changed', created);
+    const same = JSON.parse((await cliIn(dir, 'explain', config, '--trial', '8', '--json')).stdout) as {
+      settings: string;
+      reproduced: boolean;
+    };
+    expect(same).toMatchObject({ reproduced: true, settings: 'config' });
+  });
+
   it('explains a partly enqueued trial with the values its entry fixed, TPE choosing the rest (trial 111)', async () => {
     const base = { suggester: { use: 'tpe' }, budget: { maxTrials: 8 } };
     const config = journalHeartConfig(dir, 'partly', base);

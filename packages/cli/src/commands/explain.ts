@@ -247,6 +247,8 @@ const explainPast = async (
   number: number,
   flags: ExplainFlags,
   output: Output,
+  /** The store's TPE settings for the study when the config's differ: tried when the config's miss the trial. */
+  kept?: Readonly<Record<string, unknown>>,
 ): Promise<number> => {
   const report = await import('@parzen/report');
   const target = study.trials.find((trial) => trial.number === number);
@@ -263,13 +265,29 @@ const explainPast = async (
         : `--trial ${number}: trial #${number} of study ${study.name} has no params (it failed before it had any): nothing was chosen.`,
     );
   }
-  const past = (await report.explainPastSuggestion(study, number)) as PastSuggestion;
+  let past = (await report.explainPastSuggestion(study, number)) as PastSuggestion;
+  // A trial drawn before the config's settings changed: the settings the study was created with, which report
+  // replays, may give its params where the config's do not (trial 116: explain and report told two stories).
+  let settings: 'config' | 'store' = 'config';
+  if (!past.reproduced && past.enqueuedAll !== true && kept !== undefined) {
+    const again = (await report.explainPastSuggestion(
+      { ...study, suggester: { use: 'tpe', options: kept } },
+      number,
+    )) as PastSuggestion;
+    if (again.reproduced) {
+      past = again;
+      settings = 'store';
+      output.note(
+        `parzen: note: trial #${number} is explained with the TPE settings study ${study.name} was created with (its store's, as report replays it): they give its params, the config's do not.`,
+      );
+    }
+  }
   if (past.unknownOptions.length > 0)
     output.note(
       `parzen: warning: study ${study.name} was stored with TPE options this version does not know (${past.unknownOptions.join(', ')}), left out.`,
     );
   if (flags.json === true) {
-    output.result(JSON.stringify(past));
+    output.result(JSON.stringify({ ...past, settings }));
     return 0;
   }
   const losses = new Map<number, number>();
@@ -293,6 +311,8 @@ const studyToExplain = async (
   unrun: readonly ParamAssignment[];
   /** Partial entries a trial's values match (`trial`, the first): run, or never queued; the store alone knows. */
   uncertain: readonly { readonly entry: ParamAssignment; readonly trial: number }[];
+  /** With a config: the TPE settings the store keeps for the study, when they are not the config's. */
+  kept?: Readonly<Record<string, unknown>>;
 }> => {
   if (path === undefined) {
     if (flags.store === undefined)
@@ -382,6 +402,7 @@ const studyToExplain = async (
     "explain uses the config's, as the next run would (report replays the study's own).",
   );
   if (change !== undefined) output.note(`parzen: warning: ${change}`);
+  const kept = change !== undefined && stored.suggester?.settings !== undefined ? stored.suggester.settings : undefined;
   // The config's entries no trial has run yet (by their values: a trial that ended unrun did not run one),
   // which a run queues first.
   const entries = config.enqueue === undefined ? [] : checkEnqueued(run.experiment.space, config.enqueue).params;
@@ -408,6 +429,7 @@ const studyToExplain = async (
   return {
     study,
     waiting,
+    ...(kept === undefined ? {} : { kept }),
     unrun: entries.filter((entry) => !ranEntry(entry)),
     uncertain: entries
       .filter((entry) => taken === undefined && ranEntry(entry) && !whole(entry))
@@ -424,7 +446,13 @@ const studyToExplain = async (
 export const explainNext = async (path: string | undefined, flags: ExplainFlags, output: Output): Promise<number> => {
   const report = await import('@parzen/report');
   // A config's errors name its file, as run's do (trial 88: no `file` in --json).
-  const { study: read, waiting, unrun, uncertain } = await forConfig(path, () => studyToExplain(path, flags, output));
+  const {
+    study: read,
+    waiting,
+    unrun,
+    uncertain,
+    kept,
+  } = await forConfig(path, () => studyToExplain(path, flags, output));
   if (read.suggester?.use !== 'tpe') {
     // A study stored without its suggester (made before suggesters were recorded) is not "unknown"'s (trial 63).
     const why =
@@ -438,7 +466,7 @@ export const explainNext = async (path: string | undefined, flags: ExplainFlags,
     if (path === undefined) throw new CliError(why);
     throw new ParzenError('CONFIG_INVALID', why);
   }
-  if (flags.trial !== undefined) return explainPast(read, flags.trial, flags, output);
+  if (flags.trial !== undefined) return explainPast(read, flags.trial, flags, output, kept);
   const { trials, stale } = asTheRunSeesThem(read.trials, new Date());
   const study = { ...read, trials };
   const next = (await report.explainNextSuggestion(study)) as NextSuggestion;

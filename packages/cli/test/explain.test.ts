@@ -552,8 +552,28 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     expect(past).toMatchObject({ reproduced: true, settings: 'store' });
     expect(past.params).toEqual(past.stored);
     expect(out.stderr).toContain(
-      "parzen: note: trial #8 is explained with the TPE settings study changed was created with (its store's, as report replays it): they give its params, the config's do not.",
+      "parzen: note: trial #8 is explained with the TPE settings and seed study changed was created with (its store's, as report replays it): they give its params, the config's do not.",
     );
+    // Another seed as well: the stored seed is tried with the stored settings, as report replays them (review 124).
+    journalHeartConfig(dir, 'changed', {
+      ...created,
+      seed: 7,
+      suggester: { use: 'tpe', options: { candidates: 1 } },
+    });
+    const reseeded = await cliIn(dir, 'explain', config, '--trial', '8', '--json');
+    expect(JSON.parse(reseeded.stdout)).toMatchObject({ reproduced: true, settings: 'store' });
+    // With --store alone the settings are the store's from the start.
+    const stored = await cliIn(
+      dir,
+      'explain',
+      '--store',
+      `jsonl:${join(dir, 'changed.parzen.jsonl')}`,
+      '--trial',
+      '8',
+      '--json',
+    );
+    expect(stored.code, stored.stderr).toBe(0);
+    expect(JSON.parse(stored.stdout)).toMatchObject({ reproduced: true, settings: 'store' });
     // The next suggestion stays the config's, as the next run draws it.
     const next = await cliIn(dir, 'explain', config, '--json');
     expect(next.stderr).not.toContain('is explained with the TPE settings');

@@ -233,7 +233,7 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
     expect(Math.min(...crosses.map((item) => item.x1))).toBeGreaterThanOrEqual(left);
     expect(Math.max(...crosses.map((item) => item.x2))).toBeLessThanOrEqual(right);
     await failed.close();
-    // Ticks at the study's trials only (trial 116: a padding in pixels put ticks at -4 and -2, here -1 and 12).
+    // Ticks at the study's trials only (trial 116: a padding in pixels put ticks at trials -1 and 12 here).
     const twelve = Array.from({ length: 12 }, (_, n) => trial(n, n % 3 === 0 ? undefined : n));
     const longer = await openFile(await buildReport(study(twelve)), 'twelve.html');
     const [trialAxis] = (await drawnItems(longer, 'history')).axes.filter((axis) => axis.title === 'trial');
@@ -241,6 +241,23 @@ describe.skipIf(skipBrowser)('the report in headless Chromium', () => {
     for (const label of trialAxis?.labels ?? []) expect(Number(label), label).toBeGreaterThanOrEqual(0);
     for (const label of trialAxis?.labels ?? []) expect(Number(label), label).toBeLessThanOrEqual(11);
     await longer.close();
+    // Trials #3 to #8 finished and #9, #10 still running: the best-so-far line runs on over the running ones,
+    // inside the plot (review 124: the axis ended at #8 and the line ran on over the legend).
+    const running = (number: number): Trial => ({
+      study: 'one',
+      number,
+      state: 'running',
+      internal: { x: 0.5 },
+      startedAt: at(number),
+    });
+    const trailing = [3, 4, 5, 6, 7, 8].map((n) => trial(n, n)).concat([running(9), running(10)]);
+    const open = await openFile(await buildReport(study(trailing)), 'trailing-running.html');
+    const drawn = (await drawnItems(open, 'history')).items;
+    const edge = Math.max(...drawn.filter((item) => item.role === 'axis-domain').map((d) => d.x2));
+    const line = drawn.filter((item) => item.marktype === 'line' && item.role === 'mark');
+    expect(line.length).toBeGreaterThan(0);
+    for (const item of line) expect(item.x2).toBeLessThanOrEqual(edge + 0.5);
+    await open.close();
   });
 
   it('works from the keyboard and for a screen reader, fits a phone, and prints every row (trial 92)', async () => {

@@ -241,14 +241,25 @@ const kernelCell = (
     ? ''
     : `${kernel.trial === null ? 'prior' : `#${kernel.trial}`}${kernel.trials === undefined ? '' : ` +${kernel.trials.length - 1}`} ${Math.round(kernel.share * 100)}%`;
 
+/** The TPE settings and seed a study's store keeps for it. */
+interface Kept {
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly seed: number;
+}
+
 /** `explain --trial N`: how a past trial's params were chosen, replayed from the trials before it. */
 const explainPast = async (
   study: ReportStudy,
   number: number,
   flags: ExplainFlags,
   output: Output,
-  /** The store's TPE settings for the study when the config's differ: tried when the config's miss the trial. */
-  kept?: Readonly<Record<string, unknown>>,
+  /** Whether a config gave the study's settings (else the store did). */
+  fromConfig: boolean,
+  /**
+   * The store's TPE settings and seed for the study when the config's differ (with no --seed): tried when the
+   * config's miss the trial. Undefined with `--store` alone, whose study is the store's already.
+   */
+  kept?: Kept,
 ): Promise<number> => {
   const report = await import('@parzen/report');
   const target = study.trials.find((trial) => trial.number === number);
@@ -268,19 +279,22 @@ const explainPast = async (
   let past = (await report.explainPastSuggestion(study, number)) as PastSuggestion;
   // A trial drawn before the config's settings changed: the settings the study was created with, which report
   // replays, may give its params where the config's do not (trial 116: explain and report told two stories).
-  let settings: 'config' | 'store' = 'config';
+  // With --store alone the study is the store's: its settings are the store's from the start (review 124).
+  let settings: 'config' | 'store' = fromConfig ? 'config' : 'store';
   if (!past.reproduced && past.enqueuedAll !== true && kept !== undefined) {
+    // The stored seed too, as report replays it (review 124: a config with another seed missed the trial again).
     const again = (await report.explainPastSuggestion(
-      { ...study, suggester: { use: 'tpe', options: kept } },
+      { ...study, seed: kept.seed, suggester: { use: 'tpe', options: kept.options } },
       number,
     )) as PastSuggestion;
+    const what = `the TPE settings and seed study ${study.name} was created with (its store's, as report replays it)`;
     if (again.reproduced) {
       past = again;
       settings = 'store';
       output.note(
-        `parzen: note: trial #${number} is explained with the TPE settings study ${study.name} was created with (its store's, as report replays it): they give its params, the config's do not.`,
+        `parzen: note: trial #${number} is explained with ${what}: they give its params, the config's do not.`,
       );
-    }
+    } else output.note(`parzen: note: ${what} do not give trial #${number}'s params either.`);
   }
   if (past.unknownOptions.length > 0)
     output.note(
@@ -312,7 +326,7 @@ const studyToExplain = async (
   /** Partial entries a trial's values match (`trial`, the first): run, or never queued; the store alone knows. */
   uncertain: readonly { readonly entry: ParamAssignment; readonly trial: number }[];
   /** With a config: the TPE settings the store keeps for the study, when they are not the config's. */
-  kept?: Readonly<Record<string, unknown>>;
+  kept?: Kept;
 }> => {
   if (path === undefined) {
     if (flags.store === undefined)
@@ -402,7 +416,13 @@ const studyToExplain = async (
     "explain uses the config's, as the next run would (report replays the study's own).",
   );
   if (change !== undefined) output.note(`parzen: warning: ${change}`);
-  const kept = change !== undefined && stored.suggester?.settings !== undefined ? stored.suggester.settings : undefined;
+  const kept: Kept | undefined =
+    (change !== undefined || stored.seed !== config.seed) &&
+    flags.seed === undefined &&
+    stored.suggester?.name === 'tpe' &&
+    stored.suggester.settings !== undefined
+      ? { options: stored.suggester.settings, seed: stored.seed }
+      : undefined;
   // The config's entries no trial has run yet (by their values: a trial that ended unrun did not run one),
   // which a run queues first.
   const entries = config.enqueue === undefined ? [] : checkEnqueued(run.experiment.space, config.enqueue).params;
@@ -466,7 +486,7 @@ export const explainNext = async (path: string | undefined, flags: ExplainFlags,
     if (path === undefined) throw new CliError(why);
     throw new ParzenError('CONFIG_INVALID', why);
   }
-  if (flags.trial !== undefined) return explainPast(read, flags.trial, flags, output, kept);
+  if (flags.trial !== undefined) return explainPast(read, flags.trial, flags, output, path !== undefined, kept);
   const { trials, stale } = asTheRunSeesThem(read.trials, new Date());
   const study = { ...read, trials };
   const next = (await report.explainNextSuggestion(study)) as NextSuggestion;

@@ -417,8 +417,17 @@ const serveBeforeStudy = async (
   output: Output,
 ): Promise<number> => {
   const { config } = run.experiment;
+  // The store's note names the run that creates it: with --store, the run has to be given the same flag (quoted
+  // when it holds a space, so the command can be pasted).
+  const told = (message: string) =>
+    flags.store === undefined
+      ? message
+      : message.replace(
+          '`parzen run CONFIG`',
+          `\`parzen run CONFIG --store ${/\s/.test(flags.store) ? `'${flags.store}'` : flags.store}\``,
+        );
   output.note(
-    `parzen: ${missing.message} The page shows no trials until study ${config.name} runs, and fills in as it does.`,
+    `parzen: ${told(missing.message)} The page shows no trials until study ${config.name} runs, and fills in as it does.`,
   );
   const empty: ReportStudy = {
     name: config.name,
@@ -435,11 +444,6 @@ const serveBeforeStudy = async (
   };
   let store: TrialStore | undefined;
   let space: CompiledSpace | undefined;
-  // The store's note names the run that creates it: with --store, the run has to be given the same flag.
-  const told = (message: string) =>
-    flags.store === undefined
-      ? message
-      : message.replace('`parzen run CONFIG`', `\`parzen run CONFIG --store ${flags.store}\``);
   let waiting: string | undefined = told(missing.message);
   let read = false;
   return serveStudy(

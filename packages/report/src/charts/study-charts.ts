@@ -88,9 +88,12 @@ export const historyChart = (points: readonly TrialPoint[], direction: Direction
     axis: { format: 'd', tickMinStep: 1 },
     // Widened so the first and last trials' marks (a failed trial's cross) are drawn whole (trial 115: half cut
     // off): by half a trial, or 1.5 % of the span on a long study. In trials, not pixels: a pixel padding put
-    // ticks at trials -4 and -2 on a short study (trial 116).
+    // ticks at trial -1 on a short study (trial 116). Over the best-so-far line's trials too, which runs on over
+    // trials still running (review 124: past the plot's edge).
     scale:
-      rows.length === 0 ? { domain: [0, 1] } : { domain: paddedDomain(rows.map((row) => row.number)), nice: false },
+      rows.length === 0
+        ? { domain: [0, 1] }
+        : { domain: paddedDomain([...rows, ...best].map((row) => row.number)), nice: false },
   };
   return {
     id: 'history',

@@ -281,7 +281,7 @@ describe('parzen explain (trial 57: no way from the CLI to see why TPE picks the
       { op: 'params', study: 'old', number: 0, params: { x: 0.25 } },
       { op: 'finish', study: 'old', number: 0, outcome: { state: 'complete', loss: 1 }, finishedAt: at },
     ];
-    const journal = writeIn(dir, 'old.parzen.jsonl', lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
+    const journal = writeIn(dir, 'old.parzen.jsonl', `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`);
     const said = await cliIn(dir, 'explain', '--store', `jsonl:${journal}`);
     expect(said.code).toBe(2);
     expect(said.stderr).toContain('was stored without the suggester its trials were drawn with');

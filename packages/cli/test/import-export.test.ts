@@ -116,7 +116,7 @@ describe('parzen export and import', () => {
       const both = await Promise.all([cli('import', to, exported), cli('import', to, exported)]);
       expect(both.map((result) => result.code).sort()).toEqual([0, 2]);
       expect(both.find((result) => result.code === 2)?.stderr).toContain(
-        'Every one of the 4 trials in ' + exported + ' repeats a trial study heart already has',
+        `Every one of the 4 trials in ${exported} repeats a trial study heart already has`,
       );
       const listed = await cli('trials', to, '--json');
       expect(JSON.parse(listed.stdout)).toHaveLength(4);

@@ -133,6 +133,7 @@ describe.concurrent("a module objective's own output (isolate: worker, trial 53)
     writeIn(
       dir,
       'chatty-stuck.mjs',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the module's own template literal, written as text.
       'export default (params, { trialNumber }) => { for (let i = 0; i < 3000; i++) console.log(`trial ${trialNumber} line ${i}`); if (trialNumber === 1) { const end = Date.now() + 30000; while (Date.now() < end); } return params.x; };',
     );
     const config = writeIn(

@@ -5,7 +5,6 @@ import { ownEntry } from './domain/own-entry.js';
 import {
   type ConfigIssue,
   describeValue,
-  didYouMean,
   didYouMeanField,
   escapePointer,
   formatIssues,

@@ -115,6 +115,7 @@ export class ParzenError extends Error {
    * Subclasses test as classes do.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class instanceof was asked of, a subclass included.
     if (this !== ParzenError) return Function.prototype[Symbol.hasInstance].call(this, value);
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[PARZEN_ERROR] === true;
   }
@@ -151,6 +152,7 @@ const TRIAL_PRUNED = Symbol.for('parzen.TrialPruned');
 export class TrialPruned extends Error {
   /** Holds for a TrialPruned of any copy of this package (a brand in the global symbol registry). */
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class instanceof was asked of, a subclass included.
     if (this !== TrialPruned) return Function.prototype[Symbol.hasInstance].call(this, value);
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[TRIAL_PRUNED] === true;
   }

@@ -614,7 +614,7 @@ const reportStore = async (
   const [found] = (await loadStudies(undefined, storeFlags, output)) as [
     Awaited<ReturnType<typeof loadStudies>>[number],
   ];
-  const { record, space, trials } = found;
+  const { record, space } = found;
   const { options, contourCalls } = await reportOptions(flags, space);
   if (flags.serve === true) {
     // One store, opened for reading and kept open, read again at each interval (reopened, a salvaged

@@ -136,7 +136,13 @@ describe('hyperopt family: a parameter of one value', () => {
     const density = densityOf({ kind: 'uniformint', low: 5, high: 5 }, [5, 5, 5]);
     const rng = createRng('one-value');
     let calls = 0;
-    const counted = { ...rng, next: () => (calls++, rng.next()) };
+    const counted = {
+      ...rng,
+      next: () => {
+        calls++;
+        return rng.next();
+      },
+    };
     expect(Array.from(density.sample(counted, 24)[0] ?? [])).toEqual(Array(24).fill(5));
     // A component and nothing else per candidate: not the 100,000 rejection draws each.
     expect(calls).toBeLessThan(24 * 4);

@@ -392,7 +392,8 @@ const prepareFile = async (
     return inputs;
   };
   const absolute = resolve(path);
-  const raw = withMatrixDefaults(withBatchStore(applyOverrides(readConfigFile(path), options.overrides ?? {})));
+  const written = readConfigFile(path);
+  const raw = withMatrixDefaults(withBatchStore(applyOverrides(written, options.overrides ?? {})));
   await enableTypeScriptPlugins(raw);
   const runs: PreparedRun[] = [];
   // Every invalid variant is said at once (trial 36: one CI round per mistake).
@@ -408,14 +409,14 @@ const prepareFile = async (
       // A --store path is the working folder's (the same either way); a bare `--store jsonl` is beside the config.
       refuseStoreLeftBesideLink(path, experiment, Object.keys(variant.values).length > 0);
       if (options.preflight === true) await checkPluginOptions(experiment);
-      // Not for a store the --store flag chose, nor a matrix's variants (review 113: its import advice was wrong
-      // there: the flag's store, one file for every variant).
+      // Not for a matrix's variants (review 113: its import advice was wrong there: one file for every variant).
+      // A store the --store flag chose has its own note (trial 117: one worker's mistyped --store split the study).
       const moved =
-        options.reportersIdle === true ||
-        options.overrides?.store !== undefined ||
-        Object.keys(variant.values).length > 0
+        options.reportersIdle === true || Object.keys(variant.values).length > 0
           ? undefined
-          : studyInOtherStore(experiment, path);
+          : options.overrides?.store !== undefined
+            ? studyBesideFlaggedStore(experiment, written)
+            : studyInOtherStore(experiment, path);
       runs.push({
         configPath: path,
         variant,
@@ -546,6 +547,26 @@ const studyInOtherStore = (experiment: LoadedExperiment, path: string): ConfigNo
       `the study starts afresh in ${store}, which is not there yet, while ${earlier} beside the config is a ${other} store ` +
       `that may hold its earlier trials (the store was changed?): to carry them over, \`parzen export --store ${other}:${earlier} -o trials.jsonl\` ` +
       `then \`parzen import ${path} trials.jsonl\`, before running`,
+  };
+};
+
+/**
+ * A note when the store the --store flag chose is not there yet while the config's own store file is: the run starts
+ * the study afresh in the flag's store, beside the trials the config's store may hold (trial 117: a worker given a
+ * mistyped --store ran a second copy of the study, unsaid).
+ */
+const studyBesideFlaggedStore = (experiment: LoadedExperiment, written: unknown): ConfigNote | undefined => {
+  const own = typeof written === 'object' && written !== null ? (written as { store?: unknown }).store : undefined;
+  const choice = own === undefined ? defaultStore : own;
+  if (typeof choice !== 'object' || choice === null || typeof (choice as PluginChoice).use !== 'string')
+    return undefined;
+  const ownFile = storeFile({ ...experiment, config: { ...experiment.config, store: choice as PluginChoice } });
+  const flagFile = storeFile(experiment);
+  if (ownFile === undefined || flagFile === undefined || ownFile === flagFile) return undefined;
+  if (existsSync(flagFile) || !existsSync(ownFile)) return undefined;
+  return {
+    pointer: '/store',
+    message: `--store puts study ${experiment.config.name} in ${flagFile}, which is not there yet, while the config's own store ${ownFile} is there and may hold its trials: this run starts the study afresh in ${flagFile}; leave out --store to go on with it there`,
   };
 };
 

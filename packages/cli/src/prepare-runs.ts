@@ -566,7 +566,7 @@ const studyBesideFlaggedStore = (experiment: LoadedExperiment, written: unknown)
   if (existsSync(flagFile) || !existsSync(ownFile)) return undefined;
   return {
     pointer: '/store',
-    message: `--store puts study ${experiment.config.name} in ${flagFile}, which is not there yet, while the config's own store ${ownFile} is there and may hold its trials: this run starts the study afresh in ${flagFile}; leave out --store to go on with it there`,
+    message: `--store puts study ${experiment.config.name} in ${flagFile}, which is not there yet, while the config's own store ${ownFile} is there and may hold its trials: this run starts the study afresh in ${flagFile}; leave out --store to go on with it there (or, to move it, \`parzen export CONFIG -o trials.jsonl\` then \`parzen import CONFIG trials.jsonl --store SPEC\` before running)`,
   };
 };
 

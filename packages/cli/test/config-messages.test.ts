@@ -364,7 +364,7 @@ describe('a config whose store changed from jsonl to sqlite (trial 110: the stud
     expect(flagged.code, flagged.stderr).toBe(0);
     expect(flagged.stderr).not.toContain('beside the config is a jsonl store');
     expect(flagged.stderr).toContain(
-      `/store: --store puts study switched in ${flag}, which is not there yet, while the config's own store ${join(dir, 'switched.parzen.jsonl')} is there and may hold its trials: this run starts the study afresh in ${flag}; leave out --store to go on with it there`,
+      `/store: --store puts study switched in ${flag}, which is not there yet, while the config's own store ${join(dir, 'switched.parzen.jsonl')} is there and may hold its trials: this run starts the study afresh in ${flag}; leave out --store to go on with it there (or, to move it, \`parzen export CONFIG -o trials.jsonl\` then \`parzen import CONFIG trials.jsonl --store SPEC\` before running)`,
     );
     // Once there, the flag's store is the study's: nothing said.
     const flaggedAgain = await cli('run', jsonl, '--store', `sqlite:${flag}`, '--quiet', '--more-trials', '1');

@@ -552,7 +552,7 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     expect(past).toMatchObject({ reproduced: true, settings: 'store' });
     expect(past.params).toEqual(past.stored);
     expect(out.stderr).toContain(
-      "parzen: note: trial #8 is explained with the TPE settings and seed study changed was created with (its store's, as report replays it): they give its params, the config's do not.",
+      "parzen: note: trial #8 is explained with the TPE settings study changed was created with (its store's, as report replays it): they give its params, the config's do not.",
     );
     // Another seed as well: the stored seed is tried with the stored settings, as report replays them (review 124).
     journalHeartConfig(dir, 'changed', {
@@ -562,6 +562,20 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     });
     const reseeded = await cliIn(dir, 'explain', config, '--trial', '8', '--json');
     expect(JSON.parse(reseeded.stdout)).toMatchObject({ reproduced: true, settings: 'store' });
+    expect(reseeded.stderr).toContain('is explained with the TPE settings and seed (1) study changed was created with');
+    // --seed given: that seed, with the stored settings (review 125: the retry was skipped).
+    const flagSeed = await cliIn(dir, 'explain', config, '--trial', '8', '--seed', '1', '--json');
+    expect(JSON.parse(flagSeed.stdout)).toMatchObject({ reproduced: true, settings: 'store' });
+    // A study random search began and TPE went on with: the stored seed alone (review 125: only TPE's studies).
+    const mixed = journalHeartConfig(dir, 'mixed', { suggester: { use: 'random' }, budget: { maxTrials: 6 } });
+    expect((await cliIn(dir, 'run', mixed, '--quiet')).code).toBe(0);
+    journalHeartConfig(dir, 'mixed', { suggester: { use: 'tpe' }, budget: { maxTrials: 10 } });
+    expect((await cliIn(dir, 'run', mixed, '--quiet')).code).toBe(0);
+    journalHeartConfig(dir, 'mixed', { seed: 4, suggester: { use: 'tpe' }, budget: { maxTrials: 10 } });
+    const mixedPast = await cliIn(dir, 'explain', mixed, '--trial', '8', '--json');
+    expect(mixedPast.code, mixedPast.stderr).toBe(0);
+    expect(JSON.parse(mixedPast.stdout)).toMatchObject({ reproduced: true, settings: 'store' });
+    expect(mixedPast.stderr).toContain('is explained with the seed (1) study mixed was created with');
     // With --store alone the settings are the store's from the start.
     const stored = await cliIn(
       dir,

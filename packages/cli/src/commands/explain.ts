@@ -243,8 +243,12 @@ const kernelCell = (
 
 /** The TPE settings and seed a study's store keeps for it. */
 interface Kept {
-  readonly options: Readonly<Record<string, unknown>>;
+  /** The stored TPE settings when the config's differ (a study TPE created); else the config's are kept. */
+  readonly options?: Readonly<Record<string, unknown>>;
+  /** The seed to replay with: --seed's, else the stored one. */
   readonly seed: number;
+  /** What differs from the config, said in the note: `TPE settings`, `seed (1)`, or both. */
+  readonly differs: string;
 }
 
 /** `explain --trial N`: how a past trial's params were chosen, replayed from the trials before it. */
@@ -283,11 +287,12 @@ const explainPast = async (
   let settings: 'config' | 'store' = fromConfig ? 'config' : 'store';
   if (!past.reproduced && past.enqueuedAll !== true && kept !== undefined) {
     // The stored seed too, as report replays it (review 124: a config with another seed missed the trial again).
+    const options = kept.options ?? study.suggester?.options;
     const again = (await report.explainPastSuggestion(
-      { ...study, seed: kept.seed, suggester: { use: 'tpe', options: kept.options } },
+      { ...study, seed: kept.seed, suggester: { use: 'tpe', ...(options === undefined ? {} : { options }) } },
       number,
     )) as PastSuggestion;
-    const what = `the TPE settings and seed study ${study.name} was created with (its store's, as report replays it)`;
+    const what = `the ${kept.differs} study ${study.name} was created with (its store's, as report replays it)`;
     if (again.reproduced) {
       past = again;
       settings = 'store';
@@ -416,13 +421,22 @@ const studyToExplain = async (
     "explain uses the config's, as the next run would (report replays the study's own).",
   );
   if (change !== undefined) output.note(`parzen: warning: ${change}`);
+  // What the store kept that the run would not use: TPE settings (of a study TPE created) and, without --seed, the
+  // seed (of any study: one random search began and TPE went on with too; review 125).
+  const keptSettings = change !== undefined && stored.suggester?.name === 'tpe' ? stored.suggester.settings : undefined;
+  const keptSeed = flags.seed === undefined && stored.seed !== config.seed;
+  const differs = [
+    ...(keptSettings === undefined ? [] : ['TPE settings']),
+    ...(keptSeed ? [`seed (${stored.seed})`] : []),
+  ].join(' and ');
   const kept: Kept | undefined =
-    (change !== undefined || stored.seed !== config.seed) &&
-    flags.seed === undefined &&
-    stored.suggester?.name === 'tpe' &&
-    stored.suggester.settings !== undefined
-      ? { options: stored.suggester.settings, seed: stored.seed }
-      : undefined;
+    differs === ''
+      ? undefined
+      : {
+          ...(keptSettings === undefined ? {} : { options: keptSettings }),
+          seed: flags.seed ?? stored.seed,
+          differs,
+        };
   // The config's entries no trial has run yet (by their values: a trial that ended unrun did not run one),
   // which a run queues first.
   const entries = config.enqueue === undefined ? [] : checkEnqueued(run.experiment.space, config.enqueue).params;

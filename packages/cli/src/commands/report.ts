@@ -424,7 +424,7 @@ const serveBeforeStudy = async (
       ? message
       : message.replace(
           '`parzen run CONFIG`',
-          `\`parzen run CONFIG --store ${/\s/.test(flags.store) ? `'${flags.store}'` : flags.store}\``,
+          `\`parzen run CONFIG --store ${/[\s'"$`\\]/.test(flags.store) ? `'${flags.store.replaceAll("'", "'\\''")}'` : flags.store}\``,
         );
   output.note(
     `parzen: ${told(missing.message)} The page shows no trials until study ${config.name} runs, and fills in as it does.`,

@@ -660,6 +660,11 @@ describe('a running trial whose worker is gone', () => {
       workerGone?: boolean;
     }[];
     expect(json.map((row) => row.workerGone)).toEqual([true, undefined]);
+    // studies says so too (trial 117: `running 1`, no more).
+    const studies = await cli('studies', '--store', `jsonl:${path}`);
+    expect(studies.stdout).toMatch(/^gone\s.*\s2 \(1 worker gone\)\s/m);
+    const listed = JSON.parse((await cli('studies', '--store', `jsonl:${path}`, '--json')).stdout) as unknown[];
+    expect(listed).toMatchObject([{ study: 'gone', trials: { running: 2, workerGone: 1 } }]);
   });
 });
 

@@ -14,6 +14,7 @@ import {
   defineSuggester,
   type EnqueuedParams,
   formatIssues,
+  isStale,
   ParzenError,
   type PluginPackage,
   type StudyRecord,
@@ -541,6 +542,8 @@ interface StudyLine {
   readonly pruned: number;
   readonly failed: number;
   readonly running: number;
+  /** Of the running trials, those whose worker is gone (a run marks them failed, STALE_TRIAL). */
+  readonly workerGone: number;
   readonly best: { readonly number: number; readonly loss: number } | undefined;
   readonly createdAt: string;
 }
@@ -557,6 +560,8 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
     const targets = await inspectTargets(path, withoutStudy(flags));
     const lines: StudyLine[] = [];
     const seen = new Set<string>();
+    // Not a worker itself, this process owns no lease: any lease whose process is dead or lapsed is gone.
+    const now = new Date();
     // A matrix with a store file per study, some not run yet: the others are listed, as `trials` lists them
     // (trial 64: one missing file failed the whole listing).
     const notRun: { study: string; error: unknown }[] = [];
@@ -606,6 +611,10 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
             pruned: count('pruned'),
             failed: count('failed'),
             running: count('running'),
+            // Running trials whose worker is gone, as `trials` says them (trial 117: `running 1` and no more).
+            workerGone: trials.filter(
+              (trial) => trial.state === 'running' && trial.lease !== undefined && isStale(trial.lease, now, ''),
+            ).length,
             best: best === undefined ? undefined : { number: best.number, loss: best.loss },
             createdAt: record.createdAt,
           });
@@ -639,7 +648,13 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
             suggester: line.suggester ?? null,
             // Its compat profile, as the table shows it (review 109: scripts saw `tpe` for every profile).
             compat: line.compat ?? null,
-            trials: { complete: line.complete, pruned: line.pruned, failed: line.failed, running: line.running },
+            trials: {
+              complete: line.complete,
+              pruned: line.pruned,
+              failed: line.failed,
+              running: line.running,
+              ...(line.workerGone === 0 ? {} : { workerGone: line.workerGone }),
+            },
             best: line.best ?? null,
             createdAt: line.createdAt,
           })),
@@ -665,7 +680,7 @@ const formatStudyLines = (lines: readonly StudyLine[]): string =>
       String(line.complete),
       String(line.pruned),
       String(line.failed),
-      String(line.running),
+      line.workerGone === 0 ? String(line.running) : `${line.running} (${line.workerGone} worker gone)`,
       line.best === undefined ? '' : formatNumber(line.best.loss),
       line.createdAt,
     ]),

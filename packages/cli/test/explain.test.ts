@@ -575,7 +575,9 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     const mixedPast = await cliIn(dir, 'explain', mixed, '--trial', '8', '--json');
     expect(mixedPast.code, mixedPast.stderr).toBe(0);
     expect(JSON.parse(mixedPast.stdout)).toMatchObject({ reproduced: true, settings: 'store' });
-    expect(mixedPast.stderr).toContain('is explained with the seed (1) study mixed was created with');
+    expect(mixedPast.stderr).toContain(
+      "is explained with the seed (1) study mixed was created with (its store's, as report replays it): it gives its params, the config's does not.",
+    );
     // With --store alone the settings are the store's from the start.
     const stored = await cliIn(
       dir,

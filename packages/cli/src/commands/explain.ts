@@ -293,13 +293,15 @@ const explainPast = async (
       number,
     )) as PastSuggestion;
     const what = `the ${kept.differs} study ${study.name} was created with (its store's, as report replays it)`;
+    // A seed alone is one thing: "it gives", not "they give".
+    const one = kept.differs.startsWith('seed');
     if (again.reproduced) {
       past = again;
       settings = 'store';
       output.note(
-        `parzen: note: trial #${number} is explained with ${what}: they give its params, the config's do not.`,
+        `parzen: note: trial #${number} is explained with ${what}: ${one ? 'it gives' : 'they give'} its params, the config's ${one ? 'does' : 'do'} not.`,
       );
-    } else output.note(`parzen: note: ${what} do not give trial #${number}'s params either.`);
+    } else output.note(`parzen: note: ${what} ${one ? 'does' : 'do'} not give trial #${number}'s params either.`);
   }
   if (past.unknownOptions.length > 0)
     output.note(

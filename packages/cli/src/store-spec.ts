@@ -83,12 +83,21 @@ const parseSpec = (spec: string, cwd: string): PluginChoice => {
 const storeKindOf = (file: string): 'jsonl' | 'sqlite' | undefined =>
   /\.jsonl$/i.test(file) ? 'jsonl' : /\.(db|sqlite3?)$/i.test(file) ? 'sqlite' : undefined;
 
+/** How a store's "no study here" error names the run that creates the store. */
+const RUN_CREATES = '`parzen run CONFIG`';
+
 /**
  * A store problem found in a config whose store came from `--store` (`flag`, as the user typed it, or
  * `--store`): said of the flag, since the config may have no `store` at all (a typo such as
  * `--store sqlit:x.db` was reported at `/store/use` of a config without one). Any other error as it is.
  */
 export const blameStoreFlag = (error: unknown, flag: string): unknown => {
+  // A store not there yet names the run that creates it: with the flag, that run needs the flag too (review 125:
+  // `parzen run CONFIG` would write the config's own store).
+  if (error instanceof ParzenError && error.code === 'STUDY_NOT_FOUND' && error.message.includes(RUN_CREATES))
+    return new ParzenError(error.code, error.message.replace(RUN_CREATES, `\`parzen run CONFIG ${flag}\``), {
+      cause: error,
+    });
   const issues = error instanceof ParzenError ? error.issues : [];
   if (issues.length === 0 || issues.some((issue) => !issue.pointer.startsWith('/store'))) return error;
   // A store's own account (a server's reason: "database does not exist", what to do) kept whole, said of

@@ -634,9 +634,14 @@ describe('parzen studies', () => {
     expect(none.stderr).toContain('Give a config, or --store SPEC');
     const missing = await cli('studies', '--store', `jsonl:${join(dir, 'missing.parzen.jsonl')}`);
     expect(missing.code).toBe(1);
+    // The run that creates it needs the flag too (review 125: `parzen run CONFIG` writes the config's own store).
     expect(missing.stderr).toMatch(
-      /No study at .*missing\.parzen\.jsonl: the journal file does not exist \(has the study run yet\? `parzen run CONFIG` creates it; else check the store's path\)\./,
+      /No study at .*missing\.parzen\.jsonl: the journal file does not exist \(has the study run yet\? `parzen run CONFIG --store "jsonl:.*missing\.parzen\.jsonl"` creates it; else check the store's path\)\./,
     );
+    for (const command of ['trials', 'best', 'export'])
+      expect((await cli(command, '--store', `jsonl:${join(dir, 'missing.parzen.jsonl')}`)).stderr).toContain(
+        '`parzen run CONFIG --store "jsonl:',
+      );
   });
 });
 

@@ -398,7 +398,12 @@ const loadStudySet = async (
         const store = await stores.get(storeKey(target.store, target.study, target.baseDir), () =>
           openTargetStore(target),
         );
-        studies.push(await inspect(target, store, output, flags.waiting === true));
+        studies.push(
+          await inspect(target, store, output, flags.waiting === true).catch((error: unknown) => {
+            // A --store that holds no study yet: the run that creates it needs the flag too (review 125).
+            throw target.storeFlag === undefined ? error : blameStoreFlag(error, target.storeFlag);
+          }),
+        );
       } catch (error) {
         // A matrix run in part (interrupted, or one variant still to come): show the studies that exist.
         if (targets.length === 1 || !(error instanceof ParzenError) || error.code !== 'STUDY_NOT_FOUND') throw error;
@@ -581,7 +586,7 @@ export const listStoreStudies = async (path: string | undefined, flags: InspectF
             notRun.push({ study: target.study ?? '?', error });
             continue;
           }
-          throw error;
+          throw target.storeFlag === undefined ? error : blameStoreFlag(error, target.storeFlag);
         }
         if (studies === undefined) throw storeUnsupported(target.store.use, 'list its studies', 'listStudies', true);
         for (const record of studies) {

@@ -39,7 +39,7 @@ import {
   writingOutput,
 } from '../output-file.js';
 import { type PreparedRun, prepareRuns } from '../prepare-runs.js';
-import { parseStoreSpec, throwOfStoreFlag } from '../store-spec.js';
+import { blameStoreFlag, parseStoreSpec, storeFlag, throwOfStoreFlag } from '../store-spec.js';
 import { directionChangedNote, noteStoredTrials, openStudyRecord, readStudiesTrials } from '../study-trials.js';
 import { heldStudy, loadStudies, openStoreFromFlag } from './inspect.js';
 
@@ -417,15 +417,12 @@ const serveBeforeStudy = async (
   output: Output,
 ): Promise<number> => {
   const { config } = run.experiment;
-  // The store's note names the run that creates it: with --store, the run has to be given the same flag (quoted
-  // when it holds a space, so the command can be pasted).
+  // The store's note names the run that creates it: with --store, that run needs the flag too (as the other
+  // commands say it; a store opened but read later is blamed here).
   const told = (message: string) =>
     flags.store === undefined
       ? message
-      : message.replace(
-          '`parzen run CONFIG`',
-          `\`parzen run CONFIG --store ${/[\s'"$`\\]/.test(flags.store) ? `'${flags.store.replaceAll("'", "'\\''")}'` : flags.store}\``,
-        );
+      : (blameStoreFlag(new ParzenError('STUDY_NOT_FOUND', message), storeFlag(flags.store)) as Error).message;
   output.note(
     `parzen: ${told(missing.message)} The page shows no trials until study ${config.name} runs, and fills in as it does.`,
   );

@@ -398,6 +398,8 @@ const prepareFile = async (
   const runs: PreparedRun[] = [];
   // Every invalid variant is said at once (trial 36: one CI round per mistake).
   const invalid = new InvalidVariants();
+  // The --store note said once (a matrix's variants share the flag's store).
+  let flaggedSaid = false;
   for (const variant of expandMatrix(raw)) {
     try {
       const experiment = await loadExperiment(variant.config, {
@@ -409,14 +411,21 @@ const prepareFile = async (
       // A --store path is the working folder's (the same either way); a bare `--store jsonl` is beside the config.
       refuseStoreLeftBesideLink(path, experiment, Object.keys(variant.values).length > 0);
       if (options.preflight === true) await checkPluginOptions(experiment);
-      // Not for a matrix's variants (review 113: its import advice was wrong there: one file for every variant).
-      // A store the --store flag chose has its own note (trial 117: one worker's mistyped --store split the study).
+      // A store the --store flag chose has its own note (trial 117: one worker's mistyped --store split the
+      // study), once for a matrix (its own store: the journal its variants share when it names none; review 125).
+      // The other not for a matrix's variants (review 113: its import advice was wrong there: one file for all).
+      const matrix = Object.keys(variant.values).length > 0;
       const moved =
-        options.reportersIdle === true || Object.keys(variant.values).length > 0
+        options.reportersIdle === true
           ? undefined
           : options.overrides?.store !== undefined
-            ? studyBesideFlaggedStore(experiment, written)
-            : studyInOtherStore(experiment, path);
+            ? flaggedSaid
+              ? undefined
+              : studyBesideFlaggedStore(experiment, withBatchStore(written))
+            : matrix
+              ? undefined
+              : studyInOtherStore(experiment, path);
+      if (moved !== undefined && options.overrides?.store !== undefined) flaggedSaid = true;
       runs.push({
         configPath: path,
         variant,

@@ -369,6 +369,17 @@ describe('a config whose store changed from jsonl to sqlite (trial 110: the stud
     // Once there, the flag's store is the study's: nothing said.
     const flaggedAgain = await cli('run', jsonl, '--store', `sqlite:${flag}`, '--quiet', '--more-trials', '1');
     expect(flaggedAgain.stderr).not.toContain('--store puts study');
+    // A matrix that names no store keeps its variants in one journal beside it: the note, once (review 125).
+    const { store: _, ...matrixBase } = heartConfig({ name: 'mx', budget: { maxTrials: 2 }, matrix: { seed: [1, 2] } });
+    const matrix = writeIn(dir, 'mx.json', matrixBase);
+    expect((await cli('run', matrix, '--quiet')).code).toBe(0);
+    const typo = join(dir, 'mx.parzen.jsnl');
+    const split = await cli('run', matrix, '--store', `jsonl:${typo}`, '--quiet');
+    expect(split.code, split.stderr).toBe(0);
+    expect(split.stderr.split('--store puts study')).toHaveLength(2);
+    expect(split.stderr).toContain(
+      `in ${typo}, which is not there yet, while the config's own store ${join(dir, 'mx.parzen.jsonl')} is there`,
+    );
   });
 });
 

@@ -13,7 +13,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { hostname, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { tap } from 'rxjs';
@@ -941,7 +941,18 @@ describe('runStudy', () => {
     expect(result.trials).toHaveLength(3);
     // Said (trial 29: a run marked them in silence).
     expect(warnings).toEqual([
-      'trial #0 of study test, of a worker that is gone (its process ended, or its lease lapsed) is marked failed, STALE_TRIAL; it is not rerun (an enqueued entry it took is, when its worker is known to have ended; a worker on another host whose lease only lapsed may still finish, and its result is then kept as a new trial).',
+      'trial #0 of study test, of a worker that is gone (its lease lapsed: a worker on host elsewhere, which may still be busy) is marked failed, STALE_TRIAL; it is not rerun (if its worker still finishes it, the result is kept as a new trial).',
+    ]);
+    // A worker of this host whose process is gone: said as that, with its pid (trial 117: the note hedged).
+    const local = createMemoryStore();
+    await local.openStudy(spec);
+    await local.createTrial('test', {
+      lease: { owner: `${hostname()}:999999999:gone`, expiresAt: '2099-01-01T00:00:00Z' },
+    });
+    const said: string[] = [];
+    await run(heart, { maxTrials: 2 }, { store: local, onWarning: (message) => said.push(message) });
+    expect(said).toEqual([
+      `trial #0 of study test, of a worker that is gone (its process, pid 999999999 on host ${hostname()}, has ended) is marked failed, STALE_TRIAL; it is not rerun (an enqueued entry it took is).`,
     ]);
   });
 
@@ -1097,7 +1108,7 @@ describe('runStudy', () => {
     expect(other?.state === 'failed' && other.error.code).toBe('STALE_TRIAL');
     expect(result.trials.filter((trial) => trial.state === 'running').map((trial) => trial.number)).toEqual([lapsed]);
     expect(warnings).toEqual([
-      'trial #1 of study test, of a worker that is gone (its process ended, or its lease lapsed) is marked failed, STALE_TRIAL; it is not rerun (an enqueued entry it took is, when its worker is known to have ended; a worker on another host whose lease only lapsed may still finish, and its result is then kept as a new trial).',
+      'trial #1 of study test, of a worker that is gone (its lease lapsed: a worker on host elsewhere, which may still be busy) is marked failed, STALE_TRIAL; it is not rerun (if its worker still finishes it, the result is kept as a new trial).',
     ]);
   });
 
@@ -1121,7 +1132,7 @@ describe('runStudy', () => {
     const said: string[] = [];
     await run(heart, { maxTrials: 3 }, { store: one, onWarning: (message) => said.push(message) });
     expect(said[0]).toMatch(
-      /^trials #0, #1 of study test, of a worker that is gone \(its process ended, or its lease lapsed\) are marked failed/,
+      /^trials #0, #1 of study test, of a worker that is gone \(its lease lapsed: a worker on host elsewhere, which may still be busy\) are marked failed.* \(if its worker still finishes one, the result is kept as a new trial\)\.$/,
     );
   });
 

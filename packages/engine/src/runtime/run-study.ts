@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { hostname } from 'node:os';
 import { studySuggester, suggesterChange } from '../builtins/check-same-study.js';
 import { countOf, failureNote } from '../builtins/words.js';
 import { MAX_CONCURRENCY } from '../config/experiment-schema.js';
@@ -24,7 +25,7 @@ import { evaluateTrial } from './evaluate-trial.js';
 import { thrownErrorInfo } from './interpret-result.js';
 import { signalsDelivered } from './interrupts.js';
 import { checkPrunerStore, createPruning } from './pruning.js';
-import { createWorkerId, failStaleTrials, holdWorkerId } from './stale-trials.js';
+import { createWorkerId, failStaleTrials, holdWorkerId, staleness } from './stale-trials.js';
 import { askStopper } from './stopping.js';
 import { strayErrorSource, watchStrayErrorsBetweenTrials } from './stray-errors.js';
 import {
@@ -161,12 +162,36 @@ const ownersOf = (trials: readonly Trial[], stale: readonly number[]): number =>
  * What the run says of the trials it marked failed, STALE_TRIAL (their workers are gone), and of those whose
  * results the rescue file keeps (a worker that ended because the store could not record them: a full disk).
  */
-const staleNote = (study: string, stale: readonly number[], trials: readonly Trial[]): string => {
+const staleNote = (study: string, stale: readonly number[], trials: readonly Trial[], workerId: string): string => {
   const owners = ownersOf(trials, stale);
+  const it = stale.length === 1 ? 'it' : 'one';
+  // One worker: which case it is, and where (trial 117: the note hedged while the pid in the trial's error was known
+  // to have ended on this host).
+  const lease =
+    owners === 1
+      ? trials.flatMap((trial) => (trial.state === 'running' && stale.includes(trial.number) ? [trial.lease] : []))[0]
+      : undefined;
+  const [host, pid] = lease?.owner.split(':') ?? [];
+  const kind = lease === undefined ? undefined : staleness(lease, new Date(), workerId);
+  const why =
+    kind === 'gone'
+      ? host === hostname() && Number(pid) === process.pid
+        ? `(its run in this process ended without finishing ${stale.length === 1 ? 'it' : 'them'})`
+        : `(its process, pid ${pid} on host ${host}, has ended)`
+      : kind === 'lapsed'
+        ? `(its lease lapsed: a worker on host ${host}, which may still be busy)`
+        : owners <= 1
+          ? '(its process ended, or its lease lapsed)'
+          : '(their processes ended, or their leases lapsed)';
+  const tail =
+    kind === 'gone'
+      ? `(an enqueued entry ${it} took is)`
+      : kind === 'lapsed'
+        ? `(if its worker still finishes ${stale.length === 1 ? 'it' : 'one'}, the result is kept as a new trial)`
+        : `(an enqueued entry ${it} took is, when its worker is known to have ended; a worker on another host whose lease only lapsed may still finish, and its result is then kept as a new trial)`;
   const said =
     `${stale.length === 1 ? 'trial' : 'trials'} ${stale.map((number) => `#${number}`).join(', ')} of study ${study}, of ${owners <= 1 ? 'a worker that is' : 'workers that are'} gone ` +
-    `${owners <= 1 ? '(its process ended, or its lease lapsed)' : '(their processes ended, or their leases lapsed)'} ${stale.length === 1 ? 'is' : 'are'} marked failed, STALE_TRIAL; ${stale.length === 1 ? 'it is' : 'they are'} not rerun ` +
-    `(an enqueued entry ${stale.length === 1 ? 'it' : 'one'} took is, when its worker is known to have ended; a worker on another host whose lease only lapsed may still finish, and its result is then kept as a new trial).`;
+    `${why} ${stale.length === 1 ? 'is' : 'are'} marked failed, STALE_TRIAL; ${stale.length === 1 ? 'it is' : 'they are'} not rerun ${tail}.`;
   // Each with its worker: a line of another store's study of the same name names another worker.
   const rescued = rescuedAmong(
     study,
@@ -275,7 +300,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
     const waiting = await store.listEnqueued?.(spec.name);
     const stale = await failStaleTrials(store, spec.name, existing, workerId);
     // Said, not silent: trials a dead worker left running end here (trial 29: nothing told the user).
-    if (stale.length > 0) warn(staleNote(spec.name, stale, existing));
+    if (stale.length > 0) warn(staleNote(spec.name, stale, existing, workerId));
     // Entries the stale trials took wait again now (trial 56: the run that gave one back did not count it,
     // review 58: nor name it among the entries this run's list does not have).
     const waitingNow = stale.length > 0 ? await store.listEnqueued?.(spec.name) : waiting;
@@ -523,7 +548,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
           // slept, or a database out for a minute, had its live trials failed within 2 s of waking); a
           // worker whose process is gone is marked at once, as at the start.
           const swept = await failStaleTrials(store, spec.name, running, workerId, new Date(Date.now() - leaseMs));
-          if (swept.length > 0) warn(staleNote(spec.name, swept, running));
+          if (swept.length > 0) warn(staleNote(spec.name, swept, running, workerId));
         }
         const lease = { owner: workerId, expiresAt: new Date(Date.now() + leaseMs).toISOString() };
         let finished: FinishedTrial;

@@ -711,6 +711,57 @@ describe('parzen report: mistakes a user can make, and what they are told', () =
   });
 });
 
+/**
+ * `parzen report ARGS --serve --interval 100` as a process, once it serves: its page, its reports as the server
+ * pushes them (`nextReport`), and `stop` (Ctrl-C, then how it ended).
+ */
+const serveProcess = async (args: readonly string[]) => {
+  let url = '';
+  let child: { kill: (signal: NodeJS.Signals) => boolean } | undefined;
+  let finished: (run: { code: number | null; stderr: string }) => void = () => {};
+  const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    finished = resolve;
+  });
+  await new Promise<void>((resolve) => {
+    void runParzen(['report', ...args, '--serve', '--interval', '100'], {
+      cwd: dir,
+      timeoutMs: 60_000,
+      onStart: (process) => {
+        child = process;
+        process.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+          const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(chunk);
+          if (match !== null && url === '') {
+            url = match[0];
+            resolve();
+          }
+        });
+      },
+    }).then((run) => {
+      finished(run);
+      // Ended without serving: said below with its stderr, not waited for.
+      resolve();
+    });
+  });
+  if (url === '') expect((await exited).stderr).toBe('a served page');
+  const html = await (await fetch(url)).text();
+  const events = await fetch(`${url}events?version=stale`);
+  const reader = (events.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  const nextReport = async () => {
+    let text = '';
+    while (!text.includes('event: report')) text += decoder.decode((await reader.read()).value);
+    while (!text.endsWith('\n\n')) text += decoder.decode((await reader.read()).value);
+    const data = text.split('\n').find((line) => line.startsWith('data: '));
+    return JSON.parse(data?.slice(6) ?? '') as { notes: string[]; table: { rows: unknown[] } };
+  };
+  const stop = async () => {
+    await reader.cancel();
+    child?.kill('SIGINT');
+    return exited;
+  };
+  return { html, nextReport, stop };
+};
+
 describe('parzen report --serve (a real process)', () => {
   it.each([
     ['a config', () => [config]],
@@ -720,51 +771,14 @@ describe('parzen report --serve (a real process)', () => {
     async (_, target) => {
       requireBuiltCli();
       const before = (JSON.parse((await cli('trials', config, '--json')).stdout) as unknown[]).length;
-      let url = '';
-      let child: { kill: (signal: NodeJS.Signals) => boolean } | undefined;
-      const started = new Promise<void>((resolve) => {
-        void runParzen(['report', ...target(), '--serve', '--interval', '100'], {
-          cwd: dir,
-          timeoutMs: 60_000,
-          onStart: (process) => {
-            child = process;
-            process.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-              const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(chunk);
-              if (match !== null && url === '') {
-                url = match[0];
-                resolve();
-              }
-            });
-          },
-        }).then((run) => {
-          finished(run);
-        });
-      });
-      let finished: (run: { code: number | null; stderr: string }) => void = () => {};
-      const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        finished = resolve;
-      });
-      await started;
-      const html = await (await fetch(url)).text();
+      const { html, nextReport, stop } = await serveProcess(target());
       expect(html).toContain('"live":true');
-      const events = await fetch(`${url}events?version=stale`);
-      const reader = (events.body as ReadableStream<Uint8Array>).getReader();
-      const decoder = new TextDecoder();
-      const nextReport = async () => {
-        let text = '';
-        while (!text.includes('event: report')) text += decoder.decode((await reader.read()).value);
-        while (!text.endsWith('\n\n')) text += decoder.decode((await reader.read()).value);
-        const data = text.split('\n').find((line) => line.startsWith('data: '));
-        return JSON.parse(data?.slice(6) ?? '') as { table: { rows: unknown[] } };
-      };
       expect((await nextReport()).table.rows).toHaveLength(before);
       expect((await cli('run', config, '--quiet', '--more-trials', '2')).code).toBe(0);
       let rows = 0;
       while (rows < before + 2) rows = (await nextReport()).table.rows.length;
       expect(rows).toBe(before + 2);
-      await reader.cancel();
-      child?.kill('SIGINT');
-      const run = await exited;
+      const run = await stop();
       expect(run.code, run.stderr).toBe(0);
       expect(run.stderr).toContain('report server stopped (SIGINT)');
       const after = await cli('trials', config, '--json');
@@ -787,47 +801,9 @@ describe('parzen report --serve before the study runs', () => {
       }),
     );
     expect(existsSync(join(dir, 'early.parzen.jsonl'))).toBe(false);
-    let url = '';
-    let child: { kill: (signal: NodeJS.Signals) => boolean } | undefined;
-    let finished: (run: { code: number | null; stderr: string }) => void = () => {};
-    const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      finished = resolve;
-    });
-    const started = new Promise<void>((resolve) => {
-      void runParzen(['report', early, '--serve', '--interval', '100'], {
-        cwd: dir,
-        timeoutMs: 60_000,
-        onStart: (process) => {
-          child = process;
-          process.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-            const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(chunk);
-            if (match !== null && url === '') {
-              url = match[0];
-              resolve();
-            }
-          });
-        },
-      }).then((run) => {
-        finished(run);
-        // Ended without serving: said below with its stderr, not waited for.
-        resolve();
-      });
-    });
-    await started;
-    if (url === '') expect((await exited).stderr).toBe('a served page');
-    const html = await (await fetch(url)).text();
+    const { html, nextReport, stop } = await serveProcess([early]);
     expect(html).toContain('"live":true');
     expect(html).toContain('No trials yet. No study at ');
-    const events = await fetch(`${url}events?version=stale`);
-    const reader = (events.body as ReadableStream<Uint8Array>).getReader();
-    const decoder = new TextDecoder();
-    const nextReport = async () => {
-      let text = '';
-      while (!text.includes('event: report')) text += decoder.decode((await reader.read()).value);
-      while (!text.endsWith('\n\n')) text += decoder.decode((await reader.read()).value);
-      const data = text.split('\n').find((line) => line.startsWith('data: '));
-      return JSON.parse(data?.slice(6) ?? '') as { notes: string[]; table: { rows: unknown[] } };
-    };
     const first = await nextReport();
     expect(first.table.rows).toHaveLength(0);
     expect(first.notes[0]).toMatch(/^No trials yet\. No study at .*early\.parzen\.jsonl/);
@@ -843,9 +819,7 @@ describe('parzen report --serve before the study runs', () => {
     while (page.table.rows.length < 6) page = await nextReport();
     expect(page.table.rows).toHaveLength(6);
     expect(page.notes.join(' ')).not.toContain('No trials yet');
-    await reader.cancel();
-    child?.kill('SIGINT');
-    const run = await exited;
+    const run = await stop();
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain('The page shows no trials until study early runs, and fills in as it does.');
     expect(run.stderr).toContain('report server stopped (SIGINT)');

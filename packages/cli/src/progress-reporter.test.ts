@@ -147,6 +147,16 @@ describe('progress reporter', () => {
     ]);
   });
 
+  it('starts a study another worker made with no trial yet (trial 117: each worker but the first said "Resuming")', async () => {
+    const played: EngineEvent[] = [
+      { type: 'study.started', at, study, resumed: true, existingTrials: 0, failed: 0, pruned: 0, maxTrials: 6 },
+      complete(0, 1.5),
+    ];
+    expect((await play('lines', false, played)).split('\n')[0]).toBe(
+      'Starting study demo (0 trials so far, up to 6 trials)',
+    );
+  });
+
   it('draws a bar with done/total, failures and the best loss on a terminal', async () => {
     const text = await play('auto', true);
     expect(text).toContain('4/4 trials | 1 failed | best 1.25 (#2) | ETA');

@@ -123,8 +123,10 @@ const linesReporter = (stream: NodeJS.WriteStream): Reporter => {
                   : `, the ${event.waitingEntries === 1 ? 'enqueued entry' : `${event.waitingEntries} enqueued entries`} waiting first`)
               : `, up to ${countOf(state.total, 'trial')}`;
         write(
-          // Running ones said apart: the progress counts finished trials (trial 101: 9 so far, then [8/60]).
-          `${event.resumed ? 'Resuming' : 'Starting'} study ${event.study.name} (${countOf(event.existingTrials, 'trial')} so far${
+          // Running ones said apart: the progress counts finished trials (trial 101: 9 so far, then [8/60]). A study
+          // with no trial yet starts, though another worker (or a run stopped before its first trial) made it:
+          // workers started together each said "Resuming" but the first (trial 117).
+          `${event.resumed && event.existingTrials > 0 ? 'Resuming' : 'Starting'} study ${event.study.name} (${countOf(event.existingTrials, 'trial')} so far${
             (event.running ?? 0) > 0 ? `, ${event.running} of them running in other workers` : ''
           }${limit})`,
         );

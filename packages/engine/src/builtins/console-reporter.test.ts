@@ -140,7 +140,9 @@ describe('the console reporter', () => {
       failed: 0,
       pruned: 0,
     });
-    expect(linesOf([resumed(1), resumed(2)])).toEqual([
+    // A study another worker just made, with no trial yet, starts (trial 117: workers started together resumed).
+    expect(linesOf([resumed(0), resumed(1), resumed(2)])).toEqual([
+      'Starting study demo',
       'Resuming study demo with 1 trial',
       'Resuming study demo with 2 trials',
     ]);

@@ -63,7 +63,8 @@ const describe = (event: EngineEvent): string | undefined => {
       return `${head} pruned${step === undefined ? '' : ` at step ${step}`}${trial.loss === undefined ? '' : ` loss ${format(trial.loss)}`}  ${formatParams(event.params)}`;
     }
     case 'study.started':
-      return event.resumed
+      // A study with no trial yet starts, whichever run made it (one of several workers started together).
+      return event.resumed && event.existingTrials > 0
         ? `Resuming study ${event.study.name} with ${countOf(event.existingTrials, 'trial')}`
         : `Starting study ${event.study.name}`;
     case 'plugin.failed':

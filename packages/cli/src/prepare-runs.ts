@@ -528,7 +528,7 @@ export const perStudyFileName = (use: string): ((study: string) => string) | und
   use === 'jsonl' ? defaultJournalName : use === 'sqlite' ? defaultDatabaseName : undefined;
 
 /** The file a run's store keeps its study in (a JSONL journal, a SQLite database), when it is a file. */
-const storeFile = ({ config, baseDir }: LoadedExperiment): string | undefined => {
+export const storeFile = ({ config, baseDir }: LoadedExperiment): string | undefined => {
   const { use, options = {} } = config.store;
   if (typeof options.path === 'string') return canonicalFile(resolve(baseDir, options.path));
   // A bare `sqlite` too (review 68: the link check missed it, and the run started over).

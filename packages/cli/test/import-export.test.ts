@@ -82,7 +82,9 @@ describe('parzen export and import', () => {
     const to = config('to-twice.json', { use: 'sqlite', options: { path: './twice.parzen.db' } });
     const first = await cli('import', to, exported);
     expect(first.code).toBe(0);
-    expect(first.stderr).toBe('');
+    expect(first.stderr).toBe(
+      `parzen: study heart is new in ${join(dir, 'twice.parzen.db')}: this import made it, and the file, which was not there.`,
+    );
     const refused = await cli('import', to, exported);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(
@@ -97,7 +99,17 @@ describe('parzen export and import', () => {
     expect(second.stderr).toContain(
       '4 of the 4 imported trials repeat trials heart already had (same params, state, loss and error)',
     );
-    expect(first.stderr).toBe('');
+    // Into the study it made before: nothing new to say.
+    expect(second.stderr).not.toContain('is new in');
+    // A new study in the file that is there: the study is said, not the file.
+    const beside = config(
+      'beside-twice.json',
+      { use: 'sqlite', options: { path: './twice.parzen.db' } },
+      { name: 'beside' },
+    );
+    const third = await cli('import', beside, exported, '--ignore-header');
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.stderr).toBe(`parzen: study beside is new in ${join(dir, 'twice.parzen.db')}: this import made it.`);
     expect(second.stderr).toContain('the study now counts them twice');
     expect(second.stderr).toContain('import the file once into a new study');
     expect(await sqliteTrials(join(dir, 'twice.parzen.db'))).toHaveLength(8);
@@ -288,6 +300,11 @@ export const manifests = [{
       const into = `${kind}:${target}`;
       const imported = await cli('import', config('details.json', { use: 'memory' }), file, '--store', into);
       expect(imported.code, imported.stderr).toBe(0);
+      // The new study and file are said, where they are (review 125: a new store was made without a word).
+      expect(imported.stderr).toContain(
+        `parzen: study heart is new in ${target}: this import made it, and the file, which was not there.`,
+      );
+      expect(imported.stdout).toMatch(/^Imported 2 trials into study heart \((jsonl|sqlite) store\) as #0-#1\.$/);
       const trials = JSON.parse((await cli('trials', '--store', into, '--json')).stdout) as Trial[];
       expect(
         trials.map((trial) => (trial.state === 'failed' ? trial.error : trial.state)),
@@ -361,7 +378,9 @@ export const manifests = [{
 
     const to = config('to.json', { use: 'sqlite', options: { path: './heart.parzen.db' } });
     const imported = await cli('import', to, exported);
-    expect(imported.stderr).toBe('');
+    expect(imported.stderr).toBe(
+      `parzen: study heart is new in ${join(dir, 'heart.parzen.db')}: this import made it, and the file, which was not there.`,
+    );
     expect(imported.code).toBe(0);
     expect(imported.stdout).toBe('Imported 4 trials into study heart (sqlite store) as #0-#3.');
     const source = createJsonlStore({ path: journal, readOnly: true });
@@ -412,7 +431,8 @@ export const manifests = [{
     const note = await cli('import', reseeded, exported);
     expect(note.code).toBe(0);
     expect(note.stderr).toBe(
-      `parzen: warning: ${exported} is a study with seed 7; ${reseeded} runs study heart with seed 99 (the study here has seed 7), so its next trials would draw from other random streams than the exported study's. To continue it as it was, give the config "seed": 7.`,
+      `parzen: study heart is new in ${join(dir, 'reseeded.parzen.jsonl')}: this import made it, and the file, which was not there.\n` +
+        `parzen: warning: ${exported} is a study with seed 7; ${reseeded} runs study heart with seed 99 (the study here has seed 7), so its next trials would draw from other random streams than the exported study's. To continue it as it was, give the config "seed": 7.`,
     );
     // The study keeps the export's seed (review 42), so the advice holds: a run with seed 7 warns of nothing.
     const header = JSON.parse((await cli('export', reseeded)).stdout.split('\n')[0] ?? '{}');
@@ -786,7 +806,9 @@ export const manifests = [{
     expect(skipped.stdout).toBe(
       'Imported 2 trials into study heart (sqlite store) as #0-#1.\nSkipped 5 of 7 lines (2, 4, 5, 7, 8).',
     );
-    expect(skipped.stderr).toMatch(/^parzen: why they were skipped:\n {2}line 2: /);
+    expect(skipped.stderr).toMatch(
+      /^parzen: study heart is new in \S+results\.parzen\.db: this import made it, and the file, which was not there\.\nparzen: why they were skipped:\n {2}line 2: /,
+    );
     expect(skipped.stderr).toMatch(/line 5: \/params\/model/);
     const trials = await sqliteTrials(join(dir, 'results.parzen.db'));
     expect(trials.map((trial) => [trial.state, trial.internal])).toEqual([
@@ -844,7 +866,9 @@ export const manifests = [{
     const file = writeIn(dir, 'named.csv', `${csv.stdout}\n`);
     const target = sqliteConfig('named', named);
     const imported = await cli('import', target, file);
-    expect(imported.stderr).toBe('');
+    expect(imported.stderr).toBe(
+      `parzen: study named is new in ${join(dir, 'named.parzen.db')}: this import made it, and the file, which was not there.`,
+    );
     const store = createSqliteStore({ path: join(dir, 'named.parzen.db'), readOnly: true });
     try {
       expect(await store.listTrials('named')).toMatchObject([{ state: 'complete', loss: 0.5, internal }]);

@@ -1,4 +1,4 @@
-import { fstatSync, statSync } from 'node:fs';
+import { existsSync, fstatSync, statSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { installInterruptHandlers, type Trial } from '@parzen/engine';
 import {
@@ -33,7 +33,7 @@ import {
 import { CliError } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { storeFileKind } from '../output-file.js';
-import { prepareRuns } from '../prepare-runs.js';
+import { prepareRuns, storeFile } from '../prepare-runs.js';
 import { parseStoreSpec, throwOfStoreFlag } from '../store-spec.js';
 import { readTrialFile, type TrialFile, trialFileName } from '../trial-file.js';
 
@@ -396,6 +396,11 @@ const importWhenAsked = async (
     printNone(true);
     return early;
   }
+  // The store's file, and whether it was there before the import (review 125: `--store jsonl:./new.jsonl` made a new
+  // store and study without a word).
+  const storeAt = storeFile(experiment);
+  const fileWasThere = storeAt !== undefined && existsSync(storeAt);
+  let madeStudy = false;
   // Its config errors where run and validate say them: under /store/options, or of the --store flag.
   const store = await scope.create('store', choice).catch(async (error: unknown) => {
     // The services the store had made are released (review 76).
@@ -460,8 +465,9 @@ const importWhenAsked = async (
         const studySpace = (file.header?.study?.space as SpaceDefinition | undefined) ?? space;
         // And its seed (review 42: created with the config's, the study contradicted the warning's advice below).
         const studySeed = exportedSeed ?? seed;
-        storedSeed = (await store.openStudy({ name, direction, seed: studySeed, space: studySpace, suggester })).study
-          .seed;
+        const opened = await store.openStudy({ name, direction, seed: studySeed, space: studySpace, suggester });
+        storedSeed = opened.study.seed;
+        madeStudy = !opened.resumed;
         if (checked.trials.length > 0) {
           const existing = await store.listTrials(name);
           // A rescue file's result whose trial the store still has running, with its params and under the lease of
@@ -656,6 +662,13 @@ const importWhenAsked = async (
     throw error;
   }
   const into = `study ${name} (${choice.use} store)`;
+  // Said beside the result (a note, so that stdout stays the result): where the new study is, and a new file.
+  if (madeStudy)
+    output.note(
+      storeAt === undefined
+        ? `parzen: study ${name} is new in the ${choice.use} store: this import made it.`
+        : `parzen: study ${name} is new in ${storeAt}: this import made it${fileWasThere ? '' : ', and the file, which was not there'}.`,
+    );
   if (added.length > 0 || finished.length === 0)
     say(
       added.length === 0

@@ -12,8 +12,12 @@ const NEWLINE = 0x0a;
  */
 export const JOURNAL_CHUNK_BYTES = 64 * 1024 * 1024;
 
-/** The first line of every journal (version 1: later versions are declared where their first record is). */
-const HEADER = journalHeader(1);
+/**
+ * The first line of every journal (version 1: later versions are declared where their first record is), with the
+ * newest version this Parzen reads. Every start of the line Parzen wrote before it said that is a start of this
+ * one, but the whole line, which is a record.
+ */
+const HEADER = journalHeader(1, JOURNAL_VERSION);
 
 /** A line that was not fully written: where it is and what it holds. */
 interface TornLine {

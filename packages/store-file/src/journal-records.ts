@@ -23,7 +23,16 @@ export const JOURNAL_VERSION = 4;
  * readers skip that line instead of failing on it.
  */
 export type JournalRecord =
-  | { readonly op: 'journal'; readonly format: 'parzen-jsonl'; readonly version: number }
+  | {
+      readonly op: 'journal';
+      readonly format: 'parzen-jsonl';
+      readonly version: number;
+      /**
+       * On the first header only: the newest format version the Parzen that began the journal reads. Raising
+       * the format up to it is unsaid; journals begun before this field was written do not have it.
+       */
+      readonly reads?: number;
+    }
   | { readonly op: 'study'; readonly study: StudyRecord }
   | {
       readonly op: 'trial';
@@ -133,7 +142,10 @@ const isAdded = (value: unknown): boolean =>
 
 /** Checks the fields each operation needs; anything else is not a record this version wrote. */
 const validators: Readonly<Record<string, (record: Fields) => boolean>> = {
-  journal: (record) => record.format === 'parzen-jsonl' && isNumber(record.version),
+  journal: (record) =>
+    record.format === 'parzen-jsonl' &&
+    isNumber(record.version) &&
+    (record.reads === undefined || isNumber(record.reads)),
   study: (record) => isStudy(record.study),
   trial: (record) =>
     trialOp(record) &&
@@ -241,6 +253,9 @@ export const decodeRecord = (line: string): JournalRecord | undefined => {
 export const encodeRecord = (record: JournalRecord): string =>
   JSON.stringify(needsMapping(record, isFiniteNumber) ? mapValues(record, (value) => toJson(value as number)) : record);
 
-/** The header line (without the newline) declaring format `version`; a new journal starts with version 1. */
-export const journalHeader = (version: number): string =>
-  encodeRecord({ op: 'journal', format: 'parzen-jsonl', version });
+/**
+ * The header line (without the newline) declaring format `version`; a new journal starts with version 1, saying
+ * with `reads` the newest version its maker reads.
+ */
+export const journalHeader = (version: number, reads?: number): string =>
+  encodeRecord({ op: 'journal', format: 'parzen-jsonl', version, ...(reads === undefined ? {} : { reads }) });

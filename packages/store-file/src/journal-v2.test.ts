@@ -111,6 +111,31 @@ describe('jsonl journal format version 2 (intermediate values, enqueued entries,
     expect([...fresh.warnings, ...next.warnings]).toEqual([]);
   });
 
+  it("raises the format unsaid when the journal's first line says its maker reads the new version (trial 117: a fleet's journal warned mid-run)", async () => {
+    const fresh = tempPath('reads.parzen.jsonl');
+    const first = open(fresh);
+    await first.store.openStudy(spec);
+    await first.store.close();
+    expect(records(fresh)[0]).toEqual({ op: 'journal', format: 'parzen-jsonl', version: 1, reads: 4 });
+    // As another process of this build, or of an older one, began it: the first line alone decides.
+    const raised = async (reads: number | undefined) => {
+      const path = tempPath(`reads-${reads}.parzen.jsonl`);
+      const header = { op: 'journal', format: 'parzen-jsonl', version: 1, ...(reads === undefined ? {} : { reads }) };
+      const study = { op: 'study', study: { ...spec, createdAt: '2026-01-01T00:00:00.000Z' } };
+      writeFileSync(path, `${JSON.stringify(header)}\n${JSON.stringify(study)}\n`);
+      const { store, warnings } = open(path);
+      await store.enqueue(spec.name, [{ internal: { x: 0.75 }, key: 'k' }]);
+      await store.close();
+      return warnings.map((warning) => warning.replace(path, 'J'));
+    };
+    expect(await raised(4)).toEqual([]);
+    expect(await raised(2)).toEqual([]);
+    const said =
+      'JSONL journal `J` now has format version 2, for a record that needs it (it had 1, the lowest its records needed until now): Parzen versions that cannot read format version 2 can no longer open it (nothing to do when every worker that shares it runs this Parzen; update those that do not).';
+    expect(await raised(1)).toEqual([said]);
+    expect(await raised(undefined)).toEqual([said]);
+  });
+
   it('declares version 3 just before the first added trial that names an enqueued key (review 35)', async () => {
     const path = tempPath('v3.parzen.jsonl');
     const { store } = open(path);

@@ -1,5 +1,3 @@
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import {
   type AddTrialsOptions,
   addIntermediate,
@@ -48,9 +46,6 @@ import {
 import { jsonlStoreOptionsSchema } from './options-schema.js';
 import { Replica, type ReplicaStudy } from './replica.js';
 import { createSerialQueue } from './serial-queue.js';
-
-/** Journals this process began (empty or missing when it first opened them): their format rises unsaid. */
-const BEGUN_HERE = new Set<string>();
 
 /** Options of {@link createJsonlStore}. */
 export interface JsonlStoreOptions {
@@ -117,8 +112,6 @@ class JsonlTrialStore implements JsonlStore {
   private readonly stopping: Stopping | undefined;
   private readonly clock: Clock;
   private readonly onWarning: (message: string) => void;
-  /** Whether the journal held records when this store first opened it (set then). */
-  private hadRecords = false;
 
   constructor(
     readonly path: string,
@@ -309,11 +302,6 @@ class JsonlTrialStore implements JsonlStore {
   private open(): JournalFile {
     if (this.closed) throw new ParzenError('STORE_FAILED', `The journal store for \`${this.path}\` is closed.`);
     if (this.file === undefined) {
-      // A journal with records before this process opened it: raising its format is said (trial 63); not one
-      // this process began (review 67: a batch's shared journal, begun by the run's first study).
-      const key = resolve(this.path);
-      this.hadRecords = (statSync(this.path, { throwIfNoEntry: false })?.size ?? 0) > 0 && !BEGUN_HERE.has(key);
-      if (!this.hadRecords) BEGUN_HERE.add(key);
       this.file = this.readOnly ? JournalFile.openForReading(this.path) : JournalFile.open(this.path, this.fsync);
     }
     return this.file;
@@ -352,7 +340,10 @@ class JsonlTrialStore implements JsonlStore {
           const version = Math.max(recordVersion(record), needs);
           // The first record of a newer format version comes after a header naming that version.
           const header = version > (this.replica.version ?? 1) ? `${journalHeader(version)}\n` : '';
-          if (header !== '' && this.hadRecords)
+          // Said when the journal's maker may not read the new version (trial 63: unsaid, and older builds were then
+          // refused it); not when its first header says its maker reads it (review 67: a batch's journal, begun by
+          // its first study; trial 117: a fleet's journal, begun minutes before by a worker of the same build).
+          if (header !== '' && (this.replica.beganReading ?? 1) < version)
             this.onWarning(
               storeUpgradeNote(`JSONL journal \`${this.path}\``, this.replica.version ?? 1, version, true),
             );

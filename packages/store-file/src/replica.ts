@@ -48,6 +48,8 @@ export class Replica {
   private readonly unsettled = new Map<ReplicaStudy, Set<number>>();
   /** Format version the journal declared, if it has a header line. */
   version: number | undefined;
+  /** The newest format version the Parzen that began the journal reads, when its first header says it. */
+  beganReading: number | undefined;
 
   /**
    * Salvage only: the numbers, by study, of trials whose creation line was lost and that no params line
@@ -100,6 +102,7 @@ export class Replica {
   apply(record: JournalRecord): string | undefined {
     switch (record.op) {
       case 'journal':
+        if (this.version === undefined) this.beganReading = record.reads;
         this.version = record.version;
         return;
       case 'repair':

@@ -333,6 +333,23 @@ describe('command objective', () => {
     );
   });
 
+  it('says nothing of buffering when this process held still while the reports came (trial 117: a worker stopped with SIGSTOP)', async () => {
+    const { context, run } = await programRunner();
+    // Flushed reports, while this process is held still (as SIGSTOP holds it): they wait in the pipe, then come together.
+    const flushed = `const say = (line, at) => setTimeout(() => console.log(line), at); say('{"step":0,"value":1}', 300); say('{"step":1,"value":0.5}', 500); say('{"loss":0.5}', 900)`;
+    const held = run(flushed, 0);
+    setTimeout(() => {
+      const until = Date.now() + 1400;
+      while (Date.now() < until);
+    }, 150);
+    expect(await held).toMatchObject({ status: 'ok', loss: 0.5 });
+    expect(context.logged).toEqual([]);
+    // The warning is not spent: a buffered program is still told.
+    const atEnd = `setTimeout(() => process.stdout.write('{"step":0,"value":1}\\n{"step":1,"value":0.5}\\n{"loss":0.5}\\n'), 1100)`;
+    expect(await run(atEnd, 1)).toMatchObject({ status: 'ok', loss: 0.5 });
+    expect(context.logged).toHaveLength(1);
+  });
+
   it('a program whose reports and loss all came as it ended is not stopped by a prune decided then: its loss stands (issue 11)', async () => {
     const { run } = await programRunner();
     // Buffered output (Python's print to a pipe): everything in one write as the program ends; the pruner

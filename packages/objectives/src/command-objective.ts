@@ -140,6 +140,30 @@ const quoteLine = (line: string): string =>
 const BUFFERED_MIN_MS = 1000;
 const BUFFERED_WINDOW_MS = 100;
 const BUFFERED_SPREAD_MS = 5;
+/**
+ * This process held still this long (ms) during a trial (stopped with SIGSTOP or Ctrl-Z, a debugger, a blocked
+ * thread): the program's reports waited in the pipe meanwhile and were then read together, buffered or not.
+ */
+const HELD_STILL_MS = 500;
+
+/**
+ * Watches this process for pauses: `longest()` is the longest time its event loop held still since the start, the
+ * time since the last tick included (the lines a pause held back are read before the next tick can run).
+ */
+const watchStillness = (): { longest(): number; stop(): void } => {
+  let last = performance.now();
+  let longest = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 50);
+  timer.unref();
+  return {
+    longest: () => Math.max(longest, performance.now() - last),
+    stop: () => clearInterval(timer),
+  };
+};
 
 /** The failure of a command that printed a malformed report line, or whose report was not accepted. */
 const reportFailure = (error: unknown, shown: string, details: Record<string, unknown>): EvaluationResult =>
@@ -397,6 +421,9 @@ export const createCommandObjective = (
         if (line === undefined) closed = true;
         else if (lossLine.see(line) !== undefined) lossLines++;
       };
+      // Whether this process held still during the trial: reports read together are then no sign of a buffered
+      // stdout (trial 117: a worker stopped with SIGSTOP, then continued, was told its program's stdout was buffered).
+      const stillness = watchStillness();
       try {
         const startedAt = Date.now();
         const outcome = await runCommand({
@@ -446,6 +473,7 @@ export const createCommandObjective = (
           ...(options.stdin === 'json' ? { input: `${JSON.stringify(params)}\n` } : {}),
           ...(options.timeoutSeconds === undefined ? {} : { timeoutMs: options.timeoutSeconds * 1000 }),
         });
+        const heldStill = stillness.longest() >= HELD_STILL_MS;
         const prunedAt = reports.prunedAt();
         // Reports after the last loss line, the result: not stored (said once per run; not for a pruned program,
         // whose later lines are ignored anyway).
@@ -475,6 +503,7 @@ export const createCommandObjective = (
         const end = startedAt + outcome.durationMs;
         if (
           !warnedBuffered &&
+          !heldStill &&
           prunedAt === undefined &&
           first !== undefined &&
           last !== undefined &&
@@ -494,6 +523,7 @@ export const createCommandObjective = (
         const [firstRead, lastRead] = [reports.readAt[0], reports.readAt.at(-1)];
         if (
           !warnedBuffered &&
+          !heldStill &&
           prunedAt !== undefined &&
           reports.readAt.length >= 2 &&
           firstRead !== undefined &&
@@ -525,6 +555,7 @@ export const createCommandObjective = (
         // or failed (review 45: a crash was stored pruned); the run loop prunes it otherwise.
         return reports.prunedLate() !== undefined ? { ...result, finishedBeforePrune: true } : result;
       } finally {
+        stillness.stop();
         running.delete(stop);
       }
     },

@@ -181,9 +181,10 @@ export const readStudyRecords = (experiments: readonly LoadedExperiment[]): Prom
     true,
   );
 
-/** {@link readStudyRecords} with each study's trials too. */
+/** {@link readStudyRecords} with each study's trials too (and, for a config that enqueues, its entries). */
 export const readStudiesHeld = (experiments: readonly LoadedExperiment[]): Promise<Read<StudyRead>[]> =>
-  readEach(experiments, (store, config) => readStudy(store, config), true);
+  // The entries waiting and taken too when the config enqueues some (validate says how many already ran).
+  readEach(experiments, (store, config) => readStudy(store, config, (config.enqueue?.length ?? 0) > 0), true);
 
 /**
  * Reads a study's trials from its store without running anything, creating or writing anything (the

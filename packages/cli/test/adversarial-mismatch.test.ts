@@ -318,3 +318,33 @@ describe('parzen studies names a suggester with its profile (trial 105: three TP
     ]);
   });
 });
+
+describe('validate says how many of the enqueued entries the study already ran', () => {
+  const enqueue = [{ x: 0.1 }, { x: 0.2 }, { x: 0.3 }];
+
+  it('counts them by the keys a run queues them with: ran, not yet run, and an edited entry as new', async () => {
+    const before = await cli('validate', config('queued', { enqueue }));
+    expect(before.code, before.stderr).toBe(0);
+    expect(before.stdout).toMatch(/, 3 enqueued trials$/m);
+    expect((await cli('run', config('queued', { enqueue }), '--quiet')).code).toBe(0);
+    const part = await cli('validate', config('queued', { enqueue }));
+    expect(part.code, part.stderr).toBe(0);
+    expect(part.stdout).toMatch(/, 3 enqueued trials, 1 not yet run \(2 already ran in study queued\)$/m);
+    // An entry whose values changed is another entry: the run queues it anew.
+    const edited = await cli('validate', config('queued', { enqueue: [{ x: 0.1 }, { x: 0.25 }, { x: 0.3 }] }));
+    expect(edited.stdout).toMatch(/, 3 enqueued trials, 2 not yet run \(1 already ran in study queued\)$/m);
+    expect((await cli('run', config('queued', { enqueue }), '--quiet', '--max-trials', '3')).code).toBe(0);
+    const all = await cli('validate', config('queued', { enqueue }));
+    expect(all.stdout).toMatch(/, 3 enqueued trials \(all 3 already ran in study queued\)$/m);
+    // A second copy of an entry is its own entry (a list naming the same params twice runs them twice).
+    const twice = await cli('validate', config('queued', { enqueue: [...enqueue, { x: 0.1 }] }));
+    expect(twice.stdout).toMatch(/, 4 enqueued trials, 1 not yet run \(3 already ran in study queued\)$/m);
+  });
+
+  it('says none ran yet of a study whose trials ran none of them', async () => {
+    expect((await cli('run', config('sampled'), '--quiet')).code).toBe(0);
+    const result = await cli('validate', config('sampled', { enqueue: [{ x: 0.5 }] }));
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/, 1 enqueued trial \(none ran yet in study sampled\)$/m);
+  });
+});

@@ -33,7 +33,7 @@ export {
   summarizeBests,
   unevenRuns,
 } from './runtime/bests-summary.js';
-export { checkEnqueued, configEnqueueEntries, withEnqueueKeys } from './runtime/enqueue.js';
+export { checkEnqueued, configEnqueueEntries, takenConfigEntries, withEnqueueKeys } from './runtime/enqueue.js';
 export {
   checkImportedRows,
   formatInvalidRows,

@@ -275,7 +275,7 @@ class JsonlTrialStore implements JsonlStore {
     this.refresh();
     return this.study(study)
       .queue.takenEntries()
-      .map(({ trial, params }) => ({ trial, internal: { ...params } }));
+      .map(({ trial, params, key }) => ({ trial, internal: { ...params }, ...(key === undefined ? {} : { key }) }));
   }
 
   async listTrials(study: string): Promise<readonly Trial[]> {

@@ -288,9 +288,13 @@ class PostgresTrialStore implements PostgresStore {
   async listTakenEntries(study: string): Promise<readonly TakenEntry[]> {
     const { id } = await this.requireStudy(study);
     const rows = await this.retrying('listing taken entries', () =>
-      this.query<{ taken_by: number; params: ParamAssignment }>('takenEntries', [id]),
+      this.query<{ taken_by: number; key: string | null; params: ParamAssignment }>('takenEntries', [id]),
     );
-    return rows.map(({ taken_by, params }) => ({ trial: taken_by, internal: params }));
+    return rows.map(({ taken_by, key, params }) => ({
+      trial: taken_by,
+      internal: params,
+      ...(key === null ? {} : { key }),
+    }));
   }
 
   async addTrials(

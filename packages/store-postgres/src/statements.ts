@@ -94,7 +94,7 @@ const SQL = {
   entryWaits: 'SELECT seq FROM parzen_enqueued WHERE study_id = $1 AND taken_by IS NULL ORDER BY seq LIMIT 1',
   waitingEntries: 'SELECT key, params FROM parzen_enqueued WHERE study_id = $1 AND taken_by IS NULL ORDER BY seq',
   takenEntries:
-    'SELECT taken_by, params FROM parzen_enqueued WHERE study_id = $1 AND taken_by IS NOT NULL ORDER BY taken_by',
+    'SELECT taken_by, key, params FROM parzen_enqueued WHERE study_id = $1 AND taken_by IS NOT NULL ORDER BY taken_by',
   // $2 number, $3 its updated_seq, $4 write id and created_by, $5 lease owner, $6 lease expiry, $7 start.
   takeEntry: `WITH e AS (UPDATE parzen_enqueued SET taken_by = $2 WHERE study_id = $1 AND seq =
       (SELECT seq FROM parzen_enqueued WHERE study_id = $1 AND taken_by IS NULL ORDER BY seq LIMIT 1) RETURNING params)

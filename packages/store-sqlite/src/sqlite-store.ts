@@ -413,8 +413,12 @@ class SqliteTrialStore implements SqliteStore {
   async listTakenEntries(study: string): Promise<readonly TakenEntry[]> {
     return this.read('listing taken entries', () => {
       this.requireStudy(study);
-      return (this.sql.takenEntries.all(study) as { taken_by: number; params: string }[]).map(
-        ({ taken_by, params }) => ({ trial: taken_by, internal: JSON.parse(params) }),
+      return (this.sql.takenEntries.all(study) as { taken_by: number; key: string | null; params: string }[]).map(
+        ({ taken_by, key, params }) => ({
+          trial: taken_by,
+          internal: JSON.parse(params),
+          ...(key === null ? {} : { key }),
+        }),
       );
     });
   }

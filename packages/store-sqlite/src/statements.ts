@@ -34,7 +34,7 @@ const SQL = {
     'INSERT OR IGNORE INTO enqueued (study, seq, key, params, taken_by) VALUES (@study, @seq, @key, @params, @number)',
   // INDEXED BY: without statistics the planner would walk the primary key past every taken entry.
   waitingEntries: 'SELECT key, params FROM enqueued WHERE study = ? AND taken_by IS NULL ORDER BY seq',
-  takenEntries: 'SELECT taken_by, params FROM enqueued WHERE study = ? AND taken_by IS NOT NULL ORDER BY taken_by',
+  takenEntries: 'SELECT taken_by, key, params FROM enqueued WHERE study = ? AND taken_by IS NOT NULL ORDER BY taken_by',
   oldestWaiting:
     'SELECT seq, params FROM enqueued INDEXED BY enqueued_waiting WHERE study = ? AND taken_by IS NULL ORDER BY seq LIMIT 1',
   takeEntry: 'UPDATE enqueued SET taken_by = @number WHERE study = @study AND seq = @seq',

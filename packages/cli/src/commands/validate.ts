@@ -1,5 +1,5 @@
 import type { LoadedExperiment } from '@parzen/engine';
-import { countOf } from '@parzen/engine/host';
+import { countOf, takenConfigEntries } from '@parzen/engine/host';
 import { checkSameStudy, checkStoredTrials } from '@parzen/engine/plugin';
 import { ConfigProblems, type PreparedStudy } from '../config-problems.js';
 import { listNames } from '../list-names.js';
@@ -16,6 +16,21 @@ const optional = (name: string, value: string, byDefault = 'none'): string =>
 /** `, 2 enqueued trials`, unless no variant enqueues any. */
 const enqueued = (value: string): string => (value === '0 enqueued trials' ? '' : `, ${value}`);
 
+/**
+ * `8 enqueued trials`, and when the study is in its store how many of them its trials already took (by the
+ * rule a run queues them with: an entry a trial took is not run again): `(all 8 already ran in study par)`,
+ * `, 3 not yet run (5 already ran in study par)`.
+ */
+const enqueuedOf = (run: PreparedStudy, taken: number | undefined): string => {
+  const { name, enqueue } = run.experiment.config;
+  const total = enqueue?.length ?? 0;
+  const counted = countOf(total, 'enqueued trial');
+  if (taken === undefined || total === 0) return counted;
+  if (taken === 0) return `${counted} (none ran yet in study ${name})`;
+  if (taken === total) return `${counted} (${total === 1 ? 'it' : `all ${total}`} already ran in study ${name})`;
+  return `${counted}, ${total - taken} not yet run (${taken} already ran in study ${name})`;
+};
+
 /** What a valid config holds, for `validate`'s line and its `--json` entry. */
 interface ValidFile {
   readonly entry: { file: string; studies: string[]; notes?: string[] };
@@ -24,8 +39,15 @@ interface ValidFile {
   readonly notes: readonly string[];
 }
 
-/** Describes the config at `path` from its prepared studies (undefined: none were prepared). */
-const describeFile = (path: string, mine: readonly PreparedStudy[]): ValidFile | undefined => {
+/**
+ * Describes the config at `path` from its prepared studies (undefined: none were prepared); `taken`, for a study
+ * its store holds, how many of the config's enqueued entries its trials took.
+ */
+const describeFile = (
+  path: string,
+  mine: readonly PreparedStudy[],
+  taken: (run: PreparedStudy) => number | undefined = () => undefined,
+): ValidFile | undefined => {
   const first = mine[0]?.experiment;
   if (first === undefined) return undefined;
   // What the variants of a matrix have: each distinct value once (`suggester random | tpe`).
@@ -49,7 +71,7 @@ const describeFile = (path: string, mine: readonly PreparedStudy[]): ValidFile |
       each(({ config }) => String(config.concurrency ?? 1)),
       '1',
     ) +
-    enqueued(each(({ config }) => countOf(config.enqueue?.length ?? 0, 'enqueued trial')));
+    enqueued([...new Set(mine.map((run) => enqueuedOf(run, taken(run))))].join(' | '));
   const studies =
     mine.length > 1
       ? `${mine.length} matrix variants (${listNames(mine.map((run) => run.experiment.config.name))})`
@@ -187,11 +209,22 @@ export const validateConfigs = async (paths: readonly string[], output: Output, 
       ? run
       : { ...run, experiment: { ...run.experiment, notes: [...(run.experiment.notes ?? []), ...extra] } };
   });
+  // Of the config's enqueued entries, those the study's trials took, by the keys a run queues them with.
+  const takenOf = new Map<PreparedStudy, number>(
+    held.flatMap((run, at) => {
+      const read = reads[at];
+      const taken = read !== undefined && 'value' in read ? read.value?.taken : undefined;
+      return taken === undefined
+        ? []
+        : [[run, takenConfigEntries(run.experiment.config.enqueue ?? [], taken)] as const];
+    }),
+  );
   const valid: ValidFile['entry'][] = [];
   for (const path of paths) {
     const described = describeFile(
       path,
       held.filter((run) => run.configPath === path),
+      (run) => takenOf.get(run),
     );
     if (described === undefined) continue;
     for (const note of described.notes) output.note(`${path}: note: ${note}`);

@@ -153,7 +153,11 @@ export const createMemoryStore = (clock: Clock = systemClock): TrialStore => {
     async listTakenEntries(study: string) {
       return state(study)
         .queue.takenEntries()
-        .map(({ trial, params }) => ({ trial, internal: copyParams(params) }));
+        .map(({ trial, params, key }) => ({
+          trial,
+          internal: copyParams(params),
+          ...(key === undefined ? {} : { key }),
+        }));
     },
     async addTrials(study: string, added, options) {
       const trials = state(study).trials;

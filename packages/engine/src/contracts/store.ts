@@ -33,6 +33,11 @@ export interface TakenEntry {
   readonly trial: number;
   /** The entry's internal values: the trial's initial params, possibly only some of them. */
   readonly internal: ParamAssignment;
+  /**
+   * The key the entry was queued (or its trial added) with, when it had one: a config's entry whose key a
+   * trial took is not queued again (see {@link EnqueuedParams.key}).
+   */
+  readonly key?: string;
 }
 
 /** A finished trial brought in from elsewhere (an import, a warm start); see {@link TrialStore.addTrials}. */

@@ -25,11 +25,12 @@ describe('EntryQueue', () => {
     // A key run after its entry was handed out changes nothing.
     queue.ran('ka', 12, 'a as added');
     expect(queue.next()).toBe(queue.entries.length);
+    // Each with its key, as a run queues it: a config's entry whose key a trial took is not run again.
     expect(queue.takenEntries()).toEqual([
-      { trial: 0, params: 'a' },
+      { trial: 0, params: 'a', key: 'ka' },
       { trial: 1, params: 'c' },
-      { trial: 10, params: 'b' },
-      { trial: 11, params: 'z as added' },
+      { trial: 10, params: 'b', key: 'kb' },
+      { trial: 11, params: 'z as added', key: 'kz' },
     ]);
   });
 

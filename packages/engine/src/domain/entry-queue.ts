@@ -19,7 +19,7 @@ export class EntryQueue<P> {
   /** Positions before `taken` that wait again: their trials ended unrun. */
   private readonly givenBack = new Set<number>();
   /** Added trials that ran a key the study had not queued: their own params stand for the entry. */
-  private readonly ranOwn = new Map<number, P>();
+  private readonly ranOwn = new Map<number, { readonly params: P; readonly key: string }>();
 
   /** The entries `add` would queue, in order: those without a key, or whose key is new to the study and to them. */
   accepted<E extends { readonly key?: string }>(entries: readonly E[]): E[] {
@@ -76,10 +76,16 @@ export class EntryQueue<P> {
     this.givenBack.add(at);
   }
 
-  /** The entries waiting, in the order they are handed out (given-back ones first), each with its key if it has one. */
-  waiting(): { readonly params: P; readonly key?: string }[] {
+  /** The key of the entry at each position that has one. */
+  private keysByPosition(): Map<number, string> {
     const keyAt = new Map<number, string>();
     for (const [key, at] of this.positions) keyAt.set(at, key);
+    return keyAt;
+  }
+
+  /** The entries waiting, in the order they are handed out (given-back ones first), each with its key if it has one. */
+  waiting(): { readonly params: P; readonly key?: string }[] {
+    const keyAt = this.keysByPosition();
     const positions = [...this.givenBack].sort((a, b) => a - b);
     for (let at = this.taken; at < this.entries.length; at++) if (!this.skipped.has(at)) positions.push(at);
     return positions.map((at) => {
@@ -101,14 +107,20 @@ export class EntryQueue<P> {
       // Given back (its trial ended unrun) and now run by the added trial (review 36: it ran again).
       this.givenBack.delete(at);
       this.takenBy.set(number, at);
-    } else if (at === undefined && !this.keys.has(key)) this.ranOwn.set(number, params);
+    } else if (at === undefined && !this.keys.has(key)) this.ranOwn.set(number, { params, key });
     this.keys.add(key);
   }
 
-  /** The entry each trial ran ({@link take}, {@link ran}), by trial number. */
-  takenEntries(): { readonly trial: number; readonly params: P }[] {
-    const taken = [...this.takenBy].map(([trial, at]) => ({ trial, params: this.entries[at] as P }));
-    for (const [trial, params] of this.ranOwn) taken.push({ trial, params });
+  /** The entry each trial ran ({@link take}, {@link ran}), by trial number, with its key if it has one. */
+  takenEntries(): { readonly trial: number; readonly params: P; readonly key?: string }[] {
+    const keyAt = this.keysByPosition();
+    const taken: { readonly trial: number; readonly params: P; readonly key?: string }[] = [...this.takenBy].map(
+      ([trial, at]) => {
+        const key = keyAt.get(at);
+        return { trial, params: this.entries[at] as P, ...(key === undefined ? {} : { key }) };
+      },
+    );
+    for (const [trial, { params, key }] of this.ranOwn) taken.push({ trial, params, key });
     return taken.sort((a, b) => a.trial - b.trial);
   }
 }

@@ -1,4 +1,4 @@
-import type { EnqueuedParams, NewFinishedTrial, TrialStore } from '../contracts/store.js';
+import type { EnqueuedParams, NewFinishedTrial, TakenEntry, TrialStore } from '../contracts/store.js';
 import { canonicalJson } from '../domain/canonical-json.js';
 import type { CompiledSpace } from '../domain/compile-space.js';
 import { type ParamAssignment, toInternalParams } from '../domain/params.js';
@@ -45,6 +45,16 @@ export const configEntryKeys = (entries: readonly unknown[]): string[] => {
     seen.set(json, occurrence + 1);
     return `enqueue:${json}#${occurrence}`;
   });
+};
+
+/**
+ * How many of a config's `enqueue` entries the study's trials took (ran, or run now), by the keys a run queues
+ * them with ({@link configEntryKeys}): the store queues no key it has seen, and hands out no entry a trial holds,
+ * so a run of the config runs only the others. `taken` is what the store's `listTakenEntries` says.
+ */
+export const takenConfigEntries = (entries: readonly unknown[], taken: readonly TakenEntry[]): number => {
+  const keys = new Set(taken.flatMap((entry) => entry.key ?? []));
+  return configEntryKeys(entries).filter((key) => keys.has(key)).length;
 };
 
 /** The entry a config's key was made from (its JSON), or undefined for a key no config made. */

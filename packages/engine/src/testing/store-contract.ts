@@ -418,7 +418,7 @@ export const describeStoreContract = (name: string, options: StoreContractOption
     }
 
     if (!without.has('enqueue') && !without.has('listTakenEntries')) {
-      it('lists the entry each trial ran: none for one given back, the one it ran for an added trial', async () => {
+      it('lists the entry each trial ran, with its key: none for one given back, the one it ran for an added trial', async () => {
         const store = await open();
         const taken = must(store.listTakenEntries, 'listTakenEntries').bind(store);
         expect(await taken(spec.name)).toEqual([]);
@@ -435,7 +435,7 @@ export const describeStoreContract = (name: string, options: StoreContractOption
         await store.createTrial(spec.name);
         const expected: unknown[] = [
           { trial: 1, internal: {} },
-          { trial: 2, internal: { x: 0.1 } },
+          { trial: 2, internal: { x: 0.1 }, key: 'a' },
         ];
         if (store.addTrials !== undefined) {
           // Added trials that ran `c` (waiting: trial 3 takes it) and `z` (never queued: trial 4's own params).
@@ -449,9 +449,9 @@ export const describeStoreContract = (name: string, options: StoreContractOption
             { internal: { x: 0.6 }, outcome: { state: 'complete', loss: 5 }, key: 'p', entry: {} },
           ]);
           expected.push(
-            { trial: 3, internal: { x: 0.3 } },
-            { trial: 4, internal: { x: 0.9 } },
-            { trial: 7, internal: {} },
+            { trial: 3, internal: { x: 0.3 }, key: 'c' },
+            { trial: 4, internal: { x: 0.9 }, key: 'z' },
+            { trial: 7, internal: {}, key: 'p' },
           );
         }
         expect(await taken(spec.name)).toEqual(expected);

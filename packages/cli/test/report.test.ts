@@ -6,7 +6,7 @@ import { createTpeSuggester } from '@parzen/algo-tpe';
 import { fmin, uniform } from '@parzen/engine';
 import { createJsonlStore } from '@parzen/store-file';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { contourTarget, servedReads } from '../src/commands/report.js';
+import { contourTarget, servedReads, servedStore } from '../src/commands/report.js';
 import type { Output } from '../src/output.js';
 import { runCli } from '../src/program.js';
 import { heartConfig, heartModule, requireBuiltCli, runParzen, tempDir, writeIn } from './cli-harness.js';
@@ -611,6 +611,33 @@ describe('parzen report: mistakes a user can make, and what they are told', () =
       'parzen: reading the study works again.',
       'parzen: the report could not be built: no chart (the page keeps what it showed)',
     ]);
+  });
+
+  it('--serve reads the study again once a journal that failed to read is whole (trial 118: the failure stuck)', async () => {
+    const path = join(dir, 'shrunk.parzen.jsonl');
+    const writer = createJsonlStore({ path });
+    await writer.openStudy({ name: 'shrunk', direction: 'minimize', seed: 1, space: { x: uniform(0, 1) } });
+    for (let i = 0; i < 3; i++) {
+      const trial = await writer.createTrial('shrunk');
+      await writer.setParams('shrunk', trial?.number ?? -1, { x: i / 4 });
+      await writer.finishTrial('shrunk', trial?.number ?? -1, { state: 'complete', loss: i });
+    }
+    await writer.close();
+    const whole = readFileSync(path, 'utf8');
+    let opened = 0;
+    const store = servedStore(async () => {
+      opened++;
+      return createJsonlStore({ path, readOnly: true });
+    });
+    const count = () => store.read(async (read) => (await read.listTrials('shrunk')).length);
+    expect(await count()).toBe(3);
+    // Cut short while open: the reader fails, and would fail at every later read.
+    writeFileSync(path, whole.slice(0, whole.lastIndexOf('\n', whole.length - 2) + 1));
+    await expect(count()).rejects.toThrow(/shrank/);
+    writeFileSync(path, whole);
+    expect(await count()).toBe(3);
+    expect(opened).toBe(2);
+    await store.close();
   });
 
   it('--serve with -o or --format is refused (they were ignored)', async () => {

@@ -147,6 +147,33 @@ export const servedReads = <T>(
 };
 
 /**
+ * The store a served page reads: opened at the first read (or given, opened already) and kept open; after a read
+ * fails, closed and opened afresh at the next (trial 118: a JSONL reader keeps its failure, a journal that shrank
+ * while open, and a page served from it never read the study again once the file was whole).
+ */
+export const servedStore = (open: () => Promise<TrialStore>, opened?: TrialStore) => {
+  let store = opened;
+  return {
+    read: async <T>(use: (store: TrialStore) => Promise<T>): Promise<T> => {
+      try {
+        store ??= await open();
+        return await use(store);
+      } catch (error) {
+        const failed = store;
+        store = undefined;
+        await failed?.close().catch(() => undefined);
+        throw error;
+      }
+    },
+    close: async (): Promise<void> => {
+      const open = store;
+      store = undefined;
+      await open?.close();
+    },
+  };
+};
+
+/**
  * With `--salvage`: the run's store read past damaged lines (a JSONL journal's `salvage` option, as `trials
  * --salvage` reads it); undefined without. Only a JSONL journal has lines to skip.
  */
@@ -381,16 +408,19 @@ const serve = async (
 ): Promise<number> => {
   const { config } = run.experiment;
   // Opened for reading: an archived (read-only) study can be served, and nothing is written or locked.
-  const store = await openStoreForReading(run.experiment).catch(throwOfStoreFlag(flags.store));
+  const open = () => openStoreForReading(run.experiment).catch(throwOfStoreFlag(flags.store));
+  const store = servedStore(open, await open());
   return serveStudy(
     config.name,
     {
-      load: async () =>
-        withTaken(
-          studyOf(run, await store.listTrials(config.name), await store.getStudy(config.name), space),
-          await store.listTakenEntries?.(config.name),
+      load: () =>
+        store.read(async (opened) =>
+          withTaken(
+            studyOf(run, await opened.listTrials(config.name), await opened.getStudy(config.name), space),
+            await opened.listTakenEntries?.(config.name),
+          ),
         ),
-      close: () => store.close(),
+      close: store.close,
     },
     options,
     flags,
@@ -439,7 +469,10 @@ const serveBeforeStudy = async (
         : { options: config.suggester.options as Readonly<Record<string, unknown>> }),
     },
   };
-  let store: TrialStore | undefined;
+  // Opened for reading once it exists, and kept open, as serve keeps it. Until the study is read once, each poll
+  // opens the store afresh, as after any failed read: a reader kept from a file that was unreadable then (or
+  // replaced since) would never see the study the run writes (review 123).
+  const store = servedStore(() => openStoreForReading(run.experiment).catch(throwOfStoreFlag(flags.store)));
   let space: CompiledSpace | undefined;
   let waiting: string | undefined = told(missing.message);
   let read = false;
@@ -448,31 +481,23 @@ const serveBeforeStudy = async (
     {
       load: async () => {
         try {
-          // Opened for reading once it exists, and kept open, as serve keeps it.
-          store ??= await openStoreForReading(run.experiment).catch(throwOfStoreFlag(flags.store));
-          const stored = await store.getStudy(config.name);
-          space ??= spaceOf(run, stored, output);
-          const trials = await store.listTrials(config.name);
-          const taken = await store.listTakenEntries?.(config.name);
-          waiting = undefined;
-          read = true;
-          return withTaken(studyOf(run, trials, stored, space), taken);
+          return await store.read(async (opened) => {
+            const stored = await opened.getStudy(config.name);
+            space ??= spaceOf(run, stored, output);
+            const trials = await opened.listTrials(config.name);
+            const taken = await opened.listTakenEntries?.(config.name);
+            waiting = undefined;
+            read = true;
+            return withTaken(studyOf(run, trials, stored, space), taken);
+          });
         } catch (error) {
-          // Until the study is read once, each poll opens the store afresh: a reader kept from a file that was
-          // unreadable then (or replaced since) would never see the study the run writes (review 123).
-          if (!read) {
-            await store?.close().catch(() => undefined);
-            store = undefined;
-            space = undefined;
-          }
+          if (!read) space = undefined;
           if (!storedLater(error, run)) throw error;
           waiting = told((error as ParzenError).message);
           return empty;
         }
       },
-      close: async () => {
-        await store?.close();
-      },
+      close: store.close,
       waiting: () => waiting,
     },
     options,
@@ -615,14 +640,17 @@ const reportStore = async (
   const { options, contourCalls } = await reportOptions(flags, space);
   if (flags.serve === true) {
     // One store, opened for reading and kept open, read again at each interval (reopened, a salvaged
-    // journal repeated its warnings every interval).
-    const store = await openStoreFromFlag(storeFlags);
-    const reload = async () =>
-      withTaken(
-        reportStudy(await store.getStudy(record.name), await store.listTrials(record.name), space),
-        await store.listTakenEntries?.(record.name),
+    // journal repeated its warnings every interval), opened afresh only after a failed read.
+    const open = () => openStoreFromFlag(storeFlags);
+    const store = servedStore(open, await open());
+    const reload = () =>
+      store.read(async (opened) =>
+        withTaken(
+          reportStudy(await opened.getStudy(record.name), await opened.listTrials(record.name), space),
+          await opened.listTakenEntries?.(record.name),
+        ),
       );
-    return serveStudy(record.name, { load: reload, close: () => store.close() }, options, flags, output);
+    return serveStudy(record.name, { load: reload, close: store.close }, options, flags, output);
   }
   return writeStoredStudy(found, options, contourCalls, flags, format, outputPath(format, flags), output);
 };

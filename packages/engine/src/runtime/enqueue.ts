@@ -49,7 +49,7 @@ export const configEntryKeys = (entries: readonly unknown[]): string[] => {
 
 /**
  * How many of a config's `enqueue` entries the study's trials took (ran, or run now), by the keys a run queues
- * them with ({@link configEntryKeys}): the store queues no key it has seen, and hands out no entry a trial holds,
+ * them with (`configEntryKeys`): the store queues no key it has seen, and hands out no entry a trial holds,
  * so a run of the config runs only the others. `taken` is what the store's `listTakenEntries` says.
  */
 export const takenConfigEntries = (entries: readonly unknown[], taken: readonly TakenEntry[]): number => {

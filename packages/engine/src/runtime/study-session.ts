@@ -182,6 +182,8 @@ export const askTrial = async (
     // Announced like any trial that ends, so reporters count what the store holds (it was stored failed and
     // never announced: a progress line said 0 failed above a summary that said 1).
     await finishAskedTrial(session, trial.number, { state: 'failed', error: { code, message } });
+    // A message the sentence below follows ends as a sentence (trial 118: "plugin bug The enqueued entry...").
+    const sentence = (text: string): string => (/[.!?]$/.test(text.trimEnd()) ? text.trimEnd() : `${text.trimEnd()}.`);
     // The enqueued entry the trial took ran no objective: queued again, to run once the suggester is mended
     // (trial 114: it was used up). After the others, and without its key, which the study keeps as run.
     const requeued =
@@ -197,14 +199,14 @@ export const askTrial = async (
     if (error instanceof ParzenError)
       throw again === ''
         ? error
-        : new ParzenError(error.code, `${error.message}${again}`, {
+        : new ParzenError(error.code, `${sentence(error.message)}${again}`, {
             ...(error.plugin === undefined ? {} : { plugin: error.plugin }),
             issues: error.issues,
             cause: error,
           });
     throw new ParzenError(
       'SUGGESTER_FAILED',
-      `Suggester \`${suggester.name}\` failed on trial #${trial.number}: ${message}${again}`,
+      `Suggester \`${suggester.name}\` failed on trial #${trial.number}: ${again === '' ? message : sentence(message)}${again}`,
       {
         plugin: suggester.name,
         cause: error,

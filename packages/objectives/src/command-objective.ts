@@ -147,20 +147,26 @@ const BUFFERED_SPREAD_MS = 5;
 const HELD_STILL_MS = 500;
 
 /**
- * Watches this process for pauses: `longest()` is the longest time its event loop held still since the start, the
- * time since the last tick included (the lines a pause held back are read before the next tick can run).
+ * Watches this process for pauses: `heldAt(time)` says whether its event loop held still for {@link HELD_STILL_MS}
+ * or more over `time` (a `Date.now()`), the time since the last tick included (the lines a pause held back are read
+ * before the next tick can run).
  */
-const watchStillness = (): { longest(): number; stop(): void } => {
-  let last = performance.now();
-  let longest = 0;
+const watchStillness = (): { heldAt(time: number): boolean; stop(): void } => {
+  let last = Date.now();
+  const pauses: (readonly [number, number])[] = [];
   const timer = setInterval(() => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last);
+    const now = Date.now();
+    if (now - last >= HELD_STILL_MS) pauses.push([last, now]);
     last = now;
   }, 50);
   timer.unref();
   return {
-    longest: () => Math.max(longest, performance.now() - last),
+    heldAt: (time) => {
+      const now = Date.now();
+      const all = now - last >= HELD_STILL_MS ? [...pauses, [last, now] as const] : pauses;
+      // Lines held back are read just after the pause ends, in the same turn of the loop or the next.
+      return all.some(([start, end]) => time >= start && time <= end + BUFFERED_WINDOW_MS);
+    },
     stop: () => clearInterval(timer),
   };
 };
@@ -473,7 +479,9 @@ export const createCommandObjective = (
           ...(options.stdin === 'json' ? { input: `${JSON.stringify(params)}\n` } : {}),
           ...(options.timeoutSeconds === undefined ? {} : { timeoutMs: options.timeoutSeconds * 1000 }),
         });
-        const heldStill = stillness.longest() >= HELD_STILL_MS;
+        // The first report read just as a pause of this process ended: held back by the pause, not by the program.
+        const firstReadAt = reports.readAt[0];
+        const heldStill = firstReadAt !== undefined && stillness.heldAt(firstReadAt);
         const prunedAt = reports.prunedAt();
         // Reports after the last loss line, the result: not stored (said once per run; not for a pruned program,
         // whose later lines are ignored anyway).

@@ -337,6 +337,29 @@ describe('validate on a study its store holds (trials 104 and 110: run warned, v
       '/suggester/options: study held was created with other `tpe` settings than the config\'s: `gamma` was 0.1, now 0.3; `explore` was {"belowBandwidth":0.5,"gamma":0.15,"trials":50}, now {"belowBandwidth":0.5,"trials":50}. A run of this config uses the config\'s. To go on as the study began, give the suggester these options: {"gamma":0.1,"explore":{"trials":50,"gamma":0.15,"belowBandwidth":0.5}}.',
     );
   });
+
+  it("notes the changed settings of any suggester, not TPE's alone (a quasi-random study's scramble changed unsaid)", async () => {
+    const base = heartConfig({
+      name: 'held-qr',
+      store: { use: 'jsonl' },
+      suggester: { use: 'quasi-random' },
+      budget: { maxTrials: 2 },
+    });
+    expect((await cli('run', writeIn(dir, 'held-qr.json', base), '--quiet')).code).toBe(0);
+    const same = await cli('validate', writeIn(dir, 'held-qr-same.json', { ...base, budget: { maxTrials: 5 } }));
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stderr).not.toContain('/suggester');
+    const plain = writeIn(dir, 'held-qr-plain.json', {
+      ...base,
+      suggester: { use: 'quasi-random', options: { scramble: false } },
+      budget: { maxTrials: 5 },
+    });
+    const noted = await cli('validate', plain);
+    expect(noted.code, noted.stderr).toBe(0);
+    expect(noted.stderr).toContain(
+      '/suggester/options: study held-qr was created with other `quasi-random` settings than the config\'s: `scramble` was true, now false. A run of this config uses the config\'s. To go on as the study began, give the suggester these options: {"scramble":true}.',
+    );
+  });
 });
 
 describe('a config whose store changed from jsonl to sqlite (trial 110: the study started afresh, unsaid)', () => {

@@ -1,13 +1,20 @@
 import type { LoadedExperiment, StudyRecord } from '@parzen/engine';
-import { countOf, openStudyScope, prunerChange, studyPruner, takenConfigEntries } from '@parzen/engine/host';
-import { checkSameStudy, checkStoredTrials, type StudyPruner } from '@parzen/engine/plugin';
+import {
+  countOf,
+  openStudyScope,
+  prunerChange,
+  studyPruner,
+  studySuggester,
+  suggesterChange,
+  takenConfigEntries,
+} from '@parzen/engine/host';
+import { checkSameStudy, checkStoredTrials, type StudyPruner, type StudySuggester } from '@parzen/engine/plugin';
 import { ConfigProblems, type PreparedStudy } from '../config-problems.js';
 import { listNames } from '../list-names.js';
 import { notesLogger, type Output } from '../output.js';
 import { closeStarted, prepareRuns } from '../prepare-runs.js';
 import { errorEntry, reportError } from '../report-error.js';
 import { readStudiesHeld } from '../study-trials.js';
-import { tpeSettingsChange } from '../tpe-settings-change.js';
 
 /** `, NAME VALUE`, unless every variant has the default (`none`, or `byDefault`). */
 const optional = (name: string, value: string, byDefault = 'none'): string =>
@@ -52,6 +59,28 @@ const prunerNote = async (experiment: LoadedExperiment, study: StudyRecord): Pro
   return prunerChange(study.name, study.pruner, pruner, {
     who: 'a run of this config',
     uses: 'Its trials would be stopped early by another rule than the earlier ones.',
+  });
+};
+
+/**
+ * What a run of the config would say of the settings of the suggester the study in its store was created with, when
+ * the config's suggester is the same one under other settings; undefined when they are the same, when the config
+ * names another suggester (said apart), or the study was recorded without settings. The config's suggester is made
+ * as a run makes it (any suggester, not TPE alone: a quasi-random study's `scramble` changed unsaid).
+ */
+const suggesterNote = async (experiment: LoadedExperiment, study: StudyRecord): Promise<string | undefined> => {
+  const choice = experiment.config.suggester;
+  if (study.suggester === undefined || study.suggester.name !== choice.use) return undefined;
+  const scope = await openStudyScope(experiment);
+  let suggester: StudySuggester;
+  try {
+    suggester = studySuggester(await scope.create('suggester', choice));
+  } finally {
+    await scope.close();
+  }
+  return suggesterChange(study.name, study.suggester, suggester, {
+    than: "the config's",
+    uses: "A run of this config uses the config's.",
   });
 };
 
@@ -191,17 +220,13 @@ export const validateConfigs = async (paths: readonly string[], output: Output, 
   if (mismatched.length > 0) return reportProblems(new ConfigProblems(mismatched, runs), paths, output, json);
   // What `run` would say of the study its store holds (trials 104 and 110: validate said nothing of it): another
   // suggester than the one the study was created with, a trial budget already spent.
-  // TPE's settings changed since the study began (the one suggester validate builds).
+  // The suggester's settings changed since the study began.
   const changes = await Promise.all(
     runs.map((run, at) => {
       const read = reads[at];
       return read === undefined || !('value' in read) || read.value === undefined
         ? undefined
-        : tpeSettingsChange(
-            read.value.study,
-            run.experiment.config.suggester,
-            "A run of this config uses the config's.",
-          );
+        : suggesterNote(run.experiment, read.value.study);
     }),
   );
   const prunerChanges = await Promise.all(

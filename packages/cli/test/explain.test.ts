@@ -602,47 +602,6 @@ describe('parzen explain on a joint decision of many parameters (trial 95: 152 n
     expect(same).toMatchObject({ reproduced: true, settings: 'config' });
   });
 
-  it('sees the entry of a trial that ended unrun and gave it back, and the trial that ran it again (trial 117)', async () => {
-    const config = journalHeartConfig(dir, 'given-back', { suggester: { use: 'tpe' }, budget: { maxTrials: 8 } });
-    expect((await cliIn(dir, 'run', config, '--quiet')).code).toBe(0);
-    // #8 fails at the entry's values, for its own reasons, before the entry is queued; #9 takes the entry and is
-    // stopped (Ctrl-C): the entry goes back and #10 runs it. The store lists it under #10.
-    const store = createJsonlStore({ path: join(dir, 'given-back.parzen.jsonl') });
-    const failed = await store.createTrial('given-back');
-    await store.setParams('given-back', failed?.number ?? -1, { x: 0.3, y: 0.5 });
-    await store.finishTrial('given-back', failed?.number ?? -1, {
-      state: 'failed',
-      error: { code: 'OBJECTIVE_FAILED', message: 'out of memory' },
-    });
-    await store.enqueue('given-back', [{ internal: { x: 0.3 } }]);
-    for (const [y, outcome] of [
-      [0.7, { state: 'failed', error: { code: 'INTERRUPTED', message: 'Ctrl-C' } }],
-      [0.1, { state: 'complete', loss: 1 }],
-    ] as const) {
-      const trial = await store.createTrial('given-back');
-      expect(trial?.internal).toEqual({ x: 0.3 });
-      await store.setParams('given-back', trial?.number ?? -1, { x: 0.3, y });
-      await store.finishTrial('given-back', trial?.number ?? -1, outcome);
-    }
-    expect((await store.listTakenEntries('given-back')).map((entry) => entry.trial)).toEqual([10]);
-    await store.close();
-    const explained = async (trial: string) => {
-      const out = await cliIn(dir, 'explain', config, '--trial', trial, '--json');
-      expect(out.code, out.stderr).toBe(0);
-      return JSON.parse(out.stdout) as Record<string, unknown>;
-    };
-    expect(await explained('9')).toMatchObject({ enqueued: { x: 0.3 }, enqueuedAll: false, enqueuedAgainBy: 10 });
-    const rerun = await explained('10');
-    expect(rerun).toMatchObject({ enqueued: { x: 0.3 }, enqueuedAll: false });
-    expect(rerun).not.toHaveProperty('enqueuedAgainBy');
-    const text = await cliIn(dir, 'explain', config, '--trial', '9');
-    expect(text.stdout).toContain(
-      "An enqueued entry gave it x = 0.3; TPE chose the rest, the entry's values kept as the run kept them. It ended unrun and gave the entry back: #10 ran it again.",
-    );
-    // The trial that failed for its own reasons at the entry's values ran no entry.
-    expect(await explained('8')).not.toHaveProperty('enqueued');
-  });
-
   it('explains a partly enqueued trial with the values its entry fixed, TPE choosing the rest (trial 111)', async () => {
     const base = { suggester: { use: 'tpe' }, budget: { maxTrials: 8 } };
     const config = journalHeartConfig(dir, 'partly', base);

@@ -6,7 +6,7 @@ import {
   type TpeOptions,
   tpeOptionsSchema,
 } from '@parzen/algo-tpe';
-import { endedUnrun, type ParamAssignment, type Trial, toExternalParams, trialRng } from '@parzen/engine/plugin';
+import { type ParamAssignment, type Trial, toExternalParams, trialRng } from '@parzen/engine/plugin';
 import type { ReportStudy } from './types.js';
 
 /** One replayed suggestion: what TPE's model looked like when it chose trial `trialNumber`'s params. */
@@ -110,34 +110,9 @@ const reproduces = (
   explanation.params.every((param) => stored[param.name] === param.winner.value) &&
   Object.entries(joint?.chosen ?? {}).every(([name, value]) => stored[name] === value);
 
-/**
- * The enqueued entry trial `trialNumber` ran, as far as the store said (`ReportStudy.takenEntries`), and the later
- * trial that ran it again when this one ended unrun (Ctrl-C, a worker gone): such a trial gave its entry back, and
- * the store lists the entry under its next taker only; the first later taker whose params hold every value of an
- * entry is taken for it (trial 117: explain did not see the entry a stale trial had run).
- */
-const takenEntryOf = (
-  study: ReportStudy,
-  trialNumber: number,
-): { readonly internal: ParamAssignment; readonly ranAgainAs?: number } | undefined => {
-  const taken = study.takenEntries;
-  if (taken === undefined) return undefined;
-  const own = taken.find((entry) => entry.trial === trialNumber);
-  if (own !== undefined) return { internal: own.internal };
-  const target = study.trials.find((trial) => trial.number === trialNumber);
-  if (target === undefined || target.state !== 'failed' || !endedUnrun(target)) return undefined;
-  const again = taken.find(
-    (entry) =>
-      entry.trial > trialNumber &&
-      Object.keys(entry.internal).length > 0 &&
-      Object.entries(entry.internal).every(([name, value]) => target.internal[name] === value),
-  );
-  return again === undefined ? undefined : { internal: again.internal, ranAgainAs: again.trial };
-};
-
-/** The enqueued entry trial `trialNumber` ran (see {@link takenEntryOf}). */
+/** The enqueued entry trial `trialNumber` ran, as far as the store said (`ReportStudy.takenEntries`). */
 const entryOf = (study: ReportStudy, trialNumber: number): ParamAssignment | undefined =>
-  takenEntryOf(study, trialNumber)?.internal;
+  study.takenEntries?.find((entry) => entry.trial === trialNumber)?.internal;
 
 /**
  * The params trial `trialNumber`'s enqueued entry fixed when it fixed some but not all those the trial stored:
@@ -295,11 +270,6 @@ export interface PastSuggestion extends NextSuggestion {
    */
   readonly enqueued?: Readonly<Record<string, unknown>>;
   readonly enqueuedAll?: boolean;
-  /**
-   * The later trial that ran the same entry again, when this one ended unrun (Ctrl-C, a worker gone) and gave
-   * the entry back.
-   */
-  readonly enqueuedAgainBy?: number;
   /** Whether the replay draws exactly the stored params (else: other settings, an enqueued or imported trial). */
   readonly reproduced: boolean;
 }
@@ -324,14 +294,13 @@ export const explainPastSuggestion = async (
     options,
     unknownOptions,
   );
-  const taken = takenEntryOf(study, trialNumber);
+  const entry = entryOf(study, trialNumber);
   const enqueued =
-    taken === undefined || Object.keys(taken.internal).length === 0
+    entry === undefined || Object.keys(entry).length === 0
       ? {}
       : {
-          enqueued: toExternalParams(study.space, taken.internal),
+          enqueued: toExternalParams(study.space, entry),
           enqueuedAll: partialEntry(study, trialNumber) === undefined,
-          ...(taken.ranAgainAs === undefined ? {} : { enqueuedAgainBy: taken.ranAgainAs }),
         };
   return {
     ...suggestion,

@@ -79,20 +79,13 @@ export const formatNextSuggestion = (
       ? [`Study ${name}, TPE (profile ${e.compat}${running}): the next trial, #${trialNumber}, would get`]
       : [`Study ${name}, TPE (profile ${e.compat}${running}): trial #${trialNumber} got`];
   lines.push(`  ${assignment(past?.stored ?? params)}`);
-  // A trial that ended unrun gave its entry back; the store lists it under the trial that ran it again.
-  const again =
-    past?.enqueuedAgainBy === undefined
-      ? ''
-      : ` It ended unrun and gave the entry back: #${past.enqueuedAgainBy} ran it again.`;
   if (past?.enqueued !== undefined && past.enqueuedAll === true)
     lines.push(
-      past.enqueuedAgainBy === undefined
-        ? `The store lists them all as given to it, not drawn (an enqueued entry naming them all, or an import of a trial that ran an entry): TPE chose none here.${e.phase === 'startup' ? '' : ` Given the trials before it, TPE would have drawn ${assignment(params)}, explained below.`}`
-        : `An enqueued entry naming them all gave them, not drawn: TPE chose none here.${again}${e.phase === 'startup' ? '' : ` Given the trials before it, TPE would have drawn ${assignment(params)}, explained below.`}`,
+      `The store lists them all as given to it, not drawn (an enqueued entry naming them all, or an import of a trial that ran an entry): TPE chose none here.${e.phase === 'startup' ? '' : ` Given the trials before it, TPE would have drawn ${assignment(params)}, explained below.`}`,
     );
   else if (past?.enqueued !== undefined)
     lines.push(
-      `An enqueued entry gave it ${assignment(past.enqueued)}; ${e.phase === 'startup' ? "TPE's start-up suggester" : 'TPE'} chose the rest, the entry's values kept as the run kept them.${again}`,
+      `An enqueued entry gave it ${assignment(past.enqueued)}; ${e.phase === 'startup' ? "TPE's start-up suggester" : 'TPE'} chose the rest, the entry's values kept as the run kept them.`,
     );
   if (past !== undefined && !past.reproduced && past.enqueuedAll !== true)
     lines.push(

@@ -1,6 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createJsonlStore } from '@parzen/store-file';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, writeIn } from './cli-harness.js';
 import { cli } from './cli-in-process.js';
@@ -14,7 +13,7 @@ beforeAll(() => {
 const space = {
   x: { type: 'uniform', low: 0, high: 1 },
   model: { type: 'choice', options: ['svm', 'tree'] },
-} as const;
+};
 
 const config = (name: string, extra: Record<string, unknown> = {}) =>
   writeIn(dir, `${name}-${Math.random().toString(36).slice(2)}.json`, {
@@ -347,57 +346,5 @@ describe('validate says how many of the enqueued entries the study already ran',
     const result = await cli('validate', config('sampled', { enqueue: [{ x: 0.5 }] }));
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/, 1 enqueued trial \(none ran yet in study sampled\)$/m);
-  });
-});
-
-describe('workers with another pruner than the study was created with are told, as of another seed', () => {
-  const median = { pruner: { use: 'median' } };
-  const percentile = { pruner: { use: 'percentile', options: { percentile: 25 } }, seed: 7 };
-  const warnings = (stderr: string) => stderr.split('\n').filter((line) => line.includes('pruner'));
-
-  it('run warns once, naming both pruners; validate notes it and the seed, naming both', async () => {
-    expect((await cli('run', config('pruned', median), '--quiet')).code).toBe(0);
-    const same = await cli('run', config('pruned', median), '--quiet', '--max-trials', '3');
-    expect(same.code, same.stderr).toBe(0);
-    expect(same.stderr).not.toMatch(/warning/);
-    const other = await cli('run', config('pruned', percentile), '--quiet', '--max-trials', '4');
-    expect(other.code, other.stderr).toBe(0);
-    expect(warnings(other.stderr)).toEqual([
-      'parzen: warning: study pruned was created with pruner `median` {"intervalSteps":1,"minTrials":1,"startupTrials":5,"warmupSteps":0}; ' +
-        'this run prunes with `percentile` {"intervalSteps":1,"minTrials":1,"percentile":25,"startupTrials":5,"warmupSteps":0}. ' +
-        "Its trials are stopped early by another rule than the earlier ones. To prune as before, set the config's `pruner` " +
-        "to the study's; to compare the two, give this run another study name (or another store).",
-    ]);
-    const path = config('pruned', percentile);
-    const validated = await cli('validate', path);
-    expect(validated.code, validated.stderr).toBe(0);
-    expect(validated.stderr).toContain(
-      `${path}: note: /pruner: study pruned was created with pruner \`median\` {"intervalSteps":1,"minTrials":1,"startupTrials":5,"warmupSteps":0}; a run of this config prunes with \`percentile\``,
-    );
-    expect(validated.stderr).toContain(
-      `${path}: note: /seed: study pruned was started with seed 1; a run of this config uses seed 7, so its trials draw from other random streams than the earlier ones (set "seed": 1 to continue them)`,
-    );
-    // Its own options changed: each named, with the options that would restore them.
-    const changed = await cli(
-      'validate',
-      config('pruned', { pruner: { use: 'median', options: { startupTrials: 2 } } }),
-    );
-    expect(changed.stderr).toMatch(
-      /note: \/pruner: study pruned was created with other `median` pruner settings than a run of this config has: `startupTrials` was 5, now 2\. .* To prune as the study began, give the pruner these options: \{"startupTrials":5\}; to compare the two/,
-    );
-    const none = await cli('run', config('pruned'), '--quiet', '--max-trials', '5');
-    expect(warnings(none.stderr)).toEqual([expect.stringContaining('this run prunes with `none`.')]);
-    // Nothing said of the same pruner and seed.
-    expect((await cli('validate', config('pruned', median))).stderr).not.toMatch(/note: \/(pruner|seed)/);
-  });
-
-  it('says nothing of a study recorded before stores kept its pruner', async () => {
-    const store = createJsonlStore({ path: join(dir, 'unpruned.jsonl') });
-    await store.openStudy({ name: 'unpruned', direction: 'minimize', seed: 1, space });
-    await store.close();
-    const run = await cli('run', config('unpruned', median), '--quiet');
-    expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).not.toMatch(/pruner/);
-    expect((await cli('validate', config('unpruned', median))).stderr).not.toMatch(/note: \/pruner/);
   });
 });

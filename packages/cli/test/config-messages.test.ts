@@ -356,6 +356,12 @@ describe('validate on a study its store holds (trials 104 and 110: run warned, v
     });
     const noted = await cli('validate', plain);
     expect(noted.code, noted.stderr).toBe(0);
+    expect(noted.stderr).not.toContain('/seed');
+    // Another seed is noted as a run warns of it (trial 117: validate said nothing).
+    const reseeded = await cli('validate', writeIn(dir, 'held-qr-seed.json', { ...base, seed: 99, budget: { maxTrials: 5 } }));
+    expect(reseeded.stderr).toContain(
+      `/seed: study held-qr was started with seed ${String(base.seed)}; a run of this config uses seed 99, so its trials draw from other random streams than the earlier ones (set "seed": ${String(base.seed)} to continue them)`,
+    );
     expect(noted.stderr).toContain(
       '/suggester/options: study held-qr was created with other `quasi-random` settings than the config\'s: `scramble` was true, now false. A run of this config uses the config\'s. To go on as the study began, give the suggester these options: {"scramble":true}.',
     );

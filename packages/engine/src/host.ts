@@ -5,13 +5,7 @@
  * `@parzen/engine/plugin`; not covered by the stability promise of the other entry points. Loads neither
  * inversify, rxjs nor ajv.
  */
-export {
-  prunerChange,
-  spaceDifferences,
-  studyPruner,
-  studySuggester,
-  suggesterChange,
-} from './builtins/check-same-study.js';
+export { spaceDifferences, studySuggester, suggesterChange } from './builtins/check-same-study.js';
 export { consoleReporterManifest, isReaderGone } from './builtins/console-reporter.js';
 export { countOf, failureNote, printable, shownNumber } from './builtins/words.js';
 export {

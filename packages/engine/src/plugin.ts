@@ -131,7 +131,7 @@ export { quantize, roundHalfEven } from './domain/rounding.js';
 export { sampleDistribution, sampleFromUnit } from './domain/sample-distribution.js';
 export type { SpaceDefinition } from './domain/space-definition.js';
 export { checkStoredTrials, storedTrialsNote } from './domain/stored-trials.js';
-export type { StudyPruner, StudyRecord, StudySpec, StudySuggester } from './domain/study.js';
+export type { StudyRecord, StudySpec, StudySuggester } from './domain/study.js';
 export {
   bestTrial,
   type CompleteTrial,

@@ -42,27 +42,6 @@ describe('Study (ask/tell)', () => {
     expect(quiet).toEqual([]);
   });
 
-  it('says, when a study opens with another pruner than it was created with, both pruners', async () => {
-    const store = createMemoryStore();
-    const space = { x: uniform(-1, 1) };
-    const pruner = (name: string, settings?: Record<string, unknown>) => ({
-      name,
-      ...(settings === undefined ? {} : { settings }),
-      shouldPrune: () => false,
-    });
-    await Study.open({ name: 'p', space, suggester: prior, store, pruner: pruner('cut', { at: 1 }) });
-    const warnings: string[] = [];
-    const onWarning = (line: string) => warnings.push(line);
-    await Study.open({ name: 'p', space, suggester: prior, store, pruner: pruner('cut', { at: 1 }), onWarning });
-    expect(warnings).toEqual([]);
-    await Study.open({ name: 'p', space, suggester: prior, store, pruner: pruner('cut', { at: 2 }), onWarning });
-    await Study.open({ name: 'p', space, suggester: prior, store, onWarning });
-    expect(warnings).toEqual([
-      'study p was created with other `cut` pruner settings than this run has: `at` was 1, now 2. Its trials are stopped early by another rule than the earlier ones. To prune as the study began, give the pruner these options: {"at":1}; to compare the two, give this run another study name (or another store).',
-      'study p was created with pruner `cut` {"at":1}; this run prunes with `none`. Its trials are stopped early by another rule than the earlier ones. To prune as before, set the config\'s `pruner` to the study\'s; to compare the two, give this run another study name (or another store).',
-    ]);
-  });
-
   it('asks trials with option values and records results and failures', async () => {
     const study = await Study.open({
       space: { x: uniform(-1, 1), kind: choice(['a', 'b']) },

@@ -1,5 +1,5 @@
 import { checkApiOptions, checkRunEnds } from './api-options.js';
-import { prunerChange, studyPruner, studySuggester, suggesterChange } from './builtins/check-same-study.js';
+import { studySuggester, suggesterChange } from './builtins/check-same-study.js';
 import {
   createFunctionObjective,
   type ObjectiveFunction,
@@ -520,14 +520,11 @@ export class Study<S extends SpaceDefinition = SpaceDefinition> {
       space: options.space,
     };
     const suggester = studySuggester(options.suggester);
-    const pruner = studyPruner(options.pruner);
-    const opened = await store.openStudy({ ...spec, suggester, pruner });
+    const opened = await store.openStudy({ ...spec, suggester });
     const change = opened.resumed ? suggesterChange(spec.name, opened.study.suggester, suggester) : undefined;
-    const prunerChanged = opened.resumed ? prunerChange(spec.name, opened.study.pruner, pruner) : undefined;
     const warn = options.onWarning === undefined ? warnOnStderr : guardedWarning(options.onWarning);
     const listener = options.onEvent === undefined ? undefined : studyListener(options.onEvent, warn);
     if (change !== undefined) warn(change);
-    if (prunerChanged !== undefined) warn(prunerChanged);
     if (opened.resumed) {
       // Trials asked (no lease) and never told, by a process that may be gone: TPE's constant liar keeps
       // placing them in g(x), so later suggestions avoid where they were, without a word (trial 85).

@@ -123,5 +123,5 @@ export const createHyperbandPruner = (options: HyperbandOptions = {}): Pruner =>
       ? { pointer: '/bootstrapCount', expected: '0 when maxResource is "auto"', found: String(settings.bootstrapCount) }
       : undefined,
   ]);
-  return { name: 'hyperband', settings, shouldPrune: (context) => hyperbandShouldPrune(settings, context) };
+  return { name: 'hyperband', shouldPrune: (context) => hyperbandShouldPrune(settings, context) };
 };

@@ -50,13 +50,6 @@ export const createPatientPruner = (options: PatientPrunerOptions, wrapped?: Pru
   const bests = new PrefixBests();
   return {
     name: wrapped === undefined ? 'patient' : `patient(${wrapped.name})`,
-    // As its options say them: the wrapped pruner as a config names it.
-    settings: {
-      ...settings,
-      ...(wrapped === undefined
-        ? {}
-        : { pruner: { use: wrapped.name, ...(wrapped.settings === undefined ? {} : { options: wrapped.settings }) } }),
-    },
     shouldPrune: (context) =>
       stalled(settings, context, bests) && (wrapped === undefined || wrapped.shouldPrune(context)),
   };

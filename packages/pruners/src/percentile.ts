@@ -217,11 +217,7 @@ export const createPercentilePruner = (options: PercentilePrunerOptions): Pruner
   const settings = resolve(options, 'percentile');
   const kept = new CompleteTrials();
   const bests = new PrefixBests();
-  return {
-    name: 'percentile',
-    settings,
-    shouldPrune: (context) => percentileShouldPrune(settings, context, kept, bests),
-  };
+  return { name: 'percentile', shouldPrune: (context) => percentileShouldPrune(settings, context, kept, bests) };
 };
 
 /** Options of the `median` pruner: the percentile pruner's, at the 50th percentile. */
@@ -237,11 +233,5 @@ export const createMedianPruner = (options: MedianPrunerOptions = {}): Pruner =>
   const settings = resolve({ ...options, percentile: 50 }, 'median');
   const kept = new CompleteTrials();
   const bests = new PrefixBests();
-  // Its settings as its options say them: the percentile is its name's.
-  const { percentile: _, ...own } = settings;
-  return {
-    name: 'median',
-    settings: own,
-    shouldPrune: (context) => percentileShouldPrune(settings, context, kept, bests),
-  };
+  return { name: 'median', shouldPrune: (context) => percentileShouldPrune(settings, context, kept, bests) };
 };

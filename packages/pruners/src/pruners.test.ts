@@ -228,36 +228,3 @@ describe("pruners' option errors show values as every config message does (revie
     expect(long?.found.length).toBeLessThanOrEqual(90);
   });
 });
-
-describe("a pruner's settings, which a study keeps", () => {
-  it('are JSON, every default filled in, and the options that make the same pruner again', () => {
-    const made = [
-      createMedianPruner(),
-      createPercentilePruner({ percentile: 25, warmupSteps: 2 }),
-      createSuccessiveHalvingPruner({ reductionFactor: 3 }),
-      createHyperbandPruner(),
-      createThresholdPruner({ upper: 4 }),
-      createThresholdPruner({ lower: Number.NEGATIVE_INFINITY, upper: 1 }),
-      createPatientPruner({ patience: 2 }, createMedianPruner({ startupTrials: 1 })),
-    ];
-    const again = {
-      median: createMedianPruner,
-      percentile: createPercentilePruner,
-      'successive-halving': createSuccessiveHalvingPruner,
-      hyperband: createHyperbandPruner,
-      threshold: createThresholdPruner,
-      'patient(median)': ({ pruner, ...options }: { pruner: { options: object } } & { patience: number }) =>
-        createPatientPruner(options, createMedianPruner(pruner.options)),
-    } as Record<string, (options: never) => { settings?: object }>;
-    for (const pruner of made) {
-      expect(JSON.parse(JSON.stringify(pruner.settings)), pruner.name).toEqual(pruner.settings);
-      expect(again[pruner.name]?.(pruner.settings as never).settings, pruner.name).toEqual(pruner.settings);
-    }
-    expect(made[0]?.settings).toEqual({ startupTrials: 5, warmupSteps: 0, intervalSteps: 1, minTrials: 1 });
-    expect(made[6]?.settings).toEqual({
-      patience: 2,
-      minDelta: 0,
-      pruner: { use: 'median', options: { startupTrials: 1, warmupSteps: 0, intervalSteps: 1, minTrials: 1 } },
-    });
-  });
-});

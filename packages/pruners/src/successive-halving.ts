@@ -128,9 +128,5 @@ export const createSuccessiveHalvingPruner = (options: SuccessiveHalvingOptions 
   checkOptions('successive-halving', unknownOptions(options, Object.keys(SUCCESSIVE_HALVING_DEFAULTS)));
   const settings: SuccessiveHalvingSettings = { ...SUCCESSIVE_HALVING_DEFAULTS, ...definedOptions(options) };
   checkSuccessiveHalving('successive-halving', settings);
-  return {
-    name: 'successive-halving',
-    settings,
-    shouldPrune: (context) => successiveHalvingShouldPrune(settings, context),
-  };
+  return { name: 'successive-halving', shouldPrune: (context) => successiveHalvingShouldPrune(settings, context) };
 };

@@ -53,12 +53,5 @@ export const createThresholdPruner = (options: ThresholdPrunerOptions): Pruner =
     integerAtLeast(settings.warmupSteps, 0, '/warmupSteps'),
     integerAtLeast(settings.intervalSteps, 1, '/intervalSteps'),
   ]);
-  // A bound left out (an infinite one) is not said: a study keeps its settings as JSON.
-  const { lower, upper, ...rest } = settings;
-  const kept = {
-    ...rest,
-    ...(Number.isFinite(lower) ? { lower } : {}),
-    ...(Number.isFinite(upper) ? { upper } : {}),
-  };
-  return { name: 'threshold', settings: kept, shouldPrune: (context) => thresholdShouldPrune(settings, context) };
+  return { name: 'threshold', shouldPrune: (context) => thresholdShouldPrune(settings, context) };
 };

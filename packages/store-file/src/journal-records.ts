@@ -116,18 +116,16 @@ const isOutcome = (value: unknown): boolean =>
   ((value.state === 'complete' && isValue(value.loss)) ||
     (value.state === 'failed' && isObject(value.error) && isString(value.error.code)) ||
     (value.state === 'pruned' && (value.loss === undefined || isValue(value.loss))));
-/** A study's suggester or pruner: absent (a study recorded before it was kept), or its name and settings. */
-const isKeptPlugin = (value: unknown): boolean =>
-  value === undefined ||
-  (isObject(value) && isString(value.name) && (value.settings === undefined || isObject(value.settings)));
 const isStudy = (value: unknown): boolean =>
   isObject(value) &&
   isString(value.name) &&
   isString(value.direction) &&
   typeof value.seed === 'number' &&
   isObject(value.space) &&
-  isKeptPlugin(value.suggester) &&
-  isKeptPlugin(value.pruner);
+  (value.suggester === undefined ||
+    (isObject(value.suggester) &&
+      isString(value.suggester.name) &&
+      (value.suggester.settings === undefined || isObject(value.suggester.settings))));
 
 const trialOp = (record: Fields): boolean => isString(record.study) && isNumber(record.number);
 const isEntry = (value: unknown): boolean =>

@@ -149,21 +149,12 @@ class JsonlTrialStore implements JsonlStore {
         checkSameStudy(existing.record, spec);
         return { study: existing.record, resumed: true };
       }
-      const { name, direction, seed, space, suggester, pruner } = spec;
+      const { name, direction, seed, space, suggester } = spec;
       const createdAt = this.clock.now().toISOString();
       append(
         {
           op: 'study',
-          // The suggester and pruner are fields an older Parzen reads past: the journal's version stays.
-          study: {
-            name,
-            direction,
-            seed,
-            space,
-            ...(suggester === undefined ? {} : { suggester }),
-            ...(pruner === undefined ? {} : { pruner }),
-            createdAt,
-          },
+          study: { name, direction, seed, space, ...(suggester === undefined ? {} : { suggester }), createdAt },
         },
         true,
       );

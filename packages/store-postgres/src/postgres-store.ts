@@ -18,7 +18,6 @@ import {
   type RunningTrial,
   refuseRepeatedTrials,
   type Stopping,
-  type StudyPruner,
   type StudyRecord,
   type StudySpec,
   type StudySuggester,
@@ -68,7 +67,6 @@ interface StudyRow {
   readonly seed: number;
   readonly space: StudySpec['space'];
   readonly suggester: StudySuggester | null;
-  readonly pruner: StudyPruner | null;
   readonly created_at: Date;
 }
 
@@ -106,7 +104,6 @@ const toKnown = (row: StudyRow): KnownStudy => ({
     seed: row.seed,
     space: row.space,
     ...(row.suggester === null ? {} : { suggester: row.suggester }),
-    ...(row.pruner === null ? {} : { pruner: row.pruner }),
     createdAt: row.created_at.toISOString(),
   }),
 });
@@ -176,7 +173,6 @@ class PostgresTrialStore implements PostgresStore {
       let known = await this.findStudy(spec.name);
       if (known === undefined) {
         const suggester = spec.suggester === undefined ? null : JSON.stringify(spec.suggester);
-        const pruner = spec.pruner === undefined ? null : JSON.stringify(spec.pruner);
         const values = [
           spec.name,
           spec.direction,
@@ -185,7 +181,6 @@ class PostgresTrialStore implements PostgresStore {
           createdAt,
           this.durable,
           suggester,
-          pruner,
         ];
         await this.query('insertStudy', values);
         known = await this.findStudy(spec.name); // ours, or a concurrent worker's that won the insert
@@ -203,9 +198,9 @@ class PostgresTrialStore implements PostgresStore {
 
   /** Every study in the database, oldest first (ties by name), as the SQLite store lists them. */
   async listStudies(): Promise<readonly StudyRecord[]> {
-    // Before version 4 a study has no `suggester` column, before 5 no `pruner` (read-only opening of an older database).
+    // Before version 4 a study has no `suggester` column (read-only opening of an older database).
     const rows = await this.retrying('listing studies', () =>
-      this.query<StudyRow>(this.version < 4 ? 'studiesV3' : this.version < 5 ? 'studiesV4' : 'studies', []),
+      this.query<StudyRow>(this.version < 4 ? 'studiesV3' : 'studies', []),
     );
     return rows.map((row) => {
       // A study never changes once created: the record getStudy returns, read once.
@@ -460,10 +455,8 @@ class PostgresTrialStore implements PostgresStore {
   private async findStudy(name: string): Promise<KnownStudy | undefined> {
     const cached = this.studies.get(name);
     if (cached !== undefined) return cached;
-    // Before version 4 a study has no `suggester` column, before 5 no `pruner` (read-only opening of an older database).
-    const [row] = await this.query<StudyRow>(this.version < 4 ? 'studyV3' : this.version < 5 ? 'studyV4' : 'study', [
-      name,
-    ]);
+    // Before version 4 a study has no `suggester` column (read-only opening of an older database).
+    const [row] = await this.query<StudyRow>(this.version < 4 ? 'studyV3' : 'study', [name]);
     if (row === undefined) return undefined;
     const known = toKnown(row);
     this.studies.set(name, known);

@@ -105,14 +105,6 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE parzen_studies ADD COLUMN suggester json;
     `,
   },
-  {
-    version: 5,
-    description: 'the pruner a study was created with',
-    sql: `
-      -- Its name and settings (JSON), so a later run can say when its own differ; NULL for older studies.
-      ALTER TABLE parzen_studies ADD COLUMN pruner json;
-    `,
-  },
 ];
 
 // Serializes migrations between processes (pg_advisory_xact_lock key; "parz" in ASCII).
@@ -150,7 +142,7 @@ const applyMissing = async (client: PoolClient, where: string, migrations: reado
   return version;
 };
 
-/** The oldest schema version a read-only store reads as it is (versions 4 and 5 only added nullable columns). */
+/** The oldest schema version a read-only store reads as it is (version 4 only added a nullable column). */
 export const OLDEST_READABLE = 3;
 
 /**

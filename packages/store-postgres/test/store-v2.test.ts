@@ -40,9 +40,9 @@ describePostgres('postgres store schema version 2', () => {
         (1, 1, 'running', '{"x":0.5}', NULL, now(), NULL, 3, gen_random_uuid(), gen_random_uuid())`);
     });
     const store = await createPostgresStore({ url });
-    // Through version 2, version 3 (the columns named loss and attrs), 4 (the study's suggester) and 5 (its pruner).
+    // Through version 2, version 3 (the columns named loss and attrs) and version 4 (the study's suggester).
     expect(await withPool(url, async (pool) => (await pool.query('SELECT version FROM parzen_schema')).rows)).toEqual([
-      { version: 5 },
+      { version: 4 },
     ]);
     const columns = await withPool(url, async (pool) =>
       (
@@ -57,7 +57,6 @@ describePostgres('postgres store schema version 2', () => {
     const resumed = await store.openStudy({ ...spec, suggester: { name: 'tpe', settings: { gamma: 0.15 } } });
     expect(resumed.resumed).toBe(true);
     expect(resumed.study.suggester).toBeUndefined(); // a study from before version 4 has none
-    expect(resumed.study.pruner).toBeUndefined(); // nor, from before version 5, a pruner
     const before = await store.listTrials(spec.name);
     expect(before[0]).toMatchObject({ state: 'complete', loss: 1.5, internal: { x: 0.25 } });
     expect(before[1]).toMatchObject({ state: 'running', internal: { x: 0.5 } });
@@ -75,27 +74,10 @@ describePostgres('postgres store schema version 2', () => {
     await (await createPostgresStore({ url, onWarning: (message) => warnings.push(message) })).close();
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(
-      /^PostgreSQL store `.+` was upgraded from format version 3 to 5: Parzen versions that cannot read format version 5 can no longer open it/,
+      /^PostgreSQL store `.+` was upgraded from format version 3 to 4: Parzen versions that cannot read format version 4 can no longer open it/,
     );
     await (await createPostgresStore({ url, onWarning: (message) => warnings.push(message) })).close();
     expect(warnings).toHaveLength(1);
-  });
-
-  it('opened read-only, reads a version 4 database (a suggester, no pruner column) as it is', async () => {
-    const url = await freshSchema('readonly-v4');
-    await withPool(url, async (pool) => {
-      expect(await migrate(pool, 'test', MIGRATIONS.slice(0, 4))).toBe(4);
-      await pool.query(`INSERT INTO parzen_studies (name, direction, seed, space, created_at, suggester)
-        VALUES ('v4', 'minimize', 4, '{"x":{"type":"uniform","low":0,"high":1}}', now(), '{"name":"random"}')`);
-    });
-    const reader = await createPostgresStore({ url, readOnly: true });
-    const study = await reader.getStudy('v4');
-    expect([study.suggester, study.pruner]).toEqual([{ name: 'random' }, undefined]);
-    expect(await reader.listStudies()).toEqual([study]);
-    await reader.close();
-    expect(await withPool(url, async (pool) => (await pool.query('SELECT version FROM parzen_schema')).rows)).toEqual([
-      { version: 4 },
-    ]);
   });
 
   it('opened read-only (parzen trials, best, report), reads a version 3 database as it is and never upgrades it', async () => {

@@ -56,12 +56,11 @@ describe('sqlite schema version 2', () => {
     expect(versionOf(path)).toBe(1);
 
     const store = createSqliteStore({ path });
-    // Through version 2, version 3 (columns named loss and attrs), 4 (the study's suggester) and 5 (its pruner).
-    expect(versionOf(path)).toBe(5);
+    // Through version 2, version 3 (columns named loss and attrs) and version 4 (the study's suggester).
+    expect(versionOf(path)).toBe(4);
     const resumed = await store.openStudy({ ...spec, suggester: { name: 'tpe', settings: { gamma: 0.15 } } });
     expect(resumed.resumed).toBe(true);
     expect(resumed.study.suggester).toBeUndefined(); // a study from before version 4 has none
-    expect(resumed.study.pruner).toBeUndefined(); // nor, from before version 5, a pruner
     const before = await store.listTrials(spec.name);
     expect(before[0]).toMatchObject({ state: 'complete', loss: 1.5, internal: { x: 0.25 } });
     expect(before[1]).toMatchObject({ state: 'running', internal: { x: 0.5 } });

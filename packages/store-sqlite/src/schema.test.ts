@@ -23,11 +23,11 @@ describe('sqlite schema', () => {
   it('applies only the missing steps, once, and leaves a current database alone', () => {
     const path = tempPath('upgrade.db');
     const db = new Database(path);
-    expect(migrate(db, path)).toBe(5);
-    const next = [...MIGRATIONS, { version: 6, description: 'test step', sql: 'CREATE TABLE extra (x INTEGER)' }];
-    expect(migrate(db, path, next)).toBe(6);
-    expect(migrate(db, path, next)).toBe(6); // would fail with "table extra already exists" if re-applied
-    expect(versionOf(db)).toBe(6);
+    expect(migrate(db, path)).toBe(4);
+    const next = [...MIGRATIONS, { version: 5, description: 'test step', sql: 'CREATE TABLE extra (x INTEGER)' }];
+    expect(migrate(db, path, next)).toBe(5);
+    expect(migrate(db, path, next)).toBe(5); // would fail with "table extra already exists" if re-applied
+    expect(versionOf(db)).toBe(5);
     expect(db.prepare("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'extra'").pluck().get()).toBe(1);
     db.close();
   });
@@ -40,7 +40,7 @@ describe('sqlite schema', () => {
     const warnings: string[] = [];
     await createSqliteStore({ path, onWarning: (message) => warnings.push(message) }).close();
     expect(warnings).toEqual([
-      `SQLite store \`${path}\` was upgraded from format version 3 to 5: Parzen versions that cannot read format version 5 can no longer open it (nothing to do when every worker that shares it runs this Parzen; update those that do not).`,
+      `SQLite store \`${path}\` was upgraded from format version 3 to 4: Parzen versions that cannot read format version 4 can no longer open it (nothing to do when every worker that shares it runs this Parzen; update those that do not).`,
     ]);
     // Once: current now; and a new database is made, not upgraded.
     await createSqliteStore({ path, onWarning: (message) => warnings.push(message) }).close();

@@ -89,14 +89,6 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE studies ADD COLUMN suggester TEXT;
     `,
   },
-  {
-    version: 5,
-    description: 'the pruner a study was created with',
-    sql: `
-      -- Its name and settings (JSON), so a later run can say when its own differ; NULL for older studies.
-      ALTER TABLE studies ADD COLUMN pruner TEXT;
-    `,
-  },
 ];
 
 const readVersion = (db: Database): number | undefined => {

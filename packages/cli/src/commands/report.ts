@@ -146,10 +146,11 @@ export const servedReads = <T>(
   };
 };
 
+// Trial 118: a JSONL reader keeps its failure (a journal that shrank while open), and a page served from it never
+// read the study again once the file was whole.
 /**
  * The store a served page reads: opened at the first read (or given, opened already) and kept open; after a read
- * fails, closed and opened afresh at the next (trial 118: a JSONL reader keeps its failure, a journal that shrank
- * while open, and a page served from it never read the study again once the file was whole).
+ * fails, closed and opened afresh at the next.
  */
 export const servedStore = (open: () => Promise<TrialStore>, opened?: TrialStore) => {
   let store = opened;

@@ -1,14 +1,6 @@
 import type { LoadedExperiment, StudyRecord } from '@parzen/engine';
-import {
-  countOf,
-  openStudyScope,
-  prunerChange,
-  studyPruner,
-  studySuggester,
-  suggesterChange,
-  takenConfigEntries,
-} from '@parzen/engine/host';
-import { checkSameStudy, checkStoredTrials, type StudyPruner, type StudySuggester } from '@parzen/engine/plugin';
+import { countOf, openStudyScope, studySuggester, suggesterChange, takenConfigEntries } from '@parzen/engine/host';
+import { checkSameStudy, checkStoredTrials, type StudySuggester } from '@parzen/engine/plugin';
 import { ConfigProblems, type PreparedStudy } from '../config-problems.js';
 import { listNames } from '../list-names.js';
 import { notesLogger, type Output } from '../output.js';
@@ -36,30 +28,6 @@ const enqueuedOf = (run: PreparedStudy, taken: number | undefined): string => {
   if (taken === 0) return `${counted} (none ran yet in study ${name})`;
   if (taken === total) return `${counted} (${total === 1 ? 'it' : `all ${total}`} already ran in study ${name})`;
   return `${counted}, ${total - taken} not yet run (${taken} already ran in study ${name})`;
-};
-
-/**
- * What a run of the config would say of the pruner the study in its store was created with, when it is another
- * (or has other settings); undefined when it is the same, or the study was recorded before stores kept it. The
- * config's pruner is made as a run makes it (the preflight made it already: its options are valid).
- */
-const prunerNote = async (experiment: LoadedExperiment, study: StudyRecord): Promise<string | undefined> => {
-  if (study.pruner === undefined) return undefined;
-  const choice = experiment.config.pruner;
-  let pruner: StudyPruner;
-  if (choice === undefined) pruner = studyPruner(undefined);
-  else {
-    const scope = await openStudyScope(experiment);
-    try {
-      pruner = studyPruner(await scope.create('pruner', choice));
-    } finally {
-      await scope.close();
-    }
-  }
-  return prunerChange(study.name, study.pruner, pruner, {
-    who: 'a run of this config',
-    uses: 'Its trials would be stopped early by another rule than the earlier ones.',
-  });
 };
 
 /**
@@ -229,25 +197,15 @@ export const validateConfigs = async (paths: readonly string[], output: Output, 
         : suggesterNote(run.experiment, read.value.study);
     }),
   );
-  const prunerChanges = await Promise.all(
-    runs.map((run, at) => {
-      const read = reads[at];
-      return read === undefined || !('value' in read) || read.value === undefined
-        ? undefined
-        : prunerNote(run.experiment, read.value.study);
-    }),
-  );
   const held = runs.map((run, at) => {
     const read = reads[at];
     if (read === undefined || !('value' in read) || read.value === undefined) return run;
     const { config } = run.experiment;
     const { study, trials } = read.value;
     const settingsChange = changes[at];
-    const prunerChanged = prunerChanges[at];
     const extra = [
       ...(settingsChange === undefined ? [] : [{ pointer: '/suggester/options', message: settingsChange }]),
-      ...(prunerChanged === undefined ? [] : [{ pointer: '/pruner', message: prunerChanged }]),
-      // As a run warns of it (the user trial's validate said nothing of another seed).
+      // As a run warns of it (trial 117: validate said nothing of another seed).
       ...(study.seed === config.seed
         ? []
         : [

@@ -1,8 +1,7 @@
-import type { Pruner } from '../contracts/pruner.js';
 import type { Suggester } from '../contracts/suggester.js';
 import { canonicalJson, canonicalSpace, sameSpace } from '../domain/canonical-json.js';
 import type { SpaceDefinition } from '../domain/space-definition.js';
-import type { StudyPruner, StudyRecord, StudySpec, StudySuggester } from '../domain/study.js';
+import type { StudyRecord, StudySpec, StudySuggester } from '../domain/study.js';
 import { type ConfigIssue, escapePointer, ParzenError } from '../errors.js';
 
 /** At most this many parameters are named in a mismatch message (then "and N more"). */
@@ -143,125 +142,44 @@ const changedByJson = (value: unknown, path: string, seen = new Set<object>()): 
   return undefined;
 };
 
-/** A suggester or pruner as a new study keeps it: its name, and a JSON copy of its settings when it has any. */
-const studyPlugin = (kind: 'suggester' | 'pruner', plugin: Suggester | Pruner): StudySuggester => {
-  const Kind = kind === 'suggester' ? 'Suggester' : 'Pruner';
+/**
+ * A suggester as a new study keeps it: its name, and a JSON copy of its settings when it has any.
+ *
+ * @throws `ParzenError` `PLUGIN_INVALID` when the settings are not JSON data (a BigInt, a cycle).
+ */
+export const studySuggester = (suggester: Suggester): StudySuggester => {
   // A study records its suggester by name (trial 89: a nameless one wrote a study line its store could not read).
-  const name: unknown = plugin.name;
+  const name: unknown = suggester.name;
   if (typeof name !== 'string' || name.trim() === '')
     throw new ParzenError(
       'PLUGIN_INVALID',
-      `A ${kind} needs a \`name\` (a non-empty string: a study records which ${kind === 'suggester' ? 'suggester drew its trials' : 'pruner judged its trials'}); this one has ${name === undefined ? 'none' : JSON.stringify(name)}.`,
+      `A suggester needs a \`name\` (a non-empty string: a study records which suggester drew its trials); this one has ${name === undefined ? 'none' : JSON.stringify(name)}.`,
       {
         issues: [
           {
-            pointer: `/${kind}/name`,
+            pointer: '/suggester/name',
             expected: 'a non-empty string',
             found: name === undefined ? 'nothing' : JSON.stringify(name),
           },
         ],
       },
     );
-  if (plugin.settings === undefined) return { name: plugin.name };
+  if (suggester.settings === undefined) return { name: suggester.name };
   let settings: Record<string, unknown>;
   try {
     // What JSON would change without a word (trial 70: NaN kept as null, a function dropped) is refused as a
     // BigInt is, at its place (review 76); a property set to undefined is a setting left out.
-    const changed = changedByJson(plugin.settings, '');
+    const changed = changedByJson(suggester.settings, '');
     if (changed !== undefined) throw new TypeError(changed);
-    settings = JSON.parse(JSON.stringify(plugin.settings)) as Record<string, unknown>;
+    settings = JSON.parse(JSON.stringify(suggester.settings)) as Record<string, unknown>;
   } catch (error) {
     throw new ParzenError(
       'PLUGIN_INVALID',
-      `${Kind} \`${plugin.name}\` has settings that are not JSON data (${(error as Error).message}); a study keeps them, so they must be numbers, strings, booleans, null, arrays and objects.`,
-      { plugin: plugin.name, cause: error },
+      `Suggester \`${suggester.name}\` has settings that are not JSON data (${(error as Error).message}); a study keeps them, so they must be numbers, strings, booleans, null, arrays and objects.`,
+      { plugin: suggester.name, cause: error },
     );
   }
-  return { name: plugin.name, settings };
-};
-
-/**
- * A suggester as a new study keeps it: its name, and a JSON copy of its settings when it has any.
- *
- * @throws `ParzenError` `PLUGIN_INVALID` when the settings are not JSON data (a BigInt, a cycle).
- */
-export const studySuggester = (suggester: Suggester): StudySuggester => studyPlugin('suggester', suggester);
-
-/**
- * A pruner as a new study keeps it (none given: `none`, which prunes nothing): its name, and a JSON copy of its
- * settings when it has any.
- *
- * @throws `ParzenError` `PLUGIN_INVALID` when the settings are not JSON data.
- */
-export const studyPruner = (pruner: Pruner | undefined): StudyPruner =>
-  pruner === undefined ? { name: 'none' } : studyPlugin('pruner', pruner);
-
-/** How two settings differ, key by key (`\`key\` was 1, now 2`), and the stored values of the keys both have. */
-const settingsChanges = (
-  before: Readonly<Record<string, unknown>>,
-  after: Readonly<Record<string, unknown>>,
-  /** Whose settings `after` are, said of an option `before` lacks. */
-  lacking: string,
-): { readonly changes: string[]; readonly restore: Record<string, unknown> } => {
-  const changes: string[] = [];
-  const restore: Record<string, unknown> = {};
-  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    const was = before[key] === undefined ? undefined : canonicalJson(before[key]);
-    const is = after[key] === undefined ? undefined : canonicalJson(after[key]);
-    if (was === is) continue;
-    if (was === undefined) changes.push(`\`${key}\` is ${shown(is as string)} (${lacking})`);
-    else if (is === undefined) changes.push(`\`${key}\` was ${shown(was)} (this version has no such option)`);
-    else {
-      changes.push(`\`${key}\` was ${shown(was)}, now ${shown(is)}`);
-      restore[key] = before[key];
-    }
-  }
-  return { changes, restore };
-};
-
-/** A pruner as a config names it: `median`, or `percentile {"percentile":25,...}`. */
-const prunerShown = (pruner: StudyPruner): string =>
-  `\`${pruner.name}\`${pruner.settings === undefined || Object.keys(pruner.settings).length === 0 ? '' : ` ${shown(canonicalJson(pruner.settings))}`}`;
-
-/**
- * When a resumed study was created with another pruner, or the same one under other settings: a warning naming
- * both (the store's and `now`) and what the user can do. Undefined when they are the same, or when the study was
- * recorded before stores kept its pruner (nothing to compare).
- */
-export const prunerChange = (
-  study: string,
-  stored: StudyPruner | undefined,
-  now: StudyPruner,
-  /**
-   * Who prunes with `now` (`this run`, for a caller that is no run `a run of this config`), and what it does
-   * (the sentence after the difference).
-   */
-  said: { readonly who: string; readonly uses: string } = {
-    who: 'this run',
-    uses: 'Its trials are stopped early by another rule than the earlier ones.',
-  },
-): string | undefined => {
-  if (stored === undefined) return undefined;
-  const compare = `compare the two, give ${said.who} another study name (or another store).`;
-  if (stored.name !== now.name)
-    return (
-      `study ${study} was created with pruner ${prunerShown(stored)}; ${said.who} prunes with ${prunerShown(now)}. ` +
-      `${said.uses} To prune as before, set the config's \`pruner\` to the study's; to ${compare}`
-    );
-  const { changes, restore } = settingsChanges(
-    stored.settings ?? {},
-    now.settings ?? {},
-    "the study's pruner had no such option",
-  );
-  if (changes.length === 0) return undefined;
-  const restoring =
-    Object.keys(restore).length === 0
-      ? 'To'
-      : `To prune as the study began, give the pruner these options: ${JSON.stringify(restore)}; to`;
-  return (
-    `study ${study} was created with other \`${now.name}\` pruner settings than ${said.who} has: ` +
-    `${changes.join('; ')}. ${said.uses} ${restoring} ${compare}`
-  );
+  return { name: suggester.name, settings };
 };
 
 /**
@@ -297,7 +215,20 @@ export const suggesterChange = (
     );
   const before = stored.settings ?? {};
   const after = now.settings ?? {};
-  const { changes, restore } = settingsChanges(before, after, "the study's settings had no such option");
+  const changes: string[] = [];
+  const restore: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const was = before[key] === undefined ? undefined : canonicalJson(before[key]);
+    const is = after[key] === undefined ? undefined : canonicalJson(after[key]);
+    if (was === is) continue;
+    if (was === undefined)
+      changes.push(`\`${key}\` is ${shown(is as string)} (the study's settings had no such option)`);
+    else if (is === undefined) changes.push(`\`${key}\` was ${shown(was)} (this version has no such option)`);
+    else {
+      changes.push(`\`${key}\` was ${shown(was)}, now ${shown(is)}`);
+      restore[key] = before[key];
+    }
+  }
   if (changes.length === 0) return undefined;
   // A setting that is an object (TPE's `explore`, which phases `gamma` and `belowBandwidth`) may be worked out
   // from others when the options leave it out (review 121: restoring `belowBandwidth` alone changed `explore`, and

@@ -31,12 +31,6 @@ export interface PruneContext {
  */
 export interface Pruner {
   readonly name: string;
-  /**
-   * The settings it runs with, every default filled in (JSON data), as the options that would make it again.
-   * A new study keeps them with its name; a later run of the study whose pruner or settings differ warns,
-   * naming both. Optional: a pruner without settings is compared by name only.
-   */
-  readonly settings?: Readonly<Record<string, unknown>>;
   /** Whether the reporting trial should stop now. */
   shouldPrune(context: PruneContext): boolean;
 }

@@ -12,11 +12,6 @@ export interface StudySpec {
    * differs (a changed config, or a new version whose defaults changed). Not compared on resume.
    */
   readonly suggester?: StudySuggester;
-  /**
-   * The pruner the study is created with (`none` when it prunes nothing), kept as the suggester is, so that a
-   * later run can say when its own differs. Not compared on resume; a study created before stores kept it has none.
-   */
-  readonly pruner?: StudyPruner;
 }
 
 /** A suggester as a study keeps it: its name and the settings it ran with (every default filled in, JSON). */
@@ -24,9 +19,6 @@ export interface StudySuggester {
   readonly name: string;
   readonly settings?: Readonly<Record<string, unknown>>;
 }
-
-/** A pruner as a study keeps it: its name and the settings it ran with (every default filled in, JSON). */
-export type StudyPruner = StudySuggester;
 
 /** A study as the store keeps it. */
 export interface StudyRecord extends StudySpec {

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
-import { prunerChange, studyPruner, studySuggester, suggesterChange } from '../builtins/check-same-study.js';
+import { studySuggester, suggesterChange } from '../builtins/check-same-study.js';
 import { countOf, failureNote } from '../builtins/words.js';
 import { MAX_CONCURRENCY } from '../config/experiment-schema.js';
 import type { ObjectiveAdapter } from '../contracts/objective.js';
@@ -275,21 +275,16 @@ export const runStudy = async (options: RunStudyOptions): Promise<RunResult> => 
   const stopListening: (() => void)[] = [];
   try {
     const suggester = studySuggester(options.suggester);
-    const pruner = studyPruner(options.pruner);
     // What the store cannot do is refused before it opens (or creates) the study: nothing is written.
     checkPrunerStore(store, options.pruner);
     checkEnqueueStore(store, options.enqueue);
-    const { study, resumed } = options.opened ?? (await store.openStudy({ ...spec, suggester, pruner }));
+    const { study, resumed } = options.opened ?? (await store.openStudy({ ...spec, suggester }));
     const space = inStudyOrder(options.space, study.space);
     if (space !== options.space) session = { ...session, space };
     // A study opened beforehand (Study.open) said so when it was opened.
     const change =
       resumed && options.opened === undefined ? suggesterChange(spec.name, study.suggester, suggester) : undefined;
     if (change !== undefined) warn(change);
-    // Workers with other pruners share the study without a word otherwise (each judges the others' trials too).
-    const prunerChanged =
-      resumed && options.opened === undefined ? prunerChange(spec.name, study.pruner, pruner) : undefined;
-    if (prunerChanged !== undefined) warn(prunerChanged);
     if (resumed && study.seed !== spec.seed) {
       warn(
         `study ${spec.name} was started with seed ${study.seed}; this run uses seed ${spec.seed}, so its trials ` +

@@ -141,7 +141,7 @@ describe('progress reporter', () => {
     ];
     expect((await play('lines', false, played)).split('\n')).toEqual([
       // Said apart, as the count below counts finished trials (trial 101: 9 so far, then [8/60]).
-      'Resuming study demo (4 trials so far, 4 of them running in other workers, up to 6 trials)',
+      'Starting study demo (4 trials so far, 4 of them running in other workers, up to 6 trials)',
       'trial #4 complete, loss 1.5  [1/6 trials, 0 failed, best 1.5 (#4)]',
       '',
     ]);
@@ -154,6 +154,24 @@ describe('progress reporter', () => {
     ];
     expect((await play('lines', false, played)).split('\n')[0]).toBe(
       'Starting study demo (0 trials so far, up to 6 trials)',
+    );
+    // Nor when its only trials run in the other workers (review 126: the usual race said "Resuming").
+    const racing: EngineEvent[] = [
+      {
+        type: 'study.started',
+        at,
+        study,
+        resumed: true,
+        existingTrials: 1,
+        running: 1,
+        failed: 0,
+        pruned: 0,
+        maxTrials: 6,
+      },
+      complete(1, 1.5),
+    ];
+    expect((await play('lines', false, racing)).split('\n')[0]).toBe(
+      'Starting study demo (1 trial so far, 1 of them running in other workers, up to 6 trials)',
     );
   });
 

@@ -124,9 +124,9 @@ const linesReporter = (stream: NodeJS.WriteStream): Reporter => {
               : `, up to ${countOf(state.total, 'trial')}`;
         write(
           // Running ones said apart: the progress counts finished trials (trial 101: 9 so far, then [8/60]). A study
-          // with no trial yet starts, though another worker (or a run stopped before its first trial) made it:
-          // workers started together each said "Resuming" but the first (trial 117).
-          `${event.resumed && event.existingTrials > 0 ? 'Resuming' : 'Starting'} study ${event.study.name} (${countOf(event.existingTrials, 'trial')} so far${
+          // with no finished trial yet starts, though another worker (or a run stopped before its first trial) made it
+          // and has trials running: workers started together each said "Resuming" but the first (trial 117).
+          `${event.resumed && event.existingTrials > (event.running ?? 0) ? 'Resuming' : 'Starting'} study ${event.study.name} (${countOf(event.existingTrials, 'trial')} so far${
             (event.running ?? 0) > 0 ? `, ${event.running} of them running in other workers` : ''
           }${limit})`,
         );

@@ -341,6 +341,21 @@ describe('validate says how many of the enqueued entries the study already ran',
     expect(twice.stdout).toMatch(/, 4 enqueued trials, 1 not yet run \(3 already ran in study queued\)$/m);
   });
 
+  it('does not count an entry whose trial the suggester failed on: it was queued again and runs next (review 126)', async () => {
+    writeIn(
+      dir,
+      'broken-suggester.mjs',
+      "export const manifests = [{ kind: 'suggester', name: 'broken', optionsSchema: { type: 'object' }, create: () => ({ name: 'broken', beginTrial: () => { throw new Error('plugin bug'); } }) }];\n",
+    );
+    const broken = { plugins: ['./broken-suggester.mjs'], suggester: { use: 'broken' }, enqueue: [{ x: 0.1 }] };
+    const run = await cli('run', config('requeued', broken), '--quiet');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('plugin bug. The enqueued entry the trial took ({"x":0.1}) is queued again');
+    const result = await cli('validate', config('requeued', broken));
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/, 1 enqueued trial \(none ran yet in study requeued\)$/m);
+  });
+
   it('says none ran yet of a study whose trials ran none of them', async () => {
     expect((await cli('run', config('sampled'), '--quiet')).code).toBe(0);
     const result = await cli('validate', config('sampled', { enqueue: [{ x: 0.5 }] }));

@@ -358,7 +358,10 @@ describe('validate on a study its store holds (trials 104 and 110: run warned, v
     expect(noted.code, noted.stderr).toBe(0);
     expect(noted.stderr).not.toContain('/seed');
     // Another seed is noted as a run warns of it (trial 117: validate said nothing).
-    const reseeded = await cli('validate', writeIn(dir, 'held-qr-seed.json', { ...base, seed: 99, budget: { maxTrials: 5 } }));
+    const reseeded = await cli(
+      'validate',
+      writeIn(dir, 'held-qr-seed.json', { ...base, seed: 99, budget: { maxTrials: 5 } }),
+    );
     expect(reseeded.stderr).toContain(
       `/seed: study held-qr was started with seed ${String(base.seed)}; a run of this config uses seed 99, so its trials draw from other random streams than the earlier ones (set "seed": ${String(base.seed)} to continue them)`,
     );

@@ -235,14 +235,20 @@ export const validateConfigs = async (paths: readonly string[], output: Output, 
       ? run
       : { ...run, experiment: { ...run.experiment, notes: [...(run.experiment.notes ?? []), ...extra] } };
   });
-  // Of the config's enqueued entries, those the study's trials took, by the keys a run queues them with.
+  // Of the config's enqueued entries, those the study's trials took, by the keys a run queues them with; not one
+  // whose trial the suggester failed on (its entry was queued again, without the key, and runs next: review 126).
   const takenOf = new Map<PreparedStudy, number>(
     held.flatMap((run, at) => {
       const read = reads[at];
-      const taken = read !== undefined && 'value' in read ? read.value?.taken : undefined;
-      return taken === undefined
-        ? []
-        : [[run, takenConfigEntries(run.experiment.config.enqueue ?? [], taken)] as const];
+      const value = read !== undefined && 'value' in read ? read.value : undefined;
+      if (value?.taken === undefined) return [];
+      const requeued = new Set(
+        value.trials.flatMap((trial) =>
+          trial.state === 'failed' && trial.error.code.startsWith('SUGGESTER_') ? [trial.number] : [],
+        ),
+      );
+      const ran = value.taken.filter((entry) => !requeued.has(entry.trial));
+      return [[run, takenConfigEntries(run.experiment.config.enqueue ?? [], ran)] as const];
     }),
   );
   const valid: ValidFile['entry'][] = [];

@@ -141,7 +141,8 @@ describe('the console reporter', () => {
       pruned: 0,
     });
     // A study another worker just made, with no trial yet, starts (trial 117: workers started together resumed).
-    expect(linesOf([resumed(0), resumed(1), resumed(2)])).toEqual([
+    expect(linesOf([resumed(0), { ...resumed(1), running: 1 } as EngineEvent, resumed(1), resumed(2)])).toEqual([
+      'Starting study demo',
       'Starting study demo',
       'Resuming study demo with 1 trial',
       'Resuming study demo with 2 trials',

@@ -63,8 +63,9 @@ const describe = (event: EngineEvent): string | undefined => {
       return `${head} pruned${step === undefined ? '' : ` at step ${step}`}${trial.loss === undefined ? '' : ` loss ${format(trial.loss)}`}  ${formatParams(event.params)}`;
     }
     case 'study.started':
-      // A study with no trial yet starts, whichever run made it (one of several workers started together).
-      return event.resumed && event.existingTrials > 0
+      // A study with no finished trial yet starts, whichever run made it (one of several workers started together,
+      // its only trials running in the others).
+      return event.resumed && event.existingTrials > (event.running ?? 0)
         ? `Resuming study ${event.study.name} with ${countOf(event.existingTrials, 'trial')}`
         : `Starting study ${event.study.name}`;
     case 'plugin.failed':

@@ -805,11 +805,22 @@ describe('parzen report --serve (a real process)', () => {
       let rows = 0;
       while (rows < before + 2) rows = (await nextReport()).table.rows.length;
       expect(rows).toBe(before + 2);
+      // A journal that shrank while served fails the reads; once it is whole again the page reads it (trial 118: the
+      // served store kept its failure, and the page never changed again).
+      const journal = join(dir, 'heart.parzen.jsonl');
+      const whole = readFileSync(journal, 'utf8');
+      writeFileSync(journal, whole.slice(0, whole.lastIndexOf('\n', whole.length - 2) + 1));
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      writeFileSync(journal, whole);
+      expect((await cli('run', config, '--quiet', '--more-trials', '1')).code).toBe(0);
+      while (rows < before + 3) rows = (await nextReport()).table.rows.length;
       const run = await stop();
       expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain('parzen: reading the study failed: ');
+      expect(run.stderr).toContain('parzen: reading the study works again.');
       expect(run.stderr).toContain('report server stopped (SIGINT)');
       const after = await cli('trials', config, '--json');
-      expect((JSON.parse(after.stdout) as unknown[]).length).toBe(before + 2);
+      expect((JSON.parse(after.stdout) as unknown[]).length).toBe(before + 3);
     },
   );
 });

@@ -99,12 +99,15 @@ describe('enqueue', () => {
     const store = createMemoryStore();
     const seen: unknown[] = [];
     let hang = true;
+    const controller = new AbortController();
     const objective = createFunctionObjective((params, context) => {
       seen.push(params.x);
       if (params.x === 0.25) throw new Error('bad params');
-      // The first trial runs until the run is interrupted.
+      // The first trial runs until the run is interrupted, once it has begun (a timer from the run's start fired
+      // before the first trial on a loaded machine).
       if (hang) {
         hang = false;
+        setTimeout(() => controller.abort(), 20);
         return new Promise<number>((_resolve, reject) =>
           context.signal.addEventListener('abort', () => reject(context.signal.reason), { once: true }),
         );
@@ -124,8 +127,6 @@ describe('enqueue', () => {
       objective,
       enqueue,
     };
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 20);
     await runStudy({ ...options, budget: { maxTrials: 100 }, signal: controller.signal, gracePeriodMs: 0 });
     expect(seen).toEqual([0.5]);
     // A worker that died while running the second entry: its trial is stale, with the lease of a gone process.

@@ -882,9 +882,14 @@ describe('runStudy', () => {
 
   it('after the grace period records running trials as interrupted', async () => {
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 20);
+    let began = 0;
     const result = await run(
-      () => new Promise(() => {}),
+      () => {
+        // Aborted once both lanes run (a timer from the start could fire before them on a loaded machine).
+        began += 1;
+        if (began === 2) setTimeout(() => controller.abort(), 20);
+        return new Promise(() => {});
+      },
       { maxTrials: 10 },
       { signal: controller.signal, gracePeriodMs: 10, concurrency: 2 },
     );

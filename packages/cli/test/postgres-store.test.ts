@@ -1,6 +1,6 @@
 // Runs in vitest's `postgres` project, whose global setup starts the PostgreSQL server these tests use.
 
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { adminQuery, cluster, describePostgres, freshDatabase, PASSWORD_ROLE, urlFor } from '@parzen/test-kit/postgres';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
@@ -104,6 +104,14 @@ describePostgres('parzen on the postgres store', () => {
     const lines = exported.stdout.trim().split('\n');
     expect(lines[0]).toContain('"parzen":"export"');
     expect(lines).toHaveLength(4); // the header and the 3 trials
+    // Imported into another database: the study it makes there is said (a note; stdout stays the result line).
+    const file = join(dir, 'pg-export.jsonl');
+    writeFileSync(file, `${exported.stdout}\n`);
+    const moved = await freshDatabase('imported');
+    const imported = await parzen('import', config, file, '--store', `postgres:${moved.url}`);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stderr).toBe('parzen: study heart is new in the postgres store: this import made it.');
+    expect(imported.stdout).toBe('Imported 3 trials into study heart (postgres store) as #0-#2.');
     const html = join(dir, 'pg-only-study.html');
     const report = await parzen('report', '--store', store, '-o', html);
     expect(report.code, report.stderr).toBe(0);
